@@ -1,0 +1,1 @@
+"""hplab's analyses package."""

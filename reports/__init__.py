@@ -1,0 +1,1 @@
+"""hplab's reports package."""
