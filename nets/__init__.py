@@ -1,0 +1,27 @@
+"""nets: multi-layer perceptrons from scratch in NumPy.
+
+Dense layers with per-layer activations, heads with matched losses,
+initializers, optimizers, learning-rate schedules, a training loop with
+checkpoints and callbacks, a gradient check, ``.npz`` persistence and
+scikit-learn estimators. Imports neither optuna nor matplotlib.
+"""
+
+from ._activations import ACTIVATIONS, Activation, get_activation
+from ._callbacks import Callback, ParamSnapshots, TrainState
+from ._config import TrainConfig
+from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
+from ._heads import HEADS, Head, get_head, infer_head
+from ._init import INITIALIZERS
+from ._io import load_net, save_net
+from ._model import MLP
+from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from ._schedules import SCHEDULES, learning_rate
+from ._train import HISTORY_COLUMNS, TrainResult, build_net, train
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
+    "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
+    "Head", "get_head", "infer_head", "INITIALIZERS", "load_net", "save_net", "MLP",
+    "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES", "learning_rate",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "train",
+]

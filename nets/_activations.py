@@ -1,0 +1,104 @@
+"""Elementwise activations, forward and backward side by side.
+
+Every backward takes the activation's *output* ``a``: sigmoid and tanh are
+cheapest that way (course: A(1 - A)), and for ReLU ``a > 0`` is the same mask
+as ``z > 0``. That lets the forward pass overwrite ``z`` in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+
+class Activation:
+    """Base class: ``forward(z)`` and ``backward(a, grad)``, both may work in place."""
+
+    name = "activation"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Return dL/dz given dL/da and the forward output ``a``; may overwrite ``grad``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Identity(Activation):
+    name = "identity"
+
+    def forward(self, z, out=None):
+        if out is None or out is z:
+            return z
+        np.copyto(out, z)
+        return out
+
+    def backward(self, a, grad):
+        return grad
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+
+    def forward(self, z, out=None):
+        return expit(z, out=out)  # stable for large |z|, no overflow warnings
+
+    def backward(self, a, grad):
+        grad *= a
+        grad *= 1 - a
+        return grad
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
+
+    def backward(self, a, grad):
+        grad *= 1 - a * a
+        return grad
+
+
+class ReLU(Activation):
+    name = "relu"
+
+    def forward(self, z, out=None):
+        return np.maximum(z, 0, out=out)
+
+    def backward(self, a, grad):
+        grad *= a > 0
+        return grad
+
+
+class LeakyReLU(Activation):
+    name = "leaky_relu"
+    slope = 0.01
+
+    def forward(self, z, out=None):
+        # max(z, slope*z) is z for z > 0 and slope*z below, for 0 < slope < 1
+        return np.maximum(z, self.slope * z, out=out)
+
+    def backward(self, a, grad):
+        grad *= np.where(a > 0, 1.0, self.slope).astype(grad.dtype, copy=False)
+        return grad
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a for a in (Identity(), Sigmoid(), Tanh(), ReLU(), LeakyReLU())
+}
+
+
+def get_activation(name_or_obj: str | Activation) -> Activation:
+    """Look an activation up by name (or pass an :class:`Activation` through)."""
+    if isinstance(name_or_obj, Activation):
+        return name_or_obj
+    try:
+        return ACTIVATIONS[name_or_obj]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown activation {name_or_obj!r}; valid: {', '.join(ACTIVATIONS)}"
+        ) from None

@@ -1,0 +1,74 @@
+"""Hooks into the training loop.
+
+Training code never imports optuna: a study's pruner, the learning-rate range
+test or a snapshot taker is a :class:`Callback` that reads the state and
+answers "should I stop?" by returning True.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class TrainState:
+    """What a callback may look at (and, for analyses, touch) during training."""
+
+    net: object
+    optimizer: object
+    step: int = 0  # steps taken so far
+    epoch: float = 0.0  # steps / steps per epoch
+    lr: float = 0.0  # rate used by the last step
+    batch_loss: float = float("nan")  # loss of the last batch (only when a callback has on_step)
+
+
+class Callback:
+    """Base class. Return True from a hook to stop training with ``stop_reason``."""
+
+    stop_reason = "stopped by callback"
+
+    def on_step(self, state: TrainState) -> bool | None:
+        return None
+
+    def on_checkpoint(self, state: TrainState, record: dict) -> bool | None:
+        return None
+
+
+def wants_steps(cb: Callback) -> bool:
+    return type(cb).on_step is not Callback.on_step
+
+
+class ParamSnapshots(Callback):
+    """Keep copies of every parameter at up to ``keep`` checkpoints spread over training.
+
+    The run's length is unknown in advance, so it keeps all and thins by halves
+    whenever the list grows past twice ``keep``; :attr:`snapshots` then picks
+    ``keep`` evenly spaced ones (first and last included).
+    """
+
+    def __init__(self, keep: int = 8):
+        self.keep = keep
+        self._every = 1
+        self._seen = 0
+        self._all: list[tuple[float, list[np.ndarray]]] = []
+
+    def on_checkpoint(self, state, record):
+        if self._seen % self._every == 0:
+            self._all.append((record["epoch"], [p.copy() for p in state.net.params]))
+            if len(self._all) > 2 * self.keep:
+                self._all = self._all[::2]
+                self._every *= 2
+        self._seen += 1
+        self._last = (record["epoch"], [p.copy() for p in state.net.params])
+
+    @property
+    def snapshots(self) -> list[tuple[float, list[np.ndarray]]]:
+        snaps = list(self._all)
+        if snaps and hasattr(self, "_last") and snaps[-1][0] != self._last[0]:
+            snaps.append(self._last)
+        if len(snaps) <= self.keep:
+            return snaps
+        idx = np.unique(np.linspace(0, len(snaps) - 1, self.keep).round().astype(int))
+        return [snaps[i] for i in idx]

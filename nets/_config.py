@@ -1,0 +1,137 @@
+"""Training hyperparameters as one typed, frozen, validated dataclass."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+
+from ._activations import ACTIVATIONS, Activation
+from ._heads import HEADS
+from ._init import INITIALIZERS
+from ._optimizers import OPTIMIZERS
+from ._schedules import SCHEDULES
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a training run except the data and the seed.
+
+    Saved with every result (``dataclasses.asdict``), so a run can be redone.
+    """
+
+    # architecture
+    hidden: tuple[int, ...] = (8,)  # width of each hidden layer; () = no hidden layer
+    activation: tuple[str, ...] | str = "sigmoid"  # one for all hidden layers, or one per layer
+    head: str = "auto"  # regression | binary | multiclass | auto (from the targets)
+    init: str = "xavier"  # zero | normal | xavier | he
+    # optimization
+    optimizer: str = "sgd"  # sgd | momentum | nesterov | adagrad | rmsprop | adam
+    lr: float = 0.1  # base learning rate (eta)
+    momentum: float = 0.9  # momentum and nesterov
+    beta1: float = 0.9  # adam
+    beta2: float = 0.999  # adam
+    rho: float = 0.9  # rmsprop decay
+    opt_eps: float = 1e-8  # adam / rmsprop / adagrad denominator guard
+    l2: float = 0.0  # weight decay on W (not b), added to the gradient
+    class_weight: tuple[float, ...] | None = None  # per-class loss weights, None = all 1
+    # schedule: a pure function of the step (see nets._schedules)
+    schedule: str = "constant"
+    lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential)
+    lr_decay_steps: int = 50  # steps per decay (step, exponential, inverse)
+    lr_power: float = 1.0  # inverse, polynomial
+    lr_min: float = 0.0  # floor for polynomial, cosine
+    warmup_steps: int = 0  # linear warm-up on top of any schedule
+    # loop
+    batch_size: int = 32  # -1 = full batch
+    max_epochs: float = 100  # fractions allowed
+    checkpoint: float = 1.0  # epochs between checkpoints (fractions allowed)
+    eps: float = 0.0  # stop once the monitored loss <= eps (0 = off)
+    patience: int = 0  # early stopping: checkpoints without improvement (0 = off)
+    min_delta: float = 0.0  # improvement that resets patience
+    divergence_factor: float = 1e3  # loss above factor x first loss = diverged
+    eval_size: int = 10_000  # cap on train examples scored at checkpoints
+    dtype: str = "float32"  # float32 (fast) or float64
+    extra: dict = field(default_factory=dict, compare=False)  # free-form notes, saved along
+
+    def __post_init__(self):
+        hidden = (self.hidden,) if isinstance(self.hidden, int) else tuple(self.hidden)
+        object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
+        acts = self.activation
+        acts = (acts,) if isinstance(acts, str | Activation) else tuple(acts)
+        if len(acts) == 1:
+            acts = acts * len(self.hidden)
+        object.__setattr__(self, "activation", acts)
+        if self.class_weight is not None:
+            object.__setattr__(self, "class_weight", tuple(float(w) for w in self.class_weight))
+        validate(self)
+
+    def replace(self, **changes) -> TrainConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["activation"] = [a if isinstance(a, str) else a.name for a in self.activation]
+        d["hidden"] = list(self.hidden)
+        return d
+
+
+def _choice(registry):
+    return (lambda v: v in registry, f"must be one of {', '.join(registry)}")
+
+
+_positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0")
+_nonneg = (lambda v: v >= 0 and math.isfinite(v), "must be a finite number >= 0")
+_unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
+
+# Validation declared as a table: field -> (check, message).
+_RULES = {
+    "head": _choice({"auto": None, **HEADS}),
+    "init": _choice(INITIALIZERS),
+    "optimizer": _choice(OPTIMIZERS),
+    "schedule": _choice(SCHEDULES),
+    "lr": _positive,
+    "momentum": _unit,
+    "beta1": _unit,
+    "beta2": _unit,
+    "rho": _unit,
+    "opt_eps": _positive,
+    "l2": _nonneg,
+    "lr_gamma": _positive,
+    "lr_decay_steps": (lambda v: v >= 1, "must be >= 1"),
+    "lr_power": _positive,
+    "lr_min": _nonneg,
+    "warmup_steps": (lambda v: v >= 0, "must be >= 0"),
+    "batch_size": (lambda v: v == -1 or v >= 1, "must be >= 1 (or -1 for full batch)"),
+    "max_epochs": _positive,
+    "checkpoint": _positive,
+    "eps": _nonneg,
+    "patience": (lambda v: v >= 0, "must be >= 0"),
+    "min_delta": _nonneg,
+    "divergence_factor": (lambda v: v > 1, "must be > 1"),
+    "eval_size": (lambda v: v >= 1, "must be >= 1"),
+    "dtype": _choice({"float32": None, "float64": None}),
+}
+
+
+def validate(cfg: TrainConfig) -> None:
+    """Raise ValueError naming the first field that breaks its rule."""
+    for name, (ok, message) in _RULES.items():
+        value = getattr(cfg, name)
+        try:
+            good = ok(value)
+        except TypeError:
+            good = False
+        if not good:
+            raise ValueError(f"{name} {message}, got {value!r}")
+    for h in cfg.hidden:
+        if h < 1:
+            raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}")
+    if len(cfg.activation) != len(cfg.hidden):
+        raise ValueError(
+            f"activation needs 1 or {len(cfg.hidden)} names, got {len(cfg.activation)}")
+    for a in cfg.activation:
+        if not isinstance(a, Activation) and a not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {a!r}; valid: {', '.join(ACTIVATIONS)}")
+    if cfg.class_weight is not None and any(w <= 0 for w in cfg.class_weight):
+        raise ValueError(f"class_weight must be > 0, got {cfg.class_weight}")

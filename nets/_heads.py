@@ -1,0 +1,129 @@
+"""Output heads with their matched losses.
+
+regression = identity + half MSE, binary = logistic + binary cross-entropy,
+multiclass = softmax + cross-entropy. Each pairing makes the loss gradient
+with respect to the pre-activation ``z`` the plain ``(p - y) / m``, so the
+backward pass starts from that delta. Losses are computed from ``z``
+(log-sum-exp forms) so they stay finite where ``p`` rounds to 0 or 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, log_softmax, softmax
+
+
+class Head:
+    """Base class: encode targets, map logits to outputs, loss and delta."""
+
+    name = "head"
+    classifier = True
+
+    def n_outputs(self, n_classes: int, n_targets: int = 1) -> int:
+        raise NotImplementedError
+
+    def encode(self, y: np.ndarray, n_outputs: int, dtype) -> np.ndarray:
+        """Targets in the shape of the output layer."""
+        raise NotImplementedError
+
+    def output(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def loss(self, z, t, w=None) -> float:
+        """Mean loss over the batch; ``w`` are optional per-sample weights."""
+        raise NotImplementedError
+
+    def delta(self, z, t, w=None) -> np.ndarray:
+        """dL/dz for the batch mean loss: ``w * (output(z) - t) / m``."""
+        d = self.output(z)
+        d -= t
+        if w is not None:
+            d *= w[:, None]
+        d /= len(z)
+        return d
+
+    def accuracy(self, z, t) -> float:
+        raise NotImplementedError
+
+
+class Regression(Head):
+    name = "regression"
+    classifier = False
+
+    def n_outputs(self, n_classes, n_targets=1):
+        return n_targets
+
+    def encode(self, y, n_outputs, dtype):
+        return np.asarray(y, dtype=dtype).reshape(len(y), n_outputs)
+
+    def output(self, z):
+        return z.copy()
+
+    def loss(self, z, t, w=None):
+        per = 0.5 * np.sum((z - t) ** 2, axis=1)
+        return float(np.mean(per if w is None else w * per))
+
+    def accuracy(self, z, t):
+        return float("nan")
+
+
+class Binary(Head):
+    name = "binary"
+
+    def n_outputs(self, n_classes, n_targets=1):
+        return 1
+
+    def encode(self, y, n_outputs, dtype):
+        return np.asarray(y, dtype=dtype).reshape(len(y), 1)
+
+    def output(self, z):
+        return expit(z)
+
+    def loss(self, z, t, w=None):
+        # BCE with logits: log(1 + e^z) - t z
+        per = (np.logaddexp(0, z) - t * z)[:, 0]
+        return float(np.mean(per if w is None else w * per))
+
+    def accuracy(self, z, t):
+        return float(np.mean((z[:, 0] > 0) == (t[:, 0] > 0.5)))
+
+
+class Multiclass(Head):
+    name = "multiclass"
+
+    def n_outputs(self, n_classes, n_targets=1):
+        return n_classes
+
+    def encode(self, y, n_outputs, dtype):
+        y = np.asarray(y)
+        t = np.zeros((len(y), n_outputs), dtype=dtype)
+        t[np.arange(len(y)), y.astype(np.intp)] = 1
+        return t
+
+    def output(self, z):
+        return softmax(z, axis=1)
+
+    def loss(self, z, t, w=None):
+        per = -np.sum(t * log_softmax(z, axis=1), axis=1)
+        return float(np.mean(per if w is None else w * per))
+
+    def accuracy(self, z, t):
+        return float(np.mean(np.argmax(z, axis=1) == np.argmax(t, axis=1)))
+
+
+HEADS: dict[str, Head] = {h.name: h for h in (Regression(), Binary(), Multiclass())}
+
+
+def get_head(name: str) -> Head:
+    try:
+        return HEADS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown head {name!r}; valid: {', '.join(HEADS)}") from None
+
+
+def infer_head(y: np.ndarray) -> str:
+    """Regression for float targets, else binary for 2 classes, multiclass beyond."""
+    y = np.asarray(y)
+    if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
+        return "regression"
+    return "binary" if len(np.unique(y)) <= 2 else "multiclass"

@@ -1,0 +1,32 @@
+"""Weight initializers: ``init(rng, n_in, n_out, dtype) -> W``; biases start at zero."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def zero(rng: np.random.Generator, n_in: int, n_out: int, dtype) -> np.ndarray:
+    return np.zeros((n_in, n_out), dtype=dtype)
+
+
+def normal(rng, n_in, n_out, dtype):
+    return rng.standard_normal((n_in, n_out)).astype(dtype)
+
+
+def xavier(rng, n_in, n_out, dtype):
+    limit = np.sqrt(6.0 / (n_in + n_out))  # Glorot uniform, as in the course
+    return rng.uniform(-limit, limit, (n_in, n_out)).astype(dtype)
+
+
+def he(rng, n_in, n_out, dtype):
+    return (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).astype(dtype)  # MSRA
+
+
+INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he}
+
+
+def get_initializer(name: str):
+    try:
+        return INITIALIZERS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown init {name!r}; valid: {', '.join(INITIALIZERS)}") from None

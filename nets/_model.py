@@ -1,0 +1,149 @@
+"""The multi-layer perceptron: dense layers, per-layer activations and a head."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._activations import Activation, get_activation
+from ._heads import get_head
+from ._init import get_initializer
+
+
+class MLP:
+    """A dense network ``n_inputs -> hidden... -> n_outputs`` with a matched head.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, inputs first and outputs last, e.g. ``(784, 64, 16, 10)``.
+    activations : sequence of str or Activation
+        One per hidden layer.
+    head : {"regression", "binary", "multiclass"}
+    dtype : numpy dtype, default float32
+    """
+
+    def __init__(self, sizes, activations, head: str, dtype=np.float32):
+        self.sizes = tuple(int(s) for s in sizes)
+        self._acts = tuple(get_activation(a) for a in activations)
+        if len(self._acts) != len(self.sizes) - 2:
+            raise ValueError(
+                f"need one activation per hidden layer ({len(self.sizes) - 2}), "
+                f"got {len(self._acts)}"
+            )
+        self.head = head
+        self._head = get_head(head)
+        self.dtype = np.dtype(dtype)
+        self.params: list[np.ndarray] = [
+            np.zeros(shape, dtype=self.dtype)
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])
+            for shape in ((n_in, n_out), (n_out,))
+        ]
+
+    # -- construction -----------------------------------------------------------
+    @classmethod
+    def initialized(cls, sizes, activations, head, *, init="xavier", rng, dtype=np.float32):
+        """A new net with weights drawn by ``init`` from ``rng`` and zero biases."""
+        net = cls(sizes, activations, head, dtype)
+        draw = get_initializer(init)
+        for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
+            net.params[2 * i][...] = draw(rng, n_in, n_out, net.dtype)
+        return net
+
+    def copy(self, dtype=None) -> MLP:
+        net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype)
+        for dst, src in zip(net.params, self.params):
+            dst[...] = src
+        return net
+
+    # -- views ------------------------------------------------------------------
+    @property
+    def weights(self) -> list[np.ndarray]:
+        return self.params[0::2]
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        return self.params[1::2]
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self._acts)
+
+    @property
+    def n_parameters(self) -> int:
+        return sum(p.size for p in self.params)
+
+    def spec(self) -> dict:
+        """What rebuilds this architecture (saved with the weights)."""
+        return {"sizes": list(self.sizes), "activations": list(self.activations),
+                "head": self.head, "dtype": self.dtype.name}
+
+    # -- forward ----------------------------------------------------------------
+    def _forward(self, X: np.ndarray) -> list[np.ndarray]:
+        """Layer outputs ``[X, A1, ..., Z_out]``; the last entry are the logits."""
+        outs = [X]
+        W, b = self.params[0::2], self.params[1::2]
+        for i, act in enumerate(self._acts):
+            z = outs[-1] @ W[i]
+            z += b[i]
+            outs.append(act.forward(z, out=z))
+        z = outs[-1] @ W[-1]
+        z += b[-1]
+        outs.append(z)
+        return outs
+
+    def logits(self, X: np.ndarray) -> np.ndarray:
+        return self._forward(np.asarray(X, dtype=self.dtype))[-1]
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        """Head output: probabilities (classification) or values (regression)."""
+        return self._head.output(self.logits(X))
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """``(n, k)`` class probabilities (multiclass), ``(n,)`` P(class 1) (binary)."""
+        p = self.output(X)
+        return p[:, 0] if self.head == "binary" else p
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class indices (classification) or values, ``(n,)`` for one target."""
+        z = self.logits(X)
+        if self.head == "multiclass":
+            return np.argmax(z, axis=1)
+        if self.head == "binary":
+            return (z[:, 0] > 0).astype(np.int64)
+        return z[:, 0] if z.shape[1] == 1 else z
+
+    def hidden(self, X: np.ndarray, layer: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """``(Z, A)`` of hidden ``layer``: after its linear map and after its activation."""
+        outs = self._forward(np.asarray(X, dtype=self.dtype)[:, :])
+        A_prev = outs[layer]
+        Z = A_prev @ self.params[2 * layer] + self.params[2 * layer + 1]
+        return Z, outs[layer + 1]
+
+    # -- loss and gradients -------------------------------------------------------
+    def loss(self, X, T, w=None) -> float:
+        """Mean loss on encoded targets ``T``."""
+        return self._head.loss(self.logits(X), T, w)
+
+    def loss_and_grads(self, X, T, w=None, grads=None):
+        """Batch loss and the gradient of every parameter (``grads`` reused if given)."""
+        outs = self._forward(X)
+        loss = self._head.loss(outs[-1], T, w)
+        return loss, self.backward(outs, T, w, grads)
+
+    def backward(self, outs, T, w=None, grads=None) -> list[np.ndarray]:
+        """Backprop from the head's delta ``(p - t) / m`` down to the first layer."""
+        if grads is None:
+            grads = [np.empty_like(p) for p in self.params]
+        delta = self._head.delta(outs[-1], T, w)
+        n_layers = len(self.sizes) - 1
+        for i in range(n_layers - 1, -1, -1):
+            np.matmul(outs[i].T, delta, out=grads[2 * i])
+            np.sum(delta, axis=0, out=grads[2 * i + 1])
+            if i:
+                delta = delta @ self.params[2 * i].T
+                delta = self._acts[i - 1].backward(outs[i], delta)
+        return grads
+
+    def __repr__(self) -> str:
+        arch = "-".join(map(str, self.sizes))
+        return f"MLP({arch}, activations={self.activations}, head={self.head!r})"

@@ -1,0 +1,68 @@
+"""Learning-rate schedules: pure functions of the step.
+
+``learning_rate(step, cfg, total_steps)`` reads the base rate and the schedule's
+knobs from a :class:`TrainConfig`; a linear warm-up over ``cfg.warmup_steps``
+applies on top of any schedule. The course's decay example,
+``0.1 * 0.9 ** (step / 50)``, is ``schedule="exponential", lr_gamma=0.9,
+lr_decay_steps=50``.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def constant(step, cfg, total):
+    return cfg.lr
+
+
+def step_decay(step, cfg, total):
+    return cfg.lr * cfg.lr_gamma ** (step // cfg.lr_decay_steps)
+
+
+def exponential(step, cfg, total):
+    return cfg.lr * cfg.lr_gamma ** (step / cfg.lr_decay_steps)
+
+
+def inverse(step, cfg, total):
+    # Caffe's "inv" with gamma = 1 / decay_steps: halves by decay_steps when power = 1
+    return cfg.lr * (1 + step / cfg.lr_decay_steps) ** -cfg.lr_power
+
+
+def polynomial(step, cfg, total):
+    frac = min(step / max(total, 1), 1.0)
+    return cfg.lr_min + (cfg.lr - cfg.lr_min) * (1 - frac) ** cfg.lr_power
+
+
+def cosine(step, cfg, total):
+    frac = min(step / max(total, 1), 1.0)
+    return cfg.lr_min + 0.5 * (cfg.lr - cfg.lr_min) * (1 + math.cos(math.pi * frac))
+
+
+def one_cycle(step, cfg, total):
+    """Up from lr/25 to lr over the first 30 %, then cosine down to lr/1e4 (Smith 2018)."""
+    peak = 0.3 * max(total, 1)
+    start, end = cfg.lr / 25, cfg.lr / 1e4
+    if step < peak:
+        return start + (cfg.lr - start) * 0.5 * (1 - math.cos(math.pi * step / peak))
+    frac = min((step - peak) / max(total - peak, 1), 1.0)
+    return end + (cfg.lr - end) * 0.5 * (1 + math.cos(math.pi * frac))
+
+
+SCHEDULES = {
+    "constant": constant,
+    "step": step_decay,
+    "exponential": exponential,
+    "inverse": inverse,
+    "polynomial": polynomial,
+    "cosine": cosine,
+    "one_cycle": one_cycle,
+}
+
+
+def learning_rate(step: int, cfg, total_steps: int) -> float:
+    """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up."""
+    lr = SCHEDULES[cfg.schedule](step, cfg, total_steps)
+    if step < cfg.warmup_steps:
+        lr *= (step + 1) / cfg.warmup_steps
+    return lr

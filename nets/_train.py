@@ -1,0 +1,210 @@
+"""The training loop: mini-batches, checkpoints, stop conditions, callbacks."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._callbacks import Callback, ParamSnapshots, TrainState, wants_steps
+from ._config import TrainConfig
+from ._heads import infer_head
+from ._model import MLP
+from ._optimizers import make_optimizer
+from ._schedules import learning_rate
+from ._validation import check_training_data
+
+HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
+                   "val_loss", "val_accuracy")
+
+
+@dataclass
+class TrainResult:
+    """How a run ended and what it recorded at each checkpoint."""
+
+    status: str  # converged | max_epochs | early_stopped | diverged | stopped
+    reason: str
+    history: pd.DataFrame
+    epochs: float
+    iterations: int
+    seconds: float
+    snapshots: list = field(default_factory=list, repr=False)
+
+    def final(self, key: str) -> float:
+        """The last recorded value of a history column."""
+        return float(self.history[key].iloc[-1]) if len(self.history) else float("nan")
+
+
+def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
+              rng: np.random.Generator, n_classes: int | None = None) -> MLP:
+    """An initialized net whose input, output and head fit ``cfg`` and the targets."""
+    head = infer_head(y) if cfg.head == "auto" else cfg.head
+    if head == "regression":
+        n_out = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    elif head == "binary":
+        n_out = 1
+    else:
+        n_out = n_classes or int(np.max(y)) + 1
+    sizes = (n_features, *cfg.hidden, n_out)
+    return MLP.initialized(sizes, cfg.activation, head, init=cfg.init, rng=rng,
+                           dtype=np.dtype(cfg.dtype))
+
+
+def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
+          rng: np.random.Generator, callbacks=(), lr_schedule=None, optimizer=None,
+          snapshots: int = 0) -> TrainResult:
+    """Train ``net`` in place.
+
+    Parameters
+    ----------
+    net : MLP
+    cfg : TrainConfig
+    X, y : arrays
+        Features ``(n, d)`` and targets: class indices, or values for regression.
+    X_val, y_val : arrays, optional
+        Scored at each checkpoint; the stop threshold ``eps`` and early stopping
+        watch the validation loss when given, else the training loss.
+    rng : numpy.random.Generator
+        Draws the shuffles (and the subset scored at checkpoints).
+    callbacks : sequence of Callback
+    lr_schedule : callable ``(step, total_steps) -> lr``, optional
+        Overrides ``cfg.schedule`` (used by the learning-rate range test).
+    optimizer : Optimizer, optional
+        Continue with this optimizer's state instead of a fresh one.
+    snapshots : int
+        Keep parameter copies at this many checkpoints (for hidden-space plots).
+    """
+    dtype = net.dtype
+    X, T, w = check_training_data(net, cfg, X, y)
+    has_val = X_val is not None
+    if has_val:
+        X_val, T_val, w_val = check_training_data(net, cfg, X_val, y_val, name="validation")
+    n = len(X)
+    bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
+    steps_per_epoch = math.ceil(n / bs)
+    total_steps = max(1, math.ceil(cfg.max_epochs * steps_per_epoch))
+    ckpt_every = max(1, round(cfg.checkpoint * steps_per_epoch))
+    eval_idx = (np.sort(rng.choice(n, cfg.eval_size, replace=False))
+                if n > cfg.eval_size else None)
+    X_eval, T_eval, w_eval = ((X, T, w) if eval_idx is None else
+                              (X[eval_idx], T[eval_idx], None if w is None else w[eval_idx]))
+
+    opt = optimizer or make_optimizer(cfg.optimizer, net.params, momentum=cfg.momentum,
+                                      beta1=cfg.beta1, beta2=cfg.beta2, rho=cfg.rho,
+                                      eps=cfg.opt_eps)
+    callbacks = list(callbacks)
+    snap = ParamSnapshots(snapshots) if snapshots else None
+    if snap:
+        callbacks.append(snap)
+    step_cbs = [cb for cb in callbacks if wants_steps(cb)]
+    state = TrainState(net=net, optimizer=opt)
+    grads = [np.empty_like(p) for p in net.params]
+    weights = net.weights
+    schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
+    records: list[dict] = []
+    first_loss = best = math.inf
+    best_params, bad = None, 0
+    status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
+    t0 = time.perf_counter()
+    step = 0
+
+    def record() -> dict:
+        rec = {"epoch": step / steps_per_epoch, "iteration": step, "lr": state.lr}
+        rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
+        if has_val:
+            rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, w_val)
+        else:
+            rec["val_loss"] = rec["val_accuracy"] = float("nan")
+        records.append(rec)
+        return rec
+
+    def checkpoint() -> tuple[str, str] | None:
+        nonlocal first_loss, best, best_params, bad
+        rec = record()
+        watched = rec["val_loss"] if has_val else rec["train_loss"]
+        if first_loss == math.inf:
+            first_loss = max(rec["train_loss"], 1e-12)
+        if not math.isfinite(rec["train_loss"]) or not math.isfinite(watched):
+            return "diverged", "loss became NaN or infinite"
+        if rec["train_loss"] > cfg.divergence_factor * first_loss:
+            return "diverged", (f"train loss {rec['train_loss']:.3g} exceeded "
+                                f"{cfg.divergence_factor:g}x its first value")
+        if cfg.eps and watched <= cfg.eps:
+            return "converged", f"{'val' if has_val else 'train'} loss {watched:.4g} <= eps"
+        if cfg.patience:
+            if watched < best - cfg.min_delta:
+                best, bad = watched, 0
+                best_params = [p.copy() for p in net.params]
+            else:
+                bad += 1
+                if bad >= cfg.patience:
+                    return "early_stopped", f"no improvement for {bad} checkpoints"
+        for cb in callbacks:
+            if cb.on_checkpoint(state, rec):
+                return "stopped", cb.stop_reason
+        return None
+
+    # over/invalid: a diverging run overflows on purpose; the checkpoint reports it
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        state.lr = schedule(0, total_steps)
+        ended = checkpoint()  # epoch 0: the starting point of every curve
+        while ended is None and step < total_steps:
+            if bs < n:
+                perm = rng.permutation(n)
+                Xs, Ts = X[perm], T[perm]  # one gather per epoch, then cheap slices
+                ws = None if w is None else w[perm]
+            else:
+                Xs, Ts, ws = X, T, w
+            for start in range(0, n, bs):
+                xb, tb = Xs[start:start + bs], Ts[start:start + bs]
+                wb = None if ws is None else ws[start:start + bs]
+                lr = schedule(step, total_steps)
+                outs = net._forward(xb)
+                net.backward(outs, tb, wb, grads)
+                if cfg.l2:
+                    for g, W in zip(grads[0::2], weights):
+                        g += cfg.l2 * W
+                opt.step(net.params, grads, dtype.type(lr))
+                step += 1
+                state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
+                if step_cbs:
+                    state.batch_loss = net._head.loss(outs[-1], tb, wb)
+                    if any(cb.on_step(state) for cb in step_cbs):
+                        ended = ("stopped", next(cb.stop_reason for cb in step_cbs))
+                        break
+                if step % ckpt_every == 0 or step == total_steps:
+                    ended = checkpoint()
+                    if ended:
+                        break
+                if step >= total_steps:
+                    break
+        if ended and ended[0] == "stopped" and records[-1]["iteration"] != step:
+            record()  # close the curve at the step where training stopped
+    if ended:
+        status, reason = ended
+    if status == "early_stopped" and best_params is not None:
+        for p, b in zip(net.params, best_params):
+            p[...] = b
+    history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
+    return TrainResult(status=status, reason=reason, history=history,
+                       epochs=step / steps_per_epoch, iterations=step,
+                       seconds=time.perf_counter() - t0,
+                       snapshots=snap.snapshots if snap else [])
+
+
+def _score(net, X, T, w, chunk=8192):
+    """Loss and accuracy over ``X`` (in chunks, so memory stays flat)."""
+    head = net._head
+    if len(X) <= chunk:
+        z = net._forward(X)[-1]
+        return head.loss(z, T, w), head.accuracy(z, T)
+    loss = acc = 0.0
+    for s in range(0, len(X), chunk):
+        z = net._forward(X[s:s + chunk])[-1]
+        m = len(z)
+        loss += head.loss(z, T[s:s + chunk], None if w is None else w[s:s + chunk]) * m
+        acc += head.accuracy(z, T[s:s + chunk]) * m
+    return loss / len(X), acc / len(X)

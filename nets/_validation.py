@@ -1,0 +1,52 @@
+"""Input checks for training and prediction: one clear line per problem."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
+    """``X`` as a C-contiguous 2-D array of ``dtype`` with finite values."""
+    X = np.asarray(X)
+    if X.dtype.kind not in "fiub":
+        raise ValueError(f"{name} must be numeric, got dtype {X.dtype}")
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (samples, features), got shape {X.shape}")
+    if X.shape[1] != n_features:
+        raise ValueError(f"{name} has {X.shape[1]} features, the net expects {n_features}")
+    if len(X) == 0:
+        raise ValueError(f"{name} has no samples")
+    X = np.ascontiguousarray(X, dtype=dtype)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return X
+
+
+def check_training_data(net, cfg, X, y, name: str = "training"):
+    """Validated ``(X, T, w)``: features, head-encoded targets, per-sample weights."""
+    X = check_features(X, net.sizes[0], net.dtype, name=f"{name} X")
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"{name} labels have length {len(y)}, X has {len(X)} samples")
+    head = net._head
+    n_out = net.sizes[-1]
+    w = None
+    if head.classifier:
+        if y.ndim != 1 or (y.dtype.kind == "f" and np.any(np.mod(y, 1) != 0)):
+            raise ValueError(f"{name} labels must be class indices 0..k-1 (1-D integers)")
+        n_classes = 2 if head.name == "binary" else n_out
+        if y.min() < 0 or y.max() >= n_classes:
+            raise ValueError(f"{name} labels must lie in 0..{n_classes - 1}, "
+                             f"got {y.min()}..{y.max()}")
+        if cfg.class_weight is not None:
+            if len(cfg.class_weight) != n_classes:
+                raise ValueError(f"class_weight needs {n_classes} values, "
+                                 f"got {len(cfg.class_weight)}")
+            w = np.asarray(cfg.class_weight, dtype=net.dtype)[y.astype(np.intp)]
+    else:
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"{name} targets contain NaN or infinite values")
+        if y.ndim == 2 and y.shape[1] != n_out:
+            raise ValueError(f"{name} targets have {y.shape[1]} columns, the net has {n_out}")
+    T = head.encode(y, n_out, net.dtype)
+    return X, T, w
