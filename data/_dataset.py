@@ -1,0 +1,138 @@
+"""The record every command trains on (`Dataset`), the raw arrays it is built from
+(`Source`), and the one error type for bad data (`DataError`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class DataError(ValueError):
+    """Bad dataset name, option, file or values; the message is one line naming the problem."""
+
+
+@dataclass
+class Source:
+    """Raw arrays of one dataset before splitting and scaling (internal).
+
+    ``X_test`` is None when the source has no test set of its own: ``load`` holds one out.
+    Images keep their stored dtype (uint8) until after the split, so the float32 copy is
+    the only large one made.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    X_test: np.ndarray | None
+    y_test: np.ndarray | None
+    task: str  # "classification" | "regression"
+    feature_names: tuple[str, ...]
+    pixel_max: float | None = None  # images: scaled as a whole by this, never per column
+    fixed_splits: bool = False  # xor: validation and test are the training set
+    info: dict = field(default_factory=dict)
+
+
+def _plain(value):
+    """A numpy scalar as the Python scalar JSON understands (integral floats as int)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
+class Dataset:
+    """Normalized train / validation / test arrays of one named dataset.
+
+    Attributes
+    ----------
+    name : str
+        The name as given to `load`, options included.
+    task : str
+        ``"binary"``, ``"multiclass"`` or ``"regression"``.
+    X_train, X_val, X_test : ndarray
+        float32, shape (n, d), normalized: ``(X_raw - x_shift) / x_scale``.
+    y_train, y_val, y_test : ndarray
+        Classification: int64 class indices 0..k-1. Regression: float32 targets scaled
+        by ``(y_raw - y_shift) / y_scale``.
+    classes : tuple
+        Original class labels in index order; ``()`` for regression.
+    feature_names : tuple of str
+    x_shift, x_scale : ndarray
+        float64, shape (d,); kept with saved models for inference.
+    y_shift, y_scale : float
+        Regression target scaling (0 and 1 otherwise).
+    info : dict
+        JSON-serializable provenance: source, sizes, scaling, seed, imbalance...
+    """
+
+    name: str
+    task: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    classes: tuple
+    feature_names: tuple[str, ...]
+    x_shift: np.ndarray
+    x_scale: np.ndarray
+    y_shift: float = 0.0
+    y_scale: float = 1.0
+    info: dict = field(default_factory=dict)
+
+    @property
+    def n_features(self) -> int:
+        """Number of input features d."""
+        return int(self.X_train.shape[1])
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes k (0 for regression)."""
+        return len(self.classes)
+
+    def normalize_x(self, X_raw) -> np.ndarray:
+        """Scale raw inputs (n, d) or one raw example (d,) as the training data was.
+
+        Returns
+        -------
+        ndarray
+            float32, shape (n, d).
+        """
+        X = np.asarray(X_raw)
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise DataError(f"expected inputs with {self.n_features} features, "
+                            f"got an array of shape {np.shape(X_raw)}")
+        from ._split import apply_scaler
+
+        return apply_scaler(X, self.x_shift, self.x_scale)
+
+    def inverse_y(self, y_norm) -> np.ndarray:
+        """Raw targets from network outputs: de-scaled values for regression, the original
+        class labels for class indices."""
+        y = np.asarray(y_norm)
+        if self.task == "regression":
+            return y.astype(np.float64) * self.y_scale + self.y_shift
+        return np.asarray(self.classes, dtype=object)[y.astype(np.int64)]
+
+    def sizes(self) -> dict:
+        """Number of examples per split: ``{"train": n, "val": n, "test": n}``."""
+        return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
+
+    def summary(self) -> dict:
+        """A JSON-serializable description (no arrays but the scaling)."""
+        return {
+            "name": self.name,
+            "task": self.task,
+            "n_features": self.n_features,
+            "n_classes": self.n_classes,
+            "classes": [_plain(c) for c in self.classes],
+            "sizes": self.sizes(),
+            "y_shift": float(self.y_shift),
+            "y_scale": float(self.y_scale),
+            "info": self.info,
+        }

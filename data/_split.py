@@ -1,0 +1,130 @@
+"""Splitting (shuffled, stratified hold-outs) and scaling fitted on the training part."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from ._dataset import DataError
+
+SCALINGS = ("minmax", "standard", "none")
+# Share of the pool held out as the test set when a source ships no test set of its own.
+TEST_FRACTION = 0.2
+_CHUNK = 8192  # rows per pass when summing large image arrays in float64
+
+
+def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
+    """(kept, held out) for a pool of n, rounding the hold-out up as scikit-learn does."""
+    out = math.ceil(n * fraction) if fraction > 0 else 0
+    return n - out, out
+
+
+def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
+            stratify: bool, what: str = "validation") -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle indices 0..n-1 and hold out ``fraction`` of them.
+
+    Parameters
+    ----------
+    y : ndarray
+        Labels (stratified on when ``stratify``) or targets, shape (n,).
+    fraction : float
+        Share held out, 0 <= fraction < 1; 0 keeps everything (shuffled).
+    rng : numpy.random.Generator
+    stratify : bool
+        Keep the class shares equal in both parts.
+
+    Returns
+    -------
+    kept, held_out : ndarray
+        int64 index arrays, both in shuffled order, disjoint.
+    """
+    n = len(y)
+    if fraction <= 0:
+        return rng.permutation(n), np.empty(0, dtype=np.int64)
+    seed = int(rng.integers(2**31))
+    try:
+        kept, out = train_test_split(np.arange(n), test_size=fraction, random_state=seed,
+                                     shuffle=True, stratify=y if stratify else None)
+    except ValueError as exc:  # e.g. a class with a single example cannot be stratified
+        raise DataError(f"cannot hold out {fraction:g} of {n} examples as {what}: "
+                        f"{' '.join(str(exc).split())}") from None
+    return kept.astype(np.int64), out.astype(np.int64)
+
+
+def _image_stats(X: np.ndarray) -> tuple[float, float]:
+    """Mean and std over every pixel, in float64 chunks (no full float64 copy)."""
+    total = total_sq = 0.0
+    for start in range(0, len(X), _CHUNK):
+        part = X[start:start + _CHUNK].astype(np.float64)
+        total += part.sum()
+        total_sq += np.square(part).sum()
+    count = max(X.size, 1)
+    mean = total / count
+    return mean, math.sqrt(max(total_sq / count - mean * mean, 0.0))
+
+
+def fit_scaler(X: np.ndarray, mode: str, *,
+               pixel_max: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fit ``X_norm = (X - shift) / scale`` on X.
+
+    Parameters
+    ----------
+    X : ndarray
+        (n, d) raw inputs the statistics come from (the training part, or everything
+        when merged).
+    mode : {"minmax", "standard", "none"}
+    pixel_max : float, optional
+        Set for images: one shift and scale for the whole image (minmax divides by
+        ``pixel_max``), so a pixel constant in train cannot blow up.
+
+    Returns
+    -------
+    shift, scale : ndarray
+        float64, shape (d,).
+    """
+    d = X.shape[1]
+    if mode not in SCALINGS:
+        raise DataError(f"unknown scaling {mode!r}; valid: {', '.join(SCALINGS)}")
+    if mode == "none":
+        return np.zeros(d), np.ones(d)
+    if pixel_max is not None:
+        if mode == "minmax":
+            shift, scale = 0.0, float(pixel_max)
+        else:
+            shift, scale = _image_stats(X)
+        return np.full(d, shift), np.full(d, scale if scale > 0 else 1.0)
+    X64 = X.astype(np.float64, copy=False)
+    if mode == "minmax":
+        shift = X64.min(axis=0)
+        scale = X64.max(axis=0) - shift
+    else:
+        shift = X64.mean(axis=0)
+        scale = X64.std(axis=0)
+    # A constant column would divide by zero; scale 1 maps it to 0 instead.
+    scale = np.where(scale > 0, scale, 1.0)
+    return shift.astype(np.float64), scale.astype(np.float64)
+
+
+def apply_scaler(X: np.ndarray, shift: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """``(X - shift) / scale`` as a new float32 array.
+
+    Small integer and float32 inputs (images) are computed in float32 so that only one
+    large copy is ever made; float64 inputs keep float64 precision until the final cast.
+    """
+    X = np.asarray(X)
+    if X.dtype.kind in "ui" and X.dtype.itemsize <= 2 or X.dtype == np.float32:
+        out = X.astype(np.float32)
+        out -= shift.astype(np.float32)
+        out /= scale.astype(np.float32)
+        return out
+    return ((X.astype(np.float64, copy=False) - shift) / scale).astype(np.float32)
+
+
+def fit_target(y: np.ndarray, mode: str) -> tuple[float, float]:
+    """Min-max scaling of regression targets (identity for ``mode="none"``)."""
+    if mode == "none" or len(y) == 0:
+        return 0.0, 1.0
+    lo, hi = float(np.min(y)), float(np.max(y))
+    return lo, (hi - lo) if hi > lo else 1.0

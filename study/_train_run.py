@@ -1,0 +1,167 @@
+"""One training job from a dataset name to saved model, history and config.
+
+``hplab train``, every study trial and the analyses share this path, so a run
+is recorded the same way wherever it comes from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+import data
+import nets
+
+SNAPSHOTS_FOR_2D = 8  # parameter copies kept for hidden-space views of 2-feature data
+
+
+@dataclass
+class TrainRun:
+    """A finished training run and where its files are."""
+
+    name: str
+    dataset: data.Dataset
+    config: nets.TrainConfig
+    net: nets.MLP
+    result: nets.TrainResult
+    seed: int | tuple
+    command: str = ""
+    out: Path | None = None
+    model_path: Path | None = None
+    history_path: Path | None = None
+    started: str = ""
+    seconds: float = 0.0
+    test_metrics: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The JSON contract of ``hplab train --json``."""
+        r = self.result
+        return {
+            "name": self.name,
+            "dataset": self.dataset.name,
+            "status": r.status,
+            "reason": r.reason,
+            "epochs": r.epochs,
+            "iterations": r.iterations,
+            "train_loss": r.final("train_loss"),
+            "train_accuracy": r.final("train_accuracy"),
+            "val_loss": r.final("val_loss"),
+            "val_accuracy": r.final("val_accuracy"),
+            "test_loss": self.test_metrics.get("test_loss", float("nan")),
+            "test_accuracy": self.test_metrics.get("test_accuracy", float("nan")),
+            "seconds": self.seconds,
+            "n_parameters": self.net.n_parameters,
+            "seed": self.seed,
+            "model_path": str(self.model_path) if self.model_path else None,
+            "history_path": str(self.history_path) if self.history_path else None,
+        }
+
+
+def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent generators for initialization and for the loop's shuffles.
+
+    ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
+    """
+    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
+
+
+def test_metrics(net: nets.MLP, ds: data.Dataset) -> dict:
+    """Loss and accuracy on the test set (used once, at the end)."""
+    T = net._head.encode(ds.y_test, net.sizes[-1], net.dtype)
+    z = net.logits(ds.X_test)
+    return {"test_loss": net._head.loss(z, T), "test_accuracy": net._head.accuracy(z, T)}
+
+
+def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
+              command: str = "", progress: bool = False, callbacks=(),
+              data_seed: int | None = None) -> TrainRun:
+    """Load (or take) a dataset, train a net on it, score the test set, save the files.
+
+    Parameters
+    ----------
+    dataset : str or data.Dataset
+    cfg : nets.TrainConfig
+    seed : int or sequence of int
+        Seeds the net's streams (``SeedSequence(seed)``); an int also seeds the data split
+        unless ``data_seed`` is given.
+    out : path, optional
+        Folder for ``model.npz``, ``history.csv`` and ``config.json``; nothing written if None.
+    """
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    if isinstance(dataset, str):
+        ds_seed = data_seed if data_seed is not None else (seed if isinstance(seed, int) else 0)
+        dataset = data.load(dataset, seed=ds_seed)
+    init_rng, loop_rng = train_streams(seed)
+    net = nets.build_net(cfg, dataset.n_features, dataset.y_train, rng=init_rng,
+                         n_classes=dataset.n_classes or None)
+    callbacks = list(callbacks)
+    if progress:
+        callbacks.append(_Progress(cfg.max_epochs))
+    result = nets.train(net, cfg, dataset.X_train, dataset.y_train, dataset.X_val,
+                        dataset.y_val, rng=loop_rng, callbacks=callbacks,
+                        snapshots=SNAPSHOTS_FOR_2D if dataset.n_features == 2 else 0)
+    for cb in callbacks:
+        if isinstance(cb, _Progress):
+            cb.close()
+    run = TrainRun(name=name or dataset.name, dataset=dataset, config=cfg, net=net,
+                   result=result, seed=seed if isinstance(seed, int) else tuple(seed),
+                   command=command, started=started, test_metrics=test_metrics(net, dataset))
+    if out is not None:
+        save_run_files(run, Path(out))
+    run.seconds = time.perf_counter() - t0
+    return run
+
+
+def save_run_files(run: TrainRun, out: Path) -> None:
+    """Write the model (with its input scaling), the history CSV and the config JSON."""
+    out.mkdir(parents=True, exist_ok=True)
+    ds = run.dataset
+    config = run.config.to_dict()
+    meta = {"name": run.name, "dataset": ds.name, "task": ds.task, "seed": run.seed,
+            "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
+            "feature_names": list(ds.feature_names), "command": run.command,
+            "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
+    run.model_path = nets.save_net(out / "model.npz", run.net, config=config, meta=meta,
+                                   arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale})
+    run.history_path = out / "history.csv"
+    run.result.history.to_csv(run.history_path, index=False)
+    summary = {**run.summary(), "config": config, "dataset_info": ds.summary()}
+    (out / "config.json").write_text(json.dumps(summary, indent=2, default=_plain))
+    run.out = out
+
+
+def _plain(obj):
+    if hasattr(obj, "item"):
+        return obj.item()
+    if dataclasses.is_dataclass(obj):
+        return dataclasses.asdict(obj)
+    return str(obj)
+
+
+class _Progress(nets.Callback):
+    """A tqdm bar over epochs with the latest losses (stderr)."""
+
+    def __init__(self, max_epochs: float):
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(total=float(max_epochs), unit="epoch", leave=False,
+                         bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} [{elapsed}<{remaining}]"
+                                    " {postfix}")
+
+    def on_checkpoint(self, state, record):
+        self._bar.n = record["epoch"]
+        self._bar.set_postfix(loss=f"{record['train_loss']:.4f}",
+                              val_loss=f"{record['val_loss']:.4f}",
+                              val_acc=f"{record['val_accuracy']:.3f}", refresh=False)
+        self._bar.refresh()
+
+    def close(self):
+        self._bar.close()
