@@ -157,11 +157,10 @@ class _Progress(nets.Callback):
                                     " {postfix}")
 
     def on_checkpoint(self, state, record):
-        self._bar.n = record["epoch"]
         self._bar.set_postfix(loss=f"{record['train_loss']:.4f}",
                               val_loss=f"{record['val_loss']:.4f}",
                               val_acc=f"{record['val_accuracy']:.3f}", refresh=False)
-        self._bar.refresh()
+        self._bar.update(record["epoch"] - self._bar.n)  # redraws at most every mininterval
 
     def close(self):
         self._bar.close()
