@@ -135,8 +135,77 @@ def _add_gradcheck(sub) -> None:
     p.set_defaults(func=cmd_gradcheck)
 
 
+# ----------------------------------------------------------------------------- data
+def cmd_data_list(args) -> int:
+    import data
+
+    frame = data.list_datasets()
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    _emit(args, records, frame.to_string(index=False, na_rep="-").splitlines())
+    return 0
+
+
+def cmd_data_show(args) -> int:
+    import data
+
+    ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
+                   merge_scaling=args.merge_scaling, val_fraction=args.val_fraction,
+                   target=args.target, imbalance=args.imbalance, positive=args.positive,
+                   data_dir=args.data_dir)
+    summary = ds.summary()
+    lines = [f"{ds.name}: {ds.task}, {ds.n_features} features, "
+             f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
+             "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
+    _emit(args, summary, lines)
+    return 0
+
+
+def cmd_data_fetch(args) -> int:
+    import data
+
+    dest = data.fetch_mnist(args.dest, args.url, timeout=args.timeout,
+                            verify=not args.no_verify)
+    files = [{"name": n, "bytes": (dest / n).stat().st_size,
+              "sha256": data.sha256_file(dest / n)} for n in data.MNIST_FILES]
+    summary = {"dataset": args.dataset, "dest": str(dest), "url": args.url or data.MNIST_URL,
+               "verified": not args.no_verify, "files": files}
+    lines = [f"{f['name']}  {f['bytes']} bytes  sha256 {f['sha256'][:16]}..." for f in files]
+    _emit(args, summary, [*lines, f"saved in {dest}"])
+    return 0
+
+
+def _add_data(sub) -> None:
+    p = sub.add_parser("data", help="list, inspect and download datasets")
+    dsub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    q = dsub.add_parser("list", help="named datasets with sizes, features and classes")
+    q.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    q.set_defaults(func=cmd_data_list)
+    q = dsub.add_parser("show", help="load one dataset and print its sizes and scaling")
+    q.add_argument("name", help="e.g. coin, spirals?classes=5, csv:table.csv")
+    q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--scaling", default="minmax", choices=("minmax", "standard", "none"))
+    q.add_argument("--merge-scaling", action="store_true",
+                   help="fit the scaling on train, validation and test merged")
+    q.add_argument("--val-fraction", type=float, default=0.1)
+    q.add_argument("--target", default=None, help="CSV target column (default: last)")
+    q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
+    q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")
+    q.add_argument("--data-dir", default=None, help="downloaded data (default $HPLAB_DATA)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_data_show)
+    q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
+    q.add_argument("dataset", choices=("mnist",))
+    q.add_argument("--url", default=None, help="base URL of a mirror")
+    q.add_argument("--dest", default=None, help="target folder (default $HPLAB_DATA/mnist)")
+    q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")
+    q.add_argument("--no-verify", action="store_true",
+                   help="skip the checksum check (for a mirror without SHA256SUMS)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_data_fetch)
+
+
 # ----------------------------------------------------------------------------- main
-COMMANDS = [_add_train, _add_gradcheck]
+COMMANDS = [_add_train, _add_gradcheck, _add_data]
 
 
 def build_parser() -> argparse.ArgumentParser:

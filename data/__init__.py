@@ -1,1 +1,24 @@
-"""hplab's data package."""
+"""hplab's datasets: one name -> normalized train / validation / test arrays.
+
+>>> ds = load("coin", seed=0)                      # doctest: +SKIP
+>>> ds.X_train.shape, ds.sizes()                   # doctest: +SKIP
+((900, 2), {'train': 900, 'val': 100, 'test': 500})
+
+Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
+`data_home()`: ``$HPLAB_DATA``, else ``$XDG_CACHE_HOME/hplab``, else ``~/.cache/hplab``
+(MNIST in its ``mnist`` subfolder, filled by `fetch_mnist` / ``hplab data fetch mnist``).
+"""
+
+from ._dataset import DataError, Dataset
+from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
+from ._idx import read_idx
+from ._imbalance import parse_ratio
+from ._load import load
+from ._registry import DATASETS, list_datasets
+from ._split import SCALINGS, TEST_FRACTION
+
+__all__ = [
+    "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
+    "DataError", "Dataset", "data_home", "fetch_mnist", "list_datasets", "load",
+    "parse_ratio", "read_idx", "sha256_file",
+]

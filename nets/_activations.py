@@ -8,7 +8,6 @@ as ``z > 0``. That lets the forward pass overwrite ``z`` in place.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 
 class Activation:
@@ -44,7 +43,13 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def forward(self, z, out=None):
-        return expit(z, out=out)  # stable for large |z|, no overflow warnings
+        # 0.5 (1 + tanh(z / 2)): never overflows, and tanh is several times
+        # faster than scipy's expit on small float32 batches (the hot path)
+        out = np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out += 1
+        out *= 0.5
+        return out
 
     def backward(self, a, grad):
         grad *= a

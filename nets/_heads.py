@@ -10,7 +10,9 @@ backward pass starts from that delta. Losses are computed from ``z``
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import log_softmax
+
+from ._activations import ACTIVATIONS
 
 
 class Head:
@@ -77,7 +79,7 @@ class Binary(Head):
         return np.asarray(y, dtype=dtype).reshape(len(y), 1)
 
     def output(self, z):
-        return expit(z)
+        return ACTIVATIONS["sigmoid"].forward(z)
 
     def loss(self, z, t, w=None):
         # BCE with logits: log(1 + e^z) - t z
@@ -101,7 +103,11 @@ class Multiclass(Head):
         return t
 
     def output(self, z):
-        return softmax(z, axis=1)
+        # by hand: scipy's softmax costs ~4x more on a 128 x 10 batch
+        p = z - z.max(axis=1, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=1, keepdims=True)
+        return p
 
     def loss(self, z, t, w=None):
         per = -np.sum(t * log_softmax(z, axis=1), axis=1)

@@ -152,15 +152,15 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         state.lr = schedule(0, total_steps)
         ended = checkpoint()  # epoch 0: the starting point of every curve
         while ended is None and step < total_steps:
-            if bs < n:
-                perm = rng.permutation(n)
-                Xs, Ts = X[perm], T[perm]  # one gather per epoch, then cheap slices
-                ws = None if w is None else w[perm]
-            else:
-                Xs, Ts, ws = X, T, w
+            perm = rng.permutation(n) if bs < n else None
             for start in range(0, n, bs):
-                xb, tb = Xs[start:start + bs], Ts[start:start + bs]
-                wb = None if ws is None else ws[start:start + bs]
+                if perm is None:
+                    xb, tb, wb = X, T, w
+                else:
+                    # gather batch by batch: the rows stay in cache for the matmul
+                    idx = perm[start:start + bs]
+                    xb, tb = X[idx], T[idx]
+                    wb = None if w is None else w[idx]
                 lr = schedule(step, total_steps)
                 outs = net._forward(xb)
                 net.backward(outs, tb, wb, grads)

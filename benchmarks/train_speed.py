@@ -1,0 +1,109 @@
+"""Epoch time of nets against scikit-learn's MLPClassifier and the unavoidable work.
+
+784-64-16-10 (sigmoid, tanh, softmax), plain SGD, batch 128, float32, 60000
+random samples, BLAS on both cores. The ceiling is the same matrix products
+plus drawing the shuffled batches, with nothing else. Run:
+``python benchmarks/train_speed.py [--repeats 5] [--epochs 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_info
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import nets  # noqa: E402
+from _common import interleaved, median  # noqa: E402
+
+N, D, H1, H2, K, BATCH = 60_000, 784, 64, 16, 10, 128
+
+
+def make_data(rng):
+    X = rng.random((N, D), dtype=np.float32)
+    y = rng.integers(0, K, N)
+    return X, y
+
+
+def run_nets(X, y, epochs):
+    cfg = nets.TrainConfig(hidden=(H1, H2), activation=("sigmoid", "tanh"), optimizer="sgd",
+                           lr=0.1, batch_size=BATCH, max_epochs=epochs, checkpoint=epochs,
+                           dtype="float32")
+    rng = np.random.default_rng(0)
+    net = nets.build_net(cfg, D, y, rng=rng, n_classes=K)
+    nets.train(net, cfg, X, y, rng=rng)
+
+
+def run_sklearn(X, y, epochs):
+    # sklearn applies one activation to every hidden layer: tanh is the closer cost
+    clf = MLPClassifier(hidden_layer_sizes=(H1, H2), activation="tanh", solver="sgd",
+                        learning_rate_init=0.1, momentum=0.0, nesterovs_momentum=False,
+                        batch_size=BATCH, max_iter=epochs, alpha=0.0, tol=0.0,
+                        n_iter_no_change=10**6, shuffle=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+
+
+def run_ceiling(X, y, epochs):
+    """Only the matrix products of forward and backward, plus the shuffled batches."""
+    rng = np.random.default_rng(0)
+    W = [rng.standard_normal(s, dtype=np.float32) * 0.01 for s in ((D, H1), (H1, H2), (H2, K))]
+    for _ in range(epochs):
+        perm = rng.permutation(N)
+        for s in range(0, N, BATCH):
+            a0 = X[perm[s:s + BATCH]]
+            a1 = a0 @ W[0]
+            a2 = a1 @ W[1]
+            z = a2 @ W[2]
+            g2 = a2.T @ z
+            d2 = z @ W[2].T
+            g1 = a1.T @ d2
+            d1 = d2 @ W[1].T
+            g0 = a0.T @ d1
+            del g0, g1, g2
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    X, y = make_data(np.random.default_rng(0))
+    contenders = {
+        "nets": lambda: run_nets(X, y, args.epochs),
+        "sklearn": lambda: run_sklearn(X, y, args.epochs),
+        "ceiling": lambda: run_ceiling(X, y, args.epochs),
+    }
+    run_ceiling(X, y, 1)  # warm-up: page in X, spin up BLAS threads
+    times = interleaved(contenders, args.repeats)
+    per_epoch = {k: median(v) / args.epochs for k, v in times.items()}
+    out = {
+        "epoch_seconds": per_epoch,
+        "speedup_vs_sklearn": per_epoch["sklearn"] / per_epoch["nets"],
+        "fraction_of_ceiling": per_epoch["ceiling"] / per_epoch["nets"],
+        "repeats": args.repeats,
+        "blas": [(i.get("internal_api"), i.get("num_threads")) for i in threadpool_info()],
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        for k, v in per_epoch.items():
+            print(f"{k:8s} {v * 1000:8.1f} ms/epoch")
+        print(f"nets vs MLPClassifier: {out['speedup_vs_sklearn']:.2f}x faster (target >= 1.5x)")
+        print(f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %)")
+        print(f"BLAS: {out['blas']}")
+    return out
+
+
+if __name__ == "__main__":
+    main()

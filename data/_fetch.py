@@ -1,0 +1,172 @@
+"""Where datasets live on disk, and `fetch_mnist`: download, verify, then move into place.
+
+Verification: each gz file's SHA-256 must match a known sum, taken from (first match)
+the ``checksums`` argument, the mirror's ``BASE/SHA256SUMS`` file when a custom ``url``
+serves one, or the official MNIST sums below. A mirror's own SHA256SUMS guards against
+truncated and corrupt downloads, not against a hostile mirror. ``verify=False`` skips it.
+Files are downloaded to temporary names in the destination and renamed only once all
+four are verified, so a failed fetch leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from ._dataset import DataError
+from ._idx import IDX_FILES
+
+# The mirror TensorFlow uses (yann.lecun.com now refuses most downloads).
+MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+MNIST_FILES = tuple(f"{stem}.gz" for stem in IDX_FILES.values())
+_BLOCK = 1 << 16
+
+
+def data_home(data_dir: str | Path | None = None) -> Path:
+    """The folder holding downloaded datasets.
+
+    ``data_dir`` if given, else ``$HPLAB_DATA``, else ``$XDG_CACHE_HOME/hplab``, else
+    ``~/.cache/hplab``. MNIST lives in its ``mnist`` subfolder.
+    """
+    if data_dir is not None:
+        return Path(data_dir).expanduser()
+    if os.environ.get("HPLAB_DATA"):
+        return Path(os.environ["HPLAB_DATA"]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache).expanduser() / "hplab"
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _offline(url: str, reason, dest: Path) -> DataError:
+    return DataError(
+        f"cannot download {url} ({reason}); download {', '.join(MNIST_FILES)} by hand "
+        f"(e.g. from {MNIST_URL}) and put them, gzipped or unpacked, in {dest}")
+
+
+def _open(url: str, timeout: float, dest: Path):
+    try:
+        return urllib.request.urlopen(url, timeout=timeout)  # http, https or file URLs
+    except urllib.error.HTTPError as exc:
+        raise DataError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise _offline(url, getattr(exc, "reason", exc), dest) from None
+
+
+def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None:
+    """The mirror's SHA256SUMS as {file name: hex}, or None when it serves none."""
+    url = base + "SHA256SUMS"
+    try:
+        response = _open(url, timeout, dest)
+    except DataError as exc:
+        if "HTTP 404" in str(exc) or "HTTP 410" in str(exc):
+            return None
+        raise
+    with response:
+        text = response.read().decode("utf-8", "replace")
+    sums = {}
+    for line in text.splitlines():
+        match = re.fullmatch(r"\s*([0-9a-fA-F]{64})\s+\*?(\S.*?)\s*", line)
+        if match:
+            sums[Path(match.group(2)).name] = match.group(1).lower()
+        elif line.strip() and not line.lstrip().startswith("#"):
+            raise DataError(f"{url}: not a SHA256SUMS file (line {line.strip()[:40]!r})")
+    return sums
+
+
+def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, str]:
+    """Stream url into a temporary file in dest; return (path, hex SHA-256)."""
+    digest = hashlib.sha256()
+    response = _open(url, timeout, dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=dest)
+    try:
+        with response, os.fdopen(fd, "wb") as out:
+            while block := response.read(_BLOCK):
+                digest.update(block)
+                out.write(block)
+    except OSError as exc:  # connection dropped mid-file
+        Path(tmp).unlink(missing_ok=True)
+        raise _offline(url, exc, dest) from None
+    return Path(tmp), digest.hexdigest()
+
+
+def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
+                timeout: float = 30, checksums: dict[str, str] | None = None,
+                verify: bool = True) -> Path:
+    """Download the four MNIST gz files, verify their SHA-256 and move them into ``dest``.
+
+    Parameters
+    ----------
+    dest : str or Path, optional
+        Target folder; default ``data_home() / "mnist"``.
+    url : str, optional
+        Base URL of a mirror (``BASE/train-images-idx3-ubyte.gz`` ...); default
+        `MNIST_URL`.
+    timeout : float
+        Seconds per connection attempt.
+    checksums : dict, optional
+        {file name: SHA-256 hex}; see the module docstring for the default.
+    verify : bool
+        False skips the checksum check (files are still renamed only when complete).
+
+    Returns
+    -------
+    Path
+        The folder, ready for ``load("mnist")`` or ``load("idx:FOLDER")``.
+
+    Raises
+    ------
+    DataError
+        Offline (the message says where to put the files by hand), HTTP error or
+        checksum mismatch; nothing is left half-written.
+    """
+    dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"
+    base = (url or MNIST_URL).rstrip("/") + "/"
+    dest.mkdir(parents=True, exist_ok=True)
+    table = None
+    if verify:
+        table = checksums or (url and _mirror_sums(base, timeout, dest)) or MNIST_SHA256
+        absent = [n for n in MNIST_FILES if n not in table]
+        if absent:
+            raise DataError(f"no SHA-256 known for {', '.join(absent)}; "
+                            "pass checksums or skip verification")
+    pending: dict[str, Path] = {}
+    try:
+        for name in MNIST_FILES:
+            final = dest / name
+            if table and final.is_file() and sha256_file(final) == table[name]:
+                continue  # already fetched and intact
+            tmp, digest = _download(base + name, dest, name, timeout)
+            pending[name] = tmp
+            if table and digest != table[name]:
+                raise DataError(f"checksum mismatch for {name} from {base}: expected "
+                                f"{table[name][:16]}..., got {digest[:16]}...; "
+                                "nothing was written")
+        for name, tmp in pending.items():
+            os.replace(tmp, dest / name)  # atomic on one file system
+    finally:
+        for tmp in pending.values():
+            tmp.unlink(missing_ok=True)
+    return dest

@@ -1,0 +1,116 @@
+"""Loaders for user files: the course's npz files and CSV tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._dataset import DataError, Source
+
+TASK_CHOICES = ("classification", "regression")
+# Numeric targets with at most this many distinct integral values count as class labels.
+_MAX_CLASSES = 50
+
+
+def infer_task(y: np.ndarray) -> str:
+    """"classification" for string, boolean or few integral labels, else "regression"."""
+    y = np.asarray(y)
+    if y.dtype.kind in "OUSb":
+        return "classification"
+    finite = y[np.isfinite(y)]
+    integral = np.array_equal(finite, np.round(finite))
+    return "classification" if integral and len(np.unique(finite)) <= _MAX_CLASSES else \
+        "regression"
+
+
+def _resolve_task(y: np.ndarray, task: str | None) -> str:
+    if task is None:
+        return infer_task(y)
+    if task not in TASK_CHOICES:
+        raise DataError(f"unknown task {task!r}; valid: {', '.join(TASK_CHOICES)}")
+    return task
+
+
+def _existing(path: str) -> Path:
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DataError(f"file not found: {p}")
+    return p
+
+
+def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in ("data", "label") if k not in npz.files]
+            if missing:
+                raise DataError(f"{path} has no key {missing[0]!r} "
+                                f"(keys: {', '.join(npz.files) or 'none'})")
+            X, y = npz["data"], npz["label"]
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{path}: not a readable npz file ({exc})") from None
+    X = X.reshape(len(X), -1) if X.ndim != 2 else X  # 1-D: one feature; images: flatten
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]  # the course stores labels as an (N, 1) column
+    if y.ndim != 1:
+        raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}")
+    return X, y
+
+
+def load_npz(path: str, test_path: str | None = None, *, task: str | None = None) -> Source:
+    """An npz file with keys ``data`` (N x features) and ``label`` (N or N x 1), and an
+    optional second file with the test set."""
+    p = _existing(path)
+    X, y = _read_npz(p)
+    X_test = y_test = None
+    if test_path:
+        X_test, y_test = _read_npz(_existing(test_path))
+    names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
+    return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
+                  info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})
+
+
+def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
+            from None
+    if frame.shape[1] < 2:
+        raise DataError(f"{path}: needs at least one feature column and a target column")
+    target = frame.columns[-1] if target is None else target
+    if target not in frame.columns:
+        raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
+    return frame, target
+
+
+def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:
+    features = frame.drop(columns=[target])
+    for column in features.columns:
+        if not pd.api.types.is_numeric_dtype(features[column]):
+            raise DataError(f"{path}: feature column {column!r} is not numeric")
+    return features.to_numpy(dtype=np.float64)
+
+
+def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
+             task: str | None = None) -> Source:
+    """A CSV table with a header: numeric feature columns and one target column (default
+    the last; string class labels are fine), and an optional test table."""
+    p = _existing(path)
+    frame, target = _read_csv(p, target)
+    X = _features(frame, target, p)
+    y = frame[target].to_numpy()
+    X_test = y_test = None
+    if test_path:
+        pt = _existing(test_path)
+        test, _ = _read_csv(pt, target)
+        if list(test.columns) != list(frame.columns):
+            raise DataError(f"{pt}: columns differ from {p.name}")
+        X_test, y_test = _features(test, target, pt), test[target].to_numpy()
+    names = tuple(str(c) for c in frame.columns if c != target)
+    info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
+            "target": str(target)}
+    return Source(X, y, X_test, y_test, _resolve_task(y, task), names, info=info)

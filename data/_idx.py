@@ -1,0 +1,126 @@
+"""Reader for IDX files (the MNIST format), gzip-compressed or raw.
+
+Layout: two zero bytes, a type code, the number of dimensions, one big-endian uint32
+per dimension, then the values in row-major order. Images are idx3 (magic 2051 for
+uint8), labels idx1 (magic 2049).
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from ._dataset import DataError, Source
+
+_TYPES = {0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype(">i2"),
+          0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+# The four files of an MNIST-format folder (Fashion-MNIST and KMNIST use the same names).
+IDX_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+
+def _read_bytes(path: Path) -> bytes:
+    raw = path.read_bytes()
+    if raw[:2] != b"\x1f\x8b":  # not gzip: a raw IDX file
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DataError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+
+
+def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
+    """Read one IDX file, gzip-compressed or raw.
+
+    Parameters
+    ----------
+    path : str or Path
+    ndim : int, optional
+        Expected number of dimensions (3 for images, 1 for labels); another magic
+        number is an error.
+
+    Returns
+    -------
+    ndarray
+        In native byte order (uint8 for MNIST).
+
+    Raises
+    ------
+    DataError
+        Missing, truncated or over-long file, or a wrong magic number.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"IDX file not found: {path}")
+    data = _read_bytes(path)
+    if len(data) < 4:
+        raise DataError(f"{path}: truncated IDX file ({len(data)} bytes, no header)")
+    magic = int.from_bytes(data[:4], "big")
+    dtype = _TYPES.get(data[2])
+    if data[:2] != b"\0\0" or dtype is None or (ndim is not None and data[3] != ndim):
+        want = f" (expected {0x0800 + ndim} for idx{ndim} uint8)" if ndim else ""
+        raise DataError(f"{path}: wrong magic number {magic}{want}; not an IDX file")
+    dims_end = 4 + 4 * data[3]
+    if len(data) < dims_end:
+        raise DataError(f"{path}: truncated IDX header")
+    shape = tuple(int.from_bytes(data[i:i + 4], "big") for i in range(4, dims_end, 4))
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    found = len(data) - dims_end
+    if found != expected:
+        problem = "truncated" if found < expected else "has trailing bytes"
+        raise DataError(f"{path}: {problem}: shape {shape} needs {expected} bytes of data, "
+                        f"found {found}")
+    array = np.frombuffer(data, dtype=dtype, offset=dims_end).reshape(shape)
+    return array.astype(dtype.newbyteorder("="), copy=False)
+
+
+def find_idx_files(folder: str | Path) -> dict[str, Path]:
+    """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
+    ``train-images.idx3-ubyte`` spelling some mirrors use)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"folder not found: {folder}")
+    found, missing = {}, []
+    for key, stem in IDX_FILES.items():
+        dotted = stem.replace("-idx", ".idx")
+        candidates = [folder / f"{s}{ext}" for s in (stem, dotted) for ext in ("", ".gz")]
+        hit = next((p for p in candidates if p.is_file()), None)
+        if hit is None:
+            missing.append(stem + "[.gz]")
+        else:
+            found[key] = hit
+    if missing:
+        raise DataError(f"{folder} lacks {', '.join(missing)}")
+    return found
+
+
+def _pair(images: Path, labels: Path) -> tuple[np.ndarray, np.ndarray]:
+    X = read_idx(images, ndim=3)
+    y = read_idx(labels, ndim=1)
+    if len(X) != len(y):
+        raise DataError(f"{labels.name} has {len(y)} labels but {images.name} has "
+                        f"{len(X)} images")
+    return X.reshape(len(X), -1), y.astype(np.int64)
+
+
+def load_idx_folder(folder: str | Path) -> Source:
+    """The train and test pairs of an MNIST-format folder as a raw `Source` (images
+    flattened to rows, still in their stored dtype)."""
+    files = find_idx_files(folder)
+    X, y = _pair(files["train_images"], files["train_labels"])
+    X_test, y_test = _pair(files["test_images"], files["test_labels"])
+    if X.shape[1] != X_test.shape[1]:
+        raise DataError(f"train images have {X.shape[1]} pixels but test images "
+                        f"{X_test.shape[1]}")
+    pixel_max = 255.0 if X.dtype == np.uint8 else float(max(np.abs(X).max(), 1e-12))
+    names = tuple(f"px{i}" for i in range(X.shape[1]))
+    info = {"folder": str(Path(folder)), "files": {k: p.name for k, p in files.items()}}
+    return Source(X, y, X_test, y_test, "classification", names, pixel_max=pixel_max,
+                  info=info)

@@ -1,0 +1,68 @@
+"""One-vs-rest relabelling and imbalanced subsampling of classification sets.
+
+A ratio ``P:N`` (e.g. ``1:50``) is positives to negatives. Each pool (the training pool
+and, separately, the test set) keeps as many examples as the ratio allows: all of the
+scarcer side and a seeded random subset of the other, so the test set shows the same
+imbalanced distribution the model is trained on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+
+from ._dataset import DataError
+
+_RATIO = re.compile(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*")
+
+
+def parse_ratio(text: str) -> tuple[Fraction, Fraction]:
+    """``"1:50"`` -> (1, 50); both sides positive numbers."""
+    match = _RATIO.fullmatch(str(text))
+    if not match:
+        raise DataError(f"imbalance must look like 1:50 (positives:negatives), got {text!r}")
+    pos, neg = Fraction(match.group(1)), Fraction(match.group(2))
+    if pos <= 0 or neg <= 0:
+        raise DataError(f"imbalance sides must be positive, got {text!r}")
+    return pos, neg
+
+
+def positive_index(classes: tuple, positive) -> int:
+    """Index of the class label ``positive`` (compared as given, then as text)."""
+    for i, c in enumerate(classes):
+        if c == positive or str(c) == str(positive):
+            return i
+    raise DataError(f"positive class {positive!r} is not a class; "
+                    f"classes: {', '.join(str(c) for c in classes)}")
+
+
+def one_vs_rest(y: np.ndarray, index: int) -> np.ndarray:
+    """Class ``index`` becomes 1, every other class 0 (int64)."""
+    return (y == index).astype(np.int64)
+
+
+def subsample(y: np.ndarray, ratio: tuple[Fraction, Fraction], rng: np.random.Generator,
+              *, where: str) -> np.ndarray:
+    """Indices (sorted) of a subset of binary labels y whose positives:negatives follow
+    ``ratio``, keeping as many examples as the ratio allows.
+
+    Raises
+    ------
+    DataError
+        When fewer than 2 positives (or no negative) would remain.
+    """
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    p, q = ratio
+    if len(pos) * q > len(neg) * p:  # positives too many: keep all negatives
+        n_pos, n_neg = math.floor(len(neg) * p / q), len(neg)
+    else:
+        n_pos, n_neg = len(pos), math.floor(len(pos) * q / p)
+    if n_pos < 2 or n_neg < 1:
+        raise DataError(f"imbalance {p}:{q} leaves {n_pos} positive and {n_neg} negative "
+                        f"examples in {where}; needs at least 2 positives")
+    keep = np.concatenate([rng.choice(pos, n_pos, replace=False),
+                           rng.choice(neg, n_neg, replace=False)])
+    return np.sort(keep)

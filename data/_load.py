@@ -1,0 +1,227 @@
+"""`load`: a dataset name -> validated, split, normalized `Dataset`.
+
+Order: build the raw arrays -> validate -> hold out a test set if the source has none ->
+encode labels -> one-vs-rest (``positive``) -> imbalance (train pool and test set
+separately) -> validation hold-out -> scaling fitted on the training part (or on
+everything with ``merge_scaling``). Three independent random streams come from the seed
+(generation, splits, imbalance), so changing ``val_fraction`` never changes the data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._dataset import DataError, Dataset, Source, _plain
+from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
+from ._registry import build_source, kind_of, parse_name
+from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
+
+
+def _once(key: str, in_name, in_kwargs):
+    if in_name is not None and in_kwargs is not None and str(in_name) != str(in_kwargs):
+        raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
+                        f"{in_kwargs!r} as an argument")
+    return in_kwargs if in_kwargs is not None else in_name
+
+
+def _check_arrays(src: Source, name: str) -> None:
+    """Shapes, lengths and finiteness of the raw arrays."""
+    parts = [("train", src.X, src.y)]
+    if src.X_test is not None:
+        parts.append(("test", src.X_test, src.y_test))
+    for part, X, y in parts:
+        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+            raise DataError(f"{name}: {part} features must be a non-empty 2-D array, "
+                            f"got shape {X.shape}")
+        if X.dtype.kind not in "uifb":
+            raise DataError(f"{name}: {part} features are not numeric ({X.dtype})")
+        if y is None or y.ndim != 1 or len(y) != len(X):
+            got = "no labels" if y is None else f"labels of shape {y.shape}"
+            raise DataError(f"{name}: {got} for {len(X)} {part} rows (labels of wrong length)")
+        if X.dtype.kind == "f":
+            bad = ~np.isfinite(X)
+            if bad.any():
+                row, col = np.argwhere(bad)[0]
+                raise DataError(f"{name}: {int(bad.sum())} NaN or infinite value(s) in the "
+                                f"{part} features (first at row {row}, column "
+                                f"{src.feature_names[col]!r})")
+        missing = pd.isna(y) if y.dtype.kind in "Of" else np.zeros(len(y), bool)
+        if src.task == "regression" and y.dtype.kind not in "uif":
+            raise DataError(f"{name}: regression targets must be numeric")
+        if missing.any() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
+            raise DataError(f"{name}: missing, NaN or infinite {part} label(s) "
+                            f"(first at row {int(np.argmax(missing | ~_finite(y)))})")
+    if src.X_test is not None and src.X_test.shape[1] != src.X.shape[1]:
+        raise DataError(f"{name}: test has {src.X_test.shape[1]} features, train "
+                        f"{src.X.shape[1]}")
+
+
+def _finite(y: np.ndarray) -> np.ndarray:
+    return np.isfinite(y) if y.dtype.kind == "f" else np.ones(len(y), bool)
+
+
+def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
+    """Class labels -> indices 0..k-1 over train and test; classes in sorted order."""
+    try:
+        classes, index = np.unique(np.concatenate([y, y_test]), return_inverse=True)
+    except TypeError:
+        raise DataError(f"{name}: class labels mix types (e.g. numbers and text)") from None
+    if len(classes) < 2:
+        raise DataError(f"{name}: a single class ({_plain(classes[0])!r}); classification "
+                        "needs at least 2")
+    train, test = index[:len(y)].astype(np.int64), index[len(y):].astype(np.int64)
+    only_test = sorted(set(test.tolist()) - set(train.tolist()))
+    if only_test:
+        raise DataError(f"{name}: class {_plain(classes[only_test[0]])!r} appears only in the "
+                        "test set")
+    return tuple(_plain(c) for c in classes), train, test
+
+
+def _counts(y: np.ndarray) -> dict:
+    return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
+
+
+def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bool = False,
+         val_fraction: float = 0.1, target: str | None = None, imbalance: str | None = None,
+         positive=None, data_dir: str | Path | None = None) -> Dataset:
+    """Load a dataset by name, split and normalized.
+
+    Parameters
+    ----------
+    name : str
+        A name from `list_datasets` (``"coin"``), with options (``"spirals?classes=5"``,
+        ``"digits?imbalance=1:50&positive=8"``), or a path form: ``"idx:DIR"``,
+        ``"npz:PATH[,PATH_TEST]"``, ``"csv:PATH[,PATH_TEST]"``.
+    seed : int
+        Drives generation, shuffling and subsampling; same seed, same arrays bit for bit.
+    scaling : {"minmax", "standard", "none"}
+        Feature scaling, fitted on the training part. Images are scaled as a whole
+        (minmax: x / 255, digits x / 16). Regression targets are min-max scaled
+        (unless "none").
+    merge_scaling : bool
+        Fit the scaling on train, validation and test merged (the course's way).
+    val_fraction : float
+        Share of the training pool held out as validation, stratified for
+        classification (ignored by ``xor``, whose validation and test sets are its
+        training set). Sources without a test set first lose 20 % to the test set.
+    target : str, optional
+        CSV target column (default: the last).
+    imbalance : str, optional
+        ``"P:N"`` positives to negatives, applied to the training pool and to the test
+        set separately.
+    positive : optional
+        The positive class label; on a multi-class set it makes a one-vs-rest binary task.
+    data_dir : str or Path, optional
+        Folder of downloaded datasets (default `data_home()`).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        Unknown name or option, missing file or folder, NaN/inf values, labels of the
+        wrong length, a single class, a bad or too strict imbalance ratio.
+    """
+    if scaling not in SCALINGS:
+        raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
+    if not 0 <= val_fraction < 1:
+        raise DataError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise DataError(f"seed must be a non-negative integer, got {seed!r}")
+    key, arg, options = parse_name(name)
+    imbalance = _once("imbalance", options.pop("imbalance", None), imbalance)
+    positive = _once("positive", options.pop("positive", None), positive)
+    if target is not None:
+        if key != "csv":
+            raise DataError("target applies to csv: datasets only")
+        options["target"] = _once("target", options.get("target"), target)
+    gen_rng, split_rng, imb_rng = (np.random.default_rng(s)
+                                   for s in np.random.SeedSequence(int(seed)).spawn(3))
+    src, typed = build_source(key, arg, options, gen_rng, data_dir)
+    _check_arrays(src, name)
+    classify = src.task == "classification"
+    X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
+    test_from = "train" if src.fixed_splits else "file"
+    if X_test is None:  # hold out the test set first, so it never sees training data
+        kept, out = holdout(y, TEST_FRACTION, split_rng, stratify=classify, what="test")
+        X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
+        test_from = f"held out {TEST_FRACTION:g}"
+
+    classes: tuple = ()
+    task = "regression"
+    if classify:
+        classes, y, y_test = _encode(y, y_test, name)
+        task = "binary" if len(classes) == 2 else "multiclass"
+    elif positive is not None or imbalance is not None:
+        raise DataError(f"{name}: positive and imbalance need a classification dataset")
+
+    pos_label = None
+    if positive is not None:
+        index = positive_index(classes, positive)
+        pos_label = classes[index]
+        y, y_test = one_vs_rest(y, index), one_vs_rest(y_test, index)
+        classes = (f"not {pos_label}", pos_label) if len(classes) > 2 else \
+            (classes[1 - index], pos_label)
+        task = "binary"
+
+    imbalance_info = None
+    if imbalance is not None:
+        if task != "binary":
+            raise DataError(f"{name}: imbalance on a multi-class set needs positive=CLASS "
+                            "(one-vs-rest)")
+        ratio = parse_ratio(imbalance)
+        keep = subsample(y, ratio, imb_rng, where="the training pool")
+        X, y = X[keep], y[keep]
+        if src.fixed_splits:
+            X_test, y_test = X, y
+        else:
+            keep = subsample(y_test, ratio, imb_rng, where="the test set")
+            X_test, y_test = X_test[keep], y_test[keep]
+        imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
+                          "train_pool": _counts(y),
+                          "test": _counts(y_test)}
+
+    if src.fixed_splits:
+        X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y
+    else:
+        kept, out = holdout(y, val_fraction, split_rng, stratify=classify)
+        X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
+    del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
+
+    fit_on = X_tr
+    if merge_scaling and not (src.pixel_max is not None and scaling != "standard"):
+        fit_on = np.concatenate([X_tr, X_val, X_test])
+    x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=src.pixel_max)
+    del fit_on
+    y_shift, y_scale = 0.0, 1.0
+    if not classify:
+        y_fit = np.concatenate([y_tr, y_val, y_test]) if merge_scaling else y_tr
+        y_shift, y_scale = fit_target(y_fit.astype(np.float64), scaling)
+
+    def ys(v: np.ndarray) -> np.ndarray:
+        if classify:
+            return np.ascontiguousarray(v, dtype=np.int64)
+        return ((v.astype(np.float64) - y_shift) / y_scale).astype(np.float32)
+
+    parts = {part: apply_scaler(Xp, x_shift, x_scale)
+             for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
+    info = {
+        "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
+        "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
+        "pixel_max": src.pixel_max, "val_fraction": None if src.fixed_splits else val_fraction,
+        "test_from": test_from, "sizes": {"train": len(y_tr), "val": len(y_val),
+                                          "test": len(y_test)},
+        "positive": pos_label, "imbalance": imbalance_info, **src.info,
+    }
+    return Dataset(
+        name=name, task=task,
+        X_train=parts["train"], y_train=ys(y_tr), X_val=parts["val"], y_val=ys(y_val),
+        X_test=parts["test"], y_test=ys(y_test), classes=classes,
+        feature_names=tuple(src.feature_names), x_shift=x_shift, x_scale=x_scale,
+        y_shift=float(y_shift), y_scale=float(y_scale), info=info,
+    )

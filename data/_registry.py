@@ -1,0 +1,194 @@
+"""The registry of named datasets, the ``NAME?key=value`` syntax, and `list_datasets`."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import _generated as gen
+from ._dataset import DataError, Source
+from ._fetch import data_home
+from ._files import load_csv, load_npz
+from ._idx import load_idx_folder
+from ._split import TEST_FRACTION, holdout_sizes
+
+# Options every classification set accepts; `load` handles them, not the builders.
+COMMON_OPTIONS = ("imbalance", "positive")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One named dataset: how to build its raw arrays and what `list_datasets` shows.
+
+    ``build(rng, arg, data_dir, **options)`` returns a `Source`; ``arg`` is the path part
+    of ``idx:``/``npz:``/``csv:`` names (None otherwise). ``options`` maps each accepted
+    ``?key=value`` option to its default (whose type converts the text).
+    """
+
+    build: Callable[..., Source]
+    kind: str  # generated | bundled | download | file
+    description: str
+    task: str | None = None
+    n_pool: int | None = None  # training pool; validation is held out of it
+    n_test: int | None = None
+    features: int | None = None
+    classes: int | None = None
+    options: dict = field(default_factory=dict)
+
+
+def _generated(fn, task: str, classes: int, description: str, features: int = 2) -> Entry:
+    params = inspect.signature(fn).parameters
+    options = {k: p.default for k, p in params.items() if k != "rng"}
+
+    def build(rng, arg, data_dir, **opts):
+        return fn(rng, **opts)
+
+    n_pool = options.get("n_train", 4)
+    n_test = options.get("n_test", 4)
+    return Entry(build, "generated", description, task, n_pool, n_test, features, classes,
+                 options)
+
+
+def _digits(rng, arg, data_dir) -> Source:
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    names = tuple(f"px{i}" for i in range(bunch.data.shape[1]))
+    # 8x8 images with values 0..16: scaled as a whole, like MNIST's 0..255.
+    return Source(bunch.data, bunch.target.astype(np.int64), None, None, "classification",
+                  names, pixel_max=16.0, info={"origin": "sklearn.datasets.load_digits"})
+
+
+def _mnist(rng, arg, data_dir) -> Source:
+    folder = data_home(data_dir) / "mnist"
+    try:
+        return load_idx_folder(folder)
+    except DataError as exc:
+        raise DataError(f"MNIST: {exc}; run `hplab data fetch mnist` or put the four IDX "
+                        "files there by hand (set HPLAB_DATA to use another folder)") from None
+
+
+def _paths(arg: str) -> tuple[str, str | None]:
+    train, _, test = arg.partition(",")
+    return train, (test or None)
+
+
+_DIGITS_POOL, _DIGITS_TEST = holdout_sizes(1797, TEST_FRACTION)
+
+DATASETS: dict[str, Entry] = {
+    "xor": _generated(gen.xor, "binary", 2, "the 4 XOR points; validation = test = train"),
+    "double-arc": _generated(gen.double_arc, "binary", 2, "two noisy sine arcs, 0.65 apart"),
+    "coin": _generated(gen.coin, "multiclass", 3,
+                       "coin with a square hole: square / ring / outside in [-0.5, 0.5]^2"),
+    "sine": _generated(gen.sine, "regression", 0, "y = sin(2 pi x), noisy train, clean test",
+                       features=1),
+    "curve": _generated(gen.curve, "regression", 0,
+                        "y = 0.4x^2 + 0.3x sin(15x) + 0.01cos(50x) - 0.3", features=1),
+    "spirals": _generated(gen.spirals, "multiclass", 3, "k spiral arms (?classes=k)"),
+    "moons": _generated(gen.moons, "binary", 2, "scikit-learn make_moons"),
+    "circles": _generated(gen.circles, "binary", 2, "scikit-learn make_circles"),
+    "digits": Entry(_digits, "bundled", "scikit-learn 8x8 digits (test: 20 % held out)",
+                    "multiclass", _DIGITS_POOL, _DIGITS_TEST, 64, 10),
+    "mnist": Entry(_mnist, "download", "MNIST 28x28 from $HPLAB_DATA/mnist "
+                   "(`hplab data fetch mnist`)", "multiclass", 60000, 10000, 784, 10),
+}
+
+# Names with a path: "idx:DIR", "npz:PATH[,PATH_TEST]", "csv:PATH[,PATH_TEST]".
+PREFIXES: dict[str, Entry] = {
+    "idx": Entry(lambda rng, arg, data_dir: load_idx_folder(arg), "file",
+                 "folder of MNIST-format IDX files (gz or raw)"),
+    "npz": Entry(lambda rng, arg, data_dir, task=None: load_npz(*_paths(arg), task=task),
+                 "file", "npz with keys data, label (+ optional test file)",
+                 options={"task": None}),
+    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None:
+                 load_csv(*_paths(arg), target=target, task=task),
+                 "file", "CSV with header; target column via target= (default last)",
+                 options={"target": None, "task": None}),
+}
+_PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}
+
+
+def valid_names() -> list[str]:
+    """Every registered name and prefix form, for error messages."""
+    return [*DATASETS, *_PREFIX_NAMES.values()]
+
+
+def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
+    """``"digits?imbalance=1:50&positive=8"`` -> ("digits", None, {...});
+    ``"csv:a.csv"`` -> ("csv", "a.csv", {})."""
+    if not isinstance(name, str) or not name.strip():
+        raise DataError(f"dataset name must be a non-empty string, got {name!r}")
+    base, _, query = name.strip().partition("?")
+    options: dict[str, str] = {}
+    for part in query.split("&") if query else ():
+        key, eq, value = part.partition("=")
+        key = key.strip()
+        if not key or not eq:
+            raise DataError(f"bad option {part!r} in {name!r}; expected key=value")
+        if key in options:
+            raise DataError(f"option {key!r} given twice in {name!r}")
+        options[key] = value.strip()
+    prefix, colon, arg = base.partition(":")
+    if colon and prefix in PREFIXES:
+        if not arg:
+            raise DataError(f"{prefix}: needs a path, e.g. {_PREFIX_NAMES[prefix]}")
+        return prefix, arg, options
+    if base not in DATASETS:
+        close = difflib.get_close_matches(base, list(DATASETS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")
+    return base, None, options
+
+
+def _convert(key: str, text: str, default):
+    kind = type(default) if default is not None else str
+    try:
+        return kind(text)
+    except ValueError:
+        raise DataError(f"option {key}={text!r} must be {kind.__name__}") from None
+
+
+def build_source(key: str, arg: str | None, options: dict, rng: np.random.Generator,
+                 data_dir) -> tuple[Source, dict]:
+    """Raw arrays of a parsed name, and its options converted to their types."""
+    entry = PREFIXES[key] if arg is not None else DATASETS[key]
+    unknown = [k for k in options if k not in entry.options]
+    if unknown:
+        valid = ", ".join([*entry.options, *COMMON_OPTIONS])
+        raise DataError(f"unknown option {unknown[0]!r} for {key}; valid: {valid}")
+    typed = {k: _convert(k, v, entry.options[k]) if isinstance(v, str) else v
+             for k, v in options.items()}
+    return entry.build(rng, arg, data_dir, **typed), typed
+
+
+def kind_of(key: str, arg: str | None) -> str:
+    return PREFIXES[key].kind if arg is not None else DATASETS[key].kind
+
+
+def list_datasets() -> pd.DataFrame:
+    """The named datasets with their default sizes (after the 1/10 validation hold-out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns name, kind, n_train, n_val, n_test, features, classes, task,
+        description; sizes are missing (<NA>) for the path forms.
+    """
+    rows = []
+    for name, e in [*DATASETS.items(), *((_PREFIX_NAMES[k], e) for k, e in PREFIXES.items())]:
+        n_train = n_val = None
+        if e.n_pool is not None:
+            n_train, n_val = (e.n_pool, e.n_pool) if name == "xor" else \
+                holdout_sizes(e.n_pool, 0.1)
+        rows.append({"name": name, "kind": e.kind, "n_train": n_train, "n_val": n_val,
+                     "n_test": e.n_test, "features": e.features, "classes": e.classes,
+                     "task": e.task, "description": e.description})
+    frame = pd.DataFrame(rows)
+    for column in ("n_train", "n_val", "n_test", "features", "classes"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

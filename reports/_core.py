@@ -1,0 +1,240 @@
+"""The generic report builder every hplab report uses: headline, sections, figures, tables.
+
+A report is one self-contained HTML file (inline CSS, figures as ``data:`` URIs, no
+JavaScript) plus a ``<stem>_files/`` folder holding each figure's and table's data as CSV.
+It embeds its metadata as JSON in ``<meta name="hplab-report">`` so that
+:func:`reports.write_index` can list it without a sidecar file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import design
+from ._html import render, version
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Bumped when the embedded metadata changes shape.
+SCHEMA = 1
+#: Status -> badge tone (CSS class); unknown statuses are neutral.
+TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
+         "max_epochs": "warn", "stopped": "warn", "pruned": "warn",
+         "diverged": "bad", "failed": "bad", "fail": "bad"}
+
+
+@dataclass
+class _Section:
+    title: str
+    anchor: str
+    blocks: list[dict] = field(default_factory=list)
+
+
+class Report:
+    """Builder for one self-contained HTML report.
+
+    Parameters
+    ----------
+    kind : str
+        Report family shown in the index, e.g. ``"train"``, ``"study"``, ``"lr-range"``.
+    title : str
+        Page heading.
+    headline : mapping of str to str or number, optional
+        The few numbers a reader wants first, in order; numbers are formatted with
+        :func:`reports.design.format_value`, strings are shown as given. The index shows
+        the first entry as the report's headline metric.
+    name : str, optional
+        Short name in the index (default: ``title``).
+    status : str, optional
+        Outcome shown as a coloured badge (``converged``, ``diverged``...).
+    status_detail : str
+        One sentence that explains the status.
+    subtitle : str
+        A line under the title (dataset, task, architecture...).
+    created : datetime, optional
+        Timestamp used to sort the index (default: now).
+
+    Examples
+    --------
+    >>> rep = Report("lr-range", "LR range test", {"Best lr": 0.25}, name="digits")
+    >>> rep.add_section("Loss against learning rate")               # doctest: +SKIP
+    >>> rep.add_figure("loss-vs-lr", draw_curve, frame, caption="...")  # doctest: +SKIP
+    >>> rep.write(Path("runs/lr/digits"))                           # doctest: +SKIP
+    """
+
+    def __init__(self, kind: str, title: str, headline: Mapping[str, Any] | None = None, *,
+                 name: str | None = None, status: str | None = None, status_detail: str = "",
+                 subtitle: str = "", created: datetime | None = None):
+        self.kind = str(kind)
+        self.title = str(title)
+        self.name = str(name) if name is not None else self.title
+        self.status = None if status is None else str(status)
+        self.status_detail = str(status_detail)
+        self.subtitle = str(subtitle)
+        self.created = (created or datetime.now()).astimezone().replace(microsecond=0)
+        self.headline = [(str(k), v if isinstance(v, str) else design.format_value(v))
+                         for k, v in (headline or {}).items()]
+        self.provenance: dict[str, str] = {}
+        self.params: dict[str, Any] = {}
+        self._sections: list[_Section] = []
+        self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
+
+    # -- content ------------------------------------------------------------------
+    def add_section(self, title: str, text: str = "") -> Report:
+        """Start a section; later figures, tables and text go into it."""
+        anchor = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
+        taken = {s.anchor for s in self._sections}
+        base, i = anchor, 1
+        while anchor in taken:
+            i += 1
+            anchor = f"{base}-{i}"
+        self._sections.append(_Section(str(title), anchor))
+        if text:
+            self.add_text(text)
+        return self
+
+    def add_text(self, text: str, *, note: bool = False) -> Report:
+        """A paragraph (escaped); ``note=True`` renders it as a highlighted remark."""
+        self._current().blocks.append({"type": "note" if note else "text", "text": str(text)})
+        return self
+
+    def add_figure(self, name: str, draw: Callable[[Any], Any], data, *, caption: str,
+                   alt: str | None = None) -> Report:
+        """Draw ``draw(data)`` (a :class:`matplotlib.figure.Figure`) and embed it as PNG.
+
+        Parameters
+        ----------
+        name : str
+            Slug (``[a-z0-9_-]``) naming the figure's CSV: ``<stem>_files/<name>.csv``.
+        draw : callable
+            Pure drawing function ``data -> Figure``; use :func:`reports.design.new_figure`.
+        data : DataFrame or mapping of str to DataFrame
+            Exactly what is drawn; a mapping gives one CSV per entry (``<name>-<key>.csv``).
+        caption : str
+            What the figure shows and what to look for.
+        """
+        frames = self._register(name, data)
+        with design.style():
+            fig = draw(data)
+        uri, width, height = design.png_data_uri(fig)
+        fig.clear()  # free the Agg buffers now; the PNG is all we keep
+        self._current().blocks.append({
+            "type": "figure", "name": name, "src": uri, "width": width, "height": height,
+            "caption": str(caption), "alt": str(alt or caption.split(". ")[0]),
+            "csv": [f"{stem}.csv" for stem in frames],
+        })
+        return self
+
+    def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
+                  max_rows: int = 25, index: bool = False) -> Report:
+        """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row)."""
+        name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
+        df = frame.reset_index() if index else frame
+        self._register(name, df)
+        shown = df.head(max_rows)
+        numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+                   for c in df.columns]
+        rows = [[design.format_value(_py(v)) for v in row]
+                for row in shown.itertuples(index=False, name=None)]
+        self._current().blocks.append({
+            "type": "table", "name": name, "columns": [str(c) for c in df.columns],
+            "numeric": numeric, "rows": rows, "caption": str(caption),
+            "total": len(df), "shown": len(shown), "csv": [f"{name}.csv"],
+        })
+        return self
+
+    def set_provenance(self, *, command: str, dataset: str, seed: int | None,
+                       params: Mapping[str, Any], date: str | None = None,
+                       seconds: float | None = None, extra: Mapping[str, Any] | None = None
+                       ) -> Report:
+        """Record how to reproduce the results: command, dataset, seed, every parameter."""
+        self.provenance = {
+            "hplab version": version(),
+            "Command": str(command),
+            "Dataset": str(dataset),
+            "Seed": design.format_value(seed),
+            "Date": str(date or self.created.isoformat()),
+            "Wall time": design.format_seconds(seconds) if seconds is not None else "–",
+            **{str(k): design.format_value(v) for k, v in (extra or {}).items()},
+        }
+        self.params = {str(k): design.format_value(v) for k, v in params.items()}
+        return self
+
+    # -- output -------------------------------------------------------------------
+    def metadata(self) -> dict:
+        """What the index reads back from the written file."""
+        return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
+                "created": self.created.isoformat(), "status": self.status,
+                "headline": [{"label": k, "text": v} for k, v in self.headline],
+                "hplab_version": version()}
+
+    def html(self, files_dir: str = "report_files") -> str:
+        """The report as one HTML string (CSV links point into ``files_dir``)."""
+        return render("report.html", report=self, sections=self._sections,
+                      files_dir=files_dir, tone=TONES.get(self.status or "", "neutral"),
+                      meta_json=json.dumps(self.metadata(), ensure_ascii=True))
+
+    def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True) -> Path:
+        """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
+
+        With ``index=True`` the index of the folder's root is refreshed as well (see
+        :func:`reports.index_root`). Returns the path of the HTML file.
+        """
+        if not _NAME.match(stem):
+            raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
+        out_dir = Path(out_dir)
+        files = out_dir / f"{stem}_files"
+        files.mkdir(parents=True, exist_ok=True)
+        for old in files.glob("*.csv"):  # figures of an earlier version of this report
+            old.unlink()
+        for csv_stem, frame in self._data.items():
+            frame.to_csv(files / f"{csv_stem}.csv", index=False)
+        path = out_dir / f"{stem}.html"
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(self.html(files.name), encoding="utf-8")
+        os.replace(tmp, path)  # readers (the index) never see a half-written file
+        if index:
+            from ._index import index_root, write_index
+
+            write_index(index_root(out_dir))
+        return path
+
+    # -- helpers --------------------------------------------------------------------
+    def _current(self) -> _Section:
+        if not self._sections:
+            self.add_section("Results")
+        return self._sections[-1]
+
+    def _register(self, name: str, data) -> list[str]:
+        if not _NAME.match(name):
+            raise ValueError(f"figure/table name must match {_NAME.pattern}, got {name!r}")
+        if isinstance(data, pd.DataFrame):
+            frames = {name: data}
+        elif isinstance(data, Mapping):
+            frames = {f"{name}-{k}": v for k, v in data.items() if isinstance(v, pd.DataFrame)}
+        else:
+            raise TypeError(f"figure data must be a DataFrame or a mapping of DataFrames, "
+                            f"got {type(data).__name__}")
+        clash = set(frames) & set(self._data)
+        if clash:
+            raise ValueError(f"duplicate figure/table name {sorted(clash)[0]!r}")
+        self._data.update(frames)
+        return list(frames)
+
+
+def _py(value):
+    """numpy scalars and NaN-like values to what format_value expects."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

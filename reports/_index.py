@@ -1,0 +1,166 @@
+"""The index of reports: ``DIR/index.html`` lists every report under ``DIR``, newest first.
+
+Which index a report refreshes (rule used by :meth:`Report.write`): the nearest folder
+named ``runs`` that contains the report folder (the report folder itself included);
+without one, the parent of the report folder. ``hplab train`` writes to
+``runs/train/NAME/report.html``, so every report of a project lands in ``runs/index.html``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+from ._core import TONES
+from ._html import render, version
+
+#: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
+_HEAD_BYTES = 64 * 1024
+#: Bounds on the folder walk, so an index of a big folder stays quick.
+_MAX_DEPTH = 6
+_SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """One report found under an index folder (its embedded metadata and its path)."""
+
+    path: Path
+    kind: str
+    name: str
+    title: str
+    created: str
+    status: str | None
+    headline: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {"path": str(self.path), "kind": self.kind, "name": self.name,
+                "title": self.title, "created": self.created, "status": self.status,
+                "headline": list(self.headline)}
+
+
+class _MetaFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.content: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "meta" and self.content is None:
+            a = dict(attrs)
+            if a.get("name") == "hplab-report":
+                self.content = a.get("content")
+
+
+def read_report_info(path: Path | str) -> ReportInfo | None:
+    """The metadata a report embeds, or None for any other HTML file."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if "hplab-report" not in head:
+        return None
+    finder = _MetaFinder()
+    finder.feed(head)
+    try:
+        meta = json.loads(finder.content or "")
+    except ValueError:
+        return None
+    if not isinstance(meta, dict):
+        return None
+    return ReportInfo(
+        path=path, kind=str(meta.get("kind", "?")), name=str(meta.get("name", path.stem)),
+        title=str(meta.get("title", "")), created=str(meta.get("created", "")),
+        status=meta.get("status"),
+        headline=tuple(h for h in meta.get("headline", []) if isinstance(h, dict)),
+    )
+
+
+def find_reports(directory: Path | str) -> list[ReportInfo]:
+    """Every hplab report under ``directory``, newest first."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no such folder: {root}")
+    found = []
+    for here, dirs, files in os.walk(root):
+        depth = len(Path(here).relative_to(root).parts)
+        # hidden folders, CSV folders of reports and installed packages hold no reports
+        dirs[:] = sorted(d for d in dirs if depth < _MAX_DEPTH and not d.startswith((".", "_"))
+                         and not d.endswith("_files") and d not in _SKIP_DIRS)
+        for name in files:
+            if name.endswith(".html") and not (here == str(root) and name == "index.html"):
+                info = read_report_info(Path(here) / name)
+                if info is not None:
+                    found.append(info)
+    found.sort(key=_sort_key, reverse=True)
+    return found
+
+
+def index_root(report_dir: Path | str) -> Path:
+    """The folder whose index a report in ``report_dir`` refreshes (see module doc)."""
+    report_dir = Path(report_dir).resolve()
+    for folder in (report_dir, *report_dir.parents):
+        if folder.name == "runs":
+            return folder
+    return report_dir.parent
+
+
+def write_index(directory: Path | str) -> Path:
+    """Write ``directory/index.html`` listing every report under it, newest first.
+
+    Parameters
+    ----------
+    directory : path
+        Folder to scan (recursively, hidden and ``*_files`` folders skipped).
+
+    Returns
+    -------
+    Path
+        The written ``index.html``.
+    """
+    root = Path(directory)
+    infos = find_reports(root)
+    entries = []
+    for info in infos:
+        rel = info.path.relative_to(root).as_posix()
+        entries.append({
+            "href": quote(rel), "kind": info.kind, "name": info.name, "title": info.title,
+            "date": _display_date(info.created), "status": info.status,
+            "tone": TONES.get(info.status or "", "neutral"),
+            "headline": info.headline[0] if info.headline else None,
+        })
+    html = render("index.html", entries=entries, count=len(entries),
+                  title=root.resolve().name or str(root), version=version(),
+                  written=datetime.now().strftime("%Y-%m-%d %H:%M"))
+    path = root / "index.html"
+    # a per-process temp name: several workers may refresh the same index at once
+    tmp = root / f".index.html.{os.getpid()}.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _sort_key(info: ReportInfo) -> tuple[float, int]:
+    try:
+        when = datetime.fromisoformat(info.created)
+        stamp = when.timestamp()  # naive times are taken as local
+    except ValueError:
+        stamp = 0.0
+    try:  # same second: the file written last comes first
+        mtime = info.path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return stamp, mtime
+
+
+def _display_date(created: str) -> str:
+    try:
+        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created or "?"

@@ -1,0 +1,208 @@
+"""Plain data behind the training-run figures: pure functions of arrays, no drawing.
+
+Each function returns a pandas DataFrame (or a dict of them) that is both what gets
+drawn and what is written as CSV beside the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "val_loss",
+                   "train_accuracy", "val_accuracy")
+
+
+def history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """The learning curves: one row per checkpoint, the standard history columns."""
+    cols = [c for c in HISTORY_COLUMNS if c in history.columns]
+    return history[cols].reset_index(drop=True).astype(float)
+
+
+def input_bounds(*arrays: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature (low, high) covering every sample, padded by ``pad`` of the range.
+
+    Normalized features mostly live in [0, 1]; the square always includes it so maps of
+    different runs on one dataset share their frame.
+    """
+    X = np.concatenate([np.asarray(a, dtype=float) for a in arrays])
+    lo = np.minimum(X.min(axis=0), 0.0)
+    hi = np.maximum(X.max(axis=0), 1.0)
+    span = hi - lo
+    return lo - pad * span, hi + pad * span
+
+
+def decision_frame(proba: Callable[[np.ndarray], np.ndarray], bounds, n_classes: int,
+                   resolution: int = 100) -> pd.DataFrame:
+    """The net's output over a ``resolution`` x ``resolution`` grid of the input square.
+
+    Parameters
+    ----------
+    proba : callable
+        ``X -> (n,)`` P(class 1) for binary or ``(n, k)`` probabilities for multiclass.
+    bounds : (low, high)
+        Per-feature limits from :func:`input_bounds`.
+
+    Returns
+    -------
+    DataFrame
+        ``x1, x2``, one ``p_<class index>`` column per class, the predicted ``label`` and
+        its ``confidence`` (the winning probability); rows in ``x2``-major grid order.
+    """
+    (lo1, lo2), (hi1, hi2) = bounds
+    g1, g2 = np.meshgrid(np.linspace(lo1, hi1, resolution), np.linspace(lo2, hi2, resolution))
+    X = np.column_stack([g1.ravel(), g2.ravel()]).astype(np.float32)
+    P = np.asarray(proba(X), dtype=float)
+    if P.ndim == 1:  # binary head: P(class 1)
+        P = np.column_stack([1 - P, P])
+    frame = pd.DataFrame({"x1": X[:, 0].astype(float), "x2": X[:, 1].astype(float)})
+    for k in range(max(n_classes, P.shape[1])):
+        frame[f"p_{k}"] = P[:, k]
+    frame["label"] = np.argmax(P, axis=1)
+    frame["confidence"] = P.max(axis=1)
+    return frame
+
+
+def samples_frame(X: np.ndarray, y: np.ndarray, split: str, max_samples: int = 500
+                  ) -> pd.DataFrame:
+    """Two-feature samples with their label; evenly thinned to at most ``max_samples``."""
+    idx = _thin(len(X), max_samples)
+    return pd.DataFrame({"x1": X[idx, 0].astype(float), "x2": X[idx, 1].astype(float),
+                         "label": np.asarray(y)[idx], "split": split})
+
+
+def pick_snapshots(snapshots: Sequence, n: int = 5) -> list:
+    """Up to ``n`` snapshots evenly spread over ``snapshots``, first and last included."""
+    if len(snapshots) <= n:
+        return list(snapshots)
+    idx = np.unique(np.round(np.linspace(0, len(snapshots) - 1, n)).astype(int))
+    return [snapshots[i] for i in idx]
+
+
+def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],
+                       forward: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
+                       y: np.ndarray, bounds, *, n_lines: int = 9, n_points: int = 60,
+                       max_samples: int = 300) -> pd.DataFrame:
+    """Samples and a grid of input lines mapped through the first hidden layer.
+
+    For each ``(epoch, [W0, b0, ...])`` snapshot, ``Z = X W0 + b0`` (stage ``linear``) and
+    ``A = forward(Z)`` (stage ``activation``). Widths 1 to 3 are kept as they are (``h2``
+    or ``h3`` NaN when absent); wider layers are projected on their first two principal
+    components (``frame.attrs["projection"] == "pca"``).
+
+    Returns
+    -------
+    DataFrame
+        ``epoch, stage, kind ("sample"|"line"), id, h1, h2, h3, label`` (label NaN for
+        lines); lines keep their point order so they can be drawn as polylines.
+    """
+    idx = _thin(len(X), max_samples)
+    Xs, ys = np.asarray(X, dtype=float)[idx], np.asarray(y, dtype=float)[idx]
+    (lo1, lo2), (hi1, hi2) = bounds
+    t = np.linspace(0.0, 1.0, n_points)
+    lines = []
+    for v in np.linspace(0.0, 1.0, n_lines):  # lines x2 = const, then x1 = const
+        lines.append(np.column_stack([lo1 + t * (hi1 - lo1), np.full(n_points, lo2 + v * (hi2 - lo2))]))
+    for v in np.linspace(0.0, 1.0, n_lines):
+        lines.append(np.column_stack([np.full(n_points, lo1 + v * (hi1 - lo1)), lo2 + t * (hi2 - lo2)]))
+    L = np.concatenate(lines)
+    line_id = np.repeat(np.arange(len(lines)), n_points)
+
+    width = np.asarray(snapshots[0][1][0]).shape[1] if snapshots else 0
+    parts = []
+    for epoch, params in snapshots:
+        W0, b0 = np.asarray(params[0], dtype=float), np.asarray(params[1], dtype=float)
+        for stage in ("linear", "activation"):
+            Zs, Zl = Xs @ W0 + b0, L @ W0 + b0
+            if stage == "activation":
+                Zs, Zl = np.asarray(forward(Zs), float), np.asarray(forward(Zl), float)
+            Hs, Hl = _to_3(Zs, Zl)
+            for kind, H, ids, lab in (("sample", Hs, idx, ys), ("line", Hl, line_id, np.nan)):
+                parts.append(pd.DataFrame({
+                    "epoch": float(epoch), "stage": stage, "kind": kind, "id": ids,
+                    "h1": H[:, 0], "h2": H[:, 1], "h3": H[:, 2], "label": lab}))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["epoch", "stage", "kind", "id", "h1", "h2", "h3", "label"])
+    frame.attrs["width"] = int(width)
+    frame.attrs["projection"] = "pca" if width > 3 else "identity"
+    return frame
+
+
+def confusion_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
+    """Counts: one row per true class (column ``true``), one column per predicted class."""
+    names = [str(c) for c in classes]
+    cm = confusion_matrix(y_true, y_pred, labels=np.arange(len(names)))
+    frame = pd.DataFrame(cm, columns=names)
+    frame.insert(0, "true", names)
+    return frame
+
+
+def per_class_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class, then their macro average."""
+    names = [str(c) for c in classes]
+    p, r, f, s = precision_recall_fscore_support(
+        y_true, y_pred, labels=np.arange(len(names)), zero_division=0)
+    frame = pd.DataFrame({"class": names, "precision": p, "recall": r, "f1": f,
+                          "support": s.astype(int)})
+    macro = pd.DataFrame({"class": ["macro average"], "precision": [p.mean()],
+                          "recall": [r.mean()], "f1": [f.mean()], "support": [int(s.sum())]})
+    return pd.concat([frame, macro], ignore_index=True)
+
+
+def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
+                      inverse_y: Callable[[np.ndarray], np.ndarray],
+                      splits: dict[str, tuple[np.ndarray, np.ndarray]],
+                      n_curve: int = 300, max_samples: int = 600) -> dict[str, pd.DataFrame]:
+    """Data for the fitted-curve figure, targets and predictions in original units.
+
+    One feature: ``samples`` (x, y, split) and ``curve`` (x, prediction over a fine grid).
+    More features: ``samples`` (y, prediction, split) for a predicted-against-actual plot.
+    """
+    one_d = next(iter(splits.values()))[0].shape[1] == 1
+
+    def inv(v):
+        return np.asarray(inverse_y(np.asarray(v, dtype=np.float32)), dtype=float).reshape(-1)
+
+    rows = []
+    for split, (X, y) in splits.items():
+        i = _thin(len(X), max_samples)
+        cols = {"y": inv(np.asarray(y)[i]), "split": split}
+        if one_d:
+            cols = {"x": np.asarray(X, dtype=float)[i, 0], **cols}
+        else:
+            cols["prediction"] = inv(predict(X[i]))
+        rows.append(pd.DataFrame(cols))
+    out = {"samples": pd.concat(rows, ignore_index=True)}
+    if one_d:
+        lo, hi = input_bounds(*(X for X, _ in splits.values()), pad=0.0)
+        x = np.linspace(min(lo[0], 0.0), max(hi[0], 1.0), n_curve)
+        out["curve"] = pd.DataFrame({"x": x, "prediction": inv(predict(x[:, None]
+                                                                        .astype(np.float32)))})
+    return out
+
+
+# ----------------------------------------------------------------------------- helpers
+def _thin(n: int, cap: int) -> np.ndarray:
+    """Evenly spaced indices, at most ``cap`` (deterministic: reports must be reproducible)."""
+    if n <= cap:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, cap).round().astype(int))
+
+
+def _to_3(samples: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden coordinates as three columns (NaN-padded), PCA beyond three neurons."""
+    width = samples.shape[1]
+    if width > 3:
+        # principal axes of the samples, applied to the lines as well
+        center = samples.mean(axis=0)
+        _, _, vt = np.linalg.svd(samples - center, full_matrices=False)
+        samples, lines = (samples - center) @ vt[:2].T, (lines - center) @ vt[:2].T
+        width = 2
+    pad = 3 - width
+    if pad:
+        samples = np.pad(samples, ((0, 0), (0, pad)), constant_values=np.nan)
+        lines = np.pad(lines, ((0, 0), (0, pad)), constant_values=np.nan)
+    return samples, lines

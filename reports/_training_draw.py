@@ -1,0 +1,227 @@
+"""Drawing the training-run figures from the frames of ``_training_data`` (no pyplot)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import design
+
+
+def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
+    """Loss (left) and accuracy (right) against epochs, train and validation."""
+    has_acc = any(c in frame and frame[c].notna().any()
+                  for c in ("train_accuracy", "val_accuracy"))
+    has_lr = "lr" in frame and frame["lr"].nunique(dropna=True) > 1
+    panels = ["loss"] + (["accuracy"] if has_acc else []) + (["lr"] if has_lr else [])
+    widths = {"loss": 1.0, "accuracy": 1.0, "lr": 0.6}
+    fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, 3.5)
+    axes = fig.subplots(1, len(panels), squeeze=False,
+                        gridspec_kw={"width_ratios": [widths[p] for p in panels]})[0]
+    x = frame["epoch"]
+    for ax, panel in zip(axes, panels):
+        if panel == "lr":
+            ax.plot(x, frame["lr"], color=design.MUTED)
+            ax.set(title="Learning rate", xlabel="epoch")
+            continue
+        for split, color, label, lw in (("train", design.TRAIN, "train", 1.1),
+                                        ("val", design.VALIDATION, "validation", 1.8)):
+            col = f"{split}_{panel}"
+            if col in frame:
+                ax.plot(x, frame[col], color=color, label=label, lw=lw,
+                        alpha=0.75 if split == "train" else 1.0)
+        ax.set(title=panel.capitalize(), xlabel="epoch")
+        if panel == "loss":
+            loss = frame[[c for c in ("train_loss", "val_loss") if c in frame]].to_numpy(float)
+            finite = loss[np.isfinite(loss)]
+            # a loss that falls by orders of magnitude is only readable on a log axis
+            if finite.size and finite.min() > 0 and finite.max() / finite.min() > 50:
+                ax.set_yscale("log")
+                ax.set_title("Loss (log scale)")
+            if eps > 0:
+                ax.axhline(eps, color=design.MUTED, ls="--", lw=1)
+                ax.annotate(f"eps = {eps:g}", (1, eps), xycoords=("axes fraction", "data"),
+                            ha="right", va="bottom", color=design.MUTED, fontsize=8)
+            if "val_loss" in frame and np.isfinite(frame["val_loss"]).any():
+                best = frame["val_loss"].idxmin()
+                ax.plot(x[best], frame["val_loss"][best], "o", color=design.VALIDATION, ms=5)
+        else:
+            ax.set_ylim(-0.02, 1.02)
+        ax.legend(loc="best")
+    return fig
+
+
+def draw_decision_map(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]) -> Figure:
+    """Predicted class over the input square, samples on top (edges at p = 0.5)."""
+    grid, samples = data["grid"], data["samples"]
+    k = len(classes)
+    colors = design.class_colors(k)
+    fig = design.new_figure(5.6, 4.6)
+    ax = fig.subplots()
+    g1, g2, label = _grid(grid, "x1"), _grid(grid, "x2"), _grid(grid, "label")
+    ax.contourf(g1, g2, label, levels=np.arange(k + 1) - 0.5,
+                colors=[design.tint(c, 0.35) for c in colors])
+    if k == 2:
+        ax.contour(g1, g2, _grid(grid, "p_1"), levels=[0.5], colors=design.INK, linewidths=1.2)
+    _scatter_classes(ax, samples, colors, classes)
+    ax.set(xlabel="x1 (normalized)", ylabel="x2 (normalized)", title="Decision map")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="class")
+    return fig
+
+
+def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]
+                              ) -> Figure:
+    """The "2.5-D" map: contours of the predicted probability."""
+    grid, samples = data["grid"], data["samples"]
+    k = len(classes)
+    colors = design.class_colors(k)
+    fig = design.new_figure(5.6, 4.6)
+    ax = fig.subplots()
+    g1, g2 = _grid(grid, "x1"), _grid(grid, "x2")
+    levels = np.linspace(0, 1, 11)
+    if k == 2:
+        p = _grid(grid, "p_1")
+        filled = ax.contourf(g1, g2, p, levels=levels, cmap=design.binary_cmap(), alpha=0.85)
+        lines = ax.contour(g1, g2, p, levels=[0.1, 0.3, 0.5, 0.7, 0.9], colors=design.INK,
+                           linewidths=[0.6, 0.6, 1.4, 0.6, 0.6])
+        ax.clabel(lines, fmt="%.1f", fontsize=7.5)
+        fig.colorbar(filled, ax=ax, label=f"P(class {classes[1]})", shrink=0.85)
+    else:
+        conf = _grid(grid, "confidence")
+        filled = ax.contourf(g1, g2, conf, levels=np.linspace(1 / k, 1, 9), cmap="Greys_r",
+                             alpha=0.55)
+        for c, color in enumerate(colors):
+            p = _grid(grid, f"p_{c}")
+            lines = ax.contour(g1, g2, p, levels=[0.25, 0.5, 0.75], colors=[color],
+                               linewidths=[0.7, 1.6, 0.7])
+            ax.clabel(lines, fmt="%.2f", fontsize=7)
+        fig.colorbar(filled, ax=ax, label="highest class probability", shrink=0.85)
+    _scatter_classes(ax, samples, colors, classes, size=10, alpha=0.55)
+    ax.set(xlabel="x1 (normalized)", ylabel="x2 (normalized)", title="Probability contours")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    return fig
+
+
+def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]
+                             ) -> Figure:
+    """P(class 1) as a 3-D surface over the input square (binary tasks)."""
+    grid = data["grid"]
+    fig = design.new_figure(6.4, 4.8)
+    ax = fig.add_subplot(projection="3d")
+    g1, g2, p = _grid(grid, "x1"), _grid(grid, "x2"), _grid(grid, "p_1")
+    ax.plot_surface(g1, g2, p, cmap=design.binary_cmap(), rcount=50, ccount=50,
+                    linewidth=0.1, edgecolor=(0, 0, 0, 0.15), antialiased=True)
+    ax.contour(g1, g2, p, levels=[0.5], zdir="z", offset=0, colors=design.INK, linewidths=1)
+    ax.set(xlabel="x1", ylabel="x2", zlabel=f"P(class {classes[1]})", zlim=(0, 1),
+           title="Probability surface")
+    ax.view_init(elev=28, azim=-135)
+    return fig
+
+
+def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation: str
+                      ) -> Figure:
+    """Rows: after the first linear map, after its activation; columns: snapshots."""
+    epochs = sorted(frame["epoch"].unique())
+    three_d = frame.attrs.get("width") == 3
+    n = len(epochs)
+    fig = design.new_figure(min(design.FULL_WIDTH, 2.3 * n + 0.6), 4.9 if not three_d else 5.2)
+    colors = design.class_colors(len(classes))
+    stages = (("linear", "Z = X·W + b"), ("activation", f"A = {activation}(Z)"))
+    for r, (stage, row_label) in enumerate(stages):
+        for c, epoch in enumerate(epochs):
+            kw = {"projection": "3d"} if three_d else {}
+            ax = fig.add_subplot(2, n, r * n + c + 1, **kw)
+            part = frame[(frame["epoch"] == epoch) & (frame["stage"] == stage)]
+            lines = part[part["kind"] == "line"]
+            for _, line in lines.groupby("id", sort=False):
+                xyz = [line["h1"], line["h2"] if line["h2"].notna().any() else 0 * line["h1"]]
+                if three_d:
+                    xyz.append(line["h3"])
+                ax.plot(*xyz, color="#9aa0a6", lw=0.5, alpha=0.8)
+            pts = part[part["kind"] == "sample"]
+            for k, color in enumerate(colors):
+                s = pts[pts["label"] == k]
+                xyz = [s["h1"], s["h2"] if s["h2"].notna().any() else 0 * s["h1"]]
+                if three_d:
+                    xyz.append(s["h3"])
+                ax.scatter(*xyz, s=9, color=color, edgecolors="white", linewidths=0.3,
+                           label=str(classes[k]), **({"depthshade": False} if three_d else {}))
+            ax.tick_params(labelsize=6.5, pad=1)
+            if r == 0:
+                ax.set_title(f"epoch {epoch:g}", fontsize=9)
+            if c == 0 and not three_d:
+                ax.set_ylabel(row_label, fontsize=9)
+            elif c == 0:
+                ax.text2D(-0.1, 0.5, row_label, transform=ax.transAxes, rotation=90,
+                          va="center", ha="center", fontsize=9)
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(classes),
+               title=None, markerscale=1.6)
+    return fig
+
+
+def draw_confusion(frame: pd.DataFrame) -> Figure:
+    """Counts annotated, cells coloured by the share of their true class (row)."""
+    import seaborn as sns
+
+    counts = frame.set_index("true")
+    share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
+    k = len(counts)
+    size = float(np.clip(1.2 + 0.42 * k, 3.4, 6.4))
+    fig = design.new_figure(size + 1.0, size)
+    ax = fig.subplots()
+    sns.heatmap(share, annot=counts.to_numpy(), fmt="d", cmap=design.SEQUENTIAL, vmin=0,
+                vmax=1, square=True, cbar_kws={"label": "share of the true class",
+                                               "shrink": 0.8},
+                linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+    ax.set(xlabel="predicted class", ylabel="true class", title="Confusion matrix (test set)")
+    ax.tick_params(axis="y", rotation=0)
+    return fig
+
+
+def draw_fit(data: Mapping[str, pd.DataFrame]) -> Figure:
+    """The fitted curve over the samples (one feature) or predicted against actual."""
+    samples = data["samples"]
+    fig = design.new_figure(6.8, 4.2)
+    ax = fig.subplots()
+    colors = {"train": design.tint(design.TRAIN, 0.55), "test": design.TEST}
+    if "curve" in data:
+        for split, part in samples.groupby("split", sort=False):
+            ax.scatter(part["x"], part["y"], s=8 if split == "train" else 14,
+                       color=colors.get(split, design.MUTED), label=f"{split} samples",
+                       linewidths=0)
+        curve = data["curve"]
+        ax.plot(curve["x"], curve["prediction"], color=design.VALIDATION, lw=2.2,
+                label="net prediction")
+        ax.set(xlabel="x (normalized)", ylabel="y", title="Fitted curve")
+    else:
+        for split, part in samples.groupby("split", sort=False):
+            ax.scatter(part["y"], part["prediction"], s=10, color=colors.get(split, design.MUTED),
+                       label=split, linewidths=0)
+        lo = float(np.nanmin(samples[["y", "prediction"]].to_numpy()))
+        hi = float(np.nanmax(samples[["y", "prediction"]].to_numpy()))
+        ax.plot([lo, hi], [lo, hi], color=design.INK, lw=1, ls="--", label="perfect fit")
+        ax.set(xlabel="actual y", ylabel="predicted y", title="Predicted against actual")
+        ax.set_aspect("equal")
+    ax.legend(loc="best")
+    return fig
+
+
+# ----------------------------------------------------------------------------- helpers
+def _grid(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of a decision frame back into its square grid (x2-major order)."""
+    n = int(round(np.sqrt(len(frame))))
+    return frame[column].to_numpy().reshape(n, n)
+
+
+def _scatter_classes(ax, samples, colors, classes, size=22, alpha=1.0) -> None:
+    for k, color in enumerate(colors):
+        s = samples[samples["label"] == k]
+        ax.scatter(s["x1"], s["x2"], s=size, color=color, edgecolors=design.INK,
+                   linewidths=0.5, alpha=alpha, label=str(classes[k]), zorder=3)

@@ -1,0 +1,157 @@
+"""One look for every hplab figure: palette, matplotlib style, PNG encoding, number format.
+
+Drawing functions create figures with :func:`new_figure` and never touch pyplot, so no
+global figure state leaks between reports or threads. The style is applied with
+``matplotlib.rc_context`` only while a figure is built and saved (see :func:`style`).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from contextlib import contextmanager
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.figure import Figure
+
+#: Okabe-Ito, a palette that colour-blind readers can tell apart.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+           "#56B4E9", "#F0E442", "#000000")
+TRAIN = "#0072B2"
+VALIDATION = "#D55E00"
+TEST = "#009E73"
+INK = "#222222"  # text and samples' edges
+MUTED = "#6b6b6b"
+GRID = "#e3e3e3"
+#: Sequential colour map for counts (confusion matrices) and magnitudes.
+SEQUENTIAL = "Blues"
+
+#: PNG resolution: sharp enough on screen, small enough to embed (a report < 3 MB).
+DPI = 100
+#: Width of a full-width figure in inches (~1000 px at DPI).
+FULL_WIDTH = 10.0
+
+RC = {
+    "figure.facecolor": "white",
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "font.size": 9.5,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "semibold",
+    "axes.labelsize": 9.5,
+    "axes.edgecolor": "#9a9a9a",
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "grid.color": GRID,
+    "grid.linewidth": 0.8,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "text.color": INK,
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "lines.linewidth": 1.6,
+    "image.cmap": SEQUENTIAL,
+}
+
+
+@contextmanager
+def style():
+    """Apply the hplab style while building or saving a figure."""
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure(width: float = FULL_WIDTH, height: float = 3.6) -> Figure:
+    """A pyplot-free figure on the Agg canvas, styled like every hplab figure.
+
+    Call inside :func:`style` (``Report.add_figure`` does) so rc settings apply.
+    """
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_data_uri(fig: Figure, dpi: int = DPI) -> tuple[str, int, int]:
+    """Encode ``fig`` as a PNG ``data:`` URI; returns ``(uri, width_px, height_px)``."""
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    raw = buf.getvalue()
+    # PNG IHDR: width and height are big-endian uint32 at bytes 16..24.
+    width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii"), width, height
+
+
+def class_colors(k: int) -> list[str]:
+    """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues)."""
+    if k <= len(PALETTE) - 1:  # keep black for ink
+        return list(PALETTE[:k])
+    import seaborn as sns
+
+    return [matplotlib.colors.to_hex(c) for c in sns.color_palette("husl", k)]
+
+
+def binary_cmap() -> LinearSegmentedColormap:
+    """Class 0 colour through white (p = 0.5) to class 1 colour."""
+    c0, c1 = class_colors(2)
+    return LinearSegmentedColormap.from_list("hplab_binary", [c0, "#ffffff", c1])
+
+
+def tint(color: str, amount: float) -> tuple[float, float, float]:
+    """``color`` blended toward white; ``amount`` 0 = white, 1 = the colour."""
+    rgb = np.asarray(to_rgb(color))
+    return tuple(1 - amount * (1 - rgb))
+
+
+# ----------------------------------------------------------------------------- numbers
+def format_value(value) -> str:
+    """Short human text for a table cell or a headline number."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        v = float(value)
+        if math.isnan(v):
+            return "–"
+        if math.isinf(v):
+            return "∞" if v > 0 else "−∞"
+        if v == 0 or 1e-3 <= abs(v) < 1e5:
+            text = f"{v:.4g}"
+            return text
+        return f"{v:.3e}"
+    if isinstance(value, list | tuple):
+        return ", ".join(format_value(v) for v in value) or "()"
+    return str(value)
+
+
+def format_percent(value: float, digits: int = 1) -> str:
+    """``0.9683`` -> ``'96.8 %'``; NaN -> ``'–'``."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.{digits}f} %"
+
+
+def format_seconds(seconds: float) -> str:
+    """Wall time as ``'850 ms'``, ``'12.3 s'``, ``'4 min 05 s'`` or ``'2 h 03 min'``."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
