@@ -49,7 +49,7 @@ class TrainConfig:
     eps: float = 0.0  # stop once the monitored loss <= eps (0 = off)
     patience: int = 0  # early stopping: checkpoints without improvement (0 = off)
     min_delta: float = 0.0  # improvement that resets patience
-    divergence_factor: float = 1e3  # loss above factor x first loss = diverged
+    divergence_factor: float = 10.0  # train loss above factor x its first value = diverged
     eval_size: int = 10_000  # cap on train examples scored at checkpoints
     dtype: str = "float32"  # float32 (fast) or float64
     extra: dict = field(default_factory=dict, compare=False)  # free-form notes, saved along
