@@ -107,7 +107,7 @@ class Dataset:
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise DataError(f"expected inputs with {self.n_features} features, "
                             f"got an array of shape {np.shape(X_raw)}")
-        from ._split import apply_scaler
+        from ._split import apply_scaler  # here: _split imports this module
 
         return apply_scaler(X, self.x_shift, self.x_scale)
 

@@ -10,6 +10,7 @@ four are verified, so a failed fetch leaves nothing half-written.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import re
@@ -79,11 +80,17 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     """The mirror's SHA256SUMS as {file name: hex}, or None when it serves none."""
     url = base + "SHA256SUMS"
     try:
-        response = _open(url, timeout, dest)
-    except DataError as exc:
-        if "HTTP 404" in str(exc) or "HTTP 410" in str(exc):
+        response = urllib.request.urlopen(url, timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code in (404, 410):
             return None
-        raise
+        raise DataError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, FileNotFoundError):  # file:// mirror without the file
+            return None
+        raise _offline(url, exc.reason, dest) from None
+    except OSError as exc:
+        raise _offline(url, exc, dest) from None
     with response:
         text = response.read().decode("utf-8", "replace")
     sums = {}
@@ -110,6 +117,17 @@ def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, st
         Path(tmp).unlink(missing_ok=True)
         raise _offline(url, exc, dest) from None
     return Path(tmp), digest.hexdigest()
+
+
+def _check_idx_gz(path: Path, name: str, url: str) -> None:
+    # Catches an HTML error page or a wrong file when verification is off.
+    try:
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(4)
+    except (OSError, EOFError):
+        head = b""
+    if len(head) < 4 or head[:3] != b"\0\0\x08" or head[3] not in (1, 3):
+        raise DataError(f"{url} is not a gzipped IDX file ({name}); nothing was written")
 
 
 def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
@@ -164,6 +182,7 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
                 raise DataError(f"checksum mismatch for {name} from {base}: expected "
                                 f"{table[name][:16]}..., got {digest[:16]}...; "
                                 "nothing was written")
+            _check_idx_gz(tmp, name, base + name)
         for name, tmp in pending.items():
             os.replace(tmp, dest / name)  # atomic on one file system
     finally:

@@ -1,0 +1,112 @@
+"""Generated datasets follow the course's layout and are reproducible from the seed."""
+
+import numpy as np
+import pytest
+
+import data
+
+GENERATED = ["xor", "double-arc", "coin", "sine", "curve", "spirals", "moons", "circles"]
+
+
+def _raw(ds: data.Dataset, X: np.ndarray) -> np.ndarray:
+    return X.astype(np.float64) * ds.x_scale + ds.x_shift
+
+
+def _all_raw(ds):
+    return np.concatenate([_raw(ds, ds.X_train), _raw(ds, ds.X_val)])
+
+
+@pytest.mark.parametrize("name", GENERATED + ["digits"])
+def test_same_seed_same_arrays_bit_for_bit(name):
+    a, b = data.load(name, seed=3), data.load(name, seed=3)
+    for part in ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test"):
+        assert getattr(a, part).tobytes() == getattr(b, part).tobytes(), part
+    assert a.X_train.dtype == np.float32 and a.X_train.flags.c_contiguous
+
+
+@pytest.mark.parametrize("name", [n for n in GENERATED if n != "xor"] + ["digits"])
+def test_another_seed_other_arrays(name):
+    a, b = data.load(name, seed=0), data.load(name, seed=1)
+    assert not np.array_equal(a.X_train, b.X_train)
+
+
+def test_xor_is_the_four_points_everywhere():
+    ds = data.load("xor", seed=5)
+    assert ds.task == "binary" and ds.sizes() == {"train": 4, "val": 4, "test": 4}
+    np.testing.assert_array_equal(ds.X_train, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(ds.y_train, [0, 1, 1, 0])
+    for part in ("X_val", "X_test"):
+        np.testing.assert_array_equal(getattr(ds, part), ds.X_train)
+    np.testing.assert_array_equal(ds.y_test, ds.y_train)
+
+
+def test_double_arc_layout():
+    ds = data.load("double-arc", seed=0)
+    assert ds.sizes() == {"train": 360, "val": 40, "test": 100}
+    assert np.bincount(ds.y_test).tolist() == [50, 50]
+    assert np.bincount(np.concatenate([ds.y_train, ds.y_val])).tolist() == [200, 200]
+    X, y = _all_raw(ds), np.concatenate([ds.y_train, ds.y_val])
+    assert 0 <= X[:, 0].min() and X[:, 0].max() <= np.pi
+    offset = X[:, 1] - np.sin(X[:, 0])  # noise, plus 0.65 for class 1
+    assert np.abs(offset[y == 0]).max() <= 0.125 + 1e-6
+    assert np.abs(offset[y == 1] - 0.65).max() <= 0.125 + 1e-6
+
+
+def test_coin_layout_and_shares():
+    ds = data.load("coin", seed=0)
+    assert ds.task == "multiclass" and ds.classes == (1, 2, 3)
+    assert ds.sizes() == {"train": 900, "val": 100, "test": 500}
+    X = _all_raw(ds)
+    assert X.min() >= -0.5 and X.max() < 0.5
+    y = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
+    shares = np.bincount(y) / len(y)
+    np.testing.assert_allclose(shares, [0.16, 0.476, 0.364], atol=0.04)
+    square = np.all(np.abs(X) < 0.2, axis=1)
+    assert np.all(np.concatenate([ds.y_train, ds.y_val])[square] == 0)
+
+
+@pytest.mark.parametrize("name, n_train, n_test", [("sine", 500, 100), ("curve", 1000, 200)])
+def test_regression_warmups(name, n_train, n_test):
+    ds = data.load(name, seed=0)
+    assert ds.task == "regression" and ds.classes == () and ds.n_classes == 0
+    assert ds.sizes() == {"train": n_train * 9 // 10, "val": n_train // 10, "test": n_test}
+    assert ds.y_train.dtype == np.float32
+    assert ds.y_train.min() == 0 and ds.y_train.max() == 1  # min-max fitted on train
+    x = _raw(ds, ds.X_test)[:, 0]
+    assert x.min() >= 0 and x.max() < 1
+    y = ds.inverse_y(ds.y_test)
+    f = np.sin(2 * np.pi * x) if name == "sine" else \
+        0.4 * x**2 + 0.3 * x * np.sin(15 * x) + 0.01 * np.cos(50 * x) - 0.3
+    np.testing.assert_allclose(y, f, atol=1e-5)  # the test set is clean
+
+
+def test_spirals_classes_option():
+    ds = data.load("spirals?classes=5&n_train=500&n_test=100", seed=0)
+    assert ds.n_classes == 5 and ds.sizes()["test"] == 100
+    assert np.bincount(ds.y_test).tolist() == [20] * 5
+    assert np.abs(_raw(ds, ds.X_train)).max() <= 1
+
+
+@pytest.mark.parametrize("name", ["moons", "circles"])
+def test_sklearn_generators_balanced(name):
+    ds = data.load(name, seed=0)
+    assert ds.task == "binary" and np.bincount(ds.y_test).tolist() == [250, 250]
+
+
+def test_digits_scaled_as_a_whole():
+    ds = data.load("digits", seed=0)
+    assert ds.n_features == 64 and ds.n_classes == 10
+    np.testing.assert_array_equal(ds.x_scale, np.full(64, 16.0))
+    np.testing.assert_array_equal(ds.x_shift, np.zeros(64))
+    assert sum(ds.sizes().values()) == 1797
+
+
+def test_list_datasets_matches_loaded_sizes():
+    frame = data.list_datasets()
+    assert list(frame.columns[:8]) == ["name", "kind", "n_train", "n_val", "n_test",
+                                      "features", "classes", "task"]
+    assert set(data.DATASETS) <= set(frame["name"])
+    for row in frame[frame["kind"].isin(["generated", "bundled"])].itertuples():
+        ds = data.load(row.name)
+        assert ds.sizes() == {"train": row.n_train, "val": row.n_val, "test": row.n_test}
+        assert (ds.n_features, ds.n_classes, ds.task) == (row.features, row.classes, row.task)

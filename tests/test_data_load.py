@@ -1,0 +1,183 @@
+"""Splits, scaling, file loaders, imbalance and bad input (API and CLI)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import data
+import hplab
+
+
+def _rows(X):
+    return {r.tobytes() for r in X}
+
+
+def test_splits_disjoint_stratified_reproducible():
+    ds = data.load("coin", seed=7)
+    train, val, test = _rows(ds.X_train), _rows(ds.X_val), _rows(ds.X_test)
+    assert not (train & val) and not (train & test) and not (val & test)
+    assert len(val) == 100 and len(train) == 900  # 1/10 of the 1000 training points
+    pool = np.bincount(np.concatenate([ds.y_train, ds.y_val])) / 1000
+    np.testing.assert_allclose(np.bincount(ds.y_val) / 100, pool, atol=0.011)
+    again = data.load("coin", seed=7)
+    np.testing.assert_array_equal(again.y_val, ds.y_val)
+    other = data.load("coin", seed=7, val_fraction=0.2)  # same data, other split
+    assert other.sizes() == {"train": 800, "val": 200, "test": 500}
+    assert _rows(other.X_test) == test
+
+
+def test_train_is_shuffled_even_when_file_is_sorted(tmp_path):
+    X = np.arange(200, dtype=float).reshape(100, 2)
+    y = np.repeat([0, 1], 50)
+    np.savez(tmp_path / "s.npz", data=X, label=y.reshape(-1, 1).astype(float))
+    ds = data.load(f"npz:{tmp_path / 's.npz'}", seed=0)
+    assert ds.sizes() == {"train": 72, "val": 8, "test": 20}  # 20 % test, then 1/10 val
+    assert np.bincount(ds.y_val).tolist() == [4, 4] and np.bincount(ds.y_test).tolist() == [10, 10]
+    assert 0 < np.mean(ds.y_train[:36]) < 1  # not sorted by class
+
+
+def test_minmax_fitted_on_train_only_unless_merged():
+    ds = data.load("double-arc", seed=0)
+    assert ds.X_train.min(axis=0).tolist() == [0, 0] and ds.X_train.max(axis=0).tolist() == [1, 1]
+    raw_train = ds.X_train.astype(np.float64) * ds.x_scale + ds.x_shift
+    np.testing.assert_allclose(ds.x_shift, raw_train.min(axis=0), rtol=1e-6)
+    merged = data.load("double-arc", seed=0, merge_scaling=True)
+    everything = np.concatenate([merged.X_train, merged.X_val, merged.X_test])
+    np.testing.assert_allclose(everything.min(axis=0), 0, atol=1e-7)
+    np.testing.assert_allclose(everything.max(axis=0), 1, atol=1e-7)
+    assert merged.info["merge_scaling"]
+    assert not np.array_equal(np.r_[merged.x_shift, merged.x_scale], np.r_[ds.x_shift, ds.x_scale])
+
+
+def test_standard_scaling_and_normalize_x():
+    ds = data.load("moons", seed=0, scaling="standard")
+    np.testing.assert_allclose(ds.X_train.mean(axis=0), 0, atol=1e-6)
+    np.testing.assert_allclose(ds.X_train.std(axis=0), 1, atol=1e-5)
+    raw = ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift
+    np.testing.assert_allclose(ds.normalize_x(raw), ds.X_test, atol=1e-6)
+    assert data.load("moons", scaling="none").x_scale.tolist() == [1, 1]
+
+
+def test_regression_targets_inverse():
+    ds = data.load("curve", seed=0)
+    y_raw = ds.inverse_y(ds.y_train)
+    assert y_raw.min() == pytest.approx(ds.y_shift)
+    assert y_raw.max() == pytest.approx(ds.y_shift + ds.y_scale)
+    json.dumps(ds.summary())
+
+
+def test_npz_with_test_file_course_layout(tmp_path):
+    rng = np.random.default_rng(0)
+    for part, n in (("train", 300), ("test", 60)):
+        X = rng.uniform(-0.5, 0.5, (n, 2))
+        np.savez(tmp_path / f"{part}.npz", data=X,
+                 label=(1 + np.arange(n) % 3).reshape(-1, 1).astype(float))
+    ds = data.load(f"npz:{tmp_path / 'train.npz'},{tmp_path / 'test.npz'}", seed=0)
+    assert ds.task == "multiclass" and ds.classes == (1, 2, 3)
+    assert ds.sizes() == {"train": 270, "val": 30, "test": 60}
+    assert ds.inverse_y(np.array([0, 2])).tolist() == [1, 3]
+
+
+def test_csv_string_labels_and_target(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
+                          "b": rng.normal(size=90)})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 't.csv'}", target="kind", seed=0)
+    assert ds.classes == ("cat", "dog", "emu") and ds.feature_names == ("a", "b")
+    assert data.load(f"csv:{tmp_path / 't.csv'}?target=kind").classes == ds.classes
+    frame.drop(columns="kind").to_csv(tmp_path / "r.csv", index=False)
+    assert data.load(f"csv:{tmp_path / 'r.csv'}").task == "regression"  # many values of b
+    with pytest.raises(data.DataError, match="feature column 'kind' is not numeric"):
+        data.load(f"csv:{tmp_path / 't.csv'}")  # last column b as target
+
+
+def test_imbalance_follows_ratio_train_and_test():
+    ds = data.load("digits?imbalance=1:20&positive=8", seed=0)
+    assert ds.task == "binary" and ds.classes == ("not 8", 8)
+    info = ds.info["imbalance"]
+    for part in ("train_pool", "test"):
+        pos, neg = info[part]["positive"], info[part]["negative"]
+        assert pos == neg // 20 and pos >= 2
+    assert int(ds.y_train.sum() + ds.y_val.sum()) == info["train_pool"]["positive"]
+    assert int(ds.y_val.sum()) >= 1  # stratified validation keeps some positives
+    same = data.load("digits", imbalance="1:20", positive="8", seed=0)
+    np.testing.assert_array_equal(same.X_train, ds.X_train)
+    assert not np.array_equal(data.load("digits?imbalance=1:20&positive=8", seed=1).y_train,
+                              ds.y_train)
+
+
+def test_imbalance_keeps_all_of_the_scarcer_side():
+    ds = data.load("double-arc?imbalance=1:4", seed=0)  # 200 vs 200 -> 50 vs 200
+    assert ds.info["imbalance"]["train_pool"] == {"positive": 50, "negative": 200}
+    ds = data.load("double-arc?imbalance=4:1&positive=0", seed=0)
+    assert ds.classes == (1, 0)
+    assert ds.info["imbalance"]["train_pool"] == {"positive": 200, "negative": 50}
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"name": "nope"}, "unknown dataset 'nope'.*valid: xor"),
+    ({"name": "coin?imbalance=1:50"}, "needs positive"),
+    ({"name": "coin?imbalance=1/50&positive=1"}, "imbalance must look like 1:50"),
+    ({"name": "coin?imbalance=0:5&positive=1"}, "must be positive"),
+    ({"name": "coin?imbalance=1:400&positive=1"}, "at least 2 positives"),
+    ({"name": "coin?positive=7"}, "positive class '7' is not a class"),
+    ({"name": "coin?colour=red"}, "unknown option 'colour'.*n_train"),
+    ({"name": "coin?n_train=many"}, "must be int"),
+    ({"name": "sine?positive=1"}, "need a classification"),
+    ({"name": "coin", "scaling": "log"}, "unknown scaling"),
+    ({"name": "coin", "val_fraction": 1.5}, "val_fraction"),
+    ({"name": "coin", "seed": -1}, "seed"),
+    ({"name": "coin?imbalance=1:5", "imbalance": "1:6"}, "given twice"),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(data.DataError, match=message):
+        data.load(**kwargs)
+
+
+def _npz(path, X, y):
+    np.savez(path, data=X, label=y)
+    return f"npz:{path}"
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: _npz(p, np.array([[1.0, np.nan]] * 10), np.arange(10) % 2), "10 NaN or infinite"),
+    (lambda p: _npz(p, np.array([[1.0, np.inf]] * 10), np.arange(10) % 2), "NaN or infinite"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.arange(9) % 2), "wrong length"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.zeros(10)), "a single class"),
+    (lambda p: f"npz:{p.parent / 'missing.npz'}", "file not found"),
+    (lambda p: f"idx:{p.parent / 'no-such-dir'}", "folder not found"),
+])
+def test_bad_files(tmp_path, make, message):
+    name = make(tmp_path / "f.npz")
+    with pytest.raises(data.DataError, match=message):
+        data.load(name)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["data", "show", "nope"], "unknown dataset 'nope'"),
+    (["data", "show", "coin?imbalance=1:x&positive=1"], "imbalance must look like"),
+    (["data", "show", "digits", "--imbalance", "1:900", "--positive", "8"], "2 positives"),
+    (["data", "show", "idx:/no/such/folder"], "folder not found"),
+    (["data", "fetch", "cifar"], "invalid choice"),
+])
+def test_cli_bad_input_one_line_exit_2(argv, message, capsys):
+    try:
+        rc = hplab.main(argv)
+    except SystemExit as exc:  # argparse errors exit directly
+        rc = exc.code
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_list_and_show(capsys):
+    assert hplab.main(["data", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    coin = next(r for r in rows if r["name"] == "coin")
+    assert (coin["n_train"], coin["n_val"], coin["n_test"], coin["classes"]) == (900, 100, 500, 3)
+    assert hplab.main(["data", "list"]) == 0
+    assert "double-arc" in capsys.readouterr().out
+    assert hplab.main(["data", "show", "spirals?classes=4", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_classes"] == 4
