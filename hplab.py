@@ -205,8 +205,409 @@ def _add_data(sub) -> None:
     q.set_defaults(func=cmd_data_fetch)
 
 
+# ----------------------------------------------------------------------------- report
+def cmd_report_index(args) -> int:
+    import reports
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise ValueError(f"not a folder: {folder}")
+    found = reports.find_reports(folder)
+    path = reports.write_index(folder)
+    summary = {"index_path": str(path), "n_reports": len(found),
+               "reports": [r.to_dict() for r in found]}
+    _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])
+    return 0
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder")
+    rsub = p.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
+    q.add_argument("dir", metavar="DIR", help="folder to scan, e.g. runs")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_report_index)
+
+
+# ----------------------------------------------------------------------------- study
+def _study_lines(s: dict) -> list[str]:
+    """Human lines for `study run/show/worker`: counts, best trial, problems, report."""
+    metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
+                                                  strict=False))
+    lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}",
+             f"trials {s['n_finished']}/{s['n_trials']}: {s['n_complete']} complete, "
+             f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
+             f"({s['n_error']} errors, {s['n_retried']} retried, "
+             f"{s['n_interrupted']} interrupted)"
+             + (f", {s['n_running']} running" if s["n_running"] else "")]
+    if s["best_trial"] is not None:
+        value = s["best_value"]
+        value = ", ".join(f"{v:.6g}" for v in value) if isinstance(value, list) \
+            else f"{value:.6g}"
+        params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in s["best_params"].items())
+        lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
+    if s.get("pareto_front"):
+        lines.append(f"pareto front: {len(s['pareto_front'])} trials")
+    for p in s["problems"][:5]:
+        lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
+    if len(s["problems"]) > 5:
+        lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
+    if s.get("seconds") is not None:
+        lines.append(f"took {s['seconds']:.1f} s")
+    if s.get("report_path"):
+        lines.append(f"report: {s['report_path']}")
+    return lines
+
+
+def _study_report(name: str, storage, out=None) -> str:
+    """Write the study report (it refreshes the runs index too); returns its path."""
+    import reports
+
+    return str(reports.study_report(name, storage=storage, out=out))
+
+
+def cmd_study_run(args) -> int:
+    import study
+
+    spec = study.load_spec(args.spec)
+    if args.trials is not None:
+        spec = spec.with_trials(args.trials)
+    summary = study.run_study(spec, storage=args.storage, workers=args.workers,
+                              progress=not args.json)
+    if args.report:
+        summary["report_path"] = _study_report(spec.name, args.storage)
+    _emit(args, summary, _study_lines(summary))
+    return 0
+
+
+def cmd_study_worker(args) -> int:
+    import study
+
+    summary = study.join_study(args.study, storage=args.storage, workers=args.workers,
+                               progress=not args.json)
+    _emit(args, summary, _study_lines(summary))
+    return 0
+
+
+def cmd_study_list(args) -> int:
+    import study
+
+    rows = study.list_studies(args.storage)
+    lines = [f"{r['study']:<24} {r['dataset'] or '-':<12} {r['n_finished']:>4}/"
+             f"{r['n_trials'] or '-':<4} best {r['best_value']}" for r in rows]
+    _emit(args, rows, lines or ["no studies"])
+    return 0
+
+
+def cmd_study_show(args) -> int:
+    import study
+
+    summary = study.show_study(args.name, args.storage)
+    report = Path("runs") / "studies" / args.name / "report.html"
+    summary["report_path"] = str(report) if report.exists() else None
+    _emit(args, summary, _study_lines(summary))
+    return 0
+
+
+def cmd_study_export(args) -> int:
+    import study
+
+    path = study.export_csv(args.name, args.csv, args.storage)
+    _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
+    return 0
+
+
+def cmd_study_report(args) -> int:
+    import study
+
+    study.show_study(args.name, args.storage)  # a missing study fails here, in one line
+    path = _study_report(args.name, args.storage, args.out)
+    _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
+    return 0
+
+
+def cmd_demo(args) -> int:
+    import study
+
+    spec = study.load_spec("digits")
+    raw = {**spec.raw, "study": {**spec.raw["study"], "name": "demo"}}
+    spec = study.parse_spec(raw, path=spec.path)
+    if args.trials is not None:
+        spec = spec.with_trials(args.trials)
+    summary = study.run_study(spec, storage=args.storage, workers=args.workers,
+                              progress=not args.json, fresh=True)
+    summary["report_path"] = _study_report(spec.name, args.storage)
+    _emit(args, summary, _study_lines(summary))
+    return 0
+
+
+def _storage_flag(p) -> None:
+    p.add_argument("--storage", default=None, metavar="URL",
+                   help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
+                        "x.log (journal); default runs/hplab.db")
+
+
+def _add_study(sub) -> None:
+    p = sub.add_parser("study", help="Optuna searches over a net's hyperparameters")
+    ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
+    q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
+    q.add_argument("spec", help="ready spec name (xor, coin, digits...) or a .toml path")
+    q.add_argument("--workers", type=int, default=1, help="local worker processes")
+    q.add_argument("--trials", type=int, default=None, help="study-wide total (overrides)")
+    _storage_flag(q)
+    q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.set_defaults(func=cmd_study_run)
+    q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
+    q.add_argument("--study", required=True, help="study name")
+    q.add_argument("--workers", type=int, default=1, help="local worker processes")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_worker)
+    q = ssub.add_parser("list", help="studies in a storage")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_list)
+    q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
+    q.add_argument("name")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_show)
+    q = ssub.add_parser("export", help="every trial as a CSV row")
+    q.add_argument("name")
+    q.add_argument("--csv", required=True, metavar="PATH")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_export)
+    q = ssub.add_parser("report", help="write the study's HTML report")
+    q.add_argument("name")
+    q.add_argument("--out", default=None, help="folder (default runs/studies/NAME)")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_report)
+    q = sub.add_parser("demo", help="a real study on digits with 2 workers, and its report")
+    q.add_argument("--workers", type=int, default=2)
+    q.add_argument("--trials", type=int, default=None, help="trials (default: the spec's)")
+    _storage_flag(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_demo)
+
+
+# ----------------------------------------------------------------------------- scaling
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated numbers, got {text!r}") from None
+
+
+def _scaling_lines(s: dict) -> list[str]:
+    lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
+             f"{s['target']:.4g} ({s['target_source']})",
+             f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
+    for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
+                                      s["examples_to_target"], s["best_lr"], s["regimes"],
+                                      strict=True):
+        lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
+                     f"{b:>7} {'not reached':>30}  {reg}")
+    lines.append(s["fit_message"])
+    if s["alpha"] is not None:
+        lines.append(f"best lr ~ B^{s['alpha']:.2f} over the small batches: nearest rule "
+                     f"{s['alpha_rule']}")
+    if s["lr_cap_batch"] is not None:
+        lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
+    if s["b_simple"] is not None:
+        lines.append(f"gradient noise scale at the target: B_simple ~ {s['b_simple']:.3g}")
+    lines.append(f"took {s['seconds']:.1f} s")
+    if s.get("report_path"):
+        lines.append(f"report: {s['report_path']}")
+    return lines
+
+
+def cmd_scaling(args) -> int:
+    import re
+
+    import analyses
+    import nets
+
+    if args.lrs:
+        lrs = args.lrs
+    elif len(args.lr_range) == 2:
+        lrs = analyses.lr_grid(args.lr_grid, *args.lr_range)
+    else:
+        raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
+    cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
+                           optimizer=args.optimizer, dtype=args.dtype)
+    result = analyses.scaling_study(
+        args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
+        target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
+        max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
+        noise=args.noise, workers=args.workers, backend=args.backend,
+        scheduler=args.scheduler, seed=args.seed)
+    summary = result.summary()
+    summary["report_path"] = None
+    if args.report:
+        import reports
+
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
+        out = Path(args.out) if args.out else Path("runs") / "scaling" / slug
+        summary["report_path"] = str(reports.scaling_report(
+            result, out, command=_command_line(args.argv)))
+    _emit(args, summary, _scaling_lines(summary))
+    return 0
+
+
+def _add_scaling(sub) -> None:
+    p = sub.add_parser("scaling", help="steps to a target per batch size, the critical batch "
+                                       "size, best-rate scaling and the gradient noise scale")
+    _add_net_flags(p)
+    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--batch-sizes", type=_ints, default=None,
+                   help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
+    rates = p.add_mutually_exclusive_group()
+    rates.add_argument("--lrs", type=_floats, default=None, help="rates tried at every batch")
+    rates.add_argument("--lr-grid", type=int, default=9,
+                       help="number of log-spaced rates over --lr-range (default 9)")
+    p.add_argument("--lr-range", type=_floats, default=(1e-3, 10.0), metavar="LOW,HIGH",
+                   help="bounds of --lr-grid (default 0.001,10)")
+    p.add_argument("--seeds", type=int, default=3, help="runs per batch size and rate")
+    p.add_argument("--target-metric", default=None, choices=("val_accuracy", "val_loss"),
+                   help="default val_accuracy (val_loss for regression)")
+    p.add_argument("--target", type=float, default=None,
+                   help="value to reach (default: 0.95 x the best val_accuracy of reference "
+                        "runs at batch 32, or 95%% of their val_loss drop)")
+    p.add_argument("--max-steps", type=int, default=10_000, help="step budget per run")
+    p.add_argument("--max-epochs", type=float, default=None,
+                   help="epoch budget per run as well (whichever ends first)")
+    p.add_argument("--reference-batch", type=int, default=32)
+    p.add_argument("--noise", action=argparse.BooleanOptionalAction, default=True,
+                   help="measure the gradient noise scale during the reference runs (which "
+                        "then run even with --target; --no-noise --target skips them)")
+    p.add_argument("--workers", type=int, default=1, help="local processes (-1: every core)")
+    p.add_argument("--backend", default="joblib", choices=("joblib", "dask"))
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --backend "
+                                                     "dask), e.g. tcp://127.0.0.1:8786")
+    p.add_argument("--out", default=None, help="report folder (default runs/scaling/DATASET)")
+    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_scaling)
+
+
+# ----------------------------------------------------------------------------- predict
+PREDICT_SHOWN = 20  # predictions listed (stdout and --json) unless --limit says otherwise
+
+
+def _model_data_seed(meta: dict) -> int:
+    """The seed the model's dataset was split with: ``data_seed`` if saved, else the run's
+    seed (a study trial's ``[study_seed, trial]`` split with ``study_seed``), else 0."""
+    seed = meta.get("data_seed", meta.get("seed", 0))
+    if isinstance(seed, list) and seed:
+        seed = seed[0]
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0
+
+
+def cmd_predict(args) -> int:
+    import nets
+
+    model = nets.load_model(args.model)
+    truth = seed = dataset = None
+    if args.dataset is not None:
+        import data
+
+        dataset = args.dataset or model.meta.get("dataset")
+        if not dataset:
+            raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
+        seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
+        pred, truth = nets.predict_dataset(model, data.load(dataset, seed=seed))
+    elif args.seed is not None:
+        raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
+    else:
+        pred = model.predict(nets.read_inputs(args.input, model))
+    scores = nets.score_prediction(pred, truth) if truth is not None else \
+        {"accuracy": None, "rmse": None, "mae": None}
+    frame = nets.prediction_frame(pred, truth)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.out, index=False)
+    limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
+    summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
+               "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
+               "input": args.input, "n": len(pred), "n_shown": limit,
+               **nets.prediction_records(pred, limit), **scores, "out_path": args.out}
+    where = f"{dataset} test split (data seed {seed})" if dataset else args.input
+    lines = [f"{model.path}: {model.net!r}", f"{len(pred)} predictions on {where}"]
+    if scores["accuracy"] is not None:
+        lines.append(f"accuracy {scores['accuracy']:.4f}")
+    elif scores["rmse"] is not None:
+        lines.append(f"rmse {scores['rmse']:.4g}, mae {scores['mae']:.4g}")
+    if limit:
+        lines += frame.head(limit).to_string(float_format="{:.4f}".format).splitlines()
+    if args.out:
+        lines.append(f"wrote {args.out}")
+    _emit(args, summary, lines)
+    return 0
+
+
+def _add_predict(sub) -> None:
+    p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
+                                       "dataset's test split")
+    p.add_argument("model", metavar="MODEL.npz", help="e.g. runs/train/coin/model.npz")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
+                     help="the test split of NAME (no NAME: the model's own dataset), "
+                          "rescaled to the model's input scaling if NAME's differs; scored "
+                          "with accuracy, or rmse and mae for regression")
+    src.add_argument("--input", metavar="FILE", default=None,
+                     help="raw (unscaled) inputs: .npy (n, d) or .csv, with or without a "
+                          "header; the model applies its stored input scaling")
+    p.add_argument("--seed", type=int, default=None,
+                   help="data seed for --dataset (default: the one the model was trained "
+                        "with, so its test split is the held-out one)")
+    p.add_argument("--out", metavar="PRED.csv", default=None,
+                   help="write every prediction (and probabilities, true label) as CSV")
+    p.add_argument("--limit", type=int, default=PREDICT_SHOWN,
+                   help=f"predictions listed on stdout and in --json (default "
+                        f"{PREDICT_SHOWN}; -1: all)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_predict)
+
+
+def cmd_export_onnx(args) -> int:
+    import nets
+
+    model = nets.load_model(args.model)
+    try:
+        path = nets.export_onnx(model, args.out, opset=args.opset)
+    except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback
+        raise ValueError(str(exc)) from None
+    outputs = list(nets.ONNX_OUTPUTS[model.task])
+    summary = {"model": str(model.path), "onnx_path": str(path), "opset": args.opset,
+               "task": model.task, "n_features": model.n_features,
+               "dtype": model.net.dtype.name, "input": "input", "outputs": outputs,
+               "bytes": path.stat().st_size}
+    _emit(args, summary, [f"wrote {path} (opset {args.opset}): input (N, {model.n_features}) "
+                          f"{model.net.dtype.name} raw features -> {', '.join(outputs)}"])
+    return 0
+
+
+def _add_export_onnx(sub) -> None:
+    p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
+                                           "(needs pip install hplab[onnx])")
+    p.add_argument("model", metavar="MODEL.npz", help="e.g. runs/train/coin/model.npz")
+    p.add_argument("out", metavar="OUT.onnx",
+                   help="graph input 'input': raw features (N, d); outputs 'label' and "
+                        "'probabilities', or 'value' for regression")
+    p.add_argument("--opset", type=int, default=17,
+                   help="ONNX opset, 13 or later (default 17)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_export_onnx)
+
+
 # ----------------------------------------------------------------------------- main
-COMMANDS = [_add_train, _add_gradcheck, _add_data]
+COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add_scaling,
+            _add_predict, _add_export_onnx]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,8 +2,9 @@
 
 Dense layers with per-layer activations, heads with matched losses,
 initializers, optimizers, learning-rate schedules, a training loop with
-checkpoints and callbacks, a gradient check, ``.npz`` persistence and
-scikit-learn estimators. Imports neither optuna nor matplotlib.
+checkpoints and callbacks, a gradient check, ``.npz`` persistence,
+scikit-learn estimators, prediction from saved models and ONNX export
+(``onnx`` imported only when exporting). Imports neither optuna nor matplotlib.
 """
 
 from ._activations import ACTIVATIONS, Activation, get_activation
@@ -14,8 +15,18 @@ from ._heads import HEADS, Head, get_head, infer_head
 from ._init import INITIALIZERS
 from ._io import load_net, save_net
 from ._model import MLP
+from ._onnx import ONNX_OUTPUTS, export_onnx
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from ._predict import Prediction, SavedModel, load_model
+from ._predict_io import (
+    predict_dataset,
+    prediction_frame,
+    prediction_records,
+    read_inputs,
+    score_prediction,
+)
 from ._schedules import SCHEDULES, learning_rate
+from ._sklearn import NetClassifier, NetRegressor
 from ._train import HISTORY_COLUMNS, TrainResult, build_net, train
 
 __all__ = [
@@ -23,5 +34,7 @@ __all__ = [
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "load_net", "save_net", "MLP",
     "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES", "learning_rate",
-    "HISTORY_COLUMNS", "TrainResult", "build_net", "train",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "train", "NetClassifier", "NetRegressor",
+    "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
+    "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -33,35 +35,74 @@ def save_net(path, net: MLP, *, config: dict | None = None, meta: dict | None = 
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:
-    """Load ``(net, header, extra_arrays)``; a foreign or tampered file raises ValueError."""
+    """Load ``(net, header, extra_arrays)``; a foreign or tampered file raises ValueError.
+
+    Nothing is unpickled: object arrays are refused, and so is every member that is not
+    a plain numeric or text array. Shapes are checked against the header before the net
+    is allocated, so a forged header cannot ask for gigabytes.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            files = {k: z[k] for k in z.files}
-    except ValueError as exc:  # object arrays need pickle: refused
-        raise ValueError(f"{path}: not an hplab model ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
+    files = _read_npz(path)
     try:
         header = json.loads(str(files.pop("header")[()]))
         spec = header["spec"]
         if header.get("format") != FORMAT:
             raise ValueError(f"format {header.get('format')!r}")
-        net = MLP(spec["sizes"], spec["activations"], spec["head"], spec["dtype"])
+        if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
+            raise ValueError(f"dtype {spec['dtype']!r}")
+        sizes = _check_sizes(spec["sizes"], spec["head"])
     except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: not an hplab model (bad header: {exc})") from None
-    for i, p in enumerate(net.params):
+    shapes = [s for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+              for s in ((n_in, n_out), (n_out,))]
+    for i, shape in enumerate(shapes):
         a = files.get(f"param_{i}")
-        if a is None or a.shape != p.shape or a.dtype.kind != "f":
+        if a is None or a.shape != shape or a.dtype.kind != "f":
             got = "missing" if a is None else f"{a.dtype} {a.shape}"
-            raise ValueError(f"{path}: parameter {i} should be float {p.shape}, got {got}")
-        p[...] = a
-    if f"param_{len(net.params)}" in files:
+            raise ValueError(f"{path}: parameter {i} should be float {shape}, got {got}")
+    if f"param_{len(shapes)}" in files:
         raise ValueError(f"{path}: more parameters than its architecture has")
+    try:
+        net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: not an hplab model (bad header: {exc})") from None
+    for i, p in enumerate(net.params):
+        p[...] = files[f"param_{i}"]
     extra = {k[len("extra_"):]: v for k, v in files.items() if k.startswith("extra_")}
     return net, header, extra
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Every member of an ``.npz`` as an array, without pickle."""
+    try:
+        z = np.load(path, allow_pickle=False)
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise ValueError("a single .npy array, not an .npz archive")
+        with z:
+            files = {k: z[k] for k in z.files}
+    except ValueError as exc:  # object arrays need pickle: refused
+        raise ValueError(f"{path}: not an hplab model ({exc})") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
+    for k, v in files.items():
+        # np.load hands back raw bytes for members that are not .npy arrays
+        if not isinstance(v, np.ndarray) or v.dtype.kind not in "biufU":
+            kind = str(v.dtype) if isinstance(v, np.ndarray) else type(v).__name__
+            raise ValueError(f"{path}: not an hplab model (member {k!r} is {kind}, "
+                             "not a numeric array)")
+    return files
+
+
+def _check_sizes(sizes, head: str) -> tuple[int, ...]:
+    """Layer widths as positive ints, with the output width the head needs."""
+    if not isinstance(sizes, list) or len(sizes) < 2 or not all(
+            isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
+        raise ValueError(f"sizes must be a list of at least 2 positive integers, got {sizes!r}")
+    if head == "binary" and sizes[-1] != 1 or head == "multiclass" and sizes[-1] < 2:
+        raise ValueError(f"a {head} head cannot have {sizes[-1]} output(s)")
+    return tuple(sizes)
 
 
 def _plain(obj):

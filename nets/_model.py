@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._activations import Activation, get_activation
+from ._activations import get_activation
 from ._heads import get_head
 from ._init import get_initializer
 
@@ -35,7 +35,7 @@ class MLP:
         self.dtype = np.dtype(dtype)
         self.params: list[np.ndarray] = [
             np.zeros(shape, dtype=self.dtype)
-            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])
+            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
             for shape in ((n_in, n_out), (n_out,))
         ]
 
@@ -45,13 +45,13 @@ class MLP:
         """A new net with weights drawn by ``init`` from ``rng`` and zero biases."""
         net = cls(sizes, activations, head, dtype)
         draw = get_initializer(init)
-        for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
+        for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:], strict=True)):
             net.params[2 * i][...] = draw(rng, n_in, n_out, net.dtype)
         return net
 
     def copy(self, dtype=None) -> MLP:
         net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype)
-        for dst, src in zip(net.params, self.params):
+        for dst, src in zip(net.params, self.params, strict=True):
             dst[...] = src
         return net
 

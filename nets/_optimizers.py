@@ -35,7 +35,7 @@ class Optimizer:
     def load_state_dict(self, state: dict) -> None:
         self.t = state["t"]
         for k in self._slots:
-            for dst, src in zip(self.state[k], state[k]):
+            for dst, src in zip(self.state[k], state[k], strict=True):
                 dst[...] = src
 
 
@@ -43,7 +43,7 @@ class SGD(Optimizer):
     name = "sgd"
 
     def _step(self, params, grads, lr):
-        for p, g in zip(params, grads):
+        for p, g in zip(params, grads, strict=True):
             g *= lr
             p -= g
 
@@ -53,7 +53,7 @@ class Momentum(Optimizer):
     _slots = ("v",)
 
     def _step(self, params, grads, lr):
-        for p, g, v in zip(params, grads, self.state["v"]):
+        for p, g, v in zip(params, grads, self.state["v"], strict=True):
             v *= self.momentum
             v -= lr * g
             p += v
@@ -67,7 +67,7 @@ class Nesterov(Optimizer):
 
     def _step(self, params, grads, lr):
         mu = self.momentum
-        for p, g, v in zip(params, grads, self.state["v"]):
+        for p, g, v in zip(params, grads, self.state["v"], strict=True):
             v *= mu
             v -= lr * g
             p += mu * v - lr * g
@@ -78,7 +78,7 @@ class AdaGrad(Optimizer):
     _slots = ("s",)
 
     def _step(self, params, grads, lr):
-        for p, g, s in zip(params, grads, self.state["s"]):
+        for p, g, s in zip(params, grads, self.state["s"], strict=True):
             s += g * g
             p -= lr * g / (np.sqrt(s) + self.eps)
 
@@ -89,7 +89,7 @@ class RMSProp(Optimizer):
 
     def _step(self, params, grads, lr):
         rho = self.rho
-        for p, g, s in zip(params, grads, self.state["s"]):
+        for p, g, s in zip(params, grads, self.state["s"], strict=True):
             s *= rho
             s += (1 - rho) * g * g
             p -= lr * g / (np.sqrt(s) + self.eps)
@@ -103,7 +103,7 @@ class Adam(Optimizer):
         b1, b2, t = self.beta1, self.beta2, self.t
         # bias corrections folded into the step size
         a = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
-        for p, g, m, v in zip(params, grads, self.state["m"], self.state["v"]):
+        for p, g, m, v in zip(params, grads, self.state["m"], self.state["v"], strict=True):
             m *= b1
             m += (1 - b1) * g
             v *= b2

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._callbacks import Callback, ParamSnapshots, TrainState, wants_steps
+from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
 from ._heads import infer_head
 from ._model import MLP
@@ -165,7 +165,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 outs = net._forward(xb)
                 net.backward(outs, tb, wb, grads)
                 if cfg.l2:
-                    for g, W in zip(grads[0::2], weights):
+                    for g, W in zip(grads[0::2], weights, strict=True):
                         g += cfg.l2 * W
                 opt.step(net.params, grads, dtype.type(lr))
                 step += 1
@@ -186,7 +186,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if ended:
         status, reason = ended
     if status == "early_stopped" and best_params is not None:
-        for p, b in zip(net.params, best_params):
+        for p, b in zip(net.params, best_params, strict=True):
             p[...] = b
     history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
     return TrainResult(status=status, reason=reason, history=history,

@@ -107,6 +107,17 @@ class Report:
         self._current().blocks.append({"type": "note" if note else "text", "text": str(text)})
         return self
 
+    def add_code(self, code: str) -> Report:
+        """A preformatted block (escaped), e.g. commands to copy."""
+        self._current().blocks.append({"type": "code", "text": str(code)})
+        return self
+
+    def add_links(self, text: str, links: Mapping[str, str]) -> Report:
+        """A paragraph ``text`` followed by links ``{label: href}`` (both escaped)."""
+        self._current().blocks.append({"type": "links", "text": str(text),
+                                       "links": [(str(k), str(v)) for k, v in links.items()]})
+        return self
+
     def add_figure(self, name: str, draw: Callable[[Any], Any], data, *, caption: str,
                    alt: str | None = None) -> Report:
         """Draw ``draw(data)`` (a :class:`matplotlib.figure.Figure`) and embed it as PNG.
@@ -122,7 +133,7 @@ class Report:
         caption : str
             What the figure shows and what to look for.
         """
-        frames = self._register(name, data)
+        stems = self._register(name, data)
         with design.style():
             fig = draw(data)
         uri, width, height = design.png_data_uri(fig)
@@ -130,7 +141,7 @@ class Report:
         self._current().blocks.append({
             "type": "figure", "name": name, "src": uri, "width": width, "height": height,
             "caption": str(caption), "alt": str(alt or caption.split(". ")[0]),
-            "csv": [f"{stem}.csv" for stem in frames],
+            "csv": [f"{stem}.csv" for stem in stems],
         })
         return self
 
@@ -224,11 +235,16 @@ class Report:
         else:
             raise TypeError(f"figure data must be a DataFrame or a mapping of DataFrames, "
                             f"got {type(data).__name__}")
-        clash = set(frames) & set(self._data)
-        if clash:
-            raise ValueError(f"duplicate figure/table name {sorted(clash)[0]!r}")
-        self._data.update(frames)
-        return list(frames)
+        stems = []
+        for stem, frame in frames.items():
+            if stem in self._data:
+                raise ValueError(f"duplicate figure/table name {stem!r}")
+            # a frame shared by several figures is written (and linked) once
+            same = next((s for s, f in self._data.items() if f is frame), None)
+            if same is None:
+                self._data[stem] = frame
+            stems.append(same or stem)
+        return stems
 
 
 def _py(value):

@@ -103,11 +103,12 @@ def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],
     Xs, ys = np.asarray(X, dtype=float)[idx], np.asarray(y, dtype=float)[idx]
     (lo1, lo2), (hi1, hi2) = bounds
     t = np.linspace(0.0, 1.0, n_points)
+    along1, along2 = lo1 + t * (hi1 - lo1), lo2 + t * (hi2 - lo2)
     lines = []
     for v in np.linspace(0.0, 1.0, n_lines):  # lines x2 = const, then x1 = const
-        lines.append(np.column_stack([lo1 + t * (hi1 - lo1), np.full(n_points, lo2 + v * (hi2 - lo2))]))
+        lines.append(np.column_stack([along1, np.full(n_points, lo2 + v * (hi2 - lo2))]))
     for v in np.linspace(0.0, 1.0, n_lines):
-        lines.append(np.column_stack([np.full(n_points, lo1 + v * (hi1 - lo1)), lo2 + t * (hi2 - lo2)]))
+        lines.append(np.column_stack([np.full(n_points, lo1 + v * (hi1 - lo1)), along2]))
     L = np.concatenate(lines)
     line_id = np.repeat(np.arange(len(lines)), n_points)
 
@@ -155,13 +156,20 @@ def per_class_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
 def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
                       inverse_y: Callable[[np.ndarray], np.ndarray],
                       splits: dict[str, tuple[np.ndarray, np.ndarray]],
-                      n_curve: int = 300, max_samples: int = 600) -> dict[str, pd.DataFrame]:
+                      n_curve: int = 300, max_samples: int = 600,
+                      inverse_x: Callable[[np.ndarray], np.ndarray] | None = None
+                      ) -> dict[str, pd.DataFrame]:
     """Data for the fitted-curve figure, targets and predictions in original units.
 
-    One feature: ``samples`` (x, y, split) and ``curve`` (x, prediction over a fine grid).
-    More features: ``samples`` (y, prediction, split) for a predicted-against-actual plot.
+    One feature: ``samples`` (x, y, split) and ``curve`` (x, prediction over a fine grid),
+    x mapped back by ``inverse_x`` when given. More features: ``samples`` (y, prediction,
+    split) for a predicted-against-actual plot.
     """
     one_d = next(iter(splits.values()))[0].shape[1] == 1
+
+    def raw_x(X):
+        X = np.asarray(X, dtype=float)
+        return (np.asarray(inverse_x(X), dtype=float) if inverse_x else X)[:, 0]
 
     def inv(v):
         return np.asarray(inverse_y(np.asarray(v, dtype=np.float32)), dtype=float).reshape(-1)
@@ -171,7 +179,7 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
         i = _thin(len(X), max_samples)
         cols = {"y": inv(np.asarray(y)[i]), "split": split}
         if one_d:
-            cols = {"x": np.asarray(X, dtype=float)[i, 0], **cols}
+            cols = {"x": raw_x(np.asarray(X)[i]), **cols}
         else:
             cols["prediction"] = inv(predict(X[i]))
         rows.append(pd.DataFrame(cols))
@@ -179,8 +187,8 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
     if one_d:
         lo, hi = input_bounds(*(X for X, _ in splits.values()), pad=0.0)
         x = np.linspace(min(lo[0], 0.0), max(hi[0], 1.0), n_curve)
-        out["curve"] = pd.DataFrame({"x": x, "prediction": inv(predict(x[:, None]
-                                                                        .astype(np.float32)))})
+        grid = x[:, None].astype(np.float32)
+        out["curve"] = pd.DataFrame({"x": raw_x(grid), "prediction": inv(predict(grid))})
     return out
 
 

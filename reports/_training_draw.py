@@ -22,7 +22,8 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
     axes = fig.subplots(1, len(panels), squeeze=False,
                         gridspec_kw={"width_ratios": [widths[p] for p in panels]})[0]
     x = frame["epoch"]
-    for ax, panel in zip(axes, panels):
+    marker = "o" if len(frame) <= 25 else None  # a few checkpoints: show each one
+    for ax, panel in zip(axes, panels, strict=True):
         if panel == "lr":
             ax.plot(x, frame["lr"], color=design.MUTED)
             ax.set(title="Learning rate", xlabel="epoch")
@@ -31,7 +32,7 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
                                         ("val", design.VALIDATION, "validation", 1.8)):
             col = f"{split}_{panel}"
             if col in frame:
-                ax.plot(x, frame[col], color=color, label=label, lw=lw,
+                ax.plot(x, frame[col], color=color, label=label, lw=lw, marker=marker, ms=3,
                         alpha=0.75 if split == "train" else 1.0)
         ax.set(title=panel.capitalize(), xlabel="epoch")
         if panel == "loss":
@@ -43,8 +44,8 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
                 ax.set_title("Loss (log scale)")
             if eps > 0:
                 ax.axhline(eps, color=design.MUTED, ls="--", lw=1)
-                ax.annotate(f"eps = {eps:g}", (1, eps), xycoords=("axes fraction", "data"),
-                            ha="right", va="bottom", color=design.MUTED, fontsize=8)
+                ax.annotate(f"eps = {eps:g}", (0.01, eps), xycoords=("axes fraction", "data"),
+                            ha="left", va="bottom", color=design.MUTED, fontsize=8)
             if "val_loss" in frame and np.isfinite(frame["val_loss"]).any():
                 best = frame["val_loss"].idxmin()
                 ax.plot(x[best], frame["val_loss"][best], "o", color=design.VALIDATION, ms=5)
@@ -93,8 +94,9 @@ def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequ
         fig.colorbar(filled, ax=ax, label=f"P(class {classes[1]})", shrink=0.85)
     else:
         conf = _grid(grid, "confidence")
-        filled = ax.contourf(g1, g2, conf, levels=np.linspace(1 / k, 1, 9), cmap="Greys_r",
-                             alpha=0.55)
+        # confidence is at least 1/k; levels on round tenths keep the colour bar readable
+        levels = np.round(np.arange(np.floor(10 / k) / 10, 1.0001, 0.1), 1)
+        filled = ax.contourf(g1, g2, conf, levels=levels, cmap="Greys_r", alpha=0.55)
         for c, color in enumerate(colors):
             p = _grid(grid, f"p_{c}")
             lines = ax.contour(g1, g2, p, levels=[0.25, 0.5, 0.75], colors=[color],
@@ -113,14 +115,17 @@ def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Seque
     """P(class 1) as a 3-D surface over the input square (binary tasks)."""
     grid = data["grid"]
     fig = design.new_figure(6.4, 4.8)
-    ax = fig.add_subplot(projection="3d")
+    # computed_zorder off: the boundary line is drawn over the surface, never hidden in it
+    ax = fig.add_subplot(projection="3d", computed_zorder=False)
     g1, g2, p = _grid(grid, "x1"), _grid(grid, "x2"), _grid(grid, "p_1")
-    ax.plot_surface(g1, g2, p, cmap=design.binary_cmap(), rcount=50, ccount=50,
-                    linewidth=0.1, edgecolor=(0, 0, 0, 0.15), antialiased=True)
-    ax.contour(g1, g2, p, levels=[0.5], zdir="z", offset=0, colors=design.INK, linewidths=1)
+    # one quad per grid cell: multi-cell patches fold into saw teeth on steep slopes, and
+    # ragged ones make matplotlib 3.11 project garbage (matplotlib#32272, overflow warnings)
+    ax.plot_surface(g1, g2, p, cmap=design.binary_cmap(), vmin=0, vmax=1, rstride=1,
+                    cstride=1, linewidth=0, antialiased=False, shade=True, zorder=1)
+    ax.contour(g1, g2, p, levels=[0.5], colors=design.INK, linewidths=1.6, zorder=2)
     ax.set(xlabel="x1", ylabel="x2", zlabel=f"P(class {classes[1]})", zlim=(0, 1),
            title="Probability surface")
-    ax.view_init(elev=28, azim=-135)
+    ax.view_init(elev=32, azim=-60)
     return fig
 
 
@@ -130,7 +135,10 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
     epochs = sorted(frame["epoch"].unique())
     three_d = frame.attrs.get("width") == 3
     n = len(epochs)
-    fig = design.new_figure(min(design.FULL_WIDTH, 2.3 * n + 0.6), 4.9 if not three_d else 5.2)
+    fig = design.new_figure(min(design.FULL_WIDTH, 2.3 * n + 0.6), 5.9 if three_d else 4.9)
+    # few samples (xor) need big markers to be seen at all
+    n_samples = max(1, frame[frame["kind"] == "sample"]["id"].nunique())
+    size = float(np.clip(2500 / n_samples, 9, 36))
     colors = design.class_colors(len(classes))
     stages = (("linear", "Z = X·W + b"), ("activation", f"A = {activation}(Z)"))
     for r, (stage, row_label) in enumerate(stages):
@@ -150,7 +158,7 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
                 xyz = [s["h1"], s["h2"] if s["h2"].notna().any() else 0 * s["h1"]]
                 if three_d:
                     xyz.append(s["h3"])
-                ax.scatter(*xyz, s=9, color=color, edgecolors="white", linewidths=0.3,
+                ax.scatter(*xyz, s=size, color=color, edgecolors="white", linewidths=0.3,
                            label=str(classes[k]), **({"depthshade": False} if three_d else {}))
             ax.tick_params(labelsize=6.5, pad=1)
             if r == 0:
@@ -199,7 +207,7 @@ def draw_fit(data: Mapping[str, pd.DataFrame]) -> Figure:
         curve = data["curve"]
         ax.plot(curve["x"], curve["prediction"], color=design.VALIDATION, lw=2.2,
                 label="net prediction")
-        ax.set(xlabel="x (normalized)", ylabel="y", title="Fitted curve")
+        ax.set(xlabel="x", ylabel="y", title="Fitted curve")
     else:
         for split, part in samples.groupby("split", sort=False):
             ax.scatter(part["y"], part["prediction"], s=10, color=colors.get(split, design.MUTED),

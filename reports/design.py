@@ -41,7 +41,7 @@ RC = {
     "savefig.dpi": DPI,
     "font.size": 9.5,
     "axes.titlesize": 10.5,
-    "axes.titleweight": "semibold",
+    "axes.titleweight": "bold",
     "axes.labelsize": 9.5,
     "axes.edgecolor": "#9a9a9a",
     "axes.labelcolor": INK,

@@ -1,0 +1,115 @@
+"""Where an analysis's independent runs execute: local processes (joblib) or a Dask cluster.
+
+Both paths go through joblib, so a task function and its arguments are the same
+whichever backend runs them; results come back in task order. Each task runs with
+its BLAS pools held to one thread: the workers already fill the cores, and nested
+BLAS threads would only fight over them (and make timings noisy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+#: Backend name -> what it needs; `run_tasks` validates against these keys.
+BACKENDS = {
+    "joblib": "local worker processes (loky); --workers sets how many",
+    "dask": "a running Dask scheduler given by address (--scheduler tcp://HOST:PORT)",
+}
+
+#: Seconds to wait for a Dask scheduler before giving up with a one-line error.
+CONNECT_TIMEOUT = 10
+
+
+def _one_thread(fn: Callable[[Any], Any], task: Any) -> Any:
+    """Run ``fn(task)`` with every BLAS / OpenMP pool limited to one thread."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return fn(task)
+
+
+def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) -> None:
+    """Raise ValueError for an unknown backend or a backend / scheduler / workers mismatch."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+    if backend == "dask" and scheduler is None:
+        raise ValueError("backend 'dask' needs a scheduler address (--scheduler tcp://HOST:PORT)")
+    if backend == "joblib" and scheduler is not None:
+        raise ValueError("a scheduler address only applies to --backend dask")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or (workers < 1 and workers != -1)):
+        raise ValueError(f"workers must be >= 1 (or -1 for every core), got {workers!r}")
+
+
+def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = "joblib",
+              workers: int | None = 1, scheduler: Any = None) -> list[Any]:
+    """Apply ``fn`` to every task, in parallel, and return the results in task order.
+
+    Parameters
+    ----------
+    fn : callable
+        A module-level function (it is pickled by reference) taking one task.
+    tasks : iterable
+        Picklable task descriptions.
+    backend : {"joblib", "dask"}
+        ``"joblib"`` spreads the tasks over ``workers`` local processes (1 = run
+        here, in order); ``"dask"`` sends them to the cluster behind ``scheduler``.
+    workers : int, optional
+        Local processes for ``"joblib"`` (-1 = every core); ignored by ``"dask"``,
+        whose cluster decides.
+    scheduler : str or distributed.Client, optional
+        Scheduler address (``"tcp://127.0.0.1:8786"``) or a connected client.
+
+    Returns
+    -------
+    list
+        ``[fn(t) for t in tasks]``.
+
+    Raises
+    ------
+    ValueError
+        Unknown backend, missing scheduler, bad worker count.
+    OSError
+        The scheduler cannot be reached within `CONNECT_TIMEOUT` seconds.
+    """
+    check_backend(backend, scheduler, workers)
+    tasks = list(tasks)
+    if not tasks:
+        return []
+    if backend == "dask":
+        return _run_dask(fn, tasks, scheduler)
+    n_jobs = min(workers or 1, len(tasks)) if workers != -1 else -1
+    if n_jobs == 1:
+        return [_one_thread(fn, t) for t in tasks]
+    from joblib import Parallel, delayed, parallel_config
+
+    # inner_max_num_threads caps BLAS in the loky workers before numpy loads there.
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        return Parallel(n_jobs=n_jobs)(delayed(_one_thread)(fn, t) for t in tasks)
+
+
+def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ValueError("backend 'dask' needs dask[distributed]: "
+                         "pip install 'hplab[dask]'") from None
+    from joblib import Parallel, delayed, parallel_config
+
+    own = not isinstance(scheduler, Client)
+    if own:
+        try:
+            client = Client(str(scheduler), timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError) as exc:  # distributed raises OSError subclasses
+            raise OSError(f"cannot reach the Dask scheduler at {scheduler}: "
+                          f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+    else:
+        client = scheduler
+    try:
+        with parallel_config(backend="dask", client=client):
+            return Parallel()(delayed(_one_thread)(fn, t) for t in tasks)
+    finally:
+        if own:
+            client.close()
+

@@ -1,0 +1,162 @@
+"""Scores for imbalanced binary classification, the tuned threshold and seed intervals.
+
+Every number comes from scikit-learn or imbalanced-learn; this module only decides which
+ones, at which threshold, and how they are averaged over seeds. A prediction is positive
+when its probability is ``>= threshold`` (scikit-learn's convention for tuned thresholds).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+#: Metric -> (direction, needs a threshold). Accuracy is kept to show how it misleads.
+IMBALANCE_METRICS = {
+    "roc_auc": ("maximize", False),
+    "pr_auc": ("maximize", False),
+    "brier": ("minimize", False),
+    "precision": ("maximize", True),
+    "recall": ("maximize", True),
+    "f1": ("maximize", True),
+    "balanced_accuracy": ("maximize", True),
+    "g_mean": ("maximize", True),
+    "mcc": ("maximize", True),
+    "accuracy": ("maximize", True),
+}
+#: Confusion-matrix cells, in scikit-learn's ``ravel()`` order.
+CONFUSION = ("tn", "fp", "fn", "tp")
+#: What the threshold is tuned for on the validation split (scikit-learn scorer names).
+TUNE_SCORERS = {"f1": "f1", "balanced_accuracy": "balanced_accuracy", "mcc": "matthews_corrcoef",
+                "g_mean": None}
+
+
+def check_metric(metric: str) -> str:
+    if metric not in IMBALANCE_METRICS:
+        raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
+    return metric
+
+
+def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]:
+    """Every metric of `IMBALANCE_METRICS` and the confusion cells for one set of scores.
+
+    Parameters
+    ----------
+    y_true : array-like of {0, 1}
+        1 is the positive (minority) class.
+    proba : array-like of float
+        Positive-class probabilities (or scores in [0, 1]).
+    threshold : float
+        Predict positive when ``proba >= threshold``.
+
+    Returns
+    -------
+    dict
+        ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``precision``, ``recall``,
+        ``f1``, ``balanced_accuracy``, ``g_mean``, ``mcc``, ``accuracy`` and ``tn``, ``fp``,
+        ``fn``, ``tp``. Scores undefined on these labels (one class only) are NaN.
+    """
+    from imblearn.metrics import geometric_mean_score
+    from sklearn import metrics as skm
+
+    y = np.asarray(y_true).astype(np.int64).ravel()
+    p = np.asarray(proba, dtype=np.float64).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y_true and proba differ in length: {len(y)} and {len(p)}")
+    pred = (p >= threshold).astype(np.int64)
+    both = len(np.unique(y)) == 2
+    out = {
+        "roc_auc": skm.roc_auc_score(y, p) if both else math.nan,
+        "pr_auc": skm.average_precision_score(y, p) if both else math.nan,
+        "brier": skm.brier_score_loss(y, np.clip(p, 0.0, 1.0), pos_label=1),
+        "precision": skm.precision_score(y, pred, zero_division=0),
+        "recall": skm.recall_score(y, pred, zero_division=0),
+        "f1": skm.f1_score(y, pred, zero_division=0),
+        "balanced_accuracy": skm.balanced_accuracy_score(y, pred) if both else math.nan,
+        "g_mean": geometric_mean_score(y, pred, average="binary") if both else math.nan,
+        "mcc": skm.matthews_corrcoef(y, pred),
+        "accuracy": skm.accuracy_score(y, pred),
+    }
+    cells = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
+    out = {k: float(v) for k, v in out.items()}
+    out.update({k: int(v) for k, v in zip(CONFUSION, cells, strict=True)})
+    return out
+
+
+def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:
+    """The threshold that maximizes ``tune_for`` on the validation split.
+
+    Uses :class:`sklearn.model_selection.TunedThresholdClassifierCV` on the already
+    fitted pipeline (``cv="prefit"``, ``refit=False``): the model is not retrained and
+    the validation split, never seen in training, is the only data it looks at.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``tune_for``, or scores constant on the validation split.
+    """
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.metrics import make_scorer
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    if tune_for not in TUNE_SCORERS:
+        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_SCORERS)}")
+    scoring = TUNE_SCORERS[tune_for] or make_scorer(geometric_mean_score, average="binary")
+    tuned = TunedThresholdClassifierCV(fitted, scoring=scoring, response_method="predict_proba",
+                                       thresholds=200, cv="prefit", refit=False)
+    tuned.fit(X_val, y_val)
+    return float(tuned.best_threshold_)
+
+
+def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t interval of the mean over seeds; NaN bounds for one value.
+
+    NaN values (failed runs) are left out.
+    """
+    from scipy import stats
+
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(v.mean())
+    if v.size < 2:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, v.size - 1) * v.std(ddof=1)
+                 / math.sqrt(v.size))
+    return mean, mean - half, mean + half
+
+
+def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFrame]:
+    """ROC, precision-recall and calibration curves per group of test scores.
+
+    ``scores`` has columns ``ratio, strategy, mode, seed, y_true, proba``; the seeds of a
+    group are pooled (one curve per ratio, strategy and mode), as the chance line and the
+    prevalence are too.
+    """
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    roc, pr, cal = [], [], []
+    keys = ["ratio", "strategy", "mode"]
+    for key, g in scores.groupby(keys, sort=False):
+        y, p = g["y_true"].to_numpy(), g["proba"].to_numpy()
+        tag = dict(zip(keys, key, strict=True))
+        if len(np.unique(y)) < 2:
+            continue
+        fpr, tpr, _ = roc_curve(y, p)
+        roc.append(pd.DataFrame({**tag, "fpr": fpr, "tpr": tpr}))
+        prec, rec, _ = precision_recall_curve(y, p)
+        pr.append(pd.DataFrame({**tag, "recall": rec, "precision": prec,
+                                "prevalence": float(y.mean())}))
+        frac, mean_p = calibration_curve(y, np.clip(p, 0, 1), n_bins=n_bins,
+                                         strategy="uniform")
+        cal.append(pd.DataFrame({**tag, "mean_predicted": mean_p, "fraction_positive": frac}))
+
+    def cat(parts, cols):
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+    return {"roc": cat(roc, [*keys, "fpr", "tpr"]),
+            "pr": cat(pr, [*keys, "recall", "precision", "prevalence"]),
+            "calibration": cat(cal, [*keys, "mean_predicted", "fraction_positive"])}

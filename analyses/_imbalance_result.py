@@ -1,0 +1,260 @@
+"""`ImbalanceResult`: the frozen outcome of an imbalance benchmark, as tidy tables.
+
+Plots live in :mod:`reports`; this holds the numbers every figure is drawn from. Nothing
+in `to_frame` depends on timing or worker count: same seed, same table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ._imbalance_metrics import CONFUSION, IMBALANCE_METRICS, curve_frames, mean_ci
+from ._imbalance_strategies import STRATEGIES
+
+#: Metrics compared in the leakage demonstration (the ones leakage inflates most).
+LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
+#: Majority-class accuracy at or above this, with zero recall, is called misleading.
+MISLEADING_ACCURACY = 0.9
+
+
+def _plain(value):
+    """JSON-ready: numpy scalars to Python, NaN to None."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
+class ImbalanceResult:
+    """Outcome of `imbalance_benchmark`.
+
+    Attributes
+    ----------
+    dataset, positive : str, object
+        The dataset name and its positive (minority) class label.
+    ratios, strategies : tuple of str
+        Ratio labels (``"1:50"``, ``"own"``) and strategy keys, in the order run.
+    metric, tune_for : str
+        Ranking metric; what the tuned threshold maximizes on validation data.
+    sampling_ratio : float
+        Minority/majority ratio the samplers aimed for.
+    seeds, seed : int
+        Repetitions and the root seed.
+    leakage_demo : bool
+    net_params : dict
+    runs : DataFrame
+        One row per ratio, strategy, mode, seed and threshold (see `to_frame`).
+    scores : DataFrame
+        Test-set labels and positive probabilities of every successful run.
+    majority : DataFrame
+        Scores of always predicting the training majority class, per ratio and seed.
+    data : DataFrame
+        Class counts of each split, per ratio and seed.
+    timings : DataFrame
+        Seconds per run (kept out of `to_frame`, which must not vary).
+    seconds : float
+    """
+
+    dataset: str
+    positive: object
+    ratios: tuple
+    strategies: tuple
+    metric: str
+    tune_for: str
+    sampling_ratio: float
+    seeds: int
+    seed: int
+    leakage_demo: bool
+    net_params: dict
+    runs: pd.DataFrame
+    scores: pd.DataFrame
+    majority: pd.DataFrame
+    data: pd.DataFrame
+    timings: pd.DataFrame = field(repr=False)
+    seconds: float = 0.0
+
+    # -- tables ---------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Every run's test scores: one row per ratio, strategy, mode, seed and threshold.
+
+        Columns: ``ratio, strategy, mode`` (proper / leaky), ``seed, threshold`` (``"0.5"``
+        or ``"tuned"``), ``threshold_value, status, reason, note``, each metric of
+        `IMBALANCE_METRICS`, the confusion cells ``tn, fp, fn, tp``, and the class counts
+        ``n_train_*`` (before resampling), ``n_fit_*`` (what the model was fitted on),
+        ``n_val_*``, ``n_test_*``. A failed run has NaN scores and its reason.
+        """
+        return self.runs.copy()
+
+    def status_frame(self) -> pd.DataFrame:
+        """Per ratio, strategy and mode: ok / partial / failed, the first reason, runs ok."""
+        rows = []
+        first = self.runs[self.runs["threshold"] == "0.5"]
+        for (ratio, strategy, mode), g in first.groupby(["ratio", "strategy", "mode"],
+                                                        sort=False):
+            ok = int((g["status"] == "ok").sum())
+            failed = g.loc[g["status"] != "ok", "reason"]
+            status = "ok" if ok == len(g) else "failed" if ok == 0 else "partial"
+            rows.append({"ratio": ratio, "strategy": strategy, "mode": mode, "status": status,
+                         "reason": failed.iloc[0] if len(failed) else "", "n_ok": ok,
+                         "n_runs": len(g)})
+        return pd.DataFrame(rows)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Long table: mean and 95 % interval over seeds per ratio, strategy, mode,
+        threshold and metric (failed seeds left out; ``n`` counts the rest)."""
+        rows = []
+        keys = ["ratio", "strategy", "mode", "threshold"]
+        for key, g in self.runs.groupby(keys, sort=False):
+            ok = g[g["status"] == "ok"]
+            for metric in IMBALANCE_METRICS:
+                values = ok[metric] if metric in ok else []
+                mean, lo, hi = mean_ci(values)
+                rows.append({**dict(zip(keys, key, strict=True)), "metric": metric,
+                             "mean": mean, "ci_low": lo, "ci_high": hi, "n": len(ok)})
+        return pd.DataFrame(rows)
+
+    def ranking(self, metric: str | None = None, mode: str = "proper") -> pd.DataFrame:
+        """Strategies ranked by ``metric`` within each ratio, best first, failed last.
+
+        Threshold metrics are ranked at 0.5 (what the remedy itself changes); the
+        ``tuned_*`` columns give the same metric at the validation-tuned threshold.
+        """
+        metric = metric or self.metric
+        direction, thresholded = IMBALANCE_METRICS[metric]
+        s = self.summary_frame()
+        s = s[(s["metric"] == metric) & (s["mode"] == mode)]
+        at = s[s["threshold"] == "0.5"].set_index(["ratio", "strategy"])
+        tuned = s[s["threshold"] == "tuned"].set_index(["ratio", "strategy"])
+        thr = self.runs[(self.runs["threshold"] == "tuned") & (self.runs["mode"] == mode)]
+        thr = thr.groupby(["ratio", "strategy"], sort=False)["threshold_value"].mean()
+        status = self.status_frame()
+        status = status[status["mode"] == mode].set_index(["ratio", "strategy"])
+        out = []
+        for ratio in self.ratios:
+            rows = []
+            for strategy in self.strategies:
+                if (ratio, strategy) not in at.index:
+                    continue
+                a, t, st = at.loc[(ratio, strategy)], tuned.loc[(ratio, strategy)], \
+                    status.loc[(ratio, strategy)]
+                rows.append({"ratio": ratio, "strategy": strategy,
+                             "label": STRATEGIES[strategy].label, "metric": metric,
+                             "threshold": "0.5" if thresholded else "",
+                             "mean": a["mean"], "ci_low": a["ci_low"], "ci_high": a["ci_high"],
+                             "tuned_mean": t["mean"], "tuned_ci_low": t["ci_low"],
+                             "tuned_ci_high": t["ci_high"],
+                             "tuned_threshold": thr.get((ratio, strategy), math.nan),
+                             "status": st["status"], "reason": st["reason"]})
+            sign = -1.0 if direction == "maximize" else 1.0
+            rows.sort(key=lambda r: (not math.isfinite(r["mean"]),
+                                     sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
+            out += [{"rank": i + 1, **r} for i, r in enumerate(rows)]
+        cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
+                "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
+                "status", "reason"]
+        return pd.DataFrame(out, columns=cols)
+
+    def confusion(self, mode: str = "proper") -> pd.DataFrame:
+        """Confusion cells summed over the successful seeds, per ratio, strategy and
+        threshold."""
+        ok = self.runs[(self.runs["status"] == "ok") & (self.runs["mode"] == mode)]
+        if ok.empty:
+            return pd.DataFrame(columns=["ratio", "strategy", "threshold", *CONFUSION])
+        return (ok.groupby(["ratio", "strategy", "threshold"], sort=False)[list(CONFUSION)]
+                .sum().astype(int).reset_index())
+
+    def curves(self) -> dict[str, pd.DataFrame]:
+        """ROC, precision-recall and calibration curves of the proper runs, seeds pooled."""
+        return curve_frames(self.scores[self.scores["mode"] == "proper"])
+
+    def leakage(self) -> pd.DataFrame:
+        """Proper against leaky scores (threshold 0.5) for every sampler run both ways."""
+        cols = ["ratio", "strategy", "metric", "proper", "leaky", "inflation"]
+        if not self.leakage_demo:
+            return pd.DataFrame(columns=cols)
+        s = self.summary_frame()
+        s = s[(s["threshold"] == "0.5") & s["metric"].isin(LEAKAGE_METRICS)]
+        wide = s.pivot_table(index=["ratio", "strategy", "metric"], columns="mode",
+                             values="mean", sort=False, dropna=False)
+        if "leaky" not in wide:
+            return pd.DataFrame(columns=cols)
+        wide = wide.dropna(subset=["leaky"]).reset_index()
+        wide["inflation"] = wide["leaky"] - wide["proper"]
+        return wide[cols].reset_index(drop=True)
+
+    def accuracy_check(self) -> pd.DataFrame:
+        """Per ratio: how the always-majority model scores, and whether accuracy misleads.
+
+        ``misleading`` is True when its accuracy is at least `MISLEADING_ACCURACY` while
+        its recall is zero; ``message`` says so in words.
+        """
+        rows = []
+        for ratio in self.ratios:
+            m = self.majority[self.majority["ratio"] == ratio]
+            d = self.data[self.data["ratio"] == ratio]
+            acc, rec = float(m["accuracy"].mean()), float(m["recall"].mean())
+            prevalence = float((d["test_pos"] / (d["test_pos"] + d["test_neg"])).mean())
+            misleading = acc >= MISLEADING_ACCURACY and rec == 0.0
+            message = (f"At {ratio}, predicting the majority class for every example scores "
+                       f"{acc:.1%} accuracy and {rec:.0%} recall of the positive class: "
+                       + ("accuracy is misleading here; read PR-AUC, recall and balanced "
+                          "accuracy instead." if misleading else
+                          "accuracy is not inflated much at this balance."))
+            none = self.runs[(self.runs["ratio"] == ratio) & (self.runs["strategy"] == "none")
+                             & (self.runs["threshold"] == "0.5") & (self.runs["mode"] == "proper")
+                             & (self.runs["status"] == "ok")]
+            if len(none) and none["recall"].max() == 0.0:
+                message += (f" The untreated net (none) finds no positive at threshold 0.5 "
+                            f"either, at {none['accuracy'].mean():.1%} accuracy.")
+            rows.append({"ratio": ratio, "accuracy": acc, "recall": rec,
+                         "prevalence": prevalence, "misleading": misleading,
+                         "message": message})
+        return pd.DataFrame(rows)
+
+    # -- JSON -------------------------------------------------------------------------
+    def summary(self) -> dict:
+        """The ``hplab imbalance --json`` contract (NaN as null)."""
+        rank = self.ranking()
+        metrics = []
+        s = self.summary_frame()
+        s = s[s["mode"] == "proper"]
+        for (ratio, strategy, threshold), g in s.groupby(["ratio", "strategy", "threshold"],
+                                                         sort=False):
+            thr = self.runs[(self.runs["ratio"] == ratio) & (self.runs["strategy"] == strategy)
+                            & (self.runs["threshold"] == threshold)
+                            & (self.runs["mode"] == "proper")]["threshold_value"]
+            entry = {"strategy": strategy, "ratio": ratio, "threshold": threshold,
+                     "threshold_value": _plain(float(np.nanmean(thr)) if thr.notna().any()
+                                               else math.nan)}
+            for row in g.itertuples():
+                entry[row.metric] = {"mean": _plain(row.mean), "ci_low": _plain(row.ci_low),
+                                     "ci_high": _plain(row.ci_high)}
+            metrics.append(entry)
+        status = self.status_frame()
+        failed = status[status["status"] != "ok"]
+        check = self.accuracy_check()
+        return {
+            "dataset": self.dataset, "positive": _plain(self.positive),
+            "ratio": self.ratios[0], "ratios": list(self.ratios), "metric": self.metric,
+            "tune_for": self.tune_for, "sampling_ratio": self.sampling_ratio,
+            "seeds": self.seeds, "seed": self.seed, "strategies": list(self.strategies),
+            "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
+                                      "ci_high", "tuned_mean", "tuned_threshold", "status",
+                                      "reason"]]),
+            "metrics": metrics,
+            "failed": _records(failed[["strategy", "ratio", "mode", "status", "reason"]]),
+            "majority": _records(check),
+            "accuracy_misleading": bool(check["misleading"].any()),
+            "leakage": _records(self.leakage()) if self.leakage_demo else None,
+            "n_runs": int(len(self.timings)), "seconds": self.seconds,
+        }

@@ -1,0 +1,164 @@
+"""One benchmark run: fit a strategy's pipeline on one split, tune the threshold, score.
+
+`run_task` is what the joblib workers execute. It never raises: a sampler that cannot
+work on the data (SMOTE with fewer minority examples than neighbours, ADASYN finding no
+majority neighbour...) comes back as ``status="failed"`` with its reason, and the
+benchmark goes on.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._imbalance_metrics import imbalance_metrics, tune_threshold
+from ._imbalance_strategies import STRATEGIES, make_imbalance_pipeline
+
+#: The two thresholds every run is scored at.
+THRESHOLDS = ("0.5", "tuned")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The arrays of one (ratio, seed) variant: what a run trains, tunes and scores on."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True)
+class Task:
+    """A picklable description of one run."""
+
+    ratio: str
+    strategy: str
+    mode: str  # "proper": resampling inside training; "leaky": before the split
+    seed: int  # seed index 0..n-1
+    random_state: int
+    split: Split
+    sampling_ratio: float
+    net_params: dict
+    tune_for: str
+
+
+class _Recorder:
+    """Pipeline step that passes data through and counts what the model is fitted on.
+
+    imbalanced-learn calls a sampler step in ``fit`` only, so ``calls`` staying at 1
+    after predicting on validation and test proves those were never resampled.
+    """
+
+    def __init__(self):
+        self.calls, self.counts = 0, (0, 0)
+
+    def __call__(self, X, y):
+        self.calls += 1
+        self.counts = tuple(int(c) for c in np.bincount(np.asarray(y, dtype=np.int64),
+                                                        minlength=2)[:2])
+        return X, y
+
+
+def _counted(pipe, recorder: _Recorder):
+    """``pipe`` with the recorder inserted just before the model."""
+    from imblearn import FunctionSampler
+    from imblearn.pipeline import Pipeline
+
+    steps = list(pipe.steps)
+    steps.insert(len(steps) - 1, ("count", FunctionSampler(func=recorder, validate=False)))
+    return Pipeline(steps)
+
+
+def _counts(y) -> tuple[int, int]:
+    c = np.bincount(np.asarray(y, dtype=np.int64), minlength=2)
+    return int(c[1]), int(c[0])
+
+
+def leaky_split(split: Split, sampler, random_state: int) -> Split:
+    """The mistake the leakage demonstration shows: resample everything, then split.
+
+    Train, validation and test are merged, resampled together, and split again with their
+    original shares (stratified). Copies of, or interpolations between, test positives
+    land in training, and the test set no longer has the real class distribution.
+    """
+    from sklearn.model_selection import train_test_split
+
+    X = np.concatenate([split.X_train, split.X_val, split.X_test])
+    y = np.concatenate([split.y_train, split.y_val, split.y_test])
+    Xr, yr = sampler.fit_resample(X, y)
+    n_test = len(split.y_test) / len(y)
+    n_val = len(split.y_val) / (len(split.y_train) + len(split.y_val))
+    X_pool, X_te, y_pool, y_te = train_test_split(Xr, yr, test_size=n_test, stratify=yr,
+                                                  random_state=random_state)
+    X_tr, X_va, y_tr, y_va = train_test_split(X_pool, y_pool, test_size=n_val,
+                                              stratify=y_pool, random_state=random_state)
+    return Split(X_tr, y_tr, X_va, y_va, X_te, y_te)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or "no message"
+    return f"{type(exc).__name__}: {text}"[:300]
+
+
+def run_task(task: Task) -> dict:
+    """Fit, tune and score one run; a dict of rows (one per threshold), scores and counts.
+
+    Returns
+    -------
+    dict
+        ``rows`` (two dicts: metrics at 0.5 and at the tuned threshold), ``y_true``,
+        ``proba`` (test scores), ``status`` (ok / failed), ``reason``, ``seconds``.
+    """
+    start = time.perf_counter()
+    base = {"ratio": task.ratio, "strategy": task.strategy, "mode": task.mode,
+            "seed": task.seed, "random_state": task.random_state}
+    split = task.split
+    n_train = _counts(split.y_train)
+    try:
+        pipe = make_imbalance_pipeline(task.strategy, task.sampling_ratio, task.net_params,
+                                       task.random_state)
+        if task.mode == "leaky":
+            # the sampler leaves the pipeline: it already ran on everything
+            split = leaky_split(split, pipe.named_steps["sampler"], task.random_state)
+            pipe = make_imbalance_pipeline("none", task.sampling_ratio, task.net_params,
+                                           task.random_state)
+        recorder = _Recorder()
+        pipe = _counted(pipe, recorder)
+        with warnings.catch_warnings():
+            # short benchmark nets often stop at max_epochs; that is the setting, not news
+            warnings.simplefilter("ignore")
+            pipe.fit(split.X_train, split.y_train)
+            p_test = pipe.predict_proba(split.X_test)[:, 1]
+            note = ""
+            try:
+                tuned = tune_threshold(pipe, split.X_val, split.y_val, task.tune_for)
+            except ValueError as exc:  # constant validation scores: nothing to tune
+                tuned, note = 0.5, f"threshold left at 0.5 ({_one_line(exc)})"
+        if recorder.calls != 1 or len(p_test) != len(split.y_test):
+            raise RuntimeError("resampling reached data outside training")  # a real bug
+    except Exception as exc:  # a failing strategy must not stop the benchmark
+        row = {**base, "status": "failed", "reason": _one_line(exc), "note": ""}
+        return {"rows": [{**row, "threshold": t} for t in THRESHOLDS], "status": "failed",
+                "reason": row["reason"], "y_true": None, "proba": None,
+                "seconds": time.perf_counter() - start}
+    model = pipe.named_steps["model"]
+    fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
+    counts = {"n_train_pos": n_train[0], "n_train_neg": n_train[1],
+              "n_fit_pos": fit_pos, "n_fit_neg": fit_neg,
+              "n_val_pos": _counts(split.y_val)[0], "n_val_neg": _counts(split.y_val)[1],
+              "n_test_pos": _counts(split.y_test)[0], "n_test_neg": _counts(split.y_test)[1],
+              "net_status": getattr(model, "status_", "")}
+    rows = []
+    for label, thr in zip(THRESHOLDS, (0.5, tuned), strict=True):
+        rows.append({**base, "threshold": label, "threshold_value": float(thr), "status": "ok",
+                     "reason": "", "note": note if label == "tuned" else "",
+                     **imbalance_metrics(split.y_test, p_test, thr), **counts})
+    return {"rows": rows, "status": "ok", "reason": "", "y_true": split.y_test.copy(),
+            "proba": p_test, "seconds": time.perf_counter() - start,
+            "label": STRATEGIES[task.strategy].label}

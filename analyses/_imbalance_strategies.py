@@ -1,0 +1,243 @@
+"""The registry of imbalance remedies and the pipeline each one builds around a net.
+
+Every strategy becomes an :class:`imblearn.pipeline.Pipeline` ending in a classifier with
+``predict_proba``: imbalanced-learn runs the samplers only in ``fit``, so whatever the
+pipeline later predicts on (validation, test) keeps its real class distribution.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+#: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
+DEFAULT_SAMPLING_RATIO = 0.2
+
+#: Network hyperparameters used when the caller gives none: small and quick, enough to
+#: separate digits one-vs-rest or moons in a few seconds.
+DEFAULT_NET = {"hidden": (16,), "activation": "relu", "optimizer": "adam", "lr": 0.01,
+               "batch_size": 32, "max_epochs": 60, "patience": 10}
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One remedy: how to build its sampler (if any) and what it does.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (``smote``).
+    label : str
+        Name shown in reports (the imbalanced-learn class name for samplers).
+    kind : str
+        ``baseline``, ``loss``, ``over``, ``under``, ``clean``, ``combined`` or ``anomaly``.
+    sampler : callable or None
+        ``sampler(sampling_ratio, random_state)`` -> an imbalanced-learn sampler.
+    uses_ratio : bool
+        Whether the sampling ratio (minority/majority after resampling) applies.
+    description : str
+    """
+
+    name: str
+    label: str
+    kind: str
+    sampler: Callable | None
+    uses_ratio: bool
+    description: str
+
+
+def _sampler(module: str, cls: str, *, ratio: bool = True, **fixed) -> Callable:
+    """A maker passing only what ``module.cls`` accepts (cleaning samplers have no seed)."""
+
+    def make(sampling_ratio: float, random_state: int | None):
+        import importlib
+
+        klass = getattr(importlib.import_module(module), cls)
+        accepted = inspect.signature(klass).parameters
+        kwargs = dict(fixed)
+        if ratio:
+            kwargs["sampling_strategy"] = float(sampling_ratio)
+        if "random_state" in accepted:
+            kwargs["random_state"] = random_state
+        return klass(**kwargs)
+
+    return make
+
+
+_OVER, _UNDER, _COMBINE = ("imblearn.over_sampling", "imblearn.under_sampling",
+                           "imblearn.combine")
+
+STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
+    Strategy("none", "none", "baseline", None, False, "the net on the data as it is"),
+    Strategy("class_weight", "class weights", "loss", None, False,
+             "balanced class weights in the loss (n / (2 n_class)); no resampling"),
+    Strategy("random_over", "RandomOverSampler", "over",
+             _sampler(_OVER, "RandomOverSampler"), True, "repeat minority examples"),
+    Strategy("smote", "SMOTE", "over", _sampler(_OVER, "SMOTE"), True,
+             "interpolate new minority examples between 5 nearest minority neighbours"),
+    Strategy("adasyn", "ADASYN", "over", _sampler(_OVER, "ADASYN"), True,
+             "SMOTE weighted toward minority examples surrounded by the majority"),
+    Strategy("borderline_smote", "BorderlineSMOTE", "over",
+             _sampler(_OVER, "BorderlineSMOTE"), True,
+             "SMOTE from minority examples near the class border only"),
+    Strategy("random_under", "RandomUnderSampler", "under",
+             _sampler(_UNDER, "RandomUnderSampler"), True, "drop random majority examples"),
+    Strategy("near_miss", "NearMiss", "under", _sampler(_UNDER, "NearMiss"), True,
+             "keep the majority examples closest to the minority (version 1)"),
+    Strategy("tomek_links", "TomekLinks", "clean", _sampler(_UNDER, "TomekLinks", ratio=False),
+             False, "remove majority members of Tomek links (cleaning, no target ratio)"),
+    Strategy("enn", "EditedNearestNeighbours", "clean",
+             _sampler(_UNDER, "EditedNearestNeighbours", ratio=False), False,
+             "remove majority examples their 3 neighbours disagree with (cleaning)"),
+    Strategy("smote_enn", "SMOTEENN", "combined", _sampler(_COMBINE, "SMOTEENN"), True,
+             "SMOTE to the ratio, then ENN cleaning"),
+    Strategy("smote_tomek", "SMOTETomek", "combined", _sampler(_COMBINE, "SMOTETomek"), True,
+             "SMOTE to the ratio, then Tomek-link cleaning"),
+    Strategy("isolation_forest", "IsolationForest", "anomaly", None, False,
+             "anomaly-detection baseline: no labels used, the positive class as anomalies"),
+)}
+
+# imbalanced-learn class names and a few spellings, so `--strategies SMOTE,ROS` works too.
+_ALIASES = {**{s.label.lower(): s.name for s in STRATEGIES.values()},
+            "ros": "random_over", "rus": "random_under", "balanced": "class_weight",
+            "iforest": "isolation_forest", "tomek": "tomek_links", "smoteenn": "smote_enn",
+            "smotetomek": "smote_tomek", "nearmiss": "near_miss"}
+
+
+def resolve_strategies(names) -> tuple[str, ...]:
+    """Registry keys for ``names`` (keys or aliases, any case), in the order given.
+
+    Raises
+    ------
+    ValueError
+        An unknown name; the message lists every valid one.
+    """
+    if names is None:
+        return tuple(STRATEGIES)
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n.strip()]
+    out: list[str] = []
+    for raw in names:
+        key = str(raw).strip().lower().replace("-", "_")
+        key = key if key in STRATEGIES else _ALIASES.get(key.replace("_", ""),
+                                                          _ALIASES.get(key))
+        if key is None:
+            near = difflib.get_close_matches(str(raw).lower(), list(STRATEGIES), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ValueError(f"unknown strategy {raw!r}{hint}; valid: {', '.join(STRATEGIES)}")
+        if key not in out:
+            out.append(key)
+    if not out:
+        raise ValueError(f"no strategy given; valid: {', '.join(STRATEGIES)}")
+    return tuple(out)
+
+
+def check_sampling_ratio(value) -> float:
+    """The minority/majority ratio samplers aim for, in (0, 1]."""
+    try:
+        ratio = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"sampling ratio must be a number in (0, 1], got {value!r}") from None
+    if not 0 < ratio <= 1:
+        raise ValueError(f"sampling ratio must be in (0, 1] (minority/majority after "
+                         f"resampling, 0.2 = 1:5), got {value!r}")
+    return ratio
+
+
+class AnomalyClassifier(ClassifierMixin, BaseEstimator):
+    """IsolationForest as a binary classifier: the anomaly score is the positive probability.
+
+    The forest is fitted on the features alone (labels only name the classes). Its score
+    ``-score_samples(X)`` is the original paper's ``s = 2^(-E[h(x)] / c(n))`` in (0, 1]:
+    about 0.5 for ordinary points and near 1 for clear anomalies, so the usual 0.5
+    threshold keeps its meaning. It is a ranking score, not a calibrated probability.
+
+    Parameters
+    ----------
+    n_estimators : int, default 200
+    random_state : int, optional
+    """
+
+    def __init__(self, n_estimators=200, random_state=None):
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Fit the forest on ``X``; ``y`` gives ``classes_`` (the larger label is positive)."""
+        from sklearn.ensemble import IsolationForest
+
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) != 2:
+            raise ValueError(f"AnomalyClassifier needs 2 classes, got {len(self.classes_)}")
+        self.forest_ = IsolationForest(n_estimators=self.n_estimators,
+                                       random_state=self.random_state).fit(X)
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """``(n, 2)``: ``[1 - s, s]`` with ``s`` the anomaly score."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        s = np.clip(-self.forest_.score_samples(X), 0.0, 1.0)
+        return np.column_stack([1 - s, s])
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+
+
+def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO,
+                            net_params: Mapping | None = None, random_state: int | None = None):
+    """The imbalanced-learn pipeline of one strategy: ``[sampler,] model``.
+
+    Parameters
+    ----------
+    strategy : str
+        A key (or alias) of `STRATEGIES`.
+    ratio : float
+        Sampling ratio, minority/majority after resampling (0.2 = 1:5); ignored by
+        strategies whose ``uses_ratio`` is False.
+    net_params : mapping, optional
+        :class:`nets.NetClassifier` parameters (default `DEFAULT_NET`).
+    random_state : int, optional
+        Seeds the net, the sampler and the forest.
+
+    Returns
+    -------
+    imblearn.pipeline.Pipeline
+        Fit it on training data only; ``predict_proba`` never resamples.
+    """
+    from imblearn.pipeline import Pipeline
+
+    import nets
+
+    (name,) = resolve_strategies([strategy])
+    entry = STRATEGIES[name]
+    ratio = check_sampling_ratio(ratio)
+    if entry.kind == "anomaly":
+        return Pipeline([("model", AnomalyClassifier(random_state=random_state))])
+    params = {**DEFAULT_NET, **dict(net_params or {})}
+    params.pop("class_weight", None)  # decided by the strategy, never by the caller
+    net = nets.NetClassifier(**params, random_state=random_state,
+                             class_weight="balanced" if entry.kind == "loss" else None)
+    steps = [("model", net)]
+    if entry.sampler is not None:
+        steps.insert(0, ("sampler", entry.sampler(ratio, random_state)))
+    return Pipeline(steps)
+
+
+def net_params_from_config(cfg) -> dict:
+    """:class:`nets.NetClassifier` parameters from a :class:`nets.TrainConfig` (for studies).
+
+    Fields the estimator has no parameter for (momentum, checkpoint, ...) keep its defaults.
+    """
+    names = ("hidden", "activation", "optimizer", "lr", "batch_size", "max_epochs", "eps",
+             "patience", "min_delta", "l2", "init", "schedule", "dtype")
+    out = {n: getattr(cfg, n) for n in names}
+    out["activation"] = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)
+    return out

@@ -1,0 +1,250 @@
+"""One learning-rate range test on a given net: ramp the rate, record the loss, put it all back.
+
+`range_test` drives `nets.train` with a rate schedule and a step callback (`_Recorder`)
+that records the loss, smooths it and stops the run once the smoothed loss passes
+``diverge`` x its best (or turns NaN). Whatever happens, the net's weights and the
+optimizer's state are restored bit for bit afterwards, so a test can run in the middle
+of training.
+
+Modes (`MODES`):
+
+* ``exp`` / ``linear``: the rate changes every step, from ``min_lr`` to ``max_lr`` over
+  ``num_steps`` steps (as many epochs as that takes). The recorded loss is the batch's,
+  computed before the step that uses the rate (fastai's convention), or with ``val`` the
+  loss on one fixed validation batch just after that step.
+* ``looper``: the course's segmented test: ``num_steps`` log-spaced rates, each held for
+  ``epochs_per_rate`` epochs; the loss is taken on the whole training set (the validation
+  set with ``val``) at the end of each segment, so it needs no smoothing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import nets
+
+#: Mode name -> how the rates advance; errors list these names.
+MODES = {
+    "exp": "rate multiplied by a constant factor every step (default)",
+    "linear": "rate increased by a constant amount every step",
+    "looper": "the course's segments: each rate held for epochs_per_rate epochs, full-set loss",
+}
+CURVE_COLUMNS = ("step", "lr", "loss", "smoothed_loss")
+
+
+def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
+    """The ``num`` rates of a test, ``min_lr`` first and ``max_lr`` last."""
+    check_ramp(mode, min_lr, max_lr, num)
+    if mode == "linear":
+        return np.linspace(min_lr, max_lr, num)
+    return np.geomspace(min_lr, max_lr, num)  # exp, and the looper's segments
+
+
+def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
+    """Raise ValueError for an unknown mode, bad bounds or too few steps."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
+    for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not (math.isfinite(v)
+                                                                         and v > 0):
+            raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+    if min_lr >= max_lr:
+        raise ValueError(f"min_lr must be below max_lr, got {min_lr:g} >= {max_lr:g}")
+    if isinstance(num, bool) or not isinstance(num, int | np.integer) or num < 2:
+        raise ValueError(f"num_steps must be an integer >= 2, got {num!r}")
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
+class RangeCurve:
+    """The record of one range test.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        `CURVE_COLUMNS`: step (0-based point index), lr, loss, smoothed_loss.
+    mode : str
+    stop_reason : str
+        ``"diverged"`` (smoothed loss above ``diverge`` x its best), ``"nan"`` or
+        ``"completed"`` (the ramp reached ``max_lr``).
+    stop_lr : float
+        Rate of the point that stopped the test (NaN when completed).
+    divergence_lr : float
+        The first rate of the rise that stopped the test: where the (smoothed) loss last
+        turned up before diverging. NaN when the test did not stop.
+    steps : int
+        Optimizer steps taken.
+    seconds : float
+    """
+
+    frame: pd.DataFrame
+    mode: str
+    stop_reason: str
+    stop_lr: float
+    divergence_lr: float
+    steps: int
+    seconds: float
+
+
+class _Recorder(nets.Callback):
+    """Records one point every ``every`` steps, smooths it, stops on divergence or at the end."""
+
+    def __init__(self, rates, loss_fn, *, every: int, beta: float, diverge: float):
+        self.rates, self.loss_fn, self.every = rates, loss_fn, every
+        self.beta, self.diverge = beta, diverge
+        self.points: list[tuple[int, float, float, float]] = []
+        self._avg, self.best = 0.0, math.inf
+        self.stop_reason = "completed"
+
+    def on_step(self, state):
+        if state.step % self.every:
+            return None
+        i = state.step // self.every - 1
+        loss = float(self.loss_fn(state))
+        # debiased exponential moving average (Adam's bias correction): the first points
+        # are not pulled toward the zero the average starts from
+        self._avg = self.beta * self._avg + (1 - self.beta) * loss
+        smooth = self._avg / (1 - self.beta ** (i + 1)) if self.beta else loss
+        self.points.append((i, float(self.rates[i]), loss, smooth))
+        if not math.isfinite(smooth):
+            self.stop_reason = "nan" if math.isnan(smooth) else "diverged"
+            return True
+        self.best = min(self.best, smooth)
+        if smooth > self.diverge * self.best:
+            self.stop_reason = "diverged"
+            return True
+        return i >= len(self.rates) - 1
+
+
+def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Generator,
+               X_val=None, y_val=None, min_lr: float = 1e-7, max_lr: float = 10.0,
+               num_steps: int = 100, mode: str = "exp", beta: float = 0.98,
+               diverge: float = 4.0, val: bool = False, val_batch: int = 256,
+               epochs_per_rate: float = 1.0, optimizer: nets.Optimizer | None = None
+               ) -> RangeCurve:
+    """Run one learning-rate range test on ``net`` and restore it (and ``optimizer``).
+
+    Parameters
+    ----------
+    net : nets.MLP
+        Trained from its current weights; they are put back exactly afterwards.
+    cfg : nets.TrainConfig
+        Optimizer, batch size, l2... (its ``lr`` and schedule are ignored).
+    X, y : arrays
+        Training data.
+    rng : numpy.random.Generator
+        Draws the shuffles and the validation batch.
+    X_val, y_val : arrays, optional
+        Needed with ``val``.
+    min_lr, max_lr : float
+        Rate of the first and of the last point.
+    num_steps : int
+        Points: steps for ``exp``/``linear``, segments for ``looper``.
+    mode : {"exp", "linear", "looper"}
+    beta : float in [0, 1)
+        Smoothing of the recorded loss (0 = none; the looper never smooths).
+    diverge : float > 1
+        Stop once the smoothed loss exceeds this multiple of its best.
+    val : bool
+        Record the loss on a fixed validation batch of ``val_batch`` examples after each
+        step (looper: on the whole validation set).
+    epochs_per_rate : float
+        Looper only: epochs each rate is held.
+    optimizer : nets.Optimizer, optional
+        Continue with this optimizer (its state is restored afterwards); default a fresh
+        one from ``cfg``.
+
+    Returns
+    -------
+    RangeCurve
+    """
+    rates = ramp_rates(mode, min_lr, max_lr, num_steps)
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+    if not diverge > 1:
+        raise ValueError(f"diverge must be > 1, got {diverge!r}")
+    if val and (X_val is None or y_val is None or len(X_val) == 0):
+        raise ValueError("the validation-loss mode needs a validation set")
+    n = len(X)
+    bs = n if cfg.batch_size == -1 else cfg.batch_size
+    if bs > n:
+        raise ValueError(f"batch size {bs} is larger than the training set ({n} examples)")
+    per_epoch = math.ceil(n / bs)
+    looper = mode == "looper"
+    if looper and not (math.isfinite(epochs_per_rate) and epochs_per_rate > 0):
+        raise ValueError(f"epochs_per_rate must be > 0, got {epochs_per_rate!r}")
+    every = max(1, round(epochs_per_rate * per_epoch)) if looper else 1
+    total = every * num_steps
+    # One checkpoint at the start and none before the end (+1 step of slack): the
+    # recorder alone decides when to stop, the loop's own divergence rule never fires.
+    epochs = (total + 1) / per_epoch
+    run_cfg = cfg.replace(max_epochs=epochs, checkpoint=epochs, eps=0.0, patience=0,
+                          eval_size=min(n, 256))
+    loss_fn = _loss_fn(net, X, y, X_val, y_val, val=val, looper=looper,
+                       val_batch=val_batch, rng=rng)
+    smooth = 0.0 if looper else beta
+    recorder = _Recorder(rates, loss_fn, every=every, beta=smooth, diverge=diverge)
+    opt = optimizer or nets.make_optimizer(cfg.optimizer, net.params, momentum=cfg.momentum,
+                                           beta1=cfg.beta1, beta2=cfg.beta2, rho=cfg.rho,
+                                           eps=cfg.opt_eps)
+    saved, opt_state = [p.copy() for p in net.params], opt.state_dict()
+    t0 = time.perf_counter()
+    try:
+        result = nets.train(net, run_cfg, X, y, rng=rng, callbacks=[recorder],
+                            optimizer=opt, lr_schedule=lambda s, _: rates[min(s // every,
+                                                                             num_steps - 1)])
+    finally:  # in place: anything holding the arrays (an optimizer, a caller) stays valid
+        for p, s in zip(net.params, saved, strict=True):
+            p[...] = s
+        opt.load_state_dict(opt_state)
+    frame = pd.DataFrame.from_records(recorder.points, columns=CURVE_COLUMNS)
+    stopped = recorder.stop_reason != "completed"
+    return RangeCurve(frame=frame, mode=mode, stop_reason=recorder.stop_reason,
+                      stop_lr=float(frame["lr"].iloc[-1]) if stopped else math.nan,
+                      divergence_lr=_divergence_lr(frame, stopped=stopped,
+                                                    after_step=val or looper),
+                      steps=result.iterations, seconds=time.perf_counter() - t0)
+
+
+def _loss_fn(net, X, y, X_val, y_val, *, val, looper, val_batch, rng):
+    """What the recorder measures at each point (see the module docstring)."""
+    head, k = net._head, net.sizes[-1]
+    if looper:
+        Xs, ys = (X_val, y_val) if val else (X, y)
+        Xs = np.asarray(Xs, dtype=net.dtype)
+        Ts = head.encode(ys, k, net.dtype)
+        return lambda state: state.net.loss(Xs, Ts)
+    if not val:
+        return lambda state: state.batch_loss
+    if val_batch < 1:
+        raise ValueError(f"val_batch must be >= 1, got {val_batch!r}")
+    # One fixed batch: the curve then follows the weights, not the draw of examples.
+    idx = np.sort(rng.spawn(1)[0].choice(len(X_val), min(val_batch, len(X_val)),
+                                         replace=False))
+    Xv = np.asarray(X_val, dtype=net.dtype)[idx]
+    Tv = head.encode(np.asarray(y_val)[idx], k, net.dtype)
+    return lambda state: state.net.loss(Xv, Tv)
+
+
+def _divergence_lr(frame: pd.DataFrame, *, stopped: bool, after_step: bool) -> float:
+    """Rate of the first step of the rise that stopped the test (NaN if it never stopped).
+
+    Walks back from the last finite point while the (smoothed) loss keeps falling, to the
+    foot of the final rise: unlike the curve's global minimum, a flat floor's rounding
+    noise cannot move it. A point's loss is measured before its own step on training
+    batches, so the step at the foot is the first to raise it; measured after the step
+    (validation, looper), the next point's step is.
+    """
+    s = frame["smoothed_loss"].to_numpy(dtype=np.float64)
+    finite = np.flatnonzero(np.isfinite(s))
+    if not stopped or not finite.size:
+        return math.nan
+    i = int(finite[-1])
+    while i > 0 and np.isfinite(s[i - 1]) and s[i - 1] < s[i]:
+        i -= 1
+    i += int(after_step)
+    return float(frame["lr"].iloc[i]) if i < len(s) else math.nan

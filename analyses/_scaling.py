@@ -1,0 +1,346 @@
+"""Batch-size / learning-rate scaling: steps to a target per batch size, the law, the rates.
+
+Shallue et al. 2018 ("Measuring the effects of data parallelism"): for each batch size
+B, tune the rate (a log grid, several seeds) and count the fewest steps to reach a
+fixed validation target. McCandlish et al. 2018 then give B_crit from those counts
+(`fit_scaling_law`), and the gradient noise scale B_simple, measured during training,
+predicts it.
+
+Default target (``target=None``): reference runs at ``reference_batch`` (32, or the
+set size if smaller) over the whole rate grid, each for the full step budget; the best
+of them sets the bar: 0.95 x its best validation accuracy, or for the loss
+``best + 0.05 (first - best)`` (95 % of the way down). The best reference run also
+carries the noise-scale measurements.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import data
+import nets
+
+from ._backend import check_backend, run_tasks
+from ._noise_scale import NOISE_COLUMNS, noise_batches
+from ._scaling_law import (
+    LR_CAP,
+    LrExponent,
+    ScalingFit,
+    fit_lr_exponent,
+    fit_scaling_law,
+    lr_cap_batch,
+    refine_lr,
+    regimes,
+    rule_rates,
+)
+from ._scaling_runs import (
+    RUN_COLUMNS,
+    TARGET_METRICS,
+    RunTask,
+    best_per_batch,
+    dataset_of,
+    median_steps_by_rate,
+    run_task,
+)
+
+REFERENCE_FRACTION = 0.95
+REFERENCE_BATCH = 32
+NOISE_MEASUREMENTS = 100  # per reference run
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
+class ScalingResult:
+    """What `scaling_study` found. ``to_frame()`` is the tidy table of every run.
+
+    Attributes
+    ----------
+    batches : DataFrame
+        One row per batch size: steps / examples to target, best_lr (grid), lr_opt
+        (refined), regime, fitted steps / examples, the linear and square-root rule rates.
+    fit : ScalingFit
+    exponent : LrExponent
+    lr_cap_batch : float
+        Batch size where the linear rule, anchored at the smallest reached batch, passes
+        a rate of 1 (the course's cap).
+    noise : DataFrame
+        The best reference run's noise-scale measurements (`NOISE_COLUMNS`); empty
+        without ``noise``.
+    b_simple : float
+        Smoothed B_simple where that run first reached the target (else its last value).
+    b_simple_step : float
+        The step of that measurement's target crossing (NaN if the run never reached).
+    reference : DataFrame
+        Reference runs: lr, best value, step of the best value.
+    """
+
+    dataset: str
+    n_train: int
+    target_metric: str
+    target: float
+    target_source: str
+    batch_sizes: tuple[int, ...]
+    lrs: tuple[float, ...]
+    seeds: int
+    max_steps: int
+    runs: pd.DataFrame
+    batches: pd.DataFrame
+    fit: ScalingFit
+    exponent: LrExponent
+    lr_cap_batch: float
+    noise: pd.DataFrame
+    b_simple: float
+    b_simple_step: float
+    reference: pd.DataFrame
+    config: dict
+    seed: int
+    seconds: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per run: batch_size, lr, seed, reached, status, steps, examples, ..."""
+        return self.runs.copy()
+
+    def summary(self) -> dict:
+        """The JSON contract of ``hplab scaling --json`` (NaN -> None)."""
+        b = self.batches
+        return {
+            "dataset": self.dataset, "n_train": self.n_train,
+            "target_metric": self.target_metric, "target": _num(self.target),
+            "target_source": self.target_source,
+            "batch_sizes": [int(v) for v in b["batch_size"]],
+            "reached": [bool(v) for v in b["reached"]],
+            "steps_to_target": [_num(v) for v in b["steps"]],
+            "examples_to_target": [_num(v) for v in b["examples"]],
+            "best_lr": [_num(v) for v in b["best_lr"]],
+            "lr_opt": [_num(v) for v in b["lr_opt"]],
+            "regimes": list(b["regime"]),
+            "fit_status": self.fit.status, "fit_message": self.fit.message,
+            "b_crit": _num(self.fit.b_crit), "s_min": _num(self.fit.s_min),
+            "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
+            "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
+            "alpha_rule": self.exponent.rule, "lr_cap_batch": _num(self.lr_cap_batch),
+            "b_simple": _num(self.b_simple), "seconds": self.seconds,
+        }
+
+
+def _num(v) -> float | None:
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def default_batch_sizes(n: int) -> tuple[int, ...]:
+    """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch)."""
+    sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]
+    return tuple(sizes if sizes[-1] == n else [*sizes, n])
+
+
+def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float, ...]:
+    """``num`` log-spaced rates over [low, high] (default: half a decade apart)."""
+    if num < 1 or not 0 < low <= high or not math.isfinite(high):
+        raise ValueError(f"lr grid needs num >= 1 and 0 < low <= high, got {num}, {low}, {high}")
+    return tuple(float(v) for v in np.geomspace(low, high, num))
+
+
+def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps):
+    n = len(ds.X_train)
+    if not batch_sizes:
+        raise ValueError("no batch sizes given")
+    bad = [b for b in batch_sizes if isinstance(b, bool) or int(b) != b or b < 1]
+    if bad:
+        raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
+    big = [b for b in batch_sizes if b > n]
+    if big:
+        raise ValueError(f"batch size {big[0]} is larger than the training set of "
+                         f"{ds.name} ({n} examples)")
+    if not lrs or any(isinstance(r, bool) or not (math.isfinite(r) and r > 0) for r in lrs):
+        raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
+    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+    if metric not in TARGET_METRICS:
+        raise ValueError(f"unknown target metric {metric!r}; valid: {', '.join(TARGET_METRICS)}")
+    if metric == "val_accuracy" and ds.task == "regression":
+        raise ValueError(f"{ds.name} is a regression set: use target metric val_loss")
+    if target is not None:
+        if not math.isfinite(target) or target <= 0:
+            raise ValueError(f"target must be a finite number > 0, got {target!r}")
+        if metric == "val_accuracy" and target > 1:
+            raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
+
+
+def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
+                  target_metric: str | None = None, target: float | None = None,
+                  max_steps: int = 10_000, max_epochs: float | None = None,
+                  config: nets.TrainConfig | None = None, reference_batch: int = REFERENCE_BATCH,
+                  noise: bool = True, workers: int | None = 1, backend: str = "joblib",
+                  scheduler=None, seed: int = 0) -> ScalingResult:
+    """Steps to target per batch size with a tuned rate, the scaling law and the noise scale.
+
+    Parameters
+    ----------
+    dataset : str or data.Dataset
+        A name is loaded with ``data.load(name, seed=seed)`` (in each worker, once).
+    batch_sizes : sequence of int, optional
+        Default `default_batch_sizes` (powers of 2 and the full batch).
+    lrs : sequence of float, optional
+        The rate grid tried at every batch size; default ``lr_grid()`` (1e-3..10).
+    seeds : int
+        Runs per (batch size, rate); combined by the median (see `best_per_batch`).
+    target_metric : {"val_accuracy", "val_loss"}, optional
+        Default val_accuracy for classification, val_loss for regression.
+    target : float, optional
+        The bar to reach; default from reference runs (module docstring).
+    max_steps, max_epochs : int, float
+        Budget per run: steps, and optionally epochs (whichever ends first).
+    config : nets.TrainConfig, optional
+        Architecture and optimizer; its lr and batch_size are overridden.
+    reference_batch : int
+        Batch size of the reference runs (clipped to the set size).
+    noise : bool
+        Measure the gradient noise scale during the reference runs (which then run even
+        with a given target).
+    workers, backend, scheduler
+        Where the runs execute; see `analyses.run_tasks`.
+    seed : int
+        Seeds the data split and every run (through ``SeedSequence``).
+
+    Returns
+    -------
+    ScalingResult
+
+    Raises
+    ------
+    ValueError
+        Batch sizes above the set size or below 1, non-positive rates, target, seeds
+        or budget, an unknown metric or backend.
+    """
+    t0 = time.perf_counter()
+    check_backend(backend, scheduler, workers)
+    ref = (dataset, seed) if isinstance(dataset, str) else dataset
+    ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
+    n = len(ds.X_train)
+    metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
+    sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)
+    rates = lr_grid() if lrs is None else tuple(lrs)
+    _check(ds, sizes, rates, seeds, metric, target, max_steps)
+    sizes = tuple(sorted({int(b) for b in sizes}))
+    rates = tuple(sorted({float(r) for r in rates}))
+    if max_epochs is not None and not (math.isfinite(max_epochs) and max_epochs > 0):
+        raise ValueError(f"max_epochs must be a finite number > 0, got {max_epochs!r}")
+    base = (config or nets.TrainConfig()).replace(schedule="constant")
+
+    def budget(b: int) -> int:
+        if max_epochs is None:
+            return max_steps
+        return max(1, min(max_steps, math.ceil(max_epochs * math.ceil(n / b))))
+
+    def task(b, lr, k, tgt, noise_every=0):
+        return RunTask(ref, base.replace(batch_size=b, lr=lr), (seed, k), metric, tgt,
+                       budget(b), noise_every=noise_every,
+                       noise_batches=noise_batches(n, b) if noise_every else (0, 0))
+
+    reference = pd.DataFrame()
+    noise_df = pd.DataFrame(columns=NOISE_COLUMNS)
+    b_simple = b_simple_step = math.nan
+    source = "user"
+    b_ref = min(reference_batch, n)
+    ref_rows = []
+    if target is None or (noise and n >= 2):
+        every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
+        ref_rows = run_tasks(run_task, [task(b_ref, lr, 0, None, every) for lr in rates],
+                             backend=backend, workers=workers, scheduler=scheduler)
+        reference, best = _reference_table(ref_rows, metric)
+        if target is None:
+            target, source = _default_target(best, metric), (
+                f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
+                if metric == "val_accuracy" else
+                f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
+        if every:
+            noise_df, b_simple, b_simple_step = _noise_at_target(best, metric, target)
+    tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
+    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
+    runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
+    batches = best_per_batch(runs)
+    fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n)
+    batches = _verdicts(batches, runs, fit)
+    lr_col = batches["lr_opt"]
+    small = fit.b_crit if fit.status == "fitted" else None
+    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small)
+    anchor = batches[batches["reached"]]
+    cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
+        if len(anchor) else math.nan
+    return ScalingResult(
+        dataset=ds.name, n_train=n, target_metric=metric, target=float(target),
+        target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,
+        runs=runs, batches=batches, fit=fit, exponent=exponent, lr_cap_batch=cap,
+        noise=noise_df, b_simple=b_simple, b_simple_step=b_simple_step, reference=reference,
+        config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
+        seed=seed, seconds=time.perf_counter() - t0)
+
+
+def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]:
+    """One row per reference run; the best run (best value reached anywhere in it)."""
+    pick = max if TARGET_METRICS[metric] == "max" else min
+    table = []
+    for r in rows:
+        finite = [(s, v) for s, v in r["trace"] if math.isfinite(v)]
+        step, value = pick(finite, key=lambda sv: sv[1]) if finite else (0, math.nan)
+        table.append({"lr": r["lr"], "status": r["status"], "best_value": value,
+                      "best_step": step, "first_value": r["trace"][0][1]})
+    frame = pd.DataFrame(table)
+    ok = frame["best_value"].notna()
+    if not ok.any():
+        raise ValueError("every reference run diverged: lower the learning rates (--lrs)")
+    col = frame.loc[ok, "best_value"]
+    i = col.idxmax() if TARGET_METRICS[metric] == "max" else col.idxmin()
+    return frame, {**rows[i], **table[i]}
+
+
+def _default_target(best: dict, metric: str) -> float:
+    if metric == "val_accuracy":
+        return REFERENCE_FRACTION * best["best_value"]
+    first, low = best["first_value"], best["best_value"]
+    return low + (1 - REFERENCE_FRACTION) * max(first - low, 0.0)
+
+
+def _noise_at_target(best: dict, metric: str, target: float):
+    """The noise trace, B_simple where the run first reached the target, and that step."""
+    frame = best["noise"]
+    maximize = TARGET_METRICS[metric] == "max"
+    hit = [s for s, v in best["trace"] if (v >= target if maximize else v <= target)]
+    valid = frame.dropna(subset=["b_simple"])
+    step = float(hit[0]) if hit else math.nan
+    if valid.empty:
+        return frame, math.nan, step
+    at = valid[valid["step"] <= hit[0]] if hit else valid
+    return frame, float((at if len(at) else valid)["b_simple"].iloc[-1]), step
+
+
+def _verdicts(batches: pd.DataFrame, runs: pd.DataFrame, fit: ScalingFit) -> pd.DataFrame:
+    """Add lr_opt, regime, fitted curves and the rule rates to the per-batch table."""
+    out = batches.copy()
+    lr_opt = []
+    for b, ok in zip(out["batch_size"], out["reached"], strict=True):
+        per_rate = median_steps_by_rate(runs, b)
+        lr_opt.append(refine_lr(per_rate.index.to_numpy(), per_rate.to_numpy()) if ok
+                      else math.nan)
+    out["lr_opt"] = lr_opt
+    out["regime"] = regimes(out["batch_size"], fit)
+    out["fitted_steps"] = fit.steps(out["batch_size"])
+    out["fitted_examples"] = fit.examples(out["batch_size"])
+    reached = out[out["reached"]]
+    if len(reached):
+        lin, sq = rule_rates(out["batch_size"], reached["batch_size"].iloc[0],
+                             reached["lr_opt"].iloc[0])
+    else:
+        lin = sq = np.full(len(out), math.nan)
+    out["linear_rule_lr"], out["sqrt_rule_lr"] = lin, sq
+    out["above_cap"] = out["linear_rule_lr"] > LR_CAP
+    lrs = sorted(runs["lr"].unique())
+    out["at_grid_edge"] = out["best_lr"].isin([lrs[0], lrs[-1]]) & out["reached"]
+    return out

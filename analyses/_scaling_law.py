@@ -1,0 +1,220 @@
+"""The batch-size scaling law and the verdicts drawn from it (pure functions, no training).
+
+McCandlish et al. 2018 ("An empirical model of large-batch training"): the steps S and
+examples E needed to reach a fixed target trade off as (S/S_min - 1)(E/E_min - 1) = 1.
+With E = B S this is S(B) = S_min (1 + B_crit / B) and E(B) = E_min (1 + B / B_crit),
+where B_crit = E_min / S_min is the critical batch size: below it doubling the batch
+nearly halves the steps (perfect scaling), above it the steps barely fall (maximal
+parallelism). Steps vary over orders of magnitude, so the law is fitted in log space.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import least_squares
+
+#: B / B_crit below which a batch is "perfect scaling": E <= 1.5 E_min there.
+PERFECT_BELOW = 0.5
+#: B / B_crit above which a batch is "maximal parallelism": S <= 1.5 S_min there.
+PARALLEL_ABOVE = 2.0
+REGIMES = ("perfect scaling", "diminishing returns", "maximal parallelism")
+#: The course's rule of thumb: plain SGD rates above ~1 stop converging.
+LR_CAP = 1.0
+#: Fewest reached batch sizes for a two-parameter fit with a residual to judge.
+MIN_POINTS = 3
+
+
+@dataclass(frozen=True)
+class ScalingFit:
+    """The fitted law, or why there is none.
+
+    ``status`` is ``"fitted"``, ``"no_critical_batch"`` (the fit puts B_crit at or above
+    the training-set size, where it cannot be measured) or ``"too_few_points"``;
+    the numbers are NaN unless fitted.
+    """
+
+    status: str
+    message: str
+    s_min: float = math.nan
+    e_min: float = math.nan
+    b_crit: float = math.nan
+    r2: float = math.nan  # of log S
+    n_points: int = 0
+
+    def steps(self, batch_sizes) -> np.ndarray:
+        """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted)."""
+        return mccandlish_steps(batch_sizes, self.s_min, self.b_crit)
+
+    def examples(self, batch_sizes) -> np.ndarray:
+        """E(B) = E_min (1 + B / B_crit) on the fitted law (NaN when not fitted)."""
+        b = np.asarray(batch_sizes, dtype=float)
+        return self.e_min * (1 + b / self.b_crit)
+
+
+def mccandlish_steps(batch_sizes, s_min: float, b_crit: float) -> np.ndarray:
+    """Steps to target under the law, S(B) = S_min (1 + B_crit / B)."""
+    return s_min * (1 + b_crit / np.asarray(batch_sizes, dtype=float))
+
+
+def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> ScalingFit:
+    """Fit S(B) = S_min (1 + B_crit / B) by least squares on log S.
+
+    Parameters
+    ----------
+    batch_sizes, steps : array-like
+        Steps to target per batch size; NaN / inf / non-positive entries (target not
+        reached) are left out.
+    n_train : int, optional
+        Training-set size. A fitted B_crit at or above it is reported as
+        ``"no_critical_batch"``: the steps still fall like 1/B at the full batch, so
+        the data only bound B_crit from below (XOR-sized sets).
+
+    Returns
+    -------
+    ScalingFit
+    """
+    b = np.asarray(batch_sizes, dtype=float)
+    s = np.asarray(steps, dtype=float)
+    keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
+    b, s = b[keep], s[keep]
+    n = len(b)
+    if n < MIN_POINTS or len(np.unique(b)) < MIN_POINTS:
+        return ScalingFit("too_few_points", f"only {n} batch size(s) reached the target; "
+                          f"the fit needs {MIN_POINTS}", n_points=n)
+    x, y = np.log(b), np.log(s)
+
+    def residuals(p):  # p = (log S_min, log B_crit); log(1 + e^(p1 - x)) without overflow
+        return y - (p[0] + np.logaddexp(0.0, p[1] - x))
+
+    # B_crit may sit outside the tested range; the bounds keep the optimizer finite.
+    lo, hi = x.min() - math.log(1e3), x.max() + math.log(1e3)
+    best = None
+    for start in np.linspace(x.min(), x.max(), 5):  # a few starts: the cost is not convex
+        p0 = (y.min() - np.logaddexp(0.0, start - x.max()), start)
+        res = least_squares(residuals, p0, bounds=([-np.inf, lo], [np.inf, hi]))
+        if best is None or res.cost < best.cost:
+            best = res
+    s_min, b_crit = float(np.exp(best.x[0])), float(np.exp(best.x[1]))
+    ss_res = float(np.sum(best.fun ** 2))
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res < 1e-12 else math.nan)
+    if n_train is not None and b_crit >= n_train:
+        return ScalingFit(
+            "no_critical_batch",
+            f"B_crit is not below the training-set size ({n_train}): steps to target keep "
+            f"falling about as 1/B up to the full batch, so this set cannot show a critical "
+            f"batch size; every batch size here scales perfectly", n_points=n)
+    return ScalingFit("fitted", f"B_crit = {b_crit:.3g} (S_min = {s_min:.3g} steps, "
+                      f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
+                      s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
+
+
+def regimes(batch_sizes, fit: ScalingFit) -> tuple[str, ...]:
+    """Each batch size's regime: perfect scaling, diminishing returns, maximal parallelism.
+
+    Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
+    Without a fitted B_crit: all "perfect scaling" if it lies beyond the set size,
+    else "unknown".
+    """
+    b = np.asarray(batch_sizes, dtype=float)
+    if fit.status == "no_critical_batch":
+        return tuple(REGIMES[0] for _ in b)
+    if fit.status != "fitted":
+        return tuple("unknown" for _ in b)
+    ratio = b / fit.b_crit
+    return tuple(REGIMES[0] if r < PERFECT_BELOW else REGIMES[2] if r > PARALLEL_ABOVE
+                 else REGIMES[1] for r in ratio)
+
+
+@dataclass(frozen=True)
+class LrExponent:
+    """The slope alpha of log lr_opt against log B over the small-batch range."""
+
+    alpha: float
+    alpha_se: float  # standard error of the slope (NaN with 2 points)
+    n_points: int
+    max_batch: float  # largest batch size used
+    rule: str  # linear | square-root | flat | steeper than linear | unknown
+    message: str
+
+
+def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrExponent:
+    """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
+
+    The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
+    alpha = 0.5 (keep the update's noise variance fixed); which is nearer is the verdict.
+    When fewer than `MIN_POINTS` sizes lie below ``max_batch``, the smallest
+    `MIN_POINTS` are used (a slope through two points has no error bar).
+    """
+    b = np.asarray(batch_sizes, dtype=float)
+    lr = np.asarray(lrs, dtype=float)
+    keep = np.isfinite(lr) & (lr > 0)
+    b, lr = b[keep], lr[keep]
+    order = np.argsort(b)
+    b, lr = b[order], lr[order]
+    if max_batch is not None and math.isfinite(max_batch):
+        n_small = max(int(np.sum(b <= max_batch)), MIN_POINTS)
+        b, lr = b[:n_small], lr[:n_small]
+    top = float(b.max()) if len(b) else math.nan
+    if len(np.unique(b)) < 2:
+        return LrExponent(math.nan, math.nan, len(b), top, "unknown",
+                          "fewer than 2 batch sizes with a best rate in the small-batch range")
+    x, y = np.log(b), np.log(lr)
+    coef, cov = np.polyfit(x, y, 1, cov=True) if len(b) > 2 else (np.polyfit(x, y, 1), None)
+    alpha = float(coef[0])
+    se = float(np.sqrt(cov[0, 0])) if cov is not None else math.nan
+    if alpha < 0.25:
+        rule = "flat"
+    elif alpha > 1.25:
+        rule = "steeper than linear"
+    else:
+        rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    return LrExponent(alpha, se, len(b), top, rule,
+                      f"alpha = {alpha:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
+                      f"nearest rule: {rule}")
+
+
+def rule_rates(batch_sizes, b0: float, lr0: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rates the linear and square-root rules give from the anchor ``(b0, lr0)``."""
+    b = np.asarray(batch_sizes, dtype=float)
+    return lr0 * b / b0, lr0 * np.sqrt(b / b0)
+
+
+def lr_cap_batch(b0: float, lr0: float, cap: float = LR_CAP) -> float:
+    """The batch size where the linear rule from ``(b0, lr0)`` passes the rate cap."""
+    return b0 * cap / lr0 if lr0 > 0 else math.nan
+
+
+def refine_lr(lrs, steps) -> float:
+    """The best rate on a log grid, refined by a parabola through log steps.
+
+    Parameters
+    ----------
+    lrs : array-like
+        Increasing rates of the grid.
+    steps : array-like
+        Steps to target at each rate (inf or NaN = not reached).
+
+    Returns
+    -------
+    float
+        The vertex of the parabola through the best grid point and its two neighbours in
+        (log lr, log steps), kept between those neighbours; the grid point itself when it
+        sits at an edge or a neighbour did not reach; NaN when none reached.
+    """
+    lr = np.asarray(lrs, dtype=float)
+    s = np.asarray(steps, dtype=float)
+    s = np.where(np.isfinite(s) & (s > 0), s, np.inf)
+    if not np.isfinite(s).any():
+        return math.nan
+    i = int(np.argmin(s))
+    if i == 0 or i == len(s) - 1 or not np.isfinite(s[[i - 1, i + 1]]).all():
+        return float(lr[i])
+    x, y = np.log(lr[i - 1:i + 2]), np.log(s[i - 1:i + 2])
+    a, b_, _ = np.polyfit(x, y, 2)
+    if a <= 0:  # flat or concave: no interior minimum to trust
+        return float(lr[i])
+    return float(np.exp(np.clip(-b_ / (2 * a), x[0], x[2])))

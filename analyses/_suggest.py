@@ -1,0 +1,153 @@
+"""Learning-rate suggestions read off a range-test curve: pure functions of (lrs, losses).
+
+Each suggestion takes the rates and the (smoothed) losses of one range test, already
+cleaned by `trim_curve`, and returns one rate (NaN when the curve is too short to say).
+They follow fastai's ``lr_find`` suggestion functions (valley, steep, minimum, slide),
+re-derived here on NumPy arrays:
+
+* ``valley``: the longest stretch over which the loss keeps falling (a longest decreasing
+  subsequence), at index ``start + s + s // 2`` with ``s = length / 3`` (fastai's choice:
+  half-way along, past the flat start, before the steep end).
+* ``steepest``: the rate where the loss falls fastest against ``log(lr)``.
+* ``minimum``: the rate of the lowest loss, divided by 10 (the lowest loss sits close to
+  where training turns unstable).
+* ``slide``: walk back from the end of the curve until the loss's slope stops changing
+  within ``thresh`` over ``lr_diff`` points (fastai's interval slide rule).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+#: Points dropped from the end of every curve: the last steps show the blow-up itself.
+SKIP_END = 5
+#: Fraction of the ramp's planned steps dropped from the start: the loss has not moved yet.
+SKIP_START_FRACTION = 0.1
+#: Points a cleaned curve needs before any suggestion is made.
+MIN_POINTS = 5
+
+
+def trim_curve(lrs, losses, *, skip_start: int = 0, skip_end: int = SKIP_END
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Drop the first ``skip_start`` and last ``skip_end`` points, then everything from the
+    first non-finite loss on (fastai's order: a NaN ends the useful part of a test).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        float64 rates and losses of equal length (possibly empty).
+    """
+    lrs = np.asarray(lrs, dtype=np.float64)
+    losses = np.asarray(losses, dtype=np.float64)
+    if len(lrs) != len(losses):
+        raise ValueError(f"lrs and losses differ in length: {len(lrs)} and {len(losses)}")
+    end = max(len(losses) - max(skip_end, 0), 0)
+    start = min(max(skip_start, 0), end)
+    lrs, losses = lrs[start:end], losses[start:end]
+    bad = np.flatnonzero(~np.isfinite(losses))
+    if bad.size:
+        lrs, losses = lrs[:bad[0]], losses[:bad[0]]
+    return lrs, losses
+
+
+def valley(lrs: np.ndarray, losses: np.ndarray) -> float:
+    """fastai's valley: inside the longest decreasing run of the loss, a third of the way
+    plus a sixth (its index arithmetic, kept as is, so numbers match fastai's)."""
+    n = len(losses)
+    if n < MIN_POINTS:
+        return math.nan
+    # Longest decreasing subsequence ending at each point, O(n^2) but vectorized per point.
+    lds = np.ones(n, dtype=np.int64)
+    for i in range(1, n):
+        higher = losses[:i] > losses[i]
+        if higher.any():
+            lds[i] = lds[:i][higher].max() + 1
+    max_end = int(np.argmax(lds))  # first index holding the longest run, like fastai's scan
+    max_start = max_end - int(lds[max_end])
+    sections = (max_end - max_start) / 3
+    idx = max_start + int(sections) + int(sections / 2)
+    return float(lrs[min(max(idx, 0), n - 1)])
+
+
+def steepest(lrs: np.ndarray, losses: np.ndarray) -> float:
+    """The rate at the start of the steepest fall of the loss per unit of ``log(lr)``."""
+    if len(losses) < MIN_POINTS:
+        return math.nan
+    dlog = np.diff(np.log(lrs))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(dlog > 0, np.diff(losses) / dlog, np.inf)
+    if not np.isfinite(slope).any():
+        return math.nan
+    return float(lrs[int(np.argmin(slope))])
+
+
+def minimum(lrs: np.ndarray, losses: np.ndarray) -> float:
+    """The rate of the lowest loss divided by 10."""
+    if len(losses) < MIN_POINTS:
+        return math.nan
+    return float(lrs[int(np.argmin(losses))]) / 10
+
+
+def slide(lrs: np.ndarray, losses: np.ndarray, *, lr_diff: int = 15, thresh: float = 0.005,
+          adjust_value: float = 1.0) -> float:
+    """fastai's interval slide rule: from the end, step back while the loss gradient at the
+    right end and ``lr_diff`` points to its left differ by more than ``thresh``."""
+    n = len(losses)
+    if n < MIN_POINTS:
+        return math.nan
+    lr_diff = min(lr_diff, n - 1)  # fastai fails on curves shorter than lr_diff
+    grad = np.gradient(losses)
+    r_idx, l_idx = n - 1, n - 1 - lr_diff
+    local_min_lr = lrs[l_idx]
+    while l_idx >= 0 and abs(grad[r_idx] - grad[l_idx]) > thresh:
+        local_min_lr = lrs[l_idx]
+        r_idx -= 1
+        l_idx -= 1
+    return float(local_min_lr) * adjust_value
+
+
+#: Suggestion name -> function ``(lrs, losses) -> lr``; ``valley`` is the default.
+SUGGESTIONS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "valley": valley,
+    "steepest": steepest,
+    "minimum": minimum,
+    "slide": slide,
+}
+DEFAULT_SUGGESTION = "valley"
+
+
+def check_suggestions(names) -> tuple[str, ...]:
+    """Validated suggestion names (a single name or a sequence), in the order given."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names:
+        raise ValueError(f"no suggestion named; valid: {', '.join(SUGGESTIONS)}")
+    for name in names:
+        if name not in SUGGESTIONS:
+            raise ValueError(f"unknown suggestion {name!r}; valid: {', '.join(SUGGESTIONS)}")
+    return names
+
+
+def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int = 0,
+            skip_end: int = SKIP_END) -> dict[str, float]:
+    """Every named suggestion for one curve, after `trim_curve`.
+
+    Parameters
+    ----------
+    lrs, losses : array_like
+        The curve in step order (smoothed losses, as fastai suggests from).
+    names : str or sequence of str
+        Keys of `SUGGESTIONS`.
+    skip_start, skip_end : int
+        Points dropped from each end first.
+
+    Returns
+    -------
+    dict
+        ``{name: lr}``; NaN where the cleaned curve has fewer than `MIN_POINTS` points.
+    """
+    names = check_suggestions(names)
+    x, y = trim_curve(lrs, losses, skip_start=skip_start, skip_end=skip_end)
+    return {name: SUGGESTIONS[name](x, y) for name in names}

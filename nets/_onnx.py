@@ -1,0 +1,183 @@
+"""Export a saved model as an ONNX graph that takes raw inputs, as ``hplab predict`` does.
+
+Graph: ``input`` -> Sub(x_shift) -> Div(x_scale) -> [Gemm -> activation] per hidden
+layer -> Gemm -> head. Outputs:
+
+- classification: ``label`` (N,) the original class labels (int64 when every class is
+  an integer, else strings) and ``probabilities`` (N, k), binary included as ``[1 - p, p]``;
+- regression: ``value`` (N, t), de-normalized by ``* y_scale + y_shift``.
+
+The ``onnx`` package is an optional extra (``pip install hplab[onnx]``), imported only here,
+inside `export_onnx`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ._predict import SavedModel, load_model
+
+# 17 (2022): every op here has its current definition by 13; 17 is what most runtimes
+# in use (onnxruntime >= 1.13, TensorRT, OpenVINO) load, with IR version 8.
+DEFAULT_OPSET = 17
+MIN_OPSET = 13  # Softmax over one axis (older opsets flatten the trailing axes)
+INSTALL_HINT = "the onnx package is needed: pip install hplab[onnx]"
+# graph outputs by head (the graph's input is always "input", raw features (N, d))
+ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
+                "regression": ("value",)}
+
+_ONNX_ACTIVATIONS = {  # nets activation -> (op, attributes); identity needs no node
+    "sigmoid": ("Sigmoid", {}),
+    "tanh": ("Tanh", {}),
+    "relu": ("Relu", {}),
+    "leaky_relu": ("LeakyRelu", {"alpha": 0.01}),  # nets.LeakyReLU.slope
+}
+
+
+def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
+    """Write a saved model as a checked ONNX file.
+
+    Parameters
+    ----------
+    model : str, Path or SavedModel
+        A ``model.npz`` (or one already loaded with `load_model`).
+    out : str or Path
+        The ``.onnx`` file to write (folders are created).
+    opset : int, default 17
+        ONNX opset of the default domain, ``13`` up to what the installed onnx knows.
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        onnx is not installed (the message says how to install it).
+    ValueError
+        A foreign or tampered model file, or an opset out of range.
+    """
+    try:
+        import onnx
+        from onnx import helper, numpy_helper
+    except ImportError:
+        raise ModuleNotFoundError(INSTALL_HINT, name="onnx") from None
+
+    if not isinstance(model, SavedModel):
+        model = load_model(model)
+    latest = onnx.defs.onnx_opset_version()
+    if not MIN_OPSET <= opset <= latest:
+        raise ValueError(f"opset must be between {MIN_OPSET} and {latest} (this onnx), "
+                         f"got {opset}")
+    graph = _Graph(model.net.dtype, numpy_helper)
+    x = "input"
+    if model.x_shift is not None:
+        x = graph.node("Sub", [x, graph.const("x_shift", model.x_shift)], "x_centred")
+        x = graph.node("Div", [x, graph.const("x_scale", model.x_scale)], "x_normalized")
+    weights, biases, acts = model.net.weights, model.net.biases, model.net.activations
+    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        z = graph.node("Gemm", [x, graph.const(f"W{i}", W), graph.const(f"b{i}", b)],
+                       f"z{i}" if i < len(acts) else "logits")
+        if i < len(acts) and acts[i] != "identity":
+            op, attrs = _ONNX_ACTIVATIONS[acts[i]]
+            z = graph.node(op, [z], f"a{i}", **attrs)
+        x = z
+    outputs = _head(graph, model, x)
+
+    elem = helper.np_dtype_to_tensor_dtype(model.net.dtype)
+    d = model.n_features
+    g = helper.make_graph(
+        graph.nodes, "hplab_mlp",
+        [helper.make_tensor_value_info("input", elem, ["N", d])],
+        [helper.make_tensor_value_info(name, t, shape) for name, t, shape in outputs],
+        initializer=graph.initializers)
+    g.doc_string = (f"{model.net!r}: raw inputs (N, {d}) -> "
+                    + ", ".join(name for name, _, _ in outputs))
+    opsets = [helper.make_opsetid("", opset)]
+    onnx_model = helper.make_model(g, opset_imports=opsets, producer_name="hplab",
+                                   doc_string="exported by hplab export-onnx")
+    # the IR version of the opset, not the newest this onnx writes, so runtimes that
+    # support the opset can also read the file
+    onnx_model.ir_version = helper.find_min_ir_version_for(opsets)
+    helper.set_model_props(onnx_model, _metadata(model))
+    onnx.checker.check_model(onnx_model, full_check=True)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(onnx_model, out)
+    return out
+
+
+def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:
+    """The head's nodes; returns (name, onnx element type, shape) of each graph output."""
+    from onnx import TensorProto
+
+    elem = {np.dtype(np.float32): TensorProto.FLOAT,
+            np.dtype(np.float64): TensorProto.DOUBLE}[model.net.dtype]
+    n_out = model.net.sizes[-1]
+    if model.task == "regression":
+        if model.y_scale != 1.0 or model.y_shift != 0.0:
+            z = graph.node("Mul", [z, graph.const("y_scale", np.array(model.y_scale))], "y_scaled")
+            z = graph.node("Add", [z, graph.const("y_shift", np.array(model.y_shift))], "value")
+        else:
+            z = graph.node("Identity", [z], "value")
+        return [("value", elem, ["N", n_out])]
+    if model.task == "binary":
+        p1 = graph.node("Sigmoid", [z], "p1")
+        p0 = graph.node("Sub", [graph.const("one", np.array(1.0)), p1], "p0")
+        graph.node("Concat", [p0, p1], "probabilities", axis=1)
+        # the label from the logit sign, as MLP.predict: no tie where p rounds to 0.5
+        positive = graph.node("Greater", [z, graph.const("zero", np.array(0.0))], "positive")
+        index = graph.node("Cast", [positive], "index_2d", to=TensorProto.INT64)
+        index = graph.node("Squeeze", [index, graph.const("axis1", np.array([1]), np.int64)],
+                           "index")
+    else:
+        graph.node("Softmax", [z], "probabilities", axis=1)
+        index = graph.node("ArgMax", [z], "index", axis=1, keepdims=0)
+    if all(isinstance(c, int) for c in model.classes):
+        names, label_type = np.array(model.classes, dtype=np.int64), TensorProto.INT64
+    else:
+        names = np.array([str(c) for c in model.classes], dtype=object)
+        label_type = TensorProto.STRING
+    graph.node("Gather", [graph.const("classes", names, names.dtype), index], "label", axis=0)
+    return [("label", label_type, ["N"]), ("probabilities", elem, ["N", len(model.classes)])]
+
+
+class _Graph:
+    """Nodes and initializers collected in order; constants take the net's dtype."""
+
+    def __init__(self, dtype, numpy_helper):
+        self.dtype, self._np = dtype, numpy_helper
+        self.nodes, self.initializers = [], []
+
+    def const(self, name: str, value, dtype=None) -> str:
+        array = np.asarray(value, dtype=dtype or self.dtype)
+        self.initializers.append(self._np.from_array(array, name))
+        return name
+
+    def node(self, op: str, inputs: list[str], output: str, **attrs) -> str:
+        from onnx import helper
+
+        self.nodes.append(helper.make_node(op, inputs, [output], name=f"{op}_{output}",
+                                           **attrs))
+        return output
+
+
+def _metadata(model: SavedModel) -> dict[str, str]:
+    """Key-value strings stored in the file, so the graph documents its own contract."""
+    meta = model.meta
+    props = {"hplab.task": model.task, "hplab.architecture": repr(model.net),
+             "hplab.feature_names": json.dumps(list(model.feature_names)),
+             "hplab.input": "raw features; the graph applies (x - x_shift) / x_scale"
+             if model.x_shift is not None else "features as the net was trained on"}
+    if model.task == "regression":
+        props["hplab.output"] = "value = network output * y_scale + y_shift"
+    else:
+        props["hplab.classes"] = json.dumps(list(model.classes))
+    for key in ("dataset", "name", "command"):
+        if meta.get(key):
+            props[f"hplab.{key}"] = str(meta[key])
+    return props

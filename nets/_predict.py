@@ -1,0 +1,220 @@
+"""A saved model with its input and target scaling: raw inputs in, original labels out.
+
+``hplab train`` saves ``model.npz`` with the arrays ``x_shift`` and ``x_scale``
+(``X_norm = (X_raw - x_shift) / x_scale``) and, in its header's meta, ``y_shift``,
+``y_scale`` (regression: ``y_raw = y_norm * y_scale + y_shift``), ``classes`` and
+``task``. `load_model` checks all of them, so a prediction is either right or refused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._io import load_net
+from ._model import MLP
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
+class Prediction:
+    """What a saved model says about ``n`` examples, in the original units.
+
+    Attributes
+    ----------
+    task : {"binary", "multiclass", "regression"}
+    classes : tuple
+        Class labels in index order; ``()`` for regression.
+    index : ndarray or None
+        int64 (n,) class indices (classification).
+    labels : ndarray or None
+        (n,) class labels ``classes[index]`` (classification).
+    probabilities : ndarray or None
+        (n, k) class probabilities, binary included (``[1 - p, p]``).
+    values : ndarray or None
+        float64 (n,) de-normalized regression outputs, (n, t) for t > 1 targets.
+    """
+
+    task: str
+    classes: tuple
+    index: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    probabilities: np.ndarray | None = None
+    values: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.values if self.values is not None else self.index)
+
+
+@dataclass(frozen=True, eq=False)
+class SavedModel:
+    """A net loaded from ``.npz`` with everything needed to use it on raw data.
+
+    Attributes
+    ----------
+    path : Path
+    net : MLP
+    header : dict
+        ``{"format", "spec", "config", "meta"}`` as saved.
+    x_shift, x_scale : ndarray or None
+        float64 (d,) input scaling; None for a net saved without one (inputs used as is).
+    y_shift, y_scale : float
+        Regression target scaling (0 and 1 otherwise).
+    classes : tuple
+        Original class labels in index order (``0..k-1`` if none were saved).
+    feature_names : tuple of str
+    """
+
+    path: Path
+    net: MLP
+    header: dict
+    x_shift: np.ndarray | None
+    x_scale: np.ndarray | None
+    y_shift: float = 0.0
+    y_scale: float = 1.0
+    classes: tuple = ()
+    feature_names: tuple = ()
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def task(self) -> str:
+        """The head: ``"binary"``, ``"multiclass"`` or ``"regression"``."""
+        return self.net.head
+
+    @property
+    def n_features(self) -> int:
+        return self.net.sizes[0]
+
+    def normalize(self, X_raw) -> np.ndarray:
+        """Raw inputs (n, d), or one example (d,), scaled as in training, in the net's dtype.
+
+        Computed in float64 and cast once, as ``data`` does for the training data.
+        """
+        X = np.asarray(X_raw)
+        if X.ndim == 1:
+            X = X.reshape(1, -1)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"the model takes {self.n_features} features per example, "
+                             f"got an array of shape {np.shape(X_raw)}")
+        if X.dtype.kind not in "uifb":
+            raise ValueError(f"inputs must be numbers, got dtype {X.dtype}")
+        X = X.astype(np.float64, copy=False)
+        if not np.isfinite(X).all():
+            row = int(np.argwhere(~np.isfinite(X))[0, 0])
+            raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
+        if self.x_shift is not None:
+            X = (X - self.x_shift) / self.x_scale
+        return X.astype(self.net.dtype)
+
+    def predict(self, X_raw) -> Prediction:
+        """Predict raw inputs: applies the stored input scaling first."""
+        return self.predict_normalized(self.normalize(X_raw))
+
+    def predict_normalized(self, X: np.ndarray) -> Prediction:
+        """Predict inputs that are already scaled as the training data was."""
+        z = self.net.logits(X)
+        if self.task == "regression":
+            values = z.astype(np.float64) * self.y_scale + self.y_shift
+            return Prediction(self.task, (), values=values[:, 0] if z.shape[1] == 1 else values)
+        if self.task == "binary":
+            p = self.net._head.output(z)
+            proba, index = np.hstack([1 - p, p]), (z[:, 0] > 0).astype(np.int64)
+        else:
+            proba, index = self.net._head.output(z), np.argmax(z, axis=1).astype(np.int64)
+        labels = np.asarray(self.classes, dtype=object)[index]
+        if labels.size and all(isinstance(c, int) for c in self.classes):
+            labels = labels.astype(np.int64)
+        return Prediction(self.task, self.classes, index=index, labels=labels,
+                          probabilities=proba)
+
+
+def load_model(path) -> SavedModel:
+    """Load a saved net and check its scaling, classes and weights before any prediction.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``model.npz`` written by ``nets.save_net`` (``hplab train`` adds the scaling).
+
+    Returns
+    -------
+    SavedModel
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    ValueError
+        A foreign or tampered file: bad archive or header, missing or misshapen
+        parameters or scaling arrays, scaling that is not finite or divides by zero,
+        classes that do not match the output layer, non-finite weights.
+    """
+    net, header, extra = load_net(path)
+    path = Path(path)
+    meta = header.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: not an hplab model (meta is {type(meta).__name__})")
+    if not all(np.isfinite(p).all() for p in net.params):
+        raise ValueError(f"{path}: the weights contain NaN or infinite values "
+                         "(a diverged run?); nothing to predict with")
+    x_shift, x_scale = _input_scaling(path, extra, meta, net.sizes[0])
+    y_shift, y_scale = _target_scaling(path, meta, net.head)
+    classes = _classes(path, meta, net)
+    task = meta.get("task")
+    if task is not None and task != net.head:
+        raise ValueError(f"{path}: meta says task {task!r} but the net has a {net.head} head")
+    names = meta.get("feature_names")
+    names = tuple(str(n) for n in names) if isinstance(names, list) and \
+        len(names) == net.sizes[0] else tuple(f"x{i + 1}" for i in range(net.sizes[0]))
+    return SavedModel(path, net, header, x_shift, x_scale, y_shift, y_scale, classes, names,
+                      meta)
+
+
+def _input_scaling(path, extra, meta, d):
+    """``x_shift, x_scale`` as float64 (d,); both absent only for nets saved without data."""
+    shift, scale = extra.get("x_shift"), extra.get("x_scale")
+    if shift is None and scale is None:
+        if "dataset" in meta:  # a training run always saves them: stripped, not absent
+            raise ValueError(f"{path}: the input scaling (x_shift, x_scale) is missing")
+        return None, None
+    for name, a in (("x_shift", shift), ("x_scale", scale)):
+        if a is None or a.shape != (d,) or a.dtype.kind not in "uif":
+            got = "missing" if a is None else f"{a.dtype} {a.shape}"
+            raise ValueError(f"{path}: {name} should be {d} numbers, got {got}")
+        if not np.isfinite(a).all():
+            raise ValueError(f"{path}: {name} contains NaN or infinite values")
+    if np.any(scale == 0):
+        raise ValueError(f"{path}: x_scale contains zeros (would divide by zero)")
+    return shift.astype(np.float64), scale.astype(np.float64)
+
+
+def _target_scaling(path, meta, head) -> tuple[float, float]:
+    if head != "regression":
+        return 0.0, 1.0
+    try:
+        shift, scale = float(meta.get("y_shift", 0.0)), float(meta.get("y_scale", 1.0))
+    except (TypeError, ValueError):
+        raise ValueError(f"{path}: y_shift and y_scale must be numbers, got "
+                         f"{meta.get('y_shift')!r} and {meta.get('y_scale')!r}") from None
+    if not (math.isfinite(shift) and math.isfinite(scale) and scale != 0):
+        raise ValueError(f"{path}: bad target scaling y_shift={shift}, y_scale={scale}")
+    return shift, scale
+
+
+def _classes(path, meta, net) -> tuple:
+    """Original class labels in index order; indices when a net was saved without them."""
+    if net.head == "regression":
+        return ()
+    k = 2 if net.head == "binary" else net.sizes[-1]
+    classes = meta.get("classes")
+    if classes is None:
+        return tuple(range(k))
+    if not isinstance(classes, list) or len(classes) != k or not all(
+            isinstance(c, str | int | float) and not isinstance(c, bool) for c in classes):
+        raise ValueError(f"{path}: classes should be {k} labels (numbers or text) for a "
+                         f"{net.head} head, got {classes!r}")
+    if len(set(classes)) != k:
+        raise ValueError(f"{path}: classes are not distinct: {classes!r}")
+    return tuple(classes)

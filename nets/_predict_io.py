@@ -1,0 +1,165 @@
+"""Inputs for a saved model (``.npy``/``.csv`` files, a dataset's test split) and its
+predictions as table rows, scores and JSON.
+
+The rule for datasets: a model always sees inputs scaled by *its own* stored scaling.
+A dataset's splits come normalized by the dataset's scaling; when that is the model's
+(same dataset, same seed) they are used as they are, otherwise they are mapped back to
+raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never imports
+``data``: any object with ``X_test``, ``y_test``, ``x_shift``, ``x_scale``, ``task`` and
+``inverse_y`` will do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._predict import Prediction, SavedModel
+
+
+def read_inputs(path, model: SavedModel) -> np.ndarray:
+    """Raw inputs from a ``.npy`` array or a ``.csv`` table, as float64 (n, d).
+
+    A CSV may start with a header row; when the header names every feature the model
+    was trained on, those columns are taken in the model's order (other columns, such as
+    the target, are ignored). Otherwise the file must have exactly ``d`` columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no input file at {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        try:
+            X = np.load(path, allow_pickle=False)
+        except ValueError as exc:  # object arrays (pickle) and bad headers
+            raise ValueError(f"{path}: not a plain .npy array ({exc})") from None
+        if X.ndim == 1 and model.n_features > 1:
+            X = X.reshape(1, -1)  # one example
+        elif X.ndim == 1:
+            X = X.reshape(-1, 1)  # one feature: a column of examples
+    elif suffix == ".csv":
+        X = _read_csv(path, model)
+    else:
+        raise ValueError(f"{path}: inputs must be a .npy or .csv file")
+    if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
+        raise ValueError(f"{path}: the model takes {model.n_features} features per example, "
+                         f"got an array of shape {X.shape}")
+    if X.dtype.kind not in "uifb":
+        raise ValueError(f"{path}: inputs must be numbers, got dtype {X.dtype}")
+    return X.astype(np.float64)
+
+
+def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
+    table = pd.read_csv(path, header=None, dtype=str, skipinitialspace=True,
+                        keep_default_na=False)
+    if table.empty:
+        raise ValueError(f"{path}: no rows")
+    first = table.iloc[0].tolist()
+    if not all(_is_number(v) for v in first):
+        table = table.iloc[1:].set_axis([str(c).strip() for c in first], axis=1)
+        names = list(model.feature_names)
+        if set(names) <= set(table.columns) and table.columns.is_unique:
+            table = table[names]
+        elif table.shape[1] != model.n_features:
+            raise ValueError(f"{path}: {table.shape[1]} columns; the model takes "
+                             f"{model.n_features} ({', '.join(names)}): give exactly those "
+                             "columns or a header naming them")
+    try:
+        return table.apply(pd.to_numeric).to_numpy(dtype=np.float64)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Prediction, np.ndarray]:
+    """Predict one split of a loaded dataset and return ``(prediction, truth)``.
+
+    Parameters
+    ----------
+    model : SavedModel
+    ds : data.Dataset
+        Any object with its fields; its split arrays are normalized by its own scaling.
+    split : {"test", "val", "train"}
+
+    Returns
+    -------
+    prediction : Prediction
+    truth : ndarray
+        Original class labels (classification) or de-normalized targets (regression).
+    """
+    X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
+    if X.shape[1] != model.n_features:
+        raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
+                         f"{model.n_features}")
+    if (ds.task == "regression") != (model.task == "regression"):
+        raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
+                         f"{model.task} one")
+    if _same_scaling(model, ds):
+        pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
+    else:
+        pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
+    return pred, np.asarray(ds.inverse_y(y))
+
+
+def _same_scaling(model: SavedModel, ds) -> bool:
+    if model.x_shift is None:  # a net saved without scaling took the dataset's arrays
+        return True
+    return (np.array_equal(model.x_shift, ds.x_shift)
+            and np.array_equal(model.x_scale, ds.x_scale))
+
+
+def score_prediction(pred: Prediction, truth) -> dict:
+    """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units (regression);
+    the other keys are None."""
+    truth = np.asarray(truth)
+    if len(truth) != len(pred):
+        raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
+    if pred.task == "regression":
+        err = pred.values - truth.astype(np.float64).reshape(pred.values.shape)
+        return {"accuracy": None, "rmse": float(np.sqrt(np.mean(err ** 2))),
+                "mae": float(np.mean(np.abs(err)))}
+    hits = np.asarray(pred.labels, dtype=object) == np.asarray(truth, dtype=object)
+    return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None}
+
+
+def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
+    """One row per example: ``prediction``, then ``p_<class>`` per class (classification)
+    or ``prediction_<j>`` per target (several regression targets), then ``label`` /
+    ``target`` with the true value when known."""
+    if pred.task == "regression":
+        v = pred.values
+        cols = {"prediction": v} if v.ndim == 1 else \
+            {f"prediction_{j}": v[:, j] for j in range(v.shape[1])}
+        frame = pd.DataFrame(cols)
+        if truth is not None:
+            frame["target"] = np.asarray(truth, dtype=np.float64)
+        return frame
+    frame = pd.DataFrame({"prediction": pred.labels})
+    for j, c in enumerate(pred.classes):
+        frame[f"p_{c}"] = pred.probabilities[:, j]
+    if truth is not None:
+        frame["label"] = truth
+    return frame
+
+
+def prediction_records(pred: Prediction, limit: int | None = None) -> dict:
+    """JSON-ready ``predictions`` (labels or values) and ``probabilities`` (classification,
+    else None) of the first ``limit`` examples (all if None)."""
+    n = len(pred) if limit is None else min(limit, len(pred))
+    if pred.task == "regression":
+        return {"predictions": pred.values[:n].tolist(), "probabilities": None}
+    return {"predictions": [_plain(v) for v in pred.labels[:n]],
+            "probabilities": pred.probabilities[:n].astype(np.float64).tolist()}
+
+
+def _plain(v):
+    return v.item() if isinstance(v, np.generic) else v

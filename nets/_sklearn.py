@@ -1,0 +1,269 @@
+"""scikit-learn estimators over :mod:`nets`: ``NetClassifier`` and ``NetRegressor``.
+
+They follow scikit-learn's conventions: ``__init__`` only stores its arguments,
+everything learned ends in ``_``, inputs are checked with ``validate_data``,
+``random_state`` is resolved once per ``fit`` into the ``np.random.Generator``
+streams nets uses, and a bad hyperparameter raises ``ValueError`` at ``fit``
+(from :class:`TrainConfig`'s validation). They work inside
+``sklearn.pipeline.Pipeline`` and ``imblearn.pipeline.Pipeline``.
+
+Early stopping (``patience``) and the ``eps`` threshold watch the training loss
+(no data is held out), like scikit-learn's ``n_iter_no_change`` with ``tol``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._config import TrainConfig
+from ._train import build_net, train
+
+
+def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent (init, loop) generators from a scikit-learn ``random_state``.
+
+    An int seeds a ``SeedSequence`` directly; None or a ``RandomState`` gives one draw
+    (so a shared ``RandomState`` advances, as scikit-learn expects); a
+    ``np.random.Generator`` is drawn from the same way.
+    """
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        seed = int(random_state)
+    elif isinstance(random_state, np.random.Generator):
+        seed = int(random_state.integers(2**63))
+    else:
+        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
+
+
+class _NetEstimator(BaseEstimator):
+    """Shared parameters, fitting and learned attributes."""
+
+    def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
+                 batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
+                 l2=0.0, init="xavier", schedule="constant", dtype="float64",
+                 random_state=None):
+        self.hidden = hidden
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.eps = eps
+        self.patience = patience
+        self.min_delta = min_delta
+        self.l2 = l2
+        self.init = init
+        self.schedule = schedule
+        self.dtype = dtype
+        self.random_state = random_state
+
+    def _config(self, head: str, class_weight=None) -> TrainConfig:
+        hidden = self.hidden
+        if isinstance(hidden, numbers.Integral):
+            hidden = (hidden,)
+        return TrainConfig(
+            hidden=tuple(hidden), activation=self.activation, head=head, init=self.init,
+            optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
+            schedule=self.schedule, batch_size=self.batch_size, max_epochs=self.max_epochs,
+            checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
+            dtype=self.dtype,
+        )
+
+    def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None):
+        init_rng, loop_rng = _generators(self.random_state)
+        net = build_net(cfg, X.shape[1], y, rng=init_rng, n_classes=n_classes)
+        result = train(net, cfg, X, y, rng=loop_rng)
+        self.net_ = net
+        self.config_ = cfg
+        self.coefs_ = net.weights
+        self.intercepts_ = net.biases
+        self.history_ = result.history
+        self.loss_curve_ = result.history["train_loss"].tolist()
+        self.loss_ = self.loss_curve_[-1]
+        self.status_ = result.status
+        self.n_iter_ = math.ceil(result.epochs)  # epochs run (started ones count)
+        self.t_ = result.iterations  # optimizer steps
+        if result.status == "diverged":
+            warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
+                          "lower lr", ConvergenceWarning, stacklevel=3)
+        elif result.status == "max_epochs" and (cfg.patience or cfg.eps):
+            warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
+                          "before the loss stopped improving", ConvergenceWarning,
+                          stacklevel=3)
+        return self
+
+    def _check_X(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=np.float64)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class NetClassifier(ClassifierMixin, _NetEstimator):
+    """A nets MLP as a scikit-learn classifier.
+
+    Two classes get a logistic output with binary cross-entropy, more a softmax
+    with cross-entropy. Labels may be any values; ``classes_`` keeps them sorted.
+
+    Parameters
+    ----------
+    hidden : tuple of int, default (100,)
+        Width of each hidden layer; ``()`` gives a linear (logistic / softmax) model.
+    activation : str or tuple of str, default "relu"
+        One activation for all hidden layers or one per layer: identity, sigmoid,
+        tanh, relu, leaky_relu.
+    optimizer : str, default "adam"
+        sgd, momentum, nesterov, adagrad, rmsprop or adam.
+    lr : float, default 0.001
+        Base learning rate.
+    batch_size : int, default 200
+        Mini-batch size (capped at the number of samples); -1 = full batch.
+    max_epochs : float, default 200
+    eps : float, default 0.0
+        Stop once the training loss <= eps (0 = off).
+    patience : int, default 10
+        Stop after this many epochs without the training loss improving by
+        ``min_delta`` and restore the best weights (0 = off).
+    min_delta : float, default 1e-4
+    l2 : float, default 0.0
+        Weight decay on the weights (not the biases).
+    init : str, default "xavier"
+        zero, normal, xavier or he.
+    schedule : str, default "constant"
+        Learning-rate schedule (see ``nets.SCHEDULES``).
+    class_weight : None, "balanced" or dict, default None
+        Per-class loss weights; a dict maps class labels to weights (missing = 1).
+    dtype : {"float64", "float32"}, default "float64"
+    random_state : None, int, RandomState or Generator
+        Seeds initialization and shuffling.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    n_features_in_ : int
+    coefs_, intercepts_ : list of ndarray
+        Weight matrices and bias vectors, layer by layer (the net's own arrays).
+    loss_curve_ : list of float
+        Training loss at each checkpoint (one per epoch), the starting loss first.
+    loss_ : float
+        The last entry of ``loss_curve_``.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Optimizer steps taken.
+    net_ : nets.MLP
+    config_ : nets.TrainConfig
+    history_ : pandas.DataFrame
+        The full training history (see ``nets.HISTORY_COLUMNS``).
+    status_ : str
+        How training ended: converged, max_epochs, early_stopped or diverged.
+    """
+
+    def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
+                 batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
+                 l2=0.0, init="xavier", schedule="constant", class_weight=None,
+                 dtype="float64", random_state=None):
+        super().__init__(hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
+                         batch_size=batch_size, max_epochs=max_epochs, eps=eps,
+                         patience=patience, min_delta=min_delta, l2=l2, init=init,
+                         schedule=schedule, dtype=dtype, random_state=random_state)
+        self.class_weight = class_weight
+
+    def fit(self, X, y):
+        """Train a fresh net on ``(X, y)``; returns ``self``."""
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, "
+                             f"got {len(classes)} class ({classes[0]!r})")
+        y_idx = encoder.transform(y)
+        head = "binary" if len(classes) == 2 else "multiclass"
+        cfg = self._config(head, self._class_weights(classes, y))
+        self.classes_ = classes
+        return self._fit_net(X, y_idx, cfg, n_classes=len(classes))
+
+    def _class_weights(self, classes, y) -> tuple[float, ...] | None:
+        cw = self.class_weight
+        if cw is None:
+            return None
+        if isinstance(cw, str) and cw == "balanced":
+            return tuple(compute_class_weight("balanced", classes=classes, y=y))
+        if isinstance(cw, dict):
+            unknown = [k for k in cw if k not in set(classes.tolist())]
+            if unknown:
+                raise ValueError(f"class_weight names classes {unknown!r} not in the "
+                                 f"labels {classes.tolist()!r}")
+            return tuple(float(cw.get(c, 1.0)) for c in classes.tolist())
+        raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {cw!r}")
+
+    def decision_function(self, X) -> np.ndarray:
+        """Logits: ``(n,)`` for two classes (> 0 means ``classes_[1]``), else ``(n, k)``."""
+        X = self._check_X(X)
+        z = self.net_.logits(X)
+        return z[:, 0] if len(self.classes_) == 2 else z
+
+    def predict_proba(self, X) -> np.ndarray:
+        """``(n, k)`` class probabilities in the order of ``classes_``."""
+        X = self._check_X(X)
+        p = self.net_.output(X)
+        if len(self.classes_) == 2:
+            p = np.hstack([1 - p, p])
+        return p
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X) -> np.ndarray:
+        X = self._check_X(X)
+        return self.classes_[self.net_.predict(X)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        return tags
+
+
+class NetRegressor(RegressorMixin, _NetEstimator):
+    """A nets MLP as a scikit-learn regressor: identity output with (half) MSE.
+
+    Targets may be ``(n,)`` or ``(n, k)`` (k outputs). They are used as given; scale
+    them (e.g. ``TransformedTargetRegressor``) when they are large.
+
+    Parameters and attributes are those of :class:`NetClassifier` without
+    ``class_weight`` and ``classes_``.
+    """
+
+    def fit(self, X, y):
+        """Train a fresh net on ``(X, y)``; returns ``self``."""
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
+        y = np.asarray(y, dtype=np.float64)
+        return self._fit_net(X, y, self._config("regression"))
+
+    def predict(self, X) -> np.ndarray:
+        """``(n,)`` for one target, ``(n, k)`` for k."""
+        X = self._check_X(X)
+        return self.net_.predict(X).astype(np.float64, copy=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags

@@ -1,0 +1,216 @@
+"""The "scaling" report: steps to target against batch size, best rates, the noise scale.
+
+Drawing functions are pure (``frame -> Figure``) and only see what the report's CSVs
+hold, so every figure can be redrawn from its ``*_files/*.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import design
+from ._core import Report
+
+LR_CAP = 1.0  # the course's "rates above ~1 stop converging" line
+REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
+                "maximal parallelism": 0.36}
+
+
+def _regime_bands(ax, b_crit: float, lo: float, hi: float) -> None:
+    """Shade perfect scaling (B < B_crit/2), diminishing returns, maximal parallelism."""
+    if not math.isfinite(b_crit):
+        return
+    edges = [lo, min(max(b_crit / 2, lo), hi), min(max(2 * b_crit, lo), hi), hi]
+    for (a, b), (name, amount) in zip(zip(edges[:-1], edges[1:], strict=True),
+                                      REGIME_TINTS.items(), strict=True):
+        if b > a:  # labelled in the legend: the bands can be too narrow for text
+            ax.axvspan(a, b, color=design.tint(design.PALETTE[2], amount), lw=0, zorder=0,
+                       label=name)
+    ax.axvline(b_crit, color=design.PALETTE[2], ls="--", lw=1, label="B_crit")
+
+
+def draw_steps(frames: dict):
+    """Steps (left) and examples (right) to target against batch size, log-log."""
+    m, curve = frames["measured"], frames["fit"]
+    b_crit = float(curve["b_crit"].iloc[0]) if len(curve) else math.nan
+    fig = design.new_figure(height=3.8)
+    lo, hi = m["batch_size"].min() / 1.5, m["batch_size"].max() * 1.5
+    for ax, col, label in zip(fig.subplots(1, 2), ("steps", "examples"),
+                              ("steps to target", "examples to target"), strict=True):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        _regime_bands(ax, b_crit, lo, hi)
+        ok = m["reached"].astype(bool)
+        ax.plot(m.loc[ok, "batch_size"], m.loc[ok, col], "o", color=design.TRAIN,
+                label="measured (best rate)")
+        if len(curve):
+            ax.plot(curve["batch_size"], curve[col], "-", color=design.INK, lw=1.2,
+                    label="McCandlish fit")
+        if (~ok).any():  # pinned to the top edge: their steps are unknown, beyond the budget
+            ax.plot(m.loc[~ok, "batch_size"], np.full((~ok).sum(), 0.97), "v", mfc="none",
+                    color=design.VALIDATION, label="not reached",
+                    transform=ax.get_xaxis_transform())
+        ax.set_xlim(lo, hi)
+        ax.set_xlabel("batch size B")
+        ax.set_ylabel(label)
+    fig.axes[0].legend(loc="upper right", fontsize=8)  # steps fall: the top right is free
+    fig.axes[1].legend(loc="lower right", fontsize=8)  # examples rise: the bottom right is
+    return fig
+
+
+def draw_lr(frames: dict):
+    """Best rate against batch size with the linear and square-root rules and the cap."""
+    m = frames["measured"]
+    fig = design.new_figure(height=3.6)
+    ax = fig.subplots()
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ok = m["reached"].astype(bool)
+    b = m["batch_size"]
+    ax.plot(b[ok], m.loc[ok, "best_lr"], "o", color=design.TRAIN, label="best grid rate")
+    ax.plot(b[ok], m.loc[ok, "lr_opt"], "-", color=design.TRAIN, lw=1, label="refined rate")
+    ax.plot(b, m["linear_rule_lr"], "--", color=design.PALETTE[1], label="linear rule (α = 1)")
+    ax.plot(b, m["sqrt_rule_lr"], ":", color=design.PALETTE[4], label="square-root rule (α = ½)")
+    ax.axhline(LR_CAP, color=design.VALIDATION, lw=1, label="course cap ≈ 1")
+    fit = frames["fit"]
+    if len(fit):
+        ax.plot(fit["batch_size"], fit["lr"], "-", color=design.INK, lw=1.2,
+                label=f"fit B^{fit['alpha'].iloc[0]:.2f}")
+    finite = m[["best_lr", "lr_opt"]].to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size:
+        ax.set_ylim(finite.min() / 4, max(finite.max(), LR_CAP) * 4)
+    ax.set_xlabel("batch size B")
+    ax.set_ylabel("learning rate")
+    ax.legend(loc="upper left", fontsize=8, ncols=2)
+    return fig
+
+
+def draw_noise(frames: dict):
+    """B_simple (EMA and raw) over the reference run, against the fitted B_crit."""
+    m, marks = frames["measured"], frames["marks"]
+    fig = design.new_figure(height=3.4)
+    ax = fig.subplots()
+    ax.set_yscale("log")
+    raw = m[m["b_simple_raw"] > 0]
+    ax.plot(raw["step"], raw["b_simple_raw"], ".", color=design.tint(design.TRAIN, 0.35),
+            ms=3, label="one measurement")
+    ema = m[m["b_simple"] > 0]
+    ax.plot(ema["step"], ema["b_simple"], "-", color=design.TRAIN, label="B_simple (EMA)")
+    mk = dict(zip(marks["what"], marks["value"], strict=True))
+    if math.isfinite(mk.get("b_crit", math.nan)):
+        ax.axhline(mk["b_crit"], color=design.PALETTE[2], ls="--", lw=1, label="fitted B_crit")
+    if math.isfinite(mk.get("target_step", math.nan)):
+        ax.axvline(mk["target_step"], color=design.MUTED, lw=1, label="target reached")
+    ax.set_xlabel("step (reference run)")
+    ax.set_ylabel("B_simple = tr(Σ) / |G|²")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def _fit_curve(result) -> pd.DataFrame:
+    fit = result.fit
+    if fit.status != "fitted":
+        return pd.DataFrame(columns=["batch_size", "steps", "examples", "b_crit"])
+    b = np.geomspace(min(result.batch_sizes), max(result.batch_sizes), 80)
+    return pd.DataFrame({"batch_size": b, "steps": fit.steps(b), "examples": fit.examples(b),
+                         "b_crit": fit.b_crit})
+
+
+def _lr_fit(result) -> pd.DataFrame:
+    ex, m = result.exponent, result.batches
+    ok = m[m["reached"] & (m["batch_size"] <= ex.max_batch)]
+    if not math.isfinite(ex.alpha) or ok.empty:
+        return pd.DataFrame(columns=["batch_size", "lr", "alpha"])
+    b = np.geomspace(ok["batch_size"].min(), ok["batch_size"].max(), 20)
+    # the fitted line passes through the geometric means of the points it was fitted to
+    c = np.mean(np.log(ok["lr_opt"])) - ex.alpha * np.mean(np.log(ok["batch_size"]))
+    return pd.DataFrame({"batch_size": b, "lr": np.exp(c) * b ** ex.alpha, "alpha": ex.alpha})
+
+
+def _verdicts(result) -> list[str]:
+    fit, ex = result.fit, result.exponent
+    lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
+             f"{result.target:.4g} ({result.target_source}).", fit.message + "."]
+    lines.append("Best rate: " + ex.message + ".")
+    if math.isfinite(result.lr_cap_batch):
+        lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of 1 at "
+                     f"B ≈ {result.lr_cap_batch:.3g}; above it the course's cap bites and the "
+                     f"best rate stops growing linearly.")
+    if math.isfinite(result.b_simple):
+        if fit.status == "fitted":
+            lines.append(f"Gradient noise scale at the target: B_simple ≈ {result.b_simple:.3g},"
+                         f" {result.b_simple / fit.b_crit:.2g}× the fitted B_crit "
+                         f"(McCandlish et al. find B_crit ≈ B_noise ≲ B_simple).")
+        else:
+            lines.append(f"Gradient noise scale at the target: B_simple ≈ "
+                         f"{result.b_simple:.3g}.")
+    edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
+    if edge:
+        lines.append(f"The best rate sits at an edge of the grid for B = {edge}: widen --lrs.")
+    return lines
+
+
+def scaling_report(result, out: Path | str, *, command: str = "", name: str | None = None,
+                   index: bool = True) -> Path:
+    """Write the scaling report of an `analyses.ScalingResult` to ``out/report.html``.
+
+    Returns
+    -------
+    Path
+        The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
+    """
+    fit = result.fit
+    b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
+              f"≥ {result.n_train}" if fit.status == "no_critical_batch" else "–")
+    headline = {"B_crit": b_crit, "S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
+                "lr exponent α": result.exponent.alpha, "B_simple at target": result.b_simple}
+    rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
+                 name=name or result.dataset,
+                 status="complete" if fit.status == "fitted" else fit.status,
+                 status_detail=fit.message,
+                 subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
+                          f"{result.seeds} seeds; {result.target_metric} target "
+                          f"{result.target:.4g}")
+    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
+                       params={**result.config, "batch_sizes": list(result.batch_sizes),
+                               "lrs": list(result.lrs), "seeds": result.seeds,
+                               "max_steps": result.max_steps},
+                       seconds=result.seconds)
+    rep.add_section("Verdicts")
+    for line in _verdicts(result):
+        rep.add_text(line)
+    m = result.batches
+    rep.add_section("Steps and examples to target")
+    rep.add_figure("steps-vs-batch", draw_steps, {"measured": m, "fit": _fit_curve(result)},
+                   caption="Fewest steps (left) and examples (right) to the target per batch "
+                           "size at its best rate, with the fitted S = S_min(1 + B_crit/B) and "
+                           "E = E_min(1 + B/B_crit). Shading: perfect scaling (B < B_crit/2), "
+                           "diminishing returns, maximal parallelism (B > 2 B_crit).")
+    cols = ["batch_size", "reached", "steps", "examples", "best_lr", "lr_opt", "regime",
+            "reached_runs", "runs"]
+    rep.add_table(m[cols], name="per-batch", caption="Per batch size: median over seeds at "
+                  "the best rate; a run that missed the target counts as infinitely long.")
+    rep.add_section("Best learning rate against batch size")
+    rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
+                   caption="Best rate per batch size against the linear (α = 1) and square-root "
+                           "(α = ½) rules anchored at the smallest batch, and the course's cap.")
+    if len(result.noise):
+        rep.add_section("Gradient noise scale during training")
+        marks = pd.DataFrame({"what": ["b_crit", "target_step"],
+                              "value": [fit.b_crit, result.b_simple_step]})
+        rep.add_figure("noise-scale", draw_noise, {"measured": result.noise, "marks": marks},
+                       caption="B_simple = tr(Σ)/|G|² from the two-batch estimator, measured "
+                               "along the best reference run; EMA-smoothed numerator and "
+                               "denominator.")
+    rep.add_section("Runs")
+    if len(result.reference):
+        rep.add_table(result.reference, name="reference-runs",
+                      caption="Reference runs (full budget) that set the default target.")
+    rep.add_table(result.to_frame(), name="runs", max_rows=12,
+                  caption="Every run (first rows shown; the CSV holds all).")
+    return rep.write(out, index=index)

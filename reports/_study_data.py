@@ -1,0 +1,190 @@
+"""The numbers behind every figure of a study report, as DataFrames (no drawing here).
+
+Each function takes finished optuna trials (``FrozenTrial``) and returns exactly what its
+figure draws; the report writes each frame as a CSV beside the HTML.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+_STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING")
+
+
+def _status(t) -> str:
+    """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted..."""
+    status = t.user_attrs.get("status")
+    if t.state.name == "FAIL":
+        return status if status in ("error", "interrupted") else "fail"
+    return "diverged" if status == "diverged" else t.state.name.lower()
+
+
+def trials_frame(trials) -> pd.DataFrame:
+    """One row per trial: number, state, hplab status, values, params, worker, times."""
+    rows = []
+    for t in trials:
+        row = {"number": t.number, "state": t.state.name.lower(),
+               "status": _status(t),
+               "worker": t.user_attrs.get("worker", "?"),
+               "start": t.datetime_start, "complete": t.datetime_complete,
+               "epochs": t.user_attrs.get("epochs"),
+               "n_parameters": t.user_attrs.get("n_parameters")}
+        for i, v in enumerate(t.values or []):
+            row[f"value_{i}"] = v
+        row.update({f"param_{k}": v for k, v in t.params.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def history_frame(trials, maximize: bool) -> pd.DataFrame:
+    """Objective value of each complete trial in order, and the best value so far."""
+    done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
+    frame = pd.DataFrame({"number": [t.number for t in done],
+                          "value": [float(t.values[0]) for t in done]})
+    best = frame["value"].cummax() if maximize else frame["value"].cummin()
+    return frame.assign(best=best)
+
+
+def state_counts_frame(trials) -> pd.DataFrame:
+    """Trials per outcome: complete, pruned, diverged, error, retried, interrupted."""
+    retried = {n for t in trials for n in t.system_attrs.get("retry_history", ())}
+    labels = []
+    for t in trials:
+        if t.number in retried:
+            labels.append("retried (worker died)")
+        elif t.user_attrs.get("status") in ("diverged", "error", "interrupted"):
+            labels.append(t.user_attrs["status"])
+        else:
+            labels.append(t.state.name.lower())
+    order = ["complete", "pruned", "diverged", "error", "retried (worker died)",
+             "interrupted", "fail", "running", "waiting"]
+    counts = pd.Series(labels, dtype=object).value_counts()
+    return pd.DataFrame({"outcome": [o for o in order if o in counts],
+                         "trials": [int(counts[o]) for o in order if o in counts]})
+
+
+def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
+    """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
+
+    Empty when fewer than two complete trials or no parameter varies.
+    """
+    import optuna
+
+    complete = [t for t in study.get_trials(deepcopy=False) if t.state.name == "COMPLETE"]
+    varying = [p for p in _param_names(complete) if len({repr(t.params.get(p))
+                                                         for t in complete}) > 1]
+    if len(complete) < 3 or not varying:
+        return pd.DataFrame(columns=["param", "method", "importance"])
+    evaluators = {
+        "PED-ANOVA": optuna.importance.PedAnovaImportanceEvaluator(),
+        "fANOVA": optuna.importance.FanovaImportanceEvaluator(seed=seed),
+    }
+    rows = []
+    for method, evaluator in evaluators.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scores = optuna.importance.get_param_importances(
+                    study, evaluator=evaluator, params=varying, target=target)
+        except (RuntimeError, ValueError):  # e.g. a conditional space with no common params
+            continue
+        rows += [{"param": k, "method": method, "importance": float(v)}
+                 for k, v in scores.items()]
+    return pd.DataFrame(rows, columns=["param", "method", "importance"])
+
+
+def top_params(importances: pd.DataFrame, k: int = 2) -> list[str]:
+    """The ``k`` most important parameters (mean over methods)."""
+    if importances.empty:
+        return []
+    mean = importances.groupby("param")["importance"].mean().sort_values(ascending=False)
+    return list(mean.index[:k])
+
+
+def _param_names(trials) -> list[str]:
+    names: dict[str, None] = {}
+    for t in trials:
+        names.update(dict.fromkeys(t.params))
+    return list(names)
+
+
+def param_table(trials, objective: int = 0) -> pd.DataFrame:
+    """Complete trials: their value and each parameter, numeric parameters as numbers and
+    categorical ones as text (for slices, contours and parallel coordinates)."""
+    done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
+    frame = pd.DataFrame([{"number": t.number, "value": float(t.values[objective]),
+                           **t.params} for t in done])
+    if frame.empty:
+        return frame
+    frame.attrs["log"] = {p: bool(getattr(d, "log", False))
+                          for t in done for p, d in t.distributions.items()}
+    return frame
+
+
+def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
+    """Each parameter scaled to [0, 1] (log scale where searched so; categories by index),
+    one row per trial, for parallel coordinates. ``attrs['ticks']`` labels the axes."""
+    out = pd.DataFrame({"number": table["number"], "value": table["value"]})
+    ticks = {}
+    logs = table.attrs.get("log", {})
+    for p in params:
+        col = table[p]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            x = np.log10(col.astype(float)) if logs.get(p) else col.astype(float)
+            lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+            out[p] = (x - lo) / (hi - lo) if hi > lo else 0.5
+            ticks[p] = (_fmt(col.min()), _fmt(col.max()))
+        else:
+            cats = sorted(col.astype(str).unique())
+            idx = col.astype(str).map({c: i for i, c in enumerate(cats)})
+            out[p] = idx / max(1, len(cats) - 1) if len(cats) > 1 else 0.5
+            ticks[p] = (cats[0], cats[-1])
+    out.attrs["ticks"] = ticks
+    return out
+
+
+def _fmt(v) -> str:
+    v = float(v)
+    return f"{v:.3g}" if not v.is_integer() else f"{int(v)}"
+
+
+def intermediate_frame(trials, checkpoint: float = 1.0) -> pd.DataFrame:
+    """Every reported checkpoint value: trial, epoch, value, and the trial's outcome."""
+    rows = []
+    for t in trials:
+        status = _status(t)
+        for step, value in sorted(t.intermediate_values.items()):
+            if value is not None and math.isfinite(value):
+                rows.append({"number": t.number, "epoch": step * checkpoint,
+                             "value": float(value), "status": status})
+    return pd.DataFrame(rows, columns=["number", "epoch", "value", "status"])
+
+
+def timeline_frame(trials) -> pd.DataFrame:
+    """Start and end (seconds since the first start) of each trial, by worker lane."""
+    started = [t for t in trials if t.datetime_start is not None]
+    if not started:
+        return pd.DataFrame(columns=["number", "worker", "lane", "start", "end", "status"])
+    t0 = min(t.datetime_start for t in started)
+    last = max((t.datetime_complete or t.datetime_start) for t in started)
+    workers = sorted({t.user_attrs.get("worker", "?") for t in started})
+    rows = [{"number": t.number, "worker": t.user_attrs.get("worker", "?"),
+             "lane": workers.index(t.user_attrs.get("worker", "?")),
+             "start": (t.datetime_start - t0).total_seconds(),
+             "end": ((t.datetime_complete or last) - t0).total_seconds(),
+             "status": _status(t)} for t in started]
+    return pd.DataFrame(rows)
+
+
+def pareto_frame(trials, best_numbers) -> pd.DataFrame:
+    """Complete trials' first two objective values, with Pareto-front membership."""
+    best = set(best_numbers)
+    done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
+    return pd.DataFrame({"number": [t.number for t in done],
+                         "objective_0": [float(t.values[0]) for t in done],
+                         "objective_1": [float(t.values[1]) for t in done],
+                         "pareto": [t.number in best for t in done]})

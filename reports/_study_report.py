@@ -1,0 +1,229 @@
+"""The study report: how the search went, what mattered, and the best trial retrained."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _study_data as sd
+from . import _study_draw as sw
+from . import _training as tr
+from . import _training_data as td
+from . import _training_draw as tw
+from ._core import Report
+from ._use_model import add_use_model
+from .design import format_value
+
+_MAX_SLICES = 9  # parameters shown as slices (the most important first)
+
+
+def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
+    """Write the report of stored study ``name`` and refresh the index above it.
+
+    The best trial is retrained with its configuration and seed (``[study_seed, number]``)
+    through ``study.train_run``; its model is saved in ``best_model/`` beside the report.
+
+    Parameters
+    ----------
+    name : str
+        Study name in the storage.
+    storage : str, optional
+        Storage URL or path (default ``runs/hplab.db``); shown with its password masked.
+    out : path, optional
+        Report folder (default ``runs/studies/NAME``).
+
+    Returns
+    -------
+    Path
+        The written ``report.html``.
+    """
+    import study as hs
+
+    s, where = hs.open_study(name, storage)
+    spec, _ = hs.stored_spec(name, where)
+    trials = s.get_trials(deepcopy=False)
+    summary = hs.study_summary(s, where)
+    out = Path(out) if out else Path("runs") / "studies" / name
+    metric = spec.metrics[0]
+    maximize = spec.directions[0] == "maximize"
+    complete = summary["n_complete"]
+    finished = summary["n_finished"] >= spec.n_trials
+    rep = Report("study", f"Study: {name}", _headline(summary, metric, trials), name=name,
+                 status="complete" if finished else "stopped",
+                 status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
+                 subtitle=_subtitle(spec))
+
+    rep.add_section("Trials", _outcome_text(summary))
+    if not complete and summary["n_finished"]:
+        rep.add_text("No trial completed, so there is no best trial. If they diverged, lower "
+                     "the learning-rate range; if they failed, see the reasons below.",
+                     note=True)
+    rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials), caption=(
+        "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones "
+        "stopped themselves (loss exploded) and count as pruned; errors and dead workers "
+        "fail. A dead worker's trial is retried, so its retry holds its slot."))
+    if complete:
+        rep.add_figure("history", partial(sw.draw_history, metric=metric),
+                       sd.history_frame(trials, maximize), caption=(
+                           f"{metric} of each complete trial and the best so far. A best line "
+                           "that still climbs at the end says more trials would pay off."))
+    if spec.multi_objective and complete:
+        rep.add_section("Pareto front", "Trials no other trial beats on every objective.")
+        rep.add_figure("pareto", partial(sw.draw_pareto, metrics=dict(enumerate(spec.metrics))),
+                       sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]]),
+                       caption=f"{spec.metrics[0]} against {spec.metrics[1]}; each point on the "
+                       "front is a best trade-off.")
+    table = sd.param_table(trials)
+    _add_parameters(rep, s, spec, table, metric, maximize)
+    inter = sd.intermediate_frame(trials, spec.checkpoint)
+    if not inter.empty:
+        rep.add_section("Pruning")
+        rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
+                       caption="The validation metric at every checkpoint, as the pruner saw "
+                       "it. Curves that end early (x) were stopped: they were behind the "
+                       "others at the same epoch.")
+    timeline = sd.timeline_frame(trials)
+    if not timeline.empty:
+        rep.add_section("Workers")
+        rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
+            "Each trial as a bar on the lane of the worker (host:pid) that ran it. Gaps are "
+            "time spent outside training: sampling, storage, process start-up."))
+    if summary["best_trial"] is not None:
+        _add_best(rep, spec, s, summary, out)
+    frame = sd.trials_frame(trials)
+    rep.add_section("All trials")
+    rep.add_table(_sorted(frame, maximize), name="trials", caption=(
+        "Every trial (best first); the CSV holds all of them."))
+    rep.set_provenance(
+        command=f"hplab study run {spec.path or name}", dataset=spec.dataset, seed=spec.seed,
+        params=_spec_params(spec), seconds=_wall_seconds(timeline),
+        extra={"Storage": where.masked, "Study": name})
+    return rep.write(out)
+
+
+def _headline(summary, metric, trials) -> dict:
+    best = summary["best_value"]
+    best = best[0] if isinstance(best, list) else best
+    return {f"Best {metric}": best if best is not None else "–",
+            "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
+            else "–",
+            "Trials": f"{summary['n_finished']} of {summary['n_trials']}",
+            "Pruned": summary["n_pruned"]}
+
+
+def _subtitle(spec) -> str:
+    goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
+    return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {spec.pruner} pruner · "
+            f"up to {spec.max_epochs:g} epochs")
+
+
+def _outcome_text(summary) -> str:
+    text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
+            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed.")
+    if summary["problems"]:
+        worst = summary["problems"][0]
+        text += f" First problem: trial #{worst['number']} {worst['status']}: {worst['reason']}"
+    return text
+
+
+def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
+    if table.empty:
+        return
+    target = (lambda t: t.values[0]) if spec.multi_objective else None
+    imp = sd.importance_frame(s, target=target, seed=spec.seed)
+    params = [c for c in table.columns if c not in ("number", "value")]
+    ranked = sd.top_params(imp, len(params)) or params
+    ranked += [p for p in params if p not in ranked]
+    rep.add_section("What mattered")
+    if not imp.empty:
+        rep.add_figure("importances", sw.draw_importances, imp, caption=(
+            "PED-ANOVA: how much each parameter's distribution differs between the best 10 % "
+            "of trials and all of them. fANOVA: the share of the value's variance a random "
+            "forest attributes to each parameter. Agreement between the two is reassuring."))
+    top = sd.top_params(imp, 2)
+    if len(top) == 2 and len(table) >= 4:
+        frame = table[["number", "value", *top]].dropna()
+        frame.attrs = table.attrs
+        rep.add_figure("contour", partial(sw.draw_contour, x=top[0], y=top[1], metric=metric,
+                                          maximize=maximize), frame, caption=(
+            f"{metric} over the two most important parameters (interpolated between trials, "
+            "each trial a point). A compact bright region is a good operating range."))
+    shown = ranked[:_MAX_SLICES]
+    slices = table[["number", "value", *shown]]
+    slices.attrs = table.attrs
+    rep.add_figure("slices", partial(sw.draw_slices, metric=metric), slices, caption=(
+        "The value against each parameter alone. A clear trend means the parameter matters "
+        "by itself; a cloud means it matters little or only together with others."))
+    par = sd.parallel_frame(table.dropna(axis=1, how="any"),
+                            [p for p in ranked if p in table.dropna(axis=1, how="any")])
+    rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
+        "Each complete trial as a line through its parameter values (scaled to each axis' "
+        "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+def _add_best(rep, spec, s, summary, out: Path) -> None:
+    import data
+    import study as hs
+
+    number = summary["best_trial"]
+    best = s.trials[number]
+    values = {k: v for k, v in best.params.items() if not k.startswith("width_")}
+    if any(k.startswith("width_") for k in best.params):
+        depth = best.params.get("depth", spec.fixed.get("depth", 1))
+        values["widths"] = [best.params[f"width_{i}"] for i in range(depth)]
+    cfg = hs.build_config(values, spec.fixed, spec.max_epochs)
+    ds = data.load(spec.dataset, seed=spec.seed)
+    run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
+                       name=f"{spec.name}-best")
+    again = hs.metric_values(run, spec.metrics)
+    rep.add_section(f"Best trial: #{number}", (
+        f"Retrained from its configuration and seed [{spec.seed}, {number}]; the model is "
+        f"saved as best_model/model.npz beside this report."))
+    if [round(v, 6) for v in again] != [round(v, 6) for v in best.values]:
+        rep.add_text(f"The retrained run scored {again} against {best.values} in the study "
+                     "(different BLAS threads or library versions).", note=True)
+    params = pd.DataFrame({"parameter": list(best.params),
+                           "value": [format_value(v) for v in best.params.values()]})
+    rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
+                  "everything else is in the provenance below.")
+    rep.add_figure("best-history", tw.draw_history, td.history_frame(run.result.history),
+                   caption="Learning curves of the best trial, retrained.")
+    classify = ds.task in ("binary", "multiclass")
+    classes = [str(c) for c in ds.classes] if classify else []
+    key = "test_accuracy" if classify else "test_loss"
+    rep.add_text(f"{key.replace('_', ' ').capitalize()} of the best trial: "
+                 f"{format_value(run.test_metrics.get(key))} (the test set is used only here, "
+                 "once the search is over).")
+    if classify:
+        tr._add_test_set(rep, run.net, ds, classes)
+        if ds.n_features == 2:
+            tr._add_decision_views(rep, run, classes)
+    else:
+        tr._add_fit(rep, run.net, ds)
+    if run.model_path is not None and all(np.isfinite(p).all() for p in run.net.params):
+        add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features)
+
+
+def _sorted(frame: pd.DataFrame, maximize: bool) -> pd.DataFrame:
+    cols = [c for c in frame.columns if c not in ("start", "complete")]
+    if "value_0" not in frame:
+        return frame[cols]
+    return frame[cols].sort_values("value_0", ascending=not maximize, na_position="last")
+
+
+def _spec_params(spec) -> dict:
+    out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
+           "sampler": spec.sampler, "pruner": spec.pruner, "max_epochs": spec.max_epochs}
+    for p in spec.space.params:
+        out[f"space.{p.name}"] = (", ".join(map(str, p.choices)) if p.choices else
+                                  f"{p.low:g} .. {p.high:g}{' (log)' if p.log else ''}")
+    out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
+    return out
+
+
+def _wall_seconds(timeline: pd.DataFrame) -> float | None:
+    return float(timeline["end"].max()) if not timeline.empty else None
+

@@ -1,0 +1,261 @@
+"""The training-run report: one trained net, its curves and the course's views."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _training_data as td
+from . import _training_draw as tw
+from ._core import Report
+from ._use_model import add_use_model
+from .design import format_percent, format_seconds, format_value
+
+#: Snapshots shown in the hidden-space figure (the course shows five epochs).
+N_SNAPSHOTS = 5
+
+
+def training_report(run, out_dir: Path | str) -> Path:
+    """Write the report of one training run and refresh the index above it.
+
+    Parameters
+    ----------
+    run : study.TrainRun
+        A finished run: dataset, config, trained net, result, test metrics.
+    out_dir : path
+        Folder for ``report.html`` and ``report_files/`` (usually the run's folder).
+
+    Returns
+    -------
+    Path
+        The written ``report.html``.
+    """
+    ds, net, res = run.dataset, run.net, run.result
+    classify = ds.task in ("binary", "multiclass")
+    classes = [str(c) for c in ds.classes] if classify else []
+    finite = all(np.isfinite(p).all() for p in [*net.weights, *net.biases])
+
+    rep = Report("train", f"Training run: {run.name}", _headline(run, classify, finite),
+                 name=run.name, status=res.status, status_detail=res.reason,
+                 subtitle=_subtitle(run))
+    hist = td.history_frame(res.history)
+    rep.add_section("Learning curves")
+    rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps)), hist,
+                   caption=_HISTORY_CAPTION if classify else _LOSS_CAPTION)
+    rep.add_table(_final_numbers(run, hist), name="final", caption=(
+        "Train and validation values are from the last checkpoint; the test set is scored "
+        "once, after training."))
+
+    if not finite:
+        rep.add_section("Predictions")
+        rep.add_text("The trained weights are not finite numbers (training diverged), so "
+                     "there are no predictions to show. Try a smaller learning rate.", note=True)
+    elif classify:
+        _add_test_set(rep, net, ds, classes)
+    else:
+        _add_fit(rep, net, ds)
+
+    if finite and classify and ds.n_features == 2:
+        _add_decision_views(rep, run, classes)
+        if net.activations:
+            _add_hidden_space(rep, run, classes)
+
+    out_dir = Path(out_dir)
+    if finite and run.model_path is not None:
+        add_use_model(rep, run.model_path, ds.name, out_dir, n_features=ds.n_features)
+
+    params = (run.config.to_dict() if hasattr(run.config, "to_dict")
+              else dataclasses.asdict(run.config))
+    rep.set_provenance(
+        command=run.command, dataset=ds.name, seed=run.seed, params=params,
+        date=run.started, seconds=run.seconds,
+        extra={"Data": _describe(ds), "Iterations": res.iterations,
+               "Stop reason": res.reason or res.status,
+               "Model file": _relative(run.model_path, out_dir),
+               "History file": _relative(run.history_path, out_dir)})
+    return rep.write(out_dir)
+
+
+# ----------------------------------------------------------------------------- sections
+_HISTORY_CAPTION = (
+    "Loss (left) and accuracy (right) at every checkpoint, on training data (blue) and on "
+    "the validation set (orange); the dot marks the lowest validation loss. A gap that keeps "
+    "widening means overfitting; a loss that stays high and flat means too little capacity "
+    "or too small a learning rate; a jagged training curve comes from small batches.")
+_LOSS_CAPTION = (
+    "Mean squared error at every checkpoint, on training data (blue) and on the validation "
+    "set (orange); the dot marks the lowest validation loss. A gap that keeps widening means "
+    "overfitting; a long flat stretch means the net is stuck on a plateau.")
+
+
+def _add_test_set(rep: Report, net, ds, classes) -> None:
+    y_true, y_pred = np.asarray(ds.y_test), np.asarray(net.predict(ds.X_test))
+    per_class = td.per_class_frame(y_true, y_pred, classes)
+    rep.add_section("Test set")
+    rows = per_class.iloc[:-1]
+    worst = rows.loc[rows["recall"].idxmin()]
+    if len(rows) > 2 and worst["recall"] < rows["recall"].mean() - 0.05:
+        rep.add_text(f"Class {worst['class']} lags behind: recall {worst['recall']:.3f} "
+                     f"against {rows['recall'].mean():.3f} on average.", note=True)
+    rep.add_figure("confusion", tw.draw_confusion, td.confusion_frame(y_true, y_pred, classes),
+                   caption="Test-set counts, true class by row and prediction by column; the "
+                   "colour is the share of the row. Off-diagonal cells show which classes the "
+                   "net confuses.")
+    rep.add_table(per_class, name="per-class", caption=(
+        "Precision: of the samples predicted as the class, the share that is right. Recall: "
+        "of the samples of the class, the share found. F1 is their harmonic mean. With "
+        "imbalanced classes read these, not the accuracy."))
+
+
+def _add_fit(rep: Report, net, ds) -> None:
+    inverse_x = None
+    if getattr(ds, "x_scale", None) is not None:  # show x in the data's own units
+        def inverse_x(X):
+            return X * ds.x_scale + ds.x_shift
+    data = td.regression_frames(net.predict, ds.inverse_y,
+                                {"train": (ds.X_train, ds.y_train), "test": (ds.X_test, ds.y_test)},
+                                inverse_x=inverse_x)
+    rep.add_section("Fit")
+    one_d = "curve" in data
+    rep.add_figure("fit", tw.draw_fit, data, caption=(
+        "Training samples (light blue), test samples (green) and the net's prediction (line), "
+        "in the data's original units. A good fit follows the shape of the data without chasing "
+        "its noise." if one_d else
+        "Each test and training sample's prediction against its true value, in original "
+        "units; points on the dashed diagonal are predicted exactly."))
+
+
+def _add_decision_views(rep: Report, run, classes) -> None:
+    ds, net = run.dataset, run.net
+    bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
+    data = {"grid": td.decision_frame(net.predict_proba, bounds, len(classes)),
+            "samples": td.samples_frame(ds.X_train, ds.y_train, "train")}
+    binary = len(classes) == 2
+    rep.add_section("Decision regions", (
+        "The trained net evaluated over a grid of the (normalized) input square, with the "
+        "training samples on top."))
+    rep.add_figure("decision-map", partial(tw.draw_decision_map, classes=classes), data,
+                   caption="Each point of the input square coloured by the class the net "
+                   "predicts there" + ("; the black line is p = 0.5" if binary else "") + ". "
+                   "A good fit puts every sample on its own colour, with boundaries that "
+                   "follow the gaps between classes rather than single stray points.")
+    rep.add_figure("probability-contours",
+                   partial(tw.draw_probability_contours, classes=classes),
+                   data,
+                   caption=(
+                       "Contours of P(class 1) at 0.1, 0.3, 0.5 (bold), 0.7 and 0.9. The "
+                       "narrower the band between 0.1 and 0.9, the surer the net; training to "
+                       "a lower eps narrows it." if binary else
+                       "For each class, lines where its probability is 0.25, 0.5 (bold) and "
+                       "0.75, over shading by the highest class probability (dark = unsure). "
+                       "Dark zones are where the net hesitates between classes."))
+    if binary:
+        rep.add_figure("probability-surface",
+                       partial(tw.draw_probability_surface, classes=classes),
+                       {"grid": data["grid"]}, caption=(
+                           "P(class 1) as height over the input square; the black line is the "
+                           "p = 0.5 boundary. A steep cliff is a sharp decision, a gentle "
+                           "slope an uncertain one."))
+
+
+def _add_hidden_space(rep: Report, run, classes) -> None:
+    ds, net, res = run.dataset, run.net, run.result
+    import nets  # the activation registry is the one the net trained with
+
+    act_name = net.activations[0]
+    forward = nets.ACTIVATIONS[act_name].forward
+    snaps = [(float(e), p) for e, p in (res.snapshots or [])]
+    final = [np.asarray(net.weights[0]), np.asarray(net.biases[0])]
+    if not snaps or snaps[-1][0] < float(res.epochs):
+        snaps.append((float(res.epochs), final))
+    snaps = td.pick_snapshots(snaps, N_SNAPSHOTS)
+    bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
+    frame = td.hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds)
+    if not np.isfinite(frame[["h1"]].to_numpy()).all():
+        return
+    width = frame.attrs["width"]
+    view = {1: "one neuron, drawn on a line", 2: "two neurons: a plane",
+            3: "three neurons: a 3-D space"}.get(
+        width, f"{width} neurons, shown on the first two principal components of each panel")
+    rep.add_section("Hidden space", (
+        f"The first hidden layer has {view}. Training samples and a grid of straight lines "
+        f"from the input square are mapped through it at {len(snaps)} checkpoints."))
+    rep.add_figure("hidden-space",
+                   partial(tw.draw_hidden_space, classes=classes, activation=act_name), frame,
+                   caption=(
+                       "Top row: after the linear map Z = XW + b, which only rotates, stretches "
+                       f"and shifts the plane, so the lines stay straight. Bottom row: after "
+                       f"{act_name}, which bends them. Look for the epoch from which one straight "
+                       "line (a plane in 3-D) separates the classes in the bottom row: that is "
+                       "all the output layer can draw."))
+
+
+# ----------------------------------------------------------------------------- helpers
+def _headline(run, classify: bool, finite: bool) -> dict:
+    res, test = run.result, run.test_metrics
+    head = {}
+    if classify:
+        head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))
+    elif finite:
+        head["Test RMSE"] = _rmse(run)
+    head["Test loss"] = test.get("test_loss", math.nan)
+    epochs = float(res.epochs)
+    head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
+    head["Wall time"] = format_seconds(run.seconds)
+    return head
+
+
+def _rmse(run) -> str:
+    """Test root-mean-square error in the target's original units."""
+    ds = run.dataset
+    pred = np.asarray(ds.inverse_y(np.asarray(run.net.predict(ds.X_test))), float).reshape(-1)
+    true = np.asarray(ds.inverse_y(np.asarray(ds.y_test)), float).reshape(-1)
+    return format_value(float(np.sqrt(np.mean((pred - true) ** 2))))
+
+
+def _subtitle(run) -> str:
+    ds, net = run.dataset, run.net
+    sizes = [w.shape[0] for w in net.weights] + [net.weights[-1].shape[1]]
+    n_params = sum(int(np.size(p)) for p in [*net.weights, *net.biases])
+    acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
+    return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, {net.head} "
+            f"head) · {n_params:,} parameters · seed {run.seed}")
+
+
+def _final_numbers(run, hist: pd.DataFrame) -> pd.DataFrame:
+    last = hist.iloc[-1] if len(hist) else pd.Series(dtype=float)
+    test = run.test_metrics
+    frame = pd.DataFrame({
+        "split": ["train", "validation", "test"],
+        "loss": [last.get("train_loss", np.nan), last.get("val_loss", np.nan),
+                 test.get("test_loss", np.nan)],
+        "accuracy": [last.get("train_accuracy", np.nan), last.get("val_accuracy", np.nan),
+                     test.get("test_accuracy", np.nan)],
+    })
+    if run.dataset.task == "regression":
+        frame = frame.drop(columns="accuracy")
+    return frame
+
+
+def _describe(ds) -> str:
+    """Task, shape and split sizes of the dataset in one line."""
+    parts = [ds.task, f"{ds.n_features} features"]
+    if ds.classes:
+        shown = ", ".join(str(c) for c in list(ds.classes)[:12])
+        parts.append(f"classes {shown}{', ...' if len(ds.classes) > 12 else ''}")
+    sizes = {"train": len(ds.y_train), "validation": len(ds.y_val), "test": len(ds.y_test)}
+    parts.append(" / ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    return " · ".join(parts)
+
+
+def _relative(path, base: Path) -> str:
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,44 @@
+"""The "Use this model" section of the training and study reports: where the saved model
+is and the commands that predict with it and export it."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+
+def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int) -> None:
+    """Link ``model.npz`` and show ``hplab predict`` / ``hplab export-onnx`` for it.
+
+    Parameters
+    ----------
+    rep : Report
+    model_path : path
+        The saved model, as the user's commands name it (relative to where they ran).
+    dataset : str
+        The dataset name the model was trained on.
+    out_dir : Path
+        The report's folder (the link is relative to it).
+    n_features : int
+        Inputs per example, for the ``--input`` hint.
+    """
+    model_path = Path(model_path)
+    try:
+        href = model_path.resolve().relative_to(Path(out_dir).resolve()).as_posix()
+    except ValueError:
+        href = model_path.resolve().as_uri()
+    model = shlex.quote(str(model_path))
+    onnx_path = shlex.quote(str(model_path.with_suffix(".onnx")))
+    rep.add_section("Use this model")
+    rep.add_links("The trained net is saved with its input scaling, class labels and "
+                  "configuration (NumPy arrays and JSON, no pickle):", {model_path.name: href})
+    rep.add_code("\n".join([
+        f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)",
+        f"hplab predict {model} --input inputs.csv --out predictions.csv",
+        "# the test split again, scored (accuracy, or rmse for regression; --json)",
+        f"hplab predict {model} --dataset {shlex.quote(dataset)}",
+        "# an ONNX graph for any runtime (needs pip install hplab[onnx])",
+        f"hplab export-onnx {model} {onnx_path}",
+    ]))
+    rep.add_text("Both take raw, unscaled features: the model applies the scaling it was "
+                 "trained with, and the ONNX graph does the same in its first nodes.")

@@ -1,0 +1,159 @@
+"""Registries of metrics, samplers and pruners: plain dicts from name to maker.
+
+A maker takes the parsed spec and the ``[sampler]``/``[pruner]`` options and returns the
+optuna object. Every name is checked (and every option against the constructor's
+signature) when the spec loads, before any storage is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import inspect
+import math
+import warnings
+
+import optuna
+
+from ._errors import SpecError
+
+# Metric -> direction. Test metrics are absent on purpose: the test set is used once.
+METRICS = {
+    "val_accuracy": "maximize",
+    "val_loss": "minimize",
+    "train_accuracy": "maximize",
+    "train_loss": "minimize",
+    "n_parameters": "minimize",
+    "train_seconds": "minimize",
+    "epochs": "minimize",
+}
+
+
+@contextlib.contextmanager
+def quiet_optuna():
+    """Hide optuna's per-trial INFO lines and the experimental-feature warnings
+    (heartbeats, grouped TPE) that hplab uses on purpose."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
+        yield
+
+
+def _tpe(spec, opts, seed):
+    # multivariate TPE models the joint density; group splits conditional spaces
+    # (per-layer widths exist only up to the sampled depth).
+    opts = {"multivariate": True, "group": spec.space.per_layer, **opts}
+    return optuna.samplers.TPESampler(seed=seed, **opts)
+
+
+def _grid(spec, opts, seed):
+    return optuna.samplers.GridSampler(spec.space.grid(), seed=seed, **opts)
+
+
+# name -> (maker, optuna class for option checks, extra module needed, multi-objective ok,
+#          seed shared by every worker). QMC and grid walk one sequence that all workers
+#          share through the storage, so their seed must be the same everywhere.
+SAMPLERS = {
+    "tpe": (_tpe, optuna.samplers.TPESampler, None, True, False),
+    "random": (lambda spec, o, s: optuna.samplers.RandomSampler(seed=s, **o),
+               optuna.samplers.RandomSampler, None, True, False),
+    "qmc": (lambda spec, o, s: optuna.samplers.QMCSampler(seed=s, **{"scramble": True, **o}),
+            optuna.samplers.QMCSampler, None, True, True),
+    "cmaes": (lambda spec, o, s: optuna.samplers.CmaEsSampler(seed=s, **o),
+              optuna.samplers.CmaEsSampler, "cmaes", False, False),
+    "gp": (lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
+           optuna.samplers.GPSampler, "torch", True, False),
+    "grid": (_grid, optuna.samplers.GridSampler, None, True, True),
+    "nsga2": (lambda spec, o, s: optuna.samplers.NSGAIISampler(seed=s, **o),
+              optuna.samplers.NSGAIISampler, None, True, False),
+}
+# Options a spec may not set: the study decides them.
+_RESERVED = {"seed", "search_space", "constraints_func", "independent_sampler", "mutation",
+             "crossover", "gamma", "weights", "source_trials"}
+
+
+def _checkpoints(spec) -> int:
+    """Checkpoints after the start of a full-length run: the pruners' resource unit."""
+    return max(1, math.ceil(spec.max_epochs / spec.checkpoint))
+
+
+def _threshold(spec, opts):
+    if "lower" not in opts and "upper" not in opts:
+        raise SpecError("pruner.lower or pruner.upper is needed by the threshold pruner")
+    return optuna.pruners.ThresholdPruner(**opts)
+
+
+def _percentile(spec, opts):
+    return optuna.pruners.PercentilePruner(**{"percentile": 25.0, **opts})
+
+
+def _hyperband(spec, opts):
+    return optuna.pruners.HyperbandPruner(**{"min_resource": 1,
+                                             "max_resource": _checkpoints(spec), **opts})
+
+
+PRUNERS = {
+    "median": (lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
+               optuna.pruners.MedianPruner),
+    "percentile": (_percentile, optuna.pruners.PercentilePruner),
+    "successive_halving": (lambda spec, o: optuna.pruners.SuccessiveHalvingPruner(**o),
+                           optuna.pruners.SuccessiveHalvingPruner),
+    "hyperband": (_hyperband, optuna.pruners.HyperbandPruner),
+    "threshold": (_threshold, optuna.pruners.ThresholdPruner),
+    "none": (lambda spec, o: optuna.pruners.NopPruner(), optuna.pruners.NopPruner),
+}
+
+
+def _check_options(cls, opts: dict, table: str) -> None:
+    params = inspect.signature(cls.__init__).parameters
+    valid = [k for k in params if k not in ("self", *_RESERVED)
+             and params[k].kind is not inspect.Parameter.VAR_KEYWORD]
+    for key in opts:
+        if key not in valid:
+            raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
+                            f"valid: {', '.join(valid) or 'none'}")
+
+
+def check_sampler(name: str, opts: dict, n_metrics: int) -> None:
+    """Raise SpecError for an unknown or unusable sampler, or an unknown option."""
+    if name not in SAMPLERS:
+        raise SpecError(f"study.sampler: unknown sampler {name!r}; valid: {', '.join(SAMPLERS)}")
+    _, cls, module, multi_ok, _ = SAMPLERS[name]
+    if n_metrics > 1 and not multi_ok:
+        multi = [k for k, v in SAMPLERS.items() if v[3]]
+        raise SpecError(f"study.sampler: {name} optimizes one metric; with several use one "
+                        f"of {', '.join(multi)}")
+    if module and importlib.util.find_spec(module) is None:
+        raise SpecError(f"study.sampler: {name} needs the {module} package "
+                        f"(pip install {module})")
+    _check_options(cls, opts, "sampler")
+
+
+def check_pruner(name: str, opts: dict, n_metrics: int) -> None:
+    """Raise SpecError for an unknown pruner, an unknown option, or pruning several metrics."""
+    if name not in PRUNERS:
+        raise SpecError(f"study.pruner: unknown pruner {name!r}; valid: {', '.join(PRUNERS)}")
+    if n_metrics > 1 and name != "none":
+        raise SpecError("study.pruner: optuna prunes single-metric studies only; "
+                        "use pruner = \"none\" with several metrics")
+    _check_options(PRUNERS[name][1], opts, "pruner")
+
+
+def make_sampler(spec, worker_seed: int) -> optuna.samplers.BaseSampler:
+    """The spec's sampler, seeded with ``worker_seed`` unless every worker must share one."""
+    maker, _, _, _, shared = SAMPLERS[spec.sampler]
+    seed = spec.seed if shared else worker_seed
+    try:
+        return maker(spec, dict(spec.sampler_options), seed)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"sampler: {exc}") from None
+
+
+def make_pruner(spec) -> optuna.pruners.BasePruner:
+    try:
+        return PRUNERS[spec.pruner][0](spec, dict(spec.pruner_options))
+    except SpecError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"pruner: {exc}") from None

@@ -1,0 +1,290 @@
+"""Run a study: create or resume it in a storage, then spread its trials over workers.
+
+``run_study`` is ``hplab study run``: N local processes (joblib's loky backend), each with
+its BLAS threads limited so that workers x threads <= cores. ``join_study`` is ``hplab
+study worker``: it needs only the study name and the storage, because the spec is stored
+in the study.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import uuid
+
+import optuna
+from optuna.trial import TrialState
+
+from ._errors import SpecError, StorageError
+from ._spec import StudySpec, parse_spec
+from ._storage import StorageURL, open_storage, resolve_storage
+from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
+
+# Keys that may change between runs of one study; anything else must match.
+_MUTABLE = {("study", "n_trials"), ("study", "timeout"), ("study", "description")}
+
+
+def _diff(old, new, path=()) -> str | None:
+    """The first key path where two parsed specs differ (None if they match)."""
+    if path[:2] in _MUTABLE:
+        return None
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            found = _diff(old.get(key), new.get(key), (*path, key))
+            if found:
+                return found
+        return None
+    return None if old == new else ".".join(path) or "spec"
+
+
+def create_or_resume(spec: StudySpec, storage, where: StorageURL) -> optuna.Study:
+    """The stored study of ``spec.name``: created, or loaded if the spec matches."""
+    raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
+    raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
+    existed = spec.name in optuna.get_all_study_names(storage)
+    # load_if_exists: two `study run`s of one new spec may race to create it
+    study = optuna.create_study(study_name=spec.name, storage=storage, load_if_exists=True,
+                                directions=list(spec.directions))
+    stored = study.user_attrs.get(SPEC_ATTR)
+    if stored is None and existed and study.trials:
+        raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
+                        "choose another study.name")
+    changed = _diff(stored, raw) if stored is not None else None
+    if changed:
+        raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
+                        f"spec ({changed} differs); change study.name to start a new one")
+    if [d.name.lower() for d in study.directions] != list(spec.directions):
+        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
+    if study.metric_names is None:
+        with quiet_optuna():  # experimental in optuna, and used on purpose
+            study.set_metric_names(list(spec.metrics))
+    study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
+    return study
+
+
+def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:
+    """The spec kept in study ``name`` (and the storage it was read from)."""
+    with quiet_optuna():
+        storage = storage or open_storage(where, create=False)
+        try:
+            study = optuna.load_study(study_name=name, storage=storage)
+        except KeyError:
+            known = optuna.get_all_study_names(storage)
+            raise StorageError(f"no study {name!r} in {where.masked}; studies there: "
+                               f"{', '.join(known) or 'none'}") from None
+    raw = study.user_attrs.get(SPEC_ATTR)
+    if raw is None:
+        raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
+    return parse_spec(raw), storage
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _Progress:
+    """A tqdm bar over the study-wide trial count, refreshed from the storage."""
+
+    def __init__(self, study, n_trials: int, enabled: bool):
+        self.study, self._bar = study, None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
+            self.refresh()
+
+    def refresh(self, study=None) -> None:
+        if self._bar is None:
+            return
+        trials = (study or self.study).get_trials(deepcopy=False)
+        done = sum(t.state.is_finished() for t in trials) - _not_counted(trials)
+        self._bar.n = max(0, done)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _not_counted(trials) -> int:
+    running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
+    return len(trials) - running - budget_used(trials)
+
+
+def close_interrupted(storage, study, run_id: str) -> int:
+    """Mark this run's still-RUNNING trials FAIL/interrupted (not counted: a resume redoes
+    them), so a Ctrl-C leaves no trial waiting for the heartbeat grace."""
+    closed = 0
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        if t.user_attrs.get("run") != run_id:
+            continue
+        try:
+            storage.set_trial_user_attr(t._trial_id, "status", "interrupted")
+            storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
+            closed += 1
+        except optuna.exceptions.UpdateFinishedTrialError:
+            pass  # its worker finished it meanwhile
+    return closed
+
+
+def _pool_worker(*args, **kwargs) -> int:
+    """`run_worker` in a pool process: an interrupt ends it normally (-1), so joblib does
+    not kill its siblings while they close their own trials."""
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return run_worker(*args, **kwargs)
+    except KeyboardInterrupt:
+        return -1
+    finally:
+        if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _FirstInterruptToWorkers:
+    """While the pool runs, a first Ctrl-C is passed on to the worker processes, which
+    record their trials as interrupted and return; a second one aborts the pool at once.
+    (A terminal's Ctrl-C already reaches the whole process group: the copy is harmless,
+    workers hold interrupts outside their trials.)"""
+
+    def __init__(self):
+        self.interrupted, self._old = False, None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+    def _handler(self, signum, frame):
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+        for child in multiprocessing.active_children():
+            with contextlib.suppress(OSError):
+                os.kill(child.pid, signal.SIGINT)
+
+
+def _pool(spec, where, indices, run_id, deadline, threads) -> None:
+    from joblib import Parallel, delayed
+
+    with _FirstInterruptToWorkers() as guard:
+        ran = Parallel(n_jobs=len(indices), backend="loky")(
+            delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
+                                  deadline=deadline)
+            for i in indices)
+    if guard.interrupted or -1 in ran:
+        raise KeyboardInterrupt
+
+
+def _poll(progress: _Progress, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        try:
+            progress.refresh()
+        except Exception:  # a busy storage must not kill the bar's thread
+            pass
+
+
+def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
+            index: int | None = 0, progress: bool = True, dataset=None) -> None:
+    """Run the study's remaining trials on ``workers`` local processes."""
+    run_id = uuid.uuid4().hex[:12]
+    deadline = time.time() + spec.timeout if spec.timeout else None
+    bar = _Progress(study, stored_n_trials(study, spec.n_trials), progress)
+    try:
+        if workers == 1:
+            run_worker(spec, where, index=index, run_id=run_id, deadline=deadline,
+                       on_trial=bar.refresh, dataset=dataset)
+            return
+        stop = threading.Event()
+        poller = threading.Thread(target=_poll, args=(bar, stop), daemon=True)
+        poller.start()
+        try:
+            # joining workers seed their samplers at random: index 0 is the creator's
+            indices = list(range(workers)) if index is not None else [None] * workers
+            _pool(spec, where, indices, run_id, deadline, max(1, cores() // workers))
+        except Exception as exc:
+            if type(exc).__name__ != "TerminatedWorkerError":
+                raise
+            # joblib stops every worker when one dies; the trials they held turn stale and
+            # are retried here after the heartbeat grace.
+            print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
+                  "study in this process", flush=True)
+            run_worker(spec, where, index=None, run_id=run_id, deadline=deadline)
+        finally:
+            stop.set()
+            poller.join()
+    except KeyboardInterrupt:
+        close_interrupted(storage, study, run_id)
+        raise
+    finally:
+        bar.close()
+
+
+def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
+              progress: bool = True, fresh: bool = False) -> dict:
+    """Create (or resume) ``spec``'s study and run it to ``spec.n_trials`` trials.
+
+    Parameters
+    ----------
+    spec : StudySpec
+    storage : str, optional
+        Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
+    workers : int
+        Local processes.
+    progress : bool
+        Show a progress bar on stderr.
+    fresh : bool
+        Delete a stored study of the same name first (``hplab demo``) instead of resuming.
+
+    Returns
+    -------
+    dict
+        `study_summary` plus ``seconds``.
+    """
+    from ._summary import study_summary
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SpecError(f"--workers must be an integer >= 1, got {workers!r}")
+    where = resolve_storage(storage)
+    t0 = time.perf_counter()
+    import data
+
+    # a dataset that cannot load (MNIST not fetched) fails here, before any storage exists
+    dataset = data.load(spec.dataset, seed=spec.seed)
+    with quiet_optuna():
+        store = open_storage(where, create=True)
+        if fresh and spec.name in optuna.get_all_study_names(store):
+            optuna.delete_study(study_name=spec.name, storage=store)
+        study = create_or_resume(spec, store, where)
+    execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset)
+    return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
+
+
+def join_study(name: str, *, storage: str | None = None, workers: int = 1,
+               progress: bool = True) -> dict:
+    """Join stored study ``name`` from this machine until its budget is spent."""
+    from ._summary import study_summary
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SpecError(f"--workers must be an integer >= 1, got {workers!r}")
+    where = resolve_storage(storage)
+    t0 = time.perf_counter()
+    spec, store = stored_spec(name, where)
+    with quiet_optuna():
+        study = optuna.load_study(study_name=name, storage=store)
+    execute(spec, where, store, study, workers=workers, index=None, progress=progress)
+    return {**study_summary(study, where), "seconds": time.perf_counter() - t0}

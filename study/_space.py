@@ -1,0 +1,251 @@
+"""The searched hyperparameters: parsed from ``[space]``, suggested per trial, turned into
+a :class:`nets.TrainConfig` together with ``[fixed]``.
+
+``width`` and ``depth`` are not TrainConfig fields: they build ``hidden`` (one width shared
+by every layer, or ``width.per_layer = true`` for one ``width_i`` per layer). Every other
+name is a TrainConfig field whose type (float, int, str) comes from the dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import nets
+
+from ._errors import SpecError
+
+# TrainConfig fields that are not plain scalars, or that the study sets itself.
+_NOT_SEARCHABLE = {"hidden", "class_weight", "extra", "max_epochs"}
+_PSEUDO = {"width": int, "depth": int}
+_ENTRY_KEYS = ("low", "high", "log", "step", "choices", "per_layer")
+DEFAULT_WIDTH, DEFAULT_DEPTH = 8, 1
+GRID_MAX_VALUES = 1000  # an int range longer than this is no grid
+
+
+def _field_types() -> dict[str, type]:
+    kinds = {"float": float, "int": int, "str": str}
+    out = {}
+    for f in dataclasses.fields(nets.TrainConfig):
+        if f.name in _NOT_SEARCHABLE:
+            continue
+        text = str(f.type)
+        # `activation: tuple[str, ...] | str`: one name for every layer when searched
+        out[f.name] = str if f.name == "activation" else kinds.get(text)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+FIELD_TYPES: dict[str, type] = {**_PSEUDO, **_field_types()}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One searched hyperparameter.
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"categorical"``; ranges are inclusive.
+    """
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    log: bool = False
+    step: float | None = None
+    choices: tuple | None = None
+
+    def suggest(self, trial, name: str | None = None):
+        name = name or self.name
+        if self.kind == "categorical":
+            return trial.suggest_categorical(name, list(self.choices))
+        if self.kind == "int":
+            return trial.suggest_int(name, int(self.low), int(self.high), log=self.log,
+                                     step=int(self.step or 1))
+        return trial.suggest_float(name, self.low, self.high, log=self.log, step=self.step)
+
+    def grid_values(self) -> list:
+        """Every value, for the grid sampler; raises SpecError for a continuous range."""
+        if self.kind == "categorical":
+            return list(self.choices)
+        if self.kind == "int":
+            values = list(range(int(self.low), int(self.high) + 1, int(self.step or 1)))
+            if len(values) <= GRID_MAX_VALUES:
+                return values
+        elif self.step is not None:
+            n = int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
+            return [float(v) for v in self.low + self.step * np.arange(n)]
+        raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
+
+    def candidates(self) -> list:
+        """Values that must each make a valid TrainConfig."""
+        return list(self.choices) if self.kind == "categorical" else [self.low, self.high]
+
+
+@dataclass(frozen=True)
+class Space:
+    """The searched parameters of a study, in suggestion order."""
+
+    params: tuple[Param, ...]
+    per_layer: bool = False
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def get(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def suggest(self, trial, fixed: dict) -> dict:
+        """Suggest every parameter; per-layer widths only for the layers that exist."""
+        values = {}
+        for p in self.params:
+            if p.name == "width" and self.per_layer:
+                continue
+            values[p.name] = p.suggest(trial)
+        width = self.get("width")
+        if width is not None and self.per_layer:
+            depth = values.get("depth", fixed.get("depth", DEFAULT_DEPTH))
+            values["widths"] = [width.suggest(trial, f"width_{i}") for i in range(depth)]
+        return values
+
+    def grid(self) -> dict[str, list]:
+        if self.per_layer:
+            raise SpecError("space.width.per_layer: the grid sampler needs a fixed set of "
+                            "parameters; use a shared width")
+        return {p.name: p.grid_values() for p in self.params}
+
+
+def parse_space(raw: dict) -> Space:
+    """Validate ``[space]`` (names, types, ranges) into a :class:`Space`."""
+    if not isinstance(raw, dict):
+        raise SpecError(f"space must be a table, got {type(raw).__name__}")
+    params, per_layer = [], False
+    for name, entry in raw.items():
+        path = f"space.{name}"
+        if name not in FIELD_TYPES:
+            raise SpecError(f"{path}: unknown hyperparameter; searchable: "
+                            f"{', '.join(FIELD_TYPES)}")
+        kind = FIELD_TYPES[name]
+        if isinstance(entry, list):
+            entry = {"choices": entry}
+        if not isinstance(entry, dict):
+            raise SpecError(f"{path} must be a table {{low, high[, log, step]}} or a list of "
+                            f"choices, got {entry!r}; put constants in [fixed]")
+        unknown = [k for k in entry if k not in _ENTRY_KEYS]
+        if unknown:
+            raise SpecError(f"{path}.{unknown[0]}: unknown key; valid: {', '.join(_ENTRY_KEYS)}")
+        if "per_layer" in entry:
+            if name != "width":
+                raise SpecError(f"{path}.per_layer: only width can be per layer")
+            per_layer = _typed(entry["per_layer"], bool, f"{path}.per_layer")
+        params.append(_parse_entry(name, kind, entry, path))
+    return Space(tuple(params), per_layer)
+
+
+def _parse_entry(name: str, kind: type, entry: dict, path: str) -> Param:
+    if "choices" in entry:
+        extra = [k for k in ("low", "high", "log", "step") if k in entry]
+        if extra:
+            raise SpecError(f"{path}: give either choices or low/high, not both ({extra[0]})")
+        choices = entry["choices"]
+        if not isinstance(choices, list) or not choices:
+            raise SpecError(f"{path}.choices must be a non-empty list")
+        typed = tuple(_typed(c, kind, f"{path}.choices") for c in choices)
+        if len(set(typed)) != len(typed):
+            raise SpecError(f"{path}.choices has duplicates: {list(typed)}")
+        return Param(name, "categorical", choices=typed)
+    if kind is str:
+        raise SpecError(f"{path} is a name: give choices = [...]")
+    for key in ("low", "high"):
+        if key not in entry:
+            raise SpecError(f"{path}.{key} is missing (or give choices = [...])")
+    low = _typed(entry["low"], kind, f"{path}.low")
+    high = _typed(entry["high"], kind, f"{path}.high")
+    log = _typed(entry.get("log", False), bool, f"{path}.log")
+    step = entry.get("step")
+    if step is not None:
+        step = _typed(step, kind, f"{path}.step")
+        if step <= 0:
+            raise SpecError(f"{path}.step must be > 0, got {step}")
+        if log:
+            raise SpecError(f"{path}: log and step cannot be combined")
+    if not low < high:
+        raise SpecError(f"{path}.low must be < {path}.high, got {low} and {high}")
+    if log and low <= 0:
+        raise SpecError(f"{path}.low must be > 0 on a log scale, got {low}")
+    return Param(name, "int" if kind is int else "float", low, high, log, step)
+
+
+def _typed(value, kind: type, path: str):
+    """``value`` as ``kind``; ints are accepted for floats, bools never for numbers."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool) and kind is not bool:
+        ok = False
+    else:
+        ok = isinstance(value, kind)
+    if not ok or (kind is float and not math.isfinite(value)):
+        raise SpecError(f"{path} must be {_KIND_NAMES[kind]}, got {value!r}")
+    return value
+
+
+_KIND_NAMES = {float: "a finite number", int: "an integer", str: "a string", bool: "true or false"}
+
+
+def parse_fixed(raw: dict) -> dict:
+    """Validate ``[fixed]`` keys and types (values are checked by TrainConfig later)."""
+    if not isinstance(raw, dict):
+        raise SpecError(f"fixed must be a table, got {type(raw).__name__}")
+    names = {f.name for f in dataclasses.fields(nets.TrainConfig)} - {"extra"}
+    out = {}
+    for key, value in raw.items():
+        if key == "max_epochs":
+            raise SpecError("fixed.max_epochs: set max_epochs in [study]")
+        if key in FIELD_TYPES:
+            value = _typed(value, FIELD_TYPES[key], f"fixed.{key}") if not (
+                key == "activation" and isinstance(value, list)) else value
+        elif key not in names:
+            raise SpecError(f"fixed.{key}: unknown setting; valid: "
+                            f"{', '.join(sorted(names | set(_PSEUDO)))}")
+        out[key] = value
+    return out
+
+
+def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConfig:
+    """A TrainConfig from suggested values over fixed ones (``width``/``depth`` -> hidden)."""
+    merged = {**fixed, **{k: v for k, v in values.items() if k != "widths"}}
+    width = merged.pop("width", None)
+    depth = merged.pop("depth", None)
+    if "widths" in values:
+        merged["hidden"] = tuple(values["widths"])
+    elif width is not None or depth is not None:
+        merged["hidden"] = (width or DEFAULT_WIDTH,) * (DEFAULT_DEPTH if depth is None else depth)
+    if isinstance(merged.get("activation"), list):
+        merged["activation"] = tuple(merged["activation"])
+    return nets.TrainConfig(**merged, max_epochs=max_epochs)
+
+
+def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
+    """Every bound and choice, with everything else fixed, must make a valid TrainConfig."""
+    if "hidden" in fixed and {"width", "depth"} & set(space.names()):
+        raise SpecError("fixed.hidden conflicts with space.width/depth; "
+                        "use fixed.width or fixed.depth for the part not searched")
+    for key in fixed:
+        if space.get(key) is not None:
+            raise SpecError(f"fixed.{key} is also searched in space.{key}")
+    try:
+        build_config({}, fixed, max_epochs)
+    except (ValueError, TypeError) as exc:
+        raise SpecError(f"fixed: {exc}") from None
+    base = {p.name: p.candidates()[0] for p in space.params}
+    for p in space.params:
+        for value in p.candidates():
+            values = {**base, p.name: value}
+            if space.per_layer:
+                values["widths"] = [values.pop("width")] * values.get(
+                    "depth", fixed.get("depth", DEFAULT_DEPTH))
+            try:
+                build_config(values, fixed, max_epochs)
+            except (ValueError, TypeError) as exc:
+                raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None

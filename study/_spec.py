@@ -1,0 +1,231 @@
+"""Study specs: a TOML file validated on load into a typed, frozen :class:`StudySpec`.
+
+::
+
+    [study]
+    name = "coin"              # default: the file's stem
+    dataset = "coin"           # any data.load name
+    metric = "val_accuracy"    # or a list for several objectives
+    n_trials = 40              # the study-wide total, across workers and resumes
+    sampler = "tpe"
+    pruner = "hyperband"
+    max_epochs = 100
+
+    [space]
+    lr = { low = 1e-3, high = 1.0, log = true }
+    batch_size = [16, 32, 64]
+    width = { low = 4, high = 64, log = true }
+    depth = { low = 1, high = 3 }
+
+    [fixed]
+    optimizer = "adam"
+
+    [pruner]                   # optional keyword options of the optuna class
+    reduction_factor = 3
+
+Every error names its key path and is a :class:`SpecError` (a ValueError).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nets
+
+from ._errors import SpecError
+from ._registry import METRICS, check_pruner, check_sampler, make_pruner, make_sampler, quiet_optuna
+from ._space import Space, _typed, check_config_space, parse_fixed, parse_space
+
+SPECS_DIR = Path(__file__).parent / "specs"
+_TABLES = ("study", "space", "fixed", "sampler", "pruner")
+# [study] key -> (type, default); None means required.
+_STUDY_KEYS = {
+    "name": (str, None), "dataset": (str, None), "description": (str, ""),
+    "metric": (object, "val_accuracy"), "n_trials": (int, 20), "timeout": (float, None),
+    "seed": (int, 0), "sampler": (str, "tpe"), "pruner": (str, None),
+    "max_epochs": (float, 100.0), "heartbeat_interval": (int, 5), "grace_period": (int, 30),
+    "max_retry": (int, 2),
+}
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """A validated study spec. ``raw`` is the parsed TOML, stored with the study."""
+
+    name: str
+    dataset: str
+    metrics: tuple[str, ...]
+    n_trials: int
+    seed: int
+    sampler: str
+    pruner: str
+    max_epochs: float
+    space: Space
+    fixed: dict
+    raw: dict
+    description: str = ""
+    timeout: float | None = None
+    heartbeat_interval: int = 5
+    grace_period: int = 30
+    max_retry: int = 2
+    sampler_options: dict = field(default_factory=dict)
+    pruner_options: dict = field(default_factory=dict)
+    path: str | None = None
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        return tuple(METRICS[m] for m in self.metrics)
+
+    @property
+    def multi_objective(self) -> bool:
+        return len(self.metrics) > 1
+
+    @property
+    def checkpoint(self) -> float:
+        """Epochs between checkpoints (where the pruner is asked)."""
+        return float(self.fixed.get("checkpoint", nets.TrainConfig.checkpoint))
+
+    def with_trials(self, n_trials: int) -> StudySpec:
+        """The same spec with another study-wide trial count."""
+        if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+            raise SpecError(f"--trials must be an integer >= 1, got {n_trials!r}")
+        raw = json.loads(json.dumps(self.raw))
+        raw["study"]["n_trials"] = n_trials
+        return parse_spec(raw, path=self.path)
+
+
+def spec_names() -> list[str]:
+    """The ready specs in ``study/specs`` (short names)."""
+    return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))
+
+
+def find_spec(name_or_path: str | Path) -> Path:
+    """A ready spec's short name (``coin``) or a path to a TOML file -> its path."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    ready = SPECS_DIR / f"{name_or_path}.toml"
+    if ready.is_file() and path.suffix != ".toml":
+        return ready
+    raise SpecError(f"no spec {str(name_or_path)!r}: not a file, and ready specs are "
+                    f"{', '.join(spec_names())}")
+
+
+def load_spec(name_or_path: str | Path) -> StudySpec:
+    """Read and validate a spec by short name or path.
+
+    Raises
+    ------
+    SpecError
+        Missing file, bad TOML, or any invalid key (the message names its path).
+    """
+    path = find_spec(name_or_path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: {exc}") from None
+    if isinstance(raw.get("study"), dict):
+        raw["study"].setdefault("name", path.stem)
+    return parse_spec(raw, path=str(path))
+
+
+def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
+    """Validate a parsed spec (a dict shaped like the TOML) into a :class:`StudySpec`."""
+    if not isinstance(raw, dict):
+        raise SpecError("a spec must be a table")
+    for key in raw:
+        if key not in _TABLES:
+            raise SpecError(f"{key}: unknown table; valid: {', '.join(_TABLES)}")
+    for key in _TABLES:
+        if not isinstance(raw.get(key, {}), dict):
+            raise SpecError(f"{key} must be a table")
+    _json_safe(raw)
+    s = _parse_study(raw.get("study", {}))
+    metrics = s.pop("metrics")
+    space = parse_space(raw.get("space", {}))
+    if not space.params:
+        raise SpecError("space: nothing to search; add at least one hyperparameter")
+    fixed = parse_fixed(raw.get("fixed", {}))
+    check_config_space(space, fixed, s["max_epochs"])
+    if s["pruner"] is None:
+        s["pruner"] = "none" if len(metrics) > 1 else "median"
+    sampler_options, pruner_options = raw.get("sampler", {}), raw.get("pruner", {})
+    check_sampler(s["sampler"], sampler_options, len(metrics))
+    check_pruner(s["pruner"], pruner_options, len(metrics))
+    spec = StudySpec(metrics=metrics, space=space, fixed=fixed, raw=raw, path=path,
+                     sampler_options=dict(sampler_options),
+                     pruner_options=dict(pruner_options), **s)
+    if spec.sampler == "grid":  # n_trials defaults to the grid's size, and cannot exceed it
+        size = math.prod(len(v) for v in spec.space.grid().values())
+        if "n_trials" not in raw.get("study", {}):
+            spec = dataclasses.replace(spec, n_trials=size)
+        elif spec.n_trials > size:
+            raise SpecError(f"study.n_trials {spec.n_trials} exceeds the grid's {size} points")
+    with quiet_optuna():  # constructor-level checks (e.g. grid values)
+        make_sampler(spec, spec.seed)
+        make_pruner(spec)
+    return spec
+
+
+def _parse_study(raw: dict) -> dict:
+    out = {}
+    for key in raw:
+        if key not in _STUDY_KEYS:
+            raise SpecError(f"study.{key}: unknown key; valid: {', '.join(_STUDY_KEYS)}")
+    for key, (kind, default) in _STUDY_KEYS.items():
+        if key not in raw:
+            if default is None and key in ("name", "dataset"):
+                raise SpecError(f"study.{key} is missing")
+            out[key] = default
+            continue
+        out[key] = raw[key] if kind is object else _typed(raw[key], kind, f"study.{key}")
+    if not out["name"].strip() or len(out["name"]) > 200:
+        raise SpecError(f"study.name must be 1-200 characters, got {out['name']!r}")
+    _check_dataset(out["dataset"])
+    metric = out.pop("metric")
+    metrics = [metric] if isinstance(metric, str) else metric
+    if not isinstance(metrics, list) or not metrics or not all(
+            isinstance(m, str) for m in metrics):
+        raise SpecError(f"study.metric must be a name or a list of names, got {metric!r}")
+    for m in metrics:
+        if m not in METRICS:
+            raise SpecError(f"study.metric: unknown metric {m!r}; valid: {', '.join(METRICS)}")
+    if len(set(metrics)) != len(metrics):
+        raise SpecError(f"study.metric lists a metric twice: {metrics}")
+    out["metrics"] = tuple(metrics)
+    for key, low in (("n_trials", 1), ("seed", 0), ("heartbeat_interval", 1),
+                     ("max_retry", 0)):
+        if out[key] < low:
+            raise SpecError(f"study.{key} must be >= {low}, got {out[key]}")
+    for key in ("timeout", "max_epochs"):
+        if out[key] is not None and out[key] <= 0:
+            raise SpecError(f"study.{key} must be > 0, got {out[key]}")
+    if out["grace_period"] <= out["heartbeat_interval"]:
+        raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
+                        f"{out['grace_period']} and {out['heartbeat_interval']}")
+    return out
+
+
+def _check_dataset(name: str) -> None:
+    """Unknown names and options fail here, without loading (or downloading) anything."""
+    from data import DataError
+    from data._registry import parse_name
+
+    try:
+        parse_name(name)
+    except DataError as exc:
+        raise SpecError(f"study.dataset: {exc}") from None
+
+
+def _json_safe(raw: dict) -> None:
+    """The spec is stored in the study as JSON: TOML dates and times cannot be."""
+    try:
+        json.dumps(raw)
+    except TypeError as exc:
+        raise SpecError(f"spec values must be strings, numbers, booleans, lists or tables: "
+                        f"{exc}") from None

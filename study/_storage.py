@@ -1,0 +1,237 @@
+"""Where studies live: storage URLs, masking, opening with heartbeats, and the claim lock.
+
+Accepted forms: nothing (the embedded SQLite file ``runs/hplab.db``), a ``*.db`` path,
+``sqlite:///PATH``, ``postgresql://`` (mapped to the psycopg v3 driver), ``mysql://``,
+any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
+(``journal:PATH`` or a ``*.log`` path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.util
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import optuna
+
+from ._errors import StorageError
+
+DEFAULT_STORAGE = "runs/hplab.db"
+CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
+SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
+# SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
+_DRIVERS = {
+    "postgresql+psycopg": ("psycopg", "pip install hplab[postgres]"),
+    "postgresql+psycopg2": ("psycopg2", "pip install psycopg2-binary"),
+    "mysql": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),
+    "mysql+mysqldb": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),
+    "mysql+pymysql": ("pymysql", "pip install pymysql"),
+}
+
+
+@dataclass(frozen=True)
+class StorageURL:
+    """A resolved storage: ``kind`` is sqlite, journal or rdb; ``url`` is what optuna gets."""
+
+    kind: str
+    url: str
+    path: Path | None = None  # sqlite and journal files
+
+    @property
+    def masked(self) -> str:
+        return mask_url(self.url)
+
+    def exists(self) -> bool:
+        return self.path is None or self.path.exists()
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ``***`` (for printing and reports)."""
+    if "://" not in url:
+        return url
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a SQLAlchemy URL: hide anything between ':' and '@'
+        scheme, _, rest = url.partition("://")
+        cred, at, host = rest.rpartition("@")
+        if at and ":" in cred:
+            cred = cred.split(":", 1)[0] + ":***"
+        return f"{scheme}://{cred}{at}{host}"
+
+
+def resolve_storage(text: str | None) -> StorageURL:
+    """Parse a ``--storage`` value without touching anything.
+
+    Raises
+    ------
+    StorageError
+        Unknown form, or a database URL whose driver is not installed (with a pip hint).
+    """
+    text = (text or DEFAULT_STORAGE).strip()
+    if text.startswith("journal:"):
+        return StorageURL("journal", text, Path(text[len("journal:"):]))
+    if "://" not in text:
+        path = Path(text)
+        if path.suffix in (".log", ".jsonl"):
+            return StorageURL("journal", f"journal:{path}", path)
+        if path.suffix in (".db", ".sqlite", ".sqlite3"):
+            return StorageURL("sqlite", f"sqlite:///{path}", path)
+        raise StorageError(f"storage {text!r}: expected a URL (sqlite:///, postgresql://, "
+                           "mysql://), a .db file or a journal .log file")
+    scheme = text.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        path = text.split("://", 1)[1]
+        path = path[1:] if path.startswith("/") else path
+        return StorageURL("sqlite", text, Path(path) if path not in ("", ":memory:") else None)
+    if scheme in ("postgresql", "postgres"):
+        text = "postgresql+psycopg://" + text.split("://", 1)[1]
+        scheme = "postgresql+psycopg"
+    if scheme.startswith("redis"):
+        raise StorageError("redis storage is not supported; use PostgreSQL or a journal file")
+    module, hint = _DRIVERS.get(scheme, (None, None))
+    if module and importlib.util.find_spec(module) is None:
+        raise StorageError(f"storage {mask_url(text)} needs the {module} driver: {hint}")
+    try:
+        from sqlalchemy.engine import make_url
+
+        make_url(text)
+    except Exception as exc:
+        raise StorageError(f"storage {mask_url(text)}: {exc}") from None
+    return StorageURL("rdb", text, None)
+
+
+def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=None,
+                 grace_period=None, max_retry: int | None = 2):
+    """An optuna storage for ``where``, with heartbeats when given (RDB only).
+
+    With ``create=False`` a missing SQLite or journal file is an error instead of being
+    created, so read-only commands never leave files behind.
+    """
+    if where.path is not None and not where.path.exists():
+        if not create:
+            raise StorageError(f"no storage at {where.path} (run a study first, or pass "
+                               "--storage)")
+        where.path.parent.mkdir(parents=True, exist_ok=True)
+    if where.kind == "journal":
+        from optuna.storages.journal import JournalFileBackend
+
+        return optuna.storages.JournalStorage(JournalFileBackend(str(where.path)))
+    kwargs = {}
+    if heartbeat_interval:
+        kwargs = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period,
+                  "heartbeat_stale_trial_callback":
+                      optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)}
+    if where.kind == "sqlite" and where.path is not None:
+        _enable_wal(where.path)
+        engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
+    elif where.url.startswith(("postgresql", "mysql")):
+        engine_kwargs = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT},
+                         "pool_pre_ping": True}
+    else:
+        engine_kwargs = {}
+    try:
+        storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs, **kwargs)
+    except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
+        raise StorageError(f"cannot open storage {where.masked}: "
+                           f"{_first_line(exc, where.url)}") from None
+    if where.kind == "sqlite":
+        from sqlalchemy import event
+
+        event.listen(storage.engine, "connect", _sqlite_pragmas)
+        storage.engine.dispose()  # pooled connections predate the listener: reopen them
+    return storage
+
+
+def _enable_wal(path: Path) -> None:
+    """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
+    property of the file, so setting it once before optuna connects covers every process."""
+    with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as con:
+        con.execute("PRAGMA journal_mode=WAL")
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
+    cursor.close()
+
+
+def _first_line(exc: BaseException, url: str) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
+    try:
+        from sqlalchemy.engine import make_url
+
+        password = make_url(url).password
+    except Exception:
+        password = None
+    return text.replace(password, "***") if password else text
+
+
+class ClaimLock:
+    """Serialize "is there budget left? then create the trial" across processes.
+
+    Optuna creates a trial and only then could one know that one too many exist; holding
+    this lock from the count to the new trial's creation makes the study-wide total exact.
+    Files use an flock beside them; PostgreSQL and MySQL a named lock on the server, so
+    workers on other machines take part too. Other storages go unlocked. ``release`` may be
+    called any number of times (the objective releases it as soon as its trial exists).
+    """
+
+    def __init__(self, storage, where: StorageURL, study_name: str):
+        # not "PATH.lock": optuna's journal backend uses that name for its own lock
+        self._path = Path(f"{where.path}.claim") if where.path is not None else None
+        engine = getattr(storage, "engine", None)
+        self._engine = engine
+        self._dialect = engine.dialect.name if engine is not None else ""
+        self._key = zlib.crc32(f"hplab:{study_name}".encode())
+        self._held = None
+
+    def acquire(self) -> None:
+        if self._path is not None:
+            handle = open(self._path, "a")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self._held = handle
+        elif self._dialect in ("postgresql", "mysql"):
+            from sqlalchemy import text
+
+            conn = self._engine.connect()
+            sql = ("SELECT pg_advisory_lock(:k)" if self._dialect == "postgresql"
+                   else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
+            conn.execute(text(sql), {"k": self._key})
+            self._held = conn
+
+    def release(self) -> None:
+        held, self._held = self._held, None
+        if held is None:
+            return
+        if self._path is not None:
+            fcntl.flock(held, fcntl.LOCK_UN)
+            held.close()
+            return
+        from sqlalchemy import text
+
+        sql = ("SELECT pg_advisory_unlock(:k)" if self._dialect == "postgresql"
+               else "SELECT RELEASE_LOCK(CONCAT('hplab:', :k))")
+        try:
+            held.execute(text(sql), {"k": self._key})
+            held.rollback()
+        except Exception:
+            held.invalidate()  # a dropped session frees its server-side lock
+            raise
+        finally:
+            held.close()
+
+    def __enter__(self):
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self.release()

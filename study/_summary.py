@@ -1,0 +1,133 @@
+"""What a stored study looks like from outside: counts, best trial, listings, CSV export.
+
+These feed ``hplab study show/list/export`` and their ``--json`` contract.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import optuna
+from optuna.trial import TrialState
+
+from ._storage import StorageURL, open_storage, resolve_storage
+from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
+
+
+def state_counts(trials) -> dict:
+    """Trials by optuna state, plus hplab's reasons (diverged, error, retried, interrupted).
+
+    ``n_finished`` is what the study-wide ``n_trials`` counts: finished trials less the
+    retried and the interrupted ones.
+    """
+    states = [t.state for t in trials]
+    status = [t.user_attrs.get("status") for t in trials]
+    retried = retried_numbers(trials)
+    active = sum(s in (TrialState.RUNNING, TrialState.WAITING) for s in states)
+    return {
+        "n_complete": states.count(TrialState.COMPLETE),
+        "n_pruned": states.count(TrialState.PRUNED),
+        "n_fail": states.count(TrialState.FAIL),
+        "n_running": states.count(TrialState.RUNNING),
+        "n_waiting": states.count(TrialState.WAITING),
+        "n_diverged": status.count("diverged"),
+        "n_error": status.count("error"),
+        "n_interrupted": sum(s == TrialState.FAIL and st == "interrupted"
+                             for s, st in zip(states, status, strict=True)),
+        "n_retried": sum(t.number in retried for t in trials),
+        "n_finished": budget_used(trials) - active,
+    }
+
+
+def _best(study, trials) -> dict:
+    complete = [t for t in trials if t.state == TrialState.COMPLETE]
+    if not complete:
+        return {"best_value": None, "best_params": None, "best_trial": None}
+    if len(study.directions) == 1:
+        best = study.best_trial
+        return {"best_value": best.value, "best_params": best.params, "best_trial": best.number}
+    # Several objectives: the Pareto front, and as "best" its member best on the first one
+    front = study.best_trials
+    first = study.directions[0] == optuna.study.StudyDirection.MAXIMIZE
+    best = (max if first else min)(front, key=lambda t: t.values[0])
+    return {"best_value": best.values, "best_params": best.params, "best_trial": best.number,
+            "pareto_front": [{"number": t.number, "values": t.values, "params": t.params}
+                             for t in sorted(front, key=lambda t: t.number)]}
+
+
+def study_summary(study: optuna.Study, where: StorageURL) -> dict:
+    """The ``--json`` contract of ``study run`` and ``study show``.
+
+    Keys: study, storage (password masked), metrics, directions, n_trials (the target),
+    the `state_counts`, best_value, best_params, best_trial (and pareto_front with several
+    metrics), diverged/failed trials with reasons, report_path (None until a report is made).
+    """
+    with quiet_optuna():
+        trials = study.get_trials(deepcopy=False)
+        raw = study.user_attrs.get(SPEC_ATTR) or {}
+        s = raw.get("study", {})
+        metrics = study.metric_names or s.get("metric")
+        out = {
+            "study": study.study_name,
+            "storage": where.masked,
+            "dataset": s.get("dataset"),
+            "metrics": [metrics] if isinstance(metrics, str) else metrics,
+            "directions": [d.name.lower() for d in study.directions],
+            "n_trials": s.get("n_trials"),
+            **state_counts(trials),
+            **_best(study, trials),
+            "problems": [{"number": t.number, "state": t.state.name.lower(),
+                          "status": t.user_attrs.get("status"),
+                          "reason": t.user_attrs.get("reason")}
+                         for t in trials if t.user_attrs.get("status")
+                         in ("diverged", "error", "interrupted")],
+            "report_path": None,
+        }
+    return out
+
+
+def open_study(name: str, storage: str | None = None):
+    """Load stored study ``name`` read-only (never creates files); returns (study, where)."""
+    from ._run import stored_spec
+
+    where = resolve_storage(storage)
+    _, store = stored_spec(name, where)
+    with quiet_optuna():
+        return optuna.load_study(study_name=name, storage=store), where
+
+
+def show_study(name: str, storage: str | None = None) -> dict:
+    """`study_summary` of a stored study."""
+    study, where = open_study(name, storage)
+    return study_summary(study, where)
+
+
+def list_studies(storage: str | None = None) -> list[dict]:
+    """One row per study in the storage: name, dataset, trials, states, best value."""
+    where = resolve_storage(storage)
+    with quiet_optuna():
+        store = open_storage(where, create=False)
+        rows = []
+        for name in optuna.get_all_study_names(store):
+            study = optuna.load_study(study_name=name, storage=store)
+            summary = study_summary(study, where)
+            rows.append({k: summary[k] for k in (
+                "study", "dataset", "metrics", "n_trials", "n_finished", "n_complete",
+                "n_pruned", "n_fail", "n_running", "best_value")})
+    return rows
+
+
+def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
+    """Every trial as one CSV row: number, state, values, params, summary attributes.
+
+    The per-trial history lists stay out (they are in the storage and the report).
+    """
+    study, _ = open_study(name, storage)
+    with quiet_optuna():
+        frame = study.trials_dataframe(multi_index=False)
+    drop = [c for c in frame.columns if c in ("user_attrs_history",) or
+            c.startswith("system_attrs_")]
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.drop(columns=drop).to_csv(path, index=False)
+    return path

@@ -1,0 +1,198 @@
+"""A worker: claims trials of a stored study until its study-wide budget is spent.
+
+The budget counts every trial that holds a slot: finished ones (COMPLETE, PRUNED, FAIL),
+RUNNING and WAITING ones, except a FAIL that was retried (its retry holds the slot) and
+an interrupted one (a resume runs it again). Counting and creating the next trial happen
+under one :class:`ClaimLock`, so any number of workers on any number of machines end
+with exactly ``n_trials`` finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+
+import numpy as np
+import optuna
+from optuna.trial import TrialState
+
+from ._errors import StorageError
+from ._objective import Objective
+from ._registry import make_pruner, make_sampler, quiet_optuna
+from ._storage import ClaimLock, StorageURL, open_storage
+
+SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
+WAIT_SECONDS = 1.0  # poll period while other workers finish the last trials
+
+
+class HeldInterrupts:
+    """Ctrl-C reaches a worker only inside a trial's training, where the trial records it.
+
+    Between creating a trial and entering it (or between leaving it and optuna's ``tell``)
+    a KeyboardInterrupt would leave a RUNNING trial that nobody owns, counted against the
+    budget until the heartbeat grace. There the interrupt is held and raised right after.
+    Only the main thread can own a signal handler; elsewhere this does nothing.
+    """
+
+    def __init__(self):
+        self._holding, self._pending, self._old = True, False, None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            old = signal.getsignal(signal.SIGINT)
+            if old is signal.default_int_handler:  # leave ignored/custom handlers alone
+                self._old = old
+                signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        self.allow()  # an interrupt held at the very end still stops the caller
+        return False
+
+    def _handler(self, signum, frame):
+        if self._holding:
+            self._pending = True
+        else:
+            raise KeyboardInterrupt
+
+    def hold(self) -> None:
+        self._holding = True
+
+    def allow(self) -> None:
+        self._holding = False
+        if self._pending:
+            self._pending = False
+            raise KeyboardInterrupt
+
+
+def retried_numbers(trials) -> set[int]:
+    """Numbers of the FAIL trials that a heartbeat retry replaced."""
+    return {n for t in trials for n in t.system_attrs.get("retry_history", ())}
+
+
+def budget_used(trials) -> int:
+    """Trials that hold a slot of the study-wide ``n_trials`` (see the module doc)."""
+    retried = retried_numbers(trials)
+    used = 0
+    for t in trials:
+        if t.state == TrialState.FAIL and (
+                t.number in retried or t.user_attrs.get("status") == "interrupted"):
+            continue
+        used += 1
+    return used
+
+
+def worker_seed(study_seed: int, index: int | None) -> int:
+    """Worker 0 uses the study seed itself (so one worker reproduces exactly); others get
+    independent streams, else two workers would sample the same parameters."""
+    if index == 0:
+        return study_seed
+    entropy = [study_seed, index] if index is not None else None
+    seq = np.random.SeedSequence(entropy) if entropy else np.random.SeedSequence()
+    return int(seq.generate_state(1)[0] % (2**31 - 1))
+
+
+def _next_action(study, n_trials: int, heartbeats: bool) -> str:
+    trials = study.get_trials(deepcopy=False)
+    if any(t.state == TrialState.WAITING for t in trials):
+        return "run"  # a retry (or an enqueued trial) already holds its slot
+    if budget_used(trials) < n_trials:
+        return "run"
+    if heartbeats and any(t.state == TrialState.RUNNING for t in trials):
+        return "wait"  # a dead worker's trial turns stale, and is retried, after the grace
+    return "done"
+
+
+def load_study(spec, storage, index: int | None):
+    return optuna.load_study(study_name=spec.name, storage=storage,
+                             sampler=make_sampler(spec, worker_seed(spec.seed, index)),
+                             pruner=make_pruner(spec))
+
+
+def stored_n_trials(study, default: int) -> int:
+    """The current study-wide total (``--trials`` on a resume can raise it)."""
+    raw = study.user_attrs.get(SPEC_ATTR) or {}
+    return int(raw.get("study", {}).get("n_trials", default))
+
+
+def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = "",
+               threads: int | None = None, deadline: float | None = None,
+               on_trial=None, dataset=None) -> int:
+    """Run trials of the stored study ``spec.name`` until the budget is spent.
+
+    Parameters
+    ----------
+    spec : StudySpec
+    where : StorageURL
+    index : int or None
+        Worker number on this machine (seeds the sampler); None for a joining worker.
+    run_id : str
+        Tags this run's trials (an interrupted run closes them).
+    threads : int, optional
+        BLAS threads for this process (workers x threads <= cores).
+    deadline : float, optional
+        ``time.time()`` after which no new trial starts.
+    on_trial : callable, optional
+        Called with the study after each trial (progress bars).
+    dataset : data.Dataset, optional
+        Already loaded with the study seed (else loaded here).
+
+    Returns
+    -------
+    int
+        Trials this worker ran.
+    """
+    import data
+
+    with quiet_optuna():
+        storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
+                               grace_period=spec.grace_period, max_retry=spec.max_retry)
+        try:
+            study = load_study(spec, storage, index)
+        except KeyError:
+            raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
+        heartbeats = where.kind != "journal"
+        dataset = dataset or data.load(spec.dataset, seed=spec.seed)
+        lock = ClaimLock(storage, where, spec.name)
+        interrupts = HeldInterrupts()
+
+        def on_start():
+            lock.release()
+            interrupts.allow()
+
+        objective = Objective(spec, dataset, run_id=run_id, on_start=on_start,
+                              on_end=interrupts.hold)
+        limits = contextlib.nullcontext()
+        if threads:
+            from threadpoolctl import threadpool_limits
+
+            limits = threadpool_limits(limits=threads)
+        ran = 0
+        with limits, interrupts:
+            while deadline is None or time.time() < deadline:
+                interrupts.hold()
+                lock.acquire()
+                try:
+                    if heartbeats:
+                        optuna.storages.fail_stale_trials(study)
+                    action = _next_action(study, stored_n_trials(study, spec.n_trials),
+                                          heartbeats)
+                    if action == "run":
+                        # optuna creates the trial, then calls the objective, which
+                        # releases the lock: the claim spans exactly count -> create.
+                        study.optimize(objective, n_trials=1, catch=(Exception,))
+                        ran += 1
+                finally:
+                    lock.release()
+                interrupts.allow()  # raises here if Ctrl-C came while no trial could take it
+                if action == "done":
+                    break
+                if action == "wait":
+                    time.sleep(WAIT_SECONDS)
+                elif on_trial is not None:
+                    on_trial(study)
+        return ran

@@ -1,0 +1,285 @@
+"""Shared pytest fixtures. Each block is self-contained; add yours in its own block."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+# ----------------------------------------------------------------------------- reports
+# A hand-built training run with the attributes of ``study.TrainRun`` and a tiny NumPy
+# net, so the report machinery is tested against the contract, not against one trainer.
+class _TinyNet:
+    """Sigmoid hidden layers and a matched head: enough of ``nets.MLP`` for a report."""
+
+    def __init__(self, sizes, head, rng):
+        pairs = zip(sizes[:-1], sizes[1:], strict=True)
+        self.weights = [rng.normal(0, 2.0, shape) for shape in pairs]
+        self.biases = [rng.normal(0, 1.0, b) for b in sizes[1:]]
+        self.activations = ("sigmoid",) * (len(sizes) - 2)
+        self.head = head
+
+    def _logits(self, X):
+        h = np.asarray(X, dtype=float)
+        for W, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            h = 1 / (1 + np.exp(-(h @ W + b)))
+        return h @ self.weights[-1] + self.biases[-1]
+
+    def predict_proba(self, X):
+        z = self._logits(X)
+        if self.head == "binary":
+            return 1 / (1 + np.exp(-z[:, 0]))
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        if self.head == "binary":
+            return (self.predict_proba(X) > 0.5).astype(np.int64)
+        if self.head == "multiclass":
+            return np.argmax(self._logits(X), axis=1)
+        return self._logits(X)[:, 0]
+
+
+@dataclasses.dataclass(frozen=True)
+class _FakeConfig:
+    hidden: tuple = (2,)
+    activation: tuple = ("sigmoid",)
+    lr: float = 0.1
+    batch_size: int = 10
+    max_epochs: float = 40
+    eps: float = 0.01
+
+
+def _fake_dataset(task, n_features, n_classes, rng):
+    def split(n):
+        X = rng.random((n, n_features)).astype(np.float32)
+        if task == "regression":
+            y = (np.sin(2 * np.pi * X[:, 0]) * 0.5 + 0.5).astype(np.float32)
+        else:  # classes as bands of x1 + x2: learnable, every class present
+            y = np.minimum((X.sum(axis=1) / n_features * n_classes).astype(np.int64),
+                           n_classes - 1)
+        return X, y
+
+    X_train, y_train = split(120)
+    X_val, y_val = split(20)
+    X_test, y_test = split(40)
+    classes = tuple(range(n_classes)) if task != "regression" else ()
+    return types.SimpleNamespace(
+        name=f"fake-{task}", task=task, X_train=X_train, y_train=y_train, X_val=X_val,
+        y_val=y_val, X_test=X_test, y_test=y_test, classes=classes,
+        feature_names=tuple(f"x{i + 1}" for i in range(n_features)), n_features=n_features,
+        n_classes=len(classes), inverse_y=lambda y: np.asarray(y, dtype=float) * 2.0 - 1.0,
+        summary=lambda: {"name": f"fake-{task}", "task": task})
+
+
+@pytest.fixture
+def fake_run(tmp_path):
+    """Factory: ``fake_run(task="binary", n_features=2, hidden=(2,), name=..., ...)``."""
+
+    def make(task="binary", n_features=2, hidden=(2,), name="fake", status="converged",
+             n_classes=None, epochs=40, diverged=False):
+        rng = np.random.default_rng(0)
+        n_classes = n_classes or {"binary": 2, "multiclass": 3, "regression": 0}[task]
+        ds = _fake_dataset(task, n_features, n_classes, rng)
+        n_out = n_classes if task == "multiclass" else 1
+        net = _TinyNet((n_features, *hidden, n_out), task, rng)
+        if diverged:
+            net.weights[0][:] = np.nan
+        epoch = np.arange(0, epochs + 1, dtype=float)
+        decay = np.exp(-epoch / 10)
+        acc = (np.nan if task == "regression" else 1 - 0.5 * decay)
+        history = pd.DataFrame({
+            "epoch": epoch, "iteration": epoch * 12, "lr": 0.1,
+            "train_loss": 0.05 + decay, "train_accuracy": acc,
+            "val_loss": 0.08 + decay, "val_accuracy": acc})
+        snapshots = [(float(e), [w * (e + 1) / (epochs + 1) if k % 2 == 0 else w
+                                 for k, w in enumerate(_params(net))])
+                     for e in np.linspace(0, epochs, 8)] if n_features == 2 else []
+        result = types.SimpleNamespace(
+            status=status, reason=f"fake run: {status}", history=history, epochs=float(epochs),
+            iterations=epochs * 12, seconds=0.5, snapshots=snapshots)
+        config = _FakeConfig(hidden=tuple(hidden), max_epochs=epochs)
+        return types.SimpleNamespace(
+            name=name, seed=0, command=f"hplab train --dataset {ds.name} --name {name}",
+            out=tmp_path, model_path=tmp_path / "model.npz", history_path=tmp_path / "h.csv",
+            started="2026-01-02T03:04:05+00:00", seconds=0.75, dataset=ds, config=config,
+            net=net, result=result,
+            test_metrics={"test_loss": 0.1,
+                          "test_accuracy": np.nan if task == "regression" else 0.9},
+            summary=lambda: {"name": name})
+
+    return make
+
+
+def _params(net):
+    return [p for pair in zip(net.weights, net.biases, strict=True) for p in pair]
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+
+
+class _StrictHTML:
+    """Parse HTML with the standard library and check every element is closed in order."""
+
+    def __init__(self, text: str):
+        from html.parser import HTMLParser
+
+        self.tags: list[tuple[str, dict]] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+        stack: list[str] = []
+        outer = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                outer.tags.append((tag, dict(attrs)))
+                if tag not in _VOID:
+                    stack.append(tag)
+
+            def handle_startendtag(self, tag, attrs):
+                outer.tags.append((tag, dict(attrs)))
+
+            def handle_endtag(self, tag):
+                if not stack or stack[-1] != tag:
+                    outer.errors.append(f"</{tag}> closes <{stack[-1] if stack else None}>")
+                else:
+                    stack.pop()
+
+            def handle_data(self, data):
+                outer.text.append(data)
+
+        p = Parser(convert_charrefs=True)
+        p.feed(text)
+        p.close()
+        if stack:
+            self.errors.append(f"unclosed: {stack}")
+
+    def find(self, tag: str) -> list[dict]:
+        return [a for t, a in self.tags if t == tag]
+
+    @property
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+
+@pytest.fixture
+def parse_html():
+    """``parse_html(text)``: the parsed page (``.tags``, ``.errors``, ``.find(tag)``)."""
+    return _StrictHTML
+
+
+# ----------------------------------------------------------------------------- study
+@pytest.fixture
+def postgres_url():
+    """The throwaway PostgreSQL server's URL (``.ci/postgres.sh`` exports it).
+
+    Skips when unset, unless ``HPLAB_REQUIRE_SERVICES=1`` (CI), where a missing server fails.
+    Each test gets its own study names, so the database is shared without cleanup.
+    """
+    url = os.environ.get("HPLAB_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("HPLAB_REQUIRE_SERVICES") == "1":
+            pytest.fail("HPLAB_TEST_POSTGRES_URL is unset but HPLAB_REQUIRE_SERVICES=1")
+        pytest.skip("no PostgreSQL server (set HPLAB_TEST_POSTGRES_URL)")
+    return url
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return repr(value)
+
+
+def write_spec_toml(path, tables: dict):
+    """Write ``{"study": {...}, "space": {...}}`` as a TOML spec file (flat tables only)."""
+    lines = []
+    for table, body in tables.items():
+        lines.append(f"[{table}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in body.items()]
+        lines.append("")
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.
+
+    Keyword arguments override ``[study]`` keys; ``space=`` / ``fixed=`` / ``sampler=``
+    (a table) replace those tables. Defaults: XOR, 6 trials of at most 40 epochs.
+    """
+
+    def make(name="tiny", *, space=None, fixed=None, sampler_options=None,
+             pruner_options=None, **study):
+        tables = {
+            "study": {"name": name, "dataset": "xor", "metric": "val_loss", "n_trials": 6,
+                      "seed": 0, "max_epochs": 40, "pruner": "median", **study},
+            "space": space if space is not None else {
+                "lr": {"low": 0.05, "high": 2.0, "log": True},
+                "width": {"low": 2, "high": 6}},
+            "fixed": fixed if fixed is not None else {"batch_size": 2, "checkpoint": 4},
+        }
+        if sampler_options:
+            tables["sampler"] = sampler_options
+        if pruner_options:
+            tables["pruner"] = pruner_options
+        return write_spec_toml(tmp_path / f"{name}.toml", tables)
+
+    return make
+
+
+# ----------------------------------------------------------------------------- predict / onnx
+# A tiny net trained for a few epochs on NumPy-made raw data, saved as ``hplab train`` saves
+# it (input scaling arrays, classes, target scaling), so prediction and export are tested
+# on real, non-trivial weights without a dataset loader.
+_PREDICT_CLASSES = {"binary": [-1, 1], "multiclass": ["cat", "dog", "eel"], "regression": []}
+
+
+@pytest.fixture
+def saved_model(tmp_path):
+    """Factory: ``saved_model(head, activation="tanh", dtype="float32")`` ->
+    ``(path, X_raw_test, y_raw_test)``; raw features are far from [0, 1] on purpose."""
+
+    def make(head, activation="tanh", dtype="float32", epochs=3):
+        import nets
+
+        rng = np.random.default_rng(len(head) * 7 + len(activation))
+        loc, scale = np.array([5.0, -3.0, 100.0]), np.array([2.0, 0.5, 30.0])
+        X_raw = rng.normal(loc, scale, size=(160, 3))
+        shift, span = X_raw[:120].min(axis=0), np.ptp(X_raw[:120], axis=0)
+        Xn = (X_raw - shift) / span
+        s = Xn @ np.array([1.0, -2.0, 1.5])
+        classes = _PREDICT_CLASSES[head]
+        if head == "regression":
+            y = (s - s.min()) / np.ptp(s)  # normalized targets; raw = y * 4 + 10
+        else:
+            y = np.digitize(s, np.quantile(s, np.linspace(0, 1, len(classes) + 1)[1:-1]))
+        cfg = nets.TrainConfig(hidden=(5, 4), activation=(activation,) * 2, head=head,
+                               lr=0.3, batch_size=16, max_epochs=epochs, dtype=dtype)
+        net = nets.build_net(cfg, 3, y[:120], rng=np.random.default_rng(1),
+                             n_classes=len(classes) or None)
+        nets.train(net, cfg, Xn[:120].astype(dtype), y[:120], rng=np.random.default_rng(2))
+        meta = {"dataset": "toy", "task": head, "classes": classes, "seed": 0,
+                "feature_names": ["a", "b", "c"],
+                "y_shift": 10.0 if head == "regression" else 0.0,
+                "y_scale": 4.0 if head == "regression" else 1.0}
+        path = nets.save_net(tmp_path / f"{head}-{activation}-{dtype}" / "model.npz", net,
+                             config=cfg.to_dict(), meta=meta,
+                             arrays={"x_shift": shift, "x_scale": span})
+        y_raw = y[120:] * 4 + 10 if head == "regression" else \
+            np.array(classes, dtype=object)[y[120:]]
+        return path, X_raw[120:], y_raw
+
+    return make

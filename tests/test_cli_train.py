@@ -1,0 +1,120 @@
+"""`hplab train` and `hplab gradcheck`: the JSON contract, the files, one-line errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hplab
+import nets
+
+TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_accuracy",
+              "test_loss", "test_accuracy", "seconds", "model_path"}
+
+
+def run_cli(argv, capsys):
+    """(exit code, stdout, stderr); argparse errors exit through SystemExit."""
+    try:
+        code = hplab.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_xor_json_and_files(tmp_path, capsys):
+    out_dir = tmp_path / "xor-run"
+    code, out, err = run_cli([
+        "train", "--dataset", "xor", "--hidden", "2", "--activation", "sigmoid",
+        "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "1", "--epochs", "10000",
+        "--eps", "0.005", "--init", "xavier", "--seed", "0", "--json", "--no-report",
+        "--out", str(out_dir)], capsys)
+    assert code == 0, err
+    assert len(out.strip().splitlines()) == 1  # one JSON object, nothing else on stdout
+    summary = json.loads(out)
+    assert TRAIN_KEYS <= summary.keys()
+    assert summary["status"] in {"converged", "max_epochs"}
+    assert summary["iterations"] == 4 * summary["epochs"]  # batch 1 over 4 points
+    assert 0 < summary["epochs"] <= 10_000 and summary["seconds"] > 0
+    # xor: validation and test are the training set
+    assert summary["val_loss"] == summary["test_loss"] == pytest.approx(summary["train_loss"])
+    assert summary["test_accuracy"] in {0.0, 0.25, 0.5, 0.75, 1.0}
+    for name in ("model.npz", "history.csv", "config.json"):
+        assert (out_dir / name).is_file()
+    assert summary["model_path"] == str(out_dir / "model.npz")
+    history = pd.read_csv(out_dir / "history.csv")
+    assert list(history.columns) == list(nets.HISTORY_COLUMNS)
+    assert len(history) == summary["epochs"] + 1  # a checkpoint per epoch, plus epoch 0
+    assert history["val_loss"].iloc[-1] == pytest.approx(summary["val_loss"])
+    config = json.loads((out_dir / "config.json").read_text())
+    assert config["config"]["lr"] == 0.1 and config["config"]["hidden"] == [2]
+    assert config["config"]["batch_size"] == 1 and config["config"]["eps"] == 0.005
+    net, header, extra = nets.load_net(out_dir / "model.npz")
+    assert net.sizes == (2, 2, 1) and header["meta"]["dataset"] == "xor"
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    acc = np.mean(net.predict((X - extra["x_shift"]) / extra["x_scale"]) == [0, 1, 1, 0])
+    assert acc == pytest.approx(summary["test_accuracy"])
+
+
+def test_gradcheck_coin_json(capsys):
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,12",
+                              "--activation", "sigmoid,tanh", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["relative_difference"] < 1e-7
+    assert summary["verdict"] == "excellent"
+    assert summary["n_parameters"] == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
+
+
+def test_gradcheck_text_output(capsys):
+    code, out, _ = run_cli(["gradcheck", "--dataset", "double-arc", "--hidden", "4",
+                            "--activation", "relu", "--samples", "16"], capsys)
+    assert code == 0
+    assert out.startswith("relative difference ") and "excellent" in out
+
+
+BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--lr", "-0.5"], "lr must be a finite number > 0, got -0.5"),
+    (["--lr", "nan"], "lr must be a finite number > 0"),
+    (["--batch-size", "0"], "batch_size must be >= 1 (or -1 for full batch), got 0"),
+    (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
+    (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
+    (["--activation", "swish"], "unknown activation 'swish'"),
+    (["--hidden", "4,4", "--activation", "relu,tanh,relu"], "activation needs 1 or 2 names"),
+    (["--optimizer", "lbfgs"], "optimizer must be one of sgd, momentum"),
+    (["--init", "glorot"], "init must be one of zero, normal, xavier, he"),
+    (["--schedule", "sometimes"], "schedule must be one of constant"),
+    (["--epochs", "0"], "max_epochs must be a finite number > 0"),
+    (["--eps", "-1"], "eps must be a finite number >= 0"),
+    (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),
+    (["--dtype", "float16"], "argument --dtype: invalid choice"),
+    (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
+])
+def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
+    code, out, err = run_cli([*BASE, "--out", str(tmp_path / "run"), *extra], capsys)
+    assert code == 2
+    assert out == ""
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("hplab train: error: ")
+    assert message in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "run" / "model.npz").exists()
+
+
+def test_nan_in_the_data_is_one_line_exit_2(tmp_path, capsys):
+    csv = tmp_path / "nan.csv"
+    csv.write_text("a,b,label\n0,1,0\n1,nan,1\n0.5,0.2,1\n0.1,0.3,0\n")
+    for command in (["train", "--no-report", "--out", str(tmp_path / "run")], ["gradcheck"]):
+        code, out, err = run_cli([*command, "--dataset", f"csv:{csv}", "--json"], capsys)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and "NaN" in err and "Traceback" not in err
+
+
+def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
+    code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,0"], capsys)
+    assert code == 2
+    assert err == "hplab gradcheck: error: hidden widths must be >= 1, got (16, 0)\n"

@@ -1,0 +1,126 @@
+"""Backprop against two-sided differences (course sections 44-45)."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import nets
+
+HEADS = {"regression": 1, "binary": 1, "multiclass": 3}
+
+
+@pytest.fixture(scope="module")
+def problem():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((16, 3))
+    ys = {"regression": rng.standard_normal(16), "binary": rng.integers(0, 2, 16),
+          "multiclass": rng.integers(0, 3, 16)}
+    return X, ys
+
+
+def _net(sizes, acts, head, seed=1):
+    net = nets.MLP.initialized(sizes, acts, head, init="xavier", rng=np.random.default_rng(seed),
+                               dtype=np.float64)
+    for b in net.biases:  # non-zero biases, so they are checked too
+        b[...] = np.random.default_rng(seed + 1).normal(0, 0.5, b.shape)
+    return net
+
+
+@pytest.mark.parametrize("activation", list(nets.ACTIVATIONS))
+@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_backprop_matches_numeric_gradient(problem, activation, head, depth):
+    X, ys = problem
+    net = _net((3, *[5] * depth, HEADS[head]), [activation] * depth, head)
+    res = nets.gradcheck(net, X, ys[head])
+    assert res.relative_difference < 1e-7
+    assert res.verdict == "excellent"
+    assert res.n_parameters == net.n_parameters
+
+
+def test_mixed_activations_multi_target_regression_and_class_weights(problem):
+    X, ys = problem
+    acts = ("sigmoid", "tanh", "leaky_relu")
+    net = _net((3, 6, 5, 4, 2), acts, "regression")
+    Y = np.column_stack([ys["regression"], ys["regression"] ** 2])
+    assert nets.gradcheck(net, X, Y).relative_difference < 1e-7
+    net = _net((3, 6, 5, 3), acts[:2], "multiclass")
+    res = nets.gradcheck(net, X, ys["multiclass"], class_weight=(0.5, 2.0, 1.0))
+    assert res.relative_difference < 1e-7
+
+
+def test_float32_net_is_checked_in_float64(problem):
+    X, ys = problem
+    net = nets.MLP.initialized((3, 5, 3), ["tanh"], "multiclass",
+                               rng=np.random.default_rng(0), dtype=np.float32)
+    res = nets.gradcheck(net, X, ys["multiclass"])
+    assert res.relative_difference < 1e-7
+    assert net.dtype == np.float32  # the original is untouched
+
+
+class TanhWithSigmoidBackward(nets.Activation):
+    """The course's planted bug: tanh forward, sigmoid's derivative A(1 - A) backward."""
+
+    name = "tanh_with_sigmoid_backward"
+
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
+
+    def backward(self, a, grad):
+        grad *= a * (1 - a)
+        return grad
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_wrong_backward_is_caught(problem, head):
+    X, ys = problem
+    net = _net((3, 5, HEADS[head]), [TanhWithSigmoidBackward()], head)
+    res = nets.gradcheck(net, X, ys[head])
+    assert res.relative_difference > 1e-2
+    assert res.verdict == "wrong"
+    # the same net with the real tanh is fine
+    good = _net((3, 5, HEADS[head]), ["tanh"], head)
+    assert nets.gradcheck(good, X, ys[head]).verdict == "excellent"
+
+
+def test_wrong_backward_through_config_and_training_path(problem):
+    X, ys = problem
+    cfg = nets.TrainConfig(hidden=(5, 4), activation=("sigmoid", TanhWithSigmoidBackward()),
+                           dtype="float64")
+    net = nets.build_net(cfg, 3, ys["binary"], rng=np.random.default_rng(0))
+    assert net.activations == ("sigmoid", "tanh_with_sigmoid_backward")
+    assert nets.gradcheck(net, X, ys["binary"]).relative_difference > 1e-2
+
+
+@pytest.mark.parametrize("diff, expected", [
+    (0.0, "excellent"), (9.9e-8, "excellent"), (1e-7, "acceptable"), (5e-5, "acceptable"),
+    (1e-4, "suspicious"), (5e-3, "suspicious"), (1e-2, "wrong"), (0.5, "wrong"),
+])
+def test_verdict_bands(diff, expected):
+    assert nets.verdict(diff) == expected
+
+
+def test_step_size_matters_as_the_course_says(problem):
+    # two-sided differences are O(h^2): h = 1e-5 is excellent; h = 1e-10 drowns in rounding
+    X, ys = problem
+    net = _net((3, 5, 1), ["sigmoid"], "binary")
+    fine = nets.gradcheck(net, X, ys["binary"], h=1e-5).relative_difference
+    tiny = nets.gradcheck(net, X, ys["binary"], h=1e-10).relative_difference
+    assert fine < 1e-9
+    assert tiny > 100 * fine
+
+
+def test_gradcheck_dataset_builds_its_own_net():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(200, 2))
+    y = np.digitize(np.hypot(*(X - 0.5).T), [0.2, 0.4])  # 3 rings, like the coin
+    # smooth activations only: with zero initial biases some ReLU pre-activation lands
+    # within h of its kink (|z| ~ 3e-6 for (16, 12)), where no derivative exists
+    for hidden, acts in itertools.product([(16,), (16, 12)], [("sigmoid",), ("tanh",)]):
+        res = nets.gradcheck_dataset(X, y, hidden=hidden, activation=acts, n_samples=32)
+        assert res.relative_difference < 1e-7
+    res = nets.gradcheck_dataset(X, y, hidden=(16, 12), activation=("sigmoid", "tanh"))
+    assert res.n_parameters == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
+    with pytest.raises(ValueError, match="hidden widths must be >= 1"):
+        nets.gradcheck_dataset(X, y, hidden=(16, 0), activation=("sigmoid",))

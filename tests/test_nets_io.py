@@ -1,0 +1,123 @@
+"""Saving and loading nets as .npz: exact round trip, and foreign files refused."""
+
+import json
+
+import numpy as np
+import pytest
+
+import nets
+
+
+@pytest.fixture
+def trained(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(60, 3))
+    y = (X.sum(axis=1) > 1.5).astype(int) + (X[:, 0] > 0.7)
+    cfg = nets.TrainConfig(hidden=(6, 5), activation=("sigmoid", "leaky_relu"), lr=0.5,
+                           batch_size=10, max_epochs=5)
+    net = nets.build_net(cfg, 3, y, rng=np.random.default_rng(1))
+    nets.train(net, cfg, X, y, rng=np.random.default_rng(2))
+    path = nets.save_net(tmp_path / "sub" / "model.npz", net, config=cfg.to_dict(),
+                         meta={"dataset": "toy"}, arrays={"x_shift": np.zeros(3)})
+    return net, cfg, X, path
+
+
+def test_round_trip_predicts_identically(trained):
+    net, cfg, X, path = trained
+    assert path.is_file() and not list(path.parent.glob("*.tmp*"))
+    loaded, header, extra = nets.load_net(path)
+    assert loaded.sizes == (3, 6, 5, 3)
+    assert loaded.activations == ("sigmoid", "leaky_relu")
+    assert loaded.head == "multiclass" and loaded.dtype == np.float32
+    for a, b in zip(loaded.params, net.params, strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype
+    np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+    assert header["config"] == json.loads(json.dumps(cfg.to_dict()))
+    assert nets.TrainConfig(**{**header["config"], "hidden": tuple(header["config"]["hidden"]),
+                               "activation": tuple(header["config"]["activation"])}) == cfg
+    assert header["meta"] == {"dataset": "toy"}
+    np.testing.assert_array_equal(extra["x_shift"], np.zeros(3))
+
+
+def test_float64_regression_round_trip(tmp_path):
+    net = nets.MLP.initialized((2, 4, 2), ["tanh"], "regression",
+                               rng=np.random.default_rng(0), dtype=np.float64)
+    X = np.random.default_rng(1).standard_normal((5, 2))
+    loaded, _, _ = nets.load_net(nets.save_net(tmp_path / "r.npz", net))
+    assert loaded.dtype == np.float64
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+
+
+def _tamper(path, out, **changes):
+    with np.load(path, allow_pickle=False) as z:
+        files = {k: z[k] for k in z.files}
+    for k, v in changes.items():
+        if v is None:
+            files.pop(k)
+        else:
+            files[k] = v
+    np.savez(out, **files)
+    return out
+
+
+def _header(path):
+    with np.load(path, allow_pickle=False) as z:
+        return json.loads(str(z["header"][()]))
+
+
+def test_tampered_files_are_refused(trained, tmp_path):
+    _, _, _, path = trained
+    bad = tmp_path / "bad.npz"
+    wrong_format = {**_header(path), "format": "someone-else/9"}
+    no_spec = {k: v for k, v in _header(path).items() if k != "spec"}
+    cases = [
+        ({"param_2": None}, r"parameter 2 should be float \(6, 5\), got missing"),
+        ({"param_0": np.zeros((4, 6), np.float32)}, r"parameter 0 should be float \(3, 6\)"),
+        ({"param_1": np.zeros(6, np.int64)}, r"parameter 1 should be float"),
+        ({"param_6": np.zeros(3, np.float32)}, "more parameters than its architecture"),
+        ({"param_3": np.array([1, "x"], dtype=object)}, "not an hplab model"),
+        ({"header": np.array({"spec": 1}, dtype=object)}, "not an hplab model"),
+        ({"header": None}, "bad header"),
+        ({"header": np.array("{not json")}, "bad header"),
+        ({"header": np.array(json.dumps(wrong_format))}, "bad header.*someone-else"),
+        ({"header": np.array(json.dumps(no_spec))}, "bad header"),
+    ]
+    for changes, match in cases:
+        _tamper(path, bad, **changes)
+        with pytest.raises(ValueError, match=match):
+            nets.load_net(bad)
+
+
+def test_foreign_files_are_refused(tmp_path):
+    course = tmp_path / "course.npz"  # a course data file: keys data, label
+    np.savez(course, data=np.zeros((4, 2)), label=np.zeros((4, 1)))
+    with pytest.raises(ValueError, match="not an hplab model"):
+        nets.load_net(course)
+    text = tmp_path / "model.npz"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match="not a readable .npz file|not an hplab model"):
+        nets.load_net(text)
+    with pytest.raises(FileNotFoundError):
+        nets.load_net(tmp_path / "missing.npz")
+
+
+def test_unknown_activation_in_header_is_refused(trained, tmp_path):
+    _, _, _, path = trained
+    header = _header(path)
+    header["spec"]["activations"] = ["sigmoid", "os.system"]
+    bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
+    with pytest.raises(ValueError, match="unknown activation 'os.system'"):
+        nets.load_net(bad)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "bool", "<U5", "object"])
+def test_non_float_dtype_in_header_is_refused(trained, tmp_path, dtype):
+    # an integer net would silently truncate every weight on load
+    _, _, _, path = trained
+    header = _header(path)
+    header["spec"]["dtype"] = dtype
+    bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
+    with pytest.raises(ValueError, match=f"bad header: dtype '{dtype}'"):
+        nets.load_net(bad)

@@ -1,0 +1,247 @@
+"""nets.NetClassifier / nets.NetRegressor as scikit-learn estimators."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import load_digits, make_classification, make_friedman1
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.metrics import balanced_accuracy_score, recall_score
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import nets
+
+# Every check passes: no expected failures. (check_array_api_input skips itself unless
+# SCIPY_ARRAY_API is set; nets is NumPy-only and does not declare array API support.)
+DEFAULTS = [nets.NetClassifier(), nets.NetRegressor()]
+VARIANTS = [
+    # the course's flavour: sigmoid, plain SGD, float32
+    nets.NetClassifier(activation="sigmoid", optimizer="sgd", lr=0.1, dtype="float32"),
+    nets.NetRegressor(hidden=(16, 8), activation=("tanh", "relu"), dtype="float32"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    # the checks fit on purpose with few epochs; ConvergenceWarning is tested below
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@parametrize_with_checks(DEFAULTS, expected_failed_checks=lambda est: {})
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.slow
+@parametrize_with_checks(VARIANTS, expected_failed_checks=lambda est: {})
+def test_sklearn_compatible_variants(estimator, check):
+    check(estimator)
+
+
+def test_grid_search_clones_and_sets_params():
+    X, y = make_classification(n_samples=150, n_features=6, random_state=0)
+    grid = GridSearchCV(nets.NetClassifier(max_epochs=30, patience=0, random_state=0),
+                        {"hidden": [(4,), (16, 8)], "lr": [1e-3, 1e-2]}, cv=3)
+    grid.fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_params_["lr"] == 1e-2  # 30 epochs of 1e-3 are too few
+    assert grid.best_score_ >= 0.85
+    best = grid.best_estimator_
+    assert best.coefs_[0].shape == (6, grid.best_params_["hidden"][0])
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+
+
+@pytest.fixture(scope="module")
+def imbalanced():
+    X, y = make_classification(n_samples=2000, n_features=10, n_informative=5,
+                               weights=[0.95, 0.05], flip_y=0, random_state=0)
+    return train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
+
+
+def test_sklearn_pipeline_on_digits(digits):
+    X_train, X_test, y_train, y_test = digits
+    pipe = Pipeline([("scale", StandardScaler()),
+                     ("net", nets.NetClassifier(hidden=(64, 16), activation=("sigmoid", "tanh"),
+                                                optimizer="sgd", lr=0.2, batch_size=32,
+                                                max_epochs=60, patience=0, random_state=0))])
+    pipe.fit(X_train, y_train)
+    assert pipe.score(X_test, y_test) >= 0.96
+    clf = pipe.named_steps["net"]
+    assert clf.status_ == "max_epochs" and clf.n_iter_ == 60
+    assert clf.t_ == 60 * int(np.ceil(len(X_train) / 32))
+    assert [w.shape for w in clf.coefs_] == [(64, 64), (64, 16), (16, 10)]
+    assert [b.shape for b in clf.intercepts_] == [(64,), (16,), (10,)]
+    assert len(clf.loss_curve_) == 61  # the starting loss, then one per epoch
+    assert clf.loss_curve_[-1] < 0.1 * clf.loss_curve_[0]
+    proba = pipe.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 10)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], pipe.predict(X_test))
+
+
+def test_string_labels_and_decision_function(digits):
+    X_train, X_test, y_train, y_test = digits
+    names = np.array(["even", "odd"])
+    clf = nets.NetClassifier(hidden=(32,), max_epochs=50, random_state=0)
+    clf.fit(X_train / 16, names[y_train % 2])
+    assert clf.classes_.tolist() == ["even", "odd"]
+    pred = clf.predict(X_test / 16)
+    assert np.mean(pred == names[y_test % 2]) >= 0.9
+    z = clf.decision_function(X_test / 16)
+    assert z.shape == (len(X_test),)
+    np.testing.assert_array_equal(np.where(z > 0, "odd", "even"), pred)
+
+
+def test_imblearn_pipeline_oversampling_lifts_minority_recall(imbalanced):
+    X_train, X_test, y_train, y_test = imbalanced
+
+    def clf():
+        return nets.NetClassifier(hidden=(16,), random_state=0)
+
+    plain = Pipeline([("scale", StandardScaler()), ("net", clf())]).fit(X_train, y_train)
+    over = ImbPipeline([("scale", StandardScaler()),
+                        ("over", RandomOverSampler(random_state=0)),
+                        ("net", clf())]).fit(X_train, y_train)
+    plain_pred, over_pred = plain.predict(X_test), over.predict(X_test)
+    assert plain.score(X_test, y_test) >= 0.95  # accuracy looks fine on 95:5 data...
+    assert recall_score(y_test, plain_pred) <= 0.7  # ...while the minority is half missed
+    assert recall_score(y_test, over_pred) >= 0.75
+    assert balanced_accuracy_score(y_test, over_pred) >= 0.85
+    assert balanced_accuracy_score(y_test, over_pred) > balanced_accuracy_score(y_test,
+                                                                                plain_pred)
+    # the sampler only ran at fit: the net saw a balanced training set
+    assert over.named_steps["net"].n_features_in_ == 10
+
+
+def test_class_weight_balanced_and_dict(imbalanced):
+    X_train, X_test, y_train, y_test = imbalanced
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    base = nets.NetClassifier(hidden=(16,), random_state=0)
+    plain = clone(base).fit(X_train, y_train)
+    balanced = clone(base).set_params(class_weight="balanced").fit(X_train, y_train)
+    n0, n1 = np.bincount(y_train)
+    expected = (len(y_train) / (2 * n0), len(y_train) / (2 * n1))
+    assert balanced.config_.class_weight == pytest.approx(expected)
+    assert recall_score(y_test, balanced.predict(X_test)) > recall_score(
+        y_test, plain.predict(X_test)) + 0.1
+    as_dict = clone(base).set_params(class_weight={1: expected[1] / expected[0]})
+    assert as_dict.fit(X_train, y_train).config_.class_weight == pytest.approx(
+        (1.0, expected[1] / expected[0]))
+    with pytest.raises(ValueError, match=r"class_weight names classes \[7\]"):
+        clone(base).set_params(class_weight={7: 2.0}).fit(X_train, y_train)
+    with pytest.raises(ValueError, match="class_weight must be"):
+        clone(base).set_params(class_weight="heavy").fit(X_train, y_train)
+
+
+def test_regressor_in_pipeline_with_scaled_target():
+    X, y = make_friedman1(n_samples=1000, noise=0.5, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    reg = TransformedTargetRegressor(
+        Pipeline([("scale", StandardScaler()),
+                  ("net", nets.NetRegressor(hidden=(64,), max_epochs=300, random_state=0))]),
+        transformer=StandardScaler())
+    reg.fit(X_train, y_train)
+    assert reg.score(X_test, y_test) >= 0.9
+    # two targets at once
+    mean, std = y_train.mean(), y_train.std()
+
+    def two(v):
+        return np.column_stack([v - mean, 2 * (mean - v)]) / std
+
+    multi = Pipeline([("scale", StandardScaler()),
+                      ("net", nets.NetRegressor(hidden=(64,), max_epochs=300, random_state=0))])
+    multi.fit(X_train, two(y_train))
+    assert multi.predict(X_test).shape == (len(X_test), 2)
+    assert multi.score(X_test, two(y_test)) >= 0.9
+
+
+def test_random_state_int_is_reproducible_and_randomstate_advances():
+    X, y = make_classification(n_samples=200, random_state=0)
+    a = nets.NetClassifier(hidden=(8,), max_epochs=20, random_state=3).fit(X, y)
+    b = nets.NetClassifier(hidden=(8,), max_epochs=20, random_state=3).fit(X, y)
+    c = nets.NetClassifier(hidden=(8,), max_epochs=20, random_state=4).fit(X, y)
+    for wa, wb in zip(a.coefs_, b.coefs_, strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.coefs_[0], c.coefs_[0])
+    rs = np.random.RandomState(0)
+    d = nets.NetClassifier(hidden=(8,), max_epochs=20, random_state=rs).fit(X, y)
+    e = nets.NetClassifier(hidden=(8,), max_epochs=20, random_state=rs).fit(X, y)
+    assert not np.array_equal(d.coefs_[0], e.coefs_[0])  # one shared stream, two draws
+    gen = nets.NetClassifier(hidden=(8,), max_epochs=20,
+                             random_state=np.random.default_rng(0)).fit(X, y)
+    assert gen.coefs_[0].shape == (20, 8)
+
+
+def test_bad_hyperparameters_raise_at_fit_not_init():
+    X, y = make_classification(n_samples=50, random_state=0)
+    for params, match in [({"lr": -1.0}, "lr must be"), ({"batch_size": 0}, "batch_size"),
+                          ({"hidden": (4, 0)}, "hidden widths must be >= 1"),
+                          ({"activation": "swish"}, "unknown activation 'swish'"),
+                          ({"optimizer": "lbfgs"}, "optimizer must be one of"),
+                          ({"dtype": "float16"}, "dtype must be one of")]:
+        clf = nets.NetClassifier(**params)  # storing is fine
+        with pytest.raises(ValueError, match=match):
+            clf.fit(X, y)
+
+
+def test_unfitted_and_one_class_errors():
+    with pytest.raises(NotFittedError):
+        nets.NetClassifier().predict(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        nets.NetClassifier().fit(np.zeros((5, 2)), np.ones(5))
+    X = np.array([[0.0, np.nan], [1.0, 2.0]])
+    with pytest.raises(ValueError, match="NaN"):
+        nets.NetClassifier().fit(X, [0, 1])
+
+
+def test_convergence_warnings_and_status():
+    X, y = make_classification(n_samples=200, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="max_epochs=3 reached"):
+        clf = nets.NetClassifier(hidden=(8,), max_epochs=3, random_state=0).fit(X, y)
+    assert clf.status_ == "max_epochs" and clf.n_iter_ == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # patience off: max_epochs is the plan, no warning
+        nets.NetClassifier(hidden=(8,), max_epochs=3, patience=0, random_state=0).fit(X, y)
+    Xr = X * 100
+    yr = Xr[:, 0] * 50
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        reg = nets.NetRegressor(hidden=(8,), optimizer="sgd", lr=50, random_state=0).fit(Xr, yr)
+    assert reg.status_ == "diverged"
+
+
+def test_early_stopping_on_training_loss():
+    X, y = make_classification(n_samples=300, random_state=0)
+    clf = nets.NetClassifier(hidden=(32,), lr=0.01, max_epochs=2000, patience=5,
+                             random_state=0).fit(X, y)
+    assert clf.status_ == "early_stopped"
+    assert clf.n_iter_ < 2000
+    # best weights restored: those of the last checkpoint that improved by min_delta,
+    # `patience` checkpoints before the end (later ones improved by less than 1e-4)
+    T = clf.net_._head.encode(y, 1, np.float64)
+    restored = clf.net_.loss(X, T)
+    assert restored == pytest.approx(clf.loss_curve_[-1 - 5], rel=1e-12)
+    assert restored <= min(clf.loss_curve_) + 1e-4
+    assert restored > clf.loss_curve_[-1]
+
+
+def test_pickle_round_trip_predicts_identically(digits):
+    X_train, X_test, y_train, _ = digits
+    clf = nets.NetClassifier(hidden=(16,), max_epochs=20, random_state=0).fit(X_train, y_train)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(X_test), clf.predict_proba(X_test))

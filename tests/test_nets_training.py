@@ -1,0 +1,291 @@
+"""The training loop: determinism, stop conditions, schedules, optimizers, callbacks."""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_moons
+
+import nets
+import study
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = make_moons(300, noise=0.2, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+def _fit(cfg, X, y, X_val=None, y_val=None, seed=0, **kw):
+    init_rng, loop_rng = study.train_streams(seed)
+    net = nets.build_net(cfg, X.shape[1], y, rng=init_rng)
+    return net, nets.train(net, cfg, X, y, X_val, y_val, rng=loop_rng, **kw)
+
+
+# ----------------------------------------------------------------------------- determinism
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_same_seed_same_history_bit_for_bit(moons, dtype):
+    cfg = nets.TrainConfig(hidden=(8, 4), activation=("tanh", "relu"), optimizer="adam",
+                           lr=0.01, batch_size=20, max_epochs=20, checkpoint=0.5, dtype=dtype)
+    net_a, a = _fit(cfg, *moons, seed=7)
+    net_b, b = _fit(cfg, *moons, seed=7)
+    assert len(a.history) == 41
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+    for pa, pb in zip(net_a.params, net_b.params, strict=True):
+        np.testing.assert_array_equal(pa, pb)
+    _, c = _fit(cfg, *moons, seed=8)
+    assert not a.history["train_loss"].equals(c.history["train_loss"])
+    assert (a.history["train_loss"] != c.history["train_loss"]).sum() >= 40
+
+
+def test_same_seed_same_run_through_train_run():
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.3, batch_size=5, max_epochs=15)
+    a = study.train_run("double-arc", cfg, seed=3)
+    b = study.train_run("double-arc", cfg, seed=3)
+    c = study.train_run("double-arc", cfg, seed=4)
+    pd.testing.assert_frame_equal(a.result.history, b.result.history, check_exact=True)
+    assert a.test_metrics == b.test_metrics
+    assert not np.array_equal(a.result.history["val_loss"], c.result.history["val_loss"])
+
+
+def test_shuffle_differs_between_epochs_and_full_batch_does_not_shuffle(moons):
+    X, y, _, _ = moons
+    seen = []
+
+    class Batches(nets.Callback):
+        def on_step(self, state):
+            seen.append(state.batch_loss)
+
+    cfg = nets.TrainConfig(hidden=(4,), lr=1e-9, batch_size=50, max_epochs=2, dtype="float64")
+    _fit(cfg, X, y, callbacks=[Batches()])
+    # the net barely moves (lr 1e-9): equal batch losses would mean equal batches
+    assert len(seen) == 8
+    assert sorted(seen[:4]) != pytest.approx(sorted(seen[4:]), rel=1e-6)
+    full = nets.TrainConfig(hidden=(4,), lr=0.1, batch_size=-1, max_epochs=5)
+    _, res = _fit(full, X, y)
+    assert res.iterations == 5 and res.epochs == 5
+
+
+# ----------------------------------------------------------------------------- stopping
+@pytest.mark.parametrize("head", ["binary", "regression", "multiclass"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lr_50_diverges_without_exception_or_warning(moons, head, dtype):
+    X, y, X_val, y_val = moons
+    if head == "regression":
+        y, y_val = X[:, 0] * 3 + y, X_val[:, 0] * 3 + y_val
+    elif head == "multiclass":
+        y, y_val = y + (X[:, 0] > 1), y_val + (X_val[:, 0] > 1)
+    cfg = nets.TrainConfig(hidden=(16,), activation="relu", lr=50, batch_size=10,
+                           max_epochs=100, head=head, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning leaks out
+        _, res = _fit(cfg, X, y, X_val, y_val)
+    assert res.status == "diverged"
+    assert res.epochs < 100
+    assert "NaN or infinite" in res.reason or "exceeded 10x" in res.reason
+    last = res.history["train_loss"].iloc[-1]
+    assert not math.isfinite(last) or last > 10 * res.history["train_loss"].iloc[0]
+
+
+def test_eps_stops_at_the_first_checkpoint_below_it(moons):
+    cfg = nets.TrainConfig(hidden=(16,), activation="tanh", optimizer="adam", lr=0.02,
+                           batch_size=20, max_epochs=500, eps=0.1, dtype="float64")
+    _, res = _fit(cfg, *moons)
+    assert res.status == "converged"
+    val = res.history["val_loss"].to_numpy()
+    assert val[-1] <= 0.1 < val[:-1].min()
+    assert "val loss" in res.reason
+
+
+def test_early_stopping_restores_the_best_weights(moons):
+    X, y, X_val, y_val = moons
+    rng = np.random.default_rng(0)
+    y_noisy = np.where(rng.uniform(size=len(y)) < 0.3, 1 - y, y)  # 30 % flipped: overfits
+    cfg = nets.TrainConfig(hidden=(64, 64), activation="relu", optimizer="adam", lr=0.01,
+                           batch_size=20, max_epochs=500, patience=5, dtype="float64")
+    net, res = _fit(cfg, X, y_noisy, X_val, y_val)
+    assert res.status == "early_stopped"
+    val = res.history["val_loss"].to_numpy()
+    best = int(np.argmin(val))
+    assert best == len(val) - 1 - 5  # five checkpoints without improvement, then stop
+    assert val[-1] > val[best]
+    T_val = net._head.encode(y_val, 1, net.dtype)
+    assert net.loss(X_val, T_val) == pytest.approx(val[best], rel=1e-12)
+
+
+def test_checkpoint_fractions_and_fractional_max_epochs(moons):
+    X, y, _, _ = moons
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=2.5, checkpoint=0.5)
+    _, res = _fit(cfg, X, y)
+    assert res.iterations == 25 and res.epochs == 2.5 and res.status == "max_epochs"
+    assert res.history["epoch"].tolist() == [0, 0.5, 1, 1.5, 2, 2.5]
+    assert res.history["iteration"].tolist() == [0, 5, 10, 15, 20, 25]
+    assert res.history["val_loss"].isna().all()  # no validation data given
+    assert list(res.history.columns) == list(nets.HISTORY_COLUMNS)
+
+
+# ----------------------------------------------------------------------------- schedules
+def _cfg(**kw):
+    return nets.TrainConfig(lr=0.1, **kw)
+
+
+@pytest.mark.parametrize("schedule, kw, expected", [
+    ("constant", {}, {0: 0.1, 1: 0.1, 500: 0.1, 1000: 0.1}),
+    # the course's decay: 0.1 * 0.9 ** (step / 50)
+    ("exponential", {"lr_gamma": 0.9, "lr_decay_steps": 50},
+     {0: 0.1, 25: 0.1 * 0.9 ** 0.5, 50: 0.09, 100: 0.081, 500: 0.1 * 0.9 ** 10}),
+    ("step", {"lr_gamma": 0.9, "lr_decay_steps": 50},
+     {0: 0.1, 49: 0.1, 50: 0.09, 99: 0.09, 100: 0.081}),
+    ("inverse", {"lr_decay_steps": 50, "lr_power": 1.0},
+     {0: 0.1, 50: 0.05, 150: 0.025}),
+    ("polynomial", {"lr_power": 2.0, "lr_min": 0.01},
+     {0: 0.1, 500: 0.01 + 0.09 * 0.25, 1000: 0.01, 2000: 0.01}),
+    ("cosine", {"lr_min": 0.0}, {0: 0.1, 500: 0.05, 1000: 0.0, 1500: 0.0}),
+    ("one_cycle", {}, {0: 0.1 / 25, 300: 0.1, 1000: 0.1 / 1e4}),
+])
+def test_schedule_values(schedule, kw, expected):
+    cfg = _cfg(schedule=schedule, **kw)
+    for step, lr in expected.items():
+        assert nets.learning_rate(step, cfg, 1000) == pytest.approx(lr, rel=1e-12, abs=1e-15)
+
+
+def test_warmup_on_top_of_a_schedule():
+    cfg = _cfg(schedule="exponential", lr_gamma=0.9, lr_decay_steps=50, warmup_steps=10)
+    assert nets.learning_rate(0, cfg, 1000) == pytest.approx(0.01)
+    assert nets.learning_rate(4, cfg, 1000) == pytest.approx(0.1 * 0.9 ** (4 / 50) * 0.5)
+    assert nets.learning_rate(10, cfg, 1000) == pytest.approx(0.1 * 0.9 ** (10 / 50))
+
+
+def test_training_loop_steps_with_the_scheduled_rate(moons):
+    X, y, _, _ = moons
+    rates = []
+
+    class Rates(nets.Callback):
+        def on_step(self, state):
+            rates.append(state.lr)
+
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.1, schedule="exponential", lr_gamma=0.9,
+                           lr_decay_steps=50, batch_size=-1, max_epochs=200)
+    _, res = _fit(cfg, X, y, callbacks=[Rates()])
+    np.testing.assert_allclose(rates, 0.1 * 0.9 ** (np.arange(200) / 50), rtol=1e-12)
+    hist = res.history
+    assert hist["lr"].iloc[0] == pytest.approx(0.1)
+    # each checkpoint shows the rate of the step just taken
+    np.testing.assert_allclose(hist["lr"].iloc[1:], 0.1 * 0.9 ** ((hist["iteration"].iloc[1:]
+                                                                   - 1) / 50), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------- optimizers
+LRS = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.1, "rmsprop": 0.01,
+       "adam": 0.01}
+
+
+def test_every_optimizer_is_covered():
+    assert set(LRS) == set(nets.OPTIMIZERS)
+
+
+@pytest.mark.parametrize("name", list(LRS))
+def test_each_optimizer_decreases_the_loss(moons, name):
+    cfg = nets.TrainConfig(hidden=(16,), activation="tanh", optimizer=name, lr=LRS[name],
+                           batch_size=20, max_epochs=30, dtype="float64")
+    _, res = _fit(cfg, *moons)
+    loss = res.history["train_loss"].to_numpy()
+    assert res.status == "max_epochs"
+    assert loss[-1] < 0.5 * loss[0]
+    assert res.history["train_accuracy"].iloc[-1] >= 0.85
+
+
+def _one_param():
+    return [np.array([1.0, -2.0, 0.5])], np.array([0.4, -0.2, 0.0])
+
+
+def test_optimizer_update_rules_exactly():
+    (p,), g = _one_param()
+    lr, mu = 0.1, 0.9
+
+    def run(name, n_steps):
+        params = [p.copy()]
+        opt = nets.make_optimizer(name, params)
+        for _ in range(n_steps):
+            opt.step(params, [g.copy()], lr)
+        return params[0]
+
+    np.testing.assert_allclose(run("sgd", 1), p - lr * g)
+    np.testing.assert_allclose(run("momentum", 2), p - lr * g + (mu * -lr * g - lr * g))
+    np.testing.assert_allclose(run("nesterov", 1), p + mu * (-lr * g) - lr * g)
+    # adaptive ones: the first step is lr * sign(g) (0 where g = 0)
+    for name in ("adagrad", "adam"):
+        np.testing.assert_allclose(run(name, 1), p - lr * np.sign(g), rtol=1e-6)
+    np.testing.assert_allclose(run("rmsprop", 1), p - lr * np.sign(g) / np.sqrt(0.1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", list(LRS))
+def test_optimizer_state_dict_round_trip(name):
+    rng = np.random.default_rng(0)
+    params = [rng.standard_normal((3, 4)), rng.standard_normal(4)]
+    grads = [[rng.standard_normal(p.shape) for p in params] for _ in range(8)]
+    opt = nets.make_optimizer(name, params)
+    for g in grads[:5]:
+        opt.step(params, [x.copy() for x in g], 0.01)
+    saved_params = [p.copy() for p in params]
+    state = opt.state_dict()
+    frozen = {k: v if k == "t" else [a.copy() for a in v] for k, v in state.items()}
+    for g in grads[5:]:
+        opt.step(params, [x.copy() for x in g], 0.01)
+    # the saved state is a copy, untouched by later steps
+    assert state["t"] == 5
+    for k in state:
+        if k != "t":
+            for a, b in zip(state[k], frozen[k], strict=True):
+                np.testing.assert_array_equal(a, b)
+    again = [p.copy() for p in saved_params]
+    fresh = nets.make_optimizer(name, again)
+    fresh.load_state_dict(state)
+    for g in grads[5:]:
+        fresh.step(again, [x.copy() for x in g], 0.01)
+    assert fresh.t == opt.t == 8
+    for a, b in zip(again, params, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------------- callbacks
+def test_callback_stops_at_a_checkpoint(moons):
+    class StopAfter3(nets.Callback):
+        stop_reason = "pruned at epoch 3"
+
+        def on_checkpoint(self, state, record):
+            return record["epoch"] >= 3
+
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=100)
+    _, res = _fit(cfg, *moons, callbacks=[StopAfter3()])
+    assert res.status == "stopped" and res.reason == "pruned at epoch 3"
+    assert res.epochs == 3 and res.iterations == 30
+    assert res.history["epoch"].tolist() == [0, 1, 2, 3]
+
+
+def test_callback_stops_at_a_step_and_the_curve_is_closed(moons):
+    losses = []
+
+    class StopAtStep7(nets.Callback):
+        def on_step(self, state):
+            losses.append(state.batch_loss)
+            return state.step == 7
+
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=100, checkpoint=0.5)
+    _, res = _fit(cfg, *moons, callbacks=[StopAtStep7()])
+    assert res.status == "stopped" and res.reason == "stopped by callback"
+    assert res.iterations == 7
+    assert res.history["iteration"].tolist() == [0, 5, 7]
+    assert len(losses) == 7 and all(math.isfinite(v) for v in losses)
+
+
+def test_param_snapshots_span_the_run(moons):
+    cfg = nets.TrainConfig(hidden=(3,), batch_size=20, max_epochs=40)
+    net, res = _fit(cfg, *moons, snapshots=5)
+    epochs = [e for e, _ in res.snapshots]
+    assert len(epochs) == 5 and epochs[0] == 0 and epochs[-1] == 40
+    assert epochs == sorted(epochs)
+    for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
+        np.testing.assert_array_equal(p, q)

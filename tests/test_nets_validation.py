@@ -1,0 +1,119 @@
+"""Bad hyperparameters and bad data: ValueError with one clear line, before any work."""
+
+import numpy as np
+import pytest
+
+import nets
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"lr": -0.1}, "lr must be a finite number > 0, got -0.1"),
+    ({"lr": 0}, "lr must be a finite number > 0, got 0"),
+    ({"lr": float("nan")}, "lr must be a finite number > 0, got nan"),
+    ({"lr": float("inf")}, "lr must be a finite number > 0, got inf"),
+    ({"lr": "0.1"}, "lr must be a finite number > 0, got '0.1'"),
+    ({"batch_size": 0}, "batch_size must be >= 1 (or -1 for full batch), got 0"),
+    ({"batch_size": -2}, "batch_size must be >= 1 (or -1 for full batch), got -2"),
+    ({"hidden": (0,)}, "hidden widths must be >= 1, got (0,)"),
+    ({"hidden": (8, 0, 4), "activation": "relu"}, "hidden widths must be >= 1, got (8, 0, 4)"),
+    ({"activation": "swish"}, "unknown activation 'swish'; valid: identity, sigmoid, tanh"),
+    ({"hidden": (4, 4), "activation": ("relu",) * 3}, "activation needs 1 or 2 names, got 3"),
+    ({"optimizer": "lbfgs"}, "optimizer must be one of sgd, momentum, nesterov, adagrad"),
+    ({"init": "glorot"}, "init must be one of zero, normal, xavier, he, got 'glorot'"),
+    ({"schedule": "sometimes"}, "schedule must be one of constant, step, exponential"),
+    ({"head": "ranking"}, "head must be one of auto, regression, binary, multiclass"),
+    ({"max_epochs": 0}, "max_epochs must be a finite number > 0, got 0"),
+    ({"checkpoint": -1}, "checkpoint must be a finite number > 0, got -1"),
+    ({"eps": -0.01}, "eps must be a finite number >= 0, got -0.01"),
+    ({"patience": -1}, "patience must be >= 0, got -1"),
+    ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
+    ({"l2": -1e-4}, "l2 must be a finite number >= 0, got -0.0001"),
+    ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
+    ({"class_weight": (1.0, -1.0)}, "class_weight must be > 0, got (1.0, -1.0)"),
+    ({"divergence_factor": 1.0}, "divergence_factor must be > 1, got 1.0"),
+])
+def test_bad_config(changes, message):
+    with pytest.raises(ValueError) as info:
+        nets.TrainConfig(**changes)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_good_config_normalizes_and_is_frozen():
+    cfg = nets.TrainConfig(hidden=[64, 16], activation="tanh")
+    assert cfg.hidden == (64, 16) and cfg.activation == ("tanh", "tanh")
+    assert nets.TrainConfig(hidden=5).hidden == (5,)
+    with pytest.raises(AttributeError):
+        cfg.lr = 1.0
+    assert cfg.replace(lr=0.5).lr == 0.5
+    with pytest.raises(ValueError, match="lr must be"):
+        cfg.replace(lr=-1)
+
+
+def test_unknown_names_in_registries():
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        nets.get_activation("swish")
+    with pytest.raises(ValueError, match="unknown optimizer 'lbfgs'"):
+        nets.make_optimizer("lbfgs", [])
+    with pytest.raises(ValueError, match="unknown head 'ranking'"):
+        nets.get_head("ranking")
+    with pytest.raises(ValueError, match="need one activation per hidden layer"):
+        nets.MLP((2, 3, 1), ["relu", "relu"], "binary")
+
+
+@pytest.fixture
+def binary_net():
+    cfg = nets.TrainConfig(hidden=(4,), max_epochs=1)
+    y = np.array([0, 1, 1, 0, 1, 0])
+    return cfg, nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
+
+
+X6 = np.arange(12, dtype=float).reshape(6, 2) / 12
+Y6 = np.array([0, 1, 1, 0, 1, 0])
+
+
+@pytest.mark.parametrize("X, y, message", [
+    (np.zeros((6, 3)), Y6, "training X has 3 features, the net expects 2"),
+    (np.zeros(6), Y6, "training X must be 2-D (samples, features), got shape (6,)"),
+    (np.zeros((0, 2)), Y6[:0], "training X has no samples"),
+    (X6, Y6[:5], "training labels have length 5, X has 6 samples"),
+    (np.where(X6 == X6[2, 1], np.nan, X6), Y6, "training X contains NaN or infinite values"),
+    (np.where(X6 == X6[0, 0], np.inf, X6), Y6, "training X contains NaN or infinite values"),
+    (X6.astype(str), Y6, "training X must be numeric"),
+    (X6, Y6 + 1, "training labels must lie in 0..1, got 1..2"),
+    (X6, Y6 * 0.5, "training labels must be class indices 0..k-1"),
+])
+def test_bad_training_data(binary_net, X, y, message):
+    cfg, net = binary_net
+    before = [p.copy() for p in net.params]
+    with pytest.raises(ValueError) as info:
+        nets.train(net, cfg, X, y, rng=np.random.default_rng(0))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+    for p, q in zip(before, net.params, strict=True):  # refused before any step
+        np.testing.assert_array_equal(p, q)
+
+
+def test_bad_validation_data(binary_net):
+    cfg, net = binary_net
+    X_val = X6.copy()
+    X_val[3, 0] = np.nan
+    with pytest.raises(ValueError, match="validation X contains NaN or infinite values"):
+        nets.train(net, cfg, X6, Y6, X_val, Y6, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="validation X has 1 features, the net expects 2"):
+        nets.train(net, cfg, X6, Y6, X6[:, :1], Y6, rng=np.random.default_rng(0))
+
+
+def test_bad_regression_targets_and_class_weights():
+    cfg = nets.TrainConfig(hidden=(3,), max_epochs=1)
+    y = np.array([0.1, 0.5, np.inf, 0.2, 0.3, 0.9])
+    net = nets.build_net(cfg, 2, np.nan_to_num(y, posinf=1.5), rng=np.random.default_rng(0))
+    assert net.head == "regression"
+    with pytest.raises(ValueError, match="training targets contain NaN or infinite values"):
+        nets.train(net, cfg, X6, y, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="training targets have 2 columns, the net has 1"):
+        nets.train(net, cfg, X6, np.zeros((6, 2)), rng=np.random.default_rng(0))
+    weighted = cfg.replace(class_weight=(1.0, 2.0, 3.0))
+    clf = nets.build_net(weighted, 2, Y6, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="class_weight needs 2 values, got 3"):
+        nets.train(clf, weighted, X6, Y6, rng=np.random.default_rng(0))

@@ -1,0 +1,160 @@
+"""`hplab export-onnx`: onnxruntime runs the graph on raw inputs and matches `hplab predict`
+within 1e-5 for every head and activation; graph layout; missing onnx; bad input."""
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+import hplab
+import nets
+
+onnx = pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+
+ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
+
+
+def run_cli(argv, capsys):
+    try:
+        code = hplab.main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_onnx(path, X, dtype=np.float32) -> dict:
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()]
+    return dict(zip(names, session.run(None, {"input": X.astype(dtype)}), strict=True))
+
+
+def predict_json(capsys, model, *source):
+    code, out, err = run_cli(["predict", model, *source, "--json", "--limit", "-1"], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def assert_same(outputs: dict, s: dict):
+    """ONNX outputs against `hplab predict --json` (1e-5: float32 graph vs float64 scaling;
+    regression values compared relative to the target scale they were multiplied by)."""
+    if s["task"] == "regression":
+        np.testing.assert_allclose(outputs["value"][:, 0], s["predictions"], rtol=1e-5,
+                                   atol=1e-5)
+        return
+    np.testing.assert_allclose(outputs["probabilities"], s["probabilities"], rtol=0, atol=1e-5)
+    assert outputs["label"].tolist() == s["predictions"]  # original labels, not indices
+
+
+@pytest.mark.parametrize("head", ["binary", "multiclass", "regression"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_onnxruntime_matches_predict(saved_model, head, activation, tmp_path, capsys):
+    path, X_raw, _ = saved_model(head, activation)
+    np.save(tmp_path / "x.npy", X_raw)
+    code, out, err = run_cli(["export-onnx", path, tmp_path / "m.onnx", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["outputs"] == list(nets.ONNX_OUTPUTS[head]) and summary["opset"] == 17
+    outputs = run_onnx(summary["onnx_path"], X_raw)
+    s = predict_json(capsys, path, "--input", tmp_path / "x.npy")
+    assert_same(outputs, s)
+    if head != "regression":  # the net is not constant: the comparison means something
+        assert np.ptp(outputs["probabilities"][:, 0]) > 1e-3
+
+
+def test_float64_model_exports_a_double_graph(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("multiclass", "leaky_relu", dtype="float64")
+    out = nets.export_onnx(path, tmp_path / "m.onnx")
+    graph = onnx.load(out).graph
+    assert graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.DOUBLE
+    np.save(tmp_path / "x.npy", X_raw)
+    s = predict_json(capsys, path, "--input", tmp_path / "x.npy")
+    outputs = run_onnx(out, X_raw, np.float64)
+    # LeakyRelu's alpha is a float32 attribute: 0.01 rounds at 1e-10
+    np.testing.assert_allclose(outputs["probabilities"], s["probabilities"], atol=1e-8)
+    assert outputs["label"].tolist() == s["predictions"]
+
+
+@pytest.mark.parametrize("dataset", ["moons", "coin", "sine"])
+def test_train_run_models_through_onnxruntime(dataset, tmp_path, capsys):
+    import study
+
+    cfg = nets.TrainConfig(hidden=(6, 4), activation=("leaky_relu", "sigmoid"), lr=0.5,
+                           batch_size=32, max_epochs=2)
+    run = study.train_run(dataset, cfg, seed=0, out=tmp_path / dataset)
+    ds = run.dataset
+    onnx_path = tmp_path / f"{dataset}.onnx"
+    code, _, err = run_cli(["export-onnx", run.model_path, onnx_path], capsys)
+    assert code == 0, err
+    s = predict_json(capsys, run.model_path, "--dataset")
+    assert s["dataset"] == dataset and s["n"] == len(ds.y_test)
+    X_raw = ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift  # the test set, raw
+    outputs = run_onnx(onnx_path, X_raw)
+    assert_same(outputs, s)
+    if ds.task != "regression":
+        truth = np.array(ds.classes, dtype=object)[ds.y_test]
+        assert np.mean(outputs["label"] == truth) == pytest.approx(s["accuracy"], abs=0.005)
+
+
+def test_graph_layout_and_metadata(saved_model, tmp_path):
+    path, _, _ = saved_model("binary", "leaky_relu")
+    model = onnx.load(nets.export_onnx(path, tmp_path / "m.onnx", opset=13))
+    onnx.checker.check_model(model, full_check=True)
+    ops = [n.op_type for n in model.graph.node]
+    # normalization first, then Gemm + activation per hidden layer, then the head
+    assert ops[:7] == ["Sub", "Div", "Gemm", "LeakyRelu", "Gemm", "LeakyRelu", "Gemm"]
+    assert "Sigmoid" in ops[7:] and ops[-1] == "Gather"
+    leaky = next(n for n in model.graph.node if n.op_type == "LeakyRelu")
+    assert leaky.attribute[0].name == "alpha" and leaky.attribute[0].f == pytest.approx(0.01)
+    assert model.opset_import[0].version == 13 and model.ir_version == 7
+    props = {p.key: p.value for p in model.metadata_props}
+    assert json.loads(props["hplab.classes"]) == [-1, 1] and props["hplab.task"] == "binary"
+    assert json.loads(props["hplab.feature_names"]) == ["a", "b", "c"]
+    dims = [d.dim_param or d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    assert dims == ["N", 3]
+    path, _, _ = saved_model("regression", "identity")
+    model = onnx.load(nets.export_onnx(path, tmp_path / "r.onnx"))
+    assert [n.op_type for n in model.graph.node] == ["Sub", "Div", "Gemm", "Gemm", "Gemm",
+                                                      "Mul", "Add"]  # y * 4 + 10 last
+
+
+def test_missing_onnx_is_one_line_hint(saved_model, tmp_path, capsys, monkeypatch):
+    path, _, _ = saved_model("binary")
+    monkeypatch.setitem(sys.modules, "onnx", None)  # import onnx now raises ImportError
+    code, out, err = run_cli(["export-onnx", path, tmp_path / "m.onnx"], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == ("hplab export-onnx: error: the onnx package is needed: "
+                           "pip install hplab[onnx]")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_bad_opset_and_tampered_model(saved_model, tmp_path, capsys):
+    path, _, _ = saved_model("multiclass")
+    code, _, err = run_cli(["export-onnx", path, tmp_path / "m.onnx", "--opset", "9"], capsys)
+    assert code == 2 and "opset must be between 13 and" in err
+    with np.load(path, allow_pickle=False) as z:
+        files = {k: z[k] for k in z.files}
+    files["param_4"] = files["param_4"][:2]
+    np.savez(tmp_path / "bad.npz", **files)
+    code, _, err = run_cli(["export-onnx", tmp_path / "bad.npz", tmp_path / "m.onnx"], capsys)
+    assert code == 2 and "parameter 4 should be float" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()
+
+
+def test_net_saved_without_scaling_or_labels(tmp_path, capsys):
+    # nets.save_net alone: no input scaling (inputs used as they are), classes 0..k-1
+    net = nets.MLP.initialized((2, 3, 3), ["relu"], "multiclass", rng=np.random.default_rng(0))
+    path = nets.save_net(tmp_path / "plain.npz", net)
+    X = np.random.default_rng(1).normal(size=(25, 2))
+    model = onnx.load(nets.export_onnx(path, tmp_path / "plain.onnx"))
+    assert [n.op_type for n in model.graph.node][:2] == ["Gemm", "Relu"]
+    np.save(tmp_path / "x.npy", X)
+    s = predict_json(capsys, path, "--input", tmp_path / "x.npy")
+    assert s["classes"] == [0, 1, 2]
+    assert s["predictions"] == net.predict(X.astype(np.float32)).tolist()
+    assert_same(run_onnx(tmp_path / "plain.onnx", X), s)
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--seed", "1"],
+                           capsys)
+    assert code == 2 and "--seed" in err

@@ -1,0 +1,289 @@
+"""`hplab predict` and nets.load_model: stored scaling applied, labels mapped back, the
+dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no pickle)."""
+
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hplab
+import nets
+
+PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "input", "n",
+                "n_shown", "predictions", "probabilities", "accuracy", "rmse", "mae",
+                "out_path"}
+
+
+def run_cli(argv, capsys):
+    try:
+        code = hplab.main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("head", ["binary", "multiclass", "regression"])
+def test_raw_inputs_use_the_stored_scaling(saved_model, head, tmp_path):
+    path, X_raw, y_raw = saved_model(head)
+    model = nets.load_model(path)
+    net, _, extra = nets.load_net(path)
+    z = net.logits(((X_raw - extra["x_shift"]) / extra["x_scale"]).astype(np.float32))
+    pred = model.predict(X_raw)
+    assert len(pred) == len(X_raw) == 40
+    if head == "regression":
+        np.testing.assert_allclose(pred.values, z[:, 0].astype(np.float64) * 4 + 10, rtol=1e-6)
+        assert pred.labels is None and pred.probabilities is None
+        return
+    classes = np.array(model.classes, dtype=object)
+    index = np.argmax(z, axis=1) if head == "multiclass" else (z[:, 0] > 0).astype(int)
+    np.testing.assert_array_equal(pred.index, index)
+    assert list(pred.labels) == list(classes[index])  # original labels, not indices
+    np.testing.assert_allclose(pred.probabilities.sum(axis=1), 1, rtol=1e-6)
+    assert pred.probabilities.shape == (40, len(classes))
+    # a one-row input and a single example give the same answer as the batch
+    assert model.predict(X_raw[3]).labels[0] == pred.labels[3]
+
+
+def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
+    path, X_raw, y_raw = saved_model("multiclass")
+    np.save(tmp_path / "x.npy", X_raw)
+    # the header names the features in another order, plus the target: picked by name
+    table = pd.DataFrame({"label": y_raw, "c": X_raw[:, 2], "a": X_raw[:, 0], "b": X_raw[:, 1]})
+    table.to_csv(tmp_path / "named.csv", index=False)
+    pd.DataFrame(X_raw).to_csv(tmp_path / "plain.csv", index=False, header=False)
+    results = []
+    for name in ("x.npy", "named.csv", "plain.csv"):
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name, "--json",
+                                  "--limit", "-1"], capsys)
+        assert code == 0, err
+        results.append(json.loads(out))
+    first = results[0]
+    assert PREDICT_KEYS == first.keys()
+    assert first["n"] == first["n_shown"] == 40 and first["classes"] == ["cat", "dog", "eel"]
+    assert first["accuracy"] is None and first["dataset"] is None  # no labels with --input
+    assert set(first["predictions"]) <= {"cat", "dog", "eel"}
+    for other in results[1:]:
+        assert other["predictions"] == first["predictions"]
+        np.testing.assert_allclose(other["probabilities"], first["probabilities"], rtol=1e-12)
+    pred = nets.load_model(path).predict(X_raw)
+    assert first["predictions"] == list(pred.labels)
+    np.testing.assert_array_equal(first["probabilities"], pred.probabilities)
+    # --limit caps the listing; --out always has every row, with p_<class> columns
+    code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--json",
+                            "--limit", "3", "--out", tmp_path / "p" / "pred.csv"], capsys)
+    short = json.loads(out)
+    assert short["n_shown"] == 3 and short["predictions"] == first["predictions"][:3]
+    frame = pd.read_csv(tmp_path / "p" / "pred.csv")
+    assert list(frame.columns) == ["prediction", "p_cat", "p_dog", "p_eel"]
+    assert frame["prediction"].tolist() == first["predictions"]
+    code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
+    assert code == 0 and "40 predictions" in out and "cat" in out
+
+
+def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
+    import study
+
+    cfg = nets.TrainConfig(hidden=(6,), activation=("tanh",), lr=0.5, batch_size=32,
+                           max_epochs=3)
+    run = study.train_run("coin", cfg, seed=0, out=tmp_path / "coin")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert (s["dataset"], s["split"], s["data_seed"], s["n"]) == ("coin", "test", 0, 500)
+    assert s["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"], abs=1e-12)
+    assert s["n_shown"] == 20 and s["rmse"] is None
+    # another seed scales the data differently: its test split is mapped back to raw
+    # values and scaled with the model's own scaling
+    import data
+
+    model = nets.load_model(run.model_path)
+    other = data.load("coin", seed=1)
+    assert not np.array_equal(other.x_shift, model.x_shift)
+    pred, truth = nets.predict_dataset(model, other)
+    direct = model.predict(other.X_test.astype(np.float64) * other.x_scale + other.x_shift)
+    np.testing.assert_array_equal(pred.probabilities, direct.probabilities)
+    assert list(truth) == list(np.array(other.classes, dtype=object)[other.y_test])
+    code, out, _ = run_cli(["predict", run.model_path, "--dataset", "coin", "--seed", "1",
+                            "--json"], capsys)
+    assert json.loads(out)["accuracy"] == pytest.approx(np.mean(pred.labels == truth))
+
+
+def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
+    import study
+
+    cfg = nets.TrainConfig(hidden=(6,), activation=("relu",), lr=0.3, batch_size=32,
+                           max_epochs=3)
+    run = study.train_run("sine", cfg, seed=0, out=tmp_path / "sine")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "sine", "--json",
+                              "--out", tmp_path / "p.csv"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["accuracy"] is None and s["probabilities"] is None
+    # test loss is half the mean squared error of the normalized targets
+    rmse = np.sqrt(2 * run.test_metrics["test_loss"]) * run.dataset.y_scale
+    assert s["rmse"] == pytest.approx(rmse, rel=1e-5)
+    frame = pd.read_csv(tmp_path / "p.csv")
+    assert list(frame.columns) == ["prediction", "target"] and len(frame) == s["n"] == 100
+    np.testing.assert_allclose(frame["target"], run.dataset.inverse_y(run.dataset.y_test),
+                               rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- refused
+def _members(path):
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _rewrite(path, out, header_change=None, **changes):
+    files = _members(path)
+    if header_change:
+        header = json.loads(str(files["header"][()]))
+        header_change(header)
+        files["header"] = np.array(json.dumps(header))
+    for k, v in changes.items():
+        files.pop(k) if v is None else files.__setitem__(k, v)
+    np.savez(out, **files)
+    return out
+
+
+class _Boom:
+    """Unpickling this would create a file: it must never happen."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __reduce__(self):
+        return (open, (str(self.target), "w"))
+
+
+def _meta(**kw):
+    def change(header):
+        header["meta"].update(kw)
+    return change
+
+
+def _sizes(sizes):
+    def change(header):
+        header["spec"]["sizes"] = sizes
+    return change
+
+
+def test_tampered_and_foreign_files_are_refused(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("multiclass")
+    bad = tmp_path / "bad.npz"
+    params = _members(path)
+    nan_w = params["param_0"].copy()
+    nan_w[0, 0] = np.nan
+    canary = tmp_path / "pickle-ran"
+    cases = [
+        ({"extra_x_scale": None, "extra_x_shift": None}, None, "input scaling .* is missing"),
+        ({"extra_x_scale": None}, None, "x_scale should be 3 numbers, got missing"),
+        ({"extra_x_shift": np.zeros(4)}, None, r"x_shift should be 3 numbers, got float64 \(4,\)"),
+        ({"extra_x_scale": np.array(["1", "2", "3"])}, None, "x_scale should be 3 numbers"),
+        ({"extra_x_scale": np.array([1.0, 0.0, 2.0])}, None, "divide by zero"),
+        ({"extra_x_shift": np.array([1.0, np.inf, 2.0])}, None, "NaN or infinite"),
+        ({"param_0": nan_w}, None, "diverged"),
+        ({"param_1": None}, None, "parameter 1 should be float"),
+        ({"extra_x_shift": np.array([_Boom(canary)] * 3, dtype=object)}, None,
+         "not an hplab model"),
+        ({}, _meta(classes=["cat", "dog"]), "classes should be 3 labels"),
+        ({}, _meta(classes=["cat", "cat", "dog"]), "not distinct"),
+        ({}, _meta(classes=[["nested"], "a", "b"]), "classes should be 3 labels"),
+        ({}, _meta(task="regression"), "meta says task 'regression'"),
+        ({}, _sizes([3, 10 ** 12, 4, 3]), r"parameter 0 should be float \(3, 1000000000000\)"),
+        ({}, _sizes([3, 5, 4, 1.5]), "positive integers"),
+        ({}, _sizes("354"), "positive integers"),
+    ]
+    for changes, header_change, match in cases:
+        _rewrite(path, bad, header_change, **changes)
+        with pytest.raises(ValueError, match=match):
+            nets.load_model(bad)
+        code, out, err = run_cli(["predict", bad, "--input", tmp_path / "none.npy"], capsys)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (match, err)
+        assert err.startswith("hplab predict: error: ")
+    assert not canary.exists()
+
+
+def test_not_an_archive_is_refused(saved_model, tmp_path, capsys):
+    path, _, _ = saved_model("binary")
+    npy = tmp_path / "array.npy"
+    np.save(npy, np.zeros(3))
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"PK\x03\x04 not really a zip")
+    raw = tmp_path / "raw.npz"  # a zip whose members are not .npy arrays
+    with zipfile.ZipFile(raw, "w") as z:
+        for k, v in _members(path).items():
+            z.writestr(f"{k}.npy", b"junk" if k == "param_0" else _npy_bytes(v))
+    for bad, match in [(npy, "single .npy array"), (junk, "not a readable .npz"),
+                       (raw, "member 'param_0' is bytes")]:
+        with pytest.raises(ValueError, match=match):
+            nets.load_model(bad)
+        code, _, err = run_cli(["export-onnx", bad, tmp_path / "x.onnx"], capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["predict", tmp_path / "missing.npz", "--dataset"], capsys)
+    assert code == 2 and "no model file" in err
+
+
+def _npy_bytes(a):
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, a)
+    return buf.getvalue()
+
+
+def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("binary")
+    np.save(tmp_path / "wide.npy", np.zeros((2, 4)))
+    np.save(tmp_path / "obj.npy", np.array([[1, "a", 2]], dtype=object), allow_pickle=True)
+    np.save(tmp_path / "nan.npy", np.array([[1.0, np.nan, 2.0]]))
+    (tmp_path / "text.csv").write_text("a,b,c\n1,2,x\n")
+    (tmp_path / "cols.csv").write_text("p,q\n1,2\n")
+    (tmp_path / "x.txt").write_text("1,2,3\n")
+    cases = [("wide.npy", "takes 3 features"), ("obj.npy", "not a plain .npy"),
+             ("nan.npy", "NaN or infinite"), ("text.csv", "x"), ("cols.csv", "2 columns"),
+             ("x.txt", ".npy or .csv"), ("absent.npy", "no input file")]
+    for name, match in cases:
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, name
+        assert match in err, (name, err)
+    code, _, err = run_cli(["predict", path, "--dataset", "sine"], capsys)
+    assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
+    code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required
+    assert code == 2 and "one of the arguments" in err
+
+
+def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, monkeypatch):
+    import shlex
+
+    import reports
+    import study
+
+    monkeypatch.chdir(tmp_path)  # commands name the model as the user would: relative
+    cfg = nets.TrainConfig(hidden=(4,), activation=("tanh",), lr=0.3, batch_size=32,
+                           max_epochs=2)
+    run = study.train_run("sine", cfg, seed=0, out="runs/train/sine")
+    page = parse_html(reports.training_report(run, run.out).read_text())
+    assert not page.errors and "Use this model" in page.all_text
+    assert {"href": "model.npz"} in page.find("a")
+    code_block = next(t for t in page.text if "hplab export-onnx" in t)
+    commands = [shlex.split(line)[1:] for line in code_block.splitlines()
+                if line.startswith("hplab ")]
+    assert [c[0] for c in commands] == ["predict", "predict", "export-onnx"]
+    assert commands[1] == ["predict", "runs/train/sine/model.npz", "--dataset", "sine"]
+    pd.DataFrame({"x": [0.0, 0.25, 0.5]}).to_csv("inputs.csv", index=False)
+    for argv in commands:
+        if argv[0] == "export-onnx" and not _has_onnx():
+            continue
+        code, out, err = run_cli(argv, capsys)
+        assert code == 0, (argv, err)
+    assert len(pd.read_csv("predictions.csv")) == 3
+
+
+def _has_onnx() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("onnx") is not None

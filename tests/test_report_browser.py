@@ -1,0 +1,97 @@
+"""A real headless Chromium opens a training report from disk: every image loads.
+
+Chromium is driven through its command line only (no extra Python packages). Without
+Chromium the test skips, except with ``HPLAB_REQUIRE_SERVICES=1`` (CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import reports
+
+# Inline probe for a test-only copy of the report: once everything has loaded, it writes
+# each image's natural size into the DOM, which --dump-dom then prints.
+PROBE = """<script>
+window.addEventListener("load", () => {
+  const out = document.createElement("pre");
+  out.id = "hplab-probe";
+  out.textContent = JSON.stringify(Array.from(document.images, (img) => ({
+    complete: img.complete, width: img.naturalWidth, height: img.naturalHeight})));
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        exe = shutil.which(name)
+        if exe:
+            return exe
+    if os.environ.get("HPLAB_REQUIRE_SERVICES") == "1":
+        pytest.fail("HPLAB_REQUIRE_SERVICES=1 but Chromium is not installed (apt: chromium)")
+    pytest.skip("Chromium is not installed (set HPLAB_REQUIRE_SERVICES=1 to fail instead)")
+
+
+def _run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+           "--no-first-run", "--disable-background-networking", "--disable-component-update",
+           "--disable-sync", "--disable-extensions", "--hide-scrollbars",
+           f"--user-data-dir={profile}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def report_path(tmp_path_factory) -> Path:
+    """A real binary 2-feature run: every kind of figure, the 3-D surface included."""
+    import nets
+    import study
+
+    out = tmp_path_factory.mktemp("browser") / "runs" / "train" / "double-arc"
+    run = study.train_run("double-arc", nets.TrainConfig(hidden=(2,), lr=0.1, batch_size=5,
+                                                          eps=0.08, max_epochs=300),
+                          seed=0, out=out, name="double-arc", command="hplab train ...")
+    return reports.training_report(run, out)
+
+
+def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
+    exe = _chromium()
+    text = report_path.read_text(encoding="utf-8")
+    n_images = text.count("<img ")
+    assert n_images >= 5
+
+    # test-only copy: the report's CSP forbids scripts, so the probe copy drops it
+    probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    probe = probe.replace("</body>", PROBE + "\n</body>")
+    probe_path = report_path.with_name("probe-copy.html")
+    probe_path.write_text(probe, encoding="utf-8")
+    done = _run_chromium(exe, tmp_path / "profile-dom", "--virtual-time-budget=10000",
+                         "--dump-dom", probe_path.as_uri())
+    found = re.search(r'<pre id="hplab-probe">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"no probe output; rc={done.returncode} stderr={done.stderr[-2000:]}"
+    images = json.loads(html.unescape(found.group(1)))
+    assert len(images) == n_images
+    assert all(img["complete"] and img["width"] > 0 and img["height"] > 0 for img in images)
+
+    # the report itself, as a reader opens it from disk
+    shot = tmp_path / "report.png"
+    done = _run_chromium(exe, tmp_path / "profile-shot", f"--screenshot={shot}",
+                         "--window-size=1200,4000", report_path.as_uri())
+    assert shot.exists(), f"no screenshot; rc={done.returncode} stderr={done.stderr[-2000:]}"
+    head = shot.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", head[16:24])
+    assert (width, height) == (1200, 4000)
+    assert shot.stat().st_size > 50_000  # a rendered page, not a blank one
+    keep = os.environ.get("HPLAB_SCREENSHOT_DIR")  # to look at it by hand
+    if keep:
+        shutil.copy(shot, Path(keep) / "report.png")

@@ -1,0 +1,305 @@
+"""The training-run report: its figure data (pure functions), hand-built runs, real runs."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import precision_recall_fscore_support
+
+import hplab
+import reports
+from reports import _training_data as td
+
+EVIL = "<script>alert(1)</script>"
+MAX_2D_BYTES = 3 * 1024 * 1024
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ----------------------------------------------------------------------------- figure data
+def test_history_frame_keeps_the_curves():
+    hist = pd.DataFrame({"epoch": [0, 1], "iteration": [0, 9], "lr": [0.1, 0.1],
+                         "train_loss": [1.0, 0.5], "train_accuracy": [0.5, 0.7],
+                         "val_loss": [1.1, 0.6], "val_accuracy": [0.4, 0.6], "extra": [1, 2]})
+    frame = reports.history_frame(hist)
+    assert list(frame.columns) == list(td.HISTORY_COLUMNS)
+    assert frame["val_loss"].tolist() == [1.1, 0.6]
+
+
+def test_input_bounds_cover_the_unit_square_and_the_data():
+    lo, hi = reports.input_bounds(np.array([[0.2, -0.5], [0.5, 0.5]]), pad=0.0)
+    np.testing.assert_allclose(lo, [0.0, -0.5])
+    np.testing.assert_allclose(hi, [1.0, 1.0])
+
+
+def test_decision_frame_binary_and_multiclass():
+    bounds = (np.zeros(2), np.ones(2))
+    grid = reports.decision_frame(lambda X: _sigmoid(8 * (X[:, 0] - 0.5)), bounds, 2,
+                                  resolution=11)
+    assert len(grid) == 121 and {"x1", "x2", "p_0", "p_1", "label", "confidence"} <= set(grid)
+    np.testing.assert_allclose(grid["p_0"] + grid["p_1"], 1, atol=1e-6)
+    assert (grid["label"] == (grid["x1"] > 0.5)).all()
+    assert grid["x1"].min() == 0 and grid["x2"].max() == 1
+
+    def softmax(X):
+        z = np.column_stack([X[:, 0], X[:, 1], 1 - X[:, 0]]) * 5
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    grid = reports.decision_frame(softmax, bounds, 3, resolution=7)
+    P = grid[["p_0", "p_1", "p_2"]].to_numpy()
+    np.testing.assert_allclose(P.sum(axis=1), 1, atol=1e-6)
+    assert (grid["label"] == P.argmax(axis=1)).all()
+    np.testing.assert_allclose(grid["confidence"], P.max(axis=1))
+
+
+def test_samples_are_thinned_evenly():
+    X, y = np.random.default_rng(0).random((1000, 2)), np.arange(1000) % 3
+    frame = reports.samples_frame(X, y, "train", max_samples=100)
+    assert len(frame) == 100 and set(frame["label"]) == {0, 1, 2}
+    assert reports.samples_frame(X[:5], y[:5], "test")["split"].tolist() == ["test"] * 5
+
+
+def test_pick_snapshots_spreads_and_keeps_the_ends():
+    snaps = [(e, None) for e in range(9)]
+    picked = [e for e, _ in reports.pick_snapshots(snaps, 5)]
+    assert picked == [0, 2, 4, 6, 8]
+    assert reports.pick_snapshots(snaps[:3], 5) == snaps[:3]
+
+
+def test_hidden_space_linear_map_keeps_lines_straight():
+    rng = np.random.default_rng(1)
+    W0, b0 = rng.normal(size=(2, 2)), rng.normal(size=2)
+    X, y = rng.random((50, 2)), rng.integers(0, 2, 50)
+    bounds = (np.zeros(2), np.ones(2))
+    frame = reports.hidden_space_frame([(10.0, [W0, b0])], _sigmoid, X, y, bounds,
+                                       n_lines=5, n_points=20)
+    assert frame.attrs == {"width": 2, "projection": "identity"}
+    assert set(frame["stage"]) == {"linear", "activation"} and frame["h3"].isna().all()
+    lin = frame[(frame["stage"] == "linear") & (frame["kind"] == "line")]
+    act = frame[(frame["stage"] == "activation") & (frame["kind"] == "line")]
+    assert lin["id"].nunique() == 10
+    for _, line in lin.groupby("id"):
+        d = np.diff(line[["h1", "h2"]].to_numpy(), axis=0)
+        cross = d[1:, 0] * d[:-1, 1] - d[1:, 1] * d[:-1, 0]
+        np.testing.assert_allclose(cross, 0, atol=1e-9)  # collinear: still a straight line
+    np.testing.assert_allclose(act[["h1", "h2"]], _sigmoid(lin[["h1", "h2"]].to_numpy()))
+    samples = frame[(frame["stage"] == "linear") & (frame["kind"] == "sample")]
+    np.testing.assert_allclose(samples[["h1", "h2"]], X @ W0 + b0)
+    assert samples["label"].tolist() == y.tolist()
+
+
+@pytest.mark.parametrize(("width", "projection", "h3_present"),
+                         [(1, "identity", False), (3, "identity", True), (6, "pca", False)])
+def test_hidden_space_widths(width, projection, h3_present):
+    rng = np.random.default_rng(2)
+    snaps = [(e, [rng.normal(size=(2, width)), rng.normal(size=width)]) for e in (1, 2)]
+    X, y = rng.random((30, 2)), rng.integers(0, 3, 30)
+    frame = reports.hidden_space_frame(snaps, np.tanh, X, y, (np.zeros(2), np.ones(2)))
+    assert frame.attrs["projection"] == projection
+    assert frame["h1"].notna().all()
+    assert frame["h3"].notna().all() == h3_present
+    assert sorted(frame["epoch"].unique()) == [1.0, 2.0]
+
+
+def test_confusion_and_per_class_agree_with_sklearn():
+    y_true = np.array([0, 0, 1, 1, 2, 2, 2])
+    y_pred = np.array([0, 1, 1, 1, 2, 0, 2])
+    cm = reports.confusion_frame(y_true, y_pred, ("a", "b", "c"))
+    assert cm["true"].tolist() == ["a", "b", "c"]
+    assert cm[["a", "b", "c"]].to_numpy().tolist() == [[1, 1, 0], [0, 2, 0], [1, 0, 2]]
+    table = reports.per_class_frame(y_true, y_pred, ("a", "b", "c"))
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred)
+    np.testing.assert_allclose(table["precision"][:3], p)
+    np.testing.assert_allclose(table["recall"][:3], r)
+    np.testing.assert_allclose(table["f1"][:3], f)
+    assert table["class"].iloc[-1] == "macro average" and table["support"].iloc[-1] == 7
+
+
+def test_regression_frames_are_in_original_units():
+    X = np.linspace(0, 1, 40, dtype=np.float32)[:, None]
+    y = X[:, 0] * 0.5
+
+    def predict(Z):
+        return Z[:, 0] * 0.5
+
+    def inverse_y(v):
+        return v * 10 + 3
+
+    data = reports.regression_frames(predict, inverse_y, {"train": (X, y)}, n_curve=11,
+                                     inverse_x=lambda Z: Z * 2)
+    np.testing.assert_allclose(data["samples"]["y"], y * 10 + 3, rtol=1e-6)
+    np.testing.assert_allclose(data["samples"]["x"], X[:, 0] * 2, rtol=1e-6)
+    np.testing.assert_allclose(data["curve"]["prediction"], data["curve"]["x"] / 2 * 5 + 3,
+                               rtol=1e-5)
+    X2 = np.random.default_rng(0).random((20, 3)).astype(np.float32)
+    data = reports.regression_frames(lambda Z: Z[:, 0], inverse_y, {"test": (X2, X2[:, 0])})
+    assert "curve" not in data
+    np.testing.assert_allclose(data["samples"]["prediction"], data["samples"]["y"], rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- hand-built runs
+def _check_report(path, parse_html, figures, *, absent=()):
+    text = path.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.errors == []
+    ids = {a.get("id") for _, a in page.tags}
+    for name in figures:
+        assert f"fig-{name}" in ids, name
+    for name in absent:
+        assert f"fig-{name}" not in ids, name
+    imgs = page.find("img")
+    assert imgs and all(i["src"].startswith("data:image/png;base64,") for i in imgs)
+    for img in imgs:
+        assert base64.b64decode(img["src"].split(",", 1)[1])[:4] == b"\x89PNG"
+    assert page.find("script") == []
+    return text, page
+
+
+@pytest.mark.parametrize(("task", "hidden", "figures"), [
+    ("binary", (2,), ["history", "confusion", "decision-map", "probability-contours",
+                      "probability-surface", "hidden-space"]),
+    ("multiclass", (3,), ["history", "confusion", "decision-map", "probability-contours",
+                          "hidden-space"]),
+])
+def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, figures):
+    run = fake_run(task, hidden=hidden)
+    path = reports.training_report(run, tmp_path / "runs" / "train" / "fake")
+    absent = ["probability-surface"] if task == "multiclass" else []
+    text, page = _check_report(path, parse_html, figures, absent=absent)
+    files = path.parent / "report_files"
+    assert {"history.csv", "confusion.csv", "per-class.csv", "final.csv",
+            "decision-map-grid.csv", "decision-map-samples.csv", "hidden-space.csv"} <= {
+        p.name for p in files.iterdir()}
+    hidden_csv = pd.read_csv(files / "hidden-space.csv")
+    assert hidden_csv["epoch"].nunique() == reports._training.N_SNAPSHOTS
+    assert ("three neurons: a 3-D space" in page.all_text) == (hidden == (3,))
+    for needed in ("Test accuracy", "90.0 %", "Epochs", "Wall time", "fake-" + task,
+                   "hplab train --dataset", "2026-01-02T03:04:05+00:00", "batch_size"):
+        assert needed in page.all_text, needed
+    assert (tmp_path / "runs" / "index.html").exists()
+
+
+def test_fake_regression_and_many_features(fake_run, tmp_path, parse_html):
+    path = reports.training_report(fake_run("regression", n_features=1, hidden=(4,)),
+                                   tmp_path / "reg")
+    text, page = _check_report(path, parse_html, ["history", "fit"],
+                               absent=["confusion", "decision-map", "hidden-space"])
+    assert "Test RMSE" in page.all_text and ">accuracy</th>" not in text
+    curve = pd.read_csv(path.parent / "report_files" / "fit-curve.csv")
+    assert curve["prediction"].notna().all()
+    path = reports.training_report(fake_run("multiclass", n_features=10, hidden=(6,),
+                                            n_classes=4), tmp_path / "wide")
+    _check_report(path, parse_html, ["history", "confusion"],
+                  absent=["decision-map", "hidden-space"])
+
+
+def test_fake_diverged_run_still_reports(fake_run, tmp_path, parse_html):
+    run = fake_run("binary", status="diverged", diverged=True)
+    path = reports.training_report(run, tmp_path / "div")
+    text, page = _check_report(path, parse_html, ["history"],
+                               absent=["confusion", "decision-map", "hidden-space"])
+    assert "tone-bad" in text and "diverged" in page.all_text.lower()
+    assert "not finite" in page.all_text
+    final = pd.read_csv(path.parent / "report_files" / "final.csv")
+    assert list(final.columns) == ["split", "loss", "accuracy"]
+
+
+# ----------------------------------------------------------------------------- real runs
+REAL_RUNS = {
+    # dataset: (config, two features?)
+    "xor": (dict(hidden=(3,), lr=0.5, batch_size=1, eps=0.005, max_epochs=2000), True),
+    "double-arc": (dict(hidden=(2,), lr=0.1, batch_size=5, eps=0.08, max_epochs=400), True),
+    "coin": (dict(hidden=(8,), lr=0.3, batch_size=10, max_epochs=60), True),
+    "digits": (dict(hidden=(64, 16), activation=("sigmoid", "tanh"), lr=0.2, batch_size=32,
+                    max_epochs=8), False),
+    "sine": (dict(hidden=(8,), activation="tanh", lr=0.1, batch_size=10, max_epochs=40), False),
+}
+
+
+@pytest.fixture(scope="module")
+def real_reports(tmp_path_factory):
+    """Train each real dataset once (small budgets) and write its report under runs/."""
+    import nets
+    import study
+
+    root = tmp_path_factory.mktemp("real") / "runs"
+    out = {}
+    for name, (cfg, _) in REAL_RUNS.items():
+        run = study.train_run(name, nets.TrainConfig(**cfg), seed=0,
+                              out=root / "train" / name, name=name,
+                              command=f"hplab train --dataset {name}")
+        out[name] = (run, reports.training_report(run, run.out))
+    return root, out
+
+
+@pytest.mark.parametrize("name", list(REAL_RUNS))
+def test_real_run_reports(real_reports, parse_html, name):
+    root, done = real_reports
+    run, path = done[name]
+    two_d = REAL_RUNS[name][1]
+    classify = run.dataset.task != "regression"
+    figures = ["history"] + (["confusion"] if classify else ["fit"])
+    if two_d:
+        figures += ["decision-map", "probability-contours", "hidden-space"]
+        if run.dataset.n_classes == 2:
+            figures.append("probability-surface")
+    text, page = _check_report(path, parse_html, figures)
+    if two_d:
+        assert path.stat().st_size < MAX_2D_BYTES
+    info = reports.read_report_info(path)
+    assert info.kind == "train" and info.name == name and info.status == run.result.status
+    head = info.headline[0]
+    if classify:
+        assert head["label"] == "Test accuracy"
+        assert head["text"] == reports.design.format_percent(run.test_metrics["test_accuracy"])
+    else:
+        assert head["label"] == "Test RMSE"
+    assert run.command in page.all_text and f"seed {run.seed}" in page.all_text
+    for key in run.config.to_dict():
+        assert key in page.all_text
+    history = pd.read_csv(path.parent / "report_files" / "history.csv")
+    assert len(history) == len(run.result.history)
+
+
+def test_real_index_lists_runs_newest_first(real_reports, parse_html):
+    root, done = real_reports
+    page = parse_html((root / "index.html").read_text(encoding="utf-8"))
+    assert page.errors == []
+    hrefs = [a["href"] for a in page.find("a")]
+    # written in REAL_RUNS order, so the last one written comes first
+    assert hrefs == [f"train/{n}/report.html" for n in reversed(list(REAL_RUNS))]
+
+
+def test_real_run_named_script_is_escaped(tmp_path, parse_html):
+    import nets
+    import study
+
+    run = study.train_run("xor", nets.TrainConfig(hidden=(2,), lr=0.5, batch_size=1,
+                                                  max_epochs=20), seed=0,
+                          out=tmp_path / "runs" / "evil", name=EVIL, command=f"hplab {EVIL}")
+    path = reports.training_report(run, run.out)
+    for page_path in (path, tmp_path / "runs" / "index.html"):
+        text = page_path.read_text(encoding="utf-8")
+        page = parse_html(text)
+        assert page.errors == [] and page.find("script") == []
+        assert "<script" not in text.lower()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert EVIL in page.all_text
+
+
+def test_cli_train_writes_the_report(tmp_path, capsys):
+    out = tmp_path / "runs" / "train" / "cli"
+    code = hplab.main(["train", "--dataset", "double-arc", "--hidden", "2", "--epochs", "3",
+                       "--out", str(out), "--name", "cli", "--json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["report_path"] == str(out / "report.html")
+    assert (out / "report.html").exists() and (tmp_path / "runs" / "index.html").exists()
+    assert "hplab train --dataset double-arc" in (out / "report.html").read_text()

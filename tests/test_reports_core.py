@@ -1,0 +1,213 @@
+"""The report machinery: builder, escaping, CSV beside the report, the index, the CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hplab
+import reports
+from reports import design
+
+EVIL = "<script>alert(1)</script>"
+
+
+def _draw_line(frame: pd.DataFrame):
+    fig = design.new_figure(4, 3)
+    ax = fig.subplots()
+    ax.plot(frame["x"], frame["y"])
+    return fig
+
+
+def _small_report(name="demo", created=None, kind="demo", headline=None) -> reports.Report:
+    rep = reports.Report(kind, f"Report {name}", headline or {"Score": 0.5, "Runs": 3},
+                         name=name, status="converged", status_detail="all good",
+                         created=created)
+    rep.add_section("Curve", "A line.")
+    rep.add_figure("line", _draw_line, pd.DataFrame({"x": [0, 1, 2], "y": [1, 0, 2]}),
+                   caption="A line. Look at it.")
+    rep.add_table(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), name="small")
+    rep.set_provenance(command="hplab demo --seed 1", dataset="toy", seed=1,
+                       params={"lr": 0.1, "hidden": (8, 4)}, seconds=2.5)
+    return rep
+
+
+def test_report_is_one_self_contained_file_with_csv_beside(tmp_path, parse_html):
+    path = _small_report().write(tmp_path / "runs" / "demo")
+    assert path == tmp_path / "runs" / "demo" / "report.html"
+    text = path.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.errors == []
+    imgs = page.find("img")
+    assert len(imgs) == 1
+    for img in imgs:
+        assert img["src"].startswith("data:image/png;base64,")
+        png = base64.b64decode(img["src"].split(",", 1)[1])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and int(img["width"]) > 0
+    assert page.find("script") == [] and page.find("link") == []
+    assert "http://" not in text and "https://" not in text  # no CDN, no network
+    assert any(m.get("http-equiv") == "Content-Security-Policy" for m in page.find("meta"))
+    assert "prefers-color-scheme: dark" in text  # both themes inline
+    # every figure's data as CSV beside the report, linked from the caption
+    line = pd.read_csv(path.parent / "report_files" / "line.csv")
+    assert list(line.columns) == ["x", "y"] and len(line) == 3
+    assert (path.parent / "report_files" / "small.csv").exists()
+    assert 'href="report_files/line.csv"' in text
+    # provenance: version, command, dataset, seed, every parameter, wall time
+    for needed in ("hplab version", "hplab demo --seed 1", "toy", "hidden", "8, 4", "2.5 s"):
+        assert needed in page.all_text
+
+
+def test_user_strings_are_escaped_everywhere(tmp_path, parse_html):
+    rep = reports.Report(EVIL, EVIL, {EVIL: EVIL}, name=EVIL, status=EVIL, status_detail=EVIL,
+                         subtitle=EVIL)
+    rep.add_section(EVIL, EVIL)
+    rep.add_text(EVIL, note=True)
+    rep.add_figure("line", _draw_line, pd.DataFrame({"x": [0, 1], "y": [0, 1]}), caption=EVIL,
+                   alt='" onerror="alert(1)')
+    rep.add_table(pd.DataFrame({EVIL: [EVIL]}), caption=EVIL)
+    rep.set_provenance(command=EVIL, dataset=EVIL, seed=0, params={EVIL: EVIL},
+                       extra={EVIL: EVIL})
+    path = rep.write(tmp_path / "out")
+    text = path.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.errors == []
+    assert "<script" not in text.lower()
+    assert page.find("script") == []
+    assert all("onerror" not in attrs for _, attrs in page.tags)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert EVIL in page.all_text  # shown as text, exactly
+    info = reports.read_report_info(path)
+    assert info.name == EVIL and info.headline[0]["label"] == EVIL
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index.lower() and parse_html(index).errors == []
+
+
+def test_long_tables_are_capped_with_a_note_and_full_csv(tmp_path):
+    rep = reports.Report("demo", "Long table")
+    frame = pd.DataFrame({"i": np.arange(60), "v": np.linspace(0, 1, 60)})
+    rep.add_table(frame, name="long", max_rows=25)
+    path = rep.write(tmp_path / "r", index=False)
+    text = path.read_text(encoding="utf-8")
+    assert "Showing the first 25 of 60 rows." in text
+    assert text.count("<tr>") == 26  # header + 25
+    assert len(pd.read_csv(path.parent / "report_files" / "long.csv")) == 60
+    assert not (tmp_path / "index.html").exists()  # index=False
+
+
+def test_bad_names_and_data_are_refused():
+    rep = reports.Report("demo", "t")
+    frame = pd.DataFrame({"x": [0], "y": [0]})
+    with pytest.raises(ValueError, match="name"):
+        rep.add_figure("Bad Name", _draw_line, frame, caption="c")
+    with pytest.raises(ValueError, match="name"):
+        rep.add_figure("../up", _draw_line, frame, caption="c")
+    rep.add_figure("ok", _draw_line, frame, caption="c")
+    with pytest.raises(ValueError, match="duplicate"):
+        rep.add_table(frame, name="ok")
+    with pytest.raises(TypeError, match="DataFrame"):
+        rep.add_figure("arr", _draw_line, np.zeros(3), caption="c")
+    with pytest.raises(ValueError, match="stem"):
+        rep.write("unused", stem="no/slash")
+
+
+def test_shared_frame_is_written_once(tmp_path):
+    rep = reports.Report("demo", "t")
+    frame = pd.DataFrame({"x": [0, 1], "y": [0, 1]})
+    rep.add_figure("first", _draw_line, frame, caption="c")
+    rep.add_figure("second", _draw_line, frame, caption="c")
+    path = rep.write(tmp_path / "r", index=False)
+    assert sorted(p.name for p in (path.parent / "report_files").iterdir()) == ["first.csv"]
+    assert path.read_text().count('href="report_files/first.csv"') == 2
+
+
+def test_rewriting_a_report_drops_stale_csv(tmp_path):
+    rep = _small_report()
+    rep.write(tmp_path / "r", index=False)
+    (tmp_path / "r" / "report_files" / "old-figure.csv").write_text("a\n1\n")
+    _small_report().write(tmp_path / "r", index=False)
+    assert not (tmp_path / "r" / "report_files" / "old-figure.csv").exists()
+
+
+def test_index_lists_every_report_newest_first(tmp_path, parse_html):
+    root = tmp_path / "runs"
+    t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    # written in an order that differs from their dates
+    for name, hours in (("middle", 1), ("oldest", 0), ("newest", 2)):
+        _small_report(name, created=t0 + timedelta(hours=hours),
+                      headline={"Score": hours / 10}).write(root / "train" / name)
+    (root / "notes.html").write_text("<html><body>not a report</body></html>")
+    (root / "train" / "newest" / "report_files" / "x.html").write_text("<meta name=x>")
+    index = root / "index.html"
+    assert index.exists()  # refreshed by every write
+    infos = reports.find_reports(root)
+    assert [i.name for i in infos] == ["newest", "middle", "oldest"]
+    text = index.read_text(encoding="utf-8")
+    page = parse_html(text)
+    assert page.errors == []
+    links = [a["href"] for a in page.find("a")]
+    assert links == ["train/newest/report.html", "train/middle/report.html",
+                     "train/oldest/report.html"]
+    assert "Score" in page.all_text and "0.2" in page.all_text
+    assert "2026-01-01" in page.all_text and "demo" in page.all_text
+    assert reports.write_index(root) == index  # explicit refresh gives the same page
+
+
+def test_index_root_rule(tmp_path):
+    assert reports.index_root(tmp_path / "runs" / "train" / "xor") == (tmp_path / "runs").resolve()
+    assert reports.index_root(tmp_path / "runs") == (tmp_path / "runs").resolve()
+    assert reports.index_root(tmp_path / "a" / "b") == (tmp_path / "a").resolve()
+    path = _small_report().write(tmp_path / "elsewhere" / "one")
+    assert reports.read_report_info(path).name == "demo"
+    assert (tmp_path / "elsewhere" / "index.html").exists()
+
+
+def test_same_second_reports_sort_by_write_order(tmp_path):
+    t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    first = _small_report("first", created=t).write(tmp_path / "runs" / "a")
+    _small_report("second", created=t).write(tmp_path / "runs" / "b")
+    os.utime(first, ns=(1, 1))
+    assert [i.name for i in reports.find_reports(tmp_path / "runs")] == ["second", "first"]
+
+
+def test_cli_report_index(tmp_path, capsys):
+    _small_report("cli").write(tmp_path / "runs" / "x", index=False)
+    assert hplab.main(["report", "index", str(tmp_path / "runs"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n_reports"] == 1 and out["reports"][0]["name"] == "cli"
+    assert Path(out["index_path"]).exists()
+    assert hplab.main(["report", "index", str(tmp_path / "missing")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_templates_ship_as_package_data():
+    templates = files("reports") / "templates"
+    for name in ("base.html", "report.html", "index.html", "style.css"):
+        assert (templates / name).is_file()
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (None, "–"), (float("nan"), "–"), (3, "3"), (12345, "12,345"), (0.123456, "0.1235"),
+    (1e-8, "1.000e-08"), (True, "yes"), ((8, 4), "8, 4"), ("x", "x"), (np.float32(0.5), "0.5"),
+])
+def test_format_value(value, text):
+    assert design.format_value(value) == text
+
+
+def test_format_helpers():
+    assert design.format_percent(0.9683) == "96.8 %"
+    assert design.format_percent(float("nan")) == "–"
+    assert design.format_seconds(0.25) == "250 ms"
+    assert design.format_seconds(12.34) == "12.3 s"
+    assert design.format_seconds(245) == "4 min 05 s"
+    assert design.format_seconds(7380) == "2 h 03 min"
+    assert design.class_colors(3) == list(design.PALETTE[:3])
+    assert len(set(design.class_colors(10))) == 10

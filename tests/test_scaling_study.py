@@ -1,0 +1,188 @@
+"""`analyses.scaling_study` and `hplab scaling` on real sets: shape of the curve, backends,
+bad input, the JSON contract and the report."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import hplab
+import nets
+import reports
+from analyses import scaling_study
+
+RELU32 = nets.TrainConfig(hidden=(32,), activation="relu")
+JSON_KEYS = {"batch_sizes", "steps_to_target", "examples_to_target", "best_lr", "b_crit",
+             "s_min", "e_min", "r2", "alpha", "regimes", "b_simple", "report_path"}
+
+
+def run_cli(argv, capsys):
+    try:
+        code = hplab.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.slow
+def test_digits_steps_fall_with_batch_size_then_flatten():
+    res = scaling_study("digits", batch_sizes=[1, 8, 64, 512], lrs=[0.03, 0.1, 0.3, 1.0],
+                        seeds=1, target=0.9, max_steps=3000, config=RELU32, noise=False,
+                        workers=2)
+    t = res.batches.set_index("batch_size")
+    assert t["reached"].all()
+    s = t["steps"]
+    assert s[1] > 3 * s[8] and s[8] > 1.5 * s[64]  # falls: near 1/B at small batches
+    assert s[64] < 2.5 * s[512]  # flattens: 8x the batch buys less than 2.5x fewer steps
+    assert t["examples"][512] > 4 * t["examples"][1]  # ...and costs far more examples
+    assert res.fit.status == "fitted" and 1 < res.fit.b_crit < 512
+    assert t["regime"][1] == "perfect scaling" and t["regime"][512] == "maximal parallelism"
+    assert t["best_lr"][1] < t["best_lr"][512]  # bigger batches want bigger rates
+
+
+def _small_study(**kw):
+    """8 runs in ~2 s: reached, and (lr 1 at batch 4: dead ReLUs) not reached."""
+    return scaling_study("digits", batch_sizes=[4, 32], lrs=[0.1, 1.0], seeds=2, target=0.8,
+                         max_steps=300, noise=False, config=RELU32, **kw)
+
+
+@pytest.mark.slow
+def test_dask_backend_gives_the_joblib_table():
+    distributed = pytest.importorskip("distributed")
+    local = _small_study(workers=2)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        remote = _small_study(backend="dask", scheduler=cluster.scheduler_address)
+    drop = ["seconds"]
+    pd.testing.assert_frame_equal(local.to_frame().drop(columns=drop),
+                                  remote.to_frame().drop(columns=drop))
+    pd.testing.assert_frame_equal(local.batches, remote.batches)
+    assert local.to_frame()["reached"].any() and not local.to_frame()["reached"].all()
+
+
+def test_unreachable_target_is_not_reached_not_a_crash():
+    res = scaling_study("coin", batch_sizes=[1, 16], lrs=[0.1], seeds=1, target=1.0,
+                        max_steps=60, noise=False, config=nets.TrainConfig(hidden=(2,)))
+    assert (res.to_frame()["status"] != "reached").all()
+    assert not res.batches["reached"].any() and res.batches["steps"].isna().all()
+    assert res.fit.status == "too_few_points"
+    s = res.summary()
+    assert s["steps_to_target"] == [None, None] and s["b_crit"] is None
+    json.dumps(s, allow_nan=False)  # no NaN leaks into the JSON contract
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"batch_sizes": [1, 4096]}, "batch size 4096 is larger than the training set"),
+    ({"batch_sizes": [0, 4]}, "batch sizes must be positive integers"),
+    ({"batch_sizes": []}, "no batch sizes"),
+    ({"lrs": [0.1, -1.0]}, "learning rates must be finite and > 0"),
+    ({"seeds": 0}, "seeds must be an integer >= 1"),
+    ({"target": 0.0}, "target must be a finite number > 0"),
+    ({"target": 1.5}, "val_accuracy target must be in"),
+    ({"target_metric": "accuracy"}, "valid: val_accuracy, val_loss"),
+    ({"max_steps": 0}, "max_steps must be an integer >= 1"),
+    ({"backend": "spark"}, "unknown backend 'spark'; valid: joblib, dask"),
+    ({"backend": "dask"}, "needs a scheduler address"),
+    ({"scheduler": "tcp://127.0.0.1:1"}, "only applies to --backend dask"),
+])
+def test_bad_input_is_a_clear_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        scaling_study("coin", **{"lrs": [0.1], "seeds": 1, "max_steps": 5, **kwargs})
+
+
+def test_val_accuracy_on_regression_is_an_error():
+    with pytest.raises(ValueError, match="regression set: use target metric val_loss"):
+        scaling_study("sine", target_metric="val_accuracy", lrs=[0.1], max_steps=5)
+
+
+def test_cli_xor_json_report_and_no_critical_batch(tmp_path, capsys):
+    out = tmp_path / "runs" / "scaling" / "xor"
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "xor", "--hidden", "4", "--activation", "tanh",
+        "--lr-grid", "5", "--lr-range", "0.1,10", "--seeds", "2", "--max-steps", "1500",
+        "--out", str(out), "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert JSON_KEYS <= s.keys()
+    assert s["batch_sizes"] == [1, 2, 4]  # 2^k up to the 4 XOR points
+    assert s["target_source"].startswith("reference") and s["target"] == pytest.approx(0.95)
+    assert all(s["reached"]) and s["steps_to_target"][0] > s["steps_to_target"][-1]
+    # 4 examples cannot show a critical batch: said, not fitted
+    assert s["fit_status"] == "no_critical_batch" and s["b_crit"] is None
+    assert "not below the training-set size (4)" in s["fit_message"]
+    assert s["regimes"] == ["perfect scaling"] * 3
+    assert s["b_simple"] is not None and s["b_simple"] > 0
+    html = (out / "report.html").read_text()
+    assert reports.read_report_info(out / "report.html").kind == "scaling"
+    assert html.count("data:image/png") == 3  # steps/examples, best rate, noise scale
+    for name in ("steps-vs-batch-measured", "lr-vs-batch-fit", "noise-scale-measured",
+                 "per-batch", "runs", "reference-runs"):
+        assert (out / "report_files" / f"{name}.csv").is_file()
+    assert "scaling" in (tmp_path / "runs" / "index.html").read_text()
+    assert s["report_path"] == str(out / "report.html")
+
+
+def test_cli_human_output_and_no_report(capsys, tmp_path):
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "coin", "--batch-sizes", "8,64", "--lrs", "0.5",
+        "--seeds", "1", "--target", "0.5", "--max-steps", "300", "--no-noise",
+        "--no-report"], capsys)
+    assert code == 0, err
+    assert "scaling on coin (n=900): val_accuracy target 0.5 (user)" in stdout
+    assert "only" in stdout or "B_crit" in stdout
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--batch-sizes", "1,2,4096"], "batch size 4096 is larger than the training set"),
+    (["--batch-sizes", "0,2"], "batch sizes must be positive integers"),
+    (["--lrs", "0.1,-2"], "learning rates must be finite and > 0"),
+    (["--target", "-1"], "target must be a finite number > 0"),
+    (["--seeds", "0"], "seeds must be an integer >= 1"),
+    (["--backend", "dask"], "needs a scheduler address"),
+    (["--lr-grid", "0"], "lr grid needs num >= 1"),
+    (["--lr-range", "1"], "--lr-range needs two numbers"),
+])
+def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys):
+    code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--max-steps", "5",
+                                 "--no-report", *argv], capsys)
+    assert code == 2 and stdout == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_cli_unreachable_dask_scheduler_exits_2(capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    import analyses._backend as backend
+
+    monkeypatch.setattr(backend, "CONNECT_TIMEOUT", 1)
+    code, _, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4",
+                            "--lrs", "0.1", "--seeds", "1", "--max-steps", "5", "--no-noise",
+                            "--target", "0.5", "--backend", "dask",
+                            "--scheduler", "tcp://127.0.0.1:9", "--no-report"], capsys)
+    assert code == 2 and "cannot reach the Dask scheduler" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_summary_numbers_are_consistent():
+    res = _small_study()
+    runs = res.to_frame()
+    assert len(runs) == 2 * 2 * 2 and set(runs["seed"]) == {0, 1}
+    assert list(runs.columns[:7]) == ["batch_size", "lr", "seed", "reached", "status", "steps",
+                                      "examples"]
+    s = res.summary()
+    json.dumps(s, allow_nan=False)
+    t = res.batches.set_index("batch_size")
+    for b, st, ex in zip(s["batch_sizes"], s["steps_to_target"], s["examples_to_target"],
+                         strict=True):
+        assert st == t["steps"][b] and ex == t["examples"][b] and ex <= b * st
+
+
+def test_examples_count_the_short_last_batch():
+    from analyses._scaling_runs import examples_seen
+
+    # digits: 1293 examples, batch 32 -> 41 steps per epoch, the last one of 13 examples
+    assert examples_seen(40, 32, 1293) == 1280
+    assert examples_seen(41, 32, 1293) == 1293
+    assert examples_seen(65, 32, 1293) == 1293 + 24 * 32
+    assert examples_seen(3, 4096, 1293) == 3 * 1293  # full batch

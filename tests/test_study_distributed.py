@@ -1,0 +1,173 @@
+"""Workers as separate processes: a SIGKILLed worker's trial is retried; PostgreSQL sharing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+import study
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_worker(name, storage, cwd, *extra):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "worker",
+                             "--study", name, "--storage", str(storage), "--json", *extra],
+                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def create(spec, storage):
+    where = study.resolve_storage(str(storage))
+    store = study.open_storage(where, create=True)
+    with study._registry.quiet_optuna():
+        study.create_or_resume(spec, store, where)
+    return optuna.load_study(study_name=spec.name, storage=store)
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def finish(proc, timeout=120):
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err[-2000:]
+    return json.loads(out)
+
+
+@pytest.mark.slow
+def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
+    # ~1 s trials, heartbeat every second, stale after 3 s
+    path = spec_file("kill", dataset="coin", metric="val_accuracy", n_trials=6,
+                     max_epochs=60, pruner="none", heartbeat_interval=1, grace_period=3,
+                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
+                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
+                            "optimizer": "adam"})
+    db = tmp_path / "kill.db"
+    s = create(study.load_spec(path), db)
+    victim = start_worker("kill", db, tmp_path)
+    survivor = start_worker("kill", db, tmp_path)
+    mine = f":{victim.pid}"
+
+    def victim_mid_trial():
+        trials = s.get_trials(deepcopy=False)
+        done = [t for t in trials if t.state.is_finished()]
+        running = [t for t in trials if t.state == TrialState.RUNNING
+                   and t.user_attrs.get("worker", "").endswith(mine)]
+        return running[0] if done and running else None
+
+    killed = wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=10)
+    finished_before = {t.number: (t.state, t.values) for t in s.get_trials()
+                       if t.state.is_finished()}
+    summary = finish(survivor)
+
+    trials = s.get_trials()
+    by_number = {t.number: t for t in trials}
+    assert by_number[killed.number].state == TrialState.FAIL
+    retries = [t for t in trials if killed.number in t.system_attrs.get("retry_history", ())]
+    assert len(retries) == 1 and retries[0].state.is_finished()
+    assert retries[0].params == killed.params
+    for number, state_values in finished_before.items():  # no finished trial lost
+        assert (by_number[number].state, by_number[number].values) == state_values
+    assert summary["n_finished"] == 6 and summary["n_retried"] == 1
+    assert study.budget_used(trials) == 6 and summary["n_running"] == 0
+
+
+def test_two_cli_workers_share_a_postgresql_study(postgres_url, spec_file, tmp_path):
+    name = f"pg-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, dataset="coin", metric="val_accuracy", n_trials=10, max_epochs=30,
+                     pruner="none", space={"lr": {"low": 0.001, "high": 0.05, "log": True},
+                                           "width": {"low": 4, "high": 16}},
+                     fixed={"batch_size": 16, "checkpoint": 10, "optimizer": "adam"})
+    s = create(study.load_spec(path), postgres_url)
+    workers = [start_worker(name, postgres_url, tmp_path) for _ in range(2)]
+    summaries = [finish(w) for w in workers]
+    trials = s.get_trials()
+    assert len(trials) == 10 and all(t.state == TrialState.COMPLETE for t in trials)
+    assert len({t.user_attrs["worker"] for t in trials}) == 2
+    assert {x["n_finished"] for x in summaries} == {10}
+    assert all("postgresql+psycopg://" in x["storage"] for x in summaries)
+    # optuna's own CLI reads it from the server
+    cli = Path(sys.executable).with_name("optuna")
+    best = subprocess.run([cli, "best-trial", "--study-name", name, "--storage", postgres_url,
+                           "-f", "json"], capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert json.loads(best.stdout)["number"] == s.best_trial.number
+
+
+def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
+    import hplab
+
+    name = f"pgr-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, n_trials=3)
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")  # mapped to v3
+    assert hplab.main(["study", "run", str(path), "--storage", plain, "--json",
+                       "--no-report"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_finished"] == 3
+    assert hplab.main(["study", "run", str(path), "--storage", plain, "--trials", "5",
+                       "--json", "--no-report"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_finished"] == 5
+    bad = spec_file(name, n_trials=3, sampler="annealing")
+    assert hplab.main(["study", "run", str(bad), "--storage", plain]) == 2
+    assert len(optuna.load_study(study_name=name, storage=postgres_url).trials) == 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers, to_group", [(1, True), (2, True), (2, False)])
+def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, spec_file, tmp_path):
+    """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only."""
+    path = spec_file("intr", dataset="coin", metric="val_accuracy", n_trials=8,
+                     max_epochs=60, pruner="none",
+                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
+                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
+                            "optimizer": "adam"})
+    db = tmp_path / "intr.db"
+    s = create(study.load_spec(path), db)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # its own session, so the signal goes to the whole process group, as a terminal's Ctrl-C
+    run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
+                            "--storage", db, "--workers", str(workers), "--no-report"],
+                           cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    def mid_trial():
+        trials = s.get_trials(deepcopy=False)
+        return (any(t.state.is_finished() for t in trials)
+                and any(t.state == TrialState.RUNNING for t in trials))
+
+    wait_for(mid_trial, 90, "a finished and a running trial")
+    finished = {t.number: t.values for t in s.get_trials() if t.state.is_finished()}
+    if to_group:
+        os.killpg(run.pid, signal.SIGINT)
+    else:
+        os.kill(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err[-2000:]
+    trials = s.get_trials()
+    assert not [t for t in trials if t.state == TrialState.RUNNING]  # nothing left hanging
+    for number, values in finished.items():
+        assert trials[number].values == values
+    interrupted = [t for t in trials if t.user_attrs.get("status") == "interrupted"]
+    assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
+    summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    assert summary["n_finished"] == 8  # the resume redid the interrupted trials
+    assert summary["n_interrupted"] == len(interrupted)

@@ -1,0 +1,96 @@
+"""The study report: every view is there, the best model is saved, secrets are not."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hplab
+import reports
+import study
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _coin_spec(spec_file, name, **keys):
+    return spec_file(name, dataset="coin", metric=keys.pop("metric", "val_accuracy"),
+                     n_trials=keys.pop("n_trials", 8), max_epochs=8,
+                     space=keys.pop("space", {"lr": {"low": 0.003, "high": 0.3, "log": True},
+                                              "width": {"low": 2, "high": 16, "log": True},
+                                              "activation": ["tanh", "relu"]}),
+                     fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}, **keys)
+
+
+def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, parse_html):
+    db = tmp_path / "rep.db"
+    spec = study.load_spec(_coin_spec(spec_file, "rep", pruner="median",
+                                      pruner_options={"n_startup_trials": 5}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "runs" / "studies" / "rep"
+    path = reports.study_report("rep", storage=str(db), out=out)
+    assert path == out / "report.html"
+    page = parse_html(path.read_text())
+    assert not page.errors
+    files = {p.name for p in (out / "report_files").iterdir()}
+    for name in ("outcomes", "history", "importances", "contour", "slices", "parallel",
+                 "timeline", "best-params", "best-history", "confusion", "trials"):
+        assert f"{name}.csv" in files, name
+    assert any(f.startswith("decision-map") for f in files)  # coin has two features
+    if summary["n_pruned"]:
+        assert "intermediate.csv" in files
+    assert (out / "best_model" / "model.npz").exists()
+    methods = set(pd.read_csv(out / "report_files" / "importances.csv")["method"])
+    assert methods == {"PED-ANOVA", "fANOVA"}
+    assert f"#{summary['best_trial']}" in page.all_text
+    assert (tmp_path / "runs" / "index.html").exists()  # the index was refreshed
+    # the retrained best trial scores what the study recorded (same config and seed)
+    best = json.loads((out / "best_model" / "config.json").read_text())
+    assert best["seed"] == [0, summary["best_trial"]]
+    assert "retrained run scored" not in page.all_text
+
+
+def test_pareto_front_for_several_objectives(spec_file, tmp_path):
+    db = tmp_path / "mo.db"
+    spec = study.load_spec(_coin_spec(spec_file, "mo", metric=["val_accuracy", "n_parameters"],
+                                      sampler="nsga2", pruner="none",
+                                      sampler_options={"population_size": 4}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert summary["pareto_front"] and len(summary["best_value"]) == 2
+    path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
+    front = pd.read_csv(path.parent / "report_files" / "pareto.csv")
+    assert front["pareto"].sum() == len(summary["pareto_front"])
+
+
+def test_report_never_shows_the_password(postgres_url, spec_file, tmp_path, capsys):
+    # the test server trusts every login, so any password works and must never be printed
+    url = postgres_url.replace("postgres@", "postgres:hunter2@")
+    name = f"secret-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, n_trials=2)
+    assert hplab.main(["study", "run", str(path), "--storage", url, "--json", "--no-report"]) == 0
+    printed = capsys.readouterr().out
+    assert "hunter2" not in printed and "postgres:***@" in json.loads(printed)["storage"]
+    report = reports.study_report(name, storage=url, out=tmp_path / "r")
+    text = report.read_text() + "".join(p.read_text() for p in report.parent.rglob("*.csv"))
+    assert "hunter2" not in text and "postgres:***@" in text
+
+
+@pytest.mark.slow
+def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--trials", "12",
+                           "--json"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["n_finished"] == 12 and summary["study"] == "demo"
+    report = tmp_path / summary["report_path"]
+    assert report.exists() and (tmp_path / "runs" / "index.html").exists()
+    assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
+                ["worker"]}) == 2

@@ -1,0 +1,210 @@
+"""Running studies on real SQLite files: exact totals, reproducibility, resume, failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+import hplab
+import study
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def hplab_cli(*args, cwd, timeout=120, check=True):
+    """``hplab ARGS`` in a fresh process, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr[-2000:]}")
+    return proc
+
+
+def trials_of(db: Path, name: str):
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
+def outcome(trials):
+    return [(t.number, t.state, t.params, t.values, t.user_attrs.get("status")) for t in trials]
+
+
+def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
+    path = spec_file("pair", n_trials=14)
+    db = tmp_path / "pair.db"
+    out = hplab_cli("study", "run", path, "--workers", 2, "--storage", db, "--json",
+                    "--no-report", cwd=tmp_path)
+    summary = json.loads(out.stdout)
+    assert summary["n_finished"] == 14 and summary["n_trials"] == 14
+    assert summary["n_complete"] + summary["n_pruned"] + summary["n_fail"] == 14
+    trials = trials_of(db, "pair")
+    assert len(trials) == 14 and all(t.state.is_finished() for t in trials)
+    assert len({t.user_attrs["worker"] for t in trials}) == 2  # both processes worked
+    for key in ("study", "storage", "n_complete", "n_pruned", "n_fail", "best_value",
+                "best_params", "report_path"):
+        assert key in summary
+
+
+def test_same_spec_twice_gives_identical_trials(spec_file, tmp_path):
+    spec = study.load_spec(spec_file("same", n_trials=8, sampler="tpe",
+                                     sampler_options=None))
+    a = study.run_study(spec, storage=str(tmp_path / "a.db"), progress=False)
+    b = study.run_study(spec, storage=str(tmp_path / "b.db"), progress=False)
+    ta, tb = trials_of(tmp_path / "a.db", "same"), trials_of(tmp_path / "b.db", "same")
+    assert outcome(ta) == outcome(tb)
+    assert len({tuple(sorted(t.params.items())) for t in ta}) == 8  # really searched
+    assert a["best_params"] == b["best_params"] and a["best_value"] == b["best_value"]
+
+
+def test_resume_continues_where_it_stopped(spec_file, tmp_path):
+    path = spec_file("resume", n_trials=7)
+    db = tmp_path / "r.db"
+    spec = study.load_spec(path)
+    study.run_study(spec.with_trials(3), storage=str(db), progress=False)
+    first = trials_of(db, "resume")
+    assert len(first) == 3
+    hplab_cli("study", "run", path, "--storage", db, "--no-report", cwd=tmp_path)
+    after = trials_of(db, "resume")
+    assert [t.number for t in after] == list(range(7))
+    assert outcome(after[:3]) == outcome(first)
+    assert [t.datetime_start for t in after[:3]] == [t.datetime_start for t in first]
+    again = study.run_study(spec, storage=str(db), progress=False)  # complete: no new trial
+    assert again["n_finished"] == 7 and len(trials_of(db, "resume")) == 7
+
+
+def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_path, capsys):
+    db = tmp_path / "c.db"
+    study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),
+                    progress=False)
+    before = outcome(trials_of(db, "c"))
+    changed = spec_file("c", n_trials=2, space={"lr": {"low": 0.05, "high": 3.0}})
+    code = hplab.main(["study", "run", str(changed), "--storage", str(db), "--no-report"])
+    err = capsys.readouterr().err
+    assert code == 2 and "space.lr" in err and len(err.strip().splitlines()) == 1
+    assert outcome(trials_of(db, "c")) == before
+
+
+def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
+    path = spec_file("boom", dataset="coin", metric="val_accuracy", n_trials=3,
+                     max_epochs=10, space={"lr": {"low": 20.0, "high": 60.0}},
+                     fixed={"optimizer": "sgd", "activation": "relu", "hidden": [32],
+                            "batch_size": 32})
+    db = tmp_path / "boom.db"
+    summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    assert summary["n_finished"] == 3 and summary["n_diverged"] == 3
+    assert summary["n_pruned"] == 3 and summary["best_value"] is None
+    for t in trials_of(db, "boom"):
+        assert t.state == TrialState.PRUNED and t.user_attrs["status"] == "diverged"
+        assert t.user_attrs["reason"]
+    assert {p["status"] for p in summary["problems"]} == {"diverged"}
+    lines = hplab._study_lines(summary)
+    assert any("3 diverged" in line for line in lines)
+
+
+def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capsys):
+    # a binary head cannot fit coin's three classes: those trials raise inside training
+    path = spec_file("err", dataset="coin", metric="val_accuracy", n_trials=6, max_epochs=2,
+                     sampler="random", space={"head": ["multiclass", "binary"]},
+                     fixed={"hidden": [4], "checkpoint": 1})
+    db = tmp_path / "err.db"
+    code = hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report",
+                       "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["n_finished"] == 6
+    trials = trials_of(db, "err")
+    failed = [t for t in trials if t.state == TrialState.FAIL]
+    assert failed and len(failed) < 6
+    for t in trials:
+        bad = t.params["head"] == "binary"
+        assert (t.state == TrialState.FAIL) == bad
+        if bad:
+            assert t.user_attrs["status"] == "error" and "labels" in t.user_attrs["reason"]
+    assert summary["n_error"] == len(failed) == summary["n_fail"]
+
+
+def test_trials_record_their_summary(spec_file, tmp_path):
+    db = tmp_path / "rec.db"
+    study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
+                    storage=str(db), progress=False)
+    for t in trials_of(db, "rec"):
+        attrs = t.user_attrs
+        for key in ("status", "reason", "epochs", "seconds", "n_parameters", "worker",
+                    "history", "val_loss"):
+            assert key in attrs
+        assert attrs["history"]["epoch"][0] == 0 and attrs["epochs"] == 40
+        assert attrs["val_loss"] == pytest.approx(t.value, rel=1e-4)
+
+
+def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
+    db = tmp_path / "clients.db"
+    summary = study.run_study(study.load_spec(spec_file("clients", n_trials=3)),
+                              storage=str(db), progress=False)
+    url = f"sqlite:///{db}"
+    loaded = optuna.load_study(study_name="clients", storage=url)
+    assert loaded.best_trial.number == summary["best_trial"]
+    assert loaded.metric_names == ["val_loss"]
+    optuna_cli = Path(sys.executable).with_name("optuna")
+    args = ["--study-name", "clients", "--storage", url, "-f", "json"]
+    listed = subprocess.run([optuna_cli, "trials", *args], capture_output=True, text=True,
+                            check=True, timeout=60)
+    assert len(json.loads(listed.stdout)) == 3
+    best = subprocess.run([optuna_cli, "best-trial", *args], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert json.loads(best.stdout)["number"] == summary["best_trial"]
+
+
+def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
+    optuna_dashboard = pytest.importorskip("optuna_dashboard")
+    from wsgiref.util import setup_testing_defaults
+
+    db = tmp_path / "dash.db"
+    study.run_study(study.load_spec(spec_file("dash", n_trials=2)), storage=str(db),
+                    progress=False)
+    app = optuna_dashboard.wsgi(f"sqlite:///{db}")  # the dashboard's own storage loader
+
+    def get(path):
+        env, status = {}, []
+        setup_testing_defaults(env)
+        env.update(PATH_INFO=path, REQUEST_METHOD="GET")
+        body = b"".join(app(env, lambda s, h, exc_info=None: status.append(s)))
+        assert status[0].startswith("200"), body[:300]
+        return json.loads(body)
+
+    summaries = get("/api/studies")["study_summaries"]
+    (entry,) = [s for s in summaries if s["study_name"] == "dash"]
+    detail = get(f"/api/studies/{entry['study_id']}")
+    assert len(detail["trials"]) == 2
+    assert {a["key"] for a in detail["trials"][0]["user_attrs"]} >= {"status", "history"}
+
+
+def test_list_show_and_export(spec_file, tmp_path, capsys):
+    db = tmp_path / "ls.db"
+    study.run_study(study.load_spec(spec_file("ls", n_trials=3)), storage=str(db),
+                    progress=False)
+    assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["study"] == "ls" and row["n_finished"] == 3
+    assert hplab.main(["study", "show", "ls", "--storage", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert "trials 3/3" in text and "best trial #" in text
+    csv = tmp_path / "out" / "ls.csv"
+    assert hplab.main(["study", "export", "ls", "--csv", str(csv), "--storage", str(db)]) == 0
+    lines = csv.read_text().splitlines()
+    assert len(lines) == 4 and "params_lr" in lines[0] and "user_attrs_history" not in lines[0]
+
+
+def test_grid_search_visits_every_point_once(spec_file, tmp_path):
+    path = spec_file("grid", n_trials=4, sampler="grid",
+                     space={"lr": [0.1, 0.5], "width": {"low": 2, "high": 3}})
+    db = tmp_path / "grid.db"
+    summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    assert summary["n_finished"] == 4
+    points = sorted((t.params["lr"], t.params["width"]) for t in trials_of(db, "grid"))
+    assert points == [(0.1, 2), (0.1, 3), (0.5, 2), (0.5, 3)]

@@ -1,0 +1,163 @@
+"""Study specs: ready specs load by short name, every mistake is one line naming its key."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import optuna
+import pytest
+
+import study
+from study import SpecError, load_spec, parse_spec
+
+
+def _raw(**study_keys):
+    return {"study": {"name": "t", "dataset": "coin", **study_keys},
+            "space": {"lr": {"low": 0.001, "high": 0.5, "log": True},
+                      "width": {"low": 2, "high": 32, "log": True},
+                      "depth": {"low": 1, "high": 3}},
+            "fixed": {"optimizer": "adam", "checkpoint": 2}}
+
+
+def test_ready_specs_load_by_short_name_and_path():
+    names = study.spec_names()
+    for required in ("xor", "double-arc", "coin", "digits", "mnist"):
+        assert required in names
+    multi = [n for n in names if load_spec(n).multi_objective]
+    assert multi, "one ready spec must have several objectives"
+    coin = load_spec("coin")
+    assert coin.name == "coin" and coin.directions == ("maximize",)
+    assert load_spec(study.SPECS_DIR / "coin.toml") == coin
+    with pytest.raises(SpecError, match="ready specs are .*coin"):
+        load_spec("no-such-spec")
+
+
+def test_defaults_directions_and_json_round_trip():
+    spec = parse_spec(_raw(metric=["val_accuracy", "n_parameters"]))
+    assert spec.directions == ("maximize", "minimize")
+    assert spec.pruner == "none"  # optuna prunes single-metric studies only
+    assert parse_spec(_raw()).pruner == "median" and parse_spec(_raw()).sampler == "tpe"
+    again = parse_spec(json.loads(json.dumps(spec.raw)))
+    assert again.space == spec.space and again.metrics == spec.metrics
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r.update(extra={}), r"^extra: unknown table"),
+    (lambda r: r["study"].update(colour="red"), r"^study\.colour: unknown key"),
+    (lambda r: r["study"].update(n_trials="ten"), r"^study\.n_trials must be an integer"),
+    (lambda r: r["study"].update(n_trials=True), r"^study\.n_trials must be an integer"),
+    (lambda r: r["study"].update(n_trials=0), r"^study\.n_trials must be >= 1"),
+    (lambda r: r["study"].pop("dataset"), r"^study\.dataset is missing"),
+    (lambda r: r["study"].update(dataset="kitten"), r"^study\.dataset: unknown dataset"),
+    (lambda r: r["study"].update(metric="test_accuracy"), r"^study\.metric: unknown metric"),
+    (lambda r: r["study"].update(sampler="annealing"),
+     r"^study\.sampler: unknown sampler 'annealing'; valid: tpe, random, qmc"),
+    (lambda r: r["study"].update(pruner="wilcoxon"),
+     r"^study\.pruner: unknown pruner 'wilcoxon'; valid: median"),
+    (lambda r: r["study"].update(metric=["val_accuracy", "n_parameters"], pruner="median"),
+     r"^study\.pruner: optuna prunes single-metric"),
+    (lambda r: r["study"].update(grace_period=3, heartbeat_interval=5),
+     r"^study\.grace_period must be > study\.heartbeat_interval"),
+    (lambda r: r["space"].update(lr={"low": 0.5, "high": 0.001}),
+     r"^space\.lr\.low must be < space\.lr\.high"),
+    (lambda r: r["space"].update(lr={"low": 0, "high": 1, "log": True}),
+     r"^space\.lr\.low must be > 0 on a log scale"),
+    (lambda r: r["space"].update(width={"low": 2.5, "high": 8}),
+     r"^space\.width\.low must be an integer"),
+    (lambda r: r["space"].update(lr={"low": 0.1, "hi": 1}), r"^space\.lr\.hi: unknown key"),
+    (lambda r: r["space"].update(lr=0.1), r"^space\.lr must be a table"),
+    (lambda r: r["space"].update(colour=["red"]), r"^space\.colour: unknown hyperparameter"),
+    (lambda r: r["space"].update(activation=["relu", "swish"]),
+     r"^space\.activation value 'swish'"),
+    (lambda r: r["space"].update(init=["he", "lion"]),
+     r"^space\.init value 'lion': init must be one of"),
+    (lambda r: r["fixed"].update(lr=0.1), r"^fixed\.lr is also searched in space\.lr"),
+    (lambda r: r["fixed"].update(optimiser="adam"), r"^fixed\.optimiser: unknown setting"),
+    (lambda r: r["fixed"].update(batch_size="big"), r"^fixed\.batch_size must be an integer"),
+    (lambda r: r["fixed"].update(momentum=1.5), r"^fixed: momentum must be in \[0, 1\)"),
+    (lambda r: r["fixed"].update(hidden=[8]), r"^fixed\.hidden conflicts with space"),
+    (lambda r: r.update(sampler={"n_startup": 3}), r"^sampler\.n_startup: unknown option"),
+    (lambda r: r.update(pruner={"lower": 0.5}),
+     r"^pruner\.lower: unknown option for MedianPruner"),
+])
+def test_bad_spec_is_one_line_naming_the_key(change, message):
+    raw = _raw()
+    change(raw)
+    with pytest.raises(SpecError, match=message) as info:
+        parse_spec(raw)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_toml_and_dates(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[study]\nname = \n")
+    with pytest.raises(SpecError, match="bad.toml"):
+        load_spec(path)
+    path.write_text('[study]\nname = "d"\ndataset = "coin"\ndescription = 2024-01-01\n')
+    with pytest.raises(SpecError):
+        load_spec(path)
+
+
+def test_threshold_needs_a_bound_and_grid_needs_finite_values():
+    with pytest.raises(SpecError, match="pruner.lower or pruner.upper"):
+        parse_spec(_raw(pruner="threshold"))
+    raw = _raw(pruner="threshold")
+    raw["pruner"] = {"lower": 0.4}
+    assert isinstance(study.make_pruner(parse_spec(raw)), optuna.pruners.ThresholdPruner)
+    with pytest.raises(SpecError, match=r"space\.lr: the grid sampler needs choices"):
+        parse_spec(_raw(sampler="grid"))
+    raw = _raw(sampler="grid")
+    raw["space"] = {"lr": [0.01, 0.1], "width": {"low": 2, "high": 4}}
+    spec = parse_spec(raw)
+    assert spec.space.grid() == {"lr": [0.01, 0.1], "width": [2, 3, 4]}
+    raw["study"]["n_trials"] = 7
+    with pytest.raises(SpecError, match="study.n_trials 7 exceeds the grid's 6 points"):
+        parse_spec(raw)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cmaes") is not None, reason="cmaes installed")
+def test_missing_sampler_package_is_a_hint_not_an_import_error():
+    with pytest.raises(SpecError, match=r"cmaes needs the cmaes package \(pip install cmaes\)"):
+        parse_spec(_raw(sampler="cmaes"))
+
+
+@pytest.mark.parametrize("name", ["tpe", "random", "qmc", "grid", "nsga2"])
+def test_every_sampler_builds_and_samples(name, tmp_path):
+    raw = _raw(sampler=name, max_epochs=1)
+    if name == "grid":
+        raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
+    spec = parse_spec(raw)
+    sampler = study.make_sampler(spec, 0)
+    s = optuna.create_study(sampler=sampler, direction="maximize")
+    with study._registry.quiet_optuna():
+        for _ in range(3):
+            trial = s.ask()
+            cfg = study.build_config(spec.space.suggest(trial, spec.fixed), spec.fixed, 1.0)
+            s.tell(trial, float(cfg.lr))
+    assert len(s.trials) == 3
+
+
+def test_suggest_builds_a_train_config_with_per_layer_widths():
+    raw = _raw()
+    raw["space"]["width"]["per_layer"] = True
+    spec = parse_spec(raw)
+    trial = optuna.create_study().ask()
+    values = spec.space.suggest(trial, spec.fixed)
+    cfg = study.build_config(values, spec.fixed, spec.max_epochs)
+    depth = trial.params["depth"]
+    assert len(cfg.hidden) == depth
+    assert [trial.params[f"width_{i}"] for i in range(depth)] == list(cfg.hidden)
+    assert cfg.optimizer == "adam" and cfg.max_epochs == spec.max_epochs
+    shared = parse_spec(_raw())
+    trial = optuna.create_study().ask()
+    cfg = study.build_config(shared.space.suggest(trial, {}), shared.fixed, 5)
+    assert cfg.hidden == (trial.params["width"],) * trial.params["depth"]
+
+
+def test_with_trials_overrides_the_total_only():
+    spec = load_spec("coin")
+    more = spec.with_trials(99)
+    assert more.n_trials == 99 and more.space == spec.space
+    with pytest.raises(SpecError, match="--trials"):
+        spec.with_trials(0)

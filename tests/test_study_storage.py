@@ -1,0 +1,164 @@
+"""Storage URLs and bad input: one line, exit code 2, fast, and the storage left untouched."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import socket
+import sqlite3
+import threading
+import time
+
+import pytest
+
+import hplab
+import study
+from study import StorageError, mask_url, resolve_storage
+
+
+def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    default = resolve_storage(None)
+    assert default.kind == "sqlite" and default.url == "sqlite:///runs/hplab.db"
+    assert resolve_storage("x/y.db").url == "sqlite:///x/y.db"
+    assert resolve_storage("sqlite:////abs/z.db").path.as_posix() == "/abs/z.db"
+    assert resolve_storage("trials.log").kind == "journal"
+    assert resolve_storage("journal:j.txt").path.name == "j.txt"
+    pg = resolve_storage("postgresql://u:pw@h:5/db")
+    assert pg.url == "postgresql+psycopg://u:pw@h:5/db" and pg.masked == \
+        "postgresql+psycopg://u:***@h:5/db"
+    assert resolve_storage("postgres://u@h/db").url.startswith("postgresql+psycopg://")
+    assert not list(tmp_path.iterdir())
+    for bad in ("runs/hplab.txt", "redis://localhost"):
+        with pytest.raises(StorageError):
+            resolve_storage(bad)
+
+
+def test_passwords_are_masked():
+    assert mask_url("mysql+pymysql://bob:s3cr%40t@db:3306/x") == \
+        "mysql+pymysql://bob:***@db:3306/x"
+    assert mask_url("sqlite:///runs/hplab.db") == "sqlite:///runs/hplab.db"
+    assert "hunter2" not in mask_url("weird://a:hunter2@host")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("MySQLdb") is not None, reason="driver installed")
+def test_missing_driver_is_a_one_line_hint(capsys, spec_file):
+    code = hplab.main(["study", "run", str(spec_file()), "--storage",
+                       "mysql://root:topsecret@127.0.0.1/x"])
+    err = capsys.readouterr().err
+    assert code == 2 and "pip install" in err and "topsecret" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def _digest(path):
+    """Every row of the database (WAL included): the file's bytes change on a mere read,
+    when SQLite checkpoints its write-ahead log."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
+
+
+@pytest.fixture
+def stored(tmp_path, spec_file):
+    """A storage holding one finished 2-trial study, and a fingerprint of its file."""
+    db = tmp_path / "keep.db"
+    study.run_study(study.load_spec(spec_file("keep", n_trials=2)), storage=str(db),
+                    progress=False)
+    return db
+
+
+@pytest.mark.parametrize("study_keys, space", [
+    ({"colour": "red"}, None),                          # unknown key
+    ({"n_trials": "many"}, None),                       # wrong type
+    ({}, {"lr": {"low": 1.0, "high": 0.1}}),            # low > high
+    ({"sampler": "annealing"}, None),                   # unknown sampler
+    ({"pruner": "oracle"}, None),                       # unknown pruner
+    ({"dataset": "kitten"}, None),                      # unknown dataset
+])
+def test_bad_spec_exits_2_and_leaves_storage_untouched(study_keys, space, stored, tmp_path,
+                                                       spec_file, capsys):
+    before = _digest(stored)
+    path = spec_file("keep", space=space, **study_keys)
+    for storage in (stored, tmp_path / "new.db"):
+        code = hplab.main(["study", "run", str(path), "--storage", str(storage)])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert len(err.strip().splitlines()) == 1 and err.startswith("hplab study: error:")
+    assert _digest(stored) == before
+    assert not (tmp_path / "new.db").exists()
+
+
+def test_unreachable_database_fails_fast_and_masks_the_password(spec_file, capsys):
+    with socket.socket() as s:  # a free loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.monotonic()
+    code = hplab.main(["study", "run", str(spec_file()), "--storage",
+                       f"postgresql://bob:hunter2@127.0.0.1:{port}/db"])
+    err = capsys.readouterr().err
+    assert code == 2 and time.monotonic() - t0 < 15
+    assert "hunter2" not in err and "bob:***@" in err and len(err.strip().splitlines()) == 1
+
+
+def test_silent_server_times_out_instead_of_hanging(spec_file, capsys):
+    """A server that accepts connections and never answers: connect_timeout ends it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        t0 = time.monotonic()
+        code = hplab.main(["study", "show", "x", "--storage",
+                           f"postgresql://u:pw@127.0.0.1:{port}/db"])
+        elapsed = time.monotonic() - t0
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
+    err = capsys.readouterr().err
+    assert code == 2 and elapsed < study._storage.CONNECT_TIMEOUT * 3 + 5, elapsed
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_read_commands_never_create_a_storage(tmp_path, capsys, stored):
+    missing = tmp_path / "nothing.db"
+    for argv in (["study", "show", "x"], ["study", "list"], ["study", "worker", "--study", "x"],
+                 ["study", "export", "x", "--csv", str(tmp_path / "x.csv")]):
+        assert hplab.main([*argv, "--storage", str(missing)]) == 2
+        assert "no storage at" in capsys.readouterr().err
+    assert not missing.exists() and not (tmp_path / "x.csv").exists()
+    before = _digest(stored)
+    assert hplab.main(["study", "show", "ghost", "--storage", str(stored)]) == 2
+    err = capsys.readouterr().err
+    assert "no study 'ghost'" in err and "keep" in err
+    assert _digest(stored) == before
+
+
+def test_journal_storage_runs_a_study(tmp_path, spec_file):
+    log = tmp_path / "trials.log"
+    summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
+                              progress=False)
+    assert summary["n_finished"] == 3 and log.stat().st_size > 0
+    assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
+
+
+def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "empty"))
+    db = tmp_path / "m.db"
+    assert hplab.main(["study", "run", "mnist", "--storage", str(db)]) == 2
+    assert "hplab data fetch mnist" in capsys.readouterr().err
+    assert not db.exists()
