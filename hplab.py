@@ -605,9 +605,100 @@ def _add_export_onnx(sub) -> None:
     p.set_defaults(func=cmd_export_onnx)
 
 
+# ----------------------------------------------------------------------------- imbalance
+def _imbalance_lines(s: dict) -> list[str]:
+    lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
+             f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
+    for ratio in s["ratios"]:
+        lines.append(f"ratio {ratio}:")
+        for r in (r for r in s["ranking"] if r["ratio"] == ratio):
+            if r["mean"] is None:
+                lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['status']}: "
+                             f"{r['reason']}")
+                continue
+            ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
+                  else "")
+            lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
+                         + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
+    lines += [m["message"] for m in s["majority"] if m["misleading"]]
+    leaks = [r for r in s["leakage"] or [] if r["metric"] == "pr_auc" and r["inflation"]]
+    if leaks:
+        worst = max(leaks, key=lambda r: r["inflation"])
+        lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
+                     f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
+                     f"{worst['ratio']})")
+    lines.append(f"took {s['seconds']:.1f} s")
+    if s.get("report_path"):
+        lines.append(f"report: {s['report_path']}")
+    return lines
+
+
+def cmd_imbalance(args) -> int:
+    import re
+
+    import analyses
+
+    net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
+           "lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.epochs,
+           "patience": args.patience}
+    result = analyses.imbalance_benchmark(
+        args.dataset, positive=args.positive, ratios=args.ratio, strategies=args.strategies,
+        sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
+        tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
+        workers=args.workers, seed=args.seed)
+    summary = result.summary()
+    summary["report_path"] = None
+    if args.report:
+        import reports
+
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
+        out = Path(args.out) if args.out else Path("runs") / "imbalance" / slug
+        summary["report_path"] = str(reports.imbalance_report(
+            result, out, command=_command_line(args.argv)))
+    _emit(args, summary, _imbalance_lines(summary))
+    return 0
+
+
+def _add_imbalance(sub) -> None:
+    p = sub.add_parser("imbalance", help="benchmark over/undersampling, class weights and an "
+                                         "anomaly baseline on imbalanced data")
+    p.add_argument("--dataset", required=True, help="classification dataset (hplab data list)")
+    p.add_argument("--positive", default=None,
+                   help="positive (minority) class; required for multi-class data")
+    p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
+                   help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the data's own)")
+    p.add_argument("--strategies", default=None,
+                   help="comma-separated, e.g. none,class_weight,smote (default: all)")
+    p.add_argument("--sampling-ratio", type=float, default=0.2,
+                   help="minority/majority the samplers aim for (default 0.2 = 1:5)")
+    p.add_argument("--seeds", type=int, default=3, help="repetitions (data split and net)")
+    p.add_argument("--metric", default="pr_auc",
+                   help="ranking metric: roc_auc, pr_auc, brier, precision, recall, f1, "
+                        "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc)")
+    p.add_argument("--tune-for", default="f1",
+                   help="validation metric the tuned threshold maximizes: f1, "
+                        "balanced_accuracy, mcc, g_mean (default f1)")
+    p.add_argument("--leakage-demo", action="store_true",
+                   help="also resample before the split (wrong on purpose) to show leakage")
+    p.add_argument("--workers", type=int, default=-1, help="local processes (-1: every core)")
+    p.add_argument("--hidden", type=_ints, default=(16,), help="hidden widths, e.g. 32,16")
+    p.add_argument("--activation", type=_names, default=("relu",))
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--epochs", type=float, default=60, help="max epochs per net")
+    p.add_argument("--patience", type=int, default=10, help="early stopping on the training "
+                                                             "loss (0 = off)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=None, help="report folder (default runs/imbalance/DATASET)")
+    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_imbalance)
+
+
 # ----------------------------------------------------------------------------- main
 COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add_scaling,
-            _add_predict, _add_export_onnx]
+            _add_predict, _add_export_onnx, _add_imbalance]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -109,10 +109,16 @@ def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:
     return float(tuned.best_threshold_)
 
 
-def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
+#: Where each metric lives; intervals are clipped to it (few seeds give wide t intervals).
+METRIC_RANGE = {m: (-1.0, 1.0) if m == "mcc" else (0.0, 1.0) for m in IMBALANCE_METRICS}
+
+
+def mean_ci(values, confidence: float = 0.95, bounds: tuple[float, float] | None = None
+            ) -> tuple[float, float, float]:
     """Mean and Student-t interval of the mean over seeds; NaN bounds for one value.
 
-    NaN values (failed runs) are left out.
+    NaN values (failed runs) are left out; ``bounds`` clips the interval (a recall
+    interval past 1 says nothing more than 1).
     """
     from scipy import stats
 
@@ -125,7 +131,10 @@ def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
         return mean, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + confidence / 2, v.size - 1) * v.std(ddof=1)
                  / math.sqrt(v.size))
-    return mean, mean - half, mean + half
+    lo, hi = mean - half, mean + half
+    if bounds is not None:
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+    return mean, lo, hi
 
 
 def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFrame]:

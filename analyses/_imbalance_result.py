@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._imbalance_metrics import CONFUSION, IMBALANCE_METRICS, curve_frames, mean_ci
+from ._imbalance_metrics import (
+    CONFUSION,
+    IMBALANCE_METRICS,
+    METRIC_RANGE,
+    curve_frames,
+    mean_ci,
+)
 from ._imbalance_strategies import STRATEGIES
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
@@ -118,7 +124,7 @@ class ImbalanceResult:
             ok = g[g["status"] == "ok"]
             for metric in IMBALANCE_METRICS:
                 values = ok[metric] if metric in ok else []
-                mean, lo, hi = mean_ci(values)
+                mean, lo, hi = mean_ci(values, bounds=METRIC_RANGE[metric])
                 rows.append({**dict(zip(keys, key, strict=True)), "metric": metric,
                              "mean": mean, "ci_low": lo, "ci_high": hi, "n": len(ok)})
         return pd.DataFrame(rows)

@@ -21,8 +21,9 @@ from threadpoolctl import threadpool_info
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import nets  # noqa: E402
 from _common import interleaved, median  # noqa: E402
+
+import nets  # noqa: E402
 
 N, D, H1, H2, K, BATCH = 60_000, 784, 64, 16, 10, 128
 

@@ -26,7 +26,6 @@ from ._predict_io import (
     score_prediction,
 )
 from ._schedules import SCHEDULES, learning_rate
-from ._sklearn import NetClassifier, NetRegressor
 from ._train import HISTORY_COLUMNS, TrainResult, build_net, train
 
 __all__ = [
@@ -38,3 +37,13 @@ __all__ = [
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
 ]
+
+
+def __getattr__(name):
+    # scikit-learn costs ~1.5 s to import; only the estimators need it, so every
+    # study worker that just trains nets skips that cost.
+    if name in ("NetClassifier", "NetRegressor"):
+        from . import _sklearn
+
+        return getattr(_sklearn, name)
+    raise AttributeError(f"module 'nets' has no attribute {name!r}")

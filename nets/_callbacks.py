@@ -21,7 +21,14 @@ class TrainState:
     step: int = 0  # steps taken so far
     epoch: float = 0.0  # steps / steps per epoch
     lr: float = 0.0  # rate used by the last step
-    batch_loss: float = float("nan")  # loss of the last batch (only when a callback has on_step)
+    _last_batch: tuple = ()  # (logits, targets, weights) of the last step, for batch_loss
+
+    @property
+    def batch_loss(self) -> float:
+        """Loss of the last batch, computed only when a callback asks for it."""
+        if not self._last_batch:
+            return float("nan")
+        return self.net._head.loss(*self._last_batch)
 
 
 class Callback:

@@ -171,7 +171,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 step += 1
                 state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
                 if step_cbs:
-                    state.batch_loss = net._head.loss(outs[-1], tb, wb)
+                    state._last_batch = (outs[-1], tb, wb)
                     if any(cb.on_step(state) for cb in step_cbs):
                         ended = ("stopped", next(cb.stop_reason for cb in step_cbs))
                         break

@@ -20,6 +20,7 @@ any index by hand.
 
 from . import design
 from ._core import Report
+from ._imbalance_report import imbalance_report
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
 from ._scaling_report import scaling_report
 from ._study_report import study_report
@@ -42,3 +43,4 @@ __all__ = [
     "pick_snapshots", "read_report_info", "regression_frames", "samples_frame", "scaling_report",
     "study_report", "training_report", "write_index",
 ]
+__all__ += ["imbalance_report"]  # hplab imbalance

@@ -126,6 +126,7 @@ def save_run_files(run: TrainRun, out: Path) -> None:
     ds = run.dataset
     config = run.config.to_dict()
     meta = {"name": run.name, "dataset": ds.name, "task": ds.task, "seed": run.seed,
+            "data_seed": ds.info.get("seed"),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names), "command": run.command,
             "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}

@@ -1,0 +1,233 @@
+"""Capacity sweep: the course's hidden-neuron experiments over widths x depths x seeds.
+
+Every (width, depth, seed) trains one net with ``depth`` hidden layers of ``width``
+neurons for the same budget, and records its final train / validation / test loss and
+accuracy, the iterations until the validation loss first reached ``eps`` (the course's
+stop threshold, measured at checkpoints; training goes on, so every width gets the same
+budget) and its wall time. Runs are independent, so they spread over local processes
+(`analyses._backend.run_tasks`, BLAS held to one thread per worker).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import data
+import nets
+import study
+
+from ._backend import run_tasks
+
+#: Default net of a sweep: the course's sigmoid hidden layers, trained with Adam so the
+#: coin table converges in ~100 epochs instead of the course's 10 000 SGD epochs.
+DEFAULT_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.02,
+                                  batch_size=32, max_epochs=150)
+RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
+               "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
+               "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")
+#: Relative slack for "smallest sufficient width": within this of the depth's best score.
+SUFFICIENT_WITHIN = 0.01
+
+
+@dataclass(frozen=True)
+class _Task:
+    data: tuple | data.Dataset  # (name, data_seed), loaded once per worker, or a Dataset
+    config: nets.TrainConfig
+    depth: int
+    width: int
+    seed: int
+    eps: float
+
+
+@functools.lru_cache(maxsize=2)
+def _load(name: str, seed: int) -> data.Dataset:
+    return data.load(name, seed=seed)
+
+
+def _run(task: _Task) -> dict:
+    """Train one net; one row of `RUN_COLUMNS`."""
+    t0 = time.perf_counter()
+    ds = _load(*task.data) if isinstance(task.data, tuple) else task.data
+    cfg = task.config
+    init_rng, loop_rng = study.train_streams(task.seed)
+    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
+                         n_classes=ds.n_classes or None)
+    res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
+    h = res.history
+    hit = h.index[h["val_loss"] <= task.eps] if task.eps else []
+    first = h.loc[hit[0]] if len(hit) else None
+    final = h.iloc[-1]
+    test = study.test_metrics(net, ds)
+    return {"depth": task.depth, "width": task.width, "seed": task.seed,
+            "n_parameters": net.n_parameters, "status": res.status,
+            "train_loss": final["train_loss"], "train_accuracy": final["train_accuracy"],
+            "val_loss": final["val_loss"], "val_accuracy": final["val_accuracy"],
+            "test_loss": test["test_loss"], "test_accuracy": test["test_accuracy"],
+            "iterations_to_eps": math.nan if first is None else float(first["iteration"]),
+            "epochs_to_eps": math.nan if first is None else float(first["epoch"]),
+            "iterations": res.iterations, "seconds": time.perf_counter() - t0}
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
+class CapacityResult:
+    """What `capacity_sweep` found. ``to_frame()`` is the tidy table of every run.
+
+    Attributes
+    ----------
+    runs : DataFrame
+        `RUN_COLUMNS`, one row per (depth, width, seed).
+    table : DataFrame
+        One row per (depth, width): means and standard deviations over seeds, the
+        train - validation gap and the median iterations to ``eps``.
+    metric : str
+        ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
+    """
+
+    dataset: str
+    task: str
+    widths: tuple[int, ...]
+    depths: tuple[int, ...]
+    seeds: tuple[int, ...]
+    eps: float
+    metric: str
+    runs: pd.DataFrame
+    table: pd.DataFrame
+    config: dict
+    seconds: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per run: depth, width, seed, losses, accuracies, iterations, seconds."""
+        return self.runs.copy()
+
+    def best(self) -> dict:
+        """The (depth, width) with the best mean validation score."""
+        row = _rank(self.table, self.metric).iloc[0]
+        return {"depth": int(row["depth"]), "width": int(row["width"]),
+                "val": float(row[f"val_{self.metric}"]),
+                "test": float(row[f"test_{self.metric}"])}
+
+    def sufficient_widths(self) -> dict[int, int]:
+        """Per depth, the smallest width whose mean validation score is within
+        `SUFFICIENT_WITHIN` (relative) of the depth's best."""
+        out = {}
+        for depth, grp in self.table.groupby("depth"):
+            v = grp[f"val_{self.metric}"]
+            if self.metric == "accuracy":
+                ok = grp[v >= v.max() * (1 - SUFFICIENT_WITHIN)]
+            else:
+                ok = grp[v <= v.min() * (1 + SUFFICIENT_WITHIN)]
+            out[int(depth)] = int(ok["width"].min())
+        return out
+
+    def summary(self) -> dict:
+        """The JSON contract of ``hplab capacity --json`` (NaN -> None)."""
+        rows = [{k: _plain(v) for k, v in r.items()} for r in self.table.to_dict("records")]
+        return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
+                "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
+                "metric": self.metric, "best": self.best(),
+                "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
+                "table": rows, "config": self.config, "seconds": self.seconds}
+
+
+def _plain(v):
+    if isinstance(v, np.generic):
+        v = v.item()
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
+def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:
+    col = f"val_{metric}"
+    # ties go to the smaller net: capacity beyond need only costs
+    return table.sort_values([col, "n_parameters"], ascending=[metric == "loss", True])
+
+
+def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per (depth, width): mean and std over seeds, the train - validation gap, the median
+    iterations to eps and how many seeds reached it."""
+    g = runs.groupby(["depth", "width"], sort=True)
+    cols = ["train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss",
+            "test_loss"]
+    table = g[cols].mean()
+    for c in ("val_accuracy", "test_accuracy", "test_loss"):
+        table[f"{c}_std"] = g[c].std(ddof=1) if runs["seed"].nunique() > 1 else math.nan
+    table["accuracy_gap"] = table["train_accuracy"] - table["val_accuracy"]
+    table["loss_gap"] = table["val_loss"] - table["train_loss"]
+    table["iterations_to_eps"] = g["iterations_to_eps"].median()
+    table["reached_eps"] = g["iterations_to_eps"].count()
+    table["n_parameters"] = g["n_parameters"].first()
+    table["seconds"] = g["seconds"].mean()
+    return table.reset_index()
+
+
+def _check_sizes(name: str, values) -> tuple[int, ...]:
+    values = tuple(values)
+    if not values:
+        raise ValueError(f"no {name} given")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
+            raise ValueError(f"{name} must be positive integers, got {v!r}")
+    return tuple(sorted(set(int(v) for v in values)))
+
+
+def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
+                   config: nets.TrainConfig | None = None, eps: float = 0.1,
+                   workers: int | None = 1, seed: int = 0) -> CapacityResult:
+    """Train every width x depth x seed for the same budget and tabulate the results.
+
+    Parameters
+    ----------
+    dataset : str or data.Dataset
+        A name is loaded with ``data.load(name, seed=seed)`` (in each worker, once).
+    widths, depths : sequences of int
+        Neurons per hidden layer, and hidden layers.
+    seeds : int
+        Nets per (width, depth), with seeds ``seed, seed + 1, ...`` (``hplab train --seed``
+        builds the same nets); the data split is the same for all.
+    config : nets.TrainConfig, optional
+        Activation (one name), optimizer, rate, batch size, epochs... its ``hidden`` is
+        replaced; default `DEFAULT_CONFIG`.
+    eps : float
+        Validation-loss threshold for iterations to eps (0: not measured).
+    workers : int
+        Local processes (-1: every core).
+    seed : int
+
+    Returns
+    -------
+    CapacityResult
+    """
+    t0 = time.perf_counter()
+    widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
+    if not (math.isfinite(eps) and eps >= 0):
+        raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
+    cfg = config or DEFAULT_CONFIG
+    if len(set(cfg.activation)) > 1:
+        raise ValueError("a capacity sweep needs one activation for every hidden layer, got "
+                         f"{list(cfg.activation)}")
+    act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
+    ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
+    n = len(ds.X_train)
+    if cfg.batch_size > n:
+        raise ValueError(f"batch size {cfg.batch_size} is larger than the training set of "
+                         f"{ds.name} ({n} examples)")
+    ref = (dataset, seed) if isinstance(dataset, str) else ds
+    seed_list = tuple(seed + k for k in range(seeds))
+    # eps only measures here: a run that stopped at it would get a smaller budget
+    base = cfg.replace(eps=0.0)
+    tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
+             for d in depths for w in widths for s in seed_list]
+    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
+    metric = "loss" if ds.task == "regression" else "accuracy"
+    return CapacityResult(
+        dataset=ds.name, task=ds.task, widths=widths, depths=depths, seeds=seed_list,
+        eps=float(eps), metric=metric, runs=runs, table=summarize_runs(runs),
+        config={**cfg.to_dict(), "hidden": None, "activation": act},
+        seconds=time.perf_counter() - t0)

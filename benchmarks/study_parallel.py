@@ -1,0 +1,92 @@
+"""Trials per minute of a study with 2 workers against 1 worker, on SQLite.
+
+The ready ``digits`` spec with pruner none and a fixed number of epochs per trial (every
+trial trains to the end), ``--trials`` trials, a fresh SQLite file per run. The two
+contenders are interleaved round after round (after one untimed warm-up of each, which
+also starts joblib's reusable loky pool); figures are medians. Wall time is the whole
+``run_study`` call, pool dispatch included; "steady" counts only from the first trial's
+start to the last trial's end. Target: 2 workers >= 1.7x one worker (2 cores). Run:
+``python benchmarks/study_parallel.py [--trials 24] [--epochs 30] [--repeats 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import interleaved, median  # noqa: E402
+from _study_common import finished_trials, machine, variant  # noqa: E402
+
+import study  # noqa: E402
+
+TARGET = 1.7
+
+
+def run_once(spec, workers: int, log: list) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "study.db")
+        study.run_study(spec, storage=path, workers=workers, progress=False, fresh=True)
+        trials = finished_trials(spec, path)
+    starts = [t.datetime_start for t in trials if t.datetime_start]
+    ends = [t.datetime_complete for t in trials if t.datetime_complete]
+    log.append({"steady_seconds": (max(ends) - min(starts)).total_seconds(),
+                "train_seconds": sum(t.user_attrs.get("seconds") or 0.0 for t in trials),
+                "n_trials": len(trials)})
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--spec", default="digits")
+    p.add_argument("--trials", type=int, default=24)
+    p.add_argument("--epochs", type=float, default=30)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    spec = variant(args.spec, name=f"bench-parallel-{args.spec}", n_trials=args.trials,
+                   pruner="none", max_epochs=args.epochs)
+    logs = {1: [], 2: []}
+    before = machine()
+    for w in (1, 2):  # warm-up: imports, data, the loky pool's processes
+        run_once(variant(args.spec, name="bench-warmup", n_trials=2 * w, pruner="none",
+                         max_epochs=1), w, [])
+    contenders = {f"{w} worker{'s' * (w > 1)}": (lambda w=w: run_once(spec, w, logs[w]))
+                  for w in (1, 2)}
+    times = interleaved(contenders, args.repeats)
+    rate = {name: 60 * args.trials / median(ts) for name, ts in times.items()}
+    steady = {name: 60 * args.trials / median(r["steady_seconds"] for r in logs[w])
+              for name, w in zip(contenders, (1, 2), strict=True)}
+    speedup = rate["2 workers"] / rate["1 worker"]
+    out = {
+        "spec": args.spec, "trials": args.trials, "epochs": args.epochs,
+        "repeats": args.repeats, "wall_seconds": times,
+        "trials_per_minute": rate, "steady_trials_per_minute": steady,
+        "speedup": speedup,
+        "steady_speedup": steady["2 workers"] / steady["1 worker"],
+        "train_seconds_median": {name: median(r["train_seconds"] for r in logs[w])
+                                 for name, w in zip(contenders, (1, 2), strict=True)},
+        "target": TARGET, "met": speedup >= TARGET,
+        "machine_before": before, "machine_after": machine(),
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"{args.spec}: {args.trials} trials x {args.epochs:g} epochs, pruner none, "
+              f"{args.repeats} interleaved repeats (medians)")
+        for name in contenders:
+            print(f"{name:10s} {median(times[name]):6.1f} s wall  {rate[name]:6.1f} trials/min"
+                  f"  (steady {steady[name]:6.1f}/min, training "
+                  f"{out['train_seconds_median'][name]:.1f} s summed over trials)")
+        print(f"2 workers vs 1: {speedup:.2f}x (steady {out['steady_speedup']:.2f}x); "
+              f"target >= {TARGET}x: {'MET' if out['met'] else 'MISSED'}")
+        print(f"load average before {before['loadavg']}, after {out['machine_after']['loadavg']}"
+              f" on {before['cores']} cores")
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Figures of the "imbalance" report: pure ``frame -> Figure`` functions.
+
+Each one only sees what the report's CSV files hold, so any figure can be redrawn from
+``report_files/*.csv``. Strategies keep one colour across every figure of a report.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import design
+
+
+def strategy_colors(strategies) -> dict[str, str]:
+    """One fixed colour per strategy, in the order given."""
+    names = list(dict.fromkeys(strategies))
+    return dict(zip(names, design.class_colors(max(len(names), 1)), strict=False))
+
+
+def draw_ranking(frame: pd.DataFrame):
+    """Mean and 95 % interval of the ranking metric per strategy, best at the top."""
+    ok = frame[np.isfinite(frame["mean"].astype(float))]
+    fig = design.new_figure(height=0.8 + 0.28 * max(len(ok), 1))
+    ax = fig.subplots()
+    y = np.arange(len(ok))[::-1]
+    mean = ok["mean"].to_numpy(float)
+    lo = np.where(np.isfinite(ok["ci_low"].astype(float)), ok["ci_low"], mean)
+    hi = np.where(np.isfinite(ok["ci_high"].astype(float)), ok["ci_high"], mean)
+    colors = strategy_colors(frame["strategy"])
+    ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
+    ax.scatter(mean, y, c=[colors[s] for s in ok["strategy"]], zorder=3, s=28)
+    ax.set_yticks(y, ok["label"])
+    metric = frame["metric"].iloc[0] if len(frame) else ""
+    ax.set_xlabel(f"{metric} on the test set (mean and 95 % interval over seeds)")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def draw_curves(frames: dict):
+    """ROC (left) and precision-recall (right) per strategy; PR chance = prevalence."""
+    roc, pr = frames["roc"], frames["pr"]
+    colors = strategy_colors(pd.concat([roc["strategy"], pr["strategy"]]))
+    fig = design.new_figure(height=4.2)
+    ax_roc, ax_pr = fig.subplots(1, 2)
+    for strategy, g in roc.groupby("strategy", sort=False):
+        ax_roc.plot(g["fpr"], g["tpr"], color=colors[strategy], lw=1.3, label=strategy)
+    ax_roc.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1, label="chance")
+    ax_roc.set(xlabel="false positive rate", ylabel="true positive rate (recall)",
+               xlim=(0, 1), ylim=(0, 1.02), title="ROC")
+    prevalence = math.nan
+    for strategy, g in pr.groupby("strategy", sort=False):
+        ax_pr.step(g["recall"], g["precision"], where="post", color=colors[strategy], lw=1.3,
+                   label=strategy)
+        prevalence = float(g["prevalence"].iloc[0])
+    if math.isfinite(prevalence):
+        ax_pr.axhline(prevalence, ls=":", color=design.MUTED, lw=1,
+                      label=f"chance = prevalence {prevalence:.3g}")
+    ax_pr.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02),
+              title="Precision-recall")
+    ax_pr.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7.5)
+    return fig
+
+
+def draw_calibration(frame: pd.DataFrame):
+    """Observed positive share against mean predicted probability, per strategy."""
+    colors = strategy_colors(frame["strategy"])
+    fig = design.new_figure(width=7.5, height=4.2)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1, label="perfectly calibrated")
+    for strategy, g in frame.groupby("strategy", sort=False):
+        ax.plot(g["mean_predicted"], g["fraction_positive"], "o-", ms=3, lw=1.2,
+                color=colors[strategy], label=strategy)
+    ax.set(xlabel="mean predicted probability (bin)", ylabel="fraction of positives",
+           xlim=(0, 1), ylim=(0, 1.02))
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7.5)
+    return fig
+
+
+def draw_heatmap(frame: pd.DataFrame):
+    """Mean metric by strategy (rows) and ratio (columns), values written in the cells."""
+    wide = frame.pivot_table(index="strategy", columns="ratio", values="mean", sort=False)
+    wide = wide.reindex(index=list(dict.fromkeys(frame["strategy"])),
+                        columns=list(dict.fromkeys(frame["ratio"])))
+    fig = design.new_figure(width=min(2.2 + 1.1 * wide.shape[1], design.FULL_WIDTH),
+                            height=0.9 + 0.3 * wide.shape[0])
+    ax = fig.subplots()
+    values = wide.to_numpy(float)
+    im = ax.imshow(values, cmap=design.SEQUENTIAL, aspect="auto", vmin=np.nanmin(values)
+                   if np.isfinite(values).any() else 0, vmax=np.nanmax(values)
+                   if np.isfinite(values).any() else 1)
+    mid = np.nanmean(values) if np.isfinite(values).any() else 0.5
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, "failed" if not math.isfinite(v) else f"{v:.3f}", ha="center",
+                va="center", fontsize=8, color="white" if math.isfinite(v) and v > mid
+                else design.INK)
+    ax.set_xticks(range(wide.shape[1]), wide.columns)
+    ax.set_yticks(range(wide.shape[0]), wide.index)
+    ax.set_xlabel("imbalance ratio (positives:negatives)")
+    ax.grid(False)
+    fig.colorbar(im, ax=ax, shrink=0.8, label=str(frame["metric"].iloc[0]))
+    return fig
+
+
+def draw_confusion(frame: pd.DataFrame):
+    """One 2x2 matrix per strategy (counts summed over seeds), shaded by row share."""
+    n = len(frame)
+    cols = min(n, 5)
+    rows = max(1, math.ceil(n / cols))
+    fig = design.new_figure(height=1.9 * rows + 0.3)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, row in zip(axes, frame.itertuples(index=False), strict=False):
+        m = np.array([[row.tn, row.fp], [row.fn, row.tp]], dtype=float)
+        share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
+        ax.imshow(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1)
+        for (i, j), v in np.ndenumerate(m):
+            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=8.5,
+                    color="white" if share[i, j] > 0.5 else design.INK)
+        ax.set_title(row.strategy, fontsize=8.5)
+        ax.set_xticks([0, 1], ["pred 0", "pred 1"], fontsize=7.5)
+        ax.set_yticks([0, 1], ["true 0", "true 1"], fontsize=7.5)
+        ax.grid(False)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig
+
+
+def draw_leakage(frame: pd.DataFrame):
+    """Proper (resampled inside training) against leaky (resampled before the split)."""
+    metrics = list(dict.fromkeys(frame["metric"]))
+    fig = design.new_figure(height=3.6)
+    axes = np.atleast_1d(fig.subplots(1, len(metrics), squeeze=False)).ravel()
+    for ax, metric in zip(axes, metrics, strict=True):
+        g = frame[frame["metric"] == metric]
+        x = np.arange(len(g))
+        ax.bar(x - 0.2, g["proper"], 0.4, color=design.TEST, label="proper (inside training)")
+        ax.bar(x + 0.2, g["leaky"], 0.4, color=design.VALIDATION,
+               label="LEAKY (before the split)")
+        ax.set_xticks(x, g["strategy"], rotation=60, ha="right", fontsize=7.5)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(metric)
+    axes[0].legend(loc="lower left", fontsize=7.5)
+    return fig

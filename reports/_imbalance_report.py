@@ -1,0 +1,203 @@
+"""The "imbalance" report: which remedy helps a net on imbalanced data, by how much, and at
+what cost to calibration. Built from an `analyses.ImbalanceResult`; figures in
+:mod:`reports._imbalance_draw`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from . import design
+from ._core import Report
+from ._imbalance_draw import (
+    draw_calibration,
+    draw_confusion,
+    draw_curves,
+    draw_heatmap,
+    draw_leakage,
+    draw_ranking,
+)
+
+#: Threshold metrics compared at 0.5 and at the tuned threshold.
+THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-") or "x"
+
+
+def _interval(lo, hi) -> str:
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return "–"
+    return f"[{lo:.3f}, {hi:.3f}]"
+
+
+def _ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
+    out = rank[["rank", "label", "strategy", "mean"]].copy()
+    out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
+                                                            strict=True)]
+    out["tuned threshold"] = rank["tuned_threshold"]
+    out["at tuned threshold"] = rank["tuned_mean"]
+    out["status"] = rank["status"]
+    out["reason"] = rank["reason"]
+    return out
+
+
+def _threshold_table(result, ratio: str) -> pd.DataFrame:
+    s = result.summary_frame()
+    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & s["metric"].isin(THRESHOLD_METRICS)]
+    wide = s.pivot_table(index="strategy", columns=["metric", "threshold"], values="mean",
+                         sort=False, dropna=False)
+    rows = []
+    for strategy in result.strategies:
+        if strategy not in wide.index:
+            continue
+        row = {"strategy": strategy}
+        for metric in THRESHOLD_METRICS:
+            for thr in ("0.5", "tuned"):
+                key = (metric, thr)
+                row[f"{metric} @{thr}"] = wide.loc[strategy, key] if key in wide else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _headline(result) -> dict:
+    rank = result.ranking()
+    first = rank[rank["ratio"] == result.ratios[0]]
+    best = first.iloc[0] if len(first) and math.isfinite(first["mean"].iloc[0]) else None
+    check = result.accuracy_check().iloc[0]
+    status = result.status_frame()
+    head = {f"Best {result.metric} ({result.ratios[0]})":
+            f"{best['label']} {best['mean']:.3f}" if best is not None else "–",
+            "Majority-class accuracy": design.format_percent(check["accuracy"]),
+            "Majority-class recall": design.format_percent(check["recall"]),
+            "Failed strategies": int((status["status"] != "ok").sum()),
+            "Seeds": result.seeds}
+    return head
+
+
+def _accuracy_section(rep: Report, result) -> None:
+    check = result.accuracy_check()
+    rep.add_section("Is accuracy misleading?",
+                    "Always predicting the majority class is the useless baseline every "
+                    "remedy must beat; its accuracy is simply the majority share.")
+    for row in check.itertuples():
+        rep.add_text(row.message, note=bool(row.misleading))
+    rep.add_table(check.drop(columns="message"), name="majority-baseline",
+                  caption="Always predicting the majority class: test accuracy, recall of the "
+                          "positive class and the positive prevalence (means over seeds).")
+
+
+def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
+    for ratio in result.ratios:
+        tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
+        rank = result.ranking()
+        rank = rank[rank["ratio"] == ratio]
+        rep.add_section(f"Ranking by {result.metric}{where}",
+                        "Every strategy trained on the training split only, scored once on the "
+                        "untouched test split; threshold metrics at 0.5, with the same metric "
+                        f"at the threshold tuned for {result.tune_for} on validation data.")
+        rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
+                       caption=f"{result.metric}: mean and 95 % t-interval over "
+                               f"{result.seeds} seed(s), best first.")
+        rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
+                      caption="Ranked strategies; failed ones last with their reason.")
+        sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
+        rep.add_section(f"ROC and precision-recall curves{where}")
+        rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
+                       caption="Test scores of every seed pooled per strategy. The PR chance "
+                               "line sits at the positive prevalence: on imbalanced data the "
+                               "PR curve separates strategies that ROC curves make look alike.")
+        rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
+        rep.add_table(_threshold_table(result, ratio), name=f"thresholds-{tag}",
+                      caption=f"Test metrics at 0.5 and at the threshold that maximizes "
+                              f"{result.tune_for} on the validation split (mean over seeds). "
+                              "With few validation positives the tuned threshold is noisy.")
+        rep.add_section(f"Calibration{where}",
+                        "Resampling and class weights change the training prevalence, so the "
+                        "net's probabilities drift above the real ones: the price of a remedy.")
+        rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
+                       caption="Reliability curves (10 uniform bins, seeds pooled); the Brier "
+                               "score in the thresholds table above summarizes them.")
+        s = result.summary_frame()
+        brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
+                  & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]
+        rep.add_table(brier.rename(columns={"mean": "brier"}), name=f"brier-{tag}",
+                      caption="Brier score (lower is better): mean and 95 % interval.")
+        rep.add_section(f"Confusion matrices{where}")
+        for thr in ("0.5", "tuned"):
+            cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
+            if len(cm):
+                rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
+                               caption=f"Threshold {thr}: test counts summed over seeds; "
+                                       "shading is the share of each true class.")
+
+
+def _leakage_section(rep: Report, result) -> None:
+    leak = result.leakage()
+    rep.add_section("Leakage demonstration (resampling before the split: WRONG on purpose)",
+                    "Here each sampler ran on train, validation and test merged, which were "
+                    "then split again. Copies of (or interpolations between) test positives "
+                    "reach training, and the test set loses the real class balance, so the "
+                    "scores rise without the model being any better.")
+    if leak.empty:
+        rep.add_text("No sampler ran in both modes.")
+        return
+    for ratio in result.ratios:
+        g = leak[(leak["ratio"] == ratio) & leak["metric"].isin(["pr_auc", "recall", "f1"])]
+        if len(g):
+            rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
+                           caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
+    rep.add_table(leak, name="leakage", caption="Proper and leaky means; inflation = leaky − "
+                  "proper. A positive inflation is leakage, not skill.")
+
+
+def imbalance_report(result, out: Path | str, *, command: str = "", name: str | None = None,
+                     index: bool = True) -> Path:
+    """Write the report of an `analyses.ImbalanceResult` to ``out/report.html``.
+
+    Returns
+    -------
+    Path
+        The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
+    """
+    status = result.status_frame()
+    n_failed = int((status["status"] != "ok").sum())
+    rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
+                 name=name or result.dataset, status="complete" if not n_failed else "partial",
+                 status_detail=f"{n_failed} strategy run(s) failed; see their reasons"
+                 if n_failed else "every strategy ran on every seed",
+                 subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
+                          f" · {len(result.strategies)} strategies × {result.seeds} seeds · "
+                          f"samplers aim at {result.sampling_ratio:g} minority/majority")
+    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
+                       params={**result.net_params, "ratios": list(result.ratios),
+                               "strategies": list(result.strategies),
+                               "sampling_ratio": result.sampling_ratio, "seeds": result.seeds,
+                               "metric": result.metric, "tune_for": result.tune_for,
+                               "leakage_demo": result.leakage_demo},
+                       seconds=result.seconds)
+    _accuracy_section(rep, result)
+    failed = status[status["status"] != "ok"]
+    if len(failed):
+        rep.add_section("Failed strategies",
+                        "These could not run on the data; the benchmark went on without them.")
+        rep.add_table(failed, name="failed", caption="Strategy, ratio and the error it raised.")
+    if len(result.ratios) > 1:
+        rank = result.ranking()
+        rep.add_section(f"{result.metric} across ratios")
+        rep.add_figure("heatmap", draw_heatmap, rank[["ratio", "strategy", "metric", "mean"]],
+                       caption=f"Mean test {result.metric} by strategy and imbalance ratio.")
+    _per_ratio(rep, result, result.curves(), result.confusion())
+    if result.leakage_demo:
+        _leakage_section(rep, result)
+    rep.add_section("Data and runs",
+                    "Test class counts are those of the loaded data in every run: resampling "
+                    "changed only what the model was fitted on (n_fit_*).")
+    rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
+    rep.add_table(result.to_frame(), name="runs", max_rows=15,
+                  caption="Every run and threshold (first rows shown; the CSV holds all).")
+    return rep.write(out, index=index)
