@@ -696,9 +696,197 @@ def _add_imbalance(sub) -> None:
     p.set_defaults(func=cmd_imbalance)
 
 
+# ----------------------------------------------------------------------------- lr-range
+def _analysis_slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
+
+
+def _lr_range_lines(s: dict) -> list[str]:
+    lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
+             f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
+             f"{len(s['seeds'])} seed(s)",
+             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12}"]
+    for name, v in s["suggestions"].items():
+        lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
+        iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
+        lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
+                                                         else ""))
+    if s["stop_lr"] is not None:
+        lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
+                     f"{s['divergence_lr']:.4g}")
+    else:
+        lines.append("never diverged up to max_lr: raise --max-lr or --steps")
+    v = s["verify"]
+    if v is not None and v["best_lr"] is not None:
+        lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
+                     f"the suggestion is "
+                     f"{v['ratio']:.2g}x that ({'within' if v['within_tolerance'] else 'outside'}"
+                     f" {v['tolerance']:g}x)" + (", at the grid's edge" if v["at_grid_edge"]
+                                                  else ""))
+    elif v is not None:
+        lines.append("verify: every grid run diverged")
+    lines.append(f"took {s['seconds']:.1f} s")
+    if s.get("report_path"):
+        lines.append(f"report: {s['report_path']}")
+    return lines
+
+
+def cmd_lr_range(args) -> int:
+    import analyses
+    import nets
+
+    cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
+                           optimizer=args.optimizer, batch_size=args.batch_size,
+                           dtype=args.dtype)
+    result = analyses.lr_range_test(
+        args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
+        mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
+        epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
+        verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
+    summary = result.summary()
+    summary["report_path"] = None
+    if args.report:
+        import reports
+
+        out = (Path(args.out) if args.out else
+               Path("runs") / "lr-range" / _analysis_slug(args.dataset))
+        summary["report_path"] = str(reports.lr_range_report(
+            result, out, command=_command_line(args.argv)))
+    _emit(args, summary, _lr_range_lines(summary))
+    return 0
+
+
+def _add_lr_range(sub) -> None:
+    p = sub.add_parser(
+        "lr-range", help="learning-rate range test: ramp the rate, watch the loss, suggest",
+        description="Ramp the learning rate every step (or hold each rate for some epochs: "
+                    "looper), record the smoothed loss until it passes 4x its best, and read "
+                    "suggestions off the curve; weights and optimizer state are restored. "
+                    "--json prints: dataset, mode, min_lr, max_lr, num_steps, beta, val, "
+                    "seeds, n_train, suggestion, suggested_lr, suggestions {name: {lr (median "
+                    "over seeds), median_log10, iqr_log10, n, per_seed}}, divergence_lr, "
+                    "stop_lr, runs [{seed, stop_reason, stop_lr, divergence_lr, steps}], "
+                    "verify (null, or {suggested_lr, best_grid_lr, best_lr (refined), ratio, "
+                    "log10_distance, "
+                    "within_tolerance, tolerance, at_grid_edge, best_val_loss, grid [{lr, "
+                    "val_loss, val_accuracy, diverged}]}), config, seconds, report_path.")
+    _add_net_flags(p)
+    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
+    p.add_argument("--min-lr", type=float, default=1e-7, help="first rate (default 1e-7)")
+    p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
+    p.add_argument("--steps", type=int, default=100,
+                   help="points of the ramp: steps (exp, linear) or rates (looper)")
+    p.add_argument("--mode", default="exp", help="exp (default), linear or looper")
+    p.add_argument("--epochs-per-rate", type=float, default=1.0,
+                   help="looper: epochs each rate is held (default 1)")
+    p.add_argument("--beta", type=float, default=0.98,
+                   help="loss smoothing, 0 = none (full-batch losses need none)")
+    p.add_argument("--val", action="store_true",
+                   help="record the loss on a fixed validation batch after each step")
+    p.add_argument("--val-batch", type=int, default=256, help="size of that batch")
+    p.add_argument("--seeds", type=int, default=1, help="repeats: seeds SEED, SEED+1, ...")
+    p.add_argument("--suggestion", default="valley",
+                   help="valley (default), steepest, minimum or slide")
+    p.add_argument("--verify", action="store_true",
+                   help="train briefly at 9 rates around the suggestion (x0.1 .. x10)")
+    p.add_argument("--verify-epochs", type=float, default=20.0,
+                   help="epochs of each verification run (default 20)")
+    p.add_argument("--out", default=None, help="report folder (default runs/lr-range/DATASET)")
+    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_lr_range)
+
+
+# ----------------------------------------------------------------------------- capacity
+def _capacity_lines(s: dict) -> list[str]:
+    m = s["metric"]
+    lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
+             f"{len(s['seeds'])} seed(s), {m}",
+             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
+             f"{'it->eps':>8}"]
+    for r in s["table"]:
+        std = r[f"test_{m}_std"]
+        it = r["iterations_to_eps"]
+        lines.append(f"{r['depth']:>5} {r['width']:>6} {r[f'train_{m}']:>8.4f} "
+                     f"{r[f'val_{m}']:>8.4f} {r[f'test_{m}']:>8.4f} "
+                     f"{'-' if std is None else f'{std:.3f}':>6} "
+                     f"{'-' if it is None else f'{it:.0f}':>8}")
+    b = s["best"]
+    lines.append(f"best: {b['depth']} x {b['width']} (val {b['val']:.4f}, test {b['test']:.4f});"
+                 " sufficient width per depth: " + ", ".join(
+                     f"{d}: {w}" for d, w in s["sufficient_width"].items()))
+    lines.append(f"took {s['seconds']:.1f} s")
+    if s.get("report_path"):
+        lines.append(f"report: {s['report_path']}")
+    return lines
+
+
+def cmd_capacity(args) -> int:
+    import analyses
+
+    base = analyses.CAPACITY_CONFIG
+    cfg = base.replace(activation=args.activation, optimizer=args.optimizer, lr=args.lr,
+                       batch_size=args.batch_size, max_epochs=args.epochs,
+                       schedule=args.schedule, checkpoint=args.checkpoint, dtype=args.dtype)
+    result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
+                                     seeds=args.seeds, config=cfg, eps=args.eps,
+                                     workers=args.workers, seed=args.seed)
+    summary = result.summary()
+    summary["report_path"] = None
+    if args.report:
+        import reports
+
+        out = (Path(args.out) if args.out else
+               Path("runs") / "capacity" / _analysis_slug(args.dataset))
+        summary["report_path"] = str(reports.capacity_report(
+            result, out, command=_command_line(args.argv)))
+    _emit(args, summary, _capacity_lines(summary))
+    return 0
+
+
+def _add_capacity(sub) -> None:
+    p = sub.add_parser(
+        "capacity", help="widths x depths x seeds: accuracy, loss, iterations to eps, time",
+        description="Train one net per width, depth and seed for the same budget (defaults: "
+                    "sigmoid, Adam lr 0.1 full batch with cosine decay, 2000 epochs, which "
+                    "reproduce the course's coin table). --json prints: dataset, task, "
+                    "widths, depths, seeds, eps, metric (accuracy, or loss for regression), "
+                    "best {depth, width, val, test}, sufficient_width {depth: width}, table "
+                    "[{depth, width, train/val/test accuracy and loss, val_accuracy_std, "
+                    "test_accuracy_std, test_loss_std, accuracy_gap, loss_gap, "
+                    "iterations_to_eps, reached_eps, n_parameters, seconds}], config, "
+                    "seconds, report_path.")
+    p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
+    p.add_argument("--widths", type=_ints, default=(2, 4, 8, 16, 32),
+                   help="neurons per hidden layer (default 2,4,8,16,32)")
+    p.add_argument("--depths", type=_ints, default=(1,), help="hidden layers (default 1)")
+    p.add_argument("--seeds", type=int, default=3, help="nets per configuration (default 3)")
+    p.add_argument("--activation", default="sigmoid")
+    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
+    p.add_argument("--epochs", type=float, default=2000)
+    p.add_argument("--schedule", default="cosine")
+    p.add_argument("--checkpoint", type=float, default=10.0,
+                   help="epochs between checkpoints (the resolution of iterations to eps)")
+    p.add_argument("--eps", type=float, default=0.1,
+                   help="validation loss whose first crossing is counted (0 = off)")
+    p.add_argument("--workers", type=int, default=1, help="local processes (-1: every core)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    p.add_argument("--out", default=None, help="report folder (default runs/capacity/DATASET)")
+    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_capacity)
+
+
 # ----------------------------------------------------------------------------- main
 COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add_scaling,
-            _add_predict, _add_export_onnx, _add_imbalance]
+            _add_predict, _add_export_onnx, _add_imbalance,
+            _add_lr_range, _add_capacity]
 
 
 def build_parser() -> argparse.ArgumentParser:

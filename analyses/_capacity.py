@@ -24,10 +24,13 @@ import study
 
 from ._backend import run_tasks
 
-#: Default net of a sweep: the course's sigmoid hidden layers, trained with Adam so the
-#: coin table converges in ~100 epochs instead of the course's 10 000 SGD epochs.
-DEFAULT_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.02,
-                                  batch_size=32, max_epochs=150)
+#: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
+#: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
+#: in 2 000 steps: widths 2/4/8/16/32/64 -> 0.61/0.95/0.96/0.98/0.98/0.98 test accuracy.
+#: Full batch also means no shuffles: seeds differ only in the initial weights.
+DEFAULT_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.1,
+                                  schedule="cosine", batch_size=-1, max_epochs=2000,
+                                  checkpoint=10)
 RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
                "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
                "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")

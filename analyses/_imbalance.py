@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._backend import run_tasks
-from ._imbalance_metrics import TUNE_SCORERS, check_metric, imbalance_metrics
+from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Split, Task, run_task
 from ._imbalance_strategies import (
@@ -89,7 +89,7 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
             _require_binary(data.load(dataset, seed=seed), dataset)
         raise
     _require_binary(ds, dataset)
-    where = f"{dataset} at ratio {ratio} (seed {seed})"
+    where = f"{dataset} at ratio {ratio}"
     n_train, n_val = int(ds.y_train.sum()), int(ds.y_val.sum())
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
@@ -172,8 +172,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     names = resolve_strategies(strategies)
     labels = parse_ratios(ratios)
     check_metric(metric)
-    if tune_for not in TUNE_SCORERS:
-        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_SCORERS)}")
+    if tune_for not in TUNE_METRICS:
+        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_METRICS)}")
     sampling_ratio = check_sampling_ratio(sampling_ratio)
     states = seed_states(seed, seeds)
     params = {**DEFAULT_NET, **dict(net_params or {})}

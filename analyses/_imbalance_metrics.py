@@ -27,9 +27,8 @@ IMBALANCE_METRICS = {
 }
 #: Confusion-matrix cells, in scikit-learn's ``ravel()`` order.
 CONFUSION = ("tn", "fp", "fn", "tp")
-#: What the threshold is tuned for on the validation split (scikit-learn scorer names).
-TUNE_SCORERS = {"f1": "f1", "balanced_accuracy": "balanced_accuracy", "mcc": "matthews_corrcoef",
-                "g_mean": None}
+#: What the threshold can be tuned for on the validation split.
+TUNE_METRICS = ("f1", "balanced_accuracy", "mcc", "g_mean")
 
 
 def check_metric(metric: str) -> str:
@@ -84,29 +83,65 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     return out
 
 
-def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:
-    """The threshold that maximizes ``tune_for`` on the validation split.
+def _from_counts(tp, fp, P: int, N: int, tune_for: str) -> np.ndarray:
+    """``tune_for`` at every candidate threshold from its true/false positive counts
+    (the definitions scikit-learn and imbalanced-learn use, 0 where undefined)."""
+    fn, tn = P - tp, N - fp
+    tpr, tnr = tp / max(P, 1), tn / max(N, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if tune_for == "f1":
+            out = 2 * tp / (2 * tp + fp + fn)
+        elif tune_for == "balanced_accuracy":
+            out = (tpr + tnr) / 2
+        elif tune_for == "g_mean":
+            out = np.sqrt(tpr * tnr)
+        else:  # mcc
+            out = (tp * tn - fp * fn) / np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return np.nan_to_num(out, nan=0.0)
 
-    Uses :class:`sklearn.model_selection.TunedThresholdClassifierCV` on the already
-    fitted pipeline (``cv="prefit"``, ``refit=False``): the model is not retrained and
-    the validation split, never seen in training, is the only data it looks at.
+
+def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
+    """The threshold maximizing ``tune_for`` over every distinct score (exact search).
+
+    What :class:`sklearn.model_selection.TunedThresholdClassifierCV` does with
+    ``cv="prefit", refit=False`` on the validation split, without its grid: each distinct
+    score is a candidate cut (``proba >= cut`` is positive), so the optimum is exact and
+    the search costs one sort. The threshold returned sits halfway between the best cut
+    and the next lower score, the middle of the interval that gives the same predictions.
 
     Raises
     ------
     ValueError
-        Unknown ``tune_for``, or scores constant on the validation split.
+        Unknown ``tune_for``, one class only in ``y_true``, or constant scores.
     """
-    from imblearn.metrics import geometric_mean_score
-    from sklearn.metrics import make_scorer
-    from sklearn.model_selection import TunedThresholdClassifierCV
+    if tune_for not in TUNE_METRICS:
+        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_METRICS)}")
+    y = np.asarray(y_true).astype(np.int64).ravel()
+    p = np.asarray(proba, dtype=np.float64).ravel()
+    P, N = int(y.sum()), int(len(y) - y.sum())
+    if P == 0 or N == 0:
+        raise ValueError("threshold tuning needs both classes in the validation split")
+    order = np.argsort(-p, kind="stable")
+    p, y = p[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(p) != 0), len(p) - 1]  # end of each tie group
+    if len(last) < 2:
+        raise ValueError("validation scores are constant: no threshold separates them")
+    tp = np.cumsum(y)[last]
+    fp = (last + 1) - tp
+    score = _from_counts(tp, fp, P, N, tune_for)
+    k = int(np.argmax(score))  # highest cut among equals: the fewest false positives
+    cut = p[last[k]]
+    below = p[last[k + 1]] if k + 1 < len(last) else 0.0
+    return float((cut + below) / 2)
 
-    if tune_for not in TUNE_SCORERS:
-        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_SCORERS)}")
-    scoring = TUNE_SCORERS[tune_for] or make_scorer(geometric_mean_score, average="binary")
-    tuned = TunedThresholdClassifierCV(fitted, scoring=scoring, response_method="predict_proba",
-                                       thresholds=200, cv="prefit", refit=False)
-    tuned.fit(X_val, y_val)
-    return float(tuned.best_threshold_)
+
+def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:
+    """`best_threshold` of a fitted classifier's positive probabilities on ``X_val``.
+
+    The model is not retrained: the validation split, never seen in training, is the
+    only data the threshold is chosen on.
+    """
+    return best_threshold(y_val, fitted.predict_proba(X_val)[:, 1], tune_for)
 
 
 #: Where each metric lives; intervals are clipped to it (few seeds give wide t intervals).

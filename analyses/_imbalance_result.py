@@ -211,7 +211,8 @@ class ImbalanceResult:
             acc, rec = float(m["accuracy"].mean()), float(m["recall"].mean())
             prevalence = float((d["test_pos"] / (d["test_pos"] + d["test_neg"])).mean())
             misleading = acc >= MISLEADING_ACCURACY and rec == 0.0
-            message = (f"At {ratio}, predicting the majority class for every example scores "
+            where = "the data's own balance" if ratio == "own" else ratio
+            message = (f"At {where}, predicting the majority class for every example scores "
                        f"{acc:.1%} accuracy and {rec:.0%} recall of the positive class: "
                        + ("accuracy is misleading here; read PR-AUC, recall and balanced "
                           "accuracy instead." if misleading else

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 import data
 import nets
 import study
 
-from ._lr_ramp import CURVE_COLUMNS, MODES, check_ramp, range_test
+from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import verify_runs, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
@@ -209,7 +210,6 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     """
     t0 = time.perf_counter()
     check_ramp(mode, min_lr, max_lr, num_steps)
-    names = check_suggestions(tuple(SUGGESTIONS))
     check_suggestions(suggestion)
     for what, v in (("seeds", seeds), ("verify_seeds", verify_seeds)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -223,6 +223,20 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         raise ValueError(f"batch size {cfg.batch_size} is larger than the training set of "
                          f"{ds.name} ({n} examples)")
     seed_list = tuple(seed + k for k in range(seeds))
+    # One BLAS thread: these matrices are too small for threads to pay, and on a busy
+    # machine OpenBLAS's spinning threads made a 1293 x 64 product 70x slower (measured).
+    with threadpool_limits(limits=1):
+        return _run(ds, cfg, seed_list, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
+                    mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,
+                    epochs_per_rate=epochs_per_rate, suggestion=suggestion, verify=verify,
+                    verify_epochs=verify_epochs, verify_seeds=verify_seeds, t0=t0)
+
+
+def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, val,
+         val_batch, epochs_per_rate, suggestion, verify, verify_epochs, verify_seeds,
+         t0) -> LRRangeResult:
+    """The repeats, the suggestions and the verification of `lr_range_test`."""
+    names = tuple(SUGGESTIONS)
     # fastai drops a tenth of the planned points from the start: the loss has not moved
     skip_start = int(num_steps * SKIP_START_FRACTION)
     curves, rows = [], []
@@ -258,8 +272,5 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         runs=runs, suggestions=table, suggestion=suggestion,
         verify=result_kw.get("verify"), verdict=result_kw.get("verdict"),
         config={**cfg.to_dict(), "verify_epochs": verify_epochs if verify else None},
-        n_train=n, seconds=time.perf_counter() - t0)
+        n_train=len(ds.X_train), seconds=time.perf_counter() - t0)
 
-
-__all__ = ["DEFAULT_CONFIG", "LRRangeResult", "MODES", "lr_range_test",
-           "summarize_suggestions"]

@@ -19,9 +19,11 @@ any index by hand.
 """
 
 from . import design
+from ._capacity_report import capacity_report
 from ._core import Report
 from ._imbalance_report import imbalance_report
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
+from ._lr_range_report import lr_range_report
 from ._scaling_report import scaling_report
 from ._study_report import study_report
 from ._training import training_report
@@ -44,3 +46,4 @@ __all__ = [
     "study_report", "training_report", "write_index",
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
+__all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range

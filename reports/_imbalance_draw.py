@@ -15,8 +15,12 @@ from . import design
 
 
 def strategy_colors(strategies) -> dict[str, str]:
-    """One fixed colour per strategy, in the order given."""
-    names = list(dict.fromkeys(strategies))
+    """One colour per strategy, the same in every figure: assigned in registry order, so a
+    figure that lacks a failed strategy does not shift the others' colours."""
+    from analyses import STRATEGIES
+
+    given = set(strategies)
+    names = [s for s in STRATEGIES if s in given] + sorted(given - set(STRATEGIES))
     return dict(zip(names, design.class_colors(max(len(names), 1)), strict=False))
 
 
@@ -32,7 +36,7 @@ def draw_ranking(frame: pd.DataFrame):
     colors = strategy_colors(frame["strategy"])
     ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
     ax.scatter(mean, y, c=[colors[s] for s in ok["strategy"]], zorder=3, s=28)
-    ax.set_yticks(y, ok["label"])
+    ax.set_yticks(y, ok["strategy"])
     metric = frame["metric"].iloc[0] if len(frame) else ""
     ax.set_xlabel(f"{metric} on the test set (mean and 95 % interval over seeds)")
     ax.grid(axis="y", visible=False)
@@ -141,5 +145,5 @@ def draw_leakage(frame: pd.DataFrame):
         ax.set_xticks(x, g["strategy"], rotation=60, ha="right", fontsize=7.5)
         ax.set_ylim(0, 1.05)
         ax.set_title(metric)
-    axes[0].legend(loc="lower left", fontsize=7.5)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=2)
     return fig

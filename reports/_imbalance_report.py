@@ -36,11 +36,12 @@ def _interval(lo, hi) -> str:
 
 
 def _ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
-    out = rank[["rank", "label", "strategy", "mean"]].copy()
+    out = rank[["rank", "strategy", "label", "mean"]].copy()
     out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
                                                             strict=True)]
-    out["tuned threshold"] = rank["tuned_threshold"]
-    out["at tuned threshold"] = rank["tuned_mean"]
+    if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
+        out["tuned threshold"] = rank["tuned_threshold"]
+        out["at tuned threshold"] = rank["tuned_mean"]
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]
     return out
@@ -71,7 +72,7 @@ def _headline(result) -> dict:
     check = result.accuracy_check().iloc[0]
     status = result.status_frame()
     head = {f"Best {result.metric} ({result.ratios[0]})":
-            f"{best['label']} {best['mean']:.3f}" if best is not None else "–",
+            f"{best['strategy']} {best['mean']:.3f}" if best is not None else "–",
             "Majority-class accuracy": design.format_percent(check["accuracy"]),
             "Majority-class recall": design.format_percent(check["recall"]),
             "Failed strategies": int((status["status"] != "ok").sum()),

@@ -1,0 +1,150 @@
+"""The "capacity" report: score against width per depth, and the train / validation gap.
+
+Drawing functions are pure (``frame -> Figure``) and only see the frames the report
+saves as CSV, so every figure can be redrawn from its files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import design
+from ._core import Report
+
+#: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
+COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
+
+
+def _depth_color(k: int) -> str:
+    return design.PALETTE[k % (len(design.PALETTE) - 1)]  # black stays for ink
+
+
+def draw_score(frame: pd.DataFrame):
+    """Test score (mean ± std over seeds) and validation score against width, per depth."""
+    metric = frame["metric"].iloc[0]
+    fig = design.new_figure(height=3.8)
+    ax = fig.subplots()
+    ax.set_xscale("log", base=2)
+    for k, (depth, f) in enumerate(frame[frame["what"] == "sweep"].groupby("depth")):
+        c = _depth_color(k)
+        ax.errorbar(f["width"], f[f"test_{metric}"], yerr=f[f"test_{metric}_std"].fillna(0),
+                    fmt="o-", color=c, capsize=3, label=f"test, {depth} hidden layer(s)")
+        ax.plot(f["width"], f[f"val_{metric}"], "s--", ms=4, color=c, alpha=0.6,
+                label=f"validation, {depth} hidden layer(s)")
+    ref = frame[frame["what"] == "course"]
+    if len(ref):
+        ax.plot(ref["width"], ref[f"test_{metric}"], "x:", color=design.MUTED, ms=7,
+                label="the course's coin table")
+    widths = sorted(frame["width"].unique())
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.set_xlabel("neurons per hidden layer (log scale)")
+    ax.set_ylabel(f"{metric}")
+    ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
+    return fig
+
+
+def draw_gap(frame: pd.DataFrame):
+    """Train - validation accuracy (or validation - train loss) against width, per depth."""
+    metric = frame["metric"].iloc[0]
+    col = "accuracy_gap" if metric == "accuracy" else "loss_gap"
+    fig = design.new_figure(height=3.2)
+    ax = fig.subplots()
+    ax.set_xscale("log", base=2)
+    ax.axhline(0, color=design.MUTED, lw=1)
+    for k, (depth, f) in enumerate(frame.groupby("depth")):
+        ax.plot(f["width"], f[col], "o-", color=_depth_color(k),
+                label=f"{depth} hidden layer(s)")
+    widths = sorted(frame["width"].unique())
+    ax.set_xticks(widths, [str(w) for w in widths])
+    ax.set_xlabel("neurons per hidden layer (log scale)")
+    ax.set_ylabel("train − validation accuracy" if metric == "accuracy"
+                  else "validation − train loss")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def score_frame(result) -> pd.DataFrame:
+    """The sweep's per-(depth, width) means, plus the course's coin table on coin."""
+    t = result.table.assign(what="sweep", metric=result.metric)
+    if result.dataset == "coin" and result.metric == "accuracy":
+        lo, hi = min(result.widths), max(result.widths)  # only where the sweep compares
+        widths = [w for w in COURSE_COIN if lo <= w <= hi]
+        ref = pd.DataFrame({"width": widths, "test_accuracy": [COURSE_COIN[w] for w in widths],
+                            "depth": 1, "what": "course", "metric": "accuracy"})
+        t = pd.concat([t, ref], ignore_index=True) if widths else t
+    return t
+
+
+def _verdicts(result) -> list[str]:
+    best, m = result.best(), result.metric
+    lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
+             f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
+    for depth, width in result.sufficient_widths().items():
+        lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % of "
+                     f"the best validation {m} of that depth; wider only costs.")
+    gap = result.table["accuracy_gap" if m == "accuracy" else "loss_gap"]
+    if gap.notna().any():
+        worst = result.table.loc[gap.idxmax()]
+        lines.append(f"Largest train/validation gap: {worst['depth']:.0f} × {worst['width']:.0f}"
+                     f" ({float(gap.max()):.3g}); a gap that grows with width is overfitting, "
+                     "a small gap with a low score is missing capacity.")
+    reached = result.table["reached_eps"] > 0
+    if result.eps and reached.any():
+        lines.append(f"Validation loss reached eps = {result.eps:g} for "
+                     f"{int(reached.sum())} of {len(reached)} configurations "
+                     "(iterations in the table).")
+    return lines
+
+
+def capacity_report(result, out: Path | str, *, command: str = "", name: str | None = None,
+                    index: bool = True) -> Path:
+    """Write the report of an `analyses.CapacityResult` to ``out/report.html``.
+
+    Returns
+    -------
+    Path
+        The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
+    """
+    best, m = result.best(), result.metric
+    headline = {f"Best test {m}": best["test"],
+                "Best net": f"{best['depth']} × {best['width']}",
+                **{f"Sufficient width (depth {d})": w
+                   for d, w in result.sufficient_widths().items()}}
+    cfg = result.config
+    rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
+                 name=name or result.dataset, status="complete",
+                 subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
+                          f"{len(result.seeds)} seeds · {cfg['activation']} · "
+                          f"{cfg['optimizer']} lr {cfg['lr']:g}, batch {cfg['batch_size']}, "
+                          f"{cfg['max_epochs']:g} epochs")
+    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
+                       params={**cfg, "widths": list(result.widths),
+                               "depths": list(result.depths), "seeds": list(result.seeds),
+                               "eps": result.eps},
+                       seconds=result.seconds)
+    rep.add_section("Verdicts")
+    for line in _verdicts(result):
+        rep.add_text(line)
+    rep.add_section(f"{m.capitalize()} against width")
+    rep.add_figure("score-vs-width", draw_score, score_frame(result),
+                   caption=f"Test {m} (mean ± std over seeds, solid) and validation {m} "
+                           "(dashed) per depth." + (" Crosses: the course's coin table."
+                                                    if result.dataset == "coin" else ""))
+    rep.add_section("Train / validation gap")
+    rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m),
+                   caption="How much better the net does on its training data than on "
+                           "held-out data, per width and depth.")
+    cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
+            "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",
+            "reached_eps", "seconds"]
+    if m == "loss":
+        cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss"]
+    rep.add_table(result.table[cols], name="per-config",
+                  caption="Means over seeds; iterations to eps: median over the seeds that "
+                          "reached it.")
+    rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
+                  caption="Every run (first rows shown; the CSV holds all).")
+    return rep.write(out, index=index)

@@ -1,0 +1,250 @@
+"""The "lr-range" report: loss against learning rate per seed, the suggestions and their
+spread, and the verification grid.
+
+Data (``*_frames``) and drawing (``draw_*``) are separate: a drawing function only sees
+the frames the report saves as CSV, so every figure can be redrawn from its files.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import design
+from ._core import Report
+
+#: Suggestion -> colour, the same in every figure.
+SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[1],
+                     "minimum": design.PALETTE[4], "slide": design.PALETTE[5]}
+
+
+def _color(name: str) -> str:
+    return SUGGESTION_COLORS.get(name, design.MUTED)
+
+
+# ----------------------------------------------------------------------------- data
+def spread_frame(result) -> pd.DataFrame:
+    """One row per (suggestion, seed): name, seed, lr, and the suggestion's median and
+    quartiles as rates (for the spread figure)."""
+    s = result.suggestions.set_index("name")
+    rows = []
+    for name in s.index:
+        for seed, lr in zip(result.runs["seed"], result.runs[name], strict=True):
+            rows.append({"name": name, "seed": int(seed), "lr": float(lr),
+                         "median_lr": 10 ** s.loc[name, "median_log10"],
+                         "q25_lr": 10 ** s.loc[name, "q25_log10"],
+                         "q75_lr": 10 ** s.loc[name, "q75_log10"]})
+    return pd.DataFrame(rows, columns=["name", "seed", "lr", "median_lr", "q25_lr", "q75_lr"])
+
+
+def marks_frame(result) -> pd.DataFrame:
+    """The suggestions drawn on the curves: name, lr (median), q25_lr, q75_lr, chosen."""
+    s = result.suggestions
+    return pd.DataFrame({"name": s["name"], "lr": s["lr"], "q25_lr": 10 ** s["q25_log10"],
+                         "q75_lr": 10 ** s["q75_log10"],
+                         "chosen": s["name"] == result.suggestion})
+
+
+def verify_frame(result) -> pd.DataFrame:
+    """Mean validation loss per grid rate, with the best and the suggested rate flagged."""
+    v = result.verify
+    per = (v.assign(diverged=v["status"] == "diverged")
+           .groupby("lr", sort=True)
+           .agg(val_loss=("val_loss", "mean"), val_accuracy=("val_accuracy", "mean"),
+                diverged=("diverged", "sum"), runs=("seed", "size"))
+           .reset_index())
+    per["best"] = per["lr"] == result.verdict["best_grid_lr"]
+    per["best_refined_lr"] = result.verdict["best_lr"]
+    per["suggested"] = np.isclose(per["lr"], result.verdict["suggested_lr"], rtol=1e-9)
+    per["suggestion"] = result.suggestion
+    return per
+
+
+# ----------------------------------------------------------------------------- drawing
+def draw_curves(frames: dict):
+    """Raw (faint) and smoothed loss against lr per seed; suggestions with their IQR."""
+    curves, marks = frames["curves"], frames["marks"]
+    fig = design.new_figure(height=4.0)
+    ax = fig.subplots()
+    ax.set_xscale("log")
+    seeds = list(dict.fromkeys(curves["seed"]))
+    for k, seed in enumerate(seeds):
+        c = curves[curves["seed"] == seed]
+        color = design.PALETTE[0] if len(seeds) == 1 else design.tint(
+            design.PALETTE[0], 0.45 + 0.55 * (k + 1) / len(seeds))
+        ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(design.PALETTE[0], 0.25))
+        ax.plot(c["lr"], c["smoothed_loss"], "-", color=color,
+                label="smoothed loss" if k == 0 else None)
+    for m in marks.itertuples():
+        if not math.isfinite(m.lr):
+            continue
+        ax.axvspan(m.q25_lr, m.q75_lr, color=_color(m.name), alpha=0.15, lw=0)
+        ax.axvline(m.lr, color=_color(m.name), lw=2.2 if m.chosen else 1.2,
+                   ls="-" if m.chosen else "--", label=f"{m.name} {m.lr:.3g}")
+    # Blow-ups would flatten the useful part: cap the axis a little above the start.
+    sm = curves["smoothed_loss"].to_numpy(dtype=float)
+    sm = sm[np.isfinite(sm)]
+    if sm.size:
+        starts = curves.groupby("seed")["smoothed_loss"].first().to_numpy(dtype=float)
+        top = 1.5 * np.nanmax(starts) if np.isfinite(starts).any() else sm.max()
+        ax.set_ylim(max(0.0, sm.min() - 0.05 * (top - sm.min())), top)
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("loss")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def draw_spread(frame: pd.DataFrame):
+    """Each suggestion per seed (dots), its median (bar) and interquartile range."""
+    names = list(dict.fromkeys(frame["name"]))
+    fig = design.new_figure(height=0.9 + 0.5 * len(names))
+    ax = fig.subplots()
+    ax.set_xscale("log")
+    for i, name in enumerate(names):
+        f = frame[(frame["name"] == name) & np.isfinite(frame["lr"]) & (frame["lr"] > 0)]
+        if f.empty:
+            continue
+        jitter = np.linspace(-0.12, 0.12, len(f)) if len(f) > 1 else np.zeros(1)
+        ax.plot(f["lr"], i + jitter, "o", ms=4, color=_color(name), alpha=0.8)
+        q25, med, q75 = f[["q25_lr", "median_lr", "q75_lr"]].iloc[0]
+        ax.plot([q25, q75], [i, i], "-", lw=6, color=_color(name), alpha=0.3,
+                solid_capstyle="butt")
+        ax.plot([med, med], [i - 0.3, i + 0.3], "-", lw=2, color=design.INK)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel("suggested learning rate (log scale)")
+    return fig
+
+
+def draw_verify(frame: pd.DataFrame):
+    """Validation loss after brief runs at each grid rate; the suggestion and the best."""
+    fig = design.new_figure(height=3.4)
+    ax = fig.subplots()
+    ax.set_xscale("log")
+    ok = np.isfinite(frame["val_loss"])
+    ax.plot(frame.loc[ok, "lr"], frame.loc[ok, "val_loss"], "o-", color=design.VALIDATION,
+            label="validation loss (mean over seeds)")
+    if (~ok).any():  # pinned to the top: their loss is unbounded
+        ax.plot(frame.loc[~ok, "lr"], np.full((~ok).sum(), 0.97), "^", mfc="none",
+                color=design.VALIDATION, label="diverged", transform=ax.get_xaxis_transform())
+    best = frame[frame["best"]]
+    if len(best):
+        ax.plot(best["lr"], best["val_loss"], "*", ms=14, color=design.INK,
+                label=f"best grid rate {best['lr'].iloc[0]:.3g}")
+    refined = frame["best_refined_lr"].iloc[0] if len(frame) else math.nan
+    if refined is not None and math.isfinite(refined):
+        ax.axvline(refined, color=design.INK, ls=":", lw=1.2,
+                   label=f"best rate, refined {refined:.3g}")
+    sug = frame[frame["suggested"]]
+    if len(sug):
+        name = str(frame["suggestion"].iloc[0])
+        ax.axvline(sug["lr"].iloc[0], color=_color(name), lw=2, label=f"suggestion ({name})")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("validation loss")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+# ----------------------------------------------------------------------------- report
+def _verdicts(result, summary: dict) -> list[str]:
+    s = result.suggestions.set_index("name")
+    n = len(result.seeds)
+    chosen = s.loc[result.suggestion]
+    over = f"median of {n} seeds, IQR {chosen['iqr_log10']:.2f} decades" if n > 1 else "1 seed"
+    lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over}). Others: "
+             + ", ".join(f"{k} {v:.3g}" for k, v in s["lr"].items() if k != result.suggestion)
+             + "."]
+    if summary["stop_lr"] is not None:
+        lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
+                     f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
+                     f"{summary['divergence_lr']:.3g} (medians over seeds).")
+    else:
+        lines.append("The loss never passed its stop threshold up to max_lr: the curve ends "
+                     "before divergence, so suggestions near its end are unreliable; raise "
+                     "--max-lr or --steps.")
+    if result.val or result.mode == "looper":
+        lines.append("Smooth curves (validation or looper loss) make the valley reach back "
+                     "into the flat start; compare with steepest and minimum.")
+    v = result.verdict
+    if v is not None:
+        if v["best_lr"] is None:
+            lines.append("Verification: every grid run diverged.")
+        else:
+            where = "within" if v["within_tolerance"] else "outside"
+            lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
+                         f" at {result.verify['lr'].nunique()} rates; the best grid rate is "
+                         f"{v['best_grid_lr']:.3g}, refined {v['best_lr']:.3g}; the "
+                         f"suggestion is {v['ratio']:.2g}× that, "
+                         f"{where} {v['tolerance']:g}×.")
+            if v["at_grid_edge"]:
+                lines.append("The best grid rate is at the grid's edge: the true best lies "
+                             "beyond it.")
+    return lines
+
+
+def lr_range_report(result, out: Path | str, *, command: str = "", name: str | None = None,
+                    index: bool = True) -> Path:
+    """Write the report of an `analyses.LRRangeResult` to ``out/report.html``.
+
+    Returns
+    -------
+    Path
+        The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
+    """
+    summary = result.summary()
+    v = result.verdict
+    headline = {f"Suggested lr ({result.suggestion})": result.suggested_lr,
+                "IQR (log10)": float(result.suggestions.set_index("name")
+                                     .loc[result.suggestion, "iqr_log10"]),
+                "Divergence lr": summary["divergence_lr"]}
+    if v is not None:
+        headline["Best lr (verify)"] = v["best_lr"]
+        headline["Suggestion / best"] = v["ratio"]
+    ok = math.isfinite(result.suggested_lr)
+    status = ("failed" if not ok else "complete" if v is None or v["within_tolerance"]
+              else "off-target")
+    cfg = result.config
+    rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
+                 name=name or result.dataset, status=status,
+                 status_detail="" if ok else "no suggestion: too few points before divergence",
+                 subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
+                          f"{result.num_steps} points · hidden {cfg['hidden']} "
+                          f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
+                          f"{cfg['batch_size']} · {len(result.seeds)} seed(s)")
+    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
+                       params={**cfg, "mode": result.mode, "min_lr": result.min_lr,
+                               "max_lr": result.max_lr, "num_steps": result.num_steps,
+                               "beta": result.beta, "val": result.val,
+                               "seeds": list(result.seeds)},
+                       seconds=result.seconds)
+    rep.add_section("Verdicts")
+    for line in _verdicts(result, summary):
+        rep.add_text(line)
+    rep.add_section("Loss against learning rate")
+    rep.add_figure("loss-vs-lr", draw_curves,
+                   {"curves": result.curves, "marks": marks_frame(result)},
+                   caption="Faint: the recorded loss; solid: its debiased moving average, one "
+                           "line per seed. Vertical lines: each suggestion's median over "
+                           "seeds (the chosen one solid), shaded over its interquartile range.")
+    rep.add_section("Spread of the suggestions over seeds")
+    rep.add_figure("suggestion-spread", draw_spread, spread_frame(result),
+                   caption="Each dot is one seed's suggestion; the bar spans the quartiles and "
+                           "the tick marks the median. A wide spread means one test is noise.")
+    rep.add_table(result.suggestions, name="suggestions",
+                  caption="Median, quartiles and IQR in log10 units; n = seeds with a value.")
+    rep.add_table(result.runs, name="runs", caption="One range test per seed.")
+    if result.verify is not None:
+        rep.add_section("Verification at a grid of rates")
+        rep.add_figure("verify-grid", draw_verify, verify_frame(result),
+                       caption="Validation loss after brief constant-rate runs from the same "
+                               "initial nets, at rates around the suggestion.")
+        rep.add_table(result.verify, name="verify-runs", max_rows=18,
+                      caption="Every verification run.")
+    rep.add_section("Recorded points")
+    rep.add_table(result.curves, name="curve", max_rows=12,
+                  caption="Every recorded point (first rows shown; the CSV holds all).")
+    return rep.write(out, index=index)

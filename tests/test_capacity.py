@@ -1,0 +1,109 @@
+"""`analyses.capacity_sweep` and `hplab capacity`: the course's coin table, the tidy
+frames, iterations to eps, the JSON contract, the report and one-line errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hplab
+import nets
+import reports
+from analyses import CAPACITY_CONFIG, capacity_sweep
+from analyses._capacity import RUN_COLUMNS, _run, _Task
+
+QUICK = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
+
+
+def run_cli(argv, capsys):
+    try:
+        code = hplab.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.slow
+def test_coin_sweep_reproduces_the_course_table():
+    # course (10 000 SGD epochs): 2/8/16/32 hidden -> 0.618/0.97/0.978/0.974 test accuracy
+    res = capacity_sweep("coin", widths=(2, 8, 16, 32), seeds=2, workers=2)
+    acc = res.table.set_index("width")["test_accuracy"]
+    assert 0.5 < acc[2] < 0.7
+    assert (acc[[8, 16, 32]] >= 0.96).all()
+    assert res.best()["width"] > 2 and res.sufficient_widths()[1] in (8, 16, 32)
+    # a worker process computes exactly what this process does
+    row = _run(_Task(("coin", 0), CAPACITY_CONFIG.replace(hidden=(8,), eps=0.0), 1, 8, 0,
+                     0.1))
+    mine = res.runs.set_index(["width", "seed"]).loc[(8, 0)]
+    assert row["test_accuracy"] == mine["test_accuracy"] and row["val_loss"] == mine["val_loss"]
+
+
+def test_frames_shapes_and_reproducibility():
+    kw = dict(widths=(4, 2), depths=(2, 1), seeds=2, config=QUICK, eps=0.0)
+    res = capacity_sweep("coin", **kw)
+    runs = res.to_frame()
+    assert list(runs.columns) == list(RUN_COLUMNS) and len(runs) == 8
+    assert res.widths == (2, 4) and res.depths == (1, 2)  # sorted
+    assert runs["n_parameters"].tolist()[:2] == [2 * 2 + 2 + 2 * 3 + 3] * 2  # 2-2-3 net
+    assert len(res.table) == 4 and runs["iterations_to_eps"].isna().all()
+    again = capacity_sweep("coin", **kw).to_frame()
+    pd.testing.assert_frame_equal(runs.drop(columns="seconds"), again.drop(columns="seconds"))
+
+
+def test_iterations_to_eps_is_the_first_checkpoint_below_eps():
+    res = capacity_sweep("coin", widths=(8,), seeds=1, config=QUICK, eps=100.0)
+    run = res.runs.iloc[0]
+    assert run["iterations_to_eps"] == 0 and run["epochs_to_eps"] == 0  # the start counts
+    assert run["iterations"] == 30  # full batch: one step per epoch, the budget is kept
+    assert res.table["reached_eps"].tolist() == [1]
+
+
+def test_summary_is_json_ready():
+    s = capacity_sweep("xor", widths=(2, 3), seeds=2, config=QUICK.replace(
+        activation="tanh")).summary()
+    json.dumps(s, allow_nan=False)
+    assert s["metric"] == "accuracy" and len(s["table"]) == 2 and s["seeds"] == [0, 1]
+    assert set(s["best"]) == {"depth", "width", "val", "test"}
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"widths": ()}, "no widths given"),
+    ({"widths": (0, 4)}, "widths must be positive integers, got 0"),
+    ({"depths": (1.5,)}, "depths must be positive integers, got 1.5"),
+    ({"seeds": 0}, "seeds must be an integer >= 1"),
+    ({"eps": -1.0}, "eps must be a finite number >= 0"),
+    ({"config": QUICK.replace(batch_size=5000)},
+     "batch size 5000 is larger than the training set of coin (900 examples)"),
+    ({"config": nets.TrainConfig(hidden=(4, 4), activation=("relu", "tanh"))},
+     "one activation for every hidden layer"),
+])
+def test_bad_input_is_a_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        capacity_sweep("coin", **kwargs)
+    assert message in str(err.value)
+
+
+def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "2,4",
+                              "--depths", "1,2", "--seeds", "1", "--epochs", "20", "--json"],
+                             capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert {"dataset", "widths", "depths", "seeds", "eps", "metric", "best",
+            "sufficient_width", "table", "config", "seconds", "report_path"} <= set(s)
+    assert s["widths"] == [2, 4] and s["depths"] == [1, 2] and len(s["table"]) == 4
+    report = tmp_path / s["report_path"]
+    assert s["report_path"] == "runs/capacity/coin/report.html"
+    page = parse_html(report.read_text())
+    assert not page.errors and len(page.find("img")) == 2
+    assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["capacity"]
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "2,x"], capsys)
+    assert code == 2 and "expected comma-separated integers" in err and err.count("\n") == 1
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--batch-size", "901",
+                              "--no-report"], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("hplab capacity: error: batch size 901 is larger")
+    assert np.isfinite(s["best"]["test"])

@@ -1,0 +1,215 @@
+"""hplab imbalance, the API: metrics, training-only resampling, remedies, determinism, errors."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import analyses
+
+# Overlapping moons at 1:20: the untreated net misses most positives at threshold 0.5.
+MOONS = "moons?n_train=2000&n_test=1000&noise=0.35"
+NET = {"hidden": (8,), "max_epochs": 15, "lr": 0.02}
+REMEDIES = "none,class_weight,random_over,smote,random_under"
+
+
+@pytest.fixture(scope="module")
+def moons_result():
+    return analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies=REMEDIES, seeds=2,
+                                        net_params=NET, workers=1, seed=0)
+
+
+def test_metrics_match_hand_computed_values():
+    y = [0, 0, 0, 0, 1, 1]
+    p = [0.1, 0.2, 0.6, 0.3, 0.8, 0.4]
+    m = analyses.imbalance_metrics(y, p, threshold=0.5)  # tp 1, fp 1, fn 1, tn 3
+    assert (m["tn"], m["fp"], m["fn"], m["tp"]) == (3, 1, 1, 1)
+    assert m["precision"] == m["recall"] == m["f1"] == 0.5
+    assert m["accuracy"] == pytest.approx(4 / 6)
+    assert m["balanced_accuracy"] == pytest.approx((0.75 + 0.5) / 2)
+    assert m["g_mean"] == pytest.approx(math.sqrt(0.75 * 0.5))
+    assert m["mcc"] == pytest.approx((1 * 3 - 1 * 1) / math.sqrt(2 * 2 * 4 * 4))
+    assert m["brier"] == pytest.approx(np.mean((np.array(p) - np.array(y)) ** 2))
+    assert m["roc_auc"] == pytest.approx(7 / 8)  # 7 of the 8 (pos, neg) pairs ordered right
+    # >= threshold is positive, as in scikit-learn's tuned thresholds
+    assert analyses.imbalance_metrics(y, p, threshold=0.4)["tp"] == 2
+    mean, lo, hi = analyses.mean_ci([1.0, 2.0, 3.0])
+    assert mean == 2.0 and hi - mean == pytest.approx(4.302653 / math.sqrt(3), rel=1e-6)
+    assert math.isnan(analyses.mean_ci([0.7])[1])
+
+
+@pytest.mark.parametrize("tune_for", ["f1", "balanced_accuracy", "mcc", "g_mean"])
+def test_tuned_threshold_is_at_least_as_good_as_sklearns(tune_for):
+    from imblearn.metrics import geometric_mean_score
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import make_scorer
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    ds = analyses.load_variant(MOONS, "1:20", None, 0)
+    model = LogisticRegression().fit(ds.X_train, ds.y_train)
+    scoring = {"mcc": "matthews_corrcoef",
+               "g_mean": make_scorer(geometric_mean_score, average="binary")}.get(tune_for,
+                                                                                   tune_for)
+    ref = TunedThresholdClassifierCV(model, scoring=scoring, cv="prefit", refit=False)
+    ref_thr = ref.fit(ds.X_val, ds.y_val).best_threshold_
+    ours = analyses.tune_threshold(model, ds.X_val, ds.y_val, tune_for)
+    p = model.predict_proba(ds.X_val)[:, 1]
+
+    def score(t):
+        return analyses.imbalance_metrics(ds.y_val, p, t)[tune_for]
+
+    assert score(ours) >= score(ref_thr) - 1e-12  # exact search: never worse than the grid
+    assert 0 < ours < 1
+    with pytest.raises(ValueError, match="constant"):
+        analyses.best_threshold([0, 1, 0], [0.3, 0.3, 0.3])
+
+
+def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
+    import reports
+
+    res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:50", strategies="none",
+                                       seeds=1, net_params={"hidden": (8,), "max_epochs": 5},
+                                       workers=1)
+    check = res.accuracy_check().iloc[0]
+    counts = res.data.iloc[0]
+    assert (counts["test_pos"], counts["test_neg"]) == (6, 325)  # 1:50 of the held-out set
+    assert check["accuracy"] == pytest.approx(325 / 331)  # 98.2 % by never saying "8"
+    assert check["recall"] == 0.0 and bool(check["misleading"])
+    assert "accuracy is misleading here" in check["message"]
+    assert res.summary()["accuracy_misleading"] is True
+    page = parse_html(reports.imbalance_report(res, tmp_path / "rep", index=False).read_text())
+    assert not page.errors
+    assert "98.2% accuracy and 0% recall" in page.all_text
+    assert "accuracy is misleading here" in page.all_text
+
+
+def test_resampling_touches_training_data_only(moons_result):
+    runs = moons_result.to_frame()
+    runs = runs[runs["threshold"] == "0.5"]
+    assert (runs["status"] == "ok").all()
+    for row in runs.itertuples():
+        ds = analyses.load_variant(MOONS, "1:20", None, int(
+            moons_result.data.loc[moons_result.data["seed"] == row.seed, "data_seed"].iloc[0]))
+        # scored on the loaded test set, class counts unchanged, whatever the strategy
+        assert (row.n_test_pos, row.n_test_neg) == (ds.y_test.sum(), (ds.y_test == 0).sum())
+        assert (row.n_val_pos, row.n_val_neg) == (ds.y_val.sum(), (ds.y_val == 0).sum())
+        assert (row.n_train_pos, row.n_train_neg) == (ds.y_train.sum(),
+                                                      (ds.y_train == 0).sum())
+        assert row.tn + row.fp + row.fn + row.tp == len(ds.y_test)
+    by = runs.set_index(["strategy", "seed"])
+    for seed in (0, 1):
+        none, over, under = (by.loc[(s, seed)] for s in ("none", "random_over", "random_under"))
+        assert (none.n_fit_pos, none.n_fit_neg) == (none.n_train_pos, none.n_train_neg)
+        # the samplers aim at minority/majority = 0.2 in the training split only
+        assert over.n_fit_neg == over.n_train_neg
+        assert over.n_fit_pos == int(0.2 * over.n_train_neg) > over.n_train_pos
+        assert under.n_fit_pos == under.n_train_pos
+        assert under.n_fit_neg == int(under.n_train_pos / 0.2) < under.n_train_neg
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_pipeline_never_resamples_at_predict():
+    ds = analyses.load_variant(MOONS, "1:20", None, 0)
+    pipe = analyses.make_imbalance_pipeline("smote", 0.2, NET, random_state=0)
+    assert [name for name, _ in pipe.steps] == ["sampler", "model"]
+    pipe.fit(ds.X_train, ds.y_train)
+    assert pipe.predict_proba(ds.X_test).shape == (len(ds.y_test), 2)
+    assert pipe.predict(ds.X_val).shape == ds.y_val.shape
+
+
+def test_remedies_raise_minority_recall_at_half(moons_result):
+    runs = moons_result.to_frame()
+    recall = runs[runs["threshold"] == "0.5"].groupby("strategy")["recall"].mean()
+    assert recall["none"] <= 0.4  # the plain net misses most positives
+    for remedy in ("class_weight", "random_over", "smote", "random_under"):
+        assert recall[remedy] >= recall["none"] + 0.25, remedy
+    rank = moons_result.ranking("recall")
+    assert rank.iloc[-1]["strategy"] == "none"
+    tuned = runs[(runs["threshold"] == "tuned")]["threshold_value"]
+    assert ((tuned > 0) & (tuned < 1)).all() and (tuned != 0.5).any()
+
+
+def test_same_seed_same_table():
+    def run(workers, seed):
+        return analyses.imbalance_benchmark(
+            "moons?n_train=600&noise=0.35", ratios="1:10", strategies="none,smote", seeds=2,
+            net_params={"hidden": (4,), "max_epochs": 5}, workers=workers, seed=seed)
+
+    first, again = run(1, 3), run(2, 3)  # worker processes change nothing
+    pd.testing.assert_frame_equal(again.to_frame(), first.to_frame())
+    pd.testing.assert_frame_equal(again.ranking(), first.ranking())
+    assert first.to_frame()["recall"].notna().all()
+    other = run(1, 4).to_frame()
+    assert not other["roc_auc"].equals(first.to_frame()["roc_auc"])
+
+
+def test_a_failing_sampler_is_reported_and_the_rest_goes_on():
+    # 4 training positives: SMOTE's 5 neighbours cannot exist, oversampling by copies can
+    res = analyses.imbalance_benchmark("moons?n_train=1000", ratios="1:100",
+                                       strategies="none,smote,random_over", seeds=1,
+                                       net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
+    status = res.status_frame().set_index("strategy")
+    assert status.loc["smote", "status"] == "failed"
+    assert "n_neighbors" in status.loc["smote", "reason"]
+    assert (status.loc[["none", "random_over"], "status"] == "ok").all()
+    rank = res.ranking()
+    assert rank.iloc[-1]["strategy"] == "smote" and math.isnan(rank.iloc[-1]["mean"])
+    failed = res.summary()["failed"]
+    assert [f["strategy"] for f in failed] == ["smote"] and failed[0]["reason"]
+
+
+def test_leakage_demo_inflates_scores_and_changes_the_test_set():
+    res = analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="random_over",
+                                       seeds=1, net_params=NET, leakage_demo=True, workers=1)
+    runs = res.to_frame()
+    proper, leaky = (runs[(runs["mode"] == m) & (runs["threshold"] == "0.5")].iloc[0]
+                     for m in ("proper", "leaky"))
+    assert (proper.n_test_pos, proper.n_test_neg) == (25, 500)
+    assert leaky.n_test_pos > 25  # copies of positives reached the test set
+    leak = res.leakage().set_index("metric")
+    assert leak.loc["pr_auc", "leaky"] > leak.loc["pr_auc", "proper"] + 0.1
+
+
+def test_isolation_forest_baseline_scores_outliers_higher():
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (300, 2)), rng.normal(6, 0.5, (6, 2))])
+    y = np.r_[np.zeros(300, int), np.ones(6, int)]
+    pipe = analyses.make_imbalance_pipeline("isolation_forest", random_state=0).fit(X, y)
+    p = pipe.predict_proba(X)[:, 1]
+    assert ((p >= 0) & (p <= 1)).all()
+    assert p[y == 1].min() > np.quantile(p[y == 0], 0.95)
+    assert analyses.imbalance_metrics(y, p)["roc_auc"] > 0.99
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"ratios": "1/50", "positive": 8}, "must look like 1:50"),
+    ({"ratios": "1:50,50", "positive": 8}, "must look like 1:50"),
+    ({"ratios": "50:1", "positive": 8}, "positive class the minority"),
+    ({"ratios": "1:1000", "positive": 8}, "needs at least 2 positives"),
+    ({"ratios": "1:20"}, "digits has 10 classes: choose the positive class"),
+    ({}, "digits has 10 classes: choose the positive class"),
+    ({"positive": 8, "strategies": "none,smoot"},
+     "unknown strategy 'smoot' (did you mean 'smote'?); valid: none, class_weight, "),
+    ({"positive": 8, "metric": "auc"}, "unknown metric 'auc'; valid: roc_auc, pr_auc"),
+    ({"positive": 8, "sampling_ratio": 1.5}, "sampling ratio must be in (0, 1]"),
+    ({"positive": 8, "seeds": 0}, "seeds must be a positive integer"),
+])
+def test_bad_input_raises_clear_errors(kwargs, message):
+    with pytest.raises(ValueError) as err:
+        analyses.imbalance_benchmark("digits", **kwargs)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_regression_data_empty_validation_and_strategy_aliases():
+    with pytest.raises(ValueError, match="sine is a regression dataset"):
+        analyses.imbalance_benchmark("sine")
+    # 2 positives in the pool: the validation split gets none, so nothing can be tuned
+    with pytest.raises(ValueError, match="leaves no positive example in the validation"):
+        analyses.imbalance_benchmark("moons?n_train=600", ratios="1:100")
+    assert analyses.resolve_strategies("SMOTE, RandomOverSampler,ros,near-miss") == (
+        "smote", "random_over", "near_miss")
+    assert analyses.resolve_strategies(None) == tuple(analyses.STRATEGIES)

@@ -1,0 +1,83 @@
+"""hplab imbalance, the command line: the JSON contract, the report, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import hplab
+
+FAST = ["--hidden", "4", "--epochs", "8", "--workers", "1"]
+
+
+def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
+    out = tmp_path / "runs" / "imbalance" / "moons"
+    rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1500&noise=0.35",
+                     "--ratio", "1:20,1:10", "--strategies", "none,class_weight,ros",
+                     "--seeds", "2", "--metric", "recall", "--leakage-demo", "--out", str(out),
+                     "--json", *FAST])
+    assert rc == 0
+    s = json.loads(capsys.readouterr().out)
+    assert {"dataset", "ratio", "ratios", "metric", "ranking", "metrics", "failed",
+            "majority", "accuracy_misleading", "leakage", "report_path"} <= set(s)
+    assert s["ratios"] == ["1:20", "1:10"] and s["ratio"] == "1:20" and s["metric"] == "recall"
+    first = [r for r in s["ranking"] if r["ratio"] == "1:20"]
+    assert [r["rank"] for r in first] == [1, 2, 3]
+    assert {r["strategy"] for r in first} == {"none", "class_weight", "random_over"}
+    for r in s["ranking"]:
+        assert {"strategy", "ratio", "metric", "mean", "ci_low", "ci_high", "status",
+                "reason"} <= set(r)
+        assert r["status"] == "ok" and r["ci_low"] <= r["mean"] <= r["ci_high"]
+    assert first[-1]["strategy"] == "none"  # every remedy finds more positives at 0.5
+    entry = next(m for m in s["metrics"] if m["strategy"] == "none" and m["threshold"] == "0.5")
+    assert {"roc_auc", "pr_auc", "brier", "g_mean", "mcc"} <= set(entry)
+    assert set(entry["pr_auc"]) == {"mean", "ci_low", "ci_high"}
+    assert {leak["strategy"] for leak in s["leakage"]} == {"random_over"}
+    report = out / "report.html"
+    assert s["report_path"] == str(report)
+    page = parse_html(report.read_text())
+    assert not page.errors
+    text = page.all_text
+    for heading in ("Ranking by recall · 1:20", "recall across ratios",
+                    "ROC and precision-recall curves · 1:10", "Calibration · 1:20",
+                    "Confusion matrices · 1:10", "Leakage demonstration",
+                    "Threshold 0.5 against the tuned threshold · 1:20"):
+        assert heading in text, heading
+    assert "chance = prevalence" not in text  # figure text is in the PNG, not the page
+    assert (out / "report_files" / "heatmap.csv").exists()
+    assert (out / "report_files" / "runs.csv").exists()
+    index = (tmp_path / "runs" / "index.html").read_text()
+    assert "imbalance" in index and "report.html" in index
+
+
+def test_human_output_names_failures(tmp_path, capsys):
+    rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1000", "--ratio", "1:100",
+                     "--strategies", "none,smote", "--seeds", "1", "--no-report", *FAST])
+    assert rc == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("imbalance on moons?n_train=1000 (positive class 1): pr_auc")
+    smote = next(line for line in lines if "smote" in line)
+    assert "failed" in smote and "n_neighbors" in smote
+    assert any("accuracy is misleading here" in line for line in lines)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--dataset", "digits", "--positive", "8", "--ratio", "1-50"], "must look like 1:50"),
+    (["--dataset", "digits", "--positive", "8", "--ratio", "1:1000"], "at least 2 positives"),
+    (["--dataset", "digits", "--positive", "8", "--strategies", "smote,bogus"],
+     "unknown strategy 'bogus'; valid: none, class_weight, random_over, smote"),
+    (["--dataset", "digits", "--ratio", "1:50"], "choose the positive class (--positive K"),
+    (["--dataset", "digits", "--positive", "8", "--metric", "acc"], "unknown metric 'acc'"),
+    (["--dataset", "digits", "--positive", "8", "--sampling-ratio", "0"], "sampling ratio"),
+    (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
+    try:
+        rc = hplab.main(["imbalance", *argv, "--no-report"])
+    except SystemExit as exc:  # argparse errors exit directly
+        rc = exc.code
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err

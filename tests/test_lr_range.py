@@ -1,0 +1,152 @@
+"""The learning-rate range test: the stability limit of a quadratic, exact restoration,
+suggestions that hold up against a grid of real runs, and clear errors."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import nets
+from analyses import lr_range_test, range_test
+
+LINEAR = nets.TrainConfig(hidden=(), head="regression", optimizer="sgd", batch_size=-1,
+                          dtype="float64")
+
+
+def quadratic(seed, n=1000, d=2):
+    """Standardized Gaussian features and exactly linear targets: half-MSE of a linear model
+    is a quadratic with Hessian A^T A / n, A = [X, 1]; full-batch descent is stable below
+    2 / lambda_max."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    X = (X - X.mean(0)) / X.std(0)
+    y = X @ rng.normal(size=d) + 0.5
+    A = np.c_[X, np.ones(n)]
+    return X, y, 2 / np.linalg.eigvalsh(A.T @ A / n).max()
+
+
+def full_batch_loss_after(X, y, lr, steps=150):
+    net = nets.build_net(LINEAR, X.shape[1], y, rng=np.random.default_rng(0))
+    cfg = LINEAR.replace(lr=lr, max_epochs=steps, divergence_factor=1e12, checkpoint=steps)
+    res = nets.train(net, cfg, X, y, rng=np.random.default_rng(1))
+    return res.history["train_loss"].iloc[0], res.final("train_loss")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quadratic_divergence_point_within_20_percent_of_two_over_lambda_max(seed):
+    X, y, limit = quadratic(seed)
+    # the limit is real: just below it descent converges, just above it blows up
+    start, below = full_batch_loss_after(X, y, 0.95 * limit)
+    _, above = full_batch_loss_after(X, y, 1.05 * limit)
+    assert below < 1e-6 * start and above > start
+    net = nets.build_net(LINEAR, X.shape[1], y, rng=np.random.default_rng(seed))
+    # full batch: the loss is exact, nothing to smooth (beta 0)
+    curve = range_test(net, LINEAR, X, y, rng=np.random.default_rng(0), min_lr=1e-3,
+                       max_lr=10.0, num_steps=100, beta=0.0)
+    assert curve.stop_reason == "diverged"
+    assert 0.8 < curve.divergence_lr / limit < 1.2
+    assert curve.stop_lr >= curve.divergence_lr
+    assert list(curve.frame.columns) == ["step", "lr", "loss", "smoothed_loss"]
+
+
+def _state(net, opt):
+    return [p.copy() for p in net.params], opt.state_dict()
+
+
+def _assert_bitwise(before, after):
+    (p0, s0), (p1, s1) = before, after
+    for a, b in zip(p0, p1, strict=True):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert s0["t"] == s1["t"] and s0.keys() == s1.keys()
+    for key in s0.keys() - {"t"}:
+        for a, b in zip(s0[key], s1[key], strict=True):
+            assert a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("mode,val", [("exp", False), ("linear", True), ("looper", False)])
+def test_weights_and_optimizer_state_restored_bitwise(mode, val):
+    import data
+
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(8,), activation="tanh", optimizer="adam", batch_size=32,
+                           max_epochs=2)
+    net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0), n_classes=3)
+    opt = nets.make_optimizer("adam", net.params)
+    nets.train(net, cfg, ds.X_train, ds.y_train, rng=np.random.default_rng(1), optimizer=opt)
+    assert opt.t > 0 and np.abs(opt.state["m"][0]).sum() > 0  # a real mid-training state
+    before = _state(net, opt)
+    # up to 1e4: the test runs into overflow and NaN, and must still put everything back
+    curve = range_test(net, cfg, ds.X_train, ds.y_train, X_val=ds.X_val, y_val=ds.y_val,
+                       rng=np.random.default_rng(2), min_lr=1e-4, max_lr=1e4, num_steps=40,
+                       mode=mode, val=val, optimizer=opt, epochs_per_rate=0.2)
+    assert curve.steps > 0
+    _assert_bitwise(before, _state(net, opt))
+
+
+def test_modes_record_their_rates():
+    import data
+
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(8,), batch_size=100)
+    net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0), n_classes=3)
+    lin = range_test(net, cfg, ds.X_train, ds.y_train, rng=np.random.default_rng(0),
+                     min_lr=0.01, max_lr=1.0, num_steps=30, mode="linear")
+    assert lin.stop_reason == "completed" and lin.steps == 30  # 30 steps = 3.3 epochs
+    assert np.allclose(np.diff(lin.frame["lr"]), 0.99 / 29)
+    loop = range_test(net, cfg, ds.X_train, ds.y_train, rng=np.random.default_rng(0),
+                      min_lr=0.01, max_lr=1.0, num_steps=5, mode="looper", epochs_per_rate=2)
+    assert loop.steps == 5 * 18 and np.allclose(loop.frame["lr"], np.geomspace(0.01, 1, 5))
+    # the looper's loss is the whole training set's: exact, so never smoothed
+    assert (loop.frame["loss"] == loop.frame["smoothed_loss"]).all()
+
+
+def test_seeds_give_median_and_iqr_and_a_tidy_frame():
+    res = lr_range_test("coin", nets.TrainConfig(hidden=(16,), activation="relu",
+                                                 optimizer="adam"), seeds=3, num_steps=60)
+    frame = res.to_frame()
+    assert list(frame.columns) == ["seed", "step", "lr", "loss", "smoothed_loss"]
+    assert sorted(frame["seed"].unique()) == [0, 1, 2]
+    table = res.suggestions.set_index("name")
+    assert list(table.index) == ["valley", "steepest", "minimum", "slide"]
+    for name, row in table.iterrows():
+        per_seed = np.log10(res.runs[name].to_numpy(dtype=float))
+        assert row["median_log10"] == pytest.approx(np.median(per_seed))
+        assert row["iqr_log10"] == pytest.approx(np.subtract(*np.percentile(per_seed,
+                                                                              [75, 25])))
+    assert res.suggested_lr == pytest.approx(10 ** table.loc["valley", "median_log10"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.suggestion = "slide"
+    s = res.summary()
+    assert set(s["suggestions"]["valley"]) == {"lr", "median_log10", "iqr_log10", "n",
+                                               "per_seed"}
+    assert s["verify"] is None and len(s["runs"]) == 3
+
+
+@pytest.mark.parametrize("dataset", ["coin", "digits"])
+def test_suggestion_lands_within_3x_of_the_best_grid_rate(dataset):
+    cfg = nets.TrainConfig(hidden=(16,), activation="relu", optimizer="adam", batch_size=32)
+    res = lr_range_test(dataset, cfg, seeds=3, verify=True)
+    v = res.verdict
+    assert math.isfinite(res.suggested_lr) and v["suggested_lr"] == res.suggested_lr
+    assert not v["at_grid_edge"]
+    assert 1 / 3 <= v["ratio"] <= 3 and v["within_tolerance"]
+    grid = res.verify
+    assert grid["lr"].nunique() == 9 and grid["seed"].nunique() == 2
+    assert grid["lr"].min() == pytest.approx(res.suggested_lr / 10)
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"min_lr": 1.0, "max_lr": 0.1}, "min_lr must be below max_lr"),
+    ({"min_lr": 1.0, "max_lr": 1.0}, "min_lr must be below max_lr"),
+    ({"min_lr": -1.0}, "min_lr must be a finite number > 0"),
+    ({"mode": "cyclic"}, "unknown mode 'cyclic'; valid: exp, linear, looper"),
+    ({"suggestion": "best"}, "unknown suggestion 'best'; valid: valley, steepest, minimum"),
+    ({"num_steps": 1}, "num_steps must be an integer >= 2"),
+    ({"seeds": 0}, "seeds must be an integer >= 1"),
+    ({"config": nets.TrainConfig(batch_size=5000)}, "batch size 5000 is larger than the "
+                                                    "training set of coin (900 examples)"),
+])
+def test_bad_input_is_a_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        lr_range_test("coin", **kwargs)

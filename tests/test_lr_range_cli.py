@@ -1,0 +1,70 @@
+"""`hplab lr-range`: the JSON contract, the report and its index entry, one-line errors."""
+
+import json
+
+import pytest
+
+import hplab
+import reports
+
+JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
+             "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
+             "stop_lr", "runs", "verify", "config", "seconds", "report_path"}
+VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
+               "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid"}
+
+
+def run_cli(argv, capsys):
+    try:
+        code = hplab.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_html):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "16",
+                              "--activation", "relu", "--optimizer", "adam", "--steps", "60",
+                              "--seeds", "2", "--verify", "--verify-epochs", "2", "--json"],
+                             capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert set(s) == JSON_KEYS and set(s["verify"]) == VERIFY_KEYS
+    assert s["seeds"] == [0, 1] and len(s["runs"]) == 2 and len(s["verify"]["grid"]) == 9
+    assert set(s["suggestions"]) == {"valley", "steepest", "minimum", "slide"}
+    assert s["suggested_lr"] == s["suggestions"]["valley"]["lr"]
+    report = tmp_path / "runs" / "lr-range" / "coin" / "report.html"
+    assert s["report_path"] == "runs/lr-range/coin/report.html" and report.exists()
+    page = parse_html(report.read_text())
+    assert not page.errors and len(page.find("img")) == 3  # curves, spread, verify grid
+    files = {p.name for p in (report.parent / "report_files").iterdir()}
+    assert {"loss-vs-lr-curves.csv", "suggestion-spread.csv", "verify-grid.csv",
+            "suggestions.csv"} <= files
+    assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["lr-range"]
+    assert "lr-range" in (tmp_path / "runs" / "index.html").read_text()
+
+
+def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["lr-range", "--dataset", "xor", "--batch-size", "4", "--mode",
+                            "looper", "--steps", "12", "--no-report"], capsys)
+    assert code == 0
+    assert out.startswith("lr range test on xor (n=4): looper")
+    assert "valley" in out and not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--min-lr", "1", "--max-lr", "0.1"], "min_lr must be below max_lr, got 1 >= 0.1"),
+    (["--mode", "cyclic"], "unknown mode 'cyclic'; valid: exp, linear, looper"),
+    (["--suggestion", "best"], "unknown suggestion 'best'; valid: valley, steepest"),
+    (["--batch-size", "5000"], "batch size 5000 is larger than the training set of coin"),
+    (["--steps", "1"], "num_steps must be an integer >= 2"),
+])
+def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", *argv], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("hplab lr-range: error: ") and message in err
+    assert err.count("\n") == 1

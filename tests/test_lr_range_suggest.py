@@ -1,0 +1,76 @@
+"""Suggestions as pure functions of a curve: known answers, fastai's valley, cleaning."""
+
+import math
+
+import numpy as np
+import pytest
+
+from analyses import SUGGESTIONS, suggest, trim_curve
+from analyses._suggest import minimum, slide, steepest, valley
+
+LRS = np.geomspace(1e-5, 10, 61)  # 10 points per decade
+
+
+def shaped_curve():
+    """Flat, a fall centred on lr = 1e-2 (steepest there), a floor, then a blow-up."""
+    x = np.log10(LRS)
+    fall = 1 / (1 + np.exp(-(x + 2) * 4))  # 0 -> 1 around log10(lr) = -2
+    loss = 2.0 - 1.5 * fall
+    loss[x > 0] += 3 * x[x > 0] ** 2
+    return loss
+
+
+def fastai_valley(lrs, losses):
+    """fastai's valley, as written there: the reference the vectorized one must match."""
+    n = len(losses)
+    max_start, max_end = 0, 0
+    lds = [1] * n
+    for i in range(1, n):
+        for j in range(0, i):
+            if losses[i] < losses[j] and lds[i] < lds[j] + 1:
+                lds[i] = lds[j] + 1
+            if lds[max_end] < lds[i]:
+                max_end = i
+                max_start = max_end - lds[max_end]
+    sections = (max_end - max_start) / 3
+    idx = max_start + int(sections) + int(sections / 2)
+    return float(lrs[idx])
+
+
+def test_known_answers_on_a_shaped_curve():
+    loss = shaped_curve()
+    assert steepest(LRS, loss) == pytest.approx(1e-2, rel=0.3)
+    floor = LRS[np.argmin(loss)]
+    assert minimum(LRS, loss) == pytest.approx(floor / 10)
+    v = valley(LRS, loss)
+    assert 1e-3 < v < floor  # inside the fall, before the floor
+    assert math.isfinite(slide(LRS, loss))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_valley_matches_fastai_on_noisy_curves(seed):
+    rng = np.random.default_rng(seed)
+    loss = shaped_curve() + rng.normal(0, 0.05, len(LRS))
+    assert valley(LRS, loss) == fastai_valley(LRS, loss)
+
+
+def test_trim_drops_ends_then_everything_from_the_first_nan():
+    lrs = np.arange(20.0)
+    loss = np.arange(20.0)[::-1].copy()
+    loss[12] = np.nan
+    x, y = trim_curve(lrs, loss, skip_start=2, skip_end=5)
+    assert x.tolist() == list(range(2, 12)) and np.isfinite(y).all()
+    loss[3] = np.inf
+    x, _ = trim_curve(lrs, loss, skip_start=2, skip_end=5)
+    assert x.tolist() == [2.0]
+
+
+def test_too_short_curves_give_nan_not_errors():
+    out = suggest([1e-3, 1e-2, 1e-1], [1.0, 0.5, np.nan], skip_end=0)
+    assert set(out) == set(SUGGESTIONS) and all(math.isnan(v) for v in out.values())
+
+
+def test_unknown_suggestion_lists_the_valid_names():
+    with pytest.raises(ValueError, match="unknown suggestion 'steep'; valid: valley, "
+                                         "steepest, minimum, slide"):
+        suggest(LRS, shaped_curve(), "steep")
