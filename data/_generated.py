@@ -7,7 +7,6 @@ options of `load`) and returns a raw `Source`; splitting and scaling happen in `
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import make_circles, make_moons
 
 from ._dataset import DataError, Source
 
@@ -129,6 +128,8 @@ def _sklearn_seed(rng: np.random.Generator) -> int:
 def moons(rng: np.random.Generator, n_train: int = 1000, n_test: int = 500,
           noise: float = 0.1) -> Source:
     """scikit-learn's two interleaved half circles (`sklearn.datasets.make_moons`)."""
+    from sklearn.datasets import make_moons  # ~1 s to import: only when asked for
+
     _check_sizes(n_train, n_test, 2)
     X, y = make_moons(n_train, noise=noise, random_state=_sklearn_seed(rng))
     X_test, y_test = make_moons(n_test, noise=noise, random_state=_sklearn_seed(rng))
@@ -139,6 +140,8 @@ def moons(rng: np.random.Generator, n_train: int = 1000, n_test: int = 500,
 def circles(rng: np.random.Generator, n_train: int = 1000, n_test: int = 500,
             noise: float = 0.05, factor: float = 0.5) -> Source:
     """scikit-learn's two concentric circles (`sklearn.datasets.make_circles`)."""
+    from sklearn.datasets import make_circles  # ~1 s to import: only when asked for
+
     _check_sizes(n_train, n_test, 2)
     if not 0 < factor < 1:
         raise DataError(f"circles needs 0 < factor < 1, got {factor}")

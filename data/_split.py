@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from ._dataset import DataError
 
@@ -45,6 +44,8 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         return rng.permutation(n), np.empty(0, dtype=np.int64)
     seed = int(rng.integers(2**31))
     try:
+        from sklearn.model_selection import train_test_split  # lazy: slow to import
+
         kept, out = train_test_split(np.arange(n), test_size=fraction, random_state=seed,
                                      shuffle=True, stratify=y if stratify else None)
     except ValueError as exc:  # e.g. a class with a single example cannot be stratified

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
@@ -148,7 +150,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         return None
 
     # over/invalid: a diverging run overflows on purpose; the checkpoint reports it
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+    with (np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+          _blas_threads_for(net, bs)):
         state.lr = schedule(0, total_steps)
         ended = checkpoint()  # epoch 0: the starting point of every curve
         while ended is None and step < total_steps:
@@ -193,6 +196,19 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [])
+
+
+# Below this many multiply-adds in a step's largest product, a second BLAS thread
+# costs more than it saves (digits 64-64-16 trains 2.7x faster on one thread).
+SMALL_STEP_FLOPS = 1_000_000
+
+
+def _blas_threads_for(net, batch_size):
+    """One BLAS thread for small nets, the library's default for large ones."""
+    largest = max(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
+    if batch_size * largest >= SMALL_STEP_FLOPS:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _score(net, X, T, w, chunk=8192):
