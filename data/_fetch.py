@@ -5,7 +5,8 @@ the ``checksums`` argument, the mirror's ``BASE/SHA256SUMS`` file when a custom 
 serves one, or the official MNIST sums below. A mirror's own SHA256SUMS guards against
 truncated and corrupt downloads, not against a hostile mirror. ``verify=False`` skips it.
 Files are downloaded to temporary names in the destination and renamed only once all
-four are verified, so a failed fetch leaves nothing half-written.
+four are verified, so a failed fetch leaves nothing half-written; then each is unpacked
+beside its gz, again through a temporary file and a rename.
 """
 
 from __future__ import annotations
@@ -188,4 +189,23 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
     finally:
         for tmp in pending.values():
             tmp.unlink(missing_ok=True)
+    for name in MNIST_FILES:
+        _unpack(dest / name)
     return dest
+
+
+def _unpack(gz_path: Path) -> Path:
+    """Write the raw IDX file beside its verified gz, atomically (tmp then rename).
+
+    The gz stays: its checksum is what a later fetch checks to skip the download.
+    """
+    raw = gz_path.with_suffix("")
+    fd, tmp = tempfile.mkstemp(dir=gz_path.parent, prefix=f".{raw.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, gzip.open(gz_path, "rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+        os.replace(tmp, raw)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return raw

@@ -152,7 +152,11 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verified"] and {f["name"]: f["sha256"] for f in out["files"]} == sums
-    assert sorted(p.name for p in dest.iterdir()) == sorted(sums)  # no temp files left
+    raw = [name.removesuffix(".gz") for name in sums]
+    # verified gz files plus their unpacked IDX files, and no temporary files left
+    assert sorted(p.name for p in dest.iterdir()) == sorted([*sums, *raw])
+    for name in raw:
+        assert (dest / name).read_bytes() == gzip.decompress((dest / f"{name}.gz").read_bytes())
     ds = data.load("mnist", data_dir=tmp_path / "home")
     assert ds.n_features == 16 and ds.sizes()["test"] == 20
 
@@ -180,7 +184,7 @@ def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsy
         assert list(dest.iterdir()) == []
         write_folder(folder, tiny_mnist(np.random.default_rng(1)))
         assert data.fetch_mnist(dest, url, verify=False) == dest
-    assert len(list(dest.iterdir())) == 4
+    assert len(list(dest.iterdir())) == 8  # 4 gz + 4 unpacked
 
 
 def test_fetch_offline_says_where_to_put_files(tmp_path, capsys):
