@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import nets
 import reports
 from analyses import CAPACITY_CONFIG, capacity_sweep
@@ -16,13 +16,6 @@ from analyses._capacity import RUN_COLUMNS, _run, _Task
 QUICK = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
 
 
-def run_cli(argv, capsys):
-    try:
-        code = hplab.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.slow

@@ -5,22 +5,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import nets
 
 TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_accuracy",
               "test_loss", "test_accuracy", "seconds", "model_path"}
 
 
-def run_cli(argv, capsys):
-    """(exit code, stdout, stderr); argparse errors exit through SystemExit."""
-    try:
-        code = hplab.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_train_xor_json_and_files(tmp_path, capsys):

@@ -3,8 +3,8 @@
 import json
 
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
@@ -14,13 +14,6 @@ VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distan
                "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid"}
 
 
-def run_cli(argv, capsys):
-    try:
-        code = hplab.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_html):

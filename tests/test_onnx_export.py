@@ -6,8 +6,8 @@ import sys
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import nets
 
 onnx = pytest.importorskip("onnx")
@@ -16,13 +16,6 @@ ort = pytest.importorskip("onnxruntime")
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 
 
-def run_cli(argv, capsys):
-    try:
-        code = hplab.main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_onnx(path, X, dtype=np.float32) -> dict:

@@ -7,8 +7,8 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import nets
 
 PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "input", "n",
@@ -16,13 +16,6 @@ PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "in
                 "out_path"}
 
 
-def run_cli(argv, capsys):
-    try:
-        code = hplab.main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("head", ["binary", "multiclass", "regression"])

@@ -5,8 +5,8 @@ import json
 
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
-import hplab
 import nets
 import reports
 from analyses import scaling_study
@@ -16,13 +16,6 @@ JSON_KEYS = {"batch_sizes", "steps_to_target", "examples_to_target", "best_lr", 
              "s_min", "e_min", "r2", "alpha", "regimes", "b_simple", "report_path"}
 
 
-def run_cli(argv, capsys):
-    try:
-        code = hplab.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.slow
