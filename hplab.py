@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -56,6 +57,18 @@ def _json_default(obj):
 
 def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
+
+
+def _analysis_report(args, kind: str, writer: str, result) -> str | None:
+    """Write an analysis report unless --no-report: to --out, else runs/KIND/DATASET."""
+    if not args.report:
+        return None
+    import reports  # matplotlib and friends: only when a report is wanted
+
+    write = getattr(reports, writer)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
+    out = Path(args.out) if args.out else Path("runs") / kind / slug
+    return str(write(result, out, command=_command_line(args.argv)))
 
 
 # ----------------------------------------------------------------------------- train
@@ -427,8 +440,6 @@ def _scaling_lines(s: dict) -> list[str]:
 
 
 def cmd_scaling(args) -> int:
-    import re
-
     import analyses
     import nets
 
@@ -447,14 +458,7 @@ def cmd_scaling(args) -> int:
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = None
-    if args.report:
-        import reports
-
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
-        out = Path(args.out) if args.out else Path("runs") / "scaling" / slug
-        summary["report_path"] = str(reports.scaling_report(
-            result, out, command=_command_line(args.argv)))
+    summary["report_path"] = _analysis_report(args, "scaling", "scaling_report", result)
     _emit(args, summary, _scaling_lines(summary))
     return 0
 
@@ -634,8 +638,6 @@ def _imbalance_lines(s: dict) -> list[str]:
 
 
 def cmd_imbalance(args) -> int:
-    import re
-
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -647,14 +649,7 @@ def cmd_imbalance(args) -> int:
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = None
-    if args.report:
-        import reports
-
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
-        out = Path(args.out) if args.out else Path("runs") / "imbalance" / slug
-        summary["report_path"] = str(reports.imbalance_report(
-            result, out, command=_command_line(args.argv)))
+    summary["report_path"] = _analysis_report(args, "imbalance", "imbalance_report", result)
     _emit(args, summary, _imbalance_lines(summary))
     return 0
 
@@ -697,12 +692,6 @@ def _add_imbalance(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- lr-range
-def _analysis_slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "dataset"
-
-
 def _lr_range_lines(s: dict) -> list[str]:
     lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
@@ -746,14 +735,7 @@ def cmd_lr_range(args) -> int:
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = None
-    if args.report:
-        import reports
-
-        out = (Path(args.out) if args.out else
-               Path("runs") / "lr-range" / _analysis_slug(args.dataset))
-        summary["report_path"] = str(reports.lr_range_report(
-            result, out, command=_command_line(args.argv)))
+    summary["report_path"] = _analysis_report(args, "lr-range", "lr_range_report", result)
     _emit(args, summary, _lr_range_lines(summary))
     return 0
 
@@ -835,14 +817,7 @@ def cmd_capacity(args) -> int:
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = None
-    if args.report:
-        import reports
-
-        out = (Path(args.out) if args.out else
-               Path("runs") / "capacity" / _analysis_slug(args.dataset))
-        summary["report_path"] = str(reports.capacity_report(
-            result, out, command=_command_line(args.argv)))
+    summary["report_path"] = _analysis_report(args, "capacity", "capacity_report", result)
     _emit(args, summary, _capacity_lines(summary))
     return 0
 
