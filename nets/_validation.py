@@ -17,7 +17,9 @@ def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
     if len(X) == 0:
         raise ValueError(f"{name} has no samples")
     X = np.ascontiguousarray(X, dtype=dtype)
-    if not np.all(np.isfinite(X)):
+    # one pass and no mask in the common case: any NaN or inf makes the sum non-finite
+    # (huge finite float64 values can overflow it too, so then check exactly)
+    if not np.isfinite(X.sum(dtype=np.float64)) and not np.all(np.isfinite(X)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return X
 

@@ -182,7 +182,16 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
     rep.add_section(f"Best trial: #{number}", (
         f"Retrained from its configuration and seed [{spec.seed}, {number}]; the model is "
         f"saved as best_model/model.npz beside this report."))
-    if [round(v, 6) for v in again] != [round(v, 6) for v in best.values]:
+    strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
+    if strategy is not None:
+        ratio = best.params.get("sampling_ratio")
+        rep.add_text(f"In the study this trial ran imbalance strategy {strategy}"
+                     + (f" (sampling ratio {format_value(ratio)})" if ratio is not None
+                        else "") + " in an imbalanced-learn pipeline; the model retrained "
+                     "here is the plain net of the same configuration, so its scores differ "
+                     "(hplab imbalance compares the strategies themselves on the test set).",
+                     note=True)
+    elif [round(v, 6) for v in again] != [round(v, 6) for v in best.values]:
         rep.add_text(f"The retrained run scored {again} against {best.values} in the study "
                      "(different BLAS threads or library versions).", note=True)
     params = pd.DataFrame({"parameter": list(best.params),

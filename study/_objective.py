@@ -11,6 +11,12 @@ A trial ends as
 
 Every trial stores its summary in user attributes, so ``study show``, ``optuna trials``,
 the dashboard and the report read the same record.
+
+A trial with an ``imbalance_strategy`` fits that strategy's imbalanced-learn pipeline
+(sampler, then the net as a ``NetClassifier``) on the training split instead, and is
+scored on the untouched validation split; a sampler that fails on the data is an error
+trial like any training error. On binary data every trial also records the imbalance
+metrics (``val_pr_auc``, ...) in ``imbalance_metrics``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ import optuna
 
 import nets
 
+from ._registry import IMBALANCE_METRICS
 from ._space import build_config
+from ._spec import check_binary
 from ._train_run import train_run
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
@@ -80,6 +88,7 @@ class Objective:
         self.spec, self.dataset = spec, dataset
         self.run_id, self.on_start, self.on_end = run_id, on_start, on_end
         self.worker = worker_id()
+        check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
         try:
@@ -101,6 +110,10 @@ class Objective:
             trial.set_user_attr("run", self.run_id)
         values = spec.space.suggest(trial, spec.fixed)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
+        strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
+        if strategy is not None:
+            return self._run_pipeline(trial, cfg, strategy, values.get(
+                "sampling_ratio", spec.fixed.get("sampling_ratio")))
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
             prune = ReportToTrial(trial, spec.metrics[0])
@@ -117,8 +130,73 @@ class Objective:
             trial.set_user_attr(key, value)
         if status in ("pruned", "diverged"):
             raise optuna.TrialPruned(result.reason)
+        if spec.imbalance:
+            trial.set_user_attr("imbalance_metrics", _plain_dict(
+                val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val))))
         scores = metric_values(run, spec.metrics)
         return scores[0] if len(scores) == 1 else scores
+
+    def _run_pipeline(self, trial: optuna.Trial, cfg, strategy: str, ratio):
+        """One trial of an imbalance strategy: its pipeline, fitted on training data only."""
+        import time
+        import warnings
+
+        import analyses
+
+        spec, ds = self.spec, self.dataset
+        ratio = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
+        seed = int(np.random.SeedSequence([spec.seed, trial.number]).generate_state(1)[0])
+        t0 = time.perf_counter()
+        try:
+            pipe = analyses.make_imbalance_pipeline(
+                strategy, ratio, analyses.net_params_from_config(cfg), random_state=seed)
+            with warnings.catch_warnings():  # max_epochs reached is the spec's setting
+                warnings.simplefilter("ignore")
+                pipe.fit(ds.X_train, ds.y_train)
+                proba = pipe.predict_proba(ds.X_val)[:, 1]
+        except Exception as exc:  # a sampler failing on the data: this trial only
+            trial.set_user_attr("status", "error")
+            trial.set_user_attr("reason", " ".join(f"{type(exc).__name__}: {exc}".split())[:500])
+            raise
+        seconds = time.perf_counter() - t0
+        model = pipe.named_steps["model"]
+        net = getattr(model, "net_", None)  # None for the anomaly-detection baseline
+        scores = val_imbalance_metrics(ds, proba)
+        scores["val_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_val == 1)))
+        status = getattr(model, "status_", "converged")
+        record = {"status": status, "reason": "", "seconds": _plain(seconds),
+                  "imbalance_metrics": _plain_dict(scores),
+                  "val_accuracy": _plain(scores["val_accuracy"])}
+        if net is not None:
+            scores["val_loss"], _ = _val_scores(net, ds)
+            record.update({"epochs": _plain(model.n_iter_), "iterations": int(model.t_),
+                           "n_parameters": int(net.n_parameters),
+                           "val_loss": _plain(scores["val_loss"]),
+                           "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
+                           "history": compress_history(model.history_)})
+        for key, value in record.items():
+            trial.set_user_attr(key, value)
+        if status == "diverged":
+            raise optuna.TrialPruned("training diverged")
+        known = {**scores, "train_seconds": seconds,
+                 "n_parameters": float(net.n_parameters) if net is not None else math.nan,
+                 "epochs": float(model.n_iter_) if net is not None else math.nan,
+                 "train_loss": float(model.loss_) if net is not None else math.nan}
+        values = [float(known.get(m, math.nan)) for m in spec.metrics]  # NaN: a failed trial
+        return values[0] if len(values) == 1 else values
+
+
+def val_imbalance_metrics(ds, proba) -> dict[str, float]:
+    """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
+    (threshold 0.5)."""
+    import analyses
+
+    m = analyses.imbalance_metrics(ds.y_val, np.asarray(proba).ravel(), 0.5)
+    return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}
+
+
+def _plain_dict(scores: dict) -> dict:
+    return {k: _plain(v) for k, v in scores.items()}
 
 
 def _val_scores(net, ds) -> tuple[float, float]:
@@ -136,6 +214,8 @@ def metric_values(run, metrics) -> list[float]:
              "train_accuracy": run.result.final("train_accuracy"),
              "n_parameters": float(run.net.n_parameters),
              "train_seconds": float(run.result.seconds), "epochs": float(run.result.epochs)}
+    if set(metrics) & set(IMBALANCE_METRICS):
+        known.update(val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
     return [known[m] for m in metrics]
 
 

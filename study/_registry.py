@@ -27,6 +27,15 @@ METRICS = {
     "train_seconds": "minimize",
     "epochs": "minimize",
 }
+# Imbalanced binary classification, on the validation set at threshold 0.5: the study
+# name -> direction of analyses.IMBALANCE_METRICS (kept here so `import study` stays light;
+# a test checks they agree). They need a binary dataset (e.g. digits?positive=8).
+IMBALANCE_METRICS = {
+    "val_roc_auc": "maximize", "val_pr_auc": "maximize", "val_precision": "maximize",
+    "val_recall": "maximize", "val_f1": "maximize", "val_balanced_accuracy": "maximize",
+    "val_g_mean": "maximize", "val_mcc": "maximize", "val_brier": "minimize",
+}
+METRICS.update(IMBALANCE_METRICS)
 
 
 @contextlib.contextmanager

@@ -21,7 +21,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
-from ._spec import StudySpec, parse_spec
+from ._spec import StudySpec, check_binary, parse_spec
 from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
 
@@ -265,6 +265,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
 
     # a dataset that cannot load (MNIST not fetched) fails here, before any storage exists
     dataset = data.load(spec.dataset, seed=spec.seed)
+    check_binary(spec, dataset)
     with quiet_optuna():
         store = open_storage(where, create=True)
         if fresh and spec.name in optuna.get_all_study_names(store):

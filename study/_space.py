@@ -2,8 +2,11 @@
 a :class:`nets.TrainConfig` together with ``[fixed]``.
 
 ``width`` and ``depth`` are not TrainConfig fields: they build ``hidden`` (one width shared
-by every layer, or ``width.per_layer = true`` for one ``width_i`` per layer). Every other
-name is a TrainConfig field whose type (float, int, str) comes from the dataclass.
+by every layer, or ``width.per_layer = true`` for one ``width_i`` per layer).
+``imbalance_strategy`` (names of ``analyses.STRATEGIES``) and ``sampling_ratio`` are not
+either: the objective fits the strategy's imbalanced-learn pipeline around the net, and
+``sampling_ratio`` is suggested only for strategies that use it. Every other name is a
+TrainConfig field whose type (float, int, str) comes from the dataclass.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ._errors import SpecError
 # TrainConfig fields that are not plain scalars, or that the study sets itself.
 _NOT_SEARCHABLE = {"hidden", "class_weight", "extra", "max_epochs"}
 _PSEUDO = {"width": int, "depth": int}
+IMBALANCE_PARAMS = {"imbalance_strategy": str, "sampling_ratio": float}
 _ENTRY_KEYS = ("low", "high", "log", "step", "choices", "per_layer")
 DEFAULT_WIDTH, DEFAULT_DEPTH = 8, 1
 GRID_MAX_VALUES = 1000  # an int range longer than this is no grid
@@ -38,7 +42,7 @@ def _field_types() -> dict[str, type]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-FIELD_TYPES: dict[str, type] = {**_PSEUDO, **_field_types()}
+FIELD_TYPES: dict[str, type] = {**_PSEUDO, **IMBALANCE_PARAMS, **_field_types()}
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,13 @@ class Space:
         """Suggest every parameter; per-layer widths only for the layers that exist."""
         values = {}
         for p in self.params:
-            if p.name == "width" and self.per_layer:
+            if (p.name == "width" and self.per_layer) or p.name == "sampling_ratio":
                 continue
             values[p.name] = p.suggest(trial)
+        ratio = self.get("sampling_ratio")
+        if ratio is not None and uses_ratio(values.get("imbalance_strategy",
+                                                       fixed.get("imbalance_strategy"))):
+            values["sampling_ratio"] = ratio.suggest(trial)  # conditional on the strategy
         width = self.get("width")
         if width is not None and self.per_layer:
             depth = values.get("depth", fixed.get("depth", DEFAULT_DEPTH))
@@ -140,7 +148,48 @@ def parse_space(raw: dict) -> Space:
                 raise SpecError(f"{path}.per_layer: only width can be per layer")
             per_layer = _typed(entry["per_layer"], bool, f"{path}.per_layer")
         params.append(_parse_entry(name, kind, entry, path))
-    return Space(tuple(params), per_layer)
+    space = Space(tuple(params), per_layer)
+    strategy = space.get("imbalance_strategy")
+    if strategy is not None:
+        space = Space(tuple(dataclasses.replace(p, choices=check_strategies(
+            p.choices, "space.imbalance_strategy")) if p is strategy else p
+            for p in space.params), per_layer)
+    ratio = space.get("sampling_ratio")
+    if ratio is not None:
+        check_ratio_values(ratio.candidates(), "space.sampling_ratio")
+    return space
+
+
+def check_strategies(names, path: str) -> tuple[str, ...]:
+    """Registry keys of ``analyses.STRATEGIES`` (aliases resolved); SpecError naming ``path``.
+
+    ``analyses`` (scikit-learn, imbalanced-learn) is imported only by specs that use it.
+    """
+    import analyses
+
+    try:
+        keys = analyses.resolve_strategies(list(names))
+    except ValueError as exc:
+        raise SpecError(f"{path}: {exc}") from None
+    if len(keys) != len(names):
+        raise SpecError(f"{path}: names the same strategy twice: {list(names)}")
+    return keys
+
+
+def check_ratio_values(values, path: str) -> None:
+    for v in values:
+        if not 0 < v <= 1:
+            raise SpecError(f"{path}: the sampling ratio (minority/majority after resampling, "
+                            f"0.2 = 1:5) must be in (0, 1], got {v!r}")
+
+
+def uses_ratio(strategy: str | None) -> bool:
+    """Whether ``strategy`` (a registry key) resamples toward a target ratio."""
+    if strategy is None:
+        return False
+    import analyses
+
+    return analyses.STRATEGIES[strategy].uses_ratio
 
 
 def _parse_entry(name: str, kind: type, entry: dict, path: str) -> Param:
@@ -205,6 +254,10 @@ def parse_fixed(raw: dict) -> dict:
         if key in FIELD_TYPES:
             value = _typed(value, FIELD_TYPES[key], f"fixed.{key}") if not (
                 key == "activation" and isinstance(value, list)) else value
+            if key == "imbalance_strategy":
+                (value,) = check_strategies([value], "fixed.imbalance_strategy")
+            elif key == "sampling_ratio":
+                check_ratio_values([value], "fixed.sampling_ratio")
         elif key not in names:
             raise SpecError(f"fixed.{key}: unknown setting; valid: "
                             f"{', '.join(sorted(names | set(_PSEUDO)))}")
@@ -214,7 +267,8 @@ def parse_fixed(raw: dict) -> dict:
 
 def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConfig:
     """A TrainConfig from suggested values over fixed ones (``width``/``depth`` -> hidden)."""
-    merged = {**fixed, **{k: v for k, v in values.items() if k != "widths"}}
+    merged = {k: v for k, v in {**fixed, **values}.items()
+              if k != "widths" and k not in IMBALANCE_PARAMS}
     width = merged.pop("width", None)
     depth = merged.pop("depth", None)
     if "widths" in values:
@@ -234,6 +288,11 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
     for key in fixed:
         if space.get(key) is not None:
             raise SpecError(f"fixed.{key} is also searched in space.{key}")
+    if "sampling_ratio" in {*fixed, *space.names()} and "imbalance_strategy" not in {
+            *fixed, *space.names()}:
+        where = "space" if space.get("sampling_ratio") else "fixed"
+        raise SpecError(f"{where}.sampling_ratio needs an imbalance_strategy (in [space] or "
+                        "[fixed])")
     try:
         build_config({}, fixed, max_epochs)
     except (ValueError, TypeError) as exc:

@@ -20,6 +20,10 @@
     [fixed]
     optimizer = "adam"
 
+    # imbalanced binary data (e.g. dataset = "digits?imbalance=1:20&positive=8"): metric
+    # val_pr_auc (or any val_* of IMBALANCE_METRICS), and in [space]
+    # imbalance_strategy = ["none", "class_weight", "smote"]; sampling_ratio = {low, high}
+
     [pruner]                   # optional keyword options of the optuna class
     reduction_factor = 3
 
@@ -38,9 +42,20 @@ from pathlib import Path
 import nets
 
 from ._errors import SpecError
-from ._registry import METRICS, check_pruner, check_sampler, make_pruner, make_sampler, quiet_optuna
+from ._registry import (
+    IMBALANCE_METRICS,
+    METRICS,
+    check_pruner,
+    check_sampler,
+    make_pruner,
+    make_sampler,
+    quiet_optuna,
+)
 from ._space import Space, _typed, check_config_space, parse_fixed, parse_space
 
+# What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
+PIPELINE_METRICS = (*IMBALANCE_METRICS, "val_accuracy", "val_loss", "train_loss",
+                    "n_parameters", "train_seconds", "epochs")
 SPECS_DIR = Path(__file__).parent / "specs"
 _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 # [study] key -> (type, default); None means required.
@@ -84,6 +99,12 @@ class StudySpec:
     @property
     def multi_objective(self) -> bool:
         return len(self.metrics) > 1
+
+    @property
+    def imbalance(self) -> bool:
+        """Whether the study needs a binary dataset (imbalance metrics or strategies)."""
+        return bool(set(self.metrics) & set(IMBALANCE_METRICS)) or any(
+            "imbalance_strategy" in names for names in (self.space.names(), self.fixed))
 
     @property
     def checkpoint(self) -> float:
@@ -152,8 +173,18 @@ def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
         raise SpecError("space: nothing to search; add at least one hyperparameter")
     fixed = parse_fixed(raw.get("fixed", {}))
     check_config_space(space, fixed, s["max_epochs"])
+    if "imbalance_strategy" in {*space.names(), *fixed}:
+        for m in metrics:
+            if m not in PIPELINE_METRICS:
+                raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
+                                f"trials (the net trains without a validation curve); use "
+                                f"one of {', '.join(PIPELINE_METRICS)}")
+    after_training = metrics[0] in IMBALANCE_METRICS  # not in the checkpoint records
     if s["pruner"] is None:
-        s["pruner"] = "none" if len(metrics) > 1 else "median"
+        s["pruner"] = "none" if len(metrics) > 1 or after_training else "median"
+    elif after_training and s["pruner"] != "none":
+        raise SpecError(f"study.pruner: {metrics[0]} is scored once, after training, so "
+                        "nothing can be pruned on it; use pruner = \"none\"")
     sampler_options, pruner_options = raw.get("sampler", {}), raw.get("pruner", {})
     check_sampler(s["sampler"], sampler_options, len(metrics))
     check_pruner(s["pruner"], pruner_options, len(metrics))
@@ -209,6 +240,21 @@ def _parse_study(raw: dict) -> dict:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")
     return out
+
+
+def check_binary(spec: StudySpec, dataset) -> None:
+    """Imbalance metrics and strategies need binary data: SpecError naming the key if not."""
+    if not spec.imbalance or dataset.task == "binary":
+        return
+    used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
+    key = f"study.metric {used[0]}" if used else "imbalance_strategy"
+    if dataset.task == "multiclass":
+        raise SpecError(f"{key} needs a binary dataset; {spec.dataset} has "
+                        f"{dataset.n_classes} classes: choose a positive class for one "
+                        f"against the rest (study.dataset = \"{spec.dataset.split('?')[0]}"
+                        f"?positive=K\", K one of {', '.join(map(str, dataset.classes))})")
+    raise SpecError(f"{key} needs a binary dataset; {spec.dataset} is a {dataset.task} "
+                    "dataset")
 
 
 def _check_dataset(name: str) -> None:

@@ -1,0 +1,156 @@
+"""Imbalance strategies and metrics in Optuna studies (issue 7): the strategy and its
+sampling ratio as hyperparameters, optimizing PR-AUC and friends on validation data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+
+import analyses
+import study
+from study import SpecError, parse_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+DIGITS_8 = "digits?imbalance=1:20&positive=8"
+
+
+def hplab_cli(*args, cwd, timeout=180):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "hplab.py"), *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def _raw(**study_keys):
+    space = study_keys.pop("space", {"imbalance_strategy": ["none", "smote"],
+                                     "sampling_ratio": {"low": 0.1, "high": 1.0}})
+    return {"study": {"name": "imb", "dataset": DIGITS_8, "metric": "val_pr_auc",
+                      "max_epochs": 5, **study_keys},
+            "space": space, "fixed": {"width": 8, "batch_size": 64}}
+
+
+def trials_of(db: Path, name: str):
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
+def test_metric_directions_match_the_analysis():
+    for name, (direction, _) in analyses.IMBALANCE_METRICS.items():
+        if name != "accuracy":
+            assert study.METRICS[f"val_{name}"] == direction
+
+
+def test_ready_spec_searches_strategies_and_reports(tmp_path):
+    spec = study.load_spec("imbalance").with_trials(6)
+    assert spec.pruner == "none" and spec.imbalance
+    assert spec.space.get("imbalance_strategy").choices == (
+        "none", "class_weight", "random_over", "smote", "random_under")
+    db = tmp_path / "imb.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    trials = trials_of(db, "imbalance")
+    assert len(trials) == 6 and all(t.state.name == "COMPLETE" for t in trials)
+    for t in trials:
+        strategy = t.params["imbalance_strategy"]
+        assert strategy in spec.space.get("imbalance_strategy").choices
+        # the ratio is a conditional parameter: only samplers that resample toward one
+        assert ("sampling_ratio" in t.params) == analyses.STRATEGIES[strategy].uses_ratio
+        assert 0 < t.values[0] <= 1
+        assert t.user_attrs["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
+    assert len({t.params["imbalance_strategy"] for t in trials}) > 1
+    proc = hplab_cli("study", "report", "imbalance", "--storage", db, "--out",
+                     tmp_path / "report", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "report" / "report.html").is_file()
+
+
+def test_pr_auc_without_a_strategy(spec_file, tmp_path):
+    """An ordinary trial on binary data scores imbalance metrics from the net itself."""
+    path = spec_file("plain", dataset="moons", metric="val_pr_auc", pruner="none",
+                     n_trials=2, max_epochs=5, fixed={"batch_size": 64})
+    db = tmp_path / "plain.db"
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    for t in trials_of(db, "plain"):
+        assert t.state.name == "COMPLETE" and 0 < t.values[0] <= 1
+        assert t.user_attrs["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
+        assert "history" in t.user_attrs  # trained through train_run as usual
+
+
+def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
+    real = analyses.make_imbalance_pipeline
+
+    def too_many_neighbours(strategy, *args, **kwargs):
+        pipe = real(strategy, *args, **kwargs)
+        if strategy == "smote":  # more neighbours than there are positives: SMOTE fails
+            pipe.named_steps["sampler"].set_params(k_neighbors=10_000)
+        return pipe
+
+    monkeypatch.setattr(analyses, "make_imbalance_pipeline", too_many_neighbours)
+    raw = _raw(sampler="grid",
+               space={"imbalance_strategy": ["smote", "class_weight"]})
+    db = tmp_path / "fail.db"
+    study.run_study(parse_spec(raw), storage=str(db), progress=False)
+    trials = trials_of(db, "imb")
+    failed = [t for t in trials if t.params["imbalance_strategy"] == "smote"]
+    assert failed and all(t.state.name == "FAIL" and t.user_attrs["status"] == "error"
+                          and "ValueError" in t.user_attrs["reason"] for t in failed)
+    assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r["space"].update(imbalance_strategy=["none", "smoot"]),
+     r"^space\.imbalance_strategy: unknown strategy 'smoot' \(did you mean 'smote'\?\)"),
+    (lambda r: r["space"].update(imbalance_strategy=["smote", "SMOTE"]),
+     r"^space\.imbalance_strategy: names the same strategy twice"),
+    (lambda r: r["space"].update(sampling_ratio={"low": 0.1, "high": 2.0}),
+     r"^space\.sampling_ratio: .* must be in \(0, 1\]"),
+    (lambda r: r["space"].pop("imbalance_strategy"),
+     r"^space\.sampling_ratio needs an imbalance_strategy"),
+    (lambda r: r["fixed"].update(imbalance_strategy="nope"),
+     r"^fixed\.imbalance_strategy: unknown strategy 'nope'"),
+    (lambda r: r["study"].update(pruner="median"),
+     r"^study\.pruner: val_pr_auc is scored once, after training"),
+    (lambda r: r["study"].update(metric="train_accuracy"),
+     r"^study\.metric: train_accuracy is not measured on imbalance_strategy trials"),
+])
+def test_bad_imbalance_specs(change, message):
+    raw = _raw()
+    change(raw)
+    with pytest.raises(SpecError, match=message):
+        parse_spec(raw)
+
+
+def test_aliases_resolve_to_registry_keys():
+    spec = parse_spec(_raw(space={"imbalance_strategy": ["SMOTE", "ros", "balanced"]}))
+    assert spec.space.get("imbalance_strategy").choices == ("smote", "random_over",
+                                                            "class_weight")
+
+
+def test_cli_bad_strategy_exits_2_naming_the_key(tmp_path):
+    text = (ROOT / "study" / "specs" / "imbalance.toml").read_text()
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace('"random_under"]', '"random_undr"]'))
+    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "space.imbalance_strategy" in lines[0]
+    assert "random_undr" in lines[0] and "random_under" in lines[0]
+    assert not (tmp_path / "s.db").exists()
+
+
+@pytest.mark.parametrize("metric, space, key", [
+    ("val_pr_auc", 'lr = { low = 0.01, high = 0.1 }', "study.metric val_pr_auc"),
+    ("val_accuracy", 'imbalance_strategy = ["none", "smote"]', "imbalance_strategy"),
+])
+def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
+    path = tmp_path / "multi.toml"
+    path.write_text(f'[study]\nname = "multi"\ndataset = "digits"\nmetric = "{metric}"\n'
+                    f'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}\n')
+    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "needs a binary dataset" in lines[0] and key in lines[0]
+    assert "digits?positive=K" in lines[0]
+    assert not (tmp_path / "s.db").exists()
