@@ -188,18 +188,15 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
                        val_batch=val_batch, rng=rng)
     smooth = 0.0 if looper else beta
     recorder = _Recorder(rates, loss_fn, every=every, beta=smooth, diverge=diverge)
-    opt = optimizer or nets.make_optimizer(cfg.optimizer, net.params, momentum=cfg.momentum,
-                                           beta1=cfg.beta1, beta2=cfg.beta2, rho=cfg.rho,
-                                           eps=cfg.opt_eps)
-    saved, opt_state = [p.copy() for p in net.params], opt.state_dict()
+    opt = optimizer or nets.new_optimizer(cfg, net)
+    saved, opt_state = net.flat.copy(), opt.state_dict()
     t0 = time.perf_counter()
     try:
         result = nets.train(net, run_cfg, X, y, rng=rng, callbacks=[recorder],
                             optimizer=opt, lr_schedule=lambda s, _: rates[min(s // every,
                                                                              num_steps - 1)])
     finally:  # in place: anything holding the arrays (an optimizer, a caller) stays valid
-        for p, s in zip(net.params, saved, strict=True):
-            p[...] = s
+        net.flat[...] = saved
         opt.load_state_dict(opt_state)
     frame = pd.DataFrame.from_records(recorder.points, columns=CURVE_COLUMNS)
     stopped = recorder.stop_reason != "completed"

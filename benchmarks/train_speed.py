@@ -3,7 +3,7 @@
 784-64-16-10 (sigmoid, tanh, softmax), plain SGD, batch 128, float32, 60000
 random samples, BLAS on both cores. The ceiling is the same matrix products
 plus drawing the shuffled batches, with nothing else. Run:
-``python benchmarks/train_speed.py [--repeats 5] [--epochs 2]``.
+``python benchmarks/train_speed.py [--repeats 5] [--epochs 3]``.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def run_ceiling(X, y, epochs):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     X, y = make_data(np.random.default_rng(0))

@@ -26,14 +26,15 @@ from ._predict_io import (
     score_prediction,
 )
 from ._schedules import SCHEDULES, learning_rate
-from ._train import HISTORY_COLUMNS, TrainResult, build_net, train
+from ._train import HISTORY_COLUMNS, TrainResult, build_net, new_optimizer, train
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "load_net", "save_net", "MLP",
     "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES", "learning_rate",
-    "HISTORY_COLUMNS", "TrainResult", "build_net", "train", "NetClassifier", "NetRegressor",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "new_optimizer", "train", "NetClassifier",
+    "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._activations import get_activation
@@ -33,11 +35,9 @@ class MLP:
         self.head = head
         self._head = get_head(head)
         self.dtype = np.dtype(dtype)
-        self.params: list[np.ndarray] = [
-            np.zeros(shape, dtype=self.dtype)
-            for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
-            for shape in ((n_in, n_out), (n_out,))
-        ]
+        # every parameter is a view into one flat vector, so an optimizer updates them
+        # all with a few array operations (assign with p[...] = ..., never rebind)
+        self.flat, self.params = self.gradient_buffers()
 
     # -- construction -----------------------------------------------------------
     @classmethod
@@ -54,6 +54,18 @@ class MLP:
         for dst, src in zip(net.params, self.params, strict=True):
             dst[...] = src
         return net
+
+    def gradient_buffers(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """A zero flat vector shaped like the parameters, and its views ``[W0, b0, ...]``."""
+        shapes = [shape for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
+                  for shape in ((n_in, n_out), (n_out,))]
+        flat = np.zeros(sum(math.prod(s) for s in shapes), dtype=self.dtype)
+        views, start = [], 0
+        for shape in shapes:
+            stop = start + math.prod(shape)
+            views.append(flat[start:stop].reshape(shape))
+            start = stop
+        return flat, views
 
     # -- views ------------------------------------------------------------------
     @property
@@ -130,11 +142,15 @@ class MLP:
         loss = self._head.loss(outs[-1], T, w)
         return loss, self.backward(outs, T, w, grads)
 
-    def backward(self, outs, T, w=None, grads=None) -> list[np.ndarray]:
-        """Backprop from the head's delta ``(p - t) / m`` down to the first layer."""
+    def backward(self, outs, T, w=None, grads=None, scale=1.0) -> list[np.ndarray]:
+        """Backprop from the head's delta ``(p - t) / m`` down to the first layer.
+
+        Backprop is linear in the delta: ``scale`` multiplies every gradient for the
+        price of scaling the (small) output delta.
+        """
         if grads is None:
-            grads = [np.empty_like(p) for p in self.params]
-        delta = self._head.delta(outs[-1], T, w)
+            grads = self.gradient_buffers()[1]
+        delta = self._head.delta(outs[-1], T, w, scale)
         ones = self._ones(len(delta))
         n_layers = len(self.sizes) - 1
         for i in range(n_layers - 1, -1, -1):

@@ -15,11 +15,15 @@ class Optimizer:
 
     name = "optimizer"
     _slots: tuple[str, ...] = ()
+    # True when the update is linear in lr * grad: the training loop then folds lr into
+    # the backward pass and steps with lr = 1
+    folds_lr = False
 
     def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = (
             momentum, beta1, beta2, rho, eps)
         self.t = 0
+        self.shapes = [p.shape for p in params]  # what it was made for
         self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
 
     def step(self, params, grads, lr: float) -> None:
@@ -41,12 +45,15 @@ class Optimizer:
 
 class SGD(Optimizer):
     name = "sgd"
+    folds_lr = True
 
     def _step(self, params, grads, lr):
-        # two in-place passes; scipy's BLAS axpy would be one, but its own OpenBLAS
-        # thread pool fights numpy's for the cores and makes training ~20x slower
+        # one pass when train folded lr into the gradients (scipy's BLAS axpy would do
+        # lr * g in the same pass, but its own OpenBLAS thread pool fights numpy's for
+        # the cores and makes training ~20x slower)
         for p, g in zip(params, grads, strict=True):
-            g *= lr
+            if lr != 1:
+                g *= lr
             p -= g
 
 

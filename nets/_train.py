@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
 from ._heads import infer_head
 from ._model import MLP
-from ._optimizers import make_optimizer
+from ._optimizers import Optimizer, make_optimizer
 from ._schedules import learning_rate
+from ._threads import default_threads, step_threads
 from ._validation import check_training_data
 
 HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
@@ -55,6 +54,12 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
                            dtype=np.dtype(cfg.dtype))
 
 
+def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
+    """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps)."""
+    return make_optimizer(cfg.optimizer, [net.flat], momentum=cfg.momentum, beta1=cfg.beta1,
+                          beta2=cfg.beta2, rho=cfg.rho, eps=cfg.opt_eps)
+
+
 def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
           rng: np.random.Generator, callbacks=(), lr_schedule=None, optimizer=None,
           snapshots: int = 0) -> TrainResult:
@@ -75,7 +80,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     lr_schedule : callable ``(step, total_steps) -> lr``, optional
         Overrides ``cfg.schedule`` (used by the learning-rate range test).
     optimizer : Optimizer, optional
-        Continue with this optimizer's state instead of a fresh one.
+        Continue with this optimizer's state instead of a fresh one (made by
+        :func:`new_optimizer`).
     snapshots : int
         Keep parameter copies at this many checkpoints (for hidden-space plots).
     """
@@ -94,16 +100,18 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     X_eval, T_eval, w_eval = ((X, T, w) if eval_idx is None else
                               (X[eval_idx], T[eval_idx], None if w is None else w[eval_idx]))
 
-    opt = optimizer or make_optimizer(cfg.optimizer, net.params, momentum=cfg.momentum,
-                                      beta1=cfg.beta1, beta2=cfg.beta2, rho=cfg.rho,
-                                      eps=cfg.opt_eps)
+    opt = optimizer or new_optimizer(cfg, net)
+    if opt.shapes != [net.flat.shape]:
+        raise ValueError("the optimizer was made for other parameters; "
+                         "make it with nets.new_optimizer(cfg, net)")
     callbacks = list(callbacks)
     snap = ParamSnapshots(snapshots) if snapshots else None
     if snap:
         callbacks.append(snap)
     step_cbs = [cb for cb in callbacks if wants_steps(cb)]
     state = TrainState(net=net, optimizer=opt)
-    grads = [np.empty_like(p) for p in net.params]
+    grad_flat, grads = net.gradient_buffers()
+    flat_params, flat_grads = [net.flat], [grad_flat]
     weights = net.weights
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
@@ -114,12 +122,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     step = 0
 
     def record() -> dict:
-        rec = {"epoch": step / steps_per_epoch, "iteration": step, "lr": state.lr}
-        rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
-        if has_val:
-            rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, w_val)
-        else:
-            rec["val_loss"] = rec["val_accuracy"] = float("nan")
+        rec = {"epoch": step / steps_per_epoch, "iteration": step, "lr": state.lr,
+               "val_loss": float("nan"), "val_accuracy": float("nan")}
+        with default_threads(steps_threads):  # scoring multiplies thousands of rows
+            rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
+            if has_val:
+                rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, w_val)
         records.append(rec)
         return rec
 
@@ -139,7 +147,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         if cfg.patience:
             if watched < best - cfg.min_delta:
                 best, bad = watched, 0
-                best_params = [p.copy() for p in net.params]
+                best_params = net.flat.copy()
             else:
                 bad += 1
                 if bad >= cfg.patience:
@@ -150,8 +158,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         return None
 
     # over/invalid: a diverging run overflows on purpose; the checkpoint reports it
+    steps_threads = step_threads(net.sizes, bs)
     with (np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
-          _blas_threads_for(net, bs)):
+          steps_threads):
         state.lr = schedule(0, total_steps)
         ended = checkpoint()  # epoch 0: the starting point of every curve
         while ended is None and step < total_steps:
@@ -165,12 +174,14 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                     xb, tb = X[idx], T[idx]
                     wb = None if w is None else w[idx]
                 lr = schedule(step, total_steps)
+                # folds_lr: the gradients come out times lr and the step uses lr = 1
+                scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
                 outs = net._forward(xb)
-                net.backward(outs, tb, wb, grads)
+                net.backward(outs, tb, wb, grads, scale)
                 if cfg.l2:
                     for g, W in zip(grads[0::2], weights, strict=True):
-                        g += cfg.l2 * W
-                opt.step(net.params, grads, dtype.type(lr))
+                        g += (scale * cfg.l2) * W
+                opt.step(flat_params, flat_grads, dtype.type(step_lr))
                 step += 1
                 state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
                 if step_cbs:
@@ -189,26 +200,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if ended:
         status, reason = ended
     if status == "early_stopped" and best_params is not None:
-        for p, b in zip(net.params, best_params, strict=True):
-            p[...] = b
+        net.flat[...] = best_params
     history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
     return TrainResult(status=status, reason=reason, history=history,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [])
-
-
-# Below this many multiply-adds in a step's largest product, a second BLAS thread
-# costs more than it saves (digits 64-64-16 trains 2.7x faster on one thread).
-SMALL_STEP_FLOPS = 1_000_000
-
-
-def _blas_threads_for(net, batch_size):
-    """One BLAS thread for small nets, the library's default for large ones."""
-    largest = max(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
-    if batch_size * largest >= SMALL_STEP_FLOPS:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _score(net, X, T, w, chunk=8192):

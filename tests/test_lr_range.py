@@ -72,7 +72,7 @@ def test_weights_and_optimizer_state_restored_bitwise(mode, val):
     cfg = nets.TrainConfig(hidden=(8,), activation="tanh", optimizer="adam", batch_size=32,
                            max_epochs=2)
     net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0), n_classes=3)
-    opt = nets.make_optimizer("adam", net.params)
+    opt = nets.new_optimizer(cfg, net)
     nets.train(net, cfg, ds.X_train, ds.y_train, rng=np.random.default_rng(1), optimizer=opt)
     assert opt.t > 0 and np.abs(opt.state["m"][0]).sum() > 0  # a real mid-training state
     before = _state(net, opt)

@@ -124,3 +124,18 @@ def test_gradcheck_dataset_builds_its_own_net():
     assert res.n_parameters == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
     with pytest.raises(ValueError, match="hidden widths must be >= 1"):
         nets.gradcheck_dataset(X, y, hidden=(16, 0), activation=("sigmoid",))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_output_matches_scipy_even_for_huge_logits(dtype):
+    from scipy.special import softmax
+
+    rng = np.random.default_rng(0)
+    z = (rng.standard_normal((50, 7)) * 300).astype(dtype)  # exp overflows without a shift
+    p = nets.HEADS["multiclass"].output(z)
+    assert p.dtype == dtype and np.isfinite(p).all()
+    np.testing.assert_allclose(p, softmax(z.astype(np.float64), axis=1),
+                               rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-30)
+    z[3, 2] = np.nan  # a diverged row stays NaN (and is caught as divergence), others are fine
+    p = nets.HEADS["multiclass"].output(z)
+    assert np.isnan(p[3]).all() and np.isfinite(np.delete(p, 3, axis=0)).all()

@@ -197,6 +197,42 @@ def test_each_optimizer_decreases_the_loss(moons, name):
     assert res.history["train_accuracy"].iloc[-1] >= 0.85
 
 
+@pytest.mark.parametrize("name,l2", [("sgd", 0.0), ("sgd", 0.01), ("momentum", 0.01)])
+def test_a_training_step_is_the_optimizer_rule_on_the_batch_gradient(moons, name, l2):
+    # SGD gets lr folded into the backward pass; the result must be the textbook step
+    X, y, _, _ = moons
+    cfg = nets.TrainConfig(hidden=(5, 3), activation=("tanh", "sigmoid"), optimizer=name,
+                           lr=0.3, l2=l2, batch_size=-1, max_epochs=1, dtype="float64")
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
+    before = net.copy()
+    _, grads = before.loss_and_grads(X, y.reshape(-1, 1).astype(float))
+    expected = [p - 0.3 * (g + (l2 * p if i % 2 == 0 else 0))
+                for i, (p, g) in enumerate(zip(before.params, grads, strict=True))]
+    nets.train(net, cfg, X, y, rng=np.random.default_rng(1))
+    for got, want in zip(net.params, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_parameters_are_views_of_one_flat_vector():
+    net = nets.MLP.initialized((3, 4, 2), ["relu"], "multiclass", rng=np.random.default_rng(0))
+    assert net.flat.size == net.n_parameters == 3 * 4 + 4 + 4 * 2 + 2
+    assert all(np.shares_memory(p, net.flat) for p in net.params)
+    net.flat[...] = 0
+    assert all(not p.any() for p in net.params)
+    assert not np.shares_memory(net.copy().flat, net.flat)
+
+
+def test_train_refuses_an_optimizer_made_for_other_parameters(moons):
+    X, y, _, _ = moons
+    cfg = nets.TrainConfig(hidden=(4,), optimizer="adam", max_epochs=1)
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
+    wrong = nets.make_optimizer("adam", net.params)
+    with pytest.raises(ValueError, match="new_optimizer"):
+        nets.train(net, cfg, X, y, rng=np.random.default_rng(0), optimizer=wrong)
+    nets.train(net, cfg, X, y, rng=np.random.default_rng(0),
+               optimizer=nets.new_optimizer(cfg, net))
+
+
 def _one_param():
     return [np.array([1.0, -2.0, 0.5])], np.array([0.4, -0.2, 0.0])
 
@@ -289,3 +325,23 @@ def test_param_snapshots_span_the_run(moons):
     assert epochs == sorted(epochs)
     for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
         np.testing.assert_array_equal(p, q)
+
+
+def test_small_nets_step_on_one_blas_thread_and_score_on_all():
+    from threadpoolctl import threadpool_info
+
+    from nets._threads import default_threads, step_threads
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    before = blas_threads()
+    steps = step_threads((784, 64, 16, 10), 128)  # 6.4M multiply-adds: small
+    with steps:
+        assert blas_threads() == {1}
+        with default_threads(steps):
+            assert blas_threads() == before
+        assert blas_threads() == {1}
+    assert blas_threads() == before
+    with step_threads((784, 1024, 10), 512):  # 411M: keeps the default
+        assert blas_threads() == before
