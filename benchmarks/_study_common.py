@@ -15,10 +15,16 @@ from study._registry import quiet_optuna
 
 
 def variant(spec_name: str, /, **overrides) -> study.StudySpec:
-    """Ready spec ``spec_name`` with ``[study]`` keys replaced (validated like any spec)."""
+    """Ready spec ``spec_name`` with ``[study]`` keys replaced (validated like any spec).
+
+    Another pruner or sampler drops the spec's options for the one it replaces.
+    """
     spec = study.load_spec(spec_name)
     raw = json.loads(json.dumps(spec.raw))
     raw["study"].update(overrides)
+    for table in ("pruner", "sampler"):
+        if table in overrides and overrides[table] != spec.raw["study"].get(table):
+            raw.pop(table, None)
     return study.parse_spec(raw, path=spec.path)
 
 
