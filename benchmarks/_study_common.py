@@ -30,7 +30,7 @@ def variant(spec_name: str, /, **overrides) -> study.StudySpec:
 
 def trial_epochs(trial: optuna.trial.FrozenTrial, checkpoint: float) -> float:
     """Epochs a trial trained: its ``epochs`` user attribute, else its last reported step."""
-    epochs = trial.user_attrs.get("epochs")
+    epochs = study.trial_info(trial).get("epochs")
     if epochs is not None:
         return float(epochs)
     steps = trial.intermediate_values

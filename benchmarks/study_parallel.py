@@ -39,7 +39,7 @@ def run_once(spec, workers: int, log: list, blas_threads: int | None = None) -> 
     starts = [t.datetime_start for t in trials if t.datetime_start]
     ends = [t.datetime_complete for t in trials if t.datetime_complete]
     log.append({"steady_seconds": (max(ends) - min(starts)).total_seconds(),
-                "train_seconds": sum(t.user_attrs.get("seconds") or 0.0 for t in trials),
+                "train_seconds": sum(study.trial_info(t).get("seconds") or 0.0 for t in trials),
                 "n_trials": len(trials)})
 
 

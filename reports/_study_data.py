@@ -12,12 +12,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from study import trial_info
+
 _STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING")
 
 
 def _status(t) -> str:
     """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted..."""
-    status = t.user_attrs.get("status")
+    status = trial_info(t).get("status")
     if t.state.name == "FAIL":
         return status if status in ("error", "interrupted") else "fail"
     return "diverged" if status == "diverged" else t.state.name.lower()
@@ -27,12 +29,13 @@ def trials_frame(trials) -> pd.DataFrame:
     """One row per trial: number, state, hplab status, values, params, worker, times."""
     rows = []
     for t in trials:
+        info = trial_info(t)
         row = {"number": t.number, "state": t.state.name.lower(),
                "status": _status(t),
-               "worker": t.user_attrs.get("worker", "?"),
+               "worker": info.get("worker", "?"),
                "start": t.datetime_start, "complete": t.datetime_complete,
-               "epochs": t.user_attrs.get("epochs"),
-               "n_parameters": t.user_attrs.get("n_parameters")}
+               "epochs": info.get("epochs"),
+               "n_parameters": info.get("n_parameters")}
         for i, v in enumerate(t.values or []):
             row[f"value_{i}"] = v
         row.update({f"param_{k}": v for k, v in t.params.items()})
@@ -56,8 +59,8 @@ def state_counts_frame(trials) -> pd.DataFrame:
     for t in trials:
         if t.number in retried:
             labels.append("retried (worker died)")
-        elif t.user_attrs.get("status") in ("diverged", "error", "interrupted"):
-            labels.append(t.user_attrs["status"])
+        elif trial_info(t).get("status") in ("diverged", "error", "interrupted"):
+            labels.append(trial_info(t)["status"])
         else:
             labels.append(t.state.name.lower())
     order = ["complete", "pruned", "diverged", "error", "retried (worker died)",
@@ -171,9 +174,10 @@ def timeline_frame(trials) -> pd.DataFrame:
         return pd.DataFrame(columns=["number", "worker", "lane", "start", "end", "status"])
     t0 = min(t.datetime_start for t in started)
     last = max((t.datetime_complete or t.datetime_start) for t in started)
-    workers = sorted({t.user_attrs.get("worker", "?") for t in started})
-    rows = [{"number": t.number, "worker": t.user_attrs.get("worker", "?"),
-             "lane": workers.index(t.user_attrs.get("worker", "?")),
+    worker = {t.number: trial_info(t).get("worker", "?") for t in started}
+    workers = sorted(set(worker.values()))
+    rows = [{"number": t.number, "worker": worker[t.number],
+             "lane": workers.index(worker[t.number]),
              "start": (t.datetime_start - t0).total_seconds(),
              "end": ((t.datetime_complete or last) - t0).total_seconds(),
              "status": _status(t)} for t in started]

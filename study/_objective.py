@@ -9,8 +9,8 @@ A trial ends as
 - FAIL: an exception in training (``status = "error"``, the reason in ``reason``), or an
   interrupt (``status = "interrupted"``: not counted, a resume runs it again).
 
-Every trial stores its summary in user attributes, so ``study show``, ``optuna trials``,
-the dashboard and the report read the same record.
+Every trial stores its summary in two user attributes (see ``_record``), so ``study
+show``, ``optuna trials``, the dashboard and the report read the same record.
 
 A trial with an ``imbalance_strategy`` fits that strategy's imbalanced-learn pipeline
 (sampler, then the net as a ``NetClassifier``) on the training split instead, and is
@@ -30,6 +30,7 @@ import optuna
 
 import nets
 
+from ._record import CLAIM_ATTR, RECORD_ATTR
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec import check_binary
@@ -96,8 +97,7 @@ class Objective:
                 self.on_start()
             return self._run(trial)
         except KeyboardInterrupt:
-            trial.set_user_attr("status", "interrupted")
-            trial.set_user_attr("reason", "interrupted by the user")
+            trial.set_user_attr(RECORD_ATTR, INTERRUPTED)
             raise
         finally:
             if self.on_end is not None:
@@ -105,9 +105,7 @@ class Objective:
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
-        trial.set_user_attr("worker", self.worker)
-        if self.run_id:
-            trial.set_user_attr("run", self.run_id)
+        trial.set_user_attr(CLAIM_ATTR, {"worker": self.worker, "run": self.run_id})
         values = spec.space.suggest(trial, spec.fixed)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
@@ -121,18 +119,18 @@ class Objective:
             run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                             callbacks=[prune] if prune else [])
         except Exception as exc:
-            trial.set_user_attr("status", "error")
-            trial.set_user_attr("reason", f"{type(exc).__name__}: {exc}"[:500])
+            trial.set_user_attr(RECORD_ATTR, error_record(exc))
             raise
         result = run.result
         status = "pruned" if prune is not None and prune.pruned else result.status
-        for key, value in trial_record(run, status).items():
-            trial.set_user_attr(key, value)
-        if status in ("pruned", "diverged"):
+        record = trial_record(run, status)
+        stopped = status in ("pruned", "diverged")
+        if spec.imbalance and not stopped:
+            record["imbalance_metrics"] = _plain_dict(
+                val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
+        trial.set_user_attr(RECORD_ATTR, record)
+        if stopped:
             raise optuna.TrialPruned(result.reason)
-        if spec.imbalance:
-            trial.set_user_attr("imbalance_metrics", _plain_dict(
-                val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val))))
         scores = metric_values(run, spec.metrics)
         return scores[0] if len(scores) == 1 else scores
 
@@ -155,8 +153,7 @@ class Objective:
                 pipe.fit(ds.X_train, ds.y_train)
                 proba = pipe.predict_proba(ds.X_val)[:, 1]
         except Exception as exc:  # a sampler failing on the data: this trial only
-            trial.set_user_attr("status", "error")
-            trial.set_user_attr("reason", " ".join(f"{type(exc).__name__}: {exc}".split())[:500])
+            trial.set_user_attr(RECORD_ATTR, error_record(exc))
             raise
         seconds = time.perf_counter() - t0
         model = pipe.named_steps["model"]
@@ -174,8 +171,7 @@ class Objective:
                            "val_loss": _plain(scores["val_loss"]),
                            "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
                            "history": compress_history(model.history_)})
-        for key, value in record.items():
-            trial.set_user_attr(key, value)
+        trial.set_user_attr(RECORD_ATTR, record)
         if status == "diverged":
             raise optuna.TrialPruned("training diverged")
         known = {**scores, "train_seconds": seconds,
@@ -184,6 +180,14 @@ class Objective:
                  "train_loss": float(model.loss_) if net is not None else math.nan}
         values = [float(known.get(m, math.nan)) for m in spec.metrics]  # NaN: a failed trial
         return values[0] if len(values) == 1 else values
+
+
+INTERRUPTED = {"status": "interrupted", "reason": "interrupted by the user"}
+
+
+def error_record(exc: Exception) -> dict:
+    """The record of a trial that raised: status ``error`` and a one-line reason."""
+    return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:
@@ -234,7 +238,7 @@ def compress_history(history) -> dict:
 
 
 def trial_record(run, status: str) -> dict:
-    """The user attributes a finished training run leaves on its trial."""
+    """The record a finished training run leaves on its trial."""
     r = run.result
     return {
         "status": status,

@@ -21,6 +21,8 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
+from ._objective import INTERRUPTED
+from ._record import RECORD_ATTR, trial_info
 from ._spec import StudySpec, check_binary, parse_spec
 from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
@@ -124,10 +126,10 @@ def close_interrupted(storage, study, run_id: str) -> int:
     them), so a Ctrl-C leaves no trial waiting for the heartbeat grace."""
     closed = 0
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if t.user_attrs.get("run") != run_id:
+        if trial_info(t).get("run") != run_id:
             continue
         try:
-            storage.set_trial_user_attr(t._trial_id, "status", "interrupted")
+            storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, INTERRUPTED)
             storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
             closed += 1
         except optuna.exceptions.UpdateFinishedTrialError:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import optuna
+import pandas as pd
 from optuna.trial import TrialState
 
+from ._record import trial_info, trial_status
 from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
@@ -21,7 +23,7 @@ def state_counts(trials) -> dict:
     retried and the interrupted ones.
     """
     states = [t.state for t in trials]
-    status = [t.user_attrs.get("status") for t in trials]
+    status = [trial_status(t) for t in trials]
     retried = retried_numbers(trials)
     active = sum(s in (TrialState.RUNNING, TrialState.WAITING) for s in states)
     return {
@@ -77,10 +79,9 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             **state_counts(trials),
             **_best(study, trials),
             "problems": [{"number": t.number, "state": t.state.name.lower(),
-                          "status": t.user_attrs.get("status"),
-                          "reason": t.user_attrs.get("reason")}
-                         for t in trials if t.user_attrs.get("status")
-                         in ("diverged", "error", "interrupted")],
+                          "status": info.get("status"), "reason": info.get("reason")}
+                         for t, info in ((t, trial_info(t)) for t in trials)
+                         if info.get("status") in ("diverged", "error", "interrupted")],
             "report_path": None,
         }
     return out
@@ -120,11 +121,19 @@ def list_studies(storage: str | None = None) -> list[dict]:
 def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     """Every trial as one CSV row: number, state, values, params, summary attributes.
 
-    The per-trial history lists stay out (they are in the storage and the report).
+    The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
+    ``user_attrs_epochs``...); the per-trial history lists stay out (they are in the
+    storage and the report).
     """
     study, _ = open_study(name, storage)
     with quiet_optuna():
+        trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)
+    # by number: a worker may add a trial between the two reads
+    info = pd.DataFrame([trial_info(t) for t in trials]).add_prefix("user_attrs_")
+    info.insert(0, "number", [t.number for t in trials])
+    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
+    frame = frame.merge(info, on="number", how="left")
     drop = [c for c in frame.columns if c in ("user_attrs_history",) or
             c.startswith("system_attrs_")]
     path = Path(path)

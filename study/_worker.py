@@ -20,6 +20,7 @@ from optuna.trial import TrialState
 
 from ._errors import StorageError
 from ._objective import Objective
+from ._record import trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
 from ._storage import ClaimLock, StorageURL, open_storage
 
@@ -80,7 +81,7 @@ def budget_used(trials) -> int:
     used = 0
     for t in trials:
         if t.state == TrialState.FAIL and (
-                t.number in retried or t.user_attrs.get("status") == "interrupted"):
+                t.number in retried or trial_status(t) == "interrupted"):
             continue
         used += 1
     return used

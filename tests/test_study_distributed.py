@@ -70,7 +70,7 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
         trials = s.get_trials(deepcopy=False)
         done = [t for t in trials if t.state.is_finished()]
         running = [t for t in trials if t.state == TrialState.RUNNING
-                   and t.user_attrs.get("worker", "").endswith(mine)]
+                   and study.trial_info(t).get("worker", "").endswith(mine)]
         return running[0] if done and running else None
 
     killed = wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
@@ -103,7 +103,7 @@ def test_two_cli_workers_share_a_postgresql_study(postgres_url, spec_file, tmp_p
     summaries = [finish(w) for w in workers]
     trials = s.get_trials()
     assert len(trials) == 10 and all(t.state == TrialState.COMPLETE for t in trials)
-    assert len({t.user_attrs["worker"] for t in trials}) == 2
+    assert len({study.trial_info(t)["worker"] for t in trials}) == 2
     assert {x["n_finished"] for x in summaries} == {10}
     assert all("postgresql+psycopg://" in x["storage"] for x in summaries)
     # optuna's own CLI reads it from the server
@@ -166,7 +166,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, spec_
     assert not [t for t in trials if t.state == TrialState.RUNNING]  # nothing left hanging
     for number, values in finished.items():
         assert trials[number].values == values
-    interrupted = [t for t in trials if t.user_attrs.get("status") == "interrupted"]
+    interrupted = [t for t in trials if study.trial_info(t).get("status") == "interrupted"]
     assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
     summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
     assert summary["n_finished"] == 8  # the resume redid the interrupted trials

@@ -58,7 +58,7 @@ def test_ready_spec_searches_strategies_and_reports(tmp_path):
         # the ratio is a conditional parameter: only samplers that resample toward one
         assert ("sampling_ratio" in t.params) == analyses.STRATEGIES[strategy].uses_ratio
         assert 0 < t.values[0] <= 1
-        assert t.user_attrs["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
+        assert study.trial_info(t)["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
     assert len({t.params["imbalance_strategy"] for t in trials}) > 1
     proc = hplab_cli("study", "report", "imbalance", "--storage", db, "--out",
                      tmp_path / "report", cwd=tmp_path)
@@ -74,8 +74,8 @@ def test_pr_auc_without_a_strategy(spec_file, tmp_path):
     study.run_study(study.load_spec(path), storage=str(db), progress=False)
     for t in trials_of(db, "plain"):
         assert t.state.name == "COMPLETE" and 0 < t.values[0] <= 1
-        assert t.user_attrs["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
-        assert "history" in t.user_attrs  # trained through train_run as usual
+        assert study.trial_info(t)["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
+        assert "history" in study.trial_info(t)  # trained through train_run as usual
 
 
 def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
@@ -94,8 +94,8 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
     study.run_study(parse_spec(raw), storage=str(db), progress=False)
     trials = trials_of(db, "imb")
     failed = [t for t in trials if t.params["imbalance_strategy"] == "smote"]
-    assert failed and all(t.state.name == "FAIL" and t.user_attrs["status"] == "error"
-                          and "ValueError" in t.user_attrs["reason"] for t in failed)
+    assert failed and all(t.state.name == "FAIL" and study.trial_info(t)["status"] == "error"
+                          and "ValueError" in study.trial_info(t)["reason"] for t in failed)
     assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
 
 

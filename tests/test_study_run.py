@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def trials_of(db: Path, name: str):
 
 
 def outcome(trials):
-    return [(t.number, t.state, t.params, t.values, t.user_attrs.get("status")) for t in trials]
+    return [(t.number, t.state, t.params, t.values, study.trial_status(t)) for t in trials]
 
 
 def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
@@ -46,7 +47,7 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
     assert summary["n_complete"] + summary["n_pruned"] + summary["n_fail"] == 14
     trials = trials_of(db, "pair")
     assert len(trials) == 14 and all(t.state.is_finished() for t in trials)
-    assert len({t.user_attrs["worker"] for t in trials}) == 2  # both processes worked
+    assert len({study.trial_info(t)["worker"] for t in trials}) == 2  # both processes worked
     for key in ("study", "storage", "n_complete", "n_pruned", "n_fail", "best_value",
                 "best_params", "report_path"):
         assert key in summary
@@ -101,8 +102,8 @@ def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_fil
     assert summary["n_finished"] == 3 and summary["n_diverged"] == 3
     assert summary["n_pruned"] == 3 and summary["best_value"] is None
     for t in trials_of(db, "boom"):
-        assert t.state == TrialState.PRUNED and t.user_attrs["status"] == "diverged"
-        assert t.user_attrs["reason"]
+        assert t.state == TrialState.PRUNED and study.trial_info(t)["status"] == "diverged"
+        assert study.trial_info(t)["reason"]
     assert {p["status"] for p in summary["problems"]} == {"diverged"}
     lines = hplab._study_lines(summary)
     assert any("3 diverged" in line for line in lines)
@@ -125,7 +126,8 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capsys):
         bad = t.params["head"] == "binary"
         assert (t.state == TrialState.FAIL) == bad
         if bad:
-            assert t.user_attrs["status"] == "error" and "labels" in t.user_attrs["reason"]
+            info = study.trial_info(t)
+            assert info["status"] == "error" and "labels" in info["reason"]
     assert summary["n_error"] == len(failed) == summary["n_fail"]
 
 
@@ -134,12 +136,37 @@ def test_trials_record_their_summary(spec_file, tmp_path):
     study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
                     storage=str(db), progress=False)
     for t in trials_of(db, "rec"):
-        attrs = t.user_attrs
-        for key in ("status", "reason", "epochs", "seconds", "n_parameters", "worker",
+        # two attributes, two storage transactions: who runs it, and what it ended with
+        assert set(t.user_attrs) == {study.CLAIM_ATTR, study.RECORD_ATTR}
+        attrs = study.trial_info(t)
+        for key in ("status", "reason", "epochs", "seconds", "n_parameters", "worker", "run",
                     "history", "val_loss"):
             assert key in attrs
         assert attrs["history"]["epoch"][0] == 0 and attrs["epochs"] == 40
         assert attrs["val_loss"] == pytest.approx(t.value, rel=1e-4)
+
+
+def test_trials_stored_flat_by_earlier_versions_still_read(spec_file, tmp_path):
+    db = tmp_path / "old.db"
+    study.run_study(study.load_spec(spec_file("old", n_trials=2, pruner="none")),
+                    storage=str(db), progress=False)
+    t0 = trials_of(db, "old")[0]
+    flat = study.trial_info(t0)
+    # rewrite trial 0 the way earlier versions stored it: one attribute per key
+    with sqlite3.connect(db) as con:
+        con.execute("DELETE FROM trial_user_attributes WHERE trial_id = ?", (t0._trial_id,))
+        con.executemany("INSERT INTO trial_user_attributes (trial_id, key, value_json) "
+                        "VALUES (?, ?, ?)",
+                        [(t0._trial_id, k, json.dumps(v)) for k, v in flat.items()])
+    old = trials_of(db, "old")[0]
+    assert study.RECORD_ATTR not in old.user_attrs and "status" in old.user_attrs
+    assert study.trial_info(old) == flat
+    shown = study.show_study("old", storage=str(db))
+    assert shown["n_complete"] == 2 and shown["n_finished"] == 2
+    csv = tmp_path / "old.csv"
+    study.export_csv("old", csv, storage=str(db))
+    header = csv.read_text().splitlines()[0].split(",")
+    assert "user_attrs_status" in header and "user_attrs_record" not in header
 
 
 def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
@@ -181,7 +208,9 @@ def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
     (entry,) = [s for s in summaries if s["study_name"] == "dash"]
     detail = get(f"/api/studies/{entry['study_id']}")
     assert len(detail["trials"]) == 2
-    assert {a["key"] for a in detail["trials"][0]["user_attrs"]} >= {"status", "history"}
+    attrs = {a["key"]: a["value"] for a in detail["trials"][0]["user_attrs"]}
+    assert set(attrs) == {study.CLAIM_ATTR, study.RECORD_ATTR}
+    assert '"history"' in attrs[study.RECORD_ATTR]  # the dashboard shows the record as JSON
 
 
 def test_list_show_and_export(spec_file, tmp_path, capsys):
@@ -198,6 +227,8 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     assert hplab.main(["study", "export", "ls", "--csv", str(csv), "--storage", str(db)]) == 0
     lines = csv.read_text().splitlines()
     assert len(lines) == 4 and "params_lr" in lines[0] and "user_attrs_history" not in lines[0]
+    header = lines[0].split(",")
+    assert {"user_attrs_status", "user_attrs_epochs", "user_attrs_worker"} <= set(header)
 
 
 def test_grid_search_visits_every_point_once(spec_file, tmp_path):
