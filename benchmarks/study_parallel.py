@@ -8,7 +8,7 @@ also starts joblib's reusable loky pool); figures are medians. Wall time is the 
 start to the last trial's end. A third contender runs 1 worker with BLAS limited to one
 thread, as ``run_study`` limits each of 2 workers on 2 cores: it separates the gain of
 processes from that of BLAS threads. Target: 2 workers >= 1.7x one worker (2 cores). Run:
-``python benchmarks/study_parallel.py [--trials 24] [--epochs 30] [--repeats 3]``.
+``python benchmarks/study_parallel.py [--trials 60] [--epochs 30] [--repeats 3]``.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def run_once(spec, workers: int, log: list, blas_threads: int | None = None) -> 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--spec", default="digits")
-    p.add_argument("--trials", type=int, default=24)
+    p.add_argument("--trials", type=int, default=60)
     p.add_argument("--epochs", type=float, default=30)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--json", action="store_true")
