@@ -59,8 +59,8 @@ def state_counts_frame(trials) -> pd.DataFrame:
     for t in trials:
         if t.number in retried:
             labels.append("retried (worker died)")
-        elif trial_info(t).get("status") in ("diverged", "error", "interrupted"):
-            labels.append(trial_info(t)["status"])
+        elif (status := trial_info(t).get("status")) in ("diverged", "error", "interrupted"):
+            labels.append(status)
         else:
             labels.append(t.state.name.lower())
     order = ["complete", "pruned", "diverged", "error", "retried (worker died)",

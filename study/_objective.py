@@ -30,7 +30,7 @@ import optuna
 
 import nets
 
-from ._record import CLAIM_ATTR, RECORD_ATTR
+from ._record import CLAIM_ATTR, INTERRUPTED, RECORD_ATTR, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec import check_binary
@@ -180,14 +180,6 @@ class Objective:
                  "train_loss": float(model.loss_) if net is not None else math.nan}
         values = [float(known.get(m, math.nan)) for m in spec.metrics]  # NaN: a failed trial
         return values[0] if len(values) == 1 else values
-
-
-INTERRUPTED = {"status": "interrupted", "reason": "interrupted by the user"}
-
-
-def error_record(exc: Exception) -> dict:
-    """The record of a trial that raised: status ``error`` and a one-line reason."""
-    return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:

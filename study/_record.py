@@ -11,13 +11,21 @@ from __future__ import annotations
 
 CLAIM_ATTR = "claim"
 RECORD_ATTR = "record"
+INTERRUPTED = {"status": "interrupted", "reason": "interrupted by the user"}
+
+
+def error_record(exc: Exception) -> dict:
+    """The record of a trial that raised: status ``error`` and a one-line reason."""
+    return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
 def trial_info(trial) -> dict:
     """A trial's stored keys in one flat dict (``status``, ``worker``, ``epochs``...)."""
     attrs = trial.user_attrs
     if CLAIM_ATTR not in attrs and RECORD_ATTR not in attrs:
-        return attrs  # the older flat layout (or nothing stored yet)
+        # the older flat layout (or nothing stored yet); a copy, because with
+        # get_trials(deepcopy=False) these are the storage cache's own
+        return dict(attrs)
     info = {k: v for k, v in attrs.items() if k not in (CLAIM_ATTR, RECORD_ATTR)}
     info.update(attrs.get(CLAIM_ATTR) or {})
     info.update(attrs.get(RECORD_ATTR) or {})

@@ -21,8 +21,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
-from ._objective import INTERRUPTED
-from ._record import RECORD_ATTR, trial_info
+from ._record import INTERRUPTED, RECORD_ATTR, trial_info
 from ._spec import StudySpec, check_binary, parse_spec
 from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
