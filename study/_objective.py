@@ -9,8 +9,8 @@ A trial ends as
 - FAIL: an exception in training (``status = "error"``, the reason in ``reason``), or an
   interrupt (``status = "interrupted"``: not counted, a resume runs it again).
 
-Every trial stores its summary in two user attributes (see ``_record``), so ``study
-show``, ``optuna trials``, the dashboard and the report read the same record.
+Every trial stores its summary in one user attribute, ``record`` (see ``_record``), so
+``study show``, ``optuna trials``, the dashboard and the report read the same record.
 
 A trial with an ``imbalance_strategy`` fits that strategy's imbalanced-learn pipeline
 (sampler, then the net as a ``NetClassifier``) on the training split instead, and is
@@ -30,7 +30,7 @@ import optuna
 
 import nets
 
-from ._record import CLAIM_ATTR, INTERRUPTED, RECORD_ATTR, error_record
+from ._record import INTERRUPTED, RECORD_ATTR, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec import check_binary
@@ -89,6 +89,8 @@ class Objective:
         self.spec, self.dataset = spec, dataset
         self.run_id, self.on_start, self.on_end = run_id, on_start, on_end
         self.worker = worker_id()
+        # in every write of a trial's record: who runs it, from its start on
+        self.claim = {"worker": self.worker, "run": run_id}
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
@@ -97,15 +99,19 @@ class Objective:
                 self.on_start()
             return self._run(trial)
         except KeyboardInterrupt:
-            trial.set_user_attr(RECORD_ATTR, INTERRUPTED)
+            self._write_record(trial, INTERRUPTED)
             raise
         finally:
             if self.on_end is not None:
                 self.on_end()
 
+    def _write_record(self, trial: optuna.Trial, record: dict) -> None:
+        # one attribute, overwritten at the end: a finished trial stores a single record
+        trial.set_user_attr(RECORD_ATTR, {**self.claim, **record})
+
     def _run(self, trial: optuna.Trial):
         spec = self.spec
-        trial.set_user_attr(CLAIM_ATTR, {"worker": self.worker, "run": self.run_id})
+        self._write_record(trial, {})
         values = spec.space.suggest(trial, spec.fixed)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
@@ -119,7 +125,7 @@ class Objective:
             run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                             callbacks=[prune] if prune else [])
         except Exception as exc:
-            trial.set_user_attr(RECORD_ATTR, error_record(exc))
+            self._write_record(trial, error_record(exc))
             raise
         result = run.result
         status = "pruned" if prune is not None and prune.pruned else result.status
@@ -128,7 +134,7 @@ class Objective:
         if spec.imbalance and not stopped:
             record["imbalance_metrics"] = _plain_dict(
                 val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
-        trial.set_user_attr(RECORD_ATTR, record)
+        self._write_record(trial, record)
         if stopped:
             raise optuna.TrialPruned(result.reason)
         scores = metric_values(run, spec.metrics)
@@ -153,7 +159,7 @@ class Objective:
                 pipe.fit(ds.X_train, ds.y_train)
                 proba = pipe.predict_proba(ds.X_val)[:, 1]
         except Exception as exc:  # a sampler failing on the data: this trial only
-            trial.set_user_attr(RECORD_ATTR, error_record(exc))
+            self._write_record(trial, error_record(exc))
             raise
         seconds = time.perf_counter() - t0
         model = pipe.named_steps["model"]
@@ -171,7 +177,7 @@ class Objective:
                            "val_loss": _plain(scores["val_loss"]),
                            "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
                            "history": compress_history(model.history_)})
-        trial.set_user_attr(RECORD_ATTR, record)
+        self._write_record(trial, record)
         if status == "diverged":
             raise optuna.TrialPruned("training diverged")
         known = {**scores, "train_seconds": seconds,

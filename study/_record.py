@@ -1,15 +1,16 @@
-"""What hplab stores on a trial: two user attributes, ``claim`` and ``record``.
+"""What hplab stores on a trial: one user attribute, ``record``.
 
-Every user attribute is its own storage transaction (about 2 ms on SQLite), so a trial
-writes two: ``claim`` when it starts (``worker``, ``run``: who runs it, so an interrupted
-run finds its trials) and ``record`` when it ends (``status``, ``reason``, ``epochs``,
-scores, ``history``...). Studies stored before kept each key as its own attribute;
-:func:`trial_info` reads both layouts.
+Every user attribute write is its own storage transaction (about 2 ms on SQLite), so a
+trial writes ``record`` twice: when it starts, ``worker`` and ``run`` (who runs it, so an
+interrupted run finds its trials), and when it ends, the same keys plus ``status``,
+``reason``, ``epochs``, scores, ``history``... Studies stored before kept ``worker`` and
+``run`` in a second attribute, ``claim``, or every key as its own attribute;
+:func:`trial_info` reads all three layouts.
 """
 
 from __future__ import annotations
 
-CLAIM_ATTR = "claim"
+CLAIM_ATTR = "claim"  # only read: studies stored by the previous version have it
 RECORD_ATTR = "record"
 INTERRUPTED = {"status": "interrupted", "reason": "interrupted by the user"}
 

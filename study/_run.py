@@ -125,10 +125,11 @@ def close_interrupted(storage, study, run_id: str) -> int:
     them), so a Ctrl-C leaves no trial waiting for the heartbeat grace."""
     closed = 0
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if trial_info(t).get("run") != run_id:
+        info = trial_info(t)
+        if info.get("run") != run_id:
             continue
         try:
-            storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, INTERRUPTED)
+            storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, {**info, **INTERRUPTED})
             storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
             closed += 1
         except optuna.exceptions.UpdateFinishedTrialError:

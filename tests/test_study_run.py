@@ -136,8 +136,8 @@ def test_trials_record_their_summary(spec_file, tmp_path):
     study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
                     storage=str(db), progress=False)
     for t in trials_of(db, "rec"):
-        # two attributes, two storage transactions: who runs it, and what it ended with
-        assert set(t.user_attrs) == {study.CLAIM_ATTR, study.RECORD_ATTR}
+        # one attribute: who runs it, written at the start, and what it ended with
+        assert set(t.user_attrs) == {study.RECORD_ATTR}
         attrs = study.trial_info(t)
         for key in ("status", "reason", "epochs", "seconds", "n_parameters", "worker", "run",
                     "history", "val_loss"):
@@ -167,6 +167,26 @@ def test_trials_stored_flat_by_earlier_versions_still_read(spec_file, tmp_path):
     study.export_csv("old", csv, storage=str(db))
     header = csv.read_text().splitlines()[0].split(",")
     assert "user_attrs_status" in header and "user_attrs_record" not in header
+
+
+def test_trial_info_reads_every_layout():
+    def trial(**attrs):
+        return optuna.trial.create_trial(state=TrialState.RUNNING, user_attrs=attrs)
+
+    done = {"status": "pruned", "reason": "pruned at checkpoint 1", "epochs": 5.0}
+    claim = {"worker": "host:1", "run": "abc"}
+    record = trial(record={**claim, **done})  # this version
+    two = trial(claim=claim, record=done)  # the previous one: claim, then record
+    flat = trial(**claim, **done)  # earlier ones: one attribute per key
+    for t in (record, two, flat):
+        assert study.trial_info(t) == {**claim, **done}
+        assert study.trial_status(t) == "pruned"
+    started = trial(record=claim)  # running: who runs it, no status yet
+    assert study.trial_info(started) == claim and study.trial_status(started) is None
+    assert study.trial_info(trial()) == {}
+    info = study.trial_info(record)
+    info["status"] = "changed"  # a copy: never the storage cache's own dict
+    assert record.user_attrs["record"]["status"] == "pruned"
 
 
 def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
@@ -209,7 +229,7 @@ def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
     detail = get(f"/api/studies/{entry['study_id']}")
     assert len(detail["trials"]) == 2
     attrs = {a["key"]: a["value"] for a in detail["trials"][0]["user_attrs"]}
-    assert set(attrs) == {study.CLAIM_ATTR, study.RECORD_ATTR}
+    assert set(attrs) == {study.RECORD_ATTR}
     assert '"history"' in attrs[study.RECORD_ATTR]  # the dashboard shows the record as JSON
 
 
