@@ -102,10 +102,12 @@ class _Progress:
             self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
             self.refresh()
 
-    def refresh(self, study=None) -> None:
+    def refresh(self, trials=None) -> None:
+        """Show ``trials`` (a worker's own read at its claim), else read them."""
         if self._bar is None:
             return
-        trials = (study or self.study).get_trials(deepcopy=False)
+        if trials is None:
+            trials = self.study.get_trials(deepcopy=False)
         done = sum(t.state.is_finished() for t in trials) - _not_counted(trials)
         self._bar.n = max(0, done)
         self._bar.refresh()

@@ -148,6 +148,43 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     return storage
 
 
+class _WorkerCache(optuna.storages._CachedStorage):
+    """The trial cache ``load_study`` puts over an RDBStorage anyway, with two reads that
+    pruning repeats at every checkpoint made cheap; they return the same data.
+
+    Hyperband builds a bracket study, which looks its id up by name, at every
+    ``should_prune`` and every sampler call (~8 queries a trial); successive halving reads
+    the running trial's system attributes at every ``should_prune``, which the cache
+    answers with a full read of the trial, intermediate values included (6 queries, ~2 ms
+    on SQLite) where the storage has a one-table read (~0.5 ms). (Optuna knows the pruners
+    read these remotely: optuna PR #4603; ``_CachedStorage`` is in optuna.storages' API.)
+    """
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        self._study_ids: dict[str, int] = {}
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        # an id is fixed while its study exists; deleting the study ends the worker's too
+        if study_name not in self._study_ids:
+            self._study_ids[study_name] = super().get_study_id_from_name(study_name)
+        return self._study_ids[study_name]
+
+    def delete_study(self, study_id: int) -> None:
+        self._study_ids = {n: i for n, i in self._study_ids.items() if i != study_id}
+        super().delete_study(study_id)
+
+    def get_trial_system_attrs(self, trial_id: int) -> dict:
+        return self._backend.get_trial_system_attrs(trial_id)
+
+
+def worker_cache(storage):
+    """What a worker's study runs on: an RDBStorage in `_WorkerCache`, others as they are."""
+    if isinstance(storage, optuna.storages.RDBStorage):
+        return _WorkerCache(storage)
+    return storage
+
+
 def _enable_wal(path: Path) -> None:
     """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
     property of the file, so setting it once before optuna connects covers every process."""

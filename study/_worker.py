@@ -22,7 +22,7 @@ from ._errors import StorageError
 from ._objective import Objective
 from ._record import trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
-from ._storage import ClaimLock, StorageURL, open_storage
+from ._storage import ClaimLock, StorageURL, open_storage, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 # poll period while other workers finish the last trials: a short one, because the
@@ -99,8 +99,7 @@ def worker_seed(study_seed: int, index: int | None) -> int:
     return int(seq.generate_state(1)[0] % (2**31 - 1))
 
 
-def _next_action(study, n_trials: int, heartbeats: bool) -> str:
-    trials = study.get_trials(deepcopy=False)
+def _decide(trials, n_trials: int, heartbeats: bool) -> str:
     if any(t.state == TrialState.WAITING for t in trials):
         return "run"  # a retry (or an enqueued trial) already holds its slot
     if budget_used(trials) < n_trials:
@@ -110,8 +109,22 @@ def _next_action(study, n_trials: int, heartbeats: bool) -> str:
     return "done"
 
 
+def _next_action(study, n_trials: int, heartbeats: bool) -> tuple[str, list]:
+    """``run``, ``wait`` or ``done``, and the trials it was decided on (one read)."""
+    trials = study.get_trials(deepcopy=False)
+    action = _decide(trials, n_trials, heartbeats)
+    if action == "wait":
+        # Stale trials matter only here. Before a "run", optuna's optimize fails them (and
+        # queues their retries) itself, right before it creates the trial; and failing
+        # one never raises the count (its retry takes its slot), so "run" stays "run".
+        optuna.storages.fail_stale_trials(study)
+        trials = study.get_trials(deepcopy=False)
+        action = _decide(trials, n_trials, heartbeats)
+    return action, trials
+
+
 def load_study(spec, storage, index: int | None):
-    return optuna.load_study(study_name=spec.name, storage=storage,
+    return optuna.load_study(study_name=spec.name, storage=worker_cache(storage),
                              sampler=make_sampler(spec, worker_seed(spec.seed, index)),
                              pruner=make_pruner(spec))
 
@@ -140,7 +153,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
     deadline : float, optional
         ``time.time()`` after which no new trial starts.
     on_trial : callable, optional
-        Called with the study after each trial (progress bars).
+        Called with the study's trials at each claim, from the read that decides it
+        (progress bars).
     dataset : data.Dataset, optional
         Already loaded with the study seed (else loaded here).
 
@@ -180,10 +194,10 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                 interrupts.hold()
                 lock.acquire()
                 try:
-                    if heartbeats:
-                        optuna.storages.fail_stale_trials(study)
-                    action = _next_action(study, stored_n_trials(study, spec.n_trials),
-                                          heartbeats)
+                    action, trials = _next_action(
+                        study, stored_n_trials(study, spec.n_trials), heartbeats)
+                    if on_trial is not None:
+                        on_trial(trials)
                     if action == "run":
                         # optuna creates the trial, then calls the objective, which
                         # releases the lock: the claim spans exactly count -> create.
@@ -196,6 +210,4 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                     break
                 if action == "wait":
                     time.sleep(WAIT_SECONDS)
-                elif on_trial is not None:
-                    on_trial(study)
         return ran

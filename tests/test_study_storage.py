@@ -162,3 +162,74 @@ def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch
     assert hplab.main(["study", "run", "mnist", "--storage", str(db)]) == 2
     assert "hplab data fetch mnist" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path):
+    import optuna
+    from sqlalchemy import event
+
+    from study._storage import worker_cache
+
+    rdb = study.open_storage(resolve_storage(str(tmp_path / "w.db")), create=True)
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="w", storage=rdb)
+    trial = s.ask()
+    trial.report(0.5, 1)
+    rdb.set_trial_system_attr(trial._trial_id, "completed_rung_0", 0.5)
+    plain, cache = optuna.storages._CachedStorage(rdb), worker_cache(rdb)
+    statements = []
+    event.listen(rdb.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def counted(read):
+        statements.clear()
+        return read(), len(statements)
+
+    mine, n_mine = counted(lambda: cache.get_trial_system_attrs(trial._trial_id))
+    theirs, n_theirs = counted(lambda: plain.get_trial_system_attrs(trial._trial_id))
+    assert mine == theirs == {"completed_rung_0": 0.5}
+    assert n_mine == 2 and n_theirs > n_mine  # theirs reads the whole running trial
+    ids, n_ids = counted(lambda: [cache.get_study_id_from_name("w") for _ in range(3)])
+    assert ids == [s._study_id] * 3 and n_ids == 1  # looked up once
+    assert worker_cache(optuna.storages.InMemoryStorage()).__class__.__name__ == \
+        "InMemoryStorage"  # journal and in-memory storages go as they are
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
+    import optuna
+    from optuna.trial import TrialState
+
+    from study._worker import _next_action
+
+    db = tmp_path / "stale.db"
+    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
+                             grace_period=2, max_retry=1)
+
+    def dead_trial(s):
+        number = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
+        trial_id = s._storage.get_trial_id_from_study_id_trial_number(s._study_id, number)
+        rdb.record_heartbeat(trial_id)
+        with sqlite3.connect(db) as con:  # its worker died a minute ago
+            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-60 seconds')"
+                        " WHERE trial_id = ?", (trial_id,))
+        return number
+
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="stale", storage=study._storage.worker_cache(rdb))
+        # budget spent, a dead trial holds the last slot: fail it, and run its retry
+        dead = dead_trial(s)
+        action, trials = _next_action(s, 1, heartbeats=True)
+        assert action == "run" and [t.state for t in trials] == [TrialState.FAIL,
+                                                                 TrialState.WAITING]
+        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+        # budget left: the claim does not look for stale trials, optuna's optimize does
+        # (before it creates the trial) and runs the retry instead of a new trial
+        dead = dead_trial(s)
+        action, _ = _next_action(s, 5, heartbeats=True)
+        assert action == "run" and s.get_trials()[dead].state == TrialState.RUNNING
+        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    trials = s.get_trials()
+    assert trials[dead].state == TrialState.FAIL
+    assert trials[-1].state == TrialState.COMPLETE
+    assert trials[-1].system_attrs["retry_history"] == [dead]
+    assert trials[-1].params == trials[dead].params
