@@ -81,8 +81,9 @@ class Objective:
     run_id : str
         Marks the trials of one ``hplab study run`` so an interrupt can close them.
     on_start, on_end : callable, optional
-        Called first and last thing in each trial: the worker releases its claim lock and
-        lets Ctrl-C through only while a trial can record it.
+        Called first (with the trial) and last thing in each trial: the worker records the
+        trial's first heartbeat, releases its claim lock and lets Ctrl-C through only while
+        a trial can record it.
     """
 
     def __init__(self, spec, dataset, *, run_id: str = "", on_start=None, on_end=None):
@@ -96,7 +97,7 @@ class Objective:
     def __call__(self, trial: optuna.Trial):
         try:
             if self.on_start is not None:
-                self.on_start()
+                self.on_start(trial)
             return self._run(trial)
         except KeyboardInterrupt:
             self._write_record(trial, INTERRUPTED)

@@ -177,7 +177,11 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         lock = ClaimLock(storage, where, spec.name)
         interrupts = HeldInterrupts()
 
-        def on_start():
+        def on_start(trial):
+            if heartbeats and storage.get_heartbeat_interval():
+                # optuna's heartbeat thread records its first beat whenever it gets to
+                # run; a worker killed before that left a trial that never turned stale
+                storage.record_heartbeat(trial._trial_id)
             lock.release()
             interrupts.allow()
 
