@@ -10,6 +10,7 @@ with exactly ``n_trials`` finished.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import signal
 import threading
 import time
@@ -20,7 +21,7 @@ from optuna.trial import TrialState
 
 from ._errors import StorageError
 from ._objective import Objective
-from ._record import trial_status
+from ._record import trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
 from ._storage import ClaimLock, StorageURL, open_storage, worker_cache
 
@@ -109,7 +110,8 @@ def _decide(trials, n_trials: int, heartbeats: bool) -> str:
     return "done"
 
 
-def _next_action(study, n_trials: int, heartbeats: bool) -> tuple[str, list]:
+def _next_action(study, n_trials: int, heartbeats: bool,
+                 grace_period: float = 30) -> tuple[str, list]:
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read)."""
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats)
@@ -118,9 +120,33 @@ def _next_action(study, n_trials: int, heartbeats: bool) -> tuple[str, list]:
         # queues their retries) itself, right before it creates the trial; and failing
         # one never raises the count (its retry takes its slot), so "run" stays "run".
         optuna.storages.fail_stale_trials(study)
+        _fail_never_entered(study, trials, grace_period)
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats)
     return action, trials
+
+
+def _fail_never_entered(study, trials, grace_period: float) -> None:
+    """Fail, and retry, RUNNING trials that no objective entered for ``grace_period``.
+
+    A worker that died between optuna creating its trial and the objective's first line
+    left no heartbeat, and optuna counts only trials with one as stale; such a trial
+    would hold its slot forever. Done as ``fail_stale_trials`` does it.
+    """
+    cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
+    storage = study._storage
+    for t in trials:
+        if (t.state != TrialState.RUNNING or trial_info(t) or t.datetime_start is None
+                or t.datetime_start > cutoff):
+            continue
+        try:
+            if not storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL):
+                continue
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # it finished meanwhile
+        callback = storage.get_heartbeat_stale_trial_callback()
+        if callback is not None:
+            callback(study, storage.get_trial(t._trial_id))
 
 
 def load_study(spec, storage, index: int | None):
@@ -199,7 +225,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                 lock.acquire()
                 try:
                     action, trials = _next_action(
-                        study, stored_n_trials(study, spec.n_trials), heartbeats)
+                        study, stored_n_trials(study, spec.n_trials), heartbeats,
+                        spec.grace_period)
                     if on_trial is not None:
                         on_trial(trials)
                     if action == "run":

@@ -218,14 +218,14 @@ def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
         s = optuna.create_study(study_name="stale", storage=study._storage.worker_cache(rdb))
         # budget spent, a dead trial holds the last slot: fail it, and run its retry
         dead = dead_trial(s)
-        action, trials = _next_action(s, 1, heartbeats=True)
+        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
         assert action == "run" and [t.state for t in trials] == [TrialState.FAIL,
                                                                  TrialState.WAITING]
         s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
         # budget left: the claim does not look for stale trials, optuna's optimize does
         # (before it creates the trial) and runs the retry instead of a new trial
         dead = dead_trial(s)
-        action, _ = _next_action(s, 5, heartbeats=True)
+        action, _ = _next_action(s, 5, heartbeats=True, grace_period=2)
         assert action == "run" and s.get_trials()[dead].state == TrialState.RUNNING
         s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
     trials = s.get_trials()
@@ -233,3 +233,30 @@ def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
     assert trials[-1].state == TrialState.COMPLETE
     assert trials[-1].system_attrs["retry_history"] == [dead]
     assert trials[-1].params == trials[dead].params
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_path):
+    # its worker died between optuna creating the trial and the objective: no heartbeat,
+    # so optuna never finds it stale; the other workers must not wait for it forever
+    import optuna
+    from optuna.trial import TrialState
+
+    from study._worker import _next_action
+
+    db = tmp_path / "orphan.db"
+    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
+                             grace_period=2, max_retry=1)
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="orphan", storage=study._storage.worker_cache(rdb))
+        orphan = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
+        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
+        assert action == "wait" and trials[orphan].state == TrialState.RUNNING  # too young
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE trials SET datetime_start = datetime('now', 'localtime', "
+                        "'-60 seconds') WHERE number = ?", (orphan,))
+        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
+    assert action == "run"
+    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
+    assert trials[1].system_attrs["retry_history"] == [orphan]
+    assert trials[1].params == trials[orphan].params
