@@ -111,7 +111,7 @@ def _decide(trials, n_trials: int, heartbeats: bool) -> str:
 
 
 def _next_action(study, n_trials: int, heartbeats: bool,
-                 grace_period: float = 30) -> tuple[str, list]:
+                 grace_period: float) -> tuple[str, list]:
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read)."""
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats)
@@ -131,7 +131,9 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
 
     A worker that died between optuna creating its trial and the objective's first line
     left no heartbeat, and optuna counts only trials with one as stale; such a trial
-    would hold its slot forever. Done as ``fail_stale_trials`` does it.
+    would hold its slot forever. The objective writes the trial's record first thing, so
+    a trial without one is dead (or asked by another Optuna client, which hplab's
+    studies do not expect). Done as ``fail_stale_trials`` does it.
     """
     cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     storage = study._storage
