@@ -2,7 +2,7 @@
 
 from ._errors import SpecError, StorageError
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
-from ._record import CLAIM_ATTR, RECORD_ATTR, trial_info, trial_status
+from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
 from ._run import create_or_resume, join_study, run_study, stored_spec
 from ._space import Param, Space, build_config
@@ -27,5 +27,5 @@ __all__ = [
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage", "export_csv",
     "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
-    "budget_used", "run_worker", "CLAIM_ATTR", "RECORD_ATTR", "trial_info", "trial_status",
+    "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status",
 ]

@@ -176,9 +176,8 @@ def test_trial_info_reads_every_layout():
     done = {"status": "pruned", "reason": "pruned at checkpoint 1", "epochs": 5.0}
     claim = {"worker": "host:1", "run": "abc"}
     record = trial(record={**claim, **done})  # this version
-    two = trial(claim=claim, record=done)  # the previous one: claim, then record
     flat = trial(**claim, **done)  # earlier ones: one attribute per key
-    for t in (record, two, flat):
+    for t in (record, flat):
         assert study.trial_info(t) == {**claim, **done}
         assert study.trial_status(t) == "pruned"
     started = trial(record=claim)  # running: who runs it, no status yet
