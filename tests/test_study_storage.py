@@ -260,3 +260,29 @@ def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_
     assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
     assert trials[1].system_attrs["retry_history"] == [orphan]
     assert trials[1].params == trials[orphan].params
+
+
+def test_a_trial_has_its_heartbeat_before_training_starts(tmp_path, spec_file, monkeypatch):
+    # optuna's heartbeat thread held back: the beat a dead worker's trial needs to turn
+    # stale is the one the worker stores itself, before the claim lock is released
+    import optuna.storages._heartbeat as heartbeat
+
+    import study._objective as objective
+
+    monkeypatch.setattr(heartbeat.HeartbeatThread, "start", lambda self: None)
+    monkeypatch.setattr(heartbeat.HeartbeatThread, "join", lambda self: None)
+    db = tmp_path / "beat.db"
+    beats = []
+
+    def train_run(*args, **kwargs):
+        with contextlib.closing(sqlite3.connect(db)) as con:
+            beats.append(con.execute("SELECT t.number FROM trial_heartbeats h JOIN trials t "
+                                     "ON t.trial_id = h.trial_id WHERE t.state = 'RUNNING'")
+                         .fetchall())
+        return real_train_run(*args, **kwargs)
+
+    real_train_run = objective.train_run
+    monkeypatch.setattr(objective, "train_run", train_run)
+    study.run_study(study.load_spec(spec_file("beat", n_trials=3, max_epochs=4)),
+                    storage=str(db), progress=False)
+    assert beats == [[(0,)], [(1,)], [(2,)]]
