@@ -96,6 +96,9 @@ class Objective:
 
     def __call__(self, trial: optuna.Trial):
         try:
+            # who runs it, stored before on_start releases the claim lock: a worker
+            # deciding its next claim never sees a live trial without a record
+            self._write_record(trial, {})
             if self.on_start is not None:
                 self.on_start(trial)
             return self._run(trial)
@@ -112,7 +115,6 @@ class Objective:
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
-        self._write_record(trial, {})
         values = spec.space.suggest(trial, spec.fixed)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))

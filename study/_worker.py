@@ -131,9 +131,10 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
 
     A worker that died between optuna creating its trial and the objective's first line
     left no heartbeat, and optuna counts only trials with one as stale; such a trial
-    would hold its slot forever. The objective writes the trial's record first thing, so
-    a trial without one is dead (or asked by another Optuna client, which hplab's
-    studies do not expect). Done as ``fail_stale_trials`` does it.
+    would hold its slot forever. The objective stores the trial's record before the
+    claim lock is released, so under the lock a trial without one is dead (or was asked
+    by another Optuna client: the grace spares those a while). Done as
+    ``fail_stale_trials`` does it.
     """
     cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     storage = study._storage
@@ -233,7 +234,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                         on_trial(trials)
                     if action == "run":
                         # optuna creates the trial, then calls the objective, which
-                        # releases the lock: the claim spans exactly count -> create.
+                        # stores its record and first heartbeat and releases the lock:
+                        # the claim spans count -> create -> record.
                         study.optimize(objective, n_trials=1, catch=(Exception,))
                         ran += 1
                 finally:
