@@ -10,7 +10,9 @@ none best, in accuracy points). Target: ratio <= 40 % with the best within 0.5 p
 The default runs the specs as written (coin 40 trials x 100 epochs, digits 60 x 30; about
 6 minutes on 2 cores); ``--trial-scale`` and ``--epoch-scale`` shrink them for a quick look
 (checkpoints stay as in the specs). Run:
-``python benchmarks/study_pruning.py [--seeds 5] [--trial-scale 1] [--epoch-scale 1]``.
+``python benchmarks/study_pruning.py [--seeds 5] [--trial-scale 1] [--epoch-scale 1]
+[--hyperband-trials 1]`` (``--hyperband-trials 1.25``: hyperband runs 1.25x the trials,
+to compare the two at closer compute).
 """
 
 from __future__ import annotations
@@ -54,26 +56,32 @@ def main(argv=None):
                    help="fraction of each spec's n_trials (1 = as written)")
     p.add_argument("--epoch-scale", type=float, default=1.0,
                    help="fraction of each spec's max_epochs (1 = as written)")
+    p.add_argument("--hyperband-trials", type=float, default=1.0,
+                   help="hyperband's n_trials as a multiple of none's: above 1 compares the "
+                        "two at closer compute instead of at equal trials")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     before = machine()
     out = {"seeds": args.seeds, "trial_scale": args.trial_scale,
-           "epoch_scale": args.epoch_scale, "datasets": {}}
+           "epoch_scale": args.epoch_scale, "hyperband_trials": args.hyperband_trials,
+           "datasets": {}}
     for name in args.datasets:
         base = study.load_spec(name)
         n_trials = max(1, round(base.n_trials * args.trial_scale))
         max_epochs = max(base.checkpoint, math.ceil(base.max_epochs * args.epoch_scale))
+        trials = {"hyperband": round(n_trials * args.hyperband_trials), "none": n_trials}
         runs = {pr: [] for pr in PRUNERS}
         for seed in range(args.seeds):
             for pruner in PRUNERS:  # interleaved: both pruners see the same machine drift
                 spec = variant(name, name=f"bench-pruning-{name}", seed=seed,
-                               n_trials=n_trials, max_epochs=max_epochs, pruner=pruner)
+                               n_trials=trials[pruner], max_epochs=max_epochs, pruner=pruner)
                 runs[pruner].append(run_once(spec))
         hb, no = runs["hyperband"], runs["none"]
         ratios = [h["epochs"] / n["epochs"] for h, n in zip(hb, no, strict=True)]
         diffs = [100 * (h["best"] - n["best"]) for h, n in zip(hb, no, strict=True)]
         res = {
-            "n_trials": n_trials, "max_epochs": max_epochs, "checkpoint": base.checkpoint,
+            "n_trials": n_trials, "n_trials_hyperband": trials["hyperband"],
+            "max_epochs": max_epochs, "checkpoint": base.checkpoint,
             "runs": runs, "epoch_ratio": median(ratios), "best_diff_points": median(diffs),
             "epochs_median": {pr: median(r["epochs"] for r in runs[pr]) for pr in PRUNERS},
             "best_median": {pr: median(r["best"] for r in runs[pr]) for pr in PRUNERS},
@@ -89,7 +97,9 @@ def main(argv=None):
         return out
     print(f"median over {args.seeds} seeds; hyperband vs none, TPE, fresh SQLite each run")
     for name, r in out["datasets"].items():
-        print(f"{name}: {r['n_trials']} trials x {r['max_epochs']:g} epochs "
+        shown = (f"{r['n_trials']}" if r["n_trials_hyperband"] == r["n_trials"] else
+                 f"{r['n_trials_hyperband']} (hyperband) / {r['n_trials']} (none)")
+        print(f"{name}: {shown} trials x {r['max_epochs']:g} epochs "
               f"(checkpoint {r['checkpoint']:g})")
         for pr in PRUNERS:
             per_seed = " ".join(f"{x['best']:.3f}" for x in r["runs"][pr])
