@@ -91,7 +91,7 @@ class Objective:
         self.run_id, self.on_start, self.on_end = run_id, on_start, on_end
         self.worker = worker_id()
         # in every write of a trial's record: who runs it, from its start on
-        self.claim = {"worker": self.worker, "run": run_id}
+        self.owner = {"worker": self.worker, "run": run_id}
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
@@ -111,7 +111,7 @@ class Objective:
 
     def _write_record(self, trial: optuna.Trial, record: dict) -> None:
         # one attribute, overwritten at the end: a finished trial stores a single record
-        trial.set_user_attr(RECORD_ATTR, {**self.claim, **record})
+        trial.set_user_attr(RECORD_ATTR, {**self.owner, **record})
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
