@@ -69,7 +69,8 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     def victim_mid_trial():
         trials = s.get_trials(deepcopy=False)
         done = [t for t in trials if t.state.is_finished()]
-        running = [t for t in trials if t.state == TrialState.RUNNING
+        # params set: the objective is past sampling (its record is stored before that)
+        running = [t for t in trials if t.state == TrialState.RUNNING and t.params
                    and study.trial_info(t).get("worker", "").endswith(mine)]
         return running[0] if done and running else None
 
