@@ -81,10 +81,11 @@ class _NetEstimator(BaseEstimator):
             dtype=self.dtype,
         )
 
-    def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None):
+    def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None,
+                 sample_weight=None):
         init_rng, loop_rng = _generators(self.random_state)
         net = build_net(cfg, X.shape[1], y, rng=init_rng, n_classes=n_classes)
-        result = train(net, cfg, X, y, rng=loop_rng)
+        result = train(net, cfg, X, y, rng=loop_rng, sample_weight=sample_weight)
         self.net_ = net
         self.config_ = cfg
         self.coefs_ = net.weights
@@ -185,8 +186,13 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                          schedule=schedule, dtype=dtype, random_state=random_state)
         self.class_weight = class_weight
 
-    def fit(self, X, y):
-        """Train a fresh net on ``(X, y)``; returns ``self``."""
+    def fit(self, X, y, sample_weight=None):
+        """Train a fresh net on ``(X, y)``; returns ``self``.
+
+        ``sample_weight`` (non-negative, one per sample) multiplies each sample's loss,
+        on top of ``class_weight``; it is rescaled to mean 1, so a weight of 2 counts a
+        sample twice, as a repeated row would in a full batch.
+        """
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
@@ -198,7 +204,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         head = "binary" if len(classes) == 2 else "multiclass"
         cfg = self._config(head, self._class_weights(classes, y))
         self.classes_ = classes
-        return self._fit_net(X, y_idx, cfg, n_classes=len(classes))
+        return self._fit_net(X, y_idx, cfg, n_classes=len(classes), sample_weight=sample_weight)
 
     def _class_weights(self, classes, y) -> tuple[float, ...] | None:
         cw = self.class_weight
@@ -251,11 +257,14 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     ``class_weight`` and ``classes_``.
     """
 
-    def fit(self, X, y):
-        """Train a fresh net on ``(X, y)``; returns ``self``."""
+    def fit(self, X, y, sample_weight=None):
+        """Train a fresh net on ``(X, y)``; returns ``self``.
+
+        ``sample_weight`` as in :meth:`NetClassifier.fit`.
+        """
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)
-        return self._fit_net(X, y, self._config("regression"))
+        return self._fit_net(X, y, self._config("regression"), sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """``(n,)`` for one target, ``(n, k)`` for k."""

@@ -62,7 +62,7 @@ def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
 
 def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
           rng: np.random.Generator, callbacks=(), lr_schedule=None, optimizer=None,
-          snapshots: int = 0) -> TrainResult:
+          snapshots: int = 0, sample_weight=None) -> TrainResult:
     """Train ``net`` in place.
 
     Parameters
@@ -84,9 +84,11 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         :func:`new_optimizer`).
     snapshots : int
         Keep parameter copies at this many checkpoints (for hidden-space plots).
+    sample_weight : array of shape (n,), optional
+        Per-sample loss weights (times ``cfg.class_weight``), rescaled to mean 1.
     """
     dtype = net.dtype
-    X, T, w = check_training_data(net, cfg, X, y)
+    X, T, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
     has_val = X_val is not None
     if has_val:
         X_val, T_val, w_val = check_training_data(net, cfg, X_val, y_val, name="validation")

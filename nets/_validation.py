@@ -26,12 +26,18 @@ def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
     return X
 
 
-def check_training_data(net, cfg, X, y, name: str = "training"):
-    """Validated ``(X, T, w)``: features, head-encoded targets, per-sample weights."""
+def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=None):
+    """Validated ``(X, T, w)``: features, head-encoded targets, per-sample loss weights.
+
+    ``w`` is None, or the class weights of the labels times ``sample_weight`` rescaled
+    to mean 1 (only the ratios of sample weights matter; the learning rate keeps its
+    meaning).
+    """
     X = check_features(X, net.sizes[0], net.dtype, name=f"{name} X")
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"{name} labels have length {len(y)}, X has {len(X)} samples")
+    sw = None if sample_weight is None else _relative_weights(sample_weight, len(X), name)
     head = net._head
     n_out = net.sizes[-1]
     w = None
@@ -53,4 +59,19 @@ def check_training_data(net, cfg, X, y, name: str = "training"):
         if y.ndim == 2 and y.shape[1] != n_out:
             raise ValueError(f"{name} targets have {y.shape[1]} columns, the net has {n_out}")
     T = head.encode(y, n_out, net.dtype)
+    if sw is not None:
+        w = sw.astype(net.dtype) if w is None else w * sw.astype(net.dtype)
     return X, T, w
+
+
+def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
+    """Non-negative finite weights, one per sample, rescaled to mean 1."""
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.shape != (n,):
+        raise ValueError(f"{name} sample_weight must have shape ({n},), got {sw.shape}")
+    if not np.all(np.isfinite(sw)) or np.any(sw < 0):
+        raise ValueError(f"{name} sample_weight must be finite and non-negative")
+    total = sw.sum()
+    if total <= 0:
+        raise ValueError(f"{name} sample_weight is zero for every sample: none would count")
+    return sw * (n / total)
