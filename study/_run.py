@@ -158,7 +158,7 @@ class _FirstInterruptToWorkers:
     """While the pool runs, a first Ctrl-C is passed on to the worker processes, which
     record their trials as interrupted and return; a second one aborts the pool at once.
     (A terminal's Ctrl-C already reaches the whole process group: the copy is harmless,
-    workers hold interrupts outside their trials.)"""
+    workers hold interrupts outside their trials and while they record one.)"""
 
     def __init__(self):
         self.interrupted, self._old = False, None

@@ -37,6 +37,7 @@ class HeldInterrupts:
     Between creating a trial and entering it (or between leaving it and optuna's ``tell``)
     a KeyboardInterrupt would leave a RUNNING trial that nobody owns, counted against the
     budget until the heartbeat grace. There the interrupt is held and raised right after.
+    Once one interrupt is raised, further ones are held too, until the next ``allow``.
     Only the main thread can own a signal handler; elsewhere this does nothing.
     """
 
@@ -61,6 +62,10 @@ class HeldInterrupts:
         if self._holding:
             self._pending = True
         else:
+            # one interrupt at a time: a second copy (a terminal's Ctrl-C reaches the
+            # worker and its parent, which passes one on) must not cut short the trial's
+            # "interrupted" record; it waits for the next allow()
+            self._holding = True
             raise KeyboardInterrupt
 
     def hold(self) -> None:

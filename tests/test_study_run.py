@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import optuna
@@ -129,6 +131,31 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capsys):
             info = study.trial_info(t)
             assert info["status"] == "error" and "labels" in info["reason"]
     assert summary["n_error"] == len(failed) == summary["n_fail"]
+
+
+def test_a_second_interrupt_waits_until_the_first_is_handled():
+    # a terminal's Ctrl-C reaches a pool worker twice (directly, and passed on by its
+    # parent): the second copy must not cut short the trial's "interrupted" record
+    from study._worker import HeldInterrupts
+
+    def interrupt_self():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.1)  # the handler runs here, unless the interrupt is held
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):  # the held copy, raised when the worker leaves
+        with HeldInterrupts() as interrupts:
+            interrupt_self()  # held: outside a trial
+            steps.append("held")
+            with pytest.raises(KeyboardInterrupt):
+                interrupts.allow()  # the trial starts: the held one is raised now
+            interrupts.allow()
+            with pytest.raises(KeyboardInterrupt):
+                interrupt_self()  # inside the trial: raised at once
+            interrupt_self()  # the copy, while the trial records the first
+            steps.append("recorded")
+    assert steps == ["held", "recorded"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_trials_record_their_summary(spec_file, tmp_path):
