@@ -283,3 +283,18 @@ def saved_model(tmp_path):
         return path, X_raw[120:], y_raw
 
     return make
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+@pytest.fixture(autouse=True, scope="session")
+def _interruptible():
+    """Ctrl-C tests need SIGINT handled as a terminal's Python process does. A shell starts
+    background jobs (``make test &``) with SIGINT ignored, which Python and every child it
+    spawns keep, and hplab leaves an ignored SIGINT alone; undo that for the session."""
+    import signal
+    import threading
+
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
