@@ -84,11 +84,16 @@ class Objective:
         Called first (with the trial) and last thing in each trial: the worker records the
         trial's first heartbeat, releases its claim lock and lets Ctrl-C through only while
         a trial can record it.
+    on_sampled : callable, optional
+        Called once the trial's hyperparameters are drawn (the worker's storage reads
+        afresh from then on).
     """
 
-    def __init__(self, spec, dataset, *, run_id: str = "", on_start=None, on_end=None):
+    def __init__(self, spec, dataset, *, run_id: str = "", on_start=None, on_end=None,
+                 on_sampled=None):
         self.spec, self.dataset = spec, dataset
         self.run_id, self.on_start, self.on_end = run_id, on_start, on_end
+        self.on_sampled = on_sampled
         self.worker = worker_id()
         # in every write of a trial's record: who runs it, from its start on
         self.owner = {"worker": self.worker, "run": run_id}
@@ -116,6 +121,8 @@ class Objective:
     def _run(self, trial: optuna.Trial):
         spec = self.spec
         values = spec.space.suggest(trial, spec.fixed)
+        if self.on_sampled is not None:
+            self.on_sampled()
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
         if strategy is not None:

@@ -163,6 +163,28 @@ class _WorkerCache(optuna.storages._CachedStorage):
     def __init__(self, backend):
         super().__init__(backend)
         self._study_ids: dict[str, int] = {}
+        self._reads_held = False
+
+    def hold_reads(self) -> None:
+        """Answer reads of a study's trials from the cache until ``release_reads``.
+
+        A worker holds them from its claim (a fresh read) until its new trial is sampled:
+        optuna's ask and the sampler read all trials again three or four times a trial
+        (hyperband's bracket studies share no read), each a query of its own, to learn
+        what the claim's read just told. Missing from the held view are only other
+        workers' changes of the last milliseconds, a lag samplers with several workers
+        see anyway; trials this worker creates (retries, its new trial) enter the cache
+        as they are created.
+        """
+        self._reads_held = True
+
+    def release_reads(self) -> None:
+        self._reads_held = False
+
+    def _read_trials_from_remote_storage(self, study_id: int) -> None:
+        if self._reads_held and study_id in self._studies:
+            return
+        super()._read_trials_from_remote_storage(study_id)
 
     def get_study_id_from_name(self, study_name: str) -> int:
         # an id is fixed while its study exists; deleting the study ends the worker's too
@@ -183,6 +205,17 @@ def worker_cache(storage):
     if isinstance(storage, optuna.storages.RDBStorage):
         return _WorkerCache(storage)
     return storage
+
+
+def held_reads(storage) -> tuple:
+    """``(hold, release)`` of a worker's storage (no-ops unless it is a `_WorkerCache`)."""
+    if isinstance(storage, _WorkerCache):
+        return storage.hold_reads, storage.release_reads
+    return _nothing, _nothing
+
+
+def _nothing() -> None:
+    pass
 
 
 def _enable_wal(path: Path) -> None:

@@ -23,7 +23,7 @@ from ._errors import StorageError
 from ._objective import Objective
 from ._record import trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
-from ._storage import ClaimLock, StorageURL, open_storage, worker_cache
+from ._storage import ClaimLock, StorageURL, held_reads, open_storage, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 # poll period while other workers finish the last trials: a short one, because the
@@ -219,8 +219,9 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
             lock.release()
             interrupts.allow()
 
+        hold_reads, release_reads = held_reads(study._storage)
         objective = Objective(spec, dataset, run_id=run_id, on_start=on_start,
-                              on_end=interrupts.hold)
+                              on_end=interrupts.hold, on_sampled=release_reads)
         limits = contextlib.nullcontext()
         if threads:
             from threadpoolctl import threadpool_limits
@@ -240,10 +241,13 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                     if action == "run":
                         # optuna creates the trial, then calls the objective, which
                         # stores its record and first heartbeat and releases the lock:
-                        # the claim spans count -> create -> record.
+                        # the claim spans count -> create -> record. Until the trial
+                        # is sampled, the claim's read answers optuna's and the sampler's.
+                        hold_reads()
                         study.optimize(objective, n_trials=1, catch=(Exception,))
                         ran += 1
                 finally:
+                    release_reads()
                     lock.release()
                 interrupts.allow()  # raises here if Ctrl-C came while no trial could take it
                 if action == "done":

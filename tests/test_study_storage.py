@@ -194,6 +194,59 @@ def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path
         "InMemoryStorage"  # journal and in-memory storages go as they are
 
 
+def test_held_reads_answer_from_the_cache_until_released(tmp_path):
+    import optuna
+
+    from study._storage import worker_cache
+
+    rdb = study.open_storage(resolve_storage(str(tmp_path / "h.db")), create=True)
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="h", storage=rdb)
+    cache = worker_cache(rdb)
+    assert cache.get_all_trials(s._study_id) == []
+    cache.hold_reads()
+    other = s.ask()  # another client's trial, after the held read
+    mine = cache.create_new_trial(s._study_id)  # this worker's own
+    held = cache.get_all_trials(s._study_id, deepcopy=False)
+    assert [t._trial_id for t in held] == [mine]
+    cache.release_reads()
+    fresh = cache.get_all_trials(s._study_id, deepcopy=False)
+    assert sorted(t._trial_id for t in fresh) == sorted([other._trial_id, mine])
+
+
+def test_held_reads_change_no_sample_and_save_reads(tmp_path, spec_file, monkeypatch):
+    # a worker holds reads from its claim until its trial is sampled: the same trials as
+    # with every read fresh, from fewer reads of the study's trials
+    import optuna
+
+    from study._storage import _WorkerCache
+
+    reads = []
+    real_get_trials = optuna.storages.RDBStorage._get_trials
+
+    def counted(self, *args, **kwargs):
+        reads.append(1)
+        return real_get_trials(self, *args, **kwargs)
+
+    monkeypatch.setattr(optuna.storages.RDBStorage, "_get_trials", counted)
+    path = spec_file("held", n_trials=16, max_epochs=24, pruner="hyperband",
+                     sampler_options={"n_startup_trials": 4})
+
+    def run(db):
+        reads.clear()
+        study.run_study(study.load_spec(path), storage=str(db), progress=False)
+        n_reads = len(reads)
+        trials = optuna.load_study(study_name="held", storage=f"sqlite:///{db}").trials
+        return [(t.state, t.params, t.values, t.intermediate_values) for t in trials], n_reads
+
+    held, n_held = run(tmp_path / "held.db")
+    monkeypatch.setattr(_WorkerCache, "hold_reads", lambda self: None)
+    fresh, n_fresh = run(tmp_path / "fresh.db")
+    assert held == fresh and len(held) == 16
+    assert any(state.name == "PRUNED" for state, *_ in held)  # hyperband at work
+    assert n_fresh - n_held >= 2 * 16  # optuna's check for waiting trials, TPE's reads
+
+
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
 def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
     import optuna
