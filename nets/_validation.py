@@ -37,7 +37,8 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"{name} labels have length {len(y)}, X has {len(X)} samples")
-    sw = None if sample_weight is None else _relative_weights(sample_weight, len(X), name)
+    sw = (None if sample_weight is None else
+          _relative_weights(sample_weight, len(X), name).astype(net.dtype))
     head = net._head
     n_out = net.sizes[-1]
     w = None
@@ -60,7 +61,7 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
             raise ValueError(f"{name} targets have {y.shape[1]} columns, the net has {n_out}")
     T = head.encode(y, n_out, net.dtype)
     if sw is not None:
-        w = sw.astype(net.dtype) if w is None else w * sw.astype(net.dtype)
+        w = sw if w is None else w * sw
     return X, T, w
 
 

@@ -92,11 +92,9 @@ class Objective:
     def __init__(self, spec, dataset, *, run_id: str = "", on_start=None, on_end=None,
                  on_sampled=None):
         self.spec, self.dataset = spec, dataset
-        self.run_id, self.on_start, self.on_end = run_id, on_start, on_end
-        self.on_sampled = on_sampled
-        self.worker = worker_id()
+        self.on_start, self.on_end, self.on_sampled = on_start, on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on
-        self.owner = {"worker": self.worker, "run": run_id}
+        self.owner = {"worker": worker_id(), "run": run_id}
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):

@@ -150,7 +150,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
 
 class _WorkerCache(optuna.storages._CachedStorage):
     """The trial cache ``load_study`` puts over an RDBStorage anyway, with two reads that
-    pruning repeats at every checkpoint made cheap; they return the same data.
+    pruning repeats at every checkpoint made cheap (they return the same data), and reads
+    of all trials held while a worker samples its trial (see ``hold_reads``).
 
     Hyperband builds a bracket study, which looks its id up by name, at every
     ``should_prune`` and every sampler call (~8 queries a trial); successive halving reads
