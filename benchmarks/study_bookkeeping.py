@@ -15,7 +15,14 @@ Bookkeeping = wall - (training - reporting): sampling, reporting/pruning, and th
 (claim lock, stale-trial check, budget count, trial creation, user attributes, finishing
 the trial). The gaps between consecutive trainings show how it grows with the number of
 stored trials. The share depends on how long a trial trains: the absolute ms per trial is
-printed too. Target: <= 10 % at 200 trials. Full spec epochs: ``--epochs 100``. Run:
+printed too.
+
+The peer, in the same run: the same trials replayed through Optuna alone, into a fresh
+SQLite file opened the same way, with nothing else: each trial asked with its stored
+distributions (random sampler), its intermediate values reported, its record written at
+the start and the end, and told its state. That is the least bookkeeping any Optuna study
+with these trials does on this storage (no sampler model, pruner, heartbeats or claim).
+Target: <= 10 % at 200 trials. Full spec epochs: ``--epochs 100``. Run:
 ``python benchmarks/study_bookkeeping.py [--trials 200] [--epochs 30]``.
 """
 
@@ -32,13 +39,35 @@ import optuna
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _study_common import Stopwatch, machine, variant  # noqa: E402
+from _study_common import Stopwatch, finished_trials, machine, variant  # noqa: E402
 
 import study  # noqa: E402
 import study._objective as objective_module  # noqa: E402
+from study._registry import quiet_optuna  # noqa: E402
 
 TARGET = 0.10
 SAMPLER_METHODS = ("infer_relative_search_space", "sample_relative", "sample_independent")
+
+
+def optuna_floor(trials, path: Path) -> float:
+    """Seconds Optuna alone takes to store ``trials`` again (see the module doc)."""
+    with quiet_optuna():
+        storage = study.open_storage(study.resolve_storage(str(path)), create=True)
+        replay = optuna.create_study(storage=storage, study_name="floor",
+                                     sampler=optuna.samplers.RandomSampler(seed=0))
+        t0 = time.perf_counter()
+        for t in trials:
+            trial = replay.ask(fixed_distributions=t.distributions)
+            record = t.user_attrs.get(study.RECORD_ATTR, {})
+            trial.set_user_attr(study.RECORD_ATTR, {k: record.get(k) for k in ("worker", "run")})
+            for step, value in t.intermediate_values.items():
+                trial.report(value, step)
+            trial.set_user_attr(study.RECORD_ATTR, record)
+            if t.state == optuna.trial.TrialState.COMPLETE:
+                replay.tell(trial, t.values)
+            else:
+                replay.tell(trial, state=t.state)
+        return time.perf_counter() - t0
 
 
 def main(argv=None):
@@ -76,6 +105,8 @@ def main(argv=None):
                                   fresh=True)
             wall = time.perf_counter() - t0
             db_bytes = (Path(tmp) / "study.db").stat().st_size
+            floor = optuna_floor(finished_trials(spec, str(Path(tmp) / "study.db")),
+                                 Path(tmp) / "floor.db")
     finally:
         objective_module.train_run = original_train
         study.ReportToTrial.on_checkpoint = original_report
@@ -96,6 +127,8 @@ def main(argv=None):
         "training_ms_per_trial": 1000 * training / args.trials,
         "gap_ms_first": 1000 * sum(gaps[:k]) / max(k, 1),
         "gap_ms_last": 1000 * sum(gaps[-k:]) / max(k, 1), "gap_window": k,
+        "optuna_floor_ms_per_trial": 1000 * floor / args.trials,
+        "optuna_floor_share": floor / (floor + training),
         "n_pruned": res["n_pruned"], "n_complete": res["n_complete"], "db_bytes": db_bytes,
         "target": TARGET, "met": book / wall <= TARGET, "optuna": optuna.__version__,
         "machine_before": before, "machine_after": machine(),
@@ -112,6 +145,8 @@ def main(argv=None):
     print(f"  per trial: training {out['training_ms_per_trial']:.0f} ms, bookkeeping "
           f"{out['bookkeeping_ms_per_trial']:.0f} ms (first {k} trials {out['gap_ms_first']:.0f}"
           f" ms, last {k} {out['gap_ms_last']:.0f} ms)")
+    print(f"  Optuna alone storing the same trials: {out['optuna_floor_ms_per_trial']:.0f} ms a "
+          f"trial, {out['optuna_floor_share']:.1%} of training + that")
     print(f"bookkeeping share {out['share']:.1%}; target <= {TARGET:.0%}: "
           f"{'MET' if out['met'] else 'MISSED'}; load average before {before['loadavg']}, "
           f"after {out['machine_after']['loadavg']}")
