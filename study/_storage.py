@@ -50,19 +50,45 @@ class StorageURL:
 
 
 def mask_url(url: str) -> str:
-    """The URL with its password replaced by ``***`` (for printing and reports)."""
+    """The URL with its password replaced by ``***`` (for printing and reports).
+
+    Masks the password of the user info (up to the last ``@``, so an unencoded ``@`` in a
+    password hides it whole) and every query parameter that can carry one
+    (``?password=...``, which libpq and SQLAlchemy accept too).
+    """
     if "://" not in url:
         return url
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a SQLAlchemy URL: hide anything between ':' and '@'
-        scheme, _, rest = url.partition("://")
+    scheme, _, rest = url.partition("://")
+    rest, question, query = rest.partition("?")
+    if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; it has no password
         cred, at, host = rest.rpartition("@")
         if at and ":" in cred:
             cred = cred.split(":", 1)[0] + ":***"
-        return f"{scheme}://{cred}{at}{host}"
+        rest = f"{cred}{at}{host}"
+    if query:
+        query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
+                         for key, eq, value in (p.partition("=") for p in query.split("&")))
+    return f"{scheme}://{rest}{question}{query}"
+
+
+def _is_secret(query_key: str) -> bool:
+    key = query_key.lower()
+    return "password" in key or key in ("pwd", "passwd", "secret", "token")
+
+
+def _secrets(url: str) -> list[str]:
+    """The password texts in ``url`` (user info and query), to scrub from error messages."""
+    found = []
+    rest = url.partition("://")[2]
+    rest, _, query = rest.partition("?")
+    cred = rest.rpartition("@")[0]
+    if ":" in cred:
+        found.append(cred.split(":", 1)[1])
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if value and _is_secret(key):
+            found.append(value)
+    return [s for s in found if s]
 
 
 def resolve_storage(text: str | None) -> StorageURL:
@@ -94,6 +120,9 @@ def resolve_storage(text: str | None) -> StorageURL:
         scheme = "postgresql+psycopg"
     if scheme.startswith("redis"):
         raise StorageError("redis storage is not supported; use PostgreSQL or a journal file")
+    if text.partition("://")[2].partition("?")[0].count("@") > 1:
+        raise StorageError(f"storage {mask_url(text)}: more than one '@' before the host; "
+                           "write an '@' in the user name or password as %40")
     module, hint = _DRIVERS.get(scheme, (None, None))
     if module and importlib.util.find_spec(module) is None:
         raise StorageError(f"storage {mask_url(text)} needs the {module} driver: {hint}")
@@ -237,13 +266,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
-    try:
-        from sqlalchemy.engine import make_url
-
-        password = make_url(url).password
-    except Exception:
-        password = None
-    return text.replace(password, "***") if password else text
+    for secret in _secrets(url):
+        text = text.replace(secret, "***")
+    return text
 
 
 class ClaimLock:

@@ -68,17 +68,22 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert front["pareto"].sum() == len(summary["pareto_front"])
 
 
-def test_report_never_shows_the_password(postgres_url, spec_file, tmp_path, capsys):
+@pytest.mark.parametrize("where", ["user info", "query"])
+def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
-    url = postgres_url.replace("postgres@", "postgres:hunter2@")
+    if where == "query":
+        url = postgres_url + ("&" if "?" in postgres_url else "?") + "password=hunter2"
+        shown = "password=***"
+    else:
+        url, shown = postgres_url.replace("postgres@", "postgres:hunter2@"), "postgres:***@"
     name = f"secret-{uuid.uuid4().hex[:8]}"
     path = spec_file(name, n_trials=2)
     assert hplab.main(["study", "run", str(path), "--storage", url, "--json", "--no-report"]) == 0
     printed = capsys.readouterr().out
-    assert "hunter2" not in printed and "postgres:***@" in json.loads(printed)["storage"]
+    assert "hunter2" not in printed and shown in json.loads(printed)["storage"]
     report = reports.study_report(name, storage=url, out=tmp_path / "r")
     text = report.read_text() + "".join(p.read_text() for p in report.parent.rglob("*.csv"))
-    assert "hunter2" not in text and "postgres:***@" in text
+    assert "hunter2" not in text and shown in text
 
 
 @pytest.mark.slow

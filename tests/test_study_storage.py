@@ -40,6 +40,19 @@ def test_passwords_are_masked():
         "mysql+pymysql://bob:***@db:3306/x"
     assert mask_url("sqlite:///runs/hplab.db") == "sqlite:///runs/hplab.db"
     assert "hunter2" not in mask_url("weird://a:hunter2@host")
+    # libpq and SQLAlchemy also take the password as a query parameter
+    assert mask_url("postgresql+psycopg://u@h:5/db?password=hunter2&sslmode=require") == \
+        "postgresql+psycopg://u@h:5/db?password=***&sslmode=require"
+    assert mask_url("postgresql://u@h/db?sslpassword=k3y") == "postgresql://u@h/db?sslpassword=***"
+    # an unencoded '@' in the password: everything up to the last '@' is user info
+    assert mask_url("postgresql://u:p@ss@h/db") == "postgresql://u:***@h/db"
+    assert mask_url("sqlite:////tmp/a:b@c.db") == "sqlite:////tmp/a:b@c.db"
+
+
+def test_an_unencoded_at_sign_is_named_without_showing_the_password():
+    with pytest.raises(StorageError) as err:
+        resolve_storage("postgresql://u:p@ss@127.0.0.1:1/x")
+    assert "%40" in str(err.value) and "p@ss" not in str(err.value) and "ss@" not in str(err.value)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("MySQLdb") is not None, reason="driver installed")
@@ -98,6 +111,10 @@ def test_unreachable_database_fails_fast_and_masks_the_password(spec_file, capsy
     err = capsys.readouterr().err
     assert code == 2 and time.monotonic() - t0 < 15
     assert "hunter2" not in err and "bob:***@" in err and len(err.strip().splitlines()) == 1
+    code = hplab.main(["study", "show", "x", "--storage",
+                       f"postgresql://bob@127.0.0.1:{port}/db?password=hunter2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "hunter2" not in err and "password=***" in err
 
 
 def test_silent_server_times_out_instead_of_hanging(spec_file, capsys):
