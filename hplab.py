@@ -254,9 +254,7 @@ def _study_lines(s: dict) -> list[str]:
              f"{s['n_interrupted']} interrupted)"
              + (f", {s['n_running']} running" if s["n_running"] else "")]
     if s["best_trial"] is not None:
-        value = s["best_value"]
-        value = ", ".join(f"{v:.6g}" for v in value) if isinstance(value, list) \
-            else f"{value:.6g}"
+        value = _values_text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in s["best_params"].items())
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
@@ -303,12 +301,21 @@ def cmd_study_worker(args) -> int:
     return 0
 
 
+def _values_text(value) -> str:
+    """A trial's value(s) for people: 6 significant digits, '-' for none."""
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(_values_text(v) for v in value)
+    return f"{value:.6g}"
+
+
 def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
     lines = [f"{r['study']:<24} {r['dataset'] or '-':<12} {r['n_finished']:>4}/"
-             f"{r['n_trials'] or '-':<4} best {r['best_value']}" for r in rows]
+             f"{r['n_trials'] or '-':<4} best {_values_text(r['best_value'])}" for r in rows]
     _emit(args, rows, lines or ["no studies"])
     return 0
 

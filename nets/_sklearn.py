@@ -94,6 +94,7 @@ class _NetEstimator(BaseEstimator):
         self.loss_curve_ = result.history["train_loss"].tolist()
         self.loss_ = self.loss_curve_[-1]
         self.status_ = result.status
+        self.reason_ = result.reason
         self.n_iter_ = math.ceil(result.epochs)  # epochs run (started ones count)
         self.t_ = result.iterations  # optimizer steps
         if result.status == "diverged":
@@ -174,6 +175,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         The full training history (see ``nets.HISTORY_COLUMNS``).
     status_ : str
         How training ended: converged, max_epochs, early_stopped or diverged.
+    reason_ : str
+        Why, in words (``"reached max_epochs=200"``).
     """
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,

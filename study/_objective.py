@@ -175,7 +175,8 @@ class Objective:
         scores = val_imbalance_metrics(ds, proba)
         scores["val_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_val == 1)))
         status = getattr(model, "status_", "converged")
-        record = {"status": status, "reason": "", "seconds": _plain(seconds),
+        record = {"status": status, "reason": getattr(model, "reason_", ""),
+                  "seconds": _plain(seconds),
                   "imbalance_metrics": _plain_dict(scores),
                   "val_accuracy": _plain(scores["val_accuracy"])}
         if net is not None:

@@ -122,20 +122,21 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     """Every trial as one CSV row: number, state, values, params, summary attributes.
 
     The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
-    ``user_attrs_epochs``...); the per-trial history lists stay out (they are in the
-    storage and the report).
+    ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
+    ones); the per-trial history lists stay out (they are in the storage and the report).
     """
     study, _ = open_study(name, storage)
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)
-    # by number: a worker may add a trial between the two reads
-    info = pd.DataFrame([trial_info(t) for t in trials]).add_prefix("user_attrs_")
+    # nested dicts (imbalance_metrics) become columns of their own: key_subkey
+    info = pd.json_normalize([{k: v for k, v in trial_info(t).items() if k != "history"}
+                              for t in trials], sep="_").add_prefix("user_attrs_")
+    # merged by number: a worker may add a trial between the two reads
     info.insert(0, "number", [t.number for t in trials])
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
     frame = frame.merge(info, on="number", how="left")
-    drop = [c for c in frame.columns if c in ("user_attrs_history",) or
-            c.startswith("system_attrs_")]
+    drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.drop(columns=drop).to_csv(path, index=False)

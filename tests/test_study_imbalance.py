@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import optuna
+import pandas as pd
 import pytest
 
 import analyses
@@ -59,7 +60,14 @@ def test_ready_spec_searches_strategies_and_reports(tmp_path):
         assert ("sampling_ratio" in t.params) == analyses.STRATEGIES[strategy].uses_ratio
         assert 0 < t.values[0] <= 1
         assert study.trial_info(t)["imbalance_metrics"]["val_pr_auc"] == pytest.approx(t.values[0])
+        assert study.trial_info(t)["reason"].startswith(("reached max_epochs", "no improvement"))
     assert len({t.params["imbalance_strategy"] for t in trials}) > 1
+    # the export spreads the nested metrics into columns of numbers
+    study.export_csv("imbalance", tmp_path / "imb.csv", storage=str(db))
+    table = pd.read_csv(tmp_path / "imb.csv")
+    assert table["user_attrs_imbalance_metrics_val_pr_auc"].tolist() == pytest.approx(
+        [t.values[0] for t in sorted(trials, key=lambda t: t.number)])
+    assert "user_attrs_imbalance_metrics" not in table and "user_attrs_history" not in table
     proc = hplab_cli("study", "report", "imbalance", "--storage", db, "--out",
                      tmp_path / "report", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -266,6 +266,8 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["study"] == "ls" and row["n_finished"] == 3
+    assert hplab.main(["study", "list", "--storage", str(db)]) == 0
+    assert capsys.readouterr().out.split()[-1] == f"{row['best_value']:.6g}"
     assert hplab.main(["study", "show", "ls", "--storage", str(db)]) == 0
     text = capsys.readouterr().out
     assert "trials 3/3" in text and "best trial #" in text
