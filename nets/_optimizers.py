@@ -7,6 +7,8 @@ Defaults follow the course: momentum 0.9, Adam (0.9, 0.999, 1e-8).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -25,10 +27,17 @@ class Optimizer:
         self.t = 0
         self.shapes = [p.shape for p in params]  # what it was made for
         self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
+        self._work = None
 
     def step(self, params, grads, lr: float) -> None:
         self.t += 1
         self._step(params, grads, lr)
+
+    def _scratch(self, params) -> list[np.ndarray]:
+        """One work array per parameter, reused by every step (not state: never saved)."""
+        if self._work is None:
+            self._work = [np.empty_like(p) for p in params]
+        return self._work
 
     def _step(self, params, grads, lr):
         raise NotImplementedError
@@ -60,11 +69,13 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     name = "momentum"
     _slots = ("v",)
+    folds_lr = True  # v = mu v - lr g sums lr-scaled gradients: linear in lr * g
 
     def _step(self, params, grads, lr):
-        for p, g, v in zip(params, grads, self.state["v"], strict=True):
+        for p, g, v, w in zip(params, grads, self.state["v"], self._scratch(params),
+                              strict=True):
             v *= self.momentum
-            v -= lr * g
+            v -= _times(g, lr, w)
             p += v
 
 
@@ -73,13 +84,25 @@ class Nesterov(Optimizer):
 
     name = "nesterov"
     _slots = ("v",)
+    folds_lr = True
 
     def _step(self, params, grads, lr):
         mu = self.momentum
-        for p, g, v in zip(params, grads, self.state["v"], strict=True):
+        for p, g, v, w in zip(params, grads, self.state["v"], self._scratch(params),
+                              strict=True):
+            step = _times(g, lr, w)
             v *= mu
-            v -= lr * g
-            p += mu * v - lr * g
+            v -= step
+            p -= step  # p += mu v - lr g
+            np.multiply(v, mu, out=w)
+            p += w
+
+
+def _times(g, lr, work):
+    """``lr * g``: ``g`` itself when the loop folded lr into it, else through ``work``."""
+    if lr == 1:
+        return g
+    return np.multiply(g, lr, out=work)
 
 
 class AdaGrad(Optimizer):
@@ -87,9 +110,11 @@ class AdaGrad(Optimizer):
     _slots = ("s",)
 
     def _step(self, params, grads, lr):
-        for p, g, s in zip(params, grads, self.state["s"], strict=True):
-            s += g * g
-            p -= lr * g / (np.sqrt(s) + self.eps)
+        for p, g, s, w in zip(params, grads, self.state["s"], self._scratch(params),
+                              strict=True):
+            np.multiply(g, g, out=w)
+            s += w
+            _scaled_step(p, g, s, w, lr, self.eps)
 
 
 class RMSProp(Optimizer):
@@ -98,10 +123,13 @@ class RMSProp(Optimizer):
 
     def _step(self, params, grads, lr):
         rho = self.rho
-        for p, g, s in zip(params, grads, self.state["s"], strict=True):
-            s *= rho
-            s += (1 - rho) * g * g
-            p -= lr * g / (np.sqrt(s) + self.eps)
+        for p, g, s, w in zip(params, grads, self.state["s"], self._scratch(params),
+                              strict=True):
+            np.multiply(g, g, out=w)  # s = rho s + (1 - rho) g^2, as s += (1 - rho)(g^2 - s)
+            w -= s
+            w *= 1 - rho
+            s += w
+            _scaled_step(p, g, s, w, lr, self.eps)
 
 
 class Adam(Optimizer):
@@ -110,14 +138,29 @@ class Adam(Optimizer):
 
     def _step(self, params, grads, lr):
         b1, b2, t = self.beta1, self.beta2, self.t
-        # bias corrections folded into the step size
-        a = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
-        for p, g, m, v in zip(params, grads, self.state["m"], self.state["v"], strict=True):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * g * g
-            p -= a * m / (np.sqrt(v) + self.eps)
+        # bias corrections folded into the step size. math, not np.sqrt: a NumPy float64
+        # scalar would turn every product with a float32 parameter into float64
+        a = lr * (math.sqrt(1 - b2**t) / (1 - b1**t))
+        for p, g, m, v, w in zip(params, grads, self.state["m"], self.state["v"],
+                                 self._scratch(params), strict=True):
+            np.subtract(g, m, out=w)  # m = b1 m + (1 - b1) g, as m += (1 - b1)(g - m)
+            w *= 1 - b1
+            m += w
+            np.multiply(g, g, out=w)  # v the same way with g^2
+            w -= v
+            w *= 1 - b2
+            v += w
+            _scaled_step(p, m, v, w, a, self.eps)
+
+
+def _scaled_step(p, direction, s, work, lr, eps) -> None:
+    """``p -= lr * direction / (sqrt(s) + eps)`` in place, through ``work`` (no temporaries:
+    on the small nets of a study the allocations cost as much as the arithmetic)."""
+    np.sqrt(s, out=work)
+    work += eps
+    np.divide(direction, work, out=work)
+    work *= lr
+    p -= work
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

@@ -257,6 +257,38 @@ def test_optimizer_update_rules_exactly():
     np.testing.assert_allclose(run("rmsprop", 1), p - lr * np.sign(g) / np.sqrt(0.1), rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
+    """Adam, RMSProp and AdaGrad as written in the papers, in float64, five steps with
+    changing gradients (the first step alone cannot tell m, v and s updates apart)."""
+    rng = np.random.default_rng(0)
+    p0 = rng.standard_normal(50)
+    grads = [rng.standard_normal(50) for _ in range(5)]
+    lr, b1, b2, rho, eps = 0.01, 0.9, 0.999, 0.9, 1e-8
+    p, m, v = p0.copy(), np.zeros(50), np.zeros(50)
+    for t, g in enumerate(grads, 1):
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        # the paper's efficient form (Kingma & Ba, end of section 2): corrections in the rate
+        p = p - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+    expected = {"adam": p}
+    p, s_rms, s_ada = p0.copy(), np.zeros(50), np.zeros(50)
+    q = p0.copy()
+    for g in grads:
+        s_rms = rho * s_rms + (1 - rho) * g * g
+        p = p - lr * g / (np.sqrt(s_rms) + eps)
+        s_ada = s_ada + g * g
+        q = q - lr * g / (np.sqrt(s_ada) + eps)
+    expected.update(rmsprop=p, adagrad=q)
+    for name, want in expected.items():
+        params = [p0.astype(dtype)]
+        opt = nets.make_optimizer(name, params)
+        for g in grads:
+            opt.step(params, [g.astype(dtype)], dtype(lr))
+        assert params[0].dtype == dtype
+        np.testing.assert_allclose(params[0], want, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                                   atol=1e-6 if dtype == np.float32 else 0, err_msg=name)
+
+
 @pytest.mark.parametrize("name", list(LRS))
 def test_optimizer_state_dict_round_trip(name):
     rng = np.random.default_rng(0)
