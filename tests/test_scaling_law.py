@@ -64,6 +64,24 @@ def test_too_few_points_is_reported_not_raised():
     assert np.isnan(fit.steps([1, 8])).all()
 
 
+def test_unreached_batches_get_no_regime_verdict():
+    # whatever the fit says, a batch that missed the target was never measured
+    reached = [False, True, True, False]
+    b = np.array([1, 2, 4, 8])
+    tiny = fit_scaling_law([2, 4, 8], [400.0, 200.0, 100.0], n_train=8)
+    assert tiny.status == "no_critical_batch"
+    assert regimes(b, tiny, reached) == ("not reached", "perfect scaling",
+                                         "perfect scaling", "not reached")
+    fitted = fit_scaling_law(BATCHES, mccandlish_steps(BATCHES, 10.0, 32.0))
+    assert regimes([1, 4096], fitted, [False, False]) == ("not reached", "not reached")
+    assert regimes([1, 4096], fitted, [True, True]) == ("perfect scaling",
+                                                        "maximal parallelism")
+    few = fit_scaling_law([1, 8], [100, 20])
+    assert regimes([1, 8], few, [True, False]) == ("unknown", "not reached")
+    with pytest.raises(ValueError, match="reached has 1 entries for 2 batch sizes"):
+        regimes([1, 8], few, [True])
+
+
 @pytest.mark.parametrize("alpha, rule", [(1.0, "linear"), (0.5, "square-root"),
                                          (0.0, "flat")])
 def test_lr_exponent_and_rule(alpha, rule):
