@@ -182,8 +182,11 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrEx
         rule = "steeper than linear"
     else:
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
+    # its -0.0 into 0.0, so the message says 0.00, not -0.00
+    shown = round(alpha, 2) + 0.0
     return LrExponent(alpha, se, len(b), top, rule,
-                      f"alpha = {alpha:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
+                      f"alpha = {shown:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
                       f"nearest rule: {rule}")
 
 

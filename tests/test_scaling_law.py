@@ -99,6 +99,13 @@ def test_lr_exponent_uses_three_points_at_least():
     assert ex.n_points == 3 and ex.alpha == pytest.approx(0.5)
 
 
+def test_flat_rates_say_alpha_0_not_minus_0():
+    # one best rate at every batch: the slope is floating-point noise below zero
+    ex = fit_lr_exponent([1, 2, 4], [0.1] * 3)
+    assert -1e-9 < ex.alpha < 0 and ex.rule == "flat"
+    assert ex.message.startswith("alpha = 0.00 ± 0.00 over B <= 4 (3 sizes)")
+
+
 def test_refine_lr_finds_a_parabola_vertex_and_falls_back_at_edges():
     lrs = np.geomspace(1e-3, 1, 7)
     best = 0.05

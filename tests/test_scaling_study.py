@@ -80,6 +80,15 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     assert s["regimes"][0] == "perfect scaling" and s["regimes"][3] == "maximal parallelism"
     table = pd.read_csv(out / "report_files" / "per-batch.csv").set_index("batch_size")
     assert list(table["regime"]) == s["regimes"]
+    # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, and the
+    # stat card says 0.00 (not -1.374e-16, which wrapped in its card), like the verdict
+    assert abs(s["alpha"]) < 1e-9
+    cards = {h["label"]: h["text"] for h in
+             reports.read_report_info(out / "report.html").headline}
+    assert cards["lr exponent α"] == "0.00"
+    html = (out / "report.html").read_text()
+    assert "alpha = 0.00 ±" in html and "-0.00" not in html
+    assert all(len(text) <= 7 for text in cards.values()), cards
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert code == 0, err
     rows = {line.split()[0]: line for line in stdout.splitlines()[2:7]}
