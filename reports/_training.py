@@ -220,6 +220,12 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     res, test = run.result, run.test_metrics
     head = {}
     if classify:
+        ds = run.dataset
+        # the index shows the first card: on imbalanced binary data accuracy is mostly the
+        # majority share (98 % by never finding the positives), balanced accuracy is not
+        if td.is_imbalanced_binary(ds.y_train, ds.n_classes):
+            head["Test balanced accuracy"] = format_percent(
+                _balanced_accuracy(run) if finite else math.nan)
         head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))
         head["Test loss"] = test.get("test_loss", math.nan)
     else:
@@ -233,6 +239,14 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
     head["Wall time"] = format_seconds(run.seconds)
     return head
+
+
+def _balanced_accuracy(run) -> float:
+    """Mean recall over the classes on the test set: the per-class table's macro recall."""
+    ds = run.dataset
+    y_pred = np.asarray(run.net.predict(ds.X_test))
+    per_class = td.per_class_frame(np.asarray(ds.y_test), y_pred, list(ds.classes))
+    return float(per_class["recall"].iloc[-1])
 
 
 def _rmse(run) -> str:

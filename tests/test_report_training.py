@@ -268,6 +268,38 @@ def test_real_run_reports(real_reports, parse_html, name):
     assert len(history) == len(run.result.history)
 
 
+def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
+    # QA: the index said "Test accuracy 98.2 %" for a net that finds no 8 at 1:50
+    from sklearn.metrics import balanced_accuracy_score
+
+    import nets
+    import study
+
+    root = tmp_path / "runs"
+    run = study.train_run("digits?imbalance=1:50&positive=8",
+                          nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0,
+                          out=root / "train" / "imb", name="imb")
+    path = reports.training_report(run, run.out)
+    ds = run.dataset
+    assert td.is_imbalanced_binary(ds.y_train, ds.n_classes)
+    balanced = balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test))
+    assert run.test_metrics["test_accuracy"] > 0.95 and balanced < 0.9  # the trap
+    head = reports.read_report_info(path).headline
+    assert head[0] == {"label": "Test balanced accuracy",
+                       "text": reports.design.format_percent(balanced)}
+    assert head[1]["label"] == "Test accuracy"  # still shown, just not first
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert f"Test balanced accuracy</span> {reports.design.format_percent(balanced)}" in index
+
+
+def test_is_imbalanced_binary():
+    assert td.is_imbalanced_binary([0] * 50 + [1], 2)
+    assert td.is_imbalanced_binary([1] * 9 + [0] * 1, 2)  # either class may be the rare one
+    assert not td.is_imbalanced_binary([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
+    assert not td.is_imbalanced_binary([0] * 90 + [1] + [2] * 9, 3)  # binary only
+    assert not td.is_imbalanced_binary([], 2)
+
+
 def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_reports,
                                                                        parse_html):
     # QA saw "Test RMSE 0.2811" beside "Test loss 0.008392" under a "Mean squared error"
