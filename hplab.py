@@ -155,7 +155,10 @@ def cmd_data_list(args) -> int:
 
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    _emit(args, records, frame.to_string(index=False, na_rep="-").splitlines())
+    # the path forms have no fixed size; to_string ignores na_rep for nullable Int64
+    # columns (it printed <NA>), so the dash goes in before formatting
+    shown = frame.astype(object).where(frame.notna(), "-")
+    _emit(args, records, shown.to_string(index=False).splitlines())
     return 0
 
 
