@@ -155,7 +155,10 @@ def cmd_data_list(args) -> int:
 
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    _emit(args, records, frame.to_string(index=False, na_rep="-").splitlines())
+    # the path forms have no fixed size; to_string ignores na_rep for nullable Int64
+    # columns (it printed <NA>), so the dash goes in before formatting
+    shown = frame.astype(object).where(frame.notna(), "-")
+    _emit(args, records, shown.to_string(index=False).splitlines())
     return 0
 
 
@@ -430,8 +433,9 @@ def _scaling_lines(s: dict) -> list[str]:
     for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
                                       s["examples_to_target"], s["best_lr"], s["regimes"],
                                       strict=True):
+        # an unreached batch has no steps, examples or best rate; its regime says why
         lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
-                     f"{b:>7} {'not reached':>30}  {reg}")
+                     f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
     lines.append(s["fit_message"])
     if s["alpha"] is not None:
         lines.append(f"best lr ~ B^{s['alpha']:.2f} over the small batches: nearest rule "

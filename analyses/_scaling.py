@@ -330,7 +330,7 @@ def _verdicts(batches: pd.DataFrame, runs: pd.DataFrame, fit: ScalingFit) -> pd.
         lr_opt.append(refine_lr(per_rate.index.to_numpy(), per_rate.to_numpy()) if ok
                       else math.nan)
     out["lr_opt"] = lr_opt
-    out["regime"] = regimes(out["batch_size"], fit)
+    out["regime"] = regimes(out["batch_size"], fit, out["reached"])
     out["fitted_steps"] = fit.steps(out["batch_size"])
     out["fitted_examples"] = fit.examples(out["batch_size"])
     reached = out[out["reached"]]

@@ -21,6 +21,8 @@ PERFECT_BELOW = 0.5
 #: B / B_crit above which a batch is "maximal parallelism": S <= 1.5 S_min there.
 PARALLEL_ABOVE = 2.0
 REGIMES = ("perfect scaling", "diminishing returns", "maximal parallelism")
+#: The regime of a batch size that missed the target: its steps are unknown.
+NOT_REACHED = "not reached"
 #: The course's rule of thumb: plain SGD rates above ~1 stop converging.
 LR_CAP = 1.0
 #: Fewest reached batch sizes for a two-parameter fit with a residual to judge.
@@ -112,21 +114,29 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
 
 
-def regimes(batch_sizes, fit: ScalingFit) -> tuple[str, ...]:
+def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     """Each batch size's regime: perfect scaling, diminishing returns, maximal parallelism.
 
     Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
     Without a fitted B_crit: all "perfect scaling" if it lies beyond the set size,
-    else "unknown".
+    else "unknown". A batch size whose entry in ``reached`` is false is
+    `NOT_REACHED`: the regimes describe how steps to the target scale, and a batch
+    that never got there within its budget was not measured, so no verdict is drawn.
     """
     b = np.asarray(batch_sizes, dtype=float)
     if fit.status == "no_critical_batch":
-        return tuple(REGIMES[0] for _ in b)
-    if fit.status != "fitted":
-        return tuple("unknown" for _ in b)
-    ratio = b / fit.b_crit
-    return tuple(REGIMES[0] if r < PERFECT_BELOW else REGIMES[2] if r > PARALLEL_ABOVE
-                 else REGIMES[1] for r in ratio)
+        verdicts = [REGIMES[0] for _ in b]
+    elif fit.status != "fitted":
+        verdicts = ["unknown" for _ in b]
+    else:
+        verdicts = [REGIMES[0] if r < PERFECT_BELOW else REGIMES[2] if r > PARALLEL_ABOVE
+                    else REGIMES[1] for r in b / fit.b_crit]
+    if reached is not None:
+        ok = np.asarray(reached, dtype=bool)
+        if ok.shape != b.shape:
+            raise ValueError(f"reached has {ok.size} entries for {b.size} batch sizes")
+        verdicts = [v if hit else NOT_REACHED for v, hit in zip(verdicts, ok, strict=True)]
+    return tuple(verdicts)
 
 
 @dataclass(frozen=True)
@@ -172,8 +182,11 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrEx
         rule = "steeper than linear"
     else:
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
+    # its -0.0 into 0.0, so the message says 0.00, not -0.00
+    shown = round(alpha, 2) + 0.0
     return LrExponent(alpha, se, len(b), top, rule,
-                      f"alpha = {alpha:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
+                      f"alpha = {shown:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
                       f"nearest rule: {rule}")
 
 

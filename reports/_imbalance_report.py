@@ -71,10 +71,16 @@ def _headline(result) -> dict:
     best = first.iloc[0] if len(first) and math.isfinite(first["mean"].iloc[0]) else None
     check = result.accuracy_check().iloc[0]
     status = result.status_frame()
-    head = {f"Best {result.metric} ({result.ratios[0]})":
-            f"{best['strategy']} {best['mean']:.3f}" if best is not None else "–",
-            "Majority-class accuracy": design.format_percent(check["accuracy"]),
-            "Majority-class recall": design.format_percent(check["recall"]),
+    # The strategy's name goes in the card's label, not beside the number: names like
+    # borderline_smote have no space to wrap at and were cut mid-word in the big type.
+    best_label = f"Best {result.metric} ({result.ratios[0]})"
+    if best is not None:
+        best_label += f": {best['strategy']}"
+    # both baseline cards describe always predicting the majority class; the recall is
+    # of the positive (minority) class, which that baseline never finds
+    head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
+            "Majority baseline: accuracy": design.format_percent(check["accuracy"]),
+            "Majority baseline: positive-class recall": design.format_percent(check["recall"]),
             "Failed strategies": int((status["status"] != "ok").sum()),
             "Seeds": result.seeds}
     return head

@@ -167,8 +167,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     fit = result.fit
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
               f"≥ {result.n_train}" if fit.status == "no_critical_batch" else "–")
-    headline = {"B_crit": b_crit, "S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
-                "lr exponent α": result.exponent.alpha, "B_simple at target": result.b_simple}
+    # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
+    # slope's -1.374e-16 rounding noise would wrap inside theirs
+    numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
+               "lr exponent α": result.exponent.alpha, "B_simple at target": result.b_simple}
+    headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()}}
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or result.dataset,
                  status="complete" if fit.status == "fitted" else fit.status,

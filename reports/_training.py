@@ -46,10 +46,12 @@ def training_report(run, out_dir: Path | str) -> Path:
     hist = td.history_frame(res.history)
     rep.add_section("Learning curves")
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps)), hist,
-                   caption=_HISTORY_CAPTION if classify else _LOSS_CAPTION)
+                   caption=_HISTORY_CAPTION if classify else
+                   _LOSS_CAPTION.format(loss=_regression_loss(ds)))
     rep.add_table(_final_numbers(run, hist), name="final", caption=(
         "Train and validation values are from the last checkpoint; the test set is scored "
-        "once, after training."))
+        "once, after training." + ("" if classify else
+                                   f" Loss: {_regression_loss(ds)}.")))
 
     if not finite:
         rep.add_section("Predictions")
@@ -88,9 +90,27 @@ _HISTORY_CAPTION = (
     "widening means overfitting; a loss that stays high and flat means too little capacity "
     "or too small a learning rate; a jagged training curve comes from small batches.")
 _LOSS_CAPTION = (
-    "Mean squared error at every checkpoint, on training data (blue) and on the validation "
-    "set (orange); the dot marks the lowest validation loss. A gap that keeps widening means "
+    "Loss: {loss}, at every checkpoint, on training data (blue) and on the validation set "
+    "(orange); the dot marks the lowest validation loss. A gap that keeps widening means "
     "overfitting; a long flat stretch means the net is stuck on a plateau.")
+
+
+def _regression_loss(ds) -> str:
+    """What the regression head's loss is, in words: the report must not call it the MSE.
+
+    The head minimizes ½·mean(e²) on the target as the net sees it; data.load min-max
+    scales that target by the training range (y_scale), so the loss is
+    ½·MSE / y_scale² in original units, not comparable with the RMSE card.
+    """
+    if not _target_scaled(ds):  # --scaling none: the target's own units
+        return "½·MSE in the target's original units"
+    sign = "−" if ds.y_shift >= 0 else "+"
+    return (f"½·MSE on the target min-max scaled to [0, 1] over its training range, "
+            f"(y {sign} {abs(ds.y_shift):.4g}) / {ds.y_scale:.4g}")
+
+
+def _target_scaled(ds) -> bool:
+    return not (ds.y_scale == 1.0 and ds.y_shift == 0.0)
 
 
 def _add_test_set(rep: Report, net, ds, classes) -> None:
@@ -200,14 +220,33 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     res, test = run.result, run.test_metrics
     head = {}
     if classify:
+        ds = run.dataset
+        # the index shows the first card: on imbalanced binary data accuracy is mostly the
+        # majority share (98 % by never finding the positives), balanced accuracy is not
+        if td.is_imbalanced_binary(ds.y_train, ds.n_classes):
+            head["Test balanced accuracy"] = format_percent(
+                _balanced_accuracy(run) if finite else math.nan)
         head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))
-    elif finite:
-        head["Test RMSE"] = _rmse(run)
-    head["Test loss"] = test.get("test_loss", math.nan)
+        head["Test loss"] = test.get("test_loss", math.nan)
+    else:
+        # the RMSE is in the data's units, the loss is half the MSE of the scaled target:
+        # side by side they look contradictory unless each card says which it is
+        if finite:
+            head["Test RMSE (original units)"] = _rmse(run)
+        head["Test loss (½·MSE, scaled y)" if _target_scaled(run.dataset)
+             else "Test loss (½·MSE)"] = test.get("test_loss", math.nan)
     epochs = float(res.epochs)
     head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
     head["Wall time"] = format_seconds(run.seconds)
     return head
+
+
+def _balanced_accuracy(run) -> float:
+    """Mean recall over the classes on the test set: the per-class table's macro recall."""
+    ds = run.dataset
+    y_pred = np.asarray(run.net.predict(ds.X_test))
+    per_class = td.per_class_frame(np.asarray(ds.y_test), y_pred, list(ds.classes))
+    return float(per_class["recall"].iloc[-1])
 
 
 def _rmse(run) -> str:

@@ -16,6 +16,20 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "val_loss",
                    "train_accuracy", "val_accuracy")
 
 
+#: Minority share below which binary data counts as imbalanced: always answering the
+#: majority class then scores over 80 % accuracy, which reads as a good net.
+IMBALANCED_BELOW = 0.2
+
+
+def is_imbalanced_binary(y, n_classes: int) -> bool:
+    """True for binary labels whose rarer class is under `IMBALANCED_BELOW` of ``y``."""
+    y = np.asarray(y)
+    if n_classes != 2 or y.size == 0:
+        return False
+    counts = np.bincount(y.astype(np.int64), minlength=2)
+    return counts.min() / y.size < IMBALANCED_BELOW
+
+
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     """The learning curves: one row per checkpoint, the standard history columns."""
     cols = [c for c in HISTORY_COLUMNS if c in history.columns]

@@ -135,6 +135,32 @@ def format_value(value) -> str:
     return str(value)
 
 
+#: Below this magnitude a stat-card number is rounding noise (a slope fitted through equal
+#: rates comes out as ~1e-16), shown as zero rather than as a long exponent.
+STAT_ZERO = 1e-9
+
+
+def format_stat(value, digits: int = 3) -> str:
+    """A number for a stat card: at most ~7 characters so it fits on one line.
+
+    ``4.138e+04`` would wrap in a card; this gives ``41,380``, ``14.7``, ``0.24``,
+    ``3.2e-05`` -> ``3.2e-5`` and 1e7 -> ``1e7``. Values within `STAT_ZERO` of 0 show as
+    ``0.00``; integers, NaN, inf and non-numbers as `format_value` has them.
+    """
+    if not isinstance(value, float | np.floating) or not math.isfinite(value):
+        return format_value(value)
+    v = float(value)
+    if abs(v) < STAT_ZERO:
+        return "0.00"
+    if 1e3 <= abs(round(v)) < 1e6:  # thousands separators read faster than an exponent
+        return f"{round(v):,}"
+    if 1e-2 <= abs(v) < 1e3:
+        return f"{v:.{digits}g}"
+    mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def format_percent(value: float, digits: int = 1) -> str:
     """``0.9683`` -> ``'96.8 %'``; NaN -> ``'–'``."""
     if value is None or not math.isfinite(value):

@@ -74,6 +74,8 @@ def _fake_dataset(task, n_features, n_classes, rng):
         y_val=y_val, X_test=X_test, y_test=y_test, classes=classes,
         feature_names=tuple(f"x{i + 1}" for i in range(n_features)), n_features=n_features,
         n_classes=len(classes), inverse_y=lambda y: np.asarray(y, dtype=float) * 2.0 - 1.0,
+        y_shift=-1.0 if task == "regression" else 0.0,  # what inverse_y undoes
+        y_scale=2.0 if task == "regression" else 1.0,
         summary=lambda: {"name": f"fake-{task}", "task": task})
 
 

@@ -177,7 +177,15 @@ def test_cli_list_and_show(capsys):
     rows = json.loads(capsys.readouterr().out)
     coin = next(r for r in rows if r["name"] == "coin")
     assert (coin["n_train"], coin["n_val"], coin["n_test"], coin["classes"]) == (900, 100, 500, 3)
+    assert all(r["n_train"] is None for r in rows if r["kind"] == "file")  # JSON: null
     assert hplab.main(["data", "list"]) == 0
-    assert "double-arc" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "double-arc" in out and "<NA>" not in out
+    # path forms have no fixed size: a dash in each of the five size columns
+    for prefix in ("idx:", "npz:", "csv:"):
+        line = next(row for row in out.splitlines() if row.lstrip().startswith(prefix))
+        assert line.split()[1:7] == ["file", "-", "-", "-", "-", "-"], line
+    coin_line = next(row for row in out.splitlines() if row.split()[0] == "coin")
+    assert coin_line.split()[1:7] == ["generated", "900", "100", "500", "2", "3"]
     assert hplab.main(["data", "show", "spirals?classes=4", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_classes"] == 4

@@ -80,8 +80,14 @@ def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
     assert check["recall"] == 0.0 and bool(check["misleading"])
     assert "accuracy is misleading here" in check["message"]
     assert res.summary()["accuracy_misleading"] is True
-    page = parse_html(reports.imbalance_report(res, tmp_path / "rep", index=False).read_text())
+    path = reports.imbalance_report(res, tmp_path / "rep", index=False)
+    page = parse_html(path.read_text())
     assert not page.errors
+    # the 0 % is the baseline's recall of the positive class, and its card says so
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert cards["Majority baseline: accuracy"] == "98.2 %"
+    assert cards["Majority baseline: positive-class recall"] == "0.0 %"
+    assert not any(label.startswith("Majority-class") for label in cards)
     assert "98.2% accuracy and 0% recall" in page.all_text
     assert "accuracy is misleading here" in page.all_text
 

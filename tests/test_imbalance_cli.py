@@ -7,6 +7,7 @@ import json
 import pytest
 
 import hplab
+import reports
 
 FAST = ["--hidden", "4", "--epochs", "8", "--workers", "1"]
 
@@ -45,6 +46,11 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
                     "Threshold 0.5 against the tuned threshold · 1:20"):
         assert heading in text, heading
     assert "chance = prevalence" not in text  # figure text is in the PNG, not the page
+    # the best strategy's name sits in the card's label (it wraps there at spaces); the big
+    # value is only the score, so "random_over 0.976" is no longer cut as "random_ov / er"
+    best = reports.read_report_info(report).headline[0]
+    assert best["label"] == f"Best recall (1:20): {first[0]['strategy']}"
+    assert best["text"] == f"{first[0]['mean']:.3f}"
     assert (out / "report_files" / "heatmap.csv").exists()
     assert (out / "report_files" / "runs.csv").exists()
     index = (tmp_path / "runs" / "index.html").read_text()

@@ -260,12 +260,87 @@ def test_real_run_reports(real_reports, parse_html, name):
         assert head["label"] == "Test accuracy"
         assert head["text"] == reports.design.format_percent(run.test_metrics["test_accuracy"])
     else:
-        assert head["label"] == "Test RMSE"
+        assert head["label"] == "Test RMSE (original units)"
     assert run.command in page.all_text and f"seed {run.seed}" in page.all_text
     for key in run.config.to_dict():
         assert key in page.all_text
     history = pd.read_csv(path.parent / "report_files" / "history.csv")
     assert len(history) == len(run.result.history)
+
+
+def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
+    # QA: the index said "Test accuracy 98.2 %" for a net that finds no 8 at 1:50
+    from sklearn.metrics import balanced_accuracy_score
+
+    import nets
+    import study
+
+    root = tmp_path / "runs"
+    run = study.train_run("digits?imbalance=1:50&positive=8",
+                          nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0,
+                          out=root / "train" / "imb", name="imb")
+    path = reports.training_report(run, run.out)
+    ds = run.dataset
+    assert td.is_imbalanced_binary(ds.y_train, ds.n_classes)
+    balanced = balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test))
+    assert run.test_metrics["test_accuracy"] > 0.95 and balanced < 0.9  # the trap
+    head = reports.read_report_info(path).headline
+    assert head[0] == {"label": "Test balanced accuracy",
+                       "text": reports.design.format_percent(balanced)}
+    assert head[1]["label"] == "Test accuracy"  # still shown, just not first
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert f"Test balanced accuracy</span> {reports.design.format_percent(balanced)}" in index
+
+
+def test_is_imbalanced_binary():
+    assert td.is_imbalanced_binary([0] * 50 + [1], 2)
+    assert td.is_imbalanced_binary([1] * 9 + [0] * 1, 2)  # either class may be the rare one
+    assert not td.is_imbalanced_binary([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
+    assert not td.is_imbalanced_binary([0] * 90 + [1] + [2] * 9, 3)  # binary only
+    assert not td.is_imbalanced_binary([], 2)
+
+
+def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_reports,
+                                                                       parse_html):
+    # QA saw "Test RMSE 0.2811" beside "Test loss 0.008392" under a "Mean squared error"
+    # caption: the loss is ½·MSE on the min-max scaled target, which the labels now say
+    _, done = real_reports
+    run, path = done["sine"]
+    ds = run.dataset
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    pred = ds.inverse_y(run.net.predict(ds.X_test)).reshape(-1)
+    err = pred - ds.inverse_y(ds.y_test).reshape(-1)
+    rmse = float(np.sqrt(np.mean(err ** 2)))
+    assert cards["Test RMSE (original units)"] == reports.design.format_value(rmse)
+    loss = run.test_metrics["test_loss"]
+    assert ds.y_scale > 1.5  # sine spans about [-1, 1]: the scaled loss is far from the MSE
+    assert loss == pytest.approx(0.5 * (rmse / ds.y_scale) ** 2, rel=1e-3)
+    assert cards["Test loss (½·MSE, scaled y)"] == reports.design.format_value(loss)
+    text = parse_html(path.read_text(encoding="utf-8")).all_text
+    assert "Mean squared error" not in text
+    assert ds.y_shift < 0 and (
+        "Loss: ½·MSE on the target min-max scaled to [0, 1] over its training range, "
+        f"(y + {-ds.y_shift:.4g}) / {ds.y_scale:.4g}") in text
+
+
+def test_regression_loss_without_target_scaling_is_in_original_units(tmp_path, parse_html):
+    import data
+    import nets
+    import study
+
+    ds = data.load("sine", seed=0, scaling="none")
+    run = study.train_run(ds, nets.TrainConfig(hidden=(4,), max_epochs=5), seed=0,
+                          out=tmp_path / "raw", name="raw")
+    path = reports.training_report(run, run.out)
+    assert ds.y_scale == 1.0 and ds.y_shift == 0.0
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    rmse = float(cards["Test RMSE (original units)"])
+    # unscaled, the loss is exactly half the squared RMSE
+    assert run.test_metrics["test_loss"] == pytest.approx(0.5 * rmse ** 2, rel=1e-3)
+    assert cards["Test loss (½·MSE)"] == reports.design.format_value(
+        run.test_metrics["test_loss"])
+    text = parse_html(path.read_text(encoding="utf-8")).all_text
+    assert "Loss: ½·MSE in the target's original units" in text
 
 
 def test_real_index_lists_runs_newest_first(real_reports, parse_html):

@@ -202,6 +202,16 @@ def test_format_value(value, text):
     assert design.format_value(value) == text
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    (-1.374e-16, "0.00"), (8.7e-17, "0.00"), (4.138e4, "41,380"), (999_999.6, "1e6"),
+    (14.67, "14.7"), (0.2402, "0.24"), (-0.53, "-0.53"), (3.2e-5, "3.2e-5"),
+    (1.2345e8, "1.23e8"), (np.float32(275.4), "275"), (float("nan"), "–"), (7, "7"),
+])
+def test_format_stat_is_short(value, text):
+    assert design.format_stat(value) == text
+    assert len(text) <= 7  # a stat card fits about seven bold characters on one line
+
+
 def test_format_helpers():
     assert design.format_percent(0.9683) == "96.8 %"
     assert design.format_percent(float("nan")) == "–"

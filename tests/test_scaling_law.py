@@ -64,6 +64,24 @@ def test_too_few_points_is_reported_not_raised():
     assert np.isnan(fit.steps([1, 8])).all()
 
 
+def test_unreached_batches_get_no_regime_verdict():
+    # whatever the fit says, a batch that missed the target was never measured
+    reached = [False, True, True, False]
+    b = np.array([1, 2, 4, 8])
+    tiny = fit_scaling_law([2, 4, 8], [400.0, 200.0, 100.0], n_train=8)
+    assert tiny.status == "no_critical_batch"
+    assert regimes(b, tiny, reached) == ("not reached", "perfect scaling",
+                                         "perfect scaling", "not reached")
+    fitted = fit_scaling_law(BATCHES, mccandlish_steps(BATCHES, 10.0, 32.0))
+    assert regimes([1, 4096], fitted, [False, False]) == ("not reached", "not reached")
+    assert regimes([1, 4096], fitted, [True, True]) == ("perfect scaling",
+                                                        "maximal parallelism")
+    few = fit_scaling_law([1, 8], [100, 20])
+    assert regimes([1, 8], few, [True, False]) == ("unknown", "not reached")
+    with pytest.raises(ValueError, match="reached has 1 entries for 2 batch sizes"):
+        regimes([1, 8], few, [True])
+
+
 @pytest.mark.parametrize("alpha, rule", [(1.0, "linear"), (0.5, "square-root"),
                                          (0.0, "flat")])
 def test_lr_exponent_and_rule(alpha, rule):
@@ -79,6 +97,13 @@ def test_lr_exponent_uses_three_points_at_least():
     b = np.array([1, 4, 16, 64, 256])
     ex = fit_lr_exponent(b, 0.02 * b ** 0.5, max_batch=5)  # only B = 1, 4 below 5
     assert ex.n_points == 3 and ex.alpha == pytest.approx(0.5)
+
+
+def test_flat_rates_say_alpha_0_not_minus_0():
+    # one best rate at every batch: the slope is floating-point noise below zero
+    ex = fit_lr_exponent([1, 2, 4], [0.1] * 3)
+    assert -1e-9 < ex.alpha < 0 and ex.rule == "flat"
+    assert ex.message.startswith("alpha = 0.00 ± 0.00 over B <= 4 (3 sizes)")
 
 
 def test_refine_lr_finds_a_parabola_vertex_and_falls_back_at_edges():

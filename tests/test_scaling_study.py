@@ -60,9 +60,40 @@ def test_unreachable_target_is_not_reached_not_a_crash():
     assert (res.to_frame()["status"] != "reached").all()
     assert not res.batches["reached"].any() and res.batches["steps"].isna().all()
     assert res.fit.status == "too_few_points"
+    assert list(res.batches["regime"]) == ["not reached"] * 2
     s = res.summary()
     assert s["steps_to_target"] == [None, None] and s["b_crit"] is None
     json.dumps(s, allow_nan=False)  # no NaN leaks into the JSON contract
+
+
+def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path, capsys):
+    # QA found "1  not reached  perfect scaling"; on this budget B = 2 and 64 miss the
+    # default target while 1, 4 and 16 reach it and the law is fitted
+    out = tmp_path / "scaling"
+    argv = ["scaling", "--dataset", "coin", "--batch-sizes", "1,2,4,16,64", "--lr-grid", "3",
+            "--seeds", "1", "--max-epochs", "2", "--no-noise", "--out", str(out)]
+    code, stdout, err = run_cli([*argv, "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["reached"] == [True, False, True, True, False] and s["fit_status"] == "fitted"
+    assert s["regimes"][1] == s["regimes"][4] == "not reached"
+    assert s["regimes"][0] == "perfect scaling" and s["regimes"][3] == "maximal parallelism"
+    table = pd.read_csv(out / "report_files" / "per-batch.csv").set_index("batch_size")
+    assert list(table["regime"]) == s["regimes"]
+    # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, and the
+    # stat card says 0.00 (not -1.374e-16, which wrapped in its card), like the verdict
+    assert abs(s["alpha"]) < 1e-9
+    cards = {h["label"]: h["text"] for h in
+             reports.read_report_info(out / "report.html").headline}
+    assert cards["lr exponent α"] == "0.00"
+    html = (out / "report.html").read_text()
+    assert "alpha = 0.00 ±" in html and "-0.00" not in html
+    assert all(len(text) <= 7 for text in cards.values()), cards
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert code == 0, err
+    rows = {line.split()[0]: line for line in stdout.splitlines()[2:7]}
+    assert rows["2"].split() == ["2", "-", "-", "-", "not", "reached"]
+    assert rows["1"].endswith("perfect scaling") and rows["64"].endswith("not reached")
 
 
 @pytest.mark.parametrize("kwargs, message", [
