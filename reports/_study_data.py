@@ -25,8 +25,12 @@ def _status(t) -> str:
     return "diverged" if status == "diverged" else t.state.name.lower()
 
 
-def trials_frame(trials) -> pd.DataFrame:
-    """One row per trial: number, state, hplab status, values, params, worker, times."""
+def trials_frame(trials, metrics=()) -> pd.DataFrame:
+    """One row per trial: number, state, hplab status, values, params, worker, times.
+
+    The values are headed by their ``metrics`` names (``value_0``... past them); an
+    objective named like a stored key (``n_parameters``) replaces that key's column.
+    """
     rows = []
     for t in trials:
         info = trial_info(t)
@@ -36,8 +40,9 @@ def trials_frame(trials) -> pd.DataFrame:
                "start": t.datetime_start, "complete": t.datetime_complete,
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}
+        row = {k: v for k, v in row.items() if k not in metrics}
         for i, v in enumerate(t.values or []):
-            row[f"value_{i}"] = v
+            row[metrics[i] if i < len(metrics) else f"value_{i}"] = v
         row.update({f"param_{k}": v for k, v in t.params.items()})
         rows.append(row)
     return pd.DataFrame(rows)

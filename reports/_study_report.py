@@ -93,9 +93,9 @@ def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
             "time spent outside training: sampling, storage, process start-up."))
     if summary["best_trial"] is not None:
         _add_best(rep, spec, s, summary, out)
-    frame = sd.trials_frame(trials)
+    frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
-    rep.add_table(_sorted(frame, maximize), name="trials", caption=(
+    rep.add_table(_sorted(frame, metric, maximize), name="trials", caption=(
         "Every trial (best first); the CSV holds all of them."))
     rep.set_provenance(
         command=f"hplab study run {spec.path or name}", dataset=spec.dataset, seed=spec.seed,
@@ -216,11 +216,11 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features)
 
 
-def _sorted(frame: pd.DataFrame, maximize: bool) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:
     cols = [c for c in frame.columns if c not in ("start", "complete")]
-    if "value_0" not in frame:
+    if metric not in frame:
         return frame[cols]
-    return frame[cols].sort_values("value_0", ascending=not maximize, na_position="last")
+    return frame[cols].sort_values(metric, ascending=not maximize, na_position="last")
 
 
 def _spec_params(spec) -> dict:
