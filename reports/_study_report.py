@@ -145,12 +145,15 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
             "forest attributes to each parameter. Agreement between the two is reassuring."))
     top = sd.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
-        frame = table[["number", "value", *top]].dropna()
-        frame.attrs = table.attrs
-        rep.add_figure("contour", partial(sw.draw_contour, x=top[0], y=top[1], metric=metric,
-                                          maximize=maximize), frame, caption=(
-            f"{metric} over the two most important parameters (interpolated between trials, "
-            "each trial a point). A compact bright region is a good operating range."))
+        frame = sd.contour_frame(table, *top)
+        categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())
+        how = ("interpolated between trials, each trial a point" if frame.attrs["interpolate"]
+               else "each trial a point; nothing lies between categories" if categorical
+               else "each trial a point; too few trials spread over both axes to interpolate")
+        rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
+                       frame, caption=(f"{metric} over the two most important parameters "
+                                       f"({how}). A compact bright region is a good "
+                                       "operating range."))
     shown = ranked[:_MAX_SLICES]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
