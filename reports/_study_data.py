@@ -25,8 +25,12 @@ def _status(t) -> str:
     return "diverged" if status == "diverged" else t.state.name.lower()
 
 
-def trials_frame(trials) -> pd.DataFrame:
-    """One row per trial: number, state, hplab status, values, params, worker, times."""
+def trials_frame(trials, metrics=()) -> pd.DataFrame:
+    """One row per trial: number, state, hplab status, values, params, worker, times.
+
+    The values are headed by their ``metrics`` names (``value_0``... past them); an
+    objective named like a stored key (``n_parameters``) replaces that key's column.
+    """
     rows = []
     for t in trials:
         info = trial_info(t)
@@ -36,8 +40,9 @@ def trials_frame(trials) -> pd.DataFrame:
                "start": t.datetime_start, "complete": t.datetime_complete,
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}
+        row = {k: v for k, v in row.items() if k not in metrics}
         for i, v in enumerate(t.values or []):
-            row[f"value_{i}"] = v
+            row[metrics[i] if i < len(metrics) else f"value_{i}"] = v
         row.update({f"param_{k}": v for k, v in t.params.items()})
         rows.append(row)
     return pd.DataFrame(rows)
@@ -123,8 +128,72 @@ def param_table(trials, objective: int = 0) -> pd.DataFrame:
                            **t.params} for t in done])
     if frame.empty:
         return frame
-    frame.attrs["log"] = {p: bool(getattr(d, "log", False))
-                          for t in done for p, d in t.distributions.items()}
+    dists = {p: d for t in done for p, d in t.distributions.items()}
+    frame.attrs["log"] = {p: bool(getattr(d, "log", False)) for p, d in dists.items()}
+    frame.attrs["axes"] = {p: _axis(frame[p], d) for p, d in dists.items()}
+    return frame
+
+
+#: A contour needs this many distinct trials, and this many distinct values on each axis;
+#: fewer and the interpolation is mostly guesswork between a handful of points.
+_MIN_CONTOUR_TRIALS = 10
+_MIN_CONTOUR_VALUES = 4
+
+
+def _axis(col: pd.Series, dist) -> dict:
+    """How a parameter is drawn: ``kind`` (categorical, int or float), ``log``, the
+    ``choices`` in search order and their labels (``categories``), and for log axes
+    ``ticks`` (round values in range)."""
+    if hasattr(dist, "choices"):  # optuna's CategoricalDistribution, numbers included
+        return {"kind": "categorical", "log": False, "choices": list(dist.choices),
+                "categories": [str(c) for c in dist.choices], "ticks": None}
+    kind = "int" if type(dist).__name__ == "IntDistribution" else "float"
+    log = bool(getattr(dist, "log", False))
+    values = col.dropna().astype(float)
+    ticks = _log_ticks(values.min(), values.max(), kind == "int") if log and len(values) \
+        else None
+    return {"kind": kind, "log": log, "choices": None, "categories": None, "ticks": ticks}
+
+
+def _log_ticks(lo: float, hi: float, integer: bool) -> list[float]:
+    """1-2-5 values between ``lo`` and ``hi`` (whole numbers for an int parameter); the
+    ends themselves when fewer than two fall inside."""
+    ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)),
+                                          math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
+    ticks = [float(f"{t:.6g}") for t in ticks if lo <= t <= hi and (t.is_integer()
+                                                                      or not integer)]
+    return ticks if len(ticks) >= 2 else sorted({float(lo), float(hi)})
+
+
+def axis_positions(col: pd.Series, axis: dict) -> np.ndarray:
+    """Where each value sits on its axis: a category's index, log10 on a log axis."""
+    if axis["kind"] == "categorical":
+        # by value, not text: a numeric choice in a column with gaps reads 16.0, not 16
+        index = {c: i for i, c in enumerate(axis["choices"])}
+        return col.map(index).to_numpy(float)
+    x = col.astype(float).to_numpy()
+    return np.log10(x) if axis["log"] else x
+
+
+def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """The trials in the plane of parameters ``x`` and ``y``: their values, positions on
+    each axis, and in ``attrs`` the two axes, the value range and whether to interpolate.
+
+    Interpolation (a filled contour) only between two numeric axes with enough trials;
+    otherwise the figure is a scatter of trials coloured by value, categories as
+    categories (filling colour between them would invent values).
+    """
+    frame = table[["number", "value", x, y]].dropna()
+    axes = {p: table.attrs["axes"][p] for p in (x, y)}
+    frame = frame.assign(x_position=axis_positions(frame[x], axes[x]),
+                         y_position=axis_positions(frame[y], axes[y]))
+    numeric = all(a["kind"] != "categorical" for a in axes.values())
+    spread = all(frame[c].nunique() >= _MIN_CONTOUR_VALUES
+                 for c in ("x_position", "y_position"))
+    points = len(frame[["x_position", "y_position"]].drop_duplicates())
+    frame.attrs = {"x": x, "y": y, "axes": axes,
+                   "interpolate": numeric and spread and points >= _MIN_CONTOUR_TRIALS,
+                   "value_range": (float(frame["value"].min()), float(frame["value"].max()))}
     return frame
 
 

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from . import design
 
@@ -20,6 +21,10 @@ OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[1],
                   "fail": design.PALETTE[7], "interrupted": design.MUTED,
                   "retried (worker died)": design.PALETTE[4], "running": design.PALETTE[2],
                   "waiting": design.PALETTE[5]}
+
+#: Characters of category labels that fit side by side under a slice panel (a third of
+#: the width); more and they are slanted.
+_CATEGORY_CHARS = 36
 
 
 def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
@@ -77,35 +82,55 @@ def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
     return fig
 
 
-def _axis_values(col: pd.Series):
-    """Numbers for a parameter column, and category labels when it is categorical."""
-    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-        return col.astype(float).to_numpy(), None
-    cats = sorted(col.astype(str).unique())
-    return col.astype(str).map({c: i for i, c in enumerate(cats)}).to_numpy(float), cats
+def _set_category_ticks(ax, which: str, categories: list[str]) -> None:
+    """Category labels on an axis, broken after underscores and slanted when still too
+    wide for their slots (side by side, long names run together)."""
+    labels = [c if len(c) <= 24 else c[:23] + "…" for c in categories]
+    labels = [c.replace("_", "_\n") for c in labels] if which == "x" else labels
+    getattr(ax, f"set_{which}ticks")(range(len(labels)), labels)
+    getattr(ax, f"set_{which}lim")(-0.5, len(labels) - 0.5)
+    widest = max(len(line) for c in labels for line in c.split("\n"))
+    if which == "x" and widest * len(labels) > _CATEGORY_CHARS:
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set(ha="right", rotation_mode="anchor")
+
+
+def _set_numeric_ticks(ax, which: str, axis: dict) -> None:
+    """Round values on log axes (drawn at log10 positions), whole numbers for ints."""
+    target = ax.xaxis if which == "x" else ax.yaxis
+    if axis["log"] and axis["ticks"]:
+        getattr(ax, f"set_{which}ticks")(np.log10(axis["ticks"]),
+                                         [f"{t:g}" for t in axis["ticks"]])
+    elif axis["kind"] == "int":
+        target.set_major_locator(MaxNLocator(integer=True))
 
 
 def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
     """The value against each parameter, one panel per parameter (log axes where searched
-    on a log scale)."""
+    on a log scale, categories side by side)."""
     params = [c for c in frame.columns if c not in ("number", "value")]
     cols = min(3, len(params))
     rows = math.ceil(len(params) / cols)
-    fig = design.new_figure(design.FULL_WIDTH, 2.8 * rows)
+    fig = design.new_figure(design.FULL_WIDTH, 2.8 * rows + 0.3)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    logs = frame.attrs.get("log", {})
+    kinds = frame.attrs.get("axes", {})
     for ax, p in zip(axes, params, strict=False):
-        x, cats = _axis_values(frame[p])
+        axis = kinds[p]
+        x = frame[p].map({c: i for i, c in enumerate(axis["choices"])}) \
+            if axis["kind"] == "categorical" else frame[p]
         ax.scatter(x, frame["value"], c=frame["number"], cmap="Blues", s=18,
                    edgecolors=design.INK, linewidths=0.3)
-        if cats:
-            ax.set_xticks(range(len(cats)), cats)
-        elif logs.get(p):
+        if axis["kind"] == "categorical":
+            _set_category_ticks(ax, "x", axis["categories"])
+        elif axis["log"]:
             ax.set_xscale("log")
             # 1-2-5 ticks as plain numbers: the default 2x10^1, 3x10^1... labels overlap
             ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
+        elif axis["kind"] == "int":
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel=p, ylabel=metric)
     for ax in axes[len(params):]:
         ax.set_visible(False)
@@ -113,33 +138,39 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
     return fig
 
 
-def draw_contour(frame: pd.DataFrame, *, x: str, y: str, metric: str, maximize: bool) -> Figure:
-    """The value over the two most important parameters: interpolated where trials are
-    dense enough, with every trial as a point."""
+def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
+    """The value over two parameters (``contour_frame``): filled contours between trials
+    when ``attrs['interpolate']``, else the trials alone, coloured by value."""
+    x, y, axes = frame.attrs["x"], frame.attrs["y"], frame.attrs["axes"]
+    lo, hi = frame.attrs["value_range"]
     fig = design.new_figure(6.5, 4.6)
     ax = fig.subplots()
-    xv, xc = _axis_values(frame[x])
-    yv, yc = _axis_values(frame[y])
-    logs = frame.attrs.get("log", {})
-    xs = np.log10(xv) if logs.get(x) and xc is None else xv
-    ys = np.log10(yv) if logs.get(y) and yc is None else yv
+    xs, ys = frame["x_position"].to_numpy(float), frame["y_position"].to_numpy(float)
     z = frame["value"].to_numpy(float)
     cmap = "viridis" if maximize else "viridis_r"
-    drawn = None
-    unique = len({(a, b) for a, b in zip(xs, ys, strict=True)})
-    if unique >= 4 and np.ptp(xs) > 0 and np.ptp(ys) > 0:
+    # colours span the observed values only: a level past them (PR-AUC 1.005) means nothing
+    norm = Normalize(lo, hi) if hi > lo else None
+    if frame.attrs["interpolate"] and norm is not None:
         try:
-            drawn = ax.tricontourf(xs, ys, z, levels=12, cmap=cmap, alpha=0.8)
+            ax.tricontourf(xs, ys, z, levels=np.linspace(lo, hi, 11), cmap=cmap, norm=norm,
+                           alpha=0.8)
         except (ValueError, RuntimeError):  # collinear points: no triangulation
-            drawn = None
-    points = ax.scatter(xs, ys, c=z, cmap=cmap, s=26, edgecolors="white", linewidths=0.7)
-    fig.colorbar(drawn or points, ax=ax, label=metric)
-    for cats, setter in ((xc, ax.set_xticks), (yc, ax.set_yticks)):
-        if cats:
-            setter(range(len(cats)), cats)
-    ax.set(xlabel=f"log10 {x}" if logs.get(x) and xc is None else x,
-           ylabel=f"log10 {y}" if logs.get(y) and yc is None else y,
-           title=f"{metric} over {x} and {y}")
+            pass
+    points = ax.scatter(xs, ys, c=z, cmap=cmap, norm=norm, s=34, edgecolors=design.INK,
+                        linewidths=0.5, zorder=3)
+    if norm is not None:
+        fig.colorbar(points, ax=ax, label=metric)
+    ax.use_sticky_edges = False  # contours stick to their hull and clip the edge trials
+    ax.margins(0.06)
+    for which, p in (("x", x), ("y", y)):
+        if axes[p]["kind"] == "categorical":
+            _set_category_ticks(ax, which, axes[p]["categories"])
+        else:
+            _set_numeric_ticks(ax, which, axes[p])
+    how = "" if frame.attrs["interpolate"] else " (trials)"
+    ax.set(xlabel=f"{x} (log scale)" if axes[x]["log"] else x,
+           ylabel=f"{y} (log scale)" if axes[y]["log"] else y,
+           title=f"{metric} over {x} and {y}{how}" + ("" if norm else f": all {lo:.4g}"))
     ax.grid(False)
     return fig
 

@@ -93,9 +93,9 @@ def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
             "time spent outside training: sampling, storage, process start-up."))
     if summary["best_trial"] is not None:
         _add_best(rep, spec, s, summary, out)
-    frame = sd.trials_frame(trials)
+    frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
-    rep.add_table(_sorted(frame, maximize), name="trials", caption=(
+    rep.add_table(_sorted(frame, metric, maximize), name="trials", caption=(
         "Every trial (best first); the CSV holds all of them."))
     rep.set_provenance(
         command=f"hplab study run {spec.path or name}", dataset=spec.dataset, seed=spec.seed,
@@ -145,12 +145,15 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
             "forest attributes to each parameter. Agreement between the two is reassuring."))
     top = sd.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
-        frame = table[["number", "value", *top]].dropna()
-        frame.attrs = table.attrs
-        rep.add_figure("contour", partial(sw.draw_contour, x=top[0], y=top[1], metric=metric,
-                                          maximize=maximize), frame, caption=(
-            f"{metric} over the two most important parameters (interpolated between trials, "
-            "each trial a point). A compact bright region is a good operating range."))
+        frame = sd.contour_frame(table, *top)
+        categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())
+        how = ("interpolated between trials, each trial a point" if frame.attrs["interpolate"]
+               else "each trial a point; nothing lies between categories" if categorical
+               else "each trial a point; too few trials spread over both axes to interpolate")
+        rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
+                       frame, caption=(f"{metric} over the two most important parameters "
+                                       f"({how}). A compact bright region is a good "
+                                       "operating range."))
     shown = ranked[:_MAX_SLICES]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
@@ -216,11 +219,11 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features)
 
 
-def _sorted(frame: pd.DataFrame, maximize: bool) -> pd.DataFrame:
+def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:
     cols = [c for c in frame.columns if c not in ("start", "complete")]
-    if "value_0" not in frame:
+    if metric not in frame:
         return frame[cols]
-    return frame[cols].sort_values("value_0", ascending=not maximize, na_position="last")
+    return frame[cols].sort_values(metric, ascending=not maximize, na_position="last")
 
 
 def _spec_params(spec) -> dict:

@@ -66,6 +66,12 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
     front = pd.read_csv(path.parent / "report_files" / "pareto.csv")
     assert front["pareto"].sum() == len(summary["pareto_front"])
+    # the objectives head their columns by name; n_parameters once, as the objective
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert list(table.columns).count("n_parameters") == 1 and "value_0" not in table
+    points = front.set_index("number")
+    assert (table.loc[points.index, "val_accuracy"] == points["objective_0"]).all()
+    assert (table.loc[points.index, "n_parameters"] == points["objective_1"]).all()
 
 
 @pytest.mark.parametrize("where", ["user info", "query"])
