@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import re
 import shlex
 import sys
@@ -40,9 +42,32 @@ def _names(text: str) -> tuple[str, ...]:
 def _emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines."""
     if getattr(args, "json", False):
-        print(json.dumps(summary, default=_json_default))
+        # allow_nan=False: a NaN that slipped through fails here, not in the user's parser
+        print(json.dumps(_finite_or_none(summary), default=_json_default, allow_nan=False))
     else:
         print("\n".join(lines))
+
+
+def _finite_or_none(obj):
+    """``obj`` with every NaN or infinite float (nested too) as None: JSON has no NaN."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_none(v) for v in obj]
+    if getattr(obj, "ndim", None) == 0:  # a numpy scalar
+        obj = obj.item()
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    return obj
+
+
+def _text(value) -> str:
+    """A summary value for people: whole floats as ints, others to 6 digits, None as '-'."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
+    return str(value)
 
 
 def _json_default(obj):
@@ -59,6 +84,12 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
+def _folder_name(text: str) -> str:
+    """One safe folder name for a dataset spec: ``csv:/data/d.csv`` -> ``csv-data-d.csv``,
+    ``digits?imbalance=1:50`` -> ``digits-imbalance-1-50`` (no separators, no '..')."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "dataset"
+
+
 def _analysis_report(args, kind: str, writer: str, result) -> str | None:
     """Write an analysis report unless --no-report: to --out, else runs/KIND/DATASET."""
     if not args.report:
@@ -66,8 +97,7 @@ def _analysis_report(args, kind: str, writer: str, result) -> str | None:
     import reports  # matplotlib and friends: only when a report is wanted
 
     write = getattr(reports, writer)
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", args.dataset).strip("-") or "dataset"
-    out = Path(args.out) if args.out else Path("runs") / kind / slug
+    out = Path(args.out) if args.out else Path("runs") / kind / _folder_name(args.dataset)
     return str(write(result, out, command=_command_line(args.argv)))
 
 
@@ -91,7 +121,10 @@ def cmd_train(args) -> int:
         checkpoint=args.checkpoint, patience=args.patience, schedule=args.schedule,
         dtype=args.dtype,
     )
-    out = Path(args.out) if args.out else Path("runs") / "train" / (args.name or args.dataset)
+    out = (Path(args.out) if args.out else
+           Path("runs") / "train" / _folder_name(args.name or args.dataset))
+    if out.exists() and not out.is_dir():  # found now, not after the training
+        raise ValueError(f"--out {out} is a file; give a folder")
     run = study.train_run(
         args.dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,
@@ -101,7 +134,7 @@ def cmd_train(args) -> int:
         import reports
 
         summary["report_path"] = str(reports.training_report(run, out))
-    lines = [f"{k}: {v}" for k, v in summary.items()]
+    lines = [f"{k}: {_text(v)}" for k, v in summary.items()]
     _emit(args, summary, lines)
     return 0
 
@@ -526,6 +559,8 @@ def _model_data_seed(meta: dict) -> int:
 def cmd_predict(args) -> int:
     import nets
 
+    if args.limit < -1:
+        raise ValueError(f"--limit must be >= 0, or -1 for all, got {args.limit}")
     model = nets.load_model(args.model)
     truth = seed = dataset = None
     if args.dataset is not None:
@@ -902,6 +937,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hplab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `hplab ... | head` closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+        return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"hplab {args.command}: error: {message}", file=sys.stderr)

@@ -128,8 +128,10 @@ def validate(cfg: TrainConfig) -> None:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}")
     if len(cfg.activation) != len(cfg.hidden):
-        raise ValueError(
-            f"activation needs 1 or {len(cfg.hidden)} names, got {len(cfg.activation)}")
+        n = len(cfg.hidden)
+        counts = "1 name" if n == 1 else f"1 name (for every layer) or {n} (one per layer)"
+        raise ValueError(f"activation needs {counts} for {n} hidden layer"
+                         f"{'s' if n != 1 else ''}, got {len(cfg.activation)}")
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             raise ValueError(f"unknown activation {a!r}; valid: {', '.join(ACTIVATIONS)}")

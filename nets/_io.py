@@ -83,7 +83,7 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         with z:
             files = {k: z[k] for k in z.files}
     except ValueError as exc:  # object arrays need pickle: refused
-        raise ValueError(f"{path}: not an hplab model ({exc})") from None
+        raise ValueError(f"{path}: not an hplab model ({load_refusal(exc)})") from None
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
     for k, v in files.items():
@@ -103,6 +103,13 @@ def _check_sizes(sizes, head: str) -> tuple[int, ...]:
     if head == "binary" and sizes[-1] != 1 or head == "multiclass" and sizes[-1] < 2:
         raise ValueError(f"a {head} head cannot have {sizes[-1]} output(s)")
     return tuple(sizes)
+
+
+def load_refusal(exc: ValueError) -> str:
+    """Why ``np.load(allow_pickle=False)`` refused a file, without NumPy's advice to
+    allow pickle (which would run code from the file)."""
+    return "it holds pickled objects, which hplab never loads" if "pickle" in str(exc) \
+        else str(exc)
 
 
 def _plain(obj):

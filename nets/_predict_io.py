@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._io import load_refusal
 from ._predict import Prediction, SavedModel
 
 
@@ -34,7 +35,7 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
         try:
             X = np.load(path, allow_pickle=False)
         except ValueError as exc:  # object arrays (pickle) and bad headers
-            raise ValueError(f"{path}: not a plain .npy array ({exc})") from None
+            raise ValueError(f"{path}: not a plain .npy array ({load_refusal(exc)})") from None
         if X.ndim == 1 and model.n_features > 1:
             X = X.reshape(1, -1)  # one example
         elif X.ndim == 1:
@@ -52,8 +53,11 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
-    table = pd.read_csv(path, header=None, dtype=str, skipinitialspace=True,
-                        keep_default_na=False)
+    try:
+        table = pd.read_csv(path, header=None, dtype=str, skipinitialspace=True,
+                            keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: empty file") from None
     if table.empty:
         raise ValueError(f"{path}: no rows")
     first = table.iloc[0].tolist()

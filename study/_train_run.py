@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -40,9 +41,10 @@ class TrainRun:
     test_metrics: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
-        """The JSON contract of ``hplab train --json``."""
+        """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,
+        as None: JSON has no NaN)."""
         r = self.result
-        return {
+        summary = {
             "name": self.name,
             "dataset": self.dataset.name,
             "status": r.status,
@@ -61,6 +63,8 @@ class TrainRun:
             "model_path": str(self.model_path) if self.model_path else None,
             "history_path": str(self.history_path) if self.history_path else None,
         }
+        return {k: None if isinstance(v, float) and not math.isfinite(v) else v
+                for k, v in summary.items()}
 
 
 def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
@@ -114,9 +118,9 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     run = TrainRun(name=name or dataset.name, dataset=dataset, config=cfg, net=net,
                    result=result, seed=seed if isinstance(seed, int) else tuple(seed),
                    command=command, started=started, test_metrics=test_metrics(net, dataset))
+    run.seconds = time.perf_counter() - t0  # before saving: config.json records it
     if out is not None:
         save_run_files(run, Path(out))
-    run.seconds = time.perf_counter() - t0
     return run
 
 
@@ -154,8 +158,9 @@ class _Progress(nets.Callback):
         from tqdm.auto import tqdm
 
         self._bar = tqdm(total=float(max_epochs), unit="epoch", leave=False,
+                         # tqdm puts ", " before a postfix: right after the bracket
                          bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} [{elapsed}<{remaining}]"
-                                    " {postfix}")
+                                    "{postfix}")
 
     def on_checkpoint(self, state, record):
         self._bar.set_postfix(loss=f"{record['train_loss']:.4f}",

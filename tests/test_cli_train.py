@@ -76,7 +76,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
     (["--activation", "swish"], "unknown activation 'swish'"),
-    (["--hidden", "4,4", "--activation", "relu,tanh,relu"], "activation needs 1 or 2 names"),
+    (["--hidden", "4,4", "--activation", "relu,tanh,relu"],
+     "activation needs 1 name (for every layer) or 2"),
     (["--optimizer", "lbfgs"], "optimizer must be one of sgd, momentum"),
     (["--init", "glorot"], "init must be one of zero, normal, xavier, he"),
     (["--schedule", "sometimes"], "schedule must be one of constant"),
@@ -110,3 +111,56 @@ def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,0"], capsys)
     assert code == 2
     assert err == "hplab gradcheck: error: hidden widths must be >= 1, got (16, 0)\n"
+
+
+def _strict_json(text):
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_regression_json_is_strict_json_and_config_keeps_the_seconds(tmp_path, capsys):
+    """A regression has no accuracy: null, not NaN (which JSON parsers refuse)."""
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "8", "--epochs", "5",
+                              "--json", "--no-report", "--out", tmp_path / "sine"], capsys)
+    assert code == 0, err
+    summary = _strict_json(out)
+    assert summary["test_accuracy"] is None and summary["val_accuracy"] is None
+    assert summary["test_loss"] > 0 and summary["seconds"] > 0
+    config = _strict_json((tmp_path / "sine" / "config.json").read_text())
+    assert config["seconds"] == summary["seconds"] and config["train_accuracy"] is None
+
+
+def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": (X.sum(1) > 1).astype(int)}).to_csv(
+        tmp_path / "d.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
+                              "4", "--epochs", "3", "--json", "--no-report"], capsys)
+    assert code == 0, err
+    model = tmp_path / json.loads(out)["model_path"]
+    assert model.is_file() and model.parent.parent == tmp_path / "runs" / "train"
+    assert model.parent.name.endswith("-d.csv") and ":" not in model.parent.name
+    code, out, err = run_cli(["train", "--dataset", "xor", "--name", "../../escape",
+                              "--epochs", "3", "--json", "--no-report"], capsys)
+    assert code == 0, err
+    assert (tmp_path / "runs" / "train" / "escape" / "model.npz").is_file()
+
+
+def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
+    target = tmp_path / "taken.csv"
+    target.write_text("precious\n")
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "5000",
+                              "--out", target], capsys)
+    assert code == 2 and out == "" and f"--out {target} is a file" in err
+    assert target.read_text() == "precious\n"
+
+
+def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
+                              "--out", tmp_path / "x"], capsys)
+    assert code == 0, err
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert lines["epochs"] == "7" and lines["iterations"] == "7"  # 4 points, one batch

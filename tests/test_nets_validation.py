@@ -17,7 +17,11 @@ import nets
     ({"hidden": (0,)}, "hidden widths must be >= 1, got (0,)"),
     ({"hidden": (8, 0, 4), "activation": "relu"}, "hidden widths must be >= 1, got (8, 0, 4)"),
     ({"activation": "swish"}, "unknown activation 'swish'; valid: identity, sigmoid, tanh"),
-    ({"hidden": (4, 4), "activation": ("relu",) * 3}, "activation needs 1 or 2 names, got 3"),
+    ({"hidden": (4, 4), "activation": ("relu",) * 3},
+     "activation needs 1 name (for every layer) or 2 (one per layer) for 2 hidden layers, "
+     "got 3"),
+    ({"hidden": (4,), "activation": ("sigmoid", "tanh")},
+     "activation needs 1 name for 1 hidden layer, got 2"),
     ({"optimizer": "lbfgs"}, "optimizer must be one of sgd, momentum, nesterov, adagrad"),
     ({"init": "glorot"}, "init must be one of zero, normal, xavier, he, got 'glorot'"),
     ({"schedule": "sometimes"}, "schedule must be one of constant, step, exponential"),

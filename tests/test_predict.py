@@ -3,6 +3,7 @@ dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no p
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -181,7 +182,7 @@ def test_tampered_and_foreign_files_are_refused(saved_model, tmp_path, capsys):
         ({"param_0": nan_w}, None, "diverged"),
         ({"param_1": None}, None, "parameter 1 should be float"),
         ({"extra_x_shift": np.array([_Boom(canary)] * 3, dtype=object)}, None,
-         "not an hplab model"),
+         r"not an hplab model \(it holds pickled objects, which hplab never loads\)$"),
         ({}, _meta(classes=["cat", "dog"]), "classes should be 3 labels"),
         ({}, _meta(classes=["cat", "cat", "dog"]), "not distinct"),
         ({}, _meta(classes=[["nested"], "a", "b"]), "classes should be 3 labels"),
@@ -236,7 +237,9 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     (tmp_path / "text.csv").write_text("a,b,c\n1,2,x\n")
     (tmp_path / "cols.csv").write_text("p,q\n1,2\n")
     (tmp_path / "x.txt").write_text("1,2,3\n")
+    (tmp_path / "empty.csv").write_text("")
     cases = [("wide.npy", "takes 3 features"), ("obj.npy", "not a plain .npy"),
+             ("empty.csv", f"{tmp_path / 'empty.csv'}: empty file"),
              ("nan.npy", "NaN or infinite"), ("text.csv", "x"), ("cols.csv", "2 columns"),
              ("x.txt", ".npy or .csv"), ("absent.npy", "no input file")]
     for name, match in cases:
@@ -247,6 +250,29 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
     code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required
     assert code == 2 and "one of the arguments" in err
+    assert "allow_pickle" not in err
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "wide.npy", "--limit", "-5"],
+                           capsys)
+    assert code == 2 and "--limit must be >= 0, or -1 for all, got -5" in err
+
+
+def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):
+    """`hplab predict ... | head`: the reader leaves early; no error message."""
+    import os
+    import subprocess
+    import sys
+
+    path, X_raw, _ = saved_model("binary")
+    np.save(tmp_path / "x.npy", np.repeat(X_raw, 2000, axis=0))  # more than a pipe holds
+    read, write = os.pipe()
+    os.close(read)
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "hplab.py"), "predict", path, "--input",
+                           tmp_path / "x.npy", "--limit", "-1"], stdout=write,
+                          stderr=subprocess.PIPE, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    os.close(write)
+    assert proc.returncode == 141 and proc.stderr == ""
 
 
 def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, monkeypatch):
