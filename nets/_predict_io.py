@@ -36,6 +36,8 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
             X = np.load(path, allow_pickle=False)
         except ValueError as exc:  # object arrays (pickle) and bad headers
             raise ValueError(f"{path}: not a plain .npy array ({load_refusal(exc)})") from None
+        except EOFError:  # np.load of an empty file
+            raise ValueError(f"{path}: empty file") from None
         if X.ndim == 1 and model.n_features > 1:
             X = X.reshape(1, -1)  # one example
         elif X.ndim == 1:
@@ -58,6 +60,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
                             keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path}: empty file") from None
+    except ValueError as exc:  # ragged rows and other parse errors: name the file
+        raise ValueError(f"{path}: {exc}") from None
     if table.empty:
         raise ValueError(f"{path}: no rows")
     first = table.iloc[0].tolist()

@@ -163,9 +163,10 @@ class _Progress(nets.Callback):
                                     "{postfix}")
 
     def on_checkpoint(self, state, record):
-        self._bar.set_postfix(loss=f"{record['train_loss']:.4f}",
-                              val_loss=f"{record['val_loss']:.4f}",
-                              val_acc=f"{record['val_accuracy']:.3f}", refresh=False)
+        shown = {"loss": f"{record['train_loss']:.4f}", "val_loss": f"{record['val_loss']:.4f}"}
+        if math.isfinite(record["val_accuracy"]):  # NaN for regression
+            shown["val_acc"] = f"{record['val_accuracy']:.3f}"
+        self._bar.set_postfix(shown, refresh=False)
         self._bar.update(record["epoch"] - self._bar.n)  # redraws at most every mininterval
 
     def close(self):
