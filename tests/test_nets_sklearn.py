@@ -49,15 +49,17 @@ def test_sklearn_compatible(estimator, check):
 def float32_failures(est):
     if est.dtype != "float32":
         return {}
-    return {"check_sample_weight_equivalence_on_dense_data":
-            "in float32 the weighted fit and the fit on repeated rows sum the rows in "
-            "another order and agree to ~2e-7 relative, where the check asks 1e-7 (in "
-            "float64 they agree and the check passes)",
-            "check_methods_subset_invariance":
+    failures = {"check_sample_weight_equivalence_on_dense_data":
+                "in float32 the weighted fit and the fit on repeated rows sum the rows in "
+                "another order and agree to ~2e-7 relative, where the check asks 1e-7 (in "
+                "float64 they agree and the check passes)"}
+    if isinstance(est, nets.NetRegressor):  # a classifier's labels absorb the last ulp
+        failures["check_methods_subset_invariance"] = (
             "BLAS picks its float32 kernels and summation blocks by the number of rows, so "
-            "a row predicted within a subset can differ by an ulp or two (2.4e-7 at 1.1) "
+            "a value predicted within a subset can differ by an ulp or two (2.4e-7 at 1.1) "
             "from the same row predicted within the whole batch; the check asks 1e-7 "
-            "absolute (float64 passes)"}
+            "absolute (float64 passes)")
+    return failures
 
 
 @pytest.mark.slow
