@@ -198,23 +198,21 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 
 
 def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
-    """Each parameter scaled to [0, 1] (log scale where searched so; categories by index),
-    one row per trial, for parallel coordinates. ``attrs['ticks']`` labels the axes."""
+    """Each parameter scaled to [0, 1] on the axis the slices and contour use (log where
+    searched so; categories by their index in search order), one row per trial, for
+    parallel coordinates. ``attrs['ticks']`` labels each axis's two ends."""
     out = pd.DataFrame({"number": table["number"], "value": table["value"]})
     ticks = {}
-    logs = table.attrs.get("log", {})
     for p in params:
-        col = table[p]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
-            x = np.log10(col.astype(float)) if logs.get(p) else col.astype(float)
-            lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-            out[p] = (x - lo) / (hi - lo) if hi > lo else 0.5
-            ticks[p] = (_fmt(col.min()), _fmt(col.max()))
+        axis = table.attrs["axes"][p]
+        x = axis_positions(table[p], axis)
+        if axis["kind"] == "categorical":  # every choice keeps its place, tried or not
+            lo, hi = 0.0, float(len(axis["choices"]) - 1)
+            ticks[p] = (axis["categories"][0], axis["categories"][-1])
         else:
-            cats = sorted(col.astype(str).unique())
-            idx = col.astype(str).map({c: i for i, c in enumerate(cats)})
-            out[p] = idx / max(1, len(cats) - 1) if len(cats) > 1 else 0.5
-            ticks[p] = (cats[0], cats[-1])
+            lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+            ticks[p] = (_fmt(table[p].min()), _fmt(table[p].max()))
+        out[p] = (x - lo) / (hi - lo) if hi > lo else 0.5
     out.attrs["ticks"] = ticks
     return out
 

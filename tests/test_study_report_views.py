@@ -53,6 +53,13 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
     assert [STRATEGIES[int(p)] for p in frame["y_position"]] == \
         list(frame["imbalance_strategy"])
     assert np.allclose(frame["x_position"], np.log10(frame["lr"]))
+    # parallel coordinates put each strategy where the slices do: its place in the search
+    par = sd.parallel_frame(table, ["imbalance_strategy", "lr"])
+    expected = [STRATEGIES.index(v) / (len(STRATEGIES) - 1) for v in table["imbalance_strategy"]]
+    assert np.allclose(par["imbalance_strategy"], expected)
+    assert par.attrs["ticks"]["imbalance_strategy"] == ("none", "random_under")
+    lr = np.log10(table["lr"])
+    assert np.allclose(par["lr"], (lr - lr.min()) / (lr.max() - lr.min()))
     lo, hi = frame.attrs["value_range"]
     assert (lo, hi) == (min(values), max(values)) and 0 < lo < hi <= 1
 
