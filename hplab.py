@@ -62,9 +62,12 @@ def _finite_or_none(obj):
 
 
 def _text(value) -> str:
-    """A summary value for people: whole floats as ints, others to 6 digits, None as '-'."""
+    """A value for people: whole floats as ints, others to 6 digits, None as '-', a list
+    (several objectives) comma-separated."""
     if value is None:
         return "-"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.6g}"
     return str(value)
@@ -290,7 +293,7 @@ def _study_lines(s: dict) -> list[str]:
              f"{s['n_interrupted']} interrupted)"
              + (f", {s['n_running']} running" if s["n_running"] else "")]
     if s["best_trial"] is not None:
-        value = _values_text(s["best_value"])
+        value = _text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                           for k, v in s["best_params"].items())
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
@@ -337,21 +340,12 @@ def cmd_study_worker(args) -> int:
     return 0
 
 
-def _values_text(value) -> str:
-    """A trial's value(s) for people: 6 significant digits, '-' for none."""
-    if value is None:
-        return "-"
-    if isinstance(value, list):
-        return ", ".join(_values_text(v) for v in value)
-    return f"{value:.6g}"
-
-
 def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
     lines = [f"{r['study']:<24} {r['dataset'] or '-':<12} {r['n_finished']:>4}/"
-             f"{r['n_trials'] or '-':<4} best {_values_text(r['best_value'])}" for r in rows]
+             f"{r['n_trials'] or '-':<4} best {_text(r['best_value'])}" for r in rows]
     _emit(args, rows, lines or ["no studies"])
     return 0
 
