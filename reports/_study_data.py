@@ -129,7 +129,6 @@ def param_table(trials, objective: int = 0) -> pd.DataFrame:
     if frame.empty:
         return frame
     dists = {p: d for t in done for p, d in t.distributions.items()}
-    frame.attrs["log"] = {p: bool(getattr(d, "log", False)) for p, d in dists.items()}
     frame.attrs["axes"] = {p: _axis(frame[p], d) for p, d in dists.items()}
     return frame
 

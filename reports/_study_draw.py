@@ -14,6 +14,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from . import design
+from ._study_data import axis_positions
 
 #: Outcome -> colour, shared by every study figure.
 OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[1],
@@ -117,8 +118,9 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
     kinds = frame.attrs.get("axes", {})
     for ax, p in zip(axes, params, strict=False):
         axis = kinds[p]
-        x = frame[p].map({c: i for i, c in enumerate(axis["choices"])}) \
-            if axis["kind"] == "categorical" else frame[p]
+        # categories at their index (as in the contour); numbers as they are, on a log
+        # x scale where searched so
+        x = axis_positions(frame[p], axis) if axis["kind"] == "categorical" else frame[p]
         ax.scatter(x, frame["value"], c=frame["number"], cmap="Blues", s=18,
                    edgecolors=design.INK, linewidths=0.3)
         if axis["kind"] == "categorical":
