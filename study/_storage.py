@@ -58,17 +58,22 @@ def mask_url(url: str) -> str:
     """
     if "://" not in url:
         return url
+    scheme, cred, at, host, question, pairs = _url_parts(url)
+    if ":" in cred:
+        cred = cred.split(":", 1)[0] + ":***"
+    query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
+                     for key, eq, value in pairs)
+    return f"{scheme}://{cred}{at}{host}{question}{query}"
+
+
+def _url_parts(url: str) -> tuple:
+    """``(scheme, user info, '@', host and path, '?', [(key, '=', value)...])``."""
     scheme, _, rest = url.partition("://")
     rest, question, query = rest.partition("?")
-    if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; it has no password
-        cred, at, host = rest.rpartition("@")
-        if at and ":" in cred:
-            cred = cred.split(":", 1)[0] + ":***"
-        rest = f"{cred}{at}{host}"
-    if query:
-        query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
-                         for key, eq, value in (p.partition("=") for p in query.split("&")))
-    return f"{scheme}://{rest}{question}{query}"
+    # a SQLite path may hold ':' and '@'; it has no user info
+    cred, at, host = ("", "", rest) if scheme.lower() == "sqlite" else rest.rpartition("@")
+    pairs = [part.partition("=") for part in query.split("&")] if query else []
+    return scheme, cred, at, host, question, pairs
 
 
 def _is_secret(query_key: str) -> bool:
@@ -78,16 +83,9 @@ def _is_secret(query_key: str) -> bool:
 
 def _secrets(url: str) -> list[str]:
     """The password texts in ``url`` (user info and query), to scrub from error messages."""
-    found = []
-    rest = url.partition("://")[2]
-    rest, _, query = rest.partition("?")
-    cred = rest.rpartition("@")[0]
-    if ":" in cred:
-        found.append(cred.split(":", 1)[1])
-    for part in query.split("&"):
-        key, _, value = part.partition("=")
-        if value and _is_secret(key):
-            found.append(value)
+    _, cred, _, _, _, pairs = _url_parts(url)
+    found = [cred.split(":", 1)[1]] if ":" in cred else []
+    found += [value for key, _, value in pairs if _is_secret(key)]
     return [s for s in found if s]
 
 
