@@ -50,12 +50,12 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
 
 def _finite_or_none(obj):
     """``obj`` with every NaN or infinite float (nested too) as None: JSON has no NaN."""
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars: Python lists and numbers
+        obj = obj.tolist()
     if isinstance(obj, dict):
         return {k: _finite_or_none(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [_finite_or_none(v) for v in obj]
-    if getattr(obj, "ndim", None) == 0:  # a numpy scalar
-        obj = obj.item()
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     return obj
@@ -74,12 +74,8 @@ def _text(value) -> str:
 
 
 def _json_default(obj):
-    if hasattr(obj, "item"):  # numpy scalars
-        return obj.item()
-    if isinstance(obj, Path):
+    if isinstance(obj, Path):  # numpy values were made plain by _finite_or_none
         return str(obj)
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 
 
