@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import importlib.util
 import sqlite3
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from ._errors import StorageError
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
 SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
+_CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
 # SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
 _DRIVERS = {
     "postgresql+psycopg": ("psycopg", "pip install hplab[postgres]"),
@@ -162,17 +164,36 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                          "pool_pre_ping": True}
     else:
         engine_kwargs = {}
-    try:
-        storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs, **kwargs)
-    except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
-        raise StorageError(f"cannot open storage {where.masked}: "
-                           f"{_first_line(exc, where.url)}") from None
+    for attempt in range(_CREATE_ATTEMPTS):
+        try:
+            storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs,
+                                                 **kwargs)
+            break
+        except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
+            if attempt + 1 < _CREATE_ATTEMPTS and _lost_creation_race(exc):
+                time.sleep(0.05 * 2 ** attempt)
+                continue
+            raise StorageError(f"cannot open storage {where.masked}: "
+                               f"{_first_line(exc, where.url)}") from None
     if where.kind == "sqlite":
         from sqlalchemy import event
 
         event.listen(storage.engine, "connect", _sqlite_pragmas)
         storage.engine.dispose()  # pooled connections predate the listener: reopen them
     return storage
+
+
+def _lost_creation_race(exc: BaseException) -> bool:
+    """Whether opening failed because another process created optuna's tables meanwhile.
+
+    Workers started together on a fresh server database all find the tables missing and
+    all create them; PostgreSQL lets one win and fails the others on its catalog's unique
+    index (or "already exists"). Opening again finds the tables and goes on.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    return (isinstance(exc, sa_exc.IntegrityError)
+            or (isinstance(exc, sa_exc.DBAPIError) and "already exists" in str(exc)))
 
 
 class _WorkerCache(optuna.storages._CachedStorage):

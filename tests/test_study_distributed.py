@@ -115,6 +115,52 @@ def test_two_cli_workers_share_a_postgresql_study(postgres_url, spec_file, tmp_p
     assert json.loads(best.stdout)["number"] == s.best_trial.number
 
 
+@pytest.fixture
+def fresh_postgres_db(postgres_url):
+    """A new, empty database on the test server (dropped afterwards)."""
+    import sqlalchemy as sa
+
+    name = f"hplab_fresh_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_workers_opening_a_fresh_database_together_all_get_in(fresh_postgres_db):
+    """Machines started together on an empty database all create optuna's tables at once;
+    PostgreSQL fails all but one on its catalog's unique index. Each must still get in."""
+    import threading
+
+    where = study.resolve_storage(fresh_postgres_db)
+    barrier, opened, errors = threading.Barrier(6), [], []
+
+    def open_one():
+        barrier.wait()
+        try:
+            opened.append(study.open_storage(where, create=True))
+        except study.StorageError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=open_one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    try:
+        assert errors == [] and len(opened) == 6
+        first, last = opened[0], opened[-1]
+        assert first.get_current_version() == first.get_head_version()  # stamped once
+        sid = first.create_new_study([optuna.study.StudyDirection.MAXIMIZE], "shared")
+        assert last.get_study_id_from_name("shared") == sid
+    finally:
+        for store in opened:
+            store.engine.dispose()
+
+
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 
