@@ -124,6 +124,9 @@ def cmd_train(args) -> int:
            Path("runs") / "train" / _folder_name(args.name or args.dataset))
     if out.exists() and not out.is_dir():  # found now, not after the training
         raise ValueError(f"--out {out} is a file; give a folder")
+    if (out / "config.json").is_file():  # a re-run replaces the last one: say so, not silently
+        print(f"hplab train: replacing the earlier run in {out} (another --name keeps both)",
+              file=sys.stderr)
     run = study.train_run(
         args.dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,

@@ -158,6 +158,17 @@ def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
     assert target.read_text() == "precious\n"
 
 
+def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, capsys):
+    argv = ["train", "--dataset", "xor", "--epochs", "3", "--json", "--no-report",
+            "--out", tmp_path / "again"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0 and "replacing" not in err
+    code, out, err = run_cli([*argv[:4], "5", *argv[5:]], capsys)
+    assert code == 0 and f"replacing the earlier run in {tmp_path / 'again'}" in err
+    assert json.loads(out)["epochs"] == 5  # stdout stays one JSON object
+    assert json.loads((tmp_path / "again" / "config.json").read_text())["epochs"] == 5
+
+
 def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
     code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
                               "--out", tmp_path / "x"], capsys)
