@@ -1,0 +1,37 @@
+"""The README's Python examples run as written and do what their comments say."""
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+def run_block(index: int) -> dict:
+    namespace: dict = {"print": lambda *args: None}  # the figures are asserted below
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_epochs is reached on purpose
+        exec(compile(BLOCKS[index], f"README.md python block {index}", "exec"), namespace)
+    return namespace
+
+
+def test_the_readme_has_the_examples_this_file_runs():
+    assert len(BLOCKS) == 2
+
+
+def test_xor_from_python_converges_like_the_course():
+    ns = run_block(0)
+    assert ns["result"].status == "converged"
+    p = ns["net"].predict_proba(ns["X"])
+    assert abs(p - ns["y"]).max() < 0.01  # every output within 1e-2 of its label
+
+
+def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
+    ns = run_block(1)
+    claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
+                              BLOCKS[1]).group(1))
+    assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
