@@ -270,8 +270,18 @@ def _nothing() -> None:
 def _enable_wal(path: Path) -> None:
     """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
     property of the file, so setting it once before optuna connects covers every process."""
-    with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as con:
-        con.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as con:
+                con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            # processes switching a new file at once: SQLite answers "locked" at once
+            # rather than wait on a lock that could deadlock; the next try finds WAL set
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StorageError(f"cannot open storage {path}: {exc}") from None
+            time.sleep(0.05)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

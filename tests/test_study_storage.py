@@ -165,6 +165,33 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored):
     assert _digest(stored) == before
 
 
+def _open_at(path: str, start: float) -> str:
+    where = resolve_storage(path)
+    while time.time() < start:  # all at once: the race is the point
+        pass
+    try:
+        study.open_storage(where, create=True).engine.dispose()
+        return "ok"
+    except StorageError as exc:
+        return str(exc)
+
+
+def test_processes_opening_a_new_sqlite_file_together_all_get_in(tmp_path):
+    """Two terminals starting studies on a new file: switching it to WAL at once made
+    SQLite answer "database is locked" at once (no busy wait) to one of them every few
+    rounds; without the retry this test failed 5 runs of 5."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(6) as pool:
+        for round_ in range(10):
+            path = str(tmp_path / f"new-{round_}.db")
+            results = pool.starmap(_open_at, [(path, time.time() + 0.15)] * 6)
+            assert results == ["ok"] * 6, (round_, results)
+            with sqlite3.connect(path) as con:
+                assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                assert con.execute("SELECT count(*) FROM version_info").fetchone()[0] == 1
+
+
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
     log = tmp_path / "trials.log"
     summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
