@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from . import design
-from ._html import render, version
+from ._html import render, version, write_atomically
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
@@ -206,13 +205,13 @@ class Report:
         files = out_dir / f"{stem}_files"
         files.mkdir(parents=True, exist_ok=True)
         for old in files.glob("*.csv"):  # figures of an earlier version of this report
-            old.unlink()
+            old.unlink(missing_ok=True)  # another process may refresh it too
         for csv_stem, frame in self._data.items():
-            frame.to_csv(files / f"{csv_stem}.csv", index=False)
+            write_atomically(files / f"{csv_stem}.csv",
+                             lambda tmp, frame=frame: frame.to_csv(tmp, index=False))
         path = out_dir / f"{stem}.html"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(self.html(files.name), encoding="utf-8")
-        os.replace(tmp, path)  # readers (the index) never see a half-written file
+        html = self.html(files.name)
+        write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
         if index:
             from ._index import index_root, write_index
 

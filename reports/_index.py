@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ._core import TONES
-from ._html import render, version
+from ._html import render, version, write_atomically
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
 _HEAD_BYTES = 64 * 1024
@@ -139,10 +139,8 @@ def write_index(directory: Path | str) -> Path:
                   title=root.resolve().name or str(root), version=version(),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"))
     path = root / "index.html"
-    # a per-process temp name: several workers may refresh the same index at once
-    tmp = root / f".index.html.{os.getpid()}.tmp"
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, path)
+    # several workers may refresh the same index at once
+    write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     return path
 
 

@@ -137,6 +137,30 @@ def test_rewriting_a_report_drops_stale_csv(tmp_path):
     assert not (tmp_path / "r" / "report_files" / "old-figure.csv").exists()
 
 
+def _write_repeatedly(out_dir: str, times: int) -> str:
+    rep = _small_report()
+    try:
+        for _ in range(times):
+            rep.write(out_dir)
+    except OSError as exc:
+        return repr(exc)
+    return "ok"
+
+
+def test_processes_writing_the_same_report_at_once_leave_it_whole(tmp_path, parse_html):
+    """Two commands refreshing one report (and the index) at once: each writes its own
+    temporary file, so neither moves the other's away nor leaves a torn page."""
+    import multiprocessing
+
+    out = tmp_path / "runs" / "same"
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        assert pool.starmap(_write_repeatedly, [(str(out), 20)] * 4) == ["ok"] * 4
+    page = parse_html((out / "report.html").read_text(encoding="utf-8"))
+    assert page.errors == [] and "Report demo" in page.all_text
+    assert sorted(p.name for p in (out / "report_files").iterdir()) == ["line.csv", "small.csv"]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
 def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     root = tmp_path / "runs"
     t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
