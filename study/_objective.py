@@ -80,25 +80,32 @@ class Objective:
         Loaded once per worker with the study seed: every trial sees the same split.
     run_id : str
         Marks the trials of one ``hplab study run`` so an interrupt can close them.
+    on_enter : callable, optional
+        Called first, with the trial: the worker records its first heartbeat there, so a
+        trial whose record is stored always has one (a worker lost right after the record
+        leaves a trial that turns stale, rather than one that holds its slot for good).
     on_start, on_end : callable, optional
-        Called first (with the trial) and last thing in each trial: the worker records the
-        trial's first heartbeat, releases its claim lock and lets Ctrl-C through only while
-        a trial can record it.
+        Called once the trial's record is stored (with the trial) and last thing in each
+        trial: the worker releases its claim lock and lets Ctrl-C through only while a
+        trial can record it.
     on_sampled : callable, optional
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
     """
 
-    def __init__(self, spec, dataset, *, run_id: str = "", on_start=None, on_end=None,
-                 on_sampled=None):
+    def __init__(self, spec, dataset, *, run_id: str = "", on_enter=None, on_start=None,
+                 on_end=None, on_sampled=None):
         self.spec, self.dataset = spec, dataset
-        self.on_start, self.on_end, self.on_sampled = on_start, on_end, on_sampled
+        self.on_enter, self.on_start = on_enter, on_start
+        self.on_end, self.on_sampled = on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on
         self.owner = {"worker": worker_id(), "run": run_id}
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
         try:
+            if self.on_enter is not None:
+                self.on_enter(trial)
             # who runs it, stored before on_start releases the claim lock: a worker
             # deciding its next claim never sees a live trial without a record
             self._write_record(trial, {})

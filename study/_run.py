@@ -23,7 +23,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
 from ._spec import StudySpec, check_binary, parse_spec
-from ._storage import StorageURL, open_storage, resolve_storage
+from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
 
 # Keys that may change between runs of one study; anything else must match.
@@ -270,13 +270,14 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     # a dataset that cannot load (MNIST not fetched) fails here, before any storage exists
     dataset = data.load(spec.dataset, seed=spec.seed)
     check_binary(spec, dataset)
-    with quiet_optuna():
-        store = open_storage(where, create=True)
-        if fresh and spec.name in optuna.get_all_study_names(store):
-            optuna.delete_study(study_name=spec.name, storage=store)
-        study = create_or_resume(spec, store, where)
-    execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset)
-    return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
+    with storage_errors(where, RESUME_HINT):
+        with quiet_optuna():
+            store = open_storage(where, create=True)
+            if fresh and spec.name in optuna.get_all_study_names(store):
+                optuna.delete_study(study_name=spec.name, storage=store)
+            study = create_or_resume(spec, store, where)
+        execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset)
+        return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
@@ -288,8 +289,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
         raise SpecError(f"--workers must be an integer >= 1, got {workers!r}")
     where = resolve_storage(storage)
     t0 = time.perf_counter()
-    spec, store = stored_spec(name, where)
-    with quiet_optuna():
-        study = optuna.load_study(study_name=name, storage=store)
-    execute(spec, where, store, study, workers=workers, index=None, progress=progress)
-    return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
+    with storage_errors(where, RESUME_HINT):
+        spec, store = stored_spec(name, where)
+        with quiet_optuna():
+            study = optuna.load_study(study_name=name, storage=store)
+        execute(spec, where, store, study, workers=workers, index=None, progress=progress)
+        return {**study_summary(study, where), "seconds": time.perf_counter() - t0}

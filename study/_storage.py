@@ -12,6 +12,8 @@ import contextlib
 import fcntl
 import importlib.util
 import sqlite3
+import sys
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -24,6 +26,8 @@ from ._errors import StorageError
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
 SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
+# what a study command says after its storage failed mid-run
+RESUME_HINT = "; trials that finished stay stored, and the same command resumes the study"
 _CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
 # SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
 _DRIVERS = {
@@ -290,6 +294,58 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
     cursor.close()
+
+
+@contextlib.contextmanager
+def storage_errors(where: StorageURL, after: str = ""):
+    """Turn a storage failing mid-command (a server gone, a file locked) into one
+    `StorageError` naming it, password masked; ``after`` is appended to the message.
+
+    Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
+    of a traceback; the command's own error follows.
+    """
+    previous = threading.excepthook
+
+    def one_line(args):
+        cause = _storage_failure(args.exc_value)
+        if cause is None:
+            return previous(args)
+        name = args.thread.name if args.thread is not None else "a thread"
+        print(f"hplab: {name}: storage {where.masked} failed: {_first_line(cause, where.url)}",
+              file=sys.stderr)
+
+    threading.excepthook = one_line
+    try:
+        yield
+    except StorageError:
+        raise
+    except Exception as exc:
+        cause = _storage_failure(exc)
+        if cause is None:
+            raise
+        raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
+                           f"{after}") from None
+    finally:
+        threading.excepthook = previous
+
+
+def _storage_failure(exc: BaseException | None) -> BaseException | None:
+    """The database error behind ``exc``, if any, looking through its causes: optuna
+    wraps them (``StorageInternalError``) and may raise something else while handling
+    them (optuna 5.0's trial loop ends in an UnboundLocalError when tell and the read
+    after it both fail)."""
+    from sqlalchemy import exc as sa_exc
+
+    found, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sa_exc.SQLAlchemyError | sqlite3.Error
+                      | optuna.exceptions.StorageInternalError):
+            found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    # the driver's own message says what happened; optuna's wrapper only guesses
+    direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error)]
+    return (direct or found or [None])[0]
 
 
 def _first_line(exc: BaseException, url: str) -> str:

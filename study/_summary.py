@@ -12,7 +12,7 @@ import pandas as pd
 from optuna.trial import TrialState
 
 from ._record import trial_info, trial_status
-from ._storage import StorageURL, open_storage, resolve_storage
+from ._storage import StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
@@ -92,21 +92,22 @@ def open_study(name: str, storage: str | None = None):
     from ._run import stored_spec
 
     where = resolve_storage(storage)
-    _, store = stored_spec(name, where)
-    with quiet_optuna():
+    with storage_errors(where), quiet_optuna():
+        _, store = stored_spec(name, where)
         return optuna.load_study(study_name=name, storage=store), where
 
 
 def show_study(name: str, storage: str | None = None) -> dict:
     """`study_summary` of a stored study."""
     study, where = open_study(name, storage)
-    return study_summary(study, where)
+    with storage_errors(where):
+        return study_summary(study, where)
 
 
 def list_studies(storage: str | None = None) -> list[dict]:
     """One row per study in the storage: name, dataset, trials, states, best value."""
     where = resolve_storage(storage)
-    with quiet_optuna():
+    with storage_errors(where), quiet_optuna():
         store = open_storage(where, create=False)
         rows = []
         for name in optuna.get_all_study_names(store):
@@ -125,8 +126,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
-    study, _ = open_study(name, storage)
-    with quiet_optuna():
+    study, where = open_study(name, storage)
+    with storage_errors(where), quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)
     # nested dicts (imbalance_metrics) become columns of their own: key_subkey

@@ -23,7 +23,15 @@ from ._errors import StorageError
 from ._objective import Objective
 from ._record import trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
-from ._storage import ClaimLock, StorageURL, held_reads, open_storage, worker_cache
+from ._storage import (
+    RESUME_HINT,
+    ClaimLock,
+    StorageURL,
+    held_reads,
+    open_storage,
+    storage_errors,
+    worker_cache,
+)
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 # poll period while other workers finish the last trials: a short one, because the
@@ -199,7 +207,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
     """
     import data
 
-    with quiet_optuna():
+    with quiet_optuna(), storage_errors(where, RESUME_HINT):
         storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period, max_retry=spec.max_retry)
         try:
@@ -211,17 +219,20 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         lock = ClaimLock(storage, where, spec.name)
         interrupts = HeldInterrupts()
 
-        def on_start(trial):
+        def on_enter(trial):
             if heartbeats and storage.get_heartbeat_interval():
                 # optuna's heartbeat thread records its first beat whenever it gets to
                 # run; a worker killed before that left a trial that never turned stale
                 storage.record_heartbeat(trial._trial_id)
+
+        def on_start(trial):
             lock.release()
             interrupts.allow()
 
         hold_reads, release_reads = held_reads(study._storage)
-        objective = Objective(spec, dataset, run_id=run_id, on_start=on_start,
-                              on_end=interrupts.hold, on_sampled=release_reads)
+        objective = Objective(spec, dataset, run_id=run_id, on_enter=on_enter,
+                              on_start=on_start, on_end=interrupts.hold,
+                              on_sampled=release_reads)
         limits = contextlib.nullcontext()
         if threads:
             from threadpoolctl import threadpool_limits

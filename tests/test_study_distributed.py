@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -159,6 +161,105 @@ def test_workers_opening_a_fresh_database_together_all_get_in(fresh_postgres_db)
     finally:
         for store in opened:
             store.engine.dispose()
+
+
+class CuttableProxy:
+    """A TCP relay to the test server that can cut every connection and refuse new ones,
+    as a database host that goes away does (the shared server itself stays up)."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        import socket
+
+        self.upstream, self.socket_module = upstream, socket
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open_sockets: list = []
+        self.listening = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.listening:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = self.socket_module.create_connection(self.upstream)
+            self.open_sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            self._close(src, dst)
+
+    def _close(self, *socks):
+        for sock in socks:
+            # shutdown first: a bare close leaves the connection open while the other
+            # pump thread still waits in recv on it, and the server never sees it end
+            with contextlib.suppress(OSError):
+                sock.shutdown(self.socket_module.SHUT_RDWR)
+            sock.close()
+
+    def cut(self):
+        self.listening = False
+        self.listener.close()
+        self._close(*self.open_sockets)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url, spec_file,
+                                                                   tmp_path, workers):
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_url)
+    proxy = CuttableProxy((url.host, url.port))
+    via_proxy = url.set(port=proxy.port).render_as_string(hide_password=False)
+    name = f"pgcut-{uuid.uuid4().hex[:8]}"
+    path = spec_file(name, dataset="coin", metric="val_accuracy", n_trials=24,
+                     max_epochs=60, pruner="none", heartbeat_interval=1, grace_period=3,
+                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
+                     fixed={"hidden": [16], "batch_size": 8, "checkpoint": 10,
+                            "optimizer": "adam"})
+    argv = [sys.executable, str(ROOT / "hplab.py"), "study", "run", str(path), "--storage",
+            via_proxy, "--workers", str(workers), "--json", "--no-report"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+
+    def finished():
+        with contextlib.suppress(KeyError):  # not created yet
+            trials = optuna.load_study(study_name=name, storage=postgres_url).get_trials()
+            return [t for t in trials if t.state == TrialState.COMPLETE]
+        return []
+
+    done_before = len(wait_for(lambda: len(finished()) >= 3 and finished(), 120,
+                               "three finished trials"))
+    proxy.cut()
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 2 and out == "", err[-2000:]
+    last = err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "Traceback" not in err
+    assert last.startswith(f"hplab study: error: storage {url.set(port=proxy.port)}") or \
+        last.startswith("hplab study: error: storage postgresql+psycopg://"), last
+    assert "failed:" in last and "the same command resumes the study" in last
+    assert len(finished()) >= done_before  # nothing stored was lost
+    # the host is back (straight to the server): the same study finishes
+    argv[argv.index(via_proxy)] = postgres_url
+    again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=180)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert json.loads(again.stdout)["n_finished"] == 24
+    states = [t.state for t in optuna.load_study(study_name=name,
+                                                 storage=postgres_url).get_trials()]
+    # the trials running at the cut turned stale, failed and were run again
+    assert states.count(TrialState.COMPLETE) == 24
+    assert 1 <= states.count(TrialState.FAIL) <= 2 * workers
 
 
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):

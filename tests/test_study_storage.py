@@ -359,7 +359,7 @@ def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_
     assert trials[1].params == trials[orphan].params
 
 
-def test_a_trial_has_its_heartbeat_before_training_starts(tmp_path, spec_file, monkeypatch):
+def test_a_trial_has_its_heartbeat_before_its_record_and_training(tmp_path, spec_file, monkeypatch):
     # optuna's heartbeat thread held back: the beat a dead worker's trial needs to turn
     # stale is the one the worker stores itself, before the claim lock is released
     import optuna.storages._heartbeat as heartbeat
@@ -378,8 +378,21 @@ def test_a_trial_has_its_heartbeat_before_training_starts(tmp_path, spec_file, m
                          .fetchall())
         return real_train_run(*args, **kwargs)
 
-    real_train_run = objective.train_run
+    def write_record(self, trial, record):
+        # the claim record is the first write a worker makes; lost right after it, the
+        # trial must still turn stale (optuna counts only trials with a heartbeat)
+        if not record:
+            with contextlib.closing(sqlite3.connect(db)) as con:
+                at_record.append(con.execute(
+                    "SELECT count(*) FROM trial_heartbeats WHERE trial_id = ?",
+                    (trial._trial_id,)).fetchone()[0])
+        return real_write_record(self, trial, record)
+
+    real_train_run, real_write_record = objective.train_run, objective.Objective._write_record
+    at_record = []
     monkeypatch.setattr(objective, "train_run", train_run)
+    monkeypatch.setattr(objective.Objective, "_write_record", write_record)
     study.run_study(study.load_spec(spec_file("beat", n_trials=3, max_epochs=4)),
                     storage=str(db), progress=False)
     assert beats == [[(0,)], [(1,)], [(2,)]]
+    assert at_record == [1, 1, 1]
