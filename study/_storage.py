@@ -364,15 +364,21 @@ class ClaimLock:
     Files use an flock beside them; PostgreSQL and MySQL a named lock on the server, so
     workers on other machines take part too. Other storages go unlocked. ``release`` may be
     called any number of times (the objective releases it as soon as its trial exists).
+
+    On PostgreSQL, a holder silent for ``timeout`` seconds loses the lock: the server ends
+    its session. A worker cut off from the server (a network partition leaves its session
+    open) would otherwise stop every worker of the study until TCP gives up, for hours.
     """
 
-    def __init__(self, storage, where: StorageURL, study_name: str):
+    def __init__(self, storage, where: StorageURL, study_name: str, *,
+                 timeout: float | None = None):
         # not "PATH.lock": optuna's journal backend uses that name for its own lock
         self._path = Path(f"{where.path}.claim") if where.path is not None else None
         engine = getattr(storage, "engine", None)
         self._engine = engine
         self._dialect = engine.dialect.name if engine is not None else ""
         self._key = zlib.crc32(f"hplab:{study_name}".encode())
+        self._timeout_ms = max(1, round(timeout * 1000)) if timeout else 0
         self._held = None
 
     def acquire(self) -> None:
@@ -384,6 +390,11 @@ class ClaimLock:
             from sqlalchemy import text
 
             conn = self._engine.connect()
+            if self._dialect == "postgresql" and self._timeout_ms:
+                # the lock's transaction stays idle while its holder works elsewhere;
+                # LOCAL: the setting ends with it, the pooled connection is left as it was
+                conn.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = "
+                                  f"{self._timeout_ms}"))
             sql = ("SELECT pg_advisory_lock(:k)" if self._dialect == "postgresql"
                    else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
             conn.execute(text(sql), {"k": self._key})

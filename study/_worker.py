@@ -216,7 +216,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
             raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
         heartbeats = where.kind != "journal"
         dataset = dataset or data.load(spec.dataset, seed=spec.seed)
-        lock = ClaimLock(storage, where, spec.name)
+        # a claim held longer than a trial may go without a heartbeat is a dead one
+        lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
         interrupts = HeldInterrupts()
 
         def on_enter(trial):

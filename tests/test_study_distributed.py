@@ -262,6 +262,33 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
     assert 1 <= states.count(TrialState.FAIL) <= 2 * workers
 
 
+def test_a_silent_claim_holder_loses_the_lock_after_the_timeout(postgres_url):
+    """A worker cut off while it holds the claim (its session stays open on the server)
+    must not stop the other workers: the server ends the session after ``timeout``."""
+    where = study.resolve_storage(postgres_url)
+    store = study.open_storage(where)
+    name = f"claim-{uuid.uuid4().hex[:8]}"
+    silent = study.ClaimLock(store, where, name, timeout=1)
+    silent.acquire()  # and never a word again, as a worker behind a partition
+    other, got = study.ClaimLock(store, where, name, timeout=1), threading.Event()
+    started = time.monotonic()
+    threading.Thread(target=lambda: (other.acquire(), got.set()), daemon=True).start()
+    assert got.wait(20), "the other worker still waits for the claim"
+    assert 0.9 < time.monotonic() - started < 10
+    other.release()
+    with pytest.raises(Exception, match="idle-in-transaction timeout"):
+        silent.release()  # its session is gone: the holder learns it at its next word
+    # a prompt holder keeps the lock as before, and the pooled connection has no timeout
+    prompt = study.ClaimLock(store, where, name, timeout=1)
+    prompt.acquire()
+    prompt.release()
+    with store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar() == "0"
+    store.engine.dispose()
+
+
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 
