@@ -7,17 +7,11 @@ from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
 from ._run import create_or_resume, join_study, run_study, stored_spec
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
-from ._storage import (
-    DEFAULT_STORAGE,
-    ClaimLock,
-    StorageURL,
-    mask_url,
-    open_storage,
-    resolve_storage,
-)
+from ._storage import DEFAULT_STORAGE, StorageURL, mask_url, open_storage, resolve_storage
 from ._summary import export_csv, list_studies, open_study, show_study, state_counts, study_summary
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run, train_streams
 from ._worker import SPEC_ATTR, budget_used, run_worker
+from ._worker_storage import ClaimLock
 
 __all__ = [
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",

@@ -1,4 +1,4 @@
-"""Where studies live: storage URLs, masking, opening with heartbeats, and the claim lock.
+"""Where studies live: storage URLs, masking, opening (with heartbeats), failures in one line.
 
 Accepted forms: nothing (the embedded SQLite file ``runs/hplab.db``), a ``*.db`` path,
 ``sqlite:///PATH``, ``postgresql://`` (mapped to the psycopg v3 driver), ``mysql://``,
@@ -9,13 +9,11 @@ any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import importlib.util
 import sqlite3
 import sys
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,77 +198,6 @@ def _lost_creation_race(exc: BaseException) -> bool:
             or (isinstance(exc, sa_exc.DBAPIError) and "already exists" in str(exc)))
 
 
-class _WorkerCache(optuna.storages._CachedStorage):
-    """The trial cache ``load_study`` puts over an RDBStorage anyway, with two reads that
-    pruning repeats at every checkpoint made cheap (they return the same data), and reads
-    of all trials held while a worker samples its trial (see ``hold_reads``).
-
-    Hyperband builds a bracket study, which looks its id up by name, at every
-    ``should_prune`` and every sampler call (~8 queries a trial); successive halving reads
-    the running trial's system attributes at every ``should_prune``, which the cache
-    answers with a full read of the trial, intermediate values included (6 queries, ~2 ms
-    on SQLite) where the storage has a one-table read (~0.5 ms). (Optuna knows the pruners
-    read these remotely: optuna PR #4603; ``_CachedStorage`` is in optuna.storages' API.)
-    """
-
-    def __init__(self, backend):
-        super().__init__(backend)
-        self._study_ids: dict[str, int] = {}
-        self._reads_held = False
-
-    def hold_reads(self) -> None:
-        """Answer reads of a study's trials from the cache until ``release_reads``.
-
-        A worker holds them from its claim (a fresh read) until its new trial is sampled:
-        optuna's ask and the sampler read all trials again three or four times a trial
-        (hyperband's bracket studies share no read), each a query of its own, to learn
-        what the claim's read just told. Missing from the held view are only other
-        workers' changes of the last milliseconds, a lag samplers with several workers
-        see anyway; trials this worker creates (retries, its new trial) enter the cache
-        as they are created.
-        """
-        self._reads_held = True
-
-    def release_reads(self) -> None:
-        self._reads_held = False
-
-    def _read_trials_from_remote_storage(self, study_id: int) -> None:
-        if self._reads_held and study_id in self._studies:
-            return
-        super()._read_trials_from_remote_storage(study_id)
-
-    def get_study_id_from_name(self, study_name: str) -> int:
-        # an id is fixed while its study exists; deleting the study ends the worker's too
-        if study_name not in self._study_ids:
-            self._study_ids[study_name] = super().get_study_id_from_name(study_name)
-        return self._study_ids[study_name]
-
-    def delete_study(self, study_id: int) -> None:
-        self._study_ids = {n: i for n, i in self._study_ids.items() if i != study_id}
-        super().delete_study(study_id)
-
-    def get_trial_system_attrs(self, trial_id: int) -> dict:
-        return self._backend.get_trial_system_attrs(trial_id)
-
-
-def worker_cache(storage):
-    """What a worker's study runs on: an RDBStorage in `_WorkerCache`, others as they are."""
-    if isinstance(storage, optuna.storages.RDBStorage):
-        return _WorkerCache(storage)
-    return storage
-
-
-def held_reads(storage) -> tuple:
-    """``(hold, release)`` of a worker's storage (no-ops unless it is a `_WorkerCache`)."""
-    if isinstance(storage, _WorkerCache):
-        return storage.hold_reads, storage.release_reads
-    return _nothing, _nothing
-
-
-def _nothing() -> None:
-    pass
-
-
 def _enable_wal(path: Path) -> None:
     """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
     property of the file, so setting it once before optuna connects covers every process."""
@@ -354,76 +281,3 @@ def _first_line(exc: BaseException, url: str) -> str:
     for secret in _secrets(url):
         text = text.replace(secret, "***")
     return text
-
-
-class ClaimLock:
-    """Serialize "is there budget left? then create the trial" across processes.
-
-    Optuna creates a trial and only then could one know that one too many exist; holding
-    this lock from the count to the new trial's creation makes the study-wide total exact.
-    Files use an flock beside them; PostgreSQL and MySQL a named lock on the server, so
-    workers on other machines take part too. Other storages go unlocked. ``release`` may be
-    called any number of times (the objective releases it as soon as its trial exists).
-
-    On PostgreSQL, a holder silent for ``timeout`` seconds loses the lock: the server ends
-    its session. A worker cut off from the server (a network partition leaves its session
-    open) would otherwise stop every worker of the study until TCP gives up, for hours.
-    """
-
-    def __init__(self, storage, where: StorageURL, study_name: str, *,
-                 timeout: float | None = None):
-        # not "PATH.lock": optuna's journal backend uses that name for its own lock
-        self._path = Path(f"{where.path}.claim") if where.path is not None else None
-        engine = getattr(storage, "engine", None)
-        self._engine = engine
-        self._dialect = engine.dialect.name if engine is not None else ""
-        self._key = zlib.crc32(f"hplab:{study_name}".encode())
-        self._timeout_ms = max(1, round(timeout * 1000)) if timeout else 0
-        self._held = None
-
-    def acquire(self) -> None:
-        if self._path is not None:
-            handle = open(self._path, "a")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            self._held = handle
-        elif self._dialect in ("postgresql", "mysql"):
-            from sqlalchemy import text
-
-            conn = self._engine.connect()
-            if self._dialect == "postgresql" and self._timeout_ms:
-                # the lock's transaction stays idle while its holder works elsewhere;
-                # LOCAL: the setting ends with it, the pooled connection is left as it was
-                conn.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = "
-                                  f"{self._timeout_ms}"))
-            sql = ("SELECT pg_advisory_lock(:k)" if self._dialect == "postgresql"
-                   else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
-            conn.execute(text(sql), {"k": self._key})
-            self._held = conn
-
-    def release(self) -> None:
-        held, self._held = self._held, None
-        if held is None:
-            return
-        if self._path is not None:
-            fcntl.flock(held, fcntl.LOCK_UN)
-            held.close()
-            return
-        from sqlalchemy import text
-
-        sql = ("SELECT pg_advisory_unlock(:k)" if self._dialect == "postgresql"
-               else "SELECT RELEASE_LOCK(CONCAT('hplab:', :k))")
-        try:
-            held.execute(text(sql), {"k": self._key})
-            held.rollback()
-        except Exception:
-            held.invalidate()  # a dropped session frees its server-side lock
-            raise
-        finally:
-            held.close()
-
-    def __enter__(self):
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc):
-        self.release()

@@ -23,15 +23,8 @@ from ._errors import StorageError
 from ._objective import Objective
 from ._record import trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
-from ._storage import (
-    RESUME_HINT,
-    ClaimLock,
-    StorageURL,
-    held_reads,
-    open_storage,
-    storage_errors,
-    worker_cache,
-)
+from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
+from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 # poll period while other workers finish the last trials: a short one, because the

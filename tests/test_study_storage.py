@@ -15,6 +15,7 @@ import pytest
 import hplab
 import study
 from study import StorageError, mask_url, resolve_storage
+from study._worker_storage import worker_cache
 
 
 def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
@@ -212,7 +213,6 @@ def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path
     import optuna
     from sqlalchemy import event
 
-    from study._storage import worker_cache
 
     rdb = study.open_storage(resolve_storage(str(tmp_path / "w.db")), create=True)
     with study._registry.quiet_optuna():
@@ -241,7 +241,6 @@ def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path
 def test_held_reads_answer_from_the_cache_until_released(tmp_path):
     import optuna
 
-    from study._storage import worker_cache
 
     rdb = study.open_storage(resolve_storage(str(tmp_path / "h.db")), create=True)
     with study._registry.quiet_optuna():
@@ -263,7 +262,7 @@ def test_held_reads_change_no_sample_and_save_reads(tmp_path, spec_file, monkeyp
     # with every read fresh, from fewer reads of the study's trials
     import optuna
 
-    from study._storage import _WorkerCache
+    from study._worker_storage import _WorkerCache
 
     reads = []
     real_get_trials = optuna.storages.RDBStorage._get_trials
@@ -312,7 +311,7 @@ def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
         return number
 
     with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="stale", storage=study._storage.worker_cache(rdb))
+        s = optuna.create_study(study_name="stale", storage=worker_cache(rdb))
         # budget spent, a dead trial holds the last slot: fail it, and run its retry
         dead = dead_trial(s)
         action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
@@ -345,7 +344,7 @@ def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_
     rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
                              grace_period=2, max_retry=1)
     with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="orphan", storage=study._storage.worker_cache(rdb))
+        s = optuna.create_study(study_name="orphan", storage=worker_cache(rdb))
         orphan = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
         action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
         assert action == "wait" and trials[orphan].state == TrialState.RUNNING  # too young
