@@ -149,7 +149,7 @@ class Report:
         """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row)."""
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
-        self._register(name, df)
+        stems = self._register(name, df)
         shown = df.head(max_rows)
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                    for c in df.columns]
@@ -158,7 +158,7 @@ class Report:
         self._current().blocks.append({
             "type": "table", "name": name, "columns": [str(c) for c in df.columns],
             "numeric": numeric, "rows": rows, "caption": str(caption),
-            "total": len(df), "shown": len(shown), "csv": [f"{name}.csv"],
+            "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
         })
         return self
 

@@ -129,6 +129,17 @@ def test_shared_frame_is_written_once(tmp_path):
     assert path.read_text().count('href="report_files/first.csv"') == 2
 
 
+def test_a_table_of_a_drawn_frame_links_the_figure_csv(tmp_path):
+    rep = reports.Report("demo", "t")
+    frame = pd.DataFrame({"x": [0, 1], "y": [0, 1]})
+    rep.add_figure("plot", lambda d: _draw_line(d["points"]), {"points": frame}, caption="c")
+    rep.add_table(frame, name="points-table")
+    path = rep.write(tmp_path / "r", index=False)
+    files = sorted(p.name for p in (path.parent / "report_files").iterdir())
+    assert files == ["plot-points.csv"]
+    assert path.read_text().count('href="report_files/plot-points.csv"') == 2
+
+
 def test_rewriting_a_report_drops_stale_csv(tmp_path):
     rep = _small_report()
     rep.write(tmp_path / "r", index=False)
