@@ -80,6 +80,11 @@ def _json_default(obj):
 
 
 def _command_line(argv) -> str:
+    """The command as typed, for reports: passwords in URLs (``--storage``) masked."""
+    if any("://" in a for a in argv):
+        from study import mask_url
+
+        argv = [mask_url(a) for a in argv]
     return shlex.join(["hplab", *argv])
 
 
@@ -309,11 +314,11 @@ def _study_lines(s: dict) -> list[str]:
     return lines
 
 
-def _study_report(name: str, storage, out=None) -> str:
+def _study_report(name: str, storage, out=None, seconds=None) -> str:
     """Write the study report (it refreshes the runs index too); returns its path."""
     import reports
 
-    return str(reports.study_report(name, storage=storage, out=out))
+    return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
 
 
 def cmd_study_run(args) -> int:
@@ -323,9 +328,10 @@ def cmd_study_run(args) -> int:
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json)
+                              progress=not args.json, command=_command_line(args.argv))
     if args.report:
-        summary["report_path"] = _study_report(spec.name, args.storage)
+        summary["report_path"] = _study_report(spec.name, args.storage,
+                                               seconds=summary["seconds"])
     _emit(args, summary, _study_lines(summary))
     return 0
 
@@ -385,8 +391,9 @@ def cmd_demo(args) -> int:
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json, fresh=True)
-    summary["report_path"] = _study_report(spec.name, args.storage)
+                              progress=not args.json, fresh=True,
+                              command=_command_line(args.argv))
+    summary["report_path"] = _study_report(spec.name, args.storage, seconds=summary["seconds"])
     _emit(args, summary, _study_lines(summary))
     return 0
 

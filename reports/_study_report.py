@@ -15,12 +15,13 @@ from . import _training_data as td
 from . import _training_draw as tw
 from ._core import Report
 from ._use_model import add_use_model
-from .design import format_value
+from .design import format_seconds, format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
-def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
+def study_report(name: str, *, storage: str | None = None, out=None,
+                 seconds: float | None = None) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
@@ -34,6 +35,8 @@ def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
         Storage URL or path (default ``runs/hplab.db``); shown with its password masked.
     out : path, optional
         Report folder (default ``runs/studies/NAME``).
+    seconds : float, optional
+        Wall time of the run that ends in this report (shown in its provenance).
 
     Returns
     -------
@@ -83,8 +86,7 @@ def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
-                       "it. Curves that end early (x) were stopped: they were behind the "
-                       "others at the same epoch.")
+                       f"it. Curves that end early (x) were stopped: {_pruned_why(spec)}")
     timeline = sd.timeline_frame(trials)
     if not timeline.empty:
         rep.add_section("Workers")
@@ -97,11 +99,27 @@ def study_report(name: str, *, storage: str | None = None, out=None) -> Path:
     rep.add_section("All trials")
     rep.add_table(_sorted(frame, metric, maximize), name="trials", caption=(
         "Every trial (best first); the CSV holds all of them."))
+    # the command stored by the study's latest run: a spec edited from a file is not the
+    # ready spec of the same name, and --trials changes the budget
+    command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
+        "the study; see the parameters below)"
     rep.set_provenance(
-        command=f"hplab study run {spec.path or name}", dataset=spec.dataset, seed=spec.seed,
-        params=_spec_params(spec), seconds=_wall_seconds(timeline),
-        extra={"Storage": where.masked, "Study": name})
+        command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
+        seconds=seconds, extra={"Storage": where.masked, "Study": name,
+                                "Trials ran for": _span(timeline)})
     return rep.write(out)
+
+
+def _pruned_why(spec) -> str:
+    """What made the spec's pruner stop a trial (each compares at its own points)."""
+    if spec.pruner in ("hyperband", "successive_halving"):
+        return ("at each rung the pruner keeps only the best part of the trials that reached "
+                "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
+                "of another that goes on in a different bracket. Diverged trials end too.")
+    if spec.pruner in ("median", "percentile"):
+        return ("they were behind the median (percentile) of the earlier trials at the same "
+                "checkpoint. Diverged trials end too.")
+    return "by the pruner's rule, or because they diverged."
 
 
 def _headline(summary, metric, trials) -> dict:
@@ -220,15 +238,25 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
 
 
 def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:
+    """Complete trials best first, then pruned ones (their last checkpoint's value can beat
+    the best trial's, but they never finished), then the rest."""
     cols = [c for c in frame.columns if c not in ("start", "complete")]
     if metric not in frame:
         return frame[cols]
-    return frame[cols].sort_values(metric, ascending=not maximize, na_position="last")
+    rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)
+    value = frame[metric] if maximize else -frame[metric]
+    order = pd.DataFrame({"rank": rank, "value": value}).sort_values(
+        ["rank", "value"], ascending=[True, False], na_position="last", kind="stable").index
+    return frame.loc[order, cols]
 
 
 def _spec_params(spec) -> dict:
     out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
-           "sampler": spec.sampler, "pruner": spec.pruner, "max_epochs": spec.max_epochs}
+           "timeout": spec.timeout, "max_epochs": spec.max_epochs, "sampler": spec.sampler,
+           **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
+           "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()},
+           "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
+           "max_retry": spec.max_retry}
     for p in spec.space.params:
         out[f"space.{p.name}"] = (", ".join(map(str, p.choices)) if p.choices else
                                   f"{p.low:g} .. {p.high:g}{' (log)' if p.log else ''}")
@@ -236,6 +264,7 @@ def _spec_params(spec) -> dict:
     return out
 
 
-def _wall_seconds(timeline: pd.DataFrame) -> float | None:
-    return float(timeline["end"].max()) if not timeline.empty else None
+def _span(timeline: pd.DataFrame) -> str:
+    """From the first trial's start to the last one's end, over every run and worker."""
+    return format_seconds(float(timeline["end"].max())) if not timeline.empty else "–"
 

@@ -24,7 +24,7 @@ from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
 from ._spec import StudySpec, check_binary, parse_spec
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
-from ._worker import SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
+from ._worker import COMMAND_ATTR, SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
 
 # Keys that may change between runs of one study; anything else must match.
 _MUTABLE = {("study", "n_trials"), ("study", "timeout"), ("study", "description")}
@@ -239,7 +239,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
 
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
-              progress: bool = True, fresh: bool = False) -> dict:
+              progress: bool = True, fresh: bool = False, command: str | None = None) -> dict:
     """Create (or resume) ``spec``'s study and run it to ``spec.n_trials`` trials.
 
     Parameters
@@ -253,6 +253,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         Show a progress bar on stderr.
     fresh : bool
         Delete a stored study of the same name first (``hplab demo``) instead of resuming.
+    command : str, optional
+        The command line that runs it, stored with the study for its report (mask any
+        password first).
 
     Returns
     -------
@@ -276,6 +279,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             if fresh and spec.name in optuna.get_all_study_names(store):
                 optuna.delete_study(study_name=spec.name, storage=store)
             study = create_or_resume(spec, store, where)
+            if command:
+                study.set_user_attr(COMMAND_ATTR, command)
         execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset)
         return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
 

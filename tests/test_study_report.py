@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+import optuna
 import pandas as pd
 import pytest
 
@@ -54,6 +56,22 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     best = json.loads((out / "best_model" / "config.json").read_text())
     assert best["seed"] == [0, summary["best_trial"]]
     assert "retrained run scored" not in page.all_text
+    # the table: the best trial first, complete trials before pruned ones, then the rest
+    table = pd.read_csv(out / "report_files" / "trials.csv")
+    assert table["number"].iloc[0] == summary["best_trial"]
+    rank = table["state"].map({"complete": 0, "pruned": 1}).fillna(2)
+    assert rank.is_monotonic_increasing
+
+
+def test_a_pruned_trial_never_heads_the_table_of_trials():
+    from reports._study_report import _sorted
+
+    frame = pd.DataFrame({"number": [0, 1, 2, 3], "state": ["complete", "pruned", "fail",
+                                                            "complete"],
+                          "val_loss": [0.5, 0.1, None, 0.3], "start": 0, "complete": 0})
+    assert list(_sorted(frame, "val_loss", maximize=False)["number"]) == [3, 0, 1, 2]
+    frame["val_loss"] = [0.5, 0.9, None, 0.7]
+    assert list(_sorted(frame, "val_loss", maximize=True)["number"]) == [3, 0, 1, 2]
 
 
 def test_pareto_front_for_several_objectives(spec_file, tmp_path):
@@ -74,6 +92,37 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert (table.loc[points.index, "n_parameters"] == points["objective_1"]).all()
 
 
+def _facts(html: str) -> dict[str, str]:
+    """The report's provenance and hyperparameters as ``{label: text}``."""
+    import re
+
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(?:<code>)?(.*?)(?:</code>)?</dd>", html, re.S)
+    return {k: " ".join(v.split()) for k, v in pairs}
+
+
+def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, capsys,
+                                                        monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the report goes to runs/studies/NAME
+    # a spec edited in a file: its short name would load the ready spec, not this one
+    path = spec_file("coin", dataset="coin", n_trials=6, max_epochs=4, pruner="hyperband",
+                     pruner_options={"reduction_factor": 4}, timeout=600)
+    db = tmp_path / "typed.db"
+    argv = ["study", "run", str(path), "--trials", "3", "--storage", str(db), "--json"]
+    assert hplab.main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    facts = _facts(Path(summary["report_path"]).read_text())
+    typed = shlex.join(["hplab", *argv])
+    assert facts["Command"] == typed
+    assert facts["Wall time"] != "–" and facts["Trials ran for"] != "–"
+    assert facts["pruner.reduction_factor"] == "4" and facts["n_trials"] == "3"
+    assert facts["timeout"] == "600" and facts["grace_period"] == "30"
+    # written again later from the storage alone: the same command, no wall time to show
+    out = tmp_path / "again"
+    assert hplab.main(["study", "report", "coin", "--storage", str(db), "--out", str(out)]) == 0
+    facts = _facts((out / "report.html").read_text())
+    assert facts["Command"] == typed and facts["Wall time"] == "–"
+
+
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
@@ -87,6 +136,8 @@ def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_pat
     assert hplab.main(["study", "run", str(path), "--storage", url, "--json", "--no-report"]) == 0
     printed = capsys.readouterr().out
     assert "hunter2" not in printed and shown in json.loads(printed)["storage"]
+    stored = optuna.load_study(study_name=name, storage=url).user_attrs[study.COMMAND_ATTR]
+    assert "hunter2" not in stored and shown in stored
     report = reports.study_report(name, storage=url, out=tmp_path / "r")
     text = report.read_text() + "".join(p.read_text() for p in report.parent.rglob("*.csv"))
     assert "hunter2" not in text and shown in text
