@@ -65,7 +65,7 @@ def _run(task: _Task) -> dict:
     h = res.history
     hit = h.index[h["val_loss"] <= task.eps] if task.eps else []
     first = h.loc[hit[0]] if len(hit) else None
-    final = h.iloc[-1]
+    final = res.final_checkpoint()
     test = study.test_metrics(net, ds)
     return {"depth": task.depth, "width": task.width, "seed": task.seed,
             "n_parameters": net.n_parameters, "status": res.status,

@@ -33,10 +33,18 @@ class TrainResult:
     iterations: int
     seconds: float
     snapshots: list = field(default_factory=list, repr=False)
+    # the history row of the weights the net ends with: the last checkpoint, or the best
+    # one when early stopping put its weights back
+    final_row: int = -1
+
+    def final_checkpoint(self) -> pd.Series:
+        """The history row that scores the trained net (empty without a history)."""
+        return self.history.iloc[self.final_row] if len(self.history) else pd.Series(
+            dtype=float)
 
     def final(self, key: str) -> float:
-        """The last recorded value of a history column."""
-        return float(self.history[key].iloc[-1]) if len(self.history) else float("nan")
+        """A history column's value for the trained net (see :meth:`final_checkpoint`)."""
+        return float(self.final_checkpoint().get(key, float("nan")))
 
 
 def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
@@ -118,7 +126,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
     first_loss = best = math.inf
-    best_params, bad = None, 0
+    best_params, best_row, bad = None, -1, 0
     status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
     t0 = time.perf_counter()
     step = 0
@@ -134,7 +142,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         return rec
 
     def checkpoint() -> tuple[str, str] | None:
-        nonlocal first_loss, best, best_params, bad
+        nonlocal first_loss, best, best_params, best_row, bad
         rec = record()
         watched = rec["val_loss"] if has_val else rec["train_loss"]
         if first_loss == math.inf:
@@ -149,7 +157,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         if cfg.patience:
             if watched < best - cfg.min_delta:
                 best, bad = watched, 0
-                best_params = net.flat.copy()
+                best_params, best_row = net.flat.copy(), len(records) - 1
             else:
                 bad += 1
                 if bad >= cfg.patience:
@@ -201,13 +209,15 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
             record()  # close the curve at the step where training stopped
     if ended:
         status, reason = ended
+    final_row = -1
     if status == "early_stopped" and best_params is not None:
         net.flat[...] = best_params
+        final_row = best_row
     history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
     return TrainResult(status=status, reason=reason, history=history,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
-                       snapshots=snap.snapshots if snap else [])
+                       snapshots=snap.snapshots if snap else [], final_row=final_row)
 
 
 def _score(net, X, T, w, chunk=8192):

@@ -48,9 +48,12 @@ def training_report(run, out_dir: Path | str) -> Path:
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps)), hist,
                    caption=_HISTORY_CAPTION if classify else
                    _LOSS_CAPTION.format(loss=_regression_loss(ds)))
-    rep.add_table(_final_numbers(run, hist), name="final", caption=(
-        "Train and validation values are from the last checkpoint; the test set is scored "
-        "once, after training." + ("" if classify else
+    restored = res.final_row != -1 and res.final_row != len(res.history) - 1
+    rep.add_table(_final_numbers(run), name="final", caption=(
+        ("Train and validation values are from the best checkpoint, whose weights early "
+         "stopping put back; " if restored else
+         "Train and validation values are from the last checkpoint; ") +
+        "the test set is scored once, after training." + ("" if classify else
                                    f" Loss: {_regression_loss(ds)}.")))
 
     if not finite:
@@ -266,8 +269,8 @@ def _subtitle(run) -> str:
             f"head) · {n_params:,} parameters · seed {run.seed}")
 
 
-def _final_numbers(run, hist: pd.DataFrame) -> pd.DataFrame:
-    last = hist.iloc[-1] if len(hist) else pd.Series(dtype=float)
+def _final_numbers(run) -> pd.DataFrame:
+    last = run.result.final_checkpoint()
     test = run.test_metrics
     frame = pd.DataFrame({
         "split": ["train", "validation", "test"],

@@ -175,3 +175,19 @@ def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
     assert code == 0, err
     lines = dict(line.split(": ", 1) for line in out.splitlines())
     assert lines["epochs"] == "7" and lines["iterations"] == "7"  # 4 points, one batch
+
+
+def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):
+    out_dir = tmp_path / "moons"
+    code, out, err = run_cli([
+        "train", "--dataset", "moons", "--hidden", "16", "--activation", "relu",
+        "--optimizer", "adam", "--lr", "0.3", "--epochs", "200", "--patience", "3",
+        "--seed", "0", "--json", "--no-report", "--out", str(out_dir)], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    history = pd.read_csv(out_dir / "history.csv")
+    best = history["val_loss"].idxmin()
+    assert summary["status"] == "early_stopped" and best < len(history) - 1
+    assert summary["val_loss"] == pytest.approx(history["val_loss"][best], rel=1e-6)
+    assert summary["val_accuracy"] == pytest.approx(history["val_accuracy"][best])
+    assert summary["val_loss"] < history["val_loss"].iloc[-1]

@@ -113,6 +113,10 @@ def test_early_stopping_restores_the_best_weights(moons):
     assert val[-1] > val[best]
     T_val = net._head.encode(y_val, 1, net.dtype)
     assert net.loss(X_val, T_val) == pytest.approx(val[best], rel=1e-12)
+    # what the run reports is what the returned net scores: the best checkpoint's row
+    assert res.final_row == best
+    assert res.final("val_loss") == val[best] != val[-1]
+    assert res.final("val_accuracy") == res.history["val_accuracy"].iloc[best]
 
 
 def test_checkpoint_fractions_and_fractional_max_epochs(moons):

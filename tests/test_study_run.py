@@ -173,6 +173,22 @@ def test_trials_record_their_summary(spec_file, tmp_path):
         assert attrs["val_loss"] == pytest.approx(t.value, rel=1e-4)
 
 
+def test_an_early_stopped_trial_records_its_restored_nets_figures(spec_file, tmp_path):
+    db = tmp_path / "early.db"
+    spec = spec_file("early", dataset="moons", metric="val_accuracy", n_trials=3,
+                     max_epochs=200, pruner="none", space={"lr": {"low": 0.2, "high": 0.4}},
+                     fixed={"hidden": [16], "activation": "relu", "optimizer": "adam",
+                            "patience": 3, "checkpoint": 1})
+    study.run_study(study.load_spec(spec), storage=str(db), progress=False)
+    restored = 0
+    for t in trials_of(db, "early"):
+        info = study.trial_info(t)
+        assert info["status"] == "early_stopped"
+        assert info["val_accuracy"] == pytest.approx(t.value)  # the value is the net's
+        restored += info["val_loss"] < info["history"]["val_loss"][-1]
+    assert restored  # some ended past their best checkpoint, whose weights came back
+
+
 def test_trials_stored_flat_by_earlier_versions_still_read(spec_file, tmp_path):
     db = tmp_path / "old.db"
     study.run_study(study.load_spec(spec_file("old", n_trials=2, pruner="none")),
