@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import nets
+
 
 # ----------------------------------------------------------------------------- reports
 # A hand-built training run with the attributes of ``study.TrainRun`` and a tiny NumPy
@@ -102,7 +104,7 @@ def fake_run(tmp_path):
         snapshots = [(float(e), [w * (e + 1) / (epochs + 1) if k % 2 == 0 else w
                                  for k, w in enumerate(_params(net))])
                      for e in np.linspace(0, epochs, 8)] if n_features == 2 else []
-        result = types.SimpleNamespace(
+        result = nets.TrainResult(
             status=status, reason=f"fake run: {status}", history=history, epochs=float(epochs),
             iterations=epochs * 12, seconds=0.5, snapshots=snapshots)
         config = _FakeConfig(hidden=tuple(hidden), max_epochs=epochs)

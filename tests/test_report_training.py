@@ -211,6 +211,16 @@ def test_fake_diverged_run_still_reports(fake_run, tmp_path, parse_html):
     assert list(final.columns) == ["split", "loss", "accuracy"]
 
 
+def test_an_early_stopped_run_reports_its_restored_checkpoint(fake_run, tmp_path, parse_html):
+    run = fake_run("binary", status="early_stopped")
+    run.result.final_row = 5  # early stopping put back the weights of checkpoint 5
+    path = reports.training_report(run, tmp_path / "early")
+    final = pd.read_csv(path.parent / "report_files" / "final.csv").set_index("split")
+    assert final.loc["validation", "loss"] == run.result.history["val_loss"][5]
+    assert final.loc["train", "loss"] == run.result.history["train_loss"][5]
+    assert "from the best checkpoint" in parse_html(path.read_text()).all_text
+
+
 # ----------------------------------------------------------------------------- real runs
 REAL_RUNS = {
     # dataset: (config, two features?)
