@@ -55,7 +55,12 @@ class TrainConfig:
     extra: dict = field(default_factory=dict, compare=False)  # free-form notes, saved along
 
     def __post_init__(self):
-        hidden = (self.hidden,) if isinstance(self.hidden, int) else tuple(self.hidden)
+        hidden = self.hidden
+        if isinstance(hidden, str | bytes):  # "16" would read as widths 1 and 6
+            raise ValueError(f"hidden must be widths such as (64, 16), got {hidden!r}")
+        hidden = (hidden,) if _is_int(hidden) else tuple(hidden)
+        if not all(_is_int(h) for h in hidden):
+            raise ValueError(f"hidden widths must be whole numbers, got {self.hidden!r}")
         object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
         acts = self.activation
         acts = (acts,) if isinstance(acts, str | Activation) else tuple(acts)
@@ -64,6 +69,9 @@ class TrainConfig:
         object.__setattr__(self, "activation", acts)
         if self.class_weight is not None:
             object.__setattr__(self, "class_weight", tuple(float(w) for w in self.class_weight))
+        for name in _WHOLE:  # 16.0 and NumPy integers count; stored as int
+            if _is_int(value := getattr(self, name)):
+                object.__setattr__(self, name, int(value))
         validate(self)
 
     def replace(self, **changes) -> TrainConfig:
@@ -78,6 +86,16 @@ class TrainConfig:
 
 def _choice(registry):
     return (lambda v: v in registry, f"must be one of {', '.join(registry)}")
+
+
+def _is_int(v) -> bool:
+    """A whole number: int or NumPy integer (not bool), or a float with no fraction."""
+    if isinstance(v, bool):
+        return False
+    try:
+        return v == int(v) and math.isfinite(v)
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 _positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0")
@@ -98,20 +116,24 @@ _RULES = {
     "opt_eps": _positive,
     "l2": _nonneg,
     "lr_gamma": _positive,
-    "lr_decay_steps": (lambda v: v >= 1, "must be >= 1"),
+    "lr_decay_steps": (lambda v: _is_int(v) and v >= 1, "must be a whole number >= 1"),
     "lr_power": _positive,
     "lr_min": _nonneg,
-    "warmup_steps": (lambda v: v >= 0, "must be >= 0"),
-    "batch_size": (lambda v: v == -1 or v >= 1, "must be >= 1 (or -1 for full batch)"),
+    "warmup_steps": (lambda v: _is_int(v) and v >= 0, "must be a whole number >= 0"),
+    "batch_size": (lambda v: _is_int(v) and (v == -1 or v >= 1),
+                   "must be a whole number >= 1 (or -1 for full batch)"),
     "max_epochs": _positive,
     "checkpoint": _positive,
     "eps": _nonneg,
-    "patience": (lambda v: v >= 0, "must be >= 0"),
+    "patience": (lambda v: _is_int(v) and v >= 0, "must be a whole number >= 0"),
     "min_delta": _nonneg,
     "divergence_factor": (lambda v: v > 1, "must be > 1"),
-    "eval_size": (lambda v: v >= 1, "must be >= 1"),
+    "eval_size": (lambda v: _is_int(v) and v >= 1, "must be a whole number >= 1"),
     "dtype": _choice({"float32": None, "float64": None}),
 }
+
+
+_WHOLE = ("lr_decay_steps", "warmup_steps", "batch_size", "patience", "eval_size")
 
 
 def validate(cfg: TrainConfig) -> None:
@@ -135,5 +157,6 @@ def validate(cfg: TrainConfig) -> None:
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             raise ValueError(f"unknown activation {a!r}; valid: {', '.join(ACTIVATIONS)}")
-    if cfg.class_weight is not None and any(w <= 0 for w in cfg.class_weight):
-        raise ValueError(f"class_weight must be > 0, got {cfg.class_weight}")
+    if cfg.class_weight is not None and not all(
+            w > 0 and math.isfinite(w) for w in cfg.class_weight):
+        raise ValueError(f"class_weight must be finite numbers > 0, got {cfg.class_weight}")

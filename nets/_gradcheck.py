@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._config import TrainConfig
 from ._heads import infer_head
 from ._model import MLP
 
@@ -71,10 +72,9 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
         n_out = 1 if y.ndim == 1 else y.shape[1]
     else:
         n_out = 1 if head == "binary" else int(y.max()) + 1
-    hidden = tuple(hidden)
-    acts = tuple(activation) * (len(hidden) if len(activation) == 1 else 1)
-    if any(w < 1 for w in hidden):
-        raise ValueError(f"hidden widths must be >= 1, got {hidden}")
-    net = MLP.initialized((X.shape[1], *hidden, n_out), acts, head, init=init, rng=rng,
-                          dtype=np.float64)
+    # the architecture checked as any training config is: one name for every layer or one
+    # per layer, whole widths >= 1, known names
+    cfg = TrainConfig(hidden=hidden, activation=activation, init=init, dtype="float64")
+    net = MLP.initialized((X.shape[1], *cfg.hidden, n_out), cfg.activation, head, init=init,
+                          rng=rng, dtype=np.float64)
     return gradcheck(net, X, y)

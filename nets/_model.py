@@ -9,6 +9,7 @@ import numpy as np
 from ._activations import get_activation
 from ._heads import get_head
 from ._init import get_initializer
+from ._validation import check_rng
 
 
 class MLP:
@@ -43,6 +44,7 @@ class MLP:
     @classmethod
     def initialized(cls, sizes, activations, head, *, init="xavier", rng, dtype=np.float32):
         """A new net with weights drawn by ``init`` from ``rng`` and zero biases."""
+        check_rng(rng)
         net = cls(sizes, activations, head, dtype)
         draw = get_initializer(init)
         for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:], strict=True)):

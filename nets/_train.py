@@ -16,7 +16,7 @@ from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
-from ._validation import check_training_data
+from ._validation import check_rng, check_training_data
 
 HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
                    "val_loss", "val_accuracy")
@@ -95,6 +95,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     sample_weight : array of shape (n,), optional
         Per-sample loss weights (times ``cfg.class_weight``), rescaled to mean 1.
     """
+    check_rng(rng)
     dtype = net.dtype
     X, T, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
     has_val = X_val is not None

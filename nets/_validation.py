@@ -5,6 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 
+def check_rng(rng) -> np.random.Generator:
+    """``rng`` itself, if it is a Generator: randomness is always passed explicitly."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0); "
+                        f"got {type(rng).__name__}")
+    return rng
+
+
 def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
     """``X`` as a C-contiguous 2-D array of ``dtype`` with finite values."""
     X = np.asarray(X)

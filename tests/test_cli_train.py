@@ -72,7 +72,7 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
 @pytest.mark.parametrize("extra, message", [
     (["--lr", "-0.5"], "lr must be a finite number > 0, got -0.5"),
     (["--lr", "nan"], "lr must be a finite number > 0"),
-    (["--batch-size", "0"], "batch_size must be >= 1 (or -1 for full batch), got 0"),
+    (["--batch-size", "0"], "batch_size must be a whole number >= 1 (or -1 for full batch), got 0"),
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
     (["--activation", "swish"], "unknown activation 'swish'"),

@@ -12,8 +12,14 @@ import nets
     ({"lr": float("nan")}, "lr must be a finite number > 0, got nan"),
     ({"lr": float("inf")}, "lr must be a finite number > 0, got inf"),
     ({"lr": "0.1"}, "lr must be a finite number > 0, got '0.1'"),
-    ({"batch_size": 0}, "batch_size must be >= 1 (or -1 for full batch), got 0"),
-    ({"batch_size": -2}, "batch_size must be >= 1 (or -1 for full batch), got -2"),
+    ({"batch_size": 0}, "batch_size must be a whole number >= 1 (or -1 for full batch), got 0"),
+    ({"batch_size": -2}, "batch_size must be a whole number >= 1 (or -1 for full batch), "
+                         "got -2"),
+    ({"batch_size": 2.5}, "batch_size must be a whole number >= 1 (or -1 for full batch), "
+                          "got 2.5"),
+    ({"eval_size": 1.5}, "eval_size must be a whole number >= 1, got 1.5"),
+    ({"hidden": "16"}, "hidden must be widths such as (64, 16), got '16'"),
+    ({"hidden": (8, 2.5)}, "hidden widths must be whole numbers, got (8, 2.5)"),
     ({"hidden": (0,)}, "hidden widths must be >= 1, got (0,)"),
     ({"hidden": (8, 0, 4), "activation": "relu"}, "hidden widths must be >= 1, got (8, 0, 4)"),
     ({"activation": "swish"}, "unknown activation 'swish'; valid: identity, sigmoid, tanh"),
@@ -29,11 +35,13 @@ import nets
     ({"max_epochs": 0}, "max_epochs must be a finite number > 0, got 0"),
     ({"checkpoint": -1}, "checkpoint must be a finite number > 0, got -1"),
     ({"eps": -0.01}, "eps must be a finite number >= 0, got -0.01"),
-    ({"patience": -1}, "patience must be >= 0, got -1"),
+    ({"patience": -1}, "patience must be a whole number >= 0, got -1"),
+    ({"patience": True}, "patience must be a whole number >= 0, got True"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
     ({"l2": -1e-4}, "l2 must be a finite number >= 0, got -0.0001"),
     ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
-    ({"class_weight": (1.0, -1.0)}, "class_weight must be > 0, got (1.0, -1.0)"),
+    ({"class_weight": (1.0, -1.0)}, "class_weight must be finite numbers > 0, got (1.0, -1.0)"),
+    ({"class_weight": (float("nan"), 1)}, "class_weight must be finite numbers > 0, got (nan"),
     ({"divergence_factor": 1.0}, "divergence_factor must be > 1, got 1.0"),
 ])
 def test_bad_config(changes, message):
@@ -47,6 +55,8 @@ def test_good_config_normalizes_and_is_frozen():
     cfg = nets.TrainConfig(hidden=[64, 16], activation="tanh")
     assert cfg.hidden == (64, 16) and cfg.activation == ("tanh", "tanh")
     assert nets.TrainConfig(hidden=5).hidden == (5,)
+    whole = nets.TrainConfig(hidden=(np.int64(4), 3.0), batch_size=16.0, patience=np.int32(2))
+    assert whole.hidden == (4, 3) and type(whole.batch_size) is type(whole.patience) is int
     with pytest.raises(AttributeError):
         cfg.lr = 1.0
     assert cfg.replace(lr=0.5).lr == 0.5
@@ -121,3 +131,19 @@ def test_bad_regression_targets_and_class_weights():
     clf = nets.build_net(weighted, 2, Y6, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="class_weight needs 2 values, got 3"):
         nets.train(clf, weighted, X6, Y6, rng=np.random.default_rng(0))
+
+
+def test_randomness_must_be_a_generator(binary_net):
+    cfg, net = binary_net
+    for rng in (0, None, np.random.RandomState(0)):
+        with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+            nets.build_net(cfg, 2, Y6, rng=rng)
+        with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+            nets.train(net, cfg.replace(batch_size=-1), X6, Y6, rng=rng)  # needs no draws
+
+
+def test_gradcheck_dataset_takes_one_activation_name_for_every_layer():
+    result = nets.gradcheck_dataset(X6, Y6, hidden=(4, 4), activation="tanh", n_samples=6)
+    assert result.verdict == "excellent"
+    with pytest.raises(ValueError, match="hidden widths must be >= 1"):
+        nets.gradcheck_dataset(X6, Y6, hidden=(4, 0))
