@@ -42,16 +42,25 @@ def _existing(path: str) -> Path:
 
 def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        npz = np.load(path, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise DataError(f"{path}: a single .npy array, not an npz file with keys 'data' "
+                            "and 'label'")
+        with npz:
             missing = [k for k in ("data", "label") if k not in npz.files]
             if missing:
                 raise DataError(f"{path} has no key {missing[0]!r} "
                                 f"(keys: {', '.join(npz.files) or 'none'})")
             X, y = npz["data"], npz["label"]
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:
         if isinstance(exc, DataError):
             raise
-        raise DataError(f"{path}: not a readable npz file ({exc})") from None
+        # NumPy takes a file that is not .npy/.npz for a pickle, and advises allow_pickle
+        why = "not a NumPy file" if "pickle" in str(exc) else " ".join(str(exc).split())
+        raise DataError(f"{path}: not a readable npz file ({why})") from None
+    if X.ndim == 0 or y.ndim == 0:
+        raise DataError(f"{path}: 'data' and 'label' need one row per sample, got single "
+                        "values")
     X = X.reshape(len(X), -1) if X.ndim != 2 else X  # 1-D: one feature; images: flatten
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # the course stores labels as an (N, 1) column
@@ -81,6 +90,8 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
             from None
     if frame.shape[1] < 2:
         raise DataError(f"{path}: needs at least one feature column and a target column")
+    if frame.empty:
+        raise DataError(f"{path}: a header and no rows")
     target = frame.columns[-1] if target is None else target
     if target not in frame.columns:
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")

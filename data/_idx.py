@@ -107,6 +107,10 @@ def _pair(images: Path, labels: Path) -> tuple[np.ndarray, np.ndarray]:
     if len(X) != len(y):
         raise DataError(f"{labels.name} has {len(y)} labels but {images.name} has "
                         f"{len(X)} images")
+    if len(X) == 0:
+        raise DataError(f"{images.name} holds no images")
+    if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
+        raise DataError(f"{labels.name}: labels must be whole numbers (class indices)")
     return X.reshape(len(X), -1), y.astype(np.int64)
 
 

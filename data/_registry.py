@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ def _generated(fn, task: str, classes: int, description: str, features: int = 2)
     options = {k: p.default for k, p in params.items() if k != "rng"}
 
     def build(rng, arg, data_dir, **opts):
+        if opts.get("noise", 0) < 0:  # a spread: numpy and scikit-learn refuse it each their way
+            raise DataError(f"option noise must be >= 0, got {opts['noise']:g}")
         return fn(rng, **opts)
 
     n_pool = options.get("n_train", 4)
@@ -148,9 +151,12 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
 def _convert(key: str, text: str, default):
     kind = type(default) if default is not None else str
     try:
-        return kind(text)
+        value = kind(text)
     except ValueError:
         raise DataError(f"option {key}={text!r} must be {kind.__name__}") from None
+    if kind is float and not math.isfinite(value):
+        raise DataError(f"option {key}={text!r} must be a finite number")
+    return value
 
 
 def build_source(key: str, arg: str | None, options: dict, rng: np.random.Generator,

@@ -108,8 +108,12 @@ def _check_sizes(sizes, head: str) -> tuple[int, ...]:
 def load_refusal(exc: ValueError) -> str:
     """Why ``np.load(allow_pickle=False)`` refused a file, without NumPy's advice to
     allow pickle (which would run code from the file)."""
-    return "it holds pickled objects, which hplab never loads" if "pickle" in str(exc) \
-        else str(exc)
+    text = str(exc)
+    if "Object arrays" in text:
+        return "it holds pickled objects, which hplab never loads"
+    if "pickle" in text:  # NumPy takes any file that is not .npy or .npz for a pickle
+        return "not a NumPy .npy/.npz file"
+    return text
 
 
 def _plain(obj):

@@ -104,6 +104,19 @@ def test_idx_folder_label_count_mismatch(tmp_path):
         data.load(f"idx:{tmp_path / 'm'}")
 
 
+def test_idx_folder_without_images_or_with_fractional_labels(tmp_path):
+    write_folder(tmp_path / "empty", tiny_mnist(np.random.default_rng(0), n_train=0))
+    with pytest.raises(data.DataError, match="train-images-idx3-ubyte.gz holds no images"):
+        data.load(f"idx:{tmp_path / 'empty'}")
+    arrays = tiny_mnist(np.random.default_rng(0))
+    write_folder(tmp_path / "float", arrays)
+    labels = arrays["train-labels-idx1-ubyte"].astype(">f4") + 0.5  # not class indices
+    (tmp_path / "float" / "train-labels-idx1-ubyte.gz").write_bytes(
+        gzip.compress(idx_bytes(labels, 0x0D), mtime=0))
+    with pytest.raises(data.DataError, match="labels must be whole numbers"):
+        data.load(f"idx:{tmp_path / 'float'}")
+
+
 def test_mnist_missing_folder_says_what_to_do(tmp_path):
     with pytest.raises(data.DataError, match="hplab data fetch mnist"):
         data.load("mnist", data_dir=tmp_path)

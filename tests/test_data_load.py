@@ -126,6 +126,10 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     ({"name": "coin?positive=7"}, "positive class '7' is not a class"),
     ({"name": "coin?colour=red"}, "unknown option 'colour'.*n_train"),
     ({"name": "coin?n_train=many"}, "must be int"),
+    ({"name": "sine?noise=nan"}, "option noise='nan' must be a finite number"),
+    ({"name": "double-arc?shift=inf"}, "option shift='inf' must be a finite number"),
+    ({"name": "moons?noise=-1"}, "option noise must be >= 0, got -1"),
+    ({"name": "spirals?noise=-0.5"}, "option noise must be >= 0, got -0.5"),
     ({"name": "sine?positive=1"}, "need a classification"),
     ({"name": "coin", "scaling": "log"}, "unknown scaling"),
     ({"name": "coin", "val_fraction": 1.5}, "val_fraction"),
@@ -149,6 +153,12 @@ def _npz(path, X, y):
     (lambda p: _npz(p, np.ones((10, 2)), np.zeros(10)), "a single class"),
     (lambda p: f"npz:{p.parent / 'missing.npz'}", "file not found"),
     (lambda p: f"idx:{p.parent / 'no-such-dir'}", "folder not found"),
+    (lambda p: np.save(p.with_suffix(".npy"), np.ones((4, 2))) or f"npz:{p.with_suffix('.npy')}",
+     "a single .npy array, not an npz file"),
+    (lambda p: _npz(p, np.float64(1.0), np.float64(0.0)), "one row per sample"),
+    (lambda p: (p.write_text("hello"), f"npz:{p}")[1], r"not a readable npz file \(not a NumPy"),
+    (lambda p: (p.with_suffix(".csv").write_text("f1,f2,label\n"),
+                f"csv:{p.with_suffix('.csv')}")[1], "a header and no rows"),
 ])
 def test_bad_files(tmp_path, make, message):
     name = make(tmp_path / "f.npz")
@@ -161,6 +171,7 @@ def test_bad_files(tmp_path, make, message):
     (["data", "show", "coin?imbalance=1:x&positive=1"], "imbalance must look like"),
     (["data", "show", "digits", "--imbalance", "1:900", "--positive", "8"], "2 positives"),
     (["data", "show", "idx:/no/such/folder"], "folder not found"),
+    (["data", "show", "sine?noise=nan"], "must be a finite number"),
     (["data", "fetch", "cifar"], "invalid choice"),
 ])
 def test_cli_bad_input_one_line_exit_2(argv, message, capsys):
