@@ -223,6 +223,9 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
         return Pipeline([("model", AnomalyClassifier(random_state=random_state))])
     params = {**DEFAULT_NET, **dict(net_params or {})}
     params.pop("class_weight", None)  # decided by the strategy, never by the caller
+    if "random_state" in params:  # one seed for the net, the sampler and the forest
+        raise ValueError("give random_state as make_imbalance_pipeline's own argument, not in "
+                         "net_params (it seeds the sampler too)")
     net = nets.NetClassifier(**params, random_state=random_state,
                              class_weight="balanced" if entry.kind == "loss" else None)
     steps = [("model", net)]

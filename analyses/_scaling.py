@@ -134,6 +134,8 @@ def _num(v) -> float | None:
 
 def default_batch_sizes(n: int) -> tuple[int, ...]:
     """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch)."""
+    if n < 1:
+        raise ValueError(f"batch sizes need a training set, got n = {n}")
     sizes = [2 ** k for k in range(int(math.log2(n)) + 1)]
     return tuple(sizes if sizes[-1] == n else [*sizes, n])
 

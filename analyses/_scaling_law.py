@@ -80,6 +80,9 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
     """
     b = np.asarray(batch_sizes, dtype=float)
     s = np.asarray(steps, dtype=float)
+    if b.ndim != 1 or b.shape != s.shape:
+        raise ValueError(f"batch_sizes and steps need one value each per batch size, got "
+                         f"shapes {b.shape} and {s.shape}")
     keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
     b, s = b[keep], s[keep]
     n = len(b)

@@ -124,6 +124,8 @@ def test_pipeline_never_resamples_at_predict():
     pipe.fit(ds.X_train, ds.y_train)
     assert pipe.predict_proba(ds.X_test).shape == (len(ds.y_test), 2)
     assert pipe.predict(ds.X_val).shape == ds.y_val.shape
+    with pytest.raises(ValueError, match="give random_state as make_imbalance_pipeline's own"):
+        analyses.make_imbalance_pipeline("smote", 0.2, {**NET, "random_state": 1})
 
 
 def test_remedies_raise_minority_recall_at_half(moons_result):

@@ -6,6 +6,7 @@ import pytest
 
 from analyses import (
     best_per_batch,
+    default_batch_sizes,
     fit_lr_exponent,
     fit_scaling_law,
     mccandlish_steps,
@@ -62,6 +63,13 @@ def test_too_few_points_is_reported_not_raised():
     assert "only 2 batch size(s)" in fit.message
     assert regimes([1, 8], fit) == ("unknown", "unknown")
     assert np.isnan(fit.steps([1, 8])).all()
+
+
+def test_mismatched_inputs_are_one_line_errors():
+    with pytest.raises(ValueError, match=r"got shapes \(4,\) and \(3,\)"):
+        fit_scaling_law([1, 2, 4, 8], [10, 5, 3])
+    with pytest.raises(ValueError, match="need a training set"):
+        default_batch_sizes(0)
 
 
 def test_unreached_batches_get_no_regime_verdict():
