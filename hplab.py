@@ -88,6 +88,13 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
+def _refuse_overwrite(out, *inputs) -> None:
+    """Stop before an output path that is one of the command's input files destroys it."""
+    for src in inputs:
+        if out and src and Path(out).resolve() == Path(src).resolve():
+            raise ValueError(f"{out} is an input of this command; write the output elsewhere")
+
+
 def _folder_name(text: str) -> str:
     """One safe folder name for a dataset spec: ``csv:/data/d.csv`` -> ``csv-data-d.csv``,
     ``digits?imbalance=1:50`` -> ``digits-imbalance-1-50`` (no separators, no '..')."""
@@ -561,6 +568,7 @@ def cmd_predict(args) -> int:
 
     if args.limit < -1:
         raise ValueError(f"--limit must be >= 0, or -1 for all, got {args.limit}")
+    _refuse_overwrite(args.out, args.model, args.input)
     model = nets.load_model(args.model)
     truth = seed = dataset = None
     if args.dataset is not None:
@@ -627,6 +635,7 @@ def _add_predict(sub) -> None:
 def cmd_export_onnx(args) -> int:
     import nets
 
+    _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
     try:
         path = nets.export_onnx(model, args.out, opset=args.opset)

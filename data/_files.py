@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +54,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
                 raise DataError(f"{path} has no key {missing[0]!r} "
                                 f"(keys: {', '.join(npz.files) or 'none'})")
             X, y = npz["data"], npz["label"]
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise
         # NumPy takes a file that is not .npy/.npz for a pickle, and advises allow_pickle

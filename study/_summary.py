@@ -11,6 +11,7 @@ import optuna
 import pandas as pd
 from optuna.trial import TrialState
 
+from ._errors import StorageError
 from ._record import trial_info, trial_status
 from ._storage import StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
@@ -127,6 +128,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
     study, where = open_study(name, storage)
+    if where.path is not None and Path(path).resolve() == where.path.resolve():
+        raise StorageError(f"{path} is the study's storage; write the CSV elsewhere")
     with storage_errors(where), quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)

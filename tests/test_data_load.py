@@ -1,6 +1,7 @@
 """Splits, scaling, file loaders, imbalance and bad input (API and CLI)."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -156,6 +157,9 @@ def _npz(path, X, y):
     (lambda p: np.save(p.with_suffix(".npy"), np.ones((4, 2))) or f"npz:{p.with_suffix('.npy')}",
      "a single .npy array, not an npz file"),
     (lambda p: _npz(p, np.float64(1.0), np.float64(0.0)), "one row per sample"),
+    (lambda p: (p.write_bytes(Path(_npz(p, np.ones((9, 2)), np.arange(9) % 2)[4:])
+                              .read_bytes()[:100]), f"npz:{p}")[1],
+     r"not a readable npz file \(File is not a zip file\)"),
     (lambda p: (p.write_text("hello"), f"npz:{p}")[1], r"not a readable npz file \(not a NumPy"),
     (lambda p: (p.with_suffix(".csv").write_text("f1,f2,label\n"),
                 f"csv:{p.with_suffix('.csv')}")[1], "a header and no rows"),

@@ -3,6 +3,7 @@ within 1e-5 for every head and activation; graph layout; missing onnx; bad input
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -134,6 +135,10 @@ def test_bad_opset_and_tampered_model(saved_model, tmp_path, capsys):
     code, _, err = run_cli(["export-onnx", tmp_path / "bad.npz", tmp_path / "m.onnx"], capsys)
     assert code == 2 and "parameter 4 should be float" in err
     assert len(err.strip().splitlines()) == 1 and not (tmp_path / "m.onnx").exists()
+    before = Path(path).read_bytes()
+    code, _, err = run_cli(["export-onnx", path, path], capsys)  # the graph over the model
+    assert code == 2 and "is an input of this command" in err
+    assert Path(path).read_bytes() == before
 
 
 def test_net_saved_without_scaling_or_labels(tmp_path, capsys):

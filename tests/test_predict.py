@@ -258,6 +258,14 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     code, _, err = run_cli(["predict", path, "--input", tmp_path / "wide.npy", "--limit", "-5"],
                            capsys)
     assert code == 2 and "--limit must be >= 0, or -1 for all, got -5" in err
+    # predictions written over the model or the inputs: refused, both intact
+    np.save(tmp_path / "ok.npy", X_raw[:3])
+    for target in (path, tmp_path / "ok.npy"):
+        before = Path(target).read_bytes()
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / "ok.npy", "--out",
+                                  target], capsys)
+        assert code == 2 and "is an input of this command" in err and out == ""
+        assert Path(target).read_bytes() == before
 
 
 def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):

@@ -293,6 +293,12 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     assert len(lines) == 4 and "params_lr" in lines[0] and "user_attrs_history" not in lines[0]
     header = lines[0].split(",")
     assert {"user_attrs_status", "user_attrs_epochs", "user_attrs_worker"} <= set(header)
+    # the CSV aimed at the storage itself: refused, the study intact
+    stored = db.read_bytes()
+    code = hplab.main(["study", "export", "ls", "--csv", str(db), "--storage", str(db)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is the study's storage" in err and len(err.splitlines()) == 1
+    assert db.read_bytes() == stored and len(trials_of(db, "ls")) == 3
 
 
 def test_grid_search_visits_every_point_once(spec_file, tmp_path):
