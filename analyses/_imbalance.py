@@ -23,6 +23,7 @@ from ._imbalance_strategies import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
     STRATEGIES,
+    check_net_params,
     check_sampling_ratio,
     resolve_strategies,
 )
@@ -177,6 +178,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     sampling_ratio = check_sampling_ratio(sampling_ratio)
     states = seed_states(seed, seeds)
     params = {**DEFAULT_NET, **dict(net_params or {})}
+    check_net_params(params)
     tasks, majority, info = [], [], []
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):

@@ -8,6 +8,7 @@ benchmark goes on.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass
@@ -144,7 +145,8 @@ def run_task(task: Task) -> dict:
             raise RuntimeError("resampling reached data outside training")  # a real bug
     except Exception as exc:  # a failing strategy must not stop the benchmark
         row = {**base, "status": "failed", "reason": _one_line(exc), "note": ""}
-        return {"rows": [{**row, "threshold": t} for t in THRESHOLDS], "status": "failed",
+        return {"rows": [{**row, "threshold": t, "threshold_value": math.nan}
+                         for t in THRESHOLDS], "status": "failed",
                 "reason": row["reason"], "y_true": None, "proba": None,
                 "seconds": time.perf_counter() - start}
     model = pipe.named_steps["model"]

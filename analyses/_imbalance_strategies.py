@@ -234,6 +234,22 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     return Pipeline(steps)
 
 
+def check_net_params(params: Mapping) -> None:
+    """Raise ValueError for net settings every run would fail on (before any run starts).
+
+    :class:`nets.NetClassifier` takes `nets.TrainConfig`'s names; it checks them in
+    ``fit``, where a benchmark would record each run as failed instead.
+    """
+    import nets
+
+    valid = nets.NetClassifier().get_params()
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise ValueError(f"unknown net parameter {unknown[0]!r}; valid: {', '.join(valid)}")
+    nets.TrainConfig(**{k: v for k, v in params.items()
+                        if k not in ("random_state", "class_weight")})
+
+
 def net_params_from_config(cfg) -> dict:
     """:class:`nets.NetClassifier` parameters from a :class:`nets.TrainConfig` (for studies).
 

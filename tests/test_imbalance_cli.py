@@ -66,6 +66,11 @@ def test_human_output_names_failures(tmp_path, capsys):
     smote = next(line for line in lines if "smote" in line)
     assert "failed" in smote and "n_neighbors" in smote
     assert any("accuracy is misleading here" in line for line in lines)
+    # every run failing (SMOTE cannot oversample XOR's balanced classes) still reports
+    rc = hplab.main(["imbalance", "--dataset", "xor", "--strategies", "smote", "--seeds", "1",
+                     "--no-report", "--json", *FAST])
+    (row,) = json.loads(capsys.readouterr().out)["ranking"]
+    assert rc == 0 and row["strategy"] == "smote" and row["status"] == "failed"
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -77,6 +82,10 @@ def test_human_output_names_failures(tmp_path, capsys):
     (["--dataset", "digits", "--positive", "8", "--metric", "acc"], "unknown metric 'acc'"),
     (["--dataset", "digits", "--positive", "8", "--sampling-ratio", "0"], "sampling ratio"),
     (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
+    (["--dataset", "moons", "--epochs", "0"], "max_epochs must be a finite number > 0"),
+    (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),
+    (["--dataset", "moons", "--hidden", "0"], "hidden widths must be >= 1"),
+    (["--dataset", "moons", "--patience", "-1"], "patience must be a whole number >= 0"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     try:
