@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import inspect
+import logging
 import math
 import warnings
 
@@ -38,11 +39,30 @@ IMBALANCE_METRICS = {
 METRICS.update(IMBALANCE_METRICS)
 
 
+class _FailedTrialInOneLine(logging.Filter):
+    """Optuna logs a failed trial with its traceback, then again with its value: keep the
+    first line only, and nothing for Ctrl-C (the command says it was interrupted). The
+    trial's record keeps the reason (``hplab study show``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.endswith(("failed with value None.", "error: KeyboardInterrupt().")):
+            return False
+        record.exc_info = record.exc_text = None
+        return True
+
+
+_ONE_LINE = _FailedTrialInOneLine()
+
+
 @contextlib.contextmanager
 def quiet_optuna():
-    """Hide optuna's per-trial INFO lines and the experimental-feature warnings
-    (heartbeats, grouped TPE) that hplab uses on purpose."""
+    """Hide optuna's per-trial INFO lines, failed trials' tracebacks and the
+    experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    trial_log = logging.getLogger("optuna.study._optimize")  # where optuna logs failed trials
+    if _ONE_LINE not in trial_log.filters:
+        trial_log.addFilter(_ONE_LINE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")

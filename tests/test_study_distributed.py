@@ -337,6 +337,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, spec_
         os.kill(run.pid, signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err[-2000:]
+    assert err.strip().splitlines()[-1] == "hplab: interrupted" and "Traceback" not in err
     trials = s.get_trials()
     assert not [t for t in trials if t.state == TrialState.RUNNING]  # nothing left hanging
     for number, values in finished.items():

@@ -111,7 +111,7 @@ def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_fil
     assert any("3 diverged" in line for line in lines)
 
 
-def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capsys):
+def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd):
     # a binary head cannot fit coin's three classes: those trials raise inside training
     path = spec_file("err", dataset="coin", metric="val_accuracy", n_trials=6, max_epochs=2,
                      sampler="random", space={"head": ["multiclass", "binary"]},
@@ -119,11 +119,16 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capsys):
     db = tmp_path / "err.db"
     code = hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report",
                        "--json"])
-    summary = json.loads(capsys.readouterr().out)
+    out, err = capfd.readouterr()  # optuna's log handler writes to the process's stderr
+    summary = json.loads(out)
     assert code == 0 and summary["n_finished"] == 6
     trials = trials_of(db, "err")
     failed = [t for t in trials if t.state == TrialState.FAIL]
     assert failed and len(failed) < 6
+    # one line per failed trial on stderr, not optuna's traceback and a second line
+    assert "Traceback" not in err and len(err.strip().splitlines()) == len(failed)
+    assert all("because of the following error: ValueError(" in line
+               for line in err.strip().splitlines())
     for t in trials:
         bad = t.params["head"] == "binary"
         assert (t.state == TrialState.FAIL) == bad
