@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import sqlite3
 import sys
 import threading
@@ -152,6 +153,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     if where.kind == "journal":
         from optuna.storages.journal import JournalFileBackend
 
+        _check_journal(where.path)
         return optuna.storages.JournalStorage(JournalFileBackend(str(where.path)))
     kwargs = {}
     if heartbeat_interval:
@@ -196,6 +198,20 @@ def _lost_creation_race(exc: BaseException) -> bool:
 
     return (isinstance(exc, sa_exc.IntegrityError)
             or (isinstance(exc, sa_exc.DBAPIError) and "already exists" in str(exc)))
+
+
+def _check_journal(path: Path) -> None:
+    """Refuse an existing file that is not an optuna journal: optuna would append to it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        first = f.readline(1 << 20)
+    try:
+        ok = "op_code" in json.loads(first)
+    except (ValueError, TypeError):  # not JSON, or JSON that is not an object
+        ok = False
+    if not ok:
+        raise StorageError(f"{path} is not an optuna journal file; give another path")
 
 
 def _enable_wal(path: Path) -> None:

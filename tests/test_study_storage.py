@@ -201,6 +201,17 @@ def test_journal_storage_runs_a_study(tmp_path, spec_file):
     assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
 
 
+def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
+    notes = tmp_path / "notes.log"
+    notes.write_text("my notes\n")
+    for argv in (["study", "run", str(spec_file("j", n_trials=1)), "--no-report"],
+                 ["study", "list"], ["study", "show", "j"]):
+        assert hplab.main([*argv, "--storage", str(notes)]) == 2
+        err = capsys.readouterr().err
+        assert "notes.log is not an optuna journal file" in err and err.count("\n") == 1
+    assert notes.read_text() == "my notes\n"  # nothing appended
+
+
 def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "empty"))
     db = tmp_path / "m.db"
