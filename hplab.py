@@ -11,7 +11,6 @@ import argparse
 import json
 import math
 import os
-import re
 import shlex
 import sys
 from pathlib import Path
@@ -95,12 +94,6 @@ def _refuse_overwrite(out, *inputs) -> None:
             raise ValueError(f"{out} is an input of this command; write the output elsewhere")
 
 
-def _folder_name(text: str) -> str:
-    """One safe folder name for a dataset spec: ``csv:/data/d.csv`` -> ``csv-data-d.csv``,
-    ``digits?imbalance=1:50`` -> ``digits-imbalance-1-50`` (no separators, no '..')."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "dataset"
-
-
 def _analysis_report(args, kind: str, writer: str, result) -> str | None:
     """Write an analysis report unless --no-report: to --out, else runs/KIND/DATASET."""
     if not args.report:
@@ -108,7 +101,9 @@ def _analysis_report(args, kind: str, writer: str, result) -> str | None:
     import reports  # matplotlib and friends: only when a report is wanted
 
     write = getattr(reports, writer)
-    out = Path(args.out) if args.out else Path("runs") / kind / _folder_name(args.dataset)
+    from study import RUNS, folder_name
+
+    out = Path(args.out) if args.out else RUNS / kind / folder_name(args.dataset, "dataset")
     return str(write(result, out, command=_command_line(args.argv)))
 
 
@@ -123,6 +118,7 @@ def _add_net_flags(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_train(args) -> int:
+    import data
     import nets
     import study
 
@@ -133,21 +129,27 @@ def cmd_train(args) -> int:
         dtype=args.dtype,
     )
     out = (Path(args.out) if args.out else
-           Path("runs") / "train" / _folder_name(args.name or args.dataset))
+           study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
     if out.exists() and not out.is_dir():  # found now, not after the training
         raise ValueError(f"--out {out} is a file; give a folder")
-    if (out / "config.json").is_file():  # a re-run replaces the last one: say so, not silently
-        print(f"hplab train: replacing the earlier run in {out} (another --name keeps both)",
-              file=sys.stderr)
+    dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
+    earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
+    if earlier:  # a re-run replaces the last one (or a report of any kind): say so
+        what = "run" if "config.json" in earlier else "report"
+        print(f"hplab train: replacing the earlier {what} in {out} (another --name keeps "
+              "both)", file=sys.stderr)
     run = study.train_run(
-        args.dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
+        dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,
     )
     summary = run.summary()
-    if args.report:
+    if args.report or "report.html" in earlier:
         import reports
 
-        summary["report_path"] = str(reports.training_report(run, out))
+        if args.report:
+            summary["report_path"] = str(reports.training_report(run, out))
+        else:  # the earlier run's report would describe a model no longer there
+            reports.remove_report(out)
     lines = [f"{k}: {_text(v)}" for k, v in summary.items()]
     _emit(args, summary, lines)
     return 0
@@ -366,7 +368,7 @@ def cmd_study_show(args) -> int:
     import study
 
     summary = study.show_study(args.name, args.storage)
-    report = Path("runs") / "studies" / args.name / "report.html"
+    report = study.study_folder(args.name) / "report.html"
     summary["report_path"] = str(report) if report.exists() else None
     _emit(args, summary, _study_lines(summary))
     return 0

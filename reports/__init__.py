@@ -20,7 +20,7 @@ any index by hand.
 
 from . import design
 from ._capacity_report import capacity_report
-from ._core import Report
+from ._core import Report, remove_report
 from ._imbalance_report import imbalance_report
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
 from ._lr_range_report import lr_range_report
@@ -43,7 +43,7 @@ __all__ = [
     "Report", "ReportInfo", "confusion_frame", "decision_frame", "design", "find_reports",
     "hidden_space_frame", "history_frame", "index_root", "input_bounds", "per_class_frame",
     "pick_snapshots", "read_report_info", "regression_frames", "samples_frame", "scaling_report",
-    "study_report", "training_report", "write_index",
+    "study_report", "training_report", "write_index", "remove_report",
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range

@@ -246,6 +246,20 @@ class Report:
         return stems
 
 
+def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
+    """Delete ``out_dir/<stem>.html`` and its CSVs, and refresh the index that listed it."""
+    out_dir = Path(out_dir)
+    (out_dir / f"{stem}.html").unlink(missing_ok=True)
+    files = out_dir / f"{stem}_files"
+    for old in files.glob("*.csv"):
+        old.unlink(missing_ok=True)
+    if files.is_dir() and not any(files.iterdir()):
+        files.rmdir()
+    from ._index import index_root, write_index
+
+    write_index(index_root(out_dir))
+
+
 def _py(value):
     """numpy scalars and NaN-like values to what format_value expects."""
     if hasattr(value, "item") and not isinstance(value, str):

@@ -34,7 +34,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     storage : str, optional
         Storage URL or path (default ``runs/hplab.db``); shown with its password masked.
     out : path, optional
-        Report folder (default ``runs/studies/NAME``).
+        Report folder (default `study.study_folder`: ``runs/studies/NAME``).
     seconds : float, optional
         Wall time of the run that ends in this report (shown in its provenance).
 
@@ -49,7 +49,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     spec, _ = hs.stored_spec(name, where)
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
-    out = Path(out) if out else Path("runs") / "studies" / name
+    out = Path(out) if out else hs.study_folder(name)
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]

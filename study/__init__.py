@@ -1,6 +1,7 @@
 """study: training runs and Optuna searches over their hyperparameters."""
 
 from ._errors import SpecError, StorageError
+from ._folders import RUNS, folder_name, study_folder
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
@@ -14,6 +15,7 @@ from ._worker import COMMAND_ATTR, SPEC_ATTR, budget_used, run_worker
 from ._worker_storage import ClaimLock
 
 __all__ = [
+    "RUNS", "folder_name", "study_folder",
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "create_or_resume",

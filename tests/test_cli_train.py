@@ -147,6 +147,11 @@ def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
                               "--epochs", "3", "--json", "--no-report"], capsys)
     assert code == 0, err
     assert (tmp_path / "runs" / "train" / "escape" / "model.npz").is_file()
+    for name in ("名前", "日本", "héllo ✓"):  # letters of any script keep names apart
+        assert run_cli(["train", "--dataset", "xor", "--name", name, "--epochs", "1",
+                        "--no-report"], capsys)[0] == 0
+    assert {p.name for p in (tmp_path / "runs" / "train").iterdir()} >= {"名前", "日本",
+                                                                          "héllo"}
 
 
 def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
@@ -167,6 +172,21 @@ def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, 
     assert code == 0 and f"replacing the earlier run in {tmp_path / 'again'}" in err
     assert json.loads(out)["epochs"] == 5  # stdout stays one JSON object
     assert json.loads((tmp_path / "again" / "config.json").read_text())["epochs"] == 5
+    # data that cannot load fails first: one line, nothing said about replacing
+    code, out, err = run_cli(["train", "--dataset", "nope", "--out", tmp_path / "again"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "replacing" not in err
+
+
+def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
+    out_dir = tmp_path / "runs" / "train" / "stale"
+    argv = ["train", "--dataset", "xor", "--epochs", "2", "--out", out_dir]
+    assert run_cli([*argv, "--hidden", "3"], capsys)[0] == 0
+    assert (out_dir / "report.html").is_file()
+    assert 'href="train/stale/report.html"' in (tmp_path / "runs" / "index.html").read_text()
+    assert run_cli([*argv, "--hidden", "5", "--no-report"], capsys)[0] == 0
+    # the report of the 3-neuron net is gone, and so is its line in the index
+    assert not (out_dir / "report.html").exists() and not (out_dir / "report_files").exists()
+    assert "train/stale" not in (tmp_path / "runs" / "index.html").read_text()
 
 
 def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):

@@ -123,6 +123,18 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert facts["Command"] == typed and facts["Wall time"] == "–"
 
 
+def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, monkeypatch,
+                                                         capsys):
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("x", n_trials=1, pruner="none")
+    path.write_text(path.read_text().replace('name = "x"', 'name = "../../escaped"'))
+    assert hplab.main(["study", "run", str(path), "--storage", "s.db", "--json"]) == 0
+    report = Path(json.loads(capsys.readouterr().out)["report_path"])
+    assert report == Path("runs/studies/escaped/report.html") and report.is_file()
+    assert hplab.main(["study", "show", "../../escaped", "--storage", "s.db", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+
+
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
