@@ -274,7 +274,8 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
     if "widths" in values:
         merged["hidden"] = tuple(values["widths"])
     elif width is not None or depth is not None:
-        merged["hidden"] = (width or DEFAULT_WIDTH,) * (DEFAULT_DEPTH if depth is None else depth)
+        merged["hidden"] = ((DEFAULT_WIDTH if width is None else width),) * (
+            DEFAULT_DEPTH if depth is None else depth)  # width 0 stays 0: TrainConfig refuses it
     if isinstance(merged.get("activation"), list):
         merged["activation"] = tuple(merged["activation"])
     return nets.TrainConfig(**merged, max_epochs=max_epochs)
@@ -297,11 +298,10 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
         build_config({}, fixed, max_epochs)
     except (ValueError, TypeError) as exc:
         raise SpecError(f"fixed: {exc}") from None
-    base = {p.name: p.candidates()[0] for p in space.params}
     for p in space.params:
         for value in p.candidates():
-            values = {**base, p.name: value}
-            if space.per_layer:
+            values = {p.name: value}  # alone, so an error names the key that causes it
+            if space.per_layer and "width" in values:
                 values["widths"] = [values.pop("width")] * values.get(
                     "depth", fixed.get("depth", DEFAULT_DEPTH))
             try:

@@ -243,7 +243,12 @@ def _parse_study(raw: dict) -> dict:
 
 
 def check_binary(spec: StudySpec, dataset) -> None:
-    """Imbalance metrics and strategies need binary data: SpecError naming the key if not."""
+    """Accuracy needs classes, imbalance metrics and strategies binary data: SpecError
+    naming the key if the dataset has not (before any trial trains to a NaN)."""
+    accuracy = [m for m in spec.metrics if m in ("val_accuracy", "train_accuracy")]
+    if accuracy and dataset.task == "regression":
+        raise SpecError(f"study.metric {accuracy[0]} needs a classification dataset; "
+                        f"{spec.dataset} is a regression dataset (use val_loss)")
     if not spec.imbalance or dataset.task == "binary":
         return
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]

@@ -82,6 +82,15 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     assert again["n_finished"] == 7 and len(trials_of(db, "resume")) == 7
 
 
+def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path, capsys):
+    path = spec_file("reg", dataset="sine", metric="val_accuracy", n_trials=2)
+    db = tmp_path / "reg.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "study.metric val_accuracy needs a classification dataset" in err
+    assert err.count("\n") == 1 and not db.exists()
+
+
 def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_path, capsys):
     db = tmp_path / "c.db"
     study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),

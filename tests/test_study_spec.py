@@ -65,6 +65,8 @@ def test_defaults_directions_and_json_round_trip():
      r"^space\.lr\.low must be > 0 on a log scale"),
     (lambda r: r["space"].update(width={"low": 2.5, "high": 8}),
      r"^space\.width\.low must be an integer"),
+    (lambda r: r["space"].update(width={"low": 0, "high": 1}),
+     r"^space\.width value 0: hidden widths must be >= 1"),
     (lambda r: r["space"].update(lr={"low": 0.1, "hi": 1}), r"^space\.lr\.hi: unknown key"),
     (lambda r: r["space"].update(lr=0.1), r"^space\.lr must be a table"),
     (lambda r: r["space"].update(colour=["red"]), r"^space\.colour: unknown hyperparameter"),
