@@ -104,9 +104,16 @@ class SavedModel:
         if not np.isfinite(X).all():
             row = int(np.argwhere(~np.isfinite(X))[0, 0])
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
-        if self.x_shift is not None:
-            X = (X - self.x_shift) / self.x_scale
-        return X.astype(self.net.dtype)
+        with np.errstate(over="ignore"):  # overflow is found below, in one line
+            if self.x_shift is not None:
+                X = (X - self.x_shift) / self.x_scale
+            X = X.astype(self.net.dtype)
+        if not np.isfinite(X).all():
+            row = int(np.argwhere(~np.isfinite(X))[0, 0])
+            raise ValueError(f"inputs overflow the model's {self.net.dtype.name} after its "
+                             f"scaling (first in row {row}); they are far outside the "
+                             "training data")
+        return X
 
     def predict(self, X_raw) -> Prediction:
         """Predict raw inputs: applies the stored input scaling first."""

@@ -111,11 +111,23 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     if (ds.task == "regression") != (model.task == "regression"):
         raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
                          f"{model.task} one")
+    if model.task != "regression":
+        unknown = [c for c in map(_label, ds.classes) if c not in set(map(_label, model.classes))]
+        if unknown:  # its accuracy would count labels the model can never predict
+            raise ValueError(f"dataset {ds.name!r} has classes the model does not know "
+                             f"({', '.join(map(str, unknown))}); the model predicts "
+                             f"{', '.join(map(str, map(_label, model.classes)))}")
     if _same_scaling(model, ds):
         pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
     else:
         pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
     return pred, np.asarray(ds.inverse_y(y))
+
+
+def _label(c):
+    """A class label comparable across JSON and NumPy: 2, 2.0 and np.int64(2) are 2."""
+    c = c.item() if hasattr(c, "item") else c
+    return int(c) if isinstance(c, float) and c.is_integer() else c
 
 
 def _same_scaling(model: SavedModel, ds) -> bool:

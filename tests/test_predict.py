@@ -103,6 +103,11 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     code, out, _ = run_cli(["predict", run.model_path, "--dataset", "coin", "--seed", "1",
                             "--json"], capsys)
     assert json.loads(out)["accuracy"] == pytest.approx(np.mean(pred.labels == truth))
+    # data whose labels the model cannot predict: refused, not scored as 0 or 1/3
+    for other in ("spirals", "moons"):
+        code, out, err = run_cli(["predict", run.model_path, "--dataset", other], capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert "has classes the model does not know (0); the model predicts 1, 2, 3" in err
 
 
 def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
@@ -234,6 +239,7 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     np.save(tmp_path / "wide.npy", np.zeros((2, 4)))
     np.save(tmp_path / "obj.npy", np.array([[1, "a", 2]], dtype=object), allow_pickle=True)
     np.save(tmp_path / "nan.npy", np.array([[1.0, np.nan, 2.0]]))
+    np.save(tmp_path / "huge.npy", np.array([[1.0, 2.0, 3.0], [1.0, 1e308, 2.0]]))
     (tmp_path / "text.csv").write_text("a,b,c\n1,2,x\n")
     (tmp_path / "cols.csv").write_text("p,q\n1,2\n")
     (tmp_path / "x.txt").write_text("1,2,3\n")
@@ -244,7 +250,9 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("empty.csv", f"{tmp_path / 'empty.csv'}: empty file"),
              ("empty.npy", f"{tmp_path / 'empty.npy'}: empty file"),
              ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
-             ("nan.npy", "NaN or infinite"), ("text.csv", "x"), ("cols.csv", "2 columns"),
+             ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
+                                                          "its scaling (first in row 1)"),
+             ("text.csv", "x"), ("cols.csv", "2 columns"),
              ("x.txt", ".npy or .csv"), ("absent.npy", "no input file")]
     for name, match in cases:
         code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
