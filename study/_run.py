@@ -207,7 +207,9 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     """Run the study's remaining trials on ``workers`` local processes."""
     run_id = uuid.uuid4().hex[:12]
     deadline = time.time() + spec.timeout if spec.timeout else None
-    bar = _Progress(study, stored_n_trials(study, spec.n_trials), progress)
+    n_trials = stored_n_trials(study, spec.n_trials)
+    bar = _Progress(study, n_trials, progress)
+    workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
             run_worker(spec, where, index=index, run_id=run_id, deadline=deadline,

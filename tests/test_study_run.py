@@ -55,6 +55,14 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
         assert key in summary
 
 
+def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path):
+    db = tmp_path / "few.db"
+    summary = study.run_study(study.load_spec(spec_file("few", n_trials=2)), storage=str(db),
+                              workers=500, progress=False)
+    assert summary["n_finished"] == 2
+    assert len({study.trial_info(t)["worker"] for t in trials_of(db, "few")}) <= 2
+
+
 def test_same_spec_twice_gives_identical_trials(spec_file, tmp_path):
     spec = study.load_spec(spec_file("same", n_trials=8, sampler="tpe",
                                      sampler_options=None))
