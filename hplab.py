@@ -28,7 +28,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _ints(text: str) -> tuple[int, ...]:
     try:
-        return tuple(int(t) for t in text.split(",") if t.strip())
+        # "" is no hidden layer; "2,,3" is a typo, not (2, 3)
+        return tuple(int(t) for t in text.split(",")) if text.strip() else ()
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated integers, got {text!r}") from None
@@ -108,13 +109,14 @@ def _analysis_report(args, kind: str, writer: str, result) -> str | None:
 
 
 # ----------------------------------------------------------------------------- train
-def _add_net_flags(p: argparse.ArgumentParser) -> None:
+def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--hidden", type=_ints, default=(8,), help="hidden widths, e.g. 64,16")
     p.add_argument("--activation", type=_names, default=("sigmoid",),
                    help="one activation for all hidden layers or one per layer")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    if dtype:
+        p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
 
 
 def cmd_train(args) -> int:
@@ -191,8 +193,9 @@ def cmd_gradcheck(args) -> int:
 
 
 def _add_gradcheck(sub) -> None:
-    p = sub.add_parser("gradcheck", help="compare backprop with two-sided differences")
-    _add_net_flags(p)
+    p = sub.add_parser("gradcheck", help="compare backprop with two-sided differences "
+                                          "(always in float64)")
+    _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gradcheck)

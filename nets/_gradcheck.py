@@ -63,6 +63,8 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None) -> GradChec
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier") -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples."""
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+        raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
     rng = np.random.default_rng(seed)
     X, y = np.asarray(X), np.asarray(y)
     take = rng.choice(len(X), min(n_samples, len(X)), replace=False)

@@ -84,6 +84,7 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--epochs", "0"], "max_epochs must be a finite number > 0"),
     (["--eps", "-1"], "eps must be a finite number >= 0"),
     (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),
+    (["--hidden", "2,,3"], "argument --hidden: expected comma-separated integers, got '2,,3'"),
     (["--dtype", "float16"], "argument --dtype: invalid choice"),
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
 ])
@@ -111,6 +112,10 @@ def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,0"], capsys)
     assert code == 2
     assert err == "hplab gradcheck: error: hidden widths must be >= 1, got (16, 0)\n"
+    for samples in ("0", "-1"):
+        code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--samples", samples], capsys)
+        assert code == 2 and err == ("hplab gradcheck: error: samples must be an integer >= 1, "
+                                     f"got {samples}\n")
 
 
 def _strict_json(text):
