@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import os
 import re
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -161,6 +163,10 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
         Offline (the message says where to put the files by hand), HTTP error or
         checksum mismatch; nothing is left half-written.
     """
+    if not (isinstance(timeout, int | float) and timeout > 0 and math.isfinite(timeout)):
+        raise DataError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
+        raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
     dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
     dest.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,7 @@ def subsample(y: np.ndarray, ratio: tuple[Fraction, Fraction], rng: np.random.Ge
         n_pos, n_neg = len(pos), math.floor(len(pos) * q / p)
     if n_pos < 2 or n_neg < 1:
         raise DataError(f"imbalance {p}:{q} leaves {n_pos} positive and {n_neg} negative "
-                        f"examples in {where}; needs at least 2 positives")
+                        f"examples in {where}; needs at least 2 positives and 1 negative")
     keep = np.concatenate([rng.choice(pos, n_pos, replace=False),
                            rng.choice(neg, n_neg, replace=False)])
     return np.sort(keep)

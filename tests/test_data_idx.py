@@ -210,3 +210,15 @@ def test_fetch_offline_says_where_to_put_files(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and "by hand" in err and str(dest) in err and "t10k-labels" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--timeout", "0"], "timeout must be a number of seconds > 0, got 0.0"),
+    (["--timeout", "-1"], "timeout must be a number of seconds > 0, got -1.0"),
+    (["--url", "not a url"], "url must be an http://, https:// or file:// address"),
+])
+def test_fetch_settings_are_checked_before_any_download(tmp_path, capsys, flags, message):
+    rc = hplab.main(["data", "fetch", "mnist", "--dest", str(tmp_path / "m"), *flags])
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and err.count("\n") == 1
+    assert not (tmp_path / "m").exists()

@@ -124,6 +124,8 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     ({"name": "coin?imbalance=1/50&positive=1"}, "imbalance must look like 1:50"),
     ({"name": "coin?imbalance=0:5&positive=1"}, "must be positive"),
     ({"name": "coin?imbalance=1:400&positive=1"}, "at least 2 positives"),
+    ({"name": "digits?imbalance=50:1&positive=8"},
+     "leaves 35 positive and 0 negative .* needs at least 2 positives and 1 negative"),
     ({"name": "coin?positive=7"}, "positive class '7' is not a class"),
     ({"name": "coin?colour=red"}, "unknown option 'colour'.*n_train"),
     ({"name": "coin?n_train=many"}, "must be int"),
