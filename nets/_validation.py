@@ -50,6 +50,10 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     head = net._head
     n_out = net.sizes[-1]
     w = None
+    if y.dtype.kind not in "biuf":  # strings: NetClassifier maps labels, train takes indices
+        what = ("labels must be class indices" if head.classifier else "targets must be numbers")
+        hint = " (NetClassifier takes labels of any kind)" if head.classifier else ""
+        raise ValueError(f"{name} {what}, got dtype {y.dtype}{hint}")
     if head.classifier:
         if y.ndim != 1 or (y.dtype.kind == "f" and np.any(np.mod(y, 1) != 0)):
             raise ValueError(f"{name} labels must be class indices 0..k-1 (1-D integers)")
@@ -65,8 +69,10 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     else:
         if not np.all(np.isfinite(y)):
             raise ValueError(f"{name} targets contain NaN or infinite values")
-        if y.ndim == 2 and y.shape[1] != n_out:
-            raise ValueError(f"{name} targets have {y.shape[1]} columns, the net has {n_out}")
+        columns = y.shape[1] if y.ndim == 2 else 1 if y.ndim == 1 else None
+        if columns != n_out:
+            raise ValueError(f"{name} targets have shape {y.shape}, the net has {n_out} "
+                             f"output{'s' if n_out != 1 else ''}")
     T = head.encode(y, n_out, net.dtype)
     if sw is not None:
         w = sw if w is None else w * sw

@@ -1,5 +1,7 @@
 """Bad hyperparameters and bad data: ValueError with one clear line, before any work."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -96,6 +98,8 @@ Y6 = np.array([0, 1, 1, 0, 1, 0])
     (X6.astype(str), Y6, "training X must be numeric"),
     (X6, Y6 + 1, "training labels must lie in 0..1, got 1..2"),
     (X6, Y6 * 0.5, "training labels must be class indices 0..k-1"),
+    (X6, np.array(list("abaabb")), "training labels must be class indices, got dtype <U1 "
+                                   "(NetClassifier takes labels of any kind)"),
 ])
 def test_bad_training_data(binary_net, X, y, message):
     cfg, net = binary_net
@@ -125,12 +129,21 @@ def test_bad_regression_targets_and_class_weights():
     assert net.head == "regression"
     with pytest.raises(ValueError, match="training targets contain NaN or infinite values"):
         nets.train(net, cfg, X6, y, rng=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="training targets have 2 columns, the net has 1"):
+    with pytest.raises(ValueError, match=r"targets have shape \(6, 2\), the net has 1 output"):
         nets.train(net, cfg, X6, np.zeros((6, 2)), rng=np.random.default_rng(0))
     weighted = cfg.replace(class_weight=(1.0, 2.0, 3.0))
     clf = nets.build_net(weighted, 2, Y6, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="class_weight needs 2 values, got 3"):
         nets.train(clf, weighted, X6, Y6, rng=np.random.default_rng(0))
+
+
+def test_regression_targets_must_fit_the_outputs():
+    cfg = nets.TrainConfig(hidden=(4,), head="regression", max_epochs=1)
+    net = nets.build_net(cfg, 2, np.zeros((6, 2)), rng=np.random.default_rng(0))
+    for y, message in ((np.zeros(6), "training targets have shape (6,), the net has 2 outputs"),
+                       (np.array(["1.5"] * 6), "training targets must be numbers, got dtype")):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            nets.train(net, cfg, X6, y, rng=np.random.default_rng(0))
 
 
 def test_randomness_must_be_a_generator(binary_net):
