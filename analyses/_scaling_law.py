@@ -188,8 +188,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrEx
     # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
     # its -0.0 into 0.0, so the message says 0.00, not -0.00
     shown = round(alpha, 2) + 0.0
+    spread = f" ± {se:.2f}" if math.isfinite(se) else " (two sizes: no error bar)"
     return LrExponent(alpha, se, len(b), top, rule,
-                      f"alpha = {shown:.2f} ± {se:.2f} over B <= {top:g} ({len(b)} sizes): "
+                      f"alpha = {shown:.2f}{spread} over B <= {top:g} ({len(b)} sizes): "
                       f"nearest rule: {rule}")
 
 

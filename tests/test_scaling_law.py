@@ -105,6 +105,9 @@ def test_lr_exponent_uses_three_points_at_least():
     b = np.array([1, 4, 16, 64, 256])
     ex = fit_lr_exponent(b, 0.02 * b ** 0.5, max_batch=5)  # only B = 1, 4 below 5
     assert ex.n_points == 3 and ex.alpha == pytest.approx(0.5)
+    two = fit_lr_exponent([4, 16], [0.1, 0.1])  # a line through two points: no error bar
+    assert two.message.startswith("alpha = 0.00 (two sizes: no error bar) over B <= 16")
+    assert "nan" not in two.message
 
 
 def test_flat_rates_say_alpha_0_not_minus_0():
