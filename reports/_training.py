@@ -156,8 +156,10 @@ def _add_fit(rep: Report, net, ds) -> None:
 def _add_decision_views(rep: Report, run, classes) -> None:
     ds, net = run.dataset, run.net
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
-    data = {"grid": td.decision_frame(net.predict_proba, bounds, len(classes)),
-            "samples": td.samples_frame(ds.X_train, ds.y_train, "train")}
+    data = {"grid": td.with_class_names(
+                td.decision_frame(net.predict_proba, bounds, len(classes)), classes),
+            "samples": td.with_class_names(td.samples_frame(ds.X_train, ds.y_train, "train"),
+                                           classes)}
     binary = len(classes) == 2
     rep.add_section("Decision regions", (
         "The trained net evaluated over a grid of the (normalized) input square, with the "
@@ -198,7 +200,8 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
         snaps.append((float(res.epochs), final))
     snaps = td.pick_snapshots(snaps, N_SNAPSHOTS)
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
-    frame = td.hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds)
+    frame = td.with_class_names(
+        td.hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds), classes)
     if not np.isfinite(frame[["h1"]].to_numpy()).all():
         return
     width = frame.attrs["width"]

@@ -88,6 +88,20 @@ def samples_frame(X: np.ndarray, y: np.ndarray, split: str, max_samples: int = 5
                          "label": np.asarray(y)[idx], "split": split})
 
 
+def with_class_names(frame: pd.DataFrame, classes: Sequence) -> pd.DataFrame:
+    """``frame`` with a ``class`` column beside its ``label`` (a class index): the
+    dataset's own label, as the figures show it (empty where ``label`` is NaN)."""
+    names = np.asarray([str(c) for c in classes], dtype=object)
+    index = pd.to_numeric(frame["label"])
+    known = index.notna()
+    column = pd.Series("", index=frame.index, dtype=object)
+    column[known] = names[index[known].astype(int).to_numpy()]
+    out = frame.copy()
+    out.insert(out.columns.get_loc("label") + 1, "class", column)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
 def pick_snapshots(snapshots: Sequence, n: int = 5) -> list:
     """Up to ``n`` snapshots evenly spread over ``snapshots``, first and last included."""
     if len(snapshots) <= n:

@@ -276,6 +276,12 @@ def test_real_run_reports(real_reports, parse_html, name):
         assert key in page.all_text
     history = pd.read_csv(path.parent / "report_files" / "history.csv")
     assert len(history) == len(run.result.history)
+    if two_d:  # the CSVs name classes as the figures do (coin's are 1, 2, 3), index beside
+        names = [str(c) for c in run.dataset.classes]
+        for stem in ("decision-map-grid", "decision-map-samples", "hidden-space"):
+            frame = pd.read_csv(path.parent / "report_files" / f"{stem}.csv", dtype={"class": str})
+            rows = frame.dropna(subset=["label"])
+            assert list(rows["class"]) == [names[int(k)] for k in rows["label"]], stem
 
 
 def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
