@@ -89,12 +89,12 @@ def training_report(run, out_dir: Path | str) -> Path:
 # ----------------------------------------------------------------------------- sections
 _HISTORY_CAPTION = (
     "Loss (left) and accuracy (right) at every checkpoint, on training data (blue) and on "
-    "the validation set (orange); the dot marks the lowest validation loss. A gap that keeps "
+    "the validation set (orange); the ring marks the lowest validation loss. A gap that keeps "
     "widening means overfitting; a loss that stays high and flat means too little capacity "
     "or too small a learning rate; a jagged training curve comes from small batches.")
 _LOSS_CAPTION = (
     "Loss: {loss}, at every checkpoint, on training data (blue) and on the validation set "
-    "(orange); the dot marks the lowest validation loss. A gap that keeps widening means "
+    "(orange); the ring marks the lowest validation loss. A gap that keeps widening means "
     "overfitting; a long flat stretch means the net is stuck on a plateau.")
 
 

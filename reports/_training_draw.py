@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import design
 
@@ -35,6 +36,8 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
                 ax.plot(x, frame[col], color=color, label=label, lw=lw, marker=marker, ms=3,
                         alpha=0.75 if split == "train" else 1.0)
         ax.set(title=panel.capitalize(), xlabel="epoch")
+        if x.max() >= 2:  # whole epochs on the axis, however often the checkpoints fall
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if panel == "loss":
             loss = frame[[c for c in ("train_loss", "val_loss") if c in frame]].to_numpy(float)
             finite = loss[np.isfinite(loss)]
@@ -47,8 +50,10 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
                 ax.annotate(f"eps = {eps:g}", (0.01, eps), xycoords=("axes fraction", "data"),
                             ha="left", va="bottom", color=design.MUTED, fontsize=8)
             if "val_loss" in frame and np.isfinite(frame["val_loss"]).any():
+                # a ring, larger than the checkpoint dots, so it reads as "this one"
                 best = frame["val_loss"].idxmin()
-                ax.plot(x[best], frame["val_loss"][best], "o", color=design.VALIDATION, ms=5)
+                ax.plot(x[best], frame["val_loss"][best], "o", ms=11, mfc="none", mew=1.6,
+                        color=design.INK, zorder=4, label="lowest validation loss")
         else:
             ax.set_ylim(-0.02, 1.02)
         ax.legend(loc="best")
