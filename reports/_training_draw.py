@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from . import design
 
@@ -166,6 +166,10 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
                 ax.scatter(*xyz, s=size, color=color, edgecolors="white", linewidths=0.3,
                            label=str(classes[k]), **({"depthshade": False} if three_d else {}))
             ax.tick_params(labelsize=6.5, pad=1)
+            # narrow panels: few ticks, short labels (tiny spans read 0.0000 0.0005...)
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_locator(MaxNLocator(nbins=3))
+                axis.set_major_formatter(FormatStrFormatter("%.3g"))
             if r == 0:
                 ax.set_title(f"epoch {epoch:g}", fontsize=9)
             if c == 0 and not three_d:
