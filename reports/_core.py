@@ -153,7 +153,7 @@ class Report:
         shown = df.head(max_rows)
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                    for c in df.columns]
-        rows = [[design.format_value(_py(v)) for v in row]
+        rows = [[design.format_named(c, _py(v)) for c, v in zip(df.columns, row, strict=True)]
                 for row in shown.itertuples(index=False, name=None)]
         self._current().blocks.append({
             "type": "table", "name": name, "columns": [str(c) for c in df.columns],
@@ -171,12 +171,12 @@ class Report:
             "hplab version": version(),
             "Command": str(command),
             "Dataset": str(dataset),
-            "Seed": design.format_value(seed),
+            "Seed": design.format_named("seed", seed),
             "Date": str(date or self.created.isoformat()),
             "Wall time": design.format_seconds(seconds) if seconds is not None else "–",
-            **{str(k): design.format_value(v) for k, v in (extra or {}).items()},
+            **{str(k): design.format_named(k, v) for k, v in (extra or {}).items()},
         }
-        self.params = {str(k): design.format_value(v) for k, v in params.items()}
+        self.params = {str(k): design.format_named(k, v) for k, v in params.items()}
         return self
 
     # -- output -------------------------------------------------------------------

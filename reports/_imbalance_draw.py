@@ -14,14 +14,29 @@ import pandas as pd
 from . import design
 
 
-def strategy_colors(strategies) -> dict[str, str]:
-    """One colour per strategy, the same in every figure: assigned in registry order, so a
-    figure that lacks a failed strategy does not shift the others' colours."""
+def strategy_styles(strategies) -> dict[str, dict]:
+    """One line style per strategy, the same in every figure: the baseline ``none`` in ink,
+    the others in the palette's seven colours, solid, then dashed, then dotted (13 hues on
+    one wheel made neighbours too alike). Assigned in registry order, so a figure that
+    lacks a failed strategy does not shift the others' styles."""
     from analyses import STRATEGIES
 
     given = set(strategies)
     names = [s for s in STRATEGIES if s in given] + sorted(given - set(STRATEGIES))
-    return dict(zip(names, design.class_colors(max(len(names), 1)), strict=False))
+    colors = design.class_colors(7)
+    styles, i = {}, 0
+    for name in names:
+        if name == "none":
+            styles[name] = {"color": design.INK, "ls": "-", "lw": 1.8}
+            continue
+        styles[name] = {"color": colors[i % 7], "ls": ("-", "--", ":")[i // 7 % 3], "lw": 1.3}
+        i += 1
+    return styles
+
+
+def strategy_colors(strategies) -> dict[str, str]:
+    """The colour of each strategy's :func:`strategy_styles`."""
+    return {k: v["color"] for k, v in strategy_styles(strategies).items()}
 
 
 def draw_ranking(frame: pd.DataFrame):
@@ -46,18 +61,18 @@ def draw_ranking(frame: pd.DataFrame):
 def draw_curves(frames: dict):
     """ROC (left) and precision-recall (right) per strategy; PR chance = prevalence."""
     roc, pr = frames["roc"], frames["pr"]
-    colors = strategy_colors(pd.concat([roc["strategy"], pr["strategy"]]))
+    styles = strategy_styles(pd.concat([roc["strategy"], pr["strategy"]]))
     fig = design.new_figure(height=4.2)
     ax_roc, ax_pr = fig.subplots(1, 2)
     for strategy, g in roc.groupby("strategy", sort=False):
-        ax_roc.plot(g["fpr"], g["tpr"], color=colors[strategy], lw=1.3, label=strategy)
+        ax_roc.plot(g["fpr"], g["tpr"], label=strategy, **styles[strategy])
     ax_roc.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1, label="chance")
     ax_roc.set(xlabel="false positive rate", ylabel="true positive rate (recall)",
                xlim=(0, 1), ylim=(0, 1.02), title="ROC")
     prevalence = math.nan
     for strategy, g in pr.groupby("strategy", sort=False):
-        ax_pr.step(g["recall"], g["precision"], where="post", color=colors[strategy], lw=1.3,
-                   label=strategy)
+        ax_pr.step(g["recall"], g["precision"], where="post", label=strategy,
+                   **styles[strategy])
         prevalence = float(g["prevalence"].iloc[0])
     if math.isfinite(prevalence):
         ax_pr.axhline(prevalence, ls=":", color=design.MUTED, lw=1,
@@ -69,17 +84,30 @@ def draw_curves(frames: dict):
 
 
 def draw_calibration(frame: pd.DataFrame):
-    """Observed positive share against mean predicted probability, per strategy."""
-    colors = strategy_colors(frame["strategy"])
-    fig = design.new_figure(width=7.5, height=4.2)
-    ax = fig.subplots()
-    ax.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1, label="perfectly calibrated")
-    for strategy, g in frame.groupby("strategy", sort=False):
-        ax.plot(g["mean_predicted"], g["fraction_positive"], "o-", ms=3, lw=1.2,
-                color=colors[strategy], label=strategy)
-    ax.set(xlabel="mean predicted probability (bin)", ylabel="fraction of positives",
-           xlim=(0, 1), ylim=(0, 1.02))
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7.5)
+    """Observed positive share against mean predicted probability: one small panel per
+    strategy (a dozen curves on one axes cannot be told apart), ``none`` in grey on each."""
+    styles = strategy_styles(frame["strategy"])
+    names = list(styles)
+    cols = min(len(names), 4) or 1
+    rows = math.ceil(len(names) / cols) or 1
+    fig = design.new_figure(width=design.FULL_WIDTH, height=0.6 + 2.0 * rows)
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True)).ravel()
+    base = frame[frame["strategy"] == "none"]
+    for ax, name in zip(axes, names, strict=False):
+        ax.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1)
+        if name != "none" and len(base):
+            ax.plot(base["mean_predicted"], base["fraction_positive"], color=design.GRID,
+                    lw=2.2)
+        g = frame[frame["strategy"] == name]
+        ax.plot(g["mean_predicted"], g["fraction_positive"], marker="o", ms=2.5,
+                **{**styles[name], "ls": "-"})
+        ax.set_title(name, fontsize=8.5)
+        ax.set(xlim=(0, 1), ylim=(0, 1.02))
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(names):]:
+        ax.set_visible(False)
+    fig.supxlabel("mean predicted probability (bin)", fontsize=9)
+    fig.supylabel("fraction of positives", fontsize=9)
     return fig
 
 

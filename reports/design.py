@@ -135,6 +135,15 @@ def format_value(value) -> str:
     return str(value)
 
 
+def format_named(name: str, value) -> str:
+    """:func:`format_value`, except that seeds are identifiers to copy: no separators."""
+    key = str(name).lower()
+    if (key.endswith("seed") or key.endswith("random_state")) and isinstance(
+            value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return str(int(value))
+    return format_value(value)
+
+
 #: Below this magnitude a stat-card number is rounding noise (a slope fitted through equal
 #: rates comes out as ~1e-16), shown as zero rather than as a long exponent.
 STAT_ZERO = 1e-9

@@ -237,6 +237,19 @@ def test_format_value(value, text):
     assert design.format_value(value) == text
 
 
+def test_seeds_are_printed_to_copy():
+    assert design.format_named("data_seed", 3757552657) == "3757552657"
+    assert design.format_named("random_state", np.int64(12345)) == "12345"
+    assert design.format_named("n_train", 12345) == "12,345"  # counts keep separators
+    rep = reports.Report("demo", "t")
+    rep.add_table(pd.DataFrame({"seed": [0], "data_seed": [3757552657], "n": [12345]}))
+    rep.set_provenance(command="c", dataset="d", seed=3757552657,
+                       params={"random_state": 3757552657})
+    html = rep.html()
+    assert html.count("3757552657") == 3 and "3,757,552,657" not in html
+    assert "12,345" in html
+
+
 @pytest.mark.parametrize(("value", "text"), [
     (-1.374e-16, "0.00"), (8.7e-17, "0.00"), (4.138e4, "41,380"), (999_999.6, "1e6"),
     (14.67, "14.7"), (0.2402, "0.24"), (-0.53, "-0.53"), (3.2e-5, "3.2e-5"),
