@@ -234,7 +234,8 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
     else:
         tr._add_fit(rep, run.net, ds)
     if run.model_path is not None and all(np.isfinite(p).all() for p in run.net.params):
-        add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features)
+        add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
+                      task=ds.task)
 
 
 def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:

@@ -72,7 +72,8 @@ def training_report(run, out_dir: Path | str) -> Path:
 
     out_dir = Path(out_dir)
     if finite and run.model_path is not None:
-        add_use_model(rep, run.model_path, ds.name, out_dir, n_features=ds.n_features)
+        add_use_model(rep, run.model_path, ds.name, out_dir, n_features=ds.n_features,
+                      task=ds.task)
 
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
@@ -121,10 +122,14 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     per_class = td.per_class_frame(y_true, y_pred, classes)
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
-    worst = rows.loc[rows["recall"].idxmin()]
-    if len(rows) > 2 and worst["recall"] < rows["recall"].mean() - 0.05:
-        rep.add_text(f"Class {worst['class']} lags behind: recall {worst['recall']:.3f} "
-                     f"against {rows['recall'].mean():.3f} on average.", note=True)
+    lagging = rows[rows["recall"] < rows["recall"].mean() - 0.05]
+    if len(rows) > 2 and len(lagging):  # every class that lags, the worst first
+        lagging = lagging.sort_values("recall", kind="stable")
+        names = ", ".join(f"{c} ({r:.3f})" for c, r in zip(lagging["class"], lagging["recall"],
+                                                          strict=True))
+        rep.add_text(f"Class{'es' if len(lagging) > 1 else ''} {names} lag"
+                     f"{'' if len(lagging) > 1 else 's'} behind in recall, against "
+                     f"{rows['recall'].mean():.3f} on average.", note=True)
     rep.add_figure("confusion", tw.draw_confusion, td.confusion_frame(y_true, y_pred, classes),
                    caption="Test-set counts, true class by row and prediction by column; the "
                    "colour is the share of the row. Off-diagonal cells show which classes the "
@@ -289,7 +294,7 @@ def _final_numbers(run) -> pd.DataFrame:
 
 def _describe(ds) -> str:
     """Task, shape and split sizes of the dataset in one line."""
-    parts = [ds.task, f"{ds.n_features} features"]
+    parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"]
     if ds.classes:
         shown = ", ".join(str(c) for c in list(ds.classes)[:12])
         parts.append(f"classes {shown}{', ...' if len(ds.classes) > 12 else ''}")

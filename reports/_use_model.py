@@ -7,7 +7,8 @@ import shlex
 from pathlib import Path
 
 
-def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int) -> None:
+def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
+                  task: str = "multiclass") -> None:
     """Link ``model.npz`` and show ``hplab predict`` / ``hplab export-onnx`` for it.
 
     Parameters
@@ -20,6 +21,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     out_dir : Path
         The report's folder (the link is relative to it).
     n_features : int
+    task : str
+        The dataset's task: a regression model keeps its target scaling, not class labels.
         Inputs per example, for the ``--input`` hint.
     """
     model_path = Path(model_path)
@@ -30,7 +33,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     model = shlex.quote(str(model_path))
     onnx_path = shlex.quote(str(model_path.with_suffix(".onnx")))
     rep.add_section("Use this model")
-    rep.add_links("The trained net is saved with its input scaling, class labels and "
+    kept = "target scaling" if task == "regression" else "class labels"
+    rep.add_links(f"The trained net is saved with its input scaling, {kept} and "
                   "configuration (NumPy arrays and JSON, no pickle):", {model_path.name: href})
     rep.add_code("\n".join([
         f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)",

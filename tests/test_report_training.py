@@ -385,7 +385,7 @@ def test_real_run_named_script_is_escaped(tmp_path, parse_html):
         assert EVIL in page.all_text
 
 
-def test_cli_train_writes_the_report(tmp_path, capsys):
+def test_cli_train_writes_the_report(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "train" / "cli"
     code = hplab.main(["train", "--dataset", "double-arc", "--hidden", "2", "--epochs", "3",
                        "--out", str(out), "--name", "cli", "--json"])
@@ -393,4 +393,8 @@ def test_cli_train_writes_the_report(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["report_path"] == str(out / "report.html")
     assert (out / "report.html").exists() and (tmp_path / "runs" / "index.html").exists()
-    assert "hplab train --dataset double-arc" in (out / "report.html").read_text()
+    page = parse_html((out / "report.html").read_text())
+    assert "hplab train --dataset double-arc" in page.all_text  # the words as typed
+    # each word of the command is one box: a line breaks between words, not in "--epochs"
+    words = [a for t, a in page.tags if t == "span"]
+    assert len(words) >= 10

@@ -96,8 +96,8 @@ def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
     import re
 
-    pairs = re.findall(r"<dt>(.*?)</dt><dd>(?:<code>)?(.*?)(?:</code>)?</dd>", html, re.S)
-    return {k: " ".join(v.split()) for k, v in pairs}
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)
+    return {k: " ".join(re.sub(r"<[^>]+>", "", v).split()) for k, v in pairs}
 
 
 def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, capsys,
