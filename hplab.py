@@ -184,7 +184,7 @@ def cmd_gradcheck(args) -> int:
     ds = data.load(args.dataset, seed=args.seed)
     res = nets.gradcheck_dataset(ds.X_train, ds.y_train, task=ds.task, hidden=args.hidden,
                                  activation=args.activation, seed=args.seed,
-                                 n_samples=args.samples)
+                                 n_samples=args.samples, progress=not args.json)
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters}
     _emit(args, summary, [f"relative difference {res.relative_difference:.3e}: {res.verdict}"

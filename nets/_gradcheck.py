@@ -32,8 +32,15 @@ def verdict(diff: float) -> str:
     return "wrong"
 
 
-def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None) -> GradCheckResult:
-    """Check ``net``'s backward pass on ``(X, y)`` (run on a float64 copy)."""
+def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
+              progress: bool = False) -> GradCheckResult:
+    """Check ``net``'s backward pass on ``(X, y)`` (run on a float64 copy).
+
+    Two forward passes per parameter: ``progress`` shows a bar on stderr once the check
+    has taken a second.
+    """
+    from tqdm.auto import tqdm
+
     net = net.copy(dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
     T = net._head.encode(np.asarray(y), net.sizes[-1], np.float64)
@@ -44,9 +51,12 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None) -> GradChec
     g_bp = np.concatenate([g.ravel() for g in grads])
     g_num = np.empty_like(g_bp)
     k = 0
+    bar = tqdm(total=len(g_bp), unit="param", disable=not progress, delay=1.0, leave=False)
     for p in net.params:
         flat = p.reshape(-1)  # a view: nudging it nudges the net
         for i in range(flat.size):
+            if k % 1024 == 1023:
+                bar.update(1024)
             keep = flat[i]
             flat[i] = keep + h
             up = net.loss(X, T, w)
@@ -55,13 +65,15 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None) -> GradChec
             flat[i] = keep
             g_num[k] = (up - down) / (2 * h)
             k += 1
+    bar.close()
     denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
     diff = float(np.linalg.norm(g_bp - g_num) / denom) if denom else 0.0
     return GradCheckResult(diff, verdict(diff), net.n_parameters)
 
 
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
-                      seed: int = 0, n_samples: int = 64, init: str = "xavier") -> GradCheckResult:
+                      seed: int = 0, n_samples: int = 64, init: str = "xavier",
+                      progress: bool = False) -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples."""
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
         raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
@@ -79,4 +91,4 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     cfg = TrainConfig(hidden=hidden, activation=activation, init=init, dtype="float64")
     net = MLP.initialized((X.shape[1], *cfg.hidden, n_out), cfg.activation, head, init=init,
                           rng=rng, dtype=np.float64)
-    return gradcheck(net, X, y)
+    return gradcheck(net, X, y, progress=progress)
