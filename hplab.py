@@ -340,7 +340,8 @@ def cmd_study_run(args) -> int:
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json, command=_command_line(args.argv))
+                              progress=not args.json, command=_command_line(args.argv),
+                              explicit_trials=args.trials is not None)
     if args.report:
         summary["report_path"] = _study_report(spec.name, args.storage,
                                                seconds=summary["seconds"])

@@ -43,8 +43,13 @@ def _diff(old, new, path=()) -> str | None:
     return None if old == new else ".".join(path) or "spec"
 
 
-def create_or_resume(spec: StudySpec, storage, where: StorageURL) -> optuna.Study:
-    """The stored study of ``spec.name``: created, or loaded if the spec matches."""
+def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
+                     keep_budget: bool = False) -> optuna.Study:
+    """The stored study of ``spec.name``: created, or loaded if the spec matches.
+
+    ``keep_budget``: a stored n_trials above the spec's stays (a plain resume after
+    ``--trials`` raised it); otherwise the spec's n_trials becomes the study's.
+    """
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
     existed = spec.name in optuna.get_all_study_names(storage)
@@ -64,6 +69,8 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL) -> optuna.Stud
     if study.metric_names is None:
         with quiet_optuna():  # experimental in optuna, and used on purpose
             study.set_metric_names(list(spec.metrics))
+    if keep_budget and stored is not None:
+        raw["study"]["n_trials"] = max(raw["study"]["n_trials"], stored["study"]["n_trials"])
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study
 
@@ -241,7 +248,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
 
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
-              progress: bool = True, fresh: bool = False, command: str | None = None) -> dict:
+              progress: bool = True, fresh: bool = False, command: str | None = None,
+              explicit_trials: bool = True) -> dict:
     """Create (or resume) ``spec``'s study and run it to ``spec.n_trials`` trials.
 
     Parameters
@@ -258,6 +266,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     command : str, optional
         The command line that runs it, stored with the study for its report (mask any
         password first).
+    explicit_trials : bool
+        Whether ``spec.n_trials`` was asked for (``--trials``). If not, resuming keeps a
+        larger budget stored by an earlier run instead of lowering it to the spec's.
 
     Returns
     -------
@@ -280,10 +291,15 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
                 optuna.delete_study(study_name=spec.name, storage=store)
-            study = create_or_resume(spec, store, where)
+            new = spec.name not in optuna.get_all_study_names(store)
+            study = create_or_resume(spec, store, where, keep_budget=not explicit_trials)
             if command:
                 study.set_user_attr(COMMAND_ATTR, command)
-        execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset)
+        # the study seed only for a new study, which one worker then reproduces exactly; a
+        # resume (or a second run beside the first) restarted it and drew the same
+        # parameters again, so those draw fresh streams as joining workers do
+        execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset,
+                index=0 if new else None)
         return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
 
 

@@ -88,6 +88,20 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     assert [t.datetime_start for t in after[:3]] == [t.datetime_start for t in first]
     again = study.run_study(spec, storage=str(db), progress=False)  # complete: no new trial
     assert again["n_finished"] == 7 and len(trials_of(db, "resume")) == 7
+    # the resume drew new parameters: a restarted seed repeated trials 0-2 in 3-5
+    params = [tuple(sorted(t.params.items())) for t in after]
+    assert len(set(params)) == 7
+
+
+def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path):
+    path = spec_file("budget", n_trials=2)
+    db = tmp_path / "b.db"
+    run = ["study", "run", path, "--storage", db, "--no-report", "--json"]
+    assert json.loads(hplab_cli(*run, "--trials", "4", cwd=tmp_path).stdout)["n_trials"] == 4
+    summary = json.loads(hplab_cli(*run, cwd=tmp_path).stdout)  # the spec says 2
+    assert summary["n_trials"] == 4 and summary["n_finished"] == 4
+    lowered = json.loads(hplab_cli(*run, "--trials", "3", cwd=tmp_path).stdout)
+    assert lowered["n_trials"] == 3  # asked for: the budget is what --trials says
 
 
 def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path, capsys):
