@@ -115,6 +115,13 @@ class Objective:
         except KeyboardInterrupt:
             self._write_record(trial, INTERRUPTED)
             raise
+        except optuna.TrialPruned:
+            raise
+        except _Failed:  # its record, with what the run did, is written
+            raise
+        except Exception as exc:  # in sampling, training or scoring: this trial only
+            self._write_record(trial, error_record(exc))
+            raise
         finally:
             if self.on_end is not None:
                 self.on_end()
@@ -136,12 +143,8 @@ class Objective:
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
             prune = ReportToTrial(trial, spec.metrics[0])
-        try:
-            run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
-                            callbacks=[prune] if prune else [])
-        except Exception as exc:
-            self._write_record(trial, error_record(exc))
-            raise
+        run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
+                        callbacks=[prune] if prune else [])
         result = run.result
         status = "pruned" if prune is not None and prune.pruned else result.status
         record = trial_record(run, status)
@@ -149,11 +152,24 @@ class Objective:
         if spec.imbalance and not stopped:
             record["imbalance_metrics"] = _plain_dict(
                 val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
-        self._write_record(trial, record)
         if stopped:
+            self._write_record(trial, record)
             raise optuna.TrialPruned(result.reason)
-        scores = metric_values(run, spec.metrics)
-        return scores[0] if len(scores) == 1 else scores
+        return self._values(trial, record, metric_values(run, spec.metrics))
+
+    def _values(self, trial, record: dict, values: list[float]):
+        """Store the record and return the objective value(s); a value that is not a finite
+        number fails the trial with the record saying which (optuna would say only NaN)."""
+        bad = [m for m, v in zip(self.spec.metrics, values, strict=True)
+               if not math.isfinite(v)]
+        if bad:
+            record = {**record, "status": "error",
+                      "reason": f"objective {bad[0]} has no finite value ({values[0]!r})"
+                      if len(values) == 1 else f"objective {bad[0]} has no finite value"}
+            self._write_record(trial, record)
+            raise _Failed(record["reason"])
+        self._write_record(trial, record)
+        return values[0] if len(values) == 1 else values
 
     def _run_pipeline(self, trial: optuna.Trial, cfg, strategy: str, ratio):
         """One trial of an imbalance strategy: its pipeline, fitted on training data only."""
@@ -166,16 +182,12 @@ class Objective:
         ratio = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
         seed = int(np.random.SeedSequence([spec.seed, trial.number]).generate_state(1)[0])
         t0 = time.perf_counter()
-        try:
-            pipe = analyses.make_imbalance_pipeline(
-                strategy, ratio, analyses.net_params_from_config(cfg), random_state=seed)
-            with warnings.catch_warnings():  # max_epochs reached is the spec's setting
-                warnings.simplefilter("ignore")
-                pipe.fit(ds.X_train, ds.y_train)
-                proba = pipe.predict_proba(ds.X_val)[:, 1]
-        except Exception as exc:  # a sampler failing on the data: this trial only
-            self._write_record(trial, error_record(exc))
-            raise
+        pipe = analyses.make_imbalance_pipeline(
+            strategy, ratio, analyses.net_params_from_config(cfg), random_state=seed)
+        with warnings.catch_warnings():  # max_epochs reached is the spec's setting
+            warnings.simplefilter("ignore")
+            pipe.fit(ds.X_train, ds.y_train)  # a sampler may fail on the data: this trial
+            proba = pipe.predict_proba(ds.X_val)[:, 1]
         seconds = time.perf_counter() - t0
         model = pipe.named_steps["model"]
         net = getattr(model, "net_", None)  # None for the anomaly-detection baseline
@@ -193,15 +205,18 @@ class Objective:
                            "val_loss": _plain(scores["val_loss"]),
                            "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
                            "history": compress_history(model.history_)})
-        self._write_record(trial, record)
         if status == "diverged":
+            self._write_record(trial, record)
             raise optuna.TrialPruned("training diverged")
         known = {**scores, "train_seconds": seconds,
                  "n_parameters": float(net.n_parameters) if net is not None else math.nan,
                  "epochs": float(model.n_iter_) if net is not None else math.nan,
                  "train_loss": float(model.loss_) if net is not None else math.nan}
-        values = [float(known.get(m, math.nan)) for m in spec.metrics]  # NaN: a failed trial
-        return values[0] if len(values) == 1 else values
+        return self._values(trial, record, [float(known.get(m, math.nan)) for m in spec.metrics])
+
+
+class _Failed(ValueError):
+    """A trial that ran but has no objective value; its record says why."""
 
 
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:

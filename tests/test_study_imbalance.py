@@ -107,6 +107,24 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
     assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
 
 
+def test_an_objective_without_a_value_fails_saying_which(tmp_path):
+    # the anomaly baseline has no net, so no parameter count to trade off
+    raw = _raw(sampler="grid", metric=["val_pr_auc", "n_parameters"],
+               space={"imbalance_strategy": ["isolation_forest", "class_weight"]})
+    db = tmp_path / "nan.db"
+    study.run_study(parse_spec(raw), storage=str(db), progress=False)
+    for t in trials_of(db, "imb"):
+        info = study.trial_info(t)
+        if t.params["imbalance_strategy"] == "isolation_forest":
+            assert t.state.name == "FAIL" and info["status"] == "error"
+            assert info["reason"] == "objective n_parameters has no finite value"
+            assert info["imbalance_metrics"]["val_pr_auc"] is not None  # what it did score
+        else:
+            assert t.state.name == "COMPLETE"
+    summary = study.show_study("imb", str(db))
+    assert summary["problems"] and summary["n_error"] == summary["n_fail"]
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda r: r["space"].update(imbalance_strategy=["none", "smoot"]),
      r"^space\.imbalance_strategy: unknown strategy 'smoot' \(did you mean 'smote'\?\)"),

@@ -169,6 +169,22 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd):
     assert summary["n_error"] == len(failed) == summary["n_fail"]
 
 
+def test_an_error_while_sampling_fails_the_trial_with_its_reason(spec_file, tmp_path,
+                                                                  monkeypatch):
+    def broken(self, trial, fixed):
+        raise IndexError("the sampler found no candidate")
+
+    monkeypatch.setattr(study.Space, "suggest", broken)
+    db = tmp_path / "s.db"
+    summary = study.run_study(study.load_spec(spec_file("samp", n_trials=2)), storage=str(db),
+                              progress=False)
+    assert summary["n_error"] == summary["n_fail"] == 2
+    for t in trials_of(db, "samp"):
+        info = study.trial_info(t)
+        assert info["status"] == "error"
+        assert info["reason"] == "IndexError: the sampler found no candidate"
+
+
 def test_a_second_interrupt_waits_until_the_first_is_handled():
     # a terminal's Ctrl-C reaches a pool worker twice (directly, and passed on by its
     # parent): the second copy must not cut short the trial's "interrupted" record
