@@ -63,7 +63,9 @@ class ReportToTrial(nets.Callback):
         if not math.isfinite(value):
             return None  # divergence is the loop's call; NaN would confuse the pruners
         self.trial.report(value, step)
-        if self.trial.should_prune():
+        # checkpoint 0 is the untrained net: its curve starts there, but no pruner may
+        # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0)
+        if step and self.trial.should_prune():
             self.pruned = True
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"
             return True

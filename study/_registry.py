@@ -134,14 +134,44 @@ PRUNERS = {
 }
 
 
+def _whole(low: int, auto: bool = False):
+    def ok(v) -> bool:
+        return (auto and v == "auto") or (
+            isinstance(v, int) and not isinstance(v, bool) and v >= low)
+    either = '"auto" or ' if auto else ""
+    return ok, f"must be {either}an integer >= {low}"
+
+
+# Options optuna takes at construction but trips over in the middle of a study (every
+# trial then fails): checked when the spec loads. (table, option) -> (check, message).
+_OPTION_RULES = {
+    ("pruner", "reduction_factor"): _whole(2),
+    ("pruner", "min_resource"): _whole(1),  # hyperband: an integer; see below for "auto"
+    ("pruner", "max_resource"): _whole(1, auto=True),
+    ("pruner", "n_startup_trials"): _whole(0),
+    ("pruner", "n_warmup_steps"): _whole(0),
+    ("pruner", "interval_steps"): _whole(1),
+    ("pruner", "min_early_stopping_rate"): _whole(0),
+    ("pruner", "bootstrap_count"): _whole(0),
+    ("sampler", "n_startup_trials"): _whole(0),
+    ("sampler", "n_ei_candidates"): _whole(1),
+    ("sampler", "population_size"): _whole(2),
+}
+
+
 def _check_options(cls, opts: dict, table: str) -> None:
     params = inspect.signature(cls.__init__).parameters
     valid = [k for k in params if k not in ("self", *_RESERVED)
              and params[k].kind is not inspect.Parameter.VAR_KEYWORD]
-    for key in opts:
+    for key, value in opts.items():
         if key not in valid:
             raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
                             f"valid: {', '.join(valid) or 'none'}")
+        ok, message = _OPTION_RULES.get((table, key), (None, ""))
+        if key == "min_resource" and cls.__name__ == "SuccessiveHalvingPruner":
+            ok, message = _whole(1, auto=True)  # it measures the resource itself
+        if ok is not None and not ok(value):
+            raise SpecError(f"{table}.{key} {message}, got {value!r}")
 
 
 def check_sampler(name: str, opts: dict, n_metrics: int) -> None:

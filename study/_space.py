@@ -121,6 +121,13 @@ class Space:
         if self.per_layer:
             raise SpecError("space.width.per_layer: the grid sampler needs a fixed set of "
                             "parameters; use a shared width")
+        strategies = self.get("imbalance_strategy")
+        if self.get("sampling_ratio") is not None and strategies is not None and not all(
+                uses_ratio(name) for name in strategies.choices):
+            # suggested only for strategies that resample: the grid would count the points
+            # it skips for the others, and run one configuration several times
+            raise SpecError("space.sampling_ratio: the grid sampler needs every parameter in "
+                            "every trial; fix sampling_ratio in [fixed] or use another sampler")
         return {p.name: p.grid_values() for p in self.params}
 
 

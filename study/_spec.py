@@ -185,6 +185,10 @@ def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
     elif after_training and s["pruner"] != "none":
         raise SpecError(f"study.pruner: {metrics[0]} is scored once, after training, so "
                         "nothing can be pruned on it; use pruner = \"none\"")
+    if "checkpoint" in space.names() and s["pruner"] != "none":
+        raise SpecError("space.checkpoint: pruners compare trials checkpoint by checkpoint, "
+                        "so every trial needs the same checkpoint; fix it in [fixed] or use "
+                        "pruner = \"none\"")
     sampler_options, pruner_options = raw.get("sampler", {}), raw.get("pruner", {})
     check_sampler(s["sampler"], sampler_options, len(metrics))
     check_pruner(s["pruner"], pruner_options, len(metrics))

@@ -132,6 +132,8 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path):
      r"^space\.imbalance_strategy: names the same strategy twice"),
     (lambda r: r["space"].update(sampling_ratio={"low": 0.1, "high": 2.0}),
      r"^space\.sampling_ratio: .* must be in \(0, 1\]"),
+    (lambda r: r["study"].update(sampler="grid") or r["space"].update(sampling_ratio=[0.5, 1]),
+     r"^space\.sampling_ratio: the grid sampler needs every parameter in every trial"),
     (lambda r: r["space"].pop("imbalance_strategy"),
      r"^space\.sampling_ratio needs an imbalance_strategy"),
     (lambda r: r["fixed"].update(imbalance_strategy="nope"),

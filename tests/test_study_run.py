@@ -185,6 +185,19 @@ def test_an_error_while_sampling_fails_the_trial_with_its_reason(spec_file, tmp_
         assert info["reason"] == "IndexError: the sampler found no candidate"
 
 
+def test_no_pruner_judges_the_untrained_net(spec_file, tmp_path):
+    # a threshold no net can reach: every trial stops at the first checkpoint it may,
+    # which is after training has begun (checkpoint 0 is the untrained net)
+    path = spec_file("thr", dataset="coin", metric="val_accuracy", n_trials=3, max_epochs=6,
+                     pruner="threshold", pruner_options={"lower": 1.01},
+                     fixed={"batch_size": 32, "checkpoint": 2})
+    db = tmp_path / "thr.db"
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    for t in trials_of(db, "thr"):
+        assert t.state == TrialState.PRUNED
+        assert study.trial_info(t)["reason"] == "pruned at checkpoint 1 (epoch 2)"
+
+
 def test_a_second_interrupt_waits_until_the_first_is_handled():
     # a terminal's Ctrl-C reaches a pool worker twice (directly, and passed on by its
     # parent): the second copy must not cut short the trial's "interrupted" record
