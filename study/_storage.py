@@ -115,9 +115,12 @@ def resolve_storage(text: str | None) -> StorageURL:
                            "mysql://), a .db file or a journal .log file")
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
-        path = text.split("://", 1)[1]
+        path = text.split("://", 1)[1].partition("?")[0]  # ?timeout=30 is not the file's
         path = path[1:] if path.startswith("/") else path
-        return StorageURL("sqlite", text, Path(path) if path not in ("", ":memory:") else None)
+        if path in ("", ":memory:"):
+            raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
+                               "one process; give a file (sqlite:///runs/hplab.db)")
+        return StorageURL("sqlite", text, Path(path))
     if scheme in ("postgresql", "postgres"):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]
         scheme = "postgresql+psycopg"
@@ -161,6 +164,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                   "heartbeat_stale_trial_callback":
                       optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)}
     if where.kind == "sqlite" and where.path is not None:
+        _check_sqlite(where.path)
         _enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
@@ -212,6 +216,24 @@ def _check_journal(path: Path) -> None:
         ok = False
     if not ok:
         raise StorageError(f"{path} is not an optuna journal file; give another path")
+
+
+def _check_sqlite(path: Path) -> None:
+    """Refuse an SQLite database that holds other tables than optuna's: hplab would add
+    optuna's tables to it (even to list studies) and switch its journal mode."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                                timeout=SQLITE_BUSY_TIMEOUT)) as con:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path} is not an SQLite database ({exc})") from None
+    if tables and "studies" not in tables:
+        shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+        raise StorageError(f"{path} is an SQLite database of something else (tables "
+                           f"{shown}); give another path")
 
 
 def _enable_wal(path: Path) -> None:

@@ -201,6 +201,35 @@ def test_journal_storage_runs_a_study(tmp_path, spec_file):
     assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
 
 
+def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, capsys):
+    other = tmp_path / "people.db"
+    with contextlib.closing(sqlite3.connect(other)) as con:
+        con.execute("CREATE TABLE people (name TEXT)")
+        con.commit()
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    before = {p: p.read_bytes() for p in (other, junk)}
+    cases = [(other, "people.db is an SQLite database of something else (tables people)"),
+             (junk, "junk.db is not an SQLite database"),
+             ("sqlite://", "an in-memory database lives and dies with one process"),
+             ("sqlite:///:memory:", "an in-memory database lives and dies with one process")]
+    for storage, message in cases:
+        for argv in (["study", "run", str(spec_file("s", n_trials=1)), "--no-report"],
+                     ["study", "list"]):
+            assert hplab.main([*argv, "--storage", str(storage)]) == 2
+            err = capsys.readouterr().err
+            assert message in err and err.count("\n") == 1, err
+    assert {p: p.read_bytes() for p in (other, junk)} == before  # no table, no WAL added
+
+
+def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
+    url = f"sqlite:///{tmp_path / 'q.db'}?timeout=30"
+    study.run_study(study.load_spec(spec_file("q", n_trials=1)), storage=url, progress=False)
+    assert (tmp_path / "q.db").is_file()
+    assert not [p for p in tmp_path.iterdir() if "?" in p.name]
+    assert study.show_study("q", url)["n_finished"] == 1
+
+
 def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
     notes = tmp_path / "notes.log"
     notes.write_text("my notes\n")
