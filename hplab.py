@@ -73,6 +73,11 @@ def _text(value) -> str:
     return str(value)
 
 
+def _fmt(value, spec: str) -> str:
+    """``value`` formatted with ``spec``, or '-' when there is none (NaN in the JSON)."""
+    return "-" if value is None else format(value, spec)
+
+
 def _json_default(obj):
     if isinstance(obj, Path):  # numpy values were made plain by _finite_or_none
         return str(obj)
@@ -851,15 +856,14 @@ def _capacity_lines(s: dict) -> list[str]:
              f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
              f"{'it->eps':>8}"]
     for r in s["table"]:
-        std = r[f"test_{m}_std"]
-        it = r["iterations_to_eps"]
-        lines.append(f"{r['depth']:>5} {r['width']:>6} {r[f'train_{m}']:>8.4f} "
-                     f"{r[f'val_{m}']:>8.4f} {r[f'test_{m}']:>8.4f} "
-                     f"{'-' if std is None else f'{std:.3f}':>6} "
-                     f"{'-' if it is None else f'{it:.0f}':>8}")
+        lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
+                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
+                     + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
     b = s["best"]
-    lines.append(f"best: {b['depth']} x {b['width']} (val {b['val']:.4f}, test {b['test']:.4f});"
-                 " sufficient width per depth: " + ", ".join(
+    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
+                 f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
                      f"{d}: {w}" for d, w in s["sufficient_width"].items()))
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):

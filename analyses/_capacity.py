@@ -125,7 +125,8 @@ class CapacityResult:
                 ok = grp[v >= v.max() * (1 - SUFFICIENT_WITHIN)]
             else:
                 ok = grp[v <= v.min() * (1 + SUFFICIENT_WITHIN)]
-            out[int(depth)] = int(ok["width"].min())
+            if len(ok):  # a depth whose every configuration diverged has none
+                out[int(depth)] = int(ok["width"].min())
         return out
 
     def summary(self) -> dict:
@@ -146,8 +147,11 @@ def _plain(v):
 
 def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:
     col = f"val_{metric}"
-    # ties go to the smaller net: capacity beyond need only costs
-    return table.sort_values([col, "n_parameters"], ascending=[metric == "loss", True])
+    # configurations with a diverged seed last; ties go to the smaller net: capacity beyond
+    # need only costs
+    return table.assign(_any=table["diverged"] > 0).sort_values(
+        ["_any", col, "n_parameters"], ascending=[True, metric == "loss", True],
+        na_position="last").drop(columns="_any")
 
 
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
@@ -156,7 +160,9 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     g = runs.groupby(["depth", "width"], sort=True)
     cols = ["train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss",
             "test_loss"]
-    table = g[cols].mean()
+    # a diverged seed's NaN loss makes its configuration's mean NaN, not the mean of the
+    # seeds that survived (which looked like a fine result)
+    table = g[cols].agg(lambda x: x.mean(skipna=False))
     for c in ("val_accuracy", "test_accuracy", "test_loss"):
         table[f"{c}_std"] = g[c].std(ddof=1) if runs["seed"].nunique() > 1 else math.nan
     table["accuracy_gap"] = table["train_accuracy"] - table["val_accuracy"]
@@ -165,6 +171,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     table["reached_eps"] = g["iterations_to_eps"].count()
     table["n_parameters"] = g["n_parameters"].first()
     table["seconds"] = g["seconds"].mean()
+    table["diverged"] = g["status"].agg(lambda x: int((x == "diverged").sum()))
     return table.reset_index()
 
 
@@ -228,6 +235,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
+    if (runs["status"] == "diverged").all():
+        raise ValueError("every run diverged (the loss became NaN or exploded): there is no "
+                         "capacity to read; lower the learning rate")
     metric = "loss" if ds.task == "regression" else "accuracy"
     return CapacityResult(
         dataset=ds.name, task=ds.task, widths=widths, depths=depths, seeds=seed_list,

@@ -199,6 +199,9 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
         net.flat[...] = saved
         opt.load_state_dict(opt_state)
     frame = pd.DataFrame.from_records(recorder.points, columns=CURVE_COLUMNS)
+    if not np.isfinite(frame["smoothed_loss"].to_numpy(dtype=np.float64)).any():
+        raise ValueError(f"the loss is not finite even at the first rate ({rates[0]:g}): "
+                         "there is no curve to read; lower the minimum rate")
     stopped = recorder.stop_reason != "completed"
     return RangeCurve(frame=frame, mode=mode, stop_reason=recorder.stop_reason,
                       stop_lr=float(frame["lr"].iloc[-1]) if stopped else math.nan,

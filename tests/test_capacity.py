@@ -61,6 +61,20 @@ def test_summary_is_json_ready():
     assert set(s["best"]) == {"depth", "width", "val", "test"}
 
 
+def test_diverged_runs_are_counted_and_never_best():
+    # a rate of 1 on sine: the 1-neuron nets train, the 64-neuron ones blow up
+    cfg = nets.TrainConfig(activation="tanh", optimizer="sgd", lr=1.0, max_epochs=30,
+                           batch_size=32)
+    res = capacity_sweep("sine", widths=(1, 64), seeds=2, config=cfg)
+    table = res.table.set_index("width")
+    assert table.loc[64, "diverged"] == 2 and table.loc[1, "diverged"] == 0
+    assert res.best()["width"] == 1
+    s = res.summary()
+    json.dumps(s, allow_nan=False)
+    with pytest.raises(ValueError, match="every run diverged"):
+        capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"widths": ()}, "no widths given"),
     ({"widths": (0, 4)}, "widths must be positive integers, got 0"),

@@ -61,3 +61,12 @@ def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, c
     assert code == 2 and out == ""
     assert err.startswith("hplab lr-range: error: ") and message in err
     assert err.count("\n") == 1
+
+
+def test_a_curve_without_a_finite_point_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for extra in ([], ["--no-report"]):
+        code, out, err = run_cli(["lr-range", "--dataset", "sine", "--val", "--min-lr", "1e30",
+                                  "--max-lr", "1e35", "--json", *extra], capsys)
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert "the loss is not finite even at the first rate (1e+30)" in err
