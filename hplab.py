@@ -505,8 +505,8 @@ def cmd_scaling(args) -> int:
     import analyses
     import nets
 
-    if args.lrs:
-        lrs = args.lrs
+    if args.lrs is not None:
+        lrs = args.lrs  # even empty: an error, not the default grid
     elif len(args.lr_range) == 2:
         lrs = analyses.lr_grid(args.lr_grid, *args.lr_range)
     else:

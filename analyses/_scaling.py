@@ -250,6 +250,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     noise_df = pd.DataFrame(columns=NOISE_COLUMNS)
     b_simple = b_simple_step = math.nan
     source = "user"
+    if isinstance(reference_batch, bool) or not isinstance(reference_batch, int) or \
+            reference_batch < 1:
+        raise ValueError(f"reference_batch must be an integer >= 1, got {reference_batch!r}")
     b_ref = min(reference_batch, n)
     ref_rows = []
     if target is None or (noise and n >= 2):
@@ -267,6 +270,13 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
+    at_start = runs[runs["reached"] & (runs["steps"] == 0)]
+    if len(at_start):  # steps to a target the untrained net meets measure nothing
+        why = ("set a harder --target" if source == "user" else
+               "the reference runs learned nothing better (diverged or stuck): try lower "
+               "or more learning rates, or set --target")
+        raise ValueError(f"the untrained net already reaches the {metric} target "
+                         f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n)
     batches = _verdicts(batches, runs, fit)
@@ -290,7 +300,9 @@ def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]
     pick = max if TARGET_METRICS[metric] == "max" else min
     table = []
     for r in rows:
-        finite = [(s, v) for s, v in r["trace"] if math.isfinite(v)]
+        # trained points only: a run that diverged at once still scores its untrained
+        # net at step 0, and a target from that is met before any step
+        finite = [(s, v) for s, v in r["trace"] if s > 0 and math.isfinite(v)]
         step, value = pick(finite, key=lambda sv: sv[1]) if finite else (0, math.nan)
         table.append({"lr": r["lr"], "status": r["status"], "best_value": value,
                       "best_step": step, "first_value": r["trace"][0][1]})

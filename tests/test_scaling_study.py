@@ -109,6 +109,7 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     ({"backend": "spark"}, "unknown backend 'spark'; valid: joblib, dask"),
     ({"backend": "dask"}, "needs a scheduler address"),
     ({"scheduler": "tcp://127.0.0.1:1"}, "only applies to --backend dask"),
+    ({"reference_batch": -1}, "reference_batch must be an integer >= 1, got -1"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -167,6 +168,9 @@ def test_cli_human_output_and_no_report(capsys, tmp_path):
     (["--backend", "dask"], "needs a scheduler address"),
     (["--lr-grid", "0"], "lr grid needs num >= 1"),
     (["--lr-range", "1"], "--lr-range needs two numbers"),
+    (["--lrs", ","], "learning rates must be finite and > 0, got []"),
+    (["--batch-sizes", "8,32", "--lrs", "0.1", "--target", "0.01", "--no-noise"],
+     "the untrained net already reaches the val_accuracy target 0.01 (batch 8); set a harder"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys):
     code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--max-steps", "5",
@@ -210,3 +214,12 @@ def test_examples_count_the_short_last_batch():
     assert examples_seen(41, 32, 1293) == 1293
     assert examples_seen(65, 32, 1293) == 1293 + 24 * 32
     assert examples_seen(3, 4096, 1293) == 3 * 1293  # full batch
+
+
+def test_reference_runs_that_learn_nothing_set_no_target(capsys):
+    # a rate of 1e6 diverges at once on moons: its nets score what the untrained one does
+    code, stdout, err = run_cli(["scaling", "--dataset", "moons", "--batch-sizes", "8,32,128",
+                                 "--seeds", "1", "--max-steps", "200", "--lrs", "1e6",
+                                 "--no-report"], capsys)
+    assert code == 2 and stdout == "" and err.count("\n") == 1
+    assert "the reference runs learned nothing better" in err
