@@ -145,9 +145,11 @@ class GradientNoiseScale(nets.Callback):
         for i, v in enumerate((g2, trace)):
             self._ema[i] = self.beta * self._ema[i] + (1 - self.beta) * v
         g2_s, tr_s = self._ema[0] / debias, self._ema[1] / debias
+        # the two-batch estimates of |G|^2 and tr(Sigma) are unbiased but can come out
+        # negative; B_simple = tr/|G|^2 is then not measured (NaN), never negative
         row = {"step": int(step), "epoch": float(epoch), "g2": g2_s, "trace": tr_s,
-               "b_simple_raw": trace / g2 if g2 > 0 else math.nan,
-               "b_simple": tr_s / g2_s if g2_s > 0 else math.nan}
+               "b_simple_raw": trace / g2 if g2 > 0 and trace >= 0 else math.nan,
+               "b_simple": tr_s / g2_s if g2_s > 0 and tr_s >= 0 else math.nan}
         self.rows.append(row)
         return row
 

@@ -34,8 +34,9 @@ class ScalingFit:
     """The fitted law, or why there is none.
 
     ``status`` is ``"fitted"``, ``"no_critical_batch"`` (the fit puts B_crit at or above
-    the training-set size, where it cannot be measured) or ``"too_few_points"``;
-    the numbers are NaN unless fitted.
+    the training-set size, where it cannot be measured), ``"below_range"`` (below the
+    smallest batch tested: the steps hardly fall with B) or ``"too_few_points"``; the
+    numbers are NaN unless fitted.
     """
 
     status: str
@@ -112,6 +113,12 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
             f"B_crit is not below the training-set size ({n_train}): steps to target keep "
             f"falling about as 1/B up to the full batch, so this set cannot show a critical "
             f"batch size; every batch size here scales perfectly", n_points=n)
+    if b_crit < b.min():  # at the optimizer's bound, or an extrapolation the data cannot pin
+        return ScalingFit(
+            "below_range",
+            f"steps to target hardly fall with the batch size over B = {b.min():g}..."
+            f"{b.max():g}: B_crit lies below the smallest batch tested, so every batch size "
+            f"here is past it (test smaller batches to find it)", n_points=n)
     return ScalingFit("fitted", f"B_crit = {b_crit:.3g} (S_min = {s_min:.3g} steps, "
                       f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
@@ -121,14 +128,17 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     """Each batch size's regime: perfect scaling, diminishing returns, maximal parallelism.
 
     Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
-    Without a fitted B_crit: all "perfect scaling" if it lies beyond the set size,
-    else "unknown". A batch size whose entry in ``reached`` is false is
-    `NOT_REACHED`: the regimes describe how steps to the target scale, and a batch
-    that never got there within its budget was not measured, so no verdict is drawn.
+    Without a fitted B_crit: all "perfect scaling" if it lies beyond the set size, all
+    "maximal parallelism" if below the smallest batch, else "unknown". A batch size
+    whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
+    to the target scale, and a batch that never got there within its budget was not
+    measured, so no verdict is drawn.
     """
     b = np.asarray(batch_sizes, dtype=float)
     if fit.status == "no_critical_batch":
         verdicts = [REGIMES[0] for _ in b]
+    elif fit.status == "below_range":
+        verdicts = [REGIMES[2] for _ in b]
     elif fit.status != "fitted":
         verdicts = ["unknown" for _ in b]
     else:

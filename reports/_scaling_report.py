@@ -165,8 +165,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     fit = result.fit
+    smallest = min(result.batch_sizes) if result.batch_sizes else 0
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
-              f"≥ {result.n_train}" if fit.status == "no_critical_batch" else "–")
+              f"≥ {result.n_train}" if fit.status == "no_critical_batch" else
+              f"< {smallest}" if fit.status == "below_range" else "–")
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,

@@ -65,6 +65,15 @@ def test_too_few_points_is_reported_not_raised():
     assert np.isnan(fit.steps([1, 8])).all()
 
 
+def test_a_critical_batch_below_the_tested_range_is_not_fitted():
+    # the steps hardly fall: the least-squares B_crit sat at its lower bound (B_min / 1000)
+    for steps in ([100, 110, 120, 130], [100, 100, 100, 100]):
+        fit = fit_scaling_law([8, 16, 32, 64], steps, n_train=1000)
+        assert fit.status == "below_range" and np.isnan(fit.b_crit)
+        assert "below the smallest batch tested" in fit.message
+        assert regimes([8, 64], fit) == ("maximal parallelism",) * 2
+
+
 def test_mismatched_inputs_are_one_line_errors():
     with pytest.raises(ValueError, match=r"got shapes \(4,\) and \(3,\)"):
         fit_scaling_law([1, 2, 4, 8], [10, 5, 3])
