@@ -494,7 +494,9 @@ def _scaling_lines(s: dict) -> list[str]:
     if s["lr_cap_batch"] is not None:
         lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
     if s["b_simple"] is not None:
-        lines.append(f"gradient noise scale at the target: B_simple ~ {s['b_simple']:.3g}")
+        where = ("at the target" if s.get("b_simple_step") is not None else
+                 "at the end of the reference run (it never reached the target)")
+        lines.append(f"gradient noise scale {where}: B_simple ~ {s['b_simple']:.3g}")
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):
         lines.append(f"report: {s['report_path']}")

@@ -123,7 +123,8 @@ class ScalingResult:
             "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
             "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
             "alpha_rule": self.exponent.rule, "lr_cap_batch": _num(self.lr_cap_batch),
-            "b_simple": _num(self.b_simple), "seconds": self.seconds,
+            "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
+            "seconds": self.seconds,
         }
 
 

@@ -141,7 +141,10 @@ def _verdicts(result) -> list[str]:
         lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of 1 at "
                      f"B ≈ {result.lr_cap_batch:.3g}; above it the course's cap bites and the "
                      f"best rate stops growing linearly.")
-    if math.isfinite(result.b_simple):
+    if math.isfinite(result.b_simple) and not math.isfinite(result.b_simple_step):
+        lines.append(f"Gradient noise scale at the end of the reference run, which never "
+                     f"reached the target: B_simple ≈ {result.b_simple:.3g}.")
+    elif math.isfinite(result.b_simple):
         if fit.status == "fitted":
             lines.append(f"Gradient noise scale at the target: B_simple ≈ {result.b_simple:.3g},"
                          f" {result.b_simple / fit.b_crit:.2g}× the fitted B_crit "

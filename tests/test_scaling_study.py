@@ -232,3 +232,14 @@ def test_the_noise_scale_is_never_negative():
                         seeds=1, max_steps=1000)
     assert not (res.noise["b_simple"] < 0).any() and not (res.noise["b_simple_raw"] < 0).any()
     assert res.b_simple > 0
+
+
+def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
+    argv = ["scaling", "--dataset", "xor", "--seeds", "1", "--max-steps", "50", "--lrs", "0.5",
+            "--target-metric", "val_loss", "--target", "1e-12", "--no-report"]
+    code, out, _ = run_cli([*argv, "--json"], capsys)
+    s = json.loads(out)
+    assert code == 0 and not any(s["reached"]) and s["b_simple_step"] is None
+    assert s["b_simple"] > 0
+    code, out, _ = run_cli(argv, capsys)
+    assert "gradient noise scale at the end of the reference run (it never reached" in out
