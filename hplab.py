@@ -965,6 +965,11 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"hplab {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
+        detail = " ".join(str(exc).split())
+        print(f"hplab {args.command}: error: out of memory{f' ({detail})' if detail else ''}; "
+              "ask for fewer or smaller runs", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ BLAS threads would only fight over them (and make timings noisy).
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -37,9 +38,23 @@ def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) 
         raise ValueError("backend 'dask' needs a scheduler address (--scheduler tcp://HOST:PORT)")
     if backend == "joblib" and scheduler is not None:
         raise ValueError("a scheduler address only applies to --backend dask")
+    if backend == "dask" and isinstance(scheduler, str) and not _address_ok(scheduler):
+        # checked here: a Client half-made from a bad address hangs 20 s in its __del__
+        raise ValueError(f"scheduler address {scheduler!r} is not SCHEME://HOST:PORT "
+                         "(e.g. tcp://127.0.0.1:8786)")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or (workers < 1 and workers != -1)):
         raise ValueError(f"workers must be >= 1 (or -1 for every core), got {workers!r}")
+
+
+def _address_ok(address: str) -> bool:
+    parts = urllib.parse.urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return False
+    return parts.scheme in ("tcp", "tls", "ws", "wss", "ucx") and bool(parts.hostname) \
+        and port is not None
 
 
 def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = "joblib",

@@ -70,3 +70,16 @@ def test_a_curve_without_a_finite_point_exits_2(tmp_path, monkeypatch, capsys):
                                   "--max-lr", "1e35", "--json", *extra], capsys)
         assert code == 2 and out == "" and err.count("\n") == 1
         assert "the loss is not finite even at the first rate (1e+30)" in err
+
+
+def test_running_out_of_memory_is_one_line(tmp_path, monkeypatch, capsys):
+    import analyses
+
+    def too_big(*args, **kwargs):
+        raise MemoryError("Unable to allocate 7.45 GiB for an array with shape (1000000000,)")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(analyses, "lr_range_test", too_big)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "1000000000"], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("hplab lr-range: error: out of memory (Unable to allocate 7.45 GiB")
