@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import signal
+import socket
 import threading
 import time
 
@@ -21,7 +23,7 @@ from optuna.trial import TrialState
 
 from ._errors import StorageError
 from ._objective import Objective
-from ._record import trial_info, trial_status
+from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
 from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
 from ._worker_storage import ClaimLock, held_reads, worker_cache
@@ -122,6 +124,9 @@ def _next_action(study, n_trials: int, heartbeats: bool,
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read)."""
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats)
+    if action == "done" and not heartbeats and _fail_dead_here(study, trials):
+        trials = study.get_trials(deepcopy=False)  # their slots are free again
+        action = _decide(trials, n_trials, heartbeats)
     if action == "wait":
         # Stale trials matter only here. Before a "run", optuna's optimize fails them (and
         # queues their retries) itself, right before it creates the trial; and failing
@@ -131,6 +136,43 @@ def _next_action(study, n_trials: int, heartbeats: bool,
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats)
     return action, trials
+
+
+def _fail_dead_here(study, trials) -> bool:
+    """Without heartbeats (journal storage), close RUNNING trials whose worker was a
+    process of this machine that no longer exists; they would hold their slots forever.
+
+    Marked ``interrupted`` (so they free their slot) and failed. Workers on other
+    machines cannot be checked from here.
+    """
+    host = f"{socket.gethostname()}:"
+    closed = False
+    for t in trials:
+        worker = trial_info(t).get("worker", "")
+        if t.state != TrialState.RUNNING or not worker.startswith(host):
+            continue
+        pid = worker[len(host):]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            study._storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, {
+                **trial_info(t), "status": "interrupted",
+                "reason": f"its worker {worker} died (this storage has no heartbeats)"})
+            study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
+            closed = True
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # it finished meanwhile
+    return closed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _fail_never_entered(study, trials, grace_period: float) -> None:

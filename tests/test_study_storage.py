@@ -7,9 +7,12 @@ import hashlib
 import importlib.util
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
+import optuna
 import pytest
 
 import hplab
@@ -228,6 +231,24 @@ def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
     assert (tmp_path / "q.db").is_file()
     assert not [p for p in tmp_path.iterdir() if "?" in p.name]
     assert study.show_study("q", url)["n_finished"] == 1
+
+
+def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
+    # a journal has no heartbeats: a killed worker's RUNNING trial held its slot forever
+    log = tmp_path / "dead.log"
+    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
+    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    s = optuna.load_study(study_name="dead", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    stuck = s.ask()  # as the dead worker left it: claimed, recorded, never finished
+    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
+                                   {"worker": f"{socket.gethostname()}:{gone}", "run": "x"})
+    summary = study.run_study(spec, storage=str(log), progress=False)
+    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
+    info = study.trial_info(study.open_study("dead", str(log))[0].trials[stuck.number])
+    assert info["status"] == "interrupted" and "died" in info["reason"]
 
 
 def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
