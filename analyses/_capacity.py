@@ -182,7 +182,10 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
             raise ValueError(f"{name} must be positive integers, got {v!r}")
-    return tuple(sorted(set(int(v) for v in values)))
+    twice = [v for v in set(values) if values.count(v) > 1]
+    if twice:  # a typo more likely than a wish for the same net twice
+        raise ValueError(f"{name} lists {int(twice[0])} twice")
+    return tuple(sorted(int(v) for v in values))
 
 
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
@@ -214,9 +217,10 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     """
     t0 = time.perf_counter()
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+    if isinstance(seeds, bool) or not isinstance(seeds, int | np.integer) or seeds < 1:
         raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
-    if not (math.isfinite(eps) and eps >= 0):
+    seeds = int(seeds)
+    if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
     cfg = config or DEFAULT_CONFIG
     if len(set(cfg.activation)) > 1:

@@ -211,9 +211,11 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     t0 = time.perf_counter()
     check_ramp(mode, min_lr, max_lr, num_steps)
     check_suggestions(suggestion)
-    for what, v in (("seeds", seeds), ("verify_seeds", verify_seeds)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{what} must be an integer >= 1, got {v!r}")
+    for what, v, low in (("seeds", seeds, 1), ("verify_seeds", verify_seeds, 1),
+                         ("seed", seed, 0)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < low:
+            raise ValueError(f"{what} must be an integer >= {low}, got {v!r}")
+    seeds, verify_seeds, seed = int(seeds), int(verify_seeds), int(seed)
     if verify and not (math.isfinite(verify_epochs) and verify_epochs > 0):
         raise ValueError(f"verify_epochs must be > 0, got {verify_epochs!r}")
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset

@@ -161,6 +161,10 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
                          f"{ds.name} ({n} examples)")
     if not lrs or any(isinstance(r, bool) or not (math.isfinite(r) and r > 0) for r in lrs):
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
+    for name, values in (("batch sizes", list(batch_sizes)), ("learning rates", list(lrs))):
+        twice = [v for v in values if values.count(v) > 1]
+        if twice:  # a typo more likely than a wish for the same runs twice
+            raise ValueError(f"{name} list {twice[0]:g} twice")
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:

@@ -81,6 +81,8 @@ def test_diverged_runs_are_counted_and_never_best():
     ({"depths": (1.5,)}, "depths must be positive integers, got 1.5"),
     ({"seeds": 0}, "seeds must be an integer >= 1"),
     ({"eps": -1.0}, "eps must be a finite number >= 0"),
+    ({"eps": None}, "eps must be a finite number >= 0, got None"),
+    ({"widths": (2, 4, 2)}, "widths lists 2 twice"),
     ({"config": QUICK.replace(batch_size=5000)},
      "batch size 5000 is larger than the training set of coin (900 examples)"),
     ({"config": nets.TrainConfig(hidden=(4, 4), activation=("relu", "tanh"))},

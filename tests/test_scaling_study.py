@@ -111,6 +111,8 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     ({"backend": "dask"}, "needs a scheduler address"),
     ({"scheduler": "tcp://127.0.0.1:1"}, "only applies to --backend dask"),
     ({"reference_batch": -1}, "reference_batch must be an integer >= 1, got -1"),
+    ({"batch_sizes": [2, 2, 4]}, "batch sizes list 2 twice"),
+    ({"lrs": [0.1, 0.1]}, "learning rates list 0.1 twice"),
     ({"backend": "dask", "scheduler": "garbage"}, "is not SCHEME://HOST:PORT"),
     ({"backend": "dask", "scheduler": "tcp://:::"}, "is not SCHEME://HOST:PORT"),
 ])
