@@ -123,7 +123,8 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
         client = scheduler
     try:
         with parallel_config(backend="dask", client=client):
-            return Parallel()(delayed(_one_thread)(fn, t) for t in tasks)
+            # n_jobs=-1: every worker of the cluster (joblib runs n_jobs=1 right here)
+            return Parallel(n_jobs=-1)(delayed(_one_thread)(fn, t) for t in tasks)
     finally:
         if own:
             client.close()

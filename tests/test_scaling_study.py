@@ -2,6 +2,7 @@
 bad input, the JSON contract and the report."""
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,18 @@ def test_dask_backend_gives_the_joblib_table():
                                   remote.to_frame().drop(columns=drop))
     pd.testing.assert_frame_equal(local.batches, remote.batches)
     assert local.to_frame()["reached"].any() and not local.to_frame()["reached"].all()
+
+
+@pytest.mark.slow
+def test_dask_tasks_run_on_the_cluster_not_here():
+    distributed = pytest.importorskip("distributed")
+    from analyses._backend import run_tasks
+
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:
+        pids = run_tasks(lambda t: os.getpid(), range(6), backend="dask",
+                         scheduler=cluster.scheduler_address)
+    assert len(pids) == 6 and os.getpid() not in pids  # joblib's n_jobs=1 ran them here
 
 
 def test_unreachable_target_is_not_reached_not_a_crash():
