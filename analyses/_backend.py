@@ -110,8 +110,6 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
     except ImportError:
         raise ValueError("backend 'dask' needs dask[distributed]: "
                          "pip install 'hplab[dask]'") from None
-    from joblib import Parallel, delayed, parallel_config
-
     own = not isinstance(scheduler, Client)
     if own:
         try:
@@ -122,9 +120,10 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
     else:
         client = scheduler
     try:
-        with parallel_config(backend="dask", client=client):
-            # n_jobs=-1: every worker of the cluster (joblib runs n_jobs=1 right here)
-            return Parallel(n_jobs=-1)(delayed(_one_thread)(fn, t) for t in tasks)
+        # straight to the cluster: joblib's dask backend runs everything in this process
+        # when the cluster has a single worker thread (its n_jobs is then 1)
+        futures = client.map(_one_thread, [fn] * len(tasks), list(tasks), pure=False)
+        return client.gather(futures)
     finally:
         if own:
             client.close()

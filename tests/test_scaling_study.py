@@ -61,11 +61,13 @@ def test_dask_tasks_run_on_the_cluster_not_here():
     distributed = pytest.importorskip("distributed")
     from analyses._backend import run_tasks
 
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+    # one worker thread: joblib's dask backend took n_jobs = 1 and ran every task here
+    with distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
-        pids = run_tasks(lambda t: os.getpid(), range(6), backend="dask",
-                         scheduler=cluster.scheduler_address)
-    assert len(pids) == 6 and os.getpid() not in pids  # joblib's n_jobs=1 ran them here
+        out = run_tasks(lambda t: (t, os.getpid()), range(6), backend="dask",
+                        scheduler=cluster.scheduler_address)
+    assert [t for t, _ in out] == list(range(6))  # in order
+    assert os.getpid() not in {pid for _, pid in out}
 
 
 def test_unreachable_target_is_not_reached_not_a_crash():
