@@ -114,11 +114,13 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                 **{f"Sufficient width (depth {d})": w
                    for d, w in result.sufficient_widths().items()}}
     cfg = result.config
+    batch = "full batch" if cfg["batch_size"] == -1 else f"batch {cfg['batch_size']}"
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
                  name=name or result.dataset, status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
                           f"{len(result.seeds)} seeds · {cfg['activation']} · "
-                          f"{cfg['optimizer']} lr {cfg['lr']:g}, batch {cfg['batch_size']}, "
+                          f"{cfg['optimizer']} lr {cfg['lr']:g}, "
+                          f"{batch}, "
                           f"{cfg['max_epochs']:g} epochs")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
                        params={**cfg, "widths": list(result.widths),

@@ -163,9 +163,10 @@ def _verdicts(result, summary: dict) -> list[str]:
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
                      f"{summary['divergence_lr']:.3g} (medians over seeds).")
     else:
-        lines.append("The loss never passed its stop threshold up to max_lr: the curve ends "
-                     "before divergence, so suggestions near its end are unreliable; raise "
-                     "--max-lr or --steps.")
+        lines.append("The loss never passed its stop threshold (--diverge times its lowest "
+                     "smoothed value; a rise below that, as the plot may show, does not stop "
+                     "the test) up to max_lr, so suggestions near the curve's end are "
+                     "unreliable; raise --max-lr or --steps.")
     if result.val or result.mode == "looper":
         lines.append("Smooth curves (validation or looper loss) make the valley reach back "
                      "into the flat start; compare with steepest and minimum.")
@@ -229,7 +230,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                    {"curves": result.curves, "marks": marks_frame(result)},
                    caption="Faint: the recorded loss; solid: its debiased moving average, one "
                            "line per seed. Vertical lines: each suggestion's median over "
-                           "seeds (the chosen one solid), shaded over its interquartile range.")
+                           "seeds (the chosen one solid), shaded over its interquartile range. "
+                           "minimum is the rate of the lowest loss divided by 10 (fastai's "
+                           "rule: a rate at the bottom is already about to diverge), so it "
+                           "sits a decade left of the curve's lowest point.")
     rep.add_section("Spread of the suggestions over seeds")
     rep.add_figure("suggestion-spread", draw_spread, spread_frame(result),
                    caption="Each dot is one seed's suggestion; the bar spans the quartiles and "

@@ -138,9 +138,19 @@ def _verdicts(result) -> list[str]:
              f"{result.target:.4g} ({result.target_source}).", fit.message + "."]
     lines.append("Best rate: " + ex.message + ".")
     if math.isfinite(result.lr_cap_batch):
-        lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of 1 at "
-                     f"B ≈ {result.lr_cap_batch:.3g}; above it the course's cap bites and the "
-                     f"best rate stops growing linearly.")
+        b = result.batches
+        above = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch) & (b["lr_opt"] > 1)]
+        if len(above):  # the data, not the course, has the last word
+            shown = ", ".join(f"{lr:.3g} at B = {int(bs)}"
+                              for bs, lr in zip(above["batch_size"], above["lr_opt"],
+                                                strict=True))
+            lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of "
+                         f"1 at B ≈ {result.lr_cap_batch:.3g}, yet the best rates here go "
+                         f"past 1 ({shown}): the course's cap of 1 does not hold on this set.")
+        else:
+            lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of "
+                         f"1 at B ≈ {result.lr_cap_batch:.3g}; above it the course's cap "
+                         f"bites and the best rate stops growing linearly.")
     if math.isfinite(result.b_simple) and not math.isfinite(result.b_simple_step):
         lines.append(f"Gradient noise scale at the end of the reference run, which never "
                      f"reached the target: B_simple ≈ {result.b_simple:.3g}.")
