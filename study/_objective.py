@@ -117,9 +117,7 @@ class Objective:
         except KeyboardInterrupt:
             self._write_record(trial, INTERRUPTED)
             raise
-        except optuna.TrialPruned:
-            raise
-        except _Failed:  # its record, with what the run did, is written
+        except (optuna.TrialPruned, _Failed):  # their records, with the run's figures, are written
             raise
         except Exception as exc:  # in sampling, training or scoring: this trial only
             self._write_record(trial, error_record(exc))
@@ -166,8 +164,7 @@ class Objective:
                if not math.isfinite(v)]
         if bad:
             record = {**record, "status": "error",
-                      "reason": f"objective {bad[0]} has no finite value ({values[0]!r})"
-                      if len(values) == 1 else f"objective {bad[0]} has no finite value"}
+                      "reason": f"objective {bad[0]} has no finite value"}
             self._write_record(trial, record)
             raise _Failed(record["reason"])
         self._write_record(trial, record)
