@@ -157,9 +157,13 @@ def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     """Per (depth, width): mean and std over seeds, the train - validation gap, the median
     iterations to eps and how many seeds reached it."""
-    g = runs.groupby(["depth", "width"], sort=True)
     cols = ["train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss",
             "test_loss"]
+    # a diverged net's scores (chance accuracy, a huge but finite loss) are no result: they
+    # count as missing, so its configuration's means are NaN
+    runs = runs.copy()
+    runs.loc[runs["status"] == "diverged", cols] = math.nan
+    g = runs.groupby(["depth", "width"], sort=True)
     # a diverged seed's NaN loss makes its configuration's mean NaN, not the mean of the
     # seeds that survived (which looked like a fine result)
     table = g[cols].agg(lambda x: x.mean(skipna=False))
@@ -239,9 +243,10 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
-    if (runs["status"] == "diverged").all():
-        raise ValueError("every run diverged (the loss became NaN or exploded): there is no "
-                         "capacity to read; lower the learning rate")
+    diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
+    if diverged.all():
+        raise ValueError("every configuration has a diverged run (the loss became NaN or "
+                         "exploded): there is no capacity to read; lower the learning rate")
     metric = "loss" if ds.task == "regression" else "accuracy"
     return CapacityResult(
         dataset=ds.name, task=ds.task, widths=widths, depths=depths, seeds=seed_list,

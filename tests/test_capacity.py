@@ -68,10 +68,12 @@ def test_diverged_runs_are_counted_and_never_best():
     res = capacity_sweep("sine", widths=(1, 64), seeds=2, config=cfg)
     table = res.table.set_index("width")
     assert table.loc[64, "diverged"] == 2 and table.loc[1, "diverged"] == 0
-    assert res.best()["width"] == 1
+    # a diverged net's finite scores are no result: the configuration's means are NaN
+    assert np.isnan(table.loc[64, ["val_loss", "test_loss", "train_loss"]].astype(float)).all()
+    assert res.best()["width"] == 1 and res.sufficient_widths() == {1: 1}
     s = res.summary()
     json.dumps(s, allow_nan=False)
-    with pytest.raises(ValueError, match="every run diverged"):
+    with pytest.raises(ValueError, match="every configuration has a diverged run"):
         capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
 
 
