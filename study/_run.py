@@ -27,6 +27,7 @@ from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, st
 from ._worker import COMMAND_ATTR, SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
 
 # Keys that may change between runs of one study; anything else must match.
+ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
 _MUTABLE = {("study", "n_trials"), ("study", "timeout"), ("study", "description")}
 
 
@@ -47,8 +48,9 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
                      keep_budget: bool = False) -> optuna.Study:
     """The stored study of ``spec.name``: created, or loaded if the spec matches.
 
-    ``keep_budget``: a stored n_trials above the spec's stays (a plain resume after
-    ``--trials`` raised it); otherwise the spec's n_trials becomes the study's.
+    ``keep_budget``: a stored n_trials that ``--trials`` raised above the spec's stays (a
+    plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
+    ``spec.n_trials`` itself was asked for.
     """
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
@@ -69,8 +71,12 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     if study.metric_names is None:
         with quiet_optuna():  # experimental in optuna, and used on purpose
             study.set_metric_names(list(spec.metrics))
-    if keep_budget and stored is not None:
-        raw["study"]["n_trials"] = max(raw["study"]["n_trials"], stored["study"]["n_trials"])
+    asked = not keep_budget  # the budget given explicitly (--trials), not read off a spec
+    if (keep_budget and stored is not None and study.user_attrs.get(ASKED_ATTR)
+            and stored["study"]["n_trials"] > raw["study"]["n_trials"]):
+        raw["study"]["n_trials"] = stored["study"]["n_trials"]  # --trials raised it: it stays
+        asked = True
+    study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study
 

@@ -102,6 +102,11 @@ def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path):
     assert summary["n_trials"] == 4 and summary["n_finished"] == 4
     lowered = json.loads(hplab_cli(*run, "--trials", "3", cwd=tmp_path).stdout)
     assert lowered["n_trials"] == 3  # asked for: the budget is what --trials says
+    # a budget that came from the spec follows the spec, edited lower too
+    path.write_text(path.read_text().replace("n_trials = 2", "n_trials = 5"))
+    assert json.loads(hplab_cli(*run, cwd=tmp_path).stdout)["n_trials"] == 5
+    path.write_text(path.read_text().replace("n_trials = 5", "n_trials = 1"))
+    assert json.loads(hplab_cli(*run, cwd=tmp_path).stdout)["n_trials"] == 1
 
 
 def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path, capsys):
