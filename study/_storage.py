@@ -224,7 +224,9 @@ def _check_sqlite(path: Path) -> None:
     if not path.is_file() or path.stat().st_size == 0:
         return
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+        # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
+        # read and created a file named up to them)
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                                 timeout=SQLITE_BUSY_TIMEOUT)) as con:
             tables = {r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -205,14 +205,14 @@ def test_journal_storage_runs_a_study(tmp_path, spec_file):
 
 
 def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, capsys):
-    other = tmp_path / "people.db"
+    other = tmp_path / "people#1.db"  # '#' and '?' once cut a URI short
     with contextlib.closing(sqlite3.connect(other)) as con:
         con.execute("CREATE TABLE people (name TEXT)")
         con.commit()
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
     before = {p: p.read_bytes() for p in (other, junk)}
-    cases = [(other, "people.db is an SQLite database of something else (tables people)"),
+    cases = [(other, "people#1.db is an SQLite database of something else (tables people)"),
              (junk, "junk.db is not an SQLite database"),
              ("sqlite://", "an in-memory database lives and dies with one process"),
              ("sqlite:///:memory:", "an in-memory database lives and dies with one process")]
@@ -223,6 +223,7 @@ def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, 
             err = capsys.readouterr().err
             assert message in err and err.count("\n") == 1, err
     assert {p: p.read_bytes() for p in (other, junk)} == before  # no table, no WAL added
+    assert not (tmp_path / "people").exists()  # nor a file named up to the '#'
 
 
 def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
