@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -15,5 +16,9 @@ def folder_name(text: str, default: str = "run") -> str:
 
 
 def study_folder(name: str) -> Path:
-    """The report folder of study ``name``."""
-    return RUNS / "studies" / folder_name(name, "study")
+    """The report folder of study ``name``: the name itself when it is a safe folder name,
+    else its safe form and a short hash of it, so that "x y" and "x-y" stay apart."""
+    safe = folder_name(name, "study")
+    if safe != name:
+        safe += "-" + hashlib.sha1(str(name).encode()).hexdigest()[:6]
+    return RUNS / "studies" / safe

@@ -130,9 +130,12 @@ def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, mo
     path.write_text(path.read_text().replace('name = "x"', 'name = "../../escaped"'))
     assert hplab.main(["study", "run", str(path), "--storage", "s.db", "--json"]) == 0
     report = Path(json.loads(capsys.readouterr().out)["report_path"])
-    assert report == Path("runs/studies/escaped/report.html") and report.is_file()
+    assert report.parent.parent == Path("runs/studies") and report.is_file()
+    assert report.parent.name.startswith("escaped-")  # the safe form, and a hash of the name
     assert hplab.main(["study", "show", "../../escaped", "--storage", "s.db", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+    # names that share a safe form keep their own folders
+    assert study.study_folder("x y") != study.study_folder("x-y") == Path("runs/studies/x-y")
 
 
 @pytest.mark.parametrize("where", ["user info", "query"])
