@@ -301,6 +301,12 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
         where = "space" if space.get("sampling_ratio") else "fixed"
         raise SpecError(f"{where}.sampling_ratio needs an imbalance_strategy (in [space] or "
                         "[fixed])")
+    fixed_strategy = fixed.get("imbalance_strategy")
+    if space.get("sampling_ratio") is not None and fixed_strategy is not None and not \
+            uses_ratio(check_strategies([fixed_strategy], "fixed.imbalance_strategy")[0]):
+        # it would be searched but never suggested: the grid ran one configuration per value
+        raise SpecError(f"space.sampling_ratio: fixed.imbalance_strategy {fixed_strategy!r} "
+                        "does not resample toward a ratio; drop sampling_ratio")
     try:
         build_config({}, fixed, max_epochs)
     except (ValueError, TypeError) as exc:

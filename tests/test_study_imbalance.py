@@ -134,6 +134,9 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path):
      r"^space\.sampling_ratio: .* must be in \(0, 1\]"),
     (lambda r: r["study"].update(sampler="grid") or r["space"].update(sampling_ratio=[0.5, 1]),
      r"^space\.sampling_ratio: the grid sampler needs every parameter in every trial"),
+    (lambda r: r["space"].pop("imbalance_strategy") and r["fixed"].update(
+        imbalance_strategy="class_weight"),
+     r"^space\.sampling_ratio: fixed\.imbalance_strategy 'class_weight' does not resample"),
     (lambda r: r["space"].pop("imbalance_strategy"),
      r"^space\.sampling_ratio needs an imbalance_strategy"),
     (lambda r: r["fixed"].update(imbalance_strategy="nope"),
