@@ -93,6 +93,13 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
+def _is_training_report(path: Path) -> bool:
+    import reports
+
+    info = reports.read_report_info(path)
+    return info is not None and info.kind == "train"
+
+
 def _refuse_overwrite(out, *inputs) -> None:
     """Stop before an output path that is one of the command's input files destroys it."""
     for src in inputs:
@@ -141,10 +148,14 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {out} is a file; give a folder")
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
+    if "report.html" in earlier and not _is_training_report(out / "report.html"):
+        if not args.report:  # another command's report: --no-report leaves it alone
+            earlier.remove("report.html")
     if earlier:  # a re-run replaces the last one (or a report of any kind): say so
         what = "run" if "config.json" in earlier else "report"
-        print(f"hplab train: replacing the earlier {what} in {out} (another --name keeps "
-              "both)", file=sys.stderr)
+        keep = "another --out" if args.out else "another --name"
+        print(f"hplab train: replacing the earlier {what} in {out} ({keep} keeps both)",
+              file=sys.stderr)
     run = study.train_run(
         dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,

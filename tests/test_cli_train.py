@@ -8,6 +8,7 @@ import pytest
 from cli_helpers import run_cli
 
 import nets
+import reports
 
 TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_accuracy",
               "test_loss", "test_accuracy", "seconds", "model_path"}
@@ -192,6 +193,14 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
     # the report of the 3-neuron net is gone, and so is its line in the index
     assert not (out_dir / "report.html").exists() and not (out_dir / "report_files").exists()
     assert "train/stale" not in (tmp_path / "runs" / "index.html").read_text()
+    # another command's report in the folder is not this run's to remove
+    shared = tmp_path / "runs" / "shared"
+    assert run_cli(["lr-range", "--dataset", "coin", "--steps", "10", "--out", shared],
+                   capsys)[0] == 0
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", shared,
+                            "--no-report"], capsys)
+    assert code == 0 and "replacing" not in err
+    assert reports.read_report_info(shared / "report.html").kind == "lr-range"
 
 
 def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
