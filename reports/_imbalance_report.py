@@ -128,9 +128,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "net's probabilities drift above the real ones: the price of a remedy.")
         rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
                        caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
-                               "per strategy; the dotted diagonal is perfect calibration and "
-                               "the grey curve the plain net (none). The Brier score in the "
-                               "table below summarizes each curve.")
+                               "per strategy; the dotted diagonal is perfect calibration"
+                               + ("" if "none" not in set(sel["calibration"]["strategy"]) else
+                                  " and the grey curve the plain net (none)")
+                               + ". The Brier score in the table below summarizes each curve.")
         s = result.summary_frame()
         brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
                   & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]

@@ -96,3 +96,13 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert rc == 2
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, parse_html, capsys):
+    for strategies, grey in (("class_weight,smote", False), ("none,smote", True)):
+        out = tmp_path / strategies.replace(",", "-")
+        assert hplab.main(["imbalance", "--dataset", "moons", "--strategies", strategies,
+                           "--seeds", "1", "--out", str(out), *FAST]) == 0
+        text = parse_html((out / "report.html").read_text()).all_text
+        assert ("the grey curve the plain net (none)" in text) == grey
+    capsys.readouterr()
