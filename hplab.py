@@ -8,6 +8,7 @@ Bad input ends in one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import math
 import os
@@ -22,7 +23,18 @@ USER_ERRORS = (ValueError, OSError)
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
+    argv: list[str] = []  # the command line being parsed (set by main)
+
     def error(self, message):
+        if message.startswith("the following arguments are required"):
+            # a misspelled flag (--datset) leaves its required flag missing: name the typo
+            known = [o for a in self._actions for o in a.option_strings]
+            typos = [a.split("=")[0] for a in self.argv
+                     if a.startswith("--") and a.split("=")[0] not in known]
+            if typos:
+                close = difflib.get_close_matches(typos[0], known, n=1)
+                message = (f"unrecognized argument {typos[0]}"
+                           + (f" (did you mean {close[0]}?)" if close else ""))
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -962,6 +974,7 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _Parser.argv = argv
     args = build_parser().parse_args(argv)
     args.argv = argv
     try:

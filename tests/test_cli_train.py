@@ -225,3 +225,11 @@ def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys
     assert summary["val_loss"] == pytest.approx(history["val_loss"][best], rel=1e-6)
     assert summary["val_accuracy"] == pytest.approx(history["val_accuracy"][best])
     assert summary["val_loss"] < history["val_loss"].iloc[-1]
+
+
+def test_a_misspelled_required_flag_is_named(capsys):
+    code, out, err = run_cli(["train", "--datset", "xor", "--epochs", "1"], capsys)
+    assert code == 2 and out == ""
+    assert err == "hplab train: error: unrecognized argument --datset (did you mean --dataset?)\n"
+    code, _, err = run_cli(["study", "show"], capsys)  # nothing misspelled: argparse's words
+    assert code == 2 and "the following arguments are required: name" in err
