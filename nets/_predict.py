@@ -101,15 +101,13 @@ class SavedModel:
         if X.dtype.kind not in "uifb":
             raise ValueError(f"inputs must be numbers, got dtype {X.dtype}")
         X = X.astype(np.float64, copy=False)
-        if not np.isfinite(X).all():
-            row = int(np.argwhere(~np.isfinite(X))[0, 0])
+        if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
         with np.errstate(over="ignore"):  # overflow is found below, in one line
             if self.x_shift is not None:
                 X = (X - self.x_shift) / self.x_scale
             X = X.astype(self.net.dtype)
-        if not np.isfinite(X).all():
-            row = int(np.argwhere(~np.isfinite(X))[0, 0])
+        if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs overflow the model's {self.net.dtype.name} after its "
                              f"scaling (first in row {row}); they are far outside the "
                              "training data")
@@ -225,3 +223,9 @@ def _classes(path, meta, net) -> tuple:
     if len(set(classes)) != k:
         raise ValueError(f"{path}: classes are not distinct: {classes!r}")
     return tuple(classes)
+
+
+def _first_bad_row(X: np.ndarray) -> int | None:
+    """The first row holding NaN or an infinity, or None if every value is finite."""
+    bad = ~np.isfinite(X)
+    return int(np.argwhere(bad)[0, 0]) if bad.any() else None

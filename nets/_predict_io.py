@@ -112,11 +112,12 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
         raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
                          f"{model.task} one")
     if model.task != "regression":
-        unknown = [c for c in map(_label, ds.classes) if c not in set(map(_label, model.classes))]
+        known = [_label(c) for c in model.classes]
+        unknown = [c for c in map(_label, ds.classes) if c not in known]
         if unknown:  # its accuracy would count labels the model can never predict
             raise ValueError(f"dataset {ds.name!r} has classes the model does not know "
                              f"({', '.join(map(str, unknown))}); the model predicts "
-                             f"{', '.join(map(str, map(_label, model.classes)))}")
+                             f"{', '.join(map(str, known))}")
     if _same_scaling(model, ds):
         pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
     else:

@@ -13,7 +13,6 @@ import contextlib
 import datetime
 import os
 import signal
-import socket
 import threading
 import time
 
@@ -22,7 +21,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import StorageError
-from ._objective import Objective
+from ._objective import Objective, worker_id
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
 from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
@@ -145,7 +144,7 @@ def _fail_dead_here(study, trials) -> bool:
     Marked ``interrupted`` (so they free their slot) and failed. Workers on other
     machines cannot be checked from here.
     """
-    host = f"{socket.gethostname()}:"
+    host = worker_id().rpartition(":")[0] + ":"  # the "host:pid" of this machine's workers
     closed = False
     for t in trials:
         worker = trial_info(t).get("worker", "")
