@@ -25,12 +25,22 @@ class _Parser(argparse.ArgumentParser):
 
     argv: list[str] = []  # the command line being parsed (set by main)
 
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and self._subparsers is None:
+            # a command's stray flag (--hiden) is named here, where the command's flags are
+            # known; argparse would report it from the top parser, with no suggestion
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
     def error(self, message):
-        if message.startswith("the following arguments are required"):
-            # a misspelled flag (--datset) leaves its required flag missing: name the typo
+        # a misspelled flag (--datset) may leave its required flag missing, or be left over
+        if message.startswith(("the following arguments are required",
+                               "unrecognized arguments")):
             known = [o for a in self._actions for o in a.option_strings]
-            typos = [a.split("=")[0] for a in self.argv
-                     if a.startswith("--") and a.split("=")[0] not in known]
+            # a prefix of a known flag is argparse's abbreviation (--hid for --hidden), no typo
+            typos = [flag for flag in (a.split("=")[0] for a in self.argv if a.startswith("--"))
+                     if not any(k.startswith(flag) for k in known)]
             if typos:
                 close = difflib.get_close_matches(typos[0], known, n=1)
                 message = (f"unrecognized argument {typos[0]}"

@@ -233,3 +233,15 @@ def test_a_misspelled_required_flag_is_named(capsys):
     assert err == "hplab train: error: unrecognized argument --datset (did you mean --dataset?)\n"
     code, _, err = run_cli(["study", "show"], capsys)  # nothing misspelled: argparse's words
     assert code == 2 and "the following arguments are required: name" in err
+
+
+def test_a_misspelled_optional_flag_is_named_by_its_command(capsys):
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hiden", "3"], capsys)
+    assert code == 2 and out == ""
+    assert err == "hplab train: error: unrecognized argument --hiden (did you mean --hidden?)\n"
+    code, _, err = run_cli(["study", "show", "--jsn", "x"], capsys)
+    assert (code, err) == (2, "hplab study show: error: unrecognized argument --jsn "
+                              "(did you mean --json?)\n")
+    # an abbreviation (--hid) is no typo: the stray word is what gets named
+    code, _, err = run_cli(["train", "--dataset", "xor", "--hid", "3", "extra"], capsys)
+    assert (code, err) == (2, "hplab train: error: unrecognized arguments: extra\n")
