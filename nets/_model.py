@@ -163,6 +163,20 @@ class MLP:
                 delta = self._acts[i - 1].backward(outs[i], delta)
         return grads
 
+    def __getstate__(self) -> dict:
+        # params are views into flat; pickle and deepcopy would store them as arrays of
+        # their own, and the optimizer's steps on flat would no longer reach the forward pass
+        state = self.__dict__.copy()
+        del state["params"]
+        state.pop("_ones_cache", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        flat = state.pop("flat")
+        self.__dict__.update(state)
+        self.flat, self.params = self.gradient_buffers()
+        self.flat[...] = flat
+
     def _ones(self, n: int) -> np.ndarray:
         cached = getattr(self, "_ones_cache", None)
         if cached is None or len(cached) < n:

@@ -41,6 +41,25 @@ def test_round_trip_predicts_identically(trained):
     np.testing.assert_array_equal(extra["x_shift"], np.zeros(3))
 
 
+@pytest.mark.parametrize("how", ["copy", "deepcopy", "pickle"])
+def test_a_copied_net_trains_like_the_original(trained, how):
+    import copy
+    import pickle
+
+    net, cfg, X, _ = trained
+    y = (X.sum(axis=1) > 1.5).astype(int) + (X[:, 0] > 0.7)
+    twin = {"copy": net.copy, "deepcopy": lambda: copy.deepcopy(net),
+            "pickle": lambda: pickle.loads(pickle.dumps(net))}[how]()
+    # every parameter a view of the flat vector the optimizer steps
+    assert all(np.shares_memory(twin.flat, p) for p in twin.params)
+    results = [nets.train(n, cfg, X, y, rng=np.random.default_rng(3)) for n in (net, twin)]
+    assert results[1].history.train_loss.iloc[-1] < results[1].history.train_loss.iloc[0]
+    histories = [r.history for r in results]
+    assert histories[0].equals(histories[1])
+    for a, b in zip(net.params, twin.params, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_float64_regression_round_trip(tmp_path):
     net = nets.MLP.initialized((2, 4, 2), ["tanh"], "regression",
                                rng=np.random.default_rng(0), dtype=np.float64)
