@@ -60,7 +60,7 @@ def _run(task: _Task) -> dict:
     cfg = task.config
     init_rng, loop_rng = study.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
-                         n_classes=ds.n_classes or None)
+                         n_classes=ds.n_classes or None, task=ds.task)
     res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
     h = res.history
     hit = h.index[h["val_loss"] <= task.eps] if task.eps else []

@@ -57,7 +57,7 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         for s in seeds:
             init_rng, loop_rng = study.train_streams(s)
             net = nets.build_net(run_cfg, ds.n_features, ds.y_train, rng=init_rng,
-                                 n_classes=ds.n_classes or None)
+                                 n_classes=ds.n_classes or None, task=ds.task)
             res = nets.train(net, run_cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val,
                              rng=loop_rng)
             bad = res.status == "diverged"

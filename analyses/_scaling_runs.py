@@ -149,7 +149,7 @@ def run_task(task: RunTask) -> dict:
     cfg = task.config
     init_rng, loop_rng = study.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
-                         n_classes=ds.n_classes or None)
+                         n_classes=ds.n_classes or None, task=ds.task)
     n = len(ds.X_train)
     bs = min(cfg.batch_size, n)
     per_epoch = math.ceil(n / bs)

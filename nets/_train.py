@@ -48,9 +48,15 @@ class TrainResult:
 
 
 def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
-              rng: np.random.Generator, n_classes: int | None = None) -> MLP:
-    """An initialized net whose input, output and head fit ``cfg`` and the targets."""
-    head = infer_head(y) if cfg.head == "auto" else cfg.head
+              rng: np.random.Generator, n_classes: int | None = None,
+              task: str | None = None) -> MLP:
+    """An initialized net whose input, output and head fit ``cfg`` and the targets.
+
+    ``task`` (a head name, e.g. a dataset's) decides the head when ``cfg.head`` is
+    "auto"; without it the targets' values do, and whole-number regression targets
+    would look like classes.
+    """
+    head = cfg.head if cfg.head != "auto" else task or infer_head(y)
     if head == "regression":
         n_out = 1 if np.ndim(y) == 1 else np.shape(y)[1]
     elif head == "binary":

@@ -106,7 +106,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         dataset = data.load(dataset, seed=ds_seed)
     init_rng, loop_rng = train_streams(seed)
     net = nets.build_net(cfg, dataset.n_features, dataset.y_train, rng=init_rng,
-                         n_classes=dataset.n_classes or None)
+                         n_classes=dataset.n_classes or None, task=dataset.task)
     callbacks = list(callbacks)
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))

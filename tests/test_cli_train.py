@@ -137,6 +137,24 @@ def test_regression_json_is_strict_json_and_config_keeps_the_seconds(tmp_path, c
     assert config["seconds"] == summary["seconds"] and config["train_accuracy"] is None
 
 
+def test_whole_number_regression_targets_train_a_regression_head(tmp_path, capsys):
+    # a target of 3s and 7s looks like two classes; the dataset's task says regression
+    X = np.random.default_rng(0).uniform(size=(200, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": np.where(X[:, 0] > 0.5, 7.0, 3.0)}).to_csv(
+        tmp_path / "two.csv", index=False)
+    name = f"csv:{tmp_path / 'two.csv'}?task=regression"
+    code, out, err = run_cli(["train", "--dataset", name, "--epochs", "20", "--json",
+                              "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    summary = _strict_json(out)
+    assert summary["test_accuracy"] is None and summary["test_loss"] < 0.2
+    assert nets.load_model(tmp_path / "run" / "model.npz").net.head == "regression"
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert 3 <= np.median(_strict_json(out)["predictions"]) <= 7
+
+
 def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(0)
