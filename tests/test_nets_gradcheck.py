@@ -115,15 +115,26 @@ def test_gradcheck_dataset_builds_its_own_net():
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(200, 2))
     y = np.digitize(np.hypot(*(X - 0.5).T), [0.2, 0.4])  # 3 rings, like the coin
-    # smooth activations only: with zero initial biases some ReLU pre-activation lands
-    # within h of its kink (|z| ~ 3e-6 for (16, 12)), where no derivative exists
-    for hidden, acts in itertools.product([(16,), (16, 12)], [("sigmoid",), ("tanh",)]):
+    # ReLU too: the check draws small biases, so no pre-activation sits on a kink
+    acts_all = [("sigmoid",), ("tanh",), ("relu",), ("leaky_relu",)]
+    for hidden, acts in itertools.product([(16,), (16, 12)], acts_all):
         res = nets.gradcheck_dataset(X, y, hidden=hidden, activation=acts, n_samples=32)
         assert res.relative_difference < 1e-7
     res = nets.gradcheck_dataset(X, y, hidden=(16, 12), activation=("sigmoid", "tanh"))
     assert res.n_parameters == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
     with pytest.raises(ValueError, match="hidden widths must be >= 1"):
         nets.gradcheck_dataset(X, y, hidden=(16, 0), activation=("sigmoid",))
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
+def test_relu_nets_check_excellent_on_xor(activation):
+    # XOR's (0, 0) row with zero biases puts every pre-activation exactly on the kink,
+    # where the two-sided difference sees slope 0.5 and backprop (rightly) 0
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    y = np.array([0, 1, 1, 0])
+    for hidden, seed in itertools.product([(2,), (4,), (8, 8)], range(3)):
+        res = nets.gradcheck_dataset(X, y, hidden=hidden, activation=(activation,), seed=seed)
+        assert res.verdict == "excellent", (hidden, seed, res.relative_difference)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
