@@ -18,6 +18,7 @@ import numbers
 import warnings
 
 import numpy as np
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
@@ -238,7 +239,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         return p
 
     def predict_log_proba(self, X) -> np.ndarray:
-        return np.log(self.predict_proba(X))
+        """Log-probabilities from the logits: finite where a probability rounds to 0."""
+        z = self.net_.logits(self._check_X(X))
+        if len(self.classes_) == 2:  # one logit, the log-odds of classes_[1] against [0]
+            z = np.hstack([np.zeros_like(z), z])
+        return log_softmax(z, axis=1)
 
     def predict(self, X) -> np.ndarray:
         X = self._check_X(X)

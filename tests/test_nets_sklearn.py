@@ -307,6 +307,19 @@ def test_early_stopping_on_training_loss():
     assert restored > clf.loss_curve_[-1]
 
 
+def test_log_probabilities_stay_finite_where_probabilities_round_to_zero():
+    X = np.linspace(-1, 1, 40)[:, None]
+    for y in ((X[:, 0] > 0).astype(int), np.digitize(X[:, 0], [-0.3, 0.3])):
+        clf = nets.NetClassifier(hidden=(), lr=1.0, max_epochs=200, random_state=0,
+                                 dtype="float64").fit(X, y)
+        far = np.array([[-60.0], [0.05], [60.0]])  # logits in the hundreds at both ends
+        log_p = clf.predict_log_proba(far)
+        assert np.isfinite(log_p).all()
+        assert (clf.predict_proba(far)[[0, 2]].min(axis=1) < 1e-30).all()  # rounded away
+        np.testing.assert_allclose(np.exp(log_p), clf.predict_proba(far), atol=1e-12)
+        np.testing.assert_allclose(np.exp(log_p).sum(axis=1), 1.0)
+
+
 def test_pickle_round_trip_predicts_identically(digits):
     X_train, X_test, y_train, _ = digits
     clf = nets.NetClassifier(hidden=(16,), max_epochs=20, random_state=0).fit(X_train, y_train)
