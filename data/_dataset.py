@@ -28,6 +28,7 @@ class Source:
     task: str  # "classification" | "regression"
     feature_names: tuple[str, ...]
     pixel_max: float | None = None  # images: scaled as a whole by this, never per column
+    images: bool = False  # scaled as a whole; without pixel_max, the train part gives it
     fixed_splits: bool = False  # xor: validation and test are the training set
     info: dict = field(default_factory=dict)
 

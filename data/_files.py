@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._dataset import DataError, Source
+from ._idx import full_scale
 
 TASK_CHOICES = ("classification", "regression")
 # Numeric targets with at most this many distinct integral values count as class labels.
@@ -42,7 +43,8 @@ def _existing(path: str) -> Path:
     return p
 
 
-def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
+def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``data`` as rows, ``label`` as one column, and whether ``data`` held images."""
     try:
         npz = np.load(path, allow_pickle=False)
         if not isinstance(npz, np.lib.npyio.NpzFile):
@@ -63,24 +65,27 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if X.ndim == 0 or y.ndim == 0:
         raise DataError(f"{path}: 'data' and 'label' need one row per sample, got single "
                         "values")
+    images = X.ndim >= 3
     X = X.reshape(len(X), -1) if X.ndim != 2 else X  # 1-D: one feature; images: flatten
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # the course stores labels as an (N, 1) column
     if y.ndim != 1:
         raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}")
-    return X, y
+    return X, y, images
 
 
 def load_npz(path: str, test_path: str | None = None, *, task: str | None = None) -> Source:
     """An npz file with keys ``data`` (N x features) and ``label`` (N or N x 1), and an
     optional second file with the test set."""
     p = _existing(path)
-    X, y = _read_npz(p)
+    X, y, images = _read_npz(p)
     X_test = y_test = None
     if test_path:
-        X_test, y_test = _read_npz(_existing(test_path))
+        X_test, y_test, _ = _read_npz(_existing(test_path))
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
+    # images (N x H x W...) are scaled as a whole, as IDX images are
     return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
+                  pixel_max=full_scale(X) if images else None, images=images,
                   info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})
 
 

@@ -81,6 +81,11 @@ def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
     return array.astype(dtype.newbyteorder("="), copy=False)
 
 
+def full_scale(images: np.ndarray) -> float | None:
+    """255 for uint8 images; None (read off the training part) for other types."""
+    return 255.0 if images.dtype == np.uint8 else None
+
+
 def find_idx_files(folder: str | Path) -> dict[str, Path]:
     """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
     ``train-images.idx3-ubyte`` spelling some mirrors use)."""
@@ -123,8 +128,7 @@ def load_idx_folder(folder: str | Path) -> Source:
     if X.shape[1] != X_test.shape[1]:
         raise DataError(f"train images have {X.shape[1]} pixels but test images "
                         f"{X_test.shape[1]}")
-    pixel_max = 255.0 if X.dtype == np.uint8 else float(max(np.abs(X).max(), 1e-12))
     names = tuple(f"px{i}" for i in range(X.shape[1]))
     info = {"folder": str(Path(folder)), "files": {k: p.name for k, p in files.items()}}
-    return Source(X, y, X_test, y_test, "classification", names, pixel_max=pixel_max,
-                  info=info)
+    return Source(X, y, X_test, y_test, "classification", names, pixel_max=full_scale(X),
+                  images=True, info=info)

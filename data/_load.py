@@ -196,7 +196,10 @@ def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bo
     fit_on = X_tr
     if merge_scaling and not (src.pixel_max is not None and scaling != "standard"):
         fit_on = np.concatenate([X_tr, X_val, X_test])
-    x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=src.pixel_max)
+    pixel_max = src.pixel_max
+    if src.images and pixel_max is None:  # no known full scale: read it off the fitted part
+        pixel_max = max(-float(fit_on.min()), float(fit_on.max()), 1e-12)
+    x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max)
     del fit_on
     y_shift, y_scale = 0.0, 1.0
     if not classify:
@@ -213,7 +216,7 @@ def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bo
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
-        "pixel_max": src.pixel_max, "val_fraction": None if src.fixed_splits else val_fraction,
+        "pixel_max": pixel_max, "val_fraction": None if src.fixed_splits else val_fraction,
         "test_from": test_from, "sizes": {"train": len(y_tr), "val": len(y_val),
                                           "test": len(y_test)},
         "positive": pos_label, "imbalance": imbalance_info, **src.info,

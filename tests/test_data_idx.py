@@ -96,6 +96,23 @@ def test_idx_folder_loads_scaled_by_255(tmp_path, gz):
     np.testing.assert_array_equal(ds.X_test, expected)
 
 
+def test_float_idx_images_are_scaled_by_the_training_parts_largest_value(tmp_path):
+    arrays = tiny_mnist(np.random.default_rng(0))
+    images = arrays["train-images-idx3-ubyte"] / np.float32(255)
+    images[:, 0, 0] = 0.0  # a pixel that is 0 in train: no column of its own scale
+    outlier = 7  # one bright image: wherever it lands, only the training part sets the scale
+    images[outlier] *= 10
+    write_folder(tmp_path / "f", arrays)
+    (tmp_path / "f" / "train-images-idx3-ubyte.gz").write_bytes(
+        gzip.compress(idx_bytes(images.astype(">f4"), 0x0D)))
+    for seed in range(12):  # seed 10 holds the outlier out for validation
+        ds = data.load(f"idx:{tmp_path / 'f'}", seed=seed)
+        scale = ds.x_scale[0]
+        np.testing.assert_array_equal(ds.x_scale, np.full(16, scale))  # as a whole
+        assert ds.X_train.max() == pytest.approx(1.0)
+        assert ds.info["pixel_max"] == scale
+
+
 def test_idx_folder_label_count_mismatch(tmp_path):
     arrays = tiny_mnist(np.random.default_rng(0))
     arrays["train-labels-idx1-ubyte"] = arrays["train-labels-idx1-ubyte"][:-1]

@@ -81,6 +81,22 @@ def test_npz_with_test_file_course_layout(tmp_path):
     assert ds.inverse_y(np.array([0, 2])).tolist() == [1, 3]
 
 
+@pytest.mark.parametrize("dtype, full", [(np.uint8, 255.0), (np.float32, None)])
+def test_npz_images_are_scaled_as_a_whole(tmp_path, dtype, full):
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (200, 4, 4)).astype(dtype)
+    X[:, 0, 0] = 0  # always 0 in train: scaled per column it would blow up in test
+    X_test = rng.integers(0, 256, (50, 4, 4)).astype(dtype)
+    X_test[:, 0, 0] = 255
+    for part, images in (("train", X), ("test", X_test)):
+        np.savez(tmp_path / f"{part}.npz", data=images,
+                 label=(np.arange(len(images)) % 2).reshape(-1, 1).astype(float))
+    ds = data.load(f"npz:{tmp_path / 'train.npz'},{tmp_path / 'test.npz'}", seed=0)
+    scale = full or float(ds.X_train.max() and ds.x_scale[0])
+    np.testing.assert_array_equal(ds.x_scale, np.full(16, scale))
+    assert ds.X_test[:, 0].max() <= 255 / scale and ds.X_test.max() <= 255 / scale
+
+
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
