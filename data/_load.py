@@ -27,6 +27,15 @@ def _once(key: str, in_name, in_kwargs):
     return in_kwargs if in_kwargs is not None else in_name
 
 
+def _full_name(name: str, options: dict, **given) -> str:
+    """``name`` with the options given as arguments folded in, so that loading the name
+    alone (as a saved model's ``--dataset`` does) gives the same data."""
+    extra = [f"{k}={v}" for k, v in given.items() if v is not None and k not in options]
+    if not extra:
+        return name
+    return name + ("&" if "?" in name else "?") + "&".join(extra)
+
+
 def _check_arrays(src: Source, name: str) -> None:
     """Shapes, lengths and finiteness of the raw arrays."""
     parts = [("train", src.X, src.y)]
@@ -134,6 +143,7 @@ def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bo
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
     key, arg, options = parse_name(name)
+    name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive)
     imbalance = _once("imbalance", options.pop("imbalance", None), imbalance)
     positive = _once("positive", options.pop("positive", None), positive)
     if target is not None:

@@ -108,6 +108,10 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     if X.shape[1] != model.n_features:
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
                          f"{model.n_features}")
+    names = tuple(map(str, ds.feature_names))
+    if model.feature_names and tuple(model.feature_names) != names:
+        raise ValueError(f"dataset {ds.name!r} has features {', '.join(names)}; the model "
+                         f"was trained on {', '.join(model.feature_names)}")
     if (ds.task == "regression") != (model.task == "regression"):
         raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
                          f"{model.task} one")

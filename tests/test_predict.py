@@ -110,6 +110,31 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
         assert "has classes the model does not know (0); the model predicts 1, 2, 3" in err
 
 
+def test_a_model_knows_its_dataset_options_and_features(tmp_path, capsys):
+    import data
+    import study
+
+    rng = np.random.default_rng(0)
+    a = rng.uniform(size=400)
+    pd.DataFrame({"a": a, "t1": (a > 0.5).astype(int), "t2": rng.integers(0, 2, 400)}).to_csv(
+        tmp_path / "two.csv", index=False)
+    # the target given as an argument is part of the name the model keeps
+    ds = data.load(f"csv:{tmp_path / 'two.csv'}", seed=0, target="t1")
+    assert ds.name == f"csv:{tmp_path / 'two.csv'}?target=t1"
+    cfg = nets.TrainConfig(hidden=(8,), lr=0.5, batch_size=16, max_epochs=100)
+    run = study.train_run(ds, cfg, seed=0, out=tmp_path / "run")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["accuracy"] == run.test_metrics["test_accuracy"] > 0.95
+    # the same file with its default target (t2) feeds t1 in as a feature: refused
+    code, out, err = run_cli(["predict", run.model_path, "--dataset",
+                              f"csv:{tmp_path / 'two.csv'}"], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "has features a, t1; the model was trained on a, t2" in err
+    assert data.load("digits", imbalance="1:5", positive=8).name == \
+        "digits?imbalance=1:5&positive=8"
+
+
 def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
     import study
 
