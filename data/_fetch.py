@@ -106,11 +106,24 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     return sums
 
 
+def _part_file(folder: Path, name: str) -> tuple[int, str]:
+    """A temporary file for ``name`` in ``folder``, with the mode a plain open would give.
+
+    mkstemp makes it private (0600) and the rename keeps that: a shared data folder
+    would hold files only their downloader can read.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+    return fd, tmp
+
+
 def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, str]:
     """Stream url into a temporary file in dest; return (path, hex SHA-256)."""
     digest = hashlib.sha256()
     response = _open(url, timeout, dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=dest)
+    fd, tmp = _part_file(dest, name)
     try:
         with response, os.fdopen(fd, "wb") as out:
             while block := response.read(_BLOCK):
@@ -206,7 +219,7 @@ def _unpack(gz_path: Path) -> Path:
     The gz stays: its checksum is what a later fetch checks to skip the download.
     """
     raw = gz_path.with_suffix("")
-    fd, tmp = tempfile.mkstemp(dir=gz_path.parent, prefix=f".{raw.name}.", suffix=".part")
+    fd, tmp = _part_file(gz_path.parent, raw.name)
     try:
         with os.fdopen(fd, "wb") as out, gzip.open(gz_path, "rb") as src:
             while chunk := src.read(1 << 20):

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import http.server
 import json
+import os
 import socket
 import struct
 import threading
@@ -187,6 +188,10 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
     assert sorted(p.name for p in dest.iterdir()) == sorted([*sums, *raw])
     for name in raw:
         assert (dest / name).read_bytes() == gzip.decompress((dest / f"{name}.gz").read_bytes())
+    # modes as a plain open gives them (the umask's), not mkstemp's private 0600
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {(p.stat().st_mode & 0o777) for p in dest.iterdir()} == {0o666 & ~umask}
     ds = data.load("mnist", data_dir=tmp_path / "home")
     assert ds.n_features == 16 and ds.sizes()["test"] == 20
 
