@@ -91,10 +91,12 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
 
 def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     try:
-        frame = pd.read_csv(path)
+        # "a, b, label" is a common way to write a header: names and labels lose the space
+        frame = pd.read_csv(path, skipinitialspace=True)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
+    frame = frame.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
     if frame.shape[1] < 2:
         raise DataError(f"{path}: needs at least one feature column and a target column")
     if frame.empty:

@@ -92,9 +92,29 @@ def test_npz_images_are_scaled_as_a_whole(tmp_path, dtype, full):
         np.savez(tmp_path / f"{part}.npz", data=images,
                  label=(np.arange(len(images)) % 2).reshape(-1, 1).astype(float))
     ds = data.load(f"npz:{tmp_path / 'train.npz'},{tmp_path / 'test.npz'}", seed=0)
-    scale = full or float(ds.X_train.max() and ds.x_scale[0])
-    np.testing.assert_array_equal(ds.x_scale, np.full(16, scale))
-    assert ds.X_test[:, 0].max() <= 255 / scale and ds.X_test.max() <= 255 / scale
+    scale = ds.x_scale[0]
+    np.testing.assert_array_equal(ds.x_scale, np.full(16, scale))  # one scale for all pixels
+    if full:
+        assert scale == full
+    else:  # no known full scale: the training part's largest value
+        assert ds.X_train.max() == 1.0 and scale <= 255
+    assert ds.X_test[:, 0].max() == np.float32(255 / scale)  # not 255: no column blew up
+
+
+def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    rows = [f"{i % 7 / 7:.3f}, {i % 5 / 5:.3f}, {'cat' if i % 2 else 'dog'}" for i in range(60)]
+    (tmp_path / "s.csv").write_text("a, b, label\n" + "\n".join(rows) + "\n")
+    ds = data.load(f"csv:{tmp_path / 's.csv'}?target=label")
+    assert ds.feature_names == ("a", "b") and ds.classes == ("cat", "dog")
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 's.csv'}", "--epochs", "2",
+                            "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                              tmp_path / "s.csv", "--json"], capsys)
+    assert code == 0, err
+    assert set(json.loads(out)["predictions"]) <= {"cat", "dog"}
 
 
 def test_csv_string_labels_and_target(tmp_path):
