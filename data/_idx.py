@@ -8,6 +8,7 @@ uint8), labels idx1 (magic 2049).
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
     if len(data) < dims_end:
         raise DataError(f"{path}: truncated IDX header")
     shape = tuple(int.from_bytes(data[i:i + 4], "big") for i in range(4, dims_end, 4))
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
     found = len(data) - dims_end
     if found != expected:
         problem = "truncated" if found < expected else "has trailing bytes"
@@ -89,7 +90,7 @@ def full_scale(images: np.ndarray) -> float | None:
 def find_idx_files(folder: str | Path) -> dict[str, Path]:
     """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
     ``train-images.idx3-ubyte`` spelling some mirrors use)."""
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise DataError(f"folder not found: {folder}")
     found, missing = {}, []
@@ -114,7 +115,7 @@ def _pair(images: Path, labels: Path) -> tuple[np.ndarray, np.ndarray]:
                         f"{len(X)} images")
     if len(X) == 0:
         raise DataError(f"{images.name} holds no images")
-    if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
+    if y.dtype.kind == "f" and not (np.all(np.mod(y, 1) == 0) and np.all(np.abs(y) < 2**62)):
         raise DataError(f"{labels.name}: labels must be whole numbers (class indices)")
     return X.reshape(len(X), -1), y.astype(np.int64)
 
@@ -129,6 +130,7 @@ def load_idx_folder(folder: str | Path) -> Source:
         raise DataError(f"train images have {X.shape[1]} pixels but test images "
                         f"{X_test.shape[1]}")
     names = tuple(f"px{i}" for i in range(X.shape[1]))
-    info = {"folder": str(Path(folder)), "files": {k: p.name for k, p in files.items()}}
+    info = {"folder": str(Path(folder).expanduser()),
+            "files": {k: p.name for k, p in files.items()}}
     return Source(X, y, X_test, y_test, "classification", names, pixel_max=full_scale(X),
                   images=True, info=info)

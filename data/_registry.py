@@ -49,6 +49,8 @@ def _generated(fn, task: str, classes: int, description: str, features: int = 2)
     def build(rng, arg, data_dir, **opts):
         if opts.get("noise", 0) < 0:  # a spread: numpy and scikit-learn refuse it each their way
             raise DataError(f"option noise must be >= 0, got {opts['noise']:g}")
+        if "noise" in opts:
+            opts["noise"] += 0.0  # -0 is 0: as a spread U(-0, 0) numpy finds high < low
         return fn(rng, **opts)
 
     n_pool = options.get("n_train", 4)

@@ -114,6 +114,23 @@ def test_float_idx_images_are_scaled_by_the_training_parts_largest_value(tmp_pat
         assert ds.info["pixel_max"] == scale
 
 
+def test_huge_headers_wrong_labels_and_home_folders(tmp_path, monkeypatch):
+    # 2^31 x 2^31 x 4 bytes wraps around in int64 arithmetic
+    (tmp_path / "huge").write_bytes(struct.pack(">BBBB3I", 0, 0, 8, 3, 2**31, 2**31, 4))
+    with pytest.raises(data.DataError, match="truncated: shape .* needs 18446744073709551616"):
+        data.read_idx(tmp_path / "huge", ndim=3)
+    arrays = tiny_mnist(np.random.default_rng(0))
+    labels = arrays["train-labels-idx1-ubyte"].astype(">f8")
+    labels[0] = 3e19  # a whole number no class index can be
+    write_folder(tmp_path / "home" / "m", arrays)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert data.load("idx:~/m").n_features == 16  # ~ is the home folder, as for csv: and npz:
+    (tmp_path / "home" / "m" / "train-labels-idx1-ubyte.gz").write_bytes(
+        gzip.compress(idx_bytes(labels, 0x0E)))
+    with pytest.raises(data.DataError, match="labels must be whole numbers"):
+        data.load("idx:~/m")
+
+
 def test_idx_folder_label_count_mismatch(tmp_path):
     arrays = tiny_mnist(np.random.default_rng(0))
     arrays["train-labels-idx1-ubyte"] = arrays["train-labels-idx1-ubyte"][:-1]
