@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import hplab
@@ -96,6 +98,31 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     assert rc == 2
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
+    rc = hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
+                     "--strategies", "tomek_links", "--seeds", "1", "--epochs", "10",
+                     "--leakage-demo", "--workers", "1", "--no-report", "--seed", "5"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    line = next(line for line in out.splitlines() if line.startswith("leakage demo"))
+    assert line.endswith("pr_auc not inflated in this run (changed by -0.067 at most)"), line
+
+
+def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    y = (rng.random(600) < 0.9).astype(int)
+    X = rng.normal(size=(600, 2)) + y[:, None]
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(tmp_path / "m.csv",
+                                                                   index=False)
+    argv = ["imbalance", "--dataset", f"csv:{tmp_path / 'm.csv'}", "--strategies",
+            "none,random_over", "--seeds", "1", "--no-report", *FAST]
+    assert hplab.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "the positive class 1 is the majority" in err and "the minority is 0" in err
+    assert hplab.main([*argv, "--positive", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["positive"] == 0
 
 
 def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, parse_html, capsys):
