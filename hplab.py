@@ -522,7 +522,8 @@ def _scaling_lines(s: dict) -> list[str]:
                      f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
     lines.append(s["fit_message"])
     if s["alpha"] is not None:
-        lines.append(f"best lr ~ B^{s['alpha']:.2f} over the small batches: nearest rule "
+        alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
+        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches: nearest rule "
                      f"{s['alpha_rule']}")
     if s["lr_cap_batch"] is not None:
         lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
@@ -726,12 +727,15 @@ def _imbalance_lines(s: dict) -> list[str]:
             lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
-    leaks = [r for r in s["leakage"] or [] if r["metric"] == "pr_auc" and r["inflation"]]
-    if leaks:
+    leaks = [r for r in s["leakage"] or []
+             if r["metric"] == "pr_auc" and r["inflation"] is not None]
+    if any(r["inflation"] for r in leaks):
         worst = max(leaks, key=lambda r: r["inflation"])
+        effect = (f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
+                  f"{worst['ratio']})" if worst["inflation"] > 0 else
+                  f"not inflated in this run (changed by {worst['inflation']:+.3f} at most)")
         lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
-                     f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
-                     f"{worst['ratio']})")
+                     f"{effect}")
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):
         lines.append(f"report: {s['report_path']}")

@@ -179,6 +179,20 @@ def test_cli_human_output_and_no_report(capsys, tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
+def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
+    import hplab
+
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "coin", "--batch-sizes", "64,128", "--lrs", "0.5",
+        "--seeds", "1", "--target", "0.5", "--max-steps", "300", "--no-noise", "--no-report",
+        "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert abs(summary["alpha"]) < 1e-12  # one rate for every batch: a flat rule
+    summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
+    assert "best lr ~ B^0.00 over the small batches" in "\n".join(hplab._scaling_lines(summary))
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--batch-sizes", "1,2,4096"], "batch size 4096 is larger than the training set"),
     (["--batch-sizes", "0,2"], "batch sizes must be positive integers"),
