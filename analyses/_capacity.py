@@ -168,7 +168,8 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     # seeds that survived (which looked like a fine result)
     table = g[cols].agg(lambda x: x.mean(skipna=False))
     for c in ("val_accuracy", "test_accuracy", "test_loss"):
-        table[f"{c}_std"] = g[c].std(ddof=1) if runs["seed"].nunique() > 1 else math.nan
+        table[f"{c}_std"] = (g[c].agg(lambda x: x.std(ddof=1, skipna=False))
+                             if runs["seed"].nunique() > 1 else math.nan)
     table["accuracy_gap"] = table["train_accuracy"] - table["val_accuracy"]
     table["loss_gap"] = table["val_loss"] - table["train_loss"]
     table["iterations_to_eps"] = g["iterations_to_eps"].median()

@@ -77,6 +77,25 @@ def test_diverged_runs_are_counted_and_never_best():
         capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
 
 
+def test_one_diverged_seed_leaves_no_spread_either():
+    from analyses import summarize_runs
+
+    scores = {"train_loss": 0.3, "val_loss": 0.3, "test_loss": 0.3,
+              "iterations_to_eps": np.nan, "epochs_to_eps": np.nan, "iterations": 10,
+              "seconds": 1.0, "depth": 1, "width": 4, "n_parameters": 27}
+    runs = pd.DataFrame([{**scores, "seed": s, "status": status, "train_accuracy": acc,
+                          "val_accuracy": acc, "test_accuracy": acc}
+                         for s, (status, acc) in enumerate([("max_epochs", 0.9),
+                                                            ("max_epochs", 0.8),
+                                                            ("diverged", 0.33)])])
+    (row,) = summarize_runs(runs).to_dict("records")
+    assert np.isnan(row["test_accuracy"]) and np.isnan(row["test_accuracy_std"])
+    assert row["diverged"] == 1
+    (row,) = summarize_runs(runs[runs.status != "diverged"]).to_dict("records")
+    assert row["test_accuracy"] == pytest.approx(0.85)
+    assert row["test_accuracy_std"] == pytest.approx(np.std([0.9, 0.8], ddof=1))
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"widths": ()}, "no widths given"),
     ({"widths": (0, 4)}, "widths must be positive integers, got 0"),
