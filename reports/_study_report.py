@@ -20,6 +20,12 @@ from .design import format_seconds, format_value
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
+OUTCOMES_CAPTION = (
+    "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones stopped "
+    "themselves (loss exploded) and count as pruned; errors and dead workers fail. A dead "
+    "worker's trial is retried, so its retry holds its slot.")
+
+
 def study_report(name: str, *, storage: str | None = None, out=None,
                  seconds: float | None = None) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
@@ -54,8 +60,10 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]
     finished = summary["n_finished"] >= spec.n_trials
+    # a study that finished without one complete trial has no result: a red badge
+    status = "failed" if finished and not complete else "complete" if finished else "stopped"
     rep = Report("study", f"Study: {name}", _headline(summary, metric, trials), name=name,
-                 status="complete" if finished else "stopped",
+                 status=status,
                  status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
                  subtitle=_subtitle(spec))
 
@@ -64,15 +72,15 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         rep.add_text("No trial completed, so there is no best trial. If they diverged, lower "
                      "the learning-rate range; if they failed, see the reasons below.",
                      note=True)
-    rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials), caption=(
-        "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones "
-        "stopped themselves (loss exploded) and count as pruned; errors and dead workers "
-        "fail. A dead worker's trial is retried, so its retry holds its slot."))
+    if trials:  # no trial yet (a timeout before the first): no bars to draw
+        rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials),
+                       caption=OUTCOMES_CAPTION)
     if complete:
         rep.add_figure("history", partial(sw.draw_history, metric=metric),
                        sd.history_frame(trials, maximize), caption=(
                            f"{metric} of each complete trial and the best so far. A best line "
-                           "that still climbs at the end says more trials would pay off."))
+                           f"that still {'climbs' if maximize else 'falls'} at the end says "
+                           "more trials would pay off."))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", "Trials no other trial beats on every objective.")
         rep.add_figure("pareto", partial(sw.draw_pareto, metrics=dict(enumerate(spec.metrics))),
@@ -212,9 +220,14 @@ def _add_best(rep, spec, s, summary, out: Path) -> None:
                      "here is the plain net of the same configuration, so its scores differ "
                      "(hplab imbalance compares the strategies themselves on the test set).",
                      note=True)
-    elif [round(v, 6) for v in again] != [round(v, 6) for v in best.values]:
-        rep.add_text(f"The retrained run scored {again} against {best.values} in the study "
-                     "(different BLAS threads or library versions).", note=True)
+    else:
+        # wall time never repeats: only the metrics a seed fixes are compared
+        pairs = [(a, b) for m, a, b in zip(spec.metrics, again, best.values, strict=True)
+                 if m != "train_seconds"]
+        if any(round(a, 6) != round(b, 6) for a, b in pairs):
+            rep.add_text(f"The retrained run scored {[a for a, _ in pairs]} against "
+                         f"{[b for _, b in pairs]} in the study (different BLAS threads or "
+                         "library versions).", note=True)
     params = pd.DataFrame({"parameter": list(best.params),
                            "value": [format_value(v) for v in best.params.values()]})
     rep.add_table(params, name="best-params", caption="The searched values of the best trial; "

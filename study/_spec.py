@@ -54,6 +54,8 @@ from ._registry import (
 from ._space import Space, _typed, check_config_space, parse_fixed, parse_space
 
 # What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
+# what every checkpoint records, so what a pruner can follow during training
+CHECKPOINT_METRICS = ("val_accuracy", "val_loss", "train_accuracy", "train_loss")
 PIPELINE_METRICS = (*IMBALANCE_METRICS, "val_accuracy", "val_loss", "train_loss",
                     "n_parameters", "train_seconds", "epochs")
 SPECS_DIR = Path(__file__).parent / "specs"
@@ -179,7 +181,7 @@ def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
                 raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
                                 f"trials (the net trains without a validation curve); use "
                                 f"one of {', '.join(PIPELINE_METRICS)}")
-    after_training = metrics[0] in IMBALANCE_METRICS  # not in the checkpoint records
+    after_training = metrics[0] not in CHECKPOINT_METRICS  # n_parameters, val_pr_auc...
     if s["pruner"] is None:
         s["pruner"] = "none" if len(metrics) > 1 or after_training else "median"
     elif after_training and s["pruner"] != "none":

@@ -139,6 +139,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     # merged by number: a worker may add a trial between the two reads
     info.insert(0, "number", [t.number for t in trials])
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
+    if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
+        frame = pd.DataFrame({"number": pd.Series(dtype=int)})
     frame = frame.merge(info, on="number", how="left")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     path = Path(path)

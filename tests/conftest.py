@@ -221,15 +221,17 @@ def write_spec_toml(path, tables: dict):
 def spec_file(tmp_path):
     """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.
 
-    Keyword arguments override ``[study]`` keys; ``space=`` / ``fixed=`` / ``sampler=``
-    (a table) replace those tables. Defaults: XOR, 6 trials of at most 40 epochs.
+    Keyword arguments override ``[study]`` keys (None leaves a key out); ``space=`` /
+    ``fixed=`` / ``sampler=`` (a table) replace those tables. Defaults: XOR, 6 trials of at
+    most 40 epochs.
     """
 
     def make(name="tiny", *, space=None, fixed=None, sampler_options=None,
              pruner_options=None, **study):
         tables = {
-            "study": {"name": name, "dataset": "xor", "metric": "val_loss", "n_trials": 6,
-                      "seed": 0, "max_epochs": 40, "pruner": "median", **study},
+            "study": {k: v for k, v in {
+                "name": name, "dataset": "xor", "metric": "val_loss", "n_trials": 6, "seed": 0,
+                "max_epochs": 40, "pruner": "median", **study}.items() if v is not None},
             "space": space if space is not None else {
                 "lr": {"low": 0.05, "high": 2.0, "log": True},
                 "width": {"low": 2, "high": 6}},

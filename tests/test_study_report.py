@@ -92,6 +92,17 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert (table.loc[points.index, "n_parameters"] == points["objective_1"]).all()
 
 
+def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
+    db = tmp_path / "wall.db"
+    spec = study.load_spec(_coin_spec(spec_file, "wall", metric=["val_accuracy", "train_seconds"],
+                                      sampler="nsga2", pruner="none", n_trials=3,
+                                      sampler_options={"population_size": 4}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("wall", storage=str(db), out=tmp_path / "wall")
+    text = parse_html(path.read_text()).all_text
+    assert "Best trial: #" in text and "The retrained run scored" not in text
+
+
 def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
     import re

@@ -145,6 +145,11 @@ def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_fil
     assert {p["status"] for p in summary["problems"]} == {"diverged"}
     lines = hplab._study_lines(summary)
     assert any("3 diverged" in line for line in lines)
+    # no complete trial, no result: the report's badge says failed, not complete
+    import reports
+
+    html = reports.study_report("boom", storage=str(db), out=tmp_path / "r").read_text()
+    assert '<span class="badge tone-bad">failed</span>' in html
 
 
 def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd):
@@ -201,6 +206,38 @@ def test_no_pruner_judges_the_untrained_net(spec_file, tmp_path):
     for t in trials_of(db, "thr"):
         assert t.state == TrialState.PRUNED
         assert study.trial_info(t)["reason"] == "pruned at checkpoint 1 (epoch 2)"
+
+
+@pytest.mark.parametrize("metric", ["n_parameters", "train_seconds", "epochs"])
+def test_a_metric_scored_after_training_runs_without_a_pruner(spec_file, tmp_path, metric):
+    # no checkpoint records these: a pruner reading them failed every trial
+    spec = study.load_spec(spec_file(f"after-{metric}", dataset="coin", metric=metric,
+                                     n_trials=2, max_epochs=3, pruner=None))
+    assert spec.pruner == "none"
+    summary = study.run_study(spec, storage=str(tmp_path / "m.db"), progress=False)
+    assert summary["n_complete"] == 2 and summary["best_value"] > 0
+    with pytest.raises(study.SpecError, match=f"{metric} is scored once, after training"):
+        study.load_spec(spec_file(f"after-{metric}-pruned", dataset="coin", metric=metric,
+                                  pruner="median"))
+
+
+def test_a_study_without_trials_exports_and_reports(spec_file, tmp_path, parse_html):
+    import warnings
+
+    import reports
+
+    db = tmp_path / "empty.db"
+    # the timeout passes while the data loads: the study exists with no trial
+    summary = study.run_study(study.load_spec(spec_file("empty", n_trials=3, timeout=0.001)),
+                              storage=str(db), progress=False)
+    assert summary["n_finished"] == 0
+    csv = study.export_csv("empty", tmp_path / "empty.csv", storage=str(db))
+    assert csv.read_text().splitlines()[0].split(",")[0] == "number"
+    assert len(csv.read_text().splitlines()) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warned of a collapsed empty figure
+        path = reports.study_report("empty", storage=str(db), out=tmp_path / "r")
+    assert "0 of 3 trials finished" in parse_html(path.read_text()).all_text
 
 
 def test_a_second_interrupt_waits_until_the_first_is_handled():
