@@ -149,8 +149,16 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         return rec
 
     def checkpoint() -> tuple[str, str] | None:
-        nonlocal first_loss, best, best_params, best_row, bad
         rec = record()
+        ended = stop_condition(rec)
+        state.ending = ended[0] if ended else None
+        # every callback sees every checkpoint, the last one included
+        asking = [cb for cb in callbacks if cb.on_checkpoint(state, rec)]
+        return ended or (("stopped", asking[0].stop_reason) if asking else None)
+
+    def stop_condition(rec: dict) -> tuple[str, str] | None:
+        """The loop's own reasons to end: divergence, eps, early stopping."""
+        nonlocal first_loss, best, best_params, best_row, bad
         watched = rec["val_loss"] if has_val else rec["train_loss"]
         if first_loss == math.inf:
             first_loss = max(rec["train_loss"], 1e-12)
@@ -169,9 +177,6 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 bad += 1
                 if bad >= cfg.patience:
                     return "early_stopped", f"no improvement for {bad} checkpoints"
-        for cb in callbacks:
-            if cb.on_checkpoint(state, rec):
-                return "stopped", cb.stop_reason
         return None
 
     # over/invalid: a diverging run overflows on purpose; the checkpoint reports it
@@ -203,8 +208,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
                 if step_cbs:
                     state._last_batch = (outs[-1], tb, wb)
-                    if any(cb.on_step(state) for cb in step_cbs):
-                        ended = ("stopped", next(cb.stop_reason for cb in step_cbs))
+                    # every step callback sees the step; the reason is the first asker's
+                    asking = [cb for cb in step_cbs if cb.on_step(state)]
+                    if asking:
+                        ended = ("stopped", asking[0].stop_reason)
                         break
                 if step % ckpt_every == 0 or step == total_steps:
                     ended = checkpoint()

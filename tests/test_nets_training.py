@@ -353,12 +353,69 @@ def test_callback_stops_at_a_step_and_the_curve_is_closed(moons):
     assert len(losses) == 7 and all(math.isfinite(v) for v in losses)
 
 
+class _Recorder(nets.Callback):
+    def __init__(self):
+        self.epochs, self.endings, self.steps = [], [], 0
+
+    def on_step(self, state):
+        self.steps += 1
+
+    def on_checkpoint(self, state, record):
+        self.epochs.append(record["epoch"])
+        self.endings.append(state.ending)
+
+
+@pytest.mark.parametrize("settings, status", [
+    ({"eps": 0.45}, "converged"), ({"patience": 2, "lr": 1.0}, "early_stopped"),
+    ({"lr": 50.0}, "diverged")])
+def test_callbacks_see_the_checkpoint_where_training_ends(moons, settings, status):
+    rec = _Recorder()
+    cfg = nets.TrainConfig(hidden=(8,), batch_size=20, max_epochs=300, **settings)
+    _, res = _fit(cfg, *moons, callbacks=[rec])
+    assert res.status == status
+    assert rec.epochs == res.history["epoch"].tolist() and len(rec.epochs) >= 2
+    assert rec.endings == [None] * (len(rec.epochs) - 1) + [status]
+
+
+def test_every_callback_sees_the_step_and_checkpoint_where_another_stops(moons):
+    class Quiet(nets.Callback):
+        stop_reason = "never stops"
+
+        def on_step(self, state):
+            return None
+
+    class StopAtStep(nets.Callback):
+        stop_reason = "stopped at step 25"
+
+        def on_step(self, state):
+            return state.step >= 25
+
+    class StopAtEpoch(nets.Callback):
+        stop_reason = "stopped at epoch 2"
+
+        def on_checkpoint(self, state, record):
+            return record["epoch"] >= 2
+
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=100)
+    rec = _Recorder()
+    _, res = _fit(cfg, *moons, callbacks=[Quiet(), StopAtStep(), rec])
+    assert (res.status, res.reason, rec.steps) == ("stopped", "stopped at step 25", 25)
+    rec = _Recorder()
+    _, res = _fit(cfg, *moons, callbacks=[StopAtEpoch(), rec])
+    assert res.reason == "stopped at epoch 2" and rec.epochs == [0, 1, 2]
+
+
 def test_param_snapshots_span_the_run(moons):
     cfg = nets.TrainConfig(hidden=(3,), batch_size=20, max_epochs=40)
     net, res = _fit(cfg, *moons, snapshots=5)
     epochs = [e for e, _ in res.snapshots]
     assert len(epochs) == 5 and epochs[0] == 0 and epochs[-1] == 40
     assert epochs == sorted(epochs)
+    for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    # a converged run's last snapshot is the net it ends with too
+    net, res = _fit(cfg.replace(eps=0.45, max_epochs=300), *moons, snapshots=5)
+    assert res.status == "converged" and res.snapshots[-1][0] == res.epochs
     for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
         np.testing.assert_array_equal(p, q)
 

@@ -206,6 +206,17 @@ def test_no_pruner_judges_the_untrained_net(spec_file, tmp_path):
     for t in trials_of(db, "thr"):
         assert t.state == TrialState.PRUNED
         assert study.trial_info(t)["reason"] == "pruned at checkpoint 1 (epoch 2)"
+    # nor the checkpoint where a trial converges: that is a result, reported to the pruner
+    # as the curve's last point, and never pruned
+    path = spec_file("thr-eps", dataset="coin", metric="val_accuracy", n_trials=3,
+                     max_epochs=6, pruner="threshold", pruner_options={"lower": 1.01},
+                     space={"lr": [0.05, 0.06]},
+                     fixed={"batch_size": 32, "checkpoint": 2, "optimizer": "adam",
+                            "hidden": [6], "eps": 1.1})
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    for t in trials_of(db, "thr-eps"):
+        assert t.state == TrialState.COMPLETE and study.trial_status(t) == "converged"
+        assert sorted(t.intermediate_values) == [0, 1]
 
 
 @pytest.mark.parametrize("metric", ["n_parameters", "train_seconds", "epochs"])
