@@ -23,11 +23,23 @@ def test_the_readme_has_the_examples_this_file_runs():
     assert len(BLOCKS) == 2
 
 
-def test_xor_from_python_converges_like_the_course():
+def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, capsys):
+    import json
+
+    import hplab
+
     ns = run_block(0)
     assert ns["result"].status == "converged"
     p = ns["net"].predict_proba(ns["X"])
     assert abs(p - ns["y"]).max() < 0.01  # every output within 1e-2 of its label
+    # the command the comment names trains the same net, bit for bit
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--activation", "sigmoid",
+                       "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "1", "--epochs",
+                       "10000", "--eps", "0.005", "--init", "xavier", "--seed", "2", "--json",
+                       "--no-report", "--out", str(tmp_path / "xor")]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["epochs"] == ns["result"].epochs
+    assert summary["val_loss"] == ns["result"].final("val_loss")
 
 
 def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
