@@ -225,6 +225,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     if isinstance(seeds, bool) or not isinstance(seeds, int | np.integer) or seeds < 1:
         raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
     seeds = int(seeds)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)  # np.int64 too: the summary's seeds are JSON
     if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
     cfg = config or DEFAULT_CONFIG

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -101,6 +102,9 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     """
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
+    # np.int64(5) is a seed like 5 (the data split and the JSON of config.json need ints)
+    seed = int(seed) if isinstance(seed, numbers.Integral) else tuple(
+        int(s) if isinstance(s, numbers.Integral) else s for s in seed)
     if isinstance(dataset, str):
         ds_seed = data_seed if data_seed is not None else (seed if isinstance(seed, int) else 0)
         dataset = data.load(dataset, seed=ds_seed)
@@ -117,7 +121,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         if isinstance(cb, _Progress):
             cb.close()
     run = TrainRun(name=name or dataset.name, dataset=dataset, config=cfg, net=net,
-                   result=result, seed=seed if isinstance(seed, int) else tuple(seed),
+                   result=result, seed=seed,
                    command=command, started=started, test_metrics=test_metrics(net, dataset))
     run.seconds = time.perf_counter() - t0  # before saving: config.json records it
     if out is not None:

@@ -77,6 +77,17 @@ def test_diverged_runs_are_counted_and_never_best():
         capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
 
 
+def test_a_numpy_seed_gives_the_same_sweep_and_json():
+    cfg = nets.TrainConfig(hidden=(4,), max_epochs=3)
+    a = capacity_sweep("coin", widths=(2,), seeds=2, seed=np.int64(1), config=cfg)
+    b = capacity_sweep("coin", widths=(2,), seeds=2, seed=1, config=cfg)
+    json.dumps(a.summary(), allow_nan=False)
+    assert a.summary()["seeds"] == [1, 2]
+    assert a.runs.drop(columns="seconds").equals(b.runs.drop(columns="seconds"))
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        capacity_sweep("coin", widths=(2,), seeds=1, seed=-1, config=cfg)
+
+
 def test_one_diverged_seed_leaves_no_spread_either():
     from analyses import summarize_runs
 
