@@ -90,7 +90,10 @@ def draw_curves(frames: dict):
     if sm.size:
         starts = curves.groupby("seed")["smoothed_loss"].first().to_numpy(dtype=float)
         top = 1.5 * np.nanmax(starts) if np.isfinite(starts).any() else sm.max()
-        ax.set_ylim(max(0.0, sm.min() - 0.05 * (top - sm.min())), top)
+        # the bottom shows all of the recorded loss, which dips below its moving average
+        raw = curves["loss"].to_numpy(dtype=float)
+        low = min(sm.min(), raw[np.isfinite(raw)].min(initial=np.inf))
+        ax.set_ylim(max(0.0, low - 0.05 * (top - low)), top)
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("loss")
     ax.legend(loc="upper left", fontsize=8)
@@ -150,14 +153,26 @@ def draw_verify(frame: pd.DataFrame):
 
 
 # ----------------------------------------------------------------------------- report
+def _no_suggestion(result) -> str:
+    """Why no seed gave a suggestion, and what to change."""
+    runs = result.runs
+    if (runs["stop_reason"] != "completed").all():
+        return (f"the loss diverged after {int(runs['steps'].median())} of "
+                f"{result.num_steps} points, too few to read a suggestion from; lower --min-lr")
+    return (f"{result.num_steps} points leave too few once fastai's rule trims the start and "
+            "the end of the ramp; raise --steps")
+
+
 def _verdicts(result, summary: dict) -> list[str]:
     s = result.suggestions.set_index("name")
     n = len(result.seeds)
     chosen = s.loc[result.suggestion]
     over = f"median of {n} seeds, IQR {chosen['iqr_log10']:.2f} decades" if n > 1 else "1 seed"
-    lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over}). Others: "
-             + ", ".join(f"{k} {v:.3g}" for k, v in s["lr"].items() if k != result.suggestion)
-             + "."]
+    others = ", ".join(f"{k} {v:.3g}" for k, v in s["lr"].items()
+                       if k != result.suggestion and math.isfinite(v))
+    lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."
+             + (f" Others: {others}." if others else "")
+             if math.isfinite(chosen["lr"]) else f"No suggestion: {_no_suggestion(result)}."]
     if summary["stop_lr"] is not None:
         lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
@@ -211,7 +226,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
                  name=name or result.dataset, status=status,
-                 status_detail="" if ok else "no suggestion: too few points before divergence",
+                 status_detail="" if ok else f"no suggestion: {_no_suggestion(result)}",
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
@@ -235,9 +250,13 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                            "rule: a rate at the bottom is already about to diverge), so it "
                            "sits a decade left of the curve's lowest point.")
     rep.add_section("Spread of the suggestions over seeds")
-    rep.add_figure("suggestion-spread", draw_spread, spread_frame(result),
-                   caption="Each dot is one seed's suggestion; the bar spans the quartiles and "
-                           "the tick marks the median. A wide spread means one test is noise.")
+    spread = spread_frame(result)
+    if np.isfinite(spread["lr"].to_numpy(dtype=float)).any():
+        rep.add_figure("suggestion-spread", draw_spread, spread, caption=(
+            "Each dot is one seed's suggestion; the bar spans the quartiles and the tick "
+            "marks the median. A wide spread means one test is noise."))
+    else:
+        rep.add_text("No seed gave a suggestion, so there is no spread to draw.", note=True)
     rep.add_table(result.suggestions, name="suggestions",
                   caption="Median, quartiles and IQR in log10 units; n = seeds with a value.")
     rep.add_table(result.runs, name="runs", caption="One range test per seed.")

@@ -1,6 +1,7 @@
 """`hplab lr-range`: the JSON contract, the report and its index entry, one-line errors."""
 
 import json
+import re
 
 import pytest
 from cli_helpers import run_cli
@@ -37,6 +38,28 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
             "suggestions.csv"} <= files
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["lr-range"]
     assert "lr-range" in (tmp_path / "runs" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("ramp, reason", [
+    (["--min-lr", "100", "--max-lr", "10000", "--steps", "50"],
+     r"No suggestion: the loss diverged after \d of 50 points, too few to read a suggestion "
+     r"from; lower --min-lr\."),
+    (["--min-lr", "1e-7", "--max-lr", "1e-6", "--steps", "5"],
+     r"No suggestion: 5 points leave too few once fastai's rule trims the start and the end "
+     r"of the ramp; raise --steps\."),
+])
+def test_a_test_without_suggestion_says_why(tmp_path, monkeypatch, capsys, parse_html, ramp,
+                                            reason):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "8", "--optimizer",
+                            "sgd", *ramp, "--out", "r"], capsys)
+    assert code == 0, err
+    page = parse_html((tmp_path / "r" / "report.html").read_text())
+    text = " ".join(page.all_text.split())
+    assert re.search(reason, text) and "nan" not in text.lower().split()
+    assert re.search("no suggestion: " + reason.removeprefix("No suggestion: ")[:-2], text)
+    assert len(page.find("img")) == 1  # the curve; no empty spread figure
+    assert "No seed gave a suggestion" in text
 
 
 def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
