@@ -20,13 +20,17 @@ import pytest
 import reports
 
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
-# each image's natural size into the DOM, which --dump-dom then prints.
+# each image's natural size, and the labels wider than their box, into the DOM, which
+# --dump-dom then prints.
 PROBE = """<script>
 window.addEventListener("load", () => {
   const out = document.createElement("pre");
   out.id = "hplab-probe";
-  out.textContent = JSON.stringify(Array.from(document.images, (img) => ({
-    complete: img.complete, width: img.naturalWidth, height: img.naturalHeight})));
+  out.textContent = JSON.stringify({
+    images: Array.from(document.images, (img) => ({
+      complete: img.complete, width: img.naturalWidth, height: img.naturalHeight})),
+    overflowing: Array.from(document.querySelectorAll("dt"))
+      .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent)});
   document.body.appendChild(out);
 });
 </script>"""
@@ -63,13 +67,10 @@ def report_path(tmp_path_factory) -> Path:
     return reports.training_report(run, out)
 
 
-def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
-    exe = _chromium()
-    text = report_path.read_text(encoding="utf-8")
-    n_images = text.count("<img ")
-    assert n_images >= 5
-
+def _probe(exe: str, report_path: Path, tmp_path: Path) -> dict:
+    """What Chromium sees once the page has loaded (see PROBE)."""
     # test-only copy: the report's CSP forbids scripts, so the probe copy drops it
+    text = report_path.read_text(encoding="utf-8")
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
     probe = probe.replace("</body>", PROBE + "\n</body>")
     probe_path = report_path.with_name("probe-copy.html")
@@ -78,9 +79,18 @@ def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
                          "--dump-dom", probe_path.as_uri())
     found = re.search(r'<pre id="hplab-probe">(.*?)</pre>', done.stdout, re.S)
     assert found, f"no probe output; rc={done.returncode} stderr={done.stderr[-2000:]}"
-    images = json.loads(html.unescape(found.group(1)))
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
+    exe = _chromium()
+    n_images = report_path.read_text(encoding="utf-8").count("<img ")
+    assert n_images >= 5
+    seen = _probe(exe, report_path, tmp_path)
+    images = seen["images"]
     assert len(images) == n_images
     assert all(img["complete"] and img["width"] > 0 and img["height"] > 0 for img in images)
+    assert seen["overflowing"] == []
 
     # the report itself, as a reader opens it from disk
     shot = tmp_path / "report.png"
@@ -95,3 +105,19 @@ def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
     keep = os.environ.get("HPLAB_SCREENSHOT_DIR")  # to look at it by hand
     if keep:
         shutil.copy(shot, Path(keep) / "report.png")
+
+
+def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path):
+    import study
+
+    exe = _chromium()
+    db = tmp_path / "long.db"
+    spec = study.load_spec(spec_file("long", dataset="coin", n_trials=2, max_epochs=4,
+                                     pruner="hyperband",
+                                     pruner_options={"reduction_factor": 5},
+                                     sampler_options={"n_startup_trials": 5}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("long", storage=str(db), out=tmp_path / "long")
+    assert "pruner.<wbr>reduction_factor" in path.read_text()
+    # the keys wrap after their dots instead of running into their values
+    assert _probe(exe, path, tmp_path)["overflowing"] == []
