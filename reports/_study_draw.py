@@ -107,6 +107,16 @@ def _set_numeric_ticks(ax, which: str, axis: dict) -> None:
         target.set_major_locator(MaxNLocator(integer=True))
 
 
+def _n_125_ticks(values: pd.Series) -> int:
+    """How many 1-2-5 ticks (0.1, 0.2, 0.5, 1...) fall within the positive values' range."""
+    lo, hi = values[values > 0].min(), values.max()
+    if not lo < hi:
+        return 0
+    return sum(lo <= m * 10.0**k <= hi for k in range(math.floor(math.log10(lo)),
+                                                       math.ceil(math.log10(hi)) + 1)
+               for m in (1, 2, 5))
+
+
 def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
     """The value against each parameter, one panel per parameter (log axes where searched
     on a log scale, categories side by side)."""
@@ -127,8 +137,11 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
             _set_category_ticks(ax, "x", axis["categories"])
         elif axis["log"]:
             ax.set_xscale("log")
-            # 1-2-5 ticks as plain numbers: the default 2x10^1, 3x10^1... labels overlap
-            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            # ticks as plain numbers (the default 2x10^1, 3x10^1... labels overlap): 1-2-5
+            # while there are at most five of them, else powers of ten (a third of the
+            # figure's width holds about five labels)
+            subs = (1.0, 2.0, 5.0) if _n_125_ticks(frame[p]) <= 5 else (1.0,)
+            ax.xaxis.set_major_locator(LogLocator(subs=subs, numticks=6))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
         elif axis["kind"] == "int":

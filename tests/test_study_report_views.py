@@ -82,7 +82,7 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
 
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
     _, trials = _run(spec_file, tmp_path, "ints", n_trials=12, max_epochs=10,
-                     space={"lr": {"low": 0.05, "high": 2.0, "log": True},
+                     space={"lr": {"low": 0.002, "high": 2.0, "log": True},
                             "width": {"low": 2, "high": 16, "log": True},
                             "depth": {"low": 1, "high": 3}})
     table = sd.param_table(trials)
@@ -105,3 +105,14 @@ def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_
     assert any(isinstance(c, ContourSet) for c in fig.axes[0].collections)
     assert _colorbar_range(fig) == pytest.approx(width.attrs["value_range"])
     assert width.attrs["value_range"] == (table["value"].min(), table["value"].max())
+
+    # slices over three decades of lr: powers of ten, no labels run together
+    fig = _drawn(sw.draw_slices, table[["number", "value", "lr", "width", "depth"]],
+                 metric="val_loss")
+    for ax in fig.axes[:3]:
+        shown = [t for t in ax.get_xticklabels() if t.get_text()
+                 and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+        assert len(shown) >= 2
+        boxes = [t.get_window_extent() for t in shown]
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), \
+            [t.get_text() for t in shown]
