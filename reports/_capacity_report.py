@@ -42,7 +42,7 @@ def draw_score(frame: pd.DataFrame):
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")
     ax.set_ylabel(f"{metric}")
-    ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)  # low accuracies sit where "lower right" would go
     return fig
 
 
