@@ -22,26 +22,11 @@ from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
-from ._spec import StudySpec, check_binary, parse_spec
+from ._spec import StudySpec, check_binary, first_difference, parse_spec
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import COMMAND_ATTR, SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
 
-# Keys that may change between runs of one study; anything else must match.
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
-_MUTABLE = {("study", "n_trials"), ("study", "timeout"), ("study", "description")}
-
-
-def _diff(old, new, path=()) -> str | None:
-    """The first key path where two parsed specs differ (None if they match)."""
-    if path[:2] in _MUTABLE:
-        return None
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in sorted(set(old) | set(new)):
-            found = _diff(old.get(key), new.get(key), (*path, key))
-            if found:
-                return found
-        return None
-    return None if old == new else ".".join(path) or "spec"
 
 
 def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
@@ -54,6 +39,10 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     """
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
+    edited = first_difference(parse_spec(raw), spec)
+    if edited:  # workers and reports would run the stored table, not these fields
+        raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
+                        "the table and parse_spec it rather than dataclasses.replace")
     existed = spec.name in optuna.get_all_study_names(storage)
     # load_if_exists: two `study run`s of one new spec may race to create it
     study = optuna.create_study(study_name=spec.name, storage=storage, load_if_exists=True,
@@ -62,7 +51,7 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     if stored is None and existed and study.trials:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
-    changed = _diff(stored, raw) if stored is not None else None
+    changed = first_difference(parse_spec(stored), spec) if stored is not None else None
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({changed} differs); change study.name to start a new one")

@@ -122,6 +122,52 @@ class StudySpec:
         return parse_spec(raw, path=self.path)
 
 
+# Spec fields a resumed study must share with the stored one, by the key that sets them;
+# n_trials, timeout and description may change between runs.
+_FIXED_FIELDS = {"name": "study.name", "dataset": "study.dataset", "metrics": "study.metric",
+                 "seed": "study.seed", "sampler": "study.sampler", "pruner": "study.pruner",
+                 "max_epochs": "study.max_epochs",
+                 "heartbeat_interval": "study.heartbeat_interval",
+                 "grace_period": "study.grace_period", "max_retry": "study.max_retry"}
+
+
+def first_difference(old: StudySpec, new: StudySpec) -> str | None:
+    """The first key whose meaning differs between two specs (None if none does).
+
+    Meanings, not spellings: a default written out (``seed = 0``, ``log = false``, an empty
+    ``[pruner]`` table, ``fixed.init = "xavier"``) is the same spec as one leaving it out.
+    """
+    for name, key in _FIXED_FIELDS.items():
+        if getattr(old, name) != getattr(new, name):
+            return key
+    if old.space.per_layer != new.space.per_layer:
+        return "space.width"
+    tables = (("space", {p.name: p for p in old.space.params},
+               {p.name: p for p in new.space.params}),
+              ("fixed", _set_fixed(old.fixed), _set_fixed(new.fixed)),
+              ("sampler", old.sampler_options, new.sampler_options),
+              ("pruner", old.pruner_options, new.pruner_options))
+    for table, a, b in tables:
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return f"{table}.{key}"
+    return None
+
+
+def _set_fixed(fixed: dict) -> dict:
+    """``[fixed]`` without the entries that only restate TrainConfig's defaults."""
+    default = nets.TrainConfig()
+    out = {}
+    for key, value in fixed.items():
+        try:  # TrainConfig's own normalizing (a name -> a one-name tuple...)
+            same = getattr(nets.TrainConfig(**{key: value}), key) == getattr(default, key)
+        except (TypeError, ValueError):  # width, depth, imbalance_strategy...
+            same = False
+        if not same:
+            out[key] = value
+    return out
+
+
 def spec_names() -> list[str]:
     """The ready specs in ``study/specs`` (short names)."""
     return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))

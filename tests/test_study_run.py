@@ -128,6 +128,37 @@ def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_
     err = capsys.readouterr().err
     assert code == 2 and "space.lr" in err and len(err.strip().splitlines()) == 1
     assert outcome(trials_of(db, "c")) == before
+    changed = spec_file("c", n_trials=2, fixed={"batch_size": 2, "checkpoint": 4,
+                                                "init": "he"})
+    assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
+    assert "(fixed.init differs)" in capsys.readouterr().err
+
+
+def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
+    import dataclasses
+
+    spec = study.load_spec(spec_file("edited", n_trials=2))
+    with pytest.raises(study.SpecError, match="study.max_epochs of this spec differs from its"):
+        study.run_study(dataclasses.replace(spec, max_epochs=3),
+                        storage=str(tmp_path / "e.db"), progress=False)
+    assert study.run_study(spec.with_trials(1), storage=str(tmp_path / "e.db"),
+                           progress=False)["n_finished"] == 1
+
+
+def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
+    db = tmp_path / "d.db"
+    study.run_study(study.load_spec(spec_file("d", n_trials=2, pruner=None, seed=None)),
+                    storage=str(db), progress=False)
+    # seed 0, the default pruner and sampler, log = false, TrainConfig's own init and
+    # activation, and the space in another order: the same study, resumed
+    same = spec_file("d", n_trials=3, pruner="median", seed=0, sampler="tpe",
+                     space={"width": {"low": 2, "high": 6, "log": False},
+                            "lr": {"low": 0.05, "high": 2.0, "log": True}},
+                     fixed={"batch_size": 2, "checkpoint": 4, "init": "xavier",
+                            "activation": "sigmoid"})
+    code = hplab.main(["study", "run", str(same), "--storage", str(db), "--no-report"])
+    assert code == 0, capsys.readouterr().err
+    assert len(trials_of(db, "d")) == 3
 
 
 def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
