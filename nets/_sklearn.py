@@ -240,7 +240,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Log-probabilities from the logits: finite where a probability rounds to 0."""
-        z = self.net_.logits(self._check_X(X))
+        X = self._check_X(X)  # first: an unfitted estimator raises NotFittedError there
+        z = self.net_.logits(X)
         if len(self.classes_) == 2:  # one logit, the log-odds of classes_[1] against [0]
             z = np.hstack([np.zeros_like(z), z])
         return log_softmax(z, axis=1)
