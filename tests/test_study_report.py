@@ -108,7 +108,10 @@ def _facts(html: str) -> dict[str, str]:
     import re
 
     pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)
-    return {k: " ".join(re.sub(r"<[^>]+>", "", v).split()) for k, v in pairs}
+    def text(part: str) -> str:  # keys break after their dots with <wbr>
+        return " ".join(re.sub(r"<[^>]+>", "", part).split())
+
+    return {text(k): text(v) for k, v in pairs}
 
 
 def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, capsys,
