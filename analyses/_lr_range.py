@@ -45,6 +45,11 @@ from ._suggest import (
 DEFAULT_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="sgd",
                                   batch_size=32)
 #: Epochs of each verification run unless given.
+# TrainConfig settings the ramp replaces (the rate, its schedule and the run's length and
+# stop conditions): they play no part in a range test (the verification sets its own)
+RAMP_REPLACES = ("lr", "schedule", "lr_gamma", "lr_decay_steps", "lr_power", "lr_min",
+                 "warmup_steps", "max_epochs", "checkpoint", "eps", "patience", "min_delta",
+                 "divergence_factor")
 VERIFY_EPOCHS = 20
 #: Repeats trained per grid rate in verification (the first seeds of the test).
 VERIFY_SEEDS = 2
@@ -267,12 +272,17 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                              "add --steps")
         grid = verify_runs(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs)
         result_kw = {"verify": grid, "verdict": verify_verdict(grid, lr)}
+    looper = mode == "looper"
     return LRRangeResult(
         dataset=ds.name, mode=mode, min_lr=float(min_lr), max_lr=float(max_lr),
-        num_steps=int(num_steps), beta=float(beta), val=bool(val), seeds=seed_list,
+        num_steps=int(num_steps), beta=0.0 if looper else float(beta), val=bool(val),
+        seeds=seed_list,
         curves=pd.concat(curves, ignore_index=True)[["seed", *CURVE_COLUMNS]],
         runs=runs, suggestions=table, suggestion=suggestion,
         verify=result_kw.get("verify"), verdict=result_kw.get("verdict"),
-        config={**cfg.to_dict(), "verify_epochs": verify_epochs if verify else None},
+        config={**cfg.to_dict(), "verify_epochs": verify_epochs if verify else None,
+                "diverge": float(diverge),
+                "val_batch": int(val_batch) if val and not looper else None,
+                "epochs_per_rate": float(epochs_per_rate) if looper else None},
         n_train=len(ds.X_train), seconds=time.perf_counter() - t0)
 

@@ -178,10 +178,12 @@ def _verdicts(result, summary: dict) -> list[str]:
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
                      f"{summary['divergence_lr']:.3g} (medians over seeds).")
     else:
-        lines.append("The loss never passed its stop threshold (--diverge times its lowest "
-                     "smoothed value; a rise below that, as the plot may show, does not stop "
-                     "the test) up to max_lr, so suggestions near the curve's end are "
-                     "unreliable; raise --max-lr or --steps.")
+        lines.append(f"The loss never passed its stop threshold "
+                     f"({result.config.get('diverge', 4.0):g}× its lowest "
+                     f"{'' if result.mode == 'looper' else 'smoothed '}value; a rise below "
+                     "that, as the plot may show, does not stop the test) up to max_lr, so "
+                     "suggestions near the curve's end are unreliable; raise --max-lr or "
+                     "--steps.")
     if result.val or result.mode == "looper":
         lines.append("Smooth curves (validation or looper loss) make the valley reach back "
                      "into the flat start; compare with steepest and minimum.")
@@ -211,6 +213,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    from analyses import RAMP_REPLACES
+
     summary = result.summary()
     v = result.verdict
     headline = {f"Suggested lr ({result.suggestion})": result.suggested_lr,
@@ -232,7 +236,9 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
                           f"{cfg['batch_size']} · {len(result.seeds)} seed(s)")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
-                       params={**cfg, "mode": result.mode, "min_lr": result.min_lr,
+                       params={**{k: v for k, v in cfg.items()
+                                  if k not in RAMP_REPLACES and v not in (None, {})},
+                               "mode": result.mode, "min_lr": result.min_lr,
                                "max_lr": result.max_lr, "num_steps": result.num_steps,
                                "beta": result.beta, "val": result.val,
                                "seeds": list(result.seeds)},
@@ -243,8 +249,11 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_section("Loss against learning rate")
     rep.add_figure("loss-vs-lr", draw_curves,
                    {"curves": result.curves, "marks": marks_frame(result)},
-                   caption="Faint: the recorded loss; solid: its debiased moving average, one "
-                           "line per seed. Vertical lines: each suggestion's median over "
+                   caption=("Faint: the recorded loss; solid: its debiased moving average, one "
+                            "line per seed." if result.beta else "Solid: the recorded loss, "
+                            "one line per seed (not smoothed: the looper holds each rate, so "
+                            "each point is already an average).")
+                           + " Vertical lines: each suggestion's median over "
                            "seeds (the chosen one solid), shaded over its interquartile range. "
                            "minimum is the rate of the lowest loss divided by 10 (fastai's "
                            "rule: a rate at the bottom is already about to diverge), so it "

@@ -62,6 +62,28 @@ def test_a_test_without_suggestion_says_why(tmp_path, monkeypatch, capsys, parse
     assert "No seed gave a suggestion" in text
 
 
+def test_every_setting_of_the_test_is_recorded_and_only_those(tmp_path, monkeypatch, capsys,
+                                                               parse_html):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper", "--steps",
+                              "10", "--epochs-per-rate", "0.5", "--val", "--min-lr", "0.001",
+                              "--out", "loop", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["beta"] == 0.0  # the looper does not smooth
+    assert (s["config"]["epochs_per_rate"], s["config"]["diverge"]) == (0.5, 4.0)
+    assert s["config"]["val_batch"] is None  # the looper scores the whole validation set
+    html = (tmp_path / "loop" / "report.html").read_text()
+    assert "not smoothed" in " ".join(parse_html(html).all_text.split())
+    assert "<dt>epochs_per_rate</dt><dd>0.5</dd>" in html
+    # the ramp replaces the rate, its schedule and the run's length: not listed
+    for key in ("lr", "max_epochs", "checkpoint", "schedule", "extra"):
+        assert f"<dt>{key}</dt>" not in html
+    code, out, _ = run_cli(["lr-range", "--dataset", "coin", "--steps", "30", "--val",
+                            "--val-batch", "50", "--no-report", "--json"], capsys)
+    assert json.loads(out)["config"]["val_batch"] == 50
+
+
 def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(["lr-range", "--dataset", "xor", "--batch-size", "4", "--mode",
