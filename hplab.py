@@ -183,6 +183,7 @@ def cmd_train(args) -> int:
         command=_command_line(args.argv), progress=not args.json,
     )
     summary = run.summary()
+    summary["report_path"] = None  # the key is part of the contract, with or without a report
     if args.report or "report.html" in earlier:
         import reports
 
@@ -222,7 +223,8 @@ def cmd_gradcheck(args) -> int:
     ds = data.load(args.dataset, seed=args.seed)
     res = nets.gradcheck_dataset(ds.X_train, ds.y_train, task=ds.task, hidden=args.hidden,
                                  activation=args.activation, seed=args.seed,
-                                 n_samples=args.samples, progress=not args.json)
+                                 n_samples=args.samples, progress=not args.json,
+                                 n_classes=ds.n_classes or None)
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters}
     _emit(args, summary, [f"relative difference {res.relative_difference:.3e}: {res.verdict}"
@@ -537,14 +539,20 @@ def _scaling_lines(s: dict) -> list[str]:
     return lines
 
 
+LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
+
+
 def cmd_scaling(args) -> int:
     import analyses
     import nets
 
     if args.lrs is not None:
+        if args.lr_range is not None:  # it would be dropped without a word
+            raise ValueError("--lr-range sets the bounds of --lr-grid; with --lrs, list the "
+                             "rates themselves")
         lrs = args.lrs  # even empty: an error, not the default grid
-    elif len(args.lr_range) == 2:
-        lrs = analyses.lr_grid(args.lr_grid, *args.lr_range)
+    elif len(args.lr_range or LR_RANGE) == 2:
+        lrs = analyses.lr_grid(args.lr_grid, *(args.lr_range or LR_RANGE))
     else:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
@@ -572,8 +580,8 @@ def _add_scaling(sub) -> None:
     rates.add_argument("--lrs", type=_floats, default=None, help="rates tried at every batch")
     rates.add_argument("--lr-grid", type=int, default=9,
                        help="number of log-spaced rates over --lr-range (default 9)")
-    p.add_argument("--lr-range", type=_floats, default=(1e-3, 10.0), metavar="LOW,HIGH",
-                   help="bounds of --lr-grid (default 0.001,10)")
+    p.add_argument("--lr-range", type=_floats, default=None, metavar="LOW,HIGH",
+                   help=f"bounds of --lr-grid (default {','.join(map(str, LR_RANGE))})")
     p.add_argument("--seeds", type=int, default=3, help="runs per batch size and rate")
     p.add_argument("--target-metric", default=None, choices=("val_accuracy", "val_loss"),
                    help="default val_accuracy (val_loss for regression)")

@@ -73,19 +73,24 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
 
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier",
-                      progress: bool = False) -> GradCheckResult:
-    """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples."""
+                      progress: bool = False, n_classes: int | None = None
+                      ) -> GradCheckResult:
+    """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples.
+
+    The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
+    sample without the last class must not check a smaller net.
+    """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
         raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
     rng = np.random.default_rng(seed)
     X, y = np.asarray(X), np.asarray(y)
-    take = rng.choice(len(X), min(n_samples, len(X)), replace=False)
-    X, y = X[take], y[take]
     head = task or infer_head(y)
     if head == "regression":
         n_out = 1 if y.ndim == 1 else y.shape[1]
     else:
-        n_out = 1 if head == "binary" else int(y.max()) + 1
+        n_out = 1 if head == "binary" else n_classes or int(y.max()) + 1
+    take = rng.choice(len(X), min(n_samples, len(X)), replace=False)
+    X, y = X[take], y[take]
     # the architecture checked as any training config is: one name for every layer or one
     # per layer, whole widths >= 1, known names
     cfg = TrainConfig(hidden=hidden, activation=activation, init=init, dtype="float64")

@@ -27,6 +27,7 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert len(out.strip().splitlines()) == 1  # one JSON object, nothing else on stdout
     summary = json.loads(out)
     assert TRAIN_KEYS <= summary.keys()
+    assert summary["report_path"] is None  # the key stays in the contract without a report
     assert summary["status"] in {"converged", "max_epochs"}
     assert summary["iterations"] == 4 * summary["epochs"]  # batch 1 over 4 points
     assert 0 < summary["epochs"] <= 10_000 and summary["seconds"] > 0
@@ -58,6 +59,16 @@ def test_gradcheck_coin_json(capsys):
     assert summary["relative_difference"] < 1e-7
     assert summary["verdict"] == "excellent"
     assert summary["n_parameters"] == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
+
+
+def test_gradcheck_checks_the_datasets_net_whatever_the_sample(capsys):
+    # one sample of coin's class 0 used to build (and pass) a 1-output softmax
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--samples",
+                              "1", "--seed", "11", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["n_parameters"] == 2 * 4 + 4 + 4 * 3 + 3
+    assert 0 < summary["relative_difference"] < 1e-7
 
 
 def test_gradcheck_text_output(capsys):
