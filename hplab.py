@@ -642,8 +642,8 @@ def cmd_predict(args) -> int:
         {"accuracy": None, "rmse": None, "mae": None}
     frame = nets.prediction_frame(pred, truth)
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(args.out, index=False)
+        # a new file renamed into place: never half a CSV, nor two runs' rows mixed
+        nets.write_atomically(args.out, lambda tmp: frame.to_csv(tmp, index=False))
     limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
     summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -28,9 +29,29 @@ def save_net(path, net: MLP, *, config: dict | None = None, meta: dict | None = 
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = np.asarray(v)
     payload["header"] = np.array(json.dumps(header, default=_plain))
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **payload)
-    os.replace(tmp, path)
+    return write_atomically(path, lambda tmp: np.savez(tmp, **payload))
+
+
+def write_atomically(path, write) -> Path:
+    """Call ``write(tmp)`` on a new file beside ``path``, then rename it to ``path``.
+
+    A crash leaves the earlier file (or none), never half a new one; two processes
+    writing one path each write a file of their own, and the last rename wins whole.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # the suffix kept last: np.savez appends ".npz" to a name without it
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
+                               dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # the mode a plain open gives, not mkstemp's 0600
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return path
 
 
@@ -64,10 +85,13 @@ def load_net(path) -> tuple[MLP, dict, dict]:
             raise ValueError(f"{path}: parameter {i} should be float {shape}, got {got}")
     if f"param_{len(shapes)}" in files:
         raise ValueError(f"{path}: more parameters than its architecture has")
+    if any(files[f"param_{i}"].dtype != spec["dtype"] for i in range(len(shapes))):
+        raise ValueError(f"{path}: parameters are not {spec['dtype']} as the header says")
     try:
         net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{path}: not an hplab model (bad header: {exc})") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        why = f"no {exc}" if isinstance(exc, KeyError) else exc
+        raise ValueError(f"{path}: not an hplab model (bad header: {why})") from None
     for i, p in enumerate(net.params):
         p[...] = files[f"param_{i}"]
     extra = {k[len("extra_"):]: v for k, v in files.items() if k.startswith("extra_")}

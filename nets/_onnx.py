@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._predict import SavedModel, load_model
+from ._io import write_atomically
+from ._predict import SavedModel, int_labels, load_model
 
 # 17 (2022): every op here has its current definition by 13; 17 is what most runtimes
 # in use (onnxruntime >= 1.13, TensorRT, OpenVINO) load, with IR version 8.
@@ -106,8 +107,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     helper.set_model_props(onnx_model, _metadata(model))
     onnx.checker.check_model(onnx_model, full_check=True)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(onnx_model, out)
+    write_atomically(out, lambda tmp: onnx.save(onnx_model, tmp))
     return out
 
 
@@ -137,8 +137,10 @@ def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:
     else:
         graph.node("Softmax", [z], "probabilities", axis=1)
         index = graph.node("ArgMax", [z], "index", axis=1, keepdims=0)
-    if all(isinstance(c, int) for c in model.classes):
+    if int_labels(model.classes):
         names, label_type = np.array(model.classes, dtype=np.int64), TensorProto.INT64
+    elif all(isinstance(c, bool) for c in model.classes):
+        names, label_type = np.array(model.classes, dtype=bool), TensorProto.BOOL
     else:
         names = np.array([str(c) for c in model.classes], dtype=object)
         label_type = TensorProto.STRING

@@ -129,8 +129,10 @@ class SavedModel:
         else:
             proba, index = self.net._head.output(z), np.argmax(z, axis=1).astype(np.int64)
         labels = np.asarray(self.classes, dtype=object)[index]
-        if labels.size and all(isinstance(c, int) for c in self.classes):
+        if labels.size and int_labels(self.classes):
             labels = labels.astype(np.int64)
+        elif labels.size and all(isinstance(c, bool) for c in self.classes):
+            labels = labels.astype(bool)
         return Prediction(self.task, self.classes, index=index, labels=labels,
                           probabilities=proba)
 
@@ -217,12 +219,18 @@ def _classes(path, meta, net) -> tuple:
     if classes is None:
         return tuple(range(k))
     if not isinstance(classes, list) or len(classes) != k or not all(
-            isinstance(c, str | int | float) and not isinstance(c, bool) for c in classes):
+            isinstance(c, str | int | float) for c in classes):  # bool: True/False labels
         raise ValueError(f"{path}: classes should be {k} labels (numbers or text) for a "
                          f"{net.head} head, got {classes!r}")
     if len(set(classes)) != k:
         raise ValueError(f"{path}: classes are not distinct: {classes!r}")
     return tuple(classes)
+
+
+def int_labels(classes) -> bool:
+    """Whether class labels are integers an int64 array holds (not bools, not 10**19)."""
+    return all(isinstance(c, int) and not isinstance(c, bool) and -2**63 <= c < 2**63
+               for c in classes)
 
 
 def _first_bad_row(X: np.ndarray) -> int | None:

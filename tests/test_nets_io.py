@@ -91,6 +91,10 @@ def test_tampered_files_are_refused(trained, tmp_path):
     bad = tmp_path / "bad.npz"
     wrong_format = {**_header(path), "format": "someone-else/9"}
     no_spec = {k: v for k, v in _header(path).items() if k != "spec"}
+    no_activations = _header(path)
+    del no_activations["spec"]["activations"]
+    float64 = _header(path)  # float32 weights under a float64 header: cast silently
+    float64["spec"]["dtype"] = "float64"
     cases = [
         ({"param_2": None}, r"parameter 2 should be float \(6, 5\), got missing"),
         ({"param_0": np.zeros((4, 6), np.float32)}, r"parameter 0 should be float \(3, 6\)"),
@@ -102,11 +106,29 @@ def test_tampered_files_are_refused(trained, tmp_path):
         ({"header": np.array("{not json")}, "bad header"),
         ({"header": np.array(json.dumps(wrong_format))}, "bad header.*someone-else"),
         ({"header": np.array(json.dumps(no_spec))}, "bad header"),
+        ({"header": np.array(json.dumps(no_activations))}, "bad header: no 'activations'"),
+        ({"header": np.array(json.dumps(float64))}, "parameters are not float64 as the header"),
     ]
     for changes, match in cases:
         _tamper(path, bad, **changes)
         with pytest.raises(ValueError, match=match):
             nets.load_net(bad)
+
+
+def test_saves_of_one_path_at_once_never_collide(trained, tmp_path):
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    net, cfg, X, _ = trained
+    path = tmp_path / "shared" / "model.npz"
+    # every save writes a temporary file of its own (one shared name made saves fail)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: nets.save_net(path, net, config=cfg.to_dict()), range(40)))
+    assert [p.name for p in path.parent.iterdir()] == ["model.npz"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    np.testing.assert_array_equal(nets.load_net(path)[0].predict_proba(X), net.predict_proba(X))
 
 
 def test_foreign_files_are_refused(tmp_path):

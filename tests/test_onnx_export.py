@@ -92,6 +92,33 @@ def test_train_run_models_through_onnxruntime(dataset, tmp_path, capsys):
         assert np.mean(outputs["label"] == truth) == pytest.approx(s["accuracy"], abs=0.005)
 
 
+@pytest.mark.parametrize("labels", [[False, True], [1, 10**19]], ids=["bool", "uint64"])
+def test_labels_of_any_csv_type_predict_and_export(labels, tmp_path, capsys):
+    # True/False and integers beyond int64 (pandas reads 10**19 as uint64) are labels too
+    import pandas as pd
+
+    import study
+
+    x = np.random.default_rng(0).normal(size=200)
+    pd.DataFrame({"x": x, "label": np.array(labels, dtype=object)[(x > 0).astype(int)]}).to_csv(
+        tmp_path / "d.csv", index=False)
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.5, batch_size=16, max_epochs=100)
+    run = study.train_run(f"csv:{tmp_path / 'd.csv'}", cfg, seed=0, out=tmp_path / "run")
+    s = predict_json(capsys, run.model_path, "--dataset")
+    assert s["classes"] == labels and set(s["predictions"]) <= set(labels)
+    assert s["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"])
+    assert s["accuracy"] >= 0.95
+    code, _, err = run_cli(["export-onnx", run.model_path, tmp_path / "d.onnx"], capsys)
+    assert code == 0, err
+    ds = run.dataset
+    outputs = run_onnx(tmp_path / "d.onnx",
+                       ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift)
+    if labels[0] is False:  # a bool tensor; huge integers travel as text
+        assert_same(outputs, s)
+    else:
+        assert outputs["label"].tolist() == [str(p) for p in s["predictions"]]
+
+
 def test_graph_layout_and_metadata(saved_model, tmp_path):
     path, _, _ = saved_model("binary", "leaky_relu")
     model = onnx.load(nets.export_onnx(path, tmp_path / "m.onnx", opset=13))
