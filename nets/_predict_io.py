@@ -64,13 +64,21 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         raise ValueError(f"{path}: {exc}") from None
     if table.empty:
         raise ValueError(f"{path}: no rows")
-    first = table.iloc[0].tolist()
-    if not all(_is_number(v) for v in first):
-        table = table.iloc[1:].set_axis([str(c).strip() for c in first], axis=1)
-        names = list(model.feature_names)
-        if set(names) <= set(table.columns) and table.columns.is_unique:
-            table = table[names]
-        elif table.shape[1] != model.n_features:
+    first = [str(c).strip() for c in table.iloc[0].tolist()]
+    names = list(model.feature_names)
+    # a header names every feature (numbers too: 2019,2020), or is text naming none of
+    # them; a row of numbers is data; anything else is refused rather than guessed at
+    if names and set(names) <= set(first) and len(set(first)) == len(first):
+        table = table.iloc[1:].set_axis(first, axis=1)[names]
+    elif not all(_is_number(v) for v in first):
+        named = [c for c in first if c in names]
+        if named or any(_is_number(v) for v in first):
+            what = (f"names {', '.join(named)} but not {', '.join(sorted(set(names) - set(named)))}"
+                    if named else "mixes numbers and text")
+            raise ValueError(f"{path}: row 1 {what}; the model takes {', '.join(names)}: "
+                             "give a header naming every one, or numbers only")
+        table = table.iloc[1:]
+        if table.shape[1] != model.n_features:
             raise ValueError(f"{path}: {table.shape[1]} columns; the model takes "
                              f"{model.n_features} ({', '.join(names)}): give exactly those "
                              "columns or a header naming them")

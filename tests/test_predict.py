@@ -77,6 +77,34 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert code == 0 and "40 predictions" in out and "cat" in out
 
 
+def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("regression")  # features a, b, c
+    rows = "\n".join(",".join(map(str, r)) for r in X_raw[:3])
+    for text, message in [
+            ("1000,NA,-3\n" + rows, "row 1 mixes numbers and text"),  # a gap, not a header
+            ("c,b,a_typo\n" + rows, "row 1 names c, b but not a"),  # not read by position
+    ]:
+        (tmp_path / "in.csv").write_text(text + "\n")
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / "in.csv"], capsys)
+        assert (code, out) == (2, "") and message in err and err.count("\n") == 1
+    # a header of numbers that names the features (years, wavelengths) is a header
+    import study
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    pd.DataFrame({"2019": X[:, 0], "2020": X[:, 1], "y": X.sum(1)}).to_csv(
+        tmp_path / "years.csv", index=False)
+    run = study.train_run(f"csv:{tmp_path / 'years.csv'}", nets.TrainConfig(max_epochs=2),
+                          out=tmp_path / "years")
+    pd.DataFrame({"2020": X[:3, 1], "2019": X[:3, 0]}).to_csv(tmp_path / "in.csv",
+                                                              index=False)
+    s = json.loads(run_cli(["predict", run.model_path, "--input", tmp_path / "in.csv",
+                            "--json"], capsys)[1])
+    assert s["n"] == 3
+    np.testing.assert_allclose(s["predictions"],
+                               nets.load_model(run.model_path).predict(X[:3]).values)
+
+
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     import study
 
