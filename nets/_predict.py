@@ -90,8 +90,16 @@ class SavedModel:
     def normalize(self, X_raw) -> np.ndarray:
         """Raw inputs (n, d), or one example (d,), scaled as in training, in the net's dtype.
 
-        Computed in float64 and cast once, as ``data`` does for the training data.
+        Computed in float64 and cast once, as ``data`` does for the training data. A table
+        with column names (a pandas DataFrame) gives the model's features by name.
         """
+        columns = [str(c) for c in getattr(X_raw, "columns", ())]
+        if columns and self.feature_names and list(self.feature_names) != columns:
+            missing = [f for f in self.feature_names if f not in columns]
+            if missing:  # positions would feed one feature's values into another
+                raise ValueError(f"the table has no column {missing[0]!r}; the model takes "
+                                 f"{', '.join(self.feature_names)}")
+            X_raw = X_raw[list(self.feature_names)]
         X = np.asarray(X_raw)
         if X.ndim == 1:
             X = X.reshape(1, -1)

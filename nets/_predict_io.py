@@ -120,6 +120,10 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     if model.feature_names and tuple(model.feature_names) != names:
         raise ValueError(f"dataset {ds.name!r} has features {', '.join(names)}; the model "
                          f"was trained on {', '.join(model.feature_names)}")
+    n_targets = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    if model.task == "regression" and model.net.sizes[-1] != n_targets:
+        raise ValueError(f"dataset {ds.name!r} has {n_targets} target(s), the model "
+                         f"predicts {model.net.sizes[-1]}")
     if (ds.task == "regression") != (model.task == "regression"):
         raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
                          f"{model.task} one")

@@ -39,6 +39,12 @@ def test_raw_inputs_use_the_stored_scaling(saved_model, head, tmp_path):
     assert pred.probabilities.shape == (40, len(classes))
     # a one-row input and a single example give the same answer as the batch
     assert model.predict(X_raw[3]).labels[0] == pred.labels[3]
+    # a table's columns are taken by name, whatever their order; a missing one is refused
+    table = pd.DataFrame(X_raw, columns=["a", "b", "c"])
+    np.testing.assert_array_equal(model.predict(table[["c", "a", "b"]]).probabilities,
+                                  pred.probabilities)
+    with pytest.raises(ValueError, match="the table has no column 'a'"):
+        model.predict(table.rename(columns={"a": "a_typo"}))
 
 
 def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
