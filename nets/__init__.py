@@ -13,7 +13,7 @@ from ._config import TrainConfig
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._init import INITIALIZERS
-from ._io import load_net, save_net, write_atomically
+from ._io import load_net, save_net, stage_file, write_atomically
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
@@ -32,7 +32,8 @@ __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "load_net", "save_net", "MLP",
-    "write_atomically", "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES", "learning_rate",
+    "stage_file", "write_atomically", "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES",
+    "learning_rate",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "new_optimizer", "train", "NetClassifier",
     "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",

@@ -39,20 +39,36 @@ def write_atomically(path, write) -> Path:
     writing one path each write a file of their own, and the last rename wins whole.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # the suffix kept last: np.savez appends ".npz" to a name without it
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
-                               dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # the mode a plain open gives, not mkstemp's 0600
+    tmp = stage_file(path, write)
     try:
-        write(tmp)
         os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return path
+
+
+def stage_file(path, write) -> Path:
+    """``write(tmp)`` on a new file of this call beside ``path``; the caller renames it.
+
+    The file gets the mode a plain open would (not mkstemp's 0600); if ``write`` fails,
+    nothing is left behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # the suffix kept last: np.savez appends ".npz" to a name without it
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
+                                dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)
+        write(tmp)
+    except BaseException:  # Ctrl-C too: no temporary file outlives its writer
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from . import design
-from ._html import render, version, write_atomically
+from ._html import render, version
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
@@ -201,17 +202,33 @@ class Report:
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
+        from nets import stage_file
+        from study import HeldInterrupts
+
         out_dir = Path(out_dir)
         files = out_dir / f"{stem}_files"
-        files.mkdir(parents=True, exist_ok=True)
-        for old in files.glob("*.csv"):  # figures of an earlier version of this report
-            old.unlink(missing_ok=True)  # another process may refresh it too
-        for csv_stem, frame in self._data.items():
-            write_atomically(files / f"{csv_stem}.csv",
-                             lambda tmp, frame=frame: frame.to_csv(tmp, index=False))
         path = out_dir / f"{stem}.html"
         html = self.html(files.name)
-        write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        # every file of the new version is written beside its final name first, then all
+        # are renamed at once with Ctrl-C held: an interrupted run leaves the earlier
+        # report whole, never its page over another version's data
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for csv_stem, frame in self._data.items():
+                final = files / f"{csv_stem}.csv"
+                staged.append((stage_file(final, lambda tmp, frame=frame:
+                                          frame.to_csv(tmp, index=False)), final))
+            staged.append((stage_file(path, lambda tmp: tmp.write_text(html, "utf-8")), path))
+            with HeldInterrupts():
+                for tmp, final in staged:
+                    os.replace(tmp, final)
+                keep = {final for _, final in staged}
+                for old in files.glob("[!.]*.csv"):  # not another writer's staged files
+                    if old not in keep:
+                        old.unlink(missing_ok=True)  # another process may refresh it too
+        finally:
+            for tmp, _ in staged:
+                tmp.unlink(missing_ok=True)
         if index:
             from ._index import index_root, write_index
 

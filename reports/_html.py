@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
@@ -39,9 +36,3 @@ def version() -> str:
         return "0+unknown"
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(tmp)`` into a temporary file of this process, then move it onto ``path``:
-    readers never see a half-written file, nor do other processes writing the same one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)

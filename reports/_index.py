@@ -16,8 +16,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
+from nets import write_atomically
+
 from ._core import TONES
-from ._html import render, version, write_atomically
+from ._html import render, version
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
 _HEAD_BYTES = 64 * 1024

@@ -169,7 +169,30 @@ def test_processes_writing_the_same_report_at_once_leave_it_whole(tmp_path, pars
     page = parse_html((out / "report.html").read_text(encoding="utf-8"))
     assert page.errors == [] and "Report demo" in page.all_text
     assert sorted(p.name for p in (out / "report_files").iterdir()) == ["line.csv", "small.csv"]
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert not list(tmp_path.rglob(".*"))  # no writer's temporary file left
+
+
+def test_an_interrupted_write_leaves_the_earlier_report_whole(tmp_path, monkeypatch):
+    out = tmp_path / "runs" / "demo"
+    _small_report().write(out)
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    rep = reports.Report("demo", "Report demo, again", {"Score": 0.9}, name="demo")
+    rep.add_table(pd.DataFrame({"a": [3]}), name="first")
+    rep.add_table(pd.DataFrame({"b": [4]}), name="second")
+    calls = []
+    real = pd.DataFrame.to_csv
+
+    def ctrl_c_on_the_second(frame, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(frame, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", ctrl_c_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        rep.write(out, index=False)
+    # the page and its data as they were, and no temporary file left behind
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_index_lists_every_report_newest_first(tmp_path, parse_html):
