@@ -90,6 +90,9 @@ class CapacityResult:
         train - validation gap and the median iterations to ``eps``.
     metric : str
         ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
+    majority_share : float or None
+        Validation accuracy of always predicting the most frequent class (None for
+        regression): the floor a net must beat to have learned anything.
     """
 
     dataset: str
@@ -103,6 +106,7 @@ class CapacityResult:
     table: pd.DataFrame
     config: dict
     seconds: float
+    majority_share: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: depth, width, seed, losses, accuracies, iterations, seconds."""
@@ -117,12 +121,17 @@ class CapacityResult:
 
     def sufficient_widths(self) -> dict[int, int]:
         """Per depth, the smallest width whose mean validation score is within
-        `SUFFICIENT_WITHIN` (relative) of the depth's best."""
+        `SUFFICIENT_WITHIN` (relative) of the depth's best; for accuracy also closer to the
+        best than to `majority_share`, what always predicting one class scores."""
         out = {}
+        floor = self.majority_share or 0.0
         for depth, grp in self.table.groupby("depth"):
             v = grp[f"val_{self.metric}"]
             if self.metric == "accuracy":
-                ok = grp[v >= v.max() * (1 - SUFFICIENT_WITHIN)]
+                # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
+                # predicts the minority must not count as sufficient
+                tol = min(v.max() * SUFFICIENT_WITHIN, (v.max() - floor) / 2)
+                ok = grp[(v > floor) & (v >= v.max() - tol)]
             else:
                 ok = grp[v <= v.min() * (1 + SUFFICIENT_WITHIN)]
             if len(ok):  # a depth whose every configuration diverged has none
@@ -134,7 +143,8 @@ class CapacityResult:
         rows = [{k: _plain(v) for k, v in r.items()} for r in self.table.to_dict("records")]
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
-                "metric": self.metric, "best": self.best(),
+                "metric": self.metric, "majority_share": self.majority_share,
+                "best": self.best(),
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
                 "table": rows, "config": self.config, "seconds": self.seconds}
 
@@ -256,4 +266,6 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         dataset=ds.name, task=ds.task, widths=widths, depths=depths, seeds=seed_list,
         eps=float(eps), metric=metric, runs=runs, table=summarize_runs(runs),
         config={**cfg.to_dict(), "hidden": None, "activation": act},
-        seconds=time.perf_counter() - t0)
+        seconds=time.perf_counter() - t0,
+        majority_share=(None if ds.task == "regression" else
+                        float(np.bincount(ds.y_val).max() / len(ds.y_val))))

@@ -82,9 +82,16 @@ def _verdicts(result) -> list[str]:
     best, m = result.best(), result.metric
     lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
              f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
-    for depth, width in result.sufficient_widths().items():
+    enough = result.sufficient_widths()
+    for depth, width in enough.items():
+        above = (f" and above the {result.majority_share:.3g} that always predicting the "
+                 "majority class scores" if m == "accuracy" else "")
         lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % of "
-                     f"the best validation {m} of that depth; wider only costs.")
+                     f"the best validation {m} of that depth{above}; wider only costs.")
+    for depth in sorted(set(result.depths) - set(enough)):
+        lines.append(f"{depth} hidden layer(s): no width scores above always predicting the "
+                     f"majority class ({result.majority_share:.3g}) on validation: none is "
+                     "sufficient.")
     gap = result.table["accuracy_gap" if m == "accuracy" else "loss_gap"]
     if gap.notna().any():
         worst = result.table.loc[gap.idxmax()]

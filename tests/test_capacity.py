@@ -77,6 +77,21 @@ def test_diverged_runs_are_counted_and_never_best():
         capacity_sweep("sine", widths=(64,), seeds=1, config=cfg.replace(lr=1e30))
 
 
+def test_a_net_no_better_than_the_majority_class_is_never_sufficient(tmp_path, parse_html):
+    # at 1:50 every untrained-looking net scores 0.977, within 1 % of any best
+    res = capacity_sweep("coin?imbalance=1:50&positive=1", widths=(1, 2, 4), seeds=2)
+    table = res.table.set_index("width")
+    assert res.majority_share == pytest.approx(85 / 87)
+    assert (table.loc[[1, 2], "val_accuracy"] == res.majority_share).all()
+    assert table.loc[4, "val_accuracy"] > res.majority_share
+    assert res.sufficient_widths() == {1: 4} and res.summary()["majority_share"] == 85 / 87
+    few = capacity_sweep("coin?imbalance=1:50&positive=1", widths=(1, 2), seeds=2)
+    assert few.sufficient_widths() == {}
+    text = parse_html(reports.capacity_report(few, tmp_path / "r").read_text()).all_text
+    assert "no width scores above always predicting the majority class" in " ".join(
+        text.split())
+
+
 def test_a_numpy_seed_gives_the_same_sweep_and_json():
     cfg = nets.TrainConfig(hidden=(4,), max_epochs=3)
     a = capacity_sweep("coin", widths=(2,), seeds=2, seed=np.int64(1), config=cfg)
