@@ -277,9 +277,17 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     at_start = runs[runs["reached"] & (runs["steps"] == 0)]
     if len(at_start):  # steps to a target the untrained net meets measure nothing
-        why = ("set a harder --target" if source == "user" else
-               "the reference runs learned nothing better (diverged or stuck): try lower "
-               "or more learning rates, or set --target")
+        if source == "user":
+            why = "set a harder --target"
+        elif best["best_value"] > best["first_value"] and metric == "val_accuracy":
+            # imbalanced data: the untrained net scores the majority share already
+            why = (f"the reference run learned (from {best['first_value']:.4g} to "
+                   f"{best['best_value']:.4g}), but {REFERENCE_FRACTION:g} x its best is "
+                   "below where an untrained net starts, as on imbalanced data: use "
+                   "--target-metric val_loss, or set --target")
+        else:
+            why = ("the reference runs learned nothing better (diverged or stuck): try "
+                   "lower or more learning rates, or set --target")
         raise ValueError(f"the untrained net already reaches the {metric} target "
                          f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
     batches = best_per_batch(runs)
