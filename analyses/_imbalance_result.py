@@ -255,6 +255,7 @@ class ImbalanceResult:
             "ratio": self.ratios[0], "ratios": list(self.ratios), "metric": self.metric,
             "tune_for": self.tune_for, "sampling_ratio": self.sampling_ratio,
             "seeds": self.seeds, "seed": self.seed, "strategies": list(self.strategies),
+            "net_params": {k: _plain(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
                                       "reason"]]),

@@ -124,6 +124,9 @@ class ScalingResult:
             "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
             "alpha_rule": self.exponent.rule, "lr_cap_batch": _num(self.lr_cap_batch),
             "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
+            # what was run: two experiments differing in grid, seeds or net read apart
+            "lrs": [float(v) for v in self.lrs], "seeds": int(self.seeds),
+            "seed": int(self.seed), "max_steps": int(self.max_steps), "config": self.config,
             "seconds": self.seconds,
         }
 

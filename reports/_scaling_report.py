@@ -148,9 +148,19 @@ def _verdicts(result) -> list[str]:
                          f"1 at B ≈ {result.lr_cap_batch:.3g}, yet the best rates here go "
                          f"past 1 ({shown}): the course's cap of 1 does not hold on this set.")
         else:
+            past = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch)]
+            # the cap is a finding only where batches past it were reached and the grid
+            # offered rates above 1 that their best rate could have taken
+            untested = ("no batch above it reached the target" if past.empty else
+                        "the grid tries no rate above 1" if max(result.lrs) <= 1 else
+                        None)
             lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of "
-                         f"1 at B ≈ {result.lr_cap_batch:.3g}; above it the course's cap "
-                         f"bites and the best rate stops growing linearly.")
+                         f"1 at B ≈ {result.lr_cap_batch:.3g}; " + (
+                             "above it the best rates stay at or below 1: the course's cap "
+                             "bites and the best rate stops growing linearly."
+                             if untested is None else
+                             f"{untested}, so this run cannot tell whether the course's cap "
+                             f"of 1 holds."))
     if math.isfinite(result.b_simple) and not math.isfinite(result.b_simple_step):
         lines.append(f"Gradient noise scale at the end of the reference run, which never "
                      f"reached the target: B_simple ≈ {result.b_simple:.3g}.")

@@ -150,6 +150,9 @@ def test_cli_xor_json_report_and_no_critical_batch(tmp_path, capsys):
     assert code == 0, err
     s = json.loads(stdout)
     assert JSON_KEYS <= s.keys()
+    # what was run, so two experiments read apart
+    assert (len(s["lrs"]), s["seeds"], s["seed"], s["max_steps"]) == (5, 2, 0, 1500)
+    assert s["config"]["hidden"] == [4] and s["config"]["activation"] == ["tanh"]
     assert s["batch_sizes"] == [1, 2, 4]  # 2^k up to the 4 XOR points
     assert s["target_source"].startswith("reference") and s["target"] == pytest.approx(0.95)
     assert all(s["reached"]) and s["steps_to_target"][0] > s["steps_to_target"][-1]
@@ -166,6 +169,20 @@ def test_cli_xor_json_report_and_no_critical_batch(tmp_path, capsys):
         assert (out / "report_files" / f"{name}.csv").is_file()
     assert "scaling" in (tmp_path / "runs" / "index.html").read_text()
     assert s["report_path"] == str(out / "report.html")
+
+
+def test_the_cap_is_no_finding_where_no_batch_passed_it(capsys, tmp_path, parse_html):
+    # best rates 0.1 at B = 1, 2, 4: the linear rule passes 1 at B = 10, beyond the batches
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "digits", "--batch-sizes", "1,2,4", "--lrs", "0.01,0.03,0.1",
+        "--seeds", "1", "--max-steps", "3000", "--target", "0.8", "--no-noise", "--out",
+        tmp_path / "cap", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(stdout)["lr_cap_batch"] == pytest.approx(10)
+    text = " ".join(parse_html((tmp_path / "cap" / "report.html").read_text()).all_text.split())
+    assert ("passes a rate of 1 at B ≈ 10; no batch above it reached the target, so this run "
+            "cannot tell whether the course's cap of 1 holds.") in text
+    assert "cap bites" not in text
 
 
 def test_cli_human_output_and_no_report(capsys, tmp_path):
