@@ -523,6 +523,9 @@ def _scaling_lines(s: dict) -> list[str]:
         lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
                      f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
     lines.append(s["fit_message"])
+    edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
+    if edge:  # the exponent below then describes the grid as much as the data
+        lines.append(f"the best rate sits at an edge of the grid for B = {edge}: widen --lrs")
     if s["alpha"] is not None:
         alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
         lines.append(f"best lr ~ B^{alpha:.2f} over the small batches: nearest rule "

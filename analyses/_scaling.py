@@ -117,6 +117,7 @@ class ScalingResult:
             "examples_to_target": [_num(v) for v in b["examples"]],
             "best_lr": [_num(v) for v in b["best_lr"]],
             "lr_opt": [_num(v) for v in b["lr_opt"]],
+            "at_grid_edge": [bool(v) for v in b["at_grid_edge"]],
             "regimes": list(b["regime"]),
             "fit_status": self.fit.status, "fit_message": self.fit.message,
             "b_crit": _num(self.fit.b_crit), "s_min": _num(self.fit.s_min),

@@ -207,7 +207,10 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     summary = json.loads(stdout)
     assert abs(summary["alpha"]) < 1e-12  # one rate for every batch: a flat rule
     summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
-    assert "best lr ~ B^0.00 over the small batches" in "\n".join(hplab._scaling_lines(summary))
+    lines = "\n".join(hplab._scaling_lines(summary))
+    assert "best lr ~ B^0.00 over the small batches" in lines
+    # one rate for every batch is a grid's edge, not a finding
+    assert "the best rate sits at an edge of the grid for B = [64, 128]: widen --lrs" in lines
 
 
 @pytest.mark.parametrize("argv, message", [
