@@ -29,7 +29,12 @@ def save_net(path, net: MLP, *, config: dict | None = None, meta: dict | None = 
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = np.asarray(v)
     payload["header"] = np.array(json.dumps(header, default=_plain))
-    return write_atomically(path, lambda tmp: np.savez(tmp, **payload))
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:  # a file object: np.savez adds ".npz" to bare names
+            np.savez(fh, **payload)
+
+    return write_atomically(path, write)
 
 
 def write_atomically(path, write) -> Path:
@@ -55,7 +60,7 @@ def stage_file(path, write) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # the suffix kept last: np.savez appends ".npz" to a name without it
+    # the suffix kept last, for writers that go by it
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
                                 dir=path.parent)
     os.close(fd)

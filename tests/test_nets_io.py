@@ -125,6 +125,12 @@ def test_saves_of_one_path_at_once_never_collide(trained, tmp_path):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda _: nets.save_net(path, net, config=cfg.to_dict()), range(40)))
     assert [p.name for p in path.parent.iterdir()] == ["model.npz"]
+    for name in ("mymodel", "mymodel.bin"):  # np.savez would add ".npz" to these names
+        saved = nets.save_net(path.parent / name, net)
+        np.testing.assert_array_equal(nets.load_net(saved)[0].predict_proba(X),
+                                      net.predict_proba(X))
+    assert sorted(p.name for p in path.parent.iterdir()) == ["model.npz", "mymodel",
+                                                             "mymodel.bin"]
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
