@@ -554,8 +554,8 @@ def cmd_scaling(args) -> int:
             raise ValueError("--lr-range sets the bounds of --lr-grid; with --lrs, list the "
                              "rates themselves")
         lrs = args.lrs  # even empty: an error, not the default grid
-    elif len(args.lr_range or LR_RANGE) == 2:
-        lrs = analyses.lr_grid(args.lr_grid, *(args.lr_range or LR_RANGE))
+    elif len(bounds := LR_RANGE if args.lr_range is None else args.lr_range) == 2:
+        lrs = analyses.lr_grid(args.lr_grid, *bounds)
     else:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
