@@ -89,9 +89,14 @@ def _verdicts(result) -> list[str]:
         lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % of "
                      f"the best validation {m} of that depth{above}; wider only costs.")
     for depth in sorted(set(result.depths) - set(enough)):
-        lines.append(f"{depth} hidden layer(s): no width scores above always predicting the "
-                     f"majority class ({result.majority_share:.3g}) on validation: none is "
-                     "sufficient.")
+        scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
+        if scores.notna().any() and m == "accuracy":
+            lines.append(f"{depth} hidden layer(s): no width scores above always predicting "
+                         f"the majority class ({result.majority_share:.3g}) on validation: "
+                         "none is sufficient.")
+        else:
+            lines.append(f"{depth} hidden layer(s): every width has a diverged run, so none "
+                         "is sufficient; a lower learning rate may train them.")
     gap = result.table["accuracy_gap" if m == "accuracy" else "loss_gap"]
     if gap.notna().any():
         worst = result.table.loc[gap.idxmax()]

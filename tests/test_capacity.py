@@ -92,6 +92,17 @@ def test_a_net_no_better_than_the_majority_class_is_never_sufficient(tmp_path, p
         text.split())
 
 
+def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
+    # regression: relu at lr 2 trains one layer and blows up four
+    cfg = CAPACITY_CONFIG.replace(optimizer="sgd", lr=2.0, max_epochs=20, batch_size=16,
+                                  activation="relu")
+    res = capacity_sweep("sine", widths=(16, 32), depths=(1, 4), seeds=1, config=cfg)
+    assert res.majority_share is None and res.sufficient_widths() == {1: 16}
+    text = parse_html(reports.capacity_report(res, tmp_path / "r").read_text()).all_text
+    assert "4 hidden layer(s): every width has a diverged run, so none is sufficient" in \
+        " ".join(text.split())
+
+
 def test_a_numpy_seed_gives_the_same_sweep_and_json():
     cfg = nets.TrainConfig(hidden=(4,), max_epochs=3)
     a = capacity_sweep("coin", widths=(2,), seeds=2, seed=np.int64(1), config=cfg)
