@@ -199,10 +199,13 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
 
     act_name = net.activations[0]
     forward = nets.ACTIVATIONS[act_name].forward
-    snaps = [(float(e), p) for e, p in (res.snapshots or [])]
+    # up to the weights the model keeps: after early stopping, those of its best
+    # checkpoint, not the later ones the loop went on to see
+    end = float(res.final_checkpoint().get("epoch", res.epochs))
+    snaps = [(float(e), p) for e, p in (res.snapshots or []) if e <= end]
     final = [np.asarray(net.weights[0]), np.asarray(net.biases[0])]
-    if not snaps or snaps[-1][0] < float(res.epochs):
-        snaps.append((float(res.epochs), final))
+    if not snaps or snaps[-1][0] < end:
+        snaps.append((end, final))
     snaps = td.pick_snapshots(snaps, N_SNAPSHOTS)
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
     frame = td.with_class_names(

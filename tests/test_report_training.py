@@ -308,6 +308,26 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
     assert f"Test balanced accuracy</span> {reports.design.format_percent(balanced)}" in index
 
 
+def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_path):
+    import nets
+    import study
+
+    cfg = nets.TrainConfig(hidden=(3,), activation="tanh", lr=1.0, batch_size=8,
+                           max_epochs=200, patience=3)
+    run = study.train_run("moons", cfg, seed=0, out=tmp_path / "es")
+    assert run.result.status == "early_stopped" and run.result.final_row != -1
+    kept = float(run.result.final_checkpoint()["epoch"])
+    assert kept < run.result.epochs  # the loop went on past the checkpoint it restored
+    reports.training_report(run, tmp_path / "es")
+    frame = pd.read_csv(tmp_path / "es" / "report_files" / "hidden-space.csv")
+    assert frame["epoch"].max() == kept
+    last = frame[(frame["epoch"] == kept) & (frame["stage"] == "linear")
+                 & (frame["kind"] == "sample")]
+    points = run.dataset.X_train[last["id"].to_numpy()].astype(np.float64)
+    z = points @ run.net.weights[0].astype(np.float64) + run.net.biases[0]
+    np.testing.assert_allclose(last[["h1", "h2", "h3"]].to_numpy(), z, rtol=1e-5, atol=1e-6)
+
+
 def test_is_imbalanced_binary():
     assert td.is_imbalanced_binary([0] * 50 + [1], 2)
     assert td.is_imbalanced_binary([1] * 9 + [0] * 1, 2)  # either class may be the rare one
