@@ -22,7 +22,7 @@ class TrainState:
     epoch: float = 0.0  # steps / steps per epoch
     lr: float = 0.0  # rate used by the last step
     # at a checkpoint where the loop itself ends training ("converged", "early_stopped",
-    # "diverged"): callbacks still see it, and asking to stop changes nothing
+    # "diverged", "max_epochs"): callbacks still see it, and asking to stop changes nothing
     ending: str | None = None
     _last_batch: tuple = ()  # (logits, targets, weights) of the last step, for batch_loss
 

@@ -151,10 +151,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     def checkpoint() -> tuple[str, str] | None:
         rec = record()
         ended = stop_condition(rec)
-        state.ending = ended[0] if ended else None
+        state.ending = ended[0] if ended else "max_epochs" if step >= total_steps else None
         # every callback sees every checkpoint, the last one included
         asking = [cb for cb in callbacks if cb.on_checkpoint(state, rec)]
-        return ended or (("stopped", asking[0].stop_reason) if asking else None)
+        if ended or state.ending:  # training ends here anyway: its own reason stands
+            return ended
+        return ("stopped", asking[0].stop_reason) if asking else None
 
     def stop_condition(rec: dict) -> tuple[str, str] | None:
         """The loop's own reasons to end: divergence, eps, early stopping."""

@@ -65,7 +65,8 @@ class ReportToTrial(nets.Callback):
         self.trial.report(value, step)
         # checkpoint 0 is the untrained net: its curve starts there, but no pruner may
         # judge it (percentile and threshold have no warm-up and stopped trials at epoch 0);
-        # nor a checkpoint where training ended anyway (converged: a result, not a prune)
+        # nor a checkpoint where training ends anyway (converged, or the whole budget
+        # trained): a result, not a prune
         if step and state.ending is None and self.trial.should_prune():
             self.pruned = True
             self.stop_reason = f"pruned at checkpoint {step} (epoch {record['epoch']:.4g})"

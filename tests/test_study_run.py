@@ -248,6 +248,15 @@ def test_no_pruner_judges_the_untrained_net(spec_file, tmp_path):
     for t in trials_of(db, "thr-eps"):
         assert t.state == TrialState.COMPLETE and study.trial_status(t) == "converged"
         assert sorted(t.intermediate_values) == [0, 1]
+    # nor the last checkpoint of the whole budget: the trial trained in full
+    path = spec_file("last", dataset="moons", metric="val_accuracy", n_trials=14,
+                     max_epochs=4, sampler="random", pruner="median",
+                     pruner_options={"n_startup_trials": 3},
+                     space={"lr": {"low": 1e-4, "high": 1.0, "log": True}},
+                     fixed={"hidden": [4], "batch_size": 32, "checkpoint": 2})
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    reasons = [study.trial_info(t).get("reason", "") for t in trials_of(db, "last")]
+    assert not any("checkpoint 2" in r for r in reasons), reasons  # 8 of 14 were
 
 
 @pytest.mark.parametrize("metric", ["n_parameters", "train_seconds", "epochs"])
