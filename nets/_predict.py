@@ -93,8 +93,10 @@ class SavedModel:
         Computed in float64 and cast once, as ``data`` does for the training data. A table
         with column names (a pandas DataFrame) gives the model's features by name.
         """
-        columns = [str(c) for c in getattr(X_raw, "columns", ())]
-        if columns and self.feature_names and list(self.feature_names) != columns:
+        columns = list(getattr(X_raw, "columns", ()))
+        # by name only when the table has names (scikit-learn's rule): 0, 1... are positions
+        if (columns and all(isinstance(c, str) for c in columns) and self.feature_names
+                and list(self.feature_names) != columns):
             missing = [f for f in self.feature_names if f not in columns]
             if missing:  # positions would feed one feature's values into another
                 raise ValueError(f"the table has no column {missing[0]!r}; the model takes "

@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -116,10 +117,14 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     if X.shape[1] != model.n_features:
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
                          f"{model.n_features}")
-    names = tuple(map(str, ds.feature_names))
-    if model.feature_names and tuple(model.feature_names) != names:
-        raise ValueError(f"dataset {ds.name!r} has features {', '.join(names)}; the model "
-                         f"was trained on {', '.join(model.feature_names)}")
+    ours = tuple(str(f).strip() for f in model.feature_names)
+    theirs = tuple(str(f).strip() for f in ds.feature_names)
+    # generated names (x1.., px0..) say nothing about what a column holds: not compared
+    if ours and not (_generated(ours) or _generated(theirs)) and ours != theirs:
+        differ = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
+        raise ValueError(f"dataset {ds.name!r} has other features than the model: "
+                         + ", ".join(f"{a!r} where the model has {b!r}" for a, b in differ[:3])
+                         + (f" (and {len(differ) - 3} more)" if len(differ) > 3 else ""))
     n_targets = 1 if np.ndim(y) == 1 else np.shape(y)[1]
     if model.task == "regression" and model.net.sizes[-1] != n_targets:
         raise ValueError(f"dataset {ds.name!r} has {n_targets} target(s), the model "
@@ -139,6 +144,11 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     else:
         pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
     return pred, np.asarray(ds.inverse_y(y))
+
+
+def _generated(names: tuple[str, ...]) -> bool:
+    """Names made up by a loader (npz's x1, x2..., IDX's px0, px1...), not a file's own."""
+    return all(re.fullmatch(r"(x|px)\d+", n) for n in names)
 
 
 def _label(c):
