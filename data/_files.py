@@ -96,7 +96,12 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
-    frame = frame.rename(columns=lambda c: c.strip() if isinstance(c, str) else c)
+    stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
+    if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
+        twice = next(c for c in stripped if stripped.count(c) > 1)
+        raise DataError(f"{path}: two columns are named {twice!r} (spaces around names are "
+                        "ignored); rename one")
+    frame.columns = stripped
     if frame.shape[1] < 2:
         raise DataError(f"{path}: needs at least one feature column and a target column")
     if frame.empty:

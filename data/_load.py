@@ -9,6 +9,7 @@ everything with ``merge_scaling``). Three independent random streams come from t
 
 from __future__ import annotations
 
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,9 @@ def _once(key: str, in_name, in_kwargs):
 def _full_name(name: str, options: dict, **given) -> str:
     """``name`` with the options given as arguments folded in, so that loading the name
     alone (as a saved model's ``--dataset`` does) gives the same data."""
-    extra = [f"{k}={v}" for k, v in given.items() if v is not None and k not in options]
+    # a value holding &, =, ? or % (a column "R&D") is percent-encoded, as parse_name reads it
+    extra = [f"{k}={urllib.parse.quote(str(v), safe=' :,/')}" for k, v in given.items()
+             if v is not None and k not in options]
     if not extra:
         return name
     return name + ("&" if "?" in name else "?") + "&".join(extra)

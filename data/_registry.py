@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -137,7 +138,8 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
             raise DataError(f"bad option {part!r} in {name!r}; expected key=value")
         if key in options:
             raise DataError(f"option {key!r} given twice in {name!r}")
-        options[key] = value.strip()
+        # %26 is "&", %3D "=": how a value holding them is written (see load's name)
+        options[key] = urllib.parse.unquote(value.strip())
     prefix, colon, arg = base.partition(":")
     if colon and prefix in PREFIXES:
         if not arg:

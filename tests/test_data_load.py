@@ -115,6 +115,10 @@ def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
                               tmp_path / "s.csv", "--json"], capsys)
     assert code == 0, err
     assert set(json.loads(out)["predictions"]) <= {"cat", "dog"}
+    # "x" and "x ": one name once the spaces go, refused by name rather than mis-read
+    (tmp_path / "dup.csv").write_text("x,x ,label\n" + "\n".join(rows) + "\n")
+    with pytest.raises(data.DataError, match="two columns are named 'x'"):
+        data.load(f"csv:{tmp_path / 'dup.csv'}")
 
 
 def test_csv_string_labels_and_target(tmp_path):

@@ -176,6 +176,12 @@ def test_a_model_knows_its_dataset_options_and_features(tmp_path, capsys):
     run = study.train_run(f"npz:{tmp_path / 'dig.npz'}", cfg, seed=0, out=tmp_path / "dig")
     pred, truth = nets.predict_dataset(nets.load_model(run.model_path), data.load("digits"))
     assert np.mean(pred.labels == truth) > 0.5
+    # a column named with & or = travels percent-encoded in the name, and loads back
+    pd.DataFrame({"a": a, "R&D": (a > 0.5).astype(int), "t2": 0}).to_csv(
+        tmp_path / "rd.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 'rd.csv'}", target="R&D")
+    assert ds.name.endswith("?target=R%26D") and ds.info["target"] == "R&D"
+    assert data.load(ds.name).feature_names == ds.feature_names == ("a", "t2")
     assert data.load("digits", imbalance="1:5", positive=8).name == \
         "digits?imbalance=1:5&positive=8"
 
