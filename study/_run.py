@@ -51,7 +51,8 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     if stored is None and existed and study.trials:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
-    changed = first_difference(parse_spec(stored), spec) if stored is not None else None
+    changed = (first_difference(_parse_stored(stored, spec.name, where), spec)
+               if stored is not None else None)
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({changed} differs); change study.name to start a new one")
@@ -83,7 +84,17 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
     raw = study.user_attrs.get(SPEC_ATTR)
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
-    return parse_spec(raw), storage
+    return _parse_stored(raw, name, where), storage
+
+
+def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
+    """The spec kept with a study; one an earlier version let through is named as such."""
+    try:
+        return parse_spec(raw)
+    except SpecError as exc:
+        raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
+                        f"pass this version's checks ({exc}); run the corrected spec under a "
+                        "new study.name") from None
 
 
 def cores() -> int:

@@ -159,12 +159,14 @@ def _set_fixed(fixed: dict) -> dict:
     default = nets.TrainConfig()
     out = {}
     for key, value in fixed.items():
-        try:  # TrainConfig's own normalizing (a name -> a one-name tuple...)
-            same = getattr(nets.TrainConfig(**{key: value}), key) == getattr(default, key)
+        try:  # TrainConfig's own normalizing ("tanh" and ["tanh"], 2 and [2] are one value)
+            value = getattr(nets.TrainConfig(**{key: value}), key)
         except (TypeError, ValueError):  # width, depth, imbalance_strategy...
-            same = False
-        if not same:
-            out[key] = value
+            pass
+        else:
+            if value == getattr(default, key):
+                continue
+        out[key] = value
     return out
 
 

@@ -159,6 +159,31 @@ def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
     code = hplab.main(["study", "run", str(same), "--storage", str(db), "--no-report"])
     assert code == 0, capsys.readouterr().err
     assert len(trials_of(db, "d")) == 3
+    # one name or a list of one, a width or a list of one: the same TrainConfig
+    for n_trials, fixed in ((1, {"activation": "tanh", "hidden": [3]}),
+                            (2, {"activation": ["tanh"], "hidden": 3})):
+        spec = spec_file("d2", n_trials=n_trials,
+                         space={"lr": {"low": 0.05, "high": 2.0, "log": True}},
+                         fixed={"batch_size": 2, "checkpoint": 4, **fixed})
+        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
+        assert code == 0, capsys.readouterr().err
+    assert len(trials_of(db, "d2")) == 2
+
+
+def test_a_stored_spec_this_version_refuses_is_named_as_the_stored_one(spec_file, tmp_path,
+                                                                       capsys):
+    db = tmp_path / "old.db"
+    path = spec_file("old", n_trials=1)
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    # as an earlier version stored it: a pruner on a metric no checkpoint records
+    s = optuna.load_study(study_name="old", storage=f"sqlite:///{db}")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["study"].update(metric="n_parameters", pruner="median")
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    for argv in (["study", "run", str(path)], ["study", "report", "old"]):
+        assert hplab.main([*argv, "--storage", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert "the spec stored with study 'old'" in err and "new study.name" in err
 
 
 def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
