@@ -102,7 +102,8 @@ def _verdicts(result) -> list[str]:
         worst = result.table.loc[gap.idxmax()]
         lines.append(f"Largest train/validation gap: {worst['depth']:.0f} × {worst['width']:.0f}"
                      f" ({float(gap.max()):.3g}); a gap that grows with width is overfitting, "
-                     "a small gap with a low score is missing capacity.")
+                     f"a small gap with a {'low accuracy' if m == 'accuracy' else 'high loss'} "
+                     "is missing capacity.")
     reached = result.table["reached_eps"] > 0
     if result.eps and reached.any():
         lines.append(f"Validation loss reached eps = {result.eps:g} for "

@@ -158,7 +158,10 @@ def _outcome_text(summary) -> str:
 def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     if table.empty:
         return
-    target = (lambda t: t.values[0]) if spec.multi_objective else None
+    # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
+    # "lower is better", so a maximized one is negated (fANOVA does not care)
+    sign = -1.0 if maximize else 1.0
+    target = (lambda t: sign * t.values[0]) if spec.multi_objective else None
     imp = sd.importance_frame(s, target=target, seed=spec.seed)
     params = [c for c in table.columns if c not in ("number", "value")]
     ranked = sd.top_params(imp, len(params)) or params

@@ -99,8 +99,9 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     res = capacity_sweep("sine", widths=(16, 32), depths=(1, 4), seeds=1, config=cfg)
     assert res.majority_share is None and res.sufficient_widths() == {1: 16}
     text = parse_html(reports.capacity_report(res, tmp_path / "r").read_text()).all_text
-    assert "4 hidden layer(s): every width has a diverged run, so none is sufficient" in \
-        " ".join(text.split())
+    text = " ".join(text.split())
+    assert "4 hidden layer(s): every width has a diverged run, so none is sufficient" in text
+    assert "a small gap with a high loss is missing capacity" in text  # loss: high is bad
 
 
 def test_a_numpy_seed_gives_the_same_sweep_and_json():

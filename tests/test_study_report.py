@@ -90,6 +90,15 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     points = front.set_index("number")
     assert (table.loc[points.index, "val_accuracy"] == points["objective_0"]).all()
     assert (table.loc[points.index, "n_parameters"] == points["objective_1"]).all()
+    # PED-ANOVA of the first objective, maximized: what sets the best 10 % (by accuracy)
+    # apart; optuna reads any target as lower-is-better, so the report negates it
+    imp = pd.read_csv(path.parent / "report_files" / "importances.csv")
+    ped = imp[imp["method"] == "PED-ANOVA"].set_index("param")["importance"]
+    s = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}")
+    expected = optuna.importance.get_param_importances(
+        s, evaluator=optuna.importance.PedAnovaImportanceEvaluator(),
+        params=list(ped.index), target=lambda t: -t.values[0])
+    assert ped.to_dict() == pytest.approx(expected)
 
 
 def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
