@@ -21,6 +21,7 @@ from ._imbalance_result import ImbalanceResult
 from ._imbalance_strategies import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
+    PIPELINE_NET_PARAMS,
     STRATEGIES,
     AnomalyClassifier,
     Strategy,
@@ -73,6 +74,7 @@ __all__ += [
     "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
     "capacity_sweep", "lr_range_test", "ramp_rates", "range_test", "suggest",
-    "RAMP_REPLACES", "summarize_runs", "summarize_suggestions", "trim_curve", "verify_runs",
+    "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
+    "trim_curve", "verify_runs",
     "verify_verdict",
 ]

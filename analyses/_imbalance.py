@@ -102,6 +102,9 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
                          "needs at least 2: use a milder ratio")
+    if int(ds.y_test.sum()) < 1:  # every score would be undefined
+        raise ValueError(f"{where} leaves no positive example in the test set, so nothing "
+                         "can be scored: use another test file or a milder ratio")
     if n_val < 1:
         raise ValueError(f"{where} leaves no positive example in the validation split, so "
                          "no threshold can be tuned: use a milder ratio")

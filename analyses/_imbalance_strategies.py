@@ -250,13 +250,14 @@ def check_net_params(params: Mapping) -> None:
                         if k not in ("random_state", "class_weight")})
 
 
-def net_params_from_config(cfg) -> dict:
-    """:class:`nets.NetClassifier` parameters from a :class:`nets.TrainConfig` (for studies).
+#: The TrainConfig fields a pipeline's nets.NetClassifier takes; a study refuses the others.
+PIPELINE_NET_PARAMS = ("hidden", "activation", "optimizer", "lr", "batch_size", "max_epochs",
+                       "eps", "patience", "min_delta", "l2", "init", "schedule", "dtype")
 
-    Fields the estimator has no parameter for (momentum, checkpoint, ...) keep its defaults.
-    """
-    names = ("hidden", "activation", "optimizer", "lr", "batch_size", "max_epochs", "eps",
-             "patience", "min_delta", "l2", "init", "schedule", "dtype")
-    out = {n: getattr(cfg, n) for n in names}
+
+def net_params_from_config(cfg) -> dict:
+    """:class:`nets.NetClassifier` parameters from a :class:`nets.TrainConfig` (for studies):
+    the `PIPELINE_NET_PARAMS` fields."""
+    out = {n: getattr(cfg, n) for n in PIPELINE_NET_PARAMS}
     out["activation"] = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)
     return out

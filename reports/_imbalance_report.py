@@ -26,7 +26,9 @@ THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean",
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-") or "x"
+    """A file-name part: ":" and "." spelled out, so 1:1.5 and 1.1:5 stay apart."""
+    text = str(text).lower().replace(":", "to").replace(".", "p")
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-") or "x"
 
 
 def _interval(lo, hi) -> str:
@@ -81,7 +83,8 @@ def _headline(result) -> dict:
     head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
             "Majority baseline: accuracy": design.format_percent(check["accuracy"]),
             "Majority baseline: positive-class recall": design.format_percent(check["recall"]),
-            "Failed strategies": int((status["status"] != "ok").sum()),
+            # strategies, not (ratio, strategy, mode) groups
+            "Failed strategies": status.loc[status["status"] != "ok", "strategy"].nunique(),
             "Seeds": result.seeds}
     return head
 
@@ -175,7 +178,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     status = result.status_frame()
-    n_failed = int((status["status"] != "ok").sum())
+    n_failed = int((status["n_runs"] - status["n_ok"]).sum())  # runs, every seed counted
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
                  name=name or result.dataset, status="complete" if not n_failed else "partial",
                  status_detail=f"{n_failed} strategy run(s) failed; see their reasons"

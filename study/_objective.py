@@ -225,7 +225,10 @@ def val_imbalance_metrics(ds, proba) -> dict[str, float]:
     (threshold 0.5)."""
     import analyses
 
-    m = analyses.imbalance_metrics(ds.y_val, np.asarray(proba).ravel(), 0.5)
+    proba = np.asarray(proba)
+    if proba.ndim == 2 and proba.shape[1] == 2:  # a softmax head on binary data: class 1
+        proba = proba[:, 1]
+    m = analyses.imbalance_metrics(ds.y_val, proba.ravel(), 0.5)
     return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}
 
 

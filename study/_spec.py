@@ -170,6 +170,25 @@ def _set_fixed(fixed: dict) -> dict:
     return out
 
 
+def _check_pipeline(metrics, space, fixed) -> None:
+    """What an imbalance_strategy trial (an imbalanced-learn pipeline) can measure and take."""
+    import analyses
+
+    for m in metrics:
+        if m not in PIPELINE_METRICS:
+            raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
+                            f"trials (the net trains without a validation curve); use "
+                            f"one of {', '.join(PIPELINE_METRICS)}")
+    taken = {*analyses.PIPELINE_NET_PARAMS, "width", "depth", "imbalance_strategy",
+             "sampling_ratio"}
+    for table, names in (("space", space.names()), ("fixed", list(fixed))):
+        for name in names:
+            if name not in taken and not name.startswith("width_"):
+                raise SpecError(f"{table}.{name}: imbalance_strategy trials train a "
+                                f"nets.NetClassifier, which takes only "
+                                f"{', '.join(sorted(taken))}; {name} would be ignored")
+
+
 def spec_names() -> list[str]:
     """The ready specs in ``study/specs`` (short names)."""
     return sorted(p.stem for p in SPECS_DIR.glob("*.toml"))
@@ -223,18 +242,17 @@ def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
         raise SpecError("space: nothing to search; add at least one hyperparameter")
     fixed = parse_fixed(raw.get("fixed", {}))
     check_config_space(space, fixed, s["max_epochs"])
-    if "imbalance_strategy" in {*space.names(), *fixed}:
-        for m in metrics:
-            if m not in PIPELINE_METRICS:
-                raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
-                                f"trials (the net trains without a validation curve); use "
-                                f"one of {', '.join(PIPELINE_METRICS)}")
-    after_training = metrics[0] not in CHECKPOINT_METRICS  # n_parameters, val_pr_auc...
+    pipeline = "imbalance_strategy" in {*space.names(), *fixed}
+    if pipeline:
+        _check_pipeline(metrics, space, fixed)
+    # n_parameters, val_pr_auc... and pipeline trials: scored once, no curve to prune on
+    after_training = metrics[0] not in CHECKPOINT_METRICS or pipeline
     if s["pruner"] is None:
         s["pruner"] = "none" if len(metrics) > 1 or after_training else "median"
     elif after_training and s["pruner"] != "none":
-        raise SpecError(f"study.pruner: {metrics[0]} is scored once, after training, so "
-                        "nothing can be pruned on it; use pruner = \"none\"")
+        what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
+        raise SpecError(f"study.pruner: {what} scored once, after training, so nothing can "
+                        "be pruned; use pruner = \"none\"")
     if "checkpoint" in space.names() and s["pruner"] != "none":
         raise SpecError("space.checkpoint: pruners compare trials checkpoint by checkpoint, "
                         "so every trial needs the same checkpoint; fix it in [fixed] or use "

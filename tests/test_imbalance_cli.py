@@ -111,6 +111,37 @@ def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
     assert line.endswith("pr_auc not inflated in this run (changed by -0.067 at most)"), line
 
 
+def test_ratios_that_slug_alike_and_failures_counted_once(tmp_path, capsys, parse_html):
+    # 1:1.5 and 1.1:5 made the same file name and lost the whole report
+    out = tmp_path / "r"
+    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:1.5,1.1:5",
+                       "--strategies", "none,smote", "--sampling-ratio", "0.05", "--seeds",
+                       "2", "--out", str(out), *FAST]) == 0
+    capsys.readouterr()
+    files = {p.name for p in (out / "report_files").iterdir()}
+    assert {"brier-1to1p5.csv", "brier-1p1to5.csv"} <= files
+    info = reports.read_report_info(out / "report.html")
+    head = {h["label"]: h["text"] for h in info.headline}
+    assert head["Failed strategies"] == "1"  # smote, at both ratios and in no other mode
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "4 strategy run(s) failed" in text  # smote at 2 ratios x 2 seeds
+
+
+def test_a_test_split_without_positives_is_refused(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    y = np.where(X[:, 0] > 1.2, "fraud", "ok")
+    pd.DataFrame({"a": X[:300, 0], "b": X[:300, 1], "label": y[:300]}).to_csv(
+        tmp_path / "tr.csv", index=False)
+    keep = y[300:] == "ok"
+    pd.DataFrame({"a": X[300:, 0][keep], "b": X[300:, 1][keep], "label": y[300:][keep]}).to_csv(
+        tmp_path / "te.csv", index=False)
+    assert hplab.main(["imbalance", "--dataset", f"csv:{tmp_path / 'tr.csv'},"
+                       f"{tmp_path / 'te.csv'}", "--positive", "fraud", "--strategies",
+                       "none", "--seeds", "1", "--no-report", *FAST]) == 2
+    assert "leaves no positive example in the test set" in capsys.readouterr().err
+
+
 def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, capsys):
     rng = np.random.default_rng(0)
     y = (rng.random(600) < 0.9).astype(int)

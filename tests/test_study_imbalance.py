@@ -107,6 +107,17 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
     assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
 
 
+def test_pipeline_specs_default_to_no_pruner_and_softmax_heads_score(tmp_path):
+    raw = _raw(metric="val_loss")
+    del raw["study"]["metric"]
+    assert parse_spec(raw).pruner == "none"
+    # a plain study on binary data with a softmax head: the positive column is scored
+    raw = _raw(n_trials=2, space={"lr": {"low": 0.003, "high": 0.03, "log": True}})
+    raw["fixed"]["head"] = "multiclass"
+    summary = study.run_study(parse_spec(raw), storage=str(tmp_path / "h.db"), progress=False)
+    assert summary["n_complete"] == 2 and 0 < summary["best_value"] <= 1
+
+
 def test_an_objective_without_a_value_fails_saying_which(tmp_path):
     # the anomaly baseline has no net, so no parameter count to trade off
     raw = _raw(sampler="grid", metric=["val_pr_auc", "n_parameters"],
@@ -142,7 +153,15 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path):
     (lambda r: r["fixed"].update(imbalance_strategy="nope"),
      r"^fixed\.imbalance_strategy: unknown strategy 'nope'"),
     (lambda r: r["study"].update(pruner="median"),
-     r"^study\.pruner: val_pr_auc is scored once, after training"),
+     r"^study\.pruner: imbalance_strategy trials are scored once, after training"),
+    # a pipeline trial has no curve, whatever the metric: its pruner would never act
+    (lambda r: r["study"].update(pruner="threshold", metric="val_loss"),
+     r"^study\.pruner: imbalance_strategy trials are scored once, after training"),
+    # NetClassifier takes no momentum: the search would change nothing
+    (lambda r: r["space"].update(momentum={"low": 0.0, "high": 0.9}),
+     r"^space\.momentum: imbalance_strategy trials train a nets\.NetClassifier, which takes "
+     r"only .*; momentum would be ignored"),
+    (lambda r: r["fixed"].update(warmup_steps=200), r"^fixed\.warmup_steps: .* ignored"),
     (lambda r: r["study"].update(metric="train_accuracy"),
      r"^study\.metric: train_accuracy is not measured on imbalance_strategy trials"),
 ])
