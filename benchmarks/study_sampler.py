@@ -43,7 +43,8 @@ def best_of(spec, dataset) -> tuple[float, float]:
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--datasets", nargs="+", default=["coin", "digits"])
+    p.add_argument("--datasets", nargs="+", default=["coin", "digits"],
+                   choices=["coin", "digits"])  # maximized val_accuracy, dataset = spec name
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--tpe-trials", type=int, default=50)
     p.add_argument("--random-trials", type=int, default=100)
