@@ -93,7 +93,8 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
     for here, dirs, files in os.walk(root):
         depth = len(Path(here).relative_to(root).parts)
         # hidden folders, CSV folders of reports and installed packages hold no reports
-        dirs[:] = sorted(d for d in dirs if depth < _MAX_DEPTH and not d.startswith((".", "_"))
+        # (a run named _mine does: run folders may start with "_")
+        dirs[:] = sorted(d for d in dirs if depth < _MAX_DEPTH and not d.startswith(".")
                          and not d.endswith("_files") and d not in _SKIP_DIRS)
         for name in files:
             if name.endswith(".html") and not (here == str(root) and name == "index.html"):
@@ -119,12 +120,13 @@ def write_index(directory: Path | str) -> Path:
     Parameters
     ----------
     directory : path
-        Folder to scan (recursively, hidden and ``*_files`` folders skipped).
+        Folder to scan (recursively, at most ``_MAX_DEPTH`` levels; hidden folders,
+        ``*_files`` folders and installed packages skipped).
 
     Returns
     -------
     Path
-        The written ``index.html``.
+        The written ``index.html``; an ``index.html`` hplab did not write is left as it is.
     """
     root = Path(directory)
     infos = find_reports(root)
@@ -141,9 +143,17 @@ def write_index(directory: Path | str) -> Path:
                   title=root.resolve().name or str(root), version=version(),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"))
     path = root / "index.html"
+    if path.is_file() and not _is_our_index(path):  # someone's own page: never replaced
+        return path
     # several workers may refresh the same index at once
     write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     return path
+
+
+def _is_our_index(path: Path) -> bool:
+    """Whether ``path`` is an index hplab wrote (its marker sits in the first bytes)."""
+    with open(path, "rb") as fh:
+        return b'name="hplab-index"' in fh.read(2048)
 
 
 def _sort_key(info: ReportInfo) -> tuple[float, int]:

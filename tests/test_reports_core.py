@@ -195,6 +195,18 @@ def test_an_interrupted_write_leaves_the_earlier_report_whole(tmp_path, monkeypa
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
+def test_an_index_hplab_did_not_write_is_left_alone(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>My own homepage</body></html>")
+    _small_report("mine").write(site / "run1")  # no runs/ above: the index goes to site/
+    assert (site / "index.html").read_text() == "<html><body>My own homepage</body></html>"
+    # a run whose folder starts with "_" is listed like any other
+    _small_report("_under").write(tmp_path / "runs" / "train" / "_under")
+    assert [i.name for i in reports.find_reports(tmp_path / "runs")] == ["_under"]
+    assert "train/_under/report.html" in (tmp_path / "runs" / "index.html").read_text()
+
+
 def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     root = tmp_path / "runs"
     t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
