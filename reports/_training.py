@@ -307,6 +307,8 @@ def _describe(ds) -> str:
 
 
 def _relative(path, base: Path) -> str:
+    if path is None:  # a run trained without out=: nothing was saved
+        return "not saved"
     path = Path(path)
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()

@@ -328,6 +328,15 @@ def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_pat
     np.testing.assert_allclose(last[["h1", "h2", "h3"]].to_numpy(), z, rtol=1e-5, atol=1e-6)
 
 
+def test_a_run_trained_without_files_still_reports(tmp_path, parse_html):
+    import nets
+    import study
+
+    run = study.train_run("sine", nets.TrainConfig(hidden=(4,), max_epochs=3))  # out=None
+    path = reports.training_report(run, tmp_path / "sine")
+    assert "not saved" in " ".join(parse_html(path.read_text()).all_text.split())
+
+
 def test_is_imbalanced_binary():
     assert td.is_imbalanced_binary([0] * 50 + [1], 2)
     assert td.is_imbalanced_binary([1] * 9 + [0] * 1, 2)  # either class may be the rare one
