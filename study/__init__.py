@@ -1,7 +1,7 @@
 """study: training runs and Optuna searches over their hyperparameters."""
 
 from ._errors import SpecError, StorageError
-from ._folders import RUNS, folder_name, study_folder
+from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
@@ -15,7 +15,7 @@ from ._worker import COMMAND_ATTR, SPEC_ATTR, HeldInterrupts, budget_used, run_w
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "RUNS", "folder_name", "study_folder",
+    "MAX_NAME_BYTES", "RUNS", "folder_name", "study_folder",
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "create_or_resume",

@@ -114,8 +114,10 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     callbacks = list(callbacks)
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))
-    result = nets.train(net, cfg, dataset.X_train, dataset.y_train, dataset.X_val,
-                        dataset.y_val, rng=loop_rng, callbacks=callbacks,
+    has_val = len(dataset.X_val) > 0  # data.load(val_fraction=0): train on the loss alone
+    result = nets.train(net, cfg, dataset.X_train, dataset.y_train,
+                        dataset.X_val if has_val else None, dataset.y_val if has_val else None,
+                        rng=loop_rng, callbacks=callbacks,
                         snapshots=SNAPSHOTS_FOR_2D if dataset.n_features == 2 else 0)
     for cb in callbacks:
         if isinstance(cb, _Progress):

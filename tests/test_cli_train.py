@@ -166,6 +166,16 @@ def test_whole_number_regression_targets_train_a_regression_head(tmp_path, capsy
     assert 3 <= np.median(_strict_json(out)["predictions"]) <= 7
 
 
+def test_long_folder_names_are_cut_and_told_apart():
+    import study
+
+    for text in ("csv:" + "d" * 300 + "/t.csv", "é" * 200):
+        name = study.folder_name(text)
+        assert len(name.encode()) <= study.MAX_NAME_BYTES < 255
+        assert name != study.folder_name(text + "x")  # a hash of the whole text
+    assert len(study.study_folder("é" * 200).name.encode()) <= study.MAX_NAME_BYTES
+
+
 def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(0)

@@ -226,6 +226,26 @@ def test_parameters_are_views_of_one_flat_vector():
     assert not np.shares_memory(net.copy().flat, net.flat)
 
 
+def test_optimizers_take_lists_and_leave_the_gradients_alone():
+    with pytest.raises(TypeError, match="a list of arrays"):
+        nets.make_optimizer("adam", np.ones(3))  # its items would be stepped as copies
+    w, g = [np.ones(3)], [np.full(3, 2.0)]
+    nets.make_optimizer("sgd", w).step(w, g, 0.1)
+    np.testing.assert_allclose(w[0], 0.8)
+    np.testing.assert_array_equal(g[0], 2.0)  # the caller's gradients, unscaled
+
+
+def test_final_names_a_typo_and_a_run_without_validation_trains(moons):
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=2)
+    _, res = _fit(cfg, *moons)
+    with pytest.raises(KeyError, match="no history column 'val_los'"):
+        res.final("val_los")
+    import data
+
+    run = study.train_run(data.load("coin", val_fraction=0), cfg)  # 0 is a valid fraction
+    assert run.result.status == "max_epochs" and math.isnan(run.result.final("val_loss"))
+
+
 def test_train_refuses_an_optimizer_made_for_other_parameters(moons):
     X, y, _, _ = moons
     cfg = nets.TrainConfig(hidden=(4,), optimizer="adam", max_epochs=1)
