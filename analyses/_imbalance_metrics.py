@@ -112,7 +112,7 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     Raises
     ------
     ValueError
-        Unknown ``tune_for``, one class only in ``y_true``, or constant scores.
+        Unknown ``tune_for``, one class only in ``y_true``, constant or non-finite scores.
     """
     if tune_for not in TUNE_METRICS:
         raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_METRICS)}")
@@ -121,6 +121,8 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     P, N = int(y.sum()), int(len(y) - y.sum())
     if P == 0 or N == 0:
         raise ValueError("threshold tuning needs both classes in the validation split")
+    if not np.isfinite(p).all():  # a NaN cut would call every example negative
+        raise ValueError("threshold tuning needs finite scores; some are NaN or infinite")
     order = np.argsort(-p, kind="stable")
     p, y = p[order], y[order]
     last = np.r_[np.flatnonzero(np.diff(p) != 0), len(p) - 1]  # end of each tie group
@@ -131,8 +133,10 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     score = _from_counts(tp, fp, P, N, tune_for)
     k = int(np.argmax(score))  # highest cut among equals: the fewest false positives
     cut = p[last[k]]
-    below = p[last[k + 1]] if k + 1 < len(last) else 0.0
-    return float((cut + below) / 2)
+    if k + 1 < len(last):
+        return float((cut + p[last[k + 1]]) / 2)
+    # every example positive: halfway to 0 for probabilities; a score below 0 is the cut
+    return float(cut / 2) if cut > 0 else float(cut)
 
 
 def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:

@@ -13,7 +13,8 @@ import numpy as np
 
 
 class Optimizer:
-    """Base class: ``step(params, grads, lr)``; state is a dict of arrays plus ``t``."""
+    """Base class: ``step(params, grads, lr)`` over lists of arrays (``[net.flat]``), each
+    parameter updated in place; state is a dict of arrays plus ``t``."""
 
     name = "optimizer"
     _slots: tuple[str, ...] = ()
@@ -22,6 +23,8 @@ class Optimizer:
     folds_lr = False
 
     def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
+        if isinstance(params, np.ndarray):  # its rows would be stepped as copies: no update
+            raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
         self.momentum, self.beta1, self.beta2, self.rho, self.eps = (
             momentum, beta1, beta2, rho, eps)
         self.t = 0
@@ -60,10 +63,12 @@ class SGD(Optimizer):
         # one pass when train folded lr into the gradients (scipy's BLAS axpy would do
         # lr * g in the same pass, but its own OpenBLAS thread pool fights numpy's for
         # the cores and makes training ~20x slower)
-        for p, g in zip(params, grads, strict=True):
-            if lr != 1:
-                g *= lr
-            p -= g
+        for p, g, w in zip(params, grads, self._scratch(params), strict=True):
+            if lr == 1:
+                p -= g
+            else:  # the caller's gradients stay as they were
+                np.multiply(g, lr, out=w)
+                p -= w
 
 
 class Momentum(Optimizer):
@@ -169,6 +174,10 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 
 
 def make_optimizer(name: str, params, **kwargs) -> Optimizer:
+    """The optimizer ``name`` (a key of `OPTIMIZERS`) over ``params``, a list of arrays.
+
+    ``kwargs``: momentum, beta1, beta2, rho, eps (each optimizer reads its own).
+    """
     try:
         cls = OPTIMIZERS[name]
     except (KeyError, TypeError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ._io import load_net
 from ._model import MLP
@@ -93,6 +94,8 @@ class SavedModel:
         Computed in float64 and cast once, as ``data`` does for the training data. A table
         with column names (a pandas DataFrame) gives the model's features by name.
         """
+        if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
+            X_raw = X_raw.to_frame().T
         columns = list(getattr(X_raw, "columns", ()))
         # by name only when the table has names (scikit-learn's rule): 0, 1... are positions
         if (columns and all(isinstance(c, str) for c in columns) and self.feature_names

@@ -188,7 +188,12 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
             {f"prediction_{j}": v[:, j] for j in range(v.shape[1])}
         frame = pd.DataFrame(cols)
         if truth is not None:
-            frame["target"] = np.asarray(truth, dtype=np.float64)
+            truth = np.asarray(truth, dtype=np.float64)
+            if truth.ndim == 2:  # several targets: one column each, as the predictions
+                for j in range(truth.shape[1]):
+                    frame[f"target_{j}"] = truth[:, j]
+            else:
+                frame["target"] = truth
         return frame
     frame = pd.DataFrame({"prediction": pred.labels})
     for j, c in enumerate(pred.classes):
@@ -200,8 +205,8 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
 
 def prediction_records(pred: Prediction, limit: int | None = None) -> dict:
     """JSON-ready ``predictions`` (labels or values) and ``probabilities`` (classification,
-    else None) of the first ``limit`` examples (all if None)."""
-    n = len(pred) if limit is None else min(limit, len(pred))
+    else None) of the first ``limit`` examples (all if None or negative)."""
+    n = len(pred) if limit is None or limit < 0 else min(limit, len(pred))  # -1: all
     if pred.task == "regression":
         return {"predictions": pred.values[:n].tolist(), "probabilities": None}
     return {"predictions": [_plain(v) for v in pred.labels[:n]],

@@ -43,7 +43,10 @@ class TrainResult:
             dtype=float)
 
     def final(self, key: str) -> float:
-        """A history column's value for the trained net (see :meth:`final_checkpoint`)."""
+        """A history column's value for the trained net (see :meth:`final_checkpoint`);
+        NaN without a history. A name outside `HISTORY_COLUMNS` raises KeyError."""
+        if key not in HISTORY_COLUMNS:  # a typo must not read as "no value"
+            raise KeyError(f"no history column {key!r}; columns: {', '.join(HISTORY_COLUMNS)}")
         return float(self.final_checkpoint().get(key, float("nan")))
 
 

@@ -41,6 +41,14 @@ def test_metrics_match_hand_computed_values():
     assert math.isnan(analyses.mean_ci([0.7])[1])
 
 
+def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
+    y, scores = [1, 0, 1], np.array([-0.1, -0.2, -0.3])
+    t = analyses.best_threshold(y, scores)  # the best cut is the lowest score: all positive
+    assert analyses.imbalance_metrics(y, scores, t)["f1"] == pytest.approx(0.8)
+    with pytest.raises(ValueError, match="needs finite scores"):
+        analyses.best_threshold([1, 0, 1], [0.9, 0.2, np.nan])
+
+
 @pytest.mark.parametrize("tune_for", ["f1", "balanced_accuracy", "mcc", "g_mean"])
 def test_tuned_threshold_is_at_least_as_good_as_sklearns(tune_for):
     from imblearn.metrics import geometric_mean_score

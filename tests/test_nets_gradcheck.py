@@ -126,6 +126,14 @@ def test_gradcheck_dataset_builds_its_own_net():
         nets.gradcheck_dataset(X, y, hidden=(16, 0), activation=("sigmoid",))
 
 
+def test_a_zero_gradient_is_no_disagreement():
+    # MLP(...) leaves every weight at 0: on XOR every gradient is exactly 0, and the
+    # two-sided differences only round-off
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    res = nets.gradcheck(nets.MLP((2, 3, 1), ("tanh",), "binary"), X, np.array([0, 1, 1, 0]))
+    assert (res.relative_difference, res.verdict) == (0.0, "excellent")
+
+
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
 def test_relu_nets_check_excellent_on_xor(activation):
     # XOR's (0, 0) row with zero biases puts every pre-activation exactly on the kink,

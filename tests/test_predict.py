@@ -45,6 +45,10 @@ def test_raw_inputs_use_the_stored_scaling(saved_model, head, tmp_path):
                                   pred.probabilities)
     with pytest.raises(ValueError, match="the table has no column 'a'"):
         model.predict(table.rename(columns={"a": "a_typo"}))
+    # one example as a Series (df.iloc[0]) is matched by its index too
+    row = table[["c", "a", "b"]].iloc[3]
+    np.testing.assert_array_equal(model.predict(row).probabilities, pred.probabilities[3:4])
+    assert len(nets.prediction_records(pred, limit=-1)["predictions"]) == len(pred)  # -1: all
     # a table without names (0, 1, 2) is read by position, as an array is
     np.testing.assert_array_equal(model.predict(pd.DataFrame(X_raw)).probabilities,
                                   pred.probabilities)
@@ -84,6 +88,14 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert frame["prediction"].tolist() == first["predictions"]
     code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
     assert code == 0 and "40 predictions" in out and "cat" in out
+
+
+def test_several_targets_get_a_truth_column_each(tmp_path):
+    net = nets.MLP.initialized((2, 3, 2), ("tanh",), "regression", rng=np.random.default_rng(0))
+    model = nets.load_model(nets.save_net(tmp_path / "reg2.npz", net))
+    X = np.array([[0.1, 0.2], [0.5, 0.5]])
+    frame = nets.prediction_frame(model.predict(X), np.zeros((2, 2)))
+    assert list(frame.columns) == ["prediction_0", "prediction_1", "target_0", "target_1"]
 
 
 def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path, capsys):
