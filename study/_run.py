@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -88,9 +89,10 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
 
 
 def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
-    """The spec kept with a study; one an earlier version let through is named as such."""
+    """The spec kept with a study, read as leniently as an earlier version wrote it; one
+    that fails even so is named as the stored one."""
     try:
-        return parse_spec(raw)
+        return parse_spec(raw, strict=False)
     except SpecError as exc:
         raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
                         f"pass this version's checks ({exc}); run the corrected spec under a "
@@ -177,7 +179,9 @@ class _FirstInterruptToWorkers:
         self.interrupted, self._old = False, None
 
     def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
+        # a background job's ignored SIGINT (or a caller's own handler) stays as it is
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
             self._old = signal.signal(signal.SIGINT, self._handler)
         return self
 
@@ -199,10 +203,17 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
     from joblib import Parallel, delayed
 
     with _FirstInterruptToWorkers() as guard:
-        ran = Parallel(n_jobs=len(indices), backend="loky")(
-            delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
-                                  deadline=deadline)
-            for i in indices)
+        try:
+            ran = Parallel(n_jobs=len(indices), backend="loky")(
+                delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
+                                      deadline=deadline)
+                for i in indices)
+        except Exception:
+            # a Ctrl-C that reached workers still starting (before their handler) breaks
+            # the pool: it was an interrupt all the same, not a crash to recover from
+            if guard.interrupted:
+                raise KeyboardInterrupt from None
+            raise
     if guard.interrupted or -1 in ran:
         raise KeyboardInterrupt
 
@@ -236,12 +247,12 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             indices = list(range(workers)) if index is not None else [None] * workers
             _pool(spec, where, indices, run_id, deadline, max(1, cores() // workers))
         except Exception as exc:
-            if type(exc).__name__ != "TerminatedWorkerError":
+            if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
                 raise
             # joblib stops every worker when one dies; the trials they held turn stale and
-            # are retried here after the heartbeat grace.
+            # are retried here after the heartbeat grace. (stderr: stdout may be --json)
             print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
-                  "study in this process", flush=True)
+                  "study in this process", file=sys.stderr, flush=True)
             run_worker(spec, where, index=None, run_id=run_id, deadline=deadline)
         finally:
             stop.set()

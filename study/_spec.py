@@ -170,7 +170,7 @@ def _set_fixed(fixed: dict) -> dict:
     return out
 
 
-def _check_pipeline(metrics, space, fixed) -> None:
+def _check_pipeline(metrics, space, fixed, strict: bool = True) -> None:
     """What an imbalance_strategy trial (an imbalanced-learn pipeline) can measure and take."""
     import analyses
 
@@ -179,6 +179,8 @@ def _check_pipeline(metrics, space, fixed) -> None:
             raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
                             f"trials (the net trains without a validation curve); use "
                             f"one of {', '.join(PIPELINE_METRICS)}")
+    if not strict:
+        return
     taken = {*analyses.PIPELINE_NET_PARAMS, "width", "depth", "imbalance_strategy",
              "sampling_ratio"}
     for table, names in (("space", space.names()), ("fixed", list(fixed))):
@@ -224,8 +226,13 @@ def load_spec(name_or_path: str | Path) -> StudySpec:
     return parse_spec(raw, path=str(path))
 
 
-def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
-    """Validate a parsed spec (a dict shaped like the TOML) into a :class:`StudySpec`."""
+def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> StudySpec:
+    """Validate a parsed spec (a dict shaped like the TOML) into a :class:`StudySpec`.
+
+    ``strict=False`` reads a spec stored by an earlier version, which let through settings
+    this one refuses as having no effect (a pruner on a metric scored after training,
+    momentum on an imbalance_strategy trial): its trials stay readable.
+    """
     if not isinstance(raw, dict):
         raise SpecError("a spec must be a table")
     for key in raw:
@@ -244,12 +251,12 @@ def parse_spec(raw: dict, *, path: str | None = None) -> StudySpec:
     check_config_space(space, fixed, s["max_epochs"])
     pipeline = "imbalance_strategy" in {*space.names(), *fixed}
     if pipeline:
-        _check_pipeline(metrics, space, fixed)
+        _check_pipeline(metrics, space, fixed, strict)
     # n_parameters, val_pr_auc... and pipeline trials: scored once, no curve to prune on
     after_training = metrics[0] not in CHECKPOINT_METRICS or pipeline
     if s["pruner"] is None:
         s["pruner"] = "none" if len(metrics) > 1 or after_training else "median"
-    elif after_training and s["pruner"] != "none":
+    elif after_training and s["pruner"] != "none" and strict:
         what = "imbalance_strategy trials are" if pipeline else f"{metrics[0]} is"
         raise SpecError(f"study.pruner: {what} scored once, after training, so nothing can "
                         "be pruned; use pruner = \"none\"")
