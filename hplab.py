@@ -999,6 +999,9 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # loky's resource tracker (a process of its own, started with this environment) warns
+    # after a pool torn down by an error, below the command's one-line error
+    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     _Parser.argv = argv
     args = build_parser().parse_args(argv)
     args.argv = argv
