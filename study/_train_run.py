@@ -41,6 +41,16 @@ class TrainRun:
     seconds: float = 0.0
     test_metrics: dict = field(default_factory=dict)
 
+    def test_errors(self) -> tuple[float, float]:
+        """RMSE and MAE on the test set in the target's own units (NaN for classification),
+        as ``hplab predict --dataset`` scores the saved model."""
+        ds = self.dataset
+        if ds.task != "regression":
+            return math.nan, math.nan
+        z = self.net.logits(ds.X_test).astype(np.float64)
+        err = (z - np.asarray(ds.y_test, np.float64).reshape(z.shape)) * ds.y_scale
+        return float(np.sqrt(np.mean(err ** 2))), float(np.mean(np.abs(err)))
+
     def summary(self) -> dict:
         """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,
         as None: JSON has no NaN)."""
@@ -58,6 +68,8 @@ class TrainRun:
             "val_accuracy": r.final("val_accuracy"),
             "test_loss": self.test_metrics.get("test_loss", float("nan")),
             "test_accuracy": self.test_metrics.get("test_accuracy", float("nan")),
+            # the losses are half the MSE of the scaled target: these are in its own units
+            **dict(zip(("test_rmse", "test_mae"), self.test_errors(), strict=True)),
             "seconds": self.seconds,
             "n_parameters": self.net.n_parameters,
             "seed": self.seed,

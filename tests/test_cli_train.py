@@ -28,6 +28,7 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     summary = json.loads(out)
     assert TRAIN_KEYS <= summary.keys()
     assert summary["report_path"] is None  # the key stays in the contract without a report
+    assert summary["test_rmse"] is None and summary["test_mae"] is None  # classification
     assert summary["status"] in {"converged", "max_epochs"}
     assert summary["iterations"] == 4 * summary["epochs"]  # batch 1 over 4 points
     assert 0 < summary["epochs"] <= 10_000 and summary["seconds"] > 0
@@ -144,6 +145,12 @@ def test_regression_json_is_strict_json_and_config_keeps_the_seconds(tmp_path, c
     summary = _strict_json(out)
     assert summary["test_accuracy"] is None and summary["val_accuracy"] is None
     assert summary["test_loss"] > 0 and summary["seconds"] > 0
+    # in the target's own units, as predict scores the saved model
+    code, out, err = run_cli(["predict", tmp_path / "sine" / "model.npz", "--dataset",
+                              "--json"], capsys)
+    scored = _strict_json(out)
+    assert summary["test_rmse"] == pytest.approx(scored["rmse"], rel=1e-9)
+    assert summary["test_mae"] == pytest.approx(scored["mae"], rel=1e-9)
     config = _strict_json((tmp_path / "sine" / "config.json").read_text())
     assert config["seconds"] == summary["seconds"] and config["train_accuracy"] is None
 
