@@ -157,7 +157,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         state.ending = ended[0] if ended else "max_epochs" if step >= total_steps else None
         # every callback sees every checkpoint, the last one included
         asking = [cb for cb in callbacks if cb.on_checkpoint(state, rec)]
-        if ended or state.ending:  # training ends here anyway: its own reason stands
+        if state.ending:  # training ends here anyway: its own reason stands
             return ended
         return ("stopped", asking[0].stop_reason) if asking else None
 
