@@ -122,8 +122,7 @@ def main(argv=None):
               f"{verdict[out['met']['speedup_vs_sklearn']]})")
         print(f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %: "
               f"{verdict[out['met']['fraction_of_ceiling']]})")
-        print(f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's "
-              "(nets steps this net on one BLAS thread)")
+        print(f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's")
         print(f"BLAS: {out['blas']}")
     return out
 

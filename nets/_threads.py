@@ -1,10 +1,9 @@
 """BLAS threads for training: one for the steps of small nets, the default otherwise.
 
-On small products a second BLAS thread gains little (784-64-16-10 at batch 128:
-the same product time within noise) and costs much: after each product it spins
-on the other core, and every elementwise step that follows runs slower (the SGD
-update ~5x). The scoring at checkpoints multiplies thousands of rows at once and
-keeps the default.
+On small products a second BLAS thread gains little and costs much: after each
+product it spins on the other core, and every elementwise step that follows runs
+slower (the SGD update ~5x). The scoring at checkpoints multiplies thousands of
+rows at once and keeps the default.
 """
 
 from __future__ import annotations
@@ -15,8 +14,12 @@ import functools
 from threadpoolctl import ThreadpoolController
 
 # Below this many multiply-adds in a step's largest product, one BLAS thread trains
-# faster (measured on 2 cores: 6.4M 1.06x faster on one thread, 25.7M 1.08x slower)
-SMALL_STEP_FLOPS = 10_000_000
+# faster. Where the two meet depends on the machine: on one 2-core VM 6.4M trained
+# 1.06x faster on one thread (25.7M 1.08x slower); on the same VM in a later session one
+# thread won below ~2.5M only (1.6M: 1.06x faster; 4M: 1.1x, 6.4M: 1.2x slower, sgd
+# and adam alike). Bits depend on the thread count, so this is a fixed rule, never a
+# timing taken at run time (see benchmarks/README.md).
+SMALL_STEP_FLOPS = 3_000_000
 
 
 @functools.cache
