@@ -458,3 +458,26 @@ def test_small_nets_step_on_one_blas_thread_and_score_on_all():
     assert blas_threads() == before
     with step_threads((784, 1024, 10), 512):  # 411M: keeps the default
         assert blas_threads() == before
+
+
+def test_trainings_overlapping_in_threads_leave_the_blas_threads_as_they_were():
+    """A threaded GridSearchCV: b starts while a steps, and a ends first (not LIFO)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from nets._threads import default_threads, step_threads
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        a, b = step_threads((2, 4, 1), 32), step_threads((2, 4, 1), 32)
+        a.__enter__()
+        b.__enter__()
+        with default_threads(a):  # scoring while b steps: stays on one thread
+            assert blas_threads() == {1}
+        a.__exit__(None, None, None)
+        assert blas_threads() == {1}  # b still steps
+        with default_threads(b):  # b alone now: scores on the threads from before
+            assert blas_threads() == {2}
+        b.__exit__(None, None, None)
+        assert blas_threads() == {2}
