@@ -58,17 +58,24 @@ class TrainConfig:
         hidden = self.hidden
         if isinstance(hidden, str | bytes):  # "16" would read as widths 1 and 6
             raise ValueError(f"hidden must be widths such as (64, 16), got {hidden!r}")
-        hidden = (hidden,) if _is_int(hidden) else tuple(hidden)
+        hidden = (hidden,) if _is_int(hidden) else _as_tuple(hidden, "hidden", "(64, 16)")
         if not all(_is_int(h) for h in hidden):
             raise ValueError(f"hidden widths must be whole numbers, got {self.hidden!r}")
         object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
         acts = self.activation
-        acts = (acts,) if isinstance(acts, str | Activation) else tuple(acts)
+        acts = ((acts,) if isinstance(acts, str | Activation) else
+                _as_tuple(acts, "activation", "'relu' or ('tanh', 'relu')"))
         if len(acts) == 1:
             acts = acts * len(self.hidden)
         object.__setattr__(self, "activation", acts)
         if self.class_weight is not None:
-            object.__setattr__(self, "class_weight", tuple(float(w) for w in self.class_weight))
+            weights = _as_tuple(self.class_weight, "class_weight", "(1.0, 5.0)")
+            try:
+                weights = tuple(float(w) for w in weights)
+            except (TypeError, ValueError):
+                raise ValueError(f"class_weight must be numbers, got {self.class_weight!r}"
+                                 ) from None
+            object.__setattr__(self, "class_weight", weights)
         for name in _WHOLE:  # 16.0 and NumPy integers count; stored as int
             if _is_int(value := getattr(self, name)):
                 object.__setattr__(self, name, int(value))
@@ -82,6 +89,15 @@ class TrainConfig:
         d["activation"] = [a if isinstance(a, str) else a.name for a in self.activation]
         d["hidden"] = list(self.hidden)
         return d
+
+
+def _as_tuple(value, name: str, example: str) -> tuple:
+    """``value`` as a tuple; a non-sequence fails as a ValueError naming the field."""
+    try:
+        return tuple(value)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence such as {example}, got {value!r}"
+                         ) from None
 
 
 def _choice(registry):
@@ -157,6 +173,9 @@ def validate(cfg: TrainConfig) -> None:
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             raise ValueError(f"unknown activation {a!r}; valid: {', '.join(ACTIVATIONS)}")
-    if cfg.class_weight is not None and not all(
-            w > 0 and math.isfinite(w) for w in cfg.class_weight):
-        raise ValueError(f"class_weight must be finite numbers > 0, got {cfg.class_weight}")
+    if cfg.class_weight is not None and not (
+            all(w >= 0 and math.isfinite(w) for w in cfg.class_weight)
+            and any(w > 0 for w in cfg.class_weight)):
+        # a zero weight leaves a class out of the loss (as in scikit-learn); all zero, all
+        raise ValueError("class_weight must be finite numbers >= 0, not all 0, "
+                         f"got {cfg.class_weight}")

@@ -89,11 +89,9 @@ class _NetEstimator(BaseEstimator):
         result = train(net, cfg, X, y, rng=loop_rng, sample_weight=sample_weight)
         self.net_ = net
         self.config_ = cfg
-        self.coefs_ = net.weights
-        self.intercepts_ = net.biases
         self.history_ = result.history
         self.loss_curve_ = result.history["train_loss"].tolist()
-        self.loss_ = self.loss_curve_[-1]
+        self.loss_ = result.final("train_loss")  # early stopping: the restored weights'
         self.status_ = result.status
         self.reason_ = result.reason
         self.n_iter_ = math.ceil(result.epochs)  # epochs run (started ones count)
@@ -106,6 +104,16 @@ class _NetEstimator(BaseEstimator):
                           "before the loss stopped improving", ConvergenceWarning,
                           stacklevel=3)
         return self
+
+    # views of the net's parameters, not copies stored beside it: they stay the arrays
+    # the net predicts with after pickle or deepcopy (which rebuild the net's views)
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        return self.net_.weights
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        return self.net_.biases
 
     def _check_X(self, X) -> np.ndarray:
         check_is_fitted(self)
@@ -163,9 +171,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     coefs_, intercepts_ : list of ndarray
         Weight matrices and bias vectors, layer by layer (the net's own arrays).
     loss_curve_ : list of float
-        Training loss at each checkpoint (one per epoch), the starting loss first.
+        Training loss at each checkpoint (one per epoch), the starting loss first;
+        above 10,000 samples, on 10,000 training rows drawn once per fit.
     loss_ : float
-        The last entry of ``loss_curve_``.
+        Training loss of the fitted weights: the last entry of ``loss_curve_``, or
+        after early stopping the entry of the checkpoint whose weights were restored.
     n_iter_ : int
         Epochs run.
     t_ : int
@@ -207,8 +217,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         y_idx = encoder.transform(y)
         head = "binary" if len(classes) == 2 else "multiclass"
         cfg = self._config(head, self._class_weights(classes, y))
-        self.classes_ = classes
-        return self._fit_net(X, y_idx, cfg, n_classes=len(classes), sample_weight=sample_weight)
+        self._fit_net(X, y_idx, cfg, n_classes=len(classes), sample_weight=sample_weight)
+        self.classes_ = classes  # only once trained: a failed refit keeps net and labels
+        return self
 
     def _class_weights(self, classes, y) -> tuple[float, ...] | None:
         cw = self.class_weight
@@ -259,8 +270,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 class NetRegressor(RegressorMixin, _NetEstimator):
     """A nets MLP as a scikit-learn regressor: identity output with (half) MSE.
 
-    Targets may be ``(n,)`` or ``(n, k)`` (k outputs). They are used as given; scale
-    them (e.g. ``TransformedTargetRegressor``) when they are large.
+    The loss is half the squared error summed over the outputs, averaged over the
+    samples (with k outputs, k times scikit-learn's ``MLPRegressor`` loss, which
+    also averages over the outputs). Targets may be ``(n,)`` or ``(n, k)`` (k outputs).
+    They are used as given; scale them (e.g. ``TransformedTargetRegressor``) when they
+    are large.
 
     Parameters and attributes are those of :class:`NetClassifier` without
     ``class_weight`` and ``classes_``.

@@ -80,8 +80,10 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
 
 
 def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
-    """Non-negative finite weights, one per sample, rescaled to mean 1."""
+    """Non-negative finite weights, one per sample (or one for all), rescaled to mean 1."""
     sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim == 0:  # one number for every sample, as scikit-learn allows
+        sw = np.full(n, sw)
     if sw.shape != (n,):
         raise ValueError(f"{name} sample_weight must have shape ({n},), got {sw.shape}")
     if not np.all(np.isfinite(sw)) or np.any(sw < 0):

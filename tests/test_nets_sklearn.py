@@ -305,6 +305,31 @@ def test_early_stopping_on_training_loss():
     assert restored == pytest.approx(clf.loss_curve_[-1 - 5], rel=1e-12)
     assert restored <= min(clf.loss_curve_) + 1e-4
     assert restored > clf.loss_curve_[-1]
+    assert clf.loss_ == pytest.approx(restored, rel=1e-12)  # the fitted weights' loss
+
+
+def test_failed_refit_keeps_the_fitted_net_and_its_labels():
+    X, y = make_classification(n_samples=100, n_features=4, n_classes=3, n_informative=3,
+                               n_redundant=0, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), max_epochs=3, random_state=0).fit(X, y)
+    before = clf.predict(X)
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        clf.fit(X, np.array(["cat", "dog"])[y % 2], sample_weight=-np.ones(100))
+    assert clf.classes_.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(clf.predict(X), before)
+
+
+def test_scalar_sample_weight_and_zero_class_weight_as_in_sklearn():
+    X, y = make_classification(n_samples=120, n_features=4, random_state=0)
+    kw = dict(hidden=(4,), max_epochs=5, patience=0, random_state=0)
+    plain = nets.NetClassifier(**kw).fit(X, y)
+    scalar = nets.NetClassifier(**kw).fit(X, y, sample_weight=3.0)
+    np.testing.assert_array_equal(scalar.predict_proba(X), plain.predict_proba(X))
+    # a zero class weight leaves that class out of the loss: it then trains as if absent
+    labels = np.where(y == 1, "b", "a")
+    only_a = nets.NetClassifier(**{**kw, "max_epochs": 50, "lr": 0.05}, class_weight={"b": 0}).fit(
+        X, labels)
+    assert (only_a.predict(X) == "a").all()
 
 
 def test_log_probabilities_stay_finite_where_probabilities_round_to_zero():
@@ -325,3 +350,7 @@ def test_pickle_round_trip_predicts_identically(digits):
     clf = nets.NetClassifier(hidden=(16,), max_epochs=20, random_state=0).fit(X_train, y_train)
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.predict_proba(X_test), clf.predict_proba(X_test))
+    # coefs_ stay the arrays the copy predicts with: weight surgery takes effect
+    again.coefs_[-1][...] = 0
+    again.intercepts_[-1][...] = 0
+    np.testing.assert_allclose(again.predict_proba(X_test), 0.1)

@@ -42,8 +42,14 @@ import nets
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
     ({"l2": -1e-4}, "l2 must be a finite number >= 0, got -0.0001"),
     ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
-    ({"class_weight": (1.0, -1.0)}, "class_weight must be finite numbers > 0, got (1.0, -1.0)"),
-    ({"class_weight": (float("nan"), 1)}, "class_weight must be finite numbers > 0, got (nan"),
+    ({"class_weight": (1.0, -1.0)}, "class_weight must be finite numbers >= 0, not all 0, got"),
+    ({"class_weight": (float("nan"), 1)}, "class_weight must be finite numbers >= 0, not all"),
+    ({"class_weight": (0, 0.0)}, "class_weight must be finite numbers >= 0, not all 0, got (0"),
+    ({"class_weight": (None, 1)}, "class_weight must be numbers, got (None, 1)"),
+    ({"class_weight": 3}, "class_weight must be a sequence such as (1.0, 5.0), got 3"),
+    ({"hidden": None}, "hidden must be a sequence such as (64, 16), got None"),
+    ({"activation": None}, "activation must be a sequence such as 'relu' or ('tanh', 'relu')"),
+    ({"activation": 3}, "activation must be a sequence such as 'relu'"),
     ({"divergence_factor": 1.0}, "divergence_factor must be > 1, got 1.0"),
 ])
 def test_bad_config(changes, message):
