@@ -90,6 +90,7 @@ class _NetEstimator(BaseEstimator):
         self.net_ = net
         self.config_ = cfg
         self.history_ = result.history
+        self.result_ = result
         self.loss_curve_ = result.history["train_loss"].tolist()
         self.loss_ = result.final("train_loss")  # early stopping: the restored weights'
         self.status_ = result.status
@@ -184,6 +185,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     config_ : nets.TrainConfig
     history_ : pandas.DataFrame
         The full training history (see ``nets.HISTORY_COLUMNS``).
+    result_ : nets.TrainResult
+        How training ended, with the history and the row of the fitted weights.
     status_ : str
         How training ended: converged, max_epochs, early_stopped or diverged.
     reason_ : str

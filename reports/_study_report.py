@@ -5,17 +5,13 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import _study_data as sd
 from . import _study_draw as sw
-from . import _training as tr
-from . import _training_data as td
-from . import _training_draw as tw
 from ._core import Report
-from ._use_model import add_use_model
-from .design import format_seconds, format_value
+from ._study_best import add_best
+from .design import format_seconds
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
@@ -102,7 +98,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
             "Each trial as a bar on the lane of the worker (host:pid) that ran it. Gaps are "
             "time spent outside training: sampling, storage, process start-up."))
     if summary["best_trial"] is not None:
-        _add_best(rep, spec, s, summary, out)
+        add_best(rep, spec, s, summary, out)
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
     rep.add_table(_sorted(frame, metric, maximize), name="trials", caption=(
@@ -194,64 +190,6 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
-
-
-def _add_best(rep, spec, s, summary, out: Path) -> None:
-    import data
-    import study as hs
-
-    number = summary["best_trial"]
-    best = s.trials[number]
-    values = {k: v for k, v in best.params.items() if not k.startswith("width_")}
-    if any(k.startswith("width_") for k in best.params):
-        depth = best.params.get("depth", spec.fixed.get("depth", 1))
-        values["widths"] = [best.params[f"width_{i}"] for i in range(depth)]
-    cfg = hs.build_config(values, spec.fixed, spec.max_epochs)
-    ds = data.load(spec.dataset, seed=spec.seed)
-    run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
-                       name=f"{spec.name}-best")
-    again = hs.metric_values(run, spec.metrics)
-    rep.add_section(f"Best trial: #{number}", (
-        f"Retrained from its configuration and seed [{spec.seed}, {number}]; the model is "
-        f"saved as best_model/model.npz beside this report."))
-    strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
-    if strategy is not None:
-        ratio = best.params.get("sampling_ratio")
-        rep.add_text(f"In the study this trial ran imbalance strategy {strategy}"
-                     + (f" (sampling ratio {format_value(ratio)})" if ratio is not None
-                        else "") + " in an imbalanced-learn pipeline; the model retrained "
-                     "here is the plain net of the same configuration, so its scores differ "
-                     "(hplab imbalance compares the strategies themselves on the test set).",
-                     note=True)
-    else:
-        # wall time never repeats: only the metrics a seed fixes are compared
-        pairs = [(a, b) for m, a, b in zip(spec.metrics, again, best.values, strict=True)
-                 if m != "train_seconds"]
-        if any(round(a, 6) != round(b, 6) for a, b in pairs):
-            rep.add_text(f"The retrained run scored {[a for a, _ in pairs]} against "
-                         f"{[b for _, b in pairs]} in the study (different BLAS threads or "
-                         "library versions).", note=True)
-    params = pd.DataFrame({"parameter": list(best.params),
-                           "value": [format_value(v) for v in best.params.values()]})
-    rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
-                  "everything else is in the provenance below.")
-    rep.add_figure("best-history", tw.draw_history, td.history_frame(run.result.history),
-                   caption="Learning curves of the best trial, retrained.")
-    classify = ds.task in ("binary", "multiclass")
-    classes = [str(c) for c in ds.classes] if classify else []
-    key = "test_accuracy" if classify else "test_loss"
-    rep.add_text(f"{key.replace('_', ' ').capitalize()} of the best trial: "
-                 f"{format_value(run.test_metrics.get(key))} (the test set is used only here, "
-                 "once the search is over).")
-    if classify:
-        tr._add_test_set(rep, run.net, ds, classes)
-        if ds.n_features == 2:
-            tr._add_decision_views(rep, run, classes)
-    else:
-        tr._add_fit(rep, run.net, ds)
-    if run.model_path is not None and all(np.isfinite(p).all() for p in run.net.params):
-        add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
-                      task=ds.task)
 
 
 def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:

@@ -3,6 +3,13 @@
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
+from ._pipeline_run import (
+    fit_pipeline,
+    pipeline_seed,
+    pipeline_train_run,
+    pipeline_val_scores,
+    val_imbalance_metrics,
+)
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
 from ._run import create_or_resume, join_study, run_study, stored_spec
@@ -25,4 +32,6 @@ __all__ = [
     "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status",
+    "fit_pipeline", "pipeline_seed", "pipeline_train_run", "pipeline_val_scores",
+    "val_imbalance_metrics",
 ]

@@ -30,6 +30,7 @@ import optuna
 
 import nets
 
+from ._pipeline_run import fit_pipeline, pipeline_seed, pipeline_val_scores, val_imbalance_metrics
 from ._record import INTERRUPTED, RECORD_ATTR, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
@@ -174,26 +175,13 @@ class Objective:
 
     def _run_pipeline(self, trial: optuna.Trial, cfg, strategy: str, ratio):
         """One trial of an imbalance strategy: its pipeline, fitted on training data only."""
-        import time
-        import warnings
-
-        import analyses
-
         spec, ds = self.spec, self.dataset
-        ratio = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
-        seed = int(np.random.SeedSequence([spec.seed, trial.number]).generate_state(1)[0])
-        t0 = time.perf_counter()
-        pipe = analyses.make_imbalance_pipeline(
-            strategy, ratio, analyses.net_params_from_config(cfg), random_state=seed)
-        with warnings.catch_warnings():  # max_epochs reached is the spec's setting
-            warnings.simplefilter("ignore")
-            pipe.fit(ds.X_train, ds.y_train)  # a sampler may fail on the data: this trial
-            proba = pipe.predict_proba(ds.X_val)[:, 1]
-        seconds = time.perf_counter() - t0
+        # a sampler may fail on the data: an error of this trial
+        pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio,
+                                     pipeline_seed(spec.seed, trial.number))
         model = pipe.named_steps["model"]
         net = getattr(model, "net_", None)  # None for the anomaly-detection baseline
-        scores = val_imbalance_metrics(ds, proba)
-        scores["val_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_val == 1)))
+        scores = pipeline_val_scores(ds, pipe)
         status = getattr(model, "status_", "converged")
         record = {"status": status, "reason": getattr(model, "reason_", ""),
                   "seconds": _plain(seconds),
@@ -218,18 +206,6 @@ class Objective:
 
 class _Failed(ValueError):
     """A trial that ran but has no objective value; its record says why."""
-
-
-def val_imbalance_metrics(ds, proba) -> dict[str, float]:
-    """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
-    (threshold 0.5)."""
-    import analyses
-
-    proba = np.asarray(proba)
-    if proba.ndim == 2 and proba.shape[1] == 2:  # a softmax head on binary data: class 1
-        proba = proba[:, 1]
-    m = analyses.imbalance_metrics(ds.y_val, proba.ravel(), 0.5)
-    return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}
 
 
 def _plain_dict(scores: dict) -> dict:

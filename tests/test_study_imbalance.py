@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 import analyses
+import data
+import nets
 import study
 from study import SpecError, parse_spec
 
@@ -71,7 +73,19 @@ def test_ready_spec_searches_strategies_and_reports(tmp_path):
     proc = hplab_cli("study", "report", "imbalance", "--storage", db, "--out",
                      tmp_path / "report", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (tmp_path / "report" / "report.html").is_file()
+    html = (tmp_path / "report" / "report.html").read_text()
+    # the best trial is retrained through its own pipeline and seed: it scores what it stored
+    best = max(trials, key=lambda t: t.values[0])
+    assert f"imbalanced-learn pipeline (strategy {best.params['imbalance_strategy']}" in html
+    assert "The retrained run scored" not in html
+    # and its saved net is the pipeline's: the test scores shown are the saved model's
+    net, _, _ = nets.load_net(tmp_path / "report" / "best_model" / "model.npz")
+    ds = data.load(spec.dataset, seed=spec.seed)
+    scores = analyses.imbalance_metrics(ds.y_test, net.output(ds.X_test)[:, 0], 0.5)
+    shown = pd.read_csv(tmp_path / "report" / "report_files" / "best-test-metrics.csv")
+    shown = dict(zip(shown["metric"], shown["test"], strict=True))
+    assert shown["pr_auc"] == pytest.approx(scores["pr_auc"], abs=5e-4)
+    assert shown["recall"] == pytest.approx(scores["recall"], abs=5e-4)
 
 
 def test_pr_auc_without_a_strategy(spec_file, tmp_path):

@@ -1,0 +1,119 @@
+"""The study report's best trial: retrained as the trial ran, scored once on the test set.
+
+A plain trial is retrained with its configuration and seed; an imbalance-strategy trial
+through the same imbalanced-learn pipeline and seed, so the model shown and saved is the
+one the trial scored.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import _training as tr
+from . import _training_data as td
+from . import _training_draw as tw
+from ._use_model import add_use_model
+from .design import format_value
+
+
+def add_best(rep, spec, s, summary, out: Path) -> None:
+    """Retrain the best trial, compare it with the stored one, and show it on the test set."""
+    import data
+    import study as hs
+
+    number = summary["best_trial"]
+    best = s.trials[number]
+    cfg = hs.build_config(_searched_values(best.params, spec), spec.fixed, spec.max_epochs)
+    ds = data.load(spec.dataset, seed=spec.seed)
+    strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
+    name = f"{spec.name}-best"
+    if strategy is None:
+        run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
+                           name=name)
+        again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
+        proba = run.net.output(ds.X_test)[:, 0] if ds.task == "binary" else None
+        how = f"Retrained from its configuration and seed [{spec.seed}, {number}]"
+    else:
+        ratio = best.params.get("sampling_ratio", spec.fixed.get("sampling_ratio"))
+        pipe, run = hs.pipeline_train_run(ds, cfg, strategy, ratio, study_seed=spec.seed,
+                                          number=number, name=name, out=out / "best_model")
+        again = hs.pipeline_val_scores(ds, pipe)
+        proba = pipe.predict_proba(ds.X_test)[:, 1]
+        how = (f"Retrained through the trial's imbalanced-learn pipeline (strategy {strategy}"
+               + (f", sampling ratio {format_value(ratio)}" if ratio is not None else "")
+               + f") with its configuration and seed [{spec.seed}, {number}]")
+    saved = run is not None and run.model_path is not None
+    rep.add_section(f"Best trial: #{number}", how + (
+        "; the model is saved as best_model/model.npz beside this report." if saved else
+        "; this strategy has no net to save." if run is None else "."))
+    _compare(rep, spec, best, again)
+    params = pd.DataFrame({"parameter": list(best.params),
+                           "value": [format_value(v) for v in best.params.values()]})
+    rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
+                  "everything else is in the provenance below.")
+    if run is not None:
+        rep.add_figure("best-history", tw.draw_history, td.history_frame(run.result.history),
+                       caption="Learning curves of the best trial, retrained.")
+    _add_test(rep, spec, ds, run, proba, plain=strategy is None)
+    if saved and all(np.isfinite(p).all() for p in run.net.params):
+        add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
+                      task=ds.task)
+
+
+def _searched_values(params: dict, spec) -> dict:
+    """The trial's parameters as ``build_config`` takes them (``width_i`` -> widths)."""
+    values = {k: v for k, v in params.items() if not k.startswith("width_")}
+    if any(k.startswith("width_") for k in params):
+        depth = params.get("depth", spec.fixed.get("depth", 1))
+        values["widths"] = [params[f"width_{i}"] for i in range(depth)]
+    return values
+
+
+def _compare(rep, spec, best, again: dict) -> None:
+    """A note when the retrained run does not score what the trial stored."""
+    # wall time never repeats: only the metrics a seed fixes are compared
+    pairs = [(again.get(m, math.nan), v) for m, v in zip(spec.metrics, best.values, strict=True)
+             if m != "train_seconds"]
+    if any(round(a, 6) != round(b, 6) for a, b in pairs):
+        rep.add_text(f"The retrained run scored {[a for a, _ in pairs]} against "
+                     f"{[b for _, b in pairs]} in the study (different BLAS threads or "
+                     "library versions).", note=True)
+
+
+def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
+    """The test set, used only here: the study's own metric first on binary data."""
+    import analyses
+
+    classify = ds.task in ("binary", "multiclass")
+    classes = [str(c) for c in ds.classes] if classify else []
+    scores, binary = dict(run.test_metrics) if run is not None else {}, {}
+    if proba is not None:  # binary: the imbalance metrics at threshold 0.5
+        m = analyses.imbalance_metrics(ds.y_test, np.asarray(proba, np.float64), 0.5)
+        binary = {f"test_{k}": float(m[k]) for k in analyses.IMBALANCE_METRICS}
+        binary["test_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_test == 1)))
+        scores.update(binary)
+    headline = [m.replace("val_", "test_", 1) for m in spec.metrics]
+    headline = [m for m in headline if m in scores] or (
+        ["test_accuracy"] if classify else ["test_loss"])
+    shown = ", ".join(f"{m.removeprefix('test_').replace('_', ' ')} "
+                      f"{format_value(scores.get(m))}" for m in headline)
+    rep.add_text(f"On the test set, the best trial scores {shown} (the test set is used only "
+                 "here, once the search is over).")
+    if binary:
+        table = pd.DataFrame({"metric": [k.removeprefix("test_") for k in binary],
+                              "test": [format_value(v) for v in binary.values()]})
+        rep.add_table(table, name="best-test-metrics", caption=(
+            f"Test-set scores of the positive class ({ds.classes[1]}) at threshold 0.5; "
+            "PR-AUC and ROC-AUC rank the scores and need no threshold."))
+    if run is None:
+        return
+    if classify:
+        tr._add_test_set(rep, run.net, ds, classes)
+        if plain and ds.n_features == 2:
+            tr._add_decision_views(rep, run, classes)
+    else:
+        tr._add_fit(rep, run.net, ds)

@@ -1,0 +1,81 @@
+"""An imbalance-strategy trial's pipeline: fitted as the trial fits it, and again for the report.
+
+A trial with an ``imbalance_strategy`` trains its net inside an imbalanced-learn pipeline
+(sampler, then a ``NetClassifier``). The study report retrains the best trial through
+the same pipeline and seed, so the model it shows and saves is the one the trial scored.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+
+from ._registry import IMBALANCE_METRICS
+from ._train_run import TrainRun, save_run_files, test_metrics
+
+
+def pipeline_seed(study_seed: int, number: int) -> int:
+    """The pipeline's ``random_state`` of trial ``number`` (net, sampler and forest)."""
+    return int(np.random.SeedSequence([study_seed, number]).generate_state(1)[0])
+
+
+def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
+    """``strategy``'s pipeline fitted on ``ds``'s training split; ``(pipeline, seconds)``.
+
+    A sampler may fail on the data (too few minority samples): its error propagates.
+    """
+    import analyses
+
+    ratio = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
+    t0 = time.perf_counter()
+    pipe = analyses.make_imbalance_pipeline(
+        strategy, ratio, analyses.net_params_from_config(cfg), random_state=random_state)
+    with warnings.catch_warnings():  # max_epochs reached is the spec's setting
+        warnings.simplefilter("ignore")
+        pipe.fit(ds.X_train, ds.y_train)
+    return pipe, time.perf_counter() - t0
+
+
+def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number: int,
+                       name: str, out=None):
+    """Trial ``number``'s pipeline fitted again; ``(pipeline, run)``.
+
+    ``run`` is the :class:`TrainRun` of the pipeline's net (saved under ``out`` like any
+    run: resampling only shapes training, so the net alone predicts as the pipeline
+    does), or None for a strategy without a net (the anomaly-detection baseline).
+    """
+    seed = pipeline_seed(study_seed, number)
+    pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio, seed)
+    model = pipe.named_steps["model"]
+    net = getattr(model, "net_", None)
+    if net is None:
+        return pipe, None
+    run = TrainRun(name=name, dataset=ds, config=model.config_, net=net,
+                   result=model.result_, seed=seed, seconds=seconds,
+                   test_metrics=test_metrics(net, ds))
+    if out is not None:
+        save_run_files(run, out)
+    return pipe, run
+
+
+def pipeline_val_scores(ds, pipe) -> dict[str, float]:
+    """What a pipeline trial measures on the validation split: `val_imbalance_metrics`
+    and ``val_accuracy``, at threshold 0.5."""
+    proba = pipe.predict_proba(ds.X_val)[:, 1]
+    scores = val_imbalance_metrics(ds, proba)
+    scores["val_accuracy"] = float(np.mean((proba >= 0.5) == (ds.y_val == 1)))
+    return scores
+
+
+def val_imbalance_metrics(ds, proba) -> dict[str, float]:
+    """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
+    (threshold 0.5)."""
+    import analyses
+
+    proba = np.asarray(proba)
+    if proba.ndim == 2 and proba.shape[1] == 2:  # a softmax head on binary data: class 1
+        proba = proba[:, 1]
+    m = analyses.imbalance_metrics(ds.y_val, proba.ravel(), 0.5)
+    return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}
