@@ -122,7 +122,12 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     per_class = td.per_class_frame(y_true, y_pred, classes)
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
-    lagging = rows[rows["recall"] < rows["recall"].mean() - 0.05]
+    never = rows[(rows["recall"] == 0) & (rows["support"] > 0)]["class"].tolist()
+    if never:  # the accuracy of such a net counts the other classes only
+        rep.add_text(f"The net never predicts class{'es' if len(never) > 1 else ''} "
+                     f"{', '.join(map(str, never))} on the test set (recall 0): its accuracy "
+                     "is that of ignoring them.", note=True)
+    lagging = rows[(rows["recall"] < rows["recall"].mean() - 0.05) & (rows["recall"] > 0)]
     if len(rows) > 2 and len(lagging):  # every class that lags, the worst first
         lagging = lagging.sort_values("recall", kind="stable")
         names = ", ".join(f"{c} ({r:.3f})" for c, r in zip(lagging["class"], lagging["recall"],

@@ -306,6 +306,9 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
     assert head[1]["label"] == "Test accuracy"  # still shown, just not first
     index = (root / "index.html").read_text(encoding="utf-8")
     assert f"Test balanced accuracy</span> {reports.design.format_percent(balanced)}" in index
+    # a net that never predicts the positive class is called out beside its accuracy
+    assert not (run.net.predict(ds.X_test) == 1).any()
+    assert "The net never predicts class 8 on the test set (recall 0)" in path.read_text()
 
 
 def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_path):
