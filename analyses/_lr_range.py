@@ -239,6 +239,15 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                     verify_epochs=verify_epochs, verify_seeds=verify_seeds, t0=t0)
 
 
+def _skip_end(mode: str, stop_reason: str) -> int:
+    """Points cut from a curve's end: fastai's 5 steps of a ramp; of the looper's
+    segments, only the one that diverged (a completed looper has no blow-up to cut, and
+    5 of its 9-20 segments are whole decades of rates)."""
+    if mode != "looper":
+        return SKIP_END
+    return 0 if stop_reason == "completed" else 1
+
+
 def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, val,
          val_batch, epochs_per_rate, suggestion, verify, verify_epochs, verify_seeds,
          t0) -> LRRangeResult:
@@ -257,7 +266,7 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                        epochs_per_rate=epochs_per_rate)
         curves.append(c.frame.assign(seed=s))
         found = suggest(c.frame["lr"], c.frame["smoothed_loss"], names,
-                        skip_start=skip_start, skip_end=SKIP_END)
+                        skip_start=skip_start, skip_end=_skip_end(mode, c.stop_reason))
         rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                      "divergence_lr": c.divergence_lr, "steps": c.steps,
                      "seconds": c.seconds, **found})

@@ -3,6 +3,7 @@
 import json
 import re
 
+import pandas as pd
 import pytest
 from cli_helpers import run_cli
 
@@ -82,6 +83,24 @@ def test_every_setting_of_the_test_is_recorded_and_only_those(tmp_path, monkeypa
     code, out, _ = run_cli(["lr-range", "--dataset", "coin", "--steps", "30", "--val",
                             "--val-batch", "50", "--no-report", "--json"], capsys)
     assert json.loads(out)["config"]["val_batch"] == 50
+
+
+def test_a_completed_looper_suggests_from_its_whole_curve(tmp_path, monkeypatch, capsys):
+    # fastai's last-5-points cut is for a ramp's blow-up: 9 segments kept only 4 (no
+    # suggestion at all), and the lowest loss of the last 5 rates was never seen
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "8", "--mode",
+                              "looper", "--min-lr", "1e-3", "--max-lr", "1", "--steps", "9",
+                              "--epochs-per-rate", "2", "--batch-size", "10", "--json",
+                              "--out", "loop"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["runs"][0]["stop_reason"] == "completed"
+    assert all(v["n"] == 1 for v in s["suggestions"].values())
+    curve = pd.read_csv(tmp_path / "loop" / "report_files" / "loss-vs-lr-curves.csv")
+    assert len(curve) == 9
+    lowest = curve.loc[curve["loss"].idxmin(), "lr"]
+    assert s["suggestions"]["minimum"]["lr"] == pytest.approx(lowest / 10)
 
 
 def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
