@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
+import os
 import sqlite3
 import sys
 import threading
@@ -68,7 +69,24 @@ def mask_url(url: str) -> str:
         cred = cred.split(":", 1)[0] + ":***"
     query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
                      for key, eq, value in pairs)
-    return f"{scheme}://{cred}{at}{host}{question}{query}"
+    masked = f"{scheme}://{cred}{at}{host}{question}{query}"
+    # the password as SQLAlchemy reads it: it may hold a '?' that split the URL above
+    parsed = _parsed_password(url)
+    return masked.replace(parsed, "***") if parsed else masked
+
+
+def _parsed_password(url: str) -> str:
+    """The password SQLAlchemy will connect with, as written in ``url`` ("" if none)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        password = make_url(url).password
+    except Exception:  # not a URL SQLAlchemy reads: the split above is all there is
+        return ""
+    if not password:
+        return ""
+    written = url.partition("://")[2].partition(":")[2]  # after the user name
+    return written[:written.rfind("@")] if "@" in written else password
 
 
 def _url_parts(url: str) -> tuple:
@@ -91,7 +109,15 @@ def _secrets(url: str) -> list[str]:
     _, cred, _, _, _, pairs = _url_parts(url)
     found = [cred.split(":", 1)[1]] if ":" in cred else []
     found += [value for key, _, value in pairs if _is_secret(key)]
+    found.append(_parsed_password(url))
     return [s for s in found if s]
+
+
+def _sqlite_url(path: Path, query: str = "") -> str:
+    """The SQLAlchemy URL of the SQLite file ``path``: SQLAlchemy percent-decodes the
+    database part and ends it at a '?', so both are escaped (else another file opens)."""
+    escaped = str(path).replace("%", "%25").replace("?", "%3F")
+    return f"sqlite:///{escaped}" + (f"?{query}" if query else "")
 
 
 def resolve_storage(text: str | None) -> StorageURL:
@@ -103,24 +129,31 @@ def resolve_storage(text: str | None) -> StorageURL:
         Unknown form, or a database URL whose driver is not installed (with a pip hint).
     """
     text = (text or DEFAULT_STORAGE).strip()
+    # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
     if text.startswith("journal:"):
-        return StorageURL("journal", text, Path(text[len("journal:"):]))
+        path = Path(text[len("journal:"):]).expanduser()
+        return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
-        path = Path(text)
+        path = Path(text).expanduser()
         if path.suffix in (".log", ".jsonl"):
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
-            return StorageURL("sqlite", f"sqlite:///{path}", path)
+            return StorageURL("sqlite", _sqlite_url(path), path)
         raise StorageError(f"storage {text!r}: expected a URL (sqlite:///, postgresql://, "
                            "mysql://), a .db file or a journal .log file")
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
-        path = text.split("://", 1)[1].partition("?")[0]  # ?timeout=30 is not the file's
-        path = path[1:] if path.startswith("/") else path
-        if path in ("", ":memory:"):
+        from sqlalchemy.engine import make_url
+
+        try:  # the file SQLAlchemy opens: percent-decoded, without ?timeout=30
+            database = make_url(text).database or ""
+        except Exception as exc:
+            raise StorageError(f"storage {text!r}: {exc}") from None
+        if database in ("", ":memory:"):
             raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
                                "one process; give a file (sqlite:///runs/hplab.db)")
-        return StorageURL("sqlite", text, Path(path))
+        path = Path(database).expanduser()
+        return StorageURL("sqlite", _sqlite_url(path, text.partition("?")[2]), path)
     if scheme in ("postgresql", "postgres"):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]
         scheme = "postgresql+psycopg"
@@ -231,6 +264,10 @@ def _check_sqlite(path: Path) -> None:
             tables = {r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
+        if "unable to open" in str(exc) and not os.access(path.parent, os.W_OK):
+            raise StorageError(f"cannot open {path}: its folder is read-only, and SQLite "
+                               f"writes {path.name}-shm beside a database in WAL mode; copy "
+                               "it to a writable folder") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     if tables and "studies" not in tables:
         shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")

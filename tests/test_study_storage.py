@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import optuna
 import pytest
@@ -51,6 +52,10 @@ def test_passwords_are_masked():
     # an unencoded '@' in the password: everything up to the last '@' is user info
     assert mask_url("postgresql://u:p@ss@h/db") == "postgresql://u:***@h/db"
     assert mask_url("sqlite:////tmp/a:b@c.db") == "sqlite:////tmp/a:b@c.db"
+    # a '?' in the password: SQLAlchemy reads it as part of the password, not a query
+    assert mask_url("postgresql://hplab:pa?ss@h:5/db?sslmode=require") == \
+        "postgresql://hplab:***@h:5/db?sslmode=require"
+    assert "pa?ss" in study._storage._secrets("postgresql://hplab:pa?ss@h:5/db")
 
 
 def test_an_unencoded_at_sign_is_named_without_showing_the_password():
@@ -232,6 +237,29 @@ def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
     assert (tmp_path / "q.db").is_file()
     assert not [p for p in tmp_path.iterdir() if "?" in p.name]
     assert study.show_study("q", url)["n_finished"] == 1
+
+
+def test_the_file_named_is_the_database_whatever_its_name(tmp_path, spec_file, monkeypatch):
+    # SQLAlchemy ends a URL's path at '?' and percent-decodes it: unescaped, "q?x.db" and
+    # "q?y.db" were one database named "q", and "per%20cent.db" one named "per cent.db"
+    monkeypatch.chdir(tmp_path)
+    spec = study.load_spec(spec_file("odd", n_trials=1))
+    for name in ("q?x.db", "q?y.db", "per%20cent.db"):
+        study.run_study(spec, storage=f"sp/{name}", progress=False)
+        assert study.show_study("odd", f"sp/{name}")["n_finished"] == 1
+        with sqlite3.connect((tmp_path / "sp" / name).as_uri() + "?mode=ro", uri=True) as con:
+            assert con.execute("SELECT count(*) FROM trials").fetchone() == (1,)
+    assert sorted(p.name for p in (tmp_path / "sp").iterdir() if p.suffix == ".db") == [
+        "per%20cent.db", "q?x.db", "q?y.db"]
+
+
+def test_a_tilde_is_the_home_folder_in_every_form(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    for text in ("~/a.db", "sqlite:///~/a.db", "~/a.log", "journal:~/a.log"):
+        assert resolve_storage(text).path == tmp_path / Path(text).name
+    url = resolve_storage("sqlite:///~/a.db?timeout=3").url
+    assert url == f"sqlite:///{tmp_path}/a.db?timeout=3"
 
 
 def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
