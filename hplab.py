@@ -13,6 +13,7 @@ import json
 import math
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -998,6 +999,7 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     # loky's resource tracker (a process of its own, started with this environment) warns
     # after a pool torn down by an error, below the command's one-line error
@@ -1008,6 +1010,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
+        if as_program:  # a second Ctrl-C would break into loky's exit join: a traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("hplab: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `hplab ... | head` closed the pipe: stop quietly

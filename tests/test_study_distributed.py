@@ -310,9 +310,12 @@ def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, c
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers, to_group", [(1, True), (2, True), (2, False)])
-def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, spec_file, tmp_path):
-    """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only."""
+@pytest.mark.parametrize("workers, to_group, twice", [
+    (1, True, False), (2, True, False), (2, False, False), (2, True, True)])
+def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, spec_file,
+                                                        tmp_path):
+    """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only;
+    an impatient second Ctrl-C lands while the pool shuts down."""
     path = spec_file("intr", dataset="coin", metric="val_accuracy", n_trials=8,
                      max_epochs=60, pruner="none",
                      space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
@@ -338,6 +341,10 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, spec_
         os.killpg(run.pid, signal.SIGINT)
     else:
         os.kill(run.pid, signal.SIGINT)
+    if twice:
+        time.sleep(0.25)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err[-2000:]
     assert err.strip().splitlines()[-1] == "hplab: interrupted" and "Traceback" not in err
