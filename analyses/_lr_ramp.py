@@ -13,8 +13,9 @@ Modes (`MODES`):
   computed before the step that uses the rate (fastai's convention), or with ``val`` the
   loss on one fixed validation batch just after that step.
 * ``looper``: the course's segmented test: ``num_steps`` rates, each held for
-  ``epochs_per_rate`` epochs (log-spaced; the course steps linearly within each decade); the loss is taken on the whole training set (the validation
-  set with ``val``) at the end of each segment, so it needs no smoothing.
+  ``epochs_per_rate`` epochs (log-spaced; the course steps linearly within each decade);
+  the loss is taken on the whole training set (the validation set with ``val``) at the
+  end of each segment, so it needs no smoothing.
 """
 
 from __future__ import annotations
