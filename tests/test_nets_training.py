@@ -281,6 +281,16 @@ def test_optimizer_update_rules_exactly():
     np.testing.assert_allclose(run("rmsprop", 1), p - lr * np.sign(g) / np.sqrt(0.1), rtol=1e-6)
 
 
+def test_adam_adds_eps_to_the_corrected_root_as_the_course_does():
+    # with gradients near eps the forms part: eps added to the uncorrected sqrt(v) (the
+    # paper's efficient variant) is 30x larger at step 1 and stepped 1.5e-3, not 0.025
+    p = np.ones(5)
+    opt = nets.make_optimizer("adam", [p])
+    for t in (1, 2, 3):
+        opt.step([p], [np.full(5, 1e-8)], 0.05)
+        np.testing.assert_allclose(p, 1 - 0.025 * t, rtol=1e-9)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
     """Adam, RMSProp and AdaGrad as written in the papers, in float64, five steps with
@@ -292,8 +302,8 @@ def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
     p, m, v = p0.copy(), np.zeros(50), np.zeros(50)
     for t, g in enumerate(grads, 1):
         m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
-        # the paper's efficient form (Kingma & Ba, end of section 2): corrections in the rate
-        p = p - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+        # the course's form (Algorithm 1 of Kingma & Ba): eps beside the corrected sqrt(v)
+        p = p - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
     expected = {"adam": p}
     p, s_rms, s_ada = p0.copy(), np.zeros(50), np.zeros(50)
     q = p0.copy()
