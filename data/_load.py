@@ -28,6 +28,20 @@ def _once(key: str, in_name, in_kwargs):
     return in_kwargs if in_kwargs is not None else in_name
 
 
+def _flag(key: str, in_name, in_kwargs) -> bool:
+    """A yes/no option: ``1``/``true``/``yes`` or ``0``/``false``/``no`` in the name."""
+    if in_name is None:
+        return bool(in_kwargs)
+    words = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+    value = words.get(str(in_name).strip().lower())
+    if value is None:
+        raise DataError(f"option {key}={in_name!r} must be 1 or 0 (true or false)")
+    if in_kwargs and not value:
+        raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
+                        "True as an argument")
+    return value
+
+
 def _full_name(name: str, options: dict, **given) -> str:
     """``name`` with the options given as arguments folded in, so that loading the name
     alone (as a saved model's ``--dataset`` does) gives the same data."""
@@ -96,7 +110,8 @@ def _counts(y: np.ndarray) -> dict:
     return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
 
 
-def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bool = False,
+def load(name: str, *, seed: int = 0, scaling: str | None = None,
+         merge_scaling: bool | None = None,
          val_fraction: float = 0.1, target: str | None = None, imbalance: str | None = None,
          positive=None, data_dir: str | Path | None = None) -> Dataset:
     """Load a dataset by name, split and normalized.
@@ -105,15 +120,17 @@ def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bo
     ----------
     name : str
         A name from `list_datasets` (``"coin"``), with options (``"spirals?classes=5"``,
-        ``"digits?imbalance=1:50&positive=8"``), or a path form: ``"idx:DIR"``,
-        ``"npz:PATH[,PATH_TEST]"``, ``"csv:PATH[,PATH_TEST]"``.
+        ``"digits?imbalance=1:50&positive=8"``, ``"double-arc?merge_scaling=1"``), or a
+        path form: ``"idx:DIR"``, ``"npz:PATH[,PATH_TEST]"``, ``"csv:PATH[,PATH_TEST]"``.
+        ``scaling``, ``merge_scaling``, ``imbalance`` and ``positive`` may be given in the
+        name or as arguments (the name of the returned set holds them either way).
     seed : int
         Drives generation, shuffling and subsampling; same seed, same arrays bit for bit.
-    scaling : {"minmax", "standard", "none"}
+    scaling : {"minmax", "standard", "none"}, default "minmax"
         Feature scaling, fitted on the training part. Images are scaled as a whole
         (minmax: x / 255, digits x / 16). Regression targets are min-max scaled
         (unless "none").
-    merge_scaling : bool
+    merge_scaling : bool, default False
         Fit the scaling on train, validation and test merged (the course's way).
     val_fraction : float
         Share of the training pool held out as validation, stratified for
@@ -139,16 +156,22 @@ def load(name: str, *, seed: int = 0, scaling: str = "minmax", merge_scaling: bo
         Unknown name or option, missing file or folder, NaN/inf values, labels of the
         wrong length, a single class, a bad or too strict imbalance ratio.
     """
-    if scaling not in SCALINGS:
-        raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
     if not 0 <= val_fraction < 1:
         raise DataError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
     key, arg, options = parse_name(name)
-    name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive)
+    # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
+    scaling = None if scaling == "minmax" else scaling
+    merge_scaling = True if merge_scaling else None
+    name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
+                      scaling=scaling, merge_scaling=1 if merge_scaling else None)
     imbalance = _once("imbalance", options.pop("imbalance", None), imbalance)
     positive = _once("positive", options.pop("positive", None), positive)
+    scaling = _once("scaling", options.pop("scaling", None), scaling) or "minmax"
+    if scaling not in SCALINGS:
+        raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
+    merge_scaling = _flag("merge_scaling", options.pop("merge_scaling", None), merge_scaling)
     if target is not None:
         if key != "csv":
             raise DataError("target applies to csv: datasets only")

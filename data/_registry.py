@@ -19,8 +19,9 @@ from ._files import load_csv, load_npz
 from ._idx import load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes
 
-# Options every classification set accepts; `load` handles them, not the builders.
-COMMON_OPTIONS = ("imbalance", "positive")
+# Options every set accepts (imbalance and positive: classification ones); `load` handles
+# them, not the builders.
+COMMON_OPTIONS = ("imbalance", "positive", "scaling", "merge_scaling")
 
 
 @dataclass(frozen=True)

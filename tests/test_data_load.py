@@ -50,6 +50,19 @@ def test_minmax_fitted_on_train_only_unless_merged():
     np.testing.assert_allclose(everything.max(axis=0), 1, atol=1e-7)
     assert merged.info["merge_scaling"]
     assert not np.array_equal(np.r_[merged.x_shift, merged.x_scale], np.r_[ds.x_shift, ds.x_scale])
+    # the course's merged scaling in the name, so train, studies and analyses can ask for it
+    assert merged.name == "double-arc?merge_scaling=1"
+    by_name = data.load(merged.name, seed=0)
+    np.testing.assert_array_equal(by_name.X_test, merged.X_test)
+    assert by_name.name == merged.name and by_name.info["merge_scaling"]
+    standard = data.load("double-arc?scaling=standard", seed=0)
+    assert standard.info["scaling"] == "standard" and standard.name == "double-arc?scaling=standard"
+    assert data.load("double-arc", seed=0, scaling="standard").name == standard.name
+    assert data.load("double-arc", seed=0, scaling="minmax").name == "double-arc"
+    with pytest.raises(data.DataError, match="merge_scaling='maybe' must be 1 or 0"):
+        data.load("double-arc?merge_scaling=maybe")
+    with pytest.raises(data.DataError, match="scaling given twice"):
+        data.load("double-arc?scaling=none", scaling="standard")
 
 
 def test_standard_scaling_and_normalize_x():
