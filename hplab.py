@@ -164,6 +164,8 @@ def cmd_train(args) -> int:
         batch_size=args.batch_size, max_epochs=args.epochs, eps=args.eps, init=args.init,
         checkpoint=args.checkpoint, patience=args.patience, schedule=args.schedule,
         dtype=args.dtype,
+        # the finer settings only when given: TrainConfig keeps the one set of defaults
+        **{f: v for f in TRAIN_FINE_SETTINGS if (v := getattr(args, f)) is not None},
     )
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
@@ -197,6 +199,21 @@ def cmd_train(args) -> int:
     return 0
 
 
+# TrainConfig fields `hplab train` takes as --name-with-dashes, with their help
+TRAIN_FINE_SETTINGS = {
+    "momentum": (float, "momentum and nesterov (default 0.9)"),
+    "beta1": (float, "adam (default 0.9)"),
+    "beta2": (float, "adam (default 0.999)"),
+    "l2": (float, "weight decay on the weights (default 0)"),
+    "min_delta": (float, "improvement that resets --patience (default 0)"),
+    "lr_gamma": (float, "decay factor per --lr-decay-steps: step, exponential (default 0.9)"),
+    "lr_decay_steps": (int, "steps per decay: step, exponential, inverse (default 50)"),
+    "lr_power": (float, "inverse, polynomial (default 1)"),
+    "lr_min": (float, "floor of polynomial and cosine (default 0)"),
+    "warmup_steps": (int, "linear warm-up steps on top of any schedule (default 0)"),
+}
+
+
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train one net and save it, its history and its report")
     _add_net_flags(p)
@@ -209,6 +226,8 @@ def _add_train(sub) -> None:
     p.add_argument("--schedule", default="constant")
     p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
+    for field, (kind, text) in TRAIN_FINE_SETTINGS.items():
+        p.add_argument("--" + field.replace("_", "-"), type=kind, default=None, help=text)
     p.add_argument("--name", default=None, help="run name (default: the dataset)")
     p.add_argument("--out", default=None, help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -410,11 +429,12 @@ def cmd_study_list(args) -> int:
 
 
 def cmd_study_show(args) -> int:
+    import reports
     import study
 
     summary = study.show_study(args.name, args.storage)
-    report = study.study_folder(args.name) / "report.html"
-    summary["report_path"] = str(report) if report.exists() else None
+    report = reports.find_study_report(args.name, study.resolve_storage(args.storage))
+    summary["report_path"] = str(report) if report else None
     _emit(args, summary, _study_lines(summary))
     return 0
 

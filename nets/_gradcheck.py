@@ -6,6 +6,7 @@ and the loss evaluated twice: (f(theta + h) - f(theta - h)) / 2h, in float64.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,10 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     """
     from tqdm.auto import tqdm
 
+    if isinstance(h, bool) or not isinstance(h, int | float) or not (math.isfinite(h)
+                                                                     and h > 0):
+        raise ValueError(f"h must be a finite number > 0 (the course uses 1e-4 to 1e-7), "
+                         f"got {h!r}")
     net = net.copy(dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
     T = net._head.encode(np.asarray(y), net.sizes[-1], np.float64)

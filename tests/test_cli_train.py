@@ -100,6 +100,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--hidden", "2,,3"], "argument --hidden: expected comma-separated integers, got '2,,3'"),
     (["--dtype", "float16"], "argument --dtype: invalid choice"),
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
+    (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),
+    (["--lr-decay-steps", "0"], "lr_decay_steps must be a whole number >= 1, got 0"),
 ])
 def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
     code, out, err = run_cli([*BASE, "--out", str(tmp_path / "run"), *extra], capsys)
@@ -291,3 +293,26 @@ def test_a_misspelled_optional_flag_is_named_by_its_command(capsys):
     # an abbreviation (--hid) is no typo: the stray word is what gets named
     code, _, err = run_cli(["train", "--dataset", "xor", "--hid", "3", "extra"], capsys)
     assert (code, err) == (2, "hplab train: error: unrecognized arguments: extra\n")
+
+
+def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
+    # the course's "loss change below a value for 3 checkpoints" rule and a step decay
+    code, out, err = run_cli(["train", "--dataset", "coin", "--optimizer", "momentum",
+                              "--momentum", "0.5", "--l2", "0.001", "--schedule", "step",
+                              "--lr-gamma", "0.5", "--lr-decay-steps", "90", "--epochs", "400",
+                              "--patience", "3", "--min-delta", "0.01", "--no-report",
+                              "--out", str(tmp_path / "run"), "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    config = json.loads((tmp_path / "run" / "config.json").read_text())["config"]
+    assert {k: config[k] for k in ("momentum", "l2", "lr_gamma", "lr_decay_steps",
+                                   "min_delta")} == {"momentum": 0.5, "l2": 0.001,
+                                                     "lr_gamma": 0.5, "lr_decay_steps": 90,
+                                                     "min_delta": 0.01}
+    assert config["beta1"] == nets.TrainConfig().beta1  # not given: the one default
+    assert summary["status"] == "early_stopped" and summary["epochs"] < 400
+    history = pd.read_csv(tmp_path / "run" / "history.csv")
+    # halved every 90 steps (the rate of the step that ended at each checkpoint)
+    expected = 0.1 * 0.5 ** ((history["iteration"] - 1).clip(lower=0) // 90)
+    np.testing.assert_allclose(history["lr"], expected)
+    assert history["lr"].iloc[-1] < 0.1

@@ -50,6 +50,14 @@ def test_mixed_activations_multi_target_regression_and_class_weights(problem):
     assert res.relative_difference < 1e-7
 
 
+@pytest.mark.parametrize("h", [0, -1e-5, float("nan"), "1e-5"])
+def test_a_bad_step_is_a_one_line_value_error(problem, h):
+    X, ys = problem
+    net = nets.MLP.initialized((3, 5, 3), ["tanh"], "multiclass", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="h must be a finite number > 0"):
+        nets.gradcheck(net, X, ys["multiclass"], h=h)
+
+
 def test_float32_net_is_checked_in_float64(problem):
     X, ys = problem
     net = nets.MLP.initialized((3, 5, 3), ["tanh"], "multiclass",
