@@ -25,6 +25,7 @@ from ._imbalance_report import imbalance_report
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
 from ._lr_range_report import lr_range_report
 from ._scaling_report import scaling_report
+from ._study_folder import find_study_report, study_report_folder
 from ._study_report import study_report
 from ._training import training_report
 from ._training_data import (
@@ -47,3 +48,4 @@ __all__ = [
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
+__all__ += ["find_study_report", "study_report_folder"]  # a study's report per storage

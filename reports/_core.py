@@ -85,6 +85,9 @@ class Report:
                          for k, v in (headline or {}).items()]
         self.provenance: dict[str, str] = {}
         self.params: dict[str, Any] = {}
+        # what the results were read from (a study's storage): two studies of one name in
+        # two storages must not take each other's report for their own
+        self.source: str | None = None
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
 
@@ -186,7 +189,7 @@ class Report:
         return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
                 "created": self.created.isoformat(), "status": self.status,
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
-                "hplab_version": version()}
+                "hplab_version": version(), **({"source": self.source} if self.source else {})}
 
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""

@@ -39,6 +39,7 @@ class ReportInfo:
     created: str
     status: str | None
     headline: tuple[dict, ...]
+    source: str | None = None  # a study report's storage (see Report.source)
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "name": self.name,
@@ -81,6 +82,7 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         title=str(meta.get("title", "")), created=str(meta.get("created", "")),
         status=meta.get("status"),
         headline=tuple(h for h in meta.get("headline", []) if isinstance(h, dict)),
+        source=meta.get("source") if isinstance(meta.get("source"), str) else None,
     )
 
 

@@ -11,6 +11,7 @@ from . import _study_data as sd
 from . import _study_draw as sw
 from ._core import Report
 from ._study_best import add_best
+from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -36,7 +37,8 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     storage : str, optional
         Storage URL or path (default ``runs/hplab.db``); shown with its password masked.
     out : path, optional
-        Report folder (default `study.study_folder`: ``runs/studies/NAME``).
+        Report folder (default ``runs/studies/NAME``, see `study_report_folder`; beside it
+        when that folder holds the report of a study of the same name in another storage).
     seconds : float, optional
         Wall time of the run that ends in this report (shown in its provenance).
 
@@ -51,7 +53,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     spec, _ = hs.stored_spec(name, where)
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
-    out = Path(out) if out else hs.study_folder(name)
+    out = Path(out) if out else study_report_folder(name, where)
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]
@@ -59,6 +61,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     # a study that finished without one complete trial has no result: a red badge
     status = "failed" if finished and not complete else "complete" if finished else "stopped"
     rep = Report("study", f"Study: {name}", _headline(summary, metric, trials), name=name,
+    rep.source = storage_source(where)
                  status=status,
                  status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
                  subtitle=_subtitle(spec))

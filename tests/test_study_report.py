@@ -195,3 +195,24 @@ def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
     assert report.exists() and (tmp_path / "runs" / "index.html").exists()
     assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
                 ["worker"]}) == 2
+def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
+                                                          capsys):
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("twin", n_trials=1, pruner="none")
+    paths = {}
+    for storage in ("s1.db", "k.log"):
+        assert hplab.main(["study", "run", str(path), "--storage", storage, "--json"]) == 0
+        paths[storage] = Path(json.loads(capsys.readouterr().out)["report_path"])
+    assert paths["s1.db"] == Path("runs/studies/twin/report.html")
+    assert paths["k.log"].parent.name.startswith("twin-")  # beside, not over the first
+    for storage, report in paths.items():
+        assert reports.read_report_info(report).source == str((tmp_path / storage).resolve())
+        assert hplab.main(["study", "show", "twin", "--storage", storage, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+    # a third storage's study of that name has no report yet: none is claimed for it
+    assert hplab.main(["study", "run", str(path), "--storage", "s2.db", "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "twin", "--storage", "s2.db", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_path"] is None
+
+

@@ -1,0 +1,52 @@
+"""Which folder holds the report of a study in a given storage.
+
+A study's report goes to ``runs/studies/NAME`` (`study.study_folder`). The same name in
+another storage (a copy of the database, a journal file, a server) is another study: its
+report goes beside, to ``NAME-<hash of the storage>``, instead of replacing the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ._index import read_report_info
+
+
+def storage_source(where) -> str:
+    """What a report records as its storage: the resolved file, or the masked URL."""
+    return str(Path(where.path).resolve()) if where.path is not None else where.masked
+
+
+def study_report_folder(name: str, where) -> Path:
+    """The folder of study ``name``'s report for storage ``where`` (a `study.StorageURL`)."""
+    import study
+
+    primary = study.study_folder(name)
+    if _belongs(primary, where, missing_ok=True):
+        return primary
+    return _beside(primary, where)
+
+
+def find_study_report(name: str, where) -> Path | None:
+    """The report written for study ``name`` in storage ``where``, if there is one."""
+    import study
+
+    primary = study.study_folder(name)
+    for folder in (primary, _beside(primary, where)):
+        if (folder / "report.html").is_file() and _belongs(folder, where):
+            return folder / "report.html"
+    return None
+
+
+def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:
+    info = read_report_info(folder / "report.html")
+    if info is None:  # no report (or not hplab's: never replaced, see Report.write)
+        return missing_ok
+    # a report from before reports recorded their storage: taken as this storage's
+    return info.source is None or info.source == storage_source(where)
+
+
+def _beside(primary: Path, where) -> Path:
+    digest = hashlib.sha1(storage_source(where).encode()).hexdigest()[:6]
+    return primary.with_name(f"{primary.name}-{digest}")
