@@ -161,5 +161,5 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                   caption="Means over seeds; iterations to eps: median over the seeds that "
                           "reached it.")
     rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
-                  caption="Every run (first rows shown; the CSV holds all).")
+                  caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index)

@@ -29,7 +29,7 @@ SCHEMA = 1
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
          "max_epochs": "warn", "stopped": "warn", "pruned": "warn",
-         "diverged": "bad", "failed": "bad", "fail": "bad"}
+         "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 
 
 @dataclass

@@ -204,8 +204,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{result.seeds} seeds; {result.target_metric} target "
                           f"{result.target:.4g}")
+    # every run sets its own batch size and rate from the grids: the base config's ones
+    # (TrainConfig's lr 0.1) were never used
+    base = {k: v for k, v in result.config.items() if k not in ("lr", "batch_size")}
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
-                       params={**result.config, "batch_sizes": list(result.batch_sizes),
+                       params={**base, "batch_sizes": list(result.batch_sizes),
                                "lrs": list(result.lrs), "seeds": result.seeds,
                                "max_steps": result.max_steps},
                        seconds=result.seconds)
@@ -240,5 +243,5 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         rep.add_table(result.reference, name="reference-runs",
                       caption="Reference runs (full budget) that set the default target.")
     rep.add_table(result.to_frame(), name="runs", max_rows=12,
-                  caption="Every run (first rows shown; the CSV holds all).")
+                  caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index)

@@ -26,7 +26,8 @@ def _status(t) -> str:
 
 
 def trials_frame(trials, metrics=()) -> pd.DataFrame:
-    """One row per trial: number, state, hplab status, values, params, worker, times.
+    """One row per trial: number, state, hplab status, values, params, worker, times,
+    and the ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
@@ -44,8 +45,12 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
         for i, v in enumerate(t.values or []):
             row[metrics[i] if i < len(metrics) else f"value_{i}"] = v
         row.update({f"param_{k}": v for k, v in t.params.items()})
+        # last: long text; a complete trial's reason (reached max_epochs...) says nothing
+        row["reason"] = info.get("reason") if t.state.name in ("PRUNED", "FAIL") else None
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # still last when a later trial brings parameters the first did not have
+    return frame[[*frame.columns.drop("reason"), "reason"]] if rows else frame
 
 
 def history_frame(trials, maximize: bool) -> pd.DataFrame:
@@ -141,17 +146,26 @@ _MIN_CONTOUR_VALUES = 4
 
 def _axis(col: pd.Series, dist) -> dict:
     """How a parameter is drawn: ``kind`` (categorical, int or float), ``log``, the
-    ``choices`` in search order and their labels (``categories``), and for log axes
+    ``choices`` (`_category_order`) and their labels (``categories``), and for log axes
     ``ticks`` (round values in range)."""
     if hasattr(dist, "choices"):  # optuna's CategoricalDistribution, numbers included
-        return {"kind": "categorical", "log": False, "choices": list(dist.choices),
-                "categories": [str(c) for c in dist.choices], "ticks": None}
+        choices = _category_order(dist.choices)
+        return {"kind": "categorical", "log": False, "choices": choices,
+                "categories": [str(c) for c in choices], "ticks": None}
     kind = "int" if type(dist).__name__ == "IntDistribution" else "float"
     log = bool(getattr(dist, "log", False))
     values = col.dropna().astype(float)
     ticks = _log_ticks(values.min(), values.max(), kind == "int") if log and len(values) \
         else None
     return {"kind": kind, "log": log, "choices": None, "categories": None, "ticks": ticks}
+
+
+def _category_order(choices) -> list:
+    """Numeric choices by value, so their axis runs from the least to the greatest (in
+    search order, lr = [1e-05, 5000, 0.05] would span 1e-05 .. 0.05 with 5000 inside);
+    any other choices in search order."""
+    numeric = all(isinstance(c, int | float) and not isinstance(c, bool) for c in choices)
+    return sorted(choices) if numeric else list(choices)
 
 
 def _log_ticks(lo: float, hi: float, integer: bool) -> list[float]:
@@ -198,7 +212,7 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 
 def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
     """Each parameter scaled to [0, 1] on the axis the slices and contour use (log where
-    searched so; categories by their index in search order), one row per trial, for
+    searched so; categories by their index among ``choices``), one row per trial, for
     parallel coordinates. ``attrs['ticks']`` labels each axis's two ends."""
     out = pd.DataFrame({"number": table["number"], "value": table["value"]})
     ticks = {}

@@ -28,6 +28,17 @@ OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[1],
 _CATEGORY_CHARS = 36
 
 
+def _whole_ticks(axis) -> None:
+    """Whole-number ticks on ``axis`` (trial numbers, int parameters). One tick for a
+    single value: with the default two, the locator falls back to fractions around it."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+def _best_last(values: np.ndarray, maximize: bool) -> np.ndarray:
+    """Drawing order with the best value last (on top); ties keep the trials' order."""
+    return np.argsort(values if maximize else -values, kind="stable")
+
+
 def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
     """Each complete trial's value by trial number, and the best so far as a step line."""
     fig = design.new_figure(design.FULL_WIDTH, 3.4)
@@ -36,6 +47,7 @@ def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
             label="trial")
     ax.step(frame["number"], frame["best"], where="post", color=design.VALIDATION,
             label="best so far")
+    _whole_ticks(ax.xaxis)
     ax.set(xlabel="trial number", ylabel=metric, title=f"Optimization history: {metric}")
     ax.legend(loc="best")
     return fig
@@ -69,7 +81,7 @@ def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
     norm = (values - lo) / (hi - lo) if hi > lo else np.full_like(values, 0.5)
     cmap = colormaps["viridis"]
     xs = np.arange(len(params) + 1)
-    for k in np.argsort(norm if maximize else -norm):  # best drawn last, on top
+    for k in _best_last(values, maximize):  # on top where same-parameter trials overlap
         ys = [*frame.iloc[k][params].to_numpy(float), norm[k]]
         ax.plot(xs, ys, color=cmap(norm[k] if maximize else 1 - norm[k]), alpha=0.75, lw=1.1)
     ticks = frame.attrs.get("ticks", {})
@@ -104,7 +116,7 @@ def _set_numeric_ticks(ax, which: str, axis: dict) -> None:
         getattr(ax, f"set_{which}ticks")(np.log10(axis["ticks"]),
                                          [f"{t:g}" for t in axis["ticks"]])
     elif axis["kind"] == "int":
-        target.set_major_locator(MaxNLocator(integer=True))
+        _whole_ticks(target)
 
 
 def _n_125_ticks(values: pd.Series) -> int:
@@ -145,7 +157,7 @@ def draw_slices(frame: pd.DataFrame, *, metric: str) -> Figure:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
         elif axis["kind"] == "int":
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            _whole_ticks(ax.xaxis)
         ax.set(xlabel=p, ylabel=metric)
     for ax in axes[len(params):]:
         ax.set_visible(False)
@@ -171,8 +183,11 @@ def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
                            alpha=0.8)
         except (ValueError, RuntimeError):  # collinear points: no triangulation
             pass
-    points = ax.scatter(xs, ys, c=z, cmap=cmap, norm=norm, s=34, edgecolors=design.INK,
-                        linewidths=0.5, zorder=3)
+    # best last, on top: trials with the same parameters share a point, and the best of
+    # them is the one to see
+    top = _best_last(z, maximize)
+    points = ax.scatter(xs[top], ys[top], c=z[top], cmap=cmap, norm=norm, s=34,
+                        edgecolors=design.INK, linewidths=0.5, zorder=3)
     if norm is not None:
         fig.colorbar(points, ax=ax, label=metric)
     ax.use_sticky_edges = False  # contours stick to their hull and clip the edge trials

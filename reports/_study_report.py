@@ -57,20 +57,17 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]
-    finished = summary["n_finished"] >= spec.n_trials
-    # a study that finished without one complete trial has no result: a red badge
-    status = "failed" if finished and not complete else "complete" if finished else "stopped"
     rep = Report("study", f"Study: {name}", _headline(summary, metric, trials), name=name,
-    rep.source = storage_source(where)
-                 status=status,
+                 status=_status(summary, spec.n_trials),
                  status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
                  subtitle=_subtitle(spec))
+    rep.source = storage_source(where)
 
     rep.add_section("Trials", _outcome_text(summary))
     if not complete and summary["n_finished"]:
-        rep.add_text("No trial completed, so there is no best trial. If they diverged, lower "
-                     "the learning-rate range; if they failed, see the reasons below.",
-                     note=True)
+        rep.add_text("No trial completed, so there is no best trial. The table of all trials "
+                     "below gives the reason each one stopped; if they diverged, lower the "
+                     "learning-rate range.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
         rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials),
                        caption=OUTCOMES_CAPTION)
@@ -104,8 +101,10 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         add_best(rep, spec, s, summary, out)
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
-    rep.add_table(_sorted(frame, metric, maximize), name="trials", caption=(
-        "Every trial (best first); the CSV holds all of them."))
+    table = _sorted(frame, metric, maximize)
+    why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
+    rep.add_table(table, name="trials", caption=(
+        f"Every trial (best first){why}; the CSV holds all of them."))
     # the command stored by the study's latest run: a spec edited from a file is not the
     # ready spec of the same name, and --trials changes the budget
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
@@ -145,12 +144,26 @@ def _subtitle(spec) -> str:
             f"up to {spec.max_epochs:g} epochs")
 
 
+def _status(summary, n_trials: int) -> str:
+    """The badge: complete, stopped (budget left), or, finished without a complete trial
+    (no result, red): failed when trials failed, else no_complete_trial (all pruned;
+    "failed" beside "0 failed" would contradict the counts)."""
+    if summary["n_finished"] < n_trials:
+        return "stopped"
+    if summary["n_complete"]:
+        return "complete"
+    return "failed" if summary["n_fail"] else "no_complete_trial"
+
+
 def _outcome_text(summary) -> str:
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
             f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed.")
     if summary["problems"]:
         worst = summary["problems"][0]
-        text += f" First problem: trial #{worst['number']} {worst['status']}: {worst['reason']}"
+        reason = str(worst["reason"]).rstrip(".")  # an exception's message may end in one
+        text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}."
+        if len(summary["problems"]) > 1:
+            text += " The table of all trials gives every trial's reason."
     return text
 
 
@@ -197,8 +210,10 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
 
 def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:
     """Complete trials best first, then pruned ones (their last checkpoint's value can beat
-    the best trial's, but they never finished), then the rest."""
-    cols = [c for c in frame.columns if c not in ("start", "complete")]
+    the best trial's, but they never finished), then the rest. Times and, when no trial
+    stopped early, the empty reason column are left out."""
+    cols = [c for c in frame.columns if c not in ("start", "complete")
+            and not (c == "reason" and frame[c].isna().all())]
     if metric not in frame:
         return frame[cols]
     rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)

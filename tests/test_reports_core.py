@@ -304,3 +304,46 @@ def test_format_helpers():
     assert design.format_seconds(7380) == "2 h 03 min"
     assert design.class_colors(3) == list(design.PALETTE[:3])
     assert len(set(design.class_colors(10))) == 10
+
+
+def _runs_caption(path: Path) -> str:
+    text = " ".join(path.read_text(encoding="utf-8").split())
+    return text[text.index('id="table-runs"'):].split("</figcaption>")[0]
+
+
+def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path):
+    import nets
+    from analyses import CAPACITY_CONFIG, capacity_sweep, scaling_study
+
+    cfg = nets.TrainConfig(hidden=(8,), optimizer="adam")
+    few = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
+                        max_epochs=5, noise=False, config=cfg)
+    many = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.003, 0.01, 0.03, 0.05, 0.1,
+                                                            0.3, 1.0], seeds=1, target=0.9,
+                         max_epochs=5, noise=False, config=cfg)
+    cut = capacity_sweep("coin", widths=(2, 4, 8, 16), depths=(1, 2), seeds=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=5, checkpoint=5))
+    captions = [_runs_caption(reports.scaling_report(few, tmp_path / "few", index=False)),
+                _runs_caption(reports.scaling_report(many, tmp_path / "many", index=False)),
+                _runs_caption(reports.capacity_report(cut, tmp_path / "cap", index=False))]
+    assert not any("first rows shown" in c for c in captions)
+    assert "Showing the first" not in captions[0]  # 4 runs, all shown
+    assert "Showing the first 12 of 14 rows." in captions[1]
+    assert "Showing the first 15 of 16 rows." in captions[2]
+
+
+def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path):
+    import re
+
+    import nets
+    from analyses import scaling_study
+
+    res = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
+                        max_epochs=5, noise=False,
+                        config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
+    html = reports.scaling_report(res, tmp_path / "s", index=False).read_text(encoding="utf-8")
+    facts = {re.sub(r"<[^>]+>", "", k): re.sub(r"<[^>]+>", "", v)
+             for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)}
+    # the base config's lr 0.1 and batch size 32 ran nowhere: the grids did
+    assert "lr" not in facts and "batch_size" not in facts
+    assert facts["lrs"] == "0.01, 0.05" and facts["batch_sizes"] == "8, 32"

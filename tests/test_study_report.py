@@ -113,6 +113,48 @@ def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     assert "Best trial: #" in text and "The retrained run scored" not in text
 
 
+def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
+    """Run a small study in which no trial completes; its report and its page's text."""
+    db = tmp_path / f"{name}.db"
+    study.run_study(study.load_spec(spec_file(name, sampler="grid", max_epochs=10, **keys)),
+                    storage=str(db), progress=False)
+    path = reports.study_report(name, storage=str(db), out=tmp_path / name)
+    return path, " ".join(path.read_text().split())
+
+
+def test_a_study_of_pruned_trials_is_not_called_failed(spec_file, tmp_path):
+    path, text = _stopped_study(
+        spec_file, tmp_path, "allpr", dataset="coin", metric="val_accuracy", n_trials=2,
+        pruner="threshold", pruner_options={"lower": 0.45}, space={"lr": [0.00001, 5000.0]},
+        fixed={"optimizer": "sgd", "width": 16, "activation": "tanh", "batch_size": 16,
+               "checkpoint": 5})
+    assert "0 failed" in text
+    assert reports.read_report_info(path).status == "no_complete_trial"
+    assert 'tone-bad">no complete trial</span>' in text  # no result, yet nothing failed
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert set(table["status"]) == {"pruned", "diverged"}
+    assert table.loc[table["status"] == "pruned", "reason"].str.startswith("pruned at").all()
+    assert table.loc[table["status"] == "diverged", "reason"].str.contains("exceeded").all()
+
+
+def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path):
+    # smote cannot reach a 0.01 ratio (error); lr 5000 diverges
+    path, text = _stopped_study(
+        spec_file, tmp_path, "mixed", dataset="digits?imbalance=1:20&positive=8",
+        metric="val_pr_auc", n_trials=2, pruner="none",
+        space={"sampling_ratio": [0.01, 0.5], "lr": [5000.0]},
+        fixed={"imbalance_strategy": "smote", "optimizer": "sgd", "width": 8,
+               "batch_size": 32})
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    summary = study.show_study("mixed", str(tmp_path / "mixed.db"))
+    assert len(summary["problems"]) >= 2 and summary["n_fail"] >= 1
+    for problem in summary["problems"]:  # the first and every other one
+        assert table.loc[problem["number"], "reason"] == problem["reason"]
+        assert " ".join(problem["reason"].split()) in text
+    assert reports.read_report_info(path).status == "failed"  # trials did fail
+    assert "see the reasons below" not in text
+
+
 def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
     import re
@@ -162,6 +204,27 @@ def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, mo
     assert study.study_folder("x y") != study.study_folder("x-y") == Path("runs/studies/x-y")
 
 
+def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
+                                                          capsys):
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("twin", n_trials=1, pruner="none")
+    paths = {}
+    for storage in ("s1.db", "k.log"):
+        assert hplab.main(["study", "run", str(path), "--storage", storage, "--json"]) == 0
+        paths[storage] = Path(json.loads(capsys.readouterr().out)["report_path"])
+    assert paths["s1.db"] == Path("runs/studies/twin/report.html")
+    assert paths["k.log"].parent.name.startswith("twin-")  # beside, not over the first
+    for storage, report in paths.items():
+        assert reports.read_report_info(report).source == str((tmp_path / storage).resolve())
+        assert hplab.main(["study", "show", "twin", "--storage", storage, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+    # a third storage's study of that name has no report yet: none is claimed for it
+    assert hplab.main(["study", "run", str(path), "--storage", "s2.db", "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "twin", "--storage", "s2.db", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_path"] is None
+
+
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
@@ -195,24 +258,3 @@ def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
     assert report.exists() and (tmp_path / "runs" / "index.html").exists()
     assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
                 ["worker"]}) == 2
-def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
-                                                          capsys):
-    monkeypatch.chdir(tmp_path)
-    path = spec_file("twin", n_trials=1, pruner="none")
-    paths = {}
-    for storage in ("s1.db", "k.log"):
-        assert hplab.main(["study", "run", str(path), "--storage", storage, "--json"]) == 0
-        paths[storage] = Path(json.loads(capsys.readouterr().out)["report_path"])
-    assert paths["s1.db"] == Path("runs/studies/twin/report.html")
-    assert paths["k.log"].parent.name.startswith("twin-")  # beside, not over the first
-    for storage, report in paths.items():
-        assert reports.read_report_info(report).source == str((tmp_path / storage).resolve())
-        assert hplab.main(["study", "show", "twin", "--storage", storage, "--json"]) == 0
-        assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
-    # a third storage's study of that name has no report yet: none is claimed for it
-    assert hplab.main(["study", "run", str(path), "--storage", "s2.db", "--no-report"]) == 0
-    capsys.readouterr()
-    assert hplab.main(["study", "show", "twin", "--storage", "s2.db", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["report_path"] is None
-
-

@@ -7,8 +7,11 @@ import itertools
 
 import numpy as np
 import optuna
+import pandas as pd
 import pytest
+from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import study
 from reports import _study_data as sd
@@ -116,3 +119,78 @@ def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_
         boxes = [t.get_window_extent() for t in shown]
         assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2)), \
             [t.get_text() for t in shown]
+
+
+def _trials(rows, **dists):
+    """Complete trials numbered in order: ``rows`` of (value, params)."""
+    trials = []
+    for number, (value, params) in enumerate(rows):
+        t = optuna.trial.create_trial(params=params, distributions=dists, value=value)
+        t.number = number
+        trials.append(t)
+    return trials
+
+
+def _ticks_in_view(ax, which="x"):
+    lo, hi = sorted(getattr(ax, f"get_{which}lim")())
+    return [float(t) for t in getattr(ax, f"get_{which}ticks")() if lo <= t <= hi]
+
+
+@pytest.mark.parametrize("numbers", [[0], [2], [0, 1], [2, 3], [0, 4, 9]])
+def test_trial_numbers_are_whole_ticks_one_for_one_trial(numbers):
+    values = np.linspace(0.4, 0.6, len(numbers))
+    frame = pd.DataFrame({"number": numbers, "value": values,
+                          "best": np.maximum.accumulate(values)})
+    ticks = _ticks_in_view(_drawn(sw.draw_history, frame, metric="val_accuracy").axes[0])
+    assert ticks and all(t.is_integer() for t in ticks), ticks
+    if len(numbers) == 1:  # not -0.04 .. 0.04 around it
+        assert ticks == [numbers[0]]
+
+
+def test_an_integer_parameter_of_one_value_gets_one_tick():
+    trials = _trials([(0.5 + 0.1 * i, {"lr": 0.01 * (i + 1), "depth": 2}) for i in range(4)],
+                     lr=FloatDistribution(0.001, 0.1, log=True), depth=IntDistribution(1, 3))
+    table = sd.param_table(trials)
+    fig = _drawn(sw.draw_slices, table[["number", "value", "lr", "depth"]],
+                 metric="val_accuracy")
+    assert _ticks_in_view(fig.axes[1]) == [2.0]  # not 1.900 1.925 ... 2.100 run together
+    fig = _drawn(sw.draw_contour, sd.contour_frame(table, "lr", "depth"),
+                 metric="val_accuracy", maximize=True)
+    assert _ticks_in_view(fig.axes[0], "y") == [2.0]
+
+
+def test_numeric_categories_sit_in_value_order_and_the_axis_says_so():
+    choices = [0.00001, 5000.0, 0.05, 0.00002]  # search order, as in a grid spec
+    trials = _trials([(v, {"lr": lr}) for v, lr in zip([0.3, 0.1, 0.9, 0.4], choices,
+                                                       strict=True)],
+                     lr=CategoricalDistribution(choices))
+    table = sd.param_table(trials)
+    axis = table.attrs["axes"]["lr"]
+    assert axis["choices"] == sorted(choices)
+    par = sd.parallel_frame(table, ["lr"])
+    # the ends name the least and the greatest value, and every value lies between them
+    assert par.attrs["ticks"]["lr"] == ("1e-05", "5000.0")
+    assert list(par.sort_values("lr")["number"]) == list(table.sort_values("lr")["number"])
+    assert par["lr"].min() == 0 and par["lr"].max() == 1
+    fig = _drawn(sw.draw_slices, table[["number", "value", "lr"]], metric="val_accuracy")
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == \
+        ["1e-05", "2e-05", "0.05", "5000.0"]
+
+
+@pytest.mark.parametrize("maximize", [True, False])
+def test_the_best_of_trials_with_the_same_parameters_is_drawn_on_top(maximize):
+    best, worse = (0.9, 0.2) if maximize else (0.2, 0.9)
+    same = {"lr": 0.01, "width": 4}
+    rows = [(best, same), (worse, same), (0.5, {"lr": 0.05, "width": 8}),
+            (0.6, {"lr": 0.002, "width": 2})]  # the best first: drawn in order, it is hidden
+    trials = _trials(rows, lr=FloatDistribution(0.001, 0.1, log=True),
+                     width=IntDistribution(2, 8))
+    table = sd.param_table(trials)
+    fig = _drawn(sw.draw_contour, sd.contour_frame(table, "lr", "width"), metric="v",
+                 maximize=maximize)
+    points = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    assert points.get_array()[-1] == best
+    fig = _drawn(sw.draw_parallel, sd.parallel_frame(table, ["lr", "width"]),
+                 maximize=maximize)
+    last = fig.axes[0].lines[-1].get_ydata()[-1]  # the value axis, scaled to [0, 1]
+    assert last == (1.0 if maximize else 0.0)
