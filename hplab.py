@@ -443,7 +443,8 @@ def cmd_study_export(args) -> int:
     import study
 
     path = study.export_csv(args.name, args.csv, args.storage)
-    _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
+    if str(path) != "-":  # `--csv -` wrote the table itself to standard output
+        _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])
     return 0
 
 

@@ -186,6 +186,11 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             raise StorageError(f"no storage at {where.path} (run a study first, or pass "
                                "--storage)")
         where.path.parent.mkdir(parents=True, exist_ok=True)
+    elif (not create and where.kind == "sqlite" and where.path is not None
+          and where.path.is_file() and where.path.stat().st_size == 0):
+        # an empty file holds no study; opening it would write optuna's tables into it
+        raise StorageError(f"no storage at {where.path} (an empty file; run a study first, "
+                           "or pass --storage)")
     if where.kind == "journal":
         from optuna.storages.journal import JournalFileBackend
 

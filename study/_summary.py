@@ -5,6 +5,7 @@ These feed ``hplab study show/list/export`` and their ``--json`` contract.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import optuna
@@ -128,8 +129,9 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
     study, where = open_study(name, storage)
-    if where.path is not None and Path(path).resolve() == where.path.resolve():
-        raise StorageError(f"{path} is the study's storage; write the CSV elsewhere")
+    to_stdout = str(path) == "-"
+    if not to_stdout:
+        _check_csv_target(Path(path), where)
     with storage_errors(where), quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)
@@ -143,7 +145,24 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         frame = pd.DataFrame({"number": pd.Series(dtype=int)})
     frame = frame.merge(info, on="number", how="left")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
+    if to_stdout:  # `--csv -`: the table on standard output, for a pipe
+        frame.drop(columns=drop).to_csv(sys.stdout, index=False)
+        return Path("-")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.drop(columns=drop).to_csv(path, index=False)
     return path
+
+
+def _check_csv_target(path: Path, where) -> None:
+    """Refuse to write the CSV over a storage: this study's, or any other database or
+    journal (a mistyped --csv wiped one)."""
+    if where.path is not None and path.resolve() == where.path.resolve():
+        raise StorageError(f"{path} is the study's storage; write the CSV elsewhere")
+    if not path.is_file():
+        return
+    with path.open("rb") as f:
+        head = f.read(256)
+    if head.startswith(b"SQLite format 3\x00") or b'"op_code"' in head.split(b"\n")[0]:
+        raise StorageError(f"{path} is a study storage (SQLite or journal); write the CSV "
+                           "elsewhere")

@@ -167,6 +167,12 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored):
         assert hplab.main([*argv, "--storage", str(missing)]) == 2
         assert "no storage at" in capsys.readouterr().err
     assert not missing.exists() and not (tmp_path / "x.csv").exists()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for argv in (["study", "list"], ["study", "show", "x"]):
+        assert hplab.main([*argv, "--storage", str(empty)]) == 2
+        assert "no storage at" in capsys.readouterr().err
+    assert empty.stat().st_size == 0  # optuna's tables were not written into it
     before = _digest(stored)
     assert hplab.main(["study", "show", "ghost", "--storage", str(stored)]) == 2
     err = capsys.readouterr().err
@@ -260,6 +266,25 @@ def test_a_tilde_is_the_home_folder_in_every_form(tmp_path, monkeypatch):
         assert resolve_storage(text).path == tmp_path / Path(text).name
     url = resolve_storage("sqlite:///~/a.db?timeout=3").url
     assert url == f"sqlite:///{tmp_path}/a.db?timeout=3"
+
+
+def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_file, capsys):
+    spec = study.load_spec(spec_file("exp", n_trials=1))
+    db, other = tmp_path / "exp.db", tmp_path / "other.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    study.run_study(spec, storage=str(other), progress=False)
+    journal = tmp_path / "j.log"
+    study.run_study(spec, storage=str(journal), progress=False)
+    for victim, digest in ((other, _digest), (journal, lambda p: p.read_bytes())):
+        before = digest(victim)
+        assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv",
+                           str(victim)]) == 2
+        assert "is a study storage" in capsys.readouterr().err
+        assert digest(victim) == before
+    assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("number,") and len(out.splitlines()) == 2
+    assert not (tmp_path / "-").exists()
 
 
 def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
