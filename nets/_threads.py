@@ -19,13 +19,15 @@ import threading
 
 from threadpoolctl import ThreadpoolController
 
-# Below this many multiply-adds in a step's largest product, one BLAS thread trains
-# faster. Where the two meet depends on the machine: on one 2-core VM 6.4M trained
-# 1.06x faster on one thread (25.7M 1.08x slower); on the same VM in a later session one
-# thread won below ~2.5M only (1.6M: 1.06x faster; 4M: 1.1x, 6.4M: 1.2x slower, sgd
-# and adam alike). Bits depend on the thread count, so this is a fixed rule, never a
-# timing taken at run time (see benchmarks/README.md).
-SMALL_STEP_FLOPS = 3_000_000
+# Below this many multiply-adds in a step's largest product, steps take one BLAS thread.
+# On an idle 2-core VM a second thread paid from ~2.5M up (6.4M: 1.2x faster; another
+# session measured one thread 1.06x faster there), but on a busy machine (load 5 on 2
+# cores) it made the same 784-64 steps 2-30x slower: each small product waits for a
+# thread the scheduler has not run. A 20 % gain when idle is not worth that risk, so the
+# line stays at 10M, where products are long enough to absorb the wait. Bits depend on
+# the thread count, so this is a fixed rule, never a timing taken at run time (see
+# benchmarks/README.md).
+SMALL_STEP_FLOPS = 10_000_000
 
 _lock = threading.Lock()
 _shared = {"active": 0, "limiter": None}  # trainings stepping on one thread, their limit

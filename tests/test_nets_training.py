@@ -459,7 +459,7 @@ def test_small_nets_step_on_one_blas_thread_and_score_on_all():
         return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
 
     before = blas_threads()
-    steps = step_threads((784, 64, 16, 10), 32)  # 1.6M multiply-adds: small
+    steps = step_threads((784, 64, 16, 10), 128)  # 6.4M multiply-adds: small
     with steps:
         assert blas_threads() == {1}
         with default_threads(steps):
