@@ -48,7 +48,10 @@ class TrainRun:
         if ds.task != "regression":
             return math.nan, math.nan
         z = self.net.logits(ds.X_test).astype(np.float64)
-        err = (z - np.asarray(ds.y_test, np.float64).reshape(z.shape)) * ds.y_scale
+        # in predict's order (both sides back to the target's units, then subtract), so
+        # the figures agree to the last bit
+        values = z * ds.y_scale + ds.y_shift
+        err = values - ds.inverse_y(ds.y_test).reshape(values.shape)
         return float(np.sqrt(np.mean(err ** 2))), float(np.mean(np.abs(err)))
 
     def summary(self) -> dict:
@@ -107,8 +110,9 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     dataset : str or data.Dataset
     cfg : nets.TrainConfig
     seed : int or sequence of int
-        Seeds the net's streams (``SeedSequence(seed)``); an int also seeds the data split
-        unless ``data_seed`` is given.
+        Seeds the net's streams (``SeedSequence(seed)``). An int also seeds the data split
+        unless ``data_seed`` is given, a sequence its first entry: ``[s, k]`` retrains trial
+        ``k`` of a study seeded ``s`` on the study's split.
     out : path, optional
         Folder for ``model.npz``, ``history.csv`` and ``config.json``; nothing written if None.
     """
@@ -118,7 +122,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     seed = int(seed) if isinstance(seed, numbers.Integral) else tuple(
         int(s) if isinstance(s, numbers.Integral) else s for s in seed)
     if isinstance(dataset, str):
-        ds_seed = data_seed if data_seed is not None else (seed if isinstance(seed, int) else 0)
+        ds_seed = data_seed if data_seed is not None else (
+            seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
     init_rng, loop_rng = train_streams(seed)
     net = nets.build_net(cfg, dataset.n_features, dataset.y_train, rng=init_rng,

@@ -74,6 +74,17 @@ def test_same_spec_twice_gives_identical_trials(spec_file, tmp_path):
     assert a["best_params"] == b["best_params"] and a["best_value"] == b["best_value"]
 
 
+def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path):
+    # the README's promise: trial k of a study seeded s retrains from seed=[s, k]
+    spec = study.load_spec(spec_file("retrain", dataset="coin", seed=3, n_trials=2,
+                                     metric="val_accuracy", max_epochs=3, pruner="none"))
+    study.run_study(spec, storage=str(tmp_path / "r.db"), progress=False)
+    for t in trials_of(tmp_path / "r.db", "retrain"):
+        cfg = study.build_config(t.params, spec.fixed, spec.max_epochs)
+        run = study.train_run(spec.dataset, cfg, seed=[spec.seed, t.number])
+        assert study.metric_values(run, spec.metrics) == t.values
+
+
 def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     path = spec_file("resume", n_trials=7)
     db = tmp_path / "r.db"
