@@ -245,7 +245,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "
                          f"{list(cfg.activation)}")
     act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
-    ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
+    # through the cache the workers=1 runs read: one copy of the data in this process
+    ds = _load(dataset, seed) if isinstance(dataset, str) else dataset
     n = len(ds.X_train)
     if cfg.batch_size > n:
         raise ValueError(f"batch size {cfg.batch_size} is larger than the training set of "
@@ -256,7 +257,10 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     base = cfg.replace(eps=0.0)
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
-    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
+    try:
+        runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
+    finally:
+        _load.cache_clear()  # nothing held once the sweep returns
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "

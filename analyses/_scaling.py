@@ -45,6 +45,7 @@ from ._scaling_runs import (
     best_per_batch,
     dataset_of,
     median_steps_by_rate,
+    release_datasets,
     run_task,
 )
 
@@ -277,7 +278,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         if every:
             noise_df, b_simple, b_simple_step = _noise_at_target(best, metric, target)
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
-    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
+    try:
+        rows = run_tasks(run_task, tasks, backend=backend, workers=workers,
+                         scheduler=scheduler)
+    finally:
+        release_datasets()  # nothing held once the study returns
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     at_start = runs[runs["reached"] & (runs["steps"] == 0)]
     if len(at_start):  # steps to a target the untrained net meets measure nothing

@@ -65,6 +65,11 @@ def _load(name: str, seed: int) -> data.Dataset:
     return data.load(name, seed=seed)
 
 
+def release_datasets() -> None:
+    """Drop the datasets loaded by name in this process (see `dataset_of`)."""
+    _load.cache_clear()
+
+
 def dataset_of(ref) -> data.Dataset:
     """The `data.Dataset` behind a task's ``data`` field."""
     return _load(*ref) if isinstance(ref, tuple) else ref

@@ -175,3 +175,17 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("hplab capacity: error: batch size 901 is larger")
     assert np.isfinite(s["best"]["test"])
+
+
+def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
+    # MNIST-sized data was loaded twice (the batch check, then the runs' cache) and one
+    # copy stayed in memory after the sweep returned
+    import data
+    from analyses import _capacity
+
+    loads = []
+    real = data.load
+    monkeypatch.setattr(data, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
+    capacity_sweep("coin", widths=(2, 4), seeds=1, config=QUICK.replace(max_epochs=2))
+    assert loads == [("coin",)]
+    assert _capacity._load.cache_info().currsize == 0

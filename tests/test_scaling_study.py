@@ -303,3 +303,11 @@ def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
     assert s["b_simple"] > 0
     code, out, _ = run_cli(argv, capsys)
     assert "gradient noise scale at the end of the reference run (it never reached" in out
+
+
+def test_a_study_by_name_keeps_no_dataset_once_it_returns():
+    from analyses import _scaling_runs
+
+    scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1], seeds=1, target=0.5, max_steps=30,
+                  noise=False, config=nets.TrainConfig(hidden=(2,)))
+    assert _scaling_runs._load.cache_info().currsize == 0
