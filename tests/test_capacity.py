@@ -183,6 +183,7 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     import data
     from analyses import _capacity
 
+    _capacity._load.cache_clear()  # tests that call _run directly fill it
     loads = []
     real = data.load
     monkeypatch.setattr(data, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
