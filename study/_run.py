@@ -115,6 +115,9 @@ class _Progress:
             from tqdm.auto import tqdm
 
             self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
+            # a terminal redraws the bar in place (its clock ticks each poll); a log file
+            # would get a frame a second, so there it changes only with the count
+            self._tty = sys.stderr.isatty()
             self.refresh()
 
     def refresh(self, trials=None) -> None:
@@ -123,8 +126,10 @@ class _Progress:
             return
         if trials is None:
             trials = self.study.get_trials(deepcopy=False)
-        done = sum(t.state.is_finished() for t in trials) - _not_counted(trials)
-        self._bar.n = max(0, done)
+        done = max(0, sum(t.state.is_finished() for t in trials) - _not_counted(trials))
+        if done == self._bar.n and not self._tty:
+            return
+        self._bar.n = done
         self._bar.refresh()
 
     def close(self) -> None:

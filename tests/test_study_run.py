@@ -55,6 +55,19 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
         assert key in summary
 
 
+def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_path):
+    # piped to a log, the two-worker bar wrote a frame every second: an hour, 240 KB
+    path = spec_file("log", dataset="coin", n_trials=2, max_epochs=500, pruner="none",
+                     space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
+                     fixed={"hidden": [8], "batch_size": 4})
+    t0 = time.monotonic()
+    out = hplab_cli("study", "run", path, "--workers", 2, "--storage", tmp_path / "log.db",
+                    "--no-report", cwd=tmp_path)
+    assert time.monotonic() - t0 > 6  # long enough for a frame a second to show
+    frames = [f for f in out.stderr.splitlines() if "trial" in f]  # text mode: \r is \n
+    assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
+
+
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path):
     db = tmp_path / "few.db"
     summary = study.run_study(study.load_spec(spec_file("few", n_trials=2)), storage=str(db),
