@@ -28,7 +28,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SCHEMA = 1
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
-         "max_epochs": "warn", "stopped": "warn", "pruned": "warn",
+         "max_epochs": "warn", "stopped": "warn", "pruned": "warn", "running": "neutral",
          "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 
 

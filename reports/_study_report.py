@@ -148,8 +148,8 @@ def _status(summary, n_trials: int) -> str:
     """The badge: complete, stopped (budget left), or, finished without a complete trial
     (no result, red): failed when trials failed, else no_complete_trial (all pruned;
     "failed" beside "0 failed" would contradict the counts)."""
-    if summary["n_finished"] < n_trials:
-        return "stopped"
+    if summary["n_finished"] < n_trials:  # a report written mid-run says so
+        return "running" if summary.get("n_running") else "stopped"
     if summary["n_complete"]:
         return "complete"
     return "failed" if summary["n_fail"] else "no_complete_trial"
@@ -157,7 +157,9 @@ def _status(summary, n_trials: int) -> str:
 
 def _outcome_text(summary) -> str:
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
-            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed.")
+            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed"
+            + (f", {summary['n_running']} still running." if summary.get("n_running")
+               else "."))
     if summary["problems"]:
         worst = summary["problems"][0]
         reason = str(worst["reason"]).rstrip(".")  # an exception's message may end in one
@@ -180,7 +182,9 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
     if not imp.empty:
-        rep.add_figure("importances", sw.draw_importances, imp, caption=(
+        which = f"Importances for {metric}, the first objective. " if spec.multi_objective \
+            else ""
+        rep.add_figure("importances", sw.draw_importances, imp, caption=which + (
             "PED-ANOVA: how much each parameter's distribution differs between the best 10 % "
             "of trials and all of them. fANOVA: the share of the value's variance a random "
             "forest attributes to each parameter. Agreement between the two is reassuring."))

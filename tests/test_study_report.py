@@ -84,6 +84,8 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
     front = pd.read_csv(path.parent / "report_files" / "pareto.csv")
     assert front["pareto"].sum() == len(summary["pareto_front"])
+    assert "Importances for val_accuracy, the first objective." in " ".join(
+        path.read_text().split())
     # the objectives head their columns by name; n_parameters once, as the objective
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert list(table.columns).count("n_parameters") == 1 and "value_0" not in table
@@ -111,6 +113,18 @@ def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     path = reports.study_report("wall", storage=str(db), out=tmp_path / "wall")
     text = parse_html(path.read_text()).all_text
     assert "Best trial: #" in text and "The retrained run scored" not in text
+
+
+def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path):
+    db = tmp_path / "live.db"
+    spec = study.load_spec(spec_file("live", n_trials=3, pruner="none"))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    optuna.load_study(study_name="live", storage=f"sqlite:///{db}").ask()  # a worker's trial
+    path = reports.study_report("live", storage=str(db), out=tmp_path / "live")
+    text = " ".join(path.read_text().split())
+    assert reports.read_report_info(path).status == "running"  # not "stopped"
+    assert "0 failed, 1 still running." in text
 
 
 def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
