@@ -12,6 +12,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -58,8 +59,9 @@ class StorageURL:
 def mask_url(url: str) -> str:
     """The URL with its password replaced by ``***`` (for printing and reports).
 
-    Masks the password of the user info (up to the last ``@``, so an unencoded ``@`` in a
-    password hides it whole) and every query parameter that can carry one
+    Masks the password of the user info (where SQLAlchemy reads it: up to the first ``@``
+    after ``user:``, and on through any unencoded ``@`` before the host ends, so such a
+    password is hidden whole) and every query parameter that can carry one
     (``?password=...``, which libpq and SQLAlchemy accept too).
     """
     if "://" not in url:
@@ -69,34 +71,30 @@ def mask_url(url: str) -> str:
         cred = cred.split(":", 1)[0] + ":***"
     query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
                      for key, eq, value in pairs)
-    masked = f"{scheme}://{cred}{at}{host}{question}{query}"
-    # the password as SQLAlchemy reads it: it may hold a '?' that split the URL above
-    parsed = _parsed_password(url)
-    return masked.replace(parsed, "***") if parsed else masked
+    return f"{scheme}://{cred}{at}{host}{question}{query}"
 
 
-def _parsed_password(url: str) -> str:
-    """The password SQLAlchemy will connect with, as written in ``url`` ("" if none)."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        password = make_url(url).password
-    except Exception:  # not a URL SQLAlchemy reads: the split above is all there is
-        return ""
-    if not password:
-        return ""
-    written = url.partition("://")[2].partition(":")[2]  # after the user name
-    return written[:written.rfind("@")] if "@" in written else password
+# SQLAlchemy's user info: a user without ':' or '/', then a password up to an '@' (it may
+# hold '?', '/' or '#'); more '@' before the host's end are an unencoded '@' in it
+_USER_PASSWORD = re.compile(r"[^:/@]*:[^@]*@")
+_MORE_PASSWORD = re.compile(r"[^/?@]*@")
+_USER_ONLY = re.compile(r"[^:/?@]*@")
 
 
 def _url_parts(url: str) -> tuple:
     """``(scheme, user info, '@', host and path, '?', [(key, '=', value)...])``."""
     scheme, _, rest = url.partition("://")
+    cred = at = ""
+    if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; no user info
+        m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)
+        if m:
+            end = m.end()
+            while ":" in rest[:end] and (more := _MORE_PASSWORD.match(rest, end)):
+                end = more.end()
+            cred, at, rest = rest[:end - 1], "@", rest[end:]
     rest, question, query = rest.partition("?")
-    # a SQLite path may hold ':' and '@'; it has no user info
-    cred, at, host = ("", "", rest) if scheme.lower() == "sqlite" else rest.rpartition("@")
     pairs = [part.partition("=") for part in query.split("&")] if query else []
-    return scheme, cred, at, host, question, pairs
+    return scheme, cred, at, rest, question, pairs
 
 
 def _is_secret(query_key: str) -> bool:
@@ -109,8 +107,16 @@ def _secrets(url: str) -> list[str]:
     _, cred, _, _, _, pairs = _url_parts(url)
     found = [cred.split(":", 1)[1]] if ":" in cred else []
     found += [value for key, _, value in pairs if _is_secret(key)]
-    found.append(_parsed_password(url))
     return [s for s in found if s]
+
+
+def _home(path: Path) -> Path:
+    """``~`` and ``~user`` expanded; a name that only starts with '~' (``~backup.db``,
+    no such user) stays a name."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
 
 
 def _sqlite_url(path: Path, query: str = "") -> str:
@@ -131,10 +137,10 @@ def resolve_storage(text: str | None) -> StorageURL:
     text = (text or DEFAULT_STORAGE).strip()
     # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
     if text.startswith("journal:"):
-        path = Path(text[len("journal:"):]).expanduser()
+        path = _home(Path(text[len("journal:"):]))
         return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
-        path = Path(text).expanduser()
+        path = _home(Path(text))
         if path.suffix in (".log", ".jsonl"):
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
@@ -152,7 +158,7 @@ def resolve_storage(text: str | None) -> StorageURL:
         if database in ("", ":memory:"):
             raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
                                "one process; give a file (sqlite:///runs/hplab.db)")
-        path = Path(database).expanduser()
+        path = _home(Path(database))
         return StorageURL("sqlite", _sqlite_url(path, text.partition("?")[2]), path)
     if scheme in ("postgresql", "postgres"):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]

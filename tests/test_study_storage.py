@@ -56,6 +56,17 @@ def test_passwords_are_masked():
     assert mask_url("postgresql://hplab:pa?ss@h:5/db?sslmode=require") == \
         "postgresql://hplab:***@h:5/db?sslmode=require"
     assert "pa?ss" in study._storage._secrets("postgresql://hplab:pa?ss@h:5/db")
+    # the password's text elsewhere in the URL (user, database, host) stays as it is
+    assert mask_url("postgresql://postgres:postgres@localhost/postgres") == \
+        "postgresql://postgres:***@localhost/postgres"
+    assert mask_url("postgresql://u:1@10.0.0.1:5432/db1") == "postgresql://u:***@10.0.0.1:5432/db1"
+    # an '@' in the query is not the end of the user info
+    assert mask_url("postgresql://u:p?x@h/db?sslpassword=k&app=me@laptop") == \
+        "postgresql://u:***@h/db?sslpassword=***&app=me@laptop"
+    assert mask_url("postgresql://u:pw@[::1]:5432/db") == "postgresql://u:***@[::1]:5432/db"
+    # the command a study records, --storage=URL spelled in one word
+    assert hplab._command_line(["study", "run", "s.toml", "--storage=postgresql://u:pa?ss@h/db"]
+                               ) == "hplab study run s.toml '--storage=postgresql://u:***@h/db'"
 
 
 def test_an_unencoded_at_sign_is_named_without_showing_the_password():
@@ -266,6 +277,8 @@ def test_a_tilde_is_the_home_folder_in_every_form(tmp_path, monkeypatch):
         assert resolve_storage(text).path == tmp_path / Path(text).name
     url = resolve_storage("sqlite:///~/a.db?timeout=3").url
     assert url == f"sqlite:///{tmp_path}/a.db?timeout=3"
+    # a name that only starts with '~' (no such user) stays a name, not a traceback
+    assert resolve_storage("~nosuchuser9/b.db").path == Path("~nosuchuser9/b.db")
 
 
 def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_file, capsys):
