@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ._activations import ACTIVATIONS, Activation
@@ -69,6 +70,9 @@ class TrainConfig:
             acts = acts * len(self.hidden)
         object.__setattr__(self, "activation", acts)
         if self.class_weight is not None:
+            if isinstance(self.class_weight, Mapping):  # tuple() would take its keys
+                raise ValueError("class_weight must be weights in class order such as "
+                                 f"(1.0, 5.0), got a mapping {dict(self.class_weight)!r}")
             weights = _as_tuple(self.class_weight, "class_weight", "(1.0, 5.0)")
             try:
                 weights = tuple(float(w) for w in weights)

@@ -7,6 +7,7 @@ and the loss evaluated twice: (f(theta + h) - f(theta - h)) / 2h, in float64.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +45,8 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     """
     from tqdm.auto import tqdm
 
-    if isinstance(h, bool) or not isinstance(h, int | float) or not (math.isfinite(h)
-                                                                     and h > 0):
+    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not (math.isfinite(h)
+                                                                      and h > 0):
         raise ValueError(f"h must be a finite number > 0 (the course uses 1e-4 to 1e-7), "
                          f"got {h!r}")
     net = net.copy(dtype=np.float64)

@@ -13,6 +13,7 @@ Early stopping (``patience``) and the ``eps`` threshold watch the training loss
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -33,6 +34,24 @@ from ._train import build_net, train
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
 # a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
 _FLOATS = (np.float64, np.float32)
+
+
+def _fit_or_keep(fit):
+    """``fit`` that leaves the estimator as it was when it raises: scikit-learn's
+    validate_data resets n_features_in_ (and the feature names) before training can fail,
+    which left a fitted net behind attributes of the failed call's data."""
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    return wrapper
 
 
 def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]:
@@ -207,6 +226,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                          schedule=schedule, dtype=dtype, random_state=random_state)
         self.class_weight = class_weight
 
+    @_fit_or_keep
     def fit(self, X, y, sample_weight=None):
         """Train a fresh net on ``(X, y)``; returns ``self``.
 
@@ -225,7 +245,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         head = "binary" if len(classes) == 2 else "multiclass"
         cfg = self._config(head, self._class_weights(classes, y))
         self._fit_net(X, y_idx, cfg, n_classes=len(classes), sample_weight=sample_weight)
-        self.classes_ = classes  # only once trained: a failed refit keeps net and labels
+        self.classes_ = classes
         return self
 
     def _class_weights(self, classes, y) -> tuple[float, ...] | None:
@@ -287,6 +307,7 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     ``class_weight`` and ``classes_``.
     """
 
+    @_fit_or_keep
     def fit(self, X, y, sample_weight=None):
         """Train a fresh net on ``(X, y)``; returns ``self``.
 

@@ -58,6 +58,12 @@ def test_a_bad_step_is_a_one_line_value_error(problem, h):
         nets.gradcheck(net, X, ys["multiclass"], h=h)
 
 
+def test_a_numpy_step_is_a_step(problem):
+    X, ys = problem
+    net = nets.MLP.initialized((3, 5, 3), ["tanh"], "multiclass", rng=np.random.default_rng(0))
+    assert nets.gradcheck(net, X, ys["multiclass"], h=np.float32(1e-5)).verdict == "excellent"
+
+
 def test_float32_net_is_checked_in_float64(problem):
     X, ys = problem
     net = nets.MLP.initialized((3, 5, 3), ["tanh"], "multiclass",

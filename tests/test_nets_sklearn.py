@@ -317,6 +317,11 @@ def test_failed_refit_keeps_the_fitted_net_and_its_labels():
         clf.fit(X, np.array(["cat", "dog"])[y % 2], sample_weight=-np.ones(100))
     assert clf.classes_.tolist() == [0, 1, 2]
     np.testing.assert_array_equal(clf.predict(X), before)
+    # data of another width: validate_data had reset n_features_in_ to it
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        clf.fit(np.hstack([X, X]), y, sample_weight=-np.ones(100))
+    assert clf.n_features_in_ == 4
+    np.testing.assert_array_equal(clf.predict(X), before)
 
 
 def test_scalar_sample_weight_and_zero_class_weight_as_in_sklearn():

@@ -47,6 +47,7 @@ import nets
     ({"class_weight": (0, 0.0)}, "class_weight must be finite numbers >= 0, not all 0, got (0"),
     ({"class_weight": (None, 1)}, "class_weight must be numbers, got (None, 1)"),
     ({"class_weight": 3}, "class_weight must be a sequence such as (1.0, 5.0), got 3"),
+    ({"class_weight": {0: 1.0, 1: 5.0}}, "class_weight must be weights in class order such as"),
     ({"hidden": None}, "hidden must be a sequence such as (64, 16), got None"),
     ({"activation": None}, "activation must be a sequence such as 'relu' or ('tanh', 'relu')"),
     ({"activation": 3}, "activation must be a sequence such as 'relu'"),
