@@ -312,8 +312,10 @@ def _add_data(sub) -> None:
     q = dsub.add_parser("show", help="load one dataset and print its sizes and scaling")
     q.add_argument("name", help="e.g. coin, spirals?classes=5, csv:table.csv")
     q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--scaling", default="minmax", choices=("minmax", "standard", "none"))
-    q.add_argument("--merge-scaling", action="store_true",
+    # None when not given: the name may carry them (coin?scaling=standard)
+    q.add_argument("--scaling", default=None, choices=("minmax", "standard", "none"),
+                   help="feature scaling (default minmax)")
+    q.add_argument("--merge-scaling", action="store_true", default=None,
                    help="fit the scaling on train, validation and test merged")
     q.add_argument("--val-fraction", type=float, default=0.1)
     q.add_argument("--target", default=None, help="CSV target column (default: last)")

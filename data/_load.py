@@ -36,9 +36,9 @@ def _flag(key: str, in_name, in_kwargs) -> bool:
     value = words.get(str(in_name).strip().lower())
     if value is None:
         raise DataError(f"option {key}={in_name!r} must be 1 or 0 (true or false)")
-    if in_kwargs and not value:
+    if in_kwargs is not None and bool(in_kwargs) != value:
         raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
-                        "True as an argument")
+                        f"{in_kwargs!r} as an argument")
     return value
 
 
@@ -162,13 +162,13 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
     key, arg, options = parse_name(name)
     # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
-    scaling = None if scaling == "minmax" else scaling
-    merge_scaling = True if merge_scaling else None
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
-                      scaling=scaling, merge_scaling=1 if merge_scaling else None)
+                      scaling=None if scaling == "minmax" else scaling,
+                      merge_scaling=1 if merge_scaling else None)
     imbalance = _once("imbalance", options.pop("imbalance", None), imbalance)
     positive = _once("positive", options.pop("positive", None), positive)
-    scaling = _once("scaling", options.pop("scaling", None), scaling) or "minmax"
+    scaling = _once("scaling", options.pop("scaling", None), scaling)
+    scaling = "minmax" if scaling is None else scaling
     if scaling not in SCALINGS:
         raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
     merge_scaling = _flag("merge_scaling", options.pop("merge_scaling", None), merge_scaling)

@@ -63,6 +63,12 @@ def test_minmax_fitted_on_train_only_unless_merged():
         data.load("double-arc?merge_scaling=maybe")
     with pytest.raises(data.DataError, match="scaling given twice"):
         data.load("double-arc?scaling=none", scaling="standard")
+    with pytest.raises(data.DataError, match="scaling given twice"):  # the default, said
+        data.load("double-arc?scaling=standard", scaling="minmax")
+    with pytest.raises(data.DataError, match="merge_scaling given twice"):
+        data.load("double-arc?merge_scaling=1", merge_scaling=False)
+    with pytest.raises(data.DataError, match="unknown scaling ''"):
+        data.load("double-arc", scaling="")
 
 
 def test_standard_scaling_and_normalize_x():
@@ -240,6 +246,15 @@ def test_cli_bad_input_one_line_exit_2(argv, message, capsys):
         rc = exc.code
     err = capsys.readouterr().err
     assert rc == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_show_takes_scaling_in_the_name_or_as_flags(capsys):
+    for argv in (["double-arc?scaling=standard&merge_scaling=1"],
+                 ["double-arc", "--scaling", "standard", "--merge-scaling"]):
+        assert hplab.main(["data", "show", *argv, "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["name"] == "double-arc?scaling=standard&merge_scaling=1"
+        assert (shown["info"]["scaling"], shown["info"]["merge_scaling"]) == ("standard", True)
 
 
 def test_cli_list_and_show(capsys):
