@@ -444,6 +444,8 @@ def cmd_study_show(args) -> int:
 def cmd_study_export(args) -> int:
     import study
 
+    if args.csv == "-" and args.json:  # both would go to standard output
+        raise ValueError("--csv - writes the table to standard output; leave out --json")
     path = study.export_csv(args.name, args.csv, args.storage)
     if str(path) != "-":  # `--csv -` wrote the table itself to standard output
         _emit(args, {"study": args.name, "csv_path": str(path)}, [f"wrote {path}"])

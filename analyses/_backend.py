@@ -8,6 +8,7 @@ BLAS threads would only fight over them (and make timings noisy).
 
 from __future__ import annotations
 
+import functools
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -20,6 +21,23 @@ BACKENDS = {
 
 #: Seconds to wait for a Dask scheduler before giving up with a one-line error.
 CONNECT_TIMEOUT = 10
+
+
+def releasing(cache) -> Callable:
+    """Decorate an analysis so ``cache`` (an ``lru_cache`` of datasets loaded by name, one
+    copy per process) is emptied when it returns or raises: nothing stays in memory."""
+
+    def decorate(analysis):
+        @functools.wraps(analysis)
+        def run(*args, **kwargs):
+            try:
+                return analysis(*args, **kwargs)
+            finally:
+                cache.cache_clear()
+
+        return run
+
+    return decorate
 
 
 def _one_thread(fn: Callable[[Any], Any], task: Any) -> Any:

@@ -22,7 +22,7 @@ import data
 import nets
 import study
 
-from ._backend import run_tasks
+from ._backend import releasing, run_tasks
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -203,6 +203,7 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
     return tuple(sorted(int(v) for v in values))
 
 
+@releasing(_load)  # the data loaded by name: dropped when the sweep returns or raises
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
                    config: nets.TrainConfig | None = None, eps: float = 0.1,
                    workers: int | None = 1, seed: int = 0) -> CapacityResult:
@@ -257,10 +258,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     base = cfg.replace(eps=0.0)
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
-    try:
-        runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
-    finally:
-        _load.cache_clear()  # nothing held once the sweep returns
+    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "

@@ -25,7 +25,7 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import check_backend, run_tasks
+from ._backend import check_backend, releasing, run_tasks
 from ._noise_scale import NOISE_COLUMNS, noise_batches
 from ._scaling_law import (
     LR_CAP,
@@ -44,8 +44,8 @@ from ._scaling_runs import (
     RunTask,
     best_per_batch,
     dataset_of,
+    datasets_loaded,
     median_steps_by_rate,
-    release_datasets,
     run_task,
 )
 
@@ -185,6 +185,7 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
             raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
 
 
+@releasing(datasets_loaded)  # the data loaded by name: dropped when it returns or raises
 def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                   target_metric: str | None = None, target: float | None = None,
                   max_steps: int = 10_000, max_epochs: float | None = None,
@@ -278,11 +279,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         if every:
             noise_df, b_simple, b_simple_step = _noise_at_target(best, metric, target)
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
-    try:
-        rows = run_tasks(run_task, tasks, backend=backend, workers=workers,
-                         scheduler=scheduler)
-    finally:
-        release_datasets()  # nothing held once the study returns
+    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     at_start = runs[runs["reached"] & (runs["steps"] == 0)]
     if len(at_start):  # steps to a target the untrained net meets measure nothing

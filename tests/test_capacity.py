@@ -190,3 +190,6 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     capacity_sweep("coin", widths=(2, 4), seeds=1, config=QUICK.replace(max_epochs=2))
     assert loads == [("coin",)]
     assert _capacity._load.cache_info().currsize == 0
+    with pytest.raises(ValueError, match="larger than the training set"):  # raised too
+        capacity_sweep("coin", widths=(2,), seeds=1, config=QUICK.replace(batch_size=10**5))
+    assert _capacity._load.cache_info().currsize == 0

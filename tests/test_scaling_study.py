@@ -311,3 +311,7 @@ def test_a_study_by_name_keeps_no_dataset_once_it_returns():
     scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1], seeds=1, target=0.5, max_steps=30,
                   noise=False, config=nets.TrainConfig(hidden=(2,)))
     assert _scaling_runs._load.cache_info().currsize == 0
+    with pytest.raises(ValueError):  # a study that fails its checks keeps nothing either
+        scaling_study("coin", batch_sizes=[10**5], lrs=[0.1], seeds=1, target=0.5,
+                      noise=False)
+    assert _scaling_runs._load.cache_info().currsize == 0

@@ -60,10 +60,8 @@ def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_p
     path = spec_file("log", dataset="coin", n_trials=2, max_epochs=500, pruner="none",
                      space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
                      fixed={"hidden": [8], "batch_size": 4})
-    t0 = time.monotonic()
     out = hplab_cli("study", "run", path, "--workers", 2, "--storage", tmp_path / "log.db",
                     "--no-report", cwd=tmp_path)
-    assert time.monotonic() - t0 > 6  # long enough for a frame a second to show
     frames = [f for f in out.stderr.splitlines() if "trial" in f]  # text mode: \r is \n
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
 

@@ -298,6 +298,9 @@ def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_fi
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("number,") and len(out.splitlines()) == 2
     assert not (tmp_path / "-").exists()
+    assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv", "-",
+                       "--json"]) == 2
+    assert "leave out --json" in capsys.readouterr().err
 
 
 def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
