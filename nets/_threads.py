@@ -74,10 +74,14 @@ def default_threads(steps):
     if not isinstance(steps, _StepThreads):
         yield
         return
-    with _lock:  # held while scoring: no training starts or ends under the raised limit
-        if _shared["active"] != 1:
-            yield
-            return
+    _lock.acquire()
+    if _shared["active"] != 1:  # others step: score on one thread, and let them go on
+        _lock.release()
+        yield
+        return
+    try:  # held while scoring: no training starts or ends under the raised limit
         original = _shared["limiter"].get_original_num_threads()["blas"]
         with _controller().limit(limits=original, user_api="blas"):
             yield
+    finally:
+        _lock.release()
