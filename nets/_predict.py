@@ -183,7 +183,8 @@ def load_model(path) -> SavedModel:
     y_shift, y_scale = _target_scaling(path, meta, net.head)
     classes = _classes(path, meta, net)
     task = meta.get("task")
-    if task is not None and task != net.head:
+    two_class_softmax = task == "binary" and net.head == "multiclass" and net.sizes[-1] == 2
+    if task is not None and task != net.head and not two_class_softmax:
         raise ValueError(f"{path}: meta says task {task!r} but the net has a {net.head} head")
     names = meta.get("feature_names")
     names = tuple(str(n) for n in names) if isinstance(names, list) and \

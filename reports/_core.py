@@ -27,6 +27,8 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
+_LONG_TEXT = 24  # characters past which a table column reads as sentences
+
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
          "max_epochs": "warn", "stopped": "warn", "pruned": "warn", "running": "neutral",
          "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
@@ -159,9 +161,13 @@ class Report:
                    for c in df.columns]
         rows = [[design.format_named(c, _py(v)) for c, v in zip(df.columns, row, strict=True)]
                 for row in shown.itertuples(index=False, name=None)]
+        # a column of sentences (a trial's reason) wraps at a readable width, not a word
+        # a line: decided per column, so short and long reasons line up
+        long = [not num and any(len(r[k]) > _LONG_TEXT for r in rows)
+                for k, num in enumerate(numeric)]
         self._current().blocks.append({
             "type": "table", "name": name, "columns": [str(c) for c in df.columns],
-            "numeric": numeric, "rows": rows, "caption": str(caption),
+            "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
             "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
         })
         return self

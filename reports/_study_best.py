@@ -22,6 +22,7 @@ from .design import format_value
 
 def add_best(rep, spec, s, summary, out: Path) -> None:
     """Retrain the best trial, compare it with the stored one, and show it on the test set."""
+    import analyses
     import data
     import study as hs
 
@@ -35,16 +36,18 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
         run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
                            name=name)
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
-        proba = run.net.output(ds.X_test)[:, 0] if ds.task == "binary" else None
+        proba = _positive_scores(run.net, ds.X_test) if ds.task == "binary" else None
         how = f"Retrained from its configuration and seed [{spec.seed}, {number}]"
     else:
         ratio = best.params.get("sampling_ratio", spec.fixed.get("sampling_ratio"))
         pipe, run = hs.pipeline_train_run(ds, cfg, strategy, ratio, study_seed=spec.seed,
                                           number=number, name=name, out=out / "best_model")
-        again = hs.pipeline_val_scores(ds, pipe)
+        again = hs.pipeline_metrics(ds, pipe, run.seconds if run is not None else math.nan)
         proba = pipe.predict_proba(ds.X_test)[:, 1]
+        uses_ratio = analyses.STRATEGIES[analyses.resolve_strategies([strategy])[0]].uses_ratio
         how = (f"Retrained through the trial's imbalanced-learn pipeline (strategy {strategy}"
-               + (f", sampling ratio {format_value(ratio)}" if ratio is not None else "")
+               + (f", sampling ratio {format_value(ratio)}"
+                  if ratio is not None and uses_ratio else "")
                + f") with its configuration and seed [{spec.seed}, {number}]")
     saved = run is not None and run.model_path is not None
     rep.add_section(f"Best trial: #{number}", how + (
@@ -62,6 +65,12 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task)
+
+
+def _positive_scores(net, X) -> np.ndarray:
+    """P(positive class) of binary data, from a logistic head or a 2-way softmax one."""
+    p = net.output(X)
+    return p[:, 1] if p.shape[1] == 2 else p[:, 0]
 
 
 def _searched_values(params: dict, spec) -> dict:

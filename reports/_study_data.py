@@ -32,6 +32,9 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
     """
+    # optuna's retry callback marks a retry with the number of the trial it replaces
+    retried_as = {t.system_attrs.get("failed_trial"): t.number for t in trials
+                  if t.system_attrs.get("failed_trial") is not None}
     rows = []
     for t in trials:
         info = trial_info(t)
@@ -47,6 +50,10 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
         row.update({f"param_{k}": v for k, v in t.params.items()})
         # last: long text; a complete trial's reason (reached max_epochs...) says nothing
         row["reason"] = info.get("reason") if t.state.name in ("PRUNED", "FAIL") else None
+        if t.state.name == "FAIL" and not row["reason"]:  # failed for its worker, not itself
+            again = retried_as.get(t.number)
+            row["reason"] = ("its worker stopped (no heartbeat)"
+                             + (f"; run again as #{again}" if again is not None else ""))
         rows.append(row)
     frame = pd.DataFrame(rows)
     # still last when a later trial brings parameters the first did not have

@@ -29,21 +29,25 @@ def study_report_folder(name: str, where) -> Path:
 
 
 def find_study_report(name: str, where) -> Path | None:
-    """The report written for study ``name`` in storage ``where``, if there is one."""
+    """The report written for study ``name`` in storage ``where``, if there is one: one
+    that records this storage, else a report of the previous version in the name's
+    folder (it recorded no storage)."""
     import study
 
     primary = study.study_folder(name)
     for folder in (primary, _beside(primary, where)):
-        if (folder / "report.html").is_file() and _belongs(folder, where):
+        info = read_report_info(folder / "report.html")
+        if info is not None and info.source == storage_source(where):
             return folder / "report.html"
-    return None
+    info = read_report_info(primary / "report.html")
+    return primary / "report.html" if info is not None and info.source is None else None
 
 
 def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:
     info = read_report_info(folder / "report.html")
-    if info is None:  # no report (or not hplab's: never replaced, see Report.write)
+    if info is None:  # no report (or a file that is not an hplab report)
         return missing_ok
-    # a report from before reports recorded their storage: taken as this storage's
+    # a report from before reports recorded their storage: rewritten by the next one
     return info.source is None or info.source == storage_source(where)
 
 

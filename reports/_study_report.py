@@ -53,11 +53,17 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     spec, _ = hs.stored_spec(name, where)
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
+    # RUNNING trials of a worker of this machine that has ended are left over, not live
+    summary["n_left"] = sum(t.state.name == "RUNNING" and hs.worker_gone(
+        hs.trial_info(t).get("worker")) for t in trials)
     out = Path(out) if out else study_report_folder(name, where)
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]
-    rep = Report("study", f"Study: {name}", _headline(summary, metric, trials), name=name,
+    # another storage than the default: said in the title, so the index tells them apart
+    other = where.path is None or where.path.resolve() != Path(hs.DEFAULT_STORAGE).resolve()
+    title = f"Study: {name}" + (f" ({where.masked})" if other else "")
+    rep = Report("study", title, _headline(summary, metric, trials), name=name,
                  status=_status(summary, spec.n_trials),
                  status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
                  subtitle=_subtitle(spec))
@@ -98,7 +104,12 @@ def study_report(name: str, *, storage: str | None = None, out=None,
             "Each trial as a bar on the lane of the worker (host:pid) that ran it. Gaps are "
             "time spent outside training: sampling, storage, process start-up."))
     if summary["best_trial"] is not None:
-        add_best(rep, spec, s, summary, out)
+        try:
+            add_best(rep, spec, s, summary, out)
+        except Exception as exc:  # the search's own figures stand without the retrain
+            rep.add_section(f"Best trial: #{summary['best_trial']}")
+            rep.add_text(f"Retraining it for this report failed: {' '.join(str(exc).split())}"
+                         " The figures above come from the stored trials.", note=True)
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
     table = _sorted(frame, metric, maximize)
@@ -149,7 +160,8 @@ def _status(summary, n_trials: int) -> str:
     (no result, red): failed when trials failed, else no_complete_trial (all pruned;
     "failed" beside "0 failed" would contradict the counts)."""
     if summary["n_finished"] < n_trials:  # a report written mid-run says so
-        return "running" if summary.get("n_running") else "stopped"
+        live = summary.get("n_running", 0) - summary.get("n_left", 0)
+        return "running" if live > 0 else "stopped"
     if summary["n_complete"]:
         return "complete"
     return "failed" if summary["n_fail"] else "no_complete_trial"
@@ -157,9 +169,12 @@ def _status(summary, n_trials: int) -> str:
 
 def _outcome_text(summary) -> str:
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
-            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed"
-            + (f", {summary['n_running']} still running." if summary.get("n_running")
-               else "."))
+            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")
+    left = summary.get("n_left", 0)
+    live = summary.get("n_running", 0) - left
+    text += f", {live} still running" if live > 0 else ""
+    text += (f", {left} left running by a worker that stopped (failed and run again "
+             "when the study resumes)." if left else ".")
     if summary["problems"]:
         worst = summary["problems"][0]
         reason = str(worst["reason"]).rstrip(".")  # an exception's message may end in one

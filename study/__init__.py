@@ -2,9 +2,10 @@
 
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
-from ._objective import Objective, ReportToTrial, metric_values, trial_record
+from ._objective import Objective, ReportToTrial, metric_values, trial_record, worker_gone
 from ._pipeline_run import (
     fit_pipeline,
+    pipeline_metrics,
     pipeline_seed,
     pipeline_train_run,
     pipeline_val_scores,
@@ -31,7 +32,8 @@ __all__ = [
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage", "export_csv",
     "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "HeldInterrupts",
-    "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status",
-    "fit_pipeline", "pipeline_seed", "pipeline_train_run", "pipeline_val_scores",
+    "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status", "worker_gone",
+    "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
+    "pipeline_val_scores",
     "val_imbalance_metrics",
 ]

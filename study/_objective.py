@@ -30,12 +30,12 @@ import optuna
 
 import nets
 
-from ._pipeline_run import fit_pipeline, pipeline_seed, pipeline_val_scores, val_imbalance_metrics
+from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import INTERRUPTED, RECORD_ATTR, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec import check_binary
-from ._train_run import train_run
+from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
 HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
@@ -44,6 +44,21 @@ HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accura
 def worker_id() -> str:
     """``host:pid``: the timeline's lane, and who ran a trial."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_gone(worker: str | None) -> bool:
+    """Whether ``worker`` (a `worker_id`) was a process of this machine that has ended.
+    A worker of another machine, or an unknown one, is not known to be gone."""
+    host, _, pid = str(worker or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class ReportToTrial(nets.Callback):
@@ -181,26 +196,22 @@ class Objective:
                                      pipeline_seed(spec.seed, trial.number))
         model = pipe.named_steps["model"]
         net = getattr(model, "net_", None)  # None for the anomaly-detection baseline
-        scores = pipeline_val_scores(ds, pipe)
+        known = pipeline_metrics(ds, pipe, seconds)
         status = getattr(model, "status_", "converged")
         record = {"status": status, "reason": getattr(model, "reason_", ""),
                   "seconds": _plain(seconds),
-                  "imbalance_metrics": _plain_dict(scores),
-                  "val_accuracy": _plain(scores["val_accuracy"])}
+                  "imbalance_metrics": _plain_dict(
+                      {k: known[k] for k in (*IMBALANCE_METRICS, "val_accuracy")}),
+                  "val_accuracy": _plain(known["val_accuracy"])}
         if net is not None:
-            scores["val_loss"], _ = _val_scores(net, ds)
             record.update({"epochs": _plain(model.n_iter_), "iterations": int(model.t_),
                            "n_parameters": int(net.n_parameters),
-                           "val_loss": _plain(scores["val_loss"]),
+                           "val_loss": _plain(known["val_loss"]),
                            "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
                            "history": compress_history(model.history_)})
         if status == "diverged":
             self._write_record(trial, record)
             raise optuna.TrialPruned("training diverged")
-        known = {**scores, "train_seconds": seconds,
-                 "n_parameters": float(net.n_parameters) if net is not None else math.nan,
-                 "epochs": float(model.n_iter_) if net is not None else math.nan,
-                 "train_loss": float(model.loss_) if net is not None else math.nan}
         return self._values(trial, record, [float(known.get(m, math.nan)) for m in spec.metrics])
 
 
@@ -212,16 +223,9 @@ def _plain_dict(scores: dict) -> dict:
     return {k: _plain(v) for k, v in scores.items()}
 
 
-def _val_scores(net, ds) -> tuple[float, float]:
-    """Loss and accuracy of the final net on the validation set (after any restore)."""
-    T = net._head.encode(ds.y_val, net.sizes[-1], net.dtype)
-    z = net.logits(ds.X_val)
-    return float(net._head.loss(z, T)), float(net._head.accuracy(z, T))
-
-
 def metric_values(run, metrics) -> list[float]:
     """The objective values of a finished run, in ``metrics`` order."""
-    val_loss, val_accuracy = _val_scores(run.net, run.dataset)
+    val_loss, val_accuracy = val_scores(run.net, run.dataset)
     known = {"val_loss": val_loss, "val_accuracy": val_accuracy,
              "train_loss": run.result.final("train_loss"),
              "train_accuracy": run.result.final("train_accuracy"),

@@ -7,13 +7,14 @@ the same pipeline and seed, so the model it shows and saves is the one the trial
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 
 import numpy as np
 
 from ._registry import IMBALANCE_METRICS
-from ._train_run import TrainRun, save_run_files, test_metrics
+from ._train_run import TrainRun, save_run_files, test_metrics, val_scores
 
 
 def pipeline_seed(study_seed: int, number: int) -> int:
@@ -58,6 +59,19 @@ def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number
     if out is not None:
         save_run_files(run, out)
     return pipe, run
+
+
+def pipeline_metrics(ds, pipe, seconds: float) -> dict[str, float]:
+    """Every metric a pipeline trial can optimize (`pipeline_val_scores`, val_loss,
+    train_loss, n_parameters, epochs, train_seconds); NaN where the strategy has no net."""
+    model = pipe.named_steps["model"]
+    net = getattr(model, "net_", None)
+    known = {**pipeline_val_scores(ds, pipe), "train_seconds": seconds, "val_loss": math.nan,
+             "n_parameters": math.nan, "epochs": math.nan, "train_loss": math.nan}
+    if net is not None:
+        known.update(val_loss=val_scores(net, ds)[0], n_parameters=float(net.n_parameters),
+                     epochs=float(model.n_iter_), train_loss=float(model.loss_))
+    return known
 
 
 def pipeline_val_scores(ds, pipe) -> dict[str, float]:

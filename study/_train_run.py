@@ -100,6 +100,13 @@ def test_metrics(net: nets.MLP, ds: data.Dataset) -> dict:
         return {"test_loss": net._head.loss(z, T), "test_accuracy": net._head.accuracy(z, T)}
 
 
+def val_scores(net: nets.MLP, ds: data.Dataset) -> tuple[float, float]:
+    """Loss and accuracy of the final net on the validation set (after any restore)."""
+    T = net._head.encode(ds.y_val, net.sizes[-1], net.dtype)
+    z = net.logits(ds.X_val)
+    return float(net._head.loss(z, T)), float(net._head.accuracy(z, T))
+
+
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
               command: str = "", progress: bool = False, callbacks=(),
               data_seed: int | None = None) -> TrainRun:

@@ -347,3 +347,14 @@ def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path):
     # the base config's lr 0.1 and batch size 32 ran nowhere: the grids did
     assert "lr" not in facts and "batch_size" not in facts
     assert facts["lrs"] == "0.01, 0.05" and facts["batch_sizes"] == "8, 32"
+
+
+def test_a_column_of_sentences_wraps_as_one():
+    # decided per column: a short reason beside long ones must not wrap a word a line
+    rep = reports.Report("x", "x")
+    rep.add_section("s")
+    rep.add_table(pd.DataFrame({"n": [1, 2], "reason": ["pruned at checkpoint 1 (epoch 1)",
+                                                        "ok"], "state": ["a", "b"]}))
+    html = rep.html()
+    assert html.count('<td class="long">') == 2  # both reason cells, no state cell
+    assert '<td class="long">ok</td>' in html

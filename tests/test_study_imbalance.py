@@ -218,3 +218,31 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     assert len(lines) == 1 and "needs a binary dataset" in lines[0] and key in lines[0]
     assert "digits?positive=K" in lines[0]
     assert not (tmp_path / "s.db").exists()
+
+
+def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path):
+    import reports
+
+    db = str(tmp_path / "b.db")
+    # a 2-way softmax head on binary data: its positive class is column 1, not 0
+    soft = parse_spec({"study": {"name": "soft", "dataset": DIGITS_8, "metric": "val_pr_auc",
+                                 "n_trials": 1, "max_epochs": 5, "pruner": "none"},
+                       "space": {"lr": {"low": 0.003, "high": 0.03, "log": True}},
+                       "fixed": {"width": 16, "batch_size": 32, "optimizer": "adam",
+                                 "head": "multiclass"}})
+    study.run_study(soft, storage=db, progress=False)
+    path = reports.study_report("soft", storage=db, out=tmp_path / "soft")
+    net, _, _ = nets.load_net(tmp_path / "soft" / "best_model" / "model.npz")
+    ds = data.load(DIGITS_8, seed=0)
+    want = analyses.imbalance_metrics(ds.y_test, net.output(ds.X_test)[:, 1], 0.5)
+    shown = pd.read_csv(path.parent / "report_files" / "best-test-metrics.csv")
+    assert dict(zip(shown["metric"], shown["test"], strict=True))["pr_auc"] == pytest.approx(
+        want["pr_auc"], abs=5e-4)
+    # a pipeline study optimizing a metric beyond the imbalance ones: retrained, it agrees
+    loss = parse_spec(_raw(metric="val_loss", n_trials=1, space={
+        "lr": {"low": 0.003, "high": 0.03, "log": True}}) | {
+        "fixed": {"width": 8, "batch_size": 64, "imbalance_strategy": "class_weight"}})
+    study.run_study(loss, storage=db, progress=False)
+    html = reports.study_report("imb", storage=db, out=tmp_path / "loss").read_text()
+    assert "The retrained run scored" not in html
+    assert "(strategy class_weight)" in html  # no sampling ratio: it takes none

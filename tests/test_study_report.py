@@ -127,6 +127,46 @@ def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path)
     assert "0 failed, 1 still running." in text
 
 
+def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
+                                                                             tmp_path):
+    import socket
+
+    db = tmp_path / "dead.db"
+    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True).stdout.strip()
+    s = optuna.load_study(study_name="dead", storage=f"sqlite:///{db}")
+    worker = {"worker": f"{socket.gethostname()}:{ended}", "run": "r", "status": "running"}
+    for _ in range(2):  # one its worker left running; one failed for it (heartbeat)
+        t = s.ask()
+        t.set_user_attr(study.RECORD_ATTR, worker)
+    s.tell(t, state=optuna.trial.TrialState.FAIL)
+    path = reports.study_report("dead", storage=str(db), out=tmp_path / "dead")
+    text = " ".join(path.read_text().split())
+    assert reports.read_report_info(path).status == "stopped"  # nothing runs
+    assert "1 left running by a worker that stopped" in text
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert table.loc[1, "reason"] == "its worker stopped (no heartbeat)"
+
+
+def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
+                                                            monkeypatch):
+    db = tmp_path / "rf.db"
+    study.run_study(study.load_spec(spec_file("rf", n_trials=2, pruner="none")),
+                    storage=str(db), progress=False)
+
+    def broken(*args, **kwargs):
+        raise ValueError("no memory left")
+
+    monkeypatch.setattr(study, "train_run", broken)
+    path = reports.study_report("rf", storage=str(db), out=tmp_path / "rf")
+    text = " ".join(path.read_text().split())
+    assert "Retraining it for this report failed: no memory left" in text
+    assert "What mattered" in text or "Optimization history" in text
+
+
 def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
     """Run a small study in which no trial completes; its report and its page's text."""
     db = tmp_path / f"{name}.db"
@@ -232,7 +272,19 @@ def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, m
         assert reports.read_report_info(report).source == str((tmp_path / storage).resolve())
         assert hplab.main(["study", "show", "twin", "--storage", storage, "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
-    # a third storage's study of that name has no report yet: none is claimed for it
+    # the index tells them apart: a storage other than the default is in the title
+    assert "(journal:" in reports.read_report_info(paths["k.log"]).title
+    # a report of the previous version (no storage recorded) loses to an exact match
+    legacy = paths["s1.db"].read_text().replace(  # the metadata is escaped in the page
+        f', &#34;source&#34;: &#34;{tmp_path / "s1.db"}&#34;', "")
+    assert legacy != paths["s1.db"].read_text()
+    paths["s1.db"].write_text(legacy)
+    assert reports.read_report_info(paths["s1.db"]).source is None
+    assert hplab.main(["study", "show", "twin", "--storage", "k.log", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_path"] == str(paths["k.log"])
+    # a third storage's study of that name has no report yet: none is claimed for it (the
+    # legacy one sits in the name's folder: taken as that storage's, it would be)
+    paths["s1.db"].write_text(legacy.replace("hplab-report", "hplab-rep0rt"))  # not ours
     assert hplab.main(["study", "run", str(path), "--storage", "s2.db", "--no-report"]) == 0
     capsys.readouterr()
     assert hplab.main(["study", "show", "twin", "--storage", "s2.db", "--json"]) == 0
