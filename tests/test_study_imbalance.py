@@ -3,11 +3,13 @@ sampling ratio as hyperparameters, optimizing PR-AUC and friends on validation d
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 import pytest
@@ -220,7 +222,8 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     assert not (tmp_path / "s.db").exists()
 
 
-def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path):
+def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
+    import hplab
     import reports
 
     db = str(tmp_path / "b.db")
@@ -238,6 +241,13 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     shown = pd.read_csv(path.parent / "report_files" / "best-test-metrics.csv")
     assert dict(zip(shown["metric"], shown["test"], strict=True))["pr_auc"] == pytest.approx(
         want["pr_auc"], abs=5e-4)
+    # and the saved model predicts (a binary task with a 2-way softmax head)
+    capsys.readouterr()
+    assert hplab.main(["predict", str(tmp_path / "soft" / "best_model" / "model.npz"),
+                       "--dataset", "--json"]) == 0
+    scored = json.loads(capsys.readouterr().out)
+    assert scored["accuracy"] == pytest.approx(float(np.mean(
+        (net.output(ds.X_test)[:, 1] >= 0.5) == (ds.y_test == 1))))
     # a pipeline study optimizing a metric beyond the imbalance ones: retrained, it agrees
     loss = parse_spec(_raw(metric="val_loss", n_trials=1, space={
         "lr": {"low": 0.003, "high": 0.03, "log": True}}) | {
