@@ -63,6 +63,11 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     p = np.asarray(proba, dtype=np.float64).ravel()
     if y.shape != p.shape:
         raise ValueError(f"y_true and proba differ in length: {len(y)} and {len(p)}")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("y_true must be 0 (negative) and 1 (positive), got labels "
+                         f"{sorted(set(np.unique(y).tolist()))[:5]}")
+    if not np.isfinite(p).all():  # scores of any range rank (brier needs [0, 1])
+        raise ValueError("proba must be finite scores (probabilities for brier)")
     pred = (p >= threshold).astype(np.int64)
     both = len(np.unique(y)) == 2
     out = {
@@ -161,6 +166,8 @@ def mean_ci(values, confidence: float = 0.95, bounds: tuple[float, float] | None
     """
     from scipy import stats
 
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v)]
     if v.size == 0:

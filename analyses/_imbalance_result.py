@@ -136,6 +136,11 @@ class ImbalanceResult:
         ``tuned_*`` columns give the same metric at the validation-tuned threshold.
         """
         metric = metric or self.metric
+        if metric not in IMBALANCE_METRICS:
+            raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
+        modes = sorted(set(self.runs["mode"]))
+        if mode not in modes:
+            raise ValueError(f"mode {mode!r} is not in this result; valid: {', '.join(modes)}")
         direction, thresholded = IMBALANCE_METRICS[metric]
         s = self.summary_frame()
         s = s[(s["metric"] == metric) & (s["mode"] == mode)]

@@ -156,7 +156,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         Unknown name or option, missing file or folder, NaN/inf values, labels of the
         wrong length, a single class, a bad or too strict imbalance ratio.
     """
-    if not 0 <= val_fraction < 1:
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, int | float) or \
+            not 0 <= val_fraction < 1:
         raise DataError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")

@@ -30,6 +30,8 @@ class GradCheckResult:
 
 
 def verdict(diff: float) -> str:
+    """The course's band of a relative difference: excellent (< 1e-7), acceptable
+    (< 1e-4), suspicious (< 1e-2), else wrong."""
     for bound, name in VERDICTS:
         if diff < bound:
             return name

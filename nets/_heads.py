@@ -123,6 +123,7 @@ HEADS: dict[str, Head] = {h.name: h for h in (Regression(), Binary(), Multiclass
 
 
 def get_head(name: str) -> Head:
+    """The `Head` registered as ``name`` (a key of `HEADS`); ValueError lists them."""
     try:
         return HEADS[name]
     except (KeyError, TypeError):

@@ -35,6 +35,12 @@ class MLP:
             )
         self.head = head
         self._head = get_head(head)
+        # the output width the head reads: a 2-output binary net predicted from its first
+        # logit alone, and its file could not be loaded
+        if head == "binary" and self.sizes[-1] != 1 or head == "multiclass" and \
+                self.sizes[-1] < 2 or min(self.sizes) < 1:
+            raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "
+                             f"(sizes {self.sizes})")
         self.dtype = np.dtype(dtype)
         # every parameter is a view into one flat vector, so an optimizer updates them
         # all with a few array operations (assign with p[...] = ..., never rebind)
@@ -128,6 +134,11 @@ class MLP:
 
     def hidden(self, X: np.ndarray, layer: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """``(Z, A)`` of hidden ``layer``: after its linear map and after its activation."""
+        n_hidden = len(self.sizes) - 2
+        if isinstance(layer, bool) or not isinstance(layer, int | np.integer) or not (
+                0 <= layer < n_hidden):
+            raise ValueError(f"layer must be a hidden layer's index, 0..{n_hidden - 1}, "
+                             f"got {layer!r}" if n_hidden else "this net has no hidden layer")
         outs = self._forward(np.asarray(X, dtype=self.dtype)[:, :])
         A_prev = outs[layer]
         Z = A_prev @ self.params[2 * layer] + self.params[2 * layer + 1]

@@ -113,6 +113,8 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     truth : ndarray
         Original class labels (classification) or de-normalized targets (regression).
     """
+    if split not in ("test", "val", "train"):
+        raise ValueError(f"split must be test, val or train, got {split!r}")
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "

@@ -105,6 +105,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         Per-sample loss weights (times ``cfg.class_weight``), rescaled to mean 1.
     """
     check_rng(rng)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give X_val and y_val together (or neither)")
     dtype = net.dtype
     X, T, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
     has_val = X_val is not None

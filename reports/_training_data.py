@@ -160,9 +160,20 @@ def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],
     return frame
 
 
+def _indices(y, classes: Sequence, what: str) -> np.ndarray:
+    """``y`` as class indices 0..k-1 (what nets predict); labels are refused, not miscounted."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu" or (len(y) and (y.min() < 0 or y.max() >= len(classes))):
+        raise ValueError(f"{what} must be class indices 0..{len(classes) - 1} (the positions "
+                         "of the labels in classes), not the labels themselves")
+    return y
+
+
 def confusion_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
-    """Counts: one row per true class (column ``true``), one column per predicted class."""
+    """Counts: one row per true class (column ``true``), one column per predicted class.
+    ``y_true`` and ``y_pred`` are class indices into ``classes``."""
     names = [str(c) for c in classes]
+    y_true, y_pred = _indices(y_true, names, "y_true"), _indices(y_pred, names, "y_pred")
     cm = confusion_matrix(y_true, y_pred, labels=np.arange(len(names)))
     frame = pd.DataFrame(cm, columns=names)
     frame.insert(0, "true", names)
@@ -170,8 +181,10 @@ def confusion_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
 
 
 def per_class_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
-    """Precision, recall, F1 and support per class, then their macro average."""
+    """Precision, recall, F1 and support per class, then their macro average; ``y_true``
+    and ``y_pred`` are class indices into ``classes``."""
     names = [str(c) for c in classes]
+    y_true, y_pred = _indices(y_true, names, "y_true"), _indices(y_pred, names, "y_pred")
     p, r, f, s = precision_recall_fscore_support(
         y_true, y_pred, labels=np.arange(len(names)), zero_division=0)
     frame = pd.DataFrame({"class": names, "precision": p, "recall": r, "f1": f,

@@ -210,6 +210,8 @@ def make_sampler(spec, worker_seed: int) -> optuna.samplers.BaseSampler:
 
 
 def make_pruner(spec) -> optuna.pruners.BasePruner:
+    """``spec``'s pruner (a key of `PRUNERS`) with its ``[pruner]`` options; a bad option
+    is a SpecError naming it."""
     try:
         return PRUNERS[spec.pruner][0](spec, dict(spec.pruner_options))
     except SpecError:

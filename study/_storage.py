@@ -174,7 +174,7 @@ def resolve_storage(text: str | None) -> StorageURL:
     try:
         from sqlalchemy.engine import make_url
 
-        make_url(text)
+        make_url(text).get_dialect()  # an unknown scheme fails here, not when opened
     except Exception as exc:
         raise StorageError(f"storage {mask_url(text)}: {exc}") from None
     return StorageURL("rdb", text, None)

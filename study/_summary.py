@@ -64,7 +64,9 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
 
     Keys: study, storage (password masked), metrics, directions, n_trials (the target),
     the `state_counts`, best_value, best_params, best_trial (and pareto_front with several
-    metrics), diverged/failed trials with reasons, report_path (None until a report is made).
+    metrics), diverged/failed trials with reasons, report_path (always None here: the
+    study package does not look at reports; ``reports.find_study_report`` does, and
+    ``hplab study show`` fills it in).
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)

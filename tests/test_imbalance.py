@@ -143,6 +143,10 @@ def test_remedies_raise_minority_recall_at_half(moons_result):
     for remedy in ("class_weight", "random_over", "smote", "random_under"):
         assert recall[remedy] >= recall["none"] + 0.25, remedy
     rank = moons_result.ranking("recall")
+    with pytest.raises(ValueError, match="unknown metric 'foo'; valid: roc_auc"):
+        moons_result.ranking("foo")
+    with pytest.raises(ValueError, match="mode 'foo' is not in this result; valid: proper"):
+        moons_result.ranking(mode="foo")
     assert rank.iloc[-1]["strategy"] == "none"
     tuned = runs[(runs["threshold"] == "tuned")]["threshold_value"]
     assert ((tuned > 0) & (tuned < 1)).all() and (tuned != 0.5).any()

@@ -1,0 +1,64 @@
+"""Bad arguments to the public Python API fail with a clear error naming the argument, not
+a traceback from deep inside (or a silently wrong result)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import analyses
+import data
+import nets
+import reports
+import study
+
+
+def _net(sizes=(2, 3, 3), head="multiclass"):
+    return nets.MLP.initialized(sizes, ("relu",) * (len(sizes) - 2), head,
+                                rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(("sizes", "head"), [((2, 3, 2), "binary"), ((2, 3, 1), "multiclass")])
+def test_a_head_needs_its_output_width(sizes, head):
+    # a 2-output binary net predicted from its first logit and could not be loaded again
+    with pytest.raises(ValueError, match=f"a {head} head cannot have {sizes[-1]} output"):
+        _net(sizes, head)
+
+
+def test_hidden_takes_hidden_layers_only():
+    X = np.ones((4, 2))
+    z, a = _net().hidden(X, 0)
+    assert z.shape == a.shape == (4, 3)
+    for layer in (1, -1, 5, True):  # 1 gave the output layer's logits as a "hidden" one
+        with pytest.raises(ValueError, match="layer must be a hidden layer's index, 0..0"):
+            _net().hidden(X, layer)
+
+
+def test_training_and_prediction_arguments():
+    net, cfg = _net(), nets.TrainConfig(hidden=(3,), activation="relu", max_epochs=1)
+    X, y = np.ones((8, 2)), np.arange(8) % 3
+    with pytest.raises(ValueError, match="give X_val and y_val together"):
+        nets.train(net, cfg, X, y, X, rng=np.random.default_rng(0))
+    path = nets.save_net("/tmp/s9/api_model.npz", net)
+    with pytest.raises(ValueError, match="split must be test, val or train, got 'tests'"):
+        nets.predict_dataset(nets.load_model(path), data.load("coin"), "tests")
+
+
+def test_reports_tables_take_class_indices_not_labels():
+    with pytest.raises(ValueError, match="y_true must be class indices 0..1"):
+        reports.per_class_frame(np.array([1, 2, 2]), np.array([1, 1, 0]), (1, 2))
+    with pytest.raises(ValueError, match="y_true must be class indices"):
+        reports.confusion_frame(np.array(["x", "y"]), np.array([0, 1]), ("x", "y"))
+
+
+def test_data_analyses_and_storage_arguments():
+    with pytest.raises(data.DataError, match="val_fraction must be in"):
+        data.load("coin", val_fraction="a")
+    with pytest.raises(ValueError, match="confidence must be in"):
+        analyses.mean_ci([1, 2, 3], confidence=2)
+    with pytest.raises(ValueError, match="proba must be finite scores"):
+        analyses.imbalance_metrics([0, 1, 1], [0.1, np.nan, 0.5])
+    with pytest.raises(ValueError, match="y_true must be 0 .negative. and 1"):
+        analyses.imbalance_metrics([1, 2, 2], [0.1, 0.8, 0.5])
+    with pytest.raises(study.StorageError, match="foo"):
+        study.resolve_storage("foo://x")
