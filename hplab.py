@@ -469,12 +469,28 @@ def cmd_demo(args) -> int:
     spec = study.parse_spec(raw, path=spec.path)
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
+    _replace_demo_only(args.storage)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,
                               command=_command_line(args.argv))
     summary["report_path"] = _study_report(spec.name, args.storage, seconds=summary["seconds"])
     _emit(args, summary, _study_lines(summary))
     return 0
+
+
+def _replace_demo_only(storage) -> None:
+    """The demo starts afresh: it replaces an earlier demo study (and says so), never a
+    study of the user's that happens to be named "demo"."""
+    import study
+
+    where = study.resolve_storage(storage)
+    if not where.exists() or "demo" not in {r["study"] for r in study.list_studies(storage)}:
+        return
+    s, _ = study.open_study("demo", storage)
+    if not str(s.user_attrs.get(study.COMMAND_ATTR, "")).startswith("hplab demo"):
+        raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
+                         "make; the demo would replace it: give another --storage")
+    print(f"hplab demo: replacing the earlier demo study in {where.masked}", file=sys.stderr)
 
 
 def _storage_flag(p) -> None:

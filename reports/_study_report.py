@@ -116,13 +116,15 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
     rep.add_table(table, name="trials", caption=(
         f"Every trial (best first){why}; the CSV holds all of them."))
-    # the command stored by the study's latest run: a spec edited from a file is not the
-    # ready spec of the same name, and --trials changes the budget
+    # the command that created the study (a spec edited from a file is not the ready spec
+    # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
         "the study; see the parameters below)"
+    resumed = s.user_attrs.get(hs.RESUMED_ATTR) or []
     rep.set_provenance(
         command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
         seconds=seconds, extra={"Storage": where.masked, "Study": name,
+                                **({"Resumed by": "; ".join(resumed)} if resumed else {}),
                                 "Trials ran for": _span(timeline)})
     return rep.write(out)
 

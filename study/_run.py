@@ -25,7 +25,15 @@ from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
 from ._spec import StudySpec, check_binary, first_difference, parse_spec
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
-from ._worker import COMMAND_ATTR, SPEC_ATTR, budget_used, quiet_optuna, run_worker, stored_n_trials
+from ._worker import (
+    COMMAND_ATTR,
+    RESUMED_ATTR,
+    SPEC_ATTR,
+    budget_used,
+    quiet_optuna,
+    run_worker,
+    stored_n_trials,
+)
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
 
@@ -315,8 +323,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 optuna.delete_study(study_name=spec.name, storage=store)
             new = spec.name not in optuna.get_all_study_names(store)
             study = create_or_resume(spec, store, where, keep_budget=not explicit_trials)
-            if command:
-                study.set_user_attr(COMMAND_ATTR, command)
+            if command:  # the creating command reproduces the study; resumes are listed
+                if new or COMMAND_ATTR not in study.user_attrs:
+                    study.set_user_attr(COMMAND_ATTR, command)
+                else:
+                    later = list(study.user_attrs.get(RESUMED_ATTR, []))
+                    study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do

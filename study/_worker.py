@@ -28,7 +28,8 @@ from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
 from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
-COMMAND_ATTR = "hplab_command"  # ... and the command line of its latest run (for reports)
+COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
+RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
 # poll period while other workers finish the last trials: a short one, because the
 # study ends only when the waiting worker sees the last trial done (a poll is ~10 ms)
 WAIT_SECONDS = 0.2

@@ -324,3 +324,32 @@ def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
     assert report.exists() and (tmp_path / "runs" / "index.html").exists()
     assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
                 ["worker"]}) == 2
+
+
+def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
+    # a user's study named "demo" was deleted without a word by `hplab demo --storage`
+    mine = tmp_path / "mine.db"
+    assert hplab.main(["study", "run", str(spec_file("demo", n_trials=2)), "--storage",
+                       str(mine), "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["demo", "--storage", str(mine), "--trials", "1", "--workers", "1"]) == 2
+    assert "holds a study named 'demo' that hplab demo did not make" in capsys.readouterr().err
+    assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{mine}").trials) == 2
+    # an earlier demo is replaced, and the command says so
+    demo = tmp_path / "demo.db"
+    for _ in range(2):
+        assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1",
+                           "--json"]) == 0
+    assert "replacing the earlier demo study" in capsys.readouterr().err
+
+
+def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, capsys,
+                                                          monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = str(spec_file("made", n_trials=3, pruner="none"))
+    assert hplab.main(["study", "run", path, "--trials", "2", "--storage", "m.db"]) == 0
+    assert hplab.main(["study", "run", path, "--storage", "m.db", "--json"]) == 0
+    report = Path(json.loads(capsys.readouterr().out.splitlines()[-1])["report_path"])
+    facts = _facts(report.read_text())
+    assert facts["Command"] == f"hplab study run {path} --trials 2 --storage m.db"
+    assert facts["Resumed by"] == f"hplab study run {path} --storage m.db --json"
