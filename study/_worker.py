@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import os
 import signal
 import threading
 import time
@@ -21,7 +20,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import StorageError
-from ._objective import Objective, worker_id
+from ._objective import Objective, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna
 from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
@@ -145,14 +144,10 @@ def _fail_dead_here(study, trials) -> bool:
     Marked ``interrupted`` (so they free their slot) and failed. Workers on other
     machines cannot be checked from here.
     """
-    host = worker_id().rpartition(":")[0] + ":"  # the "host:pid" of this machine's workers
     closed = False
     for t in trials:
         worker = trial_info(t).get("worker", "")
-        if t.state != TrialState.RUNNING or not worker.startswith(host):
-            continue
-        pid = worker[len(host):]
-        if not pid.isdigit() or _alive(int(pid)):
+        if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
         try:
             study._storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, {
@@ -163,16 +158,6 @@ def _fail_dead_here(study, trials) -> bool:
         except optuna.exceptions.UpdateFinishedTrialError:
             continue  # it finished meanwhile
     return closed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _fail_never_entered(study, trials, grace_period: float) -> None:
