@@ -254,8 +254,11 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
     assert len(finished()) >= done_before  # nothing stored was lost
     # the host is back (straight to the server): the same study finishes
     argv[argv.index(via_proxy)] = postgres_url
-    again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
-                           timeout=180)
+    try:
+        again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True,
+                               timeout=240)
+    except subprocess.TimeoutExpired:  # once in CI under load: say what it waited on
+        pytest.fail(f"the resume hung: {_stuck(postgres_url, name)}")
     assert again.returncode == 0, again.stderr[-2000:]
     assert json.loads(again.stdout)["n_finished"] == 24
     states = [t.state for t in optuna.load_study(study_name=name,
@@ -263,6 +266,24 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
     # the trials running at the cut turned stale, failed and were run again
     assert states.count(TrialState.COMPLETE) == 24
     assert int(running_at_cut) <= states.count(TrialState.FAIL) <= 2 * workers
+
+
+def _stuck(postgres_url: str, name: str) -> str:
+    """Trial states and the server's sessions: what a hung resume waited on."""
+    import sqlalchemy
+
+    trials = optuna.load_study(study_name=name, storage=postgres_url).get_trials()
+    states = [(t.number, t.state.name, study.trial_info(t).get("status")) for t in trials]
+    engine = sqlalchemy.create_engine(postgres_url)
+    with engine.connect() as conn:
+        sessions = conn.execute(sqlalchemy.text(
+            "SELECT pid, state, wait_event_type, wait_event, left(query, 80) "
+            "FROM pg_stat_activity WHERE datname = current_database()")).fetchall()
+        locks = conn.execute(sqlalchemy.text(
+            "SELECT pid, locktype, granted FROM pg_locks WHERE locktype = 'advisory'"
+        )).fetchall()
+    engine.dispose()
+    return f"trials {states}; sessions {sessions}; advisory locks {locks}"
 
 
 def test_a_silent_claim_holder_loses_the_lock_after_the_timeout(postgres_url):
