@@ -304,3 +304,11 @@ def _interruptible():
             and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
         signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
+
+
+# ----------------------------------------------------------------------------- cwd
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path, monkeypatch):
+    """Every test runs in its own folder: commands write `runs/` under the current
+    directory, and a test that forgot to move left reports in the checkout."""
+    monkeypatch.chdir(tmp_path)
