@@ -271,11 +271,12 @@ def timeline_frame(trials) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pareto_frame(trials, best_numbers) -> pd.DataFrame:
-    """Complete trials' first two objective values, with Pareto-front membership."""
+def pareto_frame(trials, best_numbers, metrics) -> pd.DataFrame:
+    """Complete trials' first two objective values, headed by their ``metrics`` names,
+    with Pareto-front membership."""
     best = set(best_numbers)
     done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
     return pd.DataFrame({"number": [t.number for t in done],
-                         "objective_0": [float(t.values[0]) for t in done],
-                         "objective_1": [float(t.values[1]) for t in done],
+                         metrics[0]: [float(t.values[0]) for t in done],
+                         metrics[1]: [float(t.values[1]) for t in done],
                          "pareto": [t.number in best for t in done]})

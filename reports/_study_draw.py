@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -251,18 +250,18 @@ def draw_state_counts(frame: pd.DataFrame) -> Figure:
     return fig
 
 
-def draw_pareto(frame: pd.DataFrame, *, metrics: Mapping[int, str]) -> Figure:
-    """Every complete trial in the plane of the first two objectives; the front joined."""
+def draw_pareto(frame: pd.DataFrame) -> Figure:
+    """Every complete trial in the plane of the first two objectives (`pareto_frame`'s
+    second and third columns); the front joined."""
     fig = design.new_figure(6.5, 4.4)
     ax = fig.subplots()
-    rest, front = frame[~frame["pareto"]], frame[frame["pareto"]].sort_values("objective_0")
-    ax.scatter(rest["objective_0"], rest["objective_1"], s=18, color=design.GRID,
+    x, y = frame.columns[1], frame.columns[2]
+    rest, front = frame[~frame["pareto"]], frame[frame["pareto"]].sort_values(x)
+    ax.scatter(rest[x], rest[y], s=18, color=design.GRID,
                edgecolors=design.MUTED, linewidths=0.5, label="dominated")
-    ax.plot(front["objective_0"], front["objective_1"], "o-", color=design.VALIDATION, ms=5,
-            label="Pareto front")
-    ax.set(xlabel=metrics[0], ylabel=metrics[1], title="Pareto front")
-    if (frame["objective_1"] > 0).all() and frame["objective_1"].max() > 20 * max(
-            frame["objective_1"].min(), 1e-12):
+    ax.plot(front[x], front[y], "o-", color=design.VALIDATION, ms=5, label="Pareto front")
+    ax.set(xlabel=x, ylabel=y, title="Pareto front")
+    if (frame[y] > 0).all() and frame[y].max() > 20 * max(frame[y].min(), 1e-12):
         ax.set_yscale("log")
     ax.legend(loc="best")
     return fig

@@ -85,8 +85,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                            "more trials would pay off."))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", "Trials no other trial beats on every objective.")
-        rep.add_figure("pareto", partial(sw.draw_pareto, metrics=dict(enumerate(spec.metrics))),
-                       sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]]),
+        rep.add_figure("pareto", sw.draw_pareto,
+                       sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
+                                       spec.metrics),
                        caption=f"{spec.metrics[0]} against {spec.metrics[1]}; each point on the "
                        "front is a best trade-off.")
     table = sd.param_table(trials)

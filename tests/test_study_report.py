@@ -90,8 +90,9 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert list(table.columns).count("n_parameters") == 1 and "value_0" not in table
     points = front.set_index("number")
-    assert (table.loc[points.index, "val_accuracy"] == points["objective_0"]).all()
-    assert (table.loc[points.index, "n_parameters"] == points["objective_1"]).all()
+    assert list(front.columns) == ["number", "val_accuracy", "n_parameters", "pareto"]
+    assert (table.loc[points.index, "val_accuracy"] == points["val_accuracy"]).all()
+    assert (table.loc[points.index, "n_parameters"] == points["n_parameters"]).all()
     # PED-ANOVA of the first objective, maximized: what sets the best 10 % (by accuracy)
     # apart; optuna reads any target as lower-is-better, so the report negates it
     imp = pd.read_csv(path.parent / "report_files" / "importances.csv")
