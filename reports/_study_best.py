@@ -108,10 +108,15 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
     headline = [m.replace("val_", "test_", 1) for m in spec.metrics]
     headline = [m for m in headline if m in scores] or (
         ["test_accuracy"] if classify else ["test_loss"])
+    if ds.task == "regression" and run is not None:  # the loss is ½·MSE of a scaled target
+        scores["test_rmse"], scores["test_mae"] = run.test_errors()
+        headline = ["test_rmse", "test_mae", *headline]
     shown = ", ".join(f"{m.removeprefix('test_').replace('_', ' ')} "
                       f"{format_value(scores.get(m))}" for m in headline)
+    units = (" RMSE and MAE are in the target's own units; the loss is half the MSE of the "
+             "scaled target." if "test_rmse" in headline else "")
     rep.add_text(f"On the test set, the best trial scores {shown} (the test set is used only "
-                 "here, once the search is over).")
+                 f"here, once the search is over).{units}")
     if binary:
         table = pd.DataFrame({"metric": [k.removeprefix("test_") for k in binary],
                               "test": [format_value(v) for v in binary.values()]})

@@ -354,3 +354,19 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
     facts = _facts(report.read_text())
     assert facts["Command"] == f"hplab study run {path} --trials 2 --storage m.db"
     assert facts["Resumed by"] == f"hplab study run {path} --storage m.db --json"
+
+
+def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp_path,
+                                                                  capsys):
+    db = tmp_path / "reg.db"
+    spec = study.load_spec(spec_file("reg", dataset="sine", metric="val_loss", n_trials=2,
+                                     pruner="none", max_epochs=20))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("reg", storage=str(db), out=tmp_path / "reg")
+    assert hplab.main(["predict", str(tmp_path / "reg" / "best_model" / "model.npz"),
+                       "--dataset", "--json"]) == 0
+    scored = json.loads(capsys.readouterr().out)
+    text = " ".join(path.read_text().split())
+    fmt = reports.design.format_value
+    assert f"scores rmse {fmt(scored['rmse'])}, mae {fmt(scored['mae'])}, loss" in text
+    assert "RMSE and MAE are in the target" in text
