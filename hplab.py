@@ -484,9 +484,12 @@ def _replace_demo_only(storage) -> None:
     import study
 
     where = study.resolve_storage(storage)
-    if not where.exists() or "demo" not in {r["study"] for r in study.list_studies(storage)}:
+    if not where.exists():
         return
-    s, _ = study.open_study("demo", storage)
+    try:
+        s, _ = study.open_study("demo", storage)
+    except study.StorageError:  # no study of that name (or no storage yet)
+        return
     if not str(s.user_attrs.get(study.COMMAND_ATTR, "")).startswith("hplab demo"):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")

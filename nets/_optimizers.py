@@ -143,12 +143,13 @@ class Adam(Optimizer):
 
     def _step(self, params, grads, lr):
         b1, b2, t = self.beta1, self.beta2, self.t
-        # the course's (and the paper's) lr m_hat / (sqrt(v_hat) + eps), with m_hat =
-        # m / (1 - b1^t) folded into the step size and sqrt(v_hat) = sqrt(v) / sqrt(1 - b2^t);
-        # folding both would add eps to sqrt(v) instead, 30x larger at t = 1. math, not
-        # np.sqrt: a NumPy float64 scalar would turn float32 products into float64
-        a = lr / (1 - b1**t)
-        root_scale = 1 / math.sqrt(1 - b2**t)
+        # the course's (and the paper's) lr m_hat / (sqrt(v_hat) + eps) with m_hat =
+        # m / (1 - b1^t), v_hat = v / (1 - b2^t), is a m / (sqrt(v) + eps c) with
+        # c = sqrt(1 - b2^t): both corrections folded into two scalars, no extra pass (eps
+        # left unscaled was 30x too large at t = 1). math, not np.sqrt: a NumPy float64
+        # scalar would turn every product with a float32 parameter into float64
+        c = math.sqrt(1 - b2**t)
+        a = lr * (c / (1 - b1**t))
         for p, g, m, v, w in zip(params, grads, self.state["m"], self.state["v"],
                                  self._scratch(params), strict=True):
             np.subtract(g, m, out=w)  # m = b1 m + (1 - b1) g, as m += (1 - b1)(g - m)
@@ -158,16 +159,13 @@ class Adam(Optimizer):
             w -= v
             w *= 1 - b2
             v += w
-            _scaled_step(p, m, v, w, a, self.eps, root_scale)
+            _scaled_step(p, m, v, w, a, self.eps * c)
 
 
-def _scaled_step(p, direction, s, work, lr, eps, root_scale=None) -> None:
-    """``p -= lr * direction / (root_scale sqrt(s) + eps)`` in place, through ``work`` (no
-    temporaries: on the small nets of a study the allocations cost as much as the
-    arithmetic)."""
+def _scaled_step(p, direction, s, work, lr, eps) -> None:
+    """``p -= lr * direction / (sqrt(s) + eps)`` in place, through ``work`` (no temporaries:
+    on the small nets of a study the allocations cost as much as the arithmetic)."""
     np.sqrt(s, out=work)
-    if root_scale is not None:
-        work *= root_scale
     work += eps
     np.divide(direction, work, out=work)
     work *= lr

@@ -36,7 +36,8 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
         run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
                            name=name)
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
-        proba = _positive_scores(run.net, ds.X_test) if ds.task == "binary" else None
+        proba = (hs.positive_scores(run.net.output(ds.X_test)) if ds.task == "binary"
+                 else None)
         how = f"Retrained from its configuration and seed [{spec.seed}, {number}]"
     else:
         ratio = best.params.get("sampling_ratio", spec.fixed.get("sampling_ratio"))
@@ -65,12 +66,6 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task)
-
-
-def _positive_scores(net, X) -> np.ndarray:
-    """P(positive class) of binary data, from a logistic head or a 2-way softmax one."""
-    p = net.output(X)
-    return p[:, 1] if p.shape[1] == 2 else p[:, 0]
 
 
 def _searched_values(params: dict, spec) -> dict:

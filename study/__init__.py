@@ -9,6 +9,7 @@ from ._pipeline_run import (
     pipeline_seed,
     pipeline_train_run,
     pipeline_val_scores,
+    positive_scores,
     val_imbalance_metrics,
 )
 from ._record import RECORD_ATTR, trial_info, trial_status
@@ -41,6 +42,6 @@ __all__ = [
     "COMMAND_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status", "worker_gone",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
-    "pipeline_val_scores",
+    "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",
 ]

@@ -83,13 +83,17 @@ def pipeline_val_scores(ds, pipe) -> dict[str, float]:
     return scores
 
 
+def positive_scores(proba) -> np.ndarray:
+    """P(positive class) of binary data from a net's output: a logistic head's one column,
+    or column 1 of a 2-way softmax head."""
+    proba = np.asarray(proba)
+    return (proba[:, 1] if proba.ndim == 2 and proba.shape[1] == 2 else proba).ravel()
+
+
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:
     """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
     (threshold 0.5)."""
     import analyses
 
-    proba = np.asarray(proba)
-    if proba.ndim == 2 and proba.shape[1] == 2:  # a softmax head on binary data: class 1
-        proba = proba[:, 1]
-    m = analyses.imbalance_metrics(ds.y_val, proba.ravel(), 0.5)
+    m = analyses.imbalance_metrics(ds.y_val, positive_scores(proba), 0.5)
     return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}

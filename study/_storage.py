@@ -250,16 +250,20 @@ def _lost_creation_race(exc: BaseException) -> bool:
 
 def _check_journal(path: Path) -> None:
     """Refuse an existing file that is not an optuna journal: optuna would append to it."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return
+    if path.is_file() and path.stat().st_size and storage_kind(path) != "journal":
+        raise StorageError(f"{path} is not an optuna journal file; give another path")
+
+
+def storage_kind(path: Path) -> str | None:
+    """``sqlite`` or ``journal`` when the file at ``path`` is one (by its first bytes)."""
     with path.open("rb") as f:
         first = f.readline(1 << 20)
+    if first.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
     try:
-        ok = "op_code" in json.loads(first)
+        return "journal" if "op_code" in json.loads(first) else None
     except (ValueError, TypeError):  # not JSON, or JSON that is not an object
-        ok = False
-    if not ok:
-        raise StorageError(f"{path} is not an optuna journal file; give another path")
+        return None
 
 
 def _check_sqlite(path: Path) -> None:

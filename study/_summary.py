@@ -14,7 +14,7 @@ from optuna.trial import TrialState
 
 from ._errors import StorageError
 from ._record import trial_info, trial_status
-from ._storage import StorageURL, open_storage, resolve_storage, storage_errors
+from ._storage import StorageURL, open_storage, resolve_storage, storage_errors, storage_kind
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
@@ -161,10 +161,6 @@ def _check_csv_target(path: Path, where) -> None:
     journal (a mistyped --csv wiped one)."""
     if where.path is not None and path.resolve() == where.path.resolve():
         raise StorageError(f"{path} is the study's storage; write the CSV elsewhere")
-    if not path.is_file():
-        return
-    with path.open("rb") as f:
-        head = f.read(256)
-    if head.startswith(b"SQLite format 3\x00") or b'"op_code"' in head.split(b"\n")[0]:
+    if path.is_file() and storage_kind(path):
         raise StorageError(f"{path} is a study storage (SQLite or journal); write the CSV "
                            "elsewhere")
