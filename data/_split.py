@@ -11,7 +11,7 @@ from ._dataset import DataError
 SCALINGS = ("minmax", "standard", "none")
 # Share of the pool held out as the test set when a source ships no test set of its own.
 TEST_FRACTION = 0.2
-_CHUNK = 8192  # rows per pass when summing large image arrays in float64
+_CHUNK = 8192  # rows per float64 pass over large arrays (image statistics, scaling)
 
 
 def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
@@ -111,16 +111,18 @@ def fit_scaler(X: np.ndarray, mode: str, *,
 def apply_scaler(X: np.ndarray, shift: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """``(X - shift) / scale`` as a new float32 array.
 
-    Small integer and float32 inputs (images) are computed in float32 so that only one
-    large copy is ever made; float64 inputs keep float64 precision until the final cast.
+    Computed in float64 and rounded once to float32, chunk by chunk, so that only one
+    large copy (the float32 result) is ever made. ``nets.SavedModel.normalize`` does the
+    same arithmetic, so raw inputs scored by a saved model match these arrays bit for bit.
     """
     X = np.asarray(X)
-    if X.dtype.kind in "ui" and X.dtype.itemsize <= 2 or X.dtype == np.float32:
-        out = X.astype(np.float32)
-        out -= shift.astype(np.float32)
-        out /= scale.astype(np.float32)
-        return out
-    return ((X.astype(np.float64, copy=False) - shift) / scale).astype(np.float32)
+    out = np.empty(X.shape, dtype=np.float32)
+    for start in range(0, len(X), _CHUNK):
+        part = X[start:start + _CHUNK].astype(np.float64)
+        part -= shift
+        part /= scale
+        out[start:start + _CHUNK] = part
+    return out
 
 
 def fit_target(y: np.ndarray, mode: str) -> tuple[float, float]:

@@ -91,8 +91,10 @@ class SavedModel:
     def normalize(self, X_raw) -> np.ndarray:
         """Raw inputs (n, d), or one example (d,), scaled as in training, in the net's dtype.
 
-        Computed in float64 and cast once, as ``data`` does for the training data. A table
-        with column names (a pandas DataFrame) gives the model's features by name.
+        Computed in float64 and rounded once to float32, as ``data`` scales the training
+        data (then cast to the net's dtype), so a dataset's rows give the same bits either
+        way. A table with column names (a pandas DataFrame) gives the model's features by
+        name.
         """
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
             X_raw = X_raw.to_frame().T
@@ -117,8 +119,8 @@ class SavedModel:
         if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
         with np.errstate(over="ignore"):  # overflow is found below, in one line
-            if self.x_shift is not None:
-                X = (X - self.x_shift) / self.x_scale
+            if self.x_shift is not None:  # float32: the dtype of every data.Dataset
+                X = ((X - self.x_shift) / self.x_scale).astype(np.float32)
             X = X.astype(self.net.dtype)
         if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs overflow the model's {self.net.dtype.name} after its "

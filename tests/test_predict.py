@@ -159,6 +159,33 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
         assert "has classes the model does not know (0); the model predicts 1, 2, 3" in err
 
 
+@pytest.mark.parametrize(("raw_dtype", "scaling", "net_dtype"), [
+    ("uint8", "standard", "float32"), ("uint8", "minmax", "float64"),
+    ("float32", "standard", "float32"), ("float64", "minmax", "float64")])
+def test_raw_rows_scale_to_the_datasets_bits(tmp_path, raw_dtype, scaling, net_dtype):
+    # data and a saved model scale with one arithmetic: the dataset's test rows and the
+    # same rows given raw score bit for bit alike (uint8 once took a float32 path in data)
+    import data
+    import study
+
+    rng = np.random.default_rng(1)
+    raw = {k: (rng.integers(0, 256, (n, 5)) if raw_dtype == "uint8"
+               else rng.normal(50, 20, (n, 5))).astype(raw_dtype)
+           for k, n in (("train", 300), ("test", 200))}
+    for k in raw:
+        np.savez(tmp_path / f"{k}.npz", data=raw[k], label=rng.integers(0, 2, len(raw[k])))
+    ds = data.load(f"npz:{tmp_path / 'train.npz'},{tmp_path / 'test.npz'}?scaling={scaling}",
+                   seed=0)
+    cfg = nets.TrainConfig(hidden=(4,), activation="tanh", lr=0.1, batch_size=32,
+                           max_epochs=1, dtype=net_dtype)
+    model = nets.load_model(study.train_run(ds, cfg, seed=0, out=tmp_path / "m").model_path)
+    assert ds.X_test.dtype == np.float32
+    np.testing.assert_array_equal(model.normalize(raw["test"]), ds.X_test.astype(net_dtype))
+    np.testing.assert_array_equal(
+        model.predict(raw["test"]).probabilities,
+        model.predict_normalized(ds.X_test.astype(net_dtype)).probabilities)
+
+
 def test_a_model_knows_its_dataset_options_and_features(tmp_path, capsys):
     import data
     import study
