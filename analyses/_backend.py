@@ -1,7 +1,8 @@
 """Where an analysis's independent runs execute: local processes (joblib) or a Dask cluster.
 
-Both paths go through joblib, so a task function and its arguments are the same
-whichever backend runs them; results come back in task order. Each task runs with
+Both take the same task function and arguments: joblib's loky processes here, Dask's
+``client.map`` on a cluster (not joblib's dask backend, which keeps a one-thread
+cluster's work in this process); results come back in task order. Each task runs with
 its BLAS pools held to one thread: the workers already fill the cores, and nested
 BLAS threads would only fight over them (and make timings noisy).
 """

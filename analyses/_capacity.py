@@ -20,7 +20,6 @@ import pandas as pd
 
 import data
 import nets
-import study
 
 from ._backend import releasing, run_tasks
 
@@ -58,7 +57,7 @@ def _run(task: _Task) -> dict:
     t0 = time.perf_counter()
     ds = _load(*task.data) if isinstance(task.data, tuple) else task.data
     cfg = task.config
-    init_rng, loop_rng = study.train_streams(task.seed)
+    init_rng, loop_rng = nets.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
                          n_classes=ds.n_classes or None, task=ds.task)
     res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
@@ -66,12 +65,12 @@ def _run(task: _Task) -> dict:
     hit = h.index[h["val_loss"] <= task.eps] if task.eps else []
     first = h.loc[hit[0]] if len(hit) else None
     final = res.final_checkpoint()
-    test = study.test_metrics(net, ds)
+    test_loss, test_accuracy = nets.evaluate(net, ds.X_test, ds.y_test)
     return {"depth": task.depth, "width": task.width, "seed": task.seed,
             "n_parameters": net.n_parameters, "status": res.status,
             "train_loss": final["train_loss"], "train_accuracy": final["train_accuracy"],
             "val_loss": final["val_loss"], "val_accuracy": final["val_accuracy"],
-            "test_loss": test["test_loss"], "test_accuracy": test["test_accuracy"],
+            "test_loss": test_loss, "test_accuracy": test_accuracy,
             "iterations_to_eps": math.nan if first is None else float(first["iteration"]),
             "epochs_to_eps": math.nan if first is None else float(first["epoch"]),
             "iterations": res.iterations, "seconds": time.perf_counter() - t0}

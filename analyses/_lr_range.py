@@ -28,7 +28,6 @@ from threadpoolctl import threadpool_limits
 
 import data
 import nets
-import study
 
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import verify_runs, verify_verdict
@@ -257,7 +256,7 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
     skip_start = int(num_steps * SKIP_START_FRACTION)
     curves, rows = [], []
     for s in seed_list:
-        init_rng, loop_rng = study.train_streams(s)
+        init_rng, loop_rng = nets.train_streams(s)
         net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
                              n_classes=ds.n_classes or None, task=ds.task)
         c = range_test(net, cfg, ds.X_train, ds.y_train, X_val=ds.X_val, y_val=ds.y_val,

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 import nets
-import study
 
 from ._scaling_law import refine_lr
 
@@ -37,7 +36,7 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     lr : float
         The suggestion the grid is centred on.
     seeds : sequence of int
-        Entropy of each run's streams (`study.train_streams`), shared by every rate so
+        Entropy of each run's streams (`nets.train_streams`), shared by every rate so
         the rates start from the same weights.
     epochs : float
         Length of each run.
@@ -55,7 +54,7 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
                               max_epochs=epochs, checkpoint=max(epochs / 10, 1e-9), eps=0.0,
                               patience=0)
         for s in seeds:
-            init_rng, loop_rng = study.train_streams(s)
+            init_rng, loop_rng = nets.train_streams(s)
             net = nets.build_net(run_cfg, ds.n_features, ds.y_train, rng=init_rng,
                                  n_classes=ds.n_classes or None, task=ds.task)
             res = nets.train(net, run_cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val,

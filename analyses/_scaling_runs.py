@@ -19,7 +19,6 @@ import pandas as pd
 
 import data
 import nets
-import study
 
 from ._noise_scale import GradientNoiseScale
 
@@ -150,7 +149,7 @@ def run_task(task: RunTask) -> dict:
     t0 = time.perf_counter()
     ds = dataset_of(task.data)
     cfg = task.config
-    init_rng, loop_rng = study.train_streams(task.seed)
+    init_rng, loop_rng = nets.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
                          n_classes=ds.n_classes or None, task=ds.task)
     n = len(ds.X_train)

@@ -26,7 +26,15 @@ from ._predict_io import (
     score_prediction,
 )
 from ._schedules import SCHEDULES, learning_rate
-from ._train import HISTORY_COLUMNS, TrainResult, build_net, new_optimizer, train
+from ._train import (
+    HISTORY_COLUMNS,
+    TrainResult,
+    build_net,
+    evaluate,
+    new_optimizer,
+    train,
+    train_streams,
+)
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
@@ -34,7 +42,8 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "load_net", "save_net", "MLP",
     "stage_file", "write_atomically", "OPTIMIZERS", "Optimizer", "make_optimizer", "SCHEDULES",
     "learning_rate",
-    "HISTORY_COLUMNS", "TrainResult", "build_net", "new_optimizer", "train", "NetClassifier",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
+    "train_streams", "NetClassifier",
     "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",

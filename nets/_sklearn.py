@@ -29,7 +29,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
-from ._train import build_net, train
+from ._train import build_net, train, train_streams
 
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
 # a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
@@ -67,8 +67,7 @@ def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]
         seed = int(random_state.integers(2**63))
     else:
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
-    return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
+    return train_streams(seed)
 
 
 class _NetEstimator(BaseEstimator):

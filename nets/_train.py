@@ -241,6 +241,27 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)
 
 
+def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent generators for initialization and for the loop's shuffles.
+
+    ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
+    """
+    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
+
+
+def evaluate(net: MLP, X, y) -> tuple[float, float]:
+    """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
+
+    A diverged net's overflow is not warned about: its loss (inf or nan) says so.
+    """
+    X = np.asarray(X, dtype=net.dtype)
+    T = net._head.encode(np.asarray(y), net.sizes[-1], net.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, accuracy = _score(net, X, T, None)
+    return float(loss), float(accuracy)
+
+
 def _score(net, X, T, w, chunk=8192):
     """Loss and accuracy over ``X`` (in chunks, so memory stays flat)."""
     head = net._head

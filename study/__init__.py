@@ -1,5 +1,7 @@
 """study: training runs and Optuna searches over their hyperparameters."""
 
+from nets import train_streams  # re-exported: the streams of a run, and of trial k
+
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import Objective, ReportToTrial, metric_values, trial_record, worker_gone
@@ -19,7 +21,7 @@ from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._storage import DEFAULT_STORAGE, StorageURL, mask_url, open_storage, resolve_storage
 from ._summary import export_csv, list_studies, open_study, show_study, state_counts, study_summary
-from ._train_run import TrainRun, save_run_files, test_metrics, train_run, train_streams
+from ._train_run import TrainRun, save_run_files, test_metrics, train_run
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,

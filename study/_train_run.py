@@ -83,28 +83,15 @@ class TrainRun:
                 for k, v in summary.items()}
 
 
-def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
-    """Independent generators for initialization and for the loop's shuffles.
-
-    ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
-    """
-    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
-    return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
-
-
 def test_metrics(net: nets.MLP, ds: data.Dataset) -> dict:
     """Loss and accuracy on the test set (used once, at the end)."""
-    T = net._head.encode(ds.y_test, net.sizes[-1], net.dtype)
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverged net: its loss says so
-        z = net.logits(ds.X_test)
-        return {"test_loss": net._head.loss(z, T), "test_accuracy": net._head.accuracy(z, T)}
+    loss, accuracy = nets.evaluate(net, ds.X_test, ds.y_test)
+    return {"test_loss": loss, "test_accuracy": accuracy}
 
 
 def val_scores(net: nets.MLP, ds: data.Dataset) -> tuple[float, float]:
     """Loss and accuracy of the final net on the validation set (after any restore)."""
-    T = net._head.encode(ds.y_val, net.sizes[-1], net.dtype)
-    z = net.logits(ds.X_val)
-    return float(net._head.loss(z, T)), float(net._head.accuracy(z, T))
+    return nets.evaluate(net, ds.X_val, ds.y_val)
 
 
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
@@ -132,7 +119,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ds_seed = data_seed if data_seed is not None else (
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
-    init_rng, loop_rng = train_streams(seed)
+    init_rng, loop_rng = nets.train_streams(seed)
     net = nets.build_net(cfg, dataset.n_features, dataset.y_train, rng=init_rng,
                          n_classes=dataset.n_classes or None, task=dataset.task)
     callbacks = list(callbacks)
