@@ -15,19 +15,18 @@ MAX_NAME_BYTES = 100
 
 
 def folder_name(text: str, default: str = "run") -> str:
-    """One safe folder name: ``csv:/data/d.csv`` -> ``csv-data-d.csv``, ``digits?imbalance=1:50``
-    -> ``digits-imbalance-1-50``, ``../../x`` -> ``x``; letters of any script stay; names
-    longer than `MAX_NAME_BYTES` are cut and end in a short hash of the whole text."""
+    """One safe folder name per text: the text itself when it is a safe, short name, else
+    its safe form (``csv:/data/d.csv`` -> ``csv-data-d.csv``, ``../../x`` -> ``x``; letters
+    of any script stay) cut to `MAX_NAME_BYTES` and ending in a short hash of the whole
+    text, so that "x y", "x/y" and "x-y" never share a folder."""
     safe = _safe(text, default)
-    return safe if len(safe.encode()) <= MAX_NAME_BYTES else _hashed(safe, text)
+    keep = safe == text and len(safe.encode()) <= MAX_NAME_BYTES
+    return safe if keep else _hashed(safe, text)
 
 
 def study_folder(name: str) -> Path:
-    """The report folder of study ``name``: the name itself when it is a safe folder name,
-    else its safe form and a short hash of it, so that "x y" and "x-y" stay apart."""
-    safe = _safe(name, "study")
-    keep = safe == name and len(safe.encode()) <= MAX_NAME_BYTES
-    return RUNS / "studies" / (safe if keep else _hashed(safe, name))
+    """The report folder of study ``name``: ``runs/studies/`` and its `folder_name`."""
+    return RUNS / "studies" / folder_name(name, "study")
 
 
 def _safe(text: str, default: str) -> str:

@@ -1,6 +1,7 @@
 """`hplab train` and `hplab gradcheck`: the JSON contract, the files, one-line errors."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -196,16 +197,20 @@ def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
     assert code == 0, err
     model = tmp_path / json.loads(out)["model_path"]
     assert model.is_file() and model.parent.parent == tmp_path / "runs" / "train"
-    assert model.parent.name.endswith("-d.csv") and ":" not in model.parent.name
+    assert model.parent.name.startswith("csv-") and ":" not in model.parent.name
+    assert "-d.csv-" in model.parent.name  # the safe form, then a hash of the name
     code, out, err = run_cli(["train", "--dataset", "xor", "--name", "../../escape",
                               "--epochs", "3", "--json", "--no-report"], capsys)
     assert code == 0, err
-    assert (tmp_path / "runs" / "train" / "escape" / "model.npz").is_file()
-    for name in ("名前", "日本", "héllo ✓"):  # letters of any script keep names apart
-        assert run_cli(["train", "--dataset", "xor", "--name", name, "--epochs", "1",
-                        "--no-report"], capsys)[0] == 0
-    assert {p.name for p in (tmp_path / "runs" / "train").iterdir()} >= {"名前", "日本",
-                                                                          "héllo"}
+    escaped = json.loads(out)["model_path"]
+    assert Path(escaped).parent.parent == Path("runs/train")
+    assert Path(escaped).parent.name.startswith("escape-")
+    for name in ("名前", "日本", "héllo ✓", "a b", "a/b", "a-b"):  # never one folder
+        code, _, err = run_cli(["train", "--dataset", "xor", "--name", name, "--epochs",
+                                "1", "--no-report"], capsys)
+        assert code == 0 and "replacing" not in err, err
+    folders = {p.name for p in (tmp_path / "runs" / "train").iterdir()}
+    assert folders >= {"名前", "日本", "a-b"} and len(folders) == 8
 
 
 def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
