@@ -15,6 +15,10 @@ from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
+TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
+# trials_frame's statuses of trials that stopped on their own (pruned ones are the
+# pruner's; the intermediate values show them)
+PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
 
 
 OUTCOMES_CAPTION = (
@@ -115,8 +119,13 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     rep.add_section("All trials")
     table = _sorted(frame, metric, maximize)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
-    rep.add_table(table, name="trials", caption=(
+    rep.add_table(table, name="trials", max_rows=TABLE_ROWS, caption=(
         f"Every trial (best first){why}; the CSV holds all of them."))
+    stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
+    if len(stopped) and len(table) > TABLE_ROWS:  # the best-first table would hide them
+        rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, caption=(
+            "The trials that diverged or failed, in the order they ran, and why each "
+            "stopped."))
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
@@ -183,7 +192,7 @@ def _outcome_text(summary) -> str:
         reason = str(worst["reason"]).rstrip(".")  # an exception's message may end in one
         text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}."
         if len(summary["problems"]) > 1:
-            text += " The table of all trials gives every trial's reason."
+            text += " The tables of trials below give every trial's reason."
     return text
 
 

@@ -210,6 +210,26 @@ def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path):
     assert "see the reasons below" not in text
 
 
+def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_path):
+    # 28 trials: the best-first table shows 25, and the two that diverged come last
+    rates = [0.01 * (i + 1) for i in range(26)] + [5000.0, 9000.0]
+    db = tmp_path / "many.db"
+    spec = spec_file("many", dataset="coin", metric="val_accuracy", n_trials=len(rates),
+                     sampler="grid", pruner="none", max_epochs=2, space={"lr": rates},
+                     fixed={"optimizer": "sgd", "width": 4, "activation": "tanh",
+                            "batch_size": 32})
+    study.run_study(study.load_spec(spec), storage=str(db), progress=False)
+    path = reports.study_report("many", storage=str(db), out=tmp_path / "many")
+    text = " ".join(path.read_text().split())
+    problems = study.show_study("many", str(db))["problems"]
+    assert [p["status"] for p in problems] == ["diverged", "diverged"]
+    second = problems[1]  # the first is named in the status line too
+    assert " ".join(second["reason"].split()) in text
+    table = pd.read_csv(path.parent / "report_files" / "problem-trials.csv")
+    assert sorted(table["number"]) == sorted(p["number"] for p in problems)
+    assert "Showing the first 25 of 28 rows" in text
+
+
 def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
     import re
