@@ -124,9 +124,14 @@ def _is_training_report(path: Path) -> bool:
 
 
 def _refuse_overwrite(out, *inputs) -> None:
-    """Stop before an output path that is one of the command's input files destroys it."""
-    for src in inputs:
-        if out and src and Path(out).resolve() == Path(src).resolve():
+    """Stop before an output path that is one of the command's input files (or a file of
+    an input folder) destroys it."""
+    if not out:
+        return
+    target = Path(out).resolve()
+    for src in filter(None, inputs):
+        src = Path(src).resolve()
+        if target == src or (src.is_dir() and target.parent == src and target.exists()):
             raise ValueError(f"{out} is an input of this command; write the output elsewhere")
 
 
@@ -681,6 +686,7 @@ def cmd_predict(args) -> int:
         if not dataset:
             raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
         seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
+        _refuse_overwrite(args.out, *data.source_paths(dataset))
         pred, truth = nets.predict_dataset(model, data.load(dataset, seed=seed))
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")

@@ -8,6 +8,7 @@ import math
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,14 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")
     return base, None, options
+
+
+def source_paths(name: str) -> list[Path]:
+    """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
+    key, arg, _ = parse_name(name)
+    if key == "idx":
+        return [Path(arg)]
+    return [Path(p) for p in _paths(arg) if p] if key in PREFIXES else []
 
 
 def _convert(key: str, text: str, default):

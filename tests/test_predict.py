@@ -391,6 +391,24 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         assert Path(target).read_bytes() == before
 
 
+def test_predictions_never_overwrite_the_dataset_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "t": (X.sum(1) > 1).astype(int)}).to_csv(
+        "data.csv", index=False)
+    before = Path("data.csv").read_bytes()
+    code, out, err = run_cli(["train", "--dataset", "csv:data.csv", "--epochs", "2",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    model = json.loads(out)["model_path"]
+    for dataset in (["--dataset", "csv:data.csv"], ["--dataset"]):  # named, or the model's
+        code, out, err = run_cli(["predict", model, *dataset, "--out", "data.csv"], capsys)
+        assert code == 2 and "data.csv is an input of this command" in err and out == ""
+        assert Path("data.csv").read_bytes() == before
+    assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
+
+
 def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):
     """`hplab predict ... | head`: the reader leaves early; no error message."""
     import os
