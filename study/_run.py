@@ -46,18 +46,30 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
     ``spec.n_trials`` itself was asked for.
     """
+    return _create_or_load(spec, storage, where, keep_budget=keep_budget)[0]
+
+
+def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
+                    keep_budget: bool) -> tuple[optuna.Study, bool]:
+    """`create_or_resume`, and whether this call created the study (of two runs racing
+    to create one, exactly one did)."""
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
     edited = first_difference(parse_spec(raw), spec)
     if edited:  # workers and reports would run the stored table, not these fields
         raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
                         "the table and parse_spec it rather than dataclasses.replace")
-    existed = spec.name in optuna.get_all_study_names(storage)
-    # load_if_exists: two `study run`s of one new spec may race to create it
-    study = optuna.create_study(study_name=spec.name, storage=storage, load_if_exists=True,
-                                directions=list(spec.directions))
+    directions = list(spec.directions)
+    try:  # the storage decides who creates it when two runs of one new spec race
+        study = optuna.create_study(study_name=spec.name, storage=storage,
+                                    directions=directions)
+        created = True
+    except optuna.exceptions.DuplicatedStudyError:
+        study = optuna.create_study(study_name=spec.name, storage=storage,
+                                    load_if_exists=True, directions=directions)
+        created = False
     stored = study.user_attrs.get(SPEC_ATTR)
-    if stored is None and existed and study.trials:
+    if stored is None and not created and study.trials:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
     changed = (first_difference(_parse_stored(stored, spec.name, where), spec)
@@ -77,7 +89,7 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
         asked = True
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
-    return study
+    return study, created
 
 
 def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:
@@ -321,8 +333,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
                 optuna.delete_study(study_name=spec.name, storage=store)
-            new = spec.name not in optuna.get_all_study_names(store)
-            study = create_or_resume(spec, store, where, keep_budget=not explicit_trials)
+            study, new = _create_or_load(spec, store, where, keep_budget=not explicit_trials)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)

@@ -95,6 +95,37 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert study.budget_used(trials) == 6 and summary["n_running"] == 0
 
 
+# Two `study run`s of one new spec, each slowed between looking for the study and creating
+# it, so that both look before either creates (the race two terminals can hit).
+_RACER = """
+import sys, time, optuna, study
+create = optuna.create_study
+def slow_create(*args, **kwargs):
+    time.sleep(1.0)
+    return create(*args, **kwargs)
+optuna.create_study = slow_create
+study.run_study(study.load_spec(sys.argv[1]), storage=sys.argv[2], progress=False,
+                command="racer")
+"""
+
+
+@pytest.mark.parametrize("storage", ["race.db", "race.log"])
+def test_two_runs_racing_to_create_a_study_sample_apart(spec_file, tmp_path, storage):
+    path = spec_file("race", n_trials=6, sampler="random", pruner="none", max_epochs=2)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    racers = [subprocess.Popen([sys.executable, "-c", _RACER, str(path), storage],
+                               cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+    for proc in racers:
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()[-2000:]
+    store = study.open_storage(study.resolve_storage(str(tmp_path / storage)))
+    s = optuna.load_study(study_name="race", storage=store)
+    params = [tuple(sorted(t.params.items())) for t in s.trials]
+    assert len(params) == 6 and len(set(params)) == 6  # one seeded stream, one fresh
+    assert s.user_attrs[study.COMMAND_ATTR] == "racer"  # one creator, one resume
+    assert s.user_attrs[study.RESUMED_ATTR] == ["racer"]
+
+
 def test_two_cli_workers_share_a_postgresql_study(postgres_url, spec_file, tmp_path):
     name = f"pg-{uuid.uuid4().hex[:8]}"
     path = spec_file(name, dataset="coin", metric="val_accuracy", n_trials=10, max_epochs=30,
