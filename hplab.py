@@ -498,6 +498,13 @@ def _replace_demo_only(storage) -> None:
     if not str(s.user_attrs.get(study.COMMAND_ATTR, "")).startswith("hplab demo"):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
+    from optuna.trial import TrialState
+
+    live = [t.number for t in s.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            if not study.worker_gone(study.trial_info(t).get("worker"))]
+    if live:  # deleting it under a running demo would mix the two runs' trials
+        raise ValueError(f"the demo study in {where.masked} is still running (trial "
+                         f"#{live[0]}); wait for it to end, or give another --storage")
     print(f"hplab demo: replacing the earlier demo study in {where.masked}", file=sys.stderr)
 
 

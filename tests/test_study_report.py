@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import uuid
@@ -362,6 +363,21 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
         assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1",
                            "--json"]) == 0
     assert "replacing the earlier demo study" in capsys.readouterr().err
+    # ...but not while it runs: a second demo deleted a running one, and the two runs
+    # then wrote into one study
+    s = optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}")
+    running = s.ask()
+    running.set_user_attr("worker", study._objective.worker_id())
+    n_trials = len(s.trials)
+    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 2
+    assert (f"the demo study in sqlite:///{demo} is still running (trial #{running.number}); "
+            "wait for "
+            "it to end") in capsys.readouterr().err
+    assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}").trials) \
+        == n_trials
+    # its worker gone (killed), the trial is a leftover: the demo replaces the study
+    running.set_user_attr("worker", f"{socket.gethostname()}:{2**22 + 12345}")  # no such pid
+    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 0
 
 
 def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, capsys,
