@@ -371,8 +371,7 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
     n_trials = len(s.trials)
     assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 2
     assert (f"the demo study in sqlite:///{demo} is still running (trial #{running.number}); "
-            "wait for "
-            "it to end") in capsys.readouterr().err
+            "wait for it to end") in capsys.readouterr().err
     assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}").trials) \
         == n_trials
     # its worker gone (killed), the trial is a leftover: the demo replaces the study
