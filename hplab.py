@@ -15,6 +15,7 @@ import os
 import shlex
 import signal
 import sys
+import threading
 from pathlib import Path
 
 # Errors that mean "the user asked for something impossible": one line, exit 2.
@@ -1055,9 +1056,26 @@ def _version() -> str:
         return "0+unknown"
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM (kill, docker stop, a batch system's preemption) stops a run as Ctrl-C
+    does: through the SIGINT handler in place (which stops workers and records their
+    trials as interrupted), else as a KeyboardInterrupt."""
+    _terminated.set()
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:  # SIGINT ignored (a background job): SIGTERM must still stop it
+        raise KeyboardInterrupt
+
+
+_terminated = threading.Event()
+
+
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
+    if as_program:
+        signal.signal(signal.SIGTERM, _terminate)
     # loky's resource tracker (a process of its own, started with this environment) warns
     # after a pool torn down by an error, below the command's one-line error
     os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
@@ -1069,6 +1087,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if as_program:  # a second Ctrl-C would break into loky's exit join: a traceback
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if _terminated.is_set():
+            print("hplab: terminated", file=sys.stderr)
+            return 143  # the shell's code for a process ended by SIGTERM
         print("hplab: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `hplab ... | head` closed the pipe: stop quietly

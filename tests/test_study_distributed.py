@@ -366,12 +366,15 @@ def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, c
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers, to_group, twice", [
-    (1, True, False), (2, True, False), (2, False, False), (2, True, True)])
-def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, spec_file,
-                                                        tmp_path):
+@pytest.mark.parametrize("workers, to_group, twice, sig", [
+    (1, True, False, signal.SIGINT), (2, True, False, signal.SIGINT),
+    (2, False, False, signal.SIGINT), (2, True, True, signal.SIGINT),
+    (1, False, False, signal.SIGTERM), (2, False, False, signal.SIGTERM)])
+def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, sig,
+                                                        spec_file, tmp_path):
     """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only;
-    an impatient second Ctrl-C lands while the pool shuts down."""
+    an impatient second Ctrl-C lands while the pool shuts down. SIGTERM to the main process
+    (kill, docker stop) stops it the same way: its workers went on without it."""
     path = spec_file("intr", dataset="coin", metric="val_accuracy", n_trials=8,
                      max_epochs=60, pruner="none",
                      space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
@@ -394,16 +397,26 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     wait_for(mid_trial, 90, "a finished and a running trial")
     finished = {t.number: t.values for t in s.get_trials() if t.state.is_finished()}
     if to_group:
-        os.killpg(run.pid, signal.SIGINT)
+        os.killpg(run.pid, sig)
     else:
-        os.kill(run.pid, signal.SIGINT)
+        os.kill(run.pid, sig)
     if twice:
         time.sleep(0.25)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(run.pid, signal.SIGINT)
+            os.killpg(run.pid, sig)
     _, err = run.communicate(timeout=60)
-    assert run.returncode == 130, err[-2000:]
-    assert err.strip().splitlines()[-1] == "hplab: interrupted" and "Traceback" not in err
+    code, last = (130, "interrupted") if sig == signal.SIGINT else (143, "terminated")
+    assert run.returncode == code, err[-2000:]
+    assert err.strip().splitlines()[-1] == f"hplab: {last}" and "Traceback" not in err
+
+    def group_gone():  # no worker left running the study without its command
+        try:
+            os.killpg(run.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(group_gone, 30, "the run's worker processes to end")
     trials = s.get_trials()
     assert not [t for t in trials if t.state == TrialState.RUNNING]  # nothing left hanging
     for number, values in finished.items():
