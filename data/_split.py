@@ -102,7 +102,14 @@ def fit_scaler(X: np.ndarray, mode: str, *,
         scale = X64.max(axis=0) - shift
     else:
         shift = X64.mean(axis=0)
-        scale = X64.std(axis=0)
+        var = X64.var(axis=0)
+        scale = np.sqrt(var)
+        # A constant 0.1 has a variance of rounding noise (1e-34), not 0: below this bound
+        # (scikit-learn's _is_constant_feature, from Chan, Golub and LeVeque) a variance
+        # cannot be told from 0. An overflowed (inf) one is left for load to refuse.
+        eps, n = np.finfo(np.float64).eps, len(X64)
+        constant = np.isfinite(var) & (var <= n * eps * var + (n * shift * eps) ** 2)
+        scale = np.where(constant, 0.0, scale)
     # A constant column would divide by zero; scale 1 maps it to 0 instead.
     scale = np.where(scale > 0, scale, 1.0)
     return shift.astype(np.float64), scale.astype(np.float64)

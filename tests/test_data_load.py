@@ -80,6 +80,19 @@ def test_standard_scaling_and_normalize_x():
     assert data.load("moons", scaling="none").x_scale.tolist() == [1, 1]
 
 
+
+def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
+    # 0.1 is not exact in binary: its std is rounding noise (1e-17), which is no spread
+    rng = np.random.default_rng(0)
+    for part, value in (("train", 0.1), ("test", 0.2)):
+        pd.DataFrame({"a": rng.normal(size=100), "c": value,
+                      "y": np.arange(100) % 2}).to_csv(tmp_path / f"{part}.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 'train.csv'},{tmp_path / 'test.csv'}?scaling=standard")
+    assert ds.x_scale[1] == 1.0
+    np.testing.assert_allclose(ds.X_train[:, 1], 0, atol=1e-15)
+    np.testing.assert_allclose(ds.X_test[:, 1], 0.1, rtol=1e-6)  # 0.2 - 0.1, not 5.5e14
+    np.testing.assert_allclose(ds.X_train[:, 0].std(), 1, rtol=1e-5)  # the others as before
+
 def test_regression_targets_inverse():
     ds = data.load("curve", seed=0)
     y_raw = ds.inverse_y(ds.y_train)
