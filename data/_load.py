@@ -106,6 +106,28 @@ def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
     return tuple(_plain(c) for c in classes), train, test
 
 
+def _check_fit(name: str, scaling: str, what: str, scale: np.ndarray, columns) -> None:
+    """Refuse a scaling whose statistics overflowed float64 (a range or spread past 1.8e308)."""
+    bad = ~np.isfinite(scale)
+    if bad.any():
+        column = columns[int(np.argmax(bad))]
+        raise DataError(f"{name}: {what} {column!r} has values too large to scale "
+                        f"(scaling={scaling}: their spread overflows float64); rescale the "
+                        "raw values first")
+
+
+def _check_float32(name: str, scaling: str, part: str, what: str, values: np.ndarray,
+                   columns) -> None:
+    """Refuse scaled values past float32's range (3.4e38), which would train on inf."""
+    # min and max see any inf or NaN without a full-size boolean copy (MNIST)
+    if values.size == 0 or np.isfinite(values.min()) and np.isfinite(values.max()):
+        return
+    row, col = np.argwhere(~np.isfinite(values))[0]
+    raise DataError(f"{name}: {part} {what} {columns[col]!r} has values too large for "
+                    f"float32 after scaling={scaling} (first at row {row}); rescale the raw "
+                    "values first")
+
+
 def _counts(y: np.ndarray) -> dict:
     return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
 
@@ -236,20 +258,29 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     pixel_max = src.pixel_max
     if src.images and pixel_max is None:  # no known full scale: read it off the fitted part
         pixel_max = max(-float(fit_on.min()), float(fit_on.max()), 1e-12)
-    x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max)
-    del fit_on
-    y_shift, y_scale = 0.0, 1.0
-    if not classify:
-        y_fit = np.concatenate([y_tr, y_val, y_test]) if merge_scaling else y_tr
-        y_shift, y_scale = fit_target(y_fit.astype(np.float64), scaling)
+    target_name = (src.info.get("target", "target"),)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, by name
+        x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max)
+        _check_fit(name, scaling, "feature", x_scale, src.feature_names)
+        del fit_on
+        y_shift, y_scale = 0.0, 1.0
+        if not classify:
+            y_fit = np.concatenate([y_tr, y_val, y_test]) if merge_scaling else y_tr
+            y_shift, y_scale = fit_target(y_fit.astype(np.float64), scaling)
+            _check_fit(name, scaling, "target", np.array([y_scale]), target_name)
 
-    def ys(v: np.ndarray) -> np.ndarray:
-        if classify:
-            return np.ascontiguousarray(v, dtype=np.int64)
-        return ((v.astype(np.float64) - y_shift) / y_scale).astype(np.float32)
+        def ys(v: np.ndarray) -> np.ndarray:
+            if classify:
+                return np.ascontiguousarray(v, dtype=np.int64)
+            return ((v.astype(np.float64) - y_shift) / y_scale).astype(np.float32)
 
-    parts = {part: apply_scaler(Xp, x_shift, x_scale)
-             for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
+        parts = {part: apply_scaler(Xp, x_shift, x_scale)
+                 for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
+        targets = {"train": ys(y_tr), "val": ys(y_val), "test": ys(y_test)}
+    for part in parts:
+        _check_float32(name, scaling, part, "feature", parts[part], src.feature_names)
+        _check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
+                       target_name)
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
@@ -260,8 +291,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     }
     return Dataset(
         name=name, task=task,
-        X_train=parts["train"], y_train=ys(y_tr), X_val=parts["val"], y_val=ys(y_val),
-        X_test=parts["test"], y_test=ys(y_test), classes=classes,
+        X_train=parts["train"], y_train=targets["train"], X_val=parts["val"],
+        y_val=targets["val"], X_test=parts["test"], y_test=targets["test"], classes=classes,
         feature_names=tuple(src.feature_names), x_shift=x_shift, x_scale=x_scale,
         y_shift=float(y_shift), y_scale=float(y_scale), info=info,
     )

@@ -1,6 +1,7 @@
 """Splits, scaling, file loaders, imbalance and bad input (API and CLI)."""
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +93,32 @@ def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
     np.testing.assert_allclose(ds.X_train[:, 1], 0, atol=1e-15)
     np.testing.assert_allclose(ds.X_test[:, 1], 0.1, rtol=1e-6)  # 0.2 - 0.1, not 5.5e14
     np.testing.assert_allclose(ds.X_train[:, 0].std(), 1, rtol=1e-5)  # the others as before
+
+
+@pytest.mark.parametrize("column, scaling, message", [
+    ("x", "minmax", "feature 'x' has values too large to scale (scaling=minmax: their spread "
+     "overflows float64)"),  # max - min of +-1.7e308 is inf
+    ("x", "standard", "feature 'x' has values too large to scale (scaling=standard"),
+    ("x", "none", "train feature 'x' has values too large for float32 after scaling=none "
+     "(first at row 0)"),
+    ("y", "minmax", "target 'y' has values too large to scale (scaling=minmax"),
+    ("y", "none", "train target 'y' has values too large for float32 after scaling=none"),
+])
+def test_values_too_large_to_scale_are_refused(tmp_path, capsys, column, scaling, message):
+    big = {"minmax": 1.7e308, "standard": 1e170, "none": 1e39}[scaling]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=100), "y": rng.normal(size=100)})
+    # 100 distinct values: a target of few whole numbers would be read as class labels
+    frame[column] = np.where(np.arange(100) % 2, big, -big) * rng.uniform(0.95, 1, 100)
+    frame.to_csv(tmp_path / "big.csv", index=False)
+    name = f"csv:{tmp_path / 'big.csv'}?scaling={scaling}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning on the way to the error
+        with pytest.raises(data.DataError) as err:
+            data.load(name)
+    assert message in str(err.value) and "rescale the raw values first" in str(err.value)
+    assert hplab.main(["data", "show", name]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 def test_regression_targets_inverse():
     ds = data.load("curve", seed=0)
