@@ -71,7 +71,21 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
         y = y[:, 0]  # the course stores labels as an (N, 1) column
     if y.ndim != 1:
         raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}")
-    return X, y, images
+    return X, _label_values(y, path), images
+
+
+def _label_values(y: np.ndarray, path: Path) -> np.ndarray:
+    """Labels as numbers, booleans or str: bytes (b"cat") are decoded, as JSON has no
+    bytes; dates, records and complex numbers are refused."""
+    if y.dtype.kind == "S":
+        try:
+            return np.char.decode(y, "utf-8")  # np.strings: NumPy 2 only
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: 'label' holds bytes that are not UTF-8 text") from None
+    if y.dtype.kind not in "biufU":
+        raise DataError(f"{path}: 'label' has dtype {y.dtype}; labels must be numbers, "
+                        "booleans or text")
+    return y
 
 
 def load_npz(path: str, test_path: str | None = None, *, task: str | None = None) -> Source:

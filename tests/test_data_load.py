@@ -160,6 +160,21 @@ def test_npz_images_are_scaled_as_a_whole(tmp_path, dtype, full):
     assert ds.X_test[:, 0].max() == np.float32(255 / scale)  # not 255: no column blew up
 
 
+
+def test_npz_bytes_labels_are_text(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    rng = np.random.default_rng(0)
+    labels = np.array([b"cat", "\u00e9t\u00e9".encode()] * 30)  # dtype S: np.savez of bytes
+    np.savez(tmp_path / "b.npz", data=rng.normal(size=(60, 2)), label=labels)
+    ds = data.load(f"npz:{tmp_path / 'b.npz'}")
+    assert ds.classes == ("cat", "\u00e9t\u00e9")
+    assert hplab.main(["data", "show", f"npz:{tmp_path / 'b.npz'}", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["cat", "\u00e9t\u00e9"]
+    code, _, err = run_cli(["train", "--dataset", f"npz:{tmp_path / 'b.npz'}", "--epochs", "1",
+                            "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err  # the model's header holds the classes as JSON
+
 def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
     from cli_helpers import run_cli
 
@@ -262,6 +277,13 @@ def _npz(path, X, y):
                               .read_bytes()[:100]), f"npz:{p}")[1],
      r"not a readable npz file \(File is not a zip file\)"),
     (lambda p: (p.write_text("hello"), f"npz:{p}")[1], r"not a readable npz file \(not a NumPy"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.array([b"\xff", b"a"] * 5)),
+     "'label' holds bytes that are not UTF-8 text"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.arange(10).astype("datetime64[D]")),
+     r"'label' has dtype datetime64\[D\]; labels must be numbers, booleans or text"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.zeros(10, dtype=[("a", "i4")])),
+     r"'label' has dtype \[\('a', '<i4'\)\]"),
+    (lambda p: _npz(p, np.ones((10, 2)), np.arange(10) % 2 + 1j), "'label' has dtype complex128"),
     (lambda p: (p.with_suffix(".csv").write_text("f1,f2,label\n"),
                 f"csv:{p.with_suffix('.csv')}")[1], "a header and no rows"),
 ])
