@@ -59,6 +59,10 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):
             raise
+        if "Object arrays" in str(exc):
+            raise DataError(f"{path}: holds object arrays, which hplab never loads (reading "
+                            "them needs pickle, which can run code); save numbers or text"
+                            ) from None
         # NumPy takes a file that is not .npy/.npz for a pickle, and advises allow_pickle
         why = "not a NumPy file" if "pickle" in str(exc) else " ".join(str(exc).split())
         raise DataError(f"{path}: not a readable npz file ({why})") from None

@@ -277,6 +277,8 @@ def _npz(path, X, y):
                               .read_bytes()[:100]), f"npz:{p}")[1],
      r"not a readable npz file \(File is not a zip file\)"),
     (lambda p: (p.write_text("hello"), f"npz:{p}")[1], r"not a readable npz file \(not a NumPy"),
+    (lambda p: _npz(p, np.array([[1.0, 2.0]] * 10, dtype=object), np.arange(10) % 2),
+     r"f.npz: holds object arrays, which hplab never loads \(reading them needs pickle"),
     (lambda p: _npz(p, np.ones((10, 2)), np.array([b"\xff", b"a"] * 5)),
      "'label' holds bytes that are not UTF-8 text"),
     (lambda p: _npz(p, np.ones((10, 2)), np.arange(10).astype("datetime64[D]")),
