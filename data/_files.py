@@ -111,9 +111,16 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     try:
         # "a, b, label" is a common way to write a header: names and labels lose the space
         frame = pd.read_csv(path, skipinitialspace=True)
+        # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
+        header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                             skipinitialspace=True).iloc[0].tolist()
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
+    if all(_is_number(cell) for cell in header):  # a file without a header: a row of data
+        raise DataError(f"{path}: the first row holds numbers ({', '.join(header[:3])}"
+                        f"{', ...' if len(header) > 3 else ''}), not column names; a CSV "
+                        "needs a header row naming its columns, e.g. x1,x2,label")
     stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
         twice = next(c for c in stripped if stripped.count(c) > 1)
@@ -128,6 +135,14 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     if target not in frame.columns:
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
     return frame, target
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:

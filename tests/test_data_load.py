@@ -195,6 +195,27 @@ def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
         data.load(f"csv:{tmp_path / 'dup.csv'}")
 
 
+
+@pytest.mark.parametrize("first_row, shown", [
+    ("0.1257302210933933,-0.1321,1", "0.1257302210933933, -0.1321, 1"),
+    ("0.5,0.5,1e3,0", "0.5, 0.5, 1e3, ..."),  # a repeated value: pandas would rename it
+])
+def test_csv_without_header_is_refused(tmp_path, capsys, first_row, shown):
+    rows = [first_row] + [",".join(["0.25"] * first_row.count(",") + [str(i % 2)])
+                          for i in range(30)]
+    (tmp_path / "raw.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'raw.csv'}")
+    assert str(err.value) == (f"{tmp_path / 'raw.csv'}: the first row holds numbers ({shown}), "
+                              "not column names; a CSV needs a header row naming its columns, "
+                              "e.g. x1,x2,label")
+    assert hplab.main(["data", "show", f"csv:{tmp_path / 'raw.csv'}"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    # names that look like numbers are fine as long as one is not: 400 nm, 410 nm..., label
+    names = [str(400 + 10 * i) for i in range(first_row.count(","))]
+    (tmp_path / "named.csv").write_text(",".join([*names, "label"]) + "\n" + "\n".join(rows))
+    assert data.load(f"csv:{tmp_path / 'named.csv'}").feature_names == tuple(names)
+
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
