@@ -134,6 +134,10 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     target = frame.columns[-1] if target is None else target
     if target not in frame.columns:
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
+    if not pd.api.types.is_numeric_dtype(frame[target]):
+        # "cat " is "cat" (skipinitialspace strips only the leading space); a blank is missing
+        frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
+                                          if isinstance(v, str) else v)
     return frame, target
 
 

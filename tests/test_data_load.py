@@ -196,6 +196,21 @@ def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
 
 
 
+def test_csv_labels_lose_trailing_spaces(tmp_path):
+    rng = np.random.default_rng(0)
+    spelled = ("cat", "cat ", " dog  ", "dog")
+    for part, n in (("train", 40), ("test", 12)):
+        rows = [f"{rng.normal():.4f},{spelled[i % 4]}" for i in range(n)]
+        (tmp_path / f"{part}.csv").write_text("a,label\n" + "\n".join(rows) + "\n")
+    ds = data.load(f"csv:{tmp_path / 'train.csv'},{tmp_path / 'test.csv'}")
+    assert ds.classes == ("cat", "dog")
+    assert np.bincount(np.r_[ds.y_train, ds.y_val]).tolist() == [20, 20]
+    (tmp_path / "blank.csv").write_text("a,label\n1,cat\n2, \n3,dog\n")
+    with pytest.raises(data.DataError, match=r"missing, NaN or infinite train label\(s\) "
+                       r"\(first at row 1\)"):
+        data.load(f"csv:{tmp_path / 'blank.csv'}")
+
+
 @pytest.mark.parametrize("first_row, shown", [
     ("0.1257302210933933,-0.1321,1", "0.1257302210933933, -0.1321, 1"),
     ("0.5,0.5,1e3,0", "0.5, 0.5, 1e3, ..."),  # a repeated value: pandas would rename it
