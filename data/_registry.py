@@ -54,7 +54,18 @@ def _generated(fn, task: str, classes: int, description: str, features: int = 2)
             raise DataError(f"option noise must be >= 0, got {opts['noise']:g}")
         if "noise" in opts:
             opts["noise"] += 0.0  # -0 is 0: as a spread U(-0, 0) numpy finds high < low
-        return fn(rng, **opts)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below
+            try:
+                src = fn(rng, **opts)
+            except OverflowError:  # numpy's uniform(-noise, noise) past 1.8e308
+                src = None
+            finite = src is not None and all(np.isfinite(a).all() for a in
+                                              (src.X, src.y, src.X_test, src.y_test))
+        if not finite:  # one message for every set, whichever numpy call overflowed
+            given = ", ".join(f"{k}={v:g}" for k, v in opts.items() if isinstance(v, float))
+            raise DataError(f"options too large ({given}): the generated values overflow "
+                            "float64")
+        return src
 
     n_pool = options.get("n_train", 4)
     n_test = options.get("n_test", 4)

@@ -337,6 +337,10 @@ def test_bad_files(tmp_path, make, message):
     (["data", "show", "digits", "--imbalance", "1:900", "--positive", "8"], "2 positives"),
     (["data", "show", "idx:/no/such/folder"], "folder not found"),
     (["data", "show", "sine?noise=nan"], "must be a finite number"),
+    # a noise past 1.8e308 overflows in numpy's uniform (a traceback) or in the points
+    *[(["data", "show", f"{name}?noise=1e308"],
+       "options too large (noise=1e+308): the generated values overflow float64")
+      for name in ("double-arc", "sine", "curve", "moons", "circles", "spirals")],
     (["data", "fetch", "cifar"], "invalid choice"),
 ])
 def test_cli_bad_input_one_line_exit_2(argv, message, capsys):
