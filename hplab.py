@@ -316,7 +316,9 @@ def _add_data(sub) -> None:
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_data_list)
     q = dsub.add_parser("show", help="load one dataset and print its sizes and scaling")
-    q.add_argument("name", help="e.g. coin, spirals?classes=5, csv:table.csv")
+    q.add_argument("name", help="e.g. coin, spirals?classes=5, csv:table.csv; a target of "
+                   "at most 50 whole numbers is read as classes: csv:table.csv?task=regression "
+                   "predicts it as a number")
     q.add_argument("--seed", type=int, default=0)
     # None when not given: the name may carry them (coin?scaling=standard)
     q.add_argument("--scaling", default=None, choices=("minmax", "standard", "none"),

@@ -14,7 +14,7 @@ from ._idx import full_scale
 
 TASK_CHOICES = ("classification", "regression")
 # Numeric targets with at most this many distinct integral values count as class labels.
-_MAX_CLASSES = 50
+MAX_CLASSES = 50
 
 
 def infer_task(y: np.ndarray) -> str:
@@ -24,7 +24,7 @@ def infer_task(y: np.ndarray) -> str:
         return "classification"
     finite = y[np.isfinite(y)]
     integral = np.array_equal(finite, np.round(finite))
-    return "classification" if integral and len(np.unique(finite)) <= _MAX_CLASSES else \
+    return "classification" if integral and len(np.unique(finite)) <= MAX_CLASSES else \
         "regression"
 
 

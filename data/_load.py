@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._dataset import DataError, Dataset, Source, _plain
+from ._files import MAX_CLASSES
 from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
 from ._registry import build_source, kind_of, parse_name
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
@@ -204,10 +205,15 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
     _check_arrays(src, name)
     classify = src.task == "classification"
+    # a few whole numbers count as class labels: a count or a price may be meant otherwise
+    hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
+            "labels: add ?task=regression to predict it as a number") if classify and \
+        typed.get("task") is None and key in ("csv", "npz") and src.y.dtype.kind in "uif" else ""
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
-        kept, out = holdout(y, TEST_FRACTION, split_rng, stratify=classify, what="test")
+        kept, out = holdout(y, TEST_FRACTION, split_rng, stratify=classify, what="test",
+                            hint=hint)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         test_from = f"held out {TEST_FRACTION:g}"
 
@@ -248,7 +254,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if src.fixed_splits:
         X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y
     else:
-        kept, out = holdout(y, val_fraction, split_rng, stratify=classify)
+        kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         if imbalance is not None and len(y_val) and not y_val.any():  # no score, no threshold
             raise DataError(f"{name}: imbalance {imbalance} leaves no positive example in the "

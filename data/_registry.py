@@ -122,11 +122,11 @@ PREFIXES: dict[str, Entry] = {
     "idx": Entry(lambda rng, arg, data_dir: load_idx_folder(arg), "file",
                  "folder of MNIST-format IDX files (gz or raw)"),
     "npz": Entry(lambda rng, arg, data_dir, task=None: load_npz(*_paths(arg), task=task),
-                 "file", "npz with keys data, label (+ optional test file)",
+                 "file", "npz with keys data, label (+ optional test file); task= to override",
                  options={"task": None}),
     "csv": Entry(lambda rng, arg, data_dir, target=None, task=None:
                  load_csv(*_paths(arg), target=target, task=task),
-                 "file", "CSV with header; target column via target= (default last)",
+                 "file", "CSV with header; target= column (default last); task= to override",
                  options={"target": None, "task": None}),
 }
 _PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}

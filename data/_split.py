@@ -21,7 +21,8 @@ def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
 
 
 def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
-            stratify: bool, what: str = "validation") -> tuple[np.ndarray, np.ndarray]:
+            stratify: bool, what: str = "validation",
+            hint: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Shuffle indices 0..n-1 and hold out ``fraction`` of them.
 
     Parameters
@@ -33,6 +34,8 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
     rng : numpy.random.Generator
     stratify : bool
         Keep the class shares equal in both parts.
+    hint : str
+        Appended to the error when the split is impossible (what to try instead).
 
     Returns
     -------
@@ -50,7 +53,7 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
                                      shuffle=True, stratify=y if stratify else None)
     except ValueError as exc:  # e.g. a class with a single example cannot be stratified
         raise DataError(f"cannot hold out {fraction:g} of {n} examples as {what}: "
-                        f"{' '.join(str(exc).split())}") from None
+                        f"{' '.join(str(exc).split())}{hint}") from None
     return kept.astype(np.int64), out.astype(np.int64)
 
 

@@ -245,6 +245,31 @@ def test_csv_string_labels_and_target(tmp_path):
         data.load(f"csv:{tmp_path / 't.csv'}")  # last column b as target
 
 
+
+def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
+    rng = np.random.default_rng(0)
+    counts = np.r_[np.repeat(np.arange(10), 19), np.arange(10, 20)]  # 10 values seen once
+    pd.DataFrame({"a": rng.normal(size=200), "n": counts}).to_csv(tmp_path / "c.csv",
+                                                                  index=False)
+    hint = ("; a target of at most 50 distinct whole numbers is read as class labels: add "
+            "?task=regression to predict it as a number")
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'c.csv'}")
+    assert str(err.value).startswith("cannot hold out 0.2 of 200 examples as test: The least "
+                                     "populated classes in y have only 1 member")
+    assert str(err.value).endswith(hint)
+    with pytest.raises(data.DataError) as err:  # asked for: no hint
+        data.load(f"csv:{tmp_path / 'c.csv'}?task=classification")
+    assert hint not in str(err.value)
+    ds = data.load(f"csv:{tmp_path / 'c.csv'}?task=regression")
+    assert ds.task == "regression" and ds.inverse_y(ds.y_train).max() <= 19
+    # 21 values, each seen often: classes, too many to stratify a validation split of 16
+    np.savez(tmp_path / "c.npz", data=rng.normal(size=(200, 1)), label=np.arange(200) % 21)
+    with pytest.raises(data.DataError) as err:
+        data.load(f"npz:{tmp_path / 'c.npz'}")
+    assert "the number of classes = 21" in str(err.value) and str(err.value).endswith(hint)
+    assert data.load(f"npz:{tmp_path / 'c.npz'}?task=regression").task == "regression"
+
 def test_imbalance_follows_ratio_train_and_test():
     ds = data.load("digits?imbalance=1:20&positive=8", seed=0)
     assert ds.task == "binary" and ds.classes == ("not 8", 8)
