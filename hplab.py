@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 
 # Errors that mean "the user asked for something impossible": one line, exit 2.
-USER_ERRORS = (ValueError, OSError)
+# (OverflowError: a number too large for a C call, e.g. a timeout of 1e300 seconds.)
+USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -22,6 +22,7 @@ import data
 import nets
 
 from ._backend import releasing, run_tasks
+from ._checks import seed_count, whole
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -232,12 +233,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     """
     t0 = time.perf_counter()
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
-    if isinstance(seeds, bool) or not isinstance(seeds, int | np.integer) or seeds < 1:
-        raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
-    seeds = int(seeds)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)  # np.int64 too: the summary's seeds are JSON
+    seeds = seed_count(seeds)
+    seed = whole("seed", seed, 0)  # np.int64 too: the summary's seeds are JSON
     if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
     cfg = config or DEFAULT_CONFIG

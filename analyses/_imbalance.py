@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._backend import run_tasks
+from ._checks import seed_count, whole
 from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Split, Task, run_task
@@ -123,10 +124,7 @@ def _require_binary(ds, name: str) -> None:
 
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
     """``n`` (data seed, model random_state) pairs from ``SeedSequence(seed)``."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"seeds must be a positive integer, got {n!r}")
+    seed, n = whole("seed", seed, 0), seed_count(n)
     return [tuple(int(v) for v in child.generate_state(2, dtype=np.uint32))
             for child in np.random.SeedSequence(int(seed)).spawn(int(n))]
 

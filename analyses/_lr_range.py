@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 import data
 import nets
 
+from ._checks import seed_count, whole
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import verify_runs, verify_verdict
 from ._suggest import (
@@ -215,11 +216,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     t0 = time.perf_counter()
     check_ramp(mode, min_lr, max_lr, num_steps)
     check_suggestions(suggestion)
-    for what, v, low in (("seeds", seeds, 1), ("verify_seeds", verify_seeds, 1),
-                         ("seed", seed, 0)):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < low:
-            raise ValueError(f"{what} must be an integer >= {low}, got {v!r}")
-    seeds, verify_seeds, seed = int(seeds), int(verify_seeds), int(seed)
+    seeds, verify_seeds = seed_count(seeds), seed_count(verify_seeds, "verify_seeds")
+    seed = whole("seed", seed, 0)
     if verify and not (math.isfinite(verify_epochs) and verify_epochs > 0):
         raise ValueError(f"verify_epochs must be > 0, got {verify_epochs!r}")
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset

@@ -26,6 +26,7 @@ import data
 import nets
 
 from ._backend import check_backend, releasing, run_tasks
+from ._checks import seed_count, whole
 from ._noise_scale import NOISE_COLUMNS, noise_batches
 from ._scaling_law import (
     LR_CAP,
@@ -170,10 +171,8 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
         twice = [v for v in values if values.count(v) > 1]
         if twice:  # a typo more likely than a wish for the same runs twice
             raise ValueError(f"{name} list {twice[0]:g} twice")
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise ValueError(f"seeds must be an integer >= 1, got {seeds!r}")
-    if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
-        raise ValueError(f"max_steps must be an integer >= 1, got {max_steps!r}")
+    seed_count(seeds)
+    whole("max_steps", max_steps, 1)
     if metric not in TARGET_METRICS:
         raise ValueError(f"unknown target metric {metric!r}; valid: {', '.join(TARGET_METRICS)}")
     if metric == "val_accuracy" and ds.task == "regression":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import math
 import os
 import re
 import tempfile
@@ -39,6 +38,7 @@ MNIST_SHA256 = {
 }
 MNIST_FILES = tuple(f"{stem}.gz" for stem in IDX_FILES.values())
 _BLOCK = 1 << 16
+MAX_TIMEOUT = 86400  # seconds: a day
 
 
 def data_home(data_dir: str | Path | None = None) -> Path:
@@ -176,8 +176,10 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
         Offline (the message says where to put the files by hand), HTTP error or
         checksum mismatch; nothing is left half-written.
     """
-    if not (isinstance(timeout, int | float) and timeout > 0 and math.isfinite(timeout)):
-        raise DataError(f"timeout must be a number of seconds > 0, got {timeout!r}")
+    # at most a day: a socket's timeout past ~1e9 s overflows the C call
+    if not (isinstance(timeout, int | float) and 0 < timeout <= MAX_TIMEOUT):
+        raise DataError(f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT}, "
+                        f"got {timeout!r}")
     if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
         raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
     dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"

@@ -111,7 +111,7 @@ def test_a_numpy_seed_gives_the_same_sweep_and_json():
     json.dumps(a.summary(), allow_nan=False)
     assert a.summary()["seeds"] == [1, 2]
     assert a.runs.drop(columns="seconds").equals(b.runs.drop(columns="seconds"))
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
         capacity_sweep("coin", widths=(2,), seeds=1, seed=-1, config=cfg)
 
 
@@ -138,7 +138,8 @@ def test_one_diverged_seed_leaves_no_spread_either():
     ({"widths": ()}, "no widths given"),
     ({"widths": (0, 4)}, "widths must be positive integers, got 0"),
     ({"depths": (1.5,)}, "depths must be positive integers, got 1.5"),
-    ({"seeds": 0}, "seeds must be an integer >= 1"),
+    ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
+    ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000, got 1000000000000"),
     ({"eps": -1.0}, "eps must be a finite number >= 0"),
     ({"eps": None}, "eps must be a finite number >= 0, got None"),
     ({"widths": (2, 4, 2)}, "widths lists 2 twice"),

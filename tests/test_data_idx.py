@@ -252,8 +252,9 @@ def test_fetch_offline_says_where_to_put_files(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--timeout", "0"], "timeout must be a number of seconds > 0, got 0.0"),
-    (["--timeout", "-1"], "timeout must be a number of seconds > 0, got -1.0"),
+    (["--timeout", "0"], "timeout must be a number of seconds > 0 and <= 86400, got 0.0"),
+    (["--timeout", "-1"], "timeout must be a number of seconds > 0 and <= 86400, got -1.0"),
+    (["--timeout", "1e300"], "timeout must be a number of seconds > 0 and <= 86400, got 1e+300"),
     (["--url", "not a url"], "url must be an http://, https:// or file:// address"),
 ])
 def test_fetch_settings_are_checked_before_any_download(tmp_path, capsys, flags, message):

@@ -215,7 +215,7 @@ def test_isolation_forest_baseline_scores_outliers_higher():
      "unknown strategy 'smoot' (did you mean 'smote'?); valid: none, class_weight, "),
     ({"positive": 8, "metric": "auc"}, "unknown metric 'auc'; valid: roc_auc, pr_auc"),
     ({"positive": 8, "sampling_ratio": 1.5}, "sampling ratio must be in (0, 1]"),
-    ({"positive": 8, "seeds": 0}, "seeds must be a positive integer"),
+    ({"positive": 8, "seeds": 0}, "seeds must be an integer from 1 to 1000"),
 ])
 def test_bad_input_raises_clear_errors(kwargs, message):
     with pytest.raises(ValueError) as err:

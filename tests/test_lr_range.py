@@ -143,7 +143,8 @@ def test_suggestion_lands_within_3x_of_the_best_grid_rate(dataset):
     ({"mode": "cyclic"}, "unknown mode 'cyclic'; valid: exp, linear, looper"),
     ({"suggestion": "best"}, "unknown suggestion 'best'; valid: valley, steepest, minimum"),
     ({"num_steps": 1}, "num_steps must be an integer >= 2"),
-    ({"seeds": 0}, "seeds must be an integer >= 1"),
+    ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
+    ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000"),
     ({"seed": 1.5}, "seed must be an integer >= 0, got 1.5"),
     ({"config": nets.TrainConfig(batch_size=5000)}, "batch size 5000 is larger than the "
                                                     "training set of coin (900 examples)"),
