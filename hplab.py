@@ -183,15 +183,15 @@ def cmd_train(args) -> int:
     if "report.html" in earlier and not _is_training_report(out / "report.html"):
         if not args.report:  # another command's report: --no-report leaves it alone
             earlier.remove("report.html")
-    if earlier:  # a re-run replaces the last one (or a report of any kind): say so
-        what = "run" if "config.json" in earlier else "report"
-        keep = "another --out" if args.out else "another --name"
-        print(f"hplab train: replacing the earlier {what} in {out} ({keep} keeps both)",
-              file=sys.stderr)
     run = study.train_run(
         dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,
     )
+    if earlier:  # the re-run replaced the last one (or a report of any kind): say so
+        what = "run" if "config.json" in earlier else "report"
+        keep = "another --out" if args.out else "another --name"
+        print(f"hplab train: replaced the earlier {what} in {out} ({keep} keeps both)",
+              file=sys.stderr)
     summary = run.summary()
     summary["report_path"] = None  # the key is part of the contract, with or without a report
     if args.report or "report.html" in earlier:

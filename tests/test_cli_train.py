@@ -228,12 +228,16 @@ def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, 
     code, out, err = run_cli(argv, capsys)
     assert code == 0 and "replacing" not in err
     code, out, err = run_cli([*argv[:4], "5", *argv[5:]], capsys)
-    assert code == 0 and f"replacing the earlier run in {tmp_path / 'again'}" in err
+    assert code == 0 and f"replaced the earlier run in {tmp_path / 'again'}" in err
     assert json.loads(out)["epochs"] == 5  # stdout stays one JSON object
     assert json.loads((tmp_path / "again" / "config.json").read_text())["epochs"] == 5
-    # data that cannot load fails first: one line, nothing said about replacing
-    code, out, err = run_cli(["train", "--dataset", "nope", "--out", tmp_path / "again"], capsys)
-    assert code == 2 and err.count("\n") == 1 and "replacing" not in err
+    # data that cannot load, or a net that cannot be built, fails: one line, and nothing
+    # said about replacing what is still there
+    saved = (tmp_path / "again" / "model.npz").read_bytes()
+    for bad in (["--dataset", "nope"], ["--dataset", "xor", "--hidden", "99999999999999999999"]):
+        code, out, err = run_cli(["train", *bad, "--out", tmp_path / "again"], capsys)
+        assert code == 2 and err.count("\n") == 1 and "replac" not in err, err
+    assert (tmp_path / "again" / "model.npz").read_bytes() == saved
 
 
 def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
