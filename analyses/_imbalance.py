@@ -191,6 +191,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
             ds = load_variant(dataset, label, positive, data_seed)
+            if not tasks:
+                check_net_params(params, ds.n_features)
             split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
             # the useless model accuracy flatters: always the training majority class
             always = np.full(len(ds.y_test), float(ds.y_train.mean() > 0.5))

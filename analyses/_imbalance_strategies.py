@@ -234,11 +234,12 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     return Pipeline(steps)
 
 
-def check_net_params(params: Mapping) -> None:
+def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     """Raise ValueError for net settings every run would fail on (before any run starts).
 
     :class:`nets.NetClassifier` takes `nets.TrainConfig`'s names; it checks them in
-    ``fit``, where a benchmark would record each run as failed instead.
+    ``fit``, where a benchmark would record each run as failed instead. With
+    ``n_features``, one net is built too: widths too large to allocate fail here.
     """
     import nets
 
@@ -246,8 +247,10 @@ def check_net_params(params: Mapping) -> None:
     unknown = sorted(set(params) - set(valid))
     if unknown:
         raise ValueError(f"unknown net parameter {unknown[0]!r}; valid: {', '.join(valid)}")
-    nets.TrainConfig(**{k: v for k, v in params.items()
-                        if k not in ("random_state", "class_weight")})
+    cfg = nets.TrainConfig(**{k: v for k, v in params.items()
+                              if k not in ("random_state", "class_weight")})
+    if n_features is not None:
+        nets.build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
 
 
 #: The TrainConfig fields a pipeline's nets.NetClassifier takes; a study refuses the others.

@@ -89,6 +89,8 @@ def test_human_output_names_failures(tmp_path, capsys):
     (["--dataset", "moons", "--epochs", "0"], "max_epochs must be a finite number > 0"),
     (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),
     (["--dataset", "moons", "--hidden", "0"], "hidden widths must be >= 1"),
+    # a net too large to build: every run failed on it, and the benchmark exited 0
+    (["--dataset", "moons", "--hidden", "99999999999999999999"], "Maximum allowed dimension"),
     (["--dataset", "moons", "--patience", "-1"], "patience must be a whole number >= 0"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
