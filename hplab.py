@@ -15,6 +15,7 @@ import os
 import shlex
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -125,6 +126,22 @@ def _is_training_report(path: Path) -> bool:
     return info is not None and info.kind == "train"
 
 
+def _check_out_folder(out) -> None:
+    """An --out folder that cannot be written fails now, in one line, not after the run."""
+    if not out:
+        return
+    out = Path(out)
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        where = "is a file" if existing == out else f"is inside a file ({existing})"
+        raise ValueError(f"--out {out} {where}; give a folder")
+    try:  # a real write: permissions, read-only mounts and /proc all answer here
+        tempfile.TemporaryDirectory(dir=existing).cleanup()
+    except OSError as exc:
+        raise ValueError(f"--out {out}: cannot write in {existing} "
+                         f"({exc.strerror or type(exc).__name__})") from None
+
+
 def _refuse_overwrite(out, *inputs) -> None:
     """Stop before an output path that is one of the command's input files (or a file of
     an input folder) destroys it."""
@@ -176,8 +193,7 @@ def cmd_train(args) -> int:
     )
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
-    if out.exists() and not out.is_dir():  # found now, not after the training
-        raise ValueError(f"--out {out} is a file; give a folder")
+    _check_out_folder(out)  # found now, not after the training
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
     if "report.html" in earlier and not _is_training_report(out / "report.html"):
@@ -465,6 +481,7 @@ def cmd_study_report(args) -> int:
     import study
 
     study.show_study(args.name, args.storage)  # a missing study fails here, in one line
+    _check_out_folder(args.out)  # before retraining the best trial
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
@@ -607,6 +624,7 @@ LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
 def cmd_scaling(args) -> int:
+    _check_out_folder(args.out if args.report else None)
     import analyses
     import nets
 
@@ -816,6 +834,7 @@ def _imbalance_lines(s: dict) -> list[str]:
 
 
 def cmd_imbalance(args) -> int:
+    _check_out_folder(args.out if args.report else None)
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -901,6 +920,7 @@ def _lr_range_lines(s: dict) -> list[str]:
 
 
 def cmd_lr_range(args) -> int:
+    _check_out_folder(args.out if args.report else None)
     import analyses
     import nets
 
@@ -984,6 +1004,7 @@ def _capacity_lines(s: dict) -> list[str]:
 
 
 def cmd_capacity(args) -> int:
+    _check_out_folder(args.out if args.report else None)
     import analyses
 
     base = analyses.CAPACITY_CONFIG

@@ -222,6 +222,27 @@ def test_out_that_is_a_file_fails_before_training(tmp_path, capsys):
     assert target.read_text() == "precious\n"
 
 
+@pytest.mark.parametrize("command", [
+    ["train", "--dataset", "xor", "--epochs", "5000"],
+    ["lr-range", "--dataset", "coin", "--seeds", "50"],
+    ["capacity", "--dataset", "coin", "--seeds", "50"],
+    ["scaling", "--dataset", "coin", "--seeds", "50"],
+    ["imbalance", "--dataset", "moons", "--seeds", "50"],
+])
+def test_an_unwritable_out_fails_before_any_run(command, tmp_path, capsys, monkeypatch):
+    # the analyses found it only when writing their report, after all the computing
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken.csv").write_text("precious\n")
+    for out, message in ((tmp_path / "taken.csv", "is a file; give a folder"),
+                         (tmp_path / "taken.csv" / "x", "is inside a file"),
+                         (Path("/proc/hplab-out"), "cannot write in /proc")):
+        code, stdout, err = run_cli([*command, "--out", out], capsys)
+        assert code == 2 and stdout == "" and err.count("\n") == 1, err
+        assert f"--out {out}" in err and message in err
+    assert (tmp_path / "taken.csv").read_text() == "precious\n"
+    assert not (tmp_path / "runs").exists()
+
+
 def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, capsys):
     argv = ["train", "--dataset", "xor", "--epochs", "3", "--json", "--no-report",
             "--out", tmp_path / "again"]
