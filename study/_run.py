@@ -325,8 +325,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     t0 = time.perf_counter()
     import data
 
-    # a dataset that cannot load (MNIST not fetched) fails here, before any storage exists
-    dataset = data.load(spec.dataset, seed=spec.seed)
+    # a dataset that cannot load (MNIST not fetched, an option's value) fails here, before
+    # any storage exists
+    try:
+        dataset = data.load(spec.dataset, seed=spec.seed)
+    except data.DataError as exc:
+        raise SpecError(f"study.dataset: {exc}") from None
     check_binary(spec, dataset)
     with storage_errors(where, RESUME_HINT):
         with quiet_optuna():

@@ -59,6 +59,7 @@ CHECKPOINT_METRICS = ("val_accuracy", "val_loss", "train_accuracy", "train_loss"
 PIPELINE_METRICS = (*IMBALANCE_METRICS, "val_accuracy", "val_loss", "train_loss",
                     "n_parameters", "train_seconds", "epochs")
 SPECS_DIR = Path(__file__).parent / "specs"
+MAX_SEED = 2**32 - 1
 _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 # [study] key -> (type, default); None means required.
 _STUDY_KEYS = {
@@ -119,7 +120,13 @@ class StudySpec:
             raise SpecError(f"--trials must be an integer >= 1, got {n_trials!r}")
         raw = json.loads(json.dumps(self.raw))
         raw["study"]["n_trials"] = n_trials
-        return parse_spec(raw, path=self.path)
+        try:
+            return parse_spec(raw, path=self.path)
+        except SpecError as exc:  # the count came from the flag, not the spec's key
+            message = str(exc)
+            if message.startswith("study.n_trials"):
+                raise SpecError("--trials" + message.removeprefix("study.n_trials")) from None
+            raise
 
 
 # Spec fields a resumed study must share with the stored one, by the key that sets them;
@@ -242,7 +249,10 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
         if not isinstance(raw.get(key, {}), dict):
             raise SpecError(f"{key} must be a table")
     _json_safe(raw)
-    s = _parse_study(raw.get("study", {}))
+    if not raw.get("study"):  # load_spec names a study after its file: dataset is the need
+        raise SpecError("study: the [study] table is missing or empty; it needs at least "
+                        "dataset = \"NAME\" (a data.load name)")
+    s = _parse_study(raw["study"])
     metrics = s.pop("metrics")
     space = parse_space(raw.get("space", {}))
     if not space.params:
@@ -312,6 +322,8 @@ def _parse_study(raw: dict) -> dict:
                      ("max_retry", 0)):
         if out[key] < low:
             raise SpecError(f"study.{key} must be >= {low}, got {out[key]}")
+    if out["seed"] > MAX_SEED:  # optuna's samplers take 32-bit seeds
+        raise SpecError(f"study.seed must be between 0 and 2**32 - 1, got {out['seed']}")
     for key in ("timeout", "max_epochs"):
         if out[key] is not None and out[key] <= 0:
             raise SpecError(f"study.{key} must be > 0, got {out[key]}")

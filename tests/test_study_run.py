@@ -140,6 +140,21 @@ def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path,
     assert err.count("\n") == 1 and not db.exists()
 
 
+@pytest.mark.parametrize("dataset, message", [
+    ("xor?scaling=foo", "unknown scaling 'foo'; valid: minmax, standard, none"),
+    ("coin?positive=9", "positive class '9' is not a class; classes: 1, 2, 3"),
+    ("digits?imbalance=1:0&positive=8", "imbalance sides must be positive, got '1:0'"),
+    ("xor?merge_scaling=2", "option merge_scaling='2' must be 1 or 0 (true or false)"),
+])
+def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, capsys, dataset,
+                                                         message):
+    path = spec_file("opt", dataset=dataset, n_trials=1)
+    db = tmp_path / "opt.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
+    assert capsys.readouterr().err == f"hplab study: error: study.dataset: {message}\n"
+    assert not db.exists()
+
+
 def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_path, capsys):
     db = tmp_path / "c.db"
     study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),

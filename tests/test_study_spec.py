@@ -48,6 +48,8 @@ def test_defaults_directions_and_json_round_trip():
     (lambda r: r["study"].update(n_trials="ten"), r"^study\.n_trials must be an integer"),
     (lambda r: r["study"].update(n_trials=True), r"^study\.n_trials must be an integer"),
     (lambda r: r["study"].update(n_trials=0), r"^study\.n_trials must be >= 1"),
+    (lambda r: r["study"].update(seed=99999999999999999),
+     r"^study\.seed must be between 0 and 2\*\*32 - 1, got 99999999999999999$"),
     (lambda r: r["study"].pop("dataset"), r"^study\.dataset is missing"),
     (lambda r: r["study"].update(dataset="kitten"), r"^study\.dataset: unknown dataset"),
     (lambda r: r["study"].update(metric="test_accuracy"), r"^study\.metric: unknown metric"),
@@ -99,6 +101,21 @@ def test_bad_spec_is_one_line_naming_the_key(change, message):
     with pytest.raises(SpecError, match=message) as info:
         parse_spec(raw)
     assert "\n" not in str(info.value)
+
+
+def test_an_empty_spec_asks_for_its_study_table(tmp_path):
+    path = tmp_path / "empty.toml"
+    path.write_text("")
+    with pytest.raises(SpecError, match=r"^study: the \[study\] table is missing or empty; "
+                                        r"it needs at least dataset = "):
+        load_spec(path)
+    path.write_text('[study]\nmetric = "val_loss"\n')  # the name defaults to the file's stem
+    with pytest.raises(SpecError, match=r"^study\.dataset is missing"):
+        load_spec(path)
+
+
+def test_the_largest_seed_loads():
+    assert parse_spec(_raw(seed=2**32 - 1)).seed == 2**32 - 1
 
 
 def test_bad_toml_and_dates(tmp_path):
@@ -173,3 +190,10 @@ def test_with_trials_overrides_the_total_only():
     assert more.n_trials == 99 and more.space == spec.space
     with pytest.raises(SpecError, match="--trials"):
         spec.with_trials(0)
+
+
+def test_trials_beyond_a_grid_name_the_flag():
+    raw = _raw(sampler="grid")
+    raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
+    with pytest.raises(SpecError, match=r"^--trials 5 exceeds the grid's 4 points$"):
+        parse_spec(raw).with_trials(5)
