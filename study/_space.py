@@ -14,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-
-import numpy as np
+from decimal import Decimal
 
 import nets
 
@@ -78,13 +77,24 @@ class Param:
             if len(values) <= GRID_MAX_VALUES:
                 return values
         elif self.step is not None:
-            n = int(math.floor((self.high - self.low) / self.step + 1e-9)) + 1
-            return [float(v) for v in self.low + self.step * np.arange(n)]
+            # in decimal steps, as optuna reads the range: low + 2 * 0.1 is 0.3, not the
+            # float sum 0.30000000000000004 that lies outside [low, high]
+            low, step = _decimal(self.low), _decimal(self.step)
+            n = int((_decimal(self.high) - low) / step) + 1
+            return [float(low + k * step) for k in range(n)]
         raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
 
     def candidates(self) -> list:
-        """Values that must each make a valid TrainConfig."""
-        return list(self.choices) if self.kind == "categorical" else [self.low, self.high]
+        """Values that must each make a valid TrainConfig.
+
+        A range's ends, and 0 for an integer range across it: every TrainConfig rule on a
+        number is an interval except batch_size's (-1 for full batch, or >= 1).
+        """
+        if self.kind == "categorical":
+            return list(self.choices)
+        inside = (self.kind == "int" and self.low < 0 < self.high
+                  and -self.low % int(self.step or 1) == 0)  # 0 is one of its values
+        return [self.low, *([0] if inside else []), self.high]
 
 
 @dataclass(frozen=True)
@@ -228,9 +238,18 @@ def _parse_entry(name: str, kind: type, entry: dict, path: str) -> Param:
             raise SpecError(f"{path}: log and step cannot be combined")
     if not low < high:
         raise SpecError(f"{path}.low must be < {path}.high, got {low} and {high}")
+    if step is not None and (_decimal(high) - _decimal(low)) % _decimal(step) != 0:
+        # optuna would cut the range to the last whole step, with a warning
+        raise SpecError(f"{path}.step {step} must divide the range {low}..{high} into whole "
+                        f"steps ({(high - low) / step:.4g} steps)")
     if log and low <= 0:
         raise SpecError(f"{path}.low must be > 0 on a log scale, got {low}")
     return Param(name, "int" if kind is int else "float", low, high, log, step)
+
+
+def _decimal(value) -> Decimal:
+    """A spec's number as the decimal it was written as (optuna's reading of a step)."""
+    return Decimal(str(value))
 
 
 def _typed(value, kind: type, path: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import warnings
 
 import optuna
 import pytest
@@ -69,6 +70,12 @@ def test_defaults_directions_and_json_round_trip():
      r"^space\.width\.low must be an integer"),
     (lambda r: r["space"].update(width={"low": 0, "high": 1}),
      r"^space\.width value 0: hidden widths must be >= 1"),
+    (lambda r: r["space"].update(batch_size={"low": -1, "high": 1}),  # -1 and 1 are valid
+     r"^space\.batch_size value 0: batch_size must be a whole number >= 1"),
+    (lambda r: r["space"].update(lr={"low": 0.1, "high": 0.5, "step": 1.0}),
+     r"^space\.lr\.step 1\.0 must divide the range 0\.1\.\.0\.5 into whole steps \(0\.4 steps\)"),
+    (lambda r: r["space"].update(width={"low": 1, "high": 8, "step": 3}),
+     r"^space\.width\.step 3 must divide the range 1\.\.8 into whole steps \(2\.333 steps\)"),
     (lambda r: r["space"].update(lr={"low": 0.1, "hi": 1}), r"^space\.lr\.hi: unknown key"),
     (lambda r: r["space"].update(lr=0.1), r"^space\.lr must be a table"),
     (lambda r: r["space"].update(colour=["red"]), r"^space\.colour: unknown hyperparameter"),
@@ -116,6 +123,28 @@ def test_an_empty_spec_asks_for_its_study_table(tmp_path):
 
 def test_the_largest_seed_loads():
     assert parse_spec(_raw(seed=2**32 - 1)).seed == 2**32 - 1
+
+
+def test_ranges_on_whole_steps_load():
+    raw = _raw()
+    raw["space"].update(batch_size={"low": -1, "high": 1, "step": 2},  # -1 and 1, never 0
+                        lr={"low": 0.1, "high": 0.3, "step": 0.1})  # 2 steps, in decimal
+    spec = parse_spec(raw)
+    assert spec.space.get("batch_size").candidates() == [-1, 1]
+
+
+def test_a_float_grid_lies_on_its_decimal_steps():
+    # low + 2 * step summed in floats was 0.30000000000000004, out of [0.1, 0.3]: optuna
+    # warned, and best_params showed it
+    raw = _raw(sampler="grid")
+    raw["space"] = {"lr": {"low": 0.1, "high": 0.3, "step": 0.1}, "width": [2]}
+    spec = parse_spec(raw)
+    assert spec.space.grid() == {"lr": [0.1, 0.2, 0.3], "width": [2]}
+    s = optuna.create_study(sampler=study.make_sampler(spec, 0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s.optimize(lambda trial: spec.space.suggest(trial, spec.fixed)["lr"], n_trials=3)
+    assert sorted(t.params["lr"] for t in s.trials) == [0.1, 0.2, 0.3]
 
 
 def test_bad_toml_and_dates(tmp_path):
