@@ -122,6 +122,19 @@ def _hyperband(spec, opts):
                                              "max_resource": _checkpoints(spec), **opts})
 
 
+def check_resources(spec) -> None:
+    """A hyperband pruner's min_resource must not exceed its max_resource (by default the
+    checkpoints of a full run): optuna takes it, and then never prunes."""
+    if spec.pruner != "hyperband":
+        return
+    opts = spec.pruner_options
+    low, high = opts.get("min_resource", 1), opts.get("max_resource", _checkpoints(spec))
+    if high != "auto" and low > high:
+        where = (f"pruner.max_resource ({high})" if "max_resource" in opts else
+                 f"the checkpoints of a full run ({high}: study.max_epochs / checkpoint)")
+        raise SpecError(f"pruner.min_resource {low} must be <= {where}")
+
+
 PRUNERS = {
     "median": (lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
                optuna.pruners.MedianPruner),
@@ -159,12 +172,37 @@ _OPTION_RULES = {
 }
 
 
-def _check_options(cls, opts: dict, table: str) -> None:
+# An option's annotated type -> the TOML values it takes (ints count as floats).
+_TOML_KINDS = {"bool": ((bool,), "true or false"), "int": ((int,), "an integer"),
+               "float": ((int, float), "a finite number"), "str": ((str,), "a string")}
+
+
+def _kinds(param: inspect.Parameter) -> list[str] | None:
+    """What TOML kinds an option's annotation (``'bool | None'``, ``int``) allows; None
+    for types that are not TOML scalars (left to the constructor)."""
+    note = param.annotation
+    text = note if isinstance(note, str) else getattr(note, "__name__", "")
+    names = [t.strip() for t in text.split("|") if t.strip() != "None"]
+    return names if names and all(n in _TOML_KINDS for n in names) else None
+
+
+def _of_kind(value, kinds: list[str]) -> bool:
+    if isinstance(value, bool):  # a bool is an int to Python, never a number in a spec
+        return "bool" in kinds
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return any(isinstance(value, _TOML_KINDS[k][0]) for k in kinds)
+
+
+def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
     params = inspect.signature(cls.__init__).parameters
-    valid = [k for k in params if k not in ("self", *_RESERVED)
-             and params[k].kind is not inspect.Parameter.VAR_KEYWORD]
+    valid = [k for k in params if k not in ("self", *_RESERVED) and params[k].kind not in (
+        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
     for key, value in opts.items():
         if key not in valid:
+            if not strict and key in params and params[key].kind is \
+                    inspect.Parameter.VAR_POSITIONAL:
+                continue  # earlier versions offered NopPruner's *args, which it ignores
             raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
                             f"valid: {', '.join(valid) or 'none'}")
         ok, message = _OPTION_RULES.get((table, key), (None, ""))
@@ -172,10 +210,17 @@ def _check_options(cls, opts: dict, table: str) -> None:
             ok, message = _whole(1, auto=True)  # it measures the resource itself
         if ok is not None and not ok(value):
             raise SpecError(f"{table}.{key} {message}, got {value!r}")
+        kinds = _kinds(params[key])
+        # optuna takes "false" for multivariate, and it is true; stored specs that did
+        # stay readable
+        if strict and kinds is not None and not _of_kind(value, kinds):
+            wanted = " or ".join(_TOML_KINDS[k][1] for k in kinds)
+            raise SpecError(f"{table}.{key} must be {wanted}, got {value!r}")
 
 
-def check_sampler(name: str, opts: dict, n_metrics: int) -> None:
-    """Raise SpecError for an unknown or unusable sampler, or an unknown option."""
+def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) -> None:
+    """Raise SpecError for an unknown or unusable sampler, or an unknown option (or,
+    ``strict``, an option's value of the wrong type)."""
     if name not in SAMPLERS:
         raise SpecError(f"study.sampler: unknown sampler {name!r}; valid: {', '.join(SAMPLERS)}")
     _, cls, module, multi_ok, _ = SAMPLERS[name]
@@ -186,17 +231,18 @@ def check_sampler(name: str, opts: dict, n_metrics: int) -> None:
     if module and importlib.util.find_spec(module) is None:
         raise SpecError(f"study.sampler: {name} needs the {module} package "
                         f"(pip install {module})")
-    _check_options(cls, opts, "sampler")
+    _check_options(cls, opts, "sampler", strict)
 
 
-def check_pruner(name: str, opts: dict, n_metrics: int) -> None:
-    """Raise SpecError for an unknown pruner, an unknown option, or pruning several metrics."""
+def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> None:
+    """Raise SpecError for an unknown pruner, an unknown option (or, ``strict``, an
+    option's value of the wrong type), or pruning several metrics."""
     if name not in PRUNERS:
         raise SpecError(f"study.pruner: unknown pruner {name!r}; valid: {', '.join(PRUNERS)}")
     if n_metrics > 1 and name != "none":
         raise SpecError("study.pruner: optuna prunes single-metric studies only; "
                         "use pruner = \"none\" with several metrics")
-    _check_options(PRUNERS[name][1], opts, "pruner")
+    _check_options(PRUNERS[name][1], opts, "pruner", strict)
 
 
 def make_sampler(spec, worker_seed: int) -> optuna.samplers.BaseSampler:

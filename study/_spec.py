@@ -46,6 +46,7 @@ from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
     check_pruner,
+    check_resources,
     check_sampler,
     make_pruner,
     make_sampler,
@@ -275,8 +276,8 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
                         "so every trial needs the same checkpoint; fix it in [fixed] or use "
                         "pruner = \"none\"")
     sampler_options, pruner_options = raw.get("sampler", {}), raw.get("pruner", {})
-    check_sampler(s["sampler"], sampler_options, len(metrics))
-    check_pruner(s["pruner"], pruner_options, len(metrics))
+    check_sampler(s["sampler"], sampler_options, len(metrics), strict)
+    check_pruner(s["pruner"], pruner_options, len(metrics), strict)
     spec = StudySpec(metrics=metrics, space=space, fixed=fixed, raw=raw, path=path,
                      sampler_options=dict(sampler_options),
                      pruner_options=dict(pruner_options), **s)
@@ -289,6 +290,8 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     with quiet_optuna():  # constructor-level checks (e.g. grid values)
         make_sampler(spec, spec.seed)
         make_pruner(spec)
+    if strict:
+        check_resources(spec)
     return spec
 
 

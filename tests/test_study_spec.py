@@ -97,6 +97,20 @@ def test_defaults_directions_and_json_round_trip():
      r"^pruner\.min_resource must be an integer >= 1, got 'auto'"),
     (lambda r: r["study"].update(pruner="hyperband") or r.update(pruner={"max_resource": 0}),
      r'^pruner\.max_resource must be "auto" or an integer >= 1, got 0'),
+    (lambda r: r.update(sampler={"multivariate": "false"}),  # a true string to optuna
+     r"^sampler\.multivariate must be true or false, got 'false'$"),
+    (lambda r: r.update(sampler={"constant_liar": "yes"}),
+     r"^sampler\.constant_liar must be true or false, got 'yes'$"),
+    (lambda r: r["study"].update(pruner="percentile") or r.update(pruner={"percentile": "25"}),
+     r"^pruner\.percentile must be a finite number, got '25'$"),
+    (lambda r: r["study"].update(pruner="hyperband")
+     or r.update(pruner={"min_resource": 10, "max_resource": 2}),
+     r"^pruner\.min_resource 10 must be <= pruner\.max_resource \(2\)$"),
+    (lambda r: r["study"].update(pruner="hyperband", max_epochs=10)  # checkpoint = 2 epochs
+     or r.update(pruner={"min_resource": 6}),
+     r"^pruner\.min_resource 6 must be <= the checkpoints of a full run \(5: "),
+    (lambda r: r["study"].update(pruner="none") or r.update(pruner={"args": 1}),
+     r"^pruner\.args: unknown option for NopPruner; valid: none$"),
     (lambda r: r["fixed"].pop("checkpoint") and r["space"].update(checkpoint=[1.0, 5.0]),
      r"^space\.checkpoint: pruners compare"),
     (lambda r: r.update(pruner={"lower": 0.5}),
@@ -145,6 +159,15 @@ def test_a_float_grid_lies_on_its_decimal_steps():
         warnings.simplefilter("error")
         s.optimize(lambda trial: spec.space.suggest(trial, spec.fixed)["lr"], n_trials=3)
     assert sorted(t.params["lr"] for t in s.trials) == [0.1, 0.2, 0.3]
+
+
+def test_sampler_and_pruner_options_of_their_types_load():
+    raw = _raw(pruner="hyperband")
+    raw["sampler"] = {"multivariate": False, "n_startup_trials": 3}
+    raw["pruner"] = {"min_resource": 2, "max_resource": "auto"}
+    spec = parse_spec(raw)
+    assert spec.sampler_options == {"multivariate": False, "n_startup_trials": 3}
+    assert isinstance(study.make_pruner(spec), optuna.pruners.HyperbandPruner)
 
 
 def test_bad_toml_and_dates(tmp_path):
