@@ -84,15 +84,16 @@ class Param:
             return [float(low + k * step) for k in range(n)]
         raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
 
-    def candidates(self) -> list:
+    def candidates(self, inner: bool = True) -> list:
         """Values that must each make a valid TrainConfig.
 
-        A range's ends, and 0 for an integer range across it: every TrainConfig rule on a
-        number is an interval except batch_size's (-1 for full batch, or >= 1).
+        A range's ends, and (``inner``) 0 for an integer range across it: every
+        TrainConfig rule on a number is an interval except batch_size's (-1 for full
+        batch, or >= 1).
         """
         if self.kind == "categorical":
             return list(self.choices)
-        inside = (self.kind == "int" and self.low < 0 < self.high
+        inside = (inner and self.kind == "int" and self.low < 0 < self.high
                   and -self.low % int(self.step or 1) == 0)  # 0 is one of its values
         return [self.low, *([0] if inside else []), self.high]
 
@@ -141,8 +142,9 @@ class Space:
         return {p.name: p.grid_values() for p in self.params}
 
 
-def parse_space(raw: dict) -> Space:
-    """Validate ``[space]`` (names, types, ranges) into a :class:`Space`."""
+def parse_space(raw: dict, strict: bool = True) -> Space:
+    """Validate ``[space]`` (names, types, ranges) into a :class:`Space`; ``strict=False``
+    lets through a step that does not divide its range (as earlier versions stored it)."""
     if not isinstance(raw, dict):
         raise SpecError(f"space must be a table, got {type(raw).__name__}")
     params, per_layer = [], False
@@ -164,7 +166,7 @@ def parse_space(raw: dict) -> Space:
             if name != "width":
                 raise SpecError(f"{path}.per_layer: only width can be per layer")
             per_layer = _typed(entry["per_layer"], bool, f"{path}.per_layer")
-        params.append(_parse_entry(name, kind, entry, path))
+        params.append(_parse_entry(name, kind, entry, path, strict))
     space = Space(tuple(params), per_layer)
     strategy = space.get("imbalance_strategy")
     if strategy is not None:
@@ -209,7 +211,7 @@ def uses_ratio(strategy: str | None) -> bool:
     return analyses.STRATEGIES[strategy].uses_ratio
 
 
-def _parse_entry(name: str, kind: type, entry: dict, path: str) -> Param:
+def _parse_entry(name: str, kind: type, entry: dict, path: str, strict: bool) -> Param:
     if "choices" in entry:
         extra = [k for k in ("low", "high", "log", "step") if k in entry]
         if extra:
@@ -238,7 +240,7 @@ def _parse_entry(name: str, kind: type, entry: dict, path: str) -> Param:
             raise SpecError(f"{path}: log and step cannot be combined")
     if not low < high:
         raise SpecError(f"{path}.low must be < {path}.high, got {low} and {high}")
-    if step is not None and (_decimal(high) - _decimal(low)) % _decimal(step) != 0:
+    if strict and step is not None and (_decimal(high) - _decimal(low)) % _decimal(step) != 0:
         # optuna would cut the range to the last whole step, with a warning
         raise SpecError(f"{path}.step {step} must divide the range {low}..{high} into whole "
                         f"steps ({(high - low) / step:.4g} steps)")
@@ -307,8 +309,10 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
     return nets.TrainConfig(**merged, max_epochs=max_epochs)
 
 
-def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
-    """Every bound and choice, with everything else fixed, must make a valid TrainConfig."""
+def check_config_space(space: Space, fixed: dict, max_epochs: float,
+                       strict: bool = True) -> None:
+    """Every bound and choice, with everything else fixed, must make a valid TrainConfig
+    (``strict=False``: the ends of a range only, as earlier versions checked)."""
     if "hidden" in fixed and {"width", "depth"} & set(space.names()):
         raise SpecError("fixed.hidden conflicts with space.width/depth; "
                         "use fixed.width or fixed.depth for the part not searched")
@@ -331,7 +335,7 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float) -> None:
     except (ValueError, TypeError) as exc:
         raise SpecError(f"fixed: {exc}") from None
     for p in space.params:
-        for value in p.candidates():
+        for value in p.candidates(inner=strict):
             values = {p.name: value}  # alone, so an error names the key that causes it
             if space.per_layer and "width" in values:
                 values["widths"] = [values.pop("width")] * values.get(

@@ -255,11 +255,11 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
                         "dataset = \"NAME\" (a data.load name)")
     s = _parse_study(raw["study"])
     metrics = s.pop("metrics")
-    space = parse_space(raw.get("space", {}))
+    space = parse_space(raw.get("space", {}), strict)
     if not space.params:
         raise SpecError("space: nothing to search; add at least one hyperparameter")
     fixed = parse_fixed(raw.get("fixed", {}))
-    check_config_space(space, fixed, s["max_epochs"])
+    check_config_space(space, fixed, s["max_epochs"], strict)
     pipeline = "imbalance_strategy" in {*space.names(), *fixed}
     if pipeline:
         _check_pipeline(metrics, space, fixed, strict)

@@ -170,6 +170,21 @@ def test_sampler_and_pruner_options_of_their_types_load():
     assert isinstance(study.make_pruner(spec), optuna.pruners.HyperbandPruner)
 
 
+def test_what_earlier_versions_stored_and_ran_still_reads():
+    # refused today, run then: a stored study's spec must still read (show, report, export)
+    raw = _raw(pruner="hyperband")
+    raw["space"].update(batch_size={"low": -1, "high": 1},
+                        lr={"low": 0.1, "high": 0.5, "step": 1.0})
+    raw["sampler"] = {"multivariate": "false"}
+    raw["pruner"] = {"min_resource": 10, "max_resource": 2}
+    nop = _raw(pruner="none")
+    nop["pruner"] = {"args": 1}
+    for stored in (raw, nop):
+        with pytest.raises(SpecError):
+            parse_spec(stored)
+        assert parse_spec(stored, strict=False).pruner_options == stored["pruner"]
+
+
 def test_bad_toml_and_dates(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[study]\nname = \n")
