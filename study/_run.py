@@ -23,7 +23,7 @@ from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
-from ._spec import StudySpec, check_binary, first_difference, parse_spec
+from ._spec import StudySpec, check_dataset, first_difference, parse_spec
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import (
     COMMAND_ATTR,
@@ -331,7 +331,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         dataset = data.load(spec.dataset, seed=spec.seed)
     except data.DataError as exc:
         raise SpecError(f"study.dataset: {exc}") from None
-    check_binary(spec, dataset)
+    check_dataset(spec, dataset)
     with storage_errors(where, RESUME_HINT):
         with quiet_optuna():
             store = open_storage(where, create=True)

@@ -310,9 +310,13 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
 
 
 def check_config_space(space: Space, fixed: dict, max_epochs: float,
-                       strict: bool = True) -> None:
+                       strict: bool = True, fits=None) -> None:
     """Every bound and choice, with everything else fixed, must make a valid TrainConfig
-    (``strict=False``: the ends of a range only, as earlier versions checked)."""
+    (``strict=False``: the ends of a range only, as earlier versions checked).
+
+    ``fits(cfg)``, a dataset's check that raises ValueError, must pass for each of them
+    too; a [fixed] setting that fails it is named by the key that fails it alone.
+    """
     if "hidden" in fixed and {"width", "depth"} & set(space.names()):
         raise SpecError("fixed.hidden conflicts with space.width/depth; "
                         "use fixed.width or fixed.depth for the part not searched")
@@ -331,9 +335,14 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
         raise SpecError(f"space.sampling_ratio: fixed.imbalance_strategy {fixed_strategy!r} "
                         "does not resample toward a ratio; drop sampling_ratio")
     try:
-        build_config({}, fixed, max_epochs)
+        cfg = build_config({}, fixed, max_epochs)
     except (ValueError, TypeError) as exc:
         raise SpecError(f"fixed: {exc}") from None
+    if fits is not None:
+        try:
+            fits(cfg)
+        except (ValueError, TypeError) as exc:
+            raise SpecError(f"{_misfit(fixed, max_epochs, fits)}: {exc}") from None
     for p in space.params:
         for value in p.candidates(inner=strict):
             values = {p.name: value}  # alone, so an error names the key that causes it
@@ -341,6 +350,22 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                 values["widths"] = [values.pop("width")] * values.get(
                     "depth", fixed.get("depth", DEFAULT_DEPTH))
             try:
-                build_config(values, fixed, max_epochs)
+                cfg = build_config(values, fixed, max_epochs)
+                if fits is not None:
+                    fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
+
+
+def _misfit(fixed: dict, max_epochs: float, fits) -> str:
+    """``fixed.KEY`` of the first [fixed] setting that fails ``fits`` alone, else ``fixed``."""
+    for key, value in fixed.items():
+        try:
+            cfg = build_config({}, {key: value}, max_epochs)
+        except (ValueError, TypeError):  # valid only with the others (activation per layer)
+            continue
+        try:
+            fits(cfg)
+        except (ValueError, TypeError):
+            return f"fixed.{key}"
+    return "fixed"

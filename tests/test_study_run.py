@@ -140,6 +140,25 @@ def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path,
     assert err.count("\n") == 1 and not db.exists()
 
 
+@pytest.mark.parametrize("dataset, space, fixed, message", [
+    ("xor", None, {"class_weight": [1.0, 2.0, 3.0]},
+     "fixed.class_weight: class_weight needs 2 values, got 3 (study.dataset xor)"),
+    ("coin", None, {"head": "binary", "batch_size": 8},
+     "fixed.head: training labels must lie in 0..1, got 0..2 (study.dataset coin)"),
+    ("coin", {"lr": {"low": 0.1, "high": 1.0}, "head": ["multiclass", "binary"]}, None,
+     "space.head value 'binary': training labels must lie in 0..1, got 0..2 "
+     "(study.dataset coin)"),
+])
+def test_a_setting_that_does_not_fit_the_dataset_fails_before_storage(
+        spec_file, tmp_path, capsys, dataset, space, fixed, message):
+    # every trial failed on it, and the study's name was taken
+    path = spec_file("fit", dataset=dataset, n_trials=2, space=space, fixed=fixed)
+    db = tmp_path / "fit.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
+    assert capsys.readouterr().err == f"hplab study: error: {message}\n"
+    assert not db.exists()
+
+
 @pytest.mark.parametrize("dataset, message", [
     ("xor?scaling=foo", "unknown scaling 'foo'; valid: minmax, standard, none"),
     ("coin?positive=9", "positive class '9' is not a class; classes: 1, 2, 3"),
@@ -248,10 +267,19 @@ def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_fil
     assert '<span class="badge tone-bad">no complete trial</span>' in html
 
 
-def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd):
-    # a binary head cannot fit coin's three classes: those trials raise inside training
+def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd, monkeypatch):
+    # trials with one of the searched activations raise inside training (a setting that
+    # never fits the data, such as a binary head on coin, is refused before any trial)
+    real = study._objective.train_run
+
+    def train_run(dataset, cfg, **kwargs):
+        if cfg.activation == ("relu",):
+            raise ValueError("relu: no labels for this test")
+        return real(dataset, cfg, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
     path = spec_file("err", dataset="coin", metric="val_accuracy", n_trials=6, max_epochs=2,
-                     sampler="random", space={"head": ["multiclass", "binary"]},
+                     sampler="random", space={"activation": ["tanh", "relu"]},
                      fixed={"hidden": [4], "checkpoint": 1})
     db = tmp_path / "err.db"
     code = hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report",
@@ -267,7 +295,7 @@ def test_an_exception_fails_its_trial_only(spec_file, tmp_path, capfd):
     assert all("because of the following error: ValueError(" in line
                for line in err.strip().splitlines())
     for t in trials:
-        bad = t.params["head"] == "binary"
+        bad = t.params["activation"] == "relu"
         assert (t.state == TrialState.FAIL) == bad
         if bad:
             info = study.trial_info(t)
