@@ -395,6 +395,9 @@ def _study_lines(s: dict) -> list[str]:
              f"({s['n_error']} errors, {s['n_retried']} retried, "
              f"{s['n_interrupted']} interrupted)"
              + (f", {s['n_running']} running" if s["n_running"] else "")]
+    if s.get("stopped") == "timeout":
+        lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
+                     "trials (run it again to resume)")
     if s["best_trial"] is not None:
         value = _text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"

@@ -252,8 +252,9 @@ def _poll(progress: _Progress, stop: threading.Event) -> None:
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            index: int | None = 0, progress: bool = True, dataset=None) -> None:
-    """Run the study's remaining trials on ``workers`` local processes."""
+            index: int | None = 0, progress: bool = True, dataset=None) -> bool:
+    """Run the study's remaining trials on ``workers`` local processes; returns whether
+    the spec's timeout had passed when they stopped."""
     run_id = uuid.uuid4().hex[:12]
     deadline = time.time() + spec.timeout if spec.timeout else None
     n_trials = stored_n_trials(study, spec.n_trials)
@@ -263,7 +264,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         if workers == 1:
             run_worker(spec, where, index=index, run_id=run_id, deadline=deadline,
                        on_trial=bar.refresh, dataset=dataset)
-            return
+            return deadline is not None and time.time() >= deadline
         stop = threading.Event()
         poller = threading.Thread(target=_poll, args=(bar, stop), daemon=True)
         poller.start()
@@ -282,6 +283,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         finally:
             stop.set()
             poller.join()
+        return deadline is not None and time.time() >= deadline
     except KeyboardInterrupt:
         close_interrupted(storage, study, run_id)
         raise
@@ -315,7 +317,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     Returns
     -------
     dict
-        `study_summary` plus ``seconds``.
+        `study_summary` plus ``stopped`` (``"timeout"`` if the spec's timeout ended the
+        run before the budget was spent, else None) and ``seconds``.
     """
     from ._summary import study_summary
 
@@ -347,9 +350,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do
-        execute(spec, where, store, study, workers=workers, progress=progress, dataset=dataset,
-                index=0 if new else None)
-        return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
+        timed_out = execute(spec, where, store, study, workers=workers, progress=progress,
+                            dataset=dataset, index=0 if new else None)
+        return _with_stop(study_summary(study, where), timed_out, t0)
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
@@ -365,5 +368,13 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
         spec, store = stored_spec(name, where)
         with quiet_optuna():
             study = optuna.load_study(study_name=name, storage=store)
-        execute(spec, where, store, study, workers=workers, index=None, progress=progress)
-        return {**study_summary(study, where), "seconds": time.perf_counter() - t0}
+        timed_out = execute(spec, where, store, study, workers=workers, index=None,
+                            progress=progress)
+        return _with_stop(study_summary(study, where), timed_out, t0)
+
+
+def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:
+    """A run's summary: ``stopped`` says why trials remain ("timeout"), then ``seconds``."""
+    left = summary["n_trials"] is not None and summary["n_finished"] < summary["n_trials"]
+    return {**summary, "stopped": "timeout" if timed_out and left else None,
+            "seconds": time.perf_counter() - t0}

@@ -53,6 +53,22 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
     for key in ("study", "storage", "n_complete", "n_pruned", "n_fail", "best_value",
                 "best_params", "report_path"):
         assert key in summary
+    assert summary["stopped"] is None  # the budget was spent, no timeout
+
+
+def test_a_run_stopped_by_its_timeout_says_so(spec_file, tmp_path, capsys):
+    # it ended "trials 1/50: 1 complete", exit 0, as if the study were done
+    path = spec_file("slow", n_trials=50, max_epochs=2000, timeout=1.0, pruner="none")
+    argv = ["study", "run", str(path), "--storage", str(tmp_path / "slow.db"), "--no-report"]
+    assert hplab.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    finished = int(lines[1].split()[1].split("/")[0])  # "trials 2/50: ..."
+    assert 1 <= finished < 50
+    assert lines[2] == (f"stopped at study.timeout after {finished} of 50 trials "
+                        "(run it again to resume)")
+    assert hplab.main([*argv, "--json"]) == 0  # a resume has its own timeout
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["stopped"] == "timeout" and finished < summary["n_finished"] < 50
 
 
 def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_path):
