@@ -69,7 +69,8 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
     rep = Report("study", title, _headline(summary, metric, trials), name=name,
                  status=_status(summary, spec.n_trials),
-                 status_detail=f"{summary['n_finished']} of {spec.n_trials} trials finished",
+                 status_detail=f"{_finished_of(summary['n_finished'], spec.n_trials)} "
+                               "trials finished",
                  subtitle=_subtitle(spec))
     rep.source = storage_source(where)
 
@@ -157,8 +158,13 @@ def _headline(summary, metric, trials) -> dict:
     return {f"Best {metric}": best if best is not None else "–",
             "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
             else "–",
-            "Trials": f"{summary['n_finished']} of {summary['n_trials']}",
+            "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
             "Pruned": summary["n_pruned"]}
+
+
+def _finished_of(finished: int, budget: int) -> str:
+    """"3 of 8"; "3 (budget 2)" once --trials lowered the budget below what ran."""
+    return f"{finished} of {budget}" if finished <= budget else f"{finished} (budget {budget})"
 
 
 def _subtitle(spec) -> str:

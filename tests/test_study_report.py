@@ -231,6 +231,17 @@ def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_p
     assert "Showing the first 25 of 28 rows" in text
 
 
+def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
+    path, db = spec_file("low", n_trials=3, pruner="none", max_epochs=2), tmp_path / "low.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--trials", "2",
+                       "--json"]) == 0
+    report = Path(json.loads(capsys.readouterr().out)["report_path"])
+    text = " ".join(report.read_text().split())
+    assert "3 (budget 2) trials finished" in text and "3 of 2" not in text
+
+
 def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
     import re
