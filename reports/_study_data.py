@@ -178,13 +178,21 @@ def _category_order(choices) -> list:
     return sorted(choices) if numeric else list(choices)
 
 
+#: Tick labels on a log axis before 1-2-5 thins to powers of ten (1e-4..30 made 16
+#: labels run into each other).
+MAX_LOG_TICKS = 7
+
+
 def _log_ticks(lo: float, hi: float, integer: bool) -> list[float]:
-    """1-2-5 values between ``lo`` and ``hi`` (whole numbers for an int parameter); the
-    ends themselves when fewer than two fall inside."""
-    ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)),
-                                          math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
-    ticks = [float(f"{t:.6g}") for t in ticks if lo <= t <= hi and (t.is_integer()
-                                                                      or not integer)]
+    """1-2-5 values between ``lo`` and ``hi`` (whole numbers for an int parameter), or
+    powers of ten over a wide range; the ends themselves when fewer than two fall inside."""
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    for steps in ((1, 2, 5), (1,)):
+        ticks = [float(f"{m * 10.0 ** e:.6g}") for e in decades for m in steps]
+        ticks = [t for t in ticks if lo <= t <= hi and (t.is_integer() or not integer)]
+        if len(ticks) <= MAX_LOG_TICKS:
+            break
+    ticks = ticks[::max(1, math.ceil(len(ticks) / MAX_LOG_TICKS))]  # every other decade...
     return ticks if len(ticks) >= 2 else sorted({float(lo), float(hi)})
 
 

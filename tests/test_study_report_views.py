@@ -147,6 +147,17 @@ def test_trial_numbers_are_whole_ticks_one_for_one_trial(numbers):
         assert ticks == [numbers[0]]
 
 
+@pytest.mark.parametrize(("lo", "hi", "expected"), [
+    (0.003, 0.3, [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]),  # 1-2-5 over two decades
+    (1e-4, 30, [1e-4, 1e-3, 0.01, 0.1, 1, 10]),  # 16 labels ran together: decades
+    (1e-8, 1e8, [1e-8, 1e-5, 0.01, 10, 1e4, 1e7]),  # every third decade
+    (0.3, 0.4, [0.3, 0.4]),  # no 1-2-5 value inside: the ends
+])
+def test_log_axes_keep_few_readable_ticks(lo, hi, expected):
+    ticks = sd._log_ticks(lo, hi, integer=False)
+    assert ticks == pytest.approx(expected) and len(ticks) <= sd.MAX_LOG_TICKS
+
+
 def test_an_integer_parameter_of_one_value_gets_one_tick():
     trials = _trials([(0.5 + 0.1 * i, {"lr": 0.01 * (i + 1), "depth": 2}) for i in range(4)],
                      lr=FloatDistribution(0.001, 0.1, log=True), depth=IntDistribution(1, 3))
