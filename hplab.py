@@ -587,7 +587,8 @@ def _add_study(sub) -> None:
 # ----------------------------------------------------------------------------- scaling
 def _floats(text: str) -> tuple[float, ...]:
     try:
-        return tuple(float(t) for t in text.split(",") if t.strip())
+        # "0.1,,1" is a typo, as with _ints
+        return tuple(float(t) for t in text.split(",")) if text.strip() else ()
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated numbers, got {text!r}") from None

@@ -48,7 +48,9 @@ def parse_ratios(ratios) -> tuple[str, ...]:
     if ratios is None:
         return (OWN,)
     if isinstance(ratios, str):
-        ratios = [r for r in ratios.split(",") if r.strip()]
+        ratios = ratios.split(",")
+        if not all(r.strip() for r in ratios):  # "1:5,,1:10" is a typo
+            raise ValueError(f"ratio list {','.join(ratios)!r} has an empty item")
     out = []
     for text in ratios:
         if str(text).strip().lower() in (OWN, "none"):

@@ -223,9 +223,10 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     (["--backend", "dask"], "needs a scheduler address"),
     (["--lr-grid", "0"], "lr grid needs num >= 1"),
     (["--lr-range", "1"], "--lr-range needs two numbers"),
-    (["--lrs", ","], "learning rates must be finite and > 0, got []"),
+    (["--lrs", ","], "expected comma-separated numbers, got ','"),
+    (["--lrs", "0.1,,1"], "expected comma-separated numbers, got '0.1,,1'"),  # a typo
     (["--lrs", "0.3,1", "--lr-range", "5,10"], "--lr-range sets the bounds of --lr-grid"),
-    (["--lr-range", ","], "--lr-range needs two numbers LOW,HIGH, got ()"),
+    (["--lr-range", ","], "expected comma-separated numbers, got ','"),
     (["--batch-sizes", "8,32", "--lrs", "0.1", "--target", "0.01", "--no-noise"],
      "the untrained net already reaches the val_accuracy target 0.01 (batch 8); set a harder"),
     # 1:50: the untrained net scores 0.977 already; the reference learned, to 1.0
