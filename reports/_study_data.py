@@ -106,18 +106,45 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     if len(varying) == 1:  # all of it, by definition (fANOVA took minutes over 28 choices)
         return pd.DataFrame({"param": varying * len(evaluators), "method": list(evaluators),
                              "importance": 1.0})
+    ordered = _numeric_choices_as_numbers(study, complete)
     rows = []
     for method, evaluator in evaluators.items():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 scores = optuna.importance.get_param_importances(
-                    study, evaluator=evaluator, params=varying, target=target)
+                    ordered, evaluator=evaluator, params=varying, target=target)
         except (RuntimeError, ValueError):  # e.g. a conditional space with no common params
             continue
         rows += [{"param": k, "method": method, "importance": float(v)}
                  for k, v in scores.items()]
     return pd.DataFrame(rows, columns=["param", "method", "importance"])
+
+
+def _numeric_choices_as_numbers(study, complete):
+    """``study``, or an in-memory copy of its ``complete`` trials in which a choice among
+    numbers (a grid of rates or batch sizes) is a number on its range: fANOVA split 28
+    rates as 28 categories for over five minutes, and their order is information."""
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
+
+    as_numbers = {}
+    for t in complete:
+        for name, d in t.distributions.items():
+            if (isinstance(d, CategoricalDistribution) and len(d.choices) > 1 and all(
+                    isinstance(c, int | float) and not isinstance(c, bool) for c in d.choices)):
+                lo, hi = float(min(d.choices)), float(max(d.choices))
+                as_numbers[name] = FloatDistribution(lo, hi, log=lo > 0 and hi >= 10 * lo)
+    if not as_numbers:
+        return study
+    copy = optuna.create_study(directions=study.directions)
+    for t in complete:
+        params = {k: float(v) if k in as_numbers else v for k, v in t.params.items()}
+        copy.add_trial(optuna.trial.create_trial(
+            params=params, distributions={**t.distributions, **{
+                k: d for k, d in as_numbers.items() if k in params}},
+            values=t.values, state=t.state))
+    return copy
 
 
 def top_params(importances: pd.DataFrame, k: int = 2) -> list[str]:

@@ -158,6 +158,25 @@ def test_log_axes_keep_few_readable_ticks(lo, hi, expected):
     assert ticks == pytest.approx(expected) and len(ticks) <= sd.MAX_LOG_TICKS
 
 
+def test_importances_read_a_grid_of_numbers_as_numbers():
+    # 28 rates as 28 categories kept fANOVA busy for over five minutes; as numbers on
+    # their range, the rate that decides the value is found at once
+    rng = np.random.default_rng(0)
+
+    def objective(t):
+        lr = t.suggest_categorical("lr", [0.01 * (i + 1) for i in range(28)])
+        batch_size = t.suggest_categorical("batch_size", [8, 16, 32, 64, 128])
+        t.suggest_categorical("act", ["tanh", "relu"])  # no effect
+        return (lr - 0.15) ** 2 * 100 + batch_size / 1000 + 0.01 * rng.normal()
+
+    s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    s.optimize(objective, n_trials=60)
+    frame = sd.importance_frame(s).pivot(index="param", columns="method", values="importance")
+    assert frame.loc["lr", "fANOVA"] > 0.9 and frame["fANOVA"].idxmax() == "lr"
+    assert frame["PED-ANOVA"].idxmax() == "lr"
+    assert set(frame.index) == {"lr", "batch_size", "act"}
+
+
 def test_an_integer_parameter_of_one_value_gets_one_tick():
     trials = _trials([(0.5 + 0.1 * i, {"lr": 0.01 * (i + 1), "depth": 2}) for i in range(4)],
                      lr=FloatDistribution(0.001, 0.1, log=True), depth=IntDistribution(1, 3))
