@@ -217,11 +217,15 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         rep.add_text(line)
     m = result.batches
     rep.add_section("Steps and examples to target")
-    rep.add_figure("steps-vs-batch", draw_steps, {"measured": m, "fit": _fit_curve(result)},
-                   caption="Fewest steps (left) and examples (right) to the target per batch "
-                           "size at its best rate, with the fitted S = S_min(1 + B_crit/B) and "
-                           "E = E_min(1 + B/B_crit). Shading: perfect scaling (B < B_crit/2), "
-                           "diminishing returns, maximal parallelism (B > 2 B_crit).")
+    curve = _fit_curve(result)
+    caption = ("Fewest steps (left) and examples (right) to the target per batch size at its "
+               "best rate")
+    caption += (", with the fitted S = S_min(1 + B_crit/B) and E = E_min(1 + B/B_crit). "
+                "Shading: perfect scaling (B < B_crit/2), diminishing returns, maximal "
+                "parallelism (B > 2 B_crit)." if len(curve) else
+                f"; no curve is fitted ({fit.status.replace('_', ' ')}), so no regimes are "
+                "shaded.")
+    rep.add_figure("steps-vs-batch", draw_steps, {"measured": m, "fit": curve}, caption=caption)
     cols = ["batch_size", "reached", "steps", "examples", "best_lr", "lr_opt", "regime",
             "reached_runs", "runs"]
     rep.add_table(m[cols], name="per-batch", caption="Per batch size: median over seeds at "

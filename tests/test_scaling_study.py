@@ -70,7 +70,7 @@ def test_dask_tasks_run_on_the_cluster_not_here():
     assert os.getpid() not in {pid for _, pid in out}
 
 
-def test_unreachable_target_is_not_reached_not_a_crash():
+def test_unreachable_target_is_not_reached_not_a_crash(tmp_path):
     res = scaling_study("coin", batch_sizes=[1, 16], lrs=[0.1], seeds=1, target=1.0,
                         max_steps=60, noise=False, config=nets.TrainConfig(hidden=(2,)))
     assert (res.to_frame()["status"] != "reached").all()
@@ -80,6 +80,12 @@ def test_unreachable_target_is_not_reached_not_a_crash():
     s = res.summary()
     assert s["steps_to_target"] == [None, None] and s["b_crit"] is None
     json.dumps(s, allow_nan=False)  # no NaN leaks into the JSON contract
+    # the report does not describe a fitted curve and shading that are not drawn
+    import reports
+
+    html = " ".join(reports.scaling_report(res, tmp_path / "r").read_text().split())
+    assert "no curve is fitted (too few points), so no regimes are shaded" in html
+    assert "with the fitted S = S_min" not in html
 
 
 def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path, capsys):
