@@ -30,7 +30,9 @@ window.addEventListener("load", () => {
     images: Array.from(document.images, (img) => ({
       complete: img.complete, width: img.naturalWidth, height: img.naturalHeight})),
     overflowing: Array.from(document.querySelectorAll("dt"))
-      .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent)});
+      .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
+    scrolling: Array.from(document.querySelectorAll(".scroll"))
+      .filter((box) => box.scrollWidth > box.clientWidth + 1).length});
   document.body.appendChild(out);
 });
 </script>"""
@@ -121,3 +123,15 @@ def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path)
     assert "pruner.<wbr>reduction_factor" in path.read_text()
     # the keys wrap after their dots instead of running into their values
     assert _probe(exe, path, tmp_path)["overflowing"] == []
+
+
+def test_a_long_run_name_wraps_in_the_index(tmp_path, capsys, monkeypatch):
+    # a 300-letter --name pushed Status and Headline of every row off the page
+    import hplab
+
+    exe = _chromium()
+    monkeypatch.chdir(tmp_path)
+    for name in ("W" * 300, "short"):
+        assert hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--name", name]) == 0
+    seen = _probe(exe, tmp_path / "runs" / "index.html", tmp_path)
+    assert seen["scrolling"] == 0  # the table fits its box: no sideways scrolling
