@@ -34,7 +34,7 @@ from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_im
 from ._record import INTERRUPTED, RECORD_ATTR, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
-from ._spec import check_binary
+from ._spec_data import check_binary
 from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes

@@ -23,7 +23,8 @@ from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
-from ._spec import StudySpec, check_dataset, first_difference, parse_spec
+from ._spec import StudySpec, first_difference, parse_spec
+from ._spec_data import check_dataset
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import (
     COMMAND_ATTR,

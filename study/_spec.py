@@ -39,8 +39,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 import nets
 
 from ._errors import SpecError
@@ -336,57 +334,6 @@ def _parse_study(raw: dict) -> dict:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")
     return out
-
-
-def check_binary(spec: StudySpec, dataset) -> None:
-    """Accuracy needs classes, imbalance metrics and strategies binary data: SpecError
-    naming the key if the dataset has not (before any trial trains to a NaN)."""
-    accuracy = [m for m in spec.metrics if m in ("val_accuracy", "train_accuracy")]
-    if accuracy and dataset.task == "regression":
-        raise SpecError(f"study.metric {accuracy[0]} needs a classification dataset; "
-                        f"{spec.dataset} is a regression dataset (use val_loss)")
-    if not spec.imbalance or dataset.task == "binary":
-        return
-    used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
-    key = f"study.metric {used[0]}" if used else "imbalance_strategy"
-    if dataset.task == "multiclass":
-        raise SpecError(f"{key} needs a binary dataset; {spec.dataset} has "
-                        f"{dataset.n_classes} classes: choose a positive class for one "
-                        f"against the rest (study.dataset = \"{spec.dataset.split('?')[0]}"
-                        f"?positive=K\", K one of {', '.join(map(str, dataset.classes))})")
-    raise SpecError(f"{key} needs a binary dataset; {spec.dataset} is a {dataset.task} "
-                    "dataset")
-
-
-def check_dataset(spec: StudySpec, dataset) -> None:
-    """SpecError naming the key if ``dataset`` does not fit the spec: its task
-    (`check_binary`), and every [fixed] setting and searched bound or choice as a trial
-    trains with it (a class_weight per class, a head that takes the labels...)."""
-    check_binary(spec, dataset)
-    if "imbalance_strategy" in {*spec.space.names(), *spec.fixed}:
-        return  # a pipeline's NetClassifier takes no setting that depends on the labels
-    check_config_space(spec.space, spec.fixed, spec.max_epochs, fits=_trains_on(spec, dataset))
-
-
-def _trains_on(spec: StudySpec, dataset):
-    """``fits(cfg)``: raises ValueError unless ``cfg`` trains on ``dataset`` as a trial's
-    does (the net built for the dataset, then trained to a checkpoint on one row of each
-    class: the labels decide what fits, not their number)."""
-    y = dataset.y_train
-    rows = np.unique(y, return_index=True)[1] if dataset.task != "regression" else [0]
-    X, y = dataset.X_train[rows], y[rows]
-
-    def fits(cfg: nets.TrainConfig) -> None:
-        try:
-            net = nets.build_net(cfg, dataset.n_features, dataset.y_train,
-                                 rng=np.random.default_rng(0),
-                                 n_classes=dataset.n_classes or None, task=dataset.task)
-            nets.train(net, cfg.replace(max_epochs=cfg.checkpoint), X, y, X, y,
-                       rng=np.random.default_rng(0))
-        except ValueError as exc:
-            raise ValueError(f"{exc} (study.dataset {spec.dataset})") from None
-
-    return fits
 
 
 def _check_dataset(name: str) -> None:
