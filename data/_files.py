@@ -117,7 +117,8 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
-    if all(_is_number(cell) for cell in header):  # a file without a header: a row of data
+    # a file without a header: a row of data
+    if pd.to_numeric(pd.Series(header), errors="coerce").notna().all():
         raise DataError(f"{path}: the first row holds numbers ({', '.join(header[:3])}"
                         f"{', ...' if len(header) > 3 else ''}), not column names; a CSV "
                         "needs a header row naming its columns, e.g. x1,x2,label")
@@ -139,14 +140,6 @@ def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
         frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
                                           if isinstance(v, str) else v)
     return frame, target
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:
