@@ -161,10 +161,14 @@ def _analysis_report(args, kind: str, writer: str, result) -> str | None:
     import reports  # matplotlib and friends: only when a report is wanted
 
     write = getattr(reports, writer)
+    return str(write(result, _analysis_out(args, kind), command=_command_line(args.argv)))
+
+
+def _analysis_out(args, kind: str) -> Path:
+    """--out, else runs/KIND/DATASET."""
     from study import RUNS, folder_name
 
-    out = Path(args.out) if args.out else RUNS / kind / folder_name(args.dataset, "dataset")
-    return str(write(result, out, command=_command_line(args.argv)))
+    return Path(args.out) if args.out else RUNS / kind / folder_name(args.dataset, "dataset")
 
 
 # ----------------------------------------------------------------------------- train
@@ -628,7 +632,7 @@ LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
 def cmd_scaling(args) -> int:
-    _check_out_folder(args.out if args.report else None)
+    _check_out_folder(_analysis_out(args, "scaling") if args.report else None)
     import analyses
     import nets
 
@@ -838,7 +842,7 @@ def _imbalance_lines(s: dict) -> list[str]:
 
 
 def cmd_imbalance(args) -> int:
-    _check_out_folder(args.out if args.report else None)
+    _check_out_folder(_analysis_out(args, "imbalance") if args.report else None)
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -924,7 +928,7 @@ def _lr_range_lines(s: dict) -> list[str]:
 
 
 def cmd_lr_range(args) -> int:
-    _check_out_folder(args.out if args.report else None)
+    _check_out_folder(_analysis_out(args, "lr-range") if args.report else None)
     import analyses
     import nets
 
@@ -1008,7 +1012,7 @@ def _capacity_lines(s: dict) -> list[str]:
 
 
 def cmd_capacity(args) -> int:
-    _check_out_folder(args.out if args.report else None)
+    _check_out_folder(_analysis_out(args, "capacity") if args.report else None)
     import analyses
 
     base = analyses.CAPACITY_CONFIG

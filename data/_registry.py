@@ -169,8 +169,8 @@ def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)
     if key == "idx":
-        return [Path(arg)]
-    return [Path(p) for p in _paths(arg) if p] if key in PREFIXES else []
+        return [Path(arg).expanduser()]
+    return [Path(p).expanduser() for p in _paths(arg) if p] if key in PREFIXES else []
 
 
 def _convert(key: str, text: str, default):

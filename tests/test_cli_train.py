@@ -241,6 +241,11 @@ def test_an_unwritable_out_fails_before_any_run(command, tmp_path, capsys, monke
         assert f"--out {out}" in err and message in err
     assert (tmp_path / "taken.csv").read_text() == "precious\n"
     assert not (tmp_path / "runs").exists()
+    # without --out, the default folder under runs/ is checked the same way
+    (tmp_path / "runs").write_text("a file where the folder goes\n")
+    code, stdout, err = run_cli(command, capsys)
+    assert code == 2 and stdout == "" and err.count("\n") == 1, err
+    assert "is inside a file (runs)" in err
 
 
 def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, capsys):

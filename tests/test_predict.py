@@ -406,6 +406,11 @@ def test_predictions_never_overwrite_the_dataset_file(tmp_path, capsys, monkeypa
         code, out, err = run_cli(["predict", model, *dataset, "--out", "data.csv"], capsys)
         assert code == 2 and "data.csv is an input of this command" in err and out == ""
         assert Path("data.csv").read_bytes() == before
+    monkeypatch.setenv("HOME", str(tmp_path))  # the same file named from the home folder
+    code, out, err = run_cli(["predict", model, "--dataset", "csv:~/data.csv", "--out",
+                              tmp_path / "data.csv"], capsys)
+    assert code == 2 and "is an input of this command" in err
+    assert Path("data.csv").read_bytes() == before
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
 
 
