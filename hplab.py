@@ -526,9 +526,20 @@ def _replace_demo_only(storage) -> None:
     if not str(s.user_attrs.get(study.COMMAND_ATTR, "")).startswith("hplab demo"):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
+    import warnings
+
+    import optuna
     from optuna.trial import TrialState
 
-    live = [t.number for t in s.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running
+    spec, _ = study.stored_spec("demo", where)
+    store = study.open_storage(where, heartbeat_interval=spec.heartbeat_interval,
+                               grace_period=spec.grace_period)
+    demo = optuna.load_study(study_name="demo", storage=store)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
+        optuna.storages.fail_stale_trials(demo)
+    live = [t.number for t in demo.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
             if not study.worker_gone(study.trial_info(t).get("worker"))]
     if live:  # deleting it under a running demo would mix the two runs' trials
         raise ValueError(f"the demo study in {where.masked} is still running (trial "

@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -131,7 +132,6 @@ def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path)
 
 def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
                                                                              tmp_path):
-    import socket
 
     db = tmp_path / "dead.db"
     spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
@@ -385,8 +385,16 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
             "wait for it to end") in capsys.readouterr().err
     assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}").trials) \
         == n_trials
-    # its worker gone (killed), the trial is a leftover: the demo replaces the study
-    running.set_user_attr("worker", f"{socket.gethostname()}:{2**22 + 12345}")  # no such pid
+    # another machine's worker: running while its heartbeat is fresh...
+    running.set_user_attr("worker", "otherhost:7")
+    beat = study.open_storage(study.resolve_storage(str(demo)), heartbeat_interval=5,
+                              grace_period=30)
+    beat.record_heartbeat(running._trial_id)
+    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 2
+    assert "is still running" in capsys.readouterr().err
+    # ...and a leftover once it went stale (killed): the demo replaces the study
+    with sqlite3.connect(demo) as con:
+        con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-1 hour')")
     assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 0
 
 
