@@ -107,21 +107,31 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
                   info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})
 
 
-def _read_csv(path: Path, target: str | None) -> tuple[pd.DataFrame, str]:
+#: ``csv:PATH?header=...``: auto (a first row of numbers is refused as ambiguous), yes (the
+#: first row names the columns, numbers or not), no (every row is data; columns x1, x2...).
+CSV_HEADERS = ("auto", "yes", "no")
+
+
+def _read_csv(path: Path, target: str | None, header: str = "auto"
+              ) -> tuple[pd.DataFrame, str]:
     try:
         # "a, b, label" is a common way to write a header: names and labels lose the space
-        frame = pd.read_csv(path, skipinitialspace=True)
+        frame = pd.read_csv(path, skipinitialspace=True,
+                            header=None if header == "no" else "infer")
         # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
-        header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
-                             skipinitialspace=True).iloc[0].tolist()
+        first = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
+                            skipinitialspace=True).iloc[0].tolist()
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
-    # a file without a header: a row of data
-    if pd.to_numeric(pd.Series(header), errors="coerce").notna().all():
-        raise DataError(f"{path}: the first row holds numbers ({', '.join(header[:3])}"
-                        f"{', ...' if len(header) > 3 else ''}), not column names; a CSV "
-                        "needs a header row naming its columns, e.g. x1,x2,label")
+    if header == "no":
+        frame.columns = [f"x{i + 1}" for i in range(frame.shape[1])]
+    elif header == "auto" and pd.to_numeric(pd.Series(first), errors="coerce").notna().all():
+        # a file without a header would lose its first row of data to the names
+        raise DataError(f"{path}: the first row holds numbers ({', '.join(first[:3])}"
+                        f"{', ...' if len(first) > 3 else ''}), not column names: add "
+                        "?header=no if it is data (columns x1, x2...), or ?header=yes if "
+                        "those numbers name the columns")
     stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
         twice = next(c for c in stripped if stripped.count(c) > 1)
@@ -151,17 +161,21 @@ def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:
 
 
 def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
-             task: str | None = None) -> Source:
-    """A CSV table with a header: numeric feature columns and one target column (default
-    the last; string class labels are fine), and an optional test table."""
+             task: str | None = None, header: str | None = None) -> Source:
+    """A CSV table with a header (see `CSV_HEADERS`): numeric feature columns and one
+    target column (default the last; string class labels are fine), and an optional test
+    table."""
+    header = header or "auto"
+    if header not in CSV_HEADERS:
+        raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
     p = _existing(path)
-    frame, target = _read_csv(p, target)
+    frame, target = _read_csv(p, target, header)
     X = _features(frame, target, p)
     y = frame[target].to_numpy()
     X_test = y_test = None
     if test_path:
         pt = _existing(test_path)
-        test, _ = _read_csv(pt, target)
+        test, _ = _read_csv(pt, target, header)
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: columns differ from {p.name}")
         X_test, y_test = _features(test, target, pt), test[target].to_numpy()

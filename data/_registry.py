@@ -124,10 +124,10 @@ PREFIXES: dict[str, Entry] = {
     "npz": Entry(lambda rng, arg, data_dir, task=None: load_npz(*_paths(arg), task=task),
                  "file", "npz with keys data, label (+ optional test file); task= to override",
                  options={"task": None}),
-    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None:
-                 load_csv(*_paths(arg), target=target, task=task),
-                 "file", "CSV with header; target= column (default last); task= to override",
-                 options={"target": None, "task": None}),
+    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None:
+                 load_csv(*_paths(arg), target=target, task=task, header=header),
+                 "file", "CSV with header (header=no: none); target= column (default last); "
+                 "task= to override", options={"target": None, "task": None, "header": None}),
 }
 _PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}
 

@@ -222,14 +222,27 @@ def test_csv_without_header_is_refused(tmp_path, capsys, first_row, shown):
     with pytest.raises(data.DataError) as err:
         data.load(f"csv:{tmp_path / 'raw.csv'}")
     assert str(err.value) == (f"{tmp_path / 'raw.csv'}: the first row holds numbers ({shown}), "
-                              "not column names; a CSV needs a header row naming its columns, "
-                              "e.g. x1,x2,label")
+                              "not column names: add ?header=no if it is data (columns x1, "
+                              "x2...), or ?header=yes if those numbers name the columns")
     assert hplab.main(["data", "show", f"csv:{tmp_path / 'raw.csv'}"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    # said to be data: every row is kept
+    raw = data.load(f"csv:{tmp_path / 'raw.csv'}?header=no")
+    assert len(raw.y_train) + len(raw.y_val) + len(raw.y_test) == 31
+    assert raw.feature_names == tuple(f"x{i + 1}" for i in range(first_row.count(",")))
     # names that look like numbers are fine as long as one is not: 400 nm, 410 nm..., label
     names = [str(400 + 10 * i) for i in range(first_row.count(","))]
     (tmp_path / "named.csv").write_text(",".join([*names, "label"]) + "\n" + "\n".join(rows))
     assert data.load(f"csv:{tmp_path / 'named.csv'}").feature_names == tuple(names)
+    # ...and all of them, years say, once the header is said to be one
+    years = [str(2019 + i) for i in range(first_row.count(",") + 1)]
+    (tmp_path / "years.csv").write_text(",".join(years) + "\n" + "\n".join(rows[1:]))
+    ds = data.load(f"csv:{tmp_path / 'years.csv'}?header=yes")
+    assert ds.feature_names == tuple(years[:-1]) and len(ds.y_train) + len(ds.y_val) + \
+        len(ds.y_test) == 30
+    with pytest.raises(data.DataError, match="option header='maybe' must be one of auto, "
+                                             "yes, no"):
+        data.load(f"csv:{tmp_path / 'years.csv'}?header=maybe")
 
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
