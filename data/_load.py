@@ -256,10 +256,6 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     else:
         kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
-        if imbalance is not None and len(y_val) and not y_val.any():  # no score, no threshold
-            raise DataError(f"{name}: imbalance {imbalance} leaves no positive example in the "
-                            f"validation split ({int(y.sum())} in the training pool): use a "
-                            "milder ratio or a larger val_fraction")
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
 
     fit_on = X_tr

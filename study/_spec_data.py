@@ -20,10 +20,16 @@ def check_binary(spec: StudySpec, dataset) -> None:
     if accuracy and dataset.task == "regression":
         raise SpecError(f"study.metric {accuracy[0]} needs a classification dataset; "
                         f"{spec.dataset} is a regression dataset (use val_loss)")
-    if not spec.imbalance or dataset.task == "binary":
+    if not spec.imbalance:
         return
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
     key = f"study.metric {used[0]}" if used else "imbalance_strategy"
+    if dataset.task == "binary":
+        if used and len(dataset.y_val) and not dataset.y_val.any():  # every trial: NaN
+            raise SpecError(f"{key} needs a positive example in the validation split; "
+                            f"{spec.dataset} leaves none ({int(dataset.y_train.sum())} in "
+                            "training): use a milder ratio")
+        return
     if dataset.task == "multiclass":
         raise SpecError(f"{key} needs a binary dataset; {spec.dataset} has "
                         f"{dataset.n_classes} classes: choose a positive class for one "

@@ -16,6 +16,7 @@ import pytest
 
 import analyses
 import data
+import hplab
 import nets
 import study
 from study import SpecError, parse_spec
@@ -220,6 +221,22 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     assert len(lines) == 1 and "needs a binary dataset" in lines[0] and key in lines[0]
     assert "digits?positive=K" in lines[0]
     assert not (tmp_path / "s.db").exists()
+
+
+def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
+    # 3 positives, all in training: every trial failed with "no finite value"; plain
+    # training on the same data still loads and runs
+    name = "moons?n_train=600&imbalance=1:100"
+    path = tmp_path / "nopos.toml"
+    path.write_text(f'[study]\nname = "nopos"\ndataset = "{name}"\nmetric = "val_pr_auc"\n'
+                    'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n'
+                    'lr = { low = 0.01, high = 0.1 }\n')
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("study.metric val_pr_auc needs a positive example in "
+                                      f"the validation split; {name} leaves none") in err
+    assert not (tmp_path / "s.db").exists()
+    assert hplab.main(["train", "--dataset", name, "--epochs", "1", "--no-report"]) == 0
 
 
 def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
