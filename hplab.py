@@ -62,7 +62,10 @@ def _ints(text: str) -> tuple[int, ...]:
 
 
 def _names(text: str) -> tuple[str, ...]:
-    return tuple(t.strip() for t in text.split(",") if t.strip())
+    names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
+    if not all(names):  # "none,,smote" is a typo, as with _ints
+        raise argparse.ArgumentTypeError(f"expected comma-separated names, got {text!r}")
+    return names
 
 
 def _emit(args, summary: dict, lines: list[str]) -> None:

@@ -121,7 +121,7 @@ def resolve_strategies(names) -> tuple[str, ...]:
     if names is None:
         return tuple(STRATEGIES)
     if isinstance(names, str):
-        names = [n for n in names.split(",") if n.strip()]
+        names = names.split(",")  # an empty item ("none,,smote") is an unknown name
     out: list[str] = []
     for raw in names:
         key = str(raw).strip().lower().replace("-", "_")

@@ -26,7 +26,7 @@ _PSEUDO = {"width": int, "depth": int}
 IMBALANCE_PARAMS = {"imbalance_strategy": str, "sampling_ratio": float}
 _ENTRY_KEYS = ("low", "high", "log", "step", "choices", "per_layer")
 DEFAULT_WIDTH, DEFAULT_DEPTH = 8, 1
-GRID_MAX_VALUES = 1000  # an int range longer than this is no grid
+GRID_MAX_VALUES = 1000  # a range of more points than this is no grid
 
 
 def _field_types() -> dict[str, type]:
@@ -72,17 +72,18 @@ class Param:
         """Every value, for the grid sampler; raises SpecError for a continuous range."""
         if self.kind == "categorical":
             return list(self.choices)
-        if self.kind == "int":
-            values = list(range(int(self.low), int(self.high) + 1, int(self.step or 1)))
-            if len(values) <= GRID_MAX_VALUES:
-                return values
-        elif self.step is not None:
-            # in decimal steps, as optuna reads the range: low + 2 * 0.1 is 0.3, not the
-            # float sum 0.30000000000000004 that lies outside [low, high]
-            low, step = _decimal(self.low), _decimal(self.step)
-            n = int((_decimal(self.high) - low) / step) + 1
-            return [float(low + k * step) for k in range(n)]
-        raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
+        if self.kind != "int" and self.step is None:
+            raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
+        # in decimal steps, as optuna reads the range: low + 2 * 0.1 is 0.3, not the float
+        # sum 0.30000000000000004 that lies outside [low, high]
+        low, step = _decimal(self.low), _decimal(self.step or 1)
+        n = int((_decimal(self.high) - low) / step) + 1
+        if n > GRID_MAX_VALUES:  # counted before the list is made: 1e9 points filled memory
+            raise SpecError(f"space.{self.name}: {n} grid points; the grid sampler takes at "
+                            f"most {GRID_MAX_VALUES} per parameter (give choices or a larger "
+                            "step)")
+        kind = int if self.kind == "int" else float
+        return [kind(low + k * step) for k in range(n)]
 
     def candidates(self, inner: bool = True) -> list:
         """Values that must each make a valid TrainConfig.

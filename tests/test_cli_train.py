@@ -99,6 +99,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--eps", "-1"], "eps must be a finite number >= 0"),
     (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),
     (["--hidden", "2,,3"], "argument --hidden: expected comma-separated integers, got '2,,3'"),
+    (["--hidden", "2,3", "--activation", "tanh,,relu"],
+     "argument --activation: expected comma-separated names, got 'tanh,,relu'"),
     (["--dtype", "float16"], "argument --dtype: invalid choice"),
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
     (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),

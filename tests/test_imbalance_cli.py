@@ -80,6 +80,8 @@ def test_human_output_names_failures(tmp_path, capsys):
 @pytest.mark.parametrize(("argv", "message"), [
     (["--dataset", "digits", "--positive", "8", "--ratio", "1-50"], "must look like 1:50"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:5,,1:10"], "has an empty item"),
+    (["--dataset", "digits", "--positive", "8", "--strategies", "none,,smote"],
+     "unknown strategy ''; valid: none, class_weight"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:1000"], "at least 2 positives"),
     (["--dataset", "digits", "--positive", "8", "--strategies", "smote,bogus"],
      "unknown strategy 'bogus'; valid: none, class_weight, random_over, smote"),

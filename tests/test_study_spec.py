@@ -210,6 +210,15 @@ def test_threshold_needs_a_bound_and_grid_needs_finite_values():
     raw["study"]["n_trials"] = 7
     with pytest.raises(SpecError, match="study.n_trials 7 exceeds the grid's 6 points"):
         parse_spec(raw)
+    # too many points: counted before any list is made (1e9 of them filled the memory)
+    for entry, n in (({"low": 0.001, "high": 1.0, "step": 1e-9}, 999000001),
+                     ({"low": 1, "high": 10**12}, 10**12)):
+        raw["space"] = {"lr": [0.1], "width": entry} if "step" not in entry else \
+            {"lr": entry, "width": [4]}
+        name = "lr" if "step" in entry else "width"
+        with pytest.raises(SpecError, match=rf"space\.{name}: {n} grid points; the grid "
+                                            "sampler takes at most 1000"):
+            parse_spec(raw)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cmaes") is not None, reason="cmaes installed")
