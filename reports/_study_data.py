@@ -131,8 +131,10 @@ def _numeric_choices_as_numbers(study, complete):
     as_numbers = {}
     for t in complete:
         for name, d in t.distributions.items():
+            # >= 0: a batch size of -1 is "full batch", the largest, not below 8
             if (isinstance(d, CategoricalDistribution) and len(d.choices) > 1 and all(
-                    isinstance(c, int | float) and not isinstance(c, bool) for c in d.choices)):
+                    isinstance(c, int | float) and not isinstance(c, bool) and c >= 0
+                    for c in d.choices)):
                 lo, hi = float(min(d.choices)), float(max(d.choices))
                 as_numbers[name] = FloatDistribution(lo, hi, log=lo > 0 and hi >= 10 * lo)
     if not as_numbers:

@@ -175,6 +175,16 @@ def test_importances_read_a_grid_of_numbers_as_numbers():
     assert frame.loc["lr", "fANOVA"] > 0.9 and frame["fANOVA"].idxmax() == "lr"
     assert frame["PED-ANOVA"].idxmax() == "lr"
     assert set(frame.index) == {"lr", "batch_size", "act"}
+    ordered = sd._numeric_choices_as_numbers(s, s.trials)
+    assert isinstance(ordered.trials[0].distributions["lr"], FloatDistribution)
+    assert ordered.trials[0].distributions["lr"].log  # 0.01 to 0.28: over a decade
+    # a batch size of -1 (full batch) has no place on the number line below 8: a category
+    full = optuna.create_study()
+    for i, b in enumerate([-1, 8, 32, -1]):
+        full.add_trial(optuna.trial.create_trial(
+            params={"batch_size": b}, value=float(i),
+            distributions={"batch_size": CategoricalDistribution([-1, 8, 32])}))
+    assert sd._numeric_choices_as_numbers(full, full.trials) is full
 
 
 def test_an_integer_parameter_of_one_value_gets_one_tick():
