@@ -187,6 +187,23 @@ def test_importances_read_a_grid_of_numbers_as_numbers():
     assert sd._numeric_choices_as_numbers(full, full.trials) is full
 
 
+def test_fanova_is_left_out_over_a_category_of_many_choices():
+    # 13 strategies (or 17 batch sizes with -1) kept fANOVA busy for minutes per report
+    rng = np.random.default_rng(0)
+    names = [f"strategy_{i}" for i in range(13)]
+
+    def objective(t):
+        return (float(names.index(t.suggest_categorical("strategy", names)))
+                + t.suggest_float("lr", 1e-3, 1.0, log=True) + 0.1 * rng.normal())
+
+    s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    s.optimize(objective, n_trials=40)
+    frame = sd.importance_frame(s)
+    assert set(frame["method"]) == {"PED-ANOVA"} and set(frame["param"]) == {"strategy", "lr"}
+    assert frame.attrs["fanova_skipped"] == "strategy (13 choices)"
+    assert frame.set_index("param").loc["strategy", "importance"] > 0.5
+
+
 def test_an_integer_parameter_of_one_value_gets_one_tick():
     trials = _trials([(0.5 + 0.1 * i, {"lr": 0.01 * (i + 1), "depth": 2}) for i in range(4)],
                      lr=FloatDistribution(0.001, 0.1, log=True), depth=IntDistribution(1, 3))
