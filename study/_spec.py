@@ -52,7 +52,14 @@ from ._registry import (
     make_sampler,
     quiet_optuna,
 )
-from ._space import Space, _typed, check_config_space, parse_fixed, parse_space
+from ._space import (
+    GRID_MAX_POINTS,
+    Space,
+    _typed,
+    check_config_space,
+    parse_fixed,
+    parse_space,
+)
 
 # What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
 # what every checkpoint records, so what a pruner can follow during training
@@ -283,6 +290,10 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
                      pruner_options=dict(pruner_options), **s)
     if spec.sampler == "grid":  # n_trials defaults to the grid's size, and cannot exceed it
         size = math.prod(len(v) for v in spec.space.grid().values())
+        if strict and size > GRID_MAX_POINTS:
+            raise SpecError(f"space: the grid has {size} points; the grid sampler takes at "
+                            f"most {GRID_MAX_POINTS} (it lists them all): give fewer values "
+                            "or larger steps")
         if "n_trials" not in raw.get("study", {}):
             spec = dataclasses.replace(spec, n_trials=size)
         elif spec.n_trials > size:

@@ -210,6 +210,12 @@ def test_threshold_needs_a_bound_and_grid_needs_finite_values():
     raw["study"]["n_trials"] = 7
     with pytest.raises(SpecError, match="study.n_trials 7 exceeds the grid's 6 points"):
         parse_spec(raw)
+    # a grid of 1e6 combinations (Optuna lists them all, in every process)
+    raw["space"] = {"lr": {"low": 0.001, "high": 1.0, "step": 0.001},
+                    "width": {"low": 1, "high": 1000}}
+    with pytest.raises(SpecError, match="space: the grid has 1000000 points; the grid "
+                                        "sampler takes at most 100000"):
+        parse_spec(raw)
     # too many points: counted before any list is made (1e9 of them filled the memory)
     for entry, n in (({"low": 0.001, "high": 1.0, "step": 1e-9}, 999000001),
                      ({"low": 1, "high": 10**12}, 10**12)):
