@@ -56,21 +56,26 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
-    try:
-        table = pd.read_csv(path, header=None, dtype=str, skipinitialspace=True,
-                            keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{path}: empty file") from None
-    except ValueError as exc:  # ragged rows and other parse errors: name the file
-        raise ValueError(f"{path}: {exc}") from None
-    if table.empty:
+    def read(empty: str = "empty file", **kwargs) -> pd.DataFrame:
+        try:
+            return pd.read_csv(path, header=None, skipinitialspace=True, **kwargs)
+        except pd.errors.EmptyDataError:
+            raise ValueError(f"{path}: {empty}") from None
+        except ValueError as exc:  # ragged rows and other parse errors: name the file
+            raise ValueError(f"{path}: {exc}") from None
+
+    # the first row as text decides the header; the rest is read as numbers (text cells
+    # for every row took ~110 bytes a cell: 1.2 GB for 200k x 50)
+    head = read(nrows=1, dtype=str, keep_default_na=False)
+    if head.empty:
         raise ValueError(f"{path}: no rows")
-    first = [str(c).strip() for c in table.iloc[0].tolist()]
+    first = [str(c).strip() for c in head.iloc[0].tolist()]
     names = list(model.feature_names)
+    header = True
     # a header names every feature (numbers too: 2019,2020), or is text naming none of
     # them; a row of numbers is data; anything else is refused rather than guessed at
     if names and set(names) <= set(first) and len(set(first)) == len(first):
-        table = table.iloc[1:].set_axis(first, axis=1)[names]
+        columns = [first.index(n) for n in names]
     elif not all(_is_number(v) for v in first):
         named = [c for c in first if c in names]
         if named or any(_is_number(v) for v in first):
@@ -78,11 +83,16 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
                     if named else "mixes numbers and text")
             raise ValueError(f"{path}: row 1 {what}; the model takes {', '.join(names)}: "
                              "give a header naming every one, or numbers only")
-        table = table.iloc[1:]
-        if table.shape[1] != model.n_features:
-            raise ValueError(f"{path}: {table.shape[1]} columns; the model takes "
+        if len(first) != model.n_features:
+            raise ValueError(f"{path}: {len(first)} columns; the model takes "
                              f"{model.n_features} ({', '.join(names)}): give exactly those "
                              "columns or a header naming them")
+        columns = None
+    else:
+        header, columns = False, None
+    table = read("a header and no rows", skiprows=1 if header else 0, usecols=columns)
+    if columns is not None:  # usecols keeps the file's order; the model's is by name
+        table = table[columns]
     try:
         return table.apply(pd.to_numeric).to_numpy(dtype=np.float64)
     except ValueError as exc:

@@ -359,10 +359,12 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     (tmp_path / "cols.csv").write_text("p,q\n1,2\n")
     (tmp_path / "x.txt").write_text("1,2,3\n")
     (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "empty.npy").write_bytes(b"")
     (tmp_path / "ragged.csv").write_text("1,2,3\n1,2,3,4\n")
     cases = [("wide.npy", "takes 3 features"), ("obj.npy", "not a plain .npy"),
              ("empty.csv", f"{tmp_path / 'empty.csv'}: empty file"),
+             ("header.csv", f"{tmp_path / 'header.csv'}: a header and no rows"),
              ("empty.npy", f"{tmp_path / 'empty.npy'}: empty file"),
              ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
              ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
