@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import _study_data as sd
 from . import _study_draw as sw
+from . import _study_importance as si
 from ._core import Report
 from ._study_best import add_best
 from ._study_folder import storage_source, study_report_folder
@@ -209,9 +210,9 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     # "lower is better", so a maximized one is negated (fANOVA does not care)
     sign = -1.0 if maximize else 1.0
     target = (lambda t: sign * t.values[0]) if spec.multi_objective else None
-    imp = sd.importance_frame(s, target=target, seed=spec.seed)
+    imp = si.importance_frame(s, target=target, seed=spec.seed)
     params = [c for c in table.columns if c not in ("number", "value")]
-    ranked = sd.top_params(imp, len(params)) or params
+    ranked = si.top_params(imp, len(params)) or params
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
     if not imp.empty:
@@ -223,7 +224,7 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
             "of trials and all of them. fANOVA: the share of the value's variance a random "
             "forest attributes to each parameter. Agreement between the two is reassuring.")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else ""))
-    top = sd.top_params(imp, 2)
+    top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
         frame = sd.contour_frame(table, *top)
         categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())

@@ -16,6 +16,7 @@ from optuna.distributions import CategoricalDistribution, FloatDistribution, Int
 import study
 from reports import _study_data as sd
 from reports import _study_draw as sw
+from reports import _study_importance as si
 from reports import design
 
 STRATEGIES = ["none", "class_weight", "random_over", "smote", "random_under"]
@@ -171,11 +172,11 @@ def test_importances_read_a_grid_of_numbers_as_numbers():
 
     s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     s.optimize(objective, n_trials=60)
-    frame = sd.importance_frame(s).pivot(index="param", columns="method", values="importance")
+    frame = si.importance_frame(s).pivot(index="param", columns="method", values="importance")
     assert frame.loc["lr", "fANOVA"] > 0.9 and frame["fANOVA"].idxmax() == "lr"
     assert frame["PED-ANOVA"].idxmax() == "lr"
     assert set(frame.index) == {"lr", "batch_size", "act"}
-    ordered = sd._numeric_choices_as_numbers(s, s.trials)
+    ordered = si._numeric_choices_as_numbers(s, s.trials)
     assert isinstance(ordered.trials[0].distributions["lr"], FloatDistribution)
     assert ordered.trials[0].distributions["lr"].log  # 0.01 to 0.28: over a decade
     # a batch size of -1 (full batch) has no place on the number line below 8: a category
@@ -184,7 +185,7 @@ def test_importances_read_a_grid_of_numbers_as_numbers():
         full.add_trial(optuna.trial.create_trial(
             params={"batch_size": b}, value=float(i),
             distributions={"batch_size": CategoricalDistribution([-1, 8, 32])}))
-    assert sd._numeric_choices_as_numbers(full, full.trials) is full
+    assert si._numeric_choices_as_numbers(full, full.trials) is full
 
 
 def test_fanova_is_left_out_over_a_category_of_many_choices():
@@ -198,7 +199,7 @@ def test_fanova_is_left_out_over_a_category_of_many_choices():
 
     s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     s.optimize(objective, n_trials=40)
-    frame = sd.importance_frame(s)
+    frame = si.importance_frame(s)
     assert set(frame["method"]) == {"PED-ANOVA"} and set(frame["param"]) == {"strategy", "lr"}
     assert frame.attrs["fanova_skipped"] == "strategy (13 choices)"
     assert frame.set_index("param").loc["strategy", "importance"] > 0.5

@@ -1,0 +1,102 @@
+"""Parameter importances of a study: PED-ANOVA and fANOVA through Optuna, kept fast."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from ._study_data import _param_names
+
+
+def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
+    """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
+
+    Empty when fewer than two complete trials or no parameter varies.
+    """
+    import optuna
+
+    complete = [t for t in study.get_trials(deepcopy=False) if t.state.name == "COMPLETE"]
+    varying = [p for p in _param_names(complete) if len({repr(t.params.get(p))
+                                                         for t in complete}) > 1]
+    if len(complete) < 3 or not varying:
+        return pd.DataFrame(columns=["param", "method", "importance"])
+    evaluators = {
+        "PED-ANOVA": optuna.importance.PedAnovaImportanceEvaluator(),
+        "fANOVA": optuna.importance.FanovaImportanceEvaluator(seed=seed),
+    }
+    if len(varying) == 1:  # all of it, by definition (fANOVA took minutes over 28 choices)
+        return pd.DataFrame({"param": varying * len(evaluators), "method": list(evaluators),
+                             "importance": 1.0})
+    ordered = _numeric_choices_as_numbers(study, complete)
+    many = _many_choices(ordered, varying)
+    if many:  # fANOVA's cost grows steeply with a category's choices: 17 took minutes
+        del evaluators["fANOVA"]
+    rows = []
+    for method, evaluator in evaluators.items():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scores = optuna.importance.get_param_importances(
+                    ordered, evaluator=evaluator, params=varying, target=target)
+        except (RuntimeError, ValueError):  # e.g. a conditional space with no common params
+            continue
+        rows += [{"param": k, "method": method, "importance": float(v)}
+                 for k, v in scores.items()]
+    frame = pd.DataFrame(rows, columns=["param", "method", "importance"])
+    frame.attrs["fanova_skipped"] = many  # "param (N choices)", or "" when fANOVA ran
+    return frame
+
+
+#: Choices of a categorical parameter beyond which fANOVA is left out (12: ~30 s, 17:
+#: minutes, on this project's 2-core reference machine).
+FANOVA_MAX_CHOICES = 10
+
+
+def _many_choices(study, params) -> str:
+    """``"name (N choices)"`` of the first categorical in ``params`` with more than
+    `FANOVA_MAX_CHOICES` choices in ``study``'s complete trials, else ""."""
+    from optuna.distributions import CategoricalDistribution
+
+    for t in study.get_trials(deepcopy=False):
+        for name in params:
+            d = t.distributions.get(name)
+            if isinstance(d, CategoricalDistribution) and len(d.choices) > FANOVA_MAX_CHOICES:
+                return f"{name} ({len(d.choices)} choices)"
+    return ""
+
+
+def _numeric_choices_as_numbers(study, complete):
+    """``study``, or an in-memory copy of its ``complete`` trials in which a choice among
+    numbers (a grid of rates or batch sizes) is a number on its range: fANOVA split 28
+    rates as 28 categories for over five minutes, and their order is information."""
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
+
+    as_numbers = {}
+    for t in complete:
+        for name, d in t.distributions.items():
+            # >= 0: a batch size of -1 is "full batch", the largest, not below 8
+            if (isinstance(d, CategoricalDistribution) and len(d.choices) > 1 and all(
+                    isinstance(c, int | float) and not isinstance(c, bool) and c >= 0
+                    for c in d.choices)):
+                lo, hi = float(min(d.choices)), float(max(d.choices))
+                as_numbers[name] = FloatDistribution(lo, hi, log=lo > 0 and hi >= 10 * lo)
+    if not as_numbers:
+        return study
+    copy = optuna.create_study(directions=study.directions)
+    for t in complete:
+        params = {k: float(v) if k in as_numbers else v for k, v in t.params.items()}
+        copy.add_trial(optuna.trial.create_trial(
+            params=params, distributions={**t.distributions, **{
+                k: d for k, d in as_numbers.items() if k in params}},
+            values=t.values, state=t.state))
+    return copy
+
+
+def top_params(importances: pd.DataFrame, k: int = 2) -> list[str]:
+    """The ``k`` most important parameters (mean over methods)."""
+    if importances.empty:
+        return []
+    mean = importances.groupby("param")["importance"].mean().sort_values(ascending=False)
+    return list(mean.index[:k])
