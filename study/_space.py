@@ -71,8 +71,9 @@ class Param:
                                      step=int(self.step or 1))
         return trial.suggest_float(name, self.low, self.high, log=self.log, step=self.step)
 
-    def grid_values(self) -> list:
-        """Every value, for the grid sampler; raises SpecError for a continuous range."""
+    def grid_values(self, limit: int | None = None) -> list:
+        """Every value, for the grid sampler; raises SpecError for a continuous range, or
+        for more than ``limit`` values (counted before they are listed)."""
         if self.kind == "categorical":
             return list(self.choices)
         if self.kind != "int" and self.step is None:
@@ -81,10 +82,9 @@ class Param:
         # sum 0.30000000000000004 that lies outside [low, high]
         low, step = _decimal(self.low), _decimal(self.step or 1)
         n = int((_decimal(self.high) - low) / step) + 1
-        if n > GRID_MAX_VALUES:  # counted before the list is made: 1e9 points filled memory
+        if limit is not None and n > limit:  # a step of 1e-9 listed 1e9 points: memory full
             raise SpecError(f"space.{self.name}: {n} grid points; the grid sampler takes at "
-                            f"most {GRID_MAX_VALUES} per parameter (give choices or a larger "
-                            "step)")
+                            f"most {limit} per parameter (give choices or a larger step)")
         kind = int if self.kind == "int" else float
         return [kind(low + k * step) for k in range(n)]
 
@@ -132,7 +132,8 @@ class Space:
             values["widths"] = [width.suggest(trial, f"width_{i}") for i in range(depth)]
         return values
 
-    def grid(self) -> dict[str, list]:
+    def grid(self, limit: int | None = None) -> dict[str, list]:
+        """Every parameter's grid values (see `Param.grid_values`)."""
         if self.per_layer:
             raise SpecError("space.width.per_layer: the grid sampler needs a fixed set of "
                             "parameters; use a shared width")
@@ -143,7 +144,7 @@ class Space:
             # it skips for the others, and run one configuration several times
             raise SpecError("space.sampling_ratio: the grid sampler needs every parameter in "
                             "every trial; fix sampling_ratio in [fixed] or use another sampler")
-        return {p.name: p.grid_values() for p in self.params}
+        return {p.name: p.grid_values(limit) for p in self.params}
 
 
 def parse_space(raw: dict, strict: bool = True) -> Space:

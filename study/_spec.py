@@ -54,6 +54,7 @@ from ._registry import (
 )
 from ._space import (
     GRID_MAX_POINTS,
+    GRID_MAX_VALUES,
     Space,
     _typed,
     check_config_space,
@@ -289,7 +290,9 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
                      sampler_options=dict(sampler_options),
                      pruner_options=dict(pruner_options), **s)
     if spec.sampler == "grid":  # n_trials defaults to the grid's size, and cannot exceed it
-        size = math.prod(len(v) for v in spec.space.grid().values())
+        # new specs: at most GRID_MAX_VALUES a parameter (a stored one ran as it is)
+        grid = spec.space.grid(GRID_MAX_VALUES if strict else None)
+        size = math.prod(len(v) for v in grid.values())
         if strict and size > GRID_MAX_POINTS:
             raise SpecError(f"space: the grid has {size} points; the grid sampler takes at "
                             f"most {GRID_MAX_POINTS} (it lists them all): give fewer values "

@@ -183,6 +183,12 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
         with pytest.raises(SpecError):
             parse_spec(stored)
         assert parse_spec(stored, strict=False).pruner_options == stored["pruner"]
+    # a float grid of 2000 steps ran before grids were capped at 1000 values a parameter
+    grid = _raw(sampler="grid", n_trials=2)
+    grid["space"] = {"lr": {"low": 0.001, "high": 2.0, "step": 0.001}, "width": [4]}
+    with pytest.raises(SpecError, match="2000 grid points"):
+        parse_spec(grid)
+    assert len(parse_spec(grid, strict=False).space.grid()["lr"]) == 2000
 
 
 def test_bad_toml_and_dates(tmp_path):
