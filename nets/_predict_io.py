@@ -56,9 +56,9 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
-    def read(empty: str = "empty file", **kwargs) -> pd.DataFrame:
+    def read(empty: str = "empty file", header=None, **kwargs) -> pd.DataFrame:
         try:
-            return pd.read_csv(path, header=None, skipinitialspace=True, **kwargs)
+            return pd.read_csv(path, header=header, skipinitialspace=True, **kwargs)
         except pd.errors.EmptyDataError:
             raise ValueError(f"{path}: {empty}") from None
         except ValueError as exc:  # ragged rows and other parse errors: name the file
@@ -90,9 +90,10 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         columns = None
     else:
         header, columns = False, None
-    table = read("a header and no rows", skiprows=1 if header else 0, usecols=columns)
+    # header=0: the first line pandas parses (blank lines before it are skipped, as above)
+    table = read("a header and no rows", header=0 if header else None, usecols=columns)
     if columns is not None:  # usecols keeps the file's order; the model's is by name
-        table = table[columns]
+        table = table.set_axis(sorted(columns), axis=1)[columns]
     try:
         return table.apply(pd.to_numeric).to_numpy(dtype=np.float64)
     except ValueError as exc:

@@ -124,6 +124,12 @@ def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path
     assert s["n"] == 3
     np.testing.assert_allclose(s["predictions"],
                                nets.load_model(run.model_path).predict(X[:3]).values)
+    # a blank line before the header: the header is still the header, not a row of data
+    (tmp_path / "blank.csv").write_text("\n" + (tmp_path / "in.csv").read_text())
+    code, out, err = run_cli(["predict", run.model_path, "--input", tmp_path / "blank.csv",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["predictions"] == s["predictions"]
 
 
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
