@@ -92,6 +92,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         header, columns = False, None
     # header=0: the first line pandas parses (blank lines before it are skipped, as above)
     table = read("a header and no rows", header=0 if header else None, usecols=columns)
+    if table.empty:  # header=0 on a header alone: no error, no rows
+        raise ValueError(f"{path}: a header and no rows")
     if columns is not None:  # usecols keeps the file's order; the model's is by name
         table = table.set_axis(sorted(columns), axis=1)[columns]
     try:
