@@ -56,11 +56,11 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
-    def read(empty: str = "empty file", header=None, **kwargs) -> pd.DataFrame:
+    def read(header=None, **kwargs) -> pd.DataFrame:
         try:
             return pd.read_csv(path, header=header, skipinitialspace=True, **kwargs)
         except pd.errors.EmptyDataError:
-            raise ValueError(f"{path}: {empty}") from None
+            raise ValueError(f"{path}: empty file") from None
         except ValueError as exc:  # ragged rows and other parse errors: name the file
             raise ValueError(f"{path}: {exc}") from None
 
@@ -91,7 +91,7 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     else:
         header, columns = False, None
     # header=0: the first line pandas parses (blank lines before it are skipped, as above)
-    table = read("a header and no rows", header=0 if header else None, usecols=columns)
+    table = read(header=0 if header else None, usecols=columns)
     if table.empty:  # header=0 on a header alone: no error, no rows
         raise ValueError(f"{path}: a header and no rows")
     if columns is not None:  # usecols keeps the file's order; the model's is by name
