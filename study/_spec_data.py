@@ -25,7 +25,8 @@ def check_binary(spec: StudySpec, dataset) -> None:
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
     key = f"study.metric {used[0]}" if used else "imbalance_strategy"
     if dataset.task == "binary":
-        if used and len(dataset.y_val) and not dataset.y_val.any():  # every trial: NaN
+        # every trial's imbalance metrics (an objective's, or a strategy's records) need one
+        if len(dataset.y_val) and not dataset.y_val.any():
             raise SpecError(f"{key} needs a positive example in the validation split; "
                             f"{spec.dataset} leaves none ({int(dataset.y_train.sum())} in "
                             "training): use a milder ratio")

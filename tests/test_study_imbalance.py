@@ -236,6 +236,13 @@ def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, ca
     assert err.count("\n") == 1 and ("study.metric val_pr_auc needs a positive example in "
                                       f"the validation split; {name} leaves none") in err
     assert not (tmp_path / "s.db").exists()
+    # a strategy study records the imbalance metrics too (sklearn warned, and stored 0s)
+    path.write_text(path.read_text().replace('"val_pr_auc"', '"val_loss"') +
+                    'imbalance_strategy = ["none", "class_weight"]\n')
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    assert ("imbalance_strategy needs a positive example in the validation split"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "s.db").exists()
     assert hplab.main(["train", "--dataset", name, "--epochs", "1", "--no-report"]) == 0
 
 
