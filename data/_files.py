@@ -132,7 +132,9 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
                         f"{', ...' if len(first) > 3 else ''}), not column names: add "
                         "?header=no if it is data (columns x1, x2...), or ?header=yes if "
                         "those numbers name the columns")
-    stripped = [c.strip() if isinstance(c, str) else c for c in frame.columns]
+    # the names as written: pandas renames a repeated "a" (or "0.5") to "a.1"
+    names = frame.columns if header == "no" or len(first) != frame.shape[1] else first
+    stripped = [c.strip() if isinstance(c, str) else c for c in names]
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
         twice = next(c for c in stripped if stripped.count(c) > 1)
         raise DataError(f"{path}: two columns are named {twice!r} (spaces around names are "

@@ -193,6 +193,11 @@ def test_csv_written_with_spaces_after_commas(tmp_path, capsys):
     (tmp_path / "dup.csv").write_text("x,x ,label\n" + "\n".join(rows) + "\n")
     with pytest.raises(data.DataError, match="two columns are named 'x'"):
         data.load(f"csv:{tmp_path / 'dup.csv'}")
+    # the same name twice as written (pandas renamed the second "x.1", or "0.5" "0.5.1")
+    for header, option in (("x,x,label", ""), ("0.5,0.5,label", "?header=yes")):
+        (tmp_path / "dup.csv").write_text(header + "\n" + "\n".join(rows) + "\n")
+        with pytest.raises(data.DataError, match=f"two columns are named '{header[:1]}"):
+            data.load(f"csv:{tmp_path / 'dup.csv'}{option}")
 
 
 
