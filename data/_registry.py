@@ -126,8 +126,9 @@ PREFIXES: dict[str, Entry] = {
                  options={"task": None}),
     "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None:
                  load_csv(*_paths(arg), target=target, task=task, header=header),
-                 "file", "CSV with header (header=no: none); target= column (default last); "
-                 "task= to override", options={"target": None, "task": None, "header": None}),
+                 "file", "CSV with a header row (header=yes|no for a first row of numbers); "
+                 "target= column (default last); task= to override",
+                 options={"target": None, "task": None, "header": None}),
 }
 _PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}
 
