@@ -1133,6 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if as_program:  # a second Ctrl-C would break into loky's exit join: a traceback
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # and so would a second kill
         if _terminated.is_set():
             print("hplab: terminated", file=sys.stderr)
             return 143  # the shell's code for a process ended by SIGTERM
