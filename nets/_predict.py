@@ -115,7 +115,9 @@ class SavedModel:
                              f"got an array of shape {np.shape(X_raw)}")
         if X.dtype.kind not in "uifb":
             raise ValueError(f"inputs must be numbers, got dtype {X.dtype}")
-        X = X.astype(np.float64, copy=False)
+        # C order: a DataFrame's (or a CSV's) Fortran-ordered array took another BLAS path
+        # and differed from the same rows as a plain array in the last bits
+        X = np.ascontiguousarray(X, dtype=np.float64)
         if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
         with np.errstate(over="ignore"):  # overflow is found below, in one line

@@ -72,10 +72,17 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     first = [str(c).strip() for c in head.iloc[0].tolist()]
     names = list(model.feature_names)
     header = True
+    # numbers compare as numbers: "400.0" names the feature "400"
+    keys, wanted = ([float(v) if _is_number(v) else v for v in row] for row in (first, names))
     # a header names every feature (numbers too: 2019,2020), or is text naming none of
-    # them; a row of numbers is data; anything else is refused rather than guessed at
-    if names and set(names) <= set(first) and len(set(first)) == len(first):
-        columns = [first.index(n) for n in names]
+    # them; a row of numbers is data, unless it is pandas' default names 0, 1, 2...;
+    # anything else is refused rather than guessed at
+    if names and set(wanted) <= set(keys) and len(set(keys)) == len(keys):
+        columns = [keys.index(n) for n in wanted]
+    elif len(keys) > 1 and keys == list(range(len(keys))):
+        raise ValueError(f"{path}: row 1 is 0, 1, 2...: pandas' default column names, or "
+                         "data? Write the file with the model's feature names "
+                         f"({', '.join(names)}) or with no header row")
     elif not all(_is_number(v) for v in first):
         named = [c for c in first if c in names]
         if named or any(_is_number(v) for v in first):

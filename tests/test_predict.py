@@ -132,6 +132,50 @@ def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path
     assert json.loads(out)["predictions"] == s["predictions"]
 
 
+def test_memory_layout_never_changes_a_prediction(tmp_path):
+    # a DataFrame (or a CSV read into one) is Fortran-ordered: it took another BLAS path
+    from sklearn.datasets import load_digits
+
+    import study
+
+    run = study.train_run("digits", nets.TrainConfig(hidden=(8,), max_epochs=1),
+                          out=tmp_path / "d")
+    model = nets.load_model(run.model_path)
+    raw = load_digits().data[:300]
+    c = model.predict(np.ascontiguousarray(raw)).probabilities
+    for other in (np.asfortranarray(raw), pd.DataFrame(raw, columns=model.feature_names)):
+        np.testing.assert_array_equal(model.predict(other).probabilities, c)
+
+
+def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
+    import study
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    pd.DataFrame(np.c_[X, X[:, 0] > 0]).to_csv(tmp_path / "d.csv", index=False, header=False)
+    run = study.train_run(f"csv:{tmp_path / 'd.csv'}?header=no",
+                          nets.TrainConfig(max_epochs=1), out=tmp_path / "no")
+    # pandas' default header 0, 1, 2 was scored as a fourth example
+    pd.DataFrame(X[:3]).to_csv(tmp_path / "in.csv", index=False)
+    code, out, err = run_cli(["predict", run.model_path, "--input", tmp_path / "in.csv"],
+                             capsys)
+    assert code == 2 and "row 1 is 0, 1, 2...: pandas' default column names" in err
+    # names that are numbers match as numbers: 400.0 is the feature 400
+    frame = pd.DataFrame(X, columns=["400", "450.5", "2019"])
+    frame.assign(y=X[:, 0] > 0).to_csv(tmp_path / "y.csv", index=False)
+    run = study.train_run(f"csv:{tmp_path / 'y.csv'}?header=yes",
+                          nets.TrainConfig(max_epochs=1), out=tmp_path / "yes")
+    (tmp_path / "in.csv").write_text("2019.0,400.0,450.50\n" + "\n".join(
+        f"{c},{a},{b}" for a, b, c in X[:3]) + "\n")
+    code, out, err = run_cli(["predict", run.model_path, "--input", tmp_path / "in.csv",
+                              "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["n"] == 3
+    np.testing.assert_array_equal(
+        s["probabilities"], nets.load_model(run.model_path).predict(X[:3]).probabilities)
+
+
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     import study
 
