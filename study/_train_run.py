@@ -10,6 +10,7 @@ import dataclasses
 import json
 import math
 import numbers
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -152,12 +153,28 @@ def save_run_files(run: TrainRun, out: Path) -> None:
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names), "command": run.command,
             "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
-    run.model_path = nets.save_net(out / "model.npz", run.net, config=config, meta=meta,
-                                   arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale})
-    run.history_path = out / "history.csv"
-    run.result.history.to_csv(run.history_path, index=False)
     summary = {**run.summary(), "config": config, "dataset_info": ds.summary()}
-    (out / "config.json").write_text(json.dumps(summary, indent=2, default=_plain))
+    writers = {
+        "model.npz": lambda tmp: nets.save_net(
+            tmp, run.net, config=config, meta=meta,
+            arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale}),
+        "history.csv": lambda tmp: run.result.history.to_csv(tmp, index=False),
+        "config.json": lambda tmp: tmp.write_text(json.dumps(summary, indent=2,
+                                                             default=_plain)),
+    }
+    from ._worker import HeldInterrupts  # lazy: _worker imports this module's users
+
+    staged = {}
+    try:  # all three staged first: an interrupt leaves the earlier run whole, or the new
+        for name, write in writers.items():
+            staged[name] = nets.stage_file(out / name, write)
+        with HeldInterrupts():  # Ctrl-C (or SIGTERM) waits for the three renames
+            for name, tmp in staged.items():
+                os.replace(tmp, out / name)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+    run.model_path, run.history_path = out / "model.npz", out / "history.csv"
     run.out = out
 
 

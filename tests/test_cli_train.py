@@ -353,3 +353,22 @@ def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
     expected = 0.1 * 0.5 ** ((history["iteration"] - 1).clip(lower=0) // 90)
     np.testing.assert_allclose(history["lr"], expected)
     assert history["lr"].iloc[-1] < 0.1
+
+
+def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch):
+    # Ctrl-C while the files were written left seed 3's model beside seed 0's config and a
+    # history cut off halfway
+    import study
+
+    cfg = nets.TrainConfig(hidden=(4,), max_epochs=3)
+    study.train_run("coin", cfg, seed=0, out=tmp_path / "run")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)  # the history, after the model
+    with pytest.raises(KeyboardInterrupt):
+        study.train_run("coin", cfg, seed=3, out=tmp_path / "run")
+    after = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
+    assert after == before  # the same three files, byte for byte, and no temporary ones
