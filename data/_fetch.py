@@ -132,6 +132,9 @@ def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, st
     except OSError as exc:  # connection dropped mid-file
         Path(tmp).unlink(missing_ok=True)
         raise _offline(url, exc, dest) from None
+    except BaseException:  # Ctrl-C or SIGTERM mid-file: no .part file outlives it
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return Path(tmp), digest.hexdigest()
 
 

@@ -213,6 +213,26 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
     assert ds.n_features == 16 and ds.sizes()["test"] == 20
 
 
+def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, mirror, monkeypatch):
+    # Ctrl-C mid-file left a .part file behind, a new one at every interrupt
+    import data._fetch as fetch
+
+    class Interrupted:  # the digest of the streamed blocks: the second one is cut short
+        calls = 0
+
+        def update(self, block):
+            Interrupted.calls += 1
+            if Interrupted.calls == 2:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch, "_BLOCK", 64)
+    monkeypatch.setattr(fetch.hashlib, "sha256", Interrupted)
+    dest = tmp_path / "dest"
+    with serving(mirror[0]) as url, pytest.raises(KeyboardInterrupt):
+        data.fetch_mnist(dest, url)
+    assert Interrupted.calls == 2 and list(dest.iterdir()) == []
+
+
 def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsys):
     folder, sums = mirror
     sums["t10k-images-idx3-ubyte.gz"] = "0" * 64
