@@ -1129,11 +1129,20 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv
     try:
+        return _run_command(args)
+    finally:
+        # done, its output written (or its one line): a late Ctrl-C or kill would break
+        # into loky's exit join with a traceback, or turn a finished command into 130
+        if as_program:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _run_command(args) -> int:
+    """``args.func(args)``, its errors as one line and an exit code."""
+    try:
         return args.func(args) or 0
     except KeyboardInterrupt:
-        if as_program:  # a second Ctrl-C would break into loky's exit join: a traceback
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # and so would a second kill
         if _terminated.is_set():
             print("hplab: terminated", file=sys.stderr)
             return 143  # the shell's code for a process ended by SIGTERM

@@ -127,13 +127,16 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))
     has_val = len(dataset.X_val) > 0  # data.load(val_fraction=0): train on the loss alone
-    result = nets.train(net, cfg, dataset.X_train, dataset.y_train,
-                        dataset.X_val if has_val else None, dataset.y_val if has_val else None,
-                        rng=loop_rng, callbacks=callbacks,
-                        snapshots=SNAPSHOTS_FOR_2D if dataset.n_features == 2 else 0)
-    for cb in callbacks:
-        if isinstance(cb, _Progress):
-            cb.close()
+    try:
+        result = nets.train(net, cfg, dataset.X_train, dataset.y_train,
+                            dataset.X_val if has_val else None,
+                            dataset.y_val if has_val else None, rng=loop_rng,
+                            callbacks=callbacks,
+                            snapshots=SNAPSHOTS_FOR_2D if dataset.n_features == 2 else 0)
+    finally:  # Ctrl-C too: the bar is cleared before "hplab: interrupted" is printed
+        for cb in callbacks:
+            if isinstance(cb, _Progress):
+                cb.close()
     run = TrainRun(name=name or dataset.name, dataset=dataset, config=cfg, net=net,
                    result=result, seed=seed,
                    command=command, started=started, test_metrics=test_metrics(net, dataset))

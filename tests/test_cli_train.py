@@ -372,3 +372,22 @@ def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch)
         study.train_run("coin", cfg, seed=3, out=tmp_path / "run")
     after = {p.name: p.read_bytes() for p in (tmp_path / "run").iterdir()}
     assert after == before  # the same three files, byte for byte, and no temporary ones
+
+
+def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
+    # "hplab: interrupted" was printed on the bar's line: the bar was never closed
+    import study
+    from study import _train_run
+
+    closed = []
+    monkeypatch.setattr(_train_run._Progress, "close", lambda self: closed.append(self))
+
+    class CtrlC(nets.Callback):
+        def on_checkpoint(self, state, record):
+            if record["epoch"] > 0:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        study.train_run("coin", nets.TrainConfig(max_epochs=5), progress=True,
+                        callbacks=[CtrlC()])
+    assert len(closed) == 1
