@@ -157,21 +157,25 @@ def _refuse_overwrite(out, *inputs) -> None:
             raise ValueError(f"{out} is an input of this command; write the output elsewhere")
 
 
-def _analysis_report(args, kind: str, writer: str, result) -> str | None:
-    """Write an analysis report unless --no-report: to --out, else runs/KIND/DATASET."""
+def _analysis_report(args, writer: str, result) -> str | None:
+    """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET."""
     if not args.report:
         return None
     import reports  # matplotlib and friends: only when a report is wanted
 
     write = getattr(reports, writer)
-    return str(write(result, _analysis_out(args, kind), command=_command_line(args.argv)))
+    return str(write(result, _analysis_out(args), command=_command_line(args.argv)))
 
 
-def _analysis_out(args, kind: str) -> Path:
-    """--out, else runs/KIND/DATASET."""
+def _analysis_out(args) -> Path | None:
+    """Where an analysis's report goes (--out, else runs/COMMAND/DATASET); None with
+    --no-report."""
     from study import RUNS, folder_name
 
-    return Path(args.out) if args.out else RUNS / kind / folder_name(args.dataset, "dataset")
+    if not args.report:
+        return None
+    return Path(args.out) if args.out else RUNS / args.command / folder_name(args.dataset,
+                                                                             "dataset")
 
 
 # ----------------------------------------------------------------------------- train
@@ -646,7 +650,7 @@ LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
 def cmd_scaling(args) -> int:
-    _check_out_folder(_analysis_out(args, "scaling") if args.report else None)
+    _check_out_folder(_analysis_out(args))
     import analyses
     import nets
 
@@ -668,7 +672,7 @@ def cmd_scaling(args) -> int:
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "scaling", "scaling_report", result)
+    summary["report_path"] = _analysis_report(args, "scaling_report", result)
     _emit(args, summary, _scaling_lines(summary))
     return 0
 
@@ -856,7 +860,7 @@ def _imbalance_lines(s: dict) -> list[str]:
 
 
 def cmd_imbalance(args) -> int:
-    _check_out_folder(_analysis_out(args, "imbalance") if args.report else None)
+    _check_out_folder(_analysis_out(args))
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -868,7 +872,7 @@ def cmd_imbalance(args) -> int:
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "imbalance", "imbalance_report", result)
+    summary["report_path"] = _analysis_report(args, "imbalance_report", result)
     _emit(args, summary, _imbalance_lines(summary))
     return 0
 
@@ -942,7 +946,7 @@ def _lr_range_lines(s: dict) -> list[str]:
 
 
 def cmd_lr_range(args) -> int:
-    _check_out_folder(_analysis_out(args, "lr-range") if args.report else None)
+    _check_out_folder(_analysis_out(args))
     import analyses
     import nets
 
@@ -955,7 +959,7 @@ def cmd_lr_range(args) -> int:
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "lr-range", "lr_range_report", result)
+    summary["report_path"] = _analysis_report(args, "lr_range_report", result)
     _emit(args, summary, _lr_range_lines(summary))
     return 0
 
@@ -1026,7 +1030,7 @@ def _capacity_lines(s: dict) -> list[str]:
 
 
 def cmd_capacity(args) -> int:
-    _check_out_folder(_analysis_out(args, "capacity") if args.report else None)
+    _check_out_folder(_analysis_out(args))
     import analyses
 
     base = analyses.CAPACITY_CONFIG
@@ -1037,7 +1041,7 @@ def cmd_capacity(args) -> int:
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "capacity", "capacity_report", result)
+    summary["report_path"] = _analysis_report(args, "capacity_report", result)
     _emit(args, summary, _capacity_lines(summary))
     return 0
 
