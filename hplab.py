@@ -509,7 +509,7 @@ def cmd_demo(args) -> int:
     spec = study.parse_spec(raw, path=spec.path)
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
-    _replace_demo_only(args.storage)
+    _replace_demo_only(args.storage, spec)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,
                               command=_command_line(args.argv))
@@ -518,9 +518,9 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _replace_demo_only(storage) -> None:
+def _replace_demo_only(storage, spec) -> None:
     """The demo starts afresh: it replaces an earlier demo study (and says so), never a
-    study of the user's that happens to be named "demo"."""
+    study of the user's that happens to be named "demo", nor one still running."""
     import study
 
     where = study.resolve_storage(storage)
@@ -538,8 +538,8 @@ def _replace_demo_only(storage) -> None:
     import optuna
     from optuna.trial import TrialState
 
-    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running
-    spec, _ = study.stored_spec("demo", where)
+    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;
+    # the demo's spec has the heartbeat settings every demo ran with
     store = study.open_storage(where, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period)
     demo = optuna.load_study(study_name="demo", storage=store)
