@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,13 +95,17 @@ class SavedModel:
         Computed in float64 and rounded once to float32, as ``data`` scales the training
         data (then cast to the net's dtype), so a dataset's rows give the same bits either
         way. A table with column names (a pandas DataFrame) gives the model's features by
-        name.
+        name, unless the model's names were made up by a loader (x1.., px0..): then by
+        position, as an array.
         """
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
-            X_raw = X_raw.to_frame().T
+            # a row of a table with a text column is all objects: numbers again per column
+            X_raw = X_raw.to_frame().T.infer_objects()
         columns = list(getattr(X_raw, "columns", ()))
-        # by name only when the table has names (scikit-learn's rule): 0, 1... are positions
+        # by name only when both sides have names (scikit-learn's rule): 0, 1... are
+        # positions, and so are a loader's x1, x2... (they say nothing about a column)
         if (columns and all(isinstance(c, str) for c in columns) and self.feature_names
+                and not made_up_names(self.feature_names)
                 and list(self.feature_names) != columns):
             missing = [f for f in self.feature_names if f not in columns]
             if missing:  # positions would feed one feature's values into another
@@ -152,6 +157,12 @@ class SavedModel:
             labels = labels.astype(bool)
         return Prediction(self.task, self.classes, index=index, labels=labels,
                           probabilities=proba)
+
+
+def made_up_names(names) -> bool:
+    """Feature names made up by a loader (npz's x1, x2..., IDX's px0, px1...), not a file's
+    own."""
+    return all(re.fullmatch(r"(x|px)\d+", str(n).strip()) for n in names)
 
 
 def load_model(path) -> SavedModel:

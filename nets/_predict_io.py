@@ -11,14 +11,13 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._io import load_refusal
-from ._predict import Prediction, SavedModel
+from ._predict import Prediction, SavedModel, made_up_names
 
 
 def read_inputs(path, model: SavedModel) -> np.ndarray:
@@ -142,7 +141,7 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     ours = tuple(str(f).strip() for f in model.feature_names)
     theirs = tuple(str(f).strip() for f in ds.feature_names)
     # generated names (x1.., px0..) say nothing about what a column holds: not compared
-    if ours and not (_generated(ours) or _generated(theirs)) and ours != theirs:
+    if ours and not (made_up_names(ours) or made_up_names(theirs)) and ours != theirs:
         differ = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
         raise ValueError(f"dataset {ds.name!r} has other features than the model: "
                          + ", ".join(f"{a!r} where the model has {b!r}" for a, b in differ[:3])
@@ -166,11 +165,6 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     else:
         pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
     return pred, np.asarray(ds.inverse_y(y))
-
-
-def _generated(names: tuple[str, ...]) -> bool:
-    """Names made up by a loader (npz's x1, x2..., IDX's px0, px1...), not a file's own."""
-    return all(re.fullmatch(r"(x|px)\d+", n) for n in names)
 
 
 def _label(c):

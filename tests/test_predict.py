@@ -145,6 +145,23 @@ def test_memory_layout_never_changes_a_prediction(tmp_path):
     c = model.predict(np.ascontiguousarray(raw)).probabilities
     for other in (np.asfortranarray(raw), pd.DataFrame(raw, columns=model.feature_names)):
         np.testing.assert_array_equal(model.predict(other).probabilities, c)
+    # the loader made up px0..px63: scikit-learn's own frame (pixel_0_0...) is by position
+    # (it was refused: "the table has no column 'px0'")
+    frame = load_digits(as_frame=True).data.iloc[:300]
+    np.testing.assert_array_equal(model.predict(frame).probabilities, c)
+    np.testing.assert_array_equal(model.predict(frame.iloc[7]).probabilities, c[7:8])
+
+
+def test_one_row_of_a_table_with_a_text_column(saved_model):
+    # df.iloc[0] of a table with a label column is all objects: it was refused as
+    # "inputs must be numbers, got dtype object"
+    path, X_raw, _ = saved_model("multiclass")
+    model = nets.load_model(path)
+    table = pd.DataFrame(X_raw, columns=["a", "b", "c"]).assign(label="cat")
+    want = model.predict(X_raw[:1]).probabilities
+    np.testing.assert_array_equal(model.predict(table.iloc[0]).probabilities, want)
+    np.testing.assert_array_equal(model.predict(table.iloc[0][["a", "b", "c"]]).probabilities,
+                                  want)
 
 
 def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
