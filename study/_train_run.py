@@ -156,7 +156,10 @@ def save_run_files(run: TrainRun, out: Path) -> None:
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names), "command": run.command,
             "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
-    summary = {**run.summary(), "config": config, "dataset_info": ds.summary()}
+    paths = {"model_path": out / "model.npz", "history_path": out / "history.csv"}
+    # the paths as they will be once the files are in place (the run gets them after)
+    summary = {**run.summary(), **{k: str(v) for k, v in paths.items()}, "config": config,
+               "dataset_info": ds.summary()}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
@@ -177,7 +180,7 @@ def save_run_files(run: TrainRun, out: Path) -> None:
     finally:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
-    run.model_path, run.history_path = out / "model.npz", out / "history.csv"
+    run.model_path, run.history_path = paths.values()
     run.out = out
 
 

@@ -44,6 +44,9 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert len(history) == summary["epochs"] + 1  # a checkpoint per epoch, plus epoch 0
     assert history["val_loss"].iloc[-1] == pytest.approx(summary["val_loss"])
     config = json.loads((out_dir / "config.json").read_text())
+    # the saved record says where its files are, as --json does (both were null)
+    assert config["model_path"] == summary["model_path"]
+    assert config["history_path"] == summary["history_path"] == str(out_dir / "history.csv")
     assert config["config"]["lr"] == 0.1 and config["config"]["hidden"] == [2]
     assert config["config"]["batch_size"] == 1 and config["config"]["eps"] == 0.005
     net, header, extra = nets.load_net(out_dir / "model.npz")
