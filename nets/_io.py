@@ -16,14 +16,31 @@ from ._model import MLP
 FORMAT = "hplab-net/1"
 
 
-def save_net(path, net: MLP, *, config: dict | None = None, meta: dict | None = None,
+def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
              arrays: dict | None = None) -> Path:
     """Write weights, architecture, hyperparameters and extra arrays (e.g. input scaling).
 
     Written to a temporary file and renamed, so a crash never leaves half a model.
+
+    Parameters
+    ----------
+    path : str or Path
+    net : MLP
+    config : TrainConfig or dict, optional
+        The hyperparameters it was trained with (a TrainConfig is saved as its dict).
+    meta : dict, optional
+        JSON-able facts about the run (dataset, classes, feature names...).
+    arrays : dict, optional
+        Extra arrays by name, e.g. ``x_shift`` and ``x_scale``.
+
+    Returns
+    -------
+    Path
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
+        config = config.to_dict()
     header = {"format": FORMAT, "spec": net.spec(), "config": config or {}, "meta": meta or {}}
     payload = {f"param_{i}": p for i, p in enumerate(net.params)}
     for k, v in (arrays or {}).items():

@@ -33,6 +33,9 @@ def test_round_trip_predicts_identically(trained):
         np.testing.assert_array_equal(a, b)
         assert a.dtype == b.dtype
     np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    # the TrainConfig itself saves as its dict (it was "not JSON serializable: TrainConfig")
+    again = nets.save_net(path.parent / "cfg.npz", net, config=cfg)
+    assert nets.load_net(again)[1]["config"] == header["config"]
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
     assert header["config"] == json.loads(json.dumps(cfg.to_dict()))
     assert nets.TrainConfig(**{**header["config"], "hidden": tuple(header["config"]["hidden"]),
