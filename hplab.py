@@ -474,7 +474,7 @@ def cmd_study_show(args) -> int:
     import study
 
     summary = study.show_study(args.name, args.storage)
-    report = reports.find_study_report(args.name, study.resolve_storage(args.storage))
+    report = reports.find_study_report(args.name, args.storage)
     summary["report_path"] = str(report) if report else None
     _emit(args, summary, _study_lines(summary))
     return 0

@@ -18,22 +18,25 @@ def storage_source(where) -> str:
     return str(Path(where.path).resolve()) if where.path is not None else where.masked
 
 
-def study_report_folder(name: str, where) -> Path:
-    """The folder of study ``name``'s report for storage ``where`` (a `study.StorageURL`)."""
+def study_report_folder(name: str, storage=None) -> Path:
+    """The folder of study ``name``'s report for ``storage`` (a ``--storage`` value or a
+    `study.StorageURL`; None: the default)."""
     import study
 
+    where = study.resolve_storage(storage)
     primary = study.study_folder(name)
     if _belongs(primary, where, missing_ok=True):
         return primary
     return _beside(primary, where)
 
 
-def find_study_report(name: str, where) -> Path | None:
-    """The report written for study ``name`` in storage ``where``, if there is one: one
-    that records this storage, else a report of the previous version in the name's
-    folder (it recorded no storage)."""
+def find_study_report(name: str, storage=None) -> Path | None:
+    """The report written for study ``name`` in ``storage`` (as `study_report_folder`
+    takes it), if there is one: one that records this storage, else a report of the
+    previous version in the name's folder (it recorded no storage)."""
     import study
 
+    where = study.resolve_storage(storage)
     primary = study.study_folder(name)
     for folder in (primary, _beside(primary, where)):
         info = read_report_info(folder / "report.html")

@@ -126,14 +126,17 @@ def _sqlite_url(path: Path, query: str = "") -> str:
     return f"sqlite:///{escaped}" + (f"?{query}" if query else "")
 
 
-def resolve_storage(text: str | None) -> StorageURL:
-    """Parse a ``--storage`` value without touching anything.
+def resolve_storage(text: str | StorageURL | None) -> StorageURL:
+    """Parse a ``--storage`` value without touching anything (a parsed one is returned as
+    it is).
 
     Raises
     ------
     StorageError
         Unknown form, or a database URL whose driver is not installed (with a pip hint).
     """
+    if isinstance(text, StorageURL):
+        return text
     text = (text or DEFAULT_STORAGE).strip()
     # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
     if text.startswith("journal:"):

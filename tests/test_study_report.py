@@ -305,6 +305,11 @@ def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, m
         assert reports.read_report_info(report).source == str((tmp_path / storage).resolve())
         assert hplab.main(["study", "show", "twin", "--storage", storage, "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+    # from Python, a storage is named as on the command line (a string failed with
+    # AttributeError: 'str' object has no attribute 'path') or parsed
+    for storage in ("k.log", study.resolve_storage("k.log")):
+        assert reports.find_study_report("twin", storage) == paths["k.log"]
+        assert reports.study_report_folder("twin", storage) == paths["k.log"].parent
     # the index tells them apart: a storage other than the default is in the title
     assert "(journal:" in reports.read_report_info(paths["k.log"]).title
     # a report of the previous version (no storage recorded) loses to an exact match
