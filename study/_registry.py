@@ -230,7 +230,7 @@ def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) ->
                         f"of {', '.join(multi)}")
     if module and importlib.util.find_spec(module) is None:
         raise SpecError(f"study.sampler: {name} needs the {module} package "
-                        f"(pip install {module})")
+                        f"(pip install 'hplab[{name}]')")
     _check_options(cls, opts, "sampler", strict)
 
 

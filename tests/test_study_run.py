@@ -90,8 +90,9 @@ def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path):
     assert len({study.trial_info(t)["worker"] for t in trials_of(db, "few")}) <= 2
 
 
-def test_same_spec_twice_gives_identical_trials(spec_file, tmp_path):
-    spec = study.load_spec(spec_file("same", n_trials=8, sampler="tpe",
+@pytest.mark.parametrize("sampler", ["tpe", "cmaes"])
+def test_same_spec_twice_gives_identical_trials(sampler, spec_file, tmp_path):
+    spec = study.load_spec(spec_file("same", n_trials=8, sampler=sampler,
                                      sampler_options=None))
     a = study.run_study(spec, storage=str(tmp_path / "a.db"), progress=False)
     b = study.run_study(spec, storage=str(tmp_path / "b.db"), progress=False)
