@@ -92,18 +92,37 @@ def _label_values(y: np.ndarray, path: Path) -> np.ndarray:
     return y
 
 
-def load_npz(path: str, test_path: str | None = None, *, task: str | None = None) -> Source:
+#: ``npz:``/``csv:`` ``?images=...``: yes (pixels: scaled as a whole, x / 255 for uint8,
+#: never per column), no (features: per column), auto (npz: N x H x W arrays and uint8
+#: data are images; csv: never).
+IMAGE_OPTIONS = ("auto", "yes", "no")
+
+
+def _as_images(X: np.ndarray, images: str | None, auto: bool) -> dict:
+    """The `Source` fields that make ``X`` images (or not), from the ``images`` option."""
+    images = images or "auto"
+    if images not in IMAGE_OPTIONS:
+        raise DataError(f"option images={images!r} must be one of {', '.join(IMAGE_OPTIONS)}")
+    if images == "no" or images == "auto" and not auto:
+        return {"images": False, "pixel_max": None}
+    # the course: a pixel always 0 in train must not blow up on test, as per column it would
+    return {"images": True, "pixel_max": full_scale(X)}
+
+
+def load_npz(path: str, test_path: str | None = None, *, task: str | None = None,
+             images: str | None = None) -> Source:
     """An npz file with keys ``data`` (N x features) and ``label`` (N or N x 1), and an
-    optional second file with the test set."""
+    optional second file with the test set; ``images`` as in `IMAGE_OPTIONS`."""
     p = _existing(path)
-    X, y, images = _read_npz(p)
+    X, y, shaped = _read_npz(p)
     X_test = y_test = None
     if test_path:
         X_test, y_test, _ = _read_npz(_existing(test_path))
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
-    # images (N x H x W...) are scaled as a whole, as IDX images are
+    # images (N x H x W..., or flattened uint8 as the course's MNIST files) are scaled as a
+    # whole, as IDX images are
     return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
-                  pixel_max=full_scale(X) if images else None, images=images,
+                  **_as_images(X, images, auto=shaped or X.dtype == np.uint8),
                   info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})
 
 
@@ -163,10 +182,11 @@ def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:
 
 
 def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
-             task: str | None = None, header: str | None = None) -> Source:
+             task: str | None = None, header: str | None = None,
+             images: str | None = None) -> Source:
     """A CSV table with a header (see `CSV_HEADERS`): numeric feature columns and one
     target column (default the last; string class labels are fine), and an optional test
-    table."""
+    table; ``images=yes`` for pixel columns (see `IMAGE_OPTIONS`)."""
     header = header or "auto"
     if header not in CSV_HEADERS:
         raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
@@ -184,4 +204,5 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     names = tuple(str(c) for c in frame.columns if c != target)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target)}
-    return Source(X, y, X_test, y_test, _resolve_task(y, task), names, info=info)
+    return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
+                  **_as_images(X, images, auto=False), info=info)

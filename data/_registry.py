@@ -121,14 +121,17 @@ DATASETS: dict[str, Entry] = {
 PREFIXES: dict[str, Entry] = {
     "idx": Entry(lambda rng, arg, data_dir: load_idx_folder(arg), "file",
                  "folder of MNIST-format IDX files (gz or raw)"),
-    "npz": Entry(lambda rng, arg, data_dir, task=None: load_npz(*_paths(arg), task=task),
-                 "file", "npz with keys data, label (+ optional test file); task= to override",
-                 options={"task": None}),
-    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None:
-                 load_csv(*_paths(arg), target=target, task=task, header=header),
+    "npz": Entry(lambda rng, arg, data_dir, task=None, images=None:
+                 load_npz(*_paths(arg), task=task, images=images),
+                 "file", "npz with keys data, label (+ optional test file); task= to override; "
+                 "images=yes|no (default: N x H x W or uint8 data are images, scaled x / 255)",
+                 options={"task": None, "images": None}),
+    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None, images=None:
+                 load_csv(*_paths(arg), target=target, task=task, header=header,
+                          images=images),
                  "file", "CSV with a header row (header=yes|no for a first row of numbers); "
-                 "target= column (default last); task= to override",
-                 options={"target": None, "task": None, "header": None}),
+                 "target= column (default last); task= to override; images=yes for pixels",
+                 options={"target": None, "task": None, "header": None, "images": None}),
 }
 _PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}
 

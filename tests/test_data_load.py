@@ -160,6 +160,35 @@ def test_npz_images_are_scaled_as_a_whole(tmp_path, dtype, full):
     assert ds.X_test[:, 0].max() == np.float32(255 / scale)  # not 255: no column blew up
 
 
+def test_flattened_images_are_scaled_as_a_whole(tmp_path):
+    # the course's MNIST files hold N x 784 uint8: per column, a pixel that is nearly always
+    # 0 in train (here one 3) scaled a test value of 255 to 85
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, (200, 16)).astype(np.uint8)
+    X[:, 0] = 0
+    X[5, 0] = 3
+    X_test = X[:50].copy()
+    X_test[:, 0] = 255
+    y = (np.arange(200) % 2).reshape(-1, 1).astype(float)
+    np.savez(tmp_path / "tr.npz", data=X, label=y)
+    np.savez(tmp_path / "te.npz", data=X_test, label=y[:50])
+    name = f"npz:{tmp_path / 'tr.npz'},{tmp_path / 'te.npz'}"
+    ds = data.load(name)
+    assert ds.info["pixel_max"] == 255 and set(ds.x_scale) == {255}
+    assert ds.X_test[:, 0].max() == 1.0
+    per_column = data.load(name + "?images=no")  # asked for: features, scaled per column
+    assert per_column.X_test[:, 0].max() == 85.0 and per_column.info["pixel_max"] is None
+    # pixel columns in a CSV (label first, as Kaggle's MNIST CSV) on request
+    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(16)])
+    frame.insert(0, "label", y[:, 0].astype(int))
+    frame.to_csv(tmp_path / "m.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 'm.csv'}?target=label&images=yes")
+    assert set(ds.x_scale) == {float(X.max())} and ds.X_train.max() == 1.0
+    with pytest.raises(data.DataError, match="option images='maybe' must be one of auto, "
+                                             "yes, no"):
+        data.load(f"csv:{tmp_path / 'm.csv'}?images=maybe")
+
+
 
 def test_npz_bytes_labels_are_text(tmp_path, capsys):
     from cli_helpers import run_cli
