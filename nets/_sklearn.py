@@ -36,6 +36,10 @@ from ._train import build_net, train, train_streams
 _FLOATS = (np.float64, np.float32)
 
 
+# warnings point at the user's `fit` call: past _fit_net, fit and _fit_or_keep's wrapper
+_CALLER = 4
+
+
 def _fit_or_keep(fit):
     """``fit`` that leaves the estimator as it was when it raises: scikit-learn's
     validate_data resets n_features_in_ (and the feature names) before training can fail,
@@ -121,11 +125,11 @@ class _NetEstimator(BaseEstimator):
         self.t_ = result.iterations  # optimizer steps
         if result.status == "diverged":
             warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
-                          "lower lr", ConvergenceWarning, stacklevel=3)
+                          "lower lr", ConvergenceWarning, stacklevel=_CALLER)
         elif result.status == "max_epochs" and (cfg.patience or cfg.eps):
             warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
                           "before the loss stopped improving", ConvergenceWarning,
-                          stacklevel=3)
+                          stacklevel=_CALLER)
         return self
 
     # views of the net's parameters, not copies stored beside it: they stay the arrays

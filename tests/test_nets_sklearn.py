@@ -279,17 +279,19 @@ def test_unfitted_and_one_class_errors():
 
 def test_convergence_warnings_and_status():
     X, y = make_classification(n_samples=200, random_state=0)
-    with pytest.warns(ConvergenceWarning, match="max_epochs=3 reached"):
+    with pytest.warns(ConvergenceWarning, match="max_epochs=3 reached") as caught:
         clf = nets.NetClassifier(hidden=(8,), max_epochs=3, random_state=0).fit(X, y)
     assert clf.status_ == "max_epochs" and clf.n_iter_ == 3
+    # it points at the caller's fit line (a filter by module works), not inside nets
+    assert caught[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # patience off: max_epochs is the plan, no warning
         nets.NetClassifier(hidden=(8,), max_epochs=3, patience=0, random_state=0).fit(X, y)
     Xr = X * 100
     yr = Xr[:, 0] * 50
-    with pytest.warns(ConvergenceWarning, match="diverged"):
+    with pytest.warns(ConvergenceWarning, match="diverged") as caught:
         reg = nets.NetRegressor(hidden=(8,), optimizer="sgd", lr=50, random_state=0).fit(Xr, yr)
-    assert reg.status_ == "diverged"
+    assert reg.status_ == "diverged" and caught[0].filename == __file__
 
 
 def test_early_stopping_on_training_loss():
