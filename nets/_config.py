@@ -35,7 +35,8 @@ class TrainConfig:
     rho: float = 0.9  # rmsprop decay
     opt_eps: float = 1e-8  # adam / rmsprop / adagrad denominator guard
     l2: float = 0.0  # weight decay on W (not b), added to the gradient
-    class_weight: tuple[float, ...] | None = None  # per-class loss weights, None = all 1
+    class_weight: tuple[float, ...] | None = None  # per-class training loss weights (the
+    # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
     schedule: str = "constant"
     lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential)

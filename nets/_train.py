@@ -111,7 +111,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     X, T, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
     has_val = X_val is not None
     if has_val:
-        X_val, T_val, w_val = check_training_data(net, cfg, X_val, y_val, name="validation")
+        # class weights shape training only: validation is scored as the study objective
+        # and the test set are (unweighted), so every val_loss is one number
+        X_val, T_val, _ = check_training_data(net, cfg, X_val, y_val, name="validation")
     n = len(X)
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     steps_per_epoch = math.ceil(n / bs)
@@ -149,7 +151,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         with default_threads(steps_threads):  # scoring multiplies thousands of rows
             rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)
             if has_val:
-                rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, w_val)
+                rec["val_loss"], rec["val_accuracy"] = _score(net, X_val, T_val, None)
         records.append(rec)
         return rec
 

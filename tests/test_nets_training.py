@@ -246,6 +246,19 @@ def test_final_names_a_typo_and_a_run_without_validation_trains(moons):
     assert run.result.status == "max_epochs" and math.isnan(run.result.final("val_loss"))
 
 
+def test_class_weights_weigh_training_not_the_validation_score(moons):
+    # the history's val_loss (pruning, patience, the stored record) was weighted while the
+    # study objective and test_loss were not: two numbers named val_loss ranked trials
+    # differently. Validation is scored as it is, as Keras does with class_weight.
+    X, y, X_val, y_val = moons
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=3, class_weight=(1.0, 5.0))
+    net, res = _fit(cfg, X, y, X_val, y_val)
+    assert res.final("val_loss") == pytest.approx(nets.evaluate(net, X_val, y_val)[0],
+                                                  rel=1e-6)
+    # training itself (and its loss) is weighted: the unweighted loss is another number
+    assert res.final("train_loss") != pytest.approx(nets.evaluate(net, X, y)[0], rel=1e-3)
+
+
 def test_train_refuses_an_optimizer_made_for_other_parameters(moons):
     X, y, _, _ = moons
     cfg = nets.TrainConfig(hidden=(4,), optimizer="adam", max_epochs=1)
