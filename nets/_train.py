@@ -18,6 +18,8 @@ from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._validation import check_rng, check_training_data
 
+# One row per checkpoint. ``lr`` is the schedule's rate at the row's iteration: the rate
+# of the step taken next (at iteration 50 of ``0.1 * 0.9 ** (step / 50)``, 0.09)
 HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
                    "val_loss", "val_accuracy")
 
@@ -146,7 +148,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     step = 0
 
     def record() -> dict:
-        rec = {"epoch": step / steps_per_epoch, "iteration": step, "lr": state.lr,
+        # the rate at this iteration (not state.lr, the step just taken's): one call per
+        # checkpoint, and the column reads as the schedule's formula
+        rec = {"epoch": step / steps_per_epoch, "iteration": step,
+               "lr": float(schedule(step, total_steps)),
                "val_loss": float("nan"), "val_accuracy": float("nan")}
         with default_threads(steps_threads):  # scoring multiplies thousands of rows
             rec["train_loss"], rec["train_accuracy"] = _score(net, X_eval, T_eval, w_eval)

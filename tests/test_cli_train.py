@@ -352,10 +352,27 @@ def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
     assert config["beta1"] == nets.TrainConfig().beta1  # not given: the one default
     assert summary["status"] == "early_stopped" and summary["epochs"] < 400
     history = pd.read_csv(tmp_path / "run" / "history.csv")
-    # halved every 90 steps (the rate of the step that ended at each checkpoint)
-    expected = 0.1 * 0.5 ** ((history["iteration"] - 1).clip(lower=0) // 90)
+    # halved every 90 steps: each row the rate at its iteration (the next step's)
+    expected = 0.1 * 0.5 ** (history["iteration"] // 90)
     np.testing.assert_allclose(history["lr"], expected)
     assert history["lr"].iloc[-1] < 0.1
+
+
+@pytest.mark.parametrize("schedule, expected", [
+    # the course's 0.1 * 0.9 ** (step / 50); it showed 0.0902 and 0.0812 (one step behind)
+    ("exponential", [0.1, 0.09, 0.081, 0.0729]),
+    ("step", [0.1, 0.09, 0.081, 0.0729]),  # the drop showed one checkpoint late
+])
+def test_history_lr_is_the_schedules_rate_at_each_iteration(tmp_path, capsys, schedule,
+                                                             expected):
+    code, _, err = run_cli(["train", "--dataset", "xor", "--hidden", "4", "--lr", "0.1",
+                            "--batch-size", "1", "--epochs", "100", "--schedule", schedule,
+                            "--checkpoint", "12.5", "--seed", "0", "--no-report",
+                            "--out", str(tmp_path / "run"), "--json"], capsys)
+    assert code == 0, err
+    history = pd.read_csv(tmp_path / "run" / "history.csv")
+    assert history["iteration"].tolist()[:4] == [0, 50, 100, 150]
+    np.testing.assert_allclose(history["lr"].iloc[:4], expected, rtol=1e-9)
 
 
 def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch):
