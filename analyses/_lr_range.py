@@ -47,9 +47,9 @@ DEFAULT_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="
 #: Epochs of each verification run unless given.
 # TrainConfig settings the ramp replaces (the rate, its schedule and the run's length and
 # stop conditions): they play no part in a range test (the verification sets its own)
-RAMP_REPLACES = ("lr", "schedule", "lr_gamma", "lr_decay_steps", "lr_power", "lr_min",
-                 "warmup_steps", "max_epochs", "checkpoint", "eps", "patience", "min_delta",
-                 "divergence_factor")
+RAMP_REPLACES = ("lr", "schedule", "lr_gamma", "lr_decay_steps", "lr_milestones",
+                 "lr_power", "lr_min", "warmup_steps", "max_epochs", "checkpoint", "eps",
+                 "patience", "min_delta", "divergence_factor")
 VERIFY_EPOCHS = 20
 #: Repeats trained per grid rate in verification (the first seeds of the test).
 VERIFY_SEEDS = 2

@@ -25,22 +25,24 @@ class TrainConfig:
     hidden: tuple[int, ...] = (8,)  # width of each hidden layer; () = no hidden layer
     activation: tuple[str, ...] | str = "sigmoid"  # one for all hidden layers, or one per layer
     head: str = "auto"  # regression | binary | multiclass | auto (from the targets)
-    init: str = "xavier"  # zero | normal | xavier | he
+    init: str = "xavier"  # zero | normal | xavier | he (the course's msra)
     # optimization
-    optimizer: str = "sgd"  # sgd | momentum | nesterov | adagrad | rmsprop | adam
-    lr: float = 0.1  # base learning rate (eta)
+    optimizer: str = "sgd"  # sgd | momentum | nesterov | adagrad | adadelta | rmsprop | adam
+    lr: float = 0.1  # base learning rate (eta); adadelta: a multiplier of its step (1 = paper)
     momentum: float = 0.9  # momentum and nesterov
     beta1: float = 0.9  # adam
     beta2: float = 0.999  # adam
-    rho: float = 0.9  # rmsprop decay
-    opt_eps: float = 1e-8  # adam / rmsprop / adagrad denominator guard
+    # None = the optimizer's own: rho 0.9 (rmsprop), 0.95 (adadelta); opt_eps 1e-8, 1e-6
+    rho: float | None = None  # rmsprop / adadelta decay of the running means
+    opt_eps: float | None = None  # adam / rmsprop / adagrad / adadelta denominator guard
     l2: float = 0.0  # weight decay on W (not b), added to the gradient
     class_weight: tuple[float, ...] | None = None  # per-class training loss weights (the
     # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
     schedule: str = "constant"
-    lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential)
+    lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential), per milestone
     lr_decay_steps: int = 50  # steps per decay (step, exponential, inverse)
+    lr_milestones: tuple[int, ...] = ()  # multistep: steps where lr_gamma applies, e.g. (100, 200)
     lr_power: float = 1.0  # inverse, polynomial
     lr_min: float = 0.0  # floor for polynomial, cosine
     warmup_steps: int = 0  # linear warm-up on top of any schedule
@@ -81,6 +83,13 @@ class TrainConfig:
                 raise ValueError(f"class_weight must be numbers, got {self.class_weight!r}"
                                  ) from None
             object.__setattr__(self, "class_weight", weights)
+        milestones = self.lr_milestones
+        if isinstance(milestones, str | bytes):  # "100" would read as steps 1, 0 and 0
+            raise ValueError(f"lr_milestones must be steps such as (100, 200), got {milestones!r}")
+        milestones = ((milestones,) if _is_int(milestones) else
+                      _as_tuple(milestones, "lr_milestones", "(100, 200)"))
+        object.__setattr__(self, "lr_milestones", tuple(
+            int(m) if _is_int(m) else m for m in milestones))  # a bad one is named by validate
         for name in _WHOLE:  # 16.0 and NumPy integers count; stored as int
             if _is_int(value := getattr(self, name)):
                 object.__setattr__(self, name, int(value))
@@ -93,6 +102,7 @@ class TrainConfig:
         d = dataclasses.asdict(self)
         d["activation"] = [a if isinstance(a, str) else a.name for a in self.activation]
         d["hidden"] = list(self.hidden)
+        d["lr_milestones"] = list(self.lr_milestones)
         return d
 
 
@@ -123,6 +133,17 @@ _positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0"
 _nonneg = (lambda v: v >= 0 and math.isfinite(v), "must be a finite number >= 0")
 _unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
 
+
+def _or_default(rule):
+    """``rule``, with None allowed (the optimizer's own default)."""
+    ok, message = rule
+    return (lambda v: v is None or ok(v), message + " (or None for the optimizer's default)")
+
+
+def _increasing_steps(v) -> bool:
+    return (all(_is_int(m) and m >= 1 for m in v)
+            and all(a < b for a, b in zip(v, v[1:], strict=False)))
+
 # Validation declared as a table: field -> (check, message).
 _RULES = {
     "head": _choice({"auto": None, **HEADS}),
@@ -133,11 +154,12 @@ _RULES = {
     "momentum": _unit,
     "beta1": _unit,
     "beta2": _unit,
-    "rho": _unit,
-    "opt_eps": _positive,
+    "rho": _or_default(_unit),
+    "opt_eps": _or_default(_positive),
     "l2": _nonneg,
     "lr_gamma": _positive,
     "lr_decay_steps": (lambda v: _is_int(v) and v >= 1, "must be a whole number >= 1"),
+    "lr_milestones": (_increasing_steps, "must be increasing whole numbers >= 1 (steps)"),
     "lr_power": _positive,
     "lr_min": _nonneg,
     "warmup_steps": (lambda v: _is_int(v) and v >= 0, "must be a whole number >= 0"),
@@ -167,6 +189,9 @@ def validate(cfg: TrainConfig) -> None:
             good = False
         if not good:
             raise ValueError(f"{name} {message}, got {value!r}")
+    if cfg.schedule == "multistep" and not cfg.lr_milestones:
+        raise ValueError("schedule multistep needs lr_milestones, the steps where the rate "
+                         "is multiplied by lr_gamma, e.g. (100, 200)")
     for h in cfg.hidden:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}")

@@ -22,7 +22,8 @@ def he(rng, n_in, n_out, dtype):
     return (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).astype(dtype)  # MSRA
 
 
-INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he}
+# "msra" is the course's name for He initialization (an alias: the same draws)
+INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he, "msra": he}
 
 
 def get_initializer(name: str):

@@ -1,6 +1,7 @@
 """Optimizers: each updates the parameters in place from their gradients.
 
-Defaults follow the course: momentum 0.9, Adam (0.9, 0.999, 1e-8).
+Defaults follow the course: momentum 0.9, Adam (0.9, 0.999, 1e-8); AdaDelta's are
+Zeiler's (2012): rho 0.95, eps 1e-6 (the course names it but gives none).
 ``state_dict``/``load_state_dict`` copy the state exactly, so an analysis
 (such as the learning-rate range test) can put everything back afterwards.
 """
@@ -21,12 +22,15 @@ class Optimizer:
     # True when the update is linear in lr * grad: the training loop then folds lr into
     # the backward pass and steps with lr = 1
     folds_lr = False
+    # what rho and eps are when not given (None): AdaDelta's differ
+    default_rho, default_eps = 0.9, 1e-8
 
-    def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=0.9, eps=1e-8):
+    def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, eps=None):
         if isinstance(params, np.ndarray):  # its rows would be stepped as copies: no update
             raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
-        self.momentum, self.beta1, self.beta2, self.rho, self.eps = (
-            momentum, beta1, beta2, rho, eps)
+        self.momentum, self.beta1, self.beta2 = momentum, beta1, beta2
+        self.rho = self.default_rho if rho is None else rho
+        self.eps = self.default_eps if eps is None else eps
         self.t = 0
         self.shapes = [p.shape for p in params]  # what it was made for
         self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
@@ -122,6 +126,41 @@ class AdaGrad(Optimizer):
             _scaled_step(p, g, s, w, lr, self.eps)
 
 
+class AdaDelta(Optimizer):
+    """Zeiler (2012): ``dx = sqrt(d + eps) / sqrt(s + eps) * g`` with ``s`` and ``d`` the
+    running means of g^2 and dx^2. ``lr`` multiplies the step (1 = the paper's rule, which
+    has no rate), as in PyTorch and Keras, so schedules and range tests still apply."""
+
+    name = "adadelta"
+    _slots = ("s", "d")
+    default_rho, default_eps = 0.95, 1e-6
+    _dx = None  # second work array per parameter, made on the first step (not state)
+
+    def _step(self, params, grads, lr):
+        rho, eps = self.rho, self.eps
+        if self._dx is None:
+            self._dx = [np.empty_like(p) for p in params]
+        for p, g, s, d, w, dx in zip(params, grads, self.state["s"], self.state["d"],
+                                     self._scratch(params), self._dx, strict=True):
+            np.multiply(g, g, out=w)  # s = rho s + (1 - rho) g^2, as RMSProp does it
+            w -= s
+            w *= 1 - rho
+            s += w
+            np.add(d, eps, out=dx)
+            np.sqrt(dx, out=dx)
+            np.add(s, eps, out=w)
+            np.sqrt(w, out=w)
+            np.divide(dx, w, out=dx)
+            dx *= g
+            np.multiply(dx, dx, out=w)  # d = rho d + (1 - rho) dx^2, from the unscaled dx
+            w -= d
+            w *= 1 - rho
+            d += w
+            if lr != 1:
+                dx *= lr
+            p -= dx
+
+
 class RMSProp(Optimizer):
     name = "rmsprop"
     _slots = ("s",)
@@ -173,14 +212,15 @@ def _scaled_step(p, direction, s, work, lr, eps) -> None:
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {
-    o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+    o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam)
 }
 
 
 def make_optimizer(name: str, params, **kwargs) -> Optimizer:
     """The optimizer ``name`` (a key of `OPTIMIZERS`) over ``params``, a list of arrays.
 
-    ``kwargs``: momentum, beta1, beta2, rho, eps (each optimizer reads its own).
+    ``kwargs``: momentum, beta1, beta2, rho, eps (each optimizer reads its own; rho and eps
+    None or left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6).
     """
     try:
         cls = OPTIMIZERS[name]

@@ -4,11 +4,14 @@
 knobs from a :class:`TrainConfig`; a linear warm-up over ``cfg.warmup_steps``
 applies on top of any schedule. The course's decay example,
 ``0.1 * 0.9 ** (step / 50)``, is ``schedule="exponential", lr_gamma=0.9,
-lr_decay_steps=50``.
+lr_decay_steps=50``. The course's other names: fixed = ``constant``, multistep (at
+the steps ``lr_milestones``), exp = ``exponential``, inv = ``inverse``, poly =
+``polynomial``.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 
@@ -18,6 +21,11 @@ def constant(step, cfg, total):
 
 def step_decay(step, cfg, total):
     return cfg.lr * cfg.lr_gamma ** (step // cfg.lr_decay_steps)
+
+
+def multistep(step, cfg, total):
+    # a milestone counts from its own step on, as step_decay's boundaries do (Caffe, PyTorch)
+    return cfg.lr * cfg.lr_gamma ** bisect.bisect_right(cfg.lr_milestones, step)
 
 
 def exponential(step, cfg, total):
@@ -52,6 +60,7 @@ def one_cycle(step, cfg, total):
 SCHEDULES = {
     "constant": constant,
     "step": step_decay,
+    "multistep": multistep,
     "exponential": exponential,
     "inverse": inverse,
     "polynomial": polynomial,

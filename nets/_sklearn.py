@@ -167,7 +167,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         One activation for all hidden layers or one per layer: identity, sigmoid,
         tanh, relu, leaky_relu.
     optimizer : str, default "adam"
-        sgd, momentum, nesterov, adagrad, rmsprop or adam.
+        sgd, momentum, nesterov, adagrad, adadelta, rmsprop or adam.
     lr : float, default 0.001
         Base learning rate.
     batch_size : int, default 200
@@ -182,7 +182,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     l2 : float, default 0.0
         Weight decay on the weights (not the biases).
     init : str, default "xavier"
-        zero, normal, xavier or he.
+        zero, normal, xavier or he (msra).
     schedule : str, default "constant"
         Learning-rate schedule (see ``nets.SCHEDULES``).
     class_weight : None, "balanced" or dict, default None

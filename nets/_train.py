@@ -74,7 +74,9 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
 
 
 def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
-    """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps)."""
+    """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps).
+
+    ``cfg.rho`` / ``cfg.opt_eps`` None: the optimizer's own defaults."""
     return make_optimizer(cfg.optimizer, [net.flat], momentum=cfg.momentum, beta1=cfg.beta1,
                           beta2=cfg.beta2, rho=cfg.rho, eps=cfg.opt_eps)
 

@@ -38,7 +38,7 @@ def _field_types() -> dict[str, type]:
     for f in dataclasses.fields(nets.TrainConfig):
         if f.name in _NOT_SEARCHABLE:
             continue
-        text = str(f.type)
+        text = str(f.type).removesuffix(" | None")  # rho, opt_eps: None = the default
         # `activation: tuple[str, ...] | str`: one name for every layer when searched
         out[f.name] = str if f.name == "activation" else kinds.get(text)
     return {k: v for k, v in out.items() if v is not None}

@@ -142,6 +142,9 @@ def _cfg(**kw):
      {0: 0.1, 25: 0.1 * 0.9 ** 0.5, 50: 0.09, 100: 0.081, 500: 0.1 * 0.9 ** 10}),
     ("step", {"lr_gamma": 0.9, "lr_decay_steps": 50},
      {0: 0.1, 49: 0.1, 50: 0.09, 99: 0.09, 100: 0.081}),
+    # the course's multistep: lr_gamma once more at each milestone, from that step on
+    ("multistep", {"lr_gamma": 0.5, "lr_milestones": (100, 300)},
+     {0: 0.1, 99: 0.1, 100: 0.05, 299: 0.05, 300: 0.025, 1000: 0.025}),
     ("inverse", {"lr_decay_steps": 50, "lr_power": 1.0},
      {0: 0.1, 50: 0.05, 150: 0.025}),
     ("polynomial", {"lr_power": 2.0, "lr_min": 0.01},
@@ -183,8 +186,9 @@ def test_training_loop_steps_with_the_scheduled_rate(moons):
 
 
 # ----------------------------------------------------------------------------- optimizers
-LRS = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.1, "rmsprop": 0.01,
-       "adam": 0.01}
+# adadelta's rate multiplies Zeiler's rate-free step (1 = the paper)
+LRS = {"sgd": 0.5, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.1, "adadelta": 5.0,
+       "rmsprop": 0.01, "adam": 0.01}
 
 
 def test_every_optimizer_is_covered():
@@ -293,6 +297,10 @@ def test_optimizer_update_rules_exactly():
     for name in ("adagrad", "adam"):
         np.testing.assert_allclose(run(name, 1), p - lr * np.sign(g), rtol=1e-6)
     np.testing.assert_allclose(run("rmsprop", 1), p - lr * np.sign(g) / np.sqrt(0.1), rtol=1e-6)
+    # adadelta (rho 0.95, eps 1e-6): sqrt(eps) / sqrt(0.05 g^2 + eps) g, times the rate
+    np.testing.assert_allclose(run("adadelta", 1),
+                               p - lr * np.sqrt(1e-6) / np.sqrt(0.05 * g * g + 1e-6) * g,
+                               rtol=1e-12)
 
 
 def test_adam_adds_eps_to_the_corrected_root_as_the_course_does():
@@ -307,8 +315,8 @@ def test_adam_adds_eps_to_the_corrected_root_as_the_course_does():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
-    """Adam, RMSProp and AdaGrad as written in the papers, in float64, five steps with
-    changing gradients (the first step alone cannot tell m, v and s updates apart)."""
+    """Adam, RMSProp, AdaGrad and AdaDelta as written in the papers, in float64, five steps
+    with changing gradients (the first step alone cannot tell m, v and s updates apart)."""
     rng = np.random.default_rng(0)
     p0 = rng.standard_normal(50)
     grads = [rng.standard_normal(50) for _ in range(5)]
@@ -327,6 +335,14 @@ def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
         s_ada = s_ada + g * g
         q = q - lr * g / (np.sqrt(s_ada) + eps)
     expected.update(rmsprop=p, adagrad=q)
+    # Zeiler (2012), Algorithm 1, rho 0.95 and eps 1e-6, the step times the rate
+    p, eg2, edx2 = p0.copy(), np.zeros(50), np.zeros(50)
+    for g in grads:
+        eg2 = 0.95 * eg2 + 0.05 * g * g
+        dx = -np.sqrt(edx2 + 1e-6) / np.sqrt(eg2 + 1e-6) * g
+        edx2 = 0.95 * edx2 + 0.05 * dx * dx
+        p = p + lr * dx
+    expected["adadelta"] = p
     for name, want in expected.items():
         params = [p0.astype(dtype)]
         opt = nets.make_optimizer(name, params)
@@ -335,6 +351,27 @@ def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
         assert params[0].dtype == dtype
         np.testing.assert_allclose(params[0], want, rtol=1e-5 if dtype == np.float32 else 1e-12,
                                    atol=1e-6 if dtype == np.float32 else 0, err_msg=name)
+
+
+def test_rho_and_opt_eps_default_to_each_optimizers_own(moons):
+    X, y, _, _ = moons
+    net = nets.build_net(nets.TrainConfig(hidden=(4,)), 2, y, rng=np.random.default_rng(0))
+    adam = nets.TrainConfig(hidden=(4,), optimizer="adam")
+    for cfg, rho, eps in [(adam, 0.9, 1e-8), (adam.replace(optimizer="rmsprop"), 0.9, 1e-8),
+                          # Zeiler's, also after a replace (0.9 and 1e-8 would stall it)
+                          (adam.replace(optimizer="adadelta"), 0.95, 1e-6),
+                          (adam.replace(optimizer="adadelta", rho=0.9, opt_eps=1e-5), 0.9, 1e-5)]:
+        opt = nets.new_optimizer(cfg, net)
+        assert (opt.rho, opt.eps) == (rho, eps)
+
+
+def test_msra_is_the_courses_name_for_he():
+    a = nets.MLP.initialized((50, 40, 1), ["relu"], "binary", init="msra",
+                             rng=np.random.default_rng(3))
+    b = nets.MLP.initialized((50, 40, 1), ["relu"], "binary", init="he",
+                             rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a.flat, b.flat)
+    assert a.weights[0].std() == pytest.approx(np.sqrt(2 / 50), rel=0.05)
 
 
 @pytest.mark.parametrize("name", list(LRS))

@@ -31,8 +31,8 @@ import nets
     ({"hidden": (4,), "activation": ("sigmoid", "tanh")},
      "activation needs 1 name for 1 hidden layer, got 2"),
     ({"optimizer": "lbfgs"}, "optimizer must be one of sgd, momentum, nesterov, adagrad"),
-    ({"init": "glorot"}, "init must be one of zero, normal, xavier, he, got 'glorot'"),
-    ({"schedule": "sometimes"}, "schedule must be one of constant, step, exponential"),
+    ({"init": "glorot"}, "init must be one of zero, normal, xavier, he, msra, got 'glorot'"),
+    ({"schedule": "sometimes"}, "schedule must be one of constant, step, multistep, exponential"),
     ({"head": "ranking"}, "head must be one of auto, regression, binary, multiclass"),
     ({"max_epochs": 0}, "max_epochs must be a finite number > 0, got 0"),
     ({"checkpoint": -1}, "checkpoint must be a finite number > 0, got -1"),
@@ -40,6 +40,17 @@ import nets
     ({"patience": -1}, "patience must be a whole number >= 0, got -1"),
     ({"patience": True}, "patience must be a whole number >= 0, got True"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
+    ({"rho": 1.0}, "rho must be in [0, 1) (or None for the optimizer's default), got 1.0"),
+    ({"opt_eps": 0.0}, "opt_eps must be a finite number > 0 (or None for the optimizer's "
+                       "default), got 0.0"),
+    ({"schedule": "multistep"}, "schedule multistep needs lr_milestones, the steps where the "
+                                "rate is multiplied by lr_gamma, e.g. (100, 200)"),
+    ({"lr_milestones": (200, 100)}, "lr_milestones must be increasing whole numbers >= 1 "
+                                    "(steps), got (200, 100)"),
+    ({"lr_milestones": (0, 100)}, "lr_milestones must be increasing whole numbers >= 1"),
+    ({"lr_milestones": (100, 150.5)}, "lr_milestones must be increasing whole numbers >= 1"),
+    ({"lr_milestones": "100"}, "lr_milestones must be steps such as (100, 200), got '100'"),
+    ({"lr_milestones": 2.5}, "lr_milestones must be a sequence such as (100, 200), got 2.5"),
     ({"l2": -1e-4}, "l2 must be a finite number >= 0, got -0.0001"),
     ({"dtype": "float16"}, "dtype must be one of float32, float64, got 'float16'"),
     ({"class_weight": (1.0, -1.0)}, "class_weight must be finite numbers >= 0, not all 0, got"),
@@ -64,6 +75,8 @@ def test_good_config_normalizes_and_is_frozen():
     cfg = nets.TrainConfig(hidden=[64, 16], activation="tanh")
     assert cfg.hidden == (64, 16) and cfg.activation == ("tanh", "tanh")
     assert nets.TrainConfig(hidden=5).hidden == (5,)
+    assert nets.TrainConfig(lr_milestones=[100, 200.0]).lr_milestones == (100, 200)
+    assert nets.TrainConfig(lr_milestones=np.int64(7)).lr_milestones == (7,)
     whole = nets.TrainConfig(hidden=(np.int64(4), 3.0), batch_size=16.0, patience=np.int32(2))
     assert whole.hidden == (4, 3) and type(whole.batch_size) is type(whole.patience) is int
     with pytest.raises(AttributeError):

@@ -276,6 +276,24 @@ def test_suggest_builds_a_train_config_with_per_layer_widths():
     assert cfg.hidden == (trial.params["width"],) * trial.params["depth"]
 
 
+def test_the_courses_adadelta_multistep_and_msra_are_searchable():
+    raw = _raw()
+    raw["space"].update(optimizer=["rmsprop", "adadelta"], init=["xavier", "msra"],
+                        rho={"low": 0.8, "high": 0.99})  # rho: None by default, still a float
+    raw["fixed"] = {"schedule": "multistep", "lr_milestones": [100, 200], "checkpoint": 2}
+    spec = parse_spec(raw)
+    trial = optuna.create_study().ask()
+    cfg = study.build_config(spec.space.suggest(trial, spec.fixed), spec.fixed, 5)
+    assert cfg.optimizer == trial.params["optimizer"] and cfg.init == trial.params["init"]
+    assert 0.8 <= cfg.rho <= 0.99 and cfg.lr_milestones == (100, 200)
+    raw["space"]["rho"] = {"low": 0.8, "high": 1.0}
+    with pytest.raises(SpecError, match=r"rho must be in \[0, 1\)"):
+        parse_spec(raw)
+    raw["space"]["rho"] = ["high"]
+    with pytest.raises(SpecError, match="space.rho.choices must be a finite number"):
+        parse_spec(raw)
+
+
 def test_with_trials_overrides_the_total_only():
     spec = load_spec("coin")
     more = spec.with_trials(99)
