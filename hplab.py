@@ -238,10 +238,16 @@ TRAIN_FINE_SETTINGS = {
     "momentum": (float, "momentum and nesterov (default 0.9)"),
     "beta1": (float, "adam (default 0.9)"),
     "beta2": (float, "adam (default 0.999)"),
+    "rho": (float, "decay of rmsprop's and adadelta's running means (default: rmsprop 0.9, "
+                   "adadelta 0.95)"),
+    "opt_eps": (float, "denominator guard of adagrad, rmsprop, adam (default 1e-8) and "
+                       "adadelta (default 1e-6)"),
     "l2": (float, "weight decay on the weights (default 0)"),
     "min_delta": (float, "improvement that resets --patience (default 0)"),
     "lr_gamma": (float, "decay factor per --lr-decay-steps: step, exponential (default 0.9)"),
     "lr_decay_steps": (int, "steps per decay: step, exponential, inverse (default 50)"),
+    "lr_milestones": (_ints, "multistep: steps where the rate is multiplied by --lr-gamma, "
+                             "e.g. 100,200 (none by default: multistep needs them)"),
     "lr_power": (float, "inverse, polynomial (default 1)"),
     "lr_min": (float, "floor of polynomial and cosine (default 0)"),
     "warmup_steps": (int, "linear warm-up steps on top of any schedule (default 0)"),
@@ -277,8 +283,8 @@ def cmd_gradcheck(args) -> int:
     ds = data.load(args.dataset, seed=args.seed)
     res = nets.gradcheck_dataset(ds.X_train, ds.y_train, task=ds.task, hidden=args.hidden,
                                  activation=args.activation, seed=args.seed,
-                                 n_samples=args.samples, progress=not args.json,
-                                 n_classes=ds.n_classes or None)
+                                 n_samples=args.samples, init=args.init, h=args.h,
+                                 progress=not args.json, n_classes=ds.n_classes or None)
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters}
     _emit(args, summary, [f"relative difference {res.relative_difference:.3e}: {res.verdict}"
@@ -291,6 +297,10 @@ def _add_gradcheck(sub) -> None:
                                           "(always in float64)")
     _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
+    p.add_argument("--init", default="xavier",
+                   help="zero, normal, xavier, he or msra (the same) (default xavier)")
+    p.add_argument("--h", type=float, default=1e-5,
+                   help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gradcheck)
 

@@ -137,7 +137,7 @@ _unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
 def _or_default(rule):
     """``rule``, with None allowed (the optimizer's own default)."""
     ok, message = rule
-    return (lambda v: v is None or ok(v), message + " (or None for the optimizer's default)")
+    return (lambda v: v is None or ok(v), message)
 
 
 def _increasing_steps(v) -> bool:

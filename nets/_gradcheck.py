@@ -47,10 +47,7 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     """
     from tqdm.auto import tqdm
 
-    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not (math.isfinite(h)
-                                                                      and h > 0):
-        raise ValueError(f"h must be a finite number > 0 (the course uses 1e-4 to 1e-7), "
-                         f"got {h!r}")
+    _check_h(h)
     net = net.copy(dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
     T = net._head.encode(np.asarray(y), net.sizes[-1], np.float64)
@@ -82,9 +79,16 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     return GradCheckResult(diff, verdict(diff), net.n_parameters)
 
 
+def _check_h(h) -> None:
+    if isinstance(h, bool) or not isinstance(h, numbers.Real) or not (math.isfinite(h)
+                                                                      and h > 0):
+        raise ValueError(f"h must be a finite number > 0 (the course uses 1e-4 to 1e-7), "
+                         f"got {h!r}")
+
+
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier",
-                      progress: bool = False, n_classes: int | None = None
+                      h: float = 1e-5, progress: bool = False, n_classes: int | None = None
                       ) -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples.
 
@@ -93,6 +97,7 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
         raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
+    _check_h(h)  # before the sampling and the net
     rng = np.random.default_rng(seed)
     X, y = np.asarray(X), np.asarray(y)
     head = task or infer_head(y)
@@ -111,4 +116,4 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     # (0, 0) exactly on ReLU's kink, where the two-sided difference sees a slope of 0.5
     for b in net.biases:
         b[...] = rng.normal(0.0, 0.1, b.shape)
-    return gradcheck(net, X, y, progress=progress)
+    return gradcheck(net, X, y, h=h, progress=progress)

@@ -108,6 +108,13 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
     (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),
     (["--lr-decay-steps", "0"], "lr_decay_steps must be a whole number >= 1, got 0"),
+    (["--rho", "1"], "rho must be in [0, 1), got 1.0"),
+    (["--opt-eps", "0"], "opt_eps must be a finite number > 0, got 0.0"),
+    (["--opt-eps", "abc"], "argument --opt-eps: invalid float value: 'abc'"),
+    (["--schedule", "multistep"], "schedule multistep needs lr_milestones, the steps where"),
+    (["--schedule", "multistep", "--lr-milestones", "200,100"],
+     "lr_milestones must be increasing whole numbers >= 1 (steps), got (200, 100)"),
+    (["--init", "glorot"], "init must be one of zero, normal, xavier, he, msra, got 'glorot'"),
 ])
 def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
     code, out, err = run_cli([*BASE, "--out", str(tmp_path / "run"), *extra], capsys)
@@ -127,6 +134,33 @@ def test_nan_in_the_data_is_one_line_exit_2(tmp_path, capsys):
         code, out, err = run_cli([*command, "--dataset", f"csv:{csv}", "--json"], capsys)
         assert code == 2 and out == ""
         assert err.count("\n") == 1 and "NaN" in err and "Traceback" not in err
+
+
+def test_gradcheck_takes_the_step_h_and_the_initializer(capsys):
+    def diff(*flags):
+        code, out, err = run_cli(["gradcheck", "--dataset", "coin", *flags, "--json"], capsys)
+        assert code == 0, err
+        return json.loads(out)["relative_difference"]
+
+    # the two-sided difference's error is O(h^2): h 10x larger, 100x the difference
+    assert diff("--h", "1e-2") == pytest.approx(100 * diff("--h", "1e-3"), rel=0.01)
+    assert diff("--h", "1e-2") > 1e-6 > diff() and diff() == diff("--h", "1e-5")
+    assert diff("--h", "1e-10") > 1e3 * diff()  # the course: 1e-10 is too small
+    assert diff("--init", "msra") == diff("--init", "he") != diff()  # he's draws, not xavier's
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--h", "0"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got 0.0"),
+    (["--h", "-0.001"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got -0.001"),
+    (["--h", "inf"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got inf"),
+    (["--h", "x"], "argument --h: invalid float value: 'x'"),
+    (["--init", "glorot"], "init must be one of zero, normal, xavier, he, msra, got 'glorot'"),
+])
+def test_gradcheck_bad_h_or_init_is_one_line_exit_2(capsys, flags, message):
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", *flags], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"hplab gradcheck: error: {message}") and err.count("\n") == 1
+    assert err.endswith("\n") and "Traceback" not in err
 
 
 def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
@@ -356,6 +390,33 @@ def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
     expected = 0.1 * 0.5 ** (history["iteration"] // 90)
     np.testing.assert_allclose(history["lr"], expected)
     assert history["lr"].iloc[-1] < 0.1
+
+
+def test_adadelta_with_the_courses_rho_and_eps_and_a_multistep_schedule(tmp_path, capsys):
+    def run(name, *flags):
+        code, out, err = run_cli(["train", "--dataset", "coin", "--optimizer", "adadelta",
+                                  "--lr", "1", "--epochs", "30", "--batch-size", "10",
+                                  "--no-report", "--out", str(tmp_path / name), "--json",
+                                  *flags], capsys)
+        assert code == 0, err
+        config = json.loads((tmp_path / name / "config.json").read_text())["config"]
+        return json.loads(out), config, pd.read_csv(tmp_path / name / "history.csv")
+
+    # the course's code: rho 0.9, eps 1e-5; halved at steps 900 and 1800 (epochs 10, 20)
+    summary, config, history = run("course", "--rho", "0.9", "--opt-eps", "1e-5",
+                                   "--schedule", "multistep", "--lr-milestones", "900,1800",
+                                   "--lr-gamma", "0.5")
+    assert (config["rho"], config["opt_eps"]) == (0.9, 1e-5)
+    assert config["lr_milestones"] == [900, 1800] and config["schedule"] == "multistep"
+    rates = history.set_index("epoch")["lr"]
+    assert (rates[0], rates[9], rates[10], rates[19], rates[20], rates[30]) == (
+        1, 1, 0.5, 0.5, 0.25, 0.25)
+    assert summary["train_loss"] < 0.8 * history["train_loss"].iloc[0]
+    # not given: None in the record, Zeiler's 0.95 and 1e-6 in the run (another run)
+    zeiler, config, _ = run("zeiler", "--schedule", "multistep", "--lr-milestones", "900,1800",
+                            "--lr-gamma", "0.5")
+    assert config["rho"] is None and config["opt_eps"] is None
+    assert zeiler["train_loss"] != summary["train_loss"]
 
 
 @pytest.mark.parametrize("schedule, expected", [

@@ -40,9 +40,8 @@ import nets
     ({"patience": -1}, "patience must be a whole number >= 0, got -1"),
     ({"patience": True}, "patience must be a whole number >= 0, got True"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
-    ({"rho": 1.0}, "rho must be in [0, 1) (or None for the optimizer's default), got 1.0"),
-    ({"opt_eps": 0.0}, "opt_eps must be a finite number > 0 (or None for the optimizer's "
-                       "default), got 0.0"),
+    ({"rho": 1.0}, "rho must be in [0, 1), got 1.0"),
+    ({"opt_eps": 0.0}, "opt_eps must be a finite number > 0, got 0.0"),
     ({"schedule": "multistep"}, "schedule multistep needs lr_milestones, the steps where the "
                                 "rate is multiplied by lr_gamma, e.g. (100, 200)"),
     ({"lr_milestones": (200, 100)}, "lr_milestones must be increasing whole numbers >= 1 "
