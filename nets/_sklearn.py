@@ -169,7 +169,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     optimizer : str, default "adam"
         sgd, momentum, nesterov, adagrad, adadelta, rmsprop or adam.
     lr : float, default 0.001
-        Base learning rate.
+        Base learning rate (adadelta: a multiplier of its rate-free step, 1 = the paper).
     batch_size : int, default 200
         Mini-batch size (capped at the number of samples); -1 = full batch.
     max_epochs : float, default 200
