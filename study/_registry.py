@@ -245,6 +245,12 @@ def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> 
     _check_options(PRUNERS[name][1], opts, "pruner", strict)
 
 
+def walks_sequence(sampler: str) -> bool:
+    """Whether ``sampler`` (grid, qmc) walks one sequence that its workers share through the
+    storage: a point handed to a trial is spent, even if the trial is interrupted."""
+    return SAMPLERS[sampler][4]
+
+
 def make_sampler(spec, worker_seed: int) -> optuna.samplers.BaseSampler:
     """The spec's sampler, seeded with ``worker_seed`` unless every worker must share one."""
     maker, _, _, _, shared = SAMPLERS[spec.sampler]

@@ -2,9 +2,9 @@
 
 The budget counts every trial that holds a slot: finished ones (COMPLETE, PRUNED, FAIL),
 RUNNING and WAITING ones, except a FAIL that was retried (its retry holds the slot) and
-an interrupted one (a resume runs it again). Counting and creating the next trial happen
-under one :class:`ClaimLock`, so any number of workers on any number of machines end
-with exactly ``n_trials`` finished.
+an interrupted one (a resume runs it again: on a grid or QMC study with its own point).
+Counting and creating the next trial happen under one :class:`ClaimLock`, so any number of
+workers on any number of machines end with exactly ``n_trials`` finished.
 """
 
 from __future__ import annotations
@@ -22,13 +22,16 @@ from optuna.trial import TrialState
 from ._errors import StorageError
 from ._objective import Objective, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
-from ._registry import make_pruner, make_sampler, quiet_optuna
+from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
 from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
 RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
+RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
+# what optuna's GridSampler stores on a trial: its point (a retry keeps them, as optuna's does)
+GRID_ATTRS = ("grid_id", "search_space")
 # poll period while other workers finish the last trials: a short one, because the
 # study ends only when the waiting worker sees the last trial done (a poll is ~10 ms)
 WAIT_SECONDS = 0.2
@@ -118,9 +121,40 @@ def _decide(trials, n_trials: int, heartbeats: bool) -> str:
     return "done"
 
 
-def _next_action(study, n_trials: int, heartbeats: bool,
-                 grace_period: float) -> tuple[str, list]:
-    """``run``, ``wait`` or ``done``, and the trials it was decided on (one read)."""
+def requeue_interrupted(study, trials, n_trials: int) -> bool:
+    """Queue interrupted trials again with their own points, as many as free slots allow.
+
+    For samplers that walk a shared sequence (grid, qmc): there a point handed to a trial
+    is spent (optuna's grid counts a FAIL trial's point as visited, QMC's counter has moved
+    past it), so a new trial in the interrupted one's slot took another point, and the
+    grid ran its last point twice and the interrupted one never. The rerun is a WAITING
+    trial with the interrupted one's parameters (and grid point), as optuna's heartbeat
+    retry makes one; it holds the slot the interrupted trial freed. Returns whether any
+    was queued.
+    """
+    rerun = {t.system_attrs.get(RERUN_ATTR) for t in trials}
+    free = n_trials - budget_used(trials)
+    queued = 0
+    for t in trials:
+        if queued >= free:
+            break
+        if (t.state != TrialState.FAIL or trial_status(t) != "interrupted"
+                or t.number in rerun):
+            continue
+        point = {k: t.system_attrs[k] for k in GRID_ATTRS if k in t.system_attrs}
+        study.add_trial(optuna.create_trial(
+            state=TrialState.WAITING, params=t.params, distributions=t.distributions,
+            system_attrs={**point, RERUN_ATTR: t.number}))
+        queued += 1
+    return queued > 0
+
+
+def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
+                 sequence: bool = False) -> tuple[str, list]:
+    """``run``, ``wait`` or ``done``, and the trials it was decided on (one read).
+
+    ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`).
+    """
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats)
     if action == "done" and not heartbeats and _fail_dead_here(study, trials):
@@ -134,6 +168,8 @@ def _next_action(study, n_trials: int, heartbeats: bool,
         _fail_never_entered(study, trials, grace_period)
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats)
+    if action == "run" and sequence and requeue_interrupted(study, trials, n_trials):
+        trials = study.get_trials(deepcopy=False)  # the next trial is a rerun
     return action, trials
 
 
@@ -268,7 +304,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                 try:
                     action, trials = _next_action(
                         study, stored_n_trials(study, spec.n_trials), heartbeats,
-                        spec.grace_period)
+                        spec.grace_period, sequence=walks_sequence(spec.sampler))
                     if on_trial is not None:
                         on_trial(trials)
                     if action == "run":
