@@ -122,7 +122,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     best, m = result.best(), result.metric
-    headline = {f"Best test {m}": best["test"],
+    # the net is chosen by validation; a net worse there may score higher on test
+    headline = {f"Test {m} of the best net (by validation)": best["test"],
                 "Best net": f"{best['depth']} × {best['width']}",
                 **{f"Sufficient width (depth {d})": w
                    for d, w in result.sufficient_widths().items()}}

@@ -194,3 +194,16 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     with pytest.raises(ValueError, match="larger than the training set"):  # raised too
         capacity_sweep("coin", widths=(2,), seeds=1, config=QUICK.replace(batch_size=10**5))
     assert _capacity._load.cache_info().currsize == 0
+
+
+def test_the_headline_says_its_test_score_is_the_validation_choices(tmp_path):
+    # it said "Best test accuracy 0.87" beside a 1 × 12 net with 0.878 on test
+    res = capacity_sweep("coin", widths=(3, 4, 6, 8, 12), seeds=1, seed=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=300))
+    test = res.table.set_index("width")["test_accuracy"]
+    assert res.best()["width"] == 4 and test[4] == 0.87 and test[12] == 0.878
+    path = reports.capacity_report(res, tmp_path / "r")
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert cards["Test accuracy of the best net (by validation)"] == "0.87"
+    assert cards["Best net"] == "1 × 4"
+    assert not [label for label in cards if "best test" in label.lower()]
