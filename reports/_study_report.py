@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
         seconds=seconds, extra={"Storage": where.masked, "Study": name,
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
-                                "Trials ran for": _span(timeline)})
+                                "Time with a trial running": _busy(timeline)})
     return rep.write(out)
 
 
@@ -277,7 +278,18 @@ def _spec_params(spec) -> dict:
     return out
 
 
-def _span(timeline: pd.DataFrame) -> str:
-    """From the first trial's start to the last one's end, over every run and worker."""
-    return format_seconds(float(timeline["end"].max())) if not timeline.empty else "–"
+def _busy(timeline: pd.DataFrame) -> str:
+    """How long at least one trial was running: the union of the trials' intervals.
+
+    Not first start to last end: a study resumed a week later would say a week. Trials
+    of several workers that overlap count once.
+    """
+    if timeline.empty:
+        return "–"
+    busy, reach = 0.0, -math.inf
+    for start, end in timeline.sort_values("start")[["start", "end"]].itertuples(index=False):
+        start = max(start, reach)  # what an earlier trial already covered counts once
+        busy += max(0.0, end - start)
+        reach = max(reach, end)
+    return format_seconds(busy)
 

@@ -266,7 +266,7 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     facts = _facts(Path(summary["report_path"]).read_text())
     typed = shlex.join(["hplab", *argv])
     assert facts["Command"] == typed
-    assert facts["Wall time"] != "–" and facts["Trials ran for"] != "–"
+    assert facts["Wall time"] != "–" and facts["Time with a trial running"] != "–"
     assert facts["pruner.reduction_factor"] == "4" and facts["n_trials"] == "3"
     assert facts["timeout"] == "600" and facts["grace_period"] == "30"
     # written again later from the storage alone: the same command, no wall time to show
@@ -429,3 +429,36 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
     fmt = reports.design.format_value
     assert f"scores rmse {fmt(scored['rmse'])}, mae {fmt(scored['mae'])}, loss" in text
     assert "RMSE and MAE are in the target" in text
+
+
+def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, tmp_path):
+    # "Trials ran for" was first start to last end: a study resumed a week later said a week
+    import datetime
+
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    db = tmp_path / "gap.db"
+    spec = study.load_spec(spec_file("gap", n_trials=5, pruner="none"))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    s = optuna.load_study(study_name="gap", storage=f"sqlite:///{db}")
+    week_ago = datetime.datetime.now() - datetime.timedelta(days=7)
+    # a run a week ago: two workers' trials overlapping (0-10 s and 2-12 s), then one more
+    for k, (start, end) in enumerate([(0, 10), (2, 12), (100, 110)]):
+        old = optuna.create_trial(
+            params={"lr": 0.5, "width": 2 + k}, value=0.1,
+            distributions={"lr": FloatDistribution(0.05, 2.0, log=True),
+                           "width": IntDistribution(2, 6)},
+            user_attrs={study.RECORD_ATTR: {"worker": f"old:{k % 2}", "status": "converged"}})
+        old.datetime_start = week_ago + datetime.timedelta(seconds=start)
+        old.datetime_complete = week_ago + datetime.timedelta(seconds=end)
+        s.add_trial(old)
+    study.run_study(spec, storage=str(db), progress=False)  # the resume: two trials, today
+    new = [t for t in s.get_trials() if t.datetime_start > week_ago + datetime.timedelta(1)]
+    assert len(new) == 2  # one worker: one after the other
+    today = sum((t.datetime_complete - t.datetime_start).total_seconds() for t in new)
+    path = reports.study_report("gap", storage=str(db), out=tmp_path / "gap")
+    facts = _facts(path.read_text())
+    assert "Trials ran for" not in facts
+    shown = facts["Time with a trial running"]
+    assert shown.endswith(" s") and float(shown[:-2]) == pytest.approx(22 + today, abs=0.06)
