@@ -292,8 +292,8 @@ def parse_fixed(raw: dict) -> dict:
             elif key == "sampling_ratio":
                 check_ratio_values([value], "fixed.sampling_ratio")
         elif key not in names:
-            raise SpecError(f"fixed.{key}: unknown setting; valid: "
-                            f"{', '.join(sorted(names | set(_PSEUDO)))}")
+            valid = (names | set(_PSEUDO) | set(IMBALANCE_PARAMS)) - {"max_epochs"}
+            raise SpecError(f"fixed.{key}: unknown setting; valid: {', '.join(sorted(valid))}")
         out[key] = value
     return out
 

@@ -43,6 +43,17 @@ def test_defaults_directions_and_json_round_trip():
     assert again.space == spec.space and again.metrics == spec.metrics
 
 
+def test_the_valid_fixed_settings_listed_are_the_ones_taken():
+    # max_epochs was listed (and refused: it is [study]'s); the imbalance keys were not
+    raw = _raw()
+    raw["fixed"] = {"bogus": 1}
+    with pytest.raises(SpecError) as err:
+        parse_spec(raw)
+    valid = set(str(err.value).split("valid: ")[1].split(", "))
+    assert "max_epochs" not in valid
+    assert {"imbalance_strategy", "sampling_ratio", "width", "depth", "lr"} <= valid
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda r: r.update(extra={}), r"^extra: unknown table"),
     (lambda r: r["study"].update(colour="red"), r"^study\.colour: unknown key"),
