@@ -222,7 +222,8 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     if entry.kind == "anomaly":
         return Pipeline([("model", AnomalyClassifier(random_state=random_state))])
     params = {**DEFAULT_NET, **dict(net_params or {})}
-    params.pop("class_weight", None)  # decided by the strategy, never by the caller
+    if "class_weight" in params:  # dropping it silently trained without weights
+        raise ValueError(_NOT_NET_PARAMS["class_weight"])
     if "random_state" in params:  # one seed for the net, the sampler and the forest
         raise ValueError("give random_state as make_imbalance_pipeline's own argument, not in "
                          "net_params (it seeds the sampler too)")
@@ -234,21 +235,34 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     return Pipeline(steps)
 
 
+#: NetClassifier parameters the benchmark sets itself, and what to do instead.
+_NOT_NET_PARAMS = {
+    "class_weight": "class_weight is not a net parameter here: class weights come from the "
+                    "class_weight strategy (add it to the strategies); the others train "
+                    "without weights",
+    "random_state": "random_state is not a net parameter here: every run's net, sampler and "
+                    "forest are seeded from the benchmark's seed (seed=, --seed)",
+}
+
+
 def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     """Raise ValueError for net settings every run would fail on (before any run starts).
 
     :class:`nets.NetClassifier` takes `nets.TrainConfig`'s names; it checks them in
-    ``fit``, where a benchmark would record each run as failed instead. With
+    ``fit``, where a benchmark would record each run as failed instead. ``class_weight``
+    and ``random_state`` are the benchmark's own (the strategy, the seed). With
     ``n_features``, one net is built too: widths too large to allocate fail here.
     """
     import nets
 
-    valid = nets.NetClassifier().get_params()
+    for name, message in _NOT_NET_PARAMS.items():
+        if name in params:
+            raise ValueError(message)
+    valid = [n for n in nets.NetClassifier().get_params() if n not in _NOT_NET_PARAMS]
     unknown = sorted(set(params) - set(valid))
     if unknown:
         raise ValueError(f"unknown net parameter {unknown[0]!r}; valid: {', '.join(valid)}")
-    cfg = nets.TrainConfig(**{k: v for k, v in params.items()
-                              if k not in ("random_state", "class_weight")})
+    cfg = nets.TrainConfig(**params)
     if n_features is not None:
         nets.build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
 

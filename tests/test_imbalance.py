@@ -134,6 +134,8 @@ def test_pipeline_never_resamples_at_predict():
     assert pipe.predict(ds.X_val).shape == ds.y_val.shape
     with pytest.raises(ValueError, match="give random_state as make_imbalance_pipeline's own"):
         analyses.make_imbalance_pipeline("smote", 0.2, {**NET, "random_state": 1})
+    with pytest.raises(ValueError, match="class weights come from the class_weight strategy"):
+        analyses.make_imbalance_pipeline("none", 0.2, {**NET, "class_weight": "balanced"})
 
 
 def test_remedies_raise_minority_recall_at_half(moons_result):
@@ -216,6 +218,13 @@ def test_isolation_forest_baseline_scores_outliers_higher():
     ({"positive": 8, "metric": "auc"}, "unknown metric 'auc'; valid: roc_auc, pr_auc"),
     ({"positive": 8, "sampling_ratio": 1.5}, "sampling ratio must be in (0, 1]"),
     ({"positive": 8, "seeds": 0}, "seeds must be an integer from 1 to 1000"),
+    # every run failed on these (random_state), or they were dropped unsaid (class_weight)
+    ({"positive": 8, "net_params": {"random_state": 5}},
+     "random_state is not a net parameter here: every run's net, sampler and forest are "
+     "seeded from the benchmark's seed"),
+    ({"positive": 8, "net_params": {"class_weight": "balanced"}},
+     "class_weight is not a net parameter here: class weights come from the class_weight "
+     "strategy"),
 ])
 def test_bad_input_raises_clear_errors(kwargs, message):
     with pytest.raises(ValueError) as err:
