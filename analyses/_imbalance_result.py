@@ -23,8 +23,9 @@ from ._imbalance_strategies import STRATEGIES
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
 LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
-#: Majority-class accuracy at or above this, with zero recall, is called misleading.
-MISLEADING_ACCURACY = 0.9
+#: Majority-class accuracy at or above this (1:3), with zero recall, is called misleading:
+#: the useless model's balanced accuracy is 0.5, so accuracy overstates it by 25 points+.
+MISLEADING_ACCURACY = 0.75
 
 
 def _plain(value):
@@ -206,8 +207,9 @@ class ImbalanceResult:
     def accuracy_check(self) -> pd.DataFrame:
         """Per ratio: how the always-majority model scores, and whether accuracy misleads.
 
-        ``misleading`` is True when its accuracy is at least `MISLEADING_ACCURACY` while
-        its recall is zero; ``message`` says so in words.
+        Its accuracy is the majority share; its balanced accuracy is 0.5 whatever the
+        balance. ``misleading`` is True when that accuracy is at least
+        `MISLEADING_ACCURACY` while its recall is zero; ``message`` says so in words.
         """
         rows = []
         for ratio in self.ratios:
@@ -217,11 +219,18 @@ class ImbalanceResult:
             prevalence = float((d["test_pos"] / (d["test_pos"] + d["test_neg"])).mean())
             misleading = acc >= MISLEADING_ACCURACY and rec == 0.0
             where = "the data's own balance" if ratio == "own" else ratio
+            gap = acc - 0.5  # over the 50 % balanced accuracy of a model that finds nothing
+            above = (f"{gap * 100:.0f} points above the 50% balanced accuracy of a model that "
+                     "finds nothing")
+            verdict = (f"accuracy is misleading here, {above}; read PR-AUC, recall and "
+                       "balanced accuracy instead." if misleading else
+                       f"accuracy misleads less at this balance but is still {above}; read "
+                       "balanced accuracy, recall and PR-AUC beside it." if gap >= 0.05 else
+                       "accuracy does not flatter it at this balance (its balanced accuracy "
+                       "is 50%).")
             message = (f"At {where}, predicting the majority class for every example scores "
                        f"{acc:.1%} accuracy and {rec:.0%} recall of the positive class: "
-                       + ("accuracy is misleading here; read PR-AUC, recall and balanced "
-                          "accuracy instead." if misleading else
-                          "accuracy is not inflated much at this balance."))
+                       + verdict)
             none = self.runs[(self.runs["ratio"] == ratio) & (self.runs["strategy"] == "none")
                              & (self.runs["threshold"] == "0.5") & (self.runs["mode"] == "proper")
                              & (self.runs["status"] == "ok")]

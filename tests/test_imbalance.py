@@ -100,6 +100,25 @@ def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
     assert "accuracy is misleading here" in page.all_text
 
 
+def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3():
+    # 88.9 % accuracy at 0 % recall was "not inflated much" (the cutoff was 90 %)
+    res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:2,1:8",
+                                       strategies="none", seeds=1,
+                                       net_params={"hidden": (4,), "max_epochs": 2}, workers=1)
+    check = res.accuracy_check().set_index("ratio")
+    assert check.loc["1:8", "accuracy"] == pytest.approx(8 / 9)
+    assert bool(check.loc["1:8", "misleading"])
+    assert ("88.9% accuracy and 0% recall of the positive class: accuracy is misleading here, "
+            "39 points above the 50% balanced accuracy of a model that finds nothing"
+            in check.loc["1:8", "message"])
+    assert check.loc["1:2", "accuracy"] == pytest.approx(2 / 3)
+    assert not bool(check.loc["1:2", "misleading"])
+    assert ("accuracy misleads less at this balance but is still 17 points above the 50% "
+            "balanced accuracy" in check.loc["1:2", "message"])
+    assert not any("not inflated" in m for m in check["message"])
+    assert res.summary()["accuracy_misleading"] is True
+
+
 def test_resampling_touches_training_data_only(moons_result):
     runs = moons_result.to_frame()
     runs = runs[runs["threshold"] == "0.5"]
