@@ -844,7 +844,11 @@ def _imbalance_lines(s: dict) -> list[str]:
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     for ratio in s["ratios"]:
         lines.append(f"ratio {ratio}:")
+        skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
         for r in (r for r in s["ranking"] if r["ratio"] == ratio):
+            if r["status"] == "skipped":
+                skipped.setdefault(r["reason"], []).append(r["strategy"])
+                continue
             if r["mean"] is None:
                 lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['status']}: "
                              f"{r['reason']}")
@@ -853,6 +857,7 @@ def _imbalance_lines(s: dict) -> list[str]:
                   else "")
             lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
+        lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]

@@ -4,7 +4,9 @@ For each ratio and seed the dataset is loaded once (``data.load(..., imbalance=r
 positive=K)``: the training pool and the test set are subsampled separately, so the test
 set has the real, imbalanced distribution). Every strategy then trains on the training
 split only, tunes its threshold on the validation split and is scored once on the test
-split. Runs go to joblib workers; a run that fails is kept with its reason.
+split. Runs go to joblib workers; a run that fails is kept with its reason. A sampler
+with nothing to resample (the data already at least as balanced as the sampling ratio)
+is not trained: its runs are kept as ``skipped``, with the reason.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from ._backend import run_tasks
 from ._checks import seed_count, whole
 from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
-from ._imbalance_runs import Split, Task, run_task
+from ._imbalance_runs import Split, Task, run_task, skipped_run
 from ._imbalance_strategies import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
     STRATEGIES,
     check_net_params,
     check_sampling_ratio,
+    nothing_to_resample,
     resolve_strategies,
 )
 
@@ -176,8 +179,9 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     Raises
     ------
     ValueError
-        Bad ratio, strategy, metric, sampling ratio, seed, or data that cannot be made
-        binary with at least 2 training positives.
+        Bad ratio, strategy, metric, sampling ratio, seed, net parameter, data that cannot
+        be made binary with at least 2 training positives, or no run left to train (every
+        strategy a sampler with nothing to resample).
     """
     start = time.perf_counter()
     names = resolve_strategies(strategies)
@@ -189,7 +193,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     states = seed_states(seed, seeds)
     params = {**DEFAULT_NET, **dict(net_params or {})}
     check_net_params(params)
-    tasks, majority, info = [], [], []
+    tasks, skips, majority, info = [], [], [], []
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
             ds = load_variant(dataset, label, positive, data_seed)
@@ -203,21 +207,35 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
             info.append({"ratio": label, "seed": i, "data_seed": data_seed,
                          "positive": ds.classes[1], **_split_counts(ds)})
             modes = ["proper"] + (["leaky"] if leakage_demo else [])
+            merged = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
             for name in names:
                 for mode in modes:
                     if mode == "leaky" and STRATEGIES[name].sampler is None:
                         continue  # nothing is resampled, so nothing can leak
                     tasks.append(Task(label, name, mode, i, rs, split, sampling_ratio,
                                       params, tune_for))
-    outputs = run_tasks(run_task, tasks, backend=backend, workers=workers,
-                        scheduler=scheduler)
+                    # the leaky sampler runs on every split merged, the proper one on training
+                    skips.append(nothing_to_resample(name, ds.y_train, sampling_ratio)
+                                 if mode == "proper" else nothing_to_resample(
+                                     name, merged, sampling_ratio,
+                                     "the data (train, validation and test merged)"))
+    todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip]
+    if not todo:
+        raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) "
+                         f"resamples toward the sampling ratio, and at ratio {tasks[0].ratio} "
+                         f"{skips[0]}")
+    done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
+                          scheduler=scheduler))
+    outputs = [skipped_run(t, skip) if skip else next(done)
+               for t, skip in zip(tasks, skips, strict=True)]
     rows = [row for out in outputs for row in out["rows"]]
     scores = [pd.DataFrame({"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                             "seed": t.seed, "y_true": out["y_true"], "proba": out["proba"]})
               for t, out in zip(tasks, outputs, strict=True) if out["status"] == "ok"]
     timings = pd.DataFrame([{"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                              "seed": t.seed, "seconds": out["seconds"]}
-                            for t, out in zip(tasks, outputs, strict=True)])
+                            for t, out in zip(tasks, outputs, strict=True)
+                            if out["status"] != "skipped"])  # runs made
     return ImbalanceResult(
         dataset=dataset, positive=info[0]["positive"], ratios=labels, strategies=names,
         metric=metric, tune_for=tune_for, sampling_ratio=sampling_ratio, seeds=int(seeds),

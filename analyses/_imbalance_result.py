@@ -103,16 +103,21 @@ class ImbalanceResult:
         return self.runs.copy()
 
     def status_frame(self) -> pd.DataFrame:
-        """Per ratio, strategy and mode: ok / partial / failed, the first reason, runs ok."""
+        """Per ratio, strategy and mode: ok / partial / failed / skipped, the first reason
+        (a failure's before a skip's), and the runs ok, failed and skipped (not trained:
+        nothing to resample)."""
         rows = []
         first = self.runs[self.runs["threshold"] == "0.5"]
         for (ratio, strategy, mode), g in first.groupby(["ratio", "strategy", "mode"],
                                                         sort=False):
-            ok = int((g["status"] == "ok").sum())
-            failed = g.loc[g["status"] != "ok", "reason"]
-            status = "ok" if ok == len(g) else "failed" if ok == 0 else "partial"
+            n = {s: int((g["status"] == s).sum()) for s in ("ok", "failed", "skipped")}
+            status = ("ok" if n["ok"] == len(g) else "skipped" if n["skipped"] == len(g)
+                      else "failed" if n["ok"] == 0 else "partial")
+            reasons = [*g.loc[g["status"] == "failed", "reason"],
+                       *g.loc[g["status"] == "skipped", "reason"]]
             rows.append({"ratio": ratio, "strategy": strategy, "mode": mode, "status": status,
-                         "reason": failed.iloc[0] if len(failed) else "", "n_ok": ok,
+                         "reason": reasons[0] if reasons else "", "n_ok": n["ok"],
+                         "n_failed": n["failed"], "n_skipped": n["skipped"],
                          "n_runs": len(g)})
         return pd.DataFrame(rows)
 
@@ -131,7 +136,8 @@ class ImbalanceResult:
         return pd.DataFrame(rows)
 
     def ranking(self, metric: str | None = None, mode: str = "proper") -> pd.DataFrame:
-        """Strategies ranked by ``metric`` within each ratio, best first, failed last.
+        """Strategies ranked by ``metric`` within each ratio, best first, then failed,
+        then skipped.
 
         Threshold metrics are ranked at 0.5 (what the remedy itself changes); the
         ``tuned_*`` columns give the same metric at the validation-tuned threshold.
@@ -168,7 +174,7 @@ class ImbalanceResult:
                              "tuned_threshold": thr.get((ratio, strategy), math.nan),
                              "status": st["status"], "reason": st["reason"]})
             sign = -1.0 if direction == "maximize" else 1.0
-            rows.sort(key=lambda r: (not math.isfinite(r["mean"]),
+            rows.sort(key=lambda r: (not math.isfinite(r["mean"]), r["status"] == "skipped",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
             out += [{"rank": i + 1, **r} for i, r in enumerate(rows)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
@@ -262,7 +268,8 @@ class ImbalanceResult:
                                      "ci_high": _plain(row.ci_high)}
             metrics.append(entry)
         status = self.status_frame()
-        failed = status[status["status"] != "ok"]
+        cols = ["strategy", "ratio", "mode", "status", "reason"]
+        failed, skipped = status[status["n_failed"] > 0], status[status["n_skipped"] > 0]
         check = self.accuracy_check()
         return {
             "dataset": self.dataset, "positive": _plain(self.positive),
@@ -274,7 +281,9 @@ class ImbalanceResult:
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
                                       "reason"]]),
             "metrics": metrics,
-            "failed": _records(failed[["strategy", "ratio", "mode", "status", "reason"]]),
+            "failed": _records(failed[cols]),
+            # not trained, not failed: their sampler had nothing to resample
+            "skipped": _records(skipped[cols]),
             "majority": _records(check),
             "accuracy_misleading": bool(check["misleading"].any()),
             "leakage": _records(self.leakage()) if self.leakage_demo else None,

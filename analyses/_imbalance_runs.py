@@ -107,6 +107,21 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300]
 
 
+def _no_scores(task: Task, status: str, reason: str, seconds: float) -> dict:
+    """The output of a run without scores: ``failed`` or ``skipped``, with its reason."""
+    row = {"ratio": task.ratio, "strategy": task.strategy, "mode": task.mode,
+           "seed": task.seed, "random_state": task.random_state, "status": status,
+           "reason": reason, "note": ""}
+    return {"rows": [{**row, "threshold": t, "threshold_value": math.nan} for t in THRESHOLDS],
+            "status": status, "reason": reason, "y_true": None, "proba": None,
+            "seconds": seconds}
+
+
+def skipped_run(task: Task, reason: str) -> dict:
+    """What a run not trained (its sampler has nothing to resample) returns instead."""
+    return _no_scores(task, "skipped", reason, 0.0)
+
+
 def run_task(task: Task) -> dict:
     """Fit, tune and score one run; a dict of rows (one per threshold), scores and counts.
 
@@ -144,11 +159,7 @@ def run_task(task: Task) -> dict:
         if recorder.calls != 1 or len(p_test) != len(split.y_test):
             raise RuntimeError("resampling reached data outside training")  # a real bug
     except Exception as exc:  # a failing strategy must not stop the benchmark
-        row = {**base, "status": "failed", "reason": _one_line(exc), "note": ""}
-        return {"rows": [{**row, "threshold": t, "threshold_value": math.nan}
-                         for t in THRESHOLDS], "status": "failed",
-                "reason": row["reason"], "y_true": None, "proba": None,
-                "seconds": time.perf_counter() - start}
+        return _no_scores(task, "failed", _one_line(exc), time.perf_counter() - start)
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     counts = {"n_train_pos": n_train[0], "n_train_neg": n_train[1],

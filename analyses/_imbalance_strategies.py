@@ -150,6 +150,29 @@ def check_sampling_ratio(value) -> float:
     return ratio
 
 
+def nothing_to_resample(strategy: str, y, sampling_ratio: float,
+                        what: str = "the training data") -> str:
+    """Why ``strategy`` has nothing to do on labels ``y``, or ``""`` when it can run.
+
+    A sampler aiming at minority/majority ``sampling_ratio`` only adds positives or drops
+    negatives; on data already at least that balanced imbalanced-learn refuses with
+    "Please increase the ratio" (it would have to remove positives or add negatives).
+    """
+    if not STRATEGIES[strategy].uses_ratio:
+        return ""
+    y = np.asarray(y)
+    n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+    if n_pos < sampling_ratio * n_neg:
+        return ""
+    if n_pos >= n_neg:
+        return (f"{what} already has as many positives as negatives ({n_pos}:{n_neg}): "
+                "nothing to resample at any sampling ratio")
+    have = n_pos / n_neg
+    return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the sampling "
+            f"ratio {sampling_ratio:g}: nothing to resample; give a sampling ratio above "
+            f"{have:.3g} (--sampling-ratio)")
+
+
 class AnomalyClassifier(ClassifierMixin, BaseEstimator):
     """IsolationForest as a binary classifier: the anomaly score is the positive probability.
 

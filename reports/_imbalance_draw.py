@@ -112,8 +112,11 @@ def draw_calibration(frame: pd.DataFrame):
 
 
 def draw_heatmap(frame: pd.DataFrame):
-    """Mean metric by strategy (rows) and ratio (columns), values written in the cells."""
+    """Mean metric by strategy (rows) and ratio (columns), values written in the cells;
+    a cell without one shows its status (failed, skipped)."""
     wide = frame.pivot_table(index="strategy", columns="ratio", values="mean", sort=False)
+    status = ({(r.strategy, r.ratio): r.status for r in frame.itertuples()}
+              if "status" in frame else {})
     wide = wide.reindex(index=list(dict.fromkeys(frame["strategy"])),
                         columns=list(dict.fromkeys(frame["ratio"])))
     fig = design.new_figure(width=min(2.2 + 1.1 * wide.shape[1], design.FULL_WIDTH),
@@ -125,7 +128,8 @@ def draw_heatmap(frame: pd.DataFrame):
                    if np.isfinite(values).any() else 1)
     mid = np.nanmean(values) if np.isfinite(values).any() else 0.5
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, "failed" if not math.isfinite(v) else f"{v:.3f}", ha="center",
+        empty = status.get((wide.index[i], wide.columns[j]), "failed")
+        ax.text(j, i, empty if not math.isfinite(v) else f"{v:.3f}", ha="center",
                 va="center", fontsize=8, color="white" if math.isfinite(v) and v > mid
                 else design.INK)
     ax.set_xticks(range(wide.shape[1]), wide.columns)

@@ -84,8 +84,11 @@ def _headline(result) -> dict:
             "Majority baseline: accuracy": design.format_percent(check["accuracy"]),
             "Majority baseline: positive-class recall": design.format_percent(check["recall"]),
             # strategies, not (ratio, strategy, mode) groups
-            "Failed strategies": status.loc[status["status"] != "ok", "strategy"].nunique(),
+            "Failed strategies": status.loc[status["n_failed"] > 0, "strategy"].nunique(),
             "Seeds": result.seeds}
+    n_skipped = status.loc[status["n_skipped"] > 0, "strategy"].nunique()
+    if n_skipped:  # not failures: samplers with nothing to resample, never trained
+        head["Skipped strategies"] = n_skipped
     return head
 
 
@@ -114,7 +117,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                        caption=f"{result.metric}: mean and 95 % t-interval over "
                                f"{result.seeds} seed(s), best first.")
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
-                      caption="Ranked strategies; failed ones last with their reason.")
+                      caption="Ranked strategies; failed, then skipped ones last with their "
+                              "reason.")
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
@@ -178,11 +182,14 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     status = result.status_frame()
-    n_failed = int((status["n_runs"] - status["n_ok"]).sum())  # runs, every seed counted
+    # runs, every seed counted
+    n_failed, n_skipped = int(status["n_failed"].sum()), int(status["n_skipped"].sum())
+    detail = [f"{n_failed} strategy run(s) failed; see their reasons"] if n_failed else []
+    if n_skipped:
+        detail.append(f"{n_skipped} strategy run(s) skipped: nothing to resample")
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
                  name=name or result.dataset, status="complete" if not n_failed else "partial",
-                 status_detail=f"{n_failed} strategy run(s) failed; see their reasons"
-                 if n_failed else "every strategy ran on every seed",
+                 status_detail="; ".join(detail) or "every strategy ran on every seed",
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
                           f" · {len(result.strategies)} strategies × {result.seeds} seeds · "
                           f"samplers aim at {result.sampling_ratio:g} minority/majority")
@@ -194,15 +201,25 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                                "leakage_demo": result.leakage_demo},
                        seconds=result.seconds)
     _accuracy_section(rep, result)
-    failed = status[status["status"] != "ok"]
+    failed = status[status["n_failed"] > 0]
     if len(failed):
         rep.add_section("Failed strategies",
                         "These could not run on the data; the benchmark went on without them.")
         rep.add_table(failed, name="failed", caption="Strategy, ratio and the error it raised.")
+    skipped = status[status["n_skipped"] > 0]
+    if len(skipped):
+        rep.add_section("Skipped strategies",
+                        "These samplers aim at a minority/majority ratio of "
+                        f"{result.sampling_ratio:g}, but the data was already at least that "
+                        "balanced: there was nothing to resample, so they were not trained. "
+                        "A higher sampling ratio runs them.")
+        rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
+                      "skipped.")
     if len(result.ratios) > 1:
         rank = result.ranking()
         rep.add_section(f"{result.metric} across ratios")
-        rep.add_figure("heatmap", draw_heatmap, rank[["ratio", "strategy", "metric", "mean"]],
+        rep.add_figure("heatmap", draw_heatmap,
+                       rank[["ratio", "strategy", "metric", "mean", "status"]],
                        caption=f"Mean test {result.metric} by strategy and imbalance ratio.")
     _per_ratio(rep, result, result.curves(), result.confusion())
     if result.leakage_demo:

@@ -70,11 +70,47 @@ def test_human_output_names_failures(tmp_path, capsys):
     smote = next(line for line in lines if "smote" in line)
     assert "failed" in smote and "n_neighbors" in smote
     assert any("accuracy is misleading here" in line for line in lines)
-    # every run failing (SMOTE cannot oversample XOR's balanced classes) still reports
-    rc = hplab.main(["imbalance", "--dataset", "xor", "--strategies", "smote", "--seeds", "1",
-                     "--no-report", "--json", *FAST])
+    # every run failing (4 training positives: SMOTE's 5 neighbours cannot exist) still
+    # reports
+    rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1000", "--ratio", "1:100",
+                     "--strategies", "smote", "--seeds", "1", "--no-report", "--json", *FAST])
     (row,) = json.loads(capsys.readouterr().out)["ranking"]
     assert rc == 0 and row["strategy"] == "smote" and row["status"] == "failed"
+
+
+def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, capsys,
+                                                                  parse_html):
+    # 1:3 is already above the sampling ratio 0.2: every sampler failed with imbalanced-
+    # learn's "Please increase the ratio", listed under "ratio 1:3:" as if --ratio were wrong
+    argv = ["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:3",
+            "--strategies", "none,random_over,random_under,near_miss", "--seeds", "2",
+            "--leakage-demo", *FAST]
+    out = tmp_path / "rep"
+    assert hplab.main([*argv, "--json", "--out", str(out)]) == 0
+    s = json.loads(capsys.readouterr().out)
+    reason = ("the training data is already 1:3 (0.333), at or above the sampling ratio 0.2: "
+              "nothing to resample; give a sampling ratio above 0.333 (--sampling-ratio)")
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    assert rank["none"]["status"] == "ok" and rank["none"]["rank"] == 1
+    for name in ("random_over", "random_under", "near_miss"):
+        assert rank[name]["status"] == "skipped" and rank[name]["reason"] == reason
+        assert rank[name]["mean"] is None
+    assert s["failed"] == []
+    assert {(k["strategy"], k["mode"]) for k in s["skipped"]} == {
+        (n, m) for n in ("random_over", "random_under", "near_miss") for m in ("proper", "leaky")}
+    leaky = next(k for k in s["skipped"] if k["mode"] == "leaky")
+    assert leaky["reason"].startswith("the data (train, validation and test merged) is "
+                                      "already 1:3")
+    assert s["n_runs"] == 2  # only none was trained, once per seed
+    page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "Skipped strategies" in page and "nothing to resample" in page
+    assert "12 strategy run(s) skipped: nothing to resample" in page
+    head = {h["label"]: h["text"] for h in reports.read_report_info(out / "report.html").headline}
+    assert head["Failed strategies"] == "0" and head["Skipped strategies"] == "3"
+    assert hplab.main([*argv, "--no-report"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"  skipped random_over, random_under, near_miss: {reason}" in lines
+    assert not any("increase the ratio" in line for line in lines)
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -95,6 +131,11 @@ def test_human_output_names_failures(tmp_path, capsys):
     # a net too large to build: every run failed on it, and the benchmark exited 0
     (["--dataset", "moons", "--hidden", "99999999999999999999"], "Maximum allowed dimension"),
     (["--dataset", "moons", "--patience", "-1"], "patience must be a whole number >= 0"),
+    # no strategy could run: refused before any training
+    (["--dataset", "xor", "--strategies", "smote,ros"],
+     "nothing to run: every strategy given (smote, random_over) resamples toward the sampling "
+     "ratio, and at ratio own the training data already has as many positives as negatives "
+     "(2:2): nothing to resample at any sampling ratio"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
     try:
@@ -119,7 +160,7 @@ def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
                      line), line
 
 
-def test_ratios_that_slug_alike_and_failures_counted_once(tmp_path, capsys, parse_html):
+def test_ratios_that_slug_alike_and_skips_counted_once(tmp_path, capsys, parse_html):
     # 1:1.5 and 1.1:5 made the same file name and lost the whole report
     out = tmp_path / "r"
     assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:1.5,1.1:5",
@@ -130,9 +171,10 @@ def test_ratios_that_slug_alike_and_failures_counted_once(tmp_path, capsys, pars
     assert {"brier-1to1p5.csv", "brier-1p1to5.csv"} <= files
     info = reports.read_report_info(out / "report.html")
     head = {h["label"]: h["text"] for h in info.headline}
-    assert head["Failed strategies"] == "1"  # smote, at both ratios and in no other mode
+    # smote (nothing to resample toward 0.05), at both ratios and in no other mode
+    assert head["Skipped strategies"] == "1" and head["Failed strategies"] == "0"
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert "4 strategy run(s) failed" in text  # smote at 2 ratios x 2 seeds
+    assert "4 strategy run(s) skipped" in text  # smote at 2 ratios x 2 seeds
 
 
 def test_a_test_split_without_positives_is_refused(tmp_path, capsys):
