@@ -907,7 +907,9 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--seeds", type=int, default=3, help="repetitions (data split and net)")
     p.add_argument("--metric", default="pr_auc",
                    help="ranking metric: roc_auc, pr_auc, brier, precision, recall, f1, "
-                        "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc)")
+                        "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc: average "
+                        "precision, the step-wise area under the PR curve, not the "
+                        "trapezoid)")
     p.add_argument("--tune-for", default="f1",
                    help="validation metric the tuned threshold maximizes: f1, "
                         "balanced_accuracy, mcc, g_mean (default f1)")

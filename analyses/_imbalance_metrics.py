@@ -183,12 +183,39 @@ def mean_ci(values, confidence: float = 0.95, bounds: tuple[float, float] | None
     return mean, lo, hi
 
 
+def _roc_on_grid(fpr, tpr, grid) -> tuple[np.ndarray, np.ndarray]:
+    """One ROC curve's true-positive rate at each false-positive rate of ``grid``: the
+    lowest and highest (they differ where the curve rises vertically). Exact wherever
+    ``grid`` holds every corner of the curve, which is linear in between."""
+    inside = np.interp(grid, fpr, tpr)  # right between corners, whatever the duplicates
+    first = np.minimum(np.searchsorted(fpr, grid, side="left"), len(fpr) - 1)
+    last = np.searchsorted(fpr, grid, side="right") - 1
+    corner = fpr[first] == grid
+    return (np.where(corner, tpr[first], inside),
+            np.where(corner, tpr[np.maximum(last, 0)], inside))
+
+
+def _precision_on_grid(recall, precision, grid) -> np.ndarray:
+    """One PR curve's precision at each recall of ``grid``, read the way average precision
+    reads it: at the first threshold (from the top) reaching that recall. The step-wise
+    area under the result is the curve's average precision when ``grid`` holds every
+    recall of the curve."""
+    up_r, up_p = recall[::-1], precision[::-1]  # recall rising as the threshold falls
+    return up_p[np.minimum(np.searchsorted(up_r, grid, side="left"), len(up_r) - 1)]
+
+
 def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFrame]:
     """ROC, precision-recall and calibration curves per group of test scores.
 
-    ``scores`` has columns ``ratio, strategy, mode, seed, y_true, proba``; the seeds of a
-    group are pooled (one curve per ratio, strategy and mode), as the chance line and the
-    prevalence are too.
+    ``scores`` has columns ``ratio, strategy, mode, seed, y_true, proba``. The ROC and PR
+    curves of a group (ratio, strategy, mode) are the mean of its seeds' curves: the
+    true-positive rate averaged at each false-positive rate (vertical averaging), the
+    precision at each recall. Every seed's corners are on the common grid, so the area
+    under a mean curve is its seeds' mean ROC-AUC (trapezoid) and mean PR-AUC (average
+    precision, step-wise), the numbers the tables show. Pooling the seeds' scores into
+    one curve mixed differently calibrated models and could contradict those tables.
+    ``prevalence`` is the seeds' mean. Calibration pools the seeds (reliability of every
+    test prediction made).
     """
     from sklearn.calibration import calibration_curve
     from sklearn.metrics import precision_recall_curve, roc_curve
@@ -196,15 +223,23 @@ def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFra
     roc, pr, cal = [], [], []
     keys = ["ratio", "strategy", "mode"]
     for key, g in scores.groupby(keys, sort=False):
-        y, p = g["y_true"].to_numpy(), g["proba"].to_numpy()
         tag = dict(zip(keys, key, strict=True))
-        if len(np.unique(y)) < 2:
+        seeds = [(s["y_true"].to_numpy().astype(np.int64), s["proba"].to_numpy(float))
+                 for _, s in g.groupby("seed", sort=True)]
+        seeds = [(y, p) for y, p in seeds if len(np.unique(y)) == 2]  # a curve needs both
+        if not seeds:
             continue
-        fpr, tpr, _ = roc_curve(y, p)
-        roc.append(pd.DataFrame({**tag, "fpr": fpr, "tpr": tpr}))
-        prec, rec, _ = precision_recall_curve(y, p)
-        pr.append(pd.DataFrame({**tag, "recall": rec, "precision": prec,
-                                "prevalence": float(y.mean())}))
+        rocs = [roc_curve(y, p)[:2] for y, p in seeds]
+        prs = [precision_recall_curve(y, p)[:2] for y, p in seeds]
+        grid = np.unique(np.concatenate([f for f, _ in rocs]))
+        low, high = np.mean([_roc_on_grid(f, t, grid) for f, t in rocs], axis=0)
+        roc.append(pd.DataFrame({**tag, "fpr": np.repeat(grid, 2),
+                                 "tpr": np.column_stack([low, high]).ravel()}))
+        grid = np.unique(np.concatenate([r for _, r in prs]))[::-1]  # sklearn's order
+        prec = np.mean([_precision_on_grid(r, p, grid) for p, r in prs], axis=0)
+        pr.append(pd.DataFrame({**tag, "recall": grid, "precision": prec,
+                                "prevalence": float(np.mean([y.mean() for y, _ in seeds]))}))
+        y, p = np.concatenate([y for y, _ in seeds]), np.concatenate([p for _, p in seeds])
         frac, mean_p = calibration_curve(y, np.clip(p, 0, 1), n_bins=n_bins,
                                          strategy="uniform")
         cal.append(pd.DataFrame({**tag, "mean_predicted": mean_p, "fraction_positive": frac}))

@@ -192,7 +192,8 @@ class ImbalanceResult:
                 .sum().astype(int).reset_index())
 
     def curves(self) -> dict[str, pd.DataFrame]:
-        """ROC, precision-recall and calibration curves of the proper runs, seeds pooled."""
+        """ROC and precision-recall curves of the proper runs averaged over seeds (their
+        areas are the mean ROC-AUC and PR-AUC), calibration curves with seeds pooled."""
         return curve_frames(self.scores[self.scores["mode"] == "proper"])
 
     def leakage(self) -> pd.DataFrame:

@@ -59,7 +59,8 @@ def draw_ranking(frame: pd.DataFrame):
 
 
 def draw_curves(frames: dict):
-    """ROC (left) and precision-recall (right) per strategy; PR chance = prevalence."""
+    """ROC (left) and precision-recall (right) per strategy (the seeds' mean curves of
+    `analyses.ImbalanceResult.curves`); PR chance = prevalence."""
     roc, pr = frames["roc"], frames["pr"]
     styles = strategy_styles(pd.concat([roc["strategy"], pr["strategy"]]))
     fig = design.new_figure(height=4.2)

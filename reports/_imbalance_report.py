@@ -37,6 +37,15 @@ def _interval(lo, hi) -> str:
     return f"[{lo:.3f}, {hi:.3f}]"
 
 
+#: What pr_auc is, wherever it is named: not the trapezoid area the name suggests.
+PR_AUC_NOTE = ("pr_auc is average precision (scikit-learn's average_precision_score): the "
+               "step-wise area under the precision-recall curve, not the trapezoid.")
+
+
+def _metric_note(metric: str) -> str:
+    return f" {PR_AUC_NOTE}" if metric == "pr_auc" else ""
+
+
 def _ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     out = rank[["rank", "strategy", "label", "mean"]].copy()
     out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
@@ -115,16 +124,21 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         f"at the threshold tuned for {result.tune_for} on validation data.")
         rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
                        caption=f"{result.metric}: mean and 95 % t-interval over "
-                               f"{result.seeds} seed(s), best first.")
+                               f"{result.seeds} seed(s), best first."
+                               + _metric_note(result.metric))
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason.")
+                              "reason." + _metric_note(result.metric))
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
-                       caption="Test scores of every seed pooled per strategy. The PR chance "
-                               "line sits at the positive prevalence: on imbalanced data the "
-                               "PR curve separates strategies that ROC curves make look alike.")
+                       caption=f"Mean of each strategy's {result.seeds} seed curve(s): the "
+                               "true-positive rate averaged at each false-positive rate (ROC), "
+                               "the precision at each recall (PR), so the area under each "
+                               "curve is the strategy's mean ROC-AUC and PR-AUC over seeds. "
+                               f"{PR_AUC_NOTE} The PR chance line sits at the positive "
+                               "prevalence: on imbalanced data the PR curve separates "
+                               "strategies that ROC curves make look alike.")
         rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
         rep.add_table(_threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
@@ -220,7 +234,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         rep.add_section(f"{result.metric} across ratios")
         rep.add_figure("heatmap", draw_heatmap,
                        rank[["ratio", "strategy", "metric", "mean", "status"]],
-                       caption=f"Mean test {result.metric} by strategy and imbalance ratio.")
+                       caption=f"Mean test {result.metric} by strategy and imbalance ratio."
+                               + _metric_note(result.metric))
     _per_ratio(rep, result, result.curves(), result.confusion())
     if result.leakage_demo:
         _leakage_section(rep, result)

@@ -50,6 +50,10 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
                     "Threshold 0.5 against the tuned threshold · 1:20"):
         assert heading in text, heading
     assert "chance = prevalence" not in text  # figure text is in the PNG, not the page
+    # the curves are the seeds' means, and pr_auc is named for what it is
+    assert ("the area under each curve is the strategy's mean ROC-AUC and PR-AUC over seeds"
+            in " ".join(text.split()))
+    assert "pr_auc is average precision (scikit-learn's average_precision_score)" in text
     # the best strategy's name sits in the card's label (it wraps there at spaces); the big
     # value is only the score, so "random_over 0.976" is no longer cut as "random_ov / er"
     best = reports.read_report_info(report).headline[0]
@@ -59,6 +63,13 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     assert (out / "report_files" / "runs.csv").exists()
     index = (tmp_path / "runs" / "index.html").read_text()
     assert "imbalance" in index and "report.html" in index
+
+
+def test_help_says_what_pr_auc_is(capsys):
+    with pytest.raises(SystemExit):
+        hplab.main(["imbalance", "--help"])
+    assert "default pr_auc: average precision, the step-wise area under the PR curve, not " \
+           "the trapezoid" in " ".join(capsys.readouterr().out.split())
 
 
 def test_human_output_names_failures(tmp_path, capsys):
