@@ -863,8 +863,10 @@ def _imbalance_lines(s: dict) -> list[str]:
              if r["metric"] == "pr_auc" and r["inflation"] is not None]
     if any(r["inflation"] for r in leaks):
         worst = max(leaks, key=lambda r: r["inflation"])
+        # an undersampler copies nothing: its inflation is the test set's changed prevalence
         effect = (f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
-                  f"{worst['ratio']})" if worst["inflation"] > 0 else
+                  f"{worst['ratio']}; test prevalence {worst['test_prevalence_proper']:.3f} "
+                  f"-> {worst['test_prevalence_leaky']:.3f})" if worst["inflation"] > 0 else
                   f"not inflated in this run (changed by {worst['inflation']:+.3f} at most)")
         lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
                      f"{effect}")

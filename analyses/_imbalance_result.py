@@ -197,8 +197,16 @@ class ImbalanceResult:
         return curve_frames(self.scores[self.scores["mode"] == "proper"])
 
     def leakage(self) -> pd.DataFrame:
-        """Proper against leaky scores (threshold 0.5) for every sampler run both ways."""
-        cols = ["ratio", "strategy", "metric", "proper", "leaky", "inflation"]
+        """Proper against leaky scores (threshold 0.5) for every sampler run both ways.
+
+        ``kind`` is the sampler's (over, under, clean, combined): only over and combined
+        samplers put copies of (or points between) test positives into training. Every
+        kind changes the test set's class balance: ``test_prevalence_proper`` and
+        ``test_prevalence_leaky`` are its positive share (mean over seeds), which alone
+        moves PR-AUC, precision and F1.
+        """
+        cols = ["ratio", "strategy", "kind", "metric", "proper", "leaky", "inflation",
+                "test_prevalence_proper", "test_prevalence_leaky"]
         if not self.leakage_demo:
             return pd.DataFrame(columns=cols)
         s = self.summary_frame()
@@ -209,6 +217,14 @@ class ImbalanceResult:
             return pd.DataFrame(columns=cols)
         wide = wide.dropna(subset=["leaky"]).reset_index()
         wide["inflation"] = wide["leaky"] - wide["proper"]
+        wide["kind"] = [STRATEGIES[n].kind for n in wide["strategy"]]
+        ok = self.runs[(self.runs["status"] == "ok") & (self.runs["threshold"] == "0.5")]
+        share = (ok["n_test_pos"] / (ok["n_test_pos"] + ok["n_test_neg"])).groupby(
+            [ok["ratio"], ok["strategy"], ok["mode"]]).mean()
+        for mode in ("proper", "leaky"):
+            wide[f"test_prevalence_{mode}"] = [share.get((r, n, mode), math.nan)
+                                               for r, n in zip(wide["ratio"], wide["strategy"],
+                                                               strict=True)]
         return wide[cols].reset_index(drop=True)
 
     def accuracy_check(self) -> pd.DataFrame:

@@ -85,8 +85,9 @@ def leaky_split(split: Split, sampler, random_state: int) -> Split:
     """The mistake the leakage demonstration shows: resample everything, then split.
 
     Train, validation and test are merged, resampled together, and split again with their
-    original shares (stratified). Copies of, or interpolations between, test positives
-    land in training, and the test set no longer has the real class distribution.
+    original shares (stratified). The test set no longer has the real class distribution;
+    with an oversampler, copies of (or interpolations between) test positives also land in
+    training.
     """
     from sklearn.model_selection import train_test_split
 

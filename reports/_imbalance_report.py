@@ -167,23 +167,56 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                        "shading is the share of each true class.")
 
 
+#: Why a leaky score moves, per kind of sampler: only oversamplers put (near-)copies of
+#: test positives into training; every sampler changes the re-split test set's balance.
+LEAKAGE_CAUSES = {
+    "over": "copies of (or interpolations between) test positives reach training, so the "
+            "model is scored on positives it has (nearly) seen; and the added positives "
+            "raise the test prevalence",
+    "combined": "SMOTE's interpolations between test positives reach training; and the "
+                "resampled test set has a higher prevalence (the cleaning step also drops "
+                "hard examples near the class border)",
+    "under": "no copies: nothing of the test set reaches training. The score moves because "
+             "dropping negatives raises the test prevalence, which alone lifts PR-AUC, "
+             "precision and F1 of the same model",
+    "clean": "no copies: nothing of the test set reaches training. They drop majority "
+             "examples near the class border from the test set too, which makes it easier; "
+             "its prevalence changes little when few are dropped",
+}
+
+
 def _leakage_section(rep: Report, result) -> None:
     leak = result.leakage()
     rep.add_section("Leakage demonstration (resampling before the split: WRONG on purpose)",
                     "Here each sampler ran on train, validation and test merged, which were "
-                    "then split again. Copies of (or interpolations between) test positives "
-                    "reach training, and the test set loses the real class balance, so the "
-                    "scores rise without the model being any better.")
+                    "then split again, so the test set no longer has the real class balance "
+                    "(every sampler). For oversamplers, copies of (or interpolations between) "
+                    "test positives also reach training. Neither makes the model any better. "
+                    "The leaky runs are scored on a re-drawn test set, so with few seeds part "
+                    "of any difference is that split's chance.")
     if leak.empty:
         rep.add_text("No sampler ran in both modes.")
         return
+    first = leak.drop_duplicates(["ratio", "strategy"])
+    for kind, cause in LEAKAGE_CAUSES.items():
+        g = first[first["kind"] == kind]
+        if not len(g):
+            continue
+        prevalence = "; ".join(
+            f"{r.strategy} at {r.ratio}: {r.test_prevalence_proper:.3f} → "
+            f"{r.test_prevalence_leaky:.3f}" for r in g.itertuples())
+        rep.add_text(f"{', '.join(dict.fromkeys(g['strategy']))} ({kind}): {cause}. Test "
+                     f"prevalence, real → leaky: {prevalence}.")
     for ratio in result.ratios:
         g = leak[(leak["ratio"] == ratio) & leak["metric"].isin(["pr_auc", "recall", "f1"])]
         if len(g):
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
                            caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
     rep.add_table(leak, name="leakage", caption="Proper and leaky means; inflation = leaky − "
-                  "proper. A positive inflation is leakage, not skill.")
+                  "proper, with the test set's positive prevalence each way. Inflation is not "
+                  "skill: for oversamplers it mixes leaked positives with the changed test "
+                  "balance; for undersamplers and cleaners it comes from the changed test "
+                  "set alone.")
 
 
 def imbalance_report(result, out: Path | str, *, command: str = "", name: str | None = None,

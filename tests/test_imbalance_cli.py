@@ -171,6 +171,35 @@ def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
                      line), line
 
 
+def test_the_leakage_section_names_each_samplers_own_cause(tmp_path, capsys, parse_html):
+    # it said "Copies of (or interpolations between) test positives reach training" and
+    # "A positive inflation is leakage, not skill" of undersamplers and cleaners too
+    out = tmp_path / "leak"
+    assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
+                       "--strategies", "random_over,random_under,tomek_links", "--seeds", "1",
+                       "--leakage-demo", "--out", str(out), "--json", *FAST]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    leak = pd.DataFrame(summary["leakage"])
+    first = leak.drop_duplicates("strategy").set_index("strategy")
+    assert first["kind"].to_dict() == {"random_over": "over", "random_under": "under",
+                                       "tomek_links": "clean"}
+    assert (first["test_prevalence_proper"] == 32 / 357).all()  # the real test set
+    # resampled to 1:5 before the split, the re-drawn test set has about 1/6 positives
+    assert first.loc["random_over", "test_prevalence_leaky"] == pytest.approx(1 / 6)
+    assert first.loc["random_under", "test_prevalence_leaky"] == pytest.approx(1 / 6, abs=0.01)
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert ("random_over (over): copies of (or interpolations between) test positives reach "
+            "training" in text)
+    assert ("random_under (under): no copies: nothing of the test set reaches training. The "
+            "score moves because dropping negatives raises the test prevalence" in text)
+    assert "Test prevalence, real → leaky: random_under at 1:10: 0.090 → 0.16" in text
+    assert "tomek_links (clean): no copies" in text
+    assert "A positive inflation is leakage, not skill" not in text
+    line = next(x for x in hplab._imbalance_lines(summary) if x.startswith("leakage demo"))
+    assert re.search(r"inflated by up to \+0\.\d+ \(\w+, 1:10; test prevalence 0\.090 -> "
+                     r"0\.1[67]\d\)$", line), line
+
+
 def test_ratios_that_slug_alike_and_skips_counted_once(tmp_path, capsys, parse_html):
     # 1:1.5 and 1.1:5 made the same file name and lost the whole report
     out = tmp_path / "r"
