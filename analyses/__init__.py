@@ -27,6 +27,7 @@ from ._imbalance_strategies import (
     Strategy,
     make_imbalance_pipeline,
     net_params_from_config,
+    nothing_to_resample,
     resolve_strategies,
 )
 
@@ -66,7 +67,8 @@ __all__ += [
     "TUNE_METRICS", "AnomalyClassifier", "ImbalanceResult", "Strategy", "best_threshold",
     "imbalance_benchmark",
     "imbalance_metrics", "load_variant", "make_imbalance_pipeline", "mean_ci",
-    "net_params_from_config", "parse_ratios", "resolve_strategies", "seed_states",
+    "net_params_from_config", "nothing_to_resample", "parse_ratios", "resolve_strategies",
+    "seed_states",
     "tune_threshold",
 ]
 # learning-rate range test (hplab lr-range) and capacity sweeps (hplab capacity)

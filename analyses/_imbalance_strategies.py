@@ -151,7 +151,7 @@ def check_sampling_ratio(value) -> float:
 
 
 def nothing_to_resample(strategy: str, y, sampling_ratio: float,
-                        what: str = "the training data") -> str:
+                        what: str = "the training data", flag: str = "--sampling-ratio") -> str:
     """Why ``strategy`` has nothing to do on labels ``y``, or ``""`` when it can run.
 
     A sampler aiming at minority/majority ``sampling_ratio`` only adds positives or drops
@@ -170,7 +170,7 @@ def nothing_to_resample(strategy: str, y, sampling_ratio: float,
     have = n_pos / n_neg
     return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the sampling "
             f"ratio {sampling_ratio:g}: nothing to resample; give a sampling ratio above "
-            f"{have:.3g} (--sampling-ratio)")
+            f"{have:.3g} ({flag})")
 
 
 class AnomalyClassifier(ClassifierMixin, BaseEstimator):

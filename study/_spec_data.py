@@ -40,12 +40,33 @@ def check_binary(spec: StudySpec, dataset) -> None:
                     "dataset")
 
 
+def check_sampling_ratio(spec: StudySpec, dataset) -> None:
+    """SpecError if a strategy's sampler would have nothing to resample at the spec's
+    lowest sampling ratio (the training split already that balanced): every such trial
+    failed with imbalanced-learn's "Please increase the ratio"."""
+    import analyses
+
+    strategy, ratio = spec.space.get("imbalance_strategy"), spec.space.get("sampling_ratio")
+    strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
+    if ratio is not None:
+        key, lowest = "space.sampling_ratio", min(ratio.candidates())
+    else:
+        key = "fixed.sampling_ratio"
+        lowest = spec.fixed.get("sampling_ratio", analyses.DEFAULT_SAMPLING_RATIO)
+    for name in filter(None, strategies):
+        why = analyses.nothing_to_resample(name, dataset.y_train, lowest,
+                                           f"{spec.dataset}'s training split", key)
+        if why:
+            raise SpecError(f"{key} {lowest:g} ({name}): {why}")
+
+
 def check_dataset(spec: StudySpec, dataset) -> None:
     """SpecError naming the key if ``dataset`` does not fit the spec: its task
     (`check_binary`), and every [fixed] setting and searched bound or choice as a trial
     trains with it (a class_weight per class, a head that takes the labels...)."""
     check_binary(spec, dataset)
     if "imbalance_strategy" in {*spec.space.names(), *spec.fixed}:
+        check_sampling_ratio(spec, dataset)
         return  # a pipeline's NetClassifier takes no setting that depends on the labels
     check_config_space(spec.space, spec.fixed, spec.max_epochs, fits=_trains_on(spec, dataset))
 

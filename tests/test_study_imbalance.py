@@ -280,3 +280,28 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     html = reports.study_report("imb", storage=db, out=tmp_path / "loss").read_text()
     assert "The retrained run scored" not in html
     assert "(strategy class_weight)" in html  # no sampling ratio: it takes none
+
+
+@pytest.mark.parametrize("space, key, lowest", [
+    ('imbalance_strategy = ["none", "smote"]\nsampling_ratio = { low = 0.2, high = 1.0 }\n',
+     "space.sampling_ratio", "0.2"),
+    ('imbalance_strategy = ["none", "random_under"]\n', "fixed.sampling_ratio", "0.2"),
+])
+def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, capsys, space,
+                                                                      key, lowest):
+    # moons at 1:3 (0.333): a sampler aiming at 0.2 has nothing to do, and every such trial
+    # failed with imbalanced-learn's "Please increase the ratio"
+    name = "moons?imbalance=1:3"
+    path = tmp_path / "mild.toml"
+    path.write_text(f'[study]\nname = "mild"\ndataset = "{name}"\nmetric = "val_pr_auc"\n'
+                    f'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}')
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{key} {lowest} (" in err
+    assert "nothing to resample; give a sampling ratio above 0.33" in err and key in err
+    assert not (tmp_path / "s.db").exists()
+    # a range above the data's own balance runs
+    path.write_text(path.read_text().replace("low = 0.2", "low = 0.5"))
+    if "low = 0.5" in path.read_text():
+        assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                           "--no-report"]) == 0
