@@ -53,6 +53,8 @@ from ._registry import (
     quiet_optuna,
 )
 from ._space import (
+    DEFAULT_DEPTH,
+    DEFAULT_WIDTH,
     GRID_MAX_POINTS,
     GRID_MAX_VALUES,
     Space,
@@ -175,6 +177,8 @@ def _set_fixed(fixed: dict) -> dict:
     default = nets.TrainConfig()
     out = {}
     for key, value in fixed.items():
+        if {"width": DEFAULT_WIDTH, "depth": DEFAULT_DEPTH}.get(key, ...) == value:
+            continue  # a trial's width and depth when neither is set: hidden (8,)
         try:  # TrainConfig's own normalizing ("tanh" and ["tanh"], 2 and [2] are one value)
             value = getattr(nets.TrainConfig(**{key: value}), key)
         except (TypeError, ValueError):  # width, depth, imbalance_strategy...

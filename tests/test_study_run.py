@@ -241,6 +241,15 @@ def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
         code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
         assert code == 0, capsys.readouterr().err
     assert len(trials_of(db, "d2")) == 2
+    # width 8 and depth 1 written out are what a trial takes when neither is set (they
+    # were "created from another spec (fixed.width differs)" where hidden = [8] resumed)
+    for n_trials, fixed in ((1, {}), (2, {"width": 8}), (3, {"depth": 1, "hidden": [8]})):
+        spec = spec_file("d3", n_trials=n_trials,
+                         space={"lr": {"low": 0.05, "high": 2.0, "log": True}},
+                         fixed={"batch_size": 2, "checkpoint": 4, **fixed})
+        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
+        assert code == 0, capsys.readouterr().err
+    assert len(trials_of(db, "d3")) == 3
 
 
 def test_a_study_an_earlier_version_stored_stays_readable(spec_file, tmp_path, capsys):
