@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._config import TrainConfig
-from ._heads import infer_head
+from ._heads import get_head, infer_head
 from ._model import MLP
 
 # Gradient norms below this are round-off of two-sided differences (h = 1e-5, float64)
@@ -101,10 +101,7 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     rng = np.random.default_rng(seed)
     X, y = np.asarray(X), np.asarray(y)
     head = task or infer_head(y)
-    if head == "regression":
-        n_out = 1 if y.ndim == 1 else y.shape[1]
-    else:
-        n_out = 1 if head == "binary" else n_classes or int(y.max()) + 1
+    n_out = get_head(head).n_outputs(y, n_classes)  # from all of y, before the sampling
     take = rng.choice(len(X), min(n_samples, len(X)), replace=False)
     X, y = X[take], y[take]
     # the architecture checked as any training config is: one name for every layer or one

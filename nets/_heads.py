@@ -21,7 +21,8 @@ class Head:
     name = "head"
     classifier = True
 
-    def n_outputs(self, n_classes: int, n_targets: int = 1) -> int:
+    def n_outputs(self, y: np.ndarray, n_classes: int | None = None) -> int:
+        """Units of the output layer for targets ``y`` (classes: ``n_classes`` if given)."""
         raise NotImplementedError
 
     def encode(self, y: np.ndarray, n_outputs: int, dtype) -> np.ndarray:
@@ -52,8 +53,8 @@ class Regression(Head):
     name = "regression"
     classifier = False
 
-    def n_outputs(self, n_classes, n_targets=1):
-        return n_targets
+    def n_outputs(self, y, n_classes=None):
+        return 1 if np.ndim(y) == 1 else np.shape(y)[1]  # one per target column
 
     def encode(self, y, n_outputs, dtype):
         return np.asarray(y, dtype=dtype).reshape(len(y), n_outputs)
@@ -72,7 +73,7 @@ class Regression(Head):
 class Binary(Head):
     name = "binary"
 
-    def n_outputs(self, n_classes, n_targets=1):
+    def n_outputs(self, y, n_classes=None):
         return 1
 
     def encode(self, y, n_outputs, dtype):
@@ -93,8 +94,9 @@ class Binary(Head):
 class Multiclass(Head):
     name = "multiclass"
 
-    def n_outputs(self, n_classes, n_targets=1):
-        return n_classes
+    def n_outputs(self, y, n_classes=None):
+        # every class of the data, not only those in y (a sample may miss the last one)
+        return n_classes or int(np.max(y)) + 1
 
     def encode(self, y, n_outputs, dtype):
         y = np.asarray(y)

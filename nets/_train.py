@@ -11,7 +11,7 @@ import pandas as pd
 
 from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
-from ._heads import infer_head
+from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer
 from ._schedules import learning_rate
@@ -62,13 +62,7 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
     would look like classes.
     """
     head = cfg.head if cfg.head != "auto" else task or infer_head(y)
-    if head == "regression":
-        n_out = 1 if np.ndim(y) == 1 else np.shape(y)[1]
-    elif head == "binary":
-        n_out = 1
-    else:
-        n_out = n_classes or int(np.max(y)) + 1
-    sizes = (n_features, *cfg.hidden, n_out)
+    sizes = (n_features, *cfg.hidden, get_head(head).n_outputs(y, n_classes))
     return MLP.initialized(sizes, cfg.activation, head, init=cfg.init, rng=rng,
                            dtype=np.dtype(cfg.dtype))
 

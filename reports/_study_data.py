@@ -13,8 +13,6 @@ import pandas as pd
 
 from study import trial_info
 
-_STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING")
-
 
 def _status(t) -> str:
     """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted..."""

@@ -193,12 +193,23 @@ def test_a_study_of_pruned_trials_is_not_called_failed(spec_file, tmp_path):
     assert table.loc[table["status"] == "diverged", "reason"].str.contains("exceeded").all()
 
 
-def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path):
-    # smote cannot reach a 0.01 ratio (error); lr 5000 diverges
+def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path, monkeypatch):
+    # smote fails at the 0.06 ratio (an error: a spec asking for less than the data's own
+    # balance is refused before any trial now, so the failure is planted); lr 5000 diverges
+    from imblearn.over_sampling import SMOTE
+
+    fit_resample = SMOTE._fit_resample
+
+    def failing(self, X, y):
+        if self.sampling_strategy == 0.06:
+            raise ValueError("smote failed at 0.06 on purpose")
+        return fit_resample(self, X, y)
+
+    monkeypatch.setattr(SMOTE, "_fit_resample", failing)
     path, text = _stopped_study(
         spec_file, tmp_path, "mixed", dataset="digits?imbalance=1:20&positive=8",
         metric="val_pr_auc", n_trials=2, pruner="none",
-        space={"sampling_ratio": [0.01, 0.5], "lr": [5000.0]},
+        space={"sampling_ratio": [0.06, 0.5], "lr": [5000.0]},
         fixed={"imbalance_strategy": "smote", "optimizer": "sgd", "width": 8,
                "batch_size": 32})
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
