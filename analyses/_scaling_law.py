@@ -27,16 +27,26 @@ NOT_REACHED = "not reached"
 LR_CAP = 1.0
 #: Fewest reached batch sizes for a two-parameter fit with a residual to judge.
 MIN_POINTS = 3
+#: A fitted B_crit is kept up to this factor outside the tested batch sizes (reported as
+#: extrapolated); beyond it the steps bend too little within the range to pin it.
+EXTRAPOLATE = 4.0
+#: Least R² (of log S) for "steps fall as 1/B" once B_crit is beyond the range: below it
+#: the law, then a straight 1/B line, does not describe the steps.
+R2_MIN = 0.9
 
 
 @dataclass(frozen=True)
 class ScalingFit:
     """The fitted law, or why there is none.
 
-    ``status`` is ``"fitted"``, ``"no_critical_batch"`` (the fit puts B_crit at or above
-    the training-set size, where it cannot be measured), ``"below_range"`` (below the
-    smallest batch tested: the steps hardly fall with B) or ``"too_few_points"``; the
-    numbers are NaN unless fitted.
+    ``status`` is ``"fitted"`` (B_crit within `EXTRAPOLATE` x the tested batch sizes;
+    the message says when it lies outside them), ``"no_critical_batch"`` (B_crit beyond
+    that above the largest batch, and the steps fall as 1/B with R² >= `R2_MIN`),
+    ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall),
+    ``"poor_fit"`` (B_crit outside the tested batch sizes, but the steps do not follow
+    the law closely enough to extrapolate: no B_crit can be read) or
+    ``"too_few_points"``. S_min, E_min and B_crit are NaN unless fitted; R² is NaN for
+    below_range and too_few_points.
     """
 
     status: str
@@ -71,9 +81,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         Steps to target per batch size; NaN / inf / non-positive entries (target not
         reached) are left out.
     n_train : int, optional
-        Training-set size. A fitted B_crit at or above it is reported as
-        ``"no_critical_batch"``: the steps still fall like 1/B at the full batch, so
-        the data only bound B_crit from below (XOR-sized sets).
+        Training-set size: the messages say when the largest batch is the full batch
+        (a set too small to show B_crit, as XOR).
 
     Returns
     -------
@@ -85,7 +94,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         raise ValueError(f"batch_sizes and steps need one value each per batch size, got "
                          f"shapes {b.shape} and {s.shape}")
     keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
-    b, s = b[keep], s[keep]
+    order = np.argsort(b[keep])
+    b, s = b[keep][order], s[keep][order]
     n = len(b)
     if n < MIN_POINTS or len(np.unique(b)) < MIN_POINTS:
         return ScalingFit("too_few_points", f"only {n} batch size(s) reached the target; "
@@ -107,20 +117,47 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
     ss_res = float(np.sum(best.fun ** 2))
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res < 1e-12 else math.nan)
-    if n_train is not None and b_crit >= n_train:
+    lo_b, hi_b = float(b.min()), float(b.max())
+    tested = f"B = {lo_b:g}...{hi_b:g}"
+    if b_crit > EXTRAPOLATE * hi_b:  # no bend in range: S ~ 1/B if the fit is any good
+        fall = f"steps to target fall from {s[0]:.4g} to {s[-1]:.4g} over {tested}"
+        full = " (the full batch)" if n_train is not None and hi_b >= n_train else ""
+        if r2 < R2_MIN:
+            return ScalingFit(
+                "poor_fit", f"{fall}, but neither as 1/B nor along the law (R² = {r2:.2f} "
+                f"on log S): B_crit cannot be measured from these points (more seeds or "
+                f"batch sizes would steady them)", r2=r2, n_points=n)
         return ScalingFit(
             "no_critical_batch",
-            f"B_crit is not below the training-set size ({n_train}): steps to target keep "
-            f"falling about as 1/B up to the full batch, so this set cannot show a critical "
-            f"batch size; every batch size here scales perfectly", n_points=n)
-    if b_crit < b.min():  # at the optimizer's bound, or an extrapolation the data cannot pin
+            f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "
+            f"{EXTRAPOLATE:g} x the largest batch{full}, so these batch sizes cannot show "
+            f"it; every batch size here scales perfectly", r2=r2, n_points=n)
+    # beyond the range below, or just below it on a loose fit: the steps hardly fall, and
+    # R² (of a nearly flat line's noise) is no guide; their spread is
+    if b_crit < lo_b / EXTRAPOLATE or (b_crit < lo_b and r2 < R2_MIN):
+        if s.max() > (1 + 1 / PARALLEL_ABOVE) * s.min():
+            return ScalingFit(
+                "poor_fit", f"the law puts B_crit below {tested}, yet the steps to target "
+                f"range from {s.min():.4g} to {s.max():.4g}: B_crit cannot be measured from "
+                f"these points (more seeds or batch sizes would steady them)", n_points=n)
         return ScalingFit(
             "below_range",
-            f"steps to target hardly fall with the batch size over B = {b.min():g}..."
-            f"{b.max():g}: B_crit lies below the smallest batch tested, so every batch size "
-            f"here is past it (test smaller batches to find it)", n_points=n)
-    return ScalingFit("fitted", f"B_crit = {b_crit:.3g} (S_min = {s_min:.3g} steps, "
-                      f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
+            f"steps to target hardly fall with the batch size over {tested}: B_crit lies "
+            f"below the smallest batch tested, so every batch size here is past it (test "
+            f"smaller batches to find it)", n_points=n)
+    inside = lo_b <= b_crit <= hi_b
+    if not inside and r2 < R2_MIN:  # an extrapolation needs the law's shape to hold
+        return ScalingFit(
+            "poor_fit", f"the law fits the steps to target over {tested} loosely (R² = "
+            f"{r2:.2f} on log S) and would put B_crit above them, at {b_crit:.3g}: B_crit "
+            f"cannot be measured from these points (more seeds or batch sizes would steady "
+            f"them)", r2=r2, n_points=n)
+    where = ("" if inside else
+             f"extrapolated above the largest batch tested, {hi_b:g}; " if b_crit > hi_b else
+             f"extrapolated below the smallest batch tested, {lo_b:g}; ")
+    loose = ("; the law fits loosely, so read B_crit as rough" if r2 < R2_MIN else "")
+    return ScalingFit("fitted", f"B_crit = {b_crit:.3g} ({where}S_min = {s_min:.3g} steps, "
+                      f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S){loose}",
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
 
 
@@ -128,8 +165,10 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     """Each batch size's regime: perfect scaling, diminishing returns, maximal parallelism.
 
     Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
-    Without a fitted B_crit: all "perfect scaling" if it lies beyond the set size, all
-    "maximal parallelism" if below the smallest batch, else "unknown". A batch size
+    Without a fitted B_crit the same thresholds hold on its bound: all "perfect scaling"
+    when it lies above `EXTRAPOLATE` x the largest batch (B / B_crit < 1/2), all
+    "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), else "unknown"
+    (a poor fit, too few points). A batch size
     whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
     to the target scale, and a batch that never got there within its budget was not
     measured, so no verdict is drawn.

@@ -52,9 +52,46 @@ def test_no_critical_batch_on_a_tiny_set():
     b = np.array([1, 2, 4])
     fit = fit_scaling_law(b, 800.0 / b, n_train=4)
     assert fit.status == "no_critical_batch"
-    assert "not below the training-set size (4)" in fit.message
-    assert np.isnan(fit.b_crit) and np.isnan(fit.s_min)
+    assert fit.message.startswith("steps to target fall from 800 to 200 over B = 1...4, about "
+                                  "as 1/B (R² = 1.000 on log S): B_crit lies above 4 x the "
+                                  "largest batch (the full batch)")
+    assert np.isnan(fit.b_crit) and np.isnan(fit.s_min) and fit.r2 == pytest.approx(1)
     assert regimes(b, fit) == ("perfect scaling",) * 3
+
+
+def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated():
+    # QA: B_crit = 1.2 n gave no_critical_batch and "perfect scaling" at B = 256 and 360,
+    # where E = 1.59 and 1.83 E_min; B_crit = 3 below B = 4.. gave "maximal parallelism"
+    # at B = 4, where S = 1.75 S_min. Both fits recover B_crit exactly.
+    b = np.array([1, 4, 16, 64, 256, 360])
+    fit = fit_scaling_law(b, mccandlish_steps(b, 100, 432), n_train=360)
+    assert fit.status == "fitted" and fit.b_crit == pytest.approx(432, rel=1e-6)
+    assert fit.message.startswith("B_crit = 432 (extrapolated above the largest batch tested, "
+                                  "360; S_min = 100 steps")
+    assert regimes(b, fit) == ("perfect scaling",) * 4 + ("diminishing returns",) * 2
+    b = np.array([4, 16, 64, 256, 360])
+    fit = fit_scaling_law(b, mccandlish_steps(b, 100, 3), n_train=360)
+    assert fit.status == "fitted" and fit.b_crit == pytest.approx(3, rel=1e-6)
+    assert "extrapolated below the smallest batch tested, 4;" in fit.message
+    assert regimes(b, fit) == ("diminishing returns",) + ("maximal parallelism",) * 4
+
+
+def test_steps_that_fit_no_law_give_no_regimes_and_no_1_over_b_claim():
+    # a real XOR run (1 seed): steps 416 / 351 / 137, examples 416 / 702 / 548 are not
+    # constant, yet it was called "falls as 1/B, scales perfectly"
+    fit = fit_scaling_law([1, 2, 4], [416, 351, 137], n_train=4)
+    assert fit.status == "poor_fit" and np.isnan(fit.b_crit)
+    assert fit.message.startswith("the law fits the steps to target over B = 1...4 loosely "
+                                  "(R² = 0.84 on log S) and would put B_crit above them, at "
+                                  "11.8: B_crit cannot be measured")
+    assert "1/B" not in fit.message
+    assert regimes([1, 2, 4], fit) == ("unknown",) * 3
+    # far beyond the range, yet not 1/B
+    fit = fit_scaling_law([1, 2, 4, 8], [100, 95, 60, 12], n_train=8)
+    assert fit.status == "poor_fit" and "but neither as 1/B nor along the law" in fit.message
+    # below the range, yet the steps span 3x
+    fit = fit_scaling_law([8, 16, 32, 64], [100, 300, 120, 200])
+    assert fit.status == "poor_fit" and "range from 100 to 300" in fit.message
 
 
 def test_too_few_points_is_reported_not_raised():
