@@ -642,8 +642,10 @@ def _scaling_lines(s: dict) -> list[str]:
         lines.append(f"the best rate sits at an edge of the grid for B = {edge}: widen --lrs")
     if s["alpha"] is not None:
         alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
-        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches: nearest rule "
-                     f"{s['alpha_rule']}")
+        se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
+        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
+            f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
+            f"nearest rule {s['alpha_rule']}"))
     if s["lr_cap_batch"] is not None:
         lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
     if s["b_simple"] is not None:

@@ -29,6 +29,7 @@ from ._backend import check_backend, releasing, run_tasks
 from ._checks import seed_count, whole
 from ._noise_scale import NOISE_COLUMNS, noise_batches
 from ._scaling_law import (
+    EXTRAPOLATE,
     LR_CAP,
     LrExponent,
     ScalingFit,
@@ -68,7 +69,8 @@ class ScalingResult:
     exponent : LrExponent
     lr_cap_batch : float
         Batch size where the linear rule, anchored at the smallest reached batch, passes
-        a rate of 1 (the course's cap).
+        a rate of 1 (the course's cap); NaN when that batch's best rate is at the grid's
+        edge (the best rate is then only bounded).
     noise : DataFrame
         The best reference run's noise-scale measurements (`NOISE_COLUMNS`); empty
         without ``noise``.
@@ -107,7 +109,12 @@ class ScalingResult:
         return self.runs.copy()
 
     def summary(self) -> dict:
-        """The JSON contract of ``hplab scaling --json`` (NaN -> None)."""
+        """The JSON contract of ``hplab scaling --json`` (NaN -> None).
+
+        ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
+        test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
+        ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge.
+        """
         b = self.batches
         return {
             "dataset": self.dataset, "n_train": self.n_train,
@@ -125,7 +132,8 @@ class ScalingResult:
             "b_crit": _num(self.fit.b_crit), "s_min": _num(self.fit.s_min),
             "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
             "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
-            "alpha_rule": self.exponent.rule, "lr_cap_batch": _num(self.lr_cap_batch),
+            "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,
+            "lr_cap_batch": _num(self.lr_cap_batch),
             "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
             # what was run: two experiments differing in grid, seeds or net read apart
             "lrs": [float(v) for v in self.lrs], "seeds": int(self.seeds),
@@ -299,11 +307,14 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n)
     batches = _verdicts(batches, runs, fit)
     lr_col = batches["lr_opt"]
-    small = fit.b_crit if fit.status == "fitted" else None
-    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small)
+    # the rules hold below B_crit; below_range puts every batch size above it
+    small = (fit.b_crit if fit.status == "fitted" else
+             min(sizes) / EXTRAPOLATE if fit.status == "below_range" else None)
+    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates)
     anchor = batches[batches["reached"]]
+    # an anchor rate at the grid's edge is a bound, not the best rate: no cap from it
     cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
-        if len(anchor) else math.nan
+        if len(anchor) and not anchor["at_grid_edge"].iloc[0] else math.nan
     return ScalingResult(
         dataset=ds.name, n_train=n, target_metric=metric, target=float(target),
         target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,

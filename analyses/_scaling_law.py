@@ -196,20 +196,44 @@ class LrExponent:
     """The slope alpha of log lr_opt against log B over the small-batch range."""
 
     alpha: float
-    alpha_se: float  # standard error of the slope (NaN with 2 points)
+    alpha_se: float  # standard error of the slope, grid spacing included (NaN with 2 points)
     n_points: int
     max_batch: float  # largest batch size used
     rule: str  # linear | square-root | flat | steeper than linear | unknown
     message: str
+    reason: str = ""  # why the rule is unknown ("" when there is a verdict)
 
 
-def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrExponent:
+def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:
+    """The slope's error from reading each best rate off a log grid.
+
+    The true best rate lies anywhere within half a grid step either side of the grid
+    point (uniform: sd = step / sqrt(12) in log units); the slope's weights
+    (x - mean x) / Sxx carry each point's error into it.
+    """
+    g = np.log(np.unique(np.asarray(grid, dtype=float)))
+    if len(g) < 2:
+        return math.nan  # one rate: the grid says nothing about where the best lies
+    x = np.log(b)
+    i = np.abs(g[None, :] - np.log(lr)[:, None]).argmin(axis=1)
+    step = (g[np.minimum(i + 1, len(g) - 1)] - g[np.maximum(i - 1, 0)]) / \
+        np.where((i == 0) | (i == len(g) - 1), 1, 2)
+    w = (x - x.mean()) / np.sum((x - x.mean()) ** 2)
+    return float(np.sqrt(np.sum((w * step) ** 2) / 12))
+
+
+def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
+                    grid=None) -> LrExponent:
     """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
     alpha = 0.5 (keep the update's noise variance fixed); which is nearer is the verdict.
-    When fewer than `MIN_POINTS` sizes lie below ``max_batch``, the smallest
-    `MIN_POINTS` are used (a slope through two points has no error bar).
+    There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
+    sizes lie at or below ``max_batch`` (above B_crit McCandlish et al. predict a flat
+    best rate, so the smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
+    given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
+    lies beyond) or every size has the same grid rate (the grid resolves no slope). The
+    grid's spacing is part of ``alpha_se``.
     """
     b = np.asarray(batch_sizes, dtype=float)
     lr = np.asarray(lrs, dtype=float)
@@ -217,30 +241,57 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None) -> LrEx
     b, lr = b[keep], lr[keep]
     order = np.argsort(b)
     b, lr = b[order], lr[order]
+    below = len(b)
     if max_batch is not None and math.isfinite(max_batch):
-        n_small = max(int(np.sum(b <= max_batch)), MIN_POINTS)
+        below = int(np.sum(b <= max_batch))
+        n_small = max(below, MIN_POINTS)
         b, lr = b[:n_small], lr[:n_small]
     top = float(b.max()) if len(b) else math.nan
     if len(np.unique(b)) < 2:
         return LrExponent(math.nan, math.nan, len(b), top, "unknown",
-                          "fewer than 2 batch sizes with a best rate in the small-batch range")
+                          "fewer than 2 batch sizes with a best rate in the small-batch range",
+                          "fewer than 2 batch sizes with a best rate")
     x, y = np.log(b), np.log(lr)
     coef, cov = np.polyfit(x, y, 1, cov=True) if len(b) > 2 else (np.polyfit(x, y, 1), None)
     alpha = float(coef[0])
     se = float(np.sqrt(cov[0, 0])) if cov is not None else math.nan
+    if grid is not None:  # an identical rate everywhere has a fit error of 0, not the grid
+        se = float(np.hypot(se, _grid_se(b, lr, grid)))
     if alpha < 0.25:
         rule = "flat"
     elif alpha > 1.25:
         rule = "steeper than linear"
     else:
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    reason = _no_rule_reason(b, lr, below, max_batch, grid)
     # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
     # its -0.0 into 0.0, so the message says 0.00, not -0.00
     shown = round(alpha, 2) + 0.0
-    spread = f" ± {se:.2f}" if math.isfinite(se) else " (two sizes: no error bar)"
-    return LrExponent(alpha, se, len(b), top, rule,
+    spread = (f" ± {se:.2f}" if math.isfinite(se) else
+              " (two sizes: no error bar)" if len(b) == 2 else " (no error bar)")
+    verdict = f"nearest rule: {rule}" if not reason else f"no rule verdict: {reason}"
+    return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
                       f"alpha = {shown:.2f}{spread} over B <= {top:g} ({len(b)} sizes): "
-                      f"nearest rule: {rule}")
+                      f"{verdict}", reason)
+
+
+def _no_rule_reason(b, lr, below: int, max_batch, grid) -> str:
+    """Why the fitted slope tests no rule ("; "-joined), or "" when it does."""
+    why = []
+    if below < MIN_POINTS and max_batch is not None and math.isfinite(max_batch):
+        why.append(f"only {below} batch size{'' if below == 1 else 's'} at or below B_crit "
+                   f"≈ {max_batch:.3g}, and above it the best rate flattens whatever the rule")
+    if grid is not None:
+        g = np.unique(np.asarray(grid, dtype=float))
+        edge = [f"{v:g}" for v, r in zip(b, lr, strict=True)
+                if np.isclose(r, g[0]) or np.isclose(r, g[-1])]
+        if edge:
+            why.append(f"the best rate sits at an edge of the grid for B = {', '.join(edge)}, "
+                       f"so the true one lies beyond it")
+        elif np.allclose(lr, lr[0]) and np.isclose(g, lr[0]).any():
+            why.append(f"every batch size has the same best grid rate, {lr[0]:g}: the grid "
+                       f"is too coarse to show a slope")
+    return "; ".join(why)
 
 
 def rule_rates(batch_sizes, b0: float, lr0: float) -> tuple[np.ndarray, np.ndarray]:

@@ -147,10 +147,19 @@ def test_lr_exponent_and_rule(alpha, rule):
     assert ex.n_points == 6 and ex.max_batch == 32
 
 
-def test_lr_exponent_uses_three_points_at_least():
+def test_lr_exponent_uses_three_points_at_least_but_says_no_rule_past_b_crit():
     b = np.array([1, 4, 16, 64, 256])
     ex = fit_lr_exponent(b, 0.02 * b ** 0.5, max_batch=5)  # only B = 1, 4 below 5
     assert ex.n_points == 3 and ex.alpha == pytest.approx(0.5)
+    # B = 16 lies past B_crit, where the best rate flattens: the slope tests no rule
+    assert ex.rule == "unknown"
+    assert ex.reason == ("only 2 batch sizes at or below B_crit ≈ 5, and above it the best "
+                         "rate flattens whatever the rule")
+    # QA: B_crit = 1.35, best rates 1, 1, 1 up to B = 16 were read as "nearest rule: flat"
+    ex = fit_lr_exponent([1, 4, 16, 64, 360], [1, 1, 1, 10, 10], max_batch=1.35)
+    assert ex.rule == "unknown" and ex.message == (
+        "alpha = 0.00 ± 0.00 over B <= 16 (3 sizes): no rule verdict: only 1 batch size at "
+        "or below B_crit ≈ 1.35, and above it the best rate flattens whatever the rule")
     two = fit_lr_exponent([4, 16], [0.1, 0.1])  # a line through two points: no error bar
     assert two.message.startswith("alpha = 0.00 (two sizes: no error bar) over B <= 16")
     assert "nan" not in two.message
@@ -161,6 +170,32 @@ def test_flat_rates_say_alpha_0_not_minus_0():
     ex = fit_lr_exponent([1, 2, 4], [0.1] * 3)
     assert -1e-9 < ex.alpha < 0 and ex.rule == "flat"
     assert ex.message.startswith("alpha = 0.00 ± 0.00 over B <= 4 (3 sizes)")
+
+
+def test_lr_exponent_counts_the_grid_spacing_and_gives_no_rule_off_the_grid():
+    grid = [0.1, 0.3, 1.0]
+    # QA (digits, sigmoid/tanh): best rate 1 at B = 8, 32, 128, the top of the grid, was
+    # "alpha = 0.00 ± 0.00: nearest rule: flat"
+    ex = fit_lr_exponent([8, 32, 128], [1.0] * 3, grid=grid)
+    assert ex.rule == "unknown" and ex.alpha == 0
+    assert ex.reason == ("the best rate sits at an edge of the grid for B = 8, 32, 128, so the "
+                         "true one lies beyond it")
+    # the true rate lies anywhere in one grid step (ln 3.33 at the edge): sd step / sqrt 12,
+    # through the slope's weights (x - mean) / Sxx: se = sd / sqrt(Sxx), Sxx = 2 ln(4)^2
+    assert ex.alpha_se == pytest.approx(np.log(1 / 0.3) / np.sqrt(12 * 2 * np.log(4) ** 2))
+    assert ex.message.startswith("alpha = 0.00 ± 0.18 over B <= 128 (3 sizes): no rule verdict")
+    # one interior grid rate everywhere: the grid resolves no slope
+    same = fit_lr_exponent([1, 2, 4, 8], [0.1] * 4, grid=[0.01, 0.1, 1])
+    assert same.rule == "unknown" and same.alpha_se == pytest.approx(0.43, abs=0.005)
+    assert same.reason == ("every batch size has the same best grid rate, 0.1: the grid is "
+                           "too coarse to show a slope")
+    # interior, distinct rates: a verdict, with the grid's error on top of the fit's
+    g = np.geomspace(1e-3, 10, 9)
+    on_grid = fit_lr_exponent([1, 4, 16, 64], g[2:6], grid=g)
+    exact = fit_lr_exponent([1, 4, 16, 64], g[2:6])
+    assert on_grid.rule == exact.rule == "linear" and on_grid.reason == ""
+    assert on_grid.alpha == pytest.approx(exact.alpha) and exact.alpha_se < 1e-9
+    assert on_grid.alpha_se == pytest.approx(0.11, abs=0.005)
 
 
 def test_refine_lr_finds_a_parabola_vertex_and_falls_back_at_edges():

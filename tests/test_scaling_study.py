@@ -180,15 +180,16 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
 
 
 def test_the_cap_is_no_finding_where_no_batch_passed_it(capsys, tmp_path, parse_html):
-    # best rates 0.1 at B = 1, 2, 4: the linear rule passes 1 at B = 10, beyond the batches
+    # best rate 0.342 at B = 1 (0.3 on the grid, refined): the linear rule passes 1 at
+    # B = 2.92, beyond the batches (a best rate at the grid's edge would give no cap at all)
     code, stdout, err = run_cli([
-        "scaling", "--dataset", "digits", "--batch-sizes", "1,2,4", "--lrs", "0.01,0.03,0.1",
+        "scaling", "--dataset", "digits", "--batch-sizes", "1,2", "--lrs", "0.1,0.3,1,3",
         "--seeds", "1", "--max-steps", "3000", "--target", "0.8", "--no-noise", "--out",
         tmp_path / "cap", "--json"], capsys)
     assert code == 0, err
-    assert json.loads(stdout)["lr_cap_batch"] == pytest.approx(10)
+    assert json.loads(stdout)["lr_cap_batch"] == pytest.approx(2.924, abs=1e-3)
     text = " ".join(parse_html((tmp_path / "cap" / "report.html").read_text()).all_text.split())
-    assert ("passes a rate of 1 at B ≈ 10; no batch above it reached the target, so this run "
+    assert ("passes a rate of 1 at B ≈ 2.92; no batch above it reached the target, so this run "
             "cannot tell whether the course's cap of 1 holds.") in text
     assert "cap bites" not in text
 
@@ -219,6 +220,31 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     assert "best lr ~ B^0.00 over the small batches" in lines
     # one rate for every batch is a grid's edge, not a finding
     assert "the best rate sits at an edge of the grid for B = [64, 128]: widen --lrs" in lines
+
+
+def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, parse_html):
+    # QA: best rate 1, the top of the grid, at every batch was "alpha = 0.00 ± 0.00 ...
+    # nearest rule: flat" with the cap at B = 8; B_crit = 8.7 leaves one batch below it too
+    argv = ["scaling", "--dataset", "digits", "--hidden", "64,16", "--activation",
+            "sigmoid,tanh", "--batch-sizes", "8,32,128", "--lrs", "0.1,0.3,1", "--seeds", "1",
+            "--max-epochs", "10", "--workers", "1", "--no-noise", "--target", "0.9"]
+    code, stdout, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["best_lr"] == [1, 1, 1] and all(s["at_grid_edge"])
+    assert s["alpha"] == 0 and s["alpha_se"] == pytest.approx(0.177, abs=0.001)
+    assert s["alpha_rule"] == "unknown" and s["lr_cap_batch"] is None
+    assert s["alpha_reason"] == (
+        "only 1 batch size at or below B_crit ≈ 8.73, and above it the best rate flattens "
+        "whatever the rule; the best rate sits at an edge of the grid for B = 8, 32, 128, so "
+        "the true one lies beyond it")
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert ("Best rate: alpha = 0.00 ± 0.18 over B <= 128 (3 sizes): no rule verdict: only 1 "
+            "batch size") in text
+    assert "nearest rule" not in text and "passes a rate of 1" not in text
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert ("best lr ~ B^0.00 over the small batches (± 0.18): no rule verdict: only 1 batch "
+            "size at or below") in stdout
 
 
 @pytest.mark.parametrize("argv, message", [
