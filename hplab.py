@@ -649,13 +649,24 @@ def _scaling_lines(s: dict) -> list[str]:
     if s["lr_cap_batch"] is not None:
         lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
     if s["b_simple"] is not None:
-        where = ("at the target" if s.get("b_simple_step") is not None else
-                 "at the end of the reference run (it never reached the target)")
-        lines.append(f"gradient noise scale {where}: B_simple ~ {s['b_simple']:.3g}")
+        where = ("over the last half of the way to the target"
+                 if s.get("b_simple_step") is not None else
+                 "over the last half of the reference run (it never reached the target)")
+        # two figures and the spread: one noisy estimate does not carry three
+        spread = (f"{s['b_simple_interval']:.0%} interval {_two_figures(s['b_simple_low'])}-"
+                  f"{_two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
+                  "too few or too noisy measurements for an interval")
+        lines.append(f"gradient noise scale {where}: B_simple ~ {_two_figures(s['b_simple'])} "
+                     f"({spread}; {s['b_simple_measurements']} measurements)")
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):
         lines.append(f"report: {s['report_path']}")
     return lines
+
+
+def _two_figures(v: float) -> str:
+    """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320)."""
+    return f"{float(f'{v:.2g}'):,.10g}"
 
 
 LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid

@@ -2,8 +2,11 @@
 
 McCandlish et al. 2018, appendix A.1: a batch gradient's squared norm over-estimates
 |G|^2 by the noise, E|G_B|^2 = |G|^2 + tr(Sigma) c(B). Two batch sizes give two such
-equations, solved for unbiased estimates of |G|^2 and tr(Sigma). Both are noisy, so
-each is smoothed by an exponential moving average before taking the ratio.
+equations, solved for unbiased estimates of |G|^2 and tr(Sigma). Both are noisy (one
+small batch's tr(Sigma) estimate is heavily skewed: its median sits far below its
+mean), so a measurement averages several small batches, and B_simple is a ratio of
+averages: an exponential moving average along training, and `window_noise_scale` over
+a stretch of it.
 
 Batches here are drawn *without* replacement from a finite training set of n examples,
 so c(B) = (n - B) / (B (n - 1)) (the finite-population correction; it tends to 1/B as
@@ -17,10 +20,20 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 import nets
 
-NOISE_COLUMNS = ("step", "epoch", "g2", "trace", "b_simple_raw", "b_simple")
+NOISE_COLUMNS = ("step", "epoch", "g2", "trace", "b_simple_raw", "b_simple", "g2_raw",
+                 "trace_raw")
+#: Small batches averaged per measurement (at most; see `noise_batches`): one is too
+#: skewed to average over ~20 measurements (double-arc: 0.3-1.8x the exact B_simple),
+#: 16 land within 15 % of it there.
+NOISE_DRAWS = 16
+#: `window_noise_scale` averages over the last this fraction of the steps up to a step.
+NOISE_WINDOW = 0.5
+#: Its interval: the central 68 % of bootstrap ratios (about ± one standard error).
+NOISE_INTERVAL = 0.68
 
 
 def _c(batch: int, n: int | None) -> float:
@@ -102,16 +115,21 @@ class GradientNoiseScale(nets.Callback):
         EMA factor for |G|^2 and tr(Sigma) (0 = no smoothing).
     l2 : float
         Weight decay added to the weight gradients, as the training loop does.
+    draws : int
+        Small batches per measurement; their mean |G_B|^2 enters the estimate.
     """
 
     def __init__(self, X, T, *, b_small: int, b_big: int, every: int,
-                 rng: np.random.Generator, beta: float = 0.9, l2: float = 0.0):
+                 rng: np.random.Generator, beta: float = 0.9, l2: float = 0.0,
+                 draws: int = 1):
         n = len(X)
         if not 1 <= b_small < b_big <= n:
             raise ValueError(f"need 1 <= b_small < b_big <= {n}, got {b_small} and {b_big}")
         if every < 1 or not 0 <= beta < 1:
             raise ValueError(f"need every >= 1 and 0 <= beta < 1, got {every} and {beta}")
-        self.X, self.T, self.n = X, T, n
+        if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+            raise ValueError(f"draws must be an integer >= 1, got {draws!r}")
+        self.X, self.T, self.n, self.draws = X, T, n, draws
         self.b_small, self.b_big, self.every = int(b_small), int(b_big), int(every)
         self.rng, self.beta, self.l2 = rng, float(beta), float(l2)
         self._ema = [0.0, 0.0]  # g2, trace
@@ -137,8 +155,8 @@ class GradientNoiseScale(nets.Callback):
 
     def measure(self, net, step: int = 0, epoch: float = 0.0) -> dict:
         """One measurement at the net's current weights; appended to :attr:`rows`."""
-        g2, trace = noise_from_norms(self._batch_g2(net, self.b_small),
-                                     self._batch_g2(net, self.b_big),
+        small = np.mean([self._batch_g2(net, self.b_small) for _ in range(self.draws)])
+        g2, trace = noise_from_norms(float(small), self._batch_g2(net, self.b_big),
                                      self.b_small, self.b_big, self.n)
         self._count += 1
         debias = 1 - self.beta ** self._count
@@ -149,12 +167,14 @@ class GradientNoiseScale(nets.Callback):
         # negative; B_simple = tr/|G|^2 is then not measured (NaN), never negative
         row = {"step": int(step), "epoch": float(epoch), "g2": g2_s, "trace": tr_s,
                "b_simple_raw": trace / g2 if g2 > 0 and trace >= 0 else math.nan,
-               "b_simple": tr_s / g2_s if g2_s > 0 and tr_s >= 0 else math.nan}
+               "b_simple": tr_s / g2_s if g2_s > 0 and tr_s >= 0 else math.nan,
+               "g2_raw": g2, "trace_raw": trace}
         self.rows.append(row)
         return row
 
     def frame(self) -> pd.DataFrame:
-        """Every measurement so far: step, epoch, smoothed g2 and trace, raw and EMA B_simple.
+        """Every measurement so far: step, epoch, smoothed g2 and trace, raw and EMA
+        B_simple, and the measurement's own g2 and trace (g2_raw, trace_raw).
 
         ``g2`` can come out negative early on (an unbiased estimate of a small number);
         B_simple is then NaN rather than a meaningless negative value.
@@ -162,13 +182,56 @@ class GradientNoiseScale(nets.Callback):
         return pd.DataFrame.from_records(self.rows, columns=NOISE_COLUMNS)
 
 
-def noise_batches(n: int, batch_size: int, cap: int = 2048) -> tuple[int, int]:
-    """The two batch sizes used by default: the training batch and min(n, ``cap``).
+def noise_batches(n: int, batch_size: int, cap: int = 2048) -> tuple[int, int, int]:
+    """The batch sizes used by default: the training batch and min(n, ``cap``), and how
+    many small batches a measurement draws.
 
     The big batch is the whole set whenever it fits under ``cap`` (exact |G|^2); the
     small one is shrunk to at most a quarter of the big one so the two differ enough.
+    The small batches together cost at most twice the big one: `NOISE_DRAWS` of them,
+    fewer (never under 8) when they are large.
     """
     if n < 2:
         raise ValueError(f"the noise scale needs at least 2 training examples, got {n}")
     big = min(n, cap)
-    return max(1, min(batch_size, big // 4)), big
+    small = max(1, min(batch_size, big // 4))
+    return small, big, max(1, min(NOISE_DRAWS, 2 * big // small))
+
+
+def window_noise_scale(frame: pd.DataFrame, until: float, *, rng: np.random.Generator,
+                       fraction: float = NOISE_WINDOW) -> dict:
+    """B_simple over the measurements in the last ``fraction`` of the steps up to ``until``.
+
+    The ratio of the window's mean tr(Sigma) and mean |G|^2 estimates (each unbiased,
+    so their means are too), with the central `NOISE_INTERVAL` of bootstrap ratios
+    over its measurements (the sampling noise and the true ups and downs along the
+    run both widen it).
+
+    Returns
+    -------
+    dict
+        ``b_simple`` (NaN when a mean comes out <= 0), ``low`` and ``high`` (NaN with
+        fewer than 3 measurements), ``measurements``, ``from_step``, ``to_step``.
+    """
+    at = frame[frame["step"] <= until].dropna(subset=["g2_raw", "trace_raw"])
+    window = at[at["step"] >= fraction * until] if len(at) else at
+    if window.empty:
+        window = at.tail(1)
+    out = {"b_simple": math.nan, "low": math.nan, "high": math.nan,
+           "measurements": len(window),
+           "from_step": float(window["step"].min()) if len(window) else math.nan,
+           "to_step": float(window["step"].max()) if len(window) else math.nan}
+    if window.empty:
+        return out
+    g2, tr = window["g2_raw"].to_numpy(float), window["trace_raw"].to_numpy(float)
+    if g2.mean() > 0 and tr.mean() >= 0:
+        out["b_simple"] = float(tr.mean() / g2.mean())
+    if len(window) >= 3 and math.isfinite(out["b_simple"]):
+        res = stats.bootstrap((tr, g2), lambda t, g, axis: t.mean(axis) / g.mean(axis),
+                              paired=True, vectorized=True, method="percentile",
+                              confidence_level=NOISE_INTERVAL, n_resamples=2000, rng=rng)
+        low, high = res.confidence_interval
+        # a resample whose mean |G|^2 is <= 0 has no ratio: then the interval is open
+        out["low"] = float(low) if low > 0 else math.nan
+        out["high"] = float(high) if low > 0 else math.nan
+    return out

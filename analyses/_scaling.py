@@ -27,7 +27,12 @@ import nets
 
 from ._backend import check_backend, releasing, run_tasks
 from ._checks import seed_count, whole
-from ._noise_scale import NOISE_COLUMNS, noise_batches
+from ._noise_scale import (
+    NOISE_COLUMNS,
+    NOISE_INTERVAL,
+    noise_batches,
+    window_noise_scale,
+)
 from ._scaling_law import (
     EXTRAPOLATE,
     LR_CAP,
@@ -75,9 +80,15 @@ class ScalingResult:
         The best reference run's noise-scale measurements (`NOISE_COLUMNS`); empty
         without ``noise``.
     b_simple : float
-        Smoothed B_simple where that run first reached the target (else its last value).
+        B_simple over the last half of that run's steps to the target (of the whole run
+        if it never reached): `window_noise_scale`.
     b_simple_step : float
-        The step of that measurement's target crossing (NaN if the run never reached).
+        The step of that run's target crossing (NaN if the run never reached).
+    b_simple_low, b_simple_high : float
+        The central 68 % of bootstrap values of ``b_simple`` over its measurements (NaN
+        with fewer than 3, or when a resampled mean |G|^2 is not positive).
+    b_simple_measurements : int
+        Measurements ``b_simple`` averages (each over up to 16 small batches).
     reference : DataFrame
         Reference runs: lr, best value, step of the best value.
     """
@@ -99,6 +110,9 @@ class ScalingResult:
     noise: pd.DataFrame
     b_simple: float
     b_simple_step: float
+    b_simple_low: float
+    b_simple_high: float
+    b_simple_measurements: int
     reference: pd.DataFrame
     config: dict
     seed: int
@@ -114,6 +128,9 @@ class ScalingResult:
         ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
         test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
         ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge.
+        ``b_simple`` averages ``b_simple_measurements`` measurements; ``b_simple_low`` and
+        ``b_simple_high`` bound the central ``b_simple_interval`` of its bootstrap values
+        (None when too few measurements or too noisy for one).
         """
         b = self.batches
         return {
@@ -135,6 +152,9 @@ class ScalingResult:
             "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,
             "lr_cap_batch": _num(self.lr_cap_batch),
             "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
+            "b_simple_low": _num(self.b_simple_low), "b_simple_high": _num(self.b_simple_high),
+            "b_simple_measurements": int(self.b_simple_measurements),
+            "b_simple_interval": NOISE_INTERVAL,
             # what was run: two experiments differing in grid, seeds or net read apart
             "lrs": [float(v) for v in self.lrs], "seeds": int(self.seeds),
             "seed": int(self.seed), "max_steps": int(self.max_steps), "config": self.config,
@@ -260,13 +280,15 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         return max(1, min(max_steps, math.ceil(max_epochs * math.ceil(n / b))))
 
     def task(b, lr, k, tgt, noise_every=0):
+        small, big, draws = noise_batches(n, b) if noise_every else (0, 0, 1)
         return RunTask(ref, base.replace(batch_size=b, lr=lr), (seed, k), metric, tgt,
-                       budget(b), noise_every=noise_every,
-                       noise_batches=noise_batches(n, b) if noise_every else (0, 0))
+                       budget(b), noise_every=noise_every, noise_batches=(small, big),
+                       noise_draws=draws)
 
     reference = pd.DataFrame()
     noise_df = pd.DataFrame(columns=NOISE_COLUMNS)
-    b_simple = b_simple_step = math.nan
+    b_simple = {"b_simple": math.nan, "low": math.nan, "high": math.nan, "measurements": 0}
+    b_simple_step = math.nan
     source = "user"
     if isinstance(reference_batch, bool) or not isinstance(reference_batch, int) or \
             reference_batch < 1:
@@ -283,8 +305,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
                 if metric == "val_accuracy" else
                 f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
-        if every:
-            noise_df, b_simple, b_simple_step = _noise_at_target(best, metric, target)
+        if every:  # its own stream: the bootstrap draws nothing from the runs' seeds
+            noise_df, b_simple, b_simple_step = _noise_at_target(
+                best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
@@ -319,7 +342,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         dataset=ds.name, n_train=n, target_metric=metric, target=float(target),
         target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,
         runs=runs, batches=batches, fit=fit, exponent=exponent, lr_cap_batch=cap,
-        noise=noise_df, b_simple=b_simple, b_simple_step=b_simple_step, reference=reference,
+        noise=noise_df, b_simple=b_simple["b_simple"], b_simple_step=b_simple_step,
+        b_simple_low=b_simple["low"], b_simple_high=b_simple["high"],
+        b_simple_measurements=b_simple["measurements"], reference=reference,
         config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
         seed=seed, seconds=time.perf_counter() - t0)
 
@@ -351,17 +376,15 @@ def _default_target(best: dict, metric: str) -> float:
     return low + (1 - REFERENCE_FRACTION) * max(first - low, 0.0)
 
 
-def _noise_at_target(best: dict, metric: str, target: float):
-    """The noise trace, B_simple where the run first reached the target, and that step."""
+def _noise_at_target(best: dict, metric: str, target: float, rng: np.random.Generator):
+    """The noise trace, B_simple over the last half of the way to the target (of the
+    whole run if it never got there: `window_noise_scale`), and the target's step."""
     frame = best["noise"]
     maximize = TARGET_METRICS[metric] == "max"
     hit = [s for s, v in best["trace"] if (v >= target if maximize else v <= target)]
-    valid = frame.dropna(subset=["b_simple"])
     step = float(hit[0]) if hit else math.nan
-    if valid.empty:
-        return frame, math.nan, step
-    at = valid[valid["step"] <= hit[0]] if hit else valid
-    return frame, float((at if len(at) else valid)["b_simple"].iloc[-1]), step
+    until = step if hit else float(frame["step"].max())
+    return frame, window_noise_scale(frame, until, rng=rng), step
 
 
 def _verdicts(batches: pd.DataFrame, runs: pd.DataFrame, fit: ScalingFit) -> pd.DataFrame:

@@ -57,6 +57,7 @@ class RunTask:
     resolution: float = 0.02
     noise_every: int = 0  # > 0: measure the gradient noise scale every so many steps
     noise_batches: tuple[int, int] = (0, 0)
+    noise_draws: int = 1  # small batches per measurement
 
 
 @functools.lru_cache(maxsize=2)
@@ -169,7 +170,7 @@ def run_task(task: RunTask) -> dict:
         noise_rng = np.random.default_rng(np.random.SeedSequence((*task.seed, 1)))
         noise = GradientNoiseScale(X, T, b_small=task.noise_batches[0],
                                    b_big=task.noise_batches[1], every=task.noise_every,
-                                   rng=noise_rng, l2=cfg.l2)
+                                   rng=noise_rng, l2=cfg.l2, draws=task.noise_draws)
         noise.measure(net, 0, 0.0)
         callbacks.append(noise)
     if not stop.check(net, 0):

@@ -106,6 +106,13 @@ def draw_noise(frames: dict):
         ax.axhline(mk["b_crit"], color=design.PALETTE[2], ls="--", lw=1, label="fitted B_crit")
     if math.isfinite(mk.get("target_step", math.nan)):
         ax.axvline(mk["target_step"], color=design.MUTED, lw=1, label="target reached")
+    span = [mk.get("window_from", math.nan), mk.get("window_to", math.nan)]
+    if math.isfinite(mk.get("b_simple_low", math.nan)) and np.isfinite(span).all():
+        ax.fill_between(span, mk["b_simple_low"], mk["b_simple_high"], lw=0, zorder=0,
+                        color=design.tint(design.INK, 0.15), label="68 % interval")
+    if math.isfinite(mk.get("b_simple", math.nan)) and np.isfinite(span).all():
+        ax.plot(span, [mk["b_simple"]] * 2, "-", color=design.INK, lw=1.5,
+                label="B_simple over the window")
     ax.set_xlabel("step (reference run)")
     ax.set_ylabel("B_simple = tr(Σ) / |G|²")
     ax.legend(loc="best", fontsize=8)
@@ -130,6 +137,29 @@ def _lr_fit(result) -> pd.DataFrame:
     # the fitted line passes through the geometric means of the points it was fitted to
     c = np.mean(np.log(ok["lr_opt"])) - ex.alpha * np.mean(np.log(ok["batch_size"]))
     return pd.DataFrame({"batch_size": b, "lr": np.exp(c) * b ** ex.alpha, "alpha": ex.alpha})
+
+
+def _two_figures(v: float) -> str:
+    return design.format_stat(float(f"{v:.2g}"))
+
+
+def _noise_verdict(result) -> str:
+    """B_simple with its interval, and where the fitted B_crit lies against that interval."""
+    where = ("over the last half of the way to the target" if
+             math.isfinite(result.b_simple_step) else
+             "over the last half of the reference run, which never reached the target")
+    text = (f"Gradient noise scale {where} ({result.b_simple_measurements} measurements): "
+            f"B_simple ≈ {_two_figures(result.b_simple)}")
+    low, high, fit = result.b_simple_low, result.b_simple_high, result.fit
+    if not math.isfinite(low):
+        return text + "; too few or too noisy measurements for an interval, so no comparison "\
+                      "with B_crit."
+    text += f", 68 % interval {_two_figures(low)}–{_two_figures(high)}"
+    if fit.status != "fitted":
+        return text + "."
+    side = ("below" if fit.b_crit < low else "above" if fit.b_crit > high else "inside")
+    return (text + f"; the fitted B_crit ({fit.b_crit:.3g}) lies {side} it (McCandlish et al. "
+            f"find B_crit ≈ B_noise ≲ B_simple).")
 
 
 def _verdicts(result) -> list[str]:
@@ -161,17 +191,8 @@ def _verdicts(result) -> list[str]:
                              if untested is None else
                              f"{untested}, so this run cannot tell whether the course's cap "
                              f"of 1 holds."))
-    if math.isfinite(result.b_simple) and not math.isfinite(result.b_simple_step):
-        lines.append(f"Gradient noise scale at the end of the reference run, which never "
-                     f"reached the target: B_simple ≈ {result.b_simple:.3g}.")
-    elif math.isfinite(result.b_simple):
-        if fit.status == "fitted":
-            lines.append(f"Gradient noise scale at the target: B_simple ≈ {result.b_simple:.3g},"
-                         f" {result.b_simple / fit.b_crit:.2g}× the fitted B_crit "
-                         f"(McCandlish et al. find B_crit ≈ B_noise ≲ B_simple).")
-        else:
-            lines.append(f"Gradient noise scale at the target: B_simple ≈ "
-                         f"{result.b_simple:.3g}.")
+    if math.isfinite(result.b_simple):
+        lines.append(_noise_verdict(result))
     edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
     if edge:
         lines.append(f"The best rate sits at an edge of the grid for B = {edge}: widen --lrs.")
@@ -187,6 +208,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    from analyses._noise_scale import NOISE_WINDOW
     from analyses._scaling_law import EXTRAPOLATE
 
     fit = result.fit
@@ -199,8 +221,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
-               "lr exponent α": result.exponent.alpha, "B_simple at target": result.b_simple}
-    headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()}}
+               "lr exponent α": result.exponent.alpha}
+    headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()},
+                # two figures: the 68 % interval (in the verdicts) is wide
+                "B_simple at target": _two_figures(result.b_simple)
+                if math.isfinite(result.b_simple) else design.format_stat(result.b_simple)}
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or result.dataset,
                  status="complete" if fit.status == "fitted" else fit.status,
@@ -240,12 +265,20 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                            "(α = ½) rules anchored at the smallest batch, and the course's cap.")
     if len(result.noise):
         rep.add_section("Gradient noise scale during training")
-        marks = pd.DataFrame({"what": ["b_crit", "target_step"],
-                              "value": [fit.b_crit, result.b_simple_step]})
+        until = (result.b_simple_step if math.isfinite(result.b_simple_step) else
+                 float(result.noise["step"].max()))
+        marks = pd.DataFrame({"what": ["b_crit", "target_step", "b_simple", "b_simple_low",
+                                       "b_simple_high", "window_from", "window_to"],
+                              "value": [fit.b_crit, result.b_simple_step, result.b_simple,
+                                        result.b_simple_low, result.b_simple_high,
+                                        NOISE_WINDOW * until, until]})
         rep.add_figure("noise-scale", draw_noise, {"measured": result.noise, "marks": marks},
-                       caption="B_simple = tr(Σ)/|G|² from the two-batch estimator, measured "
-                               "along the best reference run; EMA-smoothed numerator and "
-                               "denominator.")
+                       caption="B_simple = tr(Σ)/|G|² from the two-batch estimator (each "
+                               "measurement averages several small batches), measured along "
+                               "the best reference run; EMA-smoothed numerator and "
+                               "denominator. The black line: the ratio of their averages "
+                               "over the last half of the way to the target, shaded over its "
+                               "68 % interval.")
     rep.add_section("Runs")
     if len(result.reference):
         rep.add_table(result.reference, name="reference-runs",

@@ -3,6 +3,7 @@ bad input, the JSON contract and the report."""
 
 import json
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -330,6 +331,29 @@ def test_the_noise_scale_is_never_negative():
     assert res.b_simple > 0
 
 
+def test_the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(
+        capsys, tmp_path, parse_html):
+    # QA: "B_simple ~ 3.27" (one small batch per measurement, read at one step) where the
+    # exact value at the target (step 988) is 27.5, and "2.4x the fitted B_crit" from it
+    argv = ["scaling", "--dataset", "double-arc", "--batch-sizes", "1,4,16,64,360", "--seeds",
+            "2", "--max-steps", "3000", "--lr-grid", "5", "--workers", "1"]
+    code, out, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["b_simple_step"] == 988 and s["b_simple_measurements"] == 16
+    assert 27.5 / 1.5 < s["b_simple"] < 27.5 * 1.5
+    assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.68
+    assert s["fit_status"] == "fitted" and s["b_crit"] < s["b_simple_low"]
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert re.search(r"Gradient noise scale over the last half of the way to the target \(16 "
+                     r"measurements\): B_simple ≈ \d\d, 68 % interval \d\d–\d\d; the fitted "
+                     r"B_crit \(1\.35\) lies below it", text)
+    assert "× the fitted B_crit" not in text
+    code, out, err = run_cli([*argv, "--no-report"], capsys)
+    assert re.search(r"gradient noise scale over the last half of the way to the target: "
+                     r"B_simple ~ \d\d \(68% interval \d\d-\d\d; 16 measurements\)", out)
+
+
 def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
     argv = ["scaling", "--dataset", "xor", "--seeds", "1", "--max-steps", "50", "--lrs", "0.5",
             "--target-metric", "val_loss", "--target", "1e-12", "--no-report"]
@@ -338,7 +362,8 @@ def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
     assert code == 0 and not any(s["reached"]) and s["b_simple_step"] is None
     assert s["b_simple"] > 0
     code, out, _ = run_cli(argv, capsys)
-    assert "gradient noise scale at the end of the reference run (it never reached" in out
+    assert ("gradient noise scale over the last half of the reference run (it never reached "
+            "the target)") in out
 
 
 def test_a_study_by_name_keeps_no_dataset_once_it_returns():
