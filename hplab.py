@@ -963,7 +963,10 @@ def _lr_range_lines(s: dict) -> list[str]:
     else:
         lines.append("never diverged up to max_lr: raise --max-lr or --steps")
     v = s["verify"]
-    if v is not None and v["best_lr"] is not None:
+    if v is not None and v.get("inconclusive"):
+        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best grid lr "
+                     f"{v['best_grid_lr']:.4g}, the suggestion {v['ratio']:.2g}x that)")
+    elif v is not None and v["best_lr"] is not None:
         lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
                      f"the suggestion is "
                      f"{v['ratio']:.2g}x that ({'within' if v['within_tolerance'] else 'outside'}"
@@ -1008,7 +1011,11 @@ def _add_lr_range(sub) -> None:
                     "stop_lr, runs [{seed, stop_reason, stop_lr, divergence_lr, steps}], "
                     "verify (null, or {suggested_lr, best_grid_lr, best_lr (refined), ratio, "
                     "log10_distance, "
-                    "within_tolerance, tolerance, at_grid_edge, best_val_loss, grid [{lr, "
+                    "within_tolerance (null when inconclusive), tolerance, at_grid_edge, "
+                    "best_val_loss, inconclusive (no grid run beat a constant prediction of "
+                    "the training set's prior or mean by 5 %, or the losses differ within "
+                    "seed noise), inconclusive_reason, baseline_val_loss, "
+                    "baseline_val_accuracy, grid [{lr, "
                     "val_loss, val_accuracy, diverged}]}), config, seconds, report_path.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd")

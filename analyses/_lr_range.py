@@ -31,7 +31,7 @@ import nets
 
 from ._checks import seed_count, whole
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
-from ._lr_verify import verify_runs, verify_verdict
+from ._lr_verify import trivial_baseline, verify_runs, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
     SKIP_END,
@@ -277,7 +277,8 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                              "few points before divergence): widen --min-lr/--max-lr or "
                              "add --steps")
         grid = verify_runs(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs)
-        result_kw = {"verify": grid, "verdict": verify_verdict(grid, lr)}
+        result_kw = {"verify": grid,
+                     "verdict": verify_verdict(grid, lr, trivial_baseline(ds, cfg))}
     looper = mode == "looper"
     return LRRangeResult(
         dataset=ds.name, mode=mode, min_lr=float(min_lr), max_lr=float(max_lr),

@@ -3,7 +3,9 @@
 Each grid rate trains the same initial nets (the range test's first seeds) at a constant
 rate for a few epochs; the best grid rate has the lowest mean final validation loss
 (a diverged run counts as infinitely bad), refined between its neighbours. The verdict
-says how far the suggestion lands from it, in log10 units and as a ratio.
+says how far the suggestion lands from it, in log10 units and as a ratio, or that the
+grid cannot say: no run beat a trivial baseline (the training set's prior or mean,
+whatever the input), or the loss hardly varies across the rates (within seed noise).
 """
 
 from __future__ import annotations
@@ -22,6 +24,37 @@ VERIFY_FACTORS = tuple(float(f) for f in 10 ** np.linspace(-1, 1, 9))
 #: "Close enough": the suggestion within this factor of the best grid rate.
 VERIFY_TOLERANCE = 3.0
 VERIFY_COLUMNS = ("lr", "factor", "seed", "status", "val_loss", "val_accuracy", "seconds")
+#: A grid rate "learned" when its mean validation loss is this fraction below the
+#: baseline's, or its accuracy this much above the baseline's (the majority share).
+BASELINE_MARGIN = 0.05
+#: The losses "vary" across the grid when their range exceeds this many standard
+#: errors of a rate's mean over seeds.
+NOISE_SE = 2.0
+
+
+def trivial_baseline(ds, cfg: nets.TrainConfig) -> dict:
+    """Validation loss and accuracy of a constant prediction fitted on the training set.
+
+    The class prior (the majority class for accuracy) for a classifier, the targets'
+    mean for regression: what a net that learned nothing from the inputs scores.
+
+    Returns
+    -------
+    dict
+        ``val_loss``, ``val_accuracy`` (NaN for regression).
+    """
+    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
+                         n_classes=ds.n_classes or None, task=ds.task)
+    head, k = net._head, net.sizes[-1]
+    mean = head.encode(ds.y_train, k, np.float64).mean(axis=0)
+    p = np.clip(mean, 1e-12, 1 - 1e-12)
+    # the logits whose output is that mean: log prior (softmax), logit (sigmoid), itself
+    z = (np.log(p) if head.name == "multiclass" else np.log(p / (1 - p))
+         if head.name == "binary" else mean)
+    t = head.encode(ds.y_val, k, np.float64)
+    zv = np.broadcast_to(z, t.shape).copy()
+    return {"val_loss": float(head.loss(zv, t)),
+            "val_accuracy": float(head.accuracy(zv, t)) if head.classifier else math.nan}
 
 
 def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
@@ -67,33 +100,74 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
 
-def verify_verdict(runs: pd.DataFrame, lr: float) -> dict:
+def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) -> dict:
     """Where the suggestion ``lr`` lands against the best rate of `verify_runs`.
 
     The best grid rate is refined by a parabola through its neighbours in (log lr, log
     loss) (`analyses.refine_lr`): compared with the grid point itself, a quarter-decade
     grid would make "within 3x" a matter of rounding.
 
+    Parameters
+    ----------
+    baseline : dict, optional
+        `trivial_baseline`; without it no run is checked against one.
+
     Returns
     -------
     dict
         ``suggested_lr``; ``best_grid_lr`` (lowest mean validation loss) and ``best_lr``
         (refined); ``ratio`` (suggested / best_lr) and ``log10_distance``;
-        ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either way), ``tolerance``;
-        ``at_grid_edge`` (the best grid rate is the smallest or largest: widen the grid);
-        ``best_val_loss``. The rates are None when every run diverged.
+        ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either way; None when
+        inconclusive), ``tolerance``; ``at_grid_edge`` (the best grid rate is the
+        smallest or largest: widen the grid); ``best_val_loss``; ``inconclusive`` and
+        ``inconclusive_reason`` (no run beat the baseline by `BASELINE_MARGIN`, or the
+        mean losses span at most `NOISE_SE` standard errors); ``baseline_val_loss``,
+        ``baseline_val_accuracy``. The rates are None when every run diverged.
     """
+    base = baseline or {}
+    base_keys = {"baseline_val_loss": base.get("val_loss", math.nan),
+                 "baseline_val_accuracy": base.get("val_accuracy", math.nan)}
     loss = runs.assign(v=runs["val_loss"].replace(np.nan, np.inf)).groupby("lr")["v"].mean()
     if not np.isfinite(loss.to_numpy()).any():
         return {"suggested_lr": lr, "best_grid_lr": None, "best_lr": None, "ratio": None,
                 "log10_distance": None, "within_tolerance": False,
-                "tolerance": VERIFY_TOLERANCE, "at_grid_edge": False, "best_val_loss": None}
+                "tolerance": VERIFY_TOLERANCE, "at_grid_edge": False, "best_val_loss": None,
+                "inconclusive": False, "inconclusive_reason": None, **base_keys}
     grid = float(loss.idxmin())
     best = refine_lr(loss.index.to_numpy(), loss.to_numpy())
     ratio = lr / best
+    why = _inconclusive(runs, loss, base)
     return {"suggested_lr": lr, "best_grid_lr": grid, "best_lr": best, "ratio": ratio,
             "log10_distance": math.log10(ratio),
-            "within_tolerance": bool(1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE),
+            "within_tolerance": None if why else
+            bool(1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE),
             "tolerance": VERIFY_TOLERANCE,
             "at_grid_edge": grid in (loss.index.min(), loss.index.max()),
-            "best_val_loss": float(loss.min())}
+            "best_val_loss": float(loss.min()), "inconclusive": bool(why),
+            "inconclusive_reason": why or None, **base_keys}
+
+
+def _inconclusive(runs: pd.DataFrame, loss: pd.Series, base: dict) -> str:
+    """Why the grid cannot place a best rate, or "" when it can."""
+    acc = runs.groupby("lr")["val_accuracy"].mean()
+    b_loss, b_acc = base.get("val_loss", math.nan), base.get("val_accuracy", math.nan)
+    if math.isfinite(b_loss):
+        learned = loss < (1 - BASELINE_MARGIN) * b_loss
+        if math.isfinite(b_acc):
+            learned |= acc.reindex(loss.index) > b_acc + BASELINE_MARGIN
+        if not learned.any():
+            shown = (f"; accuracy at most {acc.max():.3g}, the majority class scores "
+                     f"{b_acc:.3g}" if math.isfinite(b_acc) else "")
+            return (f"no grid rate beat a constant prediction of the training set's "
+                    f"{'prior' if math.isfinite(b_acc) else 'mean'} (validation loss at best "
+                    f"{loss.min():.4f} against its {b_loss:.4f}{shown}): the nets learned "
+                    f"nothing from the inputs in these runs, so the grid says nothing of the "
+                    f"best rate")
+    finite = runs[np.isfinite(runs["val_loss"])].groupby("lr")["val_loss"]
+    se = (finite.std() / np.sqrt(finite.count())).dropna()
+    means = loss[np.isfinite(loss)]
+    if len(se) and len(means) > 1 and means.max() - means.min() <= NOISE_SE * se.median():
+        return (f"the mean validation loss varies by {means.max() - means.min():.2g} across "
+                f"the rates that did not diverge, within {NOISE_SE:g} standard errors of a "
+                f"rate's mean over seeds ({se.median():.2g}): the grid cannot tell them apart")
+    return ""

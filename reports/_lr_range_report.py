@@ -191,6 +191,12 @@ def _verdicts(result, summary: dict) -> list[str]:
     if v is not None:
         if v["best_lr"] is None:
             lines.append("Verification: every grid run diverged.")
+        elif v.get("inconclusive"):  # older verdicts lack the key
+            lines.append(f"Verification is inconclusive: brief runs "
+                         f"({result.config['verify_epochs']:g} epochs) at "
+                         f"{result.verify['lr'].nunique()} rates, but "
+                         f"{v['inconclusive_reason']}. Train longer (--verify-epochs) or check "
+                         f"the net and the data before trusting any rate.")
         else:
             where = "within" if v["within_tolerance"] else "outside"
             lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
@@ -225,12 +231,14 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
         headline["Best lr (verify)"] = v["best_lr"]
         headline["Suggestion / best"] = v["ratio"]
     ok = math.isfinite(result.suggested_lr)
-    status = ("failed" if not ok else "complete" if v is None or v["within_tolerance"]
-              else "off-target")
+    status = ("failed" if not ok else "inconclusive" if v is not None and v.get("inconclusive")
+              else "complete" if v is None or v["within_tolerance"] else "off-target")
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
                  name=name or result.dataset, status=status,
-                 status_detail="" if ok else f"no suggestion: {_no_suggestion(result)}",
+                 status_detail=f"no suggestion: {_no_suggestion(result)}" if not ok else
+                 f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
+                 "",
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "

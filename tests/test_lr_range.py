@@ -5,6 +5,7 @@ import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import nets
@@ -130,7 +131,8 @@ def test_suggestion_lands_within_3x_of_the_best_grid_rate(dataset):
     v = res.verdict
     assert math.isfinite(res.suggested_lr) and v["suggested_lr"] == res.suggested_lr
     assert not v["at_grid_edge"]
-    assert 1 / 3 <= v["ratio"] <= 3 and v["within_tolerance"]
+    assert 1 / 3 <= v["ratio"] <= 3 and v["within_tolerance"] and not v["inconclusive"]
+    assert v["best_val_loss"] < 0.4 * v["baseline_val_loss"]
     grid = res.verify
     assert grid["lr"].nunique() == 9 and grid["seed"].nunique() == 2
     assert grid["lr"].min() == pytest.approx(res.suggested_lr / 10)
@@ -152,3 +154,24 @@ def test_suggestion_lands_within_3x_of_the_best_grid_rate(dataset):
 def test_bad_input_is_a_clear_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         lr_range_test("coin", **kwargs)
+
+
+def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
+    from analyses import verify_verdict
+
+    lrs = np.geomspace(0.01, 1, 5)
+    # two seeds per rate, the means 0.50..0.52 against a seed spread of ±0.05
+    loss = [0.52, 0.51, 0.50, 0.51, 0.52]
+    runs = pd.DataFrame({"lr": np.repeat(lrs, 2), "seed": [0, 1] * 5,
+                         "val_loss": [m + d for m in loss for d in (-0.05, 0.05)],
+                         "val_accuracy": 0.8})
+    base = {"val_loss": 0.69, "val_accuracy": 0.5}
+    v = verify_verdict(runs, 0.1, base)
+    assert v["inconclusive"] and v["within_tolerance"] is None
+    assert v["inconclusive_reason"] == (
+        "the mean validation loss varies by 0.02 across the rates that did not diverge, within "
+        "2 standard errors of a rate's mean over seeds (0.05): the grid cannot tell them apart")
+    # the same means with a spread 10x smaller: a verdict
+    runs["val_loss"] = [m + d for m in loss for d in (-0.005, 0.005)]
+    v = verify_verdict(runs, 0.1, base)
+    assert not v["inconclusive"] and v["within_tolerance"] and v["inconclusive_reason"] is None

@@ -13,7 +13,9 @@ JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", 
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
              "stop_lr", "runs", "verify", "config", "seconds", "report_path"}
 VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
-               "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid"}
+               "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid",
+               "inconclusive", "inconclusive_reason", "baseline_val_loss",
+               "baseline_val_accuracy"}
 
 
 
@@ -39,6 +41,36 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
             "suggestions.csv"} <= files
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["lr-range"]
     assert "lr-range" in (tmp_path / "runs" / "index.html").read_text()
+
+
+def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypatch, capsys,
+                                                            parse_html):
+    # QA: "within 3x" from 9 grid rates whose nets all ended at coin's majority share
+    # (0.46) with validation losses 1.0102-1.0141, worse than the prior's 1.0090
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "coin", "--hidden", "16", "--seeds", "2", "--verify"]
+    code, out, err = run_cli([*argv, "--json", "--out", "r"], capsys)
+    assert code == 0, err
+    v = json.loads(out)["verify"]
+    assert max(g["val_accuracy"] for g in v["grid"]) == pytest.approx(0.46)
+    assert v["baseline_val_accuracy"] == pytest.approx(0.46)
+    assert v["baseline_val_loss"] == pytest.approx(1.0090, abs=1e-4)
+    assert v["inconclusive"] is True and v["within_tolerance"] is None
+    assert v["inconclusive_reason"] == (
+        "no grid rate beat a constant prediction of the training set's prior (validation loss "
+        "at best 1.0102 against its 1.0090; accuracy at most 0.46, the majority class scores "
+        "0.46): the nets learned nothing from the inputs in these runs, so the grid says "
+        "nothing of the best rate")
+    assert v["ratio"] == pytest.approx(2.41, abs=0.01)  # the numbers stay, the verdict goes
+    info = reports.read_report_info(tmp_path / "r" / "report.html")
+    assert info.status == "inconclusive"
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert "Verification is inconclusive: brief runs (20 epochs) at 9 rates, but no grid rate" \
+        in text
+    assert "within 3×" not in text and "outside 3×" not in text
+    code, out, _ = run_cli([*argv, "--no-report"], capsys)
+    assert "verify: inconclusive: no grid rate beat a constant prediction" in out
+    assert "within" not in out
 
 
 @pytest.mark.parametrize("ramp, reason", [
