@@ -693,7 +693,7 @@ def cmd_scaling(args) -> int:
         target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
         max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
         noise=args.noise, workers=args.workers, backend=args.backend,
-        scheduler=args.scheduler, seed=args.seed)
+        scheduler=args.scheduler, seed=args.seed, progress=not args.json)
     summary = result.summary()
     summary["report_path"] = _analysis_report(args, "scaling_report", result)
     _emit(args, summary, _scaling_lines(summary))
@@ -900,7 +900,7 @@ def cmd_imbalance(args) -> int:
         args.dataset, positive=args.positive, ratios=args.ratio, strategies=args.strategies,
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
-        workers=args.workers, seed=args.seed)
+        workers=args.workers, seed=args.seed, progress=not args.json)
     summary = result.summary()
     summary["report_path"] = _analysis_report(args, "imbalance_report", result)
     _emit(args, summary, _imbalance_lines(summary))
@@ -1061,7 +1061,7 @@ def _capacity_lines(s: dict) -> list[str]:
     b = s["best"]
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
-                     f"{d}: {w}" for d, w in s["sufficient_width"].items()))
+                     f"{d}: {s['sufficient_width'].get(str(d), 'none')}" for d in s["depths"]))
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):
         lines.append(f"report: {s['report_path']}")
@@ -1078,7 +1078,8 @@ def cmd_capacity(args) -> int:
                        schedule=args.schedule, checkpoint=args.checkpoint, dtype=args.dtype)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
-                                     workers=args.workers, seed=args.seed)
+                                     workers=args.workers, seed=args.seed,
+                                     progress=not args.json)
     summary = result.summary()
     summary["report_path"] = _analysis_report(args, "capacity_report", result)
     _emit(args, summary, _capacity_lines(summary))

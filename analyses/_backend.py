@@ -77,7 +77,8 @@ def _address_ok(address: str) -> bool:
 
 
 def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = "joblib",
-              workers: int | None = 1, scheduler: Any = None) -> list[Any]:
+              workers: int | None = 1, scheduler: Any = None,
+              progress: str | None = None) -> list[Any]:
     """Apply ``fn`` to every task, in parallel, and return the results in task order.
 
     Parameters
@@ -94,6 +95,8 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         whose cluster decides.
     scheduler : str or distributed.Client, optional
         Scheduler address (``"tcp://127.0.0.1:8786"``) or a connected client.
+    progress : str, optional
+        Label of a progress bar over the finished runs (stderr); None: no bar.
 
     Returns
     -------
@@ -111,19 +114,32 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     tasks = list(tasks)
     if not tasks:
         return []
-    if backend == "dask":
-        return _run_dask(fn, tasks, scheduler)
-    n_jobs = min(workers or 1, len(tasks)) if workers != -1 else -1
-    if n_jobs == 1:
-        return [_one_thread(fn, t) for t in tasks]
-    from joblib import Parallel, delayed, parallel_config
+    from tqdm.auto import tqdm
 
-    # inner_max_num_threads caps BLAS in the loky workers before numpy loads there.
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        return Parallel(n_jobs=n_jobs)(delayed(_one_thread)(fn, t) for t in tasks)
+    # the bar is closed on the way out, Ctrl-C included, before any message below it
+    with tqdm(total=len(tasks), desc=progress, unit="run", leave=False,
+              disable=progress is None) as bar:
+        if backend == "dask":
+            return _run_dask(fn, tasks, scheduler, bar)
+        n_jobs = min(workers or 1, len(tasks)) if workers != -1 else -1
+        if n_jobs == 1:
+            return [_counted(bar, _one_thread(fn, t)) for t in tasks]
+        from joblib import Parallel, delayed, parallel_config
+
+        # inner_max_num_threads caps BLAS in the loky workers before numpy loads there;
+        # results come back in task order as each is ready
+        with parallel_config(backend="loky", inner_max_num_threads=1):
+            done = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(_one_thread)(fn, t) for t in tasks)
+            return [_counted(bar, result) for result in done]
 
 
-def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
+def _counted(bar, result):
+    bar.update(1)
+    return result
+
+
+def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
     try:
         from distributed import Client
     except ImportError:
@@ -141,7 +157,11 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler) -> list[Any]:
     try:
         # straight to the cluster: joblib's dask backend runs everything in this process
         # when the cluster has a single worker thread (its n_jobs is then 1)
+        from distributed import as_completed
+
         futures = client.map(_one_thread, [fn] * len(tasks), list(tasks), pure=False)
+        for _ in as_completed(futures):
+            bar.update(1)
         return client.gather(futures)
     finally:
         if own:

@@ -206,7 +206,8 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
 @releasing(_load)  # the data loaded by name: dropped when the sweep returns or raises
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
                    config: nets.TrainConfig | None = None, eps: float = 0.1,
-                   workers: int | None = 1, seed: int = 0) -> CapacityResult:
+                   workers: int | None = 1, seed: int = 0,
+                   progress: bool = False) -> CapacityResult:
     """Train every width x depth x seed for the same budget and tabulate the results.
 
     Parameters
@@ -226,6 +227,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     workers : int
         Local processes (-1: every core).
     seed : int
+    progress : bool
+        A progress bar over the runs (stderr).
 
     Returns
     -------
@@ -254,7 +257,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     base = cfg.replace(eps=0.0)
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
-    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers), columns=RUN_COLUMNS)
+    runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
+                                  progress="capacity" if progress else None), columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "

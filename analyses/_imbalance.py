@@ -139,7 +139,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                         metric: str = "pr_auc", tune_for: str = "f1",
                         leakage_demo: bool = False, net_params: dict | None = None,
                         workers: int | None = 1, backend: str = "joblib", scheduler=None,
-                        seed: int = 0) -> ImbalanceResult:
+                        seed: int = 0, progress: bool = False) -> ImbalanceResult:
     """Benchmark imbalance remedies on one dataset.
 
     Parameters
@@ -171,6 +171,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         Where runs execute (see `run_tasks`); results do not depend on them.
     seed : int
         Root of every seed: same seed, same table.
+    progress : bool
+        A progress bar over the runs (stderr).
 
     Returns
     -------
@@ -225,7 +227,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                          f"resamples toward the sampling ratio, and at ratio {tasks[0].ratio} "
                          f"{skips[0]}")
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
-                          scheduler=scheduler))
+                          scheduler=scheduler, progress="imbalance" if progress else None))
     outputs = [skipped_run(t, skip) if skip else next(done)
                for t, skip in zip(tasks, skips, strict=True)]
     rows = [row for out in outputs for row in out["rows"]]

@@ -218,7 +218,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                   max_steps: int = 10_000, max_epochs: float | None = None,
                   config: nets.TrainConfig | None = None, reference_batch: int = REFERENCE_BATCH,
                   noise: bool = True, workers: int | None = 1, backend: str = "joblib",
-                  scheduler=None, seed: int = 0) -> ScalingResult:
+                  scheduler=None, seed: int = 0, progress: bool = False) -> ScalingResult:
     """Steps to target per batch size with a tuned rate, the scaling law and the noise scale.
 
     Parameters
@@ -248,6 +248,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         Where the runs execute; see `analyses.run_tasks`.
     seed : int
         Seeds the data split and every run (through ``SeedSequence``).
+    progress : bool
+        Progress bars over the reference runs and the runs per batch size (stderr).
 
     Returns
     -------
@@ -298,7 +300,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if target is None or (noise and n >= 2):
         every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
         ref_rows = run_tasks(run_task, [task(b_ref, lr, 0, None, every) for lr in rates],
-                             backend=backend, workers=workers, scheduler=scheduler)
+                             backend=backend, workers=workers, scheduler=scheduler,
+                             progress="scaling: reference runs" if progress else None)
         reference, best = _reference_table(ref_rows, metric)
         if target is None:
             target, source = _default_target(best, metric), (
@@ -309,7 +312,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
             noise_df, b_simple, b_simple_step = _noise_at_target(
                 best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
-    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler)
+    rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
+                     progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     at_start = runs[runs["reached"] & (runs["steps"] == 0)]
     if len(at_start):  # steps to a target the untrained net meets measure nothing
