@@ -143,8 +143,6 @@ def test_one_diverged_seed_leaves_no_spread_either():
     ({"eps": -1.0}, "eps must be a finite number >= 0"),
     ({"eps": None}, "eps must be a finite number >= 0, got None"),
     ({"widths": (2, 4, 2)}, "widths lists 2 twice"),
-    ({"config": QUICK.replace(batch_size=5000)},
-     "batch size 5000 is larger than the training set of coin (900 examples)"),
     ({"config": nets.TrainConfig(hidden=(4, 4), activation=("relu", "tanh"))},
      "one activation for every hidden layer"),
 ])
@@ -171,10 +169,10 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["capacity"]
     code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "2,x"], capsys)
     assert code == 2 and "expected comma-separated integers" in err and err.count("\n") == 1
-    code, out, err = run_cli(["capacity", "--dataset", "coin", "--batch-size", "901",
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--batch-size", "0",
                               "--no-report"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith("hplab capacity: error: batch size 901 is larger")
+    assert err.startswith("hplab capacity: error: batch_size")
     assert np.isfinite(s["best"]["test"])
 
 
@@ -191,8 +189,13 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     capacity_sweep("coin", widths=(2, 4), seeds=1, config=QUICK.replace(max_epochs=2))
     assert loads == [("coin",)]
     assert _capacity._load.cache_info().currsize == 0
-    with pytest.raises(ValueError, match="larger than the training set"):  # raised too
-        capacity_sweep("coin", widths=(2,), seeds=1, config=QUICK.replace(batch_size=10**5))
+    with pytest.raises(ValueError, match="class_weight needs 3 values"):  # raised too
+        capacity_sweep("coin", widths=(2,), seeds=1,
+                       config=QUICK.replace(class_weight=(1.0, 2.0)))
+    # a batch beyond the training set is the full batch (as train takes it), said so
+    result = capacity_sweep("coin", widths=(2,), seeds=1,
+                            config=QUICK.replace(batch_size=10**5, max_epochs=2))
+    assert result.summary()["config"]["batch_size"] == -1
     assert _capacity._load.cache_info().currsize == 0
 
 
