@@ -182,8 +182,8 @@ def _verdicts(result, summary: dict) -> list[str]:
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
                      f"{'' if result.mode == 'looper' else 'smoothed '}value; a rise below "
                      "that, as the plot may show, does not stop the test) up to max_lr, so "
-                     "suggestions near the curve's end are unreliable; raise --max-lr or "
-                     "--steps.")
+                     "suggestions near the curve's end are unreliable; raise --max-lr (plain "
+                     "SGD on a small net may take rates past 100 before it diverges).")
     if result.val or result.mode == "looper":
         lines.append("Smooth curves (validation or looper loss) make the valley reach back "
                      "into the flat start; compare with steepest and minimum.")

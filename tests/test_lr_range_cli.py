@@ -185,3 +185,16 @@ def test_running_out_of_memory_is_one_line(tmp_path, monkeypatch, capsys):
     code, out, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "1000000000"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("hplab lr-range: error: out of memory (Unable to allocate 7.45 GiB")
+
+
+def test_a_range_that_never_diverges_asks_for_a_higher_max_lr(tmp_path, capsys):
+    # it said "raise --max-lr or --steps", but more steps only sample the same range
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--no-report"], capsys)
+    assert code == 0, err
+    assert "never diverged up to --max-lr 10: raise it (plain SGD on a small net" in out
+    assert "--steps" not in out
+    # and what it says holds: coin's default net on SGD diverges past 100
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--max-lr", "1000",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["stop_lr"] > 100
