@@ -486,7 +486,15 @@ def cmd_study_show(args) -> int:
     summary = study.show_study(args.name, args.storage)
     report = reports.find_study_report(args.name, args.storage)
     summary["report_path"] = str(report) if report else None
-    _emit(args, summary, _study_lines(summary))
+    # a report written before later trials (a run with --no-report) says so
+    said = reports.report_lags(report, summary) if report else None
+    summary["report_stale"] = said is not None if report else None
+    lines = _study_lines(summary)
+    if said is not None:
+        lines.append(f"  (written at {said} trials; now "
+                     f"{summary['n_finished']} of {summary['n_trials']}: hplab study report "
+                     f"{shlex.quote(args.name)} brings it up to date)")
+    _emit(args, summary, lines)
     return 0
 
 

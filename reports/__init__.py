@@ -26,7 +26,7 @@ from ._index import ReportInfo, find_reports, index_root, read_report_info, writ
 from ._lr_range_report import lr_range_report
 from ._scaling_report import scaling_report
 from ._study_folder import find_study_report, study_report_folder
-from ._study_report import study_report
+from ._study_report import report_lags, study_report
 from ._training import training_report
 from ._training_data import (
     confusion_frame,
@@ -48,4 +48,5 @@ __all__ = [
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
-__all__ += ["find_study_report", "study_report_folder"]  # a study's report per storage
+# a study's report per storage, and whether it lags the study
+__all__ += ["find_study_report", "report_lags", "study_report_folder"]

@@ -12,6 +12,7 @@ from . import _study_data as sd
 from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
+from ._index import read_report_info
 from ._study_best import add_best
 from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
@@ -162,6 +163,16 @@ def _headline(summary, metric, trials) -> dict:
             else "–",
             "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
             "Pruned": summary["n_pruned"]}
+
+
+def report_lags(path, summary: dict) -> str | None:
+    """What the study report at ``path`` says of its trials ("40 of 40") when that is no
+    longer so for the study as ``summary`` (`study.show_study`) has it; None if current."""
+    info = read_report_info(path)
+    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"),
+                None) if info is not None else None
+    now = _finished_of(summary["n_finished"], summary["n_trials"])
+    return said if said is not None and str(said) != now else None
 
 
 def _finished_of(finished: int, budget: int) -> str:

@@ -473,3 +473,25 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
     assert "Trials ran for" not in facts
     shown = facts["Time with a trial running"]
     assert shown.endswith(" s") and float(shown[:-2]) == pytest.approx(22 + today, abs=0.06)
+
+
+def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, monkeypatch,
+                                                         capsys):
+    # a run with --no-report left the report at 2 of 2 trials while show pointed at it
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("lag", n_trials=2, pruner="none")
+    assert hplab.main(["study", "run", str(path), "--json"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "lag", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_stale"] is False
+    assert hplab.main(["study", "run", str(path), "--trials", "3", "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "lag"]) == 0
+    out = capsys.readouterr().out
+    assert "report: runs/studies/lag/report.html" in out
+    assert ("(written at 2 of 2 trials; now 3 of 3: hplab study report lag brings it up to "
+            "date)") in out
+    assert hplab.main(["study", "report", "lag"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "lag", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_stale"] is False
