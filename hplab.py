@@ -595,7 +595,8 @@ def _add_study(sub) -> None:
     ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
     q.add_argument("spec", help="ready spec name (xor, coin, digits...) or a .toml path")
-    q.add_argument("--workers", type=int, default=1, help="local worker processes")
+    q.add_argument("--workers", type=int, default=1,
+                   help="local worker processes (-1: every core)")
     q.add_argument("--trials", type=int, default=None, help="study-wide total (overrides)")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -603,7 +604,8 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
     q.add_argument("--study", required=True, help="study name")
-    q.add_argument("--workers", type=int, default=1, help="local worker processes")
+    q.add_argument("--workers", type=int, default=1,
+                   help="local worker processes (-1: every core)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_worker)
@@ -629,7 +631,8 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers, and its report")
-    q.add_argument("--workers", type=int, default=2)
+    q.add_argument("--workers", type=int, default=2,
+                   help="local worker processes (-1: every core)")
     q.add_argument("--trials", type=int, default=None, help="trials (default: the spec's)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")

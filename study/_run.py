@@ -252,6 +252,15 @@ def _poll(progress: _Progress, stop: threading.Event) -> None:
             pass
 
 
+def local_workers(workers) -> int:
+    """``--workers`` as a number of processes: -1 is one per core (as for the analyses)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or (workers < 1
+                                                                     and workers != -1):
+        raise SpecError(f"--workers must be an integer >= 1 (or -1 for every core), "
+                        f"got {workers!r}")
+    return cores() if workers == -1 else workers
+
+
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             index: int | None = 0, progress: bool = True, dataset=None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
@@ -303,7 +312,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     storage : str, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
     workers : int
-        Local processes.
+        Local processes (-1: one per core).
     progress : bool
         Show a progress bar on stderr.
     fresh : bool
@@ -323,8 +332,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     """
     from ._summary import study_summary
 
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SpecError(f"--workers must be an integer >= 1, got {workers!r}")
+    workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
     import data
@@ -361,8 +369,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     """Join stored study ``name`` from this machine until its budget is spent."""
     from ._summary import study_summary
 
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SpecError(f"--workers must be an integer >= 1, got {workers!r}")
+    workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
     with storage_errors(where, RESUME_HINT):

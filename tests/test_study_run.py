@@ -13,10 +13,12 @@ from pathlib import Path
 
 import optuna
 import pytest
+from cli_helpers import run_cli
 from optuna.trial import TrialState
 
 import hplab
 import study
+from study._run import cores
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,6 +82,23 @@ def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_p
                     "--no-report", cwd=tmp_path)
     frames = [f for f in out.stderr.splitlines() if "trial" in f]  # text mode: \r is \n
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
+
+
+def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys):
+    # the analyses took -1 for every core; study run refused it
+    path = spec_file("allcores", n_trials=3)
+    code, out, err = run_cli(["study", "run", path, "--workers", "-1", "--storage",
+                           tmp_path / "a.db", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 3
+    workers = {study.trial_info(t)["worker"] for t in trials_of(tmp_path / "a.db", "allcores")}
+    assert len(workers) == min(3, cores())
+    for bad in ("0", "-2"):
+        code, out, err = run_cli(["study", "run", path, "--workers", bad, "--storage",
+                               tmp_path / "b.db"], capsys)
+        assert code == 2 and err.count("\n") == 1
+        assert f"--workers must be an integer >= 1 (or -1 for every core), got {bad}" in err
+    assert not (tmp_path / "b.db").exists()
 
 
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path):
