@@ -22,6 +22,8 @@ BACKENDS = {
 
 #: Seconds to wait for a Dask scheduler before giving up with a one-line error.
 CONNECT_TIMEOUT = 10
+#: Seconds before a progress bar shows: runs over (or failed) sooner print nothing.
+BAR_DELAY = 1.0
 
 
 def releasing(cache) -> Callable:
@@ -117,7 +119,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     from tqdm.auto import tqdm
 
     # the bar is closed on the way out, Ctrl-C included, before any message below it
-    with tqdm(total=len(tasks), desc=progress, unit="run", leave=False,
+    with tqdm(total=len(tasks), desc=progress, unit="run", leave=False, delay=BAR_DELAY,
               disable=progress is None) as bar:
         if backend == "dask":
             return _run_dask(fn, tasks, scheduler, bar)
@@ -157,11 +159,9 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
     try:
         # straight to the cluster: joblib's dask backend runs everything in this process
         # when the cluster has a single worker thread (its n_jobs is then 1)
-        from distributed import as_completed
-
         futures = client.map(_one_thread, [fn] * len(tasks), list(tasks), pure=False)
-        for _ in as_completed(futures):
-            bar.update(1)
+        for future in futures:  # called from the client's thread as each run ends
+            future.add_done_callback(lambda _: bar.update(1))
         return client.gather(futures)
     finally:
         if own:

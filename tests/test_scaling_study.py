@@ -220,7 +220,8 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     lines = "\n".join(hplab._scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
     # one rate for every batch is a grid's edge, not a finding
-    assert "the best rate sits at an edge of the grid for B = [64, 128]: widen --lrs" in lines
+    assert ("the best rate sits at an edge of the grid for B = [64, 128]: widen it "
+            "(--lr-range LOW,HIGH, or --lrs)") in lines
 
 
 def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, parse_html):
