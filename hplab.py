@@ -725,8 +725,16 @@ def cmd_scaling(args) -> int:
 
 
 def _add_scaling(sub) -> None:
-    p = sub.add_parser("scaling", help="steps to a target per batch size, the critical batch "
-                                       "size, best-rate scaling and the gradient noise scale")
+    p = sub.add_parser(
+        "scaling", help="steps to a target per batch size, the critical batch size, best-rate "
+                        "scaling and the gradient noise scale",
+        description="Train every batch size x rate x seed until the target (or --max-steps) "
+                    "and fit the steps to McCandlish et al.'s law. The defaults train 27 nets "
+                    "(9 rates x 3 seeds) per batch size, 1, 2, 4... and the full batch: "
+                    "hundreds of nets, minutes on 2 cores "
+                    "(--workers -1 uses every core; fewer --batch-sizes, --lr-grid or "
+                    "--seeds cost less). A batch size that does not reach the target within "
+                    "--max-steps is reported as not reached.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd")
     p.add_argument("--batch-sizes", type=_ints, default=None,
