@@ -993,9 +993,10 @@ def _lr_range_lines(s: dict) -> list[str]:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
                      f"{s['divergence_lr']:.4g}")
     else:
-        # more --steps only sample the same range more finely
-        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: raise it (plain SGD on "
-                     "a small net may take rates past 100 before it diverges)")
+        from analyses import no_stop_advice  # more --steps only sample the same range
+
+        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
+                     f"{no_stop_advice(s['config']['optimizer'])}")
     v = s["verify"]
     if v is not None and v.get("inconclusive"):
         lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best grid lr "

@@ -35,7 +35,13 @@ from ._imbalance_strategies import (
 from ._lr_ramp import MODES as LR_RANGE_MODES
 from ._lr_ramp import RangeCurve, ramp_rates, range_test
 from ._lr_range import DEFAULT_CONFIG as LR_RANGE_CONFIG
-from ._lr_range import RAMP_REPLACES, LRRangeResult, lr_range_test, summarize_suggestions
+from ._lr_range import (
+    RAMP_REPLACES,
+    LRRangeResult,
+    lr_range_test,
+    no_stop_advice,
+    summarize_suggestions,
+)
 from ._lr_verify import VERIFY_FACTORS, verify_runs, verify_verdict
 
 # -- scaling (continued)
@@ -75,7 +81,7 @@ __all__ += [
 __all__ += [
     "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
-    "capacity_sweep", "lr_range_test", "ramp_rates", "range_test", "suggest",
+    "capacity_sweep", "lr_range_test", "no_stop_advice", "ramp_rates", "range_test", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",
     "verify_verdict",

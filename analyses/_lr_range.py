@@ -176,6 +176,15 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def no_stop_advice(optimizer) -> str:
+    """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
+    adaptive optimizers' losses rise sooner, and the smoothing may hide it."""
+    if optimizer in ("sgd", "momentum", "nesterov"):
+        return "raise --max-lr (plain SGD on a small net may take rates past 100 before it " \
+               "diverges)"
+    return "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)"
+
+
 def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: float = 1e-7,
                   max_lr: float = 10.0, num_steps: int = 100, mode: str = "exp",
                   beta: float = 0.98, diverge: float = 4.0, val: bool = False,

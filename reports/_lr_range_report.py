@@ -178,12 +178,14 @@ def _verdicts(result, summary: dict) -> list[str]:
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
                      f"{summary['divergence_lr']:.3g} (medians over seeds).")
     else:
+        from analyses import no_stop_advice
+
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
                      f"{'' if result.mode == 'looper' else 'smoothed '}value; a rise below "
                      "that, as the plot may show, does not stop the test) up to max_lr, so "
-                     "suggestions near the curve's end are unreliable; raise --max-lr (plain "
-                     "SGD on a small net may take rates past 100 before it diverges).")
+                     f"suggestions near the curve's end are unreliable; "
+                     f"{no_stop_advice(result.config.get('optimizer'))}.")
     if result.val or result.mode == "looper":
         lines.append("Smooth curves (validation or looper loss) make the valley reach back "
                      "into the flat start; compare with steepest and minimum.")
@@ -227,9 +229,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                 "IQR (log10)": float(result.suggestions.set_index("name")
                                      .loc[result.suggestion, "iqr_log10"]),
                 "Divergence lr": summary["divergence_lr"]}
-    if v is not None:
-        headline["Best lr (verify)"] = v["best_lr"]
-        headline["Suggestion / best"] = v["ratio"]
+    if v is not None:  # an inconclusive grid has no best rate to show (its verdict says why)
+        vague = bool(v.get("inconclusive"))
+        headline["Best lr (verify)"] = "inconclusive" if vague else v["best_lr"]
+        headline["Suggestion / best"] = "–" if vague else v["ratio"]
     ok = math.isfinite(result.suggested_lr)
     status = ("failed" if not ok else "inconclusive" if v is not None and v.get("inconclusive")
               else "complete" if v is None or v["within_tolerance"] else "off-target")

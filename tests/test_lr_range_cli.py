@@ -64,6 +64,9 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
     assert v["ratio"] == pytest.approx(2.41, abs=0.01)  # the numbers stay, the verdict goes
     info = reports.read_report_info(tmp_path / "r" / "report.html")
     assert info.status == "inconclusive"
+    # the cards do not state a best rate the verdict denies (they showed 0.01077 and 2.41)
+    cards = {h["label"]: h["text"] for h in info.headline}
+    assert cards["Best lr (verify)"] == "inconclusive" and cards["Suggestion / best"] == "–"
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
     assert "Verification is inconclusive: brief runs (20 epochs) at 9 rates, but no grid rate" \
         in text
@@ -191,10 +194,16 @@ def test_a_range_that_never_diverges_asks_for_a_higher_max_lr(tmp_path, capsys):
     # it said "raise --max-lr or --steps", but more steps only sample the same range
     code, out, err = run_cli(["lr-range", "--dataset", "coin", "--no-report"], capsys)
     assert code == 0, err
-    assert "never diverged up to --max-lr 10: raise it (plain SGD on a small net" in out
+    assert "never diverged up to --max-lr 10: raise --max-lr (plain SGD on a small net" in out
     assert "--steps" not in out
     # and what it says holds: coin's default net on SGD diverges past 100
     code, out, err = run_cli(["lr-range", "--dataset", "coin", "--max-lr", "1000",
                               "--no-report", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["stop_lr"] > 100
+    # adaptive optimizers' losses rise sooner: the advice is not SGD's
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--optimizer", "adam",
+                              "--max-lr", "0.01", "--no-report"], capsys)
+    assert code == 0, err
+    assert "raise --max-lr, or lower --beta (the smoothed loss lags" in out
+    assert "SGD" not in out
