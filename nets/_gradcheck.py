@@ -31,7 +31,7 @@ class GradCheckResult:
 
 def verdict(diff: float) -> str:
     """The course's band of a relative difference: excellent (< 1e-7), acceptable
-    (< 1e-4), suspicious (< 1e-2), else wrong."""
+    (< 1e-4), suspicious (< 1e-2), else wrong (NaN too)."""
     for bound, name in VERDICTS:
         if diff < bound:
             return name
@@ -45,8 +45,6 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     Two forward passes per parameter: ``progress`` shows a bar on stderr once the check
     has taken a second.
     """
-    from tqdm.auto import tqdm
-
     _check_h(h)
     net = net.copy(dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
@@ -54,29 +52,42 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     w = None
     if class_weight is not None:
         w = np.asarray(class_weight, dtype=np.float64)[np.asarray(y).astype(np.intp)]
-    _, grads = net.loss_and_grads(X, T, w)
-    g_bp = np.concatenate([g.ravel() for g in grads])
-    g_num = np.empty_like(g_bp)
-    k = 0
-    bar = tqdm(total=len(g_bp), unit="param", disable=not progress, delay=1.0, leave=False)
-    for p in net.params:
-        flat = p.reshape(-1)  # a view: nudging it nudges the net
-        for i in range(flat.size):
-            if k % 1024 == 1023:
-                bar.update(1024)
-            keep = flat[i]
-            flat[i] = keep + h
-            up = net.loss(X, T, w)
-            flat[i] = keep - h
-            down = net.loss(X, T, w)
-            flat[i] = keep
-            g_num[k] = (up - down) / (2 * h)
-            k += 1
-    bar.close()
-    denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
-    # a zero gradient (all-zero weights) leaves only round-off in g_num: nothing to compare
-    diff = float(np.linalg.norm(g_bp - g_num) / denom) if denom > ZERO_GRADIENT else 0.0
+    # a NaN weight or an overflowing step makes NaN losses: the verdict says so, not numpy
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, grads = net.loss_and_grads(X, T, w)
+        g_bp = np.concatenate([g.ravel() for g in grads])
+        g_num = _numeric_gradient(net, X, T, w, h, len(g_bp), progress)
+        denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
+        if not np.isfinite(denom):  # NaN or inf in either gradient: wrong, whatever the bands
+            diff = math.nan  # (NaN compares below no band; it read as a zero gradient)
+        elif denom > ZERO_GRADIENT:
+            diff = float(np.linalg.norm(g_bp - g_num) / denom)
+        else:  # a zero gradient (all-zero weights) leaves only round-off in g_num
+            diff = 0.0
     return GradCheckResult(diff, verdict(diff), net.n_parameters)
+
+
+def _numeric_gradient(net, X, T, w, h, n, progress) -> np.ndarray:
+    """Two-sided differences of the loss, one parameter at a time (flattened order)."""
+    from tqdm.auto import tqdm
+
+    g_num = np.empty(n)
+    k = 0
+    with tqdm(total=n, unit="param", disable=not progress, delay=1.0, leave=False) as bar:
+        for p in net.params:
+            flat = p.reshape(-1)  # a view: nudging it nudges the net
+            for i in range(flat.size):
+                if k % 1024 == 1023:
+                    bar.update(1024)
+                keep = flat[i]
+                flat[i] = keep + h
+                up = net.loss(X, T, w)
+                flat[i] = keep - h
+                down = net.loss(X, T, w)
+                flat[i] = keep
+                g_num[k] = (up - down) / (2 * h)
+                k += 1
+    return g_num
 
 
 def _check_h(h) -> None:

@@ -1,9 +1,11 @@
 """Backprop against two-sided differences (course sections 44-45)."""
 
 import itertools
+import json
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 import nets
 
@@ -146,6 +148,19 @@ def test_a_zero_gradient_is_no_disagreement():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
     res = nets.gradcheck(nets.MLP((2, 3, 1), ("tanh",), "binary"), X, np.array([0, 1, 1, 0]))
     assert (res.relative_difference, res.verdict) == (0.0, "excellent")
+
+
+def test_nan_gradients_are_wrong_not_a_zero_gradient(capsys):
+    # a NaN weight (or a step whose 2h overflows) read as "no gradient": excellent
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+    net = nets.MLP.initialized((2, 3, 1), ("tanh",), "binary", rng=np.random.default_rng(0),
+                               dtype="float64")
+    net.flat[0] = np.nan
+    res = nets.gradcheck(net, X, np.array([0, 1, 1, 0]))
+    assert np.isnan(res.relative_difference) and res.verdict == "wrong"
+    code, out, err = run_cli(["gradcheck", "--dataset", "double-arc", "--h", "1e308",
+                              "--json"], capsys)
+    assert code == 0 and json.loads(out)["verdict"] == "wrong"
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
