@@ -203,6 +203,8 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         X_test, y_test = _features(test, target, pt), test[target].to_numpy()
     names = tuple(str(c) for c in frame.columns if c != target)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
-            "target": str(target)}
+            "target": str(target),
+            # the file's own header names the features (header=no: made up, x1, x2...)
+            "named_features": header != "no"}
     return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
                   **_as_images(X, images, auto=False), info=info)

@@ -95,8 +95,8 @@ class SavedModel:
         Computed in float64 and rounded once to float32, as ``data`` scales the training
         data (then cast to the net's dtype), so a dataset's rows give the same bits either
         way. A table with column names (a pandas DataFrame) gives the model's features by
-        name, unless the model's names were made up by a loader (x1.., px0..): then by
-        position, as an array.
+        name, unless the model's names were made up by a loader (`named_features`): then
+        by position, as an array.
         """
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
             # a row of a table with a text column is all objects: numbers again per column
@@ -105,8 +105,7 @@ class SavedModel:
         # by name only when both sides have names (scikit-learn's rule): 0, 1... are
         # positions, and so are a loader's x1, x2... (they say nothing about a column)
         if (columns and all(isinstance(c, str) for c in columns) and self.feature_names
-                and not made_up_names(self.feature_names)
-                and list(self.feature_names) != columns):
+                and named_features(self.meta) and list(self.feature_names) != columns):
             missing = [f for f in self.feature_names if f not in columns]
             if missing:  # positions would feed one feature's values into another
                 raise ValueError(f"the table has no column {missing[0]!r}; the model takes "
@@ -157,6 +156,19 @@ class SavedModel:
             labels = labels.astype(bool)
         return Prediction(self.task, self.classes, index=index, labels=labels,
                           probabilities=proba)
+
+
+def named_features(meta: dict) -> bool:
+    """Whether a model's feature names are its data's own (a CSV header, a caller's), not
+    made up by a loader or `load_model` (x1.., px0..): only those are matched by name."""
+    if "named_features" in meta:
+        return bool(meta["named_features"])
+    # saved before the flag, or by nets.save_net with names of the caller's own: a CSV
+    # header names them, and so do names that do not look made up
+    dataset, names = str(meta.get("dataset") or ""), meta.get("feature_names") or []
+    if dataset.startswith("csv:") and "header=no" not in dataset:
+        return True
+    return bool(names) and not made_up_names(names)
 
 
 def made_up_names(names) -> bool:

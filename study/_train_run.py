@@ -154,7 +154,8 @@ def save_run_files(run: TrainRun, out: Path) -> None:
     meta = {"name": run.name, "dataset": ds.name, "task": ds.task, "seed": run.seed,
             "data_seed": ds.info.get("seed"),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
-            "feature_names": list(ds.feature_names), "command": run.command,
+            "feature_names": list(ds.feature_names),
+            "named_features": bool(ds.info.get("named_features")), "command": run.command,
             "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
     paths = {"model_path": out / "model.npz", "history_path": out / "history.csv"}
     # the paths as they will be once the files are in place (the run gets them after)

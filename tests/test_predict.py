@@ -1,6 +1,7 @@
 """`hplab predict` and nets.load_model: stored scaling applied, labels mapped back, the
 dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no pickle)."""
 
+import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -150,6 +151,28 @@ def test_memory_layout_never_changes_a_prediction(tmp_path):
     frame = load_digits(as_frame=True).data.iloc[:300]
     np.testing.assert_array_equal(model.predict(frame).probabilities, c)
     np.testing.assert_array_equal(model.predict(frame.iloc[7]).probabilities, c[7:8])
+
+
+def test_a_csv_header_x1_x2_is_the_files_own_names(tmp_path):
+    # made-up-looking names from a CSV's own header are matched by name: a reordered frame
+    # was fed by position (half the predictions flipped), and a frame with the target
+    # column was refused
+    import study
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2)) * [1, 100]
+    table = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "y": (X[:, 0] > 0).astype(int)})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    run = study.train_run(f"csv:{tmp_path / 't.csv'}", nets.TrainConfig(max_epochs=5),
+                          out=tmp_path / "m")
+    model = nets.load_model(run.model_path)
+    want = model.predict(X).probabilities
+    for frame in (table[["x2", "x1"]], table, table.iloc[:1]):
+        np.testing.assert_array_equal(model.predict(frame).probabilities, want[:len(frame)])
+    # a model saved before the flag: its csv: dataset (without header=no) tells the same
+    meta = {k: v for k, v in model.meta.items() if k != "named_features"}
+    old = dataclasses.replace(model, meta=meta)
+    np.testing.assert_array_equal(old.predict(table[["x2", "x1"]]).probabilities, want)
 
 
 def test_one_row_of_a_table_with_a_text_column(saved_model):
