@@ -162,7 +162,7 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
         return "space.width"
     tables = (("space", {p.name: p for p in old.space.params},
                {p.name: p for p in new.space.params}),
-              ("fixed", _set_fixed(old.fixed), _set_fixed(new.fixed)),
+              ("fixed", _set_fixed(old), _set_fixed(new)),
               ("sampler", old.sampler_options, new.sampler_options),
               ("pruner", old.pruner_options, new.pruner_options))
     for table, a, b in tables:
@@ -172,13 +172,24 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
     return None
 
 
-def _set_fixed(fixed: dict) -> dict:
-    """``[fixed]`` without the entries that only restate TrainConfig's defaults."""
+def _set_fixed(spec: StudySpec) -> dict:
+    """``[fixed]`` without the entries that only restate a default, with names as meant."""
     default = nets.TrainConfig()
+    searched = spec.space.get("optimizer")
+    optimizers = [nets.OPTIMIZERS[o] for o in (
+        searched.choices if searched else (spec.fixed.get("optimizer", default.optimizer),))
+        if o in nets.OPTIMIZERS]
+    # None is each optimizer's own rho and eps: written out, the same for every trial's
+    own = {"rho": {o.default_rho for o in optimizers},
+           "opt_eps": {o.default_eps for o in optimizers}}
     out = {}
-    for key, value in fixed.items():
+    for key, value in spec.fixed.items():
         if {"width": DEFAULT_WIDTH, "depth": DEFAULT_DEPTH}.get(key, ...) == value:
             continue  # a trial's width and depth when neither is set: hidden (8,)
+        if key in own and own[key] == {value}:
+            continue
+        if key == "init" and value in nets.INITIALIZERS:  # msra is he by another name
+            value = nets.INITIALIZERS[value].__name__
         try:  # TrainConfig's own normalizing ("tanh" and ["tanh"], 2 and [2] are one value)
             value = getattr(nets.TrainConfig(**{key: value}), key)
         except (TypeError, ValueError):  # width, depth, imbalance_strategy...
