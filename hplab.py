@@ -256,7 +256,8 @@ TRAIN_FINE_SETTINGS = {
                        "adadelta (default 1e-6)"),
     "l2": (float, "weight decay on the weights (default 0)"),
     "min_delta": (float, "improvement that resets --patience (default 0)"),
-    "lr_gamma": (float, "decay factor per --lr-decay-steps: step, exponential (default 0.9)"),
+    "lr_gamma": (float, "decay factor per --lr-decay-steps (step, exponential) or per "
+                        "milestone (multistep) (default 0.9)"),
     "lr_decay_steps": (int, "steps per decay: step, exponential, inverse (default 50)"),
     "lr_milestones": (_ints, "multistep: steps where the rate is multiplied by --lr-gamma, "
                              "e.g. 100,200 (none by default: multistep needs them)"),
@@ -502,10 +503,12 @@ def cmd_study_show(args) -> int:
     said = reports.report_lags(report, summary) if report else None
     summary["report_stale"] = said is not None if report else None
     lines = _study_lines(summary)
-    if said is not None:
+    if said is not None:  # the storage as given: the same name elsewhere is another study
+        again = ["hplab", "study", "report", args.name] + (
+            ["--storage", study.mask_url(args.storage)] if args.storage else [])
         lines.append(f"  (written at {said} trials; now "
-                     f"{summary['n_finished']} of {summary['n_trials']}: hplab study report "
-                     f"{shlex.quote(args.name)} brings it up to date)")
+                     f"{summary['n_finished']} of {summary['n_trials']}: "
+                     f"{shlex.join(again)} brings it up to date)")
     _emit(args, summary, lines)
     return 0
 
@@ -1110,7 +1113,8 @@ def cmd_capacity(args) -> int:
     base = analyses.CAPACITY_CONFIG
     cfg = base.replace(activation=args.activation, optimizer=args.optimizer, lr=args.lr,
                        batch_size=args.batch_size, max_epochs=args.epochs,
-                       schedule=args.schedule, checkpoint=args.checkpoint, dtype=args.dtype)
+                       schedule=args.schedule, lr_milestones=args.lr_milestones,
+                       checkpoint=args.checkpoint, dtype=args.dtype)
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
@@ -1144,6 +1148,8 @@ def _add_capacity(sub) -> None:
     p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
     p.add_argument("--epochs", type=float, default=2000)
     p.add_argument("--schedule", default="cosine")
+    p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
+                   help=TRAIN_FINE_SETTINGS["lr_milestones"][1])
     p.add_argument("--checkpoint", type=float, default=10.0,
                    help="epochs between checkpoints (the resolution of iterations to eps)")
     p.add_argument("--eps", type=float, default=0.1,

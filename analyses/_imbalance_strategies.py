@@ -292,7 +292,8 @@ def check_net_params(params: Mapping, n_features: int | None = None) -> None:
 
 #: The TrainConfig fields a pipeline's nets.NetClassifier takes; a study refuses the others.
 PIPELINE_NET_PARAMS = ("hidden", "activation", "optimizer", "lr", "batch_size", "max_epochs",
-                       "eps", "patience", "min_delta", "l2", "init", "schedule", "dtype")
+                       "eps", "patience", "min_delta", "l2", "init", "schedule",
+                       "lr_milestones", "dtype")
 
 
 def net_params_from_config(cfg) -> dict:

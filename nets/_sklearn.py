@@ -79,8 +79,8 @@ class _NetEstimator(BaseEstimator):
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", dtype="float64",
-                 random_state=None):
+                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(),
+                 dtype="float64", random_state=None):
         self.hidden = hidden
         self.activation = activation
         self.optimizer = optimizer
@@ -93,6 +93,7 @@ class _NetEstimator(BaseEstimator):
         self.l2 = l2
         self.init = init
         self.schedule = schedule
+        self.lr_milestones = lr_milestones
         self.dtype = dtype
         self.random_state = random_state
 
@@ -103,7 +104,8 @@ class _NetEstimator(BaseEstimator):
         return TrainConfig(
             hidden=tuple(hidden), activation=self.activation, head=head, init=self.init,
             optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
-            schedule=self.schedule, batch_size=self.batch_size, max_epochs=self.max_epochs,
+            schedule=self.schedule, lr_milestones=self.lr_milestones,
+            batch_size=self.batch_size, max_epochs=self.max_epochs,
             checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
             dtype=self.dtype,
         )
@@ -185,6 +187,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         zero, normal, xavier or he (msra).
     schedule : str, default "constant"
         Learning-rate schedule (see ``nets.SCHEDULES``).
+    lr_milestones : tuple of int, default ()
+        Steps where ``schedule="multistep"`` multiplies the rate by 0.9 (it needs them).
     class_weight : None, "balanced" or dict, default None
         Per-class loss weights; a dict maps class labels to weights (missing = 1).
     dtype : {"float64", "float32"}, default "float64"
@@ -221,12 +225,13 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", class_weight=None,
-                 dtype="float64", random_state=None):
+                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(),
+                 class_weight=None, dtype="float64", random_state=None):
         super().__init__(hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
                          batch_size=batch_size, max_epochs=max_epochs, eps=eps,
                          patience=patience, min_delta=min_delta, l2=l2, init=init,
-                         schedule=schedule, dtype=dtype, random_state=random_state)
+                         schedule=schedule, lr_milestones=lr_milestones, dtype=dtype,
+                         random_state=random_state)
         self.class_weight = class_weight
 
     @_fit_or_keep

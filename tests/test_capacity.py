@@ -169,6 +169,12 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["capacity"]
     code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "2,x"], capsys)
     assert code == 2 and "expected comma-separated integers" in err and err.count("\n") == 1
+    # multistep needs its milestones, which capacity did not take
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--widths", "2", "--seeds", "1",
+                              "--epochs", "20", "--schedule", "multistep", "--lr-milestones",
+                              "5,10", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["config"]["lr_milestones"] == [5, 10]
     code, out, err = run_cli(["capacity", "--dataset", "coin", "--batch-size", "0",
                               "--no-report"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1

@@ -277,6 +277,16 @@ def test_unfitted_and_one_class_errors():
         nets.NetClassifier().fit(X, [0, 1])
 
 
+def test_multistep_takes_its_milestones_here_too():
+    # schedule="multistep" asked for lr_milestones, which the estimators did not take
+    X, y = make_classification(n_samples=40, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), schedule="multistep", lr_milestones=(3,),
+                             batch_size=10, max_epochs=2, patience=0, random_state=0).fit(X, y)
+    lr = clf.history_.set_index("iteration")["lr"]
+    assert lr[0] == 0.001 and lr[4] == pytest.approx(0.001 * 0.9)  # 4 steps an epoch
+    assert clone(clf).get_params()["lr_milestones"] == (3,)
+
+
 def test_convergence_warnings_and_status():
     X, y = make_classification(n_samples=200, random_state=0)
     with pytest.warns(ConvergenceWarning, match="max_epochs=3 reached") as caught:

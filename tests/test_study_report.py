@@ -495,3 +495,11 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
     capsys.readouterr()
     assert hplab.main(["study", "show", "lag", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["report_stale"] is False
+    # in another storage the hint names it: the same name in runs/hplab.db is another study
+    for trials in ("2", "3"):
+        assert hplab.main(["study", "run", str(path), "--storage", "o.db", "--trials", trials,
+                           *(["--no-report"] if trials == "3" else [])]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "lag", "--storage", "o.db"]) == 0
+    assert "now 3 of 3: hplab study report lag --storage o.db brings it" in \
+        capsys.readouterr().out
