@@ -253,42 +253,38 @@ def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert len(trials_of(db, "d")) == 3
     # one name or a list of one, a width or a list of one: the same TrainConfig
-    for n_trials, fixed in ((1, {"activation": "tanh", "hidden": [3]}),
-                            (2, {"activation": ["tanh"], "hidden": 3})):
-        spec = spec_file("d2", n_trials=n_trials,
-                         space={"lr": {"low": 0.05, "high": 2.0, "log": True}},
-                         fixed={"batch_size": 2, "checkpoint": 4, **fixed})
-        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
-        assert code == 0, capsys.readouterr().err
+    assert _resumes(spec_file, db, "d2", [{"activation": "tanh", "hidden": [3]},
+                                         {"activation": ["tanh"], "hidden": 3}]) == [0, 0]
     assert len(trials_of(db, "d2")) == 2
     # width 8 and depth 1 written out are what a trial takes when neither is set (they
     # were "created from another spec (fixed.width differs)" where hidden = [8] resumed)
-    for n_trials, fixed in ((1, {}), (2, {"width": 8}), (3, {"depth": 1, "hidden": [8]})):
-        spec = spec_file("d3", n_trials=n_trials,
-                         space={"lr": {"low": 0.05, "high": 2.0, "log": True}},
-                         fixed={"batch_size": 2, "checkpoint": 4, **fixed})
-        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
-        assert code == 0, capsys.readouterr().err
+    assert _resumes(spec_file, db, "d3", [{}, {"width": 8},
+                                         {"depth": 1, "hidden": [8]}]) == [0, 0, 0]
     assert len(trials_of(db, "d3")) == 3
     # an optimizer's own rho and eps written out, and msra (the course's name for he):
     # "created from another spec (fixed.opt_eps differs)" since rho/opt_eps default to None
-    for n_trials, fixed in ((1, {"optimizer": "rmsprop", "init": "he"}),
-                            (2, {"optimizer": "rmsprop", "rho": 0.9, "opt_eps": 1e-8,
-                                 "init": "msra"})):
-        spec = spec_file("d4", n_trials=n_trials,
-                         space={"lr": {"low": 0.05, "high": 2.0, "log": True}},
-                         fixed={"batch_size": 2, "checkpoint": 4, **fixed})
-        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
-        assert code == 0, capsys.readouterr().err
+    assert _resumes(spec_file, db, "d4", [
+        {"optimizer": "rmsprop", "init": "he"},
+        {"optimizer": "rmsprop", "rho": 0.9, "opt_eps": 1e-8, "init": "msra"}]) == [0, 0]
     assert len(trials_of(db, "d4")) == 2
     # but where the optimizer is searched, rho 0.9 is adadelta's change (its own is 0.95)
-    for n_trials, fixed in ((1, {}), (2, {"rho": 0.9})):
-        spec = spec_file("d5", n_trials=n_trials,
-                         space={"lr": {"low": 0.05, "high": 2.0, "log": True},
-                                "optimizer": ["rmsprop", "adadelta"]},
+    searched = {"lr": {"low": 0.05, "high": 2.0, "log": True},
+                "optimizer": ["rmsprop", "adadelta"]}
+    assert _resumes(spec_file, db, "d5", [{}, {"rho": 0.9}], space=searched) == [0, 2]
+    assert "fixed.rho differs" in capsys.readouterr().err
+
+
+def _resumes(spec_file, db, name, fixed_per_run, space=None) -> list[int]:
+    """Exit codes of running spec ``name`` once per ``[fixed]`` table, one trial more each
+    time: a resume, unless the spec means another study."""
+    codes = []
+    for n_trials, fixed in enumerate(fixed_per_run, 1):
+        spec = spec_file(name, n_trials=n_trials,
+                         space=space or {"lr": {"low": 0.05, "high": 2.0, "log": True}},
                          fixed={"batch_size": 2, "checkpoint": 4, **fixed})
-        code = hplab.main(["study", "run", str(spec), "--storage", str(db), "--no-report"])
-    assert code == 2 and "fixed.rho differs" in capsys.readouterr().err
+        codes.append(hplab.main(["study", "run", str(spec), "--storage", str(db),
+                                 "--no-report"]))
+    return codes
 
 
 def test_a_study_an_earlier_version_stored_stays_readable(spec_file, tmp_path, capsys):
