@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import design
 from ._html import render, version
+from ._settings import shown_settings
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
@@ -176,7 +177,8 @@ class Report:
                        params: Mapping[str, Any], date: str | None = None,
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None
                        ) -> Report:
-        """Record how to reproduce the results: command, dataset, seed, every parameter."""
+        """Record how to reproduce the results: command, dataset, seed, every parameter
+        (as `shown_settings` has them: the values used)."""
         self.provenance = {
             "hplab version": version(),
             "Command": str(command),
@@ -186,7 +188,8 @@ class Report:
             "Wall time": design.format_seconds(seconds) if seconds is not None else "–",
             **{str(k): design.format_named(k, v) for k, v in (extra or {}).items()},
         }
-        self.params = {str(k): design.format_named(k, v) for k, v in params.items()}
+        self.params = {str(k): design.format_named(k, v)
+                       for k, v in shown_settings(params).items()}
         return self
 
     # -- output -------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import design
 from ._core import Report
+from ._settings import shown_settings
 
 #: Suggestion -> colour, the same in every figure.
 SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[1],
@@ -247,7 +248,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
                           f"{cfg['batch_size']} · {len(result.seeds)} seed(s)")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
-                       params={**{k: v for k, v in cfg.items()
+                       # rho and opt_eps resolved first: their None is a value used
+                       params={**{k: v for k, v in shown_settings(cfg).items()
                                   if k not in RAMP_REPLACES and v not in (None, {})},
                                "mode": result.mode, "min_lr": result.min_lr,
                                "max_lr": result.max_lr, "num_steps": result.num_steps,

@@ -131,7 +131,10 @@ def format_value(value) -> str:
             return text
         return f"{v:.3e}"
     if isinstance(value, list | tuple):
-        return ", ".join(format_value(v) for v in value) or "()"
+        # the list's commas separate its items: (1000, 2000) is "1000, 2000", not "1,000, 2,000"
+        return ", ".join(str(int(v)) if isinstance(v, int | np.integer)
+                         and not isinstance(v, bool | np.bool_) else format_value(v)
+                         for v in value) or "()"
     return str(value)
 
 

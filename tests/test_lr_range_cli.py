@@ -120,6 +120,20 @@ def test_every_setting_of_the_test_is_recorded_and_only_those(tmp_path, monkeypa
     assert json.loads(out)["config"]["val_batch"] == 50
 
 
+def test_the_optimizers_own_rho_and_eps_are_recorded(tmp_path, monkeypatch, capsys):
+    # None in the config (the optimizer's own) dropped them from the report's settings
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--optimizer", "rmsprop",
+                              "--steps", "40", "--max-lr", "10", "--out", "r", "--json"],
+                             capsys)
+    assert code == 0, err
+    config = json.loads(out)["config"]
+    assert (config["rho"], config["opt_eps"]) == (None, None)  # the config redoes the test
+    html = (tmp_path / "r" / "report.html").read_text()
+    assert "<dt>rho</dt><dd>0.9 (rmsprop&#39;s own)</dd>" in html
+    assert "<dt>opt_eps</dt><dd>1.000e-08 (rmsprop&#39;s own)</dd>" in html
+
+
 def test_a_completed_looper_suggests_from_its_whole_curve(tmp_path, monkeypatch, capsys):
     # fastai's last-5-points cut is for a ramp's blow-up: 9 segments kept only 4 (no
     # suggestion at all), and the lowest loss of the last 5 rates was never seen

@@ -267,6 +267,8 @@ def test_templates_ship_as_package_data():
 @pytest.mark.parametrize(("value", "text"), [
     (None, "–"), (float("nan"), "–"), (3, "3"), (12345, "12,345"), (0.123456, "0.1235"),
     (1e-8, "1.000e-08"), (True, "yes"), ((8, 4), "8, 4"), ("x", "x"), (np.float32(0.5), "0.5"),
+    # a list's own commas separate its items: "1,000, 2,000" read as four numbers
+    ((1000, 2000), "1000, 2000"), ([np.int64(12345), 0.5], "12345, 0.5"),
 ])
 def test_format_value(value, text):
     assert design.format_value(value) == text
@@ -283,6 +285,30 @@ def test_seeds_are_printed_to_copy():
     html = rep.html()
     assert html.count("3757552657") == 3 and "3,757,552,657" not in html
     assert "12,345" in html
+
+
+def _shown_params(**config) -> dict:
+    import nets
+
+    rep = reports.Report("demo", "t")
+    rep.set_provenance(command="c", dataset="d", seed=0,
+                       params=nets.TrainConfig(**config).to_dict())
+    return rep.params
+
+
+def test_provenance_shows_the_settings_a_run_used():
+    # rho and opt_eps None (the optimizer's own) showed as "–", hiding 0.95 and 1e-6
+    shown = _shown_params(optimizer="adadelta")
+    assert (shown["rho"], shown["opt_eps"]) == ("0.95 (adadelta's own)",
+                                                "1.000e-06 (adadelta's own)")
+    shown = _shown_params(optimizer="rmsprop", rho=0.5)
+    assert (shown["rho"], shown["opt_eps"]) == ("0.5", "1.000e-08 (rmsprop's own)")
+    # milestones are steps to copy ("1,000, 2,000" read as four numbers); none: not listed
+    # (they showed as "()")
+    assert _shown_params(schedule="multistep", lr_milestones=(1000, 2000))[
+        "lr_milestones"] == "1000, 2000"
+    shown = _shown_params()
+    assert "lr_milestones" not in shown and shown["schedule"] == "constant"
 
 
 @pytest.mark.parametrize(("value", "text"), [

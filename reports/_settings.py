@@ -1,0 +1,34 @@
+"""Training settings as every report shows them: the values a run used.
+
+A config keeps ``rho`` and ``opt_eps`` as None (the optimizer's own), so that
+``TrainConfig(**config)`` redoes the run; a report shows the value that None stood
+for. Milestones are steps to copy, and only a multistep schedule has any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from nets import OPTIMIZERS
+
+from .design import format_value
+
+#: Settings whose None means "the optimizer's own", and the attribute holding that value.
+OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
+
+
+def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
+    own)"``, and without empty ``lr_milestones`` unless the schedule is multistep."""
+    name = params.get("optimizer")
+    optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
+    out = {}
+    for key, value in params.items():
+        if value is None and key in OWN_DEFAULTS and optimizer is not None:
+            value = f"{format_value(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
+        elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
+              and params.get("schedule") != "multistep"):
+            continue
+        out[key] = value
+    return out
