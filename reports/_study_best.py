@@ -8,6 +8,7 @@ one the trial scored.
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,11 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
     rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
                   "everything else is in the provenance below.")
     if run is not None:
-        rep.add_figure("best-history", tw.draw_history, td.history_frame(run.result.history),
-                       caption="Learning curves of the best trial, retrained.")
+        hist = td.history_frame(run.result.history)
+        rep.add_figure("best-history", partial(tw.draw_history,
+                                               lr_steps=cfg.schedule in tw.STEPWISE), hist,
+                       caption="Learning curves of the best trial, retrained."
+                               + tr.lr_caption(hist, cfg.schedule))
     _add_test(rep, spec, ds, run, proba, plain=strategy is None)
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,

@@ -45,9 +45,13 @@ def training_report(run, out_dir: Path | str) -> Path:
                  subtitle=_subtitle(run))
     hist = td.history_frame(res.history)
     rep.add_section("Learning curves")
-    rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps)), hist,
-                   caption=_HISTORY_CAPTION if classify else
-                   _LOSS_CAPTION.format(loss=_regression_loss(ds)))
+    schedule = getattr(run.config, "schedule", "constant")
+    rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
+                                      lr_steps=schedule in tw.STEPWISE), hist,
+                   caption=(_HISTORY_CAPTION.format(
+                       accuracy="middle" if tw.has_lr_panel(hist) else "right") if classify
+                       else _LOSS_CAPTION.format(loss=_regression_loss(ds)))
+                   + lr_caption(hist, schedule))
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
         ("Train and validation values are from the best checkpoint, whose weights early "
@@ -89,7 +93,7 @@ def training_report(run, out_dir: Path | str) -> Path:
 
 # ----------------------------------------------------------------------------- sections
 _HISTORY_CAPTION = (
-    "Loss (left) and accuracy (right) at every checkpoint, on training data (blue) and on "
+    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on training data (blue) and on "
     "the validation set (orange); the ring marks the lowest validation loss. A gap that keeps "
     "widening means overfitting; a loss that stays high and flat means too little capacity "
     "or too small a learning rate; a jagged training curve comes from small batches.")
@@ -97,6 +101,17 @@ _LOSS_CAPTION = (
     "Loss: {loss}, at every checkpoint, on training data (blue) and on the validation set "
     "(orange); the ring marks the lowest validation loss. A gap that keeps widening means "
     "overfitting; a long flat stretch means the net is stuck on a plateau.")
+
+
+def lr_caption(hist: pd.DataFrame, schedule: str) -> str:
+    """What the learning-rate panel of a history figure shows ("" when it has none)."""
+    if not tw.has_lr_panel(hist):
+        return ""
+    text = " Right: the learning rate at each checkpoint, the rate the steps after it use"
+    if schedule in tw.STEPWISE:
+        return (text + ", held until the next checkpoint; the history records the rate only "
+                "at checkpoints, so a drop between two of them shows at the later one.")
+    return text + " (straight lines between checkpoints)."
 
 
 def _regression_loss(ds) -> str:

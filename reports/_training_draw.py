@@ -11,12 +11,23 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from . import design
 
+#: Schedules that hold the rate between their changes: drawn as steps, not ramps.
+STEPWISE = ("step", "multistep")
 
-def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
-    """Loss (left) and accuracy (right) against epochs, train and validation."""
+
+def has_lr_panel(frame: pd.DataFrame) -> bool:
+    """Whether :func:`draw_history` adds a learning-rate panel (the rate changed)."""
+    return "lr" in frame and frame["lr"].nunique(dropna=True) > 1
+
+
+def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = False) -> Figure:
+    """Loss and accuracy against epochs, train and validation, and the rate if it changed.
+
+    ``lr_steps``: draw the rate as steps (a `STEPWISE` schedule), not joined by lines.
+    """
     has_acc = any(c in frame and frame[c].notna().any()
                   for c in ("train_accuracy", "val_accuracy"))
-    has_lr = "lr" in frame and frame["lr"].nunique(dropna=True) > 1
+    has_lr = has_lr_panel(frame)
     panels = ["loss"] + (["accuracy"] if has_acc else []) + (["lr"] if has_lr else [])
     widths = {"loss": 1.0, "accuracy": 1.0, "lr": 0.6}
     fig = design.new_figure(design.FULL_WIDTH if len(panels) > 1 else 6.0, 3.5)
@@ -26,7 +37,10 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0) -> Figure:
     marker = "o" if len(frame) <= 25 else None  # a few checkpoints: show each one
     for ax, panel in zip(axes, panels, strict=True):
         if panel == "lr":
-            ax.plot(x, frame["lr"], color=design.MUTED)
+            # a row's rate is the one the steps after it use: a step-wise schedule holds it
+            # until the next checkpoint
+            ax.plot(x, frame["lr"], color=design.MUTED,
+                    drawstyle="steps-post" if lr_steps else "default")
             ax.set(title="Learning rate", xlabel="epoch")
             continue
         for split, color, label, lw in (("train", design.TRAIN, "train", 1.1),

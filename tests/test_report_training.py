@@ -446,3 +446,35 @@ def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
     config = json.loads((out / "config.json").read_text())["config"]
     assert (config["rho"], config["opt_eps"]) == (None, None)
 
+
+def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, monkeypatch):
+    from reports import _training_draw as tw
+
+    drawn, draw = [], tw.draw_history
+
+    def draw_history(*args, **kwargs):  # the report's own figure, looked at before it is shut
+        fig = draw(*args, **kwargs)
+        drawn.extend((line.get_drawstyle(), list(line.get_ydata()))
+                     for ax in fig.axes if ax.get_title() == "Learning rate"
+                     for line in ax.lines)
+        return fig
+
+    monkeypatch.setattr(tw, "draw_history", draw_history)
+    out = tmp_path / "ms"
+    code = hplab.main(["train", "--dataset", "double-arc", "--schedule", "multistep",
+                       "--lr-milestones", "36,108", "--lr-gamma", "0.5", "--epochs", "4",
+                       "--out", str(out)])
+    assert code == 0
+    capsys.readouterr()
+    history = pd.read_csv(out / "history.csv")
+    assert history["iteration"].tolist() == [0, 36, 72, 108, 144]
+    assert history["lr"].tolist() == [0.1, 0.05, 0.05, 0.025, 0.025]
+    # the rate holds until the next checkpoint: a ramp showed it sliding across epoch 0
+    assert drawn == [("steps-post", [0.1, 0.05, 0.05, 0.025, 0.025])]
+    html = (out / "report.html").read_text()
+    text = " ".join(parse_html(html).all_text.split())
+    assert "Loss (left) and accuracy (middle)" in text
+    assert ("Right: the learning rate at each checkpoint, the rate the steps after it use, "
+            "held until the next checkpoint;") in text
+    assert "a drop between two of them shows at the later one" in text
+

@@ -503,3 +503,33 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
     assert hplab.main(["study", "show", "lag", "--storage", "o.db"]) == 0
     assert "now 3 of 3: hplab study report lag --storage o.db brings it" in \
         capsys.readouterr().out
+
+
+def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, parse_html,
+                                                        monkeypatch):
+    from reports import _training_draw as tw
+
+    drawn, draw = [], tw.draw_history
+
+    def draw_history(*args, **kwargs):  # the figure, looked at before the report shuts it
+        fig = draw(*args, **kwargs)
+        drawn.extend(line.get_drawstyle() for ax in fig.axes
+                     if ax.get_title() == "Learning rate" for line in ax.lines)
+        return fig
+
+    monkeypatch.setattr(tw, "draw_history", draw_history)
+    db = tmp_path / "ms.db"
+    spec = study.load_spec(spec_file(
+        "ms", dataset="coin", metric="val_accuracy", n_trials=2, max_epochs=4,
+        space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
+        fixed={"batch_size": 32, "schedule": "multistep", "lr_milestones": [20, 1000],
+               "lr_gamma": 0.5}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("ms", storage=str(db), out=tmp_path / "ms")
+    html = path.read_text()
+    text = " ".join(parse_html(html).all_text.split())
+    assert drawn == ["steps-post"]  # a ramp showed the rate sliding between checkpoints
+    assert ("Learning curves of the best trial, retrained. Right: the learning rate at each "
+            "checkpoint, the rate the steps after it use, held until the next checkpoint"
+            in text)
+    assert "<dt>fixed.<wbr>lr_milestones</dt><dd>20, 1000</dd>" in html  # not "20, 1,000"
