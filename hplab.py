@@ -665,7 +665,8 @@ def _scaling_lines(s: dict) -> list[str]:
     lines.append(s["fit_message"])
     edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
     if edge:  # the exponent below then describes the grid as much as the data
-        lines.append(f"the best rate sits at an edge of the grid for B = {edge}: widen it "
+        lines.append(f"the best rate sits at an edge of the grid for B = "
+                     f"{', '.join(str(b) for b in edge)}: widen it "
                      "(--lr-range LOW,HIGH, or --lrs)")
     if s["alpha"] is not None:
         alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00

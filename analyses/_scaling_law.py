@@ -241,7 +241,7 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     b, lr = b[keep], lr[keep]
     order = np.argsort(b)
     b, lr = b[order], lr[order]
-    below = len(b)
+    below = n_all = len(b)
     if max_batch is not None and math.isfinite(max_batch):
         below = int(np.sum(b <= max_batch))
         n_small = max(below, MIN_POINTS)
@@ -263,7 +263,7 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         rule = "steeper than linear"
     else:
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
-    reason = _no_rule_reason(b, lr, below, max_batch, grid)
+    reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all)
     # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
     # its -0.0 into 0.0, so the message says 0.00, not -0.00
     shown = round(alpha, 2) + 0.0
@@ -275,8 +275,11 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
                       f"{verdict}", reason)
 
 
-def _no_rule_reason(b, lr, below: int, max_batch, grid) -> str:
-    """Why the fitted slope tests no rule ("; "-joined), or "" when it does."""
+def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = False) -> str:
+    """Why the fitted slope tests no rule ("; "-joined), or "" when it does.
+
+    ``fitted_only``: ``b`` holds the small batches only, so claims about it name them.
+    """
     why = []
     if below < MIN_POINTS and max_batch is not None and math.isfinite(max_batch):
         why.append(f"only {below} batch size{'' if below == 1 else 's'} at or below B_crit "
@@ -289,8 +292,11 @@ def _no_rule_reason(b, lr, below: int, max_batch, grid) -> str:
             why.append(f"the best rate sits at an edge of the grid for B = {', '.join(edge)}, "
                        f"so the true one lies beyond it")
         elif np.allclose(lr, lr[0]) and np.isclose(g, lr[0]).any():
-            why.append(f"every batch size has the same best grid rate, {lr[0]:g}: the grid "
-                       f"is too coarse to show a slope")
+            # the larger batches left out may well have other best rates
+            which = f"every batch size fitted (B <= {b.max():g})" if fitted_only else \
+                "every batch size"
+            why.append(f"{which} has the same best grid rate, {lr[0]:g}: the grid is too "
+                       f"coarse to show a slope")
     return "; ".join(why)
 
 

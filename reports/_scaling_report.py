@@ -195,7 +195,8 @@ def _verdicts(result) -> list[str]:
         lines.append(_noise_verdict(result))
     edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
     if edge:
-        lines.append(f"The best rate sits at an edge of the grid for B = {edge}: widen it "
+        lines.append(f"The best rate sits at an edge of the grid for B = "
+                     f"{', '.join(f'{b:g}' for b in edge)}: widen it "
                      "(--lr-range LOW,HIGH, or --lrs).")
     return lines
 

@@ -160,6 +160,14 @@ def test_lr_exponent_uses_three_points_at_least_but_says_no_rule_past_b_crit():
     assert ex.rule == "unknown" and ex.message == (
         "alpha = 0.00 ± 0.00 over B <= 16 (3 sizes): no rule verdict: only 1 batch size at "
         "or below B_crit ≈ 1.35, and above it the best rate flattens whatever the rule")
+    # QA: with the grid, "every batch size has the same best grid rate, 1" while B = 64 and
+    # 360 had 10: only the sizes fitted share it
+    ex = fit_lr_exponent([1, 4, 16, 64, 360], [1, 1, 1, 10, 10], max_batch=1.35,
+                         grid=[0.001, 0.01, 0.1, 1, 10])
+    assert ex.reason == (
+        "only 1 batch size at or below B_crit ≈ 1.35, and above it the best rate flattens "
+        "whatever the rule; every batch size fitted (B <= 16) has the same best grid rate, 1: "
+        "the grid is too coarse to show a slope")
     two = fit_lr_exponent([4, 16], [0.1, 0.1])  # a line through two points: no error bar
     assert two.message.startswith("alpha = 0.00 (two sizes: no error bar) over B <= 16")
     assert "nan" not in two.message

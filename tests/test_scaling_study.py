@@ -220,7 +220,7 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     lines = "\n".join(hplab._scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
     # one rate for every batch is a grid's edge, not a finding
-    assert ("the best rate sits at an edge of the grid for B = [64, 128]: widen it "
+    assert ("the best rate sits at an edge of the grid for B = 64, 128: widen it "
             "(--lr-range LOW,HIGH, or --lrs)") in lines
 
 
@@ -247,6 +247,35 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert ("best lr ~ B^0.00 over the small batches (± 0.18): no rule verdict: only 1 batch "
             "size at or below") in stdout
+
+
+@pytest.mark.slow
+def test_no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(
+        capsys, tmp_path, parse_html):
+    # QA: best rates 1, 1, 1, 10, 10; the exponent, fitted on B <= 16, said "every batch
+    # size has the same best grid rate, 1" two sentences before "the best rates here go
+    # past 1 (10 at B = 64, 10 at B = 360)"; the grid's edge read "B = [64, 360]"
+    argv = ["scaling", "--dataset", "double-arc", "--batch-sizes", "1,4,16,64,360",
+            "--seeds", "2", "--max-steps", "3000", "--lr-grid", "5", "--workers", "1"]
+    code, stdout, err = run_cli([*argv, "--json", "--out", tmp_path / "sc"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["best_lr"] == [1, 1, 1, 10, 10] and s["at_grid_edge"] == [0, 0, 0, 1, 1]
+    assert s["b_crit"] == pytest.approx(1.35, abs=0.005)
+    assert s["alpha_reason"] == (
+        "only 1 batch size at or below B_crit ≈ 1.35, and above it the best rate flattens "
+        "whatever the rule; every batch size fitted (B <= 16) has the same best grid rate, 1: "
+        "the grid is too coarse to show a slope")
+    text = " ".join(parse_html((tmp_path / "sc" / "report.html").read_text()).all_text.split())
+    assert "every batch size has" not in text
+    assert "every batch size fitted (B <= 16) has the same best grid rate, 1" in text
+    assert "the best rates here go past 1 (10 at B = 64, 10 at B = 360)" in text
+    assert ("The best rate sits at an edge of the grid for B = 64, 360: widen it (--lr-range "
+            "LOW,HIGH, or --lrs).") in text
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert code == 0, err
+    assert "the best rate sits at an edge of the grid for B = 64, 360: widen it" in stdout
+    assert "every batch size fitted (B <= 16)" in stdout and "[" not in stdout
 
 
 @pytest.mark.parametrize("argv, message", [
