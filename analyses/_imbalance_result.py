@@ -199,33 +199,41 @@ class ImbalanceResult:
     def leakage(self) -> pd.DataFrame:
         """Proper against leaky scores (threshold 0.5) for every sampler run both ways.
 
-        ``kind`` is the sampler's (over, under, clean, combined): only over and combined
-        samplers put copies of (or points between) test positives into training. Every
-        kind changes the test set's class balance: ``test_prevalence_proper`` and
-        ``test_prevalence_leaky`` are its positive share (mean over seeds), which alone
-        moves PR-AUC, precision and F1.
+        Paired by seed: ``proper``, ``leaky`` and ``inflation`` (leaky - proper) are means
+        over the ``n_seeds_paired`` seeds that succeeded both ways (NaN when none did), so
+        a seed failed one way does not move the other way's mean. ``kind`` is the
+        sampler's (over, under, clean, combined): only over and combined samplers put
+        copies of (or points between) test positives into training. Every kind changes
+        the test set's class balance: ``test_prevalence_proper`` and
+        ``test_prevalence_leaky`` are its positive share (mean over the paired seeds),
+        which alone moves PR-AUC, precision and F1.
         """
         cols = ["ratio", "strategy", "kind", "metric", "proper", "leaky", "inflation",
-                "test_prevalence_proper", "test_prevalence_leaky"]
+                "test_prevalence_proper", "test_prevalence_leaky", "n_seeds_paired"]
         if not self.leakage_demo:
             return pd.DataFrame(columns=cols)
-        s = self.summary_frame()
-        s = s[(s["threshold"] == "0.5") & s["metric"].isin(LEAKAGE_METRICS)]
-        wide = s.pivot_table(index=["ratio", "strategy", "metric"], columns="mode",
-                             values="mean", sort=False, dropna=False)
-        if "leaky" not in wide:
-            return pd.DataFrame(columns=cols)
-        wide = wide.dropna(subset=["leaky"]).reset_index()
-        wide["inflation"] = wide["leaky"] - wide["proper"]
-        wide["kind"] = [STRATEGIES[n].kind for n in wide["strategy"]]
-        ok = self.runs[(self.runs["status"] == "ok") & (self.runs["threshold"] == "0.5")]
-        share = (ok["n_test_pos"] / (ok["n_test_pos"] + ok["n_test_neg"])).groupby(
-            [ok["ratio"], ok["strategy"], ok["mode"]]).mean()
-        for mode in ("proper", "leaky"):
-            wide[f"test_prevalence_{mode}"] = [share.get((r, n, mode), math.nan)
-                                               for r, n in zip(wide["ratio"], wide["strategy"],
-                                                               strict=True)]
-        return wide[cols].reset_index(drop=True)
+        runs = self.runs[self.runs["threshold"] == "0.5"]
+        runs = runs.assign(test_prevalence=runs["n_test_pos"]
+                           / (runs["n_test_pos"] + runs["n_test_neg"]))
+        metrics = [m for m in IMBALANCE_METRICS if m in LEAKAGE_METRICS]
+        rows = []
+        # every sampler with a leaky run that succeeded, in the order run
+        for (ratio, strategy), g in runs.groupby(["ratio", "strategy"], sort=False):
+            g = g[g["status"] == "ok"]
+            by_mode = {m: g[g["mode"] == m].set_index("seed") for m in ("proper", "leaky")}
+            if by_mode["leaky"].empty:
+                continue
+            paired = by_mode["proper"].index.intersection(by_mode["leaky"].index)
+            proper, leaky = by_mode["proper"].loc[paired], by_mode["leaky"].loc[paired]
+            for metric in metrics:
+                p, lk = proper[metric].mean(), leaky[metric].mean()  # NaN when none paired
+                rows.append({"ratio": ratio, "strategy": strategy,
+                             "kind": STRATEGIES[strategy].kind, "metric": metric,
+                             "proper": p, "leaky": lk, "inflation": lk - p,
+                             "test_prevalence_proper": proper["test_prevalence"].mean(),
+                             "test_prevalence_leaky": leaky["test_prevalence"].mean(),
+                             "n_seeds_paired": len(paired)})
+        return pd.DataFrame(rows, columns=cols)
 
     def accuracy_check(self) -> pd.DataFrame:
         """Per ratio: how the always-majority model scores, and whether accuracy misleads.

@@ -198,6 +198,13 @@ def _leakage_section(rep: Report, result) -> None:
         rep.add_text("No sampler ran in both modes.")
         return
     first = leak.drop_duplicates(["ratio", "strategy"])
+    short = first[first["n_seeds_paired"] < result.seeds]
+    if len(short):  # a seed failed one way: the other way's score on it is left out too
+        rep.add_text("Proper and leaky scores are compared seed by seed, over the seeds that "
+                     "ran both ways; a failed run left fewer for "
+                     + "; ".join(f"{r.strategy} at {r.ratio} ({r.n_seeds_paired} of "
+                                 f"{result.seeds} seeds)" for r in short.itertuples())
+                     + ".", note=True)
     for kind, cause in LEAKAGE_CAUSES.items():
         g = first[first["kind"] == kind]
         if not len(g):
@@ -212,11 +219,11 @@ def _leakage_section(rep: Report, result) -> None:
         if len(g):
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
                            caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
-    rep.add_table(leak, name="leakage", caption="Proper and leaky means; inflation = leaky − "
-                  "proper, with the test set's positive prevalence each way. Inflation is not "
-                  "skill: for oversamplers it mixes leaked positives with the changed test "
-                  "balance; for undersamplers and cleaners it comes from the changed test "
-                  "set alone.")
+    rep.add_table(leak, name="leakage", caption="Proper and leaky means over the seeds that ran "
+                  "both ways (n_seeds_paired); inflation = leaky − proper, with the test set's "
+                  "positive prevalence each way. Inflation is not skill: for oversamplers it "
+                  "mixes leaked positives with the changed test balance; for undersamplers "
+                  "and cleaners it comes from the changed test set alone.")
 
 
 def imbalance_report(result, out: Path | str, *, command: str = "", name: str | None = None,

@@ -195,6 +195,8 @@ def test_the_leakage_section_names_each_samplers_own_cause(tmp_path, capsys, par
     assert "Test prevalence, real → leaky: random_under at 1:10: 0.090 → 0.16" in text
     assert "tomek_links (clean): no copies" in text
     assert "A positive inflation is leakage, not skill" not in text
+    # every seed ran both ways: no note on fewer seeds
+    assert (leak["n_seeds_paired"] == 1).all() and "compared seed by seed" not in text
     line = next(x for x in hplab._imbalance_lines(summary) if x.startswith("leakage demo"))
     assert re.search(r"inflated by up to \+0\.\d+ \(\w+, 1:10; test prevalence 0\.090 -> "
                      r"0\.1[67]\d\)$", line), line
@@ -255,3 +257,27 @@ def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, pars
         text = parse_html((out / "report.html").read_text()).all_text
         assert ("the grey curve the plain net (none)" in text) == grey
     capsys.readouterr()
+
+
+def test_leakage_pairs_seeds_and_says_where_a_failed_run_left_fewer(tmp_path, capsys,
+                                                                    parse_html):
+    # QA: ADASYN at 1:10 fails properly on seed 0 (no majority neighbours) but runs leaky on
+    # both: proper 0.8296 (seed 1) was set against leaky 0.6856 (seeds 0 and 1), -0.144
+    out = tmp_path / "leak"
+    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
+                       "none,adasyn", "--seeds", "2", "--epochs", "5", "--workers", "1",
+                       "--leakage-demo", "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    runs = pd.read_csv(out / "report_files" / "runs.csv")
+    ada = runs[(runs["strategy"] == "adasyn") & (runs["threshold"] == "0.5")]
+    assert ada.set_index(["mode", "seed"])["status"].to_dict() == {
+        ("proper", 0): "failed", ("leaky", 0): "ok", ("proper", 1): "ok", ("leaky", 1): "ok"}
+    pr = next(r for r in summary["leakage"] if r["metric"] == "pr_auc")
+    seed1 = ada[ada["seed"] == 1].set_index("mode")["pr_auc"]
+    assert pr["proper"] == pytest.approx(seed1["proper"]) == pytest.approx(0.8296, abs=1e-4)
+    assert pr["leaky"] == pytest.approx(seed1["leaky"]) == pytest.approx(0.6630, abs=1e-4)
+    assert pr["inflation"] == pytest.approx(-0.1666, abs=1e-4)
+    assert pr["n_seeds_paired"] == 1
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert ("Proper and leaky scores are compared seed by seed, over the seeds that ran both "
+            "ways; a failed run left fewer for adasyn at 1:10 (1 of 2 seeds).") in text
