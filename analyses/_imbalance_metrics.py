@@ -214,8 +214,9 @@ def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFra
     under a mean curve is its seeds' mean ROC-AUC (trapezoid) and mean PR-AUC (average
     precision, step-wise), the numbers the tables show. Pooling the seeds' scores into
     one curve mixed differently calibrated models and could contradict those tables.
-    ``prevalence`` is the seeds' mean. Calibration pools the seeds (reliability of every
-    test prediction made).
+    ``prevalence`` is the seeds' mean; ``n_seeds`` counts the seeds averaged (a failed
+    run has no scores). Calibration pools the seeds (reliability of every test
+    prediction made).
     """
     from sklearn.calibration import calibration_curve
     from sklearn.metrics import precision_recall_curve, roc_curve
@@ -234,11 +235,13 @@ def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFra
         grid = np.unique(np.concatenate([f for f, _ in rocs]))
         low, high = np.mean([_roc_on_grid(f, t, grid) for f, t in rocs], axis=0)
         roc.append(pd.DataFrame({**tag, "fpr": np.repeat(grid, 2),
-                                 "tpr": np.column_stack([low, high]).ravel()}))
+                                 "tpr": np.column_stack([low, high]).ravel(),
+                                 "n_seeds": len(seeds)}))
         grid = np.unique(np.concatenate([r for _, r in prs]))[::-1]  # sklearn's order
         prec = np.mean([_precision_on_grid(r, p, grid) for p, r in prs], axis=0)
         pr.append(pd.DataFrame({**tag, "recall": grid, "precision": prec,
-                                "prevalence": float(np.mean([y.mean() for y, _ in seeds]))}))
+                                "prevalence": float(np.mean([y.mean() for y, _ in seeds])),
+                                "n_seeds": len(seeds)}))
         y, p = np.concatenate([y for y, _ in seeds]), np.concatenate([p for _, p in seeds])
         frac, mean_p = calibration_curve(y, np.clip(p, 0, 1), n_bins=n_bins,
                                          strategy="uniform")
@@ -247,6 +250,6 @@ def curve_frames(scores: pd.DataFrame, n_bins: int = 10) -> dict[str, pd.DataFra
     def cat(parts, cols):
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
-    return {"roc": cat(roc, [*keys, "fpr", "tpr"]),
-            "pr": cat(pr, [*keys, "recall", "precision", "prevalence"]),
+    return {"roc": cat(roc, [*keys, "fpr", "tpr", "n_seeds"]),
+            "pr": cat(pr, [*keys, "recall", "precision", "prevalence", "n_seeds"]),
             "calibration": cat(cal, [*keys, "mean_predicted", "fraction_positive"])}

@@ -113,6 +113,17 @@ def _accuracy_section(rep: Report, result) -> None:
                           "positive class and the positive prevalence (means over seeds).")
 
 
+def _curves_seeds(result, ratio: str, pr: pd.DataFrame) -> str:
+    """How many seed curves each drawn strategy's mean is over (a failed run has none)."""
+    n = pr.drop_duplicates("strategy").set_index("strategy")["n_seeds"].astype(int)
+    if n.empty or (n == result.seeds).all():
+        return f"Mean of each strategy's {result.seeds} seed curve(s)"
+    most = int(n.mode().max())
+    others = "; ".join(f"{s} at {ratio}: {v}" for s, v in n[n != most].items())
+    return (f"Mean of each strategy's seed curves over the seeds that ran ({most} of "
+            f"{result.seeds} for " + (f"most; {others})" if others else "every strategy)"))
+
+
 def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
@@ -132,7 +143,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
-                       caption=f"Mean of each strategy's {result.seeds} seed curve(s): the "
+                       caption=_curves_seeds(result, ratio, sel["pr"]) + ": the "
                                "true-positive rate averaged at each false-positive rate (ROC), "
                                "the precision at each recall (PR), so the area under each "
                                "curve is the strategy's mean ROC-AUC and PR-AUC over seeds. "

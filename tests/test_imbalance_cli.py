@@ -259,10 +259,11 @@ def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, pars
     capsys.readouterr()
 
 
-def test_leakage_pairs_seeds_and_says_where_a_failed_run_left_fewer(tmp_path, capsys,
+def test_leakage_pairs_seeds_and_captions_count_the_seeds_that_ran(tmp_path, capsys,
                                                                     parse_html):
     # QA: ADASYN at 1:10 fails properly on seed 0 (no majority neighbours) but runs leaky on
-    # both: proper 0.8296 (seed 1) was set against leaky 0.6856 (seeds 0 and 1), -0.144
+    # both: proper 0.8296 (seed 1) was set against leaky 0.6856 (seeds 0 and 1), -0.144;
+    # and the curves' caption said "2 seed curve(s)" of its one
     out = tmp_path / "leak"
     assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
                        "none,adasyn", "--seeds", "2", "--epochs", "5", "--workers", "1",
@@ -281,3 +282,6 @@ def test_leakage_pairs_seeds_and_says_where_a_failed_run_left_fewer(tmp_path, ca
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert ("Proper and leaky scores are compared seed by seed, over the seeds that ran both "
             "ways; a failed run left fewer for adasyn at 1:10 (1 of 2 seeds).") in text
+    assert ("Mean of each strategy's seed curves over the seeds that ran (2 of 2 for most; "
+            "adasyn at 1:10: 1): the true-positive rate") in text
+    assert "2 seed curve(s)" not in text
