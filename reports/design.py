@@ -55,7 +55,12 @@ RC = {
     "xtick.color": MUTED,
     "ytick.color": MUTED,
     "text.color": INK,
-    "legend.frameon": False,
+    # a legend inside the axes sits on the data: a near-opaque white box keeps it legible
+    # and its markers from reading as data points (a frameless one looked like an extra one)
+    "legend.frameon": True,
+    "legend.framealpha": 0.9,
+    "legend.facecolor": "white",
+    "legend.edgecolor": "#cccccc",
     "legend.fontsize": 8.5,
     "lines.linewidth": 1.6,
     "image.cmap": SEQUENTIAL,

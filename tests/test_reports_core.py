@@ -375,6 +375,27 @@ def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path):
     assert facts["lrs"] == "0.01, 0.05" and facts["batch_sizes"] == "8, 32"
 
 
+def test_legends_on_the_data_sit_in_a_white_box():
+    # QA: frameless legends sat on the data (lr-range verify near lr 0.1) and the scaling
+    # steps legend's marker read as one more measured point
+    import nets
+    from analyses import scaling_study
+    from reports._scaling_report import _fit_curve, draw_steps
+
+    res = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
+                        max_epochs=5, noise=False,
+                        config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
+    with design.style():
+        fig = draw_steps({"measured": res.batches, "fit": _fit_curve(res)})
+        legends = [ax.get_legend() for ax in fig.axes]
+        assert len(legends) == 2 and all(legends)
+        for legend in legends:
+            assert legend.get_frame_on()
+            r, g, b, alpha = legend.get_frame().get_facecolor()
+            assert (r, g, b) == (1, 1, 1) and alpha >= 0.85
+            assert "measured (best rate)" in [t.get_text() for t in legend.get_texts()]
+
+
 def test_a_column_of_sentences_wraps_as_one():
     # decided per column: a short reason beside long ones must not wrap a word a line
     rep = reports.Report("x", "x")
