@@ -44,14 +44,19 @@ class HeldInterrupts:
     a KeyboardInterrupt would leave a RUNNING trial that nobody owns, counted against the
     budget until the heartbeat grace. There the interrupt is held and raised right after.
     Once one interrupt is raised, further ones are held too, until the next ``allow``.
-    Only the main thread can own a signal handler; elsewhere this does nothing.
+    Only the main thread can own a signal handler; elsewhere this does nothing. An
+    interrupt that does not come as SIGINT (SIGTERM to a background job, whose SIGINT is
+    ignored) goes through `deliver`, and is held the same way.
     """
+
+    _active: list[HeldInterrupts] = []  # the main thread's, innermost last
 
     def __init__(self):
         self._holding, self._pending, self._old = True, False, None
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
+            HeldInterrupts._active.append(self)
             old = signal.getsignal(signal.SIGINT)
             if old is signal.default_int_handler:  # leave ignored/custom handlers alone
                 self._old = old
@@ -61,8 +66,18 @@ class HeldInterrupts:
     def __exit__(self, *exc):
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
+        if HeldInterrupts._active and HeldInterrupts._active[-1] is self:
+            HeldInterrupts._active.pop()
         self.allow()  # an interrupt held at the very end still stops the caller
         return False
+
+    @staticmethod
+    def deliver(frame=None) -> None:
+        """Interrupt the main thread as Ctrl-C would: held inside an active
+        `HeldInterrupts`, raised (KeyboardInterrupt) anywhere else."""
+        if not HeldInterrupts._active:
+            raise KeyboardInterrupt
+        HeldInterrupts._active[-1]._handler(signal.SIGINT, frame)
 
     def _handler(self, signum, frame):
         if self._holding:

@@ -17,6 +17,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
+import hplab
 import study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -365,16 +366,35 @@ def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, c
     assert len(optuna.load_study(study_name=name, storage=postgres_url).trials) == 5
 
 
+def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be():
+    # a script's `cmd &` job ignores SIGINT: SIGTERM raised at once, even between a trial's
+    # creation and its start (a RUNNING trial nobody owned, forever on a journal file) or
+    # inside optuna's tell (a traceback and exit 1)
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with study.HeldInterrupts() as held:  # holding, as between two trials
+            hplab._terminate(signal.SIGTERM, None)  # held: nothing raised here
+            with pytest.raises(KeyboardInterrupt):
+                held.allow()  # raised where the trial records it
+        with pytest.raises(KeyboardInterrupt):  # outside a holder it stops at once
+            hplab._terminate(signal.SIGTERM, None)
+    finally:
+        signal.signal(signal.SIGINT, old)
+        hplab._terminated.clear()
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("workers, to_group, twice, sig", [
-    (1, True, False, signal.SIGINT), (2, True, False, signal.SIGINT),
-    (2, False, False, signal.SIGINT), (2, True, True, signal.SIGINT),
-    (1, False, False, signal.SIGTERM), (2, False, False, signal.SIGTERM)])
+@pytest.mark.parametrize("workers, to_group, twice, sig, background", [
+    (1, True, False, signal.SIGINT, False), (2, True, False, signal.SIGINT, False),
+    (2, False, False, signal.SIGINT, False), (2, True, True, signal.SIGINT, False),
+    (1, False, False, signal.SIGTERM, False), (2, False, False, signal.SIGTERM, False),
+    (1, False, False, signal.SIGTERM, True)])
 def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, sig,
-                                                        spec_file, tmp_path):
+                                                        background, spec_file, tmp_path):
     """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only;
     an impatient second Ctrl-C lands while the pool shuts down. SIGTERM to the main process
-    (kill, docker stop) stops it the same way: its workers went on without it."""
+    (kill, docker stop) stops it the same way: its workers went on without it; so it does a
+    script's background job, whose SIGINT is ignored."""
     path = spec_file("intr", dataset="coin", metric="val_accuracy", n_trials=8,
                      max_epochs=60, pruner="none",
                      space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
@@ -387,7 +407,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
                             "--storage", db, "--workers", str(workers), "--no-report"],
                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+                           stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                           if background else None)
 
     def mid_trial():
         trials = s.get_trials(deepcopy=False)
