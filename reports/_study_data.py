@@ -222,20 +222,52 @@ def intermediate_frame(trials, checkpoint: float = 1.0) -> pd.DataFrame:
 
 
 def timeline_frame(trials) -> pd.DataFrame:
-    """Start and end (seconds since the first start) of each trial, by worker lane."""
+    """Start and end (seconds since the first start) of each trial, by worker lane.
+
+    A trial whose worker died was closed by another process, maybe days later (a resume):
+    its end is estimated (``end_known`` False), not the time its death was noticed: from
+    the checkpoints it reported at the complete trials' pace, or (no reports: pruner none)
+    as long as a typical complete trial.
+    """
     started = [t for t in trials if t.datetime_start is not None]
     if not started:
-        return pd.DataFrame(columns=["number", "worker", "lane", "start", "end", "status"])
+        return pd.DataFrame(columns=["number", "worker", "lane", "start", "end", "status",
+                                     "end_known"])
     t0 = min(t.datetime_start for t in started)
     last = max((t.datetime_complete or t.datetime_start) for t in started)
     worker = {t.number: trial_info(t).get("worker", "?") for t in started}
     workers = sorted(set(worker.values()))
-    rows = [{"number": t.number, "worker": worker[t.number],
-             "lane": workers.index(worker[t.number]),
-             "start": (t.datetime_start - t0).total_seconds(),
-             "end": ((t.datetime_complete or last) - t0).total_seconds(),
-             "status": _status(t)} for t in started]
+    pace, typical = _pace(started)
+    rows = []
+    for t in started:
+        start = (t.datetime_start - t0).total_seconds()
+        end = ((t.datetime_complete or last) - t0).total_seconds()
+        known = not _died(t)
+        if not known:
+            reports = len(t.intermediate_values)
+            end = min(end, start + (reports * pace if reports and pace else typical))
+        rows.append({"number": t.number, "worker": worker[t.number],
+                     "lane": workers.index(worker[t.number]), "start": start, "end": end,
+                     "status": _status(t), "end_known": known})
     return pd.DataFrame(rows)
+
+
+def _died(t) -> bool:
+    """Closed by another process: its worker died (no heartbeat, or gone from this
+    machine) before it recorded an end of its own."""
+    info = trial_info(t)
+    return t.state.name == "FAIL" and ("status" not in info or str(
+        info.get("reason", "")).startswith("its worker"))
+
+
+def _pace(trials) -> tuple[float, float]:
+    """Median seconds per checkpoint report, and per trial, of the complete trials (0 and
+    0 without any)."""
+    done = [(t, (t.datetime_complete - t.datetime_start).total_seconds()) for t in trials
+            if t.state.name == "COMPLETE" and t.datetime_complete is not None]
+    paces = [s / len(t.intermediate_values) for t, s in done if t.intermediate_values]
+    return (float(np.median(paces)) if paces else 0.0,
+            float(np.median([s for _, s in done])) if done else 0.0)
 
 
 def pareto_frame(trials, best_numbers, metrics) -> pd.DataFrame:

@@ -111,7 +111,11 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         rep.add_section("Workers")
         rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
             "Each trial as a bar on the lane of the worker (host:pid) that ran it. Gaps are "
-            "time spent outside training: sampling, storage, process start-up."))
+            "time spent outside training: sampling, storage, process start-up."
+            + (" A trial whose worker died is drawn as long as its checkpoint reports took "
+               "at the complete trials' pace, or as a typical trial (when it died is not "
+               "recorded, only when another process noticed)."
+               if not timeline["end_known"].all() else "")))
     if summary["best_trial"] is not None:
         try:
             add_best(rep, spec, s, summary, out)

@@ -464,6 +464,15 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
         old.datetime_start = week_ago + datetime.timedelta(seconds=start)
         old.datetime_complete = week_ago + datetime.timedelta(seconds=end)
         s.add_trial(old)
+    # and one whose worker died then, closed (as a journal storage's are) only today: its
+    # end is not when that was noticed, but as long as a typical complete trial (10 s)
+    dead = optuna.create_trial(
+        state=optuna.trial.TrialState.FAIL, user_attrs={study.RECORD_ATTR: {
+            "worker": "old:0", "status": "interrupted",
+            "reason": "its worker old:0 died (this storage has no heartbeats)"}})
+    dead.datetime_start = week_ago + datetime.timedelta(seconds=200)
+    dead.datetime_complete = datetime.datetime.now()
+    s.add_trial(dead)
     study.run_study(spec, storage=str(db), progress=False)  # the resume: two trials, today
     new = [t for t in s.get_trials() if t.datetime_start > week_ago + datetime.timedelta(1)]
     assert len(new) == 2  # one worker: one after the other
@@ -472,7 +481,10 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
     facts = _facts(path.read_text())
     assert "Trials ran for" not in facts
     shown = facts["Time with a trial running"]
-    assert shown.endswith(" s") and float(shown[:-2]) == pytest.approx(22 + today, abs=0.06)
+    assert shown.endswith(" s") and float(shown[:-2]) == pytest.approx(32 + today, abs=0.06)
+    timeline = pd.read_csv(path.parent / "report_files" / "timeline.csv").set_index("number")
+    assert not timeline.loc[3, "end_known"] and timeline.loc[3, "end"] == pytest.approx(210)
+    assert "A trial whose worker died is drawn as long as" in " ".join(path.read_text().split())
 
 
 def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, monkeypatch,
