@@ -19,6 +19,8 @@ class Optimizer:
 
     name = "optimizer"
     _slots: tuple[str, ...] = ()
+    #: the TrainConfig settings its rule reads (beyond lr): what a report shows of it
+    settings: tuple[str, ...] = ()
     # True when the update is linear in lr * grad: the training loop then folds lr into
     # the backward pass and steps with lr = 1
     folds_lr = False
@@ -78,6 +80,7 @@ class SGD(Optimizer):
 class Momentum(Optimizer):
     name = "momentum"
     _slots = ("v",)
+    settings = ("momentum",)
     folds_lr = True  # v = mu v - lr g sums lr-scaled gradients: linear in lr * g
 
     def _step(self, params, grads, lr):
@@ -93,6 +96,7 @@ class Nesterov(Optimizer):
 
     name = "nesterov"
     _slots = ("v",)
+    settings = ("momentum",)
     folds_lr = True
 
     def _step(self, params, grads, lr):
@@ -117,6 +121,7 @@ def _times(g, lr, work):
 class AdaGrad(Optimizer):
     name = "adagrad"
     _slots = ("s",)
+    settings = ("opt_eps",)
 
     def _step(self, params, grads, lr):
         for p, g, s, w in zip(params, grads, self.state["s"], self._scratch(params),
@@ -133,6 +138,7 @@ class AdaDelta(Optimizer):
 
     name = "adadelta"
     _slots = ("s", "d")
+    settings = ("rho", "opt_eps")
     default_rho, default_eps = 0.95, 1e-6
     _dx = None  # second work array per parameter, made on the first step (not state)
 
@@ -164,6 +170,7 @@ class AdaDelta(Optimizer):
 class RMSProp(Optimizer):
     name = "rmsprop"
     _slots = ("s",)
+    settings = ("rho", "opt_eps")
 
     def _step(self, params, grads, lr):
         rho = self.rho
@@ -179,6 +186,7 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     name = "adam"
     _slots = ("m", "v")
+    settings = ("beta1", "beta2", "opt_eps")
 
     def _step(self, params, grads, lr):
         b1, b2, t = self.beta1, self.beta2, self.t

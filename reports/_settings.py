@@ -20,12 +20,15 @@ OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 
 def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
-    own)"``, and without empty ``lr_milestones`` unless the schedule is multistep."""
+    own)"`` (left out for an optimizer that does not read it), and without empty
+    ``lr_milestones`` unless the schedule is multistep."""
     name = params.get("optimizer")
     optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
     out = {}
     for key, value in params.items():
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
+            if key not in optimizer.settings:  # sgd and adam have no rho of their own
+                continue
             value = f"{format_value(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
               and params.get("schedule") != "multistep"):
