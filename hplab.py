@@ -1150,7 +1150,8 @@ def _add_capacity(sub) -> None:
     p.add_argument("--epochs", type=float, default=2000)
     p.add_argument("--schedule", default="cosine")
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
-                   help=TRAIN_FINE_SETTINGS["lr_milestones"][1])
+                   help="multistep: steps where the rate is multiplied by 0.9, e.g. 100,200 "
+                        "(none by default: multistep needs them)")
     p.add_argument("--checkpoint", type=float, default=10.0,
                    help="epochs between checkpoints (the resolution of iterations to eps)")
     p.add_argument("--eps", type=float, default=0.1,

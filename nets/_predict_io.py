@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._io import load_refusal
-from ._predict import Prediction, SavedModel, made_up_names
+from ._predict import Prediction, SavedModel, made_up_names, named_features
 
 
 def read_inputs(path, model: SavedModel) -> np.ndarray:
@@ -140,8 +140,11 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
                          f"{model.n_features}")
     ours = tuple(str(f).strip() for f in model.feature_names)
     theirs = tuple(str(f).strip() for f in ds.feature_names)
-    # generated names (x1.., px0..) say nothing about what a column holds: not compared
-    if ours and not (made_up_names(ours) or made_up_names(theirs)) and ours != theirs:
+    # names a loader made up (x1.., px0..) say nothing about what a column holds: compared
+    # only where both sides' are their files' own (a CSV's own x1, x2 header counts)
+    info = getattr(ds, "info", None) or {}
+    own = info["named_features"] if "named_features" in info else not made_up_names(theirs)
+    if ours and named_features(model.meta) and own and ours != theirs:
         differ = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
         raise ValueError(f"dataset {ds.name!r} has other features than the model: "
                          + ", ".join(f"{a!r} where the model has {b!r}" for a, b in differ[:3])
