@@ -57,8 +57,10 @@ def verify_frame(result) -> pd.DataFrame:
            .agg(val_loss=("val_loss", "mean"), val_accuracy=("val_accuracy", "mean"),
                 diverged=("diverged", "sum"), runs=("seed", "size"))
            .reset_index())
-    per["best"] = per["lr"] == result.verdict["best_grid_lr"]
-    per["best_refined_lr"] = result.verdict["best_lr"]
+    vague = bool(result.verdict.get("inconclusive"))  # no best rate to flag: the verdict
+    per["best"] = (per["lr"] == result.verdict["best_grid_lr"]) & (not vague)  # says why
+    per["best_refined_lr"] = math.nan if vague else result.verdict["best_lr"]
+    per["baseline_val_loss"] = result.verdict.get("baseline_val_loss")
     per["suggested"] = np.isclose(per["lr"], result.verdict["suggested_lr"], rtol=1e-9)
     per["suggestion"] = result.suggestion
     return per
@@ -143,6 +145,11 @@ def draw_verify(frame: pd.DataFrame):
     if refined is not None and math.isfinite(refined):
         ax.axvline(refined, color=design.INK, ls=":", lw=1.2,
                    label=f"best rate, refined {refined:.3g}")
+    base = frame["baseline_val_loss"].iloc[0] if "baseline_val_loss" in frame and len(frame) \
+        else None
+    if base is not None and np.isfinite(base):
+        ax.axhline(base, color=design.MUTED, ls="--", lw=1.2,
+                   label=f"constant prediction {base:.4g}")
     sug = frame[frame["suggested"]]
     if len(sug):
         name = str(frame["suggestion"].iloc[0])

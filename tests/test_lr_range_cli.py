@@ -67,6 +67,10 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
     # the cards do not state a best rate the verdict denies (they showed 0.01077 and 2.41)
     cards = {h["label"]: h["text"] for h in info.headline}
     assert cards["Best lr (verify)"] == "inconclusive" and cards["Suggestion / best"] == "–"
+    # nor does the figure (it starred a "best grid rate"); it draws the baseline instead
+    grid = pd.read_csv(tmp_path / "r" / "report_files" / "verify-grid.csv")
+    assert not grid["best"].any() and grid["best_refined_lr"].isna().all()
+    assert grid["baseline_val_loss"].iloc[0] == pytest.approx(v["baseline_val_loss"])
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
     assert "Verification is inconclusive: brief runs (20 epochs) at 9 rates, but no grid rate" \
         in text
