@@ -214,8 +214,13 @@ def _leakage_section(rep: Report, result) -> None:
         rep.add_text("Proper and leaky scores are compared seed by seed, over the seeds that "
                      "ran both ways; a failed run left fewer for "
                      + "; ".join(f"{r.strategy} at {r.ratio} ({r.n_seeds_paired} of "
-                                 f"{result.seeds} seeds)" for r in short.itertuples())
+                                 f"{result.seeds} seeds"
+                                 + (": nothing to compare" if not r.n_seeds_paired else "")
+                                 + ")" for r in short.itertuples())
                      + ".", note=True)
+    # a sampler with no seed run both ways has no numbers: no text or figure of its own
+    leak = leak[leak["n_seeds_paired"] > 0]
+    first = first[first["n_seeds_paired"] > 0]
     for kind, cause in LEAKAGE_CAUSES.items():
         g = first[first["kind"] == kind]
         if not len(g):

@@ -285,3 +285,19 @@ def test_leakage_pairs_seeds_and_captions_count_the_seeds_that_ran(tmp_path, cap
     assert ("Mean of each strategy's seed curves over the seeds that ran (2 of 2 for most; "
             "adasyn at 1:10: 1): the true-positive rate") in text
     assert "2 seed curve(s)" not in text
+
+
+def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, capsys,
+                                                                      parse_html):
+    # ADASYN at 1:10 on one seed fails properly and runs leaky: its row was all NaN, the
+    # text read "nan → nan" and an empty figure was drawn
+    out = tmp_path / "leak0"
+    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
+                       "none,adasyn", "--seeds", "1", "--epochs", "5", "--workers", "1",
+                       "--leakage-demo", "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert {r["n_seeds_paired"] for r in summary["leakage"]} == {0}  # the JSON says so
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "adasyn at 1:10 (0 of 1 seeds: nothing to compare)" in text
+    assert "nan →" not in text and "→ nan" not in text
+    assert not list((out / "report_files").glob("leakage-*.png"))
