@@ -1197,11 +1197,12 @@ def _terminate(signum, frame) -> None:
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
         handler(signal.SIGINT, frame)
-    elif (study := sys.modules.get("study")) is not None:
-        # SIGINT ignored (a background job): SIGTERM must still stop it, held where Ctrl-C
-        # would be (a raise between a trial's creation and its start left it RUNNING
-        # forever on a journal file, or broke into optuna's tell with a traceback)
-        study.HeldInterrupts.deliver(frame)
+    # SIGINT ignored (a background job): SIGTERM must still stop it, held where Ctrl-C
+    # would be (a raise between a trial's creation and its start left it RUNNING forever
+    # on a journal file, or broke into optuna's tell with a traceback); getattr: the
+    # module may be half imported when the signal comes
+    elif (held := getattr(sys.modules.get("study._worker"), "HeldInterrupts", None)):
+        held.deliver(frame)
     else:
         raise KeyboardInterrupt
 

@@ -219,7 +219,8 @@ def _leakage_section(rep: Report, result) -> None:
                                  + ")" for r in short.itertuples())
                      + ".", note=True)
     # a sampler with no seed run both ways has no numbers: no text or figure of its own
-    leak = leak[leak["n_seeds_paired"] > 0]
+    # (the table keeps its rows, as the JSON does)
+    table, leak = leak, leak[leak["n_seeds_paired"] > 0]
     first = first[first["n_seeds_paired"] > 0]
     for kind, cause in LEAKAGE_CAUSES.items():
         g = first[first["kind"] == kind]
@@ -235,7 +236,7 @@ def _leakage_section(rep: Report, result) -> None:
         if len(g):
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
                            caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
-    rep.add_table(leak, name="leakage", caption="Proper and leaky means over the seeds that ran "
+    rep.add_table(table, name="leakage", caption="Proper and leaky means over the seeds that ran "
                   "both ways (n_seeds_paired); inflation = leaky − proper, with the test set's "
                   "positive prevalence each way. Inflation is not skill: for oversamplers it "
                   "mixes leaked positives with the changed test balance; for undersamplers "

@@ -301,3 +301,6 @@ def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, 
     assert "adasyn at 1:10 (0 of 1 seeds: nothing to compare)" in text
     assert "nan →" not in text and "→ nan" not in text
     assert not list((out / "report_files").glob("leakage-*.png"))
+    # its table keeps the rows the JSON keeps (it was left with a header alone)
+    table = pd.read_csv(out / "report_files" / "leakage.csv")
+    assert len(table) == len(summary["leakage"]) and set(table["n_seeds_paired"]) == {0}

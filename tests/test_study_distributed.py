@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 import uuid
 from pathlib import Path
 
@@ -366,7 +367,7 @@ def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, c
     assert len(optuna.load_study(study_name=name, storage=postgres_url).trials) == 5
 
 
-def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be():
+def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be(monkeypatch):
     # a script's `cmd &` job ignores SIGINT: SIGTERM raised at once, even between a trial's
     # creation and its start (a RUNNING trial nobody owned, forever on a journal file) or
     # inside optuna's tell (a traceback and exit 1)
@@ -377,6 +378,10 @@ def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be():
             with pytest.raises(KeyboardInterrupt):
                 held.allow()  # raised where the trial records it
         with pytest.raises(KeyboardInterrupt):  # outside a holder it stops at once
+            hplab._terminate(signal.SIGTERM, None)
+        # and while study is still being imported (an AttributeError and exit 1 did)
+        monkeypatch.setitem(sys.modules, "study._worker", types.ModuleType("study._worker"))
+        with pytest.raises(KeyboardInterrupt):
             hplab._terminate(signal.SIGTERM, None)
     finally:
         signal.signal(signal.SIGINT, old)
