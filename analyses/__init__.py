@@ -46,7 +46,7 @@ from ._lr_verify import VERIFY_FACTORS, verify_runs, verify_verdict
 
 # -- scaling (continued)
 from ._noise_scale import GradientNoiseScale, exact_noise_scale, noise_from_norms
-from ._scaling import ScalingResult, default_batch_sizes, lr_grid, scaling_study
+from ._scaling import default_batch_sizes, lr_grid, scaling_study
 from ._scaling_law import (
     LrExponent,
     ScalingFit,
@@ -56,6 +56,7 @@ from ._scaling_law import (
     refine_lr,
     regimes,
 )
+from ._scaling_result import ScalingResult
 from ._scaling_runs import TARGET_METRICS, best_per_batch
 
 # -- learning-rate suggestions (hplab lr-range)
