@@ -259,16 +259,23 @@ def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, pars
     capsys.readouterr()
 
 
+def _adasyn_leakage(out, seeds, capsys, parse_html) -> tuple[dict, str]:
+    """The leakage demo on moons at 1:10 with ADASYN, which fails properly on seed 0 (no
+    majority neighbours) and runs leaky: its JSON summary and its report's text."""
+    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
+                       "none,adasyn", "--seeds", str(seeds), "--epochs", "5", "--workers",
+                       "1", "--leakage-demo", "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    return summary, " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+
+
 def test_leakage_pairs_seeds_and_captions_count_the_seeds_that_ran(tmp_path, capsys,
                                                                     parse_html):
     # QA: ADASYN at 1:10 fails properly on seed 0 (no majority neighbours) but runs leaky on
     # both: proper 0.8296 (seed 1) was set against leaky 0.6856 (seeds 0 and 1), -0.144;
     # and the curves' caption said "2 seed curve(s)" of its one
     out = tmp_path / "leak"
-    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
-                       "none,adasyn", "--seeds", "2", "--epochs", "5", "--workers", "1",
-                       "--leakage-demo", "--out", str(out), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    summary, text = _adasyn_leakage(out, 2, capsys, parse_html)
     runs = pd.read_csv(out / "report_files" / "runs.csv")
     ada = runs[(runs["strategy"] == "adasyn") & (runs["threshold"] == "0.5")]
     assert ada.set_index(["mode", "seed"])["status"].to_dict() == {
@@ -279,7 +286,6 @@ def test_leakage_pairs_seeds_and_captions_count_the_seeds_that_ran(tmp_path, cap
     assert pr["leaky"] == pytest.approx(seed1["leaky"]) == pytest.approx(0.6630, abs=1e-4)
     assert pr["inflation"] == pytest.approx(-0.1666, abs=1e-4)
     assert pr["n_seeds_paired"] == 1
-    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert ("Proper and leaky scores are compared seed by seed, over the seeds that ran both "
             "ways; a failed run left fewer for adasyn at 1:10 (1 of 2 seeds).") in text
     assert ("Mean of each strategy's seed curves over the seeds that ran (2 of 2 for most; "
@@ -292,12 +298,8 @@ def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, 
     # ADASYN at 1:10 on one seed fails properly and runs leaky: its row was all NaN, the
     # text read "nan → nan" and an empty figure was drawn
     out = tmp_path / "leak0"
-    assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
-                       "none,adasyn", "--seeds", "1", "--epochs", "5", "--workers", "1",
-                       "--leakage-demo", "--out", str(out), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    summary, text = _adasyn_leakage(out, 1, capsys, parse_html)
     assert {r["n_seeds_paired"] for r in summary["leakage"]} == {0}  # the JSON says so
-    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert "adasyn at 1:10 (0 of 1 seeds: nothing to compare)" in text
     assert "nan →" not in text and "→ nan" not in text
     assert not list((out / "report_files").glob("leakage-*.png"))
