@@ -1,0 +1,117 @@
+"""What a scaling study found (`ScalingResult`), and its JSON summary."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ._noise_scale import NOISE_INTERVAL
+from ._scaling_law import LrExponent, ScalingFit
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
+class ScalingResult:
+    """What `scaling_study` found. ``to_frame()`` is the tidy table of every run.
+
+    Attributes
+    ----------
+    batches : DataFrame
+        One row per batch size: steps / examples to target, best_lr (grid), lr_opt
+        (refined), regime, fitted steps / examples, the linear and square-root rule rates.
+    fit : ScalingFit
+    exponent : LrExponent
+    lr_cap_batch : float
+        Batch size where the linear rule, anchored at the smallest reached batch, passes
+        a rate of 1 (the course's cap); NaN when that batch's best rate is at the grid's
+        edge (the best rate is then only bounded).
+    noise : DataFrame
+        The best reference run's noise-scale measurements (`NOISE_COLUMNS`); empty
+        without ``noise``.
+    b_simple : float
+        B_simple over the last half of that run's steps to the target (of the whole run
+        if it never reached): `window_noise_scale`.
+    b_simple_step : float
+        The step of that run's target crossing (NaN if the run never reached).
+    b_simple_low, b_simple_high : float
+        The central 68 % of bootstrap values of ``b_simple`` over its measurements (NaN
+        with fewer than 3, or when a resampled mean |G|^2 is not positive).
+    b_simple_measurements : int
+        Measurements ``b_simple`` averages (each over up to 16 small batches).
+    reference : DataFrame
+        Reference runs: lr, best value, step of the best value.
+    """
+
+    dataset: str
+    n_train: int
+    target_metric: str
+    target: float
+    target_source: str
+    batch_sizes: tuple[int, ...]
+    lrs: tuple[float, ...]
+    seeds: int
+    max_steps: int
+    runs: pd.DataFrame
+    batches: pd.DataFrame
+    fit: ScalingFit
+    exponent: LrExponent
+    lr_cap_batch: float
+    noise: pd.DataFrame
+    b_simple: float
+    b_simple_step: float
+    b_simple_low: float
+    b_simple_high: float
+    b_simple_measurements: int
+    reference: pd.DataFrame
+    config: dict
+    seed: int
+    seconds: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per run: batch_size, lr, seed, reached, status, steps, examples, ..."""
+        return self.runs.copy()
+
+    def summary(self) -> dict:
+        """The JSON contract of ``hplab scaling --json`` (NaN -> None).
+
+        ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
+        test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
+        ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge.
+        ``b_simple`` averages ``b_simple_measurements`` measurements; ``b_simple_low`` and
+        ``b_simple_high`` bound the central ``b_simple_interval`` of its bootstrap values
+        (None when too few measurements or too noisy for one).
+        """
+        b = self.batches
+        return {
+            "dataset": self.dataset, "n_train": self.n_train,
+            "target_metric": self.target_metric, "target": _num(self.target),
+            "target_source": self.target_source,
+            "batch_sizes": [int(v) for v in b["batch_size"]],
+            "reached": [bool(v) for v in b["reached"]],
+            "steps_to_target": [_num(v) for v in b["steps"]],
+            "examples_to_target": [_num(v) for v in b["examples"]],
+            "best_lr": [_num(v) for v in b["best_lr"]],
+            "lr_opt": [_num(v) for v in b["lr_opt"]],
+            "at_grid_edge": [bool(v) for v in b["at_grid_edge"]],
+            "regimes": list(b["regime"]),
+            "fit_status": self.fit.status, "fit_message": self.fit.message,
+            "b_crit": _num(self.fit.b_crit), "s_min": _num(self.fit.s_min),
+            "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
+            "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
+            "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,
+            "lr_cap_batch": _num(self.lr_cap_batch),
+            "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
+            "b_simple_low": _num(self.b_simple_low), "b_simple_high": _num(self.b_simple_high),
+            "b_simple_measurements": int(self.b_simple_measurements),
+            "b_simple_interval": NOISE_INTERVAL,
+            # what was run: two experiments differing in grid, seeds or net read apart
+            "lrs": [float(v) for v in self.lrs], "seeds": int(self.seeds),
+            "seed": int(self.seed), "max_steps": int(self.max_steps), "config": self.config,
+            "seconds": self.seconds,
+        }
+
+
+def _num(v) -> float | None:
+    v = float(v)
+    return v if math.isfinite(v) else None
