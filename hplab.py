@@ -190,6 +190,12 @@ def _analysis_out(args) -> Path | None:
                                                                              "dataset")
 
 
+def _workers_flag(p: argparse.ArgumentParser, default: int) -> None:
+    """--workers, one meaning for every command that spreads work over processes."""
+    p.add_argument("--workers", type=int, default=default,
+                   help="local worker processes (-1: every core)")
+
+
 # ----------------------------------------------------------------------------- train
 def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
@@ -598,8 +604,7 @@ def _add_study(sub) -> None:
     ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
     q.add_argument("spec", help="ready spec name (xor, coin, digits...) or a .toml path")
-    q.add_argument("--workers", type=int, default=1,
-                   help="local worker processes (-1: every core)")
+    _workers_flag(q, 1)
     q.add_argument("--trials", type=int, default=None, help="study-wide total (overrides)")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -607,8 +612,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
     q.add_argument("--study", required=True, help="study name")
-    q.add_argument("--workers", type=int, default=1,
-                   help="local worker processes (-1: every core)")
+    _workers_flag(q, 1)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_worker)
@@ -634,8 +638,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers, and its report")
-    q.add_argument("--workers", type=int, default=2,
-                   help="local worker processes (-1: every core)")
+    _workers_flag(q, 2)
     q.add_argument("--trials", type=int, default=None, help="trials (default: the spec's)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -762,7 +765,7 @@ def _add_scaling(sub) -> None:
     p.add_argument("--noise", action=argparse.BooleanOptionalAction, default=True,
                    help="measure the gradient noise scale during the reference runs (which "
                         "then run even with --target; --no-noise --target skips them)")
-    p.add_argument("--workers", type=int, default=1, help="local processes (-1: every core)")
+    _workers_flag(p, 1)
     p.add_argument("--backend", default="joblib", choices=("joblib", "dask"))
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --backend "
                                                      "dask), e.g. tcp://127.0.0.1:8786")
@@ -966,7 +969,7 @@ def _add_imbalance(sub) -> None:
                         "balanced_accuracy, mcc, g_mean (default f1)")
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
-    p.add_argument("--workers", type=int, default=-1, help="local processes (-1: every core)")
+    _workers_flag(p, -1)
     p.add_argument("--hidden", type=_ints, default=(16,), help="hidden widths, e.g. 32,16")
     p.add_argument("--activation", type=_names, default=("relu",))
     p.add_argument("--optimizer", default="adam")
@@ -1156,7 +1159,7 @@ def _add_capacity(sub) -> None:
                    help="epochs between checkpoints (the resolution of iterations to eps)")
     p.add_argument("--eps", type=float, default=0.1,
                    help="validation loss whose first crossing is counted (0 = off)")
-    p.add_argument("--workers", type=int, default=1, help="local processes (-1: every core)")
+    _workers_flag(p, 1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     p.add_argument("--out", default=None, help="report folder (default runs/capacity/DATASET)")
