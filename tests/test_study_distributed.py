@@ -78,9 +78,13 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
                    and study.trial_info(t).get("worker", "").endswith(mine)]
         return running[0] if done and running else None
 
-    killed = wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
+    wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=10)
+    # the trial it died in, read after its death: the one seen mid-trial may have ended in
+    # the moment before the kill (a ~1 s trial), and the victim begun its next
+    killed = victim_mid_trial()
+    assert killed is not None, "the victim died between trials"
     finished_before = {t.number: (t.state, t.values) for t in s.get_trials()
                        if t.state.is_finished()}
     summary = finish(survivor)
