@@ -78,13 +78,17 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
                    and study.trial_info(t).get("worker", "").endswith(mine)]
         return running[0] if done and running else None
 
-    wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
+    # frozen (SIGSTOP) before it is judged mid-trial: a ~1 s trial seen running could end
+    # in the moment before the kill, and the victim be between trials when it dies
+    for _ in range(20):
+        wait_for(victim_mid_trial, 90, "the victim to be mid-trial")
+        victim.send_signal(signal.SIGSTOP)
+        if (killed := victim_mid_trial()) is not None:
+            break
+        victim.send_signal(signal.SIGCONT)
+    assert killed is not None, "the victim was never caught mid-trial"
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=10)
-    # the trial it died in, read after its death: the one seen mid-trial may have ended in
-    # the moment before the kill (a ~1 s trial), and the victim begun its next
-    killed = victim_mid_trial()
-    assert killed is not None, "the victim died between trials"
     finished_before = {t.number: (t.state, t.values) for t in s.get_trials()
                        if t.state.is_finished()}
     summary = finish(survivor)
