@@ -1,0 +1,60 @@
+"""The distribution as a package user gets it: the wheel and the sdist built from the tree.
+
+The wheel carries the packages, their templates and ready specs, and the licence; the sdist
+is the whole source tree, so its test suite runs (its helpers and conftest included).
+"""
+
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+UNTRACKED = shutil.ignore_patterns(".venv", "runs", "build", "dist", "*.egg-info",
+                                   "__pycache__", ".pytest_cache", ".ruff_cache", ".git")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Build the sdist and the wheel from a copy of the tree (the build writes beside it)."""
+    tmp = tmp_path_factory.mktemp("dist")
+    src = tmp / "src"
+    shutil.copytree(ROOT, src, ignore=UNTRACKED)
+    out = tmp / "out"
+    # the out folder read once: build_meta rewrites sys.argv
+    code = ("import sys; from setuptools import build_meta as b; out = sys.argv[1]; "
+            "b.build_sdist(out); b.build_wheel(out)")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=src,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (sdist,), (wheel,) = out.glob("*.tar.gz"), out.glob("*.whl")
+    return sdist, wheel, tmp
+
+
+def test_wheel_carries_templates_specs_and_licence(built):
+    _, wheel, _ = built
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "hplab.py" in names
+    assert {"study/specs/xor.toml", "study/specs/digits.toml"} <= names
+    assert any(n.startswith("reports/templates/") and n.endswith(".html") for n in names)
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert not any(n.startswith(("tests/", "benchmarks/", "runs/")) for n in names)
+
+
+def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built):
+    sdist, _, tmp = built
+    with tarfile.open(sdist) as tar:
+        tar.extractall(tmp / "unpacked", filter="data")
+    tree = next((tmp / "unpacked").iterdir())
+    for path in ("LICENSE", "Makefile", ".ci/run", "benchmarks/README.md",
+                 "tests/conftest.py", "tests/cli_helpers.py", "tests/test_cli_train.py"):
+        assert (tree / path).is_file(), path
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "tests/test_cli_train.py"], cwd=tree, capture_output=True, text=True)
+    assert collected.returncode == 0, collected.stdout[-2000:]
+    assert "tests collected" in collected.stdout or "test_" in collected.stdout
