@@ -530,6 +530,27 @@ def cmd_study_export(args) -> int:
     return 0
 
 
+def cmd_study_spec(args) -> int:
+    import study
+
+    if args.name is None:  # the ready specs, a line each
+        specs = [study.load_spec(name) for name in study.spec_names()]
+        rows = [{"name": s.name, "dataset": s.dataset, "n_trials": s.n_trials,
+                 "description": s.description,
+                 "path": str(study.find_spec(s.name))} for s in specs]
+        wide = max(len(r["name"]) for r in rows) + 2, max(len(r["dataset"]) for r in rows) + 2
+        _emit(args, {"specs": rows}, [f"{r['name']:<{wide[0]}}{r['dataset']:<{wide[1]}}"
+                                      f"{r['description']}" for r in rows])
+        return 0
+    path = study.find_spec(args.name)
+    text = path.read_text()
+    if args.json:
+        _emit(args, {"name": args.name, "path": str(path), "text": text}, [])
+    else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_study_report(args) -> int:
     import study
 
@@ -631,6 +652,10 @@ def _add_study(sub) -> None:
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_export)
+    q = ssub.add_parser("spec", help="list the ready specs, or print one to copy and edit")
+    q.add_argument("name", nargs="?", default=None, help="ready spec name (xor, coin...)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
     q.add_argument("name")
     q.add_argument("--out", default=None, help="folder (default runs/studies/NAME)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import warnings
@@ -318,3 +319,21 @@ def test_trials_beyond_a_grid_name_the_flag():
     raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
     with pytest.raises(SpecError, match=r"^--trials 5 exceeds the grid's 4 points$"):
         parse_spec(raw).with_trials(5)
+
+
+def test_study_spec_lists_the_ready_specs_and_prints_one_to_edit(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    code, out, _ = run_cli(["study", "spec", "--json"], capsys)
+    assert code == 0
+    rows = json.loads(out)["specs"]
+    assert [r["name"] for r in rows] == study.spec_names()
+    assert {r["name"]: r["dataset"] for r in rows}["coin"] == "coin"
+    code, out, _ = run_cli(["study", "spec", "coin"], capsys)
+    assert code == 0 and out.startswith("#")
+    copy = tmp_path / "my-coin.toml"
+    copy.write_text(out)  # a package user's starting file: the same spec, by path
+    mine, ready = load_spec(copy), load_spec("coin")
+    assert dataclasses.replace(mine, path=ready.path) == ready
+    code, _, err = run_cli(["study", "spec", "nope"], capsys)
+    assert code == 2 and "ready specs are coin, coin-pareto" in err
