@@ -179,8 +179,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Stop once the training loss <= eps (0 = off).
     patience : int, default 10
         Stop after this many epochs without the training loss improving by
-        ``min_delta`` and restore the best weights (0 = off).
+        ``min_delta`` and restore the weights of the lowest training loss seen (0 = off).
     min_delta : float, default 1e-4
+        Improvement that resets ``patience``; smaller gains still count as the best weights.
     l2 : float, default 0.0
         Weight decay on the weights (not the biases).
     init : str, default "xavier"

@@ -137,7 +137,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     weights = net.weights
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
-    first_loss = best = math.inf
+    # best: the patience reference (moves only by more than min_delta); lowest: the lowest
+    # watched loss, whose weights early stopping restores
+    first_loss = best = lowest = math.inf
     best_params, best_row, bad = None, -1, 0
     status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
     t0 = time.perf_counter()
@@ -168,7 +170,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
 
     def stop_condition(rec: dict) -> tuple[str, str] | None:
         """The loop's own reasons to end: divergence, eps, early stopping."""
-        nonlocal first_loss, best, best_params, best_row, bad
+        nonlocal first_loss, best, lowest, best_params, best_row, bad
         watched = rec["val_loss"] if has_val else rec["train_loss"]
         if first_loss == math.inf:
             first_loss = max(rec["train_loss"], 1e-12)
@@ -180,9 +182,13 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         if cfg.eps and watched <= cfg.eps:
             return "converged", f"{'val' if has_val else 'train'} loss {watched:.4g} <= eps"
         if cfg.patience:
+            # a gain under min_delta does not reset patience, but its weights are still
+            # the best seen: saving only on resets restored older, worse ones (epoch 0)
+            if watched < lowest:
+                lowest = watched
+                best_params, best_row = net.flat.copy(), len(records) - 1
             if watched < best - cfg.min_delta:
                 best, bad = watched, 0
-                best_params, best_row = net.flat.copy(), len(records) - 1
             else:
                 bad += 1
                 if bad >= cfg.patience:

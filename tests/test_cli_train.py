@@ -386,6 +386,11 @@ def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
     assert config["beta1"] == nets.TrainConfig().beta1  # not given: the one default
     assert summary["status"] == "early_stopped" and summary["epochs"] < 400
     history = pd.read_csv(tmp_path / "run" / "history.csv")
+    # the net kept is the lowest val_loss's (the last), though it gained under --min-delta
+    # over epoch 1, the last checkpoint to reset --patience (whose weights were restored)
+    assert history["val_loss"].idxmin() == len(history) - 1 == 4
+    assert history["val_loss"][1] - history["val_loss"][4] < 0.01
+    assert summary["val_loss"] == pytest.approx(history["val_loss"][4], rel=1e-6)
     # halved every 90 steps: each row the rate at its iteration (the next step's)
     expected = 0.1 * 0.5 ** (history["iteration"] // 90)
     np.testing.assert_allclose(history["lr"], expected)

@@ -310,14 +310,28 @@ def test_early_stopping_on_training_loss():
                              random_state=0).fit(X, y)
     assert clf.status_ == "early_stopped"
     assert clf.n_iter_ < 2000
-    # best weights restored: those of the last checkpoint that improved by min_delta,
-    # `patience` checkpoints before the end (later ones improved by less than 1e-4)
+    # stopped 5 checkpoints after the last gain of min_delta (1e-4); the checkpoints after
+    # it gained less, and the lowest of them (the last) has the weights restored
+    curve = clf.loss_curve_
+    assert 0 < curve[-1 - 5] - curve[-1] < 1e-4 and curve[-1] == min(curve)
     T = clf.net_._head.encode(y, 1, np.float64)
     restored = clf.net_.loss(X, T)
-    assert restored == pytest.approx(clf.loss_curve_[-1 - 5], rel=1e-12)
-    assert restored <= min(clf.loss_curve_) + 1e-4
-    assert restored > clf.loss_curve_[-1]
+    assert restored == pytest.approx(curve[-1], rel=1e-12)
+    assert clf.result_.final_row == len(curve) - 1
     assert clf.loss_ == pytest.approx(restored, rel=1e-12)  # the fitted weights' loss
+
+
+def test_early_stopping_restores_the_lowest_loss_whose_gains_were_under_min_delta():
+    # targets ~1e-3: every gain is below min_delta=1e-4, so patience runs out at epoch 10,
+    # while the loss fell at every epoch; the untrained epoch 0 was restored (R^2 -0.18)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 5)) * 0.01
+    y = X[:, 0] + 0.005 * rng.normal(size=500)
+    reg = nets.NetRegressor(random_state=0).fit(X, y)
+    assert reg.status_ == "early_stopped" and len(reg.loss_curve_) == 11
+    assert reg.result_.final_row == 10 == int(np.argmin(reg.loss_curve_))
+    assert reg.loss_ == min(reg.loss_curve_) == pytest.approx(1.2605e-05, rel=1e-4)
+    assert reg.score(X, y) == pytest.approx(0.8035, abs=1e-3)
 
 
 def test_failed_refit_keeps_the_fitted_net_and_its_labels():
