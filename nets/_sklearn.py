@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
 from ._train import build_net, train, train_streams
+from ._validation import check_features
 
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
 # a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
@@ -145,8 +146,11 @@ class _NetEstimator(BaseEstimator):
         return self.net_.biases
 
     def _check_X(self, X) -> np.ndarray:
+        """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's
+        range are refused here, where the net's cast made them inf and its outputs NaN."""
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=_FLOATS)
+        X = validate_data(self, X, reset=False, dtype=_FLOATS)
+        return check_features(X, self.n_features_in_, self.net_.dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -24,14 +24,19 @@ def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} has {X.shape[1]} features, the net expects {n_features}")
     if len(X) == 0:
         raise ValueError(f"{name} has no samples")
-    X = np.ascontiguousarray(X, dtype=dtype)
+    with np.errstate(over="ignore"):  # float64 beyond float32's range: named below
+        X_cast = np.ascontiguousarray(X, dtype=dtype)
     # column sums by BLAS: one pass on every core and no mask in the common case. Any
     # NaN or inf makes a sum non-finite (huge finite values can overflow one too, so
     # then check exactly); 6x faster than a float64 sum on MNIST-sized X.
-    if (not np.isfinite(np.ones(len(X), X.dtype) @ X).all()
-            and not np.isfinite(X).all()):
+    if (not np.isfinite(np.ones(len(X_cast), X_cast.dtype) @ X_cast).all()
+            and not np.isfinite(X_cast).all()):
+        if np.isfinite(X).all():  # finite until the cast: "NaN or infinite" would puzzle
+            limit = f"{np.finfo(X_cast.dtype).max:.1e}".replace("e+", "e")
+            raise ValueError(f"{name} has values beyond {X_cast.dtype.name}'s range (about "
+                             f"{limit}); fit with dtype='float64'")
         raise ValueError(f"{name} contains NaN or infinite values")
-    return X
+    return X_cast
 
 
 def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=None):

@@ -9,7 +9,7 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import load_digits, make_classification, make_friedman1
+from sklearn.datasets import load_digits, load_iris, make_classification, make_friedman1
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import balanced_accuracy_score, recall_score
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -275,6 +275,28 @@ def test_unfitted_and_one_class_errors():
     X = np.array([[0.0, np.nan], [1.0, 2.0]])
     with pytest.raises(ValueError, match="NaN"):
         nets.NetClassifier().fit(X, [0, 1])
+
+
+def test_a_float32_net_refuses_values_beyond_float32s_range():
+    # 1e39 is finite as float64 and inf as float32: the probabilities came out NaN and
+    # predict named class 0; fit called it "NaN or infinite"
+    X, y = load_iris(return_X_y=True)
+    far = np.array([[1e39, 3.0, 1.0, 0.2]])
+    kw = dict(hidden=(8,), max_epochs=10, patience=0, random_state=0, dtype="float32")
+    clf = nets.NetClassifier(**kw).fit(X, y)
+    reg = nets.NetRegressor(**kw).fit(X, y.astype(float))
+    beyond = "X has values beyond float32's range (about 3.4e38); fit with dtype='float64'"
+    for call in (clf.predict, clf.predict_proba, clf.predict_log_proba, clf.decision_function,
+                 lambda X: clf.score(X, [0]), reg.predict, lambda X: reg.score(X, [0.0])):
+        with pytest.raises(ValueError) as info:
+            call(far)
+        assert str(info.value) == beyond
+    with pytest.raises(ValueError) as info:
+        nets.NetClassifier(**kw).fit(np.vstack([X, far]), np.append(y, 0))
+    assert str(info.value) == f"training {beyond}"
+    # a float64 net takes the same row
+    wide = nets.NetClassifier(**{**kw, "dtype": "float64"}).fit(X, y)
+    np.testing.assert_allclose(wide.predict_proba(far).sum(), 1.0)
 
 
 def test_multistep_takes_its_milestones_here_too():

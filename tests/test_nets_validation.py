@@ -114,6 +114,8 @@ Y6 = np.array([0, 1, 1, 0, 1, 0])
     (X6, Y6[:5], "training labels have length 5, X has 6 samples"),
     (np.where(X6 == X6[2, 1], np.nan, X6), Y6, "training X contains NaN or infinite values"),
     (np.where(X6 == X6[0, 0], np.inf, X6), Y6, "training X contains NaN or infinite values"),
+    (np.where(X6 == X6[1, 1], 1e39, X6), Y6, "training X has values beyond float32's range "
+                                             "(about 3.4e38); fit with dtype='float64'"),
     (X6.astype(str), Y6, "training X must be numeric"),
     (X6, Y6 + 1, "training labels must lie in 0..1, got 1..2"),
     (X6, Y6 * 0.5, "training labels must be class indices 0..k-1"),
