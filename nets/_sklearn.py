@@ -80,8 +80,8 @@ class _NetEstimator(BaseEstimator):
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(),
-                 dtype="float64", random_state=None):
+                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
+                 lr_decay_steps=50, dtype="float64", random_state=None):
         self.hidden = hidden
         self.activation = activation
         self.optimizer = optimizer
@@ -95,6 +95,8 @@ class _NetEstimator(BaseEstimator):
         self.init = init
         self.schedule = schedule
         self.lr_milestones = lr_milestones
+        self.lr_gamma = lr_gamma
+        self.lr_decay_steps = lr_decay_steps
         self.dtype = dtype
         self.random_state = random_state
 
@@ -106,6 +108,7 @@ class _NetEstimator(BaseEstimator):
             hidden=tuple(hidden), activation=self.activation, head=head, init=self.init,
             optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
             schedule=self.schedule, lr_milestones=self.lr_milestones,
+            lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,
             batch_size=self.batch_size, max_epochs=self.max_epochs,
             checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
             dtype=self.dtype,
@@ -193,7 +196,16 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     schedule : str, default "constant"
         Learning-rate schedule (see ``nets.SCHEDULES``).
     lr_milestones : tuple of int, default ()
-        Steps where ``schedule="multistep"`` multiplies the rate by 0.9 (it needs them).
+        Optimizer steps where ``schedule="multistep"`` multiplies the rate by ``lr_gamma``
+        (it needs them).
+    lr_gamma : float, default 0.9
+        Decay factor: "step" multiplies the rate by it every ``lr_decay_steps`` optimizer
+        steps, "exponential" by ``lr_gamma ** (t / lr_decay_steps)`` after t steps (the
+        same, smoothly), "multistep" at each of ``lr_milestones``.
+    lr_decay_steps : int, default 50
+        Optimizer steps (mini-batches) per decay of "step" and "exponential"; "inverse"
+        divides the rate by ``1 + t / lr_decay_steps`` after t steps (halved at
+        ``lr_decay_steps``).
     class_weight : None, "balanced" or dict, default None
         Per-class loss weights; a dict maps class labels to weights (missing = 1).
     dtype : {"float64", "float32"}, default "float64"
@@ -230,12 +242,13 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(),
-                 class_weight=None, dtype="float64", random_state=None):
+                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
+                 lr_decay_steps=50, class_weight=None, dtype="float64", random_state=None):
         super().__init__(hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
                          batch_size=batch_size, max_epochs=max_epochs, eps=eps,
                          patience=patience, min_delta=min_delta, l2=l2, init=init,
-                         schedule=schedule, lr_milestones=lr_milestones, dtype=dtype,
+                         schedule=schedule, lr_milestones=lr_milestones, lr_gamma=lr_gamma,
+                         lr_decay_steps=lr_decay_steps, dtype=dtype,
                          random_state=random_state)
         self.class_weight = class_weight
 

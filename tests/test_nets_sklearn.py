@@ -309,6 +309,22 @@ def test_multistep_takes_its_milestones_here_too():
     assert clone(clf).get_params()["lr_milestones"] == (3,)
 
 
+def test_step_and_exponential_schedules_take_lr_gamma_and_lr_decay_steps():
+    # the estimators had no lr_gamma / lr_decay_steps: decay was stuck at 0.9 per 50 steps
+    X, y = make_classification(n_samples=40, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), schedule="step", lr_gamma=0.5, lr_decay_steps=3,
+                             batch_size=10, max_epochs=5, patience=0, random_state=0).fit(X, y)
+    history = clf.history_  # 4 steps an epoch: iterations 0, 4, ..., 20
+    assert history["iteration"].tolist() == [0, 4, 8, 12, 16, 20]
+    np.testing.assert_allclose(history["lr"], 0.001 * 0.5 ** (history["iteration"] // 3))
+    assert history["lr"].tolist()[-1] == pytest.approx(0.001 / 64)
+    reg = nets.NetRegressor(hidden=(4,), schedule="exponential", lr_gamma=0.5, lr_decay_steps=8,
+                            batch_size=10, max_epochs=4, patience=0, random_state=0)
+    lr = reg.fit(X, y.astype(float)).history_.set_index("iteration")["lr"]
+    assert lr[4] == pytest.approx(0.001 * 0.5 ** 0.5) and lr[16] == pytest.approx(0.00025)
+    assert clone(clf).get_params()["lr_gamma"] == 0.5 and clf.config_.lr_decay_steps == 3
+
+
 def test_convergence_warnings_and_status():
     X, y = make_classification(n_samples=200, random_state=0)
     with pytest.warns(ConvergenceWarning, match="max_epochs=3 reached") as caught:
