@@ -75,6 +75,19 @@ def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]
     return train_streams(seed)
 
 
+def _dtype_name(dtype):
+    """"float32" or "float64" for anything ``np.dtype`` maps to them (np.float32, "f4",
+    np.dtype("float64")), as scikit-learn users pass; anything else as given, for
+    TrainConfig to refuse by name."""
+    if dtype is None:  # np.dtype(None) is float64: a default nobody chose
+        return dtype
+    try:
+        name = np.dtype(dtype).name
+    except (TypeError, ValueError):
+        return dtype
+    return name if name in ("float32", "float64") else dtype
+
+
 class _NetEstimator(BaseEstimator):
     """Shared parameters, fitting and learned attributes."""
 
@@ -111,7 +124,7 @@ class _NetEstimator(BaseEstimator):
             lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,
             batch_size=self.batch_size, max_epochs=self.max_epochs,
             checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
-            dtype=self.dtype,
+            dtype=_dtype_name(self.dtype),
         )
 
     def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None,
@@ -208,7 +221,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         ``lr_decay_steps``).
     class_weight : None, "balanced" or dict, default None
         Per-class loss weights; a dict maps class labels to weights (missing = 1).
-    dtype : {"float64", "float32"}, default "float64"
+    dtype : {"float64", "float32"} or numpy dtype, default "float64"
+        Float type of the net; anything ``np.dtype`` maps to one of them (``np.float32``).
     random_state : None, int, RandomState or Generator
         Seeds initialization and shuffling.
 

@@ -267,6 +267,29 @@ def test_bad_hyperparameters_raise_at_fit_not_init():
             clf.fit(X, y)
 
 
+@pytest.mark.parametrize(("dtype", "name"), [
+    (np.float32, "float32"), (np.float64, "float64"), ("f4", "float32"),
+    (np.dtype("float32"), "float32"), (float, "float64")])
+def test_numpy_dtypes_are_taken_by_their_name(dtype, name):
+    # they were refused ("dtype must be one of float32, float64"), as scikit-learn users pass
+    X, y = make_classification(n_samples=40, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), max_epochs=2, patience=0, dtype=dtype,
+                             random_state=0).fit(X, y)
+    assert clf.config_.dtype == name and clf.net_.dtype == np.dtype(name)
+    assert clf.coefs_[0].dtype == np.dtype(name)
+    assert clf.get_params()["dtype"] is dtype and clone(clf).dtype == dtype  # stored as given
+    same = nets.NetClassifier(hidden=(4,), max_epochs=2, patience=0, dtype=name,
+                              random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), same.predict_proba(X))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, "float16", np.float16, None, "i8"])
+def test_other_dtypes_are_refused_naming_the_valid_ones(dtype):
+    X, y = make_classification(n_samples=40, random_state=0)
+    with pytest.raises(ValueError, match=r"^dtype must be one of float32, float64, got "):
+        nets.NetRegressor(hidden=(4,), max_epochs=1, dtype=dtype).fit(X, y.astype(float))
+
+
 def test_unfitted_and_one_class_errors():
     with pytest.raises(NotFittedError):
         nets.NetClassifier().predict(np.zeros((2, 3)))
