@@ -180,6 +180,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     Two classes get a logistic output with binary cross-entropy, more a softmax
     with cross-entropy. Labels may be any values; ``classes_`` keeps them sorted.
+    Training stops with status "diverged" (and a ConvergenceWarning) when the training
+    loss exceeds 10x its first value or becomes NaN or infinite.
 
     Parameters
     ----------
@@ -344,7 +346,8 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     are large.
 
     Parameters and attributes are those of :class:`NetClassifier` without
-    ``class_weight`` and ``classes_``.
+    ``class_weight`` and ``classes_``; training diverges (status "diverged", a
+    ConvergenceWarning) as there: a training loss above 10x its first value, or NaN or inf.
     """
 
     @_fit_or_keep
