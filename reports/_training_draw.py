@@ -110,7 +110,7 @@ def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequ
         lines = ax.contour(g1, g2, p, levels=[0.1, 0.3, 0.5, 0.7, 0.9], colors=design.INK,
                            linewidths=[0.6, 0.6, 1.4, 0.6, 0.6])
         ax.clabel(lines, fmt="%.1f", fontsize=7.5)
-        fig.colorbar(filled, ax=ax, label=f"P(class {classes[1]})", shrink=0.85)
+        fig.colorbar(filled, ax=ax, label=f"P(class {design.literal(classes[1])})", shrink=0.85)
     else:
         conf = _grid(grid, "confidence")
         # confidence is at least 1/k; levels on round tenths keep the colour bar readable
@@ -142,7 +142,7 @@ def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Seque
     ax.plot_surface(g1, g2, p, cmap=design.binary_cmap(), vmin=0, vmax=1, rstride=1,
                     cstride=1, linewidth=0, antialiased=False, shade=True, zorder=1)
     ax.contour(g1, g2, p, levels=[0.5], colors=design.INK, linewidths=1.6, zorder=2)
-    ax.set(xlabel="x1", ylabel="x2", zlabel=f"P(class {classes[1]})", zlim=(0, 1),
+    ax.set(xlabel="x1", ylabel="x2", zlabel=f"P(class {design.literal(classes[1])})", zlim=(0, 1),
            title="Probability surface")
     ax.view_init(elev=32, azim=-60)
     return fig
@@ -178,7 +178,8 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
                 if three_d:
                     xyz.append(s["h3"])
                 ax.scatter(*xyz, s=size, color=color, edgecolors="white", linewidths=0.3,
-                           label=str(classes[k]), **({"depthshade": False} if three_d else {}))
+                           label=design.literal(classes[k]),
+                           **({"depthshade": False} if three_d else {}))
             ax.tick_params(labelsize=6.5, pad=1)
             # narrow panels: few ticks, short labels (tiny spans read 0.0000 0.0005...)
             for axis in (ax.xaxis, ax.yaxis):
@@ -203,6 +204,8 @@ def draw_confusion(frame: pd.DataFrame) -> Figure:
 
     counts = frame.set_index("true")
     share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
+    # seaborn draws the index and columns as tick labels
+    share = share.rename(index=design.literal, columns=design.literal)
     k = len(counts)
     size = float(np.clip(1.2 + 0.42 * k, 3.4, 6.4))
     fig = design.new_figure(size + 1.0, size)
@@ -255,4 +258,4 @@ def _scatter_classes(ax, samples, colors, classes, size=22, alpha=1.0) -> None:
     for k, color in enumerate(colors):
         s = samples[samples["label"] == k]
         ax.scatter(s["x1"], s["x2"], s=size, color=color, edgecolors=design.INK,
-                   linewidths=0.5, alpha=alpha, label=str(classes[k]), zorder=3)
+                   linewidths=0.5, alpha=alpha, label=design.literal(classes[k]), zorder=3)

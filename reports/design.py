@@ -110,6 +110,17 @@ def binary_cmap() -> LinearSegmentedColormap:
     return LinearSegmentedColormap.from_list("hplab_binary", [c0, "#ffffff", c1])
 
 
+def literal(text) -> str:
+    """``text`` as matplotlib should draw it: as written, never as math.
+
+    Matplotlib reads the part between two ``$`` as mathtext (a label ``$10k-$50k`` came out
+    as italic ``10k - 50k``, and ``$50k_$`` stopped the report); ``\\$`` is its literal
+    dollar. Every string from the user (class labels, feature names) goes through this;
+    mathtext stays on for the log axes' tick labels, which use it.
+    """
+    return str(text).replace("$", r"\$")
+
+
 def tint(color: str, amount: float) -> tuple[float, float, float]:
     """``color`` blended toward white; ``amount`` 0 = white, 1 = the colour."""
     rgb = np.asarray(to_rgb(color))

@@ -483,3 +483,58 @@ def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, m
             "held until the next checkpoint;") in text
     assert "a drop between two of them shows at the later one" in text
 
+
+
+# ----------------------------------------------------------------------------- user strings
+DOLLAR_CLASSES = ("$<10k", "$10k-$50k", "$50k_$")
+
+
+def dollar_csv(path, classes=DOLLAR_CLASSES, rows=150):
+    """A two-feature CSV whose header and labels hold dollars (matplotlib's math marker)."""
+    rng = np.random.default_rng(0)
+    y = np.arange(rows) % len(classes)
+    frame = pd.DataFrame({"income $": rng.normal(size=rows) + y, "age_$": rng.normal(size=rows),
+                          "bracket": [classes[k] for k in y]})
+    frame.to_csv(path, index=False)
+    return path
+
+
+def drawn_texts(monkeypatch, module, names):
+    """Record every text of the figures ``module``'s drawing functions ``names`` return."""
+    from matplotlib.text import Text
+
+    texts = []
+
+    def recording(draw):
+        def wrapper(*args, **kwargs):
+            fig = draw(*args, **kwargs)
+            fig.canvas.draw()  # tick labels exist once drawn
+            texts.extend(t.get_text() for t in fig.findobj(Text) if t.get_text())
+            return fig
+        return wrapper
+
+    for name in names:
+        monkeypatch.setattr(module, name, recording(getattr(module, name)))
+    return texts
+
+
+def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monkeypatch):
+    # QA: a label "$50k_$" stopped the report (matplotlib's mathtext parser), and
+    # "$10k-$50k" came out as italic math "10k - 50k"
+    from matplotlib import cbook
+
+    from reports import _training_draw as tw
+
+    texts = drawn_texts(monkeypatch, tw, ["draw_confusion", "draw_decision_map",
+                                          "draw_probability_contours", "draw_hidden_space"])
+    path = dollar_csv(tmp_path / "dollar.csv")
+    out = tmp_path / "runs" / "dollar"
+    code = hplab.main(["train", "--dataset", f"csv:{path}", "--hidden", "4", "--epochs", "5",
+                       "--name", "dollar", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert (out / "report.html").exists()
+    for label in DOLLAR_CLASSES:
+        # shown as written (matplotlib draws \$ as $), and not as math
+        shown = [t for t in texts if label in t.replace(r"\$", "$")]
+        assert len(shown) >= 4, (label, shown)  # confusion rows, columns, two legends
+        assert not any(cbook.is_math_text(t) for t in shown), shown
