@@ -186,16 +186,18 @@ def _add_decision_views(rep: Report, run, classes) -> None:
             "samples": td.with_class_names(td.samples_frame(ds.X_train, ds.y_train, "train"),
                                            classes)}
     binary = len(classes) == 2
+    inputs = td.input_axes(ds)
     rep.add_section("Decision regions", (
-        "The trained net evaluated over a grid of the (normalized) input square, with the "
-        "training samples on top."))
-    rep.add_figure("decision-map", partial(tw.draw_decision_map, classes=classes), data,
+        f"The trained net evaluated over a grid of the{' (normalized)' * td.inputs_scaled(ds)} "
+        "input square, with the training samples on top."))
+    rep.add_figure("decision-map", partial(tw.draw_decision_map, classes=classes,
+                                           inputs=inputs), data,
                    caption="Each point of the input square coloured by the class the net "
                    "predicts there" + ("; the black line is p = 0.5" if binary else "") + ". "
                    "A good fit puts every sample on its own colour, with boundaries that "
                    "follow the gaps between classes rather than single stray points.")
     rep.add_figure("probability-contours",
-                   partial(tw.draw_probability_contours, classes=classes),
+                   partial(tw.draw_probability_contours, classes=classes, inputs=inputs),
                    data,
                    caption=(
                        "Contours of P(class 1) at 0.1, 0.3, 0.5 (bold), 0.7 and 0.9. The "
@@ -206,7 +208,7 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                        "Dark zones are where the net hesitates between classes."))
     if binary:
         rep.add_figure("probability-surface",
-                       partial(tw.draw_probability_surface, classes=classes),
+                       partial(tw.draw_probability_surface, classes=classes, inputs=inputs),
                        {"grid": data["grid"]}, caption=(
                            "P(class 1) as height over the input square; the black line is the "
                            "p = 0.5 boundary. A steep cliff is a sharp decision, a gentle "

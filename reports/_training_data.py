@@ -49,6 +49,19 @@ def input_bounds(*arrays: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np
     return lo - pad * span, hi + pad * span
 
 
+def input_axes(ds) -> tuple[str, str]:
+    """Labels of the two input axes: the dataset's feature names (x1, x2 where it has
+    none), "(normalized)" when the features were scaled."""
+    names = tuple(getattr(ds, "feature_names", ()) or ()) or ("x1", "x2")
+    suffix = " (normalized)" if inputs_scaled(ds) else ""
+    return f"{names[0]}{suffix}", f"{names[1]}{suffix}"
+
+
+def inputs_scaled(ds) -> bool:
+    """Whether the dataset's features were scaled (``scaling`` other than none)."""
+    return (getattr(ds, "info", None) or {}).get("scaling") != "none"
+
+
 def decision_frame(proba: Callable[[np.ndarray], np.ndarray], bounds, n_classes: int,
                    resolution: int = 100) -> pd.DataFrame:
     """The net's output over a ``resolution`` x ``resolution`` grid of the input square.

@@ -13,6 +13,8 @@ from . import design
 
 #: Schedules that hold the rate between their changes: drawn as steps, not ramps.
 STEPWISE = ("step", "multistep")
+#: The input axes' labels when the run does not name its two features.
+INPUT_AXES = ("x1 (normalized)", "x2 (normalized)")
 
 
 def has_lr_panel(frame: pd.DataFrame) -> bool:
@@ -74,8 +76,10 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = Fals
     return fig
 
 
-def draw_decision_map(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]) -> Figure:
-    """Predicted class over the input square, samples on top (edges at p = 0.5)."""
+def draw_decision_map(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str],
+                      inputs: Sequence[str] = INPUT_AXES) -> Figure:
+    """Predicted class over the input square, samples on top (edges at p = 0.5);
+    ``inputs`` labels the two input axes."""
     grid, samples = data["grid"], data["samples"]
     k = len(classes)
     colors = design.class_colors(k)
@@ -87,15 +91,16 @@ def draw_decision_map(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str
     if k == 2:
         ax.contour(g1, g2, _grid(grid, "p_1"), levels=[0.5], colors=design.INK, linewidths=1.2)
     _scatter_classes(ax, samples, colors, classes)
-    ax.set(xlabel="x1 (normalized)", ylabel="x2 (normalized)", title="Decision map")
+    _label_inputs(ax, inputs)
+    ax.set_title("Decision map")
     ax.set_aspect("equal")
     ax.grid(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="class")
     return fig
 
 
-def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]
-                              ) -> Figure:
+def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str],
+                              inputs: Sequence[str] = INPUT_AXES) -> Figure:
     """The "2.5-D" map: contours of the predicted probability."""
     grid, samples = data["grid"], data["samples"]
     k = len(classes)
@@ -123,14 +128,15 @@ def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequ
             ax.clabel(lines, fmt="%.2f", fontsize=7)
         fig.colorbar(filled, ax=ax, label="highest class probability", shrink=0.85)
     _scatter_classes(ax, samples, colors, classes, size=10, alpha=0.55)
-    ax.set(xlabel="x1 (normalized)", ylabel="x2 (normalized)", title="Probability contours")
+    _label_inputs(ax, inputs)
+    ax.set_title("Probability contours")
     ax.set_aspect("equal")
     ax.grid(False)
     return fig
 
 
-def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str]
-                             ) -> Figure:
+def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str],
+                             inputs: Sequence[str] = INPUT_AXES) -> Figure:
     """P(class 1) as a 3-D surface over the input square (binary tasks)."""
     grid = data["grid"]
     fig = design.new_figure(6.4, 4.8)
@@ -142,7 +148,8 @@ def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Seque
     ax.plot_surface(g1, g2, p, cmap=design.binary_cmap(), vmin=0, vmax=1, rstride=1,
                     cstride=1, linewidth=0, antialiased=False, shade=True, zorder=1)
     ax.contour(g1, g2, p, levels=[0.5], colors=design.INK, linewidths=1.6, zorder=2)
-    ax.set(xlabel="x1", ylabel="x2", zlabel=f"P(class {design.literal(classes[1])})", zlim=(0, 1),
+    _label_inputs(ax, inputs)
+    ax.set(zlabel=f"P(class {design.literal(classes[1])})", zlim=(0, 1),
            title="Probability surface")
     ax.view_init(elev=32, azim=-60)
     return fig
@@ -252,6 +259,12 @@ def _grid(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column of a decision frame back into its square grid (x2-major order)."""
     n = int(round(np.sqrt(len(frame))))
     return frame[column].to_numpy().reshape(n, n)
+
+
+def _label_inputs(ax, inputs: Sequence[str]) -> None:
+    """The two input axes named after the run's features (user text: drawn as written)."""
+    ax.set_xlabel(design.literal(inputs[0]))
+    ax.set_ylabel(design.literal(inputs[1]))
 
 
 def _scatter_classes(ax, samples, colors, classes, size=22, alpha=1.0) -> None:

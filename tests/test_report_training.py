@@ -538,3 +538,23 @@ def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monk
         shown = [t for t in texts if label in t.replace(r"\$", "$")]
         assert len(shown) >= 4, (label, shown)  # confusion rows, columns, two legends
         assert not any(cbook.is_math_text(t) for t in shown), shown
+
+
+@pytest.mark.parametrize(("option", "suffix"), [("", " (normalized)"), ("?scaling=none", "")])
+def test_input_axes_are_named_after_the_features(tmp_path, capsys, monkeypatch, option,
+                                                 suffix):
+    # QA: the figures said x1/x2 (normalized) though the CSV names its columns
+    from reports import _training_draw as tw
+
+    names = ["draw_decision_map", "draw_probability_contours", "draw_probability_surface"]
+    texts = drawn_texts(monkeypatch, tw, names)
+    path = dollar_csv(tmp_path / "two.csv", classes=("low", "high"))
+    code = hplab.main(["train", "--dataset", f"csv:{path}{option}", "--hidden", "2",
+                       "--epochs", "2", "--out", str(tmp_path / "two")])
+    assert code == 0, capsys.readouterr().err
+    for feature in ("income $", "age_$"):
+        label = feature.replace("$", r"\$") + suffix
+        assert texts.count(label) == len(names), (label, texts)
+    assert not any(t.startswith(("x1", "x2")) for t in texts)
+    html = (tmp_path / "two" / "report.html").read_text(encoding="utf-8")
+    assert ("grid of the (normalized) input square" in html) == bool(suffix)
