@@ -8,6 +8,7 @@ one the trial scored.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -21,8 +22,23 @@ from ._use_model import add_use_model
 from .design import format_value
 
 
-def add_best(rep, spec, s, summary, out: Path) -> None:
-    """Retrain the best trial, compare it with the stored one, and show it on the test set."""
+@dataclass
+class Retrained:
+    """The best trial retrained (`retrain_best`), ready to be shown (`add_best`)."""
+
+    number: int
+    trial: object  # the stored optuna trial
+    ds: object
+    cfg: object
+    run: object  # study.TrainRun, None for a strategy without a net
+    again: dict  # the metrics the retrained run scored
+    proba: object  # binary: positive-class scores on the test set, else None
+    how: str  # how it was retrained, in words
+    strategy: str | None
+
+
+def retrain_best(spec, s, summary, out: Path) -> Retrained:
+    """Retrain the best trial as it ran; its model is saved in ``out/best_model``."""
     import analyses
     import data
     import study as hs
@@ -51,11 +67,17 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
                + (f", sampling ratio {format_value(ratio)}"
                   if ratio is not None and uses_ratio else "")
                + f") with its configuration and seed [{spec.seed}, {number}]")
+    return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
+
+
+def add_best(rep, spec, done: Retrained, out: Path) -> None:
+    """Show the retrained best trial: its section, comparison, curves and test set."""
+    run, ds, cfg, best = done.run, done.ds, done.cfg, done.trial
     saved = run is not None and run.model_path is not None
-    rep.add_section(f"Best trial: #{number}", how + (
+    rep.add_section(f"Best trial: #{done.number}", done.how + (
         "; the model is saved as best_model/model.npz beside this report." if saved else
         "; this strategy has no net to save." if run is None else "."))
-    _compare(rep, spec, best, again)
+    _compare(rep, spec, best, done.again)
     params = pd.DataFrame({"parameter": list(best.params),
                            "value": [format_value(v) for v in best.params.values()]})
     rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
@@ -66,7 +88,7 @@ def add_best(rep, spec, s, summary, out: Path) -> None:
                                                lr_steps=cfg.schedule in tw.STEPWISE), hist,
                        caption="Learning curves of the best trial, retrained."
                                + tr.lr_caption(hist, cfg.schedule))
-    _add_test(rep, spec, ds, run, proba, plain=strategy is None)
+    _add_test(rep, spec, ds, run, done.proba, plain=done.strategy is None)
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task)

@@ -13,7 +13,7 @@ from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
 from ._index import read_report_info
-from ._study_best import add_best
+from ._study_best import add_best, retrain_best
 from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
 
@@ -117,12 +117,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                "recorded, only when another process noticed)."
                if not timeline["end_known"].all() else "")))
     if summary["best_trial"] is not None:
-        try:
-            add_best(rep, spec, s, summary, out)
-        except Exception as exc:  # the search's own figures stand without the retrain
-            rep.add_section(f"Best trial: #{summary['best_trial']}")
-            rep.add_text(f"Retraining it for this report failed: {' '.join(str(exc).split())}"
-                         " The figures above come from the stored trials.", note=True)
+        _add_best_trial(rep, spec, s, summary, out)
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
     table = _sorted(frame, metric, maximize)
@@ -145,6 +140,29 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
                                 "Time with a trial running": _busy(timeline)})
     return rep.write(out)
+
+
+def _add_best_trial(rep, spec, s, summary, out: Path) -> None:
+    """The best trial retrained and shown; a failure of either is said, not raised (the
+    search's own figures stand without it), and which of the two failed."""
+    try:
+        done = retrain_best(spec, s, summary, out)
+    except Exception as exc:
+        rep.add_section(f"Best trial: #{summary['best_trial']}")
+        rep.add_text(f"Retraining it for this report failed: {_one_line(exc)} The figures "
+                     "above come from the stored trials.", note=True)
+        return
+    try:
+        add_best(rep, spec, done, out)
+    except Exception as exc:  # the retrain worked: its model is saved all the same
+        rep.add_text(f"The best trial was retrained, but drawing its views for this report "
+                     f"failed: {_one_line(exc)} The figures above come from the stored "
+                     "trials.", note=True)
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if text.endswith(".") else text + "."
 
 
 def _pruned_why(spec) -> str:

@@ -291,6 +291,27 @@ def saved_model(tmp_path):
     return make
 
 
+# ----------------------------------------------------------------------------- user strings
+DOLLAR_CLASSES = ("$<10k", "$10k-$50k", "$50k_$")
+
+
+@pytest.fixture
+def dollar_csv(tmp_path):
+    """Factory: ``dollar_csv(classes=DOLLAR_CLASSES, rows=150)`` -> the path of a two-feature
+    CSV whose header and labels hold dollars (matplotlib's mathtext marker)."""
+
+    def make(classes=DOLLAR_CLASSES, rows=150, name="dollar.csv"):
+        rng = np.random.default_rng(0)
+        y = np.arange(rows) % len(classes)
+        frame = pd.DataFrame({"income $": rng.normal(size=rows) + y,
+                              "age_$": rng.normal(size=rows),
+                              "bracket": [classes[k] for k in y]})
+        frame.to_csv(tmp_path / name, index=False)
+        return tmp_path / name
+
+    return make
+
+
 # ----------------------------------------------------------------------------- Ctrl-C
 @pytest.fixture(autouse=True, scope="session")
 def _interruptible():

@@ -484,21 +484,7 @@ def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, m
     assert "a drop between two of them shows at the later one" in text
 
 
-
 # ----------------------------------------------------------------------------- user strings
-DOLLAR_CLASSES = ("$<10k", "$10k-$50k", "$50k_$")
-
-
-def dollar_csv(path, classes=DOLLAR_CLASSES, rows=150):
-    """A two-feature CSV whose header and labels hold dollars (matplotlib's math marker)."""
-    rng = np.random.default_rng(0)
-    y = np.arange(rows) % len(classes)
-    frame = pd.DataFrame({"income $": rng.normal(size=rows) + y, "age_$": rng.normal(size=rows),
-                          "bracket": [classes[k] for k in y]})
-    frame.to_csv(path, index=False)
-    return path
-
-
 def drawn_texts(monkeypatch, module, names):
     """Record every text of the figures ``module``'s drawing functions ``names`` return."""
     from matplotlib.text import Text
@@ -518,7 +504,8 @@ def drawn_texts(monkeypatch, module, names):
     return texts
 
 
-def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monkeypatch):
+def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monkeypatch,
+                                                           dollar_csv):
     # QA: a label "$50k_$" stopped the report (matplotlib's mathtext parser), and
     # "$10k-$50k" came out as italic math "10k - 50k"
     from matplotlib import cbook
@@ -527,13 +514,13 @@ def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monk
 
     texts = drawn_texts(monkeypatch, tw, ["draw_confusion", "draw_decision_map",
                                           "draw_probability_contours", "draw_hidden_space"])
-    path = dollar_csv(tmp_path / "dollar.csv")
+    path = dollar_csv()
     out = tmp_path / "runs" / "dollar"
     code = hplab.main(["train", "--dataset", f"csv:{path}", "--hidden", "4", "--epochs", "5",
                        "--name", "dollar", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     assert (out / "report.html").exists()
-    for label in DOLLAR_CLASSES:
+    for label in ("$<10k", "$10k-$50k", "$50k_$"):  # dollar_csv's
         # shown as written (matplotlib draws \$ as $), and not as math
         shown = [t for t in texts if label in t.replace(r"\$", "$")]
         assert len(shown) >= 4, (label, shown)  # confusion rows, columns, two legends
@@ -541,14 +528,14 @@ def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monk
 
 
 @pytest.mark.parametrize(("option", "suffix"), [("", " (normalized)"), ("?scaling=none", "")])
-def test_input_axes_are_named_after_the_features(tmp_path, capsys, monkeypatch, option,
-                                                 suffix):
+def test_input_axes_are_named_after_the_features(tmp_path, capsys, monkeypatch, dollar_csv,
+                                                 option, suffix):
     # QA: the figures said x1/x2 (normalized) though the CSV names its columns
     from reports import _training_draw as tw
 
     names = ["draw_decision_map", "draw_probability_contours", "draw_probability_surface"]
     texts = drawn_texts(monkeypatch, tw, names)
-    path = dollar_csv(tmp_path / "two.csv", classes=("low", "high"))
+    path = dollar_csv(classes=("low", "high"), name="two.csv")
     code = hplab.main(["train", "--dataset", f"csv:{path}{option}", "--hidden", "2",
                        "--epochs", "2", "--out", str(tmp_path / "two")])
     assert code == 0, capsys.readouterr().err

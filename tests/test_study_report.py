@@ -545,3 +545,39 @@ def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, par
             "checkpoint, the rate the steps after it use, held until the next checkpoint"
             in text)
     assert "<dt>fixed.<wbr>lr_milestones</dt><dd>20, 1000</dd>" in html  # not "20, 1,000"
+
+
+def _dollar_study(spec_file, dollar_csv, tmp_path) -> Path:
+    """A 2-trial study on a CSV whose labels and feature names hold dollars."""
+    db = tmp_path / "dollar.db"
+    spec = spec_file("dollar", dataset=f"csv:{dollar_csv()}", metric="val_accuracy",
+                     n_trials=2, max_epochs=3, pruner="none", space={"width": [2, 4]},
+                     fixed={"batch_size": 16, "checkpoint": 1})
+    study.run_study(study.load_spec(spec), storage=str(db), progress=False)
+    return db
+
+
+def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv, tmp_path,
+                                                          monkeypatch):
+    # QA: "$50k_$" broke the drawing (mathtext) and the report blamed the retrain
+    db = _dollar_study(spec_file, dollar_csv, tmp_path)
+    path = reports.study_report("dollar", storage=str(db), out=tmp_path / "ok")
+    text = " ".join(path.read_text().split())
+    assert "failed" not in text.split('<section id="best-trial')[1]
+    files = {p.name for p in (tmp_path / "ok" / "report_files").iterdir()}
+    assert {"best-history.csv", "confusion.csv", "decision-map-grid.csv"} <= files
+
+    # a drawing that fails after a retrain that worked is called what it is
+    from reports import _training_draw as tw
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no ink left")
+
+    monkeypatch.setattr(tw, "draw_confusion", broken)
+    path = reports.study_report("dollar", storage=str(db), out=tmp_path / "draw")
+    text = " ".join(path.read_text().split())
+    assert ("The best trial was retrained, but drawing its views for this report failed: "
+            "no ink left.") in text
+    assert "Retraining it for this report failed" not in text
+    assert text.count('<section id="best-trial') == 1  # the note is in its section
+    assert (tmp_path / "draw" / "best_model" / "model.npz").exists()
