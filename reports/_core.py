@@ -63,6 +63,9 @@ class Report:
         One sentence that explains the status.
     subtitle : str
         A line under the title (dataset, task, architecture...).
+    description : str
+        What the results are about, in the user's words (a study spec's description),
+        shown between the title and the subtitle.
     created : datetime, optional
         Timestamp used to sort the index (default: now).
 
@@ -76,13 +79,15 @@ class Report:
 
     def __init__(self, kind: str, title: str, headline: Mapping[str, Any] | None = None, *,
                  name: str | None = None, status: str | None = None, status_detail: str = "",
-                 subtitle: str = "", created: datetime | None = None):
+                 subtitle: str = "", description: str = "",
+                 created: datetime | None = None):
         self.kind = str(kind)
         self.title = str(title)
         self.name = str(name) if name is not None else self.title
         self.status = None if status is None else str(status)
         self.status_detail = str(status_detail)
         self.subtitle = str(subtitle)
+        self.description = str(description)
         self.created = (created or datetime.now()).astimezone().replace(microsecond=0)
         self.headline = [(str(k), v if isinstance(v, str) else design.format_value(v))
                          for k, v in (headline or {}).items()]

@@ -74,7 +74,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                  status=_status(summary, spec.n_trials),
                  status_detail=f"{_finished_of(summary['n_finished'], spec.n_trials)} "
                                "trials finished",
-                 subtitle=_subtitle(spec))
+                 subtitle=_subtitle(spec), description=spec.description)
     rep.source = storage_source(where)
 
     rep.add_section("Trials", _outcome_text(summary))

@@ -581,3 +581,20 @@ def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv,
     assert "Retraining it for this report failed" not in text
     assert text.count('<section id="best-trial') == 1  # the note is in its section
     assert (tmp_path / "draw" / "best_model" / "model.npz").exists()
+
+
+def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, parse_html):
+    # QA: [study] takes a description, and the report showed it nowhere
+    db = tmp_path / "desc.db"
+    about = "How wide, how fast: <the 4 XOR points> & nothing else"
+    spec = study.load_spec(spec_file("desc", n_trials=2, max_epochs=4, pruner="none",
+                                     description=about))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("desc", storage=str(db), out=tmp_path / "desc")
+    html = path.read_text(encoding="utf-8")
+    page = parse_html(html)
+    assert page.errors == []
+    shown = '<p class="description">How wide, how fast: &lt;the 4 XOR points&gt; &amp; ' \
+            'nothing else</p>'
+    assert shown in html
+    assert html.index("<h1>") < html.index(shown) < html.index('<p class="subtitle">')
