@@ -150,10 +150,13 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
         rep.add_text(f"Class{'es' if len(lagging) > 1 else ''} {names} lag"
                      f"{'' if len(lagging) > 1 else 's'} behind in recall, against "
                      f"{rows['recall'].mean():.3f} on average.", note=True)
+    counted = len(classes) <= tw.ANNOTATE_MAX_CLASSES
     rep.add_figure("confusion", tw.draw_confusion, td.confusion_frame(y_true, y_pred, classes),
-                   caption="Test-set counts, true class by row and prediction by column; the "
-                   "colour is the share of the row. Off-diagonal cells show which classes the "
-                   "net confuses.")
+                   caption=("Test-set counts" if counted else "The test set") + ", true class "
+                   "by row and prediction by column; the colour is the share of the row"
+                   + ("" if counted else f" (with {len(classes)} classes the counts do not "
+                      "fit in the cells: the CSV holds them)") + ". Off-diagonal cells show "
+                   "which classes the net confuses.")
     rep.add_table(per_class, name="per-class", caption=(
         "Precision: of the samples predicted as the class, the share that is right. Recall: "
         "of the samples of the class, the share found. F1 is their harmonic mean. With "
@@ -195,7 +198,8 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                    caption="Each point of the input square coloured by the class the net "
                    "predicts there" + ("; the black line is p = 0.5" if binary else "") + ". "
                    "A good fit puts every sample on its own colour, with boundaries that "
-                   "follow the gaps between classes rather than single stray points.")
+                   "follow the gaps between classes rather than single stray points."
+                   + _unnamed_colours(classes))
     rep.add_figure("probability-contours",
                    partial(tw.draw_probability_contours, classes=classes, inputs=inputs),
                    data,
@@ -248,10 +252,18 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
                        f"and shifts the plane, so the lines stay straight. Bottom row: after "
                        f"{act_name}, which bends them. Look for the epoch from which one straight "
                        "line (a plane in 3-D) separates the classes in the bottom row: that is "
-                       "all the output layer can draw."))
+                       "all the output layer can draw." + _unnamed_colours(classes)))
 
 
 # ----------------------------------------------------------------------------- helpers
+def _unnamed_colours(classes) -> str:
+    """What a figure without a legend of its classes says of its colours ("" with one)."""
+    if len(classes) <= tw.LEGEND_MAX_CLASSES:
+        return ""
+    return (f" With {len(classes)} classes no legend names the colours; the confusion matrix "
+            "and the per-class table name the classes.")
+
+
 def _headline(run, classify: bool, finite: bool) -> dict:
     res, test = run.result, run.test_metrics
     head = {}

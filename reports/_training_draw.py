@@ -15,6 +15,13 @@ from . import design
 STEPWISE = ("step", "multistep")
 #: The input axes' labels when the run does not name its two features.
 INPUT_AXES = ("x1 (normalized)", "x2 (normalized)")
+#: Beyond this many classes no legend names them: its entries would crowd out the plot
+#: (the confusion matrix and the per-class table name them).
+LEGEND_MAX_CLASSES = 15
+#: At most this many columns in a legend below a figure, fewer when its labels are long.
+LEGEND_MAX_COLUMNS = 6
+#: Beyond this many classes the confusion matrix's cells are too small for their counts.
+ANNOTATE_MAX_CLASSES = 20
 
 
 def has_lr_panel(frame: pd.DataFrame) -> bool:
@@ -95,7 +102,12 @@ def draw_decision_map(data: Mapping[str, pd.DataFrame], *, classes: Sequence[str
     ax.set_title("Decision map")
     ax.set_aspect("equal")
     ax.grid(False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), title="class")
+    if k <= LEGEND_MAX_CLASSES:
+        # a figure legend, which the layout makes room for (one anchored beside the axes ran
+        # past the picture's edge with long labels); "compressed" is the layout for a
+        # fixed-aspect map: the constrained one left its y label half outside
+        fig.set_layout_engine("compressed")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", title="class")
     return fig
 
 
@@ -199,14 +211,25 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
             elif c == 0:
                 ax.text2D(-0.1, 0.5, row_label, transform=ax.transAxes, rotation=90,
                           va="center", ha="center", fontsize=9)
-    handles, labels = fig.axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(classes),
-               title=None, markerscale=1.6)
+    if len(classes) <= LEGEND_MAX_CLASSES:
+        _legend_below(fig, *fig.axes[0].get_legend_handles_labels(), markerscale=1.6)
     return fig
 
 
+def _legend_below(fig: Figure, handles, labels, **kw) -> None:
+    """A legend under the panels, in as many columns as fit the figure's width (at most
+    `LEGEND_MAX_COLUMNS`): in one row, ten classes ran past both sides."""
+    renderer = fig.canvas.get_renderer()
+    for ncols in range(min(len(labels), LEGEND_MAX_COLUMNS), 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=ncols, **kw)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return
+        legend.remove()
+
+
 def draw_confusion(frame: pd.DataFrame) -> Figure:
-    """Counts annotated, cells coloured by the share of their true class (row)."""
+    """Cells coloured by the share of their true class (row), counts written in them up to
+    `ANNOTATE_MAX_CLASSES` classes (beyond, they would not fit)."""
     import seaborn as sns
 
     counts = frame.set_index("true")
@@ -217,10 +240,12 @@ def draw_confusion(frame: pd.DataFrame) -> Figure:
     size = float(np.clip(1.2 + 0.42 * k, 3.4, 6.4))
     fig = design.new_figure(size + 1.0, size)
     ax = fig.subplots()
-    sns.heatmap(share, annot=counts.to_numpy(), fmt="d", cmap=design.SEQUENTIAL, vmin=0,
-                vmax=1, square=True, cbar_kws={"label": "share of the true class",
-                                               "shrink": 0.8},
-                linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 8})
+    few = k <= ANNOTATE_MAX_CLASSES
+    sns.heatmap(share, annot=counts.to_numpy() if few else False, fmt="d",
+                cmap=design.SEQUENTIAL, vmin=0, vmax=1, square=True,
+                cbar_kws={"label": "share of the true class", "shrink": 0.8},
+                linewidths=0.5 if few else 0, linecolor="white", ax=ax,
+                annot_kws={"fontsize": 8})
     ax.set(xlabel="predicted class", ylabel="true class", title="Confusion matrix (test set)")
     ax.tick_params(axis="y", rotation=0)
     return fig

@@ -485,22 +485,31 @@ def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, m
 
 
 # ----------------------------------------------------------------------------- user strings
-def drawn_texts(monkeypatch, module, names):
-    """Record every text of the figures ``module``'s drawing functions ``names`` return."""
-    from matplotlib.text import Text
+def record_figures(monkeypatch, module, names, probe):
+    """``{name: [probe(figure), ...]}`` for the figures that ``module``'s drawing functions
+    ``names`` return in a report (looked at before the report closes them)."""
+    seen = {name: [] for name in names}
 
-    texts = []
-
-    def recording(draw):
+    def recording(name, draw):
         def wrapper(*args, **kwargs):
             fig = draw(*args, **kwargs)
-            fig.canvas.draw()  # tick labels exist once drawn
-            texts.extend(t.get_text() for t in fig.findobj(Text) if t.get_text())
+            fig.canvas.draw()  # tick labels and layout exist once drawn
+            seen[name].append(probe(fig))
             return fig
         return wrapper
 
     for name in names:
-        monkeypatch.setattr(module, name, recording(getattr(module, name)))
+        monkeypatch.setattr(module, name, recording(name, getattr(module, name)))
+    return seen
+
+
+def drawn_texts(monkeypatch, module, names):
+    """Every text of the figures ``module``'s drawing functions ``names`` return."""
+    from matplotlib.text import Text
+
+    texts = []
+    record_figures(monkeypatch, module, names, lambda fig: texts.extend(
+        t.get_text() for t in fig.findobj(Text) if t.get_text()))
     return texts
 
 
@@ -545,3 +554,54 @@ def test_input_axes_are_named_after_the_features(tmp_path, capsys, monkeypatch, 
     assert not any(t.startswith(("x1", "x2")) for t in texts)
     html = (tmp_path / "two" / "report.html").read_text(encoding="utf-8")
     assert ("grid of the (normalized) input square" in html) == bool(suffix)
+
+
+def _layout(fig) -> dict:
+    """Where a figure's axes and legends landed, in pixels, and the axes' own texts."""
+    renderer = fig.canvas.get_renderer()
+    legends = [*fig.legends, *(a.get_legend() for a in fig.axes if a.get_legend())]
+    return {"figure": fig.bbox.frozen(),
+            "axes": [a.get_window_extent(renderer).frozen() for a in fig.axes],
+            "legends": [(lg.get_window_extent(renderer).frozen(),
+                         {round(t.get_window_extent(renderer).x0) for t in lg.get_texts()})
+                        for lg in legends],
+            "labels": [a.yaxis.label.get_window_extent(renderer).frozen() for a in fig.axes
+                       if a.get_ylabel()],
+            "texts": sum(len(a.texts) for a in fig.axes)}
+
+
+@pytest.mark.parametrize("k", [12, 40])
+def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch, k):
+    # QA: from ~10 classes the hidden-space legend (one row) was cut at both sides; at 40
+    # the decision map shrank to a few pixels beside its legend and the confusion matrix
+    # wrote a count in each of its 1600 cells
+    from reports import _training_draw as tw
+
+    seen = record_figures(monkeypatch, tw, ["draw_decision_map", "draw_hidden_space",
+                                            "draw_confusion"], _layout)
+    rng = np.random.default_rng(0)
+    y = np.arange(20 * k) % k
+    centres = rng.uniform(0, 10, (k, 2))
+    frame = pd.DataFrame(centres[y] + rng.normal(0, 0.3, (len(y), 2)), columns=["a", "b"])
+    frame["label"] = [f"class_label_{c:03d}" for c in y]
+    frame.to_csv(tmp_path / "many.csv", index=False)
+    code = hplab.main(["train", "--dataset", f"csv:{tmp_path / 'many.csv'}", "--hidden", "8",
+                       "--epochs", "2", "--out", str(tmp_path / "many")])
+    assert code == 0, capsys.readouterr().err
+    (decision,), (hidden,), (confusion,) = seen.values()
+    for facts in (decision, hidden):  # legends and labels inside the picture: none cut off
+        for box in [*(box for box, _ in facts["legends"]), *facts["labels"]]:
+            assert box.x0 >= facts["figure"].x0 and box.x1 <= facts["figure"].x1
+    # the map keeps most of its figure's width
+    assert decision["axes"][0].width > 0.5 * decision["figure"].width
+    if k == 12:  # legends name the classes, the one below the snapshots in rows
+        assert len(decision["legends"]) == 1 and len(hidden["legends"]) == 1
+        columns = hidden["legends"][0][1]
+        assert 1 < len(columns) <= tw.LEGEND_MAX_COLUMNS
+        assert confusion["texts"] == k * k  # a count in every cell
+    else:  # the confusion matrix and the table name them
+        assert decision["legends"] == [] and hidden["legends"] == []
+        assert confusion["texts"] == 0
+        text = " ".join((tmp_path / "many" / "report.html").read_text().split())
+        assert "With 40 classes no legend names the colours" in text
+        assert "with 40 classes the counts do not fit in the cells" in text
