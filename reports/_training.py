@@ -184,8 +184,9 @@ def _add_fit(rep: Report, net, ds) -> None:
 def _add_decision_views(rep: Report, run, classes) -> None:
     ds, net = run.dataset, run.net
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
-    data = {"grid": td.with_class_names(
-                td.decision_frame(net.predict_proba, bounds, len(classes)), classes),
+    resolution = td.grid_resolution(len(classes))
+    data = {"grid": td.with_class_names(td.rounded_grid(td.decision_frame(
+                net.predict_proba, bounds, len(classes), resolution)), classes),
             "samples": td.with_class_names(td.samples_frame(ds.X_train, ds.y_train, "train"),
                                            classes)}
     binary = len(classes) == 2
@@ -199,7 +200,10 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                    "predicts there" + ("; the black line is p = 0.5" if binary else "") + ". "
                    "A good fit puts every sample on its own colour, with boundaries that "
                    "follow the gaps between classes rather than single stray points."
-                   + _unnamed_colours(classes))
+                   + _unnamed_colours(classes) + f" The grid's CSV holds its {resolution} × "
+                   f"{resolution} points: x1, x2, each class's probability p_<index> and the "
+                   f"predicted class (label, class) with its probability (confidence), to "
+                   f"{td.GRID_DECIMALS} decimals.")
     rep.add_figure("probability-contours",
                    partial(tw.draw_probability_contours, classes=classes, inputs=inputs),
                    data,
