@@ -23,8 +23,9 @@ from ._html import render, version
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
 _HEAD_BYTES = 64 * 1024
-#: Bounds on the folder walk, so an index of a big folder stays quick.
-_MAX_DEPTH = 6
+#: Folders that hold no reports, skipped so that an index of a big folder stays quick;
+#: so are hidden folders (.git, .venv), reports' CSV folders and virtual environments.
+#: There is no depth limit: a report six folders down was left out of the index.
 _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
 
 
@@ -93,11 +94,10 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
         raise FileNotFoundError(f"no such folder: {root}")
     found = []
     for here, dirs, files in os.walk(root):
-        depth = len(Path(here).relative_to(root).parts)
         # hidden folders, CSV folders of reports and installed packages hold no reports
         # (a run named _mine does: run folders may start with "_")
-        dirs[:] = sorted(d for d in dirs if depth < _MAX_DEPTH and not d.startswith(".")
-                         and not d.endswith("_files") and d not in _SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files")
+                         and d not in _SKIP_DIRS and not _is_venv(Path(here) / d))
         for name in files:
             if name.endswith(".html") and not (here == str(root) and name == "index.html"):
                 info = read_report_info(Path(here) / name)
@@ -105,6 +105,11 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
                     found.append(info)
     found.sort(key=_sort_key, reverse=True)
     return found
+
+
+def _is_venv(folder: Path) -> bool:
+    """A virtual environment (``python -m venv`` writes pyvenv.cfg at its top)."""
+    return (folder / "pyvenv.cfg").is_file()
 
 
 def index_root(report_dir: Path | str) -> Path:
@@ -122,8 +127,8 @@ def write_index(directory: Path | str) -> Path:
     Parameters
     ----------
     directory : path
-        Folder to scan (recursively, at most ``_MAX_DEPTH`` levels; hidden folders,
-        ``*_files`` folders and installed packages skipped).
+        Folder to scan (recursively, at any depth; hidden folders, ``*_files`` folders,
+        virtual environments and installed packages skipped).
 
     Returns
     -------

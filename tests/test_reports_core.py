@@ -409,3 +409,21 @@ def test_a_column_of_sentences_wraps_as_one():
     html = rep.html()
     assert html.count('<td class="long">') == 2  # both reason cells, no state cell
     assert '<td class="long">ok</td>' in html
+
+
+def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_path, capsys):
+    # QA: --out runs/exp/2024/11/xor/lr/0.1/seed0 wrote a report the index left out (the
+    # walk stopped six folders down)
+    root = tmp_path / "runs"
+    deep = root / "exp" / "2024" / "11" / "xor" / "lr" / "0.1" / "seed0"
+    code = hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--name", "deep",
+                       "--out", str(deep)])
+    assert code == 0, capsys.readouterr().err
+    href = "exp/2024/11/xor/lr/0.1/seed0/report.html"
+    assert href in (root / "index.html").read_text(encoding="utf-8")
+    # an environment's files (a package's own HTML) are not searched
+    env = root / "env"
+    env.mkdir()
+    (env / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    _small_report("in-env").write(env / "lib" / "docs", index=False)
+    assert [i.name for i in reports.find_reports(root)] == ["deep"]
