@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullLocator
 
 from . import design
 from ._core import Report
@@ -31,6 +32,13 @@ def _regime_bands(ax, b_crit: float, lo: float, hi: float) -> None:
             ax.axvspan(a, b, color=design.tint(design.PALETTE[2], amount), lw=0, zorder=0,
                        label=name)
     ax.axvline(b_crit, color=design.PALETTE[2], ls="--", lw=1, label="B_crit")
+
+
+def _batch_ticks(ax, sizes) -> None:
+    """Ticks at the tested batch sizes, written out (not 2^k at sizes never run)."""
+    sizes = sorted({int(b) for b in sizes})
+    ax.set_xticks(sizes, [str(b) for b in sizes])
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 def draw_steps(frames: dict):
@@ -55,15 +63,26 @@ def draw_steps(frames: dict):
                     color=design.VALIDATION, label="not reached",
                     transform=ax.get_xaxis_transform())
         ax.set_xlim(lo, hi)
+        _batch_ticks(ax, m["batch_size"])
         ax.set_xlabel("batch size B")
         ax.set_ylabel(label)
-    fig.axes[0].legend(loc="upper right", fontsize=8)  # steps fall: the top right is free
-    fig.axes[1].legend(loc="lower right", fontsize=8)  # examples rise: the bottom right is
+    # one legend for both panels, below them: inside, it covered the "not reached" marker
+    # of the largest batch (pinned to the top edge)
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
+               fontsize=8)
     return fig
 
 
+def has_best_rates(m: pd.DataFrame) -> bool:
+    """Whether `draw_lr` has a rate to draw: some batch size reached the target."""
+    return bool(m["reached"].astype(bool).any() and np.isfinite(
+        m.loc[m["reached"].astype(bool), "best_lr"].to_numpy(float)).any())
+
+
 def draw_lr(frames: dict):
-    """Best rate against batch size with the linear and square-root rules and the cap."""
+    """Best rate against batch size with the linear and square-root rules and the cap;
+    a series without a value (a rule with no anchor) is left out of the legend too."""
     m = frames["measured"]
     fig = design.new_figure(height=3.6)
     ax = fig.subplots()
@@ -71,10 +90,16 @@ def draw_lr(frames: dict):
     ax.set_yscale("log")
     ok = m["reached"].astype(bool)
     b = m["batch_size"]
-    ax.plot(b[ok], m.loc[ok, "best_lr"], "o", color=design.TRAIN, label="best grid rate")
-    ax.plot(b[ok], m.loc[ok, "lr_opt"], "-", color=design.TRAIN, lw=1, label="refined rate")
-    ax.plot(b, m["linear_rule_lr"], "--", color=design.PALETTE[1], label="linear rule (α = 1)")
-    ax.plot(b, m["sqrt_rule_lr"], ":", color=design.PALETTE[4], label="square-root rule (α = ½)")
+    for x, y, style, kw in (
+            (b[ok], m.loc[ok, "best_lr"], "o", dict(color=design.TRAIN, label="best grid rate")),
+            (b[ok], m.loc[ok, "lr_opt"], "-", dict(color=design.TRAIN, lw=1,
+                                                   label="refined rate")),
+            (b, m["linear_rule_lr"], "--", dict(color=design.PALETTE[1],
+                                                label="linear rule (α = 1)")),
+            (b, m["sqrt_rule_lr"], ":", dict(color=design.PALETTE[4],
+                                             label="square-root rule (α = ½)"))):
+        if np.isfinite(np.asarray(y, float)).any():
+            ax.plot(x, y, style, **kw)
     ax.axhline(LR_CAP, color=design.VALIDATION, lw=1, label="course cap ≈ 1")
     fit = frames["fit"]
     if len(fit):
@@ -84,9 +109,11 @@ def draw_lr(frames: dict):
     finite = finite[np.isfinite(finite)]
     if finite.size:
         ax.set_ylim(finite.min() / 4, max(finite.max(), LR_CAP) * 4)
+    ax.set_xlim(b.min() / 1.5, b.max() * 1.5)
+    _batch_ticks(ax, b)
     ax.set_xlabel("batch size B")
     ax.set_ylabel("learning rate")
-    ax.legend(loc="upper left", fontsize=8, ncols=2)
+    fig.legend(loc="outside lower center", fontsize=8, ncols=3)  # inside, it hid high rates
     return fig
 
 
@@ -262,9 +289,15 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     rep.add_table(m[cols], name="per-batch", caption="Per batch size: median over seeds at "
                   "the best rate; a run that missed the target counts as infinitely long.")
     rep.add_section("Best learning rate against batch size")
-    rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
-                   caption="Best rate per batch size against the linear (α = 1) and square-root "
-                           "(α = ½) rules anchored at the smallest batch, and the course's cap.")
+    if has_best_rates(m):
+        rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
+                       caption="Best rate per batch size against the linear (α = 1) and "
+                               "square-root (α = ½) rules anchored at the smallest batch, and "
+                               "the course's cap.")
+    else:
+        rep.add_text("No batch size reached the target, so none has a best rate to draw, and "
+                     "the linear and square-root rules have no rate to start from. A larger "
+                     "--max-steps or an easier --target gives them one.", note=True)
     if len(result.noise):
         rep.add_section("Gradient noise scale during training")
         until = (result.b_simple_step if math.isfinite(result.b_simple_step) else

@@ -406,3 +406,39 @@ def test_a_study_by_name_keeps_no_dataset_once_it_returns():
         scaling_study("coin", batch_sizes=[10**5], lrs=[0.1], seeds=1, target=0.5,
                       noise=False)
     assert _scaling_runs._load.cache_info().currsize == 0
+
+
+def test_unreached_batches_stay_visible_and_no_empty_rate_figure(tmp_path, monkeypatch):
+    # QA: the largest batch's "not reached" marker sat under the steps figure's legend, and
+    # with no batch reaching the target the rate figure drew empty axes with a legend of
+    # four series not drawn, its ticks at sizes never tested
+    from reports import _scaling_report as sr
+
+    seen, draw = [], sr.draw_steps
+
+    def draw_steps(frames):
+        fig = draw(frames)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        markers = [xy for ax in fig.axes for line in ax.get_lines()
+                   if line.get_label() == "not reached"
+                   for xy in line.get_transform().transform(line.get_xydata())]
+        legends = [lg.get_window_extent(renderer) for lg in
+                   [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]]
+        ticks = [[t.get_text() for t in ax.get_xticklabels()] for ax in fig.axes]
+        seen.append((markers, legends, ticks))
+        return fig
+
+    monkeypatch.setattr(sr, "draw_steps", draw_steps)
+    res = scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1], seeds=1, target=1.0,
+                        max_steps=60, noise=False, config=nets.TrainConfig(hidden=(2,)))
+    path = reports.scaling_report(res, tmp_path / "r")
+    ((markers, legends, ticks),) = seen
+    assert len(markers) == 4  # both sizes, both panels
+    for x, y in markers:
+        assert not any(box.contains(x, y) for box in legends), (x, y)
+    assert ticks == [["4", "16"], ["4", "16"]]
+    html = " ".join(path.read_text().split())
+    assert 'id="fig-lr-vs-batch"' not in html
+    assert ("No batch size reached the target, so none has a best rate to draw, and the "
+            "linear and square-root rules have no rate to start from.") in html
