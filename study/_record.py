@@ -22,8 +22,9 @@ def trial_info(trial) -> dict:
     """A trial's stored keys in one flat dict (``status``, ``worker``, ``epochs``...)."""
     # copies: with get_trials(deepcopy=False) these are the storage cache's own dicts
     attrs = trial.user_attrs
-    if RECORD_ATTR not in attrs:
-        return dict(attrs)  # the earlier flat layout, or nothing stored yet
+    if not isinstance(attrs.get(RECORD_ATTR), dict):
+        # the earlier flat layout, nothing stored yet, or another program's own ``record``
+        return dict(attrs)
     return {**{k: v for k, v in attrs.items() if k != RECORD_ATTR}, **attrs[RECORD_ATTR]}
 
 
