@@ -70,8 +70,10 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
-        raw = study.user_attrs.get(SPEC_ATTR) or {}
-        s = raw.get("study", {})
+        raw = study.user_attrs.get(SPEC_ATTR)
+        # not a table: a spec someone else wrote over; list shows the study without it
+        s = raw.get("study") if isinstance(raw, dict) else None
+        s = s if isinstance(s, dict) else {}
         metrics = study.metric_names or s.get("metric")
         out = {
             "study": study.study_name,

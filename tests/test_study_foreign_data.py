@@ -47,3 +47,20 @@ def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_
                             tmp_path / "rep"], capsys)
     assert code == 0, err
     assert (tmp_path / "rep" / "report.html").exists()
+
+
+def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tmp_path, capsys):
+    # a spec attribute that was no table crashed `study list` with AttributeError
+    db = tmp_path / "over.db"
+    _run_tiny(spec_file, db, "over")
+    _run_tiny(spec_file, db, "fine")
+    over = optuna.load_study(study_name="over", storage=f"sqlite:///{db}")
+    for spec in ("oops", ["a"], {"study": "oops"}):
+        over.set_user_attr(study.SPEC_ATTR, spec)
+        code, out, err = run_cli(["study", "list", "--storage", db], capsys)
+        assert code == 0, err
+        rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()}
+        assert rows == {"over": ["-", "2/-", "best"], "fine": ["xor", "2/2", "best"]}
+        code, out, err = run_cli(["study", "show", "over", "--storage", db], capsys)
+        assert code == 2 and "does not pass this version's checks" in err
+        assert len(err.splitlines()) == 1
