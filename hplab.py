@@ -505,16 +505,16 @@ def cmd_study_show(args) -> int:
     summary = study.show_study(args.name, args.storage)
     report = reports.find_study_report(args.name, args.storage)
     summary["report_path"] = str(report) if report else None
-    # a report written before later trials (a run with --no-report) says so
-    said = reports.report_lags(report, summary) if report else None
+    # the storage as given: the same name elsewhere is another study
+    again = ["hplab", "study", "report", args.name] + (
+        ["--storage", study.mask_url(args.storage)] if args.storage else [])
+    # a report written before later trials (a run with --no-report), or of a deleted
+    # study of this name, says so
+    said = reports.report_lags(report, summary, shlex.join(again)) if report else None
     summary["report_stale"] = said is not None if report else None
     lines = _study_lines(summary)
-    if said is not None:  # the storage as given: the same name elsewhere is another study
-        again = ["hplab", "study", "report", args.name] + (
-            ["--storage", study.mask_url(args.storage)] if args.storage else [])
-        lines.append(f"  (written at {said} trials; now "
-                     f"{summary['n_finished']} of {summary['n_trials']}: "
-                     f"{shlex.join(again)} brings it up to date)")
+    if said is not None:
+        lines.append(f"  ({said})")
     _emit(args, summary, lines)
     return 0
 

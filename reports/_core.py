@@ -96,6 +96,9 @@ class Report:
         # what the results were read from (a study's storage): two studies of one name in
         # two storages must not take each other's report for their own
         self.source: str | None = None
+        # ... and which study of that name (`study.study_created`): one deleted and run
+        # again under its name is another study, whose report this is not
+        self.study_created: str | None = None
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
 
@@ -203,7 +206,8 @@ class Report:
         return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
                 "created": self.created.isoformat(), "status": self.status,
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
-                "hplab_version": version(), **({"source": self.source} if self.source else {})}
+                "hplab_version": version(), **({"source": self.source} if self.source else {}),
+                **({"study_created": self.study_created} if self.study_created else {})}
 
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""

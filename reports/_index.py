@@ -41,6 +41,7 @@ class ReportInfo:
     status: str | None
     headline: tuple[dict, ...]
     source: str | None = None  # a study report's storage (see Report.source)
+    study_created: str | None = None  # ... and its study (see Report.study_created)
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "kind": self.kind, "name": self.name,
@@ -84,6 +85,8 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         status=meta.get("status"),
         headline=tuple(h for h in meta.get("headline", []) if isinstance(h, dict)),
         source=meta.get("source") if isinstance(meta.get("source"), str) else None,
+        study_created=(meta.get("study_created") if isinstance(meta.get("study_created"), str)
+                       else None),
     )
 
 

@@ -75,7 +75,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                  status_detail=f"{_finished_of(summary['n_finished'], spec.n_trials)} "
                                "trials finished",
                  subtitle=_subtitle(spec), description=spec.description)
-    rep.source = storage_source(where)
+    rep.source, rep.study_created = storage_source(where), summary["created"]
 
     rep.add_section("Trials", _outcome_text(summary))
     if not complete and summary["n_finished"]:
@@ -187,14 +187,20 @@ def _headline(summary, metric, trials) -> dict:
             "Pruned": summary["n_pruned"]}
 
 
-def report_lags(path, summary: dict) -> str | None:
-    """What the study report at ``path`` says of its trials ("40 of 40") when that is no
-    longer so for the study as ``summary`` (`study.show_study`) has it; None if current."""
+def report_lags(path, summary: dict, again: str) -> str | None:
+    """How the study report at ``path`` differs from the study as ``summary``
+    (`study.show_study`) has it, ending in ``again``, the command that rewrites it:
+    written at fewer trials, or from a deleted study of the same name. None if current."""
     info = read_report_info(path)
-    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"),
-                None) if info is not None else None
+    if info is None:
+        return None
+    if info.study_created is not None and info.study_created != summary.get("created"):
+        return f"written from an earlier study of this name: {again} rewrites it"
+    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
     now = _finished_of(summary["n_finished"], summary["n_trials"])
-    return said if said is not None and str(said) != now else None
+    if said is None or str(said) == now:
+        return None
+    return f"written at {said} trials; now {now}: {again} brings it up to date"
 
 
 def _finished_of(finished: int, budget: int) -> str:

@@ -24,6 +24,7 @@ from ._summary import export_csv, list_studies, open_study, show_study, state_co
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run
 from ._worker import (
     COMMAND_ATTR,
+    CREATED_ATTR,
     RESUMED_ATTR,
     SPEC_ATTR,
     HeldInterrupts,
@@ -41,7 +42,7 @@ __all__ = [
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage", "export_csv",
     "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
-    "COMMAND_ATTR", "RESUMED_ATTR", "HeldInterrupts",
+    "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status", "worker_gone",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -9,6 +9,7 @@ in the study.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ from ._spec_data import check_dataset
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import (
     COMMAND_ATTR,
+    CREATED_ATTR,
     RESUMED_ATTR,
     SPEC_ATTR,
     budget_used,
@@ -65,6 +67,8 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     directions=directions)
         created = True
+        stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
     except optuna.exceptions.DuplicatedStudyError:
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     load_if_exists=True, directions=directions)

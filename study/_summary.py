@@ -15,7 +15,7 @@ from optuna.trial import TrialState
 from ._errors import StorageError
 from ._record import trial_info, trial_status
 from ._storage import StorageURL, open_storage, resolve_storage, storage_errors, storage_kind
-from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
 def state_counts(trials) -> dict:
@@ -59,12 +59,23 @@ def _best(study, trials) -> dict:
                              for t in sorted(front, key=lambda t: t.number)]}
 
 
+def study_created(study: optuna.Study, trials) -> str | None:
+    """Which study this is: when hplab created it; for a study made before hplab stored
+    that, its first trial's start (None before any trial)."""
+    created = study.user_attrs.get(CREATED_ATTR)
+    if isinstance(created, str):
+        return created
+    starts = [t.datetime_start for t in trials if t.datetime_start is not None]
+    return min(starts).isoformat() if starts else None
+
+
 def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     """The ``--json`` contract of ``study run`` and ``study show``.
 
     Keys: study, storage (password masked), metrics, directions, n_trials (the target),
     the `state_counts`, best_value, best_params, best_trial (and pareto_front with several
-    metrics), diverged/failed trials with reasons, report_path (always None here: the
+    metrics), diverged/failed trials with reasons, created (`study_created`: a report of
+    a deleted study of the same name is not this one's), report_path (always None here: the
     study package does not look at reports; ``reports.find_study_report`` does, and
     ``hplab study show`` fills it in).
     """
@@ -88,6 +99,7 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
                           "status": info.get("status"), "reason": info.get("reason")}
                          for t, info in ((t, trial_info(t)) for t in trials)
                          if info.get("status") in ("diverged", "error", "interrupted")],
+            "created": study_created(study, trials),
             "report_path": None,
         }
     return out

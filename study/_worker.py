@@ -29,6 +29,9 @@ from ._worker_storage import ClaimLock, held_reads, worker_cache
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
 RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
+# ... when it was created, with a random tag: which study a report shows (a copy keeps it;
+# a study deleted and run again under its name gets another)
+CREATED_ATTR = "hplab_created"
 RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
 # what optuna's GridSampler stores on a trial: its point (a retry keeps them, as optuna's does)
 GRID_ATTRS = ("grid_id", "search_space")

@@ -503,6 +503,12 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
     assert "report: runs/studies/lag/report.html" in out
     assert ("(written at 2 of 2 trials; now 3 of 3: hplab study report lag brings it up to "
             "date)") in out
+    # a budget lowered below what ran: the hint words it as the report does (not "3 of 2")
+    assert hplab.main(["study", "run", str(path), "--trials", "2", "--no-report"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "lag"]) == 0
+    assert "(written at 2 of 2 trials; now 3 (budget 2): hplab study report lag brings" in \
+        capsys.readouterr().out
     assert hplab.main(["study", "report", "lag"]) == 0
     capsys.readouterr()
     assert hplab.main(["study", "show", "lag", "--json"]) == 0
@@ -515,6 +521,37 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
     assert hplab.main(["study", "show", "lag", "--storage", "o.db"]) == 0
     assert "now 3 of 3: hplab study report lag --storage o.db brings it" in \
         capsys.readouterr().out
+
+
+def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file, tmp_path,
+                                                                       capsys):
+    # a study deleted and run again under its name (another seed) has as many trials: show
+    # pointed at the deleted study's report and called it current
+    assert hplab.main(["study", "run", str(spec_file("again", n_trials=2, pruner="none")),
+                       "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    optuna.delete_study(study_name="again", storage="sqlite:///runs/hplab.db")
+    path = spec_file("again", n_trials=2, pruner="none", seed=1)
+    assert hplab.main(["study", "run", str(path), "--no-report", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["n_finished"] == 2
+    assert hplab.main(["study", "show", "again", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["report_stale"] is True and shown["report_path"] == first["report_path"]
+    assert shown["created"] == second["created"] != first["created"]
+    assert hplab.main(["study", "show", "again"]) == 0
+    assert ("(written from an earlier study of this name: hplab study report again rewrites "
+            "it)") in capsys.readouterr().out
+    assert hplab.main(["study", "report", "again"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "again", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["report_stale"] is False
+    # a copy is the same study; a resume keeps it too
+    optuna.copy_study(from_study_name="again", from_storage="sqlite:///runs/hplab.db",
+                      to_storage="sqlite:///copy.db")
+    assert study.show_study("again", "copy.db")["created"] == second["created"]
+    assert hplab.main(["study", "run", str(path), "--trials", "3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"] == second["created"]
 
 
 def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, parse_html,
