@@ -70,6 +70,15 @@ def retrain_best(spec, s, summary, out: Path) -> Retrained:
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
 
 
+def add_outside_best(rep, number: int, best) -> None:
+    """A best trial hplab did not run (added by hand): how it trained is not known, and a
+    retrain would guess, so its parameters are shown and nothing is retrained."""
+    rep.add_section(f"Best trial: #{number}", "It was added to the study from outside "
+                    "hplab, with no record of how it trained, so it is not retrained and "
+                    "no model is saved.")
+    _add_params(rep, best)
+
+
 def add_best(rep, spec, done: Retrained, out: Path) -> None:
     """Show the retrained best trial: its section, comparison, curves and test set."""
     run, ds, cfg, best = done.run, done.ds, done.cfg, done.trial
@@ -78,10 +87,7 @@ def add_best(rep, spec, done: Retrained, out: Path) -> None:
         "; the model is saved as best_model/model.npz beside this report." if saved else
         "; this strategy has no net to save." if run is None else "."))
     _compare(rep, spec, best, done.again)
-    params = pd.DataFrame({"parameter": list(best.params),
-                           "value": [format_value(v) for v in best.params.values()]})
-    rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
-                  "everything else is in the provenance below.")
+    _add_params(rep, best)
     if run is not None:
         hist = td.history_frame(run.result.history)
         rep.add_figure("best-history", partial(tw.draw_history,
@@ -92,6 +98,13 @@ def add_best(rep, spec, done: Retrained, out: Path) -> None:
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task)
+
+
+def _add_params(rep, best) -> None:
+    params = pd.DataFrame({"parameter": list(best.params),
+                           "value": [format_value(v) for v in best.params.values()]})
+    rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
+                  "everything else is in the provenance below.")
 
 
 def _searched_values(params: dict, spec) -> dict:
@@ -106,12 +119,12 @@ def _searched_values(params: dict, spec) -> dict:
 def _compare(rep, spec, best, again: dict) -> None:
     """A note when the retrained run does not score what the trial stored."""
     # wall time never repeats: only the metrics a seed fixes are compared
-    pairs = [(again.get(m, math.nan), v) for m, v in zip(spec.metrics, best.values, strict=True)
-             if m != "train_seconds"]
-    if any(round(a, 6) != round(b, 6) for a, b in pairs):
-        rep.add_text(f"The retrained run scored {[a for a, _ in pairs]} against "
-                     f"{[b for _, b in pairs]} in the study (different BLAS threads or "
-                     "library versions).", note=True)
+    pairs = [(m, again.get(m, math.nan), v)
+             for m, v in zip(spec.metrics, best.values, strict=True) if m != "train_seconds"]
+    if any(round(a, 6) != round(b, 6) for _, a, b in pairs):
+        scores = ", ".join(f"{m} {a:.6g} against {b:.6g}" for m, a, b in pairs)
+        rep.add_text(f"The retrained run scored {scores} in the study (different BLAS threads "
+                     "or library versions).", note=True)
 
 
 def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:

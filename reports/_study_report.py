@@ -13,7 +13,7 @@ from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
 from ._index import read_report_info
-from ._study_best import add_best, retrain_best
+from ._study_best import add_best, add_outside_best, retrain_best
 from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
 
@@ -145,6 +145,12 @@ def study_report(name: str, *, storage: str | None = None, out=None,
 def _add_best_trial(rep, spec, s, summary, out: Path) -> None:
     """The best trial retrained and shown; a failure of either is said, not raised (the
     search's own figures stand without it), and which of the two failed."""
+    import study as hs
+
+    best = s.trials[summary["best_trial"]]
+    if not hs.run_by_hplab(best):
+        add_outside_best(rep, summary["best_trial"], best)
+        return
     try:
         done = retrain_best(spec, s, summary, out)
     except Exception as exc:

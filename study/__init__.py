@@ -14,7 +14,7 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
-from ._record import RECORD_ATTR, trial_info, trial_status
+from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
 from ._run import create_or_resume, join_study, run_study, stored_spec
 from ._space import Param, Space, build_config
@@ -43,7 +43,8 @@ __all__ = [
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage", "export_csv",
     "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
-    "budget_used", "run_worker", "RECORD_ATTR", "trial_info", "trial_status", "worker_gone",
+    "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info",
+    "trial_status", "worker_gone",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",

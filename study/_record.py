@@ -28,6 +28,12 @@ def trial_info(trial) -> dict:
     return {**{k: v for k, v in attrs.items() if k != RECORD_ATTR}, **attrs[RECORD_ATTR]}
 
 
+def run_by_hplab(trial) -> bool:
+    """Whether hplab's objective ran the trial: it records the worker on entering one (a
+    trial added by hand or by another program has no such record)."""
+    return "worker" in trial_info(trial)
+
+
 def trial_status(trial) -> str | None:
     """The ``status`` hplab recorded (converged, pruned, diverged, error, interrupted...)."""
     return trial_info(trial).get("status")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 
 import optuna
+import pandas as pd
 from cli_helpers import run_cli
 
+import reports
 import study
 
 
@@ -64,3 +68,37 @@ def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tmp_p
         code, out, err = run_cli(["study", "show", "over", "--storage", db], capsys)
         assert code == 2 and "does not pass this version's checks" in err
         assert len(err.splitlines()) == 1
+
+
+def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
+    # it was retrained with default values for the parameters it lacked, saved as
+    # best_model/, and its score gap put down to "different BLAS threads"
+    db = tmp_path / "hand.db"
+    _run_tiny(spec_file, db, "hand")
+    optuna.load_study(study_name="hand", storage=f"sqlite:///{db}").add_trial(
+        optuna.create_trial(value=0.001, params={"lr": 0.5}, distributions={
+            "lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True)}))
+    out = tmp_path / "rep"
+    path = reports.study_report("hand", storage=str(db), out=out)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("Best trial: #2 It was added to the study from outside hplab, with no record of "
+            "how it trained, so it is not retrained and no model is saved.") in text
+    assert not (out / "best_model").exists()
+    assert "retrained run scored" not in text and "On the test set" not in text
+    params = pd.read_csv(out / "report_files" / "best-params.csv")
+    assert params.to_dict("list") == {"parameter": ["lr"], "value": [0.5]}
+
+
+def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_path,
+                                                               parse_html):
+    # one metric was shown as a list: "scored [0.6836118698120117] against [0.5]"
+    db = tmp_path / "moved.db"
+    best = _run_tiny(spec_file, db, "moved")["best_trial"]
+    trial_id = optuna.load_study(study_name="moved", storage=f"sqlite:///{db}") \
+        .trials[best]._trial_id
+    with sqlite3.connect(db) as con:  # a value changed in the storage after the run
+        con.execute("UPDATE trial_values SET value = 0.125 WHERE trial_id = ?", (trial_id,))
+    path = reports.study_report("moved", storage=str(db), out=tmp_path / "rep")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert re.search(r"The retrained run scored val_loss 0\.\d+ against 0\.125 in the study "
+                     r"\(different BLAS threads or library versions\)\.", text)
