@@ -22,7 +22,9 @@ metrics (``val_pr_auc``, ...) in ``imbalance_metrics``.
 from __future__ import annotations
 
 import math
+import numbers
 import os
+import re
 import socket
 
 import numpy as np
@@ -150,6 +152,13 @@ class Objective:
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
+        # optuna only warns of an enqueued value outside the space, and trains it
+        fixed = trial.study._storage.get_trial_system_attrs(trial._trial_id).get(
+            "fixed_params")
+        outside = outside_space(spec.space, fixed or {})
+        if outside:
+            self._write_record(trial, {"status": "error", "reason": outside})
+            raise _Failed(outside)
         values = spec.space.suggest(trial, spec.fixed)
         if self.on_sampled is not None:
             self.on_sampled()
@@ -217,6 +226,25 @@ class Objective:
 
 class _Failed(ValueError):
     """A trial that ran but has no objective value; its record says why."""
+
+
+def outside_space(space, params: dict) -> str | None:
+    """Why enqueued ``params`` do not fit the spec's ``space``: each value outside a range
+    or not among the choices (None if all fit). Names the space does not search are left
+    alone: optuna never asks for them."""
+    why = []
+    for name, value in params.items():
+        p = space.get("width" if re.fullmatch(r"width_\d+", name) else name)
+        if p is None:
+            continue
+        if p.kind == "categorical":
+            if value not in p.choices:
+                why.append(f"{name} {value!r} is outside the spec's space "
+                           f"({', '.join(map(repr, p.choices))})")
+        elif (not isinstance(value, numbers.Real) or isinstance(value, bool)
+              or not p.low <= value <= p.high):
+            why.append(f"{name} {value!r} is outside the spec's space {p.low:g}..{p.high:g}")
+    return "; ".join(why) or None
 
 
 def _plain_dict(scores: dict) -> dict:

@@ -102,3 +102,30 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_pa
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert re.search(r"The retrained run scored val_loss 0\.\d+ against 0\.125 in the study "
                      r"\(different BLAS threads or library versions\)\.", text)
+
+
+def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capsys):
+    # they trained (optuna only warns); points inside run, even with the budget spent
+    db = tmp_path / "enq.db"
+    _run_tiny(spec_file, db, "enq", space={"lr": {"low": 0.05, "high": 2.0, "log": True},
+                                           "width": {"low": 2, "high": 6},
+                                           "activation": ["sigmoid", "tanh"]})
+    s = optuna.load_study(study_name="enq", storage=f"sqlite:///{db}")
+    s.enqueue_trial({"lr": 1e-5, "width": 300, "activation": "tanh"})
+    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "relu"})
+    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh"})
+    code, out, err = run_cli(["study", "worker", "--study", "enq", "--storage", db, "--json"],
+                             capsys)
+    assert code == 0, err
+    reasons = ["lr 1e-05 is outside the spec's space 0.05..2; width 300 is outside the "
+               "spec's space 2..6", "activation 'relu' is outside the spec's space "
+               "('sigmoid', 'tanh')"]
+    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
+        == [(2, "error", reasons[0]), (3, "error", reasons[1])]
+    trials = s.get_trials()
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 2 + ["FAIL"] * 2 + ["COMPLETE"]
+    assert [t.params for t in trials[2:4]] == [{}, {}]  # never trained
+    assert trials[4].params == {"lr": 0.5, "width": 3, "activation": "tanh"}
+    path = reports.study_report("enq", storage=str(db), out=tmp_path / "rep")
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert list(table.loc[[2, 3], "reason"]) == reasons
