@@ -12,10 +12,32 @@ from pathlib import Path
 
 from ._index import read_report_info
 
+_DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
+
 
 def storage_source(where) -> str:
-    """What a report records as its storage: the resolved file, or the masked URL."""
-    return str(Path(where.path).resolve()) if where.path is not None else where.masked
+    """What a report records as its storage: the resolved file, or the server's database.
+
+    One database has many URL spellings: the driver (``+psycopg``), a password, query
+    options (``?connect_timeout=10``) or a default port written out. A server storage is
+    ``family://user@host:port/database``, without any of those.
+    """
+    if where.path is not None:
+        return str(Path(where.path).resolve())
+    from sqlalchemy.engine import make_url
+
+    url = make_url(where.url)
+    family = url.get_backend_name()
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()}
+    host = (url.host or query.get("host") or "localhost").lower()  # libpq reads ?host= too
+    port = url.port or query.get("port") or _DEFAULT_PORTS.get(family, "")
+    user = url.username or query.get("user") or ""
+    return f"{family}://{user}@{host}:{port}/{url.database or ''}"
+
+
+def _same_storage(source: str | None, where) -> bool:
+    # reports of earlier versions recorded a server storage as its masked URL
+    return source is not None and source in (storage_source(where), where.masked)
 
 
 def study_report_folder(name: str, storage=None) -> Path:
@@ -40,7 +62,7 @@ def find_study_report(name: str, storage=None) -> Path | None:
     primary = study.study_folder(name)
     for folder in (primary, _beside(primary, where)):
         info = read_report_info(folder / "report.html")
-        if info is not None and info.source == storage_source(where):
+        if info is not None and _same_storage(info.source, where):
             return folder / "report.html"
     info = read_report_info(primary / "report.html")
     return primary / "report.html" if info is not None and info.source is None else None
@@ -51,7 +73,7 @@ def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:
     if info is None:  # no report (or a file that is not an hplab report)
         return missing_ok
     # a report from before reports recorded their storage: rewritten by the next one
-    return info.source is None or info.source == storage_source(where)
+    return info.source is None or _same_storage(info.source, where)
 
 
 def _beside(primary: Path, where) -> Path:

@@ -360,6 +360,26 @@ def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_pat
     assert "hunter2" not in text and shown in text
 
 
+def test_one_server_database_spelled_two_ways_keeps_one_report(postgres_url, spec_file,
+                                                               capsys):
+    # a connection option or a password in the URL gave the same database a second folder
+    name = f"spelled-{uuid.uuid4().hex[:8]}"
+    assert hplab.main(["study", "run", str(spec_file(name, n_trials=1, pruner="none")),
+                       "--storage", postgres_url, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["report_path"]
+    assert report is not None
+    bare = postgres_url.replace("postgresql+psycopg://", "postgres://")
+    for url in (f"{bare}?connect_timeout=10", f"{bare}?password=x&application_name=a",
+                bare.replace("postgres@", "postgres:pw@")):
+        assert hplab.main(["study", "show", name, "--storage", url, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == report, url
+        assert reports.study_report_folder(name, url) == Path(report).parent
+    # the default port written out or left out is one server; another database is not
+    folder = reports.study_report_folder
+    assert folder(name, "postgresql://u@h:5432/db") == folder(name, "postgresql://u@h/db") \
+        != folder(name, "postgresql://u@h/other")
+
+
 @pytest.mark.slow
 def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
