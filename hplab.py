@@ -141,11 +141,23 @@ def _is_training_report(path: Path) -> bool:
     return info is not None and info.kind == "train"
 
 
-def _check_out_folder(out) -> None:
-    """An --out folder that cannot be written fails now, in one line, not after the run."""
+def _check_out_folder(out, kind: str | None = None) -> None:
+    """An --out folder that cannot be written fails now, in one line, not after the run;
+    so does one that holds another command's results when ``kind`` (the report's) is given:
+    a report written there replaced that report and mixed its files into the folder."""
     if not out:
         return
     out = Path(out)
+    if kind is not None and out.is_dir():
+        import reports
+
+        info = reports.read_report_info(out / "report.html")
+        other = info is not None and info.kind != kind
+        held = ("a training run" if (other and info.kind == "train") or (
+                    kind != "train" and (out / "model.npz").is_file()) else
+                f"a {info.kind} report" if other else None)
+        if held:
+            raise ValueError(f"--out {out} holds {held}; give another folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
     if not existing.is_dir():
         where = "is a file" if existing == out else f"is inside a file ({existing})"
@@ -158,15 +170,18 @@ def _check_out_folder(out) -> None:
 
 
 def _refuse_overwrite(out, *inputs) -> None:
-    """Stop before an output path that is one of the command's input files (or a file of
-    an input folder) destroys it."""
-    if not out:
+    """Stop before an output path destroys one of the command's input files (or a file of
+    an input folder), a study storage or a saved model; an empty path or a folder is named."""
+    if out is None:
         return
+    import study
+
     target = Path(out).resolve()
     for src in filter(None, inputs):
         src = Path(src).resolve()
         if target == src or (src.is_dir() and target.parent == src and target.exists()):
             raise ValueError(f"{out} is an input of this command; write the output elsewhere")
+    study.check_output_file(out)
 
 
 def _analysis_report(args, writer: str, result) -> str | None:
@@ -555,7 +570,7 @@ def cmd_study_report(args) -> int:
     import study
 
     study.show_study(args.name, args.storage)  # a missing study fails here, in one line
-    _check_out_folder(args.out)  # before retraining the best trial
+    _check_out_folder(args.out, "study")  # before retraining the best trial
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
@@ -729,7 +744,7 @@ LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
 def cmd_scaling(args) -> int:
-    _check_out_folder(_analysis_out(args))
+    _check_out_folder(_analysis_out(args), args.command)
     import analyses
     import nets
 
@@ -954,7 +969,7 @@ def _imbalance_lines(s: dict) -> list[str]:
 
 
 def cmd_imbalance(args) -> int:
-    _check_out_folder(_analysis_out(args))
+    _check_out_folder(_analysis_out(args), args.command)
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -1048,7 +1063,7 @@ def _lr_range_lines(s: dict) -> list[str]:
 
 
 def cmd_lr_range(args) -> int:
-    _check_out_folder(_analysis_out(args))
+    _check_out_folder(_analysis_out(args), args.command)
     import analyses
     import nets
 
@@ -1136,7 +1151,7 @@ def _capacity_lines(s: dict) -> list[str]:
 
 
 def cmd_capacity(args) -> int:
-    _check_out_folder(_analysis_out(args))
+    _check_out_folder(_analysis_out(args), args.command)
     import analyses
 
     base = analyses.CAPACITY_CONFIG

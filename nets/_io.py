@@ -54,6 +54,17 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     return write_atomically(path, write)
 
 
+def is_model_file(path) -> bool:
+    """Whether ``path`` is a model file ``save_net`` wrote (an npz with its header and
+    weights), by the member names alone: cheap enough to ask before any write."""
+    path = Path(path)
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    return {"header.npy", "param_0.npy"} <= names
+
+
 def write_atomically(path, write) -> Path:
     """Call ``write(tmp)`` on a new file beside ``path``, then rename it to ``path``.
 

@@ -20,7 +20,15 @@ from ._run import create_or_resume, join_study, run_study, stored_spec
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._storage import DEFAULT_STORAGE, StorageURL, mask_url, open_storage, resolve_storage
-from ._summary import export_csv, list_studies, open_study, show_study, state_counts, study_summary
+from ._summary import (
+    check_output_file,
+    export_csv,
+    list_studies,
+    open_study,
+    show_study,
+    state_counts,
+    study_summary,
+)
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run
 from ._worker import (
     COMMAND_ATTR,
@@ -40,8 +48,9 @@ __all__ = [
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "create_or_resume",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
-    "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage", "export_csv",
-    "list_studies", "open_study", "show_study", "state_counts", "study_summary", "SPEC_ATTR",
+    "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage",
+    "check_output_file", "export_csv", "list_studies", "open_study", "show_study",
+    "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info",
     "trial_status", "worker_gone",

@@ -140,7 +140,11 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
     text = (text or DEFAULT_STORAGE).strip()
     # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
     if text.startswith("journal:"):
+        if not text[len("journal:"):].strip():  # Path("") is ".", a folder
+            raise StorageError("journal: needs a file path, e.g. journal:runs/study.log")
         path = _home(Path(text[len("journal:"):]))
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder; a journal storage is a file in one")
         return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
         path = _home(Path(text))

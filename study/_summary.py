@@ -12,6 +12,8 @@ import optuna
 import pandas as pd
 from optuna.trial import TrialState
 
+import nets
+
 from ._errors import StorageError
 from ._record import trial_info, trial_status
 from ._storage import StorageURL, open_storage, resolve_storage, storage_errors, storage_kind
@@ -147,7 +149,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     study, where = open_study(name, storage)
     to_stdout = str(path) == "-"
     if not to_stdout:
-        _check_csv_target(Path(path), where)
+        check_output_file(path, where, "the CSV")
     with storage_errors(where), quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         frame = study.trials_dataframe(multi_index=False)
@@ -170,11 +172,27 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     return path
 
 
-def _check_csv_target(path: Path, where) -> None:
-    """Refuse to write the CSV over a storage: this study's, or any other database or
-    journal (a mistyped --csv wiped one)."""
-    if where.path is not None and path.resolve() == where.path.resolve():
-        raise StorageError(f"{path} is the study's storage; write the CSV elsewhere")
+def check_output_file(path, where=None, what: str = "the output") -> None:
+    """Refuse to write a file over what a run cannot get back: a study storage (this
+    study's, or any database or journal: a mistyped --csv wiped one) or a saved model;
+    and name a path that is empty or a folder, before any work.
+
+    Raises
+    ------
+    StorageError
+    """
+    if not str(path).strip():
+        raise StorageError(f"{what} needs a file path, got {str(path)!r}")
+    path = Path(path)
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder; give a file path for {what}")
+    if where is not None and where.path is not None and path.resolve() == where.path.resolve():
+        raise StorageError(f"{path} is the study's storage; write {what} elsewhere")
+    if path.is_file() and storage_kind(path):
+        raise StorageError(f"{path} is a study storage (SQLite or journal); write {what} "
+                           "elsewhere")
+    if nets.is_model_file(path):
+        raise StorageError(f"{path} is a saved hplab model; write {what} elsewhere")
     if path.is_file() and storage_kind(path):
         raise StorageError(f"{path} is a study storage (SQLite or journal); write the CSV "
                            "elsewhere")

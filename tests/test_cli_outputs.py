@@ -1,0 +1,74 @@
+"""Output paths never destroy what a run cannot get back: a study storage, a saved model,
+or another command's results in a report folder. Each refusal is one line, exit 2, and the
+file or folder is left as it was."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+from study import SPECS_DIR
+
+
+@pytest.fixture
+def stored(tmp_path, monkeypatch, capsys):
+    """A two-trial xor study in runs/hplab.db and a trained model, in a fresh folder."""
+    monkeypatch.chdir(tmp_path)
+    spec = (SPECS_DIR / "xor.toml").read_text()
+    spec = spec.replace("n_trials = ", "n_trials = 2 #").replace("max_epochs = ",
+                                                                "max_epochs = 5 #")
+    Path("x.toml").write_text(spec)
+    code, _, err = run_cli(["study", "run", "x.toml", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                              "--name", "keep", "--json"], capsys)
+    assert code == 0, err
+    return Path("runs/hplab.db"), Path(json.loads(out)["model_path"])
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
+    db, model = stored
+    kept = {db: _digest(db), model: _digest(model)}
+    cases = [
+        (["export-onnx", model, db], "runs/hplab.db is a study storage"),
+        (["predict", model, "--dataset", "--out", db], "runs/hplab.db is a study storage"),
+        (["study", "export", "xor", "--csv", model], "model.npz is a saved hplab model"),
+        (["predict", model, "--dataset", "--out", model], "is an input of this command"),
+        (["export-onnx", model, ""], "the output needs a file path, got ''"),
+        (["study", "export", "xor", "--csv="], "the CSV needs a file path, got ''"),
+        (["predict", model, "--dataset", "--out", "runs"], "runs is a folder; give a file"),
+        (["study", "list", "--storage", "journal:"], "journal: needs a file path"),
+        (["study", "list", "--storage", "journal:runs"], "runs is a folder; a journal"),
+    ]
+    for argv, said in cases:
+        code, out, err = run_cli(argv, capsys)
+        assert code == 2 and said in err and len(err.splitlines()) == 1, (argv, err)
+    assert {p: _digest(p) for p in kept} == kept
+    code, out, _ = run_cli(["study", "show", "xor", "--json"], capsys)
+    assert code == 0 and json.loads(out)["n_complete"] + json.loads(out)["n_pruned"] == 2
+    assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
+
+
+def test_reports_never_land_in_another_commands_folder(stored, capsys):
+    _, model = stored
+    run_folder = model.parent
+    files = {p.name: _digest(p) for p in run_folder.iterdir() if p.is_file()}
+    for argv in (["study", "report", "xor", "--out", run_folder],
+                 ["capacity", "--dataset", "xor", "--widths", "2", "--depths", "1",
+                  "--seeds", "1", "--epochs", "3", "--out", run_folder]):
+        code, _, err = run_cli(argv, capsys)
+        assert code == 2 and f"{run_folder} holds a training run; give another folder" in err
+    assert {p.name: _digest(p) for p in run_folder.iterdir() if p.is_file()} == files
+    capacity = ["capacity", "--dataset", "xor", "--widths", "2", "--depths", "1",
+                "--seeds", "1", "--epochs", "3", "--out", "runs/cap", "--json"]
+    assert run_cli(capacity, capsys)[0] == 0
+    assert run_cli(capacity, capsys)[0] == 0  # its own folder: a re-run replaces it
+    code, _, err = run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out",
+                            "runs/cap"], capsys)
+    assert code == 2 and "runs/cap holds a capacity report" in err
