@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,10 +226,19 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         engine_kwargs = {}
     for attempt in range(_CREATE_ATTEMPTS):
         try:
-            storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs,
-                                                 **kwargs)
+            with warnings.catch_warnings():
+                # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
+                # warning, and the "read-only" database written: refused instead
+                warnings.filterwarnings("error", message="Query string argument")
+                storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs,
+                                                     **kwargs)
             break
         except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
+            ignored = re.match(r"Query string argument\(s\) (.+?) are not accepted", str(exc))
+            if ignored:
+                raise StorageError(f"cannot open storage {where.masked}: its driver does not "
+                                   f"take the URL option(s) {ignored[1]}; leave them out"
+                                   ) from None
             if attempt + 1 < _CREATE_ATTEMPTS and _lost_creation_race(exc):
                 time.sleep(0.05 * 2 ** attempt)
                 continue
