@@ -41,6 +41,31 @@ def outcome(trials):
     return [(t.number, t.state, t.params, t.values, study.trial_status(t)) for t in trials]
 
 
+@pytest.fixture
+def pools_started(monkeypatch):
+    """The ``n_jobs`` of every joblib pool a run starts (its worker processes), in order.
+
+    A run on one worker trains in-process and starts none."""
+    import joblib
+
+    started = []
+
+    class Spy(joblib.Parallel):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs.get("n_jobs", args[0] if args else None))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", Spy)  # study._run imports it when it runs
+    return started
+
+
+def _n_cores() -> int:
+    """The cores this process may run on, counted here rather than by ``study._run``."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path):
     path = spec_file("pair", n_trials=14)
     db = tmp_path / "pair.db"
@@ -84,16 +109,20 @@ def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_p
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
 
 
-def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys):
+def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys,
+                                                             pools_started):
     # the analyses took -1 for every core; study run refused it
     path = spec_file("allcores", n_trials=3)
     code, out, err = run_cli(["study", "run", path, "--workers", "-1", "--storage",
                            tmp_path / "a.db", "--no-report", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["n_finished"] == 3
+    # one process per core, at most one per trial; one process is this one, no pool
+    expected = min(3, _n_cores())
+    assert pools_started == ([expected] if expected > 1 else [])
     workers = {study.trial_info(t)["worker"] for t in trials_of(tmp_path / "a.db", "allcores")}
-    # as many processes as cores (one may take every trial before another starts)
-    assert local_workers(-1) == cores() and 1 <= len(workers) <= min(3, cores())
+    # (one may take every trial before another starts)
+    assert local_workers(-1) == cores() == _n_cores() and 1 <= len(workers) <= expected
     for bad in ("0", "-2"):
         code, out, err = run_cli(["study", "run", path, "--workers", bad, "--storage",
                                tmp_path / "b.db"], capsys)
@@ -102,11 +131,12 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
     assert not (tmp_path / "b.db").exists()
 
 
-def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path):
+def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_started):
     db = tmp_path / "few.db"
     summary = study.run_study(study.load_spec(spec_file("few", n_trials=2)), storage=str(db),
                               workers=500, progress=False)
     assert summary["n_finished"] == 2
+    assert pools_started == [2]  # one process per trial, not 500 (nor 2 + anything)
     assert len({study.trial_info(t)["worker"] for t in trials_of(db, "few")}) <= 2
 
 
