@@ -253,22 +253,41 @@ def test_missing_sampler_package_is_a_hint_not_an_import_error():
         parse_spec(_raw(sampler="gp"))
 
 
-@pytest.mark.parametrize("name", ["tpe", "random", "qmc", "cmaes", "grid", "nsga2"])
+_HAS_TORCH = importlib.util.find_spec("torch") is not None
+_SAMPLER_CLASSES = {"tpe": "TPESampler", "random": "RandomSampler", "qmc": "QMCSampler",
+                    "cmaes": "CmaEsSampler", "grid": "GridSampler", "nsga2": "NSGAIISampler",
+                    "gp": "GPSampler"}
+
+
+@pytest.mark.parametrize("name", ["tpe", "random", "qmc", "cmaes", "grid", "nsga2",
+                                  pytest.param("gp", marks=pytest.mark.skipif(
+                                      not _HAS_TORCH, reason="gp needs torch (hplab[gp])"))])
 def test_every_sampler_builds_and_samples(name, tmp_path):
-    raw = _raw(sampler=name, max_epochs=1)
+    raw = _raw(sampler=name, max_epochs=1, seed=5)
     if name == "grid":
         raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
     spec = parse_spec(raw)
-    sampler = study.make_sampler(spec, 0)
-    s = optuna.create_study(sampler=sampler, direction="maximize")
-    with study._registry.quiet_optuna():
-        n = 3 if name == "grid" else 8  # grid: 4 points, its last stops the study; cmaes:
-        # past its first (independent) trial
-        for _ in range(n):
-            trial = s.ask()
-            cfg = study.build_config(spec.space.suggest(trial, spec.fixed), spec.fixed, 1.0)
-            s.tell(trial, float(cfg.lr))
-    assert len(s.trials) == n
+    n = 3 if name == "grid" else 8  # grid: 4 points, its last stops the study; cmaes:
+    # past its first (independent) trial
+
+    def sample(worker_seed):
+        sampler = study.make_sampler(spec, worker_seed)
+        s = optuna.create_study(sampler=sampler, direction="maximize")
+        with study._registry.quiet_optuna():
+            for _ in range(n):
+                trial = s.ask()
+                cfg = study.build_config(spec.space.suggest(trial, spec.fixed), spec.fixed, 1.0)
+                s.tell(trial, float(cfg.lr))
+        assert len(s.trials) == n
+        return sampler, [t.params for t in s.trials]
+
+    sampler, params = sample(0)
+    assert type(sampler) is getattr(optuna.samplers, _SAMPLER_CLASSES[name])
+    assert len({tuple(sorted(p.items())) for p in params}) == n  # really searched
+    assert sample(0)[1] == params  # the same seed, the same points
+    # another worker's seed: other points, except for the samplers that walk one sequence
+    # every worker shares (their seed is the spec's)
+    assert (sample(1)[1] == params) == (name in ("qmc", "grid"))
 
 
 def test_suggest_builds_a_train_config_with_per_layer_widths():
