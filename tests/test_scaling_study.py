@@ -46,10 +46,26 @@ def _small_study(**kw):
 @pytest.mark.slow
 def test_dask_backend_gives_the_joblib_table():
     distributed = pytest.importorskip("distributed")
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class Finished(SchedulerPlugin):
+        """The keys of the tasks the cluster's workers finished."""
+
+        def __init__(self):
+            self.keys = set()
+
+        def transition(self, key, start, finish, *args, **kwargs):
+            if start == "processing" and finish == "memory":
+                self.keys.add(key)
+
     local = _small_study(workers=2)
+    finished = Finished()
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
+        cluster.scheduler.add_plugin(finished)  # the scheduler runs in this process
         remote = _small_study(backend="dask", scheduler=cluster.scheduler_address)
+    # every run went to the cluster (a study that ran them here gives the same table)
+    assert len(finished.keys) == len(remote.to_frame()) == 8
     drop = ["seconds"]
     pd.testing.assert_frame_equal(local.to_frame().drop(columns=drop),
                                   remote.to_frame().drop(columns=drop))
