@@ -37,6 +37,21 @@ def fastai_valley(lrs, losses):
     return float(lrs[idx])
 
 
+def fastai_slide(lrs, losses, lr_diff=15, thresh=0.005, adjust_value=1.0):
+    """fastai's slide (fastai/callback/schedule.py, fastai 2.7), as written there but for its
+    tensors (``to_np``) and second return value (the point to plot): the reference."""
+    losses = np.asarray(losses)
+    loss_grad = np.gradient(losses)
+    r_idx = -1
+    l_idx = r_idx - lr_diff
+    local_min_lr = lrs[l_idx]
+    while (l_idx >= -len(losses)) and (abs(loss_grad[r_idx] - loss_grad[l_idx]) > thresh):
+        local_min_lr = lrs[l_idx]
+        r_idx -= 1
+        l_idx -= 1
+    return float(local_min_lr) * adjust_value
+
+
 def test_known_answers_on_a_shaped_curve():
     loss = shaped_curve()
     assert steepest(LRS, loss) == pytest.approx(1e-2, rel=0.3)
@@ -44,7 +59,13 @@ def test_known_answers_on_a_shaped_curve():
     assert minimum(LRS, loss) == pytest.approx(floor / 10)
     v = valley(LRS, loss)
     assert 1e-3 < v < floor  # inside the fall, before the floor
-    assert math.isfinite(slide(LRS, loss))
+    # slide measures the loss's slope per point against an absolute 0.005: it walks back
+    # over the blow-up, the floor and the fall, to where the flat start's slope is within
+    # 0.005 of the fall's tail, 1.5 decades (15 points) to its right. fastai gives 10^-4.6.
+    assert slide(LRS, loss) == fastai_slide(LRS, loss) == pytest.approx(10 ** -4.6)
+    assert slide(LRS, loss, lr_diff=10, thresh=0.02, adjust_value=0.5) == \
+        fastai_slide(LRS, loss, lr_diff=10, thresh=0.02, adjust_value=0.5) == \
+        pytest.approx(0.5 * 10 ** -1.0)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -52,6 +73,7 @@ def test_valley_matches_fastai_on_noisy_curves(seed):
     rng = np.random.default_rng(seed)
     loss = shaped_curve() + rng.normal(0, 0.05, len(LRS))
     assert valley(LRS, loss) == fastai_valley(LRS, loss)
+    assert slide(LRS, loss) == fastai_slide(LRS, loss)
 
 
 def test_trim_drops_ends_then_everything_from_the_first_nan():
