@@ -282,13 +282,15 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     assert "(strategy class_weight)" in html  # no sampling ratio: it takes none
 
 
-@pytest.mark.parametrize("space, key, lowest", [
+@pytest.mark.parametrize("space, key, lowest, valid", [
     ('imbalance_strategy = ["none", "smote"]\nsampling_ratio = { low = 0.2, high = 1.0 }\n',
-     "space.sampling_ratio", "0.2"),
-    ('imbalance_strategy = ["none", "random_under"]\n', "fixed.sampling_ratio", "0.2"),
+     "space.sampling_ratio", "0.2", ("low = 0.2", "low = 0.5")),
+    # no ratio given: the samplers' default 0.2 (1:5); a fixed one above 0.33 runs
+    ('imbalance_strategy = ["none", "random_under"]\n', "fixed.sampling_ratio", "0.2",
+     ("[space]\n", "[fixed]\nsampling_ratio = 0.5\n\n[space]\n")),
 ])
 def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, capsys, space,
-                                                                      key, lowest):
+                                                                      key, lowest, valid):
     # moons at 1:3 (0.333): a sampler aiming at 0.2 has nothing to do, and every such trial
     # failed with imbalanced-learn's "Please increase the ratio"
     name = "moons?imbalance=1:3"
@@ -300,8 +302,15 @@ def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, c
     assert err.count("\n") == 1 and f"{key} {lowest} (" in err
     assert "nothing to resample; give a sampling ratio above 0.33" in err and key in err
     assert not (tmp_path / "s.db").exists()
-    # a range above the data's own balance runs
-    path.write_text(path.read_text().replace("low = 0.2", "low = 0.5"))
-    if "low = 0.5" in path.read_text():
-        assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
-                           "--no-report"]) == 0
+    # a ratio above the data's own balance runs
+    text = path.read_text()
+    assert text.count(valid[0]) == 1
+    path.write_text(text.replace(*valid))
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db"),
+                       "--no-report", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    # every trial trains, a resampling one included (a "none" trial alone is no proof)
+    assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
+    strategies = {t.params.get("imbalance_strategy") for t in optuna.load_study(
+        study_name="mild", storage=f"sqlite:///{tmp_path / 's.db'}").get_trials()}
+    assert strategies - {"none"}, strategies
