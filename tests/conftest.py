@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import types
 
@@ -176,6 +177,24 @@ class _StrictHTML:
 def parse_html():
     """``parse_html(text)``: the parsed page (``.tags``, ``.errors``, ``.find(tag)``)."""
     return _StrictHTML
+
+
+# ----------------------------------------------------------------------------- test extras
+def require_module(name: str):
+    """Import ``name``, a dependency of the ``[test]`` extra (onnx, distributed...).
+
+    Without it the test skips, as ``pytest.importorskip`` does, except under
+    ``HPLAB_REQUIRE_SERVICES=1`` (CI), where a missing test dependency fails: a skipped
+    test there would hide that the checks it makes never ran. Works at module level too
+    (the module then fails to collect). ``from conftest import require_module``.
+    """
+    if os.environ.get("HPLAB_REQUIRE_SERVICES") == "1":
+        try:
+            return importlib.import_module(name)
+        except ImportError as exc:
+            pytest.fail(f"HPLAB_REQUIRE_SERVICES=1 but the test dependency {name!r} cannot "
+                        f"be imported ({exc}); pip install -e '.[test]'", pytrace=False)
+    return pytest.importorskip(name)
 
 
 # ----------------------------------------------------------------------------- study

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_helpers import run_cli
+from conftest import require_module
 
 import nets
 
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
+onnx = require_module("onnx")
+ort = require_module("onnxruntime")
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 

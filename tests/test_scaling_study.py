@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli
+from conftest import require_module
 
 import nets
 import reports
@@ -45,7 +46,7 @@ def _small_study(**kw):
 
 @pytest.mark.slow
 def test_dask_backend_gives_the_joblib_table():
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     from distributed.diagnostics.plugin import SchedulerPlugin
 
     class Finished(SchedulerPlugin):
@@ -75,7 +76,7 @@ def test_dask_backend_gives_the_joblib_table():
 
 @pytest.mark.slow
 def test_dask_tasks_run_on_the_cluster_not_here():
-    distributed = pytest.importorskip("distributed")
+    distributed = require_module("distributed")
     from analyses._backend import run_tasks
 
     # one worker thread: joblib's dask backend took n_jobs = 1 and ran every task here
@@ -324,7 +325,7 @@ def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys):
 
 
 def test_cli_unreachable_dask_scheduler_exits_2(capsys, monkeypatch):
-    pytest.importorskip("distributed")
+    require_module("distributed")
     import analyses._backend as backend
 
     monkeypatch.setattr(backend, "CONNECT_TIMEOUT", 1)

@@ -14,6 +14,7 @@ from pathlib import Path
 import optuna
 import pytest
 from cli_helpers import run_cli
+from conftest import require_module
 from optuna.trial import TrialState
 
 import hplab
@@ -592,7 +593,7 @@ def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
 
 
 def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
-    optuna_dashboard = pytest.importorskip("optuna_dashboard")
+    optuna_dashboard = require_module("optuna_dashboard")
     from wsgiref.util import setup_testing_defaults
 
     db = tmp_path / "dash.db"
