@@ -53,8 +53,18 @@ def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built):
     for path in ("LICENSE", "Makefile", ".ci/run", "benchmarks/README.md",
                  "tests/conftest.py", "tests/cli_helpers.py", "tests/test_cli_train.py"):
         assert (tree / path).is_file(), path
-    collected = subprocess.run(
+    # the unpacked suite collects every test the tree's own does, by the same command
+    # (python -m: the folder's own packages, not the installed ones)
+    ours, theirs = _collected(ROOT), _collected(tree)
+    assert len(ours) > 1000 and theirs == ours, sorted(ours ^ theirs)[:20]
+
+
+def _collected(root: Path) -> set[str]:
+    """The test ids ``pytest --collect-only`` lists in ``root``'s tests/."""
+    done = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "tests/test_cli_train.py"], cwd=tree, capture_output=True, text=True)
-    assert collected.returncode == 0, collected.stdout[-2000:]
-    assert "tests collected" in collected.stdout or "test_" in collected.stdout
+         "tests"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    ids = {line for line in done.stdout.splitlines() if line.startswith("tests/")}
+    assert f"{len(ids)} tests collected" in done.stdout, done.stdout[-500:]
+    return ids
