@@ -167,7 +167,7 @@ def test_silent_server_times_out_instead_of_hanging(spec_file, capsys):
             conn.close()
         server.close()
     err = capsys.readouterr().err
-    assert code == 2 and elapsed < study._storage.CONNECT_TIMEOUT * 3 + 5, elapsed
+    assert code == 2 and elapsed < 20, elapsed  # "fails within seconds", however it is built
     assert len(err.strip().splitlines()) == 1
 
 
