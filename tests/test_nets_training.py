@@ -502,23 +502,27 @@ def test_param_snapshots_span_the_run(moons):
 
 
 def test_small_nets_step_on_one_blas_thread_and_score_on_all():
-    from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     from nets._threads import default_threads, step_threads
 
     def blas_threads():
         return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
 
-    before = blas_threads()
-    steps = step_threads((784, 64, 16, 10), 128)  # 6.4M multiply-adds: small
-    with steps:
-        assert blas_threads() == {1}
-        with default_threads(steps):
-            assert blas_threads() == before
-        assert blas_threads() == {1}
-    assert blas_threads() == before
-    with step_threads((784, 1024, 10), 512):  # 411M: keeps the default
+    # two threads before, whatever the machine's (or OMP_NUM_THREADS's) default: on a pool
+    # already at one thread, a limit never restored looked restored
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        assert before == {2}
+        steps = step_threads((784, 64, 16, 10), 128)  # 6.4M multiply-adds: small
+        with steps:
+            assert blas_threads() == {1}
+            with default_threads(steps):
+                assert blas_threads() == before
+            assert blas_threads() == {1}
         assert blas_threads() == before
+        with step_threads((784, 1024, 10), 512):  # 411M: keeps the default
+            assert blas_threads() == before
 
 
 def test_trainings_overlapping_in_threads_leave_the_blas_threads_as_they_were():
