@@ -34,12 +34,12 @@ def test_hidden_takes_hidden_layers_only():
             _net().hidden(X, layer)
 
 
-def test_training_and_prediction_arguments():
+def test_training_and_prediction_arguments(tmp_path):
     net, cfg = _net(), nets.TrainConfig(hidden=(3,), activation="relu", max_epochs=1)
     X, y = np.ones((8, 2)), np.arange(8) % 3
     with pytest.raises(ValueError, match="give X_val and y_val together"):
         nets.train(net, cfg, X, y, X, rng=np.random.default_rng(0))
-    path = nets.save_net("/tmp/s9/api_model.npz", net)
+    path = nets.save_net(tmp_path / "api_model.npz", net)
     with pytest.raises(ValueError, match="split must be test, val or train, got 'tests'"):
         nets.predict_dataset(nets.load_model(path), data.load("coin"), "tests")
 
