@@ -126,8 +126,9 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
                   info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})
 
 
-#: ``csv:PATH?header=...``: auto (a first row of numbers is refused as ambiguous), yes (the
-#: first row names the columns, numbers or not), no (every row is data; columns x1, x2...).
+#: ``csv:PATH?header=...``: auto (a first row whose features are numbers is refused as
+#: ambiguous, whatever its target cell, unless it names ``target``), yes (the first row
+#: names the columns, numbers or not), no (every row is data; columns x1, x2...).
 CSV_HEADERS = ("auto", "yes", "no")
 
 
@@ -145,9 +146,12 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
             from None
     if header == "no":
         frame.columns = [f"x{i + 1}" for i in range(frame.shape[1])]
-    elif header == "auto" and pd.to_numeric(pd.Series(first), errors="coerce").notna().all():
-        # a file without a header would lose its first row of data to the names
-        raise DataError(f"{path}: the first row holds numbers ({', '.join(first[:3])}"
+    elif header == "auto" and _numbers_first(first, target):
+        # a file without a header would lose its first row of data to the names; iris.data
+        # has text labels after its numbers, so only the features are looked at
+        held = "holds numbers" if _is_number(first[-1]) else \
+            "holds numbers in every feature column"
+        raise DataError(f"{path}: the first row {held} ({', '.join(first[:3])}"
                         f"{', ...' if len(first) > 3 else ''}), not column names: add "
                         "?header=no if it is data (columns x1, x2...), or ?header=yes if "
                         "those numbers name the columns")
@@ -171,6 +175,18 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
                                           if isinstance(v, str) else v)
     return frame, target
+
+
+def _is_number(text: str) -> bool:
+    return pd.notna(pd.to_numeric(text, errors="coerce"))
+
+
+def _numbers_first(first: list[str], target: str | None) -> bool:
+    """Whether a first row is numbers in every feature cell (the target's, by default the
+    last, may be anything); a row naming ``target`` is a header."""
+    if len(first) < 2 or target is not None and target in (c.strip() for c in first):
+        return False
+    return all(_is_number(c) for c in first[:-1])
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:

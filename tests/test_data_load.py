@@ -264,10 +264,16 @@ def test_csv_without_header_is_refused(tmp_path, capsys, first_row, shown):
     raw = data.load(f"csv:{tmp_path / 'raw.csv'}?header=no")
     assert len(raw.y_train) + len(raw.y_val) + len(raw.y_test) == 31
     assert raw.feature_names == tuple(f"x{i + 1}" for i in range(first_row.count(",")))
-    # names that look like numbers are fine as long as one is not: 400 nm, 410 nm..., label
+    # names that look like numbers are fine as long as a feature's is not...
     names = [str(400 + 10 * i) for i in range(first_row.count(","))]
+    (tmp_path / "named.csv").write_text(",".join(["nm", *names[1:], "label"]) + "\n"
+                                        + "\n".join(rows))
+    assert data.load(f"csv:{tmp_path / 'named.csv'}").feature_names == ("nm", *names[1:])
+    # ...or the row names the target: 400 nm, 410 nm..., label
     (tmp_path / "named.csv").write_text(",".join([*names, "label"]) + "\n" + "\n".join(rows))
-    assert data.load(f"csv:{tmp_path / 'named.csv'}").feature_names == tuple(names)
+    with pytest.raises(data.DataError, match="holds numbers in every feature column"):
+        data.load(f"csv:{tmp_path / 'named.csv'}")
+    assert data.load(f"csv:{tmp_path / 'named.csv'}?target=label").feature_names == tuple(names)
     # ...and all of them, years say, once the header is said to be one
     years = [str(2019 + i) for i in range(first_row.count(",") + 1)]
     (tmp_path / "years.csv").write_text(",".join(years) + "\n" + "\n".join(rows[1:]))
@@ -277,6 +283,37 @@ def test_csv_without_header_is_refused(tmp_path, capsys, first_row, shown):
     with pytest.raises(data.DataError, match="option header='maybe' must be one of auto, "
                                              "yes, no"):
         data.load(f"csv:{tmp_path / 'years.csv'}?header=maybe")
+
+def test_csv_without_header_and_text_labels_is_refused(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    # UCI's iris.data: numbers, then a text label; no header
+    rng = np.random.default_rng(0)
+    kinds = ("Iris-setosa", "Iris-versicolor", "Iris-virginica")
+    rows = [",".join(f"{v:.1f}" for v in rng.uniform(1, 8, 4)) + f",{kinds[i % 3]}"
+            for i in range(60)]
+    (tmp_path / "iris.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'iris.csv'}")
+    assert str(err.value) == (
+        f"{tmp_path / 'iris.csv'}: the first row holds numbers in every feature column "
+        f"({', '.join(rows[0].split(',')[:3])}, ...), not column names: add ?header=no if it "
+        "is data (columns x1, x2...), or ?header=yes if those numbers name the columns")
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'iris.csv'}?header=no",
+                            "--epochs", "1", "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    ds = data.load(f"csv:{tmp_path / 'iris.csv'}?header=no")
+    assert ds.feature_names == ("x1", "x2", "x3", "x4") and ds.classes == kinds
+    assert sum(ds.sizes().values()) == 60
+    # predict reads the features alone as every row's, and refuses them with the labels
+    (tmp_path / "x.csv").write_text("\n".join(r.rsplit(",", 1)[0] for r in rows) + "\n")
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                              tmp_path / "x.csv", "--json"], capsys)
+    assert code == 0 and json.loads(out)["n"] == 60, err
+    code, _, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                            tmp_path / "iris.csv"], capsys)
+    assert code == 2 and "row 1 mixes numbers and text" in err
+
 
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
