@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._csv_checks import refuse_ragged_rows
 from ._dataset import DataError, Source
 from ._idx import full_scale
 
@@ -135,15 +137,21 @@ CSV_HEADERS = ("auto", "yes", "no")
 def _read_csv(path: Path, target: str | None, header: str = "auto"
               ) -> tuple[pd.DataFrame, str]:
     try:
-        # "a, b, label" is a common way to write a header: names and labels lose the space
-        frame = pd.read_csv(path, skipinitialspace=True,
-                            header=None if header == "no" else "infer")
         # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
         first = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
                             skipinitialspace=True).iloc[0].tolist()
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        with warnings.catch_warnings():  # a row longer than the header: refused below
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            # "a, b, label" is a common way to write a header: names and labels lose the
+            # space; index_col=False: a longer row's first field is not the row's index
+            frame = pd.read_csv(path, skipinitialspace=True, index_col=False,
+                                header=None if header == "no" else "infer")
+    except (OSError, ValueError, pd.errors.ParserWarning) as exc:
+        refuse_ragged_rows(path, header != "no")
         raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
             from None
+    if frame.shape[1] and frame.iloc[:, -1].isna().any():  # short rows are filled with NaN
+        refuse_ragged_rows(path, header != "no")
     if header == "no":
         frame.columns = [f"x{i + 1}" for i in range(frame.shape[1])]
     elif header == "auto" and _numbers_first(first, target):

@@ -315,6 +315,34 @@ def test_csv_without_header_and_text_labels_is_refused(tmp_path, capsys):
     assert code == 2 and "row 1 mixes numbers and text" in err
 
 
+@pytest.mark.parametrize("lines, option, message", [
+    # one field more on every row: pandas took the first for the row index, shifting all
+    (["a,b,label", "0,0.0,0.5,y", "1,0.5,0.25,x"], "", "line 2 has 4 fields, the header has 3"),
+    (["a,b,label", "0.0,0.5,y", "", "0.5,0.25,9,x"], "", "line 4 has 4 fields, the header has 3"),
+    (["a,b,label", "0.0,0.5,y", "0.5,x"], "", "line 3 has 2 fields, the header has 3"),  # NaN
+    (["a,b,label", "0.0,0.5,y,,", "0.5,0.25,x"], "", "line 2 has 5 fields, the header has 3"),
+    (["0.0,0.5,y", "0.5,x"], "?header=no", "line 2 has 2 fields, line 1 has 3"),
+])
+def test_csv_rows_of_another_width_are_refused(tmp_path, capsys, lines, option, message):
+    rows = [f"{i / 40:.3f},{i % 7 / 7:.3f},{'xy'[i % 2]}" for i in range(40)]
+    (tmp_path / "r.csv").write_text("\n".join(lines + rows) + "\n")
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'r.csv'}{option}")
+    assert str(err.value) == f"{tmp_path / 'r.csv'}: {message}; every line needs one field " \
+                             "per column"
+    assert hplab.main(["data", "show", f"csv:{tmp_path / 'r.csv'}{option}"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_csv_trailing_comma_on_rows_is_no_column(tmp_path):
+    rows = [f"{i / 40:.3f},{i % 7 / 7:.3f},{'xy'[i % 2]}" for i in range(40)]
+    (tmp_path / "t.csv").write_text("a,b,label\n" + ",\n".join(rows) + ",\n")
+    ds = data.load(f"csv:{tmp_path / 't.csv'}", seed=0)
+    assert ds.feature_names == ("a", "b") and ds.classes == ("x", "y")
+    raw = np.concatenate([ds.X_train, ds.X_val, ds.X_test]) * ds.x_scale + ds.x_shift
+    np.testing.assert_allclose(sorted(raw[:, 0]), [i / 40 for i in range(40)], atol=1e-6)
+
+
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
