@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -57,9 +58,17 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     def read(header=None, **kwargs) -> pd.DataFrame:
         try:
-            return pd.read_csv(path, header=header, skipinitialspace=True, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                # index_col=False: a row longer than the header is refused, its first field
+                # not taken for the row's index (which shifted every value one column)
+                return pd.read_csv(path, header=header, skipinitialspace=True,
+                                   index_col=False, **kwargs)
         except pd.errors.EmptyDataError:
             raise ValueError(f"{path}: empty file") from None
+        except pd.errors.ParserWarning:
+            raise ValueError(f"{path}: rows have more fields than the header; every line "
+                             "needs one field per column") from None
         except ValueError as exc:  # ragged rows and other parse errors: name the file
             raise ValueError(f"{path}: {exc}") from None
 
@@ -96,12 +105,13 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         columns = None
     else:
         header, columns = False, None
-    # header=0: the first line pandas parses (blank lines before it are skipped, as above)
-    table = read(header=0 if header else None, usecols=columns)
+    # header=0: the first line pandas parses (blank lines before it are skipped, as above);
+    # every column is read (usecols let a ragged row through), the model's then picked
+    table = read(header=0 if header else None)
     if table.empty:  # header=0 on a header alone: no error, no rows
         raise ValueError(f"{path}: a header and no rows")
-    if columns is not None:  # usecols keeps the file's order; the model's is by name
-        table = table.set_axis(sorted(columns), axis=1)[columns]
+    if columns is not None:
+        table = table.iloc[:, columns]
     try:
         return table.apply(pd.to_numeric).to_numpy(dtype=np.float64)
     except ValueError as exc:

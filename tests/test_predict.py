@@ -461,11 +461,17 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "empty.npy").write_bytes(b"")
     (tmp_path / "ragged.csv").write_text("1,2,3\n1,2,3,4\n")
+    # a field more on every row: pandas took the first for the index, shifting each value
+    (tmp_path / "indexed.csv").write_text("a,b,c\n0,1,2,3\n1,1,2,3\n")
+    (tmp_path / "named_ragged.csv").write_text("c,a,b,y\n1,2,3,4\n1,2,3,4,5\n")
     cases = [("wide.npy", "takes 3 features"), ("obj.npy", "not a plain .npy"),
              ("empty.csv", f"{tmp_path / 'empty.csv'}: empty file"),
              ("header.csv", f"{tmp_path / 'header.csv'}: a header and no rows"),
              ("empty.npy", f"{tmp_path / 'empty.npy'}: empty file"),
              ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
+             ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
+                             "header; every line needs one field per column"),
+             ("named_ragged.csv", "Expected 4 fields in line 3, saw 5"),
              ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
                                                           "its scaling (first in row 1)"),
              ("text.csv", "x"), ("cols.csv", "2 columns"),
