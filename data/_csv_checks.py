@@ -1,4 +1,4 @@
-"""What pandas does not say about a CSV file: rows of another width, and where a row is.
+"""What pandas does not say about a CSV file: unnamed columns, rows of another width.
 
 These read the file again with the `csv` module, which counts fields as pandas does
 (quotes included) and knows each record's line; the loaders call them only on suspicion,
@@ -8,6 +8,7 @@ so a well-formed file is read once.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,3 +37,20 @@ def refuse_ragged_rows(path: Path, header: bool) -> None:
             whose = "the header has" if header else f"line {first_line} has"
             raise DataError(f"{path}: line {line} has {len(fields)} fields, {whose} {width}; "
                             "every line needs one field per column")
+
+
+def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
+    """Raise `DataError` for a header cell that is blank or pandas' ``Unnamed: 0``: mostly
+    the row index ``to_csv`` writes, a feature that leaks the order the file was sorted in."""
+    for i, name in enumerate(c.strip() for c in first):
+        if name and not re.fullmatch(r"Unnamed: \d+", name):
+            continue
+        if i == 0:
+            fix = "the row index DataFrame.to_csv writes? Save with to_csv(index=False) or " \
+                  "drop the column"
+        elif i == len(first) - 1 and not name:
+            fix = "a trailing comma on the header line? Remove it"
+        else:
+            fix = "name it in the header or drop the column"
+        said = f" ({name!r}, pandas' name for a blank one)" if name else ""
+        raise DataError(f"{path}: column {i + 1} has no name{said}: {fix}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._csv_checks import refuse_ragged_rows
+from ._csv_checks import refuse_ragged_rows, refuse_unnamed_columns
 from ._dataset import DataError, Source
 from ._idx import full_scale
 
@@ -134,12 +134,21 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
 CSV_HEADERS = ("auto", "yes", "no")
 
 
+def _unreadable(path: Path, exc: Exception) -> DataError:
+    return DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})")
+
+
 def _read_csv(path: Path, target: str | None, header: str = "auto"
               ) -> tuple[pd.DataFrame, str]:
     try:
         # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
         first = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
                             skipinitialspace=True).iloc[0].tolist()
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+    if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
+        refuse_unnamed_columns(path, first)
+    try:
         with warnings.catch_warnings():  # a row longer than the header: refused below
             warnings.simplefilter("error", pd.errors.ParserWarning)
             # "a, b, label" is a common way to write a header: names and labels lose the
@@ -148,8 +157,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
                                 header=None if header == "no" else "infer")
     except (OSError, ValueError, pd.errors.ParserWarning) as exc:
         refuse_ragged_rows(path, header != "no")
-        raise DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})") \
-            from None
+        raise _unreadable(path, exc) from None
     if frame.shape[1] and frame.iloc[:, -1].isna().any():  # short rows are filled with NaN
         refuse_ragged_rows(path, header != "no")
     if header == "no":

@@ -1,6 +1,7 @@
 """Splits, scaling, file loaders, imbalance and bad input (API and CLI)."""
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -332,6 +333,32 @@ def test_csv_rows_of_another_width_are_refused(tmp_path, capsys, lines, option, 
                              "per column"
     assert hplab.main(["data", "show", f"csv:{tmp_path / 'r.csv'}{option}"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_csv_unnamed_columns_are_refused(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),
+                          "label": np.repeat(["no", "yes"], 30)})  # sorted by class
+    frame.to_csv(tmp_path / "i.csv")  # the index: a feature that would give the label away
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'i.csv'}")
+    assert str(err.value) == (f"{tmp_path / 'i.csv'}: column 1 has no name: the row index "
+                              "DataFrame.to_csv writes? Save with to_csv(index=False) or drop "
+                              "the column")
+    assert hplab.main(["data", "show", f"csv:{tmp_path / 'i.csv'}"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    pd.read_csv(tmp_path / "i.csv").to_csv(tmp_path / "u.csv", index=False)  # read back
+    with pytest.raises(data.DataError, match=r"column 1 has no name \('Unnamed: 0', pandas' "
+                                             r"name for a blank one\)"):
+        data.load(f"csv:{tmp_path / 'u.csv'}")
+    rows = frame.to_csv(index=False, header=False)
+    for header, message in (("a, ,label", "column 2 has no name: name it in the header or "
+                                          "drop the column"),
+                            ("a,b,label,", "column 4 has no name: a trailing comma on the "
+                                           "header line? Remove it")):
+        (tmp_path / "h.csv").write_text(header + "\n" + rows)
+        with pytest.raises(data.DataError, match=re.escape(message)):
+            data.load(f"csv:{tmp_path / 'h.csv'}")
 
 
 def test_csv_trailing_comma_on_rows_is_no_column(tmp_path):
