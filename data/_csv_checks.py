@@ -1,4 +1,5 @@
-"""What pandas does not say about a CSV file: unnamed columns, rows of another width.
+"""What pandas does not say about a CSV file: unnamed columns, rows of another width, the
+line a row is on.
 
 These read the file again with the `csv` module, which counts fields as pandas does
 (quotes included) and knows each record's line; the loaders call them only on suspicion,
@@ -54,3 +55,11 @@ def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
             fix = "name it in the header or drop the column"
         said = f" ({name!r}, pandas' name for a blank one)" if name else ""
         raise DataError(f"{path}: column {i + 1} has no name{said}: {fix}")
+
+
+def line_of_row(path: Path, row: int, header: bool) -> int:
+    """The line of data row ``row`` (0-based, as in the table pandas read)."""
+    for i, (line, _) in enumerate(_records(path)):
+        if i == row + header:
+            return line
+    raise ValueError(f"{path} has no data row {row}")

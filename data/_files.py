@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._csv_checks import refuse_ragged_rows, refuse_unnamed_columns
+from ._csv_checks import line_of_row, refuse_ragged_rows, refuse_unnamed_columns
 from ._dataset import DataError, Source
 from ._idx import full_scale
 
@@ -152,8 +152,10 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         with warnings.catch_warnings():  # a row longer than the header: refused below
             warnings.simplefilter("error", pd.errors.ParserWarning)
             # "a, b, label" is a common way to write a header: names and labels lose the
-            # space; index_col=False: a longer row's first field is not the row's index
+            # space; index_col=False: a longer row's first field is not the row's index;
+            # only an empty cell is missing (pandas also reads labels NA, None, null so)
             frame = pd.read_csv(path, skipinitialspace=True, index_col=False,
+                                keep_default_na=False, na_values=[""],
                                 header=None if header == "no" else "infer")
     except (OSError, ValueError, pd.errors.ParserWarning) as exc:
         refuse_ragged_rows(path, header != "no")
@@ -188,13 +190,31 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         raise DataError(f"{path}: no column {target!r}; columns: {', '.join(frame.columns)}")
     if not pd.api.types.is_numeric_dtype(frame[target]):
         # "cat " is "cat" (skipinitialspace strips only the leading space); a blank is missing
-        frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
-                                          if isinstance(v, str) else v)
+        labels = frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
+                                                   if isinstance(v, str) else v)
+        # None, Mild, Severe are classes; 0, 1, NA is a label missing
+        spelled = labels.str.lower().isin(MISSING_SPELLINGS)
+        if spelled.any() and pd.to_numeric(labels, errors="coerce").notna().any():
+            row = int(np.argmax(spelled.to_numpy()))
+            raise DataError(f"{path}: target column {target!r} holds {labels.iloc[row]!r} "
+                            f"among numbers (line {line_of_row(path, row, header != 'no')}): "
+                            "a missing label? Only an empty cell is read as missing, and "
+                            "every example needs its label: drop the row")
     return frame, target
 
 
+#: Spellings of a missing value (lower case) that pandas reads as NaN by default; hplab
+#: takes them for text, and for a missing label only among numbers.
+MISSING_SPELLINGS = ("na", "n/a", "nan", "-nan", "null", "none", "#n/a", "#na", "<na>")
+
+
 def _is_number(text: str) -> bool:
-    return pd.notna(pd.to_numeric(text, errors="coerce"))
+    """Whether ``float`` reads the text: "nan" and "inf" too (refused later as such)."""
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _numbers_first(first: list[str], target: str | None) -> bool:
@@ -205,11 +225,19 @@ def _numbers_first(first: list[str], target: str | None) -> bool:
     return all(_is_number(c) for c in first[:-1])
 
 
-def _features(frame: pd.DataFrame, target: str, path: Path) -> np.ndarray:
+def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.ndarray:
     features = frame.drop(columns=[target])
     for column in features.columns:
-        if not pd.api.types.is_numeric_dtype(features[column]):
-            raise DataError(f"{path}: feature column {column!r} is not numeric")
+        values = features[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        text = values.map(lambda v: isinstance(v, str) and not _is_number(v)).to_numpy()
+        if text.any():  # "NA", "?", "red"
+            row = int(np.argmax(text))
+            raise DataError(f"{path}: feature column {column!r} is not numeric (first "
+                            f"non-number {values.iloc[row]!r} at line "
+                            f"{line_of_row(path, row, header)})")
+        features[column] = values.astype(np.float64)  # "nan" among numbers: pandas left text
     return features.to_numpy(dtype=np.float64)
 
 
@@ -224,7 +252,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
     p = _existing(path)
     frame, target = _read_csv(p, target, header)
-    X = _features(frame, target, p)
+    X = _features(frame, target, p, header != "no")
     y = frame[target].to_numpy()
     X_test = y_test = None
     if test_path:
@@ -232,7 +260,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         test, _ = _read_csv(pt, target, header)
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: columns differ from {p.name}")
-        X_test, y_test = _features(test, target, pt), test[target].to_numpy()
+        X_test, y_test = _features(test, target, pt, header != "no"), test[target].to_numpy()
     names = tuple(str(c) for c in frame.columns if c != target)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target),

@@ -370,6 +370,48 @@ def test_csv_trailing_comma_on_rows_is_no_column(tmp_path):
     np.testing.assert_allclose(sorted(raw[:, 0]), [i / 40 for i in range(40)], atol=1e-6)
 
 
+def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    rng = np.random.default_rng(0)
+    severity = np.array(["None", "Mild", "Severe", "NA", "null"])[np.arange(100) % 5]
+    frame = pd.DataFrame({"x1": rng.normal(size=100), "x2": rng.normal(size=100),
+                          "severity": severity})
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 's.csv'}", seed=0)
+    assert ds.classes == ("Mild", "NA", "None", "Severe", "null")
+    assert np.bincount(np.r_[ds.y_train, ds.y_val, ds.y_test]).tolist() == [20] * 5
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 's.csv'}", "--epochs", "1",
+                            "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset", "--json"],
+                             capsys)
+    assert code == 0 and json.loads(out)["classes"] == list(ds.classes), err
+    # only an empty cell is missing; NA among numbers is a label missing, said so
+    frame["n"] = (np.arange(100) % 2).astype(object)
+    frame.loc[6, "n"] = "NA"
+    frame.to_csv(tmp_path / "n.csv", index=False)
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'n.csv'}")
+    assert str(err.value) == (f"{tmp_path / 'n.csv'}: target column 'n' holds 'NA' among "
+                              "numbers (line 8): a missing label? Only an empty cell is read as "
+                              "missing, and every example needs its label: drop the row")
+    # ...and in a feature column, text
+    frame.loc[6, "n"] = 1
+    frame["x2"] = frame["x2"].astype(object)
+    frame.loc[[4, 6], "x2"] = ["NA", "None"]
+    frame.to_csv(tmp_path / "f.csv", index=False)
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
+    assert str(err.value) == (f"{tmp_path / 'f.csv'}: feature column 'x2' is not numeric "
+                              "(first non-number 'NA' at line 6)")
+    frame.loc[[4, 6], "x2"] = ["nan", 0.5]  # np.savetxt's NaN: a number, refused as NaN
+    frame.drop(columns="severity").to_csv(tmp_path / "f.csv", index=False)
+    with pytest.raises(data.DataError, match=r"1 NaN or infinite value\(s\) in the train "
+                                             r"features \(first at row 4, column 'x2'\)"):
+        data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
+
+
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
