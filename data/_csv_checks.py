@@ -1,5 +1,5 @@
-"""What pandas does not say about a CSV file: unnamed columns, rows of another width, the
-line a row is on.
+"""What pandas does not say about a CSV file: another separator, unnamed columns, rows of
+another width, the line a row is on.
 
 These read the file again with the `csv` module, which counts fields as pandas does
 (quotes included) and knows each record's line; the loaders call them only on suspicion,
@@ -38,6 +38,21 @@ def refuse_ragged_rows(path: Path, header: bool) -> None:
             whose = "the header has" if header else f"line {first_line} has"
             raise DataError(f"{path}: line {line} has {len(fields)} fields, {whose} {width}; "
                             "every line needs one field per column")
+
+
+def refuse_other_separator(path: Path, first: list[str]) -> None:
+    """Raise `DataError` for a first row that is one field holding ``;`` or a tab: a file
+    separated by those reads as one column."""
+    if len(first) != 1:
+        return
+    for sep, name, option in ((";", ";-separated", "sep=';'"), ("\t", "tab-separated",
+                                                                  "sep='\\t'")):
+        if sep in first[0]:
+            shown = first[0] if len(first[0]) <= 30 else first[0][:30] + "..."
+            decimal = " (with decimal=',' for numbers written 0,5)" if sep == ";" else ""
+            raise DataError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
+                            "reads comma-separated CSV: convert it, e.g. "
+                            f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")
 
 
 def refuse_unnamed_columns(path: Path, first: list[str]) -> None:

@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._csv_checks import line_of_row, refuse_ragged_rows, refuse_unnamed_columns
+from ._csv_checks import (
+    line_of_row,
+    refuse_other_separator,
+    refuse_ragged_rows,
+    refuse_unnamed_columns,
+)
 from ._dataset import DataError, Source
 from ._idx import full_scale
 
@@ -146,6 +151,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
                             skipinitialspace=True).iloc[0].tolist()
     except (OSError, ValueError) as exc:
         raise _unreadable(path, exc) from None
+    refuse_other_separator(path, first)
     if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
         refuse_unnamed_columns(path, first)
     try:

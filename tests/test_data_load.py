@@ -412,6 +412,27 @@ def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
         data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
 
 
+@pytest.mark.parametrize("sep, said, hint", [
+    (";", "looks ;-separated (first row 'a;b;label')",
+     "pd.read_csv(PATH, sep=';').to_csv(NEW, index=False) (with decimal=',' for numbers "
+     "written 0,5)"),
+    ("\t", "looks tab-separated (first row 'a\\tb\\tlabel')",
+     "pd.read_csv(PATH, sep='\\t').to_csv(NEW, index=False)"),
+])
+def test_csv_of_another_separator_says_so(tmp_path, capsys, sep, said, hint):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30),
+                          "label": np.repeat(["no", "yes"], 15)})
+    frame.to_csv(tmp_path / "s.csv", index=False, sep=sep)
+    for option in ("", "?header=no"):
+        with pytest.raises(data.DataError) as err:
+            data.load(f"csv:{tmp_path / 's.csv'}{option}")
+        assert str(err.value) == (f"{tmp_path / 's.csv'}: the file {said}, and hplab reads "
+                                  f"comma-separated CSV: convert it, e.g. {hint}")
+    assert hplab.main(["data", "show", f"csv:{tmp_path / 's.csv'}"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
 def test_csv_string_labels_and_target(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=90), "kind": np.repeat(["cat", "dog", "emu"], 30),
