@@ -30,10 +30,24 @@ def parse_ratio(text: str) -> tuple[Fraction, Fraction]:
     return pos, neg
 
 
+def _number(value) -> float | None:
+    if isinstance(value, (bool, np.bool_)):  # True is no 1 here: a label, not a count
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def positive_index(classes: tuple, positive) -> int:
-    """Index of the class label ``positive`` (compared as given, then as text)."""
+    """Index of the class label ``positive``: compared as given, then as text, then as a
+    number when both are one (``1.0`` is class 1: float labels load as whole numbers)."""
     for i, c in enumerate(classes):
         if c == positive or str(c) == str(positive):
+            return i
+    wanted = _number(positive)
+    for i, c in enumerate(classes):
+        if wanted is not None and _number(c) == wanted:
             return i
     raise DataError(f"positive class {positive!r} is not a class; "
                     f"classes: {', '.join(str(c) for c in classes)}")

@@ -495,6 +495,27 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     assert ds.info["imbalance"]["train_pool"] == {"positive": 200, "negative": 50}
 
 
+def test_positive_class_written_as_a_float_is_the_class(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    # the course's npz files store labels as floats, which load as whole-number classes
+    rng = np.random.default_rng(0)
+    name = _npz(tmp_path / "c.npz", rng.normal(size=(300, 2)),
+                (np.arange(300) % 3 + 1).astype(float)[:, None])
+    ds = data.load(f"{name}?positive=1.0&imbalance=1:5", seed=0)
+    assert ds.classes == ("not 1", 1)
+    assert ds.info["imbalance"]["train_pool"] == {"positive": 32, "negative": 160}
+    assert data.load(name, positive="3.0", seed=0).classes == ("not 3", 3)
+    with pytest.raises(data.DataError, match="positive class '1.5' is not a class; classes: "
+                                             "1, 2, 3"):
+        data.load(name, positive="1.5")
+    code, out, err = run_cli(["imbalance", "--dataset", name, "--positive", "1.0", "--ratio",
+                              "1:5", "--strategies", "none", "--seeds", "1", "--hidden", "4",
+                              "--epochs", "2", "--workers", "1", "--no-report", "--json"],
+                             capsys)
+    assert code == 0 and json.loads(out)["positive"] == 1, err
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "nope"}, "unknown dataset 'nope'.*valid: xor"),
     ({"name": "coin?imbalance=1:50"}, "needs positive"),
