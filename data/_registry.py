@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import os
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -167,6 +168,22 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")
     return base, None, options
+
+
+def absolute_name(name: str) -> str:
+    """``name`` with the paths of ``idx:``/``npz:``/``csv:`` made absolute, options kept
+    (``csv:a.csv?target=y`` -> ``csv:/home/me/a.csv?target=y``): a saved model names its
+    data the same from any folder. A name that is none (a hand-built Dataset's) is kept."""
+    try:
+        key, arg, _ = parse_name(name)
+    except DataError:
+        return name
+    if arg is None:
+        return name
+    paths = [arg] if key == "idx" else [p for p in _paths(arg) if p]
+    base = ",".join(os.path.abspath(os.path.expanduser(p)) for p in paths)
+    query = name.strip().partition("?")[2]
+    return f"{key}:{base}" + (f"?{query}" if query else "")
 
 
 def source_paths(name: str) -> list[Path]:

@@ -151,8 +151,9 @@ def save_run_files(run: TrainRun, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     ds = run.dataset
     config = run.config.to_dict()
-    meta = {"name": run.name, "dataset": ds.name, "task": ds.task, "seed": run.seed,
-            "data_seed": ds.info.get("seed"),
+    # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
+    meta = {"name": run.name, "dataset": data.absolute_name(ds.name), "task": ds.task,
+            "seed": run.seed, "data_seed": ds.info.get("seed"),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,

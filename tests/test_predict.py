@@ -225,6 +225,30 @@ def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
         s["probabilities"], nets.load_model(run.model_path).predict(X[:3]).probabilities)
 
 
+def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 2))
+    for folder, labels in (("here", ("no", "yes")), ("elsewhere", ("cat", "dog"))):
+        (tmp_path / folder).mkdir()
+        pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": np.array(labels)[
+            (X[:, 0] > 0).astype(int)]}).to_csv(tmp_path / folder / "base.csv", index=False)
+    monkeypatch.chdir(tmp_path / "here")
+    code, _, err = run_cli(["train", "--dataset", "csv:base.csv?target=label", "--epochs", "2",
+                            "--no-report", "--out", "run", "--json"], capsys)
+    assert code == 0, err
+    config = json.loads((tmp_path / "here" / "run" / "config.json").read_text())
+    assert config["dataset"] == "csv:base.csv?target=label"  # as typed; the model: absolute
+    mine = f"csv:{tmp_path / 'here' / 'base.csv'}?target=label"
+    assert nets.load_model("run/model.npz").meta["dataset"] == mine
+    # another folder, and another base.csv in it: the model's own data all the same
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, out, err = run_cli(["predict", tmp_path / "here" / "run" / "model.npz", "--dataset",
+                              "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["dataset"] == mine and s["n"] == 20 and s["classes"] == ["no", "yes"]
+
+
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     import study
 
