@@ -152,10 +152,10 @@ class Objective:
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
-        # optuna only warns of an enqueued value outside the space, and trains it
-        fixed = trial.study._storage.get_trial_system_attrs(trial._trial_id).get(
-            "fixed_params")
-        outside = outside_space(spec.space, fixed or {})
+        # optuna only warns of an enqueued value outside the space, and trains it. The
+        # values are optuna's own copy, read when it made the trial (private, but a
+        # storage read here would cost every trial a query)
+        outside = outside_space(spec.space, getattr(trial, "_fixed_params", None) or {})
         if outside:
             self._write_record(trial, {"status": "error", "reason": outside})
             raise _Failed(outside)
