@@ -615,9 +615,10 @@ def _replace_demo_only(storage, spec) -> None:
 
     # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;
     # the demo's spec has the heartbeat settings every demo ran with
-    store = study.open_storage(where, heartbeat_interval=spec.heartbeat_interval,
-                               grace_period=spec.grace_period)
-    demo = optuna.load_study(study_name="demo", storage=store)
+    with study.quiet_optuna():  # heartbeats are experimental: optuna warns at each open
+        store = study.open_storage(where, heartbeat_interval=spec.heartbeat_interval,
+                                   grace_period=spec.grace_period)
+        demo = optuna.load_study(study_name="demo", storage=store)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
         optuna.storages.fail_stale_trials(demo)

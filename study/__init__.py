@@ -15,7 +15,7 @@ from ._pipeline_run import (
     val_imbalance_metrics,
 )
 from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
-from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler
+from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import create_or_resume, join_study, run_study, stored_spec
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -45,7 +45,8 @@ __all__ = [
     "MAX_NAME_BYTES", "RUNS", "folder_name", "study_folder",
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
-    "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "create_or_resume",
+    "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
+    "create_or_resume",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage",

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import uuid
+import warnings
 
 import optuna
 from optuna.trial import TrialState
@@ -352,7 +353,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         with quiet_optuna():
             store = open_storage(where, create=True)
             if fresh and spec.name in optuna.get_all_study_names(store):
-                optuna.delete_study(study_name=spec.name, storage=store)
+                with warnings.catch_warnings():  # another run deleted it first: the same end
+                    warnings.filterwarnings("ignore", message="DELETE statement on table")
+                    optuna.delete_study(study_name=spec.name, storage=store)
             study, new = _create_or_load(spec, store, where, keep_budget=not explicit_trials)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
