@@ -102,7 +102,10 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files")
                          and d not in _SKIP_DIRS and not _is_venv(Path(here) / d))
         for name in files:
-            if name.endswith(".html") and not (here == str(root) and name == "index.html"):
+            # hidden files are not reports: a run killed between writing its report and
+            # renaming it into place leaves the staged .report.html.XXXX.tmp.html
+            if (name.endswith(".html") and not name.startswith(".")
+                    and not (here == str(root) and name == "index.html")):
                 info = read_report_info(Path(here) / name)
                 if info is not None:
                     found.append(info)

@@ -428,3 +428,8 @@ def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_pa
     (env / "pyvenv.cfg").write_text("home = /usr/bin\n")
     _small_report("in-env").write(env / "lib" / "docs", index=False)
     assert [i.name for i in reports.find_reports(root)] == ["deep"]
+    # nor a report staged for a rename that never came (the run was killed): a whole
+    # report under a hidden temporary name, which the index listed as a second run
+    staged = deep / ".report.html.o7lusmlc.tmp.html"
+    staged.write_bytes((deep / "report.html").read_bytes())
+    assert [i.name for i in reports.find_reports(root)] == ["deep"]
