@@ -8,6 +8,7 @@ Bad input ends in one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import math
@@ -239,6 +240,34 @@ def cmd_train(args) -> int:
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
     _check_out_folder(out)  # found now, not after the training
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
+    with _holding(out):
+        return _train_into(args, cfg, dataset, out)
+
+
+@contextlib.contextmanager
+def _holding(out: Path):
+    """Hold the folder ``out`` for this process: a second command writing it at the same
+    time is refused (two trains under one --name left one's model beside the other's
+    report). An OS lock on the folder: it ends with the process, however it ends."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
+                             "or give another --name or --out") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _train_into(args, cfg, dataset, out: Path) -> int:
+    """Train, save and report into ``out`` (held by this process)."""
+    import study
+
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
     if "report.html" in earlier and not _is_training_report(out / "report.html"):
         if not args.report:  # another command's report: --no-report leaves it alone

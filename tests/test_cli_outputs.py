@@ -2,8 +2,10 @@
 or another command's results in a report folder. Each refusal is one line, exit 2, and the
 file or folder is left as it was."""
 
+import fcntl
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,22 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
     code, _, err = run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out",
                             "runs/cap"], capsys)
     assert code == 2 and "runs/cap holds a capacity report" in err
+
+
+def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, capsys):
+    # two trains under one --name at once left one's model beside the other's report
+    monkeypatch.chdir(tmp_path)
+    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--name", "mix"]
+    assert run_cli(argv, capsys)[0] == 0
+    folder = Path("runs/train/mix")
+    sine = ["train", "--dataset", "sine", "--hidden", "2", "--epochs", "3", "--name", "mix"]
+    files = {p.name: _digest(p) for p in folder.iterdir() if p.is_file()}
+    fd = os.open(folder, os.O_RDONLY)  # another process writing it, as the OS sees it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        code, _, err = run_cli(sine, capsys)
+    finally:
+        os.close(fd)
+    assert code == 2 and "another hplab command is writing runs/train/mix" in err
+    assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == files
+    assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
