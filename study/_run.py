@@ -363,6 +363,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 else:
                     later = list(study.user_attrs.get(RESUMED_ATTR, []))
                     study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
+        if workers > 1:  # each worker process loads its own copy: this one would sit idle
+            dataset = None  # for the whole run (an MNIST-sized set: 400 MB)
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do
