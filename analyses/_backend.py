@@ -136,6 +136,14 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
             return [_counted(bar, result) for result in done]
 
 
+def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
+    """Whether `run_tasks` would run ``n_tasks`` tasks in other processes: an analysis
+    whose workers load the data themselves then drops its own copy before they start."""
+    if backend == "dask":
+        return True
+    return workers == -1 or min(workers or 1, n_tasks) > 1
+
+
 def _counted(bar, result):
     bar.update(1)
     return result

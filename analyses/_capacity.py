@@ -21,7 +21,7 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import releasing, run_tasks
+from ._backend import releasing, run_tasks, runs_elsewhere
 from ._checks import seed_count, whole
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
@@ -255,17 +255,23 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     base = cfg.replace(eps=0.0)
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
+    name, task = ds.name, ds.task
+    majority_share = (None if task == "regression" else
+                      float(np.bincount(ds.y_val).max() / len(ds.y_val)))
+    if isinstance(dataset, str) and runs_elsewhere(len(tasks), workers=workers):
+        # each worker process loads its own copy: this one would sit idle through the
+        # sweep (MNIST: 400 MB)
+        del ds
+        _load.cache_clear()
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
                                   progress="capacity" if progress else None), columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())
     if diverged.all():
         raise ValueError("every configuration has a diverged run (the loss became NaN or "
                          "exploded): there is no capacity to read; lower the learning rate")
-    metric = "loss" if ds.task == "regression" else "accuracy"
+    metric = "loss" if task == "regression" else "accuracy"
     return CapacityResult(
-        dataset=ds.name, task=ds.task, widths=widths, depths=depths, seeds=seed_list,
+        dataset=name, task=task, widths=widths, depths=depths, seeds=seed_list,
         eps=float(eps), metric=metric, runs=runs, table=summarize_runs(runs),
         config={**cfg.to_dict(), "hidden": None, "activation": act},
-        seconds=time.perf_counter() - t0,
-        majority_share=(None if ds.task == "regression" else
-                        float(np.bincount(ds.y_val).max() / len(ds.y_val))))
+        seconds=time.perf_counter() - t0, majority_share=majority_share)
