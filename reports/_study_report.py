@@ -264,12 +264,14 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     if not imp.empty:
         which = f"Importances for {metric}, the first objective. " if spec.multi_objective \
             else ""
-        skipped = imp.attrs.get("fanova_skipped")
+        skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
         rep.add_figure("importances", sw.draw_importances, imp, caption=which + (
             "PED-ANOVA: how much each parameter's distribution differs between the best 10 % "
             "of trials and all of them. fANOVA: the share of the value's variance a random "
             "forest attributes to each parameter. Agreement between the two is reassuring.")
-            + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else ""))
+            + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
+            + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
+               "cost grows steeply with trials." if sample else ""))
     top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
         frame = sd.contour_frame(table, *top)

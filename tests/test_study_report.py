@@ -107,6 +107,19 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert ped.to_dict() == pytest.approx(expected)
 
 
+def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
+                                                            monkeypatch):
+    from reports import _study_importance as si
+
+    db = tmp_path / "cap.db"
+    summary = study.run_study(study.load_spec(spec_file("cap", n_trials=8, pruner="none")),
+                              storage=str(db), progress=False)
+    monkeypatch.setattr(si, "FANOVA_MAX_TRIALS", 5, raising=False)
+    path = reports.study_report("cap", storage=str(db), out=tmp_path / "cap")
+    text = parse_html(path.read_text()).all_text
+    assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
+
+
 def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     db = tmp_path / "wall.db"
     spec = study.load_spec(_coin_spec(spec_file, "wall", metric=["val_accuracy", "train_seconds"],
