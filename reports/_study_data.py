@@ -181,13 +181,46 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     frame.attrs = {"x": x, "y": y, "axes": axes,
                    "interpolate": numeric and spread and points >= _MIN_CONTOUR_TRIALS,
                    "value_range": (float(frame["value"].min()), float(frame["value"].max()))}
+    frame.attrs["color_range"], frame.attrs["color_extend"] = color_range(frame["value"])
     return frame
+
+
+#: Interquartile ranges past the quartiles where a value colour scale ends (Tukey's
+#: fences): on a min-max scale a few diverged trials (val_loss 6.07 among 0.68-0.82) put
+#: 95 % of 1000 trials in its lightest tenth. Without such outliers it is the min-max.
+_FENCE_IQR = 1.5
+#: Values below which the colour scale is their full range: quartiles of a few trials
+#: are no measure of what is usual, and each trial is still told apart.
+_MIN_FENCE_VALUES = 20
+
+
+def color_range(values) -> tuple[tuple[float, float], str]:
+    """``((low, high), extend)`` of a colour scale over ``values``: their range cut at
+    Tukey's fences, and matplotlib's colorbar ``extend`` ("neither", "min", "max",
+    "both") naming the ends some values lie beyond (drawn in the end colours)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return (math.nan, math.nan), "neither"
+    lo, hi = float(v.min()), float(v.max())
+    if len(v) < _MIN_FENCE_VALUES:
+        return (lo, hi), "neither"
+    q1, q3 = np.percentile(v, [25, 75])
+    reach = _FENCE_IQR * (q3 - q1)
+    low, high = max(lo, float(q1 - reach)), min(hi, float(q3 + reach))
+    if not high > low:  # most values equal: the fences meet; the full range says more
+        low, high = lo, hi
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max",
+              (True, True): "both"}[(low > lo, high < hi)]
+    return (low, high), extend
 
 
 def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
     """Each parameter scaled to [0, 1] on the axis the slices and contour use (log where
     searched so; categories by their index among ``choices``), one row per trial, for
-    parallel coordinates. ``attrs['ticks']`` labels each axis's two ends."""
+    parallel coordinates. ``attrs['ticks']`` labels each axis's two ends (``"value"``'s too),
+    ``attrs['color_range']`` / ``['color_extend']`` are the value scale (`color_range`),
+    ``attrs['log']`` the parameters on a log axis."""
     out = pd.DataFrame({"number": table["number"], "value": table["value"]})
     ticks = {}
     for p in params:
@@ -200,7 +233,12 @@ def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
             lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
             ticks[p] = (_fmt(table[p].min()), _fmt(table[p].max()))
         out[p] = (x - lo) / (hi - lo) if hi > lo else 0.5
-    out.attrs["ticks"] = ticks
+    (low, high), extend = color_range(table["value"])
+    # the value axis, as its colours, ends at the fences: "<=" / ">=" where values lie past
+    ticks["value"] = (("≤" if extend in ("min", "both") else "") + _fmt(low),
+                      ("≥" if extend in ("max", "both") else "") + _fmt(high))
+    out.attrs.update(ticks=ticks, color_range=(low, high), color_extend=extend,
+                     log=[p for p in params if table.attrs["axes"][p]["log"]])
     return out
 
 

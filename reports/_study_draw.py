@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -71,24 +72,31 @@ def draw_importances(frame: pd.DataFrame) -> Figure:
 
 
 def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
-    """One line per complete trial across the scaled parameter axes, coloured by value."""
+    """One line per complete trial across the scaled parameter axes, coloured by value on
+    ``attrs['color_range']`` (values past it at the ends); each axis's ends say its values."""
     params = [c for c in frame.columns if c not in ("number", "value")]
     fig = design.new_figure(design.FULL_WIDTH, 3.8)
     ax = fig.subplots()
     values = frame["value"].to_numpy(float)
-    lo, hi = np.nanmin(values), np.nanmax(values)
-    norm = (values - lo) / (hi - lo) if hi > lo else np.full_like(values, 0.5)
-    cmap = colormaps["viridis"]
+    (lo, hi), extend = frame.attrs["color_range"], frame.attrs["color_extend"]
+    norm = Normalize(lo, hi) if hi > lo else None
+    scaled = np.clip(norm(values), 0, 1) if norm else np.full_like(values, 0.5)
+    cmap = colormaps["viridis" if maximize else "viridis_r"]
     xs = np.arange(len(params) + 1)
     for k in _best_last(values, maximize):  # on top where same-parameter trials overlap
-        ys = [*frame.iloc[k][params].to_numpy(float), norm[k]]
-        ax.plot(xs, ys, color=cmap(norm[k] if maximize else 1 - norm[k]), alpha=0.75, lw=1.1)
-    ticks = frame.attrs.get("ticks", {})
-    labels = [f"{p}\n{ticks.get(p, ('', ''))[0]} .. {ticks.get(p, ('', ''))[1]}"
-              for p in params] + [f"value\n{lo:.3g} .. {hi:.3g}"]
-    ax.set_xticks(xs, labels)
-    ax.set_yticks([0, 1], ["low", "high"])
-    ax.set_xlim(-0.2, len(params) + 0.2)
+        ys = [*frame.iloc[k][params].to_numpy(float), scaled[k]]
+        ax.plot(xs, ys, color=cmap(scaled[k]), alpha=0.75, lw=1.1)
+    ticks, log = frame.attrs.get("ticks", {}), frame.attrs.get("log", [])
+    for x, p in zip(xs, [*params, "value"], strict=True):
+        low, high = ticks.get(p, ("", ""))
+        ax.text(x, -0.04, low, ha="center", va="top", fontsize="small")
+        ax.text(x, 1.04, high, ha="center", va="bottom", fontsize="small")
+    ax.set_xticks(xs, [f"{p} (log)" if p in log else p for p in params] + ["value"])
+    ax.set_yticks([])
+    ax.set_ylim(-0.16, 1.16)
+    ax.set_xlim(-0.3, len(params) + 0.3)
+    if norm is not None:
+        fig.colorbar(ScalarMappable(norm, cmap), ax=ax, extend=extend, label="value")
     ax.set_title("Parallel coordinates (lighter = better)")
     ax.grid(axis="y", visible=False)
     return fig
@@ -169,17 +177,19 @@ def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
     when ``attrs['interpolate']``, else the trials alone, coloured by value."""
     x, y, axes = frame.attrs["x"], frame.attrs["y"], frame.attrs["axes"]
     lo, hi = frame.attrs["value_range"]
+    (low, high), extend = frame.attrs["color_range"], frame.attrs["color_extend"]
     fig = design.new_figure(6.5, 4.6)
     ax = fig.subplots()
     xs, ys = frame["x_position"].to_numpy(float), frame["y_position"].to_numpy(float)
     z = frame["value"].to_numpy(float)
     cmap = "viridis" if maximize else "viridis_r"
-    # colours span the observed values only: a level past them (PR-AUC 1.005) means nothing
-    norm = Normalize(lo, hi) if hi > lo else None
+    # colours span the observed values only (a level past them, PR-AUC 1.005, means
+    # nothing), cut at the fences of `color_range`: outliers take the end colours
+    norm = Normalize(low, high) if high > low else None
     if frame.attrs["interpolate"] and norm is not None:
         try:
-            ax.tricontourf(xs, ys, z, levels=np.linspace(lo, hi, 11), cmap=cmap, norm=norm,
-                           alpha=0.8)
+            ax.tricontourf(xs, ys, z, levels=np.linspace(low, high, 11), cmap=cmap,
+                           norm=norm, alpha=0.8, extend=extend)
         except (ValueError, RuntimeError):  # collinear points: no triangulation
             pass
     # best last, on top: trials with the same parameters share a point, and the best of
@@ -188,7 +198,7 @@ def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
     points = ax.scatter(xs[top], ys[top], c=z[top], cmap=cmap, norm=norm, s=34,
                         edgecolors=design.INK, linewidths=0.5, zorder=3)
     if norm is not None:
-        fig.colorbar(points, ax=ax, label=metric)
+        fig.colorbar(points, ax=ax, label=metric, extend=extend)
     ax.use_sticky_edges = False  # contours stick to their hull and clip the edge trials
     ax.margins(0.06)
     for which, p in (("x", x), ("y", y)):

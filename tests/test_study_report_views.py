@@ -233,6 +233,35 @@ def test_fanova_is_fitted_on_a_seeded_sample_of_many_trials(monkeypatch):
     assert si.importance_frame(s).attrs["fanova_sample"] is None and fitted[-1] == 40
 
 
+def test_a_few_outliers_leave_the_colour_scale_to_the_usual_values():
+    # 1000 trials, val_loss up to 6.07 among 0.68-0.82: 95 % of them in the lightest tenth
+    rng = np.random.default_rng(0)
+    lr, width = np.exp(rng.uniform(np.log(1e-3), 0, 60)), rng.integers(2, 17, 60)
+    loss = np.r_[rng.uniform(0.68, 0.82, 57), 6.07, 4.2, 3.9]
+    trials = _trials([(float(v), {"lr": float(a), "width": int(b)})
+                      for v, a, b in zip(loss, lr, width, strict=True)],
+                     lr=FloatDistribution(1e-3, 1.0, log=True), width=IntDistribution(2, 16))
+    table = sd.param_table(trials)
+    par = sd.parallel_frame(table, ["lr", "width"])
+    (low, high), extend = par.attrs["color_range"], par.attrs["color_extend"]
+    assert extend == "max" and low == loss.min() and 0.82 < high < 1.0
+    # each axis's ends say its real values (the value's: past the fence where cut)
+    assert par.attrs["ticks"]["lr"] == (f"{lr.min():.3g}", f"{lr.max():.3g}")
+    assert par.attrs["ticks"]["width"] == (str(width.min()), str(width.max()))
+    assert par.attrs["ticks"]["value"] == (f"{low:.3g}", f"\u2265{high:.3g}")
+    fig = _drawn(sw.draw_parallel, par, maximize=False)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {f"{lr.min():.3g}", str(width.max()), f"\u2265{high:.3g}"} <= texts
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["lr (log)", "width",
+                                                                     "value"]
+    assert _colorbar_range(fig) == pytest.approx((low, high))
+    contour = sd.contour_frame(table, "lr", "width")
+    assert contour.attrs["color_range"] == (low, high)
+    fig = _drawn(sw.draw_contour, contour, metric="val_loss", maximize=False)
+    assert _colorbar_range(fig) == pytest.approx((low, high))
+    assert fig.axes[0].collections[-1].colorbar.extend == "max"  # the trials' points
+
+
 def test_an_integer_parameter_of_one_value_gets_one_tick():
     trials = _trials([(0.5 + 0.1 * i, {"lr": 0.01 * (i + 1), "depth": 2}) for i in range(4)],
                      lr=FloatDistribution(0.001, 0.1, log=True), depth=IntDistribution(1, 3))
