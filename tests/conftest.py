@@ -352,3 +352,37 @@ def _in_tmp_dir(tmp_path, monkeypatch):
     """Every test runs in its own folder: commands write `runs/` under the current
     directory, and a test that forgot to move left reports in the checkout."""
     monkeypatch.chdir(tmp_path)
+
+
+# ----------------------------------------------------------------------------- data copies
+@pytest.fixture
+def data_alive_at(monkeypatch):
+    """``data_alive_at(module, name)`` -> a list that gets, at each call of ``module.name``
+    (the step that starts worker processes), whether each training set ``data.load`` made
+    so far is still alive (after a garbage collection): the launcher should hold none."""
+    import gc
+    import weakref
+
+    import data
+
+    loaded, held = [], []
+    real_load = data.load
+
+    def load(*args, **kwargs):
+        ds = real_load(*args, **kwargs)
+        loaded.append(weakref.ref(ds.X_train))
+        return ds
+
+    def spy(module, name):
+        real = getattr(module, name)
+
+        def call(*args, **kwargs):
+            gc.collect()
+            held.append([ref() is not None for ref in loaded])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(data, "load", load)
+        monkeypatch.setattr(module, name, call)
+        return held
+
+    return spy

@@ -45,31 +45,13 @@ def test_frames_shapes_and_reproducibility():
     pd.testing.assert_frame_equal(runs.drop(columns="seconds"), again.drop(columns="seconds"))
 
 
-def test_two_workers_the_sweep_drops_its_copy_of_the_data_first(monkeypatch):
+def test_two_workers_the_sweep_drops_its_copy_of_the_data_first(data_alive_at):
     # capacity --workers 2 on MNIST kept the launcher's 410 MB copy idle all the sweep
-    import gc
-    import weakref
-
     import analyses._capacity as capacity
-    import data
-
-    loaded, held = [], []
-    real_load, real_run_tasks = data.load, capacity.run_tasks
-
-    def load(*args, **kwargs):
-        ds = real_load(*args, **kwargs)
-        loaded.append(weakref.ref(ds.X_train))
-        return ds
-
-    def run_tasks(*args, **kwargs):
-        gc.collect()
-        held.append([ref() is not None for ref in loaded])
-        return real_run_tasks(*args, **kwargs)
 
     kw = dict(widths=(2,), seeds=2, config=QUICK, eps=0.0)
     alone = capacity_sweep("coin", **kw)
-    monkeypatch.setattr(data, "load", load)
-    monkeypatch.setattr(capacity, "run_tasks", run_tasks)
+    held = data_alive_at(capacity, "run_tasks")
     res = capacity_sweep("coin", workers=2, **kw)
     assert held == [[False]]
     assert res.majority_share == alone.majority_share and res.dataset == alone.dataset

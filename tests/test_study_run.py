@@ -133,29 +133,11 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
 
 
 def test_the_launcher_drops_the_data_its_worker_processes_load(spec_file, tmp_path,
-                                                             monkeypatch):
+                                                             data_alive_at):
     # with --workers 2 on MNIST the launching process kept its 410 MB copy, idle, all run
-    import gc
-    import weakref
-
-    import data
     import study._run as run_module
 
-    loaded, held = [], []
-    real_load, real_pool = data.load, run_module._pool
-
-    def load(*args, **kwargs):
-        ds = real_load(*args, **kwargs)
-        loaded.append(weakref.ref(ds.X_train))
-        return ds
-
-    def pool(*args, **kwargs):
-        gc.collect()
-        held.append([ref() is not None for ref in loaded])
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(data, "load", load)
-    monkeypatch.setattr(run_module, "_pool", pool)
+    held = data_alive_at(run_module, "_pool")
     summary = study.run_study(study.load_spec(spec_file("drop", n_trials=2)),
                               storage=str(tmp_path / "drop.db"), workers=2, progress=False)
     assert summary["n_finished"] == 2
