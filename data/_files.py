@@ -170,7 +170,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         refuse_ragged_rows(path, header != "no")
     if header == "no":
         frame.columns = [f"x{i + 1}" for i in range(frame.shape[1])]
-    elif header == "auto" and _numbers_first(first, target):
+    elif (header == "auto" and _numbers_first(first, target)
+          and not _names_its_target(first[-1], frame.iloc[:, -1])):
         # a file without a header would lose its first row of data to the names; iris.data
         # has text labels after its numbers, so only the features are looked at
         held = "holds numbers" if _is_number(first[-1]) else \
@@ -229,6 +230,14 @@ def _numbers_first(first: list[str], target: str | None) -> bool:
     if len(first) < 2 or target is not None and target in (c.strip() for c in first):
         return False
     return all(_is_number(c) for c in first[:-1])
+
+
+def _names_its_target(cell: str, targets: pd.Series) -> bool:
+    """Whether the first row's last cell is a column's name, not a label: text that no
+    later row holds in that column (``400,410,label`` names wavelengths; iris.data's first
+    ``Iris-setosa`` recurs in 49 rows, so that row is data)."""
+    cell = cell.strip()
+    return not _is_number(cell) and cell not in set(targets.astype(str).str.strip())
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.ndarray:

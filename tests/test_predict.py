@@ -117,8 +117,8 @@ def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path
     X = rng.normal(size=(200, 2))
     pd.DataFrame({"2019": X[:, 0], "2020": X[:, 1], "y": X.sum(1)}).to_csv(
         tmp_path / "years.csv", index=False)
-    run = study.train_run(f"csv:{tmp_path / 'years.csv'}?header=yes",
-                          nets.TrainConfig(max_epochs=2), out=tmp_path / "years")
+    run = study.train_run(f"csv:{tmp_path / 'years.csv'}", nets.TrainConfig(max_epochs=2),
+                          out=tmp_path / "years")
     pd.DataFrame({"2020": X[:3, 1], "2019": X[:3, 0]}).to_csv(tmp_path / "in.csv",
                                                               index=False)
     s = json.loads(run_cli(["predict", run.model_path, "--input", tmp_path / "in.csv",
