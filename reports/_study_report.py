@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import shutil
 from functools import partial
 from pathlib import Path
 
@@ -116,6 +117,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                "at the complete trials' pace, or as a typical trial (when it died is not "
                "recorded, only when another process noticed)."
                if not timeline["end_known"].all() else "")))
+    # an earlier write's best model goes: the retrain below writes the best trial's anew,
+    # and a best trial not retrained (added by hand, or failing) must not sit beside another's
+    shutil.rmtree(out / "best_model", ignore_errors=True)
     if summary["best_trial"] is not None:
         _add_best_trial(rep, spec, s, summary, out)
     frame = sd.trials_frame(trials, spec.metrics)

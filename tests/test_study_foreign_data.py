@@ -75,10 +75,12 @@ def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, 
     # best_model/, and its score gap put down to "different BLAS threads"
     db = tmp_path / "hand.db"
     _run_tiny(spec_file, db, "hand")
+    out = tmp_path / "rep"
+    reports.study_report("hand", storage=str(db), out=out)  # the best run by hplab: saved
+    assert (out / "best_model" / "model.npz").is_file()
     optuna.load_study(study_name="hand", storage=f"sqlite:///{db}").add_trial(
         optuna.create_trial(value=0.001, params={"lr": 0.5}, distributions={
             "lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True)}))
-    out = tmp_path / "rep"
     path = reports.study_report("hand", storage=str(db), out=out)
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("Best trial: #2 It was added to the study from outside hplab, with no record of "
