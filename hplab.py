@@ -135,13 +135,6 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
-def _is_training_report(path: Path) -> bool:
-    import reports
-
-    info = reports.read_report_info(path)
-    return info is not None and info.kind == "train"
-
-
 def _check_out_folder(out, kind: str | None = None) -> None:
     """An --out folder that cannot be written fails now, in one line, not after the run;
     so does one that holds another command's results when ``kind`` (the report's) is given:
@@ -156,7 +149,7 @@ def _check_out_folder(out, kind: str | None = None) -> None:
         other = info is not None and info.kind != kind
         held = ("a training run" if (other and info.kind == "train") or (
                     kind != "train" and (out / "model.npz").is_file()) else
-                f"a {info.kind} report" if other else None)
+                f"a report of hplab {info.kind}" if other else None)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
@@ -238,7 +231,7 @@ def cmd_train(args) -> int:
     )
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
-    _check_out_folder(out)  # found now, not after the training
+    _check_out_folder(out, "train")  # found now, not after the training
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
     with _holding(out):
         return _train_into(args, cfg, dataset, out)
@@ -269,14 +262,11 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     import study
 
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
-    if "report.html" in earlier and not _is_training_report(out / "report.html"):
-        if not args.report:  # another command's report: --no-report leaves it alone
-            earlier.remove("report.html")
     run = study.train_run(
         dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,
     )
-    if earlier:  # the re-run replaced the last one (or a report of any kind): say so
+    if earlier:  # the re-run replaced the last one: say so
         what = "run" if "config.json" in earlier else "report"
         keep = "another --out" if args.out else "another --name"
         print(f"hplab train: replaced the earlier {what} in {out} ({keep} keeps both)",

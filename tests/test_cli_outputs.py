@@ -73,7 +73,7 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
     assert run_cli(capacity, capsys)[0] == 0  # its own folder: a re-run replaces it
     code, _, err = run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out",
                             "runs/cap"], capsys)
-    assert code == 2 and "runs/cap holds a capacity report" in err
+    assert code == 2 and "runs/cap holds a report of hplab capacity" in err
 
 
 def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, capsys):

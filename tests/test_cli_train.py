@@ -318,13 +318,17 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
     # the report of the 3-neuron net is gone, and so is its line in the index
     assert not (out_dir / "report.html").exists() and not (out_dir / "report_files").exists()
     assert "train/stale" not in (tmp_path / "runs" / "index.html").read_text()
-    # another command's report in the folder is not this run's to remove
+    # another command's folder is not this run's to write into, with a report or without
+    # (with one, train replaced that report; without, it mixed its files into the folder)
     shared = tmp_path / "runs" / "shared"
     assert run_cli(["lr-range", "--dataset", "coin", "--steps", "10", "--out", shared],
                    capsys)[0] == 0
-    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", shared,
-                            "--no-report"], capsys)
-    assert code == 0 and "replacing" not in err
+    before = sorted(p.name for p in shared.iterdir())
+    for report in ([], ["--no-report"]):
+        code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", shared,
+                                *report], capsys)
+        assert code == 2 and f"--out {shared} holds a report of hplab lr-range" in err
+    assert sorted(p.name for p in shared.iterdir()) == before
     assert reports.read_report_info(shared / "report.html").kind == "lr-range"
 
 
