@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
-import os
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -181,7 +180,9 @@ def absolute_name(name: str) -> str:
     if arg is None:
         return name
     paths = [arg] if key == "idx" else [p for p in _paths(arg) if p]
-    base = ",".join(os.path.abspath(os.path.expanduser(p)) for p in paths)
+    # resolved, not abspath: "L/../a" through a link L is the file the run read, and
+    # abspath's textual ".." names another
+    base = ",".join(str(Path(p).expanduser().resolve()) for p in paths)
     query = name.strip().partition("?")[2]
     return f"{key}:{base}" + (f"?{query}" if query else "")
 

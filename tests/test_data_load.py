@@ -626,3 +626,13 @@ def test_cli_list_and_show(capsys):
     assert coin_line.split()[1:7] == ["generated", "900", "100", "500", "2", "3"]
     assert hplab.main(["data", "show", "spirals?classes=4", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_classes"] == 4
+
+
+def test_a_models_dataset_name_is_the_file_read_through_links(tmp_path, monkeypatch):
+    # "L/../a/u.csv" through a link L to deep/a was recorded as ./a/u.csv (abspath's "..")
+    (tmp_path / "deep" / "a").mkdir(parents=True)
+    (tmp_path / "deep" / "a" / "u.csv").write_text("x,y\n1,0\n")
+    (tmp_path / "L").symlink_to(tmp_path / "deep" / "a")
+    monkeypatch.chdir(tmp_path)
+    assert data.absolute_name("csv:L/../a/u.csv?target=y") == \
+        f"csv:{(tmp_path / 'deep' / 'a' / 'u.csv').resolve()}?target=y"
