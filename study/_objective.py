@@ -234,8 +234,10 @@ def outside_space(space, params: dict) -> str | None:
     alone: optuna never asks for them."""
     why = []
     for name, value in params.items():
-        p = space.get("width" if re.fullmatch(r"width_\d+", name) else name)
-        if p is None:
+        # width_i exists only in a per-layer space; elsewhere optuna never asks for it
+        layer = re.fullmatch(r"width_\d+", name) and space.per_layer
+        p = space.get("width" if layer else name)
+        if p is None or (p.name == "width" and space.per_layer and not layer):
             continue
         if p.kind == "categorical":
             if value not in p.choices:
@@ -244,6 +246,12 @@ def outside_space(space, params: dict) -> str | None:
         elif (not isinstance(value, numbers.Real) or isinstance(value, bool)
               or not p.low <= value <= p.high):
             why.append(f"{name} {value!r} is outside the spec's space {p.low:g}..{p.high:g}")
+        elif p.kind == "int" or p.step:
+            step = p.step or 1  # optuna rounds an off-grid value down, and warns only
+            if not math.isclose((value - p.low) / step, round((value - p.low) / step)):
+                what = "a whole number" if p.kind == "int" and step == 1 else \
+                    f"on the spec's grid {p.low:g}, {p.low + step:g}..."
+                why.append(f"{name} {value!r} is not {what}")
     return "; ".join(why) or None
 
 

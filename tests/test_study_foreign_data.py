@@ -115,19 +115,22 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     s = optuna.load_study(study_name="enq", storage=f"sqlite:///{db}")
     s.enqueue_trial({"lr": 1e-5, "width": 300, "activation": "tanh"})
     s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "relu"})
-    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh"})
+    # a width that is no whole number (optuna rounded 7.9 down to 7, and warned only)
+    s.enqueue_trial({"lr": 0.5, "width": 4.5, "activation": "tanh"})
+    # width_0 is no name of this shared-width space: optuna never asks for it
+    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh", "width_0": 99})
     code, out, err = run_cli(["study", "worker", "--study", "enq", "--storage", db, "--json"],
                              capsys)
     assert code == 0, err
     reasons = ["lr 1e-05 is outside the spec's space 0.05..2; width 300 is outside the "
                "spec's space 2..6", "activation 'relu' is outside the spec's space "
-               "('sigmoid', 'tanh')"]
+               "('sigmoid', 'tanh')", "width 4.5 is not a whole number"]
     assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
-        == [(2, "error", reasons[0]), (3, "error", reasons[1])]
+        == [(2, "error", reasons[0]), (3, "error", reasons[1]), (4, "error", reasons[2])]
     trials = s.get_trials()
-    assert [t.state.name for t in trials] == ["COMPLETE"] * 2 + ["FAIL"] * 2 + ["COMPLETE"]
-    assert [t.params for t in trials[2:4]] == [{}, {}]  # never trained
-    assert trials[4].params == {"lr": 0.5, "width": 3, "activation": "tanh"}
+    assert [t.state.name for t in trials] == ["COMPLETE"] * 2 + ["FAIL"] * 3 + ["COMPLETE"]
+    assert [t.params for t in trials[2:5]] == [{}, {}, {}]  # never trained
+    assert trials[5].params == {"lr": 0.5, "width": 3, "activation": "tanh"}
     path = reports.study_report("enq", storage=str(db), out=tmp_path / "rep")
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
-    assert list(table.loc[[2, 3], "reason"]) == reasons
+    assert list(table.loc[[2, 3, 4], "reason"]) == reasons
