@@ -135,7 +135,7 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
-def _check_out_folder(out, kind: str | None = None) -> None:
+def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> None:
     """An --out folder that cannot be written fails now, in one line, not after the run;
     so does one that holds another command's results when ``kind`` (the report's) is given:
     a report written there replaced that report and mixed its files into the folder."""
@@ -146,10 +146,13 @@ def _check_out_folder(out, kind: str | None = None) -> None:
         import reports
 
         info = reports.read_report_info(out / "report.html")
-        other = info is not None and info.kind != kind
+        other = info is not None and (info.kind != kind or name not in (None, info.name))
         held = ("a training run" if (other and info.kind == "train") or (
                     kind != "train" and (out / "model.npz").is_file()) else
-                f"a report of hplab {info.kind}" if other else None)
+                f"the report of study {info.name!r}" if other and info.kind == kind else
+                f"a report of hplab {info.kind}" if other else
+                "a report.html hplab did not write" if (out / "report.html").exists()
+                and info is None else None)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
@@ -576,6 +579,9 @@ def cmd_study_spec(args) -> int:
         _emit(args, {"specs": rows}, [f"{r['name']:<{wide[0]}}{r['dataset']:<{wide[1]}}"
                                       f"{r['description']}" for r in rows])
         return 0
+    if args.name not in study.spec_names():  # the ready specs: a path is a file to open
+        raise ValueError(f"no ready spec {args.name!r}; ready specs are "
+                         f"{', '.join(study.spec_names())}")
     path = study.find_spec(args.name)
     text = path.read_text()
     if args.json:
@@ -589,7 +595,7 @@ def cmd_study_report(args) -> int:
     import study
 
     study.show_study(args.name, args.storage)  # a missing study fails here, in one line
-    _check_out_folder(args.out, "study")  # before retraining the best trial
+    _check_out_folder(args.out, "study", args.name)  # before retraining the best trial
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0

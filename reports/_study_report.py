@@ -118,8 +118,11 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                "recorded, only when another process noticed)."
                if not timeline["end_known"].all() else "")))
     # an earlier write's best model goes: the retrain below writes the best trial's anew,
-    # and a best trial not retrained (added by hand, or failing) must not sit beside another's
-    shutil.rmtree(out / "best_model", ignore_errors=True)
+    # and a best trial not retrained (added by hand, or failing) must not sit beside another's.
+    # Only a study report's own: a best_model/ of anything else is not this report's to remove
+    earlier = read_report_info(out / "report.html")
+    if earlier is not None and earlier.kind == "study":
+        shutil.rmtree(out / "best_model", ignore_errors=True)
     if summary["best_trial"] is not None:
         _add_best_trial(rep, spec, s, summary, out)
     frame = sd.trials_frame(trials, spec.metrics)

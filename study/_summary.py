@@ -191,6 +191,12 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
     if path.is_file() and storage_kind(path):
         raise StorageError(f"{path} is a study storage (SQLite or journal); write {what} "
                            "elsewhere")
+    # SQLite's side files hold committed trials until a checkpoint: they are the storage
+    main, dash, side = path.name.rpartition("-")
+    if dash and side in ("wal", "shm", "journal") and (path.parent / main).is_file() \
+            and storage_kind(path.parent / main):
+        raise StorageError(f"{path} is part of the study storage {path.parent / main}; "
+                           f"write {what} elsewhere")
     if nets.is_model_file(path):
         raise StorageError(f"{path} is a saved hplab model; write {what} elsewhere")
     if path.is_file() and storage_kind(path):

@@ -40,6 +40,10 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     cases = [
         (["export-onnx", model, db], "runs/hplab.db is a study storage"),
         (["predict", model, "--dataset", "--out", db], "runs/hplab.db is a study storage"),
+        # SQLite's side files hold committed trials until a checkpoint
+        (["study", "export", "xor", "--csv", "runs/hplab.db-wal"],
+         "runs/hplab.db-wal is part of the study storage runs/hplab.db"),
+        (["study", "spec", "../../pyproject"], "no ready spec '../../pyproject'; ready specs"),
         (["study", "export", "xor", "--csv", model], "model.npz is a saved hplab model"),
         (["predict", model, "--dataset", "--out", model], "is an input of this command"),
         (["export-onnx", model, ""], "the output needs a file path, got ''"),
@@ -74,6 +78,24 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
     code, _, err = run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out",
                             "runs/cap"], capsys)
     assert code == 2 and "runs/cap holds a report of hplab capacity" in err
+    # a report.html of the user's own, and another study's report, are not replaced either
+    Path("mine").mkdir()
+    Path("mine/report.html").write_text("<html>my own report</html>")
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", "mine"],
+                           capsys)
+    assert code == 2 and "mine holds a report.html hplab did not write" in err
+    assert Path("mine/report.html").read_text() == "<html>my own report</html>"
+    Path("x2.toml").write_text(Path("x.toml").read_text().replace('name = "xor"',
+                                                                   'name = "x2"'))
+    assert run_cli(["study", "run", "x2.toml", "--no-report"], capsys)[0] == 0
+    assert run_cli(["study", "report", "x2", "--out", "runs/sr"], capsys)[0] == 0
+    code, _, err = run_cli(["study", "report", "xor", "--out", "runs/sr"], capsys)
+    assert code == 2 and "runs/sr holds the report of study 'x2'" in err
+    # a folder of the user's with a best_model/ of its own keeps what the report did not write
+    Path("myexp/best_model").mkdir(parents=True)
+    Path("myexp/best_model/notes.txt").write_text("precious")
+    assert run_cli(["study", "report", "xor", "--out", "myexp"], capsys)[0] == 0
+    assert Path("myexp/best_model/notes.txt").read_text() == "precious"
 
 
 def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, capsys):
