@@ -66,6 +66,11 @@ SCHEDULES = {
     "polynomial": polynomial,
     "cosine": cosine,
     "one_cycle": one_cycle,
+    # the course's names (aliases: the same rates)
+    "fixed": constant,
+    "exp": exponential,
+    "inv": inverse,
+    "poly": polynomial,
 }
 
 

@@ -158,6 +158,20 @@ def test_schedule_values(schedule, kw, expected):
         assert nets.learning_rate(step, cfg, 1000) == pytest.approx(lr, rel=1e-12, abs=1e-15)
 
 
+@pytest.mark.parametrize("course, ours", [("fixed", "constant"), ("exp", "exponential"),
+                                           ("inv", "inverse"), ("poly", "polynomial")])
+def test_the_courses_schedule_names_give_the_same_rates(course, ours, capsys):
+    from cli_helpers import run_cli
+
+    kw = {"lr_gamma": 0.9, "lr_decay_steps": 50, "lr_power": 2.0, "lr_min": 0.01}
+    rates = [nets.learning_rate(t, _cfg(schedule=name, **kw), 1000) for name in (course, ours)
+             for t in (0, 25, 500, 1000)]
+    assert rates[:4] == rates[4:] and (ours == "constant" or rates[0] != rates[2])
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "1", "--schedule", course,
+                            "--no-report", "--json"], capsys)
+    assert code == 0, err
+
+
 def test_warmup_on_top_of_a_schedule():
     cfg = _cfg(schedule="exponential", lr_gamma=0.9, lr_decay_steps=50, warmup_steps=10)
     assert nets.learning_rate(0, cfg, 1000) == pytest.approx(0.01)
