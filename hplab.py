@@ -143,7 +143,18 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
         return
     out = Path(out)
     if kind is not None and out.is_dir():
+        import fcntl
+
         import reports
+
+        fd = os.open(out, os.O_RDONLY)  # a train holding it (see _holding) is writing there
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
+                             "or give another --out") from None
+        finally:
+            os.close(fd)
 
         info = reports.read_report_info(out / "report.html")
         other = info is not None and (info.kind != kind or name not in (None, info.name))

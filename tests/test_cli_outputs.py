@@ -110,8 +110,12 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         code, _, err = run_cli(sine, capsys)
+        # nor does another command's report land there meanwhile
+        late, _, late_err = run_cli(["capacity", "--dataset", "xor", "--widths", "2",
+                                     "--seeds", "1", "--epochs", "3", "--out", folder], capsys)
     finally:
         os.close(fd)
     assert code == 2 and "another hplab command is writing runs/train/mix" in err
+    assert late == 2 and "another hplab command is writing runs/train/mix" in late_err
     assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == files
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
