@@ -177,6 +177,9 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
     (["--mode", "cyclic"], "unknown mode 'cyclic'; valid: exp, linear, looper"),
     (["--suggestion", "best"], "unknown suggestion 'best'; valid: valley, steepest"),
     (["--steps", "1"], "num_steps must be an integer >= 2"),
+    # refused though --val / --verify are not given: they were ignored in silence
+    (["--val-batch", "0"], "val_batch must be an integer >= 1, got 0"),
+    (["--verify-epochs", "nan"], "verify_epochs must be > 0, got nan"),
 ])
 def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
