@@ -71,6 +71,11 @@ PIPELINE_METRICS = (*IMBALANCE_METRICS, "val_accuracy", "val_loss", "train_loss"
                     "n_parameters", "train_seconds", "epochs")
 SPECS_DIR = Path(__file__).parent / "specs"
 MAX_SEED = 2**32 - 1
+def study_default(key: str):
+    """The default of a ``[study]`` key (what a spec that leaves it out means)."""
+    return _STUDY_KEYS[key][1]
+
+
 _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 # [study] key -> (type, default); None means required.
 _STUDY_KEYS = {
@@ -160,8 +165,8 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
             return key
     if old.space.per_layer != new.space.per_layer:
         return "space.width"
-    tables = (("space", {p.name: p for p in old.space.params},
-               {p.name: p for p in new.space.params}),
+    tables = (("space", {p.name: _meaning(p) for p in old.space.params},
+               {p.name: _meaning(p) for p in new.space.params}),
               ("fixed", _set_fixed(old), _set_fixed(new)),
               ("sampler", old.sampler_options, new.sampler_options),
               ("pruner", old.pruner_options, new.pruner_options))
@@ -170,6 +175,11 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
             if a.get(key) != b.get(key):
                 return f"{table}.{key}"
     return None
+
+
+def _meaning(p):
+    """A space entry as it samples: an int range's step 1 written out is its default."""
+    return dataclasses.replace(p, step=p.step or 1) if p.kind == "int" else p
 
 
 def _set_fixed(spec: StudySpec) -> dict:

@@ -315,6 +315,15 @@ def test_a_default_written_out_is_the_same_spec(spec_file, tmp_path, capsys):
                 "optimizer": ["rmsprop", "adadelta"]}
     assert _resumes(spec_file, db, "d5", [{}, {"rho": 0.9}], space=searched) == [0, 2]
     assert "fixed.rho differs" in capsys.readouterr().err
+    # an int range's step 1 written out is its default ("space.width differs" before)
+    codes = []
+    for n_trials, width in enumerate(({"low": 2, "high": 6}, {"low": 2, "high": 6, "step": 1},
+                                      {"low": 2, "high": 6, "step": 2}), 1):
+        spec = spec_file("d6", n_trials=n_trials, space={
+            "lr": {"low": 0.05, "high": 2.0, "log": True}, "width": width})
+        codes.append(hplab.main(["study", "run", str(spec), "--storage", str(db),
+                                 "--no-report"]))
+    assert codes == [0, 0, 2] and "space.width differs" in capsys.readouterr().err
 
 
 def _resumes(spec_file, db, name, fixed_per_run, space=None) -> list[int]:
