@@ -16,6 +16,7 @@ import nets
 
 from ._errors import StorageError
 from ._record import trial_info, trial_status
+from ._spec import study_default
 from ._storage import StorageURL, open_storage, resolve_storage, storage_errors, storage_kind
 from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
@@ -94,7 +95,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "dataset": s.get("dataset"),
             "metrics": [metrics] if isinstance(metrics, str) else metrics,
             "directions": [d.name.lower() for d in study.directions],
-            "n_trials": s.get("n_trials"),
+            # a spec stored by an older hplab may leave a key out: its default then
+            "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
             **state_counts(trials),
             **_best(study, trials),
             "problems": [{"number": t.number, "state": t.state.name.lower(),

@@ -134,3 +134,24 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     path = reports.study_report("enq", storage=str(db), out=tmp_path / "rep")
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert list(table.loc[[2, 3, 4], "reason"]) == reasons
+
+
+def test_a_spec_stored_without_a_key_reads_it_as_its_default(spec_file, tmp_path, capsys):
+    # an older hplab's stored spec without n_trials: run crashed with KeyError after a
+    # --trials, report with a TypeError, show said "trials 2/None"
+    db = tmp_path / "old.db"
+    path = spec_file("old", n_trials=2, pruner="none", max_epochs=8)
+    assert run_cli(["study", "run", path, "--trials", "3", "--storage", db, "--no-report"],
+                   capsys)[0] == 0
+    s = optuna.load_study(study_name="old", storage=f"sqlite:///{db}")
+    stored = s.user_attrs[study.SPEC_ATTR]
+    del stored["study"]["n_trials"]
+    s.set_user_attr(study.SPEC_ATTR, stored)
+    code, out, err = run_cli(["study", "show", "old", "--storage", db, "--json"], capsys)
+    assert code == 0 and json.loads(out)["n_trials"] == 20, err  # the default, not null
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == json.loads(out)["n_trials"] == 20
+    code, out, err = run_cli(["study", "report", "old", "--storage", db, "--json"], capsys)
+    assert code == 0 and "20 of 20 trials finished" in " ".join(
+        open(json.loads(out)["report_path"]).read().split()), err
