@@ -25,7 +25,7 @@ from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, trial_info
-from ._spec import StudySpec, first_difference, parse_spec, study_default
+from ._spec import StudySpec, first_difference, parse_spec, stored_budget
 from ._spec_data import check_dataset
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
 from ._worker import (
@@ -96,11 +96,6 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
-
-
-def stored_budget(stored: dict) -> int:
-    """The stored spec's n_trials (its default where an older hplab left it out)."""
-    return stored["study"].get("n_trials", study_default("n_trials"))
 
 
 def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:

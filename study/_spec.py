@@ -76,6 +76,11 @@ def study_default(key: str):
     return _STUDY_KEYS[key][1]
 
 
+def stored_budget(stored: dict) -> int:
+    """A stored spec's n_trials (its default where an older hplab left it out)."""
+    return stored["study"].get("n_trials", study_default("n_trials"))
+
+
 _TABLES = ("study", "space", "fixed", "sampler", "pruner")
 # [study] key -> (type, default); None means required.
 _STUDY_KEYS = {
