@@ -143,27 +143,10 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
         return
     out = Path(out)
     if kind is not None and out.is_dir():
-        import fcntl
-
-        import reports
-
-        fd = os.open(out, os.O_RDONLY)  # a train holding it (see _holding) is writing there
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if _being_written(out):
             raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
-                             "or give another --out") from None
-        finally:
-            os.close(fd)
-
-        info = reports.read_report_info(out / "report.html")
-        other = info is not None and (info.kind != kind or name not in (None, info.name))
-        held = ("a training run" if (other and info.kind == "train") or (
-                    kind != "train" and (out / "model.npz").is_file()) else
-                f"the report of study {info.name!r}" if other and info.kind == kind else
-                f"a report of hplab {info.kind}" if other else
-                "a report.html hplab did not write" if (out / "report.html").exists()
-                and info is None else None)
+                             "or give another --out")
+        held = _others_results(out, kind, name)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
@@ -175,6 +158,38 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
     except OSError as exc:
         raise ValueError(f"--out {out}: cannot write in {existing} "
                          f"({exc.strerror or type(exc).__name__})") from None
+
+
+def _being_written(out: Path) -> bool:
+    """Whether a train holds the folder ``out`` (see `_holding`) and is writing there."""
+    import fcntl
+
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _others_results(out: Path, kind: str, name: str | None) -> str | None:
+    """What the folder ``out`` holds of another command's (or another study's), in words;
+    None when it holds nothing or this command's own results, which a re-run replaces."""
+    import reports
+
+    if kind != "train" and (out / "model.npz").is_file():
+        return "a training run"
+    report = out / "report.html"
+    info = reports.read_report_info(report)
+    if info is None:
+        return "a report.html hplab did not write" if report.exists() else None
+    if info.kind != kind:
+        return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
+    if name is not None and info.name != name:
+        return f"the report of study {info.name!r}"
+    return None
 
 
 def _refuse_overwrite(out, *inputs) -> None:
