@@ -123,7 +123,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
               disable=progress is None) as bar:
         if backend == "dask":
             return _run_dask(fn, tasks, scheduler, bar)
-        n_jobs = min(workers or 1, len(tasks)) if workers != -1 else -1
+        n_jobs = _n_jobs(workers, len(tasks))
         if n_jobs == 1:
             return [_counted(bar, _one_thread(fn, t)) for t in tasks]
         from joblib import Parallel, delayed, parallel_config
@@ -139,9 +139,12 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
     """Whether `run_tasks` would run ``n_tasks`` tasks in other processes: an analysis
     whose workers load the data themselves then drops its own copy before they start."""
-    if backend == "dask":
-        return True
-    return workers == -1 or min(workers or 1, n_tasks) > 1
+    return backend == "dask" or _n_jobs(workers, n_tasks) != 1
+
+
+def _n_jobs(workers: int | None, n_tasks: int) -> int:
+    """joblib's n_jobs for ``n_tasks`` tasks: -1 = every core, 1 = in this process."""
+    return min(workers or 1, n_tasks) if workers != -1 else -1
 
 
 def _counted(bar, result):
