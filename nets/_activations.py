@@ -107,3 +107,10 @@ def get_activation(name_or_obj: str | Activation) -> Activation:
         raise ValueError(
             f"unknown activation {name_or_obj!r}; valid: {', '.join(ACTIVATIONS)}"
         ) from None
+
+
+def is_registered(act: Activation) -> bool:
+    """Whether ``act`` is what ``ACTIVATIONS[act.name]`` is, so its name alone rebuilds it
+    (same class and same instance attributes, e.g. a LeakyReLU's slope)."""
+    registered = ACTIVATIONS.get(act.name)
+    return type(act) is type(registered) and vars(act) == vars(registered)

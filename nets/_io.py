@@ -36,12 +36,18 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     Returns
     -------
     Path
+
+    Raises
+    ------
+    ValueError
+        An activation that is not the registered one of its name (see `MLP.spec`).
     """
     path = Path(path)
+    spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
     path.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
-    header = {"format": FORMAT, "spec": net.spec(), "config": config or {}, "meta": meta or {}}
+    header = {"format": FORMAT, "spec": spec, "config": config or {}, "meta": meta or {}}
     payload = {f"param_{i}": p for i, p in enumerate(net.params)}
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = np.asarray(v)

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._activations import get_activation
+from ._activations import ACTIVATIONS, get_activation, is_registered
 from ._heads import get_head
 from ._init import get_initializer
 from ._validation import check_rng
@@ -93,7 +93,18 @@ class MLP:
         return sum(p.size for p in self.params)
 
     def spec(self) -> dict:
-        """What rebuilds this architecture (saved with the weights)."""
+        """What rebuilds this architecture (saved with the weights).
+
+        Raises ValueError for an activation the registry would not rebuild (a file saved
+        with it would load with another activation, or not at all).
+        """
+        for act in self._acts:
+            if not is_registered(act):
+                raise ValueError(
+                    f"cannot save activation {act!r} (name {act.name!r}): a saved net is "
+                    f"rebuilt by name, so only the registered activations can be saved "
+                    f"({', '.join(ACTIVATIONS)}); register it in nets.ACTIVATIONS under a "
+                    f"name of its own")
         return {"sizes": list(self.sizes), "activations": list(self.activations),
                 "head": self.head, "dtype": self.dtype.name}
 

@@ -171,3 +171,43 @@ def test_non_float_dtype_in_header_is_refused(trained, tmp_path, dtype):
     bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
     with pytest.raises(ValueError, match=f"bad header: dtype '{dtype}'"):
         nets.load_net(bad)
+
+
+class _SteepLeaky(nets.ACTIVATIONS["leaky_relu"].__class__):
+    slope = 0.3  # still named "leaky_relu": its file used to load with slope 0.01
+
+
+class _Steep(_SteepLeaky):
+    name = "steep"  # its file used to fail to load as "not an hplab model"
+
+
+def _slope_03():
+    act = nets.ACTIVATIONS["leaky_relu"].__class__()
+    act.slope = 0.3
+    return act
+
+
+@pytest.mark.parametrize("make", [_SteepLeaky, _Steep, _slope_03])
+def test_unregistered_activation_is_refused_on_save(make, tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    act = make()
+    cfg = nets.TrainConfig(hidden=(4,), activation=act, optimizer="adam", lr=0.05,
+                           max_epochs=5)
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+    nets.train(net, cfg, X, y, rng=np.random.default_rng(2))  # in memory: allowed
+    out = tmp_path / "sub" / "model.npz"
+    with pytest.raises(ValueError) as err:
+        nets.save_net(out, net, config=cfg)
+    assert str(err.value) == (
+        f"cannot save activation {act!r} (name {act.name!r}): a saved net is rebuilt by "
+        "name, so only the registered activations can be saved (identity, sigmoid, tanh, "
+        "relu, leaky_relu); register it in nets.ACTIVATIONS under a name of its own")
+    assert not (tmp_path / "sub").exists()
+    if make is _Steep:  # registered under its own name: saved, and loads as it was
+        monkeypatch.setitem(nets.ACTIVATIONS, "steep", act)
+        loaded, _, _ = nets.load_net(nets.save_net(out, net, config=cfg))
+        assert loaded.activations == ("steep",)
+        np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+        assert np.ptp(net.logits(X)) > 0.1
