@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._activations import ACTIVATIONS
 from ._io import write_atomically
 from ._predict import SavedModel, int_labels, load_model
 
@@ -30,12 +31,10 @@ INSTALL_HINT = "the onnx package is needed: pip install hplab[onnx]"
 ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
                 "regression": ("value",)}
 
-_ONNX_ACTIVATIONS = {  # nets activation -> (op, attributes); identity needs no node
-    "sigmoid": ("Sigmoid", {}),
-    "tanh": ("Tanh", {}),
-    "relu": ("Relu", {}),
-    "leaky_relu": ("LeakyRelu", {"alpha": 0.01}),  # nets.LeakyReLU.slope
-}
+# nets activation -> ONNX op; identity needs no node. An activation registered in
+# nets.ACTIVATIONS but missing here cannot be exported (the export tests cover them all).
+_ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
+                     "leaky_relu": "LeakyRelu"}
 
 
 def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
@@ -60,7 +59,8 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     ModuleNotFoundError
         onnx is not installed (the message says how to install it).
     ValueError
-        A foreign or tampered model file, or an opset out of range.
+        A foreign or tampered model file, an opset out of range, or an activation
+        with no ONNX op.
     """
     try:
         import onnx
@@ -84,7 +84,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
         z = graph.node("Gemm", [x, graph.const(f"W{i}", W), graph.const(f"b{i}", b)],
                        f"z{i}" if i < len(acts) else "logits")
         if i < len(acts) and acts[i] != "identity":
-            op, attrs = _ONNX_ACTIVATIONS[acts[i]]
+            op, attrs = _onnx_activation(acts[i])
             z = graph.node(op, [z], f"a{i}", **attrs)
         x = z
     outputs = _head(graph, model, x)
@@ -109,6 +109,15 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     out = Path(out)
     write_atomically(out, lambda tmp: onnx.save(onnx_model, tmp))
     return out
+
+
+def _onnx_activation(name: str) -> tuple[str, dict]:
+    """The ONNX op and attributes of a registered activation (its parameters read from it)."""
+    if name not in _ONNX_ACTIVATIONS:
+        raise ValueError(f"activation {name!r} has no ONNX export; exportable: identity, "
+                         f"{', '.join(_ONNX_ACTIVATIONS)}")
+    op = _ONNX_ACTIVATIONS[name]
+    return op, ({"alpha": float(ACTIVATIONS[name].slope)} if op == "LeakyRelu" else {})
 
 
 def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:

@@ -15,7 +15,8 @@ import nets
 onnx = require_module("onnx")
 ort = require_module("onnxruntime")
 
-ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
+# every registered activation: one added to nets without an ONNX op fails here
+ACTIVATIONS = list(nets.ACTIVATIONS)
 
 
 
@@ -150,6 +151,32 @@ def test_missing_onnx_is_one_line_hint(saved_model, tmp_path, capsys, monkeypatc
     assert err.strip() == ("hplab export-onnx: error: the onnx package is needed: "
                            "pip install hplab[onnx]")
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_leaky_relu_alpha_is_the_registered_slope(saved_model, tmp_path, capsys,
+                                                   monkeypatch):
+    monkeypatch.setattr(type(nets.ACTIVATIONS["leaky_relu"]), "slope", 0.2)
+    path, X_raw, _ = saved_model("multiclass", "leaky_relu")
+    model = onnx.load(nets.export_onnx(path, tmp_path / "m.onnx"))
+    alphas = [n.attribute[0].f for n in model.graph.node if n.op_type == "LeakyRelu"]
+    assert alphas == [pytest.approx(0.2)] * 2
+    np.save(tmp_path / "x.npy", X_raw)
+    s = predict_json(capsys, path, "--input", tmp_path / "x.npy")
+    assert_same(run_onnx(tmp_path / "m.onnx", X_raw), s)
+
+
+def test_activation_without_onnx_op_is_one_line_error(saved_model, tmp_path, capsys,
+                                                      monkeypatch):
+    relu6 = type("ReLU6", (type(nets.ACTIVATIONS["relu"]),), {"name": "relu6"})()
+    monkeypatch.setitem(nets.ACTIVATIONS, "relu6", relu6)  # registered: saves and loads
+    path, _, _ = saved_model("binary", "relu6")
+    code, out, err = run_cli(["export-onnx", path, tmp_path / "m.onnx"], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == ("hplab export-onnx: error: activation 'relu6' has no ONNX "
+                           "export; exportable: identity, sigmoid, tanh, relu, leaky_relu")
+    assert not (tmp_path / "m.onnx").exists()
+    with pytest.raises(ValueError, match="^activation 'relu6' has no ONNX export"):
+        nets.export_onnx(path, tmp_path / "m.onnx")
 
 
 def test_bad_opset_and_tampered_model(saved_model, tmp_path, capsys):
