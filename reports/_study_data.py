@@ -309,11 +309,11 @@ def _pace(trials) -> tuple[float, float]:
 
 
 def pareto_frame(trials, best_numbers, metrics) -> pd.DataFrame:
-    """Complete trials' first two objective values, headed by their ``metrics`` names,
-    with Pareto-front membership."""
+    """Complete trials' objective values, headed by their ``metrics`` names, with
+    Pareto-front membership (over every objective)."""
     best = set(best_numbers)
     done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
     return pd.DataFrame({"number": [t.number for t in done],
-                         metrics[0]: [float(t.values[0]) for t in done],
-                         metrics[1]: [float(t.values[1]) for t in done],
+                         **{m: [float(t.values[i]) for t in done]
+                            for i, m in enumerate(metrics)},
                          "pareto": [t.number in best for t in done]})

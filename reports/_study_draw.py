@@ -262,14 +262,18 @@ def draw_state_counts(frame: pd.DataFrame) -> Figure:
 
 def draw_pareto(frame: pd.DataFrame) -> Figure:
     """Every complete trial in the plane of the first two objectives (`pareto_frame`'s
-    second and third columns); the front joined."""
+    second and third columns); the front joined, or with more objectives only marked."""
     fig = design.new_figure(6.5, 4.4)
     ax = fig.subplots()
     x, y = frame.columns[1], frame.columns[2]
     rest, front = frame[~frame["pareto"]], frame[frame["pareto"]].sort_values(x)
     ax.scatter(rest[x], rest[y], s=18, color=design.GRID,
                edgecolors=design.MUTED, linewidths=0.5, label="dominated")
-    ax.plot(front[x], front[y], "o-", color=design.VALIDATION, ms=5, label="Pareto front")
+    # with a third objective the front is not a curve in this plane: a line through it
+    # would join points one of which beats the other here
+    joined = len(frame.columns) == 4  # number, two objectives, pareto
+    ax.plot(front[x], front[y], "o-" if joined else "o", color=design.VALIDATION, ms=5,
+            label="Pareto front" if joined else "Pareto front (all objectives)")
     ax.set(xlabel=x, ylabel=y, title="Pareto front")
     if (frame[y] > 0).all() and frame[y].max() > 20 * max(frame[y].min(), 1e-12):
         ax.set_yscale("log")

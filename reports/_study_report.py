@@ -97,8 +97,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         rep.add_figure("pareto", sw.draw_pareto,
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
-                       caption=f"{spec.metrics[0]} against {spec.metrics[1]}; each point on the "
-                       "front is a best trade-off.")
+                       caption=_pareto_caption(spec.metrics))
     table = sd.param_table(trials)
     _add_parameters(rep, s, spec, table, metric, maximize)
     inter = sd.intermediate_frame(trials, spec.checkpoint)
@@ -171,6 +170,18 @@ def _add_best_trial(rep, spec, s, summary, out: Path) -> None:
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
                      f"failed: {_one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
+
+
+def _pareto_caption(metrics) -> str:
+    """The Pareto figure's caption: with more than two objectives, those not drawn."""
+    caption = f"{metrics[0]} against {metrics[1]}"
+    if len(metrics) == 2:
+        return caption + "; each point on the front is a best trade-off."
+    hidden = metrics[2:]
+    return (f"{caption}; {' and '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} not "
+            f"drawn. The front's points are those no trial beats on all {len(metrics)} "
+            "objectives, so one may look beaten in this plane: it is better on "
+            f"{' or '.join(hidden)}. pareto.csv holds every objective.")
 
 
 def _one_line(exc: Exception) -> str:

@@ -86,8 +86,10 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     path = reports.study_report("mo", storage=str(db), out=tmp_path / "mo")
     front = pd.read_csv(path.parent / "report_files" / "pareto.csv")
     assert front["pareto"].sum() == len(summary["pareto_front"])
-    assert "Importances for val_accuracy, the first objective." in " ".join(
-        path.read_text().split())
+    text = " ".join(path.read_text().split())
+    assert "Importances for val_accuracy, the first objective." in text
+    assert "val_accuracy against n_parameters; each point on the front is a best trade-off." \
+        in text
     # the objectives head their columns by name; n_parameters once, as the objective
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert list(table.columns).count("n_parameters") == 1 and "value_0" not in table
@@ -105,6 +107,39 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
             s, evaluator=optuna.importance.PedAnovaImportanceEvaluator(),
             params=list(ped.index), target=lambda t: -t.values[0])
     assert ped.to_dict() == pytest.approx(expected)
+
+
+def test_three_objectives_keep_the_third_in_the_pareto_views(
+        spec_file, tmp_path, parse_html, monkeypatch):
+    # pareto.csv dropped the third objective; the figure joined front members one of which
+    # beat the other in the plane
+    from reports import _study_draw as sw
+
+    styles, draw = [], sw.draw_pareto
+
+    def draw_pareto(frame):  # the figure, looked at before the report shuts it
+        fig = draw(frame)
+        styles.extend(line.get_linestyle() for line in fig.axes[0].lines)
+        return fig
+
+    monkeypatch.setattr(sw, "draw_pareto", draw_pareto)
+    db = tmp_path / "three.db"
+    metrics = ["val_accuracy", "n_parameters", "val_loss"]
+    spec = study.load_spec(_coin_spec(spec_file, "three", metric=metrics, sampler="nsga2",
+                                      pruner="none", sampler_options={"population_size": 4}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("three", storage=str(db), out=tmp_path / "three")
+    front = pd.read_csv(path.parent / "report_files" / "pareto.csv").set_index("number")
+    assert list(front.columns) == [*metrics, "pareto"]
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    for m in metrics:
+        assert (table.loc[front.index, m] == front[m]).all(), m
+    members = [p["number"] for p in summary["pareto_front"]]
+    assert sorted(front.index[front["pareto"]]) == members and len(members) > 1
+    assert styles == ["None"]  # the front is marked, not joined
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("val_accuracy against n_parameters; val_loss is not drawn. The front's points are "
+            "those no trial beats on all 3 objectives") in text
 
 
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
