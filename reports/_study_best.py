@@ -70,20 +70,22 @@ def retrain_best(spec, s, summary, out: Path) -> Retrained:
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
 
 
-def add_outside_best(rep, number: int, best) -> None:
+def add_outside_best(rep, number: int, best, *, why: str = "") -> None:
     """A best trial hplab did not run (added by hand): how it trained is not known, and a
-    retrain would guess, so its parameters are shown and nothing is retrained."""
-    rep.add_section(f"Best trial: #{number}", "It was added to the study from outside "
-                    "hplab, with no record of how it trained, so it is not retrained and "
-                    "no model is saved.")
+    retrain would guess, so its parameters are shown and nothing is retrained. ``why``:
+    how it was chosen, put first (several objectives)."""
+    rep.add_section(f"Best trial: #{number}", _first(why) + "It was added to the study from "
+                    "outside hplab, with no record of how it trained, so it is not retrained "
+                    "and no model is saved.")
     _add_params(rep, best)
 
 
-def add_best(rep, spec, done: Retrained, out: Path) -> None:
-    """Show the retrained best trial: its section, comparison, curves and test set."""
+def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
+    """Show the retrained best trial: its section, comparison, curves and test set.
+    ``why``: how it was chosen, put first (several objectives)."""
     run, ds, cfg, best = done.run, done.ds, done.cfg, done.trial
     saved = run is not None and run.model_path is not None
-    rep.add_section(f"Best trial: #{done.number}", done.how + (
+    rep.add_section(f"Best trial: #{done.number}", _first(why) + done.how + (
         "; the model is saved as best_model/model.npz beside this report." if saved else
         "; this strategy has no net to save." if run is None else "."))
     _compare(rep, spec, best, done.again)
@@ -98,6 +100,10 @@ def add_best(rep, spec, done: Retrained, out: Path) -> None:
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task)
+
+
+def _first(sentence: str) -> str:
+    return sentence + " " if sentence else ""
 
 
 def _add_params(rep, best) -> None:

@@ -20,6 +20,7 @@ from .design import format_seconds
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
+_MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
 # trials_frame's statuses of trials that stopped on their own (pruned ones are the
 # pruner's; the intermediate values show them)
 PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
@@ -154,22 +155,38 @@ def _add_best_trial(rep, spec, s, summary, out: Path) -> None:
     import study as hs
 
     best = s.trials[summary["best_trial"]]
+    why = _why_best(spec, summary)
     if not hs.run_by_hplab(best):
-        add_outside_best(rep, summary["best_trial"], best)
+        add_outside_best(rep, summary["best_trial"], best, why=why)
         return
     try:
         done = retrain_best(spec, s, summary, out)
     except Exception as exc:
-        rep.add_section(f"Best trial: #{summary['best_trial']}")
+        rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         rep.add_text(f"Retraining it for this report failed: {_one_line(exc)} The figures "
                      "above come from the stored trials.", note=True)
         return
     try:
-        add_best(rep, spec, done, out)
+        add_best(rep, spec, done, out, why=why)
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
                      f"failed: {_one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
+
+
+def _why_best(spec, summary) -> str:
+    """With several objectives, the sentence saying which front member is the best trial
+    (`study.study_summary`'s rule); empty with one."""
+    if not spec.multi_objective:
+        return ""
+    front = [p["number"] for p in summary["pareto_front"]]
+    if len(front) == 1:
+        return "It is the only trial on the Pareto front: no other beats it on every objective."
+    listed = ", ".join(f"#{n}" for n in front[:_MAX_LISTED])
+    more = f" and {len(front) - _MAX_LISTED} more" if len(front) > _MAX_LISTED else ""
+    most = "highest" if spec.directions[0] == "maximize" else "lowest"
+    return (f"Of the {len(front)} trials on the Pareto front ({listed}{more}), this is the "
+            f"one with the {most} {spec.metrics[0]}, the first metric.")
 
 
 def _pareto_caption(metrics) -> str:

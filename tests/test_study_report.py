@@ -53,6 +53,7 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     methods = set(pd.read_csv(out / "report_files" / "importances.csv")["method"])
     assert methods == {"PED-ANOVA", "fANOVA"}
     assert f"#{summary['best_trial']}" in page.all_text
+    assert "Pareto front" not in page.all_text  # one objective: no front, no rule to state
     assert (tmp_path / "runs" / "index.html").exists()  # the index was refreshed
     # the retrained best trial scores what the study recorded (same config and seed)
     best = json.loads((out / "best_model" / "config.json").read_text())
@@ -109,10 +110,10 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert ped.to_dict() == pytest.approx(expected)
 
 
-def test_three_objectives_keep_the_third_in_the_pareto_views(
+def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
         spec_file, tmp_path, parse_html, monkeypatch):
     # pareto.csv dropped the third objective; the figure joined front members one of which
-    # beat the other in the plane
+    # beat the other in the plane, and never said why the best trial was that one
     from reports import _study_draw as sw
 
     styles, draw = [], sw.draw_pareto
@@ -140,6 +141,12 @@ def test_three_objectives_keep_the_third_in_the_pareto_views(
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("val_accuracy against n_parameters; val_loss is not drawn. The front's points are "
             "those no trial beats on all 3 objectives") in text
+    listed = ", ".join(f"#{n}" for n in members)
+    assert (f"Best trial: #{summary['best_trial']} Of the {len(members)} trials on the Pareto "
+            f"front ({listed}), this is the one with the highest val_accuracy, the first "
+            "metric. Retrained from its configuration") in text
+    best = front.loc[members, "val_accuracy"].max()
+    assert front.loc[summary["best_trial"], "val_accuracy"] == best
 
 
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
