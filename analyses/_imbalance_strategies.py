@@ -16,6 +16,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+import nets
+
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
 DEFAULT_SAMPLING_RATIO = 0.2
 
@@ -237,8 +239,6 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     """
     from imblearn.pipeline import Pipeline
 
-    import nets
-
     (name,) = resolve_strategies([strategy])
     entry = STRATEGIES[name]
     ratio = check_sampling_ratio(ratio)
@@ -276,24 +276,22 @@ def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     and ``random_state`` are the benchmark's own (the strategy, the seed). With
     ``n_features``, one net is built too: widths too large to allocate fail here.
     """
-    import nets
-
     for name, message in _NOT_NET_PARAMS.items():
         if name in params:
             raise ValueError(message)
-    valid = [n for n in nets.NetClassifier().get_params() if n not in _NOT_NET_PARAMS]
-    unknown = sorted(set(params) - set(valid))
+    unknown = sorted(set(params) - set(PIPELINE_NET_PARAMS))
     if unknown:
-        raise ValueError(f"unknown net parameter {unknown[0]!r}; valid: {', '.join(valid)}")
+        raise ValueError(f"unknown net parameter {unknown[0]!r}; "
+                         f"valid: {', '.join(PIPELINE_NET_PARAMS)}")
     cfg = nets.TrainConfig(**params)
     if n_features is not None:
         nets.build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
 
 
-#: The TrainConfig fields a pipeline's nets.NetClassifier takes; a study refuses the others.
-PIPELINE_NET_PARAMS = ("hidden", "activation", "optimizer", "lr", "batch_size", "max_epochs",
-                       "eps", "patience", "min_delta", "l2", "init", "schedule",
-                       "lr_milestones", "dtype")
+#: The parameters a pipeline's nets.NetClassifier takes from its caller (a study refuses the
+#: other TrainConfig fields): read off the class, so that none it gains is refused as ignored.
+PIPELINE_NET_PARAMS = tuple(n for n in nets.NetClassifier().get_params()
+                            if n not in _NOT_NET_PARAMS)
 
 
 def net_params_from_config(cfg) -> dict:

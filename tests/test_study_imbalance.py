@@ -124,6 +124,33 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
     assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
 
 
+def test_pipeline_nets_take_every_net_classifier_parameter(tmp_path, monkeypatch):
+    # lr_gamma and lr_decay_steps were refused as "would be ignored", yet NetClassifier
+    # takes them: the names now come from the class itself
+    assert set(analyses.PIPELINE_NET_PARAMS) == set(nets.NetClassifier().get_params()) - {
+        "class_weight", "random_state"}
+    fitted = []
+    real = analyses.make_imbalance_pipeline
+
+    def keep(*args, **kwargs):
+        fitted.append(real(*args, **kwargs))
+        return fitted[-1]
+
+    monkeypatch.setattr(analyses, "make_imbalance_pipeline", keep)
+    raw = _raw(n_trials=2, sampler="grid", space={"imbalance_strategy": ["none", "class_weight"]})
+    raw["fixed"].update(schedule="step", lr_gamma=0.5, lr_decay_steps=10)
+    summary = study.run_study(parse_spec(raw), storage=str(tmp_path / "g.db"), progress=False)
+    assert summary["n_complete"] == 2 and len(fitted) == 2
+    for pipe in fitted:
+        model = pipe.named_steps["model"]
+        assert (model.lr_gamma, model.lr_decay_steps) == (0.5, 10)
+        # the rate the net trained with halved every 10 steps
+        history = model.history_
+        assert history["iteration"].iloc[-1] > 10
+        assert history["lr"].tolist() == pytest.approx(
+            (model.lr * 0.5 ** (history["iteration"] / 10)).tolist())
+
+
 def test_pipeline_specs_default_to_no_pruner_and_softmax_heads_score(tmp_path):
     raw = _raw(metric="val_loss")
     del raw["study"]["metric"]
