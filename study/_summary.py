@@ -48,8 +48,9 @@ def state_counts(trials) -> dict:
 
 def _best(study, trials) -> dict:
     complete = [t for t in trials if t.state == TrialState.COMPLETE]
-    if not complete:
-        return {"best_value": None, "best_params": None, "best_trial": None}
+    if not complete:  # several objectives: the front is there, empty (the --json contract)
+        none = {"best_value": None, "best_params": None, "best_trial": None}
+        return none if len(study.directions) == 1 else {**none, "pareto_front": []}
     if len(study.directions) == 1:
         best = study.best_trial
         return {"best_value": best.value, "best_params": best.params, "best_trial": best.number}

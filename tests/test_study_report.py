@@ -149,6 +149,24 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
     assert front.loc[summary["best_trial"], "val_accuracy"] == best
 
 
+def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path, capsys):
+    # every trial diverges (lr 1e4+): the key was missing, though --json keys are a contract
+    path = _coin_spec(spec_file, "alldiv", metric=["val_loss", "n_parameters"], seed=1,
+                      sampler="nsga2", pruner="none", sampler_options={"population_size": 4},
+                      space={"lr": {"low": 1e4, "high": 1e5, "log": True},
+                             "width": {"low": 2, "high": 32, "log": True}})
+    db = str(tmp_path / "alldiv.db")
+    assert hplab.main(["study", "run", str(path), "--trials", "3", "--storage", db,
+                       "--json", "--no-report"]) == 0
+    ran = json.loads(capsys.readouterr().out)
+    assert hplab.main(["study", "show", "alldiv", "--storage", db, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    for summary in (ran, shown):
+        assert (summary["n_complete"], summary["n_diverged"]) == (0, 3)
+        assert summary["pareto_front"] == []
+        assert summary["best_value"] is summary["best_params"] is summary["best_trial"] is None
+
+
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
                                                             monkeypatch):
     from reports import _study_importance as si
