@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from ._registry import IMBALANCE_METRICS
+from ._registry import IMBALANCE_METRICS, PIPELINE_NET_METRICS
 from ._train_run import TrainRun, save_run_files, test_metrics, val_scores
 
 
@@ -66,8 +66,8 @@ def pipeline_metrics(ds, pipe, seconds: float) -> dict[str, float]:
     train_loss, n_parameters, epochs, train_seconds); NaN where the strategy has no net."""
     model = pipe.named_steps["model"]
     net = getattr(model, "net_", None)
-    known = {**pipeline_val_scores(ds, pipe), "train_seconds": seconds, "val_loss": math.nan,
-             "n_parameters": math.nan, "epochs": math.nan, "train_loss": math.nan}
+    known = {**pipeline_val_scores(ds, pipe), "train_seconds": seconds,
+             **dict.fromkeys(PIPELINE_NET_METRICS, math.nan)}
     if net is not None:
         known.update(val_loss=val_scores(net, ds)[0], n_parameters=float(net.n_parameters),
                      epochs=float(model.n_iter_), train_loss=float(model.loss_))

@@ -37,6 +37,9 @@ IMBALANCE_METRICS = {
     "val_g_mean": "maximize", "val_mcc": "maximize", "val_brier": "minimize",
 }
 METRICS.update(IMBALANCE_METRICS)
+# what an imbalance_strategy trial measures on its net alone: NaN for a strategy that
+# trains none (the anomaly-detection baseline)
+PIPELINE_NET_METRICS = ("val_loss", "train_loss", "n_parameters", "epochs")
 
 
 class _FailedTrialInOneLine(logging.Filter):

@@ -162,8 +162,12 @@ def test_pipeline_specs_default_to_no_pruner_and_softmax_heads_score(tmp_path):
     assert summary["n_complete"] == 2 and 0 < summary["best_value"] <= 1
 
 
-def test_an_objective_without_a_value_fails_saying_which(tmp_path):
-    # the anomaly baseline has no net, so no parameter count to trade off
+def test_an_objective_without_a_value_fails_saying_which(tmp_path, monkeypatch):
+    # the anomaly baseline has no net, so no parameter count to trade off; specs asking for
+    # one are refused now (test_bad_imbalance_specs), as an earlier hplab did not
+    from study import _spec
+
+    monkeypatch.setattr(_spec, "PIPELINE_NET_METRICS", ())
     raw = _raw(sampler="grid", metric=["val_pr_auc", "n_parameters"],
                space={"imbalance_strategy": ["isolation_forest", "class_weight"]})
     db = tmp_path / "nan.db"
@@ -208,6 +212,20 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path):
     (lambda r: r["fixed"].update(warmup_steps=200), r"^fixed\.warmup_steps: .* ignored"),
     (lambda r: r["study"].update(metric="train_accuracy"),
      r"^study\.metric: train_accuracy is not measured on imbalance_strategy trials"),
+    # the anomaly baseline trains no net: every one of its trials failed, spending budget
+    (lambda r: r["study"].update(metric=["val_pr_auc", "n_parameters"]) or r["space"].update(
+        imbalance_strategy=["none", "isolation_forest"]),
+     r"^space\.imbalance_strategy: isolation_forest trains no net, so its trials have no "
+     r"n_parameters \(study\.metric\) and would all fail; drop it or optimize only what it "
+     r"measures: val_roc_auc, .*, val_accuracy, train_seconds$"),
+    (lambda r: r["study"].update(metric="val_loss") or r["space"].update(
+        imbalance_strategy=["iforest"]),
+     r"^space\.imbalance_strategy: isolation_forest trains no net, so its trials have no "
+     r"val_loss "),
+    (lambda r: r["study"].update(metric="epochs") or r.update(
+        space={"width": {"low": 2, "high": 8}}, fixed={"imbalance_strategy": "isolation_forest"}),
+     r"^fixed\.imbalance_strategy: isolation_forest trains no net, so its trials have no "
+     r"epochs "),
 ])
 def test_bad_imbalance_specs(change, message):
     raw = _raw()
