@@ -6,7 +6,8 @@ set has the real, imbalanced distribution). Every strategy then trains on the tr
 split only, tunes its threshold on the validation split and is scored once on the test
 split. Runs go to joblib workers; a run that fails is kept with its reason. A sampler
 with nothing to resample (the data already at least as balanced as the sampling ratio)
-is not trained: its runs are kept as ``skipped``, with the reason.
+or too few minority samples for its nearest neighbours (SMOTE's 5 need 6) is not
+trained: its runs are kept as ``skipped``, with the reason.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ._imbalance_strategies import (
     check_sampling_ratio,
     nothing_to_resample,
     resolve_strategies,
+    too_few_for_neighbours,
 )
 
 #: Ratio label for "the data's own class balance" (no subsampling).
@@ -183,7 +185,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     ValueError
         Bad ratio, strategy, metric, sampling ratio, seed, net parameter, data that cannot
         be made binary with at least 2 training positives, or no run left to train (every
-        strategy a sampler with nothing to resample).
+        strategy a sampler with nothing to resample or too few samples to run).
     """
     start = time.perf_counter()
     names = resolve_strategies(strategies)
@@ -217,15 +219,17 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                     tasks.append(Task(label, name, mode, i, rs, split, sampling_ratio,
                                       params, tune_for))
                     # the leaky sampler runs on every split merged, the proper one on training
-                    skips.append(nothing_to_resample(name, ds.y_train, sampling_ratio)
-                                 if mode == "proper" else nothing_to_resample(
+                    skips.append(_why_skip(name, ds.y_train, sampling_ratio, "the training data")
+                                 if mode == "proper" else _why_skip(
                                      name, merged, sampling_ratio,
                                      "the data (train, validation and test merged)"))
     todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip]
     if not todo:
-        raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) "
-                         f"resamples toward the sampling ratio, and at ratio {tasks[0].ratio} "
-                         f"{skips[0]}")
+        why = ("resamples toward the sampling ratio" if all("nothing to resample" in s
+                                                             for s in skips)
+               else "is a sampler that cannot run on this data")
+        raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
+                         f"and at ratio {tasks[0].ratio} {skips[0]}")
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
                           scheduler=scheduler, progress="imbalance" if progress else None))
     outputs = [skipped_run(t, skip) if skip else next(done)
@@ -246,6 +250,14 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         else pd.DataFrame(columns=["ratio", "strategy", "mode", "seed", "y_true", "proba"]),
         majority=pd.DataFrame(majority), data=pd.DataFrame(info), timings=timings,
         seconds=time.perf_counter() - start)
+
+
+def _why_skip(strategy: str, y, sampling_ratio: float, what: str) -> str:
+    """Why ``strategy``'s sampler cannot run on labels ``y`` (``""`` when it can): nothing
+    to resample, or too few samples for its nearest neighbours."""
+    make = STRATEGIES[strategy].sampler
+    return nothing_to_resample(strategy, y, sampling_ratio, what) or (
+        too_few_for_neighbours(make(sampling_ratio, None), y, what) if make else "")
 
 
 def _split_counts(ds) -> dict:

@@ -105,7 +105,7 @@ class ImbalanceResult:
     def status_frame(self) -> pd.DataFrame:
         """Per ratio, strategy and mode: ok / partial / failed / skipped, the first reason
         (a failure's before a skip's), and the runs ok, failed and skipped (not trained:
-        nothing to resample)."""
+        nothing to resample, or too few samples for the sampler)."""
         rows = []
         first = self.runs[self.runs["threshold"] == "0.5"]
         for (ratio, strategy, mode), g in first.groupby(["ratio", "strategy", "mode"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -175,6 +176,48 @@ def nothing_to_resample(strategy: str, y, sampling_ratio: float,
             f"{have:.3g} ({flag})")
 
 
+#: imbalanced-learn's nearest-neighbour searches, by sampler class: the parameter, whether it
+#: searches the minority class only, and 1 when each searched sample is among its own
+#: neighbours (so k neighbours need k + 1 samples). NearMiss searches the minority from the
+#: majority: k are enough.
+_NEIGHBOURS = {
+    "SMOTE": (("k_neighbors", True, 1),),
+    "ADASYN": (("n_neighbors", True, 1),),
+    "BorderlineSMOTE": (("k_neighbors", True, 1), ("m_neighbors", False, 1)),
+    "NearMiss": (("n_neighbors", True, 0),),
+}
+
+
+def too_few_for_neighbours(sampler, y, what: str = "the training data") -> str:
+    """Why ``sampler`` cannot find its nearest neighbours in labels ``y``, or ``""``.
+
+    SMOTE and its kin look for each minority sample's neighbours among the minority; with
+    too few, scikit-learn refuses with "Expected n_neighbors <= n_samples_fit", which names
+    neither the sampler nor the minority. The counts come from the sampler's own settings.
+    """
+    label = type(sampler).__name__
+    if hasattr(sampler, "smote"):  # SMOTEENN, SMOTETomek: SMOTE() unless given one
+        from imblearn.over_sampling import SMOTE
+
+        sampler = SMOTE() if sampler.smote is None else sampler.smote
+        label = f"{label}'s {type(sampler).__name__}"
+    counts = np.unique(np.asarray(y), return_counts=True)[1]
+    name = type(sampler).__name__
+    if len(counts) != 2 or name not in _NEIGHBOURS:  # imbalanced-learn says what is wrong
+        return ""
+    for param, minority, itself in _NEIGHBOURS[name]:
+        k = sampler.get_params()[param]
+        if not isinstance(k, numbers.Integral):  # a neighbours estimator: left to it
+            continue
+        have, need = int(counts.min() if minority else counts.sum()), int(k) + itself
+        if have < need:
+            return (f"{what} has {have} {'minority ' if minority else ''}sample"
+                    f"{'' if have == 1 else 's'}; {label} needs at least {need} ({param}={k} "
+                    "neighbours"
+                    f"{' + the sample itself' if itself else ''})")
+    return ""
+
+
 class AnomalyClassifier(ClassifierMixin, BaseEstimator):
     """IsolationForest as a binary classifier: the anomaly score is the positive probability.
 
@@ -235,9 +278,10 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     Returns
     -------
     imblearn.pipeline.Pipeline
-        Fit it on training data only; ``predict_proba`` never resamples.
+        Fit it on training data only; ``predict_proba`` never resamples. ``fit`` raises
+        ValueError when the training data is too small for the sampler's neighbours.
     """
-    from imblearn.pipeline import Pipeline
+    from ._imbalance_pipeline import ImbalancePipeline as Pipeline
 
     (name,) = resolve_strategies([strategy])
     entry = STRATEGIES[name]

@@ -256,8 +256,14 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     # runs, every seed counted
     n_failed, n_skipped = int(status["n_failed"].sum()), int(status["n_skipped"].sum())
     detail = [f"{n_failed} strategy run(s) failed; see their reasons"] if n_failed else []
+    # a skip is a sampler with nothing to resample or too few samples for its neighbours
+    why = result.runs.loc[result.runs["status"] == "skipped", "reason"]
+    balanced = why.str.contains("nothing to resample", regex=False)
+    causes = {"nothing to resample": balanced.any(),
+              "too few samples for the sampler": (~balanced).any()}
     if n_skipped:
-        detail.append(f"{n_skipped} strategy run(s) skipped: nothing to resample")
+        detail.append(f"{n_skipped} strategy run(s) skipped: "
+                      + " or ".join(c for c, seen in causes.items() if seen))
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
                  name=name or result.dataset, status="complete" if not n_failed else "partial",
                  status_detail="; ".join(detail) or "every strategy ran on every seed",
@@ -279,11 +285,18 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         rep.add_table(failed, name="failed", caption="Strategy, ratio and the error it raised.")
     skipped = status[status["n_skipped"] > 0]
     if len(skipped):
+        text = {"nothing to resample":
+                "These samplers aim at a minority/majority ratio of "
+                f"{result.sampling_ratio:g}, but the data was already at least that "
+                "balanced: there was nothing to resample, so they were not trained. "
+                "A higher sampling ratio runs them.",
+                "too few samples for the sampler":
+                "SMOTE and its kin look for each minority sample's nearest minority "
+                "neighbours (NearMiss for each majority sample's): with fewer minority "
+                "samples than that they cannot run, so they were not trained. More data or "
+                "a milder imbalance ratio runs them."}
         rep.add_section("Skipped strategies",
-                        "These samplers aim at a minority/majority ratio of "
-                        f"{result.sampling_ratio:g}, but the data was already at least that "
-                        "balanced: there was nothing to resample, so they were not trained. "
-                        "A higher sampling ratio runs them.")
+                        " ".join(t for c, t in text.items() if causes[c]))
         rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
                       "skipped.")
     if len(result.ratios) > 1:

@@ -208,19 +208,94 @@ def test_same_seed_same_table():
     assert not other["roc_auc"].equals(first.to_frame()["roc_auc"])
 
 
-def test_a_failing_sampler_is_reported_and_the_rest_goes_on():
-    # 4 training positives: SMOTE's 5 neighbours cannot exist, oversampling by copies can
-    res = analyses.imbalance_benchmark("moons?n_train=1000", ratios="1:100",
-                                       strategies="none,smote,random_over", seeds=1,
+def _csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
+    """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by ``shift``."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(n_neg, 2)), rng.normal(size=(n_pos, 2)) * spread + shift])
+    y = np.r_[np.zeros(n_neg, int), np.ones(n_pos, int)]
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(path, index=False)
+    return f"csv:{path}"
+
+
+def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
+    # positives far from every negative: ADASYN finds no majority neighbour and raises
+    data = _csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
+    res = analyses.imbalance_benchmark(data, strategies="none,adasyn,random_over", seeds=1,
                                        net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
     status = res.status_frame().set_index("strategy")
-    assert status.loc["smote", "status"] == "failed"
-    assert "n_neighbors" in status.loc["smote", "reason"]
+    assert status.loc["adasyn", "status"] == "failed"
+    assert status.loc["adasyn", "reason"].startswith(
+        "RuntimeError: Not any neigbours belong to the majority class.")
     assert (status.loc[["none", "random_over"], "status"] == "ok").all()
     rank = res.ranking()
-    assert rank.iloc[-1]["strategy"] == "smote" and math.isnan(rank.iloc[-1]["mean"])
+    assert rank.iloc[-1]["strategy"] == "adasyn" and math.isnan(rank.iloc[-1]["mean"])
     failed = res.summary()["failed"]
-    assert [f["strategy"] for f in failed] == ["smote"] and failed[0]["reason"]
+    assert [f["strategy"] for f in failed] == ["adasyn"] and failed[0]["reason"]
+
+
+def test_samplers_with_too_few_minority_samples_are_skipped_with_the_reason(tmp_path):
+    # 8 positives, 5 in training: SMOTE's 5 neighbours and the sample itself need 6. Every
+    # SMOTE-like sampler failed with scikit-learn's "Expected n_neighbors <= n_samples_fit"
+    data = _csv(tmp_path / "imb8.csv", 300, 8, 2.0)
+    res = analyses.imbalance_benchmark(
+        data, strategies="none,smote,adasyn,borderline_smote,smote_enn,smote_tomek,near_miss",
+        seeds=1, net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
+    status = res.status_frame().set_index("strategy")
+    has = "the training data has 5 minority samples; "
+    smote = "needs at least 6 (k_neighbors=5 neighbours + the sample itself)"
+    assert status["reason"].to_dict() == {
+        "none": "", "near_miss": "",  # NearMiss needs 3 (its own minority neighbours)
+        "smote": f"{has}SMOTE {smote}",
+        "adasyn": f"{has}ADASYN needs at least 6 (n_neighbors=5 neighbours + the sample itself)",
+        "borderline_smote": f"{has}BorderlineSMOTE {smote}",
+        "smote_enn": f"{has}SMOTEENN's SMOTE {smote}",
+        "smote_tomek": f"{has}SMOTETomek's SMOTE {smote}"}
+    assert status["status"].value_counts().to_dict() == {"skipped": 5, "ok": 2}
+    assert res.summary()["failed"] == [] and res.data["train_pos"].tolist() == [5]
+    # every strategy given skipped: refused before any training, with the first reason
+    with pytest.raises(ValueError) as err:
+        analyses.imbalance_benchmark(data, strategies="smote,adasyn")
+    assert str(err.value) == ("nothing to run: every strategy given (smote, adasyn) is a "
+                              f"sampler that cannot run on this data, and at ratio own {has}"
+                              f"SMOTE {smote}")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(("strategy", "n_pos", "message"), [
+    ("smote", 1, "the training data has 1 minority sample; SMOTE needs at least 6 "
+                 "(k_neighbors=5 neighbours + the sample itself)"),
+    ("adasyn", 2, "the training data has 2 minority samples; ADASYN needs at least 6 "
+                  "(n_neighbors=5 neighbours + the sample itself)"),
+    ("smote_tomek", 3, "the training data has 3 minority samples; SMOTETomek's SMOTE needs at "
+                       "least 6 (k_neighbors=5 neighbours + the sample itself)"),
+    ("near_miss", 2, "the training data has 2 minority samples; NearMiss needs at least 3 "
+                     "(n_neighbors=3 neighbours)"),
+])
+def test_pipeline_refuses_too_few_minority_samples_for_the_sampler(strategy, n_pos, message):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(60, 2)), rng.normal(size=(n_pos, 2)) + 2])
+    y = np.r_[np.zeros(60, int), np.ones(n_pos, int)]
+    pipe = analyses.make_imbalance_pipeline(strategy, net_params=NET, random_state=0)
+    with pytest.raises(ValueError) as err:
+        pipe.fit(X, y)
+    assert str(err.value) == message
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_pipeline_reads_the_samplers_own_neighbour_counts():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(8, 2)), np.r_[np.zeros(5, int), np.ones(3, int)]
+    # one neighbour needs 2 minority samples: 3 are enough
+    pipe = analyses.make_imbalance_pipeline("smote", 0.9, NET, random_state=0)
+    pipe.named_steps["sampler"].set_params(k_neighbors=1)
+    assert pipe.fit(X, y).predict(X).shape == (8,)
+    # BorderlineSMOTE also looks for 10 neighbours among all samples
+    pipe = analyses.make_imbalance_pipeline("borderline_smote", 0.9, NET, random_state=0)
+    pipe.named_steps["sampler"].set_params(k_neighbors=1)
+    with pytest.raises(ValueError) as err:
+        pipe.fit(X, y)
+    assert str(err.value) == ("the training data has 8 samples; BorderlineSMOTE needs at least "
+                              "11 (m_neighbors=10 neighbours + the sample itself)")
 
 
 def test_leakage_demo_inflates_scores_and_changes_the_test_set():

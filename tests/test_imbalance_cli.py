@@ -72,21 +72,58 @@ def test_help_says_what_pr_auc_is(capsys):
            "the trapezoid" in " ".join(capsys.readouterr().out.split())
 
 
+def _csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
+    """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by ``shift``."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(n_neg, 2)), rng.normal(size=(n_pos, 2)) * spread + shift])
+    y = np.r_[np.zeros(n_neg, int), np.ones(n_pos, int)]
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(path, index=False)
+    return f"csv:{path}"
+
+
 def test_human_output_names_failures(tmp_path, capsys):
-    rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1000", "--ratio", "1:100",
-                     "--strategies", "none,smote", "--seeds", "1", "--no-report", *FAST])
+    # positives far from every negative: ADASYN finds no majority neighbour and raises
+    data = _csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
+    rc = hplab.main(["imbalance", "--dataset", data, "--strategies", "none,adasyn", "--seeds",
+                     "1", "--no-report", *FAST])
     assert rc == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("imbalance on moons?n_train=1000 (positive class 1): pr_auc")
-    smote = next(line for line in lines if "smote" in line)
-    assert "failed" in smote and "n_neighbors" in smote
+    assert lines[0].startswith(f"imbalance on {data} (positive class 1): pr_auc")
+    adasyn = next(line for line in lines if "adasyn" in line)
+    assert "failed: RuntimeError: Not any neigbours belong to the majority class" in adasyn
     assert any("accuracy is misleading here" in line for line in lines)
-    # every run failing (4 training positives: SMOTE's 5 neighbours cannot exist) still
-    # reports
-    rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1000", "--ratio", "1:100",
-                     "--strategies", "smote", "--seeds", "1", "--no-report", "--json", *FAST])
+    # every run failing still reports
+    rc = hplab.main(["imbalance", "--dataset", data, "--strategies", "adasyn", "--seeds", "1",
+                     "--no-report", "--json", *FAST])
     (row,) = json.loads(capsys.readouterr().out)["ranking"]
-    assert rc == 0 and row["strategy"] == "smote" and row["status"] == "failed"
+    assert rc == 0 and row["strategy"] == "adasyn" and row["status"] == "failed"
+
+
+def test_samplers_with_too_few_minority_samples_are_skipped_not_failed(tmp_path, capsys,
+                                                                      parse_html):
+    # 8 positives, 5 in training: the SMOTE family failed with scikit-learn's "Expected
+    # n_neighbors <= n_samples_fit, but n_neighbors = 6, n_samples_fit = 5"
+    data = _csv(tmp_path / "imb8.csv", 300, 8, 2.0)
+    out = tmp_path / "rep"
+    argv = ["imbalance", "--dataset", data, "--seeds", "1", "--epochs", "5", "--workers", "1"]
+    assert hplab.main([*argv, "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    smote = "needs at least 6 (k_neighbors=5 neighbours + the sample itself)"
+    for name, label in (("smote", "SMOTE"), ("borderline_smote", "BorderlineSMOTE"),
+                        ("smote_enn", "SMOTEENN's SMOTE"), ("smote_tomek", "SMOTETomek's SMOTE")):
+        assert (f"  skipped {name}: the training data has 5 minority samples; {label} {smote}"
+                in lines), name
+    assert ("  skipped adasyn: the training data has 5 minority samples; ADASYN needs at least 6 "
+            "(n_neighbors=5 neighbours + the sample itself)") in lines
+    assert not any("failed" in line or "n_samples_fit" in line for line in lines)
+    page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "5 strategy run(s) skipped: too few samples for the sampler" in page
+    assert ("SMOTE and its kin look for each minority sample's nearest minority neighbours "
+            "(NearMiss for each majority sample's): with fewer minority samples than that "
+            "they cannot run, so they were not trained.") in page
+    assert "nothing to resample" not in page
+    head = {h["label"]: h["text"] for h in reports.read_report_info(out / "report.html").headline}
+    assert head["Failed strategies"] == "0" and head["Skipped strategies"] == "5"
 
 
 def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, capsys,
