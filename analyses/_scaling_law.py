@@ -96,10 +96,11 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
     keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
     order = np.argsort(b[keep])
     b, s = b[keep][order], s[keep][order]
-    n = len(b)
-    if n < MIN_POINTS or len(np.unique(b)) < MIN_POINTS:
-        return ScalingFit("too_few_points", f"only {n} batch size(s) reached the target; "
-                          f"the fit needs {MIN_POINTS}", n_points=n)
+    n, sizes = len(b), len(np.unique(b))  # repeated sizes (seeds) are one size to the fit
+    if sizes < MIN_POINTS:
+        return ScalingFit("too_few_points", f"only {sizes} distinct batch size"
+                          f"{'' if sizes == 1 else 's'} reached the target; the fit needs "
+                          f"{MIN_POINTS}", n_points=n)
     x, y = np.log(b), np.log(s)
 
     def residuals(p):  # p = (log S_min, log B_crit); log(1 + e^(p1 - x)) without overflow

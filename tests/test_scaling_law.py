@@ -97,7 +97,13 @@ def test_steps_that_fit_no_law_give_no_regimes_and_no_1_over_b_claim():
 def test_too_few_points_is_reported_not_raised():
     fit = fit_scaling_law([1, 2, 4, 8], [100, np.nan, np.inf, 20])
     assert fit.status == "too_few_points" and fit.n_points == 2
-    assert "only 2 batch size(s)" in fit.message
+    assert fit.message == "only 2 distinct batch sizes reached the target; the fit needs 3"
+    # four points but two sizes: it counted the points ("only 4 batch size(s)")
+    fit = fit_scaling_law([4, 4, 4, 8], [100, 50, 25, 3])
+    assert fit.status == "too_few_points" and fit.n_points == 4
+    assert fit.message == "only 2 distinct batch sizes reached the target; the fit needs 3"
+    fit = fit_scaling_law([4, 4, 8], [100, 50, np.nan])
+    assert fit.message == "only 1 distinct batch size reached the target; the fit needs 3"
     assert regimes([1, 8], fit) == ("unknown", "unknown")
     assert np.isnan(fit.steps([1, 8])).all()
 
