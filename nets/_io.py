@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -76,11 +77,21 @@ def write_atomically(path, write) -> Path:
 
     A crash leaves the earlier file (or none), never half a new one; two processes
     writing one path each write a file of their own, and the last rename wins whole.
+    A symlink stays a link (its target is replaced), and a FIFO or device (a pipe,
+    /dev/stdout) is written directly: a rename would put a plain file in its place.
     """
     path = Path(path)
-    tmp = stage_file(path, write)
     try:
-        os.replace(tmp, path)
+        mode = path.stat().st_mode  # of what a link points to
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
+        return path
+    target = path.resolve() if path.is_symlink() else path
+    tmp = stage_file(target, write)
+    try:
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return path

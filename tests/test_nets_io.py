@@ -140,6 +140,20 @@ def test_saves_of_one_path_at_once_never_collide(trained, tmp_path):
     np.testing.assert_array_equal(nets.load_net(path)[0].predict_proba(X), net.predict_proba(X))
 
 
+def test_a_save_through_a_symlink_keeps_the_link(trained, tmp_path):
+    import os
+
+    net, _, X, _ = trained
+    (tmp_path / "models").mkdir()
+    (tmp_path / "latest.npz").symlink_to("models/v1.npz")  # dangling until the first save
+    for _ in range(2):
+        assert nets.save_net(tmp_path / "latest.npz", net) == tmp_path / "latest.npz"
+    assert os.readlink(tmp_path / "latest.npz") == "models/v1.npz"
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["v1.npz"]
+    np.testing.assert_array_equal(nets.load_net(tmp_path / "latest.npz")[0].predict_proba(X),
+                                  net.predict_proba(X))
+
+
 def test_foreign_files_are_refused(tmp_path):
     course = tmp_path / "course.npz"  # a course data file: keys data, label
     np.savez(course, data=np.zeros((4, 2)), label=np.zeros((4, 1)))
