@@ -885,7 +885,11 @@ def cmd_predict(args) -> int:
 
     if args.limit < -1:
         raise ValueError(f"--limit must be >= 0, or -1 for all, got {args.limit}")
-    _refuse_overwrite(args.out, args.model, args.input)
+    to_stdout = args.out == "-"
+    if to_stdout and args.json:  # both would go to standard output
+        raise ValueError("--out - writes the CSV to standard output; leave out --json")
+    out = None if to_stdout else args.out
+    _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     truth = seed = dataset = None
     if args.dataset is not None:
@@ -895,7 +899,7 @@ def cmd_predict(args) -> int:
         if not dataset:
             raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
         seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
-        _refuse_overwrite(args.out, *data.source_paths(dataset))
+        _refuse_overwrite(out, *data.source_paths(dataset))
         pred, truth = nets.predict_dataset(model, data.load(dataset, seed=seed))
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
@@ -904,7 +908,9 @@ def cmd_predict(args) -> int:
     scores = nets.score_prediction(pred, truth) if truth is not None else \
         {"accuracy": None, "rmse": None, "mae": None}
     frame = nets.prediction_frame(pred, truth)
-    if args.out:
+    if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
+        frame.to_csv(sys.stdout, index=False)
+    elif args.out:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_atomically(args.out, lambda tmp: frame.to_csv(tmp, index=False))
     limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
@@ -918,6 +924,9 @@ def cmd_predict(args) -> int:
         lines.append(f"accuracy {scores['accuracy']:.4f}")
     elif scores["rmse"] is not None:
         lines.append(f"rmse {scores['rmse']:.4g}, mae {scores['mae']:.4g}")
+    if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
+        print("\n".join(lines), file=sys.stderr)
+        return 0
     if limit:
         lines += frame.head(limit).to_string(float_format="{:.4f}".format).splitlines()
     if args.out:
@@ -942,7 +951,8 @@ def _add_predict(sub) -> None:
                    help="data seed for --dataset (default: the one the model was trained "
                         "with, so its test split is the held-out one)")
     p.add_argument("--out", metavar="PRED.csv", default=None,
-                   help="write every prediction (and probabilities, true label) as CSV")
+                   help="write every prediction (and probabilities, true label) as CSV "
+                        "(-: to standard output, the scores to standard error)")
     p.add_argument("--limit", type=int, default=PREDICT_SHOWN,
                    help=f"predictions listed on stdout and in --json (default "
                         f"{PREDICT_SHOWN}; -1: all)")

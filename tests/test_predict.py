@@ -92,6 +92,45 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert code == 0 and "40 predictions" in out and "cat" in out
 
 
+def test_out_through_a_link_a_fifo_or_dash(saved_model, tmp_path, capsys, monkeypatch):
+    """--out never renames a plain file over a symlink or a pipe; `--out -` is stdout."""
+    import io
+    import os
+    import threading
+
+    path, X_raw, _ = saved_model("multiclass")
+    np.save(tmp_path / "x.npy", X_raw)
+    labels = list(nets.load_model(path).predict(X_raw).labels)
+    (tmp_path / "real.csv").write_text("old\n")
+    (tmp_path / "link.csv").symlink_to("real.csv")
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
+                            tmp_path / "link.csv"], capsys)
+    assert code == 0, err
+    assert os.readlink(tmp_path / "link.csv") == "real.csv"  # still the link, its file new
+    assert pd.read_csv(tmp_path / "real.csv")["prediction"].tolist() == labels
+    os.mkfifo(tmp_path / "pipe")
+    got = []
+    reader = threading.Thread(target=lambda: got.append((tmp_path / "pipe").read_text()),
+                              daemon=True)  # a pipe never written must not hang the run
+    reader.start()
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
+                            tmp_path / "pipe"], capsys)
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert pd.read_csv(io.StringIO(got[0]))["prediction"].tolist() == labels
+    assert (tmp_path / "pipe").is_fifo()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["predict", path, "--input", "x.npy", "--out", "-"], capsys)
+    assert code == 0, err
+    frame = pd.read_csv(io.StringIO(out))  # only the CSV: every row, the scores on stderr
+    assert list(frame.columns) == ["prediction", "p_cat", "p_dog", "p_eel"]
+    assert frame["prediction"].tolist() == labels and "40 predictions on x.npy" in err
+    assert not Path("-").exists()
+    code, out, err = run_cli(["predict", path, "--input", "x.npy", "--out", "-", "--json"],
+                             capsys)
+    assert (code, out) == (2, "") and "leave out --json" in err and err.count("\n") == 1
+
+
 def test_several_targets_get_a_truth_column_each(tmp_path):
     net = nets.MLP.initialized((2, 3, 2), ("tanh",), "regression", rng=np.random.default_rng(0))
     model = nets.load_model(nets.save_net(tmp_path / "reg2.npz", net))
