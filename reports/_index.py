@@ -120,7 +120,8 @@ def _is_venv(folder: Path) -> bool:
 
 def index_root(report_dir: Path | str) -> Path:
     """The folder whose index a report in ``report_dir`` refreshes (see module doc)."""
-    report_dir = Path(report_dir).resolve()
+    # absolute but not resolved: a `runs` that is a symlink is still the folder named runs
+    report_dir = Path(os.path.abspath(report_dir))
     for folder in (report_dir, *report_dir.parents):
         if folder.name == "runs":
             return folder

@@ -232,12 +232,24 @@ def test_index_lists_every_report_newest_first(tmp_path, parse_html):
 
 
 def test_index_root_rule(tmp_path):
-    assert reports.index_root(tmp_path / "runs" / "train" / "xor") == (tmp_path / "runs").resolve()
-    assert reports.index_root(tmp_path / "runs") == (tmp_path / "runs").resolve()
-    assert reports.index_root(tmp_path / "a" / "b") == (tmp_path / "a").resolve()
+    assert reports.index_root(tmp_path / "runs" / "train" / "xor") == tmp_path / "runs"
+    assert reports.index_root(tmp_path / "runs") == tmp_path / "runs"
+    assert reports.index_root(tmp_path / "a" / "b") == tmp_path / "a"
     path = _small_report().write(tmp_path / "elsewhere" / "one")
     assert reports.read_report_info(path).name == "demo"
     assert (tmp_path / "elsewhere" / "index.html").exists()
+
+
+def test_a_runs_symlink_gets_its_index(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "runs").symlink_to("real")
+    monkeypatch.chdir(tmp_path)
+    assert reports.index_root("runs/train/x") == tmp_path / "runs"
+    _small_report("linked").write("runs/train/x")
+    assert [i.name for i in reports.find_reports("real")] == ["linked"]
+    index = (tmp_path / "real" / "index.html").read_text()
+    assert 'href="train/x/report.html"' in index and (tmp_path / "runs").is_symlink()
+    assert not (tmp_path / "real" / "train" / "index.html").exists()
 
 
 def test_same_second_reports_sort_by_write_order(tmp_path):
