@@ -1320,6 +1320,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if as_program:
         signal.signal(signal.SIGTERM, _terminate)
+        # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed as
+        # \xe9: it failed a finished, saved run with exit 2
+        for stream in (sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
     # loky's resource tracker (a process of its own, started with this environment) warns
     # after a pool torn down by an error, below the command's one-line error
     os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")

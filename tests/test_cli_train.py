@@ -448,6 +448,26 @@ def test_history_lr_is_the_schedules_rate_at_each_iteration(tmp_path, capsys, sc
     np.testing.assert_allclose(history["lr"].iloc[:4], expected, rtol=1e-9)
 
 
+def test_a_name_the_terminal_cannot_encode_does_not_fail_the_run(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONIOENCODING": "ascii"}
+    argv = [sys.executable, "-m", "hplab", "train", "--dataset", "xor", "--hidden", "2",
+            "--epochs", "2", "--no-report", "--name", "é"]
+    text = subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=300)
+    assert text.returncode == 0, text.stderr
+    assert "runs/train/\\xe9/model.npz" in text.stdout  # the name, escaped
+    assert (tmp_path / "runs" / "train" / "é" / "model.npz").is_file()
+    as_json = subprocess.run([*argv, "--json"], capture_output=True, text=True, cwd=tmp_path,
+                             env=env, timeout=300)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["model_path"] == "runs/train/é/model.npz"
+
+
 def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch):
     # Ctrl-C while the files were written left seed 3's model beside seed 0's config and a
     # history cut off halfway
