@@ -95,12 +95,15 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
-    found = []
-    for here, dirs, files in os.walk(root):
+    found, seen = [], {os.path.realpath(root)}
+    # linked folders are followed (runs/train may live on another disk), each real folder
+    # once: a link back up the tree would otherwise loop
+    for here, dirs, files in os.walk(root, followlinks=True):
         # hidden folders, CSV folders of reports and installed packages hold no reports
         # (a run named _mine does: run folders may start with "_")
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files")
-                         and d not in _SKIP_DIRS and not _is_venv(Path(here) / d))
+                         and d not in _SKIP_DIRS and not _is_venv(Path(here) / d)
+                         and _first_visit(Path(here) / d, seen))
         for name in files:
             # hidden files are not reports: a run killed between writing its report and
             # renaming it into place leaves the staged .report.html.XXXX.tmp.html
@@ -111,6 +114,15 @@ def find_reports(directory: Path | str) -> list[ReportInfo]:
                     found.append(info)
     found.sort(key=_sort_key, reverse=True)
     return found
+
+
+def _first_visit(folder: Path, seen: set[str]) -> bool:
+    """Whether ``folder``'s real path is new to ``seen`` (which it joins)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
 
 
 def _is_venv(folder: Path) -> bool:
@@ -154,7 +166,7 @@ def write_index(directory: Path | str) -> Path:
             "headline": info.headline[0] if info.headline else None,
         })
     html = render("index.html", entries=entries, count=len(entries),
-                  title=root.resolve().name or str(root), version=version(),
+                  title=Path(os.path.abspath(root)).name or str(root), version=version(),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"))
     path = root / "index.html"
     if path.is_file() and not _is_our_index(path):  # someone's own page: never replaced

@@ -252,6 +252,19 @@ def test_a_runs_symlink_gets_its_index(tmp_path, monkeypatch):
     assert not (tmp_path / "real" / "train" / "index.html").exists()
 
 
+def test_a_linked_subfolder_is_listed_once_and_a_link_loop_ends(tmp_path):
+    # runs/train on another disk is a link: its reports refresh runs/index.html, which
+    # must list them; a link back up the tree must not loop or list a report twice
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "train").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere" / "up").symlink_to(tmp_path / "runs")
+    _small_report("far").write(tmp_path / "runs" / "train" / "x")
+    assert [i.name for i in reports.find_reports(tmp_path / "runs")] == ["far"]
+    index = (tmp_path / "runs" / "index.html").read_text()
+    assert 'href="train/x/report.html"' in index and "<title>hplab reports · runs<" in index
+
+
 def test_same_second_reports_sort_by_write_order(tmp_path):
     t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     first = _small_report("first", created=t).write(tmp_path / "runs" / "a")
