@@ -46,6 +46,14 @@ class Head:
         return d
 
     def accuracy(self, z, t) -> float:
+        """Share of rows whose prediction from ``z`` matches ``t``; NaN if any logit is NaN
+        or infinite: a diverged net predicts nothing (a NaN row's argmax is class 0)."""
+        if not np.isfinite(z).all():
+            return float("nan")
+        return float(np.mean(self._correct(z, t)))
+
+    def _correct(self, z, t) -> np.ndarray:
+        """Per row: whether the prediction from finite logits ``z`` matches ``t``."""
         raise NotImplementedError
 
 
@@ -87,8 +95,8 @@ class Binary(Head):
         per = (np.logaddexp(0, z) - t * z)[:, 0]
         return float(np.mean(per if w is None else w * per))
 
-    def accuracy(self, z, t):
-        return float(np.mean((z[:, 0] > 0) == (t[:, 0] > 0.5)))
+    def _correct(self, z, t):
+        return (z[:, 0] > 0) == (t[:, 0] > 0.5)
 
 
 class Multiclass(Head):
@@ -117,8 +125,8 @@ class Multiclass(Head):
         per = -np.sum(t * log_softmax(z, axis=1), axis=1)
         return float(np.mean(per if w is None else w * per))
 
-    def accuracy(self, z, t):
-        return float(np.mean(np.argmax(z, axis=1) == np.argmax(t, axis=1)))
+    def _correct(self, z, t):
+        return np.argmax(z, axis=1) == np.argmax(t, axis=1)
 
 
 HEADS: dict[str, Head] = {h.name: h for h in (Regression(), Binary(), Multiclass())}

@@ -59,6 +59,26 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert acc == pytest.approx(summary["test_accuracy"])
 
 
+def test_a_diverged_run_reports_no_accuracy(tmp_path, capsys, parse_html):
+    # argmax of a NaN row is class 0: the NaN net "scored" coin's class-0 share (test 17.4 %)
+    out_dir = tmp_path / "divr"
+    code, out, err = run_cli(["train", "--dataset", "coin", "--lr", "1e30", "--epochs", "3",
+                              "--out", out_dir, "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["status"] == "diverged"
+    for split in ("train", "val", "test"):
+        assert summary[f"{split}_loss"] is None and summary[f"{split}_accuracy"] is None
+    history = pd.read_csv(out_dir / "history.csv")
+    # the untrained net's checkpoint scores; the NaN one's has no accuracy
+    assert history["val_accuracy"].tolist()[0] == pytest.approx(0.15)
+    assert history[["train_accuracy", "val_accuracy"]].iloc[-1].isna().all()
+    page = parse_html((out_dir / "report.html").read_text())
+    assert "Test accuracy–" in page.all_text and "17.4 %" not in page.all_text
+    final = pd.read_csv(out_dir / "report_files" / "final.csv")
+    assert final["accuracy"].isna().all()
+
+
 def test_gradcheck_coin_json(capsys):
     code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,12",
                               "--activation", "sigmoid,tanh", "--json"], capsys)
