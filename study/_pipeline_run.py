@@ -63,10 +63,16 @@ def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number
 
 def pipeline_metrics(ds, pipe, seconds: float) -> dict[str, float]:
     """Every metric a pipeline trial can optimize (`pipeline_val_scores`, val_loss,
-    train_loss, n_parameters, epochs, train_seconds); NaN where the strategy has no net."""
+    train_loss, n_parameters, epochs, train_seconds); NaN where the strategy has no net,
+    and `pipeline_val_scores` NaN where its net diverged."""
     model = pipe.named_steps["model"]
     net = getattr(model, "net_", None)
-    known = {**pipeline_val_scores(ds, pipe), "train_seconds": seconds,
+    # a diverged net may predict nothing (NetClassifier refuses NaN outputs): the trial
+    # records "diverged", as one without a pipeline does, not a scoring error
+    scores = (dict.fromkeys((*IMBALANCE_METRICS, "val_accuracy"), math.nan)
+              if getattr(model, "status_", None) == "diverged"
+              else pipeline_val_scores(ds, pipe))
+    known = {**scores, "train_seconds": seconds,
              **dict.fromkeys(PIPELINE_NET_METRICS, math.nan)}
     if net is not None:
         known.update(val_loss=val_scores(net, ds)[0], n_parameters=float(net.n_parameters),

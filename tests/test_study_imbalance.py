@@ -124,6 +124,21 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
     assert any(t.state.name == "COMPLETE" for t in trials)  # the study went on
 
 
+def test_a_pipeline_net_diverging_to_nan_is_a_diverged_trial(tmp_path):
+    # scoring its NaN probabilities raised: an error trial ("proba must be finite scores")
+    raw = _raw(n_trials=2, sampler="grid", space={"imbalance_strategy": ["none", "smote"]})
+    raw["fixed"].update(optimizer="sgd", lr=1e300)
+    db = tmp_path / "div.db"
+    summary = study.run_study(parse_spec(raw), storage=str(db), progress=False)
+    assert summary["n_diverged"] == 2 and summary["n_fail"] == 0
+    for t in trials_of(db, "imb"):
+        info = study.trial_info(t)
+        assert t.state.name == "PRUNED" and info["status"] == "diverged"
+        assert info["reason"] == "loss became NaN or infinite"
+        assert info["val_accuracy"] is None and info["train_loss"] is None
+        assert set(info["imbalance_metrics"].values()) == {None}
+
+
 def test_pipeline_nets_take_every_net_classifier_parameter(tmp_path, monkeypatch):
     # lr_gamma and lr_decay_steps were refused as "would be ignored", yet NetClassifier
     # takes them: the names now come from the class itself
