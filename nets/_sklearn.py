@@ -163,8 +163,16 @@ class _NetEstimator(BaseEstimator):
 
     def _check_X(self, X) -> np.ndarray:
         """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's
-        range are refused here, where the net's cast made them inf and its outputs NaN."""
+        range are refused here, where the net's cast made them inf and its outputs NaN. A
+        net whose fit diverged to a NaN or infinite loss is refused first, like
+        scikit-learn's MLP refuses non-finite weights (at fit; here fit reports the status)."""
         check_is_fitted(self)
+        # a fit whose loss went NaN or inf left weights that are NaN or inf, or so large
+        # that the outputs overflow: NaN logits would all name classes_[0] (argmax)
+        if not math.isfinite(self.loss_):
+            raise ValueError(f"{type(self).__name__}: the fit diverged ({self.reason_}): its "
+                             "weights give NaN or infinite outputs, nothing to predict with; "
+                             "fit again with a lower lr")
         X = validate_data(self, X, reset=False, dtype=_FLOATS)
         return check_features(X, self.n_features_in_, self.net_.dtype)
 

@@ -298,6 +298,18 @@ def test_pipeline_reads_the_samplers_own_neighbour_counts():
                               "11 (m_neighbors=10 neighbours + the sample itself)")
 
 
+def test_a_net_diverging_to_nan_is_a_failed_run_saying_so():
+    # its NaN probabilities reached the scoring outside the run's guard: a traceback
+    res = analyses.imbalance_benchmark("moons?n_train=1000", ratios="1:20",
+                                       strategies="none,class_weight", seeds=1, workers=1,
+                                       net_params={"hidden": (4,), "max_epochs": 3,
+                                                   "optimizer": "sgd", "lr": 1e300})
+    status = res.status_frame()
+    assert (status["status"] == "failed").all() and len(status) == 2
+    assert status["reason"].str.startswith(
+        "ValueError: NetClassifier: the fit diverged (loss became NaN or infinite)").all()
+
+
 def test_leakage_demo_inflates_scores_and_changes_the_test_set():
     res = analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="random_over",
                                        seeds=1, net_params=NET, leakage_demo=True, workers=1)

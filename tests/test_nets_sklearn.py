@@ -365,6 +365,34 @@ def test_convergence_warnings_and_status():
     assert reg.status_ == "diverged" and caught[0].filename == __file__
 
 
+def test_a_net_whose_fit_diverged_to_nan_predicts_nothing():
+    # it predicted classes_[0] for every row (argmax of NaN) and scored 0.333 on iris
+    X, y = load_iris(return_X_y=True)
+    kw = dict(hidden=(8,), optimizer="sgd", lr=1e300, max_epochs=5, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="diverged"):  # fit reports, never raises
+        clf = nets.NetClassifier(**kw).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        reg = nets.NetRegressor(**kw).fit(X, y.astype(float))
+    assert clf.status_ == reg.status_ == "diverged" and np.isnan(clf.loss_)
+    for est in (clf, reg):
+        name = type(est).__name__
+        calls = [est.predict, lambda X, est=est: est.score(X, y[:5])]
+        if est is clf:
+            calls += [clf.predict_proba, clf.predict_log_proba, clf.decision_function]
+        for call in calls:
+            with pytest.raises(ValueError) as info:
+                call(X[:5])
+            assert str(info.value) == (
+                f"{name}: the fit diverged (loss became NaN or infinite): its weights give "
+                "NaN or infinite outputs, nothing to predict with; fit again with a lower lr")
+    # a net that diverged with a finite loss (10x its first) still predicts
+    Xr, yr = X * 100, X[:, 0] * 5000
+    with pytest.warns(ConvergenceWarning, match="exceeded 10x"):
+        big = nets.NetRegressor(hidden=(8,), optimizer="sgd", lr=0.01, max_epochs=5,
+                                random_state=0).fit(Xr, yr)
+    assert np.isfinite(big.loss_) and np.isfinite(big.predict(Xr[:5])).all()
+
+
 def test_early_stopping_on_training_loss():
     X, y = make_classification(n_samples=300, random_state=0)
     clf = nets.NetClassifier(hidden=(32,), lr=0.01, max_epochs=2000, patience=5,
