@@ -111,7 +111,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if has_val:
         # class weights shape training only: validation is scored as the study objective
         # and the test set are (unweighted), so every val_loss is one number
-        X_val, T_val, _ = check_training_data(net, cfg, X_val, y_val, name="validation")
+        X_val, T_val, _ = check_training_data(net, cfg, X_val, y_val, name="validation",
+                                             loss_weights=False)
     n = len(X)
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     steps_per_epoch = math.ceil(n / bs)

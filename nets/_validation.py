@@ -39,12 +39,13 @@ def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
     return X_cast
 
 
-def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=None):
+def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=None,
+                        loss_weights: bool = True):
     """Validated ``(X, T, w)``: features, head-encoded targets, per-sample loss weights.
 
     ``w`` is None, or the class weights of the labels times ``sample_weight`` rescaled
     to mean 1 (only the ratios of sample weights matter; the learning rate keeps its
-    meaning).
+    meaning); always None with ``loss_weights=False`` (data scored unweighted).
     """
     X = check_features(X, net.sizes[0], net.dtype, name=f"{name} X")
     y = np.asarray(y)
@@ -70,7 +71,8 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
             if len(cfg.class_weight) != n_classes:
                 raise ValueError(f"class_weight needs {n_classes} values, "
                                  f"got {len(cfg.class_weight)}")
-            w = np.asarray(cfg.class_weight, dtype=net.dtype)[y.astype(np.intp)]
+            if loss_weights:
+                w = np.asarray(cfg.class_weight, dtype=net.dtype)[y.astype(np.intp)]
     else:
         if not np.all(np.isfinite(y)):
             raise ValueError(f"{name} targets contain NaN or infinite values")
@@ -81,6 +83,10 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     T = head.encode(y, n_out, net.dtype)
     if sw is not None:
         w = sw if w is None else w * sw
+    if w is not None and not np.any(w > 0):  # every step would be a no-op, loss 0
+        what = ("class_weight is zero for every class in the labels" if sw is None else
+                "sample_weight times class_weight is zero for every sample")
+        raise ValueError(f"{name} {what}: none would count")
     return X, T, w
 
 
@@ -93,7 +99,8 @@ def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
         raise ValueError(f"{name} sample_weight must have shape ({n},), got {sw.shape}")
     if not np.all(np.isfinite(sw)) or np.any(sw < 0):
         raise ValueError(f"{name} sample_weight must be finite and non-negative")
-    total = sw.sum()
-    if total <= 0:
+    top = sw.max()
+    if top <= 0:
         raise ValueError(f"{name} sample_weight is zero for every sample: none would count")
-    return sw * (n / total)
+    sw = sw / top  # first, so that the sum of huge weights cannot overflow (nor n / tiny)
+    return sw * (n / sw.sum())

@@ -216,6 +216,29 @@ def test_bad_sample_weight_is_one_line_error(weights, message):
         nets.NetClassifier(max_epochs=2).fit(X, y, sample_weight=weights)
 
 
+def test_sample_weights_count_by_their_ratios_however_large_or_small():
+    X, y = make_classification(n_samples=30, n_features=4, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), max_epochs=2, random_state=0)
+    plain = clone(clf).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # the sum of 1e308s overflowed
+        huge = clone(clf).fit(X, y, sample_weight=np.full(30, 1e308))
+        one = clone(clf).fit(X, y, sample_weight=np.r_[np.zeros(29), 1.0])
+        subnormal = clone(clf).fit(X, y, sample_weight=np.r_[np.zeros(29), 1e-320])
+    assert huge.loss_ == plain.loss_ > 0.3  # had been 0.0: every weight rescaled to 0
+    np.testing.assert_array_equal(huge.predict_proba(X), plain.predict_proba(X))
+    assert subnormal.loss_ == one.loss_ > 0.2  # had been nan
+    np.testing.assert_array_equal(subnormal.predict_proba(X), one.predict_proba(X))
+
+
+def test_sample_weight_times_class_weight_all_zero_is_refused():
+    X, y = make_classification(n_samples=30, n_features=4, random_state=0)
+    clf = nets.NetClassifier(max_epochs=5, class_weight={0: 0.0}, random_state=0)
+    with pytest.raises(ValueError, match="^training sample_weight times class_weight is zero "
+                                         "for every sample: none would count$"):
+        clf.fit(X, y, sample_weight=(y == 0).astype(float))  # had trained nothing, loss_ 0.0
+
+
 def test_regressor_in_pipeline_with_scaled_target():
     X, y = make_friedman1(n_samples=1000, noise=0.5, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)

@@ -158,6 +158,21 @@ def test_bad_regression_targets_and_class_weights():
         nets.train(clf, weighted, X6, Y6, rng=np.random.default_rng(0))
 
 
+def test_class_weights_zero_for_every_training_label_are_refused():
+    cfg = nets.TrainConfig(hidden=(3,), max_epochs=1, class_weight=(1.0, 0.0))
+    net = nets.build_net(cfg, 2, Y6, rng=np.random.default_rng(0))
+    before = [p.copy() for p in net.params]
+    ones = np.ones(6, dtype=int)
+    with pytest.raises(ValueError, match="^training class_weight is zero for every class in "
+                                         "the labels: none would count$"):
+        nets.train(net, cfg, X6, ones, rng=np.random.default_rng(0))  # had reported loss 0.0
+    for p, q in zip(before, net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    # validation is scored unweighted: labels all of the weightless class are fine there
+    result = nets.train(net, cfg, X6, Y6, X6, ones, rng=np.random.default_rng(0))
+    assert result.history["val_loss"].iloc[-1] > 0.1
+
+
 def test_regression_targets_must_fit_the_outputs():
     cfg = nets.TrainConfig(hidden=(4,), head="regression", max_epochs=1)
     net = nets.build_net(cfg, 2, np.zeros((6, 2)), rng=np.random.default_rng(0))
