@@ -15,21 +15,30 @@ import bisect
 import math
 
 
+def _power(base, exponent):
+    """``base ** exponent``, inf where it overflows: a growing rate makes training diverge
+    (reported as such) rather than raise."""
+    try:
+        return base ** exponent
+    except OverflowError:
+        return math.inf
+
+
 def constant(step, cfg, total):
     return cfg.lr
 
 
 def step_decay(step, cfg, total):
-    return cfg.lr * cfg.lr_gamma ** (step // cfg.lr_decay_steps)
+    return cfg.lr * _power(cfg.lr_gamma, step // cfg.lr_decay_steps)
 
 
 def multistep(step, cfg, total):
     # a milestone counts from its own step on, as step_decay's boundaries do (Caffe, PyTorch)
-    return cfg.lr * cfg.lr_gamma ** bisect.bisect_right(cfg.lr_milestones, step)
+    return cfg.lr * _power(cfg.lr_gamma, bisect.bisect_right(cfg.lr_milestones, step))
 
 
 def exponential(step, cfg, total):
-    return cfg.lr * cfg.lr_gamma ** (step / cfg.lr_decay_steps)
+    return cfg.lr * _power(cfg.lr_gamma, step / cfg.lr_decay_steps)
 
 
 def inverse(step, cfg, total):

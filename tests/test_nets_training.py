@@ -179,6 +179,28 @@ def test_warmup_on_top_of_a_schedule():
     assert nets.learning_rate(10, cfg, 1000) == pytest.approx(0.1 * 0.9 ** (10 / 50))
 
 
+def test_a_growing_rate_past_the_float_range_is_inf_and_training_diverges(tmp_path, capsys):
+    import json
+
+    from cli_helpers import run_cli
+
+    growing = {"lr_gamma": 2.0, "lr_decay_steps": 1}
+    for cfg in (_cfg(schedule="step", **growing), _cfg(schedule="exponential", **growing),
+                _cfg(schedule="multistep", lr_gamma=1e300, lr_milestones=(1, 2))):
+        assert nets.learning_rate(1, cfg, 2000) == pytest.approx(0.1 * cfg.lr_gamma)
+        assert nets.learning_rate(1100, cfg, 2000) == math.inf  # had raised OverflowError
+    assert nets.learning_rate(1100, _cfg(schedule="step", lr_gamma=0.5, lr_decay_steps=1),
+                              2000) == 0.0
+    code, out, err = run_cli(["train", "--dataset", "xor", "--schedule", "exponential",
+                              "--lr-gamma", "1e100", "--lr-decay-steps", "1", "--batch-size", "1",
+                              "--epochs", "3", "--out", tmp_path / "run", "--no-report", "--json"],
+                             capsys)
+    assert code == 0, err  # had been "error: (34, 'Numerical result out of range')"
+    result = json.loads(out)
+    assert (result["status"], result["reason"]) == ("diverged", "loss became NaN or infinite")
+    assert pd.read_csv(tmp_path / "run" / "history.csv")["lr"].tolist() == [0.1, math.inf]
+
+
 def test_training_loop_steps_with_the_scheduled_rate(moons):
     X, y, _, _ = moons
     rates = []
