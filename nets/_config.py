@@ -11,7 +11,7 @@ from ._activations import ACTIVATIONS, Activation
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZERS
-from ._schedules import SCHEDULES
+from ._schedules import SCHEDULES, cosine, polynomial
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,10 @@ def validate(cfg: TrainConfig) -> None:
     if cfg.schedule == "multistep" and not cfg.lr_milestones:
         raise ValueError("schedule multistep needs lr_milestones, the steps where the rate "
                          "is multiplied by lr_gamma, e.g. (100, 200)")
+    if SCHEDULES[cfg.schedule] in (cosine, polynomial) and cfg.lr_min > cfg.lr:
+        # they fall from lr to lr_min: above it, the rate would climb instead
+        raise ValueError(f"lr_min must be <= lr (schedule {cfg.schedule} falls from lr to "
+                         f"lr_min), got lr_min {cfg.lr_min!r} and lr {cfg.lr!r}")
     for h in cfg.hidden:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}")

@@ -351,6 +351,7 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
     for p in space.params:
         for value in p.candidates(inner=strict):
             values = {p.name: value}  # alone, so an error names the key that causes it
+            values.update(_partner_at_its_most_lenient(space, p.name))
             if space.per_layer and "width" in values:
                 values["widths"] = [values.pop("width")] * values.get(
                     "depth", fixed.get("depth", DEFAULT_DEPTH))
@@ -360,6 +361,18 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                     fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
+
+
+# lr_min <= lr binds two searchable keys: with both searched, each value is checked
+# against the other's most lenient candidate, not its default (a trial drawing a bad pair
+# fails alone)
+_PARTNERS = {"lr_min": ("lr", max), "lr": ("lr_min", min)}
+
+
+def _partner_at_its_most_lenient(space: Space, name: str) -> dict:
+    partner, pick = _PARTNERS.get(name, (None, None))
+    other = space.get(partner) if partner else None
+    return {} if other is None else {partner: pick(other.candidates())}
 
 
 def _misfit(fixed: dict, max_epochs: float, fits) -> str:

@@ -62,6 +62,9 @@ import nets
     ({"activation": None}, "activation must be a sequence such as 'relu' or ('tanh', 'relu')"),
     ({"activation": 3}, "activation must be a sequence such as 'relu'"),
     ({"divergence_factor": 1.0}, "divergence_factor must be > 1, got 1.0"),
+    ({"schedule": "cosine", "lr": 0.1, "lr_min": 0.5},
+     "lr_min must be <= lr (schedule cosine falls from lr to lr_min), got lr_min 0.5 and lr 0.1"),
+    ({"schedule": "poly", "lr_min": 0.2}, "lr_min must be <= lr (schedule poly falls from lr"),
 ])
 def test_bad_config(changes, message):
     with pytest.raises(ValueError) as info:
@@ -81,6 +84,9 @@ def test_good_config_normalizes_and_is_frozen():
     with pytest.raises(AttributeError):
         cfg.lr = 1.0
     assert cfg.replace(lr=0.5).lr == 0.5
+    # lr_min is the floor of cosine and polynomial only: elsewhere it plays no part
+    assert nets.TrainConfig(schedule="cosine", lr=0.1, lr_min=0.1).lr_min == 0.1
+    assert nets.TrainConfig(schedule="constant", lr=0.1, lr_min=0.5).lr_min == 0.5
     with pytest.raises(ValueError, match="lr must be"):
         cfg.replace(lr=-1)
 

@@ -99,6 +99,11 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     (lambda r: r["fixed"].update(optimiser="adam"), r"^fixed\.optimiser: unknown setting"),
     (lambda r: r["fixed"].update(batch_size="big"), r"^fixed\.batch_size must be an integer"),
     (lambda r: r["fixed"].update(momentum=1.5), r"^fixed: momentum must be in \[0, 1\)"),
+    # lr searched, its floor fixed: the low end would ramp the rate up (refused at load, as
+    # every searched value is checked against [fixed])
+    (lambda r: r["fixed"].update(schedule="cosine", lr_min=0.01),
+     r"^space\.lr value 0\.001: lr_min must be <= lr \(schedule cosine falls from lr to "
+     r"lr_min\), got lr_min 0\.01 and lr 0\.001$"),
     (lambda r: r["fixed"].update(hidden=[8]), r"^fixed\.hidden conflicts with space"),
     (lambda r: r.update(sampler={"n_startup": 3}), r"^sampler\.n_startup: unknown option"),
     (lambda r: r.update(sampler={"n_ei_candidates": 0}),
@@ -322,6 +327,21 @@ def test_the_courses_adadelta_multistep_and_msra_are_searchable():
         parse_spec(raw)
     raw["space"]["rho"] = ["high"]
     with pytest.raises(SpecError, match="space.rho.choices must be a finite number"):
+        parse_spec(raw)
+
+
+def test_lr_and_its_floor_searched_together_load_and_a_bad_pair_fails_alone():
+    raw = _raw()  # lr in 0.001..0.5
+    raw["space"]["lr_min"] = {"low": 0.0, "high": 0.4}
+    raw["fixed"]["schedule"] = "cosine"
+    spec = parse_spec(raw)  # had been refused: lr_min 0.4 checked against the default lr 0.1
+    cfg = study.build_config({"lr": 0.5, "lr_min": 0.4, "width": 4, "depth": 1}, spec.fixed, 5)
+    assert (cfg.lr, cfg.lr_min) == (0.5, 0.4)
+    with pytest.raises(ValueError, match=r"^lr_min must be <= lr .*got lr_min 0\.4 and lr 0\.01$"):
+        study.build_config({"lr": 0.01, "lr_min": 0.4, "width": 4, "depth": 1}, spec.fixed, 5)
+    raw["space"]["lr_min"] = {"low": 0.2, "high": 0.3}  # above the low lrs: none could run
+    with pytest.raises(SpecError, match=r"^space\.lr value 0\.001: lr_min must be <= lr "
+                                        r".*got lr_min 0\.2 and lr 0\.001$"):
         parse_spec(raw)
 
 
