@@ -215,18 +215,17 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
         v = pred.values
         cols = {"prediction": v} if v.ndim == 1 else \
             {f"prediction_{j}": v[:, j] for j in range(v.shape[1])}
-        frame = pd.DataFrame(cols)
         if truth is not None:
             truth = np.asarray(truth, dtype=np.float64)
             if truth.ndim == 2:  # several targets: one column each, as the predictions
-                for j in range(truth.shape[1]):
-                    frame[f"target_{j}"] = truth[:, j]
+                cols.update({f"target_{j}": truth[:, j] for j in range(truth.shape[1])})
             else:
-                frame["target"] = truth
-        return frame
-    frame = pd.DataFrame({"prediction": pred.labels})
-    for j, c in enumerate(pred.classes):
-        frame[f"p_{c}"] = pred.probabilities[:, j]
+                cols["target"] = truth
+        return pd.DataFrame(cols)
+    # every column at once: one insert per class fragmented the frame (pandas warned
+    # PerformanceWarning past 100 classes)
+    frame = pd.DataFrame({"prediction": pred.labels, **{
+        f"p_{c}": pred.probabilities[:, j] for j, c in enumerate(pred.classes)}})
     if truth is not None:
         frame["label"] = truth
     return frame

@@ -139,6 +139,36 @@ def test_several_targets_get_a_truth_column_each(tmp_path):
     assert list(frame.columns) == ["prediction_0", "prediction_1", "target_0", "target_1"]
 
 
+def test_a_many_class_predict_warns_nothing(tmp_path, capsys):
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=1500, n_features=8, n_informative=7, n_redundant=0,
+                               n_classes=120, n_clusters_per_class=1, random_state=0)
+    pd.DataFrame(np.c_[X, y]).to_csv(tmp_path / "c120.csv", index=False, header=False)
+    dataset = f"csv:{tmp_path / 'c120.csv'}?header=no&task=classification"
+    code, _, err = run_cli(["train", "--dataset", dataset,
+                            "--hidden", "8", "--epochs", "1", "--out", tmp_path / "run",
+                            "--no-report"], capsys)
+    assert code == 0, err
+    with warnings.catch_warnings():
+        # one column inserted per class: pandas' PerformanceWarning past 100 of them
+        warnings.simplefilter("error")
+        code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
+                                  "--out", tmp_path / "p.csv", "--json"], capsys)
+        assert code == 0 and err == "", err
+        net = nets.MLP.initialized((2, 3, 120), ("tanh",), "regression",
+                                   rng=np.random.default_rng(0))
+        model = nets.load_model(nets.save_net(tmp_path / "reg120.npz", net))
+        targets = nets.prediction_frame(model.predict(np.zeros((2, 2))), np.zeros((2, 120)))
+    frame = pd.read_csv(tmp_path / "p.csv")
+    assert list(frame.columns) == ["prediction", *(f"p_{c}" for c in range(120)), "label"]
+    assert len(frame) == json.loads(out)["n"] == 300  # the test split
+    np.testing.assert_allclose(frame.filter(like="p_").sum(axis=1), 1.0, rtol=1e-5)
+    assert list(targets.columns)[119:122] == ["prediction_119", "target_0", "target_1"]
+
+
 def test_a_csv_first_row_is_a_header_or_data_never_a_guess(saved_model, tmp_path, capsys):
     path, X_raw, _ = saved_model("regression")  # features a, b, c
     rows = "\n".join(",".join(map(str, r)) for r in X_raw[:3])
