@@ -199,9 +199,11 @@ def _refuse_overwrite(out, *inputs) -> None:
         return
     import study
 
-    target = Path(out).resolve()
+    # realpath, not Path.resolve: a link loop is then the write's one-line OSError, where
+    # resolve raised RuntimeError (a traceback)
+    target = Path(os.path.realpath(out))
     for src in filter(None, inputs):
-        src = Path(src).resolve()
+        src = Path(os.path.realpath(src))
         if target == src or (src.is_dir() and target.parent == src and target.exists()):
             raise ValueError(f"{out} is an input of this command; write the output elsewhere")
     study.check_output_file(out)

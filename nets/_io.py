@@ -88,7 +88,7 @@ def write_atomically(path, write) -> Path:
     if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
         return path
-    target = path.resolve() if path.is_symlink() else path
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path  # loops: OSError
     tmp = stage_file(target, write)
     try:
         os.replace(tmp, target)

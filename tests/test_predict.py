@@ -92,6 +92,17 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert code == 0 and "40 predictions" in out and "cat" in out
 
 
+def test_out_onto_a_link_loop_is_no_traceback(saved_model, tmp_path, capsys):
+    # Path.resolve raised RuntimeError ('Symlink loop') before any write: a traceback
+    path, X_raw, _ = saved_model("binary")
+    np.save(tmp_path / "x.npy", X_raw)
+    (tmp_path / "loop.csv").symlink_to("loop.csv")
+    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
+                            tmp_path / "loop.csv"], capsys)
+    assert (code, err) == (0, "")
+    assert len(pd.read_csv(tmp_path / "loop.csv")) == len(X_raw)
+
+
 def test_out_through_a_link_a_fifo_or_dash(saved_model, tmp_path, capsys, monkeypatch):
     """--out never renames a plain file over a symlink or a pipe; `--out -` is stdout."""
     import io
