@@ -140,7 +140,11 @@ class SavedModel:
 
     def predict_normalized(self, X: np.ndarray) -> Prediction:
         """Predict inputs that are already scaled as the training data was."""
-        z = self.net.logits(X)
+        with np.errstate(over="ignore", invalid="ignore"):  # refused just below, in one line
+            z = self.net.logits(X)
+        if (row := _first_bad_row(z)) is not None:  # NaN logits would all name class 0
+            raise ValueError(f"the model's outputs are NaN or infinite (first in row {row}): "
+                             "its weights overflow on these inputs (a diverged run?)")
         if self.task == "regression":
             values = z.astype(np.float64) * self.y_scale + self.y_shift
             return Prediction(self.task, (), values=values[:, 0] if z.shape[1] == 1 else values)

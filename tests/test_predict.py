@@ -3,6 +3,7 @@ dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no p
 
 import dataclasses
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -90,6 +91,21 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert frame["prediction"].tolist() == first["predictions"]
     code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
     assert code == 0 and "40 predictions" in out and "cat" in out
+
+
+def test_outputs_that_overflow_are_refused_not_class_0(saved_model, tmp_path, capsys):
+    # finite weights so large that the logits overflow: NaN rows all predicted class 0
+    path, X_raw, _ = saved_model("multiclass", activation="identity", dtype="float64")
+    with np.load(path) as z:
+        arrays = {k: z[k] * 1e150 if k.startswith("param_") else z[k] for k in z.files}
+    np.savez(path, **arrays)
+    np.save(tmp_path / "x.npy", X_raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the CLI prints numpy's overflow warning otherwise
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
+    assert code == 2 and out == ""
+    assert err == ("hplab predict: error: the model's outputs are NaN or infinite (first in row "
+                   "0): its weights overflow on these inputs (a diverged run?)\n")
 
 
 def test_out_onto_a_link_loop_is_no_traceback(saved_model, tmp_path, capsys):
