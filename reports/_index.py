@@ -27,6 +27,11 @@ _HEAD_BYTES = 64 * 1024
 #: so are hidden folders (.git, .venv), reports' CSV folders and virtual environments.
 #: There is no depth limit: a report six folders down was left out of the index.
 _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
+#: The type of each metadata field a report may embed (see Report.metadata); a report
+#: with a field of another type is skipped, as one whose metadata is not JSON is.
+_META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
+               "status": (str, type(None)), "headline": list, "source": str,
+               "study_created": str}
 
 
 @dataclass(frozen=True)
@@ -77,16 +82,16 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         meta = json.loads(finder.content or "")
     except ValueError:
         return None
-    if not isinstance(meta, dict):
+    # a field of another type (a damaged or hand-edited file) would break every index write
+    if not isinstance(meta, dict) or any(
+            key in meta and not isinstance(meta[key], kind) for key, kind in _META_TYPES.items()):
         return None
     return ReportInfo(
-        path=path, kind=str(meta.get("kind", "?")), name=str(meta.get("name", path.stem)),
-        title=str(meta.get("title", "")), created=str(meta.get("created", "")),
+        path=path, kind=meta.get("kind", "?"), name=meta.get("name", path.stem),
+        title=meta.get("title", ""), created=meta.get("created", ""),
         status=meta.get("status"),
         headline=tuple(h for h in meta.get("headline", []) if isinstance(h, dict)),
-        source=meta.get("source") if isinstance(meta.get("source"), str) else None,
-        study_created=(meta.get("study_created") if isinstance(meta.get("study_created"), str)
-                       else None),
+        source=meta.get("source"), study_created=meta.get("study_created"),
     )
 
 

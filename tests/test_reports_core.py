@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 
 import hplab
 import reports
@@ -435,6 +436,26 @@ def test_a_column_of_sentences_wraps_as_one():
     html = rep.html()
     assert html.count('<td class="long">') == 2  # both reason cells, no state cell
     assert '<td class="long">ok</td>' in html
+
+
+def test_a_report_whose_metadata_has_wrong_types_is_left_out_of_the_index(tmp_path, capsys):
+    # QA: a status [1] or a headline 5 in one report.html made every later index refresh
+    # (report index, and train after saving its model) end in a TypeError traceback
+    root = tmp_path / "runs"
+    _small_report("good").write(root / "good", index=False)
+    for name, field in (("status", "[1]"), ("headline", "5"), ("name", "{}")):
+        (root / name).mkdir()
+        (root / name / "report.html").write_text(
+            '<html><head><meta name="hplab-report" content="{&#34;kind&#34;: &#34;train&#34;, '
+            f'&#34;{name}&#34;: {field}}}"></head></html>')
+        assert reports.read_report_info(root / name / "report.html") is None
+    code, out, err = run_cli(["report", "index", root, "--json"], capsys)
+    assert (code, err) == (0, "")
+    assert [r["name"] for r in json.loads(out)["reports"]] == ["good"]
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "xor"], capsys)
+    assert code == 0, err
+    assert [i.name for i in reports.find_reports(root)] == ["xor", "good"]
 
 
 def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_path, capsys):
