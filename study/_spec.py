@@ -274,8 +274,16 @@ def load_spec(name_or_path: str | Path) -> StudySpec:
         Missing file, bad TOML, or any invalid key (the message names its path).
     """
     path = find_spec(name_or_path)
+    not_utf8 = SpecError(f"{path}: not UTF-8 text; save the spec as UTF-8")
     try:
-        raw = tomllib.loads(path.read_text())
+        # TOML has no byte order mark, but Notepad writes one and it is unambiguous
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf8 from None
+    if "\0" in text:  # UTF-16 without its mark decodes, a NUL beside each ASCII character
+        raise not_utf8
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: {exc}") from None
     if isinstance(raw.get("study"), dict):

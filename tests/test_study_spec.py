@@ -218,6 +218,29 @@ def test_bad_toml_and_dates(tmp_path):
         load_spec(path)
 
 
+def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
+    # QA: Notepad's BOM read as "Invalid statement (at line 1, column 1)"; UTF-16 and
+    # Latin-1 as "'utf-8' codec can't decode byte 0xff in position 0", naming no file
+    from cli_helpers import run_cli
+
+    text = '[study]\ndescription = "café"\ndataset = "xor"\n[space]\nlr = [0.1, 0.5]\n'
+    plain, bom = tmp_path / "s.toml", tmp_path / "bom" / "s.toml"
+    bom.parent.mkdir()
+    plain.write_text(text, encoding="utf-8")
+    bom.write_text(text, encoding="utf-8-sig")
+    assert dataclasses.replace(load_spec(bom), path=None) == dataclasses.replace(
+        load_spec(plain), path=None)
+    assert load_spec(bom).description == "café"
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    for encoding in ("utf-16", "utf-16-le", "latin-1"):
+        path = tmp_path / f"{encoding}.toml"
+        path.write_text(text, encoding=encoding)
+        code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
+        assert (code, out, err) == (2, "", f"hplab study: error: {path}: not UTF-8 text; "
+                                           "save the spec as UTF-8\n")
+    assert not (tmp_path / "s.db").exists()
+
+
 def test_threshold_needs_a_bound_and_grid_needs_finite_values():
     with pytest.raises(SpecError, match="pruner.lower or pruner.upper"):
         parse_spec(_raw(pruner="threshold"))
