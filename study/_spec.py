@@ -286,6 +286,8 @@ def load_spec(name_or_path: str | Path) -> StudySpec:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path}: {exc}") from None
+    except RecursionError:  # tomllib reads nested lists and tables recursively
+        raise SpecError(f"{path}: lists or tables nested too deep to read") from None
     if isinstance(raw.get("study"), dict):
         raw["study"].setdefault("name", path.stem)
     return parse_spec(raw, path=str(path))

@@ -241,6 +241,18 @@ def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
     assert not (tmp_path / "s.db").exists()
 
 
+def test_a_spec_nested_too_deep_is_one_line(tmp_path, capsys):
+    # QA: 5000 nested lists printed a 3000-line RecursionError traceback
+    from cli_helpers import run_cli
+
+    path = tmp_path / "deep.toml"
+    path.write_text('[study]\ndataset = "xor"\nx = ' + "[" * 5000 + "]" * 5000 + "\n")
+    storage = f"sqlite:///{tmp_path / 's.db'}"
+    code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
+    assert (code, out, err) == (2, "", f"hplab study: error: {path}: lists or tables nested "
+                                       "too deep to read\n")
+
+
 def test_threshold_needs_a_bound_and_grid_needs_finite_values():
     with pytest.raises(SpecError, match="pruner.lower or pruner.upper"):
         parse_spec(_raw(pruner="threshold"))
