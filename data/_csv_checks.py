@@ -3,7 +3,7 @@ another width, the line a row is on.
 
 These read the file again with the `csv` module, which counts fields as pandas does
 (quotes included) and knows each record's line; the loaders call them only on suspicion,
-so a well-formed file is read once.
+so a well-formed file is read once (and its bytes once more, fast, for NUL bytes).
 """
 
 from __future__ import annotations
@@ -23,6 +23,19 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
         for fields in reader:
             if any(f.strip() for f in fields) or len(fields) > 1:
                 yield reader.line_num, fields
+
+
+def refuse_nul_bytes(path: Path) -> None:
+    """Raise `DataError` naming the line of the first NUL byte: pandas keeps it in the cell,
+    so a damaged label ``1\\x00`` was a class of its own (and UTF-16 text is mostly NULs)."""
+    line = 1
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            at = chunk.find(b"\0")
+            if at >= 0:
+                line += chunk.count(b"\n", 0, at)
+                raise DataError(f"{path} holds NUL bytes (line {line}): not a text CSV")
+            line += chunk.count(b"\n")
 
 
 def refuse_ragged_rows(path: Path, header: bool) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ._csv_checks import (
     line_of_row,
+    refuse_nul_bytes,
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_unnamed_columns,
@@ -145,6 +146,10 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
 
 def _read_csv(path: Path, target: str | None, header: str = "auto"
               ) -> tuple[pd.DataFrame, str]:
+    try:
+        refuse_nul_bytes(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     try:
         # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
         first = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,

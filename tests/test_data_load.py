@@ -335,6 +335,22 @@ def test_csv_rows_of_another_width_are_refused(tmp_path, capsys, lines, option, 
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
+def test_csv_with_nul_bytes_is_refused_as_damaged(tmp_path, capsys):
+    # QA: a label cell "1\x00" was read as a third class beside "0" and "1"
+    from cli_helpers import run_cli
+
+    rows = [f"{i / 40:.3f},{i % 7 / 7:.3f},{i % 2}" for i in range(40)]
+    path = tmp_path / "n.csv"
+    path.write_bytes(("a,b,label\n" + "\n".join(rows) + "\n").encode()
+                     .replace(b"1\n", b"1\0\n", 3))
+    code, out, err = run_cli(["data", "show", f"csv:{path}", "--json"], capsys)
+    assert (code, out, err) == (2, "", f"hplab data: error: {path} holds NUL bytes (line 3): "
+                                       "not a text CSV\n")
+    path.write_text("a,b,label\n" + "\n".join(rows) + "\n", encoding="utf-16")
+    with pytest.raises(data.DataError, match=r"n\.csv holds NUL bytes \(line 1\)"):
+        data.load(f"csv:{path}")
+
+
 def test_csv_unnamed_columns_are_refused(tmp_path, capsys):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),
