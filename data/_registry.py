@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,9 +93,33 @@ def _mnist(rng, arg, data_dir) -> Source:
                         "files there by hand (set HPLAB_DATA to use another folder)") from None
 
 
+# "," parts a path from the test file's and "?" starts the options: in a path they are
+# written %2C and %3F (and "%" itself %25), so that any path round-trips through a name
+_PATH_ESCAPES = {"%": "%25", ",": "%2C", "?": "%3F"}
+_PATH_UNESCAPES = re.compile("|".join(_PATH_ESCAPES.values()), re.IGNORECASE)
+_ESCAPE_HINT = "in a path write ',' as %2C, '?' as %3F and '%' as %25"
+
+
+def _escape_path(path: str) -> str:
+    return "".join(_PATH_ESCAPES.get(c, c) for c in path)
+
+
+def _unescape_path(text: str) -> str:
+    return _PATH_UNESCAPES.sub(lambda m: urllib.parse.unquote(m.group()), text)
+
+
 def _paths(arg: str) -> tuple[str, str | None]:
     train, _, test = arg.partition(",")
-    return train, (test or None)
+    return _unescape_path(train), (_unescape_path(test) if test else None)
+
+
+def _read_paths(arg: str) -> tuple[str, str | None]:
+    """`_paths`, refusing a missing train file with a hint when a test file follows."""
+    train, test = _paths(arg)
+    if test and not Path(train).expanduser().exists():  # likely a "," meant in the path
+        raise DataError(f"file not found: {train} (',' separates the test file; "
+                        f"{_ESCAPE_HINT})")
+    return train, test
 
 
 _DIGITS_POOL, _DIGITS_TEST = holdout_sizes(1797, TEST_FRACTION)
@@ -119,15 +144,15 @@ DATASETS: dict[str, Entry] = {
 
 # Names with a path: "idx:DIR", "npz:PATH[,PATH_TEST]", "csv:PATH[,PATH_TEST]".
 PREFIXES: dict[str, Entry] = {
-    "idx": Entry(lambda rng, arg, data_dir: load_idx_folder(arg), "file",
+    "idx": Entry(lambda rng, arg, data_dir: load_idx_folder(_unescape_path(arg)), "file",
                  "folder of MNIST-format IDX files (gz or raw)"),
     "npz": Entry(lambda rng, arg, data_dir, task=None, images=None:
-                 load_npz(*_paths(arg), task=task, images=images),
+                 load_npz(*_read_paths(arg), task=task, images=images),
                  "file", "npz with keys data, label (+ optional test file); task= to override; "
                  "images=yes|no (default: N x H x W or uint8 data are images, scaled x / 255)",
                  options={"task": None, "images": None}),
     "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None, images=None:
-                 load_csv(*_paths(arg), target=target, task=task, header=header,
+                 load_csv(*_read_paths(arg), target=target, task=task, header=header,
                           images=images),
                  "file", "CSV with a header row (header=yes|no for a first row of numbers); "
                  "target= column (default last); task= to override; images=yes for pixels",
@@ -152,7 +177,8 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
         key, eq, value = part.partition("=")
         key = key.strip()
         if not key or not eq:
-            raise DataError(f"bad option {part!r} in {name!r}; expected key=value")
+            hint = f" ({_ESCAPE_HINT})" if base.partition(":")[0] in PREFIXES else ""
+            raise DataError(f"bad option {part!r} in {name!r}; expected key=value{hint}")
         if key in options:
             raise DataError(f"option {key!r} given twice in {name!r}")
         # %26 is "&", %3D "=": how a value holding them is written (see load's name)
@@ -179,10 +205,10 @@ def absolute_name(name: str) -> str:
         return name
     if arg is None:
         return name
-    paths = [arg] if key == "idx" else [p for p in _paths(arg) if p]
+    paths = [_unescape_path(arg)] if key == "idx" else [p for p in _paths(arg) if p]
     # resolved, not abspath: "L/../a" through a link L is the file the run read, and
     # abspath's textual ".." names another
-    base = ",".join(str(Path(p).expanduser().resolve()) for p in paths)
+    base = ",".join(_escape_path(str(Path(p).expanduser().resolve())) for p in paths)
     query = name.strip().partition("?")[2]
     return f"{key}:{base}" + (f"?{query}" if query else "")
 
@@ -191,7 +217,7 @@ def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)
     if key == "idx":
-        return [Path(arg).expanduser()]
+        return [Path(_unescape_path(arg)).expanduser()]
     return [Path(p).expanduser() for p in _paths(arg) if p] if key in PREFIXES else []
 
 

@@ -652,3 +652,41 @@ def test_a_models_dataset_name_is_the_file_read_through_links(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert data.absolute_name("csv:L/../a/u.csv?target=y") == \
         f"csv:{(tmp_path / 'deep' / 'a' / 'u.csv').resolve()}?target=y"
+
+
+def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its_data(
+        tmp_path, monkeypatch, capsys):
+    # the absolute name joined "proj, v2/d.csv" unescaped: predict read "proj" as the
+    # train file and " v2/d.csv" as the test file ("what?now" as options "now/d.csv")
+    from cli_helpers import run_cli
+
+    X = np.random.default_rng(0).random((200, 2))
+    frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "y": np.arange(200) % 2})
+    for folder, written in (("proj, v2", "proj%2C v2"), ("what?now", "what%3Fnow"),
+                            ("50%2C off", "50%252C off")):
+        (tmp_path / folder).mkdir()
+        frame.to_csv(tmp_path / folder / "d.csv", index=False)
+        monkeypatch.chdir(tmp_path / folder)
+        code, out, err = run_cli(["train", "--dataset", "csv:d.csv", "--hidden", "4",
+                                  "--epochs", "3", "--json", "--no-report", "--out", "run"],
+                                 capsys)
+        assert code == 0, err
+        model = tmp_path / folder / "run" / "model.npz"
+        monkeypatch.chdir(tmp_path)
+        code, out, err = run_cli(["predict", model, "--dataset", "--json"], capsys)
+        assert code == 0, err
+        scored = json.loads(out)
+        assert scored["dataset"] == f"csv:{tmp_path.resolve()}/{written}/d.csv"
+        assert scored["n"] == 40  # the held-out 1/5 of 200 rows
+    escaped = f"csv:{tmp_path.resolve()}/proj%2C v2/d.csv,{tmp_path.resolve()}/what%3Fnow/d.csv"
+    assert data.absolute_name("csv:proj%2C v2/d.csv,what%3fnow/d.csv") == escaped
+    assert data.load(escaped).sizes() == {"train": 180, "val": 20, "test": 200}
+    # typed unescaped, the error says how to write them
+    for name, said in (("csv:proj, v2/d.csv", "file not found: proj (',' separates the test "
+                                              "file; in a path write ',' as %2C, '?' as %3F "
+                                              "and '%' as %25)"),
+                       ("csv:what?now/d.csv", "bad option 'now/d.csv' in 'csv:what?now/d.csv'; "
+                                              "expected key=value (in a path write ',' as %2C, "
+                                              "'?' as %3F and '%' as %25)")):
+        with pytest.raises(data.DataError, match=re.escape(said)):
+            data.load(name)
