@@ -59,7 +59,7 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     import study as hs
 
     s, where = hs.open_study(name, storage)
-    spec, _ = hs.stored_spec(name, where)
+    spec, _ = hs.stored_spec(name, where, hs.open_storage(where, read_only=True))
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
     # RUNNING trials of a worker of this machine that has ended are left over, not live

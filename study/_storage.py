@@ -189,11 +189,13 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
 
 
 def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=None,
-                 grace_period=None, max_retry: int | None = 2):
+                 grace_period=None, max_retry: int | None = 2, read_only: bool = False):
     """An optuna storage for ``where``, with heartbeats when given (RDB only).
 
     With ``create=False`` a missing SQLite or journal file is an error instead of being
-    created, so read-only commands never leave files behind.
+    created, so read-only commands never leave files behind. ``read_only`` (commands that
+    only read) opens an SQLite file this user cannot write as it is, without its -wal/-shm
+    files; otherwise such a file is refused, naming what is not writable.
     """
     if where.path is not None and not where.path.exists():
         if not create:
@@ -215,9 +217,22 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         kwargs = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period,
                   "heartbeat_stale_trial_callback":
                       optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)}
+    url, immutable = where.url, False
     if where.kind == "sqlite" and where.path is not None:
-        _check_sqlite(where.path)
-        _enable_wal(where.path)
+        unwritable = _unwritable(where.path) if where.path.is_file() else []
+        wal = where.path.with_name(where.path.name + "-wal")
+        # no one writing (no WAL frames): read as is, as SQLite cannot make its -shm here
+        # (or would make -wal/-shm as read-only as the database, refusing later writers)
+        immutable = bool(read_only and unwritable and (not wal.exists()
+                                                        or wal.stat().st_size == 0))
+        if unwritable and not read_only:
+            raise StorageError(_unwritable_message(where.path, unwritable))
+        _check_sqlite(where.path, immutable)
+        if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
+            uri = where.path.resolve().as_uri().replace("%", "%25")
+            url = f"sqlite:///{uri}?immutable=1&uri=true"
+        else:
+            _enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
         engine_kwargs = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT},
@@ -230,7 +245,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                 # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
                 # warning, and the "read-only" database written: refused instead
                 warnings.filterwarnings("error", message="Query string argument")
-                storage = optuna.storages.RDBStorage(where.url, engine_kwargs=engine_kwargs,
+                storage = optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs,
                                                      **kwargs)
             break
         except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
@@ -244,7 +259,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                 continue
             raise StorageError(f"cannot open storage {where.masked}: "
                                f"{_first_line(exc, where.url)}") from None
-    if where.kind == "sqlite":
+    if where.kind == "sqlite" and not immutable:
         from sqlalchemy import event
 
         event.listen(storage.engine, "connect", _sqlite_pragmas)
@@ -283,7 +298,25 @@ def storage_kind(path: Path) -> str | None:
         return None
 
 
-def _check_sqlite(path: Path) -> None:
+def _unwritable(path: Path) -> list[str]:
+    """What SQLite writes for ``path`` that this user cannot: its folder, the file, its
+    -wal or -shm file (those that exist)."""
+    files = [path.with_name(path.name + end) for end in ("", "-wal", "-shm")]
+    named = [(path.parent, f"its folder {path.parent}")] + [(f, f.name) for f in files]
+    return [name for p, name in named
+            if (p == path.parent or p.exists()) and not os.access(p, os.W_OK)]
+
+
+def _unwritable_message(path: Path, unwritable: list[str]) -> str:
+    them = "it" if len(unwritable) == 1 else "them"
+    beside = (f": SQLite writes {path.name}-wal and {path.name}-shm beside it"
+              if unwritable[0].startswith("its folder") else "")
+    return (f"cannot open {path}: {' and '.join(unwritable)} "
+            f"{'is' if them == 'it' else 'are'} not writable (the database itself is fine"
+            f"{beside}); make {them} writable, or copy the database to a writable folder")
+
+
+def _check_sqlite(path: Path, immutable: bool = False) -> None:
     """Refuse an SQLite database that holds other tables than optuna's: hplab would add
     optuna's tables to it (even to list studies) and switch its journal mode."""
     if not path.is_file() or path.stat().st_size == 0:
@@ -291,15 +324,16 @@ def _check_sqlite(path: Path) -> None:
     try:
         # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
         # read and created a file named up to them)
-        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        mode = "immutable=1" if immutable else "mode=ro"
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
                                                 timeout=SQLITE_BUSY_TIMEOUT)) as con:
             tables = {r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        if "unable to open" in str(exc) and not os.access(path.parent, os.W_OK):
-            raise StorageError(f"cannot open {path}: its folder is read-only, and SQLite "
-                               f"writes {path.name}-shm beside a database in WAL mode; copy "
-                               "it to a writable folder") from None
+        if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
+            unwritable = _unwritable(path)
+            raise StorageError(_unwritable_message(path, unwritable) if unwritable
+                               else f"cannot open {path}: {exc}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     if tables and "studies" not in tables:
         shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")

@@ -116,7 +116,7 @@ def open_study(name: str, storage: str | None = None):
 
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
-        _, store = stored_spec(name, where)
+        _, store = stored_spec(name, where, open_storage(where, read_only=True))
         return optuna.load_study(study_name=name, storage=store), where
 
 
@@ -131,7 +131,7 @@ def list_studies(storage: str | None = None) -> list[dict]:
     """One row per study in the storage: name, dataset, trials, states, best value."""
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
-        store = open_storage(where, create=False)
+        store = open_storage(where, read_only=True)
         rows = []
         for name in optuna.get_all_study_names(store):
             study = optuna.load_study(study_name=name, storage=store)

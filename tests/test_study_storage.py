@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.util
+import json
+import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -87,7 +90,7 @@ def test_missing_driver_is_a_one_line_hint(capsys, spec_file):
 def _digest(path):
     """Every row of the database (WAL included): the file's bytes change on a mere read,
     when SQLite checkpoints its write-ahead log."""
-    with contextlib.closing(sqlite3.connect(path)) as con:
+    with contextlib.closing(sqlite3.connect(path, uri=str(path).startswith("file:"))) as con:
         return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
 
 
@@ -191,6 +194,70 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored):
     assert _digest(stored) == before
 
 
+def _as_a_user(tmp_path) -> list[str]:
+    """The command prefix under which file modes bind (root ignores them: setpriv drops the
+    capabilities that let it), or a skip."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner,-chown"]
+    probe = tmp_path / "probe"
+    probe.write_text("")
+    probe.chmod(0o444)
+    if shutil.which("setpriv") is None or subprocess.run(
+            [*prefix, "sh", "-c", f"echo x > '{probe}'"], capture_output=True).returncode == 0:
+        pytest.skip("cannot run a process that file modes bind")
+    return prefix
+
+
+def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
+        tmp_path, spec_file):
+    # list/show said "keep.db is not an SQLite database (attempt to write a readonly
+    # database)" in a read-only folder; reading a read-only file left -wal/-shm files as
+    # read-only, and a study run then failed on them with the same words
+    prefix = _as_a_user(tmp_path)
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = folder / "keep.db"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+    def cli(*argv):
+        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *map(str, argv),
+                               "--storage", str(db)], capture_output=True, text=True,
+                              cwd=tmp_path, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    assert cli("study", "run", spec_file("keep", n_trials=2), "--no-report")[0] == 0
+    before = _digest(f"{db.as_uri()}?immutable=1")  # as it is: no -wal/-shm made
+    run = ("study", "run", spec_file("keep", n_trials=3), "--no-report")
+    fine = "(the database itself is fine"
+    cases = [  # (files made read-only, what a study run is told)
+        ([folder], f"its folder {folder} is not writable {fine}: SQLite writes keep.db-wal "
+                   "and keep.db-shm beside it); make it writable"),
+        ([db], f"keep.db is not writable {fine}); make it writable"),
+        ([db.with_name("keep.db-wal"), db.with_name("keep.db-shm")],
+         f"keep.db-wal and keep.db-shm are not writable {fine}); make them writable"),
+    ]
+    try:
+        for read_only, said in cases:
+            for path in read_only:
+                path.touch()
+                path.chmod(0o555 if path.is_dir() else 0o444)
+            code, out, err = cli("study", "list")
+            assert code == 0 and out.split()[:4] == ["keep", "xor", "2/2", "best"], err
+            if folder in read_only:  # show opens the study its own way
+                code, out, err = cli("study", "show", "keep", "--json")
+                assert code == 0 and json.loads(out)["n_finished"] == 2, err
+            code, out, err = cli(*run)
+            assert code == 2 and err == f"hplab study: error: cannot open {db}: {said}, or " \
+                "copy the database to a writable folder\n"
+            assert _digest(f"{db.as_uri()}?immutable=1") == before
+            for path in read_only:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            # reading left no -wal/-shm behind (they were made as read-only as the file)
+            assert {p.name for p in folder.iterdir()} == {"keep.db", "keep.db.claim", *(
+                p.name for p in read_only if p.parent == folder)}
+    finally:
+        folder.chmod(0o755)
 def _open_at(path: str, start: float) -> str:
     where = resolve_storage(path)
     while time.time() < start:  # all at once: the race is the point
