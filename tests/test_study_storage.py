@@ -258,6 +258,8 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
                 p.name for p in read_only if p.parent == folder)}
     finally:
         folder.chmod(0o755)
+
+
 def _open_at(path: str, start: float) -> str:
     where = resolve_storage(path)
     while time.time() < start:  # all at once: the race is the point
