@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -15,6 +17,11 @@ import numpy as np
 from ._model import MLP
 
 FORMAT = "hplab-net/1"
+# the JSON header as NumPy stores it (4 bytes a character): room for ~16M characters, far
+# more than any run's names and classes, so a forged one cannot ask for gigabytes
+HEADER_LIMIT = 64 * 2**20
+# the members save_net writes; no other is ever read
+_MEMBER = re.compile(r"(header|param_(0|[1-9][0-9]*)|extra_.+)\.npy")
 
 
 def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
@@ -41,10 +48,17 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     Raises
     ------
     ValueError
-        An activation that is not the registered one of its name (see `MLP.spec`).
+        An activation that is not the registered one of its name (see `MLP.spec`), or
+        what `load_net` would refuse: a header over HEADER_LIMIT, an extra array with more
+        values than the net has parameters.
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
+    n_params = sum(p.size for p in net.params)
+    for k, v in (arrays or {}).items():
+        if np.size(v) > n_params:
+            raise ValueError(f"extra array {k!r} has {np.size(v)} values, more than the "
+                             f"net's {n_params} parameters")
     path.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
@@ -53,6 +67,9 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = np.asarray(v)
     payload["header"] = np.array(json.dumps(header, default=_plain))
+    if payload["header"].nbytes > HEADER_LIMIT:
+        raise ValueError(f"the header is {payload['header'].nbytes} bytes, over the "
+                         f"{HEADER_LIMIT} a model's may have")
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:  # a file object: np.savez adds ".npz" to bare names
@@ -125,13 +142,14 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     """Load ``(net, header, extra_arrays)``; a foreign or tampered file raises ValueError.
 
     Nothing is unpickled: object arrays are refused, and so is every member that is not
-    a plain numeric or text array. Shapes are checked against the header before the net
-    is allocated, so a forged header cannot ask for gigabytes.
+    a plain numeric or text array save_net writes. Every member's size is checked from its
+    .npy header before any data is read (parameters against the header's architecture,
+    extra arrays against the net's size), so a forged file cannot ask for gigabytes.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
-    files = _read_npz(path)
+    declared, files = _read_npz(path, ["header"])
     try:
         header = json.loads(str(files.pop("header")[()]))
         spec = header["spec"]
@@ -140,49 +158,90 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
             raise ValueError(f"dtype {spec['dtype']!r}")
         sizes = _check_sizes(spec["sizes"], spec["head"])
-    except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
+    # RecursionError: JSON nested deeper than Python's stack ('[' * 100000)
+    except (KeyError, TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: not an hplab model (bad header: {exc})") from None
     shapes = [s for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
               for s in ((n_in, n_out), (n_out,))]
     for i, shape in enumerate(shapes):
-        a = files.get(f"param_{i}")
-        if a is None or a.shape != shape or a.dtype.kind != "f":
-            got = "missing" if a is None else f"{a.dtype} {a.shape}"
+        a = declared.get(f"param_{i}")  # (dtype, shape), the data not read yet
+        if a is None or a[1] != shape or a[0].kind != "f":
+            got = "missing" if a is None else f"{a[0]} {a[1]}"
             raise ValueError(f"{path}: parameter {i} should be float {shape}, got {got}")
-    if f"param_{len(shapes)}" in files:
+    if any(k.startswith("param_") and int(k[6:]) >= len(shapes) for k in declared):
         raise ValueError(f"{path}: more parameters than its architecture has")
-    if any(files[f"param_{i}"].dtype != spec["dtype"] for i in range(len(shapes))):
+    if any(declared[f"param_{i}"][0] != spec["dtype"] for i in range(len(shapes))):
         raise ValueError(f"{path}: parameters are not {spec['dtype']} as the header says")
+    n_params = sum(math.prod(s) for s in shapes)
+    for k, (_, shape) in declared.items():
+        if k.startswith("extra_") and math.prod(shape) > n_params:  # save_net refuses these
+            raise ValueError(f"{path}: extra array {k[6:]!r} has {math.prod(shape)} values, "
+                             f"more than the net's {n_params} parameters")
     try:
         net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
     except (KeyError, TypeError, ValueError) as exc:
         why = f"no {exc}" if isinstance(exc, KeyError) else exc
         raise ValueError(f"{path}: not an hplab model (bad header: {why})") from None
+    _, files = _read_npz(path, [k for k in declared if k != "header"])
     for i, p in enumerate(net.params):
         p[...] = files[f"param_{i}"]
     extra = {k[len("extra_"):]: v for k, v in files.items() if k.startswith("extra_")}
     return net, header, extra
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Every member of an ``.npz`` as an array, without pickle."""
+class _Refusal(ValueError):
+    """Why a member of an archive is not one save_net writes."""
+
+
+def _read_npz(path: Path, names) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(declared, arrays)``: every member's ``(dtype, shape)`` from its .npy header, and
+    the arrays of ``names`` among them, read only once every header is checked; no pickle."""
     try:
         z = np.load(path, allow_pickle=False)
         if not isinstance(z, np.lib.npyio.NpzFile):
             raise ValueError("a single .npy array, not an .npz archive")
         with z:
-            files = {k: z[k] for k in z.files}
+            declared = {m.filename[:-len(".npy")]: _declared(z.zip, m) for m in z.zip.infolist()}
+            files = {k: z[k] for k in names if k in declared}
+    except _Refusal as exc:
+        raise ValueError(f"{path}: not an hplab model ({exc})") from None
     except ValueError as exc:  # object arrays need pickle: refused
         raise ValueError(f"{path}: not an hplab model ({load_refusal(exc)})") from None
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
-    for k, v in files.items():
-        # np.load hands back raw bytes for members that are not .npy arrays
-        if not isinstance(v, np.ndarray) or v.dtype.kind not in "biufU":
-            kind = str(v.dtype) if isinstance(v, np.ndarray) else type(v).__name__
-            raise ValueError(f"{path}: not an hplab model (member {k!r} is {kind}, "
-                             "not a numeric array)")
-    return files
+    return declared, files
+
+
+def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dtype, tuple]:
+    """A member's dtype and shape from its .npy header, checked against the bytes the
+    member holds (a declared shape is what NumPy allocates before reading)."""
+    name = member.filename
+    if not _MEMBER.fullmatch(name):
+        raise _Refusal(f"member {name!r} is not one hplab writes")
+    name = name[:-len(".npy")]
+    with archive.open(member) as fh:
+        try:
+            version = np.lib.format.read_magic(fh)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"version {version}")
+            shape, _, dtype = read_header(fh)
+        except ValueError:  # no magic string, a bad header dict, a newer format version
+            raise _Refusal(f"member {name!r} is not a plain .npy array") from None
+        held = member.file_size - fh.tell()
+    if dtype.hasobject:
+        raise _Refusal("it holds pickled objects, which hplab never loads")
+    if dtype.kind not in "biufU":
+        raise _Refusal(f"member {name!r} is {dtype}, not a numeric array")
+    size = math.prod(shape) * dtype.itemsize
+    if size != held:
+        raise _Refusal(f"member {name!r} declares {dtype} {shape} ({size} bytes) but holds "
+                       f"{held} bytes")
+    if name == "header" and size > HEADER_LIMIT:
+        raise _Refusal(f"its header is {size} bytes, over the {HEADER_LIMIT} a model's may "
+                       "have")
+    return dtype, shape
 
 
 def _check_sizes(sizes, head: str) -> tuple[int, ...]:

@@ -225,3 +225,19 @@ def test_unregistered_activation_is_refused_on_save(make, tmp_path, monkeypatch)
         assert loaded.activations == ("steep",)
         np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
         assert np.ptp(net.logits(X)) > 0.1
+
+
+def test_what_load_net_would_refuse_is_never_saved(trained, tmp_path):
+    # load_net checks sizes before reading (a forged file cannot ask for gigabytes): a
+    # save it would refuse is refused here, and nothing is written
+    net, _, X, _ = trained  # sizes 3, 6, 5, 3: 77 parameters
+    out = tmp_path / "sub" / "big.npz"
+    with pytest.raises(ValueError) as err:
+        nets.save_net(out, net, arrays={"basis": np.zeros((7, 11, 1)), "pca": np.zeros(78)})
+    assert str(err.value) == "extra array 'pca' has 78 values, more than the net's 77 parameters"
+    with pytest.raises(ValueError, match=r"^the header is \d+ bytes, over the 67108864 a "
+                                         "model's may have$"):
+        nets.save_net(out, net, meta={"notes": "x" * (2 ** 24)})
+    assert not out.exists()
+    _, _, extra = nets.load_net(nets.save_net(out, net, arrays={"pca": np.ones(77)}))
+    np.testing.assert_array_equal(extra["pca"], np.ones(77))

@@ -551,13 +551,77 @@ def test_not_an_archive_is_refused(saved_model, tmp_path, capsys):
         for k, v in _members(path).items():
             z.writestr(f"{k}.npy", b"junk" if k == "param_0" else _npy_bytes(v))
     for bad, match in [(npy, "single .npy array"), (junk, "not a readable .npz"),
-                       (raw, "member 'param_0' is bytes")]:
+                       (raw, "member 'param_0' is not a plain .npy array")]:
         with pytest.raises(ValueError, match=match):
             nets.load_model(bad)
         code, _, err = run_cli(["export-onnx", bad, tmp_path / "x.onnx"], capsys)
         assert code == 2 and len(err.strip().splitlines()) == 1
     code, _, err = run_cli(["predict", tmp_path / "missing.npz", "--dataset"], capsys)
     assert code == 2 and "no model file" in err
+
+
+def _with_member(path, out, name, descr, shape, n_bytes, compression=zipfile.ZIP_STORED):
+    """``path``'s archive with member ``name`` (replaced or added): a .npy header declaring
+    ``descr`` ``shape`` over ``n_bytes`` zero bytes, written a MB at a time."""
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", compression) as z:
+        for info in src.infolist():
+            if info.filename != name:
+                z.writestr(info.filename, src.read(info))
+        with z.open(name, "w", force_zip64=True) as fh:
+            np.lib.format.write_array_header_1_0(
+                fh, {"descr": descr, "fortran_order": False, "shape": shape})
+            for start in range(0, n_bytes, 2 ** 20):
+                fh.write(bytes(min(2 ** 20, n_bytes - start)))
+    return out
+
+
+def test_forged_members_are_refused_before_their_data_is_read(saved_model, tmp_path, capsys):
+    import tracemalloc
+
+    path, _, _ = saved_model("binary")  # sizes 3, 5, 4, 1: 49 parameters
+    bad = tmp_path / "bad.npz"
+    deflate = zipfile.ZIP_DEFLATED
+    cases = [  # each would take 80 MB or more, from a file under 200 kB
+        # a member save_net never writes: was read in full, then ignored
+        (("junk.npy", "<f8", (10 ** 7,), 8 * 10 ** 7, deflate),
+         "not an hplab model (member 'junk.npy' is not one hplab writes)"),
+        # a shape far beyond its data: NumPy allocated it first ("Unable to allocate
+        # 7.28 TiB")
+        (("extra_x_shift.npy", "<f8", (10 ** 12,), 8, zipfile.ZIP_STORED),
+         "not an hplab model (member 'extra_x_shift' declares float64 (1000000000000,) "
+         "(8000000000000 bytes) but holds 8 bytes)"),
+        (("param_0.npy", "<f4", (3, 10 ** 7), 12 * 10 ** 7, deflate),
+         "parameter 0 should be float (3, 5), got float32 (3, 10000000)"),
+        (("extra_x_scale.npy", "<f8", (10 ** 7,), 8 * 10 ** 7, deflate),
+         "extra array 'x_scale' has 10000000 values, more than the net's 49 parameters"),
+        (("header.npy", "<U17000000", (), 68 * 10 ** 6, deflate),
+         "not an hplab model (its header is 68000000 bytes, over the 67108864 a model's may "
+         "have)"),
+    ]
+    for member, message in cases:
+        _with_member(path, bad, *member)
+        assert bad.stat().st_size < 2 * 10 ** 5
+        tracemalloc.start()
+        with pytest.raises(ValueError) as exc:
+            nets.load_model(bad)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert str(exc.value) == f"{bad}: {message}" and peak < 10 ** 7, (message, peak)
+        code, out, err = run_cli(["predict", bad, "--input", tmp_path / "none.npy"], capsys)
+        assert (code, out, err) == (2, "", f"hplab predict: error: {bad}: {message}\n")
+    # JSON nested deeper than Python's stack: was a RecursionError traceback
+    files = _members(path)
+    files["header"] = np.array("[" * 100000 + "]" * 100000)
+    np.savez(bad, **files)
+    message = (f"{bad}: not an hplab model (bad header: maximum recursion depth exceeded "
+               "while decoding a JSON array from a unicode string)")
+    with pytest.raises(ValueError) as exc:
+        nets.load_net(bad)
+    assert str(exc.value) == message
+    for argv in (["predict", bad, "--input", tmp_path / "none.npy"],
+                 ["export-onnx", bad, tmp_path / "x.onnx"]):
+        code, out, err = run_cli(argv, capsys)
+        assert (code, out, err) == (2, "", f"hplab {argv[0]}: error: {message}\n")
 
 
 def _npy_bytes(a):
