@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
+import csv
 import warnings
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
             raise ValueError(f"{path}: not a plain .npy array ({load_refusal(exc)})") from None
         except EOFError:  # np.load of an empty file
             raise ValueError(f"{path}: empty file") from None
+        if not isinstance(X, np.ndarray):  # np.load goes by the bytes: an .npz archive
+            X.close()
+            raise ValueError(f"{path}: an .npz archive, not a single .npy array")
         if X.ndim == 1 and model.n_features > 1:
             X = X.reshape(1, -1)  # one example
         elif X.ndim == 1:
@@ -52,7 +56,11 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
                          f"got an array of shape {X.shape}")
     if X.dtype.kind not in "uifb":
         raise ValueError(f"{path}: inputs must be numbers, got dtype {X.dtype}")
-    return X.astype(np.float64)
+    X = X.astype(np.float64)
+    if not np.isfinite(X).all():  # a CSV's are found in _read_csv, by their line
+        row = int(np.argmin(np.isfinite(X).all(axis=1)))
+        raise ValueError(f"{path}: inputs contain NaN or infinite values (first in row {row})")
+    return X
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
@@ -92,6 +100,9 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
                          "data? Write the file with the model's feature names "
                          f"({', '.join(names)}) or with no header row")
     elif not all(_is_number(v) for v in first):
+        twice = [c for i, (c, k) in enumerate(zip(first, keys, strict=True)) if k in keys[:i]]
+        if twice:  # else "names a, a, b but not" (nothing): which column is meant?
+            raise ValueError(f"column {twice[0]} appears twice in the header of {path}")
         named = [c for c in first if c in names]
         if named or any(_is_number(v) for v in first):
             what = (f"names {', '.join(named)} but not {', '.join(sorted(set(names) - set(named)))}"
@@ -112,10 +123,37 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         raise ValueError(f"{path}: a header and no rows")
     if columns is not None:
         table = table.iloc[:, columns]
-    try:
-        return table.apply(pd.to_numeric).to_numpy(dtype=np.float64)
-    except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+    numbers = table.apply(pd.to_numeric, errors="coerce")
+    text = (numbers.isna() & table.notna()).to_numpy()
+    if text.any():
+        row, col = np.argwhere(text)[0]
+        where = f"column {table.columns[col]}" if header else f"field {col + 1}"
+        raise ValueError(f"{path}: line {_line_of(path, row, header)} has "
+                         f"{table.iat[row, col]!r} in {where}, not a number")
+    X = numbers.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(X).all(axis=1)  # a short row's missing fields are NaN too
+    if bad.any():
+        raise ValueError(f"{path}: line {_line_of(path, int(np.argmax(bad)), header)} has a "
+                         "missing, empty, NaN or infinite value; every field must be a number")
+    return X
+
+
+def _line_of(path: Path, row: int, header: bool) -> int:
+    """The file's line (from 1) where data row ``row`` starts, skipping blank lines as
+    pandas does."""
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        reader, end = csv.reader(fh), 0
+        for fields in reader:
+            start, end = end + 1, reader.line_num
+            if not fields or len(fields) == 1 and not fields[0].strip():
+                continue
+            if header:
+                header = False
+            elif row == 0:
+                return start
+            else:
+                row -= 1
+    return end
 
 
 def _is_number(text: str) -> bool:

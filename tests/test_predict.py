@@ -682,6 +682,38 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         assert Path(target).read_bytes() == before
 
 
+def test_input_errors_name_the_file_and_its_line(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("binary")  # features a, b, c
+    nets.save_net(tmp_path / "model.npy", nets.load_net(path)[0])  # an archive named .npy
+    np.save(tmp_path / "nan.npy", np.array([[1.0, 2.0, 3.0], [1.0, np.nan, 2.0]]))
+    files = {  # lines as in the file: the header is line 1, blank lines count
+        "short.csv": ("a,b,c\n1,2,3\n\n0.1,0.2\n", "line 4 has a missing, empty, NaN or "
+                      "infinite value; every field must be a number"),
+        "nan.csv": ("a,b,c\n1,nan,3\n", "line 2 has a missing, empty, NaN or infinite "
+                    "value; every field must be a number"),
+        "gap.csv": ("1,2,3\n4,,6\n", "line 2 has a missing, empty, NaN or infinite value; "
+                    "every field must be a number"),
+        "text.csv": ('c,a,b\n1,2,3\n"4\n5",6,x\n', "line 3 has 'x' in column b, not a number"),
+        "bare.csv": ("1,2,3\n\n4,5,y\n", "line 3 has 'y' in field 3, not a number"),
+    }
+    for name, (text, _) in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "twice.csv").write_text("a,a,b\n1,2,3\n")
+    (tmp_path / "twice_other.csv").write_text("a,b,c,y,y\n1,2,3,4,5\n")
+    cases = [
+        ("model.npy", f"{tmp_path / 'model.npy'}: an .npz archive, not a single .npy array"),
+        ("nan.npy", f"{tmp_path / 'nan.npy'}: inputs contain NaN or infinite values (first in "
+                    "row 1)"),
+        *((name, f"{tmp_path / name}: {message}") for name, (_, message) in files.items()),
+        ("twice.csv", f"column a appears twice in the header of {tmp_path / 'twice.csv'}"),
+        ("twice_other.csv",
+         f"column y appears twice in the header of {tmp_path / 'twice_other.csv'}"),
+    ]
+    for name, message in cases:
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
+        assert (code, out, err) == (2, "", f"hplab predict: error: {message}\n"), name
+
+
 def test_predictions_never_overwrite_the_dataset_file(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(0)
