@@ -24,6 +24,7 @@ from pathlib import Path
 import optuna
 
 from ._errors import StorageError
+from ._journal_file import check_last_line, open_journal
 
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
@@ -208,10 +209,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         raise StorageError(f"no storage at {where.path} (an empty file; run a study first, "
                            "or pass --storage)")
     if where.kind == "journal":
-        from optuna.storages.journal import JournalFileBackend
-
-        _check_journal(where.path)
-        return optuna.storages.JournalStorage(JournalFileBackend(str(where.path)))
+        _check_journal(where.path, appends=not read_only)
+        return open_journal(where.path)
     kwargs = {}
     if heartbeat_interval:
         kwargs = {"heartbeat_interval": heartbeat_interval, "grace_period": grace_period,
@@ -280,10 +279,15 @@ def _lost_creation_race(exc: BaseException) -> bool:
             or (isinstance(exc, sa_exc.DBAPIError) and "already exists" in str(exc)))
 
 
-def _check_journal(path: Path) -> None:
-    """Refuse an existing file that is not an optuna journal: optuna would append to it."""
-    if path.is_file() and path.stat().st_size and storage_kind(path) != "journal":
+def _check_journal(path: Path, appends: bool = False) -> None:
+    """Refuse an existing file that is not an optuna journal: optuna would append to it.
+    Before a command ``appends``, refuse too one whose last line is broken."""
+    if not path.is_file() or not path.stat().st_size:
+        return
+    if storage_kind(path) != "journal":
         raise StorageError(f"{path} is not an optuna journal file; give another path")
+    if appends:
+        check_last_line(path)
 
 
 def storage_kind(path: Path) -> str | None:

@@ -94,6 +94,10 @@ def _digest(path):
         return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
 
 
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @pytest.fixture
 def stored(tmp_path, spec_file):
     """A storage holding one finished 2-trial study, and a fingerprint of its file."""
@@ -414,6 +418,61 @@ def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
         err = capsys.readouterr().err
         assert "notes.log is not an optuna journal file" in err and err.count("\n") == 1
     assert notes.read_text() == "my notes\n"  # nothing appended
+
+
+def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
+        tmp_path, spec_file, capsys):
+    # optuna's reader skips a last line cut short (a crash, a full disk) or not JSON, but a
+    # run appended its records to it: a broken line mid-file, every command failed after
+    spec = spec_file("cut", n_trials=2, max_epochs=2, pruner="none")
+    log = tmp_path / "cut.log"
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    whole, n = b"".join(lines[:-1]), len(lines)
+    junk, fixed = tmp_path / "junk.log", tmp_path / "fixed.log"
+    log.write_bytes(whole + lines[-1][:-40])
+    junk.write_bytes(whole + b"garbage\n")
+    capsys.readouterr()
+    for path, broken in ((log, "cut short"), (junk, "not JSON")):
+        before = _sha(path)
+        assert study.show_study("cut", str(path))["n_complete"] == 1  # as optuna reads it
+        for argv in (["study", "run", str(spec), "--trials", "4", "--no-report"],
+                     ["study", "worker", "--study", "cut"]):
+            assert hplab.main([*argv, "--storage", str(path)]) == 2
+            assert capsys.readouterr().err == (
+                f"hplab study: error: {path}: its last line ({n}) is {broken} (a crash or a "
+                "full disk?), and trials added after it would make the whole journal "
+                f"unreadable; keep only lines 1-{n - 1} (e.g. head -n {n - 1} {path} > "
+                "fixed.log) and use that file\n")
+        assert _sha(path) == before
+    fixed.write_bytes(whole)  # as the message says: the run goes on from there
+    assert hplab.main(["study", "run", str(spec), "--trials", "4", "--no-report",
+                       "--storage", str(fixed)]) == 0
+    shown = study.show_study("cut", str(fixed))  # the trial whose end was cut: still
+    assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
+
+
+@pytest.mark.parametrize("record, line, why", [
+    (b'{"op_code": 0}', 1, "a record without 'study_name'"),
+    (b'{"op_code": 99}', 1, "an unknown op_code"),
+    (b'{"op_code": 5}', 1, "a record without 'trial_id'"),
+    (b"[1, 2, 3]", 2, "not an optuna record: list indices must be integers or slices, not str"),
+    (b'{"op_code": 8, "user_attr": {not JSON}}', 2, "not JSON"),
+])
+def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
+        record, line, why, tmp_path, spec_file, capsys):
+    # these gave a KeyError, AssertionError or TypeError traceback in every study command
+    log = tmp_path / "j.log"
+    first = b'{"op_code":0,"worker_id":"w","study_name":"j","directions":[1]}\n'
+    log.write_bytes((first if line == 2 else b"") + record + b"\n" + first * (line - 1))
+    before = _sha(log)
+    for argv in (["list"], ["show", "j"], ["export", "j", "--csv", str(tmp_path / "j.csv")],
+                 ["report", "j", "--out", str(tmp_path / "rep")],
+                 ["run", str(spec_file("j", n_trials=1)), "--no-report"]):
+        assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
+        assert capsys.readouterr().err == (f"hplab study: error: {log} is not an optuna "
+                                           f"journal file (line {line}: {why})\n")
+    assert _sha(log) == before
 
 
 def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):

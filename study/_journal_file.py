@@ -1,0 +1,86 @@
+"""Journal files as optuna reads them: a damaged line named in one line, before it spreads.
+
+optuna's reader skips a last line that is cut short or not JSON (a crash, a full disk), but
+records appended after it make it a broken line mid-file, and then no command reads the
+journal: commands that append refuse such a file first. A line optuna cannot replay (not
+its record) fails every command, naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import optuna
+from optuna.storages.journal import JournalFileBackend
+
+from ._errors import StorageError
+
+
+def check_last_line(path: Path) -> None:
+    """Refuse a journal whose last line is cut short or not JSON, saying how to recover."""
+    number, last = _last_line(path)
+    if not _whole_record(last):
+        time.sleep(0.1)  # a worker appending right now ends the line: look again
+        number, last = _last_line(path)
+    if _whole_record(last):
+        return
+    broken = "not JSON" if last.endswith(b"\n") else "cut short"
+    raise StorageError(f"{path}: its last line ({number}) is {broken} (a crash or a full "
+                       "disk?), and trials added after it would make the whole journal "
+                       f"unreadable; keep only lines 1-{number - 1} (e.g. head -n {number - 1} "
+                       f"{path} > fixed.log) and use that file")
+
+
+def _whole_record(line: bytes) -> bool:
+    """Whether a journal line is ended and JSON (what optuna's reader takes)."""
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return line.endswith(b"\n")
+
+
+def _last_line(path: Path) -> tuple[int, bytes]:
+    """The number (from 1) and bytes of the last line of ``path``."""
+    number, last = 0, b""
+    with path.open("rb") as f:
+        for line in f:
+            number, last = number + 1, line
+    return number, last
+
+
+class _JournalFile(JournalFileBackend):
+    """optuna's journal file, counting the records it handed out (to name a bad line)."""
+
+    records = 0
+
+    def read_logs(self, log_number_from: int):
+        self.records = log_number_from
+        for log in super().read_logs(log_number_from):
+            self.records += 1
+            yield log
+
+
+def open_journal(path: Path) -> optuna.storages.JournalStorage:
+    """The journal storage of ``path``; a line optuna cannot replay is refused in one line."""
+    backend = _JournalFile(str(path))
+    try:
+        return optuna.storages.JournalStorage(backend)
+    except OSError:
+        raise
+    except Exception as exc:  # KeyError, TypeError, AssertionError... of the replay
+        # optuna raises a line's decode error on reading the next: the bad one is after
+        # the records read; any other error is the last record's own
+        unread = isinstance(exc, json.JSONDecodeError) or str(exc) == "Invalid log format."
+        if isinstance(exc, json.JSONDecodeError):
+            why = "not JSON"
+        elif isinstance(exc, KeyError):
+            why = f"a record without {exc.args[0]!r}"
+        elif isinstance(exc, AssertionError):
+            why = "an unknown op_code"
+        else:
+            why = f"not an optuna record: {exc}"
+        raise StorageError(f"{path} is not an optuna journal file (line "
+                           f"{backend.records + unread}: {why})") from None
