@@ -226,11 +226,11 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                                                         or wal.stat().st_size == 0))
         if unwritable and not read_only:
             raise StorageError(_unwritable_message(where.path, unwritable))
-        _check_sqlite(where.path, immutable)
+        _check_sqlite(where.path, immutable, read_only)
         if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
             uri = where.path.resolve().as_uri().replace("%", "%25")
             url = f"sqlite:///{uri}?immutable=1&uri=true"
-        else:
+        elif not read_only:  # a reader leaves the file as it is
             _enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
@@ -261,7 +261,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     if where.kind == "sqlite" and not immutable:
         from sqlalchemy import event
 
-        event.listen(storage.engine, "connect", _sqlite_pragmas)
+        event.listen(storage.engine, "connect",
+                     _sqlite_read_pragmas if read_only else _sqlite_pragmas)
         storage.engine.dispose()  # pooled connections predate the listener: reopen them
     return storage
 
@@ -320,11 +321,18 @@ def _unwritable_message(path: Path, unwritable: list[str]) -> str:
             f"{beside}); make {them} writable, or copy the database to a writable folder")
 
 
-def _check_sqlite(path: Path, immutable: bool = False) -> None:
-    """Refuse an SQLite database that holds other tables than optuna's: hplab would add
-    optuna's tables to it (even to list studies) and switch its journal mode."""
+def _check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -> None:
+    """Refuse a file that is not an optuna SQLite database before anything writes to it:
+    opening it, even to list studies, would add optuna's tables to another program's
+    database (or to a damaged one) and switch its journal mode."""
     if not path.is_file() or path.stat().st_size == 0:
         return
+    with path.open("rb") as f:
+        wal_mode = f.read(20)[18:20] == b"\x02\x02"  # the header's read/write versions
+    # a WAL-mode file makes even a read-only look create -wal and -shm (left behind by a
+    # refusal); with no -wal, no one has it open and the file is the whole database
+    if wal_mode and not path.with_name(path.name + "-wal").exists():
+        immutable = True
     try:
         # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
         # read and created a file named up to them)
@@ -339,10 +347,29 @@ def _check_sqlite(path: Path, immutable: bool = False) -> None:
             raise StorageError(_unwritable_message(path, unwritable) if unwritable
                                else f"cannot open {path}: {exc}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    if tables and "studies" not in tables:
-        shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
-        raise StorageError(f"{path} is an SQLite database of something else (tables "
-                           f"{shown}); give another path")
+    problem = _not_optuna(path, tables, read_only)
+    if problem:
+        raise StorageError(problem)
+
+
+def _not_optuna(path: Path, tables: set[str], read_only: bool) -> str | None:
+    """Why the SQLite database ``path`` holding ``tables`` is not one optuna opens as it
+    is (None when it is, or when it is a new, empty one a study run may fill)."""
+    from optuna.storages._rdb.models import BaseModel
+
+    if not tables:
+        return (f"no storage at {path} (an SQLite database without tables; run a study "
+                "first, or pass --storage)") if read_only else None
+    missing = sorted({"alembic_version", *BaseModel.metadata.tables} - tables)
+    if not missing:
+        return None
+    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    # names only optuna gives its tables (an app may well have "studies" or "trials")
+    if not tables & {"version_info", "study_directions", "trial_values", "trial_params"}:
+        return (f"{path} is an SQLite database of another program (tables {shown}; no "
+                "optuna tables); use another file")
+    return (f"{path} is a damaged optuna database (no table {', '.join(missing)}); use "
+            "another file, or a copy from before the damage")
 
 
 def _enable_wal(path: Path) -> None:
@@ -365,8 +392,14 @@ def _enable_wal(path: Path) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
+    cursor.close()
+    _sqlite_read_pragmas(dbapi_connection, _record)
+
+
+def _sqlite_read_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
     cursor.close()
 
 

@@ -307,7 +307,8 @@ def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, 
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
     before = {p: p.read_bytes() for p in (other, junk)}
-    cases = [(other, "people#1.db is an SQLite database of something else (tables people)"),
+    cases = [(other, "people#1.db is an SQLite database of another program (tables people; "
+                     "no optuna tables); use another file"),
              (junk, "junk.db is not an SQLite database"),
              ("sqlite://", "an in-memory database lives and dies with one process"),
              ("sqlite:///:memory:", "an in-memory database lives and dies with one process")]
@@ -319,6 +320,71 @@ def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, 
             assert message in err and err.count("\n") == 1, err
     assert {p: p.read_bytes() for p in (other, junk)} == before  # no table, no WAL added
     assert not (tmp_path / "people").exists()  # nor a file named up to the '#'
+
+
+def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes(
+        tmp_path, spec_file, stored, capsys):
+    # `study list` wrote optuna's tables into another program's database (and switched it
+    # to WAL) before failing on its "studies" table, and the missing one into a damaged
+    # optuna database; a read-only look at a WAL-mode file left -wal and -shm files
+    app, wal_app, damaged, bare = (tmp_path / f"{n}.db" for n in ("app", "wal", "bad", "bare"))
+    for path, mode in ((app, "DELETE"), (wal_app, "WAL")):
+        with contextlib.closing(sqlite3.connect(path)) as con:
+            con.execute(f"PRAGMA journal_mode={mode}")
+            con.execute("CREATE TABLE studies (id INTEGER, title TEXT)")
+            con.execute("CREATE TABLE users (name TEXT)")
+            con.commit()
+    with contextlib.closing(sqlite3.connect(stored)) as keep, \
+            contextlib.closing(sqlite3.connect(damaged)) as con:
+        keep.backup(con)
+        con.execute("DROP TABLE alembic_version")
+        con.commit()
+    with contextlib.closing(sqlite3.connect(bare)) as con:  # tables made and dropped
+        con.execute("CREATE TABLE gone (x)")
+        con.execute("DROP TABLE gone")
+    other = "is an SQLite database of another program (tables studies, users; no optuna " \
+            "tables); use another file"
+    cases = [(app, other), (wal_app, other),
+             (damaged, "is a damaged optuna database (no table alembic_version); use another "
+                       "file, or a copy from before the damage")]
+    before = {p: _sha(p) for p in (app, wal_app, damaged, bare)}
+    for path, said in cases:
+        for argv in (["list"], ["show", "keep"], ["run", str(spec_file("s", n_trials=1)),
+                                                  "--no-report"]):
+            assert hplab.main(["study", *argv, "--storage", f"sqlite:///{path}"]) == 2
+            assert capsys.readouterr().err == f"hplab study: error: {path} {said}\n"
+    for argv in (["list"], ["show", "keep"]):  # a read never writes optuna's tables
+        assert hplab.main(["study", *argv, "--storage", str(bare)]) == 2
+        assert capsys.readouterr().err == (f"hplab study: error: no storage at {bare} (an "
+                                           "SQLite database without tables; run a study "
+                                           "first, or pass --storage)\n")
+    assert {p: _sha(p) for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".toml" and "keep" not in
+                  p.name) == ["app.db", "bad.db", "bare.db", "wal.db"]  # no -wal, -shm, .claim
+
+
+def test_reading_an_optuna_database_leaves_its_file_as_it_is(tmp_path, capsys):
+    # a read switched a database optuna made (rollback journal) to WAL, rewriting it
+    db = tmp_path / "plain.db"
+    s = optuna.create_study(study_name="plain", storage=f"sqlite:///{db}")
+    s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    before = _sha(db)
+    assert hplab.main(["study", "list", "--storage", str(db)]) == 0
+    assert capsys.readouterr().out.split()[:3] == ["plain", "-", "2/-"]
+    assert _sha(db) == before and [p.name for p in tmp_path.iterdir()] == ["plain.db"]
+
+
+def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
+        tmp_path, stored, capsys):
+    cut = tmp_path / "cut.db"
+    whole = stored.read_bytes()
+    cut.write_bytes(whole[:len(whole) // 2])
+    for argv in (["list"], ["show", "keep"]):
+        assert hplab.main(["study", *argv, "--storage", f"sqlite:///{cut}"]) == 2
+        assert capsys.readouterr().err == (f"hplab study: error: {cut} is not an SQLite "
+                                           "database (database disk image is malformed)\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cut")) == [
+        "cut.db"]
 
 
 def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
