@@ -427,6 +427,9 @@ def storage_errors(where: StorageURL, after: str = ""):
     except StorageError:
         raise
     except Exception as exc:
+        if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):
+            raise StorageError(f"storage {where.masked} holds a value that is not valid JSON"
+                               f" ({_bad_json_at(where)}{exc})") from None
         cause = _storage_failure(exc)
         if cause is None:
             raise
@@ -434,6 +437,44 @@ def storage_errors(where: StorageURL, after: str = ""):
                            f"{after}") from None
     finally:
         threading.excepthook = previous
+
+
+def _raised_in_optuna(exc: BaseException) -> bool:
+    """Whether optuna's code is in the traceback of ``exc`` (reading what it stored)."""
+    package = os.path.dirname(optuna.__file__) + os.sep
+    tb = exc.__traceback__
+    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(package):
+        tb = tb.tb_next
+    return tb is not None
+
+
+# every attribute of an optuna SQLite storage: its study's name, its trial's number, its key
+_ATTRIBUTES = " UNION ALL ".join(
+    [f"SELECT s.study_name, t.number, a.key, a.value_json FROM {table} a JOIN trials t "
+     "ON t.trial_id = a.trial_id JOIN studies s ON s.study_id = t.study_id"
+     for table in ("trial_user_attributes", "trial_system_attributes")]
+    + [f"SELECT s.study_name, NULL, a.key, a.value_json FROM {table} a JOIN studies s "
+       "ON s.study_id = a.study_id" for table in ("study_user_attributes",
+                                                  "study_system_attributes")])
+
+
+def _bad_json_at(where: StorageURL) -> str:
+    """``trial N of study 'x', attribute 'key': ``, the first stored attribute that is not
+    JSON, looked up in an SQLite file ('' elsewhere, or if none is found)."""
+    if where.kind != "sqlite" or where.path is None:
+        return ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{where.path.resolve().as_uri()}?mode=ro",
+                                                uri=True)) as con:
+            for study_name, number, key, value in con.execute(_ATTRIBUTES):
+                try:
+                    json.loads(value)
+                except ValueError:
+                    trial = "" if number is None else f"trial {number} of "
+                    return f"{trial}study {study_name!r}, attribute {key!r}: "
+    except sqlite3.Error:  # the message without the place
+        pass
+    return ""
 
 
 def _storage_failure(exc: BaseException | None) -> BaseException | None:

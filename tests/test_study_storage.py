@@ -387,6 +387,24 @@ def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
         "cut.db"]
 
 
+def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, spec_file,
+                                                              capsys):
+    # every study command said only "error: Expecting property name enclosed in double
+    # quotes: line 1 column 2 (char 1)", naming no storage, study or trial
+    with contextlib.closing(sqlite3.connect(stored)) as con:
+        con.execute("UPDATE trial_user_attributes SET value_json = '{not json' "
+                    "WHERE trial_id = 2 AND key = 'record'")
+        con.commit()
+    for argv in (["list"], ["show", "keep"], ["export", "keep", "--csv", str(tmp_path / "x.csv")],
+                 ["report", "keep", "--out", str(tmp_path / "rep")],
+                 ["run", str(spec_file("keep", n_trials=3)), "--no-report", "--json"]):
+        assert hplab.main(["study", *argv, "--storage", str(stored)]) == 2
+        assert capsys.readouterr().err == (
+            f"hplab study: error: storage sqlite:///{stored} holds a value that is not valid "
+            "JSON (trial 1 of study 'keep', attribute 'record': Expecting property name "
+            "enclosed in double quotes: line 1 column 2 (char 1))\n")
+
+
 def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
     url = f"sqlite:///{tmp_path / 'q.db'}?timeout=30"
     study.run_study(study.load_spec(spec_file("q", n_trials=1)), storage=url, progress=False)
