@@ -111,7 +111,7 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     _check_h(h)  # before the sampling and the net
     rng = np.random.default_rng(seed)
     X, y = np.asarray(X), np.asarray(y)
-    head = task or infer_head(y)
+    head = task or infer_head(y, n_classes)
     n_out = get_head(head).n_outputs(y, n_classes)  # from all of y, before the sampling
     take = rng.choice(len(X), min(n_samples, len(X)), replace=False)
     X, y = X[take], y[take]

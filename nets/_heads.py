@@ -22,7 +22,8 @@ class Head:
     classifier = True
 
     def n_outputs(self, y: np.ndarray, n_classes: int | None = None) -> int:
-        """Units of the output layer for targets ``y`` (classes: ``n_classes`` if given)."""
+        """Units of the output layer for targets ``y`` (classes: ``n_classes`` if given;
+        ValueError when ``y`` has labels past it)."""
         raise NotImplementedError
 
     def encode(self, y: np.ndarray, n_outputs: int, dtype) -> np.ndarray:
@@ -82,6 +83,7 @@ class Binary(Head):
     name = "binary"
 
     def n_outputs(self, y, n_classes=None):
+        _check_labels(y, n_classes)
         return 1
 
     def encode(self, y, n_outputs, dtype):
@@ -104,6 +106,7 @@ class Multiclass(Head):
 
     def n_outputs(self, y, n_classes=None):
         # every class of the data, not only those in y (a sample may miss the last one)
+        _check_labels(y, n_classes)
         return n_classes or int(np.max(y)) + 1
 
     def encode(self, y, n_outputs, dtype):
@@ -140,9 +143,23 @@ def get_head(name: str) -> Head:
         raise ValueError(f"unknown head {name!r}; valid: {', '.join(HEADS)}") from None
 
 
-def infer_head(y: np.ndarray) -> str:
-    """Regression for float targets, else binary for 2 classes, multiclass beyond."""
+def infer_head(y: np.ndarray, n_classes: int | None = None) -> str:
+    """Regression for targets with a fractional part, else classes (whole-number floats
+    too): binary for 2, multiclass beyond, counting ``n_classes`` when given, else the
+    labels in ``y``."""
     y = np.asarray(y)
     if y.dtype.kind == "f" and not np.all(np.mod(y, 1) == 0):
         return "regression"
-    return "binary" if len(np.unique(y)) <= 2 else "multiclass"
+    return "binary" if (n_classes or len(np.unique(y))) <= 2 else "multiclass"
+
+
+def _check_labels(y, n_classes: int | None) -> None:
+    """ValueError when ``y`` holds a label past ``n_classes`` (a net too small for it)."""
+    y = np.asarray(y)
+    # labels that are no numbers get their message from train's checks
+    if not n_classes or not y.size or y.dtype.kind not in "biuf":
+        return
+    top = int(np.max(y))
+    if top >= n_classes:
+        raise ValueError(f"n_classes={n_classes} but y has labels up to {top}: "
+                         "n_classes must count every class")

@@ -58,10 +58,10 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
     """An initialized net whose input, output and head fit ``cfg`` and the targets.
 
     ``task`` (a head name, e.g. a dataset's) decides the head when ``cfg.head`` is
-    "auto"; without it the targets' values do, and whole-number regression targets
-    would look like classes.
+    "auto"; without it the targets' values do (``n_classes``, when given, counts the
+    classes), and whole-number regression targets would look like classes.
     """
-    head = cfg.head if cfg.head != "auto" else task or infer_head(y)
+    head = cfg.head if cfg.head != "auto" else task or infer_head(y, n_classes)
     sizes = (n_features, *cfg.hidden, get_head(head).n_outputs(y, n_classes))
     return MLP.initialized(sizes, cfg.activation, head, init=cfg.init, rng=rng,
                            dtype=np.dtype(cfg.dtype))

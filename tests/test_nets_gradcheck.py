@@ -142,6 +142,17 @@ def test_gradcheck_dataset_builds_its_own_net():
         nets.gradcheck_dataset(X, y, hidden=(16, 0), activation=("sigmoid",))
 
 
+def test_gradcheck_dataset_sizes_the_output_by_n_classes():
+    # QA: labels 0/1 with n_classes=3 checked a binary net with one output
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 2)), np.tile([0, 1], 10)
+    res = nets.gradcheck_dataset(X, y, n_classes=3, hidden=(3,))
+    assert res.n_parameters == 2 * 3 + 3 + 3 * 3 + 3
+    assert nets.gradcheck_dataset(X, y, hidden=(3,)).n_parameters == 2 * 3 + 3 + 3 + 1
+    with pytest.raises(ValueError, match="n_classes=1 but y has labels up to 1"):
+        nets.gradcheck_dataset(X, y, n_classes=1, hidden=(3,))
+
+
 def test_a_zero_gradient_is_no_disagreement():
     # MLP(...) leaves every weight at 0: on XOR every gradient is exactly 0, and the
     # two-sided differences only round-off

@@ -102,6 +102,22 @@ def test_unknown_names_in_registries():
         nets.MLP((2, 3, 1), ["relu", "relu"], "binary")
 
 
+def test_n_classes_decides_the_head_and_must_count_every_label():
+    # QA: n_classes=3 with labels 0/1 only (a split missing a class) built MLP(2-3-1, binary)
+    cfg, y = nets.TrainConfig(hidden=(3,)), np.array([0, 1, 1, 0])
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0), n_classes=3)
+    assert net.sizes == (2, 3, 3) and net.head == "multiclass"
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0), n_classes=2)
+    assert net.sizes == (2, 3, 1) and net.head == "binary"
+    with pytest.raises(ValueError, match=r"^n_classes=2 but y has labels up to 2: n_classes "
+                                         r"must count every class$"):
+        nets.build_net(cfg, 2, np.array([0, 1, 2]), rng=np.random.default_rng(0), n_classes=2)
+    assert nets.infer_head(y, 3) == "multiclass" and nets.infer_head(y) == "binary"
+    # whole-number floats are classes; a fractional part makes regression
+    assert nets.infer_head(np.arange(100.0)) == "multiclass"
+    assert nets.infer_head(np.array([0.0, 1.5])) == "regression"
+
+
 @pytest.fixture
 def binary_net():
     cfg = nets.TrainConfig(hidden=(4,), max_epochs=1)
