@@ -230,8 +230,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
     alpha = 0.5 (keep the update's noise variance fixed); which is nearer is the verdict.
     There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
-    sizes lie at or below ``max_batch`` (above B_crit McCandlish et al. predict a flat
-    best rate, so the smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
+    sizes have a best rate (a line through two fits any rule), or lie at or below
+    ``max_batch`` (above B_crit McCandlish et al. predict a flat best rate, so the
+    smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
     given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
     lies beyond) or every size has the same grid rate (the grid resolves no slope). The
     grid's spacing is part of ``alpha_se``.
@@ -282,9 +283,13 @@ def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = F
     ``fitted_only``: ``b`` holds the small batches only, so claims about it name them.
     """
     why = []
-    if below < MIN_POINTS and max_batch is not None and math.isfinite(max_batch):
+    past = len(b) > below  # some size fitted lies above max_batch
+    if below < MIN_POINTS and past and max_batch is not None and math.isfinite(max_batch):
         why.append(f"only {below} batch size{'' if below == 1 else 's'} at or below B_crit "
                    f"≈ {max_batch:.3g}, and above it the best rate flattens whatever the rule")
+    elif len(b) < MIN_POINTS:
+        why.append(f"only {len(b)} batch sizes with a best rate, and a line through two "
+                   "fits any rule")
     if grid is not None:
         g = np.unique(np.asarray(grid, dtype=float))
         edge = [f"{v:g}" for v, r in zip(b, lr, strict=True)

@@ -9,6 +9,7 @@ from analyses import (
     default_batch_sizes,
     fit_lr_exponent,
     fit_scaling_law,
+    lr_grid,
     mccandlish_steps,
     refine_lr,
     regimes,
@@ -177,6 +178,25 @@ def test_lr_exponent_uses_three_points_at_least_but_says_no_rule_past_b_crit():
     two = fit_lr_exponent([4, 16], [0.1, 0.1])  # a line through two points: no error bar
     assert two.message.startswith("alpha = 0.00 (two sizes: no error bar) over B <= 16")
     assert "nan" not in two.message
+
+
+def test_two_batch_sizes_give_no_rule_verdict_with_or_without_b_crit():
+    # QA: best rates 0.01 and 0.0316 at B = 8, 32 were "nearest rule: linear" without
+    # max_batch (scaling_study passes none when the law is not fitted)
+    g = lr_grid()
+    why = "only 2 batch sizes with a best rate, and a line through two fits any rule"
+    for max_batch in (None, 100):
+        ex = fit_lr_exponent([8, 32], [0.01, g[3]], grid=g, max_batch=max_batch)
+        assert ex.rule == "unknown" and ex.reason == why
+        assert ex.message == ("alpha = 0.83 (two sizes: no error bar) over B <= 32 (2 sizes): "
+                              f"no rule verdict: {why}")
+    # a third size without a best rate does not count
+    ex = fit_lr_exponent([8, 32, 128], [0.01, g[3], np.nan], grid=g)
+    assert ex.rule == "unknown" and ex.reason == why
+    # one of the two past B_crit: that is the reason given
+    ex = fit_lr_exponent([8, 32], [0.01, g[3]], grid=g, max_batch=10)
+    assert ex.reason == ("only 1 batch size at or below B_crit ≈ 10, and above it the best "
+                         "rate flattens whatever the rule")
 
 
 def test_flat_rates_say_alpha_0_not_minus_0():

@@ -266,6 +266,25 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
             "size at or below") in stdout
 
 
+def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, parse_html):
+    # QA: fit too_few_points, yet alpha_rule "flat" and alpha_reason None from B = 8, 32
+    argv = ["scaling", "--dataset", "coin", "--batch-sizes", "8,32", "--lrs",
+            "0.003,0.01,0.03,0.1,0.3,1", "--seeds", "1", "--max-steps", "400", "--no-noise",
+            "--target", "0.6", "--hidden", "8", "--optimizer", "adam"]
+    code, stdout, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    why = "only 2 batch sizes with a best rate, and a line through two fits any rule"
+    assert s["fit_status"] == "too_few_points" and s["best_lr"] == [0.3, 0.1]
+    assert s["alpha_rule"] == "unknown" and s["alpha_reason"] == why
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert ("Best rate: alpha = -0.79 (two sizes: no error bar) over B <= 32 (2 sizes): no rule "
+            f"verdict: {why}.") in text
+    assert "nearest rule" not in text
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert f"best lr ~ B^-0.79 over the small batches: no rule verdict: {why}\n" in stdout
+
+
 @pytest.mark.slow
 def test_no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(
         capsys, tmp_path, parse_html):
