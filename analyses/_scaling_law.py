@@ -333,9 +333,16 @@ def refine_lr(lrs, steps) -> float:
         The vertex of the parabola through the best grid point and its two neighbours in
         (log lr, log steps), kept between those neighbours; the grid point itself when it
         sits at an edge or a neighbour did not reach; NaN when none reached.
+
+    Raises
+    ------
+    ValueError
+        ``lrs`` and ``steps`` differ in length.
     """
     lr = np.asarray(lrs, dtype=float)
     s = np.asarray(steps, dtype=float)
+    if len(lr) != len(s):
+        raise ValueError(f"lrs and steps differ in length: {len(lr)} and {len(s)}")
     s = np.where(np.isfinite(s) & (s > 0), s, np.inf)
     if not np.isfinite(s).any():
         return math.nan

@@ -242,6 +242,9 @@ def test_refine_lr_finds_a_parabola_vertex_and_falls_back_at_edges():
     edge[np.argmin(steps) + 1] = np.inf  # a neighbour never reached
     assert refine_lr(lrs, edge) == lrs[np.argmin(steps)]
     assert np.isnan(refine_lr(lrs, np.full(7, np.inf)))
+    # QA: rates and steps of different lengths gave 0.01, read off the shorter one
+    with pytest.raises(ValueError, match=r"^lrs and steps differ in length: 3 and 2$"):
+        refine_lr([0.01, 0.1, 1], [1, 2])
 
 
 def test_best_per_batch_takes_the_median_over_seeds():
