@@ -199,7 +199,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     dataset : str or data.Dataset
         A name is loaded with ``data.load(name, seed=seed)``.
     config : nets.TrainConfig, optional
-        Net, optimizer and batch size (default `DEFAULT_CONFIG`: 8 sigmoid, SGD, batch 32).
+        Net, optimizer and batch size (default `DEFAULT_CONFIG`: 8 sigmoid, SGD, batch 32);
+        a batch size larger than the training set becomes the whole set (-1, full batch).
     min_lr, max_lr, num_steps, mode, beta, diverge, val, val_batch, epochs_per_rate
         See `range_test`.
     seeds : int
@@ -220,7 +221,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     Raises
     ------
     ValueError
-        Bad bounds, unknown mode or suggestion, batch size larger than the training set...
+        Bad bounds, unknown mode or suggestion, bad seed counts or verify_epochs...
     """
     t0 = time.perf_counter()
     check_ramp(mode, min_lr, max_lr, num_steps)
