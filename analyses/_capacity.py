@@ -217,8 +217,10 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     widths, depths : sequences of int
         Neurons per hidden layer, and hidden layers.
     seeds : int
-        Nets per (width, depth), with seeds ``seed, seed + 1, ...`` (``hplab train --seed``
-        builds the same nets); the data split is the same for all.
+        Nets per (width, depth), with net seeds ``seed, seed + 1, ...``, all on the data
+        split of ``seed``. ``study.train_run(dataset, config.replace(hidden=(width,) * depth,
+        eps=0), seed=seed + k, data_seed=seed)`` retrains net ``k``; ``hplab train --seed``
+        splits with its own seed, so it rebuilds net 0 only.
     config : nets.TrainConfig, optional
         Activation (one name), optimizer, rate, batch size, epochs... its ``hidden`` is
         replaced; default `DEFAULT_CONFIG`.

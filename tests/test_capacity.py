@@ -45,6 +45,19 @@ def test_frames_shapes_and_reproducibility():
     pd.testing.assert_frame_equal(runs.drop(columns="seconds"), again.drop(columns="seconds"))
 
 
+def test_train_run_on_the_sweeps_split_retrains_each_net():
+    # QA: the docstring said hplab train --seed k rebuilds net k, which splits with k
+    import study
+
+    res = capacity_sweep("coin", widths=(4,), depths=(2,), seeds=2, seed=3, config=QUICK)
+    cfg = QUICK.replace(hidden=(4, 4), eps=0.0)
+    for k, val_loss in enumerate(res.runs["val_loss"]):
+        run = study.train_run("coin", cfg, seed=3 + k, data_seed=3)
+        assert run.result.final("val_loss") == val_loss
+    # its own split (train --seed 4) trains net 1 on other data
+    assert study.train_run("coin", cfg, seed=4).result.final("val_loss") != val_loss
+
+
 def test_two_workers_the_sweep_drops_its_copy_of_the_data_first(data_alive_at):
     # capacity --workers 2 on MNIST kept the launcher's 410 MB copy idle all the sweep
     import analyses._capacity as capacity
