@@ -14,6 +14,7 @@ inside `export_onnx`.
 from __future__ import annotations
 
 import json
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -58,9 +59,11 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     ------
     ModuleNotFoundError
         onnx is not installed (the message says how to install it).
+    FileNotFoundError
+        No model file at ``model``.
     ValueError
-        A foreign or tampered model file, an opset out of range, or an activation
-        with no ONNX op.
+        A foreign or tampered model file, an opset that is no integer or out of range,
+        or an activation with no ONNX op.
     """
     try:
         import onnx
@@ -71,9 +74,11 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     if not isinstance(model, SavedModel):
         model = load_model(model)
     latest = onnx.defs.onnx_opset_version()
-    if not MIN_OPSET <= opset <= latest:
-        raise ValueError(f"opset must be between {MIN_OPSET} and {latest} (this onnx), "
-                         f"got {opset}")
+    if isinstance(opset, bool) or not isinstance(opset, numbers.Integral) or \
+            not MIN_OPSET <= opset <= latest:
+        raise ValueError(f"opset must be an integer between {MIN_OPSET} and {latest} "
+                         f"(this onnx), got {opset!r}")
+    opset = int(opset)  # np.int64 too
     graph = _Graph(model.net.dtype, numpy_helper)
     x = "input"
     if model.x_shift is not None:

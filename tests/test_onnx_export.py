@@ -182,7 +182,18 @@ def test_activation_without_onnx_op_is_one_line_error(saved_model, tmp_path, cap
 def test_bad_opset_and_tampered_model(saved_model, tmp_path, capsys):
     path, _, _ = saved_model("multiclass")
     code, _, err = run_cli(["export-onnx", path, tmp_path / "m.onnx", "--opset", "9"], capsys)
-    assert code == 2 and "opset must be between 13 and" in err
+    assert code == 2 and "opset must be an integer between 13 and" in err
+    # QA: a string was "TypeError: '<=' not supported"; a missing model is FileNotFoundError
+    latest = onnx.defs.onnx_opset_version()
+    with pytest.raises(ValueError, match=rf"^opset must be an integer between 13 and {latest} "
+                                         r"\(this onnx\), got '17'$"):
+        nets.export_onnx(path, tmp_path / "m.onnx", opset="17")
+    with pytest.raises(ValueError, match="got True"):
+        nets.export_onnx(path, tmp_path / "m.onnx", opset=True)
+    assert nets.export_onnx(path, tmp_path / "m.onnx", opset=np.int64(13)).exists()
+    (tmp_path / "m.onnx").unlink()
+    with pytest.raises(FileNotFoundError, match="no model file at"):
+        nets.export_onnx(tmp_path / "none.npz", tmp_path / "m.onnx")
     with np.load(path, allow_pickle=False) as z:
         files = {k: z[k] for k in z.files}
     files["param_4"] = files["param_4"][:2]
