@@ -56,6 +56,9 @@ def parse_ratios(ratios) -> tuple[str, ...]:
         ratios = ratios.split(",")
         if not all(r.strip() for r in ratios):  # "1:5,,1:10" is a typo
             raise ValueError(f"ratio list {','.join(ratios)!r} has an empty item")
+    elif not np.iterable(ratios):  # 5: one number is no ratio
+        raise ValueError(f"ratios must be a string such as '1:50,1:10' or a list of "
+                         f"ratios, got {ratios!r}")
     out = []
     for text in ratios:
         if str(text).strip().lower() in (OWN, "none"):

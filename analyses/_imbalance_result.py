@@ -145,9 +145,7 @@ class ImbalanceResult:
         metric = metric or self.metric
         if metric not in IMBALANCE_METRICS:
             raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
-        modes = sorted(set(self.runs["mode"]))
-        if mode not in modes:
-            raise ValueError(f"mode {mode!r} is not in this result; valid: {', '.join(modes)}")
+        self._check_mode(mode)
         direction, thresholded = IMBALANCE_METRICS[metric]
         s = self.summary_frame()
         s = s[(s["metric"] == metric) & (s["mode"] == mode)]
@@ -182,9 +180,15 @@ class ImbalanceResult:
                 "status", "reason"]
         return pd.DataFrame(out, columns=cols)
 
+    def _check_mode(self, mode: str) -> None:
+        modes = sorted(set(self.runs["mode"]))
+        if mode not in modes:
+            raise ValueError(f"mode {mode!r} is not in this result; valid: {', '.join(modes)}")
+
     def confusion(self, mode: str = "proper") -> pd.DataFrame:
         """Confusion cells summed over the successful seeds, per ratio, strategy and
         threshold."""
+        self._check_mode(mode)  # a typo must not read as "no runs"
         ok = self.runs[(self.runs["status"] == "ok") & (self.runs["mode"] == mode)]
         if ok.empty:
             return pd.DataFrame(columns=["ratio", "strategy", "threshold", *CONFUSION])

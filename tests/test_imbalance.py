@@ -189,6 +189,9 @@ def test_remedies_raise_minority_recall_at_half(moons_result):
         moons_result.ranking("foo")
     with pytest.raises(ValueError, match="mode 'foo' is not in this result; valid: proper"):
         moons_result.ranking(mode="foo")
+    # QA: confusion(mode="foo") was an empty table, as if no run had succeeded
+    with pytest.raises(ValueError, match=r"^mode 'foo' is not in this result; valid: proper$"):
+        moons_result.confusion(mode="foo")
     assert rank.iloc[-1]["strategy"] == "none"
     tuned = runs[(runs["threshold"] == "tuned")]["threshold_value"]
     assert ((tuned > 0) & (tuned < 1)).all() and (tuned != 0.5).any()
@@ -337,6 +340,9 @@ def test_isolation_forest_baseline_scores_outliers_higher():
     ({"ratios": "1/50", "positive": 8}, "must look like 1:50"),
     ({"ratios": "1:50,50", "positive": 8}, "must look like 1:50"),
     ({"ratios": "50:1", "positive": 8}, "positive class the minority"),
+    # QA: one number was "TypeError: 'int' object is not iterable"
+    ({"ratios": 5, "positive": 8},
+     "ratios must be a string such as '1:50,1:10' or a list of ratios, got 5"),
     ({"ratios": "1:1000", "positive": 8}, "needs at least 2 positives"),
     ({"ratios": "1:20"}, "digits has 10 classes: choose the positive class"),
     ({}, "digits has 10 classes: choose the positive class"),
