@@ -126,14 +126,18 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
         n_jobs = _n_jobs(workers, len(tasks))
         if n_jobs == 1:
             return [_counted(bar, _one_thread(fn, t)) for t in tasks]
-        from joblib import Parallel, delayed, parallel_config
+        from joblib import Parallel, delayed
+
+        from nets._pool import HeldStartLoky
 
         # inner_max_num_threads caps BLAS in the loky workers before numpy loads there;
-        # results come back in task order as each is ready
-        with parallel_config(backend="loky", inner_max_num_threads=1):
-            done = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_one_thread)(fn, t) for t in tasks)
-            return [_counted(bar, result) for result in done]
+        # results come back in task order as each is ready. The workers never take a
+        # Ctrl-C (it stops this process, which stops them): one while they start printed
+        # their tracebacks
+        done = Parallel(n_jobs=n_jobs, return_as="generator",
+                        backend=HeldStartLoky(inner_max_num_threads=1))(
+            delayed(_one_thread)(fn, t) for t in tasks)
+        return [_counted(bar, result) for result in done]
 
 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:

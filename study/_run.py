@@ -188,10 +188,14 @@ def close_interrupted(storage, study, run_id: str) -> int:
 def _pool_worker(*args, **kwargs) -> int:
     """`run_worker` in a pool process: an interrupt ends it normally (-1), so joblib does
     not kill its siblings while they close their own trials."""
+    from nets._pool import release_interrupts
+
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        if in_main:  # a Ctrl-C that came while this process started is raised here
+            release_interrupts()
         return run_worker(*args, **kwargs)
     except KeyboardInterrupt:
         return -1
@@ -233,15 +237,17 @@ class _FirstInterruptToWorkers:
 def _pool(spec, where, indices, run_id, deadline, threads) -> None:
     from joblib import Parallel, delayed
 
+    from nets._pool import HeldStartLoky
+
     with _FirstInterruptToWorkers() as guard:
         try:
-            ran = Parallel(n_jobs=len(indices), backend="loky")(
+            ran = Parallel(n_jobs=len(indices), backend=HeldStartLoky())(
                 delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
                                       deadline=deadline)
                 for i in indices)
         except Exception:
-            # a Ctrl-C that reached workers still starting (before their handler) breaks
-            # the pool: it was an interrupt all the same, not a crash to recover from
+            # where workers cannot hold a Ctrl-C until their handler is set (Windows), one
+            # that reached them still starting broke the pool: an interrupt all the same
             if guard.interrupted:
                 raise KeyboardInterrupt from None
             raise

@@ -467,3 +467,55 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
     assert summary["n_finished"] == 8  # the resume redid the interrupted trials
     assert summary["n_interrupted"] == len(interrupted)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _status(pid: int, field: str) -> str | None:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return line.split()[1]
+    return None
+
+
+def _importing_worker(pid: int) -> bool:
+    """Whether ``pid`` is a loky worker whose Python has set its SIGINT handler: one
+    that is importing modules by now (or running)."""
+    with contextlib.suppress(OSError):
+        if b"popen_loky_posix" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            caught = _status(pid, "SigCgt")
+            return caught is not None and bool(int(caught, 16) & 1 << (signal.SIGINT - 1))
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("command", ["study", "capacity"])
+def test_ctrl_c_while_pool_workers_start_is_one_line(command, spec_file, tmp_path):
+    """A terminal's Ctrl-C that lands while the pool's processes still import (numpy,
+    joblib, site) printed a KeyboardInterrupt traceback from each of them."""
+    args = (["study", "run", spec_file("start", n_trials=20), "--storage", tmp_path / "s.db"]
+            if command == "study" else
+            ["capacity", "--dataset", "xor", "--widths", "2,4", "--seeds", "2"])
+    run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), *map(str, args),
+                            "--workers", "2", "--no-report"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not any(map(_importing_worker, _children(run.pid))):
+        assert run.poll() is None and time.monotonic() < deadline, "no pool worker started"
+        time.sleep(0.005)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    assert "Traceback" not in err, err[-3000:]
+    assert run.returncode == 130 and err.strip().splitlines()[-1] == "hplab: interrupted"

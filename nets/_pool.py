@@ -1,0 +1,61 @@
+"""joblib's loky backend for hplab's local pools (study workers, the analyses' runs).
+
+Its worker processes start with SIGINT blocked: a terminal's Ctrl-C reaches the whole
+process group, and one that lands while a worker is still importing (numpy, joblib, even
+``site``) printed a KeyboardInterrupt traceback per worker. Blocked, it waits: a study
+worker unblocks it once its handler is in place (`release_interrupts`) and so still stops
+at once; an analysis worker never does, and is stopped by its parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+
+from joblib.parallel import LokyBackend
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """SIGINT blocked in this thread: the processes it starts inherit the block."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no masks, nothing inherited
+        yield
+        return
+    from multiprocessing import resource_tracker
+
+    # loky starts this tracker before its first worker, and the tracker's start unblocks
+    # SIGINT (CPython's way of restoring the mask): started first, it leaves the block be
+    resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def release_interrupts() -> None:
+    """In a pool worker, with its SIGINT handler set: a Ctrl-C held since the process
+    started is raised now (KeyboardInterrupt), later ones as they come."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+class HeldStartLoky(LokyBackend):
+    """`LokyBackend` whose workers start with SIGINT blocked.
+
+    Workers are started in ``configure`` (a reused pool grown) and at the first
+    ``submit``; loky's own thread, which restarts a lost one, is started there too and
+    inherits the block.
+    """
+
+    def configure(self, *args, **kwargs):
+        with _sigint_blocked():
+            return super().configure(*args, **kwargs)
+
+    def submit(self, *args, **kwargs):  # joblib >= 1.5
+        with _sigint_blocked():
+            return super().submit(*args, **kwargs)
+
+    def apply_async(self, *args, **kwargs):  # joblib < 1.5
+        with _sigint_blocked():
+            return super().apply_async(*args, **kwargs)
