@@ -98,7 +98,9 @@ class HeldInterrupts:
     def allow(self) -> None:
         self._holding = False
         if self._pending:
-            self._pending = False
+            # raised as one from the handler is: a copy that follows (Ctrl-C passed on by
+            # the parent, a death signal repeated) waits while the trial records this one
+            self._pending, self._holding = False, True
             raise KeyboardInterrupt
 
 

@@ -522,6 +522,25 @@ def test_a_second_interrupt_waits_until_the_first_is_handled():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_copy_of_a_held_interrupt_waits_while_the_trial_records_it():
+    # Ctrl-C held between a trial's creation and its start is raised when it starts; a
+    # copy (passed on by the parent; a parent's death signal can come twice) then broke
+    # into the trial's "interrupted" record, and left it a FAIL with no status
+    from study._worker import HeldInterrupts
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):  # the copy, raised when the worker leaves
+        with HeldInterrupts() as interrupts:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)  # held: the trial is not started
+            with pytest.raises(KeyboardInterrupt):
+                interrupts.allow()  # the trial starts: raised
+            os.kill(os.getpid(), signal.SIGINT)  # the copy, while the trial records it
+            time.sleep(0.1)
+            steps.append("recorded")
+    assert steps == ["recorded"]
+
+
 def test_trials_record_their_summary(spec_file, tmp_path):
     db = tmp_path / "rec.db"
     study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
