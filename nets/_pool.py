@@ -4,15 +4,22 @@ Its worker processes start with SIGINT blocked: a terminal's Ctrl-C reaches the 
 process group, and one that lands while a worker is still importing (numpy, joblib, even
 ``site``) printed a KeyboardInterrupt traceback per worker. Blocked, it waits: a study
 worker unblocks it once its handler is in place (`release_interrupts`) and so still stops
-at once; an analysis worker never does, and is stopped by its parent.
+at once; an analysis worker never does, and is stopped by its parent. On Linux the
+workers also get SIGTERM when the process that started them dies (kill -9, the OOM
+killer): they went on running the study as orphans.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
+import threading
 
 from joblib.parallel import LokyBackend
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextlib.contextmanager
@@ -40,8 +47,19 @@ def release_interrupts() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer: SIGTERM to this process when its parent dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the line above: no signal will come
+        signal.raise_signal(signal.SIGTERM)
+
+
 class HeldStartLoky(LokyBackend):
-    """`LokyBackend` whose workers start with SIGINT blocked.
+    """`LokyBackend` whose workers start with SIGINT blocked and end with this process.
 
     Workers are started in ``configure`` (a reused pool grown) and at the first
     ``submit``; loky's own thread, which restarts a lost one, is started there too and
@@ -49,6 +67,9 @@ class HeldStartLoky(LokyBackend):
     """
 
     def configure(self, *args, **kwargs):
+        # the death signal comes when the *thread* that started a worker ends
+        if threading.current_thread() is threading.main_thread():
+            kwargs.update(initializer=_end_with_parent, initargs=(os.getpid(),))
         with _sigint_blocked():
             return super().configure(*args, **kwargs)
 

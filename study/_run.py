@@ -33,6 +33,7 @@ from ._worker import (
     CREATED_ATTR,
     RESUMED_ATTR,
     SPEC_ATTR,
+    HeldInterrupts,
     budget_used,
     quiet_optuna,
     run_worker,
@@ -187,12 +188,20 @@ def close_interrupted(storage, study, run_id: str) -> int:
 
 def _pool_worker(*args, **kwargs) -> int:
     """`run_worker` in a pool process: an interrupt ends it normally (-1), so joblib does
-    not kill its siblings while they close their own trials."""
+    not kill its siblings while they close their own trials. SIGTERM (sent when the
+    parent dies) interrupts it the same way, then ends the process."""
     from nets._pool import release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
+    terminated = []
+
+    def terminate(signum, frame):
+        terminated.append(signum)
+        HeldInterrupts.deliver(frame)  # its trial records the interrupt, as for Ctrl-C
+
     if in_main:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, terminate)
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()
@@ -202,6 +211,9 @@ def _pool_worker(*args, **kwargs) -> int:
     finally:
         if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            if terminated:  # its parent is gone (or it was asked to end): end now
+                signal.raise_signal(signal.SIGTERM)
 
 
 class _FirstInterruptToWorkers:

@@ -497,6 +497,10 @@ def _importing_worker(pid: int) -> bool:
     return False
 
 
+def _alive(pid: int) -> bool:
+    return (_status(pid, "State") or "Z") not in "ZX"  # a zombie has ended
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("command", ["study", "capacity"])
@@ -519,3 +523,53 @@ def test_ctrl_c_while_pool_workers_start_is_one_line(command, spec_file, tmp_pat
     _, err = run.communicate(timeout=60)
     assert "Traceback" not in err, err[-3000:]
     assert run.returncode == 130 and err.strip().splitlines()[-1] == "hplab: interrupted"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux death signal")
+def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
+    """kill -9 (or the OOM killer) of `study run --workers 2`: its workers went on with
+    the study as orphans; they record their trials as interrupted and end."""
+    path = spec_file("orphan", dataset="coin", metric="val_accuracy", n_trials=200,
+                     max_epochs=60, pruner="none",
+                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
+                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
+                            "optimizer": "adam"})
+    db = tmp_path / "orphan.db"
+    s = create(study.load_spec(path), db)
+    run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
+                            "--storage", db, "--workers", "2", "--no-report"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+
+    def mid_trial():  # params set: past sampling, training
+        return [t.number for t in s.get_trials(deepcopy=False)
+                if t.state == TrialState.RUNNING and t.params]
+
+    # frozen while judged mid-trial, as in the SIGKILL test above; the death signal waits
+    # for the workers to go on
+    for _ in range(20):
+        wait_for(mid_trial, 90, "a trial mid-training")
+        os.killpg(run.pid, signal.SIGSTOP)
+        if running := mid_trial():
+            break
+        os.killpg(run.pid, signal.SIGCONT)
+    assert running, "no worker was caught mid-trial"
+    pool = _children(run.pid)  # the workers and loky's resource trackers
+    assert len(pool) >= 2
+    run.kill()
+    run.wait(timeout=10)
+    os.killpg(run.pid, signal.SIGCONT)
+    try:
+        wait_for(lambda: not any(map(_alive, pool)), 20, "the orphaned pool processes to end")
+    finally:  # none left running the study after a failure
+        for pid in filter(_alive, pool):
+            os.kill(pid, signal.SIGKILL)
+    trials = s.get_trials()
+    assert not [t for t in trials if t.state == TrialState.RUNNING]
+    assert len(trials) < 20  # they did not go on with the study's 200 trials
+    caught = [trials[number] for number in running]  # each interrupted, or just finished
+    interrupted = [t for t in caught if t.state != TrialState.COMPLETE]
+    assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
+    assert {study.trial_info(t)["status"] for t in interrupted} == {"interrupted"}
