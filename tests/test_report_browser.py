@@ -159,3 +159,46 @@ def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsy
     # the runs' 33 columns scroll, as they must; nothing else does
     assert seen["scrolling_tables"] == ["table-runs"]
     assert "test_<wbr>prevalence_<wbr>proper" in text
+
+
+def _printed_text(exe: str, path: Path, tmp_path: Path) -> str:
+    """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt: poppler-utils)")
+    pdf = tmp_path / f"{path.parent.name}.pdf"
+    done = _run_chromium(exe, tmp_path / "profile-pdf", "--no-pdf-header-footer",
+                         f"--print-to-pdf={pdf}", path.as_uri())
+    assert pdf.exists(), f"no PDF; rc={done.returncode} stderr={done.stderr[-2000:]}"
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_path, tmp_path,
+                                                                        capsys):
+    # QA: printed, the capacity runs table lost its columns past val_loss and "Use this
+    # model" its "--out predictions.csv": paper cannot scroll a box sideways
+    import hplab
+
+    exe = _chromium()
+    out = tmp_path / "cap"
+    assert hplab.main(["capacity", "--dataset", "coin", "--widths", "2,8", "--depths", "1,2",
+                       "--seeds", "2", "--epochs", "5", "--workers", "1",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    runs = re.search(r'id="table-runs".*?<thead>(.*?)</thead>(.*?)</tbody>', page, re.S)
+    head = [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in
+            re.findall(r"<th[^>]*>(.*?)</th>", runs.group(1))]
+    rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", runs.group(2), re.S)]
+    assert head[-1] == "seconds" and len(head) >= 15 and len(rows) == 8
+    printed = _printed_text(exe, out / "report.html", tmp_path)
+    # each row, cell by cell, as it reads across the page: the last columns included
+    for row in rows:
+        assert "".join(row) in printed, row
+    printed = _printed_text(exe, report_path, tmp_path)
+    model = report_path.parent / "model.npz"
+    for line in (f"hplab predict {model} --input inputs.csv --out predictions.csv",
+                 f"hplab export-onnx {model} {model.with_suffix('.onnx')}"):
+        assert re.sub(r"\s+", "", line) in printed

@@ -290,6 +290,25 @@ def test_templates_ship_as_package_data():
         assert (templates / name).is_file()
 
 
+def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
+    # QA: paper cannot scroll: printed, the capacity runs table lost its right-hand columns
+    # and "Use this model" its "--out predictions.csv" behind a scroll box's edge
+    import re
+
+    css = (files("reports") / "templates" / "style.css").read_text(encoding="utf-8")
+    printed = "".join(re.findall(r"@media print \{(.*?)\n\}", css, re.S))
+    bare = re.sub(r"/\*.*?\*/", "", printed, flags=re.S)
+    rules = {sel.strip(): body for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", bare)}
+    assert "overflow: visible" in rules[".scroll, pre.code"]
+    assert "white-space: pre-wrap" in rules["pre.code"]
+    cells = rules["th, td, td.num"]
+    assert "white-space: normal" in cells and "overflow-wrap: break-word" in cells
+    assert "overflow-wrap: anywhere" in rules["th, table:has(th:nth-child(20)) td"]
+    assert "min-width: 0" in rules["td.long"]
+    assert "@page wide { size: landscape; }" in css  # for the tables of 20 columns or more
+    assert printed in _small_report().html()  # the report carries its own style
+
+
 @pytest.mark.parametrize(("value", "text"), [
     (None, "–"), (float("nan"), "–"), (3, "3"), (12345, "12,345"), (0.123456, "0.1235"),
     (1e-8, "1.000e-08"), (True, "yes"), ((8, 4), "8, 4"), ("x", "x"), (np.float32(0.5), "0.5"),
