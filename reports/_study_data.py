@@ -215,29 +215,41 @@ def color_range(values) -> tuple[tuple[float, float], str]:
     return (low, high), extend
 
 
+#: Choice labels one categorical axis of the parallel coordinates has room for; more
+#: choices get this many, evenly spread and both ends among them.
+MAX_CHOICE_LABELS = 9
+
+
 def parallel_frame(table: pd.DataFrame, params: list[str]) -> pd.DataFrame:
-    """Each parameter scaled to [0, 1] on the axis the slices and contour use (log where
-    searched so; categories by their index among ``choices``), one row per trial, for
-    parallel coordinates. ``attrs['ticks']`` labels each axis's two ends (``"value"``'s too),
-    ``attrs['color_range']`` / ``['color_extend']`` are the value scale (`color_range`),
-    ``attrs['log']`` the parameters on a log axis."""
-    out = pd.DataFrame({"number": table["number"], "value": table["value"]})
+    """One row per trial for parallel coordinates: its value, each parameter's value and
+    ``<param>_position``, the parameter scaled to [0, 1] on the axis the slices and contour
+    use (log where searched so; categories by their index among ``choices``).
+    ``attrs['params']`` are the axes in order, ``attrs['ticks']`` labels of each axis as
+    ``(position, text)``: a numeric axis's two ends, every choice of a categorical one (up
+    to `MAX_CHOICE_LABELS`), the value axis's ends; ``attrs['color_range']`` /
+    ``['color_extend']`` are the value scale (`color_range`), ``attrs['log']`` the
+    parameters on a log axis."""
+    out = table[["number", "value", *params]].copy()
     ticks = {}
     for p in params:
         axis = table.attrs["axes"][p]
         x = axis_positions(table[p], axis)
         if axis["kind"] == "categorical":  # every choice keeps its place, tried or not
             lo, hi = 0.0, float(len(axis["choices"]) - 1)
-            ticks[p] = (axis["categories"][0], axis["categories"][-1])
+            shown = np.unique(np.linspace(0, hi, min(len(axis["choices"]), MAX_CHOICE_LABELS))
+                              .round().astype(int))
+            ticks[p] = [((i - lo) / (hi - lo) if hi > lo else 0.5, axis["categories"][i])
+                        for i in shown]
         else:
             lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-            ticks[p] = (_fmt(table[p].min()), _fmt(table[p].max()))
-        out[p] = (x - lo) / (hi - lo) if hi > lo else 0.5
+            ticks[p] = [(0.0, _fmt(table[p].min())), (1.0, _fmt(table[p].max()))]
+        out[f"{p}_position"] = (x - lo) / (hi - lo) if hi > lo else 0.5
     (low, high), extend = color_range(table["value"])
     # the value axis, as its colours, ends at the fences: "<=" / ">=" where values lie past
-    ticks["value"] = (("≤" if extend in ("min", "both") else "") + _fmt(low),
-                      ("≥" if extend in ("max", "both") else "") + _fmt(high))
-    out.attrs.update(ticks=ticks, color_range=(low, high), color_extend=extend,
+    ticks["value"] = [(0.0, ("≤" if extend in ("min", "both") else "") + _fmt(low)),
+                      (1.0, ("≥" if extend in ("max", "both") else "") + _fmt(high))]
+    out.attrs.update(params=list(params), ticks=ticks, color_range=(low, high),
+                     color_extend=extend,
                      log=[p for p in params if table.attrs["axes"][p]["log"]])
     return out
 

@@ -72,9 +72,10 @@ def draw_importances(frame: pd.DataFrame) -> Figure:
 
 
 def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
-    """One line per complete trial across the scaled parameter axes, coloured by value on
-    ``attrs['color_range']`` (values past it at the ends); each axis's ends say its values."""
-    params = [c for c in frame.columns if c not in ("number", "value")]
+    """One line per complete trial across the parameter axes (``<param>_position``),
+    coloured by value on ``attrs['color_range']`` (values past it at the ends); each axis
+    is labelled by ``attrs['ticks']``: its ends, and every choice of a categorical axis."""
+    params = frame.attrs["params"]
     fig = design.new_figure(design.FULL_WIDTH, 3.8)
     ax = fig.subplots()
     values = frame["value"].to_numpy(float)
@@ -83,14 +84,19 @@ def draw_parallel(frame: pd.DataFrame, *, maximize: bool) -> Figure:
     scaled = np.clip(norm(values), 0, 1) if norm else np.full_like(values, 0.5)
     cmap = colormaps["viridis" if maximize else "viridis_r"]
     xs = np.arange(len(params) + 1)
+    positions = frame[[f"{p}_position" for p in params]].to_numpy(float)
     for k in _best_last(values, maximize):  # on top where same-parameter trials overlap
-        ys = [*frame.iloc[k][params].to_numpy(float), scaled[k]]
-        ax.plot(xs, ys, color=cmap(scaled[k]), alpha=0.75, lw=1.1)
+        ax.plot(xs, [*positions[k], scaled[k]], color=cmap(scaled[k]), alpha=0.75, lw=1.1)
     ticks, log = frame.attrs.get("ticks", {}), frame.attrs.get("log", [])
     for x, p in zip(xs, [*params, "value"], strict=True):
-        low, high = ticks.get(p, ("", ""))
-        ax.text(x, -0.04, low, ha="center", va="top", fontsize="small")
-        ax.text(x, 1.04, high, ha="center", va="bottom", fontsize="small")
+        for y, text in ticks.get(p, []):
+            if y in (0.0, 1.0):  # the ends: below and above the lines
+                ax.text(x, -0.04 if y == 0 else 1.04, text, ha="center",
+                        va="top" if y == 0 else "bottom", fontsize="small")
+            else:  # a choice between them: beside its axis, over the lines crossing it
+                ax.text(x + 0.04, y, text, ha="left", va="center", fontsize="small",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.8})
     ax.set_xticks(xs, [f"{p} (log)" if p in log else p for p in params] + ["value"])
     ax.set_yticks([])
     ax.set_ylim(-0.16, 1.16)

@@ -50,6 +50,11 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     if summary["n_pruned"]:
         assert "intermediate.csv" in files
     assert (out / "best_model" / "model.npz").exists()
+    # parallel coordinates' data are the trials' values (they were only 0-1 positions)
+    par = pd.read_csv(out / "report_files" / "parallel.csv")
+    assert set(par["activation"]) <= {"tanh", "relu"} and set(par["activation_position"]) \
+        <= {0.0, 1.0}
+    assert par["lr"].between(0.003, 0.3).all() and par["width"].between(2, 16).all()
     methods = set(pd.read_csv(out / "report_files" / "importances.csv")["method"])
     assert methods == {"PED-ANOVA", "fANOVA"}
     assert f"#{summary['best_trial']}" in page.all_text

@@ -60,10 +60,21 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
     # parallel coordinates put each strategy where the slices do: its place in the search
     par = sd.parallel_frame(table, ["imbalance_strategy", "lr"])
     expected = [STRATEGIES.index(v) / (len(STRATEGIES) - 1) for v in table["imbalance_strategy"]]
-    assert np.allclose(par["imbalance_strategy"], expected)
-    assert par.attrs["ticks"]["imbalance_strategy"] == ("none", "random_under")
+    assert np.allclose(par["imbalance_strategy_position"], expected)
+    # the data are the trials' values (it held only the positions); every choice is named
+    # at its place, not only the two ends (random_over, smote were unlabelled)
+    assert list(par["imbalance_strategy"]) == list(table["imbalance_strategy"])
+    assert list(par["lr"]) == list(table["lr"])
+    assert par.attrs["ticks"]["imbalance_strategy"] == [
+        (0.0, "none"), (0.25, "class_weight"), (0.5, "random_over"), (0.75, "smote"),
+        (1.0, "random_under")]
     lr = np.log10(table["lr"])
-    assert np.allclose(par["lr"], (lr - lr.min()) / (lr.max() - lr.min()))
+    assert np.allclose(par["lr_position"], (lr - lr.min()) / (lr.max() - lr.min()))
+    fig = _drawn(sw.draw_parallel, par, maximize=True)
+    labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    assert set(STRATEGIES) <= set(labels)
+    assert labels["random_over"][1] == 0.5 and labels["none"][1] < 0 < 1 < \
+        labels["random_under"][1]  # the ends below and above the lines, as every axis's
     lo, hi = frame.attrs["value_range"]
     assert (lo, hi) == (min(values), max(values)) and 0 < lo < hi <= 1
 
@@ -246,9 +257,9 @@ def test_a_few_outliers_leave_the_colour_scale_to_the_usual_values():
     (low, high), extend = par.attrs["color_range"], par.attrs["color_extend"]
     assert extend == "max" and low == loss.min() and 0.82 < high < 1.0
     # each axis's ends say its real values (the value's: past the fence where cut)
-    assert par.attrs["ticks"]["lr"] == (f"{lr.min():.3g}", f"{lr.max():.3g}")
-    assert par.attrs["ticks"]["width"] == (str(width.min()), str(width.max()))
-    assert par.attrs["ticks"]["value"] == (f"{low:.3g}", f"\u2265{high:.3g}")
+    assert par.attrs["ticks"]["lr"] == [(0.0, f"{lr.min():.3g}"), (1.0, f"{lr.max():.3g}")]
+    assert par.attrs["ticks"]["width"] == [(0.0, str(width.min())), (1.0, str(width.max()))]
+    assert par.attrs["ticks"]["value"] == [(0.0, f"{low:.3g}"), (1.0, f"\u2265{high:.3g}")]
     fig = _drawn(sw.draw_parallel, par, maximize=False)
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {f"{lr.min():.3g}", str(width.max()), f"\u2265{high:.3g}"} <= texts
@@ -284,12 +295,24 @@ def test_numeric_categories_sit_in_value_order_and_the_axis_says_so():
     assert axis["choices"] == sorted(choices)
     par = sd.parallel_frame(table, ["lr"])
     # the ends name the least and the greatest value, and every value lies between them
-    assert par.attrs["ticks"]["lr"] == ("1e-05", "5000.0")
-    assert list(par.sort_values("lr")["number"]) == list(table.sort_values("lr")["number"])
-    assert par["lr"].min() == 0 and par["lr"].max() == 1
+    assert par.attrs["ticks"]["lr"] == [(0.0, "1e-05"), (1 / 3, "2e-05"), (2 / 3, "0.05"),
+                                        (1.0, "5000.0")]
+    assert list(par.sort_values("lr_position")["number"]) == \
+        list(table.sort_values("lr")["number"])
+    assert par["lr_position"].min() == 0 and par["lr_position"].max() == 1
     fig = _drawn(sw.draw_slices, table[["number", "value", "lr"]], metric="val_accuracy")
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == \
         ["1e-05", "2e-05", "0.05", "5000.0"]
+
+
+def test_a_categorical_axis_of_many_choices_names_as_many_as_fit():
+    choices = [f"c{i}" for i in range(17)]
+    trials = _trials([(0.1 * i, {"kind": c}) for i, c in enumerate(choices[::4])],
+                     kind=CategoricalDistribution(choices))
+    ticks = sd.parallel_frame(sd.param_table(trials), ["kind"]).attrs["ticks"]["kind"]
+    assert len(ticks) == sd.MAX_CHOICE_LABELS == 9
+    assert [text for _, text in ticks] == choices[::2]  # both ends among them
+    assert [y for y, _ in ticks] == [i / 16 for i in range(0, 17, 2)]
 
 
 @pytest.mark.parametrize("maximize", [True, False])
