@@ -88,10 +88,12 @@ def _headline(result) -> dict:
     if best is not None:
         best_label += f": {best['strategy']}"
     # both baseline cards describe always predicting the majority class; the recall is
-    # of the positive (minority) class, which that baseline never finds
+    # of the positive (minority) class, which that baseline never finds. Like the best
+    # card, they name their ratio: with --ratio 1:10,1:30 they hold the first one's
+    baseline = f"Majority baseline ({check['ratio']})"
     head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
-            "Majority baseline: accuracy": design.format_percent(check["accuracy"]),
-            "Majority baseline: positive-class recall": design.format_percent(check["recall"]),
+            f"{baseline}: accuracy": design.format_percent(check["accuracy"]),
+            f"{baseline}: positive-class recall": design.format_percent(check["recall"]),
             # strategies, not (ratio, strategy, mode) groups
             "Failed strategies": status.loc[status["n_failed"] > 0, "strategy"].nunique(),
             "Seeds": result.seeds}

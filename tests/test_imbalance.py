@@ -93,14 +93,14 @@ def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
     assert not page.errors
     # the 0 % is the baseline's recall of the positive class, and its card says so
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
-    assert cards["Majority baseline: accuracy"] == "98.2 %"
-    assert cards["Majority baseline: positive-class recall"] == "0.0 %"
+    assert cards["Majority baseline (1:50): accuracy"] == "98.2 %"
+    assert cards["Majority baseline (1:50): positive-class recall"] == "0.0 %"
     assert not any(label.startswith("Majority-class") for label in cards)
     assert "98.2% accuracy and 0% recall" in page.all_text
     assert "accuracy is misleading here" in page.all_text
 
 
-def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3():
+def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3(tmp_path):
     # 88.9 % accuracy at 0 % recall was "not inflated much" (the cutoff was 90 %)
     res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:2,1:8",
                                        strategies="none", seeds=1,
@@ -117,6 +117,14 @@ def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3():
             "balanced accuracy" in check.loc["1:2", "message"])
     assert not any("not inflated" in m for m in check["message"])
     assert res.summary()["accuracy_misleading"] is True
+    # of two ratios, the baseline cards, as the best one, name the ratio they hold
+    import reports
+
+    path = reports.imbalance_report(res, tmp_path / "rep", index=False)
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert cards["Majority baseline (1:2): accuracy"] == "66.7 %"
+    assert cards["Majority baseline (1:2): positive-class recall"] == "0.0 %"
+    assert any(label.startswith(f"Best {res.metric} (1:2)") for label in cards)
 
 
 def test_resampling_touches_training_data_only(moons_result):
