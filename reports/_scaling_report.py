@@ -82,7 +82,8 @@ def has_best_rates(m: pd.DataFrame) -> bool:
 
 def draw_lr(frames: dict):
     """Best rate against batch size with the linear and square-root rules and the cap;
-    a series without a value (a rule with no anchor) is left out of the legend too."""
+    a series not drawn is left out of the legend too: one without a value (a rule with no
+    anchor), and a line through fewer than two points (one reached batch: no refined line)."""
     m = frames["measured"]
     fig = design.new_figure(height=3.6)
     ax = fig.subplots()
@@ -98,7 +99,7 @@ def draw_lr(frames: dict):
                                                 label="linear rule (α = 1)")),
             (b, m["sqrt_rule_lr"], ":", dict(color=design.PALETTE[4],
                                              label="square-root rule (α = ½)"))):
-        if np.isfinite(np.asarray(y, float)).any():
+        if np.isfinite(np.asarray(y, float)).sum() >= (1 if style == "o" else 2):
             ax.plot(x, y, style, **kw)
     ax.axhline(LR_CAP, color=design.VALIDATION, lw=1, label="course cap ≈ 1")
     fit = frames["fit"]
@@ -189,6 +190,15 @@ def _noise_verdict(result) -> str:
             f"find B_crit ≈ B_noise ≲ B_simple).")
 
 
+def _anchor(result) -> str:
+    """Where the rules start: the smallest batch size that reached the target (its refined
+    best rate), named, as the smallest tested may have missed it."""
+    b = result.batches
+    b0 = b.loc[b["reached"], "batch_size"].min()
+    return (f"the smallest batch, B = {b0:g}" if b0 == b["batch_size"].min() else
+            f"B = {b0:g}, the smallest batch size that reached the target")
+
+
 def _verdicts(result) -> list[str]:
     fit, ex = result.fit, result.exponent
     lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
@@ -201,7 +211,7 @@ def _verdicts(result) -> list[str]:
             shown = ", ".join(f"{lr:.3g} at B = {int(bs)}"
                               for bs, lr in zip(above["batch_size"], above["lr_opt"],
                                                 strict=True))
-            lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of "
+            lines.append(f"The linear rule, anchored at {_anchor(result)}, passes a rate of "
                          f"1 at B ≈ {result.lr_cap_batch:.3g}, yet the best rates here go "
                          f"past 1 ({shown}): the course's cap of 1 does not hold on this set.")
         else:
@@ -211,7 +221,7 @@ def _verdicts(result) -> list[str]:
             untested = ("no batch above it reached the target" if past.empty else
                         "the grid tries no rate above 1" if max(result.lrs) <= 1 else
                         None)
-            lines.append(f"The linear rule, anchored at the smallest batch, passes a rate of "
+            lines.append(f"The linear rule, anchored at {_anchor(result)}, passes a rate of "
                          f"1 at B ≈ {result.lr_cap_batch:.3g}; " + (
                              "above it the best rates stay at or below 1: the course's cap "
                              "bites and the best rate stops growing linearly."
@@ -292,8 +302,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     if has_best_rates(m):
         rep.add_figure("lr-vs-batch", draw_lr, {"measured": m, "fit": _lr_fit(result)},
                        caption="Best rate per batch size against the linear (α = 1) and "
-                               "square-root (α = ½) rules anchored at the smallest batch, and "
-                               "the course's cap.")
+                               f"square-root (α = ½) rules anchored at {_anchor(result)}, "
+                               "and the course's cap.")
     else:
         rep.add_text("No batch size reached the target, so none has a best rate to draw, and "
                      "the linear and square-root rules have no rate to start from. A larger "

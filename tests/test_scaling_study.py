@@ -4,6 +4,7 @@ bad input, the JSON contract and the report."""
 import json
 import os
 import re
+from html import unescape
 
 import numpy as np
 import pandas as pd
@@ -478,3 +479,34 @@ def test_unreached_batches_stay_visible_and_no_empty_rate_figure(tmp_path, monke
     assert 'id="fig-lr-vs-batch"' not in html
     assert ("No batch size reached the target, so none has a best rate to draw, and the "
             "linear and square-root rules have no rate to start from.") in html
+
+
+def test_the_rules_name_their_anchor_and_the_legend_only_what_is_drawn(tmp_path, monkeypatch):
+    # QA: B = 4 missed the target, so the rules start at B = 16, yet the verdict and the
+    # caption said "anchored at the smallest batch"; with one batch reached, the legend
+    # listed a "refined rate" whose one point drew no line
+    from reports import _scaling_report as sr
+
+    seen, draw = [], sr.draw_lr
+
+    def draw_lr(frames):
+        fig = draw(frames)
+        seen.append(([t.get_text() for t in fig.legends[0].get_texts()],
+                     {line.get_label(): len(line.get_xdata()) for line in fig.axes[0].lines}))
+        return fig
+
+    monkeypatch.setattr(sr, "draw_lr", draw_lr)
+    res = scaling_study("coin", batch_sizes=[4, 16], lrs=[0.0215, 0.464, 10.0], seeds=1,
+                        target=0.589, max_steps=2000, noise=False)
+    assert list(res.batches["reached"]) == [False, True]
+    assert res.lr_cap_batch == pytest.approx(16 / 0.464)
+    page = unescape(" ".join(reports.scaling_report(res, tmp_path / "r").read_text().split()))
+    assert ("The linear rule, anchored at B = 16, the smallest batch size that reached the "
+            "target, passes a rate of 1 at B ≈ 34.5;") in page
+    assert ("rules anchored at B = 16, the smallest batch size that reached the target, and "
+            "the course's cap.") in page
+    assert "anchored at the smallest batch" not in page
+    ((legend, drawn),) = seen
+    assert legend == ["best grid rate", "linear rule (α = 1)", "square-root rule (α = ½)",
+                      "course cap ≈ 1"]
+    assert drawn["best grid rate"] == 1 and drawn["linear rule (α = 1)"] == 2
