@@ -59,8 +59,14 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = Fals
                 ax.plot(x, frame[col], color=color, label=label, lw=lw, marker=marker, ms=3,
                         alpha=0.75 if split == "train" else 1.0)
         ax.set(title=panel.capitalize(), xlabel="epoch")
-        if x.max() >= 2:  # whole epochs on the axis, however often the checkpoints fall
+        cols = [c for c in (f"train_{panel}", f"val_{panel}") if c in frame]
+        drawn = x[np.isfinite(frame[cols].to_numpy(float)).any(axis=1)]
+        if x.max() >= 2 or drawn.nunique() <= 1:  # whole epochs, however often checked
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(x) and drawn.nunique() <= 1:  # one point (NaN at once): not -0.04..0.04
+            # around it, but the epochs the run went through, at least one
+            lo, hi = x.min(), max(x.max(), x.min() + 1)
+            ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
         if panel == "loss":
             loss = frame[[c for c in ("train_loss", "val_loss") if c in frame]].to_numpy(float)
             finite = loss[np.isfinite(loss)]

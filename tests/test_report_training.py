@@ -484,6 +484,36 @@ def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, m
     assert "a drop between two of them shows at the later one" in text
 
 
+def test_a_run_nan_at_its_first_checkpoint_draws_its_point_on_whole_epochs(
+        tmp_path, capsys, monkeypatch):
+    # QA: one finite point (epoch 0): the loss axis ran -0.04..0.04 "epoch"
+    from reports import _training_draw as tw
+
+    drawn, draw = [], tw.draw_history
+
+    def draw_history(*args, **kwargs):  # the report's own figure, looked at before it is shut
+        fig = draw(*args, **kwargs)
+        fig.canvas.draw()
+        drawn.extend((ax.get_title(), ax.get_xlim(), [float(t) for t in ax.get_xticks()
+                                                      if ax.get_xlim()[0] <= t
+                                                      <= ax.get_xlim()[1]])
+                     for ax in fig.axes)
+        return fig
+
+    monkeypatch.setattr(tw, "draw_history", draw_history)
+    out = tmp_path / "nan"
+    assert hplab.main(["train", "--dataset", "sine", "--hidden", "8", "--activation", "relu",
+                       "--lr", "1e30", "--epochs", "5", "--optimizer", "sgd",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    history = pd.read_csv(out / "history.csv")
+    assert history["epoch"].tolist() == [0, 1] and history["train_loss"].notna().sum() == 1
+    ((title, (lo, hi), ticks),) = drawn
+    assert title.startswith("Loss")
+    assert (lo, hi) == pytest.approx((-0.05, 1.05))  # the epochs it went through
+    assert ticks == [0.0, 1.0]
+
+
 # ----------------------------------------------------------------------------- user strings
 def record_figures(monkeypatch, module, names, probe):
     """``{name: [probe(figure), ...]}`` for the figures that ``module``'s drawing functions
