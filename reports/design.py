@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import matplotlib
@@ -146,6 +147,8 @@ def format_value(value) -> str:
             text = f"{v:.4g}"
             return text
         return f"{v:.3e}"
+    if isinstance(value, Mapping):  # TrainConfig.extra: "{}" was Python's repr, not a value
+        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items()) or "–"
     if isinstance(value, list | tuple):
         # the list's commas separate its items: (1000, 2000) is "1000, 2000", not "1,000, 2,000"
         return ", ".join(str(int(v)) if isinstance(v, int | np.integer)

@@ -448,6 +448,7 @@ def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
     # the values used, not "–"; config.json keeps None, so TrainConfig(**config) redoes the run
     assert "<dt>rho</dt><dd>0.95 (adadelta&#39;s own)</dd>" in html
     assert "<dt>opt_eps</dt><dd>1.000e-06 (adadelta&#39;s own)</dd>" in html
+    assert "<dt>extra</dt><dd>–</dd>" in html  # no notes: "–", not Python's "{}"
     config = json.loads((out / "config.json").read_text())["config"]
     assert (config["rho"], config["opt_eps"]) == (None, None)
 

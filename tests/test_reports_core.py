@@ -314,6 +314,8 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     (1e-8, "1.000e-08"), (True, "yes"), ((8, 4), "8, 4"), ("x", "x"), (np.float32(0.5), "0.5"),
     # a list's own commas separate its items: "1,000, 2,000" read as four numbers
     ((1000, 2000), "1000, 2000"), ([np.int64(12345), 0.5], "12345, 0.5"),
+    # TrainConfig.extra, free-form notes: Python's "{}" showed where others show "–"
+    ({}, "–"), ({"note": "x", "n": 12345}, "note: x, n: 12,345"),
 ])
 def test_format_value(value, text):
     assert design.format_value(value) == text
