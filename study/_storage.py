@@ -327,12 +327,24 @@ def _check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) 
     database (or to a damaged one) and switch its journal mode."""
     if not path.is_file() or path.stat().st_size == 0:
         return
-    with path.open("rb") as f:
-        wal_mode = f.read(20)[18:20] == b"\x02\x02"  # the header's read/write versions
-    # a WAL-mode file makes even a read-only look create -wal and -shm (left behind by a
-    # refusal); with no -wal, no one has it open and the file is the whole database
-    if wal_mode and not path.with_name(path.name + "-wal").exists():
-        immutable = True
+    # Never open the file itself from Python here: closing any descriptor of it drops every
+    # POSIX lock this process holds on it (SQLite's own connections' too), and a later close
+    # then deleted the -wal and -shm that another process was using (its reads: "database
+    # disk image is malformed"). A WAL-mode file makes even a read-only look create -wal
+    # and -shm: those this probe made are removed when it refuses the file.
+    sides = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    made = [p for p in sides if not p.exists()]
+    try:
+        _probe_sqlite(path, immutable, read_only)
+    except StorageError:
+        for side in made:
+            if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
+                side.unlink(missing_ok=True)
+        raise
+
+
+def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
+    """`_check_sqlite`'s look at the tables, through a read-only (or immutable) URI."""
     try:
         # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
         # read and created a file named up to them)
