@@ -170,8 +170,9 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         frame.drop(columns=drop).to_csv(sys.stdout, index=False)
         return Path("-")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.drop(columns=drop).to_csv(path, index=False)
+    frame = frame.drop(columns=drop)
+    # renamed in whole: an interrupted re-export keeps the earlier CSV
+    nets.write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
     return path
 
 

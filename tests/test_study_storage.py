@@ -475,6 +475,27 @@ def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_fi
     assert "leave out --json" in capsys.readouterr().err
 
 
+def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, monkeypatch):
+    import pandas as pd
+
+    db, csv = tmp_path / "re.db", tmp_path / "re.csv"
+    study.run_study(study.load_spec(spec_file("re", n_trials=2)), storage=str(db),
+                    progress=False)
+    study.export_csv("re", csv, storage=str(db))
+    before = csv.read_text()
+    assert len(before.splitlines()) == 3
+
+    def killed(frame, path, **kwargs):  # Ctrl-C halfway through the write
+        Path(path).write_text("number,state\n0,")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", killed)
+    with pytest.raises(KeyboardInterrupt):
+        study.export_csv("re", csv, storage=str(db))
+    assert csv.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["re.csv"]
+
+
 def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
     # a journal has no heartbeats: a killed worker's RUNNING trial held its slot forever
     log = tmp_path / "dead.log"
