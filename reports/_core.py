@@ -215,11 +215,14 @@ class Report:
                       files_dir=files_dir, tone=TONES.get(self.status or "", "neutral"),
                       meta_json=json.dumps(self.metadata(), ensure_ascii=True))
 
-    def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True) -> Path:
+    def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,
+              swap: Callable[[], None] | None = None) -> Path:
         """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
 
         With ``index=True`` the index of the folder's root is refreshed as well (see
-        :func:`reports.index_root`). Returns the path of the HTML file.
+        :func:`reports.index_root`). ``swap``: called with Ctrl-C held right before the
+        files are renamed in, to move into place what the new report names beside it (a
+        study report's best_model/). Returns the path of the HTML file.
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
@@ -241,6 +244,8 @@ class Report:
                                           frame.to_csv(tmp, index=False)), final))
             staged.append((stage_file(path, lambda tmp: tmp.write_text(html, "utf-8")), path))
             with HeldInterrupts():
+                if swap is not None:
+                    swap()
                 for tmp, final in staged:
                     os.replace(tmp, final)
                 keep = {final for _, final in staged}

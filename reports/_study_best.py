@@ -8,6 +8,9 @@ one the trial scored.
 from __future__ import annotations
 
 import math
+import os
+import secrets
+import shutil
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,6 +23,8 @@ from . import _training_data as td
 from . import _training_draw as tw
 from ._use_model import add_use_model
 from .design import format_value
+
+BEST_MODEL = "best_model"  # the retrained best trial's folder, beside the report
 
 
 @dataclass
@@ -37,8 +42,9 @@ class Retrained:
     strategy: str | None
 
 
-def retrain_best(spec, s, summary, out: Path) -> Retrained:
-    """Retrain the best trial as it ran; its model is saved in ``out/best_model``."""
+def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
+    """Retrain the best trial as it ran; its model is saved in ``staged``, a folder
+    `swap_best_model` moves to ``out/best_model`` (the place the run records)."""
     import analyses
     import data
     import study as hs
@@ -50,8 +56,7 @@ def retrain_best(spec, s, summary, out: Path) -> Retrained:
     strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
     name = f"{spec.name}-best"
     if strategy is None:
-        run = hs.train_run(ds, cfg, seed=[spec.seed, number], out=out / "best_model",
-                           name=name)
+        run = hs.train_run(ds, cfg, seed=[spec.seed, number], name=name)
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
         proba = (hs.positive_scores(run.net.output(ds.X_test)) if ds.task == "binary"
                  else None)
@@ -59,7 +64,7 @@ def retrain_best(spec, s, summary, out: Path) -> Retrained:
     else:
         ratio = best.params.get("sampling_ratio", spec.fixed.get("sampling_ratio"))
         pipe, run = hs.pipeline_train_run(ds, cfg, strategy, ratio, study_seed=spec.seed,
-                                          number=number, name=name, out=out / "best_model")
+                                          number=number, name=name)
         again = hs.pipeline_metrics(ds, pipe, run.seconds if run is not None else math.nan)
         proba = pipe.predict_proba(ds.X_test)[:, 1]
         uses_ratio = analyses.STRATEGIES[analyses.resolve_strategies([strategy])[0]].uses_ratio
@@ -67,7 +72,49 @@ def retrain_best(spec, s, summary, out: Path) -> Retrained:
                + (f", sampling ratio {format_value(ratio)}"
                   if ratio is not None and uses_ratio else "")
                + f") with its configuration and seed [{spec.seed}, {number}]")
+    if run is not None:
+        hs.save_run_files(run, staged, final=out / BEST_MODEL)
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
+
+
+def best_model_staging(out: Path) -> Path:
+    """A hidden folder of this process beside ``out/best_model`` to retrain into (not
+    created): the earlier best_model/ stays beside the earlier report until the new one
+    is written. Staging folders of a process that ended are removed here."""
+    import study as hs
+
+    for old in Path(out).glob(f".{BEST_MODEL}.*"):
+        # .best_model.tmp-HOST:PID-TOKEN (or .old-, set aside by a swap): a run killed
+        # before its report was written left it
+        owner = old.name.partition("-")[2].rpartition("-")[0]
+        if hs.worker_gone(owner):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(out) / f".{BEST_MODEL}.tmp-{hs.worker_id()}-{secrets.token_hex(4)}"
+
+
+def swap_best_model(out: Path, staged: Path, saved: bool, own: bool) -> None:
+    """Put the retrained ``staged`` folder (when ``saved``) in place of ``out/best_model``,
+    as the report that names it is renamed in (`Report.write`).
+
+    ``own``: the folder held this study's earlier report, whose best_model/ goes whole
+    (renamed to `set_aside` ``staged``, for the caller to remove once the report is in);
+    anything else's keeps its other files, the retrain's replacing theirs.
+    """
+    final = Path(out) / BEST_MODEL
+    if own and final.exists():  # renamed, not removed: two renames take no time
+        os.replace(final, set_aside(staged))
+    if not saved:
+        return
+    if not final.exists():
+        os.replace(staged, final)
+        return
+    for file in staged.iterdir():
+        os.replace(file, final / file.name)
+
+
+def set_aside(staged: Path) -> Path:
+    """Where `swap_best_model` moves the best_model/ that ``staged`` replaces."""
+    return staged.with_name(staged.name.replace(".tmp-", ".old-", 1))
 
 
 def add_outside_best(rep, number: int, best, *, why: str = "") -> None:

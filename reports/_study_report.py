@@ -14,7 +14,14 @@ from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
 from ._index import read_report_info
-from ._study_best import add_best, add_outside_best, retrain_best
+from ._study_best import (
+    add_best,
+    add_outside_best,
+    best_model_staging,
+    retrain_best,
+    set_aside,
+    swap_best_model,
+)
 from ._study_folder import storage_source, study_report_folder
 from .design import format_seconds
 
@@ -117,14 +124,28 @@ def study_report(name: str, *, storage: str | None = None, out=None,
                "at the complete trials' pace, or as a typical trial (when it died is not "
                "recorded, only when another process noticed)."
                if not timeline["end_known"].all() else "")))
-    # an earlier write's best model goes: the retrain below writes the best trial's anew,
-    # and a best trial not retrained (added by hand, or failing) must not sit beside another's.
-    # Only a study report's own: a best_model/ of anything else is not this report's to remove
+    # an earlier write's best model goes when the new report is written (until then it
+    # stays beside the earlier report that names it): a best trial not retrained (added
+    # by hand, or failing) must not sit beside another's. Only a study report's own: a
+    # best_model/ of anything else is not this report's to remove
     earlier = read_report_info(out / "report.html")
-    if earlier is not None and earlier.kind == "study":
-        shutil.rmtree(out / "best_model", ignore_errors=True)
-    if summary["best_trial"] is not None:
-        _add_best_trial(rep, spec, s, summary, out)
+    own = earlier is not None and earlier.kind == "study"
+    staged = best_model_staging(out)
+    try:
+        saved = summary["best_trial"] is not None and _add_best_trial(rep, spec, s, summary,
+                                                                      out, staged)
+        _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds)
+        return rep.write(out, swap=partial(swap_best_model, out, staged, saved, own))
+    finally:  # an interrupted or failed report leaves no staged model behind
+        for folder in (staged, set_aside(staged)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds) -> None:
+    """The table of all trials (best first) and how the study ran."""
+    import study as hs
+
+    metric, maximize = spec.metrics[0], spec.directions[0] == "maximize"
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
     table = _sorted(frame, metric, maximize)
@@ -146,32 +167,33 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         seconds=seconds, extra={"Storage": where.masked, "Study": name,
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
                                 "Time with a trial running": _busy(timeline)})
-    return rep.write(out)
 
 
-def _add_best_trial(rep, spec, s, summary, out: Path) -> None:
-    """The best trial retrained and shown; a failure of either is said, not raised (the
-    search's own figures stand without it), and which of the two failed."""
+def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> bool:
+    """The best trial retrained (its model saved in ``staged``) and shown; a failure of
+    either is said, not raised (the search's own figures stand without it), and which of
+    the two failed. Whether a model was saved."""
     import study as hs
 
     best = s.trials[summary["best_trial"]]
     why = _why_best(spec, summary)
     if not hs.run_by_hplab(best):
         add_outside_best(rep, summary["best_trial"], best, why=why)
-        return
+        return False
     try:
-        done = retrain_best(spec, s, summary, out)
+        done = retrain_best(spec, s, summary, out, staged)
     except Exception as exc:
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         rep.add_text(f"Retraining it for this report failed: {_one_line(exc)} The figures "
                      "above come from the stored trials.", note=True)
-        return
+        return False
     try:
         add_best(rep, spec, done, out, why=why)
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
                      f"failed: {_one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
+    return done.run is not None
 
 
 def _why_best(spec, summary) -> str:

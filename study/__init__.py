@@ -4,7 +4,14 @@ from nets import train_streams  # re-exported: the streams of a run, and of tria
 
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
-from ._objective import Objective, ReportToTrial, metric_values, trial_record, worker_gone
+from ._objective import (
+    Objective,
+    ReportToTrial,
+    metric_values,
+    trial_record,
+    worker_gone,
+    worker_id,
+)
 from ._pipeline_run import (
     fit_pipeline,
     pipeline_metrics,
@@ -54,7 +61,7 @@ __all__ = [
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info",
-    "trial_status", "worker_gone",
+    "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",

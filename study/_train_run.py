@@ -146,9 +146,14 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     return run
 
 
-def save_run_files(run: TrainRun, out: Path) -> None:
-    """Write the model (with its input scaling), the history CSV and the config JSON."""
+def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> None:
+    """Write the model (with its input scaling), the history CSV and the config JSON.
+
+    ``final``: the folder the caller moves ``out`` to afterwards (a staged folder), which
+    the run and config.json record as the files' place; default ``out``.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    final = out if final is None else Path(final)
     ds = run.dataset
     config = run.config.to_dict()
     # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
@@ -158,7 +163,7 @@ def save_run_files(run: TrainRun, out: Path) -> None:
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,
             "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
-    paths = {"model_path": out / "model.npz", "history_path": out / "history.csv"}
+    paths = {"model_path": final / "model.npz", "history_path": final / "history.csv"}
     # the paths as they will be once the files are in place (the run gets them after)
     summary = {**run.summary(), **{k: str(v) for k, v in paths.items()}, "config": config,
                "dataset_info": ds.summary()}
@@ -183,7 +188,7 @@ def save_run_files(run: TrainRun, out: Path) -> None:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
     run.model_path, run.history_path = paths.values()
-    run.out = out
+    run.out = final
 
 
 def _plain(obj):

@@ -247,6 +247,52 @@ def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
     assert "What mattered" in text or "Optimization history" in text
 
 
+def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_file, tmp_path,
+                                                                          monkeypatch):
+    # best_model/ was removed before the retrain and rewritten before the report: Ctrl-C in
+    # between left the earlier report naming a model no longer there, or another run's
+    db = tmp_path / "ik.db"
+    study.run_study(study.load_spec(spec_file("ik", n_trials=2, pruner="none")),
+                    storage=str(db), progress=False)
+    out = tmp_path / "ik"
+    reports.study_report("ik", storage=str(db), out=out)
+
+    def files():  # hidden ones too: no staged model may be left behind
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                if p.is_file()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    before = files()
+    assert {"report.html", "best_model/model.npz", "best_model/config.json"} <= set(before)
+    # during the retrain, and once its model is saved, as the report is being written
+    for where, step in ((study, "train_run"), (reports.Report, "html")):
+        with monkeypatch.context() as patch:
+            patch.setattr(where, step, interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                reports.study_report("ik", storage=str(db), out=out)
+        assert files() == before, step
+    # written in whole, the new model replaces the old; a staging folder a killed run left
+    # goes, one of a live process stays
+    host = socket.gethostname()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = out / f".best_model.tmp-{host}:{gone}-00000000"
+    live = out / f".best_model.tmp-{host}:{os.getppid()}-00000000"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "model.npz").write_text("partial")
+    path = reports.study_report("ik", storage=str(db), out=out)
+    assert sorted(p.name for p in out.iterdir()) == [live.name, "best_model", "report.html",
+                                                     "report_files"]
+    config = json.loads((out / "best_model" / "config.json").read_text())
+    assert config["model_path"] == str(out / "best_model" / "model.npz")
+    assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
+    assert f"hplab predict {out}/best_model/model.npz" in path.read_text()
+    assert ".best_model" not in path.read_text()
+
+
 def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
     """Run a small study in which no trial completes; its report and its page's text."""
     db = tmp_path / f"{name}.db"
