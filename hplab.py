@@ -294,9 +294,18 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
     run = study.train_run(
-        dataset, cfg, seed=args.seed, out=out, name=args.name or args.dataset,
+        dataset, cfg, seed=args.seed, name=args.name or args.dataset,
         command=_command_line(args.argv), progress=not args.json,
     )
+    with study.HeldInterrupts():  # Ctrl-C waits: the earlier run keeps its report or goes
+        if "report.html" in earlier:
+            import reports
+
+            # the earlier run's report would describe a model no longer there: it goes (and
+            # its index line) before the new files come, so an interrupted re-run leaves the
+            # new model without a report, as --no-report does, never beside the earlier one's
+            reports.remove_report(out)
+        study.save_run_files(run, out)
     if earlier:  # the re-run replaced the last one: say so
         what = "run" if "config.json" in earlier else "report"
         keep = "another --out" if args.out else "another --name"
@@ -304,13 +313,10 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
               file=sys.stderr)
     summary = run.summary()
     summary["report_path"] = None  # the key is part of the contract, with or without a report
-    if args.report or "report.html" in earlier:
+    if args.report:
         import reports
 
-        if args.report:
-            summary["report_path"] = str(reports.training_report(run, out))
-        else:  # the earlier run's report would describe a model no longer there
-            reports.remove_report(out)
+        summary["report_path"] = str(reports.training_report(run, out))
     lines = [f"{k}: {_text(v)}" for k, v in summary.items()]
     _emit(args, summary, lines)
     return 0

@@ -354,6 +354,27 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
     assert reports.read_report_info(shared / "report.html").kind == "lr-range"
 
 
+def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, capsys,
+                                                                     monkeypatch):
+    # the new files were renamed in and the report written after: Ctrl-C in between left
+    # the 3-neuron net's report (and index line) beside the 5-neuron net
+    out_dir = tmp_path / "runs" / "train" / "again"
+    argv = ["train", "--dataset", "xor", "--epochs", "2", "--out", out_dir]
+    assert run_cli([*argv, "--hidden", "3"], capsys)[0] == 0
+    assert 'href="train/again/report.html"' in (tmp_path / "runs" / "index.html").read_text()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reports, "training_report", interrupted)
+    code, _, err = run_cli([*argv, "--hidden", "5"], capsys)
+    assert code == 130 and "hplab: interrupted" in err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["config.json", "history.csv",
+                                                         "model.npz"]
+    assert json.loads((out_dir / "config.json").read_text())["config"]["hidden"] == [5]
+    assert "train/again" not in (tmp_path / "runs" / "index.html").read_text()
+
+
 def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
     code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
                               "--out", tmp_path / "x"], capsys)
