@@ -7,6 +7,7 @@ one the trial scored.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import secrets
@@ -90,6 +91,18 @@ def best_model_staging(out: Path) -> Path:
         if hs.worker_gone(owner):
             shutil.rmtree(old, ignore_errors=True)
     return Path(out) / f".{BEST_MODEL}.tmp-{hs.worker_id()}-{secrets.token_hex(4)}"
+
+
+def holds_trial_model(out: Path, spec, number: int) -> bool:
+    """Whether ``out/best_model`` holds the model an earlier report retrained from trial
+    ``number`` of this study (its config.json names the run and the trial's seed)."""
+    try:
+        config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(config, dict) and config.get("name") == f"{spec.name}-best"
+            and config.get("seed") == [spec.seed, number]
+            and (Path(out) / BEST_MODEL / "model.npz").is_file())
 
 
 def swap_best_model(out: Path, staged: Path, saved: bool, own: bool) -> None:

@@ -18,6 +18,7 @@ from ._study_best import (
     add_best,
     add_outside_best,
     best_model_staging,
+    holds_trial_model,
     retrain_best,
     set_aside,
     swap_best_model,
@@ -132,10 +133,11 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     own = earlier is not None and earlier.kind == "study"
     staged = best_model_staging(out)
     try:
-        saved = summary["best_trial"] is not None and _add_best_trial(rep, spec, s, summary,
-                                                                      out, staged)
+        saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
+                       if summary["best_trial"] is not None else (False, False))
         _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds)
-        return rep.write(out, swap=partial(swap_best_model, out, staged, saved, own))
+        return rep.write(out, swap=partial(swap_best_model, out, staged, saved,
+                                           own and not kept))
     finally:  # an interrupted or failed report leaves no staged model behind
         for folder in (staged, set_aside(staged)):
             shutil.rmtree(folder, ignore_errors=True)
@@ -169,31 +171,36 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 "Time with a trial running": _busy(timeline)})
 
 
-def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> bool:
+def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[bool, bool]:
     """The best trial retrained (its model saved in ``staged``) and shown; a failure of
     either is said, not raised (the search's own figures stand without it), and which of
-    the two failed. Whether a model was saved."""
+    the two failed. Whether a model was saved, and whether the earlier best_model/ stays
+    (the retrain failed, and it holds this same trial's model)."""
     import study as hs
 
     best = s.trials[summary["best_trial"]]
     why = _why_best(spec, summary)
     if not hs.run_by_hplab(best):
         add_outside_best(rep, summary["best_trial"], best, why=why)
-        return False
+        return False, False
     try:
         done = retrain_best(spec, s, summary, out, staged)
     except Exception as exc:
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
+        # the one copy of a model that can no longer be rebuilt (its data moved) is kept
+        kept = holds_trial_model(out, spec, summary["best_trial"])
         rep.add_text(f"Retraining it for this report failed: {_one_line(exc)} The figures "
-                     "above come from the stored trials.", note=True)
-        return False
+                     "above come from the stored trials." + (
+                         " best_model/ beside this report keeps the model an earlier report "
+                         "retrained from this trial." if kept else ""), note=True)
+        return False, kept
     try:
         add_best(rep, spec, done, out, why=why)
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
                      f"failed: {_one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
-    return done.run is not None
+    return done.run is not None, False
 
 
 def _why_best(spec, summary) -> str:

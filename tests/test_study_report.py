@@ -12,6 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 import pytest
@@ -783,3 +784,31 @@ def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, par
             'nothing else</p>'
     assert shown in html
     assert html.index("<h1>") < html.index(shown) < html.index('<p class="subtitle">')
+
+
+def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_path,
+                                                                parse_html):
+    # the data moved: the retrain fails, and best_model/ was deleted with nothing in its
+    # place, though it held the one copy of the best trial's model
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 2))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 0).astype(int)}).to_csv(
+        folder / "two.csv", index=False)
+    db = tmp_path / "moved.db"
+    spec = study.load_spec(spec_file("moved", dataset=f"csv:{folder / 'two.csv'}", n_trials=2,
+                                     metric="val_accuracy", pruner="none", max_epochs=4))
+    study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    reports.study_report("moved", storage=str(db), out=out)
+    model = (out / "best_model" / "model.npz").read_bytes()
+    folder.rename(tmp_path / "elsewhere")
+    path = reports.study_report("moved", storage=str(db), out=out)
+    assert (out / "best_model" / "model.npz").read_bytes() == model
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("Retraining it for this report failed: file not found" in text
+            and "best_model/ beside this report keeps the model an earlier report retrained "
+                "from this trial." in text)
+    assert sorted(p.name for p in out.iterdir()) == ["best_model", "report.html",
+                                                      "report_files"]
