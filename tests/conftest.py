@@ -197,6 +197,16 @@ def require_module(name: str):
     return pytest.importorskip(name)
 
 
+def imbalanced_csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
+    """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by
+    ``shift`` (and scaled by ``spread``). ``from conftest import imbalanced_csv``."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(n_neg, 2)), rng.normal(size=(n_pos, 2)) * spread + shift])
+    y = np.r_[np.zeros(n_neg, int), np.ones(n_pos, int)]
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(path, index=False)
+    return f"csv:{path}"
+
+
 # ----------------------------------------------------------------------------- study
 @pytest.fixture
 def postgres_url():

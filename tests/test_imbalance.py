@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import imbalanced_csv
 
 import analyses
 
@@ -219,18 +220,9 @@ def test_same_seed_same_table():
     assert not other["roc_auc"].equals(first.to_frame()["roc_auc"])
 
 
-def _csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
-    """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by ``shift``."""
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(size=(n_neg, 2)), rng.normal(size=(n_pos, 2)) * spread + shift])
-    y = np.r_[np.zeros(n_neg, int), np.ones(n_pos, int)]
-    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(path, index=False)
-    return f"csv:{path}"
-
-
 def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
     # positives far from every negative: ADASYN finds no majority neighbour and raises
-    data = _csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
+    data = imbalanced_csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
     res = analyses.imbalance_benchmark(data, strategies="none,adasyn,random_over", seeds=1,
                                        net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
     status = res.status_frame().set_index("strategy")
@@ -247,7 +239,7 @@ def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
 def test_samplers_with_too_few_minority_samples_are_skipped_with_the_reason(tmp_path):
     # 8 positives, 5 in training: SMOTE's 5 neighbours and the sample itself need 6. Every
     # SMOTE-like sampler failed with scikit-learn's "Expected n_neighbors <= n_samples_fit"
-    data = _csv(tmp_path / "imb8.csv", 300, 8, 2.0)
+    data = imbalanced_csv(tmp_path / "imb8.csv", 300, 8, 2.0)
     res = analyses.imbalance_benchmark(
         data, strategies="none,smote,adasyn,borderline_smote,smote_enn,smote_tomek,near_miss",
         seeds=1, net_params={"hidden": (4,), "max_epochs": 3}, workers=1)

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import imbalanced_csv
 
 import hplab
 import reports
@@ -72,18 +73,9 @@ def test_help_says_what_pr_auc_is(capsys):
            "the trapezoid" in " ".join(capsys.readouterr().out.split())
 
 
-def _csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
-    """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by ``shift``."""
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(size=(n_neg, 2)), rng.normal(size=(n_pos, 2)) * spread + shift])
-    y = np.r_[np.zeros(n_neg, int), np.ones(n_pos, int)]
-    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(path, index=False)
-    return f"csv:{path}"
-
-
 def test_human_output_names_failures(tmp_path, capsys):
     # positives far from every negative: ADASYN finds no majority neighbour and raises
-    data = _csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
+    data = imbalanced_csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)
     rc = hplab.main(["imbalance", "--dataset", data, "--strategies", "none,adasyn", "--seeds",
                      "1", "--no-report", *FAST])
     assert rc == 0
@@ -103,7 +95,7 @@ def test_samplers_with_too_few_minority_samples_are_skipped_not_failed(tmp_path,
                                                                       parse_html):
     # 8 positives, 5 in training: the SMOTE family failed with scikit-learn's "Expected
     # n_neighbors <= n_samples_fit, but n_neighbors = 6, n_samples_fit = 5"
-    data = _csv(tmp_path / "imb8.csv", 300, 8, 2.0)
+    data = imbalanced_csv(tmp_path / "imb8.csv", 300, 8, 2.0)
     out = tmp_path / "rep"
     argv = ["imbalance", "--dataset", data, "--seeds", "1", "--epochs", "5", "--workers", "1"]
     assert hplab.main([*argv, "--out", str(out)]) == 0
