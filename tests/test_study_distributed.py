@@ -402,6 +402,16 @@ def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be(monkeypatch):
         hplab._terminated.clear()
 
 
+def _slow_coin_spec(spec_file, name: str, n_trials: int):
+    """coin trials of about a second each (Adam, batch 4, 60 epochs): long enough to be
+    caught mid-training by a signal."""
+    return spec_file(name, dataset="coin", metric="val_accuracy", n_trials=n_trials,
+                     max_epochs=60, pruner="none",
+                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
+                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
+                            "optimizer": "adam"})
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers, to_group, twice, sig, background", [
     (1, True, False, signal.SIGINT, False), (2, True, False, signal.SIGINT, False),
@@ -414,11 +424,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     an impatient second Ctrl-C lands while the pool shuts down. SIGTERM to the main process
     (kill, docker stop) stops it the same way: its workers went on without it; so it does a
     script's background job, whose SIGINT is ignored."""
-    path = spec_file("intr", dataset="coin", metric="val_accuracy", n_trials=8,
-                     max_epochs=60, pruner="none",
-                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
-                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
-                            "optimizer": "adam"})
+    path = _slow_coin_spec(spec_file, "intr", n_trials=8)
     db = tmp_path / "intr.db"
     s = create(study.load_spec(path), db)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -530,11 +536,7 @@ def test_ctrl_c_while_pool_workers_start_is_one_line(command, spec_file, tmp_pat
 def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
     """kill -9 (or the OOM killer) of `study run --workers 2`: its workers went on with
     the study as orphans; they record their trials as interrupted and end."""
-    path = spec_file("orphan", dataset="coin", metric="val_accuracy", n_trials=200,
-                     max_epochs=60, pruner="none",
-                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
-                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
-                            "optimizer": "adam"})
+    path = _slow_coin_spec(spec_file, "orphan", n_trials=200)
     db = tmp_path / "orphan.db"
     s = create(study.load_spec(path), db)
     run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
