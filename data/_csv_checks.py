@@ -8,17 +8,37 @@ so a well-formed file is read once (and its bytes once more, fast, for NUL bytes
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import io
+import lzma
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ._dataset import DataError
 
+#: What pandas decompresses by the file's suffix (compression="infer"), with the stdlib's
+#: reader of each; .zip, .tar and .zst files are left to pandas (their checks skipped).
+_DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_LEFT_TO_PANDAS = (".zip", ".tar", ".zst")
+
+
+def _open_bytes(path: Path):
+    """``path``'s bytes as pandas reads them (decompressed), or None when not checked here."""
+    suffix = path.suffix.lower()
+    if suffix in _LEFT_TO_PANDAS:
+        return None
+    return _DECOMPRESS.get(suffix, open)(path, "rb")
+
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) of each record, blank lines skipped as pandas skips them."""
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+    raw = _open_bytes(path)
+    if raw is None:
+        return
+    with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
         reader = csv.reader(fh, skipinitialspace=True)
         for fields in reader:
             if any(f.strip() for f in fields) or len(fields) > 1:
@@ -29,7 +49,10 @@ def refuse_nul_bytes(path: Path) -> None:
     """Raise `DataError` naming the line of the first NUL byte: pandas keeps it in the cell,
     so a damaged label ``1\\x00`` was a class of its own (and UTF-16 text is mostly NULs)."""
     line = 1
-    with path.open("rb") as fh:
+    raw = _open_bytes(path)
+    if raw is None:
+        return
+    with raw as fh:  # a compressed file's text, as pandas reads it: gzip's own bytes hold NULs
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             at = chunk.find(b"\0")
             if at >= 0:

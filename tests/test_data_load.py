@@ -690,3 +690,21 @@ def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its
                                               "'?' as %3F and '%' as %25)")):
         with pytest.raises(data.DataError, match=re.escape(said)):
             data.load(name)
+
+
+@pytest.mark.parametrize("suffix, opener", [(".gz", "gzip"), (".bz2", "bz2"), (".xz", "lzma")])
+def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opener):
+    # the NUL check read the compressed bytes (gzip's hold NULs): every .csv.gz was refused
+    import importlib
+
+    module = importlib.import_module(opener)
+    rng = np.random.default_rng(0)
+    rows = "".join(f"{a},{b},{int(a > 0)}\n" for a, b in rng.normal(size=(60, 2)))
+    good, bad = tmp_path / f"d.csv{suffix}", tmp_path / f"bad.csv{suffix}"
+    good.write_bytes(module.compress(("a,b,label\n" + rows).encode()))
+    bad.write_bytes(module.compress(b"a,b,label\n1,2,1\x00\n3,4,0\n"))
+    ds = data.load(f"csv:{good}")
+    assert ds.task == "binary" and len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 60
+    assert hplab.main(["data", "show", f"csv:{bad}"]) == 2
+    assert capsys.readouterr().err == (f"hplab data: error: {bad} holds NUL bytes (line 2): "
+                                       "not a text CSV\n")
