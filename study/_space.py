@@ -317,7 +317,8 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
 def check_config_space(space: Space, fixed: dict, max_epochs: float,
                        strict: bool = True, fits=None) -> None:
     """Every bound and choice, with everything else fixed, must make a valid TrainConfig
-    (``strict=False``: the ends of a range only, as earlier versions checked).
+    (``strict=False``: the ends of a range only, by the rules earlier versions checked,
+    `_build_as_stored`).
 
     ``fits(cfg)``, a dataset's check that raises ValueError, must pass for each of them
     too; a [fixed] setting that fails it is named by the key that fails it alone.
@@ -339,8 +340,9 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
         # it would be searched but never suggested: the grid ran one configuration per value
         raise SpecError(f"space.sampling_ratio: fixed.imbalance_strategy {fixed_strategy!r} "
                         "does not resample toward a ratio; drop sampling_ratio")
+    build = build_config if strict else _build_as_stored
     try:
-        cfg = build_config({}, fixed, max_epochs)
+        cfg = build({}, fixed, max_epochs)
     except (ValueError, TypeError) as exc:
         raise SpecError(f"fixed: {exc}") from None
     if fits is not None:
@@ -356,7 +358,7 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                 values["widths"] = [values.pop("width")] * values.get(
                     "depth", fixed.get("depth", DEFAULT_DEPTH))
             try:
-                cfg = build_config(values, fixed, max_epochs)
+                cfg = build(values, fixed, max_epochs)
                 if fits is not None:
                     fits(cfg)
             except (ValueError, TypeError) as exc:
@@ -373,6 +375,19 @@ def _partner_at_its_most_lenient(space: Space, name: str) -> dict:
     partner, pick = _PARTNERS.get(name, (None, None))
     other = space.get(partner) if partner else None
     return {} if other is None else {partner: pick(other.candidates())}
+
+
+def _build_as_stored(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConfig:
+    """`build_config` without the rules added after a stored spec could be written: lr_min
+    above lr (e567a15) is pulled down to lr. Its study's trials ran, and stay readable; a
+    resumed trial drawing such a pair fails alone, naming the rule (`build_config`)."""
+    merged = {**fixed, **values}
+    lr, lr_min = merged.get("lr", nets.TrainConfig.lr), merged.get("lr_min")
+    try:
+        above = lr_min is not None and 0 < lr < lr_min
+    except TypeError:  # not numbers: TrainConfig says so
+        above = False
+    return build_config({**values, "lr_min": lr} if above else values, fixed, max_epochs)
 
 
 def _misfit(fixed: dict, max_epochs: float, fits) -> str:

@@ -358,6 +358,34 @@ def test_a_study_an_earlier_version_stored_stays_readable(spec_file, tmp_path, c
     assert "created from another spec (study.metric differs)" in capsys.readouterr().err
 
 
+def test_a_stored_lr_range_below_its_fixed_lr_min_reads_and_resumes(spec_file, tmp_path,
+                                                                     capsys):
+    # earlier versions let lr_min above lr through (cosine then ramped the rate up): the
+    # study stays readable, and a resume fails each trial drawing such an lr alone
+    db = tmp_path / "lm.db"
+    path = spec_file("lm", n_trials=1, pruner="none", fixed={
+        "batch_size": 2, "checkpoint": 4, "schedule": "cosine", "lr_min": 0.01})
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    s = optuna.load_study(study_name="lm", storage=f"sqlite:///{db}")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["space"]["lr"]["low"] = 0.001  # as an earlier version stored it
+    raw["study"]["n_trials"] = 3
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    s.enqueue_trial({"lr": 0.002, "width": 3})
+    s.enqueue_trial({"lr": 0.5, "width": 3})
+    for argv in (["study", "show", "lm"], ["study", "report", "lm"],
+                 ["study", "export", "lm", "--csv", str(tmp_path / "lm.csv")],
+                 ["study", "worker", "--study", "lm"]):
+        assert hplab.main([*argv, "--storage", str(db)]) == 0, capsys.readouterr().err
+    first, bad, good = trials_of(db, "lm")
+    assert (first.state, bad.state, good.state) == (TrialState.COMPLETE, TrialState.FAIL,
+                                                    TrialState.COMPLETE)
+    assert bad.params["lr"] == 0.002 and good.params["lr"] == 0.5
+    assert study.trial_info(bad)["reason"] == (
+        "ValueError: lr_min must be <= lr (schedule cosine falls from lr to lr_min), got "
+        "lr_min 0.01 and lr 0.002")
+
+
 def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
     path = spec_file("boom", dataset="coin", metric="val_accuracy", n_trials=3,
                      max_epochs=10, space={"lr": {"low": 20.0, "high": 60.0}},

@@ -206,6 +206,19 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
     with pytest.raises(SpecError, match="2000 grid points"):
         parse_spec(grid)
     assert len(parse_spec(grid, strict=False).space.grid()["lr"]) == 2000
+    # lr_min above lr (cosine ramped the rate up), searched or fixed; still refused alone
+    for fixed in ({"schedule": "cosine", "lr_min": 0.01},
+                  {"schedule": "polynomial", "lr_min": 0.01, "lr": 0.005}):
+        ramp = _raw()
+        ramp["fixed"].update(fixed)
+        if "lr" in fixed:
+            del ramp["space"]["lr"]
+        with pytest.raises(SpecError, match=r"^(space\.|fixed).*lr_min must be <= lr"):
+            parse_spec(ramp)
+        assert parse_spec(ramp, strict=False).fixed["lr_min"] == 0.01
+    ramp["fixed"]["batch_size"] = 0
+    with pytest.raises(SpecError, match=r"^fixed: batch_size must be a whole number >= 1"):
+        parse_spec(ramp, strict=False)
 
 
 def test_bad_toml_and_dates(tmp_path):
