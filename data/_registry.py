@@ -105,7 +105,12 @@ def _escape_path(path: str) -> str:
 
 
 def _unescape_path(text: str) -> str:
-    return _PATH_UNESCAPES.sub(lambda m: urllib.parse.unquote(m.group()), text)
+    """``text`` with its escapes read back, or ``text`` itself when only that exists: a
+    name saved before paths were escaped holds them as they were ('100%25 done')."""
+    path = _PATH_UNESCAPES.sub(lambda m: urllib.parse.unquote(m.group()), text)
+    if path != text and not Path(path).expanduser().exists() and Path(text).expanduser().exists():
+        return text
+    return path
 
 
 def _paths(arg: str) -> tuple[str, str | None]:

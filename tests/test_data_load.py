@@ -708,3 +708,46 @@ def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opene
     assert hplab.main(["data", "show", f"csv:{bad}"]) == 2
     assert capsys.readouterr().err == (f"hplab data: error: {bad} holds NUL bytes (line 2): "
                                        "not a text CSV\n")
+
+
+def test_a_model_saved_before_paths_were_escaped_finds_a_folder_named_with_percent(
+        tmp_path, monkeypatch, capsys):
+    # names were saved unescaped: "100%25 done" read back as "100% done" ('file not found')
+    from cli_helpers import run_cli
+
+    import nets
+
+    X = np.random.default_rng(0).random((200, 2))
+    frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "y": np.arange(200) % 2})
+    root = tmp_path.resolve()
+    for folder, old in (("100%25 done", "100%25 done"), ("x%3Fy%2c z", "x%3Fy%2c z"),
+                        ("a, b", "a%2C b")):  # the last as this version writes it
+        (tmp_path / folder).mkdir()
+        frame.to_csv(tmp_path / folder / "d.csv", index=False)
+        monkeypatch.chdir(tmp_path / folder)
+        code, out, err = run_cli(["train", "--dataset", "csv:d.csv", "--hidden", "4",
+                                  "--epochs", "3", "--json", "--no-report", "--out", "run"],
+                                 capsys)
+        assert code == 0, err
+        model = tmp_path / folder / "run" / "model.npz"
+        net, header, extra = nets.load_net(model)
+        header["meta"]["dataset"] = f"csv:{root}/{old}/d.csv"  # as the earlier version did
+        nets.save_net(model, net, config=header["config"], meta=header["meta"], arrays=extra)
+        monkeypatch.chdir(tmp_path)
+        code, out, err = run_cli(["predict", model, "--dataset", "--json"], capsys)
+        assert code == 0, err
+        assert json.loads(out)["n"] == 40  # the held-out 1/5 of 200 rows
+        assert data.source_paths(f"csv:{root}/{old}/d.csv") == [root / folder / "d.csv"]
+    # the escape still wins where both exist: "100%25 done" is "100% done", as written today
+    (tmp_path / "100% done").mkdir()
+    frame.to_csv(tmp_path / "100% done" / "d.csv", index=False)
+    assert data.source_paths("csv:100%25 done/d.csv") == [Path("100% done/d.csv")]
+    # an IDX folder too; one that exists under neither is named decoded
+    for name, said in ((f"idx:{root}/100%25 done", f"{root}/100% done lacks train-images"),
+                       (f"idx:{root}/50%25 off", f"folder not found: {root}/50% off")):
+        with pytest.raises(data.DataError, match=re.escape(said)):
+            data.load(name)
+    (tmp_path / "100% done" / "d.csv").unlink()
+    (tmp_path / "100% done").rmdir()
+    with pytest.raises(data.DataError, match=re.escape(f"{root}/100%25 done lacks")):
+        data.load(f"idx:{root}/100%25 done")
