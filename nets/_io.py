@@ -20,6 +20,12 @@ FORMAT = "hplab-net/1"
 # the JSON header as NumPy stores it (4 bytes a character): room for ~16M characters, far
 # more than any run's names and classes, so a forged one cannot ask for gigabytes
 HEADER_LIMIT = 64 * 2**20
+# what a file's members may declare beyond its own size on disk, in all (NumPy allocates
+# what is declared before reading). save_net stores them uncompressed (np.savez), so a file
+# it wrote declares no more than the bytes it holds, however large its net or extra arrays;
+# only a compressed member (zeros deflate ~1000:1) or a forged zip directory declares more.
+# 1 GiB: more than compressing any model's floats by hand saves, far less than a bomb asks
+EXPANSION_LIMIT = 2**30
 # the members save_net writes; no other is ever read
 _MEMBER = re.compile(r"(header|param_(0|[1-9][0-9]*)|extra_.+)\.npy")
 
@@ -49,16 +55,10 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     ------
     ValueError
         An activation that is not the registered one of its name (see `MLP.spec`), or
-        what `load_net` would refuse: a header over HEADER_LIMIT, an extra array with more
-        values than the net has parameters.
+        what `load_net` would refuse: a header over HEADER_LIMIT.
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
-    n_params = sum(p.size for p in net.params)
-    for k, v in (arrays or {}).items():
-        if np.size(v) > n_params:
-            raise ValueError(f"extra array {k!r} has {np.size(v)} values, more than the "
-                             f"net's {n_params} parameters")
     path.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
@@ -143,8 +143,9 @@ def load_net(path) -> tuple[MLP, dict, dict]:
 
     Nothing is unpickled: object arrays are refused, and so is every member that is not
     a plain numeric or text array save_net writes. Every member's size is checked from its
-    .npy header before any data is read (parameters against the header's architecture,
-    extra arrays against the net's size), so a forged file cannot ask for gigabytes.
+    .npy header before any data is read (against the bytes it holds, and parameters against
+    the header's architecture), and in all they may hold at most EXPANSION_LIMIT more than
+    the file's size, so a small forged file cannot ask for gigabytes.
     """
     path = Path(path)
     if not path.is_file():
@@ -172,11 +173,6 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         raise ValueError(f"{path}: more parameters than its architecture has")
     if any(declared[f"param_{i}"][0] != spec["dtype"] for i in range(len(shapes))):
         raise ValueError(f"{path}: parameters are not {spec['dtype']} as the header says")
-    n_params = sum(math.prod(s) for s in shapes)
-    for k, (_, shape) in declared.items():
-        if k.startswith("extra_") and math.prod(shape) > n_params:  # save_net refuses these
-            raise ValueError(f"{path}: extra array {k[6:]!r} has {math.prod(shape)} values, "
-                             f"more than the net's {n_params} parameters")
     try:
         net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -201,6 +197,7 @@ def _read_npz(path: Path, names) -> tuple[dict, dict[str, np.ndarray]]:
         if not isinstance(z, np.lib.npyio.NpzFile):
             raise ValueError("a single .npy array, not an .npz archive")
         with z:
+            _check_expansion(path, z.zip.infolist())
             declared = {m.filename[:-len(".npy")]: _declared(z.zip, m) for m in z.zip.infolist()}
             files = {k: z[k] for k in names if k in declared}
     except _Refusal as exc:
@@ -210,6 +207,14 @@ def _read_npz(path: Path, names) -> tuple[dict, dict[str, np.ndarray]]:
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable .npz file ({exc})") from None
     return declared, files
+
+
+def _check_expansion(path: Path, members) -> None:
+    """Refuse members declaring, in all, over EXPANSION_LIMIT bytes more than the file."""
+    declared, size = sum(m.file_size for m in members), path.stat().st_size
+    if declared > size + EXPANSION_LIMIT:
+        raise _Refusal(f"its members declare {declared} bytes, over its own {size} bytes by "
+                       f"more than the {EXPANSION_LIMIT} a model's may expand to")
 
 
 def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dtype, tuple]:

@@ -575,13 +575,39 @@ def _with_member(path, out, name, descr, shape, n_bytes, compression=zipfile.ZIP
     return out
 
 
+def _with_declared_size(path, out, name, descr, shape, compression):
+    """``path``'s archive with member ``name`` added: a .npy header declaring ``descr``
+    ``shape`` over 8 zero bytes, and a zip directory that declares the bytes the shape
+    needs (compressed too, if stored) as the member's size."""
+    import io
+    import struct
+
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": descr, "fortran_order": False, "shape": shape})
+    size = len(head.getvalue()) + int(np.prod(shape)) * np.dtype(descr).itemsize
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", compression) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info))
+        z.writestr(name, head.getvalue() + bytes(8))
+    raw = bytearray(out.read_bytes())
+    entry = raw.rindex(b"PK\x01\x02")  # the last directory entry: name's
+    assert raw[entry + 46:entry + 46 + len(name)] == name.encode()
+    sizes = (size, size) if compression == zipfile.ZIP_STORED else (None, size)
+    for offset, value in zip((20, 24), sizes, strict=True):  # compressed, uncompressed
+        if value is not None:
+            raw[entry + offset:entry + offset + 4] = struct.pack("<I", value)
+    out.write_bytes(bytes(raw))
+    return out
+
+
 def test_forged_members_are_refused_before_their_data_is_read(saved_model, tmp_path, capsys):
     import tracemalloc
 
     path, _, _ = saved_model("binary")  # sizes 3, 5, 4, 1: 49 parameters
     bad = tmp_path / "bad.npz"
     deflate = zipfile.ZIP_DEFLATED
-    cases = [  # each would take 80 MB or more, from a file under 200 kB
+    members = [  # each would take 80 MB or more, from a file under 200 kB
         # a member save_net never writes: was read in full, then ignored
         (("junk.npy", "<f8", (10 ** 7,), 8 * 10 ** 7, deflate),
          "not an hplab model (member 'junk.npy' is not one hplab writes)"),
@@ -592,23 +618,33 @@ def test_forged_members_are_refused_before_their_data_is_read(saved_model, tmp_p
          "(8000000000000 bytes) but holds 8 bytes)"),
         (("param_0.npy", "<f4", (3, 10 ** 7), 12 * 10 ** 7, deflate),
          "parameter 0 should be float (3, 5), got float32 (3, 10000000)"),
-        (("extra_x_scale.npy", "<f8", (10 ** 7,), 8 * 10 ** 7, deflate),
-         "extra array 'x_scale' has 10000000 values, more than the net's 49 parameters"),
         (("header.npy", "<U17000000", (), 68 * 10 ** 6, deflate),
          "not an hplab model (its header is 68000000 bytes, over the 67108864 a model's may "
          "have)"),
     ]
-    for member, message in cases:
-        _with_member(path, bad, *member)
-        assert bad.stat().st_size < 2 * 10 ** 5
+    cases = [(_with_member(path, tmp_path / f"bad{i}.npz", *member), message)
+             for i, (member, message) in enumerate(members)]
+    # a zip directory declaring 2 GiB for an extra array, its .npy header agreeing: NumPy
+    # allocated it before reading. A deflated member can hold that much (zeros deflate
+    # ~1000:1, from a 2 MB file); a stored one cannot, but its declared size went unchecked
+    with zipfile.ZipFile(path) as z:
+        declared = 2 ** 31 + sum(m.file_size for m in z.infolist())
+    for compression in (deflate, zipfile.ZIP_STORED):
+        forged = _with_declared_size(path, tmp_path / f"forged{compression}.npz",
+                                     "extra_X_train.npy", "<f8", (2 ** 28 - 16,), compression)
+        cases.append((forged, f"not an hplab model (its members declare {declared} bytes, "
+                              f"over its own {forged.stat().st_size} bytes by more than the "
+                              "1073741824 a model's may expand to)"))
+    for file, message in cases:
+        assert file.stat().st_size < 2 * 10 ** 5
         tracemalloc.start()
         with pytest.raises(ValueError) as exc:
-            nets.load_model(bad)
+            nets.load_model(file)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        assert str(exc.value) == f"{bad}: {message}" and peak < 10 ** 7, (message, peak)
-        code, out, err = run_cli(["predict", bad, "--input", tmp_path / "none.npy"], capsys)
-        assert (code, out, err) == (2, "", f"hplab predict: error: {bad}: {message}\n")
+        assert str(exc.value) == f"{file}: {message}" and peak < 10 ** 7, (message, peak)
+        code, out, err = run_cli(["predict", file, "--input", tmp_path / "none.npy"], capsys)
+        assert (code, out, err) == (2, "", f"hplab predict: error: {file}: {message}\n")
     # JSON nested deeper than Python's stack: was a RecursionError traceback
     files = _members(path)
     files["header"] = np.array("[" * 100000 + "]" * 100000)
