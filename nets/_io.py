@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -105,7 +106,14 @@ def write_atomically(path, write) -> Path:
     if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
         return path
-    target = Path(os.path.realpath(path)) if path.is_symlink() else path  # loops: OSError
+    target = path
+    if path.is_symlink():  # its target is replaced, where open() would write
+        target = Path(os.path.realpath(path))
+        if target.is_symlink():  # realpath gives up on a loop and returns a link of it
+            raise OSError(errno.ELOOP, "too many levels of symbolic links", str(path))
+        if not target.parent.is_dir():  # open() makes no folder: nor does a link's write
+            raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does "
+                                    f"not exist ({target.parent})", str(path))
     tmp = stage_file(target, write)
     try:
         os.replace(tmp, target)

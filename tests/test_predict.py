@@ -108,15 +108,21 @@ def test_outputs_that_overflow_are_refused_not_class_0(saved_model, tmp_path, ca
                    "0): its weights overflow on these inputs (a diverged run?)\n")
 
 
-def test_out_onto_a_link_loop_is_no_traceback(saved_model, tmp_path, capsys):
-    # Path.resolve raised RuntimeError ('Symlink loop') before any write: a traceback
+def test_out_onto_a_link_loop_or_a_dangling_link_is_one_line(saved_model, tmp_path, capsys):
+    # Path.resolve raised RuntimeError ('Symlink loop'), a traceback; a link into a folder
+    # that does not exist had that folder made (as root, anywhere on the system)
     path, X_raw, _ = saved_model("binary")
     np.save(tmp_path / "x.npy", X_raw)
-    (tmp_path / "loop.csv").symlink_to("loop.csv")
-    code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
-                            tmp_path / "loop.csv"], capsys)
-    assert (code, err) == (0, "")
-    assert len(pd.read_csv(tmp_path / "loop.csv")) == len(X_raw)
+    (tmp_path / "loop.csv").symlink_to("loop2.csv")
+    (tmp_path / "loop2.csv").symlink_to("loop.csv")
+    (tmp_path / "far.csv").symlink_to(tmp_path / "nowhere" / "p.csv")
+    for out, said in (("loop.csv", "[Errno 40] too many levels of symbolic links"),
+                      ("far.csv", "[Errno 2] the link points into a folder that does not "
+                                  f"exist ({tmp_path / 'nowhere'})")):
+        code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
+                                tmp_path / out], capsys)
+        assert code == 2 and err == f"hplab predict: error: {said}: '{tmp_path / out}'\n"
+    assert (tmp_path / "loop.csv").is_symlink() and not (tmp_path / "nowhere").exists()
 
 
 def test_out_through_a_link_a_fifo_or_dash(saved_model, tmp_path, capsys, monkeypatch):
