@@ -33,7 +33,7 @@ import optuna
 import nets
 
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
-from ._record import INTERRUPTED, RECORD_ATTR, error_record
+from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec_data import check_binary
@@ -134,8 +134,8 @@ class Objective:
             if self.on_start is not None:
                 self.on_start(trial)
             return self._run(trial)
-        except KeyboardInterrupt:
-            self._write_record(trial, INTERRUPTED)
+        except KeyboardInterrupt as exc:
+            self._write_record(trial, ORPHANED if isinstance(exc, ParentDied) else INTERRUPTED)
             raise
         except (optuna.TrialPruned, _Failed):  # their records, with the run's figures, are written
             raise

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 RECORD_ATTR = "record"
 INTERRUPTED = {"status": "interrupted", "reason": "interrupted by the user"}
+#: A pool worker's trial when the process that started the pool died (kill -9, the OOM
+#: killer): the kernel's death signal, not the user, stopped it.
+ORPHANED = {"status": "interrupted", "reason": "its pool's parent process died"}
+
+
+class ParentDied(KeyboardInterrupt):
+    """The interrupt a pool worker gets when its parent process died (see `ORPHANED`)."""
 
 
 def error_record(exc: Exception) -> dict:

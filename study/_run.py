@@ -24,7 +24,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import SpecError, StorageError
-from ._record import INTERRUPTED, RECORD_ATTR, trial_info
+from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._spec import StudySpec, first_difference, parse_spec, stored_budget
 from ._spec_data import check_dataset
 from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
@@ -193,11 +193,13 @@ def _pool_worker(*args, **kwargs) -> int:
     from nets._pool import release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
-    terminated = []
+    terminated, parent = [], os.getppid()
 
     def terminate(signum, frame):
         terminated.append(signum)
-        HeldInterrupts.deliver(frame)  # its trial records the interrupt, as for Ctrl-C
+        # its trial records the interrupt, as for Ctrl-C; and why, when the parent is gone
+        HeldInterrupts.deliver(frame, ParentDied if os.getppid() != parent else
+                               KeyboardInterrupt)
 
     if in_main:
         signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -55,7 +55,7 @@ class HeldInterrupts:
     _active: list[HeldInterrupts] = []  # the main thread's, innermost last
 
     def __init__(self):
-        self._holding, self._pending, self._old = True, False, None
+        self._holding, self._pending, self._old = True, None, None
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -75,22 +75,26 @@ class HeldInterrupts:
         return False
 
     @staticmethod
-    def deliver(frame=None) -> None:
+    def deliver(frame=None, interrupt: type[KeyboardInterrupt] = KeyboardInterrupt) -> None:
         """Interrupt the main thread as Ctrl-C would: held inside an active
-        `HeldInterrupts`, raised (KeyboardInterrupt) anywhere else."""
+        `HeldInterrupts`, raised anywhere else. ``interrupt``: a KeyboardInterrupt of
+        another cause (a pool worker's parent died)."""
         if not HeldInterrupts._active:
-            raise KeyboardInterrupt
-        HeldInterrupts._active[-1]._handler(signal.SIGINT, frame)
+            raise interrupt
+        HeldInterrupts._active[-1]._interrupt(interrupt)
 
     def _handler(self, signum, frame):
+        self._interrupt(KeyboardInterrupt)
+
+    def _interrupt(self, interrupt: type[KeyboardInterrupt]) -> None:
         if self._holding:
-            self._pending = True
+            self._pending = self._pending or interrupt
         else:
             # one interrupt at a time: a second copy (a terminal's Ctrl-C reaches the
             # worker and its parent, which passes one on) must not cut short the trial's
             # "interrupted" record; it waits for the next allow()
             self._holding = True
-            raise KeyboardInterrupt
+            raise interrupt
 
     def hold(self) -> None:
         self._holding = True
@@ -100,8 +104,8 @@ class HeldInterrupts:
         if self._pending:
             # raised as one from the handler is: a copy that follows (Ctrl-C passed on by
             # the parent, a death signal repeated) waits while the trial records this one
-            self._pending, self._holding = False, True
-            raise KeyboardInterrupt
+            interrupt, self._pending, self._holding = self._pending, None, True
+            raise interrupt
 
 
 def retried_numbers(trials) -> set[int]:

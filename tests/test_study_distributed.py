@@ -574,4 +574,5 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
     caught = [trials[number] for number in running]  # each interrupted, or just finished
     interrupted = [t for t in caught if t.state != TrialState.COMPLETE]
     assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
-    assert {study.trial_info(t)["status"] for t in interrupted} == {"interrupted"}
+    assert {(study.trial_info(t)["status"], study.trial_info(t)["reason"]) for t in interrupted} \
+        == {("interrupted", "its pool's parent process died")}
