@@ -39,6 +39,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import data
 import nets
 
 from ._errors import SpecError
@@ -167,7 +168,10 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
     ``[pruner]`` table, ``fixed.init = "xavier"``) is the same spec as one leaving it out.
     """
     for name, key in _FIXED_FIELDS.items():
-        if getattr(old, name) != getattr(new, name):
+        a, b = getattr(old, name), getattr(new, name)
+        if name == "dataset":  # an earlier version stored a file's path as written
+            a, b = data.absolute_name(a), data.absolute_name(b)
+        if a != b:
             return key
     if old.space.per_layer != new.space.per_layer:
         return "space.width"
@@ -290,6 +294,10 @@ def load_spec(name_or_path: str | Path) -> StudySpec:
         raise SpecError(f"{path}: lists or tables nested too deep to read") from None
     if isinstance(raw.get("study"), dict):
         raw["study"].setdefault("name", path.stem)
+        if isinstance(raw["study"].get("dataset"), str):
+            # a file's paths absolute, as the study stores them: a worker started in
+            # another folder read csv:data.csv there, another file, into the same study
+            raw["study"]["dataset"] = data.absolute_name(raw["study"]["dataset"])
     return parse_spec(raw, path=str(path))
 
 

@@ -20,6 +20,7 @@ from optuna.trial import TrialState
 import hplab
 import study
 from study._run import cores, local_workers
+from study._spec import first_difference
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -757,3 +758,42 @@ def test_a_resume_runs_an_interrupted_point_of_a_shared_sequence(spec_file, tmp_
     assert (stopped.params["lr"], stopped.params["width"]) in done
     if sampler == "grid":
         assert sorted(done) == [(lr, w) for lr in (0.1, 0.5, 1.0) for w in (2, 3)]
+
+
+def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tmp_path,
+                                                                  monkeypatch, capsys):
+    # the spec stored csv:mv/data.csv as written: a worker started in another folder read
+    # that folder's mv/data.csv (3 features here), another file, into the same study
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    for folder, width in ((tmp_path / "a", 2), (tmp_path / "b", 3)):
+        (folder / "mv").mkdir(parents=True)
+        X = rng.normal(size=(80, width))
+        frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(width)])
+        frame.assign(label=(X[:, 0] > 0).astype(int)).to_csv(folder / "mv" / "data.csv",
+                                                             index=False)
+    path = spec_file("moved", dataset="csv:mv/data.csv", metric="n_parameters", n_trials=4,
+                     pruner="none", max_epochs=2, space={"width": {"low": 2, "high": 16}},
+                     fixed={"batch_size": 16})
+    db = tmp_path / "s.db"
+    monkeypatch.chdir(tmp_path / "a")  # the study made here (as `study run` makes it)
+    where = study.resolve_storage(str(db))
+    with study._registry.quiet_optuna():
+        study.create_or_resume(study.load_spec(path), study.open_storage(where, create=True),
+                               where)
+    monkeypatch.chdir(tmp_path / "b")
+    assert hplab.main(["study", "worker", "--study", "moved", "--storage", str(db)]) == 0
+    capsys.readouterr()
+    spec, _ = study.stored_spec("moved", study.resolve_storage(str(db)))
+    assert spec.dataset == f"csv:{tmp_path / 'a' / 'mv' / 'data.csv'}"
+    trials = optuna.load_study(study_name="moved", storage=f"sqlite:///{db}").get_trials()
+    # a 2-feature net of width w, binary head: 2w + w + w + 1 parameters
+    assert len(trials) == 4
+    assert all(t.value == 4 * t.params["width"] + 1 for t in trials)
+    # a study stored by an earlier version (the path as written) resumes from its folder
+    monkeypatch.chdir(tmp_path / "a")
+    earlier = study.parse_spec({**spec.raw, "study": {**spec.raw["study"],
+                                                      "dataset": "csv:mv/data.csv"}})
+    assert first_difference(earlier, study.load_spec(path)) is None
