@@ -14,15 +14,19 @@ import gzip
 import io
 import lzma
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from ._dataset import DataError
 
 #: What pandas decompresses by the file's suffix (compression="infer"), with the stdlib's
-#: reader of each; .zip, .tar and .zst files are left to pandas (their checks skipped).
+#: reader of each; .tar and .zst files are left to pandas (their checks skipped).
 _DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-_LEFT_TO_PANDAS = (".zip", ".tar", ".zst")
+_LEFT_TO_PANDAS = (".tar", ".zst")
+#: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
+UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 
 def _open_bytes(path: Path):
@@ -30,6 +34,10 @@ def _open_bytes(path: Path):
     suffix = path.suffix.lower()
     if suffix in _LEFT_TO_PANDAS:
         return None
+    if suffix == ".zip":  # pandas reads a zip of one file; of more, it says what is wrong
+        with zipfile.ZipFile(path) as archive:
+            files = [i for i in archive.infolist() if not i.is_dir()]
+            return archive.open(files[0]) if len(files) == 1 else None
     return _DECOMPRESS.get(suffix, open)(path, "rb")
 
 

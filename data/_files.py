@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv_checks import (
+    UNREADABLE,
     line_of_row,
     refuse_nul_bytes,
     refuse_other_separator,
@@ -148,13 +149,13 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
               ) -> tuple[pd.DataFrame, str]:
     try:
         refuse_nul_bytes(path)
-    except OSError as exc:
+    except UNREADABLE as exc:
         raise _unreadable(path, exc) from None
     try:
         # the header as written (pandas renames a repeated name "0.5" to "0.5.1")
         first = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False,
                             skipinitialspace=True).iloc[0].tolist()
-    except (OSError, ValueError) as exc:
+    except (*UNREADABLE, ValueError) as exc:
         raise _unreadable(path, exc) from None
     refuse_other_separator(path, first)
     if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
@@ -168,7 +169,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
             frame = pd.read_csv(path, skipinitialspace=True, index_col=False,
                                 keep_default_na=False, na_values=[""],
                                 header=None if header == "no" else "infer")
-    except (OSError, ValueError, pd.errors.ParserWarning) as exc:
+    except (*UNREADABLE, ValueError, pd.errors.ParserWarning) as exc:
         refuse_ragged_rows(path, header != "no")
         raise _unreadable(path, exc) from None
     if frame.shape[1] and frame.iloc[:, -1].isna().any():  # short rows are filled with NaN

@@ -751,3 +751,25 @@ def test_a_model_saved_before_paths_were_escaped_finds_a_folder_named_with_perce
     (tmp_path / "100% done").rmdir()
     with pytest.raises(data.DataError, match=re.escape(f"{root}/100%25 done lacks")):
         data.load(f"idx:{root}/100%25 done")
+
+
+def test_a_damaged_compressed_csv_is_one_line_and_a_zip_is_checked(tmp_path, capsys):
+    # a cut-off .bz2 or a corrupt .xz raised EOFError / LZMAError: a traceback; a NUL byte
+    # in a zipped CSV still became a class of its own
+    import bz2
+    import zipfile
+
+    text = "a,b,label\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(40))
+    (tmp_path / "cut.csv.bz2").write_bytes(bz2.compress(text.encode())[:40])
+    (tmp_path / "bad.csv.xz").write_bytes(b"\xfd7zXZ\x00" + b"garbage" * 10)
+    with zipfile.ZipFile(tmp_path / "nul.csv.zip", "w") as archive:
+        archive.writestr("nul.csv", text.replace(",1\n", ",1\x00\n", 1))
+    for name, said in (
+            ("cut.csv.bz2", "not a readable CSV file (Compressed file ended before the "
+                            "end-of-stream marker was reached)"),
+            ("bad.csv.xz", "not a readable CSV file (Corrupt input data)")):
+        assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
+        assert capsys.readouterr().err == f"hplab data: error: {tmp_path / name}: {said}\n"
+    assert hplab.main(["data", "show", f"csv:{tmp_path / 'nul.csv.zip'}"]) == 2
+    assert capsys.readouterr().err == (f"hplab data: error: {tmp_path / 'nul.csv.zip'} holds "
+                                       "NUL bytes (line 3): not a text CSV\n")
