@@ -353,31 +353,39 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
                                                 timeout=SQLITE_BUSY_TIMEOUT)) as con:
             tables = {r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            studies = (con.execute("SELECT count(*) FROM studies").fetchone()[0]
+                       if "studies" in tables else 0)
     except sqlite3.DatabaseError as exc:
         if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
             unwritable = _unwritable(path)
             raise StorageError(_unwritable_message(path, unwritable) if unwritable
                                else f"cannot open {path}: {exc}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    problem = _not_optuna(path, tables, read_only)
+    problem = _not_optuna(path, tables, read_only, studies)
     if problem:
         raise StorageError(problem)
 
 
-def _not_optuna(path: Path, tables: set[str], read_only: bool) -> str | None:
-    """Why the SQLite database ``path`` holding ``tables`` is not one optuna opens as it
-    is (None when it is, or when it is a new, empty one a study run may fill)."""
+def _not_optuna(path: Path, tables: set[str], read_only: bool,
+                studies: int = 0) -> str | None:
+    """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
+    not one optuna opens as it is (None when it is, or when it is a new, empty one a study
+    run may fill)."""
     from optuna.storages._rdb.models import BaseModel
 
-    if not tables:
-        return (f"no storage at {path} (an SQLite database without tables; run a study "
+    optuna_tables = {"alembic_version", *BaseModel.metadata.tables}
+    # names only optuna gives its tables (an app may well have "studies" or "trials")
+    optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
+    # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
+    # optuna makes the rest, so that is a new storage, not a damaged one
+    if not tables or (tables <= optuna_tables and optuna_only and not studies):
+        return (f"no storage at {path} (an SQLite database without a study; run a study "
                 "first, or pass --storage)") if read_only else None
-    missing = sorted({"alembic_version", *BaseModel.metadata.tables} - tables)
+    missing = sorted(optuna_tables - tables)
     if not missing:
         return None
     shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
-    # names only optuna gives its tables (an app may well have "studies" or "trials")
-    if not tables & {"version_info", "study_directions", "trial_values", "trial_params"}:
+    if not optuna_only:
         return (f"{path} is an SQLite database of another program (tables {shown}; no "
                 "optuna tables); use another file")
     return (f"{path} is a damaged optuna database (no table {', '.join(missing)}); use "

@@ -356,7 +356,7 @@ def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes
     for argv in (["list"], ["show", "keep"]):  # a read never writes optuna's tables
         assert hplab.main(["study", *argv, "--storage", str(bare)]) == 2
         assert capsys.readouterr().err == (f"hplab study: error: no storage at {bare} (an "
-                                           "SQLite database without tables; run a study "
+                                           "SQLite database without a study; run a study "
                                            "first, or pass --storage)\n")
     assert {p: _sha(p) for p in before} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".toml" and "keep" not in
@@ -774,3 +774,23 @@ def test_a_trial_has_its_heartbeat_before_its_record_and_training(tmp_path, spec
                     storage=str(db), progress=False)
     assert beats == [[(0,)], [(1,)], [(2,)]]
     assert at_record == [1, 1, 1]
+
+
+def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_path, capsys,
+                                                                         spec_file):
+    # Ctrl-C during the first run's schema creation left some of optuna's tables and no
+    # study: every command then refused the file as "a damaged optuna database"
+    import sqlalchemy as sa
+    from optuna.storages._rdb.models import BaseModel
+
+    db = tmp_path / "cut.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    BaseModel.metadata.create_all(engine, tables=list(BaseModel.metadata.sorted_tables)[:4])
+    engine.dispose()
+    assert hplab.main(["study", "list", "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (f"hplab study: error: no storage at {db} (an SQLite "
+                                       "database without a study; run a study first, or pass "
+                                       "--storage)\n")
+    assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2)), "--storage",
+                       str(db), "--no-report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_complete"] == 2
