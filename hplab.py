@@ -7,6 +7,7 @@ Bad input ends in one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import contextlib
 import difflib
@@ -1323,11 +1324,27 @@ def _terminate(signum, frame) -> None:
 _terminated = threading.Event()
 
 
+def _deliver_lost_interrupt(unraisable) -> None:
+    """``sys.unraisablehook``: a signal that lands while a weakref callback or a __del__
+    runs (tqdm's, numpy's) raises its KeyboardInterrupt in there, where Python prints it
+    and carries on (the run went on, to exit 0). It is delivered again instead, to the
+    main thread's own code; once the command is done, signals are ignored, and so is it."""
+    if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+        return
+    signum = signal.SIGTERM if _terminated.is_set() else signal.SIGINT
+    # from another thread, a moment later: raised while this hook runs, it would be lost
+    later = threading.Timer(0.01, _thread.interrupt_main, (signum,))
+    later.daemon = True
+    later.start()
+
+
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if as_program:
         signal.signal(signal.SIGTERM, _terminate)
+        sys.unraisablehook = _deliver_lost_interrupt
         # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed as
         # \xe9: it failed a finished, saved run with exit 2
         for stream in (sys.stdout, sys.stderr):

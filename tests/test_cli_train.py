@@ -547,3 +547,72 @@ def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
         study.train_run("coin", nets.TrainConfig(max_epochs=5), progress=True,
                         callbacks=[CtrlC()])
     assert len(closed) == 1
+
+
+# hplab train run as a program (its signal handling is set up only then), with a signal
+# that lands while a weakref callback runs, as tqdm's and numpy's do at any time: Python
+# runs the handler in there, prints the KeyboardInterrupt it raises and drops it
+_SIGNAL_IN_A_CALLBACK = """
+import signal, sys, weakref
+import hplab
+from study import _train_run
+
+where, signum = sys.argv[1], getattr(signal, sys.argv[2])
+refs = []
+
+def signal_in_a_callback():
+    gone = type("Gone", (), {})()
+    refs.append(weakref.ref(gone, lambda ref: signal.raise_signal(signum)))
+    return gone
+
+checkpoint, train = _train_run._Progress.on_checkpoint, hplab.cmd_train
+
+def on_checkpoint(self, state, record):
+    checkpoint(self, state, record)
+    if where == "training" and record["epoch"] == 2:
+        del [signal_in_a_callback()][0]
+
+def cmd_train(args):
+    code = train(args)
+    if where == "returning":
+        gone = signal_in_a_callback()  # gone as the command returns
+    return code
+
+_train_run._Progress.on_checkpoint, hplab.cmd_train = on_checkpoint, cmd_train
+sys.argv = ["hplab", "train", "--dataset", "coin", "--epochs", "1000", "--checkpoint", "1",
+            "--no-report", "--out", "run"]
+sys.exit(hplab.main())
+"""
+
+
+def _train_signalled(tmp_path, where, signum):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run([sys.executable, "-c", _SIGNAL_IN_A_CALLBACK, where, signum],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+
+
+@pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),
+                                                ("SIGINT", 130, "hplab: interrupted")])
+def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, line):
+    # "Exception ignored in: <function WeakKeyDictionary...remove>" with _terminate's
+    # KeyboardInterrupt, and the run trained on to its 1000 epochs and exited 0
+    done = _train_signalled(tmp_path, "training", signum)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, \
+        done.stderr
+    assert done.returncode == code and done.stderr.strip().splitlines()[-1] == line
+    assert done.stdout == "" and not list(tmp_path.glob("run/*"))  # stopped, nothing saved
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, signum):
+    # its work done and printed, a signal as it exited showed a KeyboardInterrupt traceback
+    done = _train_signalled(tmp_path, "returning", signum)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, \
+        done.stderr
+    assert done.returncode == 0 and "hplab:" not in done.stderr
+    assert "epochs: 1000\n" in done.stdout and (tmp_path / "run" / "model.npz").is_file()
