@@ -1361,9 +1361,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         # done, its output written (or its one line): a late Ctrl-C or kill would break
         # into loky's exit join with a traceback, or turn a finished command into 130
-        if as_program:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        # (a signal pending as it returned runs its handler in signal.signal, which then
+        # changes nothing: its KeyboardInterrupt is dropped, the result stands, and the
+        # change is made again; inline, as a helper's first line would run it outside a try)
+        ignored = not as_program
+        while not ignored:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                ignored = True
+            except KeyboardInterrupt:
+                pass
 
 
 def _run_command(args) -> int:

@@ -553,7 +553,7 @@ def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
 # that lands while a weakref callback runs, as tqdm's and numpy's do at any time: Python
 # runs the handler in there, prints the KeyboardInterrupt it raises and drops it
 _SIGNAL_IN_A_CALLBACK = """
-import signal, sys, weakref
+import _thread, signal, sys, weakref
 import hplab
 from study import _train_run
 
@@ -572,10 +572,17 @@ def on_checkpoint(self, state, record):
     if where == "training" and record["epoch"] == 2:
         del [signal_in_a_callback()][0]
 
+class Pending(int):
+    # a C function as a property's getter runs in LOAD_ATTR, after which CPython does not
+    # run signal handlers: the signal is still pending as main() gets the command's result
+    arrive = property(_thread.interrupt_main)
+
 def cmd_train(args):
     code = train(args)
     if where == "returning":
         gone = signal_in_a_callback()  # gone as the command returns
+    elif where == "pending":
+        Pending(signum).arrive
     return code
 
 _train_run._Progress.on_checkpoint, hplab.cmd_train = on_checkpoint, cmd_train
@@ -609,9 +616,11 @@ def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, 
 
 
 @pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
-def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, signum):
+@pytest.mark.parametrize("where", ["returning", "pending"])
+def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, where, signum):
     # its work done and printed, a signal as it exited showed a KeyboardInterrupt traceback
-    done = _train_signalled(tmp_path, "returning", signum)
+    # (from the weakref callback, or from main() as it set the signals aside)
+    done = _train_signalled(tmp_path, where, signum)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, \
         done.stderr
     assert done.returncode == 0 and "hplab:" not in done.stderr
