@@ -654,6 +654,19 @@ def test_a_models_dataset_name_is_the_file_read_through_links(tmp_path, monkeypa
         f"csv:{(tmp_path / 'deep' / 'a' / 'u.csv').resolve()}?target=y"
 
 
+def _trained_in(folder, frame, monkeypatch, capsys):
+    """The model.npz of `hplab train --dataset csv:d.csv` run in ``folder`` on ``frame``."""
+    from cli_helpers import run_cli
+
+    folder.mkdir()
+    frame.to_csv(folder / "d.csv", index=False)
+    monkeypatch.chdir(folder)
+    code, _, err = run_cli(["train", "--dataset", "csv:d.csv", "--hidden", "4", "--epochs",
+                            "3", "--json", "--no-report", "--out", "run"], capsys)
+    assert code == 0, err
+    return folder / "run" / "model.npz"
+
+
 def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its_data(
         tmp_path, monkeypatch, capsys):
     # the absolute name joined "proj, v2/d.csv" unescaped: predict read "proj" as the
@@ -664,14 +677,7 @@ def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its
     frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "y": np.arange(200) % 2})
     for folder, written in (("proj, v2", "proj%2C v2"), ("what?now", "what%3Fnow"),
                             ("50%2C off", "50%252C off")):
-        (tmp_path / folder).mkdir()
-        frame.to_csv(tmp_path / folder / "d.csv", index=False)
-        monkeypatch.chdir(tmp_path / folder)
-        code, out, err = run_cli(["train", "--dataset", "csv:d.csv", "--hidden", "4",
-                                  "--epochs", "3", "--json", "--no-report", "--out", "run"],
-                                 capsys)
-        assert code == 0, err
-        model = tmp_path / folder / "run" / "model.npz"
+        model = _trained_in(tmp_path / folder, frame, monkeypatch, capsys)
         monkeypatch.chdir(tmp_path)
         code, out, err = run_cli(["predict", model, "--dataset", "--json"], capsys)
         assert code == 0, err
@@ -722,14 +728,7 @@ def test_a_model_saved_before_paths_were_escaped_finds_a_folder_named_with_perce
     root = tmp_path.resolve()
     for folder, old in (("100%25 done", "100%25 done"), ("x%3Fy%2c z", "x%3Fy%2c z"),
                         ("a, b", "a%2C b")):  # the last as this version writes it
-        (tmp_path / folder).mkdir()
-        frame.to_csv(tmp_path / folder / "d.csv", index=False)
-        monkeypatch.chdir(tmp_path / folder)
-        code, out, err = run_cli(["train", "--dataset", "csv:d.csv", "--hidden", "4",
-                                  "--epochs", "3", "--json", "--no-report", "--out", "run"],
-                                 capsys)
-        assert code == 0, err
-        model = tmp_path / folder / "run" / "model.npz"
+        model = _trained_in(tmp_path / folder, frame, monkeypatch, capsys)
         net, header, extra = nets.load_net(model)
         header["meta"]["dataset"] = f"csv:{root}/{old}/d.csv"  # as the earlier version did
         nets.save_net(model, net, config=header["config"], meta=header["meta"], arrays=extra)
