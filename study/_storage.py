@@ -25,10 +25,18 @@ import optuna
 
 from ._errors import StorageError
 from ._journal_file import check_last_line, open_journal
+from ._sqlite_file import (
+    SQLITE_BUSY_TIMEOUT,
+    check_sqlite,
+    enable_wal,
+    sqlite_pragmas,
+    sqlite_read_pragmas,
+    unwritable,
+    unwritable_message,
+)
 
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
-SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
 # what a study command says after its storage failed mid-run
 RESUME_HINT = "; trials that finished stay stored, and the same command resumes the study"
 _CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
@@ -218,20 +226,20 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                       optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=max_retry)}
     url, immutable = where.url, False
     if where.kind == "sqlite" and where.path is not None:
-        unwritable = _unwritable(where.path) if where.path.is_file() else []
+        blocked = unwritable(where.path) if where.path.is_file() else []
         wal = where.path.with_name(where.path.name + "-wal")
         # no one writing (no WAL frames): read as is, as SQLite cannot make its -shm here
         # (or would make -wal/-shm as read-only as the database, refusing later writers)
-        immutable = bool(read_only and unwritable and (not wal.exists()
+        immutable = bool(read_only and blocked and (not wal.exists()
                                                         or wal.stat().st_size == 0))
-        if unwritable and not read_only:
-            raise StorageError(_unwritable_message(where.path, unwritable))
-        _check_sqlite(where.path, immutable, read_only)
+        if blocked and not read_only:
+            raise StorageError(unwritable_message(where.path, blocked))
+        check_sqlite(where.path, immutable, read_only)
         if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
             uri = where.path.resolve().as_uri().replace("%", "%25")
             url = f"sqlite:///{uri}?immutable=1&uri=true"
         elif not read_only:  # a reader leaves the file as it is
-            _enable_wal(where.path)
+            enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
         engine_kwargs = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT},
@@ -262,7 +270,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         from sqlalchemy import event
 
         event.listen(storage.engine, "connect",
-                     _sqlite_read_pragmas if read_only else _sqlite_pragmas)
+                     sqlite_read_pragmas if read_only else sqlite_pragmas)
         storage.engine.dispose()  # pooled connections predate the listener: reopen them
     return storage
 
@@ -301,126 +309,6 @@ def storage_kind(path: Path) -> str | None:
         return "journal" if "op_code" in json.loads(first) else None
     except (ValueError, TypeError):  # not JSON, or JSON that is not an object
         return None
-
-
-def _unwritable(path: Path) -> list[str]:
-    """What SQLite writes for ``path`` that this user cannot: its folder, the file, its
-    -wal or -shm file (those that exist)."""
-    files = [path.with_name(path.name + end) for end in ("", "-wal", "-shm")]
-    named = [(path.parent, f"its folder {path.parent}")] + [(f, f.name) for f in files]
-    return [name for p, name in named
-            if (p == path.parent or p.exists()) and not os.access(p, os.W_OK)]
-
-
-def _unwritable_message(path: Path, unwritable: list[str]) -> str:
-    them = "it" if len(unwritable) == 1 else "them"
-    beside = (f": SQLite writes {path.name}-wal and {path.name}-shm beside it"
-              if unwritable[0].startswith("its folder") else "")
-    return (f"cannot open {path}: {' and '.join(unwritable)} "
-            f"{'is' if them == 'it' else 'are'} not writable (the database itself is fine"
-            f"{beside}); make {them} writable, or copy the database to a writable folder")
-
-
-def _check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -> None:
-    """Refuse a file that is not an optuna SQLite database before anything writes to it:
-    opening it, even to list studies, would add optuna's tables to another program's
-    database (or to a damaged one) and switch its journal mode."""
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    # Never open the file itself from Python here: closing any descriptor of it drops every
-    # POSIX lock this process holds on it (SQLite's own connections' too), and a later close
-    # then deleted the -wal and -shm that another process was using (its reads: "database
-    # disk image is malformed"). A WAL-mode file makes even a read-only look create -wal
-    # and -shm: those this probe made are removed when it refuses the file.
-    sides = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
-    made = [p for p in sides if not p.exists()]
-    try:
-        _probe_sqlite(path, immutable, read_only)
-    except StorageError:
-        for side in made:
-            if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
-                side.unlink(missing_ok=True)
-        raise
-
-
-def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
-    """`_check_sqlite`'s look at the tables, through a read-only (or immutable) URI."""
-    try:
-        # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
-        # read and created a file named up to them)
-        mode = "immutable=1" if immutable else "mode=ro"
-        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
-                                                timeout=SQLITE_BUSY_TIMEOUT)) as con:
-            tables = {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            studies = (con.execute("SELECT count(*) FROM studies").fetchone()[0]
-                       if "studies" in tables else 0)
-    except sqlite3.DatabaseError as exc:
-        if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
-            unwritable = _unwritable(path)
-            raise StorageError(_unwritable_message(path, unwritable) if unwritable
-                               else f"cannot open {path}: {exc}") from None
-        raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    problem = _not_optuna(path, tables, read_only, studies)
-    if problem:
-        raise StorageError(problem)
-
-
-def _not_optuna(path: Path, tables: set[str], read_only: bool,
-                studies: int = 0) -> str | None:
-    """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
-    not one optuna opens as it is (None when it is, or when it is a new, empty one a study
-    run may fill)."""
-    from optuna.storages._rdb.models import BaseModel
-
-    optuna_tables = {"alembic_version", *BaseModel.metadata.tables}
-    # names only optuna gives its tables (an app may well have "studies" or "trials")
-    optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
-    # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
-    # optuna makes the rest, so that is a new storage, not a damaged one
-    if not tables or (tables <= optuna_tables and optuna_only and not studies):
-        return (f"no storage at {path} (an SQLite database without a study; run a study "
-                "first, or pass --storage)") if read_only else None
-    missing = sorted(optuna_tables - tables)
-    if not missing:
-        return None
-    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
-    if not optuna_only:
-        return (f"{path} is an SQLite database of another program (tables {shown}; no "
-                "optuna tables); use another file")
-    return (f"{path} is a damaged optuna database (no table {', '.join(missing)}); use "
-            "another file, or a copy from before the damage")
-
-
-def _enable_wal(path: Path) -> None:
-    """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
-    property of the file, so setting it once before optuna connects covers every process."""
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
-    while True:
-        try:
-            with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as con:
-                con.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            # processes switching a new file at once: SQLite answers "locked" at once
-            # rather than wait on a lock that could deadlock; the next try finds WAL set
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise StorageError(f"cannot open storage {path}: {exc}") from None
-            time.sleep(0.05)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
-    cursor.close()
-    _sqlite_read_pragmas(dbapi_connection, _record)
-
-
-def _sqlite_read_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
-    cursor.close()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,135 @@
+"""An SQLite file as a study storage: is it optuna's (and not another program's, or
+damaged), which of its folder, file, -wal and -shm cannot be written, and the pragmas
+hplab's connections set (WAL, a busy timeout)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from ._errors import StorageError
+
+SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
+
+
+def unwritable(path: Path) -> list[str]:
+    """What SQLite writes for ``path`` that this user cannot: its folder, the file, its
+    -wal or -shm file (those that exist)."""
+    files = [path.with_name(path.name + end) for end in ("", "-wal", "-shm")]
+    named = [(path.parent, f"its folder {path.parent}")] + [(f, f.name) for f in files]
+    return [name for p, name in named
+            if (p == path.parent or p.exists()) and not os.access(p, os.W_OK)]
+
+
+def unwritable_message(path: Path, unwritable: list[str]) -> str:
+    them = "it" if len(unwritable) == 1 else "them"
+    beside = (f": SQLite writes {path.name}-wal and {path.name}-shm beside it"
+              if unwritable[0].startswith("its folder") else "")
+    return (f"cannot open {path}: {' and '.join(unwritable)} "
+            f"{'is' if them == 'it' else 'are'} not writable (the database itself is fine"
+            f"{beside}); make {them} writable, or copy the database to a writable folder")
+
+
+def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -> None:
+    """Refuse a file that is not an optuna SQLite database before anything writes to it:
+    opening it, even to list studies, would add optuna's tables to another program's
+    database (or to a damaged one) and switch its journal mode."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    # Never open the file itself from Python here: closing any descriptor of it drops every
+    # POSIX lock this process holds on it (SQLite's own connections' too), and a later close
+    # then deleted the -wal and -shm that another process was using (its reads: "database
+    # disk image is malformed"). A WAL-mode file makes even a read-only look create -wal
+    # and -shm: those this probe made are removed when it refuses the file.
+    sides = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    made = [p for p in sides if not p.exists()]
+    try:
+        _probe_sqlite(path, immutable, read_only)
+    except StorageError:
+        for side in made:
+            if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
+                side.unlink(missing_ok=True)
+        raise
+
+
+def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
+    """`check_sqlite`'s look at the tables, through a read-only (or immutable) URI."""
+    try:
+        # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
+        # read and created a file named up to them)
+        mode = "immutable=1" if immutable else "mode=ro"
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
+                                                timeout=SQLITE_BUSY_TIMEOUT)) as con:
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            studies = (con.execute("SELECT count(*) FROM studies").fetchone()[0]
+                       if "studies" in tables else 0)
+    except sqlite3.DatabaseError as exc:
+        if "readonly" in str(exc) or "unable to open" in str(exc):  # not the file's content
+            blocked = unwritable(path)
+            raise StorageError(unwritable_message(path, blocked) if blocked
+                               else f"cannot open {path}: {exc}") from None
+        raise StorageError(f"{path} is not an SQLite database ({exc})") from None
+    problem = _not_optuna(path, tables, read_only, studies)
+    if problem:
+        raise StorageError(problem)
+
+
+def _not_optuna(path: Path, tables: set[str], read_only: bool,
+                studies: int = 0) -> str | None:
+    """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
+    not one optuna opens as it is (None when it is, or when it is a new, empty one a study
+    run may fill)."""
+    from optuna.storages._rdb.models import BaseModel
+
+    optuna_tables = {"alembic_version", *BaseModel.metadata.tables}
+    # names only optuna gives its tables (an app may well have "studies" or "trials")
+    optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
+    # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
+    # optuna makes the rest, so that is a new storage, not a damaged one
+    if not tables or (tables <= optuna_tables and optuna_only and not studies):
+        return (f"no storage at {path} (an SQLite database without a study; run a study "
+                "first, or pass --storage)") if read_only else None
+    missing = sorted(optuna_tables - tables)
+    if not missing:
+        return None
+    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    if not optuna_only:
+        return (f"{path} is an SQLite database of another program (tables {shown}; no "
+                "optuna tables); use another file")
+    return (f"{path} is a damaged optuna database (no table {', '.join(missing)}); use "
+            "another file, or a copy from before the damage")
+
+
+def enable_wal(path: Path) -> None:
+    """WAL lets readers (``study show``, the dashboard) run while workers write; it is a
+    property of the file, so setting it once before optuna connects covers every process."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT)) as con:
+                con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            # processes switching a new file at once: SQLite answers "locked" at once
+            # rather than wait on a lock that could deadlock; the next try finds WAL set
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StorageError(f"cannot open storage {path}: {exc}") from None
+            time.sleep(0.05)
+
+
+def sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
+    cursor.close()
+    sqlite_read_pragmas(dbapi_connection, _record)
+
+
+def sqlite_read_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+    cursor.close()
