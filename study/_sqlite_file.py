@@ -13,6 +13,9 @@ from pathlib import Path
 from ._errors import StorageError
 
 SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
+# seconds a writer waits for a new file's tables that another process is making (optuna
+# creates them one at a time: a look in between sees only "studies")
+SCHEMA_WAIT = 2.0
 
 
 def unwritable(path: Path) -> list[str]:
@@ -46,8 +49,16 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -
     # and -shm: those this probe made are removed when it refuses the file.
     sides = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
     made = [p for p in sides if not p.exists()]
+    deadline = time.monotonic() + SCHEMA_WAIT
     try:
-        _probe_sqlite(path, immutable, read_only)
+        while True:
+            try:
+                _probe_sqlite(path, immutable, read_only)
+                return
+            except _Unfinished:  # another process may be making optuna's tables right now
+                if read_only or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
     except StorageError:
         for side in made:
             if side.exists() and (side.name.endswith("-shm") or side.stat().st_size == 0):
@@ -75,7 +86,19 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     problem = _not_optuna(path, tables, read_only, studies)
     if problem:
-        raise StorageError(problem)
+        # some of optuna's tables and no study: optuna makes them one by one
+        unfinished = tables <= _optuna_tables() and not studies
+        raise (_Unfinished if unfinished else StorageError)(problem)
+
+
+class _Unfinished(StorageError):
+    """Some of optuna's tables, no others and no study: maybe being made as we look."""
+
+
+def _optuna_tables() -> set[str]:
+    from optuna.storages._rdb.models import BaseModel
+
+    return {"alembic_version", *BaseModel.metadata.tables}
 
 
 def _not_optuna(path: Path, tables: set[str], read_only: bool,
@@ -83,9 +106,7 @@ def _not_optuna(path: Path, tables: set[str], read_only: bool,
     """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
     not one optuna opens as it is (None when it is, or when it is a new, empty one a study
     run may fill)."""
-    from optuna.storages._rdb.models import BaseModel
-
-    optuna_tables = {"alembic_version", *BaseModel.metadata.tables}
+    optuna_tables = _optuna_tables()
     # names only optuna gives its tables (an app may well have "studies" or "trials")
     optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
     # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
