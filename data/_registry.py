@@ -210,7 +210,7 @@ def absolute_name(name: str) -> str:
         return name
     if arg is None:
         return name
-    paths = [_unescape_path(arg)] if key == "idx" else [p for p in _paths(arg) if p]
+    paths = _name_paths(key, arg)
     # resolved, not abspath: "L/../a" through a link L is the file the run read, and
     # abspath's textual ".." names another
     base = ",".join(_escape_path(str(Path(p).expanduser().resolve())) for p in paths)
@@ -221,9 +221,12 @@ def absolute_name(name: str) -> str:
 def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)
-    if key == "idx":
-        return [Path(_unescape_path(arg)).expanduser()]
-    return [Path(p).expanduser() for p in _paths(arg) if p] if key in PREFIXES else []
+    return [Path(p).expanduser() for p in _name_paths(key, arg)] if key in PREFIXES else []
+
+
+def _name_paths(key: str, arg: str) -> list[str]:
+    """The paths a ``key:arg`` name reads, escapes read back (an IDX folder's is one)."""
+    return [_unescape_path(arg)] if key == "idx" else [p for p in _paths(arg) if p]
 
 
 def _convert(key: str, text: str, default):

@@ -203,6 +203,3 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
                            f"write {what} elsewhere")
     if nets.is_model_file(path):
         raise StorageError(f"{path} is a saved hplab model; write {what} elsewhere")
-    if path.is_file() and storage_kind(path):
-        raise StorageError(f"{path} is a study storage (SQLite or journal); write the CSV "
-                           "elsewhere")
