@@ -424,7 +424,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     an impatient second Ctrl-C lands while the pool shuts down. SIGTERM to the main process
     (kill, docker stop) stops it the same way: its workers went on without it; so it does a
     script's background job, whose SIGINT is ignored."""
-    path = _slow_coin_spec(spec_file, "intr", n_trials=8)
+    path = _slow_coin_spec(spec_file, "intr", n_trials=4)
     db = tmp_path / "intr.db"
     s = create(study.load_spec(path), db)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -471,7 +471,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     interrupted = [t for t in trials if study.trial_info(t).get("status") == "interrupted"]
     assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
     summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
-    assert summary["n_finished"] == 8  # the resume redid the interrupted trials
+    assert summary["n_finished"] == 4  # the resume redid the interrupted trials
     assert summary["n_interrupted"] == len(interrupted)
 
 
