@@ -12,6 +12,7 @@ from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, cosine, polynomial
+from ._validation import is_whole as _is_int
 
 
 @dataclass(frozen=True)
@@ -117,16 +118,6 @@ def _as_tuple(value, name: str, example: str) -> tuple:
 
 def _choice(registry):
     return (lambda v: v in registry, f"must be one of {', '.join(registry)}")
-
-
-def _is_int(v) -> bool:
-    """A whole number: int or NumPy integer (not bool), or a float with no fraction."""
-    if isinstance(v, bool):
-        return False
-    try:
-        return v == int(v) and math.isfinite(v)
-    except (TypeError, ValueError, OverflowError):
-        return False
 
 
 _positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0")

@@ -9,7 +9,7 @@ import numpy as np
 from ._activations import ACTIVATIONS, get_activation, is_registered
 from ._heads import get_head
 from ._init import get_initializer
-from ._validation import check_rng
+from ._validation import check_rng, is_whole
 
 
 class MLP:
@@ -26,6 +26,8 @@ class MLP:
     """
 
     def __init__(self, sizes, activations, head: str, dtype=np.float32):
+        if not all(is_whole(s) for s in sizes):  # int(3.7) built a width-3 layer
+            raise ValueError(f"layer widths must be whole numbers, got sizes {tuple(sizes)}")
         self.sizes = tuple(int(s) for s in sizes)
         self._acts = tuple(get_activation(a) for a in activations)
         if len(self._acts) != len(self.sizes) - 2:
@@ -37,8 +39,10 @@ class MLP:
         self._head = get_head(head)
         # the output width the head reads: a 2-output binary net predicted from its first
         # logit alone, and its file could not be loaded
+        if min(self.sizes[:-1]) < 1:
+            raise ValueError(f"layer widths must be >= 1, got sizes {self.sizes}")
         if head == "binary" and self.sizes[-1] != 1 or head == "multiclass" and \
-                self.sizes[-1] < 2 or min(self.sizes) < 1:
+                self.sizes[-1] < 2 or self.sizes[-1] < 1:
             raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "
                              f"(sizes {self.sizes})")
         self.dtype = np.dtype(dtype)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+
+def is_whole(v) -> bool:
+    """A whole number: int or NumPy integer (not bool), or a float with no fraction."""
+    if isinstance(v, bool):
+        return False
+    try:
+        return v == int(v) and math.isfinite(v)
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def check_rng(rng) -> np.random.Generator:

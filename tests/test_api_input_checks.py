@@ -25,6 +25,18 @@ def test_a_head_needs_its_output_width(sizes, head):
         _net(sizes, head)
 
 
+@pytest.mark.parametrize(("sizes", "message"), [
+    # a width of 0 was blamed on the head ("a binary head cannot have 1 output(s)"), and
+    # 3.7 built a width-3 layer without a word
+    ((2, 0, 1), r"layer widths must be >= 1, got sizes \(2, 0, 1\)"),
+    ((2, -1, 3), r"layer widths must be >= 1"),
+    ((2, 3.7, 1), r"layer widths must be whole numbers, got sizes \(2, 3\.7, 1\)")])
+def test_a_layer_width_is_a_whole_number_of_one_or_more(sizes, message):
+    with pytest.raises(ValueError, match=message):
+        _net(sizes, "binary" if sizes[-1] == 1 else "multiclass")
+    assert _net((2, 3.0, 1), "binary").sizes == (2, 3, 1)
+
+
 def test_hidden_takes_hidden_layers_only():
     X = np.ones((4, 2))
     z, a = _net().hidden(X, 0)
