@@ -206,6 +206,12 @@ def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
             if not strict and key in params and params[key].kind is \
                     inspect.Parameter.VAR_POSITIONAL:
                 continue  # earlier versions offered NopPruner's *args, which it ignores
+            if key == "seed" and key in params:  # "unknown" sent users looking for a way
+                raise SpecError(f"{table}.seed: the study seeds its sampler; set study.seed "
+                                "instead")
+            if key in _RESERVED and key in params:
+                raise SpecError(f"{table}.{key}: {cls.__name__}'s {key} is set by the study, "
+                                f"not by a spec; valid: {', '.join(valid) or 'none'}")
             raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
                             f"valid: {', '.join(valid) or 'none'}")
         ok, message = _OPTION_RULES.get((table, key), (None, ""))

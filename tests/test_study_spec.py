@@ -132,6 +132,12 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      r"^space\.checkpoint: pruners compare"),
     (lambda r: r.update(pruner={"lower": 0.5}),
      r"^pruner\.lower: unknown option for MedianPruner"),
+    # optuna's samplers take these: "unknown option" left users no way to seed a sampler
+    (lambda r: r.update(sampler={"seed": 3}),
+     r"^sampler\.seed: the study seeds its sampler; set study\.seed instead$"),
+    (lambda r: r["study"].update(sampler="nsga2") or r.update(sampler={"mutation": "x"}),
+     r"^sampler\.mutation: NSGAIISampler's mutation is set by the study, not by a spec; "
+     r"valid: population_size"),
 ])
 def test_bad_spec_is_one_line_naming_the_key(change, message):
     raw = _raw()
