@@ -23,6 +23,8 @@ import warnings
 import optuna
 from optuna.trial import TrialState
 
+import data
+
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._spec import StudySpec, first_difference, parse_spec, stored_budget
@@ -60,6 +62,9 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
     to create one, exactly one did)."""
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
+    # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
+    # csv:d.csv, and a worker in another folder read its own d.csv into the same study
+    raw["study"]["dataset"] = data.absolute_name(spec.dataset)
     edited = first_difference(parse_spec(raw), spec)
     if edited:  # workers and reports would run the stored table, not these fields
         raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
@@ -360,8 +365,6 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
-    import data
-
     # a dataset that cannot load (MNIST not fetched, an option's value) fails here, before
     # any storage exists
     try:

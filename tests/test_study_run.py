@@ -797,3 +797,10 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
     earlier = study.parse_spec({**spec.raw, "study": {**spec.raw["study"],
                                                       "dataset": "csv:mv/data.csv"}})
     assert first_difference(earlier, study.load_spec(path)) is None
+    # a spec parse_spec'd from a dict (a notebook's) kept the relative path in the storage
+    monkeypatch.chdir(tmp_path / "a")
+    raw = {**spec.raw, "study": {**spec.raw["study"], "name": "from_dict",
+                                 "dataset": "csv:mv/data.csv"}}
+    study.run_study(study.parse_spec(raw), storage=str(db), progress=False)
+    monkeypatch.chdir(tmp_path / "b")
+    assert study.stored_spec("from_dict", where)[0].dataset == spec.dataset
