@@ -32,7 +32,6 @@ from ._noise_scale import (
     window_noise_scale,
 )
 from ._scaling_law import (
-    EXTRAPOLATE,
     LR_CAP,
     ScalingFit,
     fit_lr_exponent,
@@ -226,10 +225,13 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n)
     batches = _verdicts(batches, runs, fit)
     lr_col = batches["lr_opt"]
-    # the rules hold below B_crit; below_range puts every batch size above it
+    # the rules hold below B_crit; below_range bounds it by the smallest batch that reached
+    # the target (no B_crit to quote), so every batch size that did lies above it
+    bound = fit.status == "below_range"
     small = (fit.b_crit if fit.status == "fitted" else
-             min(sizes) / EXTRAPOLATE if fit.status == "below_range" else None)
-    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates)
+             batches.loc[batches["reached"], "batch_size"].min() if bound else None)
+    exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates,
+                               bound=bound)
     anchor = batches[batches["reached"]]
     # an anchor rate at the grid's edge is a bound, not the best rate: no cap from it
     cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \

@@ -43,10 +43,13 @@ class ScalingFit:
     the message says when it lies outside them), ``"no_critical_batch"`` (B_crit beyond
     that above the largest batch, and the steps fall as 1/B with R² >= `R2_MIN`),
     ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall),
-    ``"poor_fit"`` (B_crit outside the tested batch sizes, but the steps do not follow
-    the law closely enough to extrapolate: no B_crit can be read) or
-    ``"too_few_points"``. S_min, E_min and B_crit are NaN unless fitted; R² is NaN for
-    below_range and too_few_points.
+    ``"inconclusive"`` (the steps hardly fall over the batches that reached the target, but
+    a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
+    be placed below the range), ``"poor_fit"`` (B_crit outside the tested batch
+    sizes, but the steps do not follow the law closely enough to extrapolate: no B_crit
+    can be read) or ``"too_few_points"``. The bounds count only the batch sizes that
+    reached the target. S_min, E_min and B_crit are NaN unless fitted; R² is NaN for
+    below_range, inconclusive and too_few_points.
     """
 
     status: str
@@ -94,6 +97,7 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         raise ValueError(f"batch_sizes and steps need one value each per batch size, got "
                          f"shapes {b.shape} and {s.shape}")
     keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
+    missed = np.unique(b[~keep & np.isfinite(b) & (b > 0)])  # tested, target not reached
     order = np.argsort(b[keep])
     b, s = b[keep][order], s[keep][order]
     n, sizes = len(b), len(np.unique(b))  # repeated sizes (seeds) are one size to the fit
@@ -120,9 +124,15 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
     r2 = 1 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res < 1e-12 else math.nan)
     lo_b, hi_b = float(b.min()), float(b.max())
     tested = f"B = {lo_b:g}...{hi_b:g}"
+    # the bounds hold for the batches that reached the target, and say so when others missed
+    smaller, larger = missed[missed < lo_b], missed[missed > hi_b]
     if b_crit > EXTRAPOLATE * hi_b:  # no bend in range: S ~ 1/B if the fit is any good
         fall = f"steps to target fall from {s[0]:.4g} to {s[-1]:.4g} over {tested}"
         full = " (the full batch)" if n_train is not None and hi_b >= n_train else ""
+        largest = ("the largest batch" if not len(larger) else
+                   f"the largest batch that reached the target, {hi_b:g}")
+        every = ("every batch size here" if not len(larger) else
+                 "every batch size that reached the target")
         if r2 < R2_MIN:
             return ScalingFit(
                 "poor_fit", f"{fall}, but neither as 1/B nor along the law (R² = {r2:.2f} "
@@ -131,8 +141,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         return ScalingFit(
             "no_critical_batch",
             f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "
-            f"{EXTRAPOLATE:g} x the largest batch{full}, so these batch sizes cannot show "
-            f"it; every batch size here scales perfectly", r2=r2, n_points=n)
+            f"{EXTRAPOLATE:g} x {largest}{full}, so these batch sizes cannot show "
+            f"it; {every} scales perfectly", r2=r2, n_points=n)
     # beyond the range below, or just below it on a loose fit: the steps hardly fall, and
     # R² (of a nearly flat line's noise) is no guide; their spread is
     if b_crit < lo_b / EXTRAPOLATE or (b_crit < lo_b and r2 < R2_MIN):
@@ -141,6 +151,14 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
                 "poor_fit", f"the law puts B_crit below {tested}, yet the steps to target "
                 f"range from {s.min():.4g} to {s.max():.4g}: B_crit cannot be measured from "
                 f"these points (more seeds or batch sizes would steady them)", n_points=n)
+        if len(smaller):  # beyond the budget there, within it here: the steps do fall
+            return ScalingFit(
+                "inconclusive", f"steps to target hardly fall with the batch size over "
+                f"{tested}, yet B = {', '.join(f'{v:g}' for v in smaller)} did not reach the "
+                f"target within the step budget, so the steps do fall with the batch size below "
+                f"B = {lo_b:g}: B_crit cannot be placed below the batch sizes that reached "
+                f"the target (a larger step budget would measure the smaller ones)",
+                n_points=n)
         return ScalingFit(
             "below_range",
             f"steps to target hardly fall with the batch size over {tested}: B_crit lies "
@@ -153,9 +171,10 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
             f"{r2:.2f} on log S) and would put B_crit above them, at {b_crit:.3g}: B_crit "
             f"cannot be measured from these points (more seeds or batch sizes would steady "
             f"them)", r2=r2, n_points=n)
-    where = ("" if inside else
-             f"extrapolated above the largest batch tested, {hi_b:g}; " if b_crit > hi_b else
-             f"extrapolated below the smallest batch tested, {lo_b:g}; ")
+    edge = (("above the largest", larger, hi_b) if b_crit > hi_b else
+            ("below the smallest", smaller, lo_b))
+    where = ("" if inside else f"extrapolated {edge[0]} batch "
+             f"{'that reached the target' if len(edge[1]) else 'tested'}, {edge[2]:g}; ")
     loose = ("; the law fits loosely, so read B_crit as rough" if r2 < R2_MIN else "")
     return ScalingFit("fitted", f"B_crit = {b_crit:.3g} ({where}S_min = {s_min:.3g} steps, "
                       f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S){loose}",
@@ -169,7 +188,7 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     Without a fitted B_crit the same thresholds hold on its bound: all "perfect scaling"
     when it lies above `EXTRAPOLATE` x the largest batch (B / B_crit < 1/2), all
     "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), else "unknown"
-    (a poor fit, too few points). A batch size
+    (a poor fit, an inconclusive one, too few points). A batch size
     whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
     to the target scale, and a batch that never got there within its budget was not
     measured, so no verdict is drawn.
@@ -224,7 +243,7 @@ def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:
 
 
 def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
-                    grid=None) -> LrExponent:
+                    grid=None, bound: bool = False) -> LrExponent:
     """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
@@ -235,7 +254,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
     given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
     lies beyond) or every size has the same grid rate (the grid resolves no slope). The
-    grid's spacing is part of ``alpha_se``.
+    grid's spacing is part of ``alpha_se``. ``bound``: ``max_batch`` is not B_crit but an
+    upper bound on it (B_crit < max_batch, as below_range gives), so a size equal to it
+    lies above B_crit, and the reason quotes the bound, not a B_crit.
     """
     b = np.asarray(batch_sizes, dtype=float)
     lr = np.asarray(lrs, dtype=float)
@@ -245,7 +266,7 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     b, lr = b[order], lr[order]
     below = n_all = len(b)
     if max_batch is not None and math.isfinite(max_batch):
-        below = int(np.sum(b <= max_batch))
+        below = int(np.sum(b < max_batch if bound else b <= max_batch))
         n_small = max(below, MIN_POINTS)
         b, lr = b[:n_small], lr[:n_small]
     top = float(b.max()) if len(b) else math.nan
@@ -265,7 +286,8 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         rule = "steeper than linear"
     else:
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
-    reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all)
+    reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
+                             bound=bound)
     # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
     # its -0.0 into 0.0, so the message says 0.00, not -0.00
     shown = round(alpha, 2) + 0.0
@@ -277,16 +299,21 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
                       f"{verdict}", reason)
 
 
-def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = False) -> str:
+def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = False,
+                    bound: bool = False) -> str:
     """Why the fitted slope tests no rule ("; "-joined), or "" when it does.
 
-    ``fitted_only``: ``b`` holds the small batches only, so claims about it name them.
+    ``fitted_only``: ``b`` holds the small batches only, so claims about it name them;
+    ``bound``: ``max_batch`` bounds B_crit from above (see `fit_lr_exponent`).
     """
     why = []
     past = len(b) > below  # some size fitted lies above max_batch
     if below < MIN_POINTS and past and max_batch is not None and math.isfinite(max_batch):
-        why.append(f"only {below} batch size{'' if below == 1 else 's'} at or below B_crit "
-                   f"≈ {max_batch:.3g}, and above it the best rate flattens whatever the rule")
+        sizes = ("no batch size" if not below else
+                 f"only {below} batch size{'' if below == 1 else 's'}")
+        where = (f"below B_crit (< {max_batch:g})" if bound else
+                 f"at or below B_crit ≈ {max_batch:.3g}")
+        why.append(f"{sizes} {where}, and above it the best rate flattens whatever the rule")
     elif len(b) < MIN_POINTS:
         why.append(f"only {len(b)} batch sizes with a best rate, and a line through two "
                    "fits any rule")

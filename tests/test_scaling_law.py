@@ -118,6 +118,39 @@ def test_a_critical_batch_below_the_tested_range_is_not_fitted():
         assert regimes([8, 64], fit) == ("maximal parallelism",) * 2
 
 
+def test_batches_that_missed_the_target_bound_no_b_crit():
+    # QA (coin, 2000 steps): B = 2 and 8 missed the target, 32...900 took 1236 / 1234 / 986
+    # steps: "below_range ... every batch size here is past it", though the steps fall from
+    # past the budget at B = 8 to within it at 32
+    b = [2, 8, 32, 128, 900]
+    fit = fit_scaling_law(b, [np.nan, np.nan, 1236, 1234, 986], n_train=900)
+    assert fit.status == "inconclusive" and np.isnan(fit.b_crit) and fit.n_points == 3
+    assert fit.message == (
+        "steps to target hardly fall with the batch size over B = 32...900, yet B = 2, 8 did "
+        "not reach the target within the step budget, so the steps do fall with the batch "
+        "size below B = 32: B_crit cannot be placed below the batch sizes that reached the "
+        "target (a larger step budget would measure the smaller ones)")
+    assert regimes(b, fit, [False, False, True, True, True]) == \
+        ("not reached",) * 2 + ("unknown",) * 3
+    # the same steps with no smaller batch tested: below the range, as before
+    assert fit_scaling_law(b[2:], [1236, 1234, 986], n_train=900).status == "below_range"
+    # a larger batch that missed (an epoch budget of 3 steps at the full batch): the bound
+    # is 4 x the largest batch that reached the target, not 4 x the full batch
+    fit = fit_scaling_law([1, 2, 4, 1293], [425, 260, 122, np.nan], n_train=1293)
+    assert fit.status == "no_critical_batch"
+    assert fit.message == (
+        "steps to target fall from 425 to 122 over B = 1...4, about as 1/B (R² = 0.981 on "
+        "log S): B_crit lies above 4 x the largest batch that reached the target, 4, so these "
+        "batch sizes cannot show it; every batch size that reached the target scales perfectly")
+    # an extrapolation names the batch it starts from, not one that was tested and missed
+    b = np.array([2, 4, 16, 64, 256, 360])
+    steps = mccandlish_steps(b, 100, 3)
+    steps[0] = np.nan
+    fit = fit_scaling_law(b, steps, n_train=360)
+    assert fit.status == "fitted" and fit.b_crit == pytest.approx(3, rel=1e-6)
+    assert "extrapolated below the smallest batch that reached the target, 4;" in fit.message
+
+
 def test_mismatched_inputs_are_one_line_errors():
     with pytest.raises(ValueError, match=r"got shapes \(4,\) and \(3,\)"):
         fit_scaling_law([1, 2, 4, 8], [10, 5, 3])
@@ -178,6 +211,18 @@ def test_lr_exponent_uses_three_points_at_least_but_says_no_rule_past_b_crit():
     two = fit_lr_exponent([4, 16], [0.1, 0.1])  # a line through two points: no error bar
     assert two.message.startswith("alpha = 0.00 (two sizes: no error bar) over B <= 16")
     assert "nan" not in two.message
+
+
+def test_lr_exponent_past_a_b_crit_bound_quotes_the_bound_not_a_b_crit():
+    # QA: below_range passed B_min / 4 as B_crit: "only 0 batch sizes at or below B_crit
+    # ≈ 0.5", a number no run measured; the fit bounds B_crit by B_min, which lies above it
+    ex = fit_lr_exponent([32, 128, 900], [0.3, 1.0, 3.0], max_batch=32, bound=True)
+    assert ex.rule == "unknown" and ex.n_points == 3
+    assert ex.reason == ("no batch size below B_crit (< 32), and above it the best rate "
+                         "flattens whatever the rule")
+    ex = fit_lr_exponent([8, 32, 128, 900], [0.1, 0.3, 1.0, 3.0], max_batch=32, bound=True)
+    assert ex.reason == ("only 1 batch size below B_crit (< 32), and above it the best rate "
+                         "flattens whatever the rule")
 
 
 def test_two_batch_sizes_give_no_rule_verdict_with_or_without_b_crit():
