@@ -251,12 +251,14 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     from analyses._scaling_law import EXTRAPOLATE
 
     fit = result.fit
-    smallest = min(result.batch_sizes) if result.batch_sizes else 0
-    largest = max(result.batch_sizes) if result.batch_sizes else 0
-    # the bounds the fit gives when B_crit lies far outside the batches (EXTRAPOLATE)
+    # the bounds the fit gives when B_crit lies far outside the batches (EXTRAPOLATE): of
+    # the sizes that reached the target, the only ones it measured
+    reached = result.batches.loc[result.batches["reached"], "batch_size"]
+    smallest = reached.min() if len(reached) else 0
+    largest = reached.max() if len(reached) else 0
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
               f"> {EXTRAPOLATE * largest:g}" if fit.status == "no_critical_batch" else
-              f"< {smallest}" if fit.status == "below_range" else "–")
+              f"< {smallest:g}" if fit.status == "below_range" else "–")
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,

@@ -137,6 +137,55 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     assert rows["1"].endswith("perfect scaling") and rows["64"].endswith("not reached")
 
 
+def _cards(path):
+    return {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+
+
+def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path):
+    # QA: B = 8 missed the target in 2000 steps, 32...900 took about 1200: "below_range",
+    # "B_crit < 8" (the smallest batch tested), 32...900 "maximal parallelism" and
+    # alpha_reason "only 0 batch sizes at or below B_crit ≈ 2" (8 / 4, never measured)
+    def study(sizes):
+        return scaling_study("coin", batch_sizes=sizes, lrs=[1.0, 3.1623], seeds=1,
+                             target=0.75, max_steps=2000, noise=False,
+                             config=nets.TrainConfig(hidden=(16,)))
+
+    res = study([8, 32, 128, 900])
+    s = res.summary()
+    assert s["reached"] == [False, True, True, True]
+    assert s["steps_to_target"] == [None, 1161, 1234, 1115]
+    assert s["fit_status"] == "inconclusive" and s["b_crit"] is None
+    assert s["fit_message"].startswith(
+        "steps to target hardly fall with the batch size over B = 32...900, yet B = 8 did not "
+        "reach the target within the step budget, so the steps do fall")
+    assert s["regimes"] == ["not reached"] + ["unknown"] * 3
+    assert "B_crit" not in s["alpha_reason"]
+    path = reports.scaling_report(res, tmp_path / "inconclusive")
+    assert _cards(path)["B_crit"] == "–"
+    html = unescape(" ".join(path.read_text().split()))
+    assert "B_crit cannot be placed below the batch sizes that reached the target" in html
+    assert "maximal parallelism" not in html and "past it" not in html
+    # without B = 8 nothing contradicts it: below the range, bounded by B = 32, and the
+    # rate exponent quotes that bound, not a B_crit
+    res = study([32, 128, 900])
+    s = res.summary()
+    assert s["steps_to_target"] == [1161, 1234, 1115] and s["fit_status"] == "below_range"
+    assert s["alpha_reason"].startswith("no batch size below B_crit (< 32), and above it the "
+                                        "best rate flattens whatever the rule;")
+    assert _cards(reports.scaling_report(res, tmp_path / "below"))["B_crit"] == "< 32"
+    # the full batch missed its 3-step epoch budget while B = 1, 2, 4 fell as 1/B: the bound
+    # is 4 x 4, not 4 x the 1293 examples (it read "> 5172")
+    res = scaling_study("digits", batch_sizes=[1, 2, 4, 1293], lrs=list(np.geomspace(0.01, 1, 5)),
+                        seeds=1, target=0.8, max_steps=3000, max_epochs=3, noise=False)
+    s = res.summary()
+    assert s["reached"] == [True, True, True, False]
+    assert s["steps_to_target"] == [425, 260, 122, None]
+    assert s["fit_status"] == "no_critical_batch"
+    assert "B_crit lies above 4 x the largest batch that reached the target, 4," in \
+        s["fit_message"]
+    assert _cards(reports.scaling_report(res, tmp_path / "above"))["B_crit"] == "> 16"
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"batch_sizes": [1, 4096]}, "batch size 4096 is larger than the training set"),
     ({"batch_sizes": [0, 4]}, "batch sizes must be positive integers"),
