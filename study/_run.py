@@ -158,7 +158,10 @@ class _Progress:
             return
         if trials is None:
             trials = self.study.get_trials(deepcopy=False)
-        done = max(0, sum(t.state.is_finished() for t in trials) - _not_counted(trials))
+        # the finished trials that hold a slot of the budget (running ones hold one too,
+        # and were counted as done: the bar reached 4/4 with two trials still training)
+        running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
+        done = max(0, budget_used(trials) - running)
         if done == self._bar.n and not self._tty:
             return
         self._bar.n = done
@@ -167,11 +170,6 @@ class _Progress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-
-
-def _not_counted(trials) -> int:
-    running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
-    return len(trials) - running - budget_used(trials)
 
 
 def close_interrupted(storage, study, run_id: str) -> int:

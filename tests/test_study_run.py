@@ -19,7 +19,7 @@ from optuna.trial import TrialState
 
 import hplab
 import study
-from study._run import cores, local_workers
+from study._run import _Progress, cores, local_workers
 from study._spec import first_difference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +109,24 @@ def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_p
                     "--no-report", cwd=tmp_path)
     frames = [f for f in out.stderr.splitlines() if "trial" in f]  # text mode: \r is \n
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
+
+
+def test_the_progress_bar_counts_finished_trials_not_running_ones():
+    # running trials hold a slot of the budget and were shown as done: 4/4 with two of the
+    # four still training
+    def trial(state, **kw):
+        return optuna.trial.create_trial(state=state, params={}, distributions={}, **kw)
+
+    bar = _Progress(optuna.create_study(study_name="bar"), 4, enabled=True)
+    try:
+        bar.refresh([trial(TrialState.COMPLETE, value=1.0), trial(TrialState.RUNNING),
+                     trial(TrialState.RUNNING)])
+        assert bar._bar.n == 1
+        bar.refresh([trial(TrialState.COMPLETE, value=1.0), trial(TrialState.FAIL),
+                     trial(TrialState.PRUNED, value=1.0), trial(TrialState.RUNNING)])
+        assert bar._bar.n == 3  # a failed trial spent its slot
+    finally:
+        bar.close()
 
 
 def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys,
