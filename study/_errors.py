@@ -7,3 +7,7 @@ class SpecError(ValueError):
 
 class StorageError(ValueError):
     """A storage URL that cannot be used: bad form, missing driver, unreachable, no study."""
+
+
+class TrialFailed(ValueError):
+    """A trial that ran but has no objective value; its record says why."""

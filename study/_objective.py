@@ -32,6 +32,7 @@ import optuna
 
 import nets
 
+from ._errors import TrialFailed
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_record
 from ._registry import IMBALANCE_METRICS
@@ -137,7 +138,7 @@ class Objective:
         except KeyboardInterrupt as exc:
             self._write_record(trial, ORPHANED if isinstance(exc, ParentDied) else INTERRUPTED)
             raise
-        except (optuna.TrialPruned, _Failed):  # their records, with the run's figures, are written
+        except (optuna.TrialPruned, TrialFailed):  # their records (the run's figures) written
             raise
         except Exception as exc:  # in sampling, training or scoring: this trial only
             self._write_record(trial, error_record(exc))
@@ -158,7 +159,7 @@ class Objective:
         outside = outside_space(spec.space, getattr(trial, "_fixed_params", None) or {})
         if outside:
             self._write_record(trial, {"status": "error", "reason": outside})
-            raise _Failed(outside)
+            raise TrialFailed(outside)
         values = spec.space.suggest(trial, spec.fixed)
         if self.on_sampled is not None:
             self.on_sampled()
@@ -193,7 +194,7 @@ class Objective:
             record = {**record, "status": "error",
                       "reason": f"objective {bad[0]} has no finite value"}
             self._write_record(trial, record)
-            raise _Failed(record["reason"])
+            raise TrialFailed(record["reason"])
         self._write_record(trial, record)
         return values[0] if len(values) == 1 else values
 
@@ -222,10 +223,6 @@ class Objective:
             self._write_record(trial, record)
             raise optuna.TrialPruned("training diverged")
         return self._values(trial, record, [float(known.get(m, math.nan)) for m in spec.metrics])
-
-
-class _Failed(ValueError):
-    """A trial that ran but has no objective value; its record says why."""
 
 
 def outside_space(space, params: dict) -> str | None:

@@ -16,7 +16,7 @@ import warnings
 
 import optuna
 
-from ._errors import SpecError
+from ._errors import SpecError, TrialFailed
 
 # Metric -> direction. Test metrics are absent on purpose: the test set is used once.
 METRICS = {
@@ -51,6 +51,9 @@ class _FailedTrialInOneLine(logging.Filter):
         message = record.getMessage()
         if message.endswith(("failed with value None.", "error: KeyboardInterrupt().")):
             return False
+        failed = record.exc_info[1] if record.exc_info else None
+        if isinstance(failed, TrialFailed):  # its reason, not "parameters: {} ... _Failed("
+            record.msg, record.args = f"{message.split(' failed ')[0]} failed: {failed}", ()
         record.exc_info = record.exc_text = None
         return True
 

@@ -8,7 +8,7 @@ import sqlite3
 
 import optuna
 import pandas as pd
-from cli_helpers import run_cli
+from cli_helpers import hplab_cli, run_cli
 
 import reports
 import study
@@ -119,14 +119,17 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     s.enqueue_trial({"lr": 0.5, "width": 4.5, "activation": "tanh"})
     # width_0 is no name of this shared-width space: optuna never asks for it
     s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh", "width_0": 99})
-    code, out, err = run_cli(["study", "worker", "--study", "enq", "--storage", db, "--json"],
-                             capsys)
-    assert code == 0, err
+    # a process of its own: optuna's warnings on stderr, as a user sees them
+    proc = hplab_cli("study", "worker", "--study", "enq", "--storage", db, "--json",
+                     cwd=tmp_path)
+    out, err = proc.stdout, proc.stderr
     reasons = ["lr 1e-05 is outside the spec's space 0.05..2; width 300 is outside the "
                "spec's space 2..6", "activation 'relu' is outside the spec's space "
                "('sigmoid', 'tanh')", "width 4.5 is not a whole number"]
     assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
         == [(2, "error", reasons[0]), (3, "error", reasons[1]), (4, "error", reasons[2])]
+    # optuna's warning said "parameters: {} because of the following error: _Failed(...)"
+    assert f"] Trial 2 failed: {reasons[0]}\n" in err and "_Failed" not in err
     trials = s.get_trials()
     assert [t.state.name for t in trials] == ["COMPLETE"] * 2 + ["FAIL"] * 3 + ["COMPLETE"]
     assert [t.params for t in trials[2:5]] == [{}, {}, {}]  # never trained

@@ -4,15 +4,13 @@ sampling ratio as hyperparameters, optimizing PR-AUC and friends on validation d
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from cli_helpers import hplab_cli
 
 import analyses
 import data
@@ -23,12 +21,6 @@ from study import SpecError, parse_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS_8 = "digits?imbalance=1:20&positive=8"
-
-
-def hplab_cli(*args, cwd, timeout=180):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, str(ROOT / "hplab.py"), *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _raw(**study_keys):
@@ -259,7 +251,8 @@ def test_cli_bad_strategy_exits_2_naming_the_key(tmp_path):
     text = (ROOT / "study" / "specs" / "imbalance.toml").read_text()
     path = tmp_path / "bad.toml"
     path.write_text(text.replace('"random_under"]', '"random_undr"]'))
-    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path)
+    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path,
+                     check=False)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "space.imbalance_strategy" in lines[0]
@@ -275,7 +268,8 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     path = tmp_path / "multi.toml"
     path.write_text(f'[study]\nname = "multi"\ndataset = "digits"\nmetric = "{metric}"\n'
                     f'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}\n')
-    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path)
+    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path,
+                     check=False)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "needs a binary dataset" in lines[0] and key in lines[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import hplab_cli, run_cli
 from conftest import require_module
 from optuna.trial import TrialState
 
@@ -23,16 +23,6 @@ from study._run import _Progress, cores, local_workers
 from study._spec import first_difference
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def hplab_cli(*args, cwd, timeout=120, check=True):
-    """``hplab ARGS`` in a fresh process, as a user runs it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), *map(str, args)], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr[-2000:]}")
-    return proc
 
 
 def trials_of(db: Path, name: str):
