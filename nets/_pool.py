@@ -71,7 +71,17 @@ class HeldStartLoky(LokyBackend):
         if threading.current_thread() is threading.main_thread():
             kwargs.update(initializer=_end_with_parent, initargs=(os.getpid(),))
         with _sigint_blocked():
-            return super().configure(*args, **kwargs)
+            n_jobs = super().configure(*args, **kwargs)
+        self._executor = self._workers  # joblib lets go of it when the pool's run ends
+        return n_jobs
+
+    def kill_workers(self) -> None:
+        """End the worker processes of the pool that ran: loky keeps them for this
+        process's next pool, and one that a Ctrl-C stopped mid-import keeps its
+        half-made modules (an AttributeError in sqlalchemy at the next study run)."""
+        executor, self._executor = getattr(self, "_executor", None), None
+        if executor is not None:
+            executor.terminate(kill_workers=True)  # as joblib's abort: waits for them
 
     def submit(self, *args, **kwargs):  # joblib >= 1.5
         with _sigint_blocked():

@@ -256,9 +256,10 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
 
     from nets._pool import HeldStartLoky
 
+    backend = HeldStartLoky()
     with _FirstInterruptToWorkers() as guard:
         try:
-            ran = Parallel(n_jobs=len(indices), backend=HeldStartLoky())(
+            ran = Parallel(n_jobs=len(indices), backend=backend)(
                 delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
                                       deadline=deadline)
                 for i in indices)
@@ -269,6 +270,9 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
                 raise KeyboardInterrupt from None
             raise
     if guard.interrupted or -1 in ran:
+        # its workers returned, but one may have been stopped while importing (optuna,
+        # sqlalchemy): not reused by the next run in this process (a notebook's)
+        backend.kill_workers()
         raise KeyboardInterrupt
 
 

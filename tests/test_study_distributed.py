@@ -531,6 +531,47 @@ def test_ctrl_c_while_pool_workers_start_is_one_line(command, spec_file, tmp_pat
     assert run.returncode == 130 and err.strip().splitlines()[-1] == "hplab: interrupted"
 
 
+# a notebook's session: a kernel interrupt (SIGINT to this process only), then another run
+_RUN_TWICE = """
+import json, multiprocessing, sys
+import study
+
+spec = study.load_spec(sys.argv[1])
+try:
+    study.run_study(spec, storage=sys.argv[2], workers=2, progress=False)
+except KeyboardInterrupt:
+    print(json.dumps(sorted(p.pid for p in multiprocessing.active_children())), flush=True)
+summary = study.run_study(spec, storage=sys.argv[2], workers=2, progress=False)
+print(json.dumps([sorted(p.pid for p in multiprocessing.active_children()),
+                  summary["n_finished"]]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_interrupted_pool_is_not_reused_by_the_next_run(spec_file, tmp_path):
+    """loky keeps a pool's processes for the process's next pool; an interrupted one may
+    hold modules its Ctrl-C cut mid-import, so the next run in a notebook failed in one
+    ('module sqlalchemy.sql has no attribute base'). Its workers end with the run."""
+    path = _slow_coin_spec(spec_file, "again", n_trials=4)
+    db = tmp_path / "again.db"
+    s = create(study.load_spec(path), db)
+    run = subprocess.Popen([sys.executable, "-c", _RUN_TWICE, str(path), str(db)],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: any(t.state == TrialState.RUNNING and t.params
+                         for t in s.get_trials(deepcopy=False)), 90, "a trial mid-training")
+    pool = [pid for pid in _children(run.pid) if _importing_worker(pid)]  # (or running)
+    assert len(pool) == 2
+    os.kill(run.pid, signal.SIGINT)
+    out, err = run.communicate(timeout=90)
+    assert run.returncode == 0, err[-2000:]
+    after_interrupt, (second_pool, n_finished) = map(json.loads, out.splitlines())
+    assert after_interrupt == []  # loky kept both, idle, for the next run
+    assert len(second_pool) == 2 and not set(second_pool) & set(pool)
+    assert n_finished == 4
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux death signal")
 def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
