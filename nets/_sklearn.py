@@ -114,11 +114,8 @@ class _NetEstimator(BaseEstimator):
         self.random_state = random_state
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:
-        hidden = self.hidden
-        if isinstance(hidden, numbers.Integral):
-            hidden = (hidden,)
-        return TrainConfig(
-            hidden=tuple(hidden), activation=self.activation, head=head, init=self.init,
+        return TrainConfig(  # it reads hidden=16, 16.0, (16, 8) and names a bad one
+            hidden=self.hidden, activation=self.activation, head=head, init=self.init,
             optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
             schedule=self.schedule, lr_milestones=self.lr_milestones,
             lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,

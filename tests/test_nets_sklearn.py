@@ -284,10 +284,16 @@ def test_bad_hyperparameters_raise_at_fit_not_init():
                           ({"hidden": (4, 0)}, "hidden widths must be >= 1"),
                           ({"activation": "swish"}, "unknown activation 'swish'"),
                           ({"optimizer": "lbfgs"}, "optimizer must be one of"),
-                          ({"dtype": "float16"}, "dtype must be one of")]:
+                          ({"dtype": "float16"}, "dtype must be one of"),
+                          # a scalar other than an int was a TypeError ("not iterable")
+                          ({"hidden": 1.5}, r"hidden must be a sequence such as \(64, 16\), "
+                                            r"got 1\.5"),
+                          ({"hidden": None}, "hidden must be a sequence")]:
         clf = nets.NetClassifier(**params)  # storing is fine
         with pytest.raises(ValueError, match=match):
             clf.fit(X, y)
+    for hidden in (4.0, np.float64(4), np.array([4])):  # as TrainConfig reads them
+        assert nets.NetRegressor(hidden=hidden, max_epochs=1).fit(X, y).config_.hidden == (4,)
 
 
 @pytest.mark.parametrize(("dtype", "name"), [
