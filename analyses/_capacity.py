@@ -20,6 +20,7 @@ import pandas as pd
 
 import data
 import nets
+from nets._repr import compact_repr
 
 from ._backend import releasing, run_tasks, runs_elsewhere
 from ._checks import seed_count, whole
@@ -107,6 +108,9 @@ class CapacityResult:
     config: dict
     seconds: float
     majority_share: float | None = None
+
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: depth, width, seed, losses, accuracies, iterations, seconds."""

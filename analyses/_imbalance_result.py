@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from nets._repr import compact_repr
+
 from ._imbalance_metrics import (
     CONFUSION,
     IMBALANCE_METRICS,
@@ -91,6 +93,9 @@ class ImbalanceResult:
     seconds: float = 0.0
 
     # -- tables ---------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return compact_repr(self)
+
     def to_frame(self) -> pd.DataFrame:
         """Every run's test scores: one row per ratio, strategy, mode, seed and threshold.
 

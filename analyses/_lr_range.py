@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 import data
 import nets
+from nets._repr import compact_repr
 
 from ._checks import seed_count, whole
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
@@ -94,6 +95,9 @@ class LRRangeResult:
     config: dict
     n_train: int
     seconds: float
+
+    def __repr__(self) -> str:
+        return compact_repr(self, suggested_lr=self.suggested_lr)
 
     def to_frame(self) -> pd.DataFrame:
         """Every recorded point: seed, step, lr, loss, smoothed_loss."""

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from nets._repr import compact_repr
+
 from ._noise_scale import NOISE_INTERVAL
 from ._scaling_law import LrExponent, ScalingFit
 
@@ -67,6 +69,9 @@ class ScalingResult:
     config: dict
     seed: int
     seconds: float
+
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per run: batch_size, lr, seed, reached, status, steps, examples, ..."""

@@ -14,6 +14,7 @@ from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer
+from ._repr import compact_repr
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._validation import check_rng, check_training_data
@@ -38,6 +39,9 @@ class TrainResult:
     # the history row of the weights the net ends with: the last checkpoint, or the best
     # one when early stopping put its weights back
     final_row: int = -1
+
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
     def final_checkpoint(self) -> pd.Series:
         """The history row that scores the trained net (empty without a history)."""

@@ -122,6 +122,11 @@ def test_seeds_give_median_and_iqr_and_a_tidy_frame():
     assert set(s["suggestions"]["valley"]) == {"lr", "median_log10", "iqr_log10", "n",
                                                "per_seed"}
     assert s["verify"] is None and len(s["runs"]) == 3
+    # a notebook showed the dataclass repr: 37 lines of tables, and no suggested rate
+    shown = repr(res)
+    assert "\n" not in shown and len(shown) < 700, shown
+    assert "curves=<DataFrame 180 x 5>" in shown and "config=<dict of " in shown
+    assert shown.endswith(f"suggested_lr={res.suggested_lr!r})")
 
 
 @pytest.mark.parametrize("dataset", ["coin", "digits"])

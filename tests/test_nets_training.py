@@ -38,6 +38,9 @@ def test_same_seed_same_history_bit_for_bit(moons, dtype):
     _, c = _fit(cfg, *moons, seed=8)
     assert not a.history["train_loss"].equals(c.history["train_loss"])
     assert (a.history["train_loss"] != c.history["train_loss"]).sum() >= 40
+    # its repr names the table's shape: it printed the whole history in a notebook
+    assert repr(a).startswith(f"TrainResult(status='max_epochs', reason={a.reason!r}, "
+                              "history=<DataFrame 41 x ") and "\n" not in repr(a)
 
 
 def test_same_seed_same_run_through_train_run():
