@@ -500,3 +500,29 @@ def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_pa
     staged = deep / ".report.html.o7lusmlc.tmp.html"
     staged.write_bytes((deep / "report.html").read_bytes())
     assert [i.name for i in reports.find_reports(root)] == ["deep"]
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
+    def luminance(color):
+        rgb = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_status_badges_pass_wcag_aa_contrast_in_both_themes():
+    # QA: the green "complete" badge was #1a7f37 on #dcf3e3, 4.35:1 (AA asks 4.5:1 for its
+    # 13.6 px text)
+    import re
+
+    css = (files("reports") / "templates" / "style.css").read_text(encoding="utf-8")
+    light = css.split("@media (prefers-color-scheme: dark)")[0]
+    dark = re.search(r"@media \(prefers-color-scheme: dark\) \{(.*?)\n\}", css, re.S).group(1)
+    for theme in (light, dark):
+        colors = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", theme))
+        for tone in ("good", "warn", "bad", "neutral"):
+            ratio = _contrast(colors[tone], colors[f"{tone}-bg"])
+            assert ratio >= 4.5, (tone, colors[tone], colors[f"{tone}-bg"], round(ratio, 2))
