@@ -29,6 +29,7 @@ window.addEventListener("load", () => {
   out.textContent = JSON.stringify({
     images: Array.from(document.images, (img) => ({
       complete: img.complete, width: img.naturalWidth, height: img.naturalHeight})),
+    page_width: document.documentElement.scrollWidth, viewport: window.innerWidth,
     overflowing: Array.from(document.querySelectorAll("dt"))
       .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
     scrolling: Array.from(document.querySelectorAll(".scroll"))
@@ -72,12 +73,13 @@ def report_path(tmp_path_factory) -> Path:
     return reports.training_report(run, out)
 
 
-def _probe(exe: str, report_path: Path, tmp_path: Path, *args: str) -> dict:
-    """What Chromium sees once the page has loaded (see PROBE); ``args`` go to Chromium."""
+def _probe(exe: str, report_path: Path, tmp_path: Path, *args: str, css: str = "") -> dict:
+    """What Chromium sees once the page has loaded (see PROBE); ``args`` go to Chromium,
+    ``css`` into the page (after its own style)."""
     # test-only copy: the report's CSP forbids scripts, so the probe copy drops it
     text = report_path.read_text(encoding="utf-8")
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
-    probe = probe.replace("</body>", PROBE + "\n</body>")
+    probe = probe.replace("</body>", f"<style>{css}</style>\n{PROBE}\n</body>")
     probe_path = report_path.with_name("probe-copy.html")
     probe_path.write_text(probe, encoding="utf-8")
     done = _run_chromium(exe, tmp_path / "profile-dom", "--virtual-time-budget=10000", *args,
@@ -110,6 +112,16 @@ def test_chromium_loads_every_image_and_screenshots(report_path, tmp_path):
     keep = os.environ.get("HPLAB_SCREENSHOT_DIR")  # to look at it by hand
     if keep:
         shutil.copy(shot, Path(keep) / "report.png")
+
+
+def test_at_320_css_pixels_the_page_reflows_without_sideways_scrolling(report_path, tmp_path):
+    # WCAG reflow (400 % zoom of a 1280 px window): the figures' "Data:" lines did not wrap,
+    # so the page was 744 px wide in its 640 px window (Chromium's headless window is at
+    # least 500 px wide: zoom 2 in 640 px is 320 CSS px)
+    exe = _chromium()
+    seen = _probe(exe, report_path, tmp_path, "--window-size=640,2400", css="html { zoom: 2; }")
+    assert seen["viewport"] == 640
+    assert seen["page_width"] <= seen["viewport"]
 
 
 def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path):
