@@ -526,3 +526,15 @@ def test_status_badges_pass_wcag_aa_contrast_in_both_themes():
         for tone in ("good", "warn", "bad", "neutral"):
             ratio = _contrast(colors[tone], colors[f"{tone}-bg"])
             assert ratio >= 4.5, (tone, colors[tone], colors[f"{tone}-bg"], round(ratio, 2))
+
+
+def test_index_links_of_one_name_say_which_report_they_open(tmp_path, parse_html):
+    # QA: a screen reader's list of links read "coin" three times (scaling, capacity and
+    # lr-range reports of coin): the link's name now holds the kind
+    root = tmp_path / "runs"
+    for kind in ("scaling", "capacity"):
+        _small_report("coin", kind=kind).write(root / kind / "coin")
+    page = parse_html((root / "index.html").read_text(encoding="utf-8"))
+    links = {a["href"]: a["aria-label"] for a in page.find("a")}
+    assert links == {"capacity/coin/report.html": "coin — capacity report",
+                     "scaling/coin/report.html": "coin — scaling report"}
