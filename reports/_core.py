@@ -146,15 +146,20 @@ class Report:
             Exactly what is drawn; a mapping gives one CSV per entry (``<name>-<key>.csv``).
         caption : str
             What the figure shows and what to look for.
+        alt : str, optional
+            The image's text alternative: a short name of what it shows, which the caption
+            then describes (a screen reader reads both). Default: the titles drawn on the
+            figure (`design.figure_label`), else its name.
         """
         stems = self._register(name, data)
         with design.style():
             fig = draw(data)
+        alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
         uri, width, height = design.png_data_uri(fig)
         fig.clear()  # free the Agg buffers now; the PNG is all we keep
         self._current().blocks.append({
             "type": "figure", "name": name, "src": uri, "width": width, "height": height,
-            "caption": str(caption), "alt": str(alt or caption.split(". ")[0]),
+            "caption": str(caption), "alt": str(alt),
             "csv": [f"{stem}.csv" for stem in stems],
         })
         return self

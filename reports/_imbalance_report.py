@@ -136,6 +136,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "untouched test split; threshold metrics at 0.5, with the same metric "
                         f"at the threshold tuned for {result.tune_for} on validation data.")
         rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
+                       alt=f"Dot chart of mean {result.metric} per strategy with intervals",
                        caption=f"{result.metric}: mean and 95 % t-interval over "
                                f"{result.seeds} seed(s), best first."
                                + _metric_note(result.metric))
@@ -161,6 +162,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "Resampling and class weights change the training prevalence, so the "
                         "net's probabilities drift above the real ones: the price of a remedy.")
         rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
+                       alt="Reliability curves, one panel per strategy",
                        caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
                                "per strategy; the dotted diagonal is perfect calibration"
                                + ("" if "none" not in set(sel["calibration"]["strategy"]) else
@@ -237,6 +239,7 @@ def _leakage_section(rep: Report, result) -> None:
         g = leak[(leak["ratio"] == ratio) & leak["metric"].isin(["pr_auc", "recall", "f1"])]
         if len(g):
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
+                           alt="Bar charts of proper against leaky scores per sampler",
                            caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
     rep.add_table(table, name="leakage", caption="Proper and leaky means over the seeds that ran "
                   "both ways (n_seeds_paired); inflation = leaky − proper, with the test set's "
@@ -306,6 +309,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         rep.add_section(f"{result.metric} across ratios")
         rep.add_figure("heatmap", draw_heatmap,
                        rank[["ratio", "strategy", "metric", "mean", "status"]],
+                       alt=f"Heat map of mean {result.metric} by strategy and ratio",
                        caption=f"Mean test {result.metric} by strategy and imbalance ratio."
                                + _metric_note(result.metric))
     _per_ratio(rep, result, result.curves(), result.confusion())

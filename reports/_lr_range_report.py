@@ -281,7 +281,9 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_section("Spread of the suggestions over seeds")
     spread = spread_frame(result)
     if np.isfinite(spread["lr"].to_numpy(dtype=float)).any():
-        rep.add_figure("suggestion-spread", draw_spread, spread, caption=(
+        rep.add_figure("suggestion-spread", draw_spread, spread,
+                       alt="Dot chart of each seed's learning rate, one row per suggestion",
+                       caption=(
             "Each dot is one seed's suggestion; the bar spans the quartiles and the tick "
             "marks the median. A wide spread means one test is noise."))
     else:

@@ -329,7 +329,10 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
         which = f"Importances for {metric}, the first objective. " if spec.multi_objective \
             else ""
         skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
-        rep.add_figure("importances", sw.draw_importances, imp, caption=which + (
+        methods = list(dict.fromkeys(imp["method"]))
+        rep.add_figure("importances", sw.draw_importances, imp,
+                       alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
+                       caption=which + (
             "PED-ANOVA: how much each parameter's distribution differs between the best 10 % "
             "of trials and all of them. fANOVA: the share of the value's variance a random "
             "forest attributes to each parameter. Agreement between the two is reassuring.")

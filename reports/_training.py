@@ -251,6 +251,9 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
         f"from the input square are mapped through it at {len(snaps)} checkpoints."))
     rep.add_figure("hidden-space",
                    partial(tw.draw_hidden_space, classes=classes, activation=act_name), frame,
+                   alt=f"Scatter plots of the training samples in the first hidden layer at "
+                       f"{len(snaps)} checkpoints: after the linear map (top row) and after "
+                       f"{act_name} (bottom row)",
                    caption=(
                        "Top row: after the linear map Z = XW + b, which only rotates, stretches "
                        f"and shifts the plane, so the lines stay straight. Bottom row: after "

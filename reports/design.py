@@ -96,6 +96,31 @@ def png_data_uri(fig: Figure, dpi: int = DPI) -> tuple[str, int, int]:
     return "data:image/png;base64," + base64.b64encode(raw).decode("ascii"), width, height
 
 
+def figure_label(fig: Figure) -> str:
+    """A short text alternative of ``fig``: the words drawn on it, not the caption.
+
+    Its suptitle, else each panel's title, else each panel's "y against x" from its axis
+    labels (colour bars left out): ``"Chart: Parameter importances"``. Empty when the
+    figure has none of these; a figure whose titles tell only part of the story (panels
+    titled by strategy) needs an ``alt=`` of its own.
+    """
+    if fig.get_suptitle():
+        parts = [fig.get_suptitle()]
+    else:
+        parts = []
+        for ax in fig.axes:
+            if not ax.get_visible() or ax.get_label() == "<colorbar>":
+                continue
+            x, y = ax.get_xlabel(), ax.get_ylabel()
+            part = ax.get_title() or (f"{y} against {x}" if x and y else x or y)
+            if part and part not in parts:
+                parts.append(part)
+    if not parts:
+        return ""
+    text = ("Chart: " if len(parts) == 1 else "Charts: ") + "; ".join(parts)
+    return text.replace(r"\$", "$")  # as `literal` escaped it for matplotlib
+
+
 def class_colors(k: int) -> list[str]:
     """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues)."""
     if k <= len(PALETTE) - 1:  # keep black for ink

@@ -180,6 +180,17 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
         p.name for p in files.iterdir()}
     hidden_csv = pd.read_csv(files / "hidden-space.csv")
     assert hidden_csv["epoch"].nunique() == reports._training.N_SNAPSHOTS
+    # QA: the alt was the caption's first sentence, "Top row: ...", which misses the bottom
+    # row; it now names the whole figure and leaves the caption to describe it
+    alts, figure = {}, None
+    for tag, attrs in page.tags:
+        figure = attrs["id"] if tag == "figure" else figure
+        if tag == "img":
+            alts[figure] = attrs["alt"]
+    assert alts["fig-hidden-space"] == (
+        "Scatter plots of the training samples in the first hidden layer at 5 checkpoints: "
+        "after the linear map (top row) and after sigmoid (bottom row)")
+    assert alts["fig-history"] == "Charts: Loss; Accuracy"
     assert ("three neurons: a 3-D space" in page.all_text) == (hidden == (3,))
     for needed in ("Test accuracy", "90.0 %", "Epochs", "Wall time", "fake-" + task,
                    "hplab train --dataset", "2026-01-02T03:04:05+00:00", "batch_size"):

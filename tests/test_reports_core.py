@@ -502,6 +502,43 @@ def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_pa
     assert [i.name for i in reports.find_reports(root)] == ["deep"]
 
 
+def _titled(frame: pd.DataFrame):
+    fig = _draw_line(frame)
+    fig.axes[0].set(title="Loss by epoch", xlabel="epoch", ylabel="loss")
+    return fig
+
+
+def _labelled(frame: pd.DataFrame):
+    fig = _draw_line(frame)
+    fig.axes[0].set(xlabel="epoch", ylabel="loss")
+    return fig
+
+
+def test_an_image_alt_names_the_figure_and_leaves_describing_it_to_the_caption(parse_html):
+    # QA: every alt was the caption's first sentence, so a screen reader read it twice, and
+    # where that sentence told of one panel ("Top row: ...") the alt missed the rest
+    rep = reports.Report("demo", "Alt")
+    data = pd.DataFrame({"x": [0, 1, 2], "y": [1, 0, 2]})
+    caption = "The loss falls. Look at the end."
+    rep.add_figure("titled", _titled, data, caption=caption)
+    rep.add_figure("labelled", _labelled, data, caption=caption)
+    rep.add_figure("bare-line", _draw_line, data, caption=caption)
+    rep.add_figure("given", _titled, data, caption=caption, alt="Line chart of the loss")
+    alts = [img["alt"] for img in parse_html(rep.html()).find("img")]
+    assert alts == ["Chart: Loss by epoch", "Chart: loss against epoch", "Figure: bare line",
+                    "Line chart of the loss"]
+    # the parts of a figure of several panels, its colour bar left out
+    with design.style():
+        fig = design.new_figure()
+        left, right = fig.subplots(1, 2)
+        left.set_title("ROC")
+        right.set_title("Precision-recall")
+        fig.colorbar(right.imshow([[0, 1]]), ax=right, label="share")
+        assert design.figure_label(fig) == "Charts: ROC; Precision-recall"
+        fig.suptitle(design.literal("Costs in $ (trials)"))
+        assert design.figure_label(fig) == "Chart: Costs in $ (trials)"
+
+
 def _contrast(fg: str, bg: str) -> float:
     """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
     def luminance(color):
