@@ -339,6 +339,10 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
             + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
                "cost grows steeply with trials." if sample else ""))
+        # the numbers in words too: a bar chart alone is lost on a screen reader
+        rep.add_table(_importance_table(imp), name="importance-ranking",
+                      caption="The same importances, most important parameter first (mean "
+                              "over the methods); each method's shares sum to 1.")
     top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
         frame = sd.contour_frame(table, *top)
@@ -347,9 +351,10 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
                else "each trial a point; nothing lies between categories" if categorical
                else "each trial a point; too few trials spread over both axes to interpolate")
         rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
-                       frame, caption=(f"{metric} over the two most important parameters "
-                                       f"({how}). A compact bright region is a good "
-                                       "operating range."))
+                       frame, alt=f"Contour chart of {metric} over {top[0]} and {top[1]}",
+                       caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
+                                f"parameters ({how}). A compact bright region is a good "
+                                "operating range."))
     shown = ranked[:_MAX_SLICES]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
@@ -361,6 +366,15 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+def _importance_table(imp: pd.DataFrame) -> pd.DataFrame:
+    """One row per parameter, most important first; one column of shares per method."""
+    wide = imp.pivot_table(index="param", columns="method", values="importance", sort=False)
+    wide = wide.reindex(index=si.top_params(imp, len(wide)),
+                        columns=list(dict.fromkeys(imp["method"])))
+    wide.columns.name = None
+    return wide.rename_axis("parameter").reset_index()
 
 
 def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shlex
 import socket
 import sqlite3
@@ -70,6 +72,45 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     assert table["number"].iloc[0] == summary["best_trial"]
     rank = table["state"].map({"complete": 0, "pruned": 1}).fillna(2)
     assert rank.is_monotonic_increasing
+    _assert_importances_are_in_words(path.read_text(), out / "report_files")
+
+
+def _table(html_text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the cells' text of the table ``table_id`` of a report."""
+    found = re.search(rf'id="{table_id}".*?<thead>(.*?)</thead>(.*?)</tbody>', html_text, re.S)
+    assert found, f"no table {table_id} in the report"
+
+    def cells(row, tag):
+        return [html.unescape(re.sub(r"<[^>]+>", "", c))
+                for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row)]
+
+    return cells(found.group(1), "th"), [cells(row, "td") for row in
+                                         re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
+
+
+def _assert_importances_are_in_words(text: str, files: Path) -> None:
+    # QA: the importances were only bars (and a CSV); the contour's caption and alt said
+    # "the two most important parameters" without naming them
+    imp = pd.read_csv(files / "importances.csv")
+    ranked = list(imp.groupby("param")["importance"].mean().sort_values(ascending=False).index)
+    head, rows = _table(text, "table-importance-ranking")
+    assert head == ["parameter", "PED-ANOVA", "fANOVA"]
+    assert [row[0] for row in rows] == ranked
+    shares = imp.set_index(["param", "method"])["importance"]
+    for param, *cells in rows:
+        assert cells == [reports.design.format_value(shares[(param, m)]) for m in head[1:]]
+    alt, caption = re.search(r'id="fig-contour".*?alt="([^"]*)".*?<figcaption>([^<]*)', text,
+                             re.S).groups()
+    assert alt == f"Contour chart of val_accuracy over {ranked[0]} and {ranked[1]}"
+    assert caption.startswith(f"val_accuracy over {ranked[0]} and {ranked[1]}, the two most "
+                              "important parameters")
+    # an image's alt names it; its caption, read right after, describes it
+    figures = re.findall(r'<img [^>]*alt="([^"]*)".*?<figcaption>([^<]*)', text, re.S)
+    assert len(figures) >= 10
+    for alt, caption in figures:
+        assert not html.unescape(caption).strip().startswith(html.unescape(alt)), alt
+    assert ("Bar chart of parameter importances by PED-ANOVA and fANOVA"
+            in dict(figures))
 
 
 def test_a_pruned_trial_never_heads_the_table_of_trials():
