@@ -76,6 +76,22 @@ def _threshold_table(result, ratio: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _areas_table(result, ratio: str) -> pd.DataFrame:
+    """Each strategy's mean ROC-AUC and PR-AUC over seeds with their 95 % intervals: the
+    numbers the curves figure shows only as areas."""
+    s = result.summary_frame()
+    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["threshold"] == "0.5")]
+    rows = []
+    for strategy, g in s.groupby("strategy", sort=False):
+        row = {"strategy": strategy}
+        for metric in ("roc_auc", "pr_auc"):
+            m = g[g["metric"] == metric].iloc[0]
+            row[metric] = m["mean"]
+            row[f"{metric} 95 % interval"] = _interval(m["ci_low"], m["ci_high"])
+        rows.append({**row, "seeds": int(g["n"].iloc[0])})
+    return pd.DataFrame(rows)
+
+
 def _headline(result) -> dict:
     rank = result.ranking()
     first = rank[rank["ratio"] == result.ratios[0]]
@@ -149,10 +165,16 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                        caption=_curves_seeds(result, ratio, sel["pr"]) + ": the "
                                "true-positive rate averaged at each false-positive rate (ROC), "
                                "the precision at each recall (PR), so the area under each "
-                               "curve is the strategy's mean ROC-AUC and PR-AUC over seeds. "
+                               "curve is the strategy's mean ROC-AUC and PR-AUC over seeds (the "
+                               "table below gives them). "
                                f"{PR_AUC_NOTE} The PR chance line sits at the positive "
                                "prevalence: on imbalanced data the PR curve separates "
-                               "strategies that ROC curves make look alike.")
+                               "strategies that ROC curves make look alike.",
+                       alt="ROC and precision-recall curves, one line per strategy")
+        rep.add_table(_areas_table(result, ratio), name=f"areas-{tag}",
+                      caption="The areas under the curves above: each strategy's mean "
+                              "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
+                              "t-intervals.")
         rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
         rep.add_table(_threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
@@ -178,8 +200,15 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
             cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
             if len(cm):
                 rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
+                               alt=f"Confusion matrices at threshold {thr}, one per strategy",
                                caption=f"Threshold {thr}: test counts summed over seeds; "
                                        "shading is the share of each true class.")
+        cm = confusion[confusion["ratio"] == ratio]
+        if len(cm):
+            rep.add_table(cm.drop(columns="ratio"), name=f"confusion-counts-{tag}",
+                          caption="The matrices' counts: true negatives (tn), false "
+                                  "positives (fp), false negatives (fn) and true positives "
+                                  "(tp) on the test set, summed over seeds.")
 
 
 #: Why a leaky score moves, per kind of sampler: only oversamplers put (near-)copies of
