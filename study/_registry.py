@@ -64,15 +64,24 @@ _ONE_LINE = _FailedTrialInOneLine()
 @contextlib.contextmanager
 def quiet_optuna():
     """Hide optuna's per-trial INFO lines, failed trials' tracebacks and the
-    experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose.
+    All of it only inside: a script's own optuna studies went on without their INFO
+    lines and failed trials' tracebacks after any hplab call."""
+    verbosity = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(max(verbosity, optuna.logging.WARNING))
     trial_log = logging.getLogger("optuna.study._optimize")  # where optuna logs failed trials
-    if _ONE_LINE not in trial_log.filters:
+    added = _ONE_LINE not in trial_log.filters  # not when nested in another quiet_optuna
+    if added:
         trial_log.addFilter(_ONE_LINE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
-        yield
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
+            yield
+    finally:
+        if added:
+            trial_log.removeFilter(_ONE_LINE)
+        optuna.logging.set_verbosity(verbosity)
 
 
 def _tpe(spec, opts, seed):

@@ -174,6 +174,30 @@ def test_same_spec_twice_gives_identical_trials(sampler, spec_file, tmp_path):
     assert a["best_params"] == b["best_params"] and a["best_value"] == b["best_value"]
 
 
+def test_a_study_call_leaves_optunas_logging_as_it_found_it(spec_file, tmp_path, capfd):
+    # hplab's quieting outlived its calls: a script's own studies lost their INFO lines
+    # and failed trials' tracebacks after a study.load_spec or run_study
+    import logging
+
+    before = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    try:
+        spec = study.load_spec(spec_file("own", n_trials=1))
+        study.run_study(spec, storage=str(tmp_path / "own.db"), progress=False)
+        assert optuna.logging.get_verbosity() == optuna.logging.INFO
+        assert not logging.getLogger("optuna.study._optimize").filters
+        capfd.readouterr()
+
+        def boom(trial):
+            raise RuntimeError("boom")
+
+        optuna.create_study().optimize(boom, n_trials=1, catch=(RuntimeError,))
+        err = capfd.readouterr().err
+        assert "Traceback" in err and "Trial 0 failed with value None." in err
+    finally:
+        optuna.logging.set_verbosity(before)
+
+
 def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path):
     # the README's promise: trial k of a study seeded s retrains from seed=[s, k]
     spec = study.load_spec(spec_file("retrain", dataset="coin", seed=3, n_trials=2,
