@@ -29,7 +29,14 @@ from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._spec import StudySpec, first_difference, parse_spec, stored_budget
 from ._spec_data import check_dataset
-from ._storage import RESUME_HINT, StorageURL, open_storage, resolve_storage, storage_errors
+from ._storage import (
+    RESUME_HINT,
+    StorageURL,
+    open_storage,
+    release,
+    resolve_storage,
+    storage_errors,
+)
 from ._worker import (
     COMMAND_ATTR,
     CREATED_ATTR,
@@ -393,9 +400,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do
-        timed_out = execute(spec, where, store, study, workers=workers, progress=progress,
-                            dataset=dataset, index=0 if new else None)
-        return _with_stop(study_summary(study, where), timed_out, t0)
+        try:
+            timed_out = execute(spec, where, store, study, workers=workers,
+                                progress=progress, dataset=dataset, index=0 if new else None)
+            return _with_stop(study_summary(study, where), timed_out, t0)
+        finally:
+            release(store)
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
@@ -408,11 +418,14 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     t0 = time.perf_counter()
     with storage_errors(where, RESUME_HINT):
         spec, store = stored_spec(name, where)
-        with quiet_optuna():
-            study = optuna.load_study(study_name=name, storage=store)
-        timed_out = execute(spec, where, store, study, workers=workers, index=None,
-                            progress=progress)
-        return _with_stop(study_summary(study, where), timed_out, t0)
+        try:
+            with quiet_optuna():
+                study = optuna.load_study(study_name=name, storage=store)
+            timed_out = execute(spec, where, store, study, workers=workers, index=None,
+                                progress=progress)
+            return _with_stop(study_summary(study, where), timed_out, t0)
+        finally:
+            release(store)
 
 
 def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:

@@ -275,6 +275,15 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     return storage
 
 
+def release(storage) -> None:
+    """Close ``storage``'s pooled database connections (a later use reopens them): a
+    Python caller's run_study or show_study kept them, eight descriptors and SQLite's
+    -wal/-shm files each, until garbage collection found the engine."""
+    engine = getattr(storage, "engine", None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _lost_creation_race(exc: BaseException) -> bool:
     """Whether opening failed because another process created optuna's tables meanwhile.
 

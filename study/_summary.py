@@ -17,7 +17,14 @@ import nets
 from ._errors import StorageError
 from ._record import trial_info, trial_status
 from ._spec import study_default
-from ._storage import StorageURL, open_storage, resolve_storage, storage_errors, storage_kind
+from ._storage import (
+    StorageURL,
+    open_storage,
+    release,
+    resolve_storage,
+    storage_errors,
+    storage_kind,
+)
 from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
@@ -112,19 +119,27 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
 
 def open_study(name: str, storage: str | None = None):
     """Load stored study ``name`` read-only (never creates files); returns (study, where)."""
+    return _open_study(name, storage)[:2]
+
+
+def _open_study(name: str, storage: str | None):
+    """`open_study` and its storage, for the callers that `release` it when done."""
     from ._run import stored_spec
 
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
         _, store = stored_spec(name, where, open_storage(where, read_only=True))
-        return optuna.load_study(study_name=name, storage=store), where
+        return optuna.load_study(study_name=name, storage=store), where, store
 
 
 def show_study(name: str, storage: str | None = None) -> dict:
     """`study_summary` of a stored study."""
-    study, where = open_study(name, storage)
-    with storage_errors(where):
-        return study_summary(study, where)
+    study, where, store = _open_study(name, storage)
+    try:
+        with storage_errors(where):
+            return study_summary(study, where)
+    finally:
+        release(store)
 
 
 def list_studies(storage: str | None = None) -> list[dict]:
@@ -133,12 +148,15 @@ def list_studies(storage: str | None = None) -> list[dict]:
     with storage_errors(where), quiet_optuna():
         store = open_storage(where, read_only=True)
         rows = []
-        for name in optuna.get_all_study_names(store):
-            study = optuna.load_study(study_name=name, storage=store)
-            summary = study_summary(study, where)
-            rows.append({k: summary[k] for k in (
-                "study", "dataset", "metrics", "n_trials", "n_finished", "n_complete",
-                "n_pruned", "n_fail", "n_running", "best_value")})
+        try:
+            for name in optuna.get_all_study_names(store):
+                study = optuna.load_study(study_name=name, storage=store)
+                summary = study_summary(study, where)
+                rows.append({k: summary[k] for k in (
+                    "study", "dataset", "metrics", "n_trials", "n_finished", "n_complete",
+                    "n_pruned", "n_fail", "n_running", "best_value")})
+        finally:
+            release(store)
     return rows
 
 
@@ -149,13 +167,16 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
-    study, where = open_study(name, storage)
+    study, where, store = _open_study(name, storage)
     to_stdout = str(path) == "-"
-    if not to_stdout:
-        check_output_file(path, where, "the CSV")
-    with storage_errors(where), quiet_optuna():
-        trials = study.get_trials(deepcopy=False)
-        frame = study.trials_dataframe(multi_index=False)
+    try:
+        if not to_stdout:
+            check_output_file(path, where, "the CSV")
+        with storage_errors(where), quiet_optuna():
+            trials = study.get_trials(deepcopy=False)
+            frame = study.trials_dataframe(multi_index=False)
+    finally:
+        release(store)
     # nested dicts (imbalance_metrics) become columns of their own: key_subkey
     info = pd.json_normalize([{k: v for k, v in trial_info(t).items() if k != "history"}
                               for t in trials], sep="_").add_prefix("user_attrs_")

@@ -23,7 +23,7 @@ from ._errors import StorageError
 from ._objective import Objective, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
-from ._storage import RESUME_HINT, StorageURL, open_storage, storage_errors
+from ._storage import RESUME_HINT, StorageURL, open_storage, release, storage_errors
 from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
@@ -288,9 +288,10 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
     """
     import data
 
-    with quiet_optuna(), storage_errors(where, RESUME_HINT):
+    with quiet_optuna(), storage_errors(where, RESUME_HINT), contextlib.ExitStack() as done:
         storage = open_storage(where, create=False, heartbeat_interval=spec.heartbeat_interval,
                                grace_period=spec.grace_period, max_retry=spec.max_retry)
+        done.callback(release, storage)  # a pool worker lives on: its connections need not
         try:
             study = load_study(spec, storage, index)
         except KeyError:

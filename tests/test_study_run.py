@@ -198,6 +198,41 @@ def test_a_study_call_leaves_optunas_logging_as_it_found_it(spec_file, tmp_path,
         optuna.logging.set_verbosity(before)
 
 
+def test_api_calls_close_their_storage_when_they_return(spec_file, tmp_path):
+    # a notebook's calls kept eight descriptors and SQLite's -wal/-shm each, until the
+    # garbage collector found their engines (held off here, as it may be for a while)
+    import gc
+
+    db = tmp_path / "fd.db"
+    spec = study.load_spec(spec_file("fd", n_trials=1))
+
+    def beside_db():  # -wal and -shm: SQLite removes them when the last connection closes
+        return sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("fd.db-"))
+
+    def descriptors_on_db():
+        found = []
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith(str(db)):
+                found.append(target)
+        return found
+
+    gc.disable()
+    try:
+        for call in (lambda: study.run_study(spec, storage=str(db), progress=False),
+                     lambda: study.join_study("fd", storage=str(db), progress=False),
+                     lambda: study.show_study("fd", storage=str(db)),
+                     lambda: study.list_studies(storage=str(db)),
+                     lambda: study.export_csv("fd", tmp_path / "fd.csv", storage=str(db))):
+            call()
+            assert descriptors_on_db() == [] and beside_db() == []
+    finally:
+        gc.enable()
+
+
 def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path):
     # the README's promise: trial k of a study seeded s retrains from seed=[s, k]
     spec = study.load_spec(spec_file("retrain", dataset="coin", seed=3, n_trials=2,
