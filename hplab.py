@@ -1350,9 +1350,10 @@ def main(argv: list[str] | None = None) -> int:
         for stream in (sys.stdout, sys.stderr):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")
-    # loky's resource tracker (a process of its own, started with this environment) warns
-    # after a pool torn down by an error, below the command's one-line error
-    os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
+        # loky's resource tracker (a process of its own, started with this environment)
+        # warns after a pool torn down by an error, below the command's one-line error;
+        # the program's own environment only (a script calling main kept it for good)
+        os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
     _Parser.argv = argv
     args = build_parser().parse_args(argv)
     args.argv = argv

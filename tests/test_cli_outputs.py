@@ -126,3 +126,12 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     assert late == 2 and "another hplab command is writing runs/train/mix" in late_err
     assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == files
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
+
+
+def test_main_called_from_python_leaves_the_environment_alone(monkeypatch, capsys):
+    # PYTHONWARNINGS, set for loky's resource tracker, stayed in a script's environment
+    # (and reached every process it started later)
+    monkeypatch.delenv("PYTHONWARNINGS", raising=False)
+    code, out, _ = run_cli(["data", "list", "--json"], capsys)
+    assert code == 0 and json.loads(out)
+    assert "PYTHONWARNINGS" not in os.environ
