@@ -36,10 +36,12 @@ def unwritable_message(path: Path, unwritable: list[str]) -> str:
             f"{beside}); make {them} writable, or copy the database to a writable folder")
 
 
-def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -> None:
+def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False,
+                 missing_hint: str = "run a study first") -> None:
     """Refuse a file that is not an optuna SQLite database before anything writes to it:
     opening it, even to list studies, would add optuna's tables to another program's
-    database (or to a damaged one) and switch its journal mode."""
+    database (or to a damaged one) and switch its journal mode. ``missing_hint`` ends the
+    message of a read of a database without a study."""
     if not path.is_file() or path.stat().st_size == 0:
         return
     # Never open the file itself from Python here: closing any descriptor of it drops every
@@ -53,7 +55,7 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -
     try:
         while True:
             try:
-                _probe_sqlite(path, immutable, read_only)
+                _probe_sqlite(path, immutable, read_only, missing_hint)
                 return
             except _Unfinished:  # another process may be making optuna's tables right now
                 if read_only or time.monotonic() > deadline:
@@ -66,7 +68,7 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False) -
         raise
 
 
-def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
+def _probe_sqlite(path: Path, immutable: bool, read_only: bool, missing_hint: str) -> None:
     """`check_sqlite`'s look at the tables, through a read-only (or immutable) URI."""
     try:
         # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
@@ -84,7 +86,7 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool) -> None:
             raise StorageError(unwritable_message(path, blocked) if blocked
                                else f"cannot open {path}: {exc}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    problem = _not_optuna(path, tables, read_only, studies)
+    problem = _not_optuna(path, tables, read_only, studies, missing_hint)
     if problem:
         # some of optuna's tables and no study: optuna makes them one by one
         unfinished = tables <= _optuna_tables() and not studies
@@ -101,8 +103,8 @@ def _optuna_tables() -> set[str]:
     return {"alembic_version", *BaseModel.metadata.tables}
 
 
-def _not_optuna(path: Path, tables: set[str], read_only: bool,
-                studies: int = 0) -> str | None:
+def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int = 0,
+                missing_hint: str = "run a study first") -> str | None:
     """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
     not one optuna opens as it is (None when it is, or when it is a new, empty one a study
     run may fill)."""
@@ -112,8 +114,8 @@ def _not_optuna(path: Path, tables: set[str], read_only: bool,
     # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
     # optuna makes the rest, so that is a new storage, not a damaged one
     if not tables or (tables <= optuna_tables and optuna_only and not studies):
-        return (f"no storage at {path} (an SQLite database without a study; run a study "
-                "first, or pass --storage)") if read_only else None
+        return (f"no storage at {path} (an SQLite database without a study; "
+                f"{missing_hint})") if read_only else None
     missing = sorted(optuna_tables - tables)
     if not missing:
         return None

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import optuna
@@ -57,6 +57,13 @@ class StorageURL:
     kind: str
     url: str
     path: Path | None = None  # sqlite and journal files
+    given: bool = field(default=True, compare=False)  # False: the default, no --storage
+
+    @property
+    def missing_hint(self) -> str:
+        """What to do when it holds no study: another --storage only if none was given."""
+        return ("run a study first, or pass --storage" if not self.given else
+                "check the path, or run a study into it first")
 
     @property
     def masked(self) -> str:
@@ -147,7 +154,9 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
     """
     if isinstance(text, StorageURL):
         return text
-    text = (text or DEFAULT_STORAGE).strip()
+    if not (text or "").strip():
+        return replace(resolve_storage(DEFAULT_STORAGE), given=False)
+    text = text.strip()
     # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
     if text.startswith("journal:"):
         if not text[len("journal:"):].strip():  # Path("") is ".", a folder
@@ -208,14 +217,13 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     """
     if where.path is not None and not where.path.exists():
         if not create:
-            raise StorageError(f"no storage at {where.path} (run a study first, or pass "
-                               "--storage)")
+            raise StorageError(f"no storage at {where.path} ({where.missing_hint})")
         where.path.parent.mkdir(parents=True, exist_ok=True)
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it
-        raise StorageError(f"no storage at {where.path} (an empty file; run a study first, "
-                           "or pass --storage)")
+        raise StorageError(f"no storage at {where.path} (an empty file; "
+                           f"{where.missing_hint})")
     if where.kind == "journal":
         _check_journal(where.path, appends=not read_only)
         return open_journal(where.path)
@@ -234,7 +242,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                                                         or wal.stat().st_size == 0))
         if blocked and not read_only:
             raise StorageError(unwritable_message(where.path, blocked))
-        check_sqlite(where.path, immutable, read_only)
+        check_sqlite(where.path, immutable, read_only, where.missing_hint)
         if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
             uri = where.path.resolve().as_uri().replace("%", "%25")
             url = f"sqlite:///{uri}?immutable=1&uri=true"

@@ -178,18 +178,26 @@ def test_silent_server_times_out_instead_of_hanging(spec_file, capsys):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_read_commands_never_create_a_storage(tmp_path, capsys, stored):
+def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypatch):
     missing = tmp_path / "nothing.db"
+    # the hint fits: "pass --storage" only where none was passed
     for argv in (["study", "show", "x"], ["study", "list"], ["study", "worker", "--study", "x"],
                  ["study", "export", "x", "--csv", str(tmp_path / "x.csv")]):
         assert hplab.main([*argv, "--storage", str(missing)]) == 2
-        assert "no storage at" in capsys.readouterr().err
+        assert capsys.readouterr().err == (f"hplab study: error: no storage at {missing} "
+                                           "(check the path, or run a study into it first)\n")
     assert not missing.exists() and not (tmp_path / "x.csv").exists()
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["study", "show", "x"]) == 2
+    assert capsys.readouterr().err == ("hplab study: error: no storage at runs/hplab.db (run a "
+                                       "study first, or pass --storage)\n")
     empty = tmp_path / "empty.db"
     empty.touch()
     for argv in (["study", "list"], ["study", "show", "x"]):
         assert hplab.main([*argv, "--storage", str(empty)]) == 2
-        assert "no storage at" in capsys.readouterr().err
+        assert capsys.readouterr().err == (f"hplab study: error: no storage at {empty} (an "
+                                           "empty file; check the path, or run a study into "
+                                           "it first)\n")
     assert empty.stat().st_size == 0  # optuna's tables were not written into it
     before = _digest(stored)
     assert hplab.main(["study", "show", "ghost", "--storage", str(stored)]) == 2
@@ -356,8 +364,8 @@ def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes
     for argv in (["list"], ["show", "keep"]):  # a read never writes optuna's tables
         assert hplab.main(["study", *argv, "--storage", str(bare)]) == 2
         assert capsys.readouterr().err == (f"hplab study: error: no storage at {bare} (an "
-                                           "SQLite database without a study; run a study "
-                                           "first, or pass --storage)\n")
+                                           "SQLite database without a study; check the path, "
+                                           "or run a study into it first)\n")
     assert {p: _sha(p) for p in before} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".toml" and "keep" not in
                   p.name) == ["app.db", "bad.db", "bare.db", "wal.db"]  # no -wal, -shm, .claim
@@ -789,8 +797,8 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     engine.dispose()
     assert hplab.main(["study", "list", "--storage", str(db)]) == 2
     assert capsys.readouterr().err == (f"hplab study: error: no storage at {db} (an SQLite "
-                                       "database without a study; run a study first, or pass "
-                                       "--storage)\n")
+                                       "database without a study; check the path, or run a "
+                                       "study into it first)\n")
     assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2)), "--storage",
                        str(db), "--no-report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
