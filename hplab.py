@@ -14,6 +14,7 @@ import difflib
 import json
 import math
 import os
+import re
 import shlex
 import signal
 import sys
@@ -1291,7 +1292,44 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)
+    for command, renamed in FIELD_FLAGS.items():
+        p = sub.choices[command]
+        p.set_defaults(field_flags={**{a.dest: a.option_strings[0] for a in p._actions
+                                       if a.option_strings}, **renamed})
     return parser
+
+
+# The commands whose flags set the parameters of one API call (TrainConfig, an analysis),
+# whose errors name those parameters: each parameter named by its flag, the flag's dest
+# unless listed here (None: the command has no flag for it)
+FIELD_FLAGS = {
+    "train": {"max_epochs": "--epochs"},
+    "lr-range": {"num_steps": "--steps"},
+    "scaling": {},
+    "capacity": {"max_epochs": "--epochs", "lr_gamma": None},
+    "imbalance": {"max_epochs": "--epochs"},
+}
+# a parameter name in an API message: snake_case, not inside a path, file name or quotes
+_PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")
+# the API's examples are Python tuples; the flags take 100,200
+_EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
+
+
+def _in_flags(message: str, args) -> str:
+    """An API error ``message`` in the words of the command that ran: each parameter it
+    names as the flag that sets it (--epochs, not max_epochs), examples as typed."""
+    flags = getattr(args, "field_flags", None)
+    if flags is None:  # study specs and files name their own keys: those stay
+        return message
+
+    def flag(match) -> str:
+        name = match[0]
+        if name not in flags:
+            return name
+        return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
+
+    message = _PARAMETER.sub(flag, message)
+    return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 
 
 def _version() -> str:
@@ -1389,7 +1427,7 @@ def _run_command(args) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        message = _in_flags(" ".join(str(exc).split()) or type(exc).__name__, args)
         print(f"hplab {args.command}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)

@@ -205,7 +205,14 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     code, out, err = run_cli(["capacity", "--dataset", "coin", "--batch-size", "0",
                               "--no-report"], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith("hplab capacity: error: batch_size")
+    assert err.startswith("hplab capacity: error: --batch-size")
+    # the milestones by their flag, as it takes them; the rate's factor has no flag here
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--schedule", "multistep",
+                              "--no-report"], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("hplab capacity: error: schedule multistep needs --lr-milestones, the steps "
+                   "where the rate is multiplied by lr_gamma (hplab capacity has no flag for "
+                   "it), e.g. 100,200\n")
     assert np.isfinite(s["best"]["test"])
 
 

@@ -112,7 +112,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
 @pytest.mark.parametrize("extra, message", [
     (["--lr", "-0.5"], "lr must be a finite number > 0, got -0.5"),
     (["--lr", "nan"], "lr must be a finite number > 0"),
-    (["--batch-size", "0"], "batch_size must be a whole number >= 1 (or -1 for full batch), got 0"),
+    (["--batch-size", "0"],
+     "--batch-size must be a whole number >= 1 (or -1 for full batch), got 0"),
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
     (["--activation", "swish"], "unknown activation 'swish'"),
@@ -121,7 +122,7 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--optimizer", "lbfgs"], "optimizer must be one of sgd, momentum"),
     (["--init", "glorot"], "init must be one of zero, normal, xavier, he"),
     (["--schedule", "sometimes"], "schedule must be one of constant"),
-    (["--epochs", "0"], "max_epochs must be a finite number > 0"),
+    (["--epochs", "0"], "--epochs must be a finite number > 0"),
     (["--eps", "-1"], "eps must be a finite number >= 0"),
     (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),
     (["--hidden", "2,,3"], "argument --hidden: expected comma-separated integers, got '2,,3'"),
@@ -130,15 +131,18 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--dtype", "float16"], "argument --dtype: invalid choice"),
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
     (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),
-    (["--lr-decay-steps", "0"], "lr_decay_steps must be a whole number >= 1, got 0"),
+    (["--lr-decay-steps", "0"], "--lr-decay-steps must be a whole number >= 1, got 0"),
     (["--rho", "1"], "rho must be in [0, 1), got 1.0"),
-    (["--opt-eps", "0"], "opt_eps must be a finite number > 0, got 0.0"),
+    (["--opt-eps", "0"], "--opt-eps must be a finite number > 0, got 0.0"),
     (["--opt-eps", "abc"], "argument --opt-eps: invalid float value: 'abc'"),
-    (["--schedule", "multistep"], "schedule multistep needs lr_milestones, the steps where"),
+    # the flags by name (the API's lr_milestones and lr_gamma), its example as the flag takes it
+    (["--schedule", "multistep"], "schedule multistep needs --lr-milestones, the steps where "
+                                  "the rate is multiplied by --lr-gamma, e.g. 100,200\n"),
     (["--schedule", "multistep", "--lr-milestones", "200,100"],
-     "lr_milestones must be increasing whole numbers >= 1 (steps), got (200, 100)"),
+     "--lr-milestones must be increasing whole numbers >= 1 (steps), got (200, 100)"),
     (["--schedule", "cosine", "--lr", "0.1", "--lr-min", "0.5"],  # had ramped the rate up
-     "lr_min must be <= lr (schedule cosine falls from lr to lr_min), got lr_min 0.5 and lr 0.1"),
+     "--lr-min must be <= lr (schedule cosine falls from lr to --lr-min), got --lr-min 0.5 "
+     "and lr 0.1"),
     (["--init", "glorot"], "init must be one of zero, normal, xavier, he, msra, got 'glorot'"),
 ])
 def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):

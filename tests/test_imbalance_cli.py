@@ -206,12 +206,15 @@ def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, caps
     (["--dataset", "digits", "--positive", "8", "--metric", "acc"], "unknown metric 'acc'"),
     (["--dataset", "digits", "--positive", "8", "--sampling-ratio", "0"], "sampling ratio"),
     (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
-    (["--dataset", "moons", "--epochs", "0"], "max_epochs must be a finite number > 0"),
+    (["--dataset", "moons", "--epochs", "0"], "error: --epochs must be a finite number > 0"),
     (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),
     (["--dataset", "moons", "--hidden", "0"], "hidden widths must be >= 1"),
     # a net too large to build: every run failed on it, and the benchmark exited 0
     (["--dataset", "moons", "--hidden", "99999999999999999999"], "Maximum allowed dimension"),
     (["--dataset", "moons", "--patience", "-1"], "patience must be a whole number >= 0"),
+    (["--dataset", "moons", "--tune-for", "f2"],  # the flag, not the API's tune_for
+     "hplab imbalance: error: unknown --tune-for 'f2'; valid: f1, balanced_accuracy, mcc, "
+     "g_mean\n"),
     # no strategy could run: refused before any training
     (["--dataset", "xor", "--strategies", "smote,ros"],
      "nothing to run: every strategy given (smote, random_over) resamples toward the sampling "

@@ -173,13 +173,13 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["--min-lr", "1", "--max-lr", "0.1"], "min_lr must be below max_lr, got 1 >= 0.1"),
+    (["--min-lr", "1", "--max-lr", "0.1"], "--min-lr must be below --max-lr, got 1 >= 0.1"),
     (["--mode", "cyclic"], "unknown mode 'cyclic'; valid: exp, linear, looper"),
     (["--suggestion", "best"], "unknown suggestion 'best'; valid: valley, steepest"),
-    (["--steps", "1"], "num_steps must be an integer >= 2"),
+    (["--steps", "1"], "error: --steps must be an integer >= 2"),
     # refused though --val / --verify are not given: they were ignored in silence
-    (["--val-batch", "0"], "val_batch must be an integer >= 1, got 0"),
-    (["--verify-epochs", "nan"], "verify_epochs must be > 0, got nan"),
+    (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
+    (["--verify-epochs", "nan"], "--verify-epochs must be > 0, got nan"),
 ])
 def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)

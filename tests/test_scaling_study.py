@@ -378,6 +378,9 @@ def test_no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(
     (["--lrs", "0.1,,1"], "expected comma-separated numbers, got '0.1,,1'"),  # a typo
     (["--lrs", "0.3,1", "--lr-range", "5,10"], "--lr-range sets the bounds of --lr-grid"),
     (["--lr-range", ","], "expected comma-separated numbers, got ','"),
+    # the flags by name, not the API's parameters (max_steps, reference_batch)
+    (["--max-steps", "0"], "error: --max-steps must be an integer >= 1, got 0\n"),
+    (["--reference-batch", "0"], "error: --reference-batch must be an integer >= 1, got 0\n"),
     (["--batch-sizes", "8,32", "--lrs", "0.1", "--target", "0.01", "--no-noise"],
      "the untrained net already reaches the val_accuracy target 0.01 (batch 8); set a harder"),
     # 1:50: the untrained net scores 0.977 already; the reference learned, to 1.0
