@@ -64,7 +64,18 @@ class _Parser(argparse.ArgumentParser):
                 close = difflib.get_close_matches(typos[0], known, n=1)
                 message = (f"unrecognized argument {typos[0]}"
                            + (f" (did you mean {close[0]}?)" if close else ""))
+            elif (commands := self._missing_command(message)) is not None:
+                # argparse names the subcommand by its dest ("study_command")
+                message = f"missing command: one of {', '.join(commands)}"
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def _missing_command(self, message: str) -> list[str] | None:
+        """The subcommands to choose from, when ``message`` says none was given."""
+        missing = message.partition(": ")[2].split(", ")
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and action.dest in missing:
+                return list(action.choices)
+        return None
 
 
 def _ints(text: str) -> tuple[int, ...]:

@@ -1,7 +1,11 @@
-"""Every flag's help gives its default: they differ between commands (batch size 10 for
-train, 32 for lr-range and imbalance; workers 1, 2 or every core), and most were unsaid."""
+"""The parser's own words: every flag's help gives its default (they differ between
+commands: batch size 10 for train, 32 for lr-range and imbalance; workers 1, 2 or every
+core), and a missing command lists the choices."""
 
 import argparse
+
+import pytest
+from cli_helpers import run_cli
 
 import hplab
 
@@ -27,3 +31,15 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     assert checked > 80 and unsaid == []
     help_text = hplab.build_parser()._subparsers._group_actions[0].choices["train"].format_help()
     assert "(default 10)" in help_text and "--seed SEED           (default 0)" in help_text
+
+
+@pytest.mark.parametrize("argv, line", [
+    ([], "hplab: error: missing command: one of train, gradcheck, data, report, study, demo, "
+         "scaling, predict, export-onnx, imbalance, lr-range, capacity\n"),
+    (["study"], "hplab study: error: missing command: one of run, worker, list, show, export, "
+                "spec, report\n"),
+    (["data"], "hplab data: error: missing command: one of list, show, fetch\n"),
+])
+def test_a_missing_command_lists_the_choices(argv, line, capsys):
+    # argparse named its internal dest: "the following arguments are required: study_command"
+    assert run_cli(argv, capsys) == (2, "", line)
