@@ -727,7 +727,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_worker)
     q = ssub.add_parser("list", help="studies in a storage")
     _storage_flag(q)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_study_list)
     q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
     q.add_argument("name")

@@ -3,6 +3,7 @@ commands: batch size 10 for train, 32 for lr-range and imbalance; workers 1, 2 o
 core), and a missing command lists the choices."""
 
 import argparse
+from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
@@ -33,6 +34,14 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     assert "(default 10)" in help_text and "--seed SEED           (default 0)" in help_text
 
 
+def _help(*command: str) -> str:
+    """The help of ``hplab COMMAND...`` as one line of words."""
+    parser = hplab.build_parser()
+    for name in command:
+        parser = parser._subparsers._group_actions[0].choices[name]
+    return " ".join(parser.format_help().split())
+
+
 @pytest.mark.parametrize("argv, line", [
     ([], "hplab: error: missing command: one of train, gradcheck, data, report, study, demo, "
          "scaling, predict, export-onnx, imbalance, lr-range, capacity\n"),
@@ -43,3 +52,13 @@ def test_every_flag_with_a_default_says_it_in_its_help():
 def test_a_missing_command_lists_the_choices(argv, line, capsys):
     # argparse named its internal dest: "the following arguments are required: study_command"
     assert run_cli(argv, capsys) == (2, "", line)
+
+
+def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
+    # the README said "one JSON object"; the list is the contract, the words follow it
+    assert "--json print a JSON list of objects" in _help("study", "list")
+    (tmp_path / "empty.log").touch()  # a journal without a study
+    assert run_cli(["study", "list", "--storage", tmp_path / "empty.log", "--json"],
+                   capsys) == (0, "[]\n", "")
+    readme = " ".join((Path(hplab.__file__).parent / "README.md").read_text().split())
+    assert "`study list` print a JSON list of such objects" in readme
