@@ -11,6 +11,7 @@ import _thread
 import argparse
 import contextlib
 import difflib
+import importlib
 import json
 import math
 import os
@@ -27,10 +28,26 @@ from pathlib import Path
 USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
+NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with a registry's names where a flag's help says {names}."""
+
+    def _get_help_string(self, action):
+        text = super()._get_help_string(action)
+        names = getattr(action, "names", None)
+        return text if names is None else text.replace(NAMES, str(names))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
     argv: list[str] = []  # the command line being parsed (set by main)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def parse_known_args(self, args=None, namespace=None):
         namespace, extras = super().parse_known_args(args, namespace)
@@ -40,8 +57,13 @@ class _Parser(argparse.ArgumentParser):
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return namespace, extras
 
-    def add_argument(self, *args, **kwargs):
+    def add_argument(self, *args, names: str | None = None, **kwargs):
+        if names is not None:  # a registry ("nets.OPTIMIZERS"): its names join the help
+            text = kwargs.get("help") or ""
+            kwargs["help"] = text if NAMES in text else f"{text}: {NAMES}" if text else NAMES
         action = super().add_argument(*args, **kwargs)
+        if names is not None:
+            action.names = _RegistryNames(names)
         default, text = action.default, action.help or ""
         # every flag's help gives its default: they differ between commands (batch size
         # 10 for train, 32 for lr-range; workers 1, 2 or every core)
@@ -76,6 +98,24 @@ class _Parser(argparse.ArgumentParser):
             if isinstance(action, argparse._SubParsersAction) and action.dest in missing:
                 return list(action.choices)
         return None
+
+
+class _RegistryNames:
+    """A registry's names (``"nets.OPTIMIZERS"``) for a flag's help, an alias beside the
+    name it stands for. Read when the help is shown: importing nets or analyses to build
+    the parser would cost every command seconds."""
+
+    def __init__(self, where: str):
+        self.module, _, self.registry = where.rpartition(".")
+
+    def __str__(self) -> str:
+        registry = getattr(importlib.import_module(self.module), self.registry)
+        first: dict[int, str] = {}  # id of an entry -> the first name it has
+        shown = []
+        for name, entry in registry.items():
+            same = first.setdefault(id(entry), name)
+            shown.append(name if same == name else f"{name} (= {same})")
+        return ", ".join(shown)
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -254,7 +294,8 @@ def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--hidden", type=_ints, default=(8,), help="hidden widths, e.g. 64,16")
     p.add_argument("--activation", type=_names, default=("sigmoid",),
-                   help="one activation for all hidden layers or one per layer")
+                   help="one activation for all hidden layers or one per layer",
+                   names="nets.ACTIVATIONS")
     p.add_argument("--seed", type=int, default=0)
     if dtype:
         p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
@@ -360,13 +401,13 @@ TRAIN_FINE_SETTINGS = {
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train one net and save it, its history and its report")
     _add_net_flags(p)
-    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=5000, help="max epochs")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
-    p.add_argument("--init", default="xavier")
-    p.add_argument("--schedule", default="constant")
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS")
+    p.add_argument("--schedule", default="constant", names="nets.SCHEDULES")
     p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
     for field, (kind, text) in TRAIN_FINE_SETTINGS.items():
@@ -400,8 +441,7 @@ def _add_gradcheck(sub) -> None:
                                           "(always in float64)")
     _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
-    p.add_argument("--init", default="xavier",
-                   help="zero, normal, xavier, he or msra (the same) (default xavier)")
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS")
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")
@@ -856,7 +896,7 @@ def _add_scaling(sub) -> None:
                     "--seeds cost less). A batch size that does not reach the target within "
                     "--max-steps is reported as not reached.")
     _add_net_flags(p)
-    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-sizes", type=_ints, default=None,
                    help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
     rates = p.add_mutually_exclusive_group()
@@ -1077,8 +1117,9 @@ def _add_imbalance(sub) -> None:
                    help="positive (minority) class; required for multi-class data")
     p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
                    help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the data's own)")
-    p.add_argument("--strategies", default=None,
-                   help="comma-separated, e.g. none,class_weight,smote (default: all)")
+    p.add_argument("--strategies", default=None, names="analyses.STRATEGIES",
+                   help=f"comma-separated: {NAMES}, or imbalanced-learn's class names "
+                        "(SMOTE...) (default: all)")
     p.add_argument("--sampling-ratio", type=float, default=0.2,
                    help="minority/majority the samplers aim for (default 0.2 = 1:5)")
     p.add_argument("--seeds", type=int, default=3, help="repetitions (data split and net)")
@@ -1094,8 +1135,10 @@ def _add_imbalance(sub) -> None:
                    help="also resample before the split (wrong on purpose) to show leakage")
     _workers_flag(p, -1)
     p.add_argument("--hidden", type=_ints, default=(16,), help="hidden widths, e.g. 32,16")
-    p.add_argument("--activation", type=_names, default=("relu",))
-    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--activation", type=_names, default=("relu",),
+                   help="one activation for all hidden layers or one per layer",
+                   names="nets.ACTIVATIONS")
+    p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.01)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--epochs", type=float, default=60, help="max epochs per net")
@@ -1183,7 +1226,7 @@ def _add_lr_range(sub) -> None:
                     "baseline_val_accuracy, grid [{lr, "
                     "val_loss, val_accuracy, diverged}]}), config, seconds, report_path.")
     _add_net_flags(p)
-    p.add_argument("--optimizer", default="sgd")
+    p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
     p.add_argument("--min-lr", type=float, default=1e-7, help="first rate (default 1e-7)")
     p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
@@ -1269,12 +1312,12 @@ def _add_capacity(sub) -> None:
                    help="neurons per hidden layer (default 2,4,8,16,32)")
     p.add_argument("--depths", type=_ints, default=(1,), help="hidden layers (default 1)")
     p.add_argument("--seeds", type=int, default=3, help="nets per configuration (default 3)")
-    p.add_argument("--activation", default="sigmoid")
-    p.add_argument("--optimizer", default="adam")
+    p.add_argument("--activation", default="sigmoid", names="nets.ACTIVATIONS")
+    p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
     p.add_argument("--epochs", type=float, default=2000)
-    p.add_argument("--schedule", default="cosine")
+    p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES")
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
                    help="multistep: steps where the rate is multiplied by 0.9, e.g. 100,200 "
                         "(none by default: multistep needs them)")

@@ -1,8 +1,10 @@
 """The parser's own words: every flag's help gives its default (they differ between
 commands: batch size 10 for train, 32 for lr-range and imbalance; workers 1, 2 or every
-core), and a missing command lists the choices."""
+core), a registry's flag lists its names, a missing command lists the choices."""
 
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,35 @@ def _help(*command: str) -> str:
     for name in command:
         parser = parser._subparsers._group_actions[0].choices[name]
     return " ".join(parser.format_help().split())
+
+
+def test_registry_flags_list_their_names():
+    # only their defaults were shown (gradcheck --init alone listed its names)
+    import analyses
+    import nets
+
+    optimizers, activations = ", ".join(nets.OPTIMIZERS), ", ".join(nets.ACTIVATIONS)
+    assert optimizers == "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam"
+    for command in ("train", "lr-range", "scaling", "capacity", "imbalance"):
+        text = _help(command)
+        assert f"{optimizers} (default" in text and activations in text, command
+    for command in ("train", "gradcheck"):
+        assert "--init INIT zero, normal, xavier, he, msra (= he) (default xavier)" in \
+            _help(command)
+    for command in ("train", "capacity"):
+        assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
+                "one_cycle, fixed (= constant), exp (= exponential)") in _help(command)
+    assert f"comma-separated: {', '.join(analyses.STRATEGIES)}, or imbalanced-learn" in \
+        _help("imbalance")
+
+
+def test_building_the_parser_imports_no_registry():
+    # the names are read when a help is shown: nets and analyses cost seconds to import
+    code = ("import sys, hplab; hplab.build_parser().parse_args(['data', 'list']); "
+            "print(sorted({'nets', 'analyses'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(hplab.__file__).parent, check=True)
+    assert done.stdout == "[]\n"
 
 
 @pytest.mark.parametrize("argv, line", [
