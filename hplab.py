@@ -329,6 +329,7 @@ def _holding(out: Path):
     report). An OS lock on the folder: it ends with the process, however it ends."""
     import fcntl
 
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
     fd = os.open(out, os.O_RDONLY)
     try:
@@ -338,6 +339,11 @@ def _holding(out: Path):
             raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
                              "or give another --name or --out") from None
         yield
+    except BaseException:
+        if made:  # a first run stopped before it saved anything left an empty folder
+            with contextlib.suppress(OSError):  # not empty: it holds what was saved
+                out.rmdir()
+        raise
     finally:
         os.close(fd)
 

@@ -135,3 +135,24 @@ def test_main_called_from_python_leaves_the_environment_alone(monkeypatch, capsy
     code, out, _ = run_cli(["data", "list", "--json"], capsys)
     assert code == 0 and json.loads(out)
     assert "PYTHONWARNINGS" not in os.environ
+
+
+def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):
+    # Ctrl-C during a first train left runs/train/NAME/, empty
+    import study
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--name", "stop"]
+    assert run_cli(argv, capsys)[0] == 0
+    files = {p.name: _digest(p) for p in Path("runs/train/stop").iterdir() if p.is_file()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(study, "train_run", interrupted)
+    assert run_cli([*argv[:-1], "first"], capsys)[:3:2] == (130, "hplab: interrupted\n")
+    assert not Path("runs/train/first").exists() and Path("runs/train").is_dir()
+    # a re-run's folder stays, with the earlier run in it
+    assert run_cli(argv, capsys)[0] == 130
+    assert {p.name: _digest(p) for p in Path("runs/train/stop").iterdir()
+            if p.is_file()} == files
