@@ -15,6 +15,7 @@ import numpy as np
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
+from ._validation import check_training_data
 
 # Gradient norms below this are round-off of two-sided differences (h = 1e-5, float64)
 ZERO_GRADIENT = 1e-9
@@ -47,11 +48,10 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     """
     _check_h(h)
     net = net.copy(dtype=np.float64)
-    X = np.asarray(X, dtype=np.float64)
-    T = net._head.encode(np.asarray(y), net.sizes[-1], np.float64)
-    w = None
-    if class_weight is not None:
-        w = np.asarray(class_weight, dtype=np.float64)[np.asarray(y).astype(np.intp)]
+    # as training reads them: class weights of the wrong count (an IndexError) or on a
+    # regression head (silently taken as class 0's) are refused
+    X, T, w = check_training_data(net, TrainConfig(class_weight=class_weight), X, y,
+                                  name="gradcheck")
     # a NaN weight or an overflowing step makes NaN losses: the verdict says so, not numpy
     with np.errstate(over="ignore", invalid="ignore"):
         _, grads = net.loss_and_grads(X, T, w)

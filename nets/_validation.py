@@ -86,6 +86,9 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
             if loss_weights:
                 w = np.asarray(cfg.class_weight, dtype=net.dtype)[y.astype(np.intp)]
     else:
+        if cfg.class_weight is not None:  # it was ignored without a word
+            raise ValueError("class_weight weighs classes: it applies to binary and "
+                             f"multiclass heads, not {head.name}")
         if not np.all(np.isfinite(y)):
             raise ValueError(f"{name} targets contain NaN or infinite values")
         columns = y.shape[1] if y.ndim == 2 else 1 if y.ndim == 1 else None

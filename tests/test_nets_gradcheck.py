@@ -50,6 +50,19 @@ def test_mixed_activations_multi_target_regression_and_class_weights(problem):
     net = _net((3, 6, 5, 3), acts[:2], "multiclass")
     res = nets.gradcheck(net, X, ys["multiclass"], class_weight=(0.5, 2.0, 1.0))
     assert res.relative_difference < 1e-7
+    # checked as training checks them: two weights for three classes was an IndexError,
+    # and weights on a regression head were taken silently (as they were by train)
+    with pytest.raises(ValueError, match="^class_weight needs 3 values, got 2$"):
+        nets.gradcheck(net, X, ys["multiclass"], class_weight=(0.5, 2.0))
+    regression = "^class_weight weighs classes: it applies to binary and multiclass heads, " \
+                 "not regression$"
+    with pytest.raises(ValueError, match=regression):
+        nets.gradcheck(_net((3, 4, 1), ("tanh",), "regression"), X, ys["regression"],
+                       class_weight=(1.0, 2.0))
+    cfg = nets.TrainConfig(hidden=(4,), class_weight=(1.0, 2.0), max_epochs=1)
+    with pytest.raises(ValueError, match=regression):
+        nets.train(_net((3, 4, 1), ("tanh",), "regression"), cfg, X, ys["regression"],
+                   rng=np.random.default_rng(0))
 
 
 @pytest.mark.parametrize("h", [0, -1e-5, float("nan"), "1e-5"])
