@@ -56,15 +56,26 @@ class TrainResult:
         return float(self.final_checkpoint().get(key, float("nan")))
 
 
+# the heads a task's targets can train: two classes also train a softmax of two outputs
+_TASK_HEADS = {"regression": ("regression",), "binary": ("binary", "multiclass"),
+               "multiclass": ("multiclass",)}
+
+
 def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
               rng: np.random.Generator, n_classes: int | None = None,
               task: str | None = None) -> MLP:
     """An initialized net whose input, output and head fit ``cfg`` and the targets.
 
     ``task`` (a head name, e.g. a dataset's) decides the head when ``cfg.head`` is
-    "auto"; without it the targets' values do (``n_classes``, when given, counts the
-    classes), and whole-number regression targets would look like classes.
+    "auto", and refuses one that does not fit it (regression on classes); without it the
+    targets' values do (``n_classes``, when given, counts the classes), and whole-number
+    regression targets would look like classes.
     """
+    if task is not None and cfg.head not in ("auto", *_TASK_HEADS.get(task, (cfg.head,))):
+        # a regression head on class labels trained and was scored (and chosen by a study)
+        # on half-MSE of class indices; its saved model then failed to load
+        raise ValueError(f"head {cfg.head} does not fit {task} data; valid: auto, "
+                         f"{', '.join(_TASK_HEADS[task])}")
     head = cfg.head if cfg.head != "auto" else task or infer_head(y, n_classes)
     sizes = (n_features, *cfg.hidden, get_head(head).n_outputs(y, n_classes))
     return MLP.initialized(sizes, cfg.activation, head, init=cfg.init, rng=rng,

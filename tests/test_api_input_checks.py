@@ -37,6 +37,18 @@ def test_a_layer_width_is_a_whole_number_of_one_or_more(sizes, message):
     assert _net((2, 3.0, 1), "binary").sizes == (2, 3, 1)
 
 
+def test_a_head_fits_the_task_it_is_built_for():
+    # two classes train a softmax of two outputs too; classes never train a regression
+    cfg = nets.TrainConfig(hidden=(3,), head="multiclass")
+    y = np.array([0, 1, 1, 0])
+    assert nets.build_net(cfg, 2, y, rng=np.random.default_rng(0), task="binary").sizes \
+        == (2, 3, 2)
+    with pytest.raises(ValueError, match="^head regression does not fit multiclass data; "
+                                         "valid: auto, multiclass$"):
+        nets.build_net(cfg.replace(head="regression"), 2, y, rng=np.random.default_rng(0),
+                       task="multiclass")
+
+
 def test_hidden_takes_hidden_layers_only():
     X = np.ones((4, 2))
     z, a = _net().hidden(X, 0)

@@ -292,10 +292,18 @@ def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path,
     ("xor", None, {"class_weight": [1.0, 2.0, 3.0]},
      "fixed.class_weight: class_weight needs 2 values, got 3 (study.dataset xor)"),
     ("coin", None, {"head": "binary", "batch_size": 8},
-     "fixed.head: training labels must lie in 0..1, got 0..2 (study.dataset coin)"),
-    ("coin", {"lr": {"low": 0.1, "high": 1.0}, "head": ["multiclass", "binary"]}, None,
-     "space.head value 'binary': training labels must lie in 0..1, got 0..2 "
+     "fixed.head: head binary does not fit multiclass data; valid: auto, multiclass "
      "(study.dataset coin)"),
+    ("coin", {"lr": {"low": 0.1, "high": 1.0}, "head": ["multiclass", "binary"]}, None,
+     "space.head value 'binary': head binary does not fit multiclass data; valid: auto, "
+     "multiclass (study.dataset coin)"),
+    # a regression head on class labels trained: half-MSE of class indices won the study,
+    # and its best model could not be loaded (or every val_accuracy trial failed)
+    ("coin", {"lr": {"low": 0.1, "high": 1.0}, "head": ["multiclass", "regression"]}, None,
+     "space.head value 'regression': head regression does not fit multiclass data; valid: "
+     "auto, multiclass (study.dataset coin)"),
+    ("sine", None, {"head": "binary"}, "fixed.head: head binary does not fit regression "
+     "data; valid: auto, regression (study.dataset sine)"),
 ])
 def test_a_setting_that_does_not_fit_the_dataset_fails_before_storage(
         spec_file, tmp_path, capsys, dataset, space, fixed, message):
