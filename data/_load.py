@@ -210,6 +210,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
             "labels: add ?task=regression to predict it as a number") if classify and \
         typed.get("task") is None and key in ("csv", "npz") and src.y.dtype.kind in "uif" else ""
+    if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):
+        hint = (f"; task=classification makes each of the target's {len(np.unique(src.y))} "
+                "distinct values a class, and it has fractions: task=regression predicts it "
+                "as a number")
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data

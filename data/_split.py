@@ -14,6 +14,8 @@ TEST_FRACTION = 0.2
 _CHUNK = 8192  # rows per float64 pass over large arrays (image statistics, scaling)
 
 
+_MESSAGE_CHARS = 300  # of a split's error passed on from scikit-learn
+
 def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
     """(kept, held out) for a pool of n, rounding the hold-out up as scikit-learn does."""
     out = math.ceil(n * fraction) if fraction > 0 else 0
@@ -52,8 +54,11 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         kept, out = train_test_split(np.arange(n), test_size=fraction, random_state=seed,
                                      shuffle=True, stratify=y if stratify else None)
     except ValueError as exc:  # e.g. a class with a single example cannot be stratified
+        text = " ".join(str(exc).split())
+        if len(text) > _MESSAGE_CHARS:  # scikit-learn lists every class too small: 100 KB
+            text = text[:text.rfind(" ", 0, _MESSAGE_CHARS)] + " ..."
         raise DataError(f"cannot hold out {fraction:g} of {n} examples as {what}: "
-                        f"{' '.join(str(exc).split())}{hint}") from None
+                        f"{text}{hint}") from None
     return kept.astype(np.int64), out.astype(np.int64)
 
 

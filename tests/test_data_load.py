@@ -488,6 +488,20 @@ def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
     assert "the number of classes = 21" in str(err.value) and str(err.value).endswith(hint)
     assert data.load(f"npz:{tmp_path / 'c.npz'}?task=regression").task == "regression"
 
+
+def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_path):
+    # scikit-learn's error listed all 5000 values as classes too small (100 KB), no hint
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "f.npz", data=rng.normal(size=(5000, 2)), label=rng.normal(size=5000))
+    with pytest.raises(data.DataError) as err:
+        data.load(f"npz:{tmp_path / 'f.npz'}?task=classification")
+    text = str(err.value)
+    assert len(text) < 600 and "Classes with too few members are: [" in text
+    assert text.endswith(" ...; task=classification makes each of the target's 5000 "
+                         "distinct values a class, and it has fractions: task=regression "
+                         "predicts it as a number")
+
+
 def test_imbalance_follows_ratio_train_and_test():
     ds = data.load("digits?imbalance=1:20&positive=8", seed=0)
     assert ds.task == "binary" and ds.classes == ("not 8", 8)
