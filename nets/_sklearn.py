@@ -94,7 +94,9 @@ class _NetEstimator(BaseEstimator):
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
                  l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
-                 lr_decay_steps=50, dtype="float64", random_state=None):
+                 lr_decay_steps=50, dtype="float64", random_state=None, *, momentum=0.9,
+                 beta1=0.9, beta2=0.999, rho=None, opt_eps=None, lr_power=1.0, lr_min=0.0,
+                 warmup_steps=0):
         self.hidden = hidden
         self.activation = activation
         self.optimizer = optimizer
@@ -112,6 +114,14 @@ class _NetEstimator(BaseEstimator):
         self.lr_decay_steps = lr_decay_steps
         self.dtype = dtype
         self.random_state = random_state
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.rho = rho
+        self.opt_eps = opt_eps
+        self.lr_power = lr_power
+        self.lr_min = lr_min
+        self.warmup_steps = warmup_steps
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:
         return TrainConfig(  # it reads hidden=16, 16.0, (16, 8) and names a bad one
@@ -121,7 +131,9 @@ class _NetEstimator(BaseEstimator):
             lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,
             batch_size=self.batch_size, max_epochs=self.max_epochs,
             checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
-            dtype=_dtype_name(self.dtype),
+            dtype=_dtype_name(self.dtype), momentum=self.momentum, beta1=self.beta1,
+            beta2=self.beta2, rho=self.rho, opt_eps=self.opt_eps, lr_power=self.lr_power,
+            lr_min=self.lr_min, warmup_steps=self.warmup_steps,
         )
 
     def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None,
@@ -232,6 +244,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Float type of the net; anything ``np.dtype`` maps to one of them (``np.float32``).
     random_state : None, int, RandomState or Generator
         Seeds initialization and shuffling.
+    momentum, beta1, beta2, rho, opt_eps, lr_power, lr_min, warmup_steps : keyword-only
+        The finer settings of :class:`nets.TrainConfig`, with its defaults (rho and opt_eps
+        None: each optimizer's own): momentum 0.9 (momentum, nesterov), beta1 0.9 and
+        beta2 0.999 (adam), lr_power 1.0 (inverse, polynomial), lr_min 0.0 (polynomial,
+        cosine), warmup_steps 0 (linear warm-up on any schedule).
 
     Attributes
     ----------
@@ -264,13 +281,17 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
                  batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
                  l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
-                 lr_decay_steps=50, class_weight=None, dtype="float64", random_state=None):
+                 lr_decay_steps=50, class_weight=None, dtype="float64", random_state=None,
+                 *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, opt_eps=None,
+                 lr_power=1.0, lr_min=0.0, warmup_steps=0):
         super().__init__(hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
                          batch_size=batch_size, max_epochs=max_epochs, eps=eps,
                          patience=patience, min_delta=min_delta, l2=l2, init=init,
                          schedule=schedule, lr_milestones=lr_milestones, lr_gamma=lr_gamma,
                          lr_decay_steps=lr_decay_steps, dtype=dtype,
-                         random_state=random_state)
+                         random_state=random_state, momentum=momentum, beta1=beta1,
+                         beta2=beta2, rho=rho, opt_eps=opt_eps, lr_power=lr_power,
+                         lr_min=lr_min, warmup_steps=warmup_steps)
         self.class_weight = class_weight
 
     @_fit_or_keep

@@ -80,6 +80,25 @@ def test_grid_search_clones_and_sets_params():
     assert best.coefs_[0].shape == (6, grid.best_params_["hidden"][0])
 
 
+def test_the_finer_settings_are_estimator_parameters():
+    # momentum, Adam's betas, warm-up... kept TrainConfig's defaults: no search could tune them
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    fine = {"momentum": 0.5, "beta1": 0.8, "beta2": 0.99, "rho": 0.8, "opt_eps": 1e-7,
+            "lr_power": 2.0, "lr_min": 1e-4, "warmup_steps": 3}
+    clf = nets.NetClassifier(optimizer="momentum", schedule="cosine", batch_size=10,
+                             max_epochs=2, patience=0, random_state=0, **fine).fit(X, y)
+    assert {k: getattr(clf.config_, k) for k in fine} == fine
+    assert clf.get_params()["warmup_steps"] == 3
+    assert clf.history_["lr"].iloc[0] == pytest.approx(0.001 / 3)  # the first warm-up step
+    plain = nets.NetClassifier(optimizer="momentum", schedule="cosine", batch_size=10,
+                               max_epochs=2, patience=0, random_state=0).fit(X, y)
+    assert not np.array_equal(clf.coefs_[0], plain.coefs_[0])
+    reg = nets.NetRegressor(momentum=0.3, max_epochs=1).fit(X, y.astype(float))
+    assert reg.config_.momentum == 0.3
+    with pytest.raises(ValueError, match="momentum"):
+        nets.NetRegressor(momentum=1.5, max_epochs=1).fit(X, y.astype(float))
+
+
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)

@@ -145,12 +145,12 @@ def test_pipeline_nets_take_every_net_classifier_parameter(tmp_path, monkeypatch
 
     monkeypatch.setattr(analyses, "make_imbalance_pipeline", keep)
     raw = _raw(n_trials=2, sampler="grid", space={"imbalance_strategy": ["none", "class_weight"]})
-    raw["fixed"].update(schedule="step", lr_gamma=0.5, lr_decay_steps=10)
+    raw["fixed"].update(schedule="step", lr_gamma=0.5, lr_decay_steps=10, beta1=0.8)
     summary = study.run_study(parse_spec(raw), storage=str(tmp_path / "g.db"), progress=False)
     assert summary["n_complete"] == 2 and len(fitted) == 2
     for pipe in fitted:
         model = pipe.named_steps["model"]
-        assert (model.lr_gamma, model.lr_decay_steps) == (0.5, 10)
+        assert (model.lr_gamma, model.lr_decay_steps, model.beta1) == (0.5, 10, 0.8)
         # the rate the net trained with halved every 10 steps
         history = model.history_
         assert history["iteration"].iloc[-1] > 10
@@ -212,11 +212,12 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path, monkeypatch):
     # a pipeline trial has no curve, whatever the metric: its pruner would never act
     (lambda r: r["study"].update(pruner="threshold", metric="val_loss"),
      r"^study\.pruner: imbalance_strategy trials are scored once, after training"),
-    # NetClassifier takes no momentum: the search would change nothing
-    (lambda r: r["space"].update(momentum={"low": 0.0, "high": 0.9}),
-     r"^space\.momentum: imbalance_strategy trials train a nets\.NetClassifier, which takes "
-     r"only .*; momentum would be ignored"),
-    (lambda r: r["fixed"].update(warmup_steps=200), r"^fixed\.warmup_steps: .* ignored"),
+    # NetClassifier takes no divergence_factor: the search would change nothing
+    (lambda r: r["space"].update(divergence_factor={"low": 2.0, "high": 9.0}),
+     r"^space\.divergence_factor: imbalance_strategy trials train a nets\.NetClassifier, "
+     r"which takes only .*; divergence_factor would be ignored"),
+    (lambda r: r["fixed"].update(divergence_factor=5.0),
+     r"^fixed\.divergence_factor: .* ignored"),
     (lambda r: r["study"].update(metric="train_accuracy"),
      r"^study\.metric: train_accuracy is not measured on imbalance_strategy trials"),
     # the anomaly baseline trains no net: every one of its trials failed, spending budget
