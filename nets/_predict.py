@@ -94,23 +94,19 @@ class SavedModel:
 
         Computed in float64 and rounded once to float32, as ``data`` scales the training
         data (then cast to the net's dtype), so a dataset's rows give the same bits either
-        way. A table with column names (a pandas DataFrame) gives the model's features by
-        name, unless the model's names were made up by a loader (`named_features`): then
-        by position, as an array.
+        way. A table with text column names (a pandas DataFrame) gives its columns by
+        `feature_columns`' rule; one with other names (0, 1, 2...) is taken by position,
+        as an array.
         """
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
             # a row of a table with a text column is all objects: numbers again per column
             X_raw = X_raw.to_frame().T.infer_objects()
         columns = list(getattr(X_raw, "columns", ()))
-        # by name only when both sides have names (scikit-learn's rule): 0, 1... are
-        # positions, and so are a loader's x1, x2... (they say nothing about a column)
-        if (columns and all(isinstance(c, str) for c in columns) and self.feature_names
-                and named_features(self.meta) and list(self.feature_names) != columns):
-            missing = [f for f in self.feature_names if f not in columns]
-            if missing:  # positions would feed one feature's values into another
-                raise ValueError(f"the table has no column {missing[0]!r}; the model takes "
-                                 f"{', '.join(self.feature_names)}")
-            X_raw = X_raw[list(self.feature_names)]
+        # by name only when both sides have names (scikit-learn's rule): 0, 1... are positions
+        if columns and all(isinstance(c, str) for c in columns):
+            positions = self.feature_columns(columns)
+            if positions is not None and positions != list(range(len(columns))):
+                X_raw = X_raw.iloc[:, positions]
         X = np.asarray(X_raw)
         if X.ndim == 1:
             X = X.reshape(1, -1)
@@ -133,6 +129,41 @@ class SavedModel:
                              f"scaling (first in row {row}); they are far outside the "
                              "training data")
         return X
+
+    def feature_columns(self, columns, where: str = "the table") -> list[int] | None:
+        """Where the model's features are among a table's text column names (a DataFrame's,
+        a CSV header's): the one rule of `normalize` and `read_inputs`.
+
+        Names that name every feature give those columns in the model's order, whatever
+        their order and whatever other columns there are (made-up names x1, x2... too).
+        Names that name none of them: None, the table is taken by position, for a model
+        whose names were made up by a loader (`named_features`); refused for one with
+        its data's own names (the table's columns could be in any order). Naming only
+        some features, or a feature twice, is refused. Names match stripped, and numbers
+        as numbers (``400.0`` names the feature ``400``).
+        """
+        keys = [_name_key(c) for c in columns]
+        wanted = [_name_key(f) for f in self.feature_names]
+        twice = [c for i, (c, k) in enumerate(zip(columns, keys, strict=True))
+                 if k in wanted and k in keys[:i]]
+        if twice:  # which of the two is meant? (other columns may repeat: they are ignored)
+            raise ValueError(f"column {str(twice[0]).strip()} appears twice in {where}")
+        if set(wanted) <= set(keys):
+            return [keys.index(k) for k in wanted]
+        named = [str(c).strip() for c, k in zip(columns, keys, strict=True) if k in wanted]
+        takes = ", ".join(map(str, self.feature_names))
+        if named:  # positions would feed one feature's values into another
+            missing = [str(f) for f, k in zip(self.feature_names, wanted, strict=True)
+                       if k not in keys]
+            raise ValueError(f"{where} names {', '.join(named)} but not {', '.join(missing)}; "
+                             f"the model takes {takes}: name every one")
+        if named_features(self.meta):
+            shown = ", ".join(str(c).strip() for c in columns[:5]) + \
+                (", ..." if len(columns) > 5 else "")
+            raise ValueError(f"{where} names none of the model's features ({shown}); the "
+                             f"model takes {takes}: name them, or give the values without "
+                             "column names, in that order")
+        return None
 
     def predict(self, X_raw) -> Prediction:
         """Predict raw inputs: applies the stored input scaling first."""
@@ -276,6 +307,15 @@ def int_labels(classes) -> bool:
     """Whether class labels are integers an int64 array holds (not bools, not 10**19)."""
     return all(isinstance(c, int) and not isinstance(c, bool) and -2**63 <= c < 2**63
                for c in classes)
+
+
+def _name_key(name):
+    """A column name as `SavedModel.feature_columns` matches it: stripped text, or a number."""
+    text = str(name).strip()
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _first_bad_row(X: np.ndarray) -> int | None:

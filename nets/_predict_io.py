@@ -19,15 +19,17 @@ import numpy as np
 import pandas as pd
 
 from ._io import load_refusal
-from ._predict import Prediction, SavedModel, made_up_names, named_features
+from ._predict import Prediction, SavedModel, _name_key, made_up_names, named_features
 
 
 def read_inputs(path, model: SavedModel) -> np.ndarray:
     """Raw inputs from a ``.npy`` array or a ``.csv`` table, as float64 (n, d).
 
-    A CSV may start with a header row; when the header names every feature the model
-    was trained on, those columns are taken in the model's order (other columns, such as
-    the target, are ignored). Otherwise the file must have exactly ``d`` columns.
+    A CSV may start with a header row, whose names pick the columns by
+    `SavedModel.feature_columns`' rule (the one a DataFrame's follow): naming every
+    feature, those columns in the model's order (other columns, such as the target, are
+    ignored); naming none, the file's ``d`` columns by position, for a model with made-up
+    names (x1, x2...) only. A first row of numbers is data (no header): ``d`` columns.
     """
     path = Path(path)
     if not path.is_file():
@@ -88,34 +90,28 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     first = [str(c).strip() for c in head.iloc[0].tolist()]
     names = list(model.feature_names)
     header = True
+    numeric = [_is_number(v) for v in first]
     # numbers compare as numbers: "400.0" names the feature "400"
-    keys, wanted = ([float(v) if _is_number(v) else v for v in row] for row in (first, names))
-    # a header names every feature (numbers too: 2019,2020), or is text naming none of
-    # them; a row of numbers is data, unless it is pandas' default names 0, 1, 2...;
-    # anything else is refused rather than guessed at
-    if names and set(wanted) <= set(keys) and len(set(keys)) == len(keys):
-        columns = [keys.index(n) for n in wanted]
-    elif len(keys) > 1 and keys == list(range(len(keys))):
-        raise ValueError(f"{path}: row 1 is 0, 1, 2...: pandas' default column names, or "
-                         "data? Write the file with the model's feature names "
-                         f"({', '.join(names)}) or with no header row")
-    elif not all(_is_number(v) for v in first):
-        twice = [c for i, (c, k) in enumerate(zip(first, keys, strict=True)) if k in keys[:i]]
-        if twice:  # else "names a, a, b but not" (nothing): which column is meant?
-            raise ValueError(f"column {twice[0]} appears twice in the header of {path}")
-        named = [c for c in first if c in names]
-        if named or any(_is_number(v) for v in first):
-            what = (f"names {', '.join(named)} but not {', '.join(sorted(set(names) - set(named)))}"
-                    if named else "mixes numbers and text")
-            raise ValueError(f"{path}: row 1 {what}; the model takes {', '.join(names)}: "
-                             "give a header naming every one, or numbers only")
-        if len(first) != model.n_features:
+    every = set(map(_name_key, names)) <= set(map(_name_key, first))
+    # a header names every feature (numbers too: 2019,2020), or is text; a row of numbers
+    # is data, unless it is pandas' default names 0, 1, 2...; anything else is refused
+    # rather than guessed at
+    if all(numeric) and not every:
+        if len(first) > 1 and [float(v) for v in first] == list(range(len(first))):
+            raise ValueError(f"{path}: row 1 is 0, 1, 2...: pandas' default column names, "
+                             "or data? Write the file with the model's feature names "
+                             f"({', '.join(names)}) or with no header row")
+        header, columns = False, None
+    elif any(numeric) and not every:
+        raise ValueError(f"{path}: row 1 mixes numbers and text; the model takes "
+                         f"{', '.join(names)}: give a header naming every one, or numbers "
+                         "only")
+    else:  # a header: the model's rule for a table's column names
+        columns = model.feature_columns(first, f"the header of {path}")
+        if columns is None and len(first) != model.n_features:
             raise ValueError(f"{path}: {len(first)} columns; the model takes "
                              f"{model.n_features} ({', '.join(names)}): give exactly those "
                              "columns or a header naming them")
-        columns = None
-    else:
-        header, columns = False, None
     # header=0: the first line pandas parses (blank lines before it are skipped, as above);
     # every column is read (usecols let a ragged row through), the model's then picked
     table = read(header=0 if header else None)
