@@ -96,7 +96,8 @@ class SavedModel:
         data (then cast to the net's dtype), so a dataset's rows give the same bits either
         way. A table with text column names (a pandas DataFrame) gives its columns by
         `feature_columns`' rule; one with other names (0, 1, 2...) is taken by position,
-        as an array.
+        as an array. Nullable columns (``df.convert_dtypes()``: Float64, Int64) are numbers;
+        their missing values are refused.
         """
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
             # a row of a table with a text column is all objects: numbers again per column
@@ -107,6 +108,12 @@ class SavedModel:
             positions = self.feature_columns(columns)
             if positions is not None and positions != list(range(len(columns))):
                 X_raw = X_raw.iloc[:, positions]
+        if isinstance(X_raw, pd.DataFrame) and all(
+                pd.api.types.is_numeric_dtype(t) for t in X_raw.dtypes) and any(
+                isinstance(t, pd.api.extensions.ExtensionDtype) for t in X_raw.dtypes):
+            # np.asarray made nullable (Float64, Int64) columns objects; pd.NA -> NaN is
+            # then refused below as missing
+            X_raw = X_raw.to_numpy(dtype=np.float64, na_value=np.nan)
         X = np.asarray(X_raw)
         if X.ndim == 1:
             X = X.reshape(1, -1)

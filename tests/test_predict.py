@@ -342,6 +342,27 @@ def test_made_up_names_follow_one_rule_in_python_and_the_cli(saved_model, tmp_pa
     assert f"the header of {tmp_path / 'partial.csv'} names x2 but not x1, x3" in err
 
 
+def test_nullable_columns_are_numbers(saved_model):
+    # df.convert_dtypes() (Float64, Int64) was refused: "inputs must be numbers, got dtype
+    # object"
+    path, X_raw, _ = saved_model("regression")
+    model = nets.load_model(path)
+    table = pd.DataFrame(X_raw, columns=["a", "b", "c"])
+    want = model.predict(X_raw).values
+    nullable = table.convert_dtypes()
+    assert list(nullable.dtypes.astype(str)) == ["Float64"] * 3
+    np.testing.assert_array_equal(model.predict(nullable).values, want)
+    np.testing.assert_array_equal(model.predict(nullable[["c", "a", "b"]].iloc[3]).values,
+                                  want[3:4])
+    whole = table.round()
+    np.testing.assert_array_equal(model.predict(whole.astype("Int64")).values,
+                                  model.predict(whole.to_numpy()).values)
+    nullable.iloc[2, 1] = pd.NA  # missing: refused as NaN is
+    with pytest.raises(ValueError, match=r"^inputs contain NaN or infinite values \(first in "
+                                         r"row 2\)$"):
+        model.predict(nullable)
+
+
 def test_columns_the_model_does_not_take_may_repeat(saved_model, tmp_path, capsys):
     # they are ignored: this was refused as "column note appears twice"
     path, X_raw, _ = saved_model("binary")  # features a, b, c
