@@ -89,6 +89,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         raise ValueError(f"{path}: no rows")
     first = [str(c).strip() for c in head.iloc[0].tolist()]
     names = list(model.feature_names)
+    if len(first) == 1 < model.n_features:
+        _refuse_other_separator(path, first[0])
     header = True
     numeric = [_is_number(v) for v in first]
     # numbers compare as numbers: "400.0" names the feature "400"
@@ -150,6 +152,16 @@ def _line_of(path: Path, row: int, header: bool) -> int:
             else:
                 row -= 1
     return end
+
+
+def _refuse_other_separator(path: Path, field: str) -> None:
+    """A one-column first row holding ``;`` or a tab: the file is separated by those (nets
+    does not import data, whose loaders say the same for training files)."""
+    for sep, name in ((";", "';'"), ("\t", "'\\t'")):
+        if sep in field:
+            raise ValueError(f"{path}: the file looks separated by {name}, not commas (row 1 "
+                             f"is one field, {field[:30]!r}): convert it, e.g. "
+                             f"pd.read_csv(PATH, sep={name}).to_csv(NEW, index=False)")
 
 
 def _is_number(text: str) -> bool:

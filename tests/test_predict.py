@@ -363,6 +363,19 @@ def test_nullable_columns_are_numbers(saved_model):
         model.predict(nullable)
 
 
+def test_a_csv_with_another_separator_is_named(saved_model, tmp_path, capsys):
+    path, X_raw, _ = saved_model("binary")  # features a, b, c
+    table = pd.DataFrame(X_raw, columns=["a", "b", "c"])
+    # a ;- or tab-separated file was "1 columns; the model takes 3"
+    for name, sep, shown in (("semi.csv", ";", "';'"), ("tab.csv", "\t", "'\\t'")):
+        table.to_csv(tmp_path / name, sep=sep, index=False)
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        assert err.startswith(f"hplab predict: error: {tmp_path / name}: the file looks "
+                              f"separated by {shown}, not commas (row 1 is one field, ")
+        assert f"pd.read_csv(PATH, sep={shown}).to_csv(NEW, index=False)" in err
+
+
 def test_columns_the_model_does_not_take_may_repeat(saved_model, tmp_path, capsys):
     # they are ignored: this was refused as "column note appears twice"
     path, X_raw, _ = saved_model("binary")  # features a, b, c
