@@ -947,6 +947,20 @@ def _model_data_seed(meta: dict) -> int:
     return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0
 
 
+def _model_data_paths(model) -> list[Path]:
+    """The files of the dataset a model was trained on (its meta's name): an output must
+    not replace them; none when the model names no dataset, or one hplab cannot parse."""
+    import data
+
+    name = model.meta.get("dataset")
+    if not isinstance(name, str) or not name:
+        return []
+    try:
+        return data.source_paths(name)
+    except ValueError:  # a name this version cannot read is no file to protect
+        return []
+
+
 def cmd_predict(args) -> int:
     import nets
 
@@ -958,6 +972,7 @@ def cmd_predict(args) -> int:
     out = None if to_stdout else args.out
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
+    _refuse_overwrite(out, *_model_data_paths(model))
     truth = seed = dataset = None
     if args.dataset is not None:
         import data
@@ -1032,6 +1047,7 @@ def cmd_export_onnx(args) -> int:
 
     _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
+    _refuse_overwrite(args.out, *_model_data_paths(model))
     try:
         path = nets.export_onnx(model, args.out, opset=args.opset)
     except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback

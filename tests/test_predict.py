@@ -876,6 +876,13 @@ def test_predictions_never_overwrite_the_dataset_file(tmp_path, capsys, monkeypa
     assert code == 2 and "is an input of this command" in err
     assert Path("data.csv").read_bytes() == before
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
+    # so with --input, and for export-onnx: the model's data file was replaced
+    pd.DataFrame({"a": X[:3, 0], "b": X[:3, 1]}).to_csv("x.csv", index=False)
+    for argv in (["predict", model, "--input", "x.csv", "--out", "data.csv"],
+                 ["export-onnx", model, "data.csv"]):
+        code, out, err = run_cli(argv, capsys)
+        assert (code, out) == (2, "") and "data.csv is an input of this command" in err, argv
+        assert Path("data.csv").read_bytes() == before
 
 
 def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):
