@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 import zlib
@@ -262,6 +263,35 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.
     return features.to_numpy(dtype=np.float64)
 
 
+def _target_text(path: Path, column: int, header: str) -> np.ndarray:
+    """The target column's cells as written, spaces around them dropped (as text labels'
+    are), read as the table was."""
+    try:
+        text = pd.read_csv(path, skipinitialspace=True, index_col=False, keep_default_na=False,
+                           na_values=[""], header=None if header == "no" else "infer",
+                           usecols=[column], dtype=str).iloc[:, 0]
+    except (*UNREADABLE, ValueError) as exc:  # read once already: changed since?
+        raise _unreadable(path, exc) from None
+    return text.str.strip().to_numpy(dtype=object)
+
+
+# A label written as a code: a leading zero or a plus sign, which its number would lose
+CODE = re.compile(r"\+|-?0\d")
+
+
+def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
+                       header: str) -> list[np.ndarray]:
+    """Class labels read as numbers, as text when a file writes one as a code (001, 010 are
+    no classes 1, 10); numbers stay numbers (7.0 and 7e0 are class 7, as in npz files and
+    saved models)."""
+    if not all(y.dtype.kind in "iuf" and np.isfinite(y).all() for y in labels):
+        return labels  # text, booleans or a missing label (refused later): as read
+    texts = [_target_text(p, column, header) for p in paths]
+    if any(CODE.match(w) for t in texts for w in np.unique(t)):
+        return texts
+    return labels
+
+
 def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
              task: str | None = None, header: str | None = None,
              images: str | None = None) -> Source:
@@ -282,10 +312,16 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: columns differ from {p.name}")
         X_test, y_test = _features(test, target, pt, header != "no"), test[target].to_numpy()
+    task = _resolve_task(y, task)
+    if task == "classification":
+        paths = [p] + ([pt] if test_path else [])
+        labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
+                                    frame.columns.get_loc(target), header)
+        y, y_test = labels[0], labels[1] if test_path else None
     names = tuple(str(c) for c in frame.columns if c != target)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target),
             # the file's own header names the features (header=no: made up, x1, x2...)
             "named_features": header != "no"}
-    return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
-                  **_as_images(X, images, auto=False), info=info)
+    return Source(X, y, X_test, y_test, task, names, **_as_images(X, images, auto=False),
+                  info=info)

@@ -207,9 +207,12 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     _check_arrays(src, name)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
+    # (a CSV keeps them as text where written otherwise than they print: 007, 3.0)
     hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
             "labels: add ?task=regression to predict it as a number") if classify and \
-        typed.get("task") is None and key in ("csv", "npz") and src.y.dtype.kind in "uif" else ""
+        typed.get("task") is None and key in ("csv", "npz") and (
+            src.y.dtype.kind in "uif" or key == "csv"
+            and pd.to_numeric(pd.Series(src.y), errors="coerce").notna().all()) else ""
     if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):
         hint = (f"; task=classification makes each of the target's {len(np.unique(src.y))} "
                 "distinct values a class, and it has fractions: task=regression predicts it "

@@ -464,6 +464,36 @@ def test_csv_string_labels_and_target(tmp_path):
 
 
 
+def test_csv_class_labels_keep_the_text_they_are_written_in(tmp_path, capsys):
+    def table(name, labels, n=60):
+        rows = [f"{i % 7 / 7:.3f},{labels[i % len(labels)]}" for i in range(n)]
+        (tmp_path / name).write_text("a,label\n" + "\n".join(rows) + "\n")
+        return f"csv:{tmp_path / name}"
+
+    # codes were numbers (classes 1, 10, 100): labels written back no longer matched the file
+    for labels in (["001", "010", "100"], ["+1", "2"], ["01", "2"], ["007.5", "3.5"]):
+        task = "" if "3.5" not in labels else "?task=classification"
+        assert data.load(table("c.csv", labels) + task).classes == tuple(labels)
+    assert hplab.main(["data", "show", table("c.csv", ["001", "010", "100"]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["classes"] == ["001", "010", "100"]
+    # numbers load as before (7.0 is class 7, as pandas and np.savetxt write it, and in npz
+    # files): saved models' classes still match
+    for labels, classes in (([" 1", "2 "], (1, 2)), (["1.0", "2.0", "3.0"], (1, 2, 3)),
+                            (["0", "1e0", "2.000e+00"], (0, 1, 2))):
+        assert data.load(table("c.csv", labels)).classes == classes
+    ds = data.load(table("c.csv", ["001", "010", "100"]) + "?task=regression")
+    assert ds.task == "regression"
+    assert np.unique(ds.inverse_y(ds.y_test).round(4)).tolist() == [1, 10, 100]
+    # a train and a test file are read alike: 01 is no class 1
+    name = f"{table('tr.csv', ['1', '2'])},{table('te.csv', ['01', '2'], 20)[4:]}"
+    with pytest.raises(data.DataError, match="class '01' appears only in the test set"):
+        data.load(name)
+    codes = np.r_[np.repeat(np.arange(10), 19), np.arange(10, 20)]  # 10 codes seen once
+    with pytest.raises(data.DataError, match=r"add \?task=regression to predict it as a "
+                                             "number$"):
+        data.load(table("c.csv", [f"{c:02d}" for c in codes], 200))
+
+
 def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
     rng = np.random.default_rng(0)
     counts = np.r_[np.repeat(np.arange(10), 19), np.arange(10, 20)]  # 10 values seen once

@@ -453,6 +453,35 @@ def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkey
     assert s["dataset"] == mine and s["n"] == 20 and s["classes"] == ["no", "yes"]
 
 
+def test_class_codes_come_back_as_written(tmp_path, capsys):
+    import io
+
+    # codes 001, 010, 100 were read as numbers: predictions 1, columns p_1, p_10
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+    codes = np.array(["001", "010", "100"])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0)]
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "code": codes}).to_csv(tmp_path / "c.csv",
+                                                                    index=False)
+    pd.DataFrame({"a": X[:4, 0], "b": X[:4, 1]}).to_csv(tmp_path / "in.csv", index=False)
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'c.csv'}", "--epochs", "2",
+                            "--no-report", "--out", tmp_path / "run"], capsys)
+    assert code == 0, err
+    model = nets.load_model(tmp_path / "run" / "model.npz")
+    assert model.classes == ("001", "010", "100")  # through the saved header's JSON
+    code, out, err = run_cli(["predict", model.path, "--input", tmp_path / "in.csv", "--json",
+                              "--out", tmp_path / "p.csv"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["classes"] == ["001", "010", "100"] and set(s["predictions"]) <= set(codes)
+    frame = pd.read_csv(tmp_path / "p.csv", dtype={"prediction": str})
+    assert list(frame.columns) == ["prediction", "p_001", "p_010", "p_100"]
+    assert frame["prediction"].tolist() == s["predictions"]
+    code, out, err = run_cli(["predict", model.path, "--dataset", "--out", "-"], capsys)
+    assert code == 0, err  # its own data: the true labels as written too
+    frame = pd.read_csv(io.StringIO(out), dtype=str)
+    assert len(frame) == 30 and set(frame["label"]) == set(codes)
+
+
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     import study
 
