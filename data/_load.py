@@ -207,7 +207,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     _check_arrays(src, name)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
-    # (a CSV keeps them as text where written otherwise than they print: 007, 3.0)
+    # (a CSV keeps codes as text: 007, +1)
     hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
             "labels: add ?task=regression to predict it as a number") if classify and \
         typed.get("task") is None and key in ("csv", "npz") and (
