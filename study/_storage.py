@@ -17,6 +17,7 @@ import sqlite3
 import sys
 import threading
 import time
+import urllib.parse
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -124,7 +125,9 @@ def _secrets(url: str) -> list[str]:
     _, cred, _, _, _, pairs = _url_parts(url)
     found = [cred.split(":", 1)[1]] if ":" in cred else []
     found += [value for key, _, value in pairs if _is_secret(key)]
-    return [s for s in found if s]
+    # a driver's message may hold it decoded (p%40ss: p@ss), the longer form first
+    found += [urllib.parse.unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
 
 
 def _home(path: Path) -> Path:
@@ -425,5 +428,7 @@ def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
     for secret in _secrets(url):
-        text = text.replace(secret, "***")
+        # as a whole token: a password "1" or "p" turned 127.0.0.1 into ***27.0.0.*** and
+        # "port" into ***ort (a driver echoes the URL, where the password stands alone)
+        text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", "***", text)
     return text
