@@ -12,6 +12,7 @@ import importlib.util
 import inspect
 import logging
 import math
+import threading
 import warnings
 
 import optuna
@@ -61,27 +62,51 @@ class _FailedTrialInOneLine(logging.Filter):
 _ONE_LINE = _FailedTrialInOneLine()
 
 
+class _Quiet:
+    """The state `quiet_optuna` changes, held while any call (of any thread) is inside:
+    the first to enter saves optuna's verbosity and the warning filters, the last to leave
+    puts them back (a snapshot per call restored INFO while another thread's run went
+    on, and left WARNING for good when the calls ended in the other order)."""
+
+    lock = threading.Lock()
+    inside = 0
+    saved_verbosity = optuna.logging.WARNING
+    warnings_held = None
+
+    @classmethod
+    def enter(cls) -> None:
+        with cls.lock:
+            if cls.inside == 0:
+                cls.saved_verbosity = optuna.logging.get_verbosity()
+                optuna.logging.set_verbosity(max(cls.saved_verbosity, optuna.logging.WARNING))
+                logging.getLogger("optuna.study._optimize").addFilter(_ONE_LINE)  # failed trials
+                cls.warnings_held = warnings.catch_warnings()
+                cls.warnings_held.__enter__()
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
+            cls.inside += 1
+
+    @classmethod
+    def leave(cls) -> None:
+        with cls.lock:
+            cls.inside -= 1
+            if cls.inside == 0:
+                cls.warnings_held.__exit__(None, None, None)
+                logging.getLogger("optuna.study._optimize").removeFilter(_ONE_LINE)
+                optuna.logging.set_verbosity(cls.saved_verbosity)
+
+
 @contextlib.contextmanager
 def quiet_optuna():
     """Hide optuna's per-trial INFO lines, failed trials' tracebacks and the
     experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose.
-    All of it only inside: a script's own optuna studies went on without their INFO
-    lines and failed trials' tracebacks after any hplab call."""
-    verbosity = optuna.logging.get_verbosity()
-    optuna.logging.set_verbosity(max(verbosity, optuna.logging.WARNING))
-    trial_log = logging.getLogger("optuna.study._optimize")  # where optuna logs failed trials
-    added = _ONE_LINE not in trial_log.filters  # not when nested in another quiet_optuna
-    if added:
-        trial_log.addFilter(_ONE_LINE)
+    All of it only while some call is inside: a script's own optuna studies went on
+    without their INFO lines and failed trials' tracebacks after any hplab call."""
+    _Quiet.enter()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
-            yield
+        yield
     finally:
-        if added:
-            trial_log.removeFilter(_ONE_LINE)
-        optuna.logging.set_verbosity(verbosity)
+        _Quiet.leave()
 
 
 def _tpe(spec, opts, seed):

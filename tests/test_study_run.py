@@ -198,6 +198,28 @@ def test_a_study_call_leaves_optunas_logging_as_it_found_it(spec_file, tmp_path,
         optuna.logging.set_verbosity(before)
 
 
+def test_overlapping_quiet_calls_keep_optuna_quiet_until_the_last_one_ends():
+    # two threads' runs: the first to end restored INFO under the other's trials, and the
+    # last left WARNING for good (ends out of order here, as two threads' would)
+    import logging
+
+    before = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    trial_log = logging.getLogger("optuna.study._optimize")
+    try:
+        first, second = study.quiet_optuna(), study.quiet_optuna()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert optuna.logging.get_verbosity() == optuna.logging.WARNING
+        assert len(trial_log.filters) == 1
+        second.__exit__(None, None, None)
+        assert optuna.logging.get_verbosity() == optuna.logging.INFO
+        assert not trial_log.filters
+    finally:
+        optuna.logging.set_verbosity(before)
+
+
 def test_api_calls_close_their_storage_when_they_return(spec_file, tmp_path):
     # a notebook's calls kept eight descriptors and SQLite's -wal/-shm each, until the
     # garbage collector found their engines (held off here, as it may be for a while)
