@@ -1503,7 +1503,12 @@ def _run_command(args) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
-        message = _in_flags(" ".join(str(exc).split()) or type(exc).__name__, args)
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        data = sys.modules.get("data")
+        # files' and data's errors name what the data holds (a column batch_size, a file
+        # named warmup_steps), never a parameter: they stay as they are
+        if not isinstance(exc, OSError) and not (data and isinstance(exc, data.DataError)):
+            message = _in_flags(message, args)
         print(f"hplab {args.command}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)

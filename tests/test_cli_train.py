@@ -130,6 +130,8 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
      "argument --activation: expected comma-separated names, got 'tanh,,relu'"),
     (["--dtype", "float16"], "argument --dtype: invalid choice"),
     (["--dataset", "nosuch"], "unknown dataset 'nosuch'"),
+    # data's errors name files and columns, never flags: batch_size was told as --batch-size
+    (["--dataset", "csv:batch_size"], "file not found: batch_size\n"),
     (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),
     (["--lr-decay-steps", "0"], "--lr-decay-steps must be a whole number >= 1, got 0"),
     (["--rho", "1"], "rho must be in [0, 1), got 1.0"),
