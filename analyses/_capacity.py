@@ -251,11 +251,13 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "
                          f"{list(cfg.activation)}")
     act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
+    # a file's path absolute: pool workers keep the folder they started in, and read
+    # another folder's csv:d.csv after the caller's chdir
+    ref = (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
     # through the cache the workers=1 runs read: one copy of the data in this process
-    ds = _load(dataset, seed) if isinstance(dataset, str) else dataset
+    ds = _load(*ref) if isinstance(dataset, str) else dataset
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config
-    ref = (dataset, seed) if isinstance(dataset, str) else ds
     seed_list = tuple(seed + k for k in range(seeds))
     # eps only measures here: a run that stopped at it would get a smaller budget
     base = cfg.replace(eps=0.0)

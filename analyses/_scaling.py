@@ -154,7 +154,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
-    ref = (dataset, seed) if isinstance(dataset, str) else dataset
+    # a file's path absolute: pool workers keep the folder they started in, and read
+    # another folder's csv:d.csv after the caller's chdir
+    ref = (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")

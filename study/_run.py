@@ -374,6 +374,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
+    spec = _absolute_data(spec)  # the pool's workers keep the folder they started in
     # a dataset that cannot load (MNIST not fetched, an option's value) fails here, before
     # any storage exists
     try:
@@ -426,6 +427,18 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
+
+
+def _absolute_data(spec: StudySpec) -> StudySpec:
+    """``spec`` with its data file's path absolute (as `load_spec` makes a file's): a
+    parse_spec'd dict's csv:d.csv was read by pool workers from the folder they started
+    in, not the caller's after a chdir."""
+    name = data.absolute_name(spec.dataset)
+    if name == spec.dataset:
+        return spec
+    raw = json.loads(json.dumps(spec.raw))
+    raw["study"]["dataset"] = name
+    return parse_spec(raw, path=spec.path)
 
 
 def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:

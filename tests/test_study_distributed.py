@@ -617,3 +617,37 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
     assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
     assert {(study.trial_info(t)["status"], study.trial_info(t)["reason"]) for t in interrupted} \
         == {("interrupted", "its pool's parent process died")}
+
+
+@pytest.mark.slow
+def test_pool_workers_read_the_callers_data_file_after_a_chdir(tmp_path, monkeypatch):
+    # a dict spec's csv:d.csv (and an analysis's) went to the pool as written; its reused
+    # workers kept the folder they started in and trained on that folder's d.csv
+    import numpy as np
+    import pandas as pd
+
+    import analyses
+
+    rng = np.random.default_rng(0)
+    for folder, width in (("a", 2), ("b", 5)):
+        (tmp_path / folder).mkdir()
+        X = rng.normal(size=(60, width))
+        pd.DataFrame(X).add_prefix("f").assign(y=(X[:, 0] > 0).astype(int)).to_csv(
+            tmp_path / folder / "d.csv", index=False)
+
+    def raw(name):
+        return {"study": {"name": name, "dataset": "csv:d.csv", "metric": "n_parameters",
+                          "n_trials": 2, "max_epochs": 1, "pruner": "none"},
+                "space": {"lr": {"low": 0.01, "high": 0.5, "log": True}},
+                "fixed": {"batch_size": 8, "width": 3}}
+
+    db = str(tmp_path / "cwd.db")
+    for folder, features in (("a", 2), ("b", 5)):
+        monkeypatch.chdir(tmp_path / folder)
+        study.run_study(study.parse_spec(raw(folder)), storage=db, workers=2, progress=False)
+        trials = optuna.load_study(study_name=folder, storage=f"sqlite:///{db}").trials
+        assert [t.value for t in trials] == [3 * features + 3 + 4] * 2  # a binary head
+        sweep = analyses.capacity_sweep("csv:d.csv", widths=(3, 4), seeds=1, workers=2,
+                                        config=analyses.CAPACITY_CONFIG.replace(max_epochs=1))
+        assert sweep.runs["n_parameters"].tolist() == [w * features + 2 * w + 1
+                                                        for w in (3, 4)]
