@@ -12,22 +12,32 @@ from ._study_data import _param_names
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
 
-    Empty when fewer than two complete trials or no parameter varies.
+    Empty when fewer than two complete trials or no parameter varies. Only parameters
+    every complete trial has are scored; ``attrs["conditional"]`` names the others with
+    how many trials have them (``{"width_1": 25}``), or is empty.
     """
     import optuna
 
     complete = [t for t in study.get_trials(deepcopy=False) if t.state.name == "COMPLETE"]
     varying = [p for p in _param_names(complete) if len({repr(t.params.get(p))
                                                          for t in complete}) > 1]
+    # a parameter only some trials have (width_1 at depth >= 2): fANOVA would keep only
+    # the trials having them all, PED-ANOVA scores every trial, so the two would rank
+    # different trials (depth constant among the deepest, 0 by fANOVA)
+    conditional = {p: sum(p in t.params for t in complete) for p in varying
+                   if not all(p in t.params for t in complete)}
+    varying = [p for p in varying if p not in conditional]
     if len(complete) < 3 or not varying:
-        return pd.DataFrame(columns=["param", "method", "importance"])
+        return _with_conditional(pd.DataFrame(columns=["param", "method", "importance"]),
+                                 conditional)
     evaluators = {
         "PED-ANOVA": optuna.importance.PedAnovaImportanceEvaluator(),
         "fANOVA": optuna.importance.FanovaImportanceEvaluator(seed=seed),
     }
     if len(varying) == 1:  # all of it, by definition (fANOVA took minutes over 28 choices)
-        return pd.DataFrame({"param": varying * len(evaluators), "method": list(evaluators),
-                             "importance": 1.0})
+        return _with_conditional(pd.DataFrame({
+            "param": varying * len(evaluators), "method": list(evaluators),
+            "importance": 1.0}), conditional)
     ordered = _numeric_choices_as_numbers(study, complete)
     many = _many_choices(ordered, varying)
     if many:  # fANOVA's cost grows steeply with a category's choices: 17 took minutes
@@ -52,6 +62,11 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     # (trials fANOVA was fitted on, complete trials) when it ran on a sample, else None
     frame.attrs["fanova_sample"] = (FANOVA_MAX_TRIALS, len(complete)) \
         if sampled is not ordered and "fANOVA" in set(frame["method"]) else None
+    return _with_conditional(frame, conditional)
+
+
+def _with_conditional(frame: pd.DataFrame, conditional: dict[str, int]) -> pd.DataFrame:
+    frame.attrs["conditional"] = conditional
     return frame
 
 

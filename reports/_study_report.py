@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from functools import partial
 from pathlib import Path
@@ -325,6 +326,10 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     ranked = si.top_params(imp, len(params)) or params
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
+    left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
+    if imp.empty and left_out:
+        rep.add_text(f"No importances: the parameters that vary are ones only some trials "
+                     f"have ({left_out}).", note=True)
     if not imp.empty:
         which = f"Importances for {metric}, the first objective. " if spec.multi_objective \
             else ""
@@ -338,7 +343,9 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
             "forest attributes to each parameter. Agreement between the two is reassuring.")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
             + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
-               "cost grows steeply with trials." if sample else ""))
+               "cost grows steeply with trials." if sample else "")
+            + (f" Left out, as only some trials have them: {left_out}; both methods score "
+               "the parameters every trial has, over the same trials." if left_out else ""))
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "
@@ -366,6 +373,19 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+def _conditional_left_out(conditional: dict[str, int], n_complete: int) -> str:
+    """``"width_1 (depth ≥ 2: 25 of 40 complete trials), ..."``: the parameters only some
+    trials have, when (if known) and in how many; "" when none."""
+    parts = []
+    for name, n in conditional.items():
+        layer = re.fullmatch(r"width_(\d+)", name)
+        when = (f"depth ≥ {int(layer.group(1)) + 1}: " if layer
+                else "resampling strategies: " if name == "sampling_ratio" else "")
+        parts.append(f"{name} ({when}{n} of {n_complete}"
+                     f"{' complete trials' if not parts else ''})")
+    return ", ".join(parts)
 
 
 def _importance_table(imp: pd.DataFrame) -> pd.DataFrame:

@@ -227,6 +227,41 @@ def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path
     assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
 
 
+def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
+                                                                 parse_html):
+    # QA: with depth searched and a width per layer, fANOVA kept only the deepest nets
+    # (optuna drops trials lacking a parameter asked for), where depth is constant: depth
+    # 0.0 and width_1 first, while PED-ANOVA scored every trial, and the report never said
+    db = tmp_path / "cond.db"
+    spec = study.load_spec(_coin_spec(spec_file, "cond", n_trials=16, sampler="random",
+                                      pruner="none", space={
+        "lr": {"low": 0.001, "high": 0.3, "log": True},
+        "width": {"low": 2, "high": 32, "log": True, "per_layer": True},
+        "depth": {"low": 1, "high": 3}}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("cond", storage=str(db), out=tmp_path / "cond")
+    imp = pd.read_csv(path.parent / "report_files" / "importances.csv")
+    assert imp.groupby("method")["param"].apply(set).to_dict() == {
+        "PED-ANOVA": {"lr", "width_0", "depth"}, "fANOVA": {"lr", "width_0", "depth"}}
+    # fANOVA over every complete trial, as PED-ANOVA: what optuna gives on them all
+    s = optuna.load_study(study_name="cond", storage=f"sqlite:///{db}")
+    trials = s.get_trials(states=(optuna.trial.TrialState.COMPLETE,))
+    expected = optuna.importance.get_param_importances(
+        s, evaluator=optuna.importance.FanovaImportanceEvaluator(seed=0),
+        params=["lr", "width_0", "depth"])
+    fanova = imp[imp["method"] == "fANOVA"].set_index("param")["importance"]
+    assert fanova.to_dict() == pytest.approx(expected)
+    assert fanova["depth"] > 0
+    deep = [sum(f"width_{i}" in t.params for t in trials) for i in (1, 2)]
+    assert 0 < deep[1] < deep[0] < len(trials)
+    text = parse_html(path.read_text()).all_text
+    assert (f"Left out, as only some trials have them: width_1 (depth ≥ 2: {deep[0]} of "
+            f"{len(trials)} complete trials), width_2 (depth ≥ 3: {deep[1]} of {len(trials)}); "
+            "both methods score the parameters every trial has, over the same trials.") in text
+    head, rows = _table(path.read_text(), "table-importance-ranking")
+    assert {row[0] for row in rows} == {"lr", "width_0", "depth"}
+
+
 def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     db = tmp_path / "wall.db"
     spec = study.load_spec(_coin_spec(spec_file, "wall", metric=["val_accuracy", "train_seconds"],
