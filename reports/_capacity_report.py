@@ -25,24 +25,31 @@ def _depth_color(k: int) -> str:
 def draw_score(frame: pd.DataFrame):
     """Test score (mean ± std over seeds) and validation score against width, per depth."""
     metric = frame["metric"].iloc[0]
-    fig = design.new_figure(height=3.8)
+    sweep = frame[frame["what"] == "sweep"]
+    # tall enough for the legend's two entries per depth (and the course's), beside it
+    entries = 2 * sweep["depth"].nunique() + 1
+    fig = design.new_figure(height=max(3.8, 0.8 + 0.2 * entries))
     ax = fig.subplots()
     ax.set_xscale("log", base=2)
-    for k, (depth, f) in enumerate(frame[frame["what"] == "sweep"].groupby("depth")):
+    handles = []  # in drawing order: each depth's test then validation
+    for k, (depth, f) in enumerate(sweep.groupby("depth")):
         c = _depth_color(k)
-        ax.errorbar(f["width"], f[f"test_{metric}"], yerr=f[f"test_{metric}_std"].fillna(0),
-                    fmt="o-", color=c, capsize=3, label=f"test, {depth} hidden layer(s)")
-        ax.plot(f["width"], f[f"val_{metric}"], "s--", ms=4, color=c, alpha=0.6,
-                label=f"validation, {depth} hidden layer(s)")
+        handles.append(ax.errorbar(
+            f["width"], f[f"test_{metric}"], yerr=f[f"test_{metric}_std"].fillna(0),
+            fmt="o-", color=c, capsize=3, label=f"test, {depth} hidden layer(s)"))
+        handles += ax.plot(f["width"], f[f"val_{metric}"], "s--", ms=4, color=c, alpha=0.6,
+                           label=f"validation, {depth} hidden layer(s)")
     ref = frame[frame["what"] == "course"]
     if len(ref):
-        ax.plot(ref["width"], ref[f"test_{metric}"], "x:", color=design.MUTED, ms=7,
-                label="the course's coin table")
+        handles += ax.plot(ref["width"], ref[f"test_{metric}"], "x:", color=design.MUTED,
+                           ms=7, label="the course's coin table")
     widths = sorted(frame["width"].unique())
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")
     ax.set_ylabel(f"{metric}")
-    ax.legend(loc="best", fontsize=8)  # low accuracies sit where "lower right" would go
+    # beside the axes: inside ("best"), two entries per depth covered the points of
+    # several widths, and low accuracies sit where "lower right" would go
+    fig.legend(handles=handles, loc="outside right upper", fontsize=8)
     return fig
 
 

@@ -131,6 +131,26 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     assert "a small gap with a high loss is missing capacity" in text  # loss: high is bad
 
 
+def test_the_score_legend_sits_beside_the_points_of_every_depth():
+    # QA: inside the axes ("best"), 13 entries for 6 depths covered every point at widths
+    # 1 and 2; beside them it covers none, each depth's test then validation entry
+    from reports import design
+    from reports._capacity_report import draw_score, score_frame
+
+    res = capacity_sweep("coin", widths=(1, 2, 4), depths=(1, 2, 3, 4), seeds=1,
+                         config=QUICK.replace(max_epochs=10))
+    with design.style():
+        fig = draw_score(score_frame(res))
+        fig.canvas.draw()
+    ax, (legend,) = fig.axes[0], fig.legends
+    assert ax.get_legend() is None
+    assert [t.get_text() for t in legend.get_texts()] == [
+        f"{what}, {d} hidden layer(s)" for d in (1, 2, 3, 4) for what in ("test", "validation")
+    ] + ["the course's coin table"]
+    box, frame = legend.get_window_extent(), ax.get_window_extent()
+    assert box.x0 >= frame.x1 and frame.y0 <= box.y0 < box.y1 <= fig.bbox.y1
+
+
 def test_a_numpy_seed_gives_the_same_sweep_and_json():
     cfg = nets.TrainConfig(hidden=(4,), max_epochs=3)
     a = capacity_sweep("coin", widths=(2,), seeds=2, seed=np.int64(1), config=cfg)
