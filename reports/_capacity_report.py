@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import design
 from ._core import Report
+from ._index import analysis_name
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
@@ -137,7 +138,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     cfg = result.config
     batch = "full batch" if cfg["batch_size"] == -1 else f"batch {cfg['batch_size']}"
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
-                 name=name or result.dataset, status="complete",
+                 name=name or analysis_name(result.dataset, out), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
                           f"{len(result.seeds)} seeds · {cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "

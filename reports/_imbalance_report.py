@@ -20,6 +20,7 @@ from ._imbalance_draw import (
     draw_leakage,
     draw_ranking,
 )
+from ._index import analysis_name
 
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
@@ -299,7 +300,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         detail.append(f"{n_skipped} strategy run(s) skipped: "
                       + " or ".join(c for c, seen in causes.items() if seen))
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
-                 name=name or result.dataset, status="complete" if not n_failed else "partial",
+                 name=name or analysis_name(result.dataset, out),
+                 status="complete" if not n_failed else "partial",
                  status_detail="; ".join(detail) or "every strategy ran on every seed",
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
                           f" · {len(result.strategies)} strategies × {result.seeds} seeds · "

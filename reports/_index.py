@@ -95,6 +95,16 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
     )
 
 
+def analysis_name(dataset: str, out: Path | str) -> str:
+    """The name an analysis's report is listed under: ``dataset``, or the folder ``out``
+    when it is not the one named after the dataset (``--out runs/scaling/coinall``), so
+    that two reports of one dataset are told apart in the index."""
+    from study import folder_name
+
+    folder = Path(os.path.abspath(out)).name
+    return dataset if folder == folder_name(dataset, "dataset") else folder
+
+
 def find_reports(directory: Path | str) -> list[ReportInfo]:
     """Every hplab report under ``directory``, newest first."""
     root = Path(directory)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import design
 from ._core import Report
+from ._index import analysis_name
 from ._settings import shown_settings
 
 #: Suggestion -> colour, the same in every figure.
@@ -246,7 +247,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
               else "complete" if v is None or v["within_tolerance"] else "off-target")
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
-                 name=name or result.dataset, status=status,
+                 name=name or analysis_name(result.dataset, out), status=status,
                  status_detail=f"no suggestion: {_no_suggestion(result)}" if not ok else
                  f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
                  "",

@@ -15,6 +15,7 @@ from matplotlib.ticker import NullLocator
 
 from . import design
 from ._core import Report
+from ._index import analysis_name
 
 LR_CAP = 1.0  # the course's "rates above ~1 stop converging" line
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
@@ -268,7 +269,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                 "B_simple at target": _two_figures(result.b_simple)
                 if math.isfinite(result.b_simple) else design.format_stat(result.b_simple)}
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
-                 name=name or result.dataset,
+                 name=name or analysis_name(result.dataset, out),
                  status="complete" if fit.status == "fitted" else fit.status,
                  status_detail=fit.message,
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "

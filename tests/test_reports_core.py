@@ -575,3 +575,38 @@ def test_index_links_of_one_name_say_which_report_they_open(tmp_path, parse_html
     links = {a["href"]: a["aria-label"] for a in page.find("a")}
     assert links == {"capacity/coin/report.html": "coin — capacity report",
                      "scaling/coin/report.html": "coin — scaling report"}
+
+
+@pytest.mark.parametrize(("kind", "args"), [
+    ("capacity", ["--widths", "2", "--seeds", "1", "--epochs", "3"]),
+    ("lr-range", ["--steps", "20"]),
+    ("scaling", ["--batch-sizes", "8,32", "--lrs", "0.05", "--seeds", "1", "--target", "0.6",
+                 "--max-epochs", "2", "--no-noise"]),
+    ("imbalance", ["--positive", "1", "--ratio", "1:5", "--strategies", "none", "--seeds", "1",
+                   "--epochs", "3", "--workers", "1"]),
+])
+def test_index_tells_analyses_of_one_dataset_apart_by_their_folder(kind, args, tmp_path,
+                                                                    monkeypatch, capsys,
+                                                                    parse_html):
+    # QA: two `hplab scaling --dataset coin` runs, one with --out runs/scaling/coinall, were
+    # two rows both named "coin" (the report's dataset): a report in a folder of its own
+    # name is listed by that name, the dataset in its muted title line
+    monkeypatch.chdir(tmp_path)
+    for out in ([], ["--out", f"runs/{kind}/coinall"]):
+        code, _, err = run_cli([kind, "--dataset", "coin", *args, *out, "--json"], capsys)
+        assert code == 0, err
+    page = parse_html((tmp_path / "runs" / "index.html").read_text(encoding="utf-8"))
+    links = {a["href"]: a["aria-label"] for a in page.find("a")}
+    assert links == {f"{kind}/coin/report.html": f"coin — {kind} report",
+                     f"{kind}/coinall/report.html": f"coinall — {kind} report"}
+    names = {r.path.parent.name: (r.name, r.title) for r in reports.find_reports("runs")}
+    assert names["coin"][0] == "coin" and names["coinall"][0] == "coinall"
+    assert names["coinall"][1] == names["coin"][1] and names["coin"][1].endswith(" · coin")
+    assert f'coinall</a><div class="muted">{names["coin"][1]}</div>' in " ".join(
+        (tmp_path / "runs" / "index.html").read_text(encoding="utf-8").split())
+    # a dataset whose default folder is its safe, hashed form keeps its own name
+    from reports._index import analysis_name
+    from study import folder_name
+
+    odd = "coin?imbalance=1:5&positive=1"
+    assert analysis_name(odd, Path("runs", kind, folder_name(odd, "dataset"))) == odd
