@@ -24,6 +24,8 @@ from ._index import analysis_name
 
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
+#: The thresholds every strategy is scored at: 0.5 and the one tuned on validation.
+THRESHOLDS = ("0.5", "tuned")
 
 
 def _slug(text: str) -> str:
@@ -70,7 +72,7 @@ def _threshold_table(result, ratio: str) -> pd.DataFrame:
             continue
         row = {"strategy": strategy}
         for metric in THRESHOLD_METRICS:
-            for thr in ("0.5", "tuned"):
+            for thr in THRESHOLDS:
                 key = (metric, thr)
                 row[f"{metric} @{thr}"] = wide.loc[strategy, key] if key in wide else math.nan
         rows.append(row)
@@ -197,7 +199,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         rep.add_table(brier.rename(columns={"mean": "brier"}), name=f"brier-{tag}",
                       caption="Brier score (lower is better): mean and 95 % interval.")
         rep.add_section(f"Confusion matrices{where}")
-        for thr in ("0.5", "tuned"):
+        for thr in THRESHOLDS:
             cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
             if len(cm):
                 rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
@@ -206,7 +208,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                        "shading is the share of each true class.")
         cm = confusion[confusion["ratio"] == ratio]
         if len(cm):
+            # every row: one per strategy and threshold (26 for all 13; a cap of 25 left
+            # the last strategy's tuned counts to the CSV)
             rep.add_table(cm.drop(columns="ratio"), name=f"confusion-counts-{tag}",
+                          max_rows=len(result.strategies) * len(THRESHOLDS),
                           caption="The matrices' counts: true negatives (tn), false "
                                   "positives (fp), false negatives (fn) and true positives "
                                   "(tp) on the test set, summed over seeds.")

@@ -379,3 +379,27 @@ def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, 
     # its table keeps the rows the JSON keeps (it was left with a header alone)
     table = pd.read_csv(out / "report_files" / "leakage.csv")
     assert len(table) == len(summary["leakage"]) and set(table["n_seeds_paired"]) == {0}
+
+
+def test_the_counts_table_shows_every_strategy_at_both_thresholds(tmp_path, capsys):
+    # QA: with all 13 strategies the table showed "first 25 of 26 rows": the last
+    # strategy's tuned-threshold counts were only in the CSV
+    import analyses
+
+    out = tmp_path / "r"
+    assert hplab.main(["imbalance", "--dataset", "moons?n_train=400", "--ratio", "1:10",
+                       "--strategies", ",".join(analyses.STRATEGIES), "--seeds", "1",
+                       "--out", str(out), "--hidden", "4", "--epochs", "2",
+                       "--workers", "1"]) == 0
+    capsys.readouterr()
+    text = (out / "report.html").read_text()
+    head, rows = _table(text, "table-confusion-counts-1to10")
+    counts = pd.read_csv(out / "report_files" / "confusion-counts-1to10.csv",
+                         dtype={"threshold": str})
+    assert len(rows) == len(counts) == 2 * len(analyses.STRATEGIES) == 26
+    assert rows[-1][:2] == [counts["strategy"].iloc[-1], "tuned"]
+    assert [int(c.replace(",", "")) for c in rows[-1][2:]] == \
+        counts[["tn", "fp", "fn", "tp"]].iloc[-1].tolist()
+    caption = re.search(r'id="table-confusion-counts-1to10".*?</table>(.*?)</figure>', text,
+                        re.S)
+    assert caption and "first" not in caption.group(1)
