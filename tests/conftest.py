@@ -180,6 +180,22 @@ def parse_html():
 
 
 # ----------------------------------------------------------------------------- test extras
+def report_table(html_text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
+    """The header and the cells' text of the table ``table_id`` of a report."""
+    import html
+    import re
+
+    found = re.search(rf'id="{table_id}".*?<thead>(.*?)</thead>(.*?)</tbody>', html_text, re.S)
+    assert found, f"no table {table_id} in the report"
+
+    def cells(row, tag):
+        return [html.unescape(re.sub(r"<[^>]+>", "", c))
+                for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row)]
+
+    return cells(found.group(1), "th"), [cells(row, "td") for row in
+                                         re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
+
+
 def require_module(name: str):
     """Import ``name``, a dependency of the ``[test]`` extra (onnx, distributed...).
 

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import imbalanced_csv
+from conftest import imbalanced_csv, report_table
 
 import hplab
 import reports
@@ -67,21 +67,6 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     assert "imbalance" in index and "report.html" in index
 
 
-def _table(html_text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the cells' text of the table ``table_id`` of a report."""
-    import html
-
-    found = re.search(rf'id="{table_id}".*?<thead>(.*?)</thead>(.*?)</tbody>', html_text, re.S)
-    assert found, f"no table {table_id} in the report"
-
-    def cells(row, tag):
-        return [html.unescape(re.sub(r"<[^>]+>", "", c))
-                for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row)]
-
-    return cells(found.group(1), "th"), [cells(row, "td") for row in
-                                         re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
-
-
 def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
     # QA: each strategy's mean ROC-AUC and the summed confusion counts were only pixels
     # (the curves' areas, the matrices' cells); the runs table shows its first 15 rows
@@ -89,7 +74,7 @@ def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
     ok = runs[(runs["status"] == "ok") & (runs["mode"] == "proper")]
     for ratio, tag in (("1:20", "1to20"), ("1:10", "1to10")):
         at = ok[ok["ratio"] == ratio]
-        head, rows = _table(text, f"table-areas-{tag}")
+        head, rows = report_table(text, f"table-areas-{tag}")
         assert [head[0], head[1], head[3], head[-1]] == ["strategy", "roc_auc", "pr_auc",
                                                          "seeds"]
         assert [r[0] for r in rows] == ["none", "class_weight", "random_over"]
@@ -98,7 +83,7 @@ def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
             assert float(row[1]) == pytest.approx(means.loc[row[0], "roc_auc"], rel=1e-3)
             assert float(row[3]) == pytest.approx(means.loc[row[0], "pr_auc"], rel=1e-3)
             assert row[-1] == "2"
-        head, rows = _table(text, f"table-confusion-counts-{tag}")
+        head, rows = report_table(text, f"table-confusion-counts-{tag}")
         assert head == ["strategy", "threshold", "tn", "fp", "fn", "tp"]
         sums = at.groupby(["strategy", "threshold"])[["tn", "fp", "fn", "tp"]].sum()
         assert len(rows) == len(sums) == 6
@@ -393,7 +378,7 @@ def test_the_counts_table_shows_every_strategy_at_both_thresholds(tmp_path, caps
                        "--workers", "1"]) == 0
     capsys.readouterr()
     text = (out / "report.html").read_text()
-    head, rows = _table(text, "table-confusion-counts-1to10")
+    head, rows = report_table(text, "table-confusion-counts-1to10")
     counts = pd.read_csv(out / "report_files" / "confusion-counts-1to10.csv",
                          dtype={"threshold": str})
     assert len(rows) == len(counts) == 2 * len(analyses.STRATEGIES) == 26

@@ -18,6 +18,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from conftest import report_table
 
 import hplab
 import reports
@@ -75,25 +76,12 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     _assert_importances_are_in_words(path.read_text(), out / "report_files")
 
 
-def _table(html_text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
-    """The header and the cells' text of the table ``table_id`` of a report."""
-    found = re.search(rf'id="{table_id}".*?<thead>(.*?)</thead>(.*?)</tbody>', html_text, re.S)
-    assert found, f"no table {table_id} in the report"
-
-    def cells(row, tag):
-        return [html.unescape(re.sub(r"<[^>]+>", "", c))
-                for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", row)]
-
-    return cells(found.group(1), "th"), [cells(row, "td") for row in
-                                         re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
-
-
 def _assert_importances_are_in_words(text: str, files: Path) -> None:
     # QA: the importances were only bars (and a CSV); the contour's caption and alt said
     # "the two most important parameters" without naming them
     imp = pd.read_csv(files / "importances.csv")
     ranked = list(imp.groupby("param")["importance"].mean().sort_values(ascending=False).index)
-    head, rows = _table(text, "table-importance-ranking")
+    head, rows = report_table(text, "table-importance-ranking")
     assert head == ["parameter", "PED-ANOVA", "fANOVA"]
     assert [row[0] for row in rows] == ranked
     shares = imp.set_index(["param", "method"])["importance"]
@@ -258,7 +246,7 @@ def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_p
     assert (f"Left out, as only some trials have them: width_1 (depth ≥ 2: {deep[0]} of "
             f"{len(trials)} complete trials), width_2 (depth ≥ 3: {deep[1]} of {len(trials)}); "
             "both methods score the parameters every trial has, over the same trials.") in text
-    head, rows = _table(path.read_text(), "table-importance-ranking")
+    head, rows = report_table(path.read_text(), "table-importance-ranking")
     assert {row[0] for row in rows} == {"lr", "width_0", "depth"}
 
 
