@@ -158,7 +158,7 @@ class SavedModel:
         if set(wanted) <= set(keys):
             return [keys.index(k) for k in wanted]
         named = [str(c).strip() for c, k in zip(columns, keys, strict=True) if k in wanted]
-        takes = ", ".join(map(str, self.feature_names))
+        takes = _some(self.feature_names)
         if named:  # positions would feed one feature's values into another
             missing = [str(f) for f, k in zip(self.feature_names, wanted, strict=True)
                        if k not in keys]
@@ -314,6 +314,12 @@ def int_labels(classes) -> bool:
     """Whether class labels are integers an int64 array holds (not bools, not 10**19)."""
     return all(isinstance(c, int) and not isinstance(c, bool) and -2**63 <= c < 2**63
                for c in classes)
+
+
+def _some(names) -> str:
+    """The first five names, "..." for the rest: 64 pixel names filled the line."""
+    names = [str(n) for n in names]
+    return ", ".join(names[:5]) + (f", ... ({len(names)} in all)" if len(names) > 5 else "")
 
 
 def _name_key(name):

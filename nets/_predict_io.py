@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ._io import load_refusal
-from ._predict import Prediction, SavedModel, _name_key, made_up_names, named_features
+from ._predict import (
+    Prediction,
+    SavedModel,
+    _name_key,
+    _some,
+    made_up_names,
+    named_features,
+)
 
 
 def read_inputs(path, model: SavedModel) -> np.ndarray:
@@ -89,7 +96,7 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         raise ValueError(f"{path}: no rows")
     first = [str(c).strip() for c in head.iloc[0].tolist()]
     names = list(model.feature_names)
-    if len(first) == 1 < model.n_features:
+    if len(first) == 1 and not _is_number(first[0]):  # one field: 1;0 for a 1-feature model too
         _refuse_other_separator(path, first[0])
     header = True
     numeric = [_is_number(v) for v in first]
@@ -98,21 +105,32 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     # a header names every feature (numbers too: 2019,2020), or is text; a row of numbers
     # is data, unless it is pandas' default names 0, 1, 2...; anything else is refused
     # rather than guessed at
+    keys = list(map(_name_key, names))
+    if (all(numeric) and every and list(map(_name_key, first)) != keys
+            and sorted(keys) == list(range(len(keys)))):
+        # features named 0, 1... (pandas' default header) and a first row of them in
+        # another order (1,0): a header or one-hot data? Taken as a header, a row was
+        # dropped and the columns swapped; in the model's own order it is the header its
+        # training file had (and 2019,400 name features no data row is likely to repeat)
+        raise ValueError(f"{path}: row 1 ({', '.join(first[:5])}"
+                         f"{', ...' if len(first) > 5 else ''}) is numbers that also name the "
+                         "model's features in another order: a header or data? Give a header "
+                         "in the model's order, or the data as a .npy file")
     if all(numeric) and not every:
         if len(first) > 1 and [float(v) for v in first] == list(range(len(first))):
             raise ValueError(f"{path}: row 1 is 0, 1, 2...: pandas' default column names, "
                              "or data? Write the file with the model's feature names "
-                             f"({', '.join(names)}) or with no header row")
+                             f"({_some(names)}) or with no header row")
         header, columns = False, None
     elif any(numeric) and not every:
         raise ValueError(f"{path}: row 1 mixes numbers and text; the model takes "
-                         f"{', '.join(names)}: give a header naming every one, or numbers "
+                         f"{_some(names)}: give a header naming every one, or numbers "
                          "only")
     else:  # a header: the model's rule for a table's column names
         columns = model.feature_columns(first, f"the header of {path}")
         if columns is None and len(first) != model.n_features:
             raise ValueError(f"{path}: {len(first)} columns; the model takes "
-                             f"{model.n_features} ({', '.join(names)}): give exactly those "
+                             f"{model.n_features} ({_some(names)}): give exactly those "
                              "columns or a header naming them")
     # header=0: the first line pandas parses (blank lines before it are skipped, as above);
     # every column is read (usecols let a ragged row through), the model's then picked
@@ -212,10 +230,13 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     if (ds.task == "regression") != (model.task == "regression"):
         raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
                          f"{model.task} one")
+    codes = None
     if model.task != "regression":
         known = [_label(c) for c in model.classes]
         unknown = [c for c in map(_label, ds.classes) if c not in known]
-        if unknown:  # its accuracy would count labels the model can never predict
+        # a model saved before a CSV's codes (001, 010) loaded as text knows their numbers
+        codes = _codes_as_numbers(ds.classes, known) if unknown else None
+        if unknown and codes is None:  # its accuracy would count labels it never predicts
             raise ValueError(f"dataset {ds.name!r} has classes the model does not know "
                              f"({', '.join(map(str, unknown))}); the model predicts "
                              f"{', '.join(map(str, known))}")
@@ -223,7 +244,22 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
         pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
     else:
         pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
-    return pred, np.asarray(ds.inverse_y(y))
+    truth = np.asarray(ds.inverse_y(y))
+    if codes is not None:
+        truth = np.array([codes[c] for c in truth])
+    return pred, truth
+
+
+def _codes_as_numbers(classes, known) -> dict | None:
+    """``{"001": 1, ...}`` when every class is text of a number the model predicts, else
+    None."""
+    if not all(isinstance(c, str) for c in classes):
+        return None
+    try:
+        numbers = {c: _label(float(c)) for c in classes}
+    except ValueError:
+        return None
+    return numbers if set(numbers.values()) <= set(known) else None
 
 
 def _label(c):

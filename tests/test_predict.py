@@ -482,6 +482,51 @@ def test_class_codes_come_back_as_written(tmp_path, capsys):
     assert len(frame) == 30 and set(frame["label"]) == set(codes)
 
 
+def test_a_model_saved_before_codes_kept_their_text_scores_its_data(tmp_path, capsys):
+    # a model trained when 001 loaded as 1 was refused on its own data: "has classes the
+    # model does not know (001, 010, 100)"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+    k = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    path = tmp_path / "c.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "code": np.array([1, 10, 100])[k]}).to_csv(
+        path, index=False)
+    assert run_cli(["train", "--dataset", f"csv:{path}", "--epochs", "2", "--no-report",
+                    "--out", tmp_path / "run"], capsys)[0] == 0
+    before = json.loads(run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
+                                 "--json"], capsys)[1])
+    path.write_text(path.read_text().replace(",100\n", ",C\n").replace(",10\n", ",010\n")
+                    .replace(",1\n", ",001\n").replace(",C\n", ",100\n"))  # as codes now
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["accuracy"] == before["accuracy"]
+
+
+def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, capsys):
+    # features named 0 and 1 (pandas' default header): a first row 1,0 was taken as a
+    # header, the row lost and the columns swapped
+    X = np.random.default_rng(0).integers(0, 2, (200, 2)).astype(float)
+    frame = pd.DataFrame(X)
+    frame.assign(y=(X[:, 0] != X[:, 1]).astype(int)).to_csv(tmp_path / "b.csv", index=False)
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'b.csv'}?header=yes", "--epochs",
+                    "1", "--no-report", "--out", tmp_path / "run"], capsys)[0] == 0
+    (tmp_path / "in.csv").write_text("1,0\n1,0\n0,1\n")
+    code, _, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                            tmp_path / "in.csv"], capsys)
+    assert code == 2 and "row 1 (1, 0) is numbers that also name the model's features in " \
+        "another order: a header or data?" in err
+    # a one-feature model is told of another separator too
+    (tmp_path / "one.csv").write_text("x,y\n" + "".join(f"{v},{int(v > 0)}\n"
+                                                        for v in (-2, -1, 1, 2) * 10))
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'one.csv'}", "--epochs", "1",
+                    "--no-report", "--out", tmp_path / "one"], capsys)[0] == 0
+    (tmp_path / "semi.csv").write_text("1;0\n2;1\n")
+    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                            tmp_path / "semi.csv"], capsys)
+    assert code == 2 and "the file looks separated by ';', not commas" in err
+
+
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     import study
 
