@@ -287,7 +287,9 @@ def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
     if not all(y.dtype.kind in "iuf" and np.isfinite(y).all() for y in labels):
         return labels  # text, booleans or a missing label (refused later): as read
     texts = [_target_text(p, column, header) for p in paths]
-    if any(CODE.match(w) for t in texts for w in np.unique(t)):
+    # every file writes codes: a test file saved again by a spreadsheet (1 for 01) keeps
+    # the pair's numbers, as before, rather than two spellings of one class
+    if all(any(CODE.match(w) for w in np.unique(t)) for t in texts):
         return texts
     return labels
 
