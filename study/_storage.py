@@ -428,7 +428,8 @@ def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
     for secret in _secrets(url):
-        # as a whole token: a password "1" or "p" turned 127.0.0.1 into ***27.0.0.*** and
-        # "port" into ***ort (a driver echoes the URL, where the password stands alone)
-        text = re.sub(rf"(?<![\w]){re.escape(secret)}(?![\w])", "***", text)
+        # as a whole token (dots join one: an address): a password "1" or "p" turned
+        # 127.0.0.1 into ***27.0.0.*** and "port" into ***ort (a driver echoes the URL,
+        # where the password stands alone)
+        text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w.])", "***", text)
     return text
