@@ -14,6 +14,8 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import data
+
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
     "joblib": "local worker processes (loky); --workers sets how many",
@@ -24,6 +26,19 @@ BACKENDS = {
 CONNECT_TIMEOUT = 10
 #: Seconds before a progress bar shows: runs over (or failed) sooner print nothing.
 BAR_DELAY = 1.0
+
+
+def data_ref(dataset, seed: int):
+    """What a run's task carries of ``dataset``: ``(name, seed)`` with a file's path made
+    absolute (pool workers keep the folder they started in, and read another folder's
+    csv:d.csv after the caller's chdir), or the `data.Dataset` itself."""
+    return (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
+
+
+def shown_name(dataset, ds) -> str:
+    """The name a result reports: as the caller gave it, not the tasks' absolute one
+    (its report's folder and --json name it so), or a hand-built Dataset's own."""
+    return dataset if isinstance(dataset, str) else ds.name
 
 
 def releasing(cache) -> Callable:

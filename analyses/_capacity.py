@@ -22,7 +22,7 @@ import data
 import nets
 from nets._repr import compact_repr
 
-from ._backend import releasing, run_tasks, runs_elsewhere
+from ._backend import data_ref, releasing, run_tasks, runs_elsewhere, shown_name
 from ._checks import seed_count, whole
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
@@ -251,9 +251,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "
                          f"{list(cfg.activation)}")
     act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
-    # a file's path absolute: pool workers keep the folder they started in, and read
-    # another folder's csv:d.csv after the caller's chdir
-    ref = (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
+    ref = data_ref(dataset, seed)
     # through the cache the workers=1 runs read: one copy of the data in this process
     ds = _load(*ref) if isinstance(dataset, str) else dataset
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
@@ -263,7 +261,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     base = cfg.replace(eps=0.0)
     tasks = [_Task(ref, base.replace(hidden=(w,) * d, activation=act), d, w, s, float(eps))
              for d in depths for w in widths for s in seed_list]
-    name, task = ds.name, ds.task
+    name, task = shown_name(dataset, ds), ds.task
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
     if isinstance(dataset, str) and runs_elsewhere(len(tasks), workers=workers):

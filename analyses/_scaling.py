@@ -24,7 +24,7 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import check_backend, releasing, run_tasks
+from ._backend import check_backend, data_ref, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
 from ._noise_scale import (
     NOISE_COLUMNS,
@@ -154,9 +154,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
-    # a file's path absolute: pool workers keep the folder they started in, and read
-    # another folder's csv:d.csv after the caller's chdir
-    ref = (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
+    ref = data_ref(dataset, seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
@@ -239,7 +237,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
         if len(anchor) and not anchor["at_grid_edge"].iloc[0] else math.nan
     return ScalingResult(
-        dataset=ds.name, n_train=n, target_metric=metric, target=float(target),
+        dataset=shown_name(dataset, ds), n_train=n, target_metric=metric, target=float(target),
         target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,
         runs=runs, batches=batches, fit=fit, exponent=exponent, lr_cap_batch=cap,
         noise=noise_df, b_simple=b_simple["b_simple"], b_simple_step=b_simple_step,

@@ -651,3 +651,4 @@ def test_pool_workers_read_the_callers_data_file_after_a_chdir(tmp_path, monkeyp
                                         config=analyses.CAPACITY_CONFIG.replace(max_epochs=1))
         assert sweep.runs["n_parameters"].tolist() == [w * features + 2 * w + 1
                                                         for w in (3, 4)]
+        assert sweep.dataset == "csv:d.csv"  # as given: its report's folder and --json
