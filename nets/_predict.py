@@ -149,6 +149,8 @@ class SavedModel:
         some features, or a feature twice, is refused. Names match stripped, and numbers
         as numbers (``400.0`` names the feature ``400``).
         """
+        if not self.feature_names:  # nothing to match: by position ([] took no column)
+            return None
         keys = [_name_key(c) for c in columns]
         wanted = [_name_key(f) for f in self.feature_names]
         twice = [c for i, (c, k) in enumerate(zip(columns, keys, strict=True))

@@ -106,7 +106,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     # is data, unless it is pandas' default names 0, 1, 2...; anything else is refused
     # rather than guessed at
     keys = list(map(_name_key, names))
-    if (all(numeric) and every and list(map(_name_key, first)) != keys
+    at = [list(map(_name_key, first)).index(k) for k in keys] if every else []
+    if (all(numeric) and every and at != sorted(at)
             and sorted(keys) == list(range(len(keys)))):
         # features named 0, 1... (pandas' default header) and a first row of them in
         # another order (1,0): a header or one-hot data? Taken as a header, a row was

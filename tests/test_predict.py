@@ -503,6 +503,16 @@ def test_a_model_saved_before_codes_kept_their_text_scores_its_data(tmp_path, ca
     assert json.loads(out)["accuracy"] == before["accuracy"]
 
 
+def test_a_model_without_feature_names_takes_a_frame_by_position():
+    # feature_columns matched every one of no names and took no column: shape (1, 0)
+    net = nets.MLP.initialized((2, 3, 1), ("tanh",), "regression",
+                               rng=np.random.default_rng(0))
+    model = nets.SavedModel("m", net, {}, None, None)
+    frame = pd.DataFrame({"a": [1.0], "b": [2.0]})
+    np.testing.assert_array_equal(model.predict(frame).values,
+                                  model.predict(frame.to_numpy()).values)
+
+
 def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, capsys):
     # features named 0 and 1 (pandas' default header): a first row 1,0 was taken as a
     # header, the row lost and the columns swapped
@@ -516,6 +526,10 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
                             tmp_path / "in.csv"], capsys)
     assert code == 2 and "row 1 (1, 0) is numbers that also name the model's features in " \
         "another order: a header or data?" in err
+    # its own training file, target column and all, is a header in the model's order
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                              tmp_path / "b.csv", "--json"], capsys)
+    assert code == 0 and json.loads(out)["n"] == 200, err
     # a one-feature model is told of another separator too
     (tmp_path / "one.csv").write_text("x,y\n" + "".join(f"{v},{int(v > 0)}\n"
                                                         for v in (-2, -1, 1, 2) * 10))
