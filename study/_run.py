@@ -9,6 +9,7 @@ in the study.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import multiprocessing
@@ -438,7 +439,9 @@ def _absolute_data(spec: StudySpec) -> StudySpec:
         return spec
     raw = json.loads(json.dumps(spec.raw))
     raw["study"]["dataset"] = name
-    return parse_spec(raw, path=spec.path)
+    # the other fields as they are: a field edited past its table (dataclasses.replace)
+    # is still refused by `create_or_resume`, not silently read back from the table
+    return dataclasses.replace(spec, dataset=name, raw=raw)
 
 
 def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:

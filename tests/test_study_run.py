@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -901,3 +902,11 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
     study.run_study(study.parse_spec(raw), storage=str(db), progress=False)
     monkeypatch.chdir(tmp_path / "b")
     assert study.stored_spec("from_dict", where)[0].dataset == spec.dataset
+    # made absolute, a field edited past its table is still refused, not read back from it
+    monkeypatch.chdir(tmp_path / "a")
+    edited = dataclasses.replace(study.parse_spec({**raw, "study": {**raw["study"],
+                                                                    "name": "edited"}}),
+                                 max_epochs=1)
+    with pytest.raises(study.SpecError, match="^study.max_epochs of this spec differs from "
+                                              "its table"):
+        study.run_study(edited, storage=str(db), progress=False)
