@@ -245,7 +245,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                                                         or wal.stat().st_size == 0))
         if blocked and not read_only:
             raise StorageError(unwritable_message(where.path, blocked))
-        check_sqlite(where.path, immutable, read_only, where.missing_hint)
+        check_sqlite(where.path, immutable, read_only, missing_hint=where.missing_hint)
         if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
             uri = where.path.resolve().as_uri().replace("%", "%25")
             url = f"sqlite:///{uri}?immutable=1&uri=true"
@@ -431,5 +431,5 @@ def _first_line(exc: BaseException, url: str) -> str:
         # as a whole token (dots join one: an address): a password "1" or "p" turned
         # 127.0.0.1 into ***27.0.0.*** and "port" into ***ort (a driver echoes the URL,
         # where the password stands alone)
-        text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w.])", "***", text)
+        text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w]|\.\w)", "***", text)
     return text

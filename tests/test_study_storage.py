@@ -81,6 +81,8 @@ def test_a_drivers_message_loses_the_password_not_the_words_holding_its_letters(
         'connection to server at "127.0.0.1", port 5432 failed: password *** for port'
     assert first_line(Exception('server at "127.0.0.1" failed'), "postgresql://u:1@h/db") \
         == 'server at "127.0.0.1" failed'  # dots join an address: its 1 is no password
+    assert first_line(Exception("password authentication failed: hunter2."),
+                      "postgresql://u:hunter2@h/db") == "password authentication failed: ***."
     assert first_line(Exception("bad postgresql://u:p@ss!@h/db"),
                       "postgresql://u:p%40ss%21@h/db") == "bad postgresql://u:***@h/db"
 
