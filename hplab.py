@@ -1504,10 +1504,12 @@ def _run_command(args) -> int:
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
-        data = sys.modules.get("data")
         # files' and data's errors name what the data holds (a column batch_size, a file
-        # named warmup_steps), never a parameter: they stay as they are
-        if not isinstance(exc, OSError) and not (data and isinstance(exc, data.DataError)):
+        # named warmup_steps), never a parameter: they stay as they are (a DataError comes
+        # only from data, so only once it was imported)
+        data_module = sys.modules.get("data")
+        if not isinstance(exc, OSError) and not (
+                data_module and isinstance(exc, data_module.DataError)):
             message = _in_flags(message, args)
         print(f"hplab {args.command}: error: {message}", file=sys.stderr)
         return 2

@@ -281,9 +281,9 @@ CODE = re.compile(r"\+|-?0\d")
 
 def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
                        header: str) -> list[np.ndarray]:
-    """Class labels read as numbers, as text when a file writes one as a code (001, 010 are
-    no classes 1, 10); numbers stay numbers (7.0 and 7e0 are class 7, as in npz files and
-    saved models)."""
+    """Class labels read as numbers, as text when every file (train and test) writes at
+    least one as a code (001, 010 are no classes 1, 10); numbers stay numbers (7.0 and 7e0
+    are class 7, as in npz files and saved models)."""
     if not all(y.dtype.kind in "iuf" and np.isfinite(y).all() for y in labels):
         return labels  # text, booleans or a missing label (refused later): as read
     texts = [_target_text(p, column, header) for p in paths]

@@ -12,7 +12,7 @@ from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZERS
 from ._schedules import SCHEDULES, cosine, polynomial
-from ._validation import is_whole as _is_int
+from ._validation import is_whole
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ class TrainConfig:
         hidden = self.hidden
         if isinstance(hidden, str | bytes):  # "16" would read as widths 1 and 6
             raise ValueError(f"hidden must be widths such as (64, 16), got {hidden!r}")
-        hidden = (hidden,) if _is_int(hidden) else _as_tuple(hidden, "hidden", "(64, 16)")
-        if not all(_is_int(h) for h in hidden):
+        hidden = (hidden,) if is_whole(hidden) else _as_tuple(hidden, "hidden", "(64, 16)")
+        if not all(is_whole(h) for h in hidden):
             raise ValueError(f"hidden widths must be whole numbers, got {self.hidden!r}")
         object.__setattr__(self, "hidden", tuple(int(h) for h in hidden))
         acts = self.activation
@@ -87,12 +87,12 @@ class TrainConfig:
         milestones = self.lr_milestones
         if isinstance(milestones, str | bytes):  # "100" would read as steps 1, 0 and 0
             raise ValueError(f"lr_milestones must be steps such as (100, 200), got {milestones!r}")
-        milestones = ((milestones,) if _is_int(milestones) else
+        milestones = ((milestones,) if is_whole(milestones) else
                       _as_tuple(milestones, "lr_milestones", "(100, 200)"))
         object.__setattr__(self, "lr_milestones", tuple(
-            int(m) if _is_int(m) else m for m in milestones))  # a bad one is named by validate
+            int(m) if is_whole(m) else m for m in milestones))  # a bad one is named by validate
         for name in _WHOLE:  # 16.0 and NumPy integers count; stored as int
-            if _is_int(value := getattr(self, name)):
+            if is_whole(value := getattr(self, name)):
                 object.__setattr__(self, name, int(value))
         validate(self)
 
@@ -132,7 +132,7 @@ def _or_default(rule):
 
 
 def _increasing_steps(v) -> bool:
-    return (all(_is_int(m) and m >= 1 for m in v)
+    return (all(is_whole(m) and m >= 1 for m in v)
             and all(a < b for a, b in zip(v, v[1:], strict=False)))
 
 # Validation declared as a table: field -> (check, message).
@@ -149,20 +149,20 @@ _RULES = {
     "opt_eps": _or_default(_positive),
     "l2": _nonneg,
     "lr_gamma": _positive,
-    "lr_decay_steps": (lambda v: _is_int(v) and v >= 1, "must be a whole number >= 1"),
+    "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
     "lr_milestones": (_increasing_steps, "must be increasing whole numbers >= 1 (steps)"),
     "lr_power": _positive,
     "lr_min": _nonneg,
-    "warmup_steps": (lambda v: _is_int(v) and v >= 0, "must be a whole number >= 0"),
-    "batch_size": (lambda v: _is_int(v) and (v == -1 or v >= 1),
+    "warmup_steps": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),
+    "batch_size": (lambda v: is_whole(v) and (v == -1 or v >= 1),
                    "must be a whole number >= 1 (or -1 for full batch)"),
     "max_epochs": _positive,
     "checkpoint": _positive,
     "eps": _nonneg,
-    "patience": (lambda v: _is_int(v) and v >= 0, "must be a whole number >= 0"),
+    "patience": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),
     "min_delta": _nonneg,
     "divergence_factor": (lambda v: v > 1, "must be > 1"),
-    "eval_size": (lambda v: _is_int(v) and v >= 1, "must be a whole number >= 1"),
+    "eval_size": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
     "dtype": _choice({"float32": None, "float64": None}),
 }
 

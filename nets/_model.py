@@ -37,10 +37,10 @@ class MLP:
             )
         self.head = head
         self._head = get_head(head)
-        # the output width the head reads: a 2-output binary net predicted from its first
-        # logit alone, and its file could not be loaded
         if min(self.sizes[:-1]) < 1:
             raise ValueError(f"layer widths must be >= 1, got sizes {self.sizes}")
+        # the output width the head reads: a 2-output binary net predicted from its first
+        # logit alone, and its file could not be loaded
         if head == "binary" and self.sizes[-1] != 1 or head == "multiclass" and \
                 self.sizes[-1] < 2 or self.sizes[-1] < 1:
             raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "

@@ -202,8 +202,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
 
     Parameters
     ----------
-    hidden : tuple of int, default (100,)
-        Width of each hidden layer; ``()`` gives a linear (logistic / softmax) model.
+    hidden : int or tuple of int, default (100,)
+        Width of each hidden layer (one int: one layer; 4.0 counts as 4); ``()`` gives a
+        linear (logistic / softmax) model.
     activation : str or tuple of str, default "relu"
         One activation for all hidden layers or one per layer: identity, sigmoid,
         tanh, relu, leaky_relu.

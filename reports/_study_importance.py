@@ -12,7 +12,7 @@ from ._study_data import _param_names
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
 
-    Empty when fewer than two complete trials or no parameter varies. Only parameters
+    Empty when fewer than three complete trials or no parameter varies. Only parameters
     every complete trial has are scored; ``attrs["conditional"]`` names the others with
     how many trials have them (``{"width_1": 25}``), or is empty.
     """

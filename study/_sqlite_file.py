@@ -36,8 +36,8 @@ def unwritable_message(path: Path, unwritable: list[str]) -> str:
             f"{beside}); make {them} writable, or copy the database to a writable folder")
 
 
-def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False,
-                 missing_hint: str = "run a study first") -> None:
+def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False, *,
+                 missing_hint: str) -> None:
     """Refuse a file that is not an optuna SQLite database before anything writes to it:
     opening it, even to list studies, would add optuna's tables to another program's
     database (or to a damaged one) and switch its journal mode. ``missing_hint`` ends the
@@ -55,7 +55,7 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False,
     try:
         while True:
             try:
-                _probe_sqlite(path, immutable, read_only, missing_hint)
+                _probe_sqlite(path, immutable, read_only, missing_hint=missing_hint)
                 return
             except _Unfinished:  # another process may be making optuna's tables right now
                 if read_only or time.monotonic() > deadline:
@@ -68,7 +68,8 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False,
         raise
 
 
-def _probe_sqlite(path: Path, immutable: bool, read_only: bool, missing_hint: str) -> None:
+def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
+                  missing_hint: str) -> None:
     """`check_sqlite`'s look at the tables, through a read-only (or immutable) URI."""
     try:
         # read-only through a URI; as_uri escapes '#' and '?' in the name (unescaped, SQLite
@@ -86,7 +87,7 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, missing_hint: st
             raise StorageError(unwritable_message(path, blocked) if blocked
                                else f"cannot open {path}: {exc}") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
-    problem = _not_optuna(path, tables, read_only, studies, missing_hint)
+    problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
     if problem:
         # some of optuna's tables and no study: optuna makes them one by one
         unfinished = tables <= _optuna_tables() and not studies
@@ -103,8 +104,8 @@ def _optuna_tables() -> set[str]:
     return {"alembic_version", *BaseModel.metadata.tables}
 
 
-def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int = 0,
-                missing_hint: str = "run a study first") -> str | None:
+def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
+                missing_hint: str) -> str | None:
     """Why the SQLite database ``path`` holding ``tables`` (and ``studies`` studies) is
     not one optuna opens as it is (None when it is, or when it is a new, empty one a study
     run may fill)."""

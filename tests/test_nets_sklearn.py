@@ -1,5 +1,6 @@
 """nets.NetClassifier / nets.NetRegressor as scikit-learn estimators."""
 
+import dataclasses
 import pickle
 import warnings
 
@@ -93,6 +94,10 @@ def test_the_finer_settings_are_estimator_parameters():
     plain = nets.NetClassifier(optimizer="momentum", schedule="cosine", batch_size=10,
                                max_epochs=2, patience=0, random_state=0).fit(X, y)
     assert not np.array_equal(clf.coefs_[0], plain.coefs_[0])
+    # their defaults are TrainConfig's (written twice: a test keeps them equal)
+    defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
+    for estimator in (nets.NetClassifier(), nets.NetRegressor()):
+        assert {k: estimator.get_params()[k] for k in fine} == {k: defaults[k] for k in fine}
     reg = nets.NetRegressor(momentum=0.3, max_epochs=1).fit(X, y.astype(float))
     assert reg.config_.momentum == 0.3
     with pytest.raises(ValueError, match="momentum"):
