@@ -595,12 +595,14 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
     assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{mine}").trials) == 2
     # an earlier demo is replaced, and the command says so
     demo = tmp_path / "demo.db"
-    for _ in range(2):  # a process of its own: stderr as a user sees it, warnings included
-        proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--storage",
-                               str(demo), "--trials", "1", "--workers", "1", "--json"],
-                              cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 0
+    capsys.readouterr()
+    # a process of its own: stderr as a user sees it, warnings included
+    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--storage",
+                           str(demo), "--trials", "1", "--workers", "1", "--json"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
     # the one notice, no optuna warning about its experimental heartbeats
     assert proc.stderr == f"hplab demo: replacing the earlier demo study in sqlite:///{demo}\n"
     # ...but not while it runs: a second demo deleted a running one, and the two runs
