@@ -90,12 +90,32 @@ def _finite(y: np.ndarray) -> np.ndarray:
     return np.isfinite(y) if y.dtype.kind == "f" else np.ones(len(y), bool)
 
 
+def _numbers_of_codes(y: np.ndarray) -> np.ndarray:
+    """Labels that are text of numbers (a CSV's codes: 001, +1, -01) as those numbers;
+    other labels as they are. Splits and the class order follow the numbers, as when such
+    labels were read as numbers: a model saved then keeps its held-out split (+1 and -1
+    sort the other way as text, and a stratified split follows the class order)."""
+    if y.dtype.kind != "O":
+        return y
+    try:
+        return np.array([float(v) for v in y])
+    except (TypeError, ValueError):
+        return y
+
+
 def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
-    """Class labels -> indices 0..k-1 over train and test; classes in sorted order."""
+    """Class labels -> indices 0..k-1 over train and test; classes in sorted order (codes
+    by their numbers, `_numbers_of_codes`)."""
     try:
         classes, index = np.unique(np.concatenate([y, y_test]), return_inverse=True)
     except TypeError:
         raise DataError(f"{name}: class labels mix types (e.g. numbers and text)") from None
+    numbers = _numbers_of_codes(classes)
+    if numbers is not classes:
+        order = np.argsort(numbers, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        classes, index = classes[order], rank[index]
     if len(classes) < 2:
         raise DataError(f"{name}: a single class ({_plain(classes[0])!r}); classification "
                         "needs at least 2")
@@ -220,8 +240,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
-        kept, out = holdout(y, TEST_FRACTION, split_rng, stratify=classify, what="test",
-                            hint=hint)
+        kept, out = holdout(_numbers_of_codes(y) if classify else y, TEST_FRACTION,
+                            split_rng, stratify=classify, what="test", hint=hint)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         test_from = f"held out {TEST_FRACTION:g}"
 

@@ -13,6 +13,7 @@ import pytest
 from cli_helpers import run_cli
 from conftest import require_module
 
+import data
 import nets
 
 PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "input", "n",
@@ -501,6 +502,24 @@ def test_a_model_saved_before_codes_kept_their_text_scores_its_data(tmp_path, ca
                               "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["accuracy"] == before["accuracy"]
+    # codes whose text sorts otherwise than their numbers (+1 before -1): the stratified
+    # split followed the text order, and the old model was scored on its training rows
+    signs = tmp_path / "s.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": np.where(k > 0, 1, -1)}).to_csv(
+        signs, index=False)
+    assert run_cli(["train", "--dataset", f"csv:{signs}", "--epochs", "2", "--no-report",
+                    "--out", tmp_path / "signs"], capsys)[0] == 0
+    old = data.load(f"csv:{signs}")
+    before = json.loads(run_cli(["predict", tmp_path / "signs" / "model.npz", "--dataset",
+                                 "--json"], capsys)[1])
+    signs.write_text(signs.read_text().replace(",1\n", ",+1\n"))
+    new = data.load(f"csv:{signs}")
+    assert new.classes == ("-1", "+1") and old.classes == (-1, 1)
+    np.testing.assert_array_equal(new.X_test, old.X_test)
+    np.testing.assert_array_equal(new.y_train, old.y_train)
+    code, out, err = run_cli(["predict", tmp_path / "signs" / "model.npz", "--dataset",
+                              "--json"], capsys)
+    assert code == 0 and json.loads(out)["accuracy"] == before["accuracy"], err
 
 
 def test_a_model_without_feature_names_takes_a_frame_by_position():
