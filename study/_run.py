@@ -38,13 +38,13 @@ from ._storage import (
     resolve_storage,
     storage_errors,
 )
+from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,
     CREATED_ATTR,
     RESUMED_ATTR,
     SPEC_ATTR,
     HeldInterrupts,
-    budget_used,
     quiet_optuna,
     run_worker,
     stored_n_trials,
@@ -144,40 +144,6 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
-
-
-class _Progress:
-    """A tqdm bar over the study-wide trial count, refreshed from the storage."""
-
-    def __init__(self, study, n_trials: int, enabled: bool):
-        self.study, self._bar = study, None
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
-            # a terminal redraws the bar in place (its clock ticks each poll); a log file
-            # would get a frame a second, so there it changes only with the count
-            self._tty = sys.stderr.isatty()
-            self.refresh()
-
-    def refresh(self, trials=None) -> None:
-        """Show ``trials`` (a worker's own read at its claim), else read them."""
-        if self._bar is None:
-            return
-        if trials is None:
-            trials = self.study.get_trials(deepcopy=False)
-        # the finished trials that hold a slot of the budget (running ones hold one too,
-        # and were counted as done: the bar reached 4/4 with two trials still training)
-        running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
-        done = max(0, budget_used(trials) - running)
-        if done == self._bar.n and not self._tty:
-            return
-        self._bar.n = done
-        self._bar.refresh()
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
 
 def close_interrupted(storage, study, run_id: str) -> int:
@@ -284,14 +250,6 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
         raise KeyboardInterrupt
 
 
-def _poll(progress: _Progress, stop: threading.Event) -> None:
-    while not stop.wait(1.0):
-        try:
-            progress.refresh()
-        except Exception:  # a busy storage must not kill the bar's thread
-            pass
-
-
 def local_workers(workers) -> int:
     """``--workers`` as a number of processes: -1 is one per core (as for the analyses)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or (workers < 1
@@ -308,7 +266,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     run_id = uuid.uuid4().hex[:12]
     deadline = time.time() + spec.timeout if spec.timeout else None
     n_trials = stored_n_trials(study, spec.n_trials)
-    bar = _Progress(study, n_trials, progress)
+    bar = StudyProgress(study, n_trials, progress)
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
@@ -316,7 +274,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
                        on_trial=bar.refresh, dataset=dataset)
             return deadline is not None and time.time() >= deadline
         stop = threading.Event()
-        poller = threading.Thread(target=_poll, args=(bar, stop), daemon=True)
+        poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
         poller.start()
         try:
             # joining workers seed their samplers at random: index 0 is the creator's

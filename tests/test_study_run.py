@@ -20,8 +20,9 @@ from optuna.trial import TrialState
 
 import hplab
 import study
-from study._run import _Progress, cores, local_workers
+from study._run import cores, local_workers
 from study._spec import first_difference
+from study._study_progress import StudyProgress
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,7 +109,7 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones():
     def trial(state, **kw):
         return optuna.trial.create_trial(state=state, params={}, distributions={}, **kw)
 
-    bar = _Progress(optuna.create_study(study_name="bar"), 4, enabled=True)
+    bar = StudyProgress(optuna.create_study(study_name="bar"), 4, enabled=True)
     try:
         bar.refresh([trial(TrialState.COMPLETE, value=1.0), trial(TrialState.RUNNING),
                      trial(TrialState.RUNNING)])

@@ -1,0 +1,52 @@
+"""The progress bar of a study run: finished trials of the study-wide budget."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from optuna.trial import TrialState
+
+from ._worker import budget_used
+
+
+class StudyProgress:
+    """A tqdm bar over the study-wide trial count, refreshed from the storage."""
+
+    def __init__(self, study, n_trials: int, enabled: bool):
+        self.study, self._bar = study, None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
+            # a terminal redraws the bar in place (its clock ticks each poll); a log file
+            # would get a frame a second, so there it changes only with the count
+            self._tty = sys.stderr.isatty()
+            self.refresh()
+
+    def refresh(self, trials=None) -> None:
+        """Show ``trials`` (a worker's own read at its claim), else read them."""
+        if self._bar is None:
+            return
+        if trials is None:
+            trials = self.study.get_trials(deepcopy=False)
+        # the finished trials that hold a slot of the budget (running ones hold one too,
+        # and were counted as done: the bar reached 4/4 with two trials still training)
+        running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
+        done = max(0, budget_used(trials) - running)
+        if done == self._bar.n and not self._tty:
+            return
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def poll(self, stop: threading.Event) -> None:
+        """Refresh once a second until ``stop`` is set (a thread of its own)."""
+        while not stop.wait(1.0):
+            try:
+                self.refresh()
+            except Exception:  # a busy storage must not kill the bar's thread
+                pass
