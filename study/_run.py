@@ -61,7 +61,9 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
     ``spec.n_trials`` itself was asked for.
     """
-    return _create_or_load(spec, storage, where, keep_budget=keep_budget)[0]
+    # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
+    # csv:d.csv, and a worker in another folder read its own d.csv into the same study
+    return _create_or_load(_absolute_data(spec), storage, where, keep_budget=keep_budget)[0]
 
 
 def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
@@ -70,9 +72,6 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
     to create one, exactly one did)."""
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
-    # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
-    # csv:d.csv, and a worker in another folder read its own d.csv into the same study
-    raw["study"]["dataset"] = data.absolute_name(spec.dataset)
     edited = first_difference(parse_spec(raw), spec)
     if edited:  # workers and reports would run the stored table, not these fields
         raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
