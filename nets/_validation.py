@@ -9,7 +9,7 @@ import numpy as np
 
 def is_whole(v) -> bool:
     """A whole number: int or NumPy integer (not bool), or a float with no fraction."""
-    if isinstance(v, bool):
+    if isinstance(v, bool) or np.ndim(v) != 0:  # int(array([4])) is deprecated, then an error
         return False
     try:
         return v == int(v) and math.isfinite(v)

@@ -508,8 +508,9 @@ def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
             "?task=regression to predict it as a number")
     with pytest.raises(data.DataError) as err:
         data.load(f"csv:{tmp_path / 'c.csv'}")
-    assert str(err.value).startswith("cannot hold out 0.2 of 200 examples as test: The least "
-                                     "populated classes in y have only 1 member")
+    # scikit-learn 1.8 says "classes ... have", earlier releases "class ... has"
+    assert re.match(r"cannot hold out 0\.2 of 200 examples as test: The least populated "
+                    r"class(es)? in y (has|have) only 1 member", str(err.value))
     assert str(err.value).endswith(hint)
     with pytest.raises(data.DataError) as err:  # asked for: no hint
         data.load(f"csv:{tmp_path / 'c.csv'}?task=classification")
@@ -531,8 +532,8 @@ def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_
     with pytest.raises(data.DataError) as err:
         data.load(f"npz:{tmp_path / 'f.npz'}?task=classification")
     text = str(err.value)
-    assert len(text) < 600 and "Classes with too few members are: [" in text
-    assert text.endswith(" ...; task=classification makes each of the target's 5000 "
+    assert len(text) < 600  # scikit-learn 1.8's list of classes is cut (earlier ones: none)
+    assert text.endswith("; task=classification makes each of the target's 5000 "
                          "distinct values a class, and it has fractions: task=regression "
                          "predicts it as a number")
 
