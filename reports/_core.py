@@ -101,6 +101,7 @@ class Report:
         self.study_created: str | None = None
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
+        self._font_noted = False  # whether a figure's labels were drawn as boxes, and said
 
     # -- content ------------------------------------------------------------------
     def add_section(self, title: str, text: str = "") -> Report:
@@ -152,16 +153,21 @@ class Report:
             figure (`design.figure_label`), else its name.
         """
         stems = self._register(name, data)
-        with design.style():
-            fig = draw(data)
-        alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
-        uri, width, height = design.png_data_uri(fig)
+        with design.missing_glyphs() as missing:
+            with design.style():
+                fig = draw(data)
+            alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
+            uri, width, height = design.png_data_uri(fig)
         fig.clear()  # free the Agg buffers now; the PNG is all we keep
         self._current().blocks.append({
             "type": "figure", "name": name, "src": uri, "width": width, "height": height,
             "caption": str(caption), "alt": str(alt),
             "csv": [f"{stem}.csv" for stem in stems],
         })
+        if missing and not self._font_noted:  # said once, under the first figure it concerns
+            self._font_noted = True
+            advice = design.advise_font(missing)
+            self.add_text(advice[0].upper() + advice[1:] + ".", note=True)
         return self
 
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
