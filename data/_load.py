@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._csv_checks import line_of_row
 from ._dataset import DataError, Dataset, Source, _plain
 from ._files import MAX_CLASSES
 from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
@@ -54,8 +55,19 @@ def _full_name(name: str, options: dict, **given) -> str:
     return name + ("&" if "?" in name else "?") + "&".join(extra)
 
 
-def _check_arrays(src: Source, name: str) -> None:
-    """Shapes, lengths and finiteness of the raw arrays."""
+def _where(src: Source, key: str, part: str, row: int) -> str:
+    """Where raw row ``row`` of ``part`` is: a CSV's line in its file (as every other CSV
+    error says), else the row's index."""
+    if key != "csv":
+        return f"row {row}"
+    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    # named_features is the CSV's header option: its first line names the columns
+    return f"line {line_of_row(path, row, src.info['named_features'])}"
+
+
+def _check_arrays(src: Source, name: str, key: str) -> None:
+    """Shapes, lengths and finiteness of the raw arrays (before any split: rows in the
+    source's order)."""
     parts = [("train", src.X, src.y)]
     if src.X_test is not None:
         parts.append(("test", src.X_test, src.y_test))
@@ -73,14 +85,15 @@ def _check_arrays(src: Source, name: str) -> None:
             if bad.any():
                 row, col = np.argwhere(bad)[0]
                 raise DataError(f"{name}: {int(bad.sum())} NaN or infinite value(s) in the "
-                                f"{part} features (first at row {row}, column "
-                                f"{src.feature_names[col]!r})")
+                                f"{part} features (first at {_where(src, key, part, row)}, "
+                                f"column {src.feature_names[col]!r})")
         missing = pd.isna(y) if y.dtype.kind in "Of" else np.zeros(len(y), bool)
         if src.task == "regression" and y.dtype.kind not in "uif":
             raise DataError(f"{name}: regression targets must be numeric")
         if missing.any() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
+            row = int(np.argmax(missing | ~_finite(y)))
             raise DataError(f"{name}: missing, NaN or infinite {part} label(s) "
-                            f"(first at row {int(np.argmax(missing | ~_finite(y)))})")
+                            f"(first at {_where(src, key, part, row)})")
     if src.X_test is not None and src.X_test.shape[1] != src.X.shape[1]:
         raise DataError(f"{name}: test has {src.X_test.shape[1]} features, train "
                         f"{src.X.shape[1]}")
@@ -224,7 +237,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     gen_rng, split_rng, imb_rng = (np.random.default_rng(s)
                                    for s in np.random.SeedSequence(int(seed)).spawn(3))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
-    _check_arrays(src, name)
+    _check_arrays(src, name, key)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)

@@ -242,8 +242,30 @@ def test_csv_labels_lose_trailing_spaces(tmp_path):
     assert np.bincount(np.r_[ds.y_train, ds.y_val]).tolist() == [20, 20]
     (tmp_path / "blank.csv").write_text("a,label\n1,cat\n2, \n3,dog\n")
     with pytest.raises(data.DataError, match=r"missing, NaN or infinite train label\(s\) "
-                       r"\(first at row 1\)"):
+                       r"\(first at line 3\)"):
         data.load(f"csv:{tmp_path / 'blank.csv'}")
+
+
+def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
+    # QA: an empty label on line 20 was "first at row 18" (the array's index), where every
+    # other CSV error says "line 20"
+    rows = [f"{i / 40:.3f},{i % 7 / 7:.3f},{('正面', '反面', '立着')[i % 3]}" for i in range(40)]
+    lines = ["横坐标,纵坐标,类别", *rows[:3], "", *rows[3:]]  # a blank line, as pandas skips
+    x, y, label = lines[19].split(",")  # line 20: data row 17, the array's row 17
+    cases = {"label": (f"{x},{y},", "train label(s) (first at line 20)"),
+             "feature": (f",{y},{label}", "1 NaN or infinite value(s) in the train features "
+                                          "(first at line 20, column '横坐标')")}
+    for what, (line, said) in cases.items():
+        broken = [*lines[:19], line, *lines[20:]]
+        path = tmp_path / f"{what}.csv"
+        path.write_text("\n".join(broken) + "\n", encoding="utf-8")
+        code = hplab.main(["data", "show", f"csv:{path}"])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith(f"hplab data: error: csv:{path}: ") and said in err
+    # a test file's line, in that file
+    (tmp_path / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"test label\(s\) \(first at line 20\)"):
+        data.load(f"csv:{tmp_path / 'train.csv'},{tmp_path / 'label.csv'}")
 
 
 @pytest.mark.parametrize("first_row, shown", [
@@ -424,7 +446,7 @@ def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
     frame.loc[[4, 6], "x2"] = ["nan", 0.5]  # np.savetxt's NaN: a number, refused as NaN
     frame.drop(columns="severity").to_csv(tmp_path / "f.csv", index=False)
     with pytest.raises(data.DataError, match=r"1 NaN or infinite value\(s\) in the train "
-                                             r"features \(first at row 4, column 'x2'\)"):
+                                             r"features \(first at line 6, column 'x2'\)"):
         data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
 
 
@@ -614,7 +636,8 @@ def _npz(path, X, y):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: _npz(p, np.array([[1.0, np.nan]] * 10), np.arange(10) % 2), "10 NaN or infinite"),
+    (lambda p: _npz(p, np.array([[1.0, np.nan]] * 10), np.arange(10) % 2),
+     r"10 NaN or infinite value\(s\) in the train features \(first at row 0, column 'x2'\)"),
     (lambda p: _npz(p, np.array([[1.0, np.inf]] * 10), np.arange(10) % 2), "NaN or infinite"),
     (lambda p: _npz(p, np.ones((10, 2)), np.arange(9) % 2), "wrong length"),
     (lambda p: _npz(p, np.ones((10, 2)), np.zeros(10)), "a single class"),
