@@ -84,13 +84,22 @@ def refuse_ragged_rows(path: Path, header: bool) -> None:
                             "every line needs one field per column")
 
 
+#: Separators other than the comma: (separator, what the file looks, read_csv's options).
+#: A Chinese input method types the full-width comma and the ideographic one (pandas reads
+#: those, more than one byte in UTF-8, with its python engine only).
+OTHER_SEPARATORS = ((";", ";-separated", "sep=';'"), ("\t", "tab-separated", "sep='\\t'"),
+                    ("\uff0c", "separated by full-width commas '\uff0c'",
+                     "sep='\uff0c', engine='python'"),
+                    ("\u3001", "separated by ideographic commas '\u3001'",
+                     "sep='\u3001', engine='python'"))
+
+
 def refuse_other_separator(path: Path, first: list[str]) -> None:
-    """Raise `DataError` for a first row that is one field holding ``;`` or a tab: a file
-    separated by those reads as one column."""
+    """Raise `DataError` for a first row that is one field holding a separator of
+    `OTHER_SEPARATORS`: a file separated by those reads as one column."""
     if len(first) != 1:
         return
-    for sep, name, option in ((";", ";-separated", "sep=';'"), ("\t", "tab-separated",
-                                                                  "sep='\\t'")):
+    for sep, name, option in OTHER_SEPARATORS:
         if sep in first[0]:
             shown = first[0] if len(first[0]) <= 30 else first[0][:30] + "..."
             decimal = " (with decimal=',' for numbers written 0,5)" if sep == ";" else ""

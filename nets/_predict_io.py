@@ -174,13 +174,16 @@ def _line_of(path: Path, row: int, header: bool) -> int:
 
 
 def _refuse_other_separator(path: Path, field: str) -> None:
-    """A one-column first row holding ``;`` or a tab: the file is separated by those (nets
-    does not import data, whose loaders say the same for training files)."""
-    for sep, name in ((";", "';'"), ("\t", "'\\t'")):
+    """A one-column first row holding ``;``, a tab or a comma a Chinese input method types
+    (full-width or ideographic): the file is separated by those (nets does not import data,
+    whose loaders say the same for training files)."""
+    for sep, name, engine in ((";", "';'", ""), ("\t", "'\\t'", ""),
+                              ("\uff0c", "'\uff0c'", ", engine='python'"),
+                              ("\u3001", "'\u3001'", ", engine='python'")):
         if sep in field:
             raise ValueError(f"{path}: the file looks separated by {name}, not commas (row 1 "
                              f"is one field, {field[:30]!r}): convert it, e.g. "
-                             f"pd.read_csv(PATH, sep={name}).to_csv(NEW, index=False)")
+                             f"pd.read_csv(PATH, sep={name}{engine}).to_csv(NEW, index=False)")
 
 
 def _is_number(text: str) -> bool:

@@ -456,6 +456,12 @@ def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
      "written 0,5)"),
     ("\t", "looks tab-separated (first row 'a\\tb\\tlabel')",
      "pd.read_csv(PATH, sep='\\t').to_csv(NEW, index=False)"),
+    # QA: what a Chinese input method types was "needs at least one feature column and a
+    # target column"
+    ("\uff0c", "looks separated by full-width commas '\uff0c' (first row 'a\uff0cb\uff0clabel')",
+     "pd.read_csv(PATH, sep='\uff0c', engine='python').to_csv(NEW, index=False)"),
+    ("\u3001", "looks separated by ideographic commas '\u3001' (first row 'a\u3001b\u3001label')",
+     "pd.read_csv(PATH, sep='\u3001', engine='python').to_csv(NEW, index=False)"),
 ])
 def test_csv_of_another_separator_says_so(tmp_path, capsys, sep, said, hint):
     rng = np.random.default_rng(0)

@@ -558,6 +558,15 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
     code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
                             tmp_path / "semi.csv"], capsys)
     assert code == 2 and "the file looks separated by ';', not commas" in err
+    # ... and of the commas a Chinese input method types (QA: a header of one name)
+    for sep in ("\uff0c", "\u3001"):
+        (tmp_path / "zh.csv").write_text(f"x{sep}\u7c7b\u522b\n1{sep}0\n", encoding="utf-8")
+        code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                                tmp_path / "zh.csv"], capsys)
+        assert code == 2 and err == (
+            f"hplab predict: error: {tmp_path / 'zh.csv'}: the file looks separated by "
+            f"'{sep}', not commas (row 1 is one field, 'x{sep}\u7c7b\u522b'): convert it, e.g. "
+            f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)\n")
 
 
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
