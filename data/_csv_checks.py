@@ -69,6 +69,28 @@ def refuse_nul_bytes(path: Path) -> None:
             line += chunk.count(b"\n")
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def not_utf8(path: Path) -> DataError:
+    """The error for a file pandas could not read as UTF-8, naming its first line that is
+    not: Excel on Chinese Windows saves CSV as GBK."""
+    line = None
+    raw = _open_bytes(path)
+    if raw is not None:
+        with raw as fh:  # a UTF-8 or GBK character never holds the byte \n
+            line = next((n for n, text in enumerate(fh, 1) if not _is_utf8(text)), None)
+    where = f" (line {line})" if line else ""
+    return DataError(f"{path}: not UTF-8 text{where}; save it as UTF-8 (Excel: CSV UTF-8), "
+                     "e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or "
+                     "iconv -f GBK -t UTF-8 PATH > NEW")
+
+
 def refuse_ragged_rows(path: Path, header: bool) -> None:
     """Raise `DataError` naming the first record with more or fewer fields than the first
     (the header, if ``header``): pandas takes an extra first field for the row index, or

@@ -14,6 +14,7 @@ import pandas as pd
 from ._csv_checks import (
     UNREADABLE,
     line_of_row,
+    not_utf8,
     refuse_nul_bytes,
     refuse_other_separator,
     refuse_ragged_rows,
@@ -143,6 +144,8 @@ CSV_HEADERS = ("auto", "yes", "no")
 
 
 def _unreadable(path: Path, exc: Exception) -> DataError:
+    if isinstance(exc, UnicodeDecodeError):
+        return not_utf8(path)
     return DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})")
 
 

@@ -86,6 +86,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         except pd.errors.ParserWarning:
             raise ValueError(f"{path}: rows have more fields than the header; every line "
                              "needs one field per column") from None
+        except UnicodeDecodeError:
+            raise ValueError(_not_utf8(path)) from None
         except ValueError as exc:  # ragged rows and other parse errors: name the file
             raise ValueError(f"{path}: {exc}") from None
 
@@ -171,6 +173,24 @@ def _line_of(path: Path, row: int, header: bool) -> int:
             else:
                 row -= 1
     return end
+
+
+def _not_utf8(path: Path) -> str:
+    """What to do with a file that is not UTF-8 (Excel on Chinese Windows saves GBK), and its
+    first line that is not (data's loaders say the same for training files)."""
+    def utf8(raw: bytes) -> bool:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    with open(path, "rb") as fh:  # a UTF-8 or GBK character never holds the byte \n
+        line = next((n for n, text in enumerate(fh, 1) if not utf8(text)), None)
+    where = f" (line {line})" if line else ""
+    return (f"{path}: not UTF-8 text{where}; save it as UTF-8 (Excel: CSV UTF-8), e.g. "
+            "pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or iconv -f GBK -t "
+            "UTF-8 PATH > NEW")
 
 
 def _refuse_other_separator(path: Path, field: str) -> None:

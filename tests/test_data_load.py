@@ -373,6 +373,27 @@ def test_csv_with_nul_bytes_is_refused_as_damaged(tmp_path, capsys):
         data.load(f"csv:{path}")
 
 
+def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
+    # QA: Excel on Chinese Windows saves GBK: "not a readable CSV file ('utf-8' codec can't
+    # decode byte 0xba in position 0: invalid start byte)"
+    from cli_helpers import run_cli
+
+    rows = [f"{i / 40:.3f},{i % 7 / 7:.3f},{('正面', '反面')[i % 2]}" for i in range(40)]
+    text = "横坐标,纵坐标,类别\n" + "\n".join(rows) + "\n"
+    path = tmp_path / "gbk.csv"
+    for head, line in ((0, 1), (5, 6)):  # all GBK; UTF-8 up to line 5 (pandas reads a row)
+        cut = len("\n".join(text.split("\n")[:head])) + bool(head)
+        path.write_bytes(text[:cut].encode() + text[cut:].encode("gbk"))
+        code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
+        assert (code, out, err) == (2, "", (
+            f"hplab data: error: {path}: not UTF-8 text (line {line}); save it as UTF-8 (Excel: "
+            "CSV UTF-8), e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or "
+            "iconv -f GBK -t UTF-8 PATH > NEW\n"))
+    path.write_text(text, encoding="utf-8-sig")  # Excel's "CSV UTF-8": with a BOM
+    ds = data.load(f"csv:{path}")
+    assert ds.feature_names == ("横坐标", "纵坐标") and ds.classes == ("反面", "正面")
+
+
 def test_csv_unnamed_columns_are_refused(tmp_path, capsys):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),

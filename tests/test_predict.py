@@ -567,6 +567,14 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
             f"hplab predict: error: {tmp_path / 'zh.csv'}: the file looks separated by "
             f"'{sep}', not commas (row 1 is one field, 'x{sep}\u7c7b\u522b'): convert it, e.g. "
             f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)\n")
+    # QA: a GBK file (Excel on Chinese Windows) was "'utf-8' codec can't decode byte 0xd7"
+    (tmp_path / "gbk.csv").write_bytes("x\n1\n-2\n\u7acb\n".encode("gbk"))
+    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                            tmp_path / "gbk.csv"], capsys)
+    assert code == 2 and err == (
+        f"hplab predict: error: {tmp_path / 'gbk.csv'}: not UTF-8 text (line 4); save it as "
+        "UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, "
+        "index=False) or iconv -f GBK -t UTF-8 PATH > NEW\n")
 
 
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
