@@ -21,6 +21,7 @@ import signal
 import sys
 import tempfile
 import threading
+import unicodedata
 from pathlib import Path
 
 # Errors that mean "the user asked for something impossible": one line, exit 2.
@@ -141,6 +142,26 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
         print(json.dumps(_finite_or_none(summary), default=_json_default, allow_nan=False))
     else:
         print("\n".join(lines))
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (never cut): a wide character
+    (Chinese, full-width) takes two, so format's ``:<`` misaligned the columns after it."""
+    return text + " " * max(0, width - _width(text))
+
+
+def _width(text: str) -> int:
+    """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
+    character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table_lines(frame, **kwargs) -> list[str]:
+    """``frame.to_string(**kwargs)`` as lines, columns aligned for wide characters too."""
+    import pandas as pd
+
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(**kwargs).splitlines()
 
 
 def _finite_or_none(obj):
@@ -463,7 +484,7 @@ def cmd_data_list(args) -> int:
     # the path forms have no fixed size; to_string ignores na_rep for nullable Int64
     # columns (it printed <NA>), so the dash goes in before formatting
     shown = frame.astype(object).where(frame.notna(), "-")
-    _emit(args, records, shown.to_string(index=False).splitlines())
+    _emit(args, records, _table_lines(shown, index=False))
     return 0
 
 
@@ -622,7 +643,7 @@ def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
-    lines = [f"{r['study']:<24} {r['dataset'] or '-':<12} {r['n_finished']:>4}/"
+    lines = [f"{_pad(r['study'], 24)} {_pad(r['dataset'] or '-', 12)} {r['n_finished']:>4}/"
              f"{r['n_trials'] or '-':<4} best {_text(r['best_value'])}" for r in rows]
     _emit(args, rows, lines or ["no studies"])
     return 0
@@ -668,8 +689,9 @@ def cmd_study_spec(args) -> int:
         rows = [{"name": s.name, "dataset": s.dataset, "n_trials": s.n_trials,
                  "description": s.description,
                  "path": str(study.find_spec(s.name))} for s in specs]
-        wide = max(len(r["name"]) for r in rows) + 2, max(len(r["dataset"]) for r in rows) + 2
-        _emit(args, {"specs": rows}, [f"{r['name']:<{wide[0]}}{r['dataset']:<{wide[1]}}"
+        wide = (max(_width(r["name"]) for r in rows) + 2,
+                max(_width(r["dataset"]) for r in rows) + 2)
+        _emit(args, {"specs": rows}, [f"{_pad(r['name'], wide[0])}{_pad(r['dataset'], wide[1])}"
                                       f"{r['description']}" for r in rows])
         return 0
     if args.name not in study.spec_names():  # the ready specs: a path is a file to open
@@ -1010,7 +1032,7 @@ def cmd_predict(args) -> int:
         print("\n".join(lines), file=sys.stderr)
         return 0
     if limit:
-        lines += frame.head(limit).to_string(float_format="{:.4f}".format).splitlines()
+        lines += _table_lines(frame.head(limit), float_format="{:.4f}".format)
     if args.out:
         lines.append(f"wrote {args.out}")
     _emit(args, summary, lines)

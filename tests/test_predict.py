@@ -3,6 +3,8 @@ dataset rule, the JSON/CSV contract, and tampered or foreign files refused (no p
 
 import dataclasses
 import json
+import re
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -93,6 +95,29 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert frame["prediction"].tolist() == first["predictions"]
     code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
     assert code == 0 and "40 predictions" in out and "cat" in out
+
+
+def test_printed_predictions_line_up_under_wide_class_names(tmp_path, capsys):
+    # QA: headers p_反面 p_正面 p_立着 drifted 2 columns per column from their values (a
+    # Chinese character takes two terminal columns)
+    def ends(line):  # the terminal column each of the line's words ends at
+        return [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+                    for c in line[:m.end()]) for m in re.finditer(r"\S+", line)]
+
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 3
+    frame = pd.DataFrame({"横坐标": y + rng.normal(0, 0.3, 60), "纵坐标": rng.normal(size=60),
+                          "类别": np.array(["正面", "反面", "立着"])[y]})
+    frame.to_csv(tmp_path / "coin.csv", index=False)
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'coin.csv'}", "--epochs", "1",
+                    "--no-report", "--out", tmp_path / "run"], capsys)[0] == 0
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
+                              "--limit", "3"], capsys)
+    assert code == 0, err
+    header, *rows = out.splitlines()[3:7]
+    assert header.split() == ["prediction", "p_反面", "p_正面", "p_立着", "label"]
+    for row in rows:  # right-aligned: each header ends where its column's values end
+        assert ends(row)[1:] == ends(header), (header, row)  # (the row's index first)
 
 
 def test_outputs_that_overflow_are_refused_not_class_0(saved_model, tmp_path, capsys):

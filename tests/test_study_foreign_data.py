@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 
 import optuna
 import pandas as pd
@@ -68,6 +69,26 @@ def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tmp_p
         code, out, err = run_cli(["study", "show", "over", "--storage", db], capsys)
         assert code == 2 and "does not pass this version's checks" in err
         assert len(err.splitlines()) == 1
+
+
+def test_study_list_aligns_names_in_wide_characters(tmp_path, capsys):
+    # QA: a study 硬币研究 started its dataset column 4 columns right of an ASCII name's
+    # (padded by characters; a Chinese character takes two terminal columns)
+    db = tmp_path / "zh.db"
+    for name in ("硬币研究", "coin-study"):
+        optuna.create_study(study_name=name, storage=f"sqlite:///{db}").optimize(
+            lambda trial: trial.suggest_float("x", 0, 1), n_trials=1)
+    code, out, err = run_cli(["study", "list", "--storage", db], capsys)
+    assert code == 0, err
+
+    def column(line, text):  # the terminal column ``text`` starts at
+        before = line[:line.index(text)]
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
+
+    lines = out.splitlines()
+    assert sorted(line.split()[0] for line in lines) == ["coin-study", "硬币研究"]
+    assert [column(line, " - ") for line in lines] == [24, 24]
+    assert [column(line, "1/-") for line in lines] == [41, 41]
 
 
 def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
