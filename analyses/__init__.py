@@ -8,7 +8,7 @@ from ._capacity import DEFAULT_CONFIG as CAPACITY_CONFIG
 from ._capacity import CapacityResult, capacity_sweep, summarize_runs
 
 # -- imbalanced data (hplab imbalance)
-from ._imbalance import OWN, imbalance_benchmark, load_variant, parse_ratios, seed_states
+from ._imbalance import OWN, imbalance_benchmark, parse_ratios, seed_states
 from ._imbalance_metrics import (
     IMBALANCE_METRICS,
     TUNE_METRICS,
@@ -30,6 +30,7 @@ from ._imbalance_strategies import (
     nothing_to_resample,
     resolve_strategies,
 )
+from ._imbalance_variants import load_variant
 
 # -- learning-rate range test (hplab lr-range)
 from ._lr_ramp import MODES as LR_RANGE_MODES

@@ -1,13 +1,14 @@
 """`imbalance_benchmark`: every imbalance remedy on every ratio and seed, scored on test data.
 
-For each ratio and seed the dataset is loaded once (``data.load(..., imbalance=ratio,
+For each ratio and seed the dataset is loaded (``data.load(..., imbalance=ratio,
 positive=K)``: the training pool and the test set are subsampled separately, so the test
-set has the real, imbalanced distribution). Every strategy then trains on the training
-split only, tunes its threshold on the validation split and is scored once on the test
-split. Runs go to joblib workers; a run that fails is kept with its reason. A sampler
-with nothing to resample (the data already at least as balanced as the sampling ratio)
-or too few minority samples for its nearest neighbours (SMOTE's 5 need 6) is not
-trained: its runs are kept as ``skipped``, with the reason.
+set has the real, imbalanced distribution), checked, and dropped before the next; its runs
+load it again by reference where they execute, so no process holds two variants. Every
+strategy then trains on the training split only, tunes its threshold on the validation
+split and is scored once on the test split. Runs go to joblib workers; a run that fails
+is kept with its reason. A sampler with nothing to resample (the data already at least as
+balanced as the sampling ratio) or too few minority samples for its nearest neighbours
+(SMOTE's 5 need 6) is not trained: its runs are kept as ``skipped``, with the reason.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ._backend import run_tasks
+from ._backend import releasing, run_tasks, runs_elsewhere
 from ._checks import seed_count, whole
 from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
-from ._imbalance_runs import Split, Task, run_task, skipped_run
+from ._imbalance_runs import Task, run_task, skipped_run
 from ._imbalance_strategies import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
@@ -33,9 +34,7 @@ from ._imbalance_strategies import (
     resolve_strategies,
     too_few_for_neighbours,
 )
-
-#: Ratio label for "the data's own class balance" (no subsampling).
-OWN = "own"
+from ._imbalance_variants import OWN, Variant, held_variant
 
 
 def parse_ratios(ratios) -> tuple[str, ...]:
@@ -80,58 +79,6 @@ def _num(f: Fraction) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{float(f):g}"
 
 
-def load_variant(dataset: str, ratio: str, positive, seed: int):
-    """The binary dataset of one ratio and seed, checked for enough positives per split.
-
-    Raises
-    ------
-    ValueError
-        Multi-class data without a positive class, regression data, a ratio leaving
-        fewer than 2 training positives or no validation positive.
-    """
-    import data
-
-    kwargs = {"seed": seed, "positive": positive}
-    if ratio != OWN:
-        kwargs["imbalance"] = ratio
-    try:
-        ds = data.load(dataset, **kwargs)
-    except data.DataError:
-        if positive is None and ratio != OWN:  # say what to do on multi-class data
-            _require_binary(data.load(dataset, seed=seed), dataset)
-        raise
-    _require_binary(ds, dataset)
-    where = f"{dataset} at ratio {ratio}"
-    n_train, n_val = int(ds.y_train.sum()), int(ds.y_val.sum())
-    if 2 * n_train > len(ds.y_train):  # the remedies would treat the other class
-        other = ds.classes[0]
-        hint = ("choose a scarcer class" if other == f"not {ds.classes[1]}" else
-                f"the minority is {other!r}: pass it as the positive class")
-        raise ValueError(f"{where}: the positive class {ds.classes[1]!r} is the majority "
-                         f"({n_train} of {len(ds.y_train)} training examples); the "
-                         f"benchmark studies a scarce positive class: {hint}")
-    if n_train < 2:
-        raise ValueError(f"{where} leaves {n_train} positive training example(s); "
-                         "needs at least 2: use a milder ratio")
-    if int(ds.y_test.sum()) < 1:  # every score would be undefined
-        raise ValueError(f"{where} leaves no positive example in the test set, so nothing "
-                         "can be scored: use another test file or a milder ratio")
-    if n_val < 1:
-        raise ValueError(f"{where} leaves no positive example in the validation split, so "
-                         "no threshold can be tuned: use a milder ratio")
-    return ds
-
-
-def _require_binary(ds, name: str) -> None:
-    if ds.task == "multiclass":
-        raise ValueError(f"{name} has {ds.n_classes} classes: choose the positive class "
-                         f"(--positive K, one of {', '.join(map(str, ds.classes))}) for a "
-                         "one-vs-rest task")
-    if ds.task != "binary":
-        raise ValueError(f"{name} is a {ds.task} dataset; the imbalance benchmark needs "
-                         "classification data")
-
-
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
     """``n`` (data seed, model random_state) pairs from ``SeedSequence(seed)``."""
     seed, n = whole("seed", seed, 0), seed_count(n)
@@ -139,6 +86,7 @@ def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
             for child in np.random.SeedSequence(int(seed)).spawn(int(n))]
 
 
+@releasing(held_variant)  # the last variant loaded: dropped when the benchmark returns or raises
 def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=None,
                         sampling_ratio: float = DEFAULT_SAMPLING_RATIO, seeds: int = 3,
                         metric: str = "pr_auc", tune_for: str = "f1",
@@ -190,6 +138,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         be made binary with at least 2 training positives, or no run left to train (every
         strategy a sampler with nothing to resample or too few samples to run).
     """
+    import data
+
     start = time.perf_counter()
     names = resolve_strategies(strategies)
     labels = parse_ratios(ratios)
@@ -200,32 +150,21 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     states = seed_states(seed, seeds)
     params = {**DEFAULT_NET, **dict(net_params or {})}
     check_net_params(params)
+    where = data.absolute_name(dataset)  # the workers load it too, from their own folder
+    modes = ["proper"] + (["leaky"] if leakage_demo else [])
     tasks, skips, majority, info = [], [], [], []
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
-            ds = load_variant(dataset, label, positive, data_seed)
-            if not tasks:
-                check_net_params(params, ds.n_features)
-            split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
-            # the useless model accuracy flatters: always the training majority class
-            always = np.full(len(ds.y_test), float(ds.y_train.mean() > 0.5))
-            majority.append({"ratio": label, "seed": i,
-                             **imbalance_metrics(ds.y_test, always, 0.5)})
-            info.append({"ratio": label, "seed": i, "data_seed": data_seed,
-                         "positive": ds.classes[1], **_split_counts(ds)})
-            modes = ["proper"] + (["leaky"] if leakage_demo else [])
-            merged = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
-            for name in names:
-                for mode in modes:
-                    if mode == "leaky" and STRATEGIES[name].sampler is None:
-                        continue  # nothing is resampled, so nothing can leak
-                    tasks.append(Task(label, name, mode, i, rs, split, sampling_ratio,
-                                      params, tune_for))
-                    # the leaky sampler runs on every split merged, the proper one on training
-                    skips.append(_why_skip(name, ds.y_train, sampling_ratio, "the training data")
-                                 if mode == "proper" else _why_skip(
-                                     name, merged, sampling_ratio,
-                                     "the data (train, validation and test merged)"))
+            variant = Variant(where, label, positive, data_seed)
+            # one variant in memory at a time: the runs load theirs again by reference
+            facts = _variant_facts(variant, i, names, modes, sampling_ratio,
+                                   params if not tasks else None)
+            majority.append(facts["majority"])
+            info.append(facts["info"])
+            for name, mode, skip in facts["runs"]:
+                tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
+                                  tune_for))
+                skips.append(skip)
     todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip]
     if not todo:
         why = ("resamples toward the sampling ratio" if all("nothing to resample" in s
@@ -233,6 +172,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                else "is a sampler that cannot run on this data")
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
                          f"and at ratio {tasks[0].ratio} {skips[0]}")
+    if runs_elsewhere(len(todo), backend=backend, workers=workers):
+        held_variant.cache_clear()  # each worker loads its own: this copy would sit idle
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
                           scheduler=scheduler, progress="imbalance" if progress else None))
     outputs = [skipped_run(t, skip) if skip else next(done)
@@ -253,6 +194,34 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         else pd.DataFrame(columns=["ratio", "strategy", "mode", "seed", "y_true", "proba"]),
         majority=pd.DataFrame(majority), data=pd.DataFrame(info), timings=timings,
         seconds=time.perf_counter() - start)
+
+
+def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: float,
+                   check_params: dict | None) -> dict:
+    """What the benchmark keeps of one variant before its runs: the majority-class
+    baseline, its class counts, and each (strategy, mode) run with why it is skipped
+    (``""``: it runs). ``check_params``: net settings to check against its features."""
+    ds = held_variant(variant)
+    if check_params is not None:
+        check_net_params(check_params, ds.n_features)
+    # the useless model accuracy flatters: always the training majority class
+    always = np.full(len(ds.y_test), float(ds.y_train.mean() > 0.5))
+    merged = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
+    runs = []
+    for name in names:
+        for mode in modes:
+            if mode == "leaky" and STRATEGIES[name].sampler is None:
+                continue  # nothing is resampled, so nothing can leak
+            # the leaky sampler runs on every split merged, the proper one on training
+            runs.append((name, mode, _why_skip(name, ds.y_train, sampling_ratio,
+                                               "the training data") if mode == "proper"
+                         else _why_skip(name, merged, sampling_ratio,
+                                        "the data (train, validation and test merged)")))
+    return {"majority": {"ratio": variant.ratio, "seed": seed,
+                         **imbalance_metrics(ds.y_test, always, 0.5)},
+            "info": {"ratio": variant.ratio, "seed": seed, "data_seed": variant.seed,
+                     "positive": ds.classes[1], **_split_counts(ds)},
+            "runs": runs}
 
 
 def _why_skip(strategy: str, y, sampling_ratio: float, what: str) -> str:

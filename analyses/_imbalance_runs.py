@@ -17,6 +17,7 @@ import numpy as np
 
 from ._imbalance_metrics import imbalance_metrics, tune_threshold
 from ._imbalance_strategies import STRATEGIES, make_imbalance_pipeline
+from ._imbalance_variants import Variant, held_variant
 
 #: The two thresholds every run is scored at.
 THRESHOLDS = ("0.5", "tuned")
@@ -24,7 +25,7 @@ THRESHOLDS = ("0.5", "tuned")
 
 @dataclass(frozen=True)
 class Split:
-    """The arrays of one (ratio, seed) variant: what a run trains, tunes and scores on."""
+    """The arrays a run trains, tunes and scores on: its variant's, or the leaky demo's."""
 
     X_train: np.ndarray
     y_train: np.ndarray
@@ -43,7 +44,7 @@ class Task:
     mode: str  # "proper": resampling inside training; "leaky": before the split
     seed: int  # seed index 0..n-1
     random_state: int
-    split: Split
+    variant: Variant  # loaded where the run executes: a task carries no arrays
     sampling_ratio: float
     net_params: dict
     tune_for: str
@@ -135,7 +136,8 @@ def run_task(task: Task) -> dict:
     start = time.perf_counter()
     base = {"ratio": task.ratio, "strategy": task.strategy, "mode": task.mode,
             "seed": task.seed, "random_state": task.random_state}
-    split = task.split
+    ds = held_variant(task.variant)  # the runs of one variant come in a row: loaded once
+    split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
     n_train = _counts(split.y_train)
     try:
         pipe = make_imbalance_pipeline(task.strategy, task.sampling_ratio, task.net_params,

@@ -1,0 +1,101 @@
+"""The imbalance benchmark's data: one binary variant per (ratio, seed), loaded by reference.
+
+A run's task names its variant (`Variant`) instead of carrying its arrays; the process
+that runs it loads it through `held_variant`, which keeps one variant per process and
+drops it before loading another. Neither the benchmark's process nor a worker ever holds
+two (MNIST at 1:50: about 200 MB each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Ratio label for "the data's own class balance" (no subsampling).
+OWN = "own"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What `load_variant` needs to load one variant: a task carries this, not the data."""
+
+    dataset: str  # paths made absolute: a worker keeps the folder it started in
+    ratio: str
+    positive: Any
+    seed: int  # the data seed
+
+
+def load_variant(dataset: str, ratio: str, positive, seed: int):
+    """The binary dataset of one ratio and seed, checked for enough positives per split.
+
+    Raises
+    ------
+    ValueError
+        Multi-class data without a positive class, regression data, a ratio leaving
+        fewer than 2 training positives or no validation positive.
+    """
+    import data
+
+    kwargs = {"seed": seed, "positive": positive}
+    if ratio != OWN:
+        kwargs["imbalance"] = ratio
+    try:
+        ds = data.load(dataset, **kwargs)
+    except data.DataError:
+        if positive is None and ratio != OWN:  # say what to do on multi-class data
+            _require_binary(data.load(dataset, seed=seed), dataset)
+        raise
+    _require_binary(ds, dataset)
+    where = f"{dataset} at ratio {ratio}"
+    n_train, n_val = int(ds.y_train.sum()), int(ds.y_val.sum())
+    if 2 * n_train > len(ds.y_train):  # the remedies would treat the other class
+        other = ds.classes[0]
+        hint = ("choose a scarcer class" if other == f"not {ds.classes[1]}" else
+                f"the minority is {other!r}: pass it as the positive class")
+        raise ValueError(f"{where}: the positive class {ds.classes[1]!r} is the majority "
+                         f"({n_train} of {len(ds.y_train)} training examples); the "
+                         f"benchmark studies a scarce positive class: {hint}")
+    if n_train < 2:
+        raise ValueError(f"{where} leaves {n_train} positive training example(s); "
+                         "needs at least 2: use a milder ratio")
+    if int(ds.y_test.sum()) < 1:  # every score would be undefined
+        raise ValueError(f"{where} leaves no positive example in the test set, so nothing "
+                         "can be scored: use another test file or a milder ratio")
+    if n_val < 1:
+        raise ValueError(f"{where} leaves no positive example in the validation split, so "
+                         "no threshold can be tuned: use a milder ratio")
+    return ds
+
+
+def _require_binary(ds, name: str) -> None:
+    if ds.task == "multiclass":
+        raise ValueError(f"{name} has {ds.n_classes} classes: choose the positive class "
+                         f"(--positive K, one of {', '.join(map(str, ds.classes))}) for a "
+                         "one-vs-rest task")
+    if ds.task != "binary":
+        raise ValueError(f"{name} is a {ds.task} dataset; the imbalance benchmark needs "
+                         "classification data")
+
+
+class _OneVariant:
+    """The one variant this process holds: ``held(variant)`` loads it unless it is the one
+    held, dropping the held one first (an ``lru_cache`` would hold both while loading)."""
+
+    def __init__(self):
+        self._variant, self._ds = None, None
+
+    def __call__(self, variant: Variant):
+        if self._variant != variant:  # compared, not hashed: any positive label will do
+            self.cache_clear()
+            self._ds = load_variant(variant.dataset, variant.ratio, variant.positive,
+                                    variant.seed)
+            self._variant = variant
+        return self._ds
+
+    def cache_clear(self) -> None:
+        """Drop the held variant (the name `analyses._backend.releasing` calls)."""
+        self._variant, self._ds = None, None
+
+
+#: The variant this process holds; `imbalance_benchmark` empties it when it returns.
+held_variant = _OneVariant()
