@@ -67,6 +67,34 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     assert "imbalance" in index and "report.html" in index
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_nets_train_in_float32_unless_dtype_says_otherwise(capsys):
+    # imbalance trained float64 with no --dtype, where the other analyses default to float32
+    # (MNIST-sized data at 1:50: 730 MB against 490 MB)
+    import analyses
+
+    moons = "moons?n_train=600&noise=0.35"
+
+    def brier(*extra) -> tuple[str, float]:
+        assert hplab.main(["imbalance", "--dataset", moons, "--ratio", "1:5", "--strategies",
+                           "none", "--seeds", "1", "--no-report", "--json", *FAST, *extra]) == 0
+        s = json.loads(capsys.readouterr().out)
+        entry = next(m for m in s["metrics"] if m["threshold"] == "0.5")
+        return s["net_params"]["dtype"], entry["brier"]["mean"]
+
+    default, single, double = brier(), brier("--dtype", "float32"), brier("--dtype", "float64")
+    assert default == single and default[0] == "float32" and double[0] == "float64"
+    assert default[1] != double[1]  # the nets did train in another precision
+    # the API's default is the command's
+    api = analyses.imbalance_benchmark(moons, ratios="1:5", strategies="none", seeds=1,
+                                       net_params={"hidden": (4,), "max_epochs": 8})
+    assert api.net_params["dtype"] == "float32"
+    assert api.runs.query("threshold == '0.5'")["brier"].item() == default[1]
+    X, y = np.random.default_rng(0).normal(size=(40, 2)), np.arange(40) % 4 == 0
+    pipe = analyses.make_imbalance_pipeline("none", net_params={"max_epochs": 1}).fit(X, y)
+    assert pipe.named_steps["model"].net_.dtype == np.float32
+
+
 def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
     # QA: each strategy's mean ROC-AUC and the summed confusion counts were only pixels
     # (the curves' areas, the matrices' cells); the runs table shows its first 15 rows
