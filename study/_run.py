@@ -51,6 +51,10 @@ from ._worker import (
 )
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
+# how long a run or worker that finds a study without a spec (and without trials) waits for
+# the run creating it to store one, and how often it looks
+SPEC_WAIT = 5.0
+SPEC_POLL = 0.1
 
 
 def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
@@ -77,22 +81,24 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
         raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
                         "the table and parse_spec it rather than dataclasses.replace")
     directions = list(spec.directions)
-    try:  # the storage decides who creates it when two runs of one new spec race
+    try:  # the storage decides which of two runs racing to create it does
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     directions=directions)
         created = True
+        # the spec first, the creator's own: a run that lost the race waits for it and
+        # compares (one that came before it was stored took the study as its own)
+        study.set_user_attr(SPEC_ATTR, raw)
         stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
         study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
     except optuna.exceptions.DuplicatedStudyError:
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     load_if_exists=True, directions=directions)
         created = False
-    stored = study.user_attrs.get(SPEC_ATTR)
-    if stored is None and not created and study.trials:
+    stored = _spec_when_stored(study)
+    if stored is None:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
-    changed = (first_difference(_parse_stored(stored, spec.name, where), spec)
-               if stored is not None else None)
+    changed = first_difference(_parse_stored(stored, spec.name, where), spec)
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({changed} differs); change study.name to start a new one")
@@ -102,7 +108,7 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
         with quiet_optuna():  # experimental in optuna, and used on purpose
             study.set_metric_names(list(spec.metrics))
     asked = not keep_budget  # the budget given explicitly (--trials), not read off a spec
-    if (keep_budget and stored is not None and study.user_attrs.get(ASKED_ATTR)
+    if (keep_budget and study.user_attrs.get(ASKED_ATTR)
             and stored_budget(stored) > raw["study"]["n_trials"]):
         raw["study"]["n_trials"] = stored_budget(stored)  # --trials raised it: it stays
         asked = True
@@ -125,6 +131,21 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return _parse_stored(raw, name, where), storage
+
+
+def _spec_when_stored(study) -> dict | None:
+    """The spec stored with ``study``, or None (not an hplab study).
+
+    A study without one and without trials may be one that a run has just created and
+    not yet given its spec: that is waited for, up to ``SPEC_WAIT`` seconds.
+    """
+    give_up = time.monotonic() + SPEC_WAIT
+    while True:
+        raw = study.user_attrs.get(SPEC_ATTR)
+        if (raw is not None or study.get_trials(deepcopy=False)
+                or time.monotonic() >= give_up):
+            return raw
+        time.sleep(SPEC_POLL)
 
 
 def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:

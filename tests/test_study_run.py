@@ -370,6 +370,60 @@ def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_
     assert "(fixed.init differs)" in capsys.readouterr().err
 
 
+def _spec_stored_late(db: Path, raw: dict, monkeypatch, *, on_call: str):
+    """A study of ``raw``'s name that exists without its spec until 0.3 s after hplab's
+    ``optuna.<on_call>`` first runs: the window between a creating run's create_study and
+    its storing the spec, held open. Returns the thread that stores it (join it)."""
+    import threading
+
+    name, url = raw["study"]["name"], f"sqlite:///{db}"
+    created = optuna.create_study(study_name=name, storage=url)  # the creator, cut short
+    reached = threading.Event()
+    real = getattr(optuna, on_call)
+
+    def spy(*args, **kwargs):
+        reached.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna, on_call, spy)
+
+    def creator_goes_on():
+        reached.wait(30)
+        time.sleep(0.3)
+        created.set_user_attr(study.SPEC_ATTR, raw)
+
+    thread = threading.Thread(target=creator_goes_on)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("init, code", [("he", 2), ("xavier", 0)])
+def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tmp_path, capsys,
+                                                                  monkeypatch, init, code):
+    # the loser of create_study came before the creator stored its spec: it skipped the
+    # check, wrote its own spec over the creator's, and both trained into one study
+    db = tmp_path / "race.db"
+    first = study.load_spec(spec_file("race", n_trials=1, pruner="none", max_epochs=2))
+    second = spec_file("race", n_trials=1, pruner="none", max_epochs=2,
+                       fixed={"batch_size": 2, "checkpoint": 4, "init": init})
+    thread = _spec_stored_late(db, first.raw, monkeypatch, on_call="create_study")
+    try:
+        got, out, err = run_cli(["study", "run", second, "--storage", db, "--no-report",
+                                 "--json"], capsys)
+    finally:
+        thread.join()
+    assert got == code
+    stored = optuna.load_study(study_name="race", storage=f"sqlite:///{db}")
+    assert first_difference(study.parse_spec(stored.user_attrs[study.SPEC_ATTR]), first) is None
+    if code:
+        assert err == (f"hplab study: error: study 'race' in sqlite:///{db} was created from "
+                       "another spec (fixed.init differs); change study.name to start a new "
+                       "one\n")
+        assert stored.trials == []
+    else:  # the same spec joins the study being created
+        assert json.loads(out)["n_finished"] == 1 and len(stored.trials) == 1
+
+
 def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
     import dataclasses
 
