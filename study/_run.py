@@ -121,13 +121,19 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
     """The spec kept in study ``name`` (and the storage it was read from)."""
     with quiet_optuna():
         storage = storage or open_storage(where, create=False)
-        try:
-            study = optuna.load_study(study_name=name, storage=storage)
-        except KeyError:
-            known = optuna.get_all_study_names(storage)
-            raise StorageError(f"no study {name!r} in {where.masked}; studies there: "
-                               f"{', '.join(known) or 'none'}") from None
-    raw = study.user_attrs.get(SPEC_ATTR)
+        for _ in range(2):  # a study the listing names was created after the first load
+            try:
+                study = optuna.load_study(study_name=name, storage=storage)
+                break
+            except KeyError:
+                known = optuna.get_all_study_names(storage)
+                if name not in known:
+                    raise StorageError(f"no study {name!r} in {where.masked}; studies "
+                                       f"there: {', '.join(known) or 'none'}") from None
+        else:
+            raise StorageError(f"study {name!r} in {where.masked} changed while it was "
+                               "being loaded; try again")
+    raw = _spec_when_stored(study)
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return _parse_stored(raw, name, where), storage

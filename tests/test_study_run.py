@@ -424,6 +424,60 @@ def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tm
         assert json.loads(out)["n_finished"] == 1 and len(stored.trials) == 1
 
 
+def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path, capsys,
+                                                           monkeypatch):
+    # `study worker` started with `study run` said the study "was not made by hplab"
+    db = tmp_path / "join.db"
+    spec = study.load_spec(spec_file("join", n_trials=2, pruner="none", max_epochs=2))
+    thread = _spec_stored_late(db, spec.raw, monkeypatch, on_call="load_study")
+    try:
+        got, out, err = run_cli(["study", "worker", "--study", "join", "--storage", db,
+                                 "--json"], capsys)
+    finally:
+        thread.join()
+    assert got == 0, err
+    assert json.loads(out)["n_finished"] == 2
+    # an empty study that never gets a spec is still no hplab study (after the wait)
+    optuna.create_study(study_name="bare", storage=f"sqlite:///{db}")
+    monkeypatch.setattr(study._run, "SPEC_WAIT", 0.3)
+    got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
+    assert got == 2
+    assert err == f"hplab study: error: study 'bare' in sqlite:///{db} was not made by hplab\n"
+    got, _, err = run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", db],
+                          capsys)
+    assert got == 2 and err.endswith("was not made by hplab; choose another study.name\n")
+
+
+def test_a_study_created_while_a_worker_looked_for_it_is_loaded(spec_file, tmp_path, capsys,
+                                                               monkeypatch):
+    # missed by the load and listed by the next read: "no study 'late' ...; studies
+    # there: late"
+    db = tmp_path / "late.db"
+    spec = study.load_spec(spec_file("late", n_trials=2, pruner="none", max_epochs=2))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(study.load_spec(spec_file("other", n_trials=1)),
+                           study.open_storage(where, create=True), where)
+    real = optuna.load_study
+    missed = []
+
+    def before_the_creator(*args, **kwargs):
+        if not missed:  # this load ran just before `study run` created the study
+            missed.append(True)
+            study.create_or_resume(spec, study.open_storage(where), where)
+            raise KeyError("late")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna, "load_study", before_the_creator)
+    got, out, err = run_cli(["study", "worker", "--study", "late", "--storage", db, "--json"],
+                            capsys)
+    assert got == 0, err
+    assert missed and json.loads(out)["n_finished"] == 2
+    got, _, err = run_cli(["study", "worker", "--study", "gone", "--storage", db], capsys)
+    assert got == 2
+    assert err == (f"hplab study: error: no study 'gone' in sqlite:///{db}; studies there: other, "
+                   "late\n")
+
+
 def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
     import dataclasses
 
