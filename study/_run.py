@@ -189,10 +189,18 @@ def close_interrupted(storage, study, run_id: str) -> int:
     return closed
 
 
-def _pool_worker(*args, **kwargs) -> int:
-    """`run_worker` in a pool process: an interrupt ends it normally (-1), so joblib does
-    not kill its siblings while they close their own trials. SIGTERM (sent when the
-    parent dies) interrupts it the same way, then ends the process."""
+def _timed_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
+    """`run_worker` with the spec's ``timeout`` (which it counts from when it can start
+    trials); returns the trials it ran and whether the timeout passed."""
+    started = time.time()  # its deadline is this or later: past it, it had passed
+    ran = run_worker(*args, timeout=timeout, **kwargs)
+    return ran, timeout is not None and time.time() >= started + timeout
+
+
+def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
+    """`_timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
+    joblib does not kill its siblings while they close their own trials. SIGTERM (sent
+    when the parent dies) interrupts it the same way, then ends the process."""
     from nets._pool import release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
@@ -210,9 +218,9 @@ def _pool_worker(*args, **kwargs) -> int:
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()
-        return run_worker(*args, **kwargs)
+        return _timed_worker(timeout, *args, **kwargs)
     except KeyboardInterrupt:
-        return -1
+        return -1, False
     finally:
         if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -251,7 +259,9 @@ class _FirstInterruptToWorkers:
                 os.kill(child.pid, signal.SIGINT)
 
 
-def _pool(spec, where, indices, run_id, deadline, threads) -> None:
+def _pool(spec, where, indices, run_id, threads) -> bool:
+    """Run ``spec``'s study on a pool of one process per index; whether the spec's
+    timeout ended any of them."""
     from joblib import Parallel, delayed
 
     from nets._pool import HeldStartLoky
@@ -260,8 +270,8 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
     with _FirstInterruptToWorkers() as guard:
         try:
             ran = Parallel(n_jobs=len(indices), backend=backend)(
-                delayed(_pool_worker)(spec, where, index=i, run_id=run_id, threads=threads,
-                                      deadline=deadline)
+                delayed(_pool_worker)(spec.timeout, spec, where, index=i, run_id=run_id,
+                                      threads=threads)
                 for i in indices)
         except Exception:
             # where workers cannot hold a Ctrl-C until their handler is set (Windows), one
@@ -269,11 +279,12 @@ def _pool(spec, where, indices, run_id, deadline, threads) -> None:
             if guard.interrupted:
                 raise KeyboardInterrupt from None
             raise
-    if guard.interrupted or -1 in ran:
+    if guard.interrupted or any(n == -1 for n, _ in ran):
         # its workers returned, but one may have been stopped while importing (optuna,
         # sqlalchemy): not reused by the next run in this process (a notebook's)
         backend.kill_workers()
         raise KeyboardInterrupt
+    return any(timed_out for _, timed_out in ran)
 
 
 def local_workers(workers) -> int:
@@ -288,24 +299,23 @@ def local_workers(workers) -> int:
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             index: int | None = 0, progress: bool = True, dataset=None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
-    the spec's timeout had passed when they stopped."""
+    the spec's timeout had passed when they stopped. Each process counts the timeout from
+    when it can start trials."""
     run_id = uuid.uuid4().hex[:12]
-    deadline = time.time() + spec.timeout if spec.timeout else None
     n_trials = stored_n_trials(study, spec.n_trials)
     bar = StudyProgress(study, n_trials, progress)
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
-            run_worker(spec, where, index=index, run_id=run_id, deadline=deadline,
-                       on_trial=bar.refresh, dataset=dataset)
-            return deadline is not None and time.time() >= deadline
+            return _timed_worker(spec.timeout, spec, where, index=index, run_id=run_id,
+                                 on_trial=bar.refresh, dataset=dataset)[1]
         stop = threading.Event()
         poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
         poller.start()
         try:
             # joining workers seed their samplers at random: index 0 is the creator's
             indices = list(range(workers)) if index is not None else [None] * workers
-            _pool(spec, where, indices, run_id, deadline, max(1, cores() // workers))
+            timed_out = _pool(spec, where, indices, run_id, max(1, cores() // workers))
         except Exception as exc:
             if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
                 raise
@@ -313,11 +323,12 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
             print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
                   "study in this process", file=sys.stderr, flush=True)
-            run_worker(spec, where, index=None, run_id=run_id, deadline=deadline)
+            # one more process that starts trials, with the timeout counted as any other's
+            timed_out = _timed_worker(spec.timeout, spec, where, index=None, run_id=run_id)[1]
         finally:
             stop.set()
             poller.join()
-        return deadline is not None and time.time() >= deadline
+        return timed_out
     except KeyboardInterrupt:
         close_interrupted(storage, study, run_id)
         raise

@@ -110,7 +110,7 @@ class StudySpec:
     fixed: dict
     raw: dict
     description: str = ""
-    timeout: float | None = None
+    timeout: float | None = None  # seconds, per worker from its first possible trial
     heartbeat_interval: int = 5
     grace_period: int = 30
     max_retry: int = 2

@@ -260,7 +260,7 @@ def stored_n_trials(study, default: int) -> int:
 
 def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = "",
                threads: int | None = None, deadline: float | None = None,
-               on_trial=None, dataset=None) -> int:
+               timeout: float | None = None, on_trial=None, dataset=None) -> int:
     """Run trials of the stored study ``spec.name`` until the budget is spent.
 
     Parameters
@@ -275,6 +275,9 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         BLAS threads for this process (workers x threads <= cores).
     deadline : float, optional
         ``time.time()`` after which no new trial starts.
+    timeout : float, optional
+        Seconds after which no new trial starts, counted from when this worker can start
+        its first (its storage open, its data loaded).
     on_trial : callable, optional
         Called with the study's trials at each claim, from the read that decides it
         (progress bars).
@@ -322,6 +325,9 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
 
             limits = threadpool_limits(limits=threads)
         ran = 0
+        if timeout:  # from here: a pool worker's imports alone took longer than a short one
+            start_by = time.time() + timeout
+            deadline = start_by if deadline is None else min(deadline, start_by)
         with limits, interrupts:
             while deadline is None or time.time() < deadline:
                 interrupts.hold()

@@ -92,6 +92,39 @@ def test_a_run_stopped_by_its_timeout_says_so(spec_file, tmp_path, capsys):
     assert summary["stopped"] == "timeout" and finished < summary["n_finished"] < 50
 
 
+def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_file, tmp_path,
+                                                                        monkeypatch):
+    # the deadline was set before the pool started: workers that took longer to import
+    # than the timeout (10 s and more on a loaded machine) ran no trial, on every resume
+    import threading
+
+    import joblib
+
+    results = []
+
+    class SlowStartPool:  # two workers importing for 0.4 s, then running one by one
+        def __init__(self, n_jobs, backend):
+            self.n_jobs = n_jobs
+
+        def __call__(self, calls):
+            time.sleep(0.4)
+            for function, args, kwargs in calls:  # a thread: no pytest signal handler set
+                worker = threading.Thread(
+                    target=lambda f=function, a=args, k=kwargs: results.append(f(*a, **k)))
+                worker.start()
+                worker.join()
+            return results
+
+    monkeypatch.setattr(joblib, "Parallel", SlowStartPool)
+    spec = study.load_spec(spec_file("short", n_trials=50, timeout=0.2, pruner="none",
+                                     max_epochs=2))
+    summary = study.run_study(spec, storage=str(tmp_path / "short.db"), workers=2,
+                              progress=False)
+    assert 2 <= summary["n_finished"] < 50 and summary["stopped"] == "timeout"
+    assert len(results) == 2 and all(ran >= 1 and timed_out for ran, timed_out in results)
+    assert summary["n_finished"] == sum(ran for ran, _ in results)
+
+
 def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_path):
     # piped to a log, the two-worker bar wrote a frame every second: an hour, 240 KB
     path = spec_file("log", dataset="coin", n_trials=2, max_epochs=500, pruner="none",
@@ -720,10 +753,9 @@ def test_a_study_without_trials_exports_and_reports(spec_file, tmp_path, parse_h
     import reports
 
     db = tmp_path / "empty.db"
-    # the timeout passes while the data loads: the study exists with no trial
-    summary = study.run_study(study.load_spec(spec_file("empty", n_trials=3, timeout=0.001)),
-                              storage=str(db), progress=False)
-    assert summary["n_finished"] == 0
+    where = study.resolve_storage(str(db))  # a study created, its first trial not yet run
+    study.create_or_resume(study.load_spec(spec_file("empty", n_trials=3)),
+                           study.open_storage(where, create=True), where)
     csv = study.export_csv("empty", tmp_path / "empty.csv", storage=str(db))
     assert csv.read_text().splitlines()[0].split(",")[0] == "number"
     assert len(csv.read_text().splitlines()) == 1
