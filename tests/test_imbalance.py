@@ -51,6 +51,23 @@ def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
         analyses.best_threshold([1, 0, 1], [0.9, 0.2, np.nan])
 
 
+@pytest.mark.parametrize("y, scores, tune_for, expected", [
+    ([0, 1, 1], [0.2, 0.6, 0.8], "f1", 0.4),  # halfway between the cut 0.6 and 0.2
+    ([1, 0, 1, 1, 1, 0, 0, 1], [0.97, 0.68, 0.39, 0.19, 0.35, 0.51, 0.89, 0.78], "mcc", 0.93),
+    ([1, 0, 0, 1, 0, 0, 0, 0], [0.13, 0.4, 0.2, 0.26, 0.75, 0.28, 0.49, 0.98], "g_mean", 0.23),
+    ([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6], "balanced_accuracy", 0.85),  # ties 0.85 and 0.65
+])
+def test_best_threshold_is_the_highest_best_midpoint_by_sklearns_scores(y, scores, tune_for,
+                                                                       expected):
+    t = analyses.best_threshold(y, scores, tune_for)
+    assert t == pytest.approx(expected)
+    # reference: every midpoint between distinct scores, scored by scikit-learn/imblearn
+    s = sorted(set(scores), reverse=True)
+    cuts = (np.array(s[:-1]) + np.array(s[1:])) / 2
+    got = np.array([analyses.imbalance_metrics(y, scores, c)[tune_for] for c in cuts])
+    assert t == pytest.approx(cuts[got >= got.max() - 1e-12].max())
+
+
 @pytest.mark.parametrize("tune_for", ["f1", "balanced_accuracy", "mcc", "g_mean"])
 def test_tuned_threshold_is_at_least_as_good_as_sklearns(tune_for):
     from imblearn.metrics import geometric_mean_score
@@ -151,6 +168,27 @@ def test_resampling_touches_training_data_only(moons_result):
         assert over.n_fit_pos == int(0.2 * over.n_train_neg) > over.n_train_pos
         assert under.n_fit_pos == under.n_train_pos
         assert under.n_fit_neg == int(under.n_train_pos / 0.2) < under.n_train_neg
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_threshold_is_tuned_on_the_validation_split_only(moons_result):
+    runs = moons_result.to_frame()
+    tuned = runs[(runs["threshold"] == "tuned") & (runs["strategy"] == "none")]
+    for row in tuned.itertuples():
+        ds = analyses.load_variant(MOONS, "1:20", None, int(
+            moons_result.data.loc[moons_result.data["seed"] == row.seed, "data_seed"].iloc[0]))
+        # the run's model, refitted: the same test scores prove it is the same model
+        pipe = analyses.make_imbalance_pipeline("none", moons_result.sampling_ratio,
+                                                moons_result.net_params, row.random_state)
+        pipe.fit(ds.X_train, ds.y_train)
+        scores = moons_result.scores
+        kept = scores[(scores["strategy"] == "none") & (scores["seed"] == row.seed)]
+        assert pipe.predict_proba(ds.X_test)[:, 1] == pytest.approx(kept["proba"].to_numpy())
+        on_val = analyses.best_threshold(ds.y_val, pipe.predict_proba(ds.X_val)[:, 1],
+                                         moons_result.tune_for)
+        on_test = analyses.best_threshold(ds.y_test, kept["proba"].to_numpy(),
+                                          moons_result.tune_for)
+        assert row.threshold_value == on_val != on_test
 
 
 def test_curves_are_seed_means_whose_areas_are_the_tables(moons_result):
