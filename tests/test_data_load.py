@@ -82,6 +82,13 @@ def test_standard_scaling_and_normalize_x():
     assert data.load("moons", scaling="none").x_scale.tolist() == [1, 1]
 
 
+def test_standard_scaling_of_images_uses_the_std_of_every_training_pixel():
+    ds = data.load("digits?scaling=standard", seed=0)  # images: one shift and scale
+    raw = ds.X_train.astype(np.float64) * ds.x_scale + ds.x_shift
+    assert ds.x_shift[0] == pytest.approx(raw.mean()) == pytest.approx(4.88145)
+    assert ds.x_scale[0] == pytest.approx(raw.std()) == pytest.approx(6.01563)  # not 7.75 (RMS)
+
+
 
 def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
     # 0.1 is not exact in binary: its std is rounding noise (1e-17), which is no spread
@@ -127,6 +134,10 @@ def test_regression_targets_inverse():
     assert y_raw.min() == pytest.approx(ds.y_shift)
     assert y_raw.max() == pytest.approx(ds.y_shift + ds.y_scale)
     json.dumps(ds.summary())
+    # fitted on train only: this seed's validation reaches 1.0075, beyond the train range
+    ds = data.load("sine", seed=4)
+    assert (ds.y_train.min(), ds.y_train.max()) == (0.0, 1.0)
+    assert ds.y_val.max() == pytest.approx(1.0074719)
 
 
 def test_npz_with_test_file_course_layout(tmp_path):
