@@ -92,6 +92,21 @@ def test_lr_50_diverges_without_exception_or_warning(moons, head, dtype):
     assert not math.isfinite(last) or last > 10 * res.history["train_loss"].iloc[0]
 
 
+def test_divergence_is_measured_against_the_first_train_loss_not_the_validation_loss(moons):
+    X, y, X_val, _ = moons
+    cfg = nets.TrainConfig(hidden=(8,), lr=0.01, batch_size=20, max_epochs=2, head="regression",
+                           dtype="float64")
+    init_rng, loop_rng = study.train_streams(0)
+    net = nets.build_net(cfg, 2, X[:, 0] * 3 + y, rng=init_rng)
+    y_val = net.predict(X_val)  # the untrained net's own outputs: validation loss 0
+    res = nets.train(net, cfg, X, X[:, 0] * 3 + y, X_val, y_val, rng=loop_rng)
+    losses = res.history["train_loss"].to_numpy()
+    assert res.history["val_loss"].iloc[0] == pytest.approx(0, abs=1e-12)
+    assert losses == pytest.approx([6.746, 5.175, 4.321], abs=1e-3)  # falling, not diverging
+    # measured against the validation loss, 6.746 "exceeded 10x its first value" at epoch 0
+    assert (res.status, res.epochs) == ("max_epochs", 2)
+
+
 def test_eps_stops_at_the_first_checkpoint_below_it(moons):
     cfg = nets.TrainConfig(hidden=(16,), activation="tanh", optimizer="adam", lr=0.02,
                            batch_size=20, max_epochs=500, eps=0.1, dtype="float64")
@@ -122,6 +137,19 @@ def test_early_stopping_restores_the_best_weights(moons):
     assert res.final("val_accuracy") == res.history["val_accuracy"].iloc[best]
 
 
+def test_checkpoints_score_eval_size_training_rows_drawn_by_the_loop_rng(moons):
+    X, y, _, _ = moons
+    cfg = nets.TrainConfig(hidden=(4,), max_epochs=1, eval_size=50, dtype="float64")
+    init_rng, loop_rng = study.train_streams(0)
+    net = nets.build_net(cfg, 2, y, rng=init_rng)
+    # the loop's first draw: 50 of the 200 rows, in order
+    rows = np.sort(study.train_streams(0)[1].choice(200, 50, replace=False))
+    expected = nets.evaluate(net, X[rows], y[rows])
+    res = nets.train(net, cfg, X, y, rng=loop_rng)
+    first = res.history.iloc[0]
+    assert (first["train_loss"], first["train_accuracy"]) == pytest.approx(expected, rel=1e-12)
+
+
 def test_checkpoint_fractions_and_fractional_max_epochs(moons):
     X, y, _, _ = moons
     cfg = nets.TrainConfig(hidden=(4,), batch_size=20, max_epochs=2.5, checkpoint=0.5)
@@ -150,6 +178,8 @@ def _cfg(**kw):
      {0: 0.1, 99: 0.1, 100: 0.05, 299: 0.05, 300: 0.025, 1000: 0.025}),
     ("inverse", {"lr_decay_steps": 50, "lr_power": 1.0},
      {0: 0.1, 50: 0.05, 150: 0.025}),
+    ("inverse", {"lr_decay_steps": 50, "lr_power": 2.0},  # (1 + step / 50) ** -2
+     {0: 0.1, 50: 0.025, 150: 0.1 / 16}),
     ("polynomial", {"lr_power": 2.0, "lr_min": 0.01},
      {0: 0.1, 500: 0.01 + 0.09 * 0.25, 1000: 0.01, 2000: 0.01}),
     ("cosine", {"lr_min": 0.0}, {0: 0.1, 500: 0.05, 1000: 0.0, 1500: 0.0}),
