@@ -176,8 +176,11 @@ def test_unreached_batches_get_no_regime_verdict():
         regimes([1, 8], few, [True])
 
 
-@pytest.mark.parametrize("alpha, rule", [(1.0, "linear"), (0.5, "square-root"),
-                                         (0.0, "flat")])
+@pytest.mark.parametrize("alpha, rule", [
+    (1.0, "linear"), (0.5, "square-root"), (0.0, "flat"),
+    # just inside each band: flat below 0.25, then the nearer of 0.5 and 1, steeper past 1.25
+    (0.24, "flat"), (0.26, "square-root"), (0.74, "square-root"), (0.76, "linear"),
+    (1.24, "linear"), (1.26, "steeper than linear")])
 def test_lr_exponent_and_rule(alpha, rule):
     b = 2.0 ** np.arange(0, 8)
     lr = 0.01 * b ** alpha
@@ -185,6 +188,14 @@ def test_lr_exponent_and_rule(alpha, rule):
     ex = fit_lr_exponent(b, lr, max_batch=32)
     assert ex.alpha == pytest.approx(alpha, abs=1e-9) and ex.rule == rule
     assert ex.n_points == 6 and ex.max_batch == 32
+
+
+def test_rule_rates_grow_linearly_and_as_the_square_root_from_the_anchor():
+    from analyses._scaling_law import rule_rates
+
+    linear, square_root = rule_rates([8, 32, 128], 8, 0.01)
+    assert linear.tolist() == pytest.approx([0.01, 0.04, 0.16])
+    assert square_root.tolist() == pytest.approx([0.01, 0.02, 0.04])
 
 
 def test_lr_exponent_uses_three_points_at_least_but_says_no_rule_past_b_crit():
