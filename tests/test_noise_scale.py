@@ -71,6 +71,33 @@ def test_full_big_batch_gives_g2_exactly():
     assert row["g2"] == pytest.approx(g2, rel=1e-9)  # c(n) = 0: the big batch is G itself
 
 
+def test_the_measured_gradient_includes_weight_decay():
+    net, X, T = _linear_problem(n=50)
+    W, b = net.params
+    r = (X @ W + b - T)[:, 0]
+    G_W, G_b = (X * r[:, None]).mean(axis=0) + 0.1 * W[:, 0], r.mean()  # l2 on weights only
+    cb = GradientNoiseScale(X, T, b_small=5, b_big=50, every=1, rng=np.random.default_rng(0),
+                            l2=0.1)
+    g2 = cb.measure(net)["g2_raw"]  # the big batch is the whole set: |G|^2 exactly
+    assert g2 == pytest.approx(G_W @ G_W + G_b**2, rel=1e-10)
+    assert g2 != pytest.approx(exact_noise_scale(net, X, T)[0], rel=1e-3)
+
+
+def test_the_first_smoothed_measurement_is_the_measurement_itself():
+    net, X, T = _linear_problem(n=50)
+    cb = GradientNoiseScale(X, T, b_small=5, b_big=50, every=1, rng=np.random.default_rng(0),
+                            beta=0.9)
+    row = cb.measure(net)  # the EMA starts at 0: debiased by 1 - 0.9, not 10x too small
+    assert (row["g2"], row["trace"]) == pytest.approx((row["g2_raw"], row["trace_raw"]),
+                                                      rel=1e-12)
+    assert row["b_simple"] == pytest.approx(row["b_simple_raw"], rel=1e-12)
+
+
+def test_default_noise_batches_shrink_the_small_one_to_a_quarter_of_the_big_one():
+    assert noise_batches(100, 64) == (25, 100, 8)  # 8 small batches: twice the big one
+    assert noise_batches(10_000, 32) == (32, 2048, 16)  # big capped, NOISE_DRAWS small
+
+
 def test_measuring_does_not_change_training():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 2)).astype(np.float32)
