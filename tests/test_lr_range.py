@@ -51,6 +51,18 @@ def test_quadratic_divergence_point_within_20_percent_of_two_over_lambda_max(see
     assert list(curve.frame.columns) == ["step", "lr", "loss", "smoothed_loss"]
 
 
+def test_divergence_rate_is_the_foot_of_the_final_rise_or_the_step_after_it():
+    from analyses._lr_ramp import _divergence_lr
+
+    frame = pd.DataFrame({"lr": [1.0, 2.0, 3.0, 4.0, 5.0],
+                          "smoothed_loss": [3.0, 2.0, 1.0, 2.0, 5.0]})
+    # measured before its own step (training batches): the foot's step raised the loss
+    assert _divergence_lr(frame, stopped=True, after_step=False) == 3.0
+    # measured after the step (validation): the next point's step did
+    assert _divergence_lr(frame, stopped=True, after_step=True) == 4.0
+    assert math.isnan(_divergence_lr(frame, stopped=False, after_step=True))
+
+
 def _state(net, opt):
     return [p.copy() for p in net.params], opt.state_dict()
 

@@ -68,6 +68,22 @@ def test_known_answers_on_a_shaped_curve():
         pytest.approx(0.5 * 10 ** -1.0)
 
 
+def test_steepest_is_the_rate_at_the_start_of_the_steepest_segment():
+    # slopes per decade: -0.01, -0.09, -0.4, -0.05, -0.01; the steepest runs from 0.1 to 1
+    # (fastai's steep: lrs[argmin(grads)], the segment's left end)
+    lrs = [1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]
+    assert steepest(np.array(lrs), np.array([1, 0.99, 0.9, 0.5, 0.45, 0.44])) == 0.1
+
+
+def test_suggestions_drop_the_last_5_points_by_default():
+    lrs = 10.0 ** np.arange(-10.0, 0.0)
+    loss = np.arange(10.0, 0.0, -1.0)  # falling to the end: the lowest are the last points
+    # the lowest of the first 5, at 1e-6, over 10: the last 5 (a range test's blow-up) never count
+    assert suggest(lrs, loss, "minimum") == {"minimum": pytest.approx(1e-7)}
+    assert suggest(lrs, loss, "minimum", skip_end=3) == {"minimum": pytest.approx(1e-5)}
+    assert trim_curve(lrs, loss)[0].tolist() == lrs[:5].tolist()
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_valley_matches_fastai_on_noisy_curves(seed):
     rng = np.random.default_rng(seed)
