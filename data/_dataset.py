@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,6 +124,19 @@ class Dataset:
     def sizes(self) -> dict:
         """Number of examples per split: ``{"train": n, "val": n, "test": n}``."""
         return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
+
+    def fingerprint(self) -> str:
+        """A short sha256 of what training reads: the six arrays, the classes, the task and
+        the scaling. Two loads of the same data give the same; other data another (a copy
+        under any path, with any name, gives the same)."""
+        digest = hashlib.sha256(repr((self.task, [_plain(c) for c in self.classes],
+                                      float(self.y_shift), float(self.y_scale))).encode())
+        for a in (self.X_train, self.y_train, self.X_val, self.y_val, self.X_test,
+                  self.y_test, self.x_shift, self.x_scale):
+            a = np.ascontiguousarray(a)
+            digest.update(f"{a.dtype.str}{a.shape}".encode())  # the bytes alone are ambiguous
+            digest.update(a.data)
+        return digest.hexdigest()[:16]
 
     def summary(self) -> dict:
         """A JSON-serializable description (no arrays but the scaling)."""

@@ -90,6 +90,30 @@ def test_standard_scaling_of_images_uses_the_std_of_every_training_pixel():
 
 
 
+def test_a_fingerprint_tells_the_data_apart_not_its_path(tmp_path):
+    # a study stores it: a worker's copy of the data elsewhere matches, other data does not
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=(X[:, 0] > 0).astype(int))
+    (tmp_path / "copy").mkdir()
+    for path, rows in ((tmp_path / "d.csv", frame), (tmp_path / "copy" / "d.csv", frame),
+                       (tmp_path / "cell.csv", frame.replace({X[3, 1]: 0.5})),
+                       (tmp_path / "twice.csv", frame.assign(a=2 * frame.a, b=2 * frame.b))):
+        rows.to_csv(path, index=False)
+    first = data.load(f"csv:{tmp_path / 'd.csv'}", seed=0).fingerprint()
+    assert len(first) == 16 and int(first, 16) >= 0
+    assert data.load(f"csv:{tmp_path / 'copy' / 'd.csv'}?target=label", seed=0).fingerprint() \
+        == first
+    others = [data.load(f"csv:{tmp_path / 'd.csv'}", seed=1),  # another split
+              data.load(f"csv:{tmp_path / 'cell.csv'}", seed=0),  # one value changed
+              data.load(f"csv:{tmp_path / 'd.csv'}?scaling=standard", seed=0)]
+    # the same inputs once scaled, but a model saved from it rescales raw inputs otherwise
+    twice = data.load(f"csv:{tmp_path / 'twice.csv'}", seed=0)
+    np.testing.assert_array_equal(twice.X_train, data.load(f"csv:{tmp_path / 'd.csv'}",
+                                                           seed=0).X_train)
+    assert len({first, *(d.fingerprint() for d in [*others, twice])}) == 5
+
+
 def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
     # 0.1 is not exact in binary: its std is rounding noise (1e-17), which is no spread
     rng = np.random.default_rng(0)
