@@ -634,7 +634,7 @@ def cmd_study_worker(args) -> int:
     import study
 
     summary = study.join_study(args.study, storage=args.storage, workers=args.workers,
-                               progress=not args.json)
+                               progress=not args.json, dataset=args.data)
     _emit(args, summary, _study_lines(summary))
     return 0
 
@@ -789,6 +789,10 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
     q.add_argument("--study", required=True, help="study name")
+    q.add_argument("--data", default=None, metavar="NAME",
+                   help="this machine's copy of the study's data, where it is not at the "
+                        "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
+                        "study's fingerprint")
     _workers_flag(q, 1)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")

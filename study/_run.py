@@ -9,7 +9,6 @@ in the study.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import json
 import multiprocessing
@@ -28,6 +27,7 @@ import data
 
 from ._errors import SpecError, StorageError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
+from ._run_data import absolute_data, check_data, join_data, new_spec_hint
 from ._spec import StudySpec, first_difference, parse_spec, stored_budget
 from ._spec_data import check_dataset
 from ._storage import (
@@ -67,13 +67,14 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     """
     # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
     # csv:d.csv, and a worker in another folder read its own d.csv into the same study
-    return _create_or_load(_absolute_data(spec), storage, where, keep_budget=keep_budget)[0]
+    return _create_or_load(absolute_data(spec), storage, where, keep_budget=keep_budget)[0]
 
 
-def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
-                    keep_budget: bool) -> tuple[optuna.Study, bool]:
+def _create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: bool,
+                    dataset=None) -> tuple[optuna.Study, bool]:
     """`create_or_resume`, and whether this call created the study (of two runs racing
-    to create one, exactly one did)."""
+    to create one, exactly one did). ``dataset``: the spec's data as loaded, checked
+    against the study's (`check_data`) before anything is stored."""
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
     edited = first_difference(parse_spec(raw), spec)
@@ -98,12 +99,16 @@ def _create_or_load(spec: StudySpec, storage, where: StorageURL, *,
     if stored is None:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
-    changed = first_difference(_parse_stored(stored, spec.name, where), spec)
+    earlier = _parse_stored(stored, spec.name, where)
+    changed = first_difference(earlier, spec)
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
-                        f"spec ({changed} differs); change study.name to start a new one")
+                        f"spec ({changed} differs); {new_spec_hint(earlier, spec)}")
     if [d.name.lower() for d in study.directions] != list(spec.directions):
         raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
+    if dataset is not None:
+        check_data(study, dataset, where, "restore the study's data, or change study.name "
+                   "to start a new study on this data")
     if study.metric_names is None:
         with quiet_optuna():  # experimental in optuna, and used on purpose
             study.set_metric_names(list(spec.metrics))
@@ -370,7 +375,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
-    spec = _absolute_data(spec)  # the pool's workers keep the folder they started in
+    spec = absolute_data(spec)  # the pool's workers keep the folder they started in
     # a dataset that cannot load (MNIST not fetched, an option's value) fails here, before
     # any storage exists
     try:
@@ -385,7 +390,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 with warnings.catch_warnings():  # another run deleted it first: the same end
                     warnings.filterwarnings("ignore", message="DELETE statement on table")
                     optuna.delete_study(study_name=spec.name, storage=store)
-            study, new = _create_or_load(spec, store, where, keep_budget=not explicit_trials)
+            study, new = _create_or_load(spec, store, where, keep_budget=not explicit_trials,
+                                         dataset=dataset)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)
@@ -406,8 +412,13 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,
-               progress: bool = True) -> dict:
-    """Join stored study ``name`` from this machine until its budget is spent."""
+               progress: bool = True, dataset: str | None = None) -> dict:
+    """Join stored study ``name`` from this machine until its budget is spent.
+
+    ``dataset``: a dataset name reading this machine's copy of the study's data (``hplab
+    study worker --data``), where it is not at the path the study stores; refused unless
+    it loads the very data the study was created on (its fingerprint).
+    """
     from ._summary import study_summary
 
     workers = local_workers(workers)
@@ -418,25 +429,14 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
         try:
             with quiet_optuna():
                 study = optuna.load_study(study_name=name, storage=store)
+            spec, loaded = join_data(spec, study, where, dataset)
+            if workers > 1:  # each worker process loads its own copy (see run_study)
+                loaded = None
             timed_out = execute(spec, where, store, study, workers=workers, index=None,
-                                progress=progress)
+                                progress=progress, dataset=loaded)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
-
-
-def _absolute_data(spec: StudySpec) -> StudySpec:
-    """``spec`` with its data file's path absolute (as `load_spec` makes a file's): a
-    parse_spec'd dict's csv:d.csv was read by pool workers from the folder they started
-    in, not the caller's after a chdir."""
-    name = data.absolute_name(spec.dataset)
-    if name == spec.dataset:
-        return spec
-    raw = json.loads(json.dumps(spec.raw))
-    raw["study"]["dataset"] = name
-    # the other fields as they are: a field edited past its table (dataclasses.replace)
-    # is still refused by `create_or_resume`, not silently read back from the table
-    return dataclasses.replace(spec, dataset=name, raw=raw)
 
 
 def _with_stop(summary: dict, timed_out: bool, t0: float) -> dict:

@@ -653,3 +653,14 @@ def test_pool_workers_read_the_callers_data_file_after_a_chdir(tmp_path, monkeyp
         assert sweep.runs["n_parameters"].tolist() == [w * features + 2 * w + 1
                                                         for w in (3, 4)]
         assert sweep.dataset == "csv:d.csv"  # as given: its report's folder and --json
+    # a worker's copy of study a's data (--data), named from b, where the stored path reads
+    # nothing: the pool's workers read the copy, not b's d.csv (5 features) nor that path
+    (tmp_path / "a" / "d.csv").rename(tmp_path / "b" / "copy.csv")
+    joined = optuna.load_study(study_name="a", storage=f"sqlite:///{db}")
+    more = joined.user_attrs[study.SPEC_ATTR]
+    more["study"]["n_trials"] = 4
+    joined.set_user_attr(study.SPEC_ATTR, more)
+    summary = study.join_study("a", storage=db, workers=2, progress=False,
+                               dataset="csv:copy.csv")
+    assert summary["n_complete"] == 4
+    assert [t.value for t in joined.trials] == [3 * 2 + 3 + 4] * 4

@@ -1,0 +1,99 @@
+"""The data a study run reads: its file paths absolute, a joining worker's own copy
+(``--data``), and the check that it is the data the study was created on (a fingerprint
+stored with the study), so that no run on any machine adds trials trained on other data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shlex
+
+import data
+
+from ._errors import SpecError
+from ._spec import StudySpec, first_difference
+from ._storage import StorageURL
+
+DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data
+
+
+def check_data(study, dataset, where: StorageURL, hint: str) -> None:
+    """SpecError unless ``dataset`` is the data ``study`` was created on (its stored
+    fingerprint); a study without one (made by an earlier version, or by
+    `create_or_resume`) records this one's. ``hint``: what to do instead, for the error."""
+    mine = dataset.fingerprint()
+    if study.user_attrs.get(DATA_ATTR) is None:
+        study.set_user_attr(DATA_ATTR, mine)
+    # read back: of two runs recording at once, the one written last holds the study
+    stored = study.user_attrs.get(DATA_ATTR)
+    if stored != mine:
+        raise SpecError(f"study {study.study_name!r} in {where.masked}: the data read from "
+                        f"{read_from(dataset.name)} differs from the study's (fingerprint "
+                        f"{mine}, the study's {stored}); {hint}")
+
+
+def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
+    """The spec a joining worker runs (on ``dataset``, a copy of the study's data, if
+    given) and its data loaded; SpecError unless it is the data of the study."""
+    key = "study.dataset" if dataset is None else "--data"
+    if dataset is not None:
+        if study.user_attrs.get(DATA_ATTR) is None:  # nothing to check the copy against
+            raise SpecError(f"--data: study {spec.name!r} in {where.masked} has no "
+                            "fingerprint of its data yet (an earlier version made it); run "
+                            "one worker without --data where the data is at "
+                            f"{read_from(spec.dataset)} first")
+        spec = absolute_data(spec, dataset)
+    try:
+        loaded = data.load(spec.dataset, seed=spec.seed)
+    except data.DataError as exc:
+        hint = "; give this machine's copy of it with --data NAME" if dataset is None else ""
+        raise SpecError(f"{key}: {exc}{hint}") from None
+    check_data(study, loaded, where, "give this machine's copy of the study's data with "
+               "--data NAME" if dataset is None else "--data must read a copy of the data "
+               "the study was created on")
+    return spec, loaded
+
+
+def absolute_data(spec: StudySpec, name: str | None = None) -> StudySpec:
+    """``spec`` with its data file's path absolute (as `load_spec` makes a file's): a
+    parse_spec'd dict's csv:d.csv was read by pool workers from the folder they started
+    in, not the caller's after a chdir. ``name``: another dataset to read instead (a
+    worker's --data)."""
+    name = data.absolute_name(spec.dataset if name is None else name)
+    if name == spec.dataset:
+        return spec
+    raw = json.loads(json.dumps(spec.raw))
+    raw["study"]["dataset"] = name
+    # the other fields as they are: a field edited past its table (dataclasses.replace)
+    # is still refused by `create_or_resume`, not silently read back from the table
+    return dataclasses.replace(spec, dataset=name, raw=raw)
+
+
+def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
+    """What to do about a spec that differs from the stored one: change study.name, or,
+    where only its data file's path differs (a copy on another machine, ~ made absolute
+    there), join the study with that copy."""
+    same_but_path = dataclasses.replace(spec, dataset=stored.dataset)
+    if (_path_only_differs(stored.dataset, spec.dataset)
+            and first_difference(stored, same_but_path) is None):
+        return (f"the study reads {read_from(stored.dataset)}: if this spec's file is a copy "
+                f"of it, join the study with `hplab study worker --study "
+                f"{shlex.quote(spec.name)} --data {shlex.quote(spec.dataset)}` and the same "
+                "--storage; else change study.name to start a new one")
+    return "change study.name to start a new one"
+
+
+def read_from(name: str) -> str:
+    """The files a dataset name reads (its name, for one that reads none)."""
+    try:
+        paths = data.source_paths(name)
+    except data.DataError:
+        paths = []
+    return ", ".join(map(str, paths)) or name
+
+
+def _path_only_differs(stored: str, given: str) -> bool:
+    """Whether two dataset names differ only in the file paths they read."""
+    kind = stored.partition(":")[0]
+    return (kind in ("csv", "npz", "idx") and given.partition(":")[0] == kind
+            and stored.partition("?")[2] == given.partition("?")[2])
