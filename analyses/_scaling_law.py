@@ -47,9 +47,11 @@ class ScalingFit:
     a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
     be placed below the range), ``"poor_fit"`` (B_crit outside the tested batch
     sizes, but the steps do not follow the law closely enough to extrapolate: no B_crit
-    can be read) or ``"too_few_points"``. The bounds count only the batch sizes that
-    reached the target. S_min, E_min and B_crit are NaN unless fitted; R² is NaN for
-    below_range, inconclusive and too_few_points.
+    can be read), ``"dataset_too_small"`` (the law puts B_crit at or above the training-set
+    size, which no batch can exceed: the full batch still scales and B_crit cannot be
+    measured on this set; ``b_crit_at_least`` is that size) or ``"too_few_points"``. The
+    bounds count only the batch sizes that reached the target. S_min, E_min and B_crit are
+    NaN unless fitted; R² is NaN for below_range, inconclusive and too_few_points.
     """
 
     status: str
@@ -59,6 +61,7 @@ class ScalingFit:
     b_crit: float = math.nan
     r2: float = math.nan  # of log S
     n_points: int = 0
+    b_crit_at_least: float = math.nan  # a lower bound on B_crit (dataset_too_small)
 
     def steps(self, batch_sizes) -> np.ndarray:
         """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted)."""
@@ -84,8 +87,9 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         Steps to target per batch size; NaN / inf / non-positive entries (target not
         reached) are left out.
     n_train : int, optional
-        Training-set size: the messages say when the largest batch is the full batch
-        (a set too small to show B_crit, as XOR).
+        Training-set size: a B_crit at or above it is not fitted but "dataset_too_small"
+        (a set too small to show B_crit, as XOR), and the messages say when the largest
+        batch is the full batch.
 
     Returns
     -------
@@ -171,6 +175,13 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
             f"{r2:.2f} on log S) and would put B_crit above them, at {b_crit:.3g}: B_crit "
             f"cannot be measured from these points (more seeds or batch sizes would steady "
             f"them)", r2=r2, n_points=n)
+    if n_train is not None and b_crit >= n_train:  # no batch can exceed the set to show it
+        return ScalingFit(
+            "dataset_too_small", f"steps to target fall from {s[0]:.4g} to {s[-1]:.4g} over "
+            f"{tested} (R² = {r2:.3f} on log S), yet B_crit is not below the dataset size, "
+            f"{n_train}: no batch can exceed it, so the full batch still scales and B_crit "
+            f"cannot be measured on this set", r2=r2, n_points=n,
+            b_crit_at_least=float(n_train))
     edge = (("above the largest", larger, hi_b) if b_crit > hi_b else
             ("below the smallest", smaller, lo_b))
     where = ("" if inside else f"extrapolated {edge[0]} batch "
@@ -187,8 +198,10 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     Thresholds at B / B_crit = 1/2 and 2, where E / E_min resp. S / S_min reach 1.5.
     Without a fitted B_crit the same thresholds hold on its bound: all "perfect scaling"
     when it lies above `EXTRAPOLATE` x the largest batch (B / B_crit < 1/2), all
-    "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), else "unknown"
-    (a poor fit, an inconclusive one, too few points). A batch size
+    "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), "perfect scaling"
+    below half the dataset size when B_crit is at least that size (dataset_too_small) and
+    "unknown" from there, else "unknown" (a poor fit, an inconclusive one, too few
+    points). A batch size
     whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
     to the target scale, and a batch that never got there within its budget was not
     measured, so no verdict is drawn.
@@ -198,6 +211,9 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
         verdicts = [REGIMES[0] for _ in b]
     elif fit.status == "below_range":
         verdicts = [REGIMES[2] for _ in b]
+    elif fit.status == "dataset_too_small":  # B / B_crit <= B / n: a bound from above only
+        verdicts = [REGIMES[0] if r < PERFECT_BELOW else "unknown"
+                    for r in b / fit.b_crit_at_least]
     elif fit.status != "fitted":
         verdicts = ["unknown" for _ in b]
     else:

@@ -81,7 +81,8 @@ class ScalingResult:
         """The JSON contract of ``hplab scaling --json`` (NaN -> None).
 
         ``fit_status`` is one of fitted, no_critical_batch, below_range, inconclusive,
-        poor_fit, too_few_points (see `ScalingFit`).
+        poor_fit, dataset_too_small, too_few_points (see `ScalingFit`); b_crit, s_min and
+        e_min are None unless fitted.
         ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
         test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
         ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge.

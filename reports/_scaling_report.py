@@ -259,7 +259,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     largest = reached.max() if len(reached) else 0
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
               f"> {EXTRAPOLATE * largest:g}" if fit.status == "no_critical_batch" else
-              f"< {smallest:g}" if fit.status == "below_range" else "–")
+              f"< {smallest:g}" if fit.status == "below_range" else
+              f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else "–")
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,

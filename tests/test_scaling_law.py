@@ -61,11 +61,11 @@ def test_no_critical_batch_on_a_tiny_set():
 
 
 def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated():
-    # QA: B_crit = 1.2 n gave no_critical_batch and "perfect scaling" at B = 256 and 360,
-    # where E = 1.59 and 1.83 E_min; B_crit = 3 below B = 4.. gave "maximal parallelism"
-    # at B = 4, where S = 1.75 S_min. Both fits recover B_crit exactly.
+    # QA: B_crit = 1.2 x the largest batch gave no_critical_batch and "perfect scaling" at
+    # B = 256 and 360, where E = 1.59 and 1.83 E_min; B_crit = 3 below B = 4.. gave "maximal
+    # parallelism" at B = 4, where S = 1.75 S_min. Both fits recover B_crit exactly.
     b = np.array([1, 4, 16, 64, 256, 360])
-    fit = fit_scaling_law(b, mccandlish_steps(b, 100, 432), n_train=360)
+    fit = fit_scaling_law(b, mccandlish_steps(b, 100, 432), n_train=1000)
     assert fit.status == "fitted" and fit.b_crit == pytest.approx(432, rel=1e-6)
     assert fit.message.startswith("B_crit = 432 (extrapolated above the largest batch tested, "
                                   "360; S_min = 100 steps")
@@ -75,6 +75,34 @@ def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated
     assert fit.status == "fitted" and fit.b_crit == pytest.approx(3, rel=1e-6)
     assert "extrapolated below the smallest batch tested, 4;" in fit.message
     assert regimes(b, fit) == ("diminishing returns",) + ("maximal parallelism",) * 4
+
+
+def test_a_b_crit_not_below_the_dataset_size_is_said_so_not_fitted():
+    # QA (hplab scaling --dataset xor, defaults): steps 290 / 149 / 107 at B = 1, 2, 4 gave
+    # "B_crit = 5.09 (extrapolated above the largest batch tested, 4; ...)" on a set of 4
+    # examples, and B = 4 "diminishing returns": no batch can exceed 4 to show it
+    b = np.array([1, 2, 4])
+    fit = fit_scaling_law(b, [290, 149, 107], n_train=4)
+    assert fit.status == "dataset_too_small" and fit.b_crit_at_least == 4
+    assert fit.message == (
+        "steps to target fall from 290 to 107 over B = 1...4 (R² = 0.982 on log S), yet B_crit "
+        "is not below the dataset size, 4: no batch can exceed it, so the full batch still "
+        "scales and B_crit cannot be measured on this set")
+    assert np.isnan([fit.b_crit, fit.s_min, fit.e_min]).all()
+    assert fit.r2 == pytest.approx(0.9815, abs=1e-4)
+    # B_crit >= 4 bounds B / B_crit from above only: perfect scaling below B = 2, else unknown
+    assert regimes(b, fit) == ("perfect scaling", "unknown", "unknown")
+    # the same steps on a larger set: B_crit = 5.09 lies below it and is fitted as before
+    fit = fit_scaling_law(b, [290, 149, 107], n_train=6)
+    assert fit.status == "fitted" and fit.b_crit == pytest.approx(5.085, abs=1e-3)
+    # the law's B_crit = 1.2 n at the full batch (B = 360): beyond the set, not fitted
+    b = np.array([1, 4, 16, 64, 256, 360])
+    fit = fit_scaling_law(b, mccandlish_steps(b, 100, 432), n_train=360)
+    assert fit.status == "dataset_too_small" and np.isnan(fit.b_crit)
+    assert fit.message.startswith("steps to target fall from 4.33e+04 to 220 over B = 1...360 "
+                                  "(R² = 1.000 on log S), yet B_crit is not below the dataset "
+                                  "size, 360:")
+    assert regimes(b, fit) == ("perfect scaling",) * 4 + ("unknown",) * 2
 
 
 def test_steps_that_fit_no_law_give_no_regimes_and_no_1_over_b_claim():

@@ -247,6 +247,31 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
     assert s["report_path"] == str(out / "report.html")
 
 
+def test_xor_says_b_crit_is_not_below_its_size(tmp_path, capsys, parse_html):
+    # QA (hplab scaling --dataset xor, defaults; these are its seed-0 runs): "B_crit = 5.09
+    # (extrapolated above the largest batch tested, 4; ...)" on 4 examples, B = 4 "diminishing
+    # returns" and the index headline "B_crit 5.09"
+    out = tmp_path / "runs" / "scaling" / "xor"
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "xor", "--lrs", "0.3162,1,3.1623,10", "--seeds", "1",
+        "--no-noise", "--out", str(out), "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["n_train"] == 4 and s["steps_to_target"] == [290, 149, 107]
+    assert s["fit_status"] == "dataset_too_small"
+    assert s["b_crit"] is None and s["s_min"] is None and s["e_min"] is None
+    assert s["fit_message"] == (
+        "steps to target fall from 290 to 107 over B = 1...4 (R² = 0.982 on log S), yet B_crit "
+        "is not below the dataset size, 4: no batch can exceed it, so the full batch still "
+        "scales and B_crit cannot be measured on this set")
+    assert s["regimes"] == ["perfect scaling", "unknown", "unknown"]
+    assert _cards(out / "report.html")["B_crit"] == "≥ 4"
+    index = " ".join(parse_html((tmp_path / "runs" / "index.html").read_text()).all_text.split())
+    assert "B_crit ≥ 4" in index and "5.09" not in index
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "diminishing returns" not in text
+
+
 def test_the_cap_is_no_finding_where_no_batch_passed_it(capsys, tmp_path, parse_html):
     # best rate 0.342 at B = 1 (0.3 on the grid, refined): the linear rule passes 1 at
     # B = 2.92, beyond the batches (a best rate at the grid's edge would give no cap at all)
