@@ -863,7 +863,12 @@ def _scaling_lines(s: dict) -> list[str]:
             f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
             f"nearest rule {s['alpha_rule']}"))
     if s["lr_cap_batch"] is not None:
-        lines.append(f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
+        b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
+                                                    strict=True) if ok)
+        # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
+        lines.append(f"the best rate is already above 1 at B = {b0} ({lr0:.3g}), the smallest "
+                     f"batch that reached the target" if s["lr_cap_batch"] < b0 else
+                     f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
     if s["b_simple"] is not None:
         where = ("over the last half of the way to the target"
                  if s.get("b_simple_step") is not None else

@@ -356,7 +356,11 @@ def rule_rates(batch_sizes, b0: float, lr0: float) -> tuple[np.ndarray, np.ndarr
 
 
 def lr_cap_batch(b0: float, lr0: float, cap: float = LR_CAP) -> float:
-    """The batch size where the linear rule from ``(b0, lr0)`` passes the rate cap."""
+    """The batch size where the linear rule from ``(b0, lr0)`` passes the rate cap.
+
+    Below ``b0`` (even below 1) when ``lr0`` is already above the cap: no batch size tested
+    lies there, so say "already above the cap at b0" rather than quote it.
+    """
     return b0 * cap / lr0 if lr0 > 0 else math.nan
 
 

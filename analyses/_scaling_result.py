@@ -26,8 +26,9 @@ class ScalingResult:
     exponent : LrExponent
     lr_cap_batch : float
         Batch size where the linear rule, anchored at the smallest reached batch, passes
-        a rate of 1 (the course's cap); NaN when that batch's best rate is at the grid's
-        edge (the best rate is then only bounded).
+        a rate of 1 (the course's cap); below that batch (even below 1) when its best rate
+        is already above 1; NaN when that batch's best rate is at the grid's edge (the best
+        rate is then only bounded).
     noise : DataFrame
         The best reference run's noise-scale measurements (`NOISE_COLUMNS`); empty
         without ``noise``.
@@ -85,7 +86,8 @@ class ScalingResult:
         e_min are None unless fitted.
         ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
         test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
-        ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge.
+        ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge,
+        and below that batch when its best rate is already above 1.
         ``b_simple`` averages ``b_simple_measurements`` measurements; ``b_simple_low`` and
         ``b_simple_high`` bound the central ``b_simple_interval`` of its bootstrap values
         (None when too few measurements or too noisy for one).

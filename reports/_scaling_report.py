@@ -207,14 +207,24 @@ def _verdicts(result) -> list[str]:
     lines.append("Best rate: " + ex.message + ".")
     if math.isfinite(result.lr_cap_batch):
         b = result.batches
+        crossing = (f"The linear rule, anchored at {_anchor(result)}, passes a rate of 1 at "
+                    f"B ≈ {result.lr_cap_batch:.3g}")
         above = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch) & (b["lr_opt"] > 1)]
         if len(above):  # the data, not the course, has the last word
             shown = ", ".join(f"{lr:.3g} at B = {int(bs)}"
                               for bs, lr in zip(above["batch_size"], above["lr_opt"],
                                                 strict=True))
-            lines.append(f"The linear rule, anchored at {_anchor(result)}, passes a rate of "
-                         f"1 at B ≈ {result.lr_cap_batch:.3g}, yet the best rates here go "
-                         f"past 1 ({shown}): the course's cap of 1 does not hold on this set.")
+            first = b[b["reached"]].iloc[0]
+            # the anchor's own best rate past 1 puts the crossing below it, at a batch size
+            # never run (B ≈ 0.418 on XOR): there is no batch size to quote
+            if result.lr_cap_batch < first["batch_size"]:
+                crossing = (f"The best rate is already above 1 at {_anchor(result)} "
+                            f"({first['lr_opt']:.3g}), so the linear rule anchored there stays "
+                            f"above 1 at every larger batch; the best rates here go past 1")
+            else:
+                crossing += ", yet the best rates here go past 1"
+            lines.append(f"{crossing} ({shown}): the course's cap of 1 does not hold on this "
+                         f"set.")
         else:
             past = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch)]
             # the cap is a finding only where batches past it were reached and the grid
@@ -222,8 +232,7 @@ def _verdicts(result) -> list[str]:
             untested = ("no batch above it reached the target" if past.empty else
                         "the grid tries no rate above 1" if max(result.lrs) <= 1 else
                         None)
-            lines.append(f"The linear rule, anchored at {_anchor(result)}, passes a rate of "
-                         f"1 at B ≈ {result.lr_cap_batch:.3g}; " + (
+            lines.append(f"{crossing}; " + (
                              "above it the best rates stay at or below 1: the course's cap "
                              "bites and the best rate stops growing linearly."
                              if untested is None else

@@ -247,10 +247,14 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
     assert s["report_path"] == str(out / "report.html")
 
 
-def test_xor_says_b_crit_is_not_below_its_size(tmp_path, capsys, parse_html):
+def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
+        tmp_path, capsys, parse_html):
     # QA (hplab scaling --dataset xor, defaults; these are its seed-0 runs): "B_crit = 5.09
     # (extrapolated above the largest batch tested, 4; ...)" on 4 examples, B = 4 "diminishing
-    # returns" and the index headline "B_crit 5.09"
+    # returns", the index headline "B_crit 5.09", and "the linear rule ... passes a rate of 1
+    # at B ≈ 0.418", a batch size below the smallest one
+    import hplab
+
     out = tmp_path / "runs" / "scaling" / "xor"
     code, stdout, err = run_cli([
         "scaling", "--dataset", "xor", "--lrs", "0.3162,1,3.1623,10", "--seeds", "1",
@@ -265,11 +269,21 @@ def test_xor_says_b_crit_is_not_below_its_size(tmp_path, capsys, parse_html):
         "is not below the dataset size, 4: no batch can exceed it, so the full batch still "
         "scales and B_crit cannot be measured on this set")
     assert s["regimes"] == ["perfect scaling", "unknown", "unknown"]
+    assert s["lr_opt"][0] == pytest.approx(3.1623)
+    assert s["lr_cap_batch"] == pytest.approx(1 / 3.1623)  # kept in the JSON, not quoted
     assert _cards(out / "report.html")["B_crit"] == "≥ 4"
     index = " ".join(parse_html((tmp_path / "runs" / "index.html").read_text()).all_text.split())
     assert "B_crit ≥ 4" in index and "5.09" not in index
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert "diminishing returns" not in text
+    assert ("The best rate is already above 1 at the smallest batch, B = 1 (3.16), so the "
+            "linear rule anchored there stays above 1 at every larger batch; the best rates "
+            "here go past 1 (3.16 at B = 1, 3.1 at B = 2, 4.65 at B = 4): the course's cap of 1 "
+            "does not hold on this set.") in text
+    assert "B ≈ 0.316" not in text and "diminishing returns" not in text
+    lines = hplab._scaling_lines(s)
+    assert ("the best rate is already above 1 at B = 1 (3.16), the smallest batch that reached "
+            "the target") in lines
+    assert not any("passes lr = 1" in line for line in lines)
 
 
 def test_the_cap_is_no_finding_where_no_batch_passed_it(capsys, tmp_path, parse_html):
