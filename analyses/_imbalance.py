@@ -6,9 +6,10 @@ set has the real, imbalanced distribution), checked, and dropped before the next
 load it again by reference where they execute, so no process holds two variants. Every
 strategy then trains on the training split only, tunes its threshold on the validation
 split and is scored once on the test split. Runs go to joblib workers; a run that fails
-is kept with its reason. A sampler with nothing to resample (the data already at least as
-balanced as the sampling ratio) or too few minority samples for its nearest neighbours
-(SMOTE's 5 need 6) is not trained: its runs are kept as ``skipped``, with the reason.
+is kept as ``failed`` with its reason, and so is a sampler with too few minority samples
+for its nearest neighbours (SMOTE's 5 need 6), found before training. A sampler with
+nothing to resample (the data already at least as balanced as the sampling ratio) is not
+trained: its runs are kept as ``skipped``, with the reason.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ._backend import releasing, run_tasks, runs_elsewhere
 from ._checks import seed_count, whole
 from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
-from ._imbalance_runs import Task, run_task, skipped_run
+from ._imbalance_runs import Task, failed_run, run_task, skipped_run
 from ._imbalance_strategies import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
@@ -165,27 +166,27 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                 tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
                                   tune_for))
                 skips.append(skip)
-    todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip]
+    todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip[1]]
     if not todo:
-        why = ("resamples toward the sampling ratio" if all("nothing to resample" in s
-                                                             for s in skips)
+        why = ("resamples toward the sampling ratio" if all(s == "skipped" for s, _ in skips)
                else "is a sampler that cannot run on this data")
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
-                         f"and at ratio {tasks[0].ratio} {skips[0]}")
+                         f"and at ratio {tasks[0].ratio} {skips[0][1]}")
     if runs_elsewhere(len(todo), backend=backend, workers=workers):
         held_variant.cache_clear()  # each worker loads its own: this copy would sit idle
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
                           scheduler=scheduler, progress="imbalance" if progress else None))
-    outputs = [skipped_run(t, skip) if skip else next(done)
-               for t, skip in zip(tasks, skips, strict=True)]
+    not_run = {"skipped": skipped_run, "failed": failed_run}
+    outputs = [not_run[status](t, why) if why else next(done)
+               for t, (status, why) in zip(tasks, skips, strict=True)]
     rows = [row for out in outputs for row in out["rows"]]
     scores = [pd.DataFrame({"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                             "seed": t.seed, "y_true": out["y_true"], "proba": out["proba"]})
               for t, out in zip(tasks, outputs, strict=True) if out["status"] == "ok"]
     timings = pd.DataFrame([{"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                              "seed": t.seed, "seconds": out["seconds"]}
-                            for t, out in zip(tasks, outputs, strict=True)
-                            if out["status"] != "skipped"])  # runs made
+                            for t, out, (_, why) in zip(tasks, outputs, skips, strict=True)
+                            if not why])  # runs made
     return ImbalanceResult(
         dataset=dataset, positive=info[0]["positive"], ratios=labels, strategies=names,
         metric=metric, tune_for=tune_for, sampling_ratio=sampling_ratio, seeds=int(seeds),
@@ -199,8 +200,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
 def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: float,
                    check_params: dict | None) -> dict:
     """What the benchmark keeps of one variant before its runs: the majority-class
-    baseline, its class counts, and each (strategy, mode) run with why it is skipped
-    (``""``: it runs). ``check_params``: net settings to check against its features."""
+    baseline, its class counts, and each (strategy, mode) run with `_why_not_run`'s
+    (status, reason). ``check_params``: net settings to check against its features."""
     ds = held_variant(variant)
     if check_params is not None:
         check_net_params(check_params, ds.n_features)
@@ -213,10 +214,10 @@ def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: fl
             if mode == "leaky" and STRATEGIES[name].sampler is None:
                 continue  # nothing is resampled, so nothing can leak
             # the leaky sampler runs on every split merged, the proper one on training
-            runs.append((name, mode, _why_skip(name, ds.y_train, sampling_ratio,
-                                               "the training data") if mode == "proper"
-                         else _why_skip(name, merged, sampling_ratio,
-                                        "the data (train, validation and test merged)")))
+            runs.append((name, mode, _why_not_run(name, ds.y_train, sampling_ratio,
+                                                   "the training data") if mode == "proper"
+                         else _why_not_run(name, merged, sampling_ratio,
+                                           "the data (train, validation and test merged)")))
     return {"majority": {"ratio": variant.ratio, "seed": seed,
                          **imbalance_metrics(ds.y_test, always, 0.5)},
             "info": {"ratio": variant.ratio, "seed": seed, "data_seed": variant.seed,
@@ -224,12 +225,15 @@ def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: fl
             "runs": runs}
 
 
-def _why_skip(strategy: str, y, sampling_ratio: float, what: str) -> str:
-    """Why ``strategy``'s sampler cannot run on labels ``y`` (``""`` when it can): nothing
-    to resample, or too few samples for its nearest neighbours."""
+def _why_not_run(strategy: str, y, sampling_ratio: float, what: str) -> tuple[str, str]:
+    """(status, reason) when ``strategy``'s sampler is not to run on labels ``y``, else
+    ``("", "")``: ``skipped`` with nothing to resample (not a failure: there was nothing
+    to do), ``failed`` with too few samples for its nearest neighbours."""
     make = STRATEGIES[strategy].sampler
-    return nothing_to_resample(strategy, y, sampling_ratio, what) or (
-        too_few_for_neighbours(make(sampling_ratio, None), y, what) if make else "")
+    if why := nothing_to_resample(strategy, y, sampling_ratio, what):
+        return "skipped", why
+    why = too_few_for_neighbours(make(sampling_ratio, None), y, what) if make else ""
+    return ("failed", why) if why else ("", "")
 
 
 def _split_counts(ds) -> dict:

@@ -109,8 +109,8 @@ class ImbalanceResult:
 
     def status_frame(self) -> pd.DataFrame:
         """Per ratio, strategy and mode: ok / partial / failed / skipped, the first reason
-        (a failure's before a skip's), and the runs ok, failed and skipped (not trained:
-        nothing to resample, or too few samples for the sampler)."""
+        (a failure's before a skip's), and the runs ok, failed (an error, or too few samples
+        for the sampler) and skipped (not trained: nothing to resample)."""
         rows = []
         first = self.runs[self.runs["threshold"] == "0.5"]
         for (ratio, strategy, mode), g in first.groupby(["ratio", "strategy", "mode"],

@@ -124,6 +124,11 @@ def skipped_run(task: Task, reason: str) -> dict:
     return _no_scores(task, "skipped", reason, 0.0)
 
 
+def failed_run(task: Task, reason: str) -> dict:
+    """What a run that cannot train (too few samples for its sampler) returns instead."""
+    return _no_scores(task, "failed", reason, 0.0)
+
+
 def run_task(task: Task) -> dict:
     """Fit, tune and score one run; a dict of rows (one per threshold), scores and counts.
 

@@ -296,14 +296,9 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     # runs, every seed counted
     n_failed, n_skipped = int(status["n_failed"].sum()), int(status["n_skipped"].sum())
     detail = [f"{n_failed} strategy run(s) failed; see their reasons"] if n_failed else []
-    # a skip is a sampler with nothing to resample or too few samples for its neighbours
-    why = result.runs.loc[result.runs["status"] == "skipped", "reason"]
-    balanced = why.str.contains("nothing to resample", regex=False)
-    causes = {"nothing to resample": balanced.any(),
-              "too few samples for the sampler": (~balanced).any()}
+    # a skip is a sampler with nothing to resample: nothing to do, so no failure
     if n_skipped:
-        detail.append(f"{n_skipped} strategy run(s) skipped: "
-                      + " or ".join(c for c, seen in causes.items() if seen))
+        detail.append(f"{n_skipped} strategy run(s) skipped: nothing to resample")
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
                  name=name or analysis_name(result.dataset, out),
                  status="complete" if not n_failed else "partial",
@@ -321,23 +316,24 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     _accuracy_section(rep, result)
     failed = status[status["n_failed"] > 0]
     if len(failed):
+        why = result.runs.loc[result.runs["status"] == "failed", "reason"]
+        # found before training (too_few_for_neighbours), not raised by the sampler
+        too_few = why.str.contains("needs at least", regex=False).any()
         rep.add_section("Failed strategies",
-                        "These could not run on the data; the benchmark went on without them.")
-        rep.add_table(failed, name="failed", caption="Strategy, ratio and the error it raised.")
+                        "These could not run on the data; the benchmark went on without them."
+                        + (" SMOTE and its kin look for each minority sample's nearest "
+                           "minority neighbours (NearMiss for each majority sample's): with "
+                           "fewer minority samples than that they cannot run, so they were "
+                           "not trained. More data or a milder imbalance ratio runs them."
+                           if too_few else ""))
+        rep.add_table(failed, name="failed", caption="Strategy, ratio and why it failed.")
     skipped = status[status["n_skipped"] > 0]
     if len(skipped):
-        text = {"nothing to resample":
-                "These samplers aim at a minority/majority ratio of "
-                f"{result.sampling_ratio:g}, but the data was already at least that "
-                "balanced: there was nothing to resample, so they were not trained. "
-                "A higher sampling ratio runs them.",
-                "too few samples for the sampler":
-                "SMOTE and its kin look for each minority sample's nearest minority "
-                "neighbours (NearMiss for each majority sample's): with fewer minority "
-                "samples than that they cannot run, so they were not trained. More data or "
-                "a milder imbalance ratio runs them."}
         rep.add_section("Skipped strategies",
-                        " ".join(t for c, t in text.items() if causes[c]))
+                        "These samplers aim at a minority/majority ratio of "
+                        f"{result.sampling_ratio:g}, but the data was already at least that "
+                        "balanced: there was nothing to resample, so they were not trained. "
+                        "A higher sampling ratio runs them.")
         rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
                       "skipped.")
     if len(result.ratios) > 1:

@@ -320,9 +320,10 @@ def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
     assert [f["strategy"] for f in failed] == ["adasyn"] and failed[0]["reason"]
 
 
-def test_samplers_with_too_few_minority_samples_are_skipped_with_the_reason(tmp_path):
+def test_samplers_with_too_few_minority_samples_fail_with_the_reason(tmp_path):
     # 8 positives, 5 in training: SMOTE's 5 neighbours and the sample itself need 6. Every
-    # SMOTE-like sampler failed with scikit-learn's "Expected n_neighbors <= n_samples_fit"
+    # SMOTE-like sampler failed with scikit-learn's "Expected n_neighbors <= n_samples_fit";
+    # then they were "skipped", though the issue asks for failed with the reason
     data = imbalanced_csv(tmp_path / "imb8.csv", 300, 8, 2.0)
     res = analyses.imbalance_benchmark(
         data, strategies="none,smote,adasyn,borderline_smote,smote_enn,smote_tomek,near_miss",
@@ -337,9 +338,17 @@ def test_samplers_with_too_few_minority_samples_are_skipped_with_the_reason(tmp_
         "borderline_smote": f"{has}BorderlineSMOTE {smote}",
         "smote_enn": f"{has}SMOTEENN's SMOTE {smote}",
         "smote_tomek": f"{has}SMOTETomek's SMOTE {smote}"}
-    assert status["status"].value_counts().to_dict() == {"skipped": 5, "ok": 2}
-    assert res.summary()["failed"] == [] and res.data["train_pos"].tolist() == [5]
-    # every strategy given skipped: refused before any training, with the first reason
+    assert status["status"].value_counts().to_dict() == {"failed": 5, "ok": 2}
+    assert status["n_failed"].tolist() == [0, 1, 1, 1, 1, 1, 0]
+    summary = res.summary()
+    assert {f["strategy"]: f["reason"] for f in summary["failed"]} == {
+        k: v for k, v in status["reason"].to_dict().items() if v}
+    assert summary["skipped"] == [] and res.data["train_pos"].tolist() == [5]
+    assert summary["n_runs"] == 2  # none and near_miss trained; the rest never started
+    rank = res.ranking()
+    assert set(rank["strategy"][:2]) == {"none", "near_miss"}  # the failed ones last
+    assert rank["status"].tolist()[2:] == ["failed"] * 5
+    # every strategy given unable to run: refused before any training, with the first reason
     with pytest.raises(ValueError) as err:
         analyses.imbalance_benchmark(data, strategies="smote,adasyn")
     assert str(err.value) == ("nothing to run: every strategy given (smote, adasyn) is a "

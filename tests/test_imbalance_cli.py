@@ -145,31 +145,51 @@ def test_human_output_names_failures(tmp_path, capsys):
     assert rc == 0 and row["strategy"] == "adasyn" and row["status"] == "failed"
 
 
-def test_samplers_with_too_few_minority_samples_are_skipped_not_failed(tmp_path, capsys,
-                                                                      parse_html):
+def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path, capsys,
+                                                                     parse_html):
     # 8 positives, 5 in training: the SMOTE family failed with scikit-learn's "Expected
-    # n_neighbors <= n_samples_fit, but n_neighbors = 6, n_samples_fit = 5"
+    # n_neighbors <= n_samples_fit, but n_neighbors = 6, n_samples_fit = 5"; then they were
+    # "skipped" (failed: []), though a sampler that fails on the data is to be failed
     data = imbalanced_csv(tmp_path / "imb8.csv", 300, 8, 2.0)
     out = tmp_path / "rep"
     argv = ["imbalance", "--dataset", data, "--seeds", "1", "--epochs", "5", "--workers", "1"]
-    assert hplab.main([*argv, "--out", str(out)]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    assert hplab.main([*argv, "--out", str(out), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
     smote = "needs at least 6 (k_neighbors=5 neighbours + the sample itself)"
-    for name, label in (("smote", "SMOTE"), ("borderline_smote", "BorderlineSMOTE"),
-                        ("smote_enn", "SMOTEENN's SMOTE"), ("smote_tomek", "SMOTETomek's SMOTE")):
-        assert (f"  skipped {name}: the training data has 5 minority samples; {label} {smote}"
-                in lines), name
-    assert ("  skipped adasyn: the training data has 5 minority samples; ADASYN needs at least 6 "
-            "(n_neighbors=5 neighbours + the sample itself)") in lines
-    assert not any("failed" in line or "n_samples_fit" in line for line in lines)
+    has = "the training data has 5 minority samples;"
+    reasons = {"smote": f"{has} SMOTE {smote}",
+               "adasyn": f"{has} ADASYN needs at least 6 (n_neighbors=5 neighbours + the "
+                         "sample itself)",
+               "borderline_smote": f"{has} BorderlineSMOTE {smote}",
+               "smote_enn": f"{has} SMOTEENN's SMOTE {smote}",
+               "smote_tomek": f"{has} SMOTETomek's SMOTE {smote}"}
+    assert {f["strategy"]: (f["status"], f["reason"]) for f in s["failed"]} == {
+        k: ("failed", v) for k, v in reasons.items()}
+    assert s["skipped"] == []
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    for name, reason in reasons.items():
+        assert rank[name]["status"] == "failed" and rank[name]["reason"] == reason
+        assert rank[name]["mean"] is None and rank[name]["rank"] > 8  # last, after the rest
+    lines = hplab._imbalance_lines(s)
+    for name, reason in reasons.items():
+        assert any(re.fullmatch(rf" *\d+\. {name} +failed: {re.escape(reason)}", line)
+                   for line in lines), name
+    assert not any("skipped" in line or "n_samples_fit" in line for line in lines)
     page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert "5 strategy run(s) skipped: too few samples for the sampler" in page
-    assert ("SMOTE and its kin look for each minority sample's nearest minority neighbours "
-            "(NearMiss for each majority sample's): with fewer minority samples than that "
-            "they cannot run, so they were not trained.") in page
-    assert "nothing to resample" not in page
-    head = {h["label"]: h["text"] for h in reports.read_report_info(out / "report.html").headline}
-    assert head["Failed strategies"] == "0" and head["Skipped strategies"] == "5"
+    assert "5 strategy run(s) failed; see their reasons" in page
+    assert ("These could not run on the data; the benchmark went on without them. SMOTE and "
+            "its kin look for each minority sample's nearest minority neighbours (NearMiss "
+            "for each majority sample's): with fewer minority samples than that they cannot "
+            "run, so they were not trained.") in page
+    assert "Skipped strategies" not in page and "nothing to resample" not in page
+    header, rows = report_table((out / "report.html").read_text(), "table-failed")
+    at = {c: header.index(c) for c in ("strategy", "status", "reason")}
+    assert {r[at["strategy"]]: (r[at["status"]], r[at["reason"]]) for r in rows} == {
+        k: ("failed", v) for k, v in reasons.items()}
+    info = reports.read_report_info(out / "report.html")
+    head = {h["label"]: h["text"] for h in info.headline}
+    assert head["Failed strategies"] == "5" and "Skipped strategies" not in head
+    assert info.status == "partial"
 
 
 def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, capsys,
