@@ -151,19 +151,21 @@ class SavedModel:
         """
         if not self.feature_names:  # nothing to match: by position ([] took no column)
             return None
+        # dicts and sets, not list searches: a 4096-column header took 48 s
         keys = [_name_key(c) for c in columns]
         wanted = [_name_key(f) for f in self.feature_names]
+        wanted_set, at = set(wanted), _first_positions(keys)
         twice = [c for i, (c, k) in enumerate(zip(columns, keys, strict=True))
-                 if k in wanted and k in keys[:i]]
+                 if k in wanted_set and at.get(k, i) < i]
         if twice:  # which of the two is meant? (other columns may repeat: they are ignored)
             raise ValueError(f"column {str(twice[0]).strip()} appears twice in {where}")
-        if set(wanted) <= set(keys):
-            return [keys.index(k) for k in wanted]
-        named = [str(c).strip() for c, k in zip(columns, keys, strict=True) if k in wanted]
+        if wanted_set.issubset(at):
+            return [at[k] for k in wanted]
+        named = [str(c).strip() for c, k in zip(columns, keys, strict=True) if k in wanted_set]
         takes = _some(self.feature_names)
         if named:  # positions would feed one feature's values into another
             missing = [str(f) for f, k in zip(self.feature_names, wanted, strict=True)
-                       if k not in keys]
+                       if k not in at]
             raise ValueError(f"{where} names {', '.join(named)} but not {', '.join(missing)}; "
                              f"the model takes {takes}: name every one")
         if named_features(self.meta):
@@ -331,6 +333,14 @@ def _name_key(name):
         return float(text)
     except ValueError:
         return text
+
+
+def _first_positions(keys) -> dict:
+    """``{key: position of its first occurrence}`` (what ``keys.index(key)`` gives)."""
+    at: dict = {}
+    for i, k in enumerate(keys):
+        at.setdefault(k, i)
+    return at
 
 
 def _first_bad_row(X: np.ndarray) -> int | None:

@@ -455,6 +455,38 @@ def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
         s["probabilities"], nets.load_model(run.model_path).predict(X[:3]).probabilities)
 
 
+def test_a_wide_csv_header_in_any_order_is_matched_name_by_name_once(tmp_path, monkeypatch):
+    # MNIST-sized inputs: each feature's name was looked up in the header's names keyed
+    # anew (20 rows of 4096 columns took 49 s), and a table's columns in lists
+    from nets import _predict, _predict_io
+
+    d, rng = 3000, np.random.default_rng(0)
+    names = [f"px{i}" for i in range(d)]
+    cfg = nets.TrainConfig(hidden=(4,), head="multiclass")
+    net = nets.build_net(cfg, d, np.arange(30) % 3, rng=np.random.default_rng(1), n_classes=3)
+    meta = {"task": "multiclass", "classes": ["a", "b", "c"], "feature_names": names,
+            "named_features": True}
+    path = nets.save_net(tmp_path / "m.npz", net, config=cfg.to_dict(), meta=meta,
+                         arrays={"x_shift": rng.normal(size=d),
+                                 "x_scale": rng.uniform(0.5, 2, size=d)})
+    model = nets.load_model(path)
+    X = rng.integers(0, 256, size=(20, d)).astype(np.float64)  # pixels: exact as text
+    order = rng.permutation(d)
+    table = pd.DataFrame(X[:, order], columns=[names[i] for i in order]).assign(label="a")
+    table.to_csv(tmp_path / "in.csv", index=False)
+    keyed = []
+    name_key = _predict._name_key
+    for module in (_predict, _predict_io):
+        monkeypatch.setattr(module, "_name_key", lambda n: keyed.append(n) or name_key(n))
+    read = nets.read_inputs(tmp_path / "in.csv", model)
+    assert len(keyed) <= 4 * (d + 1)  # every name a few times, not once per feature (9e6)
+    assert read.dtype == np.float64
+    np.testing.assert_array_equal(read, X)  # the model's order, not the file's
+    want = model.predict(X).probabilities
+    np.testing.assert_array_equal(model.predict(read).probabilities, want)
+    np.testing.assert_array_equal(model.predict(table).probabilities, want)
+
+
 def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkeypatch):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(100, 2))
