@@ -251,7 +251,10 @@ def _names_its_target(cell: str, targets: pd.Series) -> bool:
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.ndarray:
-    features = frame.drop(columns=[target])
+    # del on a shallow copy keeps views of the other columns (drop copied them all before
+    # pandas 3); ``frame`` itself keeps its target
+    features = frame.copy(deep=False)
+    del features[target]
     for column in features.columns:
         values = features[column]
         if pd.api.types.is_numeric_dtype(values):
@@ -309,14 +312,16 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     p = _existing(path)
     frame, target = _read_csv(p, target, header)
     X = _features(frame, target, p, header != "no")
-    y = frame[target].to_numpy()
+    # a copy: a view held the whole parsed table (125 MB of int64 for 160 KB of labels)
+    y = frame[target].to_numpy(copy=True)
     X_test = y_test = None
     if test_path:
         pt = _existing(test_path)
         test, _ = _read_csv(pt, target, header)
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: columns differ from {p.name}")
-        X_test, y_test = _features(test, target, pt, header != "no"), test[target].to_numpy()
+        X_test = _features(test, target, pt, header != "no")
+        y_test = test[target].to_numpy(copy=True)
     task = _resolve_task(y, task)
     if task == "classification":
         paths = [p] + ([pt] if test_path else [])

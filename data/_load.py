@@ -251,6 +251,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
                 "distinct values a class, and it has fractions: task=regression predicts it "
                 "as a number")
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
+    # only these names hold the arrays now: the whole set is freed once it is split
+    src.X = src.y = src.X_test = src.y_test = None
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
         kept, out = holdout(_numbers_of_codes(y) if classify else y, TEST_FRACTION,

@@ -303,6 +303,46 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
         data.load(f"csv:{tmp_path / 'train.csv'},{tmp_path / 'label.csv'}")
 
 
+def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monkeypatch):
+    # MNIST-sized CSVs peaked at 8x the data: the labels were a view of the whole parsed
+    # int64 table (125 MB for 160 KB of labels), and the raw float64 features stayed
+    # referenced while the split copies were made
+    import weakref
+
+    from data import _files, _load
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(0, 256, size=(200, 20)),
+                         columns=[f"p{i}" for i in range(20)])
+    frame.insert(7, "label", np.arange(200) % 3)  # not the last column: two slices around it
+    frame.to_csv(tmp_path / "px.csv", index=False)
+    frame.iloc[:60].to_csv(tmp_path / "test.csv", index=False)
+    src = _files.load_csv(str(tmp_path / "px.csv"), str(tmp_path / "test.csv"),
+                          target="label")
+    assert src.y.base is None and src.y_test.base is None
+    assert src.y.tolist() == (np.arange(200) % 3).tolist()
+    assert src.X.dtype == np.float64 and src.X_test.shape == (60, 20)
+    np.testing.assert_array_equal(src.X, frame.drop(columns="label").to_numpy())
+    assert frame.columns[7] == "label"
+    raw, alive = [], []
+    build, scale = _load.build_source, _load.apply_scaler
+
+    def building(*args):
+        src, typed = build(*args)
+        raw.append(weakref.ref(src.X))
+        return src, typed
+
+    def scaling(X, *args):
+        alive.append(raw[0]() is not None)
+        return scale(X, *args)
+
+    monkeypatch.setattr(_load, "build_source", building)
+    monkeypatch.setattr(_load, "apply_scaler", scaling)
+    ds = data.load(f"csv:{tmp_path / 'px.csv'}?target=label")
+    assert ds.sizes() == {"train": 144, "val": 16, "test": 40}
+    assert alive == [False, False, False]  # freed once split, before the scaled copies
+
+
 @pytest.mark.parametrize("first_row, shown", [
     ("0.1257302210933933,-0.1321,1", "0.1257302210933933, -0.1321, 1"),
     ("0.5,0.5,1e3,0", "0.5, 0.5, 1e3, ..."),  # a repeated value: pandas would rename it
