@@ -22,7 +22,7 @@ import data
 import nets
 from nets._repr import compact_repr
 
-from ._backend import data_ref, releasing, run_tasks, runs_elsewhere, shown_name
+from ._backend import data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
@@ -264,11 +264,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     name, task = shown_name(dataset, ds), ds.task
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
-    if isinstance(dataset, str) and runs_elsewhere(len(tasks), workers=workers):
-        # each worker process loads its own copy: this one would sit idle through the
-        # sweep (MNIST: 400 MB)
-        del ds
-        _load.cache_clear()
+    del ds  # the runs read the cache here, or load their own copy in each worker
+    release_for_workers(_load, dataset, len(tasks), workers=workers)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
                                   progress="capacity" if progress else None), columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())

@@ -24,7 +24,7 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import check_backend, data_ref, releasing, run_tasks, shown_name
+from ._backend import check_backend, data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
 from ._noise_scale import (
     NOISE_COLUMNS,
@@ -166,6 +166,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if max_epochs is not None and not (math.isfinite(max_epochs) and max_epochs > 0):
         raise ValueError(f"max_epochs must be a finite number > 0, got {max_epochs!r}")
     base = (config or nets.TrainConfig()).replace(schedule="constant")
+    name = shown_name(dataset, ds)
+    del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:
         if max_epochs is None:
@@ -190,8 +192,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     ref_rows = []
     if target is None or (noise and n >= 2):
         every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
-        ref_rows = run_tasks(run_task, [task(b_ref, lr, 0, None, every) for lr in rates],
-                             backend=backend, workers=workers, scheduler=scheduler,
+        ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
+        release_for_workers(datasets_loaded, dataset, len(ref_tasks), backend=backend,
+                            workers=workers)
+        ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
+                             scheduler=scheduler,
                              progress="scaling: reference runs" if progress else None)
         reference, best = _reference_table(ref_rows, metric)
         if target is None:
@@ -203,6 +208,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
             noise_df, b_simple, b_simple_step = _noise_at_target(
                 best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
+    release_for_workers(datasets_loaded, dataset, len(tasks), backend=backend, workers=workers)
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
                      progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
@@ -237,7 +243,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
         if len(anchor) and not anchor["at_grid_edge"].iloc[0] else math.nan
     return ScalingResult(
-        dataset=shown_name(dataset, ds), n_train=n, target_metric=metric, target=float(target),
+        dataset=name, n_train=n, target_metric=metric, target=float(target),
         target_source=source, batch_sizes=sizes, lrs=rates, seeds=seeds, max_steps=max_steps,
         runs=runs, batches=batches, fit=fit, exponent=exponent, lr_cap_batch=cap,
         noise=noise_df, b_simple=b_simple["b_simple"], b_simple_step=b_simple_step,

@@ -536,6 +536,35 @@ def test_a_study_by_name_keeps_no_dataset_once_it_returns():
     assert _scaling_runs._load.cache_info().currsize == 0
 
 
+def test_a_study_by_name_drops_its_data_before_the_workers_load_theirs(monkeypatch):
+    # --workers 2 on MNIST-sized data: this process kept its copy (501 MB) beside each
+    # worker's own (421 and 379 MB) through every run
+    import weakref
+
+    import data
+    from analyses import _scaling
+
+    loaded, held = [], []
+    load, run = data.load, _scaling.run_tasks
+
+    def loading(*args, **kwargs):
+        ds = load(*args, **kwargs)
+        loaded.append(weakref.ref(ds))
+        return ds
+
+    def running(fn, tasks, **kwargs):  # here, where the workers would be: no pool to start
+        held.append(sum(ds() is not None for ds in loaded))
+        return run(fn, tasks, **{**kwargs, "workers": 1})
+
+    monkeypatch.setattr(data, "load", loading)
+    monkeypatch.setattr(_scaling, "run_tasks", running)
+    res = scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1, 0.3], seeds=1, max_steps=30,
+                        noise=False, config=nets.TrainConfig(hidden=(2,)), workers=2)
+    assert held == [0, 0]  # before the reference runs, and before the runs
+    # the stand-in workers (this process) loaded it again, for each of the two batches
+    assert len(loaded) == 3 and len(res.runs) == 4
+
+
 def test_unreached_batches_stay_visible_and_no_empty_rate_figure(tmp_path, monkeypatch):
     # QA: the largest batch's "not reached" marker sat under the steps figure's legend, and
     # with no batch reaching the target the rate figure drew empty axes with a legend of
