@@ -6,6 +6,8 @@ import warnings
 
 import pandas as pd
 
+from study import quiet_optuna
+
 from ._study_data import _param_names
 
 
@@ -85,7 +87,8 @@ def _sample(study, n: int, seed: int):
     if len(complete) <= n:
         return study
     keep = np.sort(np.random.default_rng(seed).choice(len(complete), n, replace=False))
-    sample = optuna.create_study(directions=study.directions)
+    with quiet_optuna():  # optuna logs "A new study created in memory" at INFO
+        sample = optuna.create_study(directions=study.directions)
     sample.add_trials([complete[i] for i in keep])
     return sample
 
@@ -126,7 +129,8 @@ def _numeric_choices_as_numbers(study, complete):
                 as_numbers[name] = FloatDistribution(lo, hi, log=lo > 0 and hi >= 10 * lo)
     if not as_numbers:
         return study
-    copy = optuna.create_study(directions=study.directions)
+    with quiet_optuna():  # optuna logs "A new study created in memory" at INFO
+        copy = optuna.create_study(directions=study.directions)
     for t in complete:
         params = {k: float(v) if k in as_numbers else v for k, v in t.params.items()}
         copy.add_trial(optuna.trial.create_trial(

@@ -215,6 +215,35 @@ def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path
     assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
 
 
+def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, capfd,
+                                                           monkeypatch):
+    # batch_size = [16, 32] (numbers on a range for fANOVA) and a sample of the trials made
+    # in-memory studies: "[I ...] A new study created in memory with name: no-name-..."
+    # on stderr after every study run and report
+    from reports import _study_importance as si
+
+    path = spec_file("grid", dataset="coin", metric="val_accuracy", n_trials=6, max_epochs=2,
+                     pruner="none", fixed={"optimizer": "adam"},
+                     space={"lr": {"low": 0.003, "high": 0.3, "log": True},
+                            "batch_size": [16, 32]})
+    monkeypatch.setattr(si, "FANOVA_MAX_TRIALS", 4)
+    before = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.INFO)  # optuna's default, as a user has it
+    monkeypatch.chdir(tmp_path)  # the run's report: runs/studies/grid
+    try:
+        code = hplab.main(["study", "run", str(path), "--storage", "g.db"])
+        err = capfd.readouterr().err
+        assert code == 0, err
+        assert hplab.main(["study", "report", "grid", "--storage", "g.db", "--out", "again"]) == 0
+        err += capfd.readouterr().err
+    finally:
+        optuna.logging.set_verbosity(before)
+    assert "A new study created" not in err and "[I " not in err
+    imp = pd.read_csv(tmp_path / "again" / "report_files" / "importances.csv")
+    assert set(imp["param"]) == {"lr", "batch_size"} and set(imp["method"]) == {
+        "PED-ANOVA", "fANOVA"}
+
+
 def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
                                                                  parse_html):
     # QA: with depth searched and a width per layer, fANOVA kept only the deepest nets
