@@ -375,32 +375,53 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
 
 
 @pytest.mark.slow
-def test_no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(
-        capsys, tmp_path, parse_html):
+def test_double_arc_rates_and_noise_scale_are_said_as_measured(capsys, tmp_path, parse_html):
+    """One double-arc study (two runs of ~8 s: --json with its report, then the printed
+    lines) read by two checks."""
+    argv = ["scaling", "--dataset", "double-arc", "--batch-sizes", "1,4,16,64,360",
+            "--seeds", "2", "--max-steps", "3000", "--lr-grid", "5", "--workers", "1"]
+    code, out, err = run_cli([*argv, "--json", "--out", tmp_path / "sc"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    text = " ".join(parse_html((tmp_path / "sc" / "report.html").read_text()).all_text.split())
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert code == 0, err
+    _no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(s, text, stdout)
+    _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text, stdout)
+
+
+def _no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(s, text, stdout):
     # QA: best rates 1, 1, 1, 10, 10; the exponent, fitted on B <= 16, said "every batch
     # size has the same best grid rate, 1" two sentences before "the best rates here go
     # past 1 (10 at B = 64, 10 at B = 360)"; the grid's edge read "B = [64, 360]"
-    argv = ["scaling", "--dataset", "double-arc", "--batch-sizes", "1,4,16,64,360",
-            "--seeds", "2", "--max-steps", "3000", "--lr-grid", "5", "--workers", "1"]
-    code, stdout, err = run_cli([*argv, "--json", "--out", tmp_path / "sc"], capsys)
-    assert code == 0, err
-    s = json.loads(stdout)
     assert s["best_lr"] == [1, 1, 1, 10, 10] and s["at_grid_edge"] == [0, 0, 0, 1, 1]
     assert s["b_crit"] == pytest.approx(1.35, abs=0.005)
     assert s["alpha_reason"] == (
         "only 1 batch size at or below B_crit ≈ 1.35, and above it the best rate flattens "
         "whatever the rule; every batch size fitted (B <= 16) has the same best grid rate, 1: "
         "the grid is too coarse to show a slope")
-    text = " ".join(parse_html((tmp_path / "sc" / "report.html").read_text()).all_text.split())
     assert "every batch size has" not in text
     assert "every batch size fitted (B <= 16) has the same best grid rate, 1" in text
     assert "the best rates here go past 1 (10 at B = 64, 10 at B = 360)" in text
     assert ("The best rate sits at an edge of the grid for B = 64, 360: widen it (--lr-range "
             "LOW,HIGH, or --lrs).") in text
-    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
-    assert code == 0, err
     assert "the best rate sits at an edge of the grid for B = 64, 360: widen it" in stdout
     assert "every batch size fitted (B <= 16)" in stdout and "[" not in stdout
+
+
+def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text, out):
+    # QA: "B_simple ~ 3.27" (one small batch per measurement, read at one step) where the
+    # exact value at the target (step 988) is 27.5, and "2.4x the fitted B_crit" from it
+    assert s["b_simple_step"] == 988 and s["b_simple_measurements"] == 16
+    assert 27.5 / 1.5 < s["b_simple"] < 27.5 * 1.5
+    assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.68
+    assert s["fit_status"] == "fitted" and s["b_crit"] < s["b_simple_low"]
+    assert re.search(r"Gradient noise scale over the last half of the way to the target \(16 "
+                     r"measurements\): B_simple ≈ \d\d, 68 % interval \d\d–\d\d; the fitted "
+                     r"B_crit \(1\.35\) lies below it", text)
+    assert "× the fitted B_crit" not in text
+    assert re.search(r"gradient noise scale over the last half of the way to the target: "
+                     r"B_simple ~ \d\d \(68% interval \d\d-\d\d; 16 measurements\)", out)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -487,29 +508,6 @@ def test_the_noise_scale_is_never_negative():
                         seeds=1, max_steps=1000)
     assert not (res.noise["b_simple"] < 0).any() and not (res.noise["b_simple_raw"] < 0).any()
     assert res.b_simple > 0
-
-
-def test_the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(
-        capsys, tmp_path, parse_html):
-    # QA: "B_simple ~ 3.27" (one small batch per measurement, read at one step) where the
-    # exact value at the target (step 988) is 27.5, and "2.4x the fitted B_crit" from it
-    argv = ["scaling", "--dataset", "double-arc", "--batch-sizes", "1,4,16,64,360", "--seeds",
-            "2", "--max-steps", "3000", "--lr-grid", "5", "--workers", "1"]
-    code, out, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
-    assert code == 0, err
-    s = json.loads(out)
-    assert s["b_simple_step"] == 988 and s["b_simple_measurements"] == 16
-    assert 27.5 / 1.5 < s["b_simple"] < 27.5 * 1.5
-    assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.68
-    assert s["fit_status"] == "fitted" and s["b_crit"] < s["b_simple_low"]
-    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert re.search(r"Gradient noise scale over the last half of the way to the target \(16 "
-                     r"measurements\): B_simple ≈ \d\d, 68 % interval \d\d–\d\d; the fitted "
-                     r"B_crit \(1\.35\) lies below it", text)
-    assert "× the fitted B_crit" not in text
-    code, out, err = run_cli([*argv, "--no-report"], capsys)
-    assert re.search(r"gradient noise scale over the last half of the way to the target: "
-                     r"B_simple ~ \d\d \(68% interval \d\d-\d\d; 16 measurements\)", out)
 
 
 def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
