@@ -54,6 +54,8 @@ def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
     best = s.trials[number]
     cfg = hs.build_config(_searched_values(best.params, spec), spec.fixed, spec.max_epochs)
     ds = data.load(spec.dataset, seed=spec.seed)
+    if differs := hs.data_differs(s, ds):  # another machine's file at the study's path
+        raise ValueError(f"{differs}.")
     strategy = best.params.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
     name = f"{spec.name}-best"
     if strategy is None:

@@ -24,6 +24,7 @@ from ._pipeline_run import (
 from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import create_or_resume, join_study, run_study, stored_spec
+from ._run_data import data_differs
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._storage import DEFAULT_STORAGE, StorageURL, mask_url, open_storage, resolve_storage
@@ -53,7 +54,7 @@ __all__ = [
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
-    "create_or_resume",
+    "create_or_resume", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage",

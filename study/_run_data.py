@@ -21,15 +21,21 @@ def check_data(study, dataset, where: StorageURL, hint: str) -> None:
     """SpecError unless ``dataset`` is the data ``study`` was created on (its stored
     fingerprint); a study without one (made by an earlier version, or by
     `create_or_resume`) records this one's. ``hint``: what to do instead, for the error."""
-    mine = dataset.fingerprint()
     if study.user_attrs.get(DATA_ATTR) is None:
-        study.set_user_attr(DATA_ATTR, mine)
+        study.set_user_attr(DATA_ATTR, dataset.fingerprint())
     # read back: of two runs recording at once, the one written last holds the study
-    stored = study.user_attrs.get(DATA_ATTR)
-    if stored != mine:
-        raise SpecError(f"study {study.study_name!r} in {where.masked}: the data read from "
-                        f"{read_from(dataset.name)} differs from the study's (fingerprint "
-                        f"{mine}, the study's {stored}); {hint}")
+    if differs := data_differs(study, dataset):
+        raise SpecError(f"study {study.study_name!r} in {where.masked}: {differs}; {hint}")
+
+
+def data_differs(study, dataset) -> str:
+    """Why ``dataset`` is not the data ``study`` was created on, in words; "" when it is,
+    or when the study keeps no fingerprint of its data (an earlier version made it)."""
+    stored, mine = study.user_attrs.get(DATA_ATTR), dataset.fingerprint()
+    if stored is None or stored == mine:
+        return ""
+    return (f"the data read from {read_from(dataset.name)} differs from the study's "
+            f"(fingerprint {mine}, the study's {stored})")
 
 
 def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):

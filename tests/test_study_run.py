@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import html
 import json
 import os
 import signal
@@ -1127,6 +1128,12 @@ def test_a_worker_trains_on_the_studys_data_only_at_its_path_or_from_a_copy(
                                       "study.name to start a new study on this data\n")
     assert [t.state for t in trials_of(db, "fp")] == [TrialState.COMPLETE]
     assert study.stored_spec("fp", study.resolve_storage(str(db)))[0].n_trials == 3
+    # its report retrained the best trial on the other file, and showed that model as best
+    code, out, err = run_cli(["study", "report", "fp", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    page = html.unescape(Path(json.loads(out)["report_path"]).read_text("utf-8"))
+    assert (f"Retraining it for this report failed: the data read from {stored} "
+            f"{differs[:-2]}. The figures above come from the stored trials.") in page
     stored.unlink()  # machine 2 without a file there
     code, _, err = run_cli(worker, capsys)
     assert code == 2 and err == (f"hplab study: error: study.dataset: file not found: {stored}; "
