@@ -2,6 +2,7 @@
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
+from ._create import create_or_resume, stored_spec
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import (
@@ -23,7 +24,7 @@ from ._pipeline_run import (
 )
 from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
-from ._run import create_or_resume, join_study, run_study, stored_spec
+from ._run import join_study, run_study
 from ._run_data import data_differs
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names

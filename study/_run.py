@@ -9,8 +9,6 @@ in the study.
 from __future__ import annotations
 
 import contextlib
-import datetime
-import json
 import multiprocessing
 import os
 import signal
@@ -25,10 +23,11 @@ from optuna.trial import TrialState
 
 import data
 
-from ._errors import SpecError, StorageError
+from ._create import create_or_load, stored_spec
+from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
-from ._run_data import absolute_data, check_data, join_data, new_spec_hint
-from ._spec import StudySpec, first_difference, parse_spec, stored_budget
+from ._run_data import absolute_data, join_data
+from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._storage import (
     RESUME_HINT,
@@ -41,133 +40,12 @@ from ._storage import (
 from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,
-    CREATED_ATTR,
     RESUMED_ATTR,
-    SPEC_ATTR,
     HeldInterrupts,
     quiet_optuna,
     run_worker,
     stored_n_trials,
 )
-
-ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
-# how long a run or worker that finds a study without a spec (and without trials) waits for
-# the run creating it to store one, and how often it looks
-SPEC_WAIT = 5.0
-SPEC_POLL = 0.1
-
-
-def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
-                     keep_budget: bool = False) -> optuna.Study:
-    """The stored study of ``spec.name``: created, or loaded if the spec matches.
-
-    ``keep_budget``: a stored n_trials that ``--trials`` raised above the spec's stays (a
-    plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
-    ``spec.n_trials`` itself was asked for.
-    """
-    # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
-    # csv:d.csv, and a worker in another folder read its own d.csv into the same study
-    return _create_or_load(absolute_data(spec), storage, where, keep_budget=keep_budget)[0]
-
-
-def _create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: bool,
-                    dataset=None) -> tuple[optuna.Study, bool]:
-    """`create_or_resume`, and whether this call created the study (of two runs racing
-    to create one, exactly one did). ``dataset``: the spec's data as loaded, checked
-    against the study's (`check_data`) before anything is stored."""
-    raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
-    raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
-    edited = first_difference(parse_spec(raw), spec)
-    if edited:  # workers and reports would run the stored table, not these fields
-        raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
-                        "the table and parse_spec it rather than dataclasses.replace")
-    directions = list(spec.directions)
-    try:  # the storage decides which of two runs racing to create it does
-        study = optuna.create_study(study_name=spec.name, storage=storage,
-                                    directions=directions)
-        created = True
-        # the spec first, the creator's own: a run that lost the race waits for it and
-        # compares (one that came before it was stored took the study as its own)
-        study.set_user_attr(SPEC_ATTR, raw)
-        stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
-        study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
-    except optuna.exceptions.DuplicatedStudyError:
-        study = optuna.create_study(study_name=spec.name, storage=storage,
-                                    load_if_exists=True, directions=directions)
-        created = False
-    stored = _spec_when_stored(study)
-    if stored is None:
-        raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
-                        "choose another study.name")
-    earlier = _parse_stored(stored, spec.name, where)
-    changed = first_difference(earlier, spec)
-    if changed:
-        raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
-                        f"spec ({changed} differs); {new_spec_hint(earlier, spec)}")
-    if [d.name.lower() for d in study.directions] != list(spec.directions):
-        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
-    if dataset is not None:
-        check_data(study, dataset, where, "restore the study's data, or change study.name "
-                   "to start a new study on this data")
-    if study.metric_names is None:
-        with quiet_optuna():  # experimental in optuna, and used on purpose
-            study.set_metric_names(list(spec.metrics))
-    asked = not keep_budget  # the budget given explicitly (--trials), not read off a spec
-    if (keep_budget and study.user_attrs.get(ASKED_ATTR)
-            and stored_budget(stored) > raw["study"]["n_trials"]):
-        raw["study"]["n_trials"] = stored_budget(stored)  # --trials raised it: it stays
-        asked = True
-    study.set_user_attr(ASKED_ATTR, asked)
-    study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
-    return study, created
-
-
-def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:
-    """The spec kept in study ``name`` (and the storage it was read from)."""
-    with quiet_optuna():
-        storage = storage or open_storage(where, create=False)
-        for _ in range(2):  # a study the listing names was created after the first load
-            try:
-                study = optuna.load_study(study_name=name, storage=storage)
-                break
-            except KeyError:
-                known = optuna.get_all_study_names(storage)
-                if name not in known:
-                    raise StorageError(f"no study {name!r} in {where.masked}; studies "
-                                       f"there: {', '.join(known) or 'none'}") from None
-        else:
-            raise StorageError(f"study {name!r} in {where.masked} changed while it was "
-                               "being loaded; try again")
-    raw = _spec_when_stored(study)
-    if raw is None:
-        raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
-    return _parse_stored(raw, name, where), storage
-
-
-def _spec_when_stored(study) -> dict | None:
-    """The spec stored with ``study``, or None (not an hplab study).
-
-    A study without one and without trials may be one that a run has just created and
-    not yet given its spec: that is waited for, up to ``SPEC_WAIT`` seconds.
-    """
-    give_up = time.monotonic() + SPEC_WAIT
-    while True:
-        raw = study.user_attrs.get(SPEC_ATTR)
-        if (raw is not None or study.get_trials(deepcopy=False)
-                or time.monotonic() >= give_up):
-            return raw
-        time.sleep(SPEC_POLL)
-
-
-def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
-    """The spec kept with a study, read as leniently as an earlier version wrote it; one
-    that fails even so is named as the stored one."""
-    try:
-        return parse_spec(raw, strict=False)
-    except SpecError as exc:
-        raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
-                        f"pass this version's checks ({exc}); run the corrected spec under a "
-                        "new study.name") from None
 
 
 def cores() -> int:
@@ -390,7 +268,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 with warnings.catch_warnings():  # another run deleted it first: the same end
                     warnings.filterwarnings("ignore", message="DELETE statement on table")
                     optuna.delete_study(study_name=spec.name, storage=store)
-            study, new = _create_or_load(spec, store, where, keep_budget=not explicit_trials,
+            study, new = create_or_load(spec, store, where, keep_budget=not explicit_trials,
                                          dataset=dataset)
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:

@@ -124,7 +124,7 @@ def open_study(name: str, storage: str | None = None):
 
 def _open_study(name: str, storage: str | None):
     """`open_study` and its storage, for the callers that `release` it when done."""
-    from ._run import stored_spec
+    from ._create import stored_spec
 
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():

@@ -474,7 +474,7 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     assert json.loads(out)["n_finished"] == 2
     # an empty study that never gets a spec is still no hplab study (after the wait)
     optuna.create_study(study_name="bare", storage=f"sqlite:///{db}")
-    monkeypatch.setattr(study._run, "SPEC_WAIT", 0.3)
+    monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
     got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
     assert got == 2
     assert err == f"hplab study: error: study 'bare' in sqlite:///{db} was not made by hplab\n"
