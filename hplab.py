@@ -1226,8 +1226,11 @@ def _lr_range_lines(s: dict) -> list[str]:
                      f"{no_stop_advice(s['config']['optimizer'])}")
     v = s["verify"]
     if v is not None and v.get("inconclusive"):
-        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best grid lr "
-                     f"{v['best_grid_lr']:.4g}, the suggestion {v['ratio']:.2g}x that)")
+        # the ratio is to the refined best rate, as in the conclusive line (0.28x of the
+        # refined 0.1475 read as 0.28x of the grid's 0.1307)
+        best = f"{v['best_lr']:.4g}, grid " if v.get("best_lr") is not None else "grid "
+        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best lr {best}"
+                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
     elif v is not None and v["best_lr"] is not None:
         lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
                      f"the suggestion is "

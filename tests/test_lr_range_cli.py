@@ -78,6 +78,9 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
     code, out, _ = run_cli([*argv, "--no-report"], capsys)
     assert "verify: inconclusive: no grid rate beat a constant prediction" in out
     assert "within" not in out
+    # the ratio beside the rate it is to: it stood beside the grid's rate, not the refined
+    assert (f"(best lr {v['best_lr']:.4g}, grid {v['best_grid_lr']:.4g}; the suggestion "
+            f"{v['ratio']:.2g}x that)") in out
 
 
 @pytest.mark.parametrize("ramp, reason", [
