@@ -63,6 +63,15 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
                                     load_if_exists=True, directions=directions)
         created = False
     stored = _spec_when_stored(study)
+    if stored is None and not study.get_trials(deepcopy=False):
+        # empty, and no spec came: its creator was killed before storing one (or an empty
+        # optuna.create_study made it); nothing in it to mix with, so this run takes it,
+        # and of two that do, the spec stored last holds it (the other compares below)
+        study.set_user_attr(SPEC_ATTR, raw)
+        if study.user_attrs.get(CREATED_ATTR) is None:
+            stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
+            study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
+        stored = study.user_attrs.get(SPEC_ATTR)
     if stored is None:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
@@ -106,6 +115,10 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
             raise StorageError(f"study {name!r} in {where.masked} changed while it was "
                                "being loaded; try again")
     raw = _spec_when_stored(study)
+    if raw is None and not study.get_trials(deepcopy=False):
+        raise StorageError(f"study {name!r} in {where.masked} is empty and keeps no spec (a "
+                           "run creating it was stopped before storing one, or another "
+                           "program made it): `hplab study run` of its spec takes it over")
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return _parse_stored(raw, name, where), storage

@@ -472,15 +472,28 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
         thread.join()
     assert got == 0, err
     assert json.loads(out)["n_finished"] == 2
-    # an empty study that never gets a spec is still no hplab study (after the wait)
+    # an empty study that never gets a spec (its run killed before storing it): a worker
+    # has nothing to run and says what will; a run takes it over (both said "was not
+    # made by hplab", and the name could never be used again)
     optuna.create_study(study_name="bare", storage=f"sqlite:///{db}")
     monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
     got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
     assert got == 2
-    assert err == f"hplab study: error: study 'bare' in sqlite:///{db} was not made by hplab\n"
-    got, _, err = run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", db],
+    assert err == (f"hplab study: error: study 'bare' in sqlite:///{db} is empty and keeps no "
+                   "spec (a run creating it was stopped before storing one, or another "
+                   "program made it): `hplab study run` of its spec takes it over\n")
+    got, out, err = run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", db,
+                             "--no-report", "--json"], capsys)
+    assert got == 0, err
+    assert json.loads(out)["n_finished"] == 1
+    assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    # one with trials but no spec is another program's: refused, and left as it was
+    other = optuna.create_study(study_name="theirs", storage=f"sqlite:///{db}")
+    other.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    got, _, err = run_cli(["study", "run", spec_file("theirs", n_trials=1), "--storage", db],
                           capsys)
     assert got == 2 and err.endswith("was not made by hplab; choose another study.name\n")
+    assert len(trials_of(db, "theirs")) == 1
 
 
 def test_a_study_created_while_a_worker_looked_for_it_is_loaded(spec_file, tmp_path, capsys,
