@@ -49,15 +49,20 @@ def test_regimes_follow_b_over_b_crit():
 
 
 def test_no_critical_batch_on_a_tiny_set():
-    # XOR-like: 4 examples, steps still halve at the full batch
+    # XOR-like: 4 examples, steps still halve at the full batch: B_crit is not below the
+    # dataset size, the README's dataset_too_small (it was no_critical_batch, so only a
+    # B_crit just above the set was called so)
     b = np.array([1, 2, 4])
     fit = fit_scaling_law(b, 800.0 / b, n_train=4)
-    assert fit.status == "no_critical_batch"
-    assert fit.message.startswith("steps to target fall from 800 to 200 over B = 1...4, about "
-                                  "as 1/B (R² = 1.000 on log S): B_crit lies above 4 x the "
-                                  "largest batch (the full batch)")
+    assert fit.status == "dataset_too_small" and fit.b_crit_at_least == 16
+    assert fit.message == ("steps to target fall from 800 to 200 over B = 1...4, about as 1/B "
+                           "(R² = 1.000 on log S): B_crit lies above 4 x the full batch, so it "
+                           "is not below the dataset size, 4: no batch can exceed it to show "
+                           "it, and every batch size here scales perfectly")
     assert np.isnan(fit.b_crit) and np.isnan(fit.s_min) and fit.r2 == pytest.approx(1)
     assert regimes(b, fit) == ("perfect scaling",) * 3
+    # on a larger set the same steps say B_crit lies beyond the batches tried
+    assert fit_scaling_law(b, 800.0 / b, n_train=100).status == "no_critical_batch"
 
 
 def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated():
@@ -190,7 +195,7 @@ def test_unreached_batches_get_no_regime_verdict():
     # whatever the fit says, a batch that missed the target was never measured
     reached = [False, True, True, False]
     b = np.array([1, 2, 4, 8])
-    tiny = fit_scaling_law([2, 4, 8], [400.0, 200.0, 100.0], n_train=8)
+    tiny = fit_scaling_law([2, 4, 8], [400.0, 200.0, 100.0], n_train=100)
     assert tiny.status == "no_critical_batch"
     assert regimes(b, tiny, reached) == ("not reached", "perfect scaling",
                                          "perfect scaling", "not reached")
