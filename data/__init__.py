@@ -14,11 +14,11 @@ from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist
 from ._idx import read_idx
 from ._imbalance import parse_ratio
 from ._load import load
-from ._registry import DATASETS, absolute_name, list_datasets, source_paths
+from ._registry import DATASETS, absolute_name, canonical_name, list_datasets, source_paths
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
     "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
-    "DataError", "Dataset", "absolute_name", "data_home", "fetch_mnist", "list_datasets",
-    "load", "parse_ratio", "read_idx", "sha256_file", "source_paths",
+    "DataError", "Dataset", "absolute_name", "canonical_name", "data_home", "fetch_mnist",
+    "list_datasets", "load", "parse_ratio", "read_idx", "sha256_file", "source_paths",
 ]

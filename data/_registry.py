@@ -218,6 +218,19 @@ def absolute_name(name: str) -> str:
     return f"{key}:{base}" + (f"?{query}" if query else "")
 
 
+def canonical_name(name: str) -> str:
+    """``name`` as `absolute_name` makes it, with its options in one order (values read
+    back from their escapes), to compare two names: ``csv:a.csv?target=y&task=regression``
+    and ``csv:a.csv?task=regression&target=y`` are one dataset. Not a name to store."""
+    full = absolute_name(name)
+    try:
+        _, _, options = parse_name(full)
+    except DataError:
+        return full
+    base = full.strip().partition("?")[0]
+    return base + "".join(f"?{k}={v}" for k, v in sorted(options.items()))
+
+
 def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)

@@ -102,4 +102,5 @@ def _path_only_differs(stored: str, given: str) -> bool:
     """Whether two dataset names differ only in the file paths they read."""
     kind = stored.partition(":")[0]
     return (kind in ("csv", "npz", "idx") and given.partition(":")[0] == kind
-            and stored.partition("?")[2] == given.partition("?")[2])
+            and data.canonical_name(stored).partition("?")[2]
+            == data.canonical_name(given).partition("?")[2])

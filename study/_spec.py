@@ -169,8 +169,9 @@ def first_difference(old: StudySpec, new: StudySpec) -> str | None:
     """
     for name, key in _FIXED_FIELDS.items():
         a, b = getattr(old, name), getattr(new, name)
-        if name == "dataset":  # an earlier version stored a file's path as written
-            a, b = data.absolute_name(a), data.absolute_name(b)
+        if name == "dataset":  # an earlier version stored a file's path as written, and
+            # options in another order are the same data
+            a, b = data.canonical_name(a), data.canonical_name(b)
         if a != b:
             return key
     if old.space.per_layer != new.space.per_layer:

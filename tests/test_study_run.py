@@ -1216,3 +1216,22 @@ def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_dat
     code, _, err = run_cli([*suggested, "--storage", db], capsys)
     assert code == 0, err
     assert [t.state for t in trials_of(db, "home")] == [TrialState.COMPLETE] * 2
+
+
+def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tmp_path,
+                                                                   capsys):
+    # QA: the same spec with ?target=label&task=classification written the other way round
+    # was "created from another spec (study.dataset differs)"
+    _two_blobs(tmp_path / "b.csv", 0)
+    db = tmp_path / "ro.db"
+    first = _blobs_spec(spec_file, "ro", "csv:b.csv?target=label&task=classification")
+    code, _, err = run_cli(["study", "run", first, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    again = _blobs_spec(spec_file, "ro", "csv:b.csv?task=classification&target=label")
+    code, out, err = run_cli(["study", "run", again, "--storage", db, "--trials", 2,
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 2
+    other = _blobs_spec(spec_file, "ro", "csv:b.csv?task=classification&target=label&scaling=none")
+    code, _, err = run_cli(["study", "run", other, "--storage", db, "--no-report"], capsys)
+    assert code == 2 and "(study.dataset differs)" in err
