@@ -55,13 +55,15 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def refuse_nul_bytes(path: Path) -> None:
     """Raise `DataError` naming the line of the first NUL byte: pandas keeps it in the cell,
-    so a damaged label ``1\\x00`` was a class of its own (and UTF-16 text is mostly NULs)."""
+    so a damaged label ``1\\x00`` was a class of its own; UTF-16 text, mostly NULs, is named."""
     line = 1
     raw = _open_bytes(path)
     if raw is None:
         return
     with raw as fh:  # a compressed file's text, as pandas reads it: gzip's own bytes hold NULs
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"")):
+            if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
+                raise DataError(not_utf8_advice(path, chunk, None))
             at = chunk.find(b"\0")
             if at >= 0:
                 line += chunk.count(b"\n", 0, at)
@@ -77,18 +79,47 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
+def utf16_codec(head: bytes) -> str | None:
+    """The codec of UTF-16 text (Excel's "Unicode Text") from its first bytes: by its BOM, or
+    by the NUL byte an ASCII character has on one side (on the other, never); else None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    even, odd = head[:4096:2], head[1:4096:2]
+    if len(odd) >= 2 and odd.count(0) > len(odd) // 2 and not even.count(0):
+        return "utf-16-le"
+    if len(odd) >= 2 and even.count(0) > len(even) // 2 and not odd.count(0):
+        return "utf-16-be"
+    return None
+
+
+def not_utf8_advice(path: Path | str, head: bytes, line: int | None) -> str:
+    """How to convert a file that is not UTF-8, given its first bytes and first line that is
+    not: its UTF-16 codec when it is UTF-16, else the user's encoding to fill in (reading
+    cp1252 as gbk, or gbk as cp1252, succeeds and garbles every accent or character).
+    nets/_predict_io.py holds a copy: nets does not import data."""
+    fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
+          "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
+    codec = utf16_codec(head)
+    if codec:  # iconv's UTF-16 without a BOM is big-endian
+        iconv = {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[codec]
+        return f"{path}: UTF-16 text, not UTF-8; " + fix.format(repr(codec), iconv)
+    where = f" (line {line})" if line else ""
+    return (f"{path}: not UTF-8 text{where}; " + fix.format("'ENC'", "ENC") + ", ENC being "
+            "the file's encoding: gbk from Excel on Chinese Windows, cp1252 from Excel in "
+            "Western Europe and the Americas")
+
+
 def not_utf8(path: Path) -> DataError:
     """The error for a file pandas could not read as UTF-8, naming its first line that is
-    not: Excel on Chinese Windows saves CSV as GBK."""
-    line = None
+    not (or that it is UTF-16)."""
+    line, head = None, b""
     raw = _open_bytes(path)
     if raw is not None:
-        with raw as fh:  # a UTF-8 or GBK character never holds the byte \n
+        with raw as fh:  # a UTF-8, GBK or cp1252 character never holds the byte \n
+            head = fh.read(4096)
+            fh.seek(0)
             line = next((n for n, text in enumerate(fh, 1) if not _is_utf8(text)), None)
-    where = f" (line {line})" if line else ""
-    return DataError(f"{path}: not UTF-8 text{where}; save it as UTF-8 (Excel: CSV UTF-8), "
-                     "e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or "
-                     "iconv -f GBK -t UTF-8 PATH > NEW")
+    return DataError(not_utf8_advice(path, head, line))
 
 
 def refuse_ragged_rows(path: Path, header: bool) -> None:

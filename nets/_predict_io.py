@@ -74,6 +74,10 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
+    with open(path, "rb") as fh:  # UTF-16 without a BOM reads as UTF-8 text with NULs
+        if _utf16_codec(fh.read(4096)):
+            raise ValueError(_not_utf8(path))
+
     def read(header=None, **kwargs) -> pd.DataFrame:
         try:
             with warnings.catch_warnings():
@@ -191,9 +195,22 @@ def _line_of(path: Path, row: int, header: bool) -> int:
     return end
 
 
+def _utf16_codec(head: bytes) -> str | None:
+    """UTF-16's codec by its BOM or its NULs, else None (a copy of data's utf16_codec)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    even, odd = head[:4096:2], head[1:4096:2]
+    if len(odd) >= 2 and odd.count(0) > len(odd) // 2 and not even.count(0):
+        return "utf-16-le"
+    if len(odd) >= 2 and even.count(0) > len(even) // 2 and not odd.count(0):
+        return "utf-16-be"
+    return None
+
+
 def _not_utf8(path: Path) -> str:
-    """What to do with a file that is not UTF-8 (Excel on Chinese Windows saves GBK), and its
-    first line that is not (data's loaders say the same for training files)."""
+    """How to convert a file that is not UTF-8, as data's not_utf8_advice says it for training
+    files (a copy: nets does not import data): its UTF-16 codec, else ENC to fill in (a guessed
+    gbk garbled a cp1252 file without an error)."""
     def utf8(raw: bytes) -> bool:
         try:
             raw.decode("utf-8")
@@ -201,12 +218,19 @@ def _not_utf8(path: Path) -> str:
             return False
         return True
 
-    with open(path, "rb") as fh:  # a UTF-8 or GBK character never holds the byte \n
-        line = next((n for n, text in enumerate(fh, 1) if not utf8(text)), None)
+    fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
+          "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
+    with open(path, "rb") as fh:  # a UTF-8, GBK or cp1252 character never holds the byte \n
+        codec = _utf16_codec(fh.read(4096))
+        fh.seek(0)
+        line = None if codec else next((n for n, t in enumerate(fh, 1) if not utf8(t)), None)
+    if codec:  # iconv's UTF-16 without a BOM is big-endian
+        iconv = {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[codec]
+        return f"{path}: UTF-16 text, not UTF-8; " + fix.format(repr(codec), iconv)
     where = f" (line {line})" if line else ""
-    return (f"{path}: not UTF-8 text{where}; save it as UTF-8 (Excel: CSV UTF-8), e.g. "
-            "pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or iconv -f GBK -t "
-            "UTF-8 PATH > NEW")
+    return (f"{path}: not UTF-8 text{where}; " + fix.format("'ENC'", "ENC") + ", ENC being "
+            "the file's encoding: gbk from Excel on Chinese Windows, cp1252 from Excel in "
+            "Western Europe and the Americas")
 
 
 def _refuse_other_separator(path: Path, field: str) -> None:

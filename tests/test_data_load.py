@@ -443,9 +443,6 @@ def test_csv_with_nul_bytes_is_refused_as_damaged(tmp_path, capsys):
     code, out, err = run_cli(["data", "show", f"csv:{path}", "--json"], capsys)
     assert (code, out, err) == (2, "", f"hplab data: error: {path} holds NUL bytes (line 3): "
                                        "not a text CSV\n")
-    path.write_text("a,b,label\n" + "\n".join(rows) + "\n", encoding="utf-16")
-    with pytest.raises(data.DataError, match=r"n\.csv holds NUL bytes \(line 1\)"):
-        data.load(f"csv:{path}")
 
 
 def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
@@ -462,8 +459,25 @@ def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
         code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
         assert (code, out, err) == (2, "", (
             f"hplab data: error: {path}: not UTF-8 text (line {line}); save it as UTF-8 (Excel: "
-            "CSV UTF-8), e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, index=False) or "
-            "iconv -f GBK -t UTF-8 PATH > NEW\n"))
+            "CSV UTF-8), e.g. pd.read_csv(PATH, encoding='ENC').to_csv(NEW, index=False) or "
+            "iconv -f ENC -t UTF-8 PATH > NEW, ENC being the file's encoding: gbk from Excel "
+            "on Chinese Windows, cp1252 from Excel in Western Europe and the Americas\n"))
+    # QA: the advice said gbk for every file, and a latin-1 one read as gbk "converted" to
+    # longueur,閜aisseur,閠iquette: the encoding is the user's to name
+    path.write_bytes("longueur,\u00e9paisseur,\u00e9tiquette\n1,2,a\n3,4,b\n".encode("latin-1"))
+    code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
+    assert code == 2 and "(line 1)" in err and "encoding='ENC'" in err and "GBK" not in err
+    # QA: Excel's "Unicode Text" (UTF-16) was "holds NUL bytes (line 1): not a text CSV"
+    for codec, iconv in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"),
+                         ("utf-16-be", "UTF-16BE")):
+        path.write_text("a,b,c\n1,2,3\n4,5,6\n", encoding=codec)
+        code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
+        assert (code, out, err) == (2, "", (
+            f"hplab data: error: {path}: UTF-16 text, not UTF-8; save it as UTF-8 (Excel: CSV "
+            f"UTF-8), e.g. pd.read_csv(PATH, encoding='{codec}').to_csv(NEW, index=False) or "
+            f"iconv -f {iconv} -t UTF-8 PATH > NEW\n"))
+        with pytest.raises(data.DataError, match="UTF-16 text, not UTF-8"):
+            data.load(f"csv:{path}")
     path.write_text(text, encoding="utf-8-sig")  # Excel's "CSV UTF-8": with a BOM
     ds = data.load(f"csv:{path}")
     assert ds.feature_names == ("横坐标", "纵坐标") and ds.classes == ("反面", "正面")

@@ -630,8 +630,23 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
                             tmp_path / "gbk.csv"], capsys)
     assert code == 2 and err == (
         f"hplab predict: error: {tmp_path / 'gbk.csv'}: not UTF-8 text (line 4); save it as "
-        "UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='gbk').to_csv(NEW, "
-        "index=False) or iconv -f GBK -t UTF-8 PATH > NEW\n")
+        "UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='ENC').to_csv(NEW, "
+        "index=False) or iconv -f ENC -t UTF-8 PATH > NEW, ENC being the file's encoding: gbk "
+        "from Excel on Chinese Windows, cp1252 from Excel in Western Europe and the Americas\n")
+    # QA: a latin-1 file was told gbk too, which garbles it without an error
+    (tmp_path / "l1.csv").write_bytes("x\n1\n\u00e9\n".encode("latin-1"))
+    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                            tmp_path / "l1.csv"], capsys)
+    assert code == 2 and "(line 3)" in err and "encoding='ENC'" in err and "GBK" not in err
+    # QA: UTF-16 (Excel's "Unicode Text") was told gbk, which fails; with a BOM or without
+    for codec, iconv in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE")):
+        (tmp_path / "u.csv").write_text("x\n1\n-2\n", encoding=codec)
+        code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                                tmp_path / "u.csv"], capsys)
+        assert code == 2 and err == (
+            f"hplab predict: error: {tmp_path / 'u.csv'}: UTF-16 text, not UTF-8; save it as "
+            f"UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='{codec}').to_csv(NEW, "
+            f"index=False) or iconv -f {iconv} -t UTF-8 PATH > NEW\n")
 
 
 def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
