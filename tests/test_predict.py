@@ -611,39 +611,41 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
                                                         for v in (-2, -1, 1, 2) * 10))
     assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'one.csv'}", "--epochs", "1",
                     "--no-report", "--out", tmp_path / "one"], capsys)[0] == 0
+
+    def refusal(name):  # predict's one-line error for input file ``name``
+        code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
+                                tmp_path / name], capsys)
+        assert code == 2
+        return err
+
     (tmp_path / "semi.csv").write_text("1;0\n2;1\n")
-    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
-                            tmp_path / "semi.csv"], capsys)
-    assert code == 2 and "the file looks separated by ';', not commas" in err
+    err = refusal("semi.csv")
+    assert "the file looks separated by ';', not commas" in err
     # ... and of the commas a Chinese input method types (QA: a header of one name)
     for sep in ("\uff0c", "\u3001"):
         (tmp_path / "zh.csv").write_text(f"x{sep}\u7c7b\u522b\n1{sep}0\n", encoding="utf-8")
-        code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
-                                tmp_path / "zh.csv"], capsys)
-        assert code == 2 and err == (
+        err = refusal("zh.csv")
+        assert err == (
             f"hplab predict: error: {tmp_path / 'zh.csv'}: the file looks separated by "
             f"'{sep}', not commas (row 1 is one field, 'x{sep}\u7c7b\u522b'): convert it, e.g. "
             f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)\n")
     # QA: a GBK file (Excel on Chinese Windows) was "'utf-8' codec can't decode byte 0xd7"
     (tmp_path / "gbk.csv").write_bytes("x\n1\n-2\n\u7acb\n".encode("gbk"))
-    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
-                            tmp_path / "gbk.csv"], capsys)
-    assert code == 2 and err == (
+    err = refusal("gbk.csv")
+    assert err == (
         f"hplab predict: error: {tmp_path / 'gbk.csv'}: not UTF-8 text (line 4); save it as "
         "UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='ENC').to_csv(NEW, "
         "index=False) or iconv -f ENC -t UTF-8 PATH > NEW, ENC being the file's encoding: gbk "
         "from Excel on Chinese Windows, cp1252 from Excel in Western Europe and the Americas\n")
     # QA: a latin-1 file was told gbk too, which garbles it without an error
     (tmp_path / "l1.csv").write_bytes("x\n1\n\u00e9\n".encode("latin-1"))
-    code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
-                            tmp_path / "l1.csv"], capsys)
-    assert code == 2 and "(line 3)" in err and "encoding='ENC'" in err and "GBK" not in err
+    err = refusal("l1.csv")
+    assert "(line 3)" in err and "encoding='ENC'" in err and "GBK" not in err
     # QA: UTF-16 (Excel's "Unicode Text") was told gbk, which fails; with a BOM or without
     for codec, iconv in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE")):
         (tmp_path / "u.csv").write_text("x\n1\n-2\n", encoding=codec)
-        code, _, err = run_cli(["predict", tmp_path / "one" / "model.npz", "--input",
-                                tmp_path / "u.csv"], capsys)
-        assert code == 2 and err == (
+        err = refusal("u.csv")
+        assert err == (
             f"hplab predict: error: {tmp_path / 'u.csv'}: UTF-16 text, not UTF-8; save it as "
             f"UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='{codec}').to_csv(NEW, "
             f"index=False) or iconv -f {iconv} -t UTF-8 PATH > NEW\n")
