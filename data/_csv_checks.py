@@ -42,15 +42,18 @@ def _open_bytes(path: Path):
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line, fields) of each record, blank lines skipped as pandas skips them."""
+    """(line, fields) of each record, blank lines skipped as pandas skips them; a record
+    whose quoted field holds a newline is named by its first line, as an editor shows it."""
     raw = _open_bytes(path)
     if raw is None:
         return
     with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
         reader = csv.reader(fh, skipinitialspace=True)
+        end = 0
         for fields in reader:
+            start, end = end + 1, reader.line_num  # line_num: the record's last line
             if any(f.strip() for f in fields) or len(fields) > 1:
-                yield reader.line_num, fields
+                yield start, fields
 
 
 def refuse_nul_bytes(path: Path) -> None:

@@ -66,7 +66,9 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     if stored is None and not study.get_trials(deepcopy=False):
         # empty, and no spec came: its creator was killed before storing one (or an empty
         # optuna.create_study made it); nothing in it to mix with, so this run takes it,
-        # and of two that do, the spec stored last holds it (the other compares below)
+        # and of two that do, the spec stored last holds it (the other compares below);
+        # one it refuses keeps nothing of it
+        _check_directions(study, spec, where)
         study.set_user_attr(SPEC_ATTR, raw)
         if study.user_attrs.get(CREATED_ATTR) is None:
             stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
@@ -80,8 +82,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({changed} differs); {new_spec_hint(earlier, spec)}")
-    if [d.name.lower() for d in study.directions] != list(spec.directions):
-        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
+    _check_directions(study, spec, where)
     if dataset is not None:
         check_data(study, dataset, where, "restore the study's data, or change study.name "
                    "to start a new study on this data")
@@ -96,6 +97,11 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
+
+
+def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
+    if [d.name.lower() for d in study.directions] != list(spec.directions):
+        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
 
 
 def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:

@@ -297,6 +297,12 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
         code = hplab.main(["data", "show", f"csv:{path}"])
         err = capsys.readouterr().err
         assert code == 2 and err.startswith(f"hplab data: error: csv:{path}: ") and said in err
+    # a record whose quoted label holds a newline is named by its first line (it said the
+    # line after)
+    (tmp_path / "quoted.csv").write_text('a,b,y\n1,,"cat\nx"\n3,4,dog\n5,6,dog\n7,8,cat\n',
+                                         encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"first at line 2, column 'b'"):
+        data.load(f"csv:{tmp_path / 'quoted.csv'}")
     # a test file's line, in that file
     (tmp_path / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"test label\(s\) \(first at line 20\)"):

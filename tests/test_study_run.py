@@ -487,6 +487,12 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     assert got == 0, err
     assert json.loads(out)["n_finished"] == 1
     assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    # one it refuses (other directions) keeps nothing of the run: it took the spec first
+    optuna.create_study(study_name="max", storage=f"sqlite:///{db}", direction="maximize")
+    got, _, err = run_cli(["study", "run", spec_file("max", n_trials=1, metric="val_loss"),
+                           "--storage", db], capsys)
+    assert got == 2 and err.endswith("optimizes other directions\n")
+    assert optuna.load_study(study_name="max", storage=f"sqlite:///{db}").user_attrs == {}
     # one with trials but no spec is another program's: refused, and left as it was
     other = optuna.create_study(study_name="theirs", storage=f"sqlite:///{db}")
     other.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
