@@ -601,12 +601,12 @@ def test_one_server_database_spelled_two_ways_keeps_one_report(postgres_url, spe
 @pytest.mark.slow
 def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--trials", "12",
+    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--trials", "6",
                            "--json"], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
-    assert summary["n_finished"] == 12 and summary["study"] == "demo"
+    assert summary["n_finished"] == 6 and summary["study"] == "demo"
     report = tmp_path / summary["report_path"]
     assert report.exists() and (tmp_path / "runs" / "index.html").exists()
     assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
