@@ -74,6 +74,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
             stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
             study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
         stored = study.user_attrs.get(SPEC_ATTR)
+        created = True  # a new study in all but name: its sampler starts from the seed
     if stored is None:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
@@ -101,7 +102,8 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
 
 def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
     if [d.name.lower() for d in study.directions] != list(spec.directions):
-        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions")
+        raise SpecError(f"study {spec.name!r} in {where.masked} optimizes other directions; "
+                        "change study.name to start a new one")
 
 
 def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:
@@ -124,7 +126,8 @@ def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, 
     if raw is None and not study.get_trials(deepcopy=False):
         raise StorageError(f"study {name!r} in {where.masked} is empty and keeps no spec (a "
                            "run creating it was stopped before storing one, or another "
-                           "program made it): `hplab study run` of its spec takes it over")
+                           "program made it): `hplab study run` of a spec optimizing its "
+                           "directions takes it over")
     if raw is None:
         raise StorageError(f"study {name!r} in {where.masked} was not made by hplab")
     return _parse_stored(raw, name, where), storage

@@ -481,17 +481,24 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     assert got == 2
     assert err == (f"hplab study: error: study 'bare' in sqlite:///{db} is empty and keeps no "
                    "spec (a run creating it was stopped before storing one, or another "
-                   "program made it): `hplab study run` of its spec takes it over\n")
+                   "program made it): `hplab study run` of a spec optimizing its directions "
+                   "takes it over\n")
     got, out, err = run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", db,
                              "--no-report", "--json"], capsys)
     assert got == 0, err
     assert json.loads(out)["n_finished"] == 1
     assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    # ...as a new study: its sampler starts from the study seed (it drew other rates)
+    fresh = tmp_path / "fresh.db"
+    assert run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", fresh,
+                    "--no-report"], capsys)[0] == 0
+    assert trials_of(db, "bare")[0].params == trials_of(fresh, "bare")[0].params
     # one it refuses (other directions) keeps nothing of the run: it took the spec first
     optuna.create_study(study_name="max", storage=f"sqlite:///{db}", direction="maximize")
     got, _, err = run_cli(["study", "run", spec_file("max", n_trials=1, metric="val_loss"),
                            "--storage", db], capsys)
-    assert got == 2 and err.endswith("optimizes other directions\n")
+    assert got == 2 and err.endswith("optimizes other directions; change study.name to start "
+                                     "a new one\n")
     assert optuna.load_study(study_name="max", storage=f"sqlite:///{db}").user_attrs == {}
     # one with trials but no spec is another program's: refused, and left as it was
     other = optuna.create_study(study_name="theirs", storage=f"sqlite:///{db}")
