@@ -142,13 +142,14 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
                 "poor_fit", f"{fall}, but neither as 1/B nor along the law (R² = {r2:.2f} "
                 f"on log S): B_crit cannot be measured from these points (more seeds or "
                 f"batch sizes would steady them)", r2=r2, n_points=n)
-        if full:  # the README's rule: at or above the set's size is dataset_too_small
+        if n_train is not None and EXTRAPOLATE * hi_b >= n_train:  # the README's rule:
+            # a B_crit at or above the set's size is dataset_too_small
             return ScalingFit(
                 "dataset_too_small",
                 f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "
-                f"{EXTRAPOLATE:g} x the full batch, so it is not below the dataset size, "
-                f"{n_train}: no batch can exceed it to show it, and every batch size here "
-                f"scales perfectly", r2=r2, n_points=n, b_crit_at_least=EXTRAPOLATE * hi_b)
+                f"{EXTRAPOLATE:g} x {largest}{full}, so it is not below the dataset size, "
+                f"{n_train}: no batch can exceed it to show it, and {every} scales "
+                f"perfectly", r2=r2, n_points=n, b_crit_at_least=EXTRAPOLATE * hi_b)
         return ScalingFit(
             "no_critical_batch",
             f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "

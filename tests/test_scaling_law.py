@@ -56,13 +56,16 @@ def test_no_critical_batch_on_a_tiny_set():
     fit = fit_scaling_law(b, 800.0 / b, n_train=4)
     assert fit.status == "dataset_too_small" and fit.b_crit_at_least == 16
     assert fit.message == ("steps to target fall from 800 to 200 over B = 1...4, about as 1/B "
-                           "(R² = 1.000 on log S): B_crit lies above 4 x the full batch, so it "
-                           "is not below the dataset size, 4: no batch can exceed it to show "
-                           "it, and every batch size here scales perfectly")
+                           "(R² = 1.000 on log S): B_crit lies above 4 x the largest batch (the "
+                           "full batch), so it is not below the dataset size, 4: no batch can "
+                           "exceed it to show it, and every batch size here scales perfectly")
     assert np.isnan(fit.b_crit) and np.isnan(fit.s_min) and fit.r2 == pytest.approx(1)
     assert regimes(b, fit) == ("perfect scaling",) * 3
-    # on a larger set the same steps say B_crit lies beyond the batches tried
-    assert fit_scaling_law(b, 800.0 / b, n_train=100).status == "no_critical_batch"
+    # the bound past a set of 10 too, the full batch untried (it said larger batches could
+    # show B_crit); on a set past the bound, B_crit lies beyond the batches tried
+    fit = fit_scaling_law(b, 800.0 / b, n_train=10)
+    assert fit.status == "dataset_too_small" and "4 x the largest batch, so" in fit.message
+    assert fit_scaling_law(b, 800.0 / b, n_train=17).status == "no_critical_batch"
 
 
 def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated():
