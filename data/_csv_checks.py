@@ -48,12 +48,21 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     if raw is None:
         return
     with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
-        reader = csv.reader(fh, skipinitialspace=True)
+        text: list[str] = []  # the lines of the record being read
+
+        def lines():
+            for line in fh:
+                text.append(line)
+                yield line
+
+        reader = csv.reader(lines(), skipinitialspace=True)
         end = 0
         for fields in reader:
             start, end = end + 1, reader.line_num  # line_num: the record's last line
-            if any(f.strip() for f in fields) or len(fields) > 1:
+            # blank by its text, as pandas skips it: a quoted "" is a row (of missing values)
+            if "".join(text).strip():
                 yield start, fields
+            text.clear()
 
 
 def refuse_nul_bytes(path: Path) -> None:
@@ -85,6 +94,8 @@ def _is_utf8(raw: bytes) -> bool:
 def utf16_codec(head: bytes) -> str | None:
     """The codec of UTF-16 text (Excel's "Unicode Text") from its first bytes: by its BOM, or
     by the NUL byte an ASCII character has on one side (on the other, never); else None."""
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # UTF-32's BOM starts as UTF-16's
+        return "utf-32"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
     even, odd = head[:4096:2], head[1:4096:2]
@@ -103,9 +114,14 @@ def not_utf8_advice(path: Path | str, head: bytes, line: int | None) -> str:
     fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
           "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
     codec = utf16_codec(head)
-    if codec:  # iconv's UTF-16 without a BOM is big-endian
-        iconv = {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[codec]
-        return f"{path}: UTF-16 text, not UTF-8; " + fix.format(repr(codec), iconv)
+    if codec:  # iconv's UTF-16 without a BOM is big-endian: its LE is named
+        iconv = codec.upper().replace("-LE", "LE").replace("-BE", "BE")  # UTF-16LE, UTF-32
+        first = head.decode(codec, errors="replace").lstrip("\ufeff").partition("\n")[0]
+        if "\t" in first and "," not in first:  # Excel's "Unicode Text": tabs too
+            return (f"{path}: {iconv[:6]} text separated by tabs, not a UTF-8 CSV; convert "
+                    f"it, e.g. pd.read_csv(PATH, encoding={codec!r}, sep='\\t').to_csv(NEW, "
+                    "index=False)")
+        return f"{path}: {iconv[:6]} text, not UTF-8; " + fix.format(repr(codec), iconv)
     where = f" (line {line})" if line else ""
     return (f"{path}: not UTF-8 text{where}; " + fix.format("'ENC'", "ENC") + ", ENC being "
             "the file's encoding: gbk from Excel on Chinese Windows, cp1252 from Excel in "

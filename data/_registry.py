@@ -228,7 +228,7 @@ def canonical_name(name: str) -> str:
     except DataError:
         return full
     base = full.strip().partition("?")[0]
-    return base + "".join(f"?{k}={v}" for k, v in sorted(options.items()))
+    return base + (f"?{urllib.parse.urlencode(sorted(options.items()))}" if options else "")
 
 
 def source_paths(name: str) -> list[Path]:

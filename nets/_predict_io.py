@@ -197,6 +197,8 @@ def _line_of(path: Path, row: int, header: bool) -> int:
 
 def _utf16_codec(head: bytes) -> str | None:
     """UTF-16's codec by its BOM or its NULs, else None (a copy of data's utf16_codec)."""
+    if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # UTF-32's BOM starts as UTF-16's
+        return "utf-32"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
     even, odd = head[:4096:2], head[1:4096:2]
@@ -221,12 +223,18 @@ def _not_utf8(path: Path) -> str:
     fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
           "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
     with open(path, "rb") as fh:  # a UTF-8, GBK or cp1252 character never holds the byte \n
-        codec = _utf16_codec(fh.read(4096))
+        head = fh.read(4096)
+        codec = _utf16_codec(head)
         fh.seek(0)
         line = None if codec else next((n for n, t in enumerate(fh, 1) if not utf8(t)), None)
-    if codec:  # iconv's UTF-16 without a BOM is big-endian
-        iconv = {"utf-16": "UTF-16", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}[codec]
-        return f"{path}: UTF-16 text, not UTF-8; " + fix.format(repr(codec), iconv)
+    if codec:  # iconv's UTF-16 without a BOM is big-endian: its LE is named
+        iconv = codec.upper().replace("-LE", "LE").replace("-BE", "BE")  # UTF-16LE, UTF-32
+        first = head.decode(codec, errors="replace").lstrip("\ufeff").partition("\n")[0]
+        if "\t" in first and "," not in first:  # Excel's "Unicode Text": tabs too
+            return (f"{path}: {iconv[:6]} text separated by tabs, not a UTF-8 CSV; convert "
+                    f"it, e.g. pd.read_csv(PATH, encoding={codec!r}, sep='\\t').to_csv(NEW, "
+                    "index=False)")
+        return f"{path}: {iconv[:6]} text, not UTF-8; " + fix.format(repr(codec), iconv)
     where = f" (line {line})" if line else ""
     return (f"{path}: not UTF-8 text{where}; " + fix.format("'ENC'", "ENC") + ", ENC being "
             "the file's encoding: gbk from Excel on Chinese Windows, cp1252 from Excel in "

@@ -70,6 +70,8 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         # one it refuses keeps nothing of it
         _check_directions(study, spec, where)
         study.set_user_attr(SPEC_ATTR, raw)
+        with quiet_optuna():  # its own, not the other program's (show/export read them)
+            study.set_metric_names(list(spec.metrics))
         if study.user_attrs.get(CREATED_ATTR) is None:
             stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
             study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")

@@ -90,6 +90,19 @@ def test_standard_scaling_of_images_uses_the_std_of_every_training_pixel():
 
 
 
+def test_a_canonical_name_orders_options_and_keeps_them_a_name(tmp_path):
+    # QA: options were joined by "?" (csv:a.csv?target=y?task=...), and an escaped "?" in
+    # a value compared equal to two options
+    pd.DataFrame({"a": [0.0, 1.0] * 10, "y": [0, 1] * 10}).to_csv(tmp_path / "g.csv",
+                                                                  index=False)
+    one = data.canonical_name(f"csv:{tmp_path / 'g.csv'}?target=y&task=classification")
+    assert one == data.canonical_name(f"csv:{tmp_path / 'g.csv'}?task=classification&target=y")
+    assert one == f"csv:{tmp_path / 'g.csv'}?target=y&task=classification"
+    assert data.load(one).task == "binary"
+    assert one != data.canonical_name(f"csv:{tmp_path / 'g.csv'}?target=y%3Ftask%3Dclassification")
+    assert data.canonical_name("digits?scaling=standard") == "digits?scaling=standard"
+
+
 def test_a_fingerprint_tells_the_data_apart_not_its_path(tmp_path):
     # a study stores it: a worker's copy of the data elsewhere matches, other data does not
     rng = np.random.default_rng(0)
@@ -303,6 +316,11 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
                                          encoding="utf-8")
     with pytest.raises(data.DataError, match=r"first at line 2, column 'b'"):
         data.load(f"csv:{tmp_path / 'quoted.csv'}")
+    # a line holding a quoted blank ("") is a row, as pandas reads it: the lines after it
+    # were counted one late, and an error could become "has no data row 3"
+    (tmp_path / "quoted_blank.csv").write_text('a,b,y\n1,2,0\n""\n5,6,0\n7,x,1\n')
+    with pytest.raises(data.DataError, match="line 3 has 1 fields, the header has 3"):
+        data.load(f"csv:{tmp_path / 'quoted_blank.csv'}")
     # a test file's line, in that file
     (tmp_path / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"test label\(s\) \(first at line 20\)"):
@@ -484,6 +502,19 @@ def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
             f"iconv -f {iconv} -t UTF-8 PATH > NEW\n"))
         with pytest.raises(data.DataError, match="UTF-16 text, not UTF-8"):
             data.load(f"csv:{path}")
+    # QA: UTF-32 (its BOM starts as UTF-16's) was told utf-16, which reads NULs into names
+    path.write_text("a,b,c\n1,2,3\n", encoding="utf-32")
+    assert "UTF-32 text, not UTF-8; save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(" \
+        "PATH, encoding='utf-32')" in run_cli(["data", "show", f"csv:{path}"], capsys)[2]
+    # QA: Excel's "Unicode Text" is tab-separated too: the advice read it as a comma CSV,
+    # and its output was refused again as tab-separated
+    path.write_text("a\tb\tc\n" + "".join(f"{i}\t{i % 3}\t{i / 2}\n" for i in range(20)),
+                    encoding="utf-16")
+    assert run_cli(["data", "show", f"csv:{path}"], capsys)[2] == (
+        f"hplab data: error: {path}: UTF-16 text separated by tabs, not a UTF-8 CSV; convert "
+        "it, e.g. pd.read_csv(PATH, encoding='utf-16', sep='\\t').to_csv(NEW, index=False)\n")
+    pd.read_csv(path, encoding="utf-16", sep="\t").to_csv(tmp_path / "new.csv", index=False)
+    assert data.load(f"csv:{tmp_path / 'new.csv'}?task=regression").n_features == 2
     path.write_text(text, encoding="utf-8-sig")  # Excel's "CSV UTF-8": with a BOM
     ds = data.load(f"csv:{path}")
     assert ds.feature_names == ("横坐标", "纵坐标") and ds.classes == ("反面", "正面")

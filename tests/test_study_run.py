@@ -475,7 +475,7 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     # an empty study that never gets a spec (its run killed before storing it): a worker
     # has nothing to run and says what will; a run takes it over (both said "was not
     # made by hplab", and the name could never be used again)
-    optuna.create_study(study_name="bare", storage=f"sqlite:///{db}")
+    optuna.create_study(study_name="bare", storage=f"sqlite:///{db}").set_metric_names(["mine"])
     monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
     got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
     assert got == 2
@@ -488,6 +488,9 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     assert got == 0, err
     assert json.loads(out)["n_finished"] == 1
     assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    # with its own metric's name (show and export named the other program's)
+    assert optuna.load_study(study_name="bare", storage=f"sqlite:///{db}").metric_names \
+        == list(study.stored_spec("bare", study.resolve_storage(str(db)))[0].metrics)
     # ...as a new study: its sampler starts from the study seed (it drew other rates)
     fresh = tmp_path / "fresh.db"
     assert run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", fresh,
