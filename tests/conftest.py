@@ -196,6 +196,13 @@ def report_table(html_text: str, table_id: str) -> tuple[list[str], list[list[st
                                          re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
 
 
+def trials_of(db, name: str):
+    """The trials of study ``name`` in the SQLite file ``db``, as optuna reads them."""
+    import optuna
+
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
 def require_module(name: str):
     """Import ``name``, a dependency of the ``[test]`` extra (onnx, distributed...).
 

@@ -11,6 +11,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli
+from conftest import trials_of
 
 import analyses
 import data
@@ -30,9 +31,6 @@ def _raw(**study_keys):
                       "max_epochs": 5, **study_keys},
             "space": space, "fixed": {"width": 8, "batch_size": 64}}
 
-
-def trials_of(db: Path, name: str):
-    return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
 
 
 def test_metric_directions_match_the_analysis():

@@ -1,0 +1,153 @@
+"""Creating a study, or joining one being created: the creator's spec stored first, the
+wait for it, an empty spec-less study taken over."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import optuna
+import pytest
+from cli_helpers import run_cli
+from conftest import trials_of
+
+import study
+from study._spec import first_difference
+
+
+def _spec_stored_late(db: Path, raw: dict, monkeypatch, *, on_call: str):
+    """A study of ``raw``'s name that exists without its spec until 0.3 s after hplab's
+    ``optuna.<on_call>`` first runs: the window between a creating run's create_study and
+    its storing the spec, held open. Returns the thread that stores it (join it)."""
+    import threading
+
+    name, url = raw["study"]["name"], f"sqlite:///{db}"
+    created = optuna.create_study(study_name=name, storage=url)  # the creator, cut short
+    reached = threading.Event()
+    real = getattr(optuna, on_call)
+
+    def spy(*args, **kwargs):
+        reached.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna, on_call, spy)
+
+    def creator_goes_on():
+        reached.wait(30)
+        time.sleep(0.3)
+        created.set_user_attr(study.SPEC_ATTR, raw)
+
+    thread = threading.Thread(target=creator_goes_on)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("init, code", [("he", 2), ("xavier", 0)])
+def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tmp_path, capsys,
+                                                                  monkeypatch, init, code):
+    # the loser of create_study came before the creator stored its spec: it skipped the
+    # check, wrote its own spec over the creator's, and both trained into one study
+    db = tmp_path / "race.db"
+    first = study.load_spec(spec_file("race", n_trials=1, pruner="none", max_epochs=2))
+    second = spec_file("race", n_trials=1, pruner="none", max_epochs=2,
+                       fixed={"batch_size": 2, "checkpoint": 4, "init": init})
+    thread = _spec_stored_late(db, first.raw, monkeypatch, on_call="create_study")
+    try:
+        got, out, err = run_cli(["study", "run", second, "--storage", db, "--no-report",
+                                 "--json"], capsys)
+    finally:
+        thread.join()
+    assert got == code
+    stored = optuna.load_study(study_name="race", storage=f"sqlite:///{db}")
+    assert first_difference(study.parse_spec(stored.user_attrs[study.SPEC_ATTR]), first) is None
+    if code:
+        assert err == (f"hplab study: error: study 'race' in sqlite:///{db} was created from "
+                       "another spec (fixed.init differs); change study.name to start a new "
+                       "one\n")
+        assert stored.trials == []
+    else:  # the same spec joins the study being created
+        assert json.loads(out)["n_finished"] == 1 and len(stored.trials) == 1
+
+
+def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path, capsys,
+                                                           monkeypatch):
+    # `study worker` started with `study run` said the study "was not made by hplab"
+    db = tmp_path / "join.db"
+    spec = study.load_spec(spec_file("join", n_trials=2, pruner="none", max_epochs=2))
+    thread = _spec_stored_late(db, spec.raw, monkeypatch, on_call="load_study")
+    try:
+        got, out, err = run_cli(["study", "worker", "--study", "join", "--storage", db,
+                                 "--json"], capsys)
+    finally:
+        thread.join()
+    assert got == 0, err
+    assert json.loads(out)["n_finished"] == 2
+    # an empty study that never gets a spec (its run killed before storing it): a worker
+    # has nothing to run and says what will; a run takes it over (both said "was not
+    # made by hplab", and the name could never be used again)
+    optuna.create_study(study_name="bare", storage=f"sqlite:///{db}").set_metric_names(["mine"])
+    monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
+    got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
+    assert got == 2
+    assert err == (f"hplab study: error: study 'bare' in sqlite:///{db} is empty and keeps no "
+                   "spec (a run creating it was stopped before storing one, or another "
+                   "program made it): `hplab study run` of a spec optimizing its directions "
+                   "takes it over\n")
+    got, out, err = run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", db,
+                             "--no-report", "--json"], capsys)
+    assert got == 0, err
+    assert json.loads(out)["n_finished"] == 1
+    assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    # with its own metric's name (show and export named the other program's)
+    assert optuna.load_study(study_name="bare", storage=f"sqlite:///{db}").metric_names \
+        == list(study.stored_spec("bare", study.resolve_storage(str(db)))[0].metrics)
+    # ...as a new study: its sampler starts from the study seed (it drew other rates)
+    fresh = tmp_path / "fresh.db"
+    assert run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", fresh,
+                    "--no-report"], capsys)[0] == 0
+    assert trials_of(db, "bare")[0].params == trials_of(fresh, "bare")[0].params
+    # one it refuses (other directions) keeps nothing of the run: it took the spec first
+    optuna.create_study(study_name="max", storage=f"sqlite:///{db}", direction="maximize")
+    got, _, err = run_cli(["study", "run", spec_file("max", n_trials=1, metric="val_loss"),
+                           "--storage", db], capsys)
+    assert got == 2 and err.endswith("optimizes other directions; change study.name to start "
+                                     "a new one\n")
+    assert optuna.load_study(study_name="max", storage=f"sqlite:///{db}").user_attrs == {}
+    # one with trials but no spec is another program's: refused, and left as it was
+    other = optuna.create_study(study_name="theirs", storage=f"sqlite:///{db}")
+    other.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    got, _, err = run_cli(["study", "run", spec_file("theirs", n_trials=1), "--storage", db],
+                          capsys)
+    assert got == 2 and err.endswith("was not made by hplab; choose another study.name\n")
+    assert len(trials_of(db, "theirs")) == 1
+
+
+def test_a_study_created_while_a_worker_looked_for_it_is_loaded(spec_file, tmp_path, capsys,
+                                                               monkeypatch):
+    # missed by the load and listed by the next read: "no study 'late' ...; studies
+    # there: late"
+    db = tmp_path / "late.db"
+    spec = study.load_spec(spec_file("late", n_trials=2, pruner="none", max_epochs=2))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(study.load_spec(spec_file("other", n_trials=1)),
+                           study.open_storage(where, create=True), where)
+    real = optuna.load_study
+    missed = []
+
+    def before_the_creator(*args, **kwargs):
+        if not missed:  # this load ran just before `study run` created the study
+            missed.append(True)
+            study.create_or_resume(spec, study.open_storage(where), where)
+            raise KeyError("late")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna, "load_study", before_the_creator)
+    got, out, err = run_cli(["study", "worker", "--study", "late", "--storage", db, "--json"],
+                            capsys)
+    assert got == 0, err
+    assert missed and json.loads(out)["n_finished"] == 2
+    got, _, err = run_cli(["study", "worker", "--study", "gone", "--storage", db], capsys)
+    assert got == 2
+    assert err == (f"hplab study: error: no study 'gone' in sqlite:///{db}; studies there: other, "
+                   "late\n")

@@ -1,0 +1,186 @@
+"""A study's data across machines: the stored fingerprint checked by every run, worker and
+report, `study worker --data` for a copy, dataset names compared by meaning."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import sqlite3
+from pathlib import Path
+
+import optuna
+from cli_helpers import run_cli
+from conftest import trials_of
+from optuna.trial import TrialState
+
+import study
+
+
+def _two_blobs(path, seed):
+    """A small two-class CSV (another seed: other rows)."""
+    import numpy as np
+    import pandas as pd
+
+    X = np.random.default_rng(seed).normal(size=(40, 2))
+    frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=(X[:, 0] > 0).astype(int))
+    frame.to_csv(path, index=False)
+
+
+def _blobs_spec(spec_file, name, dataset):
+    return spec_file(name, dataset=dataset, metric="val_accuracy", n_trials=1, pruner="none",
+                     max_epochs=2, space={"lr": {"low": 0.05, "high": 1.0, "log": True}},
+                     fixed={"batch_size": 8, "width": 3})
+
+
+def _raise_budget(db, name, n_trials):
+    """The stored study-wide n_trials raised (as a later --trials does): trials to join."""
+    s = optuna.load_study(study_name=name, storage=f"sqlite:///{db}")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["study"]["n_trials"] = n_trials
+    s.set_user_attr(study.SPEC_ATTR, raw)
+
+
+def _stored_fingerprint(db, name):
+    from study._run_data import DATA_ATTR
+
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").user_attrs.get(
+        DATA_ATTR)
+
+
+def test_a_worker_trains_on_the_studys_data_only_at_its_path_or_from_a_copy(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # the study stores machine 1's absolute path: a machine 2 with another file there
+    # trained trials on it silently (one became the study's best), and one whose copy
+    # was elsewhere had no way to use it
+    import shutil
+
+    import data
+
+    m1, m2 = tmp_path / "m1", tmp_path / "m2"
+    m1.mkdir()
+    m2.mkdir()
+    stored = m1 / "blobs.csv"
+    _two_blobs(stored, 0)
+    shutil.copy(stored, m2 / "copy.csv")
+    _two_blobs(m2 / "other.csv", 1)
+    path, db = _blobs_spec(spec_file, "fp", f"csv:{stored}"), tmp_path / "fp.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    _raise_budget(db, "fp", 3)
+    original = data.load(f"csv:{stored}", seed=0)
+    shutil.copy(m2 / "other.csv", stored)  # machine 2: another file at the stored path
+    worker = ["study", "worker", "--study", "fp", "--storage", db]
+    code, _, err = run_cli(worker, capsys)
+    assert code == 2, err
+    assert [t.state for t in trials_of(db, "fp")] == [TrialState.COMPLETE]
+    ours = original.fingerprint()
+    theirs = data.load(f"csv:{m2 / 'other.csv'}", seed=0).fingerprint()
+    assert theirs != ours and _stored_fingerprint(db, "fp") == ours
+    differs = f"differs from the study's (fingerprint {theirs}, the study's {ours}); "
+    assert err == (f"hplab study: error: study 'fp' in sqlite:///{db}: the data read from "
+                   f"{stored} {differs}give this machine's copy of the study's data with "
+                   "--data NAME\n")
+    code, _, err = run_cli([*worker, "--data", f"csv:{m2 / 'other.csv'}"], capsys)
+    assert code == 2 and err.endswith(f": the data read from {m2 / 'other.csv'} {differs}"
+                                      "--data must read a copy of the data the study was "
+                                      "created on\n")
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--trials", 5], capsys)
+    assert code == 2 and err.endswith(f"{differs}restore the study's data, or change "
+                                      "study.name to start a new study on this data\n")
+    assert [t.state for t in trials_of(db, "fp")] == [TrialState.COMPLETE]
+    assert study.stored_spec("fp", study.resolve_storage(str(db)))[0].n_trials == 3
+    # its report retrained the best trial on the other file, and showed that model as best
+    code, out, err = run_cli(["study", "report", "fp", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    page = html.unescape(Path(json.loads(out)["report_path"]).read_text("utf-8"))
+    assert (f"Retraining it for this report failed: the data read from {stored} "
+            f"{differs[:-2]}. The figures above come from the stored trials.") in page
+    stored.unlink()  # machine 2 without a file there
+    code, _, err = run_cli(worker, capsys)
+    assert code == 2 and err == (f"hplab study: error: study.dataset: file not found: {stored}; "
+                                 "give this machine's copy of it with --data NAME\n")
+    # its copy, named from the folder it runs in: the pool's workers read it too
+    monkeypatch.chdir(m2)
+    code, out, err = run_cli([*worker, "--data", "csv:copy.csv?target=label", "--workers", 1,
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 3
+    assert [t.state for t in trials_of(db, "fp")] == [TrialState.COMPLETE] * 3
+    assert _stored_fingerprint(db, "fp") == ours
+
+
+def test_a_study_stored_without_a_data_fingerprint_records_one_when_resumed(
+        spec_file, tmp_path, capsys):
+    import data
+
+    csv, db = tmp_path / "blobs.csv", tmp_path / "old.db"
+    _two_blobs(csv, 0)
+    path = _blobs_spec(spec_file, "old", f"csv:{csv}")
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    with contextlib.closing(sqlite3.connect(db)) as con, con:  # as an earlier version left it
+        con.execute("DELETE FROM study_user_attributes WHERE key = 'hplab_data'")
+    assert _stored_fingerprint(db, "old") is None
+    # a worker's copy has nothing to be checked against
+    worker = ["study", "worker", "--study", "old", "--storage", db, "--data", f"csv:{csv}"]
+    code, _, err = run_cli(worker, capsys)
+    assert code == 2 and err == (f"hplab study: error: --data: study 'old' in sqlite:///{db} "
+                                 "has no fingerprint of its data yet (an earlier version made "
+                                 f"it); run one worker without --data where the data is at "
+                                 f"{csv} first\n")
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--trials", 2,
+                            "--no-report"], capsys)
+    assert code == 0, err
+    assert [t.state for t in trials_of(db, "old")] == [TrialState.COMPLETE] * 2
+    assert _stored_fingerprint(db, "old") == data.load(f"csv:{csv}", seed=0).fingerprint()
+
+
+def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_data(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # csv:~/data/blobs.csv, the same file on both machines, was refused on the second
+    # (study.dataset differs: ~ was made absolute on the first) with no way to join
+    import re
+    import shlex
+
+    for home in ("h1", "h2"):
+        (tmp_path / home / "data").mkdir(parents=True)
+        _two_blobs(tmp_path / home / "data" / "blobs.csv", 0)
+    path = _blobs_spec(spec_file, "home", "csv:~/data/blobs.csv?target=label")
+    db = tmp_path / "home.db"
+    monkeypatch.setenv("HOME", str(tmp_path / "h1"))
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    _raise_budget(db, "home", 2)
+    monkeypatch.setenv("HOME", str(tmp_path / "h2"))
+    code, _, err = run_cli(["study", "run", path, "--storage", db], capsys)
+    copy = shlex.quote(f"csv:{tmp_path / 'h2' / 'data' / 'blobs.csv'}?target=label")
+    assert code == 2 and err == (
+        f"hplab study: error: study 'home' in sqlite:///{db} was created from another spec "
+        f"(study.dataset differs); the study reads {tmp_path / 'h1' / 'data' / 'blobs.csv'}: "
+        "if this spec's file is a copy of it, join the study with `hplab study worker --study "
+        f"home --data {copy}` and the same --storage; else change study.name to start a new "
+        "one\n")
+    suggested = shlex.split(re.search("`hplab (.*?)`", err)[1])
+    code, _, err = run_cli([*suggested, "--storage", db], capsys)
+    assert code == 0, err
+    assert [t.state for t in trials_of(db, "home")] == [TrialState.COMPLETE] * 2
+
+
+def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tmp_path,
+                                                                   capsys):
+    # QA: the same spec with ?target=label&task=classification written the other way round
+    # was "created from another spec (study.dataset differs)"
+    _two_blobs(tmp_path / "b.csv", 0)
+    db = tmp_path / "ro.db"
+    first = _blobs_spec(spec_file, "ro", "csv:b.csv?target=label&task=classification")
+    code, _, err = run_cli(["study", "run", first, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    again = _blobs_spec(spec_file, "ro", "csv:b.csv?task=classification&target=label")
+    code, out, err = run_cli(["study", "run", again, "--storage", db, "--trials", 2,
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 2
+    other = _blobs_spec(spec_file, "ro", "csv:b.csv?task=classification&target=label&scaling=none")
+    code, _, err = run_cli(["study", "run", other, "--storage", db, "--no-report"], capsys)
+    assert code == 2 and "(study.dataset differs)" in err
