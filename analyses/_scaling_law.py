@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
+from ._checks import whole
+
 #: B / B_crit below which a batch is "perfect scaling": E <= 1.5 E_min there.
 PERFECT_BELOW = 0.5
 #: B / B_crit above which a batch is "maximal parallelism": S <= 1.5 S_min there.
@@ -49,7 +51,9 @@ class ScalingFit:
     sizes, but the steps do not follow the law closely enough to extrapolate: no B_crit
     can be read), ``"dataset_too_small"`` (the law puts B_crit at or above the training-set
     size, which no batch can exceed: the full batch still scales and B_crit cannot be
-    measured on this set; ``b_crit_at_least`` is that size) or ``"too_few_points"``. The
+    measured on this set; ``b_crit_at_least`` bounds it: the set's size, or 4 x the largest
+    batch that reached the target when the steps fall as 1/B up to it) or
+    ``"too_few_points"``. The
     bounds count only the batch sizes that reached the target. S_min, E_min and B_crit are
     NaN unless fitted; R² is NaN for below_range, inconclusive and too_few_points.
     """
@@ -94,7 +98,17 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
     Returns
     -------
     ScalingFit
+        Its ``status`` says what the points can carry (`ScalingFit` lists them; B_crit,
+        S_min and E_min only when ``"fitted"``, the bound ``b_crit_at_least`` when
+        ``"dataset_too_small"``).
+
+    Raises
+    ------
+    ValueError
+        Mismatched shapes, or an ``n_train`` that is no integer >= 1.
     """
+    if n_train is not None:
+        n_train = whole("n_train", n_train, 1)
     b = np.asarray(batch_sizes, dtype=float)
     s = np.asarray(steps, dtype=float)
     if b.ndim != 1 or b.shape != s.shape:
@@ -207,8 +221,8 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     Without a fitted B_crit the same thresholds hold on its bound: all "perfect scaling"
     when it lies above `EXTRAPOLATE` x the largest batch (B / B_crit < 1/2), all
     "maximal parallelism" when below the smallest / `EXTRAPOLATE` (> 2), "perfect scaling"
-    below half the dataset size when B_crit is at least that size (dataset_too_small) and
-    "unknown" from there, else "unknown" (a poor fit, an inconclusive one, too few
+    below half the bound when B_crit is at least ``b_crit_at_least`` (dataset_too_small)
+    and "unknown" from there, else "unknown" (a poor fit, an inconclusive one, too few
     points). A batch size
     whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
     to the target scale, and a batch that never got there within its budget was not

@@ -83,7 +83,7 @@ class ScalingResult:
 
         ``fit_status`` is one of fitted, no_critical_batch, below_range, inconclusive,
         poor_fit, dataset_too_small, too_few_points (see `ScalingFit`); b_crit, s_min and
-        e_min are None unless fitted.
+        e_min are None unless fitted; b_crit_at_least is None unless dataset_too_small.
         ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
         test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
         ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge,
@@ -106,7 +106,9 @@ class ScalingResult:
             "at_grid_edge": [bool(v) for v in b["at_grid_edge"]],
             "regimes": list(b["regime"]),
             "fit_status": self.fit.status, "fit_message": self.fit.message,
-            "b_crit": _num(self.fit.b_crit), "s_min": _num(self.fit.s_min),
+            "b_crit": _num(self.fit.b_crit),
+            "b_crit_at_least": _num(self.fit.b_crit_at_least),  # dataset_too_small's bound
+            "s_min": _num(self.fit.s_min),
             "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
             "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
             "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,

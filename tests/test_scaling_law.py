@@ -66,6 +66,9 @@ def test_no_critical_batch_on_a_tiny_set():
     fit = fit_scaling_law(b, 800.0 / b, n_train=10)
     assert fit.status == "dataset_too_small" and "4 x the largest batch, so" in fit.message
     assert fit_scaling_law(b, 800.0 / b, n_train=17).status == "no_critical_batch"
+    for bad in (0, -5, 3.5, True, "100"):  # "not below the dataset size, 0", a TypeError
+        with pytest.raises(ValueError, match="n_train must be an integer >= 1"):
+            fit_scaling_law(b, 800.0 / b, n_train=bad)
 
 
 def test_a_b_crit_just_outside_the_batches_is_fitted_and_said_to_be_extrapolated():

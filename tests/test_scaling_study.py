@@ -265,6 +265,7 @@ def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
     assert s["n_train"] == 4 and s["steps_to_target"] == [290, 149, 107]
     assert s["fit_status"] == "dataset_too_small"
     assert s["b_crit"] is None and s["s_min"] is None and s["e_min"] is None
+    assert s["b_crit_at_least"] == 4  # the bound the report's card shows (the JSON had none)
     assert s["fit_message"] == (
         "steps to target fall from 290 to 107 over B = 1...4 (R² = 0.982 on log S), yet B_crit "
         "is not below the dataset size, 4: no batch can exceed it, so the full batch still "
