@@ -156,8 +156,9 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
                 "poor_fit", f"{fall}, but neither as 1/B nor along the law (R² = {r2:.2f} "
                 f"on log S): B_crit cannot be measured from these points (more seeds or "
                 f"batch sizes would steady them)", r2=r2, n_points=n)
-        if n_train is not None and EXTRAPOLATE * hi_b >= n_train:  # the README's rule:
-            # a B_crit at or above the set's size is dataset_too_small
+        if n_train is not None and EXTRAPOLATE * hi_b >= n_train and not len(larger):
+            # the README's rule: a B_crit at or above the set's size is dataset_too_small
+            # (not when larger batches were tried and missed the target)
             return ScalingFit(
                 "dataset_too_small",
                 f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "

@@ -41,6 +41,10 @@ def _open_bytes(path: Path):
     return _DECOMPRESS.get(suffix, open)(path, "rb")
 
 
+#: What a line pandas skips as blank holds (str.strip() would strip U+00A0 and the like too).
+BLANK = " \t\r\n"
+
+
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) of each record, blank lines skipped as pandas skips them; a record
     whose quoted field holds a newline is named by its first line, as an editor shows it."""
@@ -57,12 +61,16 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
 
         reader = csv.reader(lines(), skipinitialspace=True)
         end = 0
-        for fields in reader:
-            start, end = end + 1, reader.line_num  # line_num: the record's last line
-            # blank by its text, as pandas skips it: a quoted "" is a row (of missing values)
-            if "".join(text).strip():
-                yield start, fields
-            text.clear()
+        try:
+            for fields in reader:
+                start, end = end + 1, reader.line_num  # line_num: the record's last line
+                # blank by its text as pandas skips it (spaces and tabs only): a quoted ""
+                # or a no-break space is a row (of missing values, or of that text)
+                if "".join(text).strip(BLANK):
+                    yield start, fields
+                text.clear()
+        except csv.Error:  # a field past csv's 128 KB limit: the checks stop, pandas reads on
+            return
 
 
 def refuse_nul_bytes(path: Path) -> None:

@@ -62,7 +62,10 @@ def _where(src: Source, key: str, part: str, row: int) -> str:
         return f"row {row}"
     path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
     # named_features is the CSV's header option: its first line names the columns
-    return f"line {line_of_row(path, row, src.info['named_features'])}"
+    try:
+        return f"line {line_of_row(path, row, src.info['named_features'])}"
+    except ValueError:  # a record csv cannot read (a field past its limit): pandas' row
+        return f"row {row}"
 
 
 def _check_arrays(src: Source, name: str, key: str) -> None:

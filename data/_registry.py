@@ -228,7 +228,9 @@ def canonical_name(name: str) -> str:
     except DataError:
         return full
     base = full.strip().partition("?")[0]
-    return base + (f"?{urllib.parse.urlencode(sorted(options.items()))}" if options else "")
+    # quote, not urlencode's quote_plus: parse_name reads "+" back as itself, not a space
+    query = urllib.parse.urlencode(sorted(options.items()), quote_via=urllib.parse.quote)
+    return base + (f"?{query}" if options else "")
 
 
 def source_paths(name: str) -> list[Path]:

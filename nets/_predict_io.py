@@ -181,10 +181,21 @@ def _line_of(path: Path, row: int, header: bool) -> int:
     """The file's line (from 1) where data row ``row`` starts, skipping blank lines as
     pandas does."""
     with open(path, newline="", encoding="utf-8", errors="replace") as fh:
-        reader, end = csv.reader(fh), 0
-        for fields in reader:
+        text: list[str] = []  # the lines of the record being read
+
+        def lines():
+            for line in fh:
+                text.append(line)
+                yield line
+
+        reader, end = csv.reader(lines()), 0
+        for _ in reader:
             start, end = end + 1, reader.line_num
-            if not fields or len(fields) == 1 and not fields[0].strip():
+            # blank by its text, as pandas skips it (spaces and tabs only): a quoted "" or a
+            # no-break space is a row, as in data's _records
+            blank = not "".join(text).strip(" \t\r\n")
+            text.clear()
+            if blank:
                 continue
             if header:
                 header = False

@@ -99,6 +99,11 @@ def test_a_canonical_name_orders_options_and_keeps_them_a_name(tmp_path):
     assert one == data.canonical_name(f"csv:{tmp_path / 'g.csv'}?task=classification&target=y")
     assert one == f"csv:{tmp_path / 'g.csv'}?target=y&task=classification"
     assert data.load(one).task == "binary"
+    # a value with a space stays one that loads (urlencode wrote "my+label"), and stays put
+    pd.DataFrame({"a": [0.0, 1.0] * 10, "my label": [0, 1] * 10}).to_csv(tmp_path / "s.csv",
+                                                                         index=False)
+    spaced = data.canonical_name(f"csv:{tmp_path / 's.csv'}?target=my label")
+    assert data.load(spaced).task == "binary" and data.canonical_name(spaced) == spaced
     assert one != data.canonical_name(f"csv:{tmp_path / 'g.csv'}?target=y%3Ftask%3Dclassification")
     assert data.canonical_name("digits?scaling=standard") == "digits?scaling=standard"
 
@@ -321,6 +326,15 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
     (tmp_path / "quoted_blank.csv").write_text('a,b,y\n1,2,0\n""\n5,6,0\n7,x,1\n')
     with pytest.raises(data.DataError, match="line 3 has 1 fields, the header has 3"):
         data.load(f"csv:{tmp_path / 'quoted_blank.csv'}")
+    # ...and so is a line of a no-break space (pandas skips spaces and tabs only)
+    (tmp_path / "nbsp.csv").write_text("a,b\n1,2\n\u00a0\n3,4\nz,5\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match="line 3 has 1 fields, the header has 2"):
+        data.load(f"csv:{tmp_path / 'nbsp.csv'}")
+    # a field past csv's 128 KB limit beside a short row: a traceback (csv.Error)
+    (tmp_path / "big.csv").write_text('a,b,c\n1,2,3\n1,"' + "x" * 200_000 + '",3\n4,5\n6,7,8\n')
+    code = hplab.main(["data", "show", f"csv:{tmp_path / 'big.csv'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
     # a test file's line, in that file
     (tmp_path / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"test label\(s\) \(first at line 20\)"):

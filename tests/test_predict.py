@@ -649,6 +649,10 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
             f"hplab predict: error: {tmp_path / 'u.csv'}: UTF-16 text, not UTF-8; save it as "
             f"UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding='{codec}').to_csv(NEW, "
             f"index=False) or iconv -f {iconv} -t UTF-8 PATH > NEW\n")
+    # a line holding a quoted blank is a row (of missing values), named by its line: the
+    # lines after it were counted one late
+    (tmp_path / "qb.csv").write_text('x\n1\n""\n2\n')
+    assert "line 3 has a missing, empty, NaN or infinite value" in refusal("qb.csv")
     # ...tab-separated, as Excel writes it: the advice reads the tabs too
     (tmp_path / "t.csv").write_text("x\ty\n1\t0\n", encoding="utf-16")
     assert refusal("t.csv").endswith("UTF-16 text separated by tabs, not a UTF-8 CSV; convert "
