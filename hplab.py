@@ -220,7 +220,9 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
         if _being_written(out):
             raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
                              "or give another --out")
-        held = _others_results(out, kind, name)
+        import reports
+
+        held = reports.held_results(out, kind, name)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
@@ -246,24 +248,6 @@ def _being_written(out: Path) -> bool:
         return True
     finally:
         os.close(fd)
-
-
-def _others_results(out: Path, kind: str, name: str | None) -> str | None:
-    """What the folder ``out`` holds of another command's (or another study's), in words;
-    None when it holds nothing or this command's own results, which a re-run replaces."""
-    import reports
-
-    if kind != "train" and (out / "model.npz").is_file():
-        return "a training run"
-    report = out / "report.html"
-    info = reports.read_report_info(report)
-    if info is None:
-        return "a report.html hplab did not write" if report.exists() else None
-    if info.kind != kind:
-        return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
-    if name is not None and info.name != name:
-        return f"the report of study {info.name!r}"
-    return None
 
 
 def _refuse_overwrite(out, *inputs) -> None:

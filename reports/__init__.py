@@ -22,7 +22,14 @@ from . import design
 from ._capacity_report import capacity_report
 from ._core import Report, remove_report
 from ._imbalance_report import imbalance_report
-from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
+from ._index import (
+    ReportInfo,
+    find_reports,
+    held_results,
+    index_root,
+    read_report_info,
+    write_index,
+)
 from ._lr_range_report import lr_range_report
 from ._scaling_report import scaling_report
 from ._study_folder import find_study_report, study_report_folder
@@ -43,8 +50,8 @@ from ._training_data import (
 __all__ = [
     "Report", "ReportInfo", "confusion_frame", "decision_frame", "design", "find_reports",
     "hidden_space_frame", "history_frame", "index_root", "input_bounds", "per_class_frame",
-    "pick_snapshots", "read_report_info", "regression_frames", "samples_frame", "scaling_report",
-    "study_report", "training_report", "write_index", "remove_report",
+    "held_results", "pick_snapshots", "read_report_info", "regression_frames", "samples_frame",
+    "scaling_report", "study_report", "training_report", "write_index", "remove_report",
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range

@@ -241,6 +241,12 @@ class Report:
         from study import HeldInterrupts
 
         out_dir = Path(out_dir)
+        if stem == "report" and out_dir.is_dir():  # the command line says so before a run
+            from ._index import held_results
+
+            held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None)
+            if held:  # a report of another kind replaced it and mixed its files in
+                raise ValueError(f"{out_dir} holds {held}; write the report elsewhere")
         files = out_dir / f"{stem}_files"
         path = out_dir / f"{stem}.html"
         html = self.html(files.name)

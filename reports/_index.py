@@ -215,3 +215,21 @@ def _display_date(created: str) -> str:
         return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return created or "?"
+
+
+def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
+    """What the folder ``out`` holds of another command's (or, given ``name``, another
+    study's) results, in words; None when it holds nothing or this ``kind``'s own results,
+    which a new report of it replaces."""
+    out = Path(out)
+    if kind != "train" and (out / "model.npz").is_file():
+        return "a training run"
+    report = out / "report.html"
+    info = read_report_info(report)
+    if info is None:
+        return "a report.html hplab did not write" if report.exists() else None
+    if info.kind != kind:
+        return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
+    if name is not None and info.name != name:
+        return f"the report of study {info.name!r}"
+    return None

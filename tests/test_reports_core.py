@@ -669,3 +669,28 @@ def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
         assert len(notes) == 1 and "fonts-noto-cjk" in notes[0]
         assert html.index('id="fig-classes"') < html.index(notes[0]) < html.index(
             'id="fig-again"')
+
+
+def test_a_report_written_from_python_replaces_only_a_report_of_its_own_kind(tmp_path):
+    # QA: reports.scaling_report(result, folder) replaced an imbalance report (its CSVs
+    # gone), a training run's report, and a report.html hplab did not write; the command
+    # line refused those folders, the Python functions did not
+    folder = tmp_path / "imb"
+    reports.Report("imbalance", "Imbalance").add_section("A").write(folder, index=False)
+    before = (folder / "report.html").read_bytes()
+    with pytest.raises(ValueError, match=r"imb holds a report of hplab imbalance; write the "
+                                         r"report elsewhere"):
+        reports.Report("scaling", "Scaling").write(folder, index=False)
+    assert (folder / "report.html").read_bytes() == before
+    reports.Report("imbalance", "Again").write(folder, index=False)  # its own kind: replaced
+    assert reports.read_report_info(folder / "report.html").title == "Again"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.html").write_text("<html>my own page</html>")
+    with pytest.raises(ValueError, match="holds a report.html hplab did not write"):
+        reports.Report("scaling", "Scaling").write(mine, index=False)
+    assert (mine / "report.html").read_text() == "<html>my own page</html>"
+    study_folder = tmp_path / "study"
+    reports.Report("study", "One", name="one").write(study_folder, index=False)
+    with pytest.raises(ValueError, match="holds the report of study 'one'"):
+        reports.Report("study", "Two", name="two").write(study_folder, index=False)
