@@ -168,8 +168,10 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                 skips.append(skip)
     todo = [t for t, skip in zip(tasks, skips, strict=True) if not skip[1]]
     if not todo:
-        why = ("resamples toward the sampling ratio" if all(s == "skipped" for s, _ in skips)
-               else "is a sampler that cannot run on this data")
+        statuses = {s for s, _ in skips}
+        why = ("resamples toward the sampling ratio" if statuses == {"skipped"} else
+               "is a sampler that cannot run on this data" if statuses == {"failed"} else
+               "is a sampler with nothing to resample or too few samples to run")
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
                          f"and at ratio {tasks[0].ratio} {skips[0][1]}")
     if runs_elsewhere(len(todo), backend=backend, workers=workers):

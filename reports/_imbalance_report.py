@@ -333,7 +333,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                         "These samplers aim at a minority/majority ratio of "
                         f"{result.sampling_ratio:g}, but the data was already at least that "
                         "balanced: there was nothing to resample, so they were not trained. "
-                        "A higher sampling ratio runs them.")
+                        "Each one's reason says whether a higher sampling ratio runs it (not "
+                        "on data with as many positives as negatives).")
         rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
                       "skipped.")
     if len(result.ratios) > 1:

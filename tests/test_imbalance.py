@@ -354,6 +354,12 @@ def test_samplers_with_too_few_minority_samples_fail_with_the_reason(tmp_path):
     assert str(err.value) == ("nothing to run: every strategy given (smote, adasyn) is a "
                               f"sampler that cannot run on this data, and at ratio own {has}"
                               f"SMOTE {smote}")
+    # nothing to resample at one ratio, too few samples at the other: not "cannot run" alone
+    with pytest.raises(ValueError, match=r"^nothing to run: every strategy given \(smote\) is "
+                                         r"a sampler with nothing to resample or too few "
+                                         r"samples to run, and at ratio own "):
+        analyses.imbalance_benchmark("moons", ratios="own,1:100", strategies=["smote"],
+                                     seeds=1)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
