@@ -32,7 +32,11 @@ def data_ref(dataset, seed: int):
     """What a run's task carries of ``dataset``: ``(name, seed)`` with a file's path made
     absolute (pool workers keep the folder they started in, and read another folder's
     csv:d.csv after the caller's chdir), or the `data.Dataset` itself."""
-    return (data.absolute_name(dataset), seed) if isinstance(dataset, str) else dataset
+    if isinstance(dataset, str) and dataset.strip():
+        return data.absolute_name(dataset), seed
+    if not isinstance(dataset, data.Dataset):
+        raise ValueError(f"dataset must be a dataset name or a data.Dataset, got {dataset!r}")
+    return dataset
 
 
 def shown_name(dataset, ds) -> str:

@@ -16,6 +16,7 @@ carries the noise-scale measurements.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 
 import numpy as np
@@ -77,14 +78,16 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
     n = len(ds.X_train)
     if not batch_sizes:
         raise ValueError("no batch sizes given")
-    bad = [b for b in batch_sizes if isinstance(b, bool) or int(b) != b or b < 1]
+    bad = [b for b in batch_sizes if isinstance(b, bool) or not isinstance(b, numbers.Real)
+           or int(b) != b or b < 1]
     if bad:
         raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
     big = [b for b in batch_sizes if b > n]
     if big:
         raise ValueError(f"batch size {big[0]} is larger than the training set of "
                          f"{ds.name} ({n} examples)")
-    if not lrs or any(isinstance(r, bool) or not (math.isfinite(r) and r > 0) for r in lrs):
+    if not lrs or any(isinstance(r, bool) or not isinstance(r, numbers.Real)
+                      or not (math.isfinite(r) and r > 0) for r in lrs):
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
     for name, values in (("batch sizes", list(batch_sizes)), ("learning rates", list(lrs))):
         twice = [v for v in values if values.count(v) > 1]
@@ -97,7 +100,8 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
     if metric == "val_accuracy" and ds.task == "regression":
         raise ValueError(f"{ds.name} is a regression set: use target metric val_loss")
     if target is not None:
-        if not math.isfinite(target) or target <= 0:
+        if (isinstance(target, bool) or not isinstance(target, numbers.Real)
+                or not math.isfinite(target) or target <= 0):
             raise ValueError(f"target must be a finite number > 0, got {target!r}")
         if metric == "val_accuracy" and target > 1:
             raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
@@ -154,6 +158,13 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
+    for name, given, e_g in (("batch_sizes", batch_sizes, "[1, 4, 16]"),
+                             ("lrs", lrs, "[0.01, 0.1, 1]")):
+        if isinstance(given, str):  # "1,2,4" read as the characters 1 , 2 , 4
+            raise ValueError(f"{name} must be a sequence of numbers, e.g. {e_g}, got "
+                             f"{given!r}")
+    if config is not None and not isinstance(config, nets.TrainConfig):
+        raise ValueError(f"config must be a nets.TrainConfig, got {type(config).__name__}")
     ref = data_ref(dataset, seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
     n = len(ds.X_train)

@@ -205,10 +205,23 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path):
     ({"lrs": [0.1, 0.1]}, "learning rates list 0.1 twice"),
     ({"backend": "dask", "scheduler": "garbage"}, "is not SCHEME://HOST:PORT"),
     ({"backend": "dask", "scheduler": "tcp://:::"}, "is not SCHEME://HOST:PORT"),
+    # QA: Python callers' types were AttributeErrors and TypeErrors from deep inside
+    ({"batch_sizes": "1,2,4"}, r"batch_sizes must be a sequence of numbers, e.g. \[1, 4, 16\]"),
+    ({"lrs": "0.1"}, r"lrs must be a sequence of numbers, e.g. \[0.01, 0.1, 1\]"),
+    ({"lrs": ["0.1"]}, "learning rates must be finite and > 0"),
+    ({"batch_sizes": ["4"]}, "batch sizes must be positive integers, got '4'"),
+    ({"target": "0.9"}, "target must be a finite number > 0, got '0.9'"),
+    ({"config": {"hidden": (4,)}}, "config must be a nets.TrainConfig, got dict"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
         scaling_study("coin", **{"lrs": [0.1], "seeds": 1, "max_steps": 5, **kwargs})
+
+
+@pytest.mark.parametrize("dataset", [None, 3, ""])
+def test_a_dataset_that_is_no_name_is_a_clear_error(dataset):
+    with pytest.raises(ValueError, match="dataset must be a dataset name or a data.Dataset"):
+        scaling_study(dataset, lrs=[0.1], seeds=1, max_steps=5)
 
 
 def test_val_accuracy_on_regression_is_an_error():
