@@ -129,7 +129,9 @@ def resolve_strategies(names) -> tuple[str, ...]:
         names = names.split(",")  # an empty item ("none,,smote") is an unknown name
     out: list[str] = []
     for raw in names:
-        key = str(raw).strip().lower().replace("-", "_")
+        if not isinstance(raw, str):  # str(None) is "none", a strategy's name
+            raise ValueError(f"strategy names are strings, e.g. 'smote'; got {raw!r}")
+        key = raw.strip().lower().replace("-", "_")
         key = key if key in STRATEGIES else _ALIASES.get(key.replace("_", ""),
                                                           _ALIASES.get(key))
         if key is None:
@@ -273,7 +275,8 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
         Sampling ratio, minority/majority after resampling (0.2 = 1:5); ignored by
         strategies whose ``uses_ratio`` is False.
     net_params : mapping, optional
-        :class:`nets.NetClassifier` parameters (default `DEFAULT_NET`).
+        :class:`nets.NetClassifier` parameters, over `DEFAULT_NET` (a partial mapping
+        keeps its float32 dtype and epochs).
     random_state : int, optional
         Seeds the net, the sampler and the forest.
 
@@ -296,6 +299,7 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     if "random_state" in params:  # one seed for the net, the sampler and the forest
         raise ValueError("give random_state as make_imbalance_pipeline's own argument, not in "
                          "net_params (it seeds the sampler too)")
+    check_net_params(params)  # an unknown one named with the valid ones, not a TypeError
     net = nets.NetClassifier(**params, random_state=random_state,
                              class_weight="balanced" if entry.kind == "loss" else None)
     steps = [("model", net)]

@@ -474,3 +474,15 @@ def test_regression_data_empty_validation_and_strategy_aliases():
     assert analyses.resolve_strategies("SMOTE, RandomOverSampler,ros,near-miss") == (
         "smote", "random_over", "near_miss")
     assert analyses.resolve_strategies(None) == tuple(analyses.STRATEGIES)
+
+
+def test_pipeline_and_strategy_names_refuse_what_is_no_name():
+    # QA: make_imbalance_pipeline(None) built the "none" strategy (str(None) is "none"), and
+    # an unknown net parameter was NetClassifier's TypeError where the benchmark names it
+    for bad in (None, 3):
+        with pytest.raises(ValueError, match="strategy names are strings, e.g. 'smote'"):
+            analyses.make_imbalance_pipeline(bad)
+        with pytest.raises(ValueError, match="strategy names are strings"):
+            analyses.imbalance_benchmark("moons", strategies=[bad], seeds=1)
+    with pytest.raises(ValueError, match="unknown net parameter 'bogus'; valid: activation"):
+        analyses.make_imbalance_pipeline("smote", net_params={"bogus": 1})
