@@ -14,7 +14,7 @@ import optuna
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, check_data, new_spec_hint
 from ._spec import StudySpec, first_difference, parse_spec, stored_budget
-from ._storage import StorageURL, open_storage
+from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
@@ -28,9 +28,12 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
                      keep_budget: bool = False) -> optuna.Study:
     """The stored study of ``spec.name``: created, or loaded if the spec matches.
 
+    ``storage`` is an open storage (`open_storage`) of ``where`` (`resolve_storage`).
     ``keep_budget``: a stored n_trials that ``--trials`` raised above the spec's stays (a
     plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
-    ``spec.n_trials`` itself was asked for.
+    ``spec.n_trials`` itself was asked for. It loads no data, so a study it creates keeps
+    no fingerprint of its data until its first `run_study` or plain worker records one
+    (before that, `join_study` with ``dataset`` has nothing to check a copy against).
     """
     # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
     # csv:d.csv, and a worker in another folder read its own d.csv into the same study
@@ -108,8 +111,11 @@ def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
                         "change study.name to start a new one")
 
 
-def stored_spec(name: str, where: StorageURL, storage=None) -> tuple[StudySpec, object]:
-    """The spec kept in study ``name`` (and the storage it was read from)."""
+def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[StudySpec, object]:
+    """The spec kept in study ``name`` (and the storage it was read from); ``where`` is a
+    `StorageURL` or what `resolve_storage` takes."""
+    if not isinstance(where, StorageURL):
+        where = resolve_storage(where)
     with quiet_optuna():
         storage = storage or open_storage(where, create=False)
         for _ in range(2):  # a study the listing names was created after the first load

@@ -293,9 +293,32 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                progress: bool = True, dataset: str | None = None) -> dict:
     """Join stored study ``name`` from this machine until its budget is spent.
 
-    ``dataset``: a dataset name reading this machine's copy of the study's data (``hplab
-    study worker --data``), where it is not at the path the study stores; refused unless
-    it loads the very data the study was created on (its fingerprint).
+    Parameters
+    ----------
+    name : str
+        The study, as stored (its spec is read from the storage).
+    storage : str, optional
+        An Optuna storage URL or a file path; default `DEFAULT_STORAGE`.
+    workers : int
+        Local worker processes (-1: every core).
+    progress : bool
+        Show a progress bar on stderr.
+    dataset : str, optional
+        A dataset name reading this machine's copy of the study's data (``hplab study
+        worker --data``), where it is not at the path the study stores.
+
+    Returns
+    -------
+    dict
+        `study_summary` plus ``stopped`` and ``seconds``, as `run_study` returns.
+
+    Raises
+    ------
+    SpecError
+        The data read (at the stored path or ``dataset``) is not the data the study was
+        created on (its stored fingerprint), or cannot be read.
+    StorageError
+        No such study, one hplab did not make, or an unreachable storage.
     """
     from ._summary import study_summary
 

@@ -99,6 +99,8 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     assert got == 0, err
     assert json.loads(out)["n_finished"] == 1
     assert study.stored_spec("bare", study.resolve_storage(str(db)))[0].n_trials == 1
+    assert study.stored_spec("bare", str(db))[0].n_trials == 1  # a path as where: no
+    # AttributeError ('str' object has no attribute 'path')
     # with its own metric's name (show and export named the other program's)
     assert optuna.load_study(study_name="bare", storage=f"sqlite:///{db}").metric_names \
         == list(study.stored_spec("bare", study.resolve_storage(str(db)))[0].metrics)
