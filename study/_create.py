@@ -59,8 +59,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         # the spec first, the creator's own: a run that lost the race waits for it and
         # compares (one that came before it was stored took the study as its own)
         study.set_user_attr(SPEC_ATTR, raw)
-        stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
-        study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
+        _stamp_created(study)
     except optuna.exceptions.DuplicatedStudyError:
         study = optuna.create_study(study_name=spec.name, storage=storage,
                                     load_if_exists=True, directions=directions)
@@ -76,8 +75,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         with quiet_optuna():  # its own, not the other program's (show/export read them)
             study.set_metric_names(list(spec.metrics))
         if study.user_attrs.get(CREATED_ATTR) is None:
-            stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
-            study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
+            _stamp_created(study)
         stored = study.user_attrs.get(SPEC_ATTR)
         created = True  # a new study in all but name: its sampler starts from the seed
     if stored is None:
@@ -103,6 +101,12 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
+
+
+def _stamp_created(study) -> None:
+    """When, and which, study of its name this is (a report folder tells successors apart)."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()
+    study.set_user_attr(CREATED_ATTR, f"{stamp} {uuid.uuid4().hex[:8]}")
 
 
 def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
