@@ -1285,7 +1285,8 @@ def _add_lr_range(sub) -> None:
     p.add_argument("--suggestion", default="valley",
                    help="valley (default), steepest, minimum or slide")
     p.add_argument("--verify", action="store_true",
-                   help="train briefly at 9 rates around the suggestion (x0.1 .. x10)")
+                   help="train briefly at 9 rates around the suggestion (x0.1 .. x10), and "
+                        "at more past an edge where the best one lies (up to x1000)")
     p.add_argument("--verify-epochs", type=float, default=20.0,
                    help="epochs of each verification run (default 20)")
     p.add_argument("--out", default=None, help="report folder (default runs/lr-range/DATASET)")

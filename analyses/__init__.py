@@ -43,7 +43,13 @@ from ._lr_range import (
     no_stop_advice,
     summarize_suggestions,
 )
-from ._lr_verify import VERIFY_FACTORS, verify_runs, verify_verdict
+from ._lr_verify import (
+    VERIFY_FACTORS,
+    VERIFY_GROWTH,
+    verify_grid,
+    verify_runs,
+    verify_verdict,
+)
 
 # -- scaling (continued)
 from ._noise_scale import GradientNoiseScale, exact_noise_scale, noise_from_norms
@@ -83,6 +89,7 @@ __all__ += [
 __all__ += [
     "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
+    "VERIFY_GROWTH", "verify_grid",
     "capacity_sweep", "lr_range_test", "no_stop_advice", "ramp_rates", "range_test", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",

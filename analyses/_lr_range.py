@@ -32,7 +32,7 @@ from nets._repr import compact_repr
 
 from ._checks import seed_count, whole
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
-from ._lr_verify import trivial_baseline, verify_runs, verify_verdict
+from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
     SKIP_END,
@@ -212,7 +212,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     suggestion : str
         Key of `SUGGESTIONS` reported as `LRRangeResult.suggested_lr` and verified.
     verify : bool
-        Train at `analyses._lr_verify.VERIFY_FACTORS` x the suggestion.
+        Train at `analyses._lr_verify.VERIFY_FACTORS` x the suggestion, and beyond an
+        edge where the best rate lies (`analyses.verify_grid`).
     verify_epochs : float
     verify_seeds : int
         Nets per grid rate (the test's first seeds).
@@ -290,7 +291,7 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
             raise ValueError(f"the {suggestion} suggestion is undefined on every curve (too "
                              "few points before divergence): widen --min-lr/--max-lr or "
                              "add --steps")
-        grid = verify_runs(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs)
+        grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs)
         result_kw = {"verify": grid,
                      "verdict": verify_verdict(grid, lr, trivial_baseline(ds, cfg))}
     looper = mode == "looper"

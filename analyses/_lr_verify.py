@@ -2,7 +2,9 @@
 
 Each grid rate trains the same initial nets (the range test's first seeds) at a constant
 rate for a few epochs; the best grid rate has the lowest mean final validation loss
-(a diverged run counts as infinitely bad), refined between its neighbours. The verdict
+(a diverged run counts as infinitely bad), refined between its neighbours. While the best
+rate is the grid's smallest or largest, the grid grows a rate beyond it (`verify_grid`):
+the best rate of a range test's suggestion often lies past 10x. The verdict
 says how far the suggestion lands from it, in log10 units and as a ratio, or that the
 grid cannot say: no run beat a trivial baseline (the training set's prior or mean,
 whatever the input), or the loss hardly varies across the rates (within seed noise).
@@ -21,6 +23,9 @@ from ._scaling_law import refine_lr
 
 #: Grid rates = suggestion x these factors: two decades, a quarter decade (x1.78) apart.
 VERIFY_FACTORS = tuple(float(f) for f in 10 ** np.linspace(-1, 1, 9))
+#: At most this many rates added past the grid's edges (two more decades, 1000x or
+#: 1/1000x the suggestion): a best rate still at the edge after them is reported as such.
+VERIFY_GROWTH = 8
 #: "Close enough": the suggestion within this factor of the best grid rate.
 VERIFY_TOLERANCE = 3.0
 VERIFY_COLUMNS = ("lr", "factor", "seed", "status", "val_loss", "val_accuracy", "seconds")
@@ -100,6 +105,50 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     return pd.DataFrame(rows, columns=VERIFY_COLUMNS)
 
 
+def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
+                max_growth: int = VERIFY_GROWTH) -> pd.DataFrame:
+    """`verify_runs` over `VERIFY_FACTORS`, grown past an edge where the best rate lies.
+
+    While the lowest mean validation loss is at the grid's largest rate (or smallest, or
+    every run diverged), the next quarter-decade rate beyond it is trained, up to
+    ``max_growth`` rates: the grid then brackets its best rate, or says it cannot.
+
+    Returns
+    -------
+    DataFrame
+        `VERIFY_COLUMNS`, ordered by rate.
+    """
+    runs = verify_runs(ds, cfg, lr, seeds, epochs=epochs)
+    # factors stay exact powers of 10**(1/4), as the grid's own
+    quarter = round(4 * math.log10(VERIFY_FACTORS[-1]))
+    low, high = -quarter, quarter
+    for _ in range(max_growth):
+        loss = _mean_loss(runs)
+        if np.isfinite(loss.to_numpy()).any() and loss.idxmax() != loss.idxmin():
+            best = loss.idxmin()
+            if best == loss.index.max():
+                high += 1
+                factor = 10 ** (high / 4)
+            elif best == loss.index.min():
+                low -= 1
+                factor = 10 ** (low / 4)
+            else:
+                break
+        elif np.isfinite(loss.to_numpy()).any():
+            break  # flat: no side is better
+        else:  # every rate diverged: the best lies below
+            low -= 1
+            factor = 10 ** (low / 4)
+        more = verify_runs(ds, cfg, lr, seeds, epochs=epochs, factors=(factor,))
+        runs = pd.concat([runs, more], ignore_index=True)
+    return runs.sort_values(["lr", "seed"], kind="stable", ignore_index=True)
+
+
+def _mean_loss(runs: pd.DataFrame) -> pd.Series:
+    """Mean validation loss per rate, a diverged run counting as infinitely bad."""
+    return runs.assign(v=runs["val_loss"].replace(np.nan, np.inf)).groupby("lr")["v"].mean()
+
+
 def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) -> dict:
     """Where the suggestion ``lr`` lands against the best rate of `verify_runs`.
 
@@ -127,7 +176,7 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
     base = baseline or {}
     base_keys = {"baseline_val_loss": base.get("val_loss", math.nan),
                  "baseline_val_accuracy": base.get("val_accuracy", math.nan)}
-    loss = runs.assign(v=runs["val_loss"].replace(np.nan, np.inf)).groupby("lr")["v"].mean()
+    loss = _mean_loss(runs)
     if not np.isfinite(loss.to_numpy()).any():
         return {"suggested_lr": lr, "best_grid_lr": None, "best_lr": None, "ratio": None,
                 "log10_distance": None, "within_tolerance": False,

@@ -200,6 +200,8 @@ def _verdicts(result, summary: dict) -> list[str]:
                      "into the flat start; compare with steepest and minimum.")
     v = result.verdict
     if v is not None:
+        from analyses import VERIFY_FACTORS
+
         if v["best_lr"] is None:
             lines.append("Verification: every grid run diverged.")
         elif v.get("inconclusive"):  # older verdicts lack the key
@@ -210,8 +212,11 @@ def _verdicts(result, summary: dict) -> list[str]:
                          f"the net and the data before trusting any rate.")
         else:
             where = "within" if v["within_tolerance"] else "outside"
+            grown = result.verify["lr"].nunique() - len(VERIFY_FACTORS)
             lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
-                         f" at {result.verify['lr'].nunique()} rates; the best grid rate is "
+                         f" at {result.verify['lr'].nunique()} rates"
+                         + (f" ({grown} past the 0.1×–10× grid's edge, where the best lay)"
+                            if grown > 0 else "") + "; the best grid rate is "
                          f"{v['best_grid_lr']:.3g}, refined {v['best_lr']:.3g}; the "
                          f"suggestion is {v['ratio']:.2g}× that, "
                          f"{where} {v['tolerance']:g}×.")

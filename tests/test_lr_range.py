@@ -155,6 +155,28 @@ def test_suggestion_lands_within_3x_of_the_best_grid_rate(dataset):
     assert grid["lr"].min() == pytest.approx(res.suggested_lr / 10)
 
 
+def test_the_verify_grid_grows_past_the_edge_where_its_best_rate_lies():
+    import data
+    from analyses import VERIFY_GROWTH, verify_grid, verify_verdict
+
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adam", batch_size=32)
+    # Adam at 1e-5..1e-3 for 3 epochs learns too slowly: the best lies past 10x
+    low = verify_grid(ds, cfg, 1e-4, [0], epochs=3)
+    loss = low.groupby("factor")["val_loss"].mean()
+    assert len(loss) == 17 and loss.index.max() == pytest.approx(1000)  # 8 rates past 10x
+    v = verify_verdict(low, 1e-4)
+    assert v["best_grid_lr"] == pytest.approx(1e-4 * 10 ** 2.75) and not v["at_grid_edge"]
+    assert loss.loc[loss.index.max()] > loss.min()  # the last rate added is worse
+    # capped: a best rate still at the edge after the growth is reported as such
+    capped = verify_grid(ds, cfg, 1e-4, [0], epochs=3, max_growth=2)
+    assert capped["factor"].nunique() == 11 and verify_verdict(capped, 1e-4)["at_grid_edge"]
+    assert VERIFY_GROWTH == 8
+    # too high a suggestion: the grid grows below its smallest rate, one rate at a time
+    high = verify_grid(ds, cfg, 30.0, [0], epochs=3)
+    assert sorted(high["factor"].round(4).unique())[:2] == [0.0562, 0.1]
+
+
 @pytest.mark.parametrize("kwargs,message", [
     ({"min_lr": 1.0, "max_lr": 0.1}, "min_lr must be below max_lr"),
     ({"min_lr": 1.0, "max_lr": 1.0}, "min_lr must be below max_lr"),
@@ -190,3 +212,17 @@ def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
     runs["val_loss"] = [m + d for m in loss for d in (-0.005, 0.005)]
     v = verify_verdict(runs, 0.1, base)
     assert not v["inconclusive"] and v["within_tolerance"] and v["inconclusive_reason"] is None
+
+
+def test_the_report_says_how_far_the_verify_grid_grew(tmp_path):
+    import html
+
+    import reports
+
+    cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adam", batch_size=32)
+    # steepest suggests ~0.74 on coin; after 3 epochs the best rate lies below 0.1x that
+    res = lr_range_test("coin", cfg, verify=True, verify_epochs=3, suggestion="steepest")
+    assert res.verify["lr"].nunique() == 11 and not res.verdict["at_grid_edge"]
+    text = html.unescape(reports.lr_range_report(res, tmp_path / "r").read_text())
+    assert ("Verification: brief runs (3 epochs) at 11 rates (2 past the 0.1×–10× grid's "
+            "edge, where the best lay); the best grid rate is 0.0416") in text
