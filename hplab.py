@@ -1256,7 +1256,7 @@ def _add_lr_range(sub) -> None:
                     "suggestions off the curve; weights and optimizer state are restored. "
                     "--json prints: dataset, mode, min_lr, max_lr, num_steps, beta, val, "
                     "seeds, n_train, suggestion, suggested_lr, suggestions {name: {lr (median "
-                    "over seeds), median_log10, iqr_log10, n, per_seed}}, divergence_lr, "
+                    "over seeds), median_log10, iqr_log10 (null for one seed), n, per_seed}}, divergence_lr, "
                     "stop_lr, runs [{seed, stop_reason, stop_lr, divergence_lr, steps}], "
                     "verify (null, or {suggested_lr, best_grid_lr, best_lr (refined), ratio, "
                     "log10_distance, "

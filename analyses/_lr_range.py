@@ -165,16 +165,18 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``name, lr, median_log10, q25_log10, q75_log10, iqr_log10, n``.
+        ``name, lr, median_log10, q25_log10, q75_log10, iqr_log10, n``; the quartiles
+        and IQR are NaN below two values.
     """
     rows = []
     for name in names:
         v = runs[name].to_numpy(dtype=np.float64)
         v = np.log10(v[np.isfinite(v) & (v > 0)])
+        q25 = med = q75 = math.nan
         if v.size:
-            q25, med, q75 = np.percentile(v, [25, 50, 75])
-        else:
-            q25 = med = q75 = math.nan
+            med = float(np.median(v))
+        if v.size > 1:  # one seed shows no spread: NaN, not an IQR of 0
+            q25, q75 = np.percentile(v, [25, 75])
         rows.append({"name": name, "lr": 10 ** med, "median_log10": med, "q25_log10": q25,
                      "q75_log10": q75, "iqr_log10": q75 - q25, "n": int(v.size)})
     return pd.DataFrame(rows)

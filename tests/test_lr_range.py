@@ -134,6 +134,12 @@ def test_seeds_give_median_and_iqr_and_a_tidy_frame():
     assert set(s["suggestions"]["valley"]) == {"lr", "median_log10", "iqr_log10", "n",
                                                "per_seed"}
     assert s["verify"] is None and len(s["runs"]) == 3
+    # one seed shows no spread: an IQR of 0 read as seeds agreeing perfectly
+    from analyses import summarize_suggestions
+
+    one = summarize_suggestions(res.runs.iloc[:1], ["valley"]).iloc[0]
+    assert one["n"] == 1 and one["lr"] == res.runs["valley"].iloc[0]
+    assert np.isnan([one["iqr_log10"], one["q25_log10"], one["q75_log10"]]).all()
     # a notebook showed the dataclass repr: 37 lines of tables, and no suggested rate
     shown = repr(res)
     assert "\n" not in shown and len(shown) < 700, shown
