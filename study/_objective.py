@@ -67,18 +67,22 @@ def worker_gone(worker: str | None) -> bool:
 class ReportToTrial(nets.Callback):
     """Report the watched metric at every checkpoint; stop when the pruner says so.
 
-    Steps are checkpoint counts (0 = before training), so trials with different batch
-    sizes share one resource axis for the pruners.
+    Steps are the spec's checkpoints by epoch (step k at epoch k x ``checkpoint``; 0 =
+    before training), so trials with different batch sizes share one resource axis for
+    the pruners: a checkpoint falls on whole steps, so a full-batch trial asked for one
+    every half epoch reports every epoch, at steps 0, 2, 4..., not 0, 1, 2.
     """
 
-    def __init__(self, trial: optuna.Trial, metric: str):
-        self.trial, self.metric = trial, metric
-        self.step = 0
+    def __init__(self, trial: optuna.Trial, metric: str, checkpoint: float = 1.0):
+        self.trial, self.metric, self.checkpoint = trial, metric, checkpoint
+        self.step = -1
         self.pruned = False
 
     def on_checkpoint(self, state, record):
         value = float(record[self.metric])
-        step, self.step = self.step, self.step + 1
+        # counted on where a checkpoint lands slightly early (its rounded step count),
+        # so no step is reported twice
+        step = self.step = max(self.step + 1, round(record["epoch"] / self.checkpoint))
         if not math.isfinite(value):
             return None  # divergence is the loop's call; NaN would confuse the pruners
         self.trial.report(value, step)
@@ -170,7 +174,7 @@ class Objective:
                 "sampling_ratio", spec.fixed.get("sampling_ratio")))
         prune = None
         if spec.pruner != "none" and not spec.multi_objective:
-            prune = ReportToTrial(trial, spec.metrics[0])
+            prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint)
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
                         callbacks=[prune] if prune else [])
         result = run.result

@@ -590,6 +590,19 @@ def test_an_error_while_sampling_fails_the_trial_with_its_reason(spec_file, tmp_
         assert info["reason"] == "IndexError: the sampler found no candidate"
 
 
+def test_pruners_compare_trials_at_the_same_epoch_whatever_their_batch_size(spec_file,
+                                                                            tmp_path):
+    # checkpoint 0.5: a full-batch trial can only stop every whole step (every epoch), so
+    # its checkpoints are steps 0, 2, 4 of the spec's, where a batch-5 trial has 0, 1, 2...
+    path = spec_file("half", dataset="double-arc", metric="val_accuracy", n_trials=2,
+                     max_epochs=2, sampler="grid", pruner="median",
+                     space={"batch_size": [5, -1]}, fixed={"checkpoint": 0.5, "lr": 0.1})
+    db = tmp_path / "half.db"
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    steps = {t.params["batch_size"]: sorted(t.intermediate_values) for t in trials_of(db, "half")}
+    assert steps == {5: [0, 1, 2, 3, 4], -1: [0, 2, 4]}
+
+
 def test_no_pruner_judges_the_untrained_net(spec_file, tmp_path):
     # a threshold no net can reach: every trial stops at the first checkpoint it may,
     # which is after training has begun (checkpoint 0 is the untrained net)
