@@ -47,3 +47,26 @@ def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
     claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
                               BLOCKS[1]).group(1))
     assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
+
+
+def test_the_spec_the_readme_writes_loads_and_its_lists_match_the_code():
+    import tomllib
+
+    import study
+    from study._registry import METRICS
+    from study._space import FIELD_TYPES
+
+    (block,) = re.findall(r"```toml\n(.*?)```", README, re.S)
+    spec = study.parse_spec(tomllib.loads(block))
+    assert (spec.name, spec.sampler, spec.pruner, spec.n_trials) == ("my-coin", "tpe",
+                                                                    "median", 30)
+    assert set(spec.space.names()) >= {"lr", "batch_size", "depth", "l2"}
+    section = README.split("### Writing a spec")[1].split("A resume keeps")[0]
+    searchable = section.split("Searchable names:")[1].split("A name in both")[0]
+    named = set(re.findall(r"`([a-z_0-9]+)`", searchable))
+    # every searchable name is listed (imbalance_strategy and sampling_ratio "below")
+    assert set(FIELD_TYPES) - named == {"imbalance_strategy", "sampling_ratio"}
+    metrics = section.split("- Metrics:")[1].split("- `[space]`")[0]
+    listed = set(re.findall(r"`([a-z_]+)`", metrics))
+    assert listed == {m for m in METRICS if not m.startswith("val_") or m in
+                      ("val_accuracy", "val_loss")}
