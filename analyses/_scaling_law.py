@@ -32,23 +32,30 @@ MIN_POINTS = 3
 #: A fitted B_crit is kept up to this factor outside the tested batch sizes (reported as
 #: extrapolated); beyond it the steps bend too little within the range to pin it.
 EXTRAPOLATE = 4.0
-#: Least R² (of log S) for "steps fall as 1/B" once B_crit is beyond the range: below it
-#: the law, then a straight 1/B line, does not describe the steps.
+#: Least R² (of log S) for a fit to be read: below it the law (and, once B_crit is beyond
+#: the range, a straight 1/B line) does not describe the steps, so no B_crit is claimed.
 R2_MIN = 0.9
+#: The law's floor is S_min (S > S_min at every B): a batch measured below the fitted S_min
+#: by more than this many residual standard errors of log S, and by more than
+#: `FLOOR_MARGIN` in log S (~10 %: a near-exact fit has a tiny error), contradicts it.
+FLOOR_SE = 2.0
+FLOOR_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
 class ScalingFit:
     """The fitted law, or why there is none.
 
-    ``status`` is ``"fitted"`` (B_crit within `EXTRAPOLATE` x the tested batch sizes;
-    the message says when it lies outside them), ``"no_critical_batch"`` (B_crit beyond
-    that above the largest batch, and the steps fall as 1/B with R² >= `R2_MIN`),
+    ``status`` is ``"fitted"`` (B_crit within `EXTRAPOLATE` x the tested batch sizes and
+    the law holding there; the message says when it lies outside them),
+    ``"no_critical_batch"`` (B_crit beyond that above the largest batch, and the steps fall
+    as 1/B with R² >= `R2_MIN`),
     ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall),
     ``"inconclusive"`` (the steps hardly fall over the batches that reached the target, but
     a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
-    be placed below the range), ``"poor_fit"`` (B_crit outside the tested batch
-    sizes, but the steps do not follow the law closely enough to extrapolate: no B_crit
+    be placed below the range), ``"poor_fit"`` (the steps do not follow the law: R² <
+    `R2_MIN`, steps spread widely where the law puts B_crit below the range, or a batch
+    took clearly fewer steps than the fitted S_min, the law's floor (`FLOOR_SE`): no B_crit
     can be read), ``"dataset_too_small"`` (the law puts B_crit at or above the training-set
     size, which no batch can exceed: the full batch still scales and B_crit cannot be
     measured on this set; ``b_crit_at_least`` bounds it: the set's size, or 4 x the largest
@@ -192,12 +199,11 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
             f"below the smallest batch tested, so every batch size here is past it (test "
             f"smaller batches to find it)", n_points=n)
     inside = lo_b <= b_crit <= hi_b
-    if not inside and r2 < R2_MIN:  # an extrapolation needs the law's shape to hold
-        return ScalingFit(
-            "poor_fit", f"the law fits the steps to target over {tested} loosely (R² = "
-            f"{r2:.2f} on log S) and would put B_crit above them, at {b_crit:.3g}: B_crit "
-            f"cannot be measured from these points (more seeds or batch sizes would steady "
-            f"them)", r2=r2, n_points=n)
+    # S >= S_min at every B: a batch clearly faster than that floor contradicts the fit
+    margin = max(FLOOR_SE * math.sqrt(ss_res / (n - 2)), FLOOR_MARGIN)
+    if r2 < R2_MIN or (s < s_min * math.exp(-margin)).any():
+        return ScalingFit("poor_fit", _poor_fit_message(b, s, s_min, b_crit, r2, tested),
+                          r2=r2, n_points=n)
     if n_train is not None and b_crit >= n_train:  # no batch can exceed the set to show it
         return ScalingFit(
             "dataset_too_small", f"steps to target fall from {s[0]:.4g} to {s[-1]:.4g} over "
@@ -209,10 +215,24 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
             ("below the smallest", smaller, lo_b))
     where = ("" if inside else f"extrapolated {edge[0]} batch "
              f"{'that reached the target' if len(edge[1]) else 'tested'}, {edge[2]:g}; ")
-    loose = ("; the law fits loosely, so read B_crit as rough" if r2 < R2_MIN else "")
     return ScalingFit("fitted", f"B_crit = {b_crit:.3g} ({where}S_min = {s_min:.3g} steps, "
-                      f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S){loose}",
+                      f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
+
+
+def _poor_fit_message(b, s, s_min: float, b_crit: float, r2: float, tested: str) -> str:
+    """Why a B_crit near the batches is not read: a loose fit, batches below S_min."""
+    how = f"loosely (R² = {r2:.2f} on log S)" if r2 < R2_MIN else f"(R² = {r2:.2f} on log S)"
+    where = f"above them, at {b_crit:.3g}" if b_crit > b.max() else f"at {b_crit:.3g}"
+    under = s < s_min
+    floor = ("" if not under.any() else
+             f" with S_min = {s_min:.3g} steps, yet "
+             + ", ".join(f"B = {v:g} reached the target in {k:.4g}" for v, k in
+                         zip(b[under], s[under], strict=True))
+             + " steps, fewer than S_min, which the law says no batch size beats")
+    return (f"the law fits the steps to target over {tested} {how} and would put B_crit "
+            f"{where}{floor}: B_crit cannot be measured from these points (more seeds or "
+            f"batch sizes would steady them)")
 
 
 def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:

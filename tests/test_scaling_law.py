@@ -403,3 +403,29 @@ def test_noisy_quadratic_recovers_b_noise_within_20_percent(sigma2):
     fit = fit_scaling_law(table["batch_size"], table["steps"])
     assert fit.status == "fitted" and fit.r2 > 0.98
     assert fit.b_crit == pytest.approx(sigma2, rel=0.2)
+
+
+def test_batches_faster_than_the_fitted_s_min_or_a_loose_fit_claim_no_b_crit():
+    # QA (coin, 1 seed): 1846 / 1703 / 671 steps at B = 32, 128, 512 gave "B_crit = 56.9",
+    # S_min 779 and B = 128, 512 "maximal parallelism", yet B = 512 beat S_min, the law's
+    # floor, and its steps fell 2.5x from B = 128 (R² = 0.59)
+    b = np.array([32, 128, 512])
+    fit = fit_scaling_law(b, [1846, 1703, 671], n_train=1000)
+    assert fit.status == "poor_fit" and np.isnan([fit.b_crit, fit.s_min, fit.e_min]).all()
+    assert fit.r2 == pytest.approx(0.586, abs=1e-3)
+    assert fit.message == (
+        "the law fits the steps to target over B = 32...512 loosely (R² = 0.59 on log S) and "
+        "would put B_crit at 56.9 with S_min = 779 steps, yet B = 512 reached the target in "
+        "671 steps, fewer than S_min, which the law says no batch size beats: B_crit cannot "
+        "be measured from these points (more seeds or batch sizes would steady them)")
+    assert regimes(b, fit) == ("unknown",) * 3
+    # a close fit (R² = 0.99) save the largest batch, at half the plateau: well past the
+    # fit's residual spread below its S_min
+    steps = mccandlish_steps(BATCHES, 100.0, 64.0)
+    steps[-1] = 50
+    fit = fit_scaling_law(BATCHES, steps)
+    assert fit.status == "poor_fit" and fit.r2 > 0.98
+    assert "S_min = 85.8 steps, yet B = 4096 reached the target in 50 steps" in fit.message
+    # 5 % below the plateau is noise, not a contradiction
+    steps[-1] = 95
+    assert fit_scaling_law(BATCHES, steps).status == "fitted"
