@@ -27,6 +27,9 @@ REGIMES = ("perfect scaling", "diminishing returns", "maximal parallelism")
 NOT_REACHED = "not reached"
 #: The course's rule of thumb: plain SGD rates above ~1 stop converging.
 LR_CAP = 1.0
+#: How `fit_lr_exponent` says every batch size fitted has the same grid rate (the report
+#: then draws no conclusion from the rates about the cap).
+COARSE_GRID = "the grid is too coarse to show a slope"
 #: Fewest reached batch sizes for a two-parameter fit with a residual to judge.
 MIN_POINTS = 3
 #: A fitted B_crit is kept up to this factor outside the tested batch sizes (reported as
@@ -387,8 +390,7 @@ def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = F
             # the larger batches left out may well have other best rates
             which = f"every batch size fitted (B <= {b.max():g})" if fitted_only else \
                 "every batch size"
-            why.append(f"{which} has the same best grid rate, {lr[0]:g}: the grid is too "
-                       f"coarse to show a slope")
+            why.append(f"{which} has the same best grid rate, {lr[0]:g}: {COARSE_GRID}")
     return "; ".join(why)
 
 

@@ -18,6 +18,11 @@ from ._core import Report
 from ._index import analysis_name
 
 LR_CAP = 1.0  # the course's "rates above ~1 stop converging" line
+#: The cap is borne out only by a grid rate above it by at most this factor that did worse:
+#: past that, a best rate of 1.5 would fall between the grid's rates unseen.
+CAP_NEAR = 2.0
+#: Batch sizes past the linear rule's crossing of the cap that must bear it out.
+CAP_BATCHES = 2
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
                 "maximal parallelism": 0.36}
 
@@ -200,6 +205,42 @@ def _anchor(result) -> str:
             f"B = {b0:g}, the smallest batch size that reached the target")
 
 
+def _cap_verdict(result) -> str:
+    """Whether the best rates past the linear rule's crossing of 1 bear out the cap.
+
+    Only when `CAP_BATCHES` batch sizes past it have a best rate at or below 1 while the
+    grid's next rate above 1 (at most `CAP_NEAR` x it), which the linear rule asks for
+    there, did worse; otherwise why this run cannot tell.
+    """
+    from analyses._scaling_law import COARSE_GRID
+    from analyses._scaling_runs import median_steps_by_rate
+
+    cannot = ", so this run cannot tell whether the course's cap of 1 holds."
+    b = result.batches
+    past = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch)]
+    above = [r for r in result.lrs if r > LR_CAP]
+    if past.empty:
+        return "no batch above it reached the target" + cannot
+    if not above:
+        return "the grid tries no rate above 1" + cannot
+    if COARSE_GRID in result.exponent.reason:  # the rates' verdict, just before this one
+        return "the grid is too coarse to show how the best rate grows" + cannot
+    up = min(above)
+    if up > CAP_NEAR * LR_CAP:
+        return (f"the grid's nearest rate above 1, {up:g}, is too far above it to show where "
+                f"the best rate stops" + cannot)
+    held = [int(row.batch_size) for row in past.itertuples()
+            if row.linear_rule_lr >= up
+            and median_steps_by_rate(result.runs, row.batch_size).loc[up] > row.steps]
+    tried = f"did worse at the grid's {up:g}, a rate the linear rule asks for there"
+    if len(held) < CAP_BATCHES:
+        return (f"only {f'B = {held[0]}' if held else 'no batch size'} above it {tried}, than "
+                f"at its best rate" + cannot)
+    return (f"above it the best rates stay at or below 1, and B = "
+            f"{', '.join(str(v) for v in held)} {tried}: the course's cap bites and the best "
+            f"rate stops growing linearly.")
+
+
 def _verdicts(result) -> list[str]:
     fit, ex = result.fit, result.exponent
     lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
@@ -226,18 +267,7 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{crossing} ({shown}): the course's cap of 1 does not hold on this "
                          f"set.")
         else:
-            past = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch)]
-            # the cap is a finding only where batches past it were reached and the grid
-            # offered rates above 1 that their best rate could have taken
-            untested = ("no batch above it reached the target" if past.empty else
-                        "the grid tries no rate above 1" if max(result.lrs) <= 1 else
-                        None)
-            lines.append(f"{crossing}; " + (
-                             "above it the best rates stay at or below 1: the course's cap "
-                             "bites and the best rate stops growing linearly."
-                             if untested is None else
-                             f"{untested}, so this run cannot tell whether the course's cap "
-                             f"of 1 holds."))
+            lines.append(f"{crossing}; {_cap_verdict(result)}")
     if math.isfinite(result.b_simple):
         lines.append(_noise_verdict(result))
     edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
@@ -272,8 +302,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
               f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else "–")
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
+    # no exponent without a rule verdict: a slope through two points, or the grid's, is none
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
-               "lr exponent α": result.exponent.alpha}
+               "lr exponent α": math.nan if result.exponent.rule == "unknown" else
+               result.exponent.alpha}
     headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()},
                 # two figures: the 68 % interval (in the verdicts) is wide
                 "B_simple at target": _two_figures(result.b_simple)

@@ -123,12 +123,12 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     assert s["regimes"] == ["unknown", "not reached", "unknown", "unknown", "not reached"]
     table = pd.read_csv(out / "report_files" / "per-batch.csv").set_index("batch_size")
     assert list(table["regime"]) == s["regimes"]
-    # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, and the
-    # stat card says 0.00 (not -1.374e-16, which wrapped in its card), like the verdict
-    assert abs(s["alpha"]) < 1e-9
+    # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, which the
+    # verdict says is 0.00 (not -1.374e-16); the stat card, with no rule, shows none
+    assert abs(s["alpha"]) < 1e-9 and s["alpha_rule"] == "unknown"
     cards = {h["label"]: h["text"] for h in
              reports.read_report_info(out / "report.html").headline}
-    assert cards["lr exponent α"] == "0.00" and cards["B_crit"] == "–"
+    assert cards["lr exponent α"] == "–" and cards["B_crit"] == "–"
     html = (out / "report.html").read_text()
     assert "alpha = 0.00 ±" in html and "-0.00" not in html
     assert all(len(text) <= 7 for text in cards.values()), cards
@@ -644,3 +644,85 @@ def test_the_rules_name_their_anchor_and_the_legend_only_what_is_drawn(tmp_path,
                       "course cap ≈ 1"]
     assert drawn["best grid rate"] == 1 and drawn["linear rule (α = 1)"] == 2
 
+
+def _constructed(steps: dict, lrs) -> "ScalingResult":  # noqa: F821
+    """A ScalingResult from made-up runs ({batch: {lr: steps, None = missed}}, one seed),
+    summarised as `scaling_study` does: a report's verdicts in milliseconds."""
+    from analyses import ScalingResult, fit_lr_exponent, fit_scaling_law
+    from analyses._scaling import _verdicts
+    from analyses._scaling_law import lr_cap_batch
+    from analyses._scaling_runs import RUN_COLUMNS, best_per_batch
+
+    runs = pd.DataFrame([{"batch_size": b, "lr": lr, "seed": 0, "reached": s is not None,
+                          "status": "reached" if s else "budget", "steps": s or np.nan,
+                          "examples": b * s if s else np.nan, "final_value": 0.9,
+                          "seconds": 0.1} for b, row in steps.items() for lr, s in row.items()],
+                        columns=RUN_COLUMNS)
+    batches = best_per_batch(runs)
+    fit = fit_scaling_law(batches["batch_size"], batches["steps"])
+    batches = _verdicts(batches, runs, fit)
+    exponent = fit_lr_exponent(batches["batch_size"], batches["lr_opt"], grid=lrs,
+                               max_batch=fit.b_crit if fit.status == "fitted" else None)
+    first = batches[batches["reached"]].iloc[0]
+    return ScalingResult(
+        dataset="made-up", n_train=1000, target_metric="val_accuracy", target=0.9,
+        target_source="user", batch_sizes=tuple(steps), lrs=tuple(lrs), seeds=1,
+        max_steps=4000, runs=runs, batches=batches, fit=fit, exponent=exponent,
+        lr_cap_batch=lr_cap_batch(first["batch_size"], first["lr_opt"]),
+        noise=pd.DataFrame(), b_simple=np.nan, b_simple_step=np.nan, b_simple_low=np.nan,
+        b_simple_high=np.nan, b_simple_measurements=0, reference=pd.DataFrame(), config={},
+        seed=0, seconds=1.0)
+
+
+def _cap_line(res) -> str:
+    from reports._scaling_report import _verdicts
+
+    (line,) = [v for v in _verdicts(res) if v.startswith("The linear rule")]
+    return line
+
+
+def test_the_cap_bites_only_where_two_batches_past_it_tried_a_rate_just_above_1():
+    # the rates grow 0.25, 0.5, 1 at B = 8, 32, 128 (the linear rule passes 1 at B = 32),
+    # then stay at 1 at B = 512 while 1.5 (the linear rule asks for 4 and 16) diverges
+    grid = [0.1, 0.25, 0.5, 1.0, 1.5, 3.0]
+    steps = {8: {0.1: 1400, 0.25: 1000}, 32: {0.25: 600, 0.5: 400},
+             128: {0.5: 300, 1.0: 250}, 512: {0.5: 260, 1.0: 220}}
+    res = _constructed({b: {lr: row.get(lr) for lr in grid} for b, row in steps.items()}, grid)
+    assert list(res.batches["lr_opt"]) == [0.25, 0.5, 1.0, 1.0]
+    crossing = ("The linear rule, anchored at the smallest batch, B = 8, passes a rate of 1 at "
+                "B ≈ 32; ")
+    assert _cap_line(res) == crossing + (
+        "above it the best rates stay at or below 1, and B = 128, 512 did worse at the grid's "
+        "1.5, a rate the linear rule asks for there: the course's cap bites and the best rate "
+        "stops growing linearly.")
+    cannot = ", so this run cannot tell whether the course's cap of 1 holds."
+    # QA: the grid's only rate above 1 was 3 (4.2x its best, 0.72): a best rate of 1.5
+    # would have gone unseen, yet "the course's cap bites"
+    far = [0.1, 0.25, 0.5, 1.0, 3.0]
+    res = _constructed({b: {lr: row.get(lr) for lr in far} for b, row in steps.items()}, far)
+    assert _cap_line(res) == crossing + (
+        "the grid's nearest rate above 1, 3, is too far above it to show where the best rate "
+        "stops" + cannot)
+    # one batch past the crossing (B = 512 missed the target): one point shows no trend
+    one = {b: {lr: (row.get(lr) if b < 512 else None) for lr in grid}
+           for b, row in steps.items()}
+    assert _cap_line(_constructed(one, grid)) == crossing + (
+        "only B = 128 above it did worse at the grid's 1.5, a rate the linear rule asks for "
+        "there, than at its best rate" + cannot)
+
+
+def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
+    # QA (coin, --batch-sizes 4,16,64,256 --lr-grid 5 --lr-range 0.01,3 --seeds 2): B = 64
+    # and 256 both best at 0.72, "the grid is too coarse to show a slope", then "the
+    # course's cap bites" from B = 256 alone, where 3 (one seed of two reached) is the grid's
+    # only rate above 1; and the card "lr exponent α 0.00" from those two points
+    grid = [0.01, 0.0416, 0.173, 0.72, 3.0]
+    res = _constructed({4: dict.fromkeys(grid), 16: dict.fromkeys(grid),
+                        64: {**dict.fromkeys(grid), 0.72: 1121},
+                        256: {**dict.fromkeys(grid), 0.72: 791}}, grid)
+    assert res.exponent.rule == "unknown" and "too coarse to show a slope" in res.exponent.reason
+    assert _cap_line(res) == (
+        "The linear rule, anchored at B = 64, the smallest batch size that reached the target, "
+        "passes a rate of 1 at B ≈ 88.9; the grid is too coarse to show how the best rate "
+        "grows, so this run cannot tell whether the course's cap of 1 holds.")
+    assert _cards(reports.scaling_report(res, tmp_path / "r"))["lr exponent α"] == "–"
