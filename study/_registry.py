@@ -84,6 +84,7 @@ class _Quiet:
                 cls.warnings_held.__enter__()
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
                 warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
+                warnings.showwarning = _deprecations_once(warnings.showwarning)
             cls.inside += 1
 
     @classmethod
@@ -96,10 +97,32 @@ class _Quiet:
                 optuna.logging.set_verbosity(cls.saved_verbosity)
 
 
+# optuna's deprecation warnings already shown by this process
+_DEPRECATIONS_SHOWN: set[str] = set()
+
+
+def _deprecations_once(show):
+    """``show`` (a ``warnings.showwarning``) passing each of optuna's deprecation warnings
+    once a process: a spec's deprecated sampler option (cmaes x0, tpe prior_weight) printed
+    it at each of the 3 times a command builds the sampler. A "once" filter cannot: the
+    warning filters are reset whenever they change."""
+
+    def showwarning(message, category, *args, **kwargs):
+        text = str(message)
+        if issubclass(category, FutureWarning) and "has been deprecated in v" in text:
+            if text in _DEPRECATIONS_SHOWN:
+                return
+            _DEPRECATIONS_SHOWN.add(text)
+        show(message, category, *args, **kwargs)
+
+    return showwarning
+
+
 @contextlib.contextmanager
 def quiet_optuna():
     """Hide optuna's per-trial INFO lines, failed trials' tracebacks and the
-    experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose.
+    experimental-feature warnings (heartbeats, grouped TPE) that hplab uses on purpose;
+    show a deprecation warning (of a spec's option) once.
     All of it only while some call is inside: a script's own optuna studies went on
     without their INFO lines and failed trials' tracebacks after any hplab call."""
     _Quiet.enter()
@@ -212,6 +235,25 @@ _OPTION_RULES = {
 }
 
 
+def _number(low: float, above: bool = False):
+    def ok(v) -> bool:
+        return (isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                and (v > low if above else v >= low))
+    return ok, f"must be a number {'>' if above else '>='} {low:g}"
+
+
+# The same, added after studies ran with such values (their startup trials completed): new
+# specs only, so a stored one stays readable. Constraints from optuna and cmaes.
+_NEW_SPEC_RULES = {
+    # cmaes: the better half of a generation (popsize // 2) updates the search; 1 has none
+    ("sampler", "popsize"): _whole(2),
+    ("sampler", "prior_weight"): _number(0),  # tpe's Parzen estimator refuses a negative
+    # cmaes asserts sigma > 0; optuna raises one below 1e-10 to 1e-10: a search that never
+    # moves from x0
+    ("sampler", "sigma0"): _number(0, above=True),
+}
+
+
 # An option's annotated type -> the TOML values it takes (ints count as floats).
 _TOML_KINDS = {"bool": ((bool,), "true or false"), "int": ((int,), "an integer"),
                "float": ((int, float), "a finite number"), "str": ((str,), "a string")}
@@ -234,11 +276,21 @@ def _of_kind(value, kinds: list[str]) -> bool:
     return any(isinstance(value, _TOML_KINDS[k][0]) for k in kinds)
 
 
+def _takes_callable(param: inspect.Parameter) -> bool:
+    return "Callable" in str(param.annotation)
+
+
 def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
     params = inspect.signature(cls.__init__).parameters
     valid = [k for k in params if k not in ("self", *_RESERVED) and params[k].kind not in (
-        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)]
+        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+        and not _takes_callable(params[k])]
     for key, value in opts.items():
+        if key in params and key not in _RESERVED and _takes_callable(params[key]):
+            if strict:  # optuna calls it in each trial: "'str' object is not callable"
+                raise SpecError(f"{table}.{key} takes a Python callable; it cannot be set "
+                                "from a spec")
+            continue
         if key not in valid:
             if not strict and key in params and params[key].kind is \
                     inspect.Parameter.VAR_POSITIONAL:
@@ -252,6 +304,8 @@ def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
             raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
                             f"valid: {', '.join(valid) or 'none'}")
         ok, message = _OPTION_RULES.get((table, key), (None, ""))
+        if strict and (table, key) in _NEW_SPEC_RULES:
+            ok, message = _NEW_SPEC_RULES[table, key]
         if key == "min_resource" and cls.__name__ == "SuccessiveHalvingPruner":
             ok, message = _whole(1, auto=True)  # it measures the resource itself
         if ok is not None and not ok(value):
@@ -278,6 +332,37 @@ def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) ->
         raise SpecError(f"study.sampler: {name} needs the {module} package "
                         f"(pip install 'hplab[{name}]')")
     _check_options(cls, opts, "sampler", strict)
+
+
+def check_x0(spec) -> None:
+    """CMA-ES's ``x0``, its starting point: a value within its range for every parameter it
+    searches (optuna checks none of it until CMA-ES starts, after the startup trials, and
+    then every trial failed)."""
+    if spec.sampler != "cmaes" or "x0" not in spec.sampler_options:
+        return
+    x0, ranges = spec.sampler_options["x0"], spec.space.numeric_ranges(spec.fixed)
+    if not ranges:
+        raise SpecError("sampler.x0: CMA-ES searches no numeric parameter here (choices are "
+                        "sampled independently); drop x0")
+    wanted = (f"sampler.x0 must give every searched parameter ({', '.join(ranges)}) a value "
+              "within its range")
+    if not isinstance(x0, dict):
+        raise SpecError(f"{wanted}, got {x0!r}")
+    for key, value in x0.items():
+        if key not in ranges:
+            param = spec.space.get(key)
+            why = (" (it samples choices independently)"
+                   if param is not None and param.kind == "categorical" else "")
+            raise SpecError(f"sampler.x0.{key}: not a parameter CMA-ES searches{why}; it "
+                            f"searches {', '.join(ranges)}")
+        low, high = ranges[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SpecError(f"{wanted}; {key} {value!r} is not a number")
+        if not low <= value <= high:
+            raise SpecError(f"{wanted}; {key} {value!r} is outside {low}..{high}")
+    missing = [k for k in ranges if k not in x0]
+    if missing:
+        raise SpecError(f"{wanted}; missing: {', '.join(missing)}")
 
 
 def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> None:

@@ -132,6 +132,21 @@ class Space:
             values["widths"] = [width.suggest(trial, f"width_{i}") for i in range(depth)]
         return values
 
+    def numeric_ranges(self, fixed: dict) -> dict[str, tuple]:
+        """Every number a trial may suggest, by its name in the trial -> (low, high); a
+        per-layer width once for each layer of the deepest net."""
+        out = {}
+        for p in self.params:
+            if p.kind == "categorical":
+                continue
+            if p.name == "width" and self.per_layer:
+                depth = self.get("depth")
+                deepest = max(depth.candidates()) if depth else fixed.get("depth", DEFAULT_DEPTH)
+                out.update({f"width_{i}": (p.low, p.high) for i in range(deepest)})
+            else:
+                out[p.name] = (p.low, p.high)
+        return out
+
     def grid(self, limit: int | None = None) -> dict[str, list]:
         """Every parameter's grid values (see `Param.grid_values`)."""
         if self.per_layer:

@@ -50,6 +50,7 @@ from ._registry import (
     check_pruner,
     check_resources,
     check_sampler,
+    check_x0,
     make_pruner,
     make_sampler,
     quiet_optuna,
@@ -361,6 +362,8 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
             spec = dataclasses.replace(spec, n_trials=size)
         elif spec.n_trials > size:
             raise SpecError(f"study.n_trials {spec.n_trials} exceeds the grid's {size} points")
+    if strict:
+        check_x0(spec)  # before the sampler is built: optuna warns that x0 is deprecated
     with quiet_optuna():  # constructor-level checks (e.g. grid values)
         make_sampler(spec, spec.seed)
         make_pruner(spec)

@@ -138,6 +138,34 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     (lambda r: r["study"].update(sampler="nsga2") or r.update(sampler={"mutation": "x"}),
      r"^sampler\.mutation: NSGAIISampler's mutation is set by the study, not by a spec; "
      r"valid: population_size"),
+    # taken by optuna's constructors, then failing every trial after the startup ones
+    (lambda r: r["study"].update(sampler="cmaes") or r.update(sampler={"popsize": 1}),
+     r"^sampler\.popsize must be an integer >= 2, got 1$"),
+    (lambda r: r["study"].update(sampler="cmaes") or r.update(sampler={"sigma0": -1.0}),
+     r"^sampler\.sigma0 must be a number > 0, got -1\.0$"),
+    (lambda r: r.update(sampler={"prior_weight": -1.0}),
+     r"^sampler\.prior_weight must be a number >= 0, got -1\.0$"),
+    (lambda r: r["study"].update(sampler="nsga2")
+     or r.update(sampler={"child_generation_strategy": "uniform"}),
+     r"^sampler\.child_generation_strategy takes a Python callable; it cannot be set from a "
+     r"spec$"),
+    (lambda r: r["study"].update(sampler="cmaes") or r.update(sampler={"x0": {"lr": 0.2}}),
+     r"^sampler\.x0 must give every searched parameter \(lr, width, depth\) a value within "
+     r"its range; missing: width, depth$"),
+    (lambda r: r["study"].update(sampler="cmaes")
+     or r.update(sampler={"x0": {"lr": 5.0, "width": 4, "depth": 2}}),
+     r"^sampler\.x0 must give .* its range; lr 5\.0 is outside 0\.001\.\.0\.5$"),
+    (lambda r: r["study"].update(sampler="cmaes") or r.update(sampler={"x0": 3}),
+     r"^sampler\.x0 must give every searched parameter \(lr, width, depth\) a value within "
+     r"its range, got 3$"),
+    (lambda r: r["study"].update(sampler="cmaes") or r["space"].update(init=["he", "xavier"])
+     or r.update(sampler={"x0": {"lr": 0.2, "width": 4, "depth": 2, "init": "he"}}),
+     r"^sampler\.x0\.init: not a parameter CMA-ES searches \(it samples choices "
+     r"independently\); it searches lr, width, depth$"),
+    (lambda r: r["study"].update(sampler="cmaes") or r["space"]["width"].update(per_layer=True)
+     or r.update(sampler={"x0": {"lr": 0.2, "width": 4, "depth": 2}}),
+     r"^sampler\.x0\.width: not a parameter CMA-ES searches; it searches lr, width_0, width_1, "
+     r"width_2, depth$"),
 ])
 def test_bad_spec_is_one_line_naming_the_key(change, message):
     raw = _raw()
@@ -225,6 +253,34 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
     ramp["fixed"]["batch_size"] = 0
     with pytest.raises(SpecError, match=r"^fixed: batch_size must be a whole number >= 1"):
         parse_spec(ramp, strict=False)
+
+
+def test_sampler_options_refused_since_still_read_as_stored():
+    # studies ran with them (their startup trials completed): their stored specs stay readable
+    for sampler, options in (("cmaes", {"popsize": 1, "x0": {"lr": 0.2}}),
+                             ("nsga2", {"child_generation_strategy": "uniform"}),
+                             ("tpe", {"prior_weight": -1.0})):
+        raw = _raw(sampler=sampler)
+        raw["sampler"] = options
+        with pytest.raises(SpecError, match=f"^sampler\\.{next(iter(options))}"):
+            parse_spec(raw)
+        assert parse_spec(raw, strict=False).sampler_options == options
+
+
+def test_a_deprecated_sampler_option_warns_once(monkeypatch):
+    # optuna warned that x0 is deprecated each of the 3 times a command built the sampler
+    monkeypatch.setattr(study._registry, "_DEPRECATIONS_SHOWN", set(), raising=False)
+    raw = _raw(sampler="cmaes")
+    raw["sampler"] = {"x0": {"lr": 0.2, "width": 4, "depth": 2}}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spec = parse_spec(raw)
+        parse_spec(raw)
+        with study.quiet_optuna():
+            study.make_sampler(spec, 1)
+    assert spec.sampler_options["x0"] == {"lr": 0.2, "width": 4, "depth": 2}
+    assert [str(w.message).split(".")[0] for w in caught if w.category is FutureWarning] == [
+        "`x0` has been deprecated in v4"]
 
 
 def test_bad_toml_and_dates(tmp_path):
