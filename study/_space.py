@@ -341,6 +341,10 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
     if "hidden" in fixed and {"width", "depth"} & set(space.names()):
         raise SpecError("fixed.hidden conflicts with space.width/depth; "
                         "use fixed.width or fixed.depth for the part not searched")
+    both = [f"fixed.{k}" for k in ("width", "depth") if k in fixed]
+    if strict and "hidden" in fixed and both:  # width and depth built hidden over it
+        raise SpecError(f"fixed.hidden conflicts with {' and '.join(both)}; give the layers "
+                        "either as hidden or as width and depth")
     for key in fixed:
         if space.get(key) is not None:
             raise SpecError(f"fixed.{key} is also searched in space.{key}")

@@ -105,6 +105,14 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      r"^space\.lr value 0\.001: lr_min must be <= lr \(schedule cosine falls from lr to "
      r"lr_min\), got lr_min 0\.01 and lr 0\.001$"),
     (lambda r: r["fixed"].update(hidden=[8]), r"^fixed\.hidden conflicts with space"),
+    # fixed width or depth built hidden, silently over fixed.hidden ([3, 2] trained [8, 8, 8])
+    (lambda r: r["space"].pop("width") and r["space"].pop("depth")
+     and r["fixed"].update(hidden=[3, 2], depth=3),
+     r"^fixed\.hidden conflicts with fixed\.depth; give the layers either as hidden or as "
+     r"width and depth$"),
+    (lambda r: r["space"].pop("width") and r["space"].pop("depth")
+     and r["fixed"].update(hidden=[3, 2], width=4, depth=2),
+     r"^fixed\.hidden conflicts with fixed\.width and fixed\.depth; "),
     (lambda r: r.update(sampler={"n_startup": 3}), r"^sampler\.n_startup: unknown option"),
     (lambda r: r.update(sampler={"n_ei_candidates": 0}),
      r"^sampler\.n_ei_candidates must be an integer >= 1, got 0"),
@@ -253,6 +261,14 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
     ramp["fixed"]["batch_size"] = 0
     with pytest.raises(SpecError, match=r"^fixed: batch_size must be a whole number >= 1"):
         parse_spec(ramp, strict=False)
+    # fixed.hidden beside fixed.depth: the trials ran depth's layers
+    layers = _raw()
+    layers["space"] = {"lr": layers["space"]["lr"]}
+    layers["fixed"].update(hidden=[3, 2], depth=3)
+    with pytest.raises(SpecError, match=r"^fixed\.hidden conflicts with fixed\.depth"):
+        parse_spec(layers)
+    spec = parse_spec(layers, strict=False)
+    assert study.build_config({"lr": 0.1}, spec.fixed, 5).hidden == (8, 8, 8)
 
 
 def test_sampler_options_refused_since_still_read_as_stored():
