@@ -360,8 +360,9 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
         raise SpecError(f"space.sampling_ratio: fixed.imbalance_strategy {fixed_strategy!r} "
                         "does not resample toward a ratio; drop sampling_ratio")
     build = build_config if strict else _build_as_stored
+    layers = _depth_of_activations(space, fixed)
     try:
-        cfg = build({}, fixed, max_epochs)
+        cfg = build(dict(layers), fixed, max_epochs)
     except (ValueError, TypeError) as exc:
         raise SpecError(f"fixed: {exc}") from None
     if fits is not None:
@@ -371,7 +372,8 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
             raise SpecError(f"{_misfit(fixed, max_epochs, fits)}: {exc}") from None
     for p in space.params:
         for value in p.candidates(inner=strict):
-            values = {p.name: value}  # alone, so an error names the key that causes it
+            # alone, so an error names the key that causes it
+            values = {**layers, p.name: value}
             values.update(_partner_at_its_most_lenient(space, p.name))
             if space.per_layer and "width" in values:
                 values["widths"] = [values.pop("width")] * values.get(
@@ -382,6 +384,27 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                     fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
+
+
+def _depth_of_activations(space: Space, fixed: dict) -> dict:
+    """``{"depth": n}`` for n activations in [fixed], one per hidden layer, with depth
+    searched: the depth every trial has (the others are checked at it, not at the default
+    depth); SpecError naming the searched depths that have not n layers."""
+    names, depth = fixed.get("activation"), space.get("depth")
+    if depth is None or not isinstance(names, list) or len(names) < 2:
+        return {}  # one name serves every layer
+    n = len(names)
+    if depth.kind == "categorical":
+        others = [str(d) for d in depth.choices if d != n]
+        where = f"takes {', '.join(others)}" if others else ""
+    else:  # low < high: one end at least is not n
+        low, high = int(depth.low), int(depth.high)
+        where = (f"reaches {high}" if low == n else f"goes down to {low}" if high == n
+                 else f"ranges over {low}..{high}")
+    if where:
+        raise SpecError(f"fixed.activation gives {n} names, one per hidden layer; space.depth "
+                        f"{where} (give one name for every layer)")
+    return {"depth": n}
 
 
 # lr_min <= lr binds two searchable keys: with both searched, each value is checked

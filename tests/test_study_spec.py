@@ -438,6 +438,27 @@ def test_suggest_builds_a_train_config_with_per_layer_widths():
     assert cfg.hidden == (trial.params["width"],) * trial.params["depth"]
 
 
+def test_activations_one_per_layer_fit_a_searched_depth():
+    # [fixed] was checked alone at the default depth 1: "activation needs 1 name for 1 hidden
+    # layer, got 2", though every trial had 2 layers
+    raw = _raw()
+    raw["space"]["depth"] = [2]
+    raw["space"]["width"]["per_layer"] = True
+    raw["fixed"]["activation"] = ["tanh", "relu"]
+    spec = parse_spec(raw)
+    trial = optuna.create_study().ask()
+    cfg = study.build_config(spec.space.suggest(trial, spec.fixed), spec.fixed, 5)
+    assert cfg.activation == ("tanh", "relu") and len(cfg.hidden) == 2
+    for depth, where in (({"low": 2, "high": 3}, "reaches 3"), ({"low": 1, "high": 2},
+                         "goes down to 1"), ({"low": 1, "high": 3}, "ranges over 1..3"),
+                         ([1, 2, 3], "takes 1, 3")):
+        raw["space"]["depth"] = depth
+        with pytest.raises(SpecError) as info:
+            parse_spec(raw)
+        assert str(info.value) == ("fixed.activation gives 2 names, one per hidden layer; "
+                                   f"space.depth {where} (give one name for every layer)")
+
+
 def test_the_courses_adadelta_multistep_and_msra_are_searchable():
     raw = _raw()
     raw["space"].update(optimizer=["rmsprop", "adadelta"], init=["xavier", "msra"],
