@@ -242,6 +242,8 @@ def _parse_entry(name: str, kind: type, entry: dict, path: str, strict: bool) ->
         typed = tuple(_typed(c, kind, f"{path}.choices") for c in choices)
         if len(set(typed)) != len(typed):
             raise SpecError(f"{path}.choices has duplicates: {list(typed)}")
+        if strict:
+            _check_aliases(name, typed, path)
         return Param(name, "categorical", choices=typed)
     if kind is str:
         raise SpecError(f"{path} is a name: give choices = [...]")
@@ -267,6 +269,28 @@ def _parse_entry(name: str, kind: type, entry: dict, path: str, strict: bool) ->
     if log and low <= 0:
         raise SpecError(f"{path}.low must be > 0 on a log scale, got {low}")
     return Param(name, "int" if kind is int else "float", low, high, log, step)
+
+
+# searchable names -> nets' table of them (an alias: another key of the same value), and
+# what one of them is
+_NAMED = {"init": (nets.INITIALIZERS, "initializer"), "schedule": (nets.SCHEDULES, "schedule"),
+          "optimizer": (nets.OPTIMIZERS, "optimizer"),
+          "activation": (nets.ACTIVATIONS, "activation"), "head": (nets.HEADS, "head")}
+
+
+def _check_aliases(name: str, choices: tuple, path: str) -> None:
+    """SpecError for two choices naming one thing (he and msra): the grid ran both, one
+    configuration twice, and other samplers weighed it twice."""
+    if name not in _NAMED:
+        return
+    table, what = _NAMED[name]
+    seen = {}
+    for choice in choices:
+        if choice not in table:  # unknown: TrainConfig names it
+            continue
+        first = seen.setdefault(id(table[choice]), choice)
+        if first != choice:
+            raise SpecError(f"{path} lists {first!r} and {choice!r}, one {what}")
 
 
 def _decimal(value) -> Decimal:

@@ -95,6 +95,11 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      r"^space\.activation value 'swish'"),
     (lambda r: r["space"].update(init=["he", "lion"]),
      r"^space\.init value 'lion': init must be one of"),
+    # aliases, one configuration: the grid ran it twice
+    (lambda r: r["space"].update(init=["he", "xavier", "msra"]),
+     r"^space\.init lists 'he' and 'msra', one initializer$"),
+    (lambda r: r["space"].update(schedule=["exp", "cosine", "exponential"]),
+     r"^space\.schedule lists 'exp' and 'exponential', one schedule$"),
     (lambda r: r["fixed"].update(lr=0.1), r"^fixed\.lr is also searched in space\.lr"),
     (lambda r: r["fixed"].update(optimiser="adam"), r"^fixed\.optimiser: unknown setting"),
     (lambda r: r["fixed"].update(batch_size="big"), r"^fixed\.batch_size must be an integer"),
@@ -261,6 +266,12 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
     ramp["fixed"]["batch_size"] = 0
     with pytest.raises(SpecError, match=r"^fixed: batch_size must be a whole number >= 1"):
         parse_spec(ramp, strict=False)
+    # aliases searched as two choices: the grid ran each configuration twice
+    aliases = _raw(sampler="grid")
+    aliases["space"] = {"init": ["he", "msra"], "schedule": ["exp", "exponential"]}
+    with pytest.raises(SpecError, match=r"^space\.init lists 'he' and 'msra'"):
+        parse_spec(aliases)
+    assert parse_spec(aliases, strict=False).n_trials == 4
     # fixed.hidden beside fixed.depth: the trials ran depth's layers
     layers = _raw()
     layers["space"] = {"lr": layers["space"]["lr"]}
