@@ -136,7 +136,8 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     try:
         saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
                        if summary["best_trial"] is not None else (False, False))
-        _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds)
+        _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
+                                   summary["best_trial"])
         return rep.write(out, swap=partial(swap_best_model, out, staged, saved,
                                            own and not kept))
     finally:  # an interrupted or failed report leaves no staged model behind
@@ -144,14 +145,14 @@ def study_report(name: str, *, storage: str | None = None, out=None,
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds) -> None:
-    """The table of all trials (best first) and how the study ran."""
+def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
+                               best) -> None:
+    """The table of all trials (``best`` first) and how the study ran."""
     import study as hs
 
-    metric, maximize = spec.metrics[0], spec.directions[0] == "maximize"
     frame = sd.trials_frame(trials, spec.metrics)
     rep.add_section("All trials")
-    table = _sorted(frame, metric, maximize)
+    table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, caption=(
         f"Every trial (best first){why}; the CSV holds all of them."))
@@ -397,18 +398,24 @@ def _importance_table(imp: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis("parameter").reset_index()
 
 
-def _sorted(frame: pd.DataFrame, metric: str, maximize: bool) -> pd.DataFrame:
-    """Complete trials best first, then pruned ones (their last checkpoint's value can beat
-    the best trial's, but they never finished), then the rest. Times and, when no trial
-    stopped early, the empty reason column are left out."""
+def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -> pd.DataFrame:
+    """The ``best`` trial (the report's), then the other complete trials best first (ties on
+    the first objective broken by the next ones, then by number), then pruned ones (their
+    last checkpoint's value can beat the best trial's, but they never finished), then the
+    rest. Times and, when no trial stopped early, the empty reason column are left out."""
     cols = [c for c in frame.columns if c not in ("start", "complete")
             and not (c == "reason" and frame[c].isna().all())]
-    if metric not in frame:
+    if metrics[0] not in frame:
         return frame[cols]
     rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)
-    value = frame[metric] if maximize else -frame[metric]
-    order = pd.DataFrame({"rank": rank, "value": value}).sort_values(
-        ["rank", "value"], ascending=[True, False], na_position="last", kind="stable").index
+    keys = {"rank": rank.where(frame["number"] != best, -1)}
+    for i, (m, d) in enumerate(zip(metrics, directions, strict=True)):
+        if m in frame:  # larger is better for every key
+            keys[f"value_{i}"] = frame[m] if d == "maximize" else -frame[m]
+    keys["number"] = frame["number"]
+    order = pd.DataFrame(keys).sort_values(
+        list(keys), ascending=[True] + [False] * (len(keys) - 2) + [True],
+        na_position="last", kind="stable").index
     return frame.loc[order, cols]
 
 

@@ -107,9 +107,42 @@ def test_a_pruned_trial_never_heads_the_table_of_trials():
     frame = pd.DataFrame({"number": [0, 1, 2, 3], "state": ["complete", "pruned", "fail",
                                                             "complete"],
                           "val_loss": [0.5, 0.1, None, 0.3], "start": 0, "complete": 0})
-    assert list(_sorted(frame, "val_loss", maximize=False)["number"]) == [3, 0, 1, 2]
+    assert list(_sorted(frame, ["val_loss"], ["minimize"])["number"]) == [3, 0, 1, 2]
     frame["val_loss"] = [0.5, 0.9, None, 0.7]
-    assert list(_sorted(frame, "val_loss", maximize=True)["number"]) == [3, 0, 1, 2]
+    assert list(_sorted(frame, ["val_loss"], ["maximize"])["number"]) == [3, 0, 1, 2]
+
+
+def _in_memory_study(directions, rows, **dists):
+    """A study of complete trials numbered in order: ``rows`` of (values, params)."""
+    s = optuna.create_study(directions=directions)
+    s.add_trials([optuna.trial.create_trial(params=params, distributions=dists, values=values)
+                  for values, params in rows])
+    return s
+
+
+@pytest.mark.parametrize("metrics, directions, table", [
+    # QA (mo1): epochs tied at 5 in every trial; the best trial, #4 (the only one on the
+    # front, best val_accuracy), was listed fifth, in the order the trials ran
+    (["epochs", "val_accuracy"], ["minimize", "maximize"],
+     {0: (5, 0.46), 1: (5, 0.39), 2: (5, 0.46), 3: (5, 0.54), 4: (5, 0.57), 5: (5, 0.52)}),
+    # two front members tied on the first objective: the report's best (the first of them)
+    # heads the table though the other has the better second objective
+    (["epochs", "val_accuracy", "n_parameters"], ["minimize", "maximize", "minimize"],
+     {0: (5, 0.5, 10), 1: (5, 0.6, 20), 2: (6, 0.9, 5), 3: (5, 0.5, 30)}),
+])
+def test_the_best_trial_heads_the_table_when_the_first_objective_ties(metrics, directions,
+                                                                       table):
+    from types import SimpleNamespace
+
+    from reports import _study_data as sd
+    from reports._study_report import _sorted
+
+    s = _in_memory_study(directions, [(v, {"lr": 0.01 * (n + 1)}) for n, v in table.items()],
+                         lr=optuna.distributions.FloatDistribution(0.001, 1.0))
+    best = study.study_summary(s, SimpleNamespace(masked="memory"))["best_trial"]
+    order = list(_sorted(sd.trials_frame(s.trials, metrics), metrics, directions, best)["number"])
+    assert order == ([4, 3, 5, 0, 2, 1] if len(metrics) == 2 else [0, 1, 3, 2])
+    assert best == order[0]
 
 
 def test_pareto_front_for_several_objectives(spec_file, tmp_path):
