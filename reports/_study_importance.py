@@ -14,9 +14,12 @@ from ._study_data import _param_names
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
 
-    Empty when fewer than three complete trials or no parameter varies. Only parameters
-    every complete trial has are scored; ``attrs["conditional"]`` names the others with
-    how many trials have them (``{"width_1": 25}``), or is empty.
+    Empty when fewer than three complete trials, no parameter varies, or the value
+    (``target``, else the first objective) is the same in every complete trial; then
+    ``attrs["constant"]`` is True. Only parameters every complete trial has are scored;
+    ``attrs["conditional"]`` names the others with how many trials have them
+    (``{"width_1": 25}``), or is empty. ``attrs["n_complete"]``: the complete trials;
+    ``attrs["failed"]``: ``{method: why}`` for a method that raised.
     """
     import optuna
 
@@ -29,17 +32,20 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     conditional = {p: sum(p in t.params for t in complete) for p in varying
                    if not all(p in t.params for t in complete)}
     varying = [p for p in varying if p not in conditional]
+    empty = pd.DataFrame(columns=["param", "method", "importance"])
     if len(complete) < 3 or not varying:
-        return _with_conditional(pd.DataFrame(columns=["param", "method", "importance"]),
-                                 conditional)
+        return _with_attrs(empty, conditional, len(complete))
+    # nothing to rank: PED-ANOVA would give equal shares (with a warning), fANOVA raise
+    if len({target(t) if target else t.values[0] for t in complete}) == 1:
+        return _with_attrs(empty, conditional, len(complete), constant=True)
     evaluators = {
         "PED-ANOVA": optuna.importance.PedAnovaImportanceEvaluator(),
         "fANOVA": optuna.importance.FanovaImportanceEvaluator(seed=seed),
     }
     if len(varying) == 1:  # all of it, by definition (fANOVA took minutes over 28 choices)
-        return _with_conditional(pd.DataFrame({
+        return _with_attrs(pd.DataFrame({
             "param": varying * len(evaluators), "method": list(evaluators),
-            "importance": 1.0}), conditional)
+            "importance": 1.0}), conditional, len(complete))
     ordered = _numeric_choices_as_numbers(study, complete)
     many = _many_choices(ordered, varying)
     if many:  # fANOVA's cost grows steeply with a category's choices: 17 took minutes
@@ -47,7 +53,7 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     # fANOVA's forest grew steeply with trials (3000: 26 s, 500: 3 s); a seeded sample of
     # the whole study, not its latest trials, which a sampler has narrowed to one region
     sampled = _sample(ordered, FANOVA_MAX_TRIALS, seed)
-    rows = []
+    rows, failed = [], {}
     for method, evaluator in evaluators.items():
         try:
             with warnings.catch_warnings():
@@ -55,7 +61,8 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
                 scores = optuna.importance.get_param_importances(
                     sampled if method == "fANOVA" else ordered, evaluator=evaluator,
                     params=varying, target=target)
-        except (RuntimeError, ValueError):  # e.g. a conditional space with no common params
+        except (RuntimeError, ValueError) as exc:  # e.g. fANOVA: zero variance in a sample
+            failed[method] = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
             continue
         rows += [{"param": k, "method": method, "importance": float(v)}
                  for k, v in scores.items()]
@@ -64,11 +71,13 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     # (trials fANOVA was fitted on, complete trials) when it ran on a sample, else None
     frame.attrs["fanova_sample"] = (FANOVA_MAX_TRIALS, len(complete)) \
         if sampled is not ordered and "fANOVA" in set(frame["method"]) else None
-    return _with_conditional(frame, conditional)
+    return _with_attrs(frame, conditional, len(complete), failed=failed)
 
 
-def _with_conditional(frame: pd.DataFrame, conditional: dict[str, int]) -> pd.DataFrame:
-    frame.attrs["conditional"] = conditional
+def _with_attrs(frame: pd.DataFrame, conditional: dict[str, int], n_complete: int, *,
+                constant: bool = False, failed: dict[str, str] | None = None) -> pd.DataFrame:
+    frame.attrs.update(conditional=conditional, n_complete=n_complete, constant=constant,
+                       failed=failed or {})
     return frame
 
 

@@ -25,7 +25,7 @@ from ._study_best import (
     swap_best_model,
 )
 from ._study_folder import storage_source, study_report_folder
-from .design import format_seconds
+from .design import format_seconds, format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
@@ -328,25 +328,22 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
     left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
-    if imp.empty and left_out:
+    which = f"{metric}, the first objective," if spec.multi_objective else metric
+    if imp.attrs.get("constant"):
+        value = format_value(table["value"].iloc[0])
+        rep.add_text(f"No importances: {which} did not vary ({value} in all "
+                     f"{imp.attrs['n_complete']} complete trials), so no parameter can be "
+                     "ranked by it.", note=True)
+    elif imp.empty and left_out:
         rep.add_text(f"No importances: the parameters that vary are ones only some trials "
                      f"have ({left_out}).", note=True)
+    elif imp.empty and imp.attrs.get("failed"):
+        rep.add_text(f"No importances: {_failures(imp.attrs['failed'])}.", note=True)
     if not imp.empty:
-        which = f"Importances for {metric}, the first objective. " if spec.multi_objective \
-            else ""
-        skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
         methods = list(dict.fromkeys(imp["method"]))
         rep.add_figure("importances", sw.draw_importances, imp,
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
-                       caption=which + (
-            "PED-ANOVA: how much each parameter's distribution differs between the best 10 % "
-            "of trials and all of them. fANOVA: the share of the value's variance a random "
-            "forest attributes to each parameter. Agreement between the two is reassuring.")
-            + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
-            + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
-               "cost grows steeply with trials." if sample else "")
-            + (f" Left out, as only some trials have them: {left_out}; both methods score "
-               "the parameters every trial has, over the same trials." if left_out else ""))
+                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out))
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "
@@ -374,6 +371,36 @@ def _add_parameters(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+_METHODS = {
+    "PED-ANOVA": "PED-ANOVA: how much each parameter's distribution differs between the best "
+                 "10 % of trials and all of them.",
+    "fANOVA": "fANOVA: the share of the value's variance a random forest attributes to each "
+              "parameter.",
+}
+
+
+def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
+                        left_out: str) -> str:
+    """What the importances are, by the methods drawn, and why one is missing."""
+    methods = list(dict.fromkeys(imp["method"]))
+    skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
+    return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
+            + " ".join(_METHODS[m] for m in methods)
+            + (" Agreement between the two is reassuring." if len(methods) > 1 else "")
+            + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
+            + (f" {_failures(imp.attrs['failed'])}, so it is left out."
+               if imp.attrs.get("failed") else "")
+            + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
+               "cost grows steeply with trials." if sample else "")
+            + (f" Left out, as only some trials have them: {left_out}; both methods score "
+               "the parameters every trial has, over the same trials." if left_out else ""))
+
+
+def _failures(failed: dict[str, str]) -> str:
+    """``"fANOVA failed on these trials (its error)"``, joined by "and"."""
+    return " and ".join(f"{m} failed on these trials ({why})" for m, why in failed.items())
 
 
 def _conditional_left_out(conditional: dict[str, int], n_complete: int) -> str:

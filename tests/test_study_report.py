@@ -248,6 +248,80 @@ def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path
     assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
 
 
+class _Page:
+    """What `_add_parameters` puts in a report, without drawing: (kind or name, text)."""
+
+    def __init__(self):
+        self.blocks = []
+
+    def add_section(self, title, text=""):
+        self.blocks.append(("section", title))
+
+    def add_text(self, text, *, note=False):
+        self.blocks.append(("note" if note else "text", text))
+
+    def add_figure(self, name, draw, data, *, caption, alt=None):
+        self.blocks.append((name, caption))
+
+    def add_table(self, frame, *, name=None, caption="", **keys):
+        self.blocks.append((name, caption))
+
+
+def _what_mattered(s, metrics, directions) -> dict[str, str]:
+    """The section "What mattered" of in-memory study ``s``: {note or figure: its text}."""
+    from types import SimpleNamespace
+
+    from reports import _study_data as sd
+    from reports._study_report import _add_parameters
+
+    spec = SimpleNamespace(metrics=metrics, directions=directions, seed=0,
+                           multi_objective=len(metrics) > 1)
+    page = _Page()
+    _add_parameters(page, s, spec, sd.param_table(s.trials), metrics[0],
+                    directions[0] == "maximize")
+    return dict(page.blocks)
+
+
+_LR_WIDTH = {"lr": optuna.distributions.FloatDistribution(0.01, 0.5, log=True),
+             "width": optuna.distributions.IntDistribution(1, 4)}
+_PARAMS = [{"lr": 0.086, "width": 3}, {"lr": 0.106, "width": 3}, {"lr": 0.052, "width": 3},
+           {"lr": 0.055, "width": 4}, {"lr": 0.434, "width": 2}, {"lr": 0.2, "width": 1}]
+
+
+@pytest.mark.parametrize("metrics, directions, values, said", [
+    # QA (constm): xor, metric epochs at max_epochs 3: 3 in every trial
+    (["epochs"], ["minimize"], [[3.0]] * 5, "epochs did not vary (3 in all 5 complete "
+                                            "trials)"),
+    # QA (mo1): several objectives, the first constant
+    (["epochs", "val_accuracy"], ["minimize", "maximize"],
+     [[5.0, a] for a in (0.46, 0.39, 0.46, 0.54, 0.57, 0.52)],
+     "epochs, the first objective, did not vary (5 in all 6 complete trials)"),
+])
+def test_a_constant_objective_ranks_no_parameter(metrics, directions, values, said):
+    # QA: PED-ANOVA gave equal shares (lr 0.5, width 0.5), fANOVA failed unsaid, and a
+    # contour of "the two most important parameters" was drawn
+    s = _in_memory_study(directions, zip(values, _PARAMS, strict=False), **_LR_WIDTH)
+    shown = _what_mattered(s, metrics, directions)
+    assert shown["note"] == f"No importances: {said}, so no parameter can be ranked by it."
+    assert not {"importances", "importance-ranking", "contour"} & set(shown)
+    assert {"slices", "parallel"} <= set(shown)
+
+
+def test_a_method_that_fails_is_neither_described_nor_unexplained(monkeypatch):
+    # fANOVA is fitted on a seeded sample (trials 3, 4 and 5 of 6 here), where the value
+    # happens not to vary: it raises, PED-ANOVA (on all six) is drawn alone
+    from reports import _study_importance as si
+
+    monkeypatch.setattr(si, "FANOVA_MAX_TRIALS", 3)
+    s = _in_memory_study(["minimize"], zip([[2.0]] + [[1.0]] * 5, _PARAMS, strict=True),
+                         **_LR_WIDTH)
+    caption = _what_mattered(s, ["val_loss"], ["minimize"])["importances"]
+    assert caption == (
+        "PED-ANOVA: how much each parameter's distribution differs between the best 10 % of "
+        "trials and all of them. fANOVA failed on these trials (Encountered zero total "
+        "variance in all trees), so it is left out.")
+
+
 def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, capfd,
                                                            monkeypatch):
     # batch_size = [16, 32] (numbers on a range for fANOVA) and a sample of the trials made
