@@ -10,11 +10,18 @@ from study import quiet_optuna
 
 from ._study_data import _param_names
 
+#: Fewest complete trials importances are computed from.
+MIN_TRIALS = 3
+#: Below this many complete trials the importances are a rough ranking: PED-ANOVA's best
+#: 10 % is then one or two trials (optuna's docs prefer at least 5 there), and fANOVA's
+#: forest is fitted on a handful of points. 20 is a study's default budget.
+FEW_TRIALS = 20
+
 
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     """Parameter importances by PED-ANOVA and fANOVA (normalized to sum to 1).
 
-    Empty when fewer than three complete trials, no parameter varies, or the value
+    Empty when fewer than `MIN_TRIALS` complete trials, no parameter varies, or the value
     (``target``, else the first objective) is the same in every complete trial; then
     ``attrs["constant"]`` is True. Only parameters every complete trial has are scored;
     ``attrs["conditional"]`` names the others with how many trials have them
@@ -33,7 +40,7 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
                    if not all(p in t.params for t in complete)}
     varying = [p for p in varying if p not in conditional]
     empty = pd.DataFrame(columns=["param", "method", "importance"])
-    if len(complete) < 3 or not varying:
+    if len(complete) < MIN_TRIALS or not varying:
         return _with_attrs(empty, conditional, len(complete))
     # nothing to rank: PED-ANOVA would give equal shares (with a warning), fANOVA raise
     if len({target(t) if target else t.values[0] for t in complete}) == 1:

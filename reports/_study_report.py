@@ -383,10 +383,14 @@ _METHODS = {
 
 def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
                         left_out: str) -> str:
-    """What the importances are, by the methods drawn, and why one is missing."""
+    """What the importances are, by the methods drawn; why one is missing; how few trials."""
     methods = list(dict.fromkeys(imp["method"]))
     skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
+    n = imp.attrs.get("n_complete", si.FEW_TRIALS)
+    rough = n < si.FEW_TRIALS and imp["param"].nunique() > 1  # one parameter has it all
     return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
+            + (f"From only {n} complete trials: a rough ranking, which more trials may "
+               "change. " if rough else "")
             + " ".join(_METHODS[m] for m in methods)
             + (" Agreement between the two is reassuring." if len(methods) > 1 else "")
             + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")

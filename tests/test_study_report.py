@@ -317,9 +317,36 @@ def test_a_method_that_fails_is_neither_described_nor_unexplained(monkeypatch):
                          **_LR_WIDTH)
     caption = _what_mattered(s, ["val_loss"], ["minimize"])["importances"]
     assert caption == (
+        "From only 6 complete trials: a rough ranking, which more trials may change. "
         "PED-ANOVA: how much each parameter's distribution differs between the best 10 % of "
         "trials and all of them. fANOVA failed on these trials (Encountered zero total "
         "variance in all trees), so it is left out.")
+
+
+def test_importances_from_few_trials_are_called_a_rough_ranking():
+    # QA: three complete trials gave a ranking said as firmly as forty's (PED-ANOVA's best
+    # 10 % was one trial); below FEW_TRIALS the caption says how few
+    from reports import _study_importance as si
+
+    rng = np.random.default_rng(0)
+    rows = [([float(lr)], {"lr": float(lr), "width": int(w)}) for lr, w in zip(
+        np.exp(rng.uniform(np.log(0.01), np.log(0.5), si.FEW_TRIALS)),
+        rng.integers(1, 5, si.FEW_TRIALS), strict=True)]
+    s = _in_memory_study(["minimize"], rows[:si.MIN_TRIALS], **_LR_WIDTH)
+    caption = _what_mattered(s, ["val_loss"], ["minimize"])["importances"]
+    assert caption.startswith("From only 3 complete trials: a rough ranking, which more "
+                              "trials may change. PED-ANOVA: ")
+    assert caption.endswith("Agreement between the two is reassuring.")
+    s.add_trials([optuna.trial.create_trial(params=p, distributions=_LR_WIDTH, values=v)
+                  for v, p in rows[si.MIN_TRIALS:]])
+    assert len(s.trials) == si.FEW_TRIALS == 20
+    assert _what_mattered(s, ["val_loss"], ["minimize"])["importances"].startswith(
+        "PED-ANOVA: ")
+    # one parameter has all the importance by definition: nothing to rank roughly
+    one = _in_memory_study(["minimize"], [(v, {**p, "width": 3}) for v, p in rows[:3]],
+                           **_LR_WIDTH)
+    assert _what_mattered(one, ["val_loss"], ["minimize"])["importances"].startswith(
+        "PED-ANOVA: ")
 
 
 def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, capfd,
