@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from study import trial_info
+from study import trial_info, trial_times
 
 
 def _status(t) -> str:
@@ -32,13 +32,14 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
     # optuna's retry callback marks a retry with the number of the trial it replaces
     retried_as = {t.system_attrs.get("failed_trial"): t.number for t in trials
                   if t.system_attrs.get("failed_trial") is not None}
+    times = trial_times(trials)  # UTC: the same in every time zone
     rows = []
     for t in trials:
         info = trial_info(t)
         row = {"number": t.number, "state": t.state.name.lower(),
                "status": _status(t),
                "worker": info.get("worker", "?"),
-               "start": t.datetime_start, "complete": t.datetime_complete,
+               "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
                "n_parameters": info.get("n_parameters")}
         row = {k: v for k, v in row.items() if k not in metrics}
@@ -279,19 +280,21 @@ def timeline_frame(trials) -> pd.DataFrame:
     the checkpoints it reported at the complete trials' pace, or (no reports: pruner none)
     as long as a typical complete trial.
     """
-    started = [t for t in trials if t.datetime_start is not None]
+    times = trial_times(trials)  # UTC: a daylight-saving change shifts no trial
+    started = [t for t in trials if times[t.number][0] is not None]
     if not started:
         return pd.DataFrame(columns=["number", "worker", "lane", "start", "end", "status",
                                      "end_known"])
-    t0 = min(t.datetime_start for t in started)
-    last = max((t.datetime_complete or t.datetime_start) for t in started)
+    t0 = min(times[t.number][0] for t in started)
+    last = max(times[t.number][1] or times[t.number][0] for t in started)
     worker = {t.number: trial_info(t).get("worker", "?") for t in started}
     workers = sorted(set(worker.values()))
-    pace, typical = _pace(started)
+    pace, typical = _pace(started, times)
     rows = []
     for t in started:
-        start = (t.datetime_start - t0).total_seconds()
-        end = ((t.datetime_complete or last) - t0).total_seconds()
+        began, ended = times[t.number]
+        start = (began - t0).total_seconds()
+        end = ((ended or last) - t0).total_seconds()
         known = not _died(t)
         if not known:
             reports = len(t.intermediate_values)
@@ -310,11 +313,11 @@ def _died(t) -> bool:
         info.get("reason", "")).startswith("its worker"))
 
 
-def _pace(trials) -> tuple[float, float]:
+def _pace(trials, times) -> tuple[float, float]:
     """Median seconds per checkpoint report, and per trial, of the complete trials (0 and
-    0 without any)."""
-    done = [(t, (t.datetime_complete - t.datetime_start).total_seconds()) for t in trials
-            if t.state.name == "COMPLETE" and t.datetime_complete is not None]
+    0 without any); ``times`` as `study.trial_times` gives them."""
+    done = [(t, (times[t.number][1] - times[t.number][0]).total_seconds()) for t in trials
+            if t.state.name == "COMPLETE" and times[t.number][1] is not None]
     paces = [s / len(t.intermediate_values) for t, s in done if t.intermediate_values]
     return (float(np.median(paces)) if paces else 0.0,
             float(np.median([s for _, s in done])) if done else 0.0)

@@ -39,6 +39,7 @@ from ._summary import (
     study_summary,
 )
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run
+from ._trial_times import trial_times
 from ._worker import (
     COMMAND_ATTR,
     CREATED_ATTR,
@@ -62,7 +63,7 @@ __all__ = [
     "check_output_file", "export_csv", "list_studies", "open_study", "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
-    "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info",
+    "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info", "trial_times",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -25,6 +25,7 @@ from ._storage import (
     storage_errors,
     storage_kind,
 )
+from ._trial_times import trial_times
 from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
@@ -163,6 +164,9 @@ def list_studies(storage: str | None = None) -> list[dict]:
 def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     """Every trial as one CSV row: number, state, values, params, summary attributes.
 
+    Times are UTC, with their offset (``2026-11-01T09:00:00.000000+00:00``): the same
+    from every machine, and durations right across a daylight-saving change.
+
     The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
@@ -186,6 +190,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
         frame = pd.DataFrame({"number": pd.Series(dtype=int)})
     frame = frame.merge(info, on="number", how="left")
+    frame = _utc_times(frame, trials)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
         frame.drop(columns=drop).to_csv(sys.stdout, index=False)
@@ -195,6 +200,27 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     # renamed in whole: an interrupted re-export keeps the earlier CSV
     nets.write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
     return path
+
+
+def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
+    """Optuna's naive local times (another machine's zone gave others, and a duration
+    across a daylight-saving change was an hour off) as ISO UTC times with their offset."""
+    if "datetime_start" not in frame:
+        return frame
+    times = trial_times(trials)
+    # a trial that started after the first read (optuna's frame has it) is left empty
+    start, end = (pd.to_datetime(frame["number"].map(
+        lambda n, i=i: times.get(n, (None, None))[i]), utc=True) for i in (0, 1))
+
+    def iso(when):
+        return when.isoformat(timespec="microseconds") if pd.notna(when) else None
+
+    frame["datetime_start"] = start.map(iso)
+    if "datetime_complete" in frame:
+        frame["datetime_complete"] = end.map(iso)
+    if "duration" in frame:
+        frame["duration"] = end - start
+    return frame
 
 
 def check_output_file(path, where=None, what: str = "the output") -> None:

@@ -419,3 +419,19 @@ def data_alive_at(monkeypatch):
         return held
 
     return spy
+
+
+# ----------------------------------------------------------------------------- time zones
+@pytest.fixture
+def time_zone(monkeypatch):
+    """``time_zone("America/Los_Angeles")`` makes this process's local time that zone's (TZ
+    and ``time.tzset``), as a machine there has it; the zone is restored after the test."""
+    import time
+
+    def set_zone(name):
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

@@ -865,6 +865,66 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
     assert "A trial whose worker died is drawn as long as" in " ".join(path.read_text().split())
 
 
+def _dst_study(spec_file, db, name, at, spans):
+    """A study of trials run ``spans`` (start, end) seconds after ``at`` (aware), added as
+    optuna stores them; returns nothing: read it back in the zone under test."""
+    import datetime
+
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    where = study.resolve_storage(str(db))
+    spec = study.load_spec(spec_file(name, n_trials=len(spans), pruner="none"))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    s = optuna.load_study(study_name=name, storage=f"sqlite:///{db}")
+    for k, (start, end) in enumerate(spans):
+        t = optuna.create_trial(
+            params={"lr": 0.5, "width": 2 + k % 5}, value=0.1,
+            distributions={"lr": FloatDistribution(0.05, 2.0, log=True),
+                           "width": IntDistribution(2, 6)},
+            user_attrs={study.RECORD_ATTR: {"worker": "w:0", "status": "converged",
+                                            "seconds": max(0.0, end - start - 0.05)}})
+        t.datetime_start = at + datetime.timedelta(seconds=start)
+        t.datetime_complete = at + datetime.timedelta(seconds=end)
+        s.add_trial(t)
+
+
+def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
+        spec_file, tmp_path, time_zone):
+    # optuna hands back naive local times: subtracted in Los Angeles, the trial across the
+    # fall-back ended an hour before it started and later trials were drawn before earlier
+    # ones; the one across the spring-forward lasted an hour, not 0.6 s
+    import datetime
+
+    from reports import _study_data as sd
+
+    utc = datetime.timezone.utc
+    db = tmp_path / "dst.db"
+    # the second trial runs across the change (09:00 UTC, 10:00 UTC); the fourth's end was
+    # crafted before its start
+    spans = [(0, 0.5), (0.6, 1.2), (1.3, 2.0), (2.1, 1.9)]
+    _dst_study(spec_file, db, "fall", datetime.datetime(2026, 11, 1, 8, 59, 59, tzinfo=utc),
+               spans)
+    _dst_study(spec_file, db, "spring", datetime.datetime(2026, 3, 8, 9, 59, 59, tzinfo=utc),
+               spans)
+    for zone in ("America/Los_Angeles", "Asia/Shanghai", "UTC"):
+        time_zone(zone)
+        for name, day in (("fall", "2026-11-01T08"), ("spring", "2026-03-08T09")):
+            trials = optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+            timeline = sd.timeline_frame(trials)
+            assert timeline["start"].tolist() == pytest.approx([0, 0.6, 1.3, 2.1]), (zone, name)
+            assert timeline["end"].tolist() == pytest.approx([0.5, 1.2, 2.0, 2.1]), (zone, name)
+            # the export: UTC times with their offset, and the durations they span
+            csv = study.export_csv(name, tmp_path / f"{name}.csv", storage=str(db))
+            frame = pd.read_csv(csv)
+            hour = f"{day[:-2]}{int(day[-2:]) + 1:02d}"
+            assert frame["datetime_start"].tolist() == [
+                f"{day}:59:59.000000+00:00", f"{day}:59:59.600000+00:00",
+                f"{hour}:00:00.300000+00:00", f"{hour}:00:01.100000+00:00"], (zone, name)
+            assert frame["duration"].tolist() == [
+                "0 days 00:00:00.500000", "0 days 00:00:00.600000", "0 days 00:00:00.700000",
+                "0 days 00:00:00.000000"], (zone, name)
+
+
 def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     # a run with --no-report left the report at 2 of 2 trials while show pointed at it
