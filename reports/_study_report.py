@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -266,13 +267,23 @@ def report_lags(path, summary: dict, again: str) -> str | None:
     info = read_report_info(path)
     if info is None:
         return None
-    if info.study_created is not None and info.study_created != summary.get("created"):
+    if info.study_created is not None and not _same_instant(info.study_created,
+                                                            summary.get("created")):
         return f"written from an earlier study of this name: {again} rewrites it"
     said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
     now = _finished_of(summary["n_finished"], summary["n_trials"])
     if said is None or str(said) == now:
         return None
     return f"written at {said} trials; now {now}: {again} brings it up to date"
+
+
+def _same_instant(a: str, b: str | None) -> bool:
+    """Whether two ISO stamps are one instant (an older report's naive one is this
+    machine's local time); as text if either is not a date."""
+    try:
+        return datetime.fromisoformat(a).astimezone() == datetime.fromisoformat(b).astimezone()
+    except (TypeError, ValueError):
+        return a == b
 
 
 def _finished_of(finished: int, budget: int) -> str:

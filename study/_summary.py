@@ -73,11 +73,12 @@ def _best(study, trials) -> dict:
 
 def study_created(study: optuna.Study, trials) -> str | None:
     """Which study this is: when hplab created it; for a study made before hplab stored
-    that, its first trial's start (None before any trial)."""
+    that, its first trial's start, in UTC as hplab's stamp is (optuna's naive local time
+    differed by the reading machine's zone); None before any trial."""
     created = study.user_attrs.get(CREATED_ATTR)
     if isinstance(created, str):
         return created
-    starts = [t.datetime_start for t in trials if t.datetime_start is not None]
+    starts = [start for start, _ in trial_times(trials).values() if start is not None]
     return min(starts).isoformat() if starts else None
 
 

@@ -961,6 +961,34 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
         capsys.readouterr().out
 
 
+def test_a_study_without_its_creation_stamp_is_told_by_one_instant_in_every_zone(
+        spec_file, tmp_path, time_zone):
+    # a study made before hplab stamped its creation is told by its first trial's start:
+    # that was optuna's naive local time, so a report written in Shanghai was called stale
+    # (written from an earlier study) in UTC
+    import datetime
+
+    db = tmp_path / "old.db"
+    first = datetime.datetime(2026, 5, 4, 3, 2, 1, 500000, tzinfo=datetime.timezone.utc)
+    _dst_study(spec_file, db, "old", first, [(0, 0.5), (0.6, 1.2)])
+    with sqlite3.connect(db) as con:
+        con.execute("DELETE FROM study_user_attributes WHERE key = ?", (study.CREATED_ATTR,))
+    for zone in ("Asia/Shanghai", "UTC", "America/Los_Angeles"):
+        time_zone(zone)
+        assert study.show_study("old", str(db))["created"] == \
+            "2026-05-04T03:02:01.500000+00:00", zone
+    # a report an older hplab wrote holds that naive time: read in its writer's zone (the
+    # only one it can be read in) it is the same instant, so not stale
+    rep = reports.Report("study", "Study old", {"Trials": "2 of 2"}, name="old")
+    rep.study_created = "2026-05-04T11:02:01.500000"  # Shanghai's wall time
+    path = rep.write(tmp_path / "rep", index=False)
+    summary = {"created": "2026-05-04T03:02:01.500000+00:00", "n_finished": 2, "n_trials": 2}
+    time_zone("Asia/Shanghai")
+    assert reports.report_lags(path, summary, "again") is None
+    time_zone("UTC")
+    assert "earlier study" in reports.report_lags(path, summary, "again")
+
+
 def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file, tmp_path,
                                                                        capsys):
     # a study deleted and run again under its name (another seed) has as many trials: show
