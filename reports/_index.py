@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -182,7 +183,7 @@ def write_index(directory: Path | str) -> Path:
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=version(),
-                  written=datetime.now().strftime("%Y-%m-%d %H:%M"))
+                  written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
     if path.is_file() and not _is_our_index(path):  # someone's own page: never replaced
         return path
@@ -211,10 +212,21 @@ def _sort_key(info: ReportInfo) -> tuple[float, int]:
 
 
 def _display_date(created: str) -> str:
-    try:
-        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M")
+    """A report's date in this machine's zone: each report keeps its writer's (three
+    machines' zones under "newest first" read out of order)."""
+    try:  # a naive date (an older report) is taken as local time, as the sort takes it
+        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return created or "?"
+
+
+def _zone_label() -> str:
+    """This machine's zone, for the index's dates: its names ("PST/PDT") and its UTC
+    offset now ("UTC-08:00"); "UTC" alone in UTC."""
+    names = "/".join(dict.fromkeys(time.tzname))
+    offset = datetime.now().astimezone().strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}"
+    return names if names == "UTC" else f"{names}, {offset}"
 
 
 def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:

@@ -233,6 +233,28 @@ def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     assert reports.write_index(root) == index  # explicit refresh gives the same page
 
 
+def test_index_dates_are_in_one_zone_and_say_which(tmp_path, time_zone, parse_html):
+    # each report keeps its writer's zone: three machines' dates under "newest first" read
+    # 00:56, 16:55, 08:56, with no zone shown
+    root = tmp_path / "runs"
+    t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    for hours, zone in enumerate(("UTC", "Asia/Shanghai", "America/Los_Angeles")):
+        time_zone(zone)
+        _small_report(zone.split("/")[-1], created=t0 + timedelta(hours=hours)).write(
+            root / "train" / str(hours), index=False)
+    time_zone("Asia/Tokyo")
+    text = reports.write_index(root).read_text(encoding="utf-8")
+    assert parse_html(text).errors == []
+    assert re.findall(r'<td class="date">(.*?)</td>', text) == [
+        "2026-01-01 23:00", "2026-01-01 22:00", "2026-01-01 21:00"]
+    assert re.findall(r'href="train/(\d)/', text) == ["2", "1", "0"]  # newest first still
+    assert "newest first; times in JST, UTC+09:00." in text
+    time_zone("UTC")
+    text = reports.write_index(root).read_text(encoding="utf-8")
+    assert re.findall(r'<td class="date">(.*?)</td>', text)[0] == "2026-01-01 14:00"
+    assert "newest first; times in UTC." in text
+
+
 def test_index_root_rule(tmp_path):
     assert reports.index_root(tmp_path / "runs" / "train" / "xor") == tmp_path / "runs"
     assert reports.index_root(tmp_path / "runs") == tmp_path / "runs"
