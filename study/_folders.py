@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 RUNS = Path("runs")
@@ -17,8 +18,9 @@ MAX_NAME_BYTES = 100
 def folder_name(text: str, default: str = "run") -> str:
     """One safe folder name per text: the text itself when it is a safe, short name, else
     its safe form (``csv:/data/d.csv`` -> ``csv-data-d.csv``, ``../../x`` -> ``x``; letters
-    of any script stay) cut to `MAX_NAME_BYTES` and ending in a short hash of the whole
-    text, so that "x y", "x/y" and "x-y" never share a folder."""
+    of any script stay, where the file system's encoding holds them) cut to
+    `MAX_NAME_BYTES` and ending in a short hash of the whole text, so that "x y", "x/y"
+    and "x-y" never share a folder."""
     safe = _safe(text, default)
     keep = safe == text and len(safe.encode()) <= MAX_NAME_BYTES
     return safe if keep else _hashed(safe, text)
@@ -30,7 +32,18 @@ def study_folder(name: str) -> Path:
 
 
 def _safe(text: str, default: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", str(text)).strip("-.") or default
+    # under a Latin-1 locale a study named "实验é" made a folder path Python cannot encode
+    encoding = sys.getfilesystemencoding()
+    kept = "".join(c if _encodes(c, encoding) else "-" for c in str(text))
+    return re.sub(r"[^\w.-]+", "-", kept).strip("-.") or default
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hashed(safe: str, text: str) -> str:

@@ -256,6 +256,29 @@ def test_long_folder_names_are_cut_and_told_apart():
     assert len(study.study_folder("é" * 200).name.encode()) <= study.MAX_NAME_BYTES
 
 
+def test_folder_names_hold_only_what_the_file_system_encoding_can(tmp_path, capsys,
+                                                                   monkeypatch):
+    # under a Latin-1 locale a study named "实验é" ran, then its report failed with "'latin-1'
+    # codec can't encode characters": letters of any script were kept in folder names
+    import sys
+
+    import study
+
+    assert study.folder_name("实验é") == "实验é"  # UTF-8: kept as it is
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso8859-1")
+    names = [study.folder_name(n) for n in ("实验é", "验实é", "é")]
+    assert names[0].startswith("é-") and len(set(names)) == 3 and names[2] == "é"
+    assert study.study_folder("实验é").name == names[0]
+    for name in names:
+        name.encode("iso8859-1")
+    # train --name uses the same helper: its folder is one the file system can hold
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["train", "--dataset", "xor", "--name", "实验é", "--epochs", "1",
+                            "--no-report"], capsys)
+    assert code == 0, err
+    assert [p.name for p in (tmp_path / "runs" / "train").iterdir()] == [names[0]]
+
+
 def test_default_folder_is_one_safe_name(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(0)
