@@ -182,7 +182,8 @@ def refuse_other_separator(path: Path, first: list[str]) -> None:
     for sep, name, option in OTHER_SEPARATORS:
         if sep in first[0]:
             shown = first[0] if len(first[0]) <= 30 else first[0][:30] + "..."
-            decimal = " (with decimal=',' for numbers written 0,5)" if sep == ";" else ""
+            # Excel writes either where a comma is the decimal mark
+            decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
             raise DataError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
                             "reads comma-separated CSV: convert it, e.g. "
                             f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")

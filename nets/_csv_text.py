@@ -93,7 +93,9 @@ def refuse_other_separator(path: Path, field: str) -> None:
     for sep, name, engine in ((";", "';'", ""), ("\t", "'\\t'", ""),
                               ("\uff0c", "'\uff0c'", ", engine='python'"),
                               ("\u3001", "'\u3001'", ", engine='python'")):
-        if sep in field:
+        if sep in field:  # the decimal note as data's (Excel writes those where 0,5 is)
+            decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
             raise ValueError(f"{path}: the file looks separated by {name}, not commas (row 1 "
                              f"is one field, {field[:30]!r}): convert it, e.g. "
-                             f"pd.read_csv(PATH, sep={name}{engine}).to_csv(NEW, index=False)")
+                             f"pd.read_csv(PATH, sep={name}{engine}).to_csv(NEW, index=False)"
+                             f"{decimal}")

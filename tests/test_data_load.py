@@ -611,12 +611,27 @@ def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
         data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
 
 
+def test_the_hint_for_a_tab_separated_file_with_decimal_commas_reads_it(tmp_path):
+    # the tab hint left out the decimal=',' the ';' one gives: followed, it failed with
+    # "feature column 'a' is not numeric (first non-number '1,5')"
+    (tmp_path / "t.csv").write_text("a\tb\ty\n" + "1,5\t2,3\t0\n0,5\t1,25\t1\n" * 20)
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 't.csv'}")
+    assert str(err.value).endswith("(with decimal=',' for numbers written 0,5)")
+    pd.read_csv(tmp_path / "t.csv", sep="\t", decimal=",").to_csv(tmp_path / "new.csv",
+                                                                   index=False)
+    ds = data.load(f"csv:{tmp_path / 'new.csv'}?scaling=none")
+    rows = np.concatenate([ds.X_train, ds.X_val, ds.X_test]).astype(float).round(6)
+    assert {tuple(r) for r in rows.tolist()} == {(1.5, 2.3), (0.5, 1.25)}
+
+
 @pytest.mark.parametrize("sep, said, hint", [
     (";", "looks ;-separated (first row 'a;b;label')",
      "pd.read_csv(PATH, sep=';').to_csv(NEW, index=False) (with decimal=',' for numbers "
      "written 0,5)"),
     ("\t", "looks tab-separated (first row 'a\\tb\\tlabel')",
-     "pd.read_csv(PATH, sep='\\t').to_csv(NEW, index=False)"),
+     "pd.read_csv(PATH, sep='\\t').to_csv(NEW, index=False) (with decimal=',' for numbers "
+     "written 0,5)"),
     # QA: what a Chinese input method types was "needs at least one feature column and a
     # target column"
     ("\uff0c", "looks separated by full-width commas '\uff0c' (first row 'a\uff0cb\uff0clabel')",
