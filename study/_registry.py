@@ -8,8 +8,6 @@ signature) when the spec loads, before any storage is touched.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import inspect
 import logging
 import math
 import threading
@@ -185,19 +183,6 @@ def _hyperband(spec, opts):
                                              "max_resource": _checkpoints(spec), **opts})
 
 
-def check_resources(spec) -> None:
-    """A hyperband pruner's min_resource must not exceed its max_resource (by default the
-    checkpoints of a full run): optuna takes it, and then never prunes."""
-    if spec.pruner != "hyperband":
-        return
-    opts = spec.pruner_options
-    low, high = opts.get("min_resource", 1), opts.get("max_resource", _checkpoints(spec))
-    if high != "auto" and low > high:
-        where = (f"pruner.max_resource ({high})" if "max_resource" in opts else
-                 f"the checkpoints of a full run ({high}: study.max_epochs / checkpoint)")
-        raise SpecError(f"pruner.min_resource {low} must be <= {where}")
-
-
 PRUNERS = {
     "median": (lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
                optuna.pruners.MedianPruner),
@@ -208,172 +193,6 @@ PRUNERS = {
     "threshold": (_threshold, optuna.pruners.ThresholdPruner),
     "none": (lambda spec, o: optuna.pruners.NopPruner(), optuna.pruners.NopPruner),
 }
-
-
-def _whole(low: int, auto: bool = False):
-    def ok(v) -> bool:
-        return (auto and v == "auto") or (
-            isinstance(v, int) and not isinstance(v, bool) and v >= low)
-    either = '"auto" or ' if auto else ""
-    return ok, f"must be {either}an integer >= {low}"
-
-
-# Options optuna takes at construction but trips over in the middle of a study (every
-# trial then fails): checked when the spec loads. (table, option) -> (check, message).
-_OPTION_RULES = {
-    ("pruner", "reduction_factor"): _whole(2),
-    ("pruner", "min_resource"): _whole(1),  # hyperband: an integer; see below for "auto"
-    ("pruner", "max_resource"): _whole(1, auto=True),
-    ("pruner", "n_startup_trials"): _whole(0),
-    ("pruner", "n_warmup_steps"): _whole(0),
-    ("pruner", "interval_steps"): _whole(1),
-    ("pruner", "min_early_stopping_rate"): _whole(0),
-    ("pruner", "bootstrap_count"): _whole(0),
-    ("sampler", "n_startup_trials"): _whole(0),
-    ("sampler", "n_ei_candidates"): _whole(1),
-    ("sampler", "population_size"): _whole(2),
-}
-
-
-def _number(low: float, above: bool = False):
-    def ok(v) -> bool:
-        return (isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                and (v > low if above else v >= low))
-    return ok, f"must be a number {'>' if above else '>='} {low:g}"
-
-
-# The same, added after studies ran with such values (their startup trials completed): new
-# specs only, so a stored one stays readable. Constraints from optuna and cmaes.
-_NEW_SPEC_RULES = {
-    # cmaes: the better half of a generation (popsize // 2) updates the search; 1 has none
-    ("sampler", "popsize"): _whole(2),
-    ("sampler", "prior_weight"): _number(0),  # tpe's Parzen estimator refuses a negative
-    # cmaes asserts sigma > 0; optuna raises one below 1e-10 to 1e-10: a search that never
-    # moves from x0
-    ("sampler", "sigma0"): _number(0, above=True),
-}
-
-
-# An option's annotated type -> the TOML values it takes (ints count as floats).
-_TOML_KINDS = {"bool": ((bool,), "true or false"), "int": ((int,), "an integer"),
-               "float": ((int, float), "a finite number"), "str": ((str,), "a string")}
-
-
-def _kinds(param: inspect.Parameter) -> list[str] | None:
-    """What TOML kinds an option's annotation (``'bool | None'``, ``int``) allows; None
-    for types that are not TOML scalars (left to the constructor)."""
-    note = param.annotation
-    text = note if isinstance(note, str) else getattr(note, "__name__", "")
-    names = [t.strip() for t in text.split("|") if t.strip() != "None"]
-    return names if names and all(n in _TOML_KINDS for n in names) else None
-
-
-def _of_kind(value, kinds: list[str]) -> bool:
-    if isinstance(value, bool):  # a bool is an int to Python, never a number in a spec
-        return "bool" in kinds
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    return any(isinstance(value, _TOML_KINDS[k][0]) for k in kinds)
-
-
-def _takes_callable(param: inspect.Parameter) -> bool:
-    return "Callable" in str(param.annotation)
-
-
-def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
-    params = inspect.signature(cls.__init__).parameters
-    valid = [k for k in params if k not in ("self", *_RESERVED) and params[k].kind not in (
-        inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
-        and not _takes_callable(params[k])]
-    for key, value in opts.items():
-        if key in params and key not in _RESERVED and _takes_callable(params[key]):
-            if strict:  # optuna calls it in each trial: "'str' object is not callable"
-                raise SpecError(f"{table}.{key} takes a Python callable; it cannot be set "
-                                "from a spec")
-            continue
-        if key not in valid:
-            if not strict and key in params and params[key].kind is \
-                    inspect.Parameter.VAR_POSITIONAL:
-                continue  # earlier versions offered NopPruner's *args, which it ignores
-            if key == "seed" and key in params:  # "unknown" sent users looking for a way
-                raise SpecError(f"{table}.seed: the study seeds its sampler; set study.seed "
-                                "instead")
-            if key in _RESERVED and key in params:
-                raise SpecError(f"{table}.{key}: {cls.__name__}'s {key} is set by the study, "
-                                f"not by a spec; valid: {', '.join(valid) or 'none'}")
-            raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
-                            f"valid: {', '.join(valid) or 'none'}")
-        ok, message = _OPTION_RULES.get((table, key), (None, ""))
-        if strict and (table, key) in _NEW_SPEC_RULES:
-            ok, message = _NEW_SPEC_RULES[table, key]
-        if key == "min_resource" and cls.__name__ == "SuccessiveHalvingPruner":
-            ok, message = _whole(1, auto=True)  # it measures the resource itself
-        if ok is not None and not ok(value):
-            raise SpecError(f"{table}.{key} {message}, got {value!r}")
-        kinds = _kinds(params[key])
-        # optuna takes "false" for multivariate, and it is true; stored specs that did
-        # stay readable
-        if strict and kinds is not None and not _of_kind(value, kinds):
-            wanted = " or ".join(_TOML_KINDS[k][1] for k in kinds)
-            raise SpecError(f"{table}.{key} must be {wanted}, got {value!r}")
-
-
-def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) -> None:
-    """Raise SpecError for an unknown or unusable sampler, or an unknown option (or,
-    ``strict``, an option's value of the wrong type)."""
-    if name not in SAMPLERS:
-        raise SpecError(f"study.sampler: unknown sampler {name!r}; valid: {', '.join(SAMPLERS)}")
-    _, cls, module, multi_ok, _ = SAMPLERS[name]
-    if n_metrics > 1 and not multi_ok:
-        multi = [k for k, v in SAMPLERS.items() if v[3]]
-        raise SpecError(f"study.sampler: {name} optimizes one metric; with several use one "
-                        f"of {', '.join(multi)}")
-    if module and importlib.util.find_spec(module) is None:
-        raise SpecError(f"study.sampler: {name} needs the {module} package "
-                        f"(pip install 'hplab[{name}]')")
-    _check_options(cls, opts, "sampler", strict)
-
-
-def check_x0(spec) -> None:
-    """CMA-ES's ``x0``, its starting point: a value within its range for every parameter it
-    searches (optuna checks none of it until CMA-ES starts, after the startup trials, and
-    then every trial failed)."""
-    if spec.sampler != "cmaes" or "x0" not in spec.sampler_options:
-        return
-    x0, ranges = spec.sampler_options["x0"], spec.space.numeric_ranges(spec.fixed)
-    if not ranges:
-        raise SpecError("sampler.x0: CMA-ES searches no numeric parameter here (choices are "
-                        "sampled independently); drop x0")
-    wanted = (f"sampler.x0 must give every searched parameter ({', '.join(ranges)}) a value "
-              "within its range")
-    if not isinstance(x0, dict):
-        raise SpecError(f"{wanted}, got {x0!r}")
-    for key, value in x0.items():
-        if key not in ranges:
-            param = spec.space.get(key)
-            why = (" (it samples choices independently)"
-                   if param is not None and param.kind == "categorical" else "")
-            raise SpecError(f"sampler.x0.{key}: not a parameter CMA-ES searches{why}; it "
-                            f"searches {', '.join(ranges)}")
-        low, high = ranges[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise SpecError(f"{wanted}; {key} {value!r} is not a number")
-        if not low <= value <= high:
-            raise SpecError(f"{wanted}; {key} {value!r} is outside {low}..{high}")
-    missing = [k for k in ranges if k not in x0]
-    if missing:
-        raise SpecError(f"{wanted}; missing: {', '.join(missing)}")
-
-
-def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> None:
-    """Raise SpecError for an unknown pruner, an unknown option (or, ``strict``, an
-    option's value of the wrong type), or pruning several metrics."""
-    if name not in PRUNERS:
-        raise SpecError(f"study.pruner: unknown pruner {name!r}; valid: {', '.join(PRUNERS)}")
-    if n_metrics > 1 and name != "none":
-        raise SpecError("study.pruner: optuna prunes single-metric studies only; "
-                        "use pruner = \"none\" with several metrics")
-    _check_options(PRUNERS[name][1], opts, "pruner", strict)
 
 
 def walks_sequence(sampler: str) -> bool:

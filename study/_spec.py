@@ -47,10 +47,6 @@ from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
     PIPELINE_NET_METRICS,
-    check_pruner,
-    check_resources,
-    check_sampler,
-    check_x0,
     make_pruner,
     make_sampler,
     quiet_optuna,
@@ -66,6 +62,7 @@ from ._space import (
     parse_fixed,
     parse_space,
 )
+from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
 
 # What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
 # what every checkpoint records, so what a pruner can follow during training
