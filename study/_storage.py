@@ -283,7 +283,30 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         event.listen(storage.engine, "connect",
                      sqlite_read_pragmas if read_only else sqlite_pragmas)
         storage.engine.dispose()  # pooled connections predate the listener: reopen them
+    elif storage.engine.dialect.name == "postgresql":
+        from sqlalchemy import event
+
+        event.listen(storage.engine, "connect", utc_session)
+        storage.engine.dispose()  # opening it wrote no heartbeat: the zone mattered not yet
     return storage
+
+
+def utc_session(dbapi_connection, connection_record=None) -> None:
+    """Pin a PostgreSQL session's time zone to UTC.
+
+    Optuna stores a heartbeat as a time without zone, the session's ``now()`` in the
+    session's zone, and judges it stale against its own session's ``now()``: a worker whose
+    zone differs (``PGTZ``, ``options=-c timezone=...`` in its URL, a server default met by
+    a worker with either) had its live trials failed by the others, or failed theirs.
+    Every hplab session in UTC agrees; a user's own zone wins nowhere here, as the zone
+    serves only those heartbeats (optuna stamps a trial's start and end in Python).
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()  # a SET rolled back with its transaction would be undone
 
 
 def release(storage) -> None:

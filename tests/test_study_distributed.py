@@ -363,6 +363,32 @@ def test_a_silent_claim_holder_loses_the_lock_after_the_timeout(postgres_url):
     store.engine.dispose()
 
 
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_workers_in_other_time_zones_keep_each_others_trials_alive(postgres_url, monkeypatch):
+    """Optuna stores a heartbeat as its session's now() without the zone, and another
+    session judges it by its own now(): with every hplab session in UTC, a worker given
+    ``-c timezone`` in its URL (or PGTZ) neither has its live trial failed nor fails one."""
+    name = f"tz-{uuid.uuid4().hex[:8]}"
+    west = f"{postgres_url}?options=-c%20timezone%3DAmerica/Los_Angeles"
+    writer = study.open_storage(study.resolve_storage(west), create=True,
+                                heartbeat_interval=1, grace_period=60)
+    with study._registry.quiet_optuna():
+        trial = optuna.create_study(study_name=name, storage=writer).ask()
+        writer.record_heartbeat(trial._trial_id)  # the first beat: the column's default
+        writer.record_heartbeat(trial._trial_id)  # the next: a now() read by the session
+        monkeypatch.setenv("PGTZ", "Asia/Tokyo")  # 16 or 17 hours ahead of the writer
+        judge = study.open_storage(study.resolve_storage(postgres_url),
+                                   heartbeat_interval=1, grace_period=60)
+        optuna.storages.fail_stale_trials(optuna.load_study(study_name=name, storage=judge))
+    assert judge.get_trial(trial._trial_id).state == TrialState.RUNNING
+    with judge.engine.connect() as conn:
+        from sqlalchemy import text
+
+        assert conn.execute(text("SHOW timezone")).scalar() == "UTC"
+    writer.engine.dispose()
+    judge.engine.dispose()
+
+
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 
