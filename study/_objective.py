@@ -21,6 +21,7 @@ metrics (``val_pr_auc``, ...) in ``imbalance_metrics``.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import os
@@ -118,6 +119,11 @@ class Objective:
     on_sampled : callable, optional
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
+
+    A trial another worker finished meanwhile (failed as stale: this worker was paused or
+    cut off past the heartbeat grace) refuses every write; the objective then stops and
+    returns None, writing nothing more. Optuna's tell fails on that trial, and the worker
+    drops it (`trial` and `interrupted` tell it which trial and whether Ctrl-C came too).
     """
 
     def __init__(self, spec, dataset, *, run_id: str = "", on_enter=None, on_start=None,
@@ -127,9 +133,12 @@ class Objective:
         self.on_end, self.on_sampled = on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on
         self.owner = {"worker": worker_id(), "run": run_id}
+        self.trial: optuna.Trial | None = None  # the trial entered last
+        self.interrupted: KeyboardInterrupt | None = None  # ... and the interrupt it got
         check_binary(spec, dataset)
 
     def __call__(self, trial: optuna.Trial):
+        self.trial, self.interrupted = trial, None
         try:
             if self.on_enter is not None:
                 self.on_enter(trial)
@@ -140,10 +149,17 @@ class Objective:
                 self.on_start(trial)
             return self._run(trial)
         except KeyboardInterrupt as exc:
-            self._write_record(trial, ORPHANED if isinstance(exc, ParentDied) else INTERRUPTED)
+            self.interrupted = exc
+            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):  # taken over
+                self._write_record(trial, ORPHANED if isinstance(exc, ParentDied)
+                                   else INTERRUPTED)
             raise
         except (optuna.TrialPruned, TrialFailed):  # their records (the run's figures) written
             raise
+        except optuna.exceptions.UpdateFinishedTrialError:
+            # taken over (see the class doc): no record of this worker's is stored, and
+            # none of optuna's "failed" lines is logged (it logs one for an exception)
+            return None
         except Exception as exc:  # in sampling, training or scoring: this trial only
             self._write_record(trial, error_record(exc))
             raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import signal
+import sys
 import threading
 import time
 
@@ -246,6 +247,18 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
             callback(study, storage.get_trial(t._trial_id))
 
 
+def taken_over(study, trial) -> bool:
+    """Whether this worker's ``trial``, whose end optuna could not store, was finished by
+    another worker: failed as stale while this one was paused (SIGSTOP, a laptop asleep)
+    or cut off from the storage past the heartbeat grace (its retry is another trial)."""
+    if trial is None:  # optuna failed before the objective began
+        return False
+    try:
+        return study._storage.get_trial(trial._trial_id).state.is_finished()
+    except Exception:  # the storage is gone: its own error is the one to report
+        return False
+
+
 def load_study(spec, storage, index: int | None):
     return optuna.load_study(study_name=spec.name, storage=worker_cache(storage),
                              sampler=make_sampler(spec, worker_seed(spec.seed, index)),
@@ -344,8 +357,19 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                         # the claim spans count -> create -> record. Until the trial
                         # is sampled, the claim's read answers optuna's and the sampler's.
                         hold_reads()
-                        study.optimize(objective, n_trials=1, catch=(Exception,))
-                        ran += 1
+                        objective.trial = None
+                        try:
+                            study.optimize(objective, n_trials=1, catch=(Exception,))
+                            ran += 1
+                        except Exception:
+                            if not taken_over(study, objective.trial):
+                                raise
+                            print(f"hplab: trial {objective.trial.number} was failed by "
+                                  "another worker while this one was paused or cut off (no "
+                                  f"heartbeat for {spec.grace_period} s): its result is "
+                                  "dropped", file=sys.stderr, flush=True)
+                            if objective.interrupted is not None:
+                                raise objective.interrupted from None
                 finally:
                     release_reads()
                     lock.release()

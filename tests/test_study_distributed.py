@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -103,6 +104,70 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
         assert (by_number[number].state, by_number[number].values) == state_values
     assert summary["n_finished"] == 6 and summary["n_retried"] == 1
     assert study.budget_used(trials) == 6 and summary["n_running"] == 0
+
+
+@pytest.mark.parametrize("when", ["report", "record", "tell"])
+def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goes_on(
+        when, spec_file, tmp_path, monkeypatch, capsys):
+    """A worker paused past the grace (SIGSTOP, a laptop asleep) finds on resuming that a
+    live worker failed its trial as stale and runs the retry: it drops that trial, says
+    so in one line, changes nothing stored and goes on. The pause ends at the trial's first
+    report to the pruner, at its final record, or after it, at optuna's tell."""
+    name = f"paused-{when}"
+    path = spec_file(name, n_trials=3, pruner="median" if when == "report" else "none",
+                     heartbeat_interval=60, grace_period=120)
+    db = tmp_path / "paused.db"
+    taken = {}
+
+    def take_over(trial):
+        """What a live worker does to a trial whose heartbeat is older than the grace."""
+        if taken:
+            return
+        with sqlite3.connect(db) as con:
+            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
+                        "'-1000 seconds') WHERE trial_id = ?", (trial._trial_id,))
+        other = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=60,
+                                   grace_period=120)
+        optuna.storages.fail_stale_trials(optuna.load_study(study_name=name, storage=other))
+        taken.update(number=trial.number, trial=other.get_trial(trial._trial_id))
+        other.engine.dispose()
+
+    running, enter = [], study._objective.Objective.__call__
+
+    def entered(self, trial):
+        running.append(trial)
+        value = enter(self, trial)
+        if when == "tell":
+            take_over(trial)
+        return value
+
+    monkeypatch.setattr(study._objective.Objective, "__call__", entered)
+    if when != "tell":  # mid-trial: before its training (which reports, then records)
+        train_run = study._objective.train_run
+
+        def paused(*args, **kwargs):
+            take_over(running[-1])
+            return train_run(*args, **kwargs)
+
+        monkeypatch.setattr(study._objective, "train_run", paused)
+
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--json",
+                       "--no-report"]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines() == [
+        f"hplab: trial {taken['number']} was failed by another worker while this one was "
+        "paused or cut off (no heartbeat for 120 s): its result is dropped"]
+    summary = json.loads(out)
+    assert (summary["n_finished"], summary["n_fail"], summary["n_retried"]) == (3, 1, 1)
+    trials = optuna.load_study(study_name=name, storage=f"sqlite:///{db}").trials
+    dropped = trials[taken["number"]]
+    assert dropped.state == TrialState.FAIL
+    assert (dropped.user_attrs, dropped.intermediate_values, dropped.datetime_complete) == (
+        taken["trial"].user_attrs, taken["trial"].intermediate_values,
+        taken["trial"].datetime_complete)  # as the live worker left it
+    retry = [t for t in trials if t.system_attrs.get("retry_history") == [dropped.number]]
+    assert len(retry) == 1 and retry[0].params == dropped.params
+    assert retry[0].state in (TrialState.COMPLETE, TrialState.PRUNED)
 
 
 # Two `study run`s of one new spec, each slowed between looking for the study and creating
