@@ -353,6 +353,11 @@ def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConf
     return nets.TrainConfig(**merged, max_epochs=max_epochs)
 
 
+def _as_layers(hidden) -> tuple:
+    """``fixed.hidden`` (a width or a list of widths) as the tuple TrainConfig makes."""
+    return tuple(hidden) if isinstance(hidden, list | tuple) else (hidden,)
+
+
 def check_config_space(space: Space, fixed: dict, max_epochs: float,
                        strict: bool = True, fits=None) -> None:
     """Every bound and choice, with everything else fixed, must make a valid TrainConfig
@@ -366,7 +371,9 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
         raise SpecError("fixed.hidden conflicts with space.width/depth; "
                         "use fixed.width or fixed.depth for the part not searched")
     both = [f"fixed.{k}" for k in ("width", "depth") if k in fixed]
-    if strict and "hidden" in fixed and both:  # width and depth built hidden over it
+    # width and depth build hidden over it: refused where they make other layers
+    if strict and "hidden" in fixed and both and _as_layers(fixed["hidden"]) != (
+            fixed.get("width", DEFAULT_WIDTH),) * fixed.get("depth", DEFAULT_DEPTH):
         raise SpecError(f"fixed.hidden conflicts with {' and '.join(both)}; give the layers "
                         "either as hidden or as width and depth")
     for key in fixed:
