@@ -365,7 +365,7 @@ def storage_errors(where: StorageURL, after: str = ""):
     previous = threading.excepthook
 
     def one_line(args):
-        cause = _storage_failure(args.exc_value)
+        cause = storage_failure(args.exc_value)
         if cause is None:
             return previous(args)
         name = args.thread.name if args.thread is not None else "a thread"
@@ -381,7 +381,7 @@ def storage_errors(where: StorageURL, after: str = ""):
         if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):
             raise StorageError(f"storage {where.masked} holds a value that is not valid JSON"
                                f" ({_bad_json_at(where)}{exc})") from None
-        cause = _storage_failure(exc)
+        cause = storage_failure(exc)
         if cause is None:
             raise
         raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
@@ -390,9 +390,10 @@ def storage_errors(where: StorageURL, after: str = ""):
         threading.excepthook = previous
 
 
-def _raised_in_optuna(exc: BaseException) -> bool:
-    """Whether optuna's code is in the traceback of ``exc`` (reading what it stored)."""
-    package = os.path.dirname(optuna.__file__) + os.sep
+def _raised_in_optuna(exc: BaseException, subpackage: str = "") -> bool:
+    """Whether optuna's code (of ``subpackage``, e.g. ``storages``) is in the traceback of
+    ``exc`` (reading what it stored, writing to its storage)."""
+    package = os.path.join(os.path.dirname(optuna.__file__), subpackage, "")
     tb = exc.__traceback__
     while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(package):
         tb = tb.tb_next
@@ -428,27 +429,31 @@ def _bad_json_at(where: StorageURL) -> str:
     return ""
 
 
-def _storage_failure(exc: BaseException | None) -> BaseException | None:
-    """The database error behind ``exc``, if any, looking through its causes: optuna
-    wraps them (``StorageInternalError``) and may raise something else while handling
-    them (optuna 5.0's trial loop ends in an UnboundLocalError when tell and the read
-    after it both fail)."""
+def storage_failure(exc: BaseException | None) -> BaseException | None:
+    """The storage error behind ``exc``, if any, looking through its causes: optuna
+    wraps database errors (``StorageInternalError``) and may raise something else while
+    handling them (optuna 5.0's trial loop ends in an UnboundLocalError when tell and the
+    read after it both fail, and in an AssertionError when a journal's write failed).
+    A journal's errors are the OS's (a full disk), raised in optuna's storage code."""
     from sqlalchemy import exc as sa_exc
 
     found, seen = [], set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         if isinstance(exc, sa_exc.SQLAlchemyError | sqlite3.Error
-                      | optuna.exceptions.StorageInternalError):
+                      | optuna.exceptions.StorageInternalError) or (
+                isinstance(exc, OSError) and _raised_in_optuna(exc, "storages")):
             found.append(exc)
         exc = exc.__cause__ or exc.__context__
-    # the driver's own message says what happened; optuna's wrapper only guesses
-    direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error)]
+    # the driver's (or the OS's) own message says what happened; optuna's wrapper guesses
+    direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error | OSError)]
     return (direct or found or [None])[0]
 
 
 def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno
+        orig = ": ".join(str(part) for part in (orig.strerror, orig.filename) if part)
     text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
     for secret in _secrets(url):
         # as a whole token (dots join one: an address): a password "1" or "p" turned

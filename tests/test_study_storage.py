@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib.util
 import json
@@ -578,6 +579,48 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
                        "--storage", str(fixed)]) == 0
     shown = study.show_study("cut", str(fixed))  # the trial whose end was cut: still
     assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
+
+
+@pytest.mark.parametrize("full_at", ["tell"])
+def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
+        full_at, tmp_path, spec_file, monkeypatch, capsys):
+    # a full disk in optuna's tell ended in a traceback (the OSError, then optuna's
+    # "AssertionError: Should not reach.") and exit 1
+    from optuna.storages.journal import JournalFileBackend
+
+    spec = spec_file("full", n_trials=2, max_epochs=2, pruner="none")
+    log = tmp_path / "full.log"
+    run = ["study", "run", str(spec), "--no-report", "--storage", str(log)]
+    assert hplab.main(run) == 0
+    stored = log.read_bytes()
+    append_logs, failed = JournalFileBackend.append_logs, []
+
+    def filling_up(self, logs):
+        # the disk fills up at the next trial's tell (or record): half its line fits
+        ends = "datetime_complete" in logs[0] if full_at == "tell" else \
+            "record" in logs[0].get("user_attr", {})
+        if not failed and not ends:
+            return append_logs(self, logs)
+        if not failed:
+            line = json.dumps(logs[0], separators=(",", ":")).encode()
+            with open(self._file_path, "ab") as f:
+                f.write(line[:len(line) // 2])
+        failed.append(logs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(JournalFileBackend, "append_logs", filling_up)
+    capsys.readouterr()
+    assert hplab.main([*run, "--trials", "4", "--json"]) == 2  # --json: no progress bar
+    assert capsys.readouterr().err == (
+        f"hplab study: error: storage journal:{log} failed: No space left on device; trials "
+        "that finished stay stored, and the same command resumes the study\n")
+    assert len(failed) == 1  # nothing written after the cut line: it stays the last one
+    monkeypatch.setattr(JournalFileBackend, "append_logs", append_logs)
+    assert log.read_bytes().startswith(stored)
+    assert study.show_study("full", str(log))["n_complete"] == 2
+    lines = len(log.read_bytes().splitlines())
+    assert hplab.main([*run, "--trials", "4"]) == 2
+    assert f"its last line ({lines}) is cut short" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("record, line, why", [
