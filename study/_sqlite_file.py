@@ -86,12 +86,24 @@ def _probe_sqlite(path: Path, immutable: bool, read_only: bool, *,
             blocked = unwritable(path)
             raise StorageError(unwritable_message(path, blocked) if blocked
                                else f"cannot open {path}: {exc}") from None
+        if (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF in _DISK_ERRORS:
+            # a WAL file's reader makes its -shm, which a full disk refuses
+            raise DiskError(f"cannot open {path}: {exc} (is the disk full, or its file "
+                            "system read-only? the database itself may be fine)") from None
         raise StorageError(f"{path} is not an SQLite database ({exc})") from None
     problem = _not_optuna(path, tables, read_only, studies, missing_hint=missing_hint)
     if problem:
         # some of optuna's tables and no study: optuna makes them one by one
         unfinished = tables <= _optuna_tables() and not studies
         raise (_Unfinished if unfinished else StorageError)(problem)
+
+
+# SQLite's primary result codes of the disk, not of the file's content: IOERR, FULL
+_DISK_ERRORS = (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL)
+
+
+class DiskError(StorageError):
+    """SQLite could not read or write beside the file (a full disk): not its content."""
 
 
 class _Unfinished(StorageError):

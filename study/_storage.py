@@ -28,6 +28,7 @@ from ._errors import StorageError
 from ._journal_file import check_last_line, open_journal
 from ._sqlite_file import (
     SQLITE_BUSY_TIMEOUT,
+    DiskError,
     check_sqlite,
     enable_wal,
     sqlite_pragmas,
@@ -239,13 +240,20 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     if where.kind == "sqlite" and where.path is not None:
         blocked = unwritable(where.path) if where.path.is_file() else []
         wal = where.path.with_name(where.path.name + "-wal")
-        # no one writing (no WAL frames): read as is, as SQLite cannot make its -shm here
-        # (or would make -wal/-shm as read-only as the database, refusing later writers)
-        immutable = bool(read_only and blocked and (not wal.exists()
-                                                        or wal.stat().st_size == 0))
+        no_writer = not wal.exists() or wal.stat().st_size == 0  # no WAL frames
+        # no one writing: read as is, as SQLite cannot make its -shm here (or would make
+        # -wal/-shm as read-only as the database, refusing later writers)
+        immutable = bool(read_only and blocked and no_writer)
         if blocked and not read_only:
             raise StorageError(unwritable_message(where.path, blocked))
-        check_sqlite(where.path, immutable, read_only, missing_hint=where.missing_hint)
+        try:
+            check_sqlite(where.path, immutable, read_only, missing_hint=where.missing_hint)
+        except DiskError:
+            if immutable or not (read_only and no_writer):
+                raise
+            # a full disk has no room for the -shm a read makes: read as is, as above
+            immutable = True
+            check_sqlite(where.path, immutable, read_only, missing_hint=where.missing_hint)
         if immutable:  # SQLAlchemy percent-decodes the path: the URI's escapes are escaped
             uri = where.path.resolve().as_uri().replace("%", "%25")
             url = f"sqlite:///{uri}?immutable=1&uri=true"

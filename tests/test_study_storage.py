@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import socket
 import sqlite3
@@ -409,6 +410,42 @@ def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
                                            "database (database disk image is malformed)\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cut")) == [
         "cut.db"]
+
+
+@contextlib.contextmanager
+def _files_limited_to(size: int):
+    """Writes past ``size`` bytes of any file fail (EFBIG), as on a disk with that much room
+    left: SQLite cannot make the 32 KiB -shm file a WAL database's reader makes, and fails
+    as on a full disk ("disk I/O error")."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def test_a_full_disk_is_named_and_reads_go_on_without_the_shm_file(tmp_path, stored,
+                                                                    spec_file, capsys):
+    # show, list, export and run said "keep.db is not an SQLite database (disk I/O error)"
+    # on a full disk, where the database was fine
+    before = _digest(stored)
+    csv = tmp_path / "keep.csv"
+    with _files_limited_to(16 * 1024):
+        assert hplab.main(["study", "show", "keep", "--json", "--storage", str(stored)]) == 0
+        assert json.loads(capsys.readouterr().out)["n_finished"] == 2
+        assert hplab.main(["study", "list", "--storage", str(stored)]) == 0
+        assert capsys.readouterr().out.split()[:3] == ["keep", "xor", "2/2"]
+        assert hplab.main(["study", "export", "keep", "--csv", str(csv),
+                           "--storage", str(stored)]) == 0
+        code = hplab.main(["study", "run", str(spec_file("keep", n_trials=3)), "--no-report",
+                           "--storage", str(stored)])
+    assert code == 2 and capsys.readouterr().err == (
+        f"hplab study: error: cannot open {stored}: disk I/O error (is the disk full, or its "
+        "file system read-only? the database itself may be fine)\n")
+    assert len(csv.read_text().splitlines()) == 3  # a header and the 2 trials
+    assert _digest(stored) == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]
 
 
 def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, spec_file,
