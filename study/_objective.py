@@ -7,7 +7,9 @@ A trial ends as
   "diverged"``). Divergence is pruning by the loop itself: the run is hopeless, samplers
   rank it below every complete trial, and the study goes on;
 - FAIL: an exception in training (``status = "error"``, the reason in ``reason``), or an
-  interrupt (``status = "interrupted"``: not counted, a resume runs it again).
+  interrupt (``status = "interrupted"``: not counted, a resume runs it again). A storage
+  that fails mid-trial interrupts it too: with ``stop_on_storage_failure`` the objective
+  raises `StorageFailed`, the worker closes the trial and reports the storage's error.
 
 Every trial stores its summary in one user attribute, ``record`` (see ``_record``), so
 ``study show``, ``optuna trials``, the dashboard and the report read the same record.
@@ -39,6 +41,7 @@ from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_recor
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec_data import check_binary
+from ._storage import storage_failure
 from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
@@ -98,6 +101,17 @@ class ReportToTrial(nets.Callback):
         return None
 
 
+class StorageFailed(BaseException):
+    """The storage failed during a trial (the error is its ``__cause__``).
+
+    Not an Exception: optuna's trial loop stores any Exception as the trial's FAIL, which
+    counts against the budget, runs no more and has no record (its writes failed). This
+    passes through the loop without storing anything, leaving the trial RUNNING for its
+    worker to close as interrupted (or, if the storage still fails, for a later run:
+    heartbeats turn it stale and retry it, a journal's dead worker is closed).
+    """
+
+
 class Objective:
     """The callable ``study.optimize`` runs: one training run per trial.
 
@@ -119,6 +133,9 @@ class Objective:
     on_sampled : callable, optional
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
+    stop_on_storage_failure : bool
+        Raise `StorageFailed` when the storage fails in a trial (the worker closes it),
+        instead of ending it as an error trial as any other exception.
 
     A trial another worker finished meanwhile (failed as stale: this worker was paused or
     cut off past the heartbeat grace) refuses every write; the objective then stops and
@@ -127,8 +144,9 @@ class Objective:
     """
 
     def __init__(self, spec, dataset, *, run_id: str = "", on_enter=None, on_start=None,
-                 on_end=None, on_sampled=None):
+                 on_end=None, on_sampled=None, stop_on_storage_failure: bool = False):
         self.spec, self.dataset = spec, dataset
+        self.stop_on_storage_failure = stop_on_storage_failure
         self.on_enter, self.on_start = on_enter, on_start
         self.on_end, self.on_sampled = on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on
@@ -139,6 +157,17 @@ class Objective:
 
     def __call__(self, trial: optuna.Trial):
         self.trial, self.interrupted = trial, None
+        try:
+            return self._call(trial)
+        except Exception as exc:  # also a failed write of an interrupt's or error's record
+            if self._storage_failed(exc):
+                raise StorageFailed() from exc
+            raise
+
+    def _storage_failed(self, exc: Exception) -> bool:
+        return self.stop_on_storage_failure and storage_failure(exc) is not None
+
+    def _call(self, trial: optuna.Trial):
         try:
             if self.on_enter is not None:
                 self.on_enter(trial)
@@ -161,6 +190,10 @@ class Objective:
             # none of optuna's "failed" lines is logged (it logs one for an exception)
             return None
         except Exception as exc:  # in sampling, training or scoring: this trial only
+            if self._storage_failed(exc):
+                # no more writes: a journal's next one could follow a line the failed one
+                # cut short, where that line would break the whole file
+                raise StorageFailed() from exc
             self._write_record(trial, error_record(exc))
             raise
         finally:

@@ -458,6 +458,11 @@ def storage_failure(exc: BaseException | None) -> BaseException | None:
     return (direct or found or [None])[0]
 
 
+def failure_text(exc: BaseException, where: StorageURL) -> str:
+    """What ``where`` said when it failed with ``exc``: one line, password masked."""
+    return _first_line(storage_failure(exc) or exc, where.url)
+
+
 def _first_line(exc: BaseException, url: str) -> str:
     orig = getattr(exc, "orig", None) or exc
     if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno

@@ -47,8 +47,11 @@ def state_counts(trials) -> dict:
         "n_waiting": states.count(TrialState.WAITING),
         "n_diverged": status.count("diverged"),
         "n_error": status.count("error"),
+        # not one a heartbeat retry replaced (a storage failing let its close as
+        # interrupted write the record, not the state): that one counts as retried
         "n_interrupted": sum(s == TrialState.FAIL and st == "interrupted"
-                             for s, st in zip(states, status, strict=True)),
+                             and t.number not in retried
+                             for t, s, st in zip(trials, states, status, strict=True)),
         "n_retried": sum(t.number in retried for t in trials),
         "n_finished": budget_used(trials) - active,
     }

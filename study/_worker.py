@@ -21,10 +21,18 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import StorageError
-from ._objective import Objective, worker_gone
+from ._objective import Objective, StorageFailed, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
-from ._storage import RESUME_HINT, StorageURL, open_storage, release, storage_errors
+from ._storage import (
+    RESUME_HINT,
+    StorageURL,
+    failure_text,
+    open_storage,
+    release,
+    storage_errors,
+    storage_failure,
+)
 from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
@@ -126,6 +134,21 @@ def budget_used(trials) -> int:
     return used
 
 
+def _run_trial(study, objective) -> BaseException | None:
+    """Run one trial; the storage's error if it failed meanwhile (the trial is left
+    RUNNING: in it, or in optuna's ``tell`` after it), raised by the caller once it has
+    closed the trial (outside this handler, so the error's chain stays as it was)."""
+    try:
+        study.optimize(objective, n_trials=1, catch=(Exception,))
+    except StorageFailed as failed:
+        return failed.__cause__
+    except Exception as exc:
+        if storage_failure(exc) is None:
+            raise
+        return exc
+    return None
+
+
 def worker_seed(study_seed: int, index: int | None) -> int:
     """Worker 0 uses the study seed itself (so one worker reproduces exactly); others get
     independent streams, else two workers would sample the same parameters."""
@@ -157,7 +180,8 @@ def requeue_interrupted(study, trials, n_trials: int) -> bool:
     retry makes one; it holds the slot the interrupted trial freed. Returns whether any
     was queued.
     """
-    rerun = {t.system_attrs.get(RERUN_ATTR) for t in trials}
+    # a heartbeat retry runs it again already: one whose close as interrupted was cut short
+    rerun = {t.system_attrs.get(RERUN_ATTR) for t in trials} | retried_numbers(trials)
     free = n_trials - budget_used(trials)
     queued = 0
     for t in trials:
@@ -259,6 +283,30 @@ def taken_over(study, trial) -> bool:
         return False
 
 
+def close_stopped_trial(storage, where: StorageURL, trial_id: int | None, error) -> None:
+    """Close as interrupted (not counted: a resume runs it again) the RUNNING trial
+    ``trial_id`` that the storage failing with ``error`` stopped, if the storage takes
+    the two writes (a full disk often has room for small ones: optuna stored a
+    trial's FAIL there after its record failed).
+
+    If not, the trial stays RUNNING, as a dead worker's: heartbeats turn it stale and
+    retry it. A journal gets no write at all: the failed one may have cut its last line
+    short, and a record after that line would break the whole file.
+    """
+    if trial_id is None or where.kind == "journal":
+        return
+    try:
+        trial = storage.get_trial(trial_id)
+        if trial.state != TrialState.RUNNING:
+            return
+        storage.set_trial_user_attr(trial_id, RECORD_ATTR, {
+            **trial_info(trial), "status": "interrupted",
+            "reason": f"its storage failed ({failure_text(error, where)})"})
+        storage.set_trial_state_values(trial_id, state=TrialState.FAIL)
+    except Exception:  # still failing: left to heartbeats (the command reports the error)
+        pass
+
+
 def load_study(spec, storage, index: int | None):
     return optuna.load_study(study_name=spec.name, storage=worker_cache(storage),
                              sampler=make_sampler(spec, worker_seed(spec.seed, index)),
@@ -317,8 +365,10 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         # a claim held longer than a trial may go without a heartbeat is a dead one
         lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
         interrupts = HeldInterrupts()
+        entered = []  # the trial the objective is in: a storage failure stops it
 
         def on_enter(trial):
+            entered.append(trial._trial_id)
             if heartbeats and storage.get_heartbeat_interval():
                 # optuna's heartbeat thread records its first beat whenever it gets to
                 # run; a worker killed before that left a trial that never turned stale
@@ -331,7 +381,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         hold_reads, release_reads = held_reads(study._storage)
         objective = Objective(spec, dataset, run_id=run_id, on_enter=on_enter,
                               on_start=on_start, on_end=interrupts.hold,
-                              on_sampled=release_reads)
+                              on_sampled=release_reads, stop_on_storage_failure=True)
         limits = contextlib.nullcontext()
         if threads:
             from threadpoolctl import threadpool_limits
@@ -358,9 +408,9 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                         # is sampled, the claim's read answers optuna's and the sampler's.
                         hold_reads()
                         objective.trial = None
+                        entered.clear()
                         try:
-                            study.optimize(objective, n_trials=1, catch=(Exception,))
-                            ran += 1
+                            failed = _run_trial(study, objective)
                         except Exception:
                             if not taken_over(study, objective.trial):
                                 raise
@@ -370,6 +420,12 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                                   "dropped", file=sys.stderr, flush=True)
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
+                        else:
+                            if failed is not None:
+                                close_stopped_trial(storage, where, (entered or [None])[-1],
+                                                    failed)
+                                raise failed
+                            ran += 1
                 finally:
                     release_reads()
                     lock.release()

@@ -448,6 +448,79 @@ def test_a_full_disk_is_named_and_reads_go_on_without_the_shm_file(tmp_path, sto
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(("-wal", "-shm"))]
 
 
+def _disk_full_at_a_trials_record(monkeypatch, *, state_fits: bool) -> list:
+    """SQLAlchemy's SQLite connections on a disk that fills up at the first record a trial
+    writes: that commit fails as SQLite's does ("database or disk is full"). Then the disk
+    has room for a record, and for a trial's state only if ``state_fits``. Returns the
+    writes that failed."""
+    failed = []
+
+    class FullDisk(sqlite3.Connection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.writes = []
+            self.set_trace_callback(self.saw)
+
+        def saw(self, sql):
+            if sql.startswith(("INSERT", "UPDATE", "DELETE")):
+                self.writes.append(sql)
+
+        def commit(self):
+            writes, self.writes = self.writes, []
+            if failed:
+                full = not state_fits and any(w.startswith("UPDATE trials SET state")
+                                              for w in writes)
+            else:
+                full = any(w.startswith("INSERT INTO trial_user_attributes") for w in writes)
+            if full:
+                failed.append(writes)
+                self.rollback()
+                raise sqlite3.OperationalError("database or disk is full")
+            super().commit()
+
+    connect = sqlite3.dbapi2.connect  # what SQLAlchemy calls
+    monkeypatch.setattr(sqlite3.dbapi2, "connect",
+                        lambda *args, **kwargs: connect(*args, factory=FullDisk, **kwargs))
+    return failed
+
+
+@pytest.mark.parametrize("state_fits, sampler", [(True, "tpe"), (False, "grid")])
+def test_a_trial_the_storage_failed_in_is_interrupted_and_run_again(
+        state_fits, sampler, tmp_path, spec_file, monkeypatch, capsys):
+    # a full disk at a trial's record: optuna logged "Trial 0 failed with parameters: {}
+    # because of ... StorageInternalError(...)" and stored the trial as FAIL without a
+    # record, counted and never run again ("1 failed (0 errors, 0 retried, 0 interrupted)")
+    grid = {"lr": [0.1, 0.5], "width": [2]} if sampler == "grid" else None
+    spec = spec_file("full", n_trials=2, max_epochs=2, pruner="none", sampler=sampler,
+                     space=grid)
+    db = tmp_path / "full.db"
+    run = ["study", "run", str(spec), "--no-report", "--storage", str(db)]
+    failed = _disk_full_at_a_trials_record(monkeypatch, state_fits=state_fits)
+    assert hplab.main([*run, "--json"]) == 2  # --json: no progress bar
+    assert capsys.readouterr().err == (
+        f"hplab study: error: storage sqlite:///{db} failed: database or disk is full; trials "
+        "that finished stay stored, and the same command resumes the study\n")
+    assert len(failed) == 1 + (not state_fits)
+    monkeypatch.undo()
+    trial = study.open_study("full", str(db))[0].trials[0]
+    states = optuna.trial.TrialState
+    assert trial.state == (states.FAIL if state_fits else states.RUNNING)
+    assert {k: v for k, v in study.trial_info(trial).items() if k not in ("worker", "run")} \
+        == {"status": "interrupted", "reason": "its storage failed (database or disk is full)"}
+    if not state_fits:  # left RUNNING, as a dead worker's trial: stale once its worker is
+        with sqlite3.connect(db) as con:  # silent for the grace period, then retried
+            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
+                        "'-60 seconds') WHERE trial_id = ?", (trial._trial_id,))
+    assert hplab.main(run) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "trials 2/2: 2 complete, 0 pruned (0 diverged), 1 failed (0 errors, "
+        f"{int(not state_fits)} retried, {int(state_fits)} interrupted)")
+    if grid:  # the retry ran its point, and nothing ran it again: each point once
+        trials = study.open_study("full", str(db))[0].trials
+        assert sorted(t.params["lr"] for t in trials if t.state == states.COMPLETE) == [
+            0.1, 0.5]
+
+
 def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, spec_file,
                                                               capsys):
     # every study command said only "error: Expecting property name enclosed in double
@@ -618,11 +691,11 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
     assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
 
 
-@pytest.mark.parametrize("full_at", ["tell"])
+@pytest.mark.parametrize("full_at", ["tell", "record"])
 def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
         full_at, tmp_path, spec_file, monkeypatch, capsys):
     # a full disk in optuna's tell ended in a traceback (the OSError, then optuna's
-    # "AssertionError: Should not reach.") and exit 1
+    # "AssertionError: Should not reach.") and exit 1; one in a trial's record wrote again
     from optuna.storages.journal import JournalFileBackend
 
     spec = spec_file("full", n_trials=2, max_epochs=2, pruner="none")
