@@ -68,8 +68,18 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     """
     import study as hs
 
-    s, where = hs.open_study(name, storage)
-    spec, _ = hs.stored_spec(name, where, hs.open_storage(where, read_only=True))
+    s, where, store = hs.open_study_storage(name, storage)
+    try:  # its pooled connections closed when done: a notebook's calls kept them open
+        spec, _ = hs.stored_spec(name, where, store)
+        return _write_study_report(s, spec, where, name, out, seconds)
+    finally:
+        hs.release(store)
+
+
+def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
+    """`study_report` of the loaded study ``s`` and its ``spec``."""
+    import study as hs
+
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
     # RUNNING trials of a worker of this machine that has ended are left over, not live

@@ -28,12 +28,20 @@ from ._run import join_study, run_study
 from ._run_data import data_differs
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
-from ._storage import DEFAULT_STORAGE, StorageURL, mask_url, open_storage, resolve_storage
+from ._storage import (
+    DEFAULT_STORAGE,
+    StorageURL,
+    mask_url,
+    open_storage,
+    release,
+    resolve_storage,
+)
 from ._summary import (
     check_output_file,
     export_csv,
     list_studies,
     open_study,
+    open_study_storage,
     show_study,
     state_counts,
     study_summary,
@@ -59,8 +67,9 @@ __all__ = [
     "create_or_resume", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
-    "ClaimLock", "StorageURL", "mask_url", "open_storage", "resolve_storage",
-    "check_output_file", "export_csv", "list_studies", "open_study", "show_study",
+    "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
+    "check_output_file", "export_csv", "list_studies", "open_study", "open_study_storage",
+    "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info", "trial_times",

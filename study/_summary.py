@@ -124,11 +124,12 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
 
 def open_study(name: str, storage: str | None = None):
     """Load stored study ``name`` read-only (never creates files); returns (study, where)."""
-    return _open_study(name, storage)[:2]
+    return open_study_storage(name, storage)[:2]
 
 
-def _open_study(name: str, storage: str | None):
-    """`open_study` and its storage, for the callers that `release` it when done."""
+def open_study_storage(name: str, storage: str | None = None):
+    """`open_study` and its storage, for callers that `release` it when done: (study,
+    where, storage)."""
     from ._create import stored_spec
 
     where = resolve_storage(storage)
@@ -139,7 +140,7 @@ def _open_study(name: str, storage: str | None):
 
 def show_study(name: str, storage: str | None = None) -> dict:
     """`study_summary` of a stored study."""
-    study, where, store = _open_study(name, storage)
+    study, where, store = open_study_storage(name, storage)
     try:
         with storage_errors(where):
             return study_summary(study, where)
@@ -175,7 +176,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
-    study, where, store = _open_study(name, storage)
+    study, where, store = open_study_storage(name, storage)
     to_stdout = str(path) == "-"
     try:
         if not to_stdout:

@@ -436,6 +436,27 @@ def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path)
     assert "0 failed, 1 still running." in text
 
 
+def test_a_report_closes_the_storage_it_opened(spec_file, tmp_path):
+    # a notebook's calls kept two storages' pooled connections open each (4 server
+    # connections on PostgreSQL; +4 descriptors a call on SQLite) until garbage collection
+    import gc
+
+    db = tmp_path / "fd.db"
+    spec = study.load_spec(spec_file("fd", n_trials=3, pruner="none"))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    optuna.load_study(study_name="fd", storage=f"sqlite:///{db}").ask()
+    reports.study_report("fd", storage=str(db), out=tmp_path / "fd")  # imports, fonts
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(os.listdir("/proc/self/fd"))
+        reports.study_report("fd", storage=str(db), out=tmp_path / "fd")
+        assert len(os.listdir("/proc/self/fd")) == before
+    finally:
+        gc.enable()
+
+
 def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
                                                                              tmp_path):
 
