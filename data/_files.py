@@ -167,6 +167,9 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
     try:
         with warnings.catch_warnings():  # a row longer than the header: refused below
             warnings.simplefilter("error", pd.errors.ParserWarning)
+            # text in a numeric column of a long file (read in chunks): refused below in
+            # one line, by its line number
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             # "a, b, label" is a common way to write a header: names and labels lose the
             # space; index_col=False: a longer row's first field is not the row's index;
             # only an empty cell is missing (pandas also reads labels NA, None, null so)

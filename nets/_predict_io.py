@@ -82,6 +82,8 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pd.errors.ParserWarning)
+                # text in a numeric column of a long file: refused below in one line
+                warnings.simplefilter("ignore", pd.errors.DtypeWarning)
                 # index_col=False: a row longer than the header is refused, its first field
                 # not taken for the row's index (which shifted every value one column)
                 return pd.read_csv(path, header=header, skipinitialspace=True,

@@ -1139,3 +1139,23 @@ def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, mo
     require_module("onnx")  # the export needs the onnx extra: skips here without it
     code, out, err = run_cli(commands[2], capsys)
     assert code == 0, (commands[2], err)
+
+
+def test_text_deep_in_a_long_file_is_one_line_without_pandas_warning(saved_model, tmp_path,
+                                                                     capsys):
+    # pandas reads a long file in chunks (262144 rows): a chunk of text in a numeric column
+    # printed its DtypeWarning before the one-line refusal (a traceback under -W error)
+    path, _, _ = saved_model("binary")  # features a, b, c
+    n = 300_000
+    rows = np.round(np.linspace(0, 1, n), 3).astype(str)
+    rows[-5] = "abc"
+    lines = "".join(f"{v},{v},{i % 2}\n" for i, v in enumerate(rows))
+    (tmp_path / "f.csv").write_text("a,b,c\n" + lines)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / "f.csv"], capsys)
+        assert (code, out, err.count("\n")) == (2, "", 1), err
+        assert err.endswith("f.csv: line 299997 has 'abc' in column a, not a number\n")
+        with pytest.raises(data.DataError, match=r"feature column 'a' is not numeric \(first "
+                                                 r"non-number 'abc' at line 299997\)"):
+            data.load(f"csv:{tmp_path / 'f.csv'}?target=c")
