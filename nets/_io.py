@@ -117,6 +117,8 @@ def write_atomically(path, write) -> Path:
     tmp = stage_file(target, write)
     try:
         os.replace(tmp, target)
+    except OSError as exc:
+        raise _about(exc, path, tmp) from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
@@ -126,13 +128,15 @@ def stage_file(path, write) -> Path:
     """``write(tmp)`` on a new file of this call beside ``path``; the caller renames it.
 
     The file gets the mode a plain open would (not mkstemp's 0600); if ``write`` fails,
-    nothing is left behind.
+    nothing is left behind. Its errors name ``path``, never the hidden temporary file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # the suffix kept last, for writers that go by it
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".tmp{path.suffix}",
-                                dir=path.parent)
+    prefix, suffix = _staged_name(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+    except OSError as exc:  # a read-only folder: the user's path is the one to name
+        raise _about(exc, path) from None
     os.close(fd)
     tmp = Path(name)
     umask = os.umask(0)
@@ -140,10 +144,42 @@ def stage_file(path, write) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~umask)
         write(tmp)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _about(exc, path, tmp) from None
     except BaseException:  # Ctrl-C too: no temporary file outlives its writer
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+# what mkstemp adds to a temporary name: 8 random characters
+_RANDOM_CHARS = 8
+
+
+def _staged_name(path: Path) -> tuple[str, str]:
+    """mkstemp's prefix and suffix for a file staged beside ``path``: ``.NAME.`` and
+    ``.tmpSUFFIX`` (the suffix kept last, for writers that go by it), NAME cut so that the
+    whole fits in a file name wherever ``path``'s own does."""
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    suffix = f".tmp{path.suffix}"
+    if len(os.fsencode(suffix)) + _RANDOM_CHARS + 3 > limit:  # a suffix of 250 bytes
+        suffix = ".tmp"
+    room = limit - len(os.fsencode(suffix)) - _RANDOM_CHARS - 2  # the two dots of .NAME.
+    # cut in bytes, as file systems count; a letter cut in two stays its bytes
+    return f".{os.fsdecode(os.fsencode(path.name)[:room])}.", suffix
+
+
+def _about(exc: OSError, path: Path, tmp: Path | None = None) -> OSError:
+    """``exc`` naming ``path`` where it named the temporary file ``tmp`` (or, without
+    one, the folder's new file): the hidden name means nothing to the user."""
+    names = {exc.filename, exc.filename2} - {None}
+    if exc.errno is None or not names or (tmp is not None and str(tmp) not in map(str, names)):
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

@@ -154,6 +154,24 @@ def test_a_save_through_a_symlink_keeps_the_link(trained, tmp_path):
                                   net.predict_proba(X))
 
 
+def test_a_long_name_is_written_and_errors_name_the_path_given(tmp_path):
+    # QA: `study export --csv` of a 249-byte name failed ("File name too long: '.cccc….csv.
+    # 5lig06mw.tmp.csv'": the temporary name is 18 bytes longer), and errors named that
+    # hidden file ("Read-only file system: 'rodir/.x.csv.xzltb08x.tmp.csv'"), not the user's
+    names = ["c" * 251 + ".csv", "é" * 125 + ".csv"]  # 255 and 254 bytes: names that fit
+    for name in names:
+        path = nets.write_atomically(tmp_path / name, lambda tmp: tmp.write_text("x"))
+        assert path == tmp_path / name and path.read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # no staged file left
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(IsADirectoryError) as caught:
+        nets.write_atomically(tmp_path / "taken", lambda tmp: tmp.write_text("x"))
+    assert str(caught.value) == f"[Errno 21] Is a directory: '{tmp_path / 'taken'}'"
+    with pytest.raises(OSError) as caught:  # no new file in /proc, whoever asks
+        nets.write_atomically("/proc/self/x.csv", lambda tmp: tmp.write_text("x"))
+    assert caught.value.filename == "/proc/self/x.csv" and caught.value.filename2 is None
+
+
 def test_foreign_files_are_refused(tmp_path):
     course = tmp_path / "course.npz"  # a course data file: keys data, label
     np.savez(course, data=np.zeros((4, 2)), label=np.zeros((4, 1)))
