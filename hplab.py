@@ -225,10 +225,12 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
         held = reports.held_results(out, kind, name)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
+    import nets
+
+    blocked = nets.folder_blocker(out)  # a file, or a link to a missing folder, on its way
+    if blocked:
+        raise ValueError(f"--out {out} {blocked}; give a folder")
     existing = next(p for p in (out, *out.parents) if p.exists())
-    if not existing.is_dir():
-        where = "is a file" if existing == out else f"is inside a file ({existing})"
-        raise ValueError(f"--out {out} {where}; give a folder")
     try:  # a real write: permissions, read-only mounts and /proc all answer here
         tempfile.TemporaryDirectory(dir=existing).cleanup()
     except OSError as exc:

@@ -13,7 +13,15 @@ from ._config import TrainConfig
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._init import INITIALIZERS
-from ._io import is_model_file, load_net, save_net, stage_file, write_atomically
+from ._io import (
+    folder_blocker,
+    is_model_file,
+    load_net,
+    make_folder,
+    save_net,
+    stage_file,
+    write_atomically,
+)
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
@@ -40,7 +48,8 @@ __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
-    "MLP", "stage_file", "write_atomically", "OPTIMIZERS", "Optimizer", "make_optimizer",
+    "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "OPTIMIZERS",
+    "Optimizer", "make_optimizer",
     "SCHEDULES", "learning_rate",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "NetClassifier",

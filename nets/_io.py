@@ -60,7 +60,7 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent, path)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
     header = {"format": FORMAT, "spec": spec, "config": config or {}, "meta": meta or {}}
@@ -131,7 +131,7 @@ def stage_file(path, write) -> Path:
     nothing is left behind. Its errors name ``path``, never the hidden temporary file.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent, path)
     prefix, suffix = _staged_name(path)
     try:
         fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
@@ -180,6 +180,39 @@ def _about(exc: OSError, path: Path, tmp: Path | None = None) -> OSError:
     if exc.errno is None or not names or (tmp is not None and str(tmp) not in map(str, names)):
         return exc
     return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def folder_blocker(path) -> str | None:
+    """What on ``path``'s way stops its folders being made, in words that follow it:
+    ``"is a file"``, ``"is inside a file (runs)"``, ``"is inside a link to a missing
+    folder (runs -> ../gone)"``; None when nothing does (the way is folders, or free)."""
+    path = Path(path)
+    for place in (path, *path.parents):
+        # os.path: True or False, never an error, whatever the permissions
+        if os.path.islink(place) and not os.path.exists(place):
+            link = f"{place} -> {os.readlink(place)}"
+            return (f"is a link to a missing folder ({link})" if place == path
+                    else f"is inside a link to a missing folder ({link})")
+        if os.path.exists(place):
+            if os.path.isdir(place):
+                return None
+            return "is a file" if place == path else f"is inside a file ({place})"
+    return None
+
+
+def make_folder(folder, path=None) -> None:
+    """``folder`` and the folders above it, made where missing. A file or a link to a
+    missing folder on the way is an error (NotADirectoryError) that names it and ``path``
+    (default ``folder``), the path the caller was given, in one line."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # mkdir says only "File exists: 'runs'"
+        path = Path(folder if path is None else path)
+        why = folder_blocker(path)
+        if why is None:
+            raise
+        raise NotADirectoryError(f"{path} {why}") from None
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import optuna
 
+import nets
+
 from ._errors import StorageError
 from ._journal_file import check_last_line, open_journal
 from ._sqlite_file import (
@@ -222,7 +224,10 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     if where.path is not None and not where.path.exists():
         if not create:
             raise StorageError(f"no storage at {where.path} ({where.missing_hint})")
-        where.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            nets.make_folder(where.path.parent, where.path)
+        except NotADirectoryError as exc:  # a file, or a link to nowhere, on its way
+            raise StorageError(f"storage {exc}; give a path in a folder") from None
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it

@@ -339,6 +339,12 @@ def test_an_unwritable_out_fails_before_any_run(command, tmp_path, capsys, monke
     code, stdout, err = run_cli(command, capsys)
     assert code == 2 and stdout == "" and err.count("\n") == 1, err
     assert "is inside a file (runs)" in err
+    # a link to a missing folder: "[Errno 17] File exists: 'runs'", after the analyses' runs
+    (tmp_path / "runs").unlink()
+    (tmp_path / "runs").symlink_to("../does_not_exist")
+    code, stdout, err = run_cli(command, capsys)
+    assert code == 2 and stdout == "" and err.count("\n") == 1, err
+    assert "is inside a link to a missing folder (runs -> ../does_not_exist); give a folder" in err
 
 
 def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, capsys):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import optuna
 import pytest
+from cli_helpers import run_cli
 
 import hplab
 import study
@@ -657,6 +658,23 @@ def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
         err = capsys.readouterr().err
         assert "notes.log is not an optuna journal file" in err and err.count("\n") == 1
     assert notes.read_text() == "my notes\n"  # nothing appended
+
+
+def test_a_storage_path_through_a_file_or_a_dead_link_is_named_in_one_line(
+        tmp_path, spec_file, capsys, monkeypatch):
+    # QA: "[Errno 17] File exists: 'runs'" for a link to a missing folder, or a file, on the
+    # way to the storage
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("p", n_trials=1)
+    Path("afile").write_text("mine\n")
+    Path("runs").symlink_to("../does_not_exist")
+    for extra, said in (([], "runs/hplab.db is inside a link to a missing folder (runs -> "
+                             "../does_not_exist)"),
+                        (["--storage", "afile/x.db"], "afile/x.db is inside a file (afile)")):
+        code, out, err = run_cli(["study", "run", spec, "--no-report", *extra], capsys)
+        assert (code, out) == (2, "")
+        assert err == f"hplab study: error: storage {said}; give a path in a folder\n"
+    assert Path("afile").read_text() == "mine\n" and not Path("does_not_exist").exists()
 
 
 def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
