@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,7 +72,14 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
     """The metadata a report embeds, or None for any other HTML file."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
+        # without waiting: a named pipe called report.html would hold the command forever
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with open(fd, encoding="utf-8", errors="replace") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe, a device: no report
+                return None
             head = f.read(_HEAD_BYTES)
     except OSError:
         return None
@@ -143,7 +151,8 @@ def _first_visit(folder: Path, seen: set[str]) -> bool:
 
 def _is_venv(folder: Path) -> bool:
     """A virtual environment (``python -m venv`` writes pyvenv.cfg at its top)."""
-    return (folder / "pyvenv.cfg").is_file()
+    # os.path: a folder this user cannot read (lost+found) is no error, as os.walk skips it
+    return os.path.isfile(folder / "pyvenv.cfg")
 
 
 def index_root(report_dir: Path | str) -> Path:

@@ -1,6 +1,8 @@
 """Running the command line: in-process, the way most CLI tests do, or as a user does."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +31,24 @@ def hplab_cli(*args, cwd, timeout=180, check=True):
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stderr[-2000:]}")
     return proc
+
+
+class Hung(BaseException):
+    """A call `within` ended: it was still waiting (not an OSError, which hplab would
+    turn into its one-line error)."""
+
+
+@contextlib.contextmanager
+def within(seconds: int):
+    """Fail, rather than hang the suite, when the block takes over ``seconds`` (a named pipe
+    opened for reading waits for a writer forever): SIGALRM breaks into the wait."""
+    def ring(signum, frame):
+        raise Hung(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

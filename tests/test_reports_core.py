@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, within
 
 import hplab
 import reports
@@ -523,6 +524,50 @@ def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_pa
     staged = deep / ".report.html.o7lusmlc.tmp.html"
     staged.write_bytes((deep / "report.html").read_bytes())
     assert [i.name for i in reports.find_reports(root)] == ["deep"]
+
+
+def _deny(monkeypatch, folder: Path) -> None:
+    """Make ``folder`` unreadable to this process, as chmod 0 makes it to any user but
+    root (the tests may run as root): listing it, or reaching anything in it, is refused."""
+    real_stat, real_scandir = os.stat, os.scandir
+    inside = str(folder) + os.sep
+
+    def stat(path, *args, **kwargs):  # the folder itself is seen from its parent
+        if not isinstance(path, int) and os.fsdecode(path).startswith(inside):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real_stat(path, *args, **kwargs)
+
+    def scandir(path="."):
+        if not isinstance(path, int) and os.fsdecode(path) + os.sep == inside:
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_the_index_skips_folders_it_cannot_read_and_named_pipes(tmp_path, monkeypatch):
+    # QA: a folder under runs/ this user cannot read (lost+found, another user's 0700
+    # folder) failed every index refresh, and so the finished run ("Permission denied:
+    # 'runs/lost+found/pyvenv.cfg'"); a named pipe called pipe.html held it forever
+    root = tmp_path / "runs"
+    _small_report("kept").write(root / "kept", index=False)
+    locked = root / "lost+found"
+    locked.mkdir()
+    locked.chmod(0o000)
+    try:
+        if os.access(locked, os.R_OK | os.X_OK):  # root: refused as any other user is
+            _deny(monkeypatch, locked)
+        os.mkfifo(root / "pipe.html")
+        (root / "other").mkdir()
+        os.mkfifo(root / "other" / "report.html")
+        with within(10):
+            assert [i.name for i in reports.find_reports(root)] == ["kept"]
+            assert reports.read_report_info(root / "other" / "report.html") is None
+            assert reports.write_index(root) == root / "index.html"
+    finally:
+        locked.chmod(0o700)
+    assert 'href="kept/report.html"' in (root / "index.html").read_text(encoding="utf-8")
 
 
 def _titled(frame: pd.DataFrame):
