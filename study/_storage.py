@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import sys
 import threading
 import time
@@ -221,6 +222,9 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     only read) opens an SQLite file this user cannot write as it is, without its -wal/-shm
     files; otherwise such a file is refused, naming what is not writable.
     """
+    special = where.path is not None and _special_file(where.path)
+    if special:  # reading one waits for a writer that never comes
+        raise StorageError(f"storage {where.path} is {special}, not a file; give a file path")
     if where.path is not None and not where.path.exists():
         if not create:
             raise StorageError(f"no storage at {where.path} ({where.missing_hint})")
@@ -353,6 +357,22 @@ def _check_journal(path: Path, appends: bool = False) -> None:
         raise StorageError(f"{path} is not an optuna journal file; give another path")
     if appends:
         check_last_line(path)
+
+
+def _special_file(path: Path) -> str | None:
+    """``"a named pipe"``, ``"a socket"`` or ``"a device"`` for such a file at ``path``;
+    None for anything else (a file, a folder, nothing)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return None
 
 
 def storage_kind(path: Path) -> str | None:

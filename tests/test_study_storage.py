@@ -20,7 +20,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, within
 
 import hplab
 import study
@@ -675,6 +675,16 @@ def test_a_storage_path_through_a_file_or_a_dead_link_is_named_in_one_line(
         assert (code, out) == (2, "")
         assert err == f"hplab study: error: storage {said}; give a path in a folder\n"
     assert Path("afile").read_text() == "mine\n" and not Path("does_not_exist").exists()
+
+
+def test_a_named_pipe_is_refused_as_a_storage_not_read_forever(tmp_path, spec_file, capsys):
+    # QA: `study list --storage x.log` on a named pipe never ended (optuna read it)
+    pipe = tmp_path / "pipe.log"
+    os.mkfifo(pipe)
+    said = f"hplab study: error: storage {pipe} is a named pipe, not a file; give a file path\n"
+    with within(20):
+        for argv in (["study", "list"], ["study", "run", spec_file("p", n_trials=1)]):
+            assert run_cli([*argv, "--storage", pipe], capsys) == (2, "", said)
 
 
 def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
