@@ -231,9 +231,10 @@ class Report:
         """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
 
         With ``index=True`` the index of the folder's root is refreshed as well (see
-        :func:`reports.index_root`). ``swap``: called with Ctrl-C held right before the
-        files are renamed in, to move into place what the new report names beside it (a
-        study report's best_model/). Returns the path of the HTML file.
+        :func:`reports.index_root`; one that cannot be written is a warning on stderr).
+        ``swap``: called with Ctrl-C held right before the files are renamed in, to move
+        into place what the new report names beside it (a study report's best_model/).
+        Returns the path of the HTML file.
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
@@ -272,10 +273,10 @@ class Report:
         finally:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
-        if index:
-            from ._index import index_root, write_index
+        if index:  # a failure only warns: the report is written
+            from ._index import refresh_index
 
-            write_index(index_root(out_dir))
+            refresh_index(out_dir)
         return path
 
     # -- helpers --------------------------------------------------------------------
@@ -315,9 +316,9 @@ def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
         old.unlink(missing_ok=True)
     if files.is_dir() and not any(files.iterdir()):
         files.rmdir()
-    from ._index import index_root, write_index
+    from ._index import refresh_index
 
-    write_index(index_root(out_dir))
+    refresh_index(out_dir)
 
 
 def _py(value):

@@ -8,9 +8,11 @@ without one, the parent of the report folder. ``hplab train`` writes to
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -178,6 +180,11 @@ def write_index(directory: Path | str) -> Path:
     -------
     Path
         The written ``index.html``; an ``index.html`` hplab did not write is left as it is.
+
+    Raises
+    ------
+    OSError
+        The index cannot be written: among others, ``index.html`` is a folder or a pipe.
     """
     root = Path(directory)
     infos = find_reports(root)
@@ -194,11 +201,33 @@ def write_index(directory: Path | str) -> Path:
                   title=Path(os.path.abspath(root)).name or str(root), version=version(),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
-    if path.is_file() and not _is_our_index(path):  # someone's own page: never replaced
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):  # a pipe would take the write forever
+        folder = stat.S_ISDIR(mode)
+        raise OSError(errno.EISDIR if folder else errno.EINVAL,
+                      f"{'a folder' if folder else 'a pipe or a device'}, not a file", str(path))
+    if mode is not None and not _is_our_index(path):  # someone's own page: never replaced
         return path
     # several workers may refresh the same index at once
     write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     return path
+
+
+def refresh_index(report_dir: Path | str) -> Path | None:
+    """`write_index` of the folder a report in ``report_dir`` belongs to (see
+    `index_root`), or None when it cannot be written: the report is, so that fails
+    nothing; a line on stderr names the index and why."""
+    root = index_root(report_dir)
+    try:
+        return write_index(root)
+    except OSError as exc:
+        why = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        print(f"hplab: warning: the index {root / 'index.html'} was not refreshed ({why})",
+              file=sys.stderr)
+        return None
 
 
 def _is_our_index(path: Path) -> bool:

@@ -570,6 +570,30 @@ def test_the_index_skips_folders_it_cannot_read_and_named_pipes(tmp_path, monkey
     assert 'href="kept/report.html"' in (root / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, capsys):
+    # QA: runs/index.html a folder (or a pipe, or runs/ read-only) failed a finished,
+    # saved training with exit 2 and no summary; a pipe held it forever
+    root = tmp_path / "runs"
+    (root / "index.html").mkdir(parents=True)
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "xor", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["report_path"] == str(root / "train" / "xor" / "report.html")
+    assert (root / "train" / "xor" / "report.html").is_file()
+    said = f"hplab: warning: the index {root / 'index.html'} was not refreshed"
+    assert err == f"{said} (a folder, not a file)\n"
+    # rebuilding the index is the command's own result: that fails
+    code, out, err = run_cli(["report", "index", root], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "a folder, not a file: " in err
+    (root / "index.html").rmdir()
+    os.mkfifo(root / "index.html")
+    with within(10):
+        path = _small_report("piped").write(root / "piped")
+    assert path.is_file()
+    assert capsys.readouterr().err == f"{said} (a pipe or a device, not a file)\n"
+
+
 def _titled(frame: pd.DataFrame):
     fig = _draw_line(frame)
     fig.axes[0].set(title="Loss by epoch", xlabel="epoch", ylabel="loss")
