@@ -269,6 +269,33 @@ def _refuse_overwrite(out, *inputs) -> None:
     study.check_output_file(out)
 
 
+def _write_report(summary: dict, folder, write) -> str | None:
+    """``summary["report_path"]`` from ``write()`` (a path, or None: no report wanted).
+
+    The work is done and saved by then: a report that cannot be written in ``folder`` (a
+    full disk) leaves the path None and returns the line that says so, which
+    `_after_report` prints after the results.
+    """
+    try:
+        path = write()
+    except USER_ERRORS as exc:
+        summary["report_path"] = None
+        why = (exc.strerror if isinstance(exc, OSError) and exc.strerror
+               else " ".join(str(exc).split()) or type(exc).__name__)
+        return f"the report could not be written in {folder} ({why})"
+    summary["report_path"] = None if path is None else str(path)
+    return None
+
+
+def _after_report(args, failed: str | None) -> int:
+    """The exit code once the results are printed: 0, or 2 with `_write_report`'s line
+    when the report could not be written."""
+    if failed is None:
+        return 0
+    print(f"hplab {args.command}: error: {failed}", file=sys.stderr)
+    return 2
+
+
 def _analysis_report(args, writer: str, result) -> str | None:
     """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET."""
     if not args.report:
@@ -380,13 +407,14 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
               file=sys.stderr)
     summary = run.summary()
     summary["report_path"] = None  # the key is part of the contract, with or without a report
+    failed = None
     if args.report:
         import reports
 
-        summary["report_path"] = str(reports.training_report(run, out))
+        failed = _write_report(summary, out, lambda: reports.training_report(run, out))
     lines = [f"{k}: {_text(v)}" for k, v in summary.items()]
     _emit(args, summary, lines)
-    return 0
+    return _after_report(args, failed)
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help
@@ -600,6 +628,13 @@ def _study_report(name: str, storage, out=None, seconds=None) -> str:
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
 
 
+def _study_report_folder(name: str, storage) -> Path:
+    """The folder `_study_report` writes study ``name``'s report in (without --out)."""
+    import reports
+
+    return reports.study_report_folder(name, storage)
+
+
 def cmd_study_run(args) -> int:
     import study
 
@@ -609,11 +644,13 @@ def cmd_study_run(args) -> int:
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, command=_command_line(args.argv),
                               explicit_trials=args.trials is not None)
+    failed = None
     if args.report:
-        summary["report_path"] = _study_report(spec.name, args.storage,
-                                               seconds=summary["seconds"])
+        failed = _write_report(summary, _study_report_folder(spec.name, args.storage),
+                               lambda: _study_report(spec.name, args.storage,
+                                                     seconds=summary["seconds"]))
     _emit(args, summary, _study_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def cmd_study_worker(args) -> int:
@@ -714,9 +751,11 @@ def cmd_demo(args) -> int:
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,
                               command=_command_line(args.argv))
-    summary["report_path"] = _study_report(spec.name, args.storage, seconds=summary["seconds"])
+    failed = _write_report(summary, _study_report_folder(spec.name, args.storage),
+                           lambda: _study_report(spec.name, args.storage,
+                                                 seconds=summary["seconds"]))
     _emit(args, summary, _study_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def _replace_demo_only(storage, spec) -> None:
@@ -902,9 +941,10 @@ def cmd_scaling(args) -> int:
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed, progress=not args.json)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "scaling_report", result)
+    failed = _write_report(summary, _analysis_out(args),
+                           lambda: _analysis_report(args, "scaling_report", result))
     _emit(args, summary, _scaling_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def _add_scaling(sub) -> None:
@@ -1143,9 +1183,10 @@ def cmd_imbalance(args) -> int:
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed, progress=not args.json)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "imbalance_report", result)
+    failed = _write_report(summary, _analysis_out(args),
+                           lambda: _analysis_report(args, "imbalance_report", result))
     _emit(args, summary, _imbalance_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def _add_imbalance(sub) -> None:
@@ -1245,9 +1286,10 @@ def cmd_lr_range(args) -> int:
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "lr_range_report", result)
+    failed = _write_report(summary, _analysis_out(args),
+                           lambda: _analysis_report(args, "lr_range_report", result))
     _emit(args, summary, _lr_range_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def _add_lr_range(sub) -> None:
@@ -1334,9 +1376,10 @@ def cmd_capacity(args) -> int:
                                      workers=args.workers, seed=args.seed,
                                      progress=not args.json)
     summary = result.summary()
-    summary["report_path"] = _analysis_report(args, "capacity_report", result)
+    failed = _write_report(summary, _analysis_out(args),
+                           lambda: _analysis_report(args, "capacity_report", result))
     _emit(args, summary, _capacity_lines(summary))
-    return 0
+    return _after_report(args, failed)
 
 
 def _add_capacity(sub) -> None:

@@ -3,6 +3,7 @@ or another command's results in a report folder. Each refusal is one line, exit 
 file or folder is left as it was."""
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -156,3 +157,33 @@ def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch
     assert run_cli(argv, capsys)[0] == 130
     assert {p.name: _digest(p) for p in Path("runs/train/stop").iterdir()
             if p.is_file()} == files
+
+
+def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printed(
+        tmp_path, monkeypatch, capsys):
+    # QA: a full disk once the trials had finished: "hplab study: error: [Errno 28] No space
+    # left on device", exit 2, no JSON, no word that the trials had finished; train the
+    # same after its model was saved
+    import reports
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(reports, "study_report", full_disk)
+    monkeypatch.setattr(reports, "training_report", full_disk)
+    spec = (SPECS_DIR / "xor.toml").read_text()
+    Path("x.toml").write_text(spec.replace("n_trials = ", "n_trials = 2 #")
+                              .replace("max_epochs = ", "max_epochs = 5 #"))
+    code, out, err = run_cli(["study", "run", "x.toml", "--json"], capsys)
+    summary = json.loads(out)
+    assert code == 2 and summary["n_finished"] == 2 and summary["report_path"] is None
+    assert err == ("hplab study: error: the report could not be written in runs/studies/xor "
+                   "(No space left on device)\n")
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", "o", "--json"], capsys)
+    summary = json.loads(out)
+    assert code == 2 and summary["report_path"] is None and summary["epochs"] == 2
+    assert Path(summary["model_path"]) == Path("o/model.npz") and Path("o/model.npz").is_file()
+    assert err == ("hplab train: error: the report could not be written in o "
+                   "(No space left on device)\n")
