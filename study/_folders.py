@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
 
+import nets
+
 RUNS = Path("runs")
+#: The files of a training run's folder (`save_run_files`) and of a report's, beside its
+#: report_files/ (its tables' CSVs) and a study report's best_model/ (a training run)
+RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html")
+_RESULT_FOLDERS = ("report_files", "best_model")
+#: What every hplab report carries in its first bytes (<meta name="hplab-report">)
+_REPORT_MARK = b'name="hplab-report"'
 
 
 # File systems cap a name at 255 bytes; a long dataset path or a name in another script
@@ -50,3 +59,36 @@ def _hashed(safe: str, text: str) -> str:
     """``safe``, cut to fit `MAX_NAME_BYTES`, then a short hash of the whole ``text``."""
     cut = safe.encode()[:MAX_NAME_BYTES - 7].decode(errors="ignore").rstrip("-.")
     return f"{cut}-{hashlib.sha1(str(text).encode()).hexdigest()[:6]}"
+
+
+def result_file(path) -> str | None:
+    """Whose file ``path`` is among hplab's results, in words (``"the training run in
+    runs/train/xor"``): an output written there would replace it, or sit among a report's
+    files; None when it is none of theirs."""
+    given = Path(path)
+    real = Path(os.path.realpath(given))  # a link is written through: its target counts
+    shown = real if os.path.islink(given) else given
+    if real.parent.name in _RESULT_FOLDERS:
+        held = _results_in(real.parent.parent)
+        if held:
+            return f"{held} in {shown.parent.parent}"
+    if real.name in RESULT_FILES:
+        held = _results_in(real.parent)
+        if held:
+            return f"{held} in {shown.parent}"
+    return None
+
+
+def _results_in(folder: Path) -> str | None:
+    """``"the training run"`` or ``"the report"`` that ``folder`` holds, if any."""
+    try:
+        if nets.is_model_file(folder / "model.npz"):
+            return "the training run"
+        report = folder / "report.html"
+        if os.path.isfile(report):  # not a pipe: it would never answer
+            with open(report, "rb") as fh:
+                if _REPORT_MARK in fh.read(64 * 1024):
+                    return "the report"
+    except OSError:  # a folder this user cannot read: nor write, so nothing to lose
+        return None
+    return None

@@ -15,6 +15,7 @@ from optuna.trial import TrialState
 import nets
 
 from ._errors import StorageError
+from ._folders import result_file
 from ._record import trial_info, trial_status
 from ._spec import study_default
 from ._storage import (
@@ -230,8 +231,9 @@ def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
 
 def check_output_file(path, where=None, what: str = "the output") -> None:
     """Refuse to write a file over what a run cannot get back: a study storage (this
-    study's, or any database or journal: a mistyped --csv wiped one) or a saved model;
-    and name a path that is empty or a folder, before any work.
+    study's, or any database or journal: a mistyped --csv wiped one), a saved model or a
+    file of a training run's or a report's folder (`result_file`); and name a path that is
+    empty or a folder, before any work.
 
     Raises
     ------
@@ -255,3 +257,6 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
                            f"write {what} elsewhere")
     if nets.is_model_file(path):
         raise StorageError(f"{path} is a saved hplab model; write {what} elsewhere")
+    held = result_file(path)
+    if held:  # a CSV over a run's report.html or config.json: the run lost it
+        raise StorageError(f"{path} is a file of {held}; write {what} elsewhere")

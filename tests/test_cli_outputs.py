@@ -8,6 +8,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -157,6 +158,35 @@ def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch
     assert run_cli(argv, capsys)[0] == 130
     assert {p.name: _digest(p) for p in Path("runs/train/stop").iterdir()
             if p.is_file()} == files
+
+
+def test_outputs_never_overwrite_a_runs_or_a_reports_files(stored, capsys):
+    # QA: predict --out RUN/report.html replaced a training run's report with CSV, and
+    # study export --csv RUN/config.json its config (the model and storage were refused)
+    _, model = stored
+    run = model.parent
+    # a study's report folder: its page, and the best trial's run in best_model/
+    studied = Path("runs/studies/xor")
+    shutil.copytree(run, studied / "best_model")
+    shutil.copy(run / "report.html", studied / "report.html")
+    table = next((run / "report_files").glob("*.csv"))
+    targets = {run / "report.html": f"the training run in {run}",
+               run / "config.json": f"the training run in {run}",
+               run / "history.csv": f"the training run in {run}",
+               table: f"the training run in {run}",
+               studied / "report.html": f"the report in {studied}",
+               studied / "best_model" / "history.csv": f"the report in {studied}"}
+    kept = {p: _digest(p) for p in targets}
+    for target, whose in targets.items():
+        for argv, what in ((["predict", model, "--dataset", "--out", target], "the output"),
+                           (["study", "export", "xor", "--csv", target], "the CSV")):
+            code, out, err = run_cli(argv, capsys)
+            assert (code, out) == (2, ""), (argv, err)
+            assert err == (f"hplab {argv[0]}: error: {target} is a file of {whose}; "
+                           f"write {what} elsewhere\n")
+    assert {p: _digest(p) for p in kept} == kept
+    # a file of the user's own beside them is theirs to write
+    assert run_cli(["study", "export", "xor", "--csv", run / "trials.csv"], capsys)[0] == 0
 
 
 def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printed(
