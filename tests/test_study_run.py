@@ -124,7 +124,7 @@ def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_fil
 
 def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_path):
     # piped to a log, the two-worker bar wrote a frame every second: an hour, 240 KB
-    path = spec_file("log", dataset="coin", n_trials=2, max_epochs=500, pruner="none",
+    path = spec_file("log", dataset="coin", n_trials=2, max_epochs=250, pruner="none",
                      space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
                      fixed={"hidden": [8], "batch_size": 4})
     out = hplab_cli("study", "run", path, "--workers", 2, "--storage", tmp_path / "log.db",
