@@ -71,6 +71,8 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
         except (RuntimeError, ValueError) as exc:  # e.g. fANOVA: zero variance in a sample
             failed[method] = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
             continue
+        finally:
+            _release_fanova_trees()
         rows += [{"param": k, "method": method, "importance": float(v)}
                  for k, v in scores.items()]
     frame = pd.DataFrame(rows, columns=["param", "method", "importance"])
@@ -79,6 +81,18 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
     frame.attrs["fanova_sample"] = (FANOVA_MAX_TRIALS, len(complete)) \
         if sampled is not ordered and "fANOVA" in set(frame["method"]) else None
     return _with_attrs(frame, conditional, len(complete), failed=failed)
+
+
+def _release_fanova_trees() -> None:
+    """Drop the trees optuna's fANOVA keeps after it returns: its tree class caches its
+    methods with ``functools.lru_cache`` on the class, whose keys hold every tree (a
+    forest of 64 per report, ~25 MB for 500 trials, for the life of a notebook)."""
+    try:
+        from optuna.importance._fanova._tree import _FanovaTree
+    except ImportError:  # another optuna layout: nothing of ours to release
+        return
+    for method in vars(_FanovaTree).values():
+        getattr(method, "cache_clear", lambda: None)()
 
 
 def _with_attrs(frame: pd.DataFrame, conditional: dict[str, int], n_complete: int, *,
