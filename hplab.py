@@ -296,6 +296,16 @@ def _after_report(args, failed: str | None) -> int:
     return 2
 
 
+def _analysis_end(args, writer: str, result, lines) -> int:
+    """An analysis command's end: its report (unless --no-report), its results printed
+    (``lines(summary)``, or --json), then the line of a report that could not be written."""
+    summary = result.summary()
+    failed = _write_report(summary, _analysis_out(args),
+                           lambda: _analysis_report(args, writer, result))
+    _emit(args, summary, lines(summary))
+    return _after_report(args, failed)
+
+
 def _analysis_report(args, writer: str, result) -> str | None:
     """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET."""
     if not args.report:
@@ -940,11 +950,7 @@ def cmd_scaling(args) -> int:
         max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed, progress=not args.json)
-    summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, "scaling_report", result))
-    _emit(args, summary, _scaling_lines(summary))
-    return _after_report(args, failed)
+    return _analysis_end(args, "scaling_report", result, _scaling_lines)
 
 
 def _add_scaling(sub) -> None:
@@ -1182,11 +1188,7 @@ def cmd_imbalance(args) -> int:
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed, progress=not args.json)
-    summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, "imbalance_report", result))
-    _emit(args, summary, _imbalance_lines(summary))
-    return _after_report(args, failed)
+    return _analysis_end(args, "imbalance_report", result, _imbalance_lines)
 
 
 def _add_imbalance(sub) -> None:
@@ -1285,11 +1287,7 @@ def cmd_lr_range(args) -> int:
         mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
-    summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, "lr_range_report", result))
-    _emit(args, summary, _lr_range_lines(summary))
-    return _after_report(args, failed)
+    return _analysis_end(args, "lr_range_report", result, _lr_range_lines)
 
 
 def _add_lr_range(sub) -> None:
@@ -1375,11 +1373,7 @@ def cmd_capacity(args) -> int:
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
                                      progress=not args.json)
-    summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, "capacity_report", result))
-    _emit(args, summary, _capacity_lines(summary))
-    return _after_report(args, failed)
+    return _analysis_end(args, "capacity_report", result, _capacity_lines)
 
 
 def _add_capacity(sub) -> None:
