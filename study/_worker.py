@@ -9,6 +9,7 @@ workers on any number of machines end with exactly ``n_trials`` finished.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import datetime
 import signal
@@ -58,13 +59,16 @@ class HeldInterrupts:
     Once one interrupt is raised, further ones are held too, until the next ``allow``.
     Only the main thread can own a signal handler; elsewhere this does nothing. An
     interrupt that does not come as SIGINT (SIGTERM to a background job, whose SIGINT is
-    ignored) goes through `deliver`, and is held the same way.
+    ignored) goes through `deliver`, and is held the same way. One raised where Python
+    cannot raise it (a weakref callback or a ``__del__`` ran as it came: Python prints it
+    and carries on) is delivered again (`_unraisable`).
     """
 
     _active: list[HeldInterrupts] = []  # the main thread's, innermost last
 
     def __init__(self):
         self._holding, self._pending, self._old = True, None, None
+        self._raised = self._old_hook = None  # the interrupt raised last; the hook before
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -73,11 +77,15 @@ class HeldInterrupts:
             if old is signal.default_int_handler:  # leave ignored/custom handlers alone
                 self._old = old
                 signal.signal(signal.SIGINT, self._handler)
+            self._old_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         return self
 
     def __exit__(self, *exc):
         if self._old is not None:
             signal.signal(signal.SIGINT, self._old)
+        if self._old_hook is not None and sys.unraisablehook == self._unraisable:
+            sys.unraisablehook = self._old_hook
+        self._raised = None
         if HeldInterrupts._active and HeldInterrupts._active[-1] is self:
             HeldInterrupts._active.pop()
         self.allow()  # an interrupt held at the very end still stops the caller
@@ -103,7 +111,25 @@ class HeldInterrupts:
             # worker and its parent, which passes one on) must not cut short the trial's
             # "interrupted" record; it waits for the next allow()
             self._holding = True
-            raise interrupt
+            # the type a dropped one is delivered again as (`_unraisable`), if any
+            self._raised, self._pending = (self._pending or interrupt)(), None
+            raise self._raised
+
+    def _unraisable(self, unraisable) -> None:
+        """``sys.unraisablehook``: an interrupt raised in a weakref callback or a
+        ``__del__`` is dropped there, and holding from then on, the worker ran every trial
+        left. It is raised again instead, a moment later, from its SIGINT handler (from
+        another thread: raised while this hook runs, it would be lost too); without that
+        handler (SIGINT ignored), at the next `allow`."""
+        if unraisable.exc_value is None or unraisable.exc_value is not self._raised:
+            self._old_hook(unraisable)
+            return
+        self._raised, self._pending = None, type(unraisable.exc_value)
+        if self._old is not None:
+            self._holding = False
+            later = threading.Timer(0.01, _thread.interrupt_main, (signal.SIGINT,))
+            later.daemon = True
+            later.start()
 
     def hold(self) -> None:
         self._holding = True
