@@ -305,7 +305,18 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
 
         event.listen(storage.engine, "connect", utc_session)
         storage.engine.dispose()  # opening it wrote no heartbeat: the zone mattered not yet
+    pool_logger = storage.engine.pool.logger  # one per pool class, not per engine
+    getattr(pool_logger, "logger", pool_logger).addFilter(_quiet_cursor_close)
     return storage
+
+
+def _quiet_cursor_close(record) -> bool:
+    """A logging filter: drops SQLAlchemy's "Error closing cursor" traceback after Ctrl-C
+    broke into a read (the interrupt closes the connection, then the cursor cannot be),
+    which a pool worker printed to stderr beside its trial's "interrupted" record."""
+    error = record.exc_info[1] if record.exc_info else None
+    return not (record.msg == "Error closing cursor"
+                and isinstance(getattr(error, "__context__", None), KeyboardInterrupt))
 
 
 def utc_session(dbapi_connection, connection_record=None) -> None:

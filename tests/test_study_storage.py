@@ -998,3 +998,21 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2)), "--storage",
                        str(db), "--no-report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
+
+
+def test_a_cursor_an_interrupt_closed_is_closed_quietly(tmp_path, caplog):
+    # Ctrl-C in a pool worker's read closed its connection; SQLAlchemy then failed to
+    # close the cursor and printed "Error closing cursor" with two tracebacks to stderr
+    storage = study.open_storage(resolve_storage(str(tmp_path / "c.db")), create=True)
+    gone = sqlite3.connect(":memory:")
+    cursor = gone.cursor()
+    gone.close()
+    with storage.engine.connect() as conn:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            conn._safe_close_cursor(cursor)  # as SQLAlchemy does while the interrupt is raised
+        assert [r.getMessage() for r in caplog.records] == []
+        conn._safe_close_cursor(cursor)  # with no interrupt: still logged
+    assert [r.getMessage() for r in caplog.records] == ["Error closing cursor"]
+    storage.engine.dispose()
