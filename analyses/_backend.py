@@ -46,8 +46,10 @@ def shown_name(dataset, ds) -> str:
 
 
 def releasing(cache) -> Callable:
-    """Decorate an analysis so ``cache`` (an ``lru_cache`` of datasets loaded by name, one
-    copy per process) is emptied when it returns or raises: nothing stays in memory."""
+    """Decorate an analysis so it empties ``cache`` (`analyses._held.held_dataset`) in this
+    process when it returns or raises. Workers keep theirs (at most one dataset each, read
+    again if its files change): loky's until joblib's idle timeout (300 s) ends them, a
+    Dask cluster's until another dataset replaces it."""
 
     def decorate(analysis):
         @functools.wraps(analysis)
@@ -167,7 +169,7 @@ def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None
 
 def release_for_workers(cache, dataset, n_tasks: int, *, backend: str = "joblib",
                         workers: int | None = 1) -> None:
-    """Empty ``cache`` (an ``lru_cache`` of datasets loaded by name) when `run_tasks` is
+    """Empty ``cache`` (`analyses._held.held_dataset`) when `run_tasks` is
     about to run ``n_tasks`` tasks in other processes, each loading its own copy of the
     named ``dataset``: this one's would sit idle through them (MNIST: 400 MB). The caller
     drops its own reference first; runs here later load it again."""

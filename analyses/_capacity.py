@@ -10,7 +10,6 @@ budget) and its wall time. Runs are independent, so they spread over local proce
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from nets._repr import compact_repr
 
 from ._backend import data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
+from ._held import held_dataset, held_load
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -49,15 +49,10 @@ class _Task:
     eps: float
 
 
-@functools.lru_cache(maxsize=2)
-def _load(name: str, seed: int) -> data.Dataset:
-    return data.load(name, seed=seed)
-
-
 def _run(task: _Task) -> dict:
     """Train one net; one row of `RUN_COLUMNS`."""
     t0 = time.perf_counter()
-    ds = _load(*task.data) if isinstance(task.data, tuple) else task.data
+    ds = held_load(*task.data) if isinstance(task.data, tuple) else task.data
     cfg = task.config
     init_rng, loop_rng = nets.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
@@ -207,7 +202,7 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
     return tuple(sorted(int(v) for v in values))
 
 
-@releasing(_load)  # the data loaded by name: dropped when the sweep returns or raises
+@releasing(held_dataset)  # the data loaded by name: dropped when the sweep returns or raises
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
                    config: nets.TrainConfig | None = None, eps: float = 0.1,
                    workers: int | None = 1, seed: int = 0,
@@ -253,7 +248,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
     ref = data_ref(dataset, seed)
     # through the cache the workers=1 runs read: one copy of the data in this process
-    ds = _load(*ref) if isinstance(dataset, str) else dataset
+    ds = held_load(*ref) if isinstance(dataset, str) else dataset
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config
     seed_list = tuple(seed + k for k in range(seeds))
@@ -265,7 +260,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
     del ds  # the runs read the cache here, or load their own copy in each worker
-    release_for_workers(_load, dataset, len(tasks), workers=workers)
+    release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
                                   progress="capacity" if progress else None), columns=RUN_COLUMNS)
     diverged = runs.groupby(["depth", "width"])["status"].agg(lambda x: (x == "diverged").any())

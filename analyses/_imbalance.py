@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._backend import releasing, run_tasks, runs_elsewhere
 from ._checks import seed_count, whole
+from ._held import held_dataset
 from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skipped_run
@@ -87,7 +88,7 @@ def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
             for child in np.random.SeedSequence(int(seed)).spawn(int(n))]
 
 
-@releasing(held_variant)  # the last variant loaded: dropped when the benchmark returns or raises
+@releasing(held_dataset)  # the last variant loaded: dropped when the benchmark returns or raises
 def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=None,
                         sampling_ratio: float = DEFAULT_SAMPLING_RATIO, seeds: int = 3,
                         metric: str = "pr_auc", tune_for: str = "f1",
@@ -175,7 +176,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         raise ValueError(f"nothing to run: every strategy given ({', '.join(names)}) {why}, "
                          f"and at ratio {tasks[0].ratio} {skips[0][1]}")
     if runs_elsewhere(len(todo), backend=backend, workers=workers):
-        held_variant.cache_clear()  # each worker loads its own: this copy would sit idle
+        held_dataset.cache_clear()  # each worker loads its own: this copy would sit idle
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
                           scheduler=scheduler, progress="imbalance" if progress else None))
     not_run = {"skipped": skipped_run, "failed": failed_run}

@@ -1,15 +1,17 @@
 """The imbalance benchmark's data: one binary variant per (ratio, seed), loaded by reference.
 
 A run's task names its variant (`Variant`) instead of carrying its arrays; the process
-that runs it loads it through `held_variant`, which keeps one variant per process and
-drops it before loading another. Neither the benchmark's process nor a worker ever holds
-two (MNIST at 1:50: about 200 MB each).
+that runs it loads it through `held_variant`, which keeps one dataset per process
+(`analyses._held`) and drops it before loading another. Neither the benchmark's process
+nor a worker ever holds two (MNIST at 1:50: about 200 MB each).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from ._held import held_dataset
 
 #: Ratio label for "the data's own class balance" (no subsampling).
 OWN = "own"
@@ -77,25 +79,9 @@ def _require_binary(ds, name: str) -> None:
                          "classification data")
 
 
-class _OneVariant:
-    """The one variant this process holds: ``held(variant)`` loads it unless it is the one
-    held, dropping the held one first (an ``lru_cache`` would hold both while loading)."""
-
-    def __init__(self):
-        self._variant, self._ds = None, None
-
-    def __call__(self, variant: Variant):
-        if self._variant != variant:  # compared, not hashed: any positive label will do
-            self.cache_clear()
-            self._ds = load_variant(variant.dataset, variant.ratio, variant.positive,
-                                    variant.seed)
-            self._variant = variant
-        return self._ds
-
-    def cache_clear(self) -> None:
-        """Drop the held variant (the name `analyses._backend.releasing` calls)."""
-        self._variant, self._ds = None, None
-
-
-#: The variant this process holds; `imbalance_benchmark` empties it when it returns.
-held_variant = _OneVariant()
+def held_variant(variant: Variant):
+    """``variant``'s dataset through `held_dataset`: loaded unless it is the one held
+    (and its files unchanged), the held one dropped first."""
+    return held_dataset(("variant", variant), variant.dataset,
+                        lambda: load_variant(variant.dataset, variant.ratio, variant.positive,
+                                             variant.seed))

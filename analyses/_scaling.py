@@ -27,6 +27,7 @@ import nets
 
 from ._backend import check_backend, data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
+from ._held import held_dataset
 from ._noise_scale import (
     NOISE_COLUMNS,
     noise_batches,
@@ -49,7 +50,6 @@ from ._scaling_runs import (
     RunTask,
     best_per_batch,
     dataset_of,
-    datasets_loaded,
     median_steps_by_rate,
     run_task,
 )
@@ -107,7 +107,7 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
             raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
 
 
-@releasing(datasets_loaded)  # the data loaded by name: dropped when it returns or raises
+@releasing(held_dataset)  # the data loaded by name: dropped when it returns or raises
 def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                   target_metric: str | None = None, target: float | None = None,
                   max_steps: int = 10_000, max_epochs: float | None = None,
@@ -204,7 +204,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if target is None or (noise and n >= 2):
         every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
         ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
-        release_for_workers(datasets_loaded, dataset, len(ref_tasks), backend=backend,
+        release_for_workers(held_dataset, dataset, len(ref_tasks), backend=backend,
                             workers=workers)
         ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
                              scheduler=scheduler,
@@ -219,7 +219,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
             noise_df, b_simple, b_simple_step = _noise_at_target(
                 best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
-    release_for_workers(datasets_loaded, dataset, len(tasks), backend=backend, workers=workers)
+    release_for_workers(held_dataset, dataset, len(tasks), backend=backend, workers=workers)
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
                      progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)

@@ -9,7 +9,6 @@ spend about the same few hundred evaluations on it.
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pandas as pd
 import data
 import nets
 
+from ._held import held_load
 from ._noise_scale import GradientNoiseScale
 
 #: Target metric -> the direction that is better; errors list these names.
@@ -60,17 +60,9 @@ class RunTask:
     noise_draws: int = 1  # small batches per measurement
 
 
-@functools.lru_cache(maxsize=2)
-def _load(name: str, seed: int) -> data.Dataset:
-    return data.load(name, seed=seed)
-
-
-datasets_loaded = _load  # what `scaling_study` releases when it returns
-
-
 def dataset_of(ref) -> data.Dataset:
-    """The `data.Dataset` behind a task's ``data`` field."""
-    return _load(*ref) if isinstance(ref, tuple) else ref
+    """The `data.Dataset` behind a task's ``data`` field (a name's: `held_load`)."""
+    return held_load(*ref) if isinstance(ref, tuple) else ref
 
 
 class TargetReached(nets.Callback):

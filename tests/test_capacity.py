@@ -240,15 +240,15 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     # MNIST-sized data was loaded twice (the batch check, then the runs' cache) and one
     # copy stayed in memory after the sweep returned
     import data
-    from analyses import _capacity
+    from analyses import _held
 
-    _capacity._load.cache_clear()  # tests that call _run directly fill it
+    _held.held_dataset.cache_clear()  # tests that call _run directly fill it
     loads = []
     real = data.load
     monkeypatch.setattr(data, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
     capacity_sweep("coin", widths=(2, 4), seeds=1, config=QUICK.replace(max_epochs=2))
     assert loads == [("coin",)]
-    assert _capacity._load.cache_info().currsize == 0
+    assert _held.held_dataset.key is None
     with pytest.raises(ValueError, match="class_weight needs 3 values"):  # raised too
         capacity_sweep("coin", widths=(2,), seeds=1,
                        config=QUICK.replace(class_weight=(1.0, 2.0)))
@@ -256,7 +256,55 @@ def test_a_sweep_by_name_loads_its_data_once_and_keeps_none(monkeypatch):
     result = capacity_sweep("coin", widths=(2,), seeds=1,
                             config=QUICK.replace(batch_size=10**5, max_epochs=2))
     assert result.summary()["config"]["batch_size"] == -1
-    assert _capacity._load.cache_info().currsize == 0
+    assert _held.held_dataset.key is None
+
+
+def _two_feature_csv(path, n: int, column: str) -> str:
+    """A csv of ``n`` rows whose class is the sign of ``column`` (a, b or c)."""
+    X = np.random.default_rng(n).normal(size=(n, 3))
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    frame.assign(y=(frame[column] > 0).astype(int)).to_csv(path, index=False)
+    return f"csv:{path}"
+
+
+def test_a_rewritten_file_is_read_again_by_the_workers_of_an_earlier_sweep(tmp_path):
+    # the workers (alive for joblib's idle timeout) kept the first file's data by
+    # (name, seed) and the second sweep scored every net on it
+    kw = dict(widths=(4,), seeds=2, config=QUICK.replace(max_epochs=20), eps=0.0)
+    name = _two_feature_csv(tmp_path / "d.csv", 400, "a")
+    first = capacity_sweep(name, workers=2, **kw).to_frame()
+    _two_feature_csv(tmp_path / "d.csv", 1000, "b")
+    again = capacity_sweep(name, workers=2, **kw).to_frame()
+    here = capacity_sweep(name, workers=1, **kw).to_frame()
+    cols = ["seed", "test_accuracy", "val_loss"]
+    pd.testing.assert_frame_equal(again[cols], here[cols])
+    assert not np.allclose(again["val_loss"], first["val_loss"])
+
+
+def test_the_held_dataset_is_one_per_process_and_keyed_by_its_files(tmp_path):
+    import os
+
+    from analyses._held import held_dataset, held_load, source_stamp
+    from analyses._imbalance_variants import OWN, Variant, held_variant
+
+    name = _two_feature_csv(tmp_path / "d.csv", 40, "a")
+    stamp = source_stamp(name)
+    st = os.stat(tmp_path / "d.csv")
+    assert stamp == ((str(tmp_path / "d.csv"), st.st_mtime_ns, st.st_size, st.st_ino),)
+    assert source_stamp("coin") == ()  # built in: nothing to read
+    assert source_stamp("csv:nowhere.csv") == (("nowhere.csv",),)  # loading it says so
+    try:
+        first = held_load(name, 0)
+        assert held_load(name, 0) is first  # the same files: not read again
+        _two_feature_csv(tmp_path / "d.csv", 100, "b")
+        assert source_stamp(name) != stamp
+        assert held_load(name, 0) is not first  # rewritten: read again
+        assert len(held_load(name, 0).X_train) > len(first.X_train)
+        # another analysis's dataset replaces it: one per process, whichever holds it
+        held_variant(Variant(name, OWN, 1, 0))
+        assert held_dataset.key == ("variant", Variant(name, OWN, 1, 0))
+    finally:
+        held_dataset.cache_clear()
 
 
 def test_the_headline_says_its_test_score_is_the_validation_choices(tmp_path):

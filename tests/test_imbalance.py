@@ -304,6 +304,22 @@ def test_the_benchmark_holds_one_variant_at_a_time(monkeypatch, workers):
     assert [name for name, _ in seen].count("load") == 8
 
 
+def test_a_worker_reads_a_rewritten_file_again(tmp_path):
+    # a worker left by an earlier benchmark kept its variant by (name, ratio, positive,
+    # seed) and scored the next benchmark's runs on the old file's split
+    from analyses._held import held_dataset
+    from analyses._imbalance_variants import Variant, held_variant
+
+    variant = Variant(imbalanced_csv(tmp_path / "d.csv", 100, 50, 2.0), "1:5", None, 0)
+    try:
+        old = held_variant(variant)  # what the worker's first task loads
+        imbalanced_csv(tmp_path / "d.csv", 300, 100, 2.0)
+        new = held_variant(variant)
+        assert (len(old.y_train), len(new.y_train)) == (86, 259)
+    finally:
+        held_dataset.cache_clear()
+
+
 def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
     # positives far from every negative: ADASYN finds no majority neighbour and raises
     data = imbalanced_csv(tmp_path / "far.csv", 300, 30, 20.0, spread=0.1)

@@ -538,15 +538,32 @@ def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
 
 
 def test_a_study_by_name_keeps_no_dataset_once_it_returns():
-    from analyses import _scaling_runs
+    from analyses._held import held_dataset
 
     scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1], seeds=1, target=0.5, max_steps=30,
                   noise=False, config=nets.TrainConfig(hidden=(2,)))
-    assert _scaling_runs._load.cache_info().currsize == 0
+    assert held_dataset.key is None
     with pytest.raises(ValueError):  # a study that fails its checks keeps nothing either
         scaling_study("coin", batch_sizes=[10**5], lrs=[0.1], seeds=1, target=0.5,
                       noise=False)
-    assert _scaling_runs._load.cache_info().currsize == 0
+    assert held_dataset.key is None
+
+
+def test_a_worker_reads_a_rewritten_file_again(tmp_path):
+    # a worker left by an earlier study (joblib's idle timeout, a Dask cluster's life)
+    # ran the next study's tasks on the data it held by (name, seed): the old file's
+    from analyses._held import held_dataset
+    from analyses._scaling_runs import dataset_of
+
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"a": np.arange(40.0), "y": np.arange(40) % 2}).to_csv(path, index=False)
+    try:
+        old = dataset_of((f"csv:{path}", 0))  # what the worker's first task loads
+        pd.DataFrame({"a": np.arange(90.0), "y": np.arange(90) % 2}).to_csv(path, index=False)
+        new = dataset_of((f"csv:{path}", 0))
+        assert (len(old.X_train), len(new.X_train)) == (28, 64)
+    finally:
+        held_dataset.cache_clear()
 
 
 def test_a_study_by_name_drops_its_data_before_the_workers_load_theirs(monkeypatch):
