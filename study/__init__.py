@@ -31,7 +31,6 @@ from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_
 from ._storage import (
     DEFAULT_STORAGE,
     StorageURL,
-    mask_url,
     open_storage,
     release,
     resolve_storage,
@@ -48,6 +47,7 @@ from ._summary import (
 )
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run
 from ._trial_times import trial_times
+from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
     CREATED_ATTR,

@@ -41,7 +41,7 @@ from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_recor
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec_data import check_binary
-from ._storage import storage_failure
+from ._storage_errors import storage_failure
 from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes

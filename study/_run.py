@@ -35,8 +35,8 @@ from ._storage import (
     open_storage,
     release,
     resolve_storage,
-    storage_errors,
 )
+from ._storage_errors import storage_errors
 from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,

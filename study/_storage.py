@@ -1,4 +1,4 @@
-"""Where studies live: storage URLs, masking, opening (with heartbeats), failures in one line.
+"""Where studies live: storage URLs, masking, opening (with heartbeats).
 
 Accepted forms: nothing (the embedded SQLite file ``runs/hplab.db``), a ``*.db`` path,
 ``sqlite:///PATH``, ``postgresql://`` (mapped to the psycopg v3 driver), ``mysql://``,
@@ -8,17 +8,11 @@ any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
-import os
 import re
-import sqlite3
 import stat
-import sys
-import threading
 import time
-import urllib.parse
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +33,8 @@ from ._sqlite_file import (
     unwritable,
     unwritable_message,
 )
+from ._storage_errors import _first_line
+from ._url_masking import mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
@@ -76,62 +72,6 @@ class StorageURL:
 
     def exists(self) -> bool:
         return self.path is None or self.path.exists()
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password replaced by ``***`` (for printing and reports).
-
-    Masks the password of the user info (where SQLAlchemy reads it: up to the first ``@``
-    after ``user:``, and on through any unencoded ``@`` before the host ends, so such a
-    password is hidden whole) and every query parameter that can carry one
-    (``?password=...``, which libpq and SQLAlchemy accept too).
-    """
-    if "://" not in url:
-        return url
-    scheme, cred, at, host, question, pairs = _url_parts(url)
-    if ":" in cred:
-        cred = cred.split(":", 1)[0] + ":***"
-    query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
-                     for key, eq, value in pairs)
-    return f"{scheme}://{cred}{at}{host}{question}{query}"
-
-
-# SQLAlchemy's user info: a user without ':' or '/', then a password up to an '@' (it may
-# hold '?', '/' or '#'); more '@' before the host's end are an unencoded '@' in it
-_USER_PASSWORD = re.compile(r"[^:/@]*:[^@]*@")
-_MORE_PASSWORD = re.compile(r"[^/?@]*@")
-_USER_ONLY = re.compile(r"[^:/?@]*@")
-
-
-def _url_parts(url: str) -> tuple:
-    """``(scheme, user info, '@', host and path, '?', [(key, '=', value)...])``."""
-    scheme, _, rest = url.partition("://")
-    cred = at = ""
-    if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; no user info
-        m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)
-        if m:
-            end = m.end()
-            while ":" in rest[:end] and (more := _MORE_PASSWORD.match(rest, end)):
-                end = more.end()
-            cred, at, rest = rest[:end - 1], "@", rest[end:]
-    rest, question, query = rest.partition("?")
-    pairs = [part.partition("=") for part in query.split("&")] if query else []
-    return scheme, cred, at, rest, question, pairs
-
-
-def _is_secret(query_key: str) -> bool:
-    key = query_key.lower()
-    return "password" in key or key in ("pwd", "passwd", "secret", "token")
-
-
-def _secrets(url: str) -> list[str]:
-    """The password texts in ``url`` (user info and query), to scrub from error messages."""
-    _, cred, _, _, _, pairs = _url_parts(url)
-    found = [cred.split(":", 1)[1]] if ":" in cred else []
-    found += [value for key, _, value in pairs if _is_secret(key)]
-    # a driver's message may hold it decoded (p%40ss: p@ss), the longer form first
-    found += [urllib.parse.unquote(s) for s in found]
-    return sorted({s for s in found if s}, key=len, reverse=True)
 
 
 def _home(path: Path) -> Path:
@@ -396,117 +336,3 @@ def storage_kind(path: Path) -> str | None:
         return "journal" if "op_code" in json.loads(first) else None
     except (ValueError, TypeError):  # not JSON, or JSON that is not an object
         return None
-
-
-@contextlib.contextmanager
-def storage_errors(where: StorageURL, after: str = ""):
-    """Turn a storage failing mid-command (a server gone, a file locked) into one
-    `StorageError` naming it, password masked; ``after`` is appended to the message.
-
-    Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
-    of a traceback; the command's own error follows.
-    """
-    previous = threading.excepthook
-
-    def one_line(args):
-        cause = storage_failure(args.exc_value)
-        if cause is None:
-            return previous(args)
-        name = args.thread.name if args.thread is not None else "a thread"
-        print(f"hplab: {name}: storage {where.masked} failed: {_first_line(cause, where.url)}",
-              file=sys.stderr)
-
-    threading.excepthook = one_line
-    try:
-        yield
-    except StorageError:
-        raise
-    except Exception as exc:
-        if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):
-            raise StorageError(f"storage {where.masked} holds a value that is not valid JSON"
-                               f" ({_bad_json_at(where)}{exc})") from None
-        cause = storage_failure(exc)
-        if cause is None:
-            raise
-        raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
-                           f"{after}") from None
-    finally:
-        threading.excepthook = previous
-
-
-def _raised_in_optuna(exc: BaseException, subpackage: str = "") -> bool:
-    """Whether optuna's code (of ``subpackage``, e.g. ``storages``) is in the traceback of
-    ``exc`` (reading what it stored, writing to its storage)."""
-    package = os.path.join(os.path.dirname(optuna.__file__), subpackage, "")
-    tb = exc.__traceback__
-    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(package):
-        tb = tb.tb_next
-    return tb is not None
-
-
-# every attribute of an optuna SQLite storage: its study's name, its trial's number, its key
-_ATTRIBUTES = " UNION ALL ".join(
-    [f"SELECT s.study_name, t.number, a.key, a.value_json FROM {table} a JOIN trials t "
-     "ON t.trial_id = a.trial_id JOIN studies s ON s.study_id = t.study_id"
-     for table in ("trial_user_attributes", "trial_system_attributes")]
-    + [f"SELECT s.study_name, NULL, a.key, a.value_json FROM {table} a JOIN studies s "
-       "ON s.study_id = a.study_id" for table in ("study_user_attributes",
-                                                  "study_system_attributes")])
-
-
-def _bad_json_at(where: StorageURL) -> str:
-    """``trial N of study 'x', attribute 'key': ``, the first stored attribute that is not
-    JSON, looked up in an SQLite file ('' elsewhere, or if none is found)."""
-    if where.kind != "sqlite" or where.path is None:
-        return ""
-    try:
-        with contextlib.closing(sqlite3.connect(f"{where.path.resolve().as_uri()}?mode=ro",
-                                                uri=True)) as con:
-            for study_name, number, key, value in con.execute(_ATTRIBUTES):
-                try:
-                    json.loads(value)
-                except ValueError:
-                    trial = "" if number is None else f"trial {number} of "
-                    return f"{trial}study {study_name!r}, attribute {key!r}: "
-    except sqlite3.Error:  # the message without the place
-        pass
-    return ""
-
-
-def storage_failure(exc: BaseException | None) -> BaseException | None:
-    """The storage error behind ``exc``, if any, looking through its causes: optuna
-    wraps database errors (``StorageInternalError``) and may raise something else while
-    handling them (optuna 5.0's trial loop ends in an UnboundLocalError when tell and the
-    read after it both fail, and in an AssertionError when a journal's write failed).
-    A journal's errors are the OS's (a full disk), raised in optuna's storage code."""
-    from sqlalchemy import exc as sa_exc
-
-    found, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, sa_exc.SQLAlchemyError | sqlite3.Error
-                      | optuna.exceptions.StorageInternalError) or (
-                isinstance(exc, OSError) and _raised_in_optuna(exc, "storages")):
-            found.append(exc)
-        exc = exc.__cause__ or exc.__context__
-    # the driver's (or the OS's) own message says what happened; optuna's wrapper guesses
-    direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error | OSError)]
-    return (direct or found or [None])[0]
-
-
-def failure_text(exc: BaseException, where: StorageURL) -> str:
-    """What ``where`` said when it failed with ``exc``: one line, password masked."""
-    return _first_line(storage_failure(exc) or exc, where.url)
-
-
-def _first_line(exc: BaseException, url: str) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno
-        orig = ": ".join(str(part) for part in (orig.strerror, orig.filename) if part)
-    text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
-    for secret in _secrets(url):
-        # as a whole token (dots join one: an address): a password "1" or "p" turned
-        # 127.0.0.1 into ***27.0.0.*** and "port" into ***ort (a driver echoes the URL,
-        # where the password stands alone)
-        text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w]|\.\w)", "***", text)
-    return text

@@ -28,12 +28,10 @@ from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._storage import (
     RESUME_HINT,
     StorageURL,
-    failure_text,
     open_storage,
     release,
-    storage_errors,
-    storage_failure,
 )
+from ._storage_errors import failure_text, storage_errors, storage_failure
 from ._worker_storage import ClaimLock, held_reads, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)

@@ -61,7 +61,7 @@ def test_passwords_are_masked():
     # a '?' in the password: SQLAlchemy reads it as part of the password, not a query
     assert mask_url("postgresql://hplab:pa?ss@h:5/db?sslmode=require") == \
         "postgresql://hplab:***@h:5/db?sslmode=require"
-    assert "pa?ss" in study._storage._secrets("postgresql://hplab:pa?ss@h:5/db")
+    assert "pa?ss" in study._url_masking._secrets("postgresql://hplab:pa?ss@h:5/db")
     # the password's text elsewhere in the URL (user, database, host) stays as it is
     assert mask_url("postgresql://postgres:postgres@localhost/postgres") == \
         "postgresql://postgres:***@localhost/postgres"

@@ -1,0 +1,137 @@
+"""A storage failing mid-command (a server gone, a file locked, a full disk): told in one
+line naming the storage, password masked, never a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+import optuna
+
+from ._errors import StorageError
+from ._url_masking import _secrets
+
+if TYPE_CHECKING:
+    from ._storage import StorageURL
+
+__all__ = ["failure_text", "storage_errors", "storage_failure"]
+
+
+@contextlib.contextmanager
+def storage_errors(where: StorageURL, after: str = ""):
+    """Turn a storage failing mid-command (a server gone, a file locked) into one
+    `StorageError` naming it, password masked; ``after`` is appended to the message.
+
+    Meanwhile a thread that dies of it (optuna's heartbeat) says so in one line instead
+    of a traceback; the command's own error follows.
+    """
+    previous = threading.excepthook
+
+    def one_line(args):
+        cause = storage_failure(args.exc_value)
+        if cause is None:
+            return previous(args)
+        name = args.thread.name if args.thread is not None else "a thread"
+        print(f"hplab: {name}: storage {where.masked} failed: {_first_line(cause, where.url)}",
+              file=sys.stderr)
+
+    threading.excepthook = one_line
+    try:
+        yield
+    except StorageError:
+        raise
+    except Exception as exc:
+        if isinstance(exc, json.JSONDecodeError) and _raised_in_optuna(exc):
+            raise StorageError(f"storage {where.masked} holds a value that is not valid JSON"
+                               f" ({_bad_json_at(where)}{exc})") from None
+        cause = storage_failure(exc)
+        if cause is None:
+            raise
+        raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
+                           f"{after}") from None
+    finally:
+        threading.excepthook = previous
+
+
+def _raised_in_optuna(exc: BaseException, subpackage: str = "") -> bool:
+    """Whether optuna's code (of ``subpackage``, e.g. ``storages``) is in the traceback of
+    ``exc`` (reading what it stored, writing to its storage)."""
+    package = os.path.join(os.path.dirname(optuna.__file__), subpackage, "")
+    tb = exc.__traceback__
+    while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(package):
+        tb = tb.tb_next
+    return tb is not None
+
+
+# every attribute of an optuna SQLite storage: its study's name, its trial's number, its key
+_ATTRIBUTES = " UNION ALL ".join(
+    [f"SELECT s.study_name, t.number, a.key, a.value_json FROM {table} a JOIN trials t "
+     "ON t.trial_id = a.trial_id JOIN studies s ON s.study_id = t.study_id"
+     for table in ("trial_user_attributes", "trial_system_attributes")]
+    + [f"SELECT s.study_name, NULL, a.key, a.value_json FROM {table} a JOIN studies s "
+       "ON s.study_id = a.study_id" for table in ("study_user_attributes",
+                                                  "study_system_attributes")])
+
+
+def _bad_json_at(where: StorageURL) -> str:
+    """``trial N of study 'x', attribute 'key': ``, the first stored attribute that is not
+    JSON, looked up in an SQLite file ('' elsewhere, or if none is found)."""
+    if where.kind != "sqlite" or where.path is None:
+        return ""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{where.path.resolve().as_uri()}?mode=ro",
+                                                uri=True)) as con:
+            for study_name, number, key, value in con.execute(_ATTRIBUTES):
+                try:
+                    json.loads(value)
+                except ValueError:
+                    trial = "" if number is None else f"trial {number} of "
+                    return f"{trial}study {study_name!r}, attribute {key!r}: "
+    except sqlite3.Error:  # the message without the place
+        pass
+    return ""
+
+
+def storage_failure(exc: BaseException | None) -> BaseException | None:
+    """The storage error behind ``exc``, if any, looking through its causes: optuna
+    wraps database errors (``StorageInternalError``) and may raise something else while
+    handling them (optuna 5.0's trial loop ends in an UnboundLocalError when tell and the
+    read after it both fail, and in an AssertionError when a journal's write failed).
+    A journal's errors are the OS's (a full disk), raised in optuna's storage code."""
+    from sqlalchemy import exc as sa_exc
+
+    found, seen = [], set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sa_exc.SQLAlchemyError | sqlite3.Error
+                      | optuna.exceptions.StorageInternalError) or (
+                isinstance(exc, OSError) and _raised_in_optuna(exc, "storages")):
+            found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    # the driver's (or the OS's) own message says what happened; optuna's wrapper guesses
+    direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error | OSError)]
+    return (direct or found or [None])[0]
+
+
+def failure_text(exc: BaseException, where: StorageURL) -> str:
+    """What ``where`` said when it failed with ``exc``: one line, password masked."""
+    return _first_line(storage_failure(exc) or exc, where.url)
+
+
+def _first_line(exc: BaseException, url: str) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, OSError) and orig.strerror:  # "No space left on device", no errno
+        orig = ": ".join(str(part) for part in (orig.strerror, orig.filename) if part)
+    text = " ".join(str(orig).strip().splitlines()[:1]) or type(orig).__name__
+    for secret in _secrets(url):
+        # as a whole token (dots join one: an address): a password "1" or "p" turned
+        # 127.0.0.1 into ***27.0.0.*** and "port" into ***ort (a driver echoes the URL,
+        # where the password stands alone)
+        text = re.sub(rf"(?<![\w.]){re.escape(secret)}(?![\w]|\.\w)", "***", text)
+    return text

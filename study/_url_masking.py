@@ -1,0 +1,63 @@
+"""Passwords out of storage URLs and error messages: what hplab prints and writes into
+reports names a server, never its password."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ``***`` (for printing and reports).
+
+    Masks the password of the user info (where SQLAlchemy reads it: up to the first ``@``
+    after ``user:``, and on through any unencoded ``@`` before the host ends, so such a
+    password is hidden whole) and every query parameter that can carry one
+    (``?password=...``, which libpq and SQLAlchemy accept too).
+    """
+    if "://" not in url:
+        return url
+    scheme, cred, at, host, question, pairs = _url_parts(url)
+    if ":" in cred:
+        cred = cred.split(":", 1)[0] + ":***"
+    query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
+                     for key, eq, value in pairs)
+    return f"{scheme}://{cred}{at}{host}{question}{query}"
+
+
+# SQLAlchemy's user info: a user without ':' or '/', then a password up to an '@' (it may
+# hold '?', '/' or '#'); more '@' before the host's end are an unencoded '@' in it
+_USER_PASSWORD = re.compile(r"[^:/@]*:[^@]*@")
+_MORE_PASSWORD = re.compile(r"[^/?@]*@")
+_USER_ONLY = re.compile(r"[^:/?@]*@")
+
+
+def _url_parts(url: str) -> tuple:
+    """``(scheme, user info, '@', host and path, '?', [(key, '=', value)...])``."""
+    scheme, _, rest = url.partition("://")
+    cred = at = ""
+    if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; no user info
+        m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)
+        if m:
+            end = m.end()
+            while ":" in rest[:end] and (more := _MORE_PASSWORD.match(rest, end)):
+                end = more.end()
+            cred, at, rest = rest[:end - 1], "@", rest[end:]
+    rest, question, query = rest.partition("?")
+    pairs = [part.partition("=") for part in query.split("&")] if query else []
+    return scheme, cred, at, rest, question, pairs
+
+
+def _is_secret(query_key: str) -> bool:
+    key = query_key.lower()
+    return "password" in key or key in ("pwd", "passwd", "secret", "token")
+
+
+def _secrets(url: str) -> list[str]:
+    """The password texts in ``url`` (user info and query), to scrub from error messages."""
+    _, cred, _, _, _, pairs = _url_parts(url)
+    found = [cred.split(":", 1)[1]] if ":" in cred else []
+    found += [value for key, _, value in pairs if _is_secret(key)]
+    # a driver's message may hold it decoded (p%40ss: p@ss), the longer form first
+    found += [urllib.parse.unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
