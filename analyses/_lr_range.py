@@ -293,9 +293,10 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
             raise ValueError(f"the {suggestion} suggestion is undefined on every curve (too "
                              "few points before divergence): widen --min-lr/--max-lr or "
                              "add --steps")
-        grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs)
-        result_kw = {"verify": grid,
-                     "verdict": verify_verdict(grid, lr, trivial_baseline(ds, cfg))}
+        baseline = trivial_baseline(ds, cfg)
+        grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
+                           baseline=baseline)
+        result_kw = {"verify": grid, "verdict": verify_verdict(grid, lr, baseline)}
     looper = mode == "looper"
     return LRRangeResult(
         dataset=ds.name, mode=mode, min_lr=float(min_lr), max_lr=float(max_lr),

@@ -106,12 +106,15 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
 
 
 def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
-                max_growth: int = VERIFY_GROWTH) -> pd.DataFrame:
+                max_growth: int = VERIFY_GROWTH, baseline: dict | None = None) -> pd.DataFrame:
     """`verify_runs` over `VERIFY_FACTORS`, grown past an edge where the best rate lies.
 
     While the lowest mean validation loss is at the grid's largest rate (or smallest, or
     every run diverged), the next quarter-decade rate beyond it is trained, up to
-    ``max_growth`` rates: the grid then brackets its best rate, or says it cannot.
+    ``max_growth`` rates: the grid then brackets its best rate, or says it cannot. With a
+    `trivial_baseline`, a grid in which no rate beat it grows toward larger rates until
+    one does or the largest diverges: its losses differ by noise, so its lowest is no
+    minimum (brief runs at too small a rate learn nothing).
 
     Returns
     -------
@@ -124,7 +127,13 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     low, high = -quarter, quarter
     for _ in range(max_growth):
         loss = _mean_loss(runs)
-        if np.isfinite(loss.to_numpy()).any() and loss.idxmax() != loss.idxmin():
+        if baseline and np.isfinite(loss.to_numpy()).any() and not _learned(
+                runs, loss, baseline).any():
+            if not np.isfinite(loss.iloc[-1]):
+                break  # the largest rate diverged: no rate of this grid's reach learns
+            high += 1
+            factor = 10 ** (high / 4)
+        elif np.isfinite(loss.to_numpy()).any() and loss.idxmax() != loss.idxmin():
             best = loss.idxmin()
             if best == loss.index.max():
                 high += 1
@@ -196,15 +205,23 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
             "inconclusive_reason": why or None, **base_keys}
 
 
+def _learned(runs: pd.DataFrame, loss: pd.Series, base: dict) -> pd.Series:
+    """Per rate: its mean validation loss `BASELINE_MARGIN` below the baseline's, or its
+    accuracy that much above the majority share (all False without a baseline loss)."""
+    b_loss, b_acc = base.get("val_loss", math.nan), base.get("val_accuracy", math.nan)
+    learned = loss < (1 - BASELINE_MARGIN) * b_loss
+    if math.isfinite(b_acc):
+        acc = runs.groupby("lr")["val_accuracy"].mean()
+        learned |= acc.reindex(loss.index) > b_acc + BASELINE_MARGIN
+    return learned
+
+
 def _inconclusive(runs: pd.DataFrame, loss: pd.Series, base: dict) -> str:
     """Why the grid cannot place a best rate, or "" when it can."""
     acc = runs.groupby("lr")["val_accuracy"].mean()
     b_loss, b_acc = base.get("val_loss", math.nan), base.get("val_accuracy", math.nan)
     if math.isfinite(b_loss):
-        learned = loss < (1 - BASELINE_MARGIN) * b_loss
-        if math.isfinite(b_acc):
-            learned |= acc.reindex(loss.index) > b_acc + BASELINE_MARGIN
-        if not learned.any():
+        if not _learned(runs, loss, base).any():
             shown = (f"; accuracy at most {acc.max():.3g}, the majority class scores "
                      f"{b_acc:.3g}" if math.isfinite(b_acc) else "")
             return (f"no grid rate beat a constant prediction of the training set's "

@@ -232,3 +232,22 @@ def test_the_report_says_how_far_the_verify_grid_grew(tmp_path):
     text = html.unescape(reports.lr_range_report(res, tmp_path / "r").read_text())
     assert ("Verification: brief runs (3 epochs) at 11 rates (2 past the 0.1×–10× grid's "
             "edge, where the best lay); the best grid rate is 0.0416") in text
+
+
+def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():
+    # QA: coin's plain-SGD sigmoid nets learn nothing in 20 epochs below ~1; the grid
+    # around valley's 0.026 stopped growing at a minimum of noise (every loss above the
+    # prior's 1.0090) and said "train longer", where rates near 2 learn
+    import data
+    from analyses import verify_grid, verify_verdict
+    from analyses._lr_verify import trivial_baseline
+
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(16,), activation="sigmoid", optimizer="sgd", batch_size=32)
+    base = trivial_baseline(ds, cfg)
+    runs = verify_grid(ds, cfg, 0.0259, [0, 1], epochs=20, baseline=base)
+    v = verify_verdict(runs, 0.0259, base)
+    assert runs["lr"].nunique() > 9 and not v["inconclusive"]
+    assert v["best_grid_lr"] > 1  # where the nets beat the majority share (0.46)
+    assert runs.groupby("lr")["val_accuracy"].mean().max() > base["val_accuracy"] + 0.05
+    assert verify_grid(ds, cfg, 0.0259, [0, 1], epochs=20)["lr"].nunique() == 9  # no base
