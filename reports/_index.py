@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import stat
 import sys
 import time
@@ -199,6 +200,7 @@ def write_index(directory: Path | str) -> Path:
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=version(),
+                  folder=shlex.quote(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
     try:
@@ -264,7 +266,8 @@ def _zone_label() -> str:
     names = "/".join(dict.fromkeys(time.tzname))
     offset = datetime.now().astimezone().strftime("%z")
     offset = f"UTC{offset[:3]}:{offset[3:]}"
-    return names if names == "UTC" else f"{names}, {offset}"
+    # a POSIX zone may be named UTC at another offset (TZ=UTC+3 is UTC-03:00)
+    return names if offset == "UTC+00:00" and names == "UTC" else f"{names}, {offset}"
 
 
 def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:

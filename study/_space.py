@@ -395,7 +395,9 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
     try:
         cfg = build(dict(layers), fixed, max_epochs)
     except (ValueError, TypeError) as exc:
-        raise SpecError(f"fixed: {exc}") from None
+        # TrainConfig names the field first ("momentum must be in [0, 1)"): its key path
+        name = str(exc).split(" ", 1)[0]
+        raise SpecError(f"fixed.{exc}" if name in fixed else f"fixed: {exc}") from None
     if fits is not None:
         try:
             fits(cfg)

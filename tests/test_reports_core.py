@@ -254,6 +254,13 @@ def test_index_dates_are_in_one_zone_and_say_which(tmp_path, time_zone, parse_ht
     text = reports.write_index(root).read_text(encoding="utf-8")
     assert re.findall(r'<td class="date">(.*?)</td>', text)[0] == "2026-01-01 14:00"
     assert "newest first; times in UTC." in text
+    # a POSIX zone named UTC at another offset: TZ=UTC+3 is three hours behind UTC
+    time_zone("UTC+3")
+    text = reports.write_index(root).read_text(encoding="utf-8")
+    assert re.findall(r'<td class="date">(.*?)</td>', text)[0] == "2026-01-01 11:00"
+    assert "newest first; times in UTC, UTC-03:00." in text
+    # the footer's command regenerates this index from any folder: its absolute path
+    assert f"Regenerate with <code>hplab report index {root}</code>" in text
 
 
 def test_index_root_rule(tmp_path):

@@ -103,7 +103,7 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     (lambda r: r["fixed"].update(lr=0.1), r"^fixed\.lr is also searched in space\.lr"),
     (lambda r: r["fixed"].update(optimiser="adam"), r"^fixed\.optimiser: unknown setting"),
     (lambda r: r["fixed"].update(batch_size="big"), r"^fixed\.batch_size must be an integer"),
-    (lambda r: r["fixed"].update(momentum=1.5), r"^fixed: momentum must be in \[0, 1\)"),
+    (lambda r: r["fixed"].update(momentum=1.5), r"^fixed\.momentum must be in \[0, 1\)"),
     # lr searched, its floor fixed: the low end would ramp the rate up (refused at load, as
     # every searched value is checked against [fixed])
     (lambda r: r["fixed"].update(schedule="cosine", lr_min=0.01),
@@ -264,7 +264,7 @@ def test_what_earlier_versions_stored_and_ran_still_reads():
             parse_spec(ramp)
         assert parse_spec(ramp, strict=False).fixed["lr_min"] == 0.01
     ramp["fixed"]["batch_size"] = 0
-    with pytest.raises(SpecError, match=r"^fixed: batch_size must be a whole number >= 1"):
+    with pytest.raises(SpecError, match=r"^fixed\.batch_size must be a whole number >= 1"):
         parse_spec(ramp, strict=False)
     # aliases searched as two choices: the grid ran each configuration twice
     aliases = _raw(sampler="grid")
