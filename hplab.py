@@ -648,7 +648,10 @@ def _study_report_folder(name: str, storage) -> Path:
 def cmd_study_run(args) -> int:
     import study
 
-    spec = study.load_spec(args.spec)
+    try:
+        spec = study.load_spec(args.spec)
+    except study.SpecError as refused:  # the file of a study that ran with it resumes it
+        spec = study.resumable_spec(args.spec, args.storage, refused)
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,

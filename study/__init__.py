@@ -2,7 +2,7 @@
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
-from ._create import create_or_resume, stored_spec
+from ._create import create_or_resume, resumable_spec, stored_spec
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import (
@@ -64,7 +64,7 @@ __all__ = [
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
-    "create_or_resume", "data_differs",
+    "create_or_resume", "resumable_spec", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",

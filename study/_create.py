@@ -13,7 +13,7 @@ import optuna
 
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, check_data, new_spec_hint
-from ._spec import StudySpec, first_difference, parse_spec, stored_budget
+from ._spec import StudySpec, first_difference, load_spec, parse_spec, stored_budget
 from ._storage import StorageURL, open_storage, resolve_storage
 from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
 
@@ -47,7 +47,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     against the study's (`check_data`) before anything is stored."""
     raw = json.loads(json.dumps(spec.raw))  # what comes back from storage: plain JSON
     raw["study"]["n_trials"] = spec.n_trials  # explicit, even where it was a default
-    edited = first_difference(parse_spec(raw), spec)
+    edited = first_difference(parse_spec(raw, strict=spec.strict), spec)
     if edited:  # workers and reports would run the stored table, not these fields
         raise SpecError(f"{edited} of this spec differs from its table (spec.raw); edit "
                         "the table and parse_spec it rather than dataclasses.replace")
@@ -169,3 +169,19 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
         raise SpecError(f"the spec stored with study {name!r} in {where.masked} does not "
                         f"pass this version's checks ({exc}); run the corrected spec under a "
                         "new study.name") from None
+
+
+def resumable_spec(path, storage: str | None, refused: SpecError) -> StudySpec:
+    """The spec file ``path``, which this version's checks refuse (``refused``), read as
+    earlier versions read it, when it is the spec of the study ``storage`` holds under its
+    name: that study ran with it, and running the same file again resumes it (choices
+    that are aliases of one value, a hidden beside a depth...). Otherwise ``refused``.
+    """
+    try:
+        spec = load_spec(path, strict=False)
+        stored, _ = stored_spec(spec.name, resolve_storage(storage))
+    except (SpecError, StorageError):
+        raise refused from None
+    if first_difference(stored, absolute_data(spec)) is not None:
+        raise refused
+    return spec

@@ -115,6 +115,8 @@ class StudySpec:
     sampler_options: dict = field(default_factory=dict)
     pruner_options: dict = field(default_factory=dict)
     path: str | None = None
+    # False: read by an earlier version's rules (a stored spec, or one resuming its study)
+    strict: bool = True
 
     @property
     def directions(self) -> tuple[str, ...]:
@@ -142,7 +144,7 @@ class StudySpec:
         raw = json.loads(json.dumps(self.raw))
         raw["study"]["n_trials"] = n_trials
         try:
-            return parse_spec(raw, path=self.path)
+            return parse_spec(raw, path=self.path, strict=self.strict)
         except SpecError as exc:  # the count came from the flag, not the spec's key
             message = str(exc)
             if message.startswith("study.n_trials"):
@@ -268,8 +270,8 @@ def find_spec(name_or_path: str | Path) -> Path:
                     f"{', '.join(spec_names())}")
 
 
-def load_spec(name_or_path: str | Path) -> StudySpec:
-    """Read and validate a spec by short name or path.
+def load_spec(name_or_path: str | Path, *, strict: bool = True) -> StudySpec:
+    """Read and validate a spec by short name or path (``strict``: as `parse_spec`).
 
     Raises
     ------
@@ -297,7 +299,7 @@ def load_spec(name_or_path: str | Path) -> StudySpec:
             # a file's paths absolute, as the study stores them: a worker started in
             # another folder read csv:data.csv there, another file, into the same study
             raw["study"]["dataset"] = data.absolute_name(raw["study"]["dataset"])
-    return parse_spec(raw, path=str(path))
+    return parse_spec(raw, path=str(path), strict=strict)
 
 
 def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> StudySpec:
@@ -346,7 +348,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     check_pruner(s["pruner"], pruner_options, len(metrics), strict)
     spec = StudySpec(metrics=metrics, space=space, fixed=fixed, raw=raw, path=path,
                      sampler_options=dict(sampler_options),
-                     pruner_options=dict(pruner_options), **s)
+                     pruner_options=dict(pruner_options), strict=strict, **s)
     if spec.sampler == "grid":  # n_trials defaults to the grid's size, and cannot exceed it
         # new specs: at most GRID_MAX_VALUES a parameter (a stored one ran as it is)
         grid = spec.space.grid(GRID_MAX_VALUES if strict else None)

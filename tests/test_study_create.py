@@ -153,3 +153,28 @@ def test_a_study_created_while_a_worker_looked_for_it_is_loaded(spec_file, tmp_p
     assert got == 2
     assert err == (f"hplab study: error: no study 'gone' in sqlite:///{db}; studies there: other, "
                    "late\n")
+
+
+def test_a_study_that_ran_with_a_spec_now_refused_resumes_from_the_same_file(tmp_path,
+                                                                            capsys):
+    # QA: he and msra listed as two choices (refused since: one initializer) ran fine
+    # yesterday; its own file, and the file without the alias ("another spec"), both
+    # refused, so no trial could be added to it
+    path = tmp_path / "al.toml"
+    path.write_text('[study]\nname = "al"\ndataset = "xor"\nn_trials = 2\nmax_epochs = 4\n'
+                    'pruner = "none"\n[space]\ninit = ["he", "msra"]\n'
+                    'activation = ["relu", "tanh"]\n')
+    db = tmp_path / "al.db"
+    study.run_study(study.load_spec(path, strict=False), storage=str(db), progress=False)
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--trials", "3",
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 3 and len(trials_of(db, "al")) == 3
+    # a new study of that spec is refused as before, and so is the file with another name
+    other = tmp_path / "al2.toml"
+    other.write_text(path.read_text().replace('"al"', '"al2"'))
+    code, out, err = run_cli(["study", "run", other, "--storage", db, "--no-report"], capsys)
+    assert code == 2 and err == ("hplab study: error: space.init lists 'he' and 'msra', one "
+                                 "initializer\n")
+    assert study.list_studies(str(db))[0]["study"] == "al" and len(
+        study.list_studies(str(db))) == 1
