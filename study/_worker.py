@@ -307,9 +307,10 @@ def taken_over(study, trial) -> bool:
         return False
 
 
-def close_stopped_trial(storage, where: StorageURL, trial_id: int | None, error) -> None:
+def close_stopped_trial(storage, where: StorageURL, entered, error) -> None:
     """Close as interrupted (not counted: a resume runs it again) the RUNNING trial
-    ``trial_id`` that the storage failing with ``error`` stopped, if the storage takes
+    ``entered`` (the objective's, or None) that the storage failing with ``error``
+    stopped, if the storage takes
     the two writes (a full disk often has room for small ones: optuna stored a
     trial's FAIL there after its record failed).
 
@@ -317,8 +318,9 @@ def close_stopped_trial(storage, where: StorageURL, trial_id: int | None, error)
     retry it. A journal gets no write at all: the failed one may have cut its last line
     short, and a record after that line would break the whole file.
     """
-    if trial_id is None or where.kind == "journal":
+    if entered is None or where.kind == "journal":
         return
+    trial_id = entered._trial_id
     try:
         trial = storage.get_trial(trial_id)
         if trial.state != TrialState.RUNNING:
@@ -389,10 +391,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         # a claim held longer than a trial may go without a heartbeat is a dead one
         lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
         interrupts = HeldInterrupts()
-        entered = []  # the trial the objective is in: a storage failure stops it
 
         def on_enter(trial):
-            entered.append(trial._trial_id)
             if heartbeats and storage.get_heartbeat_interval():
                 # optuna's heartbeat thread records its first beat whenever it gets to
                 # run; a worker killed before that left a trial that never turned stale
@@ -431,8 +431,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                         # the claim spans count -> create -> record. Until the trial
                         # is sampled, the claim's read answers optuna's and the sampler's.
                         hold_reads()
-                        objective.trial = None
-                        entered.clear()
+                        objective.trial = None  # the trial it enters, if any
                         try:
                             failed = _run_trial(study, objective)
                         except Exception:
@@ -446,8 +445,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                                 raise objective.interrupted from None
                         else:
                             if failed is not None:
-                                close_stopped_trial(storage, where, (entered or [None])[-1],
-                                                    failed)
+                                close_stopped_trial(storage, where, objective.trial, failed)
                                 raise failed
                             ran += 1
                 finally:
