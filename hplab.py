@@ -638,11 +638,18 @@ def _study_report(name: str, storage, out=None, seconds=None) -> str:
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
 
 
-def _study_report_folder(name: str, storage) -> Path:
-    """The folder `_study_report` writes study ``name``'s report in (without --out)."""
-    import reports
+def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
+    """A study run's end (run, demo): its report, its results printed, then the line of a
+    report that could not be written."""
+    failed = None
+    if report:
+        import reports
 
-    return reports.study_report_folder(name, storage)
+        failed = _write_report(summary, reports.study_report_folder(name, args.storage),
+                               lambda: _study_report(name, args.storage,
+                                                     seconds=summary["seconds"]))
+    _emit(args, summary, _study_lines(summary))
+    return _after_report(args, failed)
 
 
 def cmd_study_run(args) -> int:
@@ -657,13 +664,7 @@ def cmd_study_run(args) -> int:
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, command=_command_line(args.argv),
                               explicit_trials=args.trials is not None)
-    failed = None
-    if args.report:
-        failed = _write_report(summary, _study_report_folder(spec.name, args.storage),
-                               lambda: _study_report(spec.name, args.storage,
-                                                     seconds=summary["seconds"]))
-    _emit(args, summary, _study_lines(summary))
-    return _after_report(args, failed)
+    return _study_end(args, spec.name, summary, report=args.report)
 
 
 def cmd_study_worker(args) -> int:
@@ -764,11 +765,7 @@ def cmd_demo(args) -> int:
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,
                               command=_command_line(args.argv))
-    failed = _write_report(summary, _study_report_folder(spec.name, args.storage),
-                           lambda: _study_report(spec.name, args.storage,
-                                                 seconds=summary["seconds"]))
-    _emit(args, summary, _study_lines(summary))
-    return _after_report(args, failed)
+    return _study_end(args, spec.name, summary, report=True)
 
 
 def _replace_demo_only(storage, spec) -> None:
