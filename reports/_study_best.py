@@ -169,8 +169,9 @@ def _first(sentence: str) -> str:
 
 
 def _add_params(rep, best) -> None:
+    # the values themselves: the page rounds them for reading, the CSV keeps every digit
     params = pd.DataFrame({"parameter": list(best.params),
-                           "value": [format_value(v) for v in best.params.values()]})
+                           "value": pd.Series(list(best.params.values()), dtype=object)})
     rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
                   "everything else is in the provenance below.")
 

@@ -660,6 +660,22 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert facts["Command"] == typed and facts["Wall time"] == "–"
 
 
+def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
+    # QA: best-params.csv held the page's 4 digits (lr 0.07068 for 0.07067818275455107)
+    db = tmp_path / "precise.db"
+    study.run_study(study.load_spec(spec_file("precise", n_trials=2, max_epochs=8)),
+                    storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    path = reports.study_report("precise", storage=str(db), out=out)
+    s, _ = study.open_study("precise", str(db))
+    best = s.best_trial.params
+    csv = pd.read_csv(out / "report_files" / "best-params.csv")
+    assert dict(zip(csv["parameter"], csv["value"], strict=True)) == best
+    assert len(repr(best["lr"])) > 8  # more digits than the page shows
+    _, rows = report_table(path.read_text(), "table-best-params")
+    assert dict(rows)["lr"] == f"{best['lr']:.4g}"  # the page reads rounded
+
+
 def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     monkeypatch.chdir(tmp_path)
