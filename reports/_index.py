@@ -270,6 +270,23 @@ def _zone_label() -> str:
     return names if offset == "UTC+00:00" and names == "UTC" else f"{names}, {offset}"
 
 
+SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
+SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study report wrote "
+                "this file).")
+
+
+def is_saved_spec(path: Path) -> bool:
+    """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT` first):
+    one the user put there is not to be written over."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.readline().rstrip("\n") == f"# {SPEC_COMMENT}"
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
     """What the folder ``out`` holds of another command's (or, given ``name``, another
     study's) results, in words; None when it holds nothing or this ``kind``'s own results,
@@ -277,6 +294,8 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
     out = Path(out)
     if kind != "train" and (out / "model.npz").is_file():
         return "a training run"
+    if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
+        return f"a {SPEC_FILE} hplab did not write"
     report = out / "report.html"
     info = read_report_info(report)
     if info is None:

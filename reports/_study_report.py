@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 from datetime import datetime
@@ -11,11 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from nets import stage_file
+
 from . import _study_data as sd
 from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
-from ._index import read_report_info
+from ._index import SPEC_COMMENT, SPEC_FILE, read_report_info
 from ._study_best import (
     add_best,
     add_outside_best,
@@ -47,7 +50,8 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
-    through ``study.train_run``; its model is saved in ``best_model/`` beside the report.
+    through ``study.train_run``; its model is saved in ``best_model/`` beside the report,
+    and the spec the study ran with (as stored with it) in ``spec.toml``.
 
     Parameters
     ----------
@@ -144,16 +148,28 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     earlier = read_report_info(out / "report.html")
     own = earlier is not None and earlier.kind == "study"
     staged = best_model_staging(out)
+    staged_spec = None
     try:
         saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
                        if summary["best_trial"] is not None else (False, False))
         _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                    summary["best_trial"])
-        return rep.write(out, swap=partial(swap_best_model, out, staged, saved,
-                                           own and not kept))
-    finally:  # an interrupted or failed report leaves no staged model behind
+        # the stored table itself: the provenance's lines are read, this file is run
+        text = hs.spec_toml(spec.raw, SPEC_COMMENT)
+        staged_spec = stage_file(out / SPEC_FILE, lambda tmp: tmp.write_text(text, "utf-8"))
+        return rep.write(out, swap=partial(_swap_in, partial(
+            swap_best_model, out, staged, saved, own and not kept), staged_spec, out))
+    finally:  # an interrupted or failed report leaves no staged model or spec behind
         for folder in (staged, set_aside(staged)):
             shutil.rmtree(folder, ignore_errors=True)
+        if staged_spec is not None:
+            staged_spec.unlink(missing_ok=True)
+
+
+def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
+    """The best model, then the spec, put in place as the report is (`Report.write`)."""
+    swap_model()
+    os.replace(staged_spec, out / SPEC_FILE)
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
@@ -175,11 +191,13 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
-        "the study; see the parameters below)"
+        f"the study, and saved beside this report as {SPEC_FILE})"
     resumed = s.user_attrs.get(hs.RESUMED_ATTR) or []
     rep.set_provenance(
         command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
         seconds=seconds, extra={"Storage": where.masked, "Study": name,
+                                "Spec": f"{SPEC_FILE} beside this report: the spec the "
+                                        "study ran with, as stored with it",
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
                                 "Time with a trial running": _busy(timeline)})
 
@@ -472,6 +490,8 @@ def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -
 
 
 def _spec_params(spec) -> dict:
+    """The spec's settings, every number whole (a rounded bound or fixed value is another
+    study: spec.toml beside the report is the file to run)."""
     out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
            "timeout": spec.timeout, "max_epochs": spec.max_epochs, "sampler": spec.sampler,
            **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
@@ -479,10 +499,32 @@ def _spec_params(spec) -> dict:
            "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
            "max_retry": spec.max_retry}
     for p in spec.space.params:
-        out[f"space.{p.name}"] = (", ".join(map(str, p.choices)) if p.choices else
-                                  f"{p.low:g} .. {p.high:g}{' (log)' if p.log else ''}")
+        out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
     out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
-    return out
+    return {k: _whole(v) for k, v in out.items()}
+
+
+def _space_entry(p, per_layer: bool) -> str:
+    """``0 .. 0.0012345 step 0.00012345``, ``2 .. 16 (log), one per layer (width_0,
+    width_1...)`` or the choices."""
+    if p.choices:
+        return ", ".join(_whole(c) if isinstance(c, float) else str(c) for c in p.choices)
+    text = f"{_whole(p.low)} .. {_whole(p.high)}"
+    text += f" step {_whole(p.step)}" if p.step is not None else ""
+    text += " (log)" if p.log else ""
+    if p.name == "width" and per_layer:
+        text += ", one per layer (width_0, width_1...)"
+    return text
+
+
+def _whole(value):
+    """Floats (alone or in lists) as the shortest text that reads back as the same
+    number; the rest as they are (format_value's 4 digits would change the study)."""
+    if isinstance(value, float):  # 600, not 600.0: a whole number reads back the same
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_whole(v) if isinstance(v, float) else str(v) for v in value)
+    return value
 
 
 def _busy(timeline: pd.DataFrame) -> str:

@@ -28,6 +28,7 @@ from ._run import join_study, run_study
 from ._run_data import data_differs
 from ._space import Param, Space, build_config
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
+from ._spec_toml import spec_toml
 from ._storage import (
     DEFAULT_STORAGE,
     StorageURL,
@@ -66,7 +67,8 @@ __all__ = [
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "create_or_resume", "resumable_spec", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
-    "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "DEFAULT_STORAGE",
+    "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",
+    "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
     "check_output_file", "export_csv", "list_studies", "open_study", "open_study_storage",
     "show_study",

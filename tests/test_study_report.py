@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -534,7 +535,7 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
         (folder / "model.npz").write_text("partial")
     path = reports.study_report("ik", storage=str(db), out=out)
     assert sorted(p.name for p in out.iterdir()) == [live.name, "best_model", "report.html",
-                                                     "report_files"]
+                                                     "report_files", "spec.toml"]
     config = json.loads((out / "best_model" / "config.json").read_text())
     assert config["model_path"] == str(out / "best_model" / "model.npz")
     assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
@@ -658,6 +659,46 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert hplab.main(["study", "report", "coin", "--storage", str(db), "--out", str(out)]) == 0
     facts = _facts((out / "report.html").read_text())
     assert facts["Command"] == typed and facts["Wall time"] == "–"
+
+
+def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_path, capsys):
+    # QA: the provenance left out step and per_layer, rounded bounds (0.0123457) and fixed
+    # values (0.9877), and the spec file its command named was nowhere beside the report
+    path = spec_file("whole", dataset="coin", metric="val_accuracy", n_trials=3, max_epochs=4,
+                     seed=2, space={
+                         "lr": {"low": 0.0123456789, "high": 0.456789123, "log": True},
+                         "l2": {"low": 0.0, "high": 0.0012345, "step": 0.00012345},
+                         "batch_size": {"low": 8, "high": 64, "step": 8},
+                         "width": {"low": 2, "high": 16, "log": True, "per_layer": True},
+                         "depth": {"low": 1, "high": 2}},
+                     fixed={"optimizer": "adam", "beta2": 0.98765432, "checkpoint": 2})
+    spec = study.load_spec(path)
+    db = tmp_path / "whole.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    facts = _facts(reports.study_report("whole", storage=str(db), out=out).read_text())
+    assert facts["space.lr"] == "0.0123456789 .. 0.456789123 (log)"
+    assert facts["space.l2"] == "0 .. 0.0012345 step 0.00012345"
+    assert facts["space.batch_size"] == "8 .. 64 step 8"
+    assert facts["space.width"] == "2 .. 16 (log), one per layer (width_0, width_1...)"
+    assert facts["fixed.beta2"] == "0.98765432" and facts["max_epochs"] == "4"
+    assert facts["Spec"].startswith("spec.toml beside this report")
+    # the spec itself, as the study stored it: it loads into the spec that ran
+    saved = study.load_spec(out / "spec.toml")
+    assert dataclasses.replace(saved, path=None) == dataclasses.replace(spec, path=None)
+    assert saved.raw == study.stored_spec("whole", str(db))[0].raw
+    # a spec.toml of the user's in an --out folder is not written over
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "spec.toml").write_text("# my notes\n")
+    assert hplab.main(["study", "report", "whole", "--storage", str(db), "--out",
+                       str(mine)]) == 2
+    assert "holds a spec.toml hplab did not write" in capsys.readouterr().err
+    assert (mine / "spec.toml").read_text() == "# my notes\n"
+    # ... while the report's own is replaced when it is written again
+    assert hplab.main(["study", "report", "whole", "--storage", str(db), "--out",
+                       str(out)]) == 0
+    assert study.load_spec(out / "spec.toml").raw == saved.raw
 
 
 def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
@@ -1165,4 +1206,4 @@ def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_
             and "best_model/ beside this report keeps the model an earlier report retrained "
                 "from this trial." in text)
     assert sorted(p.name for p in out.iterdir()) == ["best_model", "report.html",
-                                                      "report_files"]
+                                                      "report_files", "spec.toml"]

@@ -312,6 +312,27 @@ def test_a_deprecated_sampler_option_warns_once(monkeypatch):
         "`x0` has been deprecated in v4"]
 
 
+def test_spec_toml_writes_a_file_that_loads_into_the_same_spec(tmp_path):
+    # a study report saves its spec with it (spec.toml): every digit, step and flag read
+    # back, and strings TOML must escape
+    tricky = _raw(description='say "hi"\\ then\nnext \x7f line', timeout=1e-3, seed=7)
+    tricky["space"].update(l2={"low": 0.0, "high": 0.0012345, "step": 0.00012345},
+                           lr={"low": 0.0123456789, "high": 0.456789123, "log": True,
+                               "step": None})  # a Python-built spec's "not set"
+    tricky["space"]["width"]["per_layer"] = True
+    tricky["fixed"]["beta2"] = 0.98765432
+    tricky["pruner"] = {"n_startup_trials": 3}
+    for raw in [tricky, *(load_spec(n).raw for n in study.spec_names())]:
+        path = tmp_path / "saved.toml"
+        path.write_text(study.spec_toml(raw, "a comment"), "utf-8")
+        assert path.read_text("utf-8").startswith("# a comment\n")
+        loaded = load_spec(path)
+        assert study._spec.first_difference(loaded, parse_spec(raw)) is None
+        assert loaded.description == raw["study"].get("description", "")
+        assert loaded.space == parse_spec(raw).space and loaded.fixed == parse_spec(raw).fixed
+    assert loaded.raw == raw  # a ready spec's table, as it was
+
+
 def test_bad_toml_and_dates(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[study]\nname = \n")

@@ -1,0 +1,57 @@
+"""A spec's table as TOML text, which `load_spec` reads back into the same spec.
+
+Python's tomllib only reads TOML; a spec's table (`StudySpec.raw`, plain JSON values) needs
+little of the format: its tables, each of keys set to numbers, strings, booleans, lists
+and inline tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def spec_toml(raw: dict, comment: str = "") -> str:
+    """``raw`` (a spec's tables, as `parse_spec` takes them) as the text of a TOML file,
+    under ``comment`` (one line, written as a TOML comment).
+
+    Floats keep every digit (the shortest text that reads back as the same number); a key
+    set to None (a Python-built spec's "not set") is left out, as TOML has no null.
+    """
+    lines = [f"# {comment}", ""] if comment else []
+    for table, body in raw.items():
+        if not isinstance(body, dict):
+            raise ValueError(f"{table}: a spec's top level holds tables, got {body!r}")
+        lines.append(f"[{_key(table)}]")
+        lines += [f"{_key(k)} = {_value(v)}" for k, v in body.items() if v is not None]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
+
+
+def _string(text: str) -> str:
+    # JSON's escapes are TOML's (\" \\ \n \t \uXXXX...); DEL is a control TOML escapes too
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):  # before int: True is an int to Python
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):  # repr: the shortest text that round-trips (inf, nan too)
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()
+                               if v is not None) + "}"
+    raise ValueError(f"{value!r} cannot be written in a TOML spec (a {type(value).__name__})")
