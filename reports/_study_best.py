@@ -71,10 +71,14 @@ def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
         again = hs.pipeline_metrics(ds, pipe, run.seconds if run is not None else math.nan)
         proba = pipe.predict_proba(ds.X_test)[:, 1]
         uses_ratio = analyses.STRATEGIES[analyses.resolve_strategies([strategy])[0]].uses_ratio
+        # the ratio whole and the seed the pipeline took (not [s, k], which train_run reads
+        # otherwise): config.json records the three, to retrain it (README)
         how = (f"Retrained through the trial's imbalanced-learn pipeline (strategy {strategy}"
-               + (f", sampling ratio {format_value(ratio)}"
+               + (f", sampling ratio {float(ratio)!r}"
                   if ratio is not None and uses_ratio else "")
-               + f") with its configuration and seed [{spec.seed}, {number}]")
+               + f") with its configuration and random_state "
+               f"{hs.pipeline_seed(spec.seed, number)}, which study.pipeline_seed draws from "
+               f"the trial's seed [{spec.seed}, {number}]")
     if run is not None:
         hs.save_run_files(run, staged, final=out / BEST_MODEL)
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -40,24 +41,32 @@ def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
 
 
 def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number: int,
-                       name: str, out=None):
+                       name: str | None = None, out=None):
     """Trial ``number``'s pipeline fitted again; ``(pipeline, run)``.
 
     ``run`` is the :class:`TrainRun` of the pipeline's net (saved under ``out`` like any
     run: resampling only shapes training, so the net alone predicts as the pipeline
-    does), or None for a strategy without a net (the anomaly-detection baseline).
+    does), or None for a strategy without a net (the anomaly-detection baseline). Its
+    ``seed`` is the pipeline's random_state (`pipeline_seed`); its config.json records
+    that, the strategy and the sampling ratio it used (None when the strategy takes none).
     """
+    import analyses
+
     seed = pipeline_seed(study_seed, number)
     pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio, seed)
     model = pipe.named_steps["model"]
     net = getattr(model, "net_", None)
     if net is None:
         return pipe, None
-    run = TrainRun(name=name, dataset=ds, config=model.config_, net=net,
+    (strategy,) = analyses.resolve_strategies([strategy])
+    used = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else float(ratio)
+    run = TrainRun(name=name or ds.name, dataset=ds, config=model.config_, net=net,
                    result=model.result_, seed=seed, seconds=seconds,
-                   test_metrics=test_metrics(net, ds))
+                   test_metrics=test_metrics(net, ds), imbalance_strategy=strategy,
+                   sampling_ratio=used if analyses.STRATEGIES[strategy].uses_ratio else None,
+                   trial_seed=(int(study_seed), int(number)))
     if out is not None:
-        save_run_files(run, out)
+        save_run_files(run, Path(out))
     return pipe, run
 
 

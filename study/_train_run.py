@@ -41,6 +41,12 @@ class TrainRun:
     started: str = ""
     seconds: float = 0.0
     test_metrics: dict = field(default_factory=dict)
+    # the net of an imbalance-strategy trial's pipeline (`pipeline_train_run`): what else
+    # shaped its training, and the trial's seed [s, k] its ``seed`` (the pipeline's
+    # random_state) was drawn from; config.json records them to retrain it
+    imbalance_strategy: str | None = None
+    sampling_ratio: float | None = None
+    trial_seed: tuple | None = None
 
     def test_errors(self) -> tuple[float, float]:
         """RMSE and MAE on the test set in the target's own units (NaN for classification),
@@ -77,6 +83,9 @@ class TrainRun:
             "seconds": self.seconds,
             "n_parameters": self.net.n_parameters,
             "seed": self.seed,
+            **({"imbalance_strategy": self.imbalance_strategy,
+                "sampling_ratio": self.sampling_ratio, "trial_seed": self.trial_seed}
+               if self.imbalance_strategy is not None else {}),
             "model_path": str(self.model_path) if self.model_path else None,
             "history_path": str(self.history_path) if self.history_path else None,
         }

@@ -3,6 +3,7 @@ sampling ratio as hyperparameters, optimizing PR-AUC and friends on validation d
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import analyses
 import data
 import hplab
 import nets
+import reports
 import study
 from study import SpecError, parse_spec
 
@@ -79,6 +81,41 @@ def test_ready_spec_searches_strategies_and_reports(tmp_path):
     shown = dict(zip(shown["metric"], shown["test"], strict=True))
     assert shown["pr_auc"] == pytest.approx(scores["pr_auc"], abs=5e-4)
     assert shown["recall"] == pytest.approx(scores["recall"], abs=5e-4)
+
+
+def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_path):
+    # QA: config.json left out the strategy and ratio, and the report said "seed [2, 1]"
+    # though the pipeline took random_state pipeline_seed(2, 1): train_run with [2, 1], the
+    # README's way, trained another net; pipeline_train_run(out="folder") crashed
+    spec = parse_spec(_raw(seed=2, n_trials=2, space={
+        "imbalance_strategy": ["random_over", "smote"],
+        "sampling_ratio": {"low": 0.2, "high": 1.0}}))
+    db = tmp_path / "imb.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    page = html.unescape(reports.study_report("imb", storage=str(db), out=out).read_text())
+    s, _ = study.open_study("imb", str(db))
+    best = s.best_trial
+    config = json.loads((out / "best_model" / "config.json").read_text())
+    assert config["imbalance_strategy"] == best.params["imbalance_strategy"]
+    assert config["sampling_ratio"] == best.params["sampling_ratio"]
+    assert config["trial_seed"] == [2, best.number]
+    assert config["seed"] == study.pipeline_seed(2, best.number)
+    assert (f"sampling ratio {best.params['sampling_ratio']!r}) with its configuration and "
+            f"random_state {config['seed']}, which study.pipeline_seed draws from the trial's "
+            f"seed [2, {best.number}]") in page
+    # retrained as the README says, from config.json alone: the same net, bit for bit
+    seed, number = config["trial_seed"]
+    again = tmp_path / "again"
+    study.pipeline_train_run(data.load(config["dataset"], seed=seed),
+                             nets.TrainConfig(**config["config"]),
+                             config["imbalance_strategy"], config["sampling_ratio"],
+                             study_seed=seed, number=number, out=str(again))
+    saved, _, _ = nets.load_net(out / "best_model" / "model.npz")
+    retrained, _, _ = nets.load_net(again / "model.npz")
+    assert all(np.array_equal(a, b) for a, b in zip(saved.params, retrained.params,
+                                                    strict=True))
+    assert json.loads((again / "config.json").read_text())["seed"] == config["seed"]
 
 
 def test_pr_auc_without_a_strategy(spec_file, tmp_path):
