@@ -106,8 +106,10 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
         config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
         return False
+    # an imbalance-strategy trial's run records [s, k] as trial_seed (its seed is drawn
+    # from it)
     return (isinstance(config, dict) and config.get("name") == f"{spec.name}-best"
-            and config.get("seed") == [spec.seed, number]
+            and [spec.seed, number] in (config.get("seed"), config.get("trial_seed"))
             and (Path(out) / BEST_MODEL / "model.npz").is_file())
 
 

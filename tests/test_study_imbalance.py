@@ -118,6 +118,29 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     assert json.loads((again / "config.json").read_text())["seed"] == config["seed"]
 
 
+def test_a_failed_retrain_keeps_an_imbalance_best_model_of_the_same_trial(tmp_path):
+    # its config.json's seed is the pipeline's random_state, never [s, k]: the model was
+    # not known as this trial's, and went with nothing in its place
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 2))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 1.0).astype(int)}).to_csv(
+        folder / "rare.csv", index=False)
+    spec = parse_spec(_raw(dataset=f"csv:{folder / 'rare.csv'}", n_trials=1, max_epochs=3,
+                           space={"imbalance_strategy": ["random_over", "smote"],
+                                  "sampling_ratio": {"low": 0.5, "high": 1.0}}))
+    db = tmp_path / "moved.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    out = tmp_path / "rep"
+    reports.study_report("imb", storage=str(db), out=out)
+    model = (out / "best_model" / "model.npz").read_bytes()
+    folder.rename(tmp_path / "elsewhere")
+    page = html.unescape(reports.study_report("imb", storage=str(db), out=out).read_text())
+    assert (out / "best_model" / "model.npz").read_bytes() == model
+    assert "best_model/ beside this report keeps the model an earlier report" in page
+
+
 def test_pr_auc_without_a_strategy(spec_file, tmp_path):
     """An ordinary trial on binary data scores imbalance metrics from the net itself."""
     path = spec_file("plain", dataset="moons", metric="val_pr_auc", pruner="none",
