@@ -2,7 +2,8 @@
 
 Python's tomllib only reads TOML; a spec's table (`StudySpec.raw`, plain JSON values) needs
 little of the format: its tables, each of keys set to numbers, strings, booleans, lists
-and inline tables.
+and inline tables. (tomli-w writes a table's scalar keys before its subtables: it would
+reorder a space's parameters, and their order sets the order a seeded search draws them.)
 """
 
 from __future__ import annotations
