@@ -34,7 +34,7 @@ from ._sqlite_file import (
     unwritable_message,
 )
 from ._storage_errors import _first_line
-from ._url_masking import mask_url
+from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
@@ -138,7 +138,8 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
         scheme = "postgresql+psycopg"
     if scheme.startswith("redis"):
         raise StorageError("redis storage is not supported; use PostgreSQL or a journal file")
-    if text.partition("://")[2].partition("?")[0].count("@") > 1:
+    # SQLAlchemy reads a password up to its first '@' (u:a@b?c@h goes to host b)
+    if text.partition("://")[2].partition("?")[0].count("@") > 1 or "@" in _url_parts(text)[1]:
         raise StorageError(f"storage {mask_url(text)}: more than one '@' before the host; "
                            "write an '@' in the user name or password as %40")
     module, hint = _DRIVERS.get(scheme, (None, None))

@@ -10,10 +10,10 @@ import urllib.parse
 def mask_url(url: str) -> str:
     """The URL with its password replaced by ``***`` (for printing and reports).
 
-    Masks the password of the user info (where SQLAlchemy reads it: up to the first ``@``
-    after ``user:``, and on through any unencoded ``@`` before the host ends, so such a
-    password is hidden whole) and every query parameter that can carry one
-    (``?password=...``, which libpq and SQLAlchemy accept too).
+    Masks the password of the user info (at least what SQLAlchemy reads as one: up to the
+    first ``@`` after ``user:``; and on to the last ``@`` before a query, so a password
+    holding unencoded ``@``, ``/`` or ``?`` is hidden whole) and every query parameter that
+    can carry one (``?password=...``, which libpq and SQLAlchemy accept too).
     """
     if "://" not in url:
         return url
@@ -25,11 +25,13 @@ def mask_url(url: str) -> str:
     return f"{scheme}://{cred}{at}{host}{question}{query}"
 
 
-# SQLAlchemy's user info: a user without ':' or '/', then a password up to an '@' (it may
-# hold '?', '/' or '#'); more '@' before the host's end are an unencoded '@' in it
-_USER_PASSWORD = re.compile(r"[^:/@]*:[^@]*@")
-_MORE_PASSWORD = re.compile(r"[^/?@]*@")
+# SQLAlchemy's user info: a user without ':' or '/' (it may hold '@': me@corp:pw@host),
+# then a password up to an '@' (it may hold '?', '/' or '#'). A later '@' ends an unencoded
+# '@' in the password unless a query (?key=) comes first: a password may hold anything,
+# so only the query, whose values may hold '@' (?app=me@laptop), bounds it
+_USER_PASSWORD = re.compile(r"[^:/?]*:[^@]*@")
 _USER_ONLY = re.compile(r"[^:/?@]*@")
+_QUERY_START = re.compile(r"\?[\w.-]+=")
 
 
 def _url_parts(url: str) -> tuple:
@@ -40,8 +42,9 @@ def _url_parts(url: str) -> tuple:
         m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)
         if m:
             end = m.end()
-            while ":" in rest[:end] and (more := _MORE_PASSWORD.match(rest, end)):
-                end = more.end()
+            while (":" in rest[:end] and (more := rest.find("@", end)) >= 0
+                   and not _QUERY_START.search(rest, end, more)):
+                end = more + 1
             cred, at, rest = rest[:end - 1], "@", rest[end:]
     rest, question, query = rest.partition("?")
     pairs = [part.partition("=") for part in query.split("&")] if query else []

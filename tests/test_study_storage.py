@@ -70,6 +70,13 @@ def test_passwords_are_masked():
     assert mask_url("postgresql://u:p?x@h/db?sslpassword=k&app=me@laptop") == \
         "postgresql://u:***@h/db?sslpassword=***&app=me@laptop"
     assert mask_url("postgresql://u:pw@[::1]:5432/db") == "postgresql://u:***@[::1]:5432/db"
+    # an unencoded '@' followed by '/', '?' or ':' in the password: hidden whole, not from
+    # its first '/' or '?' on; an '@' in the user name does not show the password either
+    for password in ("p@ss:w/rd%40", "a@b/cSEC", "a@b?cSEC"):
+        assert mask_url(f"postgresql://u:{password}@127.0.0.1:5443/db") == \
+            "postgresql://u:***@127.0.0.1:5443/db"
+        assert password in study._url_masking._secrets(f"postgresql://u:{password}@h/db")
+    assert mask_url("postgresql://me@corp:pw@host/db") == "postgresql://me@corp:***@host/db"
     # the command a study records, --storage=URL spelled in one word
     assert hplab._command_line(["study", "run", "s.toml", "--storage=postgresql://u:pa?ss@h/db"]
                                ) == "hplab study run s.toml '--storage=postgresql://u:***@h/db'"
@@ -94,6 +101,12 @@ def test_an_unencoded_at_sign_is_named_without_showing_the_password():
     with pytest.raises(StorageError) as err:
         resolve_storage("postgresql://u:p@ss@127.0.0.1:1/x")
     assert "%40" in str(err.value) and "p@ss" not in str(err.value) and "ss@" not in str(err.value)
+    # a '?' after the password's '@': SQLAlchemy would go to host b; refused, masked whole
+    with pytest.raises(StorageError) as err:
+        resolve_storage("postgresql://u:a@b?cSEC@127.0.0.1:5443/hp")
+    assert str(err.value) == ("storage postgresql+psycopg://u:***@127.0.0.1:5443/hp: more than "
+                              "one '@' before the host; write an '@' in the user name or "
+                              "password as %40")
 
 
 @pytest.mark.skipif(importlib.util.find_spec("MySQLdb") is not None, reason="driver installed")
