@@ -21,6 +21,7 @@ from ._csv_checks import (
     refuse_unnamed_columns,
 )
 from ._dataset import DataError, Source
+from ._declared_size import check_npz_members
 from ._idx import full_scale
 
 TASK_CHOICES = ("classification", "regression")
@@ -66,6 +67,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
             if missing:
                 raise DataError(f"{path} has no key {missing[0]!r} "
                                 f"(keys: {', '.join(npz.files) or 'none'})")
+            check_npz_members(path, npz.zip, ("data", "label"))  # before NumPy allocates
             X, y = npz["data"], npz["label"]
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DataError):

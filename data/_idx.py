@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ._dataset import DataError, Source
+from ._declared_size import refuse_expansion
 
 _TYPES = {0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype(">i2"),
           0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
@@ -27,14 +28,11 @@ IDX_FILES = {
 }
 
 
-def _read_bytes(path: Path) -> bytes:
-    raw = path.read_bytes()
-    if raw[:2] != b"\x1f\x8b":  # not gzip: a raw IDX file
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (EOFError, OSError, zlib.error) as exc:
-        raise DataError(f"{path}: truncated or corrupt gzip file ({exc})") from None
+def _open_idx(path: Path) -> tuple:
+    """``(file object of the IDX bytes, gzipped?)``: a gzip file decompresses as read."""
+    with open(path, "rb") as fh:
+        gzipped = fh.read(2) == b"\x1f\x8b"
+    return (gzip.open if gzipped else open)(path, "rb"), gzipped
 
 
 def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
@@ -55,31 +53,53 @@ def read_idx(path: str | Path, *, ndim: int | None = None) -> np.ndarray:
     Raises
     ------
     DataError
-        Missing, truncated or over-long file, or a wrong magic number.
+        Missing, truncated or over-long file, a wrong magic number, or a gzip file whose
+        header declares more than it may expand to (checked before decompressing).
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"IDX file not found: {path}")
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise DataError(f"{path}: truncated IDX file ({len(data)} bytes, no header)")
-    magic = int.from_bytes(data[:4], "big")
-    dtype = _TYPES.get(data[2])
-    if data[:2] != b"\0\0" or dtype is None or (ndim is not None and data[3] != ndim):
-        want = f" (expected {0x0800 + ndim} for idx{ndim} uint8)" if ndim else ""
-        raise DataError(f"{path}: wrong magic number {magic}{want}; not an IDX file")
-    dims_end = 4 + 4 * data[3]
-    if len(data) < dims_end:
-        raise DataError(f"{path}: truncated IDX header")
-    shape = tuple(int.from_bytes(data[i:i + 4], "big") for i in range(4, dims_end, 4))
-    expected = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
-    found = len(data) - dims_end
+    fh, gzipped = _open_idx(path)
+    try:
+        with fh:
+            dtype, shape, dims_end = _header(fh, path, ndim)
+            expected = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
+            if gzipped:
+                refuse_expansion(path, dims_end + expected, path.stat().st_size, "gunzip it")
+                # one byte more tells trailing bytes, without decompressing them all
+                data = fh.read(expected + 1)
+                found = len(data)
+            else:
+                found = path.stat().st_size - dims_end
+                data = fh.read(expected) if found == expected else b""
+    except (EOFError, OSError, zlib.error) as exc:
+        if not gzipped:
+            raise
+        raise DataError(f"{path}: truncated or corrupt gzip file ({exc})") from None
     if found != expected:
         problem = "truncated" if found < expected else "has trailing bytes"
+        held = "more" if gzipped and found > expected else found
         raise DataError(f"{path}: {problem}: shape {shape} needs {expected} bytes of data, "
-                        f"found {found}")
-    array = np.frombuffer(data, dtype=dtype, offset=dims_end).reshape(shape)
+                        f"found {held}")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=False)
+
+
+def _header(fh, path: Path, ndim: int | None) -> tuple[np.dtype, tuple[int, ...], int]:
+    """``(dtype, shape, header length)`` from the IDX header at ``fh``'s start."""
+    head = fh.read(4)
+    if len(head) < 4:
+        raise DataError(f"{path}: truncated IDX file ({len(head)} bytes, no header)")
+    magic = int.from_bytes(head, "big")
+    dtype = _TYPES.get(head[2])
+    if head[:2] != b"\0\0" or dtype is None or (ndim is not None and head[3] != ndim):
+        want = f" (expected {0x0800 + ndim} for idx{ndim} uint8)" if ndim else ""
+        raise DataError(f"{path}: wrong magic number {magic}{want}; not an IDX file")
+    dims = fh.read(4 * head[3])
+    if len(dims) < 4 * head[3]:
+        raise DataError(f"{path}: truncated IDX header")
+    shape = tuple(int.from_bytes(dims[i:i + 4], "big") for i in range(0, len(dims), 4))
+    return dtype, shape, 4 + len(dims)
 
 
 def full_scale(images: np.ndarray) -> float | None:

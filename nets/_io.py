@@ -303,12 +303,7 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
     name = name[:-len(".npy")]
     with archive.open(member) as fh:
         try:
-            version = np.lib.format.read_magic(fh)
-            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-            if read_header is None:
-                raise ValueError(f"version {version}")
-            shape, _, dtype = read_header(fh)
+            dtype, shape = npy_header(fh)
         except ValueError:  # no magic string, a bad header dict, a newer format version
             raise _Refusal(f"member {name!r} is not a plain .npy array") from None
         held = member.file_size - fh.tell()
@@ -323,6 +318,18 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
     if name == "header" and size > HEADER_LIMIT:
         raise _Refusal(f"its header is {size} bytes, over the {HEADER_LIMIT} a model's may "
                        "have")
+    return dtype, shape
+
+
+def npy_header(fh) -> tuple[np.dtype, tuple[int, ...]]:
+    """The dtype and shape an open .npy file or member declares (NumPy's reader of its
+    header), leaving ``fh`` at the data; ValueError for no .npy header."""
+    version = np.lib.format.read_magic(fh)
+    read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+    if read_header is None:
+        raise ValueError(f"version {version}")
+    shape, _, dtype = read_header(fh)
     return dtype, shape
 
 

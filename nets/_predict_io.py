@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._csv_text import line_of, not_utf8, refuse_other_separator, utf16_codec
-from ._io import load_refusal
+from ._io import load_refusal, npy_header
 from ._predict import (
     Prediction,
     SavedModel,
@@ -44,6 +45,7 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
         raise FileNotFoundError(f"no input file at {path}")
     suffix = path.suffix.lower()
     if suffix == ".npy":
+        _refuse_short_npy(path)
         try:
             X = np.load(path, allow_pickle=False)
         except ValueError as exc:  # object arrays (pickle) and bad headers
@@ -71,6 +73,22 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
         row = int(np.argmin(np.isfinite(X).all(axis=1)))
         raise ValueError(f"{path}: inputs contain NaN or infinite values (first in row {row})")
     return X
+
+
+def _refuse_short_npy(path: Path) -> None:
+    """Refuse a .npy whose header declares more than the file holds: NumPy allocates the
+    declared shape before reading (10^12 rows: "Unable to allocate 14.6 TiB")."""
+    with open(path, "rb") as fh:
+        try:
+            dtype, shape = npy_header(fh)
+        except ValueError:
+            return  # no .npy header: np.load names the problem
+        held = path.stat().st_size - fh.tell()
+    need = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
+    if need > held and not dtype.hasobject:  # object arrays: refused, unread, by np.load
+        rows = shape[0] if shape else 1
+        raise ValueError(f"{path}: declares {rows} rows ({dtype} {shape}, {need} bytes) but "
+                         f"holds {held} bytes; a truncated or forged file")
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:

@@ -85,6 +85,33 @@ def test_read_idx_rejects_truncated_gzip_and_labels_as_images(tmp_path):
         data.read_idx(tmp_path / "labels", ndim=3)
 
 
+def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):
+    import tracemalloc
+
+    # a header declaring 2^30 images of 1 pixel over 8 bytes: 1 GiB from a 60-byte file
+    (tmp_path / "declared.gz").write_bytes(gzip.compress(
+        struct.pack(">BBBB3I", 0, 0, 8, 3, 2**30, 1, 1) + bytes(8), mtime=0))
+    size = (tmp_path / "declared.gz").stat().st_size
+    with pytest.raises(data.DataError) as err:
+        data.read_idx(tmp_path / "declared.gz", ndim=3)
+    assert str(err.value) == (
+        f"{tmp_path / 'declared.gz'}: declares {16 + 2**30} bytes in a {size}-byte file, more "
+        "than the 100x its size plus 67108864 bytes a compressed file may expand to; gunzip "
+        "it if the data is real")
+    # an empty shape then 50 MB of zeros (50 kB gzipped): decompressed whole before the
+    # header was read (2 GB of them took 4 GB); now one byte past the data is enough
+    header = struct.pack(">BBBB3I", 0, 0, 8, 3, 0, 0, 0)
+    (tmp_path / "trailing.gz").write_bytes(gzip.compress(header + bytes(50 * 10**6), mtime=0))
+    tracemalloc.start()
+    with pytest.raises(data.DataError) as err:
+        data.read_idx(tmp_path / "trailing.gz", ndim=3)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(err.value) == (f"{tmp_path / 'trailing.gz'}: has trailing bytes: shape (0, 0, "
+                              "0) needs 0 bytes of data, found more")
+    assert peak < 10**6, peak
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_idx_folder_loads_scaled_by_255(tmp_path, gz):
     arrays = tiny_mnist(np.random.default_rng(0))

@@ -850,6 +850,52 @@ def test_bad_files(tmp_path, make, message):
         data.load(name)
 
 
+def _npz_members(path, compression, members):
+    """An npz of .npy members ``(name, descr, shape, n_bytes)``: each a header declaring
+    ``descr`` ``shape`` over ``n_bytes`` zero bytes, written a MB at a time."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, descr, shape, n_bytes in members:
+            with z.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array_header_1_0(
+                    fh, {"descr": descr, "fortran_order": False, "shape": shape})
+                for start in range(0, n_bytes, 2**20):
+                    fh.write(bytes(min(2**20, n_bytes - start)))
+        return sum(m.file_size for m in z.infolist())
+
+
+def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path, capsys):
+    import tracemalloc
+    import zipfile
+
+    # 90 MB of zeros deflated into 90 kB: NumPy allocated and read them all (2 GB from a
+    # 2 MB file grew to 23 GB)
+    bomb = tmp_path / "bomb.npz"
+    declared = _npz_members(bomb, zipfile.ZIP_DEFLATED, [
+        ("data", "|u1", (10**7, 8), 8 * 10**7), ("label", "|u1", (10**7,), 10**7)])
+    size = bomb.stat().st_size
+    assert size < 2 * 10**5
+    # a shape far beyond its data: "out of memory (Unable to allocate 14.6 TiB ...)"
+    forged = tmp_path / "forged.npz"
+    _npz_members(forged, zipfile.ZIP_STORED, [
+        ("data", "<f8", (10**12, 2), 64), ("label", "<f8", (10**12,), 64)])
+    cases = [(bomb, f"declares {declared} bytes in a {size}-byte file, more than the 100x its "
+                    "size plus 67108864 bytes a compressed file may expand to; save it "
+                    "uncompressed (np.savez) if the data is real"),
+             (forged, "'data' declares 1000000000000 rows (float64 (1000000000000, 2), "
+                      "16000000000000 bytes) but holds 64 bytes; a truncated or forged file")]
+    for path, message in cases:
+        tracemalloc.start()
+        with pytest.raises(data.DataError) as err:
+            data.load(f"npz:{path}")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert str(err.value) == f"{path}: {message}" and peak < 10**7, (message, peak)
+        assert hplab.main(["data", "show", f"npz:{path}"]) == 2
+        assert capsys.readouterr().err == f"hplab data: error: {path}: {message}\n"
+
+
 @pytest.mark.parametrize("argv, message", [
     (["data", "show", "nope"], "unknown dataset 'nope'"),
     (["data", "show", "coin?imbalance=1:x&positive=1"], "imbalance must look like"),

@@ -997,6 +997,10 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
     (tmp_path / "empty.csv").write_text("")
     (tmp_path / "header.csv").write_text("a,b,c\n")
     (tmp_path / "empty.npy").write_bytes(b"")
+    with open(tmp_path / "forged.npy", "wb") as fh:  # NumPy allocated 21.8 TiB for it first
+        np.lib.format.write_array_header_1_0(
+            fh, {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12, 3)})
+        fh.write(bytes(64))
     (tmp_path / "ragged.csv").write_text("1,2,3\n1,2,3,4\n")
     # a field more on every row: pandas took the first for the index, shifting each value
     (tmp_path / "indexed.csv").write_text("a,b,c\n0,1,2,3\n1,1,2,3\n")
@@ -1005,6 +1009,9 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("empty.csv", f"{tmp_path / 'empty.csv'}: empty file"),
              ("header.csv", f"{tmp_path / 'header.csv'}: a header and no rows"),
              ("empty.npy", f"{tmp_path / 'empty.npy'}: empty file"),
+             ("forged.npy", f"{tmp_path / 'forged.npy'}: declares 1000000000000 rows (float64 "
+                            "(1000000000000, 3), 24000000000000 bytes) but holds 64 bytes; a "
+                            "truncated or forged file"),
              ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),

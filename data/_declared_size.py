@@ -1,0 +1,65 @@
+"""What a compressed or .npy data file declares it holds, checked before it is read: NumPy
+allocates an array's declared shape before reading it, and zeros deflate ~1000:1, so a
+2 MB file could ask for gigabytes.
+
+nets checks its model files the same way (nets._io: npy_header, EXPANSION_LIMIT). data
+may not import nets, nor nets data, and a dataset may expand more than a model's weights
+(so its limit grows with the file, where a model's is one cap): this is data's own copy.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+
+import numpy as np
+
+from ._dataset import DataError
+
+# What a compressed file may declare: EXPANSION_RATIO times its own size, plus
+# EXPANSION_ALLOWANCE. Real data compresses far less (MNIST's images: 47 MB in 9.9 MB,
+# under 5x); a bomb of zeros asks ~1000x
+EXPANSION_RATIO = 100
+EXPANSION_ALLOWANCE = 64 * 2**20
+
+
+def refuse_expansion(path, declared: int, size: int, undo: str) -> None:
+    """Raise `DataError` when ``declared`` bytes are more than a ``size``-byte file may
+    expand to; ``undo`` says how to store it uncompressed."""
+    if declared > EXPANSION_RATIO * size + EXPANSION_ALLOWANCE:
+        raise DataError(f"{path}: declares {declared} bytes in a {size}-byte file, more "
+                        f"than the {EXPANSION_RATIO}x its size plus {EXPANSION_ALLOWANCE} "
+                        f"bytes a compressed file may expand to; {undo} if the data is real")
+
+
+def npy_header(fh) -> tuple[np.dtype, tuple[int, ...]]:
+    """The dtype and shape an open .npy file or member declares (NumPy's reader of its
+    header), leaving ``fh`` at the data; ValueError for no .npy header."""
+    version = np.lib.format.read_magic(fh)
+    read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+    if read_header is None:
+        raise ValueError(f"unsupported .npy format version {version}")
+    shape, _, dtype = read_header(fh)
+    return dtype, shape
+
+
+def check_npz_members(path, archive: zipfile.ZipFile, keys) -> None:
+    """Refuse members ``keys`` of an npz whose .npy header declares more bytes than the
+    member holds, or that together declare more than the file may expand to."""
+    names = archive.namelist()  # NpzFile's lookup: the name as given, else with .npy
+    members = [archive.getinfo(k if k in names else f"{k}.npy") for k in keys]
+    for key, member in zip(keys, members, strict=True):
+        with archive.open(member) as fh:
+            try:
+                dtype, shape = npy_header(fh)
+            except ValueError:
+                continue  # no .npy header: np.load names the problem
+            held = member.file_size - fh.tell()
+        need = math.prod(shape) * dtype.itemsize  # Python ints: no int64 wrap-around
+        if need > held and not dtype.hasobject:  # object arrays: refused, unread, by np.load
+            rows = shape[0] if shape else 1
+            raise DataError(f"{path}: {key!r} declares {rows} rows ({dtype} {shape}, {need} "
+                            f"bytes) but holds {held} bytes; a truncated or forged file")
+    refuse_expansion(path, sum(m.file_size for m in members), path.stat().st_size,
+                     "save it uncompressed (np.savez)")
