@@ -128,6 +128,14 @@ def _ints(text: str) -> tuple[int, ...]:
             f"expected comma-separated integers, got {text!r}") from None
 
 
+def _study_name(text: str) -> str:
+    """A study name on the command line: no control characters (study.name has none)."""
+    if text != _escaped(text):
+        raise argparse.ArgumentTypeError("a study name must not hold control characters "
+                                         f"(nor may a spec's study.name), got {text!r}")
+    return text
+
+
 def _names(text: str) -> tuple[str, ...]:
     names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
     if not all(names):  # "none,,smote" is a typo, as with _ints
@@ -140,13 +148,25 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
     if getattr(args, "json", False):
         # allow_nan=False: a NaN that slipped through fails here, not in the user's parser
         print(json.dumps(_finite_or_none(summary), default=_json_default, allow_nan=False))
-    else:
-        print("\n".join(lines))
+    else:  # names read from a storage or a file, whoever made them, print as text
+        print("\n".join(map(_escaped, lines)))
+
+
+# control and format characters and line separators (ESC, CR, bidi overrides...): printed
+# raw, a stored study name could clear the screen or rewrite the lines around it
+_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each control character written as its escape (``\\x1b``)."""
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) in _UNPRINTABLE else c for c in text)
 
 
 def _pad(text: str, width: int) -> str:
     """``text`` left-aligned in ``width`` terminal columns (never cut): a wide character
     (Chinese, full-width) takes two, so format's ``:<`` misaligned the columns after it."""
+    text = _escaped(text)  # as _emit prints it (\x1b takes 4 columns)
     return text + " " * max(0, width - _width(text))
 
 
@@ -823,7 +843,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
-    q.add_argument("--study", required=True, help="study name")
+    q.add_argument("--study", required=True, type=_study_name, help="study name")
     q.add_argument("--data", default=None, metavar="NAME",
                    help="this machine's copy of the study's data, where it is not at the "
                         "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
@@ -837,12 +857,12 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_study_list)
     q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
-    q.add_argument("name")
+    q.add_argument("name", type=_study_name)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_show)
     q = ssub.add_parser("export", help="every trial as a CSV row")
-    q.add_argument("name")
+    q.add_argument("name", type=_study_name)
     q.add_argument("--csv", required=True, metavar="PATH")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -852,7 +872,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
-    q.add_argument("name")
+    q.add_argument("name", type=_study_name)
     q.add_argument("--out", default=None, help="folder (default runs/studies/NAME)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -1562,7 +1582,8 @@ def _run_command(args) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        # escaped: a message may quote a stored name (studies there: ...) that holds one
+        message = _escaped(" ".join(str(exc).split())) or type(exc).__name__
         # files' and data's errors name what the data holds (a column batch_size, a file
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
         # only from data, so only once it was imported)

@@ -36,6 +36,7 @@ import dataclasses
 import json
 import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,7 +322,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     if not raw.get("study"):  # load_spec names a study after its file: dataset is the need
         raise SpecError("study: the [study] table is missing or empty; it needs at least "
                         "dataset = \"NAME\" (a data.load name)")
-    s = _parse_study(raw["study"])
+    s = _parse_study(raw["study"], strict)
     metrics = s.pop("metrics")
     space = parse_space(raw.get("space", {}), strict)
     if not space.params:
@@ -371,7 +372,13 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     return spec
 
 
-def _parse_study(raw: dict) -> dict:
+# what a study name may not hold: controls (ESC, CR, BEL, NUL), format characters (bidi
+# overrides, zero-width spaces) and line or paragraph separators; printed, they move a
+# terminal's cursor or reorder the text around them (PostgreSQL refuses NUL besides)
+_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _parse_study(raw: dict, strict: bool = True) -> dict:
     out = {}
     for key in raw:
         if key not in _STUDY_KEYS:
@@ -385,6 +392,9 @@ def _parse_study(raw: dict) -> dict:
         out[key] = raw[key] if kind is object else _typed(raw[key], kind, f"study.{key}")
     if not out["name"].strip() or len(out["name"]) > 200:
         raise SpecError(f"study.name must be 1-200 characters, got {out['name']!r}")
+    # strict only: a study an earlier version stored under such a name still resumes
+    if strict and any(unicodedata.category(c) in _UNPRINTABLE for c in out["name"]):
+        raise SpecError(f"study.name must not hold control characters, got {out['name']!r}")
     _check_dataset(out["dataset"])
     metric = out.pop("metric")
     metrics = [metric] if isinstance(metric, str) else metric

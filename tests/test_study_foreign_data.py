@@ -91,6 +91,31 @@ def test_study_list_aligns_names_in_wide_characters(tmp_path, capsys):
     assert [column(line, "1/-") for line in lines] == [41, 41]
 
 
+def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
+    # another program's study named with ESC sequences and a bell: study list printed them
+    # raw (clearing the screen), and so did the "studies there" of a study not found
+    db = tmp_path / "esc.db"
+    name = "\x1b[2J\x1b[Hwiped\x07"
+    optuna.create_study(study_name=name, storage=f"sqlite:///{db}").optimize(
+        lambda trial: trial.suggest_float("x", 0, 1), n_trials=1)
+    shown = "\\x1b[2J\\x1b[Hwiped\\x07"
+    code, out, err = run_cli(["study", "list", "--storage", db], capsys)
+    assert code == 0 and out.startswith(f"{shown:<24} -{' ' * 14} 1/-"), err  # aligned
+    assert "\x1b" not in out and "\x07" not in out
+    code, out, err = run_cli(["study", "list", "--storage", db, "--json"], capsys)
+    assert json.loads(out)[0]["study"] == name  # the JSON keeps the name as stored
+    code, out, err = run_cli(["study", "show", "nope", "--storage", db], capsys)
+    assert (code, out) == (2, "") and err == (
+        f"hplab study: error: no study 'nope' in sqlite:///{db}; studies there: "
+        f"{shown}\n")
+    for argv in (["show", name], ["report", name], ["export", name, "--csv", "x.csv"],
+                 ["worker", "--study", name]):
+        code, out, err = run_cli(["study", *argv, "--storage", db], capsys)
+        assert (code, out) == (2, "") and len(err.splitlines()) == 1, argv
+        assert ("a study name must not hold control characters (nor may a spec's "
+                "study.name), got '\\x1b[2J\\x1b[Hwiped\\x07'") in err, argv
+
+
 def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
     # it was retrained with default values for the parameters it lacked, saved as
     # best_model/, and its score gap put down to "different BLAS threads"

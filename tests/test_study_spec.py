@@ -343,6 +343,18 @@ def test_bad_toml_and_dates(tmp_path):
         load_spec(path)
 
 
+def test_a_study_name_holds_no_control_characters():
+    # ESC, CR, BEL, NUL were accepted: printed raw by study list (a name could clear the
+    # screen), and NUL failed on PostgreSQL as if the study had stopped mid-run
+    for name in ("\x1b[2Jwiped", "a\rb", "bell\x07", "nul\x00", "rtl\u202eexe.txt"):
+        with pytest.raises(SpecError) as err:
+            parse_spec(_raw(name=name))
+        assert str(err.value) == f"study.name must not hold control characters, got {name!r}"
+    # other scripts are names like any other; a stored study's spec (not strict) reads
+    assert parse_spec(_raw(name="硬币 étude")).name == "硬币 étude"
+    assert parse_spec(_raw(name="old\x1b"), strict=False).name == "old\x1b"
+
+
 def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
     # QA: Notepad's BOM read as "Invalid statement (at line 1, column 1)"; UTF-16 and
     # Latin-1 as "'utf-8' codec can't decode byte 0xff in position 0", naming no file
