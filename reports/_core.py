@@ -242,13 +242,16 @@ class Report:
         from study import HeldInterrupts
 
         out_dir = Path(out_dir)
+        files = out_dir / f"{stem}_files"
+        if why := files_folder_problem(files):
+            raise ValueError(f"{files} {why}, where the report's CSV files go; remove it or "
+                             "write the report elsewhere")
         if stem == "report" and out_dir.is_dir():  # the command line says so before a run
             from ._index import held_results
 
             held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None)
             if held:  # a report of another kind replaced it and mixed its files in
                 raise ValueError(f"{out_dir} holds {held}; write the report elsewhere")
-        files = out_dir / f"{stem}_files"
         path = out_dir / f"{stem}.html"
         html = self.html(files.name)
         # every file of the new version is written beside its final name first, then all
@@ -310,8 +313,10 @@ class Report:
 def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
     """Delete ``out_dir/<stem>.html`` and its CSVs, and refresh the index that listed it."""
     out_dir = Path(out_dir)
-    (out_dir / f"{stem}.html").unlink(missing_ok=True)
     files = out_dir / f"{stem}_files"
+    if why := files_folder_problem(files):
+        raise ValueError(f"{files} {why}: its CSV files are not the report's to remove")
+    (out_dir / f"{stem}.html").unlink(missing_ok=True)
     for old in files.glob("*.csv"):
         old.unlink(missing_ok=True)
     if files.is_dir() and not any(files.iterdir()):
@@ -319,6 +324,17 @@ def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
     from ._index import refresh_index
 
     refresh_index(out_dir)
+
+
+def files_folder_problem(files: Path) -> str | None:
+    """What stops ``files`` (a report's ``<stem>_files/``) holding the report's CSVs, in
+    words that follow it; None when it is a folder, or missing. A report deletes the CSVs
+    there it did not write: through a link, they would be someone else's."""
+    if os.path.islink(files):
+        return f"is a link (to {os.readlink(files)})"
+    if os.path.lexists(files) and not os.path.isdir(files):
+        return "is not a folder"
+    return None
 
 
 def _py(value):

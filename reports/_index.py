@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from nets import write_atomically
 
-from ._core import TONES
+from ._core import TONES, files_folder_problem
 from ._html import render, version
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
@@ -290,8 +290,11 @@ def is_saved_spec(path: Path) -> bool:
 def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
     """What the folder ``out`` holds of another command's (or, given ``name``, another
     study's) results, in words; None when it holds nothing or this ``kind``'s own results,
-    which a new report of it replaces."""
+    which a new report of it replaces. A report_files that is no folder of the folder's own
+    (a link) is named too: the report would delete the CSVs in it."""
     out = Path(out)
+    if why := files_folder_problem(out / "report_files"):
+        return f"a report_files that {why}"
     if kind != "train" and (out / "model.npz").is_file():
         return "a training run"
     if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one

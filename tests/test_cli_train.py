@@ -389,6 +389,28 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
     assert reports.read_report_info(shared / "report.html").kind == "lr-range"
 
 
+def test_a_report_files_link_is_refused_before_anything_is_written_or_deleted(tmp_path,
+                                                                              capsys):
+    # QA: a report deleted every CSV it had not written in report_files/, through a link:
+    # the linked folder's own data went; a re-run then failed on rmdir of the link
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "important.csv").write_text("precious,1\n")
+    out_dir = tmp_path / "runs" / "train" / "linked"
+    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2", "--out", out_dir]
+    assert run_cli(argv, capsys)[0] == 0  # an earlier run with its report
+    (out_dir / "report_files").rename(tmp_path / "old_files")
+    (out_dir / "report_files").symlink_to(victim)
+    saved = (out_dir / "model.npz").read_bytes()
+    for report in ([], ["--no-report"]):
+        code, out, err = run_cli([*argv, *report], capsys)
+        assert (code, out) == (2, "") and err == (
+            f"hplab train: error: --out {out_dir} holds a report_files that is a link "
+            f"(to {victim}); give another folder\n")
+    assert [p.name for p in victim.iterdir()] == ["important.csv"]
+    assert (out_dir / "model.npz").read_bytes() == saved and (out_dir / "report.html").is_file()
+
+
 def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, capsys,
                                                                      monkeypatch):
     # the new files were renamed in and the report written after: Ctrl-C in between left

@@ -151,6 +151,37 @@ def test_rewriting_a_report_drops_stale_csv(tmp_path):
     assert not (tmp_path / "r" / "report_files" / "old-figure.csv").exists()
 
 
+def test_a_report_never_writes_or_deletes_through_a_linked_files_folder(tmp_path):
+    # QA: the CSVs in report_files/ the new report did not write were deleted, through a
+    # link too; remove_report deleted them all
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "important.csv").write_text("precious,1\n")
+    out = tmp_path / "r"
+    _small_report().write(out, index=False)
+    (out / "report_files").rename(tmp_path / "moved")
+    (out / "report_files").symlink_to(victim)
+    before = (out / "report.html").read_bytes()
+    for stem in ("report", "other"):  # every stem's <stem>_files/ is checked
+        files = out / f"{stem}_files"
+        files.unlink(missing_ok=True)
+        files.symlink_to(victim)
+        with pytest.raises(ValueError, match=re.escape(
+                f"{files} is a link (to {victim}), where the report's CSV files go; remove "
+                "it or write the report elsewhere")):
+            _small_report().write(out, stem=stem, index=False)
+    with pytest.raises(ValueError, match=re.escape(
+            f"{out / 'report_files'} is a link (to {victim}): its CSV files are not the "
+            "report's to remove")):
+        reports.remove_report(out)
+    assert [p.name for p in victim.iterdir()] == ["important.csv"]
+    assert (out / "report.html").read_bytes() == before
+    assert reports.held_results(out, "demo") == f"a report_files that is a link (to {victim})"
+    (out / "report_files").unlink()
+    (out / "report_files").write_text("not a folder\n")
+    assert reports.held_results(out, "demo") == "a report_files that is not a folder"
+
+
 def _write_repeatedly(out_dir: str, times: int) -> str:
     rep = _small_report()
     try:
