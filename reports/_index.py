@@ -291,7 +291,8 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
     """What the folder ``out`` holds of another command's (or, given ``name``, another
     study's) results, in words; None when it holds nothing or this ``kind``'s own results,
     which a new report of it replaces. A report_files that is no folder of the folder's own
-    (a link) is named too: the report would delete the CSVs in it."""
+    (a link) is named too: the report would delete the CSVs in it; so is, for a study's
+    report, a best_model/ it would replace that is not its study's (`foreign_best_model`)."""
     out = Path(out)
     if why := files_folder_problem(out / "report_files"):
         return f"a report_files that {why}"
@@ -301,10 +302,14 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
         return f"a {SPEC_FILE} hplab did not write"
     report = out / "report.html"
     info = read_report_info(report)
-    if info is None:
-        return "a report.html hplab did not write" if report.exists() else None
-    if info.kind != kind:
+    if info is None and report.exists():
+        return "a report.html hplab did not write"
+    if info is not None and info.kind != kind:
         return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
-    if name is not None and info.name != name:
+    if info is not None and name is not None and info.name != name:
         return f"the report of study {info.name!r}"
+    if kind == "study" and name is not None:  # its report replaces best_model/
+        from ._study_best import foreign_best_model
+
+        return foreign_best_model(out, name)
     return None

@@ -26,6 +26,7 @@ from ._use_model import add_use_model
 from .design import format_value
 
 BEST_MODEL = "best_model"  # the retrained best trial's folder, beside the report
+_RUN_FILES = ("model.npz", "history.csv", "config.json")  # what the retrain writes there
 
 
 @dataclass
@@ -113,13 +114,39 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
             and (Path(out) / BEST_MODEL / "model.npz").is_file())
 
 
+def foreign_best_model(out: Path, name: str) -> str | None:
+    """What ``out/best_model`` holds, in words, when a report of study ``name`` may not
+    write its model there: a link (the model would go where it points), or a model no
+    report of this study retrained (its config.json names ``NAME-best`` and a trial's
+    seed ``[seed, number]``; a train's seed is one number). None when it holds none of
+    the files the retrain writes (a user's notes stay beside the model)."""
+    final = Path(out) / BEST_MODEL
+    if os.path.islink(final):
+        return f"a best_model that is a link (to {os.readlink(final)})"
+    if not os.path.lexists(final):
+        return None
+    if not final.is_dir():
+        return "a best_model that is not a folder"
+    if not any(os.path.lexists(final / f) for f in _RUN_FILES):
+        return None
+    try:
+        config = json.loads((final / "config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        config = None
+    seed = config.get("seed") if isinstance(config, dict) else None
+    if isinstance(seed, list) and len(seed) == 2 and config.get("name") == f"{name}-best":
+        return None
+    return f"a best_model/ with a model no report of study {name!r} retrained"
+
+
 def swap_best_model(out: Path, staged: Path, saved: bool, own: bool) -> None:
     """Put the retrained ``staged`` folder (when ``saved``) in place of ``out/best_model``,
     as the report that names it is renamed in (`Report.write`).
 
     ``own``: the folder held this study's earlier report, whose best_model/ goes whole
     (renamed to `set_aside` ``staged``, for the caller to remove once the report is in);
-    anything else's keeps its other files, the retrain's replacing theirs.
+    else a best_model/ (this study's model, `foreign_best_model` refused any other) keeps
+    its other files, the retrain's replacing theirs.
     """
     final = Path(out) / BEST_MODEL
     if own and final.exists():  # renamed, not removed: two renames take no time

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from conftest import report_table
 
 import hplab
@@ -541,6 +543,50 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
     assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
     assert f"hplab predict {out}/best_model/model.npz" in path.read_text()
     assert ".best_model" not in path.read_text()
+
+
+def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file, tmp_path,
+                                                                      capsys):
+    # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
+    # overwritten by the best trial's, its report.html left beside the new model
+    db = tmp_path / "fb.db"
+    study.run_study(study.load_spec(spec_file("fb", n_trials=2, pruner="none")),
+                    storage=str(db), progress=False)
+    out = tmp_path / "X"
+    assert run_cli(["train", "--dataset", "xor", "--hidden", "3", "--epochs", "10", "--out",
+                    out / "best_model"], capsys)[0] == 0
+    saved = (out / "best_model" / "model.npz").read_bytes()
+    code, stdout, err = run_cli(["study", "report", "fb", "--storage", db, "--out", out],
+                                capsys)
+    assert (code, stdout) == (2, "") and err == (
+        f"hplab study: error: --out {out} holds a best_model/ with a model no report "
+        "of study 'fb' retrained; give another folder\n")
+    with pytest.raises(ValueError, match=re.escape(
+            f"{out} holds a best_model/ with a model no report of study 'fb' retrained; "
+            "write the report elsewhere")):
+        reports.study_report("fb", storage=str(db), out=out)
+    assert (out / "best_model" / "model.npz").read_bytes() == saved
+    assert sorted(p.name for p in out.iterdir()) == ["best_model", "index.html"]
+    # a link, even beside this study's own report: the model would go where it points
+    own = tmp_path / "own"
+    reports.study_report("fb", storage=str(db), out=own)
+    (own / "best_model").rename(tmp_path / "earlier")
+    (own / "best_model").symlink_to(out / "best_model")
+    code, _, err = run_cli(["study", "report", "fb", "--storage", db, "--out", own], capsys)
+    assert code == 2 and err == (f"hplab study: error: --out {own} holds a best_model that is "
+                                 f"a link (to {out / 'best_model'}); give another folder\n")
+    assert (out / "best_model" / "model.npz").read_bytes() == saved
+    assert sorted(p.name for p in (out / "best_model").iterdir()) == [
+        "config.json", "history.csv", "model.npz", "report.html", "report_files"]
+    # this study's own model, its report gone or not, is the report's to replace
+    (own / "best_model").unlink()
+    (tmp_path / "earlier").rename(own / "best_model")
+    (own / "report.html").unlink()
+    assert run_cli(["study", "report", "fb", "--storage", db, "--out", own], capsys)[0] == 0
+    assert json.loads((own / "best_model" / "config.json").read_text())["name"] == "fb-best"
+    shutil.rmtree(own / "best_model")
+    (own / "best_model").write_text("a file\n")
+    assert reports.held_results(own, "study", "fb") == "a best_model that is not a folder"
 
 
 def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
