@@ -33,7 +33,8 @@ _HEAD_BYTES = 64 * 1024
 #: There is no depth limit: a report six folders down was left out of the index.
 _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
 #: The type of each metadata field a report may embed (see Report.metadata); a report
-#: with a field of another type is skipped, as one whose metadata is not JSON is.
+#: with a field of another type is skipped, as one whose metadata is not JSON is (so is
+#: one whose headline entries are not {"label": str, "text": str}: see _fits).
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
                "study_created": str}
@@ -92,19 +93,42 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
     finder.feed(head)
     try:
         meta = json.loads(finder.content or "")
-    except ValueError:
+    except (ValueError, RecursionError):  # [[[... nested past Python's stack
         return None
-    # a field of another type (a damaged or hand-edited file) would break every index write
-    if not isinstance(meta, dict) or any(
-            key in meta and not isinstance(meta[key], kind) for key, kind in _META_TYPES.items()):
+    if not _fits(meta):
         return None
     return ReportInfo(
         path=path, kind=meta.get("kind", "?"), name=meta.get("name", path.stem),
         title=meta.get("title", ""), created=meta.get("created", ""),
-        status=meta.get("status"),
-        headline=tuple(h for h in meta.get("headline", []) if isinstance(h, dict)),
+        status=meta.get("status"), headline=tuple(meta.get("headline", [])),
         source=meta.get("source"), study_created=meta.get("study_created"),
     )
+
+
+def _fits(meta) -> bool:
+    """Whether ``meta`` has each field the index reads in the shape it reads it: one that
+    does not (a damaged or hand-edited file) would break every index write."""
+    if not isinstance(meta, dict) or any(
+            key in meta and not isinstance(meta[key], kind) for key, kind in _META_TYPES.items()):
+        return False
+    # the index shows the first headline entry's label and text
+    if not all(isinstance(h, dict) and isinstance(h.get("label"), str)
+               and isinstance(h.get("text"), str) for h in meta.get("headline", [])):
+        return False
+    return all(_placeable(meta[key]) for key in ("created", "study_created") if key in meta)
+
+
+def _placeable(text: str) -> bool:
+    """Whether ``text``, if a date, can be put in this machine's zone (the index shows it
+    there): one at the calendar's edge (year 1 at +14:00) overflows. Not a date: shown as
+    written."""
+    try:
+        datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        return True
+    except OverflowError:
+        return False
+    return True
 
 
 def analysis_name(dataset: str, out: Path | str) -> str:

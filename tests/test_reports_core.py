@@ -541,6 +541,50 @@ def test_a_report_whose_metadata_has_wrong_types_is_left_out_of_the_index(tmp_pa
     assert [i.name for i in reports.find_reports(root)] == ["xor", "good"]
 
 
+def test_a_report_whose_metadata_the_index_cannot_show_is_left_out(tmp_path, capsys):
+    # QA: a headline [{"foo": 1}] in one report.html made every later index write (report
+    # index, and train after saving its model) end in a jinja2 UndefinedError traceback;
+    # so did a date past the calendar's edge in this zone (OverflowError), and metadata
+    # nested deeper than Python's stack (RecursionError)
+    import html
+
+    root = tmp_path / "runs"
+    _small_report("good").write(root / "good", index=False)
+    base = {"kind": "train", "name": "a", "title": "t", "created": "2026-01-01T00:00:00+00:00"}
+    damaged = {"no-label": {"headline": [{"foo": 1}]},
+               "number-label": {"headline": [{"label": 1, "text": "0.5"}]},
+               "not-a-dict": {"headline": [5]},
+               "created-overflows": {"created": "0001-01-01T00:00:00+14:00"},
+               "study-created-overflows": {"study_created": "9999-12-31T23:59:59-14:00"}}
+    for name, fields in damaged.items():
+        (root / name).mkdir()
+        content = html.escape(json.dumps({**base, **fields}))
+        (root / name / "report.html").write_text(
+            f'<html><head><meta name="hplab-report" content="{content}"></head></html>')
+    (root / "deep").mkdir()
+    (root / "deep" / "report.html").write_text(
+        '<html><head><meta name="hplab-report" content="' + "[" * 30000 + '"></head></html>')
+    for name in (*damaged, "deep"):
+        assert reports.read_report_info(root / name / "report.html") is None, name
+    code, out, err = run_cli(["report", "index", root, "--json"], capsys)
+    assert (code, err) == (0, "")
+    assert [r["name"] for r in json.loads(out)["reports"]] == ["good"]
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "xor"], capsys)
+    assert code == 0 and "Traceback" not in err, err
+    assert [i.name for i in reports.find_reports(root)] == ["xor", "good"]
+    assert 'href="train/xor/report.html"' in (root / "index.html").read_text()
+    # a date that is no date is shown as written, as before
+    (root / "no-label" / "report.html").write_text(
+        '<html><head><meta name="hplab-report" content="'
+        + html.escape(json.dumps({**base, "created": "yesterday",
+                                  "headline": [{"label": "Score", "text": "0.9"}]}))
+        + '"></head></html>')
+    assert reports.read_report_info(root / "no-label" / "report.html").created == "yesterday"
+    text = reports.write_index(root).read_text()
+    assert '<td class="date">yesterday</td>' in text and "</span> 0.9</td>" in text
+
+
 def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_path, capsys):
     # QA: --out runs/exp/2024/11/xor/lr/0.1/seed0 wrote a report the index left out (the
     # walk stopped six folders down)
