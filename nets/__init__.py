@@ -43,6 +43,7 @@ from ._train import (
     train,
     train_streams,
 )
+from ._versions import hplab_version, versions
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
@@ -56,6 +57,7 @@ __all__ = [
     "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
+    "hplab_version", "versions",
 ]
 
 

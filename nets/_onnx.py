@@ -22,6 +22,7 @@ import numpy as np
 from ._activations import ACTIVATIONS
 from ._io import write_atomically
 from ._predict import SavedModel, int_labels, load_model
+from ._versions import hplab_version
 
 # 17 (2022): every op here has its current definition by 13; 17 is what most runtimes
 # in use (onnxruntime >= 1.13, TensorRT, OpenVINO) load, with IR version 8.
@@ -105,6 +106,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
                     + ", ".join(name for name, _, _ in outputs))
     opsets = [helper.make_opsetid("", opset)]
     onnx_model = helper.make_model(g, opset_imports=opsets, producer_name="hplab",
+                                   producer_version=hplab_version(),
                                    doc_string="exported by hplab export-onnx")
     # the IR version of the opset, not the newest this onnx writes, so runtimes that
     # support the opset can also read the file

@@ -197,9 +197,13 @@ class Report:
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None
                        ) -> Report:
         """Record how to reproduce the results: command, dataset, seed, every parameter
-        (as `shown_settings` has them: the values used)."""
+        (as `shown_settings` has them: the values used), the libraries' versions."""
+        import nets
+
+        libraries = {k: v for k, v in nets.versions().items() if k != "hplab"}
         self.provenance = {
             "hplab version": version(),
+            "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),
             "Command": str(command),
             "Dataset": str(dataset),
             "Seed": design.format_named("seed", seed),

@@ -27,12 +27,8 @@ def render(template: str, **context) -> str:
 
 def version() -> str:
     """The installed hplab version, or ``"0+unknown"`` from a bare checkout."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as _version
+    import nets
 
-    try:
-        return _version("hplab")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return nets.hplab_version()
 
 

@@ -165,17 +165,18 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     final = out if final is None else Path(final)
     ds = run.dataset
     config = run.config.to_dict()
+    versions = nets.versions()
     # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
     meta = {"name": run.name, "dataset": data.absolute_name(ds.name), "task": ds.task,
             "seed": run.seed, "data_seed": ds.info.get("seed"),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,
-            "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
+            "versions": versions, "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
     paths = {"model_path": final / "model.npz", "history_path": final / "history.csv"}
     # the paths as they will be once the files are in place (the run gets them after)
     summary = {**run.summary(), **{k: str(v) for k, v in paths.items()}, "config": config,
-               "dataset_info": ds.summary()}
+               "dataset_info": ds.summary(), "command": run.command, "versions": versions}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,

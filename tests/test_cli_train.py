@@ -1,6 +1,8 @@
 """`hplab train` and `hplab gradcheck`: the JSON contract, the files, one-line errors."""
 
 import json
+import platform
+from importlib.metadata import version as importlib_version
 from pathlib import Path
 
 import numpy as np
@@ -52,8 +54,15 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert config["history_path"] == summary["history_path"] == str(out_dir / "history.csv")
     assert config["config"]["lr"] == 0.1 and config["config"]["hidden"] == [2]
     assert config["config"]["batch_size"] == 1 and config["config"]["eps"] == 0.005
+    # without a report too: the command and the versions it ran with
+    assert config["command"].startswith("hplab train --dataset xor --hidden 2 ")
+    versions = {name: importlib_version(name) for name in ("numpy", "scikit-learn", "optuna")}
+    assert versions["numpy"] == np.__version__
+    assert config["versions"] == {"hplab": importlib_version("hplab"),
+                                  "python": platform.python_version(), **versions}
     net, header, extra = nets.load_net(out_dir / "model.npz")
     assert net.sizes == (2, 2, 1) and header["meta"]["dataset"] == "xor"
+    assert header["meta"]["versions"] == config["versions"]
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
     acc = np.mean(net.predict((X - extra["x_shift"]) / extra["x_scale"]) == [0, 1, 1, 0])
     assert acc == pytest.approx(summary["test_accuracy"])

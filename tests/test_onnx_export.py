@@ -3,6 +3,7 @@ within 1e-5 for every head and activation; graph layout; missing onnx; bad input
 
 import json
 import sys
+from importlib.metadata import version as importlib_version
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +133,8 @@ def test_graph_layout_and_metadata(saved_model, tmp_path):
     leaky = next(n for n in model.graph.node if n.op_type == "LeakyRelu")
     assert leaky.attribute[0].name == "alpha" and leaky.attribute[0].f == pytest.approx(0.01)
     assert model.opset_import[0].version == 13 and model.ir_version == 7
+    # the version of hplab that wrote it (was ''), as pip has it
+    assert (model.producer_name, model.producer_version) == ("hplab", importlib_version("hplab"))
     props = {p.key: p.value for p in model.metadata_props}
     assert json.loads(props["hplab.classes"]) == [-1, 1] and props["hplab.task"] == "binary"
     assert json.loads(props["hplab.feature_names"]) == ["a", "b", "c"]

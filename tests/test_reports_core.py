@@ -6,6 +6,7 @@ import base64
 import errno
 import json
 import os
+import platform
 import re
 from datetime import datetime, timedelta, timezone
 from importlib.resources import files
@@ -65,7 +66,9 @@ def test_report_is_one_self_contained_file_with_csv_beside(tmp_path, parse_html)
     assert (path.parent / "report_files" / "small.csv").exists()
     assert 'href="report_files/line.csv"' in text
     # provenance: version, command, dataset, seed, every parameter, wall time
-    for needed in ("hplab version", "hplab demo --seed 1", "toy", "hidden", "8, 4", "2.5 s"):
+    for needed in ("hplab version", "hplab demo --seed 1", "toy", "hidden", "8, 4", "2.5 s",
+                   "Library versions", f"python {platform.python_version()}, numpy "
+                   f"{np.__version__}, scikit-learn "):
         assert needed in page.all_text
 
 
