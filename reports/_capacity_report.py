@@ -6,6 +6,7 @@ saves as CSV, so every figure can be redrawn from its files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -148,7 +149,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                        params={**cfg, "widths": list(result.widths),
                                "depths": list(result.depths), "seeds": list(result.seeds),
                                "eps": result.eps},
-                       seconds=result.seconds)
+                       seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result):
         rep.add_text(line)

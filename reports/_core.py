@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -194,13 +195,19 @@ class Report:
 
     def set_provenance(self, *, command: str, dataset: str, seed: int | None,
                        params: Mapping[str, Any], date: str | None = None,
-                       seconds: float | None = None, extra: Mapping[str, Any] | None = None
-                       ) -> Report:
+                       seconds: float | None = None, extra: Mapping[str, Any] | None = None,
+                       cwd: str | None = None) -> Report:
         """Record how to reproduce the results: command, dataset, seed, every parameter
-        (as `shown_settings` has them: the values used), the libraries' versions."""
+        (as `shown_settings` has them: the values used), the libraries' versions.
+
+        ``cwd``: the folder the command ran in; the command is then shown as
+        ``cd CWD && COMMAND``, which replays it from anywhere (its paths are as typed).
+        """
         import nets
 
         libraries = {k: v for k, v in nets.versions().items() if k != "hplab"}
+        if cwd and command:
+            command = f"cd {shlex.quote(str(cwd))} && {command}"
         self.provenance = {
             "hplab version": version(),
             "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),

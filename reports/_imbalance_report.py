@@ -6,6 +6,7 @@ what cost to calibration. Built from an `analyses.ImbalanceResult`; figures in
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -312,7 +313,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                                "sampling_ratio": result.sampling_ratio, "seeds": result.seeds,
                                "metric": result.metric, "tune_for": result.tune_for,
                                "leakage_demo": result.leakage_demo},
-                       seconds=result.seconds)
+                       seconds=result.seconds, cwd=os.getcwd())
     _accuracy_section(rep, result)
     failed = status[status["n_failed"] > 0]
     if len(failed):

@@ -8,6 +8,7 @@ the frames the report saves as CSV, so every figure can be redrawn from its file
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -268,7 +269,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                                "max_lr": result.max_lr, "num_steps": result.num_steps,
                                "beta": result.beta, "val": result.val,
                                "seeds": list(result.seeds)},
-                       seconds=result.seconds)
+                       seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result, summary):
         rep.add_text(line)

@@ -7,6 +7,7 @@ hold, so every figure can be redrawn from its ``*_files/*.csv``.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -324,7 +325,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                        params={**base, "batch_sizes": list(result.batch_sizes),
                                "lrs": list(result.lrs), "seeds": result.seeds,
                                "max_steps": result.max_steps},
-                       seconds=result.seconds)
+                       seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result):
         rep.add_text(line)

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import data
+
 from . import _training_data as td
 from . import _training_draw as tw
 from ._core import Report
@@ -82,8 +84,10 @@ def training_report(run, out_dir: Path | str) -> Path:
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
     rep.set_provenance(
-        command=run.command, dataset=ds.name, seed=run.seed, params=params,
-        date=run.started, seconds=run.seconds,
+        # the data's path absolute, as the model records it; the command as typed, with
+        # the folder it ran in (a run built by hand may have none)
+        command=run.command, cwd=getattr(run, "cwd", ""), dataset=data.absolute_name(ds.name),
+        seed=run.seed, params=params, date=run.started, seconds=run.seconds,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
                "Model file": _relative(run.model_path, out_dir),

@@ -3,8 +3,11 @@ is and the commands that predict with it and export it."""
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
+
+import data
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
@@ -15,9 +18,11 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     ----------
     rep : Report
     model_path : path
-        The saved model, as the user's commands name it (relative to where they ran).
+        The saved model (the commands name it by its absolute path: they work from any
+        folder).
     dataset : str
-        The dataset name the model was trained on.
+        The dataset name the model was trained on: with one hplab can load, the commands
+        score its test split by ``--dataset`` alone (the model's recorded name and data seed).
     out_dir : Path
         The report's folder (the link is relative to it).
     n_features : int
@@ -30,17 +35,23 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         href = model_path.resolve().relative_to(Path(out_dir).resolve()).as_posix()
     except ValueError:
         href = model_path.resolve().as_uri()
-    model = shlex.quote(str(model_path))
-    onnx_path = shlex.quote(str(model_path.with_suffix(".onnx")))
+    model = shlex.quote(os.path.abspath(model_path))
+    onnx_path = shlex.quote(os.path.abspath(model_path.with_suffix(".onnx")))
     rep.add_section("Use this model")
     kept = "target scaling" if task == "regression" else "class labels"
     rep.add_links(f"The trained net is saved with its input scaling, {kept} and "
                   "configuration (NumPy arrays and JSON, no pickle):", {model_path.name: href})
+    try:
+        data.source_paths(dataset)  # parses the name
+        own_data = True
+    except data.DataError:  # a hand-built Dataset's name: no command loads it
+        own_data = False
     rep.add_code("\n".join([
         f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)",
         f"hplab predict {model} --input inputs.csv --out predictions.csv",
-        "# the test split again, scored (accuracy, or rmse for regression; --json)",
-        f"hplab predict {model} --dataset {shlex.quote(dataset)}",
+        *(["# the test split of its data again (the name and data seed the model records), "
+           "scored (accuracy, or rmse for regression; --json)",
+           f"hplab predict {model} --dataset"] if own_data else []),
         "# an ONNX graph for any runtime (needs pip install hplab[onnx])",
         f"hplab export-onnx {model} {onnx_path}",
     ]))

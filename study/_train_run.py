@@ -35,6 +35,7 @@ class TrainRun:
     result: nets.TrainResult
     seed: int | tuple
     command: str = ""
+    cwd: str = ""  # the folder the command ran in (its paths are as typed there)
     out: Path | None = None
     model_path: Path | None = None
     history_path: Path | None = None
@@ -147,8 +148,9 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
             if isinstance(cb, _Progress):
                 cb.close()
     run = TrainRun(name=name or dataset.name, dataset=dataset, config=cfg, net=net,
-                   result=result, seed=seed,
-                   command=command, started=started, test_metrics=test_metrics(net, dataset))
+                   result=result, seed=seed, command=command,
+                   cwd=os.getcwd() if command else "", started=started,
+                   test_metrics=test_metrics(net, dataset))
     run.seconds = time.perf_counter() - t0  # before saving: config.json records it
     if out is not None:
         save_run_files(run, Path(out))
@@ -167,16 +169,21 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     config = run.config.to_dict()
     versions = nets.versions()
     # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
-    meta = {"name": run.name, "dataset": data.absolute_name(ds.name), "task": ds.task,
+    dataset = data.absolute_name(ds.name)
+    meta = {"name": run.name, "dataset": dataset, "task": ds.task,
             "seed": run.seed, "data_seed": ds.info.get("seed"),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,
-            "versions": versions, "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
+            "cwd": run.cwd, "versions": versions,
+            "y_shift": float(ds.y_shift), "y_scale": float(ds.y_scale)}
     paths = {"model_path": final / "model.npz", "history_path": final / "history.csv"}
-    # the paths as they will be once the files are in place (the run gets them after)
-    summary = {**run.summary(), **{k: str(v) for k, v in paths.items()}, "config": config,
-               "dataset_info": ds.summary(), "command": run.command, "versions": versions}
+    # the paths as they will be once the files are in place (the run gets them after),
+    # absolute as the dataset's: the record is read from other folders too
+    summary = {**run.summary(), "dataset": dataset,
+               **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
+               "dataset_info": _dataset_info(ds, dataset), "command": run.command,
+               "cwd": run.cwd, "versions": versions}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
@@ -199,6 +206,22 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
             tmp.unlink(missing_ok=True)
     run.model_path, run.history_path = paths.values()
     run.out = final
+
+
+def _dataset_info(ds: data.Dataset, dataset: str) -> dict:
+    """``ds.summary()`` with its name and file path absolute, the path's escapes read back
+    (``d%2C1.csv`` is the file ``/home/me/d,1.csv``; a test file: ``test_path``)."""
+    summary = ds.summary()
+    info = dict(summary["info"])
+    try:
+        paths = [str(p.resolve()) for p in data.source_paths(dataset)]
+    except data.DataError:  # a hand-built Dataset's name is no name to load
+        paths = []
+    if paths and "path" in info:
+        info["path"] = paths[0]
+        if len(paths) > 1:
+            info["test_path"] = paths[1]
+    return {**summary, "name": dataset, "info": info}
 
 
 def _plain(obj):

@@ -54,8 +54,9 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert config["history_path"] == summary["history_path"] == str(out_dir / "history.csv")
     assert config["config"]["lr"] == 0.1 and config["config"]["hidden"] == [2]
     assert config["config"]["batch_size"] == 1 and config["config"]["eps"] == 0.005
-    # without a report too: the command and the versions it ran with
+    # without a report too: the command, its folder and the versions it ran with
     assert config["command"].startswith("hplab train --dataset xor --hidden 2 ")
+    assert config["cwd"] == str(Path.cwd())
     versions = {name: importlib_version(name) for name in ("numpy", "scikit-learn", "optuna")}
     assert versions["numpy"] == np.__version__
     assert config["versions"] == {"hplab": importlib_version("hplab"),

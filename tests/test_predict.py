@@ -501,8 +501,9 @@ def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkey
                             "--no-report", "--out", "run", "--json"], capsys)
     assert code == 0, err
     config = json.loads((tmp_path / "here" / "run" / "config.json").read_text())
-    assert config["dataset"] == "csv:base.csv?target=label"  # as typed; the model: absolute
     mine = f"csv:{tmp_path / 'here' / 'base.csv'}?target=label"
+    # absolute, as the model's: the record is read from other folders too (was as typed)
+    assert config["dataset"] == mine
     assert nets.load_model("run/model.npz").meta["dataset"] == mine
     # another folder, and another base.csv in it: the model's own data all the same
     monkeypatch.chdir(tmp_path / "elsewhere")
@@ -1126,7 +1127,7 @@ def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, mo
     import reports
     import study
 
-    monkeypatch.chdir(tmp_path)  # commands name the model as the user would: relative
+    monkeypatch.chdir(tmp_path)  # trained into a relative folder: commands name it absolute
     cfg = nets.TrainConfig(hidden=(4,), activation=("tanh",), lr=0.3, batch_size=32,
                            max_epochs=2)
     run = study.train_run("sine", cfg, seed=0, out="runs/train/sine")
@@ -1137,7 +1138,8 @@ def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, mo
     commands = [shlex.split(line)[1:] for line in code_block.splitlines()
                 if line.startswith("hplab ")]
     assert [c[0] for c in commands] == ["predict", "predict", "export-onnx"]
-    assert commands[1] == ["predict", "runs/train/sine/model.npz", "--dataset", "sine"]
+    model = str(Path.cwd() / "runs" / "train" / "sine" / "model.npz")
+    assert commands[1] == ["predict", model, "--dataset"]  # its own data and data seed
     pd.DataFrame({"x": [0.0, 0.25, 0.5]}).to_csv("inputs.csv", index=False)
     for argv in commands[:2]:
         code, out, err = run_cli(argv, capsys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -446,6 +447,57 @@ def test_cli_train_writes_the_report(tmp_path, capsys, parse_html):
     # each word of the command is one box: a line breaks between words, not in "--epochs"
     words = [a for t, a in page.tags if t == "span"]
     assert len(words) >= 10
+
+
+def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, monkeypatch):
+    import html
+    import re
+    import shlex
+
+    from cli_helpers import run_cli
+
+    here, elsewhere = tmp_path / "my data", tmp_path / "elsewhere"
+    here.mkdir(), elsewhere.mkdir()
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 0).astype(int)}).to_csv(
+        here / "d,1.csv", index=False)
+    monkeypatch.chdir(here)
+    argv = ["train", "--dataset", "csv:d%2C1.csv?target=label", "--hidden", "4", "--epochs",
+            "20", "--seed", "5", "--out", "rel out", "--json"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    summary, cwd = json.loads(out), str(Path.cwd())
+    run = Path(cwd) / "rel out"
+    # config.json: the paths absolute (the data's decoded), the command and its folder
+    config = json.loads((run / "config.json").read_text())
+    assert config["dataset"] == f"csv:{cwd}/d%2C1.csv?target=label"
+    assert config["dataset_info"]["name"] == config["dataset"]
+    assert config["dataset_info"]["info"]["path"] == f"{cwd}/d,1.csv"  # was "d%2C1.csv"
+    assert config["model_path"] == f"{cwd}/rel out/model.npz"
+    assert config["history_path"] == f"{cwd}/rel out/history.csv"
+    typed = "hplab train --dataset 'csv:d%2C1.csv?target=label' --hidden 4 --epochs 20 " \
+            "--seed 5 --out 'rel out' --json"
+    assert (config["command"], config["cwd"]) == (typed, cwd)
+    text = (run / "report.html").read_text()
+    facts = {html.unescape(re.sub(r"<[^>]+>", "", k)): " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", v)).split())
+        for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    assert facts["Command"] == f"cd {shlex.quote(cwd)} && {typed}"
+    assert facts["Dataset"] == config["dataset"]
+    # the report's commands, from another folder: `predict "rel out/model.npz" --dataset
+    # 'csv:d%2C1.csv?target=label'` failed there (file not found: d,1.csv)
+    block = html.unescape(re.search(r"<pre[^>]*><code>(.*?)</code>", text, re.S)[1])
+    commands = [shlex.split(line) for line in block.splitlines()
+                if line.startswith("hplab ")]
+    assert [c[:3] for c in commands] == [["hplab", "predict", f"{cwd}/rel out/model.npz"]] * 2 \
+        + [["hplab", "export-onnx", f"{cwd}/rel out/model.npz"]]
+    assert commands[1][3:] == ["--dataset"]
+    monkeypatch.chdir(elsewhere)
+    code, out, err = run_cli([*commands[1][1:], "--json"], capsys)
+    assert code == 0, err
+    scored = json.loads(out)
+    assert scored["n"] == 12 and scored["data_seed"] == 5
+    assert scored["accuracy"] == pytest.approx(summary["test_accuracy"])
 
 
 def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
