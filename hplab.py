@@ -1044,6 +1044,24 @@ def _model_data_paths(model) -> list[Path]:
         return []
 
 
+def _data_changed(model, ds, seed: int) -> bool | None:
+    """Whether ``ds``, loaded as the model's own data (its name, its data seed), differs
+    from the data it was trained on (by `data.Dataset.fingerprint`); None when that cannot
+    be told (a model saved without a fingerprint) or is no question (other data, another
+    seed: not meant to be the held-out split)."""
+    import data
+
+    meta = model.meta
+    recorded = meta.get("data_fingerprint")
+    own = meta.get("dataset")
+    if not isinstance(recorded, str) or not isinstance(own, str) or \
+            seed != _model_data_seed(meta):
+        return None
+    if data.canonical_name(ds.name) != data.canonical_name(own):
+        return None
+    return ds.fingerprint() != recorded
+
+
 def cmd_predict(args) -> int:
     import nets
 
@@ -1056,7 +1074,7 @@ def cmd_predict(args) -> int:
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     _refuse_overwrite(out, *_model_data_paths(model))
-    truth = seed = dataset = None
+    truth = seed = dataset = changed = None
     if args.dataset is not None:
         import data
 
@@ -1065,7 +1083,13 @@ def cmd_predict(args) -> int:
             raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
         seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
         _refuse_overwrite(out, *data.source_paths(dataset))
-        pred, truth = nets.predict_dataset(model, data.load(dataset, seed=seed))
+        ds = data.load(dataset, seed=seed)
+        changed = _data_changed(model, ds, seed)
+        if changed:
+            print(f"hplab predict: warning: {dataset} is not the data {args.model} was "
+                  "trained on (another fingerprint): its test split is not the held-out "
+                  "one, and the scores may count training rows", file=sys.stderr)
+        pred, truth = nets.predict_dataset(model, ds)
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
     else:
@@ -1081,6 +1105,7 @@ def cmd_predict(args) -> int:
     limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
     summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
+               "data_changed": changed,
                "input": args.input, "n": len(pred), "n_shown": limit,
                **nets.prediction_records(pred, limit), **scores, "out_path": args.out}
     where = f"{dataset} test split (data seed {seed})" if dataset else args.input

@@ -172,6 +172,8 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     dataset = data.absolute_name(ds.name)
     meta = {"name": run.name, "dataset": dataset, "task": ds.task,
             "seed": run.seed, "data_seed": ds.info.get("seed"),
+            # `predict MODEL --dataset` tells a changed file from the data trained on
+            "data_fingerprint": ds.fingerprint(),
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,

@@ -18,9 +18,9 @@ from conftest import require_module
 import data
 import nets
 
-PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "input", "n",
-                "n_shown", "predictions", "probabilities", "accuracy", "rmse", "mae",
-                "out_path"}
+PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "data_changed",
+                "input", "n", "n_shown", "predictions", "probabilities", "accuracy", "rmse",
+                "mae", "out_path"}
 
 
 
@@ -512,6 +512,52 @@ def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkey
     assert code == 0, err
     s = json.loads(out)
     assert s["dataset"] == mine and s["n"] == 20 and s["classes"] == ["no", "yes"]
+
+
+def test_predict_warns_when_the_models_data_file_changed(tmp_path, capsys, monkeypatch):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    table = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 0).astype(int)})
+    table.to_csv(tmp_path / "data.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["train", "--dataset", "csv:data.csv", "--epochs", "5", "--out",
+                            "run", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    fingerprint = data.load("csv:data.csv", seed=0).fingerprint()
+    before = data.load("csv:data.csv?scaling=none", seed=0)
+    seen = {tuple(r) for r in np.vstack([before.X_train, before.X_val])}
+    assert nets.load_model("run/model.npz").meta["data_fingerprint"] == fingerprint
+
+    def predict(*flags):
+        code, out, err = run_cli(["predict", "run/model.npz", *flags, "--json"], capsys)
+        assert code == 0, err
+        return json.loads(out), err
+
+    s, err = predict("--dataset")
+    assert s["data_changed"] is False and err == ""
+    # the same rows in reverse order: another split, whose 12 test rows the net trained
+    # (or validated) on, scored as "the held-out split" without a word
+    table.iloc[::-1].to_csv(tmp_path / "data.csv", index=False)
+    moved = data.load("csv:data.csv?scaling=none", seed=0)
+    assert sum(tuple(r) in seen for r in moved.X_test) == len(moved.X_test) == 12
+    warning = ("hplab predict: warning: {} is not the data run/model.npz was trained on "
+               "(another fingerprint): its test split is not the held-out one, and the "
+               "scores may count training rows\n")
+    for flags, name in ((["--dataset"], f"csv:{tmp_path / 'data.csv'}"),
+                        (["--dataset", "csv:data.csv"], "csv:data.csv"),
+                        (["--dataset", "csv:./data.csv", "--seed", "0"], "csv:./data.csv")):
+        s, err = predict(*flags)
+        assert s["data_changed"] is True and s["n"] == 12
+        assert s["accuracy"] is not None and err == warning.format(name)
+    # another split asked for, or other data: no held-out split was promised, no warning
+    s, err = predict("--dataset", "--seed", "3")
+    assert s["data_changed"] is None and err == ""
+    # a model saved before fingerprints were recorded loads and predicts as it did
+    net, header, extra = nets.load_net("run/model.npz")
+    meta = {k: v for k, v in header["meta"].items() if k != "data_fingerprint"}
+    nets.save_net("run/model.npz", net, config=header["config"], meta=meta, arrays=extra)
+    s, err = predict("--dataset")
+    assert s["data_changed"] is None and err == "" and s["n"] == 12
 
 
 def test_class_codes_come_back_as_written(tmp_path, capsys):

@@ -385,6 +385,7 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     scored = json.loads(capsys.readouterr().out)
     assert scored["accuracy"] == pytest.approx(float(np.mean(
         (net.output(ds.X_test)[:, 1] >= 0.5) == (ds.y_test == 1))))
+    assert scored["data_changed"] is False  # the study's data and split, fingerprinted
     # a pipeline study optimizing a metric beyond the imbalance ones: retrained, it agrees
     loss = parse_spec(_raw(metric="val_loss", n_trials=1, space={
         "lr": {"low": 0.003, "high": 0.03, "log": True}}) | {
@@ -393,6 +394,11 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     html = reports.study_report("imb", storage=db, out=tmp_path / "loss").read_text()
     assert "The retrained run scored" not in html
     assert "(strategy class_weight)" in html  # no sampling ratio: it takes none
+    # the pipeline's net trained on the study's split too: no warning of changed data
+    assert hplab.main(["predict", str(tmp_path / "loss" / "best_model" / "model.npz"),
+                       "--dataset", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["data_changed"] is False and "warning" not in err
 
 
 @pytest.mark.parametrize("space, key, lowest, valid", [
