@@ -147,8 +147,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{cfg['max_epochs']:g} epochs")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
                        params={**cfg, "widths": list(result.widths),
-                               "depths": list(result.depths), "seeds": list(result.seeds),
-                               "eps": result.eps},
+                               "depths": list(result.depths),
+                               "seeds": design.seeds_text(result.seeds), "eps": result.eps},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result):

@@ -310,7 +310,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
                        params={**result.net_params, "ratios": list(result.ratios),
                                "strategies": list(result.strategies),
-                               "sampling_ratio": result.sampling_ratio, "seeds": result.seeds,
+                               "sampling_ratio": result.sampling_ratio,
+                               "seeds": design.seeds_text(result.seeds, drawn_from=result.seed),
                                "metric": result.metric, "tune_for": result.tune_for,
                                "leakage_demo": result.leakage_demo},
                        seconds=result.seconds, cwd=os.getcwd())

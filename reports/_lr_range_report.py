@@ -268,7 +268,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                                "mode": result.mode, "min_lr": result.min_lr,
                                "max_lr": result.max_lr, "num_steps": result.num_steps,
                                "beta": result.beta, "val": result.val,
-                               "seeds": list(result.seeds)},
+                               "seeds": design.seeds_text(result.seeds)},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result, summary):

@@ -323,7 +323,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     base = {k: v for k, v in result.config.items() if k not in ("lr", "batch_size")}
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
                        params={**base, "batch_sizes": list(result.batch_sizes),
-                               "lrs": list(result.lrs), "seeds": result.seeds,
+                               "lrs": list(result.lrs),
+                               "seeds": design.seeds_text(result.seeds, drawn_from=result.seed),
                                "max_steps": result.max_steps},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")

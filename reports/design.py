@@ -287,6 +287,17 @@ def format_named(name: str, value) -> str:
     return format_value(value)
 
 
+def seeds_text(seeds, *, drawn_from: int | None = None) -> str:
+    """An analysis's repeats as every report's provenance words them, a count and then
+    which seeds: ``"2 (seeds 2, 3)"``; with ``drawn_from`` (``seeds`` then a count of
+    seeds derived from that one) ``"3 (drawn from seed 0)"``. A bare ``2`` read as
+    ``--seeds 2`` in one report and as the seed 2 in another."""
+    if drawn_from is not None:
+        return f"{int(seeds)} (drawn from seed {int(drawn_from)})"
+    seeds = [int(s) for s in seeds]
+    return f"{len(seeds)} (seed{'s' * (len(seeds) != 1)} {', '.join(map(str, seeds))})"
+
+
 #: Below this magnitude a stat-card number is rounding noise (a slope fitted through equal
 #: rates comes out as ~1e-16), shown as zero rather than as a long exponent.
 STAT_ZERO = 1e-9

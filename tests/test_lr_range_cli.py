@@ -1,5 +1,6 @@
 """`hplab lr-range`: the JSON contract, the report and its index entry, one-line errors."""
 
+import html
 import json
 import re
 
@@ -170,6 +171,20 @@ def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
     assert code == 0
     assert out.startswith("lr range test on xor (n=4): looper")
     assert "valley" in out and not (tmp_path / "runs").exists()
+
+
+def test_the_report_says_which_seeds_ran_and_where(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "xor", "--mode", "looper", "--steps", "12", "--seed", "2"]
+    assert run_cli([*argv, "--out", "one"], capsys)[0] == 0
+    assert run_cli([*argv, "--seeds", "2", "--out", "two"], capsys)[0] == 0
+    one, two = ((tmp_path / d / "report.html").read_text() for d in ("one", "two"))
+    # "seeds 2" read as --seeds 2 (the scaling report's count) for the one seed 2
+    assert "<dt>seeds</dt><dd>1 (seed 2)</dd>" in one
+    assert "<dt>seeds</dt><dd>2 (seeds 2, 3)</dd>" in two
+    command = re.search(r"<dt>Command</dt><dd>(.*?)</dd>", one, re.S)[1]
+    assert " ".join(html.unescape(re.sub(r"<[^>]+>", " ", command)).split()) == \
+        f"cd {tmp_path} && hplab {' '.join(argv)} --out one"  # the folder it ran in
 
 
 def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, capsys):

@@ -399,6 +399,13 @@ def test_seeds_are_printed_to_copy():
     assert "12,345" in html
 
 
+def test_seeds_are_a_count_then_which_in_every_report():
+    # lr-range --seed 2 showed "seeds 2", the scaling report "seeds 2" for --seeds 2
+    assert design.seeds_text([2]) == "1 (seed 2)"
+    assert design.seeds_text((0, 1, 2)) == "3 (seeds 0, 1, 2)"
+    assert design.seeds_text(2, drawn_from=7) == "2 (drawn from seed 7)"
+
+
 def _shown_params(**config) -> dict:
     import nets
 

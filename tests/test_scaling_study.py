@@ -254,6 +254,7 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
     assert s["b_simple"] is not None and s["b_simple"] > 0
     html = (out / "report.html").read_text()
     assert reports.read_report_info(out / "report.html").kind == "scaling"
+    assert "<dt>seeds</dt><dd>2 (drawn from seed 0)</dd>" in html  # was "2", as a seed reads
     assert html.count("data:image/png") == 3  # steps/examples, best rate, noise scale
     for name in ("steps-vs-batch-measured", "lr-vs-batch-fit", "noise-scale-measured",
                  "per-batch", "runs", "reference-runs"):
