@@ -45,11 +45,15 @@ class ClaimLock:
             from sqlalchemy import text
 
             conn = self._engine.connect()
-            if self._dialect == "postgresql" and self._timeout_ms:
-                # the lock's transaction stays idle while its holder works elsewhere;
-                # LOCAL: the setting ends with it, the pooled connection is left as it was
-                conn.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = "
-                                  f"{self._timeout_ms}"))
+            if self._dialect == "postgresql":
+                # LOCAL: a setting ends with the lock's transaction, the pooled connection
+                # is left as it was. Waiting for the lock is no statement a role's
+                # statement_timeout should cut short: it failed the whole run.
+                conn.execute(text("SET LOCAL statement_timeout = 0"))
+                if self._timeout_ms:
+                    # the transaction stays idle while its holder works elsewhere
+                    conn.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = "
+                                      f"{self._timeout_ms}"))
             sql = ("SELECT pg_advisory_lock(:k)" if self._dialect == "postgresql"
                    else "SELECT GET_LOCK(CONCAT('hplab:', :k), 600)")
             conn.execute(text(sql), {"k": self._key})

@@ -428,6 +428,36 @@ def test_a_silent_claim_holder_loses_the_lock_after_the_timeout(postgres_url):
     store.engine.dispose()
 
 
+def test_a_roles_statement_timeout_does_not_cut_short_the_wait_for_the_claim(postgres_url):
+    """A role (or URL) with a short statement_timeout cancelled a worker's wait for the
+    claim held by another, and the whole run failed: the wait is no statement to time."""
+    from sqlalchemy import text
+
+    where = study.resolve_storage(f"{postgres_url}?options=-c%20statement_timeout%3D50")
+    store = study.open_storage(where)
+    name = f"claim-{uuid.uuid4().hex[:8]}"
+    holder, waiter = (study.ClaimLock(store, where, name, timeout=30) for _ in range(2))
+    holder.acquire()
+    got, failed = threading.Event(), []
+
+    def wait_for_claim():
+        try:
+            waiter.acquire()
+            got.set()
+        except Exception as exc:
+            failed.append(str(exc).splitlines()[0])
+
+    threading.Thread(target=wait_for_claim, daemon=True).start()
+    time.sleep(0.5)  # ten times the statement timeout
+    holder.release()
+    got.wait(10)
+    assert failed == [] and got.is_set()  # was: canceling statement due to statement timeout
+    waiter.release()
+    with store.engine.connect() as conn:  # the pooled connections keep the role's timeout
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "50ms"
+    store.engine.dispose()
+
+
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
 def test_workers_in_other_time_zones_keep_each_others_trials_alive(postgres_url, monkeypatch):
     """Optuna stores a heartbeat as its session's now() without the zone, and another
