@@ -33,7 +33,7 @@ from ._sqlite_file import (
     unwritable,
     unwritable_message,
 )
-from ._storage_errors import _first_line
+from ._storage_errors import failure_text
 from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
@@ -233,8 +233,10 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             if attempt + 1 < _CREATE_ATTEMPTS and _lost_creation_race(exc):
                 time.sleep(0.05 * 2 ** attempt)
                 continue
+            # the server's reason (no connection slot left, a permission), not optuna's
+            # guess that wraps it ("invalid data in the commit, e.g. exceeding max length")
             raise StorageError(f"cannot open storage {where.masked}: "
-                               f"{_first_line(exc, where.url)}") from None
+                               f"{failure_text(exc, where)}") from None
     if where.kind == "sqlite" and not immutable:
         from sqlalchemy import event
 

@@ -484,6 +484,45 @@ def test_workers_in_other_time_zones_keep_each_others_trials_alive(postgres_url,
     judge.engine.dispose()
 
 
+@pytest.fixture
+def postgres_role(postgres_url):
+    """``make(*grants)``: the URL of a new login role on the test server, given ``grants``
+    (SQL with ``{role}`` for its name) on the test database, whose optuna tables exist."""
+    import sqlalchemy as sa
+
+    study.release(study.open_storage(study.resolve_storage(postgres_url), create=True))
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    roles = []
+
+    def make(*grants):
+        role = f"hplab_{uuid.uuid4().hex[:8]}"
+        roles.append(role)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw1'"))
+            for grant in grants:
+                conn.execute(sa.text(grant.format(role=role)))
+        return sa.engine.make_url(postgres_url).set(username=role, password="pw1").render_as_string(
+            hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for role in roles:
+            conn.execute(sa.text(f"DROP OWNED BY {role}"))
+            conn.execute(sa.text(f"DROP ROLE {role}"))
+    admin.dispose()
+
+
+def test_a_storage_that_cannot_open_says_the_servers_reason(postgres_role, capsys):
+    """Optuna wraps an error of its first reads in a guess ("invalid data in the commit,
+    e.g. exceeding max length"): the server's own reason is the one to show."""
+    url = postgres_role()  # it may log in, and read nothing
+    assert hplab.main(["study", "list", "--storage", url]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"hplab study: error: cannot open storage {study.mask_url(url)}: permission denied "
+        "for table version_info"]
+
+
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 

@@ -85,7 +85,7 @@ def test_passwords_are_masked():
 def test_a_drivers_message_loses_the_password_not_the_words_holding_its_letters():
     # a password "1" or "p" was masked inside 127.0.0.1 and "port"; an encoded one
     # (p%40ss) was left as the driver printed it decoded (p@ss)
-    first_line = study._storage._first_line
+    first_line = study._storage_errors._first_line
     message = 'connection to server at "127.0.0.1", port 5432 failed: password p for port'
     assert first_line(Exception(message), "postgresql://u:p@127.0.0.1/db") == \
         'connection to server at "127.0.0.1", port 5432 failed: password *** for port'
