@@ -53,6 +53,8 @@ def storage_errors(where: StorageURL, after: str = ""):
         cause = storage_failure(exc)
         if cause is None:
             raise
+        if refused(cause):  # the same command again is refused again
+            after = ""
         raise StorageError(f"storage {where.masked} failed: {_first_line(cause, where.url)}"
                            f"{after}") from None
     finally:
@@ -117,6 +119,24 @@ def storage_failure(exc: BaseException | None) -> BaseException | None:
     # the driver's (or the OS's) own message says what happened; optuna's wrapper guesses
     direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error | OSError)]
     return (direct or found or [None])[0]
+
+
+# MySQL's error numbers of a user refused: no access to the database, a wrong password,
+# no right on a table or column, a missing privilege
+_MYSQL_REFUSALS = {1044, 1045, 1142, 1143, 1227}
+
+
+def refused(cause: BaseException) -> bool:
+    """Whether the storage error ``cause`` refused this user (a missing privilege, a failed
+    login) rather than failing for a while: running the command again cannot help."""
+    orig = getattr(cause, "orig", None) or cause
+    # PostgreSQL: insufficient_privilege, and class 28 (invalid authorization); psycopg 3
+    # names it sqlstate, psycopg2 pgcode
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or ""
+    if sqlstate == "42501" or sqlstate.startswith("28"):
+        return True
+    code = orig.args[0] if getattr(orig, "args", None) else None  # an OSError's: its errno
+    return isinstance(code, int) and not isinstance(orig, OSError) and code in _MYSQL_REFUSALS
 
 
 def failure_text(exc: BaseException, where: StorageURL) -> str:

@@ -523,6 +523,18 @@ def test_a_storage_that_cannot_open_says_the_servers_reason(postgres_role, capsy
         "for table version_info"]
 
 
+def test_a_role_refused_a_write_is_not_told_to_run_again(postgres_role, spec_file, capsys):
+    """A read-only role running a study fails in one line, without the hint that the same
+    command resumes the study: run again, it is refused again."""
+    url = postgres_role("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    assert hplab.main(["study", "run", str(spec_file(f"ro-{uuid.uuid4().hex[:8]}")),
+                       "--storage", url, "--no-report"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == (
+        f"hplab study: error: storage {study.mask_url(url)} failed: permission denied "
+        "for table studies")
+
+
 def test_postgresql_run_resumes_and_refuses_bad_input(postgres_url, spec_file, capsys):
     import hplab
 
