@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import re
 import stat
 import time
@@ -250,6 +251,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
         storage.engine.dispose()  # opening it wrote no heartbeat: the zone mattered not yet
     pool_logger = storage.engine.pool.logger  # one per pool class, not per engine
     getattr(pool_logger, "logger", pool_logger).addFilter(_quiet_cursor_close)
+    logging.getLogger(optuna.storages.RDBStorage.__module__).addFilter(_quiet_fallback)
     return storage
 
 
@@ -260,6 +262,16 @@ def _quiet_cursor_close(record) -> bool:
     error = record.exc_info[1] if record.exc_info else None
     return not (record.msg == "Error closing cursor"
                 and isinstance(getattr(error, "__context__", None), KeyboardInterrupt))
+
+
+def _quiet_fallback(record) -> bool:
+    """A logging filter: drops optuna's warning that a read of trials failed and a slower
+    one follows (8 lines, the SQL included). A server gone mid-run printed it before
+    hplab's one line, which the slower read, failing too, then gives; where that one
+    succeeds (too many variables for SQLite), the warning told nothing to act on."""
+    message = record.getMessage()
+    return not (message.startswith("Caught an error from sqlalchemy: ")
+                and message.endswith("Falling back to a slower alternative."))
 
 
 def utc_session(dbapi_connection, connection_record=None) -> None:

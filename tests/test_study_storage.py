@@ -1029,3 +1029,33 @@ def test_a_cursor_an_interrupt_closed_is_closed_quietly(tmp_path, caplog):
         conn._safe_close_cursor(cursor)  # with no interrupt: still logged
     assert [r.getMessage() for r in caplog.records] == ["Error closing cursor"]
     storage.engine.dispose()
+
+
+def test_optunas_fallback_read_after_a_server_error_prints_nothing(tmp_path, monkeypatch,
+                                                                   capfd):
+    """A read of trials failing (a server gone mid-run) made optuna log 8 lines, its SQL
+    included, and read again; that read then fails with hplab's one line, or succeeds."""
+    import sqlalchemy.orm
+    from sqlalchemy.exc import OperationalError
+
+    storage = study.open_storage(resolve_storage(str(tmp_path / "f.db")), create=True)
+    s = optuna.create_study(study_name="f", storage=storage)
+    s.enqueue_trial({"x": 1.0})
+    query_all, failed = sqlalchemy.orm.Query.all, []
+
+    def fails_once(self):
+        if not failed:
+            failed.append(1)
+            raise OperationalError("SELECT trials.trial_id ...", {}, Exception(
+                "consuming input failed: server closed the connection unexpectedly"))
+        return query_all(self)
+
+    monkeypatch.setattr(sqlalchemy.orm.Query, "all", fails_once)
+    trials = storage.get_all_trials(s._study_id)
+    assert failed == [1] and [t.params for t in trials] == [{}]  # read again, as it was
+    out, err = capfd.readouterr()
+    assert "Caught an error" not in err and "SELECT" not in err, err
+    # optuna's other warnings still show
+    optuna.logging.get_logger(optuna.storages.RDBStorage.__module__).warning("other")
+    assert "other" in capfd.readouterr().err
+    storage.engine.dispose()
