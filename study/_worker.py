@@ -297,8 +297,9 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
 
 def taken_over(study, trial) -> bool:
     """Whether this worker's ``trial``, whose end optuna could not store, was finished by
-    another worker: failed as stale while this one was paused (SIGSTOP, a laptop asleep)
-    or cut off from the storage past the heartbeat grace (its retry is another trial)."""
+    another worker: failed as stale while this one was paused (SIGSTOP, a laptop asleep),
+    cut off from the storage, or the storage unreachable (restarting, paused) past the
+    heartbeat grace (its retry is another trial)."""
     if trial is None:  # optuna failed before the objective began
         return False
     try:
@@ -437,10 +438,13 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                         except Exception:
                             if not taken_over(study, objective.trial):
                                 raise
+                            # the other worker saw only that no heartbeat came: this
+                            # one may have been paused, or either cut off from the server
                             print(f"hplab: trial {objective.trial.number} was failed by "
-                                  "another worker while this one was paused or cut off (no "
-                                  f"heartbeat for {spec.grace_period} s): its result is "
-                                  "dropped", file=sys.stderr, flush=True)
+                                  "another worker: no heartbeat of it reached the storage "
+                                  f"for {spec.grace_period} s (this worker paused or cut "
+                                  "off, or the storage unreachable): its result is dropped",
+                                  file=sys.stderr, flush=True)
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
                         else:

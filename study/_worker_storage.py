@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import sys
 import zlib
 from pathlib import Path
 
 import optuna
 
 from ._storage import StorageURL
+from ._storage_errors import failure_text, storage_failure
 
 
 class ClaimLock:
@@ -105,6 +107,7 @@ class _WorkerCache(optuna.storages._CachedStorage):
         super().__init__(backend)
         self._study_ids: dict[str, int] = {}
         self._reads_held = False
+        self._beats_failing = False  # the last heartbeat did not reach the storage
 
     def hold_reads(self) -> None:
         """Answer reads of a study's trials from the cache until ``release_reads``.
@@ -136,6 +139,25 @@ class _WorkerCache(optuna.storages._CachedStorage):
     def delete_study(self, study_id: int) -> None:
         self._study_ids = {n: i for n, i in self._study_ids.items() if i != study_id}
         super().delete_study(study_id)
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        """Record a beat; one that fails to reach the storage is skipped, told once an
+        outage. Optuna's heartbeat thread ends at its first failed beat: a server restarted
+        for a second stopped a trial's heartbeats for good, and another worker failed the
+        live trial as stale, its result dropped."""
+        try:
+            super().record_heartbeat(trial_id)
+        except Exception as exc:
+            if storage_failure(exc) is None:
+                raise
+            if not self._beats_failing:
+                where = StorageURL("rdb", self._backend.url)
+                print(f"hplab: a heartbeat did not reach storage {where.masked} "
+                      f"({failure_text(exc, where)}); trying again every "
+                      f"{self.get_heartbeat_interval()} s", file=sys.stderr, flush=True)
+            self._beats_failing = True
+        else:
+            self._beats_failing = False
 
     def get_trial_system_attrs(self, trial_id: int) -> dict:
         return self._backend.get_trial_system_attrs(trial_id)

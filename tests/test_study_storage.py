@@ -993,6 +993,48 @@ def test_a_trial_has_its_heartbeat_before_its_record_and_training(tmp_path, spec
     assert at_record == [1, 1, 1]
 
 
+def test_heartbeats_go_on_after_beats_the_storage_failed(tmp_path, spec_file, monkeypatch,
+                                                         capsys):
+    """A server restarting for a second failed a beat, which ended optuna's heartbeat
+    thread: the live trial turned stale, another worker failed it and its result was
+    dropped. A failed beat is skipped, told once, and the next ones are recorded."""
+    from sqlalchemy.exc import OperationalError
+
+    import study._objective as objective
+
+    beats, real_beat = [], optuna.storages.RDBStorage.record_heartbeat
+
+    def beat(self, trial_id):
+        if threading.current_thread() is threading.main_thread():
+            return real_beat(self, trial_id)  # the worker's own, as its trial starts
+        beats.append(trial_id)
+        if len(beats) in (2, 3):  # the thread's second and third
+            try:
+                raise OperationalError("UPDATE trial_heartbeats ...", {}, Exception(
+                    "consuming input failed: server closed the connection unexpectedly"))
+            except OperationalError as exc:  # as optuna's session wraps it
+                raise optuna.exceptions.StorageInternalError("An exception is raised "
+                                                             "during the commit.") from exc
+        real_beat(self, trial_id)
+
+    def train_run(*args, **kwargs):
+        time.sleep(3.6)  # the thread beats at 0, 1 s (failed), 2 s (failed), 3 s
+        return real_train_run(*args, **kwargs)
+
+    real_train_run = objective.train_run
+    monkeypatch.setattr(optuna.storages.RDBStorage, "record_heartbeat", beat)
+    monkeypatch.setattr(objective, "train_run", train_run)
+    db = tmp_path / "beats.db"
+    summary = study.run_study(study.load_spec(spec_file(
+        "beats", n_trials=1, max_epochs=4, heartbeat_interval=1, grace_period=5)),
+        storage=str(db), progress=False)
+    assert summary["n_complete"] == 1
+    assert len(beats) >= 4  # the thread went on (it had ended at its first failed beat)
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"hplab: a heartbeat did not reach storage sqlite:///{db} (consuming input failed: "
+        "server closed the connection unexpectedly); trying again every 1 s"]
+
+
 def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_path, capsys,
                                                                          spec_file):
     # Ctrl-C during the first run's schema creation left some of optuna's tables and no
