@@ -32,7 +32,7 @@ from ._storage import (
     release,
 )
 from ._storage_errors import failure_text, storage_errors, storage_failure
-from ._worker_storage import ClaimLock, held_reads, worker_cache
+from ._worker_storage import ClaimLock, held_reads, judges_stale, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
@@ -279,8 +279,10 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
     by another Optuna client: the grace spares those a while). Done as
     ``fail_stale_trials`` does it.
     """
-    cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     storage = study._storage
+    if not judges_stale(storage):  # its creator may have been as cut off as this worker
+        return
+    cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     for t in trials:
         if (t.state != TrialState.RUNNING or trial_info(t) or t.datetime_start is None
                 or t.datetime_start > cutoff):

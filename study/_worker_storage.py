@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fcntl
+import math
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -108,6 +110,39 @@ class _WorkerCache(optuna.storages._CachedStorage):
         self._study_ids: dict[str, int] = {}
         self._reads_held = False
         self._beats_failing = False  # the last heartbeat did not reach the storage
+        # time.monotonic() of the storage's last reply to this worker (any thread), and of
+        # its first reply after a silence longer than the grace (see `judges_stale`)
+        self._replied, self._back_at = None, -math.inf
+        from sqlalchemy import event
+
+        event.listen(backend.engine, "after_cursor_execute", self._reply)
+
+    def _grace(self) -> float:
+        """The heartbeat grace (optuna's default: two intervals); 0 without heartbeats."""
+        interval = self._backend.heartbeat_interval
+        return (self._backend.grace_period or 2 * interval) if interval else 0
+
+    def _reply(self, *args) -> None:
+        now = time.monotonic()
+        if self._replied is not None and now - self._replied > self._grace():
+            self._back_at = now
+        self._replied = now
+
+    def judges_stale(self) -> bool:
+        """Whether this worker may judge other workers' trials stale now: not within a
+        grace of its first reply after a silence of the storage longer than the grace.
+
+        A server paused (or this worker asleep) that long had no beat of anyone's reach it:
+        the first worker back found the others' live trials stale and failed them, their
+        results dropped. Their beats land within an interval of the server's return; a
+        trial really dead is failed at a later claim.
+        """
+        return time.monotonic() - self._back_at > self._grace()
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        if not self.judges_stale():
+            return []
+        return super()._get_stale_trial_ids(study_id)
 
     def hold_reads(self) -> None:
         """Answer reads of a study's trials from the cache until ``release_reads``.
@@ -168,6 +203,12 @@ def worker_cache(storage):
     if isinstance(storage, optuna.storages.RDBStorage):
         return _WorkerCache(storage)
     return storage
+
+
+def judges_stale(storage) -> bool:
+    """Whether a worker on ``storage`` may judge others' trials stale now (see
+    `_WorkerCache.judges_stale`; always, unless it is one)."""
+    return not isinstance(storage, _WorkerCache) or storage.judges_stale()
 
 
 def held_reads(storage) -> tuple:

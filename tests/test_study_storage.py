@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import optuna
@@ -925,6 +926,50 @@ def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
     assert trials[-1].state == TrialState.COMPLETE
     assert trials[-1].system_attrs["retry_history"] == [dead]
     assert trials[-1].params == trials[dead].params
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_a_worker_back_from_a_storage_silence_fails_no_trial_stale_for_a_grace(
+        tmp_path, monkeypatch):
+    """A server paused past the grace (kill -STOP) got no one's heartbeat meanwhile: the
+    first worker back found another's live trial stale and failed it, its result dropped.
+    A worker whose storage was silent that long judges no trial stale for one grace
+    (the other workers' beats land meanwhile); a trial really dead is failed after it."""
+    import optuna
+    from optuna.trial import TrialState
+
+    import study._worker_storage as worker_storage
+    from study._worker import _next_action
+
+    clock = [1000.0]  # the worker's time.monotonic()
+    monkeypatch.setattr(worker_storage, "time", types.SimpleNamespace(
+        monotonic=lambda: clock[0]), raising=False)
+    db = tmp_path / "silence.db"
+    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
+                             grace_period=2, max_retry=1)
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="silence", storage=worker_cache(rdb))
+        beating = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)})
+        s._storage.record_heartbeat(beating._trial_id)
+        unrecorded = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
+        with sqlite3.connect(db) as con:  # 5 s without a beat, as the server was paused
+            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
+                        "'-5 seconds')")
+            con.execute("UPDATE trials SET datetime_start = datetime('now', 'localtime', "
+                        "'-5 seconds')")
+        clock[0] += 5  # this worker's next read came back 5 s later
+        action, trials = _next_action(s, 2, heartbeats=True, grace_period=2)
+        assert action == "wait"
+        assert [t.state for t in trials] == [TrialState.RUNNING, TrialState.RUNNING]
+        clock[0] += 1.5  # still within a grace of the storage's return
+        optuna.storages.fail_stale_trials(s)
+        assert s.get_trials()[beating.number].state == TrialState.RUNNING
+        clock[0] += 1  # past it: the trial without a beat since, and the one no
+        action, trials = _next_action(s, 2, heartbeats=True, grace_period=2)  # objective
+    assert action == "run"  # entered, are failed and retried
+    assert [t.state for t in trials[:2]] == [TrialState.FAIL, TrialState.FAIL]
+    assert sorted(t.system_attrs["retry_history"] for t in trials[2:]) == [
+        [beating.number], [unrecorded]]
 
 
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
