@@ -107,18 +107,24 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
         config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    # an imbalance-strategy trial's run records [s, k] as trial_seed (its seed is drawn
-    # from it)
-    return (isinstance(config, dict) and config.get("name") == f"{spec.name}-best"
-            and [spec.seed, number] in (config.get("seed"), config.get("trial_seed"))
+    return (_trial_seed(config, spec.name) == [spec.seed, number]
             and (Path(out) / BEST_MODEL / "model.npz").is_file())
+
+
+def _trial_seed(config, name: str) -> list | None:
+    """The ``[seed, number]`` of the trial a best model's config.json says a report of
+    study ``name`` retrained, else None (a train's seed is one number). An
+    imbalance-strategy trial's run records it as trial_seed (its seed is drawn from it)."""
+    if not isinstance(config, dict) or config.get("name") != f"{name}-best":
+        return None
+    return next((s for s in (config.get("seed"), config.get("trial_seed"))
+                 if isinstance(s, list) and len(s) == 2), None)
 
 
 def foreign_best_model(out: Path, name: str) -> str | None:
     """What ``out/best_model`` holds, in words, when a report of study ``name`` may not
     write its model there: a link (the model would go where it points), or a model no
-    report of this study retrained (its config.json names ``NAME-best`` and a trial's
-    seed ``[seed, number]``; a train's seed is one number). None when it holds none of
+    report of this study retrained (see `_trial_seed`). None when it holds none of
     the files the retrain writes (a user's notes stay beside the model)."""
     final = Path(out) / BEST_MODEL
     if os.path.islink(final):
@@ -133,8 +139,7 @@ def foreign_best_model(out: Path, name: str) -> str | None:
         config = json.loads((final / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
         config = None
-    seed = config.get("seed") if isinstance(config, dict) else None
-    if isinstance(seed, list) and len(seed) == 2 and config.get("name") == f"{name}-best":
+    if _trial_seed(config, name) is not None:
         return None
     return f"a best_model/ with a model no report of study {name!r} retrained"
 
