@@ -34,7 +34,7 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     ------
     ValueError
         Multi-class data without a positive class, regression data, a ratio leaving
-        fewer than 2 training positives or no validation positive.
+        fewer than 2 training positives, no validation positive, a test set of one class.
     """
     import data
 
@@ -60,9 +60,13 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
                          "needs at least 2: use a milder ratio")
-    if int(ds.y_test.sum()) < 1:  # every score would be undefined
+    n_test = int(ds.y_test.sum())
+    if n_test < 1:  # every score would be undefined
         raise ValueError(f"{where} leaves no positive example in the test set, so nothing "
                          "can be scored: use another test file or a milder ratio")
+    if n_test == len(ds.y_test):  # ROC/PR AUC and balanced accuracy need both classes
+        raise ValueError(f"{where} leaves no negative example in the test set, so nothing "
+                         "can be scored: use another test file")
     if n_val < 1:
         raise ValueError(f"{where} leaves no positive example in the validation split, so "
                          "no threshold can be tuned: use a milder ratio")

@@ -340,6 +340,24 @@ def test_a_test_split_without_positives_is_refused(tmp_path, capsys):
     assert "leaves no positive example in the test set" in capsys.readouterr().err
 
 
+def test_a_test_split_without_negatives_is_refused(tmp_path, capsys):
+    # QA: a test file of positives only scored null everywhere, yet ranked "ok", exit 0
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = np.where(X[:, 0] > 1.0, "fraud", "ok")
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(tmp_path / "tr.csv",
+                                                                   index=False)
+    pd.DataFrame({"a": [1.5, 2.0, 1.8], "b": [0.1, -0.3, 0.4],
+                  "label": ["fraud"] * 3}).to_csv(tmp_path / "te.csv", index=False)
+    assert hplab.main(["imbalance", "--dataset", f"csv:{tmp_path / 'tr.csv'},"
+                       f"{tmp_path / 'te.csv'}", "--positive", "fraud", "--strategies",
+                       "none", "--seeds", "1", "--no-report", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert ("at ratio own leaves no negative example in the test set, so nothing can be "
+            "scored: use another test file") in err
+
+
 def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, capsys):
     rng = np.random.default_rng(0)
     y = (rng.random(600) < 0.9).astype(int)
