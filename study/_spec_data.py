@@ -25,11 +25,18 @@ def check_binary(spec: StudySpec, dataset) -> None:
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
     key = f"study.metric {used[0]}" if used else "imbalance_strategy"
     if dataset.task == "binary":
-        # every trial's imbalance metrics (an objective's, or a strategy's records) need one
-        if len(dataset.y_val) and not dataset.y_val.any():
+        # every trial's imbalance metrics (an objective's, or a strategy's records) need
+        # both classes: ROC AUC has no value on one
+        n_val, n_pos = len(dataset.y_val), int(dataset.y_val.sum())
+        if n_val and not n_pos:
             raise SpecError(f"{key} needs a positive example in the validation split; "
                             f"{spec.dataset} leaves none ({int(dataset.y_train.sum())} in "
                             "training): use a milder ratio")
+        if n_val and n_pos == n_val:
+            n_neg = len(dataset.y_train) - int(dataset.y_train.sum())
+            raise SpecError(f"{key} needs a negative example in the validation split; "
+                            f"{spec.dataset} leaves none ({n_neg} in training): use data "
+                            "with more negatives")
         return
     if dataset.task == "multiclass":
         raise SpecError(f"{key} needs a binary dataset; {spec.dataset} has "

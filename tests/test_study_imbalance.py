@@ -359,6 +359,25 @@ def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, ca
     assert hplab.main(["train", "--dataset", name, "--epochs", "1", "--no-report"]) == 0
 
 
+def test_no_negative_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
+    # QA: 2 negatives in 102 rows, both in training: every trial failed ("objective
+    # val_roc_auc has no finite value"), exit 0, where no positive was refused
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "maj.csv"
+    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
+                  "label": [0] * 2 + [1] * 100}).to_csv(csv, index=False)
+    path = tmp_path / "noneg.toml"
+    path.write_text(f'[study]\nname = "noneg"\ndataset = "csv:{csv}"\n'
+                    'metric = "val_roc_auc"\npruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n'
+                    '[space]\nlr = { low = 0.01, high = 0.1 }\n')
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("study.metric val_roc_auc needs a negative example in "
+                                      f"the validation split; csv:{csv} leaves none (2 in "
+                                      "training): use data with more negatives") in err
+    assert not (tmp_path / "s.db").exists()
+
+
 def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
     import hplab
     import reports
