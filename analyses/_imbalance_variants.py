@@ -8,6 +8,7 @@ nor a worker ever holds two (MNIST at 1:50: about 200 MB each).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,9 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     if ratio != OWN:
         kwargs["imbalance"] = ratio
     try:
-        ds = data.load(dataset, **kwargs)
+        with warnings.catch_warnings():  # a split without positives is refused below
+            warnings.simplefilter("ignore", data.DataWarning)
+            ds = data.load(dataset, **kwargs)
     except data.DataError:
         if positive is None and ratio != OWN:  # say what to do on multi-class data
             _require_binary(data.load(dataset, seed=seed), dataset)

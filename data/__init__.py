@@ -9,7 +9,7 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 (MNIST in its ``mnist`` subfolder, filled by `fetch_mnist` / ``hplab data fetch mnist``).
 """
 
-from ._dataset import DataError, Dataset
+from ._dataset import DataError, Dataset, DataWarning
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
 from ._idx import read_idx
 from ._imbalance import parse_ratio
@@ -19,6 +19,7 @@ from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
     "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
-    "DataError", "Dataset", "absolute_name", "canonical_name", "data_home", "fetch_mnist",
-    "list_datasets", "load", "parse_ratio", "read_idx", "sha256_file", "source_paths",
+    "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
+    "fetch_mnist", "list_datasets", "load", "parse_ratio", "read_idx", "sha256_file",
+    "source_paths",
 ]

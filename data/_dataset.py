@@ -13,6 +13,10 @@ class DataError(ValueError):
     """Bad dataset name, option, file or values; the message is one line naming the problem."""
 
 
+class DataWarning(UserWarning):
+    """Data that loads but cannot score everything (a split without a class), in one line."""
+
+
 @dataclass
 class Source:
     """Raw arrays of one dataset before splitting and scaling (internal).

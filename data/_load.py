@@ -10,13 +10,14 @@ everything with ``merge_scaling``). Three independent random streams come from t
 from __future__ import annotations
 
 import urllib.parse
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._csv_checks import line_of_row
-from ._dataset import DataError, Dataset, Source, _plain
+from ._dataset import DataError, Dataset, DataWarning, Source, _plain
 from ._files import MAX_CLASSES
 from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
 from ._registry import build_source, kind_of, parse_name
@@ -165,6 +166,23 @@ def _check_float32(name: str, scaling: str, part: str, what: str, values: np.nda
                     "values first")
 
 
+def _warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
+    """DataWarning naming each class of the training split that a non-empty validation or
+    test split lacks: the scores that need every class (ROC AUC, balanced accuracy) have
+    no value there, and nothing else would say why."""
+    held = np.bincount(y_train, minlength=len(classes))
+    gaps = []
+    for i in np.flatnonzero(held):
+        lacking = [f"{part} split ({len(y)} examples)" for part, y in parts.items()
+                   if len(y) and not (y == i).any()]
+        if lacking:
+            gaps.append(f"no example of class {classes[i]} in the {' nor in the '.join(lacking)}"
+                        f", against {held[i]} in training")
+    if gaps:
+        warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
+                      "balanced accuracy) are undefined there", DataWarning, stacklevel=2)
+
+
 def _counts(y: np.ndarray) -> dict:
     return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
 
@@ -302,6 +320,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     else:
         kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
+        if classify:
+            _warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
 
     fit_on = X_tr

@@ -742,6 +742,26 @@ def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_
                          "predicts it as a number")
 
 
+def test_a_split_without_a_class_of_the_training_data_is_warned_about(tmp_path):
+    # QA: 2 positives in 102 rows went 2/0/0 to train/validation/test without a word, and
+    # the reports then scored the empty class as 0 or its balanced accuracy as 100 %
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "min2.csv"
+    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
+                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
+    with pytest.warns(data.DataWarning) as said:
+        ds = data.load(f"csv:{csv}")
+    assert [int(ds.y_train.sum()), int(ds.y_val.sum()), int(ds.y_test.sum())] == [2, 0, 0]
+    assert len(said) == 1 and str(said[0].message) == (
+        f"csv:{csv}: no example of class 1 in the validation split (9 examples) nor in the "
+        "test split (21 examples), against 2 in training: scores that need every class "
+        "(ROC AUC, balanced accuracy) are undefined there")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every class in every split; no validation split
+        data.load("coin")
+        data.load("coin", val_fraction=0)
+
+
 def test_imbalance_follows_ratio_train_and_test():
     ds = data.load("digits?imbalance=1:20&positive=8", seed=0)
     assert ds.task == "binary" and ds.classes == ("not 8", 8)
