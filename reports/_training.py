@@ -141,6 +141,12 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     per_class = td.per_class_frame(y_true, y_pred, classes)
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
+    absent = _absent_from_test(ds)
+    if absent:  # its row reads 0s by convention, and the balanced accuracy is not given
+        rep.add_text(f"The test set holds no example of class{'es' if len(absent) > 1 else ''} "
+                     f"{', '.join(map(str, absent))} (support 0): "
+                     f"{'their' if len(absent) > 1 else 'its'} precision, recall and F1 are "
+                     "0 by convention, and no balanced accuracy is given.", note=True)
     never = rows[(rows["recall"] == 0) & (rows["support"] > 0)]["class"].tolist()
     if never:  # the accuracy of such a net counts the other classes only
         rep.add_text(f"The net never predicts class{'es' if len(never) > 1 else ''} "
@@ -300,11 +306,21 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     return head
 
 
+def _absent_from_test(ds) -> list:
+    """The classes with training examples but none in the test set."""
+    held = np.bincount(np.asarray(ds.y_train), minlength=len(ds.classes))
+    tested = np.bincount(np.asarray(ds.y_test), minlength=len(ds.classes))
+    return [ds.classes[i] for i in np.flatnonzero((held > 0) & (tested == 0))]
+
+
 def _balanced_accuracy(run) -> float:
-    """Mean recall over the classes on the test set (the per-class table's macro recall)."""
+    """Mean recall over the classes on the test set (the per-class table's macro recall);
+    NaN when a class has no test example (scikit-learn would average the others: 100 %)."""
     from sklearn.metrics import balanced_accuracy_score
 
     ds = run.dataset
+    if _absent_from_test(ds):
+        return math.nan
     return float(balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test)))
 
 

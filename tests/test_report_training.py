@@ -328,6 +328,29 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
     assert "The net never predicts class 8 on the test set (recall 0)" in path.read_text()
 
 
+def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(tmp_path,
+                                                                              parse_html):
+    # QA: 2 positives in 102 rows, both in training: "Test balanced accuracy 100 %" beside a
+    # per-class table of class 1 with support 0 (sklearn averaged class 0's recall alone)
+    import data
+    import study
+
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "min2.csv"
+    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
+                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
+    with pytest.warns(data.DataWarning, match="no example of class 1 in the validation"):
+        run = study.train_run(f"csv:{csv}", nets.TrainConfig(hidden=(4,), max_epochs=3),
+                              seed=0, out=tmp_path / "min2")
+    assert run.dataset.y_test.sum() == 0 and run.dataset.y_train.sum() == 2
+    path = reports.training_report(run, run.out)
+    head = reports.read_report_info(path).headline
+    assert head[0] == {"label": "Test balanced accuracy", "text": "–"}
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("The test set holds no example of class 1 (support 0): its precision, recall and "
+            "F1 are 0 by convention, and no balanced accuracy is given.") in text
+
+
 def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_path):
     import nets
     import study
