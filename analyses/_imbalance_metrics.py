@@ -79,7 +79,7 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
         "f1": skm.f1_score(y, pred, zero_division=0),
         "balanced_accuracy": skm.balanced_accuracy_score(y, pred) if both else math.nan,
         "g_mean": geometric_mean_score(y, pred, average="binary") if both else math.nan,
-        "mcc": skm.matthews_corrcoef(y, pred),
+        "mcc": skm.matthews_corrcoef(y, pred) if both else math.nan,
         "accuracy": skm.accuracy_score(y, pred),
     }
     cells = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,17 @@ def test_metrics_match_hand_computed_values():
     mean, lo, hi = analyses.mean_ci([1.0, 2.0, 3.0])
     assert mean == 2.0 and hi - mean == pytest.approx(4.302653 / math.sqrt(3), rel=1e-6)
     assert math.isnan(analyses.mean_ci([0.7])[1])
+
+
+def test_metrics_of_one_class_are_nan_without_a_warning():
+    # QA: a study report's test set without positives leaked sklearn's "A single label was
+    # found" from the MCC, which it then gave as 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = analyses.imbalance_metrics([0, 0, 0], [0.1, 0.2, 0.3], threshold=0.5)
+    assert all(math.isnan(m[k]) for k in ("roc_auc", "pr_auc", "balanced_accuracy", "g_mean",
+                                          "mcc"))
+    assert m["accuracy"] == 1.0 and (m["tn"], m["fp"], m["fn"], m["tp"]) == (3, 0, 0, 0)
 
 
 def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
