@@ -29,6 +29,7 @@ from ._imbalance_strategies import (
     net_params_from_config,
     nothing_to_resample,
     resolve_strategies,
+    too_few_for_neighbours,
 )
 from ._imbalance_variants import load_variant
 
@@ -82,7 +83,7 @@ __all__ += [
     "imbalance_benchmark",
     "imbalance_metrics", "load_variant", "make_imbalance_pipeline", "mean_ci",
     "net_params_from_config", "nothing_to_resample", "parse_ratios", "resolve_strategies",
-    "seed_states",
+    "seed_states", "too_few_for_neighbours",
     "tune_threshold",
 ]
 # learning-rate range test (hplab lr-range) and capacity sweeps (hplab capacity)

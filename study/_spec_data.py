@@ -67,6 +67,30 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
             raise SpecError(f"{key} {lowest:g} ({name}): {why}")
 
 
+def check_neighbours(spec: StudySpec, dataset) -> None:
+    """SpecError naming every strategy whose sampler cannot find its nearest neighbours in
+    the training split (SMOTE's 5 need 6 minority samples): each such trial failed."""
+    import analyses
+
+    strategy = spec.space.get("imbalance_strategy")
+    key = "space.imbalance_strategy" if strategy else "fixed.imbalance_strategy"
+    strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
+    bad, reasons = [], {}  # reasons by what the training split has: said once
+    for name in filter(None, strategies):
+        make = analyses.STRATEGIES[name].sampler
+        why = analyses.too_few_for_neighbours(make(analyses.DEFAULT_SAMPLING_RATIO, None),
+                                              dataset.y_train, "the training split") \
+            if make else ""
+        if why:
+            bad.append(name)
+            has, needs = why.split("; ", 1)
+            reasons.setdefault(has, []).append(needs)
+    if bad:
+        said = "; ".join(f"{has}: {', '.join(needs)}" for has, needs in reasons.items())
+        raise SpecError(f"{key}: {', '.join(bad)} cannot run on {spec.dataset}: {said}; remove "
+                        f"{'them' if len(bad) > 1 else 'it'} or use data with more positives")
+
+
 def check_dataset(spec: StudySpec, dataset) -> None:
     """SpecError naming the key if ``dataset`` does not fit the spec: its task
     (`check_binary`), and every [fixed] setting and searched bound or choice as a trial
@@ -74,6 +98,7 @@ def check_dataset(spec: StudySpec, dataset) -> None:
     check_binary(spec, dataset)
     if "imbalance_strategy" in {*spec.space.names(), *spec.fixed}:
         check_sampling_ratio(spec, dataset)
+        check_neighbours(spec, dataset)
         return  # a pipeline's NetClassifier takes no setting that depends on the labels
     check_config_space(spec.space, spec.fixed, spec.max_epochs, fits=_trains_on(spec, dataset))
 

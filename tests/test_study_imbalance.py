@@ -378,6 +378,34 @@ def test_no_negative_in_the_validation_split_exits_2_before_storage(tmp_path, ca
     assert not (tmp_path / "s.db").exists()
 
 
+def test_strategies_too_few_for_their_neighbours_exit_2_before_storage(tmp_path, capsys):
+    # QA: 4 training positives: every SMOTE and ADASYN trial failed ("SMOTE needs at least
+    # 6"), exit 0, instead of the spec being refused
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "min6.csv"
+    pd.DataFrame({"a": rng.normal(size=106), "b": rng.normal(size=106),
+                  "label": [0] * 100 + [1] * 6}).to_csv(csv, index=False)
+    head = (f'[study]\nname = "few"\ndataset = "csv:{csv}"\nmetric = "val_pr_auc"\n'
+            'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n')
+    path = tmp_path / "few.toml"
+    have = "the training split has 4 minority samples: "
+    smote = "SMOTE needs at least 6 (k_neighbors=5 neighbours + the sample itself)"
+    adasyn = "ADASYN needs at least 6 (n_neighbors=5 neighbours + the sample itself)"
+    for tail, said in (
+            ('[space]\nimbalance_strategy = ["none", "smote", "adasyn"]\n',
+             f"space.imbalance_strategy: smote, adasyn cannot run on csv:{csv}: {have}{smote}, "
+             f"{adasyn}; remove them or use data with more positives"),
+            ('[space]\nlr = { low = 0.01, high = 0.1 }\n\n[fixed]\n'
+             'imbalance_strategy = "smote"\n',
+             f"fixed.imbalance_strategy: smote cannot run on csv:{csv}: {have}{smote}; remove "
+             "it or use data with more positives")):
+        path.write_text(head + tail)
+        assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err
+        assert not (tmp_path / "s.db").exists()
+
+
 def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
     import hplab
     import reports
