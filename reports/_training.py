@@ -147,11 +147,19 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
                      f"{', '.join(map(str, absent))} (support 0): "
                      f"{'their' if len(absent) > 1 else 'its'} precision, recall and F1 are "
                      "0 by convention, and no balanced accuracy is given.", note=True)
-    never = rows[(rows["recall"] == 0) & (rows["support"] > 0)]["class"].tolist()
+    missed = (rows["recall"] == 0) & (rows["support"] > 0)
+    # recall 0 is "never right", not "never predicted": the confusion matrix's columns tell
+    predicted = np.bincount(y_pred.astype(np.int64), minlength=len(classes)) > 0
+    never = rows[missed & ~predicted]["class"].tolist()
+    wrong = rows[missed & predicted]["class"].tolist()
     if never:  # the accuracy of such a net counts the other classes only
         rep.add_text(f"The net never predicts class{'es' if len(never) > 1 else ''} "
                      f"{', '.join(map(str, never))} on the test set (recall 0): its accuracy "
                      "is that of ignoring them.", note=True)
+    if wrong:
+        rep.add_text(f"The net predicts class{'es' if len(wrong) > 1 else ''} "
+                     f"{', '.join(map(str, wrong))} on the test set, but never rightly (recall "
+                     "0): each such prediction belongs to another class.", note=True)
     lagging = rows[(rows["recall"] < rows["recall"].mean() - 0.05) & (rows["recall"] > 0)]
     if len(rows) > 2 and len(lagging):  # every class that lags, the worst first
         lagging = lagging.sort_values("recall", kind="stable")

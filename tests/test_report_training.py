@@ -199,6 +199,22 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
     assert (tmp_path / "runs" / "index.html").exists()
 
 
+def test_a_class_predicted_but_never_rightly_is_not_called_never_predicted(fake_run, tmp_path,
+                                                                            parse_html):
+    # QA: "The net never predicts classes ..." listed classes it does predict (recall 0 is
+    # "never right"); the confusion matrix's column tells which it never predicts
+    run = fake_run("multiclass", hidden=(3,))
+    y_test = run.dataset.y_test
+    assert set(y_test.tolist()) == {0, 1, 2}
+    run.net.predict = lambda X: np.array([1, 2, 2])[y_test]  # 0 -> 1, 1 -> 2, 2 -> 2
+    path = reports.training_report(run, tmp_path / "wrong")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("The net never predicts class 0 on the test set (recall 0): its accuracy is that "
+            "of ignoring them.") in text
+    assert ("The net predicts class 1 on the test set, but never rightly (recall 0): each "
+            "such prediction belongs to another class.") in text
+
+
 def test_fake_regression_and_many_features(fake_run, tmp_path, parse_html):
     path = reports.training_report(fake_run("regression", n_features=1, hidden=(4,)),
                                    tmp_path / "reg")
