@@ -1118,7 +1118,8 @@ def cmd_predict(args) -> int:
         print("\n".join(lines), file=sys.stderr)
         return 0
     if limit:
-        lines += _table_lines(frame.head(limit), float_format="{:.4f}".format)
+        # 6 significant digits: fixed decimals showed 1e-30 as -0.0000 and 1e30 in 31 digits
+        lines += _table_lines(frame.head(limit), float_format="{:.6g}".format)
     if args.out:
         lines.append(f"wrote {args.out}")
     _emit(args, summary, lines)

@@ -828,6 +828,28 @@ def test_regression_dataset_scores_in_original_units(tmp_path, capsys):
                                rtol=1e-6)
 
 
+def test_printed_predictions_keep_their_magnitude(tmp_path, capsys):
+    # QA: 4 fixed decimals printed targets near 1e-30 as 0.0000 / -0.0000 (and 1e30 as 31
+    # digits): the table shows 6 significant digits
+    import study
+
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "tiny.csv"
+    pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30),
+                  "y": rng.normal(size=30) * 1e-30}).to_csv(csv, index=False)
+    run = study.train_run(f"csv:{csv}?task=regression", nets.TrainConfig(max_epochs=2),
+                          seed=0, out=tmp_path / "tiny")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--limit", "3"], capsys)
+    assert code == 0, err
+    table = out.splitlines()[-4:]
+    assert table[0].split() == ["prediction", "target"] and "0.0000" not in out
+    truth = run.dataset.inverse_y(run.dataset.y_test)[:3]
+    pred = run.dataset.inverse_y(run.net.predict(run.dataset.X_test))[:3]
+    for row, p, true in zip(table[1:], pred, truth, strict=True):
+        shown = row.split()
+        assert shown[2] == f"{true:.6g}" and float(shown[1]) == pytest.approx(p, rel=1e-5)
+
+
 # ----------------------------------------------------------------------------- refused
 def _members(path):
     with np.load(path, allow_pickle=False) as z:
