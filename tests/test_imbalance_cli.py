@@ -373,6 +373,20 @@ def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, 
     assert json.loads(capsys.readouterr().out)["positive"] == 0
 
 
+def test_a_balanced_set_is_judged_whole_not_by_its_split(tmp_path, capsys):
+    # QA: 15 yes and 15 no, seed 1: "'yes' is the majority (11 of 21) ... the minority is
+    # 'no': pass it", and with --positive no the same advice back
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30),
+                  "label": ["yes", "no"] * 15}).to_csv(tmp_path / "bal.csv", index=False)
+    argv = ["imbalance", "--dataset", f"csv:{tmp_path / 'bal.csv'}", "--strategies", "none",
+            "--seeds", "1", "--seed", "1", "--no-report", "--json", *FAST]
+    for positive in ("yes", "no"):
+        assert hplab.main([*argv, "--positive", positive]) == 0
+        s = json.loads(capsys.readouterr().out)
+        assert s["positive"] == positive and s["failed"] == []
+
+
 def test_the_calibration_caption_names_only_curves_that_are_drawn(tmp_path, parse_html, capsys):
     for strategies, grey in (("class_weight,smote", False), ("none,smote", True)):
         out = tmp_path / strategies.replace(",", "-")
