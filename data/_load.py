@@ -23,6 +23,10 @@ from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
 from ._registry import build_source, kind_of, parse_name
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 
+# A split of a target with this many distinct values or fewer failed for want of rows: it
+# is not hinted to be a count to predict as a number (0/1 is no count).
+_FEW_VALUES = 10
+
 
 def _once(key: str, in_name, in_kwargs):
     if in_name is not None and in_kwargs is not None and str(in_name) != str(in_kwargs):
@@ -262,11 +266,14 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)
+    n_values = pd.Series(src.y).nunique() if classify else 0
     hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
             "labels: add ?task=regression to predict it as a number") if classify and \
-        typed.get("task") is None and key in ("csv", "npz") and (
+        n_values > _FEW_VALUES and typed.get("task") is None and key in ("csv", "npz") and (
             src.y.dtype.kind in "uif" or key == "csv"
             and pd.to_numeric(pd.Series(src.y), errors="coerce").notna().all()) else ""
+    if classify and not hint:  # a few labels are classes: the split failed for want of rows
+        hint = "; too few rows: a stratified split needs an example of every class on both sides"
     if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):
         hint = (f"; task=classification makes each of the target's {len(np.unique(src.y))} "
                 "distinct values a class, and it has fractions: task=regression predicts it "

@@ -729,6 +729,20 @@ def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
     assert data.load(f"npz:{tmp_path / 'c.npz'}?task=regression").task == "regression"
 
 
+def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_path):
+    # QA: 10 rows of 0/1 labels were told "add ?task=regression" when the validation split
+    # of 8 could not hold both classes
+    pd.DataFrame({"a": np.arange(10.0), "y": np.arange(10) % 2}).to_csv(tmp_path / "t.csv",
+                                                                       index=False)
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{tmp_path / 't.csv'}")
+    text = str(err.value)
+    assert text.startswith("cannot hold out 0.1 of 8 examples as validation: The test_size "
+                           "= 1 should be greater or equal to the number of classes = 2")
+    assert text.endswith("; too few rows: a stratified split needs an example of every class "
+                         "on both sides") and "regression" not in text
+
+
 def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_path):
     # scikit-learn's error listed all 5000 values as classes too small (100 KB), no hint
     rng = np.random.default_rng(0)
