@@ -63,6 +63,8 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
         X = _read_csv(path, model)
     else:
         raise ValueError(f"{path}: inputs must be a .npy or .csv file")
+    if X.ndim == 2 and X.shape[1] == model.n_features and len(X) == 0:
+        raise ValueError(f"{path}: no rows (an array of shape {X.shape}): nothing to predict")
     if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
         raise ValueError(f"{path}: the model takes {model.n_features} features per example, "
                          f"got an array of shape {X.shape}")

@@ -1070,6 +1070,7 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         np.lib.format.write_array_header_1_0(
             fh, {"descr": "<f8", "fortran_order": False, "shape": (10 ** 12, 3)})
         fh.write(bytes(64))
+    np.save(tmp_path / "no_rows.npy", np.zeros((0, 3)))  # QA: "takes 3 features, got (0, 3)"
     (tmp_path / "ragged.csv").write_text("1,2,3\n1,2,3,4\n")
     # a field more on every row: pandas took the first for the index, shifting each value
     (tmp_path / "indexed.csv").write_text("a,b,c\n0,1,2,3\n1,1,2,3\n")
@@ -1081,6 +1082,8 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("forged.npy", f"{tmp_path / 'forged.npy'}: declares 1000000000000 rows (float64 "
                             "(1000000000000, 3), 24000000000000 bytes) but holds 64 bytes; a "
                             "truncated or forged file"),
+             ("no_rows.npy", f"{tmp_path / 'no_rows.npy'}: no rows (an array of shape "
+                             "(0, 3)): nothing to predict"),
              ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),
