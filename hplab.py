@@ -932,8 +932,11 @@ def _scaling_lines(s: dict) -> list[str]:
         spread = (f"{s['b_simple_interval']:.0%} interval {_two_figures(s['b_simple_low'])}-"
                   f"{_two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
                   "too few or too noisy measurements for an interval")
+        # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
+        big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
+               "set to test it" if s["b_simple"] >= s["n_train"] else "")
         lines.append(f"gradient noise scale {where}: B_simple ~ {_two_figures(s['b_simple'])} "
-                     f"({spread}; {s['b_simple_measurements']} measurements)")
+                     f"({spread}; {s['b_simple_measurements']} measurements){big}")
     lines.append(f"took {s['seconds']:.1f} s")
     if s.get("report_path"):
         lines.append(f"report: {s['report_path']}")

@@ -185,6 +185,9 @@ def _noise_verdict(result) -> str:
              "over the last half of the reference run, which never reached the target")
     text = (f"Gradient noise scale {where} ({result.b_simple_measurements} measurements): "
             f"B_simple ≈ {_two_figures(result.b_simple)}")
+    if result.b_simple >= result.n_train:  # as B_crit's dataset_too_small
+        text += (f" (at or above the training-set size, {result.n_train}: no batch can exceed "
+                 "the set to test it)")
     low, high, fit = result.b_simple_low, result.b_simple_high, result.fit
     if not math.isfinite(low):
         return text + "; too few or too noisy measurements for an interval, so no comparison "\

@@ -538,6 +538,20 @@ def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
             "the target)") in out
 
 
+def test_a_noise_scale_above_the_training_set_size_says_so(capsys, tmp_path, parse_html):
+    # QA: B_simple ~ 300 on 14 examples was reported without the caveat B_crit gets there
+    argv = ["scaling", "--dataset", "xor", "--seeds", "1", "--lrs", "1", "--max-steps", "300"]
+    code, out, _ = run_cli([*argv, "--no-report", "--json"], capsys)
+    s = json.loads(out)
+    assert code == 0 and s["n_train"] == 4 and s["b_simple"] >= 4
+    code, out, _ = run_cli([*argv, "--out", str(tmp_path / "xor")], capsys)
+    caveat = "at or above the training-set size, 4: no batch can exceed the set to test it"
+    line = next(x for x in out.splitlines() if x.startswith("gradient noise scale"))
+    assert code == 0 and line.endswith(f"measurements); {caveat}")
+    text = " ".join(parse_html((tmp_path / "xor" / "report.html").read_text()).all_text.split())
+    assert f"B_simple ≈ {hplab._two_figures(s['b_simple'])} ({caveat});" in text
+
+
 def test_a_study_by_name_keeps_no_dataset_once_it_returns():
     from analyses._held import held_dataset
 
