@@ -92,7 +92,7 @@ def best_model_staging(out: Path) -> Path:
     import study as hs
 
     for old in Path(out).glob(f".{BEST_MODEL}.*"):
-        # .best_model.tmp-HOST:PID-TOKEN (or .old-, set aside by a swap): a run killed
+        # .best_model.tmp-WORKER_ID-TOKEN (or .old-, set aside by a swap): a run killed
         # before its report was written left it
         owner = old.name.partition("-")[2].rpartition("-")[0]
         if hs.worker_gone(owner):

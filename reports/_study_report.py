@@ -135,7 +135,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     if not timeline.empty:
         rep.add_section("Workers")
         rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
-            "Each trial as a bar on the lane of the worker (host:pid) that ran it. Gaps are "
+            "Each trial as a bar on the lane of the worker (host:pid@start) that ran it. Gaps are "
             "time spent outside training: sampling, storage, process start-up."
             + (" A trial whose worker died is drawn as long as its checkpoint reports took "
                "at the complete trials' pace, or as a typical trial (when it died is not "

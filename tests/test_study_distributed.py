@@ -76,7 +76,7 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
         done = [t for t in trials if t.state.is_finished()]
         # params set: the objective is past sampling (its record is stored before that)
         running = [t for t in trials if t.state == TrialState.RUNNING and t.params
-                   and study.trial_info(t).get("worker", "").endswith(mine)]
+                   and study.trial_info(t).get("worker", "").partition("@")[0].endswith(mine)]
         return running[0] if done and running else None
 
     # frozen (SIGSTOP) before it is judged mid-trial: a ~1 s trial seen running could end

@@ -663,6 +663,57 @@ def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_
     assert info["status"] == "interrupted" and "died" in info["reason"]
 
 
+HAS_PROC = Path("/proc/self/stat").exists()
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+@pytest.mark.parametrize("stored", ["restarted", "older hplab"])
+def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
+        tmp_path, spec_file, stored):
+    # QA: a container restarted with the same hostname is pid 1 again: the dead worker's
+    # host:pid was this very process, so its trial stayed RUNNING at every resume
+    log = tmp_path / "reused.log"
+    spec = study.load_spec(spec_file("reused", n_trials=3, pruner="none"))
+    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    host_pid, _, start = study.worker_id().partition("@")
+    ticks, _, boot = start.partition(".")
+    dead = f"{host_pid}@{int(ticks) - 1}.{boot}" if stored == "restarted" else host_pid
+    s = optuna.load_study(study_name="reused", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    stuck = s.ask()
+    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
+                                   {"worker": dead, "run": "x"})
+    summary = study.run_study(spec, storage=str(log), progress=False)
+    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
+    assert summary["n_running"] == 0
+    info = study.trial_info(study.open_study("reused", str(log))[0].trials[stuck.number])
+    assert info["status"] == "interrupted" and f"its worker {dead} died" in info["reason"]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
+    live = subprocess.Popen(
+        [sys.executable, "-c", "import sys, study; print(study.worker_id(), flush=True); "
+         "sys.stdin.read()"], cwd=Path(hplab.__file__).parent, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    try:
+        worker = live.stdout.readline().strip()
+        host_pid, _, start = worker.partition("@")
+        ticks, _, boot = start.partition(".")
+        assert host_pid == f"{socket.gethostname()}:{live.pid}" and ticks.isdigit()
+        assert not study.worker_gone(worker) and not study.worker_gone(host_pid)
+        # the same pid, started at another time or boot: a later process was given it
+        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
+        assert study.worker_gone(f"{host_pid}@{ticks}.00000000")
+    finally:
+        live.stdin.close()
+        live.wait()
+    assert study.worker_gone(worker) and study.worker_gone(host_pid)
+    own = study.worker_id()
+    assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
+    assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
+
+
 def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
     notes = tmp_path / "notes.log"
     notes.write_text("my notes\n")
