@@ -1526,10 +1526,10 @@ def _version() -> str:
 
 
 def _terminate(signum, frame) -> None:
-    """SIGTERM (kill, docker stop, a batch system's preemption) stops a run as Ctrl-C
-    does: through the SIGINT handler in place (which stops workers and records their
-    trials as interrupted), else as a KeyboardInterrupt."""
-    _terminated.set()
+    """SIGTERM (kill, docker stop, a batch system's preemption), or SIGHUP (its terminal
+    closed), stops a run as Ctrl-C does: through the SIGINT handler in place (which stops
+    workers and records their trials as interrupted), else as a KeyboardInterrupt."""
+    _terminated.append(signum)
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
         handler(signal.SIGINT, frame)
@@ -1543,7 +1543,10 @@ def _terminate(signum, frame) -> None:
         raise KeyboardInterrupt
 
 
-_terminated = threading.Event()
+_terminated: list[int] = []  # the signals (SIGTERM, SIGHUP) that asked the command to end
+# what `_stopped` says for each; Ctrl-C is "interrupted"
+_ENDED_BY = {"SIGTERM": "terminated", "SIGHUP": "hung up"}
+_ENDING_SIGNALS = [getattr(signal, name) for name in _ENDED_BY if hasattr(signal, name)]
 
 
 def _deliver_lost_interrupt(unraisable) -> None:
@@ -1554,7 +1557,7 @@ def _deliver_lost_interrupt(unraisable) -> None:
     if not issubclass(unraisable.exc_type, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return
-    signum = signal.SIGTERM if _terminated.is_set() else signal.SIGINT
+    signum = _terminated[-1] if _terminated else signal.SIGINT
     # from another thread, a moment later: raised while this hook runs, it would be lost
     later = threading.Timer(0.01, _thread.interrupt_main, (signum,))
     later.daemon = True
@@ -1565,7 +1568,8 @@ def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     if as_program:
-        signal.signal(signal.SIGTERM, _terminate)
+        for signum in _ENDING_SIGNALS:
+            signal.signal(signum, _terminate)
         sys.unraisablehook = _deliver_lost_interrupt
         # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed as
         # \xe9: it failed a finished, saved run with exit 2
@@ -1590,8 +1594,8 @@ def main(argv: list[str] | None = None) -> int:
         ignored = not as_program
         while not ignored:
             try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                for signum in (signal.SIGINT, *_ENDING_SIGNALS):
+                    signal.signal(signum, signal.SIG_IGN)
                 ignored = True
             except KeyboardInterrupt:
                 pass
@@ -1602,11 +1606,7 @@ def _run_command(args) -> int:
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
-        if _terminated.is_set():
-            print("hplab: terminated", file=sys.stderr)
-            return 143  # the shell's code for a process ended by SIGTERM
-        print("hplab: interrupted", file=sys.stderr)
-        return 130
+        return _stopped()
     except BrokenPipeError:  # `hplab ... | head` closed the pipe: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
@@ -1627,6 +1627,16 @@ def _run_command(args) -> int:
         print(f"hplab {args.command}: error: out of memory{f' ({detail})' if detail else ''}; "
               "ask for fewer or smaller runs", file=sys.stderr)
         return 2
+
+
+def _stopped() -> int:
+    """One line for a command a signal stopped, and the shell's exit code for it: 128 +
+    the signal (SIGTERM 143, SIGHUP 129), 130 for Ctrl-C."""
+    signum = _terminated[-1] if _terminated else signal.SIGINT
+    with contextlib.suppress(OSError):  # a closed terminal's stderr fails (EIO)
+        print(f"hplab: {_ENDED_BY.get(signal.Signals(signum).name, 'interrupted')}",
+              file=sys.stderr)
+    return 128 + signum
 
 
 if __name__ == "__main__":

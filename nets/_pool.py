@@ -4,7 +4,9 @@ Its worker processes start with SIGINT blocked: a terminal's Ctrl-C reaches the 
 process group, and one that lands while a worker is still importing (numpy, joblib, even
 ``site``) printed a KeyboardInterrupt traceback per worker. Blocked, it waits: a study
 worker unblocks it once its handler is in place (`release_interrupts`) and so still stops
-at once; an analysis worker never does, and is stopped by its parent. On Linux the
+at once; an analysis worker never does, and is stopped by its parent. SIGHUP (a closed terminal:
+the shell hangs up the whole group) stays blocked: it killed them mid-trial, and loky's
+resource tracker; their parent stops them as for Ctrl-C. On Linux the
 workers also get SIGTERM when the process that started them dies (kill -9, the OOM
 killer): they went on running the study as orphans.
 """
@@ -23,18 +25,21 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @contextlib.contextmanager
-def _sigint_blocked():
-    """SIGINT blocked in this thread: the processes it starts inherit the block."""
+def _interrupts_blocked():
+    """SIGINT and SIGHUP blocked in this thread: the processes it starts inherit the
+    block."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows: no masks, nothing inherited
         yield
         return
     from multiprocessing import resource_tracker
 
     # loky starts this tracker before its first worker, and the tracker's start unblocks
-    # SIGINT (CPython's way of restoring the mask): started first, it leaves the block be
-    resource_tracker.ensure_running()
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # SIGINT (CPython's way of restoring the mask): started first, it leaves the block be;
+    # SIGHUP, which it leaves blocked, it inherits
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
     try:
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
@@ -59,7 +64,8 @@ def _end_with_parent(parent: int) -> None:
 
 
 class HeldStartLoky(LokyBackend):
-    """`LokyBackend` whose workers start with SIGINT blocked and end with this process.
+    """`LokyBackend` whose workers start with SIGINT and SIGHUP blocked and end with this
+    process.
 
     Workers are started in ``configure`` (a reused pool grown) and at the first
     ``submit``; loky's own thread, which restarts a lost one, is started there too and
@@ -70,7 +76,7 @@ class HeldStartLoky(LokyBackend):
         # the death signal comes when the *thread* that started a worker ends
         if threading.current_thread() is threading.main_thread():
             kwargs.update(initializer=_end_with_parent, initargs=(os.getpid(),))
-        with _sigint_blocked():
+        with _interrupts_blocked():
             n_jobs = super().configure(*args, **kwargs)
         self._executor = self._workers  # joblib lets go of it when the pool's run ends
         return n_jobs
@@ -84,9 +90,9 @@ class HeldStartLoky(LokyBackend):
             executor.terminate(kill_workers=True)  # as joblib's abort: waits for them
 
     def submit(self, *args, **kwargs):  # joblib >= 1.5
-        with _sigint_blocked():
+        with _interrupts_blocked():
             return super().submit(*args, **kwargs)
 
     def apply_async(self, *args, **kwargs):  # joblib < 1.5
-        with _sigint_blocked():
+        with _interrupts_blocked():
             return super().apply_async(*args, **kwargs)

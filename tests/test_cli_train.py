@@ -661,18 +661,24 @@ sys.exit(hplab.main())
 """
 
 
-def _train_signalled(tmp_path, where, signum):
+def _program(tmp_path, script, *args):
+    """``python -c script args`` in ``tmp_path``, with this checkout's hplab."""
     import os
     import subprocess
     import sys
 
     root = Path(__file__).resolve().parents[1]
-    return subprocess.run([sys.executable, "-c", _SIGNAL_IN_A_CALLBACK, where, signum],
+    return subprocess.run([sys.executable, "-c", script, *args],
                           capture_output=True, text=True, cwd=tmp_path, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(root)})
 
 
+def _train_signalled(tmp_path, where, signum):
+    return _program(tmp_path, _SIGNAL_IN_A_CALLBACK, where, signum)
+
+
 @pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),
+                                                ("SIGHUP", 129, "hplab: hung up"),
                                                 ("SIGINT", 130, "hplab: interrupted")])
 def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, line):
     # "Exception ignored in: <function WeakKeyDictionary...remove>" with _terminate's

@@ -590,13 +590,15 @@ def _slow_coin_spec(spec_file, name: str, n_trials: int):
     (1, True, False, signal.SIGINT, False), (2, True, False, signal.SIGINT, False),
     (2, False, False, signal.SIGINT, False), (2, True, True, signal.SIGINT, False),
     (1, False, False, signal.SIGTERM, False), (2, False, False, signal.SIGTERM, False),
-    (1, False, False, signal.SIGTERM, True)])
+    (1, False, False, signal.SIGTERM, True), (1, False, False, signal.SIGHUP, False),
+    (2, True, False, signal.SIGHUP, False)])
 def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, sig,
                                                         background, spec_file, tmp_path):
     """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only;
     an impatient second Ctrl-C lands while the pool shuts down. SIGTERM to the main process
     (kill, docker stop) stops it the same way: its workers went on without it; so it does a
-    script's background job, whose SIGINT is ignored."""
+    script's background job, whose SIGINT is ignored. SIGHUP (its terminal closed: the
+    shell hangs up the whole job) too: it left the trial running, and killed the workers."""
     path = _slow_coin_spec(spec_file, "intr", n_trials=4)
     db = tmp_path / "intr.db"
     s = create(study.load_spec(path), db)
@@ -625,7 +627,8 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, sig)
     _, err = run.communicate(timeout=60)
-    code, last = (130, "interrupted") if sig == signal.SIGINT else (143, "terminated")
+    code, last = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
+                  signal.SIGHUP: (129, "hung up")}[sig]
     assert run.returncode == code, err[-2000:]
     assert err.strip().splitlines()[-1] == f"hplab: {last}" and "Traceback" not in err
 
