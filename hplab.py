@@ -1567,23 +1567,26 @@ def _deliver_lost_interrupt(unraisable) -> None:
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
-    if as_program:
-        for signum in _ENDING_SIGNALS:
-            signal.signal(signum, _terminate)
-        sys.unraisablehook = _deliver_lost_interrupt
-        # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed as
-        # \xe9: it failed a finished, saved run with exit 2
-        for stream in (sys.stdout, sys.stderr):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(errors="backslashreplace")
-        # loky's resource tracker (a process of its own, started with this environment)
-        # warns after a pool torn down by an error, below the command's one-line error;
-        # the program's own environment only (a script calling main kept it for good)
-        os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
-    _Parser.argv = argv
-    args = build_parser().parse_args(argv)
-    args.argv = argv
     try:
+        if as_program:
+            for signum in _ENDING_SIGNALS:
+                signal.signal(signum, _terminate)
+            sys.unraisablehook = _deliver_lost_interrupt
+            # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed
+            # as \xe9: it failed a finished, saved run with exit 2
+            for stream in (sys.stdout, sys.stderr):
+                if hasattr(stream, "reconfigure"):
+                    stream.reconfigure(errors="backslashreplace")
+            # loky's resource tracker (a process of its own, started with this environment)
+            # warns after a pool torn down by an error, below the command's one-line error;
+            # the program's own environment only (a script calling main kept it for good)
+            os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
+        _Parser.argv = argv
+        try:  # a signal while the parser is built (it imports the registries) ends it too
+            args = build_parser().parse_args(argv)
+        except KeyboardInterrupt:
+            return _stopped()
+        args.argv = argv
         return _run_command(args)
     finally:
         # done, its output written (or its one line): a late Ctrl-C or kill would break

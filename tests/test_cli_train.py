@@ -700,3 +700,30 @@ def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, where, signum)
         done.stderr
     assert done.returncode == 0 and "hplab:" not in done.stderr
     assert "epochs: 20\n" in done.stdout and (tmp_path / "run" / "model.npz").is_file()
+
+
+_SIGNAL_WHILE_PARSING = """
+import signal, sys
+import hplab
+
+signum, build = getattr(signal, sys.argv[1]), hplab.build_parser
+
+def build_parser():
+    signal.raise_signal(signum)  # a batch system's signal lands as the program starts
+    return build()
+
+hplab.build_parser = build_parser
+sys.argv = ["hplab", "data", "list"]
+sys.exit(hplab.main())
+"""
+
+
+@pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),
+                                                ("SIGHUP", 129, "hplab: hung up"),
+                                                ("SIGINT", 130, "hplab: interrupted")])
+def test_a_signal_while_the_arguments_are_parsed_ends_in_one_line(tmp_path, signum, code,
+                                                                  line):
+    # QA: a KeyboardInterrupt traceback and exit 130 for SIGTERM (parsing ran outside the
+    # command's handling); SIGHUP ended it with no word at all
+    done = _program(tmp_path, _SIGNAL_WHILE_PARSING, signum)
+    assert (done.returncode, done.stderr, done.stdout) == (code, f"{line}\n", "")
