@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import _thread
 import argparse
+import atexit
 import contextlib
 import difflib
 import importlib
@@ -1587,7 +1588,7 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             return _stopped()
         args.argv = argv
-        return _run_command(args)
+        return _run_command(args, as_program)
     finally:
         # done, its output written (or its one line): a late Ctrl-C or kill would break
         # into loky's exit join with a traceback, or turn a finished command into 130
@@ -1604,7 +1605,7 @@ def main(argv: list[str] | None = None) -> int:
                 pass
 
 
-def _run_command(args) -> int:
+def _run_command(args, as_program: bool = False) -> int:
     """``args.func(args)``, its errors as one line and an exit code."""
     try:
         return args.func(args) or 0
@@ -1630,6 +1631,14 @@ def _run_command(args) -> int:
         print(f"hplab {args.command}: error: out of memory{f' ({detail})' if detail else ''}; "
               "ask for fewer or smaller runs", file=sys.stderr)
         return 2
+    except Exception as exc:
+        # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
+        # comes out as that import's error, the KeyboardInterrupt only its cause
+        if not _interrupt_in(exc):
+            raise
+        if as_program and isinstance(exc, ImportError):
+            _exit_now(_stopped())
+        return _stopped()
 
 
 def _stopped() -> int:
@@ -1640,6 +1649,31 @@ def _stopped() -> int:
         print(f"hplab: {_ENDED_BY.get(signal.Signals(signum).name, 'interrupted')}",
               file=sys.stderr)
     return 128 + signum
+
+
+def _exit_now(code: int) -> None:
+    """End the program without the interpreter's last clean-up, after atexit's functions
+    (which run before it anyway): an extension module whose initialisation a signal broke
+    crashes it ("Fatal Python error: PyThreadState_Get", exit 134, for matplotlib's)."""
+    for signum in (signal.SIGINT, *_ENDING_SIGNALS):
+        signal.signal(signum, signal.SIG_IGN)  # done: a second signal changes nothing
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
+def _interrupt_in(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is among ``exc``'s causes (``raise ... from``, or an
+    exception raised while handling it)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":

@@ -727,3 +727,56 @@ def test_a_signal_while_the_arguments_are_parsed_ends_in_one_line(tmp_path, sign
     # command's handling); SIGHUP ended it with no word at all
     done = _program(tmp_path, _SIGNAL_WHILE_PARSING, signum)
     assert (done.returncode, done.stderr, done.stdout) == (code, f"{line}\n", "")
+
+
+def test_an_import_a_signal_broke_is_the_interrupt_not_a_crash(capsys, monkeypatch):
+    # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
+    # comes out as its ImportError, the KeyboardInterrupt only the cause: a traceback
+    import hplab
+
+    def importing(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialization failed") from exc
+
+    monkeypatch.setattr(hplab, "cmd_data_list", importing)
+    assert run_cli(["data", "list"], capsys) == (130, "", "hplab: interrupted\n")
+    # an import's own error stays one
+    monkeypatch.setattr(hplab, "cmd_data_list", lambda args: __import__("no_such_module"))
+    with pytest.raises(ModuleNotFoundError):
+        hplab.main(["data", "list"])
+
+
+# SIGTERM as matplotlib's ft2font C extension initialises (it runs Python's enum code)
+_SIGNAL_IN_AN_EXTENSION = """
+import os, signal, sys
+import hplab
+
+state = {"armed": False, "sent": False}
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        state["armed"] = state["armed"] or name == "matplotlib.ft2font"
+
+def profile(frame, event, arg):
+    if (state["armed"] and not state["sent"] and event == "call"
+            and frame.f_code.co_filename.endswith("enum.py")):
+        state["sent"] = True
+        os.kill(os.getpid(), signal.SIGTERM)
+
+sys.meta_path.insert(0, Watch())
+sys.setprofile(profile)
+sys.argv = ["hplab", "report", "index", "."]
+code = hplab.main()
+sys.exit(code if state["sent"] else 99)
+"""
+
+
+def test_a_signal_in_an_extension_s_import_ends_in_one_line_not_a_fatal_error(tmp_path):
+    # QA: "ImportError: initialization failed", then "Fatal Python error: PyThreadState_Get"
+    # as the interpreter finalised, exit 134
+    done = _program(tmp_path, _SIGNAL_IN_AN_EXTENSION)
+    if done.returncode == 99:
+        pytest.skip("this matplotlib's ft2font runs no enum code as it initialises")
+    assert (done.returncode, done.stderr) == (143, "hplab: terminated\n")
