@@ -11,6 +11,7 @@ import json
 import math
 import numbers
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -235,7 +236,12 @@ def _plain(obj):
 
 
 class _Progress(nets.Callback):
-    """A tqdm bar over epochs with the latest losses (stderr)."""
+    """A tqdm bar over epochs with the latest losses (stderr).
+
+    A terminal redraws it in place; a log file (a batch job's) would get a frame every
+    tenth of a second, so there, as the study bar, it changes only with its count, which
+    counts tenths of the run.
+    """
 
     def __init__(self, max_epochs: float):
         from tqdm.auto import tqdm
@@ -244,13 +250,23 @@ class _Progress(nets.Callback):
                          # tqdm puts ", " before a postfix: right after the bracket
                          bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} [{elapsed}<{remaining}]"
                                     "{postfix}")
+        notebook = sys.modules.get("tqdm.notebook")  # a widget: redrawn in place too
+        self._tenth = None if sys.stderr.isatty() or (
+            notebook and isinstance(self._bar, notebook.tqdm)) else 0
 
     def on_checkpoint(self, state, record):
         shown = {"loss": f"{record['train_loss']:.4f}", "val_loss": f"{record['val_loss']:.4f}"}
         if math.isfinite(record["val_accuracy"]):  # NaN for regression
             shown["val_acc"] = f"{record['val_accuracy']:.3f}"
         self._bar.set_postfix(shown, refresh=False)
-        self._bar.update(record["epoch"] - self._bar.n)  # redraws at most every mininterval
+        if self._tenth is None:
+            self._bar.update(record["epoch"] - self._bar.n)  # redraws at most every mininterval
+            return
+        self._bar.n = record["epoch"]
+        tenth = int(10 * record["epoch"] / self._bar.total)
+        if tenth != self._tenth:
+            self._tenth = tenth
+            self._bar.refresh()
 
     def close(self):
         self._bar.close()

@@ -616,6 +616,18 @@ def test_ctrl_c_clears_the_progress_bar_first(tmp_path, monkeypatch):
     assert len(closed) == 1
 
 
+
+def test_the_progress_bar_in_a_log_file_is_drawn_at_each_tenth_of_the_run(capsys):
+    # QA: a batch job's log got a frame every tenth of a second (152 for 300 epochs)
+    import re
+
+    import study
+
+    study.train_run("coin", nets.TrainConfig(max_epochs=50, batch_size=8), progress=True)
+    err = capsys.readouterr().err  # not a terminal
+    assert re.findall(r"\| (\d+)/50 ", err) == [str(5 * k) for k in range(11)]
+    assert err.count("\r") == 13  # and the bar cleared at the end
+
 # hplab train run as a program (its signal handling is set up only then), with a signal
 # that lands while a weakref callback runs, as tqdm's and numpy's do at any time: Python
 # runs the handler in there, prints the KeyboardInterrupt it raises and drops it
