@@ -230,10 +230,12 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
-def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> None:
+def _check_out_folder(out, kind: str | None = None, name: str | None = None, *,
+                      named: str = "--out", instead: str | None = None) -> None:
     """An --out folder that cannot be written fails now, in one line, not after the run;
     so does one that holds another command's results when ``kind`` (the report's) is given:
-    a report written there replaced that report and mixed its files into the folder."""
+    a report written there replaced that report and mixed its files into the folder.
+    ``named``: how the message names the folder; ``instead``: what to do then."""
     if not out:
         return
     out = Path(out)
@@ -250,13 +252,14 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None) -> 
 
     blocked = nets.folder_blocker(out)  # a file, or a link to a missing folder, on its way
     if blocked:
-        raise ValueError(f"--out {out} {blocked}; give a folder")
+        raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
     existing = next(p for p in (out, *out.parents) if p.exists())
     try:  # a real write: permissions, read-only mounts and /proc all answer here
         tempfile.TemporaryDirectory(dir=existing).cleanup()
     except OSError as exc:
-        raise ValueError(f"--out {out}: cannot write in {existing} "
-                         f"({exc.strerror or type(exc).__name__})") from None
+        raise ValueError(f"{named} {out}: cannot write in {existing} "
+                         f"({exc.strerror or type(exc).__name__})"
+                         + (f"; {instead}" if instead else "")) from None
 
 
 def _being_written(out: Path) -> bool:
@@ -659,6 +662,15 @@ def _study_report(name: str, storage, out=None, seconds=None) -> str:
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
 
 
+def _check_study_report_folder(args, name: str, instead: str) -> None:
+    """A study's report folder that cannot be written fails before its trials run (the
+    report is written after them)."""
+    import reports
+
+    _check_out_folder(reports.study_report_folder(name, args.storage),
+                      named="the report folder", instead=instead)
+
+
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written."""
@@ -682,6 +694,9 @@ def cmd_study_run(args) -> int:
         spec = study.resumable_spec(args.spec, args.storage, refused)
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
+    if args.report:
+        _check_study_report_folder(args, spec.name, "run with --no-report, and write the "
+                                   "report elsewhere later (hplab study report --out)")
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, command=_command_line(args.argv),
                               explicit_trials=args.trials is not None)
@@ -782,6 +797,7 @@ def cmd_demo(args) -> int:
     spec = study.parse_spec(raw, path=spec.path)
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
+    _check_study_report_folder(args, spec.name, "run it from a folder you can write in")
     _replace_demo_only(args.storage, spec)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,

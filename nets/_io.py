@@ -203,16 +203,22 @@ def folder_blocker(path) -> str | None:
 def make_folder(folder, path=None) -> None:
     """``folder`` and the folders above it, made where missing. A file or a link to a
     missing folder on the way is an error (NotADirectoryError) that names it and ``path``
-    (default ``folder``), the path the caller was given, in one line."""
+    (default ``folder``), the path the caller was given, in one line; so is a folder that
+    cannot be made (an OSError of the same kind: read-only, no permission)."""
     folder = Path(folder)
+    path = Path(folder if path is None else path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):  # mkdir says only "File exists: 'runs'"
-        path = Path(folder if path is None else path)
         why = folder_blocker(path)
         if why is None:
             raise
         raise NotADirectoryError(f"{path} {why}") from None
+    except OSError as exc:  # "[Errno 30] Read-only file system: 'runs'": made for what?
+        missing = next(p for p in (folder, *folder.parents) if p.parent.exists()
+                       or p.parent == p)  # the outermost folder it had to make
+        raise type(exc)(f"{path}: cannot make the folder {missing} "
+                        f"({exc.strerror or type(exc).__name__})") from None
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

@@ -174,6 +174,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             nets.make_folder(where.path.parent, where.path)
         except NotADirectoryError as exc:  # a file, or a link to nowhere, on its way
             raise StorageError(f"storage {exc}; give a path in a folder") from None
+        except OSError as exc:  # a read-only folder, or another user's
+            raise StorageError(f"storage {exc}") from None
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it

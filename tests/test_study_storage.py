@@ -304,6 +304,38 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
         folder.chmod(0o755)
 
 
+
+def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file):
+    # QA: from a read-only folder every trial ran, then "the report could not be written
+    # in runs/studies/..." and exit 2; with the default storage, "[Errno 30] Read-only
+    # file system: 'runs'"
+    prefix = _as_a_user(tmp_path)
+    here, db = tmp_path / "here", tmp_path / "elsewhere.db"
+    here.mkdir()
+    spec = spec_file("ro", n_trials=2)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+    def cli(*argv):
+        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *map(str, argv)],
+                              capture_output=True, text=True, cwd=here, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    report = "the report folder runs/studies/{}: cannot write in . (Permission denied); "
+    here.chmod(0o555)
+    try:
+        assert cli("study", "run", spec, "--storage", db) == (2, "", (
+            "hplab study: error: " + report.format("ro") + "run with --no-report, and write "
+            "the report elsewhere later (hplab study report --out)\n"))
+        assert cli("demo", "--trials", "1", "--storage", db) == (2, "", (
+            "hplab demo: error: " + report.format("demo") + "run it from a folder you can "
+            "write in\n"))
+        assert cli("study", "run", spec, "--no-report") == (2, "", (
+            "hplab study: error: storage runs/hplab.db: cannot make the folder runs "
+            "(Permission denied)\n"))
+    finally:
+        here.chmod(0o755)
+    assert not db.exists() and not list(here.iterdir())  # nothing ran, nothing was made
+
 def _open_at(path: str, start: float) -> str:
     where = resolve_storage(path)
     while time.time() < start:  # all at once: the race is the point
