@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import unicodedata
+import warnings
 from pathlib import Path
 
 # Errors that mean "the user asked for something impossible": one line, exit 2.
@@ -1581,6 +1582,12 @@ def _deliver_lost_interrupt(unraisable) -> None:
     later.start()
 
 
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    """A warning as the program prints it: one line, like its errors (Python's format adds
+    the file, the category and the source line that warned, which tell a user nothing)."""
+    return f"hplab: warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -1598,6 +1605,7 @@ def main(argv: list[str] | None = None) -> int:
             # warns after a pool torn down by an error, below the command's one-line error;
             # the program's own environment only (a script calling main kept it for good)
             os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
+            warnings.formatwarning = _warning_line
         _Parser.argv = argv
         try:  # a signal while the parser is built (it imports the registries) ends it too
             args = build_parser().parse_args(argv)

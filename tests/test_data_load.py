@@ -766,7 +766,8 @@ def test_a_split_without_a_class_of_the_training_data_is_warned_about(tmp_path):
     with pytest.warns(data.DataWarning) as said:
         ds = data.load(f"csv:{csv}")
     assert [int(ds.y_train.sum()), int(ds.y_val.sum()), int(ds.y_test.sum())] == [2, 0, 0]
-    assert len(said) == 1 and str(said[0].message) == (
+    said_first = said[0].message
+    assert len(said) == 1 and str(said_first) == (
         f"csv:{csv}: no example of class 1 in the validation split (9 examples) nor in the "
         "test split (21 examples), against 2 in training: scores that need every class "
         "(ROC AUC, balanced accuracy) are undefined there")
@@ -774,6 +775,11 @@ def test_a_split_without_a_class_of_the_training_data_is_warned_about(tmp_path):
         warnings.simplefilter("error")  # every class in every split; no validation split
         data.load("coin")
         data.load("coin", val_fraction=0)
+    # the program prints it as it prints its errors: one line
+    from cli_helpers import hplab_cli
+
+    said = hplab_cli("data", "show", f"csv:{csv}", cwd=tmp_path).stderr
+    assert said == f"hplab: warning: {str(said_first)}\n"
 
 
 def test_imbalance_follows_ratio_train_and_test():
