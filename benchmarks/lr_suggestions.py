@@ -24,13 +24,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import positive, run  # noqa: E402
+
 import analyses  # noqa: E402
 import nets  # noqa: E402
 
 RULES = tuple(analyses.SUGGESTIONS)
 #: slide's value when the loss gradient at the curve's end already settles (curves that
-#: never turn up): the rate 15 points before the ramp's end, set by --max-lr and the
-#: number of points, not read off the curve; counted apart.
+#: never turn up): the rate 20 points before the ramp's end (15 before the end of the
+#: curve the rules read, which drops its last 5), set by --max-lr and the number of
+#: points, not read off the curve; counted apart.
 SLIDE_FALLBACK = 0.242
 
 
@@ -56,10 +59,12 @@ def tally(rows: list[dict]) -> dict:
         ratio = np.array([r["rules"][rule] / r["best_lr"] for r in judged])
         within = (ratio >= 1 / 3) & (ratio <= 3)
         cd = np.array([r["dataset"] != "double-arc" for r in judged], dtype=bool)
-        q25, med, q75 = np.nanpercentile(ratio, [25, 50, 75])
+        # no setting judged (every one inconclusive): no ratio to take quartiles of
+        q25, med, q75 = (np.nanpercentile(ratio, [25, 50, 75]).tolist() if ratio.size
+                         else (None, None, None))
         out[rule] = {"within_3x": int(within.sum()), "within_3x_coin_digits":
-                     int((within & cd).sum()), "median_ratio": float(med),
-                     "q25_ratio": float(q25), "q75_ratio": float(q75)}
+                     int((within & cd).sum()), "median_ratio": med,
+                     "q25_ratio": q25, "q75_ratio": q75}
     fallback = [math.isclose(r["rules"]["slide"], SLIDE_FALLBACK, rel_tol=2e-3) for r in judged]
     out["slide"]["fallback_settings"] = int(sum(fallback))
     out["slide"]["within_3x_by_fallback"] = int(sum(
@@ -73,9 +78,9 @@ def main(argv=None):
     p.add_argument("--datasets", nargs="+", default=["coin", "digits", "double-arc"])
     p.add_argument("--optimizers", nargs="+", default=["sgd", "momentum", "adam"])
     p.add_argument("--activations", nargs="+", default=["sigmoid", "tanh", "relu"])
-    p.add_argument("--widths", nargs="+", type=int, default=[8, 32])
-    p.add_argument("--seeds", type=int, default=3)
-    p.add_argument("--verify-epochs", type=float, default=20.0)
+    p.add_argument("--widths", nargs="+", type=positive(), default=[8, 32])
+    p.add_argument("--seeds", type=positive(), default=3)
+    p.add_argument("--verify-epochs", type=positive(float), default=20.0)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     rows = []
@@ -95,7 +100,7 @@ def main(argv=None):
         return out
     t = out["tally"]
     print(f"{t['judged']} settings judged ({t['judged_coin_digits']} on coin and digits)")
-    for rule in RULES:
+    for rule in RULES if t["judged"] else ():
         r = t[rule]
         print(f"{rule:9s} within 3x: {r['within_3x']:2d} ({r['within_3x_coin_digits']} on "
               f"coin/digits); ratio to the best rate: median {r['median_ratio']:.2f}x, "
@@ -106,4 +111,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

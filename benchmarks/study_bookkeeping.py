@@ -39,6 +39,7 @@ import optuna
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import positive, run  # noqa: E402
 from _study_common import Stopwatch, finished_trials, machine, variant  # noqa: E402
 
 import study  # noqa: E402
@@ -73,8 +74,8 @@ def optuna_floor(trials, path: Path) -> float:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--spec", default="coin")
-    p.add_argument("--trials", type=int, default=200)
-    p.add_argument("--epochs", type=float, default=30)
+    p.add_argument("--trials", type=positive(), default=200)
+    p.add_argument("--epochs", type=positive(float), default=30)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     spec = variant(args.spec, name=f"bench-bookkeeping-{args.spec}", n_trials=args.trials,
@@ -154,4 +155,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import interleaved, median  # noqa: E402
+from _common import interleaved, median, positive, run  # noqa: E402
 from _study_common import finished_trials, machine, variant  # noqa: E402
 
 import study  # noqa: E402
@@ -46,9 +46,9 @@ def run_once(spec, workers: int, log: list, blas_threads: int | None = None) -> 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--spec", default="digits")
-    p.add_argument("--trials", type=int, default=60)
-    p.add_argument("--epochs", type=float, default=30)
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--trials", type=positive(), default=60)
+    p.add_argument("--epochs", type=positive(float), default=30)
+    p.add_argument("--repeats", type=positive(), default=3)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     spec = variant(args.spec, name=f"bench-parallel-{args.spec}", n_trials=args.trials,
@@ -98,4 +98,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

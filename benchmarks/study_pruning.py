@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import median  # noqa: E402
+from _common import median, positive, run  # noqa: E402
 from _study_common import finished_trials, machine, trial_epochs, variant  # noqa: E402
 
 import study  # noqa: E402
@@ -52,12 +52,12 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", nargs="+", default=list(DATASETS),
                    choices=DATASETS)  # the verdict reads maximized val_accuracy
-    p.add_argument("--seeds", type=int, default=5)
-    p.add_argument("--trial-scale", type=float, default=1.0,
+    p.add_argument("--seeds", type=positive(), default=5)
+    p.add_argument("--trial-scale", type=positive(float), default=1.0,
                    help="fraction of each spec's n_trials (1 = as written)")
-    p.add_argument("--epoch-scale", type=float, default=1.0,
+    p.add_argument("--epoch-scale", type=positive(float), default=1.0,
                    help="fraction of each spec's max_epochs (1 = as written)")
-    p.add_argument("--hyperband-trials", type=float, default=1.0,
+    p.add_argument("--hyperband-trials", type=positive(float), default=1.0,
                    help="hyperband's n_trials as a multiple of none's: above 1 compares the "
                         "two at closer compute instead of at equal trials")
     p.add_argument("--json", action="store_true")
@@ -115,4 +115,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -23,7 +23,7 @@ import optuna
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import median  # noqa: E402
+from _common import median, positive, run  # noqa: E402
 from _study_common import machine, variant  # noqa: E402
 
 import data  # noqa: E402
@@ -45,11 +45,11 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--datasets", nargs="+", default=["coin", "digits"],
                    choices=["coin", "digits"])  # maximized val_accuracy, dataset = spec name
-    p.add_argument("--seeds", type=int, default=5)
-    p.add_argument("--tpe-trials", type=int, default=50)
-    p.add_argument("--random-trials", type=int, default=100)
-    p.add_argument("--coin-epochs", type=float, default=10)
-    p.add_argument("--digits-epochs", type=float, default=5)
+    p.add_argument("--seeds", type=positive(), default=5)
+    p.add_argument("--tpe-trials", type=positive(), default=50)
+    p.add_argument("--random-trials", type=positive(), default=100)
+    p.add_argument("--coin-epochs", type=positive(float), default=10)
+    p.add_argument("--digits-epochs", type=positive(float), default=5)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     epochs = {"coin": args.coin_epochs, "digits": args.digits_epochs}
@@ -96,4 +96,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

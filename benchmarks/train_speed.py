@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import interleaved, median  # noqa: E402
+from _common import interleaved, median, positive, run  # noqa: E402
 
 import nets  # noqa: E402
 
@@ -86,8 +86,8 @@ TARGETS = {"speedup_vs_sklearn": 1.5, "fraction_of_ceiling": 0.70}
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--repeats", type=positive(), default=5)
+    p.add_argument("--epochs", type=positive(), default=3)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     X, y = make_data(np.random.default_rng(0))
@@ -123,9 +123,10 @@ def main(argv=None):
         print(f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %: "
               f"{verdict[out['met']['fraction_of_ceiling']]})")
         print(f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's")
-        print(f"BLAS: {out['blas']}")
+        print(f"BLAS: {out['blas']}; load average before {load_before}, after "
+              f"{out['loadavg_after']}")
     return out
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

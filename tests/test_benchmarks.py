@@ -1,0 +1,48 @@
+"""The benchmark scripts as programs: bad flags and refused input end in one line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def lr_suggestions():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import lr_suggestions
+
+        yield lr_suggestions
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+@pytest.mark.parametrize("argv, said", [
+    # QA: a median of no repeats (StatisticsError) after the warm-up, a traceback
+    (["train_speed.py", "--repeats", "0"], "argument --repeats: must be above 0, got 0"),
+    # QA: scales below 0 were clamped to one trial of 5 epochs without a word
+    (["study_pruning.py", "--trial-scale", "-1"],
+     "argument --trial-scale: must be above 0, got -1"),
+    (["study_sampler.py", "--seeds", "x"], "argument --seeds: expected a number, got 'x'"),
+    # QA: the spec's SpecError as a traceback, exit 1
+    (["study_bookkeeping.py", "--spec", "nosuch"], "study_bookkeeping.py: error: no spec"),
+])
+def test_a_bad_flag_or_input_ends_in_one_line(argv, said):
+    done = subprocess.run([sys.executable, str(BENCHMARKS / argv[0]), *argv[1:]],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert said in done.stderr.splitlines()[-1] and "Traceback" not in done.stderr
+
+
+def test_no_setting_judged_tallies_to_no_ratio(lr_suggestions):
+    # QA: every setting inconclusive (coin, sgd, sigmoid, 32) crashed the tally (the
+    # quartiles of no ratio are one NaN, not three numbers)
+    row = {"dataset": "coin", "inconclusive": True, "best_lr": 0.005,
+           "rules": {r: 0.01 for r in lr_suggestions.RULES}}
+    t = lr_suggestions.tally([row])
+    assert t["judged"] == 0
+    assert t["valley"] == {"within_3x": 0, "within_3x_coin_digits": 0, "median_ratio": None,
+                           "q25_ratio": None, "q75_ratio": None}
