@@ -10,7 +10,6 @@ backward pass starts from that delta. Losses are computed from ``z``
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_softmax
 
 from ._activations import ACTIVATIONS
 
@@ -125,6 +124,9 @@ class Multiclass(Head):
         return p
 
     def loss(self, z, t, w=None):
+        # here, not at the top: scipy.special costs every `import nets` ~0.15 s
+        from scipy.special import log_softmax
+
         per = -np.sum(t * log_softmax(z, axis=1), axis=1)
         return float(np.mean(per if w is None else w * per))
 

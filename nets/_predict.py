@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ._io import load_net
 from ._model import MLP
@@ -99,6 +98,8 @@ class SavedModel:
         as an array. Nullable columns (``df.convert_dtypes()``: Float64, Int64) are numbers;
         their missing values are refused.
         """
+        import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
+
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
             # a row of a table with a text column is all objects: numbers again per column
             X_raw = X_raw.to_frame().T.infer_objects()

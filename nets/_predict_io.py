@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._csv_text import line_of, not_utf8, refuse_other_separator, utf16_codec
 from ._io import load_refusal, npy_header
@@ -29,6 +29,9 @@ from ._predict import (
     made_up_names,
     named_features,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def read_inputs(path, model: SavedModel) -> np.ndarray:
@@ -94,6 +97,8 @@ def _refuse_short_npy(path: Path) -> None:
 
 
 def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
+    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
+
     with open(path, "rb") as fh:  # UTF-16 without a BOM reads as UTF-8 text with NULs
         if utf16_codec(fh.read(4096)):
             raise ValueError(not_utf8(path))
@@ -182,6 +187,8 @@ def _text_to_numbers(table: pd.DataFrame, path: Path, header: bool) -> None:
     """Make ``table``'s text columns numbers, in place, or refuse the first cell (by row,
     then column) that is not one. Columns pandas read as numbers are left as they are
     (converting all 784 columns of an image one by one took 1.8 s)."""
+    import pandas as pd
+
     text_columns = [j for j, t in enumerate(table.dtypes)
                     if not pd.api.types.is_numeric_dtype(t)]
     if not text_columns:
@@ -310,6 +317,8 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
     """One row per example: ``prediction``, then ``p_<class>`` per class (classification)
     or ``prediction_<j>`` per target (several regression targets), then ``label`` /
     ``target`` with the true value when known."""
+    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
+
     if pred.task == "regression":
         v = pred.values
         cols = {"prediction": v} if v.ndim == 1 else \

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
-
 
 def compact_repr(result, **extra) -> str:
     """``Name(field=value, ...)`` with each DataFrame shown as its shape (and a dict of
@@ -14,6 +12,8 @@ def compact_repr(result, **extra) -> str:
     A result's dataclass repr printed its tables whole: in a notebook, 37 lines of curves
     for an LR range test, and not the suggested rate a reader wanted.
     """
+    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
+
     parts = []
     for f in dataclasses.fields(result):
         if not f.repr:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
@@ -18,6 +18,9 @@ from ._repr import compact_repr
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._validation import check_rng, check_training_data
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # One row per checkpoint. ``lr`` is the schedule's rate at the row's iteration: the rate
 # of the step taken next (at iteration 50 of ``0.1 * 0.9 ** (step / 50)``, 0.09)
@@ -45,6 +48,8 @@ class TrainResult:
 
     def final_checkpoint(self) -> pd.Series:
         """The history row that scores the trained net (empty without a history)."""
+        import pandas as pd
+
         return self.history.iloc[self.final_row] if len(self.history) else pd.Series(
             dtype=float)
 
@@ -259,6 +264,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if status == "early_stopped" and best_params is not None:
         net.flat[...] = best_params
         final_row = best_row
+    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
+
     history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
     return TrainResult(status=status, reason=reason, history=history,
                        epochs=step / steps_per_epoch, iterations=step,

@@ -7,6 +7,7 @@ analyses never plot.
 """
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,14 +52,29 @@ def test_the_rule_sees_lazy_imports(tmp_path):
     assert _imports(f) == {"study", "analyses"}
 
 
+def _loaded_after(code: str, modules, cwd=ROOT) -> list[str]:
+    """Which of ``modules`` a fresh interpreter holds after running ``code``."""
+    code += (f"\nimport sys; print('loaded:' + ','.join(m for m in {tuple(modules)!r} "
+             "if m in sys.modules))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith("loaded:"), done.stdout[-2000:]
+    return [m for m in last.removeprefix("loaded:").split(",") if m]
+
+
 @pytest.mark.parametrize(("package", "absent"), [
     ("nets", ("optuna", "matplotlib", "data", "study", "analyses", "reports")),
     ("data", ("optuna", "matplotlib", "nets", "study", "analyses", "reports")),
     ("analyses", ("optuna", "matplotlib", "study", "reports")),
 ])
 def test_importing_a_low_layer_loads_nothing_above_it(package, absent):
-    code = (f"import sys, {package}; "
-            f"print(','.join(m for m in {absent!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()
-    assert out == ""
+    assert _loaded_after(f"import {package}", absent) == []
+
+
+def test_importing_nets_loads_neither_pandas_nor_scipy():
+    # every command imports nets (a --help too): pandas and scipy.special cost it ~0.5 s
+    # of CPU, for tables and a loss only some of them build
+    assert _loaded_after("import nets", ("pandas", "scipy", "sklearn")) == []
