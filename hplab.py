@@ -602,13 +602,14 @@ def _add_data(sub) -> None:
 
 # ----------------------------------------------------------------------------- report
 def cmd_report_index(args) -> int:
+    folder = Path(args.dir)
+    if not folder.is_dir():  # said before any import
+        raise ValueError(f"not a folder: {folder}")
     import reports
 
-    folder = Path(args.dir)
-    if not folder.is_dir():
-        raise ValueError(f"not a folder: {folder}")
     found = reports.find_reports(folder)
-    path = reports.write_index(folder)
+    # one scan: the count printed is the index written (a report may come or go meanwhile)
+    path = reports.write_index(folder, found=found)
     summary = {"index_path": str(path), "n_reports": len(found),
                "reports": [r.to_dict() for r in found]}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])

@@ -18,10 +18,8 @@ of the report folder's parent), see :func:`index_root`; ``hplab report index DIR
 any index by hand.
 """
 
-from . import design
-from ._capacity_report import capacity_report
-from ._core import Report, remove_report
-from ._imbalance_report import imbalance_report
+import importlib
+
 from ._index import (
     ReportInfo,
     find_reports,
@@ -30,22 +28,24 @@ from ._index import (
     read_report_info,
     write_index,
 )
-from ._lr_range_report import lr_range_report
-from ._scaling_report import scaling_report
-from ._study_folder import find_study_report, study_report_folder
-from ._study_report import report_lags, study_report
-from ._training import training_report
-from ._training_data import (
-    confusion_frame,
-    decision_frame,
-    hidden_space_frame,
-    history_frame,
-    input_bounds,
-    per_class_frame,
-    pick_snapshots,
-    regression_frames,
-    samples_frame,
-)
+from ._report_files import remove_report
+from ._study_folder import find_study_report, report_lags, study_report_folder
+
+#: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
+#: ~1.3 s to import, so they come with the first use of one of these (see __getattr__).
+_LAZY = {
+    "design": "design",
+    "Report": "_core",
+    "capacity_report": "_capacity_report",
+    "imbalance_report": "_imbalance_report",
+    "lr_range_report": "_lr_range_report",
+    "scaling_report": "_scaling_report",
+    "study_report": "_study_report",
+    "training_report": "_training",
+    **dict.fromkeys(("confusion_frame", "decision_frame", "hidden_space_frame",
+                     "history_frame", "input_bounds", "per_class_frame", "pick_snapshots",
+                     "regression_frames", "samples_frame"), "_training_data"),
+}
 
 __all__ = [
     "Report", "ReportInfo", "confusion_frame", "decision_frame", "design", "find_reports",
@@ -57,3 +57,12 @@ __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
 # a study's report per storage, and whether it lags the study
 __all__ += ["find_study_report", "report_lags", "study_report_folder"]
+
+
+def __getattr__(name):
+    # only writing a report needs matplotlib and friends: `hplab report index`, `study
+    # show` and `train --no-report` use the names imported above and skip their cost
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return module if name == "design" else getattr(module, name)
+    raise AttributeError(f"module 'reports' has no attribute {name!r}")

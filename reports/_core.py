@@ -23,17 +23,13 @@ import pandas as pd
 
 from . import design
 from ._html import render, version
+from ._report_files import TONES, files_folder_problem
 from ._settings import shown_settings
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
-#: Status -> badge tone (CSS class); unknown statuses are neutral.
 _LONG_TEXT = 24  # characters past which a table column reads as sentences
-
-TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
-         "max_epochs": "warn", "stopped": "warn", "pruned": "warn", "running": "neutral",
-         "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 
 
 @dataclass
@@ -319,33 +315,6 @@ class Report:
                 self._data[stem] = frame
             stems.append(same or stem)
         return stems
-
-
-def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
-    """Delete ``out_dir/<stem>.html`` and its CSVs, and refresh the index that listed it."""
-    out_dir = Path(out_dir)
-    files = out_dir / f"{stem}_files"
-    if why := files_folder_problem(files):
-        raise ValueError(f"{files} {why}: its CSV files are not the report's to remove")
-    (out_dir / f"{stem}.html").unlink(missing_ok=True)
-    for old in files.glob("*.csv"):
-        old.unlink(missing_ok=True)
-    if files.is_dir() and not any(files.iterdir()):
-        files.rmdir()
-    from ._index import refresh_index
-
-    refresh_index(out_dir)
-
-
-def files_folder_problem(files: Path) -> str | None:
-    """What stops ``files`` (a report's ``<stem>_files/``) holding the report's CSVs, in
-    words that follow it; None when it is a folder, or missing. A report deletes the CSVs
-    there it did not write: through a link, they would be someone else's."""
-    if os.path.islink(files):
-        return f"is a link (to {os.readlink(files)})"
-    if os.path.lexists(files) and not os.path.isdir(files):
-        return "is not a folder"
-    return None
 
 
 def _py(value):

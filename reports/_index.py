@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 from nets import write_atomically
 
-from ._core import TONES, files_folder_problem
 from ._html import render, version
+from ._report_files import TONES, files_folder_problem
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
 _HEAD_BYTES = 64 * 1024
@@ -192,7 +192,7 @@ def index_root(report_dir: Path | str) -> Path:
     return report_dir.parent
 
 
-def write_index(directory: Path | str) -> Path:
+def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
 
     Parameters
@@ -200,6 +200,9 @@ def write_index(directory: Path | str) -> Path:
     directory : path
         Folder to scan (recursively, at any depth; hidden folders, ``*_files`` folders,
         virtual environments and installed packages skipped).
+    found : list of ReportInfo, optional
+        What `find_reports` found under ``directory``, to list without a second scan (a
+        caller that shows it counts what the index lists); default: scan now.
 
     Returns
     -------
@@ -212,7 +215,7 @@ def write_index(directory: Path | str) -> Path:
         The index cannot be written: among others, ``index.html`` is a folder or a pipe.
     """
     root = Path(directory)
-    infos = find_reports(root)
+    infos = find_reports(root) if found is None else found
     entries = []
     for info in infos:
         rel = info.path.relative_to(root).as_posix()

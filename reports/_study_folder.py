@@ -1,4 +1,5 @@
-"""Which folder holds the report of a study in a given storage.
+"""Which folder holds the report of a study in a given storage, and whether it lags the
+study (``hplab study show`` says so, without importing what draws a report).
 
 A study's report goes to ``runs/studies/NAME`` (`study.study_folder`). The same name in
 another storage (a copy of the database, a journal file, a server) is another study: its
@@ -8,6 +9,7 @@ report goes beside, to ``NAME-<hash of the storage>``, instead of replacing the 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from ._index import read_report_info
@@ -79,3 +81,34 @@ def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:
 def _beside(primary: Path, where) -> Path:
     digest = hashlib.sha1(storage_source(where).encode()).hexdigest()[:6]
     return primary.with_name(f"{primary.name}-{digest}")
+
+
+def report_lags(path, summary: dict, again: str) -> str | None:
+    """How the study report at ``path`` differs from the study as ``summary``
+    (`study.show_study`) has it, ending in ``again``, the command that rewrites it:
+    written at fewer trials, or from a deleted study of the same name. None if current."""
+    info = read_report_info(path)
+    if info is None:
+        return None
+    if info.study_created is not None and not _same_instant(info.study_created,
+                                                            summary.get("created")):
+        return f"written from an earlier study of this name: {again} rewrites it"
+    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
+    now = _finished_of(summary["n_finished"], summary["n_trials"])
+    if said is None or str(said) == now:
+        return None
+    return f"written at {said} trials; now {now}: {again} brings it up to date"
+
+
+def _same_instant(a: str, b: str | None) -> bool:
+    """Whether two ISO stamps are one instant (an older report's naive one is this
+    machine's local time); as text if either is not a date."""
+    try:
+        return datetime.fromisoformat(a).astimezone() == datetime.fromisoformat(b).astimezone()
+    except (TypeError, ValueError):
+        return a == b
+
+
+def _finished_of(finished: int, budget: int) -> str:
+    """"3 of 8"; "3 (budget 2)" once --trials lowered the budget below what ran."""
+    return f"{finished} of {budget}" if finished <= budget else f"{finished} (budget {budget})"

@@ -6,7 +6,6 @@ import math
 import os
 import re
 import shutil
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from ._study_best import (
     set_aside,
     swap_best_model,
 )
-from ._study_folder import storage_source, study_report_folder
+from ._study_folder import _finished_of, storage_source, study_report_folder
 from .design import format_seconds, format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -286,37 +285,6 @@ def _headline(summary, metric, trials) -> dict:
             else "–",
             "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
             "Pruned": summary["n_pruned"]}
-
-
-def report_lags(path, summary: dict, again: str) -> str | None:
-    """How the study report at ``path`` differs from the study as ``summary``
-    (`study.show_study`) has it, ending in ``again``, the command that rewrites it:
-    written at fewer trials, or from a deleted study of the same name. None if current."""
-    info = read_report_info(path)
-    if info is None:
-        return None
-    if info.study_created is not None and not _same_instant(info.study_created,
-                                                            summary.get("created")):
-        return f"written from an earlier study of this name: {again} rewrites it"
-    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
-    now = _finished_of(summary["n_finished"], summary["n_trials"])
-    if said is None or str(said) == now:
-        return None
-    return f"written at {said} trials; now {now}: {again} brings it up to date"
-
-
-def _same_instant(a: str, b: str | None) -> bool:
-    """Whether two ISO stamps are one instant (an older report's naive one is this
-    machine's local time); as text if either is not a date."""
-    try:
-        return datetime.fromisoformat(a).astimezone() == datetime.fromisoformat(b).astimezone()
-    except (TypeError, ValueError):
-        return a == b
-
-
-def _finished_of(finished: int, budget: int) -> str:
-    """"3 of 8"; "3 (budget 2)" once --trials lowered the budget below what ran."""
-    return f"{finished} of {budget}" if finished <= budget else f"{finished} (budget {budget})"
 
 
 def _subtitle(spec) -> str:

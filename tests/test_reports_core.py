@@ -349,6 +349,26 @@ def test_cli_report_index(tmp_path, capsys):
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, capsys):
+    # the folder was scanned twice, to count and to write: a report written in between
+    # was in the index but not in the count
+    root = tmp_path / "runs"
+    _small_report("first").write(root / "a", index=False)
+    scan = reports.find_reports
+
+    def scan_then_another_lands(folder):
+        found = scan(folder)
+        _small_report("second").write(root / "b", index=False)
+        return found
+
+    monkeypatch.setattr(reports, "find_reports", scan_then_another_lands)
+    code, out, _ = run_cli(["report", "index", root, "--json"], capsys)
+    summary = json.loads(out)
+    assert code == 0 and [r["name"] for r in summary["reports"]] == ["first"]
+    page = (root / "index.html").read_text()
+    assert summary["n_reports"] == 1 and "a/report.html" in page and "b/report.html" not in page
+
+
 def test_templates_ship_as_package_data():
     templates = files("reports") / "templates"
     for name in ("base.html", "report.html", "index.html", "style.css"):
