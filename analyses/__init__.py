@@ -1,74 +1,51 @@
-"""hplab's analyses package."""
+"""hplab's analyses package.
 
-# -- batch-size / learning-rate scaling (hplab scaling)
-from ._backend import BACKENDS, run_tasks
+Its names are imported on first use (see ``__getattr__``): most analyses bring pandas,
+scipy or scikit-learn (~1.5 s of CPU), and a command's --help lists the imbalance
+strategies (`STRATEGIES`, of the standard library only) without them.
+"""
 
-# -- capacity sweeps (hplab capacity)
-from ._capacity import DEFAULT_CONFIG as CAPACITY_CONFIG
-from ._capacity import CapacityResult, capacity_sweep, summarize_runs
+import importlib
 
-# -- imbalanced data (hplab imbalance)
-from ._imbalance import OWN, imbalance_benchmark, parse_ratios, seed_states
-from ._imbalance_metrics import (
-    IMBALANCE_METRICS,
-    TUNE_METRICS,
-    best_threshold,
-    imbalance_metrics,
-    mean_ci,
-    tune_threshold,
-)
-from ._imbalance_result import ImbalanceResult
-from ._imbalance_strategies import (
-    DEFAULT_NET,
-    DEFAULT_SAMPLING_RATIO,
-    PIPELINE_NET_PARAMS,
-    STRATEGIES,
-    AnomalyClassifier,
-    Strategy,
-    make_imbalance_pipeline,
-    net_params_from_config,
-    nothing_to_resample,
-    resolve_strategies,
-    too_few_for_neighbours,
-)
-from ._imbalance_variants import load_variant
+# -- imbalanced data (hplab imbalance): the registry of remedies
+from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 
-# -- learning-rate range test (hplab lr-range)
-from ._lr_ramp import MODES as LR_RANGE_MODES
-from ._lr_ramp import RangeCurve, ramp_rates, range_test
-from ._lr_range import DEFAULT_CONFIG as LR_RANGE_CONFIG
-from ._lr_range import (
-    RAMP_REPLACES,
-    LRRangeResult,
-    lr_range_test,
-    no_stop_advice,
-    summarize_suggestions,
-)
-from ._lr_verify import (
-    VERIFY_FACTORS,
-    VERIFY_GROWTH,
-    verify_grid,
-    verify_runs,
-    verify_verdict,
-)
-
-# -- scaling (continued)
-from ._noise_scale import GradientNoiseScale, exact_noise_scale, noise_from_norms
-from ._scaling import default_batch_sizes, lr_grid, scaling_study
-from ._scaling_law import (
-    LrExponent,
-    ScalingFit,
-    fit_lr_exponent,
-    fit_scaling_law,
-    mccandlish_steps,
-    refine_lr,
-    regimes,
-)
-from ._scaling_result import ScalingResult
-from ._scaling_runs import TARGET_METRICS, best_per_batch
-
-# -- learning-rate suggestions (hplab lr-range)
-from ._suggest import DEFAULT_SUGGESTION, SUGGESTIONS, suggest, trim_curve
+#: module -> the names the package takes from it
+_MODULES = {
+    # -- batch-size / learning-rate scaling (hplab scaling)
+    "_backend": ("BACKENDS", "run_tasks"),
+    # -- capacity sweeps (hplab capacity)
+    "_capacity": ("CAPACITY_CONFIG", "CapacityResult", "capacity_sweep", "summarize_runs"),
+    # -- imbalanced data (hplab imbalance)
+    "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
+    "_imbalance_metrics": ("IMBALANCE_METRICS", "TUNE_METRICS", "best_threshold",
+                           "imbalance_metrics", "mean_ci", "tune_threshold"),
+    "_imbalance_result": ("ImbalanceResult",),
+    "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
+                              "AnomalyClassifier", "make_imbalance_pipeline",
+                              "net_params_from_config", "nothing_to_resample",
+                              "too_few_for_neighbours"),
+    "_imbalance_variants": ("load_variant",),
+    # -- learning-rate range test (hplab lr-range)
+    "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
+    "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
+                  "no_stop_advice", "summarize_suggestions"),
+    "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
+                   "verify_verdict"),
+    # -- scaling (continued)
+    "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
+    "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),
+    "_scaling_law": ("LrExponent", "ScalingFit", "fit_lr_exponent", "fit_scaling_law",
+                     "mccandlish_steps", "refine_lr", "regimes"),
+    "_scaling_result": ("ScalingResult",),
+    "_scaling_runs": ("TARGET_METRICS", "best_per_batch"),
+    # -- learning-rate suggestions (hplab lr-range)
+    "_suggest": ("DEFAULT_SUGGESTION", "SUGGESTIONS", "suggest", "trim_curve"),
+}
+_LAZY = {name: module for module, names in _MODULES.items() for name in names}
+#: the package's names for what its module calls otherwise
+_RENAMED = {"CAPACITY_CONFIG": "DEFAULT_CONFIG", "LR_RANGE_CONFIG": "DEFAULT_CONFIG",
+            "LR_RANGE_MODES": "MODES"}
 
 __all__ = [
     "BACKENDS", "GradientNoiseScale", "LrExponent", "ScalingFit", "ScalingResult",
@@ -96,3 +73,12 @@ __all__ += [
     "trim_curve", "verify_runs",
     "verify_verdict",
 ]
+
+
+def __getattr__(name):
+    # imported here, on first use: `hplab imbalance --help` reads STRATEGIES without the
+    # seconds scikit-learn, imbalanced-learn, scipy and pandas cost
+    if name in _LAZY:
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, _RENAMED.get(name, name))
+    raise AttributeError(f"module 'analyses' has no attribute {name!r}")

@@ -134,3 +134,10 @@ def test_train_without_a_report_imports_nothing_that_draws(tmp_path, capsys):
     assert not (tmp_path / "run" / "report.html").exists()  # the earlier report went
     assert (tmp_path / "run" / "model.npz").is_file()
 
+
+@pytest.mark.parametrize("command", ["train", "imbalance"])
+def test_a_commands_help_imports_nothing_that_draws_or_fits(command):
+    # the help lists registry names (optimizers, imbalance strategies) from modules of
+    # numpy and the standard library: `train --help` cost 9x `hplab --help` (pandas, scipy),
+    # `imbalance --help` imported scikit-learn and imbalanced-learn for the strategies
+    assert _loaded_after(_cli([command, "--help"]), HEAVY) == []
