@@ -62,8 +62,10 @@ __all__ = [
 
 
 def __getattr__(name):
-    # scikit-learn costs ~1.5 s to import; only the estimators need it, so every
-    # study worker that just trains nets skips that cost.
+    # scikit-learn costs ~1.5 s to import; of nets, only the estimators need it, so
+    # `import nets` (every command, a --help too) skips it. A training run mostly pays it
+    # anyway: data holds out a validation split with scikit-learn's train_test_split
+    # (coin, digits, a CSV...; not xor, whose validation set is its training set).
     if name in ("NetClassifier", "NetRegressor"):
         from . import _sklearn
 
