@@ -406,6 +406,34 @@ def test_strategies_too_few_for_their_neighbours_exit_2_before_storage(tmp_path,
         assert not (tmp_path / "s.db").exists()
 
 
+def test_a_study_an_earlier_version_ran_resumes_past_the_neighbours_refusal(
+        tmp_path, capsys, monkeypatch):
+    # review: the refusal above came with this version, and it refused the resume of a
+    # study an earlier version had run from the same file (its other choices trained)
+    import study._spec_data
+
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "min6.csv"
+    pd.DataFrame({"a": rng.normal(size=106), "b": rng.normal(size=106),
+                  "label": [0] * 100 + [1] * 6}).to_csv(csv, index=False)
+    path = tmp_path / "few.toml"
+    path.write_text(f'[study]\nname = "few"\ndataset = "csv:{csv}"\nmetric = "val_pr_auc"\n'
+                    'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n'
+                    '[space]\nimbalance_strategy = ["none", "smote"]\n')
+    db = tmp_path / "s.db"
+    with monkeypatch.context() as earlier:  # the version before the refusal
+        earlier.setattr(study._spec_data, "check_neighbours", lambda spec, dataset: None)
+        assert hplab.main(["study", "run", str(path), "--storage", str(db), "--json"]) == 0
+    capsys.readouterr()
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--trials", "3",
+                       "--no-report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_finished"] == 3
+    # a new study of it is refused still
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "new.db")]) == 2
+    assert "smote cannot run on" in capsys.readouterr().err
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
     import hplab
     import reports
