@@ -1595,7 +1595,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if as_program:
             for signum in _ENDING_SIGNALS:
-                signal.signal(signum, _terminate)
+                # a hangup nohup (or a shell) set aside stays aside: the run outlives its terminal
+                if signal.getsignal(signum) != signal.SIG_IGN or signum == signal.SIGTERM:
+                    signal.signal(signum, _terminate)
             sys.unraisablehook = _deliver_lost_interrupt
             # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed
             # as \xe9: it failed a finished, saved run with exit 2

@@ -741,6 +741,15 @@ def test_a_signal_while_the_arguments_are_parsed_ends_in_one_line(tmp_path, sign
     assert (done.returncode, done.stderr, done.stdout) == (code, f"{line}\n", "")
 
 
+def test_a_hangup_nohup_ignores_goes_on_ignored(tmp_path):
+    # review: the SIGHUP handler replaced nohup's ignore: a run started with `nohup ... &`
+    # ended (exit 129) when its terminal closed
+    script = _SIGNAL_WHILE_PARSING.replace(
+        "import hplab\n", "import hplab\n\nsignal.signal(signal.SIGHUP, signal.SIG_IGN)\n")
+    done = _program(tmp_path, script, "SIGHUP")
+    assert (done.returncode, done.stderr) == (0, "") and "xor" in done.stdout
+
+
 def test_an_import_a_signal_broke_is_the_interrupt_not_a_crash(capsys, monkeypatch):
     # a signal while a C extension initialises (matplotlib's ft2font, in a lazy import)
     # comes out as its ImportError, the KeyboardInterrupt only the cause: a traceback
