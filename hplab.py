@@ -130,14 +130,6 @@ def _ints(text: str) -> tuple[int, ...]:
             f"expected comma-separated integers, got {text!r}") from None
 
 
-def _study_name(text: str) -> str:
-    """A study name on the command line: no control characters (study.name has none)."""
-    if text != _escaped(text):
-        raise argparse.ArgumentTypeError("a study name must not hold control characters "
-                                         f"(nor may a spec's study.name), got {text!r}")
-    return text
-
-
 def _names(text: str) -> tuple[str, ...]:
     names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
     if not all(names):  # "none,,smote" is a typo, as with _ints
@@ -154,15 +146,15 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
         print("\n".join(map(_escaped, lines)))
 
 
-# control and format characters and line separators (ESC, CR, bidi overrides...): printed
-# raw, a stored study name could clear the screen or rewrite the lines around it
-_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
-
-
 def _escaped(text: str) -> str:
-    """``text`` with each control character written as its escape (``\\x1b``)."""
-    return "".join(c.encode("unicode_escape").decode("ascii")
-                   if unicodedata.category(c) in _UNPRINTABLE else c for c in text)
+    """``text`` with each control character written as its escape (``\\x1b``): a name read
+    from a storage or a file, printed raw, could clear the screen or rewrite the lines
+    around it (`study.escaped`)."""
+    if text.isascii() and text.isprintable():  # most lines: without importing study
+        return text
+    from study import escaped
+
+    return escaped(text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -862,7 +854,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_study_run)
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
-    q.add_argument("--study", required=True, type=_study_name, help="study name")
+    q.add_argument("--study", required=True, help="study name")
     q.add_argument("--data", default=None, metavar="NAME",
                    help="this machine's copy of the study's data, where it is not at the "
                         "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
@@ -876,12 +868,12 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_study_list)
     q = ssub.add_parser("show", help="counts by state, best trial, diverged and failed trials")
-    q.add_argument("name", type=_study_name)
+    q.add_argument("name")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_show)
     q = ssub.add_parser("export", help="every trial as a CSV row")
-    q.add_argument("name", type=_study_name)
+    q.add_argument("name")
     q.add_argument("--csv", required=True, metavar="PATH")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -891,7 +883,7 @@ def _add_study(sub) -> None:
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
-    q.add_argument("name", type=_study_name)
+    q.add_argument("name")
     q.add_argument("--out", default=None, help="folder (default runs/studies/NAME)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")

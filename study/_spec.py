@@ -36,7 +36,6 @@ import dataclasses
 import json
 import math
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +43,7 @@ import data
 import nets
 
 from ._errors import SpecError
+from ._printable import unprintable
 from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
@@ -372,12 +372,6 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     return spec
 
 
-# what a study name may not hold: controls (ESC, CR, BEL, NUL), format characters (bidi
-# overrides, zero-width spaces) and line or paragraph separators; printed, they move a
-# terminal's cursor or reorder the text around them (PostgreSQL refuses NUL besides)
-_UNPRINTABLE = ("Cc", "Cf", "Zl", "Zp")
-
-
 def _parse_study(raw: dict, strict: bool = True) -> dict:
     out = {}
     for key in raw:
@@ -392,8 +386,9 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
         out[key] = raw[key] if kind is object else _typed(raw[key], kind, f"study.{key}")
     if not out["name"].strip() or len(out["name"]) > 200:
         raise SpecError(f"study.name must be 1-200 characters, got {out['name']!r}")
-    # strict only: a study an earlier version stored under such a name still resumes
-    if strict and any(unicodedata.category(c) in _UNPRINTABLE for c in out["name"]):
+    # printed, they move a terminal's cursor or reorder the text (PostgreSQL refuses NUL
+    # besides); strict only: a study an earlier version stored under such a name resumes
+    if strict and any(map(unprintable, out["name"])):
         raise SpecError(f"study.name must not hold control characters, got {out['name']!r}")
     _check_dataset(out["dataset"])
     metric = out.pop("metric")

@@ -1,0 +1,23 @@
+"""Characters a name may not print as they are: the ones that move a terminal's cursor or
+reorder the text around them."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069): printed, they
+# reorder the text after them ("rtl\u202eexe.txt" reads as "rtltxt.exe")
+_BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+def unprintable(c: str) -> bool:
+    """Whether ``c`` is a control character (ESC, CR, BEL, NUL...), a line or paragraph
+    separator, or a bidi control. Other format characters print as they are: the
+    zero-width (non-)joiners Persian spelling and emoji sequences use, a soft hyphen."""
+    return c in _BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
+def escaped(text: str) -> str:
+    """``text`` with each `unprintable` character written as its escape (``\\x1b``)."""
+    return "".join(c.encode("unicode_escape").decode("ascii") if unprintable(c) else c
+                   for c in text)
