@@ -107,24 +107,30 @@ def holds_trial_model(out: Path, spec, number: int) -> bool:
         config = json.loads((Path(out) / BEST_MODEL / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return (_trial_seed(config, spec.name) == [spec.seed, number]
+    return (_names_study(config, spec.name) and _records_trial(config, spec.seed, number)
             and (Path(out) / BEST_MODEL / "model.npz").is_file())
 
 
-def _trial_seed(config, name: str) -> list | None:
-    """The ``[seed, number]`` of the trial a best model's config.json says a report of
-    study ``name`` retrained, else None (a train's seed is one number). An
-    imbalance-strategy trial's run records it as trial_seed (its seed is drawn from it)."""
-    if not isinstance(config, dict) or config.get("name") != f"{name}-best":
-        return None
-    return next((s for s in (config.get("seed"), config.get("trial_seed"))
-                 if isinstance(s, list) and len(s) == 2), None)
+def _names_study(config, name: str) -> bool:
+    """Whether a best model's config.json names a report of study ``name`` (``NAME-best``;
+    a train's run is named otherwise unless its user chose that name)."""
+    return isinstance(config, dict) and config.get("name") == f"{name}-best"
+
+
+def _records_trial(config: dict, seed: int, number: int) -> bool:
+    """Whether a best model's config.json records trial ``number``: its seed ``[s, k]``, or
+    an imbalance-strategy trial's trial_seed (its seed is drawn from it) or, as written
+    before trial_seed was recorded, that drawn seed."""
+    import study as hs
+
+    return ([seed, number] in (config.get("seed"), config.get("trial_seed"))
+            or config.get("seed") == hs.pipeline_seed(seed, number))
 
 
 def foreign_best_model(out: Path, name: str) -> str | None:
     """What ``out/best_model`` holds, in words, when a report of study ``name`` may not
     write its model there: a link (the model would go where it points), or a model no
-    report of this study retrained (see `_trial_seed`). None when it holds none of
+    report of this study retrained (see `_names_study`). None when it holds none of
     the files the retrain writes (a user's notes stay beside the model)."""
     final = Path(out) / BEST_MODEL
     if os.path.islink(final):
@@ -139,7 +145,7 @@ def foreign_best_model(out: Path, name: str) -> str | None:
         config = json.loads((final / "config.json").read_text("utf-8"))
     except (OSError, ValueError):
         config = None
-    if _trial_seed(config, name) is not None:
+    if _names_study(config, name):
         return None
     return f"a best_model/ with a model no report of study {name!r} retrained"
 

@@ -139,6 +139,14 @@ def test_a_failed_retrain_keeps_an_imbalance_best_model_of_the_same_trial(tmp_pa
     page = html.unescape(reports.study_report("imb", storage=str(db), out=out).read_text())
     assert (out / "best_model" / "model.npz").read_bytes() == model
     assert "best_model/ beside this report keeps the model an earlier report" in page
+    # review: a best model an earlier version retrained records no trial_seed, only the
+    # drawn seed: the report took it for a foreign model and refused to write
+    config = json.loads((out / "best_model" / "config.json").read_text())
+    assert config.pop("trial_seed") == [spec.seed, 0]
+    (out / "best_model" / "config.json").write_text(json.dumps(config))
+    page = html.unescape(reports.study_report("imb", storage=str(db), out=out).read_text())
+    assert (out / "best_model" / "model.npz").read_bytes() == model
+    assert "best_model/ beside this report keeps the model an earlier report" in page
 
 
 def test_pr_auc_without_a_strategy(spec_file, tmp_path):
