@@ -9,6 +9,7 @@ everything with ``merge_scaling``). Three independent random streams come from t
 
 from __future__ import annotations
 
+import multiprocessing
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -173,7 +174,10 @@ def _check_float32(name: str, scaling: str, part: str, what: str, values: np.nda
 def _warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
     """DataWarning naming each class of the training split that a non-empty validation or
     test split lacks: the scores that need every class (ROC AUC, balanced accuracy) have
-    no value there, and nothing else would say why."""
+    no value there, and nothing else would say why. Not in a pool's worker process: the
+    parent loaded the same split first and said so (each worker repeated it)."""
+    if multiprocessing.parent_process() is not None:
+        return
     held = np.bincount(y_train, minlength=len(classes))
     gaps = []
     for i in np.flatnonzero(held):
@@ -184,7 +188,7 @@ def _warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts:
                         f", against {held[i]} in training")
     if gaps:
         warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
-                      "balanced accuracy) are undefined there", DataWarning, stacklevel=2)
+                      "balanced accuracy) are undefined there", DataWarning, stacklevel=3)
 
 
 def _counts(y: np.ndarray) -> dict:

@@ -344,6 +344,7 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     assert not (tmp_path / "s.db").exists()
 
 
+@pytest.mark.filterwarnings("ignore::data.DataWarning")  # the split it refuses
 def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
     # 3 positives, all in training: every trial failed with "no finite value"; plain
     # training on the same data still loads and runs
@@ -367,6 +368,7 @@ def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, ca
     assert hplab.main(["train", "--dataset", name, "--epochs", "1", "--no-report"]) == 0
 
 
+@pytest.mark.filterwarnings("ignore::data.DataWarning")  # the split it refuses
 def test_no_negative_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
     # QA: 2 negatives in 102 rows, both in training: every trial failed ("objective
     # val_roc_auc has no finite value"), exit 0, where no positive was refused
@@ -412,6 +414,27 @@ def test_strategies_too_few_for_their_neighbours_exit_2_before_storage(tmp_path,
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and said in err
         assert not (tmp_path / "s.db").exists()
+
+
+def test_a_split_missing_a_class_is_said_once_whatever_the_workers(tmp_path):
+    # review: the parent said it in one line, then each of the two workers in Python's
+    # two-line format (file, line, category, the line of data/_load.py that warned)
+    from cli_helpers import hplab_cli
+
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "two.csv"
+    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
+                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
+    (tmp_path / "two.toml").write_text(
+        f'[study]\nname = "two"\ndataset = "csv:{csv}"\npruner = "none"\nn_trials = 2\n'
+        'max_epochs = 2\n\n[space]\nlr = { low = 0.01, high = 0.1 }\n')
+    done = hplab_cli("study", "run", "two.toml", "--storage", "s.db", "--workers", "2",
+                     "--no-report", "--json", cwd=tmp_path)
+    assert [line for line in done.stderr.splitlines() if "class 1" in line] == [
+        f"hplab: warning: csv:{csv}: no example of class 1 in the validation split (9 "
+        "examples) nor in the test split (21 examples), against 2 in training: scores that "
+        "need every class (ROC AUC, balanced accuracy) are undefined there"]
+    assert json.loads(done.stdout)["n_complete"] == 2
 
 
 def test_a_study_an_earlier_version_ran_resumes_past_the_neighbours_refusal(
