@@ -661,8 +661,14 @@ def _check_study_report_folder(args, name: str, instead: str) -> None:
     report is written after them)."""
     import reports
 
-    _check_out_folder(reports.study_report_folder(name, args.storage),
-                      named="the report folder", instead=instead)
+    folder = reports.study_report_folder(name, args.storage)
+    # what the report would refuse to write over (another command's report, a foreign
+    # best_model/ or spec.toml, a linked report_files/), refused before the trials too; not
+    # a report being written there: another run of this study may be ending
+    held = reports.held_results(folder, "study", name) if folder.is_dir() else None
+    if held:
+        raise ValueError(f"the report folder {folder} holds {held}; {instead}")
+    _check_out_folder(folder, named="the report folder", instead=instead)
 
 
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:

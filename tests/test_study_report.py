@@ -589,6 +589,22 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file,
     assert reports.held_results(own, "study", "fb") == "a best_model that is not a folder"
 
 
+def test_a_study_run_refuses_a_report_folder_it_may_not_write_before_its_trials(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # review: the refusal of a foreign best_model/ came after every trial had run
+    monkeypatch.chdir(tmp_path)
+    path, db = spec_file("early", n_trials=2, pruner="none"), tmp_path / "early.db"
+    folder = reports.study_report_folder("early", str(db))
+    assert run_cli(["train", "--dataset", "xor", "--hidden", "3", "--epochs", "10", "--out",
+                    folder / "best_model", "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "run", path, "--storage", db], capsys)
+    assert (code, out) == (2, "") and err == (
+        f"hplab study: error: the report folder {folder} holds a best_model/ with a model no "
+        "report of study 'early' retrained; run with --no-report, and write the report "
+        "elsewhere later (hplab study report --out)\n")
+    assert not db.exists()
+
+
 def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
     """Run a small study in which no trial completes; its report and its page's text."""
     db = tmp_path / f"{name}.db"
