@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import re
 import stat
 import time
@@ -176,6 +177,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             raise StorageError(f"storage {exc}; give a path in a folder") from None
         except OSError as exc:  # a read-only folder, or another user's
             raise StorageError(f"storage {exc}") from None
+        _create_file(where)
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it
@@ -301,6 +303,25 @@ def release(storage) -> None:
     engine = getattr(storage, "engine", None)
     if engine is not None:
         engine.dispose()
+
+
+def _create_file(where: StorageURL) -> None:
+    """Make the new file ``where.path`` now, with the mode the umask gives (a shared
+    folder's umask 002: the group may write it). SQLite made it 0644 whatever the umask,
+    and its -wal and -shm files copy that mode: the group could not run the study.
+    Another process making it at the same time is fine: theirs is kept."""
+    folder = where.path.parent
+    if not os.access(folder, os.W_OK):  # SQLite said only "unable to open database file"
+        raise StorageError(f"cannot make storage {where.path}: its folder {folder} is not "
+                           "writable; make it writable, or give a path in a writable folder")
+    if where.kind != "sqlite":  # optuna makes a journal with the umask's mode
+        return
+    try:  # O_EXCL: never a descriptor of an existing file (closing one drops its locks)
+        os.close(os.open(where.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        pass
+    except OSError as exc:  # a read-only mount that os.access did not tell
+        raise StorageError(f"cannot make storage {where.path}: {exc.strerror}") from None
 
 
 def _lost_creation_race(exc: BaseException) -> bool:

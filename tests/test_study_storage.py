@@ -363,6 +363,46 @@ def test_processes_opening_a_new_sqlite_file_together_all_get_in(tmp_path):
                 assert con.execute("SELECT count(*) FROM version_info").fetchone()[0] == 1
 
 
+_MODES_OF_A_NEW_STUDY = """
+import contextlib, os, sqlite3, sys
+import study
+path = sys.argv[1]
+study.open_storage(study.resolve_storage(path), create=True).engine.dispose()
+with contextlib.closing(sqlite3.connect(path)) as con:  # a worker's connection, open
+    con.execute("SELECT count(*) FROM studies").fetchone()
+    print(*(oct(os.stat(path + end).st_mode & 0o777) for end in ("", "-wal", "-shm")))
+"""
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o002, "0o664"), (0o022, "0o644")])
+def test_a_new_sqlite_storage_has_the_mode_the_umask_gives(tmp_path, umask, mode):
+    # QA: a study file was 0644 whatever the umask (SQLite's default), its -wal and -shm
+    # files too: in a shared folder (umask 002) the group could not resume or join it
+    done = subprocess.run([sys.executable, "-c", _MODES_OF_A_NEW_STUDY, str(tmp_path / "s.db")],
+                          capture_output=True, text=True, umask=umask, cwd=tmp_path,
+                          env={**os.environ,
+                               "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [mode] * 3
+
+
+def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, spec_file):
+    # QA: "cannot open storage ro/new.db: unable to open database file", and for a journal
+    # the resume hint of a storage that failed mid-run
+    prefix = _as_a_user(tmp_path)
+    (tmp_path / "ro").mkdir(mode=0o555)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    for name in ("new.db", "new.log"):
+        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run",
+                               spec_file("s", n_trials=1), "--no-report", "--storage",
+                               f"ro/{name}"], capture_output=True, text=True, cwd=tmp_path,
+                              env=env)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+            f"hplab study: error: cannot make storage ro/{name}: its folder ro is not "
+            "writable; make it writable, or give a path in a writable folder\n"))
+    assert not list((tmp_path / "ro").iterdir())
+
+
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
     log = tmp_path / "trials.log"
     summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
