@@ -31,9 +31,14 @@ def unwritable_message(path: Path, unwritable: list[str]) -> str:
     them = "it" if len(unwritable) == 1 else "them"
     beside = (f": SQLite writes {path.name}-wal and {path.name}-shm beside it"
               if unwritable[0].startswith("its folder") else "")
+    # a copy of the file alone lacks the trials its -wal holds (a reader kept the writer
+    # from moving them in): it read as "an SQLite database without a study"
+    wal = path.with_name(path.name + "-wal")
+    copy = (f"{path.name} together with {wal.name} (it holds trials not yet in "
+            f"{path.name})" if wal.exists() else "the database")
     return (f"cannot open {path}: {' and '.join(unwritable)} "
             f"{'is' if them == 'it' else 'are'} not writable (the database itself is fine"
-            f"{beside}); make {them} writable, or copy the database to a writable folder")
+            f"{beside}); make {them} writable, or copy {copy} to a writable folder")
 
 
 def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False, *,

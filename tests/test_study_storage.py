@@ -274,12 +274,16 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
     before = _digest(f"{db.as_uri()}?immutable=1")  # as it is: no -wal/-shm made
     run = ("study", "run", spec_file("keep", n_trials=3), "--no-report")
     fine = "(the database itself is fine"
+    copy = ", or copy the database to a writable folder"
     cases = [  # (files made read-only, what a study run is told)
         ([folder], f"its folder {folder} is not writable {fine}: SQLite writes keep.db-wal "
-                   "and keep.db-shm beside it); make it writable"),
-        ([db], f"keep.db is not writable {fine}); make it writable"),
+                   f"and keep.db-shm beside it); make it writable{copy}"),
+        ([db], f"keep.db is not writable {fine}); make it writable{copy}"),
+        # a copy of keep.db alone lacks what keep.db-wal holds: "without a study"
         ([db.with_name("keep.db-wal"), db.with_name("keep.db-shm")],
-         f"keep.db-wal and keep.db-shm are not writable {fine}); make them writable"),
+         f"keep.db-wal and keep.db-shm are not writable {fine}); make them writable, or copy "
+         "keep.db together with keep.db-wal (it holds trials not yet in keep.db) to a "
+         "writable folder"),
     ]
     try:
         for read_only, said in cases:
@@ -292,8 +296,7 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
                 code, out, err = cli("study", "show", "keep", "--json")
                 assert code == 0 and json.loads(out)["n_finished"] == 2, err
             code, out, err = cli(*run)
-            assert code == 2 and err == f"hplab study: error: cannot open {db}: {said}, or " \
-                "copy the database to a writable folder\n"
+            assert code == 2 and err == f"hplab study: error: cannot open {db}: {said}\n"
             assert _digest(f"{db.as_uri()}?immutable=1") == before
             for path in read_only:
                 path.chmod(0o755 if path.is_dir() else 0o644)
