@@ -247,12 +247,16 @@ def _check_out_folder(out, kind: str | None = None, name: str | None = None, *,
     if blocked:
         raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
     existing = next(p for p in (out, *out.parents) if p.exists())
-    try:  # a real write: permissions, read-only mounts and /proc all answer here
-        tempfile.TemporaryDirectory(dir=existing).cleanup()
-    except OSError as exc:
-        raise ValueError(f"{named} {out}: cannot write in {existing} "
-                         f"({exc.strerror or type(exc).__name__})"
-                         + (f"; {instead}" if instead else "")) from None
+    # a report replaces the CSVs in report_files/ (and a train without one removes them):
+    # another user's there failed after the run, the earlier report.html already deleted
+    files = out / "report_files"
+    for folder in (existing, *([files] if kind is not None and files.is_dir() else [])):
+        try:  # a real write: permissions, read-only mounts and /proc all answer here
+            tempfile.TemporaryDirectory(dir=folder).cleanup()
+        except OSError as exc:
+            raise ValueError(f"{named} {out}: cannot write in {folder} "
+                             f"({exc.strerror or type(exc).__name__})"
+                             + (f"; {instead}" if instead else "")) from None
 
 
 def _being_written(out: Path) -> bool:

@@ -19,9 +19,14 @@ def remove_report(out_dir: Path | str, *, stem: str = "report") -> None:
     files = out_dir / f"{stem}_files"
     if why := files_folder_problem(files):
         raise ValueError(f"{files} {why}: its CSV files are not the report's to remove")
-    (out_dir / f"{stem}.html").unlink(missing_ok=True)
-    for old in files.glob("*.csv"):
+    page, csvs = out_dir / f"{stem}.html", list(files.glob("*.csv"))
+    # all or nothing: another user's folder failed halfway, the page gone, its CSVs left
+    for folder in {*([out_dir] if page.exists() else []), *([files] if csvs else [])}:
+        if not os.access(folder, os.W_OK):
+            raise ValueError(f"cannot remove the report {page}: {folder} is not writable")
+    for old in csvs:
         old.unlink(missing_ok=True)
+    page.unlink(missing_ok=True)  # last: a failure above leaves the page listed, not gone
     if files.is_dir() and not any(files.iterdir()):
         files.rmdir()
     from ._index import refresh_index

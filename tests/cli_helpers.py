@@ -2,10 +2,13 @@
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import hplab
 
@@ -52,3 +55,18 @@ def within(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def as_a_user(tmp_path) -> list[str]:
+    """The command prefix under which file modes bind (root ignores them: setpriv drops the
+    capabilities that let it), or a skip."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner,-chown"]
+    probe = tmp_path / "probe"
+    probe.write_text("")
+    probe.chmod(0o444)
+    if shutil.which("setpriv") is None or subprocess.run(
+            [*prefix, "sh", "-c", f"echo x > '{probe}'"], capture_output=True).returncode == 0:
+        pytest.skip("cannot run a process that file modes bind")
+    return prefix

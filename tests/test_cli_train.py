@@ -1,14 +1,17 @@
 """`hplab train` and `hplab gradcheck`: the JSON contract, the files, one-line errors."""
 
 import json
+import os
 import platform
+import subprocess
+import sys
 from importlib.metadata import version as importlib_version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import ROOT, as_a_user, run_cli
 
 import nets
 import reports
@@ -419,6 +422,44 @@ def test_a_report_files_link_is_refused_before_anything_is_written_or_deleted(tm
             f"(to {victim}); give another folder\n")
     assert [p.name for p in victim.iterdir()] == ["important.csv"]
     assert (out_dir / "model.npz").read_bytes() == saved and (out_dir / "report.html").is_file()
+
+
+def test_a_run_into_report_files_it_cannot_write_is_refused_before_training(tmp_path,
+                                                                            capsys):
+    # QA: another user's train into a run whose report_files/ it could not write deleted
+    # report.html, then failed on the CSVs ("[Errno 13] Permission denied: '.../history.csv'")
+    # after training: the report gone, the new model not saved
+    prefix = as_a_user(tmp_path)
+    out_dir = tmp_path / "runs" / "train" / "theirs"
+    assert run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", out_dir],
+                   capsys)[0] == 0
+    files = out_dir / "report_files"
+    files.chmod(0o555)
+    before = {p.relative_to(out_dir): p.read_bytes() for p in out_dir.rglob("*")
+              if p.is_file()}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def as_them(*argv):
+        done = subprocess.run([*prefix, sys.executable, *argv], capture_output=True,
+                              text=True, cwd=tmp_path, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    try:
+        for report in ([], ["--no-report"]):
+            assert as_them("-m", "hplab", "train", "--dataset", "xor", "--epochs", "3",
+                           "--out", out_dir, *report) == (2, "", (
+                f"hplab train: error: --out {out_dir}: cannot write in {files} "
+                "(Permission denied)\n"))
+        # removing the report itself: all of it or nothing, the page never first
+        code, _, err = as_them("-c", f"import reports; reports.remove_report({str(out_dir)!r})")
+        assert code == 1 and err.endswith(
+            f"ValueError: cannot remove the report {out_dir / 'report.html'}: {files} is not "
+            "writable\n")
+    finally:
+        files.chmod(0o755)
+    assert {p.relative_to(out_dir): p.read_bytes() for p in out_dir.rglob("*")
+            if p.is_file()} == before
+    assert len(before) == 4 + 7  # the run's files, and its report's CSVs
 
 
 def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, capsys,

@@ -9,7 +9,6 @@ import importlib.util
 import json
 import os
 import resource
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import optuna
 import pytest
+from cli_helpers import as_a_user as _as_a_user
 from cli_helpers import run_cli, within
 
 import hplab
@@ -236,21 +236,6 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     err = capsys.readouterr().err
     assert "no study 'ghost'" in err and "keep" in err
     assert _digest(stored) == before
-
-
-def _as_a_user(tmp_path) -> list[str]:
-    """The command prefix under which file modes bind (root ignores them: setpriv drops the
-    capabilities that let it), or a skip."""
-    if os.geteuid() != 0:
-        return []
-    prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner,-chown"]
-    probe = tmp_path / "probe"
-    probe.write_text("")
-    probe.chmod(0o444)
-    if shutil.which("setpriv") is None or subprocess.run(
-            [*prefix, "sh", "-c", f"echo x > '{probe}'"], capture_output=True).returncode == 0:
-        pytest.skip("cannot run a process that file modes bind")
-    return prefix
 
 
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
