@@ -168,6 +168,11 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     special = where.path is not None and _special_file(where.path)
     if special:  # reading one waits for a writer that never comes
         raise StorageError(f"storage {where.path} is {special}, not a file; give a file path")
+    claim = where.path.with_name(where.path.name + ".claim") if where.path else None
+    if not read_only and claim is not None and claim.exists() and not os.access(claim, os.R_OK):
+        # study runs lock it to claim trials: refused before a run stores its budget
+        raise StorageError(f"cannot open {where.path}: {claim.name} is not readable (study "
+                           "runs lock it to claim trials); make it readable")
     if where.path is not None and not where.path.exists():
         if not create:
             raise StorageError(f"no storage at {where.path} ({where.missing_hint})")

@@ -42,7 +42,10 @@ class ClaimLock:
 
     def acquire(self) -> None:
         if self._path is not None:
-            handle = open(self._path, "a")
+            try:  # an flock needs only a read handle: another user's claim file is fine
+                handle = open(self._path)
+            except FileNotFoundError:
+                handle = open(self._path, "a")
             fcntl.flock(handle, fcntl.LOCK_EX)
             self._held = handle
         elif self._dialect in ("postgresql", "mysql"):

@@ -391,6 +391,35 @@ def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, sp
     assert not list((tmp_path / "ro").iterdir())
 
 
+def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_first(
+        tmp_path, spec_file):
+    # QA: another user's c.db.claim failed a run with "[Errno 13] Permission denied:
+    # 'c.db.claim'", after the run had stored its raised budget (--trials): the owner's
+    # next plain resume ran trials she never asked for
+    prefix = _as_a_user(tmp_path)
+    db, spec = tmp_path / "c.db", spec_file("c", n_trials=2)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+    def cli(*argv):
+        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", *argv,
+                               "--storage", db], capture_output=True, text=True,
+                              cwd=tmp_path, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    assert study.run_study(study.load_spec(spec), storage=str(db),
+                           progress=False)["n_finished"] == 2
+    claim = tmp_path / "c.db.claim"
+    claim.chmod(0o444)  # a flock needs only a read handle
+    code, out, err = cli("run", spec, "--trials", "3", "--no-report", "--json")
+    assert code == 0 and json.loads(out)["n_finished"] == 3, err
+    claim.chmod(0o000)
+    assert cli("run", spec, "--trials", "4", "--no-report") == (2, "", (
+        f"hplab study: error: cannot open {db}: c.db.claim is not readable (study runs lock "
+        "it to claim trials); make it readable\n"))
+    shown = study.show_study("c", str(db))
+    assert (shown["n_trials"], shown["n_finished"]) == (3, 3)  # the budget as it was
+
+
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
     log = tmp_path / "trials.log"
     summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
