@@ -739,10 +739,11 @@ def cmd_study_show(args) -> int:
     # a report written before later trials (a run with --no-report), or of a deleted
     # study of this name, says so
     said = reports.report_lags(report, summary, shlex.join(again)) if report else None
-    summary["report_stale"] = said is not None if report else None
+    blind = report is not None and reports.unreadable(report)  # its lag is not known
+    summary["report_stale"] = said is not None if report and not blind else None
     lines = _study_lines(summary)
-    if said is not None:
-        lines.append(f"  ({said})")
+    if said is not None or blind:
+        lines.append(f"  ({said or 'this user cannot read it: Permission denied'})")
     _emit(args, summary, lines)
     return 0
 

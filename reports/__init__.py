@@ -26,6 +26,7 @@ from ._index import (
     held_results,
     index_root,
     read_report_info,
+    unreadable,
     write_index,
 )
 from ._report_files import remove_report
@@ -51,7 +52,8 @@ __all__ = [
     "Report", "ReportInfo", "confusion_frame", "decision_frame", "design", "find_reports",
     "hidden_space_frame", "history_frame", "index_root", "input_bounds", "per_class_frame",
     "held_results", "pick_snapshots", "read_report_info", "regression_frames", "samples_frame",
-    "scaling_report", "study_report", "training_report", "write_index", "remove_report",
+    "scaling_report", "study_report", "training_report", "unreadable", "write_index",
+    "remove_report",
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range

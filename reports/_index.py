@@ -314,15 +314,26 @@ def is_saved_spec(path: Path) -> bool:
         return False
 
 
+def unreadable(path: Path) -> bool:
+    """Whether ``path`` is a file this user cannot read (another user's, mode 600): it
+    may well be hplab's, so it is named as unreadable, never as another program's."""
+    return path.is_file() and not os.access(path, os.R_OK)
+
+
 def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
     """What the folder ``out`` holds of another command's (or, given ``name``, another
     study's) results, in words; None when it holds nothing or this ``kind``'s own results,
     which a new report of it replaces. A report_files that is no folder of the folder's own
     (a link) is named too: the report would delete the CSVs in it; so is, for a study's
-    report, a best_model/ it would replace that is not its study's (`foreign_best_model`)."""
+    report, a best_model/ it would replace that is not its study's (`foreign_best_model`).
+    A file it must read to tell and cannot is a ValueError."""
     out = Path(out)
     if why := files_folder_problem(out / "report_files"):
         return f"a report_files that {why}"
+    read = [out / SPEC_FILE] if kind == "study" else []  # the report writes one
+    for path in (*read, out / "report.html"):
+        if unreadable(path):
+            raise ValueError(f"cannot read {path} (Permission denied)")
     if kind != "train" and (out / "model.npz").is_file():
         return "a training run"
     if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one

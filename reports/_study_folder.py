@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from ._index import read_report_info
+from ._index import read_report_info, unreadable
 
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 
@@ -57,17 +57,21 @@ def study_report_folder(name: str, storage=None) -> Path:
 def find_study_report(name: str, storage=None) -> Path | None:
     """The report written for study ``name`` in ``storage`` (as `study_report_folder`
     takes it), if there is one: one that records this storage, else a report of the
-    previous version in the name's folder (it recorded no storage)."""
+    previous version in the name's folder (it recorded no storage), else one this user
+    cannot read (it may be the study's: `unreadable`)."""
     import study
 
     where = study.resolve_storage(storage)
     primary = study.study_folder(name)
-    for folder in (primary, _beside(primary, where)):
+    folders = (primary, _beside(primary, where))
+    for folder in folders:
         info = read_report_info(folder / "report.html")
         if info is not None and _same_storage(info.source, where):
             return folder / "report.html"
     info = read_report_info(primary / "report.html")
-    return primary / "report.html" if info is not None and info.source is None else None
+    if info is not None and info.source is None:
+        return primary / "report.html"
+    return next((f / "report.html" for f in folders if unreadable(f / "report.html")), None)
 
 
 def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import as_a_user, run_cli
 from conftest import report_table
 
 import hplab
@@ -761,6 +761,38 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
     assert hplab.main(["study", "report", "whole", "--storage", str(db), "--out",
                        str(out)]) == 0
     assert study.load_spec(out / "spec.toml").raw == saved.raw
+
+
+def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: another user's report.html or spec.toml (mode 600) was "a report.html hplab did
+    # not write", and `study show` left out its report: line without a word
+    prefix = as_a_user(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["study", "run", str(spec_file("theirs", n_trials=1))]) == 0
+    assert hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--out", "tr"]) == 0
+    capsys.readouterr()
+    env = {**os.environ, "PYTHONPATH": str(Path(hplab.__file__).resolve().parent)}
+
+    def as_them(*argv):
+        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *argv],
+                              capture_output=True, text=True, cwd=tmp_path, env=env)
+        return done.returncode, done.stdout, done.stderr
+
+    folder = Path("runs/studies/theirs")
+    for file in (folder / "spec.toml", folder / "report.html", Path("tr/report.html")):
+        file.chmod(0o000)
+        command = ("train", "--dataset", "xor", "--epochs", "2", "--out", "tr") \
+            if file.parent.name == "tr" else ("study", "report", "theirs")
+        assert as_them(*command) == (2, "", (f"hplab {command[0]}: error: cannot read {file} "
+                                             "(Permission denied)\n"))
+        if file.name == "report.html" and file.parent == folder:
+            code, out, err = as_them("study", "show", "theirs")
+            assert code == 0 and out.splitlines()[-2:] == [
+                f"report: {file}", "  (this user cannot read it: Permission denied)"], err
+            shown = json.loads(as_them("study", "show", "theirs", "--json")[1])
+            assert (shown["report_path"], shown["report_stale"]) == (str(file), None)
+        file.chmod(0o644)
 
 
 def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
