@@ -4,6 +4,7 @@ line naming the storage, password masked, never a traceback."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -135,8 +136,10 @@ def refused(cause: BaseException) -> bool:
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or ""
     if sqlstate == "42501" or sqlstate.startswith("28"):
         return True
-    code = orig.args[0] if getattr(orig, "args", None) else None  # an OSError's: its errno
-    return isinstance(code, int) and not isinstance(orig, OSError) and code in _MYSQL_REFUSALS
+    if isinstance(orig, OSError):  # a file (a journal) this user may not write
+        return orig.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    code = orig.args[0] if getattr(orig, "args", None) else None
+    return isinstance(code, int) and code in _MYSQL_REFUSALS
 
 
 def failure_text(exc: BaseException, where: StorageURL) -> str:

@@ -420,6 +420,23 @@ def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_f
     assert (shown["n_trials"], shown["n_finished"]) == (3, 3)  # the budget as it was
 
 
+def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
+    # QA: "... failed: Permission denied: runs/j2.log; trials that finished stay stored,
+    # and the same command resumes the study": the same command is refused again
+    prefix = _as_a_user(tmp_path)
+    spec = spec_file("j", n_trials=1)
+    assert study.run_study(study.load_spec(spec), storage=str(tmp_path / "j.log"),
+                           progress=False)["n_finished"] == 1
+    (tmp_path / "j.log").chmod(0o444)
+    done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run", spec,
+                           "--trials", "2", "--no-report", "--storage", "j.log"],
+                          capture_output=True, text=True, cwd=tmp_path, env={
+                              **os.environ,
+                              "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        "hplab study: error: storage journal:j.log failed: Permission denied: j.log\n"))
+
+
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
     log = tmp_path / "trials.log"
     summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
