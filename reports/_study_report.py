@@ -6,6 +6,7 @@ import math
 import os
 import re
 import shutil
+import warnings
 from functools import partial
 from pathlib import Path
 
@@ -223,6 +224,9 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[boo
                      "above come from the stored trials." + (
                          " best_model/ beside this report keeps the model an earlier report "
                          "retrained from this trial." if kept else ""), note=True)
+        # said on stderr too: the note alone left a reduced report unnoticed
+        warnings.warn(f"the best trial could not be retrained ({_one_line(exc)[:-1]}): the "
+                      "report shows no test scores or curves", stacklevel=2)
         return False, kept
     try:
         add_best(rep, spec, done, out, why=why)

@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import as_a_user, run_cli
+from cli_helpers import as_a_user, hplab_cli, run_cli
 from conftest import report_table
 
 import hplab
@@ -1273,6 +1273,28 @@ def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, par
             'nothing else</p>'
     assert shown in html
     assert html.index("<h1>") < html.index(shown) < html.index('<p class="subtitle">')
+
+
+def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, tmp_path):
+    # QA: a best trial that could not be retrained (its data unreadable to this user) gave a
+    # report without test scores or curves, said only in a note inside the page
+    data_file = tmp_path / "data" / "two.csv"
+    data_file.parent.mkdir()
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 0).astype(int)}).to_csv(
+        data_file, index=False)
+    spec = spec_file("gone", dataset=f"csv:{data_file}", n_trials=1, pruner="none",
+                     max_epochs=2)
+    hplab_cli("study", "run", spec, "--storage", "g.db", "--no-report", cwd=tmp_path)
+    data_file.parent.rename(tmp_path / "elsewhere")
+    for json_flag in ([], ["--json"]):
+        done = hplab_cli("study", "report", "gone", "--storage", "g.db", "--out", "rep",
+                         *json_flag, cwd=tmp_path)
+        assert done.stderr == (
+            f"hplab: warning: the best trial could not be retrained (file not found: "
+            f"{data_file}): the report shows no test scores or curves\n")
+        assert done.stdout == ('{"study": "gone", "report_path": "rep/report.html"}\n'
+                               if json_flag else "report: rep/report.html\n")
 
 
 def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_path,
