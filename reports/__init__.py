@@ -20,15 +20,8 @@ any index by hand.
 
 import importlib
 
-from ._index import (
-    ReportInfo,
-    find_reports,
-    held_results,
-    index_root,
-    read_report_info,
-    unreadable,
-    write_index,
-)
+from ._held_results import held_results, unreadable
+from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
 from ._report_files import remove_report
 from ._study_folder import find_study_report, report_lags, study_report_folder
 

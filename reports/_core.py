@@ -254,7 +254,7 @@ class Report:
             raise ValueError(f"{files} {why}, where the report's CSV files go; remove it or "
                              "write the report elsewhere")
         if stem == "report" and out_dir.is_dir():  # the command line says so before a run
-            from ._index import held_results
+            from ._held_results import held_results
 
             held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None)
             if held:  # a report of another kind replaced it and mixed its files in

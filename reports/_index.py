@@ -24,7 +24,7 @@ from urllib.parse import quote
 from nets import write_atomically
 
 from ._html import render, version
-from ._report_files import TONES, files_folder_problem
+from ._report_files import TONES
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
 _HEAD_BYTES = 64 * 1024
@@ -295,59 +295,3 @@ def _zone_label() -> str:
     offset = f"UTC{offset[:3]}:{offset[3:]}"
     # a POSIX zone may be named UTC at another offset (TZ=UTC+3 is UTC-03:00)
     return names if offset == "UTC+00:00" and names == "UTC" else f"{names}, {offset}"
-
-
-SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
-SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study report wrote "
-                "this file).")
-
-
-def is_saved_spec(path: Path) -> bool:
-    """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT` first):
-    one the user put there is not to be written over."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            return file.readline().rstrip("\n") == f"# {SPEC_COMMENT}"
-    except FileNotFoundError:
-        return True
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
-def unreadable(path: Path) -> bool:
-    """Whether ``path`` is a file this user cannot read (another user's, mode 600): it
-    may well be hplab's, so it is named as unreadable, never as another program's."""
-    return path.is_file() and not os.access(path, os.R_OK)
-
-
-def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
-    """What the folder ``out`` holds of another command's (or, given ``name``, another
-    study's) results, in words; None when it holds nothing or this ``kind``'s own results,
-    which a new report of it replaces. A report_files that is no folder of the folder's own
-    (a link) is named too: the report would delete the CSVs in it; so is, for a study's
-    report, a best_model/ it would replace that is not its study's (`foreign_best_model`).
-    A file it must read to tell and cannot is a ValueError."""
-    out = Path(out)
-    if why := files_folder_problem(out / "report_files"):
-        return f"a report_files that {why}"
-    read = [out / SPEC_FILE] if kind == "study" else []  # the report writes one
-    for path in (*read, out / "report.html"):
-        if unreadable(path):
-            raise ValueError(f"cannot read {path} (Permission denied)")
-    if kind != "train" and (out / "model.npz").is_file():
-        return "a training run"
-    if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
-        return f"a {SPEC_FILE} hplab did not write"
-    report = out / "report.html"
-    info = read_report_info(report)
-    if info is None and report.exists():
-        return "a report.html hplab did not write"
-    if info is not None and info.kind != kind:
-        return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
-    if info is not None and name is not None and info.name != name:
-        return f"the report of study {info.name!r}"
-    if kind == "study" and name is not None:  # its report replaces best_model/
-        from ._study_best import foreign_best_model
-
-        return foreign_best_model(out, name)
-    return None

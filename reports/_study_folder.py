@@ -12,7 +12,8 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from ._index import read_report_info, unreadable
+from ._held_results import unreadable
+from ._index import read_report_info
 
 _DEFAULT_PORTS = {"postgresql": 5432, "mysql": 3306}
 

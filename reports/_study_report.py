@@ -18,7 +18,8 @@ from . import _study_data as sd
 from . import _study_draw as sw
 from . import _study_importance as si
 from ._core import Report
-from ._index import SPEC_COMMENT, SPEC_FILE, read_report_info
+from ._held_results import SPEC_COMMENT, SPEC_FILE
+from ._index import read_report_info
 from ._study_best import (
     add_best,
     add_outside_best,

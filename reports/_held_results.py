@@ -1,0 +1,65 @@
+"""What an output folder already holds, told before a report is written there: another
+command's results, a file hplab did not write, a file this user cannot read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ._index import read_report_info
+from ._report_files import files_folder_problem
+
+SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
+SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study report wrote "
+                "this file).")
+
+
+def is_saved_spec(path: Path) -> bool:
+    """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT` first):
+    one the user put there is not to be written over."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.readline().rstrip("\n") == f"# {SPEC_COMMENT}"
+    except FileNotFoundError:
+        return True
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def unreadable(path: Path) -> bool:
+    """Whether ``path`` is a file this user cannot read (another user's, mode 600): it
+    may well be hplab's, so it is named as unreadable, never as another program's."""
+    return path.is_file() and not os.access(path, os.R_OK)
+
+
+def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
+    """What the folder ``out`` holds of another command's (or, given ``name``, another
+    study's) results, in words; None when it holds nothing or this ``kind``'s own results,
+    which a new report of it replaces. A report_files that is no folder of the folder's own
+    (a link) is named too: the report would delete the CSVs in it; so is, for a study's
+    report, a best_model/ it would replace that is not its study's (`foreign_best_model`).
+    A file it must read to tell and cannot is a ValueError."""
+    out = Path(out)
+    if why := files_folder_problem(out / "report_files"):
+        return f"a report_files that {why}"
+    read = [out / SPEC_FILE] if kind == "study" else []  # the report writes one
+    for path in (*read, out / "report.html"):
+        if unreadable(path):
+            raise ValueError(f"cannot read {path} (Permission denied)")
+    if kind != "train" and (out / "model.npz").is_file():
+        return "a training run"
+    if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
+        return f"a {SPEC_FILE} hplab did not write"
+    report = out / "report.html"
+    info = read_report_info(report)
+    if info is None and report.exists():
+        return "a report.html hplab did not write"
+    if info is not None and info.kind != kind:
+        return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
+    if info is not None and name is not None and info.name != name:
+        return f"the report of study {info.name!r}"
+    if kind == "study" and name is not None:  # its report replaces best_model/
+        from ._study_best import foreign_best_model
+
+        return foreign_best_model(out, name)
+    return None
