@@ -493,7 +493,8 @@ def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
         raise ValueError("no memory left")
 
     monkeypatch.setattr(study, "train_run", broken)
-    path = reports.study_report("rf", storage=str(db), out=tmp_path / "rf")
+    with pytest.warns(UserWarning, match="the best trial could not be retrained"):
+        path = reports.study_report("rf", storage=str(db), out=tmp_path / "rf")
     text = " ".join(path.read_text().split())
     assert "Retraining it for this report failed: no memory left" in text
     assert "What mattered" in text or "Optimization history" in text
@@ -1315,7 +1316,8 @@ def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_
     reports.study_report("moved", storage=str(db), out=out)
     model = (out / "best_model" / "model.npz").read_bytes()
     folder.rename(tmp_path / "elsewhere")
-    path = reports.study_report("moved", storage=str(db), out=out)
+    with pytest.warns(UserWarning, match="the best trial could not be retrained"):
+        path = reports.study_report("moved", storage=str(db), out=out)
     assert (out / "best_model" / "model.npz").read_bytes() == model
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("Retraining it for this report failed: file not found" in text
