@@ -149,10 +149,10 @@ def _emit(args, summary: dict, lines: list[str]) -> None:
 def _escaped(text: str) -> str:
     """``text`` with each control character written as its escape (``\\x1b``): a name read
     from a storage or a file, printed raw, could clear the screen or rewrite the lines
-    around it (`study.escaped`)."""
-    if text.isascii() and text.isprintable():  # most lines: without importing study
+    around it (`nets.escaped`)."""
+    if text.isascii() and text.isprintable():  # most lines: without importing nets
         return text
-    from study import escaped
+    from nets import escaped
 
     return escaped(text)
 

@@ -33,6 +33,7 @@ from ._predict_io import (
     read_inputs,
     score_prediction,
 )
+from ._printable import escaped, unprintable
 from ._schedules import SCHEDULES, learning_rate
 from ._train import (
     HISTORY_COLUMNS,
@@ -57,7 +58,7 @@ __all__ = [
     "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
-    "hplab_version", "versions",
+    "hplab_version", "versions", "escaped", "unprintable",
 ]
 
 

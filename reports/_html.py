@@ -6,6 +6,8 @@ from functools import cache
 
 import jinja2
 
+import nets
+
 
 @cache
 def _env() -> jinja2.Environment:
@@ -17,7 +19,18 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_printable,
     )
+
+
+def _printable(value):
+    """Each value a template prints, its control and bidi characters written as escapes
+    (``\\x1b``): autoescape leaves them, and a study name another client stored printed
+    ESC into the page, or reversed the text after it ("rtl\\u202eexe.txt" shown as
+    "rtltxt.exe"). Markup (figures, tables) is the report's own and passes as it is."""
+    if not isinstance(value, str) or isinstance(value, jinja2.utils.markupsafe.Markup):
+        return value
+    return nets.escaped(value, keep="\t\n\r")  # whitespace to a page
 
 
 def render(template: str, **context) -> str:

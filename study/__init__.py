@@ -22,7 +22,6 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
-from ._printable import escaped
 from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
@@ -62,7 +61,6 @@ from ._worker import (
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "escaped",
     "MAX_NAME_BYTES", "RUNS", "folder_name", "study_folder",
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",

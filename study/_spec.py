@@ -43,7 +43,6 @@ import data
 import nets
 
 from ._errors import SpecError
-from ._printable import unprintable
 from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
@@ -388,7 +387,7 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
         raise SpecError(f"study.name must be 1-200 characters, got {out['name']!r}")
     # printed, they move a terminal's cursor or reorder the text (PostgreSQL refuses NUL
     # besides); strict only: a study an earlier version stored under such a name resumes
-    if strict and any(map(unprintable, out["name"])):
+    if strict and any(map(nets.unprintable, out["name"])):
         raise SpecError(f"study.name must not hold control characters, got {out['name']!r}")
     _check_dataset(out["dataset"])
     metric = out.pop("metric")

@@ -7,6 +7,8 @@ import threading
 
 from optuna.trial import TrialState
 
+import nets
+
 from ._worker import budget_used
 
 
@@ -18,7 +20,9 @@ class StudyProgress:
         if enabled:
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=n_trials, unit="trial", leave=False, desc=study.study_name)
+            # escaped: a name another client stored may hold ESC or a bell
+            self._bar = tqdm(total=n_trials, unit="trial", leave=False,
+                             desc=nets.escaped(study.study_name))
             # a terminal redraws the bar in place (its clock ticks each poll); a log file
             # would get a frame a second, so there it changes only with the count
             self._tty = sys.stderr.isatty()

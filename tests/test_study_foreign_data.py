@@ -114,6 +114,33 @@ def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
                                        f"sqlite:///{db} was not made by hplab\n")
 
 
+def test_a_stored_name_with_controls_is_escaped_on_the_bar_and_in_reports(tmp_path):
+    # upgrade QA: a name an earlier version stored printed ESC and a bell raw through the
+    # progress bar, and raw into the report and the index, where U+202E showed the study
+    # "rtl\u202eexe.txt" as "rtltxt.exe"
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+    for name in ("ctl\x1b[31mred\x07", "rtl\u202eexe.txt"):
+        spec = study.parse_spec({"study": {"name": name, "dataset": "xor", "n_trials": 1,
+                                           "max_epochs": 2, "pruner": "none"},
+                                 "space": {"lr": {"low": 0.1, "high": 1.0}}}, strict=False)
+        study.run_study(spec, storage=str(db), progress=False)
+        page = reports.study_report(name, storage=str(db), out=tmp_path / "r" / name[:3])
+        text = page.read_text("utf-8")
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+        assert name.encode("unicode_escape").decode("ascii") in text
+    index = (tmp_path / "r" / "index.html").read_text("utf-8")
+    assert "rtl\\u202eexe.txt" in index and "\u202e" not in index
+    # the bar: a worker's claim of the study's second trial, drawn as in a terminal's log
+    bar = subprocess.run(
+        [sys.executable, "-c", "import sys, study; study.join_study(sys.argv[1], "
+         "storage=sys.argv[2], progress=True, workers=1)", "ctl\x1b[31mred\x07", str(db)],
+        capture_output=True, text=True, timeout=120)
+    assert "ctl\\x1b[31mred\\x07" in bar.stderr and "\x1b" not in bar.stderr, bar.stderr
+
+
 def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
     # it was retrained with default values for the parameters it lacked, saved as
     # best_model/, and its score gap put down to "different BLAS threads"

@@ -1,5 +1,6 @@
 """Characters a name may not print as they are: the ones that move a terminal's cursor or
-reorder the text around them."""
+reorder the text around them (a study's name, a class label: every package prints names,
+and nets is the one all of them import)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ def unprintable(c: str) -> bool:
     return c in _BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Zl", "Zp")
 
 
-def escaped(text: str) -> str:
-    """``text`` with each `unprintable` character written as its escape (``\\x1b``)."""
-    return "".join(c.encode("unicode_escape").decode("ascii") if unprintable(c) else c
-                   for c in text)
+def escaped(text: str, keep: str = "") -> str:
+    """``text`` with each `unprintable` character but those in ``keep`` written as its
+    escape (``\\x1b``)."""
+    if text.isascii() and text.isprintable():  # most text: nothing to look at
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unprintable(c) and c not in keep else c for c in text)
