@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import optuna
+import pytest
 from cli_helpers import run_cli
 from conftest import trials_of
 from optuna.trial import TrialState
