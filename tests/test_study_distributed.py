@@ -589,9 +589,9 @@ def _slow_coin_spec(spec_file, name: str, n_trials: int):
 @pytest.mark.parametrize("workers, to_group, twice, sig, background", [
     (1, True, False, signal.SIGINT, False), (2, True, False, signal.SIGINT, False),
     (2, False, False, signal.SIGINT, False), (2, True, True, signal.SIGINT, False),
-    (1, False, False, signal.SIGTERM, False), (2, False, False, signal.SIGTERM, False),
-    (1, False, False, signal.SIGTERM, True), (1, False, False, signal.SIGHUP, False),
-    (2, True, False, signal.SIGHUP, False)])
+    (2, False, False, signal.SIGTERM, False), (1, False, False, signal.SIGTERM, True),
+    (2, True, False, signal.SIGHUP, False)])  # one worker's SIGTERM and SIGHUP: _terminate
+# as the background run's; a SIGHUP to the group reaches the pool's workers too
 def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice, sig,
                                                         background, spec_file, tmp_path):
     """A terminal's Ctrl-C (the whole process group), or SIGINT to the main process only;

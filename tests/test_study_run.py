@@ -317,20 +317,25 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     assert len(set(params)) == 7
 
 
-def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path):
+def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path, capsys):
     path = spec_file("budget", n_trials=2)
     db = tmp_path / "b.db"
-    run = ["study", "run", path, "--storage", db, "--no-report", "--json"]
-    assert json.loads(hplab_cli(*run, "--trials", "4", cwd=tmp_path).stdout)["n_trials"] == 4
-    summary = json.loads(hplab_cli(*run, cwd=tmp_path).stdout)  # the spec says 2
+
+    def run(*more):
+        code, out, err = run_cli(["study", "run", path, "--storage", db, "--no-report",
+                                  "--json", *more], capsys)
+        assert code == 0, err
+        return json.loads(out)
+
+    assert run("--trials", "4")["n_trials"] == 4
+    summary = run()  # the spec says 2
     assert summary["n_trials"] == 4 and summary["n_finished"] == 4
-    lowered = json.loads(hplab_cli(*run, "--trials", "3", cwd=tmp_path).stdout)
-    assert lowered["n_trials"] == 3  # asked for: the budget is what --trials says
+    assert run("--trials", "3")["n_trials"] == 3  # asked for: the budget is what --trials says
     # a budget that came from the spec follows the spec, edited lower too
     path.write_text(path.read_text().replace("n_trials = 2", "n_trials = 5"))
-    assert json.loads(hplab_cli(*run, cwd=tmp_path).stdout)["n_trials"] == 5
+    assert run()["n_trials"] == 5
     path.write_text(path.read_text().replace("n_trials = 5", "n_trials = 1"))
-    assert json.loads(hplab_cli(*run, cwd=tmp_path).stdout)["n_trials"] == 1
+    assert run()["n_trials"] == 1
 
 
 def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path, capsys):
