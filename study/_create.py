@@ -14,7 +14,7 @@ import optuna
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, check_data, new_spec_hint
 from ._spec import StudySpec, first_difference, load_spec, parse_spec, stored_budget
-from ._storage import StorageURL, open_storage, resolve_storage
+from ._storage import StorageURL, open_storage, release, resolve_storage
 from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
@@ -179,9 +179,20 @@ def resumable_spec(path, storage: str | None, refused: SpecError) -> StudySpec:
     """
     try:
         spec = load_spec(path, strict=False)
-        stored, _ = stored_spec(spec.name, resolve_storage(storage))
-    except (SpecError, StorageError):
+    except SpecError:
         raise refused from None
-    if first_difference(stored, absolute_data(spec)) is not None:
+    if not holds_study_of(absolute_data(spec), storage):
         raise refused
     return spec
+
+
+def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
+    """Whether ``where`` (a `StorageURL` or what `resolve_storage` takes) holds study
+    ``spec.name`` created from this very spec: it ran with the checks of the version that
+    made it, and resumes where this version's refuse a new study of it."""
+    try:
+        stored, storage = stored_spec(spec.name, where)
+    except (SpecError, StorageError):
+        return False
+    release(storage)
+    return first_difference(stored, spec) is None

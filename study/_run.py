@@ -23,11 +23,11 @@ from optuna.trial import TrialState
 
 import data
 
-from ._create import create_or_load, stored_spec
-from ._errors import SpecError, StorageError
+from ._create import create_or_load, holds_study_of, stored_spec
+from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._run_data import absolute_data, join_data
-from ._spec import StudySpec, first_difference
+from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._storage import (
     RESUME_HINT,
@@ -219,19 +219,6 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         bar.close()
 
 
-def _stored_already(spec: StudySpec, where: StorageURL) -> bool:
-    """Whether ``where`` holds study ``spec.name`` created from this very spec: it ran with
-    the data checks of the version that made it, and resumes where this version's refuse a
-    new study of it (a SMOTE choice its data has too few positives for: the other choices'
-    trials trained)."""
-    try:
-        stored, storage = stored_spec(spec.name, where)
-    except (SpecError, StorageError):
-        return False
-    release(storage)
-    return first_difference(stored, spec) is None
-
-
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
               progress: bool = True, fresh: bool = False, command: str | None = None,
               explicit_trials: bool = True) -> dict:
@@ -276,7 +263,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     try:
         check_dataset(spec, dataset)
     except SpecError:
-        if not _stored_already(spec, where):
+        # a study an earlier version ran from this very spec resumes (a SMOTE choice its
+        # data has too few positives for: the other choices' trials trained)
+        if not holds_study_of(spec, where):
             raise
     with storage_errors(where, RESUME_HINT):
         with quiet_optuna():
