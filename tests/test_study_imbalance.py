@@ -346,6 +346,15 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
     assert not (tmp_path / "s.db").exists()
 
 
+def _labelled_csv(path, labels: list) -> Path:
+    """A CSV of two normal features (seed 0) beside ``labels``: the few-class splits the
+    refusals below are about."""
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"a": rng.normal(size=len(labels)), "b": rng.normal(size=len(labels)),
+                  "label": labels}).to_csv(path, index=False)
+    return path
+
+
 @pytest.mark.filterwarnings("ignore::data.DataWarning")  # the split it refuses
 def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
     # 3 positives, all in training: every trial failed with "no finite value"; plain
@@ -374,10 +383,7 @@ def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, ca
 def test_no_negative_in_the_validation_split_exits_2_before_storage(tmp_path, capsys):
     # QA: 2 negatives in 102 rows, both in training: every trial failed ("objective
     # val_roc_auc has no finite value"), exit 0, where no positive was refused
-    rng = np.random.default_rng(0)
-    csv = tmp_path / "maj.csv"
-    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
-                  "label": [0] * 2 + [1] * 100}).to_csv(csv, index=False)
+    csv = _labelled_csv(tmp_path / "maj.csv", [0] * 2 + [1] * 100)
     path = tmp_path / "noneg.toml"
     path.write_text(f'[study]\nname = "noneg"\ndataset = "csv:{csv}"\n'
                     'metric = "val_roc_auc"\npruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n'
@@ -393,10 +399,7 @@ def test_no_negative_in_the_validation_split_exits_2_before_storage(tmp_path, ca
 def test_strategies_too_few_for_their_neighbours_exit_2_before_storage(tmp_path, capsys):
     # QA: 4 training positives: every SMOTE and ADASYN trial failed ("SMOTE needs at least
     # 6"), exit 0, instead of the spec being refused
-    rng = np.random.default_rng(0)
-    csv = tmp_path / "min6.csv"
-    pd.DataFrame({"a": rng.normal(size=106), "b": rng.normal(size=106),
-                  "label": [0] * 100 + [1] * 6}).to_csv(csv, index=False)
+    csv = _labelled_csv(tmp_path / "min6.csv", [0] * 100 + [1] * 6)
     head = (f'[study]\nname = "few"\ndataset = "csv:{csv}"\nmetric = "val_pr_auc"\n'
             'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n')
     path = tmp_path / "few.toml"
@@ -423,10 +426,7 @@ def test_a_split_missing_a_class_is_said_once_whatever_the_workers(tmp_path):
     # two-line format (file, line, category, the line of data/_load.py that warned)
     from cli_helpers import hplab_cli
 
-    rng = np.random.default_rng(0)
-    csv = tmp_path / "two.csv"
-    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
-                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
+    csv = _labelled_csv(tmp_path / "two.csv", [0] * 100 + [1] * 2)
     (tmp_path / "two.toml").write_text(
         f'[study]\nname = "two"\ndataset = "csv:{csv}"\npruner = "none"\nn_trials = 2\n'
         'max_epochs = 2\n\n[space]\nlr = { low = 0.01, high = 0.1 }\n')
@@ -445,10 +445,7 @@ def test_a_study_an_earlier_version_ran_resumes_past_the_neighbours_refusal(
     # study an earlier version had run from the same file (its other choices trained)
     import study._spec_data
 
-    rng = np.random.default_rng(0)
-    csv = tmp_path / "min6.csv"
-    pd.DataFrame({"a": rng.normal(size=106), "b": rng.normal(size=106),
-                  "label": [0] * 100 + [1] * 6}).to_csv(csv, index=False)
+    csv = _labelled_csv(tmp_path / "min6.csv", [0] * 100 + [1] * 6)
     path = tmp_path / "few.toml"
     path.write_text(f'[study]\nname = "few"\ndataset = "csv:{csv}"\nmetric = "val_pr_auc"\n'
                     'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n'
