@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# pytest workers: both cores by default
+# pytest workers: both cores by default; worksteal: an idle worker takes tests queued on
+# the other, so a slow test scheduled last does not leave one core idle to the end
 JOBS   ?= 2
 
 .PHONY: demo test lint bench clean
@@ -25,7 +26,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(JOBS) -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
