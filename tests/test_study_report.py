@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import as_a_user, hplab_cli, run_cli
+from cli_helpers import hplab_cli, run_cli, run_cli_as_a_user
 from conftest import report_table
 
 import hplab
@@ -28,6 +28,24 @@ import reports
 import study
 
 ROOT = Path(__file__).resolve().parents[1]
+# a real 1x1 PNG: what `unrasterized` embeds in place of a figure's pixels
+_DOT = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwAB"
+        "AQEAGK7lJwAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture
+def unrasterized(monkeypatch):
+    """Figures drawn (a drawing that fails still fails) and their data written, but not
+    rasterized to PNG, for tests whose claims are about no figure: encoding a report's
+    figures is most of its cost. `test_study_report_has_every_view_and_the_best_model` and
+    the dollar-label test render them in full."""
+    from reports import design
+
+    def png_data_uri(fig, dpi=design.DPI):
+        width, height = (round(v * dpi) for v in fig.get_size_inches())
+        return _DOT, width, height
+
+    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
 
 
 def _coin_spec(spec_file, name, **keys):
@@ -148,6 +166,7 @@ def test_the_best_trial_heads_the_table_when_the_first_objective_ties(metrics, d
     assert best == order[0]
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     db = tmp_path / "mo.db"
     spec = study.load_spec(_coin_spec(spec_file, "mo", metric=["val_accuracy", "n_parameters"],
@@ -238,6 +257,7 @@ def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path,
         assert summary["best_value"] is summary["best_params"] is summary["best_trial"] is None
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
                                                             monkeypatch):
     from reports import _study_importance as si
@@ -352,6 +372,7 @@ def test_importances_from_few_trials_are_called_a_rough_ranking():
         "PED-ANOVA: ")
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, capfd,
                                                            monkeypatch):
     # batch_size = [16, 32] (numbers on a range for fANOVA) and a sample of the trials made
@@ -381,6 +402,7 @@ def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, 
         "PED-ANOVA", "fANOVA"}
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
                                                                  parse_html):
     # QA: with depth searched and a width per layer, fANOVA kept only the deepest nets
@@ -416,6 +438,7 @@ def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_p
     assert {row[0] for row in rows} == {"lr", "width_0", "depth"}
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     db = tmp_path / "wall.db"
     spec = study.load_spec(_coin_spec(spec_file, "wall", metric=["val_accuracy", "train_seconds"],
@@ -427,6 +450,7 @@ def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     assert "Best trial: #" in text and "The retrained run scored" not in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path):
     db = tmp_path / "live.db"
     spec = study.load_spec(spec_file("live", n_trials=3, pruner="none"))
@@ -439,6 +463,7 @@ def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path)
     assert "0 failed, 1 still running." in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_report_closes_the_storage_it_opened(spec_file, tmp_path):
     # a notebook's calls kept two storages' pooled connections open each (4 server
     # connections on PostgreSQL; +4 descriptors a call on SQLite) until garbage collection
@@ -460,6 +485,7 @@ def test_a_report_closes_the_storage_it_opened(spec_file, tmp_path):
         gc.enable()
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(spec_file,
                                                                              tmp_path):
 
@@ -483,6 +509,7 @@ def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(sp
     assert table.loc[1, "reason"] == "its worker stopped (no heartbeat)"
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
                                                             monkeypatch):
     db = tmp_path / "rf.db"
@@ -500,6 +527,7 @@ def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
     assert "What mattered" in text or "Optimization history" in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_file, tmp_path,
                                                                           monkeypatch):
     # best_model/ was removed before the retrain and rewritten before the report: Ctrl-C in
@@ -546,6 +574,7 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
     assert ".best_model" not in path.read_text()
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file, tmp_path,
                                                                       capsys):
     # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
@@ -615,6 +644,7 @@ def _stopped_study(spec_file, tmp_path, name, **keys) -> tuple[Path, str]:
     return path, " ".join(path.read_text().split())
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_study_of_pruned_trials_is_not_called_failed(spec_file, tmp_path):
     path, text = _stopped_study(
         spec_file, tmp_path, "allpr", dataset="coin", metric="val_accuracy", n_trials=2,
@@ -630,6 +660,7 @@ def test_a_study_of_pruned_trials_is_not_called_failed(spec_file, tmp_path):
     assert table.loc[table["status"] == "diverged", "reason"].str.contains("exceeded").all()
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path, monkeypatch):
     # smote fails at the 0.06 ratio (an error: a spec asking for less than the data's own
     # balance is refused before any trial now, so the failure is planted); lr 5000 diverges
@@ -659,6 +690,7 @@ def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path, mo
     assert "see the reasons below" not in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_path):
     # 28 trials: the best-first table shows 25, and the two that diverged come last
     rates = [0.01 * (i + 1) for i in range(26)] + [5000.0, 9000.0]
@@ -679,6 +711,7 @@ def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_p
     assert "Showing the first 25 of 28 rows" in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
     path, db = spec_file("low", n_trials=3, pruner="none", max_epochs=2), tmp_path / "low.db"
     assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 0
@@ -701,6 +734,7 @@ def _facts(html: str) -> dict[str, str]:
     return {text(k): text(v) for k, v in pairs}
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, capsys,
                                                         monkeypatch):
     monkeypatch.chdir(tmp_path)  # the report goes to runs/studies/NAME
@@ -724,6 +758,7 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert facts["Command"] == typed and facts["Wall time"] == "–"
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_path, capsys):
     # QA: the provenance left out step and per_layer, rounded bounds (0.0123457) and fixed
     # values (0.9877), and the spec file its command named was nowhere beside the report
@@ -764,20 +799,17 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
     assert study.load_spec(out / "spec.toml").raw == saved.raw
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
         spec_file, tmp_path, monkeypatch, capsys):
     # QA: another user's report.html or spec.toml (mode 600) was "a report.html hplab did
     # not write", and `study show` left out its report: line without a word
-    prefix = as_a_user(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert hplab.main(["study", "run", str(spec_file("theirs", n_trials=1))]) == 0
     capsys.readouterr()
-    env = {**os.environ, "PYTHONPATH": str(Path(hplab.__file__).resolve().parent)}
 
-    def as_them(*argv):
-        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *argv],
-                              capture_output=True, text=True, cwd=tmp_path, env=env)
-        return done.returncode, done.stdout, done.stderr
+    def as_them(*argv):  # a process that file modes bind, as another user's would be
+        return run_cli_as_a_user(argv, tmp_path)
 
     # (a train's report.html goes through the same check: held_results)
     folder = Path("runs/studies/theirs")
@@ -792,6 +824,7 @@ def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
     (folder / "report.html").chmod(0o644)
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
     # QA: best-params.csv held the page's 4 digits (lr 0.07068 for 0.07067818275455107)
     db = tmp_path / "precise.db"
@@ -808,6 +841,7 @@ def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
     assert dict(rows)["lr"] == f"{best['lr']:.4g}"  # the page reads rounded
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     monkeypatch.chdir(tmp_path)
@@ -823,6 +857,7 @@ def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, mo
     assert study.study_folder("x y") != study.study_folder("x-y") == Path("runs/studies/x-y")
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
                                                           capsys):
     monkeypatch.chdir(tmp_path)
@@ -861,6 +896,7 @@ def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, m
     assert json.loads(capsys.readouterr().out)["report_path"] is None
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
@@ -881,6 +917,7 @@ def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_pat
     assert "hunter2" not in text and shown in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_one_server_database_spelled_two_ways_keeps_one_report(postgres_url, spec_file,
                                                                capsys):
     # a connection option or a password in the URL gave the same database a second folder
@@ -902,21 +939,9 @@ def test_one_server_database_spelled_two_ways_keeps_one_report(postgres_url, spe
 
 
 @pytest.mark.slow
-def test_demo_runs_a_real_study_and_prints_the_report(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--trials", "6",
-                           "--json"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    summary = json.loads(proc.stdout)
-    assert summary["n_finished"] == 6 and summary["study"] == "demo"
-    report = tmp_path / summary["report_path"]
-    assert report.exists() and (tmp_path / "runs" / "index.html").exists()
-    assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
-                ["worker"]}) == 2
-
-
-def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
+@pytest.mark.usefixtures("unrasterized")  # in-process; the real demo's process draws in full
+def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp_path,
+                                                                 capsys):
     # a user's study named "demo" was deleted without a word by `hplab demo --storage`
     mine = tmp_path / "mine.db"
     assert hplab.main(["study", "run", str(spec_file("demo", n_trials=2)), "--storage",
@@ -925,25 +950,17 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
     assert hplab.main(["demo", "--storage", str(mine), "--trials", "1", "--workers", "1"]) == 2
     assert "holds a study named 'demo' that hplab demo did not make" in capsys.readouterr().err
     assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{mine}").trials) == 2
-    # an earlier demo is replaced, and the command says so
-    demo = tmp_path / "demo.db"
-    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 0
+    # an earlier demo, in the storage a user's `hplab demo` runs in (runs/hplab.db)
+    demo = Path("runs/hplab.db")
+    assert hplab.main(["demo", "--trials", "1", "--workers", "1"]) == 0
     capsys.readouterr()
-    # a process of its own: stderr as a user sees it, warnings included
-    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--storage",
-                           str(demo), "--trials", "1", "--workers", "1", "--json"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    # the one notice, no optuna warning about its experimental heartbeats
-    assert proc.stderr == f"hplab demo: replacing the earlier demo study in sqlite:///{demo}\n"
-    # ...but not while it runs: a second demo deleted a running one, and the two runs
-    # then wrote into one study
+    # it is replaced, but not while it runs: a second demo deleted a running one, and the
+    # two runs then wrote into one study
     s = optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}")
     running = s.ask()
     running.set_user_attr("worker", study._objective.worker_id())
     n_trials = len(s.trials)
-    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 2
+    assert hplab.main(["demo", "--trials", "1", "--workers", "1"]) == 2
     assert (f"the demo study in sqlite:///{demo} is still running (trial #{running.number}); "
             "wait for it to end") in capsys.readouterr().err
     assert len(optuna.load_study(study_name="demo", storage=f"sqlite:///{demo}").trials) \
@@ -953,14 +970,31 @@ def test_the_demo_replaces_only_its_own_study(spec_file, tmp_path, capsys):
     beat = study.open_storage(study.resolve_storage(str(demo)), heartbeat_interval=5,
                               grace_period=30)
     beat.record_heartbeat(running._trial_id)
-    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 2
+    assert hplab.main(["demo", "--trials", "1", "--workers", "1"]) == 2
     assert "is still running" in capsys.readouterr().err
-    # ...and a leftover once it went stale (killed): the demo replaces the study
+    # ...and a leftover once it went stale (killed): the demo replaces the study, and the
+    # command says so. `hplab demo` as a user runs it, in a process of its own: stderr as a
+    # user sees it (the one notice, no optuna warning about its experimental heartbeats),
+    # its two workers
     with sqlite3.connect(demo) as con:
         con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-1 hour')")
-    assert hplab.main(["demo", "--storage", str(demo), "--trials", "1", "--workers", "1"]) == 0
+    (tmp_path / "runs" / "index.html").unlink()  # the real demo's to write again
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "demo", "--trials", "6",
+                           "--json"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stderr == f"hplab demo: replacing the earlier demo study in sqlite:///{demo}\n"
+    summary = json.loads(proc.stdout)
+    assert summary["n_finished"] == 6 and summary["study"] == "demo"
+    report = tmp_path / summary["report_path"]
+    assert report.exists() and (tmp_path / "runs" / "index.html").exists()
+    assert reports.read_report_info(report).study_created == summary["created"]  # its own
+    assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
+                ["worker"]}) == 2
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, capsys,
                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -973,6 +1007,7 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
     assert facts["Resumed by"] == f"hplab study run {path} --storage m.db --json"
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp_path,
                                                                   capsys):
     db = tmp_path / "reg.db"
@@ -989,6 +1024,7 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
     assert "RMSE and MAE are in the target" in text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, tmp_path):
     # "Trials ran for" was first start to last end: a study resumed a week later said a week
     import datetime
@@ -1094,6 +1130,7 @@ def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
                 "0 days 00:00:00.000000"], (zone, name)
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     # a run with --no-report left the report at 2 of 2 trials while show pointed at it
@@ -1158,6 +1195,7 @@ def test_a_study_without_its_creation_stamp_is_told_by_one_instant_in_every_zone
     assert "earlier study" in reports.report_lags(path, summary, "again")
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file, tmp_path,
                                                                        capsys):
     # a study deleted and run again under its name (another seed) has as many trials: show
@@ -1255,6 +1293,7 @@ def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv,
     assert (tmp_path / "draw" / "best_model" / "model.npz").exists()
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, parse_html):
     # QA: [study] takes a description, and the report showed it nowhere
     db = tmp_path / "desc.db"
@@ -1292,6 +1331,7 @@ def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, 
     assert done.stdout == '{"study": "gone", "report_path": "rep/report.html"}\n'
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_path,
                                                                 parse_html):
     # the data moved: the retrain fails, and best_model/ was deleted with nothing in its
