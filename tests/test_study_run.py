@@ -122,14 +122,34 @@ def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_fil
     assert summary["n_finished"] == sum(ran for ran, _ in results)
 
 
-def test_a_progress_bar_into_a_file_changes_only_with_the_count(spec_file, tmp_path):
+def test_a_progress_bar_into_a_file_changes_only_with_the_count(capsys):
     # piped to a log, the two-worker bar wrote a frame every second: an hour, 240 KB
-    path = spec_file("log", dataset="coin", n_trials=2, max_epochs=250, pruner="none",
-                     space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
-                     fixed={"hidden": [8], "batch_size": 4})
-    out = hplab_cli("study", "run", path, "--workers", 2, "--storage", tmp_path / "log.db",
-                    "--no-report", cwd=tmp_path)
-    frames = [f for f in out.stderr.splitlines() if "trial" in f]  # text mode: \r is \n
+    class Seconds:  # the poller's stop event, never set for ``n`` one-second waits
+        def __init__(self, n):
+            self.n = n
+
+        def wait(self, timeout):
+            self.n -= 1
+            return self.n < 0
+
+    def finished(value):
+        return optuna.trial.create_trial(params={}, distributions={}, value=value)
+
+    log = optuna.create_study(study_name="log")
+    bar = StudyProgress(log, 2, enabled=True)  # stderr is captured here: no terminal
+    try:
+        assert not bar._tty
+        bar.poll(Seconds(100))  # the launcher's poller, 100 s before a trial ends
+        log.add_trial(finished(1.0))
+        bar.poll(Seconds(100))
+        bar.refresh(log.get_trials())  # a worker's own read at its claim: the same count
+        log.add_trial(finished(2.0))
+        bar.poll(Seconds(100))
+        assert bar._bar.n == 2
+    finally:
+        bar.close()
+    # "\r" starts each frame, as in a log file
+    frames = [f for f in capsys.readouterr().err.split("\r") if "trial" in f]
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
 
 
