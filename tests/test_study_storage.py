@@ -238,22 +238,61 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     assert _digest(stored) == before
 
 
+# A process that file modes bind (see as_a_user) imports hplab once and forks a child per
+# command: each command is a process of its own, ended before the next, as `python -m hplab`
+# is, without paying the imports each time.
+_FORK_PER_COMMAND = r"""
+import json, os, sys
+import hplab
+for line in sys.stdin:
+    argv, cwd, out, err = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        for fd, name in ((1, out), (2, err)):
+            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        sys.exit(hplab.main(argv))  # as hplab.py's __main__ does
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+@pytest.fixture
+def user_cli(tmp_path):
+    """``user_cli(*argv, cwd=tmp_path) -> (exit code, stdout, stderr)``: ``hplab ARGV`` run
+    as a user whom file modes bind, each in a process of its own (or a skip)."""
+    prefix = _as_a_user(tmp_path)
+    logs = tmp_path / "user-commands"
+    logs.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    server = subprocess.Popen([*prefix, sys.executable, "-c", _FORK_PER_COMMAND],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=env, cwd=tmp_path)
+
+    def cli(*argv, cwd=tmp_path):
+        out, err = logs / "out", logs / "err"
+        server.stdin.write(json.dumps([list(map(str, argv)), str(cwd), str(out), str(err)])
+                           + "\n")
+        server.stdin.flush()
+        code = server.stdout.readline()
+        assert code, "the user's process ended"
+        return int(code), out.read_text(), err.read_text()
+
+    yield cli
+    server.stdin.close()
+    server.wait(timeout=60)
+
+
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
-        tmp_path, spec_file):
+        tmp_path, spec_file, user_cli):
     # list/show said "keep.db is not an SQLite database (attempt to write a readonly
     # database)" in a read-only folder; reading a read-only file left -wal/-shm files as
     # read-only, and a study run then failed on them with the same words
-    prefix = _as_a_user(tmp_path)
     folder = tmp_path / "store"
     folder.mkdir()
     db = folder / "keep.db"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
     def cli(*argv):
-        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *map(str, argv),
-                               "--storage", str(db)], capture_output=True, text=True,
-                              cwd=tmp_path, env=env)
-        return done.returncode, done.stdout, done.stderr
+        return user_cli(*argv, "--storage", db)
 
     assert cli("study", "run", spec_file("keep", n_trials=2), "--no-report")[0] == 0
     before = _digest(f"{db.as_uri()}?immutable=1")  # as it is: no -wal/-shm made
@@ -293,20 +332,17 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
 
 
 
-def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file):
+def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, spec_file,
+                                                                    user_cli):
     # QA: from a read-only folder every trial ran, then "the report could not be written
     # in runs/studies/..." and exit 2; with the default storage, "[Errno 30] Read-only
     # file system: 'runs'"
-    prefix = _as_a_user(tmp_path)
     here, db = tmp_path / "here", tmp_path / "elsewhere.db"
     here.mkdir()
     spec = spec_file("ro", n_trials=2)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
     def cli(*argv):
-        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", *map(str, argv)],
-                              capture_output=True, text=True, cwd=here, env=env)
-        return done.returncode, done.stdout, done.stderr
+        return user_cli(*argv, cwd=here)
 
     report = "the report folder runs/studies/{}: cannot write in . (Permission denied); "
     here.chmod(0o555)
@@ -374,37 +410,28 @@ def test_a_new_sqlite_storage_has_the_mode_the_umask_gives(tmp_path, umask, mode
     assert done.stdout.split() == [mode] * 3
 
 
-def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, spec_file):
+def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, spec_file,
+                                                                    user_cli):
     # QA: "cannot open storage ro/new.db: unable to open database file", and for a journal
     # the resume hint of a storage that failed mid-run
-    prefix = _as_a_user(tmp_path)
     (tmp_path / "ro").mkdir(mode=0o555)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     for name in ("new.db", "new.log"):
-        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run",
-                               spec_file("s", n_trials=1), "--no-report", "--storage",
-                               f"ro/{name}"], capture_output=True, text=True, cwd=tmp_path,
-                              env=env)
-        assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        assert user_cli("study", "run", spec_file("s", n_trials=1), "--no-report",
+                        "--storage", f"ro/{name}") == (2, "", (
             f"hplab study: error: cannot make storage ro/{name}: its folder ro is not "
             "writable; make it writable, or give a path in a writable folder\n"))
     assert not list((tmp_path / "ro").iterdir())
 
 
 def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_first(
-        tmp_path, spec_file):
+        tmp_path, spec_file, user_cli):
     # QA: another user's c.db.claim failed a run with "[Errno 13] Permission denied:
     # 'c.db.claim'", after the run had stored its raised budget (--trials): the owner's
     # next plain resume ran trials she never asked for
-    prefix = _as_a_user(tmp_path)
     db, spec = tmp_path / "c.db", spec_file("c", n_trials=2)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
     def cli(*argv):
-        done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", *argv,
-                               "--storage", db], capture_output=True, text=True,
-                              cwd=tmp_path, env=env)
-        return done.returncode, done.stdout, done.stderr
+        return user_cli("study", *argv, "--storage", db)
 
     assert study.run_study(study.load_spec(spec), storage=str(db),
                            progress=False)["n_finished"] == 2
