@@ -22,6 +22,7 @@ import optuna
 import pytest
 from cli_helpers import as_a_user as _as_a_user
 from cli_helpers import run_cli, within
+from conftest import write_spec_toml
 
 import hplab
 import study
@@ -130,13 +131,26 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture(scope="module")
+def _stored_once(tmp_path_factory):
+    """The files of a storage holding one finished 2-trial study: ``spec_file("keep",
+    n_trials=2)`` run once for this file's tests."""
+    folder = tmp_path_factory.mktemp("stored")
+    spec = write_spec_toml(folder / "keep.toml", {  # spec_file's defaults
+        "study": {"name": "keep", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
+                  "seed": 0, "max_epochs": 40, "pruner": "median"},
+        "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}},
+        "fixed": {"batch_size": 2, "checkpoint": 4}})
+    study.run_study(study.load_spec(spec), storage=str(folder / "keep.db"), progress=False)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("keep.db")}
+
+
 @pytest.fixture
-def stored(tmp_path, spec_file):
-    """A storage holding one finished 2-trial study, and a fingerprint of its file."""
-    db = tmp_path / "keep.db"
-    study.run_study(study.load_spec(spec_file("keep", n_trials=2)), storage=str(db),
-                    progress=False)
-    return db
+def stored(tmp_path, _stored_once):
+    """A storage holding one finished 2-trial study (a copy of its files, closed)."""
+    for name, data in _stored_once.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path / "keep.db"
 
 
 @pytest.mark.parametrize("study_keys, space", [
