@@ -35,10 +35,11 @@ _DOT = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAAC
 
 @pytest.fixture
 def unrasterized(monkeypatch):
-    """Figures drawn (a drawing that fails still fails) and their data written, but not
-    rasterized to PNG, for tests whose claims are about no figure: encoding a report's
-    figures is most of its cost. `test_study_report_has_every_view_and_the_best_model` and
-    the dollar-label test render them in full."""
+    """Figures built and their data written, but not drawn (matplotlib lays out and
+    rasterizes artists only when saving), for tests whose claims are about no figure:
+    drawing a report's figures is most of its cost. The figures are drawn in full by
+    `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
+    views tests and the browser tests."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
