@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli, run_cli, run_cli_as_a_user
+from cli_helpers import hplab_cli, run_cli
 from conftest import report_table
 
 import hplab
@@ -802,7 +802,7 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
 
 @pytest.mark.usefixtures("unrasterized")
 def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
-        spec_file, tmp_path, monkeypatch, capsys):
+        spec_file, tmp_path, monkeypatch, capsys, user_cli):
     # QA: another user's report.html or spec.toml (mode 600) was "a report.html hplab did
     # not write", and `study show` left out its report: line without a word
     monkeypatch.chdir(tmp_path)
@@ -810,7 +810,7 @@ def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
     capsys.readouterr()
 
     def as_them(*argv):  # a process that file modes bind, as another user's would be
-        return run_cli_as_a_user(argv, tmp_path)
+        return user_cli(*argv)
 
     # (a train's report.html goes through the same check: held_results)
     folder = Path("runs/studies/theirs")

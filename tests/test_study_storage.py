@@ -252,50 +252,6 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     assert _digest(stored) == before
 
 
-# A process that file modes bind (see as_a_user) imports hplab once and forks a child per
-# command: each command is a process of its own, ended before the next, as `python -m hplab`
-# is, without paying the imports each time.
-_FORK_PER_COMMAND = r"""
-import json, os, sys
-import hplab
-for line in sys.stdin:
-    argv, cwd, out, err = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        for fd, name in ((1, out), (2, err)):
-            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-        sys.exit(hplab.main(argv))  # as hplab.py's __main__ does
-    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
-"""
-
-
-@pytest.fixture
-def user_cli(tmp_path):
-    """``user_cli(*argv, cwd=tmp_path) -> (exit code, stdout, stderr)``: ``hplab ARGV`` run
-    as a user whom file modes bind, each in a process of its own (or a skip)."""
-    prefix = _as_a_user(tmp_path)
-    logs = tmp_path / "user-commands"
-    logs.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    server = subprocess.Popen([*prefix, sys.executable, "-c", _FORK_PER_COMMAND],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              env=env, cwd=tmp_path)
-
-    def cli(*argv, cwd=tmp_path):
-        out, err = logs / "out", logs / "err"
-        server.stdin.write(json.dumps([list(map(str, argv)), str(cwd), str(out), str(err)])
-                           + "\n")
-        server.stdin.flush()
-        code = server.stdout.readline()
-        assert code, "the user's process ended"
-        return int(code), out.read_text(), err.read_text()
-
-    yield cli
-    server.stdin.close()
-    server.wait(timeout=60)
-
-
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
         tmp_path, spec_file, user_cli):
     # list/show said "keep.db is not an SQLite database (attempt to write a readonly
