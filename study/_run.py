@@ -114,9 +114,10 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
 
 class _FirstInterruptToWorkers:
     """While the pool runs, a first Ctrl-C is passed on to the worker processes, which
-    record their trials as interrupted and return; a second one aborts the pool at once.
-    (A terminal's Ctrl-C already reaches the whole process group: the copy is harmless,
-    workers hold interrupts outside their trials and while they record one.)"""
+    record their trials as interrupted and return; a second one kills them, which aborts
+    the pool at once. (A terminal's Ctrl-C already reaches the whole process group: the
+    copy is harmless, workers hold interrupts outside their trials and while they record
+    one.)"""
 
     def __init__(self):
         self.interrupted, self._old = False, None
@@ -134,12 +135,14 @@ class _FirstInterruptToWorkers:
         return False
 
     def _handler(self, signum, frame):
-        if self.interrupted:
-            raise KeyboardInterrupt
+        # never a KeyboardInterrupt raised here: Python runs the handler between any two
+        # bytecodes, and one raised inside loky's `with shutdown_lock:` left the lock held;
+        # the command printed "interrupted", then hung at exit on it (a weakref callback)
+        stop = signal.SIGKILL if self.interrupted else signal.SIGINT
         self.interrupted = True
         for child in multiprocessing.active_children():
             with contextlib.suppress(OSError):
-                os.kill(child.pid, signal.SIGINT)
+                os.kill(child.pid, stop)
 
 
 def _pool(spec, where, indices, run_id, threads) -> bool:
@@ -157,15 +160,19 @@ def _pool(spec, where, indices, run_id, threads) -> bool:
                                       threads=threads)
                 for i in indices)
         except Exception:
-            # where workers cannot hold a Ctrl-C until their handler is set (Windows), one
-            # that reached them still starting broke the pool: an interrupt all the same
-            if guard.interrupted:
-                raise KeyboardInterrupt from None
-            raise
-    if guard.interrupted or any(n == -1 for n, _ in ran):
-        # its workers returned, but one may have been stopped while importing (optuna,
-        # sqlalchemy): not reused by the next run in this process (a notebook's)
-        backend.kill_workers()
+            # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C
+            # until their handler is set (Windows), one that reached them still starting
+            # broke the pool: an interrupt all the same
+            if not guard.interrupted:
+                raise
+            ran = None
+        interrupted = guard.interrupted or any(n == -1 for n, _ in ran)
+        if interrupted:
+            # its workers returned, but one may have been stopped while importing (optuna,
+            # sqlalchemy): not reused by the next run in this process (a notebook's). In
+            # the guard: a Ctrl-C must not break into loky's locks here either
+            backend.kill_workers()
+    if interrupted:
         raise KeyboardInterrupt
     return any(timed_out for _, timed_out in ran)
 

@@ -576,6 +576,39 @@ def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be(monkeypatch):
         hplab._terminated.clear()
 
 
+def _outlive_ctrl_c(ready) -> None:
+    """A pool worker busy recording its trial: it holds Ctrl-C, and runs on."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ready.set()
+    time.sleep(60)
+
+
+def test_a_second_ctrl_c_kills_the_workers_and_raises_nothing_mid_call():
+    # it raised KeyboardInterrupt wherever the main thread was: inside loky's `with
+    # shutdown_lock:` the lock stayed held, and the command, after "hplab: interrupted",
+    # hung at exit on it (seen once in a full run, and left running for an hour)
+    import multiprocessing
+
+    from study._run import _FirstInterruptToWorkers
+
+    ready = multiprocessing.Event()
+    worker = multiprocessing.Process(target=_outlive_ctrl_c, args=(ready,), daemon=True)
+    worker.start()
+    try:
+        assert ready.wait(30)
+        with _FirstInterruptToWorkers() as guard:
+            signal.raise_signal(signal.SIGINT)  # passed on: the worker holds it
+            assert guard.interrupted and worker.is_alive()
+            try:
+                signal.raise_signal(signal.SIGINT)
+            except KeyboardInterrupt:  # (caught: it would end the whole test session)
+                pytest.fail("the second Ctrl-C raised KeyboardInterrupt mid-call")
+            worker.join(30)
+        assert worker.exitcode == -signal.SIGKILL  # ...the workers are killed instead
+    finally:
+        worker.kill()
+
+
 def _slow_coin_spec(spec_file, name: str, n_trials: int):
     """coin trials of about half a second each on a fast machine (Adam, batch 4, 30
     epochs): long enough to be caught mid-training by a signal. The tests wait for a trial
