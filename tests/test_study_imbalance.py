@@ -11,7 +11,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli
+from cli_helpers import hplab_cli, run_cli
 from conftest import trials_of
 
 import analyses
@@ -41,7 +41,7 @@ def test_metric_directions_match_the_analysis():
             assert study.METRICS[f"val_{name}"] == direction
 
 
-def test_ready_spec_searches_strategies_and_reports(tmp_path):
+def test_ready_spec_searches_strategies_and_reports(tmp_path, capsys):
     spec = study.load_spec("imbalance").with_trials(6)
     assert spec.pruner == "none" and spec.imbalance
     assert spec.space.get("imbalance_strategy").choices == (
@@ -65,9 +65,9 @@ def test_ready_spec_searches_strategies_and_reports(tmp_path):
     assert table["user_attrs_imbalance_metrics_val_pr_auc"].tolist() == pytest.approx(
         [t.values[0] for t in sorted(trials, key=lambda t: t.number)])
     assert "user_attrs_imbalance_metrics" not in table and "user_attrs_history" not in table
-    proc = hplab_cli("study", "report", "imbalance", "--storage", db, "--out",
-                     tmp_path / "report", cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    code, _, err = run_cli(["study", "report", "imbalance", "--storage", db, "--out",
+                            tmp_path / "report"], capsys)
+    assert code == 0, err[-2000:]
     html = (tmp_path / "report" / "report.html").read_text()
     # the best trial is retrained through its own pipeline and seed: it scores what it stored
     best = max(trials, key=lambda t: t.values[0])
@@ -333,14 +333,13 @@ def test_cli_bad_strategy_exits_2_naming_the_key(tmp_path):
     ("val_pr_auc", 'lr = { low = 0.01, high = 0.1 }', "study.metric val_pr_auc"),
     ("val_accuracy", 'imbalance_strategy = ["none", "smote"]', "imbalance_strategy"),
 ])
-def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, metric, space, key):
+def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, capsys, metric, space, key):
     path = tmp_path / "multi.toml"
     path.write_text(f'[study]\nname = "multi"\ndataset = "digits"\nmetric = "{metric}"\n'
                     f'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}\n')
-    proc = hplab_cli("study", "run", path, "--storage", tmp_path / "s.db", cwd=tmp_path,
-                     check=False)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
+    code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "s.db"], capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and "needs a binary dataset" in lines[0] and key in lines[0]
     assert "digits?positive=K" in lines[0]
     assert not (tmp_path / "s.db").exists()
