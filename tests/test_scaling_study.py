@@ -484,7 +484,11 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
      "the reference run learned (from 0.9774 to 1), but 0.95 x its best is below where an "
      "untrained net starts, as on imbalanced data: use --target-metric val_loss"),
 ])
-def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys):
+def test_cli_bad_input_exits_2_with_one_line(argv, message, capsys, monkeypatch):
+    import analyses._backend as backend
+
+    # the runs' bar, drawn once they take a second (the 1:50 reference run under load)
+    monkeypatch.setattr(backend, "BAR_DELAY", float("inf"))
     code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--max-steps", "5",
                                  "--no-report", *argv], capsys)
     assert code == 2 and stdout == ""
