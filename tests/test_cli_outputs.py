@@ -6,10 +6,12 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,20 +20,50 @@ from cli_helpers import run_cli
 from study import SPECS_DIR
 
 
+class _Captured:
+    """``capsys``'s ``readouterr`` for a module-scoped fixture (capsys is per test)."""
+
+    def __init__(self):
+        self.out, self.err = io.StringIO(), io.StringIO()
+
+    def readouterr(self):
+        said = self.out.getvalue(), self.err.getvalue()
+        for stream in (self.out, self.err):
+            stream.seek(0)
+            stream.truncate()
+        return said
+
+
+@pytest.fixture(scope="module")
+def _stored_once(tmp_path_factory):
+    """A two-trial xor study in runs/hplab.db and a trained model, made once per module in
+    a folder of their own (the tests below each get a copy: they write beside them)."""
+    made = tmp_path_factory.mktemp("stored")
+    capsys = _Captured()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(made)
+        mp.setattr(sys, "stdout", capsys.out)
+        mp.setattr(sys, "stderr", capsys.err)
+        spec = (SPECS_DIR / "xor.toml").read_text()
+        spec = spec.replace("n_trials = ", "n_trials = 2 #").replace("max_epochs = ",
+                                                                    "max_epochs = 5 #")
+        Path("x.toml").write_text(spec)
+        code, _, err = run_cli(["study", "run", "x.toml", "--no-report", "--json"], capsys)
+        assert code == 0, err
+        code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs",
+                                  "3", "--name", "keep", "--json"], capsys)
+        assert code == 0, err
+    return made, Path(json.loads(out)["model_path"])
+
+
 @pytest.fixture
-def stored(tmp_path, monkeypatch, capsys):
-    """A two-trial xor study in runs/hplab.db and a trained model, in a fresh folder."""
+def stored(_stored_once, tmp_path, monkeypatch):
+    """A two-trial xor study in runs/hplab.db and a trained model, in a fresh folder (a
+    copy of the module's: the model's record names the folder it was trained in)."""
+    made, model = _stored_once
+    shutil.copytree(made, tmp_path, dirs_exist_ok=True)
     monkeypatch.chdir(tmp_path)
-    spec = (SPECS_DIR / "xor.toml").read_text()
-    spec = spec.replace("n_trials = ", "n_trials = 2 #").replace("max_epochs = ",
-                                                                "max_epochs = 5 #")
-    Path("x.toml").write_text(spec)
-    code, _, err = run_cli(["study", "run", "x.toml", "--no-report", "--json"], capsys)
-    assert code == 0, err
-    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
-                              "--name", "keep", "--json"], capsys)
-    assert code == 0, err
-    return Path("runs/hplab.db"), Path(json.loads(out)["model_path"])
+    return Path("runs/hplab.db"), model
 
 
 def _digest(path: Path) -> str:
@@ -110,7 +142,8 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
 def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, capsys):
     # two trains under one --name at once left one's model beside the other's report
     monkeypatch.chdir(tmp_path)
-    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--name", "mix"]
+    # sine: a report of a single input draws no decision map or hidden space, cheaply
+    argv = ["train", "--dataset", "sine", "--hidden", "3", "--epochs", "3", "--name", "mix"]
     assert run_cli(argv, capsys)[0] == 0
     folder = Path("runs/train/mix")
     sine = ["train", "--dataset", "sine", "--hidden", "2", "--epochs", "3", "--name", "mix"]
@@ -144,7 +177,7 @@ def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch
     import study
 
     monkeypatch.chdir(tmp_path)
-    argv = ["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3", "--name", "stop"]
+    argv = ["train", "--dataset", "sine", "--hidden", "2", "--epochs", "3", "--name", "stop"]
     assert run_cli(argv, capsys)[0] == 0
     files = {p.name: _digest(p) for p in Path("runs/train/stop").iterdir() if p.is_file()}
 
