@@ -164,6 +164,27 @@ def _check_report(path, parse_html, figures, *, absent=()):
     return text, page
 
 
+def _check_decision_grid(path, parse_html, k, side, most_bytes):
+    """decision-map-grid.csv stays small and the report says what it holds.
+
+    QA: decision-map-grid.csv was 2.2 MB for 3 classes and 8.9 MB for 40, every class's
+    probability at every grid point to 17 digits (checked on the reports of
+    test_fake_two_feature_runs, 3 classes, and test_many_classes_keep_their_figures_readable,
+    40 classes)."""
+    csv = path.parent / "report_files" / "decision-map-grid.csv"
+    assert csv.stat().st_size < most_bytes
+    grid = pd.read_csv(csv, dtype={"class": str})
+    assert len(grid) == side * side
+    p = grid[[f"p_{c}" for c in range(k)]].to_numpy()
+    assert (np.round(p, 3) == p).all() and (grid["confidence"] == p.max(axis=1)).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1, atol=k * 5e-4)
+    assert (p[np.arange(len(p)), grid["label"]] == grid["confidence"]).all()
+    text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
+    assert (f"The grid's CSV holds its {side} × {side} points: x1, x2, each class's "
+            "probability p_<index> and the predicted class (label, class) with its "
+            "probability (confidence), to 3 decimals.") in text
+
+
 @pytest.mark.parametrize(("task", "hidden", "figures"), [
     ("binary", (2,), ["history", "confusion", "decision-map", "probability-contours",
                       "probability-surface", "hidden-space"]),
@@ -197,6 +218,8 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
                    "hplab train --dataset", "2026-01-02T03:04:05+00:00", "batch_size"):
         assert needed in page.all_text, needed
     assert (tmp_path / "runs" / "index.html").exists()
+    if task == "multiclass":
+        _check_decision_grid(path, parse_html, k=3, side=100, most_bytes=600_000)
 
 
 def test_a_class_predicted_but_never_rightly_is_not_called_never_predicted(fake_run, tmp_path,
@@ -704,7 +727,8 @@ def _layout(fig) -> dict:
 
 
 @pytest.mark.parametrize("k", [12, 40])
-def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch, k):
+def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch, parse_html,
+                                                  k):
     # QA: from ~10 classes the hidden-space legend (one row) was cut at both sides; at 40
     # the decision map shrank to a few pixels beside its legend and the confusion matrix
     # wrote a count in each of its 1600 cells
@@ -738,25 +762,5 @@ def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch,
         text = " ".join((tmp_path / "many" / "report.html").read_text().split())
         assert "With 40 classes no legend names the colours" in text
         assert "with 40 classes the counts do not fit in the cells" in text
-
-
-@pytest.mark.parametrize(("k", "side", "most_bytes"), [(3, 100, 600_000), (40, 50, 1_200_000)])
-def test_the_decision_grid_csv_stays_small_and_says_what_it_holds(fake_run, tmp_path,
-                                                                  parse_html, k, side,
-                                                                  most_bytes):
-    # QA: decision-map-grid.csv was 2.2 MB for 3 classes and 8.9 MB for 40, every class's
-    # probability at every grid point to 17 digits
-    path = reports.training_report(fake_run("multiclass", n_classes=k, hidden=(6,)),
-                                   tmp_path / f"k{k}")
-    csv = path.parent / "report_files" / "decision-map-grid.csv"
-    assert csv.stat().st_size < most_bytes
-    grid = pd.read_csv(csv, dtype={"class": str})
-    assert len(grid) == side * side
-    p = grid[[f"p_{c}" for c in range(k)]].to_numpy()
-    assert (np.round(p, 3) == p).all() and (grid["confidence"] == p.max(axis=1)).all()
-    np.testing.assert_allclose(p.sum(axis=1), 1, atol=k * 5e-4)
-    assert (p[np.arange(len(p)), grid["label"]] == grid["confidence"]).all()
-    text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
-    assert (f"The grid's CSV holds its {side} × {side} points: x1, x2, each class's "
-            "probability p_<index> and the predicted class (label, class) with its "
-            "probability (confidence), to 3 decimals.") in text
+        _check_decision_grid(tmp_path / "many" / "report.html", parse_html, k=40, side=50,
+                             most_bytes=1_200_000)
