@@ -483,8 +483,8 @@ def test_real_run_named_script_is_escaped(tmp_path, parse_html):
     import nets
     import study
 
-    run = study.train_run("xor", nets.TrainConfig(hidden=(2,), lr=0.5, batch_size=1,
-                                                  max_epochs=20), seed=0,
+    # sine: a single input, a quick report (the name and command are what is looked at)
+    run = study.train_run("sine", nets.TrainConfig(hidden=(2,), max_epochs=3), seed=0,
                           out=tmp_path / "runs" / "evil", name=EVIL, command=f"hplab {EVIL}")
     path = reports.training_report(run, run.out)
     for page_path in (path, tmp_path / "runs" / "index.html"):
@@ -563,8 +563,8 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
 
 
 def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
-    out = tmp_path / "big"
-    assert hplab.main(["train", "--dataset", "xor", "--epochs", "3", "--schedule", "multistep",
+    out = tmp_path / "big"  # sine: a single input, a quick report (its settings are checked)
+    assert hplab.main(["train", "--dataset", "sine", "--epochs", "3", "--schedule", "multistep",
                        "--lr-milestones", "1000,2000", "--optimizer", "adadelta",
                        "--out", str(out)]) == 0
     capsys.readouterr()

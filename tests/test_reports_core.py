@@ -565,10 +565,11 @@ def test_a_report_whose_metadata_has_wrong_types_is_left_out_of_the_index(tmp_pa
     code, out, err = run_cli(["report", "index", root, "--json"], capsys)
     assert (code, err) == (0, "")
     assert [r["name"] for r in json.loads(out)["reports"]] == ["good"]
-    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
-                              "--out", root / "train" / "xor"], capsys)
+    # sine: a single input, a quick report; what is checked is the index it refreshes
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "sine"], capsys)
     assert code == 0, err
-    assert [i.name for i in reports.find_reports(root)] == ["xor", "good"]
+    assert [i.name for i in reports.find_reports(root)] == ["sine", "good"]
 
 
 def test_a_report_whose_metadata_the_index_cannot_show_is_left_out(tmp_path, capsys):
@@ -599,11 +600,12 @@ def test_a_report_whose_metadata_the_index_cannot_show_is_left_out(tmp_path, cap
     code, out, err = run_cli(["report", "index", root, "--json"], capsys)
     assert (code, err) == (0, "")
     assert [r["name"] for r in json.loads(out)["reports"]] == ["good"]
-    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
-                              "--out", root / "train" / "xor"], capsys)
+    # sine: a single input, a quick report; what is checked is the index it refreshes
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "sine"], capsys)
     assert code == 0 and "Traceback" not in err, err
-    assert [i.name for i in reports.find_reports(root)] == ["xor", "good"]
-    assert 'href="train/xor/report.html"' in (root / "index.html").read_text()
+    assert [i.name for i in reports.find_reports(root)] == ["sine", "good"]
+    assert 'href="train/sine/report.html"' in (root / "index.html").read_text()
     # a date that is no date is shown as written, as before
     (root / "no-label" / "report.html").write_text(
         '<html><head><meta name="hplab-report" content="'
@@ -620,7 +622,8 @@ def test_index_lists_reports_at_any_depth_but_not_in_virtual_environments(tmp_pa
     # walk stopped six folders down)
     root = tmp_path / "runs"
     deep = root / "exp" / "2024" / "11" / "xor" / "lr" / "0.1" / "seed0"
-    code = hplab.main(["train", "--dataset", "xor", "--epochs", "2", "--name", "deep",
+    # sine: a single input, a quick report; what is checked is the index it refreshes
+    code = hplab.main(["train", "--dataset", "sine", "--epochs", "2", "--name", "deep",
                        "--out", str(deep)])
     assert code == 0, capsys.readouterr().err
     href = "exp/2024/11/xor/lr/0.1/seed0/report.html"
@@ -687,11 +690,12 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     # saved training with exit 2 and no summary; a pipe held it forever
     root = tmp_path / "runs"
     (root / "index.html").mkdir(parents=True)
-    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
-                              "--out", root / "train" / "xor", "--json"], capsys)
+    # sine: a single input, a quick report; what is checked is the index it refreshes
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                              "--out", root / "train" / "sine", "--json"], capsys)
     assert code == 0, err
-    assert json.loads(out)["report_path"] == str(root / "train" / "xor" / "report.html")
-    assert (root / "train" / "xor" / "report.html").is_file()
+    assert json.loads(out)["report_path"] == str(root / "train" / "sine" / "report.html")
+    assert (root / "train" / "sine" / "report.html").is_file()
     said = f"hplab: warning: the index {root / 'index.html'} was not refreshed"
     assert err == f"{said} (a folder, not a file)\n"
     # rebuilding the index is the command's own result: that fails
