@@ -29,13 +29,15 @@ def test_xor_2_2_1_converges_with_every_output_within_1e_2():
 
 def test_xor_one_hidden_neuron_cannot():
     # one hidden unit feeding one logistic unit is a monotone function of one line:
-    # no setting separates XOR; same budget as above, it ends at max_epochs
+    # no setting separates XOR; given more epochs than the 2-2-1 above took (5767), it
+    # ends at max_epochs (its loss is flat by then: 0.481, and 0.479 at the course's 10 000)
     # (scored every 10 epochs: the eps test never fires here, so this only saves time)
-    run = study.train_run("xor", nets.TrainConfig(hidden=(1,), checkpoint=10, **XOR), seed=2)
+    cfg = nets.TrainConfig(hidden=(1,), checkpoint=10, **{**XOR, "max_epochs": 6000})
+    run = study.train_run("xor", cfg, seed=2)
     assert run.result.status == "max_epochs"
-    assert run.result.epochs == 10_000
+    assert run.result.epochs == 6000
     p = run.net.predict_proba(run.dataset.X_test)
-    assert np.max(np.abs(p - run.dataset.y_test)) > 0.4  # 0.67
+    assert np.max(np.abs(p - run.dataset.y_test)) > 0.4  # 0.66
     assert run.test_metrics["test_accuracy"] <= 0.75
 
 
@@ -75,7 +77,10 @@ def test_digits_64_16_reaches_96_percent():
 @pytest.mark.parametrize("width", [3, 4, 8])
 def test_xor_wider_hidden_layers_also_converge(width):
     # the course: 3, 4, 8 hidden neurons work too (4900 / 4300 / 4400 iterations)
-    run = study.train_run("xor", nets.TrainConfig(hidden=(width,), **XOR), seed=2)
+    # (eps checked every 10 epochs: a net converged stops up to 9 epochs later, still within
+    # eps; scoring every epoch cost about as much as the training)
+    run = study.train_run("xor", nets.TrainConfig(hidden=(width,), checkpoint=10, **XOR),
+                          seed=2)
     assert run.result.status == "converged"
     p = run.net.predict_proba(run.dataset.X_test)
     assert np.max(np.abs(p - run.dataset.y_test)) < 1e-2
