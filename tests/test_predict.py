@@ -1184,7 +1184,8 @@ def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):
     import sys
 
     path, X_raw, _ = saved_model("binary")
-    np.save(tmp_path / "x.npy", np.repeat(X_raw, 2000, axis=0))  # more than a pipe holds
+    # 8000 rows, ~280 kB of lines: more than a pipe holds (64 kB), and the 8 kB buffer
+    np.save(tmp_path / "x.npy", np.repeat(X_raw, 200, axis=0))
     read, write = os.pipe()
     os.close(read)
     root = Path(__file__).resolve().parents[1]
