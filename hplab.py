@@ -788,7 +788,12 @@ def cmd_study_report(args) -> int:
     import study
 
     study.show_study(args.name, args.storage)  # a missing study fails here, in one line
-    _check_out_folder(args.out, "study", args.name)  # before retraining the best trial
+    # before retraining the best trial and drawing the figures (a file of the folder it
+    # could not read was refused after 10 s of both)
+    if args.out:
+        _check_out_folder(args.out, "study", args.name)
+    else:
+        _check_study_report_folder(args, args.name, "give another folder with --out")
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0

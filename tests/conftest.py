@@ -442,12 +442,13 @@ def time_zone(monkeypatch):
     time.tzset()
 
 
-# A process that file modes bind (see as_a_user) imports hplab once and forks a child per
-# command: each command is a process of its own, ended before the next, as `python -m hplab`
-# is, without paying the imports each time.
+# A process that file modes bind (see as_a_user) imports hplab and what its study commands
+# load (hplab imports them lazily) once and forks a child per command: each command is a
+# process of its own, ended before the next, as `python -m hplab` is, without paying the
+# imports each time.
 _FORK_PER_COMMAND = r"""
 import json, os, sys
-import hplab
+import hplab, optuna, reports, study
 for line in sys.stdin:
     argv, cwd, out, err = json.loads(line)
     pid = os.fork()

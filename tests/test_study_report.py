@@ -825,6 +825,24 @@ def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
     (folder / "report.html").chmod(0o644)
 
 
+def test_study_report_refuses_its_folder_before_retraining_and_drawing(spec_file, tmp_path,
+                                                                      monkeypatch, capsys):
+    # QA: a spec.toml or report.html it could not read in the study's own folder was
+    # refused after the best trial's retrain and every figure (10 s on a small study)
+    monkeypatch.chdir(tmp_path)
+    assert hplab.main(["study", "run", str(spec_file("early", n_trials=1)), "--no-report"]) == 0
+    capsys.readouterr()
+    folder = Path("runs/studies/early")
+    folder.mkdir(parents=True)
+    (folder / "spec.toml").write_text("# mine\n")
+    monkeypatch.setattr(reports, "study_report",
+                        lambda *a, **k: pytest.fail("drawn before its folder was checked"))
+    code, out, err = run_cli(["study", "report", "early"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"hplab study: error: the report folder {folder} holds a spec.toml hplab "
+                   "did not write; give another folder with --out\n")
+
+
 @pytest.mark.usefixtures("unrasterized")
 def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
     # QA: best-params.csv held the page's 4 digits (lr 0.07068 for 0.07067818275455107)
