@@ -138,7 +138,7 @@ class _FirstInterruptToWorkers:
         # never a KeyboardInterrupt raised here: Python runs the handler between any two
         # bytecodes, and one raised inside loky's `with shutdown_lock:` left the lock held;
         # the command printed "interrupted", then hung at exit on it (a weakref callback)
-        stop = signal.SIGKILL if self.interrupted else signal.SIGINT
+        stop = getattr(signal, "SIGKILL", signal.SIGTERM) if self.interrupted else signal.SIGINT
         self.interrupted = True
         for child in multiprocessing.active_children():
             with contextlib.suppress(OSError):
