@@ -170,14 +170,6 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _table_lines(frame, **kwargs) -> list[str]:
-    """``frame.to_string(**kwargs)`` as lines, columns aligned for wide characters too."""
-    import pandas as pd
-
-    with pd.option_context("display.unicode.east_asian_width", True):
-        return frame.to_string(**kwargs).splitlines()
-
-
 def _finite_or_none(obj):
     """``obj`` with every NaN or infinite float (nested too) as None: JSON has no NaN."""
     if hasattr(obj, "tolist"):  # numpy arrays and scalars: Python lists and numbers
@@ -189,23 +181,6 @@ def _finite_or_none(obj):
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     return obj
-
-
-def _text(value) -> str:
-    """A value for people: whole floats as ints, others to 6 digits, None as '-', a list
-    (several objectives) comma-separated."""
-    if value is None:
-        return "-"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.6g}"
-    return str(value)
-
-
-def _fmt(value, spec: str) -> str:
-    """``value`` formatted with ``spec``, or '-' when there is none (NaN in the JSON)."""
-    return "-" if value is None else format(value, spec)
 
 
 def _json_default(obj):
@@ -317,23 +292,26 @@ def _after_report(args, failed: str | None) -> int:
     return 2
 
 
-def _analysis_end(args, writer: str, result, lines) -> int:
-    """An analysis command's end: its report (unless --no-report), its results printed
-    (``lines(summary)``, or --json), then the line of a report that could not be written."""
+def _analysis_end(args, kind: str, result) -> int:
+    """An analysis command's end: its report (``reports.KIND_report``, unless --no-report),
+    its results printed (``reports.KIND_lines``, or --json), then the line of a report that
+    could not be written."""
+    import reports  # the lines only: what draws loads with the report's writer
+
     summary = result.summary()
     failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, writer, result))
-    _emit(args, summary, lines(summary))
+                           lambda: _analysis_report(args, kind, result))
+    _emit(args, summary, getattr(reports, f"{kind}_lines")(summary))
     return _after_report(args, failed)
 
 
-def _analysis_report(args, writer: str, result) -> str | None:
+def _analysis_report(args, kind: str, result) -> str | None:
     """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET."""
     if not args.report:
         return None
-    import reports  # matplotlib and friends: only when a report is wanted
+    import reports
 
-    write = getattr(reports, writer)
+    write = getattr(reports, f"{kind}_report")  # matplotlib and friends load here
     return str(write(result, _analysis_out(args), command=_command_line(args.argv)))
 
 
@@ -415,6 +393,7 @@ def _holding(out: Path):
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
     """Train, save and report into ``out`` (held by this process)."""
+    import reports
     import study
 
     earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
@@ -424,8 +403,6 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     )
     with study.HeldInterrupts():  # Ctrl-C waits: the earlier run keeps its report or goes
         if "report.html" in earlier:
-            import reports
-
             # the earlier run's report would describe a model no longer there: it goes (and
             # its index line) before the new files come, so an interrupted re-run leaves the
             # new model without a report, as --no-report does, never beside the earlier one's
@@ -440,10 +417,8 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     summary["report_path"] = None  # the key is part of the contract, with or without a report
     failed = None
     if args.report:
-        import reports
-
         failed = _write_report(summary, out, lambda: reports.training_report(run, out))
-    lines = [f"{k}: {_text(v)}" for k, v in summary.items()]
+    lines = [f"{k}: {reports.value_text(v)}" for k, v in summary.items()]
     _emit(args, summary, lines)
     return _after_report(args, failed)
 
@@ -523,13 +498,14 @@ def _add_gradcheck(sub) -> None:
 # ----------------------------------------------------------------------------- data
 def cmd_data_list(args) -> int:
     import data
+    import reports
 
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     # the path forms have no fixed size; to_string ignores na_rep for nullable Int64
     # columns (it printed <NA>), so the dash goes in before formatting
     shown = frame.astype(object).where(frame.notna(), "-")
-    _emit(args, records, _table_lines(shown, index=False))
+    _emit(args, records, reports.table_lines(shown, index=False))
     return 0
 
 
@@ -622,37 +598,6 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_lines(s: dict) -> list[str]:
-    """Human lines for `study run/show/worker`: counts, best trial, problems, report."""
-    metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
-                                                  strict=False))
-    lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}",
-             f"trials {s['n_finished']}/{s['n_trials']}: {s['n_complete']} complete, "
-             f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
-             f"({s['n_error']} errors, {s['n_retried']} retried, "
-             f"{s['n_interrupted']} interrupted)"
-             + (f", {s['n_running']} running" if s["n_running"] else "")]
-    if s.get("stopped") == "timeout":
-        lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
-                     "trials (run it again to resume)")
-    if s["best_trial"] is not None:
-        value = _text(s["best_value"])
-        params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
-                          for k, v in s["best_params"].items())
-        lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
-    if s.get("pareto_front"):
-        lines.append(f"pareto front: {len(s['pareto_front'])} trials")
-    for p in s["problems"][:5]:
-        lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
-    if len(s["problems"]) > 5:
-        lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
-    if s.get("seconds") is not None:
-        lines.append(f"took {s['seconds']:.1f} s")
-    if s.get("report_path"):
-        lines.append(f"report: {s['report_path']}")
-    return lines
-
-
 def _study_report(name: str, storage, out=None, seconds=None) -> str:
     """Write the study report (it refreshes the runs index too); returns its path."""
     import reports
@@ -678,14 +623,14 @@ def _check_study_report_folder(args, name: str, instead: str) -> None:
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written."""
+    import reports
+
     failed = None
     if report:
-        import reports
-
         failed = _write_report(summary, reports.study_report_folder(name, args.storage),
                                lambda: _study_report(name, args.storage,
                                                      seconds=summary["seconds"]))
-    _emit(args, summary, _study_lines(summary))
+    _emit(args, summary, reports.study_lines(summary))
     return _after_report(args, failed)
 
 
@@ -708,20 +653,23 @@ def cmd_study_run(args) -> int:
 
 
 def cmd_study_worker(args) -> int:
+    import reports
     import study
 
     summary = study.join_study(args.study, storage=args.storage, workers=args.workers,
                                progress=not args.json, dataset=args.data)
-    _emit(args, summary, _study_lines(summary))
+    _emit(args, summary, reports.study_lines(summary))
     return 0
 
 
 def cmd_study_list(args) -> int:
+    import reports
     import study
 
     rows = study.list_studies(args.storage)
     lines = [f"{_pad(r['study'], 24)} {_pad(r['dataset'] or '-', 12)} {r['n_finished']:>4}/"
-             f"{r['n_trials'] or '-':<4} best {_text(r['best_value'])}" for r in rows]
+             f"{r['n_trials'] or '-':<4} best {reports.value_text(r['best_value'])}"
+             for r in rows]
     _emit(args, rows, lines or ["no studies"])
     return 0
 
@@ -741,7 +689,7 @@ def cmd_study_show(args) -> int:
     said = reports.report_lags(report, summary, shlex.join(again)) if report else None
     blind = report is not None and reports.unreadable(report)  # its lag is not known
     summary["report_stale"] = said is not None if report and not blind else None
-    lines = _study_lines(summary)
+    lines = reports.study_lines(summary)
     if said is not None or blind:
         lines.append(f"  ({said or 'this user cannot read it: Permission denied'})")
     _emit(args, summary, lines)
@@ -802,54 +750,15 @@ def cmd_study_report(args) -> int:
 def cmd_demo(args) -> int:
     import study
 
-    spec = study.load_spec("digits")
-    raw = {**spec.raw, "study": {**spec.raw["study"], "name": "demo"}}
-    spec = study.parse_spec(raw, path=spec.path)
-    if args.trials is not None:
-        spec = spec.with_trials(args.trials)
+    spec = study.demo_spec(args.trials)
     _check_study_report_folder(args, spec.name, "run it from a folder you can write in")
-    _replace_demo_only(args.storage, spec)
+    replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
+    if replaced:
+        print(f"hplab demo: replacing the earlier demo study in {replaced}", file=sys.stderr)
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, fresh=True,
                               command=_command_line(args.argv))
     return _study_end(args, spec.name, summary, report=True)
-
-
-def _replace_demo_only(storage, spec) -> None:
-    """The demo starts afresh: it replaces an earlier demo study (and says so), never a
-    study of the user's that happens to be named "demo", nor one still running."""
-    import study
-
-    where = study.resolve_storage(storage)
-    if not where.exists():
-        return
-    try:
-        s, _ = study.open_study("demo", storage)
-    except study.StorageError:  # no study of that name (or no storage yet)
-        return
-    if not str(s.user_attrs.get(study.COMMAND_ATTR, "")).startswith("hplab demo"):
-        raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
-                         "make; the demo would replace it: give another --storage")
-    import warnings
-
-    import optuna
-    from optuna.trial import TrialState
-
-    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;
-    # the demo's spec has the heartbeat settings every demo ran with
-    with study.quiet_optuna():  # heartbeats are experimental: optuna warns at each open
-        store = study.open_storage(where, heartbeat_interval=spec.heartbeat_interval,
-                                   grace_period=spec.grace_period)
-        demo = optuna.load_study(study_name="demo", storage=store)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
-        optuna.storages.fail_stale_trials(demo)
-    live = [t.number for t in demo.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-            if not study.worker_gone(study.trial_info(t).get("worker"))]
-    if live:  # deleting it under a running demo would mix the two runs' trials
-        raise ValueError(f"the demo study in {where.masked} is still running (trial "
-                         f"#{live[0]}); wait for it to end, or give another --storage")
-    print(f"hplab demo: replacing the earlier demo study in {where.masked}", file=sys.stderr)
 
 
 def _storage_flag(p) -> None:
@@ -922,59 +831,6 @@ def _floats(text: str) -> tuple[float, ...]:
             f"expected comma-separated numbers, got {text!r}") from None
 
 
-def _scaling_lines(s: dict) -> list[str]:
-    lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
-             f"{s['target']:.4g} ({s['target_source']})",
-             f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
-    for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
-                                      s["examples_to_target"], s["best_lr"], s["regimes"],
-                                      strict=True):
-        # an unreached batch has no steps, examples or best rate; its regime says why
-        lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
-                     f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
-    lines.append(s["fit_message"])
-    edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
-    if edge:  # the exponent below then describes the grid as much as the data
-        lines.append(f"the best rate sits at an edge of the grid for B = "
-                     f"{', '.join(str(b) for b in edge)}: widen it "
-                     "(--lr-range LOW,HIGH, or --lrs)")
-    if s["alpha"] is not None:
-        alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
-        se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
-        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
-            f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
-            f"nearest rule {s['alpha_rule']}"))
-    if s["lr_cap_batch"] is not None:
-        b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
-                                                    strict=True) if ok)
-        # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
-        lines.append(f"the best rate is already above 1 at B = {b0} ({lr0:.3g}), the smallest "
-                     f"batch that reached the target" if s["lr_cap_batch"] < b0 else
-                     f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
-    if s["b_simple"] is not None:
-        where = ("over the last half of the way to the target"
-                 if s.get("b_simple_step") is not None else
-                 "over the last half of the reference run (it never reached the target)")
-        # two figures and the spread: one noisy estimate does not carry three
-        spread = (f"{s['b_simple_interval']:.0%} interval {_two_figures(s['b_simple_low'])}-"
-                  f"{_two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
-                  "too few or too noisy measurements for an interval")
-        # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
-        big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
-               "set to test it" if s["b_simple"] >= s["n_train"] else "")
-        lines.append(f"gradient noise scale {where}: B_simple ~ {_two_figures(s['b_simple'])} "
-                     f"({spread}; {s['b_simple_measurements']} measurements){big}")
-    lines.append(f"took {s['seconds']:.1f} s")
-    if s.get("report_path"):
-        lines.append(f"report: {s['report_path']}")
-    return lines
-
-
-def _two_figures(v: float) -> str:
-    """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320)."""
-    return f"{float(f'{v:.2g}'):,.10g}"
-
-
 LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
@@ -1000,7 +856,7 @@ def cmd_scaling(args) -> int:
         max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, "scaling_report", result, _scaling_lines)
+    return _analysis_end(args, "scaling", result)
 
 
 def _add_scaling(sub) -> None:
@@ -1094,6 +950,7 @@ def _data_changed(model, ds, seed: int) -> bool | None:
 
 def cmd_predict(args) -> int:
     import nets
+    import reports
 
     if args.limit < -1:
         raise ValueError(f"--limit must be >= 0, or -1 for all, got {args.limit}")
@@ -1149,7 +1006,7 @@ def cmd_predict(args) -> int:
         return 0
     if limit:
         # 6 significant digits: fixed decimals showed 1e-30 as -0.0000 and 1e30 in 31 digits
-        lines += _table_lines(frame.head(limit), float_format="{:.6g}".format)
+        lines += reports.table_lines(frame.head(limit), float_format="{:.6g}".format)
     if args.out:
         lines.append(f"wrote {args.out}")
     _emit(args, summary, lines)
@@ -1215,43 +1072,6 @@ def _add_export_onnx(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- imbalance
-def _imbalance_lines(s: dict) -> list[str]:
-    lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
-             f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
-    for ratio in s["ratios"]:
-        lines.append(f"ratio {ratio}:")
-        skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
-        for r in (r for r in s["ranking"] if r["ratio"] == ratio):
-            if r["status"] == "skipped":
-                skipped.setdefault(r["reason"], []).append(r["strategy"])
-                continue
-            if r["mean"] is None:
-                lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['status']}: "
-                             f"{r['reason']}")
-                continue
-            ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
-                  else "")
-            lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
-                         + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
-        lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
-    lines += [m["message"] for m in s["majority"] if m["misleading"]]
-    leaks = [r for r in s["leakage"] or []
-             if r["metric"] == "pr_auc" and r["inflation"] is not None]
-    if any(r["inflation"] for r in leaks):
-        worst = max(leaks, key=lambda r: r["inflation"])
-        # an undersampler copies nothing: its inflation is the test set's changed prevalence
-        effect = (f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
-                  f"{worst['ratio']}; test prevalence {worst['test_prevalence_proper']:.3f} "
-                  f"-> {worst['test_prevalence_leaky']:.3f})" if worst["inflation"] > 0 else
-                  f"not inflated in this run (changed by {worst['inflation']:+.3f} at most)")
-        lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
-                     f"{effect}")
-    lines.append(f"took {s['seconds']:.1f} s")
-    if s.get("report_path"):
-        lines.append(f"report: {s['report_path']}")
-    return lines
-
-
 def cmd_imbalance(args) -> int:
     _check_out_folder(_analysis_out(args), args.command)
     import analyses
@@ -1264,7 +1084,7 @@ def cmd_imbalance(args) -> int:
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, "imbalance_report", result, _imbalance_lines)
+    return _analysis_end(args, "imbalance", result)
 
 
 def _add_imbalance(sub) -> None:
@@ -1311,45 +1131,6 @@ def _add_imbalance(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- lr-range
-def _lr_range_lines(s: dict) -> list[str]:
-    lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
-             f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
-             f"{len(s['seeds'])} seed(s)",
-             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12}"]
-    for name, v in s["suggestions"].items():
-        lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
-        iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
-        lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
-                                                         else ""))
-    if s["stop_lr"] is not None:
-        lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
-                     f"{s['divergence_lr']:.4g}")
-    else:
-        from analyses import no_stop_advice  # more --steps only sample the same range
-
-        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
-                     f"{no_stop_advice(s['config']['optimizer'])}")
-    v = s["verify"]
-    if v is not None and v.get("inconclusive"):
-        # the ratio is to the refined best rate, as in the conclusive line (0.28x of the
-        # refined 0.1475 read as 0.28x of the grid's 0.1307)
-        best = f"{v['best_lr']:.4g}, grid " if v.get("best_lr") is not None else "grid "
-        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best lr {best}"
-                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
-    elif v is not None and v["best_lr"] is not None:
-        lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
-                     f"the suggestion is "
-                     f"{v['ratio']:.2g}x that ({'within' if v['within_tolerance'] else 'outside'}"
-                     f" {v['tolerance']:g}x)" + (", at the grid's edge" if v["at_grid_edge"]
-                                                  else ""))
-    elif v is not None:
-        lines.append("verify: every grid run diverged")
-    lines.append(f"took {s['seconds']:.1f} s")
-    if s.get("report_path"):
-        lines.append(f"report: {s['report_path']}")
-    return lines
-
-
 def cmd_lr_range(args) -> int:
     _check_out_folder(_analysis_out(args), args.command)
     import analyses
@@ -1363,7 +1144,7 @@ def cmd_lr_range(args) -> int:
         mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
-    return _analysis_end(args, "lr_range_report", result, _lr_range_lines)
+    return _analysis_end(args, "lr_range", result)
 
 
 def _add_lr_range(sub) -> None:
@@ -1414,28 +1195,6 @@ def _add_lr_range(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- capacity
-def _capacity_lines(s: dict) -> list[str]:
-    m = s["metric"]
-    lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
-             f"{len(s['seeds'])} seed(s), {m}",
-             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
-             f"{'it->eps':>8}"]
-    for r in s["table"]:
-        lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
-                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>8} "
-                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
-                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
-                     + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
-    b = s["best"]
-    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
-                 f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
-                     f"{d}: {s['sufficient_width'].get(str(d), 'none')}" for d in s["depths"]))
-    lines.append(f"took {s['seconds']:.1f} s")
-    if s.get("report_path"):
-        lines.append(f"report: {s['report_path']}")
-    return lines
-
-
 def cmd_capacity(args) -> int:
     _check_out_folder(_analysis_out(args), args.command)
     import analyses
@@ -1449,7 +1208,7 @@ def cmd_capacity(args) -> int:
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
                                      progress=not args.json)
-    return _analysis_end(args, "capacity_report", result, _capacity_lines)
+    return _analysis_end(args, "capacity", result)
 
 
 def _add_capacity(sub) -> None:

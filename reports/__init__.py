@@ -24,6 +24,16 @@ from ._held_results import held_results, unreadable
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
 from ._report_files import remove_report
 from ._study_folder import find_study_report, report_lags, study_report_folder
+from ._terminal import (
+    capacity_lines,
+    imbalance_lines,
+    lr_range_lines,
+    scaling_lines,
+    study_lines,
+    table_lines,
+    two_figures,
+    value_text,
+)
 
 #: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
 #: ~1.3 s to import, so they come with the first use of one of these (see __getattr__).
@@ -52,6 +62,9 @@ __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
 # a study's report per storage, and whether it lags the study
 __all__ += ["find_study_report", "report_lags", "study_report_folder"]
+# what each command prints for people (its --json summary as lines)
+__all__ += ["capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines",
+            "study_lines", "table_lines", "two_figures", "value_text"]
 
 
 def __getattr__(name):

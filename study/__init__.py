@@ -3,6 +3,7 @@
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
 from ._create import create_or_resume, resumable_spec, stored_spec
+from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
 from ._objective import (
@@ -79,4 +80,5 @@ __all__ = [
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",
     "val_imbalance_metrics",
+    "DEMO", "demo_spec", "earlier_demo",
 ]

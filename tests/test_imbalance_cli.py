@@ -170,7 +170,7 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
     for name, reason in reasons.items():
         assert rank[name]["status"] == "failed" and rank[name]["reason"] == reason
         assert rank[name]["mean"] is None and rank[name]["rank"] > 8  # last, after the rest
-    lines = hplab._imbalance_lines(s)
+    lines = reports.imbalance_lines(s)
     for name, reason in reasons.items():
         assert any(re.fullmatch(rf" *\d+\. {name} +failed: {re.escape(reason)}", line)
                    for line in lines), name
@@ -303,7 +303,7 @@ def test_the_leakage_section_names_each_samplers_own_cause(tmp_path, capsys, par
     assert "A positive inflation is leakage, not skill" not in text
     # every seed ran both ways: no note on fewer seeds
     assert (leak["n_seeds_paired"] == 1).all() and "compared seed by seed" not in text
-    line = next(x for x in hplab._imbalance_lines(summary) if x.startswith("leakage demo"))
+    line = next(x for x in reports.imbalance_lines(summary) if x.startswith("leakage demo"))
     assert re.search(r"inflated by up to \+0\.\d+ \(\w+, 1:10; test prevalence 0\.090 -> "
                      r"0\.1[67]\d\)$", line), line
 

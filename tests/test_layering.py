@@ -2,7 +2,8 @@
 
 nets and data import none of the others; study and analyses import nets and data (and
 study, one way, the imbalance pipelines of analyses); reports may import them all;
-only hplab.py imports reports. nets imports neither optuna nor matplotlib, and the
+only hplab.py imports reports, and it imports nothing else but the standard library.
+nets imports neither optuna nor matplotlib, and the
 analyses never plot. A command imports what draws, tabulates or fits only when it does.
 """
 
@@ -44,6 +45,12 @@ def test_imports_point_one_way(package):
     found = {f"{p.relative_to(ROOT)}: {name}"
              for p in sorted((ROOT / package).rglob("*.py"))
              for name in _imports(p) & FORBIDDEN[package]}
+    assert not found
+
+
+def test_the_cli_imports_only_the_packages_and_the_standard_library():
+    # the thin CLI: what a command does with optuna, pandas or numpy lives in a package
+    found = _imports(ROOT / "hplab.py") - set(PACKAGES) - sys.stdlib_module_names
     assert not found
 
 

@@ -12,7 +12,6 @@ import pytest
 from cli_helpers import run_cli
 from conftest import require_module
 
-import hplab
 import nets
 import reports
 from analyses import scaling_study
@@ -288,8 +287,6 @@ def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
     # (extrapolated above the largest batch tested, 4; ...)" on 4 examples, B = 4 "diminishing
     # returns", the index headline "B_crit 5.09", and "the linear rule ... passes a rate of 1
     # at B ≈ 0.418", a batch size below the smallest one
-    import hplab
-
     out = tmp_path / "runs" / "scaling" / "xor"
     code, stdout, err = run_cli([
         "scaling", "--dataset", "xor", "--lrs", "0.3162,1,3.1623,10", "--seeds", "1",
@@ -316,7 +313,7 @@ def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(
             "here go past 1 (3.16 at B = 1, 3.1 at B = 2, 4.65 at B = 4): the course's cap of 1 "
             "does not hold on this set.") in text
     assert "B ≈ 0.316" not in text and "diminishing returns" not in text
-    lines = hplab._scaling_lines(s)
+    lines = reports.scaling_lines(s)
     assert ("the best rate is already above 1 at B = 1 (3.16), the smallest batch that reached "
             "the target") in lines
     assert not any("passes lr = 1" in line for line in lines)
@@ -349,8 +346,6 @@ def test_cli_human_output_and_no_report(capsys, tmp_path):
 
 
 def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
-    import hplab
-
     code, stdout, err = run_cli([
         "scaling", "--dataset", "coin", "--batch-sizes", "64,128", "--lrs", "0.5",
         "--seeds", "1", "--target", "0.5", "--max-steps", "300", "--no-noise", "--no-report",
@@ -359,7 +354,7 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     summary = json.loads(stdout)
     assert abs(summary["alpha"]) < 1e-12  # one rate for every batch: a flat rule
     summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
-    lines = "\n".join(hplab._scaling_lines(summary))
+    lines = "\n".join(reports.scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
     # one rate for every batch is a grid's edge, not a finding
     assert ("the best rate sits at an edge of the grid for B = 64, 128: widen it "
@@ -420,7 +415,7 @@ def test_double_arc_rates_and_noise_scale_are_said_as_measured(capsys, tmp_path,
     assert code == 0, err
     s = json.loads(out)
     text = " ".join(parse_html((tmp_path / "sc" / "report.html").read_text()).all_text.split())
-    stdout = "\n".join(hplab._scaling_lines(s))  # the text run prints these of its summary
+    stdout = "\n".join(reports.scaling_lines(s))  # the text run prints these of its summary
     _no_sentence_says_every_batch_shares_a_rate_the_larger_ones_do_not(s, text, stdout)
     _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text, stdout)
 
@@ -572,7 +567,7 @@ def test_a_noise_scale_above_the_training_set_size_says_so(capsys, tmp_path, par
     line = next(x for x in out.splitlines() if x.startswith("gradient noise scale"))
     assert code == 0 and line.endswith(f"measurements); {caveat}")
     text = " ".join(parse_html((tmp_path / "xor" / "report.html").read_text()).all_text.split())
-    assert f"B_simple ≈ {hplab._two_figures(s['b_simple'])} ({caveat});" in text
+    assert f"B_simple ≈ {reports.two_figures(s['b_simple'])} ({caveat});" in text
 
 
 def test_a_study_by_name_keeps_no_dataset_once_it_returns():

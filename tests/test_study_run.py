@@ -19,6 +19,7 @@ from conftest import require_module, trials_of
 from optuna.trial import TrialState
 
 import hplab
+import reports
 import study
 from study._run import cores, local_workers
 from study._spec import first_difference
@@ -557,11 +558,9 @@ def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_fil
         assert t.state == TrialState.PRUNED and study.trial_info(t)["status"] == "diverged"
         assert study.trial_info(t)["reason"]
     assert {p["status"] for p in summary["problems"]} == {"diverged"}
-    lines = hplab._study_lines(summary)
+    lines = reports.study_lines(summary)
     assert any("3 diverged" in line for line in lines)
     # no complete trial, no result: a red badge, but not "failed" (none failed: diverged)
-    import reports
-
     html = reports.study_report("boom", storage=str(db), out=tmp_path / "r").read_text()
     assert '<span class="badge tone-bad">no complete trial</span>' in html
 

@@ -1,0 +1,209 @@
+"""What each command prints for people: the terminal's short report of a summary.
+
+Each function takes the summary a command prints with ``--json`` (the same dict, the same
+keys) and returns its lines; ``hplab`` escapes and prints them. Plain text: nothing here
+imports matplotlib, and only `table_lines` (given a frame) pandas.
+"""
+
+from __future__ import annotations
+
+
+def value_text(value) -> str:
+    """A value for people: whole floats as ints, others to 6 digits, None as '-', a list
+    (several objectives) comma-separated."""
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(value_text(v) for v in value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
+    return str(value)
+
+
+def table_lines(frame, **kwargs) -> list[str]:
+    """``frame.to_string(**kwargs)`` as lines, columns aligned for wide characters too."""
+    import pandas as pd
+
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(**kwargs).splitlines()
+
+
+def _fmt(value, spec: str) -> str:
+    """``value`` formatted with ``spec``, or '-' when there is none (NaN in the JSON)."""
+    return "-" if value is None else format(value, spec)
+
+
+def two_figures(v: float) -> str:
+    """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320)."""
+    return f"{float(f'{v:.2g}'):,.10g}"
+
+
+def study_lines(s: dict) -> list[str]:
+    """Lines for `hplab study run/show/worker`: counts, best trial, problems, report."""
+    metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
+                                                  strict=False))
+    lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}",
+             f"trials {s['n_finished']}/{s['n_trials']}: {s['n_complete']} complete, "
+             f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
+             f"({s['n_error']} errors, {s['n_retried']} retried, "
+             f"{s['n_interrupted']} interrupted)"
+             + (f", {s['n_running']} running" if s["n_running"] else "")]
+    if s.get("stopped") == "timeout":
+        lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
+                     "trials (run it again to resume)")
+    if s["best_trial"] is not None:
+        value = value_text(s["best_value"])
+        params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in s["best_params"].items())
+        lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
+    if s.get("pareto_front"):
+        lines.append(f"pareto front: {len(s['pareto_front'])} trials")
+    for p in s["problems"][:5]:
+        lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
+    if len(s["problems"]) > 5:
+        lines.append(f"  ... and {len(s['problems']) - 5} more (hplab study export)")
+    return lines + _ending(s)
+
+
+def scaling_lines(s: dict) -> list[str]:
+    """Lines for `hplab scaling`: steps per batch size, the fit, the rules, the noise scale."""
+    lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
+             f"{s['target']:.4g} ({s['target_source']})",
+             f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
+    for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
+                                      s["examples_to_target"], s["best_lr"], s["regimes"],
+                                      strict=True):
+        # an unreached batch has no steps, examples or best rate; its regime says why
+        lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
+                     f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
+    lines.append(s["fit_message"])
+    edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
+    if edge:  # the exponent below then describes the grid as much as the data
+        lines.append(f"the best rate sits at an edge of the grid for B = "
+                     f"{', '.join(str(b) for b in edge)}: widen it "
+                     "(--lr-range LOW,HIGH, or --lrs)")
+    if s["alpha"] is not None:
+        alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
+        se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
+        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
+            f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
+            f"nearest rule {s['alpha_rule']}"))
+    if s["lr_cap_batch"] is not None:
+        b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
+                                                    strict=True) if ok)
+        # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
+        lines.append(f"the best rate is already above 1 at B = {b0} ({lr0:.3g}), the smallest "
+                     f"batch that reached the target" if s["lr_cap_batch"] < b0 else
+                     f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
+    if s["b_simple"] is not None:
+        where = ("over the last half of the way to the target"
+                 if s.get("b_simple_step") is not None else
+                 "over the last half of the reference run (it never reached the target)")
+        # two figures and the spread: one noisy estimate does not carry three
+        spread = (f"{s['b_simple_interval']:.0%} interval {two_figures(s['b_simple_low'])}-"
+                  f"{two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
+                  "too few or too noisy measurements for an interval")
+        # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
+        big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
+               "set to test it" if s["b_simple"] >= s["n_train"] else "")
+        lines.append(f"gradient noise scale {where}: B_simple ~ {two_figures(s['b_simple'])} "
+                     f"({spread}; {s['b_simple_measurements']} measurements){big}")
+    return lines + _ending(s)
+
+
+def imbalance_lines(s: dict) -> list[str]:
+    """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
+    lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
+             f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
+    for ratio in s["ratios"]:
+        lines.append(f"ratio {ratio}:")
+        skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
+        for r in (r for r in s["ranking"] if r["ratio"] == ratio):
+            if r["status"] == "skipped":
+                skipped.setdefault(r["reason"], []).append(r["strategy"])
+                continue
+            if r["mean"] is None:
+                lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['status']}: "
+                             f"{r['reason']}")
+                continue
+            ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
+                  else "")
+            lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
+                         + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
+        lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
+    lines += [m["message"] for m in s["majority"] if m["misleading"]]
+    leaks = [r for r in s["leakage"] or []
+             if r["metric"] == "pr_auc" and r["inflation"] is not None]
+    if any(r["inflation"] for r in leaks):
+        worst = max(leaks, key=lambda r: r["inflation"])
+        # an undersampler copies nothing: its inflation is the test set's changed prevalence
+        effect = (f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
+                  f"{worst['ratio']}; test prevalence {worst['test_prevalence_proper']:.3f} "
+                  f"-> {worst['test_prevalence_leaky']:.3f})" if worst["inflation"] > 0 else
+                  f"not inflated in this run (changed by {worst['inflation']:+.3f} at most)")
+        lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
+                     f"{effect}")
+    return lines + _ending(s)
+
+
+def lr_range_lines(s: dict) -> list[str]:
+    """Lines for `hplab lr-range`: the suggestions, where it stopped, the verification."""
+    lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
+             f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
+             f"{len(s['seeds'])} seed(s)",
+             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12}"]
+    for name, v in s["suggestions"].items():
+        lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
+        iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
+        lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
+                                                         else ""))
+    if s["stop_lr"] is not None:
+        lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
+                     f"{s['divergence_lr']:.4g}")
+    else:
+        from analyses import no_stop_advice  # more --steps only sample the same range
+
+        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
+                     f"{no_stop_advice(s['config']['optimizer'])}")
+    v = s["verify"]
+    if v is not None and v.get("inconclusive"):
+        # the ratio is to the refined best rate, as in the conclusive line (0.28x of the
+        # refined 0.1475 read as 0.28x of the grid's 0.1307)
+        best = f"{v['best_lr']:.4g}, grid " if v.get("best_lr") is not None else "grid "
+        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best lr {best}"
+                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
+    elif v is not None and v["best_lr"] is not None:
+        lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
+                     f"the suggestion is "
+                     f"{v['ratio']:.2g}x that ({'within' if v['within_tolerance'] else 'outside'}"
+                     f" {v['tolerance']:g}x)" + (", at the grid's edge" if v["at_grid_edge"]
+                                                  else ""))
+    elif v is not None:
+        lines.append("verify: every grid run diverged")
+    return lines + _ending(s)
+
+
+def capacity_lines(s: dict) -> list[str]:
+    """Lines for `hplab capacity`: the width x depth table and the best net."""
+    m = s["metric"]
+    lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
+             f"{len(s['seeds'])} seed(s), {m}",
+             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
+             f"{'it->eps':>8}"]
+    for r in s["table"]:
+        lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
+                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
+                     + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
+    b = s["best"]
+    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
+                 f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
+                     f"{d}: {s['sufficient_width'].get(str(d), 'none')}" for d in s["depths"]))
+    return lines + _ending(s)
+
+
+def _ending(s: dict) -> list[str]:
+    """A summary's last lines: the time it took, and its report when one was written."""
+    return ([f"took {s['seconds']:.1f} s"] if s.get("seconds") is not None else []) + \
+        ([f"report: {s['report_path']}"] if s.get("report_path") else [])

@@ -1,0 +1,60 @@
+"""The demo study (`hplab demo`): the ready digits spec under the name "demo", run afresh
+each time, replacing the last demo and nothing else."""
+
+from __future__ import annotations
+
+import warnings
+
+import optuna
+from optuna.trial import TrialState
+
+from ._errors import StorageError
+from ._objective import worker_gone
+from ._record import trial_info
+from ._registry import quiet_optuna
+from ._spec import StudySpec, load_spec, parse_spec
+from ._storage import open_storage, resolve_storage
+from ._summary import open_study
+from ._worker import COMMAND_ATTR
+
+DEMO = "demo"  # the demo study's name
+DEMO_COMMAND = "hplab demo"  # how its stored command line starts: the demo made it
+
+
+def demo_spec(trials: int | None = None) -> StudySpec:
+    """The ready digits spec named "demo" (``trials``: its n_trials instead of the spec's)."""
+    spec = load_spec("digits")
+    spec = parse_spec({**spec.raw, "study": {**spec.raw["study"], "name": DEMO}},
+                      path=spec.path)
+    return spec if trials is None else spec.with_trials(trials)
+
+
+def earlier_demo(storage, spec: StudySpec) -> str | None:
+    """Where an earlier demo study is that a fresh demo run would replace (the storage,
+    masked), or None when there is none; a study named "demo" that the demo did not make,
+    or one still running, is refused (ValueError)."""
+    where = resolve_storage(storage)
+    if not where.exists():
+        return None
+    try:
+        s, _ = open_study(DEMO, storage)
+    except StorageError:  # no study of that name (or no storage yet)
+        return None
+    if not str(s.user_attrs.get(COMMAND_ATTR, "")).startswith(DEMO_COMMAND):
+        raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
+                         "make; the demo would replace it: give another --storage")
+    # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;
+    # the demo's spec has the heartbeat settings every demo ran with
+    with quiet_optuna():  # heartbeats are experimental: optuna warns at each open
+        store = open_storage(where, heartbeat_interval=spec.heartbeat_interval,
+                             grace_period=spec.grace_period)
+        demo = optuna.load_study(study_name=DEMO, storage=store)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optuna calls fail_stale_trials experimental
+        optuna.storages.fail_stale_trials(demo)
+    live = [t.number for t in demo.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            if not worker_gone(trial_info(t).get("worker"))]
+    if live:  # deleting it under a running demo would mix the two runs' trials
+        raise ValueError(f"the demo study in {where.masked} is still running (trial "
+                         f"#{live[0]}); wait for it to end, or give another --storage")
+    return where.masked
