@@ -20,7 +20,6 @@ import re
 import shlex
 import signal
 import sys
-import tempfile
 import threading
 import unicodedata
 import warnings
@@ -198,56 +197,6 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
-def _check_out_folder(out, kind: str | None = None, name: str | None = None, *,
-                      named: str = "--out", instead: str | None = None) -> None:
-    """An --out folder that cannot be written fails now, in one line, not after the run;
-    so does one that holds another command's results when ``kind`` (the report's) is given:
-    a report written there replaced that report and mixed its files into the folder.
-    ``named``: how the message names the folder; ``instead``: what to do then."""
-    if not out:
-        return
-    out = Path(out)
-    if kind is not None and out.is_dir():
-        if _being_written(out):
-            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
-                             "or give another --out")
-        import reports
-
-        held = reports.held_results(out, kind, name)
-        if held:
-            raise ValueError(f"--out {out} holds {held}; give another folder")
-    import nets
-
-    blocked = nets.folder_blocker(out)  # a file, or a link to a missing folder, on its way
-    if blocked:
-        raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
-    existing = next(p for p in (out, *out.parents) if p.exists())
-    # a report replaces the CSVs in report_files/ (and a train without one removes them):
-    # another user's there failed after the run, the earlier report.html already deleted
-    files = out / "report_files"
-    for folder in (existing, *([files] if kind is not None and files.is_dir() else [])):
-        try:  # a real write: permissions, read-only mounts and /proc all answer here
-            tempfile.TemporaryDirectory(dir=folder).cleanup()
-        except OSError as exc:
-            raise ValueError(f"{named} {out}: cannot write in {folder} "
-                             f"({exc.strerror or type(exc).__name__})"
-                             + (f"; {instead}" if instead else "")) from None
-
-
-def _being_written(out: Path) -> bool:
-    """Whether a train holds the folder ``out`` (see `_holding`) and is writing there."""
-    import fcntl
-
-    fd = os.open(out, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-
-
 def _refuse_overwrite(out, *inputs) -> None:
     """Stop before an output path destroys one of the command's input files (or a file of
     an input folder), a study storage or a saved model; an empty path or a folder is named."""
@@ -315,6 +264,13 @@ def _analysis_report(args, kind: str, result) -> str | None:
     return str(write(result, _analysis_out(args), command=_command_line(args.argv)))
 
 
+def _check_analysis_out(args) -> None:
+    """An analysis's report folder that cannot be written fails before the analysis runs."""
+    import reports
+
+    reports.check_out_folder(_analysis_out(args), args.command)
+
+
 def _analysis_out(args) -> Path | None:
     """Where an analysis's report goes (--out, else runs/COMMAND/DATASET); None with
     --no-report."""
@@ -347,6 +303,7 @@ def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
 def cmd_train(args) -> int:
     import data
     import nets
+    import reports
     import study
 
     cfg = nets.TrainConfig(
@@ -359,36 +316,10 @@ def cmd_train(args) -> int:
     )
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
-    _check_out_folder(out, "train")  # found now, not after the training
+    reports.check_out_folder(out, "train")  # found now, not after the training
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
-    with _holding(out):
+    with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
-
-
-@contextlib.contextmanager
-def _holding(out: Path):
-    """Hold the folder ``out`` for this process: a second command writing it at the same
-    time is refused (two trains under one --name left one's model beside the other's
-    report). An OS lock on the folder: it ends with the process, however it ends."""
-    import fcntl
-
-    made = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
-    fd = os.open(out, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
-                             "or give another --name or --out") from None
-        yield
-    except BaseException:
-        if made:  # a first run stopped before it saved anything left an empty folder
-            with contextlib.suppress(OSError):  # not empty: it holds what was saved
-                out.rmdir()
-        raise
-    finally:
-        os.close(fd)
 
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
@@ -605,21 +536,6 @@ def _study_report(name: str, storage, out=None, seconds=None) -> str:
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
 
 
-def _check_study_report_folder(args, name: str, instead: str) -> None:
-    """A study's report folder that cannot be written fails before its trials run (the
-    report is written after them)."""
-    import reports
-
-    folder = reports.study_report_folder(name, args.storage)
-    # what the report would refuse to write over (another command's report, a foreign
-    # best_model/ or spec.toml, a linked report_files/), refused before the trials too; not
-    # a report being written there: another run of this study may be ending
-    held = reports.held_results(folder, "study", name) if folder.is_dir() else None
-    if held:
-        raise ValueError(f"the report folder {folder} holds {held}; {instead}")
-    _check_out_folder(folder, named="the report folder", instead=instead)
-
-
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written."""
@@ -635,6 +551,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
 
 
 def cmd_study_run(args) -> int:
+    import reports
     import study
 
     try:
@@ -644,8 +561,9 @@ def cmd_study_run(args) -> int:
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     if args.report:
-        _check_study_report_folder(args, spec.name, "run with --no-report, and write the "
-                                   "report elsewhere later (hplab study report --out)")
+        reports.check_study_report_folder(spec.name, args.storage,
+                                          "run with --no-report, and write the report "
+                                          "elsewhere later (hplab study report --out)")
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
                               progress=not args.json, command=_command_line(args.argv),
                               explicit_trials=args.trials is not None)
@@ -733,25 +651,29 @@ def cmd_study_spec(args) -> int:
 
 
 def cmd_study_report(args) -> int:
+    import reports
     import study
 
     study.show_study(args.name, args.storage)  # a missing study fails here, in one line
     # before retraining the best trial and drawing the figures (a file of the folder it
     # could not read was refused after 10 s of both)
     if args.out:
-        _check_out_folder(args.out, "study", args.name)
+        reports.check_out_folder(args.out, "study", args.name)
     else:
-        _check_study_report_folder(args, args.name, "give another folder with --out")
+        reports.check_study_report_folder(args.name, args.storage,
+                                          "give another folder with --out")
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 
 
 def cmd_demo(args) -> int:
+    import reports
     import study
 
     spec = study.demo_spec(args.trials)
-    _check_study_report_folder(args, spec.name, "run it from a folder you can write in")
+    reports.check_study_report_folder(spec.name, args.storage,
+                                      "run it from a folder you can write in")
     replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
     if replaced:
         print(f"hplab demo: replacing the earlier demo study in {replaced}", file=sys.stderr)
@@ -835,7 +757,7 @@ LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
 def cmd_scaling(args) -> int:
-    _check_out_folder(_analysis_out(args), args.command)
+    _check_analysis_out(args)
     import analyses
     import nets
 
@@ -1073,7 +995,7 @@ def _add_export_onnx(sub) -> None:
 
 # ----------------------------------------------------------------------------- imbalance
 def cmd_imbalance(args) -> int:
-    _check_out_folder(_analysis_out(args), args.command)
+    _check_analysis_out(args)
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -1132,7 +1054,7 @@ def _add_imbalance(sub) -> None:
 
 # ----------------------------------------------------------------------------- lr-range
 def cmd_lr_range(args) -> int:
-    _check_out_folder(_analysis_out(args), args.command)
+    _check_analysis_out(args)
     import analyses
     import nets
 
@@ -1196,7 +1118,7 @@ def _add_lr_range(sub) -> None:
 
 # ----------------------------------------------------------------------------- capacity
 def cmd_capacity(args) -> int:
-    _check_out_folder(_analysis_out(args), args.command)
+    _check_analysis_out(args)
     import analyses
 
     base = analyses.CAPACITY_CONFIG

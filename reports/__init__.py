@@ -22,6 +22,7 @@ import importlib
 
 from ._held_results import held_results, unreadable
 from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
+from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._study_folder import find_study_report, report_lags, study_report_folder
 from ._terminal import (
@@ -62,6 +63,8 @@ __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
 # a study's report per storage, and whether it lags the study
 __all__ += ["find_study_report", "report_lags", "study_report_folder"]
+# the folders commands write into: checked before the work, held while writing
+__all__ += ["check_out_folder", "check_study_report_folder", "holding"]
 # what each command prints for people (its --json summary as lines)
 __all__ += ["capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines",
             "study_lines", "table_lines", "two_figures", "value_text"]

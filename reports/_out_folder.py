@@ -1,0 +1,98 @@
+"""The folders commands write into, checked before the work and held during it: one that
+cannot be written, or that holds another command's results, fails in one line before a
+run; a train holds its folder with an OS lock while it writes there."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+
+from nets import folder_blocker
+
+from ._held_results import held_results
+from ._study_folder import study_report_folder
+
+
+def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
+                     named: str = "--out", instead: str | None = None) -> None:
+    """An --out folder that cannot be written fails now, in one line, not after the run;
+    so does one that holds another command's results when ``kind`` (the report's) is given:
+    a report written there replaced that report and mixed its files into the folder.
+    ``named``: how the message names the folder; ``instead``: what to do then."""
+    if not out:
+        return
+    out = Path(out)
+    if kind is not None and out.is_dir():
+        if _being_written(out):
+            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
+                             "or give another --out")
+        held = held_results(out, kind, name)
+        if held:
+            raise ValueError(f"--out {out} holds {held}; give another folder")
+    blocked = folder_blocker(out)  # a file, or a link to a missing folder, on its way
+    if blocked:
+        raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    # a report replaces the CSVs in report_files/ (and a train without one removes them):
+    # another user's there failed after the run, the earlier report.html already deleted
+    files = out / "report_files"
+    for folder in (existing, *([files] if kind is not None and files.is_dir() else [])):
+        try:  # a real write: permissions, read-only mounts and /proc all answer here
+            tempfile.TemporaryDirectory(dir=folder).cleanup()
+        except OSError as exc:
+            raise ValueError(f"{named} {out}: cannot write in {folder} "
+                             f"({exc.strerror or type(exc).__name__})"
+                             + (f"; {instead}" if instead else "")) from None
+
+
+def _being_written(out: Path) -> bool:
+    """Whether a train holds the folder ``out`` (see `holding`) and is writing there."""
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def holding(out: Path):
+    """Hold the folder ``out`` for this process: a second command writing it at the same
+    time is refused (two trains under one --name left one's model beside the other's
+    report). An OS lock on the folder: it ends with the process, however it ends."""
+    made = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
+                             "or give another --name or --out") from None
+        yield
+    except BaseException:
+        if made:  # a first run stopped before it saved anything left an empty folder
+            with contextlib.suppress(OSError):  # not empty: it holds what was saved
+                out.rmdir()
+        raise
+    finally:
+        os.close(fd)
+
+
+def check_study_report_folder(name: str, storage, instead: str) -> None:
+    """A study's report folder that cannot be written fails before its trials run (the
+    report is written after them)."""
+    folder = study_report_folder(name, storage)
+    # what the report would refuse to write over (another command's report, a foreign
+    # best_model/ or spec.toml, a linked report_files/), refused before the trials too; not
+    # a report being written there: another run of this study may be ending
+    held = held_results(folder, "study", name) if folder.is_dir() else None
+    if held:
+        raise ValueError(f"the report folder {folder} holds {held}; {instead}")
+    check_out_folder(folder, named="the report folder", instead=instead)
+
