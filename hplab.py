@@ -1245,7 +1245,7 @@ def _terminate(signum, frame) -> None:
     # would be (a raise between a trial's creation and its start left it RUNNING forever
     # on a journal file, or broke into optuna's tell with a traceback); getattr: the
     # module may be half imported when the signal comes
-    elif (held := getattr(sys.modules.get("study._worker"), "HeldInterrupts", None)):
+    elif (held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None)):
         held.deliver(frame)
     else:
         raise KeyboardInterrupt

@@ -22,6 +22,8 @@ import numpy as np
 import data
 import nets
 
+from ._held_interrupts import HeldInterrupts
+
 SNAPSHOTS_FOR_2D = 8  # parameter copies kept for hidden-space views of 2-feature data
 
 
@@ -195,7 +197,6 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
         "config.json": lambda tmp: tmp.write_text(json.dumps(summary, indent=2,
                                                              default=_plain)),
     }
-    from ._worker import HeldInterrupts  # lazy: _worker imports this module's users
 
     staged = {}
     try:  # all three staged first: an interrupt leaves the earlier run whole, or the new

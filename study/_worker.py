@@ -9,12 +9,9 @@ workers on any number of machines end with exactly ``n_trials`` finished.
 
 from __future__ import annotations
 
-import _thread
 import contextlib
 import datetime
-import signal
 import sys
-import threading
 import time
 
 import numpy as np
@@ -22,6 +19,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import StorageError
+from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
@@ -46,99 +44,6 @@ GRID_ATTRS = ("grid_id", "search_space")
 # poll period while other workers finish the last trials: a short one, because the
 # study ends only when the waiting worker sees the last trial done (a poll is ~10 ms)
 WAIT_SECONDS = 0.2
-
-
-class HeldInterrupts:
-    """Ctrl-C reaches a worker only inside a trial's training, where the trial records it.
-
-    Between creating a trial and entering it (or between leaving it and optuna's ``tell``)
-    a KeyboardInterrupt would leave a RUNNING trial that nobody owns, counted against the
-    budget until the heartbeat grace. There the interrupt is held and raised right after.
-    Once one interrupt is raised, further ones are held too, until the next ``allow``.
-    Only the main thread can own a signal handler; elsewhere this does nothing. An
-    interrupt that does not come as SIGINT (SIGTERM to a background job, whose SIGINT is
-    ignored) goes through `deliver`, and is held the same way. One raised where Python
-    cannot raise it (a weakref callback or a ``__del__`` ran as it came: Python prints it
-    and carries on) is delivered again (`_unraisable`).
-    """
-
-    _active: list[HeldInterrupts] = []  # the main thread's, innermost last
-
-    def __init__(self):
-        self._holding, self._pending, self._old = True, None, None
-        self._raised = self._old_hook = None  # the interrupt raised last; the hook before
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            HeldInterrupts._active.append(self)
-            old = signal.getsignal(signal.SIGINT)
-            if old is signal.default_int_handler:  # leave ignored/custom handlers alone
-                self._old = old
-                signal.signal(signal.SIGINT, self._handler)
-            self._old_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
-        return self
-
-    def __exit__(self, *exc):
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-        if self._old_hook is not None and sys.unraisablehook == self._unraisable:
-            sys.unraisablehook = self._old_hook
-        self._raised = None
-        if HeldInterrupts._active and HeldInterrupts._active[-1] is self:
-            HeldInterrupts._active.pop()
-        self.allow()  # an interrupt held at the very end still stops the caller
-        return False
-
-    @staticmethod
-    def deliver(frame=None, interrupt: type[KeyboardInterrupt] = KeyboardInterrupt) -> None:
-        """Interrupt the main thread as Ctrl-C would: held inside an active
-        `HeldInterrupts`, raised anywhere else. ``interrupt``: a KeyboardInterrupt of
-        another cause (a pool worker's parent died)."""
-        if not HeldInterrupts._active:
-            raise interrupt
-        HeldInterrupts._active[-1]._interrupt(interrupt)
-
-    def _handler(self, signum, frame):
-        self._interrupt(KeyboardInterrupt)
-
-    def _interrupt(self, interrupt: type[KeyboardInterrupt]) -> None:
-        if self._holding:
-            self._pending = self._pending or interrupt
-        else:
-            # one interrupt at a time: a second copy (a terminal's Ctrl-C reaches the
-            # worker and its parent, which passes one on) must not cut short the trial's
-            # "interrupted" record; it waits for the next allow()
-            self._holding = True
-            # the type a dropped one is delivered again as (`_unraisable`), if any
-            self._raised, self._pending = (self._pending or interrupt)(), None
-            raise self._raised
-
-    def _unraisable(self, unraisable) -> None:
-        """``sys.unraisablehook``: an interrupt raised in a weakref callback or a
-        ``__del__`` is dropped there, and holding from then on, the worker ran every trial
-        left. It is raised again instead, a moment later, from its SIGINT handler (from
-        another thread: raised while this hook runs, it would be lost too); without that
-        handler (SIGINT ignored), at the next `allow`."""
-        if unraisable.exc_value is None or unraisable.exc_value is not self._raised:
-            self._old_hook(unraisable)
-            return
-        self._raised, self._pending = None, type(unraisable.exc_value)
-        if self._old is not None:
-            self._holding = False
-            later = threading.Timer(0.01, _thread.interrupt_main, (signal.SIGINT,))
-            later.daemon = True
-            later.start()
-
-    def hold(self) -> None:
-        self._holding = True
-
-    def allow(self) -> None:
-        self._holding = False
-        if self._pending:
-            # raised as one from the handler is: a copy that follows (Ctrl-C passed on by
-            # the parent, a death signal repeated) waits while the trial records this one
-            interrupt, self._pending, self._holding = self._pending, None, True
-            raise interrupt
 
 
 def retried_numbers(trials) -> set[int]:

@@ -567,7 +567,7 @@ def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be(monkeypatch):
         with pytest.raises(KeyboardInterrupt):  # outside a holder it stops at once
             hplab._terminate(signal.SIGTERM, None)
         # and while study is still being imported (an AttributeError and exit 1 did)
-        for name in ("study", "study._worker"):  # half imported: no HeldInterrupts yet
+        for name in ("study", "study._held_interrupts"):  # half imported: no HeldInterrupts yet
             monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
         with pytest.raises(KeyboardInterrupt):
             hplab._terminate(signal.SIGTERM, None)

@@ -697,7 +697,7 @@ def test_a_study_without_trials_exports_and_reports(spec_file, tmp_path, parse_h
 def test_a_second_interrupt_waits_until_the_first_is_handled():
     # a terminal's Ctrl-C reaches a pool worker twice (directly, and passed on by its
     # parent): the second copy must not cut short the trial's "interrupted" record
-    from study._worker import HeldInterrupts
+    from study._held_interrupts import HeldInterrupts
 
     def interrupt_self():
         os.kill(os.getpid(), signal.SIGINT)
@@ -723,7 +723,7 @@ def test_a_copy_of_a_held_interrupt_waits_while_the_trial_records_it():
     # Ctrl-C held between a trial's creation and its start is raised when it starts; a
     # copy (passed on by the parent; a parent's death signal can come twice) then broke
     # into the trial's "interrupted" record, and left it a FAIL with no status
-    from study._worker import HeldInterrupts
+    from study._held_interrupts import HeldInterrupts
 
     steps = []
     with pytest.raises(KeyboardInterrupt):  # the copy, raised when the worker leaves
@@ -760,8 +760,8 @@ def test_an_interrupt_dropped_in_a_callback_is_raised_again():
     # in ~1 of 10 Ctrl-C of run_study(workers=2) one worker's interrupt landed in a weakref
     # callback ("Exception ignored in: <function WeakKeyDictionary...remove>"); holding
     # from then on, that worker ran the study's whole budget (50 s instead of 0.1 s)
+    from study._held_interrupts import HeldInterrupts
     from study._record import ParentDied
-    from study._worker import HeldInterrupts
 
     dropped, hook = [], sys.unraisablehook
     sys.unraisablehook = dropped.append  # others' (pytest's, the CLI's) stay as they were
