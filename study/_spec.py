@@ -58,10 +58,10 @@ from ._space import (
     GRID_MAX_VALUES,
     Space,
     _typed,
-    check_config_space,
     parse_fixed,
     parse_space,
 )
+from ._space_check import check_config_space
 from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
 
 # What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.

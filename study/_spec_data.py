@@ -9,7 +9,7 @@ import nets
 
 from ._errors import SpecError
 from ._registry import IMBALANCE_METRICS
-from ._space import check_config_space
+from ._space_check import check_config_space
 from ._spec import StudySpec
 
 
