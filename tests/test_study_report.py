@@ -273,7 +273,7 @@ def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path
 
 
 class _Page:
-    """What `_add_parameters` puts in a report, without drawing: (kind or name, text)."""
+    """What `add_what_mattered` puts in a report, without drawing: (kind or name, text)."""
 
     def __init__(self):
         self.blocks = []
@@ -296,12 +296,12 @@ def _what_mattered(s, metrics, directions) -> dict[str, str]:
     from types import SimpleNamespace
 
     from reports import _study_data as sd
-    from reports._study_report import _add_parameters
+    from reports._study_mattered import add_what_mattered
 
     spec = SimpleNamespace(metrics=metrics, directions=directions, seed=0,
                            multi_objective=len(metrics) > 1)
     page = _Page()
-    _add_parameters(page, s, spec, sd.param_table(s.trials), metrics[0],
+    add_what_mattered(page, s, spec, sd.param_table(s.trials), metrics[0],
                     directions[0] == "maximize")
     return dict(page.blocks)
 

@@ -1,0 +1,132 @@
+"""The study report's section "What mattered": which parameters moved the value, and how."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import pandas as pd
+
+from . import _study_data as sd
+from . import _study_draw as sw
+from . import _study_importance as si
+from .design import format_value
+
+_MAX_SLICES = 9  # parameters shown as slices (the most important first)
+
+
+def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
+    """The section "What mattered": importances (figure and table), the contour of the two
+    most important parameters, slices and parallel coordinates of the complete trials
+    (``table``: `param_table`)."""
+    if table.empty:
+        return
+    # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
+    # "lower is better", so a maximized one is negated (fANOVA does not care)
+    sign = -1.0 if maximize else 1.0
+    target = (lambda t: sign * t.values[0]) if spec.multi_objective else None
+    imp = si.importance_frame(s, target=target, seed=spec.seed)
+    params = [c for c in table.columns if c not in ("number", "value")]
+    ranked = si.top_params(imp, len(params)) or params
+    ranked += [p for p in params if p not in ranked]
+    rep.add_section("What mattered")
+    left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
+    which = f"{metric}, the first objective," if spec.multi_objective else metric
+    if imp.attrs.get("constant"):
+        value = format_value(table["value"].iloc[0])
+        rep.add_text(f"No importances: {which} did not vary ({value} in all "
+                     f"{imp.attrs['n_complete']} complete trials), so no parameter can be "
+                     "ranked by it.", note=True)
+    elif imp.empty and left_out:
+        rep.add_text(f"No importances: the parameters that vary are ones only some trials "
+                     f"have ({left_out}).", note=True)
+    elif imp.empty and imp.attrs.get("failed"):
+        rep.add_text(f"No importances: {_failures(imp.attrs['failed'])}.", note=True)
+    if not imp.empty:
+        methods = list(dict.fromkeys(imp["method"]))
+        rep.add_figure("importances", sw.draw_importances, imp,
+                       alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
+                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out))
+        # the numbers in words too: a bar chart alone is lost on a screen reader
+        rep.add_table(_importance_table(imp), name="importance-ranking",
+                      caption="The same importances, most important parameter first (mean "
+                              "over the methods); each method's shares sum to 1.")
+    top = si.top_params(imp, 2)
+    if len(top) == 2 and len(table) >= 4:
+        frame = sd.contour_frame(table, *top)
+        categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())
+        how = ("interpolated between trials, each trial a point" if frame.attrs["interpolate"]
+               else "each trial a point; nothing lies between categories" if categorical
+               else "each trial a point; too few trials spread over both axes to interpolate")
+        rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
+                       frame, alt=f"Contour chart of {metric} over {top[0]} and {top[1]}",
+                       caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
+                                f"parameters ({how}). A compact bright region is a good "
+                                "operating range."))
+    shown = ranked[:_MAX_SLICES]
+    slices = table[["number", "value", *shown]]
+    slices.attrs = table.attrs
+    rep.add_figure("slices", partial(sw.draw_slices, metric=metric), slices, caption=(
+        "The value against each parameter alone. A clear trend means the parameter matters "
+        "by itself; a cloud means it matters little or only together with others."))
+    par = sd.parallel_frame(table.dropna(axis=1, how="any"),
+                            [p for p in ranked if p in table.dropna(axis=1, how="any")])
+    rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
+        "Each complete trial as a line through its parameter values (scaled to each axis' "
+        "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+_METHODS = {
+    "PED-ANOVA": "PED-ANOVA: how much each parameter's distribution differs between the best "
+                 "10 % of trials and all of them.",
+    "fANOVA": "fANOVA: the share of the value's variance a random forest attributes to each "
+              "parameter.",
+}
+
+
+def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
+                        left_out: str) -> str:
+    """What the importances are, by the methods drawn; why one is missing; how few trials."""
+    methods = list(dict.fromkeys(imp["method"]))
+    skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
+    n = imp.attrs.get("n_complete", si.FEW_TRIALS)
+    rough = n < si.FEW_TRIALS and imp["param"].nunique() > 1  # one parameter has it all
+    return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
+            + (f"From only {n} complete trials: a rough ranking, which more trials may "
+               "change. " if rough else "")
+            + " ".join(_METHODS[m] for m in methods)
+            + (" Agreement between the two is reassuring." if len(methods) > 1 else "")
+            + (f" fANOVA is left out: {skipped} would take it minutes." if skipped else "")
+            + (f" {_failures(imp.attrs['failed'])}, so it is left out."
+               if imp.attrs.get("failed") else "")
+            + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
+               "cost grows steeply with trials." if sample else "")
+            + (f" Left out, as only some trials have them: {left_out}; both methods score "
+               "the parameters every trial has, over the same trials." if left_out else ""))
+
+
+def _failures(failed: dict[str, str]) -> str:
+    """``"fANOVA failed on these trials (its error)"``, joined by "and"."""
+    return " and ".join(f"{m} failed on these trials ({why})" for m, why in failed.items())
+
+
+def _conditional_left_out(conditional: dict[str, int], n_complete: int) -> str:
+    """``"width_1 (depth ≥ 2: 25 of 40 complete trials), ..."``: the parameters only some
+    trials have, when (if known) and in how many; "" when none."""
+    parts = []
+    for name, n in conditional.items():
+        layer = re.fullmatch(r"width_(\d+)", name)
+        when = (f"depth ≥ {int(layer.group(1)) + 1}: " if layer
+                else "resampling strategies: " if name == "sampling_ratio" else "")
+        parts.append(f"{name} ({when}{n} of {n_complete}"
+                     f"{' complete trials' if not parts else ''})")
+    return ", ".join(parts)
+
+
+def _importance_table(imp: pd.DataFrame) -> pd.DataFrame:
+    """One row per parameter, most important first; one column of shares per method."""
+    wide = imp.pivot_table(index="param", columns="method", values="importance", sort=False)
+    wide = wide.reindex(index=si.top_params(imp, len(wide)),
+                        columns=list(dict.fromkeys(imp["method"])))
+    wide.columns.name = None
+    return wide.rename_axis("parameter").reset_index()
