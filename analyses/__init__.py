@@ -35,8 +35,8 @@ _MODULES = {
     # -- scaling (continued)
     "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
     "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),
-    "_scaling_law": ("LrExponent", "ScalingFit", "fit_lr_exponent", "fit_scaling_law",
-                     "mccandlish_steps", "refine_lr", "regimes"),
+    "_scaling_law": ("ScalingFit", "fit_scaling_law", "mccandlish_steps", "regimes"),
+    "_lr_rule": ("LrExponent", "fit_lr_exponent", "refine_lr"),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch"),
     # -- learning-rate suggestions (hplab lr-range)

@@ -19,7 +19,7 @@ import pandas as pd
 
 import nets
 
-from ._scaling_law import refine_lr
+from ._lr_rule import refine_lr
 
 #: Grid rates = suggestion x these factors: two decades, a quarter decade (x1.78) apart.
 VERIFY_FACTORS = tuple(float(f) for f in 10 ** np.linspace(-1, 1, 9))

@@ -28,21 +28,13 @@ import nets
 from ._backend import check_backend, data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
 from ._held import held_dataset
+from ._lr_rule import LR_CAP, fit_lr_exponent, lr_cap_batch, refine_lr, rule_rates
 from ._noise_scale import (
     NOISE_COLUMNS,
     noise_batches,
     window_noise_scale,
 )
-from ._scaling_law import (
-    LR_CAP,
-    ScalingFit,
-    fit_lr_exponent,
-    fit_scaling_law,
-    lr_cap_batch,
-    refine_lr,
-    regimes,
-    rule_rates,
-)
+from ._scaling_law import ScalingFit, fit_scaling_law, regimes
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
     RUN_COLUMNS,

@@ -9,8 +9,9 @@ import pandas as pd
 
 from nets._repr import compact_repr
 
+from ._lr_rule import LrExponent
 from ._noise_scale import NOISE_INTERVAL
-from ._scaling_law import LrExponent, ScalingFit
+from ._scaling_law import ScalingFit
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
+from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
+
 from . import design
 from ._core import Report
 from ._index import analysis_name
 
-LR_CAP = 1.0  # the course's "rates above ~1 stop converging" line
 #: The cap is borne out only by a grid rate above it by at most this factor that did worse:
 #: past that, a best rate of 1.5 would fall between the grid's rates unseen.
 CAP_NEAR = 2.0
@@ -216,7 +217,7 @@ def _cap_verdict(result) -> str:
     grid's next rate above 1 (at most `CAP_NEAR` x it), which the linear rule asks for
     there, did worse; otherwise why this run cannot tell.
     """
-    from analyses._scaling_law import COARSE_GRID
+    from analyses._lr_rule import COARSE_GRID
     from analyses._scaling_runs import median_steps_by_rate
 
     cannot = ", so this run cannot tell whether the course's cap of 1 holds."

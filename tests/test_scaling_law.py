@@ -234,7 +234,7 @@ def test_lr_exponent_and_rule(alpha, rule):
 
 
 def test_rule_rates_grow_linearly_and_as_the_square_root_from_the_anchor():
-    from analyses._scaling_law import rule_rates
+    from analyses._lr_rule import rule_rates
 
     linear, square_root = rule_rates([8, 32, 128], 8, 0.01)
     assert linear.tolist() == pytest.approx([0.01, 0.04, 0.16])

@@ -700,8 +700,8 @@ def _constructed(steps: dict, lrs) -> "ScalingResult":  # noqa: F821
     """A ScalingResult from made-up runs ({batch: {lr: steps, None = missed}}, one seed),
     summarised as `scaling_study` does: a report's verdicts in milliseconds."""
     from analyses import ScalingResult, fit_lr_exponent, fit_scaling_law
+    from analyses._lr_rule import lr_cap_batch
     from analyses._scaling import _verdicts
-    from analyses._scaling_law import lr_cap_batch
     from analyses._scaling_runs import RUN_COLUMNS, best_per_batch
 
     runs = pd.DataFrame([{"batch_size": b, "lr": lr, "seed": 0, "reached": s is not None,

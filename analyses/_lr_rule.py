@@ -1,0 +1,193 @@
+"""How the best learning rate scales with the batch size: the slope of log lr_opt against
+log B over the small batches, its nearest rule (linear, square root, flat), the rates each
+rule predicts, and where the linear rule passes the course's cap (pure functions)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._scaling_law import MIN_POINTS
+
+#: The course's rule of thumb: plain SGD rates above ~1 stop converging.
+LR_CAP = 1.0
+#: How `fit_lr_exponent` says every batch size fitted has the same grid rate (the report
+#: then draws no conclusion from the rates about the cap).
+COARSE_GRID = "the grid is too coarse to show a slope"
+
+
+@dataclass(frozen=True)
+class LrExponent:
+    """The slope alpha of log lr_opt against log B over the small-batch range."""
+
+    alpha: float
+    alpha_se: float  # standard error of the slope, grid spacing included (NaN with 2 points)
+    n_points: int
+    max_batch: float  # largest batch size used
+    rule: str  # linear | square-root | flat | steeper than linear | unknown
+    message: str
+    reason: str = ""  # why the rule is unknown ("" when there is a verdict)
+
+
+def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:
+    """The slope's error from reading each best rate off a log grid.
+
+    The true best rate lies anywhere within half a grid step either side of the grid
+    point (uniform: sd = step / sqrt(12) in log units); the slope's weights
+    (x - mean x) / Sxx carry each point's error into it.
+    """
+    g = np.log(np.unique(np.asarray(grid, dtype=float)))
+    if len(g) < 2:
+        return math.nan  # one rate: the grid says nothing about where the best lies
+    x = np.log(b)
+    i = np.abs(g[None, :] - np.log(lr)[:, None]).argmin(axis=1)
+    step = (g[np.minimum(i + 1, len(g) - 1)] - g[np.maximum(i - 1, 0)]) / \
+        np.where((i == 0) | (i == len(g) - 1), 1, 2)
+    w = (x - x.mean()) / np.sum((x - x.mean()) ** 2)
+    return float(np.sqrt(np.sum((w * step) ** 2) / 12))
+
+
+def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
+                    grid=None, bound: bool = False) -> LrExponent:
+    """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
+
+    The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
+    alpha = 0.5 (keep the update's noise variance fixed); which is nearer is the verdict.
+    There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
+    sizes have a best rate (a line through two fits any rule), or lie at or below
+    ``max_batch`` (above B_crit McCandlish et al. predict a flat best rate, so the
+    smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
+    given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
+    lies beyond) or every size has the same grid rate (the grid resolves no slope). The
+    grid's spacing is part of ``alpha_se``. ``bound``: ``max_batch`` is not B_crit but an
+    upper bound on it (B_crit < max_batch, as below_range gives), so a size equal to it
+    lies above B_crit, and the reason quotes the bound, not a B_crit.
+    """
+    b = np.asarray(batch_sizes, dtype=float)
+    lr = np.asarray(lrs, dtype=float)
+    keep = np.isfinite(lr) & (lr > 0)
+    b, lr = b[keep], lr[keep]
+    order = np.argsort(b)
+    b, lr = b[order], lr[order]
+    below = n_all = len(b)
+    if max_batch is not None and math.isfinite(max_batch):
+        below = int(np.sum(b < max_batch if bound else b <= max_batch))
+        n_small = max(below, MIN_POINTS)
+        b, lr = b[:n_small], lr[:n_small]
+    top = float(b.max()) if len(b) else math.nan
+    if len(np.unique(b)) < 2:
+        return LrExponent(math.nan, math.nan, len(b), top, "unknown",
+                          "fewer than 2 batch sizes with a best rate in the small-batch range",
+                          "fewer than 2 batch sizes with a best rate")
+    x, y = np.log(b), np.log(lr)
+    coef, cov = np.polyfit(x, y, 1, cov=True) if len(b) > 2 else (np.polyfit(x, y, 1), None)
+    alpha = float(coef[0])
+    se = float(np.sqrt(cov[0, 0])) if cov is not None else math.nan
+    if grid is not None:  # an identical rate everywhere has a fit error of 0, not the grid
+        se = float(np.hypot(se, _grid_se(b, lr, grid)))
+    if alpha < 0.25:
+        rule = "flat"
+    elif alpha > 1.25:
+        rule = "steeper than linear"
+    else:
+        rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
+                             bound=bound)
+    # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
+    # its -0.0 into 0.0, so the message says 0.00, not -0.00
+    shown = round(alpha, 2) + 0.0
+    spread = (f" ± {se:.2f}" if math.isfinite(se) else
+              " (two sizes: no error bar)" if len(b) == 2 else " (no error bar)")
+    verdict = f"nearest rule: {rule}" if not reason else f"no rule verdict: {reason}"
+    return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
+                      f"alpha = {shown:.2f}{spread} over B <= {top:g} ({len(b)} sizes): "
+                      f"{verdict}", reason)
+
+
+def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = False,
+                    bound: bool = False) -> str:
+    """Why the fitted slope tests no rule ("; "-joined), or "" when it does.
+
+    ``fitted_only``: ``b`` holds the small batches only, so claims about it name them;
+    ``bound``: ``max_batch`` bounds B_crit from above (see `fit_lr_exponent`).
+    """
+    why = []
+    past = len(b) > below  # some size fitted lies above max_batch
+    if below < MIN_POINTS and past and max_batch is not None and math.isfinite(max_batch):
+        sizes = ("no batch size" if not below else
+                 f"only {below} batch size{'' if below == 1 else 's'}")
+        where = (f"below B_crit (< {max_batch:g})" if bound else
+                 f"at or below B_crit ≈ {max_batch:.3g}")
+        why.append(f"{sizes} {where}, and above it the best rate flattens whatever the rule")
+    elif len(b) < MIN_POINTS:
+        why.append(f"only {len(b)} batch sizes with a best rate, and a line through two "
+                   "fits any rule")
+    if grid is not None:
+        g = np.unique(np.asarray(grid, dtype=float))
+        edge = [f"{v:g}" for v, r in zip(b, lr, strict=True)
+                if np.isclose(r, g[0]) or np.isclose(r, g[-1])]
+        if edge:
+            why.append(f"the best rate sits at an edge of the grid for B = {', '.join(edge)}, "
+                       f"so the true one lies beyond it")
+        elif np.allclose(lr, lr[0]) and np.isclose(g, lr[0]).any():
+            # the larger batches left out may well have other best rates
+            which = f"every batch size fitted (B <= {b.max():g})" if fitted_only else \
+                "every batch size"
+            why.append(f"{which} has the same best grid rate, {lr[0]:g}: {COARSE_GRID}")
+    return "; ".join(why)
+
+
+def rule_rates(batch_sizes, b0: float, lr0: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rates the linear and square-root rules give from the anchor ``(b0, lr0)``."""
+    b = np.asarray(batch_sizes, dtype=float)
+    return lr0 * b / b0, lr0 * np.sqrt(b / b0)
+
+
+def lr_cap_batch(b0: float, lr0: float, cap: float = LR_CAP) -> float:
+    """The batch size where the linear rule from ``(b0, lr0)`` passes the rate cap.
+
+    Below ``b0`` (even below 1) when ``lr0`` is already above the cap: no batch size tested
+    lies there, so say "already above the cap at b0" rather than quote it.
+    """
+    return b0 * cap / lr0 if lr0 > 0 else math.nan
+
+
+def refine_lr(lrs, steps) -> float:
+    """The best rate on a log grid, refined by a parabola through log steps.
+
+    Parameters
+    ----------
+    lrs : array-like
+        Increasing rates of the grid.
+    steps : array-like
+        Steps to target at each rate (inf or NaN = not reached).
+
+    Returns
+    -------
+    float
+        The vertex of the parabola through the best grid point and its two neighbours in
+        (log lr, log steps), kept between those neighbours; the grid point itself when it
+        sits at an edge or a neighbour did not reach; NaN when none reached.
+
+    Raises
+    ------
+    ValueError
+        ``lrs`` and ``steps`` differ in length.
+    """
+    lr = np.asarray(lrs, dtype=float)
+    s = np.asarray(steps, dtype=float)
+    if len(lr) != len(s):
+        raise ValueError(f"lrs and steps differ in length: {len(lr)} and {len(s)}")
+    s = np.where(np.isfinite(s) & (s > 0), s, np.inf)
+    if not np.isfinite(s).any():
+        return math.nan
+    i = int(np.argmin(s))
+    if i == 0 or i == len(s) - 1 or not np.isfinite(s[[i - 1, i + 1]]).all():
+        return float(lr[i])
+    x, y = np.log(lr[i - 1:i + 2]), np.log(s[i - 1:i + 2])
+    a, b_, _ = np.polyfit(x, y, 2)
+    if a <= 0:  # flat or concave: no interior minimum to trust
+        return float(lr[i])
+    return float(np.exp(np.clip(-b_ / (2 * a), x[0], x[2])))
