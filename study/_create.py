@@ -13,7 +13,8 @@ import optuna
 
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, check_data, new_spec_hint
-from ._spec import StudySpec, first_difference, load_spec, parse_spec, stored_budget
+from ._spec import StudySpec, load_spec, parse_spec, stored_budget
+from ._spec_diff import first_difference
 from ._storage import StorageURL, open_storage, release, resolve_storage
 from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
 

@@ -11,7 +11,8 @@ import shlex
 import data
 
 from ._errors import SpecError
-from ._spec import StudySpec, first_difference
+from ._spec import StudySpec
+from ._spec_diff import first_difference
 from ._storage import StorageURL
 
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data

@@ -13,7 +13,7 @@ from cli_helpers import run_cli
 from conftest import trials_of
 
 import study
-from study._spec import first_difference
+from study._spec_diff import first_difference
 
 
 def _spec_stored_late(db: Path, raw: dict, monkeypatch, *, on_call: str):

@@ -22,7 +22,7 @@ import hplab
 import reports
 import study
 from study._run import cores, local_workers
-from study._spec import first_difference
+from study._spec_diff import first_difference
 from study._study_progress import StudyProgress
 
 ROOT = Path(__file__).resolve().parents[1]

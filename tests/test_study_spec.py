@@ -327,7 +327,7 @@ def test_spec_toml_writes_a_file_that_loads_into_the_same_spec(tmp_path):
         path.write_text(study.spec_toml(raw, "a comment"), "utf-8")
         assert path.read_text("utf-8").startswith("# a comment\n")
         loaded = load_spec(path)
-        assert study._spec.first_difference(loaded, parse_spec(raw)) is None
+        assert study._spec_diff.first_difference(loaded, parse_spec(raw)) is None
         assert loaded.description == raw["study"].get("description", "")
         assert loaded.space == parse_spec(raw).space and loaded.fixed == parse_spec(raw).fixed
     assert loaded.raw == raw  # a ready spec's table, as it was
