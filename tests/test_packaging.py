@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("nets", "data", "study", "analyses", "reports")
 UNTRACKED = shutil.ignore_patterns(".venv", "runs", "build", "dist", "*.egg-info",
                                    "__pycache__", ".pytest_cache", ".ruff_cache", ".git")
 
@@ -39,6 +40,9 @@ def test_wheel_carries_templates_specs_and_licence(built):
     _, wheel, _ = built
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "hplab.py" in names
+    # every file of the packages, by name: an installed hplab missing a module fails on
+    # import (a checkout's editable install would never notice)
+    assert not set(_package_files(ROOT)) - names
     assert {"study/specs/xor.toml", "study/specs/digits.toml"} <= names
     assert any(n.startswith("reports/templates/") and n.endswith(".html") for n in names)
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -50,9 +54,12 @@ def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built, request):
     with tarfile.open(sdist) as tar:
         tar.extractall(tmp / "unpacked", filter="data")
     tree = next((tmp / "unpacked").iterdir())
-    for path in ("LICENSE", "Makefile", ".ci/run", "benchmarks/README.md",
+    for path in ("LICENSE", "Makefile", ".ci/run", "benchmarks/README.md", "hplab.py",
                  "tests/conftest.py", "tests/cli_helpers.py", "tests/test_cli_train.py"):
         assert (tree / path).is_file(), path
+    # the packages byte for byte: the suite below, run by the editable install's finder,
+    # would fill a module missing here from the checkout
+    assert _package_files(tree) == _package_files(ROOT)
     # the unpacked suite is the tree's, and collects every test this session did (by the
     # same command, python -m: the folder's own packages, not the installed ones); this
     # session's own collection stands in for a second one of the tree (~8 s)
@@ -60,6 +67,14 @@ def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built, request):
     ours = {item.nodeid for item in request.session.items}
     theirs = _collected(tree)
     assert len(theirs) > 1000 and ours <= theirs, sorted(ours - theirs)[:20]
+
+
+def _package_files(root: Path) -> dict[str, bytes]:
+    """Every file of the five packages under ``root`` (modules, specs, templates), by its
+    path within ``root``; caches left out."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for name in PACKAGES
+            for p in sorted((root / name).rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
 
 
 def _python_files(folder: Path) -> dict[str, bytes]:
