@@ -21,7 +21,6 @@ import shlex
 import signal
 import sys
 import threading
-import unicodedata
 import warnings
 from pathlib import Path
 
@@ -159,14 +158,10 @@ def _escaped(text: str) -> str:
 def _pad(text: str, width: int) -> str:
     """``text`` left-aligned in ``width`` terminal columns (never cut): a wide character
     (Chinese, full-width) takes two, so format's ``:<`` misaligned the columns after it."""
+    import reports
+
     text = _escaped(text)  # as _emit prints it (\x1b takes 4 columns)
-    return text + " " * max(0, width - _width(text))
-
-
-def _width(text: str) -> int:
-    """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
-    character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - reports.text_width(text))
 
 
 def _finite_or_none(obj):
@@ -433,10 +428,8 @@ def cmd_data_list(args) -> int:
 
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    # the path forms have no fixed size; to_string ignores na_rep for nullable Int64
-    # columns (it printed <NA>), so the dash goes in before formatting
-    shown = frame.astype(object).where(frame.notna(), "-")
-    _emit(args, records, reports.table_lines(shown, index=False))
+    # the path forms have no fixed size: a dash in those columns
+    _emit(args, records, reports.table_lines(frame, index=False))
     return 0
 
 
@@ -626,6 +619,7 @@ def cmd_study_export(args) -> int:
 
 
 def cmd_study_spec(args) -> int:
+    import reports
     import study
 
     if args.name is None:  # the ready specs, a line each
@@ -633,8 +627,8 @@ def cmd_study_spec(args) -> int:
         rows = [{"name": s.name, "dataset": s.dataset, "n_trials": s.n_trials,
                  "description": s.description,
                  "path": str(study.find_spec(s.name))} for s in specs]
-        wide = (max(_width(r["name"]) for r in rows) + 2,
-                max(_width(r["dataset"]) for r in rows) + 2)
+        wide = (max(reports.text_width(r["name"]) for r in rows) + 2,
+                max(reports.text_width(r["dataset"]) for r in rows) + 2)
         _emit(args, {"specs": rows}, [f"{_pad(r['name'], wide[0])}{_pad(r['dataset'], wide[1])}"
                                       f"{r['description']}" for r in rows])
         return 0

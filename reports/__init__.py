@@ -32,6 +32,7 @@ from ._terminal import (
     scaling_lines,
     study_lines,
     table_lines,
+    text_width,
     two_figures,
     value_text,
 )
@@ -67,7 +68,8 @@ __all__ += ["find_study_report", "report_lags", "study_report_folder"]
 __all__ += ["check_out_folder", "check_study_report_folder", "holding"]
 # what each command prints for people (its --json summary as lines)
 __all__ += ["capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines",
-            "study_lines", "table_lines", "two_figures", "value_text"]
+            "study_lines", "table_lines", "text_width", "two_figures",
+            "value_text"]
 
 
 def __getattr__(name):

@@ -2,10 +2,16 @@
 
 Each function takes the summary a command prints with ``--json`` (the same dict, the same
 keys) and returns its lines; ``hplab`` escapes and prints them. Plain text: nothing here
-imports matplotlib, and only `table_lines` (given a frame) pandas.
+imports matplotlib or pandas.
 """
 
 from __future__ import annotations
+
+import math
+import numbers
+import unicodedata
+
+from nets import escaped
 
 
 def value_text(value) -> str:
@@ -20,12 +26,51 @@ def value_text(value) -> str:
     return str(value)
 
 
-def table_lines(frame, **kwargs) -> list[str]:
-    """``frame.to_string(**kwargs)`` as lines, columns aligned for wide characters too."""
-    import pandas as pd
+def text_width(text: str) -> int:
+    """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
+    character (Chinese, full-width forms)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
-    with pd.option_context("display.unicode.east_asian_width", True):
-        return frame.to_string(**kwargs).splitlines()
+
+def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
+    """``frame`` as lines of aligned columns, a header line first: numbers right-aligned
+    under their header, text left-aligned, in terminal columns (a wide character takes
+    two); cells escaped (`nets.escaped`), a missing value as '-'.
+
+    ``float_format``: a float's text (default 6 significant digits).
+    """
+    columns = [("", frame.index.tolist())] if index else []
+    columns += [(str(name), frame[name].tolist()) for name in frame.columns]
+    table = []
+    for header, values in columns:
+        cells = [escaped(_cell(v, float_format)) for v in values]
+        numeric = any(_is_number(v) for v in values) and \
+            all(_is_number(v) or _cell(v, None) == "-" for v in values)
+        table.append((escaped(header), cells, numeric))
+    widths = [max(map(text_width, [header, *cells])) for header, cells, _ in table]
+    lines = []
+    for row in zip(*([header, *cells] for header, cells, _ in table), strict=True):
+        parts = []
+        for text, width, (_, _, numeric) in zip(row, widths, table, strict=True):
+            fill = " " * (width - text_width(text))
+            parts.append(fill + text if numeric else text + fill)
+        lines.append(" ".join(parts).rstrip())
+    return lines
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool) and \
+        not (isinstance(value, float) and math.isnan(value))
+
+
+def _cell(value, float_format) -> str:
+    """A table cell's text: '-' for a missing value (None, NaN, pandas' NA)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or \
+            type(value).__name__ == "NAType":
+        return "-"
+    if isinstance(value, float):
+        return float_format(value) if float_format else f"{value:.6g}"
+    return str(value)
 
 
 def _fmt(value, spec: str) -> str:

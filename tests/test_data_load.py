@@ -981,6 +981,13 @@ def test_cli_list_and_show(capsys):
         assert line.split()[1:7] == ["file", "-", "-", "-", "-", "-"], line
     coin_line = next(row for row in out.splitlines() if row.split()[0] == "coin")
     assert coin_line.split()[1:7] == ["generated", "900", "100", "500", "2", "3"]
+    # text left-aligned (names and descriptions were pushed right, ~190 columns out), the
+    # sizes right-aligned under their headers
+    header, *rows = out.splitlines()
+    start, end = header.index("description"), header.index("n_train") + len("n_train")
+    assert not any(row.startswith(" ") for row in rows)
+    assert all(row[start - 1] == " " != row[start] for row in rows), out
+    assert all(row[end - 1] != " " == row[end] for row in rows), out
     assert hplab.main(["data", "show", "spirals?classes=4", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_classes"] == 4
 

@@ -102,9 +102,10 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
 def test_printed_predictions_line_up_under_wide_class_names(tmp_path, capsys):
     # QA: headers p_反面 p_正面 p_立着 drifted 2 columns per column from their values (a
     # Chinese character takes two terminal columns)
-    def ends(line):  # the terminal column each of the line's words ends at
-        return [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
-                    for c in line[:m.end()]) for m in re.finditer(r"\S+", line)]
+    def spans(line):  # the terminal columns each of the line's words starts and ends at
+        def at(i):
+            return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i])
+        return [(at(m.start()), at(m.end())) for m in re.finditer(r"\S+", line)]
 
     rng = np.random.default_rng(0)
     y = np.arange(60) % 3
@@ -118,8 +119,13 @@ def test_printed_predictions_line_up_under_wide_class_names(tmp_path, capsys):
     assert code == 0, err
     header, *rows = out.splitlines()[3:7]
     assert header.split() == ["prediction", "p_反面", "p_正面", "p_立着", "label"]
-    for row in rows:  # right-aligned: each header ends where its column's values end
-        assert ends(row)[1:] == ends(header), (header, row)  # (the row's index first)
+    for row in rows:  # (the row's index first)
+        (_, *cells), heads = spans(row), spans(header)
+        assert row.split()[1] in {"反面", "正面", "立着"}
+        # class names are text, left-aligned: each starts where its header starts; the
+        # probabilities are numbers, right-aligned: each ends where its header ends
+        assert [c[0] for c in cells[::4]] == [h[0] for h in heads[::4]], (header, row)
+        assert [c[1] for c in cells[1:4]] == [h[1] for h in heads[1:4]], (header, row)
 
 
 def test_outputs_that_overflow_are_refused_not_class_0(saved_model, tmp_path, capsys):
