@@ -486,12 +486,19 @@ def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, c
     assert "train/again" not in (tmp_path / "runs" / "index.html").read_text()
 
 
-def test_text_output_shows_whole_epochs_as_integers(tmp_path, capsys):
+def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
                               "--out", tmp_path / "x"], capsys)
     assert code == 0, err
     lines = dict(line.split(": ", 1) for line in out.splitlines())
     assert lines["epochs"] == "7" and lines["iterations"] == "7"  # 4 points, one batch
+    # the metrics of the task only: "test_rmse: -" on every classifier's run was noise
+    assert "test_accuracy" in lines and not {"test_rmse", "test_mae"} & set(lines)
+    code, out, err = run_cli(["train", "--dataset", "sine", "--epochs", "2", "--no-report",
+                              "--out", tmp_path / "s"], capsys)
+    assert code == 0, err
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert float(lines["test_rmse"]) > 0 and not [k for k in lines if "accuracy" in k]
 
 
 def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):
