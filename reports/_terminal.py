@@ -44,8 +44,9 @@ def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
     table = []
     for header, values in columns:
         cells = [escaped(_cell(v, float_format)) for v in values]
-        numeric = any(_is_number(v) for v in values) and \
-            all(_is_number(v) or _cell(v, None) == "-" for v in values)
+        present = [v for v in values if not _missing(v)]
+        numeric = bool(present) and all(isinstance(v, numbers.Number) and
+                                        not isinstance(v, bool) for v in present)
         table.append((escaped(header), cells, numeric))
     widths = [max(map(text_width, [header, *cells])) for header, cells, _ in table]
     lines = []
@@ -58,15 +59,16 @@ def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
     return lines
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Number) and not isinstance(value, bool) and \
-        not (isinstance(value, float) and math.isnan(value))
+def _missing(value) -> bool:
+    """None, NaN or pandas' NA: a cell shown as '-'."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        type(value).__name__ == "NAType"
 
 
 def _cell(value, float_format) -> str:
-    """A table cell's text: '-' for a missing value (None, NaN, pandas' NA)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or \
-            type(value).__name__ == "NAType":
+    """A table cell's text ('-' when missing; a float by ``float_format``, else 6
+    significant digits)."""
+    if _missing(value):
         return "-"
     if isinstance(value, float):
         return float_format(value) if float_format else f"{value:.6g}"
