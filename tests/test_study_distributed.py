@@ -123,14 +123,23 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
         """What a live worker does to a trial whose heartbeat is older than the grace."""
         if taken:
             return
-        with sqlite3.connect(db) as con:
-            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
-                        "'-1000 seconds') WHERE trial_id = ?", (trial._trial_id,))
         other = study.open_storage(study.resolve_storage(str(db)), heartbeat_interval=60,
                                    grace_period=120)
-        optuna.storages.fail_stale_trials(optuna.load_study(study_name=name, storage=other))
+        # optuna's heartbeat thread records its first beat whenever it gets to run: on a
+        # loaded machine, between the beat set back and the stale check (then the next try
+        # finds it stale: the thread's next beat is 60 s away)
+        for _ in range(20):
+            with sqlite3.connect(db) as con:
+                con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
+                            "'-1000 seconds') WHERE trial_id = ?", (trial._trial_id,))
+            optuna.storages.fail_stale_trials(optuna.load_study(study_name=name,
+                                                                storage=other))
+            if other.get_trial(trial._trial_id).state == TrialState.FAIL:
+                break
+            time.sleep(0.1)
         taken.update(number=trial.number, trial=other.get_trial(trial._trial_id))
         other.engine.dispose()
+        assert taken["trial"].state == TrialState.FAIL
 
     running, enter = [], study._objective.Objective.__call__
 
