@@ -660,11 +660,16 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
                            if background else None)
 
     def mid_trial():
+        # a RUNNING trial may be past its training, storing its end (which a signal
+        # lets finish): one in training has its parameters and not yet its final record
+        # (a status). Two workers' first trials end together: when one has finished, the
+        # other is often storing its end
         trials = s.get_trials(deepcopy=False)
         return (any(t.state.is_finished() for t in trials)
-                and any(t.state == TrialState.RUNNING for t in trials))
+                and any(t.state == TrialState.RUNNING and t.params
+                        and "status" not in study.trial_info(t) for t in trials))
 
-    wait_for(mid_trial, 90, "a finished and a running trial")
+    wait_for(mid_trial, 90, "a finished trial and one in training")
     finished = {t.number: t.values for t in s.get_trials() if t.state.is_finished()}
     if to_group:
         os.killpg(run.pid, sig)
