@@ -51,6 +51,14 @@ def wait_for(predicate, timeout, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def in_training(trial) -> bool:
+    """Whether a stored trial is in training: RUNNING with its parameters sampled (its
+    first record is stored before that) and no final record (a status) yet. A RUNNING
+    trial may also be storing its end, which a signal lets finish."""
+    return (trial.state == TrialState.RUNNING and bool(trial.params)
+            and "status" not in study.trial_info(trial))
+
+
 def finish(proc, timeout=120):
     out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, err[-2000:]
@@ -74,8 +82,7 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     def victim_mid_trial():
         trials = s.get_trials(deepcopy=False)
         done = [t for t in trials if t.state.is_finished()]
-        # params set: the objective is past sampling (its record is stored before that)
-        running = [t for t in trials if t.state == TrialState.RUNNING and t.params
+        running = [t for t in trials if in_training(t)
                    and study.trial_info(t).get("worker", "").partition("@")[0].endswith(mine)]
         return running[0] if done and running else None
 
@@ -134,10 +141,11 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
                             "'-1000 seconds') WHERE trial_id = ?", (trial._trial_id,))
             optuna.storages.fail_stale_trials(optuna.load_study(study_name=name,
                                                                 storage=other))
-            if other.get_trial(trial._trial_id).state == TrialState.FAIL:
+            stored = other.get_trial(trial._trial_id)
+            if stored.state == TrialState.FAIL:
                 break
             time.sleep(0.1)
-        taken.update(number=trial.number, trial=other.get_trial(trial._trial_id))
+        taken.update(number=trial.number, trial=stored)
         other.engine.dispose()
         assert taken["trial"].state == TrialState.FAIL
 
@@ -660,14 +668,11 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
                            if background else None)
 
     def mid_trial():
-        # a RUNNING trial may be past its training, storing its end (which a signal
-        # lets finish): one in training has its parameters and not yet its final record
-        # (a status). Two workers' first trials end together: when one has finished, the
-        # other is often storing its end
+        # two workers' first trials end together: when one has finished, the other is
+        # often storing its end, not in training
         trials = s.get_trials(deepcopy=False)
         return (any(t.state.is_finished() for t in trials)
-                and any(t.state == TrialState.RUNNING and t.params
-                        and "status" not in study.trial_info(t) for t in trials))
+                and any(in_training(t) for t in trials))
 
     wait_for(mid_trial, 90, "a finished trial and one in training")
     finished = {t.number: t.values for t in s.get_trials() if t.state.is_finished()}
@@ -816,9 +821,8 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
 
-    def mid_trial():  # params set: past sampling, training
-        return [t.number for t in s.get_trials(deepcopy=False)
-                if t.state == TrialState.RUNNING and t.params]
+    def mid_trial():
+        return [t.number for t in s.get_trials(deepcopy=False) if in_training(t)]
 
     # frozen while judged mid-trial, as in the SIGKILL test above; the death signal waits
     # for the workers to go on
