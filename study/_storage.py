@@ -25,6 +25,7 @@ import nets
 
 from ._errors import StorageError
 from ._journal_file import check_last_line, open_journal
+from ._schema_version import open_rdb_storage
 from ._sqlite_file import (
     SQLITE_BUSY_TIMEOUT,
     DiskError,
@@ -231,8 +232,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                 # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
                 # warning, and the "read-only" database written: refused instead
                 warnings.filterwarnings("error", message="Query string argument")
-                storage = optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs,
-                                                     **kwargs)
+                storage = open_rdb_storage(url, engine_kwargs=engine_kwargs, **kwargs)
             break
         except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
             ignored = re.match(r"Query string argument\(s\) (.+?) are not accepted", str(exc))

@@ -517,6 +517,40 @@ def test_reading_an_optuna_database_leaves_its_file_as_it_is(tmp_path, capsys):
     assert _sha(db) == before and [p.name for p in tmp_path.iterdir()] == ["plain.db"]
 
 
+@pytest.mark.parametrize("revision, advice", [
+    ("v3.0.0.a", "Please execute `$ optuna storage upgrade --storage $STORAGE_URL`"),
+    ("v99.0.0.a", "Please try updating optuna to the latest version")])
+def test_a_database_of_another_optuna_schema_gets_optunas_advice(stored, capsys, revision,
+                                                                   advice):
+    # hplab checks the schema itself (optuna's head revision learned once a process): a
+    # database an older optuna made, or a newer one upgraded, still gets optuna's words
+    with contextlib.closing(sqlite3.connect(stored)) as con, con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    before = _sha(stored)
+    code, out, err = run_cli(["study", "show", "keep", "--storage", stored], capsys)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1, err
+    assert err.startswith(f"hplab study: error: cannot open storage sqlite:///{stored}: ") and \
+        advice in err and "no longer compatible with the table schema" in err
+    assert _sha(stored) == before
+
+
+def test_optunas_schema_head_is_learned_once_a_process(stored, monkeypatch):
+    # optuna loads its ~30 migration scripts to learn it (40-75 ms) at every open
+    from optuna.storages._rdb.storage import _VersionManager
+
+    from study import _schema_version
+
+    learned, real = [], _VersionManager.get_head_version
+    monkeypatch.setattr(_VersionManager, "get_head_version",
+                        lambda self: learned.append(1) or real(self))
+    monkeypatch.setattr(_schema_version, "_HEAD", [])
+    for read_only in (False, True, False):
+        storage = study.open_storage(resolve_storage(str(stored)), read_only=read_only)
+        assert [s.study_name for s in storage.get_all_studies()] == ["keep"]
+        study.release(storage)
+    assert len(learned) == 1
+
+
 def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
         tmp_path, stored, capsys):
     cut = tmp_path / "cut.db"
