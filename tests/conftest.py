@@ -184,6 +184,32 @@ def parse_html():
     return _StrictHTML
 
 
+# ----------------------------------------------------------------------------- figures
+# a real 1x1 PNG: what tests embed in place of a report figure's pixels
+ONE_PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklE"
+                 "QVR4nGP4DwABAQEAGK7lJwAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture(autouse=True)
+def _figures_laid_out_not_rasterized(request, monkeypatch):
+    """Report figures are built and laid out (every text measured and typeset: a label
+    matplotlib cannot draw still fails) but not rasterized, two fifths of a figure's cost;
+    a 1x1 PNG stands in for the pixels, at the figure's size. Tests about the pixels, a
+    browser's layout of them or warnings raised while drawing take
+    ``@pytest.mark.rasterized`` and get the real PNGs."""
+    if request.node.get_closest_marker("rasterized"):
+        return
+    from reports import design
+
+    def png_data_uri(fig, dpi=design.DPI):
+        with design.style():
+            fig.draw_without_rendering()
+        width, height = (round(v * dpi) for v in fig.get_size_inches())
+        return ONE_PIXEL_PNG, width, height
+
+    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+
+
 # ----------------------------------------------------------------------------- test extras
 def report_table(html_text: str, table_id: str) -> tuple[list[str], list[list[str]]]:
     """The header and the cells' text of the table ``table_id`` of a report."""

@@ -19,6 +19,8 @@ import pytest
 
 import reports
 
+pytestmark = pytest.mark.rasterized  # a browser lays out the real PNGs
+
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
 # each image's natural size, and the labels wider than their box, into the DOM, which
 # --dump-dom then prints.

@@ -669,6 +669,7 @@ def drawn_texts(monkeypatch, module, names):
     return texts
 
 
+@pytest.mark.rasterized
 def test_dollars_in_labels_and_names_are_drawn_as_written(tmp_path, capsys, monkeypatch,
                                                            dollar_csv):
     # QA: a label "$50k_$" stopped the report (matplotlib's mathtext parser), and

@@ -44,6 +44,7 @@ def _small_report(name="demo", created=None, kind="demo", headline=None) -> repo
     return rep
 
 
+@pytest.mark.rasterized  # the real PNGs
 def test_report_is_one_self_contained_file_with_csv_beside(tmp_path, parse_html):
     path = _small_report().write(tmp_path / "runs" / "demo")
     assert path == tmp_path / "runs" / "demo" / "report.html"
@@ -839,6 +840,7 @@ def test_figures_fall_back_to_the_cjk_fonts_font_manager_finds(monkeypatch):
         assert matplotlib.rcParams["font.family"] == ["serif", "WenQuanYi Zen Hei"]
 
 
+@pytest.mark.rasterized  # matplotlib warns of a missing glyph as it draws it
 def test_labels_no_installed_font_draws_are_said_once_not_warned_per_glyph(
         tmp_path, capsys, recwarn, monkeypatch):
     # QA: a report with Chinese class names drew boxes with 18-23 raw matplotlib warnings

@@ -21,30 +21,27 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, run_cli
-from conftest import report_table
+from conftest import ONE_PIXEL_PNG, report_table
 
 import hplab
 import reports
 import study
 
 ROOT = Path(__file__).resolve().parents[1]
-# a real 1x1 PNG: what `unrasterized` embeds in place of a figure's pixels
-_DOT = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwAB"
-        "AQEAGK7lJwAAAABJRU5ErkJggg==")
 
 
 @pytest.fixture
 def unrasterized(monkeypatch):
-    """Figures built and their data written, but not drawn (matplotlib lays out and
-    rasterizes artists only when saving), for tests whose claims are about no figure:
-    drawing a report's figures is most of its cost. The figures are drawn in full by
-    `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
+    """Figures built and their data written, but not laid out either (the suite's default
+    lays them out, see conftest), for tests whose claims are about no figure: drawing a
+    report's figures is most of its cost. The figures are drawn in full (``rasterized``)
+    by `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
     views tests and the browser tests."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
         width, height = (round(v * dpi) for v in fig.get_size_inches())
-        return _DOT, width, height
+        return ONE_PIXEL_PNG, width, height
 
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
 
@@ -58,6 +55,7 @@ def _coin_spec(spec_file, name, **keys):
                      fixed={"optimizer": "adam", "batch_size": 32, "checkpoint": 2}, **keys)
 
 
+@pytest.mark.rasterized
 def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, parse_html):
     db = tmp_path / "rep.db"
     spec = study.load_spec(_coin_spec(spec_file, "rep", pruner="median",
@@ -1286,6 +1284,7 @@ def _dollar_study(spec_file, dollar_csv, tmp_path) -> Path:
     return db
 
 
+@pytest.mark.rasterized
 def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv, tmp_path,
                                                           monkeypatch):
     # QA: "$50k_$" broke the drawing (mathtext) and the report blamed the retrain

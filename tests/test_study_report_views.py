@@ -20,6 +20,8 @@ from reports import _study_draw as sw
 from reports import _study_importance as si
 from reports import design
 
+pytestmark = pytest.mark.rasterized  # every view drawn into its PNG
+
 STRATEGIES = ["none", "class_weight", "random_over", "smote", "random_under"]
 
 
