@@ -190,24 +190,29 @@ ONE_PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6
                  "QVR4nGP4DwABAQEAGK7lJwAAAABJRU5ErkJggg==")
 
 
-@pytest.fixture(autouse=True)
-def _figures_laid_out_not_rasterized(request, monkeypatch):
-    """Report figures are built and laid out (every text measured and typeset: a label
-    matplotlib cannot draw still fails) but not rasterized, two fifths of a figure's cost;
-    a 1x1 PNG stands in for the pixels, at the figure's size. Tests about the pixels, a
-    browser's layout of them or warnings raised while drawing take
-    ``@pytest.mark.rasterized`` and get the real PNGs."""
-    if request.node.get_closest_marker("rasterized"):
-        return
+def figure_stand_in(monkeypatch, *, lay_out: bool) -> None:
+    """Reports embed ``ONE_PIXEL_PNG`` at each figure's size in place of its pixels; with
+    ``lay_out`` the figure is laid out first (every text measured and typeset)."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
-        with design.style():
-            fig.draw_without_rendering()
+        if lay_out:
+            with design.style():
+                fig.draw_without_rendering()
         width, height = (round(v * dpi) for v in fig.get_size_inches())
         return ONE_PIXEL_PNG, width, height
 
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+
+
+@pytest.fixture(autouse=True)
+def _figures_laid_out_not_rasterized(request, monkeypatch):
+    """Report figures are built and laid out (a label matplotlib cannot draw still fails)
+    but not rasterized, two fifths of a figure's cost. Tests about the pixels, a browser's
+    layout of them or warnings raised while drawing take ``@pytest.mark.rasterized`` and
+    get the real PNGs."""
+    if not request.node.get_closest_marker("rasterized"):
+        figure_stand_in(monkeypatch, lay_out=True)
 
 
 # ----------------------------------------------------------------------------- test extras

@@ -21,7 +21,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, run_cli
-from conftest import ONE_PIXEL_PNG, report_table
+from conftest import figure_stand_in, report_table
 
 import hplab
 import reports
@@ -37,13 +37,7 @@ def unrasterized(monkeypatch):
     report's figures is most of its cost. The figures are drawn in full (``rasterized``)
     by `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
     views tests and the browser tests."""
-    from reports import design
-
-    def png_data_uri(fig, dpi=design.DPI):
-        width, height = (round(v * dpi) for v in fig.get_size_inches())
-        return ONE_PIXEL_PNG, width, height
-
-    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+    figure_stand_in(monkeypatch, lay_out=False)
 
 
 def _coin_spec(spec_file, name, **keys):
