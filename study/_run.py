@@ -26,7 +26,7 @@ import data
 from ._create import create_or_load, holds_study_of, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
-from ._run_data import absolute_data, join_data
+from ._run_data import absolute_data, join_data, shared_with_workers
 from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._storage import (
@@ -145,9 +145,10 @@ class _FirstInterruptToWorkers:
                 os.kill(child.pid, stop)
 
 
-def _pool(spec, where, indices, run_id, threads) -> bool:
-    """Run ``spec``'s study on a pool of one process per index; whether the spec's
-    timeout ended any of them."""
+def _pool(spec, where, indices, run_id, threads, dataset) -> bool:
+    """Run ``spec``'s study on a pool of one process per index, all training on
+    ``dataset`` (the data this process loaded and checked); whether the spec's timeout
+    ended any of them."""
     from joblib import Parallel, delayed
 
     from nets._pool import HeldStartLoky
@@ -157,7 +158,7 @@ def _pool(spec, where, indices, run_id, threads) -> bool:
         try:
             ran = Parallel(n_jobs=len(indices), backend=backend)(
                 delayed(_pool_worker)(spec.timeout, spec, where, index=i, run_id=run_id,
-                                      threads=threads)
+                                      threads=threads, dataset=dataset)
                 for i in indices)
         except Exception:
             # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C
@@ -205,7 +206,9 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         try:
             # joining workers seed their samplers at random: index 0 is the creator's
             indices = list(range(workers)) if index is not None else [None] * workers
-            timed_out = _pool(spec, where, indices, run_id, max(1, cores() // workers))
+            # the workers train on the data checked here (`shared_with_workers`)
+            timed_out = _pool(spec, where, indices, run_id, max(1, cores() // workers),
+                              dataset)
         except Exception as exc:
             if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
                 raise
@@ -214,7 +217,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
                   "study in this process", file=sys.stderr, flush=True)
             # one more process that starts trials, with the timeout counted as any other's
-            timed_out = _timed_worker(spec.timeout, spec, where, index=None, run_id=run_id)[1]
+            timed_out = _timed_worker(spec.timeout, spec, where, index=None, run_id=run_id,
+                                      dataset=dataset)[1]
         finally:
             stop.set()
             poller.join()
@@ -289,14 +293,14 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 else:
                     later = list(study.user_attrs.get(RESUMED_ATTR, []))
                     study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
-        if workers > 1:  # each worker process loads its own copy: this one would sit idle
-            dataset = None  # for the whole run (an MNIST-sized set: 400 MB)
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do
         try:
-            timed_out = execute(spec, where, store, study, workers=workers,
-                                progress=progress, dataset=dataset, index=0 if new else None)
+            with shared_with_workers(dataset, workers) as dataset:
+                timed_out = execute(spec, where, store, study, workers=workers,
+                                    progress=progress, dataset=dataset,
+                                    index=0 if new else None)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
@@ -344,10 +348,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
             with quiet_optuna():
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
-            if workers > 1:  # each worker process loads its own copy (see run_study)
-                loaded = None
-            timed_out = execute(spec, where, store, study, workers=workers, index=None,
-                                progress=progress, dataset=loaded)
+            with shared_with_workers(loaded, workers) as loaded:
+                timed_out = execute(spec, where, store, study, workers=workers, index=None,
+                                    progress=progress, dataset=loaded)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)

@@ -196,16 +196,56 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
     assert not (tmp_path / "b.db").exists()
 
 
-def test_the_launcher_drops_the_data_its_worker_processes_load(spec_file, tmp_path,
-                                                             data_alive_at):
-    # with --workers 2 on MNIST the launching process kept its 410 MB copy, idle, all run
+def test_the_launcher_lets_go_of_large_data_its_workers_map(spec_file, tmp_path, monkeypatch,
+                                                            data_alive_at):
+    # with --workers 2 on MNIST the launching process kept its 410 MB copy, idle, all run;
+    # now the workers map one temporary file of the data it loaded, which it lets go for
+    import tempfile
+
     import study._run as run_module
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     held = data_alive_at(run_module, "_pool")
-    summary = study.run_study(study.load_spec(spec_file("drop", n_trials=2)),
-                              storage=str(tmp_path / "drop.db"), workers=2, progress=False)
-    assert summary["n_finished"] == 2
-    assert held == [[False]]  # loaded once, to check the spec, and freed before the pool
+    large = "coin?n_train=150000&n_test=10"  # 1.9 MB of arrays: over _run_data.SHARED_BYTES
+    spec = study.load_spec(spec_file("drop", n_trials=2, dataset=large, max_epochs=2,
+                                     fixed={"batch_size": 4096, "checkpoint": 1}))
+    summary = study.run_study(spec, storage=str(tmp_path / "drop.db"), workers=2,
+                              progress=False)
+    assert summary["n_finished"] == 2 and summary["n_fail"] == 0
+    assert held == [[False]]  # loaded once, to check the spec, and let go before the pool
+    assert list((tmp_path / "tmp").iterdir()) == []  # the mapped file went with the run
+
+
+@pytest.mark.parametrize("rows", [200, 40000])  # pickled to each worker; mapped
+def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_path,
+                                                         monkeypatch):
+    # each pool worker loaded the data again: an edited file gave trials trained on other
+    # data than the study's fingerprint, and the load (scikit-learn's import) slowed each
+    # worker's start. Here the file is gone before the pool starts: no worker can read it
+    import numpy as np
+
+    import study._run as run_module
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(rows, 2))
+    table = np.column_stack([X, (X[:, 0] * X[:, 1] > 0).astype(int)])
+    csv = tmp_path / "quads.csv"
+    np.savetxt(csv, table, delimiter=",", header="a,b,label", comments="", fmt="%.6g")
+    real_pool = run_module._pool
+
+    def pool_without_the_file(*args, **kwargs):
+        csv.unlink()
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "_pool", pool_without_the_file)
+    spec = study.load_spec(spec_file("quads", n_trials=4, dataset=f"csv:{csv}",
+                                     max_epochs=3, fixed={"batch_size": 256,
+                                                          "checkpoint": 1}))
+    summary = study.run_study(spec, storage=str(tmp_path / "q.db"), workers=2,
+                              progress=False)
+    assert not csv.exists()
+    assert summary["n_finished"] == 4 and summary["n_fail"] == 0  # all in pool workers
 
 
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_started):
