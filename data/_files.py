@@ -7,9 +7,9 @@ import warnings
 import zipfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._csv_checks import (
     UNREADABLE,
@@ -23,6 +23,9 @@ from ._csv_checks import (
 from ._dataset import DataError, Source
 from ._declared_size import check_npz_members
 from ._idx import full_scale
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TASK_CHOICES = ("classification", "regression")
 # Numeric targets with at most this many distinct integral values count as class labels.
@@ -153,6 +156,8 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
 
 def _read_csv(path: Path, target: str | None, header: str = "auto"
               ) -> tuple[pd.DataFrame, str]:
+    import pandas as pd  # here: the npz files and every named set load without it
+
     try:
         refuse_nul_bytes(path)
     except UNREADABLE as exc:
@@ -256,6 +261,8 @@ def _names_its_target(cell: str, targets: pd.Series) -> bool:
 
 
 def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.ndarray:
+    import pandas as pd
+
     # del on a shallow copy keeps views of the other columns (drop copied them all before
     # pandas 3); ``frame`` itself keeps its target
     features = frame.copy(deep=False)
@@ -277,6 +284,8 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.
 def _target_text(path: Path, column: int, header: str) -> np.ndarray:
     """The target column's cells as written, spaces around them dropped (as text labels'
     are), read as the table was."""
+    import pandas as pd
+
     try:
         text = pd.read_csv(path, skipinitialspace=True, index_col=False, keep_default_na=False,
                            na_values=[""], header=None if header == "no" else "infer",

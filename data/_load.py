@@ -15,7 +15,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ._csv_checks import line_of_row
 from ._dataset import DataError, Dataset, DataWarning, Source, _plain
@@ -74,6 +73,17 @@ def _where(src: Source, key: str, part: str, row: int) -> str:
         return f"row {row}"
 
 
+def _missing(y: np.ndarray) -> np.ndarray:
+    """Where labels are missing (None, NaN, NaT...), as pandas reads them."""
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    if y.dtype.kind != "O":
+        return np.zeros(len(y), bool)
+    import pandas as pd  # here: only labels read as text need it
+
+    return pd.isna(y)
+
+
 def _check_arrays(src: Source, name: str, key: str) -> None:
     """Shapes, lengths and finiteness of the raw arrays (before any split: rows in the
     source's order)."""
@@ -96,7 +106,7 @@ def _check_arrays(src: Source, name: str, key: str) -> None:
                 raise DataError(f"{name}: {int(bad.sum())} NaN or infinite value(s) in the "
                                 f"{part} features (first at {_where(src, key, part, row)}, "
                                 f"column {src.feature_names[col]!r})")
-        missing = pd.isna(y) if y.dtype.kind in "Of" else np.zeros(len(y), bool)
+        missing = _missing(y)
         if src.task == "regression" and y.dtype.kind not in "uif":
             raise DataError(f"{name}: regression targets must be numeric")
         if missing.any() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
@@ -270,12 +280,15 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)
-    n_values = pd.Series(src.y).nunique() if classify else 0
-    hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as class "
-            "labels: add ?task=regression to predict it as a number") if classify and \
-        n_values > _FEW_VALUES and typed.get("task") is None and key in ("csv", "npz") and (
-            src.y.dtype.kind in "uif" or key == "csv"
-            and pd.to_numeric(pd.Series(src.y), errors="coerce").notna().all()) else ""
+    hint = ""
+    if classify and typed.get("task") is None and key in ("csv", "npz"):
+        import pandas as pd  # here: the generated and bundled sets load without it
+
+        labels = pd.Series(src.y)
+        if labels.nunique() > _FEW_VALUES and (src.y.dtype.kind in "uif" or key == "csv"
+                and pd.to_numeric(labels, errors="coerce").notna().all()):
+            hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as "
+                    "class labels: add ?task=regression to predict it as a number")
     if classify and not hint:  # a few labels are classes: the split failed for want of rows
         hint = "; too few rows: a stratified split needs an example of every class on both sides"
     if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):

@@ -10,9 +10,9 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import _generated as gen
 from ._dataset import DataError, Source
@@ -20,6 +20,9 @@ from ._fetch import data_home
 from ._files import load_csv, load_npz
 from ._idx import load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes
+
+if TYPE_CHECKING:
+    import pandas
 
 # Options every set accepts (imbalance and positive: classification ones); `load` handles
 # them, not the builders.
@@ -272,7 +275,7 @@ def kind_of(key: str, arg: str | None) -> str:
     return PREFIXES[key].kind if arg is not None else DATASETS[key].kind
 
 
-def list_datasets() -> pd.DataFrame:
+def list_datasets() -> pandas.DataFrame:
     """The named datasets with their default sizes (after the 1/10 validation hold-out).
 
     Returns
@@ -281,6 +284,8 @@ def list_datasets() -> pd.DataFrame:
         Columns name, kind, n_train, n_val, n_test, features, classes, task,
         description; sizes are missing (<NA>) for the path forms.
     """
+    import pandas as pd  # here: loading a dataset needs no table
+
     rows = []
     for name, e in [*DATASETS.items(), *((_PREFIX_NAMES[k], e) for k, e in PREFIXES.items())]:
         n_train = n_val = None

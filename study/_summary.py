@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import optuna
-import pandas as pd
 from optuna.trial import TrialState
 
 import nets
@@ -28,6 +28,9 @@ from ._storage import (
 from ._storage_errors import storage_errors
 from ._trial_times import trial_times
 from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def state_counts(trials) -> dict:
@@ -177,6 +180,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
     """
+    import pandas as pd  # here: `study show` and the workers need no table
+
     study, where, store = open_study_storage(name, storage)
     to_stdout = str(path) == "-"
     try:
@@ -211,6 +216,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
 def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
     """Optuna's naive local times (another machine's zone gave others, and a duration
     across a daylight-saving change was an hour off) as ISO UTC times with their offset."""
+    import pandas as pd
+
     if "datetime_start" not in frame:
         return frame
     times = trial_times(trials)
