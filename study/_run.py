@@ -26,7 +26,7 @@ import data
 from ._create import create_or_load, holds_study_of, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
-from ._run_data import absolute_data, join_data, shared_with_workers
+from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._storage import (
@@ -206,7 +206,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         try:
             # joining workers seed their samplers at random: index 0 is the creator's
             indices = list(range(workers)) if index is not None else [None] * workers
-            # the workers train on the data checked here (`shared_with_workers`)
+            # the data checked here, unless too large to keep (`for_workers`)
             timed_out = _pool(spec, where, indices, run_id, max(1, cores() // workers),
                               dataset)
         except Exception as exc:
@@ -296,11 +296,10 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         # the study seed only for a new study, which one worker then reproduces exactly; a
         # resume (or a second run beside the first) restarted it and drew the same
         # parameters again, so those draw fresh streams as joining workers do
+        dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
-            with shared_with_workers(dataset, workers) as dataset:
-                timed_out = execute(spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=dataset,
-                                    index=0 if new else None)
+            timed_out = execute(spec, where, store, study, workers=workers,
+                                progress=progress, dataset=dataset, index=0 if new else None)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
@@ -348,9 +347,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
             with quiet_optuna():
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
-            with shared_with_workers(loaded, workers) as loaded:
-                timed_out = execute(spec, where, store, study, workers=workers, index=None,
-                                    progress=progress, dataset=loaded)
+            loaded = for_workers(loaded, workers)
+            timed_out = execute(spec, where, store, study, workers=workers, index=None,
+                                progress=progress, dataset=loaded)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)

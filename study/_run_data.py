@@ -4,12 +4,9 @@ stored with the study), so that no run on any machine adds trials trained on oth
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import shlex
-import tempfile
-from pathlib import Path
 
 import data
 
@@ -19,9 +16,10 @@ from ._spec_diff import first_difference
 from ._storage import StorageURL
 
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data
-# Above this, a pool's workers map one file of the data instead of each getting a copy
-# (joblib's own threshold for memory-mapping an argument)
-SHARED_BYTES = 1 << 20
+# Above this, a pool's workers load their own copies of the data (checked against the
+# study's fingerprint) and the launcher lets go of its own: MNIST's 220 MB sat idle in it
+# all run. Below, the launcher's copy is handed to them (joblib maps it past 1 MB).
+LARGE_BYTES = 64 << 20
 
 
 def check_data(study, dataset, where: StorageURL, hint: str) -> None:
@@ -113,24 +111,10 @@ def _path_only_differs(stored: str, given: str) -> bool:
             == data.canonical_name(given).partition("?")[2])
 
 
-@contextlib.contextmanager
-def shared_with_workers(dataset, workers: int):
-    """``dataset`` as a pool of ``workers`` processes gets it: the data checked here, not
-    each worker's own load of it (a file changed since could differ; and loading is the
-    slowest part of a worker's start). A set over `SHARED_BYTES` comes back as read-only
-    memory maps of one temporary file, which this process's copy is let go for and every
-    worker maps in turn: one copy in memory, not one a process."""
-    arrays = [v for v in vars(dataset).values() if hasattr(v, "nbytes")]
-    if workers < 2 or sum(a.nbytes for a in arrays) <= SHARED_BYTES:
-        yield dataset
-        return
-    import joblib
 
-    del arrays
-    with tempfile.TemporaryDirectory(prefix="hplab-data-", ignore_cleanup_errors=True) as tmp:
-        path = Path(tmp) / "dataset.pkl"
-        joblib.dump(dataset, path)
-        del dataset  # the caller's name now holds the mapped copy
-        # joblib passes a memory-mapped array to its workers as the file's name and offset
-        yield joblib.load(path, mmap_mode="r")
-
+def for_workers(dataset, workers: int):
+    """The data ``workers`` local processes are given: ``dataset`` itself (the data this
+    process checked, so none of them trains on a file changed since, and none spends its
+    start loading it), or None for a set over `LARGE_BYTES`, which each loads and checks."""
+    size = sum(a.nbytes for a in vars(dataset).values() if hasattr(a, "nbytes"))
+    return dataset if workers < 2 or size <= LARGE_BYTES else None

@@ -18,11 +18,12 @@ import numpy as np
 import optuna
 from optuna.trial import TrialState
 
-from ._errors import StorageError
+from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
 from ._record import RECORD_ATTR, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
+from ._run_data import data_differs
 from ._storage import (
     RESUME_HINT,
     StorageURL,
@@ -277,7 +278,8 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         Called with the study's trials at each claim, from the read that decides it
         (progress bars).
     dataset : data.Dataset, optional
-        Already loaded with the study seed (else loaded here).
+        Already loaded with the study seed and checked against the study (else loaded and
+        checked here).
 
     Returns
     -------
@@ -295,7 +297,10 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
         except KeyError:
             raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
         heartbeats = where.kind != "journal"
-        dataset = dataset or data.load(spec.dataset, seed=spec.seed)
+        if dataset is None:  # a pool worker given none: a set too large to hand over
+            dataset = data.load(spec.dataset, seed=spec.seed)
+            if differs := data_differs(study, dataset):  # a file changed since it was checked
+                raise SpecError(f"study {spec.name!r} in {where.masked}: {differs}")
         # a claim held longer than a trial may go without a heartbeat is a dead one
         lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
         interrupts = HeldInterrupts()

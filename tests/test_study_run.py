@@ -196,56 +196,78 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
     assert not (tmp_path / "b.db").exists()
 
 
-def test_the_launcher_lets_go_of_large_data_its_workers_map(spec_file, tmp_path, monkeypatch,
-                                                            data_alive_at):
-    # with --workers 2 on MNIST the launching process kept its 410 MB copy, idle, all run;
-    # now the workers map one temporary file of the data it loaded, which it lets go for
-    import tempfile
-
+def test_the_launcher_drops_large_data_its_worker_processes_load(spec_file, tmp_path,
+                                                                 monkeypatch, data_alive_at):
+    # with --workers 2 on MNIST the launching process kept its 220 MB copy, idle, all run
     import study._run as run_module
+    import study._run_data as run_data
 
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(run_data, "LARGE_BYTES", 1 << 20)  # coin below: 1.9 MB of arrays
     held = data_alive_at(run_module, "_pool")
-    large = "coin?n_train=150000&n_test=10"  # 1.9 MB of arrays: over _run_data.SHARED_BYTES
-    spec = study.load_spec(spec_file("drop", n_trials=2, dataset=large, max_epochs=2,
-                                     fixed={"batch_size": 4096, "checkpoint": 1}))
+    spec = study.load_spec(spec_file("drop", n_trials=2, dataset="coin?n_train=150000",
+                                     max_epochs=2, fixed={"batch_size": 4096,
+                                                          "checkpoint": 1}))
     summary = study.run_study(spec, storage=str(tmp_path / "drop.db"), workers=2,
                               progress=False)
     assert summary["n_finished"] == 2 and summary["n_fail"] == 0
-    assert held == [[False]]  # loaded once, to check the spec, and let go before the pool
-    assert list((tmp_path / "tmp").iterdir()) == []  # the mapped file went with the run
+    assert held == [[False]]  # loaded once, to check the spec, and freed before the pool
 
 
-@pytest.mark.parametrize("rows", [200, 40000])  # pickled to each worker; mapped
-def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_path,
-                                                         monkeypatch):
-    # each pool worker loaded the data again: an edited file gave trials trained on other
-    # data than the study's fingerprint, and the load (scikit-learn's import) slowed each
-    # worker's start. Here the file is gone before the pool starts: no worker can read it
+def _quadrants_csv(path, rows: int, seed: int = 0):
     import numpy as np
 
+    X = np.random.default_rng(seed).normal(size=(rows, 2))
+    table = np.column_stack([X, (X[:, 0] * X[:, 1] > 0).astype(int)])
+    np.savetxt(path, table, delimiter=",", header="a,b,label", comments="", fmt="%.6g")
+    return path
+
+
+def _before_the_pool(monkeypatch, step):
+    """Run ``step()`` in the launching process just before its pool starts."""
     import study._run as run_module
 
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(rows, 2))
-    table = np.column_stack([X, (X[:, 0] * X[:, 1] > 0).astype(int)])
-    csv = tmp_path / "quads.csv"
-    np.savetxt(csv, table, delimiter=",", header="a,b,label", comments="", fmt="%.6g")
     real_pool = run_module._pool
 
-    def pool_without_the_file(*args, **kwargs):
-        csv.unlink()
+    def pool(*args, **kwargs):
+        step()
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(run_module, "_pool", pool_without_the_file)
+    monkeypatch.setattr(run_module, "_pool", pool)
+
+
+# pickled to each worker; 1.1 MB arrays, which joblib memory-maps
+@pytest.mark.parametrize("rows", [200, 150000])
+def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_path,
+                                                         monkeypatch):
+    # each pool worker loaded the data again: a file edited meanwhile gave trials trained
+    # on other data than the study's fingerprint, and the load (scikit-learn's import)
+    # slowed each worker's start. Here the file is gone before the pool starts
+    csv = _quadrants_csv(tmp_path / "quads.csv", rows)
+    _before_the_pool(monkeypatch, csv.unlink)
     spec = study.load_spec(spec_file("quads", n_trials=4, dataset=f"csv:{csv}",
-                                     max_epochs=3, fixed={"batch_size": 256,
+                                     max_epochs=2, fixed={"batch_size": 4096,
                                                           "checkpoint": 1}))
     summary = study.run_study(spec, storage=str(tmp_path / "q.db"), workers=2,
                               progress=False)
     assert not csv.exists()
     assert summary["n_finished"] == 4 and summary["n_fail"] == 0  # all in pool workers
+
+
+def test_workers_loading_a_large_set_refuse_a_file_changed_since_it_was_checked(
+        spec_file, tmp_path, monkeypatch, capsys):
+    import study._run_data as run_data
+
+    monkeypatch.setattr(run_data, "LARGE_BYTES", 0)  # every set too large to hand over
+    csv = _quadrants_csv(tmp_path / "quads.csv", 200)
+    _before_the_pool(monkeypatch, lambda: _quadrants_csv(csv, 200, seed=1))
+    db = tmp_path / "q.db"
+    path = spec_file("quads", n_trials=4, dataset=f"csv:{csv}", max_epochs=2)
+    code, out, err = run_cli(["study", "run", path, "--storage", db, "--workers", "2",
+                              "--no-report"], capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert (f"study 'quads' in sqlite:///{db}: the data read from {csv} differs from the "
+            "study's") in err
+    assert [t.state for t in trials_of(db, "quads")] == []  # no trial on the other data
 
 
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_started):
