@@ -191,6 +191,9 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
                       "probability-surface", "hidden-space"]),
     ("multiclass", (3,), ["history", "confusion", "decision-map", "probability-contours",
                           "hidden-space"]),
+    # one neuron: its hidden space drawn on a line
+    ("binary", (1,), ["history", "confusion", "decision-map", "probability-contours",
+                      "probability-surface", "hidden-space"]),
 ])
 def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, figures):
     run = fake_run(task, hidden=hidden)
