@@ -14,8 +14,8 @@ few builder calls::
 Drawing functions take the data and return a :class:`matplotlib.figure.Figure` made with
 :func:`reports.design.new_figure` (never pyplot), coloured from :mod:`reports.design`.
 ``Report.write`` refreshes the index of the nearest ``runs`` folder above the report (else
-of the report folder's parent), see :func:`index_root`; ``hplab report index DIR`` rebuilds
-any index by hand.
+the one ``hplab report index DIR`` started in the report folder's parent, if any), see
+:func:`index_root`; ``hplab report index DIR`` writes or rebuilds any index by hand.
 """
 
 import importlib

@@ -2,7 +2,8 @@
 
 Which index a report refreshes (rule used by :meth:`Report.write`): the nearest folder
 named ``runs`` that contains the report folder (the report folder itself included);
-without one, the parent of the report folder. ``hplab train`` writes to
+without one, the parent of the report folder if an index hplab wrote is there (``hplab
+report index DIR`` starts one), else none. ``hplab train`` writes to
 ``runs/train/NAME/report.html``, so every report of a project lands in ``runs/index.html``.
 """
 
@@ -182,14 +183,22 @@ def _is_venv(folder: Path) -> bool:
     return os.path.isfile(folder / "pyvenv.cfg")
 
 
-def index_root(report_dir: Path | str) -> Path:
-    """The folder whose index a report in ``report_dir`` refreshes (see module doc)."""
+def index_root(report_dir: Path | str) -> Path | None:
+    """The folder whose index a report in ``report_dir`` refreshes (see module doc), or
+    None: outside a ``runs`` folder an index is refreshed only where one was started, not
+    begun in any parent (``--out ~/exp`` listed every report in the home folder, reading
+    every folder under it to find them)."""
     # absolute but not resolved: a `runs` that is a symlink is still the folder named runs
     report_dir = Path(os.path.abspath(report_dir))
     for folder in (report_dir, *report_dir.parents):
         if folder.name == "runs":
             return folder
-    return report_dir.parent
+    index = report_dir.parent / "index.html"
+    try:
+        ours = index.is_file() and _is_our_index(index)
+    except OSError:  # unreadable: not refreshed, as one that cannot be written
+        ours = False
+    return report_dir.parent if ours else None
 
 
 def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None) -> Path:
@@ -247,9 +256,11 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
 
 def refresh_index(report_dir: Path | str) -> Path | None:
     """`write_index` of the folder a report in ``report_dir`` belongs to (see
-    `index_root`), or None when it cannot be written: the report is, so that fails
-    nothing; a line on stderr names the index and why."""
+    `index_root`), or None when it has none or it cannot be written: the report is, so
+    that fails nothing; a line on stderr names the index and why."""
     root = index_root(report_dir)
+    if root is None:
+        return None
     try:
         return write_index(root)
     except OSError as exc:

@@ -83,7 +83,7 @@ def test_user_strings_are_escaped_everywhere(tmp_path, parse_html):
     rep.add_table(pd.DataFrame({EVIL: [EVIL]}), caption=EVIL)
     rep.set_provenance(command=EVIL, dataset=EVIL, seed=0, params={EVIL: EVIL},
                        extra={EVIL: EVIL})
-    path = rep.write(tmp_path / "out")
+    path = rep.write(tmp_path / "runs" / "out")
     text = path.read_text(encoding="utf-8")
     page = parse_html(text)
     assert page.errors == []
@@ -94,7 +94,7 @@ def test_user_strings_are_escaped_everywhere(tmp_path, parse_html):
     assert EVIL in page.all_text  # shown as text, exactly
     info = reports.read_report_info(path)
     assert info.name == EVIL and info.headline[0]["label"] == EVIL
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    index = (tmp_path / "runs" / "index.html").read_text(encoding="utf-8")
     assert "<script" not in index.lower() and parse_html(index).errors == []
 
 
@@ -301,10 +301,21 @@ def test_index_dates_are_in_one_zone_and_say_which(tmp_path, time_zone, parse_ht
 def test_index_root_rule(tmp_path):
     assert reports.index_root(tmp_path / "runs" / "train" / "xor") == tmp_path / "runs"
     assert reports.index_root(tmp_path / "runs") == tmp_path / "runs"
-    assert reports.index_root(tmp_path / "a" / "b") == tmp_path / "a"
-    path = _small_report().write(tmp_path / "elsewhere" / "one")
-    assert reports.read_report_info(path).name == "demo"
-    assert (tmp_path / "elsewhere" / "index.html").exists()
+    # elsewhere an index is refreshed where `hplab report index` started one, never begun
+    # in a parent (`--out ~/exp` read the whole home folder to list its reports)
+    assert reports.index_root(tmp_path / "a" / "b") is None
+    path = _small_report("one").write(tmp_path / "elsewhere" / "one")
+    assert reports.read_report_info(path).name == "one"
+    assert not (tmp_path / "elsewhere" / "index.html").exists()
+    reports.write_index(tmp_path / "elsewhere")
+    assert reports.index_root(tmp_path / "elsewhere" / "two") == tmp_path / "elsewhere"
+    _small_report("two").write(tmp_path / "elsewhere" / "two")
+    index = (tmp_path / "elsewhere" / "index.html").read_text()
+    assert 'href="one/report.html"' in index and 'href="two/report.html"' in index
+    # someone's own index.html there is neither replaced nor taken for ours
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html><body>My page</body></html>")
+    assert reports.index_root(tmp_path / "site" / "x") is None
 
 
 def test_a_runs_symlink_gets_its_index(tmp_path, monkeypatch):

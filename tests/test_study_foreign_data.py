@@ -124,8 +124,8 @@ def test_a_stored_name_with_controls_is_escaped_on_the_bar_and_in_reports(tmp_pa
                              "space": {"lr": {"low": 0.1, "high": 1.0}}}, strict=False)
     study.run_study(spec, storage=str(db), progress=False)
     shown = "ctl\\x1b[31mred\\x07 rtl\\u202eexe.txt"
-    page = reports.study_report(name, storage=str(db), out=tmp_path / "r" / "ctl")
-    for text in (page.read_text("utf-8"), (tmp_path / "r" / "index.html").read_text("utf-8")):
+    page = reports.study_report(name, storage=str(db), out=tmp_path / "runs" / "ctl")
+    for text in (page.read_text("utf-8"), (tmp_path / "runs" / "index.html").read_text("utf-8")):
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
         assert shown in text
     # the bar, drawn as in a terminal's log (stderr captured here)

@@ -589,7 +589,7 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file,
             "write the report elsewhere")):
         reports.study_report("fb", storage=str(db), out=out)
     assert (out / "best_model" / "model.npz").read_bytes() == saved
-    assert sorted(p.name for p in out.iterdir()) == ["best_model", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["best_model"]
     # a link, even beside this study's own report: the model would go where it points
     own = tmp_path / "own"
     reports.study_report("fb", storage=str(db), out=own)
