@@ -111,7 +111,6 @@ def _path_only_differs(stored: str, given: str) -> bool:
             == data.canonical_name(given).partition("?")[2])
 
 
-
 def for_workers(dataset, workers: int):
     """The data ``workers`` local processes are given: ``dataset`` itself (the data this
     process checked, so none of them trains on a file changed since, and none spends its
