@@ -1,6 +1,7 @@
 """Running the command line: in-process, the way most CLI tests do, or as a user does."""
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -70,3 +71,8 @@ def as_a_user(tmp_path) -> list[str]:
             [*prefix, "sh", "-c", f"echo x > '{probe}'"], capture_output=True).returncode == 0:
         pytest.skip("cannot run a process that file modes bind")
     return prefix
+
+
+def file_sha(path) -> str:
+    """The sha256 of a file's bytes: that a command left it as it was."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

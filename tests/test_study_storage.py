@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import importlib.util
 import json
@@ -15,19 +14,16 @@ import subprocess
 import sys
 import threading
 import time
-import types
 from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import as_a_user as _as_a_user
-from cli_helpers import run_cli, within
+from cli_helpers import file_sha, run_cli, within
 from conftest import write_spec_toml
 
 import hplab
 import study
 from study import StorageError, mask_url, resolve_storage
-from study._worker_storage import worker_cache
 
 
 def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
@@ -125,10 +121,6 @@ def _digest(path):
     when SQLite checkpoints its write-ahead log."""
     with contextlib.closing(sqlite3.connect(path, uri=str(path).startswith("file:"))) as con:
         return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -417,31 +409,6 @@ def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_f
     assert (shown["n_trials"], shown["n_finished"]) == (3, 3)  # the budget as it was
 
 
-def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
-    # QA: "... failed: Permission denied: runs/j2.log; trials that finished stay stored,
-    # and the same command resumes the study": the same command is refused again
-    prefix = _as_a_user(tmp_path)
-    spec = spec_file("j", n_trials=1)
-    assert study.run_study(study.load_spec(spec), storage=str(tmp_path / "j.log"),
-                           progress=False)["n_finished"] == 1
-    (tmp_path / "j.log").chmod(0o444)
-    done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run", spec,
-                           "--trials", "2", "--no-report", "--storage", "j.log"],
-                          capture_output=True, text=True, cwd=tmp_path, env={
-                              **os.environ,
-                              "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
-    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
-        "hplab study: error: storage journal:j.log failed: Permission denied: j.log\n"))
-
-
-def test_journal_storage_runs_a_study(tmp_path, spec_file):
-    log = tmp_path / "trials.log"
-    summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
-                              progress=False)
-    assert summary["n_finished"] == 3 and log.stat().st_size > 0
-    assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
-
-
 def test_other_sqlite_files_and_in_memory_urls_are_refused(tmp_path, spec_file, capsys):
     other = tmp_path / "people#1.db"  # '#' and '?' once cut a URI short
     with contextlib.closing(sqlite3.connect(other)) as con:
@@ -490,7 +457,7 @@ def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes
     cases = [(app, other), (wal_app, other),
              (damaged, "is a damaged optuna database (no table alembic_version); use another "
                        "file, or a copy from before the damage")]
-    before = {p: _sha(p) for p in (app, wal_app, damaged, bare)}
+    before = {p: file_sha(p) for p in (app, wal_app, damaged, bare)}
     for path, said in cases:
         for argv in (["list"], ["show", "keep"], ["run", str(spec_file("s", n_trials=1)),
                                                   "--no-report"]):
@@ -501,7 +468,7 @@ def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes
         assert capsys.readouterr().err == (f"hplab study: error: no storage at {bare} (an "
                                            "SQLite database without a study; check the path, "
                                            "or run a study into it first)\n")
-    assert {p: _sha(p) for p in before} == before
+    assert {p: file_sha(p) for p in before} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".toml" and "keep" not in
                   p.name) == ["app.db", "bad.db", "bare.db", "wal.db"]  # no -wal, -shm, .claim
 
@@ -511,10 +478,10 @@ def test_reading_an_optuna_database_leaves_its_file_as_it_is(tmp_path, capsys):
     db = tmp_path / "plain.db"
     s = optuna.create_study(study_name="plain", storage=f"sqlite:///{db}")
     s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
-    before = _sha(db)
+    before = file_sha(db)
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     assert capsys.readouterr().out.split()[:3] == ["plain", "-", "2/-"]
-    assert _sha(db) == before and [p.name for p in tmp_path.iterdir()] == ["plain.db"]
+    assert file_sha(db) == before and [p.name for p in tmp_path.iterdir()] == ["plain.db"]
 
 
 @pytest.mark.parametrize("revision, advice", [
@@ -526,12 +493,12 @@ def test_a_database_of_another_optuna_schema_gets_optunas_advice(stored, capsys,
     # database an older optuna made, or a newer one upgraded, still gets optuna's words
     with contextlib.closing(sqlite3.connect(stored)) as con, con:
         con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
-    before = _sha(stored)
+    before = file_sha(stored)
     code, out, err = run_cli(["study", "show", "keep", "--storage", stored], capsys)
     assert code == 2 and out == "" and len(err.splitlines()) == 1, err
     assert err.startswith(f"hplab study: error: cannot open storage sqlite:///{stored}: ") and \
         advice in err and "no longer compatible with the table schema" in err
-    assert _sha(stored) == before
+    assert file_sha(stored) == before
 
 
 def test_optunas_schema_head_is_learned_once_a_process(stored, monkeypatch):
@@ -782,86 +749,6 @@ def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, mon
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["re.csv"]
 
 
-def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
-    # a journal has no heartbeats: a killed worker's RUNNING trial held its slot forever
-    log = tmp_path / "dead.log"
-    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
-    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    s = optuna.load_study(study_name="dead", storage=study.open_storage(
-        study.resolve_storage(str(log))))
-    stuck = s.ask()  # as the dead worker left it: claimed, recorded, never finished
-    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
-                                   {"worker": f"{socket.gethostname()}:{gone}", "run": "x"})
-    summary = study.run_study(spec, storage=str(log), progress=False)
-    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
-    info = study.trial_info(study.open_study("dead", str(log))[0].trials[stuck.number])
-    assert info["status"] == "interrupted" and "died" in info["reason"]
-
-
-HAS_PROC = Path("/proc/self/stat").exists()
-
-
-@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
-@pytest.mark.parametrize("stored", ["restarted", "older hplab"])
-def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
-        tmp_path, spec_file, stored):
-    # QA: a container restarted with the same hostname is pid 1 again: the dead worker's
-    # host:pid was this very process, so its trial stayed RUNNING at every resume
-    log = tmp_path / "reused.log"
-    spec = study.load_spec(spec_file("reused", n_trials=3, pruner="none"))
-    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
-    host_pid, _, start = study.worker_id().partition("@")
-    ticks, _, boot = start.partition(".")
-    dead = f"{host_pid}@{int(ticks) - 1}.{boot}" if stored == "restarted" else host_pid
-    s = optuna.load_study(study_name="reused", storage=study.open_storage(
-        study.resolve_storage(str(log))))
-    stuck = s.ask()
-    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
-                                   {"worker": dead, "run": "x"})
-    summary = study.run_study(spec, storage=str(log), progress=False)
-    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
-    assert summary["n_running"] == 0
-    info = study.trial_info(study.open_study("reused", str(log))[0].trials[stuck.number])
-    assert info["status"] == "interrupted" and f"its worker {dead} died" in info["reason"]
-
-
-@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
-def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
-    live = subprocess.Popen(
-        [sys.executable, "-c", "import sys, study; print(study.worker_id(), flush=True); "
-         "sys.stdin.read()"], cwd=Path(hplab.__file__).parent, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, text=True)
-    try:
-        worker = live.stdout.readline().strip()
-        host_pid, _, start = worker.partition("@")
-        ticks, _, boot = start.partition(".")
-        assert host_pid == f"{socket.gethostname()}:{live.pid}" and ticks.isdigit()
-        assert not study.worker_gone(worker) and not study.worker_gone(host_pid)
-        # the same pid, started at another time or boot: a later process was given it
-        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
-        assert study.worker_gone(f"{host_pid}@{ticks}.00000000")
-    finally:
-        live.stdin.close()
-        live.wait()
-    assert study.worker_gone(worker) and study.worker_gone(host_pid)
-    own = study.worker_id()
-    assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
-    assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
-
-
-def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
-    notes = tmp_path / "notes.log"
-    notes.write_text("my notes\n")
-    for argv in (["study", "run", str(spec_file("j", n_trials=1)), "--no-report"],
-                 ["study", "list"], ["study", "show", "j"]):
-        assert hplab.main([*argv, "--storage", str(notes)]) == 2
-        err = capsys.readouterr().err
-        assert "notes.log is not an optuna journal file" in err and err.count("\n") == 1
-    assert notes.read_text() == "my notes\n"  # nothing appended
-
-
 def test_a_storage_path_through_a_file_or_a_dead_link_is_named_in_one_line(
         tmp_path, spec_file, capsys, monkeypatch):
     # QA: "[Errno 17] File exists: 'runs'" for a link to a missing folder, or a file, on the
@@ -889,383 +776,12 @@ def test_a_named_pipe_is_refused_as_a_storage_not_read_forever(tmp_path, spec_fi
             assert run_cli([*argv, "--storage", pipe], capsys) == (2, "", said)
 
 
-def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
-        tmp_path, spec_file, capsys):
-    # optuna's reader skips a last line cut short (a crash, a full disk) or not JSON, but a
-    # run appended its records to it: a broken line mid-file, every command failed after
-    spec = spec_file("cut", n_trials=2, max_epochs=2, pruner="none")
-    log = tmp_path / "cut.log"
-    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
-    lines = log.read_bytes().splitlines(keepends=True)
-    whole, n = b"".join(lines[:-1]), len(lines)
-    junk, fixed = tmp_path / "junk.log", tmp_path / "fixed.log"
-    log.write_bytes(whole + lines[-1][:-40])
-    junk.write_bytes(whole + b"garbage\n")
-    capsys.readouterr()
-    for path, broken in ((log, "cut short"), (junk, "not JSON")):
-        before = _sha(path)
-        assert study.show_study("cut", str(path))["n_complete"] == 1  # as optuna reads it
-        for argv in (["study", "run", str(spec), "--trials", "4", "--no-report"],
-                     ["study", "worker", "--study", "cut"]):
-            assert hplab.main([*argv, "--storage", str(path)]) == 2
-            assert capsys.readouterr().err == (
-                f"hplab study: error: {path}: its last line ({n}) is {broken} (a crash or a "
-                "full disk?), and trials added after it would make the whole journal "
-                f"unreadable; keep only lines 1-{n - 1} (e.g. head -n {n - 1} {path} > "
-                "fixed.log) and use that file\n")
-        assert _sha(path) == before
-    fixed.write_bytes(whole)  # as the message says: the run goes on from there
-    assert hplab.main(["study", "run", str(spec), "--trials", "4", "--no-report",
-                       "--storage", str(fixed)]) == 0
-    shown = study.show_study("cut", str(fixed))  # the trial whose end was cut: still
-    assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
-
-
-@pytest.mark.parametrize("full_at", ["tell", "record"])
-def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
-        full_at, tmp_path, spec_file, monkeypatch, capsys):
-    # a full disk in optuna's tell ended in a traceback (the OSError, then optuna's
-    # "AssertionError: Should not reach.") and exit 1; one in a trial's record wrote again
-    from optuna.storages.journal import JournalFileBackend
-
-    spec = spec_file("full", n_trials=2, max_epochs=2, pruner="none")
-    log = tmp_path / "full.log"
-    run = ["study", "run", str(spec), "--no-report", "--storage", str(log)]
-    assert hplab.main(run) == 0
-    stored = log.read_bytes()
-    append_logs, failed = JournalFileBackend.append_logs, []
-
-    def filling_up(self, logs):
-        # the disk fills up at the next trial's tell (or record): half its line fits
-        ends = "datetime_complete" in logs[0] if full_at == "tell" else \
-            "record" in logs[0].get("user_attr", {})
-        if not failed and not ends:
-            return append_logs(self, logs)
-        if not failed:
-            line = json.dumps(logs[0], separators=(",", ":")).encode()
-            with open(self._file_path, "ab") as f:
-                f.write(line[:len(line) // 2])
-        failed.append(logs)
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(JournalFileBackend, "append_logs", filling_up)
-    capsys.readouterr()
-    assert hplab.main([*run, "--trials", "4", "--json"]) == 2  # --json: no progress bar
-    assert capsys.readouterr().err == (
-        f"hplab study: error: storage journal:{log} failed: No space left on device; trials "
-        "that finished stay stored, and the same command resumes the study\n")
-    assert len(failed) == 1  # nothing written after the cut line: it stays the last one
-    monkeypatch.setattr(JournalFileBackend, "append_logs", append_logs)
-    assert log.read_bytes().startswith(stored)
-    assert study.show_study("full", str(log))["n_complete"] == 2
-    lines = len(log.read_bytes().splitlines())
-    assert hplab.main([*run, "--trials", "4"]) == 2
-    assert f"its last line ({lines}) is cut short" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("record, line, why", [
-    (b'{"op_code": 0}', 1, "a record without 'study_name'"),
-    (b'{"op_code": 99}', 1, "an unknown op_code"),
-    (b'{"op_code": 5}', 1, "a record without 'trial_id'"),
-    (b"[1, 2, 3]", 2, "not an optuna record: list indices must be integers or slices, not str"),
-    (b'{"op_code": 8, "user_attr": {not JSON}}', 2, "not JSON"),
-])
-def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
-        record, line, why, tmp_path, spec_file, capsys):
-    # these gave a KeyError, AssertionError or TypeError traceback in every study command
-    log = tmp_path / "j.log"
-    first = b'{"op_code":0,"worker_id":"w","study_name":"j","directions":[1]}\n'
-    log.write_bytes((first if line == 2 else b"") + record + b"\n" + first * (line - 1))
-    before = _sha(log)
-    for argv in (["list"], ["show", "j"], ["export", "j", "--csv", str(tmp_path / "j.csv")],
-                 ["report", "j", "--out", str(tmp_path / "rep")],
-                 ["run", str(spec_file("j", n_trials=1)), "--no-report"]):
-        assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: {log} is not an optuna "
-                                           f"journal file (line {line}: {why})\n")
-    assert _sha(log) == before
-
-
 def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "empty"))
     db = tmp_path / "m.db"
     assert hplab.main(["study", "run", "mnist", "--storage", str(db)]) == 2
     assert "hplab data fetch mnist" in capsys.readouterr().err
     assert not db.exists()
-
-
-def test_worker_cache_reads_what_optunas_cache_reads_with_fewer_queries(tmp_path):
-    import optuna
-    from sqlalchemy import event
-
-
-    rdb = study.open_storage(resolve_storage(str(tmp_path / "w.db")), create=True)
-    with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="w", storage=rdb)
-    trial = s.ask()
-    trial.report(0.5, 1)
-    rdb.set_trial_system_attr(trial._trial_id, "completed_rung_0", 0.5)
-    plain, cache = optuna.storages._CachedStorage(rdb), worker_cache(rdb)
-    statements = []
-    event.listen(rdb.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-
-    def counted(read):
-        statements.clear()
-        return read(), len(statements)
-
-    mine, n_mine = counted(lambda: cache.get_trial_system_attrs(trial._trial_id))
-    theirs, n_theirs = counted(lambda: plain.get_trial_system_attrs(trial._trial_id))
-    assert mine == theirs == {"completed_rung_0": 0.5}
-    assert n_mine == 2 and n_theirs > n_mine  # theirs reads the whole running trial
-    ids, n_ids = counted(lambda: [cache.get_study_id_from_name("w") for _ in range(3)])
-    assert ids == [s._study_id] * 3 and n_ids == 1  # looked up once
-    assert worker_cache(optuna.storages.InMemoryStorage()).__class__.__name__ == \
-        "InMemoryStorage"  # journal and in-memory storages go as they are
-
-
-def test_held_reads_answer_from_the_cache_until_released(tmp_path):
-    import optuna
-
-
-    rdb = study.open_storage(resolve_storage(str(tmp_path / "h.db")), create=True)
-    with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="h", storage=rdb)
-    cache = worker_cache(rdb)
-    assert cache.get_all_trials(s._study_id) == []
-    cache.hold_reads()
-    other = s.ask()  # another client's trial, after the held read
-    mine = cache.create_new_trial(s._study_id)  # this worker's own
-    held = cache.get_all_trials(s._study_id, deepcopy=False)
-    assert [t._trial_id for t in held] == [mine]
-    cache.release_reads()
-    fresh = cache.get_all_trials(s._study_id, deepcopy=False)
-    assert sorted(t._trial_id for t in fresh) == sorted([other._trial_id, mine])
-
-
-def test_held_reads_change_no_sample_and_save_reads(tmp_path, spec_file, monkeypatch):
-    # a worker holds reads from its claim until its trial is sampled: the same trials as
-    # with every read fresh, from fewer reads of the study's trials
-    import optuna
-
-    from study._worker_storage import _WorkerCache
-
-    reads = []
-    real_get_trials = optuna.storages.RDBStorage._get_trials
-
-    def counted(self, *args, **kwargs):
-        reads.append(1)
-        return real_get_trials(self, *args, **kwargs)
-
-    monkeypatch.setattr(optuna.storages.RDBStorage, "_get_trials", counted)
-    path = spec_file("held", n_trials=16, max_epochs=24, pruner="hyperband",
-                     sampler_options={"n_startup_trials": 4})
-
-    def run(db):
-        reads.clear()
-        study.run_study(study.load_spec(path), storage=str(db), progress=False)
-        n_reads = len(reads)
-        trials = optuna.load_study(study_name="held", storage=f"sqlite:///{db}").trials
-        return [(t.state, t.params, t.values, t.intermediate_values) for t in trials], n_reads
-
-    held, n_held = run(tmp_path / "held.db")
-    monkeypatch.setattr(_WorkerCache, "hold_reads", lambda self: None)
-    fresh, n_fresh = run(tmp_path / "fresh.db")
-    assert held == fresh and len(held) == 16
-    assert any(state.name == "PRUNED" for state, *_ in held)  # hyperband at work
-    assert n_fresh - n_held >= 2 * 16  # optuna's check for waiting trials, TPE's reads
-
-
-@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
-def test_stale_trials_are_failed_and_retried_before_the_next_claim(tmp_path):
-    import optuna
-    from optuna.trial import TrialState
-
-    from study._worker import _next_action
-
-    db = tmp_path / "stale.db"
-    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
-                             grace_period=2, max_retry=1)
-
-    def dead_trial(s):
-        number = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
-        trial_id = s._storage.get_trial_id_from_study_id_trial_number(s._study_id, number)
-        rdb.record_heartbeat(trial_id)
-        with sqlite3.connect(db) as con:  # its worker died a minute ago
-            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', '-60 seconds')"
-                        " WHERE trial_id = ?", (trial_id,))
-        return number
-
-    with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="stale", storage=worker_cache(rdb))
-        # budget spent, a dead trial holds the last slot: fail it, and run its retry
-        dead = dead_trial(s)
-        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
-        assert action == "run" and [t.state for t in trials] == [TrialState.FAIL,
-                                                                 TrialState.WAITING]
-        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
-        # budget left: the claim does not look for stale trials, optuna's optimize does
-        # (before it creates the trial) and runs the retry instead of a new trial
-        dead = dead_trial(s)
-        action, _ = _next_action(s, 5, heartbeats=True, grace_period=2)
-        assert action == "run" and s.get_trials()[dead].state == TrialState.RUNNING
-        s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
-    trials = s.get_trials()
-    assert trials[dead].state == TrialState.FAIL
-    assert trials[-1].state == TrialState.COMPLETE
-    assert trials[-1].system_attrs["retry_history"] == [dead]
-    assert trials[-1].params == trials[dead].params
-
-
-@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
-def test_a_worker_back_from_a_storage_silence_fails_no_trial_stale_for_a_grace(
-        tmp_path, monkeypatch):
-    """A server paused past the grace (kill -STOP) got no one's heartbeat meanwhile: the
-    first worker back found another's live trial stale and failed it, its result dropped.
-    A worker whose storage was silent that long judges no trial stale for one grace
-    (the other workers' beats land meanwhile); a trial really dead is failed after it."""
-    import optuna
-    from optuna.trial import TrialState
-
-    import study._worker_storage as worker_storage
-    from study._worker import _next_action
-
-    clock = [1000.0]  # the worker's time.monotonic()
-    monkeypatch.setattr(worker_storage, "time", types.SimpleNamespace(
-        monotonic=lambda: clock[0]), raising=False)
-    db = tmp_path / "silence.db"
-    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
-                             grace_period=2, max_retry=1)
-    with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="silence", storage=worker_cache(rdb))
-        beating = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)})
-        s._storage.record_heartbeat(beating._trial_id)
-        unrecorded = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
-        with sqlite3.connect(db) as con:  # 5 s without a beat, as the server was paused
-            con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
-                        "'-5 seconds')")
-            con.execute("UPDATE trials SET datetime_start = datetime('now', 'localtime', "
-                        "'-5 seconds')")
-        clock[0] += 5  # this worker's next read came back 5 s later
-        action, trials = _next_action(s, 2, heartbeats=True, grace_period=2)
-        assert action == "wait"
-        assert [t.state for t in trials] == [TrialState.RUNNING, TrialState.RUNNING]
-        clock[0] += 1.5  # still within a grace of the storage's return
-        optuna.storages.fail_stale_trials(s)
-        assert s.get_trials()[beating.number].state == TrialState.RUNNING
-        clock[0] += 1  # past it: the trial without a beat since, and the one no
-        action, trials = _next_action(s, 2, heartbeats=True, grace_period=2)  # objective
-    assert action == "run"  # entered, are failed and retried
-    assert [t.state for t in trials[:2]] == [TrialState.FAIL, TrialState.FAIL]
-    assert sorted(t.system_attrs["retry_history"] for t in trials[2:]) == [
-        [beating.number], [unrecorded]]
-
-
-@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
-def test_a_trial_no_objective_entered_is_failed_and_retried_after_the_grace(tmp_path):
-    # its worker died between optuna creating the trial and the objective: no heartbeat,
-    # so optuna never finds it stale; the other workers must not wait for it forever
-    import optuna
-    from optuna.trial import TrialState
-
-    from study._worker import _next_action
-
-    db = tmp_path / "orphan.db"
-    rdb = study.open_storage(resolve_storage(str(db)), create=True, heartbeat_interval=1,
-                             grace_period=2, max_retry=1)
-    with study._registry.quiet_optuna():
-        s = optuna.create_study(study_name="orphan", storage=worker_cache(rdb))
-        orphan = s.ask({"x": optuna.distributions.FloatDistribution(0, 1)}).number
-        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
-        assert action == "wait" and trials[orphan].state == TrialState.RUNNING  # too young
-        with sqlite3.connect(db) as con:
-            con.execute("UPDATE trials SET datetime_start = datetime('now', 'localtime', "
-                        "'-60 seconds') WHERE number = ?", (orphan,))
-        action, trials = _next_action(s, 1, heartbeats=True, grace_period=2)
-    assert action == "run"
-    assert [t.state for t in trials] == [TrialState.FAIL, TrialState.WAITING]
-    assert trials[1].system_attrs["retry_history"] == [orphan]
-    assert trials[1].params == trials[orphan].params
-
-
-def test_a_trial_has_its_heartbeat_before_its_record_and_training(tmp_path, spec_file, monkeypatch):
-    # optuna's heartbeat thread held back: the beat a dead worker's trial needs to turn
-    # stale is the one the worker stores itself, before the claim lock is released
-    import optuna.storages._heartbeat as heartbeat
-
-    import study._objective as objective
-
-    monkeypatch.setattr(heartbeat.HeartbeatThread, "start", lambda self: None)
-    monkeypatch.setattr(heartbeat.HeartbeatThread, "join", lambda self: None)
-    db = tmp_path / "beat.db"
-    beats = []
-
-    def train_run(*args, **kwargs):
-        with contextlib.closing(sqlite3.connect(db)) as con:
-            beats.append(con.execute("SELECT t.number FROM trial_heartbeats h JOIN trials t "
-                                     "ON t.trial_id = h.trial_id WHERE t.state = 'RUNNING'")
-                         .fetchall())
-        return real_train_run(*args, **kwargs)
-
-    def write_record(self, trial, record):
-        # the claim record is the first write a worker makes; lost right after it, the
-        # trial must still turn stale (optuna counts only trials with a heartbeat)
-        if not record:
-            with contextlib.closing(sqlite3.connect(db)) as con:
-                at_record.append(con.execute(
-                    "SELECT count(*) FROM trial_heartbeats WHERE trial_id = ?",
-                    (trial._trial_id,)).fetchone()[0])
-        return real_write_record(self, trial, record)
-
-    real_train_run, real_write_record = objective.train_run, objective.Objective._write_record
-    at_record = []
-    monkeypatch.setattr(objective, "train_run", train_run)
-    monkeypatch.setattr(objective.Objective, "_write_record", write_record)
-    study.run_study(study.load_spec(spec_file("beat", n_trials=3, max_epochs=4)),
-                    storage=str(db), progress=False)
-    assert beats == [[(0,)], [(1,)], [(2,)]]
-    assert at_record == [1, 1, 1]
-
-
-def test_heartbeats_go_on_after_beats_the_storage_failed(tmp_path, spec_file, monkeypatch,
-                                                         capsys):
-    """A server restarting for a second failed a beat, which ended optuna's heartbeat
-    thread: the live trial turned stale, another worker failed it and its result was
-    dropped. A failed beat is skipped, told once, and the next ones are recorded."""
-    from sqlalchemy.exc import OperationalError
-
-    import study._objective as objective
-
-    beats, real_beat = [], optuna.storages.RDBStorage.record_heartbeat
-
-    def beat(self, trial_id):
-        if threading.current_thread() is threading.main_thread():
-            return real_beat(self, trial_id)  # the worker's own, as its trial starts
-        beats.append(trial_id)
-        if len(beats) in (2, 3):  # the thread's second and third
-            try:
-                raise OperationalError("UPDATE trial_heartbeats ...", {}, Exception(
-                    "consuming input failed: server closed the connection unexpectedly"))
-            except OperationalError as exc:  # as optuna's session wraps it
-                raise optuna.exceptions.StorageInternalError("An exception is raised "
-                                                             "during the commit.") from exc
-        real_beat(self, trial_id)
-
-    def train_run(*args, **kwargs):
-        time.sleep(3.6)  # the thread beats at 0, 1 s (failed), 2 s (failed), 3 s
-        return real_train_run(*args, **kwargs)
-
-    real_train_run = objective.train_run
-    monkeypatch.setattr(optuna.storages.RDBStorage, "record_heartbeat", beat)
-    monkeypatch.setattr(objective, "train_run", train_run)
-    db = tmp_path / "beats.db"
-    summary = study.run_study(study.load_spec(spec_file(
-        "beats", n_trials=1, max_epochs=4, heartbeat_interval=1, grace_period=5)),
-        storage=str(db), progress=False)
-    assert summary["n_complete"] == 1
-    assert len(beats) >= 4  # the thread went on (it had ended at its first failed beat)
-    assert capsys.readouterr().err.strip().splitlines() == [
-        f"hplab: a heartbeat did not reach storage sqlite:///{db} (consuming input failed: "
-        "server closed the connection unexpectedly); trying again every 1 s"]
 
 
 def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_path, capsys,

@@ -1,0 +1,220 @@
+"""Journal-file storages: a dead worker's trial closed, a cut or full journal named in one line."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+from cli_helpers import as_a_user as _as_a_user
+from cli_helpers import file_sha
+
+import hplab
+import study
+
+HAS_PROC = Path("/proc/self/stat").exists()  # process start times come from /proc
+
+
+def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
+    # QA: "... failed: Permission denied: runs/j2.log; trials that finished stay stored,
+    # and the same command resumes the study": the same command is refused again
+    prefix = _as_a_user(tmp_path)
+    spec = spec_file("j", n_trials=1)
+    assert study.run_study(study.load_spec(spec), storage=str(tmp_path / "j.log"),
+                           progress=False)["n_finished"] == 1
+    (tmp_path / "j.log").chmod(0o444)
+    done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run", spec,
+                           "--trials", "2", "--no-report", "--storage", "j.log"],
+                          capture_output=True, text=True, cwd=tmp_path, env={
+                              **os.environ,
+                              "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        "hplab study: error: storage journal:j.log failed: Permission denied: j.log\n"))
+
+
+def test_journal_storage_runs_a_study(tmp_path, spec_file):
+    log = tmp_path / "trials.log"
+    summary = study.run_study(study.load_spec(spec_file("j", n_trials=3)), storage=str(log),
+                              progress=False)
+    assert summary["n_finished"] == 3 and log.stat().st_size > 0
+    assert study.show_study("j", str(log))["n_complete"] + summary["n_pruned"] == 3
+
+
+def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_file):
+    # a journal has no heartbeats: a killed worker's RUNNING trial held its slot forever
+    log = tmp_path / "dead.log"
+    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
+    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    s = optuna.load_study(study_name="dead", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    stuck = s.ask()  # as the dead worker left it: claimed, recorded, never finished
+    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
+                                   {"worker": f"{socket.gethostname()}:{gone}", "run": "x"})
+    summary = study.run_study(spec, storage=str(log), progress=False)
+    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
+    info = study.trial_info(study.open_study("dead", str(log))[0].trials[stuck.number])
+    assert info["status"] == "interrupted" and "died" in info["reason"]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+@pytest.mark.parametrize("stored", ["restarted", "older hplab"])
+def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
+        tmp_path, spec_file, stored):
+    # QA: a container restarted with the same hostname is pid 1 again: the dead worker's
+    # host:pid was this very process, so its trial stayed RUNNING at every resume
+    log = tmp_path / "reused.log"
+    spec = study.load_spec(spec_file("reused", n_trials=3, pruner="none"))
+    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    host_pid, _, start = study.worker_id().partition("@")
+    ticks, _, boot = start.partition(".")
+    dead = f"{host_pid}@{int(ticks) - 1}.{boot}" if stored == "restarted" else host_pid
+    s = optuna.load_study(study_name="reused", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    stuck = s.ask()
+    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
+                                   {"worker": dead, "run": "x"})
+    summary = study.run_study(spec, storage=str(log), progress=False)
+    assert summary["n_finished"] == 3 and summary["n_interrupted"] == 1
+    assert summary["n_running"] == 0
+    info = study.trial_info(study.open_study("reused", str(log))[0].trials[stuck.number])
+    assert info["status"] == "interrupted" and f"its worker {dead} died" in info["reason"]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
+    live = subprocess.Popen(
+        [sys.executable, "-c", "import sys, study; print(study.worker_id(), flush=True); "
+         "sys.stdin.read()"], cwd=Path(hplab.__file__).parent, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True)
+    try:
+        worker = live.stdout.readline().strip()
+        host_pid, _, start = worker.partition("@")
+        ticks, _, boot = start.partition(".")
+        assert host_pid == f"{socket.gethostname()}:{live.pid}" and ticks.isdigit()
+        assert not study.worker_gone(worker) and not study.worker_gone(host_pid)
+        # the same pid, started at another time or boot: a later process was given it
+        assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
+        assert study.worker_gone(f"{host_pid}@{ticks}.00000000")
+    finally:
+        live.stdin.close()
+        live.wait()
+    assert study.worker_gone(worker) and study.worker_gone(host_pid)
+    own = study.worker_id()
+    assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
+    assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
+
+
+def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):
+    notes = tmp_path / "notes.log"
+    notes.write_text("my notes\n")
+    for argv in (["study", "run", str(spec_file("j", n_trials=1)), "--no-report"],
+                 ["study", "list"], ["study", "show", "j"]):
+        assert hplab.main([*argv, "--storage", str(notes)]) == 2
+        err = capsys.readouterr().err
+        assert "notes.log is not an optuna journal file" in err and err.count("\n") == 1
+    assert notes.read_text() == "my notes\n"  # nothing appended
+
+
+def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
+        tmp_path, spec_file, capsys):
+    # optuna's reader skips a last line cut short (a crash, a full disk) or not JSON, but a
+    # run appended its records to it: a broken line mid-file, every command failed after
+    spec = spec_file("cut", n_trials=2, max_epochs=2, pruner="none")
+    log = tmp_path / "cut.log"
+    assert hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(log)]) == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    whole, n = b"".join(lines[:-1]), len(lines)
+    junk, fixed = tmp_path / "junk.log", tmp_path / "fixed.log"
+    log.write_bytes(whole + lines[-1][:-40])
+    junk.write_bytes(whole + b"garbage\n")
+    capsys.readouterr()
+    for path, broken in ((log, "cut short"), (junk, "not JSON")):
+        before = file_sha(path)
+        assert study.show_study("cut", str(path))["n_complete"] == 1  # as optuna reads it
+        for argv in (["study", "run", str(spec), "--trials", "4", "--no-report"],
+                     ["study", "worker", "--study", "cut"]):
+            assert hplab.main([*argv, "--storage", str(path)]) == 2
+            assert capsys.readouterr().err == (
+                f"hplab study: error: {path}: its last line ({n}) is {broken} (a crash or a "
+                "full disk?), and trials added after it would make the whole journal "
+                f"unreadable; keep only lines 1-{n - 1} (e.g. head -n {n - 1} {path} > "
+                "fixed.log) and use that file\n")
+        assert file_sha(path) == before
+    fixed.write_bytes(whole)  # as the message says: the run goes on from there
+    assert hplab.main(["study", "run", str(spec), "--trials", "4", "--no-report",
+                       "--storage", str(fixed)]) == 0
+    shown = study.show_study("cut", str(fixed))  # the trial whose end was cut: still
+    assert (shown["n_complete"], shown["n_running"]) == (3, 1)  # running (this process)
+
+
+@pytest.mark.parametrize("full_at", ["tell", "record"])
+def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
+        full_at, tmp_path, spec_file, monkeypatch, capsys):
+    # a full disk in optuna's tell ended in a traceback (the OSError, then optuna's
+    # "AssertionError: Should not reach.") and exit 1; one in a trial's record wrote again
+    from optuna.storages.journal import JournalFileBackend
+
+    spec = spec_file("full", n_trials=2, max_epochs=2, pruner="none")
+    log = tmp_path / "full.log"
+    run = ["study", "run", str(spec), "--no-report", "--storage", str(log)]
+    assert hplab.main(run) == 0
+    stored = log.read_bytes()
+    append_logs, failed = JournalFileBackend.append_logs, []
+
+    def filling_up(self, logs):
+        # the disk fills up at the next trial's tell (or record): half its line fits
+        ends = "datetime_complete" in logs[0] if full_at == "tell" else \
+            "record" in logs[0].get("user_attr", {})
+        if not failed and not ends:
+            return append_logs(self, logs)
+        if not failed:
+            line = json.dumps(logs[0], separators=(",", ":")).encode()
+            with open(self._file_path, "ab") as f:
+                f.write(line[:len(line) // 2])
+        failed.append(logs)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(JournalFileBackend, "append_logs", filling_up)
+    capsys.readouterr()
+    assert hplab.main([*run, "--trials", "4", "--json"]) == 2  # --json: no progress bar
+    assert capsys.readouterr().err == (
+        f"hplab study: error: storage journal:{log} failed: No space left on device; trials "
+        "that finished stay stored, and the same command resumes the study\n")
+    assert len(failed) == 1  # nothing written after the cut line: it stays the last one
+    monkeypatch.setattr(JournalFileBackend, "append_logs", append_logs)
+    assert log.read_bytes().startswith(stored)
+    assert study.show_study("full", str(log))["n_complete"] == 2
+    lines = len(log.read_bytes().splitlines())
+    assert hplab.main([*run, "--trials", "4"]) == 2
+    assert f"its last line ({lines}) is cut short" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("record, line, why", [
+    (b'{"op_code": 0}', 1, "a record without 'study_name'"),
+    (b'{"op_code": 99}', 1, "an unknown op_code"),
+    (b'{"op_code": 5}', 1, "a record without 'trial_id'"),
+    (b"[1, 2, 3]", 2, "not an optuna record: list indices must be integers or slices, not str"),
+    (b'{"op_code": 8, "user_attr": {not JSON}}', 2, "not JSON"),
+])
+def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
+        record, line, why, tmp_path, spec_file, capsys):
+    # these gave a KeyError, AssertionError or TypeError traceback in every study command
+    log = tmp_path / "j.log"
+    first = b'{"op_code":0,"worker_id":"w","study_name":"j","directions":[1]}\n'
+    log.write_bytes((first if line == 2 else b"") + record + b"\n" + first * (line - 1))
+    before = file_sha(log)
+    for argv in (["list"], ["show", "j"], ["export", "j", "--csv", str(tmp_path / "j.csv")],
+                 ["report", "j", "--out", str(tmp_path / "rep")],
+                 ["run", str(spec_file("j", n_trials=1)), "--no-report"]):
+        assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
+        assert capsys.readouterr().err == (f"hplab study: error: {log} is not an optuna "
+                                           f"journal file (line {line}: {why})\n")
+    assert file_sha(log) == before
