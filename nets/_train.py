@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer
-from ._repr import compact_repr
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._validation import check_rng, check_training_data
@@ -28,23 +28,43 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
                    "val_loss", "val_accuracy")
 
 
-@dataclass
+@dataclass(repr=False)
 class TrainResult:
-    """How a run ended and what it recorded at each checkpoint."""
+    """How a run ended and what it recorded at each checkpoint.
+
+    ``records`` holds one dict per checkpoint (keys `HISTORY_COLUMNS`); ``history`` is the
+    same as a DataFrame, made when first read: a study trial needs a few of its numbers,
+    and pandas' import cost every worker process ~0.3 s.
+    """
 
     status: str  # converged | max_epochs | early_stopped | diverged | stopped
     reason: str
-    history: pd.DataFrame
+    records: list[dict]
     epochs: float
     iterations: int
     seconds: float
-    snapshots: list = field(default_factory=list, repr=False)
+    snapshots: list = field(default_factory=list)
     # the history row of the weights the net ends with: the last checkpoint, or the best
     # one when early stopping put its weights back
     final_row: int = -1
 
+    @functools.cached_property
+    def history(self) -> pd.DataFrame:
+        """One row per checkpoint, columns `HISTORY_COLUMNS`."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.records, columns=HISTORY_COLUMNS)
+
+    def column(self, key: str) -> np.ndarray:
+        """A history column as float64 values (no DataFrame made)."""
+        return np.array([rec[key] for rec in self.records], dtype=float)
+
     def __repr__(self) -> str:
-        return compact_repr(self)
+        shape = f"<DataFrame {len(self.records)} x {len(HISTORY_COLUMNS)}>"
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in (
+            "epochs", "iterations", "seconds", "final_row"))
+        return (f"TrainResult(status={self.status!r}, reason={self.reason!r}, "
+                f"history={shape}, {fields})")
 
     def final_checkpoint(self) -> pd.Series:
         """The history row that scores the trained net (empty without a history)."""
@@ -58,7 +78,7 @@ class TrainResult:
         NaN without a history. A name outside `HISTORY_COLUMNS` raises KeyError."""
         if key not in HISTORY_COLUMNS:  # a typo must not read as "no value"
             raise KeyError(f"no history column {key!r}; columns: {', '.join(HISTORY_COLUMNS)}")
-        return float(self.final_checkpoint().get(key, float("nan")))
+        return float(self.records[self.final_row][key]) if self.records else float("nan")
 
 
 # the heads a task's targets can train: two classes also train a softmax of two outputs
@@ -264,10 +284,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if status == "early_stopped" and best_params is not None:
         net.flat[...] = best_params
         final_row = best_row
-    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
-
-    history = pd.DataFrame.from_records(records, columns=HISTORY_COLUMNS)
-    return TrainResult(status=status, reason=reason, history=history,
+    return TrainResult(status=status, reason=reason, records=records,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)

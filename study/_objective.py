@@ -298,7 +298,7 @@ class Objective:
                            "n_parameters": int(net.n_parameters),
                            "val_loss": _plain(known["val_loss"]),
                            "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
-                           "history": compress_history(model.history_)})
+                           "history": compress_history(model.result_)})
         if status == "diverged":
             self._write_record(trial, record)
             raise optuna.TrialPruned("training diverged")
@@ -354,13 +354,12 @@ def _plain(value):
     return value if math.isfinite(value) else None  # JSON has no NaN
 
 
-def compress_history(history) -> dict:
+def compress_history(result: nets.TrainResult) -> dict:
     """At most HISTORY_POINTS evenly spaced checkpoints (first and last kept), as lists."""
-    n = len(history)
+    n = len(result.records)
     idx = np.unique(np.linspace(0, n - 1, min(n, HISTORY_POINTS)).round().astype(int)) \
         if n else np.array([], dtype=int)
-    return {k: [_plain(float(f"{v:.6g}")) for v in history[k].to_numpy()[idx]]
-            for k in HISTORY_KEYS if k in history}
+    return {k: [_plain(float(f"{v:.6g}")) for v in result.column(k)[idx]] for k in HISTORY_KEYS}
 
 
 def trial_record(run, status: str) -> dict:
@@ -377,5 +376,5 @@ def trial_record(run, status: str) -> dict:
         "val_loss": _plain(r.final("val_loss")),
         "val_accuracy": _plain(r.final("val_accuracy")),
         "hidden": list(run.config.hidden),
-        "history": compress_history(r.history),
+        "history": compress_history(r),
     }
