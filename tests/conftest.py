@@ -112,8 +112,7 @@ def fake_run(tmp_path):
                      for e in np.linspace(0, epochs, 8)] if n_features == 2 else []
         result = nets.TrainResult(
             status=status, reason=f"fake run: {status}", records=history.to_dict("records"),
-            epochs=float(epochs),
-            iterations=epochs * 12, seconds=0.5, snapshots=snapshots)
+            epochs=float(epochs), iterations=epochs * 12, seconds=0.5, snapshots=snapshots)
         config = _FakeConfig(hidden=tuple(hidden), max_epochs=epochs)
         return types.SimpleNamespace(
             name=name, seed=0, command=f"hplab train --dataset {ds.name} --name {name}",
