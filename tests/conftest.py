@@ -190,13 +190,17 @@ ONE_PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6
                  "QVR4nGP4DwABAQEAGK7lJwAAAABJRU5ErkJggg==")
 
 
-def figure_stand_in(monkeypatch, *, lay_out: bool) -> None:
+def figure_stand_in(monkeypatch, *, typeset: bool) -> None:
     """Reports embed ``ONE_PIXEL_PNG`` at each figure's size in place of its pixels; with
-    ``lay_out`` the figure is laid out first (every text measured and typeset)."""
+    ``typeset`` the figure is drawn without a canvas first, so every text is measured and
+    typeset (a label matplotlib cannot draw fails as it would), but not laid out: the
+    constrained layout moves panels, which no test reads from a stand-in, and costs two
+    thirds of the drawing."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
-        if lay_out:
+        if typeset:
+            fig.set_layout_engine("none")
             with design.style():
                 fig.draw_without_rendering()
         width, height = (round(v * dpi) for v in fig.get_size_inches())
@@ -206,13 +210,13 @@ def figure_stand_in(monkeypatch, *, lay_out: bool) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _figures_laid_out_not_rasterized(request, monkeypatch):
-    """Report figures are built and laid out (a label matplotlib cannot draw still fails)
-    but not rasterized, two fifths of a figure's cost. Tests about the pixels, a browser's
-    layout of them or warnings raised while drawing take ``@pytest.mark.rasterized`` and
-    get the real PNGs."""
+def _figures_typeset_not_rasterized(request, monkeypatch):
+    """Report figures are built and their texts typeset (a label matplotlib cannot draw
+    still fails) but neither laid out nor rasterized, most of a figure's cost. Tests about
+    the pixels, a browser's layout of them or warnings raised while drawing take
+    ``@pytest.mark.rasterized`` and get the real PNGs."""
     if not request.node.get_closest_marker("rasterized"):
-        figure_stand_in(monkeypatch, lay_out=True)
+        figure_stand_in(monkeypatch, typeset=True)
 
 
 # ----------------------------------------------------------------------------- test extras

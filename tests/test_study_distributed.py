@@ -359,9 +359,13 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
     run = subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)
 
+    # one reader for every poll: a storage opened afresh checks the schema each time (~0.1
+    # s of CPU), ten times a second, on the cores the run under test needs
+    reader = optuna.storages.RDBStorage(postgres_url)
+
     def finished(state=TrialState.COMPLETE):
         with contextlib.suppress(KeyError):  # not created yet
-            trials = optuna.load_study(study_name=name, storage=postgres_url).get_trials()
+            trials = optuna.load_study(study_name=name, storage=reader).get_trials()
             return [t for t in trials if t.state == state]
         return []
 
@@ -389,7 +393,8 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
         pytest.fail(f"the resume hung: {_stuck(postgres_url, name)}")
     assert again.returncode == 0, again.stderr[-2000:]
     assert json.loads(again.stdout)["n_finished"] == n_trials
-    trials = optuna.load_study(study_name=name, storage=postgres_url).get_trials()
+    trials = optuna.load_study(study_name=name, storage=reader).get_trials()
+    reader.engine.dispose()
     states = [t.state for t in trials]
     # the trials running at the cut turned stale, failed and were run again (or finished
     # just before the cut took effect)

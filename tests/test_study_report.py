@@ -32,12 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def unrasterized(monkeypatch):
-    """Figures built and their data written, but not laid out either (the suite's default
-    lays them out, see conftest), for tests whose claims are about no figure: drawing a
+    """Figures built and their data written, but not typeset either (the suite's default
+    typesets them, see conftest), for tests whose claims are about no figure: drawing a
     report's figures is most of its cost. The figures are drawn in full (``rasterized``)
     by `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
     views tests and the browser tests."""
-    figure_stand_in(monkeypatch, lay_out=False)
+    figure_stand_in(monkeypatch, typeset=False)
 
 
 def _coin_spec(spec_file, name, **keys):
