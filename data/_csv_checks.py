@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ._dataset import DataError
+from ._declared_size import refuse_expansion
 
 #: What pandas decompresses by the file's suffix (compression="infer"), with the stdlib's
 #: reader of each; .tar and .zst files are left to pandas (their checks skipped).
@@ -73,13 +74,19 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
             return
 
 
-def refuse_nul_bytes(path: Path) -> None:
-    """Raise `DataError` naming the line of the first NUL byte: pandas keeps it in the cell,
-    so a damaged label ``1\\x00`` was a class of its own; UTF-16 text, mostly NULs, is named."""
+def check_csv_bytes(path: Path) -> None:
+    """One pass over the bytes pandas reads (decompressed): raise `DataError` at the first
+    NUL byte, naming its line (pandas keeps it in the cell, so a damaged label ``1\\x00``
+    was a class of its own; UTF-16 text, mostly NULs, is named), or once a compressed file
+    expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one repeated row
+    took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
     line = 1
     raw = _open_bytes(path)
     if raw is None:
         return
+    size = path.stat().st_size
+    compressed = path.suffix.lower() in (*_DECOMPRESS, ".zip")
+    read = 0
     with raw as fh:  # a compressed file's text, as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"")):
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
@@ -89,6 +96,9 @@ def refuse_nul_bytes(path: Path) -> None:
                 line += chunk.count(b"\n", 0, at)
                 raise DataError(f"{path} holds NUL bytes (line {line}): not a text CSV")
             line += chunk.count(b"\n")
+            read += len(chunk)
+            if compressed:
+                refuse_expansion(path, read, size, "decompress it", verb="expands to at least")
 
 
 def _is_utf8(raw: bytes) -> bool:

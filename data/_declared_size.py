@@ -23,11 +23,13 @@ EXPANSION_RATIO = 100
 EXPANSION_ALLOWANCE = 64 * 2**20
 
 
-def refuse_expansion(path, declared: int, size: int, undo: str) -> None:
+def refuse_expansion(path, declared: int, size: int, undo: str,
+                     verb: str = "declares") -> None:
     """Raise `DataError` when ``declared`` bytes are more than a ``size``-byte file may
-    expand to; ``undo`` says how to store it uncompressed."""
+    expand to; ``undo`` says how to store it uncompressed, ``verb`` how the bytes are known
+    (a header declares them; a stream read so far expands to at least them)."""
     if declared > EXPANSION_RATIO * size + EXPANSION_ALLOWANCE:
-        raise DataError(f"{path}: declares {declared} bytes in a {size}-byte file, more "
+        raise DataError(f"{path}: {verb} {declared} bytes in a {size}-byte file, more "
                         f"than the {EXPANSION_RATIO}x its size plus {EXPANSION_ALLOWANCE} "
                         f"bytes a compressed file may expand to; {undo} if the data is real")
 

@@ -13,9 +13,9 @@ import numpy as np
 
 from ._csv_checks import (
     UNREADABLE,
+    check_csv_bytes,
     line_of_row,
     not_utf8,
-    refuse_nul_bytes,
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_unnamed_columns,
@@ -159,7 +159,7 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
     import pandas as pd  # here: the npz files and every named set load without it
 
     try:
-        refuse_nul_bytes(path)
+        check_csv_bytes(path)
     except UNREADABLE as exc:
         raise _unreadable(path, exc) from None
     try:

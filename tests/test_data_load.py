@@ -1064,6 +1064,44 @@ def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opene
                                        "not a text CSV\n")
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".zip"])
+def test_a_compressed_csv_expanding_like_a_bomb_is_refused_before_it_is_parsed(tmp_path,
+                                                                               capsys, suffix):
+    # a 200 KB .csv.gz of one repeated row (132 MiB of text) took 42 s and 3 GB of memory
+    # before it was refused as a single class: pandas parsed every row first, and a few MB
+    # of it would have been killed for memory. Its text is now counted as it is read and
+    # refused past 100x the file's size plus 64 MiB, as a compressed IDX file's
+    import gzip
+    import zipfile
+
+    text = b"a,b,label\n" + b"0,1,0\n1,0,1\n" * (8 * 2**20)  # 96 MiB
+    path = tmp_path / f"bomb.csv{suffix}"
+    if suffix == ".gz":
+        path.write_bytes(gzip.compress(text, mtime=0))
+    else:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("bomb.csv", text)
+    size = path.stat().st_size
+    assert hplab.main(["data", "show", f"csv:{path}"]) == 2
+    err = capsys.readouterr().err
+    said = re.fullmatch(rf"hplab data: error: {re.escape(str(path))}: expands to at least "
+                        rf"(\d+) bytes in a {size}-byte file, more than the 100x its size "
+                        r"plus 67108864 bytes a compressed file may expand to; decompress it "
+                        r"if the data is real\n", err)
+    assert said, err
+    assert 100 * size + 64 * 2**20 < int(said.group(1)) < len(text)  # stopped part-way
+    # a compressed file of real rows is read as before
+    rows = "".join(f"{i % 5},{i % 7},{i % 2}\n" for i in range(300))
+    real = tmp_path / f"real.csv{suffix}"
+    if suffix == ".gz":
+        real.write_bytes(gzip.compress(("a,b,label\n" + rows).encode(), mtime=0))
+    else:
+        with zipfile.ZipFile(real, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("real.csv", "a,b,label\n" + rows)
+    ds = data.load(f"csv:{real}")
+    assert len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 300
+
+
 def test_a_model_saved_before_paths_were_escaped_finds_a_folder_named_with_percent(
         tmp_path, monkeypatch, capsys):
     # names were saved unescaped: "100%25 done" read back as "100% done" ('file not found')
