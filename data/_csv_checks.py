@@ -9,37 +9,60 @@ so a well-formed file is read once (and its bytes once more, fast, for NUL bytes
 from __future__ import annotations
 
 import bz2
+import contextlib
 import csv
 import gzip
 import io
 import lzma
 import re
+import tarfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ._dataset import DataError
 from ._declared_size import refuse_expansion
 
-#: What pandas decompresses by the file's suffix (compression="infer"), with the stdlib's
-#: reader of each; .tar and .zst files are left to pandas (their checks skipped).
+#: What pandas decompresses by the file's name (compression="infer"), with the stdlib's
+#: reader of each: a tar archive of one file by these endings first (.tar.gz is a tar), then
+#: these suffixes; .zst files are left to pandas (their checks skipped).
+_TAR = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz")
 _DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-_LEFT_TO_PANDAS = (".tar", ".zst")
+_LEFT_TO_PANDAS = (".zst",)
 #: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
-UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
+              tarfile.TarError)
 
 
-def _open_bytes(path: Path):
+@contextlib.contextmanager
+def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
     """``path``'s bytes as pandas reads them (decompressed), or None when not checked here."""
-    suffix = path.suffix.lower()
-    if suffix in _LEFT_TO_PANDAS:
-        return None
-    if suffix == ".zip":  # pandas reads a zip of one file; of more, it says what is wrong
+    name = path.name.lower()
+    if name.endswith(_LEFT_TO_PANDAS):
+        yield None
+    elif name.endswith(_TAR):  # pandas reads a tar of one file; of more, it says what is wrong
+        with tarfile.open(path) as archive:
+            member = archive.next()  # the first file, not a walk over a bomb's every byte
+            while member is not None and not member.isfile():
+                member = archive.next()
+            if member is None:
+                yield None
+            else:
+                with archive.extractfile(member) as fh:
+                    yield fh
+    elif path.suffix.lower() == ".zip":  # the same for a zip
         with zipfile.ZipFile(path) as archive:
             files = [i for i in archive.infolist() if not i.is_dir()]
-            return archive.open(files[0]) if len(files) == 1 else None
-    return _DECOMPRESS.get(suffix, open)(path, "rb")
+            if len(files) != 1:
+                yield None
+            else:
+                with archive.open(files[0]) as fh:
+                    yield fh
+    else:
+        with _DECOMPRESS.get(path.suffix.lower(), open)(path, "rb") as fh:
+            yield fh
 
 
 #: What a line pandas skips as blank holds (str.strip() would strip U+00A0 and the like too).
@@ -49,9 +72,13 @@ BLANK = " \t\r\n"
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line, fields) of each record, blank lines skipped as pandas skips them; a record
     whose quoted field holds a newline is named by its first line, as an editor shows it."""
-    raw = _open_bytes(path)
-    if raw is None:
-        return
+    with _opened_bytes(path) as raw:
+        if raw is not None:
+            yield from _records_of(raw)
+
+
+def _records_of(raw: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    """`_records` of an open file's bytes."""
     with io.TextIOWrapper(raw, newline="", encoding="utf-8-sig", errors="replace") as fh:
         text: list[str] = []  # the lines of the record being read
 
@@ -80,15 +107,11 @@ def check_csv_bytes(path: Path) -> None:
     was a class of its own; UTF-16 text, mostly NULs, is named), or once a compressed file
     expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one repeated row
     took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
-    line = 1
-    raw = _open_bytes(path)
-    if raw is None:
-        return
+    line, read = 1, 0
     size = path.stat().st_size
-    compressed = path.suffix.lower() in (*_DECOMPRESS, ".zip")
-    read = 0
-    with raw as fh:  # a compressed file's text, as pandas reads it: gzip's own bytes hold NULs
-        for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"")):
+    compressed = path.name.lower().endswith((*_DECOMPRESS, ".zip"))  # a plain .tar is not
+    with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
+        for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
                 raise DataError(not_utf8_advice(path, chunk, None))
             at = chunk.find(b"\0")
@@ -150,9 +173,8 @@ def not_utf8(path: Path) -> DataError:
     """The error for a file pandas could not read as UTF-8, naming its first line that is
     not (or that it is UTF-16)."""
     line, head = None, b""
-    raw = _open_bytes(path)
-    if raw is not None:
-        with raw as fh:  # a UTF-8, GBK or cp1252 character never holds the byte \n
+    with _opened_bytes(path) as fh:
+        if fh is not None:  # a UTF-8, GBK or cp1252 character never holds the byte \n
             head = fh.read(4096)
             fh.seek(0)
             line = next((n for n, text in enumerate(fh, 1) if not _is_utf8(text)), None)

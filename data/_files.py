@@ -168,6 +168,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
                             skipinitialspace=True).iloc[0].tolist()
     except (*UNREADABLE, ValueError) as exc:
         raise _unreadable(path, exc) from None
+    except ImportError as exc:  # a .zst file without the zstandard package: pandas says so
+        raise DataError(f"{path}: {' '.join(str(exc).split())}") from None
     refuse_other_separator(path, first)
     if header != "no":  # pandas would name a blank "Unnamed: 0": a column like any other
         refuse_unnamed_columns(path, first)
