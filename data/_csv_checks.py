@@ -25,12 +25,13 @@ from typing import BinaryIO
 from ._dataset import DataError
 from ._declared_size import refuse_expansion
 
-#: What pandas decompresses by the file's name (compression="infer"), with the stdlib's
-#: reader of each: a tar archive of one file by these endings first (.tar.gz is a tar), then
-#: these suffixes; .zst files are left to pandas (their checks skipped).
+#: What pandas decompresses by the file's name (compression="infer"), with the reader of
+#: each: a tar archive of one file by these endings first (.tar.gz is a tar), then these
+#: suffixes (.zst with the zstandard package pandas uses; without it, pandas says so).
 _TAR = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz")
 _DECOMPRESS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-_LEFT_TO_PANDAS = (".zst",)
+#: The endings of a compressed file (a plain .tar is not one).
+_COMPRESSED = (*_DECOMPRESS, ".zst", ".zip")
 #: What reading a damaged file raises (a cut-off or corrupt compressed file among them).
 UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
               tarfile.TarError)
@@ -39,9 +40,18 @@ UNREADABLE = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile,
 @contextlib.contextmanager
 def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
     """``path``'s bytes as pandas reads them (decompressed), or None when not checked here."""
-    name = path.name.lower()
-    if name.endswith(_LEFT_TO_PANDAS):
-        yield None
+    name, suffix = path.name.lower(), path.suffix.lower()
+    if suffix == ".zst":
+        try:
+            import zstandard
+        except ImportError:
+            yield None
+        else:
+            try:
+                with zstandard.open(path, "rb") as fh:
+                    yield fh
+            except zstandard.ZstdError as exc:  # a damaged file, as UNREADABLE names them
+                raise OSError(" ".join(str(exc).split())) from None
     elif name.endswith(_TAR):  # pandas reads a tar of one file; of more, it says what is wrong
         with tarfile.open(path) as archive:
             member = archive.next()  # the first file, not a walk over a bomb's every byte
@@ -52,7 +62,7 @@ def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
             else:
                 with archive.extractfile(member) as fh:
                     yield fh
-    elif path.suffix.lower() == ".zip":  # the same for a zip
+    elif suffix == ".zip":  # the same for a zip
         with zipfile.ZipFile(path) as archive:
             files = [i for i in archive.infolist() if not i.is_dir()]
             if len(files) != 1:
@@ -61,7 +71,7 @@ def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
                 with archive.open(files[0]) as fh:
                     yield fh
     else:
-        with _DECOMPRESS.get(path.suffix.lower(), open)(path, "rb") as fh:
+        with _DECOMPRESS.get(suffix, open)(path, "rb") as fh:
             yield fh
 
 
@@ -109,7 +119,7 @@ def check_csv_bytes(path: Path) -> None:
     took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
     line, read = 1, 0
     size = path.stat().st_size
-    compressed = path.name.lower().endswith((*_DECOMPRESS, ".zip"))  # a plain .tar is not
+    compressed = path.name.lower().endswith(_COMPRESSED)
     with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file

@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -1046,7 +1047,8 @@ def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its
             data.load(name)
 
 
-@pytest.mark.parametrize("suffix, opener", [(".gz", "gzip"), (".bz2", "bz2"), (".xz", "lzma")])
+@pytest.mark.parametrize("suffix, opener", [(".gz", "gzip"), (".bz2", "bz2"), (".xz", "lzma"),
+                                            (".zst", "zstandard")])
 def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opener):
     # the NUL check read the compressed bytes (gzip's hold NULs): every .csv.gz was refused
     import importlib
@@ -1065,7 +1067,7 @@ def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opene
 
 
 def _compressed(path: Path, text: bytes, member: str = "d.csv") -> Path:
-    """``text`` written to ``path`` compressed as its name says (.gz, .zip, a .tar...)."""
+    """``text`` written to ``path`` compressed as its name says (.gz, .zst, .zip, .tar...)."""
     import gzip
     import io
     import tarfile
@@ -1081,12 +1083,16 @@ def _compressed(path: Path, text: bytes, member: str = "d.csv") -> Path:
     elif name.endswith(".zip"):
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(member, text)
+    elif name.endswith(".zst"):
+        import zstandard
+
+        path.write_bytes(zstandard.compress(text))
     else:
         path.write_bytes(gzip.compress(text, mtime=0))
     return path
 
 
-@pytest.mark.parametrize("suffix", [".gz", ".zip", ".tar.gz"])
+@pytest.mark.parametrize("suffix", [".gz", ".zst", ".zip", ".tar.gz"])
 def test_a_compressed_csv_expanding_like_a_bomb_is_refused_before_it_is_parsed(tmp_path,
                                                                                capsys, suffix):
     # a 200 KB .csv.gz of one repeated row (132 MiB of text) took 42 s and 3 GB of memory
@@ -1126,17 +1132,23 @@ def test_a_tar_of_one_csv_is_checked_on_the_text_pandas_reads(tmp_path, capsys, 
                                        "not a text CSV\n")
 
 
-def test_a_zstd_csv_without_its_package_is_one_line(tmp_path, capsys):
-    # pandas needs the zstandard package for a .zst file: its ImportError was a traceback
-    import importlib.util
+def test_a_zstd_csv_without_its_package_is_one_line_and_a_damaged_one_too(tmp_path, capsys,
+                                                                        monkeypatch):
+    # pandas needs the zstandard package for a .zst file: its ImportError was a traceback,
+    # and so was zstandard's error for a damaged file
+    import zstandard
 
-    if importlib.util.find_spec("zstandard") is not None:
-        pytest.skip("zstandard is installed: pandas reads .zst files")
-    path = tmp_path / "d.csv.zst"
-    path.write_bytes(b"(\xb5/\xfd" + bytes(20))  # zstd's magic number, then nothing
+    path = _compressed(tmp_path / "d.csv.zst", b"a,b,label\n1,2,1\n3,4,0\n")
+    damaged = tmp_path / "damaged.csv.zst"
+    damaged.write_bytes(zstandard.compress(b"a,b\n")[:4] + b"garbage" * 30)
+    assert hplab.main(["data", "show", f"csv:{damaged}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hplab data: error: {damaged}: not a readable CSV file (zstd "
+                          "decompress error: ") and err.count("\n") == 1, err
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as where it is not installed
     assert hplab.main(["data", "show", f"csv:{path}"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"hplab data: error: {path}: ") and "zstandard" in err
+    assert err.startswith(f"hplab data: error: {path}: ") and "install the zstandard" in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
