@@ -122,6 +122,8 @@ def check_csv_bytes(path: Path) -> None:
     compressed = path.name.lower().endswith(_COMPRESSED)
     with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
+            if n == 0 and not compressed:
+                refuse_unnamed_compression(path, chunk)
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
                 raise DataError(not_utf8_advice(path, chunk, None))
             at = chunk.find(b"\0")
@@ -132,6 +134,33 @@ def check_csv_bytes(path: Path) -> None:
             read += len(chunk)
             if compressed:
                 refuse_expansion(path, read, size, "decompress it", verb="expands to at least")
+
+
+#: The first bytes of each compressed format pandas reads, and the ending it knows it by
+#: (bzip2's "BZh" could start a header: its block size and block magic follow).
+_MAGIC = {rb"\x1f\x8b": ("gzip", ".gz"), rb"BZh[1-9]1AY&SY": ("bzip2", ".bz2"),
+          rb"\xfd7zXZ\x00": ("xz", ".xz"), rb"PK\x03\x04": ("zip", ".zip"),
+          rb"\(\xb5/\xfd": ("zstd", ".zst")}
+
+
+#: Spreadsheet workbooks (zip archives but for .xls, whose first bytes are OLE2's).
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+_OLE2 = b"\xd0\xcf\x11\xe0"
+
+
+def refuse_unnamed_compression(path: Path, head: bytes) -> None:
+    """Raise `DataError` for a compressed file whose name does not say so (a .tgz, a
+    gzipped d.csv) or a spreadsheet workbook: pandas decompresses by the name's ending
+    and read them as text, which was refused for NUL bytes on line 1."""
+    if path.suffix.lower() in _WORKBOOKS or head.startswith(_OLE2):
+        raise DataError(f"{path} is a spreadsheet workbook, not CSV text: save it as CSV "
+                        "(UTF-8) from the program that made it")
+    for magic, (kind, ending) in _MAGIC.items():
+        if re.match(magic, head):
+            name = path.name
+            better = name[:-4] + ".tar.gz" if name.lower().endswith(".tgz") else name + ending
+            raise DataError(f"{path} is {kind}-compressed, but pandas decompresses only a file "
+                            f"whose name ends in {ending}: rename it {better}")
 
 
 def _is_utf8(raw: bytes) -> bool:

@@ -1132,6 +1132,40 @@ def test_a_tar_of_one_csv_is_checked_on_the_text_pandas_reads(tmp_path, capsys, 
                                        "not a text CSV\n")
 
 
+def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_is(tmp_path,
+                                                                                   capsys):
+    # pandas decompresses by the name's ending: a .tgz or a gzipped d.csv was read as text
+    # and refused as "holds NUL bytes (line 1)", and so was an Excel workbook
+    import bz2
+    import shutil
+
+    rows = "".join(f"{i % 5},{i % 7},{i % 2}\n" for i in range(60))
+    tgz = tmp_path / "d.csv.tgz"
+    shutil.copy(_compressed(tmp_path / "d.csv.tar.gz", f"a,b,label\n{rows}".encode()), tgz)
+    (tmp_path / "g.csv").write_bytes(_compressed(tmp_path / "g.csv.gz", rows.encode())
+                                     .read_bytes())
+    (tmp_path / "b.csv").write_bytes(bz2.compress(rows.encode()))
+    (tmp_path / "book.xlsx").write_bytes(_compressed(tmp_path / "book.zip", b"<x/>",
+                                                     "xl/workbook.xml").read_bytes())
+    (tmp_path / "old.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    workbook = "is a spreadsheet workbook, not CSV text: save it as CSV (UTF-8) from the " \
+               "program that made it"
+    for name, said in (
+            ("d.csv.tgz", "is gzip-compressed, but pandas decompresses only a file whose "
+                          "name ends in .gz: rename it d.csv.tar.gz"),
+            ("g.csv", "is gzip-compressed, but pandas decompresses only a file whose name "
+                      "ends in .gz: rename it g.csv.gz"),
+            ("b.csv", "is bzip2-compressed, but pandas decompresses only a file whose name "
+                      "ends in .bz2: rename it b.csv.bz2"),
+            ("book.xlsx", workbook), ("old.csv", workbook)):
+        assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
+        assert capsys.readouterr().err == f"hplab data: error: {tmp_path / name} {said}\n"
+    # renamed as told, it loads; a header that starts as bzip2's magic does is text
+    assert len(data.load(f"csv:{tmp_path / 'd.csv.tar.gz'}").y_test) > 0
+    (tmp_path / "bzh.csv").write_text(f"BZh1,b,label\n{rows}")
+    assert data.load(f"csv:{tmp_path / 'bzh.csv'}").feature_names == ("BZh1", "b")
+
+
 def test_a_zstd_csv_without_its_package_is_one_line_and_a_damaged_one_too(tmp_path, capsys,
                                                                         monkeypatch):
     # pandas needs the zstandard package for a .zst file: its ImportError was a traceback,
