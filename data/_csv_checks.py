@@ -47,8 +47,8 @@ def _opened_bytes(path: Path) -> Iterator[BinaryIO | None]:
         except ImportError:
             yield None
         else:
-            try:
-                with zstandard.open(path, "rb") as fh:
+            try:  # buffered: its reader has no lines of its own (readline, iteration)
+                with io.BufferedReader(zstandard.open(path, "rb")) as fh:
                     yield fh
             except zstandard.ZstdError as exc:  # a damaged file, as UNREADABLE names them
                 raise OSError(" ".join(str(exc).split())) from None
@@ -122,7 +122,7 @@ def check_csv_bytes(path: Path) -> None:
     compressed = path.name.lower().endswith(_COMPRESSED)
     with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
-            if n == 0 and not compressed:
+            if n == 0 and not path.name.lower().endswith((*_COMPRESSED, *_TAR)):
                 refuse_unnamed_compression(path, chunk)
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
                 raise DataError(not_utf8_advice(path, chunk, None))
@@ -213,9 +213,9 @@ def not_utf8(path: Path) -> DataError:
     not (or that it is UTF-16)."""
     line, head = None, b""
     with _opened_bytes(path) as fh:
+        head = b"" if fh is None else fh.read(4096)
+    with _opened_bytes(path) as fh:  # anew: a zstd stream cannot seek back
         if fh is not None:  # a UTF-8, GBK or cp1252 character never holds the byte \n
-            head = fh.read(4096)
-            fh.seek(0)
             line = next((n for n, text in enumerate(fh, 1) if not _is_utf8(text)), None)
     return DataError(not_utf8_advice(path, head, line))
 

@@ -1132,6 +1132,26 @@ def test_a_tar_of_one_csv_is_checked_on_the_text_pandas_reads(tmp_path, capsys, 
                                        "not a text CSV\n")
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".zst", ".zip", ".tar.gz"])
+def test_a_compressed_csv_gets_the_advice_its_plain_text_gets(tmp_path, capsys, suffix):
+    # a .zst's text in GBK was "cannot seek zstd decompression stream backwards", and its
+    # reader, without lines, failed the checks that read the file line by line
+    texts = {"gbk": "a,b,标签\n" + "".join(f"{i},{i % 3},{'是' if i % 2 else '否'}\n"
+                                          for i in range(40)),
+             "ragged": "a,b,label\n1,2,0\n3,4,1,9\n5,6,0\n",
+             "semicolons": "a;b;label\n1;2;0\n3;4;1\n5;6;0\n"}
+    for name, text in texts.items():
+        raw = text.encode("gbk")
+        plain = tmp_path / f"{name}.csv"
+        plain.write_bytes(raw)
+        packed = _compressed(tmp_path / f"{name}.csv{suffix}", raw, f"{name}.csv")
+        said = []
+        for path in (plain, packed):
+            assert hplab.main(["data", "show", f"csv:{path}"]) == 2
+            said.append(capsys.readouterr().err.replace(str(path), "PATH"))
+        assert said[0] == said[1] and said[0].count("\n") == 1, said
+
+
 def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_is(tmp_path,
                                                                                    capsys):
     # pandas decompresses by the name's ending: a .tgz or a gzipped d.csv was read as text
