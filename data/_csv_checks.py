@@ -143,8 +143,9 @@ _MAGIC = {rb"\x1f\x8b": ("gzip", ".gz"), rb"BZh[1-9]1AY&SY": ("bzip2", ".bz2"),
           rb"\(\xb5/\xfd": ("zstd", ".zst")}
 
 
-#: Spreadsheet workbooks (zip archives but for .xls, whose first bytes are OLE2's).
-_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+#: Spreadsheet workbooks: zip archives by these endings, or OLE2 files (.xls); told by
+#: their bytes, since some exports write CSV text under a workbook's name.
+_WORKBOOKS = (".xlsx", ".xlsm", ".ods", ".numbers")
 _OLE2 = b"\xd0\xcf\x11\xe0"
 
 
@@ -152,7 +153,8 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
     """Raise `DataError` for a compressed file whose name does not say so (a .tgz, a
     gzipped d.csv) or a spreadsheet workbook: pandas decompresses by the name's ending
     and read them as text, which was refused for NUL bytes on line 1."""
-    if path.suffix.lower() in _WORKBOOKS or head.startswith(_OLE2):
+    if head.startswith(_OLE2) or (head.startswith(b"PK\x03\x04")
+                                  and path.suffix.lower() in _WORKBOOKS):
         raise DataError(f"{path} is a spreadsheet workbook, not CSV text: save it as CSV "
                         "(UTF-8) from the program that made it")
     for magic, (kind, ending) in _MAGIC.items():
