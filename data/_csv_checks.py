@@ -112,17 +112,19 @@ def _records_of(raw: BinaryIO) -> Iterator[tuple[int, list[str]]]:
 
 
 def check_csv_bytes(path: Path) -> None:
-    """One pass over the bytes pandas reads (decompressed): raise `DataError` at the first
-    NUL byte, naming its line (pandas keeps it in the cell, so a damaged label ``1\\x00``
-    was a class of its own; UTF-16 text, mostly NULs, is named), or once a compressed file
-    expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one repeated row
-    took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
+    """One pass over the bytes pandas reads (decompressed): raise `DataError` for a
+    compressed file or a workbook under a text file's name (`refuse_unnamed_compression`),
+    at the first NUL byte, naming its line (pandas keeps it in the cell, so a damaged label
+    ``1\\x00`` was a class of its own; UTF-16 text, mostly NULs, is named), or once a
+    compressed file expands past what one may (`refuse_expansion`: a 200 KB .csv.gz of one
+    repeated row took 42 s and 3 GB of rows parsed into memory before any check saw them)."""
     line, read = 1, 0
     size = path.stat().st_size
-    compressed = path.name.lower().endswith(_COMPRESSED)
+    name = path.name.lower()
+    compressed = name.endswith(_COMPRESSED)
     with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
-            if n == 0 and not path.name.lower().endswith((*_COMPRESSED, *_TAR)):
+            if n == 0 and not compressed and not name.endswith(_TAR):
                 refuse_unnamed_compression(path, chunk)
             if n == 0 and utf16_codec(chunk):  # Excel's "Unicode Text", not a damaged file
                 raise DataError(not_utf8_advice(path, chunk, None))
@@ -213,7 +215,7 @@ def not_utf8_advice(path: Path | str, head: bytes, line: int | None) -> str:
 def not_utf8(path: Path) -> DataError:
     """The error for a file pandas could not read as UTF-8, naming its first line that is
     not (or that it is UTF-16)."""
-    line, head = None, b""
+    line = None
     with _opened_bytes(path) as fh:
         head = b"" if fh is None else fh.read(4096)
     with _opened_bytes(path) as fh:  # anew: a zstd stream cannot seek back
