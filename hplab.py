@@ -908,7 +908,7 @@ def cmd_predict(args) -> int:
         frame.to_csv(sys.stdout, index=False)
     elif args.out:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
-        nets.write_atomically(args.out, lambda tmp: frame.to_csv(tmp, index=False))
+        nets.write_csv(args.out, frame)
     limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
     summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,

@@ -45,13 +45,14 @@ from ._train import (
     train_streams,
 )
 from ._versions import hplab_version, versions
+from ._write_csv import write_csv
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
-    "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "OPTIMIZERS",
-    "Optimizer", "make_optimizer",
+    "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
+    "OPTIMIZERS", "Optimizer", "make_optimizer",
     "SCHEDULES", "learning_rate",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "NetClassifier",

@@ -209,8 +209,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     path = Path(path)
     frame = frame.drop(columns=drop)
     # renamed in whole: an interrupted re-export keeps the earlier CSV
-    nets.write_atomically(path, lambda tmp: frame.to_csv(tmp, index=False))
-    return path
+    return nets.write_csv(path, frame)
 
 
 def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:

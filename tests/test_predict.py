@@ -160,6 +160,25 @@ def test_out_onto_a_link_loop_or_a_dangling_link_is_one_line(saved_model, tmp_pa
     assert (tmp_path / "loop.csv").is_symlink() and not (tmp_path / "nowhere").exists()
 
 
+def test_out_compressed_as_its_name_says_holds_the_csv_by_its_name(saved_model, tmp_path,
+                                                                   capsys):
+    # the zip's member was the hidden temporary file's name (.p.csv.zip.x1y2z3w4.tmp), and
+    # a .tar.gz was no tar archive
+    import tarfile
+    import zipfile
+
+    path, X_raw, _ = saved_model("multiclass")
+    np.save(tmp_path / "x.npy", X_raw)
+    labels = list(nets.load_model(path).predict(X_raw).labels)
+    for out, names in (("p.csv.zip", lambda f: zipfile.ZipFile(f).namelist()),
+                       ("p.csv.tar.gz", lambda f: tarfile.open(f).getnames())):
+        code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
+                                tmp_path / out], capsys)
+        assert code == 0, err
+        assert names(tmp_path / out) == ["p.csv"]
+        assert pd.read_csv(tmp_path / out)["prediction"].tolist() == labels
+
+
 def test_out_through_a_link_a_fifo_or_dash(saved_model, tmp_path, capsys, monkeypatch):
     """--out never renames a plain file over a symlink or a pipe; `--out -` is stdout."""
     import io

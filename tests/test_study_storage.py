@@ -739,8 +739,8 @@ def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, mon
     before = csv.read_text()
     assert len(before.splitlines()) == 3
 
-    def killed(frame, path, **kwargs):  # Ctrl-C halfway through the write
-        Path(path).write_text("number,state\n0,")
+    def killed(frame, buffer, **kwargs):  # Ctrl-C halfway through the write
+        buffer.write(b"number,state\n0,")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", killed)
@@ -748,6 +748,34 @@ def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, mon
         study.export_csv("re", csv, storage=str(db))
     assert csv.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["re.csv"]
+
+
+@pytest.mark.parametrize("ending", [".gz", ".bz2", ".xz", ".zst", ".zip", ".tar", ".tar.gz"])
+def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, spec_file,
+                                                                       ending):
+    # QA: the CSV went to a temporary file compressed as *its* name said: a .tar.gz was a
+    # gzipped CSV ("tar: This does not look like a tar archive"), a zip's member was named
+    # .c.csv.zip.rxqw0lfi.tmp, gzip stored that hidden name, and each export its own time
+    import tarfile
+    import zipfile
+
+    import pandas as pd
+
+    db = tmp_path / "c.db"
+    study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),
+                    progress=False)
+    plain = study.export_csv("c", tmp_path / "c.csv", storage=str(db))
+    packed = study.export_csv("c", tmp_path / f"c.csv{ending}", storage=str(db))
+    pd.testing.assert_frame_equal(pd.read_csv(packed), pd.read_csv(plain))
+    if ending == ".zip":
+        assert zipfile.ZipFile(packed).namelist() == ["c.csv"]
+    if ending.startswith(".tar"):
+        assert tarfile.open(packed).getnames() == ["c.csv"]
+    if ending == ".gz":  # the name gunzip -N restores, after the 10-byte header
+        first = packed.read_bytes()
+        assert first[10:16] == b"c.csv\0"
+        assert study.export_csv("c", packed, storage=str(db)).read_bytes() == first
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # none staged
 
 
 def test_a_storage_path_through_a_file_or_a_dead_link_is_named_in_one_line(
