@@ -749,6 +749,17 @@ def _alive(pid: int) -> bool:
     return (_status(pid, "State") or "Z") not in "ZX"  # a zombie has ended
 
 
+def _described(pids) -> str:
+    """Each of ``pids``: its state and command line, as a failed wait should name them."""
+    def cmdline(pid):
+        with contextlib.suppress(OSError):
+            return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:120]
+        return b"?"
+
+    return "; ".join(f"{pid} {_status(pid, 'State')} {cmdline(pid).decode(errors='replace')}"
+                     for pid in pids)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("command", ["study", "capacity"])
@@ -846,7 +857,13 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
     run.wait(timeout=10)
     os.killpg(run.pid, signal.SIGCONT)
     try:
-        wait_for(lambda: not any(map(_alive, pool)), 20, "the orphaned pool processes to end")
+        # a minute: on a loaded CI machine 20 s once passed with one still alive (orphans
+        # that went on with the study would run its 200 trials: counted below)
+        try:
+            wait_for(lambda: not any(map(_alive, pool)), 60, "the orphaned pool processes "
+                     "to end")
+        except AssertionError as exc:  # which, and in what state
+            raise AssertionError(f"{exc}; alive: {_described(filter(_alive, pool))}") from None
     finally:  # none left running the study after a failure
         for pid in filter(_alive, pool):
             os.kill(pid, signal.SIGKILL)
