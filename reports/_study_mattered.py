@@ -31,6 +31,11 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
     left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
+    scored = set(imp["param"]) if not imp.empty else set()
+    # one value in every complete trial (depth 1 where pruning stopped the deeper nets):
+    # optuna's evaluators drop it, and the chart read as if it had never been searched
+    same = ", ".join(f"{p} ({format_value(table[p].iloc[0])})" for p in params
+                     if p not in scored and table[p].nunique(dropna=False) == 1)
     which = f"{metric}, the first objective," if spec.multi_objective else metric
     if imp.attrs.get("constant"):
         value = format_value(table["value"].iloc[0])
@@ -46,7 +51,9 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
         methods = list(dict.fromkeys(imp["method"]))
         rep.add_figure("importances", sw.draw_importances, imp,
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
-                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out))
+                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out)
+                       + (f" Left out, as every complete trial has the same value: {same}."
+                          if same else ""))
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "

@@ -396,6 +396,30 @@ def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, 
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.usefixtures("unrasterized")
+def test_importances_name_a_parameter_every_complete_trial_shares(spec_file, tmp_path,
+                                                                  parse_html):
+    # QA: the demo's chart had no depth (every complete trial had depth 1, the deeper nets
+    # pruned): optuna's evaluators drop a parameter of one value, and the report never said
+    db = tmp_path / "same.db"
+    spec = study.load_spec(_coin_spec(spec_file, "same", n_trials=6, sampler="random",
+                                      pruner="none"))
+    where = study.resolve_storage(str(db))
+    store = study.open_storage(where, create=True)
+    with study._registry.quiet_optuna():
+        study.create_or_resume(spec, store, where)
+        s = optuna.load_study(study_name="same", storage=store)
+        for lr, width in ((0.01, 4), (0.03, 8), (0.1, 12), (0.2, 3), (0.05, 6), (0.003, 16)):
+            s.enqueue_trial({"lr": lr, "width": width, "activation": "tanh"})
+    store.engine.dispose()
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("same", storage=str(db), out=tmp_path / "same")
+    imp = pd.read_csv(path.parent / "report_files" / "importances.csv")
+    assert set(imp["param"]) == {"lr", "width"}
+    assert "Left out, as every complete trial has the same value: activation (tanh)." in \
+        parse_html(path.read_text()).all_text
+
+
 def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
                                                                  parse_html):
     # QA: with depth searched and a width per layer, fANOVA kept only the deepest nets
