@@ -31,9 +31,9 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
     left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
-    scored = set(imp["param"]) if not imp.empty else set()
     # one value in every complete trial (depth 1 where pruning stopped the deeper nets):
     # optuna's evaluators drop it, and the chart read as if it had never been searched
+    scored = set(imp.get("param", ()))
     same = ", ".join(f"{p} ({format_value(table[p].iloc[0])})" for p in params
                      if p not in scored and table[p].nunique(dropna=False) == 1)
     which = f"{metric}, the first objective," if spec.multi_objective else metric
@@ -51,9 +51,8 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
         methods = list(dict.fromkeys(imp["method"]))
         rep.add_figure("importances", sw.draw_importances, imp,
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
-                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out)
-                       + (f" Left out, as every complete trial has the same value: {same}."
-                          if same else ""))
+                       caption=_importance_caption(imp, metric, spec.multi_objective, left_out,
+                                                   same))
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "
@@ -92,7 +91,7 @@ _METHODS = {
 
 
 def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
-                        left_out: str) -> str:
+                        left_out: str, same: str) -> str:
     """What the importances are, by the methods drawn; why one is missing; how few trials."""
     methods = list(dict.fromkeys(imp["method"]))
     skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
@@ -109,7 +108,9 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
             + (f" fANOVA on {sample[0]} of {sample[1]} trials, a seeded random sample: its "
                "cost grows steeply with trials." if sample else "")
             + (f" Left out, as only some trials have them: {left_out}; both methods score "
-               "the parameters every trial has, over the same trials." if left_out else ""))
+               "the parameters every trial has, over the same trials." if left_out else "")
+            + (f" Left out, as every complete trial has the same value: {same}." if same
+               else ""))
 
 
 def _failures(failed: dict[str, str]) -> str:
