@@ -21,8 +21,9 @@ class TrainState:
     step: int = 0  # steps taken so far
     epoch: float = 0.0  # steps / steps per epoch
     lr: float = 0.0  # rate used by the last step
-    # at a checkpoint where the loop itself ends training ("converged", "early_stopped",
-    # "diverged", "max_epochs"): callbacks still see it, and asking to stop changes nothing
+    # at a checkpoint where training ends anyway ("converged", "early_stopped", "diverged",
+    # "max_epochs", or "stopped" at the closing checkpoint after a step callback stopped
+    # it): callbacks still see it, and asking to stop changes nothing
     ending: str | None = None
     _last_batch: tuple = ()  # (logits, targets, weights) of the last step, for batch_loss
 

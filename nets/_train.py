@@ -277,7 +277,11 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 if step >= total_steps:
                     break
         if ended and ended[0] == "stopped" and records[-1]["iteration"] != step:
-            record()  # close the curve at the step where training stopped
+            # a step callback stopped it: close the curve at that step, and every callback
+            # sees the closing checkpoint, as at any other end (snapshots keep the last net)
+            closing, state.ending = record(), "stopped"
+            for cb in callbacks:
+                cb.on_checkpoint(state, closing)
     if ended:
         status, reason = ended
     final_row = -1

@@ -550,6 +550,9 @@ def test_every_callback_sees_the_step_and_checkpoint_where_another_stops(moons):
     rec = _Recorder()
     _, res = _fit(cfg, *moons, callbacks=[Quiet(), StopAtStep(), rec])
     assert (res.status, res.reason, rec.steps) == ("stopped", "stopped at step 25", 25)
+    # and the checkpoint that closes the curve at that step
+    assert rec.epochs == res.history["epoch"].tolist() and rec.epochs[-1] == res.epochs
+    assert rec.endings == [None] * (len(rec.epochs) - 1) + ["stopped"]
     rec = _Recorder()
     _, res = _fit(cfg, *moons, callbacks=[StopAtEpoch(), rec])
     assert res.reason == "stopped at epoch 2" and rec.epochs == [0, 1, 2]
@@ -561,6 +564,18 @@ def test_param_snapshots_span_the_run(moons):
     epochs = [e for e, _ in res.snapshots]
     assert len(epochs) == 5 and epochs[0] == 0 and epochs[-1] == 40
     assert epochs == sorted(epochs)
+    for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    # a run a step callback stops: its last snapshot is where it stopped (it was the
+    # checkpoint before)
+    class StopAtStep(nets.Callback):
+        def on_step(self, state):
+            return state.step >= 17
+
+    net, res = _fit(cfg.replace(batch_size=64), *moons, callbacks=[StopAtStep()], snapshots=4)
+    assert res.status == "stopped" and res.iterations == 17
+    epochs = [e for e, _ in res.snapshots]
+    assert epochs[0] == 0 and epochs[-1] == res.epochs == 17 / 4 and len(epochs) <= 4
     for p, q in zip(res.snapshots[-1][1], net.params, strict=True):
         np.testing.assert_array_equal(p, q)
     # a converged run's last snapshot is the net it ends with too
