@@ -888,6 +888,9 @@ def cmd_predict(args) -> int:
         dataset = args.dataset or model.meta.get("dataset")
         if not dataset:
             raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
+        if args.header is not None:
+            raise ValueError("--header says what the first row of an --input CSV is; it "
+                             "does nothing with --dataset")
         seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
         _refuse_overwrite(out, *data.source_paths(dataset))
         ds = data.load(dataset, seed=seed)
@@ -900,7 +903,8 @@ def cmd_predict(args) -> int:
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
     else:
-        pred = model.predict(nets.read_inputs(args.input, model))
+        header = None if args.header is None else args.header == "yes"
+        pred = model.predict(nets.read_inputs(args.input, model, header))
     scores = nets.score_prediction(pred, truth) if truth is not None else \
         {"accuracy": None, "rmse": None, "mae": None}
     frame = nets.prediction_frame(pred, truth)
@@ -945,6 +949,9 @@ def _add_predict(sub) -> None:
     src.add_argument("--input", metavar="FILE", default=None,
                      help="raw (unscaled) inputs: .npy (n, d) or .csv, with or without a "
                           "header; the model applies its stored input scaling")
+    p.add_argument("--header", choices=("yes", "no"), default=None,
+                   help="whether the first row of an --input CSV is a header (default: "
+                        "told by its cells; asked for where they could be either)")
     p.add_argument("--seed", type=int, default=None,
                    help="data seed for --dataset (default: the one the model was trained "
                         "with, so its test split is the held-out one)")

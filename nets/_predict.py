@@ -328,12 +328,14 @@ def _some(names) -> str:
 
 
 def _name_key(name):
-    """A column name as `SavedModel.feature_columns` matches it: stripped text, or a number."""
+    """A column name as `SavedModel.feature_columns` matches it: stripped text, or a finite
+    number (a column named ``nan`` as a number would match nothing, itself included)."""
     text = str(name).strip()
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return text
+    return number if math.isfinite(number) else text
 
 
 def _first_positions(keys) -> dict:

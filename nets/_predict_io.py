@@ -34,19 +34,23 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def read_inputs(path, model: SavedModel) -> np.ndarray:
+def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarray:
     """Raw inputs from a ``.npy`` array or a ``.csv`` table, as float64 (n, d).
 
     A CSV may start with a header row, whose names pick the columns by
     `SavedModel.feature_columns`' rule (the one a DataFrame's follow): naming every
     feature, those columns in the model's order (other columns, such as the target, are
     ignored); naming none, the file's ``d`` columns by position, for a model with made-up
-    names (x1, x2...) only. A first row of numbers is data (no header): ``d`` columns.
+    names (x1, x2...) only. A first row of numbers is data (no header): ``d`` columns;
+    one that also names the model's features (0, 1 for a model of pandas' default names)
+    is refused unless ``header`` says which it is (True: a header; False: data).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no input file at {path}")
     suffix = path.suffix.lower()
+    if header is not None and suffix != ".csv":
+        raise ValueError(f"{path}: only a .csv file has a header to say of")
     if suffix == ".npy":
         _refuse_short_npy(path)
         try:
@@ -63,7 +67,7 @@ def read_inputs(path, model: SavedModel) -> np.ndarray:
         elif X.ndim == 1:
             X = X.reshape(-1, 1)  # one feature: a column of examples
     elif suffix == ".csv":
-        X = _read_csv(path, model)
+        X = _read_csv(path, model, header)
     else:
         raise ValueError(f"{path}: inputs must be a .npy or .csv file")
     if X.ndim == 2 and X.shape[1] == model.n_features and len(X) == 0:
@@ -96,7 +100,7 @@ def _refuse_short_npy(path: Path) -> None:
                          f"holds {held} bytes; a truncated or forged file")
 
 
-def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
+def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
     import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 
     with open(path, "rb") as fh:  # UTF-16 without a BOM reads as UTF-8 text with NULs
@@ -132,36 +136,36 @@ def _read_csv(path: Path, model: SavedModel) -> np.ndarray:
     names = list(model.feature_names)
     if len(first) == 1 and not _is_number(first[0]):  # one field: 1;0 for a 1-feature model too
         refuse_other_separator(path, first[0])
-    header = True
     numeric = [_is_number(v) for v in first]
     # numbers compare as numbers: "400.0" names the feature "400"
     keys, first_at = list(map(_name_key, names)), _first_positions(map(_name_key, first))
     every = set(keys).issubset(first_at)
+    say_which = "say which: --header yes or no (header=True or False from Python)"
     # a header names every feature (numbers too: 2019,2020), or is text; a row of numbers
     # is data, unless it is pandas' default names 0, 1, 2...; anything else is refused
     # rather than guessed at
-    at = [first_at[k] for k in keys] if every else []
-    if (all(numeric) and every and at != sorted(at)
-            and sorted(keys) == list(range(len(keys)))):
-        # features named 0, 1... (pandas' default header) and a first row of them in
-        # another order (1,0): a header or one-hot data? Taken as a header, a row was
-        # dropped and the columns swapped; in the model's own order it is the header its
-        # training file had (and 2019,400 name features no data row is likely to repeat)
+    if header is None and all(numeric) and every and sorted(keys) == list(range(len(keys))):
+        # features named 0, 1... (pandas' default header) and a first row of them (0,1 or
+        # 1,0): the header of a file written as the training file was, or binary data?
+        # Taken as a header, a row was silently dropped (and in another order the columns
+        # swapped); 2019,400 name features no data row is likely to repeat
         raise ValueError(f"{path}: row 1 ({', '.join(first[:5])}"
                          f"{', ...' if len(first) > 5 else ''}) is numbers that also name the "
-                         "model's features in another order: a header or data? Give a header "
-                         "in the model's order, or the data as a .npy file")
-    if all(numeric) and not every:
+                         f"model's features: a header or data? {say_which}")
+    if header is None and all(numeric) and not every:
         if len(first) > 1 and [float(v) for v in first] == list(range(len(first))):
             raise ValueError(f"{path}: row 1 is 0, 1, 2...: pandas' default column names, "
                              "or data? Write the file with the model's feature names "
-                             f"({_some(names)}) or with no header row")
-        header, columns = False, None
-    elif any(numeric) and not every:
+                             f"({_some(names)}) or with no header row, or {say_which}")
+        header = False
+    if header is False:
+        columns = None
+    elif header is None and any(numeric) and not every:
         raise ValueError(f"{path}: row 1 mixes numbers and text; the model takes "
                          f"{_some(names)}: give a header naming every one, or numbers "
                          "only")
     else:  # a header: the model's rule for a table's column names
+        header = True
         columns = model.feature_columns(first, f"the header of {path}")
         if columns is None and len(first) != model.n_features:
             raise ValueError(f"{path}: {len(first)} columns; the model takes "

@@ -678,8 +678,8 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
     (tmp_path / "in.csv").write_text("1,0\n1,0\n0,1\n")
     code, _, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
                             tmp_path / "in.csv"], capsys)
-    assert code == 2 and "row 1 (1, 0) is numbers that also name the model's features in " \
-        "another order: a header or data?" in err
+    assert code == 2 and "row 1 (1, 0) is numbers that also name the model's features: a " \
+        "header or data? say which: --header yes or no" in err
     # its own training file, target column and all, is a header in the model's order
     code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
                               tmp_path / "b.csv", "--json"], capsys)
@@ -1271,3 +1271,67 @@ def test_text_deep_in_a_long_file_is_one_line_without_pandas_warning(saved_model
         with pytest.raises(data.DataError, match=r"feature column 'a' is not numeric \(first "
                                                  r"non-number 'abc' at line 299997\)"):
             data.load(f"csv:{tmp_path / 'f.csv'}?target=c")
+
+
+def test_a_first_row_that_is_the_default_names_or_data_is_asked_not_guessed(tmp_path,
+                                                                              capsys):
+    # features named 0 and 1 (pandas' default header) on 0/1 data: a headerless file's
+    # first row 0,1 was taken for the header, its prediction lost and every row shifted
+    X = np.random.default_rng(0).integers(0, 2, (200, 2)).astype(float)
+    pd.DataFrame(X).assign(y=(X[:, 0] != X[:, 1]).astype(int)).to_csv(tmp_path / "b.csv",
+                                                                       index=False)
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'b.csv'}", "--epochs", "1",
+                    "--no-report", "--out", tmp_path / "run"], capsys)[0] == 0
+    model_path = tmp_path / "run" / "model.npz"
+    rows = np.array([[0, 1], [1, 1], [0, 0]])
+    pd.DataFrame(rows).to_csv(tmp_path / "bare.csv", index=False, header=False)
+    pd.DataFrame(rows).to_csv(tmp_path / "named.csv", index=False)  # header 0,1
+
+    def predict(name, *flags):
+        return run_cli(["predict", model_path, "--input", tmp_path / name, "--json",
+                        *flags], capsys)
+
+    for name in ("bare.csv", "named.csv"):
+        code, _, err = predict(name)
+        assert code == 2 and err.count("\n") == 1
+        assert "row 1 (0, 1) is numbers that also name the model's features: a header or " \
+            "data? say which: --header yes or no" in err
+    expected = nets.load_model(model_path).predict(rows).probabilities
+    for name, flag in (("bare.csv", "no"), ("named.csv", "yes")):
+        code, out, err = predict(name, "--header", flag)
+        assert code == 0, err
+        np.testing.assert_array_equal(json.loads(out)["probabilities"], expected)
+    # said wrong, the other way round: the header is not a number, the data names nothing
+    assert predict("bare.csv", "--header", "yes")[0] == 0  # names 0, 1: its rows 2-3 left
+    code, _, err = predict("named.csv", "--header", "no")
+    assert code == 0 and json.loads(_)["n"] == 4  # a header of numbers is data, as told
+    model = nets.load_model(model_path)
+    np.testing.assert_array_equal(nets.read_inputs(tmp_path / "bare.csv", model, False),
+                                  rows)
+    np.save(tmp_path / "rows.npy", rows)
+    with pytest.raises(ValueError, match="only a .csv file has a header"):
+        nets.read_inputs(tmp_path / "rows.npy", model, True)
+    code, _, err = run_cli(["predict", model_path, "--dataset", "--header", "yes"], capsys)
+    assert code == 2 and "--header says what the first row of an --input CSV is" in err
+
+
+def test_a_feature_named_nan_is_matched_by_its_name(tmp_path, capsys):
+    # a column named nan (or inf) was read as the number NaN, which matches no name, its
+    # own included: the model could not predict from its own training file
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    frame = pd.DataFrame(X, columns=["height", "nan", "inf"])
+    frame.assign(label=np.where(X.sum(axis=1) > 0, "pos", "neg")).to_csv(
+        tmp_path / "n.csv", index=False)
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 'n.csv'}", "--epochs", "1",
+                    "--no-report", "--out", tmp_path / "run"], capsys)[0] == 0
+    model = nets.load_model(tmp_path / "run" / "model.npz")
+    assert list(model.feature_names) == ["height", "nan", "inf"]
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                              tmp_path / "n.csv", "--json", "--limit", "-1"], capsys)
+    assert code == 0, err
+    expected = model.predict(X).probabilities
+    np.testing.assert_array_equal(json.loads(out)["probabilities"], expected)
+    # a DataFrame in another order, read as pandas reads it by default (header "nan" kept)
+    table = pd.read_csv(tmp_path / "n.csv")[["inf", "label", "nan", "height"]]
+    np.testing.assert_array_equal(model.predict(table).probabilities, expected)
