@@ -765,7 +765,15 @@ def cmd_scaling(args) -> int:
                              "rates themselves")
         lrs = args.lrs  # even empty: an error, not the default grid
     elif len(bounds := LR_RANGE if args.lr_range is None else args.lr_range) == 2:
-        lrs = analyses.lr_grid(args.lr_grid, *bounds)
+        low, high = bounds
+        if args.lr_grid < 1:
+            raise ValueError(f"--lr-grid must be at least 1 rate, got {args.lr_grid}")
+        if not 0 < low <= high or not math.isfinite(high):
+            raise ValueError(f"--lr-range needs 0 < LOW <= HIGH, got {low:g},{high:g}")
+        if low == high and args.lr_grid > 1:  # the same runs --lr-grid times over
+            raise ValueError(f"--lr-range {low:g},{high:g} holds one rate, not --lr-grid "
+                             f"{args.lr_grid}: give two bounds, or --lrs {low:g}")
+        lrs = analyses.lr_grid(args.lr_grid, low, high)
     else:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
@@ -789,7 +797,17 @@ def _add_scaling(sub) -> None:
                     "hundreds of nets, minutes on 2 cores "
                     "(--workers -1 uses every core; fewer --batch-sizes, --lr-grid or "
                     "--seeds cost less). A batch size that does not reach the target within "
-                    "--max-steps is reported as not reached.")
+                    "--max-steps is reported as not reached. --json prints: dataset, n_train, "
+                    "target_metric, target, target_source, and per batch size (lists in the "
+                    "order of batch_sizes) reached, steps_to_target, examples_to_target, "
+                    "best_lr, lr_opt, at_grid_edge, regimes; then fit_status (fitted, "
+                    "no_critical_batch, below_range, inconclusive, poor_fit, "
+                    "dataset_too_small, too_few_points), fit_message, b_crit, s_min, e_min "
+                    "(null unless fitted), b_crit_at_least (null unless dataset_too_small), "
+                    "r2, alpha, alpha_se, alpha_rule (linear, square-root, flat, steeper than "
+                    "linear or unknown), alpha_reason, lr_cap_batch, b_simple, b_simple_step, "
+                    "b_simple_low, b_simple_high, b_simple_measurements, b_simple_interval, "
+                    "lrs, seeds, seed, max_steps, config, seconds, report_path.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-sizes", type=_ints, default=None,
@@ -1145,11 +1163,13 @@ def _add_capacity(sub) -> None:
                     "sigmoid, Adam lr 0.1 full batch with cosine decay, 2000 epochs, which "
                     "reproduce the course's coin table). --json prints: dataset, task, "
                     "widths, depths, seeds, eps, metric (accuracy, or loss for regression), "
-                    "best {depth, width, val, test}, sufficient_width {depth: width}, table "
-                    "[{depth, width, train/val/test accuracy and loss, val_accuracy_std, "
-                    "test_accuracy_std, test_loss_std, accuracy_gap, loss_gap, "
-                    "iterations_to_eps, reached_eps, n_parameters, seconds}], config, "
-                    "seconds, report_path.")
+                    "majority_share (the validation accuracy of always predicting the "
+                    "majority class; null for regression), best {depth, width, val, test}, "
+                    "sufficient_width {depth: width}, table [{depth, width, train/val/test "
+                    "accuracy and loss, val_accuracy_std, test_accuracy_std, test_loss_std, "
+                    "accuracy_gap, loss_gap, iterations_to_eps, reached_eps, n_parameters, "
+                    "seconds, diverged (runs that diverged: their scores are left out)}], "
+                    "config, seconds, report_path.")
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--widths", type=_ints, default=(2, 4, 8, 16, 32),
                    help="neurons per hidden layer (default 2,4,8,16,32)")

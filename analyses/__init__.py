@@ -29,7 +29,8 @@ _MODULES = {
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
-                  "no_stop_advice", "summarize_suggestions"),
+                  "no_stop_advice", "no_suggestion_reason", "seeds_that_stopped",
+                  "summarize_suggestions"),
     "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
     # -- scaling (continued)
@@ -68,7 +69,8 @@ __all__ += [
     "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
     "VERIFY_GROWTH", "verify_grid",
-    "capacity_sweep", "lr_range_test", "no_stop_advice", "ramp_rates", "range_test", "suggest",
+    "capacity_sweep", "lr_range_test", "no_stop_advice", "no_suggestion_reason", "ramp_rates",
+    "range_test", "seeds_that_stopped", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",
     "verify_verdict",

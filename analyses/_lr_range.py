@@ -182,6 +182,33 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def no_suggestion_reason(summary: dict) -> str:
+    """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
+    runs = summary["runs"]
+    if all(r["stop_reason"] != "completed" for r in runs):
+        steps = int(np.median([r["steps"] for r in runs]))
+        # the ramp's points are spread over [min_lr, max_lr]: a narrower range puts more of
+        # them below the rate where the loss blows up
+        return (f"the loss diverged after {steps} of {summary['num_steps']} points, too few "
+                "to read a suggestion from; lower --max-lr or --min-lr, so that more of the "
+                "ramp lies below where it diverges")
+    return (f"{summary['num_steps']} points leave too few once fastai's rule trims the start "
+            "and the end of the ramp; raise --steps")
+
+
+def seeds_that_stopped(summary: dict) -> str:
+    """How many seeds the medians of ``stop_lr`` and ``divergence_lr`` count, and the
+    seeds that never stopped (they would sit above ``max_lr``): "medians over seeds" when
+    every seed stopped."""
+    runs = summary["runs"]
+    never = [str(r["seed"]) for r in runs if r["stop_reason"] == "completed"]
+    if not never:
+        return "medians over seeds" if len(runs) > 1 else "one seed"
+    return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
+            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never did up to max_lr "
+            f"{summary['max_lr']:g}: {no_stop_advice(summary['config'].get('optimizer'))}")
+
+
 def no_stop_advice(optimizer) -> str:
     """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
     adaptive optimizers' losses rise sooner, and the smoothing may hide it."""

@@ -63,6 +63,9 @@ def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float,
     """``num`` log-spaced rates over [low, high] (default: half a decade apart)."""
     if num < 1 or not 0 < low <= high or not math.isfinite(high):
         raise ValueError(f"lr grid needs num >= 1 and 0 < low <= high, got {num}, {low}, {high}")
+    if low == high and num > 1:  # one rate num times: the same runs over
+        raise ValueError(f"lr grid of {num} rates from {low:g} to {high:g} is one rate; give "
+                         "num=1 or two bounds")
     return tuple(float(v) for v in np.geomspace(low, high, num))
 
 

@@ -92,11 +92,21 @@ def _verdicts(result) -> list[str]:
     lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
              f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
     enough = result.sufficient_widths()
+    widest = max(result.widths)
     for depth, width in enough.items():
         above = (f" and above the {result.majority_share:.3g} that always predicting the "
                  "majority class scores" if m == "accuracy" else "")
-        lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % of "
-                     f"the best validation {m} of that depth{above}; wider only costs.")
+        if len(result.widths) == 1:
+            lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
+                         f"{above.replace(' and', ',')}; no other width to compare it with.")
+        elif width == widest:  # "within 1 % of the best" compared it with itself alone
+            lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
+                         f"best{above.replace(' and', ',')}, and every narrower width more "
+                         "than 1 % below: the sweep shows no plateau, so a wider net may "
+                         "score higher still (add wider --widths).")
+        else:
+            lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % "
+                         f"of the best validation {m} of that depth{above}; wider only costs.")
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":

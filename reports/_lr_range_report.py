@@ -163,17 +163,9 @@ def draw_verify(frame: pd.DataFrame):
 
 
 # ----------------------------------------------------------------------------- report
-def _no_suggestion(result) -> str:
-    """Why no seed gave a suggestion, and what to change."""
-    runs = result.runs
-    if (runs["stop_reason"] != "completed").all():
-        return (f"the loss diverged after {int(runs['steps'].median())} of "
-                f"{result.num_steps} points, too few to read a suggestion from; lower --min-lr")
-    return (f"{result.num_steps} points leave too few once fastai's rule trims the start and "
-            "the end of the ramp; raise --steps")
-
-
 def _verdicts(result, summary: dict) -> list[str]:
+    from analyses import no_stop_advice, no_suggestion_reason, seeds_that_stopped
+
     s = result.suggestions.set_index("name")
     n = len(result.seeds)
     chosen = s.loc[result.suggestion]
@@ -182,14 +174,13 @@ def _verdicts(result, summary: dict) -> list[str]:
                        if k != result.suggestion and math.isfinite(v))
     lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."
              + (f" Others: {others}." if others else "")
-             if math.isfinite(chosen["lr"]) else f"No suggestion: {_no_suggestion(result)}."]
+             if math.isfinite(chosen["lr"]) else
+             f"No suggestion: {no_suggestion_reason(summary)}."]
     if summary["stop_lr"] is not None:
         lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
-                     f"{summary['divergence_lr']:.3g} (medians over seeds).")
+                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)}).")
     else:
-        from analyses import no_stop_advice
-
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
                      f"{'' if result.mode == 'looper' else 'smoothed '}value; a rise below "
@@ -236,7 +227,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
-    from analyses import RAMP_REPLACES
+    from analyses import RAMP_REPLACES, no_suggestion_reason
 
     summary = result.summary()
     v = result.verdict
@@ -254,7 +245,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out), status=status,
-                 status_detail=f"no suggestion: {_no_suggestion(result)}" if not ok else
+                 status_detail=f"no suggestion: {no_suggestion_reason(summary)}" if not ok else
                  f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
                  "",
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "

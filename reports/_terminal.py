@@ -204,12 +204,14 @@ def lr_range_lines(s: dict) -> list[str]:
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
         lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
                                                          else ""))
+    from analyses import no_stop_advice, no_suggestion_reason, seeds_that_stopped
+
+    if s["suggested_lr"] is None:
+        lines.append(f"no suggestion: {no_suggestion_reason(s)}")
     if s["stop_lr"] is not None:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
-                     f"{s['divergence_lr']:.4g}")
-    else:
-        from analyses import no_stop_advice  # more --steps only sample the same range
-
+                     f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")
+    else:  # more --steps only sample the same range
         lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
                      f"{no_stop_advice(s['config']['optimizer'])}")
     v = s["verify"]
@@ -244,9 +246,16 @@ def capacity_lines(s: dict) -> list[str]:
                      f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
                      + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
     b = s["best"]
+
+    def sufficient(depth) -> str:
+        width = s["sufficient_width"].get(str(depth))
+        # the widest tried is "sufficient" only by comparison with itself
+        edge = len(s["widths"]) > 1 and width == max(s["widths"])
+        return f"{width} (the widest tried: no plateau seen)" if edge else str(width or "none")
+
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
-                     f"{d}: {s['sufficient_width'].get(str(d), 'none')}" for d in s["depths"]))
+                     f"{d}: {sufficient(d)}" for d in s["depths"]))
     return lines + _ending(s)
 
 

@@ -26,6 +26,14 @@ def run_cli(argv, capsys):
     return code, out, err
 
 
+def undocumented_keys(command: str, keys) -> list[str]:
+    """The ``keys`` of a command's --json that its --help description does not name."""
+    import re
+
+    described = hplab.build_parser()._subparsers._group_actions[0].choices[command].description
+    return [k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", described)]
+
+
 def hplab_cli(*args, cwd, timeout=180, check=True):
     """``hplab ARGS`` in a fresh process, as a user runs it (stderr as a user sees it,
     optuna's log lines included)."""

@@ -3,11 +3,12 @@ frames, iterations to eps, the JSON contract, the report and one-line errors."""
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, undocumented_keys
 
 import nets
 import reports
@@ -212,6 +213,10 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     s = json.loads(out)
     assert {"dataset", "widths", "depths", "seeds", "eps", "metric", "best",
             "sufficient_width", "table", "config", "seconds", "report_path"} <= set(s)
+    # every key in --help (majority_share and the rows' diverged were not)
+    assert undocumented_keys("capacity", [*s, *s["best"], *(
+        k for k in s["table"][0] if not re.fullmatch(r"(train|val|test)_(accuracy|loss)", k))
+    ]) == []
     assert s["widths"] == [2, 4] and s["depths"] == [1, 2] and len(s["table"]) == 4
     report = tmp_path / s["report_path"]
     assert s["report_path"] == "runs/capacity/coin/report.html"
@@ -322,3 +327,25 @@ def test_the_headline_says_its_test_score_is_the_validation_choices(tmp_path):
     assert cards["Test accuracy of the best net (by validation)"] == "0.87"
     assert cards["Best net"] == "1 × 4"
     assert not [label for label in cards if "best test" in label.lower()]
+
+
+@pytest.mark.parametrize("widths, said", [
+    ("2,4", "1 hidden layer(s): 4 neurons, the widest tried, score best, above the 0.46 "
+            "that always predicting the majority class scores, and every narrower width "
+            "more than 1 % below: the sweep shows no plateau, so a wider net may score "
+            "higher still (add wider --widths)."),
+    ("4", "1 hidden layer(s): 4 neurons, the only width tried, above the 0.46 that always "
+          "predicting the majority class scores; no other width to compare it with."),
+])
+def test_the_widest_width_tried_is_not_called_enough(tmp_path, monkeypatch, capsys,
+                                                       parse_html, widths, said):
+    # coin at 300 epochs: width 2 scores 0.54, 4 scores 0.89 and 8 would score 0.95; the
+    # report said of 4 "wider only costs"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", widths, "--seeds",
+                              "2", "--epochs", "300", "--out", "c"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "c" / "report.html").read_text()).all_text.split())
+    assert said in text and "wider only costs" not in text
+    assert ("sufficient width per depth: 1: 4 (the widest tried: no plateau seen)" in out) \
+        == (widths == "2,4")

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, undocumented_keys
 
 import reports
 
@@ -30,6 +30,7 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
     assert code == 0, err
     s = json.loads(out)
     assert set(s) == JSON_KEYS and set(s["verify"]) == VERIFY_KEYS
+    assert undocumented_keys("lr-range", [*s, *s["verify"], *s["runs"][0]]) == []
     assert s["seeds"] == [0, 1] and len(s["runs"]) == 2 and len(s["verify"]["grid"]) == 9
     assert set(s["suggestions"]) == {"valley", "steepest", "minimum", "slide"}
     assert s["suggested_lr"] == s["suggestions"]["valley"]["lr"]
@@ -91,7 +92,8 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
 @pytest.mark.parametrize("ramp, reason", [
     (["--min-lr", "100", "--max-lr", "10000", "--steps", "50"],
      r"No suggestion: the loss diverged after \d of 50 points, too few to read a suggestion "
-     r"from; lower --min-lr\."),
+     r"from; lower --max-lr or --min-lr, so that more of the ramp lies below where it "
+     r"diverges\."),
     (["--min-lr", "1e-7", "--max-lr", "1e-6", "--steps", "5"],
      r"No suggestion: 5 points leave too few once fastai's rule trims the start and the end "
      r"of the ramp; raise --steps\."),
@@ -99,9 +101,11 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
 def test_a_test_without_suggestion_says_why(tmp_path, monkeypatch, capsys, parse_html, ramp,
                                             reason):
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "8", "--optimizer",
-                            "sgd", *ramp, "--out", "r"], capsys)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "8", "--optimizer",
+                              "sgd", *ramp, "--out", "r"], capsys)
     assert code == 0, err
+    # the terminal says why too (it listed four dashes)
+    assert re.search("no suggestion: " + reason.removeprefix("No suggestion: ")[:-2], out)
     page = parse_html((tmp_path / "r" / "report.html").read_text())
     text = " ".join(page.all_text.split())
     assert re.search(reason, text) and "nan" not in text.lower().split()
@@ -250,3 +254,21 @@ def test_a_range_that_never_diverges_asks_for_a_higher_max_lr(tmp_path, capsys):
     assert code == 0, err
     assert "raise --max-lr, or lower --beta (the smoothed loss lags" in out
     assert "SGD" not in out
+
+
+def test_stop_rates_say_how_many_seeds_stopped(tmp_path, monkeypatch, capsys, parse_html):
+    # seeds 0 and 2 diverge below 2.4, seed 1 never does: the medians were of two seeds,
+    # said to be "over seeds", and nothing told of the third
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["lr-range", "--dataset", "sine", "--max-lr", "2.4", "--seeds",
+                              "3", "--out", "r"], capsys)
+    assert code == 0, err
+    note = ("medians of the 2 of 3 seeds that stopped; seed 1 never did up to max_lr 2.4: "
+            "raise --max-lr")
+    assert note in out
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert note in text
+    code, out, err = run_cli(["lr-range", "--dataset", "sine", "--max-lr", "2.4", "--seeds",
+                              "3", "--no-report", "--json"], capsys)
+    runs = json.loads(out)["runs"]
+    assert [r["stop_reason"] == "completed" for r in runs] == [False, True, False]

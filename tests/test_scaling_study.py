@@ -9,7 +9,7 @@ from html import unescape
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, undocumented_keys
 from conftest import require_module
 
 import nets
@@ -256,7 +256,7 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
         "--out", str(out), "--json"], capsys)
     assert code == 0, err
     s = json.loads(stdout)
-    assert JSON_KEYS <= s.keys()
+    assert JSON_KEYS <= s.keys() and undocumented_keys("scaling", s) == []
     # what was run, so two experiments read apart
     assert (len(s["lrs"]), s["seeds"], s["seed"], s["max_steps"]) == (5, 2, 0, 1500)
     assert s["config"]["hidden"] == [4] and s["config"]["activation"] == ["tanh"]
@@ -462,7 +462,12 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     (["--seeds", "0"], "seeds must be an integer from 1 to 1000"),
     (["--seeds", "99999999999999999999"], "seeds must be an integer from 1 to 1000"),
     (["--backend", "dask"], "needs a scheduler address"),
-    (["--lr-grid", "0"], "lr grid needs num >= 1"),
+    (["--lr-grid", "0"], "error: --lr-grid must be at least 1 rate, got 0\n"),
+    (["--lr-range", "0,1"], "error: --lr-range needs 0 < LOW <= HIGH, got 0,1\n"),
+    (["--lr-range", "2,1"], "error: --lr-range needs 0 < LOW <= HIGH, got 2,1\n"),
+    # a grid of one rate three times: "learning rates list 1 twice", rates nobody listed
+    (["--lr-range", "1,1", "--lr-grid", "3"],
+     "error: --lr-range 1,1 holds one rate, not --lr-grid 3: give two bounds, or --lrs 1\n"),
     (["--lr-range", "1"], "--lr-range needs two numbers"),
     (["--lrs", ","], "expected comma-separated numbers, got ','"),
     (["--lrs", "0.1,,1"], "expected comma-separated numbers, got '0.1,,1'"),  # a typo
