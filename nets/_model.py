@@ -9,7 +9,7 @@ import numpy as np
 from ._activations import ACTIVATIONS, get_activation, is_registered
 from ._heads import get_head
 from ._init import get_initializer
-from ._validation import check_rng, is_whole
+from ._validation import check_rng, is_whole, refuse_beyond_memory
 
 
 class MLP:
@@ -46,6 +46,7 @@ class MLP:
             raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "
                              f"(sizes {self.sizes})")
         self.dtype = np.dtype(dtype)
+        refuse_beyond_memory(self._count(), self.dtype, 1, "its weights")
         # every parameter is a view into one flat vector, so an optimizer updates them
         # all with a few array operations (assign with p[...] = ..., never rebind)
         self.flat, self.params = self.gradient_buffers()
@@ -56,6 +57,8 @@ class MLP:
         """A new net with weights drawn by ``init`` from ``rng`` and zero biases."""
         check_rng(rng)
         net = cls(sizes, activations, head, dtype)
+        # a net to train: its gradients too, checked before the weights are drawn
+        refuse_beyond_memory(net.n_parameters, net.dtype, 2, "its weights and gradients")
         draw = get_initializer(init)
         for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:], strict=True)):
             net.params[2 * i][...] = draw(rng, n_in, n_out, net.dtype)
@@ -94,7 +97,10 @@ class MLP:
 
     @property
     def n_parameters(self) -> int:
-        return sum(p.size for p in self.params)
+        return self._count()
+
+    def _count(self) -> int:
+        return sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
 
     def spec(self) -> dict:
         """What rebuilds this architecture (saved with the weights).

@@ -17,7 +17,7 @@ from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
-from ._validation import check_rng, check_training_data
+from ._validation import check_rng, check_training_data, refuse_beyond_memory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,6 +163,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     X_eval, T_eval, w_eval = ((X, T, w) if eval_idx is None else
                               (X[eval_idx], T[eval_idx], None if w is None else w[eval_idx]))
 
+    refuse_beyond_memory(net.n_parameters, net.dtype, 2, "its weights and gradients")
     opt = optimizer or new_optimizer(cfg, net)
     if opt.shapes != [net.flat.shape]:
         raise ValueError("the optimizer was made for other parameters; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -119,3 +120,20 @@ def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
         raise ValueError(f"{name} sample_weight is zero for every sample: none would count")
     sw = sw / top  # first, so that the sum of huge weights cannot overflow (nor n / tiny)
     return sw * (n / sw.sum())
+
+
+def refuse_beyond_memory(n_parameters: int, dtype, copies: int, what: str) -> None:
+    """Refuse ``copies`` of ``n_parameters`` values that exceed the machine's memory.
+
+    NumPy's zeros are lazy: a net far too large was allocated, then killed mid-way through
+    drawing its weights (exit 137, no message), or swapped for minutes.
+    """
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): no check
+        return
+    need = copies * n_parameters * np.dtype(dtype).itemsize
+    if memory > 0 and need > memory:
+        raise ValueError(f"a net of {n_parameters:,} parameters needs {need / 2**30:.3g} GiB "
+                         f"for {what}; this machine has {memory / 2**30:.3g} GiB of memory: "
+                         "use narrower layers")

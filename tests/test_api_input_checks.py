@@ -86,3 +86,23 @@ def test_data_analyses_and_storage_arguments():
         analyses.imbalance_metrics([1, 2, 2], [0.1, 0.8, 0.5])
     with pytest.raises(study.StorageError, match="foo"):
         study.resolve_storage("foo://x")
+
+
+def test_a_net_beyond_the_machines_memory_is_refused_before_it_is_allocated(capsys):
+    # numpy's zeros are lazy: a billion-wide layer was allocated, then killed while its
+    # weights were drawn (exit 137, no message) or swapped for minutes
+    import os
+
+    from cli_helpers import run_cli
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    fits_once = memory // 24  # xor: 4 w + 1 float32 parameters, 2/3 of the memory
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", str(fits_once),
+                              "--epochs", "1", "--no-report"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert f"a net of {4 * fits_once + 1:,} parameters needs" in err
+    assert "GiB for its weights and gradients; this machine has" in err
+    with pytest.raises(ValueError, match="GiB for its weights; this machine has"):
+        nets.MLP((2, memory // 8, 1), ["tanh"], "binary")  # a saved model's too
+    with pytest.raises(ValueError, match="for its weights and gradients"):
+        nets.NetClassifier(hidden=(fits_once,), dtype="float32").fit([[0, 0], [1, 1]], [0, 1])
