@@ -92,6 +92,12 @@ def _header(fh, path: Path, ndim: int | None) -> tuple[np.dtype, tuple[int, ...]
         raise DataError(f"{path}: truncated IDX file ({len(head)} bytes, no header)")
     magic = int.from_bytes(head, "big")
     dtype = _TYPES.get(head[2])
+    if head[:2] == b"\0\0" and dtype is not None and ndim is not None and head[3] != ndim:
+        # a well-formed IDX file of other dimensions: "wrong magic number 2050; not an IDX
+        # file" sent people looking for damage
+        dims = "N x H x W images" if ndim == 3 else "N labels" if ndim == 1 else f"{ndim}-D"
+        raise DataError(f"{path}: an IDX file of {head[3]} dimension(s), not {ndim} "
+                        f"({dims}; magic number {0x0800 + ndim} for uint8)")
     if head[:2] != b"\0\0" or dtype is None or (ndim is not None and head[3] != ndim):
         want = f" (expected {0x0800 + ndim} for idx{ndim} uint8)" if ndim else ""
         raise DataError(f"{path}: wrong magic number {magic}{want}; not an IDX file")

@@ -39,16 +39,32 @@ def _number(value) -> float | None:
         return None
 
 
+def same_ratio(a, b) -> bool:
+    """Whether two ratios' texts are one ratio (``1:10``, ``1:10.0`` and ``2:20``)."""
+    (p, n), (q, m) = parse_ratio(a), parse_ratio(b)
+    return p * m == q * n
+
+
+def same_label(a, b) -> bool:
+    """Whether two ``positive`` values name one class as `positive_index` reads them."""
+    return str(a) == str(b) or (_number(a) is not None and _number(a) == _number(b))
+
+
 def positive_index(classes: tuple, positive) -> int:
     """Index of the class label ``positive``: compared as given, then as text, then as a
-    number when both are one (``1.0`` is class 1: float labels load as whole numbers)."""
+    number when both are one (``1.0`` is class 1: float labels load as whole numbers); a
+    number that several classes' codes equal (``+1`` and ``1``) is refused, not picked."""
     for i, c in enumerate(classes):
         if c == positive or str(c) == str(positive):
             return i
     wanted = _number(positive)
-    for i, c in enumerate(classes):
-        if wanted is not None and _number(c) == wanted:
-            return i
+    matches = [i for i, c in enumerate(classes) if wanted is not None and _number(c) == wanted]
+    if len(matches) > 1:
+        raise DataError(f"positive class {positive!r} equals several classes as a number "
+                        f"({', '.join(repr(classes[i]) for i in matches)}): name one as "
+                        "written")
+    if matches:
+        return matches[0]
     raise DataError(f"positive class {positive!r} is not a class; "
                     f"classes: {', '.join(str(c) for c in classes)}")
 

@@ -19,7 +19,14 @@ import numpy as np
 from ._csv_checks import line_of_row
 from ._dataset import DataError, Dataset, DataWarning, Source, _plain
 from ._files import MAX_CLASSES
-from ._imbalance import one_vs_rest, parse_ratio, positive_index, subsample
+from ._imbalance import (
+    one_vs_rest,
+    parse_ratio,
+    positive_index,
+    same_label,
+    same_ratio,
+    subsample,
+)
 from ._registry import build_source, kind_of, parse_name
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 
@@ -28,8 +35,9 @@ from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_targe
 _FEW_VALUES = 10
 
 
-def _once(key: str, in_name, in_kwargs):
-    if in_name is not None and in_kwargs is not None and str(in_name) != str(in_kwargs):
+def _once(key: str, in_name, in_kwargs, same=lambda a, b: str(a) == str(b)):
+    """The option ``key`` from the name or the arguments; both only if ``same``."""
+    if in_name is not None and in_kwargs is not None and not same(in_name, in_kwargs):
         raise DataError(f"{key} given twice with different values: {in_name!r} in the name, "
                         f"{in_kwargs!r} as an argument")
     return in_kwargs if in_kwargs is not None else in_name
@@ -262,8 +270,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
                       scaling=None if scaling == "minmax" else scaling,
                       merge_scaling=1 if merge_scaling else None)
-    imbalance = _once("imbalance", options.pop("imbalance", None), imbalance)
-    positive = _once("positive", options.pop("positive", None), positive)
+    # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
+    imbalance = _once("imbalance", options.pop("imbalance", None), imbalance, same_ratio)
+    positive = _once("positive", options.pop("positive", None), positive, same_label)
     scaling = _once("scaling", options.pop("scaling", None), scaling)
     scaling = "minmax" if scaling is None else scaling
     if scaling not in SCALINGS:

@@ -81,8 +81,16 @@ def test_read_idx_rejects_truncated_gzip_and_labels_as_images(tmp_path):
     with pytest.raises(data.DataError, match="truncated or corrupt gzip"):
         data.read_idx(tmp_path / "a.gz")
     (tmp_path / "labels").write_bytes(idx_bytes(np.zeros(5, np.uint8)))
-    with pytest.raises(data.DataError, match="wrong magic number 2049 .expected 2051"):
+    with pytest.raises(data.DataError, match=r"labels: an IDX file of 1 dimension\(s\), not 3 "
+                                             r"\(N x H x W images; magic number 2051 for uint8\)"):
         data.read_idx(tmp_path / "labels", ndim=3)
+    # a well-formed file of N x D rows was "wrong magic number 2050; not an IDX file"
+    (tmp_path / "rows").write_bytes(idx_bytes(np.zeros((5, 9), np.uint8)))
+    with pytest.raises(data.DataError, match=r"an IDX file of 2 dimension\(s\), not 3"):
+        data.read_idx(tmp_path / "rows", ndim=3)
+    with pytest.raises(data.DataError, match=r"an IDX file of 2 dimension\(s\), not 1 "
+                                             r"\(N labels"):
+        data.read_idx(tmp_path / "rows", ndim=1)
 
 
 def test_a_gzip_bomb_is_refused_without_decompressing_it(tmp_path):

@@ -847,10 +847,37 @@ def test_positive_class_written_as_a_float_is_the_class(tmp_path, capsys):
     ({"name": "coin", "val_fraction": 1.5}, "val_fraction"),
     ({"name": "coin", "seed": -1}, "seed"),
     ({"name": "coin?imbalance=1:5", "imbalance": "1:6"}, "given twice"),
+    ({"name": "coin?positive=1", "positive": "0"}, "positive given twice"),
 ])
 def test_bad_arguments(kwargs, message):
     with pytest.raises(data.DataError, match=message):
         data.load(**kwargs)
+
+
+def test_one_value_given_twice_in_two_spellings_is_one_value():
+    # "positive given twice with different values: '8' in the name, '8.0' as an argument"
+    once = data.load("digits?imbalance=1:10&positive=8", seed=0)
+    for name, kwargs in (("digits?positive=8", {"positive": 8.0, "imbalance": "2:20"}),
+                         ("digits?imbalance=1:10.0&positive=8.0", {"imbalance": "1:10",
+                                                                   "positive": 8})):
+        twice = data.load(name, seed=0, **kwargs)
+        assert twice.classes == once.classes
+        np.testing.assert_array_equal(twice.y_train, once.y_train)
+
+
+def test_a_number_that_several_class_codes_equal_is_refused_not_picked(tmp_path):
+    # "+1" and "1" are two classes (codes stay text): positive=1.0 took the first
+    rng = np.random.default_rng(0)
+    labels = np.array(["+1", "1", "2"] * 40)
+    pd.DataFrame({"a": rng.normal(size=120), "label": labels}).to_csv(tmp_path / "c.csv",
+                                                                      index=False)
+    name = f"csv:{tmp_path / 'c.csv'}"
+    with pytest.raises(data.DataError, match=r"positive class '1.0' equals several classes as "
+                                             r"a number \('\+1', '1'\): name one as written"):
+        data.load(f"{name}?positive=1.0")
+    assert data.load(f"{name}?positive=%2B1").classes == ("not +1", "+1")  # as written
+    assert data.load(name, positive="1").classes == ("not 1", "1")
+    assert data.load(name, positive=2).classes == ("not 2", "2")  # one match: as a number
 
 
 def _npz(path, X, y):
