@@ -14,6 +14,7 @@ trained: its runs are kept as ``skipped``, with the reason.
 
 from __future__ import annotations
 
+import itertools
 import time
 from fractions import Fraction
 
@@ -78,7 +79,14 @@ def parse_ratios(ratios) -> tuple[str, ...]:
 
 
 def _num(f: Fraction) -> str:
-    return str(f.numerator) if f.denominator == 1 else f"{float(f):g}"
+    """A ratio's side as written, to the last digit and without an exponent (``:g`` made
+    1:30.0000001 the ratio 1:30, and 0.00002 the text 2e-05, which no ratio reads)."""
+    if f.denominator == 1:
+        return str(f.numerator)
+    # a decimal as written: its denominator divides 10^k, k its digits after the point
+    k = next(k for k in itertools.count(1) if 10 ** k % f.denominator == 0)
+    digits = str(f.numerator * (10 ** k // f.denominator)).rjust(k + 1, "0")
+    return f"{digits[:-k]}.{digits[-k:]}".rstrip("0")
 
 
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:

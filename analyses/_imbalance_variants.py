@@ -51,7 +51,9 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
             _require_binary(data.load(dataset, seed=seed), dataset)
         raise
     _require_binary(ds, dataset)
-    where = f"{dataset} at ratio {ratio}"
+    where = f"{dataset} at ratio {ratio}" if ratio != OWN else f"{dataset} at its own balance"
+    # at the data's own balance no ratio is milder: more positive rows are the remedy
+    milder = "a milder ratio" if ratio != OWN else "data with more positive examples"
     n_train, n_val = int(ds.y_train.sum()), int(ds.y_val.sum())
     # judged on the whole set, not this seed's split: a balanced one split 11:10 was told to
     # pass the other class, which the next split called the majority in turn
@@ -66,17 +68,17 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
                          f"positive class: {hint}")
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
-                         "needs at least 2: use a milder ratio")
+                         f"needs at least 2: use {milder}")
     n_test = int(ds.y_test.sum())
     if n_test < 1:  # every score would be undefined
         raise ValueError(f"{where} leaves no positive example in the test set, so nothing "
-                         "can be scored: use another test file or a milder ratio")
+                         f"can be scored: use another test file or {milder}")
     if n_test == len(ds.y_test):  # ROC/PR AUC and balanced accuracy need both classes
         raise ValueError(f"{where} leaves no negative example in the test set, so nothing "
                          "can be scored: use another test file")
     if n_val < 1:
         raise ValueError(f"{where} leaves no positive example in the validation split, so "
-                         "no threshold can be tuned: use a milder ratio")
+                         f"no threshold can be tuned: use {milder}")
     return ds
 
 

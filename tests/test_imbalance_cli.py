@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from conftest import imbalanced_csv, report_table
 
+import analyses
 import hplab
 import reports
 
@@ -243,7 +244,8 @@ def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, caps
     (["--dataset", "moons", "--lr", "-1"], "lr must be a finite number > 0"),
     (["--dataset", "moons", "--hidden", "0"], "hidden widths must be >= 1"),
     # a net too large to build: every run failed on it, and the benchmark exited 0
-    (["--dataset", "moons", "--hidden", "99999999999999999999"], "Maximum allowed dimension"),
+    (["--dataset", "moons", "--hidden", "99999999999999999999"],
+     "GiB for its weights; this machine has"),
     (["--dataset", "moons", "--patience", "-1"], "patience must be a whole number >= 0"),
     (["--dataset", "moons", "--tune-for", "f2"],  # the flag, not the API's tune_for
      "hplab imbalance: error: unknown --tune-for 'f2'; valid: f1, balanced_accuracy, mcc, "
@@ -354,8 +356,32 @@ def test_a_test_split_without_negatives_is_refused(tmp_path, capsys):
                        "none", "--seeds", "1", "--no-report", *FAST]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert ("at ratio own leaves no negative example in the test set, so nothing can be "
-            "scored: use another test file") in err
+    assert ("at its own balance leaves no negative example in the test set, so nothing "
+            "can be scored: use another test file") in err
+    # no positive in the test file, at the data's own balance: no "milder ratio" to take
+    pd.DataFrame({"a": [1.5, 2.0, 1.8], "b": [0.1, -0.3, 0.4],
+                  "label": ["ok"] * 3}).to_csv(tmp_path / "te.csv", index=False)
+    assert hplab.main(["imbalance", "--dataset", f"csv:{tmp_path / 'tr.csv'},"
+                       f"{tmp_path / 'te.csv'}", "--positive", "fraud", "--strategies",
+                       "none", "--seeds", "1", "--no-report", *FAST]) == 2
+    assert ("at its own balance leaves no positive example in the test set, so nothing can "
+            "be scored: use another test file or data with more positive examples") in \
+        capsys.readouterr().err
+
+
+def test_ratios_keep_every_digit_written(capsys):
+    # :g labels made 1:30.0000001 the ratio 1:30 and 0.00002 the text 2e-05, then refused
+    # as "imbalance must look like 1:50 ... got '2e-05:0.001'", a value nobody typed
+    assert analyses.parse_ratios("1:3.3333333,1:3.33333333,0.00002:0.001,1:1000000.5,"
+                                 "1:30.0000001,1:10.0,0.5:7.25") == (
+        "1:3.3333333", "1:3.33333333", "0.00002:0.001", "1:1000000.5", "1:30.0000001",
+        "1:10", "0.5:7.25")
+    code, out, err = (hplab.main(["imbalance", "--dataset", "digits", "--positive", "8",
+                                  "--ratio", "0.00002:0.001", "--strategies", "none",
+                                  "--seeds", "1", "--no-report", "--json", *FAST]),
+                      *capsys.readouterr())
+    assert code == 0, err
+    assert json.loads(out)["ratios"] == ["0.00002:0.001"]
 
 
 def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, capsys):
