@@ -561,8 +561,11 @@ def cmd_study_run(args) -> int:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
                                           "elsewhere later (hplab study report --out)")
+    # stored with the study for its report, which is written later, maybe elsewhere: the
+    # folder the spec path and the default storage are relative to goes with it
+    command = f"cd {shlex.quote(os.getcwd())} && {_command_line(args.argv)}"
     summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json, command=_command_line(args.argv),
+                              progress=not args.json, command=command,
                               explicit_trials=args.trials is not None)
     return _study_end(args, spec.name, summary, report=args.report)
 

@@ -742,11 +742,12 @@ def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
 
 def _facts(html: str) -> dict[str, str]:
     """The report's provenance and hyperparameters as ``{label: text}``."""
+    import html as html_text
     import re
 
     pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)
     def text(part: str) -> str:  # keys break after their dots with <wbr>
-        return " ".join(re.sub(r"<[^>]+>", "", part).split())
+        return " ".join(html_text.unescape(re.sub(r"<[^>]+>", "", part)).split())
 
     return {text(k): text(v) for k, v in pairs}
 
@@ -763,7 +764,8 @@ def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, ca
     assert hplab.main(argv) == 0
     summary = json.loads(capsys.readouterr().out)
     facts = _facts(Path(summary["report_path"]).read_text())
-    typed = shlex.join(["hplab", *argv])
+    # with the folder it ran in, as every report's command (a relative spec or storage)
+    typed = f"cd {shlex.quote(str(tmp_path))} && {shlex.join(['hplab', *argv])}"
     assert facts["Command"] == typed
     assert facts["Wall time"] != "–" and facts["Time with a trial running"] != "–"
     assert facts["pruner.reduction_factor"] == "4" and facts["n_trials"] == "3"
@@ -1038,8 +1040,9 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
     assert hplab.main(["study", "run", path, "--storage", "m.db", "--json"]) == 0
     report = Path(json.loads(capsys.readouterr().out.splitlines()[-1])["report_path"])
     facts = _facts(report.read_text())
-    assert facts["Command"] == f"hplab study run {path} --trials 2 --storage m.db"
-    assert facts["Resumed by"] == f"hplab study run {path} --storage m.db --json"
+    cd = f"cd {shlex.quote(str(tmp_path))} && "
+    assert facts["Command"] == f"{cd}hplab study run {path} --trials 2 --storage m.db"
+    assert facts["Resumed by"] == f"{cd}hplab study run {path} --storage m.db --json"
 
 
 @pytest.mark.usefixtures("unrasterized")
