@@ -100,10 +100,12 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
                          f"{above.replace(' and', ',')}; no other width to compare it with.")
         elif width == widest:  # "within 1 % of the best" compared it with itself alone
+            worse, better = ("below", "score higher") if m == "accuracy" else \
+                ("above", "reach a lower loss")
             lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
                          f"best{above.replace(' and', ',')}, and every narrower width more "
-                         "than 1 % below: the sweep shows no plateau, so a wider net may "
-                         "score higher still (add wider --widths).")
+                         f"than 1 % {worse}: the sweep shows no plateau, so a wider net may "
+                         f"{better} still (add wider --widths).")
         else:
             lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % "
                          f"of the best validation {m} of that depth{above}; wider only costs.")

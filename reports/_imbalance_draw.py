@@ -17,26 +17,27 @@ from . import design
 def strategy_styles(strategies) -> dict[str, dict]:
     """One line style per strategy, the same in every figure: the baseline ``none`` in ink,
     the others in the palette's seven colours, solid, then dashed, then dotted (13 hues on
-    one wheel made neighbours too alike). Assigned in registry order, so a figure that
-    lacks a failed strategy does not shift the others' styles."""
+    one wheel made neighbours too alike). Fixed by registry position, so a figure that
+    lacks a failed or skipped strategy does not shift the others' styles."""
     from analyses import STRATEGIES
 
     given = set(strategies)
-    names = [s for s in STRATEGIES if s in given] + sorted(given - set(STRATEGIES))
+    # positions among the whole registry (not among those given), then any others
+    order = [s for s in STRATEGIES if s != "none"] + sorted(given - set(STRATEGIES))
     colors = design.class_colors(7)
-    styles, i = {}, 0
-    for name in names:
-        if name == "none":
-            styles[name] = {"color": design.INK, "ls": "-", "lw": 1.8}
-            continue
-        styles[name] = {"color": colors[i % 7], "ls": ("-", "--", ":")[i // 7 % 3], "lw": 1.3}
-        i += 1
+    styles = {}
+    for i, name in enumerate(order):
+        if name in given:
+            styles[name] = {"color": colors[i % 7], "ls": ("-", "--", ":")[i // 7 % 3],
+                            "lw": 1.3}
+    if "none" in given:
+        styles = {"none": {"color": design.INK, "ls": "-", "lw": 1.8}, **styles}
     return styles
 
 
-def strategy_colors(strategies) -> dict[str, str]:
-    """The colour of each strategy's :func:`strategy_styles`."""
-    return {k: v["color"] for k, v in strategy_styles(strategies).items()}
+# a dot's shape for its strategy's line style: two strategies of one colour (the 1st and
+# the 8th) told apart in the ranking, which draws no lines
+_MARKERS = {"-": "o", "--": "s", ":": "D"}
 
 
 def draw_ranking(frame: pd.DataFrame):
@@ -48,9 +49,12 @@ def draw_ranking(frame: pd.DataFrame):
     mean = ok["mean"].to_numpy(float)
     lo = np.where(np.isfinite(ok["ci_low"].astype(float)), ok["ci_low"], mean)
     hi = np.where(np.isfinite(ok["ci_high"].astype(float)), ok["ci_high"], mean)
-    colors = strategy_colors(frame["strategy"])
+    styles = strategy_styles(frame["strategy"])
     ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
-    ax.scatter(mean, y, c=[colors[s] for s in ok["strategy"]], zorder=3, s=28)
+    for yi, m, name in zip(y, mean, ok["strategy"], strict=True):
+        style = styles[name]
+        ax.scatter([m], [yi], color=style["color"], marker=_MARKERS[style["ls"]], zorder=3,
+                   s=28)
     ax.set_yticks(y, ok["strategy"])
     metric = frame["metric"].iloc[0] if len(frame) else ""
     ax.set_xlabel(f"{metric} on the test set (mean and 95 % interval over seeds)")

@@ -349,3 +349,15 @@ def test_the_widest_width_tried_is_not_called_enough(tmp_path, monkeypatch, caps
     assert said in text and "wider only costs" not in text
     assert ("sufficient width per depth: 1: 4 (the widest tried: no plateau seen)" in out) \
         == (widths == "2,4")
+
+
+def test_the_widest_width_of_a_regression_sweep_is_said_in_losses(tmp_path, monkeypatch,
+                                                                   capsys, parse_html):
+    monkeypatch.chdir(tmp_path)  # a loss falls as nets get better: "above", "lower"
+    code, _, err = run_cli(["capacity", "--dataset", "sine", "--widths", "2,4", "--seeds", "1",
+                            "--epochs", "50", "--out", "c"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "c" / "report.html").read_text()).all_text.split())
+    assert ("1 hidden layer(s): 4 neurons, the widest tried, score best, and every narrower "
+            "width more than 1 % above: the sweep shows no plateau, so a wider net may reach a "
+            "lower loss still (add wider --widths).") in text

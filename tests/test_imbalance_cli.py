@@ -494,3 +494,18 @@ def test_the_counts_table_shows_every_strategy_at_both_thresholds(tmp_path, caps
     caption = re.search(r'id="table-confusion-counts-1to10".*?</table>(.*?)</figure>', text,
                         re.S)
     assert caption and "first" not in caption.group(1)
+
+
+def test_a_strategy_keeps_its_style_in_every_figure():
+    # styles were numbered among the strategies each figure drew: enn was orange in the
+    # ranking (skipped samplers counted) and green in the curves (only those that ran),
+    # and the ranking's dots gave class_weight and tomek_links one colour
+    from analyses import STRATEGIES
+    from reports._imbalance_draw import _MARKERS, strategy_styles
+
+    every = strategy_styles(STRATEGIES)
+    ran = strategy_styles(["none", "class_weight", "tomek_links", "enn", "isolation_forest"])
+    assert all(ran[s] == every[s] for s in ran)
+    looks = {(v["color"], _MARKERS[v["ls"]]) for k, v in every.items() if k != "none"}
+    assert len(looks) == len(STRATEGIES) - 1  # told apart by colour and dot together
+    assert every["none"]["lw"] > every["enn"]["lw"]
