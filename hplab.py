@@ -486,13 +486,15 @@ def _add_data(sub) -> None:
     q.add_argument("--target", default=None, help="CSV target column (default: last)")
     q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
     q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")
-    q.add_argument("--data-dir", default=None, help="downloaded data (default $HPLAB_DATA)")
+    q.add_argument("--data-dir", default=None, help="downloaded data (default $HPLAB_DATA, "
+                                                     "else ~/.cache/hplab)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_data_show)
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
     q.add_argument("dataset", choices=("mnist",))
     q.add_argument("--url", default=None, help="base URL of a mirror")
-    q.add_argument("--dest", default=None, help="target folder (default $HPLAB_DATA/mnist)")
+    q.add_argument("--dest", default=None, help="target folder (default $HPLAB_DATA/mnist, "
+                                                 "else ~/.cache/hplab/mnist)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")
     q.add_argument("--no-verify", action="store_true",
                    help="skip the checksum check (for a mirror without SHA256SUMS)")

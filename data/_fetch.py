@@ -11,14 +11,17 @@ beside its gz, again through a temporary file and a rename.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import http.client
 import os
 import re
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 
 from ._dataset import DataError
@@ -75,7 +78,8 @@ def _open(url: str, timeout: float, dest: Path):
         return urllib.request.urlopen(url, timeout=timeout)  # http, https or file URLs
     except urllib.error.HTTPError as exc:
         raise DataError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # HTTPException: a reply that is no HTTP (BadStatusLine) or ends early
         raise _offline(url, getattr(exc, "reason", exc), dest) from None
 
 
@@ -83,7 +87,8 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     """The mirror's SHA256SUMS as {file name: hex}, or None when it serves none."""
     url = base + "SHA256SUMS"
     try:
-        response = urllib.request.urlopen(url, timeout=timeout)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            text = _read_whole(response).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
@@ -92,10 +97,8 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
         if isinstance(exc.reason, FileNotFoundError):  # file:// mirror without the file
             return None
         raise _offline(url, exc.reason, dest) from None
-    except OSError as exc:
+    except (OSError, http.client.HTTPException) as exc:
         raise _offline(url, exc, dest) from None
-    with response:
-        text = response.read().decode("utf-8", "replace")
     sums = {}
     for line in text.splitlines():
         match = re.fullmatch(r"\s*([0-9a-fA-F]{64})\s+\*?(\S.*?)\s*", line)
@@ -126,10 +129,10 @@ def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, st
     fd, tmp = _part_file(dest, name)
     try:
         with response, os.fdopen(fd, "wb") as out:
-            while block := response.read(_BLOCK):
+            for block in _blocks(response):
                 digest.update(block)
                 out.write(block)
-    except OSError as exc:  # connection dropped mid-file
+    except (OSError, http.client.HTTPException) as exc:  # connection dropped mid-file
         Path(tmp).unlink(missing_ok=True)
         raise _offline(url, exc, dest) from None
     except BaseException:  # Ctrl-C or SIGTERM mid-file: no .part file outlives it
@@ -138,15 +141,33 @@ def _download(url: str, dest: Path, name: str, timeout: float) -> tuple[Path, st
     return Path(tmp), digest.hexdigest()
 
 
+def _blocks(response):
+    """The body in blocks; a body shorter than its Content-Length is an error, not an end
+    (``read(n)`` returns what came before the connection closed, without a word)."""
+    while block := response.read(_BLOCK):
+        yield block
+    if getattr(response, "length", None):  # http.client counts down what is still owed
+        raise http.client.IncompleteRead(b"", response.length)
+
+
+def _read_whole(response) -> bytes:
+    return b"".join(_blocks(response))
+
+
 def _check_idx_gz(path: Path, name: str, url: str) -> None:
-    # Catches an HTML error page or a wrong file when verification is off.
+    # Catches an HTML error page, a wrong file or a gzip stream cut short when
+    # verification is off: read to its end (a cut one was renamed into place, then failed
+    # to unpack with a traceback)
     try:
         with gzip.open(path, "rb") as fh:
             head = fh.read(4)
-    except (OSError, EOFError):
+            while fh.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error):
         head = b""
     if len(head) < 4 or head[:3] != b"\0\0\x08" or head[3] not in (1, 3):
-        raise DataError(f"{url} is not a gzipped IDX file ({name}); nothing was written")
+        raise DataError(f"{url} is not a whole gzipped IDX file ({name}); nothing was "
+                        "written")
 
 
 def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
@@ -187,16 +208,21 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
         raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
     dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
+    made = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True)
-    table = None
-    if verify:
-        table = checksums or (url and _mirror_sums(base, timeout, dest)) or MNIST_SHA256
-        absent = [n for n in MNIST_FILES if n not in table]
-        if absent:
-            raise DataError(f"no SHA-256 known for {', '.join(absent)}; "
-                            "pass checksums or skip verification")
     pending: dict[str, Path] = {}
     try:
+        table = None
+        if verify:
+            # a mirror's SHA256SUMS, even one listing none of the files, is its word: an
+            # empty one fell back to the official sums and every file "mismatched"
+            mirror = _mirror_sums(base, timeout, dest) if url and not checksums else None
+            table = checksums or (mirror if mirror is not None else MNIST_SHA256)
+            absent = [n for n in MNIST_FILES if n not in table]
+            if absent:
+                raise DataError(f"no SHA-256 known for {', '.join(absent)}; list it in the "
+                                "mirror's SHA256SUMS (or pass checksums), or skip "
+                                "verification (--no-verify)")
         for name in MNIST_FILES:
             final = dest / name
             if table and final.is_file() and sha256_file(final) == table[name]:
@@ -210,9 +236,13 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             _check_idx_gz(tmp, name, base + name)
         for name, tmp in pending.items():
             os.replace(tmp, dest / name)  # atomic on one file system
-    finally:
+    except BaseException:
         for tmp in pending.values():
             tmp.unlink(missing_ok=True)
+        if made:  # a folder this fetch made and filled with nothing: gone with it
+            with contextlib.suppress(OSError):
+                dest.rmdir()
+        raise
     for name in MNIST_FILES:
         _unpack(dest / name)
     return dest

@@ -265,7 +265,7 @@ def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, mirror, monkeypat
     dest = tmp_path / "dest"
     with serving(mirror[0]) as url, pytest.raises(KeyboardInterrupt):
         data.fetch_mnist(dest, url)
-    assert Interrupted.calls == 2 and list(dest.iterdir()) == []
+    assert Interrupted.calls == 2 and not dest.exists()  # the folder it made goes too
 
 
 def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsys):
@@ -278,17 +278,26 @@ def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsy
         err = capsys.readouterr().err
         assert rc == 2 and "checksum mismatch for t10k-images" in err
         assert len(err.strip().splitlines()) == 1
-        assert list(dest.iterdir()) == []  # earlier good files were not moved in either
+        assert not dest.exists()  # earlier good files were not moved in either
         # Without a SHA256SUMS the official MNIST sums apply: tiny files fail them too.
         (folder / "SHA256SUMS").unlink()
+        dest.mkdir()  # a folder that was there before the fetch stays
         with pytest.raises(data.DataError, match="checksum mismatch"):
             data.fetch_mnist(dest, url)
         assert list(dest.iterdir()) == []
-        # --no-verify still checks that each file is a gzipped IDX file.
+        # --no-verify still checks that each file is a whole gzipped IDX file.
         (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(b"<html>"))
-        with pytest.raises(data.DataError, match="not a gzipped IDX file"):
+        with pytest.raises(data.DataError, match="not a whole gzipped IDX file"):
             data.fetch_mnist(dest, url, verify=False)
         assert list(dest.iterdir()) == []
+        # a mirror's SHA256SUMS that lists no file is its word, not the official sums'
+        (folder / "SHA256SUMS").write_text("")
+        with pytest.raises(data.DataError, match="no SHA-256 known for train-images-idx3-ubyte"
+                                                 r".gz, .*; list it in the mirror's "
+                                                 r"SHA256SUMS .* or skip verification "
+                                                 r"\(--no-verify\)"):
+            data.fetch_mnist(dest, url)
+        (folder / "SHA256SUMS").unlink()
         write_folder(folder, tiny_mnist(np.random.default_rng(1)))
         assert data.fetch_mnist(dest, url, verify=False) == dest
     assert len(list(dest.iterdir())) == 8  # 4 gz + 4 unpacked
@@ -304,6 +313,59 @@ def test_fetch_offline_says_where_to_put_files(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and "by hand" in err and str(dest) in err and "t10k-labels" in err
     assert len(err.strip().splitlines()) == 1
+    assert not dest.exists()  # no empty folder, which data show called "lacks ..."
+
+
+@contextlib.contextmanager
+def _replying(reply):
+    """A server that answers every request with ``reply(request bytes)`` and hangs up."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    done = threading.Event()
+
+    def serve():
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # the accept timeout: look at done again
+                continue
+            with conn:
+                conn.sendall(reply(conn.recv(65536)))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    finally:
+        done.set()
+        thread.join()
+        listener.close()
+
+
+@pytest.mark.parametrize("verify", [True, False])
+@pytest.mark.parametrize("kind", ["cut short", "not http"])
+def test_a_reply_cut_short_or_not_http_is_one_line_and_leaves_nothing(tmp_path, capsys,
+                                                                      verify, kind):
+    # IncompleteRead and BadStatusLine were tracebacks; with --no-verify the cut files
+    # were renamed into place, then failed to unpack with a traceback
+    body = gzip.compress(idx_bytes(np.zeros((60, 28, 28), np.uint8)))
+
+    def reply(request):
+        if kind == "not http":
+            return b"SSH-2.0-OpenSSH_9.6\r\n"
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        return head + body[:len(body) // 2]
+
+    dest = tmp_path / "m"
+    with _replying(reply) as url:
+        rc = hplab.main(["data", "fetch", "mnist", "--url", url, "--dest", str(dest),
+                         "--timeout", "5", *([] if verify else ["--no-verify"])])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert "cannot download" in err and "by hand" in err
+    assert not dest.exists()
 
 
 @pytest.mark.parametrize("flags, message", [
