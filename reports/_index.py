@@ -216,12 +216,13 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
     Returns
     -------
     Path
-        The written ``index.html``; an ``index.html`` hplab did not write is left as it is.
+        The written ``index.html``.
 
     Raises
     ------
     OSError
-        The index cannot be written: among others, ``index.html`` is a folder or a pipe.
+        The index cannot be written: among others, ``index.html`` is a folder or a pipe,
+        or a page hplab did not write (FileExistsError: it is left as it is).
     """
     root = Path(directory)
     infos = find_reports(root) if found is None else found
@@ -247,8 +248,10 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         folder = stat.S_ISDIR(mode)
         raise OSError(errno.EISDIR if folder else errno.EINVAL,
                       f"{'a folder' if folder else 'a pipe or a device'}, not a file", str(path))
-    if mode is not None and not _is_our_index(path):  # someone's own page: never replaced
-        return path
+    if mode is not None and not _is_our_index(path):  # someone's own page: never replaced,
+        # and said so (the command printed "index.html: 3 reports" and wrote nothing)
+        raise FileExistsError(errno.EEXIST, "a page hplab did not write; left as it is",
+                              str(path))
     # several workers may refresh the same index at once
     write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
     return path

@@ -318,6 +318,24 @@ def test_index_root_rule(tmp_path):
     assert reports.index_root(tmp_path / "site" / "x") is None
 
 
+def test_someones_own_index_page_is_kept_and_said_to_be(tmp_path, capsys):
+    # `report index site` printed "site/index.html: 0 reports" and wrote nothing; a
+    # report in runs/ beside someone's runs/index.html refreshed nothing, silently
+    page = "<html><body>My page</body></html>"
+    for folder in ("site", "runs"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "index.html").write_text(page)
+    code, out, err = run_cli(["report", "index", tmp_path / "site", "--json"], capsys)
+    assert (code, out) == (2, "") and err == (
+        f"hplab report: error: {tmp_path / 'site' / 'index.html'}: a page hplab did not "
+        "write; left as it is; not written\n")
+    path = _small_report("one").write(tmp_path / "runs" / "one")
+    assert path.is_file() and capsys.readouterr().err == (
+        f"hplab: warning: the index {tmp_path / 'runs' / 'index.html'} was not refreshed (a "
+        "page hplab did not write; left as it is)\n")
+    assert {(tmp_path / f / "index.html").read_text() for f in ("site", "runs")} == {page}
+
+
 def test_a_runs_symlink_gets_its_index(tmp_path, monkeypatch):
     (tmp_path / "real").mkdir()
     (tmp_path / "runs").symlink_to("real")
@@ -713,7 +731,7 @@ def test_an_index_that_cannot_be_written_only_warns_after_a_report(tmp_path, cap
     # rebuilding the index is the command's own result: that fails
     code, out, err = run_cli(["report", "index", root], capsys)
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "a folder, not a file: " in err
+    assert err.endswith(f"{root / 'index.html'}: a folder, not a file; not written\n")
     (root / "index.html").rmdir()
     os.mkfifo(root / "index.html")
     with within(10):
