@@ -448,8 +448,22 @@ def cmd_data_show(args) -> int:
     lines = [f"{ds.name}: {ds.task}, {ds.n_features} features, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
+    lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
     return 0
+
+
+def _scaling_said(info: dict) -> str:
+    """How a loaded set's inputs were scaled, as data.load does it."""
+    mode, most = info.get("scaling"), info.get("pixel_max")
+    fitted = "train, validation and test merged" if info.get("merge_scaling") else \
+        "the training split"
+    if mode == "none" or mode is None:
+        return "none"
+    if most is not None and mode == "minmax":  # the full scale is known: nothing is fitted
+        return f"minmax, images as a whole: x / {most:g}"
+    whole = "images as a whole (one shift and scale)" if most is not None else "per feature"
+    return f"{mode}, {whole}, fitted on {fitted}"
 
 
 def cmd_data_fetch(args) -> int:
@@ -504,6 +518,8 @@ def _add_data(sub) -> None:
 
 # ----------------------------------------------------------------------------- report
 def cmd_report_index(args) -> int:
+    if not args.dir.strip():  # Path("") is "." : the folder it ran in, unasked
+        raise ValueError("an empty folder name; give the folder to index, e.g. runs")
     folder = Path(args.dir)
     if not folder.is_dir():  # said before any import
         raise ValueError(f"not a folder: {folder}")

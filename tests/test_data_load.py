@@ -1292,3 +1292,25 @@ def test_a_damaged_compressed_csv_is_one_line_and_a_zip_is_checked(tmp_path, cap
     assert hplab.main(["data", "show", f"csv:{tmp_path / 'nul.csv.zip'}"]) == 2
     assert capsys.readouterr().err == (f"hplab data: error: {tmp_path / 'nul.csv.zip'} holds "
                                        "NUL bytes (line 3): not a text CSV\n")
+
+
+@pytest.mark.parametrize("name, said", [
+    ("coin", "scaling: minmax, per feature, fitted on the training split"),
+    ("digits", "scaling: minmax, images as a whole: x / 16"),
+    ("digits?scaling=standard",
+     "scaling: standard, images as a whole (one shift and scale), fitted on the training split"),
+    ("double-arc?merge_scaling=1",
+     "scaling: minmax, per feature, fitted on train, validation and test merged"),
+    ("coin?scaling=none", "scaling: none"),
+])
+def test_data_show_says_the_scaling_its_help_promises(name, said, capsys):
+    # "print its sizes and scaling" printed the sizes only
+    assert hplab.main(["data", "show", name]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == said
+
+
+def test_report_index_of_an_empty_name_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # '' indexed the folder it ran in and wrote index.html there
+    assert hplab.main(["report", "index", ""]) == 2
+    assert "an empty folder name; give the folder to index" in capsys.readouterr().err
+    assert not (tmp_path / "index.html").exists()
