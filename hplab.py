@@ -219,6 +219,8 @@ def _write_report(summary: dict, folder, write) -> str | None:
     try:
         path = write()
     except USER_ERRORS as exc:
+        if _interrupt_in(exc):  # Ctrl-C inside a C extension, out as its ValueError: a stop
+            raise KeyboardInterrupt from exc
         summary["report_path"] = None
         why = (exc.strerror if isinstance(exc, OSError) and exc.strerror
                else " ".join(str(exc).split()) or type(exc).__name__)
@@ -1381,6 +1383,8 @@ def _run_command(args, as_program: bool = False) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
+        if _interrupt_in(exc):  # a signal that came out as an extension's ValueError
+            return _stopped()
         # escaped: a message may quote a stored name (studies there: ...) that holds one
         message = _escaped(" ".join(str(exc).split())) or type(exc).__name__
         # files' and data's errors name what the data holds (a column batch_size, a file

@@ -318,8 +318,10 @@ def _outcome_text(summary) -> str:
              "when the study resumes)." if left else ".")
     if summary["problems"]:
         worst = summary["problems"][0]
-        reason = str(worst["reason"]).rstrip(".")  # an exception's message may end in one
-        text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}."
+        # an exception's message may end in a full stop; an ellipsis ("0.1, 0.2...") stays
+        reason = str(worst["reason"])
+        reason = reason if reason.endswith("...") else reason.rstrip(".") + "."
+        text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}"
         if len(summary["problems"]) > 1:
             text += " The tables of trials below give every trial's reason."
     return text

@@ -311,8 +311,10 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
             out[key] = default
             continue
         out[key] = raw[key] if kind is object else _typed(raw[key], kind, f"study.{key}")
-    if not out["name"].strip() or len(out["name"]) > 200:
-        raise SpecError(f"study.name must be 1-200 characters, got {out['name']!r}")
+    if not out["name"].strip():  # "must be 1-200 characters, got '  '" read as a miscount
+        raise SpecError("study.name is blank; give the study a name")
+    if len(out["name"]) > 200:
+        raise SpecError(f"study.name must be 1-200 characters, got {len(out['name'])}")
     # printed, they move a terminal's cursor or reorder the text (PostgreSQL refuses NUL
     # besides); strict only: a study an earlier version stored under such a name resumes
     if strict and any(map(nets.unprintable, out["name"])):

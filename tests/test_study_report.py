@@ -1398,3 +1398,16 @@ def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_
                 "from this trial." in text)
     assert sorted(p.name for p in out.iterdir()) == ["best_model", "report.html",
                                                       "report_files", "spec.toml"]
+
+
+def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
+    # "lr 0.25 is not on the spec's grid 0.1, 0.2..." lost its ellipsis: a grid of two
+    from reports._study_report import _outcome_text
+
+    summary = {"n_complete": 6, "n_pruned": 0, "n_diverged": 0, "n_fail": 0, "n_running": 0,
+               "problems": [{"number": 7, "status": "error",
+                             "reason": "lr 0.25 is not on the spec's grid 0.1, 0.2..."}]}
+    assert _outcome_text(summary).endswith(
+        "First problem: trial #7 error: lr 0.25 is not on the spec's grid 0.1, 0.2...")
+    summary["problems"][0]["reason"] = "boom."
+    assert _outcome_text(summary).endswith("First problem: trial #7 error: boom.")

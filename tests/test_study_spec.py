@@ -343,6 +343,17 @@ def test_bad_toml_and_dates(tmp_path):
         load_spec(path)
 
 
+@pytest.mark.parametrize("name, message", [
+    ("  ", "study.name is blank; give the study a name"),  # was "must be 1-200 characters"
+    ("", "study.name is blank; give the study a name"),
+    ("x" * 201, "study.name must be 1-200 characters, got 201"),
+])
+def test_a_study_name_is_not_blank_nor_too_long(name, message):
+    with pytest.raises(SpecError) as err:
+        parse_spec(_raw(name=name))
+    assert str(err.value) == message
+
+
 def test_a_study_name_holds_no_control_characters():
     # ESC, CR, BEL, NUL were accepted: printed raw by study list (a name could clear the
     # screen), and NUL failed on PostgreSQL as if the study had stopped mid-run
