@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli
 
+import hplab
 from study import SPECS_DIR
 
 
@@ -250,3 +251,22 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     assert Path(summary["model_path"]) == Path("o/model.npz") and Path("o/model.npz").is_file()
     assert err == ("hplab train: error: the report could not be written in o "
                    "(No space left on device)\n")
+
+
+def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys):
+    # Ctrl-C inside a C extension while a report was written came out as its ValueError
+    # ("... is not a valid PEP 3118 buffer format string"), said as "the report could not
+    # be written" with exit 2, where a stop is 130
+    def write():
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("'T{d:val:q:i1:q:i2:}' is not a valid PEP 3118 buffer") from None
+
+    with pytest.raises(KeyboardInterrupt):
+        hplab._write_report({}, tmp_path, write)
+    # a plain ValueError is still the report's failure, said as such
+    summary = {}
+    said = hplab._write_report(summary, tmp_path, lambda: int("x"))
+    assert said.startswith(f"the report could not be written in {tmp_path}")
+    assert summary["report_path"] is None
