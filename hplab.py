@@ -1230,17 +1230,74 @@ COMMANDS = [_add_train, _add_gradcheck, _add_data, _add_report, _add_study, _add
             _add_lr_range, _add_capacity]
 
 
+def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
+    """The parser of subcommand ``path`` (``("study", "run")``) and its one-line help."""
+    parser = help_text = None
+    for word in path:
+        parser = sub.choices[word]
+        help_text = next(a.help for a in sub._choices_actions if a.dest == word)
+        if parser._subparsers is not None:
+            sub = parser._subparsers._group_actions[0]
+    return parser, help_text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="hplab", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"hplab {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)
+    for path, keys in JSON_KEYS.items():
+        p, said = _subcommand(sub, path)
+        lead = p.description or said
+        p.description = f"{lead[0].upper()}{lead[1:]}. --json prints: {keys}."
     for command, renamed in FIELD_FLAGS.items():
         p = sub.choices[command]
         p.set_defaults(field_flags={**{a.dest: a.option_strings[0] for a in p._actions
                                        if a.option_strings}, **renamed})
     return parser
+
+
+_STUDY_SUMMARY = (
+    "study, storage (password masked), dataset, metrics, directions, n_trials (the budget), "
+    "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
+    "n_interrupted, n_retried, n_running, n_waiting, best_value, best_params, best_trial "
+    "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
+    "created, report_path")
+# What each command's --json prints, said in its --help (the analyses say it in their own
+# descriptions): the keys are a contract, kept from version to version
+JSON_KEYS = {
+    ("train",): "dataset, name, seed, status (converged, max_epochs, early_stopped, diverged, "
+                "stopped), reason, epochs, iterations, n_parameters, train_loss, "
+                "train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, test_rmse "
+                "and test_mae (regression, in the target's units; else null), seconds, "
+                "model_path, history_path, report_path",
+    ("gradcheck",): "dataset, relative_difference, verdict, n_parameters",
+    ("data", "list"): "a list, one object per dataset: name, kind, task, description, "
+                      "features, classes, n_train, n_val, n_test",
+    ("data", "show"): "name, task, n_features, n_classes, classes, sizes {train, val, test}, "
+                      "y_shift and y_scale (a regression target's scaling), info {source, "
+                      "scaling, merge_scaling, pixel_max, ...}",
+    ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
+    ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
+                         "status, headline}]",
+    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, stopped (\"timeout\" or null)",
+    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, stopped (\"timeout\" or null)",
+    ("study", "show"): f"{_STUDY_SUMMARY}, report_stale",
+    ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
+                       "n_finished, n_complete, n_pruned, n_fail, n_running, best_value",
+    ("study", "export"): "study, csv_path",
+    ("study", "report"): "study, report_path",
+    ("demo",): f"{_STUDY_SUMMARY}, seconds, stopped",
+    ("predict",): "model, task, classes, dataset, split, data_seed, data_changed, input, n, "
+                  "n_shown, predictions, probabilities, accuracy, rmse, mae, out_path",
+    ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
+    ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
+                    "seeds, seed, strategies, net_params, ranking [{strategy, ratio, rank, "
+                    "metric, mean, ci_low, ci_high, ...}], metrics (every metric per strategy "
+                    "and ratio, at 0.5 and at the tuned threshold), failed, skipped, majority, "
+                    "accuracy_misleading, leakage, n_runs, seconds, report_path",
+}
 
 
 # The commands whose flags set the parameters of one API call (TrainConfig, an analysis),

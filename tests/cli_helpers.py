@@ -27,10 +27,12 @@ def run_cli(argv, capsys):
 
 
 def undocumented_keys(command: str, keys) -> list[str]:
-    """The ``keys`` of a command's --json that its --help description does not name."""
+    """The ``keys`` of a command's --json (``"study run"``) that its --help description
+    does not name."""
     import re
 
-    described = hplab.build_parser()._subparsers._group_actions[0].choices[command].description
+    sub = hplab.build_parser()._subparsers._group_actions[0]
+    described = hplab._subcommand(sub, tuple(command.split()))[0].description
     return [k for k in keys if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", described)]
 
 

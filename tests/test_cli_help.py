@@ -93,3 +93,42 @@ def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
                    capsys) == (0, "[]\n", "")
     readme = " ".join((Path(hplab.__file__).parent / "README.md").read_text().split())
     assert "`study list` print a JSON list of such objects" in readme
+
+
+def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, capsys,
+                                                        spec_file):
+    # the keys are a contract (README): only scaling, lr-range and capacity said theirs
+    import json
+
+    from cli_helpers import undocumented_keys
+    from conftest import require_module
+
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("keys", n_trials=2, max_epochs=2, pruner="none")
+    commands = {
+        "train": ["train", "--dataset", "xor", "--epochs", "1", "--no-report"],
+        "gradcheck": ["gradcheck", "--dataset", "xor", "--hidden", "2"],
+        "data list": ["data", "list"],
+        "data show": ["data", "show", "sine"],
+        "study run": ["study", "run", spec, "--no-report"],
+        "study worker": ["study", "worker", "--study", "keys"],
+        "study show": ["study", "show", "keys"],
+        "study list": ["study", "list"],
+        "study export": ["study", "export", "keys", "--csv", "k.csv"],
+        "study report": ["study", "report", "keys"],
+        "report index": ["report", "index", "runs"],
+        "predict": ["predict", "runs/train/xor/model.npz", "--dataset"],
+        "imbalance": ["imbalance", "--dataset", "moons", "--strategies", "none", "--seeds", "1",
+                      "--epochs", "1", "--no-report"],
+    }
+    if require_module("onnx"):
+        commands["export-onnx"] = ["export-onnx", "runs/train/xor/model.npz", "x.onnx"]
+    for command, argv in commands.items():
+        code, out, err = run_cli([*argv, "--json"], capsys)
+        assert code == 0, (command, err)
+        printed = json.loads(out)
+        for item in printed if isinstance(printed, list) else [printed]:
+            nested = [k for v in item.values() if isinstance(v, list) and v
+                      and isinstance(v[0], dict) for k in v[0]]
+            keys = [*item, *(k for k in nested if command != "imbalance")]
+            assert undocumented_keys(command, keys) == [], command

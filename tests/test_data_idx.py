@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 import pytest
+from cli_helpers import undocumented_keys
 
 import data
 import hplab
@@ -235,6 +236,7 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verified"] and {f["name"]: f["sha256"] for f in out["files"]} == sums
+    assert undocumented_keys("data fetch", [*out, *out["files"][0]]) == []  # in its --help
     raw = [name.removesuffix(".gz") for name in sums]
     # verified gz files plus their unpacked IDX files, and no temporary files left
     assert sorted(p.name for p in dest.iterdir()) == sorted([*sums, *raw])
