@@ -174,10 +174,19 @@ def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsy
     # the runs' 33 columns scroll, as they must; nothing else does
     assert seen["scrolling_tables"] == ["table-runs"]
     assert "test_<wbr>prevalence_<wbr>proper" in text
+    # printed, the runs' 33 columns get a landscape page, and no number is broken across
+    # lines (0.9594 printed as 0.9 / 594 / 4, the count 210 as 2 / 1 / 0)
+    runs = re.search(r'id="table-runs".*?<tbody>(.*?)</tbody>', text, re.S).group(1)
+    numbers = {html.unescape(v) for v in re.findall(r'<td class="num">([\d.]+)</td>', runs)}
+    printed = _printed_text(exe, out / "report.html", tmp_path, layout=True)
+    broken = [v for v in numbers if not re.search(rf"(?<![\d.]){re.escape(v)}(?![\d.])",
+                                                  printed)]
+    assert len(numbers) > 20 and broken == []
 
 
-def _printed_text(exe: str, path: Path, tmp_path: Path) -> str:
-    """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext)."""
+def _printed_text(exe: str, path: Path, tmp_path: Path, layout: bool = False) -> str:
+    """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext), or
+    with ``layout`` as it lies on the pages."""
     if not shutil.which("pdftotext"):
         if os.environ.get("HPLAB_REQUIRE_SERVICES") == "1":  # CI installs it (.ci/run)
             pytest.fail("HPLAB_REQUIRE_SERVICES=1 but pdftotext is not installed "
@@ -187,9 +196,9 @@ def _printed_text(exe: str, path: Path, tmp_path: Path) -> str:
     done = _run_chromium(exe, tmp_path / "profile-pdf", "--no-pdf-header-footer",
                          f"--print-to-pdf={pdf}", path.as_uri())
     assert pdf.exists(), f"no PDF; rc={done.returncode} stderr={done.stderr[-2000:]}"
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    return re.sub(r"\s+", "", text)
+    text = subprocess.run(["pdftotext", "-layout" if layout else "-raw", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text if layout else re.sub(r"\s+", "", text)
 
 
 def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_path, tmp_path,
