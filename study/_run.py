@@ -8,6 +8,7 @@ in the study.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import multiprocessing
 import os
@@ -95,9 +96,23 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         HeldInterrupts.deliver(frame, ParentDied if os.getppid() != parent else
                                KeyboardInterrupt)
 
+    def lost(unraisable):
+        # an interrupt raised while a weakref callback or a __del__ ran (the garbage an
+        # import leaves, outside any trial) is printed and dropped there: the orphan then
+        # ran the study's every trial left. Delivered again, a moment later, from another
+        # thread (raised while this hook runs, it would be dropped too)
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            old_hook(unraisable)
+            return
+        again = threading.Timer(0.01, _thread.interrupt_main,
+                                (signal.SIGTERM if terminated else signal.SIGINT,))
+        again.daemon = True
+        again.start()
+
     if in_main:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, terminate)
+        old_hook, sys.unraisablehook = sys.unraisablehook, lost
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()
@@ -108,6 +123,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            sys.unraisablehook = old_hook
             if terminated:  # its parent is gone (or it was asked to end): end now
                 signal.raise_signal(signal.SIGTERM)
 

@@ -93,6 +93,10 @@ def _sqlite_url(path: Path, query: str = "") -> str:
     return f"sqlite:///{escaped}" + (f"?{query}" if query else "")
 
 
+# the forms --storage takes, for the errors that refuse another
+_FORMS = "a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file"
+
+
 def resolve_storage(text: str | StorageURL | None) -> StorageURL:
     """Parse a ``--storage`` value without touching anything (a parsed one is returned as
     it is).
@@ -121,8 +125,7 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
             return StorageURL("sqlite", _sqlite_url(path), path)
-        raise StorageError(f"storage {text!r}: expected a URL (sqlite:///, postgresql://, "
-                           "mysql://), a .db file or a journal .log file")
+        raise StorageError(f"storage {text!r}: expected {_FORMS}")
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
         from sqlalchemy.engine import make_url
@@ -150,8 +153,12 @@ def resolve_storage(text: str | StorageURL | None) -> StorageURL:
         raise StorageError(f"storage {mask_url(text)} needs the {module} driver: {hint}")
     try:
         from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import NoSuchModuleError
 
         make_url(text).get_dialect()  # an unknown scheme fails here, not when opened
+    except NoSuchModuleError:  # "Can't load plugin: sqlalchemy.dialects:postgresq"
+        raise StorageError(f"storage {mask_url(text)}: unknown scheme {scheme}://; expected "
+                           f"{_FORMS}") from None
     except Exception as exc:
         raise StorageError(f"storage {mask_url(text)}: {exc}") from None
     return StorageURL("rdb", text, None)

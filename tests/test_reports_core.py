@@ -418,7 +418,7 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     assert "white-space: pre-wrap" in rules["pre.code"]
     cells = rules["th, td, td.num"]
     assert "white-space: normal" in cells and "overflow-wrap: break-word" in cells
-    assert "overflow-wrap: anywhere" in rules["th, table:has(th:nth-child(20)) td"]
+    assert "overflow-wrap: anywhere" in rules["th"]  # a number never breaks: it is read
     assert "min-width: 0" in rules["td.long"]
     assert "@page wide { size: landscape; }" in css  # for the tables of 20 columns or more
     assert printed in _small_report().html()  # the report carries its own style

@@ -42,6 +42,14 @@ def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
     for bad in ("runs/hplab.txt", "redis://localhost"):
         with pytest.raises(StorageError):
             resolve_storage(bad)
+    # a scheme's typo was SQLAlchemy's "Can't load plugin: sqlalchemy.dialects:postgresq"
+    for typo, scheme in (("postgresq://u:pw@h/x", "postgresq"), ("sqlite3:///x.db", "sqlite3"),
+                         ("file:///tmp/x.log", "file")):
+        with pytest.raises(StorageError) as err:
+            resolve_storage(typo)
+        assert f"unknown scheme {scheme}://; expected a URL (sqlite:///, postgresql://, " \
+            "mysql://), a .db file or a journal .log file" in str(err.value)
+        assert "pw" not in str(err.value)
 
 
 def test_passwords_are_masked():
