@@ -796,7 +796,8 @@ def cmd_scaling(args) -> int:
         if args.lr_grid < 1:
             raise ValueError(f"--lr-grid must be at least 1 rate, got {args.lr_grid}")
         if not 0 < low <= high or not math.isfinite(high):
-            raise ValueError(f"--lr-range needs 0 < LOW <= HIGH, got {low:g},{high:g}")
+            raise ValueError(f"--lr-range needs finite bounds 0 < LOW <= HIGH, got "
+                             f"{low:g},{high:g}")
         if low == high and args.lr_grid > 1:  # the same runs --lr-grid times over
             raise ValueError(f"--lr-range {low:g},{high:g} holds one rate, not --lr-grid "
                              f"{args.lr_grid}: give two bounds, or --lrs {low:g}")

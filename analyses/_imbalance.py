@@ -14,9 +14,7 @@ trained: its runs are kept as ``skipped``, with the reason.
 
 from __future__ import annotations
 
-import itertools
 import time
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -70,23 +68,12 @@ def parse_ratios(ratios) -> tuple[str, ...]:
             if p >= n:
                 raise ValueError(f"ratio {text!r} does not make the positive class the "
                                  "minority; write positives:negatives, e.g. 1:50")
-            label = f"{_num(p)}:{_num(n)}"
+            label = data.ratio_text(p, n)
         if label not in out:
             out.append(label)
     if not out:
         raise ValueError("no ratio given; e.g. --ratio 1:50 or --ratio 1:10,1:50")
     return tuple(out)
-
-
-def _num(f: Fraction) -> str:
-    """A ratio's side as written, to the last digit and without an exponent (``:g`` made
-    1:30.0000001 the ratio 1:30, and 0.00002 the text 2e-05, which no ratio reads)."""
-    if f.denominator == 1:
-        return str(f.numerator)
-    # a decimal as written: its denominator divides 10^k, k its digits after the point
-    k = next(k for k in itertools.count(1) if 10 ** k % f.denominator == 0)
-    digits = str(f.numerator * (10 ** k // f.denominator)).rjust(k + 1, "0")
-    return f"{digits[:-k]}.{digits[-k:]}".rstrip("0")
 
 
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ imbalanced distribution the model is trained on.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from fractions import Fraction
@@ -28,6 +29,21 @@ def parse_ratio(text: str) -> tuple[Fraction, Fraction]:
     if pos <= 0 or neg <= 0:
         raise DataError(f"imbalance sides must be positive, got {text!r}")
     return pos, neg
+
+
+def ratio_text(pos: Fraction, neg: Fraction) -> str:
+    """``pos:neg`` as its decimals were written, to the last digit and without an exponent
+    (``0.00002:1``, not ``1/50000:1``; ``:g`` made 1:30.0000001 the ratio 1:30)."""
+    return f"{_decimal(pos)}:{_decimal(neg)}"
+
+
+def _decimal(side: Fraction) -> str:
+    if side.denominator == 1:
+        return str(side.numerator)
+    # a decimal as written: its denominator divides 10^k, k its digits after the point
+    k = next(k for k in itertools.count(1) if 10 ** k % side.denominator == 0)
+    digits = str(side.numerator * (10 ** k // side.denominator)).rjust(k + 1, "0")
+    return f"{digits[:-k]}.{digits[-k:]}".rstrip("0")
 
 
 def _number(value) -> float | None:
@@ -91,7 +107,8 @@ def subsample(y: np.ndarray, ratio: tuple[Fraction, Fraction], rng: np.random.Ge
     else:
         n_pos, n_neg = len(pos), math.floor(len(pos) * q / p)
     if n_pos < 2 or n_neg < 1:
-        raise DataError(f"imbalance {p}:{q} leaves {n_pos} positive and {n_neg} negative "
+        raise DataError(f"imbalance {ratio_text(p, q)} leaves {n_pos} positive "
+                        f"and {n_neg} negative "
                         f"examples in {where}; needs at least 2 positives and 1 negative")
     keep = np.concatenate([rng.choice(pos, n_pos, replace=False),
                            rng.choice(neg, n_neg, replace=False)])

@@ -14,7 +14,7 @@ from ._callbacks import ParamSnapshots, TrainState, wants_steps
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
-from ._optimizers import Optimizer, make_optimizer
+from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._validation import check_rng, check_training_data, refuse_beyond_memory
@@ -163,7 +163,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     X_eval, T_eval, w_eval = ((X, T, w) if eval_idx is None else
                               (X[eval_idx], T[eval_idx], None if w is None else w[eval_idx]))
 
-    refuse_beyond_memory(net.n_parameters, net.dtype, 2, "its weights and gradients")
+    # Adam's two moments (one buffer each for momentum, RMSProp...) count too: a float64
+    # net whose weights and gradients fit was killed once its optimizer state was written
+    slots = 0 if optimizer is not None else len(getattr(OPTIMIZERS.get(cfg.optimizer),
+                                                        "_slots", ()))
+    refuse_beyond_memory(net.n_parameters, net.dtype, 2 + slots, "its weights, gradients"
+                         + (f" and {cfg.optimizer}'s state" if slots else ""))
     opt = optimizer or new_optimizer(cfg, net)
     if opt.shapes != [net.flat.shape]:
         raise ValueError("the optimizer was made for other parameters; "

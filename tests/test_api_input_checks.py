@@ -106,3 +106,8 @@ def test_a_net_beyond_the_machines_memory_is_refused_before_it_is_allocated(caps
         nets.MLP((2, memory // 8, 1), ["tanh"], "binary")  # a saved model's too
     with pytest.raises(ValueError, match="for its weights and gradients"):
         nets.NetClassifier(hidden=(fits_once,), dtype="float32").fit([[0, 0], [1, 1]], [0, 1])
+    # weights and gradients that fit, with Adam's two moments that do not (a quarter each)
+    net = nets.MLP((2, memory // 64, 1), ["tanh"], "binary")
+    cfg = nets.TrainConfig(hidden=(memory // 64,), optimizer="adam", max_epochs=1)
+    with pytest.raises(ValueError, match="for its weights, gradients and adam's state"):
+        nets.train(net, cfg, [[0, 0], [1, 1]], [0, 1], rng=np.random.default_rng(0))

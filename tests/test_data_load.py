@@ -848,6 +848,9 @@ def test_positive_class_written_as_a_float_is_the_class(tmp_path, capsys):
     ({"name": "coin", "seed": -1}, "seed"),
     ({"name": "coin?imbalance=1:5", "imbalance": "1:6"}, "given twice"),
     ({"name": "coin?positive=1", "positive": "0"}, "positive given twice"),
+    # the ratio as written, not the Fraction 1/50000:1
+    ({"name": "digits?positive=8&imbalance=0.00002:1"},
+     "imbalance 0.00002:1 leaves 0 positive and 1298 negative examples in the training pool"),
 ])
 def test_bad_arguments(kwargs, message):
     with pytest.raises(data.DataError, match=message):

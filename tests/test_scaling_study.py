@@ -463,8 +463,10 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     (["--seeds", "99999999999999999999"], "seeds must be an integer from 1 to 1000"),
     (["--backend", "dask"], "needs a scheduler address"),
     (["--lr-grid", "0"], "error: --lr-grid must be at least 1 rate, got 0\n"),
-    (["--lr-range", "0,1"], "error: --lr-range needs 0 < LOW <= HIGH, got 0,1\n"),
-    (["--lr-range", "2,1"], "error: --lr-range needs 0 < LOW <= HIGH, got 2,1\n"),
+    (["--lr-range", "0,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 0,1\n"),
+    (["--lr-range", "2,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 2,1\n"),
+    (["--lr-range", "0.1,inf"],
+     "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 0.1,inf\n"),
     # a grid of one rate three times: "learning rates list 1 twice", rates nobody listed
     (["--lr-range", "1,1", "--lr-grid", "3"],
      "error: --lr-range 1,1 holds one rate, not --lr-grid 3: give two bounds, or --lrs 1\n"),
