@@ -46,7 +46,7 @@ class MLP:
             raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "
                              f"(sizes {self.sizes})")
         self.dtype = np.dtype(dtype)
-        refuse_beyond_memory(self._count(), self.dtype, 1, "its weights")
+        refuse_beyond_memory(self.n_parameters, self.dtype, 1, "its weights")
         # every parameter is a view into one flat vector, so an optimizer updates them
         # all with a few array operations (assign with p[...] = ..., never rebind)
         self.flat, self.params = self.gradient_buffers()
@@ -97,9 +97,7 @@ class MLP:
 
     @property
     def n_parameters(self) -> int:
-        return self._count()
-
-    def _count(self) -> int:
+        # from the sizes: __init__ asks before the parameters are allocated
         return sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
 
     def spec(self) -> dict:
