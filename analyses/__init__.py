@@ -15,7 +15,8 @@ _MODULES = {
     # -- batch-size / learning-rate scaling (hplab scaling)
     "_backend": ("BACKENDS", "run_tasks"),
     # -- capacity sweeps (hplab capacity)
-    "_capacity": ("CAPACITY_CONFIG", "CapacityResult", "capacity_sweep", "summarize_runs"),
+    "_capacity": ("CAPACITY_CONFIG", "CapacityResult", "capacity_sweep", "summarize_runs",
+                  "width_reach"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("IMBALANCE_METRICS", "TUNE_METRICS", "best_threshold",
@@ -73,7 +74,7 @@ __all__ += [
     "range_test", "seeds_that_stopped", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",
-    "verify_verdict",
+    "verify_verdict", "width_reach",
 ]
 
 

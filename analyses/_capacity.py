@@ -148,6 +148,15 @@ class CapacityResult:
                 "table": rows, "config": self.config, "seconds": self.seconds}
 
 
+def width_reach(widths, width: int) -> str:
+    """What a sufficient ``width`` shows among the ``widths`` swept: ``"only"`` (the one
+    width tried), ``"widest"`` (sufficient only by comparison with itself: no plateau seen,
+    a wider net may do better) or ``"plateau"`` (a wider width tried did no better)."""
+    if len(widths) == 1:
+        return "only"
+    return "widest" if width == max(widths) else "plateau"
+
+
 def _plain(v):
     if isinstance(v, np.generic):
         v = v.item()

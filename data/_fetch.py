@@ -88,7 +88,7 @@ def _mirror_sums(base: str, timeout: float, dest: Path) -> dict[str, str] | None
     url = base + "SHA256SUMS"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            text = _read_whole(response).decode("utf-8", "replace")
+            text = b"".join(_blocks(response)).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             return None
@@ -148,10 +148,6 @@ def _blocks(response):
         yield block
     if getattr(response, "length", None):  # http.client counts down what is still owed
         raise http.client.IncompleteRead(b"", response.length)
-
-
-def _read_whole(response) -> bytes:
-    return b"".join(_blocks(response))
 
 
 def _check_idx_gz(path: Path, name: str, url: str) -> None:

@@ -91,15 +91,17 @@ def _verdicts(result) -> list[str]:
     best, m = result.best(), result.metric
     lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
              f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
+    from analyses import width_reach
+
     enough = result.sufficient_widths()
-    widest = max(result.widths)
     for depth, width in enough.items():
         above = (f" and above the {result.majority_share:.3g} that always predicting the "
                  "majority class scores" if m == "accuracy" else "")
-        if len(result.widths) == 1:
+        reach = width_reach(result.widths, width)
+        if reach == "only":
             lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
                          f"{above.replace(' and', ',')}; no other width to compare it with.")
-        elif width == widest:  # "within 1 % of the best" compared it with itself alone
+        elif reach == "widest":  # "within 1 % of the best" compared it with itself alone
             worse, better = ("below", "score higher") if m == "accuracy" else \
                 ("above", "reach a lower loss")
             lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "

@@ -245,13 +245,16 @@ def capacity_lines(s: dict) -> list[str]:
                      f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
                      f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
                      + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
+    from analyses import width_reach
+
     b = s["best"]
 
     def sufficient(depth) -> str:
         width = s["sufficient_width"].get(str(depth))
-        # the widest tried is "sufficient" only by comparison with itself
-        edge = len(s["widths"]) > 1 and width == max(s["widths"])
-        return f"{width} (the widest tried: no plateau seen)" if edge else str(width or "none")
+        if width is None:
+            return "none"
+        widest = width_reach(s["widths"], width) == "widest"
+        return f"{width} (the widest tried: no plateau seen)" if widest else str(width)
 
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
