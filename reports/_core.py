@@ -39,6 +39,13 @@ class _Section:
     blocks: list[dict] = field(default_factory=list)
 
 
+def rows_shown(total: int, max_rows: int) -> int:
+    """Rows a table of ``total`` rows shows under a cap of ``max_rows``: every one up to half
+    again the cap (hiding a handful sends the reader to the CSV for the rows a verdict
+    often names: a scaling study's largest batch, the rate past a grid's edge)."""
+    return total if total <= max_rows + max_rows // 2 else max_rows
+
+
 class Report:
     """Builder for one self-contained HTML report.
 
@@ -169,11 +176,12 @@ class Report:
 
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
                   max_rows: int = 25, index: bool = False) -> Report:
-        """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row)."""
+        """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row; see
+        `rows_shown`)."""
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
         stems = self._register(name, df)
-        shown = df.head(max_rows)
+        shown = df.head(rows_shown(len(df), max_rows))
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                    for c in df.columns]
         rows = [[design.format_named(c, _py(v)) for c, v in zip(df.columns, row, strict=True)]

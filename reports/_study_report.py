@@ -15,7 +15,7 @@ from nets import stage_file
 
 from . import _study_data as sd
 from . import _study_draw as sw
-from ._core import Report
+from ._core import Report, rows_shown
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info
 from ._study_best import (
@@ -117,7 +117,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
                            f"that still {'climbs' if maximize else 'falls'} at the end says "
                            "more trials would pay off."))
     if spec.multi_objective and complete:
-        rep.add_section("Pareto front", "Trials no other trial beats on every objective.")
+        rep.add_section("Pareto front", "Trials no other trial dominates: none is at least "
+                        "as good on every objective and better on one.")
         rep.add_figure("pareto", sw.draw_pareto,
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
@@ -183,7 +184,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     rep.add_table(table, name="trials", max_rows=TABLE_ROWS, caption=(
         f"Every trial (best first){why}; the CSV holds all of them."))
     stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
-    if len(stopped) and len(table) > TABLE_ROWS:  # the best-first table would hide them
+    if len(stopped) and len(table) > rows_shown(len(table), TABLE_ROWS):  # hidden by it
         rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, caption=(
             "The trials that diverged or failed, in the order they ran, and why each "
             "stopped."))
@@ -243,7 +244,8 @@ def _why_best(spec, summary) -> str:
         return ""
     front = [p["number"] for p in summary["pareto_front"]]
     if len(front) == 1:
-        return "It is the only trial on the Pareto front: no other beats it on every objective."
+        return ("It is the only trial on the Pareto front: no other is at least as good on "
+                "every objective and better on one.")
     listed = ", ".join(f"#{n}" for n in front[:_MAX_LISTED])
     more = f" and {len(front) - _MAX_LISTED} more" if len(front) > _MAX_LISTED else ""
     most = "highest" if spec.directions[0] == "maximize" else "lowest"

@@ -517,9 +517,9 @@ def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path):
     cfg = nets.TrainConfig(hidden=(8,), optimizer="adam")
     few = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
                         max_epochs=5, noise=False, config=cfg)
-    many = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.003, 0.01, 0.03, 0.05, 0.1,
-                                                            0.3, 1.0], seeds=1, target=0.9,
-                         max_epochs=5, noise=False, config=cfg)
+    many = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.001, 0.003, 0.01, 0.03, 0.05,
+                                                            0.1, 0.2, 0.3, 0.5, 1.0],
+                         seeds=1, target=0.9, max_epochs=5, noise=False, config=cfg)
     cut = capacity_sweep("coin", widths=(2, 4, 8, 16), depths=(1, 2), seeds=2,
                          config=CAPACITY_CONFIG.replace(max_epochs=5, checkpoint=5))
     captions = [_runs_caption(reports.scaling_report(few, tmp_path / "few", index=False)),
@@ -527,8 +527,9 @@ def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path):
                 _runs_caption(reports.capacity_report(cut, tmp_path / "cap", index=False))]
     assert not any("first rows shown" in c for c in captions)
     assert "Showing the first" not in captions[0]  # 4 runs, all shown
-    assert "Showing the first 12 of 14 rows." in captions[1]
-    assert "Showing the first 15 of 16 rows." in captions[2]
+    assert "Showing the first 12 of 20 rows." in captions[1]
+    # 16 runs under a cap of 15: hiding one row would only send the reader to the CSV
+    assert "Showing the first" not in captions[2] and captions[2].count("<tr>") == 17
 
 
 def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path):

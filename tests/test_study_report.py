@@ -709,8 +709,8 @@ def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path, mo
 
 @pytest.mark.usefixtures("unrasterized")
 def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_path):
-    # 28 trials: the best-first table shows 25, and the two that diverged come last
-    rates = [0.01 * (i + 1) for i in range(26)] + [5000.0, 9000.0]
+    # 38 trials: the best-first table shows 25, and the two that diverged come last
+    rates = [0.01 * (i + 1) for i in range(36)] + [5000.0, 9000.0]
     db = tmp_path / "many.db"
     spec = spec_file("many", dataset="coin", metric="val_accuracy", n_trials=len(rates),
                      sampler="grid", pruner="none", max_epochs=2, space={"lr": rates},
@@ -725,7 +725,7 @@ def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_p
     assert " ".join(second["reason"].split()) in text
     table = pd.read_csv(path.parent / "report_files" / "problem-trials.csv")
     assert sorted(table["number"]) == sorted(p["number"] for p in problems)
-    assert "Showing the first 25 of 28 rows" in text
+    assert "Showing the first 25 of 38 rows" in text
 
 
 @pytest.mark.usefixtures("unrasterized")
