@@ -51,8 +51,8 @@ class _Task:
 
 def _run(task: _Task) -> dict:
     """Train one net; one row of `RUN_COLUMNS`."""
-    t0 = time.perf_counter()
     ds = held_load(*task.data) if isinstance(task.data, tuple) else task.data
+    t0 = time.perf_counter()  # the run, not the worker's first load of the data
     cfg = task.config
     init_rng, loop_rng = nets.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,

@@ -138,10 +138,10 @@ def run_task(task: Task) -> dict:
         ``rows`` (two dicts: metrics at 0.5 and at the tuned threshold), ``y_true``,
         ``proba`` (test scores), ``status`` (ok / failed), ``reason``, ``seconds``.
     """
-    start = time.perf_counter()
     base = {"ratio": task.ratio, "strategy": task.strategy, "mode": task.mode,
             "seed": task.seed, "random_state": task.random_state}
     ds = held_variant(task.variant)  # the runs of one variant come in a row: loaded once
+    start = time.perf_counter()  # the run, not the worker's first load of the data
     split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
     n_train = _counts(split.y_train)
     try:

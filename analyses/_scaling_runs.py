@@ -139,8 +139,8 @@ def run_task(task: RunTask) -> dict:
         `RUN_COLUMNS`, plus ``trace`` (list of ``(step, value)``) and ``noise``
         (a DataFrame, or None) for reference runs.
     """
-    t0 = time.perf_counter()
     ds = dataset_of(task.data)
+    t0 = time.perf_counter()  # the run, not the worker's first load of the data
     cfg = task.config
     init_rng, loop_rng = nets.train_streams(task.seed)
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
