@@ -155,7 +155,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
-                          f"{len(result.seeds)} seeds · {cfg['activation']} · "
+                          f"{design.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
                           f"{cfg['max_epochs']:g} epochs")

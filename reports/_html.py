@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import jinja2
@@ -13,7 +14,7 @@ import nets
 def _env() -> jinja2.Environment:
     # autoescape=True for every template: run names, paths and parameter values are
     # user-supplied and must never become markup.
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader(__package__, "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -21,6 +22,8 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         finalize=_printable,
     )
+    env.filters["flags_unbroken"] = _flags_unbroken
+    return env
 
 
 def _printable(value):
@@ -31,6 +34,17 @@ def _printable(value):
     if not isinstance(value, str) or isinstance(value, jinja2.utils.markupsafe.Markup):
         return value
     return nets.escaped(value, keep="\t\n\r")  # whitespace to a page
+
+
+_FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")  # --lrs, --lr-range, -n
+
+
+def _flags_unbroken(text) -> jinja2.utils.markupsafe.Markup:
+    """Prose, escaped, with each command-line flag in a span that does not wrap: a browser
+    breaks a line after a hyphen, and "--lrs" read as "-" and "-lrs"."""
+    escaped = str(jinja2.utils.markupsafe.escape(_printable(text)))
+    return jinja2.utils.markupsafe.Markup(
+        _FLAG.sub(lambda m: f'<span class="flag">{m.group(0)}</span>', escaped))
 
 
 def render(template: str, **context) -> str:

@@ -305,7 +305,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                  status="complete" if not n_failed else "partial",
                  status_detail="; ".join(detail) or "every strategy ran on every seed",
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
-                          f" · {len(result.strategies)} strategies × {result.seeds} seeds · "
+                          f" · {design.count_of(len(result.strategies), 'strategy', 'strategies')}"
+                          f" × {design.count_of(result.seeds, 'seed')} · "
                           f"samplers aim at {result.sampling_ratio:g} minority/majority")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
                        params={**result.net_params, "ratios": list(result.ratios),
@@ -351,8 +352,10 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     if result.leakage_demo:
         _leakage_section(rep, result)
     rep.add_section("Data and runs",
-                    "Test class counts are those of the loaded data in every run: resampling "
-                    "changed only what the model was fitted on (n_fit_*).")
+                    "Test class counts are those of the loaded data in every run"
+                    + (" but the leaky ones (resampled before the split: their test set "
+                       "was drawn from the resampled data)" if result.leakage_demo else "")
+                    + ": resampling changed only what the model was fitted on (n_fit_*).")
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
     rep.add_table(result.to_frame(), name="runs", max_rows=15,
                   caption="Every run and threshold (first rows shown; the CSV holds all).")

@@ -117,7 +117,9 @@ def draw_lr(frames: dict):
     finite = m[["best_lr", "lr_opt"]].to_numpy(dtype=float)
     finite = finite[np.isfinite(finite)]
     if finite.size:
-        ax.set_ylim(finite.min() / 4, max(finite.max(), LR_CAP) * 4)
+        # the cap in view on either side: rates all above 10 left its line (and legend
+        # entry) below the axis
+        ax.set_ylim(min(finite.min(), LR_CAP) / 4, max(finite.max(), LR_CAP) * 4)
     ax.set_xlim(b.min() / 1.5, b.max() * 1.5)
     _batch_ticks(ax, b)
     ax.set_xlabel("batch size B")
@@ -167,7 +169,9 @@ def _fit_curve(result) -> pd.DataFrame:
 def _lr_fit(result) -> pd.DataFrame:
     ex, m = result.exponent, result.batches
     ok = m[m["reached"] & (m["batch_size"] <= ex.max_batch)]
-    if not math.isfinite(ex.alpha) or ok.empty:
+    # no line without a rule verdict, as no exponent on its card: a slope through rates at
+    # the grid's edge is the grid's
+    if ex.rule == "unknown" or not math.isfinite(ex.alpha) or ok.empty:
         return pd.DataFrame(columns=["batch_size", "lr", "alpha"])
     b = np.geomspace(ok["batch_size"].min(), ok["batch_size"].max(), 20)
     # the fitted line passes through the geometric means of the points it was fitted to
@@ -249,7 +253,8 @@ def _cap_verdict(result) -> str:
 def _verdicts(result) -> list[str]:
     fit, ex = result.fit, result.exponent
     lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
-             f"{result.target:.4g} ({result.target_source}).", fit.message + "."]
+             f"{result.target:.4g} ({result.target_source}).",
+             fit.message[:1].upper() + fit.message[1:] + "."]  # "the law fits": a sentence
     lines.append("Best rate: " + ex.message + ".")
     if math.isfinite(result.lr_cap_batch):
         b = result.batches
@@ -320,7 +325,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  status="complete" if fit.status == "fitted" else fit.status,
                  status_detail=fit.message,
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
-                          f"{result.seeds} seeds; {result.target_metric} target "
+                          f"{design.count_of(result.seeds, 'seed')}; {result.target_metric} target "
                           f"{result.target:.4g}")
     # every run sets its own batch size and rate from the grids: the base config's ones
     # (TrainConfig's lr 0.1) were never used
