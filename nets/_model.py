@@ -9,7 +9,7 @@ import numpy as np
 from ._activations import ACTIVATIONS, get_activation, is_registered
 from ._heads import get_head
 from ._init import get_initializer
-from ._validation import check_rng, is_whole, refuse_beyond_memory
+from ._validation import check_features, check_rng, is_whole, refuse_beyond_memory
 
 
 class MLP:
@@ -131,7 +131,13 @@ class MLP:
         return outs
 
     def logits(self, X: np.ndarray) -> np.ndarray:
-        return self._forward(np.asarray(X, dtype=self.dtype))[-1]
+        """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values)."""
+        return self._forward(self._checked(X))[-1]
+
+    def _checked(self, X) -> np.ndarray:
+        # a wrong width failed inside matmul, a 1-D row in the head, and a NaN row came out
+        # as class 0: the public forward passes check X as training does
+        return check_features(X, self.sizes[0], self.dtype, empty=True)
 
     def output(self, X: np.ndarray) -> np.ndarray:
         """Head output: probabilities (classification) or values (regression)."""
@@ -158,15 +164,16 @@ class MLP:
                 0 <= layer < n_hidden):
             raise ValueError(f"layer must be a hidden layer's index, 0..{n_hidden - 1}, "
                              f"got {layer!r}" if n_hidden else "this net has no hidden layer")
-        outs = self._forward(np.asarray(X, dtype=self.dtype)[:, :])
+        outs = self._forward(self._checked(X))
         A_prev = outs[layer]
         Z = A_prev @ self.params[2 * layer] + self.params[2 * layer + 1]
         return Z, outs[layer + 1]
 
     # -- loss and gradients -------------------------------------------------------
     def loss(self, X, T, w=None) -> float:
-        """Mean loss on encoded targets ``T``."""
-        return self._head.loss(self.logits(X), T, w)
+        """Mean loss on encoded targets ``T`` (unchecked: the gradient check and the range
+        test call it at every step)."""
+        return self._head.loss(self._forward(np.asarray(X, dtype=self.dtype))[-1], T, w)
 
     def loss_and_grads(self, X, T, w=None, grads=None):
         """Batch loss and the gradient of every parameter (``grads`` reused if given)."""

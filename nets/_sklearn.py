@@ -68,6 +68,9 @@ def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]
     """
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         seed = int(random_state)
+        if seed < 0:  # as scikit-learn's own estimators refuse it, by name
+            raise ValueError(f"random_state must be a non-negative integer, None, a "
+                             f"RandomState or a Generator, got {seed}")
     elif isinstance(random_state, np.random.Generator):
         seed = int(random_state.integers(2**63))
     else:

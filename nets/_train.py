@@ -17,7 +17,7 @@ from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
-from ._validation import check_rng, check_training_data, refuse_beyond_memory
+from ._validation import check_features, check_rng, check_training_data, refuse_beyond_memory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -305,7 +305,11 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 
     ``seed`` is an int, or ``[study_seed, trial_number]`` for a study's trial.
     """
-    init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
+    try:
+        init_ss, loop_ss = np.random.SeedSequence(seed).spawn(2)
+    except (TypeError, ValueError):  # NumPy's words name no argument: "expected non-negative"
+        raise ValueError(f"seed must be a non-negative integer (or a list of them), got "
+                         f"{seed!r}") from None
     return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
 
 
@@ -314,8 +318,11 @@ def evaluate(net: MLP, X, y) -> tuple[float, float]:
 
     A diverged net's overflow is not warned about: its loss (inf or nan) says so.
     """
-    X = np.asarray(X, dtype=net.dtype)
-    T = net._head.encode(np.asarray(y), net.sizes[-1], net.dtype)
+    X = check_features(X, net.sizes[0], net.dtype)
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"y has {len(y)} labels, X has {len(X)} samples")
+    T = net._head.encode(y, net.sizes[-1], net.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         loss, accuracy = _score(net, X, T, None)
     return float(loss), float(accuracy)

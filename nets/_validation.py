@@ -26,8 +26,10 @@ def check_rng(rng) -> np.random.Generator:
     return rng
 
 
-def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
-    """``X`` as a C-contiguous 2-D array of ``dtype`` with finite values."""
+def check_features(X, n_features: int, dtype, name: str = "X", *,
+                   empty: bool = False) -> np.ndarray:
+    """``X`` as a C-contiguous 2-D array of ``dtype`` with finite values; no rows is
+    refused unless ``empty`` (a prediction of nothing is nothing, a fit on nothing is not)."""
     X = np.asarray(X)
     if X.dtype.kind not in "fiub":
         raise ValueError(f"{name} must be numeric, got dtype {X.dtype}")
@@ -35,7 +37,7 @@ def check_features(X, n_features: int, dtype, name: str = "X") -> np.ndarray:
         raise ValueError(f"{name} must be 2-D (samples, features), got shape {X.shape}")
     if X.shape[1] != n_features:
         raise ValueError(f"{name} has {X.shape[1]} features, the net expects {n_features}")
-    if len(X) == 0:
+    if len(X) == 0 and not empty:
         raise ValueError(f"{name} has no samples")
     with np.errstate(over="ignore"):  # float64 beyond float32's range: named below
         X_cast = np.ascontiguousarray(X, dtype=dtype)

@@ -155,6 +155,39 @@ def test_bad_training_data(binary_net, X, y, message):
         np.testing.assert_array_equal(p, q)
 
 
+@pytest.mark.parametrize("call", ["predict", "predict_proba", "logits", "output", "hidden",
+                                  "evaluate"])
+@pytest.mark.parametrize("X, message", [
+    (np.zeros((1, 3)), "X has 3 features, the net expects 2"),
+    (np.zeros(2), "X must be 2-D (samples, features), got shape (2,)"),
+    (np.array([[np.nan, 0.0]]), "X contains NaN or infinite values"),
+])
+def test_a_net_asked_about_bad_inputs_says_so_in_one_line(binary_net, call, X, message):
+    # a NaN row came out as class 0, a wrong width failed inside NumPy's matmul
+    _, net = binary_net
+    ask = (lambda: nets.evaluate(net, X, np.zeros(len(X), int))) if call == "evaluate" \
+        else lambda: getattr(net, call)(X)
+    with pytest.raises(ValueError) as info:
+        ask()
+    assert str(info.value) == message
+
+
+def test_a_net_predicts_nothing_for_no_rows_and_scores_matching_labels_only(binary_net):
+    _, net = binary_net
+    assert net.predict(np.zeros((0, 2))).shape == (0,)
+    assert net.predict_proba(X6).shape == (6,)
+    with pytest.raises(ValueError, match=r"^y has 2 labels, X has 6 samples$"):
+        nets.evaluate(net, X6, Y6[:2])
+
+
+def test_a_negative_seed_is_named():
+    with pytest.raises(ValueError, match=r"^seed must be a non-negative integer \(or a list "
+                                         r"of them\), got -1$"):
+        nets.train_streams(-1)
+    with pytest.raises(ValueError, match=r"^random_state must be a non-negative integer"):
+        nets.NetClassifier(max_epochs=1, random_state=-1).fit(X6, Y6)
+
+
 def test_bad_validation_data(binary_net):
     cfg, net = binary_net
     X_val = X6.copy()
