@@ -265,6 +265,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         raise DataError(f"val_fraction must be in [0, 1), got {val_fraction}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
+    if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):
+        # "no" is true to Python: it merged when asked not to (the name's words are text)
+        raise DataError(f"merge_scaling must be True or False, got {merge_scaling!r}")
     key, arg, options = parse_name(name)
     # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,

@@ -177,7 +177,10 @@ def valid_names() -> list[str]:
 def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
     """``"digits?imbalance=1:50&positive=8"`` -> ("digits", None, {...});
     ``"csv:a.csv"`` -> ("csv", "a.csv", {})."""
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str):  # not its repr: a Dataset's printed 31 KB of arrays
+        raise DataError(f"dataset name must be a non-empty string, got "
+                        f"{type(name).__name__}")
+    if not name.strip():
         raise DataError(f"dataset name must be a non-empty string, got {name!r}")
     base, _, query = name.strip().partition("?")
     options: dict[str, str] = {}

@@ -72,6 +72,13 @@ def test_minmax_fitted_on_train_only_unless_merged():
         data.load("double-arc?merge_scaling=1", merge_scaling=False)
     with pytest.raises(data.DataError, match="unknown scaling ''"):
         data.load("double-arc", scaling="")
+    # "no" is true to Python: as an argument it merged, the opposite of what it says
+    with pytest.raises(data.DataError, match=r"^merge_scaling must be True or False, got 'no'$"):
+        data.load("double-arc", merge_scaling="no")
+    # a loaded set where its name goes: named by its type, not printed (31 KB of arrays)
+    with pytest.raises(data.DataError, match=r"^dataset name must be a non-empty string, got "
+                                             r"Dataset$"):
+        data.load(standard)
 
 
 def test_standard_scaling_and_normalize_x():
