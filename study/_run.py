@@ -28,7 +28,7 @@ from ._create import create_or_load, holds_study_of, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._run_data import absolute_data, for_workers, join_data
-from ._spec import StudySpec
+from ._spec import StudySpec, load_spec
 from ._spec_data import check_dataset
 from ._storage import (
     RESUME_HINT,
@@ -253,7 +253,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
 
     Parameters
     ----------
-    spec : StudySpec
+    spec : StudySpec, str or path
+        A spec, or what `load_spec` takes: a ready spec's name (``"coin"``) or a TOML file.
     storage : str, optional
         Any storage form `resolve_storage` takes (default ``runs/hplab.db``).
     workers : int
@@ -277,6 +278,11 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     """
     from ._summary import study_summary
 
+    if isinstance(spec, str | os.PathLike):  # as `hplab study run coin` takes it
+        spec = load_spec(spec)
+    elif not isinstance(spec, StudySpec):
+        raise TypeError(f"spec must be a StudySpec, a ready spec's name or a TOML path, got "
+                        f"{type(spec).__name__}")
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()

@@ -395,8 +395,12 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     assert [t.number for t in after] == list(range(7))
     assert outcome(after[:3]) == outcome(first)
     assert [t.datetime_start for t in after[:3]] == [t.datetime_start for t in first]
-    again = study.run_study(spec, storage=str(db), progress=False)  # complete: no new trial
+    # complete: no new trial; a spec's path (or a ready spec's name) as the CLI takes it
+    again = study.run_study(str(path), storage=str(db), progress=False)
     assert again["n_finished"] == 7 and len(trials_of(db, "resume")) == 7
+    with pytest.raises(TypeError, match="^spec must be a StudySpec, a ready spec's name or a "
+                                        "TOML path, got int$"):
+        study.run_study(7, storage=str(db), progress=False)
     # the resume drew new parameters: a restarted seed repeated trials 0-2 in 3-5
     params = [tuple(sorted(t.params.items())) for t in after]
     assert len(set(params)) == 7
