@@ -215,7 +215,10 @@ class Report:
         self.provenance = {
             "hplab version": version(),
             "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),
-            "Command": str(command),
+            # a report written from Python has no command line: said so, not a blank row
+            **({"Command": str(command)} if command else
+               {"Written from": "Python, not a command line: the settings below reproduce "
+                                "it"}),
             "Dataset": str(dataset),
             "Seed": design.format_named("seed", seed),
             "Date": str(date or self.created.isoformat()),

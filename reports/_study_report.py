@@ -260,8 +260,8 @@ def _pareto_caption(metrics) -> str:
         return caption + "; each point on the front is a best trade-off."
     hidden = metrics[2:]
     return (f"{caption}; {' and '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} not "
-            f"drawn. The front's points are those no trial beats on all {len(metrics)} "
-            "objectives, so one may look beaten in this plane: it is better on "
+            f"drawn. The front's points are those no trial dominates over all "
+            f"{len(metrics)} objectives, so one may look beaten in this plane: it is better on "
             f"{' or '.join(hidden)}. pareto.csv holds every objective.")
 
 

@@ -52,6 +52,9 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
                     "Threshold 0.5 against the tuned threshold · 1:20"):
         assert heading in text, heading
     assert "chance = prevalence" not in text  # figure text is in the PNG, not the page
+    # the leaky runs' test sets come from the resampled data: not "every run"
+    assert ("Test class counts are those of the loaded data in every run but the leaky ones"
+            in " ".join(text.split()))
     # the curves are the seeds' means, and pr_auc is named for what it is
     assert ("the area under each curve is the strategy's mean ROC-AUC and PR-AUC over seeds"
             in " ".join(text.split()))

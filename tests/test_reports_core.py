@@ -933,3 +933,21 @@ def test_a_report_written_from_python_replaces_only_a_report_of_its_own_kind(tmp
     reports.Report("study", "One", name="one").write(study_folder, index=False)
     with pytest.raises(ValueError, match="holds the report of study 'one'"):
         reports.Report("study", "Two", name="two").write(study_folder, index=False)
+
+
+def test_flags_in_prose_stay_whole_and_a_report_from_python_says_so(tmp_path, parse_html):
+    rep = reports.Report("demo", "Flags")
+    # a browser broke "--lrs" after its first hyphen: "-" at a line's end, "-lrs" below
+    rep.add_section("Verdicts", "widen it (--lr-range LOW,HIGH, or --lrs); a non-finite -1 "
+                                "or a -n <b>")
+    rep.set_provenance(command="", dataset="coin", seed=0, params={"lr": 0.1})
+    text = rep.write(tmp_path / "r", index=False).read_text(encoding="utf-8")
+    flags = re.findall(r'<span class="flag">([^<]*)</span>', text)
+    assert flags == ["--lr-range", "--lrs", "-n"]  # not "-finite" nor "-1"
+    assert "&lt;b&gt;" in text and parse_html(text).errors == []  # still escaped
+    assert ".flag { white-space: nowrap; }" in text
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>(.*?)</dd>", text))
+    assert "Command" not in facts  # no blank row: where it came from instead
+    assert facts["Written from"].startswith("Python, not a command line")
+    assert design.count_of(1, "seed") == "1 seed"
+    assert design.count_of(3, "strategy", "strategies") == "3 strategies"

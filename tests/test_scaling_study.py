@@ -703,6 +703,32 @@ def test_the_rules_name_their_anchor_and_the_legend_only_what_is_drawn(tmp_path,
     assert drawn["best grid rate"] == 1 and drawn["linear rule (α = 1)"] == 2
 
 
+def test_rates_all_at_the_grids_edge_draw_the_cap_and_no_fit(tmp_path, monkeypatch):
+    # QA: every best rate was 10 (the grid's top), so the axis started at 2.5: the cap's
+    # line sat below it while its legend entry stayed, and a fit B^0.00 was drawn over the
+    # refined rates although the card showed no exponent ("no rule verdict")
+    from reports import _scaling_report as sr
+
+    seen, draw = [], sr.draw_lr
+
+    def draw_lr(frames):
+        fig = draw(frames)
+        seen.append(([line.get_label() for line in fig.axes[0].lines], fig.axes[0].get_ylim()))
+        return fig
+
+    monkeypatch.setattr(sr, "draw_lr", draw_lr)
+    grid = [2.5, 5.0, 10.0]
+    res = _constructed({16: {2.5: None, 5.0: 1900, 10.0: 1800},
+                        64: {2.5: None, 5.0: 1850, 10.0: 1700},
+                        450: {2.5: 1200, 5.0: 1000, 10.0: 850}}, grid)
+    assert res.exponent.rule == "unknown"
+    page = unescape(" ".join(reports.scaling_report(res, tmp_path / "r").read_text().split()))
+    assert "no rule verdict" in page
+    ((labels, (low, high)),) = seen
+    assert "course cap ≈ 1" in labels and low < 1 < high
+    assert not any(label.startswith("fit") for label in labels)
+
+
 def _constructed(steps: dict, lrs) -> "ScalingResult":  # noqa: F821
     """A ScalingResult from made-up runs ({batch: {lr: steps, None = missed}}, one seed),
     summarised as `scaling_study` does: a report's verdicts in milliseconds."""

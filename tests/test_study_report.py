@@ -223,8 +223,12 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
     assert styles == ["None"]  # the front is marked, not joined
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("val_accuracy against n_parameters; val_loss is not drawn. The front's points are "
-            "those no trial beats on all 3 objectives") in text
+            "those no trial dominates over all 3 objectives") in text
     listed = ", ".join(f"#{n}" for n in members)
+    # a trial tying one objective and worse on the other is off the front: "no other
+    # beats it on every objective" said it belonged
+    assert ("Trials no other trial dominates: none is at least as good on every objective "
+            "and better on one.") in text
     assert (f"Best trial: #{summary['best_trial']} Of the {len(members)} trials on the Pareto "
             f"front ({listed}), this is the one with the highest val_accuracy, the first "
             "metric. Retrained from its configuration") in text
