@@ -30,6 +30,9 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
+INIT_HELP = ("weights (biases start at 0): normal N(0, 1), xavier uniform within "
+             "±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in)")
+HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -288,7 +291,7 @@ def _workers_flag(p: argparse.ArgumentParser, default: int) -> None:
 # ----------------------------------------------------------------------------- train
 def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
-    p.add_argument("--hidden", type=_ints, default=(8,), help="hidden widths, e.g. 64,16")
+    p.add_argument("--hidden", type=_ints, default=(8,), help=HIDDEN_HELP.format("64,16"))
     p.add_argument("--activation", type=_names, default=("sigmoid",),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
@@ -385,7 +388,7 @@ def _add_train(sub) -> None:
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=5000, help="max epochs")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
-    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS")
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS", help=INIT_HELP)
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES")
     p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
@@ -420,7 +423,7 @@ def _add_gradcheck(sub) -> None:
                                           "(always in float64)")
     _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
-    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS")
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS", help=INIT_HELP)
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")
@@ -440,6 +443,8 @@ def cmd_data_list(args) -> int:
 
 
 def cmd_data_show(args) -> int:
+    import numpy as np
+
     import data
 
     ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
@@ -450,6 +455,16 @@ def cmd_data_show(args) -> int:
     lines = [f"{ds.name}: {ds.task}, {ds.n_features} features, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
+    if ds.n_classes:  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
+        splits = {"train": ds.y_train, "val": ds.y_val, "test": ds.y_test}
+        counts = {k: [int(n) for n in np.bincount(y, minlength=ds.n_classes)]
+                  for k, y in splits.items()}
+        summary["class_counts"] = counts
+        total = np.sum(list(counts.values()), axis=0)
+        lines.append("class counts (train, val, test): " + "; ".join(
+            f"{c}: {', '.join(str(counts[k][i]) for k in splits)} "
+            f"({100 * total[i] / max(total.sum(), 1):.0f} %)"
+            for i, c in enumerate(ds.classes)))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
     return 0
@@ -1085,7 +1100,7 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
     _workers_flag(p, -1)
-    p.add_argument("--hidden", type=_ints, default=(16,), help="hidden widths, e.g. 32,16")
+    p.add_argument("--hidden", type=_ints, default=(16,), help=HIDDEN_HELP.format("32,16"))
     p.add_argument("--activation", type=_names, default=("relu",),
                    help="one activation for all hidden layers or one per layer",
                    names="nets.ACTIVATIONS")
@@ -1277,6 +1292,8 @@ JSON_KEYS = {
     ("data", "list"): "a list, one object per dataset: name, kind, task, description, "
                       "features, classes, n_train, n_val, n_test",
     ("data", "show"): "name, task, n_features, n_classes, classes, sizes {train, val, test}, "
+                      "class_counts {train, val, test: a count per class, in classes' order; "
+                      "classifiers only}, "
                       "y_shift and y_scale (a regression target's scaling), info {source, "
                       "scaling, merge_scaling, pixel_max, ...}",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",

@@ -189,7 +189,8 @@ def validate(cfg: TrainConfig) -> None:
                          f"lr_min), got lr_min {cfg.lr_min!r} and lr {cfg.lr!r}")
     for h in cfg.hidden:
         if h < 1:
-            raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}")
+            raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}; () for no hidden "
+                             f"layer (a perceptron; --hidden '' on the command line)")
     if len(cfg.activation) != len(cfg.hidden):
         n = len(cfg.hidden)
         counts = "1 name" if n == 1 else f"1 name (for every layer) or {n} (one per layer)"

@@ -55,8 +55,10 @@ def test_registry_flags_list_their_names():
         text = _help(command)
         assert f"{optimizers} (default" in text and activations in text, command
     for command in ("train", "gradcheck"):
-        assert "--init INIT zero, normal, xavier, he, msra (= he) (default xavier)" in \
-            _help(command)
+        # what each draws too: "normal" is N(0, 1), which a student cannot guess
+        assert ("--init INIT weights (biases start at 0): normal N(0, 1), xavier uniform "
+                "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "
+                "xavier, he, msra (= he) (default xavier)") in _help(command)
     for command in ("train", "capacity"):
         assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
                 "one_cycle, fixed (= constant), exp (= exponential)") in _help(command)

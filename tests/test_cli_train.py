@@ -210,7 +210,8 @@ def test_gradcheck_bad_h_or_init_is_one_line_exit_2(capsys, flags, message):
 def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,0"], capsys)
     assert code == 2
-    assert err == "hplab gradcheck: error: hidden widths must be >= 1, got (16, 0)\n"
+    assert err == ("hplab gradcheck: error: hidden widths must be >= 1, got (16, 0); () for no "
+                   "hidden layer (a perceptron; --hidden '' on the command line)\n")
     for samples in ("0", "-1"):
         code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--samples", samples], capsys)
         assert code == 2 and err == ("hplab gradcheck: error: samples must be an integer >= 1, "

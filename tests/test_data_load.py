@@ -1028,6 +1028,21 @@ def test_cli_list_and_show(capsys):
     assert all(row[end - 1] != " " == row[end] for row in rows), out
     assert hplab.main(["data", "show", "spirals?classes=4", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_classes"] == 4
+    # class counts per split, as the course's tables quote the shares (none in regression)
+    assert hplab.main(["data", "show", "coin", "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)["class_counts"]
+    ds = data.load("coin")
+    assert counts == {k: np.bincount(y).tolist() for k, y in
+                      (("train", ds.y_train), ("val", ds.y_val), ("test", ds.y_test))}
+    assert hplab.main(["data", "show", "coin"]) == 0
+    line = next(row for row in capsys.readouterr().out.splitlines()
+                if row.startswith("class counts"))
+    first = [counts[k][0] for k in ("train", "val", "test")]
+    share = round(100 * sum(first) / sum(map(sum, counts.values())))
+    assert line.startswith(f"class counts (train, val, test): 1: {', '.join(map(str, first))} "
+                           f"({share} %); 2: ")
+    assert hplab.main(["data", "show", "sine", "--json"]) == 0
+    assert "class_counts" not in json.loads(capsys.readouterr().out)
 
 
 def test_a_models_dataset_name_is_the_file_read_through_links(tmp_path, monkeypatch):
