@@ -21,7 +21,7 @@ _MODULES = {
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("IMBALANCE_METRICS", "TUNE_METRICS", "best_threshold",
                            "imbalance_metrics", "mean_ci", "tune_threshold"),
-    "_imbalance_result": ("ImbalanceResult",),
+    "_imbalance_result": ("ImbalanceResult", "overlapping_best"),
     "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
                               "AnomalyClassifier", "make_imbalance_pipeline",
                               "net_params_from_config", "nothing_to_resample",
@@ -61,7 +61,8 @@ __all__ += [
     "TUNE_METRICS", "AnomalyClassifier", "ImbalanceResult", "Strategy", "best_threshold",
     "imbalance_benchmark",
     "imbalance_metrics", "load_variant", "make_imbalance_pipeline", "mean_ci",
-    "net_params_from_config", "nothing_to_resample", "parse_ratios", "resolve_strategies",
+    "net_params_from_config", "nothing_to_resample", "overlapping_best", "parse_ratios",
+    "resolve_strategies",
     "seed_states", "too_few_for_neighbours",
     "tune_threshold",
 ]

@@ -43,6 +43,34 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+
+def overlapping_best(rows, metric: str) -> list[str]:
+    """The strategies these seeds do not tell from the best: their 95 % interval overlaps
+    the best one's.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One ratio's rows of `ImbalanceResult.ranking` (``to_dict("records")``, or the
+        ``--json`` ranking), best first.
+    metric : str
+        The ranked metric (its direction decides which side of the intervals meets).
+
+    Returns
+    -------
+    list of str
+        Strategy names in rank order; empty without two intervals to compare.
+    """
+    def interval(r) -> bool:
+        return all(r[k] is not None and math.isfinite(r[k]) for k in ("ci_low", "ci_high"))
+
+    ok = [r for r in rows if r["status"] == "ok" and interval(r)]
+    if len(ok) < 2:
+        return []
+    best, maximize = ok[0], IMBALANCE_METRICS[metric][0] == "maximize"
+    return [r["strategy"] for r in ok[1:]
+            if (r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"])]
+
 @dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
 class ImbalanceResult:
     """Outcome of `imbalance_benchmark`.

@@ -160,6 +160,13 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                        caption=f"{result.metric}: mean and 95 % t-interval over "
                                f"{result.seeds} seed(s), best first."
                                + _metric_note(result.metric))
+        from analyses import overlapping_best
+
+        tied = overlapping_best(rank.to_dict("records"), result.metric)
+        if tied:  # a "best" card and a rank order read as settled
+            rep.add_text(f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
+                         f"{design.listed(tied)} overlap its own: {result.seeds} seeds do not tell "
+                         "them apart (more --seeds narrow the intervals).", note=True)
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
                               "reason." + _metric_note(result.metric))

@@ -160,6 +160,8 @@ def scaling_lines(s: dict) -> list[str]:
 
 def imbalance_lines(s: dict) -> list[str]:
     """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
+    from analyses import overlapping_best
+
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     for ratio in s["ratios"]:
@@ -178,6 +180,10 @@ def imbalance_lines(s: dict) -> list[str]:
             lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
+        ranked = [r for r in s["ranking"] if r["ratio"] == ratio]
+        if tied := overlapping_best(ranked, s["metric"]):
+            lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
+                         f"seed(s): {', '.join(tied)} (their 95 % intervals overlap its own)")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]

@@ -514,3 +514,29 @@ def test_pipeline_and_strategy_names_refuse_what_is_no_name():
             analyses.imbalance_benchmark("moons", strategies=[bad], seeds=1)
     with pytest.raises(ValueError, match="unknown net parameter 'bogus'; valid: activation"):
         analyses.make_imbalance_pipeline("smote", net_params={"bogus": 1})
+
+
+def test_strategies_whose_interval_meets_the_best_are_named():
+    # QA: "best pr_auc: smote 0.979 [0.822, 1.000]" over five strategies whose intervals
+    # all overlapped read as settled; the report and the terminal now say it is not
+    from analyses import overlapping_best
+    from reports._terminal import imbalance_lines
+
+    def row(strategy, mean, low, high, status="ok"):
+        return {"ratio": "1:10", "rank": 0, "strategy": strategy, "mean": mean,
+                "ci_low": low, "ci_high": high, "status": status, "reason": ""}
+
+    rows = [row("smote", 0.95, 0.90, 1.0), row("none", 0.91, 0.85, 0.92),
+            row("random_under", 0.70, 0.60, 0.80), row("one_seed", 0.93, None, None),
+            row("broken", None, None, None, "failed")]
+    assert overlapping_best(rows, "pr_auc") == ["none"]
+    # a metric to minimize meets the best's interval from below
+    assert overlapping_best([row("a", 0.10, 0.05, 0.15), row("b", 0.12, 0.14, 0.2),
+                             row("c", 0.3, 0.2, 0.4)], "brier") == ["b"]
+    assert overlapping_best(rows[:1], "pr_auc") == []
+    lines = imbalance_lines({"dataset": "d", "positive": 1, "metric": "pr_auc", "seeds": 3,
+                             "sampling_ratio": 0.2, "ratios": ["1:10"], "ranking": rows,
+                             "majority": [], "leakage": None, "report_path": None,
+                             "seconds": 1.0})
+    assert ("  not told apart from smote by 3 seed(s): none (their 95 % intervals overlap "
+            "its own)") in lines
