@@ -35,6 +35,7 @@ from ._predict_io import (
 )
 from ._printable import escaped, unprintable
 from ._schedules import SCHEDULES, learning_rate
+from ._settings_read import SETTINGS_READ, unread_settings
 from ._train import (
     HISTORY_COLUMNS,
     TrainResult,
@@ -53,7 +54,7 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "OPTIMIZERS", "Optimizer", "make_optimizer",
-    "SCHEDULES", "learning_rate",
+    "SCHEDULES", "learning_rate", "SETTINGS_READ", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "NetClassifier",
     "NetRegressor",

@@ -83,6 +83,20 @@ SCHEDULES = {
 }
 
 
+# the TrainConfig settings each rule reads besides lr (and warmup_steps, which every
+# schedule applies): refused when given to a run whose schedule reads none of them
+RULE_SETTINGS = {
+    constant: (),
+    step_decay: ("lr_gamma", "lr_decay_steps"),
+    multistep: ("lr_gamma", "lr_milestones"),
+    exponential: ("lr_gamma", "lr_decay_steps"),
+    inverse: ("lr_decay_steps", "lr_power"),
+    polynomial: ("lr_power", "lr_min"),
+    cosine: ("lr_min",),
+    one_cycle: (),  # its start and end are fixed fractions of lr
+}
+
+
 def learning_rate(step: int, cfg, total_steps: int) -> float:
     """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up."""
     lr = SCHEDULES[cfg.schedule](step, cfg, total_steps)

@@ -1,0 +1,67 @@
+"""Which TrainConfig settings each optimizer and each schedule reads, and which of a
+user's settings a choice of them leaves unread (a run would record a value it never used).
+
+Settings no optimizer or schedule owns (lr, l2, warmup_steps, the loop's) every run reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ._optimizers import OPTIMIZERS
+from ._schedules import RULE_SETTINGS, SCHEDULES
+
+#: kind -> name -> the TrainConfig settings it reads; an optimizer's row is its class's
+#: ``settings`` (declared beside its rule), a schedule's its rule's (aliases share it).
+SETTINGS_READ: dict[str, dict[str, tuple[str, ...]]] = {
+    "optimizer": {name: cls.settings for name, cls in OPTIMIZERS.items()},
+    "schedule": {name: RULE_SETTINGS[rule] for name, rule in SCHEDULES.items()},
+}
+
+
+def unread_settings(given: Iterable[str], optimizers: str | Iterable[str],
+                    schedules: str | Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The settings in ``given`` that none of the optimizers and schedules that may run reads.
+
+    Parameters
+    ----------
+    given : iterable of str
+        TrainConfig field names a user set (other fields are not judged).
+    optimizers, schedules : str or iterable of str
+        The names (keys of `OPTIMIZERS`, `SCHEDULES`) a run may use.
+
+    Returns
+    -------
+    dict
+        ``{setting: (kind, readers)}`` in the order given: kind ``"optimizer"`` or
+        ``"schedule"``, readers the names of that kind that read it (aliases left out).
+
+    Raises
+    ------
+    ValueError
+        An unknown optimizer or schedule name (the message lists the valid ones).
+    """
+    chosen = {kind: _known(kind, [names] if isinstance(names, str) else list(names))
+              for kind, names in (("optimizer", optimizers), ("schedule", schedules))}
+    out = {}
+    for setting in given:
+        for kind, table in SETTINGS_READ.items():
+            readers = tuple(name for name, reads in table.items()
+                            if setting in reads and _first_name(kind, name) == name)
+            if readers and not any(setting in table[name] for name in chosen[kind]):
+                out[setting] = (kind, readers)
+    return out
+
+
+def _known(kind: str, names: list) -> list:
+    table = SETTINGS_READ[kind]
+    for name in names:
+        if not isinstance(name, str) or name not in table:
+            raise ValueError(f"unknown {kind} {name!r}; valid: {', '.join(table)}")
+    return names
+
+
+def _first_name(kind: str, name: str) -> str:
+    """The registry's first name for ``name``'s entry: ``exp`` is ``exponential``."""
+    registry = OPTIMIZERS if kind == "optimizer" else SCHEDULES
+    return next(n for n, entry in registry.items() if entry is registry[name])

@@ -1,0 +1,73 @@
+"""nets.SETTINGS_READ agrees with the code: a setting an optimizer or schedule is said to
+read changes a run, one it is said to ignore leaves it bit-identical."""
+
+import numpy as np
+import pytest
+
+import nets
+import study
+
+X = np.random.default_rng(0).normal(size=(24, 2))
+Y = (X[:, 0] * X[:, 1] > 0).astype(int)
+BASE = nets.TrainConfig(hidden=(4,), lr=0.1, batch_size=4, max_epochs=1, dtype="float64",
+                        momentum=0.5, rho=0.9, opt_eps=1e-8, lr_gamma=0.5, lr_decay_steps=1,
+                        lr_milestones=(1,), lr_power=1.0, lr_min=0.0)
+# each setting moved to another valid value the rules would all feel within 6 steps
+OTHER = {"momentum": 0.8, "beta1": 0.5, "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1,
+         "lr_gamma": 0.8, "lr_decay_steps": 2, "lr_milestones": (2,), "lr_power": 2.0,
+         "lr_min": 0.01}
+OPTIMIZER_SETTINGS = sorted({s for reads in nets.SETTINGS_READ["optimizer"].values()
+                             for s in reads})
+SCHEDULE_SETTINGS = sorted({s for reads in nets.SETTINGS_READ["schedule"].values()
+                            for s in reads})
+
+
+def _trained(cfg) -> np.ndarray:
+    init_rng, loop_rng = study.train_streams(0)
+    net = nets.build_net(cfg, X.shape[1], Y, rng=init_rng)
+    nets.train(net, cfg, X, Y, rng=loop_rng)
+    return net.flat.copy()
+
+
+def test_every_setting_the_table_names_is_moved_here():
+    assert set(OTHER) == {*OPTIMIZER_SETTINGS, *SCHEDULE_SETTINGS}
+
+
+@pytest.mark.parametrize("optimizer", list(nets.OPTIMIZERS))
+def test_an_optimizer_reads_exactly_its_settings(optimizer):
+    cfg = BASE.replace(optimizer=optimizer)
+    base = _trained(cfg)
+    for setting in OPTIMIZER_SETTINGS:
+        changed = not np.array_equal(base, _trained(cfg.replace(**{setting: OTHER[setting]})))
+        assert changed == (setting in nets.SETTINGS_READ["optimizer"][optimizer]), setting
+
+
+@pytest.mark.parametrize("schedule", list(nets.SCHEDULES))
+def test_a_schedule_reads_exactly_its_settings(schedule):
+    cfg = BASE.replace(schedule=schedule)
+    base = _trained(cfg)
+    for setting in SCHEDULE_SETTINGS:
+        changed = not np.array_equal(base, _trained(cfg.replace(**{setting: OTHER[setting]})))
+        assert changed == (setting in nets.SETTINGS_READ["schedule"][schedule]), setting
+
+
+def test_unread_settings_names_who_would_read_each():
+    given = ["momentum", "lr_gamma", "l2", "rho", "lr_min", "warmup_steps"]
+    assert nets.unread_settings(given, "sgd", "exp") == {
+        "momentum": ("optimizer", ("momentum", "nesterov")),
+        "rho": ("optimizer", ("adadelta", "rmsprop")),
+        "lr_min": ("schedule", ("polynomial", "cosine"))}  # poly, an alias, not repeated
+    # one of several that may run reading it is enough
+    assert nets.unread_settings(["momentum", "beta1"], ["sgd", "nesterov"], ["constant"]) == {
+        "beta1": ("optimizer", ("adam",))}
+    assert nets.unread_settings([], "sgd", "constant") == {}
+
+
+@pytest.mark.parametrize("optimizers, schedules, message", [
+    ("sgdd", "constant", "unknown optimizer 'sgdd'; valid: sgd, momentum, nesterov"),
+    ("sgd", ["cosine", "cos"], "unknown schedule 'cos'; valid: constant, step, multistep"),
+])
+def test_unread_settings_names_an_unknown_name_with_the_valid_ones(optimizers, schedules,
+                                                                    message):
+    with pytest.raises(ValueError, match=message):
+        nets.unread_settings(["momentum"], optimizers, schedules)
