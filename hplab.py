@@ -314,12 +314,33 @@ def cmd_train(args) -> int:
         # the finer settings only when given: TrainConfig keeps the one set of defaults
         **{f: v for f in TRAIN_FINE_SETTINGS if (v := getattr(args, f)) is not None},
     )
+    _refuse_unread(args, [f for f in TRAIN_FINE_SETTINGS if getattr(args, f) is not None])
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
     reports.check_out_folder(out, "train")  # found now, not after the training
     dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
+
+
+def _refuse_unread(args, given: list[str]) -> None:
+    """ValueError naming each setting in ``given`` (TrainConfig fields set by flags) that
+    the command's --optimizer and --schedule leave unread: the run would record its value
+    as if it had been used."""
+    import nets
+
+    unread = nets.unread_settings(given, args.optimizer, args.schedule)
+    if unread:
+        raise ValueError("; ".join(
+            f"--{setting.replace('_', '-')} has no effect with --{kind} {getattr(args, kind)} "
+            f"({_and_list(readers)} read{'s' if len(readers) == 1 else ''} it)"
+            for setting, (kind, readers) in unread.items()))
+
+
+def _and_list(names) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
@@ -1192,6 +1213,7 @@ def cmd_capacity(args) -> int:
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
                        checkpoint=args.checkpoint, dtype=args.dtype)
+    _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,

@@ -242,6 +242,13 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     assert err == ("hplab capacity: error: schedule multistep needs --lr-milestones, the steps "
                    "where the rate is multiplied by lr_gamma (hplab capacity has no flag for "
                    "it), e.g. 100,200\n")
+    # milestones with the default cosine schedule: no effect, refused before any run
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--lr-milestones", "5,10",
+                              "--out", str(tmp_path / "ignored")], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("hplab capacity: error: --lr-milestones has no effect with --schedule "
+                   "cosine (multistep reads it)\n")
+    assert not (tmp_path / "ignored").exists()
     assert np.isfinite(s["best"]["test"])
 
 

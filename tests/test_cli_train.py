@@ -171,6 +171,42 @@ def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "run" / "model.npz").exists()
 
 
+@pytest.mark.parametrize("extra, message", [
+    (["--optimizer", "sgd", "--momentum", "0.9"],
+     "--momentum has no effect with --optimizer sgd (momentum and nesterov read it)"),
+    (["--lr-milestones", "100,200"],  # the default schedule, constant
+     "--lr-milestones has no effect with --schedule constant (multistep reads it)"),
+    (["--optimizer", "adam", "--rho", "0.9"],
+     "--rho has no effect with --optimizer adam (adadelta and rmsprop read it)"),
+    (["--schedule", "cosine", "--lr-gamma", "0.5"],
+     "--lr-gamma has no effect with --schedule cosine (step, multistep and exponential read "
+     "it)"),
+    (["--beta1", "0.5", "--schedule", "one_cycle", "--lr-min", "0.01"],  # each named
+     "--beta1 has no effect with --optimizer sgd (adam reads it); --lr-min has no effect "
+     "with --schedule one_cycle (polynomial and cosine read it)"),
+])
+def test_a_setting_the_optimizer_or_schedule_does_not_read_is_refused(tmp_path, capsys,
+                                                                      extra, message):
+    # it had trained as without it, and config.json and the report showed it as used
+    code, out, err = run_cli([*BASE, "--out", str(tmp_path / "run"), *extra], capsys)
+    assert (code, out, err) == (2, "", f"hplab train: error: {message}\n")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_setting_the_optimizer_reads_changes_the_run(tmp_path, capsys):
+    def history(name, *flags):
+        code, _, err = run_cli(["train", "--dataset", "coin", "--optimizer", "nesterov",
+                                "--epochs", "2", "--no-report", "--json",
+                                "--out", str(tmp_path / name), *flags], capsys)
+        assert code == 0, err
+        return pd.read_csv(tmp_path / name / "history.csv")
+
+    default, given = history("default"), history("given", "--momentum", "0.5")
+    assert not default["train_loss"].equals(given["train_loss"])
+    assert json.loads((tmp_path / "given" / "config.json").read_text())["config"][
+        "momentum"] == 0.5
+
+
 def test_nan_in_the_data_is_one_line_exit_2(tmp_path, capsys):
     csv = tmp_path / "nan.csv"
     csv.write_text("a,b,label\n0,1,0\n1,nan,1\n0.5,0.2,1\n0.1,0.3,0\n")
