@@ -5,6 +5,8 @@ trial that draws it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import nets
 
 from ._errors import SpecError
@@ -82,6 +84,38 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                     fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
+
+
+def check_settings_read(space: Space, fixed: dict) -> None:
+    """SpecError naming a searched or fixed setting that no optimizer or schedule the trials
+    can use reads (`nets.unread_settings`): every trial would record a value that changed
+    nothing, and a search over it would spend the budget on noise."""
+    fields = {f.name for f in dataclasses.fields(nets.TrainConfig)}
+    can_run, said = {}, {}
+    for kind in ("optimizer", "schedule"):
+        searched = space.get(kind)
+        if searched is not None:
+            can_run[kind] = list(searched.choices)
+            said[kind] = f"none of space.{kind}'s choices ({', '.join(searched.choices)}) reads"
+        else:
+            # left out: TrainConfig's default, the one build_config gives every trial
+            name = fixed.get(kind, getattr(nets.TrainConfig, kind))
+            can_run[kind] = [name]
+            said[kind] = (f"fixed.{kind} {name} does not read" if kind in fixed else
+                          f"the default {kind}, {name}, does not read")
+    for table, names in (("space", space.names()), ("fixed", list(fixed))):
+        unread = nets.unread_settings([n for n in names if n in fields],
+                                      can_run["optimizer"], can_run["schedule"])
+        for name, (kind, readers) in unread.items():
+            raise SpecError(f"{table}.{name}: {said[kind]} it (only {_and_list(readers)} "
+                            f"{'does' if len(readers) == 1 else 'do'}); {name} would be "
+                            "ignored")
+
+
+def _and_list(names) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _depth_of_activations(space: Space, fixed: dict) -> dict:

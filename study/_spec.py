@@ -59,7 +59,7 @@ from ._space import (
     parse_fixed,
     parse_space,
 )
-from ._space_check import check_config_space
+from ._space_check import check_config_space, check_settings_read
 from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
 
 # What a trial with an imbalance_strategy (an imbalanced-learn pipeline) measures.
@@ -235,7 +235,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
 
     ``strict=False`` reads a spec stored by an earlier version, which let through settings
     this one refuses as having no effect (a pruner on a metric scored after training,
-    momentum on an imbalance_strategy trial): its trials stay readable.
+    momentum with the sgd optimizer): its trials stay readable.
     """
     if not isinstance(raw, dict):
         raise SpecError("a spec must be a table")
@@ -256,6 +256,8 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
         raise SpecError("space: nothing to search; add at least one hyperparameter")
     fixed = parse_fixed(raw.get("fixed", {}))
     check_config_space(space, fixed, s["max_epochs"], strict)
+    if strict:  # a stored spec that searched one anyway ran with it: its study still reads
+        check_settings_read(space, fixed)
     pipeline = "imbalance_strategy" in {*space.names(), *fixed}
     if pipeline:
         _check_pipeline(metrics, space, fixed, strict)

@@ -213,7 +213,8 @@ def test_pipeline_nets_take_every_net_classifier_parameter(tmp_path, monkeypatch
 
     monkeypatch.setattr(analyses, "make_imbalance_pipeline", keep)
     raw = _raw(n_trials=2, sampler="grid", space={"imbalance_strategy": ["none", "class_weight"]})
-    raw["fixed"].update(schedule="step", lr_gamma=0.5, lr_decay_steps=10, beta1=0.8)
+    raw["fixed"].update(optimizer="adam", schedule="step", lr_gamma=0.5, lr_decay_steps=10,
+                        beta1=0.8)  # adam: sgd reads no beta1 (refused as ignored)
     summary = study.run_study(parse_spec(raw), storage=str(tmp_path / "g.db"), progress=False)
     assert summary["n_complete"] == 2 and len(fitted) == 2
     for pipe in fitted:

@@ -611,6 +611,29 @@ def test_a_stored_lr_range_below_its_fixed_lr_min_reads_and_resumes(spec_file, t
         "lr_min 0.01 and lr 0.002")
 
 
+def test_a_stored_spec_with_a_setting_its_optimizer_ignores_reads_and_resumes(
+        spec_file, tmp_path, capsys):
+    # earlier versions let momentum with the sgd optimizer through (it changed nothing):
+    # its study stays readable, resumes, and so does the very file it ran from
+    db = tmp_path / "mo.db"
+    path = spec_file("mo", n_trials=1, pruner="none")
+    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+    s = optuna.load_study(study_name="mo", storage=f"sqlite:///{db}")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["fixed"]["momentum"] = 0.5  # as an earlier version stored it
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    for argv in (["study", "show", "mo"], ["study", "report", "mo"],
+                 ["study", "export", "mo", "--csv", str(tmp_path / "mo.csv")]):
+        assert hplab.main([*argv, "--storage", str(db)]) == 0, capsys.readouterr().err
+    same = spec_file("mo", n_trials=2, pruner="none",
+                     fixed={"batch_size": 2, "checkpoint": 4, "momentum": 0.5})
+    with pytest.raises(study.SpecError, match=r"^fixed\.momentum: the default optimizer"):
+        study.load_spec(same)  # a new study of it is refused
+    assert hplab.main(["study", "run", str(same), "--storage", str(db), "--no-report"]) == 0, \
+        capsys.readouterr().err
+    assert [t.state for t in trials_of(db, "mo")] == [TrialState.COMPLETE] * 2
+
+
 def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
     path = spec_file("boom", dataset="coin", metric="val_accuracy", n_trials=3,
                      max_epochs=10, space={"lr": {"low": 20.0, "high": 60.0}},

@@ -520,6 +520,49 @@ def test_activations_one_per_layer_fit_a_searched_depth():
                                    f"space.depth {where} (give one name for every layer)")
 
 
+@pytest.mark.parametrize("space, fixed, message", [
+    # the tester's study: its whole budget on a parameter with no effect
+    ({"momentum": {"low": 0.1, "high": 0.9}}, {"optimizer": "sgd"},
+     "space.momentum: fixed.optimizer sgd does not read it (only momentum and nesterov do); "
+     "momentum would be ignored"),
+    ({"momentum": {"low": 0.1, "high": 0.9}}, {},  # the default optimizer, TrainConfig's
+     "space.momentum: the default optimizer, sgd, does not read it (only momentum and "
+     "nesterov do); momentum would be ignored"),
+    ({"rho": {"low": 0.5, "high": 0.9}, "optimizer": ["sgd", "adam"]}, {},
+     "space.rho: none of space.optimizer's choices (sgd, adam) reads it (only adadelta and "
+     "rmsprop do); rho would be ignored"),
+    ({}, {"optimizer": "adam", "schedule": "cosine", "lr_gamma": 0.5},
+     "fixed.lr_gamma: fixed.schedule cosine does not read it (only step, multistep and "
+     "exponential do); lr_gamma would be ignored"),
+    ({}, {"optimizer": "adam", "lr_milestones": [100, 200]},
+     "fixed.lr_milestones: the default schedule, constant, does not read it (only "
+     "multistep does); lr_milestones would be ignored"),
+    ({"schedule": ["one_cycle", "constant"]}, {"lr_min": 0.01},
+     "fixed.lr_min: none of space.schedule's choices (one_cycle, constant) reads it (only "
+     "polynomial and cosine do); lr_min would be ignored"),
+])
+def test_a_setting_no_optimizer_or_schedule_of_the_trials_reads_is_refused(space, fixed,
+                                                                           message):
+    raw = _raw()
+    raw["space"].update(space)
+    raw["fixed"] = fixed
+    with pytest.raises(SpecError) as info:
+        parse_spec(raw)
+    assert str(info.value) == message
+    # a study an earlier version stored with it ran with it: it still reads
+    stored = parse_spec(raw, strict=False)
+    assert {**stored.fixed, **dict.fromkeys(stored.space.names())}.keys() >= {
+        *fixed, *space}
+
+
+def test_a_setting_one_of_the_trials_optimizers_or_schedules_reads_is_searchable():
+    raw = _raw()
+    raw["space"].update(momentum={"low": 0.1, "high": 0.9}, optimizer=["sgd", "nesterov"],
+                        schedule=["constant", "multistep"])
+    raw["fixed"] = {"lr_milestones": [100], "lr_gamma": 0.5, "warmup_steps": 10}
+    assert parse_spec(raw).space.get("momentum").high == 0.9
+
+
 def test_the_courses_adadelta_multistep_and_msra_are_searchable():
     raw = _raw()
     raw["space"].update(optimizer=["rmsprop", "adadelta"], init=["xavier", "msra"],
