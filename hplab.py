@@ -333,14 +333,8 @@ def _refuse_unread(args, given: list[str]) -> None:
     if unread:
         raise ValueError("; ".join(
             f"--{setting.replace('_', '-')} has no effect with --{kind} {getattr(args, kind)} "
-            f"({_and_list(readers)} read{'s' if len(readers) == 1 else ''} it)"
+            f"({nets.and_list(readers)} read{'s' if len(readers) == 1 else ''} it)"
             for setting, (kind, readers) in unread.items()))
-
-
-def _and_list(names) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
@@ -464,8 +458,6 @@ def cmd_data_list(args) -> int:
 
 
 def cmd_data_show(args) -> int:
-    import numpy as np
-
     import data
 
     ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
@@ -476,16 +468,12 @@ def cmd_data_show(args) -> int:
     lines = [f"{ds.name}: {ds.task}, {ds.n_features} features, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
-    if ds.n_classes:  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
-        splits = {"train": ds.y_train, "val": ds.y_val, "test": ds.y_test}
-        counts = {k: [int(n) for n in np.bincount(y, minlength=ds.n_classes)]
-                  for k, y in splits.items()}
+    if counts := ds.class_counts():  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
         summary["class_counts"] = counts
-        total = np.sum(list(counts.values()), axis=0)
+        total = [sum(per_class) for per_class in zip(*counts.values(), strict=True)]
         lines.append("class counts (train, val, test): " + "; ".join(
-            f"{c}: {', '.join(str(counts[k][i]) for k in splits)} "
-            f"({100 * total[i] / max(total.sum(), 1):.0f} %)"
-            for i, c in enumerate(ds.classes)))
+            f"{c}: {', '.join(str(n[i]) for n in counts.values())} "
+            f"({100 * total[i] / max(sum(total), 1):.0f} %)" for i, c in enumerate(ds.classes)))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
     return 0

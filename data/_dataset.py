@@ -129,6 +129,15 @@ class Dataset:
         """Number of examples per split: ``{"train": n, "val": n, "test": n}``."""
         return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
 
+    def class_counts(self) -> dict | None:
+        """Examples per class and split, in `classes` order: ``{"train": [n0, n1...],
+        "val": [...], "test": [...]}``; None for regression."""
+        if not self.n_classes:
+            return None
+        return {split: [int(n) for n in np.bincount(y, minlength=self.n_classes)]
+                for split, y in (("train", self.y_train), ("val", self.y_val),
+                                 ("test", self.y_test))}
+
     def fingerprint(self) -> str:
         """A short sha256 of what training reads: the six arrays, the classes, the task and
         the scaling. Two loads of the same data give the same; other data another (a copy

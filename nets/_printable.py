@@ -25,3 +25,10 @@ def escaped(text: str, keep: str = "") -> str:
         return text
     return "".join(c.encode("unicode_escape").decode("ascii")
                    if unprintable(c) and c not in keep else c for c in text)
+
+
+def and_list(names) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``: names in a sentence (every package writes
+    lists of strategies, optimizers, settings into its messages)."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

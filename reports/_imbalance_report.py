@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+import nets
+
 from . import design
 from ._core import Report
 from ._imbalance_draw import (
@@ -165,7 +167,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         tied = overlapping_best(rank.to_dict("records"), result.metric)
         if tied:  # a "best" card and a rank order read as settled
             rep.add_text(f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
-                         f"{design.listed(tied)} overlap its own: {result.seeds} seeds do not tell "
+                         f"{nets.and_list(tied)} overlap its own: {result.seeds} seeds do not tell "
                          "them apart (more --seeds narrow the intervals).", note=True)
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "

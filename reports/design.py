@@ -287,12 +287,6 @@ def format_named(name: str, value) -> str:
     return format_value(value)
 
 
-def listed(names) -> str:
-    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
-    names = [str(n) for n in names]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def count_of(n: int, noun: str, plural: str | None = None) -> str:
     """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"

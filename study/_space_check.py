@@ -107,15 +107,9 @@ def check_settings_read(space: Space, fixed: dict) -> None:
         unread = nets.unread_settings([n for n in names if n in fields],
                                       can_run["optimizer"], can_run["schedule"])
         for name, (kind, readers) in unread.items():
-            raise SpecError(f"{table}.{name}: {said[kind]} it (only {_and_list(readers)} "
+            raise SpecError(f"{table}.{name}: {said[kind]} it (only {nets.and_list(readers)} "
                             f"{'does' if len(readers) == 1 else 'do'}); {name} would be "
                             "ignored")
-
-
-def _and_list(names) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    names = list(names)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _depth_of_activations(space: Space, fixed: dict) -> dict:
