@@ -200,12 +200,13 @@ class Report:
     def set_provenance(self, *, command: str, dataset: str, seed: int | None,
                        params: Mapping[str, Any], date: str | None = None,
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None,
-                       cwd: str | None = None) -> Report:
+                       cwd: str | None = None, wall_time: str = "Wall time") -> Report:
         """Record how to reproduce the results: command, dataset, seed, every parameter
         (as `shown_settings` has them: the values used), the libraries' versions.
 
         ``cwd``: the folder the command ran in; the command is then shown as
         ``cd CWD && COMMAND``, which replays it from anywhere (its paths are as typed).
+        ``wall_time``: the label of ``seconds`` (a resumed study's are its last run's).
         """
         import nets
 
@@ -222,7 +223,7 @@ class Report:
             "Dataset": str(dataset),
             "Seed": design.format_named("seed", seed),
             "Date": str(date or self.created.isoformat()),
-            "Wall time": design.format_seconds(seconds) if seconds is not None else "–",
+            wall_time: design.format_seconds(seconds) if seconds is not None else "–",
             **{str(k): design.format_named(k, v) for k, v in (extra or {}).items()},
         }
         self.params = {str(k): design.format_named(k, v)

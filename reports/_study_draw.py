@@ -262,6 +262,7 @@ def draw_state_counts(frame: pd.DataFrame) -> Figure:
     for y, n in enumerate(frame["trials"][::-1]):
         ax.annotate(str(n), (n, y), xytext=(3, 0), textcoords="offset points", va="center")
     ax.set(xlabel="trials", title="Trials by outcome")
+    _whole_ticks(ax.xaxis)  # 3 trials had ticks at 0.5, 1.5 and 2.5
     ax.grid(axis="y", visible=False)
     return fig
 

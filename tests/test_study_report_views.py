@@ -162,6 +162,15 @@ def test_trial_numbers_are_whole_ticks_one_for_one_trial(numbers):
         assert ticks == [numbers[0]]
 
 
+@pytest.mark.parametrize("counts", [[3], [2, 1], [1, 1, 1], [40, 7]])
+def test_trials_by_outcome_count_in_whole_trials(counts):
+    # 3 trials had ticks at 0.5, 1.5 and 2.5 trials
+    frame = pd.DataFrame({"outcome": ["complete", "pruned", "failed", "diverged"][:len(counts)],
+                          "trials": counts})
+    ticks = _ticks_in_view(_drawn(sw.draw_state_counts, frame).axes[0], "x")
+    assert ticks and all(t.is_integer() for t in ticks), ticks
+
+
 @pytest.mark.parametrize(("lo", "hi", "expected"), [
     (0.003, 0.3, [0.005, 0.01, 0.02, 0.05, 0.1, 0.2]),  # 1-2-5 over two decades
     (1e-4, 30, [1e-4, 1e-3, 0.01, 0.1, 1, 10]),  # 16 labels ran together: decades
