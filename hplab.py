@@ -1289,7 +1289,8 @@ _STUDY_SUMMARY = (
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
     "n_interrupted, n_retried, n_running, n_waiting, best_value, best_params, best_trial "
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
-    "created, report_path")
+    "created (when the study was made, and a tag telling it from a later study of the same "
+    "name), report_path")
 # What each command's --json prints, said in its --help (the analyses say it in their own
 # descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
