@@ -31,7 +31,7 @@ _MODULES = {
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
                   "no_stop_advice", "no_suggestion_reason", "seeds_that_stopped",
-                  "summarize_suggestions"),
+                  "shallow_descent", "summarize_suggestions"),
     "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
     # -- scaling (continued)
@@ -72,7 +72,7 @@ __all__ += [
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
     "VERIFY_GROWTH", "verify_grid",
     "capacity_sweep", "lr_range_test", "no_stop_advice", "no_suggestion_reason", "ramp_rates",
-    "range_test", "seeds_that_stopped", "suggest",
+    "range_test", "seeds_that_stopped", "shallow_descent", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",
     "verify_verdict", "width_reach",

@@ -124,7 +124,8 @@ class LRRangeResult:
             "stop_lr": _num(_log_median(self.runs["stop_lr"])),
             "runs": [{"seed": int(r["seed"]), "stop_reason": r["stop_reason"],
                       "stop_lr": _num(r["stop_lr"]), "divergence_lr": _num(r["divergence_lr"]),
-                      "steps": int(r["steps"])} for r in self.runs.to_dict("records")],
+                      "steps": int(r["steps"]), "descent": _num(r.get("descent"))}
+                     for r in self.runs.to_dict("records")],
             "verify": None if self.verdict is None else {
                 **{k: _num(v) if isinstance(v, float) else v for k, v in self.verdict.items()},
                 "grid": _grid_records(self.verify)},
@@ -180,6 +181,32 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
         rows.append({"name": name, "lr": 10 ** med, "median_log10": med, "q25_log10": q25,
                      "q75_log10": q75, "iqr_log10": q75 - q25, "n": int(v.size)})
     return pd.DataFrame(rows)
+
+
+#: Below this median fall of the smoothed loss (a share of where it started), a curve is
+#: too flat to read: its valley and steepest slope are then where noise put them.
+SHALLOW_DESCENT = 0.1
+
+
+def descent(smoothed) -> float:
+    """How far a range test's smoothed loss fell: 1 - its lowest / its first value (NaN
+    without a positive finite start)."""
+    v = np.asarray(smoothed, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    return float(1 - v.min() / v[0]) if v.size and v[0] > 0 else math.nan
+
+
+def shallow_descent(summary: dict) -> str | None:
+    """A warning when the seeds' smoothed loss hardly fell (median under `SHALLOW_DESCENT`),
+    so that the suggestions read off it are weak; None otherwise (from
+    `LRRangeResult.summary`)."""
+    falls = [r["descent"] for r in summary["runs"] if r.get("descent") is not None]
+    if not falls or np.median(falls) >= SHALLOW_DESCENT:
+        return None
+    said = ", ".join(f"{100 * f:.1f} %" for f in falls)
+    return (f"the smoothed loss fell only {said} below its start (per seed), too little "
+            "for its valley or slope to mean much: more points (--steps) train the net "
+            "longer before the rate grows too large")
 
 
 def no_suggestion_reason(summary: dict) -> str:
@@ -310,7 +337,8 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                         skip_start=skip_start, skip_end=_skip_end(mode, c.stop_reason))
         rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                      "divergence_lr": c.divergence_lr, "steps": c.steps,
-                     "seconds": c.seconds, **found})
+                     "descent": descent(c.frame["smoothed_loss"]), "seconds": c.seconds,
+                     **found})
     runs = pd.DataFrame(rows)
     table = summarize_suggestions(runs, names)
     result_kw = {}

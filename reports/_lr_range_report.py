@@ -164,7 +164,12 @@ def draw_verify(frame: pd.DataFrame):
 
 # ----------------------------------------------------------------------------- report
 def _verdicts(result, summary: dict) -> list[str]:
-    from analyses import no_stop_advice, no_suggestion_reason, seeds_that_stopped
+    from analyses import (
+        no_stop_advice,
+        no_suggestion_reason,
+        seeds_that_stopped,
+        shallow_descent,
+    )
 
     s = result.suggestions.set_index("name")
     n = len(result.seeds)
@@ -176,6 +181,8 @@ def _verdicts(result, summary: dict) -> list[str]:
              + (f" Others: {others}." if others else "")
              if math.isfinite(chosen["lr"]) else
              f"No suggestion: {no_suggestion_reason(summary)}."]
+    if math.isfinite(chosen["lr"]) and (flat := shallow_descent(summary)):
+        lines.append(f"Weak suggestions: {flat}.")  # a tight IQR over a flat curve is no proof
     if summary["stop_lr"] is not None:
         lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "

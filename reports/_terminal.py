@@ -210,10 +210,17 @@ def lr_range_lines(s: dict) -> list[str]:
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
         lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
                                                          else ""))
-    from analyses import no_stop_advice, no_suggestion_reason, seeds_that_stopped
+    from analyses import (
+        no_stop_advice,
+        no_suggestion_reason,
+        seeds_that_stopped,
+        shallow_descent,
+    )
 
     if s["suggested_lr"] is None:
         lines.append(f"no suggestion: {no_suggestion_reason(s)}")
+    elif flat := shallow_descent(s):
+        lines.append(f"weak suggestions: {flat}")
     if s["stop_lr"] is not None:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
                      f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")
