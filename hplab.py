@@ -1221,7 +1221,8 @@ def _add_capacity(sub) -> None:
                     "majority class; null for regression), best {depth, width, val, test}, "
                     "sufficient_width {depth: width}, table [{depth, width, train/val/test "
                     "accuracy and loss, val_accuracy_std, test_accuracy_std, test_loss_std, "
-                    "accuracy_gap, loss_gap, iterations_to_eps, reached_eps, n_parameters, "
+                    "accuracy_gap, loss_gap, iterations_to_eps, epochs_to_eps (medians over "
+                    "the seeds that reached eps), reached_eps, n_parameters, "
                     "seconds, diverged (runs that diverged: their scores are left out)}], "
                     "config, seconds, report_path.")
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")

@@ -178,12 +178,12 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            "held-out data, per width and depth.")
     cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
             "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",
-            "reached_eps", "seconds"]
+            "epochs_to_eps", "reached_eps", "seconds"]
     if m == "loss":
         cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss"]
     rep.add_table(result.table[cols], name="per-config",
-                  caption="Means over seeds; iterations to eps: median over the seeds that "
-                          "reached it.")
+                  caption="Means over seeds; iterations and epochs to eps: medians over "
+                          "the seeds that reached it.")
     rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
                   caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index)

@@ -251,12 +251,13 @@ def capacity_lines(s: dict) -> list[str]:
     lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
              f"{len(s['seeds'])} seed(s), {m}",
              f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
-             f"{'it->eps':>8}"]
+             f"{'it->eps':>8} {'ep->eps':>8}"]
     for r in s["table"]:
         lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
                      f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>8} "
                      f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
-                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8}"
+                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8} "
+                     f"{_fmt(r['epochs_to_eps'], '.4g'):>8}"
                      + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
     from analyses import width_reach
 

@@ -82,6 +82,20 @@ def test_iterations_to_eps_is_the_first_checkpoint_below_eps():
     assert res.table["reached_eps"].tolist() == [1]
 
 
+def test_epochs_to_eps_are_the_courses_unit_beside_iterations(capsys):
+    # the course counts epochs (XOR: 6200); capacity printed only iterations, 4x as many
+    # at batch 1 on XOR, in a column named it->eps
+    res = capacity_sweep("coin", widths=(4, 8), seeds=2, eps=1.02,
+                         config=QUICK.replace(batch_size=300))
+    reached = res.runs.dropna(subset=["epochs_to_eps"])
+    assert len(reached) >= 2 and (reached["epochs_to_eps"] > 0).any()
+    assert (reached["iterations_to_eps"] == 3 * reached["epochs_to_eps"]).all()  # 900 / 300
+    medians = reached.groupby("width")["epochs_to_eps"].median()
+    assert res.table.set_index("width")["epochs_to_eps"].dropna().to_dict() == medians.to_dict()
+    lines = reports.capacity_lines(res.summary())
+    assert lines[1].split()[-2:] == ["it->eps", "ep->eps"]
+
+
 def test_summary_is_json_ready():
     s = capacity_sweep("xor", widths=(2, 3), seeds=2, config=QUICK.replace(
         activation="tanh")).summary()
