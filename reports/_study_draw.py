@@ -48,7 +48,10 @@ def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
     ax.step(frame["number"], frame["best"], where="post", color=design.VALIDATION,
             label="best so far")
     _whole_ticks(ax.xaxis)
-    ax.set(xlabel="trial number", ylabel=metric, title=f"Optimization history: {metric}")
+    # val_loss from 7e-4 to 0.7: the best trials all sat on the zero line
+    log = design.log_y_if_wide(ax, frame["value"])
+    ax.set(xlabel="trial number", ylabel=metric,
+           title=f"Optimization history: {metric}" + (" (log scale)" if log else ""))
     ax.legend(loc="best")
     return fig
 
@@ -232,9 +235,34 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
             ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x", color=color, ms=5)
     for status in dict.fromkeys(frame["status"]):
         ax.plot([], [], color=OUTCOME_COLORS.get(status, design.MUTED), label=status)
-    ax.set(xlabel="epoch", ylabel=metric, title="Intermediate values (x = stopped)")
+    title = "Intermediate values (x = stopped)"
+    if design.log_y_if_wide(ax, frame["value"]):
+        title += ", log scale"
+    else:
+        # a diverged curve's loss of 11 flattened every other one into the 1-2 band: the
+        # axis fits the others and the diverged run off its edge
+        title += _fit_all_but_diverged(ax, frame)
+    ax.set(xlabel="epoch", ylabel=metric, title=title)
     ax.legend(loc="best")
     return fig
+
+
+def _fit_all_but_diverged(ax, frame: pd.DataFrame) -> str:
+    """Limit the y-axis to the curves that did not diverge, when the diverged ones would
+    take most of it; the words saying so for the title ('' when left as it was)."""
+    diverged = frame["status"] == "diverged"
+    rest = frame.loc[~diverged, "value"].to_numpy(float)
+    rest = rest[np.isfinite(rest)]
+    out = frame.loc[diverged, "value"].to_numpy(float)
+    out = out[np.isfinite(out)]
+    if not rest.size or not out.size:
+        return ""
+    lo, hi = rest.min(), rest.max()
+    span = max(hi - lo, 1e-12)
+    if out.min() >= lo - span and out.max() <= hi + span:  # they fit in twice the range
+        return ""
+    ax.set_ylim(lo - 0.08 * span, hi + 0.15 * span)
+    return "; diverged curves leave the axis"
 
 
 def draw_timeline(frame: pd.DataFrame) -> Figure:
@@ -282,7 +310,6 @@ def draw_pareto(frame: pd.DataFrame) -> Figure:
     ax.plot(front[x], front[y], "o-" if joined else "o", color=design.VALIDATION, ms=5,
             label="Pareto front" if joined else "Pareto front (all objectives)")
     ax.set(xlabel=x, ylabel=y, title="Pareto front")
-    if (frame[y] > 0).all() and frame[y].max() > 20 * max(frame[y].min(), 1e-12):
-        ax.set_yscale("log")
+    design.log_y_if_wide(ax, frame[y], span=20)  # parameter counts span decades
     ax.legend(loc="best")
     return fig

@@ -69,10 +69,7 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = Fals
             ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
         if panel == "loss":
             loss = frame[[c for c in ("train_loss", "val_loss") if c in frame]].to_numpy(float)
-            finite = loss[np.isfinite(loss)]
-            # a loss that falls by orders of magnitude is only readable on a log axis
-            if finite.size and finite.min() > 0 and finite.max() / finite.min() > 50:
-                ax.set_yscale("log")
+            if design.log_y_if_wide(ax, loss):
                 ax.set_title("Loss (log scale)")
             if eps > 0:
                 ax.axhline(eps, color=design.MUTED, ls="--", lw=1)

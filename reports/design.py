@@ -171,6 +171,22 @@ def advise_font(chars: Iterable[str]) -> str:
     return advice
 
 
+#: Positive values spanning more than this factor are drawn on a log axis: a loss that
+#: falls by orders of magnitude put every good value on the zero line.
+LOG_SPAN = 50
+
+
+def log_y_if_wide(ax, values, span: float = LOG_SPAN) -> bool:
+    """Put ``ax`` on a log y-axis when the finite ``values`` are all positive and span
+    more than ``span``; whether it did."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v)]
+    if v.size and v.min() > 0 and v.max() / v.min() > span:
+        ax.set_yscale("log")
+        return True
+    return False
+
+
 def new_figure(width: float = FULL_WIDTH, height: float = 3.6) -> Figure:
     """A pyplot-free figure on the Agg canvas, styled like every hplab figure.
 

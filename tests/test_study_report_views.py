@@ -350,3 +350,30 @@ def test_the_best_of_trials_with_the_same_parameters_is_drawn_on_top(maximize):
                  maximize=maximize)
     last = fig.axes[0].lines[-1].get_ydata()[-1]  # the value axis, scaled to [0, 1]
     assert last == (1.0 if maximize else 0.0)
+
+
+def test_values_spanning_decades_are_drawn_on_a_log_axis():
+    # QA: val_loss from 7e-4 to 0.7 put the three best trials on the zero line
+    values = np.array([0.7, 0.2, 0.06, 0.02, 7e-4])
+    frame = pd.DataFrame({"number": range(5), "value": values,
+                          "best": np.minimum.accumulate(values)})
+    ax = _drawn(sw.draw_history, frame, metric="val_loss").axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title().endswith("(log scale)")
+    ax = _drawn(sw.draw_history, frame.assign(value=values + 1, best=values + 1),
+                metric="val_loss").axes[0]
+    assert ax.get_yscale() == "linear"
+
+
+def test_a_diverged_curve_leaves_the_axis_to_the_others():
+    # QA: a diverged trial's loss of 11 flattened every complete curve into the 1-2 band
+    rows = [(n, status, e, v) for n, status, curve in
+            ((0, "complete", [1.9, 1.5, 1.2, 1.0]), (1, "pruned", [2.0, 1.7]),
+             (2, "diverged", [1.8, 3.0, 11.0]))
+            for e, v in enumerate(curve, start=1)]
+    frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
+    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    low, high = ax.get_ylim()
+    assert low < 1.0 and 2.0 < high < 3.0 and "diverged curves leave the axis" in ax.get_title()
+    calm = frame.assign(value=np.where(frame["value"] > 2.5, 2.2, frame["value"]))
+    ax = _drawn(sw.draw_intermediate, calm, metric="val_loss").axes[0]
+    assert ax.get_ylim()[1] > 2.2 and "leave" not in ax.get_title()
