@@ -70,7 +70,8 @@ def draw_importances(frame: pd.DataFrame) -> Figure:
                 color=design.PALETTE[i % len(design.PALETTE)])
     ax.set_yticks(np.arange(len(order)), order)
     ax.set(xlabel="share of importance", title="Parameter importances")
-    ax.legend(loc="lower right")
+    # below the axes: inside, it covered the bars' ends (one parameter's reach 1.0)
+    fig.legend(loc="outside lower center", ncols=max(1, len(methods)), fontsize=8)
     return fig
 
 

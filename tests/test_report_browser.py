@@ -244,3 +244,23 @@ def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_pa
     for line in (f"hplab predict {model} --input inputs.csv --out predictions.csv",
                  f"hplab export-onnx {model} {model.with_suffix('.onnx')}"):
         assert re.sub(r"\s+", "", line) in printed
+
+
+def test_a_printed_table_that_fits_breaks_no_header_or_number(tmp_path):
+    # QA: printed, the All-trials table (which fit the page) read "num / ber", "epoc / hs"
+    # and "7.087e- / 04"; only a dozen columns or more may break a name anywhere
+    import pandas as pd
+
+    exe = _chromium()
+    rep = reports.Report("demo", "Printed table")
+    rep.add_section("All trials")
+    frame = pd.DataFrame({
+        "number": [6, 12], "state": ["complete"] * 2, "status": ["complete"] * 2,
+        "worker": ["vm:8859@74504.0b8bf7b7"] * 2, "epochs": [40, 40], "n_parameters": [57, 9],
+        "val_loss": [7.087e-4, 0.02], "param_lr": [1.127, 0.31], "param_batch_size": [1, 4],
+        "param_width": [14, 2], "reason": ["–", "–"]})
+    rep.add_table(frame, name="trials")
+    path = rep.write(tmp_path / "printed", index=False)
+    lines = _printed_text(exe, path, tmp_path, layout=True).splitlines()
+    words = {w for line in lines for w in line.split()}
+    assert {"number", "epochs", "7.087e-04", "vm:8859@74504.0b8bf7b7"} <= words, lines

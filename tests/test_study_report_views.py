@@ -377,3 +377,13 @@ def test_a_diverged_curve_leaves_the_axis_to_the_others():
     calm = frame.assign(value=np.where(frame["value"] > 2.5, 2.2, frame["value"]))
     ax = _drawn(sw.draw_intermediate, calm, metric="val_loss").axes[0]
     assert ax.get_ylim()[1] > 2.2 and "leave" not in ax.get_title()
+
+
+def test_the_importances_legend_covers_no_bar():
+    # QA: with one parameter both bars reach 1.0, under a legend in the lower right
+    frame = pd.DataFrame({"param": ["lr", "lr"], "method": ["PED-ANOVA", "fANOVA"],
+                          "importance": [1.0, 1.0]})
+    fig = _drawn(sw.draw_importances, frame)
+    (legend,) = fig.legends
+    assert not legend.get_window_extent().overlaps(fig.axes[0].get_window_extent())
+    assert [t.get_text() for t in legend.get_texts()] == ["PED-ANOVA", "fANOVA"]
