@@ -9,6 +9,7 @@ from pathlib import Path
 from ._index import read_report_info
 from ._report_files import files_folder_problem
 
+BEST_MODEL = "best_model"  # the retrained best trial's folder, beside a study's report
 SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
 SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study report wrote "
                 "this file).")
@@ -48,6 +49,10 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
             raise ValueError(f"cannot read {path} (Permission denied)")
     if kind != "train" and (out / "model.npz").is_file():
         return "a training run"
+    if kind == "train" and out.name == BEST_MODEL:  # looks like a run: it is a report's
+        beside = read_report_info(out.parent / "report.html")
+        if beside is not None and beside.kind == "study":
+            return f"the best model of the report of study {beside.name!r}"
     if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
         return f"a {SPEC_FILE} hplab did not write"
     report = out / "report.html"

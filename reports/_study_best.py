@@ -22,10 +22,10 @@ import pandas as pd
 from . import _training as tr
 from . import _training_data as td
 from . import _training_draw as tw
+from ._held_results import BEST_MODEL
 from ._use_model import add_use_model
 from .design import format_value
 
-BEST_MODEL = "best_model"  # the retrained best trial's folder, beside the report
 _RUN_FILES = ("model.npz", "history.csv", "config.json")  # what the retrain writes there
 
 

@@ -187,6 +187,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     try:
         if not to_stdout:
             check_output_file(path, where, "the CSV")
+            _refuse_other_file(Path(path))
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)
             frame = study.trials_dataframe(multi_index=False)
@@ -233,6 +234,23 @@ def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
     if "duration" in frame:
         frame["duration"] = end - start
     return frame
+
+
+def _refuse_other_file(path: Path) -> None:
+    """Replace an existing file only when it is an earlier export (its header starts with
+    ``number``) or empty: `--csv data.csv` wrote the trials over the study's own data
+    file, and `--csv spec.toml` over its spec."""
+    import pandas as pd
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:  # compressed as its ending says, as the export would write it
+        header = list(pd.read_csv(path, nrows=0).columns)
+    except Exception:  # binary, unreadable, not a table: not an export
+        header = []
+    if header[:1] != ["number"]:
+        raise StorageError(f"{path} exists and is not a study export; write the CSV "
+                           "elsewhere (or delete it first)")
 
 
 def check_output_file(path, where=None, what: str = "the output") -> None:

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from cli_helpers import run_cli
 
@@ -98,6 +99,20 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
         code, out, err = run_cli(argv, capsys)
         assert code == 2 and said in err and len(err.splitlines()) == 1, (argv, err)
     assert {p: _digest(p) for p in kept} == kept
+    # QA: --csv over the study's data file (or its spec, another run's CSV) replaced it and
+    # the study could not resume; only an earlier export (or an empty file) is replaced
+    Path("data.csv").write_text("a,b,y\n0.1,0.2,1\n")
+    spec = Path("x.toml").read_text()
+    for name in ("data.csv", "x.toml"):
+        code, _, err = run_cli(["study", "export", "xor", "--csv", name], capsys)
+        assert code == 2 and err.endswith(f"{name} exists and is not a study export; write "
+                                          "the CSV elsewhere (or delete it first)\n"), err
+    assert Path("data.csv").read_text() == "a,b,y\n0.1,0.2,1\n"
+    assert Path("x.toml").read_text() == spec
+    Path("empty.csv").touch()
+    for name in ("empty.csv", "empty.csv", "t.csv.gz", "t.csv.gz"):  # twice: over itself
+        assert run_cli(["study", "export", "xor", "--csv", name], capsys)[0] == 0
+    assert len(pd.read_csv("t.csv.gz")) == 2
     code, out, _ = run_cli(["study", "show", "xor", "--json"], capsys)
     assert code == 0 and json.loads(out)["n_complete"] + json.loads(out)["n_pruned"] == 2
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
@@ -133,6 +148,16 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
     assert run_cli(["study", "report", "x2", "--out", "runs/sr"], capsys)[0] == 0
     code, _, err = run_cli(["study", "report", "xor", "--out", "runs/sr"], capsys)
     assert code == 2 and "runs/sr holds the report of study 'x2'" in err
+    # QA: a train into a study report's best_model/ took it for a run of its own and
+    # replaced it; the study could then neither resume nor write its report
+    best = {p.name: _digest(p) for p in Path("runs/sr/best_model").iterdir() if p.is_file()}
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out",
+                            "runs/sr/best_model"], capsys)
+    assert code == 2 and err.endswith("runs/sr/best_model holds the best model of the report "
+                                      "of study 'x2'; give another folder\n"), err
+    assert {p.name: _digest(p) for p in Path("runs/sr/best_model").iterdir()
+            if p.is_file()} == best
+    assert run_cli(["study", "report", "x2", "--out", "runs/sr"], capsys)[0] == 0
     # a folder of the user's with a best_model/ of its own keeps what the report did not write
     Path("myexp/best_model").mkdir(parents=True)
     Path("myexp/best_model/notes.txt").write_text("precious")
