@@ -58,7 +58,9 @@ def _encodes(char: str, encoding: str) -> bool:
 def _hashed(safe: str, text: str) -> str:
     """``safe``, cut to fit `MAX_NAME_BYTES`, then a short hash of the whole ``text``."""
     cut = safe.encode()[:MAX_NAME_BYTES - 7].decode(errors="ignore").rstrip("-.")
-    return f"{cut}-{hashlib.sha1(str(text).encode()).hexdigest()[:6]}"
+    # surrogatepass: a name's undecodable byte (bad\xff arrives as "bad\udcff") hashes too
+    digest = hashlib.sha1(str(text).encode(errors="surrogatepass")).hexdigest()
+    return f"{cut}-{digest[:6]}"
 
 
 def result_file(path) -> str | None:

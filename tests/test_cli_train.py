@@ -666,6 +666,26 @@ def test_a_name_the_terminal_cannot_encode_does_not_fail_the_run(tmp_path):
     assert json.loads(as_json.stdout)["model_path"] == "runs/train/é/model.npz"
 
 
+def test_a_path_byte_that_is_no_utf8_still_gets_its_run_and_report(tmp_path, monkeypatch,
+                                                                     capsys):
+    # QA: --out bad$'\xff' trained and saved, then "the report could not be written ...
+    # surrogates not allowed" (exit 2); --name bad$'\xff' failed at once in a hash
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    odd = os.fsdecode(b"bad\xff")  # as the shell's argument reaches Python
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", odd], capsys)
+    assert code == 0, err
+    page = (tmp_path / os.fsdecode(b"bad\xff") / "report.html").read_text(encoding="utf-8")
+    assert "bad\\udcff" in page  # escaped, as a control character is
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--name", odd, "--json"], capsys)
+    assert code == 0, err
+    folder = Path(json.loads(out)["model_path"]).parent
+    assert folder.name.startswith("bad-") and (folder / "report.html").is_file()
+
+
 def test_an_interrupted_save_leaves_the_earlier_run_whole(tmp_path, monkeypatch):
     # Ctrl-C while the files were written left seed 3's model beside seed 0's config and a
     # history cut off halfway
