@@ -205,6 +205,8 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
     dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
     made = not dest.exists()
+    if dest.exists() and not dest.is_dir():  # mkdir said only "[Errno 17] File exists"
+        raise DataError(f"{dest} is a file; give a folder for the MNIST files")
     dest.mkdir(parents=True, exist_ok=True)
     pending: dict[str, Path] = {}
     try:

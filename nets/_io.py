@@ -232,6 +232,10 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     """
     path = Path(path)
     if not path.is_file():
+        if path.is_dir():  # a run's folder given for its model: say where the model is
+            inside = path / "model.npz"
+            raise FileNotFoundError(f"{path} is a folder; its model is {inside}"
+                                    if inside.is_file() else f"{path} is a folder, not a model")
         raise FileNotFoundError(f"no model file at {path}")
     declared, files = _read_npz(path, ["header"])
     try:

@@ -45,9 +45,14 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     one that also names the model's features (0, 1 for a model of pandas' default names)
     is refused unless ``header`` says which it is (True: a header; False: data).
     """
+    if not str(path).strip():
+        raise ValueError("the input needs a file path, got ''")
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no input file at {path}")
+        # /dev/null or a named pipe exists: "no input file at /dev/null" puzzled
+        raise FileNotFoundError(f"{path} is a folder; give the input file" if path.is_dir()
+                                else f"{path} is not a regular file" if path.exists()
+                                else f"no input file at {path}")
     suffix = path.suffix.lower()
     if header is not None and suffix != ".csv":
         raise ValueError(f"{path}: only a .csv file has a header to say of")

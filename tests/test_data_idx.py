@@ -381,3 +381,12 @@ def test_fetch_settings_are_checked_before_any_download(tmp_path, capsys, flags,
     err = capsys.readouterr().err
     assert rc == 2 and message in err and err.count("\n") == 1
     assert not (tmp_path / "m").exists()
+
+
+def test_a_fetch_into_a_file_says_so(tmp_path, capsys):
+    (tmp_path / "af").write_text("mine")  # said "[Errno 17] File exists: 'af'"
+    rc = hplab.main(["data", "fetch", "mnist", "--dest", str(tmp_path / "af")])
+    err = capsys.readouterr().err
+    assert rc == 2 and err == (f"hplab data: error: {tmp_path / 'af'} is a file; give a "
+                               "folder for the MNIST files\n")
+    assert (tmp_path / "af").read_text() == "mine"

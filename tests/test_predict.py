@@ -1122,11 +1122,18 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
                                                           "its scaling (first in row 1)"),
              ("text.csv", "x"), ("cols.csv", "names none of the model's features (p, q)"),
-             ("x.txt", ".npy or .csv"), ("absent.npy", "no input file")]
+             ("x.txt", ".npy or .csv"), ("absent.npy", "no input file"),
+             # QA: "no input file at /dev/null" (it is there), "no input file at ." for ''
+             ("/dev/null", "/dev/null is not a regular file"),
+             (".", f"{tmp_path} is a folder; give the input file"), ("", "")]
     for name, match in cases:
-        code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
+        given = tmp_path / name if name else ""
+        code, out, err = run_cli(["predict", path, "--input", given], capsys)
         assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, name
         assert match in err, (name, err)
+    assert err.endswith("error: the input needs a file path, got ''\n")
+    code, _, err = run_cli(["predict", path.parent, "--dataset"], capsys)  # a run's folder
+    assert code == 2 and err.endswith(f"{path.parent} is a folder; its model is {path}\n")
     code, _, err = run_cli(["predict", path, "--dataset", "sine"], capsys)
     assert code == 2 and "dataset 'sine' has 1 features, the model takes 3" in err
     code, _, err = run_cli(["predict", path], capsys)  # --dataset or --input is required
