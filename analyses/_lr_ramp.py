@@ -176,7 +176,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
         raise ValueError(f"batch size {bs} is larger than the training set ({n} examples)")
     per_epoch = math.ceil(n / bs)
     looper = mode == "looper"
-    if looper and not (math.isfinite(epochs_per_rate) and epochs_per_rate > 0):
+    # checked in every mode: -3 or nan passed silently where looper did not read it
+    if not (math.isfinite(epochs_per_rate) and epochs_per_rate > 0):
         raise ValueError(f"epochs_per_rate must be > 0, got {epochs_per_rate!r}")
     every = max(1, round(epochs_per_rate * per_epoch)) if looper else 1
     total = every * num_steps
