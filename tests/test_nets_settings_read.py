@@ -16,10 +16,9 @@ BASE = nets.TrainConfig(hidden=(4,), lr=0.1, batch_size=4, max_epochs=1, dtype="
 OTHER = {"momentum": 0.8, "beta1": 0.5, "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1,
          "lr_gamma": 0.8, "lr_decay_steps": 2, "lr_milestones": (2,), "lr_power": 2.0,
          "lr_min": 0.01}
-OPTIMIZER_SETTINGS = sorted({s for reads in nets.SETTINGS_READ["optimizer"].values()
-                             for s in reads})
-SCHEDULE_SETTINGS = sorted({s for reads in nets.SETTINGS_READ["schedule"].values()
-                            for s in reads})
+#: kind -> every setting some optimizer (schedule) reads
+SETTINGS = {kind: sorted({s for reads in table.values() for s in reads})
+            for kind, table in nets.SETTINGS_READ.items()}
 
 
 def _trained(cfg) -> np.ndarray:
@@ -30,25 +29,17 @@ def _trained(cfg) -> np.ndarray:
 
 
 def test_every_setting_the_table_names_is_moved_here():
-    assert set(OTHER) == {*OPTIMIZER_SETTINGS, *SCHEDULE_SETTINGS}
+    assert set(OTHER) == {*SETTINGS["optimizer"], *SETTINGS["schedule"]}
 
 
-@pytest.mark.parametrize("optimizer", list(nets.OPTIMIZERS))
-def test_an_optimizer_reads_exactly_its_settings(optimizer):
-    cfg = BASE.replace(optimizer=optimizer)
+@pytest.mark.parametrize("kind, name", [(kind, name) for kind, table in
+                                        nets.SETTINGS_READ.items() for name in table])
+def test_each_optimizer_and_schedule_reads_exactly_its_settings(kind, name):
+    cfg = BASE.replace(**{kind: name})
     base = _trained(cfg)
-    for setting in OPTIMIZER_SETTINGS:
+    for setting in SETTINGS[kind]:
         changed = not np.array_equal(base, _trained(cfg.replace(**{setting: OTHER[setting]})))
-        assert changed == (setting in nets.SETTINGS_READ["optimizer"][optimizer]), setting
-
-
-@pytest.mark.parametrize("schedule", list(nets.SCHEDULES))
-def test_a_schedule_reads_exactly_its_settings(schedule):
-    cfg = BASE.replace(schedule=schedule)
-    base = _trained(cfg)
-    for setting in SCHEDULE_SETTINGS:
-        changed = not np.array_equal(base, _trained(cfg.replace(**{setting: OTHER[setting]})))
-        assert changed == (setting in nets.SETTINGS_READ["schedule"][schedule]), setting
+        assert changed == (setting in nets.SETTINGS_READ[kind][name]), setting
 
 
 def test_unread_settings_names_who_would_read_each():
