@@ -93,8 +93,10 @@ def _verdicts(result) -> list[str]:
              f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
     from analyses import width_reach
 
-    enough = result.sufficient_widths()
+    enough, within = result.sufficient_widths(), result.sufficient_within()
     for depth, width in enough.items():
+        # 1 % of the best, or for accuracy one validation example or the seeds' spread
+        close = (f"{within[depth]:.3g}" if m == "accuracy" else "1 %")
         above = (f" and above the {result.majority_share:.3g} that always predicting the "
                  "majority class scores" if m == "accuracy" else "")
         reach = width_reach(result.widths, width)
@@ -106,11 +108,16 @@ def _verdicts(result) -> list[str]:
                 ("above", "reach a lower loss")
             lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
                          f"best{above.replace(' and', ',')}, and every narrower width more "
-                         f"than 1 % {worse}: the sweep shows no plateau, so a wider net may "
+                         f"than {close} {worse}: the sweep shows no plateau, so a wider net may "
                          f"{better} still (add wider --widths).")
         else:
-            lines.append(f"{depth} hidden layer(s): {width} neurons already come within 1 % "
-                         f"of the best validation {m} of that depth{above}; wider only costs.")
+            lines.append(f"{depth} hidden layer(s): {width} neurons already come within "
+                         f"{close} of the best validation {m} of that depth{above}; wider only "
+                         "costs.")
+    if m == "accuracy" and any(width_reach(result.widths, w) != "only" for w in enough.values()):
+        lines.append("Close enough: the larger of 1 % of the best, one validation example "
+                     f"(1/{result.n_val}) and the best width's standard deviation over seeds; "
+                     "closer than that, this sweep cannot tell widths apart.")
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":

@@ -96,6 +96,27 @@ def test_epochs_to_eps_are_the_courses_unit_beside_iterations(capsys):
     assert lines[1].split()[-2:] == ["it->eps", "ep->eps"]
 
 
+def test_a_width_within_one_validation_example_or_the_seeds_spread_suffices():
+    # QA: 0.965 / 0.965 / 0.975 for widths 16 / 32 / 64 (one of coin's 100 validation
+    # examples) said "64, the widest tried: no plateau seen"
+    from analyses import CapacityResult
+
+    def result(n_val, std):
+        table = pd.DataFrame({"depth": 1, "width": [16, 32, 64],
+                              "val_accuracy": [0.965, 0.965, 0.975],
+                              "val_accuracy_std": std})
+        return CapacityResult(dataset="made-up", task="multiclass", widths=(16, 32, 64),
+                              depths=(1,), seeds=(0, 1), eps=0.0, metric="accuracy",
+                              runs=pd.DataFrame(), table=table, config={}, seconds=0.0,
+                              majority_share=0.45, n_val=n_val)
+
+    assert result(100, 0.001).sufficient_widths() == {1: 16}  # one example is 0.01
+    assert result(100, 0.001).sufficient_within() == {1: 0.01}
+    assert result(10_000, 0.02).sufficient_widths() == {1: 16}  # the seeds' spread
+    assert result(10_000, 0.001).sufficient_widths() == {1: 64}  # 1 % of 0.975: 0.00975
+    assert result(10_000, float("nan")).sufficient_widths() == {1: 64}  # one seed
+
+
 def test_summary_is_json_ready():
     s = capacity_sweep("xor", widths=(2, 3), seeds=2, config=QUICK.replace(
         activation="tanh")).summary()
@@ -353,7 +374,7 @@ def test_the_headline_says_its_test_score_is_the_validation_choices(tmp_path):
 @pytest.mark.parametrize("widths, said", [
     ("2,4", "1 hidden layer(s): 4 neurons, the widest tried, score best, above the 0.46 "
             "that always predicting the majority class scores, and every narrower width "
-            "more than 1 % below: the sweep shows no plateau, so a wider net may score "
+            "more than 0.01 below: the sweep shows no plateau, so a wider net may score "
             "higher still (add wider --widths)."),
     ("4", "1 hidden layer(s): 4 neurons, the only width tried, above the 0.46 that always "
           "predicting the majority class scores; no other width to compare it with."),
