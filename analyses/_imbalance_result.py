@@ -59,17 +59,19 @@ def overlapping_best(rows, metric: str) -> list[str]:
     Returns
     -------
     list of str
-        Strategy names in rank order; empty without two intervals to compare.
+        Strategy names in rank order; empty when the first has no interval (one seed) or
+        none overlaps it.
     """
-    def interval(r) -> bool:
-        return all(r[k] is not None and math.isfinite(r[k]) for k in ("ci_low", "ci_high"))
+    def scored(r) -> bool:  # a partial strategy (a seed failed) still has its interval
+        return r["status"] in ("ok", "partial") and all(
+            r[k] is not None and math.isfinite(r[k]) for k in ("ci_low", "ci_high"))
 
-    ok = [r for r in rows if r["status"] == "ok" and interval(r)]
-    if len(ok) < 2:
+    rows = list(rows)
+    if not rows or not scored(rows[0]):  # the first ranked is the best the callers name
         return []
-    best, maximize = ok[0], IMBALANCE_METRICS[metric][0] == "maximize"
-    return [r["strategy"] for r in ok[1:]
-            if (r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"])]
+    best, maximize = rows[0], IMBALANCE_METRICS[metric][0] == "maximize"
+    return [r["strategy"] for r in rows[1:] if scored(r) and (
+        r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"])]
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
 class ImbalanceResult:

@@ -534,6 +534,12 @@ def test_strategies_whose_interval_meets_the_best_are_named():
     assert overlapping_best([row("a", 0.10, 0.05, 0.15), row("b", 0.12, 0.14, 0.2),
                              row("c", 0.3, 0.2, 0.4)], "brier") == ["b"]
     assert overlapping_best(rows[:1], "pr_auc") == []
+    # the first ranked is the best named, whatever its status: a partial one (a seed
+    # failed) was skipped, and "smote ranks first" was measured against another
+    partial = [row("smote", 0.8, 0.78, 0.82, "partial"), row("none", 0.6, 0.55, 0.65),
+               row("weights", 0.6, 0.54, 0.79, "partial")]
+    assert overlapping_best(partial, "pr_auc") == ["weights"]
+    assert overlapping_best([row("x", 0.9, None, None), *rows], "pr_auc") == []
     lines = imbalance_lines({"dataset": "d", "positive": 1, "metric": "pr_auc", "seeds": 3,
                              "sampling_ratio": 0.2, "ratios": ["1:10"], "ranking": rows,
                              "majority": [], "leakage": None, "report_path": None,
