@@ -599,10 +599,7 @@ def cmd_study_run(args) -> int:
     import reports
     import study
 
-    try:
-        spec = study.load_spec(args.spec)
-    except study.SpecError as refused:  # the file of a study that ran with it resumes it
-        spec = study.resumable_spec(args.spec, args.storage, refused)
+    spec = study.spec_to_run(args.spec, args.storage)  # a refused file of a stored study resumes
     if args.trials is not None:
         spec = spec.with_trials(args.trials)
     if args.report:
@@ -1221,7 +1218,8 @@ def _add_capacity(sub) -> None:
                     "majority class; null for regression), best {depth, width, val, test}, "
                     "sufficient_width {depth: the smallest width within the larger of 1 % "
                     "of the depth's best validation score, one validation example and the "
-                    "best's standard deviation over seeds}, table [{depth, width, train/val/test "
+                    "best's standard deviation over seeds, at most half the way down to "
+                    "majority_share}, table [{depth, width, train/val/test "
                     "accuracy and loss, val_accuracy_std, test_accuracy_std, test_loss_std, "
                     "accuracy_gap, loss_gap, iterations_to_eps, epochs_to_eps (medians over "
                     "the seeds that reached eps), reached_eps, n_parameters, "

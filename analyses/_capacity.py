@@ -126,7 +126,8 @@ class CapacityResult:
         must come to the depth's best to be sufficient: `SUFFICIENT_WITHIN` of the best
         (relative), or for accuracy one validation example or the best configuration's
         standard deviation over seeds, when wider (0.965 against 0.975 on coin's 100
-        validation examples is one example, no step up)."""
+        validation examples is one example, no step up), and at most half the way down
+        from the best to `majority_share`."""
         out = {}
         for depth, grp in self.table.groupby("depth"):
             v = grp[f"val_{self.metric}"]
@@ -138,6 +139,9 @@ class CapacityResult:
                 spread = grp.loc[v.idxmax(), "val_accuracy_std"]
                 tol = max(tol, 1 / self.n_val if self.n_val else 0.0,
                           0.0 if np.isnan(spread) else spread)
+                # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
+                # predicts the minority must not count as sufficient
+                tol = min(tol, (best - (self.majority_share or 0.0)) / 2)
             out[int(depth)] = float(tol)
         return out
 
@@ -153,11 +157,8 @@ class CapacityResult:
                 continue
             v = grp[f"val_{self.metric}"]
             if self.metric == "accuracy":
-                # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
-                # predicts the minority must not count as sufficient
-                tol = min(within[depth], (v.max() - floor) / 2)
                 # 1e-9: 0.975 - 0.01 is 0.96500000000000008, above a mean of 0.965
-                ok = grp[(v > floor) & (v >= v.max() - tol - 1e-9)]
+                ok = grp[(v > floor) & (v >= v.max() - within[depth] - 1e-9)]
             else:
                 ok = grp[v <= v.min() + within[depth]]
             if len(ok):

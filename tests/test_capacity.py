@@ -115,6 +115,10 @@ def test_a_width_within_one_validation_example_or_the_seeds_spread_suffices():
     assert result(10_000, 0.02).sufficient_widths() == {1: 16}  # the seeds' spread
     assert result(10_000, 0.001).sufficient_widths() == {1: 64}  # 1 % of 0.975: 0.00975
     assert result(10_000, float("nan")).sufficient_widths() == {1: 64}  # one seed
+    # the tolerance said is the one used: capped halfway down to the majority's share
+    floor = dataclasses.replace(result(100, 0.001), majority_share=0.96)
+    assert floor.sufficient_within() == {1: pytest.approx(0.0075)}
+    assert floor.sufficient_widths() == {1: 64}
 
 
 def test_summary_is_json_ready():
