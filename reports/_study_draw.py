@@ -236,33 +236,38 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
             ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x", color=color, ms=5)
     for status in dict.fromkeys(frame["status"]):
         ax.plot([], [], color=OUTCOME_COLORS.get(status, design.MUTED), label=status)
-    title = "Intermediate values (x = stopped)"
-    if design.log_y_if_wide(ax, frame["value"]):
-        title += ", log scale"
-    else:
-        # a diverged curve's loss of 11 flattened every other one into the 1-2 band: the
-        # axis fits the others and the diverged run off its edge
-        title += _fit_all_but_diverged(ax, frame)
+    # the scale and the range follow the curves that did not diverge: a diverged loss of
+    # 11 (or 1e6, on a log axis) flattened every other one into a sliver
+    diverged = (frame["status"] == "diverged").to_numpy()
+    values = frame["value"].to_numpy(float)
+    rest, out = values[~diverged], values[diverged]
+    rest, out = rest[np.isfinite(rest)], out[np.isfinite(out)]
+    log = design.log_y_if_wide(ax, rest if rest.size else values)
+    title = "Intermediate values (x = stopped)" + (", log scale" if log else "")
+    title += _fit_all_but_diverged(ax, rest, out, log)
     ax.set(xlabel="epoch", ylabel=metric, title=title)
     ax.legend(loc="best")
     return fig
 
 
-def _fit_all_but_diverged(ax, frame: pd.DataFrame) -> str:
-    """Limit the y-axis to the curves that did not diverge, when the diverged ones would
-    take most of it; the words saying so for the title ('' when left as it was)."""
-    diverged = frame["status"] == "diverged"
-    rest = frame.loc[~diverged, "value"].to_numpy(float)
-    rest = rest[np.isfinite(rest)]
-    out = frame.loc[diverged, "value"].to_numpy(float)
-    out = out[np.isfinite(out)]
+def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> str:
+    """Limit the y-axis to the values ``rest`` of the curves that did not diverge, when the
+    diverged ones' ``out`` would take most of it; the words saying so for the title (''
+    when left as it was)."""
     if not rest.size or not out.size:
         return ""
     lo, hi = rest.min(), rest.max()
-    span = max(hi - lo, 1e-12)
-    if out.min() >= lo - span and out.max() <= hi + span:  # they fit in twice the range
-        return ""
-    ax.set_ylim(lo - 0.08 * span, hi + 0.15 * span)
+    if log:  # the same rule in decades: within twice the others' range, they stay
+        span = max(math.log10(hi / lo), 1e-12)
+        if out.min() > 0 and (math.log10(lo / out.min()) <= span
+                              and math.log10(out.max() / hi) <= span):
+            return ""
+        ax.set_ylim(lo / 10 ** (0.08 * span), hi * 10 ** (0.15 * span))
+    else:
+        span = max(hi - lo, 1e-12)
+        if out.min() >= lo - span and out.max() <= hi + span:
+            return ""
+        ax.set_ylim(lo - 0.08 * span, hi + 0.15 * span)
     return "; diverged curves leave the axis"
 
 

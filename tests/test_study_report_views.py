@@ -377,6 +377,16 @@ def test_a_diverged_curve_leaves_the_axis_to_the_others():
     calm = frame.assign(value=np.where(frame["value"] > 2.5, 2.2, frame["value"]))
     ax = _drawn(sw.draw_intermediate, calm, metric="val_loss").axes[0]
     assert ax.get_ylim()[1] > 2.2 and "leave" not in ax.get_title()
+    # one blowing up to 1e6 chose a log axis for all, the others in 5 % of its height
+    far = frame.assign(value=np.where(frame["value"] > 10, 1e6, frame["value"]))
+    ax = _drawn(sw.draw_intermediate, far, metric="val_loss").axes[0]
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[1] < 3.0
+    # curves spanning decades of their own: a log axis, the diverged one still off it
+    wide = frame.assign(value=np.where(frame["number"] == 2, frame["value"] * 1e6,
+                                       frame["value"] / 10 ** (3 * frame["epoch"])))
+    ax = _drawn(sw.draw_intermediate, wide, metric="val_loss").axes[0]
+    assert ax.get_yscale() == "log" and ax.get_ylim()[1] < 1e3
+    assert ax.get_title().endswith("log scale; diverged curves leave the axis")
 
 
 def test_the_importances_legend_covers_no_bar():
