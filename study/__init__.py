@@ -2,7 +2,7 @@
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
-from ._create import create_or_resume, resumable_spec, stored_spec
+from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
@@ -66,7 +66,7 @@ __all__ = [
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
-    "create_or_resume", "resumable_spec", "data_differs",
+    "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",
     "DEFAULT_STORAGE",

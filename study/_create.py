@@ -172,6 +172,16 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
                         "new study.name") from None
 
 
+def spec_to_run(name_or_path, storage: str | None = None) -> StudySpec:
+    """The spec ``hplab study run NAME_OR_PATH`` runs: a ready spec's name or a TOML file,
+    checked as a new one; when this version's checks refuse it, the spec of the study
+    ``storage`` holds under its name (`resumable_spec`), which resumes."""
+    try:
+        return load_spec(name_or_path)
+    except SpecError as refused:
+        return resumable_spec(name_or_path, storage, refused)
+
+
 def resumable_spec(path, storage: str | None, refused: SpecError) -> StudySpec:
     """The spec file ``path``, which this version's checks refuse (``refused``), read as
     earlier versions read it, when it is the spec of the study ``storage`` holds under its

@@ -24,11 +24,11 @@ from optuna.trial import TrialState
 
 import data
 
-from ._create import create_or_load, holds_study_of, stored_spec
+from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._run_data import absolute_data, for_workers, join_data
-from ._spec import StudySpec, load_spec
+from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._storage import (
     RESUME_HINT,
@@ -279,7 +279,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     from ._summary import study_summary
 
     if isinstance(spec, str | os.PathLike):  # as `hplab study run coin` takes it
-        spec = load_spec(spec)
+        spec = spec_to_run(spec, storage)
     elif not isinstance(spec, StudySpec):
         raise TypeError(f"spec must be a StudySpec, a ready spec's name or a TOML path, got "
                         f"{type(spec).__name__}")

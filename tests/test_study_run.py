@@ -632,6 +632,10 @@ def test_a_stored_spec_with_a_setting_its_optimizer_ignores_reads_and_resumes(
     assert hplab.main(["study", "run", str(same), "--storage", str(db), "--no-report"]) == 0, \
         capsys.readouterr().err
     assert [t.state for t in trials_of(db, "mo")] == [TrialState.COMPLETE] * 2
+    # from Python too, given the file as the command takes it
+    more = spec_file("mo", n_trials=3, pruner="none",
+                     fixed={"batch_size": 2, "checkpoint": 4, "momentum": 0.5})
+    assert study.run_study(str(more), storage=str(db), progress=False)["n_finished"] == 3
 
 
 def test_diverged_trials_are_pruned_with_a_reason_and_the_study_goes_on(spec_file, tmp_path):
