@@ -137,7 +137,9 @@ class MLP:
     def _checked(self, X) -> np.ndarray:
         # a wrong width failed inside matmul, a 1-D row in the head, and a NaN row came out
         # as class 0: the public forward passes check X as training does
-        return check_features(X, self.sizes[0], self.dtype, empty=True)
+        return check_features(X, self.sizes[0], self.dtype, empty=True,
+                              beyond=f"a {self.dtype.name} net cannot take them (a net "
+                                     "trained with dtype float64 can)")
 
     def output(self, X: np.ndarray) -> np.ndarray:
         """Head output: probabilities (classification) or values (regression)."""

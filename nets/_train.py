@@ -17,7 +17,7 @@ from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
-from ._validation import check_features, check_rng, check_training_data, refuse_beyond_memory
+from ._validation import check_rng, check_training_data, refuse_beyond_memory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -316,12 +316,15 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 def evaluate(net: MLP, X, y) -> tuple[float, float]:
     """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
 
-    A diverged net's overflow is not warned about: its loss (inf or nan) says so.
+    A diverged net's overflow is not warned about: its loss (inf or nan) says so. No
+    rows (a set loaded with ``val_fraction=0``) score NaN, as before X was checked.
     """
-    X = check_features(X, net.sizes[0], net.dtype)
+    X = net._checked(X)  # as its predictions check it
     y = np.asarray(y)
     if len(y) != len(X):
         raise ValueError(f"y has {len(y)} labels, X has {len(X)} samples")
+    if not len(X):
+        return math.nan, math.nan
     T = net._head.encode(y, net.sizes[-1], net.dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         loss, accuracy = _score(net, X, T, None)

@@ -26,10 +26,11 @@ def check_rng(rng) -> np.random.Generator:
     return rng
 
 
-def check_features(X, n_features: int, dtype, name: str = "X", *,
-                   empty: bool = False) -> np.ndarray:
+def check_features(X, n_features: int, dtype, name: str = "X", *, empty: bool = False,
+                   beyond: str = "fit with dtype='float64'") -> np.ndarray:
     """``X`` as a C-contiguous 2-D array of ``dtype`` with finite values; no rows is
-    refused unless ``empty`` (a prediction of nothing is nothing, a fit on nothing is not)."""
+    refused unless ``empty`` (a prediction of nothing is nothing, a fit on nothing is not).
+    ``beyond``: what to do about values past ``dtype``'s range."""
     X = np.asarray(X)
     if X.dtype.kind not in "fiub":
         raise ValueError(f"{name} must be numeric, got dtype {X.dtype}")
@@ -49,7 +50,7 @@ def check_features(X, n_features: int, dtype, name: str = "X", *,
         if np.isfinite(X).all():  # finite until the cast: "NaN or infinite" would puzzle
             limit = f"{np.finfo(X_cast.dtype).max:.1e}".replace("e+", "e")
             raise ValueError(f"{name} has values beyond {X_cast.dtype.name}'s range (about "
-                             f"{limit}); fit with dtype='float64'")
+                             f"{limit}); {beyond}")
         raise ValueError(f"{name} contains NaN or infinite values")
     return X_cast
 

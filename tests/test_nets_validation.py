@@ -161,6 +161,9 @@ def test_bad_training_data(binary_net, X, y, message):
     (np.zeros((1, 3)), "X has 3 features, the net expects 2"),
     (np.zeros(2), "X must be 2-D (samples, features), got shape (2,)"),
     (np.array([[np.nan, 0.0]]), "X contains NaN or infinite values"),
+    # nothing to fit at predict time: the advice is the net's, not training's
+    (np.array([[1e39, 0.0]]), "X has values beyond float32's range (about 3.4e38); a float32 "
+                              "net cannot take them (a net trained with dtype float64 can)"),
 ])
 def test_a_net_asked_about_bad_inputs_says_so_in_one_line(binary_net, call, X, message):
     # a NaN row came out as class 0, a wrong width failed inside NumPy's matmul
@@ -178,6 +181,8 @@ def test_a_net_predicts_nothing_for_no_rows_and_scores_matching_labels_only(bina
     assert net.predict_proba(X6).shape == (6,)
     with pytest.raises(ValueError, match=r"^y has 2 labels, X has 6 samples$"):
         nets.evaluate(net, X6, Y6[:2])
+    loss, accuracy = nets.evaluate(net, X6[:0], Y6[:0])  # val_fraction=0: nothing to score
+    assert np.isnan(loss) and np.isnan(accuracy)
 
 
 def test_a_negative_seed_is_named():
