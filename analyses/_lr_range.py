@@ -289,9 +289,12 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     check_suggestions(suggestion)
     seeds, verify_seeds = seed_count(seeds), seed_count(verify_seeds, "verify_seeds")
     seed = whole("seed", seed, 0)
-    # checked whether or not --val / --verify use them: a bad value is a typo either way
-    if not (math.isfinite(verify_epochs) and verify_epochs > 0):
-        raise ValueError(f"verify_epochs must be > 0, got {verify_epochs!r}")
+    # checked whether or not --val / --verify / looper use them: a bad value is a typo
+    # either way, and said before any data is loaded
+    for name, value in (("verify_epochs", verify_epochs), ("epochs_per_rate", epochs_per_rate)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                math.isfinite(value) and value > 0):
+            raise ValueError(f"{name} must be > 0, got {value!r}")
     val_batch = whole("val_batch", val_batch, 1)
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
     cfg = config or DEFAULT_CONFIG

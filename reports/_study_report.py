@@ -195,7 +195,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     resumed = s.user_attrs.get(hs.RESUMED_ATTR) or []
     rep.set_provenance(
         command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
-        seconds=seconds, wall_time="Wall time of the last run" if resumed else "Wall time",
+        seconds=seconds,
+        wall_time="Wall time of the last run" if resumed and seconds is not None else "Wall time",
         extra={"Storage": where.masked, "Study": name,
                                 "Spec": f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",

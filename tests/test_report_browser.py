@@ -137,6 +137,10 @@ def test_on_a_phone_figures_keep_three_quarters_of_their_size(report_path, tmp_p
     assert seen["viewport"] == 500 and seen["page_width"] <= seen["viewport"]
     wide = [img for img in seen["images"] if img["width"] > 600]
     assert wide and all(img["shown"] >= 0.74 * img["width"] for img in wide), wide
+    # one that fits the screen keeps its drawn size
+    narrow = _probe(exe, report_path, tmp_path, "--window-size=500,2400",
+                    css=".canvas img { --drawn-width: 300px !important; }")
+    assert all(abs(img["shown"] - 300) <= 1 for img in narrow["images"]), narrow["images"]
     laptop = _probe(exe, report_path, tmp_path, "--window-size=1280,2400")
     assert all(img["shown"] <= img["width"] + 1 for img in laptop["images"])  # as drawn
 
