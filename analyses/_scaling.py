@@ -271,9 +271,12 @@ def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]
         table.append({"lr": r["lr"], "status": r["status"], "best_value": value,
                       "best_step": step, "first_value": r["trace"][0][1]})
     frame = pd.DataFrame(table)
-    ok = frame["best_value"].notna()
+    # a diverged run's best is where it was thrown: on coin one huge step predicts one
+    # class (0.46, the majority's share), and a target from that every batch met at once
+    ok = frame["best_value"].notna() & (frame["status"] != "diverged")
     if not ok.any():
-        raise ValueError("every reference run diverged: lower the learning rates (--lrs)")
+        raise ValueError("every reference run diverged: lower the learning rates (--lrs "
+                         "or --lr-range)")
     col = frame.loc[ok, "best_value"]
     i = col.idxmax() if TARGET_METRICS[metric] == "max" else col.idxmin()
     return frame, {**rows[i], **table[i]}

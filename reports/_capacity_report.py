@@ -137,9 +137,18 @@ def _verdicts(result) -> list[str]:
                      "is missing capacity.")
     reached = result.table["reached_eps"] > 0
     if result.eps and reached.any():
+        runs = result.runs["iterations_to_eps"].notna()
         lines.append(f"Validation loss reached eps = {result.eps:g} for "
-                     f"{int(reached.sum())} of {len(reached)} configurations "
-                     "(iterations in the table).")
+                     f"{int(reached.sum())} of {len(reached)} configurations, in "
+                     f"{int(runs.sum())} of {len(runs)} runs (iterations and epochs in the "
+                     "table: medians over the runs that reached it).")
+    diverged = result.table[result.table["diverged"] > 0]
+    if len(diverged):  # their scores are left out: the table shows dashes, the best ignores
+        lines.append(f"{int(diverged['diverged'].sum())} of {len(result.runs)} runs diverged ("
+                     + ", ".join(f"{r.depth:.0f} × {r.width:.0f}: {r.diverged:.0f}"
+                                 for r in diverged.itertuples())
+                     + "); a configuration with a diverged run has no scores, so it is "
+                       "neither best nor sufficient (a lower learning rate may train it).")
     return lines
 
 
@@ -186,7 +195,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            "held-out data, per width and depth.")
     cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
             "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",
-            "epochs_to_eps", "reached_eps", "seconds"]
+            "epochs_to_eps", "reached_eps", "diverged", "seconds"]
     if m == "loss":
         cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss"]
     rep.add_table(result.table[cols], name="per-config",

@@ -174,7 +174,10 @@ def _verdicts(result, summary: dict) -> list[str]:
     s = result.suggestions.set_index("name")
     n = len(result.seeds)
     chosen = s.loc[result.suggestion]
-    over = f"median of {n} seeds, IQR {chosen['iqr_log10']:.2f} decades" if n > 1 else "1 seed"
+    k = int(chosen["n"])  # the seeds that gave it: one that diverged early gives none
+    who = f"{k} seeds" if k == n else f"the {k} of {n} seeds that gave one"
+    over = (f"median of {who}, IQR {chosen['iqr_log10']:.2f} decades" if k > 1 else
+            "1 seed" if n == 1 else f"the 1 of {n} seeds that gave one")
     others = ", ".join(f"{k} {v:.3g}" for k, v in s["lr"].items()
                        if k != result.suggestion and math.isfinite(v))
     lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."

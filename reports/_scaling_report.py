@@ -188,7 +188,8 @@ def _noise_verdict(result) -> str:
     where = ("over the last half of the way to the target" if
              math.isfinite(result.b_simple_step) else
              "over the last half of the reference run, which never reached the target")
-    text = (f"Gradient noise scale {where} ({result.b_simple_measurements} measurements): "
+    text = (f"Gradient noise scale {where} "
+            f"({design.count_of(result.b_simple_measurements, 'measurement')}): "
             f"B_simple ≈ {_two_figures(result.b_simple)}")
     if result.b_simple >= result.n_train:  # as B_crit's dataset_too_small
         text += (f" (at or above the training-set size, {result.n_train}: no batch can exceed "
@@ -280,6 +281,11 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{crossing}; {_cap_verdict(result)}")
     if math.isfinite(result.b_simple):
         lines.append(_noise_verdict(result))
+    elif len(result.noise):  # measured, yet no estimate: said, not left out
+        lines.append(f"Gradient noise scale: not estimated from "
+                     f"{design.count_of(result.b_simple_measurements, 'measurement')}: the "
+                     "gradient-variance or gradient-norm average came out at or below zero, "
+                     "too noisy for the ratio.")
     edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
     if edge:
         lines.append(f"The best rate sits at an edge of the grid for B = "
@@ -377,9 +383,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                        caption="B_simple = tr(Σ)/|G|² from the two-batch estimator (each "
                                "measurement averages several small batches), measured along "
                                "the best reference run; EMA-smoothed numerator and "
-                               "denominator. The black line: the ratio of their averages "
-                               "over the last half of the way to the target, shaded over its "
-                               "68 % interval.")
+                               "denominator."
+                               + (" The black line: the ratio of their averages over the last "
+                                  "half of the way to the target, shaded over its 68 % "
+                                  "interval." if math.isfinite(result.b_simple) else
+                                  " No B_simple line: the averages gave no positive ratio."))
     rep.add_section("Runs")
     if len(result.reference):
         rep.add_table(result.reference, name="reference-runs",

@@ -153,8 +153,14 @@ def scaling_lines(s: dict) -> list[str]:
         # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
         big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
                "set to test it" if s["b_simple"] >= s["n_train"] else "")
+        n = s["b_simple_measurements"]
         lines.append(f"gradient noise scale {where}: B_simple ~ {two_figures(s['b_simple'])} "
-                     f"({spread}; {s['b_simple_measurements']} measurements){big}")
+                     f"({spread}; {n} measurement{'' if n == 1 else 's'}){big}")
+    elif s.get("b_simple_measurements"):  # measured, yet no estimate: said, not left out
+        n = s["b_simple_measurements"]
+        lines.append(f"gradient noise scale: not estimated from {n} measurement"
+                     f"{'' if n == 1 else 's'} (an average came out at or below zero: too "
+                     "noisy)")
     return lines + _ending(s)
 
 
@@ -204,12 +210,13 @@ def lr_range_lines(s: dict) -> list[str]:
     lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
              f"{len(s['seeds'])} seed(s)",
-             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12}"]
+             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>6}"]
     for name, v in s["suggestions"].items():
         lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
-        lines.append(f"{name:<10} {lr:>10} {iqr:>12}" + ("  <-" if name == s["suggestion"]
-                                                         else ""))
+        # the seeds that gave this suggestion: one that diverged early gives none
+        lines.append(f"{name:<10} {lr:>10} {iqr:>12} {v['n']:>2} of {len(s['seeds'])}"
+                     + ("  <-" if name == s["suggestion"] else ""))
     from analyses import (
         no_stop_advice,
         no_suggestion_reason,

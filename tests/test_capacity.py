@@ -407,3 +407,23 @@ def test_the_widest_width_of_a_regression_sweep_is_said_in_losses(tmp_path, monk
     assert ("1 hidden layer(s): 4 neurons, the widest tried, score best, and every narrower "
             "width more than 1 % above: the sweep shows no plateau, so a wider net may reach a "
             "lower loss still (add wider --widths).") in text
+
+
+def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_path,
+                                                                             parse_html):
+    # QA: the terminal said "2 diverged", the report nothing (its table had dashes only);
+    # "reached eps for 1 of 6 configurations" hid that one seed of three had not
+    cfg = CAPACITY_CONFIG.replace(activation=("relu",), lr=10.0, schedule="constant",
+                                  max_epochs=100)
+    res = capacity_sweep("double-arc", widths=(2, 8, 32), seeds=3, config=cfg, eps=0.6932)
+    diverged = res.table.set_index("width")["diverged"]
+    assert diverged.sum() >= 1
+    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
+                    .all_text.split())
+    listed = ", ".join(f"1 × {w}: {n}" for w, n in diverged.items() if n)
+    assert (f"{diverged.sum()} of 9 runs diverged ({listed}); a configuration with a diverged "
+            "run has no scores") in text
+    reached = res.runs["iterations_to_eps"].notna()
+    assert 0 < reached.sum() < 9
+    assert (f"for {(res.table['reached_eps'] > 0).sum()} of 3 configurations, in "
+            f"{reached.sum()} of 9 runs (iterations and epochs in the table") in text

@@ -305,3 +305,22 @@ def test_a_curve_that_hardly_fell_gives_weak_suggestions(tmp_path, monkeypatch, 
     code, out, _ = run_cli(["lr-range", "--dataset", "digits", "--hidden", "64,16",
                             "--optimizer", "adam", "--seeds", "2", "--no-report"], capsys)
     assert "weak suggestions" not in out
+
+
+def test_a_seed_without_a_suggestion_is_not_counted_in_its_median(tmp_path, monkeypatch,
+                                                                   capsys):
+    # QA: seed 0 diverged after 19 points and gave no valley, yet the report said "median
+    # of 2 seeds, IQR nan decades"
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "sine", "--seeds", "2", "--mode", "linear", "--min-lr",
+            "0.001", "--max-lr", "5", "--out", "s"]
+    code, out, _ = run_cli([*argv, "--json"], capsys)
+    assert code == 0
+    valley = json.loads(out)["suggestions"]["valley"]
+    assert valley["n"] == 1 and valley["per_seed"].count(None) == 1
+    page = html.unescape(" ".join((tmp_path / "s" / "report.html").read_text().split()))
+    assert f"valley suggests lr ≈ {valley['lr']:.3g} (the 1 of 2 seeds that gave one)." in page
+    assert "nan" not in page.split("valley suggests")[1][:80]
+    code, out, _ = run_cli(argv, capsys)
+    row = next(line for line in out.splitlines() if line.startswith("valley"))
+    assert row.split()[-4:] == ["1", "of", "2", "<-"]

@@ -540,7 +540,24 @@ def test_reference_runs_that_learn_nothing_set_no_target(capsys):
                                  "--seeds", "1", "--max-steps", "200", "--lrs", "1e6",
                                  "--no-report"], capsys)
     assert code == 2 and stdout == "" and err.count("\n") == 1
+    assert "every reference run diverged: lower the learning rates" in err
+    # a rate too small to move the net: stuck, the same untrained score
+    code, stdout, err = run_cli(["scaling", "--dataset", "moons", "--batch-sizes", "8,32,128",
+                                 "--seeds", "1", "--max-steps", "200", "--lrs", "1e-12",
+                                 "--no-report"], capsys)
+    assert code == 2 and stdout == "" and err.count("\n") == 1
     assert "the reference runs learned nothing better" in err
+
+
+def test_a_diverged_reference_run_sets_no_target(capsys):
+    # QA: on coin one huge step predicts one class (0.46, the majority's share) before the
+    # run diverges; 0.95 x that was the target, and every batch "reached" it in 2 steps
+    code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "16,64",
+                                 "--lrs", "300,1000", "--seeds", "1", "--max-steps", "300",
+                                 "--no-report"], capsys)
+    assert (code, stdout) == (2, "")
+    assert err == ("hplab scaling: error: every reference run diverged: lower the learning "
+                   "rates (--lrs or --lr-range)\n")
 
 
 def test_the_noise_scale_is_never_negative():
@@ -572,7 +589,7 @@ def test_a_noise_scale_above_the_training_set_size_says_so(capsys, tmp_path, par
     code, out, _ = run_cli([*argv, "--out", str(tmp_path / "xor")], capsys)
     caveat = "at or above the training-set size, 4: no batch can exceed the set to test it"
     line = next(x for x in out.splitlines() if x.startswith("gradient noise scale"))
-    assert code == 0 and line.endswith(f"measurements); {caveat}")
+    assert code == 0 and line.endswith(f"1 measurement); {caveat}")  # not "1 measurements"
     text = " ".join(parse_html((tmp_path / "xor" / "report.html").read_text()).all_text.split())
     assert f"B_simple ≈ {reports.two_figures(s['b_simple'])} ({caveat});" in text
 
@@ -810,3 +827,19 @@ def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
         "passes a rate of 1 at B ≈ 88.9; the grid is too coarse to show how the best rate "
         "grows, so this run cannot tell whether the course's cap of 1 holds.")
     assert _cards(reports.scaling_report(res, tmp_path / "r"))["lr exponent α"] == "–"
+
+
+def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, parse_html):
+    # QA: on sine the window's trace term averaged below zero; B_simple was NaN and the
+    # terminal and the verdicts said nothing, while the caption drew a "black line"
+    out = tmp_path / "s"
+    code, stdout, _ = run_cli(["scaling", "--dataset", "sine", "--batch-sizes", "4,16,64,450",
+                               "--lr-grid", "4", "--lr-range", "0.01,3", "--seeds", "1",
+                               "--max-steps", "1500", "--out", out], capsys)
+    assert code == 0
+    said = next(line for line in stdout.splitlines() if line.startswith("gradient noise"))
+    assert said.startswith("gradient noise scale: not estimated from ") and "too noisy" in said
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "Gradient noise scale: not estimated from " in text
+    assert "No B_simple line: the averages gave no positive ratio." in text
+    assert "The black line" not in text
