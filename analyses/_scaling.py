@@ -234,7 +234,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         raise ValueError(f"the untrained net already reaches the {metric} target "
                          f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
     batches = best_per_batch(runs)
-    fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n)
+    fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
+                          why_missed=why_missed(runs))
     batches = _verdicts(batches, runs, fit)
     lr_col = batches["lr_opt"]
     # the rules hold below B_crit; below_range bounds it by the smallest batch that reached
@@ -257,6 +258,20 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         b_simple_measurements=b_simple["measurements"], reference=reference,
         config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
         seed=seed, seconds=time.perf_counter() - t0)
+
+
+def why_missed(runs: pd.DataFrame) -> dict[float, str]:
+    """Per batch size that never reached the target, why: ``"not reached"`` if any of its
+    runs ran out of steps (more steps might reach it), else ``"stalled"``,
+    ``"diverged"`` or ``"stalled or diverged"``."""
+    out = {}
+    for b, grp in runs.groupby("batch_size"):
+        if grp["reached"].any():
+            continue
+        kinds = set(grp["status"])
+        out[float(b)] = ("not reached" if "not reached" in kinds else
+                         " or ".join(k for k in ("stalled", "diverged") if k in kinds))
+    return out
 
 
 def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]:

@@ -11,6 +11,7 @@ parallelism). Steps vary over orders of magnitude, so the law is fitted in log s
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,8 @@ def mccandlish_steps(batch_sizes, s_min: float, b_crit: float) -> np.ndarray:
     return s_min * (1 + b_crit / np.asarray(batch_sizes, dtype=float))
 
 
-def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> ScalingFit:
+def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
+                    why_missed: Mapping[float, str] | None = None) -> ScalingFit:
     """Fit S(B) = S_min (1 + B_crit / B) by least squares on log S.
 
     Parameters
@@ -99,6 +101,10 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
         Training-set size: a B_crit at or above it is not fitted but "dataset_too_small"
         (a set too small to show B_crit, as XOR), and the messages say when the largest
         batch is the full batch.
+    why_missed : mapping, optional
+        Batch size -> why its runs missed the target: ``"not reached"`` (the step budget
+        ran out; the default), ``"stalled"`` or ``"diverged"``. Only a budget that ran out
+        says more steps would measure it.
 
     Returns
     -------
@@ -183,14 +189,24 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None) -> Scalin
                 "poor_fit", f"the law puts B_crit below {tested}, yet the steps to target "
                 f"range from {s.min():.4g} to {s.max():.4g}: B_crit cannot be measured from "
                 f"these points (more seeds or batch sizes would steady them)", n_points=n)
-        if len(smaller):  # beyond the budget there, within it here: the steps do fall
+        why = dict(why_missed or {})
+        out_of_steps = [v for v in smaller if why.get(v, "not reached") == "not reached"]
+        if out_of_steps:  # beyond the budget there, within it here: the steps do fall
             return ScalingFit(
                 "inconclusive", f"steps to target hardly fall with the batch size over "
-                f"{tested}, yet B = {', '.join(f'{v:g}' for v in smaller)} did not reach the "
-                f"target within the step budget, so the steps do fall with the batch size below "
-                f"B = {lo_b:g}: B_crit cannot be placed below the batch sizes that reached "
-                f"the target (a larger step budget would measure the smaller ones)",
-                n_points=n)
+                f"{tested}, yet B = {', '.join(f'{v:g}' for v in out_of_steps)} did not "
+                f"reach the target within the step budget, so the steps do fall with the "
+                f"batch size below B = {lo_b:g}: B_crit cannot be placed below the batch "
+                f"sizes that reached the target (a larger step budget would measure the "
+                f"smaller ones)", n_points=n)
+        if len(smaller):  # stalled or diverged at every rate: more steps would not help
+            return ScalingFit(
+                "inconclusive", f"steps to target hardly fall with the batch size over "
+                f"{tested}, and at every rate "
+                + ", ".join(f"B = {v:g} {why[v]}" for v in smaller)
+                + f" before reaching the target, so how the steps go below "
+                f"B = {lo_b:g} is unknown: B_crit cannot be placed (other rates, --lrs, may "
+                f"train the smaller batches; more steps would not)", n_points=n)
         return ScalingFit(
             "below_range",
             f"steps to target hardly fall with the batch size over {tested}: B_crit lies "

@@ -175,6 +175,19 @@ def test_batches_that_missed_the_target_bound_no_b_crit():
         "target (a larger step budget would measure the smaller ones)")
     assert regimes(b, fit, [False, False, True, True, True]) == \
         ("not reached",) * 2 + ("unknown",) * 3
+    # QA: the small batches stalled at chance (the stall rule stopped them), so a larger
+    # budget would not measure them, and nothing shows the steps fall down there
+    stalled = fit_scaling_law(b, [np.nan, np.nan, 1236, 1234, 986], n_train=900,
+                              why_missed={2: "stalled", 8: "stalled or diverged"})
+    assert stalled.status == "inconclusive" and stalled.message == (
+        "steps to target hardly fall with the batch size over B = 32...900, and at every "
+        "rate B = 2 stalled, B = 8 stalled or diverged before reaching the target, so how the "
+        "steps go below B = 32 is unknown: B_crit cannot be placed (other rates, --lrs, may "
+        "train the smaller batches; more steps would not)")
+    # one that ran out of steps is enough for the budget's reading
+    assert fit_scaling_law(b, [np.nan, np.nan, 1236, 1234, 986], n_train=900,
+                           why_missed={2: "stalled"}).message.startswith(
+        "steps to target hardly fall with the batch size over B = 32...900, yet B = 8 did not")
     # the same steps with no smaller batch tested: below the range, as before
     assert fit_scaling_law(b[2:], [1236, 1234, 986], n_train=900).status == "below_range"
     # a larger batch that missed (an epoch budget of 3 steps at the full batch): the bound
