@@ -1090,8 +1090,8 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
                    help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the data's own)")
     p.add_argument("--strategies", default=None, names="analyses.STRATEGIES",
-                   help=f"comma-separated: {NAMES}, or imbalanced-learn's class names "
-                        "(SMOTE...) (default: all)")
+                   help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
+                        "class names (SMOTE, RandomOverSampler...) (default: all)")
     p.add_argument("--sampling-ratio", type=float, default=0.2,
                    help="minority/majority the samplers aim for (default 0.2 = 1:5)")
     p.add_argument("--seeds", type=int, default=3, help="repetitions (data split and net)")

@@ -69,7 +69,9 @@ def parse_ratios(ratios) -> tuple[str, ...]:
                 raise ValueError(f"ratio {text!r} does not make the positive class the "
                                  "minority; write positives:negatives, e.g. 1:50")
             label = data.ratio_text(p, n)
-        if label not in out:
+        # 1:10 and 2:20 are one ratio (the same data): trained once, under the first
+        if not any(label == o or OWN not in (label, o) and data.same_ratio(label, o)
+                   for o in out):
             out.append(label)
     if not out:
         raise ValueError("no ratio given; e.g. --ratio 1:50 or --ratio 1:10,1:50")

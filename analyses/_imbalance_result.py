@@ -207,7 +207,10 @@ class ImbalanceResult:
                              "tuned_threshold": thr.get((ratio, strategy), math.nan),
                              "status": st["status"], "reason": st["reason"]})
             sign = -1.0 if direction == "maximize" else 1.0
+            # a partial strategy's mean is over the seeds it survived (the hard one may be
+            # the one it failed on): after those that ran on every seed, never "best"
             rows.sort(key=lambda r: (not math.isfinite(r["mean"]), r["status"] == "skipped",
+                                     r["status"] == "partial",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
             out += [{"rank": i + 1, **r} for i, r in enumerate(rows)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",

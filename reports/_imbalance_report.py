@@ -100,13 +100,17 @@ def _areas_table(result, ratio: str) -> pd.DataFrame:
 
 def _headline(result) -> dict:
     rank = result.ranking()
-    first = rank[rank["ratio"] == result.ratios[0]]
-    best = first.iloc[0] if len(first) and math.isfinite(first["mean"].iloc[0]) else None
+    # the first ratio where something ran: "Best (1:75) –" hid the 1:10 that had results
+    scored = [r for r in result.ratios
+              if math.isfinite(rank.loc[rank["ratio"] == r, "mean"].iloc[0])]
+    ratio = scored[0] if scored else result.ratios[0]
+    first = rank[rank["ratio"] == ratio]
+    best = first.iloc[0] if scored else None
     check = result.accuracy_check().iloc[0]
     status = result.status_frame()
     # The strategy's name goes in the card's label, not beside the number: names like
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
-    best_label = f"Best {result.metric} ({result.ratios[0]})"
+    best_label = f"Best {result.metric} ({ratio})"
     if best is not None:
         best_label += f": {best['strategy']}"
     # both baseline cards describe always predicting the majority class; the recall is
@@ -148,6 +152,23 @@ def _curves_seeds(result, ratio: str, pr: pd.DataFrame) -> str:
             f"{result.seeds} for " + (f"most; {others})" if others else "every strategy)"))
 
 
+def _unsettled(result, rank: pd.DataFrame) -> str:
+    """Why the first ranked strategy is not settled as the best: intervals that overlap
+    its own, or a single seed (no intervals); '' when it is."""
+    from analyses import overlapping_best
+
+    ran = rank[rank["status"].isin(["ok", "partial"])]
+    if result.seeds == 1 and len(ran) > 1:
+        return ("One seed: no intervals, so this order may be chance (more --seeds give "
+                "intervals).")
+    tied = overlapping_best(rank.to_dict("records"), result.metric)
+    if not tied:
+        return ""
+    return (f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
+            f"{nets.and_list(tied)} overlap its own: {result.seeds} seeds do not tell them "
+            "apart (more --seeds narrow the intervals).")
+
+
 def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
@@ -157,21 +178,25 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "Every strategy trained on the training split only, scored once on the "
                         "untouched test split; threshold metrics at 0.5, with the same metric "
                         f"at the threshold tuned for {result.tune_for} on validation data.")
+        partial = (rank["status"] == "partial").any()
         rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
                        alt=f"Dot chart of mean {result.metric} per strategy with intervals",
                        caption=f"{result.metric}: mean and 95 % t-interval over "
-                               f"{result.seeds} seed(s), best first."
+                               f"{result.seeds} seed(s), best first"
+                               + ("; a partial strategy (it failed on some seeds) over the "
+                                  "seeds it ran, ranked after those that ran on all"
+                                  if partial else "") + "."
                                + _metric_note(result.metric))
-        from analyses import overlapping_best
-
-        tied = overlapping_best(rank.to_dict("records"), result.metric)
-        if tied:  # a "best" card and a rank order read as settled
-            rep.add_text(f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
-                         f"{nets.and_list(tied)} overlap its own: {result.seeds} seeds do not tell "
-                         "them apart (more --seeds narrow the intervals).", note=True)
+        if said := _unsettled(result, rank):
+            rep.add_text(said, note=True)
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
                               "reason." + _metric_note(result.metric))
+        if not rank["status"].isin(["ok", "partial"]).any():  # empty figures said nothing
+            rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped (the "
+                         "reasons are above), so there are no curves, thresholds, "
+                         "calibration or confusion matrices to show.", note=True)
+            continue
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
@@ -195,7 +220,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                               "With few validation positives the tuned threshold is noisy.")
         rep.add_section(f"Calibration{where}",
                         "Resampling and class weights change the training prevalence, so the "
-                        "net's probabilities drift above the real ones: the price of a remedy.")
+                        "net's probabilities can drift above the real ones, a price a remedy "
+                        "may pay: the Brier scores below say whether it did here.")
         rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
                        alt="Reliability curves, one panel per strategy",
                        caption="Reliability curves (10 uniform bins, seeds pooled), one panel "

@@ -187,7 +187,9 @@ def imbalance_lines(s: dict) -> list[str]:
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
         ranked = [r for r in s["ranking"] if r["ratio"] == ratio]
-        if tied := overlapping_best(ranked, s["metric"]):
+        if s["seeds"] == 1 and sum(r["status"] in ("ok", "partial") for r in ranked) > 1:
+            lines.append("  one seed: no intervals, so this order may be chance")
+        elif tied := overlapping_best(ranked, s["metric"]):
             lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
                          f"seed(s): {', '.join(tied)} (their 95 % intervals overlap its own)")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]

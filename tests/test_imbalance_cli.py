@@ -512,3 +512,51 @@ def test_a_strategy_keeps_its_style_in_every_figure():
     looks = {(v["color"], _MARKERS[v["ls"]]) for k, v in every.items() if k != "none"}
     assert len(looks) == len(STRATEGIES) - 1  # told apart by colour and dot together
     assert every["none"]["lw"] > every["enn"]["lw"]
+
+
+def test_one_ratio_twice_runs_once():
+    # QA: --ratio 1:10,2:20 trained the same data twice, in two identical sections
+    assert analyses.parse_ratios("1:10,2:20,own,1:10.0,none,1:30,3:90") == \
+        ("1:10", "own", "1:30")
+
+
+def _csv(path, n, p, rng, far=()):
+    X = np.vstack([rng.normal(0, 1, (n, 2)), rng.normal(1.5, 1, (p, 2)), *far])
+    pd.DataFrame(X, columns=["a", "b"]).assign(
+        y=[0] * n + [1] * (p + len(far))).to_csv(path, index=False)
+
+
+def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
+        tmp_path, capsys, parse_html):
+    # QA: ADASYN, failed on 1 seed of 3, was "Best" by its mean over the 2 it survived; at a
+    # ratio where every strategy failed the report drew empty figures (and matplotlib
+    # warned on stderr) under a "Best (1:75) –" card, while 1:10 had results
+    rng = np.random.default_rng(0)
+    _csv(tmp_path / "tr.csv", 450, 50, rng)
+    _csv(tmp_path / "te.csv", 150, 15, rng)
+    out = tmp_path / "rr"
+    code = hplab.main(["imbalance", "--dataset", f"csv:{tmp_path / 'tr.csv'},"
+                       f"{tmp_path / 'te.csv'}", "--positive", "1", "--ratio", "1:75,1:10",
+                       "--strategies", "smote", "--seeds", "2", "--json", "--out", str(out),
+                       *FAST])
+    s_out, err = capsys.readouterr()
+    assert code == 0 and "warning" not in err
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert ("Nothing ran at 1:75: every strategy failed or was skipped (the reasons are "
+            "above)") in text
+    assert "Best pr_auc (1:10): smote" in text
+    rng = np.random.default_rng(5)  # one positive among the negatives: ADASYN fails where
+    X = np.vstack([rng.normal(0, 1, (400, 2)), rng.normal(8, 0.5, (40, 2)), [[0.1, 0.1]]])
+    pd.DataFrame(X, columns=["a", "b"]).assign(y=[0] * 400 + [1] * 41).to_csv(
+        tmp_path / "sep.csv", index=False)  # it is not in training
+    code = hplab.main(["imbalance", "--dataset", f"csv:{tmp_path / 'sep.csv'}", "--positive",
+                       "1", "--strategies", "none,adasyn", "--seeds", "10", "--json",
+                       "--no-report", *FAST])
+    ranking = json.loads(capsys.readouterr()[0])["ranking"]
+    assert code == 0 and [(r["strategy"], r["status"]) for r in ranking] == [
+        ("none", "ok"), ("adasyn", "partial")]
+    assert ranking[1]["mean"] > ranking[0]["mean"]  # higher, over the seeds it survived
+    code = hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:20", "--strategies",
+                       "none,smote", "--seeds", "1", "--no-report", *FAST])
+    assert code == 0 and ("  one seed: no intervals, so this order may be chance" in
+                          capsys.readouterr()[0].splitlines())
