@@ -221,14 +221,22 @@ def _inconclusive(runs: pd.DataFrame, loss: pd.Series, base: dict) -> str:
     acc = runs.groupby("lr")["val_accuracy"].mean()
     b_loss, b_acc = base.get("val_loss", math.nan), base.get("val_accuracy", math.nan)
     if math.isfinite(b_loss):
-        if not _learned(runs, loss, base).any():
+        learned = _learned(runs, loss, base)
+        what = "prior" if math.isfinite(b_acc) else "mean"
+        if not learned.any():
             shown = (f"; accuracy at most {acc.max():.3g}, the majority class scores "
                      f"{b_acc:.3g}" if math.isfinite(b_acc) else "")
             return (f"no grid rate beat a constant prediction of the training set's "
-                    f"{'prior' if math.isfinite(b_acc) else 'mean'} (validation loss at best "
+                    f"{what} (validation loss at best "
                     f"{loss.min():.4f} against its {b_loss:.4f}{shown}): the nets learned "
                     f"nothing from the inputs in these runs, so the grid says nothing of the "
                     f"best rate")
+        best = loss[np.isfinite(loss)].idxmin() if np.isfinite(loss).any() else None
+        if best is not None and not learned[best]:  # another rate did: the best is noise
+            return (f"the rate of the lowest validation loss, {best:.3g}, did not beat a "
+                    f"constant prediction of the training set's {what} by "
+                    f"{BASELINE_MARGIN:.0%} ({loss[best]:.4f} against {b_loss:.4f}), though "
+                    f"another rate did: where the grid puts its best is seed noise")
     finite = runs[np.isfinite(runs["val_loss"])].groupby("lr")["val_loss"]
     se = (finite.std() / np.sqrt(finite.count())).dropna()
     means = loss[np.isfinite(loss)]

@@ -324,3 +324,17 @@ def test_a_seed_without_a_suggestion_is_not_counted_in_its_median(tmp_path, monk
     code, out, _ = run_cli(argv, capsys)
     row = next(line for line in out.splitlines() if line.startswith("valley"))
     assert row.split()[-4:] == ["1", "of", "2", "<-"]
+
+
+def test_a_best_grid_rate_that_learned_nothing_is_no_verdict(tmp_path, monkeypatch, capsys):
+    # QA: the rate of the lowest loss was 2 % below a constant prediction (the margin is
+    # 5 %), yet "0.023x ... outside 3x" was a verdict, because another rate learned
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["lr-range", "--dataset", "coin", "--seeds", "2", "--verify",
+                            "--verify-epochs", "20", "--no-report", "--json"], capsys)
+    v = json.loads(out)["verify"]
+    assert code == 0 and v["inconclusive"] and v["within_tolerance"] is None
+    assert v["inconclusive_reason"].startswith(
+        f"the rate of the lowest validation loss, {v['best_grid_lr']:.3g}, did not beat a "
+        "constant prediction of the training set's prior by 5% (")
+    assert v["best_val_loss"] > 0.95 * v["baseline_val_loss"]
