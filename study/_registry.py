@@ -133,7 +133,10 @@ def quiet_optuna():
 def _tpe(spec, opts, seed):
     # multivariate TPE models the joint density; group splits conditional spaces
     # (per-layer widths exist only up to the sampled depth).
-    opts = {"multivariate": True, "group": spec.space.per_layer, **opts}
+    # group needs multivariate: a spec turning that off gets no group (optuna refused it,
+    # naming "group", which the spec never set)
+    multivariate = opts.get("multivariate", True)
+    opts = {"multivariate": True, "group": spec.space.per_layer and multivariate, **opts}
     return optuna.samplers.TPESampler(seed=seed, **opts)
 
 

@@ -360,9 +360,20 @@ def _check_dataset(name: str) -> None:
 
 
 def _json_safe(raw: dict) -> None:
-    """The spec is stored in the study as JSON: TOML dates and times cannot be."""
-    try:
-        json.dumps(raw)
-    except TypeError as exc:
-        raise SpecError(f"spec values must be strings, numbers, booleans, lists or tables: "
-                        f"{exc}") from None
+    """The spec is stored in the study as JSON: TOML dates and times cannot be; the first
+    one is named by its key path."""
+    def first_other(value, path: str):
+        if isinstance(value, dict):
+            items = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            items = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+        else:
+            ok = value is None or isinstance(value, str | int | float | bool)
+            return None if ok else (path, value)
+        return next((hit for p, v in items if (hit := first_other(v, p))), None)
+
+    hit = first_other(raw, "")
+    if hit:
+        key, value = hit
+        raise SpecError(f"{key}: spec values must be strings, numbers, booleans, lists or "
+                        f"tables, got a {type(value).__name__} ({value})")

@@ -405,6 +405,43 @@ def test_a_spec_nested_too_deep_is_one_line(tmp_path, capsys):
                                        "too deep to read\n")
 
 
+def test_a_toml_date_is_named_by_its_key():
+    import datetime
+
+    raw = _raw()
+    raw["fixed"] = {"schedule": "cosine", "lr_min": datetime.date(1979, 5, 27)}
+    with pytest.raises(SpecError) as info:  # said "Object of type date is not JSON ..."
+        parse_spec(raw)
+    assert str(info.value) == ("fixed.lr_min: spec values must be strings, numbers, "
+                               "booleans, lists or tables, got a date (1979-05-27)")
+
+
+def test_tpe_without_multivariate_groups_no_per_layer_widths():
+    # QA: multivariate = false with per-layer widths was refused by optuna: "group option
+    # can only be enabled when multivariate is enabled", a key the spec never set
+    raw = _raw()
+    raw["space"] = {"width": {"low": 2, "high": 8, "per_layer": True},
+                    "depth": {"low": 1, "high": 2}}
+    raw["sampler"] = {"multivariate": False}
+    sampler = study.make_sampler(parse_spec(raw), 0)
+    assert isinstance(sampler, optuna.samplers.TPESampler)
+    raw["sampler"] = {}
+    assert isinstance(study.make_sampler(parse_spec(raw), 0), optuna.samplers.TPESampler)
+
+
+def test_a_refused_spec_prints_its_error_alone(tmp_path, capsys):
+    # QA: a refused cmaes x0 printed optuna's deprecation of x0 first: two lines
+    from cli_helpers import run_cli
+
+    path = tmp_path / "c.toml"
+    path.write_text('[study]\nname = "c"\ndataset = "xor"\nsampler = "cmaes"\n[space]\n'
+                    'lr = { low = 0.1, high = 1.0 }\n[sampler]\nx0 = { lr = 5.0 }\n')
+    code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / "c.db"], capsys)
+    assert (code, out) == (2, "") and err == (
+        "hplab study: error: sampler.x0 must give every searched parameter (lr) a value "
+        "within its range; lr 5.0 is outside 0.1..1.0\n")
+
+
 def test_threshold_needs_a_bound_and_grid_needs_finite_values():
     with pytest.raises(SpecError, match="pruner.lower or pruner.upper"):
         parse_spec(_raw(pruner="threshold"))
