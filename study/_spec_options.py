@@ -16,16 +16,22 @@ from ._registry import _RESERVED, PRUNERS, SAMPLERS, _checkpoints
 
 
 def check_resources(spec) -> None:
-    """A hyperband pruner's min_resource must not exceed its max_resource (by default the
-    checkpoints of a full run): optuna takes it, and then never prunes."""
-    if spec.pruner != "hyperband":
+    """A hyperband or successive-halving pruner's min_resource must not exceed the
+    checkpoints of a full run, nor hyperband's max_resource: optuna takes it, and then
+    never prunes (no trial reaches the first rung)."""
+    if spec.pruner not in ("hyperband", "successive_halving"):
         return
-    opts = spec.pruner_options
-    low, high = opts.get("min_resource", 1), opts.get("max_resource", _checkpoints(spec))
-    if high != "auto" and low > high:
-        where = (f"pruner.max_resource ({high})" if "max_resource" in opts else
-                 f"the checkpoints of a full run ({high}: study.max_epochs / checkpoint)")
-        raise SpecError(f"pruner.min_resource {low} must be <= {where}")
+    opts, full = spec.pruner_options, _checkpoints(spec)
+    low = opts.get("min_resource", 1 if spec.pruner == "hyperband" else "auto")
+    if low == "auto":
+        return
+    limits = [(full, f"the checkpoints of a full run ({full}: study.max_epochs / "
+                     "checkpoint)")]
+    if spec.pruner == "hyperband" and "max_resource" in opts:
+        limits.insert(0, (opts["max_resource"], f"pruner.max_resource ({opts['max_resource']})"))
+    for limit, where in limits:
+        if limit != "auto" and low > limit:
+            raise SpecError(f"pruner.min_resource {low} must be <= {where}")
 
 
 

@@ -139,6 +139,13 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     (lambda r: r["study"].update(pruner="hyperband", max_epochs=10)  # checkpoint = 2 epochs
      or r.update(pruner={"min_resource": 6}),
      r"^pruner\.min_resource 6 must be <= the checkpoints of a full run \(5: "),
+    # QA: accepted, and never pruned, with a max_resource or by successive halving
+    (lambda r: r["study"].update(pruner="hyperband", max_epochs=10)
+     or r.update(pruner={"min_resource": 6, "max_resource": 50}),
+     r"^pruner\.min_resource 6 must be <= the checkpoints of a full run \(5: "),
+    (lambda r: r["study"].update(pruner="successive_halving", max_epochs=10)
+     or r.update(pruner={"min_resource": 100}),
+     r"^pruner\.min_resource 100 must be <= the checkpoints of a full run \(5: "),
     (lambda r: r["study"].update(pruner="none") or r.update(pruner={"args": 1}),
      r"^pruner\.args: unknown option for NopPruner; valid: none$"),
     (lambda r: r["fixed"].pop("checkpoint") and r["space"].update(checkpoint=[1.0, 5.0]),
