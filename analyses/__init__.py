@@ -21,7 +21,7 @@ _MODULES = {
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("IMBALANCE_METRICS", "TUNE_METRICS", "best_threshold",
                            "imbalance_metrics", "mean_ci", "tune_threshold"),
-    "_imbalance_result": ("ImbalanceResult", "overlapping_best"),
+    "_imbalance_result": ("ImbalanceResult", "overlapping_best", "unsettled_first"),
     "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
                               "AnomalyClassifier", "make_imbalance_pipeline",
                               "net_params_from_config", "nothing_to_resample",
@@ -63,7 +63,7 @@ __all__ += [
     "imbalance_metrics", "load_variant", "make_imbalance_pipeline", "mean_ci",
     "net_params_from_config", "nothing_to_resample", "overlapping_best", "parse_ratios",
     "resolve_strategies",
-    "seed_states", "too_few_for_neighbours",
+    "seed_states", "too_few_for_neighbours", "unsettled_first",
     "tune_threshold",
 ]
 # learning-rate range test (hplab lr-range) and capacity sweeps (hplab capacity)

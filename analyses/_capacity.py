@@ -208,7 +208,9 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     # a diverged net's scores (chance accuracy, a huge but finite loss) are no result: they
     # count as missing, so its configuration's means are NaN
     runs = runs.copy()
-    runs.loc[runs["status"] == "diverged", cols] = math.nan
+    # nor is an eps it crossed on the way up to blowing up
+    runs.loc[runs["status"] == "diverged",
+             [*cols, "iterations_to_eps", "epochs_to_eps"]] = math.nan
     g = runs.groupby(["depth", "width"], sort=True)
     # a diverged seed's NaN loss makes its configuration's mean NaN, not the mean of the
     # seeds that survived (which looked like a fine result)

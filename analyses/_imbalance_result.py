@@ -73,6 +73,26 @@ def overlapping_best(rows, metric: str) -> list[str]:
     return [r["strategy"] for r in rows[1:] if scored(r) and (
         r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"])]
 
+
+def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | None:
+    """Why one ratio's first ranked strategy is no settled best: ``("one seed", [])``
+    (no intervals, two or more strategies scored), ``("overlap", names)`` (`overlapping_best`),
+    or None when it is settled.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One ratio's rows of `ImbalanceResult.ranking` (or the ``--json`` ranking), best first.
+    metric : str
+    seeds : int
+        Seeds of the benchmark.
+    """
+    rows = list(rows)
+    if seeds == 1 and sum(r["status"] in ("ok", "partial") for r in rows) > 1:
+        return "one seed", []
+    tied = overlapping_best(rows, metric)
+    return ("overlap", tied) if tied else None
+
 @dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
 class ImbalanceResult:
     """Outcome of `imbalance_benchmark`.

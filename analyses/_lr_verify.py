@@ -178,8 +178,9 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
         ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either way; None when
         inconclusive), ``tolerance``; ``at_grid_edge`` (the best grid rate is the
         smallest or largest: widen the grid); ``best_val_loss``; ``inconclusive`` and
-        ``inconclusive_reason`` (no run beat the baseline by `BASELINE_MARGIN`, or the
-        mean losses span at most `NOISE_SE` standard errors); ``baseline_val_loss``,
+        ``inconclusive_reason`` (no run beat the baseline by `BASELINE_MARGIN`, the rate
+        of lowest loss did not, or the mean losses span at most `NOISE_SE` standard
+        errors); ``baseline_val_loss``,
         ``baseline_val_accuracy``. The rates are None when every run diverged.
     """
     base = baseline or {}

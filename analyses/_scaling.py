@@ -204,13 +204,14 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         ref_rows = run_tasks(run_task, ref_tasks, backend=backend, workers=workers,
                              scheduler=scheduler,
                              progress="scaling: reference runs" if progress else None)
-        reference, best = _reference_table(ref_rows, metric)
+        reference, best = _reference_table(ref_rows, metric, for_target=target is None)
         if target is None:
             target, source = _default_target(best, metric), (
                 f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
                 if metric == "val_accuracy" else
                 f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
-        if every:  # its own stream: the bootstrap draws nothing from the runs' seeds
+        if every and best is not None:  # its own stream: the bootstrap draws nothing from
+            # the runs' seeds; with every reference run diverged there is no noise to read
             noise_df, b_simple, b_simple_step = _noise_at_target(
                 best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
@@ -274,8 +275,11 @@ def why_missed(runs: pd.DataFrame) -> dict[float, str]:
     return out
 
 
-def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]:
-    """One row per reference run; the best run (best value reached anywhere in it)."""
+def _reference_table(rows: list[dict], metric: str,
+                     for_target: bool = True) -> tuple[pd.DataFrame, dict | None]:
+    """One row per reference run; the best run (best value reached anywhere in it), None
+    when every run diverged and no target hangs on them (``for_target`` False: they were
+    run for the noise scale alone, which is then left out)."""
     pick = max if TARGET_METRICS[metric] == "max" else min
     table = []
     for r in rows:
@@ -289,6 +293,8 @@ def _reference_table(rows: list[dict], metric: str) -> tuple[pd.DataFrame, dict]
     # a diverged run's best is where it was thrown: on coin one huge step predicts one
     # class (0.46, the majority's share), and a target from that every batch met at once
     ok = frame["best_value"].notna() & (frame["status"] != "diverged")
+    if not ok.any() and not for_target:
+        return frame, None
     if not ok.any():
         raise ValueError("every reference run diverged: lower the learning rates (--lrs "
                          "or --lr-range)")

@@ -6,7 +6,8 @@ past an edge where the best rate lies) gives the four suggestions (valley, steep
 minimum, slide: medians over the seeds) and the best rate of brief constant-rate runs
 (``--verify-epochs``, refined between its neighbours). A rule "lands" when it is within
 3x of that rate either way; settings whose grid is inconclusive (no rate beat a constant
-prediction, or the losses differ within seed noise) are left out of the counts. No
+prediction, the rate of lowest loss did not, or the losses differ within seed noise) are
+left out of the counts. No
 timing: the figures are reproducible for a given machine's libraries. Run:
 ``python benchmarks/lr_suggestions.py [--seeds 3] [--verify-epochs 20] [--json]``
 (about 5 minutes on 2 cores for the 54 default settings).

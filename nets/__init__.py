@@ -33,7 +33,7 @@ from ._predict_io import (
     read_inputs,
     score_prediction,
 )
-from ._printable import and_list, escaped, unprintable
+from ._printable import and_list, count_of, escaped, unprintable
 from ._schedules import SCHEDULES, learning_rate
 from ._settings_read import SETTINGS_READ, unread_settings
 from ._train import (
@@ -60,7 +60,7 @@ __all__ = [
     "NetRegressor",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
-    "hplab_version", "versions", "and_list", "escaped", "unprintable",
+    "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",
 ]
 
 

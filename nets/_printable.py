@@ -34,3 +34,8 @@ def and_list(names) -> str:
     lists of strategies, optimizers, settings into its messages)."""
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

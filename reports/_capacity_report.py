@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import nets
+
 from . import design
 from ._core import Report
 from ._index import analysis_name
@@ -137,7 +139,7 @@ def _verdicts(result) -> list[str]:
                      "is missing capacity.")
     reached = result.table["reached_eps"] > 0
     if result.eps and reached.any():
-        runs = result.runs["iterations_to_eps"].notna()
+        runs = result.runs["iterations_to_eps"].notna() & (result.runs["status"] != "diverged")
         lines.append(f"Validation loss reached eps = {result.eps:g} for "
                      f"{int(reached.sum())} of {len(reached)} configurations, in "
                      f"{int(runs.sum())} of {len(runs)} runs (iterations and epochs in the "
@@ -172,7 +174,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
-                          f"{design.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
+                          f"{nets.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
                           f"{cfg['max_epochs']:g} epochs")

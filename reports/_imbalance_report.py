@@ -106,7 +106,7 @@ def _headline(result) -> dict:
     ratio = scored[0] if scored else result.ratios[0]
     first = rank[rank["ratio"] == ratio]
     best = first.iloc[0] if scored else None
-    check = result.accuracy_check().iloc[0]
+    check = result.accuracy_check().set_index("ratio", drop=False).loc[ratio]
     status = result.status_frame()
     # The strategy's name goes in the card's label, not beside the number: names like
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
@@ -115,7 +115,7 @@ def _headline(result) -> dict:
         best_label += f": {best['strategy']}"
     # both baseline cards describe always predicting the majority class; the recall is
     # of the positive (minority) class, which that baseline never finds. Like the best
-    # card, they name their ratio: with --ratio 1:10,1:30 they hold the first one's
+    # card, they name their ratio, the best card's (the first one where anything ran)
     baseline = f"Majority baseline ({check['ratio']})"
     head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
             f"{baseline}: accuracy": design.format_percent(check["accuracy"]),
@@ -153,19 +153,17 @@ def _curves_seeds(result, ratio: str, pr: pd.DataFrame) -> str:
 
 
 def _unsettled(result, rank: pd.DataFrame) -> str:
-    """Why the first ranked strategy is not settled as the best: intervals that overlap
-    its own, or a single seed (no intervals); '' when it is."""
-    from analyses import overlapping_best
+    """Why the first ranked strategy is not settled as the best, or ''."""
+    from analyses import unsettled_first
 
-    ran = rank[rank["status"].isin(["ok", "partial"])]
-    if result.seeds == 1 and len(ran) > 1:
+    why = unsettled_first(rank.to_dict("records"), result.metric, result.seeds)
+    if why is None:
+        return ""
+    if why[0] == "one seed":
         return ("One seed: no intervals, so this order may be chance (more --seeds give "
                 "intervals).")
-    tied = overlapping_best(rank.to_dict("records"), result.metric)
-    if not tied:
-        return ""
     return (f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
-            f"{nets.and_list(tied)} overlap its own: {result.seeds} seeds do not tell them "
+            f"{nets.and_list(why[1])} overlap its own: {result.seeds} seeds do not tell them "
             "apart (more --seeds narrow the intervals).")
 
 
@@ -178,6 +176,13 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "Every strategy trained on the training split only, scored once on the "
                         "untouched test split; threshold metrics at 0.5, with the same metric "
                         f"at the threshold tuned for {result.tune_for} on validation data.")
+        if not rank["status"].isin(["ok", "partial"]).any():  # empty figures said nothing
+            rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
+                          caption="Every strategy failed or was skipped, with its reason.")
+            rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
+                         "there are no scores, curves, thresholds, calibration or confusion "
+                         "matrices to show.", note=True)
+            continue
         partial = (rank["status"] == "partial").any()
         rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
                        alt=f"Dot chart of mean {result.metric} per strategy with intervals",
@@ -192,11 +197,6 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
                               "reason." + _metric_note(result.metric))
-        if not rank["status"].isin(["ok", "partial"]).any():  # empty figures said nothing
-            rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped (the "
-                         "reasons are above), so there are no curves, thresholds, "
-                         "calibration or confusion matrices to show.", note=True)
-            continue
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
@@ -340,8 +340,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                  status="complete" if not n_failed else "partial",
                  status_detail="; ".join(detail) or "every strategy ran on every seed",
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
-                          f" · {design.count_of(len(result.strategies), 'strategy', 'strategies')}"
-                          f" × {design.count_of(result.seeds, 'seed')} · "
+                          f" · {nets.count_of(len(result.strategies), 'strategy', 'strategies')}"
+                          f" × {nets.count_of(result.seeds, 'seed')} · "
                           f"samplers aim at {result.sampling_ratio:g} minority/majority")
     rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
                        params={**result.net_params, "ratios": list(result.ratios),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
+import nets
 from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
 
 from . import design
@@ -189,7 +190,7 @@ def _noise_verdict(result) -> str:
              math.isfinite(result.b_simple_step) else
              "over the last half of the reference run, which never reached the target")
     text = (f"Gradient noise scale {where} "
-            f"({design.count_of(result.b_simple_measurements, 'measurement')}): "
+            f"({nets.count_of(result.b_simple_measurements, 'measurement')}): "
             f"B_simple ≈ {_two_figures(result.b_simple)}")
     if result.b_simple >= result.n_train:  # as B_crit's dataset_too_small
         text += (f" (at or above the training-set size, {result.n_train}: no batch can exceed "
@@ -281,9 +282,9 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{crossing}; {_cap_verdict(result)}")
     if math.isfinite(result.b_simple):
         lines.append(_noise_verdict(result))
-    elif len(result.noise):  # measured, yet no estimate: said, not left out
+    elif result.b_simple_measurements:  # measured, yet no estimate: said, not left out
         lines.append(f"Gradient noise scale: not estimated from "
-                     f"{design.count_of(result.b_simple_measurements, 'measurement')}: the "
+                     f"{nets.count_of(result.b_simple_measurements, 'measurement')}: the "
                      "gradient-variance or gradient-norm average came out at or below zero, "
                      "too noisy for the ratio.")
     edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
@@ -331,7 +332,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  status="complete" if fit.status == "fitted" else fit.status,
                  status_detail=fit.message,
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
-                          f"{design.count_of(result.seeds, 'seed')}; {result.target_metric} target "
+                          f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
                           f"{result.target:.4g}")
     # every run sets its own batch size and rate from the grids: the base config's ones
     # (TrainConfig's lr 0.1) were never used

@@ -11,7 +11,7 @@ import math
 import numbers
 import unicodedata
 
-from nets import escaped
+from nets import count_of, escaped
 
 
 def value_text(value) -> str:
@@ -153,20 +153,19 @@ def scaling_lines(s: dict) -> list[str]:
         # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
         big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
                "set to test it" if s["b_simple"] >= s["n_train"] else "")
-        n = s["b_simple_measurements"]
+        n = count_of(s["b_simple_measurements"], "measurement")
         lines.append(f"gradient noise scale {where}: B_simple ~ {two_figures(s['b_simple'])} "
-                     f"({spread}; {n} measurement{'' if n == 1 else 's'}){big}")
+                     f"({spread}; {n}){big}")
     elif s.get("b_simple_measurements"):  # measured, yet no estimate: said, not left out
-        n = s["b_simple_measurements"]
-        lines.append(f"gradient noise scale: not estimated from {n} measurement"
-                     f"{'' if n == 1 else 's'} (an average came out at or below zero: too "
-                     "noisy)")
+        lines.append(f"gradient noise scale: not estimated from "
+                     f"{count_of(s['b_simple_measurements'], 'measurement')} (an average came "
+                     "out at or below zero: too noisy)")
     return lines + _ending(s)
 
 
 def imbalance_lines(s: dict) -> list[str]:
     """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
-    from analyses import overlapping_best
+    from analyses import unsettled_first
 
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
@@ -187,9 +186,11 @@ def imbalance_lines(s: dict) -> list[str]:
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
         ranked = [r for r in s["ranking"] if r["ratio"] == ratio]
-        if s["seeds"] == 1 and sum(r["status"] in ("ok", "partial") for r in ranked) > 1:
+        why = unsettled_first(ranked, s["metric"], s["seeds"])
+        if why and why[0] == "one seed":
             lines.append("  one seed: no intervals, so this order may be chance")
-        elif tied := overlapping_best(ranked, s["metric"]):
+        elif why:
+            tied = why[1]
             lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
                          f"seed(s): {', '.join(tied)} (their 95 % intervals overlap its own)")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
@@ -212,12 +213,13 @@ def lr_range_lines(s: dict) -> list[str]:
     lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
              f"{len(s['seeds'])} seed(s)",
-             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>6}"]
+             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>8}"]
     for name, v in s["suggestions"].items():
         lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
         # the seeds that gave this suggestion: one that diverged early gives none
-        lines.append(f"{name:<10} {lr:>10} {iqr:>12} {v['n']:>2} of {len(s['seeds'])}"
+        gave = f"{v['n']} of {len(s['seeds'])}"
+        lines.append(f"{name:<10} {lr:>10} {iqr:>12} {gave:>8}"
                      + ("  <-" if name == s["suggestion"] else ""))
     from analyses import (
         no_stop_advice,

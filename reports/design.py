@@ -303,11 +303,6 @@ def format_named(name: str, value) -> str:
     return format_value(value)
 
 
-def count_of(n: int, noun: str, plural: str | None = None) -> str:
-    """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 def seeds_text(seeds, *, drawn_from: int | None = None) -> str:
     """An analysis's repeats as every report's provenance words them, a count and then
     which seeds: ``"2 (seeds 2, 3)"``; with ``drawn_from`` (``seeds`` then a count of

@@ -423,7 +423,9 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
     listed = ", ".join(f"1 × {w}: {n}" for w, n in diverged.items() if n)
     assert (f"{diverged.sum()} of 9 runs diverged ({listed}); a configuration with a diverged "
             "run has no scores") in text
-    reached = res.runs["iterations_to_eps"].notna()
+    # a diverged run's eps, crossed before it blew up, is no result either
+    reached = res.runs["iterations_to_eps"].notna() & (res.runs["status"] != "diverged")
     assert 0 < reached.sum() < 9
+    assert res.table["reached_eps"].sum() == reached.sum()
     assert (f"for {(res.table['reached_eps'] > 0).sum()} of 3 configurations, in "
             f"{reached.sum()} of 9 runs (iterations and epochs in the table") in text

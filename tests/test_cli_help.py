@@ -62,8 +62,8 @@ def test_registry_flags_list_their_names():
     for command in ("train", "capacity"):
         assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
                 "one_cycle, fixed (= constant), exp (= exponential)") in _help(command)
-    assert f"comma-separated: {', '.join(analyses.STRATEGIES)}, or imbalanced-learn" in \
-        _help("imbalance")
+    assert (f"comma-separated: {', '.join(analyses.STRATEGIES)}, or those samplers' "
+            "imbalanced-learn") in _help("imbalance")
 
 
 def test_building_the_parser_imports_no_registry():

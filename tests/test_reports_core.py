@@ -938,6 +938,8 @@ def test_a_report_written_from_python_replaces_only_a_report_of_its_own_kind(tmp
 
 
 def test_flags_in_prose_stay_whole_and_a_report_from_python_says_so(tmp_path, parse_html):
+    import nets
+
     rep = reports.Report("demo", "Flags")
     # a browser broke "--lrs" after its first hyphen: "-" at a line's end, "-lrs" below
     rep.add_section("Verdicts", "widen it (--lr-range LOW,HIGH, or --lrs); a non-finite -1 "
@@ -951,5 +953,5 @@ def test_flags_in_prose_stay_whole_and_a_report_from_python_says_so(tmp_path, pa
     facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>(.*?)</dd>", text))
     assert "Command" not in facts  # no blank row: where it came from instead
     assert facts["Written from"].startswith("Python, not a command line")
-    assert design.count_of(1, "seed") == "1 seed"
-    assert design.count_of(3, "strategy", "strategies") == "3 strategies"
+    assert nets.count_of(1, "seed") == "1 seed"
+    assert nets.count_of(3, "strategy", "strategies") == "3 strategies"

@@ -558,6 +558,11 @@ def test_a_diverged_reference_run_sets_no_target(capsys):
     assert (code, stdout) == (2, "")
     assert err == ("hplab scaling: error: every reference run diverged: lower the learning "
                    "rates (--lrs or --lr-range)\n")
+    # with a target of one's own they only measure the noise scale: left out, the grid runs
+    code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "16,64",
+                                 "--lrs", "300,1000", "--target", "0.9", "--seeds", "1",
+                                 "--max-steps", "300", "--no-report", "--json"], capsys)
+    assert code == 0 and json.loads(stdout)["b_simple"] is None
 
 
 def test_the_noise_scale_is_never_negative():
