@@ -43,7 +43,6 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-
 def overlapping_best(rows, metric: str) -> list[str]:
     """The strategies these seeds do not tell from the best: their 95 % interval overlaps
     the best one's.
@@ -92,6 +91,7 @@ def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | No
         return "one seed", []
     tied = overlapping_best(rows, metric)
     return ("overlap", tied) if tied else None
+
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
 class ImbalanceResult:

@@ -176,27 +176,27 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "Every strategy trained on the training split only, scored once on the "
                         "untouched test split; threshold metrics at 0.5, with the same metric "
                         f"at the threshold tuned for {result.tune_for} on validation data.")
-        if not rank["status"].isin(["ok", "partial"]).any():  # empty figures said nothing
-            rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
-                          caption="Every strategy failed or was skipped, with its reason.")
+        ran = rank["status"].isin(["ok", "partial"]).any()
+        if ran:  # with nothing run, the chart and all below were empty
+            partial = (rank["status"] == "partial").any()
+            rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
+                           alt=f"Dot chart of mean {result.metric} per strategy with intervals",
+                           caption=f"{result.metric}: mean and 95 % t-interval over "
+                                   f"{result.seeds} seed(s), best first"
+                                   + ("; a partial strategy (it failed on some seeds) over the "
+                                      "seeds it ran, ranked after those that ran on all"
+                                      if partial else "") + "."
+                                   + _metric_note(result.metric))
+            if said := _unsettled(result, rank):
+                rep.add_text(said, note=True)
+        rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
+                      caption="Ranked strategies; failed, then skipped ones last with their "
+                              "reason." + _metric_note(result.metric))
+        if not ran:
             rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
                          "there are no scores, curves, thresholds, calibration or confusion "
                          "matrices to show.", note=True)
             continue
-        partial = (rank["status"] == "partial").any()
-        rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
-                       alt=f"Dot chart of mean {result.metric} per strategy with intervals",
-                       caption=f"{result.metric}: mean and 95 % t-interval over "
-                               f"{result.seeds} seed(s), best first"
-                               + ("; a partial strategy (it failed on some seeds) over the "
-                                  "seeds it ran, ranked after those that ran on all"
-                                  if partial else "") + "."
-                               + _metric_note(result.metric))
-        if said := _unsettled(result, rank):
-            rep.add_text(said, note=True)
-        rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
-                      caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason." + _metric_note(result.metric))
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
         rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},

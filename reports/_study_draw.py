@@ -256,18 +256,16 @@ def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> s
     when left as it was)."""
     if not rest.size or not out.size:
         return ""
-    lo, hi = rest.min(), rest.max()
-    if log:  # the same rule in decades: within twice the others' range, they stay
-        span = max(math.log10(hi / lo), 1e-12)
-        if out.min() > 0 and (math.log10(lo / out.min()) <= span
-                              and math.log10(out.max() / hi) <= span):
-            return ""
-        ax.set_ylim(lo / 10 ** (0.08 * span), hi * 10 ** (0.15 * span))
-    else:
-        span = max(hi - lo, 1e-12)
-        if out.min() >= lo - span and out.max() <= hi + span:
-            return ""
-        ax.set_ylim(lo - 0.08 * span, hi + 0.15 * span)
+    # the same rule in decades on a log axis: within twice the others' range, they stay
+    scale = np.log10 if log else (lambda v: v)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a loss <= 0 on a log axis: off
+        lo, hi, out_lo, out_hi = (float(scale(v)) for v in (rest.min(), rest.max(),
+                                                             out.min(), out.max()))
+    span = max(hi - lo, 1e-12)
+    if out_lo >= lo - span and out_hi <= hi + span:
+        return ""
+    limits = (lo - 0.08 * span, hi + 0.15 * span)
+    ax.set_ylim(*(10 ** v for v in limits) if log else limits)
     return "; diverged curves leave the axis"
 
 

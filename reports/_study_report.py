@@ -32,6 +32,8 @@ from ._study_mattered import add_what_mattered
 from .design import format_seconds
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
+# what the Pareto front leaves out, said once (a tie on one objective is not "beaten")
+DOMINATED = "none is at least as good on every objective and better on one"
 _MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
 # trials_frame's statuses of trials that stopped on their own (pruned ones are the
 # pruner's; the intermediate values show them)
@@ -117,8 +119,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
                            f"that still {'climbs' if maximize else 'falls'} at the end says "
                            "more trials would pay off."))
     if spec.multi_objective and complete:
-        rep.add_section("Pareto front", "Trials no other trial dominates: none is at least "
-                        "as good on every objective and better on one.")
+        rep.add_section("Pareto front", f"Trials no other trial dominates: {DOMINATED}.")
         rep.add_figure("pareto", sw.draw_pareto,
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
@@ -246,8 +247,7 @@ def _why_best(spec, summary) -> str:
         return ""
     front = [p["number"] for p in summary["pareto_front"]]
     if len(front) == 1:
-        return ("It is the only trial on the Pareto front: no other is at least as good on "
-                "every objective and better on one.")
+        return f"It is the only trial on the Pareto front: {DOMINATED.replace('none', 'no other')}."
     listed = ", ".join(f"#{n}" for n in front[:_MAX_LISTED])
     more = f" and {len(front) - _MAX_LISTED} more" if len(front) > _MAX_LISTED else ""
     most = "highest" if spec.directions[0] == "maximize" else "lowest"
