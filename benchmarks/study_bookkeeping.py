@@ -80,7 +80,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     spec = variant(args.spec, name=f"bench-bookkeeping-{args.spec}", n_trials=args.trials,
                    max_epochs=args.epochs)
-    sampler_cls = type(study.make_sampler(spec, 0))
+    sampler_cls = type(study.make_sampler(spec))
     train, report, sample = Stopwatch(), Stopwatch(), Stopwatch()
     spans = []  # (start, end, reporting seconds inside) of every training
 

@@ -35,7 +35,7 @@ def best_of(spec, dataset) -> tuple[float, float]:
     t0 = time.perf_counter()
     with quiet_optuna():
         s = optuna.create_study(direction=spec.directions[0],
-                                sampler=study.make_sampler(spec, spec.seed),
+                                sampler=study.make_sampler(spec),
                                 pruner=study.make_pruner(spec))
         s.optimize(study.Objective(spec, dataset), n_trials=spec.n_trials, catch=(Exception,))
     return s.best_value, time.perf_counter() - t0

@@ -48,6 +48,7 @@ from ._summary import (
     study_summary,
 )
 from ._train_run import TrainRun, save_run_files, test_metrics, train_run
+from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
 from ._url_masking import mask_url
 from ._worker import (
@@ -66,6 +67,7 @@ __all__ = [
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
+    "TrialSeeded", "trial_sampler_seed",
     "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",

@@ -16,6 +16,7 @@ import warnings
 import optuna
 
 from ._errors import SpecError, TrialFailed
+from ._trial_seeded import TrialSeeded
 
 # Metric -> direction. Test metrics are absent on purpose: the test set is used once.
 METRICS = {
@@ -204,12 +205,16 @@ def walks_sequence(sampler: str) -> bool:
     return SAMPLERS[sampler][4]
 
 
-def make_sampler(spec, worker_seed: int) -> optuna.samplers.BaseSampler:
-    """The spec's sampler, seeded with ``worker_seed`` unless every worker must share one."""
+def make_sampler(spec) -> optuna.samplers.BaseSampler:
+    """The spec's sampler: seeded with the study seed where every worker walks one shared
+    sequence (grid, qmc), else a `TrialSeeded` one (each trial's draws from the study seed
+    and the trial's number)."""
     maker, _, _, _, shared = SAMPLERS[spec.sampler]
-    seed = spec.seed if shared else worker_seed
+    options = dict(spec.sampler_options)
     try:
-        return maker(spec, dict(spec.sampler_options), seed)
+        if shared:
+            return maker(spec, options, spec.seed)
+        return TrialSeeded(lambda seed: maker(spec, dict(options), seed), spec.seed)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"sampler: {exc}") from None
 

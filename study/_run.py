@@ -161,8 +161,8 @@ class _FirstInterruptToWorkers:
                 os.kill(child.pid, stop)
 
 
-def _pool(spec, where, indices, run_id, threads, dataset) -> bool:
-    """Run ``spec``'s study on a pool of one process per index, all training on
+def _pool(spec, where, workers, run_id, threads, dataset) -> bool:
+    """Run ``spec``'s study on a pool of ``workers`` processes, all training on
     ``dataset`` (the data this process loaded and checked); whether the spec's timeout
     ended any of them."""
     from joblib import Parallel, delayed
@@ -172,10 +172,10 @@ def _pool(spec, where, indices, run_id, threads, dataset) -> bool:
     backend = HeldStartLoky()
     with _FirstInterruptToWorkers() as guard:
         try:
-            ran = Parallel(n_jobs=len(indices), backend=backend)(
-                delayed(_pool_worker)(spec.timeout, spec, where, index=i, run_id=run_id,
+            ran = Parallel(n_jobs=workers, backend=backend)(
+                delayed(_pool_worker)(spec.timeout, spec, where, run_id=run_id,
                                       threads=threads, dataset=dataset)
-                for i in indices)
+                for _ in range(workers))
         except Exception:
             # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C
             # until their handler is set (Windows), one that reached them still starting
@@ -204,7 +204,7 @@ def local_workers(workers) -> int:
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            index: int | None = 0, progress: bool = True, dataset=None) -> bool:
+            progress: bool = True, dataset=None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
     the spec's timeout had passed when they stopped. Each process counts the timeout from
     when it can start trials."""
@@ -214,16 +214,14 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
-            return _timed_worker(spec.timeout, spec, where, index=index, run_id=run_id,
+            return _timed_worker(spec.timeout, spec, where, run_id=run_id,
                                  on_trial=bar.refresh, dataset=dataset)[1]
         stop = threading.Event()
         poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
         poller.start()
         try:
-            # joining workers seed their samplers at random: index 0 is the creator's
-            indices = list(range(workers)) if index is not None else [None] * workers
             # the data checked here, unless too large to keep (`for_workers`)
-            timed_out = _pool(spec, where, indices, run_id, max(1, cores() // workers),
+            timed_out = _pool(spec, where, workers, run_id, max(1, cores() // workers),
                               dataset)
         except Exception as exc:
             if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
@@ -233,7 +231,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
                   "study in this process", file=sys.stderr, flush=True)
             # one more process that starts trials, with the timeout counted as any other's
-            timed_out = _timed_worker(spec.timeout, spec, where, index=None, run_id=run_id,
+            timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
                                       dataset=dataset)[1]
         finally:
             stop.set()
@@ -315,13 +313,10 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                 else:
                     later = list(study.user_attrs.get(RESUMED_ATTR, []))
                     study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
-        # the study seed only for a new study, which one worker then reproduces exactly; a
-        # resume (or a second run beside the first) restarted it and drew the same
-        # parameters again, so those draw fresh streams as joining workers do
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
             timed_out = execute(spec, where, store, study, workers=workers,
-                                progress=progress, dataset=dataset, index=0 if new else None)
+                                progress=progress, dataset=dataset)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
@@ -370,7 +365,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
             loaded = for_workers(loaded, workers)
-            timed_out = execute(spec, where, store, study, workers=workers, index=None,
+            timed_out = execute(spec, where, store, study, workers=workers,
                                 progress=progress, dataset=loaded)
             return _with_stop(study_summary(study, where), timed_out, t0)
         finally:

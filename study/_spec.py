@@ -294,7 +294,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     if strict:
         check_x0(spec)  # before the sampler is built: optuna warns that x0 is deprecated
     with quiet_optuna():  # constructor-level checks (e.g. grid values)
-        make_sampler(spec, spec.seed)
+        make_sampler(spec)
         make_pruner(spec)
     if strict:
         check_resources(spec)

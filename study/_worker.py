@@ -14,7 +14,6 @@ import datetime
 import sys
 import time
 
-import numpy as np
 import optuna
 from optuna.trial import TrialState
 
@@ -77,16 +76,6 @@ def _run_trial(study, objective) -> BaseException | None:
             raise
         return exc
     return None
-
-
-def worker_seed(study_seed: int, index: int | None) -> int:
-    """Worker 0 uses the study seed itself (so one worker reproduces exactly); others get
-    independent streams, else two workers would sample the same parameters."""
-    if index == 0:
-        return study_seed
-    entropy = [study_seed, index] if index is not None else None
-    seq = np.random.SeedSequence(entropy) if entropy else np.random.SeedSequence()
-    return int(seq.generate_state(1)[0] % (2**31 - 1))
 
 
 def _decide(trials, n_trials: int, heartbeats: bool) -> str:
@@ -242,9 +231,9 @@ def close_stopped_trial(storage, where: StorageURL, entered, error) -> None:
         pass
 
 
-def load_study(spec, storage, index: int | None):
+def load_study(spec, storage):
     return optuna.load_study(study_name=spec.name, storage=worker_cache(storage),
-                             sampler=make_sampler(spec, worker_seed(spec.seed, index)),
+                             sampler=make_sampler(spec),
                              pruner=make_pruner(spec))
 
 
@@ -254,7 +243,7 @@ def stored_n_trials(study, default: int) -> int:
     return int(raw.get("study", {}).get("n_trials", default))
 
 
-def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = "",
+def run_worker(spec, where: StorageURL, *, run_id: str = "",
                threads: int | None = None, deadline: float | None = None,
                timeout: float | None = None, on_trial=None, dataset=None) -> int:
     """Run trials of the stored study ``spec.name`` until the budget is spent.
@@ -263,8 +252,6 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
     ----------
     spec : StudySpec
     where : StorageURL
-    index : int or None
-        Worker number on this machine (seeds the sampler); None for a joining worker.
     run_id : str
         Tags this run's trials (an interrupted run closes them).
     threads : int, optional
@@ -293,7 +280,7 @@ def run_worker(spec, where: StorageURL, *, index: int | None = 0, run_id: str = 
                                grace_period=spec.grace_period, max_retry=spec.max_retry)
         done.callback(release, storage)  # a pool worker lives on: its connections need not
         try:
-            study = load_study(spec, storage, index)
+            study = load_study(spec, storage)
         except KeyError:
             raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
         heartbeats = where.kind != "journal"

@@ -520,7 +520,7 @@ def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, c
     name = "moons?imbalance=1:3"
     path = tmp_path / "mild.toml"
     path.write_text(f'[study]\nname = "mild"\ndataset = "{name}"\nmetric = "val_pr_auc"\n'
-                    f'pruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}')
+                    f'pruner = "none"\nn_trials = 4\nmax_epochs = 2\n\n[space]\n{space}')
     assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{key} {lowest} (" in err
@@ -534,7 +534,7 @@ def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, c
                        "--no-report", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     # every trial trains, a resampling one included (a "none" trial alone is no proof)
-    assert summary["n_complete"] == 2 and summary["n_fail"] == 0, summary["problems"]
+    assert summary["n_complete"] == 4 and summary["n_fail"] == 0, summary["problems"]
     strategies = {t.params.get("imbalance_strategy") for t in optuna.load_study(
         study_name="mild", storage=f"sqlite:///{tmp_path / 's.db'}").get_trials()}
     assert strategies - {"none"}, strategies

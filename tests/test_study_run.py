@@ -75,6 +75,11 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path, capsys):
                 "best_params", "report_path"):
         assert key in summary
     assert summary["stopped"] is None  # the budget was spent, no timeout
+    # a trial's draws depend on its number, not on the worker that took it: while TPE
+    # samples at random (its first 10 trials), two workers draw what one worker draws
+    study.run_study(study.load_spec(path), storage=str(tmp_path / "one.db"), progress=False)
+    alone = trials_of(tmp_path / "one.db", "pair")
+    assert [t.params for t in trials[:10]] == [t.params for t in alone[:10]]
 
 
 def test_a_run_stopped_by_its_timeout_says_so(spec_file, tmp_path, capsys):
@@ -401,9 +406,13 @@ def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     with pytest.raises(TypeError, match="^spec must be a StudySpec, a ready spec's name or a "
                                         "TOML path, got int$"):
         study.run_study(7, storage=str(db), progress=False)
-    # the resume drew new parameters: a restarted seed repeated trials 0-2 in 3-5
+    # the resume drew new parameters (a restarted seed repeated trials 0-2 in 3-5), the
+    # ones one uninterrupted run draws: each trial's sampler is seeded by its number
     params = [tuple(sorted(t.params.items())) for t in after]
     assert len(set(params)) == 7
+    study.run_study(spec, storage=str(tmp_path / "whole.db"), progress=False)
+    whole = trials_of(tmp_path / "whole.db", "resume")
+    assert [(t.params, t.values) for t in whole] == [(t.params, t.values) for t in after]
 
 
 def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path, capsys):

@@ -225,7 +225,7 @@ def test_a_float_grid_lies_on_its_decimal_steps():
     raw["space"] = {"lr": {"low": 0.1, "high": 0.3, "step": 0.1}, "width": [2]}
     spec = parse_spec(raw)
     assert spec.space.grid() == {"lr": [0.1, 0.2, 0.3], "width": [2]}
-    s = optuna.create_study(sampler=study.make_sampler(spec, 0))
+    s = optuna.create_study(sampler=study.make_sampler(spec))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         s.optimize(lambda trial: spec.space.suggest(trial, spec.fixed)["lr"], n_trials=3)
@@ -313,7 +313,7 @@ def test_a_deprecated_sampler_option_warns_once(monkeypatch):
         spec = parse_spec(raw)
         parse_spec(raw)
         with study.quiet_optuna():
-            study.make_sampler(spec, 1)
+            study.make_sampler(spec)
     assert spec.sampler_options["x0"] == {"lr": 0.2, "width": 4, "depth": 2}
     assert [str(w.message).split(".")[0] for w in caught if w.category is FutureWarning] == [
         "`x0` has been deprecated in v4"]
@@ -430,10 +430,10 @@ def test_tpe_without_multivariate_groups_no_per_layer_widths():
     raw["space"] = {"width": {"low": 2, "high": 8, "per_layer": True},
                     "depth": {"low": 1, "high": 2}}
     raw["sampler"] = {"multivariate": False}
-    sampler = study.make_sampler(parse_spec(raw), 0)
+    sampler = study.make_sampler(parse_spec(raw)).sampler
     assert isinstance(sampler, optuna.samplers.TPESampler)
     raw["sampler"] = {}
-    assert isinstance(study.make_sampler(parse_spec(raw), 0), optuna.samplers.TPESampler)
+    assert isinstance(study.make_sampler(parse_spec(raw)).sampler, optuna.samplers.TPESampler)
 
 
 def test_a_refused_spec_prints_its_error_alone(tmp_path, capsys):
@@ -502,12 +502,12 @@ def test_every_sampler_builds_and_samples(name, tmp_path):
     raw = _raw(sampler=name, max_epochs=1, seed=5)
     if name == "grid":
         raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
-    spec = parse_spec(raw)
     n = 3 if name == "grid" else 8  # grid: 4 points, its last stops the study; cmaes:
     # past its first (independent) trial
 
-    def sample(worker_seed):
-        sampler = study.make_sampler(spec, worker_seed)
+    def sample(seed):
+        spec = parse_spec({**raw, "study": {**raw["study"], "seed": seed}})
+        sampler = study.make_sampler(spec)
         s = optuna.create_study(sampler=sampler, direction="maximize")
         with study._registry.quiet_optuna():
             for _ in range(n):
@@ -517,13 +517,14 @@ def test_every_sampler_builds_and_samples(name, tmp_path):
         assert len(s.trials) == n
         return sampler, [t.params for t in s.trials]
 
-    sampler, params = sample(0)
-    assert type(sampler) is getattr(optuna.samplers, _SAMPLER_CLASSES[name])
+    sampler, params = sample(5)
+    # seeded per trial, except the samplers whose workers walk one shared sequence
+    assert isinstance(sampler, study.TrialSeeded) == (name not in ("qmc", "grid"))
+    inner = getattr(sampler, "sampler", sampler)
+    assert type(inner) is getattr(optuna.samplers, _SAMPLER_CLASSES[name])
     assert len({tuple(sorted(p.items())) for p in params}) == n  # really searched
-    assert sample(0)[1] == params  # the same seed, the same points
-    # another worker's seed: other points, except for the samplers that walk one sequence
-    # every worker shares (their seed is the spec's)
-    assert (sample(1)[1] == params) == (name in ("qmc", "grid"))
+    assert sample(5)[1] == params  # the same seed, the same points
+    assert sample(6)[1] != params
 
 
 def test_suggest_builds_a_train_config_with_per_layer_widths():

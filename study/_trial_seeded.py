@@ -1,0 +1,64 @@
+"""A sampler seeded per trial: its draws depend on the trial, not on who runs it."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import optuna
+
+# The trial's third stream: `nets.train` spawns the first two (initial weights, batches)
+# from the same SeedSequence([seed, trial]).
+SAMPLER_STREAM = 2
+
+
+def trial_sampler_seed(study_seed: int, number: int) -> int:
+    """The seed of trial ``number``'s sampler: ``SeedSequence([study_seed, number])``'s
+    sampler stream, within an int32 (every optuna sampler and torch take it)."""
+    seq = np.random.SeedSequence([study_seed, number], spawn_key=(SAMPLER_STREAM,))
+    return int(seq.generate_state(1)[0] % (2**31 - 1))
+
+
+class TrialSeeded(optuna.samplers.BaseSampler):
+    """Samples each trial with a fresh sampler seeded from the study seed and the trial's
+    number.
+
+    One sampler seeded once per process drew the same points again in every process
+    seeded alike: a resumed study repeated its first trials, and two workers sampled the
+    same parameters, so resumes and joining workers drew from OS entropy and could not be
+    reproduced. Seeded by trial number (unique in the storage), a study stopped and resumed
+    with one worker samples what one uninterrupted run samples, bit for bit, and no two
+    trials share a stream whichever worker takes them. Samplers keep everything else they
+    learn in the storage, so a fresh one per trial loses nothing.
+
+    Parameters
+    ----------
+    make : callable
+        ``make(seed)`` builds the sampler.
+    seed : int
+        The study seed.
+    """
+
+    def __init__(self, make: Callable[[int], optuna.samplers.BaseSampler], seed: int):
+        self._make = make
+        self._seed = seed
+        self.sampler = make(seed)  # built now: a bad option fails before any trial
+
+    def before_trial(self, study, trial) -> None:
+        self.sampler = self._make(trial_sampler_seed(self._seed, trial.number))
+        self.sampler.before_trial(study, trial)
+
+    def infer_relative_search_space(self, study, trial):
+        return self.sampler.infer_relative_search_space(study, trial)
+
+    def sample_relative(self, study, trial, search_space):
+        return self.sampler.sample_relative(study, trial, search_space)
+
+    def sample_independent(self, study, trial, param_name, param_distribution):
+        return self.sampler.sample_independent(study, trial, param_name, param_distribution)
+
+    def after_trial(self, study, trial, state, values) -> None:
+        self.sampler.after_trial(study, trial, state, values)
+
+    def reseed_rng(self) -> None:  # optuna's threads (n_jobs > 1): the next trial reseeds
+        self.sampler.reseed_rng()
