@@ -222,7 +222,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         labels = frame[target] = frame[target].map(lambda v: (v.strip() or np.nan)
                                                    if isinstance(v, str) else v)
         # None, Mild, Severe are classes; 0, 1, NA is a label missing
-        spelled = labels.str.lower().isin(MISSING_SPELLINGS)
+        # (True/False with a blank, or 20-digit integers, are no text: pandas keeps objects)
+        spelled = labels.map(lambda v: isinstance(v, str) and v.lower() in MISSING_SPELLINGS)
         if spelled.any() and pd.to_numeric(labels, errors="coerce").notna().any():
             row = int(np.argmax(spelled.to_numpy()))
             raise DataError(f"{path}: target column {target!r} holds {labels.iloc[row]!r} "

@@ -302,7 +302,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
             hint = (f"; a target of at most {MAX_CLASSES} distinct whole numbers is read as "
                     "class labels: add ?task=regression to predict it as a number")
     if classify and not hint:  # a few labels are classes: the split failed for want of rows
-        hint = "; too few rows: a stratified split needs an example of every class on both sides"
+        hint = "; add rows, or drop the classes with too few"
     if classify and src.y.dtype.kind == "f" and np.any(np.mod(src.y[np.isfinite(src.y)], 1)):
         hint = (f"; task=classification makes each of the target's {len(np.unique(src.y))} "
                 "distinct values a class, and it has fractions: task=regression predicts it "
@@ -354,7 +354,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if src.fixed_splits:
         X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y
     else:
-        kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint)
+        kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint,
+                            names=classes if classify else None)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         if classify:
             _warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})

@@ -23,8 +23,8 @@ def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
 
 
 def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
-            stratify: bool, what: str = "validation",
-            hint: str = "") -> tuple[np.ndarray, np.ndarray]:
+            stratify: bool, what: str = "validation", hint: str = "",
+            names=None) -> tuple[np.ndarray, np.ndarray]:
     """Shuffle indices 0..n-1 and hold out ``fraction`` of them.
 
     Parameters
@@ -38,6 +38,8 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         Keep the class shares equal in both parts.
     hint : str
         Appended to the error when the split is impossible (what to try instead).
+    names : sequence, optional
+        The class names, when ``y`` holds their indices (for the error).
 
     Returns
     -------
@@ -54,12 +56,36 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         kept, out = train_test_split(np.arange(n), test_size=fraction, random_state=seed,
                                      shuffle=True, stratify=y if stratify else None)
     except ValueError as exc:  # e.g. a class with a single example cannot be stratified
-        text = " ".join(str(exc).split())
+        text = (stratify and _why_not_stratified(y, fraction, names)) or " ".join(
+            str(exc).split())
         if len(text) > _MESSAGE_CHARS:  # scikit-learn lists every class too small: 100 KB
             text = text[:text.rfind(" ", 0, _MESSAGE_CHARS)] + " ..."
         raise DataError(f"cannot hold out {fraction:g} of {n} examples as {what}: "
                         f"{text}{hint}") from None
     return kept.astype(np.int64), out.astype(np.int64)
+
+
+def _why_not_stratified(y: np.ndarray, fraction: float, names) -> str | None:
+    """Why a stratified split of ``y`` is impossible, said with the class names
+    (scikit-learn's message says "test_size" and lists class codes), or None."""
+    values, counts = np.unique(y, return_counts=True)
+
+    def named(v) -> str:
+        if names is not None:
+            return str(names[int(v)])
+        return f"{v:g}" if isinstance(v, float | np.floating) else str(v)
+
+    alone = [named(v) for v in values[counts < 2]]
+    if alone:
+        listed = ", ".join(alone[:5]) + (", ..." if len(alone) > 5 else "")
+        which = f"class {listed} has" if len(alone) == 1 else f"classes {listed} have"
+        return f"{which} a single example (a stratified split needs two of each)"
+    kept, out = holdout_sizes(len(y), fraction)
+    side, size = ("held out", out) if out <= kept else ("kept", kept)
+    if size < len(values):
+        return (f"the {size} {side} cannot hold an example of each of the {len(values)} "
+                "classes (a stratified split keeps every class on both sides)")
+    return None
 
 
 def _image_stats(X: np.ndarray) -> tuple[float, float]:
