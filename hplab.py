@@ -486,8 +486,10 @@ def _scaling_said(info: dict) -> str:
         "the training split"
     if mode == "none" or mode is None:
         return "none"
-    if most is not None and mode == "minmax":  # the full scale is known: nothing is fitted
-        return f"minmax, images as a whole: x / {most:g}"
+    if most is not None and mode == "minmax":  # one range for every pixel
+        least = info.get("pixel_min") or 0.0
+        return ("minmax, images as a whole: " + (f"(x - {least:g}) / {most - least:g}"
+                                                  if least else f"x / {most:g}"))
     whole = "images as a whole (one shift and scale)" if most is not None else "per feature"
     return f"{mode}, {whole}, fitted on {fitted}"
 
@@ -1308,7 +1310,7 @@ JSON_KEYS = {
                       "class_counts {train, val, test: a count per class, in classes' order; "
                       "classifiers only}, "
                       "y_shift and y_scale (a regression target's scaling), info {source, "
-                      "scaling, merge_scaling, pixel_max, ...}",
+                      "scaling, merge_scaling, pixel_max, pixel_min, ...}",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",

@@ -364,12 +364,15 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     fit_on = X_tr
     if merge_scaling and not (src.pixel_max is not None and scaling != "standard"):
         fit_on = np.concatenate([X_tr, X_val, X_test])
-    pixel_max = src.pixel_max
+    pixel_max, pixel_min = src.pixel_max, 0.0
     if src.images and pixel_max is None:  # no known full scale: read it off the fitted part
-        pixel_max = max(-float(fit_on.min()), float(fit_on.max()), 1e-12)
+        pixel_min, pixel_max = min(float(fit_on.min()), 0.0), float(fit_on.max())
+        if pixel_max <= pixel_min:  # every pixel 0: scale 1, as a constant column's
+            pixel_max = pixel_min + 1.0
     target_name = (src.info.get("target", "target"),)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, by name
-        x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max)
+        x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max,
+                                      pixel_min=pixel_min)
         _check_fit(name, scaling, "feature", x_scale, src.feature_names)
         del fit_on
         y_shift, y_scale = 0.0, 1.0
@@ -393,7 +396,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
-        "pixel_max": pixel_max, "val_fraction": None if src.fixed_splits else val_fraction,
+        "pixel_max": pixel_max, "pixel_min": pixel_min if pixel_max is not None else None,
+        "val_fraction": None if src.fixed_splits else val_fraction,
         "test_from": test_from, "sizes": {"train": len(y_tr), "val": len(y_val),
                                           "test": len(y_test)},
         "positive": pos_label, "imbalance": imbalance_info, **src.info,

@@ -100,8 +100,8 @@ def _image_stats(X: np.ndarray) -> tuple[float, float]:
     return mean, math.sqrt(max(total_sq / count - mean * mean, 0.0))
 
 
-def fit_scaler(X: np.ndarray, mode: str, *,
-               pixel_max: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def fit_scaler(X: np.ndarray, mode: str, *, pixel_max: float | None = None,
+               pixel_min: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Fit ``X_norm = (X - shift) / scale`` on X.
 
     Parameters
@@ -111,8 +111,10 @@ def fit_scaler(X: np.ndarray, mode: str, *,
         when merged).
     mode : {"minmax", "standard", "none"}
     pixel_max : float, optional
-        Set for images: one shift and scale for the whole image (minmax divides by
-        ``pixel_max``), so a pixel constant in train cannot blow up.
+        Set for images: one shift and scale for the whole image (minmax maps
+        ``[pixel_min, pixel_max]`` to [0, 1]), so a pixel constant in train cannot blow up.
+    pixel_min : float
+        The low end of the images' range (0 unless they hold negative values).
 
     Returns
     -------
@@ -126,7 +128,7 @@ def fit_scaler(X: np.ndarray, mode: str, *,
         return np.zeros(d), np.ones(d)
     if pixel_max is not None:
         if mode == "minmax":
-            shift, scale = 0.0, float(pixel_max)
+            shift, scale = pixel_min, float(pixel_max) - pixel_min
         else:
             shift, scale = _image_stats(X)
         return np.full(d, shift), np.full(d, scale if scale > 0 else 1.0)

@@ -150,6 +150,34 @@ def test_float_idx_images_are_scaled_by_the_training_parts_largest_value(tmp_pat
         assert ds.info["pixel_max"] == scale
 
 
+def test_images_of_other_types_map_their_training_range_onto_0_1(tmp_path, capsys):
+    # QA: train images all 0.0 were scaled x / 1e-12 (test pixels of 200 became 2e14), and
+    # int8 images with negatives x / 128 into [-1, 0.77], said "minmax"
+    arrays = tiny_mnist(np.random.default_rng(0))
+    signed = arrays["train-images-idx3-ubyte"].astype(np.int16) - 100  # -100 ... 155
+    write_folder(tmp_path / "s", arrays)
+    (tmp_path / "s" / "train-images-idx3-ubyte.gz").write_bytes(
+        gzip.compress(idx_bytes(signed.astype(">i2"), 0x0B)))
+    (tmp_path / "s" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(
+        (arrays["t10k-images-idx3-ubyte"].astype(np.int16) - 100).astype(">i2"), 0x0B)))
+    ds = data.load(f"idx:{tmp_path / 's'}")
+    low, high = float(signed.min()), float(signed.max())
+    assert ds.info["pixel_min"] < 0 and ds.X_train.min() == 0 and ds.X_train.max() == 1
+    assert hplab.main(["data", "show", f"idx:{tmp_path / 's'}"]) == 0
+    lo, hi = ds.info["pixel_min"], ds.info["pixel_max"]
+    assert low <= lo < 0 and hi <= high
+    assert f"scaling: minmax, images as a whole: (x - {lo:g}) / {hi - lo:g}" in \
+        capsys.readouterr().out
+    zeros = {**arrays, "train-images-idx3-ubyte": np.zeros((40, 4, 4), np.float32)}
+    write_folder(tmp_path / "z", arrays)
+    (tmp_path / "z" / "train-images-idx3-ubyte.gz").write_bytes(
+        gzip.compress(idx_bytes(zeros["train-images-idx3-ubyte"].astype(">f4"), 0x0D)))
+    (tmp_path / "z" / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(
+        np.full((20, 4, 4), 200, ">f4"), 0x0D)))
+    ds = data.load(f"idx:{tmp_path / 'z'}")
+    assert ds.info["pixel_max"] == 1.0 and ds.X_test.max() == 200  # scale 1, as a column's
+
+
 def test_huge_headers_wrong_labels_and_home_folders(tmp_path, monkeypatch):
     # 2^31 x 2^31 x 4 bytes wraps around in int64 arithmetic
     (tmp_path / "huge").write_bytes(struct.pack(">BBBB3I", 0, 0, 8, 3, 2**31, 2**31, 4))
