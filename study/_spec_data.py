@@ -29,9 +29,12 @@ def check_binary(spec: StudySpec, dataset) -> None:
         # both classes: ROC AUC has no value on one
         n_val, n_pos = len(dataset.y_val), int(dataset.y_val.sum())
         if n_val and not n_pos:
+            # without ?imbalance= no ratio is milder: more positive rows are the remedy
+            milder = "a milder ratio" if dataset.info.get("imbalance") else \
+                "data with more positive examples"
             raise SpecError(f"{key} needs a positive example in the validation split; "
                             f"{spec.dataset} leaves none ({int(dataset.y_train.sum())} in "
-                            "training): use a milder ratio")
+                            f"training): use {milder}")
         if n_val and n_pos == n_val:
             n_neg = len(dataset.y_train) - int(dataset.y_train.sum())
             raise SpecError(f"{key} needs a negative example in the validation split; "

@@ -368,7 +368,16 @@ def test_no_positive_in_the_validation_split_exits_2_before_storage(tmp_path, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and ("study.metric val_pr_auc needs a positive example in "
                                       f"the validation split; {name} leaves none") in err
+    assert err.endswith("use a milder ratio\n")
     assert not (tmp_path / "s.db").exists()
+    # QA: data scarce of its own was told to use "a milder ratio" it never gave
+    rows = "".join(f"{i},{int(i in (5, 150, 250))}\n" for i in range(300))
+    (tmp_path / "pos3.csv").write_text("x,y\n" + rows)
+    path.write_text(path.read_text().replace(name, f"csv:{tmp_path / 'pos3.csv'}"))
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    assert capsys.readouterr().err.endswith("use data with more positive examples\n")
+    assert not (tmp_path / "s.db").exists()
+    path.write_text(path.read_text().replace(f"csv:{tmp_path / 'pos3.csv'}", name))
     # a strategy study records the imbalance metrics too (sklearn warned, and stored 0s)
     path.write_text(path.read_text().replace('"val_pr_auc"', '"val_loss"') +
                     'imbalance_strategy = ["none", "class_weight"]\n')
