@@ -1475,6 +1475,8 @@ def _run_command(args, as_program: bool = False) -> int:
     except USER_ERRORS as exc:
         if _interrupt_in(exc):  # a signal that came out as an extension's ValueError
             return _stopped()
+        if os.environ.get("HPLAB_DEBUG"):  # a bug can raise a ValueError too: its traceback
+            raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
         message = _escaped(" ".join(str(exc).split())) or type(exc).__name__
         # files' and data's errors name what the data holds (a column batch_size, a file

@@ -171,6 +171,16 @@ def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "run" / "model.npz").exists()
 
 
+def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypatch, capsys):
+    # a bug raising ValueError looked like bad input: one line, no way to see where
+    argv = [*BASE, "--out", str(tmp_path / "run"), "--lr", "-0.5"]
+    monkeypatch.setenv("HPLAB_DEBUG", "1")
+    with pytest.raises(ValueError, match="lr must be a finite number > 0, got -0.5"):
+        run_cli(argv, capsys)
+    monkeypatch.setenv("HPLAB_DEBUG", "")
+    assert run_cli(argv, capsys)[0] == 2
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--optimizer", "sgd", "--momentum", "0.9"],
      "--momentum has no effect with --optimizer sgd (momentum and nesterov read it)"),
