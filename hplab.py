@@ -1295,8 +1295,8 @@ _STUDY_SUMMARY = (
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
     "name), report_path")
-# What each command's --json prints, said in its --help (the analyses say it in their own
-# descriptions): the keys are a contract, kept from version to version
+# What each command's --json prints, said in its --help (lr-range, scaling and capacity
+# say it in their own descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
     ("train",): "dataset, name, seed, status (converged, max_epochs, early_stopped, diverged, "
                 "stopped), reason, epochs, iterations, n_parameters, train_loss, "
@@ -1321,6 +1321,8 @@ JSON_KEYS = {
                        "n_finished, n_complete, n_pruned, n_fail, n_running, best_value",
     ("study", "export"): "study, csv_path",
     ("study", "report"): "study, report_path",
+    ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
+                       "(the ready specs); with one, name, path, text",
     ("demo",): f"{_STUDY_SUMMARY}, seconds, stopped",
     ("predict",): "model, task, classes, dataset, split, data_seed, data_changed, input, n, "
                   "n_shown, predictions, probabilities, accuracy, rmse, mae, out_path",
