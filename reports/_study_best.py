@@ -53,7 +53,7 @@ def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
 
     number = summary["best_trial"]
     best = s.trials[number]
-    cfg = hs.build_config(_searched_values(best.params, spec), spec.fixed, spec.max_epochs)
+    cfg = hs.build_config(hs.searched_values(best.params, spec.fixed), spec.fixed, spec.max_epochs)
     ds = data.load(spec.dataset, seed=spec.seed)
     if differs := hs.data_differs(s, ds):  # another machine's file at the study's path
         raise ValueError(f"{differs}.")
@@ -218,15 +218,6 @@ def _add_params(rep, best) -> None:
                            "value": pd.Series(list(best.params.values()), dtype=object)})
     rep.add_table(params, name="best-params", caption="The searched values of the best trial; "
                   "everything else is in the provenance below.")
-
-
-def _searched_values(params: dict, spec) -> dict:
-    """The trial's parameters as ``build_config`` takes them (``width_i`` -> widths)."""
-    values = {k: v for k, v in params.items() if not k.startswith("width_")}
-    if any(k.startswith("width_") for k in params):
-        depth = params.get("depth", spec.fixed.get("depth", 1))
-        values["widths"] = [params[f"width_{i}"] for i in range(depth)]
-    return values
 
 
 def _compare(rep, spec, best, again: dict) -> None:

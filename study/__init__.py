@@ -27,7 +27,7 @@ from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
 from ._run_data import data_differs
-from ._space import Param, Space, build_config
+from ._space import Param, Space, build_config, searched_values
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_toml import spec_toml
 from ._storage import (
@@ -69,7 +69,8 @@ __all__ = [
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",
     "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
-    "join_study", "run_study", "stored_spec", "Param", "Space", "build_config", "SPECS_DIR",
+    "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
+    "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",

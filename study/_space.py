@@ -102,6 +102,20 @@ class Param:
         return [self.low, *([0] if inside else []), self.high]
 
 
+def _depth(values: dict, fixed: dict) -> int:
+    """The depth of a trial's net: its searched one, else the spec's fixed, else 1."""
+    return values.get("depth", fixed.get("depth", DEFAULT_DEPTH))
+
+
+def searched_values(params: dict, fixed: dict) -> dict:
+    """A trial's stored parameters as `Space.suggest` returned them (``width_i`` ->
+    ``widths``), for `build_config` to rebuild the trial's config."""
+    values = {k: v for k, v in params.items() if not k.startswith("width_")}
+    if any(k.startswith("width_") for k in params):
+        values["widths"] = [params[f"width_{i}"] for i in range(_depth(params, fixed))]
+    return values
+
+
 @dataclass(frozen=True)
 class Space:
     """The searched parameters of a study, in suggestion order."""
@@ -128,8 +142,8 @@ class Space:
             values["sampling_ratio"] = ratio.suggest(trial)  # conditional on the strategy
         width = self.get("width")
         if width is not None and self.per_layer:
-            depth = values.get("depth", fixed.get("depth", DEFAULT_DEPTH))
-            values["widths"] = [width.suggest(trial, f"width_{i}") for i in range(depth)]
+            values["widths"] = [width.suggest(trial, f"width_{i}")
+                                for i in range(_depth(values, fixed))]
         return values
 
     def numeric_ranges(self, fixed: dict) -> dict[str, tuple]:
