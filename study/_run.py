@@ -81,6 +81,19 @@ def _timed_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     return ran, timeout is not None and time.time() >= started + timeout
 
 
+def _parent_gone(parent: int, wait: float = 1.0) -> bool:
+    """Whether this process's parent ``parent`` died, waiting up to ``wait`` seconds to be
+    sure: the death signal comes as the parent's thread that started this process exits,
+    and while its other threads are still dying this process is still theirs (a parent
+    killed with SIGKILL was taken for a `kill` of this worker)."""
+    end = time.monotonic() + wait
+    while os.getppid() == parent:
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     """`_timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
     joblib does not kill its siblings while they close their own trials. SIGTERM (sent
@@ -93,7 +106,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     def terminate(signum, frame):
         terminated.append(signum)
         # its trial records the interrupt, as for Ctrl-C; and why, when the parent is gone
-        HeldInterrupts.deliver(frame, ParentDied if os.getppid() != parent else
+        HeldInterrupts.deliver(frame, ParentDied if _parent_gone(parent) else
                                KeyboardInterrupt)
 
     def lost(unraisable):

@@ -827,9 +827,12 @@ def test_an_interrupted_pool_is_not_reused_by_the_next_run(spec_file, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux death signal")
-def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
+@pytest.mark.parametrize("frozen", [True, False])
+def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path, frozen):
     """kill -9 (or the OOM killer) of `study run --workers 2`: its workers went on with
-    the study as orphans; they record their trials as interrupted and end."""
+    the study as orphans; they record their trials as interrupted and end. Not frozen:
+    the death signal can come while the dying parent is still theirs (it was told
+    "interrupted by the user")."""
     path = _slow_coin_spec(spec_file, "orphan", n_trials=200)
     db = tmp_path / "orphan.db"
     s = create(study.load_spec(path), db)
@@ -846,6 +849,9 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path):
     # for the workers to go on
     for _ in range(20):
         wait_for(mid_trial, 90, "a trial mid-training")
+        if not frozen:
+            running = mid_trial()  # these trials last seconds: still running at the kill
+            break
         os.killpg(run.pid, signal.SIGSTOP)
         if running := mid_trial():
             break
