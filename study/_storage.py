@@ -169,9 +169,11 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     """An optuna storage for ``where``, with heartbeats when given (RDB only).
 
     With ``create=False`` a missing SQLite or journal file is an error instead of being
-    created, so read-only commands never leave files behind. ``read_only`` (commands that
-    only read) opens an SQLite file this user cannot write as it is, without its -wal/-shm
-    files; otherwise such a file is refused, naming what is not writable.
+    created, so read-only commands never leave files behind, and a server's database
+    without optuna's tables is read as an empty storage (optuna would create them).
+    ``read_only`` (commands that only read) opens an SQLite file this user cannot write as
+    it is, without its -wal/-shm files; otherwise such a file is refused, naming what is not
+    writable.
     """
     special = where.path is not None and _special_file(where.path)
     if special:  # reading one waits for a writer that never comes
@@ -239,6 +241,9 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
                 # a URL option the driver ignores (sqlite's ?mode=ro) was ignored with a
                 # warning, and the "read-only" database written: refused instead
                 warnings.filterwarnings("error", message="Query string argument")
+                if not create and where.kind == "rdb" and not _holds_tables(url,
+                                                                          engine_kwargs):
+                    return optuna.storages.InMemoryStorage()  # no study in it, left as is
                 storage = open_rdb_storage(url, engine_kwargs=engine_kwargs, **kwargs)
             break
         except Exception as exc:  # sqlalchemy.exc.* and driver errors: one line, password masked
@@ -269,6 +274,19 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     getattr(pool_logger, "logger", pool_logger).addFilter(_quiet_cursor_close)
     logging.getLogger(optuna.storages.RDBStorage.__module__).addFilter(_quiet_fallback)
     return storage
+
+
+def _holds_tables(url: str, engine_kwargs: dict) -> bool:
+    """Whether the database at ``url`` has any table optuna makes (else optuna's RDB
+    storage would make all 13 in a database `study list` was only pointed at)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, **engine_kwargs)
+    try:
+        names = set(sqlalchemy.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    return bool(names & {"studies", "version_info", "alembic_version"})
 
 
 def _quiet_cursor_close(record) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import optuna
 import pytest
+from cli_helpers import run_cli
 from optuna.trial import TrialState
 
 import hplab
@@ -285,6 +286,29 @@ def test_workers_opening_a_fresh_database_together_all_get_in(fresh_postgres_db)
     finally:
         for store in opened:
             store.engine.dispose()
+
+
+def test_reading_commands_leave_a_database_without_studies_as_it_was(fresh_postgres_db,
+                                                                      capsys):
+    # QA: study list, show, export, report and worker on another program's database
+    # created optuna's 13 tables in it (an SQLite file of another program is refused)
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(fresh_postgres_db)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE customers (id int)"))
+    masked = study.mask_url(fresh_postgres_db)
+    assert run_cli(["study", "list", "--storage", fresh_postgres_db, "--json"], capsys)[:2] == (
+        0, "[]\n")
+    for argv in (["show", "d1"], ["export", "d1", "--csv", "d1.csv"], ["report", "d1"],
+                 ["worker", "--study", "d1"]):
+        code, out, err = run_cli(["study", *argv, "--storage", fresh_postgres_db], capsys)
+        assert (code, out) == (2, "") and f"no study 'd1' in {masked}" in err, err
+        assert err.count("\n") == 1
+    try:
+        assert sa.inspect(engine).get_table_names() == ["customers"]
+    finally:
+        engine.dispose()
 
 
 class CuttableProxy:
