@@ -64,6 +64,27 @@ def test_a_journal_study_closes_the_trial_of_a_dead_local_worker(tmp_path, spec_
     assert info["status"] == "interrupted" and "died" in info["reason"]
 
 
+def test_a_run_left_waiting_on_another_machines_worker_says_so(tmp_path, spec_file, capsys):
+    # QA: a worker on another machine killed mid-trial: the run ended "trials 2/3 ...,
+    # 1 running", exit 0, and said nothing of the trial no one runs
+    log = tmp_path / "far.log"
+    spec = spec_file("far", n_trials=3, pruner="none")
+    study.run_study(study.load_spec(spec).with_trials(2), storage=str(log), progress=False)
+    s = optuna.load_study(study_name="far", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    held = s.ask()  # claimed by a worker this machine cannot check
+    s._storage.set_trial_user_attr(held._trial_id, study.RECORD_ATTR,
+                                   {"worker": "machine2:123", "run": "x"})
+    assert hplab.main(["study", "run", str(spec), "--storage", str(log), "--no-report"]) == 0
+    out = capsys.readouterr().out
+    assert "trials 2/3: " in out and ", 1 running\n" in out
+    assert ("1 trial still running in another worker: the study is done when it finishes. "
+            "A journal cannot tell whether a worker on another machine is alive; if it "
+            "died, `hplab study worker` on that machine closes its trial\n") in out
+    assert hplab.main(["study", "show", "far", "--storage", str(log)]) == 0
+    assert "still running" not in capsys.readouterr().out  # show: a study looked at
+
+
 @pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
 @pytest.mark.parametrize("stored", ["restarted", "older hplab"])
 def test_a_journal_study_closes_a_dead_worker_whose_pid_this_run_was_given(
