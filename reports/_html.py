@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 import jinja2
+import markupsafe
 
 import nets
 
@@ -31,7 +32,7 @@ def _printable(value):
     (``\\x1b``): autoescape leaves them, and a study name another client stored printed
     ESC into the page, or reversed the text after it ("rtl\\u202eexe.txt" shown as
     "rtltxt.exe"). Markup (figures, tables) is the report's own and passes as it is."""
-    if not isinstance(value, str) or isinstance(value, jinja2.utils.markupsafe.Markup):
+    if not isinstance(value, str) or isinstance(value, markupsafe.Markup):
         return value
     return nets.escaped(value, keep="\t\n\r")  # whitespace to a page
 
@@ -39,11 +40,11 @@ def _printable(value):
 _FLAG = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")  # --lrs, --lr-range, -n
 
 
-def _flags_unbroken(text) -> jinja2.utils.markupsafe.Markup:
+def _flags_unbroken(text) -> markupsafe.Markup:
     """Prose, escaped, with each command-line flag in a span that does not wrap: a browser
     breaks a line after a hyphen, and "--lrs" read as "-" and "-lrs"."""
-    escaped = str(jinja2.utils.markupsafe.escape(_printable(text)))
-    return jinja2.utils.markupsafe.Markup(
+    escaped = str(markupsafe.escape(_printable(text)))
+    return markupsafe.Markup(
         _FLAG.sub(lambda m: f'<span class="flag">{m.group(0)}</span>', escaped))
 
 

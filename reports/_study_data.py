@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from study import trial_info, trial_times
+from study import retried_numbers, trial_info, trial_times
 
 
 def _status(t) -> str:
@@ -29,7 +29,8 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
     """
-    # optuna's retry callback marks a retry with the number of the trial it replaces
+    # optuna's retry callback marks a retry with the number of the trial it replaces (its
+    # retried_trial_number reads it, but is experimental: a warning per call)
     retried_as = {t.system_attrs.get("failed_trial"): t.number for t in trials
                   if t.system_attrs.get("failed_trial") is not None}
     times = trial_times(trials)  # UTC: the same in every time zone
@@ -69,7 +70,7 @@ def history_frame(trials, maximize: bool) -> pd.DataFrame:
 
 def state_counts_frame(trials) -> pd.DataFrame:
     """Trials per outcome: complete, pruned, diverged, error, retried, interrupted."""
-    retried = {n for t in trials for n in t.system_attrs.get("retry_history", ())}
+    retried = retried_numbers(trials)
     labels = []
     for t in trials:
         if t.number in retried:

@@ -58,6 +58,7 @@ from ._worker import (
     SPEC_ATTR,
     HeldInterrupts,
     budget_used,
+    retried_numbers,
     run_worker,
 )
 from ._worker_storage import ClaimLock
@@ -78,7 +79,8 @@ __all__ = [
     "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
-    "budget_used", "run_worker", "RECORD_ATTR", "run_by_hplab", "trial_info", "trial_times",
+    "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
+    "trial_info", "trial_times",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -48,6 +48,8 @@ WAIT_SECONDS = 0.2
 
 def retried_numbers(trials) -> set[int]:
     """Numbers of the FAIL trials that a heartbeat retry replaced."""
+    # what optuna's RetryFailedTrialCallback.retry_history reads; that one is experimental
+    # and warns at every call
     return {n for t in trials for n in t.system_attrs.get("retry_history", ())}
 
 
