@@ -69,6 +69,9 @@ class TrainRun:
         """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,
         as None: JSON has no NaN)."""
         r = self.result
+        val = (r.final("val_loss"), r.final("val_accuracy"))
+        if self.imbalance_strategy is not None:  # a pipeline's net trains without val
+            val = val_scores(self.net, self.dataset)  # what its trial recorded
         summary = {
             "name": self.name,
             "dataset": self.dataset.name,
@@ -78,8 +81,8 @@ class TrainRun:
             "iterations": r.iterations,
             "train_loss": r.final("train_loss"),
             "train_accuracy": r.final("train_accuracy"),
-            "val_loss": r.final("val_loss"),
-            "val_accuracy": r.final("val_accuracy"),
+            "val_loss": val[0],
+            "val_accuracy": val[1],
             "test_loss": self.test_metrics.get("test_loss", float("nan")),
             "test_accuracy": self.test_metrics.get("test_accuracy", float("nan")),
             # the losses are half the MSE of the scaled target: these are in its own units

@@ -101,6 +101,10 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     assert config["sampling_ratio"] == best.params["sampling_ratio"]
     assert config["trial_seed"] == [2, best.number]
     assert config["seed"] == study.pipeline_seed(2, best.number)
+    # what the trial recorded (its net trains without a validation set: they were null)
+    record = study.trial_info(best)
+    assert (config["val_loss"], config["val_accuracy"]) == (record["val_loss"],
+                                                            record["val_accuracy"])
     assert (f"sampling ratio {best.params['sampling_ratio']!r}) with its configuration and "
             f"random_state {config['seed']}, which study.pipeline_seed draws from the trial's "
             f"seed [2, {best.number}]") in page
