@@ -12,6 +12,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,6 +131,12 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
         except UnicodeDecodeError:
             raise ValueError(not_utf8(path)) from None
         except ValueError as exc:  # ragged rows and other parse errors: name the file
+            # pandas: "Error tokenizing data. C error: Expected 3 fields in line 3, saw 5"
+            ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if ragged:
+                width, line, got = ragged.groups()
+                raise ValueError(f"{path}: line {line} has {got} fields, line 1 has "
+                                 f"{width}; every line needs one field per column") from None
             raise ValueError(f"{path}: {exc}") from None
 
     # the first row as text decides the header; the rest is read as numbers (text cells

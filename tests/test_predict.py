@@ -1115,10 +1115,12 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
                             "truncated or forged file"),
              ("no_rows.npy", f"{tmp_path / 'no_rows.npy'}: no rows (an array of shape "
                              "(0, 3)): nothing to predict"),
-             ("ragged.csv", f"{tmp_path / 'ragged.csv'}: Error tokenizing data"),
+             # QA: pandas' "Error tokenizing data. C error: Expected 3 fields in line 2..."
+             ("ragged.csv", f"{tmp_path / 'ragged.csv'}: line 2 has 4 fields, line 1 has 3; "
+                            "every line needs one field per column"),
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),
-             ("named_ragged.csv", "Expected 4 fields in line 3, saw 5"),
+             ("named_ragged.csv", "named_ragged.csv: line 3 has 5 fields, line 1 has 4;"),
              ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
                                                           "its scaling (first in row 1)"),
              ("text.csv", "x"), ("cols.csv", "names none of the model's features (p, q)"),
