@@ -154,8 +154,8 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
     return DataError(f"{path}: not a readable CSV file ({' '.join(str(exc).split())})")
 
 
-def _read_csv(path: Path, target: str | None, header: str = "auto"
-              ) -> tuple[pd.DataFrame, str]:
+def _read_csv(path: Path, target: str | None, header: str = "auto",
+              names_of: tuple[Path, list] | None = None) -> tuple[pd.DataFrame, str]:
     import pandas as pd  # here: the npz files and every named set load without it
 
     try:
@@ -198,6 +198,13 @@ def _read_csv(path: Path, target: str | None, header: str = "auto"
         # has text labels after its numbers, so only the features are looked at
         held = "holds numbers" if _is_number(first[-1]) else \
             "holds numbers in every feature column"
+        if names_of is not None:  # a test file: ?header= would apply to the train file too
+            train, names = names_of
+            shown = ", ".join(map(str, names[:4])) + (", ..." if len(names) > 4 else "")
+            raise DataError(f"{path}: the first row {held} ({', '.join(first[:3])}"
+                            f"{', ...' if len(first) > 3 else ''}), not the column names "
+                            f"{train.name} has ({shown}): add {train.name}'s header line "
+                            "to it (?header= sets both files)")
         raise DataError(f"{path}: the first row {held} ({', '.join(first[:3])}"
                         f"{', ...' if len(first) > 3 else ''}), not column names: add "
                         "?header=no if it is data (columns x1, x2...), or ?header=yes if "
@@ -317,6 +324,21 @@ def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
     return labels
 
 
+def _columns_differ(got: list, want: list, train: Path) -> str:
+    """How a test file's columns differ from the train file's, said for a fix."""
+    def shown(names) -> str:
+        return ", ".join(map(str, names[:6])) + (", ..." if len(names) > 6 else "")
+
+    if sorted(map(str, got)) == sorted(map(str, want)):
+        return (f"the columns of {train.name} in another order ({shown(got)}); write them "
+                f"in its order ({shown(want)})")
+    missing, extra = [c for c in want if c not in got], [c for c in got if c not in want]
+    said = [f"lacks {shown(missing)}" if missing else "",
+            f"has {shown(extra)}, which {train.name} has not" if extra else ""]
+    return f"columns differ from {train.name}'s: " + ("; ".join(filter(None, said))
+                                                      or f"{len(got)} against {len(want)}")
+
+
 def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
              task: str | None = None, header: str | None = None,
              images: str | None = None) -> Source:
@@ -334,9 +356,10 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     X_test = y_test = None
     if test_path:
         pt = _existing(test_path)
-        test, _ = _read_csv(pt, target, header)
+        test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
         if list(test.columns) != list(frame.columns):
-            raise DataError(f"{pt}: columns differ from {p.name}")
+            raise DataError(f"{pt}: "
+                            f"{_columns_differ(list(test.columns), list(frame.columns), p)}")
         X_test = _features(test, target, pt, header != "no")
         y_test = test[target].to_numpy(copy=True)
     task = _resolve_task(y, task)

@@ -1356,3 +1356,27 @@ def test_labels_pandas_keeps_as_objects_are_read_not_a_traceback(tmp_path):
     rows = "".join(f"{i},{10**20 + i % 2}\n" for i in range(40))
     (tmp_path / "ids.csv").write_text("x,y\n" + rows)
     assert data.load(f"csv:{tmp_path / 'ids.csv'}").classes == (10**20, 10**20 + 1)
+
+
+def test_a_test_file_unlike_its_train_file_is_told_how_to_match_it(tmp_path):
+    # QA: a headerless test file was told to add ?header=no, which reads the train file
+    # without its header too; the same columns in another order were "columns differ"
+    rows = "".join(f"{i / 10},{i % 3},{i % 2}\n" for i in range(40))
+    (tmp_path / "tr.csv").write_text("x1,x2,y\n" + rows)
+    (tmp_path / "te.csv").write_text(rows)
+    (tmp_path / "te2.csv").write_text("x2,x1,y\n" + rows)
+    (tmp_path / "te3.csv").write_text("x1,z,y\n" + rows)
+    tr = tmp_path / "tr.csv"
+
+    def error(test: str) -> str:
+        with pytest.raises(data.DataError) as err:
+            data.load(f"csv:{tr},{tmp_path / test}")
+        return str(err.value)
+
+    assert error("te.csv").endswith(": add tr.csv's header line to it (?header= sets both "
+                                    "files)")
+    assert "not the column names tr.csv has (x1, x2, y)" in error("te.csv")
+    assert error("te2.csv") == (f"{tmp_path / 'te2.csv'}: the columns of tr.csv in another "
+                                "order (x2, x1, y); write them in its order (x1, x2, y)")
+    assert error("te3.csv") == (f"{tmp_path / 'te3.csv'}: columns differ from tr.csv's: "
+                                "lacks x2; has z, which tr.csv has not")
