@@ -7,8 +7,16 @@ strategies (`STRATEGIES`, of the standard library only) without them.
 
 import importlib
 
-# -- imbalanced data (hplab imbalance): the registry of remedies
-from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
+import nets
+
+# -- imbalanced data (hplab imbalance): the registry of remedies, their pipelines and
+# scores are nets' (studies search them too), named here as well
+from nets import STRATEGIES, Strategy, resolve_strategies
+
+_FROM_NETS = ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
+              "AnomalyClassifier", "make_imbalance_pipeline", "net_params_from_config",
+              "nothing_to_resample", "too_few_for_neighbours", "IMBALANCE_METRICS",
+              "imbalance_metrics")
 
 #: module -> the names the package takes from it
 _MODULES = {
@@ -19,13 +27,8 @@ _MODULES = {
                   "width_reach"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
-    "_imbalance_metrics": ("IMBALANCE_METRICS", "TUNE_METRICS", "best_threshold",
-                           "imbalance_metrics", "mean_ci", "tune_threshold"),
+    "_imbalance_metrics": ("TUNE_METRICS", "best_threshold", "mean_ci", "tune_threshold"),
     "_imbalance_result": ("ImbalanceResult", "overlapping_best", "unsettled_first"),
-    "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
-                              "AnomalyClassifier", "make_imbalance_pipeline",
-                              "net_params_from_config", "nothing_to_resample",
-                              "too_few_for_neighbours"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
@@ -82,6 +85,8 @@ __all__ += [
 def __getattr__(name):
     # imported here, on first use: `hplab imbalance --help` reads STRATEGIES without the
     # seconds scikit-learn, imbalanced-learn, scipy and pandas cost
+    if name in _FROM_NETS:
+        return getattr(nets, name)
     if name in _LAZY:
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
         return getattr(module, _RENAMED.get(name, name))

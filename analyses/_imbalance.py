@@ -19,22 +19,25 @@ import time
 import numpy as np
 import pandas as pd
 
-from ._backend import releasing, run_tasks, runs_elsewhere
-from ._checks import seed_count, whole
-from ._held import held_dataset
-from ._imbalance_metrics import TUNE_METRICS, check_metric, imbalance_metrics
-from ._imbalance_result import ImbalanceResult
-from ._imbalance_runs import Task, failed_run, run_task, skipped_run
-from ._imbalance_strategies import (
+from nets import (
     DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
     STRATEGIES,
+    check_metric,
     check_net_params,
     check_sampling_ratio,
+    imbalance_metrics,
     nothing_to_resample,
     resolve_strategies,
     too_few_for_neighbours,
 )
+
+from ._backend import releasing, run_tasks, runs_elsewhere
+from ._checks import seed_count, whole
+from ._held import held_dataset
+from ._imbalance_metrics import TUNE_METRICS
+from ._imbalance_result import ImbalanceResult
+from ._imbalance_runs import Task, failed_run, run_task, skipped_run
 from ._imbalance_variants import OWN, Variant, held_variant
 
 

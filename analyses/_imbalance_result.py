@@ -12,16 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES
 from nets._repr import compact_repr
 
-from ._imbalance_metrics import (
-    CONFUSION,
-    IMBALANCE_METRICS,
-    METRIC_RANGE,
-    curve_frames,
-    mean_ci,
-)
-from ._imbalance_strategies import STRATEGIES
+from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
 LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")

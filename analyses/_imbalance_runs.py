@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._imbalance_metrics import imbalance_metrics, tune_threshold
-from ._imbalance_strategies import STRATEGIES, make_imbalance_pipeline
+from nets import STRATEGIES, imbalance_metrics, make_imbalance_pipeline
+
+from ._imbalance_metrics import tune_threshold
 from ._imbalance_variants import Variant, held_variant
 
 #: The two thresholds every run is scored at.

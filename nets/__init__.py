@@ -3,15 +3,19 @@
 Dense layers with per-layer activations, heads with matched losses,
 initializers, optimizers, learning-rate schedules, a training loop with
 checkpoints and callbacks, a gradient check, ``.npz`` persistence,
-scikit-learn estimators, prediction from saved models and ONNX export
-(``onnx`` imported only when exporting). Imports neither optuna nor matplotlib.
+scikit-learn estimators and the imbalance strategies' imbalanced-learn pipelines around
+them (with their scores), prediction from saved models and ONNX export (``onnx``
+imported only when exporting). Imports neither optuna nor matplotlib.
 """
+
+import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
+from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import INITIALIZERS
 from ._io import (
     folder_blocker,
@@ -48,6 +52,19 @@ from ._train import (
 from ._versions import hplab_version, versions
 from ._write_csv import write_csv
 
+#: module -> the names the package takes from it when first asked (scikit-learn's users)
+_LAZY = {
+    "_sklearn": ("NetClassifier", "NetRegressor"),
+    # imbalanced data: the remedies as imbalanced-learn pipelines, and their scores (the
+    # imbalance benchmark of analyses and the studies that search strategies share them)
+    "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
+                              "AnomalyClassifier", "check_net_params", "check_sampling_ratio",
+                              "make_imbalance_pipeline", "net_params_from_config",
+                              "nothing_to_resample", "too_few_for_neighbours"),
+    "_imbalance_scores": ("CONFUSION", "IMBALANCE_METRICS", "check_metric",
+                          "imbalance_metrics"),
+}
+
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
@@ -56,21 +73,22 @@ __all__ = [
     "OPTIMIZERS", "Optimizer", "make_optimizer",
     "SCHEDULES", "learning_rate", "SETTINGS_READ", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
-    "train_streams", "NetClassifier",
-    "NetRegressor",
+    "train_streams",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
     "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",
+    "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
+                                                         for n in names),
 ]
 
 
 def __getattr__(name):
-    # scikit-learn costs ~1.5 s to import; of nets, only the estimators need it, so
-    # `import nets` (every command, a --help too) skips it. A training run mostly pays it
-    # anyway: data holds out a validation split with scikit-learn's train_test_split
-    # (coin, digits, a CSV...; not xor, whose validation set is its training set).
-    if name in ("NetClassifier", "NetRegressor"):
-        from . import _sklearn
-
-        return getattr(_sklearn, name)
+    # scikit-learn costs ~1.5 s to import; of nets, only the estimators, the imbalance
+    # pipelines and their scores need it, so `import nets` (every command, a --help too)
+    # skips it. A training run mostly pays it anyway: data holds out a validation split
+    # with scikit-learn's train_test_split (coin, digits, a CSV...; not xor, whose
+    # validation set is its training set).
+    for module, names in _LAZY.items():
+        if name in names:
+            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module 'nets' has no attribute {name!r}")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+import nets
+
 from ._registry import IMBALANCE_METRICS, PIPELINE_NET_METRICS
 from ._train_run import TrainRun, save_run_files, test_metrics, val_scores
 
@@ -28,12 +30,10 @@ def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
 
     A sampler may fail on the data (too few minority samples): its error propagates.
     """
-    import analyses
-
-    ratio = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
+    ratio = nets.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
     t0 = time.perf_counter()
-    pipe = analyses.make_imbalance_pipeline(
-        strategy, ratio, analyses.net_params_from_config(cfg), random_state=random_state)
+    pipe = nets.make_imbalance_pipeline(
+        strategy, ratio, nets.net_params_from_config(cfg), random_state=random_state)
     with warnings.catch_warnings():  # max_epochs reached is the spec's setting
         warnings.simplefilter("ignore")
         pipe.fit(ds.X_train, ds.y_train)
@@ -50,20 +50,18 @@ def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number
     ``seed`` is the pipeline's random_state (`pipeline_seed`); its config.json records
     that, the strategy and the sampling ratio it used (None when the strategy takes none).
     """
-    import analyses
-
     seed = pipeline_seed(study_seed, number)
     pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio, seed)
     model = pipe.named_steps["model"]
     net = getattr(model, "net_", None)
     if net is None:
         return pipe, None
-    (strategy,) = analyses.resolve_strategies([strategy])
-    used = analyses.DEFAULT_SAMPLING_RATIO if ratio is None else float(ratio)
+    (strategy,) = nets.resolve_strategies([strategy])
+    used = nets.DEFAULT_SAMPLING_RATIO if ratio is None else float(ratio)
     run = TrainRun(name=name or ds.name, dataset=ds, config=model.config_, net=net,
                    result=model.result_, seed=seed, seconds=seconds,
                    test_metrics=test_metrics(net, ds), imbalance_strategy=strategy,
-                   sampling_ratio=used if analyses.STRATEGIES[strategy].uses_ratio else None,
+                   sampling_ratio=used if nets.STRATEGIES[strategy].uses_ratio else None,
                    trial_seed=(int(study_seed), int(number)))
     if out is not None:
         save_run_files(run, Path(out))
@@ -108,7 +106,5 @@ def positive_scores(proba) -> np.ndarray:
 def val_imbalance_metrics(ds, proba) -> dict[str, float]:
     """``val_roc_auc``, ``val_pr_auc``, ... of positive-class scores on the validation set
     (threshold 0.5)."""
-    import analyses
-
-    m = analyses.imbalance_metrics(ds.y_val, positive_scores(proba), 0.5)
+    m = nets.imbalance_metrics(ds.y_val, positive_scores(proba), 0.5)
     return {name: float(m[name.removeprefix("val_")]) for name in IMBALANCE_METRICS}

@@ -29,7 +29,7 @@ METRICS = {
     "epochs": "minimize",
 }
 # Imbalanced binary classification, on the validation set at threshold 0.5: the study
-# name -> direction of analyses.IMBALANCE_METRICS (kept here so `import study` stays light;
+# name -> direction of nets.IMBALANCE_METRICS (kept here so `import study` stays light;
 # a test checks they agree). They need a binary dataset (e.g. digits?positive=8).
 IMBALANCE_METRICS = {
     "val_roc_auc": "maximize", "val_pr_auc": "maximize", "val_precision": "maximize",

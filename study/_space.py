@@ -3,7 +3,7 @@ a :class:`nets.TrainConfig` together with ``[fixed]``.
 
 ``width`` and ``depth`` are not TrainConfig fields: they build ``hidden`` (one width shared
 by every layer, or ``width.per_layer = true`` for one ``width_i`` per layer).
-``imbalance_strategy`` (names of ``analyses.STRATEGIES``) and ``sampling_ratio`` are not
+``imbalance_strategy`` (names of ``nets.STRATEGIES``) and ``sampling_ratio`` are not
 either: the objective fits the strategy's imbalanced-learn pipeline around the net, and
 ``sampling_ratio`` is suggested only for strategies that use it. Every other name is a
 TrainConfig field whose type (float, int, str) comes from the dataclass.
@@ -214,14 +214,13 @@ def parse_space(raw: dict, strict: bool = True) -> Space:
 
 
 def check_strategies(names, path: str) -> tuple[str, ...]:
-    """Registry keys of ``analyses.STRATEGIES`` (aliases resolved); SpecError naming ``path``.
+    """Registry keys of ``nets.STRATEGIES`` (aliases resolved); SpecError naming ``path``.
 
-    ``analyses`` (scikit-learn, imbalanced-learn) is imported only by specs that use it.
+    The registry is the standard library's; the pipelines (scikit-learn, imbalanced-learn)
+    are imported only by trials that fit one.
     """
-    import analyses
-
     try:
-        keys = analyses.resolve_strategies(list(names))
+        keys = nets.resolve_strategies(list(names))
     except ValueError as exc:
         raise SpecError(f"{path}: {exc}") from None
     if len(keys) != len(names):
@@ -240,9 +239,7 @@ def uses_ratio(strategy: str | None) -> bool:
     """Whether ``strategy`` (a registry key) resamples toward a target ratio."""
     if strategy is None:
         return False
-    import analyses
-
-    return analyses.STRATEGIES[strategy].uses_ratio
+    return nets.STRATEGIES[strategy].uses_ratio
 
 
 def _parse_entry(name: str, kind: type, entry: dict, path: str, strict: bool) -> Param:

@@ -152,8 +152,6 @@ class StudySpec:
 
 def _check_pipeline(metrics, space, fixed, strict: bool = True) -> None:
     """What an imbalance_strategy trial (an imbalanced-learn pipeline) can measure and take."""
-    import analyses
-
     for m in metrics:
         if m not in PIPELINE_METRICS:
             raise SpecError(f"study.metric: {m} is not measured on imbalance_strategy "
@@ -164,14 +162,14 @@ def _check_pipeline(metrics, space, fixed, strict: bool = True) -> None:
     searched = space.get("imbalance_strategy")
     where, strategies = (("space", searched.choices) if searched is not None
                          else ("fixed", (fixed["imbalance_strategy"],)))
-    netless = [n for n in strategies if analyses.STRATEGIES[n].kind == "anomaly"]
+    netless = [n for n in strategies if nets.STRATEGIES[n].kind == "anomaly"]
     on_net = [m for m in metrics if m in PIPELINE_NET_METRICS]
     if netless and on_net:  # each of its trials would fail, spending the budget
         measured = [m for m in PIPELINE_METRICS if m not in PIPELINE_NET_METRICS]
         raise SpecError(f"{where}.imbalance_strategy: {netless[0]} trains no net, so its "
                         f"trials have no {on_net[0]} (study.metric) and would all fail; drop "
                         f"it or optimize only what it measures: {', '.join(measured)}")
-    taken = {*analyses.PIPELINE_NET_PARAMS, "width", "depth", "imbalance_strategy",
+    taken = {*nets.PIPELINE_NET_PARAMS, "width", "depth", "imbalance_strategy",
              "sampling_ratio"}
     for table, names in (("space", space.names()), ("fixed", list(fixed))):
         for name in names:

@@ -54,17 +54,15 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
     """SpecError if a strategy's sampler would have nothing to resample at the spec's
     lowest sampling ratio (the training split already that balanced): every such trial
     failed with imbalanced-learn's "Please increase the ratio"."""
-    import analyses
-
     strategy, ratio = spec.space.get("imbalance_strategy"), spec.space.get("sampling_ratio")
     strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
     if ratio is not None:
         key, lowest = "space.sampling_ratio", min(ratio.candidates())
     else:
         key = "fixed.sampling_ratio"
-        lowest = spec.fixed.get("sampling_ratio", analyses.DEFAULT_SAMPLING_RATIO)
+        lowest = spec.fixed.get("sampling_ratio", nets.DEFAULT_SAMPLING_RATIO)
     for name in filter(None, strategies):
-        why = analyses.nothing_to_resample(name, dataset.y_train, lowest,
+        why = nets.nothing_to_resample(name, dataset.y_train, lowest,
                                            f"{spec.dataset}'s training split", key)
         if why:
             raise SpecError(f"{key} {lowest:g} ({name}): {why}")
@@ -73,15 +71,13 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
 def check_neighbours(spec: StudySpec, dataset) -> None:
     """SpecError naming every strategy whose sampler cannot find its nearest neighbours in
     the training split (SMOTE's 5 need 6 minority samples): each such trial failed."""
-    import analyses
-
     strategy = spec.space.get("imbalance_strategy")
     key = "space.imbalance_strategy" if strategy else "fixed.imbalance_strategy"
     strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
     bad, reasons = [], {}  # reasons by what the training split has: said once
     for name in filter(None, strategies):
-        make = analyses.STRATEGIES[name].sampler
-        why = analyses.too_few_for_neighbours(make(analyses.DEFAULT_SAMPLING_RATIO, None),
+        make = nets.STRATEGIES[name].sampler
+        why = nets.too_few_for_neighbours(make(nets.DEFAULT_SAMPLING_RATIO, None),
                                               dataset.y_train, "the training split") \
             if make else ""
         if why:

@@ -1,7 +1,7 @@
 """The import rule of the layout: imports point one way, and the low layers stay light.
 
-nets and data import none of the others; study and analyses import nets and data (and
-study, one way, the imbalance pipelines of analyses); reports may import them all;
+nets and data import none of the others; study and analyses import nets and data (the
+imbalance strategies both use are nets'); reports may import them all;
 only hplab.py imports reports, and it imports nothing else but the standard library.
 nets imports neither optuna nor matplotlib, and the
 analyses never plot. A command imports what draws, tabulates or fits only when it does.
@@ -24,7 +24,7 @@ FORBIDDEN = {
     "nets": {"data", "study", "analyses", "reports", "hplab", "optuna", *PLOTTING},
     "data": {"nets", "study", "analyses", "reports", "hplab", "optuna", *PLOTTING},
     "analyses": {"study", "reports", "hplab", "optuna", *PLOTTING},
-    "study": {"reports", "hplab", *PLOTTING},
+    "study": {"analyses", "reports", "hplab", *PLOTTING},
     "reports": {"hplab"},
 }
 

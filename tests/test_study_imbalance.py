@@ -168,7 +168,7 @@ def test_pr_auc_without_a_strategy(spec_file, tmp_path):
 
 
 def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
-    real = analyses.make_imbalance_pipeline
+    real = nets.make_imbalance_pipeline
 
     def too_many_neighbours(strategy, *args, **kwargs):
         pipe = real(strategy, *args, **kwargs)
@@ -176,7 +176,7 @@ def test_failing_sampler_is_an_error_trial(tmp_path, monkeypatch):
             pipe.named_steps["sampler"].set_params(k_neighbors=10_000)
         return pipe
 
-    monkeypatch.setattr(analyses, "make_imbalance_pipeline", too_many_neighbours)
+    monkeypatch.setattr(nets, "make_imbalance_pipeline", too_many_neighbours)
     raw = _raw(sampler="grid",
                space={"imbalance_strategy": ["smote", "class_weight"]})
     db = tmp_path / "fail.db"
@@ -209,13 +209,13 @@ def test_pipeline_nets_take_every_net_classifier_parameter(tmp_path, monkeypatch
     assert set(analyses.PIPELINE_NET_PARAMS) == set(nets.NetClassifier().get_params()) - {
         "class_weight", "random_state"}
     fitted = []
-    real = analyses.make_imbalance_pipeline
+    real = nets.make_imbalance_pipeline
 
     def keep(*args, **kwargs):
         fitted.append(real(*args, **kwargs))
         return fitted[-1]
 
-    monkeypatch.setattr(analyses, "make_imbalance_pipeline", keep)
+    monkeypatch.setattr(nets, "make_imbalance_pipeline", keep)
     raw = _raw(n_trials=2, sampler="grid", space={"imbalance_strategy": ["none", "class_weight"]})
     raw["fixed"].update(optimizer="adam", schedule="step", lr_gamma=0.5, lr_decay_steps=10,
                         beta1=0.8)  # adam: sgd reads no beta1 (refused as ignored)

@@ -15,9 +15,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-import nets
-
+from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
+from ._sklearn import NetClassifier
+from ._train import build_net
 
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
 DEFAULT_SAMPLING_RATIO = 0.2
@@ -185,7 +186,7 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
         raise ValueError("give random_state as make_imbalance_pipeline's own argument, not in "
                          "net_params (it seeds the sampler too)")
     check_net_params(params)  # an unknown one named with the valid ones, not a TypeError
-    net = nets.NetClassifier(**params, random_state=random_state,
+    net = NetClassifier(**params, random_state=random_state,
                              class_weight="balanced" if entry.kind == "loss" else None)
     steps = [("model", net)]
     if entry.sampler is not None:
@@ -218,14 +219,14 @@ def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     if unknown:
         raise ValueError(f"unknown net parameter {unknown[0]!r}; "
                          f"valid: {', '.join(PIPELINE_NET_PARAMS)}")
-    cfg = nets.TrainConfig(**params)
+    cfg = TrainConfig(**params)
     if n_features is not None:
-        nets.build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
+        build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
 
 
 #: The parameters a pipeline's nets.NetClassifier takes from its caller (a study refuses the
 #: other TrainConfig fields): read off the class, so that none it gains is refused as ignored.
-PIPELINE_NET_PARAMS = tuple(n for n in nets.NetClassifier().get_params()
+PIPELINE_NET_PARAMS = tuple(n for n in NetClassifier().get_params()
                             if n not in _NOT_NET_PARAMS)
 
 

@@ -1,0 +1,85 @@
+"""Scores of imbalanced binary classification for one set of predictions.
+
+Every number comes from scikit-learn or imbalanced-learn (imported when scoring). A
+prediction is positive when its probability is ``>= threshold``. Studies score trials with
+it, the imbalance benchmark (``analyses``) every run.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Metric -> (direction, needs a threshold). Accuracy is kept to show how it misleads.
+IMBALANCE_METRICS = {
+    "roc_auc": ("maximize", False),
+    "pr_auc": ("maximize", False),
+    "brier": ("minimize", False),
+    "precision": ("maximize", True),
+    "recall": ("maximize", True),
+    "f1": ("maximize", True),
+    "balanced_accuracy": ("maximize", True),
+    "g_mean": ("maximize", True),
+    "mcc": ("maximize", True),
+    "accuracy": ("maximize", True),
+}
+#: Confusion-matrix cells, in scikit-learn's ``ravel()`` order.
+CONFUSION = ("tn", "fp", "fn", "tp")
+
+
+def check_metric(metric: str) -> str:
+    if metric not in IMBALANCE_METRICS:
+        raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
+    return metric
+
+
+def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]:
+    """Every metric of `IMBALANCE_METRICS` and the confusion cells for one set of scores.
+
+    Parameters
+    ----------
+    y_true : array-like of {0, 1}
+        1 is the positive (minority) class.
+    proba : array-like of float
+        Positive-class probabilities (or scores in [0, 1]).
+    threshold : float
+        Predict positive when ``proba >= threshold``.
+
+    Returns
+    -------
+    dict
+        ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``precision``, ``recall``,
+        ``f1``, ``balanced_accuracy``, ``g_mean``, ``mcc``, ``accuracy`` and ``tn``, ``fp``,
+        ``fn``, ``tp``. Scores undefined on these labels (one class only) are NaN.
+    """
+    from imblearn.metrics import geometric_mean_score
+    from sklearn import metrics as skm
+
+    y = np.asarray(y_true).astype(np.int64).ravel()
+    p = np.asarray(proba, dtype=np.float64).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"y_true and proba differ in length: {len(y)} and {len(p)}")
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("y_true must be 0 (negative) and 1 (positive), got labels "
+                         f"{sorted(set(np.unique(y).tolist()))[:5]}")
+    if not np.isfinite(p).all():  # scores of any range rank (brier needs [0, 1])
+        raise ValueError("proba must be finite scores (probabilities for brier)")
+    pred = (p >= threshold).astype(np.int64)
+    both = len(np.unique(y)) == 2
+    out = {
+        "roc_auc": skm.roc_auc_score(y, p) if both else math.nan,
+        "pr_auc": skm.average_precision_score(y, p) if both else math.nan,
+        "brier": skm.brier_score_loss(y, np.clip(p, 0.0, 1.0), pos_label=1),
+        "precision": skm.precision_score(y, pred, zero_division=0),
+        "recall": skm.recall_score(y, pred, zero_division=0),
+        "f1": skm.f1_score(y, pred, zero_division=0),
+        "balanced_accuracy": skm.balanced_accuracy_score(y, pred) if both else math.nan,
+        "g_mean": geometric_mean_score(y, pred, average="binary") if both else math.nan,
+        "mcc": skm.matthews_corrcoef(y, pred) if both else math.nan,
+        "accuracy": skm.accuracy_score(y, pred),
+    }
+    cells = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
+    out = {k: float(v) for k, v in out.items()}
+    out.update({k: int(v) for k, v in zip(CONFUSION, cells, strict=True)})
+    return out
