@@ -194,7 +194,7 @@ def not_utf8_advice(path: Path | str, head: bytes, line: int | None) -> str:
     """How to convert a file that is not UTF-8, given its first bytes and first line that is
     not: its UTF-16 codec when it is UTF-16, else the user's encoding to fill in (reading
     cp1252 as gbk, or gbk as cp1252, succeeds and garbles every accent or character).
-    nets/_predict_io.py holds a copy: nets does not import data."""
+    nets/_csv_text.py holds a copy: nets does not import data."""
     fix = "save it as UTF-8 (Excel: CSV UTF-8), e.g. pd.read_csv(PATH, encoding={}).to_csv(" \
           "NEW, index=False) or iconv -f {} -t UTF-8 PATH > NEW"
     codec = utf16_codec(head)

@@ -2,7 +2,7 @@
 refused for their encoding or separator, each saying how to convert it.
 
 data/_csv_checks.py says the same of training files; nets may not import data, so the two
-are kept alike by hand (the tests pin both messages).
+are kept alike by hand, and tests/test_predict.py holds their messages equal.
 """
 
 from __future__ import annotations
@@ -86,16 +86,24 @@ def not_utf8(path: Path) -> str:
             "Western Europe and the Americas")
 
 
+#: Separators other than the comma: (separator, what the file looks, read_csv's options),
+#: as data's OTHER_SEPARATORS (a test holds them equal)
+OTHER_SEPARATORS = ((";", ";-separated", "sep=';'"), ("\t", "tab-separated", "sep='\\t'"),
+                    ("\uff0c", "separated by full-width commas '\uff0c'",
+                     "sep='\uff0c', engine='python'"),
+                    ("\u3001", "separated by ideographic commas '\u3001'",
+                     "sep='\u3001', engine='python'"))
+
+
 def refuse_other_separator(path: Path, field: str) -> None:
     """A one-column first row holding ``;``, a tab or a comma a Chinese input method types
-    (full-width or ideographic): the file is separated by those (nets does not import data,
-    whose loaders say the same for training files)."""
-    for sep, name, engine in ((";", "';'", ""), ("\t", "'\\t'", ""),
-                              ("\uff0c", "'\uff0c'", ", engine='python'"),
-                              ("\u3001", "'\u3001'", ", engine='python'")):
-        if sep in field:  # the decimal note as data's (Excel writes those where 0,5 is)
+    (full-width or ideographic): the file is separated by those. Said as data's loaders
+    say it for training files (a test holds the two alike)."""
+    for sep, name, option in OTHER_SEPARATORS:
+        if sep in field:
+            shown = field if len(field) <= 30 else field[:30] + "..."
+            # Excel writes either where a comma is the decimal mark
             decimal = " (with decimal=',' for numbers written 0,5)" if sep in ";\t" else ""
-            raise ValueError(f"{path}: the file looks separated by {name}, not commas (row 1 "
-                             f"is one field, {field[:30]!r}): convert it, e.g. "
-                             f"pd.read_csv(PATH, sep={name}{engine}).to_csv(NEW, index=False)"
-                             f"{decimal}")
+            raise ValueError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
+                             "reads comma-separated CSV: convert it, e.g. "
+                             f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")

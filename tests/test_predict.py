@@ -422,12 +422,14 @@ def test_a_csv_with_another_separator_is_named(saved_model, tmp_path, capsys):
     path, X_raw, _ = saved_model("binary")  # features a, b, c
     table = pd.DataFrame(X_raw, columns=["a", "b", "c"])
     # a ;- or tab-separated file was "1 columns; the model takes 3"
-    for name, sep, shown in (("semi.csv", ";", "';'"), ("tab.csv", "\t", "'\\t'")):
+    for name, sep, shown, looks in (("semi.csv", ";", "';'", ";-separated"),
+                                    ("tab.csv", "\t", "'\\t'", "tab-separated")):
         table.to_csv(tmp_path / name, sep=sep, index=False)
         code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
         assert (code, out) == (2, "") and err.count("\n") == 1
         assert err.startswith(f"hplab predict: error: {tmp_path / name}: the file looks "
-                              f"separated by {shown}, not commas (row 1 is one field, ")
+                              f"{looks} (first row {sep.join('abc')!r}), and hplab reads "
+                              "comma-separated CSV: convert it")
         # data's note, whose loaders say the same (Excel writes either where 0,5 is)
         assert err.endswith(f"pd.read_csv(PATH, sep={shown}).to_csv(NEW, index=False) (with "
                             "decimal=',' for numbers written 0,5)\n")
@@ -696,19 +698,27 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
         assert code == 2
         return err
 
+    def as_data_says(name):  # nets cannot import data: its copy of the checks says the same
+        with pytest.raises(data.DataError) as said:
+            data.load(f"csv:{tmp_path / name}")
+        assert refusal(name) == f"hplab predict: error: {said.value}\n"
+        return str(said.value)
+
     (tmp_path / "semi.csv").write_text("1;0\n2;1\n")
-    err = refusal("semi.csv")
-    assert "the file looks separated by ';', not commas" in err
+    assert as_data_says("semi.csv") == (
+        f"{tmp_path / 'semi.csv'}: the file looks ;-separated (first row '1;0'), and hplab "
+        "reads comma-separated CSV: convert it, e.g. pd.read_csv(PATH, sep=';').to_csv(NEW, "
+        "index=False) (with decimal=',' for numbers written 0,5)")
     # ... and of the commas a Chinese input method types (QA: a header of one name)
-    for sep in ("\uff0c", "\u3001"):
+    for sep, name in (("\uff0c", "full-width"), ("\u3001", "ideographic")):
         (tmp_path / "zh.csv").write_text(f"x{sep}\u7c7b\u522b\n1{sep}0\n", encoding="utf-8")
-        err = refusal("zh.csv")
-        assert err == (
-            f"hplab predict: error: {tmp_path / 'zh.csv'}: the file looks separated by "
-            f"'{sep}', not commas (row 1 is one field, 'x{sep}\u7c7b\u522b'): convert it, e.g. "
-            f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)\n")
+        assert as_data_says("zh.csv") == (
+            f"{tmp_path / 'zh.csv'}: the file looks separated by {name} commas '{sep}' (first "
+            f"row 'x{sep}\u7c7b\u522b'), and hplab reads comma-separated CSV: convert it, e.g. "
+            f"pd.read_csv(PATH, sep='{sep}', engine='python').to_csv(NEW, index=False)")
     # QA: a GBK file (Excel on Chinese Windows) was "'utf-8' codec can't decode byte 0xd7"
     (tmp_path / "gbk.csv").write_bytes("x\n1\n-2\n\u7acb\n".encode("gbk"))
+    as_data_says("gbk.csv")
     err = refusal("gbk.csv")
     assert err == (
         f"hplab predict: error: {tmp_path / 'gbk.csv'}: not UTF-8 text (line 4); save it as "
@@ -722,6 +732,7 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
     # QA: UTF-16 (Excel's "Unicode Text") was told gbk, which fails; with a BOM or without
     for codec, iconv in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE")):
         (tmp_path / "u.csv").write_text("x\n1\n-2\n", encoding=codec)
+        as_data_says("u.csv")
         err = refusal("u.csv")
         assert err == (
             f"hplab predict: error: {tmp_path / 'u.csv'}: UTF-16 text, not UTF-8; save it as "
@@ -733,6 +744,7 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
     assert "line 3 has a missing, empty, NaN or infinite value" in refusal("qb.csv")
     # ...tab-separated, as Excel writes it: the advice reads the tabs too
     (tmp_path / "t.csv").write_text("x\ty\n1\t0\n", encoding="utf-16")
+    as_data_says("t.csv")
     assert refusal("t.csv").endswith("UTF-16 text separated by tabs, not a UTF-8 CSV; convert "
                                      "it, e.g. pd.read_csv(PATH, encoding='utf-16', sep='\\t')"
                                      ".to_csv(NEW, index=False)\n")
