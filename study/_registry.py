@@ -12,6 +12,8 @@ import logging
 import math
 import threading
 import warnings
+from collections.abc import Callable
+from typing import NamedTuple
 
 import optuna
 
@@ -145,22 +147,32 @@ def _grid(spec, opts, seed):
     return optuna.samplers.GridSampler(spec.space.grid(), seed=seed, **opts)
 
 
-# name -> (maker, optuna class for option checks, extra module needed, multi-objective ok,
-#          seed shared by every worker). QMC and grid walk one sequence that all workers
-#          share through the storage, so their seed must be the same everywhere.
+class SamplerEntry(NamedTuple):
+    """A sampler of the registry."""
+
+    make: Callable  # (spec, options, seed) -> the optuna sampler
+    cls: type  # optuna's class, whose signature the spec's options are checked against
+    module: str | None  # an extra package it needs (an hplab extra installs it)
+    multi_objective: bool  # optimizes several metrics
+    # QMC and grid walk one sequence that all workers share through the storage, so their
+    # seed must be the same everywhere (the others are seeded per trial: TrialSeeded)
+    shared_seed: bool
+
+
 SAMPLERS = {
-    "tpe": (_tpe, optuna.samplers.TPESampler, None, True, False),
-    "random": (lambda spec, o, s: optuna.samplers.RandomSampler(seed=s, **o),
-               optuna.samplers.RandomSampler, None, True, False),
-    "qmc": (lambda spec, o, s: optuna.samplers.QMCSampler(seed=s, **{"scramble": True, **o}),
-            optuna.samplers.QMCSampler, None, True, True),
-    "cmaes": (lambda spec, o, s: optuna.samplers.CmaEsSampler(seed=s, **o),
-              optuna.samplers.CmaEsSampler, "cmaes", False, False),
-    "gp": (lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
-           optuna.samplers.GPSampler, "torch", True, False),
-    "grid": (_grid, optuna.samplers.GridSampler, None, True, True),
-    "nsga2": (lambda spec, o, s: optuna.samplers.NSGAIISampler(seed=s, **o),
-              optuna.samplers.NSGAIISampler, None, True, False),
+    "tpe": SamplerEntry(_tpe, optuna.samplers.TPESampler, None, True, False),
+    "random": SamplerEntry(lambda spec, o, s: optuna.samplers.RandomSampler(seed=s, **o),
+                           optuna.samplers.RandomSampler, None, True, False),
+    "qmc": SamplerEntry(
+        lambda spec, o, s: optuna.samplers.QMCSampler(seed=s, **{"scramble": True, **o}),
+        optuna.samplers.QMCSampler, None, True, True),
+    "cmaes": SamplerEntry(lambda spec, o, s: optuna.samplers.CmaEsSampler(seed=s, **o),
+                          optuna.samplers.CmaEsSampler, "cmaes", False, False),
+    "gp": SamplerEntry(lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
+                       optuna.samplers.GPSampler, "torch", True, False),
+    "grid": SamplerEntry(_grid, optuna.samplers.GridSampler, None, True, True),
+    "nsga2": SamplerEntry(lambda spec, o, s: optuna.samplers.NSGAIISampler(seed=s, **o),
+                          optuna.samplers.NSGAIISampler, None, True, False),
 }
 # Options a spec may not set: the study decides them.
 _RESERVED = {"seed", "search_space", "constraints_func", "independent_sampler", "mutation",
@@ -202,19 +214,18 @@ PRUNERS = {
 def walks_sequence(sampler: str) -> bool:
     """Whether ``sampler`` (grid, qmc) walks one sequence that its workers share through the
     storage: a point handed to a trial is spent, even if the trial is interrupted."""
-    return SAMPLERS[sampler][4]
+    return SAMPLERS[sampler].shared_seed
 
 
 def make_sampler(spec) -> optuna.samplers.BaseSampler:
     """The spec's sampler: seeded with the study seed where every worker walks one shared
     sequence (grid, qmc), else a `TrialSeeded` one (each trial's draws from the study seed
     and the trial's number)."""
-    maker, _, _, _, shared = SAMPLERS[spec.sampler]
-    options = dict(spec.sampler_options)
+    entry, options = SAMPLERS[spec.sampler], dict(spec.sampler_options)
     try:
-        if shared:
-            return maker(spec, options, spec.seed)
-        return TrialSeeded(lambda seed: maker(spec, dict(options), seed), spec.seed)
+        if entry.shared_seed:
+            return entry.make(spec, options, spec.seed)
+        return TrialSeeded(lambda seed: entry.make(spec, dict(options), seed), spec.seed)
     except (TypeError, ValueError) as exc:
         raise SpecError(f"sampler: {exc}") from None
 

@@ -148,9 +148,10 @@ def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) ->
     ``strict``, an option's value of the wrong type)."""
     if name not in SAMPLERS:
         raise SpecError(f"study.sampler: unknown sampler {name!r}; valid: {', '.join(SAMPLERS)}")
-    _, cls, module, multi_ok, _ = SAMPLERS[name]
+    entry = SAMPLERS[name]
+    cls, module, multi_ok = entry.cls, entry.module, entry.multi_objective
     if n_metrics > 1 and not multi_ok:
-        multi = [k for k, v in SAMPLERS.items() if v[3]]
+        multi = [k for k, v in SAMPLERS.items() if v.multi_objective]
         raise SpecError(f"study.sampler: {name} optimizes one metric; with several use one "
                         f"of {', '.join(multi)}")
     if module and importlib.util.find_spec(module) is None:
