@@ -50,6 +50,10 @@ REFERENCE_FRACTION = 0.95
 REFERENCE_BATCH = 32
 NOISE_MEASUREMENTS = 100  # per reference run
 
+# SeedSequence((seed, 2)): the noise-scale bootstrap's own stream (a run's weights and
+# batches are spawned from (seed, k), so it shares no stream with run k = 2)
+BOOTSTRAP_STREAM = 2
+
 
 def default_batch_sizes(n: int) -> tuple[int, ...]:
     """1, 2, 4, ... up to ``n``, plus ``n`` itself (the full batch)."""
@@ -213,7 +217,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         if every and best is not None:  # its own stream: the bootstrap draws nothing from
             # the runs' seeds; with every reference run diverged there is no noise to read
             noise_df, b_simple, b_simple_step = _noise_at_target(
-                best, metric, target, np.random.default_rng(np.random.SeedSequence((seed, 2))))
+                best, metric, target,
+                np.random.default_rng(np.random.SeedSequence((seed, BOOTSTRAP_STREAM))))
     tasks = [task(b, lr, k, target) for b in sizes for lr in rates for k in range(seeds)]
     release_for_workers(held_dataset, dataset, len(tasks), backend=backend, workers=workers)
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,

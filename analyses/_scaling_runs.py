@@ -36,6 +36,10 @@ STALL_MIN_STEPS = 100
 RUN_COLUMNS = ("batch_size", "lr", "seed", "reached", "status", "steps", "examples",
                "final_value", "seconds")
 
+# SeedSequence((*run_seed, 1)): a run's gradient-noise draws, apart from the streams
+# nets.train_streams spawns from the run's seed itself
+NOISE_STREAM = 1
+
 
 @dataclass(frozen=True)
 class RunTask:
@@ -159,7 +163,7 @@ def run_task(task: RunTask) -> dict:
     if task.noise_every:
         X = np.asarray(ds.X_train, dtype=net.dtype)
         T = net._head.encode(ds.y_train, net.sizes[-1], net.dtype)
-        noise_rng = np.random.default_rng(np.random.SeedSequence((*task.seed, 1)))
+        noise_rng = np.random.default_rng(np.random.SeedSequence((*task.seed, NOISE_STREAM)))
         noise = GradientNoiseScale(X, T, b_small=task.noise_batches[0],
                                    b_big=task.noise_batches[1], every=task.noise_every,
                                    rng=noise_rng, l2=cfg.l2, draws=task.noise_draws)
