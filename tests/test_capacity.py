@@ -257,6 +257,7 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
         k for k in s["table"][0] if not re.fullmatch(r"(train|val|test)_(accuracy|loss)", k))
     ]) == []
     assert s["widths"] == [2, 4] and s["depths"] == [1, 2] and len(s["table"]) == 4
+    assert (s["dataset"], s["seeds"], s["metric"]) == ("coin", [0], "accuracy")
     report = tmp_path / s["report_path"]
     assert s["report_path"] == "runs/capacity/coin/report.html"
     page = parse_html(report.read_text())

@@ -28,6 +28,7 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     assert {"dataset", "ratio", "ratios", "metric", "ranking", "metrics", "failed",
             "majority", "accuracy_misleading", "leakage", "report_path"} <= set(s)
     assert s["ratios"] == ["1:20", "1:10"] and s["ratio"] == "1:20" and s["metric"] == "recall"
+    assert s["failed"] == [] and s["dataset"].startswith("moons")
     assert s["net_params"]["hidden"] == [4] and s["net_params"]["max_epochs"] == 8
     first = [r for r in s["ranking"] if r["ratio"] == "1:20"]
     assert [r["rank"] for r in first] == [1, 2, 3]
