@@ -1477,7 +1477,7 @@ def _run_command(args, as_program: bool = False) -> int:
     except USER_ERRORS as exc:
         if _interrupt_in(exc):  # a signal that came out as an extension's ValueError
             return _stopped()
-        if os.environ.get("HPLAB_DEBUG"):  # a bug can raise a ValueError too: its traceback
+        if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0"):  # a bug's ValueError too
             raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
         message = _escaped(" ".join(str(exc).split())) or type(exc).__name__

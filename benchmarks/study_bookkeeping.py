@@ -47,7 +47,9 @@ import study._objective as objective_module  # noqa: E402
 from study._registry import quiet_optuna  # noqa: E402
 
 TARGET = 0.10
-SAMPLER_METHODS = ("infer_relative_search_space", "sample_relative", "sample_independent")
+# before_trial too: study.TrialSeeded builds each trial's sampler there
+SAMPLER_METHODS = ("before_trial", "infer_relative_search_space", "sample_relative",
+                   "sample_independent")
 
 
 def optuna_floor(trials, path: Path) -> float:

@@ -1,5 +1,5 @@
 """The pipeline `make_imbalance_pipeline` builds; apart because it imports imbalanced-learn,
-which ``import analyses`` does not load."""
+which ``import nets`` does not load."""
 
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
                          "net_params (it seeds the sampler too)")
     check_net_params(params)  # an unknown one named with the valid ones, not a TypeError
     net = NetClassifier(**params, random_state=random_state,
-                             class_weight="balanced" if entry.kind == "loss" else None)
+                        class_weight="balanced" if entry.kind == "loss" else None)
     steps = [("model", net)]
     if entry.sampler is not None:
         steps.insert(0, ("sampler", entry.sampler(ratio, random_state)))

@@ -135,8 +135,9 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
             ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if ragged:
                 width, line, got = ragged.groups()
-                raise ValueError(f"{path}: line {line} has {got} fields, line 1 has "
-                                 f"{width}; every line needs one field per column") from None
+                whose = "the header has" if header == 0 else "line 1 has"  # as data says
+                raise ValueError(f"{path}: line {line} has {got} fields, {whose} {width}; "
+                                 "every line needs one field per column") from None
             raise ValueError(f"{path}: {exc}") from None
 
     # the first row as text decides the header; the rest is read as numbers (text cells

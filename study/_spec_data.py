@@ -63,7 +63,7 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
         lowest = spec.fixed.get("sampling_ratio", nets.DEFAULT_SAMPLING_RATIO)
     for name in filter(None, strategies):
         why = nets.nothing_to_resample(name, dataset.y_train, lowest,
-                                           f"{spec.dataset}'s training split", key)
+                                       f"{spec.dataset}'s training split", key)
         if why:
             raise SpecError(f"{key} {lowest:g} ({name}): {why}")
 
@@ -78,7 +78,7 @@ def check_neighbours(spec: StudySpec, dataset) -> None:
     for name in filter(None, strategies):
         make = nets.STRATEGIES[name].sampler
         why = nets.too_few_for_neighbours(make(nets.DEFAULT_SAMPLING_RATIO, None),
-                                              dataset.y_train, "the training split") \
+                                          dataset.y_train, "the training split") \
             if make else ""
         if why:
             bad.append(name)

@@ -277,8 +277,9 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
 
 
 def _holds_tables(url: str, engine_kwargs: dict) -> bool:
-    """Whether the database at ``url`` has any table optuna makes (else optuna's RDB
-    storage would make all 13 in a database `study list` was only pointed at)."""
+    """Whether the database at ``url`` has optuna's tables (else optuna's RDB storage would
+    make all 13 in a database `study list` was only pointed at). Its own two: another
+    program's Alembic migrations keep an ``alembic_version`` table too."""
     import sqlalchemy
 
     engine = sqlalchemy.create_engine(url, **engine_kwargs)
@@ -286,7 +287,7 @@ def _holds_tables(url: str, engine_kwargs: dict) -> bool:
         names = set(sqlalchemy.inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    return bool(names & {"studies", "version_info", "alembic_version"})
+    return {"studies", "version_info"} <= names
 
 
 def _quiet_cursor_close(record) -> bool:

@@ -28,8 +28,9 @@ class TrialSeeded(optuna.samplers.BaseSampler):
     same parameters, so resumes and joining workers drew from OS entropy and could not be
     reproduced. Seeded by trial number (unique in the storage), a study stopped and resumed
     with one worker samples what one uninterrupted run samples, bit for bit, and no two
-    trials share a stream whichever worker takes them. Samplers keep everything else they
-    learn in the storage, so a fresh one per trial loses nothing.
+    trials share a stream whichever worker takes them. Samplers keep what they learn in the
+    storage; a fresh one per trial recomputes its caches (the search space's intersection;
+    gp fits its kernel from the defaults rather than from the last trial's fit).
 
     Parameters
     ----------
@@ -43,22 +44,30 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         self._make = make
         self._seed = seed
         self.sampler = make(seed)  # built now: a bad option fails before any trial
+        self._by_trial: dict[int, optuna.samplers.BaseSampler] = {}  # running trials' own
+
+    def _of(self, trial) -> optuna.samplers.BaseSampler:
+        # by trial: optuna's threads (n_jobs > 1) run several trials on one sampler
+        return self._by_trial.get(trial._trial_id, self.sampler)
 
     def before_trial(self, study, trial) -> None:
         self.sampler = self._make(trial_sampler_seed(self._seed, trial.number))
+        self._by_trial[trial._trial_id] = self.sampler
         self.sampler.before_trial(study, trial)
 
     def infer_relative_search_space(self, study, trial):
-        return self.sampler.infer_relative_search_space(study, trial)
+        return self._of(trial).infer_relative_search_space(study, trial)
 
     def sample_relative(self, study, trial, search_space):
-        return self.sampler.sample_relative(study, trial, search_space)
+        return self._of(trial).sample_relative(study, trial, search_space)
 
     def sample_independent(self, study, trial, param_name, param_distribution):
-        return self.sampler.sample_independent(study, trial, param_name, param_distribution)
+        return self._of(trial).sample_independent(study, trial, param_name,
+                                                  param_distribution)
 
     def after_trial(self, study, trial, state, values) -> None:
-        self.sampler.after_trial(study, trial, state, values)
+        self._by_trial.pop(trial._trial_id, self.sampler).after_trial(study, trial, state,
+                                                                      values)
 
-    def reseed_rng(self) -> None:  # optuna's threads (n_jobs > 1): the next trial reseeds
-        self.sampler.reseed_rng()
+    def reseed_rng(self) -> None:  # each trial is seeded anyway
+        pass

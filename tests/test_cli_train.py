@@ -177,8 +177,9 @@ def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypa
     monkeypatch.setenv("HPLAB_DEBUG", "1")
     with pytest.raises(ValueError, match="lr must be a finite number > 0, got -0.5"):
         run_cli(argv, capsys)
-    monkeypatch.setenv("HPLAB_DEBUG", "")
-    assert run_cli(argv, capsys)[0] == 2
+    for off in ("", "0"):
+        monkeypatch.setenv("HPLAB_DEBUG", off)
+        assert run_cli(argv, capsys)[0] == 2
 
 
 @pytest.mark.parametrize("extra, message", [

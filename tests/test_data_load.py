@@ -754,6 +754,12 @@ def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_
     with pytest.raises(data.DataError, match="^cannot hold out 0.1 of 3 examples as "
                        "validation: classes x, y, z have a single example "):
         data.load(f"csv:{tmp_path / 'one.csv'},{tmp_path / 'one.csv'}")
+    # ... and as written in the test split too (a code 007 was "class 7")
+    pd.DataFrame({"a": np.arange(31), "y": ["012", "013"] * 15 + ["007"]}).to_csv(
+        tmp_path / "codes.csv", index=False)
+    with pytest.raises(data.DataError, match="^cannot hold out 0.2 of 31 examples as test: "
+                       "class 007 has a single example "):
+        data.load(f"csv:{tmp_path / 'codes.csv'}")
 
 
 def test_classification_asked_of_fractional_targets_says_so_in_a_short_line(tmp_path):

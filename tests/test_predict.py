@@ -698,6 +698,11 @@ def test_a_header_of_numbers_in_another_order_is_refused_not_taken(tmp_path, cap
         assert code == 2
         return err
 
+    import data._csv_checks
+    import nets._csv_text
+
+    assert nets._csv_text.OTHER_SEPARATORS == data._csv_checks.OTHER_SEPARATORS
+
     def as_data_says(name):  # nets cannot import data: its copy of the checks says the same
         with pytest.raises(data.DataError) as said:
             data.load(f"csv:{tmp_path / name}")
@@ -1132,7 +1137,7 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
                             "every line needs one field per column"),
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),
-             ("named_ragged.csv", "named_ragged.csv: line 3 has 5 fields, line 1 has 4;"),
+             ("named_ragged.csv", "named_ragged.csv: line 3 has 5 fields, the header has 4;"),
              ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
                                                           "its scaling (first in row 1)"),
              ("text.csv", "x"), ("cols.csv", "names none of the model's features (p, q)"),

@@ -104,7 +104,7 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     # with its own metric's name (show and export named the other program's)
     assert optuna.load_study(study_name="bare", storage=f"sqlite:///{db}").metric_names \
         == list(study.stored_spec("bare", study.resolve_storage(str(db)))[0].metrics)
-    # ...as a new study: its sampler starts from the study seed (it drew other rates)
+    # ...as a new study: its trial 0 draws what a new study's trial 0 does
     fresh = tmp_path / "fresh.db"
     assert run_cli(["study", "run", spec_file("bare", n_trials=1), "--storage", fresh,
                     "--no-report"], capsys)[0] == 0
