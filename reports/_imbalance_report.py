@@ -323,6 +323,19 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                      index: bool = True) -> Path:
     """Write the report of an `analyses.ImbalanceResult` to ``out/report.html``.
 
+    Parameters
+    ----------
+    result : analyses.ImbalanceResult
+    out : path
+        The report's folder (made if missing; ``report.html`` and its figures' data go in it).
+    command : str
+        The command line that ran the analysis, shown for reproducing it.
+    name : str, optional
+        The report's name in the index (default: the dataset's, or ``out``'s folder when
+        it is not the dataset's: `analysis_name`).
+    index : bool
+        Refresh the index of the runs folder ``out`` is in (`refresh_index`).
+
     Returns
     -------
     Path
