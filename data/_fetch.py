@@ -228,9 +228,14 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             tmp, digest = _download(base + name, dest, name, timeout)
             pending[name] = tmp
             if table and digest != table[name]:
+                # the official sums, for a mirror that has none: its files may differ
+                # legitimately (another compression), which only its owner can tell
+                trust = (" (the mirror lists no SHA256SUMS: the official sums were used; "
+                         "--no-verify takes its files as they are)"
+                         if url and not checksums and mirror is None else "")
                 raise DataError(f"checksum mismatch for {name} from {base}: expected "
                                 f"{table[name][:16]}..., got {digest[:16]}...; "
-                                "nothing was written")
+                                f"nothing was written{trust}")
             _check_idx_gz(tmp, name, base + name)
         for name, tmp in pending.items():
             os.replace(tmp, dest / name)  # atomic on one file system
