@@ -166,8 +166,11 @@ SAMPLERS = {
     "qmc": SamplerEntry(
         lambda spec, o, s: optuna.samplers.QMCSampler(seed=s, **{"scramble": True, **o}),
         optuna.samplers.QMCSampler, None, True, True),
-    "cmaes": SamplerEntry(lambda spec, o, s: optuna.samplers.CmaEsSampler(seed=s, **o),
-                          optuna.samplers.CmaEsSampler, "cmaes", False, False),
+    # categorical parameters (activation...) are sampled at random: optuna warned so at
+    # every trial (twenty multi-line warnings for twenty trials); the README says it once
+    "cmaes": SamplerEntry(lambda spec, o, s: optuna.samplers.CmaEsSampler(
+        seed=s, **{"warn_independent_sampling": False, **o}),
+        optuna.samplers.CmaEsSampler, "cmaes", False, False),
     "gp": SamplerEntry(lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
                        optuna.samplers.GPSampler, "torch", True, False),
     "grid": SamplerEntry(_grid, optuna.samplers.GridSampler, None, True, True),

@@ -1130,3 +1130,16 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
     with pytest.raises(study.SpecError, match="^study.max_epochs of this spec differs from "
                                               "its table"):
         study.run_study(edited, storage=str(db), progress=False)
+
+
+def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_file, tmp_path):
+    # QA: optuna warned "sampled independently using RandomSampler" at every trial (the
+    # README says cmaes samples categorical parameters at random)
+    pytest.importorskip("cmaes")
+    path = spec_file("cma", n_trials=4, sampler="cmaes", pruner="none", max_epochs=2,
+                     space={"lr": {"low": 0.01, "high": 0.5, "log": True},
+                            "activation": ["tanh", "relu"]})
+    done = hplab_cli("study", "run", path, "--storage", tmp_path / "c.db", "--no-report",
+                     cwd=tmp_path)
+    assert "independently" not in done.stderr, done.stderr
+    assert len(trials_of(tmp_path / "c.db", "cma")) == 4
