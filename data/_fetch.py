@@ -210,12 +210,15 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
     dest.mkdir(parents=True, exist_ok=True)
     pending: dict[str, Path] = {}
     try:
-        table = None
+        table, officials_for_mirror = None, False
         if verify:
             # a mirror's SHA256SUMS, even one listing none of the files, is its word: an
             # empty one fell back to the official sums and every file "mismatched"
             mirror = _mirror_sums(base, timeout, dest) if url and not checksums else None
             table = checksums or (mirror if mirror is not None else MNIST_SHA256)
+            # the official sums, for a mirror that has none: its files may differ
+            # legitimately (another compression), which only its owner can tell
+            officials_for_mirror = bool(url and not checksums and mirror is None)
             absent = [n for n in MNIST_FILES if n not in table]
             if absent:
                 raise DataError(f"no SHA-256 known for {', '.join(absent)}; list it in the "
@@ -228,11 +231,9 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             tmp, digest = _download(base + name, dest, name, timeout)
             pending[name] = tmp
             if table and digest != table[name]:
-                # the official sums, for a mirror that has none: its files may differ
-                # legitimately (another compression), which only its owner can tell
                 trust = (" (the mirror lists no SHA256SUMS: the official sums were used; "
                          "--no-verify takes its files as they are)"
-                         if url and not checksums and mirror is None else "")
+                         if officials_for_mirror else "")
                 raise DataError(f"checksum mismatch for {name} from {base}: expected "
                                 f"{table[name][:16]}..., got {digest[:16]}...; "
                                 f"nothing was written{trust}")

@@ -73,7 +73,7 @@ def _why_not_stratified(y: np.ndarray, fraction: float, names) -> str | None:
 
     def named(v) -> str:
         if isinstance(names, dict):  # value -> the label as written
-            return str(names.get(v.item() if hasattr(v, "item") else v, v))
+            return str(names.get(v.item(), v))
         if names is not None:
             return str(names[int(v)])
         return f"{v:g}" if isinstance(v, float | np.floating) else str(v)

@@ -135,7 +135,8 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
             ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if ragged:
                 width, line, got = ragged.groups()
-                whose = "the header has" if header == 0 else "line 1 has"  # as data says
+                # as data says; "the first line": a blank line 1 is skipped
+                whose = "the header has" if header == 0 else "the first line has"
                 raise ValueError(f"{path}: line {line} has {got} fields, {whose} {width}; "
                                  "every line needs one field per column") from None
             raise ValueError(f"{path}: {exc}") from None

@@ -10,7 +10,7 @@ every key as its own attribute; :func:`trial_info` reads both layouts.
 from __future__ import annotations
 
 RECORD_ATTR = "record"
-INTERRUPTED = {"status": "interrupted", "reason": "its run was stopped (Ctrl-C or SIGTERM)"}
+INTERRUPTED = {"status": "interrupted", "reason": "its run was stopped (Ctrl-C, SIGTERM or SIGHUP)"}
 #: A pool worker's trial when the process that started the pool died (kill -9, the OOM
 #: killer): the kernel's death signal, not the user, stopped it.
 ORPHANED = {"status": "interrupted", "reason": "its pool's parent process died"}

@@ -43,17 +43,20 @@ class TrialSeeded(optuna.samplers.BaseSampler):
     def __init__(self, make: Callable[[int], optuna.samplers.BaseSampler], seed: int):
         self._make = make
         self._seed = seed
-        self.sampler = make(seed)  # built now: a bad option fails before any trial
-        self._by_trial: dict[int, optuna.samplers.BaseSampler] = {}  # running trials' own
+        # built now, so a bad option fails before any trial; a trial without its own (none
+        # started through before_trial) falls back on it
+        self.sampler = make(seed)
+        # each running trial's own, by trial id: optuna's threads (n_jobs > 1) run several
+        # trials on one sampler at once
+        self._by_trial: dict[int, optuna.samplers.BaseSampler] = {}
 
     def _of(self, trial) -> optuna.samplers.BaseSampler:
-        # by trial: optuna's threads (n_jobs > 1) run several trials on one sampler
         return self._by_trial.get(trial._trial_id, self.sampler)
 
     def before_trial(self, study, trial) -> None:
-        self.sampler = self._make(trial_sampler_seed(self._seed, trial.number))
-        self._by_trial[trial._trial_id] = self.sampler
-        self.sampler.before_trial(study, trial)
+        sampler = self._make(trial_sampler_seed(self._seed, trial.number))
+        self._by_trial[trial._trial_id] = sampler
+        sampler.before_trial(study, trial)
 
     def infer_relative_search_space(self, study, trial):
         return self._of(trial).infer_relative_search_space(study, trial)

@@ -1133,8 +1133,8 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("no_rows.npy", f"{tmp_path / 'no_rows.npy'}: no rows (an array of shape "
                              "(0, 3)): nothing to predict"),
              # QA: pandas' "Error tokenizing data. C error: Expected 3 fields in line 2..."
-             ("ragged.csv", f"{tmp_path / 'ragged.csv'}: line 2 has 4 fields, line 1 has 3; "
-                            "every line needs one field per column"),
+             ("ragged.csv", f"{tmp_path / 'ragged.csv'}: line 2 has 4 fields, the first line "
+                            "has 3; every line needs one field per column"),
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),
              ("named_ragged.csv", "named_ragged.csv: line 3 has 5 fields, the header has 4;"),
