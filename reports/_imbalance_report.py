@@ -326,15 +326,9 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     Parameters
     ----------
     result : analyses.ImbalanceResult
-    out : path
-        The report's folder (made if missing; ``report.html`` and its figures' data go in it).
-    command : str
-        The command line that ran the analysis, shown for reproducing it.
-    name : str, optional
-        The report's name in the index (default: the dataset's, or ``out``'s folder when
-        it is not the dataset's: `analysis_name`).
-    index : bool
-        Refresh the index of the runs folder ``out`` is in (`refresh_index`).
+    out, command, name, index
+        As for `capacity_report`: the report's folder, the command that ran the analysis,
+        its name in the index and whether to refresh that index.
 
     Returns
     -------
