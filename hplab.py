@@ -632,9 +632,12 @@ def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
-    lines = [f"{_pad(r['study'], 24)} {_pad(r['dataset'] or '-', 12)} {r['n_finished']:>4}/"
-             f"{r['n_trials'] or '-':<4} best {reports.value_text(r['best_value'])}"
-             for r in rows]
+    # columns as wide as their longest entry (a csv: path is longer than 12)
+    wide = [max([least, *(reports.text_width(_escaped(r[key] or "-")) for r in rows)])
+            for key, least in (("study", 24), ("dataset", 12))]
+    lines = [f"{_pad(r['study'], wide[0])} {_pad(r['dataset'] or '-', wide[1])} "
+             f"{r['n_finished']:>4}/{r['n_trials'] or '-':<4} best "
+             f"{reports.value_text(r['best_value'])}" for r in rows]
     _emit(args, rows, lines or ["no studies"])
     return 0
 

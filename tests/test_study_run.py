@@ -1014,6 +1014,13 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     assert row["study"] == "ls" and row["n_finished"] == 3
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     assert capsys.readouterr().out.split()[-1] == f"{row['best_value']:.6g}"
+    # QA: a dataset name past 12 columns pushed its row's counts out of line
+    study.run_study(study.load_spec(spec_file("a-rather-long-study-name-here", n_trials=1,
+                                              dataset="moons?n_train=100&noise=0.35")),
+                    storage=str(db), progress=False)
+    assert hplab.main(["study", "list", "--storage", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and len({line.index(" best ") for line in lines}) == 1, lines
     assert hplab.main(["study", "show", "ls", "--storage", str(db)]) == 0
     text = capsys.readouterr().out
     assert "trials 3/3" in text and "best trial #" in text
