@@ -9,7 +9,7 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._worker import budget_used
+from ._worker import budget_used, stored_n_trials
 
 
 class StudyProgress:
@@ -38,6 +38,10 @@ class StudyProgress:
         # and were counted as done: the bar reached 4/4 with two trials still training)
         running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
         done = max(0, budget_used(trials) - running)
+        if done >= self._bar.total:  # another run may have raised the budget (--trials)
+            total = stored_n_trials(self.study, self._bar.total)
+            if total > self._bar.total:  # the bar lost its total past it ("6trial")
+                self._bar.total = total
         if done == self._bar.n and not self._tty:
             return
         self._bar.n = done

@@ -177,6 +177,15 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones():
         assert bar._bar.n == 3  # a failed trial spent its slot
     finally:
         bar.close()
+    # QA: another machine's --trials 6 mid-run: the bar lost its total ("6trial [...]")
+    s = optuna.create_study(study_name="raised")
+    s.set_user_attr(study.SPEC_ATTR, {"study": {"n_trials": 6}})
+    bar = StudyProgress(s, 4, enabled=True)
+    try:
+        bar.refresh([trial(TrialState.COMPLETE, value=1.0)] * 5)
+        assert (bar._bar.n, bar._bar.total) == (5, 6)
+    finally:
+        bar.close()
 
 
 def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys,
