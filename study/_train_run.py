@@ -111,6 +111,22 @@ def val_scores(net: nets.MLP, ds: data.Dataset) -> tuple[float, float]:
     return nets.evaluate(net, ds.X_val, ds.y_val)
 
 
+def refuse_foreign_out(out: Path) -> None:
+    """ValueError for a run's ``out`` that would write over other results: a file, a study
+    report's ``best_model/`` (beside its report.html and spec.toml; the study could then
+    neither resume its report nor be retrained from it), or a folder holding another
+    command's report (a report.html without a model.npz beside it). A training run's own
+    folder is replaced, as `hplab train --out` replaces it."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out {out} is a file; give a folder")
+    if out.name == "best_model" and (out.parent / "report.html").is_file() and (
+            out.parent / "spec.toml").is_file():
+        raise ValueError(f"out {out} is the best model of a study's report; give another "
+                         "folder")
+    if (out / "report.html").is_file() and not (out / "model.npz").is_file():
+        raise ValueError(f"out {out} holds another command's report; give another folder")
+
+
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,
               command: str = "", progress: bool = False, callbacks=(),
               data_seed: int | None = None) -> TrainRun:
@@ -126,7 +142,12 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ``k`` of a study seeded ``s`` on the study's split.
     out : path, optional
         Folder for ``model.npz``, ``history.csv`` and ``config.json``; nothing written if None.
+        A folder of another command's results is refused (`refuse_foreign_out`).
     """
+    if not isinstance(cfg, nets.TrainConfig):
+        raise TypeError(f"cfg must be a nets.TrainConfig, got {type(cfg).__name__}")
+    if out is not None:
+        refuse_foreign_out(Path(out))
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     # np.int64(5) is a seed like 5 (the data split and the JSON of config.json need ints)

@@ -3,6 +3,8 @@ a traceback from deep inside (or a silently wrong result)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,26 @@ def test_a_net_beyond_the_machines_memory_is_refused_before_it_is_allocated(caps
     cfg = nets.TrainConfig(hidden=(memory // 64,), optimizer="adam", max_epochs=1)
     with pytest.raises(ValueError, match="for its weights, gradients and adam's state"):
         nets.train(net, cfg, [[0, 0], [1, 1]], [0, 1], rng=np.random.default_rng(0))
+
+
+def test_train_run_refuses_to_write_over_other_results(tmp_path):
+    # QA: study.train_run(out="rep/best_model") replaced a study report's best model, and
+    # out="rep" mixed a run into its report folder, where `hplab train --out` refuses both
+    cfg = nets.TrainConfig(hidden=(2,), max_epochs=1)
+    rep = tmp_path / "rep"
+    (rep / "best_model").mkdir(parents=True)
+    (rep / "report.html").write_text("<html></html>")
+    (rep / "spec.toml").write_text("# a study report's spec\n")
+    (rep / "best_model" / "model.npz").write_bytes(b"the study's best")
+    (tmp_path / "st.db").write_bytes(b"")
+    for out, said in ((rep / "best_model", "is the best model of a study's report"),
+                      (rep, "holds another command's report"),
+                      (tmp_path / "st.db", "is a file; give a folder")):
+        with pytest.raises(ValueError, match=f"^out {re.escape(str(out))} {said}"):
+            study.train_run("xor", cfg, out=out)
+    assert (rep / "best_model" / "model.npz").read_bytes() == b"the study's best"
+    with pytest.raises(TypeError, match="^cfg must be a nets.TrainConfig, got dict$"):
+        study.train_run("xor", {"lr": 0.1})
+    run = study.train_run("xor", cfg, out=tmp_path / "mine")  # a run's own folder: replaced
+    study.train_run("xor", cfg, out=tmp_path / "mine")
+    assert (tmp_path / "mine" / "model.npz").is_file() and run.config == cfg
