@@ -91,3 +91,9 @@ def __getattr__(name):
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
         return getattr(module, _RENAMED.get(name, name))
     raise AttributeError(f"module 'analyses' has no attribute {name!r}")
+
+
+def __dir__():
+    # the names imported on first use too: dir(), help() and a notebook's completion list
+    # them (a module's own dir() holds only what is imported so far)
+    return sorted({*globals(), *__all__})

@@ -92,3 +92,9 @@ def __getattr__(name):
         if name in names:
             return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module 'nets' has no attribute {name!r}")
+
+
+def __dir__():
+    # the names imported on first use too: dir(), help() and a notebook's completion list
+    # them (a module's own dir() holds only what is imported so far)
+    return sorted({*globals(), *__all__})

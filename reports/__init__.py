@@ -79,3 +79,9 @@ def __getattr__(name):
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
         return module if name == "design" else getattr(module, name)
     raise AttributeError(f"module 'reports' has no attribute {name!r}")
+
+
+def __dir__():
+    # the names imported on first use too: dir(), help() and a notebook's completion list
+    # them (a module's own dir() holds only what is imported so far)
+    return sorted({*globals(), *__all__})
