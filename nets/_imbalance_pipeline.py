@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from imblearn.pipeline import Pipeline
 
-from ._imbalance_strategies import too_few_for_neighbours
+from ._imbalance_strategies import ratio_reached, too_few_for_neighbours
 
 
 class ImbalancePipeline(Pipeline):
     """imbalanced-learn's Pipeline whose ``fit`` refuses training data too small for its
-    sampler's nearest neighbours, saying so (scikit-learn's own error names neither)."""
+    sampler's nearest neighbours, or already as balanced as its sampler's ratio, saying so
+    (imbalanced-learn's own errors name neither the data nor the ratio)."""
 
     def fit(self, X, y=None, **params):
         sampler = dict(self.steps).get("sampler")
-        why = too_few_for_neighbours(sampler, y) if sampler is not None and y is not None else ""
+        why = ""
+        if sampler is not None and y is not None:
+            ratio = getattr(sampler, "sampling_strategy", None)  # a float: a target ratio
+            why = too_few_for_neighbours(sampler, y) or (
+                ratio_reached(y, ratio, flag="make_imbalance_pipeline's ratio")
+                if isinstance(ratio, float) else "")
         if why:
             raise ValueError(why)
         return super().fit(X, y, **params)

@@ -53,6 +53,13 @@ def nothing_to_resample(strategy: str, y, sampling_ratio: float,
     """
     if not STRATEGIES[strategy].uses_ratio:
         return ""
+    return ratio_reached(y, sampling_ratio, what, flag)
+
+
+def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
+                  flag: str = "--sampling-ratio") -> str:
+    """Why a sampler aiming at ``sampling_ratio`` has nothing to do on labels ``y`` (they
+    are at least that balanced), or ``""``; `nothing_to_resample` for any strategy."""
     y = np.asarray(y)
     n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
     if n_pos < sampling_ratio * n_neg:

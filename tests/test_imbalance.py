@@ -546,3 +546,16 @@ def test_strategies_whose_interval_meets_the_best_are_named():
                              "seconds": 1.0})
     assert ("  not told apart from smote by 3 seed(s): none (their 95 % intervals overlap "
             "its own)") in lines
+
+
+def test_a_pipeline_on_data_already_at_its_ratio_says_so():
+    # QA: imbalanced-learn's "The specified ratio required to remove samples from the
+    # minority class ... Please increase the ratio" named neither the data nor the ratio
+    X = np.random.default_rng(0).random((60, 3))
+    y = np.r_[np.ones(10, int), np.zeros(50, int)]  # 1:5, 0.2
+    with pytest.raises(ValueError, match=r"^the training data is already 1:5 \(0\.2\), at or "
+                       r"above the sampling ratio 0\.1: nothing to resample; give a sampling "
+                       r"ratio above 0\.2 \(make_imbalance_pipeline's ratio\)$"):
+        analyses.make_imbalance_pipeline("smote", 0.1, NET, random_state=0).fit(X, y)
+    fitted = analyses.make_imbalance_pipeline("smote", 0.5, NET, random_state=0).fit(X, y)
+    assert fitted.predict(X).shape == (60,)
