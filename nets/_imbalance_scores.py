@@ -29,6 +29,7 @@ CONFUSION = ("tn", "fp", "fn", "tp")
 
 
 def check_metric(metric: str) -> str:
+    """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them."""
     if metric not in IMBALANCE_METRICS:
         raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
     return metric

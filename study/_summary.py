@@ -143,7 +143,8 @@ def open_study_storage(name: str, storage: str | None = None):
 
 
 def show_study(name: str, storage: str | None = None) -> dict:
-    """`study_summary` of a stored study."""
+    """`study_summary` of a stored study: `hplab study show --json` without its
+    ``report_stale`` (the report is the reports package's: `reports.report_lags`)."""
     study, where, store = open_study_storage(name, storage)
     try:
         with storage_errors(where):
