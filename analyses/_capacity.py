@@ -231,7 +231,13 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_sizes(name: str, values) -> tuple[int, ...]:
-    values = tuple(values)
+    if isinstance(values, int | np.integer):  # widths=4: one width, not an iterable
+        values = (values,)
+    try:
+        values = tuple(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of integers, got "
+                        f"{type(values).__name__}") from None
     if not values:
         raise ValueError(f"no {name} given")
     for v in values:
@@ -282,6 +288,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     seed = whole("seed", seed, 0)  # np.int64 too: the summary's seeds are JSON
     if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
+    if config is not None and not isinstance(config, nets.TrainConfig):
+        raise TypeError(f"config must be a nets.TrainConfig, got {type(config).__name__}")
     cfg = config or DEFAULT_CONFIG
     if len(set(cfg.activation)) > 1:
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "

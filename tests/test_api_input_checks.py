@@ -136,3 +136,13 @@ def test_train_run_refuses_to_write_over_other_results(tmp_path):
     run = study.train_run("xor", cfg, out=tmp_path / "mine")  # a run's own folder: replaced
     study.train_run("xor", cfg, out=tmp_path / "mine")
     assert (tmp_path / "mine" / "model.npz").is_file() and run.config == cfg
+
+
+def test_capacity_sweep_names_a_config_or_widths_of_the_wrong_type():
+    # QA: config={"lr": 0.1} was "'dict' object has no attribute 'activation'", widths=None
+    # "'NoneType' object is not iterable"
+    with pytest.raises(TypeError, match="^config must be a nets.TrainConfig, got dict$"):
+        analyses.capacity_sweep("coin", widths=(2,), config={"lr": 0.1})
+    with pytest.raises(TypeError, match="^widths must be a sequence of integers, got NoneType$"):
+        analyses.capacity_sweep("coin", widths=None)
+    assert analyses._capacity._check_sizes("widths", 4) == (4,)  # one width, as (4,)
