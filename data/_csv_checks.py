@@ -162,9 +162,22 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
     for magic, (kind, ending) in _MAGIC.items():
         if re.match(magic, head):
             name = path.name
-            better = name[:-4] + ".tar.gz" if name.lower().endswith(".tgz") else name + ending
+            better = name + ending
+            if name.lower().endswith(".tgz"):  # a tar inside, or a gzipped CSV so named
+                stem = name[:-4]
+                better = stem + (".tar.gz" if _gzipped_tar(path) else
+                                 ".gz" if stem.lower().endswith(".csv") else ".csv.gz")
             raise DataError(f"{path} is {kind}-compressed, but pandas decompresses only a file "
                             f"whose name ends in {ending}: rename it {better}")
+
+
+def _gzipped_tar(path: Path) -> bool:
+    """Whether the gzip file ``path`` holds a tar archive (its "ustar" magic at 257)."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            return fh.read(263)[257:262] == b"ustar"
+    except (OSError, EOFError, zlib.error):
+        return False
 
 
 def _is_utf8(raw: bytes) -> bool:

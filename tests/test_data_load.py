@@ -1228,6 +1228,8 @@ def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_i
     (tmp_path / "g.csv").write_bytes(_compressed(tmp_path / "g.csv.gz", rows.encode())
                                      .read_bytes())
     (tmp_path / "b.csv").write_bytes(bz2.compress(rows.encode()))
+    # QA: a gzipped CSV (no tar inside) named .tgz was told .tar.gz, which then failed
+    (tmp_path / "p.tgz").write_bytes((tmp_path / "g.csv.gz").read_bytes())
     (tmp_path / "book.xlsx").write_bytes(_compressed(tmp_path / "book.zip", b"<x/>",
                                                      "xl/workbook.xml").read_bytes())
     (tmp_path / "old.csv").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
@@ -1240,6 +1242,8 @@ def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_i
                       "ends in .gz: rename it g.csv.gz"),
             ("b.csv", "is bzip2-compressed, but pandas decompresses only a file whose name "
                       "ends in .bz2: rename it b.csv.bz2"),
+            ("p.tgz", "is gzip-compressed, but pandas decompresses only a file whose name "
+                      "ends in .gz: rename it p.csv.gz"),
             ("book.xlsx", workbook), ("old.csv", workbook)):
         assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
         assert capsys.readouterr().err == f"hplab data: error: {tmp_path / name} {said}\n"
