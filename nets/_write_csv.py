@@ -27,13 +27,16 @@ def write_csv(path, frame) -> Path:
     """Write the DataFrame ``frame`` (no index) to ``path`` with `write_atomically`.
 
     Compressed as pandas would by the name's ending (``.gz``, ``.zip``, ``.tar.gz``...),
-    the archive's member (or gzip's stored name) being the name without that ending.
+    the archive's member (or gzip's stored name) being the name without that ending (an
+    archive's with ``.csv`` added when it lacks it).
     """
     path = Path(path)
     compression = None
     for ending, method, names in _COMPRESSIONS:
         if path.name.lower().endswith(ending):
             inner = path.name[:-len(ending)] or "table.csv"  # a file named just ".gz"
+            if names == "archive_name" and not inner.lower().endswith(".csv"):
+                inner += ".csv"  # coin.zip unpacks to coin.csv, not an unnamed kind of file
             compression = {**method, names: inner} if names else method
             break
 

@@ -783,6 +783,11 @@ def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, 
         first = packed.read_bytes()
         assert first[10:16] == b"c.csv\0"
         assert study.export_csv("c", packed, storage=str(db)).read_bytes() == first
+    if ending in (".zip", ".tar.gz"):  # QA: coin.zip held a member named coin, no .csv
+        bare = study.export_csv("c", tmp_path / f"c{ending}", storage=str(db))
+        names = (zipfile.ZipFile(bare).namelist() if ending == ".zip" else
+                 tarfile.open(bare).getnames())
+        assert names == ["c.csv"]
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # none staged
 
 
