@@ -241,8 +241,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
                 raise
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
-            print(f"hplab: a worker process died ({exc.__class__.__name__}); finishing the "
-                  "study in this process", file=sys.stderr, flush=True)
+            bar.say(f"hplab: a worker process died ({exc.__class__.__name__}); finishing "
+                    "the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
                                       dataset=dataset)[1]

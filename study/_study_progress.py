@@ -47,6 +47,14 @@ class StudyProgress:
         self._bar.n = done
         self._bar.refresh()
 
+    def say(self, line: str) -> None:
+        """``line`` on stderr on a line of its own, above the bar (printed after it, it
+        was glued to the bar's line)."""
+        if self._bar is None:
+            print(line, file=sys.stderr, flush=True)
+        else:
+            self._bar.write(line, file=sys.stderr)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()

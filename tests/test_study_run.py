@@ -161,7 +161,7 @@ def test_a_progress_bar_into_a_file_changes_only_with_the_count(capsys):
     assert len(frames) <= 2 + 2, frames  # one per finished trial, the first and the close
 
 
-def test_the_progress_bar_counts_finished_trials_not_running_ones():
+def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
     # running trials hold a slot of the budget and were shown as done: 4/4 with two of the
     # four still training
     def trial(state, **kw):
@@ -177,6 +177,15 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones():
         assert bar._bar.n == 3  # a failed trial spent its slot
     finally:
         bar.close()
+    # QA: a line said while the bar runs was glued to the bar's line ("13.23trial/s]hplab:
+    # a worker process died ...")
+    bar = StudyProgress(optuna.create_study(study_name="said"), 4, enabled=True)
+    try:
+        bar.say("hplab: a worker process died")
+    finally:
+        bar.close()
+    lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    assert "hplab: a worker process died" in lines
     # QA: another machine's --trials 6 mid-run: the bar lost its total ("6trial [...]")
     s = optuna.create_study(study_name="raised")
     s.set_user_attr(study.SPEC_ATTR, {"study": {"n_trials": 6}})
