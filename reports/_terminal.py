@@ -127,7 +127,8 @@ def scaling_lines(s: dict) -> list[str]:
                                       s["examples_to_target"], s["best_lr"], s["regimes"],
                                       strict=True):
         # an unreached batch has no steps, examples or best rate; its regime says why
-        lines.append(f"{b:>7} {st:>9.0f} {ex:>10.0f} {lr:>9.3g}  {reg}" if ok else
+        # a median of an even count of seeds may end in .5: shown, as the report shows it
+        lines.append(f"{b:>7} {st:>9.10g} {ex:>10.10g} {lr:>9.3g}  {reg}" if ok else
                      f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
     lines.append(s["fit_message"])
     edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
