@@ -548,6 +548,7 @@ def test_strategies_whose_interval_meets_the_best_are_named():
             "its own)") in lines
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_pipeline_on_data_already_at_its_ratio_says_so():
     # QA: imbalanced-learn's "The specified ratio required to remove samples from the
     # minority class ... Please increase the ratio" named neither the data nor the ratio
