@@ -313,10 +313,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
         codes = _numbers_of_codes(y) if classify else y
-        # an error names a class as written (007, not 7)
-        written = dict(zip(codes.tolist(), y.tolist(), strict=True)) if codes is not y else None
+        # an error names a class as written (007, not 7): the labels row by row
         kept, out = holdout(codes, TEST_FRACTION, split_rng, stratify=classify, what="test",
-                            hint=hint, names=written)
+                            hint=hint, names=y if codes is not y else None)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         test_from = f"held out {TEST_FRACTION:g}"
 

@@ -38,9 +38,9 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         Keep the class shares equal in both parts.
     hint : str
         Appended to the error when the split is impossible (what to try instead).
-    names : sequence or dict, optional
-        The class names (for the error): by index when ``y`` holds indices, or each value
-        of ``y`` -> its label as written.
+    names : sequence or ndarray, optional
+        The class names (for the error): a sequence by index when ``y`` holds indices, or
+        an array of each row's label as written (read only for the error).
 
     Returns
     -------
@@ -72,8 +72,8 @@ def _why_not_stratified(y: np.ndarray, fraction: float, names) -> str | None:
     values, counts = np.unique(y, return_counts=True)
 
     def named(v) -> str:
-        if isinstance(names, dict):  # value -> the label as written
-            return str(names.get(v.item(), v))
+        if isinstance(names, np.ndarray):  # each row's label as written
+            return str(names[np.argmax(y == v)])
         if names is not None:
             return str(names[int(v)])
         return f"{v:g}" if isinstance(v, float | np.floating) else str(v)
