@@ -30,8 +30,8 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
-INIT_HELP = ("weights (biases start at 0): normal N(0, 1), xavier uniform within "
-             "±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in)")
+INIT_HELP = ("weights ({}): normal N(0, 1), xavier uniform within ±sqrt(6/(in+out)), he "
+             "(the course's msra) N(0, 2/in)")
 HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
 
 
@@ -403,7 +403,8 @@ def _add_train(sub) -> None:
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=5000, help="max epochs")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
-    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS", help=INIT_HELP)
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
+                   help=INIT_HELP.format("biases start at 0"))
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES")
     p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
@@ -438,7 +439,8 @@ def _add_gradcheck(sub) -> None:
                                           "(always in float64)")
     _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
-    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS", help=INIT_HELP)
+    p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
+                   help=INIT_HELP.format("biases drawn N(0, 0.1): a point off ReLU's kink"))
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")

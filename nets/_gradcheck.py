@@ -106,11 +106,17 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
     sample without the last class must not check a smaller net.
     """
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) \
+            or n_samples < 1:  # NumPy's integers too
         raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
     _check_h(h)  # before the sampling and the net
-    rng = np.random.default_rng(seed)
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):  # NumPy's words name no argument
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}") from None
     X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2:  # one feature is a column: X[:, :1]
+        raise ValueError(f"X must be 2-D (samples, features), got shape {X.shape}")
     head = task or infer_head(y, n_classes)
     n_out = get_head(head).n_outputs(y, n_classes)  # from all of y, before the sampling
     take = rng.choice(len(X), min(n_samples, len(X)), replace=False)

@@ -57,13 +57,15 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     from imblearn.metrics import geometric_mean_score
     from sklearn import metrics as skm
 
-    y = np.asarray(y_true).astype(np.int64).ravel()
+    raw = np.asarray(y_true).ravel()
+    y = raw.astype(np.int64)
     p = np.asarray(proba, dtype=np.float64).ravel()
     if y.shape != p.shape:
         raise ValueError(f"y_true and proba differ in length: {len(y)} and {len(p)}")
-    if not np.isin(y, (0, 1)).all():
+    # 0.6 and 1.9 were cut to 0 and 1 and scored without a word
+    if not np.isin(y, (0, 1)).all() or raw.dtype.kind == "f" and (y != raw).any():
         raise ValueError("y_true must be 0 (negative) and 1 (positive), got labels "
-                         f"{sorted(set(np.unique(y).tolist()))[:5]}")
+                         f"{sorted(set(np.unique(raw).tolist()))[:5]}")
     if not np.isfinite(p).all():  # scores of any range rank (brier needs [0, 1])
         raise ValueError("proba must be finite scores (probabilities for brier)")
     pred = (p >= threshold).astype(np.int64)

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
-from ._sklearn import NetClassifier
+from ._sklearn import NetClassifier, _dtype_name
 from ._train import build_net
 
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
@@ -138,9 +139,12 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.ensemble import IsolationForest
 
         X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)  # a continuous y: "Unknown label type", not "20 classes"
         self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError(f"AnomalyClassifier needs 2 classes, got {len(self.classes_)}")
+        if len(self.classes_) != 2:  # scikit-learn's words, which its checks look for
+            n = len(self.classes_)
+            raise ValueError(f"Only binary classification is supported: AnomalyClassifier "
+                             f"needs 2 classes, got {n} class{'es' if n != 1 else ''}")
         self.forest_ = IsolationForest(n_estimators=self.n_estimators,
                                        random_state=self.random_state).fit(X)
         return self
@@ -153,7 +157,13 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - s, s])
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
+        positive = self.predict_proba(X)[:, 1] >= 0.5  # first: NotFittedError before classes_
+        return self.classes_[positive.astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # two classes: normal and anomalous
+        return tags
 
 
 def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO,
@@ -226,7 +236,9 @@ def check_net_params(params: Mapping, n_features: int | None = None) -> None:
     if unknown:
         raise ValueError(f"unknown net parameter {unknown[0]!r}; "
                          f"valid: {', '.join(PIPELINE_NET_PARAMS)}")
-    cfg = TrainConfig(**params)
+    # dtype as the estimator reads it (np.float32, 'f4'...), which its fit would take
+    cfg = TrainConfig(**{**params, **({"dtype": _dtype_name(params["dtype"])}
+                                      if "dtype" in params else {})})
     if n_features is not None:
         build_net(cfg, n_features, np.array([0, 1]), rng=np.random.default_rng(0))
 

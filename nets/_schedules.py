@@ -58,11 +58,13 @@ def cosine(step, cfg, total):
 
 def one_cycle(step, cfg, total):
     """Up from lr/25 to lr over the first 30 %, then cosine down to lr/1e4 (Smith 2018)."""
-    peak = 0.3 * max(total, 1)
+    span = max(total, 1)
+    peak = 0.3 * span
     start, end = cfg.lr / 25, cfg.lr / 1e4
     if step < peak:
         return start + (cfg.lr - start) * 0.5 * (1 - math.cos(math.pi * step / peak))
-    frac = min((step - peak) / max(total - peak, 1), 1.0)
+    # the last step is at lr/1e4 whatever the total (one step ended at lr/5)
+    frac = min((step - peak) / (span - peak), 1.0)
     return end + (cfg.lr - end) * 0.5 * (1 + math.cos(math.pi * frac))
 
 
@@ -99,6 +101,8 @@ RULE_SETTINGS = {
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:
     """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up."""
+    if step < 0:  # a warm-up divided by zero, other schedules extrapolated
+        raise ValueError(f"step must be >= 0 (0-based), got {step}")
     lr = SCHEDULES[cfg.schedule](step, cfg, total_steps)
     if step < cfg.warmup_steps:
         lr *= (step + 1) / cfg.warmup_steps

@@ -331,7 +331,11 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
             if unknown:
                 raise ValueError(f"class_weight names classes {unknown!r} not in the "
                                  f"labels {classes.tolist()!r}")
-            return tuple(float(cw.get(c, 1.0)) for c in classes.tolist())
+            try:
+                return tuple(float(cw.get(c, 1.0)) for c in classes.tolist())
+            except (TypeError, ValueError):  # float("a") named no argument
+                raise ValueError(f"class_weight must map classes to numbers, got {cw!r}"
+                                 ) from None
         raise ValueError(f"class_weight must be None, 'balanced' or a dict, got {cw!r}")
 
     def decision_function(self, X) -> np.ndarray:

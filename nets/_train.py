@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -145,6 +146,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     check_rng(rng)
     if (X_val is None) != (y_val is None):
         raise ValueError("give X_val and y_val together (or neither)")
+    if isinstance(snapshots, bool) or not isinstance(snapshots, numbers.Integral) \
+            or snapshots < 0:  # -1 ended in NumPy's "Number of samples, -1"
+        raise ValueError(f"snapshots must be an integer >= 0, got {snapshots!r}")
     dtype = net.dtype
     X, T, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
     has_val = X_val is not None
@@ -325,7 +329,9 @@ def evaluate(net: MLP, X, y) -> tuple[float, float]:
         raise ValueError(f"y has {len(y)} labels, X has {len(X)} samples")
     if not len(X):
         return math.nan, math.nan
-    T = net._head.encode(y, net.sizes[-1], net.dtype)
+    # labels as training checks them: -1 was scored as the last class, 2 by a binary head
+    _, T, _ = check_training_data(net, TrainConfig(), X, y, name="evaluated",
+                                  loss_weights=False)
     with np.errstate(over="ignore", invalid="ignore"):
         loss, accuracy = _score(net, X, T, None)
     return float(loss), float(accuracy)

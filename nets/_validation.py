@@ -99,7 +99,12 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
         if columns != n_out:
             raise ValueError(f"{name} targets have shape {y.shape}, the net has {n_out} "
                              f"output{'s' if n_out != 1 else ''}")
-    T = head.encode(y, n_out, net.dtype)
+    with np.errstate(over="ignore"):  # float64 targets beyond float32's range: named below
+        T = head.encode(y, n_out, net.dtype)
+    if not head.classifier and not np.isfinite(T).all():  # finite until the cast
+        limit = f"{np.finfo(T.dtype).max:.1e}".replace("e+", "e")
+        raise ValueError(f"{name} targets have values beyond {T.dtype.name}'s range (about "
+                         f"{limit}); fit with dtype='float64'")
     if sw is not None:
         w = sw if w is None else w * sw
     if w is not None and not np.any(w > 0):  # every step would be a no-op, loss 0
@@ -111,7 +116,10 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
 
 def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
     """Non-negative finite weights, one per sample (or one for all), rescaled to mean 1."""
-    sw = np.asarray(sample_weight, dtype=np.float64)
+    try:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):  # "could not convert string to float" named no argument
+        raise ValueError(f"{name} sample_weight must be numbers") from None
     if sw.ndim == 0:  # one number for every sample, as scikit-learn allows
         sw = np.full(n, sw)
     if sw.shape != (n,):

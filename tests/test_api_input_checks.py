@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 import analyses
 import data
@@ -146,3 +147,66 @@ def test_capacity_sweep_names_a_config_or_widths_of_the_wrong_type():
     with pytest.raises(TypeError, match="^widths must be a sequence of integers, got NoneType$"):
         analyses.capacity_sweep("coin", widths=None)
     assert analyses._capacity._check_sizes("widths", 4) == (4,)  # one width, as (4,)
+
+
+def test_evaluate_checks_labels_as_training_does():
+    # -1 was scored as the last class, labels 2..5 by a binary head, 7 an IndexError
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    binary, multi = _net((2, 3, 1), "binary"), _net((2, 3, 3))
+    with pytest.raises(ValueError, match=r"evaluated labels must lie in 0\.\.1, got 0\.\.5"):
+        nets.evaluate(binary, X, [0, 1, 2, 3, 4, 5])
+    for y in ([0, 1, 2, 0, 1, -1], [0, 1, 2, 0, 1, 7]):
+        with pytest.raises(ValueError, match=r"evaluated labels must lie in 0\.\.2"):
+            nets.evaluate(multi, X, y)
+    loss, accuracy = nets.evaluate(multi, X, [0, 1, 2, 0, 1, 2])
+    assert np.isfinite(loss) and accuracy in {k / 6 for k in range(7)}
+
+
+def test_float32_targets_beyond_its_range_are_named_not_diverged():
+    # 1e39 became inf in the cast: "training diverged; lower lr"
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    reg = nets.NetRegressor(hidden=(4,), max_epochs=2, dtype="float32", random_state=0)
+    with pytest.raises(ValueError, match=r"training targets have values beyond float32's "
+                                         r"range \(about 3\.4e38\); fit with dtype='float64'"):
+        reg.fit(X, np.full(20, 1e39))
+    with pytest.warns(ConvergenceWarning):  # two epochs: it trains, in float64
+        assert reg.set_params(dtype="float64").fit(X, np.full(20, 1e39)).status_ == "max_epochs"
+
+
+def test_a_net_is_float32_or_float64():
+    # an int net truncated xavier's draws to 0 and -1, then failed inside tanh
+    for dtype in (int, np.float16, np.complex128):
+        with pytest.raises(ValueError, match="dtype must be float32 or float64, got"):
+            nets.MLP.initialized((3, 4, 1), ("tanh",), "binary", rng=np.random.default_rng(0),
+                                 dtype=dtype)
+
+
+def test_arguments_are_named_in_their_errors():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    y = np.arange(20) % 2
+    gc = nets.gradcheck_dataset(X, y, n_samples=np.int64(8))  # a NumPy integer is one
+    assert gc.verdict == "excellent" and gc.n_parameters == 3 * 16 + 16 + 16 + 1
+    for call, message in [
+            (lambda: nets.gradcheck_dataset(X[:, 0], y), r"X must be 2-D \(samples, features\)"),
+            (lambda: nets.gradcheck_dataset(X, y, seed=-1),
+             "seed must be a non-negative integer, got -1"),
+            (lambda: nets.NetClassifier(class_weight={0: "a"}).fit(X, y),
+             "class_weight must map classes to numbers"),
+            (lambda: nets.NetClassifier(max_epochs=1).fit(X, y, sample_weight=["a"] * 20),
+             "training sample_weight must be numbers"),
+            (lambda: nets.learning_rate(-1, nets.TrainConfig(), 10), "step must be >= 0"),
+            (lambda: nets.train(_net((3, 4, 1), "binary"), nets.TrainConfig(hidden=(4,)), X, y,
+                                rng=np.random.default_rng(0), snapshots=-1),
+             "snapshots must be an integer >= 0, got -1")]:
+        with pytest.raises(ValueError, match=message):
+            call()
+
+
+def test_imbalance_helpers_take_what_the_estimator_takes_and_refuse_fractions():
+    pipe = nets.make_imbalance_pipeline("smote", net_params={"dtype": np.float32})
+    assert pipe.steps[-1][1].dtype == np.float32  # as NetClassifier(dtype=np.float32)
+    # 0.6 and 1.9 were cut to 0 and 1: a perfect ROC-AUC
+    with pytest.raises(ValueError, match=r"y_true must be 0 \(negative\) and 1 \(positive\), "
+                                         r"got labels \[0\.0, 0\.6, 1\.0, 1\.9\]"):
+        nets.imbalance_metrics([0, 0.6, 1.9, 1], [0.1, 0.2, 0.8, 0.9])
+    assert nets.imbalance_metrics([0, 0.0, 1.0, 1], [0.1, 0.2, 0.8, 0.9])["roc_auc"] == 1.0

@@ -205,6 +205,14 @@ def test_the_courses_schedule_names_give_the_same_rates(course, ours, capsys):
     assert code == 0, err
 
 
+def test_one_cycle_ends_at_its_floor_whatever_the_total():
+    # one step ended at lr/5 (the descent's span was at least one step)
+    cfg = nets.TrainConfig(schedule="one_cycle", lr=1.0)
+    for total in (1, 2, 3, 10):
+        assert nets.learning_rate(total, cfg, total) == pytest.approx(1e-4, rel=1e-12)
+        assert nets.learning_rate(0, cfg, total) == pytest.approx(1 / 25)
+
+
 def test_warmup_on_top_of_a_schedule():
     cfg = _cfg(schedule="exponential", lr_gamma=0.9, lr_decay_steps=50, warmup_steps=10)
     assert nets.learning_rate(0, cfg, 1000) == pytest.approx(0.01)
