@@ -160,7 +160,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     n = len(X)
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     steps_per_epoch = math.ceil(n / bs)
-    total_steps = max(1, math.ceil(cfg.max_epochs * steps_per_epoch))
+    # whole steps, rounded up; the slack: 0.7 x 10 is 7.000000000000001, not 8 steps
+    total_steps = max(1, math.ceil(cfg.max_epochs * steps_per_epoch - 1e-9))
     ckpt_every = max(1, round(cfg.checkpoint * steps_per_epoch))
     eval_idx = (np.sort(rng.choice(n, cfg.eval_size, replace=False))
                 if n > cfg.eval_size else None)
@@ -193,6 +194,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     first_loss = best = lowest = math.inf
     best_params, best_row, bad = None, -1, 0
     status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
+    if total_steps != cfg.max_epochs * steps_per_epoch:  # 2.4 epochs of one step each
+        reason += (f" (rounded up to {total_steps} whole step{'s' * (total_steps > 1)}: "
+                   f"{total_steps / steps_per_epoch:g} epochs)")
     t0 = time.perf_counter()
     step = 0
 

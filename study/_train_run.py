@@ -284,11 +284,14 @@ class _Progress(nets.Callback):
         if math.isfinite(record["val_accuracy"]):  # NaN for regression
             shown["val_acc"] = f"{record['val_accuracy']:.3f}"
         self._bar.set_postfix(shown, refresh=False)
+        # a run of whole steps can end past a fractional max_epochs: tqdm drops a total its
+        # count passes, and the bar's "{total:.0f}" failed on None
+        epoch = min(record["epoch"], self._bar.total)
         if self._tenth is None:
-            self._bar.update(record["epoch"] - self._bar.n)  # redraws at most every mininterval
+            self._bar.update(epoch - self._bar.n)  # redraws at most every mininterval
             return
-        self._bar.n = record["epoch"]
-        tenth = int(10 * record["epoch"] / self._bar.total)
+        self._bar.n = epoch
+        tenth = int(10 * epoch / self._bar.total)
         if tenth != self._tenth:
             self._tenth = tenth
             self._bar.refresh()

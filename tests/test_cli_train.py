@@ -549,6 +549,24 @@ def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     assert float(lines["test_rmse"]) > 0 and not [k for k in lines if "accuracy" in k]
 
 
+def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, capsys):
+    # one step an epoch: 2.4 epochs are 3 steps, past which the progress bar (stderr not a
+    # terminal) ended the run in a TypeError; its reason said 2.4 beside "epochs: 3"
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "2.4", "--no-report",
+                              "--out", tmp_path / "x"], capsys)
+    assert code == 0, err
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert lines["epochs"] == "3" and lines["iterations"] == "3"
+    assert lines["reason"] == "reached max_epochs=2.4 (rounded up to 3 whole steps: 3 epochs)"
+    # 0.7 x 10 steps is 7.000000000000001 in floats: 7 steps, not 8
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    net = nets.MLP.initialized((2, 3, 1), ("tanh",), "binary", rng=np.random.default_rng(0))
+    result = nets.train(net, nets.TrainConfig(hidden=(3,), batch_size=4, max_epochs=0.7), X,
+                        (X[:, 0] > 0).astype(int), rng=np.random.default_rng(0))
+    assert result.history["iteration"].iloc[-1] == 7
+    assert result.reason == "reached max_epochs=0.7"
+
+
 def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):
     out_dir = tmp_path / "moons"
     code, out, err = run_cli([
