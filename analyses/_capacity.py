@@ -158,7 +158,10 @@ class CapacityResult:
             v = grp[f"val_{self.metric}"]
             if self.metric == "accuracy":
                 # 1e-9: 0.975 - 0.01 is 0.96500000000000008, above a mean of 0.965
-                ok = grp[(v > floor) & (v >= v.max() - within[depth] - 1e-9)]
+                # closer to the best than to the floor, strictly: XOR's 3 of 4 points
+                # (0.75) lie halfway between 1.0 and 0.5, which is no step up from guessing
+                closer = v - floor > v.max() - v + 1e-9
+                ok = grp[closer & (v >= v.max() - within[depth] - 1e-9)]
             else:
                 ok = grp[v <= v.min() + within[depth]]
             if len(ok):

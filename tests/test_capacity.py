@@ -121,6 +121,18 @@ def test_a_width_within_one_validation_example_or_the_seeds_spread_suffices():
     assert floor.sufficient_widths() == {1: 64}
 
 
+def test_a_width_halfway_between_the_best_and_guessing_is_not_sufficient(capsys):
+    # XOR: one hidden neuron fits 3 of 4 points (0.75), halfway between the best (1.0) and
+    # the majority's 0.5; it was "sufficient", against the course's lesson (2 are needed)
+    code, out, err = run_cli(["capacity", "--dataset", "xor", "--widths", "1,2,4", "--seeds",
+                              "1", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    accuracy = {r["width"]: r["val_accuracy"] for r in summary["table"]}
+    assert accuracy == {1: 0.75, 2: 1.0, 4: 1.0}
+    assert summary["sufficient_width"] == {"1": 2}
+
+
 def test_summary_is_json_ready():
     s = capacity_sweep("xor", widths=(2, 3), seeds=2, config=QUICK.replace(
         activation="tanh")).summary()
