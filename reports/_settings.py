@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nets import OPTIMIZERS
+from nets import OPTIMIZERS, SCHEDULES, unread_settings
 
 from .design import format_value
 
@@ -21,11 +21,19 @@ OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
     own)"`` (left out for an optimizer that does not read it), and without empty
-    ``lr_milestones`` unless the schedule is multistep."""
+    ``lr_milestones`` unless the schedule is multistep. Settings neither the run's
+    optimizer nor its schedule reads (momentum of an adam run, lr_gamma of a constant
+    rate) are left out: they were not used."""
     name = params.get("optimizer")
     optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
+    schedule = params.get("schedule")
+    unread = unread_settings(
+        [k for k in params if isinstance(k, str)], [name] if optimizer else list(OPTIMIZERS),
+        [schedule] if isinstance(schedule, str) and schedule in SCHEDULES else list(SCHEDULES))
     out = {}
     for key, value in params.items():
+        if key in unread:
+            continue
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
             if key not in optimizer.settings:  # sgd and adam have no rho of their own
                 continue

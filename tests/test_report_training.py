@@ -329,9 +329,11 @@ def test_real_run_reports(real_reports, parse_html, name):
         assert head["label"] == "Test RMSE (original units)"
     assert run.command in page.all_text and f"seed {run.seed}" in page.all_text
     # no milestones for a schedule that takes none, no rho or eps for an optimizer that
-    # reads neither
-    unread = {"lr_milestones"} | ({"rho", "opt_eps"}
-                                  - set(nets.OPTIMIZERS[run.config.optimizer].settings))
+    # reads neither: no setting the run's optimizer and schedule do not read
+    cfg = run.config
+    unread = {"lr_milestones"} | set(nets.unread_settings(cfg.to_dict(), cfg.optimizer,
+                                                          cfg.schedule))
+    assert {"rho", "opt_eps"} - set(nets.OPTIMIZERS[cfg.optimizer].settings) <= unread
     for key in run.config.to_dict():
         assert (key in page.all_text) == (key not in unread), key
     history = pd.read_csv(path.parent / "report_files" / "history.csv")

@@ -484,6 +484,14 @@ def test_provenance_shows_the_settings_a_run_used():
         "lr_milestones"] == "1000, 2000"
     shown = _shown_params()
     assert "lr_milestones" not in shown and shown["schedule"] == "constant"
+    # settings the run's optimizer and schedule never read are not listed as used (an adam
+    # run showed momentum 0.9; a constant rate lr_gamma 0.9 and lr_decay_steps 50)
+    shown = _shown_params(optimizer="adam", schedule="constant")
+    assert {"beta1", "beta2", "lr", "schedule"} <= set(shown)
+    assert not {"momentum", "lr_gamma", "lr_decay_steps", "lr_power", "lr_min"} & set(shown)
+    shown = _shown_params(optimizer="momentum", schedule="step")
+    assert {"momentum", "lr_gamma", "lr_decay_steps"} <= set(shown)
+    assert not {"beta1", "beta2", "lr_power"} & set(shown)
 
 
 @pytest.mark.parametrize(("value", "text"), [
