@@ -220,6 +220,7 @@ def test_two_runs_racing_to_create_a_study_sample_apart(spec_file, tmp_path, sto
     assert s.user_attrs[study.RESUMED_ATTR] == ["racer"]
 
 
+@pytest.mark.slow
 def test_two_cli_workers_share_a_postgresql_study(postgres_url, spec_file, tmp_path):
     name = f"pg-{uuid.uuid4().hex[:8]}"
     path = spec_file(name, dataset="coin", metric="val_accuracy", n_trials=10, max_epochs=30,
@@ -456,7 +457,7 @@ def test_a_silent_claim_holder_loses_the_lock_after_the_timeout(postgres_url):
     """A worker cut off while it holds the claim (its session stays open on the server)
     must not stop the other workers: the server ends the session after ``timeout``."""
     where = study.resolve_storage(postgres_url)
-    store = study.open_storage(where)
+    store = study.open_storage(where, create=True)  # a fresh database: its tables made
     name = f"claim-{uuid.uuid4().hex[:8]}"
     silent = study.ClaimLock(store, where, name, timeout=1)
     silent.acquire()  # and never a word again, as a worker behind a partition
@@ -485,7 +486,7 @@ def test_a_roles_statement_timeout_does_not_cut_short_the_wait_for_the_claim(pos
     from sqlalchemy import text
 
     where = study.resolve_storage(f"{postgres_url}?options=-c%20statement_timeout%3D50")
-    store = study.open_storage(where)
+    store = study.open_storage(where, create=True)
     name = f"claim-{uuid.uuid4().hex[:8]}"
     holder, waiter = (study.ClaimLock(store, where, name, timeout=30) for _ in range(2))
     holder.acquire()
