@@ -50,7 +50,8 @@ def _grid_se(b: np.ndarray, lr: np.ndarray, grid) -> float:
 
 
 def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
-                    grid=None, bound: bool = False) -> LrExponent:
+                    grid=None, bound: bool = False, b_crit_unknown: bool = False
+                    ) -> LrExponent:
     """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
@@ -63,7 +64,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     lies beyond) or every size has the same grid rate (the grid resolves no slope). The
     grid's spacing is part of ``alpha_se``. ``bound``: ``max_batch`` is not B_crit but an
     upper bound on it (B_crit < max_batch, as below_range gives), so a size equal to it
-    lies above B_crit, and the reason quotes the bound, not a B_crit.
+    lies above B_crit, and the reason quotes the bound, not a B_crit. ``b_crit_unknown``:
+    the fit placed no B_crit (poor fit, inconclusive), so no one knows which sizes lie below
+    B_crit: no verdict either.
     """
     b = np.asarray(batch_sizes, dtype=float)
     lr = np.asarray(lrs, dtype=float)
@@ -95,6 +98,10 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
     reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
                              bound=bound)
+    if b_crit_unknown:  # a slope over sizes above B_crit measures its flattening, no rule
+        reason = "; ".join(filter(None, [
+            "B_crit is unknown (the fit says why), so which batch sizes lie below it, "
+            "where the rules hold, is not known", reason]))
     # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
     # its -0.0 into 0.0, so the message says 0.00, not -0.00
     shown = round(alpha, 2) + 0.0

@@ -242,6 +242,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
                           why_missed=why_missed(runs))
+    fit = _unmeasured_at_the_edge(batches, runs, fit)
     batches = _verdicts(batches, runs, fit)
     lr_col = batches["lr_opt"]
     # the rules hold below B_crit; below_range bounds it by the smallest batch that reached
@@ -250,7 +251,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     small = (fit.b_crit if fit.status == "fitted" else
              batches.loc[batches["reached"], "batch_size"].min() if bound else None)
     exponent = fit_lr_exponent(batches["batch_size"], lr_col, max_batch=small, grid=rates,
-                               bound=bound)
+                               bound=bound, b_crit_unknown=fit.status in B_CRIT_UNKNOWN)
     anchor = batches[batches["reached"]]
     # an anchor rate at the grid's edge is a bound, not the best rate: no cap from it
     cap = lr_cap_batch(anchor["batch_size"].iloc[0], anchor["lr_opt"].iloc[0]) \
@@ -264,6 +265,28 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         b_simple_measurements=b_simple["measurements"], reference=reference,
         config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
         seed=seed, seconds=time.perf_counter() - t0)
+
+
+#: Fits after which no one knows which batch sizes lie below B_crit, where the rules hold.
+B_CRIT_UNKNOWN = ("poor_fit", "inconclusive")
+
+
+def _unmeasured_at_the_edge(batches: pd.DataFrame, runs: pd.DataFrame,
+                            fit: ScalingFit) -> ScalingFit:
+    """``fit``, or "inconclusive" when every batch size that reached the target has its
+    best rate at an edge of the rate grid (one rate tried, say): the steps at each one's
+    best rate were never measured, and a B_crit read off them was read off the grid."""
+    reached = batches[batches["reached"]]
+    edges = (runs["lr"].min(), runs["lr"].max())
+    if fit.status in ("too_few_points", *B_CRIT_UNKNOWN) or not len(reached) or \
+            not reached["best_lr"].isin(edges).all():
+        return fit
+    sizes = ", ".join(f"{b:g}" for b in reached["batch_size"])
+    return ScalingFit(
+        "inconclusive", f"the best rate sits at an edge of the rate grid for every batch "
+        f"size that reached the target (B = {sizes}): the steps at each one's best rate were "
+        f"not measured, so B_crit cannot be placed (widen the grid: --lrs or --lr-range)",
+        n_points=fit.n_points)
 
 
 def why_missed(runs: pd.DataFrame) -> dict[float, str]:

@@ -292,6 +292,18 @@ def test_lr_exponent_past_a_b_crit_bound_quotes_the_bound_not_a_b_crit():
                          "flattens whatever the rule")
 
 
+def test_no_rule_verdict_where_the_fit_placed_no_b_crit():
+    # QA: XOR's steps fit no law (poor_fit), yet alpha 0.87 ± 0.61 over every size was
+    # "nearest rule: linear"; the rules hold below a B_crit nobody placed
+    rates = [3.0, 10.0, 10.0]
+    assert fit_lr_exponent([1, 2, 4], rates).rule == "linear"
+    ex = fit_lr_exponent([1, 2, 4], rates, b_crit_unknown=True)
+    assert ex.rule == "unknown" and ex.alpha == fit_lr_exponent([1, 2, 4], rates).alpha
+    assert ex.reason == ("B_crit is unknown (the fit says why), so which batch sizes lie "
+                         "below it, where the rules hold, is not known")
+    assert ex.message.endswith(f"no rule verdict: {ex.reason}")
+
+
 def test_two_batch_sizes_give_no_rule_verdict_with_or_without_b_crit():
     # QA: best rates 0.01 and 0.0316 at B = 8, 32 were "nearest rule: linear" without
     # max_batch (scaling_study passes none when the law is not fitted)

@@ -165,8 +165,8 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     # alpha_reason "only 0 batch sizes at or below B_crit ≈ 2" (8 / 4, never measured)
     _runs_remembered(monkeypatch)  # the second study's runs are the first one's
 
-    def study(sizes):
-        return scaling_study("coin", batch_sizes=sizes, lrs=[1.0, 3.1623], seeds=1,
+    def study(sizes, lrs=(1.0, 3.1623)):
+        return scaling_study("coin", batch_sizes=sizes, lrs=list(lrs), seeds=1,
                              target=0.75, max_steps=2000, noise=False,
                              config=nets.TrainConfig(hidden=(16,)))
 
@@ -179,15 +179,23 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
         "steps to target hardly fall with the batch size over B = 32...900, yet B = 8 did not "
         "reach the target within the step budget, so the steps do fall")
     assert s["regimes"] == ["not reached"] + ["unknown"] * 3
-    assert "B_crit" not in s["alpha_reason"]
+    # no B_crit quoted (it said "at or below B_crit ≈ 2", B = 8 / 4), none to test rules by
+    assert s["alpha_reason"].startswith("B_crit is unknown") and "≈" not in s["alpha_reason"]
     path = reports.scaling_report(res, tmp_path / "inconclusive")
     assert _cards(path)["B_crit"] == "–"
     html = unescape(" ".join(path.read_text().split()))
     assert "B_crit cannot be placed below the batch sizes that reached the target" in html
     assert "maximal parallelism" not in html and "past it" not in html
-    # without B = 8 nothing contradicts it: below the range, bounded by B = 32, and the
-    # rate exponent quotes that bound, not a B_crit
-    res = study([32, 128, 900])
+    # without B = 8, and every best rate at the top of the grid: the steps at the best
+    # rates were not measured (it said "below the range", B_crit < 32)
+    s = study([32, 128, 900]).summary()
+    assert s["best_lr"] == [3.1623] * 3 and s["fit_status"] == "inconclusive"
+    assert "the best rate sits at an edge of the rate grid for every batch size that " \
+        "reached the target (B = 32, 128, 900)" in s["fit_message"]
+    assert s["alpha_reason"].startswith("B_crit is unknown (the fit says why)")
+    # with a rate above them, nothing contradicts it: below the range, bounded by B = 32,
+    # and the rate exponent quotes that bound, not a B_crit
+    res = study([32, 128, 900], lrs=(1.0, 3.1623, 10.0))
     s = res.summary()
     assert s["steps_to_target"] == [1161, 1234, 1115] and s["fit_status"] == "below_range"
     assert s["alpha_reason"].startswith("no batch size below B_crit (< 32), and above it the "
@@ -376,17 +384,21 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
     assert s["best_lr"] == [1, 1, 1] and all(s["at_grid_edge"])
     assert s["alpha"] == 0 and s["alpha_se"] == pytest.approx(0.177, abs=0.001)
     assert s["alpha_rule"] == "unknown" and s["lr_cap_batch"] is None
+    # nor a B_crit (it said 8.73, fitted to steps at rates that were not the best)
+    assert s["fit_status"] == "inconclusive" and s["b_crit"] is None
+    assert set(s["regimes"]) == {"unknown"}
     assert s["alpha_reason"] == (
-        "only 1 batch size at or below B_crit ≈ 8.73, and above it the best rate flattens "
-        "whatever the rule; the best rate sits at an edge of the grid for B = 8, 32, 128, so "
-        "the true one lies beyond it")
+        "B_crit is unknown (the fit says why), so which batch sizes lie below it, where the "
+        "rules hold, is not known; the best rate sits at an edge of the grid for B = 8, 32, "
+        "128, so the true one lies beyond it")
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert ("Best rate: alpha = 0.00 ± 0.18 over B <= 128 (3 sizes): no rule verdict: only 1 "
-            "batch size") in text
+    assert ("Best rate: alpha = 0.00 ± 0.18 over B <= 128 (3 sizes): no rule verdict: B_crit "
+            "is unknown") in text
     assert "nearest rule" not in text and "passes a rate of 1" not in text
+    assert "the steps at each one's best rate were not measured" in text
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
-    assert ("best lr ~ B^0.00 over the small batches (± 0.18): no rule verdict: only 1 batch "
-            "size at or below") in stdout
+    assert ("best lr ~ B^0.00 over the small batches (± 0.18): no rule verdict: B_crit is "
+            "unknown") in stdout
 
 
 def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, parse_html):
