@@ -234,10 +234,14 @@ def _inconclusive(runs: pd.DataFrame, loss: pd.Series, base: dict) -> str:
                     f"best rate")
         best = loss[np.isfinite(loss)].idxmin() if np.isfinite(loss).any() else None
         if best is not None and not learned[best]:  # another rate did: the best is noise
+            # by accuracy: a loss below the baseline's would be below the lowest one. Named
+            # with its measure ("though another rate did" read as a lower loss)
+            other = learned[learned].index[0]
             return (f"the rate of the lowest validation loss, {best:.3g}, did not beat a "
                     f"constant prediction of the training set's {what} by "
                     f"{BASELINE_MARGIN:.0%} ({loss[best]:.4f} against {b_loss:.4f}), though "
-                    f"another rate did: where the grid puts its best is seed noise")
+                    f"rate {other:.3g} beat the majority class's accuracy ({acc[other]:.3g} "
+                    f"against {b_acc:.3g}): where the grid puts its best is seed noise")
     finite = runs[np.isfinite(runs["val_loss"])].groupby("lr")["val_loss"]
     se = (finite.std() / np.sqrt(finite.count())).dropna()
     means = loss[np.isfinite(loss)]

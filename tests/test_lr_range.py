@@ -220,6 +220,22 @@ def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
     assert not v["inconclusive"] and v["within_tolerance"] and v["inconclusive_reason"] is None
 
 
+def test_a_best_rate_beaten_only_on_accuracy_names_the_rate_and_the_measure():
+    # QA (XOR): "though another rate did" where no rate's loss beat the prior's 0.6931;
+    # rate 0.132 beat the majority's accuracy only
+    from analyses import verify_verdict
+
+    lrs = [0.132, 1.32]
+    runs = pd.DataFrame({"lr": lrs, "seed": 0, "val_loss": [0.6942, 0.6931],
+                         "val_accuracy": [0.75, 0.5]})
+    v = verify_verdict(runs, 0.001, {"val_loss": 0.6931, "val_accuracy": 0.5})
+    assert v["inconclusive_reason"] == (
+        "the rate of the lowest validation loss, 1.32, did not beat a constant prediction of "
+        "the training set's prior by 5% (0.6931 against 0.6931), though rate 0.132 beat the "
+        "majority class's accuracy (0.75 against 0.5): where the grid puts its best is seed "
+        "noise")
+
+
 def test_the_report_says_how_far_the_verify_grid_grew(tmp_path):
     import html
 
