@@ -33,6 +33,11 @@ window.addEventListener("load", () => {
       complete: img.complete, width: img.naturalWidth, height: img.naturalHeight,
       shown: img.getBoundingClientRect().width})),
     page_width: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    stat_lines: Object.fromEntries(Array.from(document.querySelectorAll(".stat dd"), (dd) => {
+      const text = document.createRange();
+      text.selectNodeContents(dd);
+      return [dd.textContent, text.getClientRects().length];  // one rect per line
+    })),
     overflowing: Array.from(document.querySelectorAll("dt"))
       .filter((dt) => dt.scrollWidth > dt.clientWidth + 1).map((dt) => dt.textContent),
     scrolling: Array.from(document.querySelectorAll(".scroll"))
@@ -127,6 +132,18 @@ def test_at_320_css_pixels_the_page_reflows_without_sideways_scrolling(report_pa
     assert seen["page_width"] <= seen["viewport"]
 
 
+def test_a_word_in_a_headline_card_stays_whole_in_a_laptop_window(tmp_path, capsys):
+    # QA: "inconclusive" broke as "inconclusiv" / "e" in its card at 1280 px
+    from cli_helpers import run_cli
+
+    out = tmp_path / "lr"
+    code, _, err = run_cli(["lr-range", "--dataset", "xor", "--verify", "--out", out], capsys)
+    assert code == 0, err
+    seen = _probe(_chromium(), out / "report.html", tmp_path, "--window-size=1280,900")
+    assert seen["stat_lines"]["inconclusive"] == 1
+    assert set(seen["stat_lines"].values()) == {1}, seen["stat_lines"]
+
+
 def test_on_a_phone_figures_keep_three_quarters_of_their_size(report_path, tmp_path):
     # QA: at 390 px every figure shrank to ~35 %, its ticks and legends 3-5 px tall; now it
     # scrolls sideways inside its frame, and the page still does not
@@ -174,6 +191,7 @@ def test_a_long_run_name_wraps_in_the_index(tmp_path, capsys, monkeypatch):
     assert seen["scrolling"] == 0  # the table fits its box: no sideways scrolling
 
 
+@pytest.mark.slow
 def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsys):
     # QA: Skipped strategies and Leakage were cut at the card's edge behind a scrollbar at
     # 1100 px: their unbroken column names (test_prevalence_proper) were wider than needed;
