@@ -33,7 +33,7 @@ _MODULES = {
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
-                  "no_stop_advice", "no_suggestion_reason", "seeds_that_stopped",
+                  "at_ramp_start", "no_stop_advice", "no_suggestion_reason", "seeds_that_stopped",
                   "shallow_descent", "summarize_suggestions"),
     "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
@@ -74,7 +74,8 @@ __all__ += [
     "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
     "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
     "VERIFY_GROWTH", "verify_grid",
-    "capacity_sweep", "lr_range_test", "no_stop_advice", "no_suggestion_reason", "ramp_rates",
+    "at_ramp_start", "capacity_sweep", "lr_range_test", "no_stop_advice",
+    "no_suggestion_reason", "ramp_rates",
     "range_test", "seeds_that_stopped", "shallow_descent", "suggest",
     "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
     "trim_curve", "verify_runs",

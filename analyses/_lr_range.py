@@ -209,6 +209,18 @@ def shallow_descent(summary: dict) -> str | None:
             "longer before the rate grows too large")
 
 
+def at_ramp_start(summary: dict) -> str | None:
+    """A warning when the suggestion is the ramp's first rate (fastai's valley or slide on
+    a few points, or a loss falling from the very start), which says nothing of the rates
+    below it; None otherwise (from `LRRangeResult.summary`)."""
+    lr = summary["suggested_lr"]
+    if lr is None or lr > summary["min_lr"] * (1 + 1e-9):
+        return None
+    return (f"the {summary['suggestion']} suggestion is the ramp's first rate, --min-lr "
+            f"{summary['min_lr']:g} itself, which says nothing of the rates below it: lower "
+            "--min-lr, or raise --steps to read more of the curve")
+
+
 def no_suggestion_reason(summary: dict) -> str:
     """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
     runs = summary["runs"]

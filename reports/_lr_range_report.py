@@ -165,6 +165,7 @@ def draw_verify(frame: pd.DataFrame):
 # ----------------------------------------------------------------------------- report
 def _verdicts(result, summary: dict) -> list[str]:
     from analyses import (
+        at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
         seeds_that_stopped,
@@ -186,6 +187,8 @@ def _verdicts(result, summary: dict) -> list[str]:
              f"No suggestion: {no_suggestion_reason(summary)}."]
     if math.isfinite(chosen["lr"]) and (flat := shallow_descent(summary)):
         lines.append(f"Weak suggestions: {flat}.")  # a tight IQR over a flat curve is no proof
+    if first := at_ramp_start(summary):
+        lines.append(f"Weak suggestion: {first[0].upper()}{first[1:]}.")
     if summary["stop_lr"] is not None:
         lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "

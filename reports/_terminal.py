@@ -229,6 +229,7 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"{name:<10} {lr:>10} {iqr:>12} {gave:>8}"
                      + ("  <-" if name == s["suggestion"] else ""))
     from analyses import (
+        at_ramp_start,
         no_stop_advice,
         no_suggestion_reason,
         seeds_that_stopped,
@@ -239,6 +240,8 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"no suggestion: {no_suggestion_reason(s)}")
     elif flat := shallow_descent(s):
         lines.append(f"weak suggestions: {flat}")
+    if first := at_ramp_start(s):
+        lines.append(f"weak suggestion: {first}")
     if s["stop_lr"] is not None:
         lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
                      f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")

@@ -168,6 +168,24 @@ def test_a_completed_looper_suggests_from_its_whole_curve(tmp_path, monkeypatch,
     assert s["suggestions"]["minimum"]["lr"] == pytest.approx(lowest / 10)
 
 
+def test_a_suggestion_at_the_ramps_first_rate_is_called_weak(tmp_path, monkeypatch, capsys,
+                                                             parse_html):
+    # QA: a six-rate looper suggested --min-lr itself (valley 1e-07) without a word
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "coin", "--mode", "looper", "--steps", "6"]
+    code, out, err = run_cli([*argv, "--out", "six"], capsys)
+    assert code == 0, err
+    said = ("the valley suggestion is the ramp's first rate, --min-lr 1e-07 itself, which "
+            "says nothing of the rates below it: lower --min-lr, or raise --steps")
+    assert f"weak suggestion: {said}" in out
+    text = " ".join(parse_html((tmp_path / "six" / "report.html").read_text()).all_text.split())
+    assert f"Weak suggestion: T{said[1:]}" in text
+    # a suggestion inside the ramp: no such line
+    code, out, err = run_cli([*argv[:-1], "9", "--min-lr", "1e-3", "--max-lr", "1",
+                              "--no-report"], capsys)
+    assert code == 0 and "first rate" not in out, err
+
+
 def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(["lr-range", "--dataset", "xor", "--batch-size", "4", "--mode",
