@@ -429,8 +429,14 @@ def cmd_gradcheck(args) -> int:
                                  progress=not args.json, n_classes=ds.n_classes or None)
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters}
-    _emit(args, summary, [f"relative difference {res.relative_difference:.3e}: {res.verdict}"
-                          f" ({res.n_parameters} parameters)"])
+    lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
+             f"({res.n_parameters} parameters)"]
+    if not 1e-8 <= args.h <= 1e-3:  # the verdict then judges the step, not backprop
+        lines.append(f"note: --h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
+                     + ("rounding swamps so small a difference" if args.h < 1e-8 else
+                        "the curvature biases so large a difference")
+                     + ", so a poor verdict may be the step's, not backprop's")
+    _emit(args, summary, lines)
     return 0
 
 

@@ -187,6 +187,20 @@ def test_nan_gradients_are_wrong_not_a_zero_gradient(capsys):
     assert code == 0 and json.loads(out)["verdict"] == "wrong"
 
 
+def test_a_step_outside_the_courses_range_is_said_to_be_the_suspect(capsys):
+    # QA: --h 1e-300 printed "wrong" alone, blaming backprop for the step
+    code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", "1e-300"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0].endswith("wrong (33 parameters)")
+    assert out.splitlines()[1] == (
+        "note: --h 1e-300 lies outside the course's 1e-7 to 1e-4: rounding swamps so small a "
+        "difference, so a poor verdict may be the step's, not backprop's")
+    code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", "0.1"], capsys)
+    assert "the curvature biases so large a difference" in out
+    code, out, err = run_cli(["gradcheck", "--dataset", "xor"], capsys)
+    assert code == 0 and "note" not in out and "excellent" in out
+
+
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
 def test_relu_nets_check_excellent_on_xor(activation):
     # XOR's (0, 0) row with zero biases puts every pre-activation exactly on the kink,
