@@ -286,8 +286,11 @@ def capacity_lines(s: dict) -> list[str]:
 
     def sufficient(depth) -> str:
         width = s["sufficient_width"].get(str(depth))
-        if width is None:
-            return "none"
+        if width is None:  # why, as the report says it
+            scored = any(r[f"val_{m}"] is not None for r in s["table"] if r["depth"] == depth)
+            return (f"none (no width beats always predicting the majority class, "
+                    f"{s['majority_share']:.3g}, on validation)"
+                    if scored and m == "accuracy" else "none (every width has a diverged run)")
         widest = width_reach(s["widths"], width) == "widest"
         return f"{width} (the widest tried: no plateau seen)" if widest else str(width)
 

@@ -173,6 +173,10 @@ def test_a_net_no_better_than_the_majority_class_is_never_sufficient(tmp_path, p
     text = parse_html(reports.capacity_report(few, tmp_path / "r").read_text()).all_text
     assert "no width scores above always predicting the majority class" in " ".join(
         text.split())
+    # and the terminal says why too (it said "1: none")
+    assert reports.capacity_lines(few.summary())[-2].endswith(
+        "sufficient width per depth: 1: none (no width beats always predicting the majority "
+        "class, 0.977, on validation)")
 
 
 def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
@@ -184,6 +188,8 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     text = parse_html(reports.capacity_report(res, tmp_path / "r").read_text()).all_text
     text = " ".join(text.split())
     assert "4 hidden layer(s): every width has a diverged run, so none is sufficient" in text
+    assert "1: 16, 4: none (every width has a diverged run)" in reports.capacity_lines(
+        res.summary())[-2]
     assert "a small gap with a high loss is missing capacity" in text  # loss: high is bad
 
 
