@@ -61,7 +61,8 @@ class ScalingFit:
     batch that reached the target when the steps fall as 1/B up to it) or
     ``"too_few_points"``. The
     bounds count only the batch sizes that reached the target. S_min, E_min and B_crit are
-    NaN unless fitted; R² is NaN for below_range, inconclusive and too_few_points.
+    NaN unless fitted; R² is NaN for below_range, inconclusive, too_few_points and a
+    poor_fit that puts B_crit below the range (a nearly flat line's R² is its noise).
     """
 
     status: str
