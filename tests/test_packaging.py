@@ -49,6 +49,7 @@ def test_wheel_carries_templates_specs_and_licence(built):
     assert not any(n.startswith(("tests/", "benchmarks/", "runs/")) for n in names)
 
 
+@pytest.mark.slow
 def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built, request):
     sdist, _, tmp = built
     with tarfile.open(sdist) as tar:

@@ -9,6 +9,7 @@ import unicodedata
 
 import optuna
 import pandas as pd
+import pytest
 from cli_helpers import hplab_cli, run_cli
 
 import reports
@@ -21,6 +22,7 @@ def _run_tiny(spec_file, db, name="tiny", **keys):
                            progress=False)
 
 
+@pytest.mark.slow
 def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_path, capsys):
     # its trials' own user attribute "record" crashed `study list` for the whole storage
     db = tmp_path / "shared.db"
@@ -114,6 +116,7 @@ def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
                                        f"sqlite:///{db} was not made by hplab\n")
 
 
+@pytest.mark.slow
 def test_a_stored_name_with_controls_is_escaped_on_the_bar_and_in_reports(tmp_path, capsys):
     # upgrade QA: a name an earlier version stored printed ESC and a bell raw through the
     # progress bar, and raw into the report and the index, where U+202E showed the study
@@ -135,6 +138,7 @@ def test_a_stored_name_with_controls_is_escaped_on_the_bar_and_in_reports(tmp_pa
     assert shown in bar.err and "\x1b" not in bar.err, bar.err
 
 
+@pytest.mark.slow
 def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
     # it was retrained with default values for the parameters it lacked, saved as
     # best_model/, and its score gap put down to "different BLAS threads"
@@ -156,6 +160,7 @@ def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, 
     assert params.to_dict("list") == {"parameter": ["lr"], "value": [0.5]}
 
 
+@pytest.mark.slow
 def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_path,
                                                                parse_html):
     # one metric was shown as a list: "scored [0.6836118698120117] against [0.5]"
@@ -171,6 +176,7 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_pa
                      r"\(different BLAS threads or library versions\)\.", text)
 
 
+@pytest.mark.slow
 def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capsys):
     # they trained (optuna only warns); points inside run, even with the budget spent
     db = tmp_path / "enq.db"
@@ -204,6 +210,7 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     assert list(table.loc[[2, 3, 4], "reason"]) == reasons
 
 
+@pytest.mark.slow
 def test_a_spec_stored_without_a_key_reads_it_as_its_default(spec_file, tmp_path, capsys):
     # an older hplab's stored spec without n_trials: run crashed with KeyError after a
     # --trials, report with a TypeError, show said "trials 2/None"

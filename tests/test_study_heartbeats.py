@@ -63,6 +63,7 @@ def test_held_reads_answer_from_the_cache_until_released(tmp_path):
     assert sorted(t._trial_id for t in fresh) == sorted([other._trial_id, mine])
 
 
+@pytest.mark.slow
 def test_held_reads_change_no_sample_and_save_reads(tmp_path, spec_file, monkeypatch):
     # a worker holds reads from its claim until its trial is sampled: the same trials as
     # with every read fresh, from fewer reads of the study's trials

@@ -41,6 +41,7 @@ def test_metric_directions_match_the_analysis():
             assert study.METRICS[f"val_{name}"] == direction
 
 
+@pytest.mark.slow
 def test_ready_spec_searches_strategies_and_reports(tmp_path, capsys):
     spec = study.load_spec("imbalance").with_trials(6)
     assert spec.pruner == "none" and spec.imbalance
@@ -122,6 +123,7 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     assert json.loads((again / "config.json").read_text())["seed"] == config["seed"]
 
 
+@pytest.mark.slow
 def test_a_failed_retrain_keeps_an_imbalance_best_model_of_the_same_trial(tmp_path):
     # its config.json's seed is the pipeline's random_state, never [s, k]: the model was
     # not known as this trial's, and went with nothing in its place
@@ -434,6 +436,7 @@ def test_strategies_too_few_for_their_neighbours_exit_2_before_storage(tmp_path,
         assert not (tmp_path / "s.db").exists()
 
 
+@pytest.mark.slow
 def test_a_split_missing_a_class_is_said_once_whatever_the_workers(tmp_path):
     # review: the parent said it in one line, then each of the two workers in Python's
     # two-line format (file, line, category, the line of data/_load.py that warned)
@@ -452,6 +455,7 @@ def test_a_split_missing_a_class_is_said_once_whatever_the_workers(tmp_path):
     assert json.loads(done.stdout)["n_complete"] == 2
 
 
+@pytest.mark.slow
 def test_a_study_an_earlier_version_ran_resumes_past_the_neighbours_refusal(
         tmp_path, capsys, monkeypatch):
     # review: the refusal above came with this version, and it refused the resume of a
@@ -477,6 +481,7 @@ def test_a_study_an_earlier_version_ran_resumes_past_the_neighbours_refusal(
     assert not (tmp_path / "new.db").exists()
 
 
+@pytest.mark.slow
 def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_path, capsys):
     import hplab
     import reports

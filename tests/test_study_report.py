@@ -50,6 +50,7 @@ def _coin_spec(spec_file, name, **keys):
 
 
 @pytest.mark.rasterized
+@pytest.mark.slow
 def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, parse_html):
     db = tmp_path / "rep.db"
     spec = study.load_spec(_coin_spec(spec_file, "rep", pruner="median",
@@ -160,6 +161,7 @@ def test_the_best_trial_heads_the_table_when_the_first_objective_ties(metrics, d
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     db = tmp_path / "mo.db"
     spec = study.load_spec(_coin_spec(spec_file, "mo", metric=["val_accuracy", "n_parameters"],
@@ -193,6 +195,7 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert ped.to_dict() == pytest.approx(expected)
 
 
+@pytest.mark.slow
 def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
         spec_file, tmp_path, parse_html, monkeypatch):
     # pareto.csv dropped the third objective; the figure joined front members one of which
@@ -255,6 +258,7 @@ def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path,
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
                                                             monkeypatch):
     from reports import _study_importance as si
@@ -1036,6 +1040,7 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, capsys,
                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -1053,6 +1058,7 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp_path,
                                                                   capsys):
     db = tmp_path / "reg.db"
@@ -1070,6 +1076,7 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, tmp_path):
     # "Trials ran for" was first start to last end: a study resumed a week later said a week
     import datetime
@@ -1176,6 +1183,7 @@ def test_a_study_across_a_daylight_saving_change_has_one_timeline_in_every_zone(
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     # a run with --no-report left the report at 2 of 2 trials while show pointed at it
@@ -1241,6 +1249,7 @@ def test_a_study_without_its_creation_stamp_is_told_by_one_instant_in_every_zone
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file, tmp_path,
                                                                        capsys):
     # a study deleted and run again under its name (another seed) has as many trials: show
@@ -1272,6 +1281,7 @@ def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file
     assert json.loads(capsys.readouterr().out)["created"] == second["created"]
 
 
+@pytest.mark.slow
 def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, parse_html,
                                                         monkeypatch):
     from reports import _training_draw as tw
@@ -1313,6 +1323,7 @@ def _dollar_study(spec_file, dollar_csv, tmp_path) -> Path:
 
 
 @pytest.mark.rasterized
+@pytest.mark.slow
 def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv, tmp_path,
                                                           monkeypatch):
     # QA: "$50k_$" broke the drawing (mathtext) and the report blamed the retrain
@@ -1357,6 +1368,7 @@ def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, par
     assert html.index("<h1>") < html.index(shown) < html.index('<p class="subtitle">')
 
 
+@pytest.mark.slow
 def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, tmp_path):
     # QA: a best trial that could not be retrained (its data unreadable to this user) gave a
     # report without test scores or curves, said only in a note inside the page
@@ -1378,6 +1390,7 @@ def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, 
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_path,
                                                                 parse_html):
     # the data moved: the retrain fails, and best_model/ was deleted with nothing in its

@@ -44,6 +44,7 @@ def _colorbar_range(fig):
     return fig.axes[-1].get_ylim()
 
 
+@pytest.mark.slow
 def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
     spec, trials = _run(spec_file, tmp_path, "imb", dataset="digits?imbalance=1:20&positive=8",
                         metric="val_pr_auc", n_trials=8, max_epochs=5,
@@ -182,6 +183,7 @@ def test_log_axes_keep_few_readable_ticks(lo, hi, expected):
     assert ticks == pytest.approx(expected) and len(ticks) <= sd.MAX_LOG_TICKS
 
 
+@pytest.mark.slow
 def test_importances_read_a_grid_of_numbers_as_numbers():
     # 28 rates as 28 categories kept fANOVA busy for over five minutes; as numbers on
     # their range, the rate that decides the value is found at once

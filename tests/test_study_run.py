@@ -58,6 +58,7 @@ def _n_cores() -> int:
     return os.cpu_count() or 1
 
 
+@pytest.mark.slow
 def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path, capsys):
     path = spec_file("pair", n_trials=14)
     db = tmp_path / "pair.db"
@@ -82,6 +83,7 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path, capsys):
     assert [t.params for t in trials[:10]] == [t.params for t in alone[:10]]
 
 
+@pytest.mark.slow
 def test_a_run_stopped_by_its_timeout_says_so(spec_file, tmp_path, capsys):
     # it ended "trials 1/50: 1 complete", exit 0, as if the study were done
     path = spec_file("slow", n_trials=50, max_epochs=2000, timeout=1.0, pruner="none")
@@ -219,6 +221,7 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
     assert not (tmp_path / "b.db").exists()
 
 
+@pytest.mark.slow
 def test_the_launcher_drops_large_data_its_worker_processes_load(spec_file, tmp_path,
                                                                  monkeypatch, data_alive_at):
     # with --workers 2 on MNIST the launching process kept its 220 MB copy, idle, all run
@@ -260,6 +263,7 @@ def _before_the_pool(monkeypatch, step):
 
 # pickled to each worker; 1.1 MB arrays, which joblib memory-maps
 @pytest.mark.parametrize("rows", [200, 150000])
+@pytest.mark.slow
 def test_workers_train_on_the_data_the_launcher_checked(rows, spec_file, tmp_path,
                                                          monkeypatch):
     # each pool worker loaded the data again: a file edited meanwhile gave trials trained
@@ -293,6 +297,7 @@ def test_workers_loading_a_large_set_refuse_a_file_changed_since_it_was_checked(
     assert [t.state for t in trials_of(db, "quads")] == []  # no trial on the other data
 
 
+@pytest.mark.slow
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_started):
     db = tmp_path / "few.db"
     summary = study.run_study(study.load_spec(spec_file("few", n_trials=2)), storage=str(db),
@@ -303,6 +308,7 @@ def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_st
 
 
 @pytest.mark.parametrize("sampler", ["tpe", "cmaes"])
+@pytest.mark.slow
 def test_same_spec_twice_gives_identical_trials(sampler, spec_file, tmp_path):
     spec = study.load_spec(spec_file("same", n_trials=8, sampler=sampler,
                                      sampler_options=None))
@@ -395,6 +401,7 @@ def test_api_calls_close_their_storage_when_they_return(spec_file, tmp_path):
         gc.enable()
 
 
+@pytest.mark.slow
 def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path):
     # the README's promise: trial k of a study seeded s retrains from seed=[s, k]
     spec = study.load_spec(spec_file("retrain", dataset="coin", seed=3, n_trials=2,
@@ -406,6 +413,7 @@ def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path)
         assert study.metric_values(run, spec.metrics) == t.values
 
 
+@pytest.mark.slow
 def test_resume_continues_where_it_stopped(spec_file, tmp_path):
     path = spec_file("resume", n_trials=7)
     db = tmp_path / "r.db"

@@ -252,6 +252,7 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     assert _digest(stored) == before
 
 
+@pytest.mark.slow
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
         tmp_path, spec_file, user_cli):
     # list/show said "keep.db is not an SQLite database (attempt to write a readonly
