@@ -1027,8 +1027,9 @@ def _add_predict(sub) -> None:
                           "rescaled to the model's input scaling if NAME's differs; scored "
                           "with accuracy, or rmse and mae for regression")
     src.add_argument("--input", metavar="FILE", default=None,
-                     help="raw (unscaled) inputs: .npy (n, d) or .csv, with or without a "
-                          "header; the model applies its stored input scaling")
+                     help="raw (unscaled) inputs: .npy (n, d) or .csv (.csv.gz, .bz2, .xz), "
+                          "with or without a header; the model applies its stored input "
+                          "scaling")
     p.add_argument("--header", choices=("yes", "no"), default=None,
                    help="whether the first row of an --input CSV is a header (default: "
                         "told by its cells; asked for where they could be either)")

@@ -7,14 +7,35 @@ are kept alike by hand, and tests/test_predict.py holds their messages equal.
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
+import io
+import lzma
 from pathlib import Path
+
+#: A CSV compressed as data's loaders read training files: by its name's ending, as pandas
+COMPRESSED_CSV = {".csv.gz": gzip.open, ".csv.bz2": bz2.open, ".csv.xz": lzma.open}
+
+
+def is_csv(path: Path) -> bool:
+    """Whether ``path`` names a CSV file, plain or compressed (`COMPRESSED_CSV`)."""
+    name = path.name.lower()
+    return name.endswith(".csv") or name.endswith(tuple(COMPRESSED_CSV))
+
+
+def open_csv_bytes(path: Path):
+    """The CSV's bytes, decompressed by the name's ending (a binary file object)."""
+    name = path.name.lower()
+    opener = next((o for end, o in COMPRESSED_CSV.items() if name.endswith(end)), open)
+    return opener(path, "rb")
 
 
 def line_of(path: Path, row: int, header: bool) -> int:
     """The file's line (from 1) where data row ``row`` starts, skipping blank lines as
     pandas does."""
-    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+    with io.TextIOWrapper(open_csv_bytes(path), newline="", encoding="utf-8",
+                          errors="replace") as fh:
         text: list[str] = []  # the lines of the record being read
 
         def lines():

@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 
 from __future__ import annotations
 
+import lzma
 import math
 import re
 import warnings
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._csv_text import line_of, not_utf8, refuse_other_separator, utf16_codec
+from ._csv_text import (
+    is_csv,
+    line_of,
+    not_utf8,
+    open_csv_bytes,
+    refuse_other_separator,
+    utf16_codec,
+)
 from ._io import load_refusal, npy_header
 from ._predict import (
     Prediction,
@@ -54,7 +62,7 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
         raise FileNotFoundError(f"{path} is a folder; give the input file" if path.is_dir()
                                 else f"{path} is not a regular file" if path.exists()
                                 else f"no input file at {path}")
-    suffix = path.suffix.lower()
+    suffix = ".csv" if is_csv(path) else path.suffix.lower()  # .csv.gz too, as data reads
     if header is not None and suffix != ".csv":
         raise ValueError(f"{path}: only a .csv file has a header to say of")
     if suffix == ".npy":
@@ -75,7 +83,8 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     elif suffix == ".csv":
         X = _read_csv(path, model, header)
     else:
-        raise ValueError(f"{path}: inputs must be a .npy or .csv file")
+        raise ValueError(f"{path}: inputs must be a .npy or .csv file (or .csv.gz, .csv.bz2, "
+                         ".csv.xz)")
     if X.ndim == 2 and X.shape[1] == model.n_features and len(X) == 0:
         raise ValueError(f"{path}: no rows (an array of shape {X.shape}): nothing to predict")
     if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
@@ -109,9 +118,12 @@ def _refuse_short_npy(path: Path) -> None:
 def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
     import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 
-    with open(path, "rb") as fh:  # UTF-16 without a BOM reads as UTF-8 text with NULs
-        if utf16_codec(fh.read(4096)):
-            raise ValueError(not_utf8(path))
+    try:
+        with open_csv_bytes(path) as fh:  # UTF-16 without a BOM reads as UTF-8 with NULs
+            if utf16_codec(fh.read(4096)):
+                raise ValueError(not_utf8(path))
+    except (OSError, EOFError, lzma.LZMAError) as exc:  # its name promised a compression
+        raise ValueError(f"{path}: not a readable {path.suffix[1:]} file ({exc})") from None
 
     def read(header=None, **kwargs) -> pd.DataFrame:
         try:

@@ -1171,6 +1171,41 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
         assert Path(target).read_bytes() == before
 
 
+def test_a_compressed_csv_is_read_as_training_files_are(saved_model, tmp_path, capsys):
+    # a model trained on csv:train.csv.gz was refused new.csv.gz: "inputs must be a .npy
+    # or .csv file"
+    import bz2
+    import gzip
+    import lzma
+
+    path, X_raw, _ = saved_model("multiclass")
+    text = pd.DataFrame(X_raw, columns=["a", "b", "c"]).to_csv(index=False).encode()
+    (tmp_path / "new.csv").write_bytes(text)
+    for end, compress in ((".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress)):
+        (tmp_path / f"new.csv{end}").write_bytes(compress(text))
+    outputs = []
+    for name in ("new.csv", "new.csv.gz", "new.csv.bz2", "NEW.CSV.XZ"):
+        if name.isupper():
+            (tmp_path / "new.csv.xz").rename(tmp_path / name)
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name, "--json",
+                                  "--limit", "-1"], capsys)
+        assert code == 0, err
+        outputs.append({k: v for k, v in json.loads(out).items() if k != "input"})
+    assert all(o == outputs[0] for o in outputs) and outputs[0]["n"] == 40
+    # its lines are told in the decompressed text; a file its name misdescribes is said so
+    (tmp_path / "bad.csv.gz").write_bytes(gzip.compress(b"a,b,c\n1,2,3\n1,x,3\n"))
+    (tmp_path / "fake.csv.gz").write_bytes(text)
+    for name, message in [("bad.csv.gz", "line 3 has 'x' in column b, not a number"),
+                          ("fake.csv.gz", "not a readable gz file (Not a gzipped file")]:
+        code, out, err = run_cli(["predict", path, "--input", tmp_path / name], capsys)
+        assert code == 2 and err.startswith(
+            f"hplab predict: error: {tmp_path / name}: {message}"), err
+    (tmp_path / "new.csv.zip").write_bytes(text)
+    code, out, err = run_cli(["predict", path, "--input", tmp_path / "new.csv.zip"], capsys)
+    assert code == 2 and err.endswith("inputs must be a .npy or .csv file (or .csv.gz, "
+                                      ".csv.bz2, .csv.xz)\n"), err
+
+
 def test_input_errors_name_the_file_and_its_line(saved_model, tmp_path, capsys):
     path, X_raw, _ = saved_model("binary")  # features a, b, c
     nets.save_net(tmp_path / "model.npy", nets.load_net(path)[0])  # an archive named .npy
