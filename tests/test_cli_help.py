@@ -54,9 +54,11 @@ def test_registry_flags_list_their_names():
     for command in ("train", "lr-range", "scaling", "capacity", "imbalance"):
         text = _help(command)
         assert f"{optimizers} (default" in text and activations in text, command
-    for command in ("train", "gradcheck"):
+    for command, biases in (("train", "biases start at 0"),
+                            # gradcheck draws them, off ReLU's kink (its help said "at 0")
+                            ("gradcheck", "biases drawn N(0, 0.1): a point off ReLU's kink")):
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
-        assert ("--init INIT weights (biases start at 0): normal N(0, 1), xavier uniform "
+        assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "
                 "xavier, he, msra (= he) (default xavier)") in _help(command)
     for command in ("train", "capacity"):
