@@ -53,6 +53,11 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
         beside = read_report_info(out.parent / "report.html")
         if beside is not None and beside.kind == "study":
             return f"the best model of the report of study {beside.name!r}"
+    if kind == "train":
+        from study import foreign_run_file  # here: study imports optuna
+
+        if foreign := foreign_run_file(out):  # the run's files would replace it
+            return f"a {foreign} hplab did not write"
     if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
         return f"a {SPEC_FILE} hplab did not write"
     report = out / "report.html"

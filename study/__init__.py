@@ -5,7 +5,7 @@ from nets import train_streams  # re-exported: the streams of a run, and of tria
 from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
-from ._folders import MAX_NAME_BYTES, RUNS, folder_name, study_folder
+from ._folders import MAX_NAME_BYTES, RUNS, folder_name, foreign_run_file, study_folder
 from ._objective import (
     Objective,
     ReportToTrial,
@@ -64,7 +64,7 @@ from ._worker import (
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "MAX_NAME_BYTES", "RUNS", "folder_name", "study_folder",
+    "MAX_NAME_BYTES", "RUNS", "folder_name", "foreign_run_file", "study_folder",
     "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -79,6 +80,40 @@ def result_file(path) -> str | None:
         if held:
             return f"{held} in {shown.parent}"
     return None
+
+
+#: A training run's own files (`save_run_files`), which a new run in its folder replaces
+RUN_FILES = RESULT_FILES[:3]
+_HISTORY_HEAD = "epoch,iteration,"  # how every run's history.csv starts
+
+
+def foreign_run_file(folder) -> str | None:
+    """The first of a run's files in ``folder`` that hplab did not write (the user's data
+    named history.csv, notes in config.json, an npz of data named model.npz), which a run
+    saved there would replace; None when there is none. One this user cannot read is a
+    ValueError (another user's run, perhaps: not to be called foreign)."""
+    for name in RUN_FILES:
+        path = Path(folder) / name
+        if os.path.lexists(path) and not _written_by_hplab(path):
+            return name
+    return None
+
+
+def _written_by_hplab(path: Path) -> bool:
+    try:
+        if not path.is_file():  # a folder, or a link to nowhere, so named
+            return False
+        if path.name == "model.npz":
+            return nets.is_model_file(path)
+        with open(path, encoding="utf-8") as fh:
+            if path.name == "history.csv":
+                return fh.readline().startswith(_HISTORY_HEAD)
+            record = json.load(fh)
+        return isinstance(record, dict) and {"config", "model_path"} <= record.keys()
+    except PermissionError:
+        raise ValueError(f"cannot read {path} (Permission denied)") from None
+    except (OSError, ValueError):  # a pipe, bad UTF-8, bad JSON, a bad zip: not a run's
+        return False
 
 
 def _results_in(folder: Path) -> str | None:

@@ -22,6 +22,7 @@ import numpy as np
 import data
 import nets
 
+from ._folders import foreign_run_file
 from ._held_interrupts import HeldInterrupts
 
 SNAPSHOTS_FOR_2D = 8  # parameter copies kept for hidden-space views of 2-feature data
@@ -115,8 +116,9 @@ def refuse_foreign_out(out: Path) -> None:
     """ValueError for a run's ``out`` that would write over other results: a file, a study
     report's ``best_model/`` (beside its report.html and spec.toml; the study could then
     neither resume its report nor be retrained from it), or a folder holding another
-    command's report (a report.html without a model.npz beside it). A training run's own
-    folder is replaced, as `hplab train --out` replaces it."""
+    command's report (a report.html without a model.npz beside it), or a file named as a
+    run's that hplab did not write (`foreign_run_file`). A training run's own folder is
+    replaced, as `hplab train --out` replaces it."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"out {out} is a file; give a folder")
     if out.name == "best_model" and (out.parent / "report.html").is_file() and (
@@ -125,6 +127,9 @@ def refuse_foreign_out(out: Path) -> None:
                          "folder")
     if (out / "report.html").is_file() and not (out / "model.npz").is_file():
         raise ValueError(f"out {out} holds another command's report; give another folder")
+    if foreign := foreign_run_file(out):  # the run's files would replace it
+        raise ValueError(f"out {out} holds a {foreign} hplab did not write; give another "
+                         "folder")
 
 
 def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | None = None,

@@ -189,6 +189,35 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
 
 
+def test_a_run_never_replaces_files_hplab_did_not_write(tmp_path, monkeypatch, capsys):
+    # QA: --out over the run's own data named history.csv (or npz data named model.npz, or
+    # a user's notes) replaced it, exit 0, "replaced the earlier run"
+    import nets
+    import study
+
+    monkeypatch.chdir(tmp_path)
+    rows = "a,b,y\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(40))
+    for folder, name, text in [("d", "history.csv", rows), ("n", "config.json", '{"mine": 1}'),
+                               ("m", "model.npz", "not a model")]:
+        Path(folder).mkdir()
+        (Path(folder) / name).write_text(text)
+        files = {p.name: _digest(p) for p in Path(folder).iterdir()}
+        data = f"csv:{folder}/{name}" if name == "history.csv" else "xor"
+        code, out, err = run_cli(["train", "--dataset", data, "--epochs", "2", "--no-report",
+                                  "--out", folder], capsys)
+        assert (code, out, err) == (2, "", f"hplab train: error: --out {folder} holds a {name} "
+                                           "hplab did not write; give another folder\n")
+        assert {p.name: _digest(p) for p in Path(folder).iterdir()} == files
+        with pytest.raises(ValueError, match=f"holds a {name} hplab did not write"):
+            study.train_run("xor", nets.TrainConfig(max_epochs=1), out=folder)
+    # a run's own files are replaced, as before, from the command line and from Python
+    argv = ["train", "--dataset", "xor", "--epochs", "2", "--no-report", "--out", "own"]
+    assert run_cli(argv, capsys)[0] == 0
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0 and "replaced the earlier run in own" in err
+    assert study.train_run("xor", nets.TrainConfig(max_epochs=1), out="own").out == Path("own")
+
+
 def test_main_called_from_python_leaves_the_environment_alone(monkeypatch, capsys):
     # PYTHONWARNINGS, set for loky's resource tracker, stayed in a script's environment
     # (and reached every process it started later)
