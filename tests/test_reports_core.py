@@ -269,6 +269,19 @@ def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     assert reports.write_index(root) == index  # explicit refresh gives the same page
 
 
+def test_a_folder_name_that_is_not_utf8_is_linked_by_its_bytes(tmp_path, parse_html):
+    # QA: one report under runs/train/caf\xe9 made every later report's index refresh fail,
+    # so every report-writing command exited 2
+    root = tmp_path / "runs"
+    odd = root / "train" / os.fsdecode(b"caf\xe9")
+    _small_report("odd").write(odd)
+    _small_report("plain").write(root / "train" / "plain")
+    links = [a["href"] for a in parse_html(
+        (root / "index.html").read_text(encoding="utf-8")).find("a")]
+    assert sorted(links) == ["train/caf%E9/report.html", "train/plain/report.html"]
+    assert Path(os.fsdecode(b"caf\xe9")).name in os.listdir(root / "train")
+
+
 def test_index_dates_are_in_one_zone_and_say_which(tmp_path, time_zone, parse_html):
     # each report keeps its writer's zone: three machines' dates under "newest first" read
     # 00:56, 16:55, 08:56, with no zone shown
