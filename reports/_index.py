@@ -231,7 +231,8 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         rel = info.path.relative_to(root).as_posix()
         entries.append({
             # its bytes: a folder name that is not UTF-8 (caf\xe9) failed the whole index
-            "href": quote(os.fsencode(rel)), "kind": info.kind, "name": info.name, "title": info.title,
+            "href": quote(os.fsencode(rel)), "kind": info.kind, "name": info.name,
+            "title": info.title,
             "date": _display_date(info.created), "status": info.status,
             "tone": TONES.get(info.status or "", "neutral"),
             "headline": info.headline[0] if info.headline else None,
