@@ -951,6 +951,7 @@ def _data_changed(model, ds, seed: int) -> bool | None:
 def cmd_predict(args) -> int:
     import nets
     import reports
+    import study
 
     if args.limit < -1:
         raise ValueError(f"--limit must be >= 0, or -1 for all, got {args.limit}")
@@ -985,6 +986,8 @@ def cmd_predict(args) -> int:
     else:
         header = None if args.header is None else args.header == "yes"
         pred = model.predict(nets.read_inputs(args.input, model, header))
+    if out is not None:  # an earlier --out's predictions only (it wrote over a spec)
+        study.refuse_other_file(out, first="prediction", what="a predictions CSV")
     scores = nets.score_prediction(pred, truth) if truth is not None else \
         {"accuracy": None, "rmse": None, "mae": None}
     frame = nets.prediction_frame(pred, truth)
@@ -1052,6 +1055,10 @@ def cmd_export_onnx(args) -> int:
     _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
     _refuse_overwrite(args.out, *_model_data_paths(model))
+    out = Path(args.out)
+    if out.is_file() and out.stat().st_size and not nets.is_onnx_file(out):
+        raise ValueError(f"{out} exists and is not an ONNX model; write the graph elsewhere "
+                         "(or delete it first)")
     try:
         path = nets.export_onnx(model, args.out, opset=args.opset)
     except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback

@@ -27,7 +27,7 @@ from ._io import (
     write_atomically,
 )
 from ._model import MLP
-from ._onnx import ONNX_OUTPUTS, export_onnx
+from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from ._predict import Prediction, SavedModel, load_model
 from ._predict_io import (
@@ -74,7 +74,8 @@ __all__ = [
     "SCHEDULES", "learning_rate", "SETTINGS_READ", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams",
-    "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "predict_dataset",
+    "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",
+    "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
     "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()

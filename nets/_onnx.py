@@ -39,6 +39,17 @@ _ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
                      "leaky_relu": "LeakyRelu"}
 
 
+def is_onnx_file(path) -> bool:
+    """Whether ``path`` looks like an ONNX model: a protobuf starting with its first field,
+    ``ir_version`` (tag byte 0x08), as every graph `export_onnx` writes does; a spec,
+    a CSV or a text file never does."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(1) == b"\x08"
+    except OSError:
+        return False
+
+
 def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     """Write a saved model as a checked ONNX file.
 

@@ -188,7 +188,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     try:
         if not to_stdout:
             check_output_file(path, where, "the CSV")
-            _refuse_other_file(Path(path))
+            refuse_other_file(path)
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)
             frame = study.trials_dataframe(multi_index=False)
@@ -237,21 +237,23 @@ def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
     return frame
 
 
-def _refuse_other_file(path: Path) -> None:
-    """Replace an existing file only when it is an earlier export (its header starts with
-    ``number``) or empty: `--csv data.csv` wrote the trials over the study's own data
-    file, and `--csv spec.toml` over its spec."""
+def refuse_other_file(path, first: str = "number", what: str = "a study export") -> None:
+    """Replace an existing file only when it is an earlier output of the same kind (a CSV
+    whose header starts with ``first``: ``number`` for a study export, ``prediction`` for
+    `hplab predict`'s) or empty: `--csv data.csv` wrote the trials over the study's own
+    data file, and `--csv spec.toml` (or `predict --out spec.toml`) over its spec."""
     import pandas as pd
 
+    path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return
-    try:  # compressed as its ending says, as the export would write it
+    try:  # compressed as its ending says, as the output would be written
         header = list(pd.read_csv(path, nrows=0).columns)
-    except Exception:  # binary, unreadable, not a table: not an export
+    except Exception:  # binary, unreadable, not a table: not an output of ours
         header = []
-    if header[:1] != ["number"]:
-        raise StorageError(f"{path} exists and is not a study export; write the CSV "
-                           "elsewhere (or delete it first)")
+    if header[:1] != [first]:
+        raise StorageError(f"{path} exists and is not {what}; write the CSV elsewhere (or "
+                           "delete it first)")
 
 
 def check_output_file(path, where=None, what: str = "the output") -> None:

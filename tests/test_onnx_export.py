@@ -225,3 +225,26 @@ def test_net_saved_without_scaling_or_labels(tmp_path, capsys):
     code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--seed", "1"],
                            capsys)
     assert code == 2 and "--seed" in err
+
+
+def test_outputs_replace_only_their_own_kind_of_file(saved_model, tmp_path, capsys):
+    # QA: predict --out my.toml and export-onnx MODEL my.toml wrote over a user's spec
+    path, X_raw, _ = saved_model("binary")
+    spec = tmp_path / "my.toml"
+    spec.write_text('[study]\nname = "mine"\n')
+    np.save(tmp_path / "x.npy", X_raw)
+    for argv, said in [(["predict", path, "--input", tmp_path / "x.npy", "--out", spec],
+                        "is not a predictions CSV; write the CSV elsewhere"),
+                       (["export-onnx", path, spec],
+                        "is not an ONNX model; write the graph elsewhere")]:
+        code, out, err = run_cli(argv, capsys)
+        assert code == 2 and f"{spec} exists and {said} (or delete it first)" in err, err
+    assert spec.read_text() == '[study]\nname = "mine"\n'
+    # their own earlier outputs (and empty files) are replaced
+    (tmp_path / "m.onnx").write_bytes(b"")
+    for argv in (["predict", path, "--input", tmp_path / "x.npy", "--out", tmp_path / "p.csv"],
+                 ["export-onnx", path, tmp_path / "m.onnx"]):
+        for _ in range(2):
+            code, out, err = run_cli(argv, capsys)
+            assert code == 0, err
+    assert nets.is_onnx_file(tmp_path / "m.onnx") and not nets.is_onnx_file(spec)

@@ -188,7 +188,7 @@ def test_out_through_a_link_a_fifo_or_dash(saved_model, tmp_path, capsys, monkey
     path, X_raw, _ = saved_model("multiclass")
     np.save(tmp_path / "x.npy", X_raw)
     labels = list(nets.load_model(path).predict(X_raw).labels)
-    (tmp_path / "real.csv").write_text("old\n")
+    (tmp_path / "real.csv").write_text("prediction\nold\n")  # an earlier --out's
     (tmp_path / "link.csv").symlink_to("real.csv")
     code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--out",
                             tmp_path / "link.csv"], capsys)
