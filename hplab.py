@@ -431,9 +431,9 @@ def cmd_gradcheck(args) -> int:
                "verdict": res.verdict, "n_parameters": res.n_parameters}
     lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
              f"({res.n_parameters} parameters)"]
-    if not 1e-8 <= args.h <= 1e-3:  # the verdict then judges the step, not backprop
+    if not 1e-7 <= args.h <= 1e-4:  # the verdict then judges the step, not backprop
         lines.append(f"note: --h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
-                     + ("rounding swamps so small a difference" if args.h < 1e-8 else
+                     + ("rounding swamps so small a difference" if args.h < 1e-7 else
                         "the curvature biases so large a difference")
                      + ", so a poor verdict may be the step's, not backprop's")
     _emit(args, summary, lines)
@@ -446,7 +446,8 @@ def _add_gradcheck(sub) -> None:
     _add_net_flags(p, dtype=False)
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
-                   help=INIT_HELP.format("biases drawn N(0, 0.1): a point off ReLU's kink"))
+                   help=INIT_HELP.format("biases drawn with std 0.1: a point off ReLU's "
+                                          "kink"))
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")
@@ -1239,7 +1240,7 @@ def _add_capacity(sub) -> None:
                     "majority class; null for regression), best {depth, width, val, test}, "
                     "sufficient_width {depth: the smallest width within the larger of 1 % "
                     "of the depth's best validation score, one validation example and the "
-                    "best's standard deviation over seeds, at most half the way down to "
+                    "best's standard deviation over seeds, less than half the way down to "
                     "majority_share}, table [{depth, width, train/val/test "
                     "accuracy and loss, val_accuracy_std, test_accuracy_std, test_loss_std, "
                     "accuracy_gap, loss_gap, iterations_to_eps, epochs_to_eps (medians over "

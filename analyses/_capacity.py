@@ -127,7 +127,8 @@ class CapacityResult:
         (relative), or for accuracy one validation example or the best configuration's
         standard deviation over seeds, when wider (0.965 against 0.975 on coin's 100
         validation examples is one example, no step up), and at most half the way down
-        from the best to `majority_share`."""
+        from the best to `majority_share` (where `sufficient_widths` keeps a width only if
+        it is strictly closer to the best than to that share)."""
         out = {}
         for depth, grp in self.table.groupby("depth"):
             v = grp[f"val_{self.metric}"]

@@ -31,7 +31,7 @@ import nets
 from nets._repr import compact_repr
 
 from ._checks import seed_count, whole
-from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
+from ._lr_ramp import CURVE_COLUMNS, check_ramp, ramp_rates, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
@@ -210,14 +210,17 @@ def shallow_descent(summary: dict) -> str | None:
 
 
 def at_ramp_start(summary: dict) -> str | None:
-    """A warning when the suggestion is the ramp's first rate (fastai's valley or slide on
-    a few points, or a loss falling from the very start), which says nothing of the rates
-    below it; None otherwise (from `LRRangeResult.summary`)."""
-    lr = summary["suggested_lr"]
-    if lr is None or lr > summary["min_lr"] * (1 + 1e-9):
+    """A warning when the suggestion was read at the ramp's first rate (fastai's valley or
+    slide on a few points, or a loss falling from the very start), which says nothing of
+    the rates below it; None otherwise (from `LRRangeResult.summary`)."""
+    lr, name = summary["suggested_lr"], summary["suggestion"]
+    if lr is None:
         return None
-    return (f"the {summary['suggestion']} suggestion is the ramp's first rate, --min-lr "
-            f"{summary['min_lr']:g} itself, which says nothing of the rates below it: lower "
+    read_at = lr * 10 if name == "minimum" else lr  # minimum: the lowest loss's rate / 10
+    if read_at > summary["min_lr"] * (1 + 1e-9):
+        return None
+    return (f"the {name} suggestion was read at the ramp's first rate, --min-lr "
+            f"{summary['min_lr']:g}, which says nothing of the rates below it: lower "
             "--min-lr, or raise --steps to read more of the curve")
 
 
@@ -225,7 +228,12 @@ def no_suggestion_reason(summary: dict) -> str:
     """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
     runs = summary["runs"]
     if all(r["stop_reason"] != "completed" for r in runs):
-        steps = int(np.median([r["steps"] for r in runs]))
+        if summary["mode"] == "looper":  # its steps are iterations: count the rates reached
+            rates = ramp_rates("looper", summary["min_lr"], summary["max_lr"],
+                               summary["num_steps"])
+            steps = int(np.median([np.sum(rates <= r["stop_lr"] * (1 + 1e-9)) for r in runs]))
+        else:
+            steps = int(np.median([r["steps"] for r in runs]))
         # the ramp's points are spread over [min_lr, max_lr]: a narrower range puts more of
         # them below the rate where the loss blows up
         return (f"the loss diverged after {steps} of {summary['num_steps']} points, too few "

@@ -48,6 +48,7 @@ from ._train import (
     new_optimizer,
     train,
     train_streams,
+    whole_steps,
 )
 from ._versions import hplab_version, versions
 from ._write_csv import write_csv
@@ -73,7 +74,7 @@ __all__ = [
     "OPTIMIZERS", "Optimizer", "make_optimizer",
     "SCHEDULES", "learning_rate", "SETTINGS_READ", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
-    "train_streams",
+    "train_streams", "whole_steps",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",
     "predict_dataset",
     "prediction_frame", "prediction_records", "read_inputs", "score_prediction",

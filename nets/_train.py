@@ -160,8 +160,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     n = len(X)
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     steps_per_epoch = math.ceil(n / bs)
-    # whole steps, rounded up; the slack: 0.7 x 10 is 7.000000000000001, not 8 steps
-    total_steps = max(1, math.ceil(cfg.max_epochs * steps_per_epoch - 1e-9))
+    total_steps = whole_steps(cfg.max_epochs, steps_per_epoch)
     ckpt_every = max(1, round(cfg.checkpoint * steps_per_epoch))
     eval_idx = (np.sort(rng.choice(n, cfg.eval_size, replace=False))
                 if n > cfg.eval_size else None)
@@ -194,7 +193,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     first_loss = best = lowest = math.inf
     best_params, best_row, bad = None, -1, 0
     status, reason = "max_epochs", f"reached max_epochs={cfg.max_epochs:g}"
-    if total_steps != cfg.max_epochs * steps_per_epoch:  # 2.4 epochs of one step each
+    if not _whole(cfg.max_epochs * steps_per_epoch):  # 2.4 epochs of one step each
         reason += (f" (rounded up to {total_steps} whole step{'s' * (total_steps > 1)}: "
                    f"{total_steps / steps_per_epoch:g} epochs)")
     t0 = time.perf_counter()
@@ -306,6 +305,18 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)
+
+
+def whole_steps(max_epochs: float, steps_per_epoch: int) -> int:
+    """The steps a run of ``max_epochs`` takes: whole steps, rounded up, at least one; a
+    product a rounding above a whole number is that number (0.28 x 25 is
+    7.000000000000001: 7 steps, not 8)."""
+    steps = max_epochs * steps_per_epoch
+    return max(1, round(steps) if _whole(steps) else math.ceil(steps))
+
+
+def _whole(x: float) -> bool:
+    return math.isclose(x, round(x), rel_tol=1e-12, abs_tol=1e-12)
 
 
 def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:

@@ -119,7 +119,7 @@ def _verdicts(result) -> list[str]:
     if m == "accuracy" and any(width_reach(result.widths, w) != "only" for w in enough.values()):
         lines.append("Close enough: the larger of 1 % of the best, one validation example "
                      f"(1/{result.n_val}) and the best width's standard deviation over seeds "
-                     "(closer than that, this sweep cannot tell widths apart), but at most "
+                     "(closer than that, this sweep cannot tell widths apart), but less than "
                      "half the way down to always predicting the majority class.")
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]

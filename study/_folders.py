@@ -84,7 +84,7 @@ def result_file(path) -> str | None:
 
 #: A training run's own files (`save_run_files`), which a new run in its folder replaces
 RUN_FILES = RESULT_FILES[:3]
-_HISTORY_HEAD = "epoch,iteration,"  # how every run's history.csv starts
+_HISTORY_HEAD = ",".join(nets.HISTORY_COLUMNS[:2]) + ","  # how a run's history.csv starts
 
 
 def foreign_run_file(folder) -> str | None:

@@ -56,7 +56,7 @@ def test_registry_flags_list_their_names():
         assert f"{optimizers} (default" in text and activations in text, command
     for command, biases in (("train", "biases start at 0"),
                             # gradcheck draws them, off ReLU's kink (its help said "at 0")
-                            ("gradcheck", "biases drawn N(0, 0.1): a point off ReLU's kink")):
+                            ("gradcheck", "biases drawn with std 0.1: a point off ReLU's kink")):
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
         assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "

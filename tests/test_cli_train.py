@@ -558,13 +558,14 @@ def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, c
     lines = dict(line.split(": ", 1) for line in out.splitlines())
     assert lines["epochs"] == "3" and lines["iterations"] == "3"
     assert lines["reason"] == "reached max_epochs=2.4 (rounded up to 3 whole steps: 3 epochs)"
-    # 0.7 x 10 steps is 7.000000000000001 in floats: 7 steps, not 8
-    X = np.random.default_rng(0).normal(size=(40, 2))
+    # 0.28 x 25 steps is 7.000000000000001 in floats: 7 whole steps, not 8 "rounded up"
+    assert 0.28 * 25 > 7 and nets.whole_steps(0.28, 25) == 7
+    X = np.random.default_rng(0).normal(size=(250, 2))
     net = nets.MLP.initialized((2, 3, 1), ("tanh",), "binary", rng=np.random.default_rng(0))
-    result = nets.train(net, nets.TrainConfig(hidden=(3,), batch_size=4, max_epochs=0.7), X,
-                        (X[:, 0] > 0).astype(int), rng=np.random.default_rng(0))
+    result = nets.train(net, nets.TrainConfig(hidden=(3,), batch_size=10, max_epochs=0.28),
+                        X, (X[:, 0] > 0).astype(int), rng=np.random.default_rng(0))
     assert result.history["iteration"].iloc[-1] == 7
-    assert result.reason == "reached max_epochs=0.7"
+    assert result.reason == "reached max_epochs=0.28"
 
 
 def test_after_early_stopping_the_figures_are_the_restored_nets(tmp_path, capsys):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
 
+import analyses
 import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
@@ -175,7 +176,7 @@ def test_a_suggestion_at_the_ramps_first_rate_is_called_weak(tmp_path, monkeypat
     argv = ["lr-range", "--dataset", "coin", "--mode", "looper", "--steps", "6"]
     code, out, err = run_cli([*argv, "--out", "six"], capsys)
     assert code == 0, err
-    said = ("the valley suggestion is the ramp's first rate, --min-lr 1e-07 itself, which "
+    said = ("the valley suggestion was read at the ramp's first rate, --min-lr 1e-07, which "
             "says nothing of the rates below it: lower --min-lr, or raise --steps")
     assert f"weak suggestion: {said}" in out
     text = " ".join(parse_html((tmp_path / "six" / "report.html").read_text()).all_text.split())
@@ -184,6 +185,15 @@ def test_a_suggestion_at_the_ramps_first_rate_is_called_weak(tmp_path, monkeypat
     code, out, err = run_cli([*argv[:-1], "9", "--min-lr", "1e-3", "--max-lr", "1",
                               "--no-report"], capsys)
     assert code == 0 and "first rate" not in out, err
+    # minimum is the lowest loss's rate / 10: at or below --min-lr it was read elsewhere
+    # (the review: "is the ramp's first rate" for a minimum read at the ramp's last rate)
+    code, out, err = run_cli([*argv[:-1], "8", "--min-lr", "1e-7", "--max-lr", "1e-6",
+                              "--suggestion", "minimum", "--json", "--no-report"], capsys)
+    s = json.loads(out)
+    assert code == 0 and s["suggested_lr"] == pytest.approx(1e-7), err
+    assert analyses.at_ramp_start(s) is None
+    assert analyses.at_ramp_start({**s, "suggested_lr": 1e-8}).startswith(
+        "the minimum suggestion was read at the ramp's first rate")
 
 
 def test_human_output_and_no_report(tmp_path, monkeypatch, capsys):
@@ -356,3 +366,12 @@ def test_a_best_grid_rate_that_learned_nothing_is_no_verdict(tmp_path, monkeypat
         f"the rate of the lowest validation loss, {v['best_grid_lr']:.3g}, did not beat a "
         "constant prediction of the training set's prior by 5% (")
     assert v["best_val_loss"] > 0.95 * v["baseline_val_loss"]
+
+
+def test_a_looper_that_diverged_counts_its_rates_not_its_steps(tmp_path, capsys):
+    # the review: "the loss diverged after 87 of 6 points" (87 iterations, 6 rates)
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper", "--steps",
+                              "6", "--min-lr", "5", "--max-lr", "1000", "--no-report"], capsys)
+    assert code == 0, err
+    assert ("no suggestion: the loss diverged after 3 of 6 points, too few to read a "
+            "suggestion from") in out

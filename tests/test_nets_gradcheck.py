@@ -195,8 +195,12 @@ def test_a_step_outside_the_courses_range_is_said_to_be_the_suspect(capsys):
     assert out.splitlines()[1] == (
         "note: --h 1e-300 lies outside the course's 1e-7 to 1e-4: rounding swamps so small a "
         "difference, so a poor verdict may be the step's, not backprop's")
-    code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", "0.1"], capsys)
-    assert "the curvature biases so large a difference" in out
+    code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", "5e-4"], capsys)
+    assert "note: --h 0.0005 lies outside the course's 1e-7 to 1e-4: the curvature biases " \
+        "so large a difference" in out
+    for inside in ("1e-7", "1e-4"):  # the bounds quoted are the bounds used
+        code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--h", inside], capsys)
+        assert code == 0 and "note" not in out, inside
     code, out, err = run_cli(["gradcheck", "--dataset", "xor"], capsys)
     assert code == 0 and "note" not in out and "excellent" in out
 
