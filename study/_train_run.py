@@ -276,10 +276,12 @@ class _Progress(nets.Callback):
     def __init__(self, max_epochs: float):
         from tqdm.auto import tqdm
 
+        # whole epochs counted as such; 0.5 of an epoch is not "0/0"
+        count = ".0f" if float(max_epochs).is_integer() else ".3g"
         self._bar = tqdm(total=float(max_epochs), unit="epoch", leave=False,
                          # tqdm puts ", " before a postfix: right after the bracket
-                         bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} [{elapsed}<{remaining}]"
-                                    "{postfix}")
+                         bar_format=f"{{l_bar}}{{bar}}| {{n:{count}}}/{{total:{count}}} "
+                                    "[{elapsed}<{remaining}]{postfix}")
         notebook = sys.modules.get("tqdm.notebook")  # a widget: redrawn in place too
         self._tenth = None if sys.stderr.isatty() or (
             notebook and isinstance(self._bar, notebook.tqdm)) else 0
