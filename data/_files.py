@@ -53,6 +53,8 @@ def _resolve_task(y: np.ndarray, task: str | None) -> str:
 
 def _existing(path: str) -> Path:
     p = Path(path).expanduser()
+    if p.is_dir():  # "file not found" sent users looking for a file that was there
+        raise DataError(f"{p} is a folder; give the data file")
     if not p.is_file():
         raise DataError(f"file not found: {p}")
     return p

@@ -913,6 +913,9 @@ def _npz(path, X, y):
     (lambda p: _npz(p, np.ones((10, 2)), np.arange(9) % 2), "wrong length"),
     (lambda p: _npz(p, np.ones((10, 2)), np.zeros(10)), "a single class"),
     (lambda p: f"npz:{p.parent / 'missing.npz'}", "file not found"),
+    # a folder was "file not found" too
+    (lambda p: (p.mkdir(), f"npz:{p}")[1], r"f.npz is a folder; give the data file"),
+    (lambda p: (p.mkdir(), f"csv:{p}")[1], r"f.npz is a folder; give the data file"),
     (lambda p: f"idx:{p.parent / 'no-such-dir'}", "folder not found"),
     (lambda p: np.save(p.with_suffix(".npy"), np.ones((4, 2))) or f"npz:{p.with_suffix('.npy')}",
      "a single .npy array, not an npz file"),
