@@ -15,7 +15,7 @@ import pandas as pd
 import nets
 
 from . import design
-from ._core import Report
+from ._core import Report, check_result
 from ._index import analysis_name
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
@@ -176,6 +176,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    check_result(result, "analyses", "CapacityResult", "capacity_sweep")
     best, m = result.best(), result.metric
     # the net is chosen by validation; a net worse there may score higher on test
     headline = {f"Test {m} of the best net (by validation)": best["test"],

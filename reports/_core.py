@@ -39,6 +39,15 @@ class _Section:
     blocks: list[dict] = field(default_factory=list)
 
 
+def check_result(result, package: str, cls: str, made_by: str) -> None:
+    """TypeError for what a script passes instead of ``package.cls``: a name, a path or a
+    ``--json`` summary (they ended in "'str' object has no attribute 'fit'"). Anything else
+    is read by its attributes, as the tests' stand-ins are."""
+    if isinstance(result, str | bytes | os.PathLike | Mapping):
+        raise TypeError(f"expected a {package}.{cls} (what {package}.{made_by} returns), "
+                        f"got {type(result).__name__} {result!r:.60}")
+
+
 def rows_shown(total: int, max_rows: int) -> int:
     """Rows a table of ``total`` rows shows under a cap of ``max_rows``: every one up to half
     again the cap (hiding a handful sends the reader to the CSV for the rows a verdict

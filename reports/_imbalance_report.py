@@ -14,7 +14,7 @@ import pandas as pd
 import nets
 
 from . import design
-from ._core import Report
+from ._core import Report, check_result
 from ._imbalance_draw import (
     draw_calibration,
     draw_confusion,
@@ -335,6 +335,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    check_result(result, "analyses", "ImbalanceResult", "imbalance_benchmark")
     status = result.status_frame()
     # runs, every seed counted
     n_failed, n_skipped = int(status["n_failed"].sum()), int(status["n_skipped"].sum())

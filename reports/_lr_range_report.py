@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import design
-from ._core import Report
+from ._core import Report, check_result
 from ._index import analysis_name
 from ._settings import shown_settings
 
@@ -247,6 +247,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    check_result(result, "analyses", "LRRangeResult", "lr_range_test")
     from analyses import RAMP_REPLACES, no_suggestion_reason
 
     summary = result.summary()

@@ -18,7 +18,7 @@ import nets
 from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
 
 from . import design
-from ._core import Report
+from ._core import Report, check_result
 from ._index import analysis_name
 
 #: The cap is borne out only by a grid rate above it by at most this factor that did worse:
@@ -311,6 +311,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     Path
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
+    check_result(result, "analyses", "ScalingResult", "scaling_study")
     from analyses._noise_scale import NOISE_WINDOW
     from analyses._scaling_law import EXTRAPOLATE
 

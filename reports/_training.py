@@ -14,7 +14,7 @@ import data
 
 from . import _training_data as td
 from . import _training_draw as tw
-from ._core import Report
+from ._core import Report, check_result
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value
 
@@ -37,6 +37,7 @@ def training_report(run, out_dir: Path | str) -> Path:
     Path
         The written ``report.html``.
     """
+    check_result(run, "study", "TrainRun", "train_run")
     ds, net, res = run.dataset, run.net, run.result
     classify = ds.task in ("binary", "multiclass")
     classes = [str(c) for c in ds.classes] if classify else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
 import threading
 import warnings
 from collections.abc import Callable
@@ -220,10 +221,19 @@ def walks_sequence(sampler: str) -> bool:
     return SAMPLERS[sampler].shared_seed
 
 
+def _check_spec(spec, caller: str) -> None:
+    """TypeError for a spec's name or path where its loaded form belongs ("'str' object has
+    no attribute 'sampler'")."""
+    if isinstance(spec, str | bytes | os.PathLike):
+        raise TypeError(f"{caller} takes a loaded spec, study.load_spec({spec!r:.60}), not its "
+                        "name or path")
+
+
 def make_sampler(spec) -> optuna.samplers.BaseSampler:
     """The spec's sampler: seeded with the study seed where every worker walks one shared
     sequence (grid, qmc), else a `TrialSeeded` one (each trial's draws from the study seed
     and the trial's number)."""
+    _check_spec(spec, "make_sampler")
     entry, options = SAMPLERS[spec.sampler], dict(spec.sampler_options)
     try:
         if entry.shared_seed:
@@ -236,6 +246,7 @@ def make_sampler(spec) -> optuna.samplers.BaseSampler:
 def make_pruner(spec) -> optuna.pruners.BasePruner:
     """``spec``'s pruner (a key of `PRUNERS`) with its ``[pruner]`` options; a bad option
     is a SpecError naming it."""
+    _check_spec(spec, "make_pruner")
     try:
         return PRUNERS[spec.pruner][0](spec, dict(spec.pruner_options))
     except SpecError:

@@ -210,3 +210,28 @@ def test_imbalance_helpers_take_what_the_estimator_takes_and_refuse_fractions():
                                          r"got labels \[0\.0, 0\.6, 1\.0, 1\.9\]"):
         nets.imbalance_metrics([0, 0.6, 1.9, 1], [0.1, 0.2, 0.8, 0.9])
     assert nets.imbalance_metrics([0, 0.0, 1.0, 1], [0.1, 0.2, 0.8, 0.9])["roc_auc"] == 1.0
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: reports.training_report("xor", "out"), "study.TrainRun"),
+    (lambda: reports.lr_range_report("runs/lr-range/coin", "out"), "analyses.LRRangeResult"),
+    (lambda: reports.scaling_report({"b_crit": 4}, "out"), "analyses.ScalingResult"),
+    (lambda: reports.capacity_report("coin", "out"), "analyses.CapacityResult"),
+    (lambda: reports.imbalance_report("digits", "out"), "analyses.ImbalanceResult")])
+def test_a_report_of_a_name_path_or_summary_is_a_type_error(call, expected, tmp_path,
+                                                            monkeypatch):
+    # they ended in "'str' object has no attribute 'fit'" (or 'summary', 'best'...)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError, match=f"expected a {re.escape(expected)} \\(what "):
+        call()
+    assert not (tmp_path / "out").exists()
+
+
+def test_sampler_and_pruner_take_a_loaded_spec():
+    # "'str' object has no attribute 'sampler'"
+    for make in (study.make_sampler, study.make_pruner):
+        with pytest.raises(TypeError, match=r"takes a loaded spec, study.load_spec\('coin'\), "
+                                            "not its name or path"):
+            make("coin")
+    spec = study.load_spec("coin")
+    assert study.make_pruner(spec) is not None and study.make_sampler(spec) is not None
