@@ -164,8 +164,11 @@ SAMPLERS = {
     "tpe": SamplerEntry(_tpe, optuna.samplers.TPESampler, None, True, False),
     "random": SamplerEntry(lambda spec, o, s: optuna.samplers.RandomSampler(seed=s, **o),
                            optuna.samplers.RandomSampler, None, True, False),
+    # per-layer widths beyond the first trial's depth are sampled at random: optuna warned
+    # so in raw log lines, trial after trial (as cmaes below)
     "qmc": SamplerEntry(
-        lambda spec, o, s: optuna.samplers.QMCSampler(seed=s, **{"scramble": True, **o}),
+        lambda spec, o, s: optuna.samplers.QMCSampler(
+            seed=s, **{"scramble": True, "warn_independent_sampling": False, **o}),
         optuna.samplers.QMCSampler, None, True, True),
     # categorical parameters (activation...) are sampled at random: optuna warned so at
     # every trial (twenty multi-line warnings for twenty trials); the README says it once

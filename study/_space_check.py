@@ -57,6 +57,14 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
         # it would be searched but never suggested: the grid ran one configuration per value
         raise SpecError(f"space.sampling_ratio: fixed.imbalance_strategy {fixed_strategy!r} "
                         "does not resample toward a ratio; drop sampling_ratio")
+    searched = space.get("imbalance_strategy")
+    if space.get("sampling_ratio") is not None and searched is not None and not any(
+            uses_ratio(name) for name in check_strategies(list(searched.choices),
+                                                          "space.imbalance_strategy")):
+        # never suggested, yet listed as searched in the report
+        raise SpecError(f"space.sampling_ratio: none of space.imbalance_strategy "
+                        f"({', '.join(map(str, searched.choices))}) resamples toward a ratio; "
+                        "drop sampling_ratio or add a sampler (e.g. smote)")
     build = build_config if strict else _build_as_stored
     layers = _depth_of_activations(space, fixed)
     try:

@@ -280,6 +280,11 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path, monkeypatch):
      r"^space\.sampling_ratio: fixed\.imbalance_strategy 'class_weight' does not resample"),
     (lambda r: r["space"].pop("imbalance_strategy"),
      r"^space\.sampling_ratio needs an imbalance_strategy"),
+    # searched, and none of the searched strategies resamples: never suggested, yet the
+    # report listed it as searched
+    (lambda r: r["space"].update(imbalance_strategy=["none", "class_weight"]),
+     r"^space\.sampling_ratio: none of space\.imbalance_strategy \(none, class_weight\) "
+     r"resamples toward a ratio; drop sampling_ratio or add a sampler \(e\.g\. smote\)$"),
     (lambda r: r["fixed"].update(imbalance_strategy="nope"),
      r"^fixed\.imbalance_strategy: unknown strategy 'nope'"),
     (lambda r: r["study"].update(pruner="median"),
@@ -297,12 +302,12 @@ def test_an_objective_without_a_value_fails_saying_which(tmp_path, monkeypatch):
      r"^study\.metric: train_accuracy is not measured on imbalance_strategy trials"),
     # the anomaly baseline trains no net: every one of its trials failed, spending budget
     (lambda r: r["study"].update(metric=["val_pr_auc", "n_parameters"]) or r["space"].update(
-        imbalance_strategy=["none", "isolation_forest"]),
+        imbalance_strategy=["none", "isolation_forest"]) or r["space"].pop("sampling_ratio"),
      r"^space\.imbalance_strategy: isolation_forest trains no net, so its trials have no "
      r"n_parameters \(study\.metric\) and would all fail; drop it or optimize only what it "
      r"measures: val_roc_auc, .*, val_accuracy, train_seconds$"),
     (lambda r: r["study"].update(metric="val_loss") or r["space"].update(
-        imbalance_strategy=["iforest"]),
+        imbalance_strategy=["iforest"]) or r["space"].pop("sampling_ratio"),
      r"^space\.imbalance_strategy: isolation_forest trains no net, so its trials have no "
      r"val_loss "),
     (lambda r: r["study"].update(metric="epochs") or r.update(

@@ -1176,3 +1176,13 @@ def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_fi
                      cwd=tmp_path)
     assert "independently" not in done.stderr, done.stderr
     assert len(trials_of(tmp_path / "c.db", "cma")) == 4
+    # qmc too, for the per-layer widths past the first trial's depth (raw [W ...] lines)
+    path = spec_file("q", n_trials=4, sampler="qmc", pruner="none", max_epochs=2,
+                     space={"width": {"low": 2, "high": 6, "per_layer": True},
+                            "depth": {"low": 1, "high": 3}})
+    done = hplab_cli("study", "run", path, "--storage", tmp_path / "q.db", "--no-report",
+                     cwd=tmp_path)
+    assert "independently" not in done.stderr, done.stderr
+    widths = [len([k for k in t.params if k.startswith("width_")])
+              for t in trials_of(tmp_path / "q.db", "q")]
+    assert len(widths) == 4 and len(set(widths)) > 1  # the depths differ: so do the widths
