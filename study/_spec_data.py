@@ -23,7 +23,9 @@ def check_binary(spec: StudySpec, dataset) -> None:
     if not spec.imbalance:
         return
     used = [m for m in spec.metrics if m in IMBALANCE_METRICS]
-    key = f"study.metric {used[0]}" if used else "imbalance_strategy"
+    # the key as written: an error said "imbalance_strategy" for space.imbalance_strategy
+    where = "space" if spec.space.get("imbalance_strategy") is not None else "fixed"
+    key = f"study.metric {used[0]}" if used else f"{where}.imbalance_strategy"
     if dataset.task == "binary":
         # every trial's imbalance metrics (an objective's, or a strategy's records) need
         # both classes: ROC AUC has no value on one
@@ -58,14 +60,18 @@ def check_sampling_ratio(spec: StudySpec, dataset) -> None:
     strategies = strategy.choices if strategy else (spec.fixed.get("imbalance_strategy"),)
     if ratio is not None:
         key, lowest = "space.sampling_ratio", min(ratio.candidates())
-    else:
-        key = "fixed.sampling_ratio"
-        lowest = spec.fixed.get("sampling_ratio", nets.DEFAULT_SAMPLING_RATIO)
+    elif "sampling_ratio" in spec.fixed:
+        key, lowest = "fixed.sampling_ratio", spec.fixed["sampling_ratio"]
+    else:  # not written: named as the default it is, and where to set another
+        key, lowest = "fixed.sampling_ratio", nets.DEFAULT_SAMPLING_RATIO
+    written = ratio is not None or "sampling_ratio" in spec.fixed
     for name in filter(None, strategies):
         why = nets.nothing_to_resample(name, dataset.y_train, lowest,
                                        f"{spec.dataset}'s training split", key)
         if why:
-            raise SpecError(f"{key} {lowest:g} ({name}): {why}")
+            raise SpecError((f"{key} {lowest:g} ({name})" if written else
+                             f"the default sampling ratio {lowest:g} ({name}; {key} sets "
+                             "another)") + f": {why}")
 
 
 def check_neighbours(spec: StudySpec, dataset) -> None:

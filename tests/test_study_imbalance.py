@@ -343,7 +343,8 @@ def test_cli_bad_strategy_exits_2_naming_the_key(tmp_path):
 
 @pytest.mark.parametrize("metric, space, key", [
     ("val_pr_auc", 'lr = { low = 0.01, high = 0.1 }', "study.metric val_pr_auc"),
-    ("val_accuracy", 'imbalance_strategy = ["none", "smote"]', "imbalance_strategy"),
+    # the key as written ("imbalance_strategy" alone named neither table)
+    ("val_accuracy", 'imbalance_strategy = ["none", "smote"]', "space.imbalance_strategy"),
 ])
 def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, capsys, metric, space, key):
     path = tmp_path / "multi.toml"
@@ -532,8 +533,9 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
 @pytest.mark.parametrize("space, key, lowest, valid", [
     ('imbalance_strategy = ["none", "smote"]\nsampling_ratio = { low = 0.2, high = 1.0 }\n',
      "space.sampling_ratio", "0.2", ("low = 0.2", "low = 0.5")),
-    # no ratio given: the samplers' default 0.2 (1:5); a fixed one above 0.33 runs
-    ('imbalance_strategy = ["none", "random_under"]\n', "fixed.sampling_ratio", "0.2",
+    # no ratio given: the samplers' default 0.2 (1:5), said to be the default (it named a
+    # fixed.sampling_ratio the spec did not have); a fixed one above 0.33 runs
+    ('imbalance_strategy = ["none", "random_under"]\n', "the default sampling ratio", "0.2",
      ("[space]\n", "[fixed]\nsampling_ratio = 0.5\n\n[space]\n")),
 ])
 def test_a_sampling_ratio_below_the_datas_own_exits_2_before_storage(tmp_path, capsys, space,
