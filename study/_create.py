@@ -12,10 +12,12 @@ import warnings
 
 import optuna
 
+import nets
+
 from ._errors import SpecError, StorageError
 from ._run_data import absolute_data, check_data, new_spec_hint
 from ._spec import StudySpec, load_spec, parse_spec, stored_budget
-from ._spec_diff import first_difference
+from ._spec_diff import differences, first_difference
 from ._storage import StorageURL, open_storage, release, resolve_storage
 from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
 
@@ -84,10 +86,12 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
     earlier = _parse_stored(stored, spec.name, where)
-    changed = first_difference(earlier, spec)
+    changed = differences(earlier, spec)  # every one: fixed one by one, they came one by one
     if changed:
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
-                        f"spec ({changed} differs); {new_spec_hint(earlier, spec)}")
+                        f"spec ({nets.and_list(changed)} "
+                        f"differ{'s' if len(changed) == 1 else ''}); "
+                        f"{new_spec_hint(earlier, spec)}")
     _check_directions(study, spec, where)
     if dataset is not None:
         check_data(study, dataset, where, "restore the study's data, or change study.name "

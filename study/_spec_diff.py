@@ -26,30 +26,36 @@ _FIXED_FIELDS = {"name": "study.name", "dataset": "study.dataset", "metrics": "s
 
 
 def first_difference(old: StudySpec, new: StudySpec) -> str | None:
-    """The first key whose meaning differs between two specs (None if none does).
+    """The first key whose meaning differs between two specs (None if none does)."""
+    return next(iter(differences(old, new)), None)
+
+
+def differences(old: StudySpec, new: StudySpec) -> list[str]:
+    """Every key whose meaning differs between two specs, in the spec's order.
 
     Meanings, not spellings: a default written out (``seed = 0``, ``log = false``, an empty
     ``[pruner]`` table, ``fixed.init = "xavier"``) is the same spec as one leaving it out.
     """
+    out = []
     for name, key in _FIXED_FIELDS.items():
         a, b = getattr(old, name), getattr(new, name)
         if name == "dataset":  # an earlier version stored a file's path as written, and
             # options in another order are the same data
             a, b = data.canonical_name(a), data.canonical_name(b)
         if a != b:
-            return key
+            out.append(key)
+    space_a = {p.name: _meaning(p) for p in old.space.params}
+    space_b = {p.name: _meaning(p) for p in new.space.params}
     if old.space.per_layer != new.space.per_layer:
-        return "space.width"
-    tables = (("space", {p.name: _meaning(p) for p in old.space.params},
-               {p.name: _meaning(p) for p in new.space.params}),
+        space_a["width"] = (space_a.get("width"), old.space.per_layer)
+        space_b["width"] = (space_b.get("width"), new.space.per_layer)
+    tables = (("space", space_a, space_b),
               ("fixed", _set_fixed(old), _set_fixed(new)),
               ("sampler", old.sampler_options, new.sampler_options),
               ("pruner", old.pruner_options, new.pruner_options))
     for table, a, b in tables:
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) != b.get(key):
-                return f"{table}.{key}"
-    return None
+        out += [f"{table}.{key}" for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+    return out
 
 
 def _meaning(p):

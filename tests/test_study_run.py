@@ -527,6 +527,13 @@ def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_
                                                 "init": "he"})
     assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
     assert "(fixed.init differs)" in capsys.readouterr().err
+    # several edits are named at once (the first alone sent a user round three times)
+    changed = spec_file("c", n_trials=2, seed=7, space={"lr": {"low": 0.05, "high": 3.0}},
+                        fixed={"batch_size": 2, "checkpoint": 4, "optimizer": "adam"})
+    assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
+    assert "(study.seed, space.lr, space.width and fixed.optimizer differ); change " \
+        "study.name" in capsys.readouterr().err  # width: the space given leaves it out
+    assert outcome(trials_of(db, "c")) == before
 
 
 def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
