@@ -204,6 +204,13 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         frame = pd.DataFrame({"number": pd.Series(dtype=int)})
     frame = frame.merge(info, on="number", how="left")
     frame = _utc_times(frame, trials)
+    # whole numbers stay whole where some trials lack the parameter (width_1 of a depth-1
+    # trial): pandas made the column float, 3.0
+    ints = {n for t in trials for n, d in t.distributions.items()
+            if isinstance(d, optuna.distributions.IntDistribution)}
+    for name in ints:
+        if f"params_{name}" in frame:
+            frame[f"params_{name}"] = frame[f"params_{name}"].astype("Int64")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
         frame.drop(columns=drop).to_csv(sys.stdout, index=False)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import optuna
+import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, run_cli
 from conftest import require_module, trials_of
@@ -1070,6 +1071,20 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and "is the study's storage" in err and len(err.splitlines()) == 1
     assert [(t.number, t.state, t.values) for t in trials_of(db, "ls")] == stored
+
+
+def test_an_export_writes_whole_widths_whole_where_some_trials_lack_them(spec_file,
+                                                                         tmp_path):
+    # a depth-1 trial has no width_1: pandas made the column float, "3.0"
+    spec = spec_file("pl", n_trials=6, pruner="none", max_epochs=2, sampler="random",
+                     space={"width": {"low": 2, "high": 6, "per_layer": True},
+                            "depth": {"low": 1, "high": 3}})
+    study.run_study(study.load_spec(spec), storage=str(tmp_path / "pl.db"), progress=False)
+    study.export_csv("pl", tmp_path / "pl.csv", storage=str(tmp_path / "pl.db"))
+    table = pd.read_csv(tmp_path / "pl.csv", dtype=str, keep_default_na=False)
+    widths = table["params_width_1"].tolist()
+    assert "" in widths and any(widths), widths  # some trials have one, some not
+    assert all(w == "" or w.isdigit() for w in widths), widths
 
 
 def test_grid_search_visits_every_point_once(spec_file, tmp_path):
