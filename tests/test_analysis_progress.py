@@ -19,6 +19,7 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.slow
 def test_a_bar_over_the_runs_and_none_with_json(command, capsys, tmp_path, monkeypatch):
     from analyses import _backend
 

@@ -99,6 +99,7 @@ def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     assert "`study list` print a JSON list of such objects" in readme
 
 
+@pytest.mark.slow
 def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, capsys,
                                                         spec_file):
     # the keys are a contract (README): only scaling, lr-range and capacity said theirs

@@ -118,6 +118,7 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
 
 
+@pytest.mark.slow
 def test_reports_never_land_in_another_commands_folder(stored, capsys):
     _, model = stored
     run_folder = model.parent

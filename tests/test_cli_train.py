@@ -474,6 +474,7 @@ def test_a_report_files_link_is_refused_before_anything_is_written_or_deleted(tm
     assert (out_dir / "model.npz").read_bytes() == saved and (out_dir / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_run_into_report_files_it_cannot_write_is_refused_before_training(tmp_path,
                                                                             capsys):
     # QA: another user's train into a run whose report_files/ it could not write deleted

@@ -272,6 +272,7 @@ def test_same_seed_same_table():
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.slow
 def test_the_benchmark_holds_one_variant_at_a_time(monkeypatch, workers):
     # every (ratio, seed) variant was loaded before the first run and each task carried
     # its arrays: on MNIST at 1:50, 205 MB more a seed, and more again in every worker

@@ -17,6 +17,7 @@ import reports
 FAST = ["--hidden", "4", "--epochs", "8", "--workers", "1"]
 
 
+@pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"
     rc = hplab.main(["imbalance", "--dataset", "moons?n_train=1500&noise=0.35",
@@ -476,6 +477,7 @@ def test_a_sampler_with_no_seed_run_both_ways_gets_no_leakage_numbers(tmp_path, 
     assert len(table) == len(summary["leakage"]) and set(table["n_seeds_paired"]) == {0}
 
 
+@pytest.mark.slow
 def test_the_counts_table_shows_every_strategy_at_both_thresholds(tmp_path, capsys):
     # QA: with all 13 strategies the table showed "first 25 of 26 rows": the last
     # strategy's tuned-threshold counts were only in the CSV

@@ -143,6 +143,7 @@ class _WithExact(GradientNoiseScale):
 
 
 @pytest.mark.parametrize("name, noise_seeds", [("double-arc", range(4)), ("coin", range(2))])
+@pytest.mark.slow
 def test_the_window_estimate_lands_near_the_exact_noise_scale(name, noise_seeds):
     # QA: one small batch per measurement and an EMA read at one step gave B_simple 3.27 on
     # double-arc where the exact value is ~27 (the per-draw trace estimate is skewed:

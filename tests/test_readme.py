@@ -23,6 +23,7 @@ def test_the_readme_has_the_examples_this_file_runs():
     assert len(BLOCKS) == 2
 
 
+@pytest.mark.slow
 def test_xor_from_python_converges_like_the_course_and_the_command(tmp_path, capsys):
     import json
 

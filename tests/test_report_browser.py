@@ -144,6 +144,7 @@ def test_a_word_in_a_headline_card_stays_whole_in_a_laptop_window(tmp_path, caps
     assert set(seen["stat_lines"].values()) == {1}, seen["stat_lines"]
 
 
+@pytest.mark.slow
 def test_on_a_phone_figures_keep_three_quarters_of_their_size(report_path, tmp_path):
     # QA: at 390 px every figure shrank to ~35 %, its ticks and legends 3-5 px tall; now it
     # scrolls sideways inside its frame, and the page still does not
@@ -162,6 +163,7 @@ def test_on_a_phone_figures_keep_three_quarters_of_their_size(report_path, tmp_p
     assert all(img["shown"] <= img["width"] + 1 for img in laptop["images"])  # as drawn
 
 
+@pytest.mark.slow
 def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path):
     import study
 

@@ -734,6 +734,7 @@ def _layout(fig) -> dict:
 
 
 @pytest.mark.parametrize("k", [12, 40])
+@pytest.mark.slow
 def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch, parse_html,
                                                   k):
     # QA: from ~10 classes the hidden-space legend (one row) was cut at both sides; at 40

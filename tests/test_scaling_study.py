@@ -159,6 +159,7 @@ def _runs_remembered(monkeypatch) -> None:
     monkeypatch.setattr(_scaling, "run_tasks", run_tasks)
 
 
+@pytest.mark.slow
 def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, monkeypatch):
     # QA: B = 8 missed the target in 2000 steps, 32...900 took about 1200: "below_range",
     # "B_crit < 8" (the smallest batch tested), 32...900 "maximal parallelism" and

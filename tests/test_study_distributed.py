@@ -204,6 +204,7 @@ study.run_study(study.load_spec(sys.argv[1]), storage=sys.argv[2], progress=Fals
 
 
 @pytest.mark.parametrize("storage", ["race.db", "race.log"])
+@pytest.mark.slow
 def test_two_runs_racing_to_create_a_study_sample_apart(spec_file, tmp_path, storage):
     path = spec_file("race", n_trials=6, sampler="random", pruner="none", max_epochs=2)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

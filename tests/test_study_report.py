@@ -600,6 +600,7 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file, tmp_path,
                                                                       capsys):
     # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
@@ -716,6 +717,7 @@ def test_every_failed_trial_has_its_reason_in_the_report(spec_file, tmp_path, mo
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_trials_that_stopped_are_shown_past_the_best_first_rows(spec_file, tmp_path):
     # 38 trials: the best-first table shows 25, and the two that diverged come last
     rates = [0.01 * (i + 1) for i in range(36)] + [5000.0, 9000.0]
@@ -761,6 +763,7 @@ def _facts(html: str) -> dict[str, str]:
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_the_report_shows_the_command_that_ran_the_study(spec_file, tmp_path, capsys,
                                                         monkeypatch):
     monkeypatch.chdir(tmp_path)  # the report goes to runs/studies/NAME
@@ -827,6 +830,7 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
 
 
 @pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
         spec_file, tmp_path, monkeypatch, capsys, user_cli):
     # QA: another user's report.html or spec.toml (mode 600) was "a report.html hplab did

@@ -626,6 +626,7 @@ def test_a_study_an_earlier_version_stored_stays_readable(spec_file, tmp_path, c
     assert "created from another spec (study.metric differs)" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_stored_lr_range_below_its_fixed_lr_min_reads_and_resumes(spec_file, tmp_path,
                                                                      capsys):
     # earlier versions let lr_min above lr through (cosine then ramped the rate up): the
@@ -995,6 +996,7 @@ def test_trial_info_reads_every_layout():
     assert record.user_attrs["record"]["status"] == "pruned"
 
 
+@pytest.mark.slow
 def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
     db = tmp_path / "clients.db"
     summary = study.run_study(study.load_spec(spec_file("clients", n_trials=3)),
@@ -1187,6 +1189,7 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
         study.run_study(edited, storage=str(db), progress=False)
 
 
+@pytest.mark.slow
 def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_file, tmp_path):
     # QA: optuna warned "sampled independently using RandomSampler" at every trial (the
     # README says cmaes samples categorical parameters at random)

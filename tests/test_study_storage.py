@@ -190,6 +190,7 @@ def test_unreachable_database_fails_fast_and_masks_the_password(spec_file, capsy
     assert code == 2 and "hunter2" not in err and "password=***" in err
 
 
+@pytest.mark.slow
 def test_silent_server_times_out_instead_of_hanging(spec_file, capsys):
     """A server that accepts connections and never answers: connect_timeout ends it."""
     server = socket.socket()
@@ -343,6 +344,7 @@ def _open_at(path: str, start: float) -> str:
         return str(exc)
 
 
+@pytest.mark.slow
 def test_processes_opening_a_new_sqlite_file_together_all_get_in(tmp_path):
     """Two terminals starting studies on a new file: switching it to WAL at once made
     SQLite answer "database is locked" at once (no busy wait) to one of them every few
