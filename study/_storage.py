@@ -178,6 +178,8 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     special = where.path is not None and _special_file(where.path)
     if special:  # reading one waits for a writer that never comes
         raise StorageError(f"storage {where.path} is {special}, not a file; give a file path")
+    if where.path is not None and where.path.is_dir():  # sqlite:////: "'/' has an empty name"
+        raise StorageError(f"storage {where.path} is a folder; give a file path in it")
     claim = where.path.with_name(where.path.name + ".claim") if where.path else None
     if not read_only and claim is not None and claim.exists() and not os.access(claim, os.R_OK):
         # study runs lock it to claim trials: refused before a run stores its budget

@@ -821,6 +821,15 @@ def test_a_named_pipe_is_refused_as_a_storage_not_read_forever(tmp_path, spec_fi
             assert run_cli([*argv, "--storage", pipe], capsys) == (2, "", said)
 
 
+def test_a_folder_is_refused_as_a_storage_in_one_line(tmp_path, spec_file, capsys):
+    # QA: `--storage sqlite:////` said "PosixPath('/') has an empty name", a folder
+    # elsewhere "unable to open database file"
+    for url, folder in (("sqlite:////", "/"), (f"sqlite:///{tmp_path}", tmp_path)):
+        said = f"hplab study: error: storage {folder} is a folder; give a file path in it\n"
+        for argv in (["study", "list"], ["study", "run", spec_file("f", n_trials=1)]):
+            assert run_cli([*argv, "--storage", url], capsys) == (2, "", said)
+
+
 def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "empty"))
     db = tmp_path / "m.db"
