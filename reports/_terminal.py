@@ -89,8 +89,12 @@ def study_lines(s: dict) -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, best trial, problems, report."""
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
                                                   strict=False))
+    done, budget = s["n_finished"], s["n_trials"]
+    # --trials lowered the budget below what ran: "6/3" read as a typo (the report says so)
+    count = f"{done}/{budget}" if budget is None or done <= budget else \
+        f"{done} (budget {budget})"
     lines = [f"study {s['study']} ({s['storage']}), dataset {s['dataset']}: {metrics}",
-             f"trials {s['n_finished']}/{s['n_trials']}: {s['n_complete']} complete, "
+             f"trials {count}: {s['n_complete']} complete, "
              f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
              f"({s['n_error']} errors, {s['n_retried']} retried, "
              f"{s['n_interrupted']} interrupted)"

@@ -748,6 +748,9 @@ def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
     report = Path(json.loads(capsys.readouterr().out)["report_path"])
     text = " ".join(report.read_text().split())
     assert "3 (budget 2) trials finished" in text and "3 of 2" not in text
+    # nor "trials 3/2" in the terminal
+    assert hplab.main(["study", "show", "low", "--storage", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("trials 3 (budget 2): 3 complete")
 
 
 def _facts(html: str) -> dict[str, str]:
