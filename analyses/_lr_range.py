@@ -35,6 +35,7 @@ from ._lr_ramp import CURVE_COLUMNS, check_ramp, ramp_rates, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
+    MINIMUM_DIVISOR,
     SKIP_END,
     SKIP_START_FRACTION,
     SUGGESTIONS,
@@ -216,7 +217,7 @@ def at_ramp_start(summary: dict) -> str | None:
     lr, name = summary["suggested_lr"], summary["suggestion"]
     if lr is None:
         return None
-    read_at = lr * 10 if name == "minimum" else lr  # minimum: the lowest loss's rate / 10
+    read_at = lr * MINIMUM_DIVISOR if name == "minimum" else lr  # where it was read
     if read_at > summary["min_lr"] * (1 + 1e-9):
         return None
     return (f"the {name} suggestion was read at the ramp's first rate, --min-lr "

@@ -84,11 +84,15 @@ def steepest(lrs: np.ndarray, losses: np.ndarray) -> float:
     return float(lrs[int(np.argmin(slope))])
 
 
+#: ``minimum`` suggests the lowest loss's rate divided by this
+MINIMUM_DIVISOR = 10
+
+
 def minimum(lrs: np.ndarray, losses: np.ndarray) -> float:
-    """The rate of the lowest loss divided by 10."""
+    """The rate of the lowest loss divided by `MINIMUM_DIVISOR` (10)."""
     if len(losses) < MIN_POINTS:
         return math.nan
-    return float(lrs[int(np.argmin(losses))]) / 10
+    return float(lrs[int(np.argmin(losses))]) / MINIMUM_DIVISOR
 
 
 def slide(lrs: np.ndarray, losses: np.ndarray, *, lr_diff: int = 15, thresh: float = 0.005,
