@@ -284,8 +284,31 @@ def _analysis_out(args) -> Path | None:
 
 def _workers_flag(p: argparse.ArgumentParser, default: int) -> None:
     """--workers, one meaning for every command that spreads work over processes."""
-    p.add_argument("--workers", type=int, default=default,
+    p.add_argument("--workers", type=_workers, default=default,
                    help="local worker processes (-1: every core)")
+
+
+def _workers(text: str) -> int:
+    # checked here, not by the API, whose message names its argument (workers), not the flag
+    n = _int_or_none(text)
+    if n is None or (n < 1 and n != -1):
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= 1 (or -1 for every core), got {text!r}")
+    return n
+
+
+def _trials(text: str) -> int:
+    n = _int_or_none(text)
+    if n is None or n < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return n
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- train
@@ -612,7 +635,10 @@ def cmd_study_run(args) -> int:
 
     spec = study.spec_to_run(args.spec, args.storage)  # a refused file of a stored study resumes
     if args.trials is not None:
-        spec = spec.with_trials(args.trials)
+        try:
+            spec = spec.with_trials(args.trials)
+        except study.SpecError as exc:  # beyond a grid's points: the API names n_trials
+            raise study.SpecError(f"--trials{str(exc).removeprefix('n_trials')}") from None
     if args.report:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
@@ -755,7 +781,8 @@ def _add_study(sub) -> None:
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
     q.add_argument("spec", help="ready spec name (xor, coin, digits...) or a .toml path")
     _workers_flag(q, 1)
-    q.add_argument("--trials", type=int, default=None, help="study-wide total (overrides)")
+    q.add_argument("--trials", type=_trials, default=None,
+                   help="study-wide total (overrides)")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     q.add_argument("--json", action="store_true", help="print one JSON object")
@@ -797,7 +824,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_report)
     q = sub.add_parser("demo", help="a real study on digits with 2 workers, and its report")
     _workers_flag(q, 2)
-    q.add_argument("--trials", type=int, default=None, help="trials (default: the spec's)")
+    q.add_argument("--trials", type=_trials, default=None, help="trials (default: the spec's)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_demo)

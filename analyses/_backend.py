@@ -86,7 +86,8 @@ def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) 
                          "(e.g. tcp://127.0.0.1:8786)")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or (workers < 1 and workers != -1)):
-        raise ValueError(f"workers must be >= 1 (or -1 for every core), got {workers!r}")
+        raise ValueError(f"workers must be an integer >= 1 (or -1 for every core), "
+                         f"got {workers!r}")
 
 
 def _address_ok(address: str) -> bool:

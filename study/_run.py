@@ -208,10 +208,10 @@ def _pool(spec, where, workers, run_id, threads, dataset) -> bool:
 
 
 def local_workers(workers) -> int:
-    """``--workers`` as a number of processes: -1 is one per core (as for the analyses)."""
+    """``workers`` as a number of processes: -1 is one per core (as for the analyses)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or (workers < 1
                                                                      and workers != -1):
-        raise SpecError(f"--workers must be an integer >= 1 (or -1 for every core), "
+        raise SpecError(f"workers must be an integer >= 1 (or -1 for every core), "
                         f"got {workers!r}")
     return cores() if workers == -1 else workers
 

@@ -138,15 +138,15 @@ class StudySpec:
     def with_trials(self, n_trials: int) -> StudySpec:
         """The same spec with another study-wide trial count."""
         if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-            raise SpecError(f"--trials must be an integer >= 1, got {n_trials!r}")
+            raise SpecError(f"n_trials must be an integer >= 1, got {n_trials!r}")
         raw = json.loads(json.dumps(self.raw))
         raw["study"]["n_trials"] = n_trials
         try:
             return parse_spec(raw, path=self.path, strict=self.strict)
-        except SpecError as exc:  # the count came from the flag, not the spec's key
+        except SpecError as exc:  # the count came from the argument, not the spec's key
             message = str(exc)
             if message.startswith("study.n_trials"):
-                raise SpecError("--trials" + message.removeprefix("study.n_trials")) from None
+                raise SpecError(message.removeprefix("study.")) from None
             raise
 
 

@@ -218,7 +218,14 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
         code, out, err = run_cli(["study", "run", path, "--workers", bad, "--storage",
                                tmp_path / "b.db"], capsys)
         assert code == 2 and err.count("\n") == 1
-        assert f"--workers must be an integer >= 1 (or -1 for every core), got {bad}" in err
+        assert err == ("hplab study run: error: argument --workers: expected an integer >= 1 "
+                       f"(or -1 for every core), got '{bad}'\n")
+    assert not (tmp_path / "b.db").exists()
+    # a script's call names its argument, not the command's flag
+    for bad in (0, -2, 1.0, True):
+        with pytest.raises(study.SpecError, match=r"^workers must be an integer >= 1 "
+                           rf"\(or -1 for every core\), got {bad!r}$"):
+            study.run_study(path, storage=str(tmp_path / "b.db"), workers=bad)
     assert not (tmp_path / "b.db").exists()
 
 

@@ -645,15 +645,28 @@ def test_with_trials_overrides_the_total_only():
     spec = load_spec("coin")
     more = spec.with_trials(99)
     assert more.n_trials == 99 and more.space == spec.space
-    with pytest.raises(SpecError, match="--trials"):
+    # the argument's name: the command line names its flag (below)
+    with pytest.raises(SpecError, match=r"^n_trials must be an integer >= 1, got 0$"):
         spec.with_trials(0)
 
 
-def test_trials_beyond_a_grid_name_the_flag():
+def test_trials_beyond_a_grid_name_the_argument_or_the_flag(tmp_path, capsys):
+    from cli_helpers import run_cli
+    from conftest import write_spec_toml
+
     raw = _raw(sampler="grid")
     raw["space"] = {"lr": [0.01, 0.1], "width": [2, 4]}
-    with pytest.raises(SpecError, match=r"^--trials 5 exceeds the grid's 4 points$"):
+    with pytest.raises(SpecError, match=r"^n_trials 5 exceeds the grid's 4 points$"):
         parse_spec(raw).with_trials(5)
+    path = write_spec_toml(tmp_path / "grid.toml", raw)
+    code, _, err = run_cli(["study", "run", path, "--trials", 5, "--storage",
+                            tmp_path / "g.db"], capsys)
+    assert (code, err) == (2, "hplab study: error: --trials 5 exceeds the grid's 4 "
+                              "points\n")
+    assert not (tmp_path / "g.db").exists()
+    code, _, err = run_cli(["study", "run", path, "--trials", 0], capsys)
+    assert (code, err) == (2, "hplab study run: error: argument --trials: expected an "
+                              "integer >= 1, got '0'\n")
 
 
 def test_study_spec_lists_the_ready_specs_and_prints_one_to_edit(tmp_path, capsys):
