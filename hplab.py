@@ -21,6 +21,7 @@ import shlex
 import signal
 import sys
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -629,6 +630,24 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     return _after_report(args, failed)
 
 
+def _study_stops(args, name: str, run) -> dict:
+    """``run()``'s summary (a study run, a worker joining one, the demo). Stopped by a
+    signal, it prints with --json the study as the stop left it, ``stopped`` saying why
+    (a script reading the JSON learns what was kept; no report is written), and stops."""
+    import study
+
+    started = time.perf_counter()
+    try:
+        return run()
+    except KeyboardInterrupt:
+        if args.json:
+            with contextlib.suppress(*USER_ERRORS):  # stopped before the study was stored
+                summary = study.show_study(name, args.storage)
+                _emit(args, {**summary, "seconds": time.perf_counter() - started,
+                             "stopped": _ended_by(), "report_path": None}, [])
+        raise
+
+
 def cmd_study_run(args) -> int:
     import reports
     import study
@@ -646,9 +665,9 @@ def cmd_study_run(args) -> int:
     # stored with the study for its report, which is written later, maybe elsewhere: the
     # folder the spec path and the default storage are relative to goes with it
     command = f"cd {shlex.quote(os.getcwd())} && {_command_line(args.argv)}"
-    summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json, command=command,
-                              explicit_trials=args.trials is not None)
+    summary = _study_stops(args, spec.name, lambda: study.run_study(
+        spec, storage=args.storage, workers=args.workers, progress=not args.json,
+        command=command, explicit_trials=args.trials is not None))
     return _study_end(args, spec.name, summary, report=args.report)
 
 
@@ -656,8 +675,9 @@ def cmd_study_worker(args) -> int:
     import reports
     import study
 
-    summary = study.join_study(args.study, storage=args.storage, workers=args.workers,
-                               progress=not args.json, dataset=args.data)
+    summary = _study_stops(args, args.study, lambda: study.join_study(
+        args.study, storage=args.storage, workers=args.workers, progress=not args.json,
+        dataset=args.data))
     _emit(args, summary, reports.study_lines(summary))
     return 0
 
@@ -763,9 +783,9 @@ def cmd_demo(args) -> int:
     replaced = study.earlier_demo(args.storage, spec)  # the demo replaces only its own
     if replaced:
         print(f"hplab demo: replacing the earlier demo study in {replaced}", file=sys.stderr)
-    summary = study.run_study(spec, storage=args.storage, workers=args.workers,
-                              progress=not args.json, fresh=True,
-                              command=_command_line(args.argv))
+    summary = _study_stops(args, spec.name, lambda: study.run_study(
+        spec, storage=args.storage, workers=args.workers, progress=not args.json, fresh=True,
+        command=_command_line(args.argv)))
     return _study_end(args, spec.name, summary, report=True)
 
 
@@ -1342,6 +1362,8 @@ _STUDY_SUMMARY = (
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
     "name), report_path")
+_STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
+            '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
 # What each command's --json prints, said in its --help (lr-range, scaling and capacity
 # say it in their own descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
@@ -1361,8 +1383,8 @@ JSON_KEYS = {
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",
-    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, stopped (\"timeout\" or null)",
-    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, stopped (\"timeout\" or null)",
+    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
+    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
                        "n_finished, n_complete, n_pruned, n_fail, n_running, best_value",
@@ -1370,7 +1392,7 @@ JSON_KEYS = {
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
-    ("demo",): f"{_STUDY_SUMMARY}, seconds, stopped",
+    ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
     ("predict",): "model, task, classes, dataset, split, data_seed, data_changed, input, n, "
                   "n_shown, predictions, probabilities, accuracy, rmse, mae, out_path",
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
@@ -1557,9 +1579,14 @@ def _stopped() -> int:
     the signal (SIGTERM 143, SIGHUP 129), 130 for Ctrl-C."""
     signum = _terminated[-1] if _terminated else signal.SIGINT
     with contextlib.suppress(OSError):  # a closed terminal's stderr fails (EIO)
-        print(f"hplab: {_ENDED_BY.get(signal.Signals(signum).name, 'interrupted')}",
-              file=sys.stderr)
+        print(f"hplab: {_ended_by()}", file=sys.stderr)
     return 128 + signum
+
+
+def _ended_by() -> str:
+    """What stopped the command: "interrupted" (Ctrl-C), "terminated" or "hung up"."""
+    signum = _terminated[-1] if _terminated else signal.SIGINT
+    return _ENDED_BY.get(signal.Signals(signum).name, "interrupted")
 
 
 def _exit_now(code: int) -> None:

@@ -695,8 +695,8 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     # its own session, so the signal goes to the whole process group, as a terminal's Ctrl-C
     run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
-                            "--storage", db, "--workers", str(workers), "--no-report"],
-                           cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            "--storage", db, "--workers", str(workers), "--no-report",
+                            "--json"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True,
                            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
                            if background else None)
@@ -718,7 +718,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
         time.sleep(0.25)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, sig)
-    _, err = run.communicate(timeout=60)
+    out, err = run.communicate(timeout=60)
     code, last = {signal.SIGINT: (130, "interrupted"), signal.SIGTERM: (143, "terminated"),
                   signal.SIGHUP: (129, "hung up")}[sig]
     assert run.returncode == code, err[-2000:]
@@ -738,6 +738,15 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
         assert trials[number].values == values
     interrupted = [t for t in trials if study.trial_info(t).get("status") == "interrupted"]
     assert interrupted and all(t.state == TrialState.FAIL for t in interrupted)
+    # --json: the study as the stop left it, and why it stopped (a second Ctrl-C may land
+    # while it is read: then there is none)
+    if out or not twice:
+        summary = json.loads(out)
+        assert (summary["stopped"], summary["report_path"]) == (last, None)
+        shown = study.show_study("intr", str(db))
+        assert summary["n_interrupted"] == len(interrupted) == shown["n_interrupted"]
+        assert summary == {**shown, "seconds": summary["seconds"], "stopped": last,
+                           "report_path": None} and summary["seconds"] > 0
     if to_group and sig == signal.SIGINT and not twice:  # the resume once per pool size
         summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
         assert summary["n_finished"] == 3  # the resume redid the interrupted trials
@@ -806,7 +815,7 @@ def test_ctrl_c_while_pool_workers_start_is_one_line(command, spec_file, tmp_pat
         assert run.poll() is None and time.monotonic() < deadline, "no pool worker started"
         time.sleep(0.005)
     os.killpg(run.pid, signal.SIGINT)
-    _, err = run.communicate(timeout=60)
+    out, err = run.communicate(timeout=60)
     assert "Traceback" not in err, err[-3000:]
     assert run.returncode == 130 and err.strip().splitlines()[-1] == "hplab: interrupted"
 
