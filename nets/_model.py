@@ -46,6 +46,8 @@ class MLP:
             raise ValueError(f"a {head} head cannot have {self.sizes[-1]} output(s) "
                              f"(sizes {self.sizes})")
         self.dtype = np.dtype(dtype)
+        if self.dtype.kind == "f":  # ">f8" (an array read from a big-endian file) is float64
+            self.dtype = self.dtype.newbyteorder("=")
         if self.dtype not in (np.float32, np.float64):  # ints truncated xavier's draws to 0
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         refuse_beyond_memory(self.n_parameters, self.dtype, 1, "its weights")

@@ -179,6 +179,11 @@ def test_a_net_is_float32_or_float64():
         with pytest.raises(ValueError, match="dtype must be float32 or float64, got"):
             nets.MLP.initialized((3, 4, 1), ("tanh",), "binary", rng=np.random.default_rng(0),
                                  dtype=dtype)
+    # a byte order other than the machine's is the same float64, as the estimators take it
+    nonnative = ">f8" if np.little_endian else "<f8"
+    net = nets.MLP.initialized((3, 4, 1), ("tanh",), "binary", rng=np.random.default_rng(0),
+                               dtype=nonnative)
+    assert net.dtype == np.float64 and net.dtype.isnative and net.flat.dtype.isnative
 
 
 def test_arguments_are_named_in_their_errors():
