@@ -124,8 +124,8 @@ class CapacityResult:
     def sufficient_within(self) -> dict[int, float]:
         """Per depth, how close (in the metric's units) a width's mean validation score
         must come to the depth's best to be sufficient: `SUFFICIENT_WITHIN` of the best
-        (relative), or for accuracy one validation example or the best configuration's
-        standard deviation over seeds, when wider (0.965 against 0.975 on coin's 100
+        (relative) or the best configuration's standard deviation over seeds, or for
+        accuracy one validation example, when wider (0.965 against 0.975 on coin's 100
         validation examples is one example, no step up), and at most half the way down
         from the best to `majority_share` (where `sufficient_widths` keeps a width only if
         it is strictly closer to the best than to that share)."""
@@ -135,11 +135,13 @@ class CapacityResult:
             if not v.notna().any():  # every configuration diverged
                 continue
             best = v.max() if self.metric == "accuracy" else v.min()
-            tol = abs(best) * SUFFICIENT_WITHIN
+            spread = grp.loc[v.idxmax() if self.metric == "accuracy" else v.idxmin(),
+                             f"val_{self.metric}_std"]
+            # a gap the seeds' own spread covers is no step up (a sine's widths 2 and 8:
+            # 0.0258 against 0.0254, each over 0.023-0.028)
+            tol = max(abs(best) * SUFFICIENT_WITHIN, 0.0 if np.isnan(spread) else spread)
             if self.metric == "accuracy":
-                spread = grp.loc[v.idxmax(), "val_accuracy_std"]
-                tol = max(tol, 1 / self.n_val if self.n_val else 0.0,
-                          0.0 if np.isnan(spread) else spread)
+                tol = max(tol, 1 / self.n_val if self.n_val else 0.0)
                 # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
                 # predicts the minority must not count as sufficient
                 tol = min(tol, (best - (self.majority_share or 0.0)) / 2)
@@ -196,12 +198,13 @@ def _plain(v):
 
 
 def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:
-    col = f"val_{metric}"
     # configurations with a diverged seed last; ties go to the smaller net: capacity beyond
-    # need only costs
-    return table.assign(_any=table["diverged"] > 0).sort_values(
-        ["_any", col, "n_parameters"], ascending=[True, metric == "loss", True],
-        na_position="last").drop(columns="_any")
+    # need only costs. Means to 12 digits: 0.715 and 0.7150000000000001 (two seeds' 0.72 and
+    # 0.71 against 0.66 and 0.77) are a tie, not a win by the last bit
+    score = table[f"val_{metric}"].map(lambda v: float(f"{v:.12g}"))
+    return table.assign(_any=table["diverged"] > 0, _score=score).sort_values(
+        ["_any", "_score", "n_parameters"], ascending=[True, metric == "loss", True],
+        na_position="last").drop(columns=["_any", "_score"])
 
 
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
@@ -219,7 +222,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
     # a diverged seed's NaN loss makes its configuration's mean NaN, not the mean of the
     # seeds that survived (which looked like a fine result)
     table = g[cols].agg(lambda x: x.mean(skipna=False))
-    for c in ("val_accuracy", "test_accuracy", "test_loss"):
+    for c in ("val_accuracy", "test_accuracy", "val_loss", "test_loss"):
         table[f"{c}_std"] = (g[c].agg(lambda x: x.std(ddof=1, skipna=False))
                              if runs["seed"].nunique() > 1 else math.nan)
     table["accuracy_gap"] = table["train_accuracy"] - table["val_accuracy"]

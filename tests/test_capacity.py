@@ -3,6 +3,7 @@ frames, iterations to eps, the JSON contract, the report and one-line errors."""
 
 import dataclasses
 import json
+import math
 import re
 
 import numpy as np
@@ -119,6 +120,41 @@ def test_a_width_within_one_validation_example_or_the_seeds_spread_suffices():
     floor = dataclasses.replace(result(100, 0.001), majority_share=0.96)
     assert floor.sufficient_within() == {1: pytest.approx(0.0075)}
     assert floor.sufficient_widths() == {1: 64}
+
+
+def test_a_loss_gap_the_seeds_spread_covers_is_no_step_up_and_ties_go_to_the_smaller():
+    # QA: sine, widths 2 and 8 over two seeds: 0.0258 against 0.0254 (seeds 0.028 / 0.0235
+    # and 0.0229 / 0.0279) said "8, the widest tried: a wider net may reach a lower loss"
+    from analyses import CapacityResult
+    from analyses._capacity import summarize_runs
+
+    runs = pd.DataFrame({"depth": 1, "width": [2, 2, 8, 8], "seed": [0, 1, 0, 1],
+                         "val_loss": [0.0280, 0.0235, 0.0229, 0.0279], "status": "max_epochs",
+                         "n_parameters": [7, 7, 25, 25]})
+    for c in ("train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "test_loss",
+              "iterations_to_eps", "epochs_to_eps", "seconds"):
+        runs[c] = math.nan
+    table = summarize_runs(runs)
+    assert table["val_loss_std"].to_numpy() == pytest.approx([0.003182, 0.003536], abs=1e-6)
+
+    def result(table, metric):
+        return CapacityResult(dataset="made-up", task="regression", widths=(2, 8),
+                              depths=(1,), seeds=(0, 1), eps=0.0, metric=metric,
+                              runs=runs, table=table, config={}, seconds=0.0)
+
+    loss = result(table, "loss")
+    assert loss.sufficient_within() == {1: pytest.approx(0.003536, abs=1e-6)}
+    assert loss.sufficient_widths() == {1: 2} and loss.best()["width"] == 8
+    one_seed = result(table.assign(val_loss_std=math.nan), "loss")  # 1 % of 0.0254 alone
+    assert one_seed.sufficient_widths() == {1: 8}
+    # coin at widths 4 and 8: two seeds' 0.72 / 0.71 and 0.66 / 0.77 are means 0.715 and
+    # 0.7150000000000001, a tie the last bit broke for the larger net
+    tie = pd.DataFrame({"depth": 1, "width": [4, 8], "val_accuracy": [0.715, (0.66 + 0.77) / 2],
+                        "test_accuracy": [0.614, 0.677], "n_parameters": [27, 51],
+                        "diverged": 0})
+    assert tie["val_accuracy"][1] > tie["val_accuracy"][0]
+    best = result(tie, "accuracy").best()
+    assert (best["width"], best["test"]) == (4, 0.614)
 
 
 def test_a_width_halfway_between_the_best_and_guessing_is_not_sufficient(capsys):
