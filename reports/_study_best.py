@@ -253,8 +253,8 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
                       f"{format_value(scores.get(m))}" for m in headline)
     units = (" RMSE and MAE are in the target's own units; the loss is half the MSE of the "
              "scaled target." if "test_rmse" in headline else "")
-    rep.add_text(f"On the test set, the best trial scores {shown} (the test set is used only "
-                 f"here, once the search is over).{units}")
+    why = td.test_is_training(ds) or "the test set is used only here, once the search is over"
+    rep.add_text(f"On the test set, the best trial scores {shown} ({why}).{units}")
     if binary:
         table = pd.DataFrame({"metric": [k.removeprefix("test_") for k in binary],
                               "test": [format_value(v) for v in binary.values()]})

@@ -60,7 +60,9 @@ def training_report(run, out_dir: Path | str) -> Path:
         ("Train and validation values are from the best checkpoint, whose weights early "
          "stopping put back; " if restored else
          "Train and validation values are from the last checkpoint; ") +
-        "the test set is scored once, after training." + ("" if classify else
+        "the test set is scored once, after training"
+        + (f" ({shared})." if (shared := td.test_is_training(ds)) else ".")
+        + ("" if classify else
                                    f" Loss: {_regression_loss(ds)}.")))
 
     if not finite:

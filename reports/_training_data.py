@@ -57,6 +57,15 @@ def input_axes(ds) -> tuple[str, str]:
     return f"{names[0]}{suffix}", f"{names[1]}{suffix}"
 
 
+def test_is_training(ds) -> str:
+    """What to say of a test set that is the training set itself (XOR's 4 points serve
+    as all three splits): no held-out score; "" for a held-out test set."""
+    if (getattr(ds, "info", None) or {}).get("test_from") != "train":
+        return ""
+    return (f"on {ds.name} the test set is the training set itself, as the validation set "
+            "is, so its score is no held-out score")
+
+
 def inputs_scaled(ds) -> bool:
     """Whether the dataset's features were scaled (``scaling`` other than none)."""
     return (getattr(ds, "info", None) or {}).get("scaling") != "none"

@@ -328,6 +328,10 @@ def test_real_run_reports(real_reports, parse_html, name):
     else:
         assert head["label"] == "Test RMSE (original units)"
     assert run.command in page.all_text and f"seed {run.seed}" in page.all_text
+    # QA: XOR's "test" score, on its 4 training points, read as a held-out score
+    shared = (f"(on {name} the test set is the training set itself, as the validation set is, "
+              "so its score is no held-out score)")
+    assert (shared in " ".join(page.all_text.split())) == (name == "xor")
     # no milestones for a schedule that takes none, no rho or eps for an optimizer that
     # reads neither: no setting the run's optimizer and schedule do not read
     cfg = run.config

@@ -78,6 +78,8 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     assert methods == {"PED-ANOVA", "fANOVA"}
     assert f"#{summary['best_trial']}" in page.all_text
     assert "Pareto front" not in page.all_text  # one objective: no front, no rule to state
+    assert "(the test set is used only here, once the search is over)" in " ".join(
+        page.all_text.split())
     assert (tmp_path / "runs" / "index.html").exists()  # the index was refreshed
     # the retrained best trial scores what the study recorded (same config and seed)
     best = json.loads((out / "best_model" / "config.json").read_text())
@@ -270,6 +272,9 @@ def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path
     path = reports.study_report("cap", storage=str(db), out=tmp_path / "cap")
     text = parse_html(path.read_text()).all_text
     assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
+    # QA: XOR's 4 points are all three splits: its "test" score is no held-out one
+    assert ("(on xor the test set is the training set itself, as the validation set is, so "
+            "its score is no held-out score)") in " ".join(text.split())
 
 
 class _Page:
