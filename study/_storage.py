@@ -97,17 +97,24 @@ def _sqlite_url(path: Path, query: str = "") -> str:
 _FORMS = "a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file"
 
 
-def resolve_storage(text: str | StorageURL | None) -> StorageURL:
-    """Parse a ``--storage`` value without touching anything (a parsed one is returned as
-    it is).
+def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
+    """Parse a ``--storage`` value (a URL, or a file path: str or os.PathLike) without
+    touching anything (a parsed one is returned as it is).
 
     Raises
     ------
+    TypeError
+        Neither a str, a path nor None.
     StorageError
         Unknown form, or a database URL whose driver is not installed (with a pip hint).
     """
     if isinstance(text, StorageURL):
         return text
+    if isinstance(text, os.PathLike):  # a notebook's Path("runs/a.db")
+        text = os.fsdecode(text)
+    elif text is not None and not isinstance(text, str):
+        raise TypeError(f"storage must be a storage URL or a file path (str or os.PathLike), "
+                        f"got {type(text).__name__}")
     if not (text or "").strip():
         return replace(resolve_storage(DEFAULT_STORAGE), given=False)
     text = text.strip()

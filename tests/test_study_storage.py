@@ -34,6 +34,12 @@ def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
     assert resolve_storage("sqlite:////abs/z.db").path.as_posix() == "/abs/z.db"
     assert resolve_storage("trials.log").kind == "journal"
     assert resolve_storage("journal:j.txt").path.name == "j.txt"
+    # a notebook's Path (it was "'PosixPath' object has no attribute 'strip'")
+    assert resolve_storage(Path("x/y.db")) == resolve_storage("x/y.db")
+    assert resolve_storage(Path("t.log")).kind == "journal"
+    with pytest.raises(TypeError, match=r"^storage must be a storage URL or a file path "
+                                        r"\(str or os\.PathLike\), got int$"):
+        resolve_storage(5)
     pg = resolve_storage("postgresql://u:pw@h:5/db")
     assert pg.url == "postgresql+psycopg://u:pw@h:5/db" and pg.masked == \
         "postgresql+psycopg://u:***@h:5/db"
