@@ -21,6 +21,7 @@ Modes (`MODES`):
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -51,8 +52,8 @@ def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
     for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
-        if isinstance(v, bool) or not isinstance(v, int | float) or not (math.isfinite(v)
-                                                                         and v > 0):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v)
+                                                                          and v > 0):
             raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
     if min_lr >= max_lr:
         raise ValueError(f"min_lr must be below max_lr, got {min_lr:g} >= {max_lr:g}")

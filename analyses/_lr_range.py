@@ -19,6 +19,7 @@ the same problem diverges within 20 % of the limit.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from dataclasses import dataclass
 
@@ -313,9 +314,9 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     # checked whether or not --val / --verify / looper use them: a bad value is a typo
     # either way, and said before any data is loaded
     for name, value in (("verify_epochs", verify_epochs), ("epochs_per_rate", epochs_per_rate)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
                 math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be > 0, got {value!r}")
+            raise ValueError(f"{name} must be a number > 0, got {value!r}")
     val_batch = whole("val_batch", val_batch, 1)
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
     cfg = config or DEFAULT_CONFIG

@@ -15,6 +15,7 @@ import contextlib
 import gzip
 import hashlib
 import http.client
+import numbers
 import os
 import re
 import tempfile
@@ -197,7 +198,8 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
         checksum mismatch; nothing is left half-written.
     """
     # at most a day: a socket's timeout past ~1e9 s overflows the C call
-    if not (isinstance(timeout, int | float) and 0 < timeout <= MAX_TIMEOUT):
+    if not (isinstance(timeout, numbers.Real) and not isinstance(timeout, bool)
+            and 0 < timeout <= MAX_TIMEOUT):
         raise DataError(f"timeout must be a number of seconds > 0 and <= {MAX_TIMEOUT}, "
                         f"got {timeout!r}")
     if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):

@@ -10,6 +10,7 @@ everything with ``merge_scaling``). Three independent random streams come from t
 from __future__ import annotations
 
 import multiprocessing
+import numbers
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -260,9 +261,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         Unknown name or option, missing file or folder, NaN/inf values, labels of the
         wrong length, a single class, a bad or too strict imbalance ratio.
     """
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, int | float) or \
-            not 0 <= val_fraction < 1:
-        raise DataError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real) or \
+            not 0 <= val_fraction < 1:  # numbers.Real: NumPy's float32 too
+        raise DataError(f"val_fraction must be a number in [0, 1), got {val_fraction!r}")
+    val_fraction = float(val_fraction)  # scikit-learn's split refuses NumPy's float32
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise DataError(f"seed must be a non-negative integer, got {seed!r}")
     if merge_scaling is not None and not isinstance(merge_scaling, bool | np.bool_):

@@ -39,6 +39,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 import data
 import nets
 
@@ -243,6 +245,7 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     for key in _TABLES:
         if not isinstance(raw.get(key, {}), dict):
             raise SpecError(f"{key} must be a table")
+    raw = _python_values(raw)
     _json_safe(raw)
     if not raw.get("study"):  # load_spec names a study after its file: dataset is the need
         raise SpecError("study: the [study] table is missing or empty; it needs at least "
@@ -355,6 +358,16 @@ def _check_dataset(name: str) -> None:
         parse_name(name)
     except DataError as exc:
         raise SpecError(f"study.dataset: {exc}") from None
+
+
+def _python_values(value):
+    """A spec built in Python, as TOML would give it: NumPy scalars and arrays as Python
+    numbers and lists (seed=np.int64(3), batch_size=np.array([16, 32])), tuples as lists."""
+    if isinstance(value, dict):
+        return {k: _python_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_python_values(v) for v in value]
+    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
 
 
 def _json_safe(raw: dict) -> None:

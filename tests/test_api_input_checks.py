@@ -3,6 +3,7 @@ a traceback from deep inside (or a silently wrong result)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -79,8 +80,22 @@ def test_reports_tables_take_class_indices_not_labels():
 
 
 def test_data_analyses_and_storage_arguments():
-    with pytest.raises(data.DataError, match="val_fraction must be in"):
-        data.load("coin", val_fraction="a")
+    with pytest.raises(data.DataError, match=r"^val_fraction must be a number in \[0, 1\), "
+                                             r"got '0\.2'$"):
+        data.load("coin", val_fraction="0.2")  # a str, not out of range (it said "got 0.2")
+    # NumPy's scalars are numbers (a float32 0.2 was "must be in [0, 1), got 0.2000000029")
+    assert data.load("coin", val_fraction=np.float32(0.25)).info["sizes"] == \
+        data.load("coin", val_fraction=0.25).info["sizes"]
+    from analyses._lr_ramp import check_ramp
+
+    check_ramp("exp", np.float32(1e-4), np.float32(5), np.int64(10))  # it refused max_lr
+    spec = study.parse_spec({"study": {"name": "np", "dataset": "xor", "seed": np.int64(3)},
+                             "space": {"lr": {"low": np.float64(0.1), "high": 1.0},
+                                       "batch_size": np.array([1, 2]), "width": (2, 4)}})
+    assert spec.seed == 3 and type(spec.seed) is int
+    assert spec.raw["space"] == {"lr": {"low": 0.1, "high": 1.0}, "batch_size": [1, 2],
+                                 "width": [2, 4]}
+    json.dumps(spec.raw)  # stored with the study as JSON
     with pytest.raises(ValueError, match="confidence must be in"):
         analyses.mean_ci([1, 2, 3], confidence=2)
     with pytest.raises(ValueError, match="proba must be finite scores"):
