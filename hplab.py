@@ -1414,6 +1414,7 @@ FIELD_FLAGS = {
     "scaling": {},
     "capacity": {"max_epochs": "--epochs", "lr_gamma": None},
     "imbalance": {"max_epochs": "--epochs"},
+    "gradcheck": {"n_samples": "--samples"},
 }
 # a parameter name in an API message: snake_case, not inside a path, file name or quotes
 _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")

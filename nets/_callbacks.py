@@ -41,10 +41,25 @@ class Callback:
     stop_reason = "stopped by callback"
 
     def on_step(self, state: TrainState) -> bool | None:
+        """After every optimizer step (only for callbacks that override it: the loop
+        skips the call otherwise). Return True to stop training."""
         return None
 
     def on_checkpoint(self, state: TrainState, record: dict) -> bool | None:
+        """At every checkpoint, the first (step 0) and the last included. ``record`` is
+        the history row just added: epoch, iteration, lr, train_loss, train_accuracy,
+        val_loss, val_accuracy (NaN without validation data). Return True to stop."""
         return None
+
+
+def check_callbacks(callbacks) -> tuple:
+    """``callbacks`` as a tuple; TypeError for an item that is no callback (a function)."""
+    callbacks = tuple(callbacks)
+    for cb in callbacks:
+        if not all(callable(getattr(cb, hook, None)) for hook in ("on_step", "on_checkpoint")):
+            raise TypeError("callbacks must be nets.Callback objects (on_step and "
+                            f"on_checkpoint methods), got {type(cb).__name__} {cb!r:.60}")
+    return callbacks
 
 
 def wants_steps(cb: Callback) -> bool:

@@ -108,7 +108,7 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) \
             or n_samples < 1:  # NumPy's integers too
-        raise ValueError(f"samples must be an integer >= 1, got {n_samples!r}")
+        raise ValueError(f"n_samples must be an integer >= 1, got {n_samples!r}")
     _check_h(h)  # before the sampling and the net
     try:
         rng = np.random.default_rng(seed)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._callbacks import ParamSnapshots, TrainState, wants_steps
+from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
@@ -144,6 +144,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         Per-sample loss weights (times ``cfg.class_weight``), rescaled to mean 1.
     """
     check_rng(rng)
+    if not isinstance(cfg, TrainConfig):  # a dict failed deep inside ('class_weight')
+        raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
+                        f"{type(cfg).__name__}")
+    callbacks = list(check_callbacks(callbacks))
     if (X_val is None) != (y_val is None):
         raise ValueError("give X_val and y_val together (or neither)")
     if isinstance(snapshots, bool) or not isinstance(snapshots, numbers.Integral) \
@@ -177,7 +181,6 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if opt.shapes != [net.flat.shape]:
         raise ValueError("the optimizer was made for other parameters; "
                          "make it with nets.new_optimizer(cfg, net)")
-    callbacks = list(callbacks)
     snap = ParamSnapshots(snapshots) if snapshots else None
     if snap:
         callbacks.append(snap)

@@ -217,9 +217,22 @@ def test_arguments_are_named_in_their_errors():
             (lambda: nets.learning_rate(-1, nets.TrainConfig(), 10), "step must be >= 0"),
             (lambda: nets.train(_net((3, 4, 1), "binary"), nets.TrainConfig(hidden=(4,)), X, y,
                                 rng=np.random.default_rng(0), snapshots=-1),
-             "snapshots must be an integer >= 0, got -1")]:
+             "snapshots must be an integer >= 0, got -1"),
+            (lambda: nets.gradcheck_dataset(X, y, n_samples=0),
+             "n_samples must be an integer >= 1, got 0")]:
         with pytest.raises(ValueError, match=message):
             call()
+    net, cfg = _net((3, 4, 1), "binary"), nets.TrainConfig(hidden=(4,), max_epochs=1)
+    for bad, message in [
+            # they failed deep inside: "'dict' object has no attribute 'class_weight'",
+            # "'builtin_function_or_method' object has no attribute 'on_step'"
+            ({"cfg": {"max_epochs": 1}}, r"cfg must be a nets\.TrainConfig "
+                                         r"\(nets\.TrainConfig\(\*\*settings\)\), got dict"),
+            ({"callbacks": [print]}, r"callbacks must be nets\.Callback objects \(on_step and "
+                                     r"on_checkpoint methods\), got builtin_function_or_method")]:
+        with pytest.raises(TypeError, match=message):
+            nets.train(net, bad.get("cfg", cfg), X, y, rng=np.random.default_rng(0),
+                       callbacks=bad.get("callbacks", ()))
 
 
 def test_imbalance_helpers_take_what_the_estimator_takes_and_refuse_fractions():
@@ -237,7 +250,10 @@ def test_imbalance_helpers_take_what_the_estimator_takes_and_refuse_fractions():
     (lambda: reports.lr_range_report("runs/lr-range/coin", "out"), "analyses.LRRangeResult"),
     (lambda: reports.scaling_report({"b_crit": 4}, "out"), "analyses.ScalingResult"),
     (lambda: reports.capacity_report("coin", "out"), "analyses.CapacityResult"),
-    (lambda: reports.imbalance_report("digits", "out"), "analyses.ImbalanceResult")])
+    (lambda: reports.imbalance_report("digits", "out"), "analyses.ImbalanceResult"),
+    # another command's result: "'LRRangeResult' object has no attribute 'best'"
+    (lambda: reports.capacity_report(analyses.lr_range_test("xor", num_steps=10), "out"),
+     "analyses.CapacityResult")])
 def test_a_report_of_a_name_path_or_summary_is_a_type_error(call, expected, tmp_path,
                                                             monkeypatch):
     # they ended in "'str' object has no attribute 'fit'" (or 'summary', 'best'...)

@@ -261,7 +261,7 @@ def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
                    "hidden layer (a perceptron; --hidden '' on the command line)\n")
     for samples in ("0", "-1"):
         code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--samples", samples], capsys)
-        assert code == 2 and err == ("hplab gradcheck: error: samples must be an integer >= 1, "
+        assert code == 2 and err == ("hplab gradcheck: error: --samples must be an integer >= 1, "
                                      f"got {samples}\n")
 
 
