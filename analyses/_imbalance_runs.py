@@ -144,7 +144,6 @@ def run_task(task: Task) -> dict:
     ds = held_variant(task.variant)  # the runs of one variant come in a row: loaded once
     start = time.perf_counter()  # the run, not the worker's first load of the data
     split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
-    n_train = _counts(split.y_train)
     try:
         pipe = make_imbalance_pipeline(task.strategy, task.sampling_ratio, task.net_params,
                                        task.random_state)
@@ -153,6 +152,7 @@ def run_task(task: Task) -> dict:
             split = leaky_split(split, pipe.named_steps["sampler"], task.random_state)
             pipe = make_imbalance_pipeline("none", task.sampling_ratio, task.net_params,
                                            task.random_state)
+        n_train = _counts(split.y_train)  # a leaky run's: the split it trains on
         recorder = _Recorder()
         pipe = _counted(pipe, recorder)
         with warnings.catch_warnings():
@@ -171,6 +171,14 @@ def run_task(task: Task) -> dict:
         return _no_scores(task, "failed", _one_line(exc), time.perf_counter() - start)
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
+    if task.mode == "proper" and STRATEGIES[task.strategy].uses_ratio \
+            and (fit_pos, fit_neg) == n_train:
+        # imbalanced-learn returns the data as it was, unsaid, when a sampler aiming at a
+        # ratio finds nothing to act on (BorderlineSMOTE with no positive near the border):
+        # that net is 'none' again. (A cleaner that removed nothing did its job: it stays)
+        return skipped_run(task, f"{STRATEGIES[task.strategy].label} left the training "
+                                 f"data as it was ({fit_pos}:{fit_neg}): it found no example "
+                                 "to act on, and its net would be the 'none' run")
     counts = {"n_train_pos": n_train[0], "n_train_neg": n_train[1],
               "n_fit_pos": fit_pos, "n_fit_neg": fit_neg,
               "n_val_pos": _counts(split.y_val)[0], "n_val_neg": _counts(split.y_val)[1],

@@ -51,6 +51,14 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
             _require_binary(data.load(dataset, seed=seed), dataset)
         raise
     _require_binary(ds, dataset)
+    if ratio != OWN and ds.info.get("positive") is None:  # (none given, nor in the name)
+        # the default positive (the second label) judged on the data as it is: subsampling
+        # the real majority to the ratio ("normal" of 900 normal, 30 abnormal rows) studied
+        # the wrong class unsaid, where the data's own balance is refused with this hint
+        source = ds.info["imbalance"]["source"]
+        _check_minority(ds.classes, source["positive"], sum(source.values()),
+                        f"{dataset} (before the ratio {ratio}; name the positive class to "
+                        "make it scarce on purpose)")
     where = f"{dataset} at ratio {ratio}" if ratio != OWN else f"{dataset} at its own balance"
     # at the data's own balance no ratio is milder: more positive rows are the remedy
     milder = "a milder ratio" if ratio != OWN else "data with more positive examples"
@@ -58,14 +66,8 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     # judged on the whole set, not this seed's split: a balanced one split 11:10 was told to
     # pass the other class, which the next split called the majority in turn
     parts = (ds.y_train, ds.y_val, ds.y_test)
-    n_pos, n_all = sum(int(y.sum()) for y in parts), sum(len(y) for y in parts)
-    if 2 * n_pos > n_all:  # the remedies would treat the other class
-        other = ds.classes[0]
-        hint = ("choose a scarcer class" if other == f"not {ds.classes[1]}" else
-                f"the minority is {other!r}: pass it as the positive class")
-        raise ValueError(f"{where}: the positive class {ds.classes[1]!r} is the majority "
-                         f"({n_pos} of {n_all} examples); the benchmark studies a scarce "
-                         f"positive class: {hint}")
+    _check_minority(ds.classes, sum(int(y.sum()) for y in parts), sum(len(y) for y in parts),
+                    where)
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
                          f"needs at least 2: use {milder}")
@@ -80,6 +82,18 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
         raise ValueError(f"{where} leaves no positive example in the validation split, so "
                          f"no threshold can be tuned: use {milder}")
     return ds
+
+
+def _check_minority(classes, n_pos: int, n_all: int, where: str) -> None:
+    """ValueError when the positive class (``classes[1]``, ``n_pos`` of ``n_all``
+    examples) is the majority."""
+    if 2 * n_pos > n_all:  # the remedies would treat the other class
+        other = classes[0]
+        hint = ("choose a scarcer class" if other == f"not {classes[1]}" else
+                f"the minority is {other!r}: pass it as the positive class")
+        raise ValueError(f"{where}: the positive class {classes[1]!r} is the majority "
+                         f"({n_pos} of {n_all} examples); the benchmark studies a scarce "
+                         f"positive class: {hint}")
 
 
 def _require_binary(ds, name: str) -> None:

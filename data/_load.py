@@ -344,6 +344,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
             raise DataError(f"{name}: imbalance on a multi-class set needs positive=CLASS "
                             "(one-vs-rest)")
         ratio = parse_ratio(imbalance)
+        # the classes as the data has them (which is scarce before the ratio makes one so)
+        source = _counts(np.concatenate([y, y_test]) if not src.fixed_splits else y)
         keep = subsample(y, ratio, imb_rng, where="the training pool")
         X, y = X[keep], y[keep]
         if src.fixed_splits:
@@ -353,7 +355,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
             X_test, y_test = X_test[keep], y_test[keep]
         imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
                           "train_pool": _counts(y),
-                          "test": _counts(y_test)}
+                          "test": _counts(y_test), "source": source}
 
     if src.fixed_splits:
         X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y

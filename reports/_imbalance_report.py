@@ -376,11 +376,14 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     skipped = status[status["n_skipped"] > 0]
     if len(skipped):
         rep.add_section("Skipped strategies",
-                        "These samplers aim at a minority/majority ratio of "
-                        f"{result.sampling_ratio:g}, but the data was already at least that "
-                        "balanced: there was nothing to resample, so they were not trained. "
-                        "Each one's reason says whether a higher sampling ratio runs it (not "
-                        "on data with as many positives as negatives).")
+                        "These samplers had nothing to resample, so they have no scores: "
+                        "either the data was already at least as balanced as the ratio "
+                        f"they aim at ({result.sampling_ratio:g} minority/majority; the "
+                        "reason says whether a higher sampling ratio runs them, never on "
+                        "data with as many positives as negatives), or they found no "
+                        "example to act on (BorderlineSMOTE: no positive near the class "
+                        "border) and left the training data as it was, which would train the "
+                        "'none' net again.")
         rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
                       "skipped.")
     if len(result.ratios) > 1:

@@ -819,6 +819,11 @@ def test_imbalance_follows_ratio_train_and_test():
 def test_imbalance_keeps_all_of_the_scarcer_side():
     ds = data.load("double-arc?imbalance=1:4", seed=0)  # 200 vs 200 -> 50 vs 200
     assert ds.info["imbalance"]["train_pool"] == {"positive": 50, "negative": 200}
+    # the classes as the data has them (train and test), for what is scarce to begin with
+    whole = data.load("double-arc", seed=0)
+    assert ds.info["imbalance"]["source"] == {
+        "positive": int(sum(y.sum() for y in (whole.y_train, whole.y_val, whole.y_test))),
+        "negative": int(sum((y == 0).sum() for y in (whole.y_train, whole.y_val, whole.y_test)))}
     ds = data.load("double-arc?imbalance=4:1&positive=0", seed=0)
     assert ds.classes == (1, 0)
     assert ds.info["imbalance"]["train_pool"] == {"positive": 200, "negative": 50}

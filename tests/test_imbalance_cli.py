@@ -198,6 +198,35 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
     assert info.status == "partial"
 
 
+def test_a_sampler_that_found_nothing_to_act_on_is_skipped(tmp_path, capsys, parse_html):
+    # QA: positives far from every negative: BorderlineSMOTE finds no border example;
+    # imbalanced-learn returns the data unchanged, unsaid, and it was ranked as a remedy
+    # ("ok", 1.0) that trained the 'none' net again. TomekLinks found no link either: a
+    # cleaner that removes nothing did what it does, and stays
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(10, 1, (40, 2)), rng.normal(0, 1, (360, 2))])
+    csv = tmp_path / "sep.csv"
+    csv.write_text("x1,x2,y\n" + "".join(f"{a:.3f},{b:.3f},{'pos' if i < 40 else 'neg'}\n"
+                                         for i, (a, b) in enumerate(X)))
+    out = tmp_path / "rep"
+    assert hplab.main(["imbalance", "--dataset", f"csv:{csv}", "--positive", "pos",
+                       "--strategies", "none,borderline_smote,random_over,tomek_links",
+                       "--seeds", "2", "--epochs", "5", "--workers", "1", "--json",
+                       "--out", str(out)]) == 0
+    s = json.loads(capsys.readouterr().out)
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    assert rank["random_over"]["status"] == "ok"  # it repeated positives: 29 -> 51
+    assert rank["tomek_links"]["status"] == "ok"
+    assert rank["borderline_smote"]["status"] == "skipped"
+    assert rank["borderline_smote"]["mean"] is None
+    assert rank["borderline_smote"]["reason"] == (
+        "BorderlineSMOTE left the training data as it was (29:259): it found no example to "
+        "act on, and its net would be the 'none' run")
+    assert {k["strategy"] for k in s["skipped"]} == {"borderline_smote"}
+    page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "BorderlineSMOTE left the training data as it was" in page
+
+
 def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, capsys,
                                                                   parse_html):
     # 1:3 is already above the sampling ratio 0.2: every sampler failed with imbalanced-
@@ -402,6 +431,16 @@ def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, 
     assert "the positive class 1 is the majority" in err and "the minority is 0" in err
     assert hplab.main([*argv, "--positive", "0", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["positive"] == 0
+    # QA: a --ratio subsampled the majority into a scarce "positive" class, unsaid; named
+    # as the positive class, on purpose, it runs
+    assert hplab.main([*argv, "--ratio", "1:2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hplab imbalance: error: csv:{tmp_path / 'm.csv'} (before the "
+                          "ratio 1:2; name the positive class to make it scarce on purpose): "
+                          "the positive class 1 is the majority (")
+    assert "the minority is 0: pass it as the positive class" in err
+    for named in (["--positive", "1"], ["--positive", "0"]):
+        assert hplab.main([*argv, "--ratio", "1:2", *named]) == 0, capsys.readouterr().err
 
 
 def test_a_balanced_set_is_judged_whole_not_by_its_split(tmp_path, capsys):
