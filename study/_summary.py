@@ -61,6 +61,25 @@ def state_counts(trials) -> dict:
     }
 
 
+def _problems(trials) -> list[dict]:
+    """The trials to explain: diverged, failed by an error, interrupted, or retried (a
+    worker that stopped sending heartbeats: counted as retried, so said as retried, even
+    where its close as interrupted wrote the record)."""
+    retried = retried_numbers(trials)
+    out = []
+    for t in trials:
+        info = trial_info(t)
+        status, reason = info.get("status"), info.get("reason")
+        if t.number in retried:
+            status, reason = "retried", ("its worker stopped sending heartbeats; a new trial "
+                                         "ran its slot" + (f" ({reason})" if reason else ""))
+        elif status not in ("diverged", "error", "interrupted"):
+            continue
+        out.append({"number": t.number, "state": t.state.name.lower(), "status": status,
+                    "reason": reason})
+    return out
+
+
 def _best(study, trials) -> dict:
     complete = [t for t in trials if t.state == TrialState.COMPLETE]
     if not complete:  # several objectives: the front is there, empty (the --json contract)
@@ -116,10 +135,7 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
             **state_counts(trials),
             **_best(study, trials),
-            "problems": [{"number": t.number, "state": t.state.name.lower(),
-                          "status": info.get("status"), "reason": info.get("reason")}
-                         for t, info in ((t, trial_info(t)) for t in trials)
-                         if info.get("status") in ("diverged", "error", "interrupted")],
+            "problems": _problems(trials),
             "created": study_created(study, trials),
             "report_path": None,
         }

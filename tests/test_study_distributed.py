@@ -112,6 +112,11 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
         assert (by_number[number].state, by_number[number].values) == state_values
     assert summary["n_finished"] == 4 and summary["n_retried"] == 1
     assert study.budget_used(trials) == 4 and summary["n_running"] == 0
+    # QA: counted as retried, it was in no problem line (or, closed as interrupted by a
+    # storage failure, was said "interrupted" beside "1 retried, 0 interrupted")
+    assert [p for p in summary["problems"] if p["status"] == "retried"] == [
+        {"number": killed.number, "state": "fail", "status": "retried",
+         "reason": "its worker stopped sending heartbeats; a new trial ran its slot"}]
 
 
 @pytest.mark.parametrize("when", ["report", "record", "tell"])
@@ -178,6 +183,8 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
         "unreachable): its result is dropped"]
     summary = json.loads(out)
     assert (summary["n_finished"], summary["n_fail"], summary["n_retried"]) == (3, 1, 1)
+    assert [(p["number"], p["status"]) for p in summary["problems"]] == [
+        (taken["number"], "retried")]
     trials = optuna.load_study(study_name=name, storage=f"sqlite:///{db}").trials
     dropped = trials[taken["number"]]
     assert dropped.state == TrialState.FAIL
