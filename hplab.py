@@ -652,12 +652,13 @@ def cmd_study_run(args) -> int:
     import reports
     import study
 
-    spec = study.spec_to_run(args.spec, args.storage)  # a refused file of a stored study resumes
-    if args.trials is not None:
-        try:
-            spec = spec.with_trials(args.trials)
-        except study.SpecError as exc:  # beyond a grid's points: the API names n_trials
-            raise study.SpecError(f"--trials{str(exc).removeprefix('n_trials')}") from None
+    try:  # a refused file of a stored study resumes
+        spec = study.spec_to_run(args.spec, args.storage, n_trials=args.trials)
+    except study.SpecError as exc:  # beyond a grid's points: the API names n_trials
+        message = str(exc)
+        if args.trials is not None and message.startswith("n_trials "):
+            message = f"--trials{message.removeprefix('n_trials')}"
+        raise study.SpecError(message) from None
     if args.report:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "

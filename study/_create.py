@@ -177,17 +177,20 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
                         "new study.name") from None
 
 
-def spec_to_run(name_or_path, storage: str | None = None) -> StudySpec:
-    """The spec ``hplab study run NAME_OR_PATH`` runs: a ready spec's name or a TOML file,
-    checked as a new one; when this version's checks refuse it, the spec of the study
-    ``storage`` holds under its name (`resumable_spec`), which resumes."""
+def spec_to_run(name_or_path, storage: str | None = None,
+                n_trials: int | None = None) -> StudySpec:
+    """The spec ``hplab study run NAME_OR_PATH [--trials N]`` runs: a ready spec's name or
+    a TOML file (``n_trials``: its total instead of the file's), checked as a new one; when
+    this version's checks refuse it, the spec of the study ``storage`` holds under its name
+    (`resumable_spec`), which resumes."""
     try:
-        return load_spec(name_or_path)
+        return load_spec(name_or_path, n_trials=n_trials)
     except SpecError as refused:
-        return resumable_spec(name_or_path, storage, refused)
+        return resumable_spec(name_or_path, storage, refused, n_trials)
 
 
-def resumable_spec(path, storage: str | None, refused: SpecError) -> StudySpec:
+def resumable_spec(path, storage: str | None, refused: SpecError,
+                   n_trials: int | None = None) -> StudySpec:
     """The spec file ``path``, which this version's checks refuse (``refused``), read as
     earlier versions read it, when it is the spec of the study ``storage`` holds under its
     name: that study ran with it, and running the same file again resumes it (choices
@@ -198,7 +201,7 @@ def resumable_spec(path, storage: str | None, refused: SpecError) -> StudySpec:
         # sampler it builds (cmaes' x0) came before the refusal, on a line of their own
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            spec = load_spec(path, strict=False)
+            spec = load_spec(path, strict=False, n_trials=n_trials)
     except SpecError:
         raise refused from None
     if not holds_study_of(absolute_data(spec), storage):

@@ -139,17 +139,26 @@ class StudySpec:
 
     def with_trials(self, n_trials: int) -> StudySpec:
         """The same spec with another study-wide trial count."""
-        if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-            raise SpecError(f"n_trials must be an integer >= 1, got {n_trials!r}")
-        raw = json.loads(json.dumps(self.raw))
-        raw["study"]["n_trials"] = n_trials
-        try:
-            return parse_spec(raw, path=self.path, strict=self.strict)
-        except SpecError as exc:  # the count came from the argument, not the spec's key
-            message = str(exc)
-            if message.startswith("study.n_trials"):
-                raise SpecError(message.removeprefix("study.")) from None
-            raise
+        return _parse_with_trials(json.loads(json.dumps(self.raw)), n_trials, path=self.path,
+                                  strict=self.strict)
+
+
+def _parse_with_trials(raw: dict, n_trials: int | None, **kwargs) -> StudySpec:
+    """`parse_spec` of ``raw`` with the study-wide total ``n_trials`` (None: its own)
+    instead of its ``study.n_trials``, whose errors then name the argument."""
+    if n_trials is None:
+        return parse_spec(raw, **kwargs)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+        raise SpecError(f"n_trials must be an integer >= 1, got {n_trials!r}")
+    if isinstance(raw.get("study"), dict):  # else parse_spec says what the table must be
+        raw = {**raw, "study": {**raw["study"], "n_trials": n_trials}}
+    try:
+        return parse_spec(raw, **kwargs)
+    except SpecError as exc:  # the count came from the argument, not the spec's key
+        message = str(exc)
+        if message.startswith("study.n_trials"):
+            raise SpecError(message.removeprefix("study.")) from None
+        raise
 
 
 def _check_pipeline(metrics, space, fixed, strict: bool = True) -> None:
@@ -198,8 +207,11 @@ def find_spec(name_or_path: str | Path) -> Path:
                     f"{', '.join(spec_names())}")
 
 
-def load_spec(name_or_path: str | Path, *, strict: bool = True) -> StudySpec:
-    """Read and validate a spec by short name or path (``strict``: as `parse_spec`).
+def load_spec(name_or_path: str | Path, *, strict: bool = True,
+              n_trials: int | None = None) -> StudySpec:
+    """Read and validate a spec by short name or path (``strict``: as `parse_spec`);
+    ``n_trials``: the study-wide total instead of the file's (a grid's file may ask for
+    more than its points, which this total need not).
 
     Raises
     ------
@@ -227,7 +239,7 @@ def load_spec(name_or_path: str | Path, *, strict: bool = True) -> StudySpec:
             # a file's paths absolute, as the study stores them: a worker started in
             # another folder read csv:data.csv there, another file, into the same study
             raw["study"]["dataset"] = data.absolute_name(raw["study"]["dataset"])
-    return parse_spec(raw, path=str(path), strict=strict)
+    return _parse_with_trials(raw, n_trials, path=str(path), strict=strict)
 
 
 def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> StudySpec:

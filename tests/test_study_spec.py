@@ -667,6 +667,17 @@ def test_trials_beyond_a_grid_name_the_argument_or_the_flag(tmp_path, capsys):
     code, _, err = run_cli(["study", "run", path, "--trials", 0], capsys)
     assert (code, err) == (2, "hplab study run: error: argument --trials: expected an "
                               "integer >= 1, got '0'\n")
+    # QA: a file asking for more than its grid ran with --trials within it: "study.n_trials
+    # 30 exceeds the grid's 4 points" (the file's count was checked before the flag's)
+    raw["study"]["n_trials"] = 30
+    path = write_spec_toml(tmp_path / "grid30.toml", raw)
+    code, out, err = run_cli(["study", "run", path, "--trials", 3, "--storage",
+                              tmp_path / "g30.db", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["n_trials"], json.loads(out)["n_finished"]) == (3, 3)
+    assert load_spec(path, n_trials=4).n_trials == 4
+    with pytest.raises(SpecError, match=r"^study\.n_trials 30 exceeds the grid's 4 points$"):
+        load_spec(path)
 
 
 def test_study_spec_lists_the_ready_specs_and_prints_one_to_edit(tmp_path, capsys):
