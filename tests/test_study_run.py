@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -189,6 +190,23 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
         bar.close()
     lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
     assert "hplab: a worker process died" in lines
+    # QA: optuna's line of a failed trial was glued to the bar's ("29.93trial/s][W ...");
+    # and a resume counted the trials done before it in its first second (182 trials/s)
+    done = optuna.create_study(study_name="resumed")
+    for _ in range(3):
+        done.add_trial(trial(TrialState.COMPLETE, value=1.0))
+    handlers = list(logging.getLogger("optuna").handlers)
+    bar = StudyProgress(done, 6, enabled=True)
+    try:
+        assert (bar._bar.initial, bar._bar.n) == (3, 3)
+        with study.quiet_optuna():
+            logging.getLogger("optuna.study._optimize").warning("Trial 3 failed: boom")
+    finally:
+        bar.close()
+    lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    assert any(line.endswith("Trial 3 failed: boom") and "trial/s" not in line
+               for line in lines), lines
+    assert logging.getLogger("optuna").handlers == handlers  # put back
     # QA: another machine's --trials 6 mid-run: the bar lost its total ("6trial [...]")
     s = optuna.create_study(study_name="raised")
     s.set_user_attr(study.SPEC_ATTR, {"study": {"n_trials": 6}})
