@@ -31,6 +31,30 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
+# the help of a flag that means the same in every command that has it (unless it says more)
+FLAG_HELP = {
+    "--json": "print the result as JSON (its keys: above) instead of lines",
+    "--report": "write the HTML report and refresh the runs index (--no-report: neither)",
+    "--dtype": "the nets' floats: float32 (faster) or float64",
+    "--lr": "learning rate",
+    "--csv": "the CSV file to write (.csv, or compressed: .gz, .bz2, .xz, .zip)",
+    "--reference-batch": "the batch size of the reference runs that set --target and the "
+                         "rates' rule",
+    "--backend": "joblib: local processes; dask: a running Dask cluster (--scheduler)",
+    "--val-fraction": "share of the training pool held out for validation (every command "
+                      "holds out the default)",
+}
+# --seed, by command: what it seeds
+SEED_HELP = {
+    "train": "seeds the data split, the initial weights and the batches' shuffles",
+    "gradcheck": "seeds the weights (biases too) and the examples checked",
+    "data show": "seeds the split shown (as train and the analyses split with it)",
+    "scaling": "seeds the data split; run k of every setting draws from (SEED, k)",
+    "imbalance": "seeds the repeats: each of the --seeds draws its own split, subsample "
+                 "and nets from it",
+    "lr-range": "seeds the data split and the first repeat's net (then SEED+1, ...)",
+    "capacity": "seeds the data split and each width's first net (then SEED+1, ...)",
+}
 INIT_HELP = ("weights ({}): normal N(0, 1), xavier uniform within ±sqrt(6/(in+out)), he "
              "(the course's msra) N(0, 2/in)")
 HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
@@ -63,6 +87,11 @@ class _Parser(argparse.ArgumentParser):
         return namespace, extras
 
     def add_argument(self, *args, names: str | None = None, **kwargs):
+        if not kwargs.get("help") and args and args[0].startswith("--"):  # one meaning here
+            command = self.prog.partition(" ")[2]
+            said = SEED_HELP.get(command) if args[0] == "--seed" else FLAG_HELP.get(args[0])
+            if said:
+                kwargs["help"] = said
         if names is not None:  # a registry ("nets.OPTIMIZERS"): its names join the help
             text = kwargs.get("help") or ""
             kwargs["help"] = text if NAMES in text else f"{text}: {NAMES}" if text else NAMES
@@ -1182,7 +1211,7 @@ def _add_imbalance(sub) -> None:
                    names="nets.ACTIVATIONS")
     p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
     p.add_argument("--epochs", type=float, default=60, help="max epochs per net")
     p.add_argument("--patience", type=int, default=10, help="early stopping on the training "
                                                              "loss (0 = off)")
@@ -1247,7 +1276,10 @@ def _add_lr_range(sub) -> None:
     p.add_argument("--val-batch", type=int, default=256, help="size of that batch")
     p.add_argument("--seeds", type=int, default=1, help="repeats: seeds SEED, SEED+1, ...")
     p.add_argument("--suggestion", default="valley",
-                   help="valley (default), steepest, minimum or slide")
+                   help="the rate verified and headlined: valley (default; fastai's: half "
+                        "way into the longest fall of the loss), steepest (where it falls "
+                        "fastest), minimum (the lowest loss's rate / 10) or slide (fastai's "
+                        "slide rule)")
     p.add_argument("--verify", action="store_true",
                    help="train briefly at 9 rates around the suggestion (x0.1 .. x10), and "
                         "at more past an edge where the best one lies (up to x1000)")
@@ -1305,7 +1337,7 @@ def _add_capacity(sub) -> None:
     p.add_argument("--optimizer", default="adam", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
-    p.add_argument("--epochs", type=float, default=2000)
+    p.add_argument("--epochs", type=float, default=2000, help="max epochs per net")
     p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES")
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
                    help="multistep: steps where the rate is multiplied by 0.9, e.g. 100,200 "

@@ -230,8 +230,10 @@ def lr_range_lines(s: dict) -> list[str]:
         iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
         # the seeds that gave this suggestion: one that diverged early gives none
         gave = f"{v['n']} of {len(s['seeds'])}"
+        # minimum is no minimum: the lowest loss's rate / 10 read below steepest's
         lines.append(f"{name:<10} {lr:>10} {iqr:>12} {gave:>8}"
-                     + ("  <-" if name == s["suggestion"] else ""))
+                     + ("  <-" if name == s["suggestion"] else "")
+                     + ("  (lowest loss's rate / 10)" if name == "minimum" else ""))
     from analyses import (
         at_ramp_start,
         no_stop_advice,
