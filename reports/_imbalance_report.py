@@ -112,7 +112,13 @@ def _headline(result) -> dict:
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
     best_label = f"Best {result.metric} ({ratio})"
     if best is not None:
-        best_label += f": {best['strategy']}"
+        from analyses import unsettled_first
+
+        # the card must not claim more than the ranking below it: 11 of 12 tied with it
+        why = unsettled_first(first.to_dict("records"), result.metric, result.seeds)
+        best_label += f": {best['strategy']}" + (
+            "" if why is None else " (one seed: no interval)" if why[0] == "one seed" else
+            f" (not told apart from {len(why[1])} other{'s' if len(why[1]) > 1 else ''})")
     # both baseline cards describe always predicting the majority class; the recall is
     # of the positive (minority) class, which that baseline never finds. Like the best
     # card, they name their ratio, the best card's (the first one where anything ran)
@@ -404,5 +410,5 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                     + ": resampling changed only what the model was fitted on (n_fit_*).")
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
     rep.add_table(result.to_frame(), name="runs", max_rows=15,
-                  caption="Every run and threshold (first rows shown; the CSV holds all).")
+                  caption="Every run and threshold.")
     return rep.write(out, index=index)

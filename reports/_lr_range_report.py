@@ -76,13 +76,16 @@ def draw_curves(frames: dict):
     ax = fig.subplots()
     ax.set_xscale("log")
     seeds = list(dict.fromkeys(curves["seed"]))
+    # the looper's loss is not smoothed (beta 0: each rate's loss is already an average)
+    smoothed = not curves["smoothed_loss"].equals(curves["loss"])
     for k, seed in enumerate(seeds):
         c = curves[curves["seed"] == seed]
         color = design.PALETTE[0] if len(seeds) == 1 else design.tint(
             design.PALETTE[0], 0.45 + 0.55 * (k + 1) / len(seeds))
-        ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(design.PALETTE[0], 0.25))
+        if smoothed:
+            ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(design.PALETTE[0], 0.25))
         ax.plot(c["lr"], c["smoothed_loss"], "-", color=color,
-                label="smoothed loss" if k == 0 else None)
+                label=("smoothed loss" if smoothed else "loss") if k == 0 else None)
     for m in marks.itertuples():
         if not math.isfinite(m.lr):
             continue
@@ -190,7 +193,8 @@ def _verdicts(result, summary: dict) -> list[str]:
     if first := at_ramp_start(summary):
         lines.append(f"Weak suggestion: {first[0].upper()}{first[1:]}.")
     if summary["stop_lr"] is not None:
-        lines.append(f"The smoothed loss passed its stop threshold at lr ≈ "
+        lines.append(f"The {'' if result.mode == 'looper' else 'smoothed '}loss passed its "
+                     f"stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
                      f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)}).")
     else:
@@ -319,5 +323,5 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                       caption="Every verification run.")
     rep.add_section("Recorded points")
     rep.add_table(result.curves, name="curve", max_rows=12,
-                  caption="Every recorded point (first rows shown; the CSV holds all).")
+                  caption="Every recorded point.")
     return rep.write(out, index=index)

@@ -64,7 +64,11 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     # the best strategy's name sits in the card's label (it wraps there at spaces); the big
     # value is only the score, so "random_over 0.976" is no longer cut as "random_ov / er"
     best = reports.read_report_info(report).headline[0]
-    assert best["label"] == f"Best recall (1:20): {first[0]['strategy']}"
+    # QA: and says when the seeds do not tell it from others, as the ranking does
+    tied = analyses.overlapping_best(first, "recall")
+    assert best["label"] == f"Best recall (1:20): {first[0]['strategy']}" + (
+        f" (not told apart from {len(tied)} other{'s' if len(tied) > 1 else ''})"
+        if tied else "")
     assert best["text"] == f"{first[0]['mean']:.3f}"
     assert (out / "report_files" / "heatmap.csv").exists()
     assert (out / "report_files" / "runs.csv").exists()

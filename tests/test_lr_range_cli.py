@@ -233,8 +233,8 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
     (["--steps", "1"], "error: --steps must be an integer >= 2"),
     # refused though --val / --verify are not given: they were ignored in silence
     (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
-    (["--verify-epochs", "nan"], "--verify-epochs must be > 0, got nan"),
-    (["--epochs-per-rate", "-3"], "--epochs-per-rate must be > 0, got -3.0"),  # not looper
+    (["--verify-epochs", "nan"], "--verify-epochs must be a number > 0, got nan"),
+    (["--epochs-per-rate", "-3"], "--epochs-per-rate must be a number > 0, got -3.0"),  # not looper
 ])
 def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
