@@ -182,5 +182,8 @@ def draw_leakage(frame: pd.DataFrame):
         ax.set_xticks(x, g["strategy"], rotation=60, ha="right", fontsize=7.5)
         ax.set_ylim(0, 1.05)
         ax.set_title(metric)
+    # which ratio it shows is on the figure too: the figures of two ratios look alike
+    ratio = f" at {frame['ratio'].iloc[0]}" if "ratio" in frame else ""
+    axes[0].set_ylabel(f"test score{ratio}, threshold 0.5 (mean over seeds)", fontsize=8)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=2)
     return fig
