@@ -164,8 +164,11 @@ class ImbalanceResult:
                       else "failed" if n["ok"] == 0 else "partial")
             reasons = [*g.loc[g["status"] == "failed", "reason"],
                        *g.loc[g["status"] == "skipped", "reason"]]
+            reason = reasons[0] if reasons else ""
+            if status == "partial":  # its mean and interval are over fewer seeds: say so
+                reason = f"{n['ok']} of {len(g)} seeds ran; {reason}"
             rows.append({"ratio": ratio, "strategy": strategy, "mode": mode, "status": status,
-                         "reason": reasons[0] if reasons else "", "n_ok": n["ok"],
+                         "reason": reason, "n_ok": n["ok"],
                          "n_failed": n["failed"], "n_skipped": n["skipped"],
                          "n_runs": len(g)})
         return pd.DataFrame(rows)

@@ -603,6 +603,8 @@ def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
     assert code == 0 and [(r["strategy"], r["status"]) for r in ranking] == [
         ("none", "ok"), ("adasyn", "partial")]
     assert ranking[1]["mean"] > ranking[0]["mean"]  # higher, over the seeds it survived
+    # QA: "partial: RuntimeError ..." said nothing of how few seeds its interval is over
+    assert re.match(r"\d of 10 seeds ran; ", ranking[1]["reason"]), ranking[1]["reason"]
     code = hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:20", "--strategies",
                        "none,smote", "--seeds", "1", "--no-report", *FAST])
     assert code == 0 and ("  one seed: no intervals, so this order may be chance" in
