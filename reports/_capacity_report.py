@@ -145,10 +145,15 @@ def _verdicts(result) -> list[str]:
     reached = result.table["reached_eps"] > 0
     if result.eps and reached.any():
         runs = result.runs["iterations_to_eps"].notna() & (result.runs["status"] != "diverged")
+        # a net whose first loss is already below eps "reaches" it untrained: said apart
+        at_start = int((runs & (result.runs["iterations_to_eps"] == 0)).sum())
         lines.append(f"Validation loss reached eps = {result.eps:g} for "
                      f"{int(reached.sum())} of {len(reached)} configurations, in "
-                     f"{int(runs.sum())} of {len(runs)} runs (iterations and epochs in the "
-                     "table: medians over the runs that reached it).")
+                     f"{int(runs.sum())} of {len(runs)} runs"
+                     + (f", {at_start} of them already at the start, before any step" if at_start
+                        else "")
+                     + "; the table's iterations and epochs are medians over the runs that "
+                       "reached it.")
     diverged = result.table[result.table["diverged"] > 0]
     if len(diverged):  # their scores are left out: the table shows dashes, the best ignores
         lines.append(f"{int(diverged['diverged'].sum())} of {len(result.runs)} runs diverged ("

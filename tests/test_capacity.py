@@ -482,5 +482,16 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
     reached = res.runs["iterations_to_eps"].notna() & (res.runs["status"] != "diverged")
     assert 0 < reached.sum() < 9
     assert res.table["reached_eps"].sum() == reached.sum()
+    at_start = int((reached & (res.runs["iterations_to_eps"] == 0)).sum())
     assert (f"for {(res.table['reached_eps'] > 0).sum()} of 3 configurations, in "
-            f"{reached.sum()} of 9 runs (iterations and epochs in the table") in text
+            f"{reached.sum()} of 9 runs"
+            + (f", {at_start} of them already at the start, before any step" if at_start
+               else "") + "; the table's iterations and epochs are medians") in text
+    # QA: a sine net whose first loss was already below eps counted as reaching it
+    res = capacity_sweep("sine", widths=(2, 8), seeds=2, eps=0.1,
+                         config=CAPACITY_CONFIG.replace(max_epochs=100))
+    start = (res.runs["iterations_to_eps"] == 0) & (res.runs["status"] != "diverged")
+    assert start.sum() >= 1
+    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "s").read_text())
+                    .all_text.split())
+    assert f", {int(start.sum())} of them already at the start, before any step;" in text
