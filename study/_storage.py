@@ -385,6 +385,17 @@ def _check_journal(path: Path, appends: bool = False) -> None:
     if storage_kind(path) != "journal":
         raise StorageError(f"{path} is not an optuna journal file; give another path")
     if appends:
+        # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
+        # the data was loaded, and named the file where its folder was read-only
+        blocked = [name for p, name in ((path.parent, f"its folder {path.parent}"),
+                                        (path, path.name)) if not os.access(p, os.W_OK)]
+        if blocked:
+            them = "it" if len(blocked) == 1 else "them"
+            raise StorageError(
+                f"cannot write {path}: {' and '.join(blocked)} "
+                f"{'is' if them == 'it' else 'are'} not writable (the journal itself is fine; "
+                f"its lock files go beside it); make {them} writable, or copy {path.name} to "
+                "a writable folder")
         check_last_line(path)
 
 

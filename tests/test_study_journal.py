@@ -29,13 +29,32 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     assert study.run_study(study.load_spec(spec), storage=str(tmp_path / "j.log"),
                            progress=False)["n_finished"] == 1
     (tmp_path / "j.log").chmod(0o444)
-    done = subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run", spec,
-                           "--trials", "2", "--no-report", "--storage", "j.log"],
-                          capture_output=True, text=True, cwd=tmp_path, env={
-                              **os.environ,
-                              "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+    def run(storage):
+        return subprocess.run([*prefix, sys.executable, "-m", "hplab", "study", "run", spec,
+                               "--trials", "2", "--no-report", "--storage", storage],
+                              capture_output=True, text=True, cwd=tmp_path, env={
+                                  **os.environ,
+                                  "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+    done = run("j.log")
+    # said as SQLite's (it read "storage journal:j.log failed: Permission denied: j.log")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", (
-        "hplab study: error: storage journal:j.log failed: Permission denied: j.log\n"))
+        "hplab study: error: cannot write j.log: j.log is not writable (the journal itself "
+        "is fine; its lock files go beside it); make it writable, or copy j.log to a "
+        "writable folder\n"))
+    # QA: a writable journal in a read-only folder was said to be the file's fault
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro" / "j.log").write_bytes((tmp_path / "j.log").read_bytes())
+    (tmp_path / "ro").chmod(0o555)
+    try:
+        done = run("ro/j.log")
+    finally:
+        (tmp_path / "ro").chmod(0o755)
+    assert (done.returncode, done.stderr) == (2, (
+        "hplab study: error: cannot write ro/j.log: its folder ro is not writable (the "
+        "journal itself is fine; its lock files go beside it); make it writable, or copy "
+        "j.log to a writable folder\n"))
 
 
 def test_journal_storage_runs_a_study(tmp_path, spec_file):
