@@ -1451,6 +1451,9 @@ FIELD_FLAGS = {
 }
 # a parameter name in an API message: snake_case, not inside a path, file name or quotes
 _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")
+# an argument with a value in an API message (positive=K, scheduler=tcp://HOST:PORT): the
+# "=" marks it as one, so a one-word name is rewritten too (--positive K)
+_ASSIGNED = re.compile(r"(?<![\w/.'\"?&-])([a-z][a-z0-9_]*)=(?=[^\s=])")  # not name?k=v
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 
@@ -1468,6 +1471,7 @@ def _in_flags(message: str, args) -> str:
             return name
         return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
 
+    message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _PARAMETER.sub(flag, message)
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 

@@ -99,7 +99,7 @@ def _check_minority(classes, n_pos: int, n_all: int, where: str) -> None:
 def _require_binary(ds, name: str) -> None:
     if ds.task == "multiclass":
         raise ValueError(f"{name} has {ds.n_classes} classes: choose the positive class "
-                         f"(--positive K, one of {', '.join(map(str, ds.classes))}) for a "
+                         f"(positive=K, one of {', '.join(map(str, ds.classes))}) for a "
                          "one-vs-rest task")
     if ds.task != "binary":
         raise ValueError(f"{name} is a {ds.task} dataset; the imbalance benchmark needs "

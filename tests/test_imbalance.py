@@ -473,7 +473,7 @@ def test_isolation_forest_baseline_scores_outliers_higher():
      "ratios must be a string such as '1:50,1:10' or a list of ratios, got 5"),
     ({"ratios": "1:1000", "positive": 8}, "needs at least 2 positives"),
     ({"ratios": "1:20"}, "digits has 10 classes: choose the positive class"),
-    ({}, "digits has 10 classes: choose the positive class"),
+    ({}, "digits has 10 classes: choose the positive class (positive=K, one of 0, "),
     ({"positive": 8, "strategies": "none,smoot"},
      "unknown strategy 'smoot' (did you mean 'smote'?); valid: none, class_weight, "),
     ({"positive": 8, "metric": "auc"}, "unknown metric 'auc'; valid: roc_auc, pr_auc"),
