@@ -102,8 +102,8 @@ def _verdicts(result) -> list[str]:
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
     for depth, width in enough.items():
-        # 1 % of the best, or for accuracy one validation example or the seeds' spread
-        close = (f"{within[depth]:.3g}" if m == "accuracy" else "1 %")
+        # the tolerance used: 1 % of the best, the seeds' spread, for accuracy one example
+        close = f"{within[depth]:.3g}"
         above = (f" and above the {result.majority_share:.3g} that always predicting the "
                  "majority class scores" if m == "accuracy" else "")
         reach = width_reach(result.widths, width)
@@ -121,11 +121,15 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{depth} hidden layer(s): {width} neurons already come within "
                          f"{close} of the best validation {m} of that depth{above}; wider only "
                          "costs.")
-    if m == "accuracy" and any(width_reach(result.widths, w) != "only" for w in enough.values()):
-        lines.append("Close enough: the larger of 1 % of the best, one validation example "
-                     f"(1/{result.n_val}) and the best width's standard deviation over seeds "
-                     "(closer than that, this sweep cannot tell widths apart), but less than "
-                     "half the way down to always predicting the majority class.")
+    if any(width_reach(result.widths, w) != "only" for w in enough.values()):
+        lines.append(("Close enough: the larger of 1 % of the best, one validation example "
+                      f"(1/{result.n_val}) and the best width's standard deviation over seeds "
+                      "(closer than that, this sweep cannot tell widths apart), but less than "
+                      "half the way down to always predicting the majority class.")
+                     if m == "accuracy" else
+                     ("Close enough: the larger of 1 % of the best loss and the best width's "
+                      "standard deviation over seeds (closer than that, this sweep cannot "
+                      "tell widths apart)."))
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":

@@ -193,14 +193,14 @@ def _verdicts(result, summary: dict) -> list[str]:
     if first := at_ramp_start(summary):
         lines.append(f"Weak suggestion: {first[0].upper()}{first[1:]}.")
     if summary["stop_lr"] is not None:
-        lines.append(f"The {'' if result.mode == 'looper' else 'smoothed '}loss passed its "
+        lines.append(f"The {'smoothed ' if result.beta else ''}loss passed its "
                      f"stop threshold at lr ≈ "
                      f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
                      f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)}).")
     else:
         lines.append(f"The loss never passed its stop threshold "
                      f"({result.config.get('diverge', 4.0):g}× its lowest "
-                     f"{'' if result.mode == 'looper' else 'smoothed '}value; a rise below "
+                     f"{'smoothed ' if result.beta else ''}value; a rise below "
                      "that, as the plot may show, does not stop the test) up to max_lr, so "
                      f"suggestions near the curve's end are unreliable; "
                      f"{no_stop_advice(result.config.get('optimizer'))}.")
@@ -294,8 +294,9 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                    {"curves": result.curves, "marks": marks_frame(result)},
                    caption=("Faint: the recorded loss; solid: its debiased moving average, one "
                             "line per seed." if result.beta else "Solid: the recorded loss, "
-                            "one line per seed (not smoothed: the looper holds each rate, so "
-                            "each point is already an average).")
+                            "one line per seed (not smoothed: " + (
+                                "the looper holds each rate, so each point is already an "
+                                "average)." if result.mode == "looper" else "beta 0)."))
                            + " Vertical lines: each suggestion's median over "
                            "seeds (the chosen one solid), shaded over its interquartile range. "
                            "minimum is the rate of the lowest loss divided by 10 (fastai's "

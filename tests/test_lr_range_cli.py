@@ -127,7 +127,15 @@ def test_every_setting_of_the_test_is_recorded_and_only_those(tmp_path, monkeypa
     assert (s["config"]["epochs_per_rate"], s["config"]["diverge"]) == (0.5, 4.0)
     assert s["config"]["val_batch"] is None  # the looper scores the whole validation set
     html = (tmp_path / "loop" / "report.html").read_text()
-    assert "not smoothed" in " ".join(parse_html(html).all_text.split())
+    text = " ".join(parse_html(html).all_text.split())
+    assert "(not smoothed: the looper holds each rate" in text and "smoothed loss" not in text
+    # QA: the exp ramp at --beta 0 was said smoothed, and its curve the looper's
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "20", "--beta", "0",
+                            "--out", "b0"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "b0" / "report.html").read_text()).all_text.split())
+    assert "(not smoothed: beta 0)" in text and "smoothed loss" not in text
+    assert "smoothed value" not in text and "looper" not in text
     assert "<dt>epochs_per_rate</dt><dd>0.5</dd>" in html
     # the ramp replaces the rate, its schedule and the run's length: not listed
     for key in ("lr", "max_epochs", "checkpoint", "schedule", "extra"):
