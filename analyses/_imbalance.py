@@ -37,7 +37,7 @@ from ._checks import seed_count, whole
 from ._held import held_dataset
 from ._imbalance_metrics import TUNE_METRICS
 from ._imbalance_result import ImbalanceResult
-from ._imbalance_runs import Task, failed_run, run_task, skipped_run
+from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
 from ._imbalance_variants import OWN, Variant, held_variant
 
 
@@ -180,8 +180,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     done = iter(run_tasks(run_task, todo, backend=backend, workers=workers,
                           scheduler=scheduler, progress="imbalance" if progress else None))
     not_run = {"skipped": skipped_run, "failed": failed_run}
-    outputs = [not_run[status](t, why) if why else next(done)
-               for t, (status, why) in zip(tasks, skips, strict=True)]
+    outputs = skip_unchanged(tasks, [not_run[status](t, why) if why else next(done)
+                                     for t, (status, why) in zip(tasks, skips, strict=True)])
     rows = [row for out in outputs for row in out["rows"]]
     scores = [pd.DataFrame({"ratio": t.ratio, "strategy": t.strategy, "mode": t.mode,
                             "seed": t.seed, "y_true": out["y_true"], "proba": out["proba"]})

@@ -171,14 +171,17 @@ def run_task(task: Task) -> dict:
         return _no_scores(task, "failed", _one_line(exc), time.perf_counter() - start)
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
+    unchanged = ""
     if task.mode == "proper" and STRATEGIES[task.strategy].uses_ratio \
             and (fit_pos, fit_neg) == n_train:
         # imbalanced-learn returns the data as it was, unsaid, when a sampler aiming at a
         # ratio finds nothing to act on (BorderlineSMOTE with no positive near the border):
-        # that net is 'none' again. (A cleaner that removed nothing did its job: it stays)
-        return skipped_run(task, f"{STRATEGIES[task.strategy].label} left the training "
-                                 f"data as it was ({fit_pos}:{fit_neg}): it found no example "
-                                 "to act on, and its net would be the 'none' run")
+        # that net is 'none' again. Said on the run; the benchmark skips the strategy when
+        # it did so on every seed (`skip_unchanged`). A cleaner that removed nothing did its
+        # job: it stays as it is
+        unchanged = (f"{STRATEGIES[task.strategy].label} left the training data as it was "
+                     f"({fit_pos}:{fit_neg}): it found no example to act on, and its net "
+                     "would be the 'none' run")
     counts = {"n_train_pos": n_train[0], "n_train_neg": n_train[1],
               "n_fit_pos": fit_pos, "n_fit_neg": fit_neg,
               "n_val_pos": _counts(split.y_val)[0], "n_val_neg": _counts(split.y_val)[1],
@@ -186,9 +189,26 @@ def run_task(task: Task) -> dict:
               "net_status": getattr(model, "status_", "")}
     rows = []
     for label, thr in zip(THRESHOLDS, (0.5, tuned), strict=True):
+        said = "; ".join(filter(None, [unchanged, note if label == "tuned" else ""]))
         rows.append({**base, "threshold": label, "threshold_value": float(thr), "status": "ok",
-                     "reason": "", "note": note if label == "tuned" else "",
+                     "reason": "", "note": said,
                      **imbalance_metrics(split.y_test, p_test, thr), **counts})
     return {"rows": rows, "status": "ok", "reason": "", "y_true": split.y_test.copy(),
             "proba": p_test, "seconds": time.perf_counter() - start,
-            "label": STRATEGIES[task.strategy].label}
+            "label": STRATEGIES[task.strategy].label, "unchanged": unchanged}
+
+
+def skip_unchanged(tasks, outputs) -> list[dict]:
+    """``outputs`` with the runs of a (ratio, strategy) whose sampler left the training
+    data as it was on every seed made skipped runs (it is 'none' again, ranked as a remedy
+    it was not); on some seeds only, they stay: its scores there are what it gives there."""
+    groups: dict[tuple, list[int]] = {}
+    for k, t in enumerate(tasks):
+        if t.mode == "proper":
+            groups.setdefault((t.ratio, t.strategy), []).append(k)
+    outputs = list(outputs)
+    for members in groups.values():
+        if all(outputs[k].get("unchanged") for k in members):
+            for k in members:
+                outputs[k] = skipped_run(tasks[k], outputs[k]["unchanged"])
+    return outputs
