@@ -48,7 +48,13 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
             ds = data.load(dataset, **kwargs)
     except data.DataError:
         if positive is None and ratio != OWN:  # say what to do on multi-class data
-            _require_binary(data.load(dataset, seed=seed), dataset)
+            whole = data.load(dataset, seed=seed)
+            _require_binary(whole, dataset)
+            # and on binary data whose majority the ratio could not make scarce
+            if whole.info.get("positive") is None:
+                parts = (whole.y_train, whole.y_val, whole.y_test)
+                _check_minority(whole.classes, sum(int(y.sum()) for y in parts),
+                                sum(len(y) for y in parts), _before(dataset, ratio))
         raise
     _require_binary(ds, dataset)
     if ratio != OWN and ds.info.get("positive") is None:  # (none given, nor in the name)
@@ -57,8 +63,7 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
         # the wrong class unsaid, where the data's own balance is refused with this hint
         source = ds.info["imbalance"]["source"]
         _check_minority(ds.classes, source["positive"], sum(source.values()),
-                        f"{dataset} (before the ratio {ratio}; name the positive class to "
-                        "make it scarce on purpose)")
+                        _before(dataset, ratio))
     where = f"{dataset} at ratio {ratio}" if ratio != OWN else f"{dataset} at its own balance"
     # at the data's own balance no ratio is milder: more positive rows are the remedy
     milder = "a milder ratio" if ratio != OWN else "data with more positive examples"
@@ -82,6 +87,11 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
         raise ValueError(f"{where} leaves no positive example in the validation split, so "
                          f"no threshold can be tuned: use {milder}")
     return ds
+
+
+def _before(dataset: str, ratio: str) -> str:
+    return (f"{dataset} (before the ratio {ratio}; name the positive class to make it scarce "
+            "on purpose)")
 
 
 def _check_minority(classes, n_pos: int, n_all: int, where: str) -> None:

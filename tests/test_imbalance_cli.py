@@ -462,6 +462,12 @@ def test_a_majority_positive_class_is_refused_with_the_minority_named(tmp_path, 
     assert "the minority is 0: pass it as the positive class" in err
     for named in (["--positive", "1"], ["--positive", "0"]):
         assert hplab.main([*argv, "--ratio", "1:2", *named]) == 0, capsys.readouterr().err
+    # the same where the ratio cannot even be drawn from the majority (1:60 of 60 "0"s
+    # leaves no positive in the test set): it said only that, of the wrong class
+    assert hplab.main([*argv, "--ratio", "1:60"]) == 2
+    err = capsys.readouterr().err
+    assert "(before the ratio 1:60; name the positive class" in err and \
+        "the minority is 0: pass it as the positive class" in err
 
 
 def test_a_balanced_set_is_judged_whole_not_by_its_split(tmp_path, capsys):
