@@ -10,6 +10,7 @@ BLAS threads would only fight over them (and make timings noisy).
 from __future__ import annotations
 
 import functools
+import numbers
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -84,7 +85,8 @@ def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) 
         # checked here: a Client half-made from a bad address hangs 20 s in its __del__
         raise ValueError(f"scheduler address {scheduler!r} is not SCHEME://HOST:PORT "
                          "(e.g. tcp://127.0.0.1:8786)")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+    if workers is not None and (isinstance(workers, bool)
+                                or not isinstance(workers, numbers.Integral)
                                 or (workers < 1 and workers != -1)):
         raise ValueError(f"workers must be an integer >= 1 (or -1 for every core), "
                          f"got {workers!r}")

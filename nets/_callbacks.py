@@ -53,7 +53,13 @@ class Callback:
 
 
 def check_callbacks(callbacks) -> tuple:
-    """``callbacks`` as a tuple; TypeError for an item that is no callback (a function)."""
+    """``callbacks`` (a sequence, or None) as a tuple; TypeError for anything else, or an
+    item that is no callback (a function)."""
+    if callbacks is None:
+        return ()
+    if isinstance(callbacks, Callback) or not hasattr(callbacks, "__iter__"):
+        raise TypeError(f"callbacks must be a sequence of nets.Callback objects (a list), got "
+                        f"{type(callbacks).__name__}")
     callbacks = tuple(callbacks)
     for cb in callbacks:
         if not all(callable(getattr(cb, hook, None)) for hook in ("on_step", "on_checkpoint")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import _thread
 import contextlib
 import multiprocessing
+import numbers
 import os
 import signal
 import sys
@@ -209,11 +210,11 @@ def _pool(spec, where, workers, run_id, threads, dataset) -> bool:
 
 def local_workers(workers) -> int:
     """``workers`` as a number of processes: -1 is one per core (as for the analyses)."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or (workers < 1
-                                                                     and workers != -1):
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or (
+            workers < 1 and workers != -1):  # NumPy's integers too
         raise SpecError(f"workers must be an integer >= 1 (or -1 for every core), "
                         f"got {workers!r}")
-    return cores() if workers == -1 else workers
+    return cores() if workers == -1 else int(workers)
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import numbers
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,10 +149,10 @@ def _parse_with_trials(raw: dict, n_trials: int | None, **kwargs) -> StudySpec:
     instead of its ``study.n_trials``, whose errors then name the argument."""
     if n_trials is None:
         return parse_spec(raw, **kwargs)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
+    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral) or n_trials < 1:
         raise SpecError(f"n_trials must be an integer >= 1, got {n_trials!r}")
     if isinstance(raw.get("study"), dict):  # else parse_spec says what the table must be
-        raw = {**raw, "study": {**raw["study"], "n_trials": n_trials}}
+        raw = {**raw, "study": {**raw["study"], "n_trials": int(n_trials)}}
     try:
         return parse_spec(raw, **kwargs)
     except SpecError as exc:  # the count came from the argument, not the spec's key

@@ -229,10 +229,13 @@ def test_arguments_are_named_in_their_errors():
             ({"cfg": {"max_epochs": 1}}, r"cfg must be a nets\.TrainConfig "
                                          r"\(nets\.TrainConfig\(\*\*settings\)\), got dict"),
             ({"callbacks": [print]}, r"callbacks must be nets\.Callback objects \(on_step and "
-                                     r"on_checkpoint methods\), got builtin_function_or_method")]:
+                                     r"on_checkpoint methods\), got builtin_function_or_method"),
+            ({"callbacks": nets.Callback()}, r"callbacks must be a sequence of nets\.Callback "
+                                             r"objects \(a list\), got Callback")]:
         with pytest.raises(TypeError, match=message):
             nets.train(net, bad.get("cfg", cfg), X, y, rng=np.random.default_rng(0),
                        callbacks=bad.get("callbacks", ()))
+    assert nets.train(net, cfg, X, y, rng=np.random.default_rng(0), callbacks=None).status
 
 
 def test_imbalance_helpers_take_what_the_estimator_takes_and_refuse_fractions():

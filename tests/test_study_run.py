@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 import pytest
@@ -239,7 +240,9 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
         assert err == ("hplab study run: error: argument --workers: expected an integer >= 1 "
                        f"(or -1 for every core), got '{bad}'\n")
     assert not (tmp_path / "b.db").exists()
-    # a script's call names its argument, not the command's flag
+    # a script's call names its argument, not the command's flag; NumPy's integers are ones
+    assert local_workers(np.int64(2)) == 2 and type(local_workers(np.int64(2))) is int
+    assert study.load_spec(path, n_trials=np.int64(2)).n_trials == 2
     for bad in (0, -2, 1.0, True):
         with pytest.raises(study.SpecError, match=r"^workers must be an integer >= 1 "
                            rf"\(or -1 for every core\), got {bad!r}$"):
