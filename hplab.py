@@ -14,6 +14,7 @@ import contextlib
 import difflib
 import importlib
 import json
+import logging
 import math
 import os
 import re
@@ -1550,6 +1551,9 @@ def main(argv: list[str] | None = None) -> int:
             # the program's own environment only (a script calling main kept it for good)
             os.environ.setdefault("PYTHONWARNINGS", "ignore:resource_tracker:UserWarning")
             warnings.formatwarning = _warning_line
+            # a Ctrl-C that lands while SQLAlchemy's pool resets or closes a connection is
+            # logged there with its traceback, above the command's own "interrupted"
+            logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
         _Parser.argv = argv
         try:  # a signal while the parser is built (it imports the registries) ends it too
             args = build_parser().parse_args(argv)

@@ -8,9 +8,11 @@ import fcntl
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -226,6 +228,21 @@ def test_main_called_from_python_leaves_the_environment_alone(monkeypatch, capsy
     code, out, _ = run_cli(["data", "list", "--json"], capsys)
     assert code == 0 and json.loads(out)
     assert "PYTHONWARNINGS" not in os.environ
+    assert logging.getLogger("sqlalchemy.pool").level == logging.NOTSET  # the script's own
+
+
+def test_the_program_hides_the_pools_interrupt_tracebacks():
+    # QA: a Ctrl-C landing while SQLAlchemy's pool reset a connection printed "Exception
+    # during reset or similar" and a traceback above "hplab: interrupted" (2 stops in 30)
+    root = Path(hplab.__file__).resolve().parent
+    done = subprocess.run([sys.executable, "-c", (
+        "import logging, sys, hplab\n"
+        "sys.argv = ['hplab', 'data', 'list', '--json']\n"
+        "code = hplab.main()\n"
+        "logging.getLogger('sqlalchemy.pool.impl.QueuePool').error(\n"
+        "    'Exception during reset or similar', exc_info=KeyboardInterrupt())\n"
+        "sys.exit(code)")], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0 and json.loads(done.stdout) and done.stderr == ""
 
 
 def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):
