@@ -1452,9 +1452,10 @@ FIELD_FLAGS = {
 }
 # a parameter name in an API message: snake_case, not inside a path, file name or quotes
 _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")
-# an argument with a value in an API message (positive=K, scheduler=tcp://HOST:PORT): the
-# "=" marks it as one, so a one-word name is rewritten too (--positive K)
-_ASSIGNED = re.compile(r"(?<![\w/.'\"?&-])([a-z][a-z0-9_]*)=(?=[^\s=])")  # not name?k=v
+# an argument with a value, in parentheses, in an API message ("(positive=K, one of ...)",
+# "(scheduler=tcp://HOST:PORT)"): the "(" and "=" mark it as one, so a one-word name is
+# rewritten too (--positive K); a folder the user named lr=0.1 is not
+_ASSIGNED = re.compile(r"(?<=\()([a-z][a-z0-9_]*)=(?=[^\s=])")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 

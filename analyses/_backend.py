@@ -80,7 +80,7 @@ def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) 
     if backend == "dask" and scheduler is None:
         raise ValueError("backend 'dask' needs a scheduler address (scheduler=tcp://HOST:PORT)")
     if backend == "joblib" and scheduler is not None:
-        raise ValueError("a scheduler address only applies to backend=dask")
+        raise ValueError("a scheduler address only applies to the Dask backend (backend=dask)")
     if backend == "dask" and isinstance(scheduler, str) and not _address_ok(scheduler):
         # checked here: a Client half-made from a bad address hangs 20 s in its __del__
         raise ValueError(f"scheduler address {scheduler!r} is not SCHEME://HOST:PORT "

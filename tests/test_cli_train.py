@@ -387,7 +387,9 @@ def test_an_unwritable_out_fails_before_any_run(command, tmp_path, capsys, monke
     # the analyses found it only when writing their report, after all the computing
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken.csv").write_text("precious\n")
+    (tmp_path / "seed=1").write_text("")  # a sweep's folder name: it read "--out --seed 1"
     for out, message in ((tmp_path / "taken.csv", "is a file; give a folder"),
+                         (Path("seed=1"), "is a file; give a folder"),
                          (tmp_path / "taken.csv" / "x", "is inside a file"),
                          (Path("/proc/hplab-out"), "cannot write in /proc")):
         code, stdout, err = run_cli([*command, "--out", out], capsys)

@@ -227,7 +227,7 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"max_steps": 0}, "max_steps must be an integer >= 1"),
     ({"backend": "spark"}, "unknown backend 'spark'; valid: joblib, dask"),
     ({"backend": "dask"}, r"needs a scheduler address \(scheduler=tcp://HOST:PORT\)"),
-    ({"scheduler": "tcp://127.0.0.1:1"}, "only applies to backend=dask"),
+    ({"scheduler": "tcp://127.0.0.1:1"}, r"only applies to the Dask backend \(backend=dask\)"),
     ({"reference_batch": -1}, "reference_batch must be an integer >= 1, got -1"),
     ({"batch_sizes": [2, 2, 4]}, "batch sizes list 2 twice"),
     ({"lrs": [0.1, 0.1]}, "learning rates list 0.1 twice"),
