@@ -203,7 +203,7 @@ def _verdicts(result, summary: dict) -> list[str]:
                      f"{'smoothed ' if result.beta else ''}value; a rise below "
                      "that, as the plot may show, does not stop the test) up to max_lr, so "
                      f"suggestions near the curve's end are unreliable; "
-                     f"{no_stop_advice(result.config.get('optimizer'))}.")
+                     f"{no_stop_advice(result.config.get('optimizer'), result.beta)}.")
     if result.val or result.mode == "looper":
         lines.append("Smooth curves (validation or looper loss) make the valley reach back "
                      "into the flat start; compare with steepest and minimum.")

@@ -253,7 +253,7 @@ def lr_range_lines(s: dict) -> list[str]:
                      f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")
     else:  # more --steps only sample the same range
         lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
-                     f"{no_stop_advice(s['config']['optimizer'])}")
+                     f"{no_stop_advice(s['config']['optimizer'], s['beta'])}")
     v = s["verify"]
     if v is not None and v.get("inconclusive"):
         # the ratio is to the refined best rate, as in the conclusive line (0.28x of the

@@ -129,13 +129,17 @@ def test_every_setting_of_the_test_is_recorded_and_only_those(tmp_path, monkeypa
     html = (tmp_path / "loop" / "report.html").read_text()
     text = " ".join(parse_html(html).all_text.split())
     assert "(not smoothed: the looper holds each rate" in text and "smoothed loss" not in text
-    # QA: the exp ramp at --beta 0 was said smoothed, and its curve the looper's
-    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "20", "--beta", "0",
-                            "--out", "b0"], capsys)
+    # QA: the exp ramp at --beta 0 was said smoothed, and its curve the looper's; nor is
+    # there a smoothing to lower when it never diverged ("or lower --beta")
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "20", "--beta", "0",
+                              "--max-lr", "1e-3", "--optimizer", "adam", "--out", "b0"],
+                             capsys)
     assert code == 0, err
     text = " ".join(parse_html((tmp_path / "b0" / "report.html").read_text()).all_text.split())
-    assert "(not smoothed: beta 0)" in text and "smoothed loss" not in text
-    assert "smoothed value" not in text and "looper" not in text
+    assert "(not smoothed: beta 0)" in text and "looper" not in text
+    for said in (text, out):
+        assert not re.search(r"smoothed (loss|value)", said) and "lower --beta" not in said
+    assert "never diverged up to --max-lr 0.001: raise --max-lr" in out
     assert "<dt>epochs_per_rate</dt><dd>0.5</dd>" in html
     # the ramp replaces the rate, its schedule and the run's length: not listed
     for key in ("lr", "max_epochs", "checkpoint", "schedule", "extra"):
