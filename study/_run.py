@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import logging
 import multiprocessing
 import numbers
 import os
@@ -127,6 +128,10 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, terminate)
         old_hook, sys.unraisablehook = sys.unraisablehook, lost
+        # this process is the pool's: a Ctrl-C landing while SQLAlchemy's pool resets a
+        # connection is logged there with a traceback, above the command's "interrupted"
+        # (as `hplab` quiets its own process)
+        logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     try:
         if in_main:  # a Ctrl-C that came while this process started is raised here
             release_interrupts()

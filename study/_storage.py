@@ -387,15 +387,14 @@ def _check_journal(path: Path, appends: bool = False) -> None:
     if appends:
         # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
         # the data was loaded, and named the file where its folder was read-only
-        blocked = [name for p, name in ((path.parent, f"its folder {path.parent}"),
-                                        (path, path.name)) if not os.access(p, os.W_OK)]
-        if blocked:
-            them = "it" if len(blocked) == 1 else "them"
-            raise StorageError(
-                f"cannot write {path}: {' and '.join(blocked)} "
-                f"{'is' if them == 'it' else 'are'} not writable (the journal itself is fine; "
-                f"its lock files go beside it); make {them} writable, or copy {path.name} to "
-                "a writable folder")
+        if not os.access(path, os.W_OK):  # a copy would keep its mode: no advice to copy
+            raise StorageError(f"cannot write {path}: the file is read-only; make it "
+                               "writable (chmod u+w) to run or join its study")
+        if not os.access(path.parent, os.W_OK):
+            raise StorageError(f"cannot write {path}: its folder {path.parent} is not "
+                               "writable (the journal itself is fine; its lock files go "
+                               f"beside it); make it writable, or copy {path.name} to a "
+                               "writable folder")
         check_last_line(path)
 
 

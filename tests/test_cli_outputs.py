@@ -243,6 +243,13 @@ def test_the_program_hides_the_pools_interrupt_tracebacks():
         "    'Exception during reset or similar', exc_info=KeyboardInterrupt())\n"
         "sys.exit(code)")], capture_output=True, text=True, cwd=root)
     assert done.returncode == 0 and json.loads(done.stdout) and done.stderr == ""
+    # and its pool's workers, which the parent's setting does not reach
+    done = subprocess.run([sys.executable, "-c", (
+        "import logging, study._run as run\n"
+        "run._timed_worker = lambda *a, **k: (logging.getLogger(\n"
+        "    'sqlalchemy.pool.impl.QueuePool').getEffectiveLevel(), False)\n"
+        "print(run._pool_worker(None)[0])")], capture_output=True, text=True, cwd=root)
+    assert done.stdout == f"{logging.CRITICAL}\n", done.stderr
 
 
 def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch, capsys):

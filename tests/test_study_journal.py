@@ -40,9 +40,8 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     done = run("j.log")
     # said as SQLite's (it read "storage journal:j.log failed: Permission denied: j.log")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", (
-        "hplab study: error: cannot write j.log: j.log is not writable (the journal itself "
-        "is fine; its lock files go beside it); make it writable, or copy j.log to a "
-        "writable folder\n"))
+        "hplab study: error: cannot write j.log: the file is read-only; make it writable "
+        "(chmod u+w) to run or join its study\n"))
     # QA: a writable journal in a read-only folder was said to be the file's fault
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro" / "j.log").write_bytes((tmp_path / "j.log").read_bytes())
