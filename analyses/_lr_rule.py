@@ -98,6 +98,11 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
     reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
                              bound=bound)
+    if not reason and math.isfinite(se) and alpha - se <= 0.5 and alpha + se >= 1:
+        # 0.83 ± 0.59 is "linear" by its centre alone; another grid on the same data gave
+        # 0.51 ± 0.23, "square-root": the slope tells the rules apart only outside both
+        reason = (f"its standard error, ± {se:.2f}, spans both rules (0.5 and 1): more "
+                  "seeds or a finer rate grid narrow it")
     if b_crit_unknown:  # a slope over sizes above B_crit measures its flattening, no rule
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "

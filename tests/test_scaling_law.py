@@ -295,13 +295,24 @@ def test_lr_exponent_past_a_b_crit_bound_quotes_the_bound_not_a_b_crit():
 def test_no_rule_verdict_where_the_fit_placed_no_b_crit():
     # QA: XOR's steps fit no law (poor_fit), yet alpha 0.87 ± 0.61 over every size was
     # "nearest rule: linear"; the rules hold below a B_crit nobody placed
-    rates = [3.0, 10.0, 10.0]
+    rates = [2.6, 5.0, 10.0]
     assert fit_lr_exponent([1, 2, 4], rates).rule == "linear"
     ex = fit_lr_exponent([1, 2, 4], rates, b_crit_unknown=True)
     assert ex.rule == "unknown" and ex.alpha == fit_lr_exponent([1, 2, 4], rates).alpha
     assert ex.reason == ("B_crit is unknown (the fit says why), so which batch sizes lie "
                          "below it, where the rules hold, is not known")
     assert ex.message.endswith(f"no rule verdict: {ex.reason}")
+
+
+def test_a_slope_whose_error_bar_spans_both_rules_gives_no_verdict():
+    # QA: double-arc, B = 1, 2, 4: 0.83 ± 0.59 "nearest rule: linear", and with another
+    # rate grid on the same data 0.51 ± 0.23 "square-root"
+    ex = fit_lr_exponent([1, 2, 4], [3.0, 10.0, 10.0])
+    assert (round(ex.alpha, 2), round(ex.alpha_se, 2)) == (0.87, 0.5)  # "linear" by itself
+    assert ex.rule == "unknown" and ex.reason == (
+        "its standard error, ± 0.50, spans both rules (0.5 and 1): more seeds or a finer "
+        "rate grid narrow it")
+    assert fit_lr_exponent([1, 2, 4], [2.6, 5.0, 10.0]).rule == "linear"  # ± 0.02
 
 
 def test_two_batch_sizes_give_no_rule_verdict_with_or_without_b_crit():
