@@ -132,9 +132,10 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     b, s = b[keep][order], s[keep][order]
     n, sizes = len(b), len(np.unique(b))  # repeated sizes (seeds) are one size to the fit
     if sizes < MIN_POINTS:
-        return ScalingFit("too_few_points", f"only {sizes} distinct batch size"
-                          f"{'' if sizes == 1 else 's'} reached the target; the fit needs "
-                          f"{MIN_POINTS}", n_points=n)
+        said = ("no batch size reached the target" if not sizes else
+                f"only {sizes} distinct batch size{'' if sizes == 1 else 's'} reached the "
+                "target")
+        return ScalingFit("too_few_points", f"{said}; the fit needs {MIN_POINTS}", n_points=n)
     x, y = np.log(b), np.log(s)
 
     def residuals(p):  # p = (log S_min, log B_crit); log(1 + e^(p1 - x)) without overflow

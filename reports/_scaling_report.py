@@ -399,8 +399,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                                   " No B_simple line: the averages gave no positive ratio."))
     rep.add_section("Runs")
     if len(result.reference):
-        rep.add_table(result.reference, name="reference-runs",
-                      caption="Reference runs (full budget) that set the default target.")
+        rep.add_table(result.reference, name="reference-runs", caption=(
+            "Reference runs (full budget) that set the default target." if
+            result.target_source != "user" else "Reference runs (full budget), which "
+            "measured the gradient noise scale (the target was given)."))
     rep.add_table(result.to_frame(), name="runs", max_rows=12,
                   caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index)

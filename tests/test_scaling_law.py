@@ -148,6 +148,9 @@ def test_too_few_points_is_reported_not_raised():
     assert fit.message == "only 2 distinct batch sizes reached the target; the fit needs 3"
     fit = fit_scaling_law([4, 4, 8], [100, 50, np.nan])
     assert fit.message == "only 1 distinct batch size reached the target; the fit needs 3"
+    # QA: "only 0 distinct batch sizes reached the target"
+    assert fit_scaling_law([4, 8], [np.nan, np.inf]).message == (
+        "no batch size reached the target; the fit needs 3")
     assert regimes([1, 8], fit) == ("unknown", "unknown")
     assert np.isnan(fit.steps([1, 8])).all()
 

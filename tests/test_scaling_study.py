@@ -581,6 +581,18 @@ def test_a_diverged_reference_run_sets_no_target(capsys):
     assert code == 0 and json.loads(stdout)["b_simple"] is None
 
 
+def test_reference_runs_under_a_given_target_are_said_to_measure_the_noise(tmp_path, capsys,
+                                                                          parse_html):
+    # QA: "Reference runs (full budget) that set the default target" under --target 0.9
+    code, _, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "16,64", "--lrs",
+                            "0.1,1", "--target", "0.6", "--seeds", "1", "--max-steps", "200",
+                            "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert ("Reference runs (full budget), which measured the gradient noise scale (the "
+            "target was given).") in text and "set the default target" not in text
+
+
 def test_the_noise_scale_is_never_negative():
     # on sine the two-batch trace estimate dips below zero at times: those points are NaN
     res = scaling_study("sine", batch_sizes=[4, 16, 64], lrs=list(np.geomspace(0.01, 1, 4)),
