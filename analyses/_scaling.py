@@ -9,8 +9,9 @@ predicts it.
 Default target (``target=None``): reference runs at ``reference_batch`` (32, or the
 set size if smaller) over the whole rate grid, each for the full step budget; the best
 of them sets the bar: 0.95 x its best validation accuracy, or for the loss
-``best + 0.05 (first - best)`` (95 % of the way down). The best reference run also
-carries the noise-scale measurements.
+``best + 0.05 (first - best)`` (95 % of the way down). The best reference run (of runs
+tied at the best value, the one that reached it first) also carries the noise-scale
+measurements.
 """
 
 from __future__ import annotations
@@ -328,7 +329,12 @@ def _reference_table(rows: list[dict], metric: str,
         raise ValueError("every reference run diverged: lower the learning rates (--lrs "
                          "or --lr-range)")
     col = frame.loc[ok, "best_value"]
-    i = col.idxmax() if TARGET_METRICS[metric] == "max" else col.idxmin()
+    # of runs tied at the best value (common on 40-144 validation examples), the one that
+    # got there first: the first in the table, the lowest rate, was often the slowest,
+    # and its noise scale 5x another tied run's
+    tied = frame.loc[col.index[col == (col.max() if TARGET_METRICS[metric] == "max"
+                                       else col.min())]]
+    i = tied["best_step"].idxmin()
     return frame, {**rows[i], **table[i]}
 
 
