@@ -876,3 +876,17 @@ def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, pars
     assert "Gradient noise scale: not estimated from " in text
     assert "No B_simple line: the averages gave no positive ratio." in text
     assert "The black line" not in text
+
+
+def test_of_tied_reference_runs_the_noise_scale_is_the_first_to_get_there():
+    # QA: digits, lr 0.316 and 1.78 both at 0.986: the noise came from the first in the
+    # table (lr 0.316, the target at step 605: B_simple 234), not lr 1.78 (step 146: 46)
+    from analyses._scaling import _reference_table
+
+    rows = [{"lr": 0.316, "status": "budget", "trace": [(0, 0.1), (300, 0.9), (605, 0.986)]},
+            {"lr": 1.78, "status": "budget", "trace": [(0, 0.1), (146, 0.986), (600, 0.98)]},
+            {"lr": 10.0, "status": "budget", "trace": [(0, 0.1), (20, 0.5)]}]
+    frame, best = _reference_table(rows, "val_accuracy")
+    assert (best["lr"], best["best_step"]) == (1.78, 146) and len(frame) == 3
+    rows[1]["trace"] = [(0, 0.1), (146, 0.98)]  # no tie: the best value decides
+    assert _reference_table(rows, "val_accuracy")[1]["lr"] == 0.316
