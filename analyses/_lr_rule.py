@@ -166,7 +166,7 @@ def lr_cap_batch(b0: float, lr0: float, cap: float = LR_CAP) -> float:
     return b0 * cap / lr0 if lr0 > 0 else math.nan
 
 
-def refine_lr(lrs, steps) -> float:
+def refine_lr(lrs, steps, best: float | None = None) -> float:
     """The best rate on a log grid, refined by a parabola through log steps.
 
     Parameters
@@ -175,6 +175,9 @@ def refine_lr(lrs, steps) -> float:
         Increasing rates of the grid.
     steps : array-like
         Steps to target at each rate (inf or NaN = not reached).
+    best : float, optional
+        The grid rate the caller chose among rates tied at the fewest steps (its own
+        tie-break): the parabola is centred there. Default: the first of them.
 
     Returns
     -------
@@ -196,6 +199,8 @@ def refine_lr(lrs, steps) -> float:
     if not np.isfinite(s).any():
         return math.nan
     i = int(np.argmin(s))
+    tied = np.flatnonzero((s == s[i]) & np.isclose(lr, best if best is not None else lr[i]))
+    i = int(tied[0]) if len(tied) else i
     if i == 0 or i == len(s) - 1 or not np.isfinite(s[[i - 1, i + 1]]).all():
         return float(lr[i])
     x, y = np.log(lr[i - 1:i + 2]), np.log(s[i - 1:i + 2])

@@ -360,10 +360,13 @@ def _verdicts(batches: pd.DataFrame, runs: pd.DataFrame, fit: ScalingFit) -> pd.
     """Add lr_opt, regime, fitted curves and the rule rates to the per-batch table."""
     out = batches.copy()
     lr_opt = []
-    for b, ok in zip(out["batch_size"], out["reached"], strict=True):
+    for b, ok, grid_best in zip(out["batch_size"], out["reached"], out["best_lr"],
+                                strict=True):
         per_rate = median_steps_by_rate(runs, b)
-        lr_opt.append(refine_lr(per_rate.index.to_numpy(), per_rate.to_numpy()) if ok
-                      else math.nan)
+        # centred on best_lr: two rates tied on median steps are told apart by their mean
+        # there, and the parabola sat on the other one
+        lr_opt.append(refine_lr(per_rate.index.to_numpy(), per_rate.to_numpy(), grid_best)
+                      if ok else math.nan)
     out["lr_opt"] = lr_opt
     out["regime"] = regimes(out["batch_size"], fit, out["reached"])
     out["fitted_steps"] = fit.steps(out["batch_size"])
