@@ -1622,16 +1622,19 @@ def _run_command(args, as_program: bool = False) -> int:
 def _stopped() -> int:
     """One line for a command a signal stopped, and the shell's exit code for it: 128 +
     the signal (SIGTERM 143, SIGHUP 129), 130 for Ctrl-C."""
-    signum = _terminated[-1] if _terminated else signal.SIGINT
     with contextlib.suppress(OSError):  # a closed terminal's stderr fails (EIO)
         print(f"hplab: {_ended_by()}", file=sys.stderr)
-    return 128 + signum
+    return 128 + _stop_signal()
+
+
+def _stop_signal() -> int:
+    """The signal that stopped the command: the last SIGTERM or SIGHUP, else Ctrl-C's."""
+    return _terminated[-1] if _terminated else signal.SIGINT
 
 
 def _ended_by() -> str:
     """What stopped the command: "interrupted" (Ctrl-C), "terminated" or "hung up"."""
-    signum = _terminated[-1] if _terminated else signal.SIGINT
-    return _ENDED_BY.get(signal.Signals(signum).name, "interrupted")
+    return _ENDED_BY.get(signal.Signals(_stop_signal()).name, "interrupted")
 
 
 def _exit_now(code: int) -> None:
