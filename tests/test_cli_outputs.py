@@ -51,8 +51,8 @@ def _stored_once(tmp_path_factory):
         spec = (SPECS_DIR / "xor.toml").read_text()
         spec = spec.replace("n_trials = ", "n_trials = 2 #").replace("max_epochs = ",
                                                                     "max_epochs = 5 #")
-        Path("x.toml").write_text(spec)
-        code, _, err = run_cli(["study", "run", "x.toml", "--no-report", "--json"], capsys)
+        Path("xor.toml").write_text(spec)
+        code, _, err = run_cli(["study", "run", "xor.toml", "--no-report", "--json"], capsys)
         assert code == 0, err
         code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs",
                                   "3", "--name", "keep", "--json"], capsys)
@@ -104,13 +104,13 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     # QA: --csv over the study's data file (or its spec, another run's CSV) replaced it and
     # the study could not resume; only an earlier export (or an empty file) is replaced
     Path("data.csv").write_text("a,b,y\n0.1,0.2,1\n")
-    spec = Path("x.toml").read_text()
-    for name in ("data.csv", "x.toml"):
+    spec = Path("xor.toml").read_text()
+    for name in ("data.csv", "xor.toml"):
         code, _, err = run_cli(["study", "export", "xor", "--csv", name], capsys)
         assert code == 2 and err.endswith(f"{name} exists and is not a study export; write "
                                           "the CSV elsewhere (or delete it first)\n"), err
     assert Path("data.csv").read_text() == "a,b,y\n0.1,0.2,1\n"
-    assert Path("x.toml").read_text() == spec
+    assert Path("xor.toml").read_text() == spec
     Path("empty.csv").touch()
     for name in ("empty.csv", "empty.csv", "t.csv.gz", "t.csv.gz"):  # twice: over itself
         assert run_cli(["study", "export", "xor", "--csv", name], capsys)[0] == 0
@@ -145,8 +145,7 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
                            capsys)
     assert code == 2 and "mine holds a report.html hplab did not write" in err
     assert Path("mine/report.html").read_text() == "<html>my own report</html>"
-    Path("x2.toml").write_text(Path("x.toml").read_text().replace('name = "xor"',
-                                                                   'name = "x2"'))
+    Path("x2.toml").write_text(Path("xor.toml").read_text())  # study x2, after its file
     assert run_cli(["study", "run", "x2.toml", "--no-report"], capsys)[0] == 0
     assert run_cli(["study", "report", "x2", "--out", "runs/sr"], capsys)[0] == 0
     code, _, err = run_cli(["study", "report", "xor", "--out", "runs/sr"], capsys)
@@ -316,9 +315,9 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     monkeypatch.setattr(reports, "study_report", full_disk)
     monkeypatch.setattr(reports, "training_report", full_disk)
     spec = (SPECS_DIR / "xor.toml").read_text()
-    Path("x.toml").write_text(spec.replace("n_trials = ", "n_trials = 2 #")
+    Path("xor.toml").write_text(spec.replace("n_trials = ", "n_trials = 2 #")
                               .replace("max_epochs = ", "max_epochs = 5 #"))
-    code, out, err = run_cli(["study", "run", "x.toml", "--json"], capsys)
+    code, out, err = run_cli(["study", "run", "xor.toml", "--json"], capsys)
     summary = json.loads(out)
     assert code == 2 and summary["n_finished"] == 2 and summary["report_path"] is None
     assert err == ("hplab study: error: the report could not be written in runs/studies/xor "

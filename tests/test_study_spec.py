@@ -693,7 +693,11 @@ def test_study_spec_lists_the_ready_specs_and_prints_one_to_edit(tmp_path, capsy
     copy = tmp_path / "my-coin.toml"
     copy.write_text(out)  # a package user's starting file: the same spec, by path
     mine, ready = load_spec(copy), load_spec("coin")
-    assert dataclasses.replace(mine, path=ready.path) == ready
+    # named after its file (QA: a copy named "coin" was refused as another spec of the
+    # stored "coin" study once edited)
+    assert mine.name == "my-coin" and ready.name == "coin"
+    raw = {**mine.raw, "study": {**mine.raw["study"], "name": "coin"}}
+    assert dataclasses.replace(mine, path=ready.path, name="coin", raw=raw) == ready
     code, _, err = run_cli(["study", "spec", "nope"], capsys)
     assert code == 2 and "ready specs are coin, coin-pareto" in err
 
