@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import time
+import urllib.parse
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,6 +42,9 @@ from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
 CONNECT_TIMEOUT = 5  # seconds before an unreachable server is reported
+# libpq: probe an idle connection after 30 s, every 10 s, and drop it after 3 unanswered
+PG_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                 "keepalives_count": 3}
 # what a study command says after its storage failed mid-run
 RESUME_HINT = "; trials that finished stay stored, and the same command resumes the study"
 _CREATE_ATTEMPTS = 5  # opening a fresh server database, when workers race to create tables
@@ -95,6 +99,11 @@ def _sqlite_url(path: Path, query: str = "") -> str:
 
 # the forms --storage takes, for the errors that refuse another
 _FORMS = "a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file"
+
+
+def _url_query(url: str) -> set[str]:
+    """The names of a database URL's query settings (?connect_timeout=20&...)."""
+    return set(urllib.parse.parse_qs(urllib.parse.urlsplit(url).query))
 
 
 def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
@@ -240,7 +249,13 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             enable_wal(where.path)
         engine_kwargs = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT}}
     elif where.url.startswith(("postgresql", "mysql")):
-        engine_kwargs = {"connect_args": {"connect_timeout": CONNECT_TIMEOUT},
+        args = {"connect_timeout": CONNECT_TIMEOUT}
+        if where.url.startswith("postgresql"):
+            # a server cut off mid-study (a network partition) is noticed about a minute
+            # after its last answer instead of never: libpq's TCP keepalives
+            args.update(PG_KEEPALIVES)
+        given = _url_query(where.url)  # the URL's own settings stand
+        engine_kwargs = {"connect_args": {k: v for k, v in args.items() if k not in given},
                          "pool_pre_ping": True}
     else:
         engine_kwargs = {}

@@ -519,6 +519,23 @@ def test_a_roles_statement_timeout_does_not_cut_short_the_wait_for_the_claim(pos
 
 
 @pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize
+def test_a_postgresql_connection_keeps_alive_and_the_urls_own_settings_stand(postgres_url):
+    """A server cut off mid-study (a network partition) left the run waiting for ever on
+    its connection: libpq's TCP keepalives drop it about a minute after the last answer.
+    A setting the URL gives itself is kept."""
+    for url, idle in ((postgres_url, "30"), (f"{postgres_url}?keepalives_idle=7", "7")):
+        store = study.open_storage(study.resolve_storage(url), create=True)
+        raw = store.engine.raw_connection()
+        try:
+            given = raw.driver_connection.info.get_parameters()
+        finally:
+            raw.close()
+            store.engine.dispose()
+        assert (given["keepalives"], given["keepalives_idle"], given["keepalives_interval"],
+                given["keepalives_count"], given["connect_timeout"]) == ("1", idle, "10", "3",
+                                                                         "5")
+
+
 def test_workers_in_other_time_zones_keep_each_others_trials_alive(postgres_url, monkeypatch):
     """Optuna stores a heartbeat as its session's now() without the zone, and another
     session judges it by its own now(): with every hplab session in UTC, a worker given
