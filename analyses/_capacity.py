@@ -106,6 +106,7 @@ class CapacityResult:
     seconds: float
     majority_share: float | None = None
     n_val: int | None = None
+    test_is_train: bool = False  # XOR: its 4 points are training, validation and test set
 
     def __repr__(self) -> str:
         return compact_repr(self)
@@ -316,6 +317,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
     n_val = len(ds.y_val)
+    test_is_train = (getattr(ds, "info", None) or {}).get("test_from") == "train"
     del ds  # the runs read the cache here, or load their own copy in each worker
     release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
@@ -329,4 +331,5 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         dataset=name, task=task, widths=widths, depths=depths, seeds=seed_list,
         eps=float(eps), metric=metric, runs=runs, table=summarize_runs(runs),
         config={**cfg.to_dict(), "hidden": None, "activation": act},
-        seconds=time.perf_counter() - t0, majority_share=majority_share, n_val=n_val)
+        seconds=time.perf_counter() - t0, majority_share=majority_share, n_val=n_val,
+        test_is_train=test_is_train)

@@ -193,7 +193,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     check_result(result, "analyses", "CapacityResult", "capacity_sweep")
     best, m = result.best(), result.metric
     # the net is chosen by validation; a net worse there may score higher on test
-    headline = {f"Test {m} of the best net (by validation)": best["test"],
+    # XOR's "test" set is its 4 training points: no held-out score, said on the card
+    test = "Training-set" if getattr(result, "test_is_train", False) else "Test"
+    headline = {f"{test} {m} of the best net (by validation)": best["test"],
                 "Best net": f"{best['depth']} × {best['width']}",
                 **{f"Sufficient width (depth {d})": w
                    for d, w in result.sufficient_widths().items()}}
@@ -223,7 +225,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_section("Train / validation gap")
     rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m),
                    caption="How much better the net does on its training data than on "
-                           "held-out data, per width and depth.")
+                           + ("its validation data (on this dataset, its training points "
+                              "themselves)" if getattr(result, "test_is_train", False)
+                              else "held-out data") + ", per width and depth.")
     cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
             "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",
             "epochs_to_eps", "reached_eps", "diverged", "seconds"]

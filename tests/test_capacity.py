@@ -157,6 +157,21 @@ def test_a_loss_gap_the_seeds_spread_covers_is_no_step_up_and_ties_go_to_the_sma
     assert (best["width"], best["test"]) == (4, 0.614)
 
 
+def test_xor_capacity_says_its_test_set_is_the_training_set(tmp_path, parse_html):
+    # review: the train and study reports said so; capacity's card read "Test accuracy"
+    # and its gap caption "held-out data" of XOR's 4 training points
+    res = capacity_sweep("xor", widths=(2,), seeds=1,
+                         config=CAPACITY_CONFIG.replace(max_epochs=20))
+    assert res.test_is_train and not capacity_sweep(
+        "coin", widths=(2,), seeds=1, config=CAPACITY_CONFIG.replace(max_epochs=2)).test_is_train
+    path = reports.capacity_report(res, tmp_path / "x")
+    head = reports.read_report_info(path).headline[0]["label"]
+    assert head == "Training-set accuracy of the best net (by validation)"
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert "than on its validation data (on this dataset, its training points themselves)" \
+        in text and "held-out" not in text
+
+
 def test_a_width_halfway_between_the_best_and_guessing_is_not_sufficient(capsys):
     # XOR: one hidden neuron fits 3 of 4 points (0.75), halfway between the best (1.0) and
     # the majority's 0.5; it was "sufficient", against the course's lesson (2 are needed)
