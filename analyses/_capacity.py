@@ -317,7 +317,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
     n_val = len(ds.y_val)
-    test_is_train = (getattr(ds, "info", None) or {}).get("test_from") == "train"
+    test_is_train = ds.test_is_train
     del ds  # the runs read the cache here, or load their own copy in each worker
     release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,

@@ -52,9 +52,7 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
             _require_binary(whole, dataset)
             # and on binary data whose majority the ratio could not make scarce
             if whole.info.get("positive") is None:
-                parts = (whole.y_train, whole.y_val, whole.y_test)
-                _check_minority(whole.classes, sum(int(y.sum()) for y in parts),
-                                sum(len(y) for y in parts), _before(dataset, ratio))
+                _check_split_minority(whole, _before(dataset, ratio))
         raise
     _require_binary(ds, dataset)
     if ratio != OWN and ds.info.get("positive") is None:  # (none given, nor in the name)
@@ -70,9 +68,7 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     n_train, n_val = int(ds.y_train.sum()), int(ds.y_val.sum())
     # judged on the whole set, not this seed's split: a balanced one split 11:10 was told to
     # pass the other class, which the next split called the majority in turn
-    parts = (ds.y_train, ds.y_val, ds.y_test)
-    _check_minority(ds.classes, sum(int(y.sum()) for y in parts), sum(len(y) for y in parts),
-                    where)
+    _check_split_minority(ds, where)
     if n_train < 2:
         raise ValueError(f"{where} leaves {n_train} positive training example(s); "
                          f"needs at least 2: use {milder}")
@@ -104,6 +100,13 @@ def _check_minority(classes, n_pos: int, n_all: int, where: str) -> None:
         raise ValueError(f"{where}: the positive class {classes[1]!r} is the majority "
                          f"({n_pos} of {n_all} examples); the benchmark studies a scarce "
                          f"positive class: {hint}")
+
+
+def _check_split_minority(ds, where: str) -> None:
+    """`_check_minority` over every split of binary ``ds``."""
+    parts = (ds.y_train, ds.y_val, ds.y_test)
+    _check_minority(ds.classes, sum(int(y.sum()) for y in parts), sum(len(y) for y in parts),
+                    where)
 
 
 def _require_binary(ds, name: str) -> None:

@@ -99,6 +99,12 @@ class Dataset:
         """Number of classes k (0 for regression)."""
         return len(self.classes)
 
+    @property
+    def test_is_train(self) -> bool:
+        """Whether the test (and validation) set is the training set itself (XOR's 4
+        points): its scores are then no held-out ones."""
+        return self.info.get("test_from") == "train"
+
     def normalize_x(self, X_raw) -> np.ndarray:
         """Scale raw inputs (n, d) or one raw example (d,) as the training data was.
 

@@ -194,7 +194,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     best, m = result.best(), result.metric
     # the net is chosen by validation; a net worse there may score higher on test
     # XOR's "test" set is its 4 training points: no held-out score, said on the card
-    test = "Training-set" if getattr(result, "test_is_train", False) else "Test"
+    test = "Training-set" if result.test_is_train else "Test"
     headline = {f"{test} {m} of the best net (by validation)": best["test"],
                 "Best net": f"{best['depth']} × {best['width']}",
                 **{f"Sufficient width (depth {d})": w
@@ -226,7 +226,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m),
                    caption="How much better the net does on its training data than on "
                            + ("its validation data (on this dataset, its training points "
-                              "themselves)" if getattr(result, "test_is_train", False)
+                              "themselves)" if result.test_is_train
                               else "held-out data") + ", per width and depth.")
     cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
             "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",

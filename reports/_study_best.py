@@ -253,7 +253,7 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
                       f"{format_value(scores.get(m))}" for m in headline)
     units = (" RMSE and MAE are in the target's own units; the loss is half the MSE of the "
              "scaled target." if "test_rmse" in headline else "")
-    why = td.test_is_training(ds) or "the test set is used only here, once the search is over"
+    why = td.training_test_set_note(ds) or "the test set is used only here, once the search is over"
     rep.add_text(f"On the test set, the best trial scores {shown} ({why}).{units}")
     if binary:
         table = pd.DataFrame({"metric": [k.removeprefix("test_") for k in binary],

@@ -61,7 +61,7 @@ def training_report(run, out_dir: Path | str) -> Path:
          "stopping put back; " if restored else
          "Train and validation values are from the last checkpoint; ") +
         "the test set is scored once, after training"
-        + (f" ({shared})." if (shared := td.test_is_training(ds)) else ".")
+        + (f" ({shared})." if (shared := td.training_test_set_note(ds)) else ".")
         + ("" if classify else
                                    f" Loss: {_regression_loss(ds)}.")))
 

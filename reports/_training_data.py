@@ -57,10 +57,10 @@ def input_axes(ds) -> tuple[str, str]:
     return f"{names[0]}{suffix}", f"{names[1]}{suffix}"
 
 
-def test_is_training(ds) -> str:
+def training_test_set_note(ds) -> str:
     """What to say of a test set that is the training set itself (XOR's 4 points serve
     as all three splits): no held-out score; "" for a held-out test set."""
-    if (getattr(ds, "info", None) or {}).get("test_from") != "train":
+    if not getattr(ds, "test_is_train", False):  # (a test's stand-in has no such fact)
         return ""
     return (f"on {ds.name} the test set is the training set itself, as the validation set "
             "is, so its score is no held-out score")

@@ -821,6 +821,7 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     assert ds.info["imbalance"]["train_pool"] == {"positive": 50, "negative": 200}
     # the classes as the data has them (train and test), for what is scarce to begin with
     whole = data.load("double-arc", seed=0)
+    assert not whole.test_is_train and data.load("xor").test_is_train  # XOR's 4 points
     assert ds.info["imbalance"]["source"] == {
         "positive": int(sum(y.sum() for y in (whole.y_train, whole.y_val, whole.y_test))),
         "negative": int(sum((y == 0).sum() for y in (whole.y_train, whole.y_val, whole.y_test)))}
