@@ -206,7 +206,7 @@ def shallow_descent(summary: dict) -> str | None:
     if not falls or np.median(falls) >= SHALLOW_DESCENT:
         return None
     said = ", ".join(f"{100 * f:.1f} %" for f in falls)
-    smoothed = "smoothed " if summary.get("beta") else ""  # beta 0 (the looper): raw
+    smoothed = "smoothed " if summary["beta"] else ""  # beta 0 (the looper): raw
     return (f"the {smoothed}loss fell only {said} below its start (per seed), too little "
             "for its valley or slope to mean much: more points (--steps) train the net "
             "longer before the rate grows too large")
@@ -257,10 +257,10 @@ def seeds_that_stopped(summary: dict) -> str:
     return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
             f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never did up to max_lr "
             f"{summary['max_lr']:g}: "
-            f"{no_stop_advice(summary['config'].get('optimizer'), summary.get('beta', 1.0))}")
+            f"{no_stop_advice(summary['config'].get('optimizer'), summary['beta'])}")
 
 
-def no_stop_advice(optimizer, beta: float = 0.98) -> str:
+def no_stop_advice(optimizer, beta: float) -> str:
     """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
     adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it."""
     if optimizer in ("sgd", "momentum", "nesterov"):
