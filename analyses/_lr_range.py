@@ -54,7 +54,8 @@ RAMP_REPLACES = ("lr", "schedule", "lr_gamma", "lr_decay_steps", "lr_milestones"
                  "lr_power", "lr_min", "warmup_steps", "max_epochs", "checkpoint", "eps",
                  "patience", "min_delta", "divergence_factor")
 VERIFY_EPOCHS = 20
-#: Repeats trained per grid rate in verification (the first seeds of the test).
+#: Repeats trained per grid rate in verification by default (the first seeds of the test,
+#: so at most its ``seeds``).
 VERIFY_SEEDS = 2
 
 
@@ -276,7 +277,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                   beta: float = 0.98, diverge: float = 4.0, val: bool = False,
                   val_batch: int = 256, epochs_per_rate: float = 1.0, seeds: int = 1,
                   suggestion: str = DEFAULT_SUGGESTION, verify: bool = False,
-                  verify_epochs: float = VERIFY_EPOCHS, verify_seeds: int = VERIFY_SEEDS,
+                  verify_epochs: float = VERIFY_EPOCHS, verify_seeds: int | None = None,
                   seed: int = 0) -> LRRangeResult:
     """Learning-rate range test on a dataset, over ``seeds`` fresh nets.
 
@@ -297,8 +298,9 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         Train at `analyses._lr_verify.VERIFY_FACTORS` x the suggestion, and beyond an
         edge where the best rate lies (`analyses.verify_grid`).
     verify_epochs : float
-    verify_seeds : int
-        Nets per grid rate (the test's first seeds).
+    verify_seeds : int, optional
+        Nets per grid rate: the test's first seeds, so at most ``seeds`` (default
+        `VERIFY_SEEDS` of them, or ``seeds`` if fewer).
     seed : int
 
     Returns
@@ -313,7 +315,13 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     t0 = time.perf_counter()
     check_ramp(mode, min_lr, max_lr, num_steps)
     check_suggestions(suggestion)
-    seeds, verify_seeds = seed_count(seeds), seed_count(verify_seeds, "verify_seeds")
+    seeds = seed_count(seeds)
+    if verify_seeds is None:
+        verify_seeds = min(VERIFY_SEEDS, seeds)
+    elif (verify_seeds := seed_count(verify_seeds, "verify_seeds")) > seeds:
+        # the grid reuses the test's nets' seeds: more would train nets the test never ran
+        raise ValueError(f"verify_seeds ({verify_seeds}) must be at most seeds ({seeds}): "
+                         "the grid trains the test's first seeds")
     seed = whole("seed", seed, 0)
     # checked whether or not --val / --verify / looper use them: a bad value is a typo
     # either way, and said before any data is loaded

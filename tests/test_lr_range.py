@@ -193,10 +193,22 @@ def test_the_verify_grid_grows_past_the_edge_where_its_best_rate_lies():
     ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
     ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000"),
     ({"seed": 1.5}, "seed must be an integer >= 0, got 1.5"),
+    ({"verify_seeds": 2}, "verify_seeds (2) must be at most seeds (1): the grid trains the "
+                          "test's first seeds"),
 ])
 def test_bad_input_is_a_clear_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         lr_range_test("coin", **kwargs)
+
+
+def test_the_verify_grid_records_the_nets_it_trained_per_rate():
+    # QA: one seed with the default 2 verify seeds trained 1 net a rate and recorded 2
+    one = lr_range_test("coin", seeds=1, num_steps=30, verify=True, verify_epochs=1)
+    assert one.config["verify_seeds"] == 1
+    assert set(one.verify["seed"]) == {0} and (one.verify.groupby("lr").size() == 1).all()
+    three = lr_range_test("coin", seeds=3, num_steps=30, verify=True, verify_epochs=1)
+    assert three.config["verify_seeds"] == 2
+    assert set(three.verify["seed"]) == {0, 1} and (three.verify.groupby("lr").size() == 2).all()
 
 
 def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
