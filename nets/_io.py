@@ -29,6 +29,9 @@ HEADER_LIMIT = 64 * 2**20
 EXPANSION_LIMIT = 2**30
 # the members save_net writes; no other is ever read
 _MEMBER = re.compile(r"(header|param_(0|[1-9][0-9]*)|extra_.+)\.npy")
+# the dtype kinds a member may have (bool, ints, floats, text): load_net reads these only,
+# save_net writes these only
+STORED_KINDS = "biufU"
 
 
 def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
@@ -56,21 +59,26 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     ------
     ValueError
         An activation that is not the registered one of its name (see `MLP.spec`), or
-        what `load_net` would refuse: a header over HEADER_LIMIT.
+        what `load_net` would refuse: a header over HEADER_LIMIT, an extra array that is
+        not bool, numeric or text (objects, bytes, complex, dates: convert it first, e.g.
+        ``.astype(str)``).
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
-    make_folder(path.parent, path)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
     header = {"format": FORMAT, "spec": spec, "config": config or {}, "meta": meta or {}}
     payload = {f"param_{i}": p for i, p in enumerate(net.params)}
     for k, v in (arrays or {}).items():
-        payload[f"extra_{k}"] = np.asarray(v)
+        payload[f"extra_{k}"] = a = np.asarray(v)
+        if a.dtype.kind not in STORED_KINDS:  # saved, it could never be loaded
+            raise ValueError(f"array {k!r} is {a.dtype}: a model file holds bool, numeric or "
+                             "text arrays only (convert it, e.g. .astype(str))")
     payload["header"] = np.array(json.dumps(header, default=_plain))
     if payload["header"].nbytes > HEADER_LIMIT:
         raise ValueError(f"the header is {payload['header'].nbytes} bytes, over the "
                          f"{HEADER_LIMIT} a model's may have")
+    make_folder(path.parent, path)
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:  # a file object: np.savez adds ".npz" to bare names
@@ -319,7 +327,7 @@ def _declared(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[np.dty
         held = member.file_size - fh.tell()
     if dtype.hasobject:
         raise _Refusal("it holds pickled objects, which hplab never loads")
-    if dtype.kind not in "biufU":
+    if dtype.kind not in STORED_KINDS:
         raise _Refusal(f"member {name!r} is {dtype}, not a numeric array")
     size = math.prod(shape) * dtype.itemsize
     if size != held:

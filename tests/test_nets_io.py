@@ -1,6 +1,7 @@
 """Saving and loading nets as .npz: exact round trip, and foreign files refused."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -272,3 +273,22 @@ def test_a_model_saved_with_an_extra_array_larger_than_the_net_loads(trained, tm
     assert sorted(extra) == ["X_train", "x_shift"] and X.size == 180
     np.testing.assert_array_equal(extra["X_train"], X)
     np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+
+
+@pytest.mark.parametrize("values,dtype", [
+    (np.array(["cat", "dog"], dtype=object), "object"),  # pandas' Series.unique() of text
+    (np.array([b"a", b"b"]), "|S1"),
+    (np.array([1 + 2j]), "complex128"),
+    (np.array(["2026-12-02"], dtype="datetime64[D]"), "datetime64[D]"),
+])
+def test_save_net_refuses_an_array_load_net_would_refuse(tmp_path, values, dtype):
+    # QA: these were saved, then refused at load as "not an hplab model"
+    net = nets.MLP.initialized((2, 3, 1), ["tanh"], "binary", rng=np.random.default_rng(0))
+    path = tmp_path / "new" / "model.npz"
+    with pytest.raises(ValueError, match=f"array 'labels' is {re.escape(dtype)}: a model "
+                                         "file holds bool, numeric or text arrays only"):
+        nets.save_net(path, net, arrays={"labels": values})
+    assert not path.parent.exists()
+    saved = nets.save_net(path, net, arrays={"labels": values.astype(str)})
+    _, _, arrays = nets.load_net(saved)
+    np.testing.assert_array_equal(arrays["labels"], values.astype(str))
