@@ -52,7 +52,11 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     dict
         ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``precision``, ``recall``,
         ``f1``, ``balanced_accuracy``, ``g_mean``, ``mcc``, ``accuracy`` and ``tn``, ``fp``,
-        ``fn``, ``tp``. Scores undefined on these labels (one class only) are NaN.
+        ``fn``, ``tp``. Scores undefined on these labels (one class only) are NaN: the
+        areas, balanced accuracy, g-mean and MCC, recall without a positive label, F1
+        without a positive label or prediction. Precision with no positive prediction
+        is 0, as scikit-learn's ``zero_division=0`` scores a classifier that never names
+        the minority.
     """
     from imblearn.metrics import geometric_mean_score
     from sklearn import metrics as skm
@@ -70,13 +74,15 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
         raise ValueError("proba must be finite scores (probabilities for brier)")
     pred = (p >= threshold).astype(np.int64)
     both = len(np.unique(y)) == 2
+    positives = bool(y.any())
     out = {
         "roc_auc": skm.roc_auc_score(y, p) if both else math.nan,
         "pr_auc": skm.average_precision_score(y, p) if both else math.nan,
         "brier": skm.brier_score_loss(y, np.clip(p, 0.0, 1.0), pos_label=1),
         "precision": skm.precision_score(y, pred, zero_division=0),
-        "recall": skm.recall_score(y, pred, zero_division=0),
-        "f1": skm.f1_score(y, pred, zero_division=0),
+        # 0 / 0 on labels without a positive: no recall to have (zero_division=0 said 0)
+        "recall": skm.recall_score(y, pred) if positives else math.nan,
+        "f1": skm.f1_score(y, pred, zero_division=0) if positives or pred.any() else math.nan,
         "balanced_accuracy": skm.balanced_accuracy_score(y, pred) if both else math.nan,
         "g_mean": geometric_mean_score(y, pred, average="binary") if both else math.nan,
         "mcc": skm.matthews_corrcoef(y, pred) if both else math.nan,

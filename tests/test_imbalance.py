@@ -53,6 +53,12 @@ def test_metrics_of_one_class_are_nan_without_a_warning():
     assert all(math.isnan(m[k]) for k in ("roc_auc", "pr_auc", "balanced_accuracy", "g_mean",
                                           "mcc"))
     assert m["accuracy"] == 1.0 and (m["tn"], m["fp"], m["fn"], m["tp"]) == (3, 0, 0, 0)
+    # QA: recall (0 / 0 without a positive label) and F1 (nothing labelled or predicted
+    # positive) were 0.0 where the docstring says NaN; precision without a positive
+    # prediction is scikit-learn's zero_division 0, as documented
+    assert math.isnan(m["recall"]) and math.isnan(m["f1"]) and m["precision"] == 0.0
+    fp = analyses.imbalance_metrics([0, 0, 0], [0.1, 0.2, 0.7], threshold=0.5)
+    assert math.isnan(fp["recall"]) and fp["f1"] == 0.0 and fp["precision"] == 0.0
 
 
 def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
