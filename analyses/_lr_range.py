@@ -286,7 +286,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     dataset : str or data.Dataset
         A name is loaded with ``data.load(name, seed=seed)``.
     config : nets.TrainConfig, optional
-        Net, optimizer and batch size (default `DEFAULT_CONFIG`: 8 sigmoid, SGD, batch 32);
+        Net, optimizer and batch size (default `LR_RANGE_CONFIG`: 8 sigmoid, SGD, batch 32);
         a batch size larger than the training set becomes the whole set (-1, full batch).
     min_lr, max_lr, num_steps, mode, beta, diverge, val, val_batch, epochs_per_rate
         See `range_test`.

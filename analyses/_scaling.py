@@ -129,7 +129,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     target_metric : {"val_accuracy", "val_loss"}, optional
         Default val_accuracy for classification, val_loss for regression.
     target : float, optional
-        The bar to reach; default from reference runs (module docstring).
+        The bar to reach. Default: reference runs at ``reference_batch`` over the whole
+        rate grid for the full budget; 0.95 x their best validation accuracy, or for the
+        loss ``best + 0.05 (first - best)`` (95 % of the way down).
     max_steps, max_epochs : int, float
         Budget per run: steps, and optionally epochs (whichever ends first).
     config : nets.TrainConfig, optional

@@ -182,7 +182,9 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
     timeout : float
         Seconds per connection attempt.
     checksums : dict, optional
-        {file name: SHA-256 hex}; see the module docstring for the default.
+        {file name: SHA-256 hex}. Default: the mirror's ``BASE/SHA256SUMS`` when a
+        custom ``url`` serves one (it guards against truncated downloads, not a hostile
+        mirror), else the official MNIST sums (`MNIST_SHA256`).
     verify : bool
         False skips the checksum check (files are still renamed only when complete).
 

@@ -20,7 +20,7 @@ def hplab_version() -> str:
 
 def versions() -> dict[str, str]:
     """``{"hplab": ..., "python": ..., "numpy": ..., ...}``: hplab, Python and each of
-    `LIBRARIES` installed (one not installed is left out)."""
+    numpy, scikit-learn and optuna installed (one not installed is left out)."""
     found = {"hplab": hplab_version(), "python": platform.python_version()}
     found.update((name, v) for name in LIBRARIES if (v := _installed(name)))
     return found

@@ -181,9 +181,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
         The command line that ran the analysis, shown for reproducing it.
     name : str, optional
         The report's name in the index (default: the dataset's, or ``out``'s folder when
-        it is not the dataset's: `analysis_name`).
+        it is not the dataset's).
     index : bool
-        Refresh the index of the runs folder ``out`` is in (`refresh_index`).
+        Refresh ``index.html`` of the runs folder ``out`` is in (as `write_index` does).
 
     Returns
     -------

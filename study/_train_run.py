@@ -147,7 +147,23 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ``k`` of a study seeded ``s`` on the study's split.
     out : path, optional
         Folder for ``model.npz``, ``history.csv`` and ``config.json``; nothing written if None.
-        A folder of another command's results is refused (`refuse_foreign_out`).
+        A folder of another command's results is refused (ValueError).
+    name : str, optional
+        The run's name in its files and report (default: the dataset's).
+    command : str
+        The command line that started it, saved in ``config.json`` to reproduce it.
+    progress : bool
+        Print a line at each checkpoint.
+    callbacks : sequence of nets.Callback
+        Called during training as ``nets.train`` calls them (e.g. to stop early).
+    data_seed : int, optional
+        Seeds the data split instead of ``seed`` (a capacity sweep's nets share one).
+
+    Returns
+    -------
+    TrainRun
+        The net, its ``result`` (a `nets.TrainResult`), ``test_metrics`` and, with
+        ``out``, ``model_path`` and ``history_path``.
     """
     if not isinstance(cfg, nets.TrainConfig):
         raise TypeError(f"cfg must be a nets.TrainConfig, got {type(cfg).__name__}")
