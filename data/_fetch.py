@@ -227,7 +227,7 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             if absent:
                 raise DataError(f"no SHA-256 known for {', '.join(absent)}; list it in the "
                                 "mirror's SHA256SUMS (or pass checksums), or skip "
-                                "verification (--no-verify)")
+                                "verification (verify=False; --no-verify on the command line)")
         for name in MNIST_FILES:
             final = dest / name
             if table and final.is_file() and sha256_file(final) == table[name]:
@@ -236,7 +236,8 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
             pending[name] = tmp
             if table and digest != table[name]:
                 trust = (" (the mirror lists no SHA256SUMS: the official sums were used; "
-                         "--no-verify takes its files as they are)"
+                         "verify=False, --no-verify on the command line, takes its files as "
+                         "they are)"
                          if officials_for_mirror else "")
                 raise DataError(f"checksum mismatch for {name} from {base}: expected "
                                 f"{table[name][:16]}..., got {digest[:16]}...; "

@@ -314,7 +314,8 @@ def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsy
         dest.mkdir()  # a folder that was there before the fetch stays
         with pytest.raises(data.DataError, match=r"checksum mismatch .*; nothing was written "
                            r"\(the mirror lists no SHA256SUMS: the official sums were used; "
-                           r"--no-verify takes its files as they are\)$"):
+                           r"verify=False, --no-verify on the command line, takes its files "
+                           r"as they are\)$"):
             data.fetch_mnist(dest, url)
         assert list(dest.iterdir()) == []
         # --no-verify still checks that each file is a whole gzipped IDX file.
@@ -327,7 +328,8 @@ def test_fetch_refuses_checksum_mismatch_nothing_written(tmp_path, mirror, capsy
         with pytest.raises(data.DataError, match="no SHA-256 known for train-images-idx3-ubyte"
                                                  r".gz, .*; list it in the mirror's "
                                                  r"SHA256SUMS .* or skip verification "
-                                                 r"\(--no-verify\)"):
+                                                 r"\(verify=False; --no-verify on the "
+                                                 r"command line\)"):
             data.fetch_mnist(dest, url)
         (folder / "SHA256SUMS").unlink()
         write_folder(folder, tiny_mnist(np.random.default_rng(1)))
