@@ -267,7 +267,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Training loss of the fitted weights: the last entry of ``loss_curve_``, or
         after early stopping the entry of the checkpoint whose weights were restored.
     n_iter_ : int
-        Epochs run.
+        Epochs run, a started one counting whole (``max_epochs=2.5`` gives 3), as
+        scikit-learn's MLP counts its iterations.
     t_ : int
         Optimizer steps taken.
     net_ : nets.MLP

@@ -170,7 +170,9 @@ def show_study(name: str, storage: str | None = None) -> dict:
 
 
 def list_studies(storage: str | None = None) -> list[dict]:
-    """One row per study in the storage: name, dataset, trials, states, best value."""
+    """One row per study in the storage: ``study`` (its name), ``dataset``, ``metrics``,
+    ``n_trials``, ``n_finished``, ``n_complete``, ``n_pruned``, ``n_fail``, ``n_running``,
+    ``best_value``."""
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
         store = open_storage(where, read_only=True)
