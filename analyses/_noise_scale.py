@@ -104,7 +104,9 @@ class GradientNoiseScale(nets.Callback):
     Parameters
     ----------
     X, T : ndarray
-        Training inputs and *encoded* targets (``net._head.encode``) to draw from.
+        Training inputs and *encoded* targets to draw from:
+        ``nets.get_head(net.head).encode(y, net.sizes[-1], net.dtype)`` (one-hot rows
+        for a multiclass net).
     b_small, b_big : int
         The two batch sizes; ``b_big`` equal to ``len(X)`` measures |G|^2 exactly.
     every : int
@@ -117,6 +119,12 @@ class GradientNoiseScale(nets.Callback):
         Weight decay added to the weight gradients, as the training loop does.
     draws : int
         Small batches per measurement; their mean |G_B|^2 enters the estimate.
+
+    Attributes
+    ----------
+    rows : list of dict
+        One per measurement; ``frame()`` gives them as a DataFrame (step, epoch, g2,
+        trace, b_simple_raw, b_simple, g2_raw, trace_raw).
     """
 
     def __init__(self, X, T, *, b_small: int, b_big: int, every: int,

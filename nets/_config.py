@@ -19,7 +19,12 @@ from ._validation import is_whole
 class TrainConfig:
     """Everything that decides a training run except the data and the seed.
 
-    Saved with every result (``dataclasses.asdict``), so a run can be redone.
+    Saved with every result (``dataclasses.asdict``), so a run can be redone. Each
+    field's meaning is commented beside it in ``nets/_config.py``; the units to know:
+    ``max_epochs`` and ``checkpoint`` count epochs (fractions allowed), ``patience``
+    counts checkpoints, ``lr_decay_steps``, ``lr_milestones`` and ``warmup_steps``
+    count optimizer steps; ``batch_size=-1`` is the full batch; ``eps`` and
+    ``patience`` of 0 are off. Unknown names raise a ValueError listing the valid ones.
     """
 
     # architecture

@@ -33,6 +33,10 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "train_accuracy",
 class TrainResult:
     """How a run ended and what it recorded at each checkpoint.
 
+    ``status`` is converged (loss <= eps), max_epochs, early_stopped (patience),
+    diverged (NaN/inf or a loss blow-up) or stopped (a callback); ``reason`` says it in
+    words; ``epochs`` (float) and ``iterations`` (steps) are what was trained.
+
     ``records`` holds one dict per checkpoint (keys `HISTORY_COLUMNS`); ``history`` is the
     same as a DataFrame, made when first read: a study trial needs a few of its numbers,
     and pandas' import cost every worker process ~0.3 s.
