@@ -1467,10 +1467,12 @@ def _in_flags(message: str, args) -> str:
     flags = getattr(args, "field_flags", None)
     if flags is None:  # study specs and files name their own keys: those stay
         return message
+    # what the user typed is quoted back as typed: --out batch_size is a folder's name
+    typed = {str(v) for v in vars(args).values() if isinstance(v, str | os.PathLike)}
 
     def flag(match) -> str:
         name = match[0]
-        if name not in flags:
+        if name not in flags or name in typed:
             return name
         return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
 

@@ -171,6 +171,18 @@ def test_train_bad_input_is_one_line_exit_2(tmp_path, capsys, extra, message):
     assert not (tmp_path / "run" / "model.npz").exists()
 
 
+def test_a_folder_named_like_a_parameter_is_quoted_as_typed(tmp_path, capsys):
+    # QA: --out batch_size (a folder) came back as "--out --batch-size holds..."
+    (tmp_path / "batch_size").mkdir()
+    (tmp_path / "batch_size" / "report.html").write_text("mine")
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "1", "--out",
+                              "batch_size"], capsys)
+    assert code == 2 and out == ""
+    assert err == ("hplab train: error: --out batch_size holds a report.html hplab did not "
+                   "write; give another folder\n")
+    assert (tmp_path / "batch_size" / "report.html").read_text() == "mine"
+
+
 def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypatch, capsys):
     # a bug raising ValueError looked like bad input: one line, no way to see where
     argv = [*BASE, "--out", str(tmp_path / "run"), "--lr", "-0.5"]
