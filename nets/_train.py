@@ -96,10 +96,27 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
               task: str | None = None) -> MLP:
     """An initialized net whose input, output and head fit ``cfg`` and the targets.
 
-    ``task`` (a head name, e.g. a dataset's) decides the head when ``cfg.head`` is
-    "auto", and refuses one that does not fit it (regression on classes); without it the
-    targets' values do (``n_classes``, when given, counts the classes), and whole-number
-    regression targets would look like classes.
+    Parameters
+    ----------
+    cfg : TrainConfig
+        Its ``hidden``, ``activation``, ``head``, ``init`` and ``dtype`` are read.
+    n_features : int
+        Inputs per sample (``X.shape[1]``).
+    y : array
+        Training targets: class indices, or values for regression.
+    rng : numpy.random.Generator
+        Draws the initial weights.
+    n_classes : int, optional
+        Classes to size a classification head for (default: from ``y``).
+    task : str, optional
+        A head name (e.g. a dataset's ``task``): decides the head when ``cfg.head`` is
+        "auto", and refuses one that does not fit it (regression on classes); without it
+        the targets' values do, and whole-number regression targets would look like
+        classes.
+
+    Returns
+    -------
+    MLP
     """
     if task is not None and cfg.head not in ("auto", *_TASK_HEADS.get(task, (cfg.head,))):
         # a regression head on class labels trained and was scored (and chosen by a study)
@@ -146,6 +163,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         Keep parameter copies at this many checkpoints (for hidden-space plots).
     sample_weight : array of shape (n,), optional
         Per-sample loss weights (times ``cfg.class_weight``), rescaled to mean 1.
+
+    Returns
+    -------
+    TrainResult
+        How the run ended (``status``, ``reason``), what it trained (``epochs``,
+        ``iterations``, ``seconds``) and its checkpoints (``history``).
     """
     check_rng(rng)
     if not isinstance(cfg, TrainConfig):  # a dict failed deep inside ('class_weight')
@@ -342,8 +365,12 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 def evaluate(net: MLP, X, y) -> tuple[float, float]:
     """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
 
-    A diverged net's overflow is not warned about: its loss (inf or nan) says so. No
-    rows (a set loaded with ``val_fraction=0``) score NaN, as before X was checked.
+    Returns
+    -------
+    (loss, accuracy) : tuple of float
+        The head's loss (unweighted) and the share of correct labels (NaN for
+        regression). A diverged net's overflow is not warned about: its loss (inf or
+        nan) says so. No rows (a set loaded with ``val_fraction=0``) score NaN.
     """
     X = net._checked(X)  # as its predictions check it
     y = np.asarray(y)
