@@ -25,6 +25,9 @@ VERDICTS = ((1e-7, "excellent"), (1e-4, "acceptable"), (1e-2, "suspicious"))
 
 @dataclass(frozen=True)
 class GradCheckResult:
+    """A gradient check's relative difference, its verdict band and the parameters
+    checked."""
+
     relative_difference: float  # ||g_bp - g_num|| / (||g_bp|| + ||g_num||)
     verdict: str  # excellent | acceptable | suspicious | wrong
     n_parameters: int
@@ -43,8 +46,24 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
               progress: bool = False) -> GradCheckResult:
     """Check ``net``'s backward pass on ``(X, y)`` (run on a float64 copy).
 
-    Two forward passes per parameter: ``progress`` shows a bar on stderr once the check
-    has taken a second.
+    Parameters
+    ----------
+    net : MLP
+    X, y : arrays
+        Inputs and targets (class indices, or values for regression).
+    h : float
+        Step of the two-sided differences, ``(L(w + h) - L(w - h)) / 2h``.
+    class_weight : sequence of float, optional
+        Per-class loss weights, as training applies them.
+    progress : bool
+        Two forward passes per parameter: show a bar on stderr once the check has taken
+        a second.
+
+    Returns
+    -------
+    GradCheckResult
+        ``relative_difference`` ||g_bp - g_num|| / (||g_bp|| + ||g_num||) and its
+        `verdict`.
     """
     _check_h(h)
     net = net.copy(dtype=np.float64)
@@ -105,6 +124,25 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
 
     The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
     sample without the last class must not check a smaller net.
+
+    Parameters
+    ----------
+    X, y : arrays
+    task : str, optional
+        Head name (default: inferred from ``y``).
+    hidden, activation, init
+        The net, as in `TrainConfig`.
+    seed : int
+        Seeds the weights and the sampled rows.
+    n_samples : int
+        Rows checked (at most all of them).
+    h, progress
+        As in `gradcheck`.
+    n_classes : int, optional
+
+    Returns
+    -------
+    GradCheckResult
     """
     if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral) \
             or n_samples < 1:  # NumPy's integers too
