@@ -143,7 +143,7 @@ def _pair(images: Path, labels: Path) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{images.name} holds no images")
     if y.dtype.kind == "f" and not (np.all(np.mod(y, 1) == 0) and np.all(np.abs(y) < 2**62)):
         raise DataError(f"{labels.name}: labels must be whole numbers (class indices)")
-    return X.reshape(len(X), -1), y.astype(np.int64)
+    return X, y.astype(np.int64)
 
 
 def load_idx_folder(folder: str | Path) -> Source:
@@ -152,9 +152,16 @@ def load_idx_folder(folder: str | Path) -> Source:
     files = find_idx_files(folder)
     X, y = _pair(files["train_images"], files["train_labels"])
     X_test, y_test = _pair(files["test_images"], files["test_labels"])
-    if X.shape[1] != X_test.shape[1]:
-        raise DataError(f"train images have {X.shape[1]} pixels but test images "
-                        f"{X_test.shape[1]}")
+    # the test set is scaled by the training file's full scale and read as its pixels: a
+    # float test file (x / 255 on [0, 1] pixels) or 14 x 56 images scored as 28 x 28 ones
+    # gave a test accuracy of chance without a word
+    if X.shape[1:] != X_test.shape[1:]:
+        raise DataError(f"test images are {'x'.join(map(str, X_test.shape[1:]))} but train "
+                        f"images {'x'.join(map(str, X.shape[1:]))}")
+    if X.dtype != X_test.dtype:
+        raise DataError(f"test images are {X_test.dtype} but train images {X.dtype}: both "
+                        "files must store pixels alike (they are scaled alike)")
+    X, X_test = X.reshape(len(X), -1), X_test.reshape(len(X_test), -1)
     names = tuple(f"px{i}" for i in range(X.shape[1]))
     info = {"folder": str(Path(folder).expanduser()),
             "files": {k: p.name for k, p in files.items()}}
