@@ -233,8 +233,10 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
-            return _timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                 on_trial=bar.refresh, dataset=dataset)[1]
+            timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
+                                      on_trial=bar.refresh, dataset=dataset)[1]
+            bar.last_count()
+            return timed_out
         stop = threading.Event()
         poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
         poller.start()
@@ -255,6 +257,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         finally:
             stop.set()
             poller.join()
+        bar.last_count()
         return timed_out
     except KeyboardInterrupt:
         close_interrupted(storage, study, run_id)

@@ -78,7 +78,12 @@ class StudyProgress:
     def poll(self, stop: threading.Event) -> None:
         """Refresh once a second until ``stop`` is set (a thread of its own)."""
         while not stop.wait(1.0):
-            try:
-                self.refresh()
-            except Exception:  # a busy storage must not kill the bar's thread
-                pass
+            self.last_count()
+
+    def last_count(self) -> None:
+        """Refresh, whatever the storage says: a run that ended shows its last count
+        (polled once a second, a log file's last frame said 2/4 of a finished 4)."""
+        try:
+            self.refresh()
+        except Exception:  # a busy storage must not kill the bar's thread, nor end a run
+            pass
