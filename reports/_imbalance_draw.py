@@ -15,29 +15,27 @@ from . import design
 
 
 def strategy_styles(strategies) -> dict[str, dict]:
-    """One line style per strategy, the same in every figure: the baseline ``none`` in ink,
-    the others in the palette's seven colours, solid, then dashed, then dotted (13 hues on
-    one wheel made neighbours too alike). Fixed by registry position, so a figure that
-    lacks a failed or skipped strategy does not shift the others' styles."""
+    """One look per strategy, the same in every figure: a colour, a line style and a
+    marker (`design.series_style`), so strategies whose colours merge for a colour-blind
+    reader still differ; the baseline ``none`` first, in ink and thicker. Fixed by registry
+    position, so a figure that lacks a failed or skipped strategy does not shift the
+    others' styles."""
     from analyses import STRATEGIES
 
     given = set(strategies)
     # positions among the whole registry (not among those given), then any others
-    order = [s for s in STRATEGIES if s != "none"] + sorted(given - set(STRATEGIES))
-    colors = design.class_colors(7)
-    styles = {}
-    for i, name in enumerate(order):
-        if name in given:
-            styles[name] = {"color": colors[i % 7], "ls": ("-", "--", ":")[i // 7 % 3],
-                            "lw": 1.3}
-    if "none" in given:
-        styles = {"none": {"color": design.INK, "ls": "-", "lw": 1.8}, **styles}
+    order = ["none", *(s for s in STRATEGIES if s != "none"),
+             *sorted(given - set(STRATEGIES) - {"none"})]
+    styles = {name: {**design.series_style(i), "lw": 1.3}
+              for i, name in enumerate(order) if name in given}
+    if "none" in styles:
+        styles["none"].update(color=design.INK, lw=1.8)
     return styles
 
 
-# a dot's shape for its strategy's line style: two strategies of one colour (the 1st and
-# the 8th) told apart in the ranking, which draws no lines
-_MARKERS = {"-": "o", "--": "s", ":": "D"}
+#: The plain net's curve behind each strategy's reliability curve: light, yet a line on
+#: white at 3:1 (the grid's grey it was drawn in is 1.3:1).
+BASELINE_GREY = "#949494"
 
 
 def draw_ranking(frame: pd.DataFrame):
@@ -53,8 +51,7 @@ def draw_ranking(frame: pd.DataFrame):
     ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
     for yi, m, name in zip(y, mean, ok["strategy"], strict=True):
         style = styles[name]
-        ax.scatter([m], [yi], color=style["color"], marker=_MARKERS[style["ls"]], zorder=3,
-                   s=28)
+        ax.scatter([m], [yi], color=style["color"], marker=style["marker"], zorder=3, s=28)
     ax.set_yticks(y, ok["strategy"])
     metric = frame["metric"].iloc[0] if len(frame) else ""
     ax.set_xlabel(f"{metric} on the test set (mean and 95 % interval over seeds)")
@@ -69,15 +66,19 @@ def draw_curves(frames: dict):
     styles = strategy_styles(pd.concat([roc["strategy"], pr["strategy"]]))
     fig = design.new_figure(height=4.2)
     ax_roc, ax_pr = fig.subplots(1, 2)
+    # a marker every tenth of the axes' diagonal, shifted per strategy so that curves
+    # running together do not stack their markers
+    marks = {name: (0.011 * k % 0.1, 0.1) for k, name in enumerate(styles)}
     for strategy, g in roc.groupby("strategy", sort=False):
-        ax_roc.plot(g["fpr"], g["tpr"], label=strategy, **styles[strategy])
+        ax_roc.plot(g["fpr"], g["tpr"], label=strategy, markevery=marks[strategy], ms=4,
+                    **styles[strategy])
     ax_roc.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1, label="chance")
     ax_roc.set(xlabel="false positive rate", ylabel="true positive rate (recall)",
                xlim=(0, 1), ylim=(0, 1.02), title="ROC")
     prevalence = math.nan
     for strategy, g in pr.groupby("strategy", sort=False):
         ax_pr.step(g["recall"], g["precision"], where="post", label=strategy,
-                   **styles[strategy])
+                   markevery=marks[strategy], ms=4, **styles[strategy])
         prevalence = float(g["prevalence"].iloc[0])
     if math.isfinite(prevalence):
         ax_pr.axhline(prevalence, ls=":", color=design.MUTED, lw=1,
@@ -101,11 +102,10 @@ def draw_calibration(frame: pd.DataFrame):
     for ax, name in zip(axes, names, strict=False):
         ax.plot([0, 1], [0, 1], ls=":", color=design.MUTED, lw=1)
         if name != "none" and len(base):
-            ax.plot(base["mean_predicted"], base["fraction_positive"], color=design.GRID,
+            ax.plot(base["mean_predicted"], base["fraction_positive"], color=BASELINE_GREY,
                     lw=2.2)
         g = frame[frame["strategy"] == name]
-        ax.plot(g["mean_predicted"], g["fraction_positive"], marker="o", ms=2.5,
-                **{**styles[name], "ls": "-"})
+        ax.plot(g["mean_predicted"], g["fraction_positive"], ms=3.5, **styles[name])
         ax.set_title(name, fontsize=8.5)
         ax.set(xlim=(0, 1), ylim=(0, 1.02))
         ax.tick_params(labelsize=7)

@@ -20,8 +20,8 @@ from ._index import analysis_name
 from ._settings import shown_settings
 
 #: Suggestion -> colour, the same in every figure.
-SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[1],
-                     "minimum": design.PALETTE[4], "slide": design.PALETTE[5]}
+SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[3],
+                     "minimum": design.PALETTE[4], "slide": design.PALETTE[1]}
 
 
 def _color(name: str) -> str:

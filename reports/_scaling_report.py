@@ -104,9 +104,9 @@ def draw_lr(frames: dict):
             (b[ok], m.loc[ok, "best_lr"], "o", dict(color=design.TRAIN, label="best grid rate")),
             (b[ok], m.loc[ok, "lr_opt"], "-", dict(color=design.TRAIN, lw=1,
                                                    label="refined rate")),
-            (b, m["linear_rule_lr"], "--", dict(color=design.PALETTE[1],
+            (b, m["linear_rule_lr"], "--", dict(color=design.PALETTE[3],
                                                 label="linear rule (α = 1)")),
-            (b, m["sqrt_rule_lr"], ":", dict(color=design.PALETTE[4],
+            (b, m["sqrt_rule_lr"], ":", dict(color=design.PALETTE[2],
                                              label="square-root rule (α = ½)"))):
         if np.isfinite(np.asarray(y, float)).sum() >= (1 if style == "o" else 2):
             ax.plot(x, y, style, **kw)

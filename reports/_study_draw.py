@@ -17,11 +17,24 @@ from . import design
 from ._study_data import axis_positions
 
 #: Outcome -> colour, shared by every study figure.
-OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[1],
-                  "diverged": design.PALETTE[3], "error": design.PALETTE[7],
-                  "fail": design.PALETTE[7], "interrupted": design.MUTED,
+OUTCOME_COLORS = {"complete": design.PALETTE[0], "pruned": design.PALETTE[3],
+                  "diverged": design.PALETTE[1], "error": design.PALETTE[-1],
+                  "fail": design.PALETTE[-1], "interrupted": design.MUTED,
                   "retried (worker died)": design.PALETTE[4], "running": design.PALETTE[2],
-                  "waiting": design.PALETTE[5]}
+                  "waiting": design.MUTED}
+#: Outcomes in the order their line styles and hatches are given: complete trials solid
+#: and plain, pruned ones dashed and hatched, so they differ by more than colour.
+_OUTCOMES = ("complete", "pruned", "diverged", "error", "interrupted",
+             "retried (worker died)", "running", "waiting")
+
+
+def outcome_style(status: str) -> dict[str, str]:
+    """An outcome's ``color``, line style ``ls`` and bars' ``hatch``, the same in every
+    study figure (a "fail" drawn as an error; an unknown one after them all)."""
+    status = "error" if status == "fail" else status
+    i = _OUTCOMES.index(status) if status in _OUTCOMES else len(_OUTCOMES)
+    return {"color": OUTCOME_COLORS.get(status, design.MUTED),
+            "ls": design.series_style(i)["ls"], "hatch": design.series_hatch(i)}
 
 #: Characters of category labels that fit side by side under a slice panel (a third of
 #: the width); more and they are slanted.
@@ -65,9 +78,12 @@ def draw_importances(frame: pd.DataFrame) -> Figure:
     height = 0.8 / max(1, len(methods))
     for i, method in enumerate(methods):
         sub = frame[frame["method"] == method].set_index("param").reindex(order)
+        # hatched as well as coloured: the methods told apart without colour (the hatch
+        # takes the edge's colour, white, which the zero width keeps off the outline)
         ax.barh(np.arange(len(order)) + (i - (len(methods) - 1) / 2) * height,
                 sub["importance"].fillna(0), height=height, label=method,
-                color=design.PALETTE[i % len(design.PALETTE)])
+                color=design.series_style(i)["color"], hatch=design.series_hatch(i),
+                edgecolor="white", lw=0)
     ax.set_yticks(np.arange(len(order)), order)
     ax.set(xlabel="share of importance", title="Parameter importances")
     # below the axes: inside, it covered the bars' ends (one parameter's reach 1.0)
@@ -228,14 +244,18 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
     """Learning curves of every trial as the pruner saw them; pruned ones end in an x."""
     fig = design.new_figure(design.FULL_WIDTH, 3.6)
     ax = fig.subplots()
+    stopped = ("pruned", "diverged")
     for (_, status), curve in frame.groupby(["number", "status"], sort=False):
-        color = OUTCOME_COLORS.get(status, design.MUTED)
-        ax.plot(curve["epoch"], curve["value"], color=color, lw=0.9,
+        style = outcome_style(status)
+        ax.plot(curve["epoch"], curve["value"], color=style["color"], ls=style["ls"], lw=0.9,
                 alpha=0.9 if status == "complete" else 0.6)
-        if status in ("pruned", "diverged"):
-            ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x", color=color, ms=5)
-    for status in dict.fromkeys(frame["status"]):
-        ax.plot([], [], color=OUTCOME_COLORS.get(status, design.MUTED), label=status)
+        if status in stopped:
+            ax.plot(curve["epoch"].iloc[-1], curve["value"].iloc[-1], "x",
+                    color=style["color"], ms=5)
+    for status in dict.fromkeys(frame["status"]):  # the legend shows each line style
+        style = outcome_style(status)
+        ax.plot([], [], color=style["color"], ls=style["ls"], label=status,
+                marker="x" if status in stopped else None)
     # the scale and the range follow the curves that did not diverge: a diverged loss of
     # 11 (or 1e6, on a log axis) flattened every other one into a sliver
     diverged = (frame["status"] == "diverged").to_numpy()
@@ -270,15 +290,17 @@ def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> s
 
 
 def draw_timeline(frame: pd.DataFrame) -> Figure:
-    """One bar per trial on its worker's lane, coloured by outcome."""
+    """One bar per trial on its worker's lane, coloured and hatched by outcome."""
     lanes = frame.groupby("lane")["worker"].first()
     fig = design.new_figure(design.FULL_WIDTH, 1.0 + 0.45 * len(lanes))
     ax = fig.subplots()
     for row in frame.itertuples():
+        style = outcome_style(row.status)  # hatched by outcome: white lines on the colour
         ax.barh(row.lane, max(row.end - row.start, 1e-3), left=row.start, height=0.7,
-                color=OUTCOME_COLORS.get(row.status, design.MUTED), edgecolor="white", lw=0.5)
+                color=style["color"], hatch=style["hatch"], edgecolor="white", lw=0.5)
     ax.set_yticks(lanes.index, lanes.to_numpy())
-    handles = [Patch(color=OUTCOME_COLORS.get(status, design.MUTED), label=status)
+    handles = [Patch(facecolor=outcome_style(status)["color"], edgecolor="white",
+                     hatch=outcome_style(status)["hatch"], label=status)
                for status in dict.fromkeys(frame["status"])]
     ax.set(xlabel="seconds since the first trial started", title="Trials per worker")
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -138,8 +138,10 @@ def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequ
         filled = ax.contourf(g1, g2, conf, levels=levels, cmap="Greys_r", alpha=0.55)
         for c, color in enumerate(colors):
             p = _grid(grid, f"p_{c}")
+            # each class's lines in its own line style too, as its samples in their marker
             lines = ax.contour(g1, g2, p, levels=[0.25, 0.5, 0.75], colors=[color],
-                               linewidths=[0.7, 1.6, 0.7])
+                               linewidths=[0.7, 1.6, 0.7],
+                               linestyles=design.series_style(c)["ls"])
             ax.clabel(lines, fmt="%.2f", fontsize=7)
         fig.colorbar(filled, ax=ax, label="highest class probability", shrink=0.85)
     _scatter_classes(ax, samples, colors, classes, size=10, alpha=0.55)
@@ -195,6 +197,7 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
                 if three_d:
                     xyz.append(s["h3"])
                 ax.scatter(*xyz, s=size, color=color, edgecolors="white", linewidths=0.3,
+                           marker=design.series_style(k)["marker"],
                            label=design.literal(classes[k]),
                            **({"depthshade": False} if three_d else {}))
             ax.tick_params(labelsize=6.5, pad=1)
@@ -312,7 +315,10 @@ def _label_inputs(ax, inputs: Sequence[str]) -> None:
 
 
 def _scatter_classes(ax, samples, colors, classes, size=22, alpha=1.0) -> None:
+    """Each class's samples in its colour and marker shape (colours alone merge for
+    colour-blind readers)."""
     for k, color in enumerate(colors):
         s = samples[samples["label"] == k]
         ax.scatter(s["x1"], s["x2"], s=size, color=color, edgecolors=design.INK,
-                   linewidths=0.5, alpha=alpha, label=design.literal(classes[k]), zorder=3)
+                   marker=design.series_style(k)["marker"], linewidths=0.5, alpha=alpha,
+                   label=design.literal(classes[k]), zorder=3)

@@ -25,9 +25,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
-#: Okabe-Ito, a palette that colour-blind readers can tell apart.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
-           "#56B4E9", "#F0E442", "#000000")
+#: Okabe-Ito hues that colour-blind readers can tell apart, each drawn as a line or marker
+#: on white at 3:1 or more (WCAG's non-text contrast), black last (kept for ink). Its
+#: yellow (1.3:1) and orange (2.2:1) are left out: an orange dark enough came out as the
+#: vermilion to deuteranopes. Its sky blue is darkened from #56B4E9 (2.3:1).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#1D9AE0", "#000000")
 TRAIN = "#0072B2"
 VALIDATION = "#D55E00"
 TEST = "#009E73"
@@ -231,6 +233,42 @@ def figure_label(fig: Figure) -> str:
         return ""
     text = ("Chart: " if len(parts) == 1 else "Charts: ") + "; ".join(parts)
     return text.replace(r"\$", "$")  # as `literal` escaped it for matplotlib
+
+
+#: Marker shapes and line styles that tell series apart where colours alone do not (two
+#: Okabe-Ito hues merge for some colour-blind readers); 11 and 4 have no common factor, so
+#: the first 44 series each get a pair of their own.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", "*", ">", "p")
+LINESTYLES = ("-", "--", ":", "-.")
+#: Fills for bars of several series, the first one plain.
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
+
+
+def series_style(i: int) -> dict[str, str]:
+    """Series ``i``'s ``color``, ``ls`` and ``marker`` (keywords of ``Axes.plot``): a
+    colour of `PALETTE` (black left for ink), a line style and a marker shape, so a reader
+    who cannot tell the colours apart still tells the series apart (and the legend shows
+    how). Scatters use the marker alone, bars `series_hatch`."""
+    return {"color": PALETTE[i % (len(PALETTE) - 1)], "ls": LINESTYLES[i % len(LINESTYLES)],
+            "marker": MARKERS[i % len(MARKERS)]}
+
+
+def series_hatch(i: int) -> str:
+    """Series ``i``'s hatch for bars: ``""`` (plain) for the first."""
+    return HATCHES[i % len(HATCHES)]
+
+
+def relative_luminance(color) -> float:
+    """WCAG 2's relative luminance of ``color`` (0 black .. 1 white)."""
+    rgb = np.asarray(to_rgb(color))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ (0.2126, 0.7152, 0.0722))
+
+
+def contrast_ratio(a, b) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (the same) .. 21 (black on white)."""
+    dark, light = sorted((relative_luminance(a), relative_luminance(b)))
+    return (light + 0.05) / (dark + 0.05)
 
 
 def class_colors(k: int) -> list[str]:

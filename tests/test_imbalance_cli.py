@@ -573,14 +573,17 @@ def test_a_strategy_keeps_its_style_in_every_figure():
     # ranking (skipped samplers counted) and green in the curves (only those that ran),
     # and the ranking's dots gave class_weight and tomek_links one colour
     from analyses import STRATEGIES
-    from reports._imbalance_draw import _MARKERS, strategy_styles
+    from reports._imbalance_draw import strategy_styles
 
     every = strategy_styles(STRATEGIES)
     ran = strategy_styles(["none", "class_weight", "tomek_links", "enn", "isolation_forest"])
     assert all(ran[s] == every[s] for s in ran)
-    looks = {(v["color"], _MARKERS[v["ls"]]) for k, v in every.items() if k != "none"}
+    looks = {(v["color"], v["marker"]) for k, v in every.items() if k != "none"}
     assert len(looks) == len(STRATEGIES) - 1  # told apart by colour and dot together
+    # and without colour: each its own marker and line style
+    assert len({(v["marker"], v["ls"]) for v in every.values()}) == len(STRATEGIES)
     assert every["none"]["lw"] > every["enn"]["lw"]
+    assert list(every)[0] == "none"  # the baseline's panel first
 
 
 def test_one_ratio_twice_runs_once():
@@ -632,3 +635,72 @@ def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
                        "none,smote", "--seeds", "1", "--no-report", *FAST])
     assert code == 0 and ("  one seed: no intervals, so this order may be chance" in
                           capsys.readouterr()[0].splitlines())
+
+
+# ----------------------------------------------------------------------------- colour-blind
+@pytest.fixture(scope="module")
+def two_ratios(tmp_path_factory):
+    """A real report at 1:10 and 1:20 and, per figure drawn, what its artists showed."""
+    from conftest import figure_stand_in
+    from matplotlib.collections import PathCollection
+
+    from reports import _imbalance_report as ir
+
+    def lines(ax):  # the strategies' curves (not the chance lines)
+        return [(ln.get_label(), ln.get_marker(), ln.get_linestyle(), ln.get_color())
+                for ln in ax.lines if not ln.get_label().startswith(("_", "chance"))]
+
+    probes = {
+        "draw_curves": lambda fig: [lines(ax) for ax in fig.axes],
+        "draw_ranking": lambda fig: [(c.get_paths()[0].vertices.round(3).tobytes(),
+                                      tuple(c.get_facecolor()[0]))
+                                     for c in fig.axes[0].collections
+                                     if isinstance(c, PathCollection)],
+        "draw_calibration": lambda fig: [(ax.get_title(), [(ln.get_marker(), ln.get_linestyle(),
+                                                            ln.get_color()) for ln in ax.lines])
+                                         for ax in fig.axes if ax.get_visible()]}
+    seen = {name: [] for name in probes}
+    out = tmp_path_factory.mktemp("imbalance") / "two"
+    with pytest.MonkeyPatch.context() as mp:
+        figure_stand_in(mp, typeset=True)  # as every test's figures (a fixture per test)
+
+        def recording(name, draw):
+            def wrapper(*args):
+                fig = draw(*args)
+                seen[name].append(probes[name](fig))
+                return fig
+            return wrapper
+
+        for name in probes:
+            mp.setattr(ir, name, recording(name, getattr(ir, name)))
+        assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10,1:20",
+                           "--strategies", "none,smote,borderline_smote,near_miss,"
+                           "isolation_forest", "--seeds", "1", "--out", str(out),
+                           *FAST]) == 0
+    return out / "report.html", seen
+
+
+def test_strategies_differ_by_marker_and_line_style_not_colour_alone(two_ratios):
+    # QA (deuteranopia): smote, borderline_smote and isolation_forest all turned grey in
+    # the ROC/PR figure, up to 8 solid lines that differed only in colour
+    from reports import design
+    from reports._imbalance_draw import BASELINE_GREY
+
+    _, seen = two_ratios
+    assert len(seen["draw_curves"]) == 2  # one figure per ratio
+    for roc, pr in seen["draw_curves"]:
+        assert [s[0] for s in roc] == [s[0] for s in pr] and len(roc) == 5
+        assert roc == pr  # a strategy looks the same in both panels
+        looks = [(marker, ls) for _, marker, ls, _ in roc]
+        assert len(set(looks)) == 5 and "None" not in {m for m, _ in looks}
+    for dots in seen["draw_ranking"]:  # one marker shape per strategy
+        assert len(dots) == 5 and len({shape for shape, _ in dots}) == 5
+    roc = {name: (marker, ls) for name, marker, ls, _ in seen["draw_curves"][0][0]}
+    for panels in seen["draw_calibration"]:
+        # each panel's curve in its strategy's marker and line style, as in the curves
+        # (the diagonal and the plain net's grey curve behind it aside)
+        drawn = {title: [(m, ls) for m, ls, color in lines
+                         if color not in (BASELINE_GREY, design.MUTED)]
+                 for title, lines in panels}
+        assert drawn == {name: [look] for name, look in roc.items()}
+

@@ -776,3 +776,37 @@ def test_many_classes_keep_their_figures_readable(tmp_path, capsys, monkeypatch,
         assert "with 40 classes the counts do not fit in the cells" in text
         _check_decision_grid(tmp_path / "many" / "report.html", parse_html, k=40, side=50,
                              most_bytes=1_200_000)
+
+
+# ----------------------------------------------------------------------------- colour-blind
+def _class_shapes(fig) -> list[list[tuple]]:
+    """Per axes (and per legend), the marker outline of each labelled scatter."""
+    from matplotlib.collections import PathCollection
+
+    def shape(collection):
+        return tuple(np.round(collection.get_paths()[0].vertices, 3).ravel())
+
+    groups = [[c for c in ax.collections if isinstance(c, PathCollection)
+               and not c.get_label().startswith("_")] for ax in fig.axes]
+    groups += [[h for h in lg.legend_handles if isinstance(h, PathCollection)]
+               for lg in fig.legends]
+    return [[shape(c) for c in group] for group in groups if group]
+
+
+def test_classes_differ_by_shape(tmp_path, capsys, monkeypatch):
+    # QA (a colour-blind reader): on 5 spirals every class was the same circle, and classes
+    # 2 (green) and 4 (purple) turn the same grey under deuteranopia
+    from reports import _training_draw as tw
+
+    seen = record_figures(monkeypatch, tw, ["draw_decision_map", "draw_hidden_space",
+                                            "draw_probability_contours"], _class_shapes)
+    out = tmp_path / "spirals5"
+    assert hplab.main(["train", "--dataset", "spirals?classes=5", "--hidden", "16",
+                       "--activation", "tanh", "--lr", "0.3", "--epochs", "3",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    (decision,), (hidden,), (contours,) = seen.values()
+    # the map and its legend; two rows of snapshots and their legend
+    assert len(decision) == 2 and len(hidden) >= 5 and len(hidden) % 2 == 1
+    for shapes in [*decision, *hidden, *contours]:  # the legends show the shapes too
+        assert len(shapes) == 5 and len(set(shapes)) == 5

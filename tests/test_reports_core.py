@@ -976,3 +976,23 @@ def test_flags_in_prose_stay_whole_and_a_report_from_python_says_so(tmp_path, pa
     assert facts["Written from"].startswith("Python, not a command line")
     assert nets.count_of(1, "seed") == "1 seed"
     assert nets.count_of(3, "strategy", "strategies") == "3 strategies"
+
+
+def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
+    # QA: the line cycle's yellow was 1.32:1 on white (near_miss barely visible), its orange
+    # 2.25:1 and sky blue 2.31:1, under WCAG's 3:1 for lines; and series differed by colour
+    # alone, some of which merge for colour-blind readers
+    import matplotlib
+
+    assert design.contrast_ratio("black", "white") == pytest.approx(21.0)
+    assert design.contrast_ratio("#767676", "white") == pytest.approx(4.54, abs=0.01)  # WCAG's
+    assert design.contrast_ratio("#F0E442", "white") == pytest.approx(1.32, abs=0.01)
+    styles = [design.series_style(i) for i in range(44)]
+    with design.style():  # the colours figures cycle through by default
+        cycled = {c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]}
+    cycled |= {s["color"] for s in styles} | set(design.class_colors(5)) | set(design.PALETTE)
+    assert min(design.contrast_ratio(c, "white") for c in cycled) >= 3.0, sorted(
+        (round(design.contrast_ratio(c, "white"), 2), c) for c in cycled)
+    # every series its own (marker, line style): told apart in a grey print too
+    assert len({(s["marker"], s["ls"]) for s in styles}) == 44
+    assert len({design.series_hatch(i) for i in range(3)}) == 3

@@ -399,3 +399,44 @@ def test_the_importances_legend_covers_no_bar():
     (legend,) = fig.legends
     assert not legend.get_window_extent().overlaps(fig.axes[0].get_window_extent())
     assert [t.get_text() for t in legend.get_texts()] == ["PED-ANOVA", "fANOVA"]
+
+
+def test_complete_and_pruned_trials_differ_by_more_than_colour():
+    # QA (colour-blind): "Trials per worker", "Intermediate values" and the importance bars
+    # told complete from pruned trials (and PED-ANOVA from fANOVA) by colour alone
+    from matplotlib.patches import Rectangle
+
+    rows = [(n, status, e, v) for n, status, curve in
+            ((0, "complete", [1.9, 1.5, 1.2, 1.0]), (1, "pruned", [2.0, 1.7]),
+             (2, "complete", [1.8, 1.4, 1.1, 0.9]), (3, "diverged", [1.8, 3.0]))
+            for e, v in enumerate(curve, start=1)]
+    frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
+    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    styles = {}
+    for line in ax.lines:
+        if len(line.get_xdata()) > 1:  # the curves (their stopping x aside)
+            styles.setdefault(line.get_color(), set()).add(line.get_linestyle())
+    assert all(len(s) == 1 for s in styles.values()) and len(styles) == 3
+    assert len({s.pop() for s in styles.values()}) == 3  # a line style per outcome
+    legend = {t.get_text(): (h.get_linestyle(), h.get_marker())
+              for t, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles,
+                              strict=True)}
+    assert legend["complete"][0] != legend["pruned"][0] and legend["pruned"][1] == "x"
+
+    timeline = pd.DataFrame({"number": range(4), "worker": ["w1", "w1", "w2", "w2"],
+                             "lane": [0, 0, 1, 1], "start": [0.0, 2.0, 0.5, 3.0],
+                             "end": [2.0, 2.5, 3.0, 3.2],
+                             "status": ["complete", "pruned", "complete", "pruned"]})
+    fig = _drawn(sw.draw_timeline, timeline)
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    hatch = {tuple(b.get_facecolor()): b.get_hatch() or "" for b in bars}
+    assert len(hatch) == 2 and len(set(hatch.values())) == 2  # hatched by outcome
+    handles = fig.axes[0].get_legend().legend_handles
+    assert len({h.get_hatch() or "" for h in handles}) == 2  # and the legend shows it
+
+    imp = pd.DataFrame({"param": ["lr", "width"] * 2, "method": ["PED-ANOVA"] * 2 +
+                        ["fANOVA"] * 2, "importance": [0.7, 0.3, 0.6, 0.4]})
+    fig = _drawn(sw.draw_importances, imp)
+    assert {b.get_hatch() or "" for b in fig.axes[0].patches} == {
+        h.get_hatch() or "" for h in fig.legends[0].legend_handles} and len(
+        {b.get_hatch() or "" for b in fig.axes[0].patches}) == 2
