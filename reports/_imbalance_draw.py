@@ -131,12 +131,13 @@ def draw_heatmap(frame: pd.DataFrame):
     im = ax.imshow(values, cmap=design.SEQUENTIAL, aspect="auto", vmin=np.nanmin(values)
                    if np.isfinite(values).any() else 0, vmax=np.nanmax(values)
                    if np.isfinite(values).any() else 1)
-    mid = np.nanmean(values) if np.isfinite(values).any() else 0.5
     for (i, j), v in np.ndenumerate(values):
         empty = status.get((wide.index[i], wide.columns[j]), "failed")
+        # black or white by the cell's own shade (a switch at the mean of the values put
+        # ink on mid blues at 3.3:1); an empty cell is left white
         ax.text(j, i, empty if not math.isfinite(v) else f"{v:.3f}", ha="center",
-                va="center", fontsize=8, color="white" if math.isfinite(v) and v > mid
-                else design.INK)
+                va="center", fontsize=8, color=design.text_color_on(im.to_rgba(v))
+                if math.isfinite(v) else design.INK)
     ax.set_xticks(range(wide.shape[1]), wide.columns)
     ax.set_yticks(range(wide.shape[0]), wide.index)
     ax.set_xlabel("imbalance ratio (positives:negatives)")
@@ -155,10 +156,10 @@ def draw_confusion(frame: pd.DataFrame):
     for ax, row in zip(axes, frame.itertuples(index=False), strict=False):
         m = np.array([[row.tn, row.fp], [row.fn, row.tp]], dtype=float)
         share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
-        ax.imshow(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1)
-        for (i, j), v in np.ndenumerate(m):
+        im = ax.imshow(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1)
+        for (i, j), v in np.ndenumerate(m):  # black or white by the cell's shade
             ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=8.5,
-                    color="white" if share[i, j] > 0.5 else design.INK)
+                    color=design.text_color_on(im.to_rgba(share[i, j])))
         ax.set_title(row.strategy, fontsize=8.5)
         ax.set_xticks([0, 1], ["pred 0", "pred 1"], fontsize=7.5)
         ax.set_yticks([0, 1], ["true 0", "true 1"], fontsize=7.5)

@@ -268,6 +268,10 @@ def draw_confusion(frame: pd.DataFrame) -> Figure:
                 cbar_kws={"label": "share of the true class", "shrink": 0.8},
                 linewidths=0.5 if few else 0, linecolor="white", ax=ax,
                 annot_kws={"fontsize": 8})
+    mesh = ax.collections[0]
+    for text in ax.texts:  # seaborn's switch (luminance 0.41) put white on mid blues
+        x, y = text.get_position()
+        text.set_color(design.text_color_on(mesh.to_rgba(share.iat[int(y), int(x)])))
     ax.set(xlabel="predicted class", ylabel="true class", title="Confusion matrix (test set)")
     ax.tick_params(axis="y", rotation=0)
     return fig

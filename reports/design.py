@@ -271,6 +271,13 @@ def contrast_ratio(a, b) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def text_color_on(face) -> str:
+    """Black or white, whichever contrasts more with a cell of colour ``face``: 4.6:1 or
+    more on any cell (ink's #222 would leave a mid-tone cell at 4.0:1)."""
+    return "black" if contrast_ratio("black", face) >= contrast_ratio("white", face) \
+        else "white"
+
+
 def class_colors(k: int) -> list[str]:
     """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues)."""
     if k <= len(PALETTE) - 1:  # keep black for ink

@@ -523,3 +523,40 @@ def user_cli(tmp_path):
     yield cli
     server.stdin.close()
     server.wait(timeout=60)
+
+
+def wcag_contrast(a, b) -> float:
+    """WCAG 2's contrast ratio of two colours (1..21), from its definition."""
+    from matplotlib.colors import to_rgb
+
+    def luminance(color):
+        c = np.asarray(to_rgb(color))
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    dark, light = sorted((luminance(a), luminance(b)))
+    return (light + 0.05) / (dark + 0.05)
+
+
+def cell_text_contrasts(ax) -> list[tuple[str, float, float]]:
+    """Each number written in a cell of the heat map ``ax`` (an image, or seaborn's mesh):
+    its text, the WCAG contrast of its colour on its cell's colour as drawn, and the better
+    of black's and white's there. Cells without a value (NaN) are left out."""
+    if ax.images:
+        image = ax.images[0]
+        values = np.ma.filled(image.get_array().astype(float), np.nan)
+        faces = image.to_rgba(values)
+    else:  # seaborn's QuadMesh: one face colour per cell, row by row
+        mesh = ax.collections[0]
+        values = np.ma.filled(mesh.get_array().astype(float), np.nan)
+        faces = mesh.get_facecolors().reshape(*values.shape, 4)
+    found = []
+    for text in ax.texts:
+        x, y = text.get_position()
+        i, j = (int(y), int(x)) if not ax.images else (round(y), round(x))
+        if not np.isfinite(values[i, j]):
+            continue
+        face = faces[i, j][:3]
+        found.append((text.get_text(), wcag_contrast(text.get_color(), face),
+                      max(wcag_contrast(c, face) for c in ("black", "white"))))
+    return found

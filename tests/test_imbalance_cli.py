@@ -641,7 +641,7 @@ def test_a_partial_strategy_is_never_best_and_a_ratio_where_nothing_ran_says_so(
 @pytest.fixture(scope="module")
 def two_ratios(tmp_path_factory):
     """A real report at 1:10 and 1:20 and, per figure drawn, what its artists showed."""
-    from conftest import figure_stand_in
+    from conftest import cell_text_contrasts, figure_stand_in
     from matplotlib.collections import PathCollection
 
     from reports import _imbalance_report as ir
@@ -658,7 +658,10 @@ def two_ratios(tmp_path_factory):
                                      if isinstance(c, PathCollection)],
         "draw_calibration": lambda fig: [(ax.get_title(), [(ln.get_marker(), ln.get_linestyle(),
                                                             ln.get_color()) for ln in ax.lines])
-                                         for ax in fig.axes if ax.get_visible()]}
+                                         for ax in fig.axes if ax.get_visible()],
+        "draw_heatmap": lambda fig: cell_text_contrasts(fig.axes[0]),
+        "draw_confusion": lambda fig: [c for ax in fig.axes if ax.get_visible()
+                                       for c in cell_text_contrasts(ax)]}
     seen = {name: [] for name in probes}
     out = tmp_path_factory.mktemp("imbalance") / "two"
     with pytest.MonkeyPatch.context() as mp:
@@ -703,4 +706,17 @@ def test_strategies_differ_by_marker_and_line_style_not_colour_alone(two_ratios)
                          if color not in (BASELINE_GREY, design.MUTED)]
                  for title, lines in panels}
         assert drawn == {name: [look] for name, look in roc.items()}
+
+
+def test_numbers_in_cells_are_black_or_white_by_the_cells_shade(two_ratios):
+    # QA: the heat map wrote "0.754" in ink on #2676b7 (3.3:1): its text switched at the
+    # values' mean, not by the cell's shade; the confusion matrices wrote white on light
+    # blue (2.8:1) for any share over 0.5
+    _, seen = two_ratios
+    (heat,) = seen["draw_heatmap"]
+    confusion = [c for figure in seen["draw_confusion"] for c in figure]
+    assert len(heat) == 10 and len(confusion) == 2 * 2 * 5 * 4  # ratios, thresholds
+    assert min(contrast for _, contrast, _ in heat + confusion) >= 4.5, heat + confusion
+    for text, contrast, best in heat + confusion:  # the better of black and white
+        assert contrast == pytest.approx(best), (text, contrast, best)
 

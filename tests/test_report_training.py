@@ -793,13 +793,18 @@ def _class_shapes(fig) -> list[list[tuple]]:
     return [[shape(c) for c in group] for group in groups if group]
 
 
-def test_classes_differ_by_shape(tmp_path, capsys, monkeypatch):
+def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, monkeypatch):
     # QA (a colour-blind reader): on 5 spirals every class was the same circle, and classes
-    # 2 (green) and 4 (purple) turn the same grey under deuteranopia
+    # 2 (green) and 4 (purple) turn the same grey under deuteranopia; the confusion matrix
+    # wrote white counts on mid blues (seaborn's switch)
+    from conftest import cell_text_contrasts
+
     from reports import _training_draw as tw
 
     seen = record_figures(monkeypatch, tw, ["draw_decision_map", "draw_hidden_space",
                                             "draw_probability_contours"], _class_shapes)
+    cells = record_figures(monkeypatch, tw, ["draw_confusion"],
+                           lambda fig: cell_text_contrasts(fig.axes[0]))
     out = tmp_path / "spirals5"
     assert hplab.main(["train", "--dataset", "spirals?classes=5", "--hidden", "16",
                        "--activation", "tanh", "--lr", "0.3", "--epochs", "3",
@@ -810,3 +815,8 @@ def test_classes_differ_by_shape(tmp_path, capsys, monkeypatch):
     assert len(decision) == 2 and len(hidden) >= 5 and len(hidden) % 2 == 1
     for shapes in [*decision, *hidden, *contours]:  # the legends show the shapes too
         assert len(shapes) == 5 and len(set(shapes)) == 5
+    ((counts),) = cells["draw_confusion"]
+    assert len(counts) == 25
+    assert min(contrast for _, contrast, _ in counts) >= 4.5, counts
+    for text, contrast, best in counts:  # black or white, whichever reads better
+        assert contrast == pytest.approx(best), (text, contrast, best)

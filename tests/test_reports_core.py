@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, within
+from conftest import wcag_contrast
 
 import hplab
 import reports
@@ -987,6 +988,8 @@ def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
     assert design.contrast_ratio("black", "white") == pytest.approx(21.0)
     assert design.contrast_ratio("#767676", "white") == pytest.approx(4.54, abs=0.01)  # WCAG's
     assert design.contrast_ratio("#F0E442", "white") == pytest.approx(1.32, abs=0.01)
+    assert design.contrast_ratio("#2676b7", "#222222") == pytest.approx(
+        wcag_contrast("#2676b7", "#222222"))
     styles = [design.series_style(i) for i in range(44)]
     with design.style():  # the colours figures cycle through by default
         cycled = {c["color"] for c in matplotlib.rcParams["axes.prop_cycle"]}
@@ -996,3 +999,7 @@ def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
     # every series its own (marker, line style): told apart in a grey print too
     assert len({(s["marker"], s["ls"]) for s in styles}) == 44
     assert len({design.series_hatch(i) for i in range(3)}) == 3
+    # cell labels: black or white by the cell's shade, never under 4.5:1
+    for face in ("#f7fbff", "#2676b7", "#6baed6", "#08306b", "#767676", "#959595"):
+        text = design.text_color_on(face)
+        assert design.contrast_ratio(text, face) >= 4.5, (face, text)
