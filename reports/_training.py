@@ -54,7 +54,7 @@ def training_report(run, out_dir: Path | str) -> Path:
                    caption=(_HISTORY_CAPTION.format(
                        accuracy="middle" if tw.has_lr_panel(hist) else "right") if classify
                        else _LOSS_CAPTION.format(loss=_regression_loss(ds)))
-                   + lr_caption(hist, schedule))
+                   + _same_curves(ds) + lr_caption(hist, schedule))
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
         ("Train and validation values are from the best checkpoint, whose weights early "
@@ -100,14 +100,25 @@ def training_report(run, out_dir: Path | str) -> Path:
 
 # ----------------------------------------------------------------------------- sections
 _HISTORY_CAPTION = (
-    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on training data (blue) and on "
-    "the validation set (orange); the ring marks the lowest validation loss. A gap that keeps "
-    "widening means overfitting; a loss that stays high and flat means too little capacity "
-    "or too small a learning rate; a jagged training curve comes from small batches.")
+    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on training data (solid blue) "
+    "and on the validation set (dashed orange); the ring marks the lowest validation loss. "
+    "A gap that keeps widening means overfitting; a loss that stays high and flat means too "
+    "little capacity or too small a learning rate; a jagged training curve comes from small "
+    "batches.")
 _LOSS_CAPTION = (
-    "Loss: {loss}, at every checkpoint, on training data (blue) and on the validation set "
-    "(orange); the ring marks the lowest validation loss. A gap that keeps widening means "
-    "overfitting; a long flat stretch means the net is stuck on a plateau.")
+    "Loss: {loss}, at every checkpoint, on training data (solid blue) and on the validation "
+    "set (dashed orange); the ring marks the lowest validation loss. A gap that keeps "
+    "widening means overfitting; a long flat stretch means the net is stuck on a plateau.")
+
+
+def _same_curves(ds) -> str:
+    """What the learning curves' caption says when the validation set is the training set
+    (XOR): the two lines are one, the dashed one drawn on the other ("" otherwise)."""
+    if not getattr(ds, "test_is_train", False):  # (a test's stand-in has no such fact)
+        return ""
+    return (f" On {ds.name} the validation set is the training set itself, so the two "
+            "curves are the same: the dashed validation line lies on the training line, "
+            "which shows between its dashes.")
 
 
 def lr_caption(hist: pd.DataFrame, schedule: str) -> str:

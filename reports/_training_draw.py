@@ -52,12 +52,15 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = Fals
                     drawstyle="steps-post" if lr_steps else "default")
             ax.set(title="Learning rate", xlabel="epoch")
             continue
-        for split, color, label, lw in (("train", design.TRAIN, "train", 1.1),
-                                        ("val", design.VALIDATION, "validation", 1.8)):
+        # validation dashed over the solid training line: where the two are the same
+        # (XOR's validation set is its training set) the training line shows between dashes
+        for split, color, label, lw, ls in (("train", design.TRAIN, "train", 1.1, "-"),
+                                            ("val", design.VALIDATION, "validation", 1.8,
+                                             "--")):
             col = f"{split}_{panel}"
             if col in frame:
-                ax.plot(x, frame[col], color=color, label=label, lw=lw, marker=marker, ms=3,
-                        alpha=0.75 if split == "train" else 1.0)
+                ax.plot(x, frame[col], color=color, label=label, lw=lw, ls=ls, marker=marker,
+                        ms=3, alpha=0.75 if split == "train" else 1.0)
         ax.set(title=panel.capitalize(), xlabel="epoch")
         cols = [c for c in (f"train_{panel}", f"val_{panel}") if c in frame]
         drawn = x[np.isfinite(frame[cols].to_numpy(float)).any(axis=1)]

@@ -820,3 +820,34 @@ def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, m
     assert min(contrast for _, contrast, _ in counts) >= 4.5, counts
     for text, contrast, best in counts:  # black or white, whichever reads better
         assert contrast == pytest.approx(best), (text, contrast, best)
+    html = (out / "report.html").read_text()
+    assert "solid blue" in html and "the validation set is the training set" not in html
+
+
+def test_xor_learning_curves_show_both_lines_and_say_they_are_one(tmp_path, capsys,
+                                                                    monkeypatch, parse_html):
+    # QA: XOR's validation set is its training set: the thick orange validation line hid
+    # the thin blue training one, under a caption naming "training data (blue)"
+    from reports import _training_draw as tw
+
+    def lines(fig):
+        return {ax.get_title(): {ln.get_label(): (ln.get_linestyle(), list(ln.get_ydata()))
+                                 for ln in ax.lines if ln.get_label() in ("train", "validation")}
+                for ax in fig.axes}
+
+    seen = record_figures(monkeypatch, tw, ["draw_history"], lines)
+    out = tmp_path / "x"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--lr", "0.5",
+                       "--epochs", "60", "--out", str(out)]) == 0
+    capsys.readouterr()
+    ((panels),) = seen["draw_history"]
+    assert set(panels) == {"Loss", "Accuracy"}
+    for drawn in panels.values():
+        (train_ls, train), (val_ls, val) = drawn["train"], drawn["validation"]
+        assert val == pytest.approx(train)  # one curve...
+        assert (train_ls, val_ls) == ("-", "--")  # ...the dashed one over the solid one
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert ("on training data (solid blue) and on the validation set (dashed orange)"
+            in text)
+    assert ("On xor the validation set is the training set itself, so the two curves are "
+            "the same: the dashed validation line lies on the training line") in text
