@@ -173,6 +173,14 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
             "apart (more --seeds narrow the intervals).")
 
 
+def _at(ratio: str) -> str:
+    """Which ratio a figure is of, for its alt text: a ratio's figures look alike, and
+    with one alt each a screen reader could not tell 1:10's from 1:50's."""
+    from analyses import OWN
+
+    return "at the data's own balance" if ratio == OWN else f"at ratio {ratio}"
+
+
 def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
@@ -186,7 +194,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         if ran:  # with nothing run, the chart and all below were empty
             partial = (rank["status"] == "partial").any()
             rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
-                           alt=f"Dot chart of mean {result.metric} per strategy with intervals",
+                           alt=f"Dot chart of mean {result.metric} per strategy with intervals "
+                               f"{_at(ratio)}",
                            caption=f"{result.metric}: mean and 95 % t-interval over "
                                    f"{result.seeds} seed(s), best first"
                                    + ("; a partial strategy (it failed on some seeds) over the "
@@ -214,7 +223,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                f"{PR_AUC_NOTE} The PR chance line sits at the positive "
                                "prevalence: on imbalanced data the PR curve separates "
                                "strategies that ROC curves make look alike.",
-                       alt="ROC and precision-recall curves, one line per strategy")
+                       alt=f"ROC and precision-recall curves {_at(ratio)}, one line per "
+                           "strategy")
         rep.add_table(_areas_table(result, ratio), name=f"areas-{tag}",
                       caption="The areas under the curves above: each strategy's mean "
                               "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
@@ -229,7 +239,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "net's probabilities can drift above the real ones, a price a remedy "
                         "may pay: the Brier scores below say whether it did here.")
         rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
-                       alt="Reliability curves, one panel per strategy",
+                       alt=f"Reliability curves {_at(ratio)}, one panel per strategy",
                        caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
                                "per strategy; the dotted diagonal is perfect calibration"
                                + ("" if "none" not in set(sel["calibration"]["strategy"]) else
@@ -245,7 +255,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
             cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
             if len(cm):
                 rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
-                               alt=f"Confusion matrices at threshold {thr}, one per strategy",
+                               alt=f"Confusion matrices {_at(ratio)}, threshold {thr}, one per "
+                                   "strategy",
                                caption=f"Threshold {thr}: test counts summed over seeds; "
                                        "shading is the share of each true class.")
         cm = confusion[confusion["ratio"] == ratio]
@@ -316,7 +327,8 @@ def _leakage_section(rep: Report, result) -> None:
         g = leak[(leak["ratio"] == ratio) & leak["metric"].isin(["pr_auc", "recall", "f1"])]
         if len(g):
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
-                           alt="Bar charts of proper against leaky scores per sampler",
+                           alt="Bar charts of proper against leaky scores per sampler "
+                               f"{_at(ratio)}",
                            caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
     rep.add_table(table, name="leakage", caption="Proper and leaky means over the seeds that ran "
                   "both ways (n_seeds_paired); inflation = leaky − proper, with the test set's "

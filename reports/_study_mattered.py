@@ -64,8 +64,11 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
         how = ("interpolated between trials, each trial a point" if frame.attrs["interpolate"]
                else "each trial a point; nothing lies between categories" if categorical
                else "each trial a point; too few trials spread over both axes to interpolate")
+        low, high = frame.attrs["color_range"]  # one value throughout: no contours either
+        chart = ("Contour chart of" if frame.attrs["interpolate"] and high > low
+                 else "Scatter chart of the trials'")
         rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
-                       frame, alt=f"Contour chart of {metric} over {top[0]} and {top[1]}",
+                       frame, alt=f"{chart} {metric} over {top[0]} and {top[1]}",
                        caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
                                 f"parameters ({how}). A compact bright region is a good "
                                 "operating range."))

@@ -720,3 +720,12 @@ def test_numbers_in_cells_are_black_or_white_by_the_cells_shade(two_ratios):
     for text, contrast, best in heat + confusion:  # the better of black and white
         assert contrast == pytest.approx(best), (text, contrast, best)
 
+
+def test_each_ratios_figures_say_their_ratio_in_their_alt_text(two_ratios, parse_html):
+    # QA (a screen reader): each figure of 1:10 had the same alt text as its twin at 1:50
+    path, _ = two_ratios
+    alts = [image["alt"] for image in parse_html(path.read_text()).find("img")]
+    assert len(alts) == len(set(alts)) == 1 + 2 * 5  # heat map; per ratio 5 figures
+    for ratio in ("1:10", "1:20"):
+        assert sum(f"at ratio {ratio}" in alt for alt in alts) == 5, alts
+    assert "Dot chart of mean pr_auc per strategy with intervals at ratio 1:20" in alts

@@ -106,7 +106,10 @@ def _assert_importances_are_in_words(text: str, files: Path) -> None:
         assert cells == [reports.design.format_value(shares[(param, m)]) for m in head[1:]]
     alt, caption = re.search(r'id="fig-contour".*?alt="([^"]*)".*?<figcaption>([^<]*)', text,
                              re.S).groups()
-    assert alt == f"Contour chart of val_accuracy over {ranked[0]} and {ranked[1]}"
+    # contours where the caption says it interpolates, else the trials as points
+    drawn = ("Contour chart of" if "interpolated between trials" in caption
+             else "Scatter chart of the trials'")
+    assert html.unescape(alt) == f"{drawn} val_accuracy over {ranked[0]} and {ranked[1]}"
     assert caption.startswith(f"val_accuracy over {ranked[0]} and {ranked[1]}, the two most "
                               "important parameters")
     # an image's alt names it; its caption, read right after, describes it
@@ -1443,3 +1446,21 @@ def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
         "First problem: trial #7 error: lr 0.25 is not on the spec's grid 0.1, 0.2...")
     summary["problems"][0]["reason"] = "boom."
     assert _outcome_text(summary).endswith("First problem: trial #7 error: boom.")
+
+
+def test_the_contour_figures_alt_says_when_it_draws_only_the_trials(spec_file, tmp_path,
+                                                                    parse_html):
+    # QA (a screen reader): the alt said "Contour chart of val_accuracy over lr and
+    # activation" where a categorical axis (or too few trials) draws the trials alone, a
+    # scatter titled "(trials)"
+    db = tmp_path / "cat.db"
+    spec = study.load_spec(_coin_spec(spec_file, "cat", n_trials=6, pruner="none", space={
+        "lr": {"low": 0.003, "high": 0.3, "log": True}, "activation": ["tanh", "relu"]}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("cat", storage=str(db), out=tmp_path / "cat")
+    images = {a["alt"] for a in parse_html(path.read_text()).find("img")}
+    params = set(pd.read_csv(path.parent / "report_files" / "contour.csv").columns)
+    assert {"lr", "activation"} <= params
+    (alt,) = [a for a in images if " over " in a and ("lr" in a and "activation" in a)]
+    assert alt.startswith("Scatter chart of the trials' val_accuracy over "), alt
+    assert not any(a.startswith("Contour chart") for a in images)
