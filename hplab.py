@@ -226,6 +226,13 @@ def _command_line(argv) -> str:
     return shlex.join(["hplab", *argv])
 
 
+def _study_command(argv) -> str:
+    """The command a study stores for its report, which is written later, maybe elsewhere:
+    with the folder the spec path and the default storage are relative to (``cd DIR &&
+    hplab ...``), as every report shows its command."""
+    return f"cd {shlex.quote(os.getcwd())} && {_command_line(argv)}"
+
+
 def _refuse_overwrite(out, *inputs) -> None:
     """Stop before an output path destroys one of the command's input files (or a file of
     an input folder), a study storage or a saved model; an empty path or a folder is named."""
@@ -693,12 +700,9 @@ def cmd_study_run(args) -> int:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
                                           "elsewhere later (hplab study report --out)")
-    # stored with the study for its report, which is written later, maybe elsewhere: the
-    # folder the spec path and the default storage are relative to goes with it
-    command = f"cd {shlex.quote(os.getcwd())} && {_command_line(args.argv)}"
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json,
-        command=command, explicit_trials=args.trials is not None))
+        command=_study_command(args.argv), explicit_trials=args.trials is not None))
     return _study_end(args, spec.name, summary, report=args.report)
 
 
@@ -816,7 +820,7 @@ def cmd_demo(args) -> int:
         print(f"hplab demo: replacing the earlier demo study in {replaced}", file=sys.stderr)
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json, fresh=True,
-        command=_command_line(args.argv)))
+        command=_study_command(args.argv)))
     return _study_end(args, spec.name, summary, report=True)
 
 

@@ -3,6 +3,7 @@ each time, replacing the last demo and nothing else."""
 
 from __future__ import annotations
 
+import shlex
 import warnings
 
 import optuna
@@ -18,7 +19,19 @@ from ._summary import open_study
 from ._worker import COMMAND_ATTR
 
 DEMO = "demo"  # the demo study's name
-DEMO_COMMAND = "hplab demo"  # how its stored command line starts: the demo made it
+DEMO_COMMAND = ("hplab", "demo")  # the stored command line's words: the demo made it
+
+
+def made_by_demo(command: str) -> bool:
+    """Whether a study's stored command line is a demo's: ``cd DIR && hplab demo ...``, or
+    ``hplab demo ...`` as the demo stored it before it named its folder."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # an unbalanced quote: no command hplab stored
+        return False
+    if words[:1] == ["cd"] and words[2:3] == ["&&"]:
+        words = words[3:]
+    return tuple(words[:2]) == DEMO_COMMAND
 
 
 def demo_spec(trials: int | None = None) -> StudySpec:
@@ -40,7 +53,7 @@ def earlier_demo(storage, spec: StudySpec) -> str | None:
         s, _ = open_study(DEMO, storage)
     except StorageError:  # no study of that name (or no storage yet)
         return None
-    if not str(s.user_attrs.get(COMMAND_ATTR, "")).startswith(DEMO_COMMAND):
+    if not made_by_demo(str(s.user_attrs.get(COMMAND_ATTR, ""))):
         raise ValueError(f"{where.masked} holds a study named 'demo' that hplab demo did not "
                          "make; the demo would replace it: give another --storage")
     # a trial whose heartbeat went stale (its worker killed, on any machine) is not running;

@@ -1050,8 +1050,24 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
     report = tmp_path / summary["report_path"]
     assert report.exists() and (tmp_path / "runs" / "index.html").exists()
     assert reports.read_report_info(report).study_created == summary["created"]  # its own
+    # its command replays from anywhere, as a study run's does: it showed no folder, and
+    # its storage is relative to it
+    facts = _facts(report.read_text(encoding="utf-8"))
+    assert facts["Command"] == f"cd {shlex.quote(str(tmp_path))} && hplab demo --trials 6 --json"
+    assert facts["Storage"] == "sqlite:///runs/hplab.db"
     assert len({w for w in pd.read_csv(report.parent / "report_files" / "timeline.csv")
                 ["worker"]}) == 2
+
+
+def test_a_demo_is_known_by_its_command_with_or_without_its_folder():
+    # the demo now stores "cd DIR && hplab demo ...", as a study run does; one stored before
+    # as "hplab demo ..." is still the demo's to replace, and a user's study never is
+    from study._demo import made_by_demo
+
+    assert made_by_demo("cd '/home/a b' && hplab demo --trials 6")
+    assert made_by_demo("hplab demo --trials 6")
+    assert not made_by_demo("cd /home/a && hplab study run demo.toml")
+    assert not made_by_demo("not recorded") and not made_by_demo("cd '/x && hplab demo")
 
 
 @pytest.mark.usefixtures("unrasterized")
