@@ -238,7 +238,8 @@ class Report:
             wall_time: design.format_seconds(seconds) if seconds is not None else "–",
             **{str(k): design.format_named(k, v) for k, v in (extra or {}).items()},
         }
-        self.params = {str(k): design.format_named(k, v)
+        # settings whole, as given: four digits showed --lr 0.123456 as 0.1235
+        self.params = {str(k): design.format_setting(v)
                        for k, v in shown_settings(params).items()}
         return self
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from nets import OPTIMIZERS, SCHEDULES, unread_settings
 
-from .design import format_value
+from .design import format_setting
 
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
 OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
@@ -37,7 +37,7 @@ def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
             if key not in optimizer.settings:  # sgd and adam have no rho of their own
                 continue
-            value = f"{format_value(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
+            value = f"{format_setting(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
               and params.get("schedule") != "multistep"):
             continue

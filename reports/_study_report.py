@@ -29,7 +29,7 @@ from ._study_best import (
 )
 from ._study_folder import _finished_of, storage_source, study_report_folder
 from ._study_mattered import add_what_mattered
-from .design import format_seconds
+from .design import format_seconds, format_setting
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
 # what the Pareto front leaves out, said once (a tie on one objective is not "beaten")
@@ -364,30 +364,20 @@ def _spec_params(spec) -> dict:
     for p in spec.space.params:
         out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
     out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
-    return {k: _whole(v) for k, v in out.items()}
+    return {k: format_setting(v) for k, v in out.items()}
 
 
 def _space_entry(p, per_layer: bool) -> str:
     """``0 .. 0.0012345 step 0.00012345``, ``2 .. 16 (log), one per layer (width_0,
     width_1...)`` or the choices."""
     if p.choices:
-        return ", ".join(_whole(c) if isinstance(c, float) else str(c) for c in p.choices)
-    text = f"{_whole(p.low)} .. {_whole(p.high)}"
-    text += f" step {_whole(p.step)}" if p.step is not None else ""
+        return ", ".join(format_setting(c) if isinstance(c, float) else str(c) for c in p.choices)
+    text = f"{format_setting(p.low)} .. {format_setting(p.high)}"
+    text += f" step {format_setting(p.step)}" if p.step is not None else ""
     text += " (log)" if p.log else ""
     if p.name == "width" and per_layer:
         text += ", one per layer (width_0, width_1...)"
     return text
-
-
-def _whole(value):
-    """Floats (alone or in lists) as the shortest text that reads back as the same
-    number; the rest as they are (format_value's 4 digits would change the study)."""
-    if isinstance(value, float):  # 600, not 600.0: a whole number reads back the same
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(_whole(v) if isinstance(v, float) else str(v) for v in value)
-    return value
 
 
 def _busy(timeline: pd.DataFrame) -> str:

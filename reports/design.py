@@ -339,6 +339,28 @@ def format_value(value) -> str:
     return str(value)
 
 
+def format_setting(value) -> str:
+    """A setting as it was given, to read back or copy: a float as the shortest text that
+    reads back as the same number (``0.123456``, ``0.000123456``; ``600`` for 600.0), an
+    integer without separators (``12345``), a list item by item.
+
+    `format_value`'s four digits showed ``--lr 0.123456`` as ``0.1235`` and
+    ``--epochs 10000`` as ``1e+04``: not the value the run used.
+    """
+    if isinstance(value, float | np.floating) and math.isfinite(value):
+        v = float(value)
+        return str(int(v)) if v.is_integer() and abs(v) < WHOLE_LIMIT else repr(v)
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(format_setting(v) for v in value) or "()"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {format_setting(v)}" for k, v in value.items()) or "–"
+    return format_value(value)
+
+
+#: Floats below this magnitude that are whole read back exactly as integers (2**53).
+WHOLE_LIMIT = 2.0**53
 def format_named(name: str, value) -> str:
     """:func:`format_value`, except that seeds are identifiers to copy: no separators."""
     key = str(name).lower()

@@ -160,7 +160,7 @@ def test_the_optimizers_own_rho_and_eps_are_recorded(tmp_path, monkeypatch, caps
     assert (config["rho"], config["opt_eps"]) == (None, None)  # the config redoes the test
     html = (tmp_path / "r" / "report.html").read_text()
     assert "<dt>rho</dt><dd>0.9 (rmsprop&#39;s own)</dd>" in html
-    assert "<dt>opt_eps</dt><dd>1.000e-08 (rmsprop&#39;s own)</dd>" in html
+    assert "<dt>opt_eps</dt><dd>1e-08 (rmsprop&#39;s own)</dd>" in html  # whole, as 1e-8
 
 
 def test_a_completed_looper_suggests_from_its_whole_curve(tmp_path, monkeypatch, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -582,10 +583,26 @@ def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
     assert "<dt>lr_milestones</dt><dd>1000, 2000</dd>" in html  # was "1,000, 2,000"
     # the values used, not "–"; config.json keeps None, so TrainConfig(**config) redoes the run
     assert "<dt>rho</dt><dd>0.95 (adadelta&#39;s own)</dd>" in html
-    assert "<dt>opt_eps</dt><dd>1.000e-06 (adadelta&#39;s own)</dd>" in html
+    assert "<dt>opt_eps</dt><dd>1e-06 (adadelta&#39;s own)</dd>" in html  # whole, as 1e-6
     assert "<dt>extra</dt><dd>–</dd>" in html  # no notes: "–", not Python's "{}"
     config = json.loads((out / "config.json").read_text())["config"]
     assert (config["rho"], config["opt_eps"]) == (None, None)
+
+
+def test_a_run_shows_its_settings_whole(tmp_path, capsys):
+    # QA: the provenance rounded settings to four digits: --lr 0.123456 showed as 0.1235,
+    # --l2 0.000123456 as 1.235e-04 and --epochs 12345 as 1.234e+04 (10000 as 1e+04)
+    out = tmp_path / "prec"  # sine, stopped at its first checkpoint: its settings are read
+    assert hplab.main(["train", "--dataset", "sine", "--lr", "0.123456", "--l2", "0.000123456",
+                       "--epochs", "12345", "--eps", "10", "--out", str(out)]) == 0
+    capsys.readouterr()
+    html = (out / "report.html").read_text()
+    config = json.loads((out / "config.json").read_text())["config"]
+    shown = dict(re.findall(r"<dt>([\w.]+)</dt><dd>([^<]*)</dd>", html))
+    assert (config["lr"], config["l2"], config["max_epochs"]) == (0.123456, 0.000123456, 12345)
+    assert (shown["lr"], shown["l2"], shown["max_epochs"]) == ("0.123456", "0.000123456",
+                                                                "12345")
+    assert shown["batch_size"] == str(config["batch_size"])
 
 
 def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, monkeypatch):

@@ -485,12 +485,12 @@ def test_provenance_shows_the_settings_a_run_used():
     # rho and opt_eps None (the optimizer's own) showed as "–", hiding 0.95 and 1e-6
     shown = _shown_params(optimizer="adadelta")
     assert (shown["rho"], shown["opt_eps"]) == ("0.95 (adadelta's own)",
-                                                "1.000e-06 (adadelta's own)")
+                                                "1e-06 (adadelta's own)")
     shown = _shown_params(optimizer="rmsprop", rho=0.5)
-    assert (shown["rho"], shown["opt_eps"]) == ("0.5", "1.000e-08 (rmsprop's own)")
+    assert (shown["rho"], shown["opt_eps"]) == ("0.5", "1e-08 (rmsprop's own)")
     # an optimizer that reads neither has none of its own ("rho 0.9 (sgd's own)")
     shown = _shown_params(optimizer="adam")
-    assert "rho" not in shown and shown["opt_eps"] == "1.000e-08 (adam's own)"
+    assert "rho" not in shown and shown["opt_eps"] == "1e-08 (adam's own)"
     assert "rho" not in _shown_params() and "opt_eps" not in _shown_params()  # sgd
     # milestones are steps to copy ("1,000, 2,000" read as four numbers); none: not listed
     # (they showed as "()")
