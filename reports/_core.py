@@ -196,8 +196,10 @@ class Report:
         shown = df.head(rows_shown(len(df), max_rows))
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                    for c in df.columns]
-        rows = [[design.format_named(c, _py(v)) for c, v in zip(df.columns, row, strict=True)]
-                for row in shown.itertuples(index=False, name=None)]
+        # formatted a column at a time: one notation and no separators down a column
+        columns = [design.format_column(_py(v) for v in shown.iloc[:, k])
+                   for k in range(shown.shape[1])]
+        rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
         # a column of sentences (a trial's reason) wraps at a readable width, not a word
         # a line: decided per column, so short and long reasons line up
         long = [not num and any(len(r[k]) > _LONG_TEXT for r in rows)

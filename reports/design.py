@@ -361,6 +361,60 @@ def format_setting(value) -> str:
 
 #: Floats below this magnitude that are whole read back exactly as integers (2**53).
 WHOLE_LIMIT = 2.0**53
+#: A table column whose finite non-zero floats all lie in [FIXED_LOW, FIXED_HIGH) is written
+#: in fixed notation, else the whole column in scientific notation.
+FIXED_LOW, FIXED_HIGH = 1e-3, 1e5
+
+
+def format_column(values: Iterable) -> list[str]:
+    """The cells of one table column, in one notation for the column.
+
+    Integers are plain digits (``1168``, never ``1,168``, which a comma-decimal
+    spreadsheet reads as 1.168). Floats depend on the column's finite ones:
+
+    * all whole (a count with "not reached" rows as NaN: examples, steps, epochs):
+      plain digits, ``10080`` rather than ``1.008e+04``; %.4g already wrote a whole
+      value below 10,000 without decimals, so only larger ones change;
+    * else all in [`FIXED_LOW`, `FIXED_HIGH`) or zero: four significant digits in fixed
+      notation (``0.00132``, ``12346``);
+    * else every one in scientific notation (``5.475e-04`` beside ``1.320e-03``, not
+      beside ``0.00132``).
+
+    None and NaN are ``–``; other values as `format_value` has them. The CSV beside a
+    report holds the exact values.
+    """
+    values = list(values)
+    floats = [float(v) for v in values if _is_float(v) and math.isfinite(v)]
+    if all(v.is_integer() and abs(v) < WHOLE_LIMIT for v in floats):
+        form = "whole"
+    elif all(v == 0 or FIXED_LOW <= abs(v) < FIXED_HIGH for v in floats):
+        form = "fixed"
+    else:
+        form = "scientific"
+    return [_cell(v, form) for v in values]
+
+
+def _is_float(value) -> bool:
+    return isinstance(value, float | np.floating)
+
+
+def _cell(value, form: str) -> str:
+    """One cell of `format_column`, its column's floats in ``form``."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return str(int(value))
+    if not _is_float(value) or not math.isfinite(value) or value == 0:
+        return format_value(value)
+    v = float(value)
+    if form == "whole":
+        return str(int(v))
+    if form == "scientific":
+        return f"{v:.3e}"
+    # four significant digits, written out: %.4g turns 9999.6 and 12345.6 into 1e+04 and
+    # 1.235e+04
+    text = f"{v:.{max(0, 3 - math.floor(math.log10(abs(v))))}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def format_named(name: str, value) -> str:
     """:func:`format_value`, except that seeds are identifiers to copy: no separators."""
     key = str(name).lower()

@@ -126,8 +126,7 @@ def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
         sums = at.groupby(["strategy", "threshold"])[["tn", "fp", "fn", "tp"]].sum()
         assert len(rows) == len(sums) == 6
         for strategy, threshold, *counts in rows:
-            assert [int(c.replace(",", "")) for c in counts] == \
-                sums.loc[(strategy, threshold)].tolist()
+            assert [int(c) for c in counts] == sums.loc[(strategy, threshold)].tolist()
 
 
 def test_help_says_what_pr_auc_is(capsys):
@@ -729,3 +728,19 @@ def test_each_ratios_figures_say_their_ratio_in_their_alt_text(two_ratios, parse
     for ratio in ("1:10", "1:20"):
         assert sum(f"at ratio {ratio}" in alt for alt in alts) == 5, alts
     assert "Dot chart of mean pr_auc per strategy with intervals at ratio 1:20" in alts
+
+
+def test_table_counts_carry_no_thousands_separators(tmp_path, capsys):
+    # QA: the data table showed train_neg "1,168" beside data_seed "3757552657"; pasted into
+    # a spreadsheet that reads a comma as the decimal mark, 1,168 became 1.168
+    data = imbalanced_csv(tmp_path / "big.csv", 3000, 300, 2.0)
+    out = tmp_path / "imb"
+    assert hplab.main(["imbalance", "--dataset", data, "--ratio", "1:10", "--strategies", "none",
+                       "--seeds", "1", "--epochs", "2", "--workers", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = (out / "report.html").read_text()
+    expected = pd.read_csv(out / "report_files" / "data.csv")
+    head, rows = report_table(text, "table-data")
+    assert expected["train_neg"].item() > 1000
+    for name in ("data_seed", "train_pos", "train_neg", "val_neg", "test_neg"):
+        assert rows[0][head.index(name)] == str(expected[name].item()), name

@@ -462,7 +462,24 @@ def test_seeds_are_printed_to_copy():
                        params={"random_state": 3757552657})
     html = rep.html()
     assert html.count("3757552657") == 3 and "3,757,552,657" not in html
-    assert "12,345" in html
+    assert '<td class="num">12345</td>' in html  # a table's counts have no separators either
+
+
+@pytest.mark.parametrize(("values", "cells"), [
+    # counts made float by a missing value: whole, never 1.008e+04 (QA: scaling examples)
+    ([3942.0, None, 10080.0, 222480.0], ["3942", "–", "10080", "222480"]),
+    ([np.nan, 2.0**52], ["–", "4503599627370496"]),
+    # integers: plain digits in any column (QA: n_parameters "775" beside "2,560")
+    ([775, 2560, 3757552657], ["775", "2560", "3757552657"]),
+    # one notation a column: the smallest rate puts every one in scientific (QA: param_lr)
+    ([5.475e-4, 0.00132, 0.0], ["5.475e-04", "1.320e-03", "0"]),
+    ([1.5e5, 0.5], ["1.500e+05", "5.000e-01"]),
+    # fixed with four significant digits; a measurement that is not whole keeps its digits
+    ([0.123456, 12345.6, 9999.6, 2.0, 0.5], ["0.1235", "12346", "10000", "2", "0.5"]),
+    ([float("inf"), 0.25, True, "x"], ["∞", "0.25", "yes", "x"]),
+])
+def test_a_table_column_is_formatted_as_one(values, cells):
+    assert design.format_column(values) == cells
 
 
 def test_seeds_are_a_count_then_which_in_every_report():

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
-from conftest import require_module
+from conftest import report_table, require_module
 
 import nets
 import reports
@@ -288,6 +288,33 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
         assert (out / "report_files" / f"{name}.csv").is_file()
     assert "scaling" in (tmp_path / "runs" / "index.html").read_text()
     assert s["report_path"] == str(out / "report.html")
+
+
+def test_counts_in_the_tables_are_whole_numbers_beside_not_reached_rows(tmp_path, capsys):
+    # QA: the terminal printed examples 10080 ... 222480, the report 1.008e+04 ... 2.225e+05:
+    # "not reached" rows (NaN) make the column float, and floats had four digits
+    out = tmp_path / "arc"
+    code, stdout, err = run_cli(["scaling", "--dataset", "double-arc", "--batch-sizes", "1,360",
+                                 "--lrs", "0.01,3", "--seeds", "1", "--target", "0.9",
+                                 "--max-steps", "1000", "--no-noise", "--json", "--out", out],
+                                capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    examples = s["examples_to_target"]
+    assert examples[0] is None and examples[1] > 10**5  # one missed the target, one is large
+    text = (out / "report.html").read_text()
+    head, rows = report_table(text, "table-per-batch")
+    at = head.index("examples")
+    assert [r[at] for r in rows] == ["–", str(int(examples[1]))]  # 100080, not 1.001e+05
+    assert [r[head.index("steps")] for r in rows] == ["–", str(int(s["steps_to_target"][1]))]
+    runs = pd.read_csv(out / "report_files" / "runs.csv")
+    head, rows = report_table(text, "table-runs")
+    assert [r[head.index("examples")] for r in rows] == [
+        "–" if np.isnan(v) else str(int(v)) for v in runs["examples"]]
+    # a float measurement keeps its digits: the rates and final values are not made whole
+    assert [r[head.index("lr")] for r in rows] == ["0.01", "3", "0.01", "3"]
+    assert {r[head.index("final_value")] for r in rows} == {
+        reports.design.format_value(v) for v in runs["final_value"]}
 
 
 def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(

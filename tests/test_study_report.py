@@ -1059,6 +1059,27 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
                 ["worker"]}) == 2
 
 
+@pytest.mark.usefixtures("unrasterized")
+def test_a_table_column_is_in_one_notation(spec_file, tmp_path, parse_html):
+    # QA: the demo's param_lr showed 5.475e-04 beside 0.00132: rates on either side of
+    # 1e-3 had two notations in one column; now the column's smallest decides for all
+    db = tmp_path / "nota.db"
+    spec = study.load_spec(spec_file("nota", n_trials=4, max_epochs=4, pruner="none", space={
+        "lr": {"low": 1e-4, "high": 1e-2, "log": True}, "width": {"low": 2, "high": 6}}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("nota", storage=str(db), out=tmp_path / "nota")
+    text = path.read_text()
+    assert not parse_html(text).errors
+    trials = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert trials["param_lr"].min() < 1e-3 <= trials["param_lr"].max()  # both sides
+    head, rows = report_table(text, "table-trials")
+    for row in rows:
+        lr = row[head.index("param_lr")]
+        assert re.fullmatch(r"\d\.\d{3}e-0\d", lr), lr
+        assert float(lr) == pytest.approx(trials.loc[int(row[0]), "param_lr"], rel=1e-3)
+        assert row[head.index("epochs")] == "4"  # a count: whole, not "4.0"
+
+
 def test_a_demo_is_known_by_its_command_with_or_without_its_folder():
     # the demo now stores "cd DIR && hplab demo ...", as a study run does; one stored before
     # as "hplab demo ..." is still the demo's to replace, and a user's study never is
