@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import report_table
 
 import reports
 
@@ -288,3 +289,32 @@ def test_a_printed_table_that_fits_breaks_no_header_or_number(tmp_path):
     lines = _printed_text(exe, path, tmp_path, layout=True).splitlines()
     words = {w for line in lines for w in line.split()}
     assert {"number", "epochs", "7.087e-04", "vm:8859@74504.0b8bf7b7"} <= words, lines
+
+
+@pytest.mark.slow
+def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_words(
+        spec_file, tmp_path):
+    # QA: printed, a study's trials table of 12+ columns broke its headers letter by letter
+    # ("nu / m / be / r", "par / am_ / bat / ch_ / size", "s / e / e / d"); a header now
+    # breaks only after its underscores
+    import study
+
+    exe = _chromium()
+    db = tmp_path / "wide.db"
+    spec = study.load_spec(spec_file("wide", n_trials=2, max_epochs=4, space={
+        "lr": {"low": 0.05, "high": 2.0, "log": True}, "batch_size": [1, 2, 4],
+        "width": {"low": 2, "high": 6}, "depth": {"low": 1, "high": 2},
+        "activation": ["tanh", "relu"]}, fixed={"checkpoint": 2}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("wide", storage=str(db), out=tmp_path / "wide")
+    head, rows = report_table(path.read_text(encoding="utf-8"), "table-trials")
+    assert len(head) >= 12 and "param_batch_size" in head
+    lines = _printed_text(exe, path, tmp_path, layout=True).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "All trials")
+    end = next(i for i in range(start, len(lines)) if rows[0][3] in lines[i])  # its worker
+    words = {w for line in lines[start + 1:end] for w in line.split()}
+    for name in head:  # each printed piece of a header is whole words of it: "param_", "size"
+        pieces = re.findall(r"[^_]+_?", name)
+        spans = {"".join(pieces[i:j]) for i in range(len(pieces))
+                 for j in range(i + 1, len(pieces) + 1)}
+        assert all(any(p in w and w in spans for w in words) for p in pieces), (name, words)
