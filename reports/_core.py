@@ -207,6 +207,7 @@ class Report:
         self._current().blocks.append({
             "type": "table", "name": name, "columns": [str(c) for c in df.columns],
             "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
+            "row_header": index and len(df.columns) > 0,
             "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
         })
         return self

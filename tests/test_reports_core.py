@@ -483,6 +483,24 @@ def test_a_table_column_is_formatted_as_one(values, cells):
     assert design.format_column(values) == cells
 
 
+def test_table_headers_name_their_columns_and_an_index_its_rows(tmp_path, parse_html):
+    # screen readers read each cell with its column's name (scope="col"); a frame's index,
+    # shown with index=True, names its row (scope="row")
+    rep = reports.Report("demo", "Scopes")
+    rep.add_table(pd.DataFrame({"count": [1200, 3]}, index=pd.Index(["train", "test"],
+                                                                    name="split")),
+                  name="with-index", index=True)
+    rep.add_table(pd.DataFrame({"a": [1], "b": ["x"]}), name="plain")
+    page = parse_html(rep.write(tmp_path / "r", index=False).read_text())
+    assert not page.errors
+    heads = page.find("th")
+    assert [h.get("scope") for h in heads] == ["col", "col", "row", "row", "col", "col"]
+    text = rep.html()
+    assert '<th scope="row">train</th><td class="num">1200</td>' in text
+    assert '<tr><td class="num">1</td><td>x</td></tr>' in text
+    assert text.count('<figure class="table"') == 2  # still a figure with its caption
+
+
 def test_seeds_are_a_count_then_which_in_every_report():
     # lr-range --seed 2 showed "seeds 2", the scaling report "seeds 2" for --seeds 2
     assert design.seeds_text([2]) == "1 (seed 2)"
