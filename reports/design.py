@@ -325,9 +325,10 @@ def format_value(value) -> str:
             return "–"
         if math.isinf(v):
             return "∞" if v > 0 else "−∞"
-        if v == 0 or 1e-3 <= abs(v) < 1e5:
-            text = f"{v:.4g}"
-            return text
+        if v == 0:
+            return "0"
+        if FIXED_LOW <= abs(v) < FIXED_HIGH:
+            return significant(v)
         return f"{v:.3e}"
     if isinstance(value, Mapping):  # TrainConfig.extra: "{}" was Python's repr, not a value
         return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items()) or "–"
@@ -409,10 +410,20 @@ def _cell(value, form: str) -> str:
         return str(int(v))
     if form == "scientific":
         return f"{v:.3e}"
-    # four significant digits, written out: %.4g turns 9999.6 and 12345.6 into 1e+04 and
-    # 1.235e+04
-    text = f"{v:.{max(0, 3 - math.floor(math.log10(abs(v))))}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return significant(v)
+
+
+def significant(v: float) -> str:
+    """``v`` (non-zero, finite) to four significant digits in fixed notation (%.4g turns
+    9999.6 and 12345.6 into 1e+04 and 1.235e+04). Trailing zeros go only when the value
+    is what the shorter text says: a test loss of 1.00022 is ``1.000``, not ``1``, which
+    reads as exactly one (a perfect accuracy, a degenerate loss)."""
+    rounded = float(f"{v:.4g}")  # its decade after rounding: 0.99996 is 1.000, not 1.0000
+    text = f"{v:.{max(0, 3 - math.floor(math.log10(abs(rounded))))}f}"
+    if "." not in text:
+        return text
+    short = text.rstrip("0").rstrip(".")
+    return short if float(short) == v else text
 
 
 def format_named(name: str, value) -> str:

@@ -448,6 +448,10 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     ((1000, 2000), "1000, 2000"), ([np.int64(12345), 0.5], "12345, 0.5"),
     # TrainConfig.extra, free-form notes: Python's "{}" showed where others show "–"
     ({}, "–"), ({"note": "x", "n": 12345}, "note: x, n: 12,345"),
+    # QA (MNIST-sized): a test loss of 1.00022 was the card "1", read as exactly one; the
+    # rounding's own decade sets the digits (0.99996 is 1.000, not 1.0000)
+    (1.00022, "1.000"), (0.99996, "1.000"), (0.50004, "0.5000"), (1.0, "1"), (0.96, "0.96"),
+    (12345.6, "12346"),  # %.4g wrote 1.235e+04 below 1e5
 ])
 def test_format_value(value, text):
     assert design.format_value(value) == text
@@ -478,6 +482,7 @@ def test_seeds_are_printed_to_copy():
     # fixed with four significant digits; a measurement that is not whole keeps its digits
     ([0.123456, 12345.6, 9999.6, 2.0, 0.5], ["0.1235", "12346", "10000", "2", "0.5"]),
     ([float("inf"), 0.25, True, "x"], ["∞", "0.25", "yes", "x"]),
+    ([1.00022, 0.5], ["1.000", "0.5"]),
 ])
 def test_a_table_column_is_formatted_as_one(values, cells):
     assert design.format_column(values) == cells
