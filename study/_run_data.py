@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shlex
+import warnings
 
 import data
 
@@ -25,9 +26,20 @@ LARGE_BYTES = 64 << 20
 def check_data(study, dataset, where: StorageURL, hint: str) -> None:
     """SpecError unless ``dataset`` is the data ``study`` was created on (its stored
     fingerprint); a study without one (made by an earlier version, or by
-    `create_or_resume`) records this one's. ``hint``: what to do instead, for the error."""
+    `create_or_resume`) records this one's, and warns if it has trials: they may have
+    trained on other data. ``hint``: what to do instead, for the error."""
     if study.user_attrs.get(DATA_ATTR) is None:
-        study.set_user_attr(DATA_ATTR, dataset.fingerprint())
+        study.set_user_attr(DATA_ATTR, mine := dataset.fingerprint())
+        if trials := len(study.get_trials(deepcopy=False)):
+            # QA: restoring the file an old study's trials had read was later refused as
+            # "differs from the study's": the fingerprint was an edited file's, unsaid
+            warnings.warn(f"study {study.study_name!r} was stored without a fingerprint of "
+                          f"its data (an earlier version made it); the data read now from "
+                          f"{read_from(dataset.name)} is recorded as the study's (fingerprint "
+                          f"{mine}): "
+                          + ("its earlier trial" if trials == 1 else f"its {trials} earlier "
+                             "trials") + " may have read other data",
+                          stacklevel=2)
     # read back: of two runs recording at once, the one written last holds the study
     if differs := data_differs(study, dataset):
         raise SpecError(f"study {study.study_name!r} in {where.masked}: {differs}; {hint}")

@@ -131,11 +131,19 @@ def test_a_study_stored_without_a_data_fingerprint_records_one_when_resumed(
                                  "has no fingerprint of its data yet (an earlier version made "
                                  f"it); run one worker without --data where the data is at "
                                  f"{csv} first\n")
-    code, _, err = run_cli(["study", "run", path, "--storage", db, "--trials", 2,
-                            "--no-report"], capsys)
+    with pytest.warns(UserWarning) as said:
+        code, _, err = run_cli(["study", "run", path, "--storage", db, "--trials", 2,
+                                "--no-report"], capsys)
     assert code == 0, err
     assert [t.state for t in trials_of(db, "old")] == [TrialState.COMPLETE] * 2
-    assert _stored_fingerprint(db, "old") == data.load(f"csv:{csv}", seed=0).fingerprint()
+    mine = data.load(f"csv:{csv}", seed=0).fingerprint()
+    assert _stored_fingerprint(db, "old") == mine
+    # QA: said, since the earlier trial may have read another file (restoring that one was
+    # later refused as "differs from the study's")
+    assert [str(w.message) for w in said] == [
+        f"study 'old' was stored without a fingerprint of its data (an earlier version made "
+        f"it); the data read now from {csv} is recorded as the study's (fingerprint {mine}): "
+        "its earlier trial may have read other data"]
 
 
 def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_data(
