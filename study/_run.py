@@ -32,6 +32,7 @@ from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
+from ._spec_options import check_runnable
 from ._storage import (
     RESUME_HINT,
     StorageURL,
@@ -303,6 +304,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     elif not isinstance(spec, StudySpec):
         raise TypeError(f"spec must be a StudySpec, a ready spec's name or a TOML path, got "
                         f"{type(spec).__name__}")
+    if not spec.strict:  # a stored study's spec, read by earlier rules: before any write
+        check_runnable(spec)
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()
@@ -383,6 +386,7 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     with storage_errors(where, RESUME_HINT):
         spec, store = stored_spec(name, where)
         try:
+            check_runnable(spec)
             with quiet_optuna():
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)

@@ -178,3 +178,32 @@ def test_a_study_that_ran_with_a_spec_now_refused_resumes_from_the_same_file(tmp
                                  "initializer\n")
     assert study.list_studies(str(db))[0]["study"] == "al" and len(
         study.list_studies(str(db))) == 1
+
+
+def test_a_stored_spec_whose_sampler_fails_trials_runs_none_of_them(spec_file, tmp_path,
+                                                                    capsys):
+    # QA (upgrade): a study an earlier version stored with tpe's prior_weight -1 (refused in
+    # new specs since) resumed, and each trial past tpe's startup failed on optuna's
+    # "A non-negative value must be specified for prior_weight": 3 error trials, exit 0
+    db = tmp_path / "pw.db"
+    path = spec_file("pw", n_trials=2, pruner="none", max_epochs=2, sampler="tpe",
+                     sampler_options={"n_startup_trials": 2})
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    stored = optuna.load_study(study_name="pw", storage=f"sqlite:///{db}")
+    raw = stored.user_attrs[study.SPEC_ATTR]
+    raw["sampler"]["prior_weight"] = -1.0  # as the earlier version stored it
+    stored.set_user_attr(study.SPEC_ATTR, raw)
+    before = json.dumps(stored.user_attrs, sort_keys=True)
+    path.write_text(path.read_text() + "prior_weight = -1.0\n")  # its file, run again
+    said = ("sampler.prior_weight must be a number >= 0, got -1.0: study 'pw' cannot run "
+            "more trials with its stored spec (optuna fails each one its sampler models); "
+            "run a corrected spec under a new study.name\n")
+    for command in (["study", "run", path, "--trials", 5, "--no-report"],
+                    ["study", "worker", "--study", "pw"]):
+        code, out, err = run_cli([*command, "--storage", db], capsys)
+        assert (code, out) == (2, "") and err.endswith(said), err
+    assert [t.state for t in trials_of(db, "pw")] == [optuna.trial.TrialState.COMPLETE] * 2
+    # nothing stored changed: the budget of --trials 5 was not raised, no resume recorded
+    after = optuna.load_study(study_name="pw", storage=f"sqlite:///{db}").user_attrs
+    assert json.dumps(after, sort_keys=True) == before
