@@ -9,6 +9,8 @@ import json
 import shlex
 import warnings
 
+from optuna.trial import TrialState
+
 import data
 
 from ._errors import SpecError
@@ -16,6 +18,7 @@ from ._spec import StudySpec
 from ._spec_diff import first_difference
 from ._storage import StorageURL
 
+_RAN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data
 # Above this, a pool's workers load their own copies of the data (checked against the
 # study's fingerprint) and the launcher lets go of its own: MNIST's 220 MB sat idle in it
@@ -30,7 +33,9 @@ def check_data(study, dataset, where: StorageURL, hint: str) -> None:
     trained on other data. ``hint``: what to do instead, for the error."""
     if study.user_attrs.get(DATA_ATTR) is None:
         study.set_user_attr(DATA_ATTR, mine := dataset.fingerprint())
-        if trials := len(study.get_trials(deepcopy=False)):
+        # enqueued trials have read nothing yet (create_or_resume leaves no fingerprint)
+        ran = study.get_trials(deepcopy=False, states=_RAN)
+        if trials := len(ran):
             # QA: restoring the file an old study's trials had read was later refused as
             # "differs from the study's": the fingerprint was an edited file's, unsaid
             warnings.warn(f"study {study.study_name!r} was stored without a fingerprint of "

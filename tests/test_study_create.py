@@ -180,6 +180,7 @@ def test_a_study_that_ran_with_a_spec_now_refused_resumes_from_the_same_file(tmp
         study.list_studies(str(db))) == 1
 
 
+@pytest.mark.filterwarnings("ignore:`prior_weight` has been deprecated:FutureWarning")
 def test_a_stored_spec_whose_sampler_fails_trials_runs_none_of_them(spec_file, tmp_path,
                                                                     capsys):
     # QA (upgrade): a study an earlier version stored with tpe's prior_weight -1 (refused in
