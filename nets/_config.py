@@ -24,7 +24,8 @@ class TrainConfig:
     ``max_epochs`` and ``checkpoint`` count epochs (fractions allowed), ``patience``
     counts checkpoints, ``lr_decay_steps``, ``lr_milestones`` and ``warmup_steps``
     count optimizer steps; ``batch_size=-1`` is the full batch; ``eps`` and
-    ``patience`` of 0 are off. Unknown names raise a ValueError listing the valid ones.
+    ``patience`` of 0 are off. An unknown activation, optimizer, schedule... raises a
+    ValueError listing the valid ones (an unknown field, Python's TypeError).
     """
 
     # architecture

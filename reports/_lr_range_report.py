@@ -19,9 +19,10 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._settings import shown_settings
 
-#: Suggestion -> colour, the same in every figure.
+#: Suggestion -> colour, the same in every figure; none is a data line's (the loss curves
+#: blue, validation vermilion: slide was the verify figure's validation loss colour)
 SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[3],
-                     "minimum": design.PALETTE[4], "slide": design.PALETTE[1]}
+                     "minimum": design.PALETTE[4], "slide": design.PALETTE[-1]}
 
 
 def _color(name: str) -> str:
@@ -158,7 +159,8 @@ def draw_verify(frame: pd.DataFrame):
     sug = frame[frame["suggested"]]
     if len(sug):
         name = str(frame["suggestion"].iloc[0])
-        ax.axvline(sug["lr"].iloc[0], color=_color(name), lw=2, label=f"suggestion ({name})")
+        ax.axvline(sug["lr"].iloc[0], color=_color(name), lw=2, ls="-.",
+                   label=f"suggestion ({name})")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("validation loss")
     ax.legend(loc="best", fontsize=8)

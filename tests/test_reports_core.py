@@ -1044,3 +1044,12 @@ def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
     for face in ("#f7fbff", "#2676b7", "#6baed6", "#08306b", "#767676", "#959595"):
         text = design.text_color_on(face)
         assert design.contrast_ratio(text, face) >= 4.5, (face, text)
+
+
+def test_lr_range_suggestions_share_no_colour_with_a_data_line():
+    # review: slide was vermilion, the verify figure's validation loss (and its diverged marks)
+    from reports._lr_range_report import SUGGESTION_COLORS
+
+    colours = list(SUGGESTION_COLORS.values())
+    assert len(set(colours)) == len(colours) == 4
+    assert not set(colours) & {design.TRAIN, design.VALIDATION, design.PALETTE[0]}
