@@ -1471,12 +1471,16 @@ def _in_flags(message: str, args) -> str:
     flags = getattr(args, "field_flags", None)
     if flags is None:  # study specs and files name their own keys: those stay
         return message
-    # what the user typed is quoted back as typed: --out batch_size is a folder's name
-    typed = {str(v) for v in vars(args).values() if isinstance(v, str | os.PathLike)}
+    # a value the user typed, quoted back after its option ("out batch_size", a folder's
+    # name), stays as typed; the same word elsewhere is a parameter
+    echoed = {(dest, str(v)) for dest, v in vars(args).items() if isinstance(v, str | os.PathLike)}
 
     def flag(match) -> str:
         name = match[0]
-        if name not in flags or name in typed:
+        before = match.string[:match.start()]
+        if name not in flags or any(
+                value == name and before.endswith((f"{dest} ", f"{flags.get(dest)} "))
+                for dest, value in echoed):
             return name
         return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
 

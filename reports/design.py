@@ -327,7 +327,8 @@ def format_value(value) -> str:
             return "∞" if v > 0 else "−∞"
         if v == 0:
             return "0"
-        if FIXED_LOW <= abs(v) < FIXED_HIGH:
+        # by the value as shown: 99999.6 is 1.000e+05 as 100000.0 is, not 100000
+        if FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH:
             return significant(v)
         return f"{v:.3e}"
     if isinstance(value, Mapping):  # TrainConfig.extra: "{}" was Python's repr, not a value
@@ -376,8 +377,8 @@ def format_column(values: Iterable) -> list[str]:
     * all whole (a count with "not reached" rows as NaN: examples, steps, epochs):
       plain digits, ``10080`` rather than ``1.008e+04``; %.4g already wrote a whole
       value below 10,000 without decimals, so only larger ones change;
-    * else all in [`FIXED_LOW`, `FIXED_HIGH`) or zero: four significant digits in fixed
-      notation (``0.00132``, ``12346``);
+    * else all in [`FIXED_LOW`, `FIXED_HIGH`) once rounded, or zero: `significant`, four
+      significant digits in fixed notation, whole digits beyond (``0.00132``, ``12346``);
     * else every one in scientific notation (``5.475e-04`` beside ``1.320e-03``, not
       beside ``0.00132``).
 
@@ -388,7 +389,7 @@ def format_column(values: Iterable) -> list[str]:
     floats = [float(v) for v in values if _is_float(v) and math.isfinite(v)]
     if all(v.is_integer() and abs(v) < WHOLE_LIMIT for v in floats):
         form = "whole"
-    elif all(v == 0 or FIXED_LOW <= abs(v) < FIXED_HIGH for v in floats):
+    elif all(v == 0 or FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH for v in floats):
         form = "fixed"
     else:
         form = "scientific"
@@ -423,7 +424,9 @@ def significant(v: float) -> str:
     if "." not in text:
         return text
     short = text.rstrip("0").rstrip(".")
-    return short if float(short) == v else text
+    # to float32's precision: a mean of seeds (0.8000000000000002) or a float32 0.95
+    # (0.949999988) is what its short text says
+    return short if math.isclose(float(short), v, rel_tol=1e-7) else text
 
 
 def format_named(name: str, value) -> str:

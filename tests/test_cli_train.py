@@ -181,6 +181,10 @@ def test_a_folder_named_like_a_parameter_is_quoted_as_typed(tmp_path, capsys):
     assert err == ("hplab train: error: --out batch_size holds a report.html hplab did not "
                    "write; give another folder\n")
     assert (tmp_path / "batch_size" / "report.html").read_text() == "mine"
+    # review: only where it is quoted back: the same word as a parameter is still its flag
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "0", "--out",
+                            "max_epochs"], capsys)
+    assert code == 2 and err.startswith("hplab train: error: --epochs must be a finite")
 
 
 def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypatch, capsys):

@@ -452,6 +452,9 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     # rounding's own decade sets the digits (0.99996 is 1.000, not 1.0000)
     (1.00022, "1.000"), (0.99996, "1.000"), (0.50004, "0.5000"), (1.0, "1"), (0.96, "0.96"),
     (12345.6, "12346"),  # %.4g wrote 1.235e+04 below 1e5
+    # review: a mean of seeds and a float32 are what their short text says; 99999.6 is
+    # shown as 1.000e+05, as 100000.0 is
+    ((0.9 + 0.8 + 0.7) / 3, "0.8"), (np.float32(0.95), "0.95"), (99999.6, "1.000e+05"),
 ])
 def test_format_value(value, text):
     assert design.format_value(value) == text
@@ -483,6 +486,7 @@ def test_seeds_are_printed_to_copy():
     ([0.123456, 12345.6, 9999.6, 2.0, 0.5], ["0.1235", "12346", "10000", "2", "0.5"]),
     ([float("inf"), 0.25, True, "x"], ["∞", "0.25", "yes", "x"]),
     ([1.00022, 0.5], ["1.000", "0.5"]),
+    ([(0.9 + 0.8 + 0.7) / 3, 0.85], ["0.8", "0.85"]),
 ])
 def test_a_table_column_is_formatted_as_one(values, cells):
     assert design.format_column(values) == cells
