@@ -279,12 +279,14 @@ def text_color_on(face) -> str:
 
 
 def class_colors(k: int) -> list[str]:
-    """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues)."""
+    """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues), each 3:1
+    or more on white as `PALETTE`'s are."""
     if k <= len(PALETTE) - 1:  # keep black for ink
         return list(PALETTE[:k])
     import seaborn as sns
 
-    return [matplotlib.colors.to_hex(c) for c in sns.color_palette("husl", k)]
+    # husl's default lightness (0.65) left some hues at 2.7:1 on white; 0.55 keeps 3.8:1
+    return [matplotlib.colors.to_hex(c) for c in sns.husl_palette(k, l=0.55)]
 
 
 def binary_cmap() -> LinearSegmentedColormap:

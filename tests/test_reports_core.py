@@ -572,6 +572,9 @@ def test_format_helpers():
     assert design.format_seconds(7380) == "2 h 03 min"
     assert design.class_colors(3) == list(design.PALETTE[:3])
     assert len(set(design.class_colors(10))) == 10
+    # review: past the palette (6 classes on) husl's hues fell to 2.7:1 on white
+    assert min(design.contrast_ratio(c, "white") for k in range(2, 41)
+               for c in design.class_colors(k)) >= 3
 
 
 def _runs_caption(path: Path) -> str:
