@@ -236,7 +236,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         if workers == 1:
             timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
                                       on_trial=bar.refresh, dataset=dataset)[1]
-            bar.last_count()
+            bar.refresh_quietly()
             return timed_out
         stop = threading.Event()
         poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
@@ -258,7 +258,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         finally:
             stop.set()
             poller.join()
-        bar.last_count()
+        bar.refresh_quietly()
         return timed_out
     except KeyboardInterrupt:
         close_interrupted(storage, study, run_id)

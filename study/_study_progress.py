@@ -78,11 +78,12 @@ class StudyProgress:
     def poll(self, stop: threading.Event) -> None:
         """Refresh once a second until ``stop`` is set (a thread of its own)."""
         while not stop.wait(1.0):
-            self.last_count()
+            self.refresh_quietly()
 
-    def last_count(self) -> None:
-        """Refresh, whatever the storage says: a run that ended shows its last count
-        (polled once a second, a log file's last frame said 2/4 of a finished 4)."""
+    def refresh_quietly(self) -> None:
+        """Refresh, whatever the storage says (a busy one is skipped): what the poller
+        calls, and a run that ended, to show its last count (polled once a second, a log
+        file's last frame said 2/4 of a finished 4)."""
         try:
             self.refresh()
         except Exception:  # a busy storage must not kill the bar's thread, nor end a run
