@@ -158,7 +158,8 @@ def load_idx_folder(folder: str | Path) -> Source:
     if X.shape[1:] != X_test.shape[1:]:
         raise DataError(f"test images are {'x'.join(map(str, X_test.shape[1:]))} but train "
                         f"images {'x'.join(map(str, X.shape[1:]))}")
-    if X.dtype != X_test.dtype:
+    if (X.dtype.kind == "f") != (X_test.dtype.kind == "f") or \
+            full_scale(X) != full_scale(X_test):  # float32 beside float64 scales alike
         raise DataError(f"test images are {X_test.dtype} but train images {X.dtype}: both "
                         "files must store pixels alike (they are scaled alike)")
     X, X_test = X.reshape(len(X), -1), X_test.reshape(len(X_test), -1)

@@ -209,6 +209,10 @@ def test_test_images_stored_unlike_the_training_images_are_refused(tmp_path):
     with pytest.raises(data.DataError, match=r"^test images are float32 but train images "
                                              r"uint8: both files must store pixels alike"):
         data.load(f"idx:{tmp_path / 'f'}")
+    # stored alike enough: both floats (of two widths) are scaled by the training part
+    (tmp_path / "f" / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(
+        (arrays["train-images-idx3-ubyte"] / 255.0).astype(">f8"), 0x0E)))
+    assert data.load(f"idx:{tmp_path / 'f'}").X_test.max() <= 1.0
     write_folder(tmp_path / "s", {**arrays, "t10k-images-idx3-ubyte": test.reshape(20, 2, 8)})
     with pytest.raises(data.DataError, match=r"^test images are 2x8 but train images 4x4$"):
         data.load(f"idx:{tmp_path / 's'}")
