@@ -313,8 +313,8 @@ def test_counts_in_the_tables_are_whole_numbers_beside_not_reached_rows(tmp_path
         "–" if np.isnan(v) else str(int(v)) for v in runs["examples"]]
     # a float measurement keeps its digits: the rates and final values are not made whole
     assert [r[head.index("lr")] for r in rows] == ["0.01", "3", "0.01", "3"]
-    assert {r[head.index("final_value")] for r in rows} == {
-        reports.design.format_value(v) for v in runs["final_value"]}
+    assert [r[head.index("final_value")] for r in rows] == reports.design.format_column(
+        runs["final_value"])
 
 
 def test_xor_says_b_crit_is_not_below_its_size_and_no_fractional_cap_batch(

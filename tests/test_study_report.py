@@ -102,8 +102,11 @@ def _assert_importances_are_in_words(text: str, files: Path) -> None:
     assert head == ["parameter", "PED-ANOVA", "fANOVA"]
     assert [row[0] for row in rows] == ranked
     shares = imp.set_index(["param", "method"])["importance"]
-    for param, *cells in rows:
-        assert cells == [reports.design.format_value(shares[(param, m)]) for m in head[1:]]
+    # each method's column in one notation (review: cell by cell passed only while every
+    # share stayed in fixed notation's range)
+    for k, method in enumerate(head[1:], 1):
+        assert [row[k] for row in rows] == reports.design.format_column(
+            [shares[(row[0], method)] for row in rows])
     alt, caption = re.search(r'id="fig-contour".*?alt="([^"]*)".*?<figcaption>([^<]*)', text,
                              re.S).groups()
     # contours where the caption says it interpolates, else the trials as points
