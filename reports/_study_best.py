@@ -19,9 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _training as tr
-from . import _training_data as td
-from . import _training_draw as tw
+from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
 from ._use_model import add_use_model
 from .design import format_value

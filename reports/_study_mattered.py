@@ -7,9 +7,7 @@ from functools import partial
 
 import pandas as pd
 
-from . import _study_data as sd
-from . import _study_draw as sw
-from . import _study_importance as si
+from . import _study_data as sd, _study_draw as sw, _study_importance as si
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)

@@ -13,8 +13,7 @@ import pandas as pd
 
 from nets import stage_file
 
-from . import _study_data as sd
-from . import _study_draw as sw
+from . import _study_data as sd, _study_draw as sw
 from ._core import Report, rows_shown
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info

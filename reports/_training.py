@@ -12,8 +12,7 @@ import pandas as pd
 
 import data
 
-from . import _training_data as td
-from . import _training_draw as tw
+from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value

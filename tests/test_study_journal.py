@@ -12,8 +12,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import as_a_user as _as_a_user
-from cli_helpers import file_sha
+from cli_helpers import as_a_user as _as_a_user, file_sha
 
 import hplab
 import study

@@ -15,10 +15,7 @@ from matplotlib.contour import ContourSet
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import study
-from reports import _study_data as sd
-from reports import _study_draw as sw
-from reports import _study_importance as si
-from reports import design
+from reports import _study_data as sd, _study_draw as sw, _study_importance as si, design
 
 pytestmark = pytest.mark.rasterized  # every view drawn into its PNG
 
