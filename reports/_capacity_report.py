@@ -22,8 +22,11 @@ from ._index import analysis_name
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
 
 
-def _depth_color(k: int) -> str:
-    return design.PALETTE[k % (len(design.PALETTE) - 1)]  # black stays for ink
+def _depth_look(k: int) -> dict[str, str]:
+    """Depth ``k``'s colour and marker, as any series k's: depths differ by more than
+    colour (test solid, validation dashed, in both)."""
+    style = design.series_style(k)
+    return {"color": style["color"], "marker": style["marker"]}
 
 
 def draw_score(frame: pd.DataFrame):
@@ -37,7 +40,7 @@ def draw_score(frame: pd.DataFrame):
     ax.set_xscale("log", base=2)
     handles = []  # in drawing order: each depth's test then validation
     for k, (depth, f) in enumerate(sweep.groupby("depth")):
-        c = _depth_color(k)
+        look = _depth_look(k)
         mean, std = f[f"test_{metric}"], f[f"test_{metric}_std"].fillna(0)
         # a bar stops where the score does: accuracy at 1 (0.685 ± 0.352 drew up to 1.04),
         # a loss at 0
@@ -45,9 +48,9 @@ def draw_score(frame: pd.DataFrame):
         high = std.clip(upper=1 - mean) if metric == "accuracy" else std
         handles.append(ax.errorbar(
             f["width"], mean, yerr=[low.to_numpy(), high.to_numpy()],
-            fmt="o-", color=c, capsize=3, label=f"test, {depth} hidden layer(s)"))
-        handles += ax.plot(f["width"], f[f"val_{metric}"], "s--", ms=4, color=c, alpha=0.6,
-                           label=f"validation, {depth} hidden layer(s)")
+            ls="-", capsize=3, label=f"test, {depth} hidden layer(s)", **look))
+        handles += ax.plot(f["width"], f[f"val_{metric}"], ls="--", ms=4, alpha=0.6,
+                           label=f"validation, {depth} hidden layer(s)", **look)
     ref = frame[frame["what"] == "course"]
     if len(ref):
         handles += ax.plot(ref["width"], ref[f"test_{metric}"], "x:", color=design.MUTED,
@@ -71,8 +74,7 @@ def draw_gap(frame: pd.DataFrame):
     ax.set_xscale("log", base=2)
     ax.axhline(0, color=design.MUTED, lw=1)
     for k, (depth, f) in enumerate(frame.groupby("depth")):
-        ax.plot(f["width"], f[col], "o-", color=_depth_color(k),
-                label=f"{depth} hidden layer(s)")
+        ax.plot(f["width"], f[col], ls="-", label=f"{depth} hidden layer(s)", **_depth_look(k))
     widths = sorted(frame["width"].unique())
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")

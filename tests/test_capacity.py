@@ -262,6 +262,11 @@ def test_the_score_legend_sits_beside_the_points_of_every_depth():
     ] + ["the course's coin table"]
     box, frame = legend.get_window_extent(), ax.get_window_extent()
     assert box.x0 >= frame.x1 and frame.y0 <= box.y0 < box.y1 <= fig.bbox.y1
+    # review: depths differed by colour alone; each has its marker, in test and validation
+    looks = [(line.get_marker(), line.get_linestyle()) for line in ax.lines
+             if line.get_linestyle() in ("-", "--") and line.get_marker() not in ("_", "")]
+    assert len(looks) == 8 and len({marker for marker, _ in looks}) == 4
+    assert sorted(ls for _, ls in looks) == ["-"] * 4 + ["--"] * 4
 
 
 def test_a_numpy_seed_gives_the_same_sweep_and_json():
