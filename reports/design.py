@@ -257,8 +257,9 @@ def figure_label(fig: Figure) -> str:
 #: the first 44 series each get a pair of their own.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", "*", ">", "p")
 LINESTYLES = ("-", "--", ":", "-.")
-#: Fills for bars of several series, the first one plain.
-HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo")
+#: Fills for bars of several series, the first one plain: nine, one for each trial outcome
+#: a study figure draws (and one for an outcome it does not know).
+HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--", "||")
 
 
 def series_style(i: int) -> dict[str, str]:

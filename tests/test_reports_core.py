@@ -1047,6 +1047,11 @@ def test_series_colours_reach_3_to_1_on_white_and_differ_by_more_than_colour():
     # every series its own (marker, line style): told apart in a grey print too
     assert len({(s["marker"], s["ls"]) for s in styles}) == 44
     assert len({design.series_hatch(i) for i in range(3)}) == 3
+    # review: an outcome a study figure does not know took pruned's hatch, waiting complete's
+    from reports._study_draw import _OUTCOMES, outcome_style
+
+    hatches = [outcome_style(s)["hatch"] for s in (*_OUTCOMES, "not an outcome")]
+    assert len(set(hatches)) == len(hatches) == 9
     # cell labels: black or white by the cell's shade, never under 4.5:1
     for face in ("#f7fbff", "#2676b7", "#6baed6", "#08306b", "#767676", "#959595"):
         text = design.text_color_on(face)
