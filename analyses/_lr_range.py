@@ -68,8 +68,9 @@ class LRRangeResult:
     curves : DataFrame
         ``seed, step, lr, loss, smoothed_loss``: every recorded point of every seed.
     runs : DataFrame
-        One row per seed: ``seed, stop_reason, stop_lr, divergence_lr, steps, seconds``
-        and one column per suggestion (its rate on that seed's curve).
+        One row per seed: ``seed, stop_reason, stop_lr, divergence_lr, steps, descent``
+        (1 - the lowest smoothed loss / its first), ``seconds`` and one column per
+        suggestion (its rate on that seed's curve).
     suggestions : DataFrame
         One row per suggestion: ``name, lr`` (10 ** median_log10), ``median_log10,
         q25_log10, q75_log10, iqr_log10, n`` (seeds with a finite value).

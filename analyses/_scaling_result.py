@@ -20,6 +20,14 @@ class ScalingResult:
 
     Attributes
     ----------
+    target, target_source : float, str
+        The bar runs had to reach, and where it came from ("user", or the reference
+        runs' rule).
+    seeds : int
+        Runs per (batch size, rate).
+    runs : DataFrame
+        One row per run (`analyses._scaling_runs.RUN_COLUMNS`): batch size, rate, seed,
+        whether and when it reached the target.
     batches : DataFrame
         One row per batch size: steps / examples to target, best_lr (grid), lr_opt
         (refined), regime, fitted steps / examples, the linear and square-root rule rates.
