@@ -114,19 +114,25 @@ def _cell(value, form: str) -> str:
     return significant(v)
 
 
-def significant(v: float) -> str:
-    """``v`` (non-zero, finite) to four significant digits in fixed notation (%.4g turns
-    9999.6 and 12345.6 into 1e+04 and 1.235e+04). Trailing zeros go only when the value
-    is what the shorter text says: a test loss of 1.00022 is ``1.000``, not ``1``, which
-    reads as exactly one (a perfect accuracy, a degenerate loss)."""
-    rounded = float(f"{v:.4g}")  # its decade after rounding: 0.99996 is 1.000, not 1.0000
-    text = f"{v:.{max(0, 3 - math.floor(math.log10(abs(rounded))))}f}"
+def significant(v: float, digits: int = 4) -> str:
+    """``v`` (non-zero, finite) to ``digits`` significant digits in fixed notation (%.4g
+    turns 9999.6 and 12345.6 into 1e+04 and 1.235e+04), whole digits beyond them.
+    Trailing zeros go, except where they are all that tells a value from a whole number:
+    a test loss of 1.00022 is ``1.000``, not ``1``, which reads as exactly one (a perfect
+    accuracy, a degenerate loss); a whole part of ``digits`` digits or more has no
+    decimals to tell (1000.4 is 1000).
+    """
+    # its decade after rounding: 0.99996 is 1.000, not 1.0000
+    rounded = float(f"{v:.{digits}g}")
+    text = f"{v:.{max(0, digits - 1 - math.floor(math.log10(abs(rounded))))}f}"
     if "." not in text:
         return text
     short = text.rstrip("0").rstrip(".")
-    # to float32's precision: a mean of seeds (0.8000000000000002) or a float32 0.95
-    # (0.949999988) is what its short text says
-    return short if math.isclose(float(short), v, rel_tol=1e-7) else text
+    # to float32's precision: a mean of seeds (2.0000000000000004) or a float32 is the
+    # whole number its short text says
+    if "." not in short and not math.isclose(float(short), v, rel_tol=1e-7):
+        return text
+    return short
 
 
 def format_named(name: str, value) -> str:
@@ -168,8 +174,8 @@ def format_stat(value, digits: int = 3) -> str:
         return "0.00"
     if 1e3 <= abs(round(v)) < 1e6:  # thousands separators read faster than an exponent
         return f"{round(v):,}"
-    if 1e-2 <= abs(v) < 1e3:
-        return f"{v:.{digits}g}"
+    if 1e-2 <= abs(v) < 1e3:  # an R² of 0.9996 is 1.00, not "1" (a perfect fit)
+        return significant(v, digits)
     mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exponent)}"

@@ -449,8 +449,10 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     # TrainConfig.extra, free-form notes: Python's "{}" showed where others show "–"
     ({}, "–"), ({"note": "x", "n": 12345}, "note: x, n: 12,345"),
     # QA (MNIST-sized): a test loss of 1.00022 was the card "1", read as exactly one; the
-    # rounding's own decade sets the digits (0.99996 is 1.000, not 1.0000)
-    (1.00022, "1.000"), (0.99996, "1.000"), (0.50004, "0.5000"), (1.0, "1"), (0.96, "0.96"),
+    # rounding's own decade sets the digits (0.99996 is 1.000, not 1.0000); only a whole
+    # number's zeros are kept
+    (1.00022, "1.000"), (0.99996, "1.000"), (0.50004, "0.5"), (1.0, "1"), (0.96, "0.96"),
+    (-2.00004, "-2.000"), (np.float32(3.0), "3"), (0.1 + 0.2, "0.3"),
     (12345.6, "12346"),  # %.4g wrote 1.235e+04 below 1e5
     # review: a mean of seeds and a float32 are what their short text says; 99999.6 is
     # shown as 1.000e+05, as 100000.0 is
@@ -557,6 +559,8 @@ def test_provenance_shows_the_settings_a_run_used():
     (-1.374e-16, "0.00"), (8.7e-17, "0.00"), (4.138e4, "41,380"), (999_999.6, "1e6"),
     (14.67, "14.7"), (0.2402, "0.24"), (-0.53, "-0.53"), (3.2e-5, "3.2e-5"),
     (1.2345e8, "1.23e8"), (np.float32(275.4), "275"), (float("nan"), "–"), (7, "7"),
+    # review: an R² of 0.9996 was the card "1", a perfect fit
+    (0.9996, "1.00"), (1.0004, "1.00"), (1.0, "1"), (0.2, "0.2"),
 ])
 def test_format_stat_is_short(value, text):
     assert design.format_stat(value) == text
