@@ -59,12 +59,13 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     if len(top) == 2 and len(table) >= 4:
         frame = sd.contour_frame(table, *top)
         categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())
-        how = ("interpolated between trials, each trial a point" if frame.attrs["interpolate"]
-               else "each trial a point; nothing lies between categories" if categorical
-               else "each trial a point; too few trials spread over both axes to interpolate")
         low, high = frame.attrs["color_range"]  # one value throughout: no contours either
-        chart = ("Contour chart of" if frame.attrs["interpolate"] and high > low
-                 else "Scatter chart of the trials'")
+        contours = frame.attrs["interpolate"] and high > low
+        how = ("interpolated between trials, each trial a point" if contours
+               else "each trial a point; nothing lies between categories" if categorical
+               else "each trial a point; every trial scored the same" if high <= low
+               else "each trial a point; too few trials spread over both axes to interpolate")
+        chart = "Contour chart of" if contours else "Scatter chart of the trials'"
         rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
                        frame, alt=f"{chart} {metric} over {top[0]} and {top[1]}",
                        caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
