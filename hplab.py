@@ -1479,7 +1479,8 @@ def _in_flags(message: str, args) -> str:
         name = match[0]
         before = match.string[:match.start()]
         if name not in flags or any(
-                value == name and before.endswith((f"{dest} ", f"{flags.get(dest)} "))
+                value == name and before.endswith(tuple(f"{said} " for said in (
+                    dest, flags.get(dest)) if said))
                 for dest, value in echoed):
             return name
         return flags[name] or f"{name} (hplab {args.command} has no flag for it)"

@@ -27,16 +27,14 @@ def format_value(value) -> str:
             return "∞" if v > 0 else "−∞"
         if v == 0:
             return "0"
-        # by the value as shown: 99999.6 is 1.000e+05 as 100000.0 is, not 100000
-        if FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH:
+        if _fixed(v):
             return significant(v)
         return f"{v:.3e}"
     if isinstance(value, Mapping):  # TrainConfig.extra: "{}" was Python's repr, not a value
         return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items()) or "–"
     if isinstance(value, list | tuple):
         # the list's commas separate its items: (1000, 2000) is "1000, 2000", not "1,000, 2,000"
-        return ", ".join(str(int(v)) if isinstance(v, int | np.integer)
-                         and not isinstance(v, bool | np.bool_) else format_value(v)
+        return ", ".join(str(int(v)) if _is_count(v) else format_value(v)
                          for v in value) or "()"
     return str(value)
 
@@ -51,8 +49,12 @@ def format_setting(value) -> str:
     """
     if isinstance(value, float | np.floating) and math.isfinite(value):
         v = float(value)
-        return str(int(v)) if v.is_integer() and abs(v) < WHOLE_LIMIT else repr(v)
-    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        if v.is_integer() and abs(v) < WHOLE_LIMIT:
+            return str(int(v))
+        # a float32 setting at its own precision: 0.1, not float64's 0.10000000149011612
+        return str(value) if isinstance(value, np.floating) and value.dtype.itemsize < 8 \
+            else repr(v)
+    if _is_count(value):
         return str(int(value))
     if isinstance(value, list | tuple):
         return ", ".join(format_setting(v) for v in value) or "()"
@@ -89,11 +91,22 @@ def format_column(values: Iterable) -> list[str]:
     floats = [float(v) for v in values if _is_float(v) and math.isfinite(v)]
     if all(v.is_integer() and abs(v) < WHOLE_LIMIT for v in floats):
         form = "whole"
-    elif all(v == 0 or FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH for v in floats):
+    elif all(v == 0 or _fixed(v) for v in floats):
         form = "fixed"
     else:
         form = "scientific"
     return [_cell(v, form) for v in values]
+
+
+def _is_count(value) -> bool:
+    """An integer, not a bool (Python's and NumPy's bools are integers to isinstance)."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _fixed(v: float) -> bool:
+    """Whether ``v`` (non-zero) is written in fixed notation: by the value as shown,
+    99999.6 is 1.000e+05 as 100000.0 is, not 100000."""
+    return FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH
 
 
 def _is_float(value) -> bool:
@@ -102,7 +115,7 @@ def _is_float(value) -> bool:
 
 def _cell(value, form: str) -> str:
     """One cell of `format_column`, its column's floats in ``form``."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+    if _is_count(value):
         return str(int(value))
     if not _is_float(value) or not math.isfinite(value) or value == 0:
         return format_value(value)
@@ -138,8 +151,7 @@ def significant(v: float, digits: int = 4) -> str:
 def format_named(name: str, value) -> str:
     """:func:`format_value`, except that seeds are identifiers to copy: no separators."""
     key = str(name).lower()
-    if (key.endswith("seed") or key.endswith("random_state")) and isinstance(
-            value, int | np.integer) and not isinstance(value, bool | np.bool_):
+    if key.endswith(("seed", "random_state")) and _is_count(value):
         return str(int(value))
     return format_value(value)
 

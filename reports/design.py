@@ -297,8 +297,8 @@ def text_color_on(face) -> str:
 
 
 def class_colors(k: int) -> list[str]:
-    """``k`` distinct class colours (Okabe-Ito first, then evenly spaced hues), each 3:1
-    or more on white as `PALETTE`'s are."""
+    """``k`` distinct class colours: `PALETTE`'s Okabe-Ito hues up to 5 classes, evenly
+    spaced husl hues from 6 on; each 3:1 or more on white."""
     if k <= len(PALETTE) - 1:  # keep black for ink
         return list(PALETTE[:k])
     import seaborn as sns

@@ -462,6 +462,15 @@ def test_format_value(value, text):
     assert design.format_value(value) == text
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    (0.123456, "0.123456"), (0.000123456, "0.000123456"), (12345.0, "12345"), (12345, "12345"),
+    (np.float32(0.1), "0.1"),  # review: float64's repr gave 0.10000000149011612
+    ((1e-3, 0.1), "0.001, 0.1"), (float("nan"), "–"), (True, "yes"),
+])
+def test_format_setting_shows_what_was_given(value, text):
+    assert design.format_setting(value) == text
+
+
 def test_seeds_are_printed_to_copy():
     assert design.format_named("data_seed", 3757552657) == "3757552657"
     assert design.format_named("random_state", np.int64(12345)) == "12345"
@@ -1068,4 +1077,4 @@ def test_lr_range_suggestions_share_no_colour_with_a_data_line():
 
     colours = list(SUGGESTION_COLORS.values())
     assert len(set(colours)) == len(colours) == 4
-    assert not set(colours) & {design.TRAIN, design.VALIDATION, design.PALETTE[0]}
+    assert not set(colours) & {design.TRAIN, design.VALIDATION}

@@ -208,3 +208,17 @@ def test_a_stored_spec_whose_sampler_fails_trials_runs_none_of_them(spec_file, t
     # nothing stored changed: the budget of --trials 5 was not raised, no resume recorded
     after = optuna.load_study(study_name="pw", storage=f"sqlite:///{db}").user_attrs
     assert json.dumps(after, sort_keys=True) == before
+
+
+def test_only_a_failing_number_stops_a_stored_spec():
+    # review: a stored prior_weight = true runs (optuna takes it as 1.0, as earlier versions
+    # did): only the numbers optuna fails trials on are refused
+    from types import SimpleNamespace
+
+    from study._spec_options import check_runnable
+
+    for options in ({"prior_weight": True}, {"prior_weight": 0.0}, {"sigma0": 0.5}, {}):
+        check_runnable(SimpleNamespace(name="s", sampler_options=options))
+    for options in ({"prior_weight": -1}, {"sigma0": 0}, {"sigma0": -0.5}):
+        with pytest.raises(study.SpecError, match="cannot run more trials"):
+            check_runnable(SimpleNamespace(name="s", sampler_options=options))
