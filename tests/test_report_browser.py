@@ -271,6 +271,29 @@ def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_pa
         assert re.sub(r"\s+", "", line) in printed
 
 
+def test_a_printed_table_of_thirty_columns_keeps_its_last_one(tmp_path):
+    # QA: the imbalance runs table (33 columns) lost n_test_neg's digits and net_status once
+    # its headers broke only at underscores: such a table's may break anywhere again
+    import pandas as pd
+
+    exe = _chromium()
+    names = ["ratio", "strategy", "seed", "threshold", "tuned_for", "threshold_value",
+             "roc_auc", "pr_auc", "brier", "precision", "recall", "f1",
+             "balanced_accuracy", "g_mean", "mcc", "accuracy", "tn", "fp", "fn", "tp",
+             "n_train_pos", "n_train_neg", "n_val_pos", "n_val_neg", "n_test_pos",
+             "n_test_neg", "sampler_changed", "train_seconds", "sampled_pos",
+             "sampled_neg", "epochs_trained", "reason_skipped", "net_status"]
+    row = ["1:10", "borderline_smote", 3, "tuned", "f1", 0.4213, 0.9731, 0.8812, 0.0412,
+           0.8333, 0.9091, 0.8696, 0.9412, 0.9405, 0.8532, 0.9745, 241, 9, 1, 10, 41,
+           410, 10, 100, 11, 250, "yes", 1.234, 410, 410, 30, "–", "max_epochs"]
+    rep = reports.Report("demo", "Printed wide table")
+    rep.add_section("Every run")
+    rep.add_table(pd.DataFrame([row, row], columns=names), name="runs")
+    path = rep.write(tmp_path / "wide", index=False)
+    printed = _printed_text(exe, path, tmp_path)
+    assert "".join(["250", "yes", "1.234", "410", "410", "30", "–", "max_epochs"]) in printed
+
+
 def test_a_printed_table_that_fits_breaks_no_header_or_number(tmp_path):
     # QA: printed, the All-trials table (which fit the page) read "num / ber", "epoc / hs"
     # and "7.087e- / 04"; only a dozen columns or more may break a name anywhere
