@@ -14,17 +14,19 @@ import pandas as pd
 from . import design
 
 
-def strategy_styles(strategies) -> dict[str, dict]:
+def strategy_styles(strategies, among=None) -> dict[str, dict]:
     """One look per strategy, the same in every figure: a colour, a line style and a
     marker (`design.series_style`), so strategies whose colours merge for a colour-blind
-    reader still differ; the baseline ``none`` first, in ink and thicker. Fixed by registry
-    position, so a figure that lacks a failed or skipped strategy does not shift the
-    others' styles."""
+    reader still differ; the baseline ``none`` first, in ink and thicker. Fixed by position
+    among ``among`` (the benchmark's strategies; default the whole registry), in registry
+    order, so a figure that lacks a failed or skipped strategy does not shift the others'
+    styles, and a benchmark of five strategies has five colours."""
     from analyses import STRATEGIES
 
     given = set(strategies)
-    # positions among the whole registry (not among those given), then any others
-    order = ["none", *(s for s in STRATEGIES if s != "none"),
+    pool = set(among) | given if among is not None else set(STRATEGIES)
+    # positions among the pool in registry order (not among those given), then any others
+    order = ["none", *(s for s in STRATEGIES if s != "none" and s in pool),
              *sorted(given - set(STRATEGIES) - {"none"})]
     styles = {name: {**design.series_style(i), "lw": 1.3}
               for i, name in enumerate(order) if name in given}
@@ -38,7 +40,7 @@ def strategy_styles(strategies) -> dict[str, dict]:
 BASELINE_GREY = "#949494"
 
 
-def draw_ranking(frame: pd.DataFrame):
+def draw_ranking(frame: pd.DataFrame, among=None):
     """Mean and 95 % interval of the ranking metric per strategy, best at the top."""
     ok = frame[np.isfinite(frame["mean"].astype(float))]
     fig = design.new_figure(height=0.8 + 0.28 * max(len(ok), 1))
@@ -47,7 +49,7 @@ def draw_ranking(frame: pd.DataFrame):
     mean = ok["mean"].to_numpy(float)
     lo = np.where(np.isfinite(ok["ci_low"].astype(float)), ok["ci_low"], mean)
     hi = np.where(np.isfinite(ok["ci_high"].astype(float)), ok["ci_high"], mean)
-    styles = strategy_styles(frame["strategy"])
+    styles = strategy_styles(frame["strategy"], among)
     ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
     for yi, m, name in zip(y, mean, ok["strategy"], strict=True):
         style = styles[name]
@@ -59,11 +61,11 @@ def draw_ranking(frame: pd.DataFrame):
     return fig
 
 
-def draw_curves(frames: dict):
+def draw_curves(frames: dict, among=None):
     """ROC (left) and precision-recall (right) per strategy (the seeds' mean curves of
     `analyses.ImbalanceResult.curves`); PR chance = prevalence."""
     roc, pr = frames["roc"], frames["pr"]
-    styles = strategy_styles(pd.concat([roc["strategy"], pr["strategy"]]))
+    styles = strategy_styles(pd.concat([roc["strategy"], pr["strategy"]]), among)
     fig = design.new_figure(height=4.2)
     ax_roc, ax_pr = fig.subplots(1, 2)
     # a marker every tenth of the axes' diagonal, shifted per strategy so that curves
@@ -89,10 +91,10 @@ def draw_curves(frames: dict):
     return fig
 
 
-def draw_calibration(frame: pd.DataFrame):
+def draw_calibration(frame: pd.DataFrame, among=None):
     """Observed positive share against mean predicted probability: one small panel per
     strategy (a dozen curves on one axes cannot be told apart), ``none`` in grey on each."""
-    styles = strategy_styles(frame["strategy"])
+    styles = strategy_styles(frame["strategy"], among)
     names = list(styles)
     cols = min(len(names), 4) or 1
     rows = math.ceil(len(names) / cols) or 1

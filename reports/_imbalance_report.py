@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -192,15 +193,16 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         f"at the threshold tuned for {result.tune_for} on validation data.")
         ran = rank["status"].isin(["ok", "partial"]).any()
         if ran:  # with nothing run, the chart and all below were empty
-            partial = (rank["status"] == "partial").any()
-            rep.add_figure(f"ranking-{tag}", draw_ranking, rank,
+            some_partial = (rank["status"] == "partial").any()
+            rep.add_figure(f"ranking-{tag}", partial(draw_ranking, among=result.strategies),
+                           rank,
                            alt=f"Dot chart of mean {result.metric} per strategy with intervals "
                                f"{_at(ratio)}",
                            caption=f"{result.metric}: mean and 95 % t-interval over "
                                    f"{result.seeds} seed(s), best first"
                                    + ("; a partial strategy (it failed on some seeds) over the "
                                       "seeds it ran, ranked after those that ran on all"
-                                      if partial else "") + "."
+                                      if some_partial else "") + "."
                                    + _metric_note(result.metric))
             if said := _unsettled(result, rank):
                 rep.add_text(said, note=True)
@@ -214,7 +216,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
             continue
         sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
         rep.add_section(f"ROC and precision-recall curves{where}")
-        rep.add_figure(f"curves-{tag}", draw_curves, {"roc": sel["roc"], "pr": sel["pr"]},
+        rep.add_figure(f"curves-{tag}", partial(draw_curves, among=result.strategies),
+                       {"roc": sel["roc"], "pr": sel["pr"]},
                        caption=_curves_seeds(result, ratio, sel["pr"]) + ": the "
                                "true-positive rate averaged at each false-positive rate (ROC), "
                                "the precision at each recall (PR), so the area under each "
@@ -238,7 +241,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                         "Resampling and class weights change the training prevalence, so the "
                         "net's probabilities can drift above the real ones, a price a remedy "
                         "may pay: the Brier scores below say whether it did here.")
-        rep.add_figure(f"calibration-{tag}", draw_calibration, sel["calibration"],
+        rep.add_figure(f"calibration-{tag}", partial(draw_calibration, among=result.strategies),
+                       sel["calibration"],
                        alt=f"Reliability curves {_at(ratio)}, one panel per strategy",
                        caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
                                "per strategy; the dotted diagonal is perfect calibration"

@@ -667,8 +667,8 @@ def two_ratios(tmp_path_factory):
         figure_stand_in(mp, typeset=True)  # as every test's figures (a fixture per test)
 
         def recording(name, draw):
-            def wrapper(*args):
-                fig = draw(*args)
+            def wrapper(*args, **kwargs):
+                fig = draw(*args, **kwargs)
                 seen[name].append(probes[name](fig))
                 return fig
             return wrapper
@@ -695,6 +695,9 @@ def test_strategies_differ_by_marker_and_line_style_not_colour_alone(two_ratios)
         assert roc == pr  # a strategy looks the same in both panels
         looks = [(marker, ls) for _, marker, ls, _ in roc]
         assert len(set(looks)) == 5 and "None" not in {m for m, _ in looks}
+        # QA: by registry position near_miss and isolation_forest shared green while
+        # blue went unused; positions among the benchmark's own strategies give each one
+        assert len({colour for name, _, _, colour in roc if name != "none"}) == 4
     for dots in seen["draw_ranking"]:  # one marker shape per strategy
         assert len(dots) == 5 and len({shape for shape, _ in dots}) == 5
     roc = {name: (marker, ls) for name, marker, ls, _ in seen["draw_curves"][0][0]}
