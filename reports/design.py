@@ -297,9 +297,11 @@ def text_color_on(face) -> str:
 
 
 def class_colors(k: int) -> list[str]:
-    """``k`` distinct class colours: `PALETTE`'s Okabe-Ito hues up to 5 classes, evenly
-    spaced husl hues from 6 on; each 3:1 or more on white."""
-    if k <= len(PALETTE) - 1:  # keep black for ink
+    """``k`` distinct class colours: `PALETTE`'s Okabe-Ito hues up to 4 classes, evenly
+    spaced husl hues from 5 on; each 3:1 or more on white."""
+    # its fifth colour, a lighter blue, tinted a decision map's region as its first's
+    # (contrast 1.07); black stays for ink
+    if k <= len(PALETTE) - 2:
         return list(PALETTE[:k])
     import seaborn as sns
 

@@ -587,6 +587,17 @@ def test_format_helpers():
     assert design.format_seconds(7380) == "2 h 03 min"
     assert design.class_colors(3) == list(design.PALETTE[:3])
     assert len(set(design.class_colors(10))) == 10
+    # QA: five classes were blue and a lighter blue (decision-map tints at 1.07:1): every
+    # two classes of up to seven differ in hue by 25 degrees or more (more share the circle)
+    import colorsys
+    import itertools
+
+    from matplotlib.colors import to_rgb
+
+    for k in range(2, 8):
+        hues = [colorsys.rgb_to_hsv(*to_rgb(c))[0] * 360 for c in design.class_colors(k)]
+        assert min(min(abs(a - b), 360 - abs(a - b))
+                   for a, b in itertools.combinations(hues, 2)) >= 25, k
     # review: past the palette (6 classes on) husl's hues fell to 2.7:1 on white
     assert min(design.contrast_ratio(c, "white") for k in range(2, 41)
                for c in design.class_colors(k)) >= 3
