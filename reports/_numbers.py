@@ -65,9 +65,11 @@ def format_setting(value) -> str:
 
 #: Floats below this magnitude that are whole read back exactly as integers (2**53).
 WHOLE_LIMIT = 2.0**53
-#: A table column whose finite non-zero floats all lie in [FIXED_LOW, FIXED_HIGH) is written
-#: in fixed notation, else the whole column in scientific notation.
+#: A number in [FIXED_LOW, FIXED_HIGH) is written in fixed notation, else in scientific.
 FIXED_LOW, FIXED_HIGH = 1e-3, 1e5
+#: A table column reaches one decade lower in fixed notation (0.0007049 beside 0.4942):
+#: three losses below 1e-3 put thirty in scientific notation.
+COLUMN_LOW = FIXED_LOW / 10
 
 
 def format_column(values: Iterable) -> list[str]:
@@ -79,8 +81,9 @@ def format_column(values: Iterable) -> list[str]:
     * all whole (a count with "not reached" rows as NaN: examples, steps, epochs):
       plain digits, ``10080`` rather than ``1.008e+04``; %.4g already wrote a whole
       value below 10,000 without decimals, so only larger ones change;
-    * else all in [`FIXED_LOW`, `FIXED_HIGH`) once rounded, or zero: `significant`, four
-      significant digits in fixed notation, whole digits beyond (``0.00132``, ``12346``);
+    * else all in [`COLUMN_LOW`, `FIXED_HIGH`) once rounded, or zero: `significant`, four
+      significant digits in fixed notation, whole digits beyond (``0.0007049``,
+      ``12346``);
     * else every one in scientific notation (``5.475e-04`` beside ``1.320e-03``, not
       beside ``0.00132``).
 
@@ -91,7 +94,7 @@ def format_column(values: Iterable) -> list[str]:
     floats = [float(v) for v in values if _is_float(v) and math.isfinite(v)]
     if all(v.is_integer() and abs(v) < WHOLE_LIMIT for v in floats):
         form = "whole"
-    elif all(v == 0 or _fixed(v) for v in floats):
+    elif all(v == 0 or _fixed(v, COLUMN_LOW) for v in floats):
         form = "fixed"
     else:
         form = "scientific"
@@ -103,10 +106,10 @@ def _is_count(value) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
 
 
-def _fixed(v: float) -> bool:
+def _fixed(v: float, low: float = FIXED_LOW) -> bool:
     """Whether ``v`` (non-zero) is written in fixed notation: by the value as shown,
     99999.6 is 1.000e+05 as 100000.0 is, not 100000."""
-    return FIXED_LOW <= abs(float(f"{v:.4g}")) < FIXED_HIGH
+    return low <= abs(float(f"{v:.4g}")) < FIXED_HIGH
 
 
 def _is_float(value) -> bool:

@@ -492,8 +492,11 @@ def test_seeds_are_printed_to_copy():
     ([np.nan, 2.0**52], ["–", "4503599627370496"]),
     # integers: plain digits in any column (QA: n_parameters "775" beside "2,560")
     ([775, 2560, 3757552657], ["775", "2560", "3757552657"]),
-    # one notation a column: the smallest rate puts every one in scientific (QA: param_lr)
-    ([5.475e-4, 0.00132, 0.0], ["5.475e-04", "1.320e-03", "0"]),
+    # one notation a column (QA: param_lr 5.475e-04 beside 0.00132), a decade lower in
+    # fixed than a lone number (QA: three of thirty losses below 1e-3 made all scientific)
+    ([5.475e-4, 0.00132, 0.0], ["0.0005475", "0.00132", "0"]),
+    ([0.4942, 7.049e-4, 1.429], ["0.4942", "0.0007049", "1.429"]),
+    ([0.7, 5e-5], ["7.000e-01", "5.000e-05"]),
     ([1.5e5, 0.5], ["1.500e+05", "5.000e-01"]),
     # fixed with four significant digits; a measurement that is not whole keeps its digits
     ([0.123456, 12345.6, 9999.6, 2.0, 0.5], ["0.1235", "12346", "10000", "2", "0.5"]),

@@ -1065,7 +1065,7 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
 @pytest.mark.usefixtures("unrasterized")
 def test_a_table_column_is_in_one_notation(spec_file, tmp_path, parse_html):
     # QA: the demo's param_lr showed 5.475e-04 beside 0.00132: rates on either side of
-    # 1e-3 had two notations in one column; now the column's smallest decides for all
+    # 1e-3 had two notations in one column; now one notation (fixed down to 1e-4) for all
     db = tmp_path / "nota.db"
     spec = study.load_spec(spec_file("nota", n_trials=4, max_epochs=4, pruner="none", space={
         "lr": {"low": 1e-4, "high": 1e-2, "log": True}, "width": {"low": 2, "high": 6}}))
@@ -1078,7 +1078,7 @@ def test_a_table_column_is_in_one_notation(spec_file, tmp_path, parse_html):
     head, rows = report_table(text, "table-trials")
     for row in rows:
         lr = row[head.index("param_lr")]
-        assert re.fullmatch(r"\d\.\d{3}e-0\d", lr), lr
+        assert re.fullmatch(r"0\.0\d+", lr) and "e" not in lr, lr
         assert float(lr) == pytest.approx(trials.loc[int(row[0]), "param_lr"], rel=1e-3)
         assert row[head.index("epochs")] == "4"  # a count: whole, not "4.0"
 
@@ -1132,6 +1132,8 @@ def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp
 
 @pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
+# its week-old trials are made by hand, as no run made them: said so at the resume
+@pytest.mark.filterwarnings("ignore:study 'gap' was stored without a fingerprint")
 def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, tmp_path):
     # "Trials ran for" was first start to last end: a study resumed a week later said a week
     import datetime
