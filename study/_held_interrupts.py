@@ -19,10 +19,13 @@ class HeldInterrupts:
     interrupt that does not come as SIGINT (SIGTERM to a background job, whose SIGINT is
     ignored) goes through `deliver`, and is held the same way. One raised where Python
     cannot raise it (a weakref callback or a ``__del__`` ran as it came: Python prints it
-    and carries on) is delivered again (`_unraisable`).
+    and carries on) is delivered again (`_unraisable`). One that ends the process
+    (``deliver(..., final=True)``) is raised again at every later `allow` and on entering
+    any `HeldInterrupts`: C code may drop it unsaid (a Cython module's import does).
     """
 
     _active: list[HeldInterrupts] = []  # the main thread's, innermost last
+    _final: type[KeyboardInterrupt] | None = None  # the interrupt ending this process
 
     def __init__(self):
         self._holding, self._pending, self._old = True, None, None
@@ -30,6 +33,7 @@ class HeldInterrupts:
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
+            HeldInterrupts.raise_final()  # the process is ending: no new work
             HeldInterrupts._active.append(self)
             old = signal.getsignal(signal.SIGINT)
             if old is signal.default_int_handler:  # leave ignored/custom handlers alone
@@ -50,13 +54,24 @@ class HeldInterrupts:
         return False
 
     @staticmethod
-    def deliver(frame=None, interrupt: type[KeyboardInterrupt] = KeyboardInterrupt) -> None:
+    def deliver(frame=None, interrupt: type[KeyboardInterrupt] = KeyboardInterrupt, *,
+                final: bool = False) -> None:
         """Interrupt the main thread as Ctrl-C would: held inside an active
         `HeldInterrupts`, raised anywhere else. ``interrupt``: a KeyboardInterrupt of
-        another cause (a pool worker's parent died)."""
+        another cause (a pool worker's parent died). ``final``: the process is ending
+        (SIGTERM): the interrupt is raised again at every later `allow` and entry."""
+        if final and HeldInterrupts._final is None:
+            HeldInterrupts._final = interrupt
         if not HeldInterrupts._active:
             raise interrupt
         HeldInterrupts._active[-1]._interrupt(interrupt)
+
+    @staticmethod
+    def raise_final() -> None:
+        """Raise the interrupt that ends this process, if one came (see `deliver`): a
+        check for long work no `allow` interrupts, such as a trial's training."""
+        if HeldInterrupts._final is not None:
+            raise HeldInterrupts._final
 
     def _handler(self, signum, frame):
         self._interrupt(KeyboardInterrupt)
@@ -94,8 +109,8 @@ class HeldInterrupts:
 
     def allow(self) -> None:
         self._holding = False
-        if self._pending:
+        if interrupt := self._pending or HeldInterrupts._final:
             # raised as one from the handler is: a copy that follows (Ctrl-C passed on by
             # the parent, a death signal repeated) waits while the trial records this one
-            interrupt, self._pending, self._holding = self._pending, None, True
+            self._pending, self._holding = None, True
             raise interrupt

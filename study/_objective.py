@@ -37,6 +37,7 @@ import optuna
 import nets
 
 from ._errors import TrialFailed
+from ._held_interrupts import HeldInterrupts
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_record
 from ._registry import IMBALANCE_METRICS
@@ -93,6 +94,14 @@ def worker_gone(worker: str | None) -> bool:
     except PermissionError:  # alive, another user's
         return False
     return False
+
+
+class _RaiseFinal(nets.Callback):
+    """At every checkpoint, the interrupt ending this process if C code dropped it where
+    it came (`HeldInterrupts.deliver`): the trial records it rather than train on."""
+
+    def on_checkpoint(self, state, record):
+        HeldInterrupts.raise_final()
 
 
 class ReportToTrial(nets.Callback):
@@ -252,7 +261,7 @@ class Objective:
         if spec.pruner != "none" and not spec.multi_objective:
             prune = ReportToTrial(trial, spec.metrics[0], spec.checkpoint)
         run = train_run(self.dataset, cfg, seed=[spec.seed, trial.number],
-                        callbacks=[prune] if prune else [])
+                        callbacks=[_RaiseFinal(), *([prune] if prune else [])])
         result = run.result
         status = "pruned" if prune is not None and prune.pruned else result.status
         record = trial_record(run, status)

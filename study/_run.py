@@ -108,9 +108,12 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
 
     def terminate(signum, frame):
         terminated.append(signum)
-        # its trial records the interrupt, as for Ctrl-C; and why, when the parent is gone
+        # its trial records the interrupt, as for Ctrl-C; and why, when the parent is gone.
+        # Final: raised once more wherever the worker goes on, if C code dropped it (as a
+        # Cython module's import does, lazily importing numpy.random in the sampler: the
+        # orphan then ran the study's every trial left)
         HeldInterrupts.deliver(frame, ParentDied if _parent_gone(parent) else
-                               KeyboardInterrupt)
+                               KeyboardInterrupt, final=True)
 
     def lost(unraisable):
         # an interrupt raised while a weakref callback or a __del__ ran (the garbage an
