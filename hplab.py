@@ -299,7 +299,19 @@ def _analysis_report(args, kind: str, result) -> str | None:
     import reports
 
     write = getattr(reports, f"{kind}_report")  # matplotlib and friends load here
-    return str(write(result, _analysis_out(args), command=_command_line(args.argv)))
+    out = _analysis_out(args)
+    earlier = (out / "report.html").is_file()
+    path = str(write(result, out, command=_command_line(args.argv)))
+    if earlier:  # a re-run into the same folder: its results are gone
+        _say_replaced(args.command, "report", out, "another --out")
+    return path
+
+
+def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
+    """A re-run replaced the earlier ``what`` (run or report) in ``out``: say so, and how
+    to keep both."""
+    print(f"hplab {command}: replaced the earlier {what} in {out} ({keep} keeps both)",
+          file=sys.stderr)
 
 
 def _check_analysis_out(args) -> None:
@@ -416,10 +428,8 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
             reports.remove_report(out)
         study.save_run_files(run, out)
     if earlier:  # the re-run replaced the last one: say so
-        what = "run" if "config.json" in earlier else "report"
-        keep = "another --out" if args.out else "another --name"
-        print(f"hplab train: replaced the earlier {what} in {out} ({keep} keeps both)",
-              file=sys.stderr)
+        _say_replaced("train", "run" if "config.json" in earlier else "report", out,
+                      "another --out" if args.out else "another --name")
     summary = run.summary()
     summary["report_path"] = None  # the key is part of the contract, with or without a report
     failed = None

@@ -133,8 +133,13 @@ def test_reports_never_land_in_another_commands_folder(stored, capsys):
     assert {p.name: _digest(p) for p in run_folder.iterdir() if p.is_file()} == files
     capacity = ["capacity", "--dataset", "xor", "--widths", "2", "--depths", "1",
                 "--seeds", "1", "--epochs", "3", "--out", "runs/cap", "--json"]
-    assert run_cli(capacity, capsys)[0] == 0
-    assert run_cli(capacity, capsys)[0] == 0  # its own folder: a re-run replaces it
+    code, _, err = run_cli(capacity, capsys)
+    assert code == 0 and "replaced" not in err
+    # its own folder: a re-run replaces it, and says so (QA: without a word, where train
+    # said it)
+    code, _, err = run_cli(capacity, capsys)
+    assert code == 0 and ("hplab capacity: replaced the earlier report in runs/cap (another "
+                          "--out keeps both)\n") in err
     code, _, err = run_cli(["lr-range", "--dataset", "xor", "--hidden", "2", "--out",
                             "runs/cap"], capsys)
     assert code == 2 and "runs/cap holds a report of hplab capacity" in err
