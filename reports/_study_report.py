@@ -155,7 +155,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
         _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                    summary["best_trial"])
         # the stored table itself: the provenance's lines are read, this file is run
-        text = hs.spec_toml(spec.raw, SPEC_COMMENT)
+        text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
         staged_spec = stage_file(out / SPEC_FILE, lambda tmp: tmp.write_text(text, "utf-8"))
         return rep.write(out, swap=partial(_swap_in, partial(
             swap_best_model, out, staged, saved, own and not kept), staged_spec, out))
@@ -164,6 +164,16 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
             shutil.rmtree(folder, ignore_errors=True)
         if staged_spec is not None:
             staged_spec.unlink(missing_ok=True)
+
+
+def _raw_to_rerun(raw: dict, n_finished: int) -> dict:
+    """The stored spec, its ``n_trials`` raised to the trials the study holds where a
+    resume lowered its budget after them (the file then ran fewer, its best trial among
+    those left out)."""
+    table = raw.get("study", {})
+    if n_finished <= table.get("n_trials", n_finished):
+        return raw
+    return {**raw, "study": {**table, "n_trials": n_finished}}
 
 
 def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:

@@ -21,7 +21,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, run_cli
-from conftest import figure_stand_in, report_table
+from conftest import figure_stand_in, report_table, trials_of
 
 import hplab
 import reports
@@ -1506,3 +1506,22 @@ def test_the_contour_figures_alt_says_when_it_draws_only_the_trials(spec_file, t
     (alt,) = [a for a in images if " over " in a and ("lr" in a and "activation" in a)]
     assert alt.startswith("Scatter chart of the trials' val_accuracy over "), alt
     assert not any(a.startswith("Contour chart") for a in images)
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_the_saved_spec_runs_every_trial_after_a_lowered_budget(spec_file, tmp_path):
+    # QA: a resume with --trials 5 on a study of 7 stored n_trials = 5 in spec.toml: run
+    # again, the file made 5 trials, the report's best (#6) not among them
+    path = spec_file("lowered", n_trials=3, pruner="none")
+    db = tmp_path / "l.db"
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 0
+    assert hplab.main(["study", "run", str(path), "--storage", str(db), "--trials", "2",
+                       "--no-report"]) == 0
+    out = tmp_path / "rep"
+    reports.study_report("lowered", storage=str(db), out=out)
+    saved = study.load_spec(out / "spec.toml")
+    assert saved.n_trials == 3 and study.stored_spec("lowered", str(db))[0].n_trials == 2
+    again = tmp_path / "again.db"  # the same study again, as the README says
+    study.run_study(saved, storage=str(again), progress=False)
+    assert [t.values for t in trials_of(again, "lowered")] == \
+        [t.values for t in trials_of(db, "lowered")]
