@@ -670,7 +670,8 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
 
     failed = None
     if report:
-        failed = _write_report(summary, reports.study_report_folder(name, args.storage),
+        failed = _write_report(summary, reports.study_report_folder(name, args.storage,
+                                                                    summary["created"]),
                                lambda: _study_report(name, args.storage,
                                                      seconds=summary["seconds"]))
     _emit(args, summary, reports.study_lines(summary))
@@ -747,7 +748,7 @@ def cmd_study_show(args) -> int:
     import study
 
     summary = study.show_study(args.name, args.storage)
-    report = reports.find_study_report(args.name, args.storage)
+    report = reports.find_study_report(args.name, args.storage, summary["created"])
     summary["report_path"] = str(report) if report else None
     # the storage as given: the same name elsewhere is another study
     again = ["hplab", "study", "report", args.name] + (
@@ -805,14 +806,15 @@ def cmd_study_report(args) -> int:
     import reports
     import study
 
-    study.show_study(args.name, args.storage)  # a missing study fails here, in one line
+    summary = study.show_study(args.name, args.storage)  # a missing study fails here
     # before retraining the best trial and drawing the figures (a file of the folder it
     # could not read was refused after 10 s of both)
     if args.out:
         reports.check_out_folder(args.out, "study", args.name)
     else:
         reports.check_study_report_folder(args.name, args.storage,
-                                          "give another folder with --out")
+                                          "give another folder with --out",
+                                          created=summary["created"])
     path = _study_report(args.name, args.storage, args.out)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0

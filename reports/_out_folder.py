@@ -84,10 +84,12 @@ def holding(out: Path):
         os.close(fd)
 
 
-def check_study_report_folder(name: str, storage, instead: str) -> None:
-    """A study's report folder that cannot be written fails before its trials run (the
-    report is written after them)."""
-    folder = study_report_folder(name, storage)
+def check_study_report_folder(name: str, storage, instead: str,
+                              created: str | None = None) -> None:
+    """A study's report folder (`study_report_folder` of ``name``, ``storage`` and
+    ``created``) that cannot be written fails before its trials run (the report is
+    written after them)."""
+    folder = study_report_folder(name, storage, created)
     # what the report would refuse to write over (another command's report, a foreign
     # best_model/ or spec.toml, a linked report_files/), refused before the trials too; not
     # a report being written there: another run of this study may be ending

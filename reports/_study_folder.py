@@ -4,6 +4,10 @@ study (``hplab study show`` says so, without importing what draws a report).
 A study's report goes to ``runs/studies/NAME`` (`study.study_folder`). The same name in
 another storage (a copy of the database, a journal file, a server) is another study: its
 report goes beside, to ``NAME-<hash of the storage>``, instead of replacing the first.
+A storage file moved with its project folder (renamed, moved) is no other storage: a report
+recording a file that is gone from the place in its project this storage has in the working
+folder, and the creation stamp of the study now found under its name
+(`study.study_created`), is that study's.
 """
 
 from __future__ import annotations
@@ -43,23 +47,63 @@ def _same_storage(source: str | None, where) -> bool:
     return source is not None and source in (storage_source(where), where.masked)
 
 
-def study_report_folder(name: str, storage=None) -> Path:
+def _same_study(info, where, created: str | None) -> bool:
+    """Whether report ``info`` is of the study in ``where`` whose creation stamp is
+    ``created`` (None: not known, the storage alone tells)."""
+    return _same_storage(info.source, where) or _moved_here(info, where, created)
+
+
+def _moved_here(info, where, created: str | None) -> bool:
+    # the file it recorded is gone and the study it recorded is this one: the storage
+    # moved with its project folder. A file still there is a copy of the database, which
+    # holds a study of that stamp too (optuna.copy_study keeps it), and is another study;
+    # so is a copy made after the move under another name or outside the project
+    return (where.path is not None and created is not None and info.study_created is not None
+            and _same_instant(info.study_created, created) and _gone_file(info.source)
+            and _same_place(info.source, where.path))
+
+
+def _same_place(source: str, path: Path) -> bool:
+    """Whether the storage file ``path`` sits in the project folder (the working folder,
+    which holds ``runs/``) where the file ``source`` sat in its own: the path from the
+    working folder to it ends ``source``."""
+    try:
+        inside = Path(path).resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):  # outside the project folder; no working folder
+        return False
+    return Path(source).parts[-len(inside.parts):] == inside.parts
+
+
+def _gone_file(source: str | None) -> bool:
+    """Whether ``source`` (what a report recorded) is a storage file that no longer exists:
+    not a server (``family://...``), not one this user cannot look at."""
+    if source is None or not Path(source).is_absolute():
+        return False
+    try:
+        return not Path(source).exists()
+    except OSError:  # a folder on the way this user cannot enter: it may be there
+        return False
+
+
+def study_report_folder(name: str, storage=None, created: str | None = None) -> Path:
     """The folder of study ``name``'s report for ``storage`` (a ``--storage`` value or a
-    `study.StorageURL`; None: the default)."""
+    `study.StorageURL`; None: the default). ``created``, the study's creation stamp
+    (``summary["created"]``), finds its report written before its storage file moved."""
     import study
 
     where = study.resolve_storage(storage)
     primary = study.study_folder(name)
-    if _belongs(primary, where, missing_ok=True):
+    if _belongs(primary, where, created, missing_ok=True):
         return primary
     return _beside(primary, where)
 
 
-def find_study_report(name: str, storage=None) -> Path | None:
+def find_study_report(name: str, storage=None, created: str | None = None) -> Path | None:
     """The report written for study ``name`` in ``storage`` (as `study_report_folder`
-    takes it), if there is one: one that records this storage, else a report of the
-    previous version in the name's folder (it recorded no storage), else one this user
-    cannot read (it may be the study's: `unreadable`)."""
+    takes it, with ``created``), if there is one: one that records this storage (or, the
+    storage file moved, this study), else a report of the previous version in the name's
+    folder (it recorded no storage), else one this user cannot read (it may be the
+    study's: `unreadable`)."""
     import study
 
     where = study.resolve_storage(storage)
@@ -67,7 +111,7 @@ def find_study_report(name: str, storage=None) -> Path | None:
     folders = (primary, _beside(primary, where))
     for folder in folders:
         info = read_report_info(folder / "report.html")
-        if info is not None and _same_storage(info.source, where):
+        if info is not None and _same_study(info, where, created):
             return folder / "report.html"
     info = read_report_info(primary / "report.html")
     if info is not None and info.source is None:
@@ -75,12 +119,12 @@ def find_study_report(name: str, storage=None) -> Path | None:
     return next((f / "report.html" for f in folders if unreadable(f / "report.html")), None)
 
 
-def _belongs(folder: Path, where, *, missing_ok: bool = False) -> bool:
+def _belongs(folder: Path, where, created: str | None, *, missing_ok: bool = False) -> bool:
     info = read_report_info(folder / "report.html")
     if info is None:  # no report (or a file that is not an hplab report)
         return missing_ok
     # a report from before reports recorded their storage: rewritten by the next one
-    return info.source is None or _same_storage(info.source, where)
+    return info.source is None or _same_study(info, where, created)
 
 
 def _beside(primary: Path, where) -> Path:

@@ -89,7 +89,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     # RUNNING trials of a worker of this machine that has ended are left over, not live
     summary["n_left"] = sum(t.state.name == "RUNNING" and hs.worker_gone(
         hs.trial_info(t).get("worker")) for t in trials)
-    out = Path(out) if out else study_report_folder(name, where)
+    out = Path(out) if out else study_report_folder(name, where, summary["created"])
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
     complete = summary["n_complete"]

@@ -960,6 +960,66 @@ def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, m
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monkeypatch,
+                                                       capsys):
+    # `mv proj proj2` took runs/hplab.db along: show said the study had no report, and the
+    # next report went beside the first (runs/studies/moved-<hash>), the index listing two
+    path = spec_file("moved", n_trials=1, pruner="none")
+    project = tmp_path / "a"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    assert hplab.main(["study", "run", str(path), "--json"]) == 0
+    ran = json.loads(capsys.readouterr().out)
+    report = Path("runs/studies/moved/report.html")
+    assert ran["report_path"] == str(report)
+    assert reports.read_report_info(report).source == str(project / "runs" / "hplab.db")
+
+    def move(to):
+        shutil.move(project, tmp_path / to)
+        monkeypatch.chdir(tmp_path / to)
+        assert hplab.main(["study", "show", "moved", "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["report_path"] == str(report) and shown["report_stale"] is False
+        assert shown["created"] == ran["created"]
+        return tmp_path / to
+
+    for to in ("b", "c"):  # a report rewritten, then a resumed run ending in one
+        project = move(to)
+        command = (["study", "report", "moved"] if to == "b" else
+                   ["study", "run", str(path), "--trials", "2"])
+        assert hplab.main([*command, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == str(report)
+        # rewritten, with the storage where it is now
+        assert reports.read_report_info(report).source == str(project / "runs" / "hplab.db")
+        assert [p.name for p in Path("runs/studies").iterdir()] == ["moved"]
+        assert hplab.main(["report", "index", "runs", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["n_reports"] == 1
+    # a copy of the database (both there) holds a study of that stamp, and is another
+    # study: its report goes beside
+    shutil.copy("runs/hplab.db", "copy.db")
+    assert hplab.main(["study", "report", "moved", "--storage", "copy.db", "--json"]) == 0
+    assert Path(json.loads(capsys.readouterr().out)["report_path"]).parent.name \
+        .startswith("moved-")
+    assert reports.read_report_info(report).source == str(project / "runs" / "hplab.db")
+    # once moved, neither is a copy made after the move (another file of the project) nor a
+    # study of the name made anew where the moved one was (another stamp)
+    project = move("d")
+    shutil.copy("runs/hplab.db", "late.db")
+    optuna.delete_study(study_name="moved", storage="sqlite:///runs/hplab.db")
+    assert hplab.main(["study", "run", str(spec_file("moved", n_trials=1, pruner="none",
+                                                     seed=1)), "--no-report"]) == 0
+    capsys.readouterr()
+    for storage in ("late.db", None):
+        given = ["--storage", storage] if storage else []
+        assert hplab.main(["study", "show", "moved", *given, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] is None, storage
+        created = study.show_study("moved", storage)["created"]
+        assert (created == ran["created"]) == (storage == "late.db")
+        assert reports.study_report_folder("moved", storage, created).name \
+            .startswith("moved-")
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
