@@ -7,11 +7,13 @@ report goes beside, to ``NAME-<hash of the storage>``, instead of replacing the 
 A storage file moved with its project folder (renamed, moved) is no other storage: a report
 recording a file that is gone from the place in its project this storage has in the working
 folder, and the creation stamp of the study now found under its name
-(`study.study_created`), is that study's.
+(`study.study_created`), is that study's, rewritten where it is (``NAME``, or
+``NAME-<hash>`` of the path the file had).
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -95,7 +97,7 @@ def study_report_folder(name: str, storage=None, created: str | None = None) -> 
     primary = study.study_folder(name)
     if _belongs(primary, where, created, missing_ok=True):
         return primary
-    return _beside(primary, where)
+    return _beside_with_report(name, primary, where, created) or _beside(primary, where)
 
 
 def find_study_report(name: str, storage=None, created: str | None = None) -> Path | None:
@@ -108,14 +110,15 @@ def find_study_report(name: str, storage=None, created: str | None = None) -> Pa
 
     where = study.resolve_storage(storage)
     primary = study.study_folder(name)
-    folders = (primary, _beside(primary, where))
-    for folder in folders:
-        info = read_report_info(folder / "report.html")
-        if info is not None and _same_study(info, where, created):
-            return folder / "report.html"
     info = read_report_info(primary / "report.html")
+    if info is not None and _same_study(info, where, created):
+        return primary / "report.html"
+    beside = _beside_with_report(name, primary, where, created)
+    if beside is not None:
+        return beside / "report.html"
     if info is not None and info.source is None:
         return primary / "report.html"
+    folders = (primary, _beside(primary, where))
     return next((f / "report.html" for f in folders if unreadable(f / "report.html")), None)
 
 
@@ -125,6 +128,20 @@ def _belongs(folder: Path, where, created: str | None, *, missing_ok: bool = Fal
         return missing_ok
     # a report from before reports recorded their storage: rewritten by the next one
     return info.source is None or _same_study(info, where, created)
+
+
+def _beside_with_report(name: str, primary: Path, where, created: str | None) -> Path | None:
+    """The folder beside ``primary`` that holds this study's report: ``NAME-<hash>`` of
+    this storage, else another ``NAME-<hash>`` whose report is of study ``name`` in this
+    storage (its hash is of the path the storage file had before it moved)."""
+    own = _beside(primary, where)
+    others = sorted(primary.parent.glob(glob.escape(primary.name) + "-" + "[0-9a-f]" * 6))
+    for folder in (own, *(f for f in others if f != own)):
+        info = read_report_info(folder / "report.html")
+        if info is not None and (folder == own or info.name == name) \
+                and _same_study(info, where, created):
+            return folder
+    return None
 
 
 def _beside(primary: Path, where) -> Path:

@@ -1020,6 +1020,34 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
+                                                            monkeypatch, capsys):
+    # a study of the name in another storage file of the project has its report beside,
+    # in far-<hash of the file's path>: moved, the path and so the hash were another's
+    path = spec_file("far", n_trials=1, pruner="none")
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    written = {}
+    for storage in ("runs/hplab.db", "other.db"):
+        assert hplab.main(["study", "run", str(path), "--storage", storage, "--json"]) == 0
+        written[storage] = json.loads(capsys.readouterr().out)
+    beside = Path(written["other.db"]["report_path"])
+    assert beside.parent.name.startswith("far-")
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    monkeypatch.chdir(tmp_path / "b")
+    for storage, ran in written.items():
+        assert hplab.main(["study", "show", "far", "--storage", storage, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == ran["report_path"]
+    for _ in range(2):  # rewritten in its folder, and found there once it records "b"
+        assert hplab.main(["study", "report", "far", "--storage", "other.db", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_path"] == str(beside)
+        assert reports.read_report_info(beside).source == str(tmp_path / "b" / "other.db")
+        assert reports.find_study_report("far", "other.db", written["other.db"]["created"]) \
+            == beside
+    assert sorted(p.name for p in Path("runs/studies").iterdir()) == ["far", beside.parent.name]
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
