@@ -14,7 +14,7 @@ _BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x20
 def unprintable(c: str) -> bool:
     """Whether ``c`` is a control character (ESC, CR, BEL, NUL...), a line or paragraph
     separator, a bidi control, or a lone surrogate (a path's byte that was no UTF-8,
-    ``\udcff``: no UTF-8 file or page can hold it). Other format characters print as
+    ``\\udcff``: no UTF-8 file or page can hold it). Other format characters print as
     they are: the zero-width (non-)joiners Persian spelling and emoji sequences use, a
     soft hyphen."""
     return c in _BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")
