@@ -1614,7 +1614,9 @@ def _run_command(args, as_program: bool = False) -> int:
     except USER_ERRORS as exc:
         if _interrupt_in(exc):  # a signal that came out as an extension's ValueError
             return _stopped()
-        if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0"):  # a bug's ValueError too
+        # a bug's ValueError too; and one raised importing a module (no input of the
+        # user's is read there: Python 3.13 refusing a docstring said "bad input", exit 2)
+        if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0") or _raised_importing(exc):
             raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
         message = _escaped(" ".join(str(exc).split())) or type(exc).__name__
@@ -1671,6 +1673,16 @@ def _exit_now(code: int) -> None:
             stream.flush()
     atexit._run_exitfuncs()
     os._exit(code)
+
+
+def _raised_importing(exc: BaseException) -> bool:
+    """Whether ``exc`` came from a module's body, as it was imported (a lazy import)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == "<module>":
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _interrupt_in(exc: BaseException) -> bool:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from cli_helpers import ROOT, as_a_user, run_cli
 
+import hplab
 import nets
 import reports
 
@@ -196,6 +197,30 @@ def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypa
     for off in ("", "0"):
         monkeypatch.setenv("HPLAB_DEBUG", off)
         assert run_cli(argv, capsys)[0] == 2
+
+
+def test_an_error_raised_importing_a_module_is_a_bug_not_bad_input(tmp_path, monkeypatch,
+                                                                  capsys):
+    # QA: on Python 3.13 `import nets` failed (a docstring it refused to compile) with a
+    # UnicodeEncodeError, a ValueError: every command printed it as bad input, exit 2
+    import importlib
+    import types
+
+    (tmp_path / "brokenpkg").mkdir()
+    (tmp_path / "brokenpkg" / "__init__.py").write_text("from . import part\n")
+    (tmp_path / "brokenpkg" / "part.py").write_text("raise ValueError('broken at import')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def lazy_import(args):
+        importlib.import_module("brokenpkg")
+
+    def bad_input(args):
+        raise ValueError("--lr must be > 0")
+
+    with pytest.raises(ValueError, match="broken at import"):  # a traceback, exit 1
+        hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import))
+    assert hplab._run_command(types.SimpleNamespace(command="train", func=bad_input)) == 2
+    assert capsys.readouterr().err == "hplab train: error: --lr must be > 0\n"
 
 
 @pytest.mark.parametrize("extra, message", [
