@@ -810,7 +810,10 @@ def cmd_study_report(args) -> int:
     # before retraining the best trial and drawing the figures (a file of the folder it
     # could not read was refused after 10 s of both)
     if args.out:
-        reports.check_out_folder(args.out, "study", args.name)
+        # the same name in another storage is another study, as for the default folders
+        reports.check_out_folder(args.out, "study", args.name,
+                                 storage=study.resolve_storage(args.storage),
+                                 created=summary["created"])
     else:
         reports.check_study_report_folder(args.name, args.storage,
                                           "give another folder with --out",

@@ -262,13 +262,17 @@ class Report:
                       meta_json=json.dumps(self.metadata(), ensure_ascii=True))
 
     def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,
-              swap: Callable[[], None] | None = None) -> Path:
+              swap: Callable[[], None] | None = None, storage=None,
+              created: str | None = None) -> Path:
         """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
 
         With ``index=True`` the index of the folder's root is refreshed as well (see
         :func:`reports.index_root`; one that cannot be written is a warning on stderr).
         ``swap``: called with Ctrl-C held right before the files are renamed in, to move
         into place what the new report names beside it (a study report's best_model/).
+        ``storage``, ``created``: a study report's storage (a `study.StorageURL`) and
+        creation stamp: a report of the same name from another storage is another study's,
+        not replaced (`held_results`).
         Returns the path of the HTML file.
         """
         if not _NAME.match(stem):
@@ -284,7 +288,8 @@ class Report:
         if stem == "report" and out_dir.is_dir():  # the command line says so before a run
             from ._held_results import held_results
 
-            held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None)
+            held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None,
+                                storage, created)
             if held:  # a report of another kind replaced it and mixed its files in
                 raise ValueError(f"{out_dir} holds {held}; write the report elsewhere")
         path = out_dir / f"{stem}.html"

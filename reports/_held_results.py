@@ -33,13 +33,19 @@ def unreadable(path: Path) -> bool:
     return path.is_file() and not os.access(path, os.R_OK)
 
 
-def held_results(out: Path | str, kind: str, name: str | None = None) -> str | None:
+def held_results(out: Path | str, kind: str, name: str | None = None,
+                 storage=None, created: str | None = None) -> str | None:
     """What the folder ``out`` holds of another command's (or, given ``name``, another
     study's) results, in words; None when it holds nothing or this ``kind``'s own results,
-    which a new report of it replaces. A report_files that is no folder of the folder's own
-    (a link) is named too: the report would delete the CSVs in it; so is, for a study's
-    report, a best_model/ it would replace that is not its study's (`foreign_best_model`).
-    A file it must read to tell and cannot is a ValueError."""
+    which a new report of it replaces. Given ``storage`` too (the study's: a ``--storage``
+    value or a `study.StorageURL`), a report of that name from another storage is another
+    study's (as for the default folders, `study_report_folder`; ``created``, the study's
+    creation stamp, knows it in a storage file moved since); one that recorded no
+    storage (an earlier version's) is taken for the name's. A report_files that is no
+    folder of the folder's own (a link) is named too: the report would delete the CSVs in
+    it; so is, for a study's report, a best_model/ it would replace that is not its
+    study's (`foreign_best_model`). A file it must read to tell and cannot is a
+    ValueError."""
     out = Path(out)
     if why := files_folder_problem(out / "report_files"):
         return f"a report_files that {why}"
@@ -68,6 +74,13 @@ def held_results(out: Path | str, kind: str, name: str | None = None) -> str | N
         return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
     if info is not None and name is not None and info.name != name:
         return f"the report of study {info.name!r}"
+    if info is not None and name is not None and storage is not None:
+        import study  # here: study imports optuna
+
+        from ._study_folder import of_storage  # here: it imports this module
+
+        if not of_storage(info, study.resolve_storage(storage), created):
+            return f"the report of study {info.name!r} in another storage ({info.source})"
     if kind == "study" and name is not None:  # its report replaces best_model/
         from ._study_best import foreign_best_model
 

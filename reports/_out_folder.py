@@ -17,10 +17,12 @@ from ._study_folder import study_report_folder
 
 
 def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
-                     named: str = "--out", instead: str | None = None) -> None:
+                     storage=None, created: str | None = None, named: str = "--out",
+                     instead: str | None = None) -> None:
     """An --out folder that cannot be written fails now, in one line, not after the run;
     so does one that holds another command's results when ``kind`` (the report's) is given:
     a report written there replaced that report and mixed its files into the folder.
+    ``name``, ``storage`` and ``created``: the study the report is of (`held_results`);
     ``named``: how the message names the folder; ``instead``: what to do then."""
     if not out:
         return
@@ -29,7 +31,7 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
         if _being_written(out):
             raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
                              "or give another --out")
-        held = held_results(out, kind, name)
+        held = held_results(out, kind, name, storage, created)
         if held:
             raise ValueError(f"--out {out} holds {held}; give another folder")
     blocked = folder_blocker(out)  # a file, or a link to a missing folder, on its way
@@ -89,11 +91,14 @@ def check_study_report_folder(name: str, storage, instead: str,
     """A study's report folder (`study_report_folder` of ``name``, ``storage`` and
     ``created``) that cannot be written fails before its trials run (the report is
     written after them)."""
-    folder = study_report_folder(name, storage, created)
+    import study
+
+    where = study.resolve_storage(storage)  # None: the default storage, not "any"
+    folder = study_report_folder(name, where, created)
     # what the report would refuse to write over (another command's report, a foreign
     # best_model/ or spec.toml, a linked report_files/), refused before the trials too; not
     # a report being written there: another run of this study may be ending
-    held = held_results(folder, "study", name) if folder.is_dir() else None
+    held = held_results(folder, "study", name, where, created) if folder.is_dir() else None
     if held:
         raise ValueError(f"the report folder {folder} holds {held}; {instead}")
     check_out_folder(folder, named="the report folder", instead=instead)

@@ -49,6 +49,14 @@ def _same_storage(source: str | None, where) -> bool:
     return source is not None and source in (storage_source(where), where.masked)
 
 
+def of_storage(info, where, created: str | None = None) -> bool:
+    """Whether the report ``info`` (`read_report_info`) may be of the study in storage
+    ``where`` whose creation stamp is ``created``: it records that storage (or, the
+    storage file moved, that study), or none (written before reports recorded it: the
+    next report of its name rewrites it)."""
+    return info.source is None or _same_study(info, where, created)
+
+
 def _same_study(info, where, created: str | None) -> bool:
     """Whether report ``info`` is of the study in ``where`` whose creation stamp is
     ``created`` (None: not known, the storage alone tells)."""
@@ -126,8 +134,7 @@ def _belongs(folder: Path, where, created: str | None, *, missing_ok: bool = Fal
     info = read_report_info(folder / "report.html")
     if info is None:  # no report (or a file that is not an hplab report)
         return missing_ok
-    # a report from before reports recorded their storage: rewritten by the next one
-    return info.source is None or _same_study(info, where, created)
+    return of_storage(info, where, created)
 
 
 def _beside_with_report(name: str, primary: Path, where, created: str | None) -> Path | None:

@@ -158,7 +158,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
         text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
         staged_spec = stage_file(out / SPEC_FILE, lambda tmp: tmp.write_text(text, "utf-8"))
         return rep.write(out, swap=partial(_swap_in, partial(
-            swap_best_model, out, staged, saved, own and not kept), staged_spec, out))
+            swap_best_model, out, staged, saved, own and not kept), staged_spec, out),
+            storage=where, created=summary["created"])
     finally:  # an interrupted or failed report leaves no staged model or spec behind
         for folder in (staged, set_aside(staged)):
             shutil.rmtree(folder, ignore_errors=True)

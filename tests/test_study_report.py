@@ -1048,6 +1048,48 @@ def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_an_out_folder_of_one_name_in_another_storage_is_another_studys(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: `study report x --out rep --storage b.db` replaced the report, best_model/ and
+    # spec.toml of study x of runs/hplab.db in rep, exit 0, no word: only names were compared
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("x", n_trials=2, pruner="none")
+    assert hplab.main(["study", "run", str(path), "--no-report"]) == 0
+    spec_file("x", n_trials=2, pruner="none", seed=1)  # b.db's study x: another seed
+    assert hplab.main(["study", "run", str(path), "--storage", "b.db", "--no-report"]) == 0
+    assert run_cli(["study", "report", "x", "--out", "rep"], capsys)[0] == 0
+    assert "seed = 0" in Path("rep/spec.toml").read_text()
+    kept = {p: p.read_bytes() for p in Path("rep").rglob("*") if p.is_file()}
+    assert {"rep/report.html", "rep/spec.toml", "rep/best_model/model.npz"} <= set(map(str, kept))
+    held = (f"rep holds the report of study 'x' in another storage "
+            f"({(tmp_path / 'runs/hplab.db').resolve()})")
+    code, out, err = run_cli(["study", "report", "x", "--out", "rep", "--storage", "b.db"],
+                             capsys)
+    assert (code, out, err) == (2, "", f"hplab study: error: --out {held}; give another "
+                                       "folder\n")
+    with pytest.raises(ValueError, match=re.escape(f"{held}; write the report elsewhere")):
+        reports.study_report("x", storage="b.db", out="rep")  # from Python, after the retrain
+    assert {p: p.read_bytes() for p in Path("rep").rglob("*") if p.is_file()} == kept
+    # each study rewrites its own report in its --out, as before
+    assert run_cli(["study", "report", "x", "--out", "rep"], capsys)[0] == 0
+    for _ in range(2):
+        assert run_cli(["study", "report", "x", "--out", "b", "--storage", "b.db"],
+                       capsys)[0] == 0
+    assert "seed = 1" in Path("b/spec.toml").read_text()
+    assert "seed = 0" in Path("rep/spec.toml").read_text()
+    # a report of the previous version recorded no storage: taken for the name's, as before
+    report = Path("rep/report.html")
+    legacy = report.read_text().replace(
+        f', &#34;source&#34;: &#34;{(tmp_path / "runs/hplab.db").resolve()}&#34;', "")
+    assert legacy != report.read_text()
+    report.write_text(legacy)
+    assert reports.read_report_info(report).source is None
+    assert run_cli(["study", "report", "x", "--out", "rep", "--storage", "b.db"],
+                   capsys)[0] == 0
+    assert "seed = 1" in Path("rep/spec.toml").read_text()
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.parametrize("where", ["user info", "query"])
 def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_path, capsys):
     # the test server trusts every login, so any password works and must never be printed
