@@ -43,7 +43,7 @@ from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_recor
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._spec_data import check_binary
-from ._storage_errors import storage_failure
+from ._storage_errors import storage_failure, study_deleted
 from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
@@ -170,8 +170,9 @@ class Objective:
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
     stop_on_storage_failure : bool
-        Raise `StorageFailed` when the storage fails in a trial (the worker closes it),
-        instead of ending it as an error trial as any other exception.
+        Raise `StorageFailed` when the storage fails in a trial, or the study was deleted
+        from it (the worker closes it, and says so), instead of ending it as an error trial
+        as any other exception.
 
     A trial another worker finished meanwhile (failed as stale: this worker was paused or
     cut off past the heartbeat grace) refuses every write; the objective then stops and
@@ -201,7 +202,13 @@ class Objective:
             raise
 
     def _storage_failed(self, exc: Exception) -> bool:
-        return self.stop_on_storage_failure and storage_failure(exc) is not None
+        # a study deleted meanwhile refuses every write too: stopped, not logged by optuna
+        # as a failed trial above the worker's one line
+        return self.stop_on_storage_failure and (
+            storage_failure(exc) is not None
+            or (self.trial is not None
+                and study_deleted(exc, self.trial.study._storage,
+                                   self.trial.study.study_name)))
 
     def _call(self, trial: optuna.Trial):
         try:

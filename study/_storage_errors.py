@@ -21,7 +21,7 @@ from ._url_masking import _secrets
 if TYPE_CHECKING:
     from ._storage import StorageURL
 
-__all__ = ["failure_text", "storage_errors", "storage_failure"]
+__all__ = ["failure_text", "storage_errors", "storage_failure", "study_deleted"]
 
 
 @contextlib.contextmanager
@@ -120,6 +120,22 @@ def storage_failure(exc: BaseException | None) -> BaseException | None:
     # the driver's (or the OS's) own message says what happened; optuna's wrapper guesses
     direct = [e for e in found if isinstance(e, sa_exc.DBAPIError | sqlite3.Error | OSError)]
     return (direct or found or [None])[0]
+
+
+def study_deleted(exc: BaseException | None, storage, name: str) -> bool:
+    """Whether ``exc`` is (or came from) optuna's KeyError for a record that is gone because
+    study ``name`` was deleted from ``storage`` meanwhile (``optuna.delete_study`` from
+    another process). Asked of the storage: any other KeyError is not one."""
+    seen = set()
+    while exc is not None and id(exc) not in seen and not isinstance(exc, KeyError):
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    if exc is None:
+        return False
+    try:
+        return name not in {s.study_name for s in storage.get_all_studies()}
+    except Exception:  # the storage failing now: its own error is the one to report
+        return False
 
 
 # MySQL's error numbers of a user refused: no access to the database, a wrong password,

@@ -29,7 +29,7 @@ from ._storage import (
     open_storage,
     release,
 )
-from ._storage_errors import failure_text, storage_errors, storage_failure
+from ._storage_errors import failure_text, storage_errors, storage_failure, study_deleted
 from ._worker_storage import ClaimLock, held_reads, judges_stale, worker_cache
 
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
@@ -245,6 +245,20 @@ def stored_n_trials(study, default: int) -> int:
     return int(raw.get("study", {}).get("n_trials", default))
 
 
+@contextlib.contextmanager
+def deleted_as_error(storage, where: StorageURL, name: str):
+    """Study ``name`` deleted from ``storage`` while this worker runs it (optuna's
+    ``delete_study`` from another process): one `StorageError` that says so, not optuna's
+    KeyError ("Record does not exist.") with a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        if not study_deleted(exc, storage, name):
+            raise
+        raise StorageError(f"study {name!r} was deleted from {where.masked} while this run "
+                           "used it") from None
+
+
 def run_worker(spec, where: StorageURL, *, run_id: str = "",
                threads: int | None = None, deadline: float | None = None,
                timeout: float | None = None, on_trial=None, dataset=None) -> int:
@@ -285,6 +299,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
             study = load_study(spec, storage)
         except KeyError:
             raise StorageError(f"no study {spec.name!r} in {where.masked}") from None
+        # from here on, until the storage is released
+        done.enter_context(deleted_as_error(storage, where, spec.name))
         heartbeats = where.kind != "journal"
         if dataset is None:  # a pool worker given none: a set too large to hand over
             dataset = data.load(spec.dataset, seed=spec.seed)

@@ -658,6 +658,103 @@ def test_a_trial_the_storage_failed_in_is_interrupted_and_run_again(
             0.1, 0.5]
 
 
+def _delete_study(db, name: str) -> None:
+    """``optuna.delete_study``, as another process runs it: through a storage of its own."""
+    optuna.delete_study(study_name=name, storage=f"sqlite:///{db}")
+
+
+@pytest.mark.parametrize("when", ["in a trial", "between trials"])
+def test_a_study_deleted_while_it_runs_ends_the_run_in_one_line(when, tmp_path, spec_file,
+                                                                monkeypatch, capfd):
+    # optuna.delete_study from another process: optuna's "Trial 3 failed ... KeyError('Record
+    # does not exist.')", then a traceback through stored_n_trials, exit 1
+    spec = spec_file("gone", n_trials=20, max_epochs=2, pruner="none")
+    db = tmp_path / "gone.db"
+    started = []
+    if when == "in a trial":
+        real = study._objective.train_run
+
+        def train_run(dataset, cfg, **kwargs):
+            started.append(cfg)
+            if len(started) == 3:  # its record and its end are written after this
+                _delete_study(db, "gone")
+            return real(dataset, cfg, **kwargs)
+
+        monkeypatch.setattr(study._objective, "train_run", train_run)
+    else:
+        from study._study_progress import StudyProgress
+
+        def refresh(self, trials=None):  # what the worker calls at each claim
+            if trials is not None and len(trials) == 3 and not started:
+                started.append(trials)
+                _delete_study(db, "gone")
+
+        monkeypatch.setattr(StudyProgress, "refresh", refresh)
+    code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
+                       "--json"])
+    out, err = capfd.readouterr()  # optuna's log handler writes to the process's stderr
+    assert (code, out) == (2, "")
+    assert err == (f"hplab study: error: study 'gone' was deleted from sqlite:///{db} while "
+                   "this run used it\n")
+    assert len(started) == (3 if when == "in a trial" else 1)
+    assert optuna.get_all_study_names(f"sqlite:///{db}") == []  # not made again either
+
+
+def test_a_keyerror_of_a_study_still_stored_is_an_error_trial(tmp_path, spec_file,
+                                                             monkeypatch, capfd):
+    # what a deleted study raises, raised by training: the trial's error, the run goes on
+    real = study._objective.train_run
+    raised = []
+
+    def train_run(dataset, cfg, **kwargs):
+        if not raised:
+            raised.append(cfg)
+            raise KeyError("Record does not exist.")
+        return real(dataset, cfg, **kwargs)
+
+    monkeypatch.setattr(study._objective, "train_run", train_run)
+    spec = spec_file("kept", n_trials=3, max_epochs=2, pruner="none")
+    db = tmp_path / "kept.db"
+    code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
+                       "--json"])
+    out, err = capfd.readouterr()
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["n_finished"], summary["n_complete"], summary["n_error"]) == (3, 2, 1)
+    assert "KeyError('Record does not exist.')" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(tmp_path,
+                                                                          spec_file, capfd):
+    # each worker process fails alone: their error reached the parent as joblib's traceback
+    spec = spec_file("gone", n_trials=400, max_epochs=40, pruner="none")
+    db = tmp_path / "gone.db"
+
+    def delete_after_two_trials():
+        end = time.monotonic() + 120
+        while time.monotonic() < end:
+            with contextlib.suppress(Exception):  # not yet stored
+                done = optuna.load_study(study_name="gone", storage=f"sqlite:///{db}").get_trials(
+                    states=(optuna.trial.TrialState.COMPLETE,))
+                if len(done) >= 2:
+                    _delete_study(db, "gone")
+                    return
+            time.sleep(0.1)
+
+    deleter = threading.Thread(target=delete_after_two_trials)
+    deleter.start()
+    try:
+        code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
+                           "--json", "--workers", "2"])
+    finally:
+        deleter.join()
+    out, err = capfd.readouterr()
+    assert (code, out) == (2, "")
+    assert err == (f"hplab study: error: study 'gone' was deleted from sqlite:///{db} while "
+                   "this run used it\n")
+
+
 def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, spec_file,
                                                               capsys):
     # every study command said only "error: Expecting property name enclosed in double
