@@ -67,23 +67,35 @@ def holding(out: Path):
     """Hold the folder ``out`` for this process: a second command writing it at the same
     time is refused (two trains under one --name left one's model beside the other's
     report). An OS lock on the folder: it ends with the process, however it ends."""
-    made = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
-    fd = os.open(out, os.O_RDONLY)
-    try:
+    with removed_if_left_empty(out):
+        out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
+        fd = os.open(out, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ValueError(f"another hplab command is writing {out}; wait for it to end, "
-                             "or give another --name or --out") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ValueError(f"another hplab command is writing {out}; wait for it to "
+                                 "end, or give another --name or --out") from None
+            yield
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def removed_if_left_empty(out: Path, *inside: str):
+    """Remove the folder ``out``, if this block made it and ends in an error (Ctrl-C too)
+    leaving it empty: a first run (or report) stopped before it saved anything left an
+    empty folder. ``inside``: its subfolders the block may make on the way (a report's
+    report_files/), removed first when empty. A folder that was there stays."""
+    made = not os.path.lexists(out)
+    try:
         yield
     except BaseException:
-        if made:  # a first run stopped before it saved anything left an empty folder
-            with contextlib.suppress(OSError):  # not empty: it holds what was saved
-                out.rmdir()
+        if made:
+            for folder in (*(Path(out) / name for name in inside), Path(out)):
+                with contextlib.suppress(OSError):  # not empty: it holds what was saved
+                    folder.rmdir()
         raise
-    finally:
-        os.close(fd)
 
 
 def check_study_report_folder(name: str, storage, instead: str,

@@ -17,6 +17,7 @@ from . import _study_data as sd, _study_draw as sw
 from ._core import Report, rows_shown
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info
+from ._out_folder import removed_if_left_empty
 from ._study_best import (
     add_best,
     add_outside_best,
@@ -149,22 +150,26 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     own = earlier is not None and earlier.kind == "study"
     staged = best_model_staging(out)
     staged_spec = None
-    try:
-        saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
-                       if summary["best_trial"] is not None else (False, False))
-        _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                                   summary["best_trial"])
-        # the stored table itself: the provenance's lines are read, this file is run
-        text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
-        staged_spec = stage_file(out / SPEC_FILE, lambda tmp: tmp.write_text(text, "utf-8"))
-        return rep.write(out, swap=partial(_swap_in, partial(
-            swap_best_model, out, staged, saved, own and not kept), staged_spec, out),
-            storage=where, created=summary["created"])
-    finally:  # an interrupted or failed report leaves no staged model or spec behind
-        for folder in (staged, set_aside(staged)):
-            shutil.rmtree(folder, ignore_errors=True)
-        if staged_spec is not None:
-            staged_spec.unlink(missing_ok=True)
+    # an interrupted first report leaves no folder, as a first train does (runs/studies/NAME
+    # was left empty); its staged files are removed first, below
+    with removed_if_left_empty(out, "report_files"):
+        try:
+            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
+                           if summary["best_trial"] is not None else (False, False))
+            _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
+                                       summary["best_trial"])
+            # the stored table itself: the provenance's lines are read, this file is run
+            text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
+            staged_spec = stage_file(out / SPEC_FILE,
+                                     lambda tmp: tmp.write_text(text, "utf-8"))
+            return rep.write(out, swap=partial(_swap_in, partial(
+                swap_best_model, out, staged, saved, own and not kept), staged_spec, out),
+                storage=where, created=summary["created"])
+        finally:  # an interrupted or failed report leaves no staged model or spec behind
+            for folder in (staged, set_aside(staged)):
+                shutil.rmtree(folder, ignore_errors=True)
+            if staged_spec is not None:
+                staged_spec.unlink(missing_ok=True)
 
 
 def _raw_to_rerun(raw: dict, n_finished: int) -> dict:

@@ -611,6 +611,37 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_an_interrupted_first_report_leaves_no_folder(spec_file, tmp_path, monkeypatch,
+                                                      capsys):
+    # QA: Ctrl-C while the first `hplab study run` wrote its report (its trials done) left
+    # an empty runs/studies/NAME/, where a first train stopped leaves none
+    from reports import _study_report
+
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("first", n_trials=2, pruner="none")
+    run = ["study", "run", str(spec), "--json"]
+    assert hplab.main([*run, "--no-report"]) == 0
+    folder = tmp_path / "runs" / "studies" / "first"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # in the retrain (its model staged in the folder), at the page, and as the files are
+    # swapped in (the CSVs staged in report_files/ by then)
+    for where, step in ((study, "train_run"), (reports.Report, "html"),
+                        (_study_report, "swap_best_model")):
+        with monkeypatch.context() as patch:
+            patch.setattr(where, step, interrupted)
+            assert hplab.main(run) == 130, step
+        assert not os.path.lexists(folder), sorted(p.name for p in folder.rglob("*"))
+    capsys.readouterr()
+    assert hplab.main(run) == 0  # the folder it would have left
+    assert json.loads(capsys.readouterr().out)["report_path"] == "runs/studies/first/report.html"
+    assert sorted(p.name for p in folder.iterdir()) == ["best_model", "report.html",
+                                                        "report_files", "spec.toml"]
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file, tmp_path,
                                                                       capsys):
