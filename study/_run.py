@@ -46,6 +46,7 @@ from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
     HeldInterrupts,
+    deleted_as_error,
     quiet_optuna,
     run_worker,
     stored_n_trials,
@@ -343,9 +344,11 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                     study.set_user_attr(RESUMED_ATTR, [*later, command][-20:])
         dataset = for_workers(dataset, workers)  # a large set: let go of here
         try:
-            timed_out = execute(spec, where, store, study, workers=workers,
-                                progress=progress, dataset=dataset)
-            return _with_stop(study_summary(study, where), timed_out, t0)
+            # deleted after its last trial too: its summary cannot be read
+            with deleted_as_error(store, where, spec.name):
+                timed_out = execute(spec, where, store, study, workers=workers,
+                                    progress=progress, dataset=dataset)
+                return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
 
@@ -394,9 +397,10 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 study = optuna.load_study(study_name=name, storage=store)
             spec, loaded = join_data(spec, study, where, dataset)
             loaded = for_workers(loaded, workers)
-            timed_out = execute(spec, where, store, study, workers=workers,
-                                progress=progress, dataset=loaded)
-            return _with_stop(study_summary(study, where), timed_out, t0)
+            with deleted_as_error(store, where, name):
+                timed_out = execute(spec, where, store, study, workers=workers,
+                                    progress=progress, dataset=loaded)
+                return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)
 

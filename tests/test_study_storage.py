@@ -24,6 +24,7 @@ from conftest import write_spec_toml
 import hplab
 import study
 from study import StorageError, mask_url, resolve_storage
+from study._study_progress import StudyProgress
 
 
 def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
@@ -663,12 +664,13 @@ def _delete_study(db, name: str) -> None:
     optuna.delete_study(study_name=name, storage=f"sqlite:///{db}")
 
 
-@pytest.mark.parametrize("when", ["in a trial", "between trials"])
+@pytest.mark.parametrize("when", ["in a trial", "between trials", "after the last trial"])
 def test_a_study_deleted_while_it_runs_ends_the_run_in_one_line(when, tmp_path, spec_file,
                                                                 monkeypatch, capfd):
     # optuna.delete_study from another process: optuna's "Trial 3 failed ... KeyError('Record
     # does not exist.')", then a traceback through stored_n_trials, exit 1
-    spec = spec_file("gone", n_trials=20, max_epochs=2, pruner="none")
+    spec = spec_file("gone", n_trials=3 if when == "after the last trial" else 20,
+                     max_epochs=2, pruner="none")
     db = tmp_path / "gone.db"
     started = []
     if when == "in a trial":
@@ -681,15 +683,19 @@ def test_a_study_deleted_while_it_runs_ends_the_run_in_one_line(when, tmp_path, 
             return real(dataset, cfg, **kwargs)
 
         monkeypatch.setattr(study._objective, "train_run", train_run)
-    else:
-        from study._study_progress import StudyProgress
-
+    elif when == "between trials":
         def refresh(self, trials=None):  # what the worker calls at each claim
             if trials is not None and len(trials) == 3 and not started:
                 started.append(trials)
                 _delete_study(db, "gone")
 
         monkeypatch.setattr(StudyProgress, "refresh", refresh)
+    else:
+        def refresh_quietly(self):  # the bar's last count, once the workers ended
+            started.append(self)
+            _delete_study(db, "gone")
+
+        monkeypatch.setattr(StudyProgress, "refresh_quietly", refresh_quietly)
     code = hplab.main(["study", "run", str(spec), "--no-report", "--storage", str(db),
                        "--json"])
     out, err = capfd.readouterr()  # optuna's log handler writes to the process's stderr
