@@ -738,12 +738,16 @@ def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(tmp_
     db = tmp_path / "gone.db"
 
     def delete_after_two_trials():
+        # once both workers run trials: one still starting would find no study to load
+        # (and say "no study 'gone'", as `study worker` does for a name not stored)
         end = time.monotonic() + 120
         while time.monotonic() < end:
             with contextlib.suppress(Exception):  # not yet stored
-                done = optuna.load_study(study_name="gone", storage=f"sqlite:///{db}").get_trials(
-                    states=(optuna.trial.TrialState.COMPLETE,))
-                if len(done) >= 2:
+                trials = optuna.load_study(study_name="gone",
+                                           storage=f"sqlite:///{db}").get_trials()
+                workers = {study.trial_info(t).get("worker") for t in trials} - {None}
+                done = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+                if len(done) >= 2 and len(workers) == 2:
                     _delete_study(db, "gone")
                     return
             time.sleep(0.1)
