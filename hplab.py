@@ -257,17 +257,46 @@ def _write_report(summary: dict, folder, write) -> str | None:
     full disk) leaves the path None and returns the line that says so, which
     `_after_report` prints after the results.
     """
-    try:
-        path = write()
-    except USER_ERRORS as exc:
-        if _interrupt_in(exc):  # Ctrl-C inside a C extension, out as its ValueError: a stop
-            raise KeyboardInterrupt from exc
+    with _signals_seen() as seen:
+        try:
+            path = write()
+        except USER_ERRORS as exc:
+            error = exc
+        else:
+            error = None
+    if error is not None:
+        # Ctrl-C inside a C extension, out as its ValueError: a stop. Its cause is lost at
+        # times (matplotlib's "Invalid affine transformation matrix"): the signal is not
+        if _interrupt_in(error) or signal.SIGINT in seen:
+            raise KeyboardInterrupt from error
         summary["report_path"] = None
-        why = (exc.strerror if isinstance(exc, OSError) and exc.strerror
-               else " ".join(str(exc).split()) or type(exc).__name__)
+        why = (error.strerror if isinstance(error, OSError) and error.strerror
+               else " ".join(str(error).split()) or type(error).__name__)
         return f"the report could not be written in {folder} ({why})"
     summary["report_path"] = None if path is None else str(path)
     return None
+
+
+@contextlib.contextmanager
+def _signals_seen():
+    """The numbers of the signals that reached this process in the block (filled as it
+    ends), whatever their handlers did: through the wakeup fd, so no handler is changed."""
+    seen: list[int] = []
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield seen
+        return
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    old = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    try:
+        yield seen
+    finally:
+        signal.set_wakeup_fd(old)
+        with contextlib.suppress(BlockingIOError):
+            seen.extend(os.read(read, 4096))
+        os.close(read)
+        os.close(write)
 
 
 def _after_report(args, failed: str | None) -> int:

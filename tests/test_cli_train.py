@@ -5,6 +5,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from importlib.metadata import version as importlib_version
 from pathlib import Path
 
@@ -221,6 +222,34 @@ def test_an_error_raised_importing_a_module_is_a_bug_not_bad_input(tmp_path, mon
         hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import))
     assert hplab._run_command(types.SimpleNamespace(command="train", func=bad_input)) == 2
     assert capsys.readouterr().err == "hplab train: error: --lr must be > 0\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the wakeup fd of POSIX signals")
+def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_report():
+    # QA: once in ~15 Ctrl-C during a study report, matplotlib's C code turned the interrupt
+    # into "Invalid affine transformation matrix" without its cause: "the report could not
+    # be written", exit 2, where the command was stopped (130)
+    import signal
+
+    def interrupted_in_c():
+        try:
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(1)
+        except KeyboardInterrupt:
+            error = ValueError("Invalid affine transformation matrix")
+        error.__context__ = None  # C code keeps no context
+        raise error
+
+    def full_disk():
+        raise OSError(28, "No space left on device")
+
+    summary = {}
+    with pytest.raises(KeyboardInterrupt):
+        hplab._write_report(summary, "runs/x", interrupted_in_c)
+    assert hplab._write_report(summary, "runs/x", full_disk) == (
+        "the report could not be written in runs/x (No space left on device)")
+    assert summary == {"report_path": None}
+    assert signal.set_wakeup_fd(-1) == -1  # the process's own wakeup fd is back (none)
 
 
 @pytest.mark.parametrize("extra, message", [
