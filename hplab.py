@@ -257,18 +257,18 @@ def _write_report(summary: dict, folder, write) -> str | None:
     full disk) leaves the path None and returns the line that says so, which
     `_after_report` prints after the results.
     """
-    with _signals_seen() as seen:
+    with _SignalsSeen() as signals:
         try:
             path = write()
         except USER_ERRORS as exc:
             error = exc
         else:
             error = None
-    if error is not None:
         # Ctrl-C inside a C extension, out as its ValueError: a stop. Its cause is lost at
-        # times (matplotlib's "Invalid affine transformation matrix"): the signal is not
-        if _interrupt_in(error) or signal.SIGINT in seen:
+        # times (matplotlib's "Invalid affine transformation matrix"), the signal is seen
+        if error is not None and (_interrupt_in(error) or signals.stopping()):
             raise KeyboardInterrupt from error
+    if error is not None:
         summary["report_path"] = None
         why = (error.strerror if isinstance(error, OSError) and error.strerror
                else " ".join(str(error).split()) or type(error).__name__)
@@ -277,26 +277,45 @@ def _write_report(summary: dict, folder, write) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _signals_seen():
-    """The numbers of the signals that reached this process in the block (filled as it
-    ends), whatever their handlers did: through the wakeup fd, so no handler is changed."""
-    seen: list[int] = []
-    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
-        yield seen
-        return
-    read, write = os.pipe()
-    os.set_blocking(read, False)
-    os.set_blocking(write, False)
-    old = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-    try:
-        yield seen
-    finally:
-        signal.set_wakeup_fd(old)
-        with contextlib.suppress(BlockingIOError):
-            seen.extend(os.read(read, 4096))
-        os.close(read)
-        os.close(write)
+class _SignalsSeen:
+    """The signals that reach this process in the block, whatever their handlers do with
+    them (a C extension may turn the KeyboardInterrupt of one into its own error, its cause
+    lost): read through the wakeup fd, so no handler is changed. POSIX, main thread."""
+
+    def __init__(self):
+        self._numbers, self._pipe, self._old = set(), None, None
+
+    def __enter__(self):
+        if os.name == "posix" and threading.current_thread() is threading.main_thread():
+            try:
+                self._pipe = os.pipe()
+                for fd in self._pipe:
+                    os.set_blocking(fd, False)
+                self._old = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
+            except BaseException:
+                self._close()
+                raise
+        return self
+
+    def __exit__(self, *exc):
+        self._close()
+        return False
+
+    def stopping(self) -> bool:
+        """Whether Ctrl-C, SIGTERM or SIGHUP came so far."""
+        if self._pipe is not None:
+            with contextlib.suppress(BlockingIOError):
+                self._numbers.update(os.read(self._pipe[0], 4096))
+        return bool(self._numbers & {signal.SIGINT, *_ENDING_SIGNALS})
+
+    def _close(self) -> None:
+        if self._pipe is None:
+            return
+        pipe, self._pipe = self._pipe, None
+        if self._old is not None:
+            signal.set_wakeup_fd(self._old)
+        for fd in pipe:
+            os.close(fd)
 
 
 def _after_report(args, failed: str | None) -> int:
@@ -1636,6 +1655,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args, as_program: bool = False) -> int:
     """``args.func(args)``, its errors as one line and an exit code."""
+    with _SignalsSeen() as signals:
+        return _run_checked(args, signals, as_program)
+
+
+def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
@@ -1644,7 +1668,8 @@ def _run_command(args, as_program: bool = False) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
         return 141  # the shell's code for a process ended by SIGPIPE
     except USER_ERRORS as exc:
-        if _interrupt_in(exc):  # a signal that came out as an extension's ValueError
+        # a signal that came out as an extension's ValueError (its cause kept, or not)
+        if _interrupt_in(exc) or signals.stopping():
             return _stopped()
         # a bug's ValueError too; and one raised importing a module (no input of the
         # user's is read there: Python 3.13 refusing a docstring said "bad input", exit 2)
@@ -1707,11 +1732,19 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
+# hplab's own packages: an error raised as one of their modules is imported is a bug
+_OWN_PACKAGES = tuple(str(Path(__file__).resolve().parent / name) + os.sep
+                      for name in ("nets", "data", "study", "analyses", "reports"))
+
+
 def _raised_importing(exc: BaseException) -> bool:
-    """Whether ``exc`` came from a module's body, as it was imported (a lazy import)."""
+    """Whether ``exc`` came from the body of one of hplab's own modules, as it was imported
+    (a lazy import). Another library's may read the user's settings there (matplotlib
+    checks MPLBACKEND): bad input still."""
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_name == "<module>":
+        code = tb.tb_frame.f_code
+        if code.co_name == "<module>" and code.co_filename.startswith(_OWN_PACKAGES):
             return True
         tb = tb.tb_next
     return False

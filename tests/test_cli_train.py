@@ -211,6 +211,7 @@ def test_an_error_raised_importing_a_module_is_a_bug_not_bad_input(tmp_path, mon
     (tmp_path / "brokenpkg" / "__init__.py").write_text("from . import part\n")
     (tmp_path / "brokenpkg" / "part.py").write_text("raise ValueError('broken at import')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(hplab, "_OWN_PACKAGES", (str(tmp_path / "brokenpkg") + os.sep,))
 
     def lazy_import(args):
         importlib.import_module("brokenpkg")
@@ -220,20 +221,29 @@ def test_an_error_raised_importing_a_module_is_a_bug_not_bad_input(tmp_path, mon
 
     with pytest.raises(ValueError, match="broken at import"):  # a traceback, exit 1
         hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import))
+    # review: another library's module may check the user's settings as it is imported
+    # (matplotlib's MPLBACKEND): bad input, as before
+    monkeypatch.setattr(hplab, "_OWN_PACKAGES", (str(tmp_path / "other") + os.sep,))
+    sys.modules.pop("brokenpkg", None)
+    sys.modules.pop("brokenpkg.part", None)
+    assert hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import)) == 2
+    assert capsys.readouterr().err == "hplab train: error: broken at import\n"
     assert hplab._run_command(types.SimpleNamespace(command="train", func=bad_input)) == 2
     assert capsys.readouterr().err == "hplab train: error: --lr must be > 0\n"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the wakeup fd of POSIX signals")
-def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_report():
+def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_report(
+        monkeypatch, capsys):
     # QA: once in ~15 Ctrl-C during a study report, matplotlib's C code turned the interrupt
     # into "Invalid affine transformation matrix" without its cause: "the report could not
     # be written", exit 2, where the command was stopped (130)
     import signal
+    import types
 
-    def interrupted_in_c():
+    def interrupted_in_c(signum=signal.SIGINT):
         try:
-            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signum)
             time.sleep(1)
         except KeyboardInterrupt:
             error = ValueError("Invalid affine transformation matrix")
@@ -249,6 +259,21 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
     assert hplab._write_report(summary, "runs/x", full_disk) == (
         "the report could not be written in runs/x (No space left on device)")
     assert summary == {"report_path": None}
+    # review: anywhere in a command (`study report` writes its report itself), and SIGTERM
+    # (a background job's stop) as Ctrl-C
+    def command(args):
+        interrupted_in_c(args.signum)
+
+    assert hplab._run_command(types.SimpleNamespace(command="study", func=command,
+                                                    signum=signal.SIGINT)) == 130
+    monkeypatch.setattr(hplab, "_terminated", [])
+    old = signal.signal(signal.SIGTERM, hplab._terminate)
+    try:
+        assert hplab._run_command(types.SimpleNamespace(command="study", func=command,
+                                                        signum=signal.SIGTERM)) == 143
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert capsys.readouterr().err == "hplab: interrupted\nhplab: terminated\n"
     assert signal.set_wakeup_fd(-1) == -1  # the process's own wakeup fd is back (none)
 
 
