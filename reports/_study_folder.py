@@ -75,13 +75,22 @@ def _moved_here(info, where, created: str | None) -> bool:
 
 def _same_place(source: str, path: Path) -> bool:
     """Whether the storage file ``path`` sits in the project folder (the working folder,
-    which holds ``runs/``) where the file ``source`` sat in its own: the path from the
-    working folder to it ends ``source``."""
+    which holds ``runs/``) where the file ``source`` sat in its own: ``source`` ends with
+    the path from the working folder to ``path``, and no longer end of it names a file
+    here (``/old/bk/st.db`` moved to ``bk/st.db``, not to a copy ``st.db`` beside it)."""
     try:
-        inside = Path(path).resolve().relative_to(Path.cwd().resolve())
+        cwd = Path.cwd().resolve()
+        inside = Path(path).resolve().relative_to(cwd)
     except (ValueError, OSError):  # outside the project folder; no working folder
         return False
-    return Path(source).parts[-len(inside.parts):] == inside.parts
+    parts = Path(source).parts
+    if parts[-len(inside.parts):] != inside.parts:
+        return False
+    try:
+        return not any(cwd.joinpath(*parts[-k:]).exists()
+                       for k in range(len(inside.parts) + 1, len(parts)))
+    except OSError:  # a folder on the way this user cannot enter
+        return False
 
 
 def _gone_file(source: str | None) -> bool:

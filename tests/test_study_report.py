@@ -1686,3 +1686,26 @@ def test_the_saved_spec_runs_every_trial_after_a_lowered_budget(spec_file, tmp_p
     study.run_study(saved, storage=str(again), progress=False)
     assert [t.values for t in trials_of(again, "lowered")] == \
         [t.values for t in trials_of(db, "lowered")]
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_moved_project_gives_a_report_to_the_file_that_moved_not_to_a_copy(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # review: after a move, a copy st.db beside the moved bk/st.db took bk/st.db's report
+    # (the recorded /a/bk/st.db ends with st.db too) and its next report replaced it
+    path = spec_file("nest", n_trials=1, pruner="none")
+    (tmp_path / "a" / "bk").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "a")
+    assert hplab.main(["study", "run", str(path), "--storage", "bk/st.db", "--json"]) == 0
+    shutil.copy("bk/st.db", "st.db")
+    shutil.move(tmp_path / "a", tmp_path / "b")
+    monkeypatch.chdir(tmp_path / "b")
+    capsys.readouterr()
+
+    def report_of(storage):
+        assert hplab.main(["study", "show", "nest", "--storage", storage, "--json"]) == 0
+        found = json.loads(capsys.readouterr().out)["report_path"]
+        return found and Path(found).resolve()
+
+    assert report_of("st.db") is None
+    assert report_of("bk/st.db") == (tmp_path / "b/runs/studies/nest/report.html").resolve()
