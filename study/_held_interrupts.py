@@ -33,7 +33,8 @@ class HeldInterrupts:
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            HeldInterrupts.raise_final()  # the process is ending: no new work
+            if HeldInterrupts._final is not None:  # the process is ending: no new work
+                raise HeldInterrupts._final
             HeldInterrupts._active.append(self)
             old = signal.getsignal(signal.SIGINT)
             if old is signal.default_int_handler:  # leave ignored/custom handlers alone
@@ -67,11 +68,21 @@ class HeldInterrupts:
         HeldInterrupts._active[-1]._interrupt(interrupt)
 
     @staticmethod
+    def forget_final() -> None:
+        """No interrupt ends this process (a pool worker starting a new task)."""
+        HeldInterrupts._final = None
+
+    @staticmethod
     def raise_final() -> None:
         """Raise the interrupt that ends this process, if one came (see `deliver`): a
-        check for long work no `allow` interrupts, such as a trial's training."""
-        if HeldInterrupts._final is not None:
-            raise HeldInterrupts._final
+        check for long work no `allow` interrupts, such as a trial's training. Held from
+        then on, as one raised by the handler is (whether or not C code dropped that one):
+        a copy waits while the trial records this one."""
+        if HeldInterrupts._final is None:
+            return
+        if HeldInterrupts._active:
+            HeldInterrupts._active[-1]._holding = True
+        raise HeldInterrupts._final
 
     def _handler(self, signum, frame):
         self._interrupt(KeyboardInterrupt)

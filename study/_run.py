@@ -130,6 +130,8 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         again.start()
 
     if in_main:
+        # a worker loky reuses (a notebook's next pool) starts with no interrupt pending
+        HeldInterrupts.forget_final()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, terminate)
         old_hook, sys.unraisablehook = sys.unraisablehook, lost
@@ -145,8 +147,10 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         return -1, False
     finally:
         if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # SIGTERM first: one landing in here ends the process (its handler, raising
+            # out of this block, left it alive in loky's loop, refusing every later task)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             sys.unraisablehook = old_hook
             if terminated:  # its parent is gone (or it was asked to end): end now
                 signal.raise_signal(signal.SIGTERM)

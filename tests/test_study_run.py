@@ -913,6 +913,35 @@ def test_a_copy_of_a_held_interrupt_waits_while_the_trial_records_it():
     assert steps == ["recorded"]
 
 
+def test_a_final_interrupt_raised_at_a_checkpoint_holds_the_copies_that_follow():
+    # review: the interrupt ending a pool worker, raised again at a training checkpoint
+    # (C code dropped it), let a copy that followed break into the trial's record
+    from study._held_interrupts import HeldInterrupts
+    from study._record import ParentDied
+
+    steps = []
+    try:
+        with pytest.raises(KeyboardInterrupt):  # the copy, raised when the worker leaves
+            with HeldInterrupts() as interrupts:
+                interrupts.allow()  # in a trial's training
+                HeldInterrupts._final = ParentDied  # delivered, then dropped by C code
+                with pytest.raises(ParentDied):
+                    HeldInterrupts.raise_final()  # the next checkpoint
+                os.kill(os.getpid(), signal.SIGINT)  # a copy, while the trial records it
+                time.sleep(0.1)
+                steps.append("recorded")
+        assert steps == ["recorded"]
+        with pytest.raises(ParentDied):  # the process is ending: no new work
+            with HeldInterrupts():
+                steps.append("new work")
+        assert steps == ["recorded"]
+    finally:
+        HeldInterrupts.forget_final()
+    with HeldInterrupts():  # a worker's next task (forget_final) starts afresh
+        steps.append("next task")
+    assert steps == ["recorded", "next task"]
+
+
 def _dropped_in_a_callback(deliver):
     """``deliver`` (a signal's handler) runs while a weakref callback does: Python prints
     the interrupt it raises there and drops it."""
