@@ -127,6 +127,8 @@ def study_deleted(exc: BaseException | None, storage, name: str) -> bool:
     study ``name`` was deleted from ``storage`` meanwhile (``optuna.delete_study`` from
     another process). Asked of the storage: any other KeyError is not one."""
     seen = set()
+    # the context too where it was suppressed (`from None`): a worker's own one-line error
+    # raised from the KeyError, met again by the run around it, is still this one
     while exc is not None and id(exc) not in seen and not isinstance(exc, KeyError):
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__

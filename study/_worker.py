@@ -247,9 +247,9 @@ def stored_n_trials(study, default: int) -> int:
 
 @contextlib.contextmanager
 def deleted_as_error(storage, where: StorageURL, name: str):
-    """Study ``name`` deleted from ``storage`` while this worker runs it (optuna's
-    ``delete_study`` from another process): one `StorageError` that says so, not optuna's
-    KeyError ("Record does not exist.") with a traceback."""
+    """Study ``name`` deleted from ``storage`` while this worker (or the run around its
+    workers) uses it (optuna's ``delete_study`` from another process): one `StorageError`
+    that says so, not optuna's KeyError ("Record does not exist.") with a traceback."""
     try:
         yield
     except Exception as exc:
