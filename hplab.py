@@ -293,24 +293,29 @@ class _SignalsSeen:
                     os.set_blocking(fd, False)
                 self._old = signal.set_wakeup_fd(self._pipe[1], warn_on_full_buffer=False)
             except BaseException:
-                self._close()
+                self.close()
                 raise
         return self
 
     def __exit__(self, *exc):
-        self._close()
+        self.close()
         return False
 
     def stopping(self) -> bool:
         """Whether Ctrl-C, SIGTERM or SIGHUP came so far."""
+        self._read()
+        return bool(self._numbers & {signal.SIGINT, *_ENDING_SIGNALS})
+
+    def _read(self) -> None:
         if self._pipe is not None:
             with contextlib.suppress(BlockingIOError):
                 self._numbers.update(os.read(self._pipe[0], 4096))
-        return bool(self._numbers & {signal.SIGINT, *_ENDING_SIGNALS})
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Stop watching (what came is kept); again, nothing."""
         if self._pipe is None:
             return
+        self._read()
         pipe, self._pipe = self._pipe, None
         if self._old is not None:
             signal.set_wakeup_fd(self._old)
@@ -1655,8 +1660,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_command(args, as_program: bool = False) -> int:
     """``args.func(args)``, its errors as one line and an exit code."""
-    with _SignalsSeen() as signals:
+    signals = _SignalsSeen()
+    try:
+        try:
+            signals.__enter__()
+        except KeyboardInterrupt:  # a signal as the command starts: it stops it
+            return _stopped()
         return _run_checked(args, signals, as_program)
+    finally:
+        # done: a signal pending as the command returned runs its handler in here; its
+        # KeyboardInterrupt is dropped, the result stands (as in main, which then sets the
+        # signals aside)
+        while True:
+            try:
+                signals.close()
+                break
+            except KeyboardInterrupt:
+                pass
 
 
 def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
