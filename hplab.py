@@ -286,6 +286,10 @@ class _SignalsSeen:
         self._numbers, self._pipe, self._old = set(), None, None
 
     def __enter__(self):
+        return self.open()
+
+    def open(self) -> _SignalsSeen:
+        """Start watching (see `close`)."""
         if os.name == "posix" and threading.current_thread() is threading.main_thread():
             try:
                 self._pipe = os.pipe()
@@ -1663,7 +1667,7 @@ def _run_command(args, as_program: bool = False) -> int:
     signals = _SignalsSeen()
     try:
         try:
-            signals.__enter__()
+            signals.open()
         except KeyboardInterrupt:  # a signal as the command starts: it stops it
             return _stopped()
         return _run_checked(args, signals, as_program)
