@@ -130,8 +130,9 @@ def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
     # names only optuna gives its tables (an app may well have "studies" or "trials")
     optuna_only = tables & {"version_info", "study_directions", "trial_values", "trial_params"}
     # a first run stopped while optuna made its tables (Ctrl-C) left some and no study:
-    # optuna makes the rest, so that is a new storage, not a damaged one
-    if not tables or (tables <= optuna_tables and optuna_only and not studies):
+    # optuna makes the rest, so that is a new storage, not a damaged one (all of them and no
+    # study: a storage whose studies were deleted, read as holding none)
+    if not tables or (tables < optuna_tables and optuna_only and not studies):
         return (f"no storage at {path} (an SQLite database without a study; "
                 f"{missing_hint})") if read_only else None
     missing = sorted(optuna_tables - tables)

@@ -971,6 +971,24 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
+def test_a_storage_whose_studies_were_all_deleted_holds_none(tmp_path, capsys, spec_file):
+    # `study list` on a database whose only study optuna.delete_study removed said "no
+    # storage at ... (an SQLite database without a study)", exit 2: it has none to list
+    db = tmp_path / "all.db"
+    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=1)), "--storage",
+                       str(db), "--no-report"]) == 0
+    optuna.delete_study(study_name="gone", storage=f"sqlite:///{db}")
+    capsys.readouterr()
+    assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert hplab.main(["study", "show", "gone", "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (f"hplab study: error: no study 'gone' in "
+                                       f"sqlite:///{db}; studies there: none\n")
+    assert hplab.main(["study", "run", str(spec_file("next", n_trials=2)), "--storage",
+                       str(db), "--no-report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_complete"] == 2
+
+
 def test_a_cursor_an_interrupt_closed_is_closed_quietly(tmp_path, caplog):
     # Ctrl-C in a pool worker's read closed its connection; SQLAlchemy then failed to
     # close the cursor and printed "Error closing cursor" with two tracebacks to stderr
