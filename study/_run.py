@@ -8,14 +8,8 @@ in the study.
 
 from __future__ import annotations
 
-import _thread
-import contextlib
-import logging
-import multiprocessing
 import numbers
 import os
-import signal
-import sys
 import threading
 import time
 import uuid
@@ -28,7 +22,7 @@ import data
 
 from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
-from ._record import INTERRUPTED, RECORD_ATTR, ParentDied, trial_info
+from ._record import INTERRUPTED, RECORD_ATTR, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
@@ -45,12 +39,11 @@ from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
-    HeldInterrupts,
     deleted_as_error,
     quiet_optuna,
-    run_worker,
     stored_n_trials,
 )
+from ._worker_pool import run_on_pool, timed_worker
 
 
 def cores() -> int:
@@ -77,151 +70,6 @@ def close_interrupted(storage, study, run_id: str) -> int:
     return closed
 
 
-def _timed_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
-    """`run_worker` with the spec's ``timeout`` (which it counts from when it can start
-    trials); returns the trials it ran and whether the timeout passed."""
-    started = time.time()  # its deadline is this or later: past it, it had passed
-    ran = run_worker(*args, timeout=timeout, **kwargs)
-    return ran, timeout is not None and time.time() >= started + timeout
-
-
-def _parent_gone(parent: int, wait: float = 1.0) -> bool:
-    """Whether this process's parent ``parent`` died, waiting up to ``wait`` seconds to be
-    sure: the death signal comes as the parent's thread that started this process exits,
-    and while its other threads are still dying this process is still theirs (a parent
-    killed with SIGKILL was taken for a `kill` of this worker)."""
-    end = time.monotonic() + wait
-    while os.getppid() == parent:
-        if time.monotonic() >= end:
-            return False
-        time.sleep(0.01)
-    return True
-
-
-def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
-    """`_timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
-    joblib does not kill its siblings while they close their own trials. SIGTERM (sent
-    when the parent dies) interrupts it the same way, then ends the process."""
-    from nets._pool import release_interrupts
-
-    in_main = threading.current_thread() is threading.main_thread()
-    terminated, parent = [], os.getppid()
-
-    def terminate(signum, frame):
-        terminated.append(signum)
-        # its trial records the interrupt, as for Ctrl-C; and why, when the parent is gone.
-        # Final: raised once more wherever the worker goes on, if C code dropped it (as a
-        # Cython module's import does, lazily importing numpy.random in the sampler: the
-        # orphan then ran the study's every trial left)
-        HeldInterrupts.deliver(frame, ParentDied if _parent_gone(parent) else
-                               KeyboardInterrupt, final=True)
-
-    def lost(unraisable):
-        # an interrupt raised while a weakref callback or a __del__ ran (the garbage an
-        # import leaves, outside any trial) is printed and dropped there: the orphan then
-        # ran the study's every trial left. Delivered again, a moment later, from another
-        # thread (raised while this hook runs, it would be dropped too)
-        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-            old_hook(unraisable)
-            return
-        again = threading.Timer(0.01, _thread.interrupt_main,
-                                (signal.SIGTERM if terminated else signal.SIGINT,))
-        again.daemon = True
-        again.start()
-
-    if in_main:
-        # a worker loky reuses (a notebook's next pool) starts with no interrupt pending
-        HeldInterrupts.forget_final()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, terminate)
-        old_hook, sys.unraisablehook = sys.unraisablehook, lost
-        # this process is the pool's: a Ctrl-C landing while SQLAlchemy's pool resets a
-        # connection is logged there with a traceback, above the command's "interrupted"
-        # (as `hplab` quiets its own process)
-        logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-    try:
-        if in_main:  # a Ctrl-C that came while this process started is raised here
-            release_interrupts()
-        return _timed_worker(timeout, *args, **kwargs)
-    except KeyboardInterrupt:
-        return -1, False
-    finally:
-        if in_main:  # back in loky's idle loop, a late copy of Ctrl-C must not kill us
-            # SIGTERM first: one landing in here ends the process (its handler, raising
-            # out of this block, left it alive in loky's loop, refusing every later task)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            sys.unraisablehook = old_hook
-            if terminated:  # its parent is gone (or it was asked to end): end now
-                signal.raise_signal(signal.SIGTERM)
-
-
-class _FirstInterruptToWorkers:
-    """While the pool runs, a first Ctrl-C is passed on to the worker processes, which
-    record their trials as interrupted and return; a second one kills them, which aborts
-    the pool at once. (A terminal's Ctrl-C already reaches the whole process group: the
-    copy is harmless, workers hold interrupts outside their trials and while they record
-    one.)"""
-
-    def __init__(self):
-        self.interrupted, self._old = False, None
-
-    def __enter__(self):
-        # a background job's ignored SIGINT (or a caller's own handler) stays as it is
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-            self._old = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def __exit__(self, *exc):
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
-        return False
-
-    def _handler(self, signum, frame):
-        # never a KeyboardInterrupt raised here: Python runs the handler between any two
-        # bytecodes, and one raised inside loky's `with shutdown_lock:` left the lock held;
-        # the command printed "interrupted", then hung at exit on it (a weakref callback)
-        stop = getattr(signal, "SIGKILL", signal.SIGTERM) if self.interrupted else signal.SIGINT
-        self.interrupted = True
-        for child in multiprocessing.active_children():
-            with contextlib.suppress(OSError):
-                os.kill(child.pid, stop)
-
-
-def _pool(spec, where, workers, run_id, threads, dataset) -> bool:
-    """Run ``spec``'s study on a pool of ``workers`` processes, all training on
-    ``dataset`` (the data this process loaded and checked); whether the spec's timeout
-    ended any of them."""
-    from joblib import Parallel, delayed
-
-    from nets._pool import HeldStartLoky
-
-    backend = HeldStartLoky()
-    with _FirstInterruptToWorkers() as guard:
-        try:
-            ran = Parallel(n_jobs=workers, backend=backend)(
-                delayed(_pool_worker)(spec.timeout, spec, where, run_id=run_id,
-                                      threads=threads, dataset=dataset)
-                for _ in range(workers))
-        except Exception:
-            # a second Ctrl-C killed the workers; or, where workers cannot hold a Ctrl-C
-            # until their handler is set (Windows), one that reached them still starting
-            # broke the pool: an interrupt all the same
-            if not guard.interrupted:
-                raise
-            ran = None
-        interrupted = guard.interrupted or any(n == -1 for n, _ in ran)
-        if interrupted:
-            # its workers returned, but one may have been stopped while importing (optuna,
-            # sqlalchemy): not reused by the next run in this process (a notebook's). In
-            # the guard: a Ctrl-C must not break into loky's locks here either
-            backend.kill_workers()
-    if interrupted:
-        raise KeyboardInterrupt
-    return any(timed_out for _, timed_out in ran)
-
-
 def local_workers(workers) -> int:
     """``workers`` as a number of processes: -1 is one per core (as for the analyses)."""
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or (
@@ -242,7 +90,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
-            timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
+            timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
                                       on_trial=bar.refresh, dataset=dataset)[1]
             bar.refresh_quietly()
             return timed_out
@@ -251,7 +99,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         poller.start()
         try:
             # the data checked here, unless too large to keep (`for_workers`)
-            timed_out = _pool(spec, where, workers, run_id, max(1, cores() // workers),
+            timed_out = run_on_pool(spec, where, workers, run_id, max(1, cores() // workers),
                               dataset)
         except Exception as exc:
             if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
@@ -261,7 +109,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             bar.say(f"hplab: a worker process died ({exc.__class__.__name__}); finishing "
                     "the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
-            timed_out = _timed_worker(spec.timeout, spec, where, run_id=run_id,
+            timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
                                       dataset=dataset)[1]
         finally:
             stop.set()

@@ -9,11 +9,9 @@ any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import os
 import re
-import stat
 import time
 import urllib.parse
 import warnings
@@ -25,7 +23,7 @@ import optuna
 import nets
 
 from ._errors import StorageError
-from ._journal_file import check_last_line, open_journal
+from ._journal_file import open_journal
 from ._schema_version import open_rdb_storage
 from ._sqlite_file import (
     SQLITE_BUSY_TIMEOUT,
@@ -38,6 +36,7 @@ from ._sqlite_file import (
     unwritable_message,
 )
 from ._storage_errors import failure_text
+from ._storage_files import check_journal, create_storage_file, special_file
 from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
@@ -191,7 +190,7 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     it is, without its -wal/-shm files; otherwise such a file is refused, naming what is not
     writable.
     """
-    special = where.path is not None and _special_file(where.path)
+    special = where.path is not None and special_file(where.path)
     if special:  # reading one waits for a writer that never comes
         raise StorageError(f"storage {where.path} is {special}, not a file; give a file path")
     if where.path is not None and where.path.is_dir():  # sqlite:////: "'/' has an empty name"
@@ -210,14 +209,14 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
             raise StorageError(f"storage {exc}; give a path in a folder") from None
         except OSError as exc:  # a read-only folder, or another user's
             raise StorageError(f"storage {exc}") from None
-        _create_file(where)
+        create_storage_file(where)
     elif (not create and where.kind == "sqlite" and where.path is not None
           and where.path.is_file() and where.path.stat().st_size == 0):
         # an empty file holds no study; opening it would write optuna's tables into it
         raise StorageError(f"no storage at {where.path} (an empty file; "
                            f"{where.missing_hint})")
     if where.kind == "journal":
-        _check_journal(where.path, appends=not read_only)
+        check_journal(where.path, appends=not read_only)
         return open_journal(where.path)
     kwargs = {}
     if heartbeat_interval:
@@ -360,25 +359,6 @@ def release(storage) -> None:
         engine.dispose()
 
 
-def _create_file(where: StorageURL) -> None:
-    """Make the new file ``where.path`` now, with the mode the umask gives (a shared
-    folder's umask 002: the group may write it). SQLite made it 0644 whatever the umask,
-    and its -wal and -shm files copy that mode: the group could not run the study.
-    Another process making it at the same time is fine: theirs is kept."""
-    folder = where.path.parent
-    if not os.access(folder, os.W_OK):  # SQLite said only "unable to open database file"
-        raise StorageError(f"cannot make storage {where.path}: its folder {folder} is not "
-                           "writable; make it writable, or give a path in a writable folder")
-    if where.kind != "sqlite":  # optuna makes a journal with the umask's mode
-        return
-    try:  # O_EXCL: never a descriptor of an existing file (closing one drops its locks)
-        os.close(os.open(where.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    except FileExistsError:
-        pass
-    except OSError as exc:  # a read-only mount that os.access did not tell
-        raise StorageError(f"cannot make storage {where.path}: {exc.strerror}") from None
-
-
 def _lost_creation_race(exc: BaseException) -> bool:
     """Whether opening failed because another process created optuna's tables meanwhile.
 
@@ -390,52 +370,3 @@ def _lost_creation_race(exc: BaseException) -> bool:
 
     return (isinstance(exc, sa_exc.IntegrityError)
             or (isinstance(exc, sa_exc.DBAPIError) and "already exists" in str(exc)))
-
-
-def _check_journal(path: Path, appends: bool = False) -> None:
-    """Refuse an existing file that is not an optuna journal: optuna would append to it.
-    Before a command ``appends``, refuse too one whose last line is broken."""
-    if not path.is_file() or not path.stat().st_size:
-        return
-    if storage_kind(path) != "journal":
-        raise StorageError(f"{path} is not an optuna journal file; give another path")
-    if appends:
-        # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
-        # the data was loaded, and named the file where its folder was read-only
-        if not os.access(path, os.W_OK):  # a copy would keep its mode: no advice to copy
-            raise StorageError(f"cannot write {path}: the file is read-only; make it "
-                               "writable (chmod u+w) to run or join its study")
-        if not os.access(path.parent, os.W_OK):
-            raise StorageError(f"cannot write {path}: its folder {path.parent} is not "
-                               "writable (the journal itself is fine; its lock files go "
-                               f"beside it); make it writable, or copy {path.name} to a "
-                               "writable folder")
-        check_last_line(path)
-
-
-def _special_file(path: Path) -> str | None:
-    """``"a named pipe"``, ``"a socket"`` or ``"a device"`` for such a file at ``path``;
-    None for anything else (a file, a folder, nothing)."""
-    try:
-        mode = path.stat().st_mode
-    except (OSError, ValueError):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return None
-
-
-def storage_kind(path: Path) -> str | None:
-    """``sqlite`` or ``journal`` when the file at ``path`` is one (by its first bytes)."""
-    with path.open("rb") as f:
-        first = f.readline(1 << 20)
-    if first.startswith(b"SQLite format 3\x00"):
-        return "sqlite"
-    try:
-        return "journal" if "op_code" in json.loads(first) else None
-    except (ValueError, TypeError):  # not JSON, or JSON that is not an object
-        return None

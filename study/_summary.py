@@ -23,9 +23,9 @@ from ._storage import (
     open_storage,
     release,
     resolve_storage,
-    storage_kind,
 )
 from ._storage_errors import storage_errors
+from ._storage_files import storage_kind
 from ._trial_times import trial_times
 from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 

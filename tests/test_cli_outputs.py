@@ -249,8 +249,8 @@ def test_the_program_hides_the_pools_interrupt_tracebacks():
     assert done.returncode == 0 and json.loads(done.stdout) and done.stderr == ""
     # and its pool's workers, which the parent's setting does not reach
     done = subprocess.run([sys.executable, "-c", (
-        "import logging, study._run as run\n"
-        "run._timed_worker = lambda *a, **k: (logging.getLogger(\n"
+        "import logging, study._worker_pool as run\n"
+        "run.timed_worker = lambda *a, **k: (logging.getLogger(\n"
         "    'sqlalchemy.pool.impl.QueuePool').getEffectiveLevel(), False)\n"
         "print(run._pool_worker(None)[0])")], capture_output=True, text=True, cwd=root)
     assert done.stdout == f"{logging.CRITICAL}\n", done.stderr

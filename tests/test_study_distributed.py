@@ -666,7 +666,7 @@ def test_a_second_ctrl_c_kills_the_workers_and_raises_nothing_mid_call():
     # hung at exit on it (seen once in a full run, and left running for an hour)
     import multiprocessing
 
-    from study._run import _FirstInterruptToWorkers
+    from study._worker_pool import _FirstInterruptToWorkers
 
     ready = multiprocessing.Event()
     worker = multiprocessing.Process(target=_outlive_ctrl_c, args=(ready,), daemon=True)

@@ -268,7 +268,7 @@ def test_the_launcher_drops_large_data_its_worker_processes_load(spec_file, tmp_
     import study._run_data as run_data
 
     monkeypatch.setattr(run_data, "LARGE_BYTES", 1 << 20)  # coin below: 1.9 MB of arrays
-    held = data_alive_at(run_module, "_pool")
+    held = data_alive_at(run_module, "run_on_pool")
     spec = study.load_spec(spec_file("drop", n_trials=2, dataset="coin?n_train=150000",
                                      max_epochs=2, fixed={"batch_size": 4096,
                                                           "checkpoint": 1}))
@@ -291,13 +291,13 @@ def _before_the_pool(monkeypatch, step):
     """Run ``step()`` in the launching process just before its pool starts."""
     import study._run as run_module
 
-    real_pool = run_module._pool
+    real_pool = run_module.run_on_pool
 
     def pool(*args, **kwargs):
         step()
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(run_module, "_pool", pool)
+    monkeypatch.setattr(run_module, "run_on_pool", pool)
 
 
 # pickled to each worker; 1.1 MB arrays, which joblib memory-maps
@@ -1005,7 +1005,7 @@ def test_a_pool_workers_sigterm_that_c_code_dropped_still_ends_it(spec_file, tmp
     target = {"sampler": "study._worker.load_study", "training": "nets.train"}[when]
     module, name = target.rsplit(".", 1)
     code = f"""
-import importlib, signal, time, study, study._run as run
+import importlib, signal, time, study, study._worker_pool as run
 module = importlib.import_module({module!r})
 real, dropped = module.{name}, []
 

@@ -1,0 +1,74 @@
+"""The imbalance report's tables: the ranking with its intervals, each strategy's
+threshold metrics at 0.5 and at the tuned threshold, and its ROC and PR areas."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+#: Threshold metrics compared at 0.5 and at the tuned threshold.
+THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
+#: The thresholds every strategy is scored at: 0.5 and the one tuned on validation.
+THRESHOLDS = ("0.5", "tuned")
+
+
+def _interval(lo, hi) -> str:
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return "–"
+    return f"[{lo:.3f}, {hi:.3f}]"
+
+
+#: What pr_auc is, wherever it is named: not the trapezoid area the name suggests.
+PR_AUC_NOTE = ("pr_auc is average precision (scikit-learn's average_precision_score): the "
+               "step-wise area under the precision-recall curve, not the trapezoid.")
+
+
+def metric_note(metric: str) -> str:
+    return f" {PR_AUC_NOTE}" if metric == "pr_auc" else ""
+
+
+def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
+    out = rank[["rank", "strategy", "label", "mean"]].copy()
+    out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
+                                                            strict=True)]
+    if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
+        out["tuned threshold"] = rank["tuned_threshold"]
+        out["at tuned threshold"] = rank["tuned_mean"]
+    out["status"] = rank["status"]
+    out["reason"] = rank["reason"]
+    return out
+
+
+def threshold_table(result, ratio: str) -> pd.DataFrame:
+    s = result.summary_frame()
+    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & s["metric"].isin(THRESHOLD_METRICS)]
+    wide = s.pivot_table(index="strategy", columns=["metric", "threshold"], values="mean",
+                         sort=False, dropna=False)
+    rows = []
+    for strategy in result.strategies:
+        if strategy not in wide.index:
+            continue
+        row = {"strategy": strategy}
+        for metric in THRESHOLD_METRICS:
+            for thr in THRESHOLDS:
+                key = (metric, thr)
+                row[f"{metric} @{thr}"] = wide.loc[strategy, key] if key in wide else math.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def areas_table(result, ratio: str) -> pd.DataFrame:
+    """Each strategy's mean ROC-AUC and PR-AUC over seeds with their 95 % intervals: the
+    numbers the curves figure shows only as areas."""
+    s = result.summary_frame()
+    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["threshold"] == "0.5")]
+    rows = []
+    for strategy, g in s.groupby("strategy", sort=False):
+        row = {"strategy": strategy}
+        for metric in ("roc_auc", "pr_auc"):
+            m = g[g["metric"] == metric].iloc[0]
+            row[metric] = m["mean"]
+            row[f"{metric} 95 % interval"] = _interval(m["ci_low"], m["ci_high"])
+        rows.append({**row, "seeds": int(g["n"].iloc[0])})
+    return pd.DataFrame(rows)

@@ -1,0 +1,156 @@
+"""The study report's words: its headline, status badge, outcome sentence, captions, the
+spec's settings as the page lists them, and the time trials ran."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ._study_folder import _finished_of
+from .design import format_seconds, format_setting
+
+# what the Pareto front leaves out, said once (a tie on one objective is not "beaten")
+DOMINATED = "none is at least as good on every objective and better on one"
+_MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
+
+
+OUTCOMES_CAPTION = (
+    "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones stopped "
+    "themselves (loss exploded) and count as pruned; errors and dead workers fail. A dead "
+    "worker's trial is retried, so its retry holds its slot.")
+
+
+def why_best(spec, summary) -> str:
+    """With several objectives, the sentence saying which front member is the best trial
+    (`study.study_summary`'s rule); empty with one."""
+    if not spec.multi_objective:
+        return ""
+    front = [p["number"] for p in summary["pareto_front"]]
+    if len(front) == 1:
+        return f"It is the only trial on the Pareto front: {DOMINATED.replace('none', 'no other')}."
+    listed = ", ".join(f"#{n}" for n in front[:_MAX_LISTED])
+    more = f" and {len(front) - _MAX_LISTED} more" if len(front) > _MAX_LISTED else ""
+    most = "highest" if spec.directions[0] == "maximize" else "lowest"
+    return (f"Of the {len(front)} trials on the Pareto front ({listed}{more}), this is the "
+            f"one with the {most} {spec.metrics[0]}, the first metric.")
+
+
+def pareto_caption(metrics) -> str:
+    """The Pareto figure's caption: with more than two objectives, those not drawn."""
+    caption = f"{metrics[0]} against {metrics[1]}"
+    if len(metrics) == 2:
+        return caption + "; each point on the front is a best trade-off."
+    hidden = metrics[2:]
+    return (f"{caption}; {' and '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} not "
+            f"drawn. The front's points are those no trial dominates over all "
+            f"{len(metrics)} objectives, so one may look beaten in this plane: it is better on "
+            f"{' or '.join(hidden)}. pareto.csv holds every objective.")
+
+
+def one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if text.endswith(".") else text + "."
+
+
+def pruned_why(spec) -> str:
+    """What made the spec's pruner stop a trial (each compares at its own points)."""
+    if spec.pruner in ("hyperband", "successive_halving"):
+        return ("at each rung the pruner keeps only the best part of the trials that reached "
+                "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
+                "of another that goes on in a different bracket. Diverged trials end too.")
+    if spec.pruner in ("median", "percentile"):
+        return ("they were behind the median (percentile) of the earlier trials at the same "
+                "checkpoint. Diverged trials end too.")
+    return "by the pruner's rule, or because they diverged."
+
+
+def headline(summary, metric, trials) -> dict:
+    best = summary["best_value"]
+    best = best[0] if isinstance(best, list) else best
+    return {f"Best {metric}": best if best is not None else "–",
+            "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
+            else "–",
+            "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
+            "Pruned": summary["n_pruned"]}
+
+
+def subtitle(spec) -> str:
+    goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
+    return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {spec.pruner} pruner · "
+            f"up to {spec.max_epochs:g} epochs")
+
+
+def status(summary, n_trials: int) -> str:
+    """The badge: complete, stopped (budget left), or, finished without a complete trial
+    (no result, red): failed when trials failed, else no_complete_trial (all pruned;
+    "failed" beside "0 failed" would contradict the counts)."""
+    if summary["n_finished"] < n_trials:  # a report written mid-run says so
+        live = summary.get("n_running", 0) - summary.get("n_left", 0)
+        return "running" if live > 0 else "stopped"
+    if summary["n_complete"]:
+        return "complete"
+    return "failed" if summary["n_fail"] else "no_complete_trial"
+
+
+def outcome_text(summary) -> str:
+    text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
+            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")
+    left = summary.get("n_left", 0)
+    live = summary.get("n_running", 0) - left
+    text += f", {live} still running" if live > 0 else ""
+    text += (f", {left} left running by a worker that stopped (failed and run again "
+             "when the study resumes)." if left else ".")
+    if summary["problems"]:
+        worst = summary["problems"][0]
+        # an exception's message may end in a full stop; an ellipsis ("0.1, 0.2...") stays
+        reason = str(worst["reason"])
+        reason = reason if reason.endswith("...") else reason.rstrip(".") + "."
+        text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}"
+        if len(summary["problems"]) > 1:
+            text += " The tables of trials below give every trial's reason."
+    return text
+
+
+def spec_params(spec) -> dict:
+    """The spec's settings, every number whole (a rounded bound or fixed value is another
+    study: spec.toml beside the report is the file to run)."""
+    out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
+           "timeout": spec.timeout, "max_epochs": spec.max_epochs, "sampler": spec.sampler,
+           **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
+           "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()},
+           "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
+           "max_retry": spec.max_retry}
+    for p in spec.space.params:
+        out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
+    out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
+    return {k: format_setting(v) for k, v in out.items()}
+
+
+def _space_entry(p, per_layer: bool) -> str:
+    """``0 .. 0.0012345 step 0.00012345``, ``2 .. 16 (log), one per layer (width_0,
+    width_1...)`` or the choices."""
+    if p.choices:
+        return ", ".join(format_setting(c) if isinstance(c, float) else str(c) for c in p.choices)
+    text = f"{format_setting(p.low)} .. {format_setting(p.high)}"
+    text += f" step {format_setting(p.step)}" if p.step is not None else ""
+    text += " (log)" if p.log else ""
+    if p.name == "width" and per_layer:
+        text += ", one per layer (width_0, width_1...)"
+    return text
+
+
+def busy_time(timeline: pd.DataFrame) -> str:
+    """How long at least one trial was running: the union of the trials' intervals.
+
+    Not first start to last end: a study resumed a week later would say a week. Trials
+    of several workers that overlap count once.
+    """
+    if timeline.empty:
+        return "–"
+    busy, reach = 0.0, -math.inf
+    for start, end in timeline.sort_values("start")[["start", "end"]].itertuples(index=False):
+        start = max(start, reach)  # what an earlier trial already covered counts once
+        busy += max(0.0, end - start)
+        reach = max(reach, end)
+    return format_seconds(busy)

@@ -1,0 +1,84 @@
+"""A storage's file: what kind it is (SQLite, an optuna journal, a pipe, socket or device),
+making a new one with the umask's mode, refusing a journal that is not optuna's."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._errors import StorageError
+from ._journal_file import check_last_line
+
+if TYPE_CHECKING:
+    from ._storage import StorageURL
+
+
+def create_storage_file(where: StorageURL) -> None:
+    """Make the new file ``where.path`` now, with the mode the umask gives (a shared
+    folder's umask 002: the group may write it). SQLite made it 0644 whatever the umask,
+    and its -wal and -shm files copy that mode: the group could not run the study.
+    Another process making it at the same time is fine: theirs is kept."""
+    folder = where.path.parent
+    if not os.access(folder, os.W_OK):  # SQLite said only "unable to open database file"
+        raise StorageError(f"cannot make storage {where.path}: its folder {folder} is not "
+                           "writable; make it writable, or give a path in a writable folder")
+    if where.kind != "sqlite":  # optuna makes a journal with the umask's mode
+        return
+    try:  # O_EXCL: never a descriptor of an existing file (closing one drops its locks)
+        os.close(os.open(where.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    except FileExistsError:
+        pass
+    except OSError as exc:  # a read-only mount that os.access did not tell
+        raise StorageError(f"cannot make storage {where.path}: {exc.strerror}") from None
+
+
+def check_journal(path: Path, appends: bool = False) -> None:
+    """Refuse an existing file that is not an optuna journal: optuna would append to it.
+    Before a command ``appends``, refuse too one whose last line is broken."""
+    if not path.is_file() or not path.stat().st_size:
+        return
+    if storage_kind(path) != "journal":
+        raise StorageError(f"{path} is not an optuna journal file; give another path")
+    if appends:
+        # said before any work, as for SQLite: "Permission denied: d/ex.log" came after
+        # the data was loaded, and named the file where its folder was read-only
+        if not os.access(path, os.W_OK):  # a copy would keep its mode: no advice to copy
+            raise StorageError(f"cannot write {path}: the file is read-only; make it "
+                               "writable (chmod u+w) to run or join its study")
+        if not os.access(path.parent, os.W_OK):
+            raise StorageError(f"cannot write {path}: its folder {path.parent} is not "
+                               "writable (the journal itself is fine; its lock files go "
+                               f"beside it); make it writable, or copy {path.name} to a "
+                               "writable folder")
+        check_last_line(path)
+
+
+def special_file(path: Path) -> str | None:
+    """``"a named pipe"``, ``"a socket"`` or ``"a device"`` for such a file at ``path``;
+    None for anything else (a file, a folder, nothing)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return None
+
+
+def storage_kind(path: Path) -> str | None:
+    """``sqlite`` or ``journal`` when the file at ``path`` is one (by its first bytes)."""
+    with path.open("rb") as f:
+        first = f.readline(1 << 20)
+    if first.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    try:
+        return "journal" if "op_code" in json.loads(first) else None
+    except (ValueError, TypeError):  # not JSON, or JSON that is not an object
+        return None
