@@ -24,79 +24,21 @@ from ._imbalance_draw import (
     draw_leakage,
     draw_ranking,
 )
+from ._imbalance_tables import (
+    PR_AUC_NOTE,
+    THRESHOLDS,
+    areas_table,
+    metric_note,
+    ranking_table,
+    threshold_table,
+)
 from ._index import analysis_name
-
-#: Threshold metrics compared at 0.5 and at the tuned threshold.
-THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
-#: The thresholds every strategy is scored at: 0.5 and the one tuned on validation.
-THRESHOLDS = ("0.5", "tuned")
 
 
 def _slug(text: str) -> str:
     """A file-name part: ":" and "." spelled out, so 1:1.5 and 1.1:5 stay apart."""
     text = str(text).lower().replace(":", "to").replace(".", "p")
     return "".join(c if c.isalnum() else "-" for c in text).strip("-") or "x"
-
-
-def _interval(lo, hi) -> str:
-    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
-        return "–"
-    return f"[{lo:.3f}, {hi:.3f}]"
-
-
-#: What pr_auc is, wherever it is named: not the trapezoid area the name suggests.
-PR_AUC_NOTE = ("pr_auc is average precision (scikit-learn's average_precision_score): the "
-               "step-wise area under the precision-recall curve, not the trapezoid.")
-
-
-def _metric_note(metric: str) -> str:
-    return f" {PR_AUC_NOTE}" if metric == "pr_auc" else ""
-
-
-def _ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
-    out = rank[["rank", "strategy", "label", "mean"]].copy()
-    out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
-                                                            strict=True)]
-    if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
-        out["tuned threshold"] = rank["tuned_threshold"]
-        out["at tuned threshold"] = rank["tuned_mean"]
-    out["status"] = rank["status"]
-    out["reason"] = rank["reason"]
-    return out
-
-
-def _threshold_table(result, ratio: str) -> pd.DataFrame:
-    s = result.summary_frame()
-    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & s["metric"].isin(THRESHOLD_METRICS)]
-    wide = s.pivot_table(index="strategy", columns=["metric", "threshold"], values="mean",
-                         sort=False, dropna=False)
-    rows = []
-    for strategy in result.strategies:
-        if strategy not in wide.index:
-            continue
-        row = {"strategy": strategy}
-        for metric in THRESHOLD_METRICS:
-            for thr in THRESHOLDS:
-                key = (metric, thr)
-                row[f"{metric} @{thr}"] = wide.loc[strategy, key] if key in wide else math.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _areas_table(result, ratio: str) -> pd.DataFrame:
-    """Each strategy's mean ROC-AUC and PR-AUC over seeds with their 95 % intervals: the
-    numbers the curves figure shows only as areas."""
-    s = result.summary_frame()
-    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["threshold"] == "0.5")]
-    rows = []
-    for strategy, g in s.groupby("strategy", sort=False):
-        row = {"strategy": strategy}
-        for metric in ("roc_auc", "pr_auc"):
-            m = g[g["metric"] == metric].iloc[0]
-            row[metric] = m["mean"]
-            row[f"{metric} 95 % interval"] = _interval(m["ci_low"], m["ci_high"])
-        rows.append({**row, "seeds": int(g["n"].iloc[0])})
-    return pd.DataFrame(rows)
 
 
 def _headline(result) -> dict:
@@ -203,12 +145,12 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                    + ("; a partial strategy (it failed on some seeds) over the "
                                       "seeds it ran, ranked after those that ran on all"
                                       if some_partial else "") + "."
-                                   + _metric_note(result.metric))
+                                   + metric_note(result.metric))
             if said := _unsettled(result, rank):
                 rep.add_text(said, note=True)
-        rep.add_table(_ranking_table(rank), name=f"ranking-table-{tag}",
+        rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason." + _metric_note(result.metric))
+                              "reason." + metric_note(result.metric))
         if not ran:
             rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
                          "there are no scores, curves, thresholds, calibration or confusion "
@@ -228,12 +170,12 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                "strategies that ROC curves make look alike.",
                        alt=f"ROC and precision-recall curves {_at(ratio)}, one line per "
                            "strategy")
-        rep.add_table(_areas_table(result, ratio), name=f"areas-{tag}",
+        rep.add_table(areas_table(result, ratio), name=f"areas-{tag}",
                       caption="The areas under the curves above: each strategy's mean "
                               "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
                               "t-intervals.")
         rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
-        rep.add_table(_threshold_table(result, ratio), name=f"thresholds-{tag}",
+        rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
                               f"{result.tune_for} on the validation split (mean over seeds). "
                               "With few validation positives the tuned threshold is noisy.")
@@ -415,7 +357,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                        rank[["ratio", "strategy", "metric", "mean", "status"]],
                        alt=f"Heat map of mean {result.metric} by strategy and ratio",
                        caption=f"Mean test {result.metric} by strategy and imbalance ratio."
-                               + _metric_note(result.metric))
+                               + metric_note(result.metric))
     _per_ratio(rep, result, result.curves(), result.confusion())
     if result.leakage_demo:
         _leakage_section(rep, result)

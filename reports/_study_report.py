@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import warnings
@@ -29,21 +28,25 @@ from ._study_best import (
 )
 from ._study_folder import _finished_of, storage_source, study_report_folder
 from ._study_mattered import add_what_mattered
-from .design import format_seconds, format_setting
+from ._study_text import (
+    DOMINATED,
+    OUTCOMES_CAPTION,
+    busy_time,
+    headline,
+    one_line,
+    outcome_text,
+    pareto_caption,
+    pruned_why,
+    spec_params,
+    status,
+    subtitle,
+    why_best,
+)
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
-# what the Pareto front leaves out, said once (a tie on one objective is not "beaten")
-DOMINATED = "none is at least as good on every objective and better on one"
-_MAX_LISTED = 12  # Pareto-front members named in the best trial's section (pareto.csv: all)
 # trials_frame's statuses of trials that stopped on their own (pruned ones are the
 # pruner's; the intermediate values show them)
 PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
-
-
-OUTCOMES_CAPTION = (
-    "Trials by outcome. Pruned trials were stopped early by the pruner; diverged ones stopped "
-    "themselves (loss exploded) and count as pruned; errors and dead workers fail. A dead "
-    "worker's trial is retried, so its retry holds its slot.")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
@@ -97,14 +100,14 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     # another storage than the default: said in the title, so the index tells them apart
     other = where.path is None or where.path.resolve() != Path(hs.DEFAULT_STORAGE).resolve()
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
-    rep = Report("study", title, _headline(summary, metric, trials), name=name,
-                 status=_status(summary, spec.n_trials),
+    rep = Report("study", title, headline(summary, metric, trials), name=name,
+                 status=status(summary, spec.n_trials),
                  status_detail=f"{_finished_of(summary['n_finished'], spec.n_trials)} "
                                "trials finished",
-                 subtitle=_subtitle(spec), description=spec.description)
+                 subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 
-    rep.add_section("Trials", _outcome_text(summary))
+    rep.add_section("Trials", outcome_text(summary))
     if not complete and summary["n_finished"]:
         rep.add_text("No trial completed, so there is no best trial. The table of all trials "
                      "below gives the reason each one stopped; if they diverged, lower the "
@@ -123,7 +126,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
         rep.add_figure("pareto", sw.draw_pareto,
                        sd.pareto_frame(trials, [p["number"] for p in summary["pareto_front"]],
                                        spec.metrics),
-                       caption=_pareto_caption(spec.metrics))
+                       caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
     add_what_mattered(rep, s, spec, table, metric, maximize)
     inter = sd.intermediate_frame(trials, spec.checkpoint)
@@ -131,7 +134,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
-                       f"it. Curves that end early (x) were stopped: {_pruned_why(spec)}")
+                       f"it. Curves that end early (x) were stopped: {pruned_why(spec)}")
     timeline = sd.timeline_frame(trials)
     if not timeline.empty:
         rep.add_section("Workers")
@@ -210,14 +213,14 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
         f"the study, and saved beside this report as {SPEC_FILE})"
     resumed = s.user_attrs.get(hs.RESUMED_ATTR) or []
     rep.set_provenance(
-        command=command, dataset=spec.dataset, seed=spec.seed, params=_spec_params(spec),
+        command=command, dataset=spec.dataset, seed=spec.seed, params=spec_params(spec),
         seconds=seconds,
         wall_time="Wall time of the last run" if resumed and seconds is not None else "Wall time",
         extra={"Storage": where.masked, "Study": name,
                                 "Spec": f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
-                                "Time with a trial running": _busy(timeline)})
+                                "Time with a trial running": busy_time(timeline)})
 
 
 def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[bool, bool]:
@@ -228,7 +231,7 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[boo
     import study as hs
 
     best = s.trials[summary["best_trial"]]
-    why = _why_best(spec, summary)
+    why = why_best(spec, summary)
     if not hs.run_by_hplab(best):
         add_outside_best(rep, summary["best_trial"], best, why=why)
         return False, False
@@ -238,112 +241,21 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[boo
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept
         kept = holds_trial_model(out, spec, summary["best_trial"])
-        rep.add_text(f"Retraining it for this report failed: {_one_line(exc)} The figures "
+        rep.add_text(f"Retraining it for this report failed: {one_line(exc)} The figures "
                      "above come from the stored trials." + (
                          " best_model/ beside this report keeps the model an earlier report "
                          "retrained from this trial." if kept else ""), note=True)
         # said on stderr too: the note alone left a reduced report unnoticed
-        warnings.warn(f"the best trial could not be retrained ({_one_line(exc)[:-1]}): the "
+        warnings.warn(f"the best trial could not be retrained ({one_line(exc)[:-1]}): the "
                       "report shows no test scores or curves", stacklevel=2)
         return False, kept
     try:
         add_best(rep, spec, done, out, why=why)
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "
-                     f"failed: {_one_line(exc)} The figures above come from the stored "
+                     f"failed: {one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
     return done.run is not None, False
-
-
-def _why_best(spec, summary) -> str:
-    """With several objectives, the sentence saying which front member is the best trial
-    (`study.study_summary`'s rule); empty with one."""
-    if not spec.multi_objective:
-        return ""
-    front = [p["number"] for p in summary["pareto_front"]]
-    if len(front) == 1:
-        return f"It is the only trial on the Pareto front: {DOMINATED.replace('none', 'no other')}."
-    listed = ", ".join(f"#{n}" for n in front[:_MAX_LISTED])
-    more = f" and {len(front) - _MAX_LISTED} more" if len(front) > _MAX_LISTED else ""
-    most = "highest" if spec.directions[0] == "maximize" else "lowest"
-    return (f"Of the {len(front)} trials on the Pareto front ({listed}{more}), this is the "
-            f"one with the {most} {spec.metrics[0]}, the first metric.")
-
-
-def _pareto_caption(metrics) -> str:
-    """The Pareto figure's caption: with more than two objectives, those not drawn."""
-    caption = f"{metrics[0]} against {metrics[1]}"
-    if len(metrics) == 2:
-        return caption + "; each point on the front is a best trade-off."
-    hidden = metrics[2:]
-    return (f"{caption}; {' and '.join(hidden)} {'is' if len(hidden) == 1 else 'are'} not "
-            f"drawn. The front's points are those no trial dominates over all "
-            f"{len(metrics)} objectives, so one may look beaten in this plane: it is better on "
-            f"{' or '.join(hidden)}. pareto.csv holds every objective.")
-
-
-def _one_line(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if text.endswith(".") else text + "."
-
-
-def _pruned_why(spec) -> str:
-    """What made the spec's pruner stop a trial (each compares at its own points)."""
-    if spec.pruner in ("hyperband", "successive_halving"):
-        return ("at each rung the pruner keeps only the best part of the trials that reached "
-                "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
-                "of another that goes on in a different bracket. Diverged trials end too.")
-    if spec.pruner in ("median", "percentile"):
-        return ("they were behind the median (percentile) of the earlier trials at the same "
-                "checkpoint. Diverged trials end too.")
-    return "by the pruner's rule, or because they diverged."
-
-
-def _headline(summary, metric, trials) -> dict:
-    best = summary["best_value"]
-    best = best[0] if isinstance(best, list) else best
-    return {f"Best {metric}": best if best is not None else "–",
-            "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
-            else "–",
-            "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
-            "Pruned": summary["n_pruned"]}
-
-
-def _subtitle(spec) -> str:
-    goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
-    return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {spec.pruner} pruner · "
-            f"up to {spec.max_epochs:g} epochs")
-
-
-def _status(summary, n_trials: int) -> str:
-    """The badge: complete, stopped (budget left), or, finished without a complete trial
-    (no result, red): failed when trials failed, else no_complete_trial (all pruned;
-    "failed" beside "0 failed" would contradict the counts)."""
-    if summary["n_finished"] < n_trials:  # a report written mid-run says so
-        live = summary.get("n_running", 0) - summary.get("n_left", 0)
-        return "running" if live > 0 else "stopped"
-    if summary["n_complete"]:
-        return "complete"
-    return "failed" if summary["n_fail"] else "no_complete_trial"
-
-
-def _outcome_text(summary) -> str:
-    text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
-            f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")
-    left = summary.get("n_left", 0)
-    live = summary.get("n_running", 0) - left
-    text += f", {live} still running" if live > 0 else ""
-    text += (f", {left} left running by a worker that stopped (failed and run again "
-             "when the study resumes)." if left else ".")
-    if summary["problems"]:
-        worst = summary["problems"][0]
-        # an exception's message may end in a full stop; an ellipsis ("0.1, 0.2...") stays
-        reason = str(worst["reason"])
-        reason = reason if reason.endswith("...") else reason.rstrip(".") + "."
-        text += f" First problem: trial #{worst['number']} {worst['status']}: {reason}"
-        if len(summary["problems"]) > 1:
-            text += " The tables of trials below give every trial's reason."
-    return text
 
 
 def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -> pd.DataFrame:
@@ -365,48 +277,3 @@ def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -
         list(keys), ascending=[True] + [False] * (len(keys) - 2) + [True],
         na_position="last", kind="stable").index
     return frame.loc[order, cols]
-
-
-def _spec_params(spec) -> dict:
-    """The spec's settings, every number whole (a rounded bound or fixed value is another
-    study: spec.toml beside the report is the file to run)."""
-    out = {"metric": ", ".join(spec.metrics), "n_trials": spec.n_trials,
-           "timeout": spec.timeout, "max_epochs": spec.max_epochs, "sampler": spec.sampler,
-           **{f"sampler.{k}": v for k, v in spec.sampler_options.items()},
-           "pruner": spec.pruner, **{f"pruner.{k}": v for k, v in spec.pruner_options.items()},
-           "heartbeat_interval": spec.heartbeat_interval, "grace_period": spec.grace_period,
-           "max_retry": spec.max_retry}
-    for p in spec.space.params:
-        out[f"space.{p.name}"] = _space_entry(p, spec.space.per_layer)
-    out.update({f"fixed.{k}": v for k, v in spec.fixed.items()})
-    return {k: format_setting(v) for k, v in out.items()}
-
-
-def _space_entry(p, per_layer: bool) -> str:
-    """``0 .. 0.0012345 step 0.00012345``, ``2 .. 16 (log), one per layer (width_0,
-    width_1...)`` or the choices."""
-    if p.choices:
-        return ", ".join(format_setting(c) if isinstance(c, float) else str(c) for c in p.choices)
-    text = f"{format_setting(p.low)} .. {format_setting(p.high)}"
-    text += f" step {format_setting(p.step)}" if p.step is not None else ""
-    text += " (log)" if p.log else ""
-    if p.name == "width" and per_layer:
-        text += ", one per layer (width_0, width_1...)"
-    return text
-
-
-def _busy(timeline: pd.DataFrame) -> str:
-    """How long at least one trial was running: the union of the trials' intervals.
-
-    Not first start to last end: a study resumed a week later would say a week. Trials
-    of several workers that overlap count once.
-    """
-    if timeline.empty:
-        return "–"
-    busy, reach = 0.0, -math.inf
-    for start, end in timeline.sort_values("start")[["start", "end"]].itertuples(index=False):
-        start = max(start, reach)  # what an earlier trial already covered counts once
-        busy += max(0.0, end - start)
-        reach = max(reach, end)
-    return format_seconds(busy)
-

@@ -1640,15 +1640,15 @@ def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_
 
 def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
     # "lr 0.25 is not on the spec's grid 0.1, 0.2..." lost its ellipsis: a grid of two
-    from reports._study_report import _outcome_text
+    from reports._study_text import outcome_text
 
     summary = {"n_complete": 6, "n_pruned": 0, "n_diverged": 0, "n_fail": 0, "n_running": 0,
                "problems": [{"number": 7, "status": "error",
                              "reason": "lr 0.25 is not on the spec's grid 0.1, 0.2..."}]}
-    assert _outcome_text(summary).endswith(
+    assert outcome_text(summary).endswith(
         "First problem: trial #7 error: lr 0.25 is not on the spec's grid 0.1, 0.2...")
     summary["problems"][0]["reason"] = "boom."
-    assert _outcome_text(summary).endswith("First problem: trial #7 error: boom.")
+    assert outcome_text(summary).endswith("First problem: trial #7 error: boom.")
 
 
 def test_the_contour_figures_alt_says_when_it_draws_only_the_trials(spec_file, tmp_path,
