@@ -35,7 +35,8 @@ class Entry:
 
     ``build(rng, arg, data_dir, **options)`` returns a `Source`; ``arg`` is the path part
     of ``idx:``/``npz:``/``csv:`` names (None otherwise). ``options`` maps each accepted
-    ``?key=value`` option to its default (whose type converts the text).
+    ``?key=value`` option to its default (whose type converts the text). ``fixed_splits``:
+    validation and test are the training pool itself (xor), as its `Source` says.
     """
 
     build: Callable[..., Source]
@@ -47,6 +48,7 @@ class Entry:
     features: int | None = None
     classes: int | None = None
     options: dict = field(default_factory=dict)
+    fixed_splits: bool = False
 
 
 def _generated(fn, task: str, classes: int, description: str, features: int = 2) -> Entry:
@@ -71,10 +73,16 @@ def _generated(fn, task: str, classes: int, description: str, features: int = 2)
                             "float64")
         return src
 
-    n_pool = options.get("n_train", 4)
-    n_test = options.get("n_test", 4)
+    n_pool, n_test, fixed_splits = options.get("n_train"), options.get("n_test"), False
+    if n_pool is None or n_test is None:
+        # no size options: a set of one size (xor), built once to read its sizes and
+        # whether its splits are fixed, so the listing says what load gives
+        src = build(np.random.default_rng(0), None, None)
+        n_pool, n_test = (len(src.y), len(src.y_test)) if src.y_test is not None else \
+            holdout_sizes(len(src.y), TEST_FRACTION)
+        fixed_splits = src.fixed_splits
     return Entry(build, "generated", description, task, n_pool, n_test, features, classes,
-                 options)
+                 options, fixed_splits)
 
 
 def _digits(rng, arg, data_dir) -> Source:
@@ -293,7 +301,7 @@ def list_datasets() -> pandas.DataFrame:
     for name, e in [*DATASETS.items(), *((_PREFIX_NAMES[k], e) for k, e in PREFIXES.items())]:
         n_train = n_val = None
         if e.n_pool is not None:
-            n_train, n_val = (e.n_pool, e.n_pool) if name == "xor" else \
+            n_train, n_val = (e.n_pool, e.n_pool) if e.fixed_splits else \
                 holdout_sizes(e.n_pool, 0.1)
         rows.append({"name": name, "kind": e.kind, "n_train": n_train, "n_val": n_val,
                      "n_test": e.n_test, "features": e.features, "classes": e.classes,

@@ -110,3 +110,22 @@ def test_list_datasets_matches_loaded_sizes():
         ds = data.load(row.name)
         assert ds.sizes() == {"train": row.n_train, "val": row.n_val, "test": row.n_test}
         assert (ds.n_features, ds.n_classes, ds.task) == (row.features, row.classes, row.task)
+
+
+def test_a_new_set_with_fixed_splits_is_listed_with_the_sizes_it_loads(monkeypatch):
+    # a contributor's 8-point set whose validation and test are its training pool (as xor's):
+    # listed as 3 / 1 / 4 (xor's rule was keyed on its name, the sizes guessed as 4)
+    from data._dataset import Source
+    from data._registry import _generated
+
+    def parity3(rng):
+        X = np.array([[a, b, c] for a in (0, 1) for b in (0, 1) for c in (0, 1)], float)
+        y = (X.sum(axis=1) % 2).astype(np.int64)
+        return Source(X, y, X.copy(), y.copy(), "classification", ("x1", "x2", "x3"),
+                      fixed_splits=True)
+
+    monkeypatch.setitem(data.DATASETS, "parity3",
+                        _generated(parity3, "binary", 2, "3-bit parity", features=3))
+    row = data.list_datasets().set_index("name").loc["parity3"]
+    listed = {"train": row.n_train, "val": row.n_val, "test": row.n_test}
+    assert data.load("parity3").sizes() == listed == {"train": 8, "val": 8, "test": 8}
