@@ -11,7 +11,7 @@ from ._activations import ACTIVATIONS, Activation
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZERS
-from ._schedules import SCHEDULES, cosine, polynomial
+from ._schedules import RULE_SETTINGS, SCHEDULES
 from ._validation import is_whole
 
 
@@ -186,11 +186,12 @@ def validate(cfg: TrainConfig) -> None:
             good = False
         if not good:
             raise ValueError(f"{name} {message}, got {value!r}")
-    if cfg.schedule == "multistep" and not cfg.lr_milestones:
-        raise ValueError("schedule multistep needs lr_milestones, the steps where the rate "
-                         "is multiplied by lr_gamma, e.g. (100, 200)")
-    if SCHEDULES[cfg.schedule] in (cosine, polynomial) and cfg.lr_min > cfg.lr:
-        # they fall from lr to lr_min: above it, the rate would climb instead
+    reads = RULE_SETTINGS[SCHEDULES[cfg.schedule]]  # what those settings mean binds the rule
+    if "lr_milestones" in reads and not cfg.lr_milestones:
+        raise ValueError(f"schedule {cfg.schedule} needs lr_milestones, the steps where the "
+                         "rate is multiplied by lr_gamma, e.g. (100, 200)")
+    if "lr_min" in reads and cfg.lr_min > cfg.lr:
+        # it falls from lr to lr_min: above it, the rate would climb instead
         raise ValueError(f"lr_min must be <= lr (schedule {cfg.schedule} falls from lr to "
                          f"lr_min), got lr_min {cfg.lr_min!r} and lr {cfg.lr!r}")
     for h in cfg.hidden:

@@ -86,7 +86,10 @@ SCHEDULES = {
 
 
 # the TrainConfig settings each rule reads besides lr (and warmup_steps, which every
-# schedule applies): refused when given to a run whose schedule reads none of them
+# schedule applies): refused when given to a run whose schedule reads none of them. What
+# they mean binds a rule that reads them (TrainConfig checks it): lr_min is the floor it
+# falls to from lr (so lr_min <= lr), lr_milestones the steps where it multiplies the rate
+# by lr_gamma (so it needs at least one)
 RULE_SETTINGS = {
     constant: (),
     step_decay: ("lr_gamma", "lr_decay_steps"),

@@ -2,7 +2,8 @@
 
 A config keeps ``rho`` and ``opt_eps`` as None (the optimizer's own), so that
 ``TrainConfig(**config)`` redoes the run; a report shows the value that None stood
-for. Milestones are steps to copy, and only a multistep schedule has any.
+for. Milestones are steps to copy, and only a schedule that reads them (multistep) has
+any.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nets import OPTIMIZERS, SCHEDULES, unread_settings
+from nets import OPTIMIZERS, SCHEDULES, SETTINGS_READ, unread_settings
 
 from .design import format_setting
 
@@ -21,7 +22,7 @@ OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
     own)"`` (left out for an optimizer that does not read it), and without empty
-    ``lr_milestones`` unless the schedule is multistep. Settings neither the run's
+    ``lr_milestones`` unless the schedule reads them (multistep). Settings neither the run's
     optimizer nor its schedule reads (momentum of an adam run, lr_gamma of a constant
     rate) are left out: they were not used."""
     name = params.get("optimizer")
@@ -39,7 +40,13 @@ def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             value = f"{format_setting(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
-              and params.get("schedule") != "multistep"):
+              and not _reads_milestones(schedule)):
             continue
         out[key] = value
     return out
+
+
+def _reads_milestones(schedule) -> bool:
+    """Whether the schedule named ``schedule`` steps at milestones (multistep)."""
+    return isinstance(schedule, str) and "lr_milestones" in SETTINGS_READ["schedule"].get(
+        schedule, ())

@@ -1,5 +1,6 @@
 """Bad hyperparameters and bad data: ValueError with one clear line, before any work."""
 
+import math
 import re
 
 import numpy as np
@@ -89,6 +90,46 @@ def test_good_config_normalizes_and_is_frozen():
     assert nets.TrainConfig(schedule="constant", lr=0.1, lr_min=0.5).lr_min == 0.5
     with pytest.raises(ValueError, match="lr must be"):
         cfg.replace(lr=-1)
+
+
+def _sqrt_to_min(step, cfg, total):
+    """A contributor's schedule: from lr down to lr_min as 1 / sqrt(1 + step)."""
+    return cfg.lr_min + (cfg.lr - cfg.lr_min) / math.sqrt(1 + step)
+
+
+def _restarts(step, cfg, total):
+    """A contributor's schedule: lr again from each milestone, times lr_gamma per step."""
+    since = step - max([0, *(m for m in cfg.lr_milestones if m <= step)])
+    return cfg.lr * cfg.lr_gamma ** since
+
+
+def test_a_new_schedule_is_bound_by_what_its_settings_mean(register_schedule):
+    # the rules were keyed on the names cosine, polynomial and multistep: a new schedule
+    # falling to lr_min let its rate climb to it, one stepping at milestones ran without any
+    register_schedule("sqrt_to_min", _sqrt_to_min, ("lr_min",))
+    register_schedule("restarts", _restarts, ("lr_gamma", "lr_milestones"))
+    with pytest.raises(ValueError, match=re.escape(
+            "lr_min must be <= lr (schedule sqrt_to_min falls from lr to lr_min), got lr_min "
+            "0.5 and lr 0.1")):
+        nets.TrainConfig(schedule="sqrt_to_min", lr=0.1, lr_min=0.5)
+    with pytest.raises(ValueError, match=re.escape(
+            "schedule restarts needs lr_milestones, the steps where the rate is multiplied "
+            "by lr_gamma, e.g. (100, 200)")):
+        nets.TrainConfig(schedule="restarts")
+    cfg = nets.TrainConfig(schedule="sqrt_to_min", lr=0.1, lr_min=0.02)
+    assert nets.learning_rate(0, cfg, 100) == 0.1 and nets.learning_rate(3, cfg, 100) == 0.06
+    assert nets.TrainConfig(schedule="restarts", lr_milestones=(5,)).lr_milestones == (5,)
+
+
+@pytest.mark.parametrize("name", [n for n, reads in nets.SETTINGS_READ["schedule"].items()
+                                  if "lr_min" in reads])
+def test_every_schedule_reading_lr_min_falls_from_lr_to_it(name):
+    # what TrainConfig's lr_min <= lr rule takes for granted of a schedule that reads lr_min:
+    # one that used it otherwise needs a rule of its own
+    cfg = nets.TrainConfig(schedule=name, lr=0.1, lr_min=0.01, lr_power=2.0)
+    rates = [nets.learning_rate(step, cfg, 100) for step in range(101)]
+    assert rates[0] == 0.1 and rates[-1] == pytest.approx(0.01, abs=1e-15)
+    assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
 
 
 def test_unknown_names_in_registries():
