@@ -38,7 +38,7 @@ from ._predict_io import (
     score_prediction,
 )
 from ._printable import and_list, count_of, escaped, unprintable
-from ._schedules import SCHEDULES, learning_rate
+from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, unread_settings
 from ._train import (
     HISTORY_COLUMNS,
@@ -72,7 +72,7 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "OPTIMIZERS", "Optimizer", "make_optimizer",
-    "SCHEDULES", "learning_rate", "SETTINGS_READ", "unread_settings",
+    "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",

@@ -100,6 +100,15 @@ RULE_SETTINGS = {
     cosine: ("lr_min",),
     one_cycle: (),  # its start and end are fixed fractions of lr
 }
+# the rules that hold the rate between their changes (piecewise constant): a report draws
+# their rate as steps, not as lines between checkpoints
+STEPWISE = frozenset({step_decay, multistep})
+
+
+def is_stepwise(schedule) -> bool:
+    """Whether the schedule named ``schedule`` holds the rate between its changes (`STEPWISE`);
+    False for a name this hplab does not have (a run saved by another)."""
+    return isinstance(schedule, str) and SCHEDULES.get(schedule) in STEPWISE
 
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:

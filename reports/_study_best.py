@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from nets import is_stepwise
+
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
 from ._use_model import add_use_model
@@ -197,7 +199,7 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
     if run is not None:
         hist = td.history_frame(run.result.history)
         rep.add_figure("best-history", partial(tw.draw_history,
-                                               lr_steps=cfg.schedule in tw.STEPWISE), hist,
+                                               lr_steps=is_stepwise(cfg.schedule)), hist,
                        caption="Learning curves of the best trial, retrained."
                                + tr.lr_caption(hist, cfg.schedule))
     _add_test(rep, spec, ds, run, done.proba, plain=done.strategy is None)

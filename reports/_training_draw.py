@@ -11,8 +11,6 @@ from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from . import design
 
-#: Schedules that hold the rate between their changes: drawn as steps, not ramps.
-STEPWISE = ("step", "multistep")
 #: The input axes' labels when the run does not name its two features.
 INPUT_AXES = ("x1 (normalized)", "x2 (normalized)")
 #: Beyond this many classes no legend names them: its entries would crowd out the plot
@@ -32,7 +30,8 @@ def has_lr_panel(frame: pd.DataFrame) -> bool:
 def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = False) -> Figure:
     """Loss and accuracy against epochs, train and validation, and the rate if it changed.
 
-    ``lr_steps``: draw the rate as steps (a `STEPWISE` schedule), not joined by lines.
+    ``lr_steps``: draw the rate as steps (a schedule that holds it between its changes,
+    `nets.is_stepwise`), not joined by lines.
     """
     has_acc = any(c in frame and frame[c].notna().any()
                   for c in ("train_accuracy", "val_accuracy"))

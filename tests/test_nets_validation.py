@@ -132,6 +132,15 @@ def test_every_schedule_reading_lr_min_falls_from_lr_to_it(name):
     assert all(a >= b for a, b in zip(rates, rates[1:], strict=False))
 
 
+@pytest.mark.parametrize("name", list(nets.SCHEDULES))
+def test_the_stepwise_schedules_are_those_that_hold_the_rate_between_changes(name):
+    # what the reports draw as steps (nets.is_stepwise): a rate that changes now and then
+    cfg = nets.TrainConfig(schedule=name, lr_milestones=(30, 60), lr_decay_steps=30)
+    rates = [nets.learning_rate(step, cfg, 100) for step in range(101)]
+    changes = sum(a != b for a, b in zip(rates, rates[1:], strict=False))
+    assert (0 < changes <= 3) == nets.is_stepwise(name)
+
+
 def test_unknown_names_in_registries():
     with pytest.raises(ValueError, match="unknown activation 'swish'"):
         nets.get_activation("swish")

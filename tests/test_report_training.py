@@ -605,9 +605,22 @@ def test_a_run_shows_its_settings_whole(tmp_path, capsys):
     assert shown["batch_size"] == str(config["batch_size"])
 
 
-def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, monkeypatch):
+def _halving(step, cfg, total):
+    """A contributor's step-wise schedule: half the rate every lr_decay_steps."""
+    return cfg.lr * 0.5 ** (step // cfg.lr_decay_steps)
+
+
+@pytest.mark.parametrize("flags", [
+    ["--schedule", "multistep", "--lr-milestones", "36,108", "--lr-gamma", "0.5"],
+    # a new schedule that says it holds its rate: drawn and captioned as multistep is (the
+    # reports kept a list of names, and drew it as a ramp)
+    ["--schedule", "halving", "--lr-decay-steps", "36"],
+])
+def test_a_stepwise_run_draws_its_rate_as_steps(flags, tmp_path, capsys, parse_html,
+                                                monkeypatch, register_schedule):
     from reports import _training_draw as tw
 
+    register_schedule("halving", _halving, ("lr_decay_steps",), stepwise=True)
     drawn, draw = [], tw.draw_history
 
     def draw_history(*args, **kwargs):  # the report's own figure, looked at before it is shut
@@ -619,16 +632,17 @@ def test_a_multistep_run_draws_its_rate_as_steps(tmp_path, capsys, parse_html, m
 
     monkeypatch.setattr(tw, "draw_history", draw_history)
     out = tmp_path / "ms"
-    code = hplab.main(["train", "--dataset", "double-arc", "--schedule", "multistep",
-                       "--lr-milestones", "36,108", "--lr-gamma", "0.5", "--epochs", "4",
+    code = hplab.main(["train", "--dataset", "double-arc", *flags, "--epochs", "4",
                        "--out", str(out)])
     assert code == 0
     capsys.readouterr()
     history = pd.read_csv(out / "history.csv")
     assert history["iteration"].tolist() == [0, 36, 72, 108, 144]
-    assert history["lr"].tolist() == [0.1, 0.05, 0.05, 0.025, 0.025]
+    rates = [0.1, 0.05, 0.05, 0.025, 0.025] if "multistep" in flags else \
+        [0.1, 0.05, 0.025, 0.0125, 0.00625]
+    assert history["lr"].tolist() == rates
     # the rate holds until the next checkpoint: a ramp showed it sliding across epoch 0
-    assert drawn == [("steps-post", [0.1, 0.05, 0.05, 0.025, 0.025])]
+    assert drawn == [("steps-post", rates)]
     html = (out / "report.html").read_text()
     text = " ".join(parse_html(html).all_text.split())
     assert "Loss (left) and accuracy (middle)" in text
