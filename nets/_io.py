@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._activations import ACTIVATIONS
 from ._model import MLP
 
 FORMAT = "hplab-net/1"
@@ -268,6 +269,7 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         raise ValueError(f"{path}: more parameters than its architecture has")
     if any(declared[f"param_{i}"][0] != spec["dtype"] for i in range(len(shapes))):
         raise ValueError(f"{path}: parameters are not {spec['dtype']} as the header says")
+    _check_activations_known(path, spec.get("activations"))
     try:
         net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -278,6 +280,18 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         p[...] = files[f"param_{i}"]
     extra = {k[len("extra_"):]: v for k, v in files.items() if k.startswith("extra_")}
     return net, header, extra
+
+
+def _check_activations_known(path: Path, names) -> None:
+    """Refuse a model whose activation this process has not registered (a contributor's, or
+    a later hplab's): its file is sound, so the message says what to do, not that it is
+    foreign."""
+    missing = [a for a in names if isinstance(a, str) and a not in ACTIVATIONS] \
+        if isinstance(names, list) else []
+    if missing:
+        raise ValueError(f"{path}: an hplab model with activation {missing[0]!r}, which this "
+                         f"hplab does not have (valid: {', '.join(ACTIVATIONS)}); register it "
+                         "in nets.ACTIVATIONS before loading, or use the hplab that saved it")
 
 
 class _Refusal(ValueError):

@@ -191,7 +191,8 @@ def test_unknown_activation_in_header_is_refused(trained, tmp_path):
     header = _header(path)
     header["spec"]["activations"] = ["sigmoid", "os.system"]
     bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
-    with pytest.raises(ValueError, match="unknown activation 'os.system'"):
+    # refused by name, as any this hplab has not registered (nothing is looked up by it)
+    with pytest.raises(ValueError, match="activation 'os.system', which this hplab does not"):
         nets.load_net(bad)
 
 
@@ -244,6 +245,26 @@ def test_unregistered_activation_is_refused_on_save(make, tmp_path, monkeypatch)
         assert loaded.activations == ("steep",)
         np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
         assert np.ptp(net.logits(X)) > 0.1
+
+
+def test_a_model_whose_activation_is_not_registered_here_says_so(saved_model, tmp_path,
+                                                                  capsys, monkeypatch):
+    # saved where a contributor's activation was registered, loaded where it is not: it
+    # said "not an hplab model (bad header: unknown activation 'steep'; ...)"
+    from cli_helpers import run_cli
+
+    monkeypatch.setitem(nets.ACTIVATIONS, "steep", _Steep())
+    path, X_raw, _ = saved_model("binary", "steep")
+    monkeypatch.delitem(nets.ACTIVATIONS, "steep")
+    message = (f"{path}: an hplab model with activation 'steep', which this hplab does not "
+               f"have (valid: {', '.join(nets.ACTIVATIONS)}); register it in nets.ACTIVATIONS "
+               "before loading, or use the hplab that saved it")
+    with pytest.raises(ValueError) as err:
+        nets.load_net(path)
+    assert str(err.value) == message
+    np.save(tmp_path / "x.npy", X_raw)
+    code, out, err = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
+    assert (code, out, err) == (2, "", f"hplab predict: error: {message}\n")
 
 
 def test_what_load_net_would_refuse_is_never_saved(trained, tmp_path):
