@@ -158,6 +158,10 @@ class SamplerEntry(NamedTuple):
     # QMC and grid walk one sequence that all workers share through the storage, so their
     # seed must be the same everywhere (the others are seeded per trial: TrialSeeded)
     shared_seed: bool
+    # it lists every point of the space (grid): each range needs a step, the points are
+    # counted when the spec loads, and n_trials defaults to their number
+    finite_space: bool = False
+    extra: str | None = None  # the hplab extra that installs module: pip install 'hplab[extra]'
 
 
 SAMPLERS = {
@@ -174,10 +178,11 @@ SAMPLERS = {
     # every trial (twenty multi-line warnings for twenty trials); the README says it once
     "cmaes": SamplerEntry(lambda spec, o, s: optuna.samplers.CmaEsSampler(
         seed=s, **{"warn_independent_sampling": False, **o}),
-        optuna.samplers.CmaEsSampler, "cmaes", False, False),
+        optuna.samplers.CmaEsSampler, "cmaes", False, False, extra="cmaes"),
     "gp": SamplerEntry(lambda spec, o, s: optuna.samplers.GPSampler(seed=s, **o),
-                       optuna.samplers.GPSampler, "torch", True, False),
-    "grid": SamplerEntry(_grid, optuna.samplers.GridSampler, None, True, True),
+                       optuna.samplers.GPSampler, "torch", True, False, extra="gp"),
+    "grid": SamplerEntry(_grid, optuna.samplers.GridSampler, None, True, True,
+                         finite_space=True),
     "nsga2": SamplerEntry(lambda spec, o, s: optuna.samplers.NSGAIISampler(seed=s, **o),
                           optuna.samplers.NSGAIISampler, None, True, False),
 }

@@ -71,20 +71,22 @@ class Param:
                                      step=int(self.step or 1))
         return trial.suggest_float(name, self.low, self.high, log=self.log, step=self.step)
 
-    def grid_values(self, limit: int | None = None) -> list:
-        """Every value, for the grid sampler; raises SpecError for a continuous range, or
-        for more than ``limit`` values (counted before they are listed)."""
+    def grid_values(self, limit: int | None = None, sampler: str = "grid") -> list:
+        """Every value, for a sampler that lists them (``sampler``, named by the errors);
+        raises SpecError for a continuous range, or for more than ``limit`` values (counted
+        before they are listed)."""
         if self.kind == "categorical":
             return list(self.choices)
         if self.kind != "int" and self.step is None:
-            raise SpecError(f"space.{self.name}: the grid sampler needs choices (or a step)")
+            raise SpecError(f"space.{self.name}: the {sampler} sampler needs choices (or a "
+                            "step)")
         # in decimal steps, as optuna reads the range: low + 2 * 0.1 is 0.3, not the float
         # sum 0.30000000000000004 that lies outside [low, high]
         low, step = _decimal(self.low), _decimal(self.step or 1)
         n = int((_decimal(self.high) - low) / step) + 1
         if limit is not None and n > limit:  # a step of 1e-9 listed 1e9 points: memory full
-            raise SpecError(f"space.{self.name}: {n} grid points; the grid sampler takes at "
-                            f"most {limit} per parameter (give choices or a larger step)")
+            raise SpecError(f"space.{self.name}: {n} grid points; the {sampler} sampler takes "
+                            f"at most {limit} per parameter (give choices or a larger step)")
         kind = int if self.kind == "int" else float
         return [kind(low + k * step) for k in range(n)]
 
@@ -161,19 +163,20 @@ class Space:
                 out[p.name] = (p.low, p.high)
         return out
 
-    def grid(self, limit: int | None = None) -> dict[str, list]:
+    def grid(self, limit: int | None = None, sampler: str = "grid") -> dict[str, list]:
         """Every parameter's grid values (see `Param.grid_values`)."""
         if self.per_layer:
-            raise SpecError("space.width.per_layer: the grid sampler needs a fixed set of "
-                            "parameters; use a shared width")
+            raise SpecError(f"space.width.per_layer: the {sampler} sampler needs a fixed set "
+                            "of parameters; use a shared width")
         strategies = self.get("imbalance_strategy")
         if self.get("sampling_ratio") is not None and strategies is not None and not all(
                 uses_ratio(name) for name in strategies.choices):
             # suggested only for strategies that resample: the grid would count the points
             # it skips for the others, and run one configuration several times
-            raise SpecError("space.sampling_ratio: the grid sampler needs every parameter in "
-                            "every trial; fix sampling_ratio in [fixed] or use another sampler")
-        return {p.name: p.grid_values(limit) for p in self.params}
+            raise SpecError(f"space.sampling_ratio: the {sampler} sampler needs every parameter "
+                            "in every trial; fix sampling_ratio in [fixed] or use another "
+                            "sampler")
+        return {p.name: p.grid_values(limit, sampler) for p in self.params}
 
 
 def parse_space(raw: dict, strict: bool = True) -> Space:

@@ -50,6 +50,7 @@ from ._registry import (
     IMBALANCE_METRICS,
     METRICS,
     PIPELINE_NET_METRICS,
+    SAMPLERS,
     make_pruner,
     make_sampler,
     quiet_optuna,
@@ -293,14 +294,15 @@ def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> St
     spec = StudySpec(metrics=metrics, space=space, fixed=fixed, raw=raw, path=path,
                      sampler_options=dict(sampler_options),
                      pruner_options=dict(pruner_options), strict=strict, **s)
-    if spec.sampler == "grid":  # n_trials defaults to the grid's size, and cannot exceed it
-        # new specs: at most GRID_MAX_VALUES a parameter (a stored one ran as it is)
-        grid = spec.space.grid(GRID_MAX_VALUES if strict else None)
+    if SAMPLERS[spec.sampler].finite_space:  # grid: n_trials defaults to its size, and
+        # cannot exceed it; new specs: at most GRID_MAX_VALUES a parameter (a stored one ran
+        # as it is)
+        grid = spec.space.grid(GRID_MAX_VALUES if strict else None, spec.sampler)
         size = math.prod(len(v) for v in grid.values())
         if strict and size > GRID_MAX_POINTS:
-            raise SpecError(f"space: the grid has {size} points; the grid sampler takes at "
-                            f"most {GRID_MAX_POINTS} (it lists them all): give fewer values "
-                            "or larger steps")
+            raise SpecError(f"space: the grid has {size} points; the {spec.sampler} sampler "
+                            f"takes at most {GRID_MAX_POINTS} (it lists them all): give fewer "
+                            "values or larger steps")
         if "n_trials" not in raw.get("study", {}):
             spec = dataclasses.replace(spec, n_trials=size)
         elif spec.n_trials > size:

@@ -172,8 +172,9 @@ def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) ->
         raise SpecError(f"study.sampler: {name} optimizes one metric; with several use one "
                         f"of {', '.join(multi)}")
     if module and importlib.util.find_spec(module) is None:
+        install = f"'hplab[{entry.extra}]'" if entry.extra else module
         raise SpecError(f"study.sampler: {name} needs the {module} package "
-                        f"(pip install 'hplab[{name}]')")
+                        f"(pip install {install})")
     _check_options(cls, opts, "sampler", strict)
 
 

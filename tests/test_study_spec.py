@@ -481,6 +481,32 @@ def test_threshold_needs_a_bound_and_grid_needs_finite_values():
             parse_spec(raw)
 
 
+def test_a_new_sampler_that_lists_the_space_has_it_checked_as_the_grid_is(monkeypatch):
+    # a contributor's BruteForceSampler: the check was keyed on the name grid, so a range
+    # without a step loaded (every trial failed on it), n_trials not defaulting to the points
+    brute = study.SAMPLERS["grid"]._replace(
+        make=lambda spec, o, s: optuna.samplers.BruteForceSampler(seed=s, **o),
+        cls=optuna.samplers.BruteForceSampler)
+    monkeypatch.setitem(study.SAMPLERS, "brute", brute)
+    with pytest.raises(SpecError, match=r"^space\.lr: the brute sampler needs choices \(or a "
+                                        r"step\)$"):
+        parse_spec(_raw(sampler="brute", n_trials=30))
+    raw = _raw(sampler="brute")
+    raw["space"] = {"lr": [0.01, 0.1], "width": {"low": 2, "high": 4}}
+    assert parse_spec(raw).n_trials == 6
+
+
+def test_a_sampler_that_needs_a_package_names_its_own_extra(monkeypatch):
+    # the hint assumed the extra is named after the sampler
+    for extra, install in (("fancy", "'hplab[fancy]'"), (None, "no_such_module_xyz")):
+        entry = study.SAMPLERS["random"]._replace(module="no_such_module_xyz", extra=extra)
+        monkeypatch.setitem(study.SAMPLERS, "fancy_random", entry)
+        with pytest.raises(SpecError) as err:
+            parse_spec(_raw(sampler="fancy_random"))
+        assert str(err.value) == ("study.sampler: fancy_random needs the no_such_module_xyz "
+                                  f"package (pip install {install})")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("torch") is not None, reason="torch installed")
 def test_missing_sampler_package_is_a_hint_not_an_import_error():
     # the gp extra (PyTorch) is not in the test environment: its hint names the extra
