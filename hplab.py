@@ -153,6 +153,26 @@ class _RegistryNames:
         return ", ".join(shown)
 
 
+class _SettingReaders:
+    """The optimizers or schedules that read a TrainConfig setting (`nets.setting_readers`),
+    each with its own default where None means one (rho, opt_eps), for the setting's flag's
+    help; read when the help is shown, as `_RegistryNames` is."""
+
+    def __init__(self, setting: str):
+        self.setting = setting
+
+    def __str__(self) -> str:
+        import nets
+
+        names = [n for kind in nets.setting_readers(self.setting).values() for n in kind]
+        own = nets.OWN_DEFAULTS.get(self.setting)
+        if own is not None:
+            # 1e-8 as the optimizers' docs write it, not format's 1e-08
+            names = [f"{n} (default {getattr(nets.OPTIMIZERS[n], own):g})".replace("e-0", "e-")
+                     for n in names]
+        return nets.and_list(names)
+
+
 def _ints(text: str) -> tuple[int, ...]:
     try:
         # "" is no hidden layer; "2,,3" is a typo, not (2, 3)
@@ -501,24 +521,23 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     return _after_report(args, failed)
 
 
-# TrainConfig fields `hplab train` takes as --name-with-dashes, with their help
+# TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}
+# is the optimizers or schedules that read the field (_SettingReaders)
 TRAIN_FINE_SETTINGS = {
-    "momentum": (float, "momentum and nesterov (default 0.9)"),
-    "beta1": (float, "adam (default 0.9)"),
-    "beta2": (float, "adam (default 0.999)"),
-    "rho": (float, "decay of rmsprop's and adadelta's running means (default: rmsprop 0.9, "
-                   "adadelta 0.95)"),
-    "opt_eps": (float, "denominator guard of adagrad, rmsprop, adam (default 1e-8) and "
-                       "adadelta (default 1e-6)"),
+    "momentum": (float, f"{NAMES} (default 0.9)"),
+    "beta1": (float, f"{NAMES} (default 0.9)"),
+    "beta2": (float, f"{NAMES} (default 0.999)"),
+    "rho": (float, f"decay of the running means of {NAMES}"),
+    "opt_eps": (float, f"denominator guard of {NAMES}"),
     "l2": (float, "weight decay on the weights (default 0)"),
     "min_delta": (float, "improvement that resets --patience (default 0)"),
-    "lr_gamma": (float, "decay factor per --lr-decay-steps (step, exponential) or per "
-                        "milestone (multistep) (default 0.9)"),
-    "lr_decay_steps": (int, "steps per decay: step, exponential, inverse (default 50)"),
-    "lr_milestones": (_ints, "multistep: steps where the rate is multiplied by --lr-gamma, "
-                             "e.g. 100,200 (none by default: multistep needs them)"),
-    "lr_power": (float, "inverse, polynomial (default 1)"),
-    "lr_min": (float, "floor of polynomial and cosine (default 0)"),
+    "lr_gamma": (float, f"decay factor of {NAMES}, per --lr-decay-steps or per milestone "
+                        "(default 0.9)"),
+    "lr_decay_steps": (int, f"steps per decay: {NAMES} (default 50)"),
+    "lr_milestones": (_ints, f"{NAMES}: steps where the rate is multiplied by --lr-gamma, "
+                             "e.g. 100,200 (none by default: needed there)"),
+    "lr_power": (float, f"{NAMES} (default 1)"),
+    "lr_min": (float, f"floor of {NAMES} (default 0)"),
     "warmup_steps": (int, "linear warm-up steps on top of any schedule (default 0)"),
 }
 
@@ -537,7 +556,10 @@ def _add_train(sub) -> None:
     p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
     for field, (kind, text) in TRAIN_FINE_SETTINGS.items():
-        p.add_argument("--" + field.replace("_", "-"), type=kind, default=None, help=text)
+        action = p.add_argument("--" + field.replace("_", "-"), type=kind, default=None,
+                                help=text)
+        if NAMES in text:
+            action.names = _SettingReaders(field)
     p.add_argument("--name", default=None, help="run name (default: the dataset)")
     p.add_argument("--out", default=None, help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -1418,8 +1440,8 @@ def _add_capacity(sub) -> None:
     p.add_argument("--epochs", type=float, default=2000, help="max epochs per net")
     p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES")
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
-                   help="multistep: steps where the rate is multiplied by 0.9, e.g. 100,200 "
-                        "(none by default: multistep needs them)")
+                   help=f"{NAMES}: steps where the rate is multiplied by 0.9, e.g. 100,200 "
+                        "(none by default: needed there)").names = _SettingReaders("lr_milestones")
     p.add_argument("--checkpoint", type=float, default=10.0,
                    help="epochs between checkpoints (the resolution of iterations to eps)")
     p.add_argument("--eps", type=float, default=0.1,

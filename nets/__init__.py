@@ -28,7 +28,7 @@ from ._io import (
 )
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
-from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
 from ._predict import Prediction, SavedModel, load_model
 from ._predict_io import (
     predict_dataset,
@@ -39,7 +39,7 @@ from ._predict_io import (
 )
 from ._printable import and_list, count_of, escaped, unprintable
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
-from ._settings_read import SETTINGS_READ, unread_settings
+from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._train import (
     HISTORY_COLUMNS,
     TrainResult,
@@ -71,8 +71,9 @@ __all__ = [
     "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
-    "OPTIMIZERS", "Optimizer", "make_optimizer",
-    "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "unread_settings",
+    "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer",
+    "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
+    "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",

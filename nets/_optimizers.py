@@ -219,6 +219,9 @@ def _scaled_step(p, direction, s, work, lr, eps) -> None:
     p -= work
 
 
+#: Settings whose None means "the optimizer's own", and the attribute holding that value.
+OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam)
 }

@@ -45,11 +45,22 @@ def unread_settings(given: Iterable[str], optimizers: str | Iterable[str],
               for kind, names in (("optimizer", optimizers), ("schedule", schedules))}
     out = {}
     for setting in given:
-        for kind, table in SETTINGS_READ.items():
-            readers = tuple(name for name, reads in table.items()
-                            if setting in reads and _first_name(kind, name) == name)
-            if readers and not any(setting in table[name] for name in chosen[kind]):
+        for kind, readers in setting_readers(setting).items():
+            if not any(setting in SETTINGS_READ[kind][name] for name in chosen[kind]):
                 out[setting] = (kind, readers)
+    return out
+
+
+def setting_readers(setting: str) -> dict[str, tuple[str, ...]]:
+    """``{kind: names}``: the optimizers and the schedules that read ``setting`` (aliases left
+    out), e.g. ``{"optimizer": ("momentum", "nesterov")}`` for ``"momentum"``; empty for a
+    setting every run reads (lr, l2, the loop's)."""
+    out = {}
+    for kind, table in SETTINGS_READ.items():
+        readers = tuple(name for name, reads in table.items()
+                        if setting in reads and _first_name(kind, name) == name)
+        if readers:
+            out[kind] = readers
     return out
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nets import OPTIMIZERS, SCHEDULES, SETTINGS_READ, unread_settings
+from nets import OPTIMIZERS, OWN_DEFAULTS, SCHEDULES, SETTINGS_READ, unread_settings
 
 from .design import format_setting
-
-#: Settings whose None means "the optimizer's own", and the attribute holding that value.
-OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 
 
 def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:

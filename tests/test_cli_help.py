@@ -55,13 +55,36 @@ def _help(*command: str) -> str:
     return " ".join(parser.format_help().split())
 
 
+def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
+    # the help listed the readers by hand ("--beta1 adam"): a new optimizer reading beta1
+    # and opt_eps was missing there, while the errors (from nets.SETTINGS_READ) named it
+    import nets
+
+    adamax = type("Adamax", (nets.OPTIMIZERS["adam"],), {"name": "adamax", "default_eps": 1e-7})
+    monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
+    monkeypatch.setitem(nets.SETTINGS_READ["optimizer"], "adamax", adamax.settings)
+    text = _help("train")
+    assert "--momentum MOMENTUM momentum and nesterov (default 0.9)" in text
+    assert "--beta1 BETA1 adam and adamax (default 0.9)" in text
+    assert ("--rho RHO decay of the running means of adadelta (default 0.95) and rmsprop "
+            "(default 0.9)") in text
+    assert ("--opt-eps OPT_EPS denominator guard of adagrad (default 1e-8), adadelta (default "
+            "1e-6), rmsprop (default 1e-8), adam (default 1e-8) and adamax (default 1e-7)") in text
+    assert ("--lr-gamma LR_GAMMA decay factor of step, multistep and exponential, per "
+            "--lr-decay-steps or per milestone (default 0.9)") in text
+    assert "--lr-decay-steps LR_DECAY_STEPS steps per decay: step, exponential and inverse" in text
+    assert "--lr-milestones LR_MILESTONES multistep: steps where the rate is multiplied" in text
+    assert "--lr-power LR_POWER inverse and polynomial (default 1)" in text
+    assert "--lr-min LR_MIN floor of polynomial and cosine (default 0)" in text
+    assert "--lr-milestones STEPS multistep: steps where" in _help("capacity")
+
+
 def test_registry_flags_list_their_names():
     # only their defaults were shown (gradcheck --init alone listed its names)
     import analyses
     import nets
 
     optimizers, activations = ", ".join(nets.OPTIMIZERS), ", ".join(nets.ACTIVATIONS)
-    assert optimizers == "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam"
     for command in ("train", "lr-range", "scaling", "capacity", "imbalance"):
         text = _help(command)
         assert f"{optimizers} (default" in text and activations in text, command
