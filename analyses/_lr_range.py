@@ -265,7 +265,10 @@ def seeds_that_stopped(summary: dict) -> str:
 def no_stop_advice(optimizer, beta: float) -> str:
     """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
     adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it."""
-    if optimizer in ("sgd", "momentum", "nesterov"):
+    # SGD and its momentum forms step by lr times the gradient (folds_lr): on a small net's
+    # small gradients that stays small up to huge rates; an adaptive step is about lr itself
+    entry = nets.OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
+    if entry is not None and entry.folds_lr:
         return "raise --max-lr (plain SGD on a small net may take rates past 100 before it " \
                "diverges)"
     if not beta:  # nothing smoothed to lag

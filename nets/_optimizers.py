@@ -21,8 +21,9 @@ class Optimizer:
     _slots: tuple[str, ...] = ()
     #: the TrainConfig settings its rule reads (beyond lr): what a report shows of it
     settings: tuple[str, ...] = ()
-    # True when the update is linear in lr * grad: the training loop then folds lr into
-    # the backward pass and steps with lr = 1
+    # True when the update is linear in lr * grad (not adaptive: SGD and its momentum
+    # forms): the training loop then folds lr into the backward pass and steps with lr = 1,
+    # and the range test's advice knows such a step tolerates huge rates
     folds_lr = False
     # what rho and eps are when not given (None): AdaDelta's differ
     default_rho, default_eps = 0.9, 1e-8

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import analyses
 import nets
 from analyses import lr_range_test, range_test
 
@@ -279,3 +280,21 @@ def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():
     assert v["best_grid_lr"] > 1  # where the nets beat the majority share (0.46)
     assert runs.groupby("lr")["val_accuracy"].mean().max() > base["val_accuracy"] + 0.05
     assert verify_grid(ds, cfg, 0.0259, [0, 1], epochs=20)["lr"].nunique() == 9  # no base
+
+
+def test_the_advice_when_no_seed_stopped_follows_how_the_optimizer_steps(monkeypatch):
+    # a contributor's momentum variant got the adaptive optimizers' advice: the rule was a
+    # list of names; it reads whether the step is lr times the gradient (folds_lr)
+    heavy_ball = type("HeavyBall", (nets.OPTIMIZERS["momentum"],), {"name": "heavy_ball"})
+    adamax = type("Adamax", (nets.OPTIMIZERS["adam"],), {"name": "adamax"})
+    monkeypatch.setitem(nets.OPTIMIZERS, "heavy_ball", heavy_ball)
+    monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
+    sgd = ("raise --max-lr (plain SGD on a small net may take rates past 100 before it "
+           "diverges)")
+    for name in ("sgd", "momentum", "nesterov", "heavy_ball"):
+        assert analyses.no_stop_advice(name, 0.98) == sgd
+    for name in ("adagrad", "adadelta", "rmsprop", "adam", "adamax"):
+        assert analyses.no_stop_advice(name, 0.98) == (
+            "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)")
+    for name in ("adam", "no-such-optimizer", None, ["sgd"]):  # a saved config of another
+        assert analyses.no_stop_advice(name, 0.0) == "raise --max-lr"
