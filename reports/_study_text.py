@@ -55,7 +55,10 @@ def one_line(exc: Exception) -> str:
 
 def pruned_why(spec) -> str:
     """What made the spec's pruner stop a trial (each compares at its own points)."""
-    if spec.pruner in ("hyperband", "successive_halving"):
+    from study import PRUNERS  # here: study imports optuna
+
+    entry = PRUNERS.get(spec.pruner)
+    if entry is not None and entry.rungs:  # hyperband, successive halving
         return ("at each rung the pruner keeps only the best part of the trials that reached "
                 "it (in hyperband, only those of the same bracket), so a trial can stop ahead "
                 "of another that goes on in a different bracket. Diverged trials end too.")

@@ -211,15 +211,27 @@ def _hyperband(spec, opts):
                                              "max_resource": _checkpoints(spec), **opts})
 
 
+class PrunerEntry(NamedTuple):
+    """A pruner of the registry."""
+
+    make: Callable  # (spec, options) -> the optuna pruner
+    cls: type  # optuna's class, whose signature the spec's options are checked against
+    # it keeps the best part of the trials at rungs min_resource, min_resource * factor...
+    # checkpoints (successive halving): a min_resource past a full run's never prunes
+    rungs: bool = False
+
+
 PRUNERS = {
-    "median": (lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
-               optuna.pruners.MedianPruner),
-    "percentile": (_percentile, optuna.pruners.PercentilePruner),
-    "successive_halving": (lambda spec, o: optuna.pruners.SuccessiveHalvingPruner(**o),
-                           optuna.pruners.SuccessiveHalvingPruner),
-    "hyperband": (_hyperband, optuna.pruners.HyperbandPruner),
-    "threshold": (_threshold, optuna.pruners.ThresholdPruner),
-    "none": (lambda spec, o: optuna.pruners.NopPruner(), optuna.pruners.NopPruner),
+    "median": PrunerEntry(
+        lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
+        optuna.pruners.MedianPruner),
+    "percentile": PrunerEntry(_percentile, optuna.pruners.PercentilePruner),
+    "successive_halving": PrunerEntry(
+        lambda spec, o: optuna.pruners.SuccessiveHalvingPruner(**o),
+        optuna.pruners.SuccessiveHalvingPruner, rungs=True),
+    "hyperband": PrunerEntry(_hyperband, optuna.pruners.HyperbandPruner, rungs=True),
+    "threshold": PrunerEntry(_threshold, optuna.pruners.ThresholdPruner),
+    "none": PrunerEntry(lambda spec, o: optuna.pruners.NopPruner(), optuna.pruners.NopPruner),
 }
 
 
@@ -256,7 +268,7 @@ def make_pruner(spec) -> optuna.pruners.BasePruner:
     is a SpecError naming it."""
     _check_spec(spec, "make_pruner")
     try:
-        return PRUNERS[spec.pruner][0](spec, dict(spec.pruner_options))
+        return PRUNERS[spec.pruner].make(spec, dict(spec.pruner_options))
     except SpecError:
         raise
     except (TypeError, ValueError) as exc:

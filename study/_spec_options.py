@@ -16,23 +16,31 @@ from ._registry import _RESERVED, PRUNERS, SAMPLERS, _checkpoints
 
 
 def check_resources(spec) -> None:
-    """A hyperband or successive-halving pruner's min_resource must not exceed the
-    checkpoints of a full run, nor hyperband's max_resource: optuna takes it, and then
-    never prunes (no trial reaches the first rung)."""
-    if spec.pruner not in ("hyperband", "successive_halving"):
+    """A rung pruner's (hyperband's, successive halving's) min_resource must not exceed the
+    checkpoints of a full run, nor its max_resource: optuna takes it, and then never prunes
+    (no trial reaches the first rung)."""
+    entry = PRUNERS[spec.pruner]
+    if not entry.rungs:
         return
     opts, full = spec.pruner_options, _checkpoints(spec)
-    low = opts.get("min_resource", 1 if spec.pruner == "hyperband" else "auto")
+    # its own default where the spec sets none: hyperband's 1, successive halving's "auto"
+    low = opts.get("min_resource", _default(entry.cls, "min_resource"))
     if low == "auto":
         return
     limits = [(full, f"the checkpoints of a full run ({full}: study.max_epochs / "
                      "checkpoint)")]
-    if spec.pruner == "hyperband" and "max_resource" in opts:
+    if "max_resource" in opts:  # an option of hyperband's only (the checks refuse others)
         limits.insert(0, (opts["max_resource"], f"pruner.max_resource ({opts['max_resource']})"))
     for limit, where in limits:
         if limit != "auto" and low > limit:
             raise SpecError(f"pruner.min_resource {low} must be <= {where}")
 
+
+
+def _default(cls, option: str):
+    """The default of ``option`` in the optuna class ``cls`` ("auto" when it has none)."""
+    param = inspect.signature(cls.__init__).parameters.get(option)
+    return "auto" if param is None or param.default is param.empty else param.default
 
 
 def _whole(low: int, auto: bool = False):
@@ -217,4 +225,4 @@ def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> 
     if n_metrics > 1 and name != "none":
         raise SpecError("study.pruner: optuna prunes single-metric studies only; "
                         "use pruner = \"none\" with several metrics")
-    _check_options(PRUNERS[name][1], opts, "pruner", strict)
+    _check_options(PRUNERS[name].cls, opts, "pruner", strict)

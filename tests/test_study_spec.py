@@ -496,6 +496,26 @@ def test_a_new_sampler_that_lists_the_space_has_it_checked_as_the_grid_is(monkey
     assert parse_spec(raw).n_trials == 6
 
 
+def test_a_new_rung_pruner_has_its_min_resource_checked_and_its_pruning_explained(
+        monkeypatch):
+    # a contributor's successive halving by twos: the check (and the report's words) were
+    # keyed on the names hyperband and successive_halving, so it took a min_resource past a
+    # full run's checkpoints, and then never pruned
+    from reports._study_text import pruned_why
+
+    entry = study.PRUNERS["successive_halving"]._replace(
+        make=lambda spec, o: optuna.pruners.SuccessiveHalvingPruner(
+            **{"reduction_factor": 2, **o}))
+    monkeypatch.setitem(study.PRUNERS, "halving_by_two", entry)
+    raw = _raw(pruner="halving_by_two", max_epochs=10)  # checkpoint = 2 epochs
+    raw["pruner"] = {"min_resource": 6}
+    with pytest.raises(SpecError, match=r"^pruner\.min_resource 6 must be <= the checkpoints "
+                                        r"of a full run \(5: "):
+        parse_spec(raw)
+    raw["pruner"] = {"min_resource": 2}
+    assert pruned_why(parse_spec(raw)).startswith("at each rung the pruner keeps only the best")
+
+
 def test_a_sampler_that_needs_a_package_names_its_own_extra(monkeypatch):
     # the hint assumed the extra is named after the sampler
     for extra, install in (("fancy", "'hplab[fancy]'"), (None, "no_such_module_xyz")):
