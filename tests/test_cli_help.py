@@ -60,23 +60,36 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
     # and opt_eps was missing there, while the errors (from nets.SETTINGS_READ) named it
     import nets
 
-    adamax = type("Adamax", (nets.OPTIMIZERS["adam"],), {"name": "adamax", "default_eps": 1e-7})
-    monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
-    monkeypatch.setitem(nets.SETTINGS_READ["optimizer"], "adamax", adamax.settings)
+    variant = type("AdamVariant", (nets.OPTIMIZERS["adam"],),
+                   {"name": "adam_variant", "default_eps": 1e-7})
+    monkeypatch.setitem(nets.OPTIMIZERS, "adam_variant", variant)
+    monkeypatch.setitem(nets.SETTINGS_READ["optimizer"], "adam_variant", variant.settings)
     text = _help("train")
-    assert "--momentum MOMENTUM momentum and nesterov (default 0.9)" in text
-    assert "--beta1 BETA1 adam and adamax (default 0.9)" in text
+    readers = {s: nets.and_list(*nets.setting_readers(s).values()) for s in (
+        "momentum", "beta1", "beta2", "lr_gamma", "lr_decay_steps", "lr_milestones",
+        "lr_power", "lr_min")}
+    beta1 = nets.setting_readers("beta1")["optimizer"]
+    assert beta1[0] == "adam" and beta1[-1] == "adam_variant"
+    for help_text in ("--momentum MOMENTUM {momentum} (default 0.9)",
+                      "--beta1 BETA1 {beta1} (default 0.9)",
+                      "--beta2 BETA2 {beta2} (default 0.999)",
+                      "--lr-gamma LR_GAMMA decay factor of {lr_gamma}, per --lr-decay-steps "
+                      "or per milestone (default 0.9)",
+                      "--lr-decay-steps LR_DECAY_STEPS steps per decay: {lr_decay_steps} "
+                      "(default 50)",
+                      "--lr-milestones LR_MILESTONES {lr_milestones}: steps where the rate is "
+                      "multiplied by",  # then --lr-gamma, which argparse wraps at its dash
+                      "--lr-power LR_POWER {lr_power} (default 1)",
+                      "--lr-min LR_MIN floor of {lr_min} (default 0)"):
+        assert help_text.format(**readers) in text
+    # each optimizer with its own default where the flag's None means it
     assert ("--rho RHO decay of the running means of adadelta (default 0.95) and rmsprop "
             "(default 0.9)") in text
-    assert ("--opt-eps OPT_EPS denominator guard of adagrad (default 1e-8), adadelta (default "
-            "1e-6), rmsprop (default 1e-8), adam (default 1e-8) and adamax (default 1e-7)") in text
-    assert ("--lr-gamma LR_GAMMA decay factor of step, multistep and exponential, per "
-            "--lr-decay-steps or per milestone (default 0.9)") in text
-    assert "--lr-decay-steps LR_DECAY_STEPS steps per decay: step, exponential and inverse" in text
-    assert "--lr-milestones LR_MILESTONES multistep: steps where the rate is multiplied" in text
-    assert "--lr-power LR_POWER inverse and polynomial (default 1)" in text
-    assert "--lr-min LR_MIN floor of polynomial and cosine (default 0)" in text
-    assert "--lr-milestones STEPS multistep: steps where" in _help("capacity")
+    assert re.search(r"--opt-eps OPT_EPS denominator guard of adagrad \(default 1e-8\), "
+                     r"adadelta \(default 1e-6\), rmsprop \(default 1e-8\), adam \(default "
+                     r"1e-8\),? .*and adam_variant \(default 1e-7\) ", text)
+    assert "e.g. 100,200 (none by default: needed there)" in text
+    assert f"--lr-milestones STEPS {readers['lr_milestones']}: steps where" in _help("capacity")
 
 
 def test_registry_flags_list_their_names():
@@ -95,9 +108,12 @@ def test_registry_flags_list_their_names():
         assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "
                 "xavier, he, msra (= he) (default xavier)") in _help(command)
-    for command in ("train", "capacity"):
+    for command in ("train", "capacity"):  # each alias beside the name it stands for
+        text = _help(command)
         assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
-                "one_cycle, fixed (= constant), exp (= exponential)") in _help(command)
+                "one_cycle") in text
+        assert ("fixed (= constant), exp (= exponential), inv (= inverse), poly (= "
+                "polynomial)") in text
     assert (f"comma-separated: {', '.join(analyses.STRATEGIES)}, or those samplers' "
             "imbalanced-learn") in _help("imbalance")
 

@@ -236,8 +236,8 @@ def test_unregistered_activation_is_refused_on_save(make, tmp_path, monkeypatch)
         nets.save_net(out, net, config=cfg)
     assert str(err.value) == (
         f"cannot save activation {act!r} (name {act.name!r}): a saved net is rebuilt by "
-        "name, so only the registered activations can be saved (identity, sigmoid, tanh, "
-        "relu, leaky_relu); register it in nets.ACTIVATIONS under a name of its own")
+        f"name, so only the registered activations can be saved ({', '.join(nets.ACTIVATIONS)}"
+        "); register it in nets.ACTIVATIONS under a name of its own")
     assert not (tmp_path / "sub").exists()
     if make is _Steep:  # registered under its own name: saved, and loads as it was
         monkeypatch.setitem(nets.ACTIVATIONS, "steep", act)
