@@ -164,7 +164,7 @@ class _SettingReaders:
     def __str__(self) -> str:
         import nets
 
-        names = [n for kind in nets.setting_readers(self.setting).values() for n in kind]
+        names = [n for readers in nets.setting_readers(self.setting).values() for n in readers]
         own = nets.OWN_DEFAULTS.get(self.setting)
         if own is not None:
             # 1e-8 as the optimizers' docs write it, not format's 1e-08
