@@ -19,7 +19,8 @@ class ImbalancePipeline(Pipeline):
         if sampler is not None and y is not None:
             ratio = getattr(sampler, "sampling_strategy", None)  # a float: a target ratio
             why = too_few_for_neighbours(sampler, y) or (
-                ratio_reached(y, ratio, flag="make_imbalance_pipeline's ratio")
+                ratio_reached(y, ratio, flag="make_imbalance_pipeline's ratio",
+                              under=getattr(sampler, "_sampling_type", "") == "under-sampling")
                 if isinstance(ratio, float) else "")
         if why:
             raise ValueError(why)

@@ -52,26 +52,54 @@ def nothing_to_resample(strategy: str, y, sampling_ratio: float,
     negatives; on data already at least that balanced imbalanced-learn refuses with
     "Please increase the ratio" (it would have to remove positives or add negatives).
     """
-    if not STRATEGIES[strategy].uses_ratio:
+    entry = STRATEGIES[strategy]
+    if not entry.uses_ratio:
         return ""
-    return ratio_reached(y, sampling_ratio, what, flag)
+    return ratio_reached(y, sampling_ratio, what, flag, under=entry.kind == "under")
 
 
 def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
-                  flag: str = "--sampling-ratio") -> str:
-    """Why a sampler aiming at ``sampling_ratio`` has nothing to do on labels ``y`` (they
-    are at least that balanced), or ``""``; `nothing_to_resample` for any strategy."""
+                  flag: str = "--sampling-ratio", under: bool = False) -> str:
+    """Why a sampler aiming at ``sampling_ratio`` has nothing to do on labels ``y``, or
+    ``""``; `nothing_to_resample` for any strategy.
+
+    imbalanced-learn's own rule (``_sampling_strategy_float``), so that what it refuses is
+    said here first: an over-sampler (``under`` False) adds ``int(n_neg * ratio - n_pos)``
+    positives and refuses 0, which data just under the ratio also gives (125:629 at
+    1:5.03); an under-sampler keeps ``int(n_pos / ratio)`` negatives and refuses more than
+    there are (keeping them all is nothing to do either).
+    """
     y = np.asarray(y)
     n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
-    if n_pos < sampling_ratio * n_neg:
-        return ""
     if n_pos >= n_neg:
         return (f"{what} already has as many positives as negatives ({n_pos}:{n_neg}): "
                 "nothing to resample at any sampling ratio")
+    if (int(n_pos / sampling_ratio) < n_neg) if under else \
+            (int(n_neg * sampling_ratio - n_pos) > 0):
+        return ""
     have = n_pos / n_neg
-    return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the sampling "
-            f"ratio {sampling_ratio:g}: nothing to resample; give a sampling ratio above "
-            f"{have:.3g} ({flag})")
+    if n_pos >= sampling_ratio * n_neg:
+        return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the "
+                f"sampling ratio {sampling_ratio:g}: nothing to resample; give a sampling "
+                f"ratio above {have:.3g} ({flag})")
+    # just under the ratio: one sample more (fewer) would overshoot it
+    if under:
+        need, change = n_pos / (n_neg - 1), (f"keep {n_pos} / {sampling_ratio:.4g} = "
+                                             f"{n_pos / sampling_ratio:.4g} negatives, all")
+    else:
+        need, change = (n_pos + 1) / n_neg, (f"add {n_neg} x {sampling_ratio:.4g} - {n_pos} = "
+                                             f"{n_neg * sampling_ratio - n_pos:.2g} "
+                                             "positives, fewer than one")
+    return (f"{what} is {n_pos}:{n_neg} (1:{n_neg / n_pos:.4g}), just under the sampling "
+            f"ratio {sampling_ratio:.4g} (1:{1 / sampling_ratio:.4g}): a sampler would "
+            f"{change}: nothing to resample; give a sampling ratio of at least "
+            f"{_round_up(need)} ({flag})")
+
+
+def _round_up(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, rounded up (a lower bound stays one)."""
+    scale = 10.0 ** (digits - 1 - int(np.floor(np.log10(x))))
+    return f"{np.ceil(x * scale - 1e-9) / scale:.{digits}g}"
 
 
 #: imbalanced-learn's nearest-neighbour searches, by sampler class: the parameter, whether it

@@ -567,3 +567,27 @@ def test_a_pipeline_on_data_already_at_its_ratio_says_so():
         analyses.make_imbalance_pipeline("smote", 0.1, NET, random_state=0).fit(X, y)
     fitted = analyses.make_imbalance_pipeline("smote", 0.5, NET, random_state=0).fit(X, y)
     assert fitted.predict(X).shape == (60,)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_pipeline_on_data_just_under_its_ratio_says_so():
+    # QA: 14:72 is under 0.2, but 72 x 0.2 - 14 = 0.4 positives to add; imbalanced-learn
+    # refuses to add none with "Please increase the ratio", which the pipeline passed on
+    X = np.random.default_rng(0).random((86, 3))
+    y = np.r_[np.ones(14, int), np.zeros(72, int)]
+    for strategy in ("random_over", "smote", "smote_enn"):
+        with pytest.raises(ValueError, match=(
+                r"^the training data is 14:72 \(1:5\.143\), just under the sampling ratio "
+                r"0\.2 \(1:5\): a sampler would add 72 x 0\.2 - 14 = 0\.4 positives, fewer "
+                r"than one: nothing to resample; give a sampling ratio of at least 0\.2084 "
+                r"\(make_imbalance_pipeline's ratio\)$")):
+            analyses.make_imbalance_pipeline(strategy, 0.2, NET, random_state=0).fit(X, y)
+        # the bound it names runs (SMOTEENN's cleaning is left out: it keeps no positive of
+        # these random points)
+        if strategy != "smote_enn":
+            analyses.make_imbalance_pipeline(strategy, 0.2084, NET, random_state=0).fit(X, y)
+    # an under-sampler keeps int(14 / 0.2) = 70 of the 72 negatives: it runs
+    under = analyses.make_imbalance_pipeline("random_under", 0.2, NET, random_state=0)
+    assert under.fit(X, y).predict(X).shape == (86,)
+    assert analyses.nothing_to_resample("random_under", y, 0.2) == ""
+    assert "just under" in analyses.nothing_to_resample("random_over", y, 0.2)

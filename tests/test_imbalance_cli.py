@@ -282,6 +282,22 @@ def test_samplers_with_nothing_to_resample_are_skipped_not_failed(tmp_path, caps
     assert not any("increase the ratio" in line for line in lines)
 
 
+def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
+    # QA: 125:629 is under 0.2, but an over-sampler would add 629 x 0.2 - 125 = 0.8
+    # positives; imbalanced-learn refuses to add none, and random_over "failed"
+    assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio",
+                       "1:5.03", "--strategies", "none,random_over,random_under", "--seeds",
+                       "1", "--json", "--no-report", *FAST]) == 0
+    s = json.loads(capsys.readouterr().out)
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    assert s["failed"] == [] and rank["random_under"]["status"] == "ok"
+    assert rank["random_over"]["status"] == "skipped"
+    assert rank["random_over"]["reason"] == (
+        "the training data is 125:629 (1:5.032), just under the sampling ratio 0.2 (1:5): a "
+        "sampler would add 629 x 0.2 - 125 = 0.8 positives, fewer than one: nothing to "
+        "resample; give a sampling ratio of at least 0.2004 (--sampling-ratio)")
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["--dataset", "digits", "--positive", "8", "--ratio", "1-50"], "must look like 1:50"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:5,,1:10"], "has an empty item"),

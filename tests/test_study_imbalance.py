@@ -530,6 +530,24 @@ def test_binary_reports_score_the_positive_class_and_compare_every_metric(tmp_pa
     assert json.loads(out)["data_changed"] is False and "warning" not in err
 
 
+def test_a_sampling_ratio_just_above_the_datas_own_exits_2_before_storage(tmp_path, capsys):
+    # QA: 89:450 is under 0.198, but 450 x 0.198 - 89 = 0.1 positives to add: the spec
+    # passed its check, then every trial failed with imbalanced-learn's "increase the ratio"
+    path = tmp_path / "edge.toml"
+    path.write_text('[study]\nname = "edge"\ndataset = "moons?imbalance=1:5.01"\n'
+                    'metric = "val_pr_auc"\npruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n'
+                    '[space]\nimbalance_strategy = ["random_over"]\n'
+                    'sampling_ratio = { low = 0.198, high = 0.2 }\n')
+    assert hplab.main(["study", "run", str(path), "--storage", str(tmp_path / "s.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert ("space.sampling_ratio 0.198 (random_over): moons?imbalance=1:5.01's training split "
+            "is 89:450 (1:5.056), just under the sampling ratio 0.198 (1:5.051): a sampler "
+            "would add 450 x 0.198 - 89 = 0.1 positives, fewer than one: nothing to resample; "
+            "give a sampling ratio of at least 0.2 (space.sampling_ratio)") in err
+    assert not (tmp_path / "s.db").exists()
+
+
 @pytest.mark.parametrize("space, key, lowest, valid", [
     ('imbalance_strategy = ["none", "smote"]\nsampling_ratio = { low = 0.2, high = 1.0 }\n',
      "space.sampling_ratio", "0.2", ("low = 0.2", "low = 0.5")),
