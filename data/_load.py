@@ -179,15 +179,25 @@ def _check_fit(name: str, scaling: str, what: str, scale: np.ndarray, columns) -
 
 
 def _check_float32(name: str, scaling: str, part: str, what: str, values: np.ndarray,
-                   columns) -> None:
-    """Refuse scaled values past float32's range (3.4e38), which would train on inf."""
+                   columns, rows: np.ndarray, where) -> None:
+    """Refuse scaled values past float32's range (3.4e38), which would train on inf.
+
+    A `Dataset` holds float32 whatever dtype a net later trains in (``--dtype float64``
+    too), so the limit is float32's. ``rows`` are the rows of ``values`` in the source, which
+    ``where(row)`` names (a CSV's line): not the shuffled split's row.
+    """
     # min and max see any inf or NaN without a full-size boolean copy (MNIST)
     if values.size == 0 or np.isfinite(values.min()) and np.isfinite(values.max()):
         return
-    row, col = np.argwhere(~np.isfinite(values))[0]
+    bad = ~np.isfinite(values)
+    # the first in the source's order, as the raw checks name theirs
+    candidates = np.flatnonzero(bad.any(axis=1))
+    row = candidates[np.argmin(rows[candidates])]
+    col = int(np.argmax(bad[row]))
     raise DataError(f"{name}: {part} {what} {columns[col]!r} has values too large for "
-                    f"float32 after scaling={scaling} (first at row {row}); rescale the raw "
-                    "values first")
+                    f"float32 after scaling={scaling} (first at {where(int(rows[row]))}; "
+                    "hplab keeps data in float32 whatever --dtype a net trains in); rescale "
+                    "the raw values first")
 
 
 def _warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
@@ -312,6 +322,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     X, y, X_test, y_test = src.X, src.y, src.X_test, src.y_test
     # only these names hold the arrays now: the whole set is freed once it is split
     src.X = src.y = src.X_test = src.y_test = None
+    # each split row's (file part, row) in the source, for an error to name its line
+    rows = np.arange(len(X))
+    rows_test = None if X_test is None else np.arange(len(X_test))
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
         codes = _numbers_of_codes(y) if classify else y
@@ -319,6 +332,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         kept, out = holdout(codes, TEST_FRACTION, split_rng, stratify=classify, what="test",
                             hint=hint, names=y if codes is not y else None)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
+        rows, rows_test = rows[kept], rows[out]
         test_from = f"held out {TEST_FRACTION:g}"
 
     classes: tuple = ()
@@ -347,22 +361,24 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         # the classes as the data has them (which is scarce before the ratio makes one so)
         source = _counts(np.concatenate([y, y_test]) if not src.fixed_splits else y)
         keep = subsample(y, ratio, imb_rng, where="the training pool")
-        X, y = X[keep], y[keep]
+        X, y, rows = X[keep], y[keep], rows[keep]
         if src.fixed_splits:
-            X_test, y_test = X, y
+            X_test, y_test, rows_test = X, y, rows
         else:
             keep = subsample(y_test, ratio, imb_rng, where="the test set")
-            X_test, y_test = X_test[keep], y_test[keep]
+            X_test, y_test, rows_test = X_test[keep], y_test[keep], rows_test[keep]
         imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
                           "train_pool": _counts(y),
                           "test": _counts(y_test), "source": source}
 
     if src.fixed_splits:
         X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y
+        source_rows = {"train": rows, "val": rows, "test": rows}
     else:
         kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint,
                             names=classes if classify else None)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
+        source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
         if classify:
             _warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
@@ -395,10 +411,16 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         parts = {part: apply_scaler(Xp, x_shift, x_scale)
                  for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
         targets = {"train": ys(y_tr), "val": ys(y_val), "test": ys(y_test)}
+    # the part of the source a test row came from: the test file, if the source has one
+    test_file = "train" if test_from != "file" else "test"
     for part in parts:
-        _check_float32(name, scaling, part, "feature", parts[part], src.feature_names)
+        def where(row: int, part=part) -> str:
+            return _where(src, key, test_file if part == "test" else "train", row)
+
+        _check_float32(name, scaling, part, "feature", parts[part], src.feature_names,
+                       source_rows[part], where)
         _check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
-                       target_name)
+                       target_name, source_rows[part], where)
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),

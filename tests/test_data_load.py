@@ -158,7 +158,7 @@ def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
      "overflows float64)"),  # max - min of +-1.7e308 is inf
     ("x", "standard", "feature 'x' has values too large to scale (scaling=standard"),
     ("x", "none", "train feature 'x' has values too large for float32 after scaling=none "
-     "(first at row 0)"),
+     "(first at line 2;"),
     ("y", "minmax", "target 'y' has values too large to scale (scaling=minmax"),
     ("y", "none", "train target 'y' has values too large for float32 after scaling=none"),
 ])
@@ -177,6 +177,27 @@ def test_values_too_large_to_scale_are_refused(tmp_path, capsys, column, scaling
     assert message in str(err.value) and "rescale the raw values first" in str(err.value)
     assert hplab.main(["data", "show", name]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+@pytest.mark.parametrize("name, seed, part", [
+    ("h.csv?scaling=none", 3, "train"), ("h.csv", 10, "test"), ("h.csv", 21, "val"),
+    ("train.csv,h.csv", 0, "test"),  # a test file's own line
+])
+def test_values_too_large_for_float32_are_named_by_their_line(tmp_path, name, seed, part):
+    # QA: the error named a row of the shuffled split ("first at row 52"), and said float32
+    # under --dtype float64 without saying why
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    X[5, 1] = 1e308  # data row 5: line 7, under the header
+    for file, values in (("h.csv", X), ("train.csv", X[10:])):
+        pd.DataFrame({"f0": values[:, 0], "f1": values[:, 1], "f2": values[:, 2],
+                      "y": values[:, 0] > 0}).astype({"y": int}).to_csv(tmp_path / file,
+                                                                      index=False)
+    name = ",".join(str(tmp_path / n) for n in name.split(","))
+    with pytest.raises(data.DataError) as err:
+        data.load(f"csv:{name}", seed=seed)
+    assert (f"{part} feature 'f1' has values too large for float32 after scaling="
+            f"{'none' if 'none' in name else 'minmax'} (first at line 7; hplab keeps data in "
+            "float32 whatever --dtype a net trains in)") in str(err.value)
+
 
 def test_regression_targets_inverse():
     ds = data.load("curve", seed=0)
