@@ -167,8 +167,13 @@ class SavedModel:
         if named:  # positions would feed one feature's values into another
             missing = [str(f) for f, k in zip(self.feature_names, wanted, strict=True)
                        if k not in at]
-            raise ValueError(f"{where} names {', '.join(named)} but not {', '.join(missing)}; "
-                             f"the model takes {takes}: name every one")
+            # 1,999 of 2,000 named: what is missing, and what is there instead, not a list
+            # of what is right
+            others = [str(c).strip() for c, k in zip(columns, keys, strict=True)
+                      if k not in wanted_set]
+            raise ValueError(f"{where} names {_some(named)} but not {_some(missing)}; the "
+                             f"model takes {takes}: name every one"
+                             + (f" (not the model's: {_some(others)})" if others else ""))
         if named_features(self.meta):
             shown = ", ".join(str(c).strip() for c in columns[:5]) + \
                 (", ..." if len(columns) > 5 else "")

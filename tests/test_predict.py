@@ -397,6 +397,26 @@ def test_made_up_names_follow_one_rule_in_python_and_the_cli(saved_model, tmp_pa
     assert f"the header of {tmp_path / 'partial.csv'} names x2 but not x1, x3" in err
 
 
+def test_a_wide_header_missing_one_feature_says_which_in_one_short_line(tmp_path, capsys):
+    # QA: 1,999 of 2,000 features named: the error listed all 1,999 (14,000 characters)
+    names = [f"f{i}" for i in range(2000)]
+    cfg = nets.TrainConfig(hidden=(2,), head="regression", max_epochs=1)
+    net = nets.build_net(cfg, 2000, np.zeros(4), rng=np.random.default_rng(0))
+    path = nets.save_net(tmp_path / "wide" / "model.npz", net, config=cfg.to_dict(),
+                         meta={"dataset": "wide", "task": "regression", "classes": [],
+                               "seed": 0, "feature_names": names, "y_shift": 0.0,
+                               "y_scale": 1.0},
+                         arrays={"x_shift": np.zeros(2000), "x_scale": np.ones(2000)})
+    frame = pd.DataFrame(np.zeros((2, 2000)), columns=[*names[:-1], "extra"])
+    frame.to_csv(tmp_path / "less.csv", index=False)
+    code, out, err = run_cli(["predict", path, "--input", tmp_path / "less.csv"], capsys)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert (f"the header of {tmp_path / 'less.csv'} names f0, f1, f2, f3, f4, ... (1999 in "
+            "all) but not f1999; the model takes f0, f1, f2, f3, f4, ... (2000 in all): name "
+            "every one (not the model's: extra)\n") in err
+    assert len(err) < 400 + len(str(tmp_path))
+
+
 def test_nullable_columns_are_numbers(saved_model):
     # df.convert_dtypes() (Float64, Int64) was refused: "inputs must be numbers, got dtype
     # object"
