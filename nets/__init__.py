@@ -35,6 +35,7 @@ from ._predict_io import (
     prediction_frame,
     prediction_records,
     read_inputs,
+    regression_errors,
     score_prediction,
 )
 from ._printable import and_list, count_of, escaped, unprintable
@@ -78,7 +79,8 @@ __all__ = [
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",
     "predict_dataset",
-    "prediction_frame", "prediction_records", "read_inputs", "score_prediction",
+    "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
+    "score_prediction",
     "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

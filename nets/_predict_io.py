@@ -329,6 +329,27 @@ def _same_scaling(model: SavedModel, ds) -> bool:
             and np.array_equal(model.x_scale, ds.x_scale))
 
 
+def regression_errors(err) -> tuple[float, float]:
+    """RMSE and MAE of the errors ``err``, finite whenever the errors are.
+
+    Targets of 1e200 square past float64 (RMSE inf, "overflow encountered in square"):
+    then the one that overflowed is computed on ``err`` over its largest size and scaled
+    back. Only then: every other run keeps its figures to the last bit.
+    """
+    err = np.asarray(err, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        rmse, mae = float(np.sqrt(np.mean(err ** 2))), float(np.mean(np.abs(err)))
+    if math.isfinite(rmse) and math.isfinite(mae) or not np.isfinite(err).all():
+        return rmse, mae
+    size = float(np.max(np.abs(err)))
+    with np.errstate(over="ignore"):  # a mean past 1.8e308 is inf: it is that large
+        if not math.isfinite(rmse):
+            rmse = size * float(np.sqrt(np.mean((err / size) ** 2)))
+        if not math.isfinite(mae):
+            mae = size * float(np.mean(np.abs(err / size)))
+    return rmse, mae
+
+
 def score_prediction(pred: Prediction, truth) -> dict:
     """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units (regression);
     the other keys are None."""
@@ -337,8 +358,8 @@ def score_prediction(pred: Prediction, truth) -> dict:
         raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
     if pred.task == "regression":
         err = pred.values - truth.astype(np.float64).reshape(pred.values.shape)
-        return {"accuracy": None, "rmse": float(np.sqrt(np.mean(err ** 2))),
-                "mae": float(np.mean(np.abs(err)))}
+        rmse, mae = regression_errors(err)
+        return {"accuracy": None, "rmse": rmse, "mae": mae}
     hits = np.asarray(pred.labels, dtype=object) == np.asarray(truth, dtype=object)
     return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None}
 

@@ -15,14 +15,15 @@ from nets import count_of, escaped
 
 
 def value_text(value) -> str:
-    """A value for people: whole floats as ints, others to 6 digits, None as '-', a list
-    (several objectives) comma-separated."""
+    """A value for people: whole floats as ints (below 1e16: a 1.58e+200 is no 201-digit
+    int), others to 6 digits, None as '-', a list (several objectives) comma-separated."""
     if value is None:
         return "-"
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.6g}"
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else \
+            f"{value:.6g}"
     return str(value)
 
 

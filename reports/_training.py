@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import data
+import nets
 from nets import is_stepwise
 
 from . import _training_data as td, _training_draw as tw
@@ -347,11 +348,12 @@ def _balanced_accuracy(run) -> float:
 
 
 def _rmse(run) -> str:
-    """Test root-mean-square error in the target's original units."""
+    """Test root-mean-square error in the target's original units (finite for targets of
+    1e200 too: `nets.regression_errors`)."""
     ds = run.dataset
     pred = np.asarray(ds.inverse_y(np.asarray(run.net.predict(ds.X_test))), float).reshape(-1)
     true = np.asarray(ds.inverse_y(np.asarray(ds.y_test)), float).reshape(-1)
-    return format_value(float(np.sqrt(np.mean((pred - true) ** 2))))
+    return format_value(nets.regression_errors(pred - true)[0])
 
 
 def _subtitle(run) -> str:

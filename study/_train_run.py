@@ -64,7 +64,7 @@ class TrainRun:
         # the figures agree to the last bit
         values = z * ds.y_scale + ds.y_shift
         err = values - ds.inverse_y(ds.y_test).reshape(values.shape)
-        return float(np.sqrt(np.mean(err ** 2))), float(np.mean(np.abs(err)))
+        return nets.regression_errors(err)
 
     def summary(self) -> dict:
         """The JSON contract of ``hplab train --json`` (NaN, e.g. a regression's accuracy,

@@ -1038,3 +1038,39 @@ def test_a_signal_in_an_extension_s_import_ends_in_one_line_not_a_fatal_error(tm
     if done.returncode == 99:
         pytest.skip("this matplotlib's ft2font runs no enum code as it initialises")
     assert (done.returncode, done.stderr) == (143, "hplab: terminated\n")
+
+
+def test_targets_of_1e200_score_a_finite_rmse_without_warnings(tmp_path, capsys):
+    # QA: "overflow encountered in square" twice, test_rmse null beside test_mae 1.58e+200,
+    # the MAE printed as a 201-digit integer, and predict's "rmse inf"
+    import data
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    np.savez(tmp_path / "r.npz", data=X, label=(X @ [1.0, 2, -1]) * 1e200)
+    argv = ["train", "--dataset", f"npz:{tmp_path / 'r.npz'}", "--epochs", "3"]
+    code, out, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0 and "warning" not in err, err
+    s = json.loads(out)
+    pred, truth = nets.predict_dataset(nets.load_model(s["model_path"]),
+                                       data.load(s["dataset"]))
+    scaled = (pred.values - truth) / 1e200  # the errors, squared without overflow
+    assert s["test_rmse"] == pytest.approx(1e200 * np.sqrt(np.mean(scaled ** 2)), rel=1e-12)
+    assert s["test_mae"] == pytest.approx(1e200 * np.mean(np.abs(scaled)), rel=1e-12)
+    assert 1e200 < s["test_mae"] < s["test_rmse"] < 1e201
+    code, out, err = run_cli([*argv, "--no-report", "--out", str(tmp_path / "t")], capsys)
+    assert code == 0 and "warning" not in err, err
+    assert f"test_mae: {s['test_mae']:.6g}\n" in out  # not all 201 digits
+    code, out, err = run_cli(["predict", s["model_path"], "--dataset", "--json"], capsys)
+    assert code == 0 and "warning" not in err, err
+    assert json.loads(out)["rmse"] == s["test_rmse"]  # as train scored it, to the last bit
+
+
+def test_regression_errors_are_the_plain_formulas_where_nothing_overflows():
+    # every run's figures as before, to the last bit: the scaled path is for overflow only
+    err = np.random.default_rng(1).normal(size=500) * 3.7
+    assert nets.regression_errors(err) == (float(np.sqrt(np.mean(err ** 2))),
+                                           float(np.mean(np.abs(err))))
+    assert nets.regression_errors(np.array([3e200, -4e200])) == pytest.approx(
+        (np.sqrt(12.5) * 1e200, 3.5e200), rel=1e-15)
+    assert nets.regression_errors(np.array([np.inf, 1.0]))[0] == np.inf
