@@ -41,6 +41,14 @@ _FLOATS = (np.float64, np.float32)
 _CALLER = 4
 
 
+def _mean_prediction_loss(y: np.ndarray) -> float:
+    """The regression loss (half the squared error summed over the outputs) of predicting
+    each target's mean: the scale of all a net can improve on (0 for constant targets,
+    whose variance is rounding noise)."""
+    y = y.reshape(len(y), -1)
+    return 0.5 * float(np.sum(np.var(y, axis=0))) if np.ptp(y, axis=0).any() else 0.0
+
+
 def _fit_or_keep(fit):
     """``fit`` that leaves the estimator as it was when it raises: scikit-learn's
     validate_data resets n_features_in_ (and the feature names) before training can fail,
@@ -161,6 +169,17 @@ class _NetEstimator(BaseEstimator):
             warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
                           "before the loss stopped improving", ConvergenceWarning,
                           stacklevel=_CALLER)
+        elif result.status == "early_stopped" and cfg.head == "regression" and \
+                0 < (floor := _mean_prediction_loss(y)) < cfg.min_delta:
+            # min_delta is absolute: all a net can learn past the targets' mean is less
+            # than it, so patience ran out whatever the net was learning (constant
+            # targets, one sample: nothing past the mean to learn, no warning)
+            warnings.warn(f"{type(self).__name__}: stopped early after {self.n_iter_} "
+                          f"epochs, but predicting the targets' mean already scores a loss "
+                          f"of {floor:.3g}, below min_delta={cfg.min_delta:g}: no "
+                          "improvement could count; scale the targets (e.g. "
+                          "TransformedTargetRegressor) or lower min_delta",
+                          ConvergenceWarning, stacklevel=_CALLER)
         return self
 
     # views of the net's parameters, not copies stored beside it: they stay the arrays
@@ -378,7 +397,10 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     samples (with k outputs, k times scikit-learn's ``MLPRegressor`` loss, which
     also averages over the outputs). Targets may be ``(n,)`` or ``(n, k)`` (k outputs).
     They are used as given; scale them (e.g. ``TransformedTargetRegressor``) when they
-    are large.
+    are large, or small: ``min_delta`` (1e-4) is an absolute loss, and on targets spread by
+    about 0.01 or less (the loss of predicting their mean below ``min_delta``) no improvement
+    counts and early stopping ends the fit after ``patience`` epochs, with a
+    ConvergenceWarning; scale them or give a smaller ``min_delta``.
 
     Parameters and attributes are those of :class:`NetClassifier` without
     ``class_weight`` and ``classes_``; training diverges (status "diverged", a

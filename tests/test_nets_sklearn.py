@@ -481,11 +481,39 @@ def test_early_stopping_restores_the_lowest_loss_whose_gains_were_under_min_delt
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 5)) * 0.01
     y = X[:, 0] + 0.005 * rng.normal(size=500)
-    reg = nets.NetRegressor(random_state=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match=r"stopped early after 10 epochs, but "
+                      r"predicting the targets' mean already scores a loss of 6\.\d+e-05, "
+                      r"below min_delta=0\.0001"):
+        reg = nets.NetRegressor(random_state=0).fit(X, y)
     assert reg.status_ == "early_stopped" and len(reg.loss_curve_) == 11
     assert reg.result_.final_row == 10 == int(np.argmin(reg.loss_curve_))
     assert reg.loss_ == min(reg.loss_curve_) == pytest.approx(1.2605e-05, rel=1e-4)
     assert reg.score(X, y) == pytest.approx(0.8035, abs=1e-3)
+
+
+def test_targets_too_small_for_min_delta_warn_when_they_stop_early():
+    # QA: y ~ 1e-6 stopped early_stopped at R^2 -6e7 without a word: min_delta=1e-4 is an
+    # absolute loss, above all a net could learn on them
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X @ [1.0, 2, -1] * 1e-6
+    with pytest.warns(ConvergenceWarning) as caught:
+        reg = nets.NetRegressor(max_epochs=50, random_state=0).fit(X, y)
+    assert reg.status_ == "early_stopped" and reg.score(X, y) < -1e6
+    assert str(caught[0].message) == (
+        f"NetRegressor: stopped early after {reg.n_iter_} epochs, but predicting the targets' "
+        f"mean already scores a loss of {0.5 * np.var(y):.3g}, below min_delta=0.0001: no "
+        "improvement could count; scale the targets (e.g. TransformedTargetRegressor) or "
+        "lower min_delta")
+    assert caught[0].filename == __file__
+    # scaled targets learn with the same defaults; constant ones have nothing past their
+    # mean to learn: neither is warned of min_delta
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scaled = nets.NetRegressor(max_epochs=50, random_state=0).fit(X, y * 1e6)
+        flat = nets.NetRegressor(max_epochs=50, random_state=0).fit(X, np.full(300, 1e-6))
+    assert flat.status_ == "early_stopped" and scaled.score(X, y * 1e6) > 0.95
+    assert not [w for w in caught if "min_delta" in str(w.message)]
 
 
 def test_failed_refit_keeps_the_fitted_net_and_its_labels():
