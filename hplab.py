@@ -745,14 +745,19 @@ def _study_report(name: str, storage, out=None, seconds=None) -> str:
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written."""
+    import data
     import reports
 
     failed = None
     if report:
-        failed = _write_report(summary, reports.study_report_folder(name, args.storage,
-                                                                    summary["created"]),
-                               lambda: _study_report(name, args.storage,
-                                                     seconds=summary["seconds"]))
+        with warnings.catch_warnings():
+            # the report retrains the best trial on the data the run loaded and warned of
+            # (a class missing from validation): said once, not again below its progress bar
+            warnings.simplefilter("ignore", data.DataWarning)
+            failed = _write_report(summary, reports.study_report_folder(name, args.storage,
+                                                                        summary["created"]),
+                                   lambda: _study_report(name, args.storage,
+                                                         seconds=summary["seconds"]))
     _emit(args, summary, reports.study_lines(summary))
     return _after_report(args, failed)
 

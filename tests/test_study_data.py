@@ -194,3 +194,28 @@ def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tm
     other = _blobs_spec(spec_file, "ro", "csv:b.csv?task=classification&target=label&scaling=none")
     code, _, err = run_cli(["study", "run", other, "--storage", db, "--no-report"], capsys)
     assert code == 2 and "(study.dataset differs)" in err
+
+
+def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file, tmp_path):
+    # QA: the warning was printed twice: when the run loaded the data, and again below the
+    # progress bar when the report retrained the best trial on it
+    import numpy as np
+    import pandas as pd
+    from cli_helpers import hplab_cli
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    label = (X[:, 0] > 0).astype(int)
+    label[:2] = 2  # two members: both land in training
+    pd.DataFrame(X, columns=["a", "b"]).assign(y=label).to_csv(tmp_path / "c.csv",
+                                                                 index=False)
+    spec = spec_file("mc", dataset=f"csv:{tmp_path / 'c.csv'}", n_trials=2, max_epochs=2,
+                     pruner="none", space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
+                     fixed={"batch_size": 16})
+    err = hplab_cli("study", "run", spec, "--storage", tmp_path / "s.db", cwd=tmp_path).stderr
+    assert err.count("hplab: warning: ") == 1
+    assert "no example of class 2 in the validation split" in err
+    assert (tmp_path / "runs" / "studies" / "mc" / "best_model").is_dir()  # retrained
+    # the report alone loads the data once: said there too
+    err = hplab_cli("study", "report", "mc", "--storage", tmp_path / "s.db",
+                    cwd=tmp_path).stderr
+    assert err.count("hplab: warning: ") == 1 and "no example of class 2" in err
