@@ -618,13 +618,14 @@ def cmd_data_list(args) -> int:
 
 def cmd_data_show(args) -> int:
     import data
+    import nets
 
     ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
                    merge_scaling=args.merge_scaling, val_fraction=args.val_fraction,
                    target=args.target, imbalance=args.imbalance, positive=args.positive,
                    data_dir=args.data_dir)
     summary = ds.summary()
-    lines = [f"{ds.name}: {ds.task}, {ds.n_features} features, "
+    lines = [f"{ds.name}: {ds.task}, {nets.count_of(ds.n_features, 'feature')}, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
     if counts := ds.class_counts():  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
@@ -632,10 +633,19 @@ def cmd_data_show(args) -> int:
         total = [sum(per_class) for per_class in zip(*counts.values(), strict=True)]
         lines.append("class counts (train, val, test): " + "; ".join(
             f"{c}: {', '.join(str(n[i]) for n in counts.values())} "
-            f"({100 * total[i] / max(sum(total), 1):.0f} %)" for i, c in enumerate(ds.classes)))
+            f"({_share(total[i], sum(total))} %)" for i, c in enumerate(ds.classes)))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
     return 0
+
+
+def _share(n: int, total: int) -> str:
+    """``n`` of ``total`` in whole percent; a class of 1 in 200 is "<1", not "0" (nor one
+    short of all "100")."""
+    text = f"{100 * n / max(total, 1):.0f}"
+    if text == "0" and n:
+        return "<1"
+    return ">99" if text == "100" and n < total else text
 
 
 def _scaling_said(info: dict) -> str:
@@ -647,7 +657,8 @@ def _scaling_said(info: dict) -> str:
         return "none"
     if most is not None and mode == "minmax":  # one range for every pixel
         least = info.get("pixel_min") or 0.0
-        return ("minmax, images as a whole: " + (f"(x - {least:g}) / {most - least:g}"
+        shift = f"+ {-least:g}" if least < 0 else f"- {least:g}"  # not "(x - -3.1e+30)"
+        return ("minmax, images as a whole: " + (f"(x {shift}) / {most - least:g}"
                                                   if least else f"x / {most:g}"))
     whole = "images as a whole (one shift and scale)" if most is not None else "per feature"
     return f"{mode}, {whole}, fitted on {fitted}"

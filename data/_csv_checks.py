@@ -296,7 +296,25 @@ def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
 
 def line_of_row(path: Path, row: int, header: bool) -> int:
     """The line of data row ``row`` (0-based, as in the table pandas read)."""
-    for i, (line, _) in enumerate(_records(path)):
+    return _record_of_row(path, row, header)[0]
+
+
+def cell_of_row(path: Path, row: int, header: bool, column: str) -> str | None:
+    """The text of data row ``row``'s cell in ``column`` (a header's name, else x1, x2...
+    as the loader names the columns), stripped; None if the row has no such cell."""
+    at = int(column[1:]) - 1 if not header and re.fullmatch(r"x[1-9]\d*", column) else None
+    for i, (_, fields) in enumerate(_records(path)):
+        if header and i == 0:
+            names = [name.strip() for name in fields]
+            at = names.index(column) if column in names else None
         if i == row + header:
-            return line
+            return fields[at].strip() if at is not None and at < len(fields) else None
+    return None
+
+
+def _record_of_row(path: Path, row: int, header: bool) -> tuple[int, list[str]]:
+    """(line, fields) of data row ``row`` (0-based, as in the table pandas read)."""
+    for i, record in enumerate(_records(path)):
+        if i == row + header:
+            return record
     raise ValueError(f"{path} has no data row {row}")

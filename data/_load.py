@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._csv_checks import line_of_row
+from ._csv_checks import cell_of_row, line_of_row
 from ._dataset import DataError, Dataset, DataWarning, Source, _plain
 from ._files import MAX_CLASSES
 from ._imbalance import (
@@ -82,6 +82,19 @@ def _where(src: Source, key: str, part: str, row: int) -> str:
         return f"row {row}"
 
 
+def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
+    """``": an empty cell"`` (or the cell's text, ``": 'nan'"``) for a CSV's cell, else
+    ``""``: NaN is an empty cell or the text nan, which the array cannot tell apart."""
+    if key != "csv":
+        return ""
+    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    try:
+        cell = cell_of_row(path, row, src.info["named_features"], str(column))
+    except ValueError:  # a record csv cannot read: left unsaid
+        return ""
+    return "" if cell is None else ": an empty cell" if not cell else f": {cell!r}"
+
+
 def _missing(y: np.ndarray) -> np.ndarray:
     """Where labels are missing (None, NaN, NaT...), as pandas reads them."""
     if y.dtype.kind == "f":
@@ -112,9 +125,12 @@ def _check_arrays(src: Source, name: str, key: str) -> None:
             bad = ~np.isfinite(X)
             if bad.any():
                 row, col = np.argwhere(bad)[0]
-                raise DataError(f"{name}: {int(bad.sum())} NaN or infinite value(s) in the "
-                                f"{part} features (first at {_where(src, key, part, row)}, "
-                                f"column {src.feature_names[col]!r})")
+                column = src.feature_names[col]
+                # a CSV's empty cell is missing (as the README says), not "NaN"
+                said = "missing, NaN or infinite" if key == "csv" else "NaN or infinite"
+                raise DataError(f"{name}: {int(bad.sum())} {said} value(s) in the {part} "
+                                f"features (first at {_where(src, key, part, row)}, column "
+                                f"{column!r}{_cell_said(src, key, part, row, column)})")
         missing = _missing(y)
         if src.task == "regression" and y.dtype.kind not in "uif":
             raise DataError(f"{name}: regression targets must be numeric")

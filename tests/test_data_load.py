@@ -335,8 +335,10 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
     lines = ["横坐标,纵坐标,类别", *rows[:3], "", *rows[3:]]  # a blank line, as pandas skips
     x, y, label = lines[19].split(",")  # line 20: data row 17, the array's row 17
     cases = {"label": (f"{x},{y},", "train label(s) (first at line 20)"),
-             "feature": (f",{y},{label}", "1 NaN or infinite value(s) in the train features "
-                                          "(first at line 20, column '横坐标')")}
+             # QA: an empty cell was "NaN or infinite"; the README calls it missing
+             "feature": (f",{y},{label}", "1 missing, NaN or infinite value(s) in the train "
+                                          "features (first at line 20, column '横坐标': an "
+                                          "empty cell)")}
     for what, (line, said) in cases.items():
         broken = [*lines[:19], line, *lines[20:]]
         path = tmp_path / f"{what}.csv"
@@ -348,8 +350,15 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
     # line after)
     (tmp_path / "quoted.csv").write_text('a,b,y\n1,,"cat\nx"\n3,4,dog\n5,6,dog\n7,8,cat\n',
                                          encoding="utf-8")
-    with pytest.raises(data.DataError, match=r"first at line 2, column 'b'"):
+    with pytest.raises(data.DataError, match=r"first at line 2, column 'b': an empty cell"):
         data.load(f"csv:{tmp_path / 'quoted.csv'}")
+    # the text nan is no empty cell; without a header, the columns are x1, x2...
+    (tmp_path / "nan.csv").write_text("y,b,a\n0,2,1\n1,3,4\n0,4,nan\n1,5,4\n")
+    with pytest.raises(data.DataError, match=r"first at line 4, column 'a': 'nan'\)$"):
+        data.load(f"csv:{tmp_path / 'nan.csv'}?target=y")
+    (tmp_path / "bare.csv").write_text("1,2,0\n2,,1\n3,4,0\n4,5,1\n")
+    with pytest.raises(data.DataError, match=r"first at line 2, column 'x2': an empty cell"):
+        data.load(f"csv:{tmp_path / 'bare.csv'}?header=no")
     # a line holding a quoted blank ("") is a row, as pandas reads it: the lines after it
     # were counted one late, and an error could become "has no data row 3"
     (tmp_path / "quoted_blank.csv").write_text('a,b,y\n1,2,0\n""\n5,6,0\n7,x,1\n')
@@ -635,8 +644,8 @@ def test_csv_labels_spelled_like_missing_values_are_classes(tmp_path, capsys):
                               "(first non-number 'NA' at line 6)")
     frame.loc[[4, 6], "x2"] = ["nan", 0.5]  # np.savetxt's NaN: a number, refused as NaN
     frame.drop(columns="severity").to_csv(tmp_path / "f.csv", index=False)
-    with pytest.raises(data.DataError, match=r"1 NaN or infinite value\(s\) in the train "
-                                             r"features \(first at line 6, column 'x2'\)"):
+    with pytest.raises(data.DataError, match=r"1 missing, NaN or infinite value\(s\) in the "
+                       r"train features \(first at line 6, column 'x2': 'nan'\)"):
         data.load(f"csv:{tmp_path / 'f.csv'}?target=n")
 
 
@@ -1084,6 +1093,19 @@ def test_cli_list_and_show(capsys):
                            f"({share} %); 2: ")
     assert hplab.main(["data", "show", "sine", "--json"]) == 0
     assert "class_counts" not in json.loads(capsys.readouterr().out)
+
+
+def test_data_show_says_one_feature_and_a_rare_class_share_in_its_words(tmp_path, capsys):
+    # QA: "1 features", and a class of 1 in 200 as "(0 %)" (0.5 % rounds to 0 as well)
+    pd.DataFrame({"x": np.arange(400.0), "y": [1] * 2 + [0] * 398}).to_csv(
+        tmp_path / "r.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", data.DataWarning)  # a split without a positive
+        assert hplab.main(["data", "show", f"csv:{tmp_path / 'r.csv'}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"csv:{tmp_path / 'r.csv'}: binary, 1 feature, 2 classes [0, 1]"
+    assert lines[2] == "class counts (train, val, test): 0: 286, 32, 80 (>99 %); 1: 2, 0, 0 " \
+                       "(<1 %)"
 
 
 def test_a_models_dataset_name_is_the_file_read_through_links(tmp_path, monkeypatch):
