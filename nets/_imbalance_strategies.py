@@ -65,35 +65,29 @@ def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
 
     imbalanced-learn's own rule (``_sampling_strategy_float``), so that what it refuses is
     said here first: an over-sampler (``under`` False) adds ``int(n_neg * ratio - n_pos)``
-    positives and refuses 0, which data just under the ratio also gives (125:629 at
-    1:5.03); an under-sampler keeps ``int(n_pos / ratio)`` negatives and refuses more than
-    there are (keeping them all is nothing to do either).
+    positives and refuses 0, which data just under the ratio also gives (125:629 at 0.2);
+    an under-sampler keeps ``int(n_pos / ratio)`` negatives, which on data under the ratio
+    are never more than there are.
     """
     y = np.asarray(y)
     n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
     if n_pos >= n_neg:
         return (f"{what} already has as many positives as negatives ({n_pos}:{n_neg}): "
                 "nothing to resample at any sampling ratio")
-    if (int(n_pos / sampling_ratio) < n_neg) if under else \
-            (int(n_neg * sampling_ratio - n_pos) > 0):
+    under_ratio = n_pos < sampling_ratio * n_neg
+    if under_ratio if under else int(n_neg * sampling_ratio - n_pos) > 0:
         return ""
     have = n_pos / n_neg
-    if n_pos >= sampling_ratio * n_neg:
+    if not under_ratio:
         return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the "
                 f"sampling ratio {sampling_ratio:g}: nothing to resample; give a sampling "
                 f"ratio above {have:.3g} ({flag})")
-    # just under the ratio: one sample more (fewer) would overshoot it
-    if under:
-        need, change = n_pos / (n_neg - 1), (f"keep {n_pos} / {sampling_ratio:.4g} = "
-                                             f"{n_pos / sampling_ratio:.4g} negatives, all")
-    else:
-        need, change = (n_pos + 1) / n_neg, (f"add {n_neg} x {sampling_ratio:.4g} - {n_pos} = "
-                                             f"{n_neg * sampling_ratio - n_pos:.2g} "
-                                             "positives, fewer than one")
+    # just under the ratio: one positive more would overshoot it
     return (f"{what} is {n_pos}:{n_neg} (1:{n_neg / n_pos:.4g}), just under the sampling "
-            f"ratio {sampling_ratio:.4g} (1:{1 / sampling_ratio:.4g}): a sampler would "
-            f"{change}: nothing to resample; give a sampling ratio of at least "
-            f"{_round_up(need)} ({flag})")
+            f"ratio {sampling_ratio:.4g} (1:{1 / sampling_ratio:.4g}): a sampler would add "
+            f"{n_neg} x {sampling_ratio:.4g} - {n_pos} = {n_neg * sampling_ratio - n_pos:.2g} "
+            "positives, fewer than one: nothing to resample; give a sampling ratio of at "
+            f"least {_round_up((n_pos + 1) / n_neg)} ({flag})")
 
 
 def _round_up(x: float, digits: int = 4) -> str:
