@@ -12,7 +12,6 @@ import pandas as pd
 
 import data
 import nets
-from nets import is_stepwise
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
@@ -51,7 +50,7 @@ def training_report(run, out_dir: Path | str) -> Path:
     rep.add_section("Learning curves")
     schedule = getattr(run.config, "schedule", "constant")
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
-                                      lr_steps=is_stepwise(schedule)), hist,
+                                      lr_steps=nets.is_stepwise(schedule)), hist,
                    caption=(_HISTORY_CAPTION.format(
                        accuracy="middle" if tw.has_lr_panel(hist) else "right") if classify
                        else _LOSS_CAPTION.format(loss=_regression_loss(ds)))
@@ -127,7 +126,7 @@ def lr_caption(hist: pd.DataFrame, schedule: str) -> str:
     if not tw.has_lr_panel(hist):
         return ""
     text = " Right: the learning rate at each checkpoint, the rate the steps after it use"
-    if is_stepwise(schedule):
+    if nets.is_stepwise(schedule):
         return (text + ", held until the next checkpoint; the history records the rate only "
                 "at checkpoints, so a drop between two of them shows at the later one.")
     return text + " (straight lines between checkpoints)."
