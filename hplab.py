@@ -723,13 +723,15 @@ def cmd_report_index(args) -> int:
         raise ValueError(f"not a folder: {folder}")
     import reports
 
-    found = reports.find_reports(folder)
-    # one scan: the count printed is the index written (a report may come or go meanwhile)
-    try:
-        path = reports.write_index(folder, found=found)
-    except OSError as exc:  # a folder, a pipe, someone's own page there
-        raise ValueError(f"{exc.filename or folder / 'index.html'}: "
-                         f"{exc.strerror or exc}; not written") from None
+    # one scan: the count printed is the index written; held to the write, so that a
+    # report another command writes meanwhile is in its own refresh, after this one
+    with reports.holding_index(folder):
+        found = reports.find_reports(folder)
+        try:
+            path = reports.write_index(folder, found=found)
+        except OSError as exc:  # a folder, a pipe, someone's own page there
+            raise ValueError(f"{exc.filename or folder / 'index.html'}: "
+                             f"{exc.strerror or exc}; not written") from None
     summary = {"index_path": str(path), "n_reports": len(found),
                "reports": [r.to_dict() for r in found]}
     _emit(args, summary, [f"{path}: {len(found)} report{'s' * (len(found) != 1)}"])

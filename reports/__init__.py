@@ -21,7 +21,14 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 import importlib
 
 from ._held_results import held_results, unreadable
-from ._index import ReportInfo, find_reports, index_root, read_report_info, write_index
+from ._index import (
+    ReportInfo,
+    find_reports,
+    holding_index,
+    index_root,
+    read_report_info,
+    write_index,
+)
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._study_folder import find_study_report, report_lags, study_report_folder
@@ -58,7 +65,7 @@ __all__ = [
     "hidden_space_frame", "history_frame", "index_root", "input_bounds", "per_class_frame",
     "held_results", "pick_snapshots", "read_report_info", "regression_frames", "samples_frame",
     "scaling_report", "study_report", "training_report", "unreadable", "write_index",
-    "remove_report",
+    "remove_report", "holding_index",
 ]
 __all__ += ["imbalance_report"]  # hplab imbalance
 __all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range

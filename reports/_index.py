@@ -9,7 +9,9 @@ report index DIR`` starts one), else none. ``hplab train`` writes to
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import json
 import os
 import shlex
@@ -39,6 +41,8 @@ _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
                "study_created": str}
+#: The lock file beside index.html that its writers hold (see `holding_index`).
+_LOCK_NAME = ".index.lock"
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,54 @@ def index_root(report_dir: Path | str) -> Path | None:
     return report_dir.parent if ours else None
 
 
+@contextlib.contextmanager
+def holding_index(directory: Path | str):
+    """Hold ``directory``'s index for this block, waiting for another process that holds
+    it: a scan and the write of its result made under it list every report that landed
+    before. Scanned and written apart, a writer that scanned before another command's
+    report landed, and wrote after that command's refresh, dropped the report.
+
+    An flock on ``directory/.index.lock``, which its holder removes when done (the runs
+    folder keeps no file of it). A folder where it cannot be made (read-only, another
+    user's) goes unlocked, as every index write went before.
+    """
+    path = Path(directory) / _LOCK_NAME
+    fd = _locked(path)
+    try:
+        yield
+    finally:
+        if fd is not None:
+            # removed while held: a writer waiting on it then finds it gone and takes the
+            # one the next writer makes (`_locked`), never a lock no one else sees
+            with contextlib.suppress(OSError):
+                path.unlink()
+            os.close(fd)
+
+
+def _locked(path: Path) -> int | None:
+    """A descriptor of the lock file ``path``, held exclusively; None if it cannot be."""
+    while True:
+        try:  # no link followed, no pipe waited on: a plain file of its own or nothing
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o666)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:  # its holder removed it meanwhile (see holding_index): lock the new one
+                current = os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+            except FileNotFoundError:
+                current = False
+        except OSError:  # a file system without locks
+            os.close(fd)
+            return None
+        except BaseException:  # Ctrl-C while waiting
+            os.close(fd)
+            raise
+        if current:
+            return fd
+        os.close(fd)
+
+
 def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None) -> Path:
     """Write ``directory/index.html`` listing every report under it, newest first.
 
@@ -211,7 +263,9 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         virtual environments and installed packages skipped).
     found : list of ReportInfo, optional
         What `find_reports` found under ``directory``, to list without a second scan (a
-        caller that shows it counts what the index lists); default: scan now.
+        caller that shows it counts what the index lists; it scans and calls this under
+        `holding_index`, which this call then does not take); default: scan now, holding
+        the index from the scan to the write.
 
     Returns
     -------
@@ -225,9 +279,11 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         or a page hplab did not write (FileExistsError: it is left as it is).
     """
     root = Path(directory)
-    infos = find_reports(root) if found is None else found
+    if found is None:  # scanned and written under one hold
+        with holding_index(root):
+            return write_index(root, found=find_reports(root))
     entries = []
-    for info in infos:
+    for info in found:
         rel = info.path.relative_to(root).as_posix()
         entries.append({
             # its bytes: a folder name that is not UTF-8 (caf\xe9) failed the whole index

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,40 @@ def hplab_cli(*args, cwd, timeout=180, check=True):
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stderr[-2000:]}")
     return proc
+
+
+def hplab_process(*args, cwd) -> subprocess.Popen:
+    """``hplab ARGS`` started in a fresh process, as `hplab_cli` runs it, not waited for
+    (its output piped)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), *map(str, args)],
+                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def waits_on_a_lock(pid: int) -> bool:
+    """Whether process ``pid`` waits for a file lock another holds (Linux lists each
+    waiter in /proc/locks, its line marked ``->``); a skip where there is no such list."""
+    try:
+        with open("/proc/locks") as fh:
+            lines = [line.split() for line in fh]
+    except FileNotFoundError:
+        pytest.skip("no /proc/locks: the file locks processes wait on are not listed")
+    return any(len(f) > 5 and f[1] == "->" and f[5] == str(pid) for f in lines)
+
+
+def ended_or_waiting_on_a_lock(proc: subprocess.Popen, seconds: int = 180) -> bool:
+    """Wait until ``proc`` ends (False) or waits for a file lock (True): what a command does
+    when another holds what it writes, told without guessing at times."""
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None:
+        if waits_on_a_lock(proc.pid):
+            return True
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"still running after {seconds} s, waiting for no lock")
+        time.sleep(0.05)
+    return False
 
 
 class Hung(BaseException):

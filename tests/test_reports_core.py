@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli, within
+from cli_helpers import ended_or_waiting_on_a_lock, hplab_process, run_cli, within
 from conftest import wcag_contrast
 
 import hplab
@@ -411,6 +411,46 @@ def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, 
     assert code == 0 and [r["name"] for r in summary["reports"]] == ["first"]
     page = (root / "index.html").read_text()
     assert summary["n_reports"] == 1 and "a/report.html" in page and "b/report.html" not in page
+
+
+def test_a_report_landing_while_the_index_is_rebuilt_is_listed(tmp_path, monkeypatch, capsys):
+    # QA: `hplab report index runs` scanned, then a train's report landed and refreshed the
+    # index, then the slower rebuild wrote its scan over it: the train's report was left out
+    root = tmp_path / "runs"
+    _small_report("first").write(root / "a")
+    scan = reports.find_reports
+    landing = []
+
+    def scan_then_a_train_lands(folder):
+        found = scan(folder)
+        train = hplab_process("train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                              "--name", "lost-one", cwd=tmp_path)
+        landing.append(train)
+        # it ends, or waits for this rebuild to write before its refresh scans
+        landing.append(ended_or_waiting_on_a_lock(train))
+        return found
+
+    monkeypatch.setattr(reports, "find_reports", scan_then_a_train_lands)
+    code, out, err = run_cli(["report", "index", root], capsys)
+    train, waited = landing
+    assert code == 0 and out == f"{root / 'index.html'}: 1 report\n", err
+    assert train.wait(timeout=180) == 0, train.stderr.read()
+    assert (root / "train" / "lost-one" / "report.html").is_file()
+    page = (root / "index.html").read_text()
+    assert "train/lost-one/report.html" in page and "a/report.html" in page
+    assert waited  # its refresh waited for the rebuild: no sleep made it so
+    assert sorted(p.name for p in root.iterdir()) == ["a", "index.html", "train"]
+
+
+def test_an_index_is_written_unlocked_where_its_lock_cannot_be_made(tmp_path, capsys):
+    # the lock file beside index.html cannot be made (here a folder holds its name): the
+    # index is written as it was before there was a lock
+    root = tmp_path / "runs"
+    (root / ".index.lock").mkdir(parents=True)
+    _small_report("first").write(root / "a")
+    assert capsys.readouterr().err == ""
+    assert "a/report.html" in (root / "index.html").read_text()
+    assert hplab.main(["report", "index", str(root)]) == 0
 
 
 def test_templates_ship_as_package_data():
