@@ -12,6 +12,7 @@ import argparse
 import atexit
 import contextlib
 import difflib
+import functools
 import importlib
 import json
 import logging
@@ -391,11 +392,23 @@ def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
           file=sys.stderr)
 
 
-def _check_analysis_out(args) -> None:
-    """An analysis's report folder that cannot be written fails before the analysis runs."""
-    import reports
+def _holding_analysis_out(command):
+    """The analysis ``command`` run holding its report folder (`_analysis_out`; none with
+    --no-report) from its start, checked first: one that cannot be written fails before
+    the analysis runs, and a second analysis writing there at the same time is refused at
+    once, as a second train is (both ran, and the last report replaced the other's
+    unsaid)."""
 
-    reports.check_out_folder(_analysis_out(args), args.command)
+    @functools.wraps(command)
+    def run(args) -> int:
+        import reports
+
+        out = _analysis_out(args)
+        reports.check_out_folder(out, args.command)
+        with reports.holding(out, other="--out") if out else contextlib.nullcontext():
+            return command(args)
+
+    return run
 
 
 def _analysis_out(args) -> Path | None:
@@ -1010,8 +1023,8 @@ def _floats(text: str) -> tuple[float, ...]:
 LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
+@_holding_analysis_out
 def cmd_scaling(args) -> int:
-    _check_analysis_out(args)
     import analyses
     import nets
 
@@ -1282,8 +1295,8 @@ def _add_export_onnx(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- imbalance
+@_holding_analysis_out
 def cmd_imbalance(args) -> int:
-    _check_analysis_out(args)
     import analyses
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
@@ -1341,8 +1354,8 @@ def _add_imbalance(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- lr-range
+@_holding_analysis_out
 def cmd_lr_range(args) -> int:
-    _check_analysis_out(args)
     import analyses
     import nets
 
@@ -1409,8 +1422,8 @@ def _add_lr_range(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- capacity
+@_holding_analysis_out
 def cmd_capacity(args) -> int:
-    _check_analysis_out(args)
     import analyses
 
     base = analyses.CAPACITY_CONFIG

@@ -63,19 +63,22 @@ def _being_written(out: Path) -> bool:
 
 
 @contextlib.contextmanager
-def holding(out: Path):
+def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
     """Hold the folder ``out`` for this process: a second command writing it at the same
     time is refused (two trains under one --name left one's model beside the other's
-    report). An OS lock on the folder: it ends with the process, however it ends."""
+    report), its message naming ``other``, its flags that choose another folder. With
+    ``wait``, it waits for the holder to end instead (a study run's report at its end is
+    no command to refuse). An OS lock on the folder: it ends with the process, however it
+    ends."""
     with removed_if_left_empty(out):
         out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
         fd = os.open(out, os.O_RDONLY)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
             except BlockingIOError:
                 raise ValueError(f"another hplab command is writing {out}; wait for it to "
-                                 "end, or give another --name or --out") from None
+                                 f"end, or give another {other}") from None
             yield
         finally:
             os.close(fd)
@@ -85,14 +88,17 @@ def holding(out: Path):
 def removed_if_left_empty(out: Path, *inside: str):
     """Remove the folder ``out``, if this block made it and ends in an error (Ctrl-C too)
     leaving it empty: a first run (or report) stopped before it saved anything left an
-    empty folder. ``inside``: its subfolders the block may make on the way (a report's
-    report_files/), removed first when empty. A folder that was there stays."""
-    made = not os.path.lexists(out)
+    empty folder. So go the folders above it the block made on its way (runs/lr-range/ of
+    an analysis refused its dataset), when left empty. ``inside``: its subfolders the
+    block may make on the way (a report's report_files/), removed first when empty. A
+    folder that was there stays."""
+    out = Path(out)
+    made = [f for f in (out, *out.parents) if not os.path.lexists(f)]  # innermost first
     try:
         yield
     except BaseException:
         if made:
-            for folder in (*(Path(out) / name for name in inside), Path(out)):
+            for folder in (*(out / name for name in inside), *made):
                 with contextlib.suppress(OSError):  # not empty: it holds what was saved
                     folder.rmdir()
         raise

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import hplab_cli, run_cli
 
 import hplab
 from study import SPECS_DIR
@@ -194,6 +194,50 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     assert late == 2 and "another hplab command is writing runs/train/mix" in late_err
     assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == files
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
+
+
+# an analysis each, cheap; and the function of `analyses` that runs it
+ANALYSES = {
+    "lr-range": (["lr-range", "--dataset", "coin", "--seeds", "1", "--steps", "30"],
+                 "lr_range_test"),
+    "scaling": (["scaling", "--dataset", "xor", "--batch-sizes", "4", "--lrs", "1",
+                 "--seeds", "1", "--max-steps", "50", "--workers", "1"], "scaling_study"),
+    "capacity": (["capacity", "--dataset", "xor", "--widths", "2", "--seeds", "1",
+                  "--epochs", "3", "--workers", "1"], "capacity_sweep"),
+    "imbalance": (["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
+                   "none", "--seeds", "1", "--epochs", "2", "--workers", "1"],
+                  "imbalance_benchmark"),
+}
+
+
+@pytest.mark.parametrize("command", ANALYSES)
+def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypatch, capsys):
+    # QA: two lr-range with one --out at once both ran, both printed the report's path,
+    # and the folder held one of them; the other's was lost without a word
+    import analyses
+
+    argv, function = ANALYSES[command]
+    argv = [*argv, "--out", "runs/shared"]
+    run, second = getattr(analyses, function), []
+
+    def another_starts_meanwhile(*args, **kwargs):
+        second.append(hplab_cli(*argv, cwd=tmp_path, check=False))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(analyses, function, another_starts_meanwhile)
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
+    (late,) = second  # refused at once, before its runs, not after them
+    assert late.returncode == 2 and late.stdout == "" and late.stderr == (
+        f"hplab {command}: error: another hplab command is writing runs/shared; wait for it "
+        "to end, or give another --out\n")
+    assert (tmp_path / "runs/shared/report.html").is_file()
+    monkeypatch.setattr(analyses, function, run)
+    code, _, err = run_cli(argv, capsys)  # free again once it ended
+    assert code == 0 and "replaced the earlier report in runs/shared" in err, err
+    # held from the start, its folder is made then: input refused after leaves none of it
+    code, _, err = run_cli([*argv, "--dataset", "nosuch", "--out", "new/deep"], capsys)
+    assert code == 2 and "unknown dataset 'nosuch'" in err and not Path("new").exists()
 
 
 def test_a_run_never_replaces_files_hplab_did_not_write(tmp_path, monkeypatch, capsys):
