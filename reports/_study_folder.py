@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -175,11 +176,33 @@ def report_lags(path, summary: dict, again: str) -> str | None:
     if info.study_created is not None and not _same_instant(info.study_created,
                                                             summary.get("created")):
         return f"written from an earlier study of this name: {again} rewrites it"
-    said = next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
+    said = _trials_said(info)
     now = _finished_of(summary["n_finished"], summary["n_trials"])
     if said is None or str(said) == now:
         return None
     return f"written at {said} trials; now {now}: {again} brings it up to date"
+
+
+def newer_report(path, summary: dict, where) -> str | None:
+    """What the report at ``path`` says of its trials ("10 of 10") when it is of the study
+    ``summary`` (`study.study_summary`) describes, in storage ``where``, and was written at
+    more finished trials than ``summary`` counts: a later snapshot of the study, which this
+    older one must not replace. None otherwise (no report, another study's, an earlier
+    version's without the study's stamp, or one written at as many trials or fewer)."""
+    info = read_report_info(path)
+    if (info is None or info.kind != "study" or info.name != summary["study"]
+            or info.study_created is None
+            or not _same_instant(info.study_created, summary["created"])
+            or not _same_study(info, where, summary["created"])):
+        return None
+    said = _trials_said(info)
+    finished = re.match(r"\d+", said or "")  # "10 of 10", "10 (budget 8)": `_finished_of`
+    return said if finished and int(finished[0]) > summary["n_finished"] else None
+
+
+def _trials_said(info) -> str | None:
+    """The trials the study report ``info`` says it was written at (`_finished_of`)."""
+    return next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
 
 
 def _same_instant(a: str, b: str | None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import warnings
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ from . import _study_data as sd, _study_draw as sw
 from ._core import Report, rows_shown
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info
-from ._out_folder import removed_if_left_empty
+from ._out_folder import holding, removed_if_left_empty
 from ._study_best import (
     add_best,
     add_outside_best,
@@ -26,7 +27,7 @@ from ._study_best import (
     set_aside,
     swap_best_model,
 )
-from ._study_folder import _finished_of, storage_source, study_report_folder
+from ._study_folder import _finished_of, newer_report, storage_source, study_report_folder
 from ._study_mattered import add_what_mattered
 from ._study_text import (
     DOMINATED,
@@ -72,7 +73,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     Returns
     -------
     Path
-        The written ``report.html``.
+        The written ``report.html``; or the one there, kept (and said so on stderr), when
+        another writer put there meanwhile a report of the study at more finished trials
+        than this one read. Writers of one folder write one at a time.
     """
     import study as hs
 
@@ -165,9 +168,19 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
                                      lambda tmp: tmp.write_text(text, "utf-8"))
-            return rep.write(out, swap=partial(_swap_in, partial(
-                swap_best_model, out, staged, saved, own and not kept), staged_spec, out),
-                storage=where, created=summary["created"])
+            # one writer at a time, each keeping a report of more trials than its own: a
+            # report begun before a run's last trials, ending after the run's report, put
+            # its older snapshot in place of the run's
+            with holding(out, wait=True):
+                said = newer_report(out / "report.html", summary, where)
+                if said is not None:
+                    print(f"hplab: kept the newer report {out / 'report.html'} ({said} "
+                          f"trials); this one had {summary['n_finished']} finished trials",
+                          file=sys.stderr)
+                    return out / "report.html"
+                return rep.write(out, swap=partial(_swap_in, partial(
+                    swap_best_model, out, staged, saved, own and not kept), staged_spec, out),
+                    storage=where, created=summary["created"])
         finally:  # an interrupted or failed report leaves no staged model or spec behind
             for folder in (staged, set_aside(staged)):
                 shutil.rmtree(folder, ignore_errors=True)

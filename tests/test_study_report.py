@@ -20,7 +20,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli, run_cli
+from cli_helpers import ended_or_waiting_on_a_lock, file_sha, hplab_cli, hplab_process, run_cli
 from conftest import figure_stand_in, report_table, trials_of
 
 import hplab
@@ -793,6 +793,62 @@ def test_a_lowered_budget_never_reads_3_of_2(spec_file, tmp_path, capsys):
     # nor "trials 3/2" in the terminal
     assert hplab.main(["study", "show", "low", "--storage", str(db)]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("trials 3 (budget 2): 3 complete")
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_report_never_replaces_a_newer_one_of_its_study(spec_file, tmp_path, capsys,
+                                                          monkeypatch):
+    # QA: a `study report` begun during a `study run` ended after the run's own report and
+    # put its older snapshot in its place: "Trials 6 of 6" where the run's said 10 of 10
+    path, db = spec_file("snap", n_trials=2, pruner="none", max_epochs=2), tmp_path / "s.db"
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    from reports import _study_report
+
+    draw, ran = _study_report._add_trials_and_provenance, []
+
+    def a_run_ends_meanwhile(*args, **kwargs):
+        # this report has read the study at 2 trials: a run to 3 writes its own report now
+        ran.append(hplab_cli("study", "run", path, "--storage", db, "--trials", "3",
+                             cwd=tmp_path))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(_study_report, "_add_trials_and_provenance", a_run_ends_meanwhile)
+    code, out, err = run_cli(["study", "report", "snap", "--storage", db], capsys)
+    report = Path("runs/studies/snap/report.html")
+    assert code == 0 and out == f"report: {report}\n" and len(ran) == 1
+    assert err == (f"hplab: kept the newer report {report} (3 of 3 trials); this one had 2 "
+                   "finished trials\n")
+    headline = {h["label"]: h["text"] for h in reports.read_report_info(report).headline}
+    assert headline["Trials"] == "3 of 3"
+    assert "n_trials = 3" in (report.parent / "spec.toml").read_text()  # the run's, whole
+    assert not [p.name for p in report.parent.iterdir() if p.name.startswith(".")]
+    # one of as many trials replaces it, as any later report does
+    monkeypatch.setattr(_study_report, "_add_trials_and_provenance", draw)
+    before = file_sha(report)
+    assert run_cli(["study", "report", "snap", "--storage", db], capsys)[::2] == (0, "")
+    assert file_sha(report) != before
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_study_report_waits_for_another_writing_its_folder(spec_file, tmp_path, capsys):
+    # two writers of one study's report (a run's end, a `study report`) write one at a time:
+    # the second reads what the first wrote before it writes (see the test above)
+    path, db = spec_file("wait", n_trials=1, pruner="none", max_epochs=2), tmp_path / "w.db"
+    assert run_cli(["study", "run", path, "--storage", db], capsys)[0] == 0
+    folder = tmp_path / "runs" / "studies" / "wait"
+    before = file_sha(folder / "report.html")
+    fd = os.open(folder, os.O_RDONLY)  # another process writing it, as the OS sees it
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        late = hplab_process("study", "report", "wait", "--storage", db, cwd=tmp_path)
+        waited = ended_or_waiting_on_a_lock(late)
+        assert file_sha(folder / "report.html") == before
+    finally:
+        os.close(fd)
+    assert late.wait(timeout=180) == 0, late.stderr.read()
+    assert waited and file_sha(folder / "report.html") != before  # written once free
 
 
 def _facts(html: str) -> dict[str, str]:
