@@ -776,25 +776,31 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
 
     failed = None
     if report:
-        with warnings.catch_warnings():
-            # the report retrains the best trial on the data the run loaded and warned of
-            # (a class missing from validation): said once, not again below its progress bar
-            warnings.simplefilter("ignore", data.DataWarning)
-            failed = _write_report(summary, reports.study_report_folder(name, args.storage,
-                                                                        summary["created"]),
-                                   lambda: _study_report(name, args.storage,
-                                                         seconds=summary["seconds"]))
+        def write() -> str | None:
+            folder = reports.study_report_folder(name, args.storage, summary["created"])
+            with warnings.catch_warnings():
+                # the report retrains the best trial on the data the run loaded and warned
+                # of (a class missing from validation): said once, not again below its
+                # progress bar
+                warnings.simplefilter("ignore", data.DataWarning)
+                return _write_report(summary, folder, lambda: _study_report(
+                    name, args.storage, seconds=summary["seconds"]))
+
+        # stopped while it is written: the JSON of a stop, as during the trials
+        failed = _study_stops(args, name, write, seconds=summary["seconds"])
     _emit(args, summary, reports.study_lines(summary))
     return _after_report(args, failed)
 
 
-def _study_stops(args, name: str, run) -> dict:
-    """``run()``'s summary (a study run, a worker joining one, the demo). Stopped by a
-    signal, it prints with --json the study as the stop left it, ``stopped`` saying why
-    (a script reading the JSON learns what was kept; no report is written), and stops."""
+def _study_stops(args, name: str, run, seconds: float = 0.0):
+    """``run()``'s result (a study run's, a worker's joining one, the demo's summary; the
+    report written after them). Stopped by a signal, it prints with --json the study as
+    the stop left it, ``stopped`` saying why (a script reading the JSON learns what was
+    kept; no report is written), and stops. ``seconds``: the run's time before ``run``
+    began (its trials', when ``run`` writes its report)."""
     import study
 
-    started = time.perf_counter()
+    started = time.perf_counter() - seconds
     try:
         return run()
     except KeyboardInterrupt:

@@ -17,7 +17,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli, run_cli
+from cli_helpers import ended_or_waiting_on_a_lock, hplab_cli, hplab_process, run_cli
 from conftest import require_module, trials_of
 from optuna.trial import TrialState
 
@@ -1032,6 +1032,32 @@ run._pool_worker(None, spec, study.resolve_storage({str(db)!r}), run_id="r", thr
     else:  # the trial it was in records the interrupt at its next checkpoint; no other
         assert [(t.state, study.trial_info(t)["status"]) for t in trials] == \
             [(TrialState.FAIL, "interrupted")]
+
+
+def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spec_file,
+                                                                            tmp_path, capsys):
+    # QA: `study run --json` killed while its report was written printed nothing (exit 143),
+    # though its trials were stored; during the trials it prints the study and `stopped`
+    import fcntl
+
+    path, db = spec_file("late", n_trials=1, pruner="none", max_epochs=2), tmp_path / "l.db"
+    assert run_cli(["study", "run", path, "--storage", db], capsys)[0] == 0
+    fd = os.open(tmp_path / "runs" / "studies" / "late", os.O_RDONLY)
+    try:  # another report being written there: the run's report waits for it, and is killed
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        run = hplab_process("study", "run", path, "--storage", db, "--trials", "2", "--json",
+                            cwd=tmp_path)
+        assert ended_or_waiting_on_a_lock(run), run.communicate()
+        run.send_signal(signal.SIGTERM)
+        out, err = run.communicate(timeout=60)
+    finally:
+        os.close(fd)
+    assert run.returncode == 143 and err.splitlines()[-1] == "hplab: terminated", err
+    summary = json.loads(out)
+    shown = study.show_study("late", str(db))
+    assert shown["n_finished"] == 2 and summary["seconds"] > 0
+    assert summary == {**shown, "seconds": summary["seconds"], "stopped": "terminated",
+                       "report_path": None}
 
 
 def test_trials_record_their_summary(spec_file, tmp_path):
