@@ -152,6 +152,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     dict
         `study_summary` plus ``stopped`` (``"timeout"`` if the spec's timeout ended the
         run before the budget was spent, else None) and ``seconds``.
+
+    Warns
+    -----
+    UserWarning
+        Another command (a run with another ``--trials``) changed the study's budget while
+        this one ran: the run ended at that budget, not at its own.
     """
     from ._summary import study_summary
 
@@ -188,6 +194,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                     optuna.delete_study(study_name=spec.name, storage=store)
             study, new = create_or_load(spec, store, where, keep_budget=not explicit_trials,
                                          dataset=dataset)
+            budget = stored_n_trials(study, spec.n_trials)  # another run's --trials may change it
             if command:  # the creating command reproduces the study; resumes are listed
                 if new or COMMAND_ATTR not in study.user_attrs:
                     study.set_user_attr(COMMAND_ATTR, command)
@@ -200,9 +207,14 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             with deleted_as_error(store, where, spec.name):
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset)
-                return _with_stop(study_summary(study, where), timed_out, t0)
+                summary = study_summary(study, where)
         finally:
             release(store)
+    if summary["n_trials"] != budget:  # the last --trials wins: this run ended at another's
+        began = "asked for" if explicit_trials else "it began with"
+        warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
+                      f"trials while this one ran ({began} {budget})", stacklevel=2)
+    return _with_stop(summary, timed_out, t0)
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,

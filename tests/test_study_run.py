@@ -1060,6 +1060,39 @@ def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spe
                        "report_path": None}
 
 
+def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, capsys,
+                                                       monkeypatch):
+    # QA: `study run coin --trials 12`, then another with --trials 8 while it ran: both
+    # ended at 8 (the last --trials wins), the first silently, though it asked for 12
+    import warnings
+
+    from study import _run
+
+    path, db = spec_file("budget", n_trials=4, pruner="none", max_epochs=2), tmp_path / "b.db"
+    execute, others = _run.execute, []
+
+    def another_run_meanwhile(*args, **kwargs):
+        others.append(hplab_cli("study", "run", path, "--storage", db, "--trials", "2",
+                                "--no-report", cwd=tmp_path))
+        return execute(*args, **kwargs)
+
+    monkeypatch.setattr(_run, "execute", another_run_meanwhile)
+    argv = ["study", "run", path, "--storage", db, "--trials", "3", "--no-report", "--json"]
+    with pytest.warns(UserWarning) as said:
+        code, out, err = run_cli(argv, capsys)
+    assert code == 0 and json.loads(out)["n_trials"] == 2 and len(others) == 1, err
+    assert [str(w.message) for w in said] == [
+        "another command set the study's budget to 2 trials while this one ran (asked for 3)"]
+    # its own budget unchanged, a run says nothing; nor does the run that set it
+    assert "warning" not in others[0].stderr
+    monkeypatch.setattr(_run, "execute", execute)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert run_cli(["study", "run", path, "--storage", db, "--trials", "3",
+                        "--no-report"], capsys)[0] == 0
+    assert [str(w.message) for w in seen if "budget" in str(w.message)] == []
+
+
 def test_trials_record_their_summary(spec_file, tmp_path):
     db = tmp_path / "rec.db"
     study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
