@@ -75,19 +75,48 @@ def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
         return (f"{what} already has as many positives as negatives ({n_pos}:{n_neg}): "
                 "nothing to resample at any sampling ratio")
     under_ratio = n_pos < sampling_ratio * n_neg
-    if under_ratio if under else int(n_neg * sampling_ratio - n_pos) > 0:
+    if under_ratio if under else _would_add(n_pos, n_neg, sampling_ratio) > 0:
         return ""
     have = n_pos / n_neg
-    if not under_ratio:
+    exact = n_neg * sampling_ratio - n_pos
+    # 7:100 at 0.07 is 100 x 0.07 - 7 = 8.9e-16 in floats: the data is at the ratio
+    at_ratio = abs(exact) <= 1e-9 * n_pos
+    if not under_ratio and not at_ratio:
         return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the "
                 f"sampling ratio {sampling_ratio:g}: nothing to resample; give a sampling "
                 f"ratio above {have:.3g} ({flag})")
-    # just under the ratio: one positive more would overshoot it
-    return (f"{what} is {n_pos}:{n_neg} (1:{n_neg / n_pos:.4g}), just under the sampling "
+    if at_ratio:
+        where, added = "at", "0 positives"
+    else:  # just under the ratio: one positive more would overshoot it
+        # the float imbalanced-learn truncates: 100 x 0.29 - 28 is 0.999999999999996
+        where, added = "just under", f"{exact:.2g}"
+        added = (f"{added} positives" if float(added) < 1
+                 else f"{exact:.15g} positives in floating point")
+        added += ", fewer than one"
+    return (f"{what} is {n_pos}:{n_neg} (1:{n_neg / n_pos:.4g}), {where} the sampling "
             f"ratio {sampling_ratio:.4g} (1:{1 / sampling_ratio:.4g}): a sampler would add "
-            f"{n_neg} x {sampling_ratio:.4g} - {n_pos} = {n_neg * sampling_ratio - n_pos:.2g} "
-            "positives, fewer than one: nothing to resample; give a sampling ratio of at "
-            f"least {_round_up((n_pos + 1) / n_neg)} ({flag})")
+            f"{n_neg} x {sampling_ratio:.4g} - {n_pos} = {added}: nothing "
+            f"to resample; give a sampling ratio of at least {_least_ratio(n_pos, n_neg)} "
+            f"({flag})")
+
+
+def _would_add(n_pos: int, n_neg: int, ratio: float) -> int:
+    """The positives an over-sampler aiming at ``ratio`` adds: imbalanced-learn's own
+    expression (``_sampling_strategy_float``), float rounding and all."""
+    return int(n_neg * ratio - n_pos)
+
+
+def _least_ratio(n_pos: int, n_neg: int, digits: int = 4) -> str:
+    """The least ratio of ``digits`` significant digits at which an over-sampler adds a
+    positive to ``n_pos``:``n_neg``, as written: (n_pos + 1) / n_neg rounded up, then up a
+    last digit while `_would_add` still truncates it to none (28:100 at 0.29 adds
+    0.999999999999996)."""
+    text = _round_up((n_pos + 1) / n_neg, digits)
+    while _would_add(n_pos, n_neg, float(text)) < 1:  # ends by 1, which adds n_neg - n_pos
+        ratio = float(text)
+        step = 10.0 ** (int(np.floor(np.log10(ratio))) - digits + 1)
+        text = f"{ratio + step:.{digits}g}"
+    return text
 
 
 def _round_up(x: float, digits: int = 4) -> str:
