@@ -69,8 +69,9 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
     report), its message naming ``other``, its flags that choose another folder. With
     ``wait``, it waits for the holder to end instead (a study run's report at its end is
     no command to refuse). An OS lock on the folder: it ends with the process, however it
-    ends."""
-    with removed_if_left_empty(out):
+    ends. Folders it made and the command left empty go at its end, however it ends (an
+    analysis whose report a full disk refused ends with exit 2, no error)."""
+    with removed_if_left_empty(out, always=True):
         out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
         fd = os.open(out, os.O_RDONLY)
         try:
@@ -85,23 +86,29 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
 
 
 @contextlib.contextmanager
-def removed_if_left_empty(out: Path, *inside: str):
+def removed_if_left_empty(out: Path, *inside: str, always: bool = False):
     """Remove the folder ``out``, if this block made it and ends in an error (Ctrl-C too)
     leaving it empty: a first run (or report) stopped before it saved anything left an
     empty folder. So go the folders above it the block made on its way (runs/lr-range/ of
     an analysis refused its dataset), when left empty. ``inside``: its subfolders the
     block may make on the way (a report's report_files/), removed first when empty. A
-    folder that was there stays."""
+    folder that was there stays. ``always``: also when the block ends without an error."""
     out = Path(out)
     made = [f for f in (out, *out.parents) if not os.path.lexists(f)]  # innermost first
-    try:
-        yield
-    except BaseException:
+
+    def remove_empty():
         if made:
             for folder in (*(out / name for name in inside), *made):
                 with contextlib.suppress(OSError):  # not empty: it holds what was saved
                     folder.rmdir()
+
+    try:
+        yield
+    except BaseException:
+        remove_empty()
         raise
+    if always:
+        remove_empty()
 
 
 def check_study_report_folder(name: str, storage, instead: str,

@@ -380,6 +380,24 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
                    "(No space left on device)\n")
 
 
+
+def test_an_analysis_whose_report_cannot_be_written_leaves_no_empty_folder(
+        tmp_path, monkeypatch, capsys):
+    # review: held from its start, an analysis made runs/lr-range/xor at once; a full disk
+    # then refused its report (exit 2, no error raised) and left the empty folders behind
+    import reports
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(reports.Report, "write", full_disk)
+    code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "50"], capsys)
+    assert code == 2 and out
+    assert err == ("hplab lr-range: error: the report could not be written in "
+                   "runs/lr-range/xor (No space left on device)\n")
+    assert list(tmp_path.iterdir()) == []
+
 def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys):
     # Ctrl-C inside a C extension while a report was written came out as its ValueError
     # ("... is not a valid PEP 3118 buffer format string"), said as "the report could not
