@@ -80,6 +80,11 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
             except BlockingIOError:
                 raise ValueError(f"another hplab command is writing {out}; wait for it to "
                                  f"end, or give another {other}") from None
+            except OSError:
+                # no lock to be had here: on NFS, flock is emulated with fcntl locks, and
+                # an exclusive one on a folder (opened read-only) fails with EBADF; every
+                # command failed there. Unlocked, as `holding_index` goes
+                pass
             yield
         finally:
             os.close(fd)

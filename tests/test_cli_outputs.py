@@ -398,6 +398,29 @@ def test_an_analysis_whose_report_cannot_be_written_leaves_no_empty_folder(
                    "runs/lr-range/xor (No space left on device)\n")
     assert list(tmp_path.iterdir()) == []
 
+
+def test_commands_run_where_a_folder_cannot_be_locked(tmp_path, monkeypatch, capsys):
+    # review: on NFS, flock is emulated with fcntl locks, and an exclusive one on a folder
+    # opened read-only fails with EBADF: "hplab lr-range: error: [Errno 9] Bad file
+    # descriptor", every analysis and train refused
+    flock = fcntl.flock
+
+    def nfs_flock(fd, operation):
+        read_only = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY
+        if operation & fcntl.LOCK_EX and read_only:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        return flock(fd, operation)
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(fcntl, "flock", nfs_flock)
+    code, _, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "50"], capsys)
+    assert (code, err) == (0, "")
+    assert Path("runs/lr-range/xor/report.html").is_file()
+    code, _, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
+                            "--json"], capsys)
+    assert (code, err) == (0, "")
+    assert Path("runs/train/sine/model.npz").is_file()
+
 def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys):
     # Ctrl-C inside a C extension while a report was written came out as its ValueError
     # ("... is not a valid PEP 3118 buffer format string"), said as "the report could not
