@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -76,10 +77,15 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
         fd = os.open(out, os.O_RDONLY)
         try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise ValueError(f"another hplab command is writing {out}; wait for it to "
-                                 f"end, or give another {other}") from None
+                if not wait:
+                    raise ValueError(f"another hplab command is writing {out}; wait for it "
+                                     f"to end, or give another {other}") from None
+                # said, or a study run's report seems to hang after its last trial
+                print(f"hplab: waiting for another hplab command writing {out} ...",
+                      file=sys.stderr)
+                fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 # no lock to be had here: on NFS, flock is emulated with fcntl locks, and
                 # an exclusive one on a folder (opened read-only) fails with EBADF; every

@@ -20,7 +20,14 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import ended_or_waiting_on_a_lock, file_sha, hplab_cli, hplab_process, run_cli
+from cli_helpers import (
+    ended_or_waiting_on_a_lock,
+    file_sha,
+    hplab_cli,
+    hplab_process,
+    run_cli,
+    within,
+)
 from conftest import figure_stand_in, report_table, trials_of
 
 import hplab
@@ -845,10 +852,16 @@ def test_a_study_report_waits_for_another_writing_its_folder(spec_file, tmp_path
         late = hplab_process("study", "report", "wait", "--storage", db, cwd=tmp_path)
         waited = ended_or_waiting_on_a_lock(late)
         assert file_sha(folder / "report.html") == before
+        # review: it waited without a word, as long as the other held the folder: a user
+        # could not tell it from a hang
+        with within(30):
+            said = late.stderr.readline()
     finally:
         os.close(fd)
+    assert said == "hplab: waiting for another hplab command writing runs/studies/wait ...\n"
     assert late.wait(timeout=180) == 0, late.stderr.read()
     assert waited and file_sha(folder / "report.html") != before  # written once free
+    assert late.stderr.read() == ""  # said once
 
 
 def _facts(html: str) -> dict[str, str]:
