@@ -9,16 +9,20 @@ everything with ``merge_scaling``). Three independent random streams come from t
 
 from __future__ import annotations
 
-import multiprocessing
 import numbers
 import urllib.parse
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from ._csv_checks import cell_of_row, line_of_row
-from ._dataset import DataError, Dataset, DataWarning, Source, _plain
+from ._array_checks import (
+    check_arrays,
+    check_fit,
+    check_float32,
+    warn_missing_classes,
+    where_in_source,
+)
+from ._dataset import DataError, Dataset, _plain
 from ._files import MAX_CLASSES
 from ._imbalance import (
     one_vs_rest,
@@ -69,84 +73,6 @@ def _full_name(name: str, options: dict, **given) -> str:
     return name + ("&" if "?" in name else "?") + "&".join(extra)
 
 
-def _where(src: Source, key: str, part: str, row: int) -> str:
-    """Where raw row ``row`` of ``part`` is: a CSV's line in its file (as every other CSV
-    error says), else the row's index."""
-    if key != "csv":
-        return f"row {row}"
-    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
-    # named_features is the CSV's header option: its first line names the columns
-    try:
-        return f"line {line_of_row(path, row, src.info['named_features'])}"
-    except ValueError:  # a record csv cannot read (a field past its limit): pandas' row
-        return f"row {row}"
-
-
-def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
-    """``": an empty cell"`` (or the cell's text, ``": 'nan'"``) for a CSV's cell, else
-    ``""``: NaN is an empty cell or the text nan, which the array cannot tell apart."""
-    if key != "csv":
-        return ""
-    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
-    try:
-        cell = cell_of_row(path, row, src.info["named_features"], str(column))
-    except ValueError:  # a record csv cannot read: left unsaid
-        return ""
-    return "" if cell is None else ": an empty cell" if not cell else f": {cell!r}"
-
-
-def _missing(y: np.ndarray) -> np.ndarray:
-    """Where labels are missing (None, NaN, NaT...), as pandas reads them."""
-    if y.dtype.kind == "f":
-        return np.isnan(y)
-    if y.dtype.kind != "O":
-        return np.zeros(len(y), bool)
-    import pandas as pd  # here: only labels read as text need it
-
-    return pd.isna(y)
-
-
-def _check_arrays(src: Source, name: str, key: str) -> None:
-    """Shapes, lengths and finiteness of the raw arrays (before any split: rows in the
-    source's order)."""
-    parts = [("train", src.X, src.y)]
-    if src.X_test is not None:
-        parts.append(("test", src.X_test, src.y_test))
-    for part, X, y in parts:
-        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-            raise DataError(f"{name}: {part} features must be a non-empty 2-D array, "
-                            f"got shape {X.shape}")
-        if X.dtype.kind not in "uifb":
-            raise DataError(f"{name}: {part} features are not numeric ({X.dtype})")
-        if y is None or y.ndim != 1 or len(y) != len(X):
-            got = "no labels" if y is None else f"labels of shape {y.shape}"
-            raise DataError(f"{name}: {got} for {len(X)} {part} rows (labels of wrong length)")
-        if X.dtype.kind == "f":
-            bad = ~np.isfinite(X)
-            if bad.any():
-                row, col = np.argwhere(bad)[0]
-                column = src.feature_names[col]
-                # a CSV's empty cell is missing (as the README says), not "NaN"
-                said = "missing, NaN or infinite" if key == "csv" else "NaN or infinite"
-                raise DataError(f"{name}: {int(bad.sum())} {said} value(s) in the {part} "
-                                f"features (first at {_where(src, key, part, row)}, column "
-                                f"{column!r}{_cell_said(src, key, part, row, column)})")
-        missing = _missing(y)
-        if src.task == "regression" and y.dtype.kind not in "uif":
-            raise DataError(f"{name}: regression targets must be numeric")
-        if missing.any() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
-            row = int(np.argmax(missing | ~_finite(y)))
-            raise DataError(f"{name}: missing, NaN or infinite {part} label(s) "
-                            f"(first at {_where(src, key, part, row)})")
-    if src.X_test is not None and src.X_test.shape[1] != src.X.shape[1]:
-        raise DataError(f"{name}: test has {src.X_test.shape[1]} features, train "
-                        f"{src.X.shape[1]}")
-
-
-def _finite(y: np.ndarray) -> np.ndarray:
-    return np.isfinite(y) if y.dtype.kind == "f" else np.ones(len(y), bool)
-
-
 def _numbers_of_codes(y: np.ndarray) -> np.ndarray:
     """Labels that are text of numbers (a CSV's codes: 001, +1, -01) as those numbers;
     other labels as they are. Splits and the class order follow the numbers, as when such
@@ -182,58 +108,6 @@ def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
         raise DataError(f"{name}: class {_plain(classes[only_test[0]])!r} appears only in the "
                         "test set")
     return tuple(_plain(c) for c in classes), train, test
-
-
-def _check_fit(name: str, scaling: str, what: str, scale: np.ndarray, columns) -> None:
-    """Refuse a scaling whose statistics overflowed float64 (a range or spread past 1.8e308)."""
-    bad = ~np.isfinite(scale)
-    if bad.any():
-        column = columns[int(np.argmax(bad))]
-        raise DataError(f"{name}: {what} {column!r} has values too large to scale "
-                        f"(scaling={scaling}: their spread overflows float64); rescale the "
-                        "raw values first")
-
-
-def _check_float32(name: str, scaling: str, part: str, what: str, values: np.ndarray,
-                   columns, rows: np.ndarray, where) -> None:
-    """Refuse scaled values past float32's range (3.4e38), which would train on inf.
-
-    A `Dataset` holds float32 whatever dtype a net later trains in (``--dtype float64``
-    too), so the limit is float32's. ``rows`` are the rows of ``values`` in the source, which
-    ``where(row)`` names (a CSV's line): not the shuffled split's row.
-    """
-    # min and max see any inf or NaN without a full-size boolean copy (MNIST)
-    if values.size == 0 or np.isfinite(values.min()) and np.isfinite(values.max()):
-        return
-    bad = ~np.isfinite(values)
-    # the first in the source's order, as the raw checks name theirs
-    candidates = np.flatnonzero(bad.any(axis=1))
-    row = candidates[np.argmin(rows[candidates])]
-    col = int(np.argmax(bad[row]))
-    raise DataError(f"{name}: {part} {what} {columns[col]!r} has values too large for "
-                    f"float32 after scaling={scaling} (first at {where(int(rows[row]))}; "
-                    "hplab keeps data in float32 whatever --dtype a net trains in); rescale "
-                    "the raw values first")
-
-
-def _warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
-    """DataWarning naming each class of the training split that a non-empty validation or
-    test split lacks: the scores that need every class (ROC AUC, balanced accuracy) have
-    no value there, and nothing else would say why. Not in a pool's worker process: the
-    parent loaded the same split first and said so (each worker repeated it)."""
-    if multiprocessing.parent_process() is not None:
-        return
-    held = np.bincount(y_train, minlength=len(classes))
-    gaps = []
-    for i in np.flatnonzero(held):
-        lacking = [f"{part} split ({len(y)} examples)" for part, y in parts.items()
-                   if len(y) and not (y == i).any()]
-        if lacking:
-            gaps.append(f"no example of class {classes[i]} in the {' nor in the '.join(lacking)}"
-                        f", against {held[i]} in training")
-    if gaps:
-        warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
-                      "balanced accuracy) are undefined there", DataWarning, stacklevel=3)
 
 
 def _counts(y: np.ndarray) -> dict:
@@ -316,7 +190,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     gen_rng, split_rng, imb_rng = (np.random.default_rng(s)
                                    for s in np.random.SeedSequence(int(seed)).spawn(3))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
-    _check_arrays(src, name, key)
+    check_arrays(src, name, key)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)
@@ -396,7 +270,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
         if classify:
-            _warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
+            warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
 
     fit_on = X_tr
@@ -411,13 +285,13 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, by name
         x_shift, x_scale = fit_scaler(fit_on, scaling, pixel_max=pixel_max,
                                       pixel_min=pixel_min)
-        _check_fit(name, scaling, "feature", x_scale, src.feature_names)
+        check_fit(name, scaling, "feature", x_scale, src.feature_names)
         del fit_on
         y_shift, y_scale = 0.0, 1.0
         if not classify:
             y_fit = np.concatenate([y_tr, y_val, y_test]) if merge_scaling else y_tr
             y_shift, y_scale = fit_target(y_fit.astype(np.float64), scaling)
-            _check_fit(name, scaling, "target", np.array([y_scale]), target_name)
+            check_fit(name, scaling, "target", np.array([y_scale]), target_name)
 
         def ys(v: np.ndarray) -> np.ndarray:
             if classify:
@@ -431,11 +305,11 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     test_file = "train" if test_from != "file" else "test"
     for part in parts:
         def where(row: int, part=part) -> str:
-            return _where(src, key, test_file if part == "test" else "train", row)
+            return where_in_source(src, key, test_file if part == "test" else "train", row)
 
-        _check_float32(name, scaling, part, "feature", parts[part], src.feature_names,
+        check_float32(name, scaling, part, "feature", parts[part], src.feature_names,
                        source_rows[part], where)
-        _check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
+        check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
                        target_name, source_rows[part], where)
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,

@@ -1,0 +1,145 @@
+"""The checks `load` makes of a source's raw arrays (shapes, numbers, finiteness, labels)
+and of its scaled splits (values past float32, classes a split lacks), each naming where
+a bad value is in the source (a CSV's line and cell)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ._csv_checks import cell_of_row, line_of_row
+from ._dataset import DataError, DataWarning, Source
+
+
+def where_in_source(src: Source, key: str, part: str, row: int) -> str:
+    """Where raw row ``row`` of ``part`` is: a CSV's line in its file (as every other CSV
+    error says), else the row's index."""
+    if key != "csv":
+        return f"row {row}"
+    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    # named_features is the CSV's header option: its first line names the columns
+    try:
+        return f"line {line_of_row(path, row, src.info['named_features'])}"
+    except ValueError:  # a record csv cannot read (a field past its limit): pandas' row
+        return f"row {row}"
+
+
+def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
+    """``": an empty cell"`` (or the cell's text, ``": 'nan'"``) for a CSV's cell, else
+    ``""``: NaN is an empty cell or the text nan, which the array cannot tell apart."""
+    if key != "csv":
+        return ""
+    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    try:
+        cell = cell_of_row(path, row, src.info["named_features"], str(column))
+    except ValueError:  # a record csv cannot read: left unsaid
+        return ""
+    return "" if cell is None else ": an empty cell" if not cell else f": {cell!r}"
+
+
+def _missing(y: np.ndarray) -> np.ndarray:
+    """Where labels are missing (None, NaN, NaT...), as pandas reads them."""
+    if y.dtype.kind == "f":
+        return np.isnan(y)
+    if y.dtype.kind != "O":
+        return np.zeros(len(y), bool)
+    import pandas as pd  # here: only labels read as text need it
+
+    return pd.isna(y)
+
+
+def check_arrays(src: Source, name: str, key: str) -> None:
+    """Shapes, lengths and finiteness of the raw arrays (before any split: rows in the
+    source's order)."""
+    parts = [("train", src.X, src.y)]
+    if src.X_test is not None:
+        parts.append(("test", src.X_test, src.y_test))
+    for part, X, y in parts:
+        if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+            raise DataError(f"{name}: {part} features must be a non-empty 2-D array, "
+                            f"got shape {X.shape}")
+        if X.dtype.kind not in "uifb":
+            raise DataError(f"{name}: {part} features are not numeric ({X.dtype})")
+        if y is None or y.ndim != 1 or len(y) != len(X):
+            got = "no labels" if y is None else f"labels of shape {y.shape}"
+            raise DataError(f"{name}: {got} for {len(X)} {part} rows (labels of wrong length)")
+        if X.dtype.kind == "f":
+            bad = ~np.isfinite(X)
+            if bad.any():
+                row, col = np.argwhere(bad)[0]
+                column = src.feature_names[col]
+                # a CSV's empty cell is missing (as the README says), not "NaN"
+                said = "missing, NaN or infinite" if key == "csv" else "NaN or infinite"
+                at = where_in_source(src, key, part, row)
+                raise DataError(f"{name}: {int(bad.sum())} {said} value(s) in the {part} "
+                                f"features (first at {at}, column "
+                                f"{column!r}{_cell_said(src, key, part, row, column)})")
+        missing = _missing(y)
+        if src.task == "regression" and y.dtype.kind not in "uif":
+            raise DataError(f"{name}: regression targets must be numeric")
+        if missing.any() or (y.dtype.kind == "f" and not np.isfinite(y).all()):
+            row = int(np.argmax(missing | ~_finite(y)))
+            raise DataError(f"{name}: missing, NaN or infinite {part} label(s) "
+                            f"(first at {where_in_source(src, key, part, row)})")
+    if src.X_test is not None and src.X_test.shape[1] != src.X.shape[1]:
+        raise DataError(f"{name}: test has {src.X_test.shape[1]} features, train "
+                        f"{src.X.shape[1]}")
+
+
+def _finite(y: np.ndarray) -> np.ndarray:
+    return np.isfinite(y) if y.dtype.kind == "f" else np.ones(len(y), bool)
+
+
+def check_fit(name: str, scaling: str, what: str, scale: np.ndarray, columns) -> None:
+    """Refuse a scaling whose statistics overflowed float64 (a range or spread past 1.8e308)."""
+    bad = ~np.isfinite(scale)
+    if bad.any():
+        column = columns[int(np.argmax(bad))]
+        raise DataError(f"{name}: {what} {column!r} has values too large to scale "
+                        f"(scaling={scaling}: their spread overflows float64); rescale the "
+                        "raw values first")
+
+
+def check_float32(name: str, scaling: str, part: str, what: str, values: np.ndarray,
+                   columns, rows: np.ndarray, where) -> None:
+    """Refuse scaled values past float32's range (3.4e38), which would train on inf.
+
+    A `Dataset` holds float32 whatever dtype a net later trains in (``--dtype float64``
+    too), so the limit is float32's. ``rows`` are the rows of ``values`` in the source, which
+    ``where(row)`` names (a CSV's line): not the shuffled split's row.
+    """
+    # min and max see any inf or NaN without a full-size boolean copy (MNIST)
+    if values.size == 0 or np.isfinite(values.min()) and np.isfinite(values.max()):
+        return
+    bad = ~np.isfinite(values)
+    # the first in the source's order, as the raw checks name theirs
+    candidates = np.flatnonzero(bad.any(axis=1))
+    row = candidates[np.argmin(rows[candidates])]
+    col = int(np.argmax(bad[row]))
+    raise DataError(f"{name}: {part} {what} {columns[col]!r} has values too large for "
+                    f"float32 after scaling={scaling} (first at {where(int(rows[row]))}; "
+                    "hplab keeps data in float32 whatever --dtype a net trains in); rescale "
+                    "the raw values first")
+
+
+def warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
+    """DataWarning naming each class of the training split that a non-empty validation or
+    test split lacks: the scores that need every class (ROC AUC, balanced accuracy) have
+    no value there, and nothing else would say why. Not in a pool's worker process: the
+    parent loaded the same split first and said so (each worker repeated it)."""
+    if multiprocessing.parent_process() is not None:
+        return
+    held = np.bincount(y_train, minlength=len(classes))
+    gaps = []
+    for i in np.flatnonzero(held):
+        lacking = [f"{part} split ({len(y)} examples)" for part, y in parts.items()
+                   if len(y) and not (y == i).any()]
+        if lacking:
+            gaps.append(f"no example of class {classes[i]} in the {' nor in the '.join(lacking)}"
+                        f", against {held[i]} in training")
+    if gaps:
+        warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
+                      "balanced accuracy) are undefined there", DataWarning, stacklevel=3)
