@@ -82,9 +82,13 @@ def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
     # 7:100 at 0.07 is 100 x 0.07 - 7 = 8.9e-16 in floats: the data is at the ratio
     at_ratio = abs(exact) <= 1e-9 * n_pos
     if not under_ratio and not at_ratio:
+        # an under-sampler runs above the data's own balance; an over-sampler needs one
+        # positive to add (125:1000 at 0.1251 adds 0.1: refused)
+        least = (f"above {have:.3g}" if under
+                 else f"of at least {_least_ratio(n_pos, n_neg)}")
         return (f"{what} is already 1:{n_neg / n_pos:.3g} ({have:.3g}), at or above the "
                 f"sampling ratio {sampling_ratio:g}: nothing to resample; give a sampling "
-                f"ratio above {have:.3g} ({flag})")
+                f"ratio {least} ({flag})")
     if at_ratio:
         where, added = "at", "0 positives"
     else:  # just under the ratio: one positive more would overshoot it

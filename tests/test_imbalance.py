@@ -563,8 +563,12 @@ def test_a_pipeline_on_data_already_at_its_ratio_says_so():
     y = np.r_[np.ones(10, int), np.zeros(50, int)]  # 1:5, 0.2
     with pytest.raises(ValueError, match=r"^the training data is already 1:5 \(0\.2\), at or "
                        r"above the sampling ratio 0\.1: nothing to resample; give a sampling "
-                       r"ratio above 0\.2 \(make_imbalance_pipeline's ratio\)$"):
+                       r"ratio of at least 0\.22 \(make_imbalance_pipeline's ratio\)$"):
         analyses.make_imbalance_pipeline("smote", 0.1, NET, random_state=0).fit(X, y)
+    # the ratio it gives adds one positive (0.21, above the data's 0.2, adds none)
+    with pytest.raises(ValueError, match="just under the sampling ratio 0.21"):
+        analyses.make_imbalance_pipeline("smote", 0.21, NET, random_state=0).fit(X, y)
+    analyses.make_imbalance_pipeline("smote", 0.22, NET, random_state=0).fit(X, y)
     fitted = analyses.make_imbalance_pipeline("smote", 0.5, NET, random_state=0).fit(X, y)
     assert fitted.predict(X).shape == (60,)
 
