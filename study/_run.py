@@ -91,7 +91,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     try:
         if workers == 1:
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                      on_trial=bar.refresh, dataset=dataset)[1]
+                                     on_trial=bar.refresh, dataset=dataset)[1]
             bar.refresh_quietly()
             return timed_out
         stop = threading.Event()
@@ -100,7 +100,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         try:
             # the data checked here, unless too large to keep (`for_workers`)
             timed_out = run_on_pool(spec, where, workers, run_id, max(1, cores() // workers),
-                              dataset)
+                                    dataset)
         except Exception as exc:
             if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
                 raise
@@ -110,7 +110,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
                     "the study in this process")
             # one more process that starts trials, with the timeout counted as any other's
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
-                                      dataset=dataset)[1]
+                                     dataset=dataset)[1]
         finally:
             stop.set()
             poller.join()
