@@ -7,7 +7,6 @@ Bad input ends in one line on stderr and exit code 2.
 
 from __future__ import annotations
 
-import _thread
 import argparse
 import atexit
 import contextlib
@@ -1662,11 +1661,10 @@ def _deliver_lost_interrupt(unraisable) -> None:
     if not issubclass(unraisable.exc_type, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return
-    signum = _terminated[-1] if _terminated else signal.SIGINT
+    from nets._pool import interrupt_main_soon
+
     # from another thread, a moment later: raised while this hook runs, it would be lost
-    later = threading.Timer(0.01, _thread.interrupt_main, (signum,))
-    later.daemon = True
-    later.start()
+    interrupt_main_soon(_terminated[-1] if _terminated else signal.SIGINT)
 
 
 def _warning_line(message, category, filename, lineno, line=None) -> str:

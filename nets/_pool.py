@@ -13,11 +13,13 @@ killer): they went on running the study as orphans.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
 import sys
 import threading
+import time
 
 from joblib.parallel import LokyBackend
 
@@ -50,6 +52,23 @@ def release_interrupts() -> None:
     started is raised now (KeyboardInterrupt), later ones as they come."""
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def interrupt_main_soon(signum: int) -> None:
+    """Raise ``signum``'s interrupt again in the main thread, 10 ms after this returns: for a
+    ``sys.unraisablehook``, where a KeyboardInterrupt raised is dropped (one from a weakref
+    callback or a ``__del__`` landed there). The delay counts from this call's end: a timer
+    started here fired while the call still waited for the timer's thread to start (a
+    loaded machine), into the hook, and that interrupt was dropped too."""
+    returned = threading.Event()
+
+    def interrupt():
+        returned.wait()
+        time.sleep(0.01)
+        _thread.interrupt_main(signum)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    returned.set()
 
 
 def _end_with_parent(parent: int) -> None:

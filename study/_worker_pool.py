@@ -4,7 +4,6 @@ the first Ctrl-C of the command passed on to them."""
 
 from __future__ import annotations
 
-import _thread
 import contextlib
 import logging
 import multiprocessing
@@ -43,7 +42,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     """`timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
     joblib does not kill its siblings while they close their own trials. SIGTERM (sent
     when the parent dies) interrupts it the same way, then ends the process."""
-    from nets._pool import release_interrupts
+    from nets._pool import interrupt_main_soon, release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
     terminated, parent = [], os.getppid()
@@ -65,10 +64,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         if not isinstance(unraisable.exc_value, KeyboardInterrupt):
             old_hook(unraisable)
             return
-        again = threading.Timer(0.01, _thread.interrupt_main,
-                                (signal.SIGTERM if terminated else signal.SIGINT,))
-        again.daemon = True
-        again.start()
+        interrupt_main_soon(signal.SIGTERM if terminated else signal.SIGINT)
 
     if in_main:
         # a worker loky reuses (a notebook's next pool) starts with no interrupt pending
