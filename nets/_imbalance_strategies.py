@@ -18,7 +18,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
-from ._sklearn import NetClassifier, _dtype_name
+from ._net_estimator import _dtype_name
+from ._sklearn import NetClassifier
 from ._train import build_net
 
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.

@@ -1,0 +1,202 @@
+"""The base of nets' scikit-learn estimators: their shared parameters, fitting and learned
+attributes (:class:`_NetEstimator`), and the helpers that turn scikit-learn's arguments
+(``random_state``, ``dtype``) into what :mod:`nets` takes."""
+
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._config import TrainConfig
+from ._train import build_net, train, train_streams
+from ._validation import check_features
+
+# float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
+# a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
+_FLOATS = (np.float64, np.float32)
+
+
+# warnings point at the user's `fit` call: past _fit_net, fit and _fit_or_keep's wrapper
+_CALLER = 4
+
+
+def _mean_prediction_loss(y: np.ndarray) -> float:
+    """The regression loss (half the squared error summed over the outputs) of predicting
+    each target's mean: the scale of all a net can improve on (0 for constant targets,
+    whose variance is rounding noise)."""
+    y = y.reshape(len(y), -1)
+    return 0.5 * float(np.sum(np.var(y, axis=0))) if np.ptp(y, axis=0).any() else 0.0
+
+
+def _fit_or_keep(fit):
+    """``fit`` that leaves the estimator as it was when it raises: scikit-learn's
+    validate_data resets n_features_in_ (and the feature names) before training can fail,
+    which left a fitted net behind attributes of the failed call's data."""
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    return wrapper
+
+
+def _generators(random_state) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent (init, loop) generators from a scikit-learn ``random_state``.
+
+    An int seeds a ``SeedSequence`` directly; None or a ``RandomState`` gives one draw
+    (so a shared ``RandomState`` advances, as scikit-learn expects); a
+    ``np.random.Generator`` is drawn from the same way.
+    """
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        seed = int(random_state)
+        if seed < 0:  # as scikit-learn's own estimators refuse it, by name
+            raise ValueError(f"random_state must be a non-negative integer, None, a "
+                             f"RandomState or a Generator, got {seed}")
+    elif isinstance(random_state, np.random.Generator):
+        seed = int(random_state.integers(2**63))
+    else:
+        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    return train_streams(seed)
+
+
+def _dtype_name(dtype):
+    """"float32" or "float64" for anything ``np.dtype`` maps to them (np.float32, "f4",
+    np.dtype("float64")), as scikit-learn users pass; anything else as given, for
+    TrainConfig to refuse by name."""
+    if dtype is None:  # np.dtype(None) is float64: a default nobody chose
+        return dtype
+    try:
+        name = np.dtype(dtype).name
+    except (TypeError, ValueError):
+        return dtype
+    return name if name in ("float32", "float64") else dtype
+
+
+class _NetEstimator(BaseEstimator):
+    """Shared parameters, fitting and learned attributes."""
+
+    def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
+                 batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
+                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
+                 lr_decay_steps=50, dtype="float64", random_state=None, *, momentum=0.9,
+                 beta1=0.9, beta2=0.999, rho=None, opt_eps=None, lr_power=1.0, lr_min=0.0,
+                 warmup_steps=0):
+        self.hidden = hidden
+        self.activation = activation
+        self.optimizer = optimizer
+        self.lr = lr
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.eps = eps
+        self.patience = patience
+        self.min_delta = min_delta
+        self.l2 = l2
+        self.init = init
+        self.schedule = schedule
+        self.lr_milestones = lr_milestones
+        self.lr_gamma = lr_gamma
+        self.lr_decay_steps = lr_decay_steps
+        self.dtype = dtype
+        self.random_state = random_state
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.rho = rho
+        self.opt_eps = opt_eps
+        self.lr_power = lr_power
+        self.lr_min = lr_min
+        self.warmup_steps = warmup_steps
+
+    def _config(self, head: str, class_weight=None) -> TrainConfig:
+        return TrainConfig(  # it reads hidden=16, 16.0, (16, 8) and names a bad one
+            hidden=self.hidden, activation=self.activation, head=head, init=self.init,
+            optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
+            schedule=self.schedule, lr_milestones=self.lr_milestones,
+            lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,
+            batch_size=self.batch_size, max_epochs=self.max_epochs,
+            checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
+            dtype=_dtype_name(self.dtype), momentum=self.momentum, beta1=self.beta1,
+            beta2=self.beta2, rho=self.rho, opt_eps=self.opt_eps, lr_power=self.lr_power,
+            lr_min=self.lr_min, warmup_steps=self.warmup_steps,
+        )
+
+    def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None,
+                 sample_weight=None):
+        init_rng, loop_rng = _generators(self.random_state)
+        net = build_net(cfg, X.shape[1], y, rng=init_rng, n_classes=n_classes)
+        result = train(net, cfg, X, y, rng=loop_rng, sample_weight=sample_weight)
+        self.net_ = net
+        self.config_ = cfg
+        self.history_ = result.history
+        self.result_ = result
+        self.loss_curve_ = result.history["train_loss"].tolist()
+        self.loss_ = result.final("train_loss")  # early stopping: the restored weights'
+        self.status_ = result.status
+        self.reason_ = result.reason
+        self.n_iter_ = math.ceil(result.epochs)  # epochs run (started ones count)
+        self.t_ = result.iterations  # optimizer steps
+        if result.status == "diverged":
+            warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
+                          "lower lr", ConvergenceWarning, stacklevel=_CALLER)
+        elif result.status == "max_epochs" and (cfg.patience or cfg.eps):
+            warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
+                          "before the loss stopped improving", ConvergenceWarning,
+                          stacklevel=_CALLER)
+        elif result.status == "early_stopped" and cfg.head == "regression" and \
+                0 < (floor := _mean_prediction_loss(y)) < cfg.min_delta:
+            # min_delta is absolute: all a net can learn past the targets' mean is less
+            # than it, so patience ran out whatever the net was learning (constant
+            # targets, one sample: nothing past the mean to learn, no warning)
+            warnings.warn(f"{type(self).__name__}: stopped early after {self.n_iter_} "
+                          f"epochs, but predicting the targets' mean already scores a loss "
+                          f"of {floor:.3g}, below min_delta={cfg.min_delta:g}: no "
+                          "improvement could count; scale the targets (e.g. "
+                          "TransformedTargetRegressor) or lower min_delta",
+                          ConvergenceWarning, stacklevel=_CALLER)
+        return self
+
+    # views of the net's parameters, not copies stored beside it: they stay the arrays
+    # the net predicts with after pickle or deepcopy (which rebuild the net's views)
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        return self.net_.weights
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        return self.net_.biases
+
+    def _check_X(self, X) -> np.ndarray:
+        """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's
+        range are refused here, where the net's cast made them inf and its outputs NaN. A
+        net whose fit diverged to a NaN or infinite loss is refused first, like
+        scikit-learn's MLP refuses non-finite weights (at fit; here fit reports the status)."""
+        check_is_fitted(self)
+        # a fit whose loss went NaN or inf left weights that are NaN or inf, or so large
+        # that the outputs overflow: NaN logits would all name classes_[0] (argmax)
+        if not math.isfinite(self.loss_):
+            raise ValueError(f"{type(self).__name__}: the fit diverged ({self.reason_}): its "
+                             "weights give NaN or infinite outputs, nothing to predict with; "
+                             "fit again with a lower lr")
+        X = validate_data(self, X, reset=False, dtype=_FLOATS)
+        return check_features(X, self.n_features_in_, self.net_.dtype)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        tags.input_tags.allow_nan = False
+        return tags
