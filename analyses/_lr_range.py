@@ -32,11 +32,11 @@ import nets
 from nets._repr import compact_repr
 
 from ._checks import seed_count, whole
-from ._lr_ramp import CURVE_COLUMNS, check_ramp, ramp_rates, range_test
+from ._lr_advice import descent
+from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._suggest import (
     DEFAULT_SUGGESTION,
-    MINIMUM_DIVISOR,
     SKIP_END,
     SKIP_START_FRACTION,
     SUGGESTIONS,
@@ -185,95 +185,6 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
         rows.append({"name": name, "lr": 10 ** med, "median_log10": med, "q25_log10": q25,
                      "q75_log10": q75, "iqr_log10": q75 - q25, "n": int(v.size)})
     return pd.DataFrame(rows)
-
-
-#: Below this median fall of the smoothed loss (a share of where it started), a curve is
-#: too flat to read: its valley and steepest slope are then where noise put them.
-SHALLOW_DESCENT = 0.1
-
-
-def descent(smoothed) -> float:
-    """How far a range test's smoothed loss fell: 1 - its lowest / its first value (NaN
-    without a positive finite start)."""
-    v = np.asarray(smoothed, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    return float(1 - v.min() / v[0]) if v.size and v[0] > 0 else math.nan
-
-
-def shallow_descent(summary: dict) -> str | None:
-    """A warning when the seeds' smoothed loss hardly fell (median under `SHALLOW_DESCENT`),
-    so that the suggestions read off it are weak; None otherwise (from
-    `LRRangeResult.summary`)."""
-    falls = [r["descent"] for r in summary["runs"] if r.get("descent") is not None]
-    if not falls or np.median(falls) >= SHALLOW_DESCENT:
-        return None
-    said = ", ".join(f"{100 * f:.1f} %" for f in falls)
-    smoothed = "smoothed " if summary["beta"] else ""  # beta 0 (the looper): raw
-    return (f"the {smoothed}loss fell only {said} below its start (per seed), too little "
-            "for its valley or slope to mean much: more points (--steps) train the net "
-            "longer before the rate grows too large")
-
-
-def at_ramp_start(summary: dict) -> str | None:
-    """A warning when the suggestion was read at the ramp's first rate (fastai's valley or
-    slide on a few points, or a loss falling from the very start), which says nothing of
-    the rates below it; None otherwise (from `LRRangeResult.summary`)."""
-    lr, name = summary["suggested_lr"], summary["suggestion"]
-    if lr is None:
-        return None
-    read_at = lr * MINIMUM_DIVISOR if name == "minimum" else lr  # where it was read
-    if read_at > summary["min_lr"] * (1 + 1e-9):
-        return None
-    return (f"the {name} suggestion was read at the ramp's first rate, --min-lr "
-            f"{summary['min_lr']:g}, which says nothing of the rates below it: lower "
-            "--min-lr, or raise --steps to read more of the curve")
-
-
-def no_suggestion_reason(summary: dict) -> str:
-    """Why no seed gave a suggestion, and what to change (from `LRRangeResult.summary`)."""
-    runs = summary["runs"]
-    if all(r["stop_reason"] != "completed" for r in runs):
-        if summary["mode"] == "looper":  # its steps are iterations: count the rates reached
-            rates = ramp_rates("looper", summary["min_lr"], summary["max_lr"],
-                               summary["num_steps"])
-            steps = int(np.median([np.sum(rates <= r["stop_lr"] * (1 + 1e-9)) for r in runs]))
-        else:
-            steps = int(np.median([r["steps"] for r in runs]))
-        # the ramp's points are spread over [min_lr, max_lr]: a narrower range puts more of
-        # them below the rate where the loss blows up
-        return (f"the loss diverged after {steps} of {summary['num_steps']} points, too few "
-                "to read a suggestion from; lower --max-lr or --min-lr, so that more of the "
-                "ramp lies below where it diverges")
-    return (f"{summary['num_steps']} points leave too few once fastai's rule trims the start "
-            "and the end of the ramp; raise --steps")
-
-
-def seeds_that_stopped(summary: dict) -> str:
-    """How many seeds the medians of ``stop_lr`` and ``divergence_lr`` count, and the
-    seeds that never stopped (they would sit above ``max_lr``): "medians over seeds" when
-    every seed stopped."""
-    runs = summary["runs"]
-    never = [str(r["seed"]) for r in runs if r["stop_reason"] == "completed"]
-    if not never:
-        return "medians over seeds" if len(runs) > 1 else "one seed"
-    return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
-            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never did up to max_lr "
-            f"{summary['max_lr']:g}: "
-            f"{no_stop_advice(summary['config'].get('optimizer'), summary['beta'])}")
-
-
-def no_stop_advice(optimizer, beta: float) -> str:
-    """What to try when the range test never stopped: a higher --max-lr helps plain SGD;
-    adaptive optimizers' losses rise sooner, and the smoothing (``beta`` > 0) may hide it."""
-    # SGD and its momentum forms step by lr times the gradient (folds_lr): on a small net's
-    # small gradients that stays small up to huge rates; an adaptive step is about lr itself
-    entry = nets.OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
-    if entry is not None and entry.folds_lr:
-        return "raise --max-lr (plain SGD on a small net may take rates past 100 before it " \
-               "diverges)"
-    if not beta:  # nothing smoothed to lag
-        return "raise --max-lr"
-    return "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)"
 
 
 def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: float = 1e-7,
