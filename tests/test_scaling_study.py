@@ -836,9 +836,9 @@ def _constructed(steps: dict, lrs) -> "ScalingResult":  # noqa: F821
 
 
 def _cap_line(res) -> str:
-    from reports._scaling_report import _verdicts
+    from reports._scaling_text import scaling_verdicts
 
-    (line,) = [v for v in _verdicts(res) if v.startswith("The linear rule")]
+    (line,) = [v for v in scaling_verdicts(res) if v.startswith("The linear rule")]
     return line
 
 

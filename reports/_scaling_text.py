@@ -1,0 +1,133 @@
+"""What the scaling report says in words: its verdicts on the law's fit, the best rates
+against the linear and square-root rules, the course's cap of 1 and the noise scale."""
+
+from __future__ import annotations
+
+import math
+
+import nets
+from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
+
+from . import design
+
+#: The cap is borne out only by a grid rate above it by at most this factor that did worse:
+#: past that, a best rate of 1.5 would fall between the grid's rates unseen.
+CAP_NEAR = 2.0
+#: Batch sizes past the linear rule's crossing of the cap that must bear it out.
+CAP_BATCHES = 2
+
+def two_figures(v: float) -> str:
+    return design.format_stat(float(f"{v:.2g}"))
+
+
+def _noise_verdict(result) -> str:
+    """B_simple with its interval, and where the fitted B_crit lies against that interval."""
+    where = ("over the last half of the way to the target" if
+             math.isfinite(result.b_simple_step) else
+             "over the last half of the reference run, which never reached the target")
+    text = (f"Gradient noise scale {where} "
+            f"({nets.count_of(result.b_simple_measurements, 'measurement')}): "
+            f"B_simple ≈ {two_figures(result.b_simple)}")
+    if result.b_simple >= result.n_train:  # as B_crit's dataset_too_small
+        text += (f" (at or above the training-set size, {result.n_train}: no batch can exceed "
+                 "the set to test it)")
+    low, high, fit = result.b_simple_low, result.b_simple_high, result.fit
+    if not math.isfinite(low):
+        return text + "; too few or too noisy measurements for an interval, so no comparison "\
+                      "with B_crit."
+    text += f", 68 % interval {two_figures(low)}–{two_figures(high)}"
+    if fit.status != "fitted":
+        return text + "."
+    side = ("below" if fit.b_crit < low else "above" if fit.b_crit > high else "inside")
+    return (text + f"; the fitted B_crit ({fit.b_crit:.3g}) lies {side} it (McCandlish et al. "
+            f"find B_crit ≈ B_noise ≲ B_simple).")
+
+
+def anchored_at(result) -> str:
+    """Where the rules start: the smallest batch size that reached the target (its refined
+    best rate), named, as the smallest tested may have missed it."""
+    b = result.batches
+    b0 = b.loc[b["reached"], "batch_size"].min()
+    return (f"the smallest batch, B = {b0:g}" if b0 == b["batch_size"].min() else
+            f"B = {b0:g}, the smallest batch size that reached the target")
+
+
+def _cap_verdict(result) -> str:
+    """Whether the best rates past the linear rule's crossing of 1 bear out the cap.
+
+    Only when `CAP_BATCHES` batch sizes past it have a best rate at or below 1 while the
+    grid's next rate above 1 (at most `CAP_NEAR` x it), which the linear rule asks for
+    there, did worse; otherwise why this run cannot tell.
+    """
+    from analyses._lr_rule import COARSE_GRID
+    from analyses._scaling_runs import median_steps_by_rate
+
+    cannot = ", so this run cannot tell whether the course's cap of 1 holds."
+    b = result.batches
+    past = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch)]
+    above = [r for r in result.lrs if r > LR_CAP]
+    if past.empty:
+        return "no batch above it reached the target" + cannot
+    if not above:
+        return "the grid tries no rate above 1" + cannot
+    if COARSE_GRID in result.exponent.reason:  # the rates' verdict, just before this one
+        return "the grid is too coarse to show how the best rate grows" + cannot
+    up = min(above)
+    if up > CAP_NEAR * LR_CAP:
+        return (f"the grid's nearest rate above 1, {up:g}, is too far above it to show where "
+                f"the best rate stops" + cannot)
+    held = [int(row.batch_size) for row in past.itertuples()
+            if row.linear_rule_lr >= up
+            and median_steps_by_rate(result.runs, row.batch_size).loc[up] > row.steps]
+    tried = f"did worse at the grid's {up:g}, a rate the linear rule asks for there"
+    if len(held) < CAP_BATCHES:
+        return (f"only {f'B = {held[0]}' if held else 'no batch size'} above it {tried}, than "
+                f"at its best rate" + cannot)
+    return (f"above it the best rates stay at or below 1, and B = "
+            f"{', '.join(str(v) for v in held)} {tried}: the course's cap bites and the best "
+            f"rate stops growing linearly.")
+
+
+def scaling_verdicts(result) -> list[str]:
+    """The report's verdicts, one sentence or more each: the target, the law's fit, the best
+    rates, the course's cap of 1, the noise scale and the grid's edges."""
+    fit, ex = result.fit, result.exponent
+    lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
+             f"{result.target:.4g} ({result.target_source}).",
+             fit.message[:1].upper() + fit.message[1:] + "."]  # "the law fits": a sentence
+    lines.append("Best rate: " + ex.message + ".")
+    if math.isfinite(result.lr_cap_batch):
+        b = result.batches
+        crossing = (f"The linear rule, anchored at {anchored_at(result)}, passes a rate of 1 at "
+                    f"B ≈ {result.lr_cap_batch:.3g}")
+        above = b[b["reached"] & (b["batch_size"] > result.lr_cap_batch) & (b["lr_opt"] > 1)]
+        if len(above):  # the data, not the course, has the last word
+            shown = ", ".join(f"{lr:.3g} at B = {int(bs)}"
+                              for bs, lr in zip(above["batch_size"], above["lr_opt"],
+                                                strict=True))
+            first = b[b["reached"]].iloc[0]
+            # the anchor's own best rate past 1 puts the crossing below it, at a batch size
+            # never run (B ≈ 0.418 on XOR): there is no batch size to quote
+            if result.lr_cap_batch < first["batch_size"]:
+                crossing = (f"The best rate is already above 1 at {anchored_at(result)} "
+                            f"({first['lr_opt']:.3g}), so the linear rule anchored there stays "
+                            f"above 1 at every larger batch; the best rates here go past 1")
+            else:
+                crossing += ", yet the best rates here go past 1"
+            lines.append(f"{crossing} ({shown}): the course's cap of 1 does not hold on this "
+                         f"set.")
+        else:
+            lines.append(f"{crossing}; {_cap_verdict(result)}")
+    if math.isfinite(result.b_simple):
+        lines.append(_noise_verdict(result))
+    elif result.b_simple_measurements:  # measured, yet no estimate: said, not left out
+        lines.append(f"Gradient noise scale: not estimated from "
+                     f"{nets.count_of(result.b_simple_measurements, 'measurement')}: the "
+                     "gradient-variance or gradient-norm average came out at or below zero, "
+                     "too noisy for the ratio.")
+    edge = result.batches.loc[result.batches["at_grid_edge"], "batch_size"].tolist()
+    if edge:
+        lines.append(f"The best rate sits at an edge of the grid for B = "
+                     f"{', '.join(f'{b:g}' for b in edge)}: widen it "
+                     "(--lr-range LOW,HIGH, or --lrs).")
+    return lines
