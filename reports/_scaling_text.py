@@ -16,6 +16,7 @@ CAP_NEAR = 2.0
 #: Batch sizes past the linear rule's crossing of the cap that must bear it out.
 CAP_BATCHES = 2
 
+
 def two_figures(v: float) -> str:
     return design.format_stat(float(f"{v:.2g}"))
 
