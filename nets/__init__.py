@@ -30,11 +30,11 @@ from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
 from ._predict import Prediction, SavedModel, load_model
-from ._predict_io import (
+from ._predict_io import read_inputs
+from ._predict_scores import (
     predict_dataset,
     prediction_frame,
     prediction_records,
-    read_inputs,
     regression_errors,
     score_prediction,
 )

@@ -1,13 +1,5 @@
-"""Inputs for a saved model (``.npy``/``.csv`` files, a dataset's test split) and its
-predictions as table rows, scores and JSON.
-
-The rule for datasets: a model always sees inputs scaled by *its own* stored scaling.
-A dataset's splits come normalized by the dataset's scaling; when that is the model's
-(same dataset, same seed) they are used as they are, otherwise they are mapped back to
-raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never imports
-``data``: any object with ``X_test``, ``y_test``, ``x_shift``, ``x_scale``, ``task`` and
-``inverse_y`` will do.
-"""
+"""Inputs for a saved model from files: ``.npy`` arrays and ``.csv`` tables (with or
+without a header, columns matched to the model's features by name)."""
 
 from __future__ import annotations
 
@@ -30,13 +22,10 @@ from ._csv_text import (
 )
 from ._io import load_refusal, npy_header
 from ._predict import (
-    Prediction,
     SavedModel,
     _first_positions,
     _name_key,
     _some,
-    made_up_names,
-    named_features,
 )
 
 if TYPE_CHECKING:
@@ -242,163 +231,3 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Prediction, np.ndarray]:
-    """Predict one split of a loaded dataset and return ``(prediction, truth)``.
-
-    Parameters
-    ----------
-    model : SavedModel
-    ds : data.Dataset
-        Any object with its fields; its split arrays are normalized by its own scaling.
-    split : {"test", "val", "train"}
-
-    Returns
-    -------
-    prediction : Prediction
-    truth : ndarray
-        Original class labels (classification) or de-normalized targets (regression).
-    """
-    if split not in ("test", "val", "train"):
-        raise ValueError(f"split must be test, val or train, got {split!r}")
-    X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
-    if X.shape[1] != model.n_features:
-        raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
-                         f"{model.n_features}")
-    ours = tuple(str(f).strip() for f in model.feature_names)
-    theirs = tuple(str(f).strip() for f in ds.feature_names)
-    # names a loader made up (x1.., px0..) say nothing about what a column holds: compared
-    # only where both sides' are their files' own (a CSV's own x1, x2 header counts)
-    info = getattr(ds, "info", None) or {}
-    own = info["named_features"] if "named_features" in info else not made_up_names(theirs)
-    if ours and named_features(model.meta) and own and ours != theirs:
-        differ = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
-        raise ValueError(f"dataset {ds.name!r} has other features than the model: "
-                         + ", ".join(f"{a!r} where the model has {b!r}" for a, b in differ[:3])
-                         + (f" (and {len(differ) - 3} more)" if len(differ) > 3 else ""))
-    n_targets = 1 if np.ndim(y) == 1 else np.shape(y)[1]
-    if model.task == "regression" and model.net.sizes[-1] != n_targets:
-        raise ValueError(f"dataset {ds.name!r} has {n_targets} target(s), the model "
-                         f"predicts {model.net.sizes[-1]}")
-    if (ds.task == "regression") != (model.task == "regression"):
-        raise ValueError(f"dataset {ds.name!r} is a {ds.task} task, the model a "
-                         f"{model.task} one")
-    codes = None
-    if model.task != "regression":
-        known = [_label(c) for c in model.classes]
-        unknown = [c for c in map(_label, ds.classes) if c not in known]
-        # a model saved before a CSV's codes (001, 010) loaded as text knows their numbers
-        codes = _codes_as_numbers(ds.classes, known) if unknown else None
-        if unknown and codes is None:  # its accuracy would count labels it never predicts
-            raise ValueError(f"dataset {ds.name!r} has classes the model does not know "
-                             f"({', '.join(map(str, unknown))}); the model predicts "
-                             f"{', '.join(map(str, known))}")
-    if _same_scaling(model, ds):
-        pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
-    else:
-        pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
-    truth = np.asarray(ds.inverse_y(y))
-    if codes is not None:
-        truth = np.array([codes[c] for c in truth])
-    return pred, truth
-
-
-def _codes_as_numbers(classes, known) -> dict | None:
-    """``{"001": 1, ...}`` when every class is text of a number the model predicts, else
-    None."""
-    if not all(isinstance(c, str) for c in classes):
-        return None
-    try:
-        numbers = {c: _label(float(c)) for c in classes}
-    except ValueError:
-        return None
-    return numbers if set(numbers.values()) <= set(known) else None
-
-
-def _label(c):
-    """A class label comparable across JSON and NumPy: 2, 2.0 and np.int64(2) are 2."""
-    c = c.item() if hasattr(c, "item") else c
-    return int(c) if isinstance(c, float) and c.is_integer() else c
-
-
-def _same_scaling(model: SavedModel, ds) -> bool:
-    if model.x_shift is None:  # a net saved without scaling took the dataset's arrays
-        return True
-    return (np.array_equal(model.x_shift, ds.x_shift)
-            and np.array_equal(model.x_scale, ds.x_scale))
-
-
-def regression_errors(err) -> tuple[float, float]:
-    """RMSE and MAE of the errors ``err``, finite whenever the errors are.
-
-    Targets of 1e200 square past float64 (RMSE inf, "overflow encountered in square"):
-    then the one that overflowed is computed on ``err`` over its largest size and scaled
-    back. Only then: every other run keeps its figures to the last bit.
-    """
-    err = np.asarray(err, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        rmse, mae = float(np.sqrt(np.mean(err ** 2))), float(np.mean(np.abs(err)))
-    if math.isfinite(rmse) and math.isfinite(mae) or not np.isfinite(err).all():
-        return rmse, mae
-    size = float(np.max(np.abs(err)))
-    with np.errstate(over="ignore"):  # a mean past 1.8e308 is inf: it is that large
-        if not math.isfinite(rmse):
-            rmse = size * float(np.sqrt(np.mean((err / size) ** 2)))
-        if not math.isfinite(mae):
-            mae = size * float(np.mean(np.abs(err / size)))
-    return rmse, mae
-
-
-def score_prediction(pred: Prediction, truth) -> dict:
-    """``accuracy`` (classification) or ``rmse`` and ``mae`` in original units (regression);
-    the other keys are None."""
-    truth = np.asarray(truth)
-    if len(truth) != len(pred):
-        raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
-    if pred.task == "regression":
-        err = pred.values - truth.astype(np.float64).reshape(pred.values.shape)
-        rmse, mae = regression_errors(err)
-        return {"accuracy": None, "rmse": rmse, "mae": mae}
-    hits = np.asarray(pred.labels, dtype=object) == np.asarray(truth, dtype=object)
-    return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None}
-
-
-def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
-    """One row per example: ``prediction``, then ``p_<class>`` per class (classification)
-    or ``prediction_<j>`` per target (several regression targets), then ``label`` /
-    ``target`` with the true value when known."""
-    import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
-
-    if pred.task == "regression":
-        v = pred.values
-        cols = {"prediction": v} if v.ndim == 1 else \
-            {f"prediction_{j}": v[:, j] for j in range(v.shape[1])}
-        if truth is not None:
-            truth = np.asarray(truth, dtype=np.float64)
-            if truth.ndim == 2:  # several targets: one column each, as the predictions
-                cols.update({f"target_{j}": truth[:, j] for j in range(truth.shape[1])})
-            else:
-                cols["target"] = truth
-        return pd.DataFrame(cols)
-    # every column at once: one insert per class fragmented the frame (pandas warned
-    # PerformanceWarning past 100 classes)
-    frame = pd.DataFrame({"prediction": pred.labels, **{
-        f"p_{c}": pred.probabilities[:, j] for j, c in enumerate(pred.classes)}})
-    if truth is not None:
-        frame["label"] = truth
-    return frame
-
-
-def prediction_records(pred: Prediction, limit: int | None = None) -> dict:
-    """JSON-ready ``predictions`` (labels or values) and ``probabilities`` (classification,
-    else None) of the first ``limit`` examples (all if None or negative)."""
-    n = len(pred) if limit is None or limit < 0 else min(limit, len(pred))  # -1: all
-    if pred.task == "regression":
-        return {"predictions": pred.values[:n].tolist(), "probabilities": None}
-    return {"predictions": [_plain(v) for v in pred.labels[:n]],
-            "probabilities": pred.probabilities[:n].astype(np.float64).tolist()}
-
-
-def _plain(v):
-    return v.item() if isinstance(v, np.generic) else v
