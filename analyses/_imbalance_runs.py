@@ -20,7 +20,8 @@ from nets import STRATEGIES, imbalance_metrics, make_imbalance_pipeline
 from ._imbalance_metrics import tune_threshold
 from ._imbalance_variants import Variant, held_variant
 
-#: The two thresholds every run is scored at.
+#: The two thresholds every run is scored at: 0.5 and the one tuned on validation (the
+#: report reads its rows by these labels).
 THRESHOLDS = ("0.5", "tuned")
 
 

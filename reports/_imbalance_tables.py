@@ -7,10 +7,10 @@ import math
 
 import pandas as pd
 
+from analyses._imbalance_runs import THRESHOLDS  # the labels its rows carry
+
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
-#: The thresholds every strategy is scored at: 0.5 and the one tuned on validation.
-THRESHOLDS = ("0.5", "tuned")
 
 
 def _interval(lo, hi) -> str:
