@@ -277,10 +277,14 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         splits with its own seed, so it rebuilds net 0 only.
     config : nets.TrainConfig, optional
         Activation (one name), optimizer, rate, batch size, epochs... its ``hidden`` is
-        replaced; default `CAPACITY_CONFIG`: sigmoid, Adam at lr 0.1 on a cosine
-        schedule, full batch, 2000 epochs, checkpoint every 10.
+        replaced, and so is its ``eps``, by 0: no run stops at a loss, so every width gets
+        the whole budget (the ``eps`` argument below only measures when the validation loss
+        crosses it). The result's ``config`` records what ran (``eps`` 0). Default
+        `CAPACITY_CONFIG`: sigmoid, Adam at lr 0.1 on a cosine schedule, full batch, 2000
+        epochs, checkpoint every 10.
     eps : float
-        Validation-loss threshold for iterations to eps (0: not measured).
+        Validation-loss threshold for iterations to eps (0: not measured); no run stops at
+        it.
     workers : int
         Local processes (-1: every core).
     seed : int
@@ -331,6 +335,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     return CapacityResult(
         dataset=name, task=task, widths=widths, depths=depths, seeds=seed_list,
         eps=float(eps), metric=metric, runs=runs, table=summarize_runs(runs),
-        config={**cfg.to_dict(), "hidden": None, "activation": act},
+        # what ran: a config's own eps was replaced, and TrainConfig(**config, hidden=...)
+        # must rebuild these nets
+        config={**base.to_dict(), "hidden": None, "activation": act},
         seconds=time.perf_counter() - t0, majority_share=majority_share, n_val=n_val,
         test_is_train=test_is_train)

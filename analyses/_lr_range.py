@@ -203,6 +203,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     config : nets.TrainConfig, optional
         Net, optimizer and batch size (default `LR_RANGE_CONFIG`: 8 sigmoid, SGD, batch 32);
         a batch size larger than the training set becomes the whole set (-1, full batch).
+        The ramp and the verification set the `RAMP_REPLACES` settings themselves; of
+        those, eps and patience are 0 in every run, and the result's ``config`` says so.
     min_lr, max_lr, num_steps, mode, beta, diverge, val, val_batch, epochs_per_rate
         See `range_test`.
     seeds : int
@@ -246,7 +248,9 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
             raise ValueError(f"{name} must be a number > 0, got {value!r}")
     val_batch = whole("val_batch", val_batch, 1)
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
-    cfg = config or DEFAULT_CONFIG
+    # no ramp or verification run stops at a loss (range_test, verify_runs set the same):
+    # the result's config records what ran
+    cfg = (config or DEFAULT_CONFIG).replace(eps=0.0, patience=0)
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config (the default 32 on xor's 4 rows)
     seed_list = tuple(seed + k for k in range(seeds))

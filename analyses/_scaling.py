@@ -38,7 +38,9 @@ from ._noise_scale import (
 from ._scaling_law import ScalingFit, fit_scaling_law, regimes
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
+    EVAL_SIZE,
     RUN_COLUMNS,
+    RUN_SETTINGS,
     TARGET_METRICS,
     RunTask,
     best_per_batch,
@@ -135,7 +137,12 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     max_steps, max_epochs : int, float
         Budget per run: steps, and optionally epochs (whichever ends first).
     config : nets.TrainConfig, optional
-        Architecture and optimizer; its lr and batch_size are overridden.
+        Architecture and optimizer. Each run sets its own lr and batch_size (the grids),
+        its length and its checkpoints (every ``max_steps // 20`` steps: they only guard
+        against divergence); every run trains with a constant schedule, eps and patience 0
+        (the target or the budget ends a run) and checkpoints scored on at most 512
+        training examples, which the result's ``config`` records (with ``max_epochs`` as
+        given here).
     reference_batch : int
         Batch size of the reference runs (clipped to the set size).
     noise : bool
@@ -178,7 +185,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     rates = tuple(sorted({float(r) for r in rates}))
     if max_epochs is not None and not (math.isfinite(max_epochs) and max_epochs > 0):
         raise ValueError(f"max_epochs must be a finite number > 0, got {max_epochs!r}")
-    base = (config or nets.TrainConfig()).replace(schedule="constant")
+    # what every run trains with (run_task sets the same): the result's config records it
+    base = (config or nets.TrainConfig()).replace(schedule="constant",
+                                                  eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
     name = shown_name(dataset, ds)
     del ds  # the runs read the cache here, or load their own copy in each worker
 

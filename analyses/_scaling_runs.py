@@ -36,6 +36,12 @@ STALL_MIN_STEPS = 100
 RUN_COLUMNS = ("batch_size", "lr", "seed", "reached", "status", "steps", "examples",
                "final_value", "seconds")
 
+#: Settings every run trains with, whatever its config says: the target, the stall rule or
+#: the step budget ends a run, never the loop's eps or patience.
+RUN_SETTINGS = {"eps": 0.0, "patience": 0}
+#: Training examples scored at the loop's checkpoints (which only guard against divergence).
+EVAL_SIZE = 512
+
 # SeedSequence((*run_seed, 1)): a run's gradient-noise draws, apart from the streams
 # nets.train_streams spawns from the run's seed itself
 NOISE_STREAM = 1
@@ -153,9 +159,9 @@ def run_task(task: RunTask) -> dict:
     bs = min(cfg.batch_size, n)
     per_epoch = math.ceil(n / bs)
     # The loop's own checkpoints only guard against divergence here: ~20 per budget.
-    cfg = cfg.replace(max_epochs=task.max_steps / per_epoch + 1, eps=0.0, patience=0,
+    cfg = cfg.replace(max_epochs=task.max_steps / per_epoch + 1,
                       checkpoint=max(1, task.max_steps // 20) / per_epoch,
-                      eval_size=min(n, 512))
+                      eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
     stop = TargetReached(net, ds.X_val, ds.y_val, task.metric, task.target, task.max_steps,
                          task.resolution)
     callbacks: list[nets.Callback] = [stop]

@@ -61,6 +61,20 @@ def test_train_run_on_the_sweeps_split_retrains_each_net():
     assert study.train_run("coin", cfg, seed=4).result.final("val_loss") != val_loss
 
 
+def test_the_recorded_config_is_the_one_that_ran_and_rebuilds_its_nets():
+    # QA: a config's eps 0.35 was recorded while every net trained with eps 0 (the whole
+    # budget); the recorded config then stopped at 0.35 after 20 iterations, another net
+    import study
+
+    res = capacity_sweep("moons", widths=(8,), seeds=1, config=QUICK.replace(eps=0.35),
+                         eps=0.35)
+    assert res.summary()["config"]["eps"] == 0.0 and res.eps == 0.35
+    assert res.runs["iterations"].tolist() == [30]  # the whole budget: eps only measured
+    cfg = nets.TrainConfig(**{**res.config, "hidden": (8,)})
+    run = study.train_run("moons", cfg, seed=0, data_seed=0).result
+    assert run.iterations == 30 and run.final("val_loss") == res.runs["val_loss"][0]
+
+
 def test_two_workers_the_sweep_drops_its_copy_of_the_data_first(data_alive_at):
     # capacity --workers 2 on MNIST kept the launcher's 410 MB copy idle all the sweep
     import analyses._capacity as capacity

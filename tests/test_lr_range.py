@@ -212,6 +212,27 @@ def test_the_verify_grid_records_the_nets_it_trained_per_rate():
     assert set(three.verify["seed"]) == {0, 1} and (three.verify.groupby("lr").size() == 2).all()
 
 
+def test_the_recorded_config_is_the_one_the_verification_trained():
+    # as capacity's (QA): a config's eps and patience were recorded while every ramp and
+    # verification run trained with both 0; a verification net rebuilt from the record
+    # stopped at its first checkpoint, another net
+    given = analyses.LR_RANGE_CONFIG.replace(eps=1.0, patience=1)
+    res = lr_range_test("moons", given, num_steps=30, verify=True, verify_epochs=3,
+                        verify_seeds=1)
+    assert (res.config["eps"], res.config["patience"]) == (0.0, 0)
+    fields = {f.name for f in dataclasses.fields(nets.TrainConfig)}
+    row = res.verify.iloc[len(res.verify) // 2]
+    cfg = nets.TrainConfig(**{k: v for k, v in res.config.items() if k in fields}).replace(
+        lr=row["lr"], max_epochs=3, checkpoint=0.3)
+    import data
+
+    ds = data.load("moons", seed=0)
+    init_rng, loop_rng = nets.train_streams(int(row["seed"]))
+    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng)
+    run = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
+    assert run.final("val_loss") == row["val_loss"]
+
+
 def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
     from analyses import verify_verdict
 

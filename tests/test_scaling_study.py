@@ -1,6 +1,7 @@
 """`analyses.scaling_study` and `hplab scaling` on real sets: shape of the curve, backends,
 bad input, the JSON contract and the report."""
 
+import dataclasses
 import json
 import os
 import re
@@ -21,6 +22,22 @@ JSON_KEYS = {"batch_sizes", "steps_to_target", "examples_to_target", "best_lr", 
              "s_min", "e_min", "r2", "alpha", "regimes", "b_simple", "report_path"}
 
 
+
+
+def test_the_recorded_config_is_the_one_every_run_trained_with():
+    # as capacity's (QA): a config's eps, patience and eval_size were recorded while every
+    # run trained with eps and patience 0 on checkpoints of at most 512 examples
+    kw = dict(batch_sizes=[4, 16], lrs=[0.3], seeds=1, target=0.6, max_steps=60, noise=False)
+    res = scaling_study("coin", config=RELU32.replace(eps=1.0, patience=1, eval_size=9000),
+                        **kw)
+    cfg = res.summary()["config"]
+    assert (cfg["eps"], cfg["patience"], cfg["eval_size"]) == (0.0, 0, 512)
+    assert cfg["schedule"] == "constant" and cfg["max_epochs"] is None
+    fields = {f.name for f in dataclasses.fields(nets.TrainConfig)}
+    again = scaling_study("coin", config=nets.TrainConfig(
+        **{k: v for k, v in res.config.items() if k in fields and k != "max_epochs"}), **kw)
+    pd.testing.assert_frame_equal(res.runs.drop(columns="seconds"),
+                                  again.runs.drop(columns="seconds"))
 
 
 @pytest.mark.slow
