@@ -20,6 +20,8 @@ from ._index import analysis_name
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
+#: What that table is: nets of one hidden layer, trained far longer than a sweep's default.
+COURSE_COIN_LABEL = "the course's coin table (1 hidden layer, 10 000 SGD epochs)"
 
 
 def _depth_look(k: int) -> dict[str, str]:
@@ -33,8 +35,8 @@ def draw_score(frame: pd.DataFrame):
     """Test score (mean ± std over seeds) and validation score against width, per depth."""
     metric = frame["metric"].iloc[0]
     sweep = frame[frame["what"] == "sweep"]
-    # tall enough for the legend's two entries per depth (and the course's), beside it
-    entries = 2 * sweep["depth"].nunique() + 1
+    # tall enough for the legend's two entries per depth (and the course's two lines)
+    entries = 2 * sweep["depth"].nunique() + 2
     fig = design.new_figure(height=max(3.8, 0.8 + 0.2 * entries))
     ax = fig.subplots()
     ax.set_xscale("log", base=2)
@@ -54,7 +56,7 @@ def draw_score(frame: pd.DataFrame):
     ref = frame[frame["what"] == "course"]
     if len(ref):
         handles += ax.plot(ref["width"], ref[f"test_{metric}"], "x:", color=design.MUTED,
-                           ms=7, label="the course's coin table")
+                           ms=7, label=COURSE_COIN_LABEL.replace(" (", "\n("))
     widths = sorted(frame["width"].unique())
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")
@@ -85,9 +87,11 @@ def draw_gap(frame: pd.DataFrame):
 
 
 def score_frame(result) -> pd.DataFrame:
-    """The sweep's per-(depth, width) means, plus the course's coin table on coin."""
+    """The sweep's per-(depth, width) means, plus the course's coin table on coin when the
+    sweep has one hidden layer, as the table's nets (``what`` "course", depth 1)."""
     t = result.table.assign(what="sweep", metric=result.metric)
-    if result.dataset == "coin" and result.metric == "accuracy":
+    # beside deeper nets alone, a one-layer table read as their reference
+    if result.dataset == "coin" and result.metric == "accuracy" and 1 in result.depths:
         lo, hi = min(result.widths), max(result.widths)  # only where the sweep compares
         widths = [w for w in COURSE_COIN if lo <= w <= hi]
         ref = pd.DataFrame({"width": widths, "test_accuracy": [COURSE_COIN[w] for w in widths],
@@ -219,11 +223,14 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     for line in _verdicts(result):
         rep.add_text(line)
     rep.add_section(f"{m.capitalize()} against width")
-    rep.add_figure("score-vs-width", draw_score, score_frame(result),
+    scores = score_frame(result)
+    # said only when drawn: the table's widths may all lie outside the sweep's
+    course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {cfg['max_epochs']:g} "
+              "epochs)." if (scores["what"] == "course").any() else "")
+    rep.add_figure("score-vs-width", draw_score, scores,
                    caption=f"Test {m} (mean ± std over seeds, solid; a bar stops at "
                            f"{'0 or 1' if m == 'accuracy' else '0'}) and validation {m} "
-                           "(dashed) per depth." + (" Crosses: the course's coin table."
-                                                    if result.dataset == "coin" else ""))
+                           f"(dashed) per depth.{course}")
     rep.add_section("Train / validation gap")
     rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m),
                    caption="How much better the net does on its training data than on "

@@ -258,6 +258,28 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     assert "a small gap with a high loss is missing capacity" in text  # loss: high is bad
 
 
+def test_the_course_table_is_drawn_and_said_only_beside_one_hidden_layer(tmp_path,
+                                                                         parse_html):
+    # QA: "Crosses: the course's coin table." was said of widths 100 and 200, where none is
+    # drawn, and the one-layer table was drawn beside depth 2 alone, unlabelled by depth
+    def report(widths, depths):
+        res = capacity_sweep("coin", widths=widths, depths=depths, seeds=1,
+                             config=QUICK.replace(max_epochs=5))
+        out = tmp_path / f"{widths}{depths}"
+        text = " ".join(parse_html(reports.capacity_report(res, out).read_text()).all_text
+                        .split())
+        scores = pd.read_csv(out / "report_files" / "score-vs-width.csv")
+        return text, scores[scores["what"] == "course"]
+
+    for widths, depths in (((100, 200), (1,)), ((2, 4), (2,))):
+        text, course = report(widths, depths)
+        assert "Crosses" not in text and course.empty
+    text, course = report((2, 4, 128), (1, 2))
+    assert course["width"].tolist() == [2, 4, 8, 16, 32, 64] and set(course["depth"]) == {1}
+    assert ("Crosses: the course's coin table (1 hidden layer, 10 000 SGD epochs; this "
+            "sweep: 5 epochs).") in text
+
+
 def test_the_score_legend_sits_beside_the_points_of_every_depth():
     # QA: inside the axes ("best"), 13 entries for 6 depths covered every point at widths
     # 1 and 2; beside them it covers none, each depth's test then validation entry
@@ -273,7 +295,7 @@ def test_the_score_legend_sits_beside_the_points_of_every_depth():
     assert ax.get_legend() is None
     assert [t.get_text() for t in legend.get_texts()] == [
         f"{what}, {d} hidden layer(s)" for d in (1, 2, 3, 4) for what in ("test", "validation")
-    ] + ["the course's coin table"]
+    ] + ["the course's coin table\n(1 hidden layer, 10 000 SGD epochs)"]
     box, frame = legend.get_window_extent(), ax.get_window_extent()
     assert box.x0 >= frame.x1 and frame.y0 <= box.y0 < box.y1 <= fig.bbox.y1
     # review: depths differed by colour alone; each has its marker, in test and validation
