@@ -186,8 +186,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     command : str
         The command line that ran the analysis, shown for reproducing it.
     name : str, optional
-        The report's name in the index (default: the dataset's, or ``out``'s folder when
-        it is not the dataset's).
+        The report's name in the index (default `reports._index.analysis_name`: the
+        dataset's, or ``out``'s folder when it is not the dataset's, or the folders above
+        it when they are not ``runs/capacity``).
     index : bool
         Refresh ``index.html`` of the runs folder ``out`` is in (as `write_index` does).
 
@@ -208,7 +209,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     cfg = result.config
     batch = "full batch" if cfg["batch_size"] == -1 else f"batch {cfg['batch_size']}"
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
-                 name=name or analysis_name(result.dataset, out), status="complete",
+                 name=name or analysis_name(result.dataset, out, "capacity"), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
                           f"{nets.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "

@@ -308,7 +308,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     if n_skipped:
         detail.append(f"{n_skipped} strategy run(s) skipped: nothing to resample")
     rep = Report("imbalance", f"Imbalanced data · {result.dataset}", _headline(result),
-                 name=name or analysis_name(result.dataset, out),
+                 name=name or analysis_name(result.dataset, out, "imbalance"),
                  status="complete" if not n_failed else "partial",
                  status_detail="; ".join(detail) or "every strategy ran on every seed",
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"

@@ -136,14 +136,24 @@ def _placeable(text: str) -> bool:
     return True
 
 
-def analysis_name(dataset: str, out: Path | str) -> str:
-    """The name an analysis's report is listed under: ``dataset``, or the folder ``out``
-    when it is not the one named after the dataset (``--out runs/scaling/coinall``), so
-    that two reports of one dataset are told apart in the index."""
+def analysis_name(dataset: str, out: Path | str, kind: str) -> str:
+    """The name an analysis's report is listed under, so that two reports of one dataset
+    are told apart in the index: the folder ``out`` when it is not the one named after the
+    dataset (``--out runs/scaling/coinall``: "coinall"); ``dataset`` in that folder in its
+    default place, ``runs/KIND/`` (``kind``, the command: ``"lr-range"``) or the index's own
+    folder; elsewhere ``dataset`` after the folders above it, up to the index's
+    (``--out runs/exp1/coin``: "exp1/coin"; without an index, the parent folder alone)."""
     from study import folder_name
 
-    folder = Path(os.path.abspath(out)).name
-    return dataset if folder == folder_name(dataset, "dataset") else folder
+    folder = Path(os.path.abspath(out))
+    if folder.name != folder_name(dataset, "dataset"):
+        return folder.name
+    root = index_root(folder)
+    try:  # an index in the report's own folder (--out runs) has no folders above it
+        where = folder.parent.relative_to(root).as_posix() if root else folder.parent.name
+    except ValueError:
+        where = "."
+    return dataset if where in (".", "", kind) else f"{where}/{dataset}"
 
 
 def find_reports(directory: Path | str) -> list[ReportInfo]:

@@ -271,7 +271,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
               else "complete" if v is None or v["within_tolerance"] else "off-target")
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
-                 name=name or analysis_name(result.dataset, out), status=status,
+                 name=name or analysis_name(result.dataset, out, "lr-range"), status=status,
                  status_detail=f"no suggestion: {no_suggestion_reason(summary)}" if not ok else
                  f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
                  "",

@@ -217,7 +217,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                 "B_simple at target": two_figures(result.b_simple)
                 if math.isfinite(result.b_simple) else design.format_stat(result.b_simple)}
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
-                 name=name or analysis_name(result.dataset, out),
+                 name=name or analysis_name(result.dataset, out, "scaling"),
                  status="complete" if fit.status == "fitted" else fit.status,
                  status_detail=fit.message,
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "

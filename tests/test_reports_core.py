@@ -989,7 +989,28 @@ def test_index_tells_analyses_of_one_dataset_apart_by_their_folder(kind, args, t
     from study import folder_name
 
     odd = "coin?imbalance=1:5&positive=1"
-    assert analysis_name(odd, Path("runs", kind, folder_name(odd, "dataset"))) == odd
+    assert analysis_name(odd, Path("runs", kind, folder_name(odd, "dataset")), kind) == odd
+
+
+def test_index_tells_analyses_of_one_dataset_apart_by_the_folders_above(tmp_path, monkeypatch,
+                                                                        capsys, parse_html):
+    # QA: --out runs/exp1/coin and runs/exp2/coin were both "coin — capacity report"
+    monkeypatch.chdir(tmp_path)
+    quick = ["--widths", "2", "--seeds", "1", "--epochs", "3", "--json"]
+    for out in ("runs/exp1/coin", "runs/exp2/coin", "runs/capacity/coin", "runs/deep/er/coin"):
+        code, _, err = run_cli(["capacity", "--dataset", "coin", *quick, "--out", out], capsys)
+        assert code == 0, err
+    page = parse_html((tmp_path / "runs" / "index.html").read_text(encoding="utf-8"))
+    assert {a["href"]: a["aria-label"] for a in page.find("a")} == {
+        "exp1/coin/report.html": "exp1/coin — capacity report",
+        "exp2/coin/report.html": "exp2/coin — capacity report",
+        "capacity/coin/report.html": "coin — capacity report",
+        "deep/er/coin/report.html": "deep/er/coin — capacity report"}
+    from reports._index import analysis_name
+
+    # without an index above it: the parent folder
+    assert analysis_name("coin", tmp_path / "exp3" / "coin", "capacity") == "exp3/coin"
+    assert analysis_name("coin", tmp_path / "lr-range" / "coin", "lr-range") == "coin"
 
 
 def test_figures_fall_back_to_the_cjk_fonts_font_manager_finds(monkeypatch):
