@@ -1082,7 +1082,9 @@ def _add_scaling(sub) -> None:
                     "r2, alpha, alpha_se, alpha_rule (linear, square-root, flat, steeper than "
                     "linear or unknown), alpha_reason, lr_cap_batch, b_simple, b_simple_step, "
                     "b_simple_low, b_simple_high, b_simple_measurements, b_simple_interval, "
-                    "lrs, seeds, seed, max_steps, config, seconds, report_path.")
+                    "lrs, seeds, seed, max_steps, config, seconds, test_is_train (true on "
+                    "XOR, whose validation set is its training set: the target is then met "
+                    "on training data), report_path.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-sizes", type=_ints, default=None,
@@ -1393,7 +1395,9 @@ def _add_lr_range(sub) -> None:
                     "the training set's prior or mean by 5 %, or the losses differ within "
                     "seed noise), inconclusive_reason, baseline_val_loss, "
                     "baseline_val_accuracy, grid [{lr, "
-                    "val_loss, val_accuracy, diverged}]}), config, seconds, report_path.")
+                    "val_loss, val_accuracy, diverged}]}), config, seconds, test_is_train "
+                    "(true on XOR, whose validation set is its training set: the grid's "
+                    "scores are then training-set ones), report_path.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
@@ -1452,7 +1456,9 @@ def _add_capacity(sub) -> None:
                     "reproduce the course's coin table). --json prints: dataset, task, "
                     "widths, depths, seeds, eps, metric (accuracy, or loss for regression), "
                     "majority_share (the validation accuracy of always predicting the "
-                    "majority class; null for regression), best {depth, width, val, test}, "
+                    "majority class; null for regression), test_is_train (true on XOR, "
+                    "whose test set is its training set: every test score is then a "
+                    "training-set one), best {depth, width, val, test}, "
                     "sufficient_width {depth: the smallest width within the larger of 1 % "
                     "of the depth's best validation score and the best's standard deviation "
                     "over seeds (for accuracy also one validation example, and less than "
@@ -1570,7 +1576,9 @@ JSON_KEYS = {
                     "seeds, seed, strategies, net_params, ranking [{strategy, ratio, rank, "
                     "metric, mean, ci_low, ci_high, ...}], metrics (every metric per strategy "
                     "and ratio, at 0.5 and at the tuned threshold), failed, skipped, majority, "
-                    "accuracy_misleading, leakage, n_runs, seconds, report_path",
+                    "accuracy_misleading, leakage, n_runs, seconds, test_is_train (true on "
+                    "XOR, whose test set is its training set: no score is then held out), "
+                    "report_path",
 }
 
 

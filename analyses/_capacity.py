@@ -178,7 +178,8 @@ class CapacityResult:
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
-                "best": self.best(),
+                # XOR: its "test" scores are training-set ones, as the report says
+                "test_is_train": bool(self.test_is_train), "best": self.best(),
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
                 "table": rows, "config": self.config, "seconds": self.seconds}
 

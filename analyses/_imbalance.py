@@ -154,7 +154,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     check_net_params(params)
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])
-    tasks, skips, majority, info = [], [], [], []
+    tasks, skips, majority, info, test_is_train = [], [], [], [], []
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
             variant = Variant(where, label, positive, data_seed)
@@ -163,6 +163,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                                    params if not tasks else None)
             majority.append(facts["majority"])
             info.append(facts["info"])
+            test_is_train.append(facts["test_is_train"])
             for name, mode, skip in facts["runs"]:
                 tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
                                   tune_for))
@@ -197,14 +198,15 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         runs=pd.DataFrame(rows), scores=pd.concat(scores, ignore_index=True) if scores
         else pd.DataFrame(columns=["ratio", "strategy", "mode", "seed", "y_true", "proba"]),
         majority=pd.DataFrame(majority), data=pd.DataFrame(info), timings=timings,
-        seconds=time.perf_counter() - start)
+        seconds=time.perf_counter() - start, test_is_train=any(test_is_train))
 
 
 def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: float,
                    check_params: dict | None) -> dict:
     """What the benchmark keeps of one variant before its runs: the majority-class
-    baseline, its class counts, and each (strategy, mode) run with `_why_not_run`'s
-    (status, reason). ``check_params``: net settings to check against its features."""
+    baseline, its class counts, whether its test set is its training set, and each
+    (strategy, mode) run with `_why_not_run`'s (status, reason). ``check_params``: net
+    settings to check against its features."""
     ds = held_variant(variant)
     if check_params is not None:
         check_net_params(check_params, ds.n_features)
@@ -225,7 +227,7 @@ def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: fl
                          **imbalance_metrics(ds.y_test, always, 0.5)},
             "info": {"ratio": variant.ratio, "seed": seed, "data_seed": variant.seed,
                      "positive": ds.classes[1], **_split_counts(ds)},
-            "runs": runs}
+            "runs": runs, "test_is_train": ds.test_is_train}
 
 
 def _why_not_run(strategy: str, y, sampling_ratio: float, what: str) -> tuple[str, str]:

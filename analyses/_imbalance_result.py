@@ -116,6 +116,8 @@ class ImbalanceResult:
     timings : DataFrame
         Seconds per run (kept out of `to_frame`, which must not vary).
     seconds : float
+    test_is_train : bool
+        The test set is the training set itself (XOR's 4 points): no score is held out.
     """
 
     dataset: str
@@ -135,6 +137,7 @@ class ImbalanceResult:
     data: pd.DataFrame
     timings: pd.DataFrame = field(repr=False)
     seconds: float = 0.0
+    test_is_train: bool = False
 
     # -- tables ---------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -372,4 +375,5 @@ class ImbalanceResult:
             "accuracy_misleading": bool(check["misleading"].any()),
             "leakage": _records(self.leakage()) if self.leakage_demo else None,
             "n_runs": int(len(self.timings)), "seconds": self.seconds,
+            "test_is_train": bool(self.test_is_train),
         }

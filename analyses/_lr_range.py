@@ -80,6 +80,9 @@ class LRRangeResult:
         The verification runs (`analyses._lr_verify.VERIFY_COLUMNS`).
     verdict : dict or None
         `analyses._lr_verify.verify_verdict`.
+    test_is_train : bool
+        The validation (and test) set is the training set itself (XOR's 4 points): the
+        verification's scores are then training-set ones.
     """
 
     dataset: str
@@ -99,6 +102,7 @@ class LRRangeResult:
     config: dict
     n_train: int
     seconds: float
+    test_is_train: bool = False
 
     def __repr__(self) -> str:
         return compact_repr(self, suggested_lr=self.suggested_lr)
@@ -134,6 +138,7 @@ class LRRangeResult:
                 **{k: _num(v) if isinstance(v, float) else v for k, v in self.verdict.items()},
                 "grid": _grid_records(self.verify)},
             "config": self.config, "seconds": self.seconds,
+            "test_is_train": bool(self.test_is_train),
         }
 
 
@@ -321,5 +326,6 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                 "diverge": float(diverge),
                 "val_batch": int(val_batch) if val and not looper else None,
                 "epochs_per_rate": float(epochs_per_rate) if looper else None},
-        n_train=len(ds.X_train), seconds=time.perf_counter() - t0)
+        n_train=len(ds.X_train), seconds=time.perf_counter() - t0,
+        test_is_train=ds.test_is_train)
 

@@ -188,7 +188,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # what every run trains with (run_task sets the same): the result's config records it
     base = (config or nets.TrainConfig()).replace(schedule="constant",
                                                   eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
-    name = shown_name(dataset, ds)
+    name, test_is_train = shown_name(dataset, ds), ds.test_is_train
     del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:
@@ -277,7 +277,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         b_simple_low=b_simple["low"], b_simple_high=b_simple["high"],
         b_simple_measurements=b_simple["measurements"], reference=reference,
         config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
-        seed=seed, seconds=time.perf_counter() - t0)
+        seed=seed, seconds=time.perf_counter() - t0, test_is_train=test_is_train)
 
 
 #: Fits after which no one knows which batch sizes lie below B_crit, where the rules hold.

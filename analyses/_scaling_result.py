@@ -53,6 +53,9 @@ class ScalingResult:
         Measurements ``b_simple`` averages (each over up to 16 small batches).
     reference : DataFrame
         Reference runs: lr, best value, step of the best value.
+    test_is_train : bool
+        The validation (and test) set is the training set itself (XOR's 4 points): the
+        target is then reached on training data.
     """
 
     dataset: str
@@ -79,6 +82,7 @@ class ScalingResult:
     config: dict
     seed: int
     seconds: float
+    test_is_train: bool = False
 
     def __repr__(self) -> str:
         return compact_repr(self)
@@ -129,7 +133,7 @@ class ScalingResult:
             # what was run: two experiments differing in grid, seeds or net read apart
             "lrs": [float(v) for v in self.lrs], "seeds": int(self.seeds),
             "seed": int(self.seed), "max_steps": int(self.max_steps), "config": self.config,
-            "seconds": self.seconds,
+            "seconds": self.seconds, "test_is_train": bool(self.test_is_train),
         }
 
 

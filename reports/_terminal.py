@@ -182,6 +182,9 @@ def imbalance_lines(s: dict) -> list[str]:
 
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
+    if s.get("test_is_train"):  # XOR: the scores below are training-set ones
+        lines.append(f"{s['dataset']}'s test set is its training set: no score here is "
+                     "held out")
     for ratio in s["ratios"]:
         lines.append(f"ratio {ratio}:")
         skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
@@ -277,13 +280,19 @@ def lr_range_lines(s: dict) -> list[str]:
 def capacity_lines(s: dict) -> list[str]:
     """Lines for `hplab capacity`: the width x depth table and the best net."""
     m = s["metric"]
+    # XOR: the test set is the training set itself, as the report's "Training-set" says
+    test = "train-set" if s.get("test_is_train") else "test"
+    wide = max(8, len(test))
     lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
              f"{len(s['seeds'])} seed(s), {m}",
-             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {'test':>8} {'+-':>6} "
+             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {'+-':>6} "
              f"{'it->eps':>8} {'ep->eps':>8}"]
+    if s.get("test_is_train"):
+        lines.insert(1, f"{s['dataset']}'s test set is its training set: no score here is "
+                        "held out")
     for r in s["table"]:
         lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
-                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>{wide}} "
                      f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
                      f"{_fmt(r['iterations_to_eps'], '.0f'):>8} "
                      f"{_fmt(r['epochs_to_eps'], '.4g'):>8}"
@@ -302,7 +311,7 @@ def capacity_lines(s: dict) -> list[str]:
         widest = width_reach(s["widths"], width) == "widest"
         return f"{width} (the widest tried: no plateau seen)" if widest else str(width)
 
-    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, test "
+    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
                      f"{d}: {sufficient(d)}" for d in s["depths"]))
     return lines + _ending(s)

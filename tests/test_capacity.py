@@ -186,6 +186,24 @@ def test_xor_capacity_says_its_test_set_is_the_training_set(tmp_path, parse_html
         in text and "held-out" not in text
 
 
+def test_xor_capacity_lines_and_json_call_its_test_score_a_training_set_one(capsys):
+    # QA: the report said "Training-set" while the terminal said "best: 1 x 2 (val 0.7500,
+    # test 0.7500)" and --json gave no sign that best.test was no held-out score
+    quick = ["capacity", "--dataset", "xor", "--widths", "2,4", "--seeds", "1", "--epochs",
+             "30", "--no-report"]
+    code, out, err = run_cli([*quick, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["test_is_train"] is True
+    assert undocumented_keys("capacity", ["test_is_train"]) == []
+    code, out, err = run_cli(quick, capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[1] == "xor's test set is its training set: no score here is held out"
+    assert lines[2].split() == ["depth", "width", "train", "val", "train-set", "+-",
+                                "it->eps", "ep->eps"]
+    assert lines[-2].startswith("best: 1 x 4 (val 0.7500, train-set 0.7500); ")
+
+
 def test_a_width_halfway_between_the_best_and_guessing_is_not_sufficient(capsys):
     # XOR: one hidden neuron fits 3 of 4 points (0.75), halfway between the best (1.0) and
     # the majority's 0.5; it was "sufficient", against the course's lesson (2 are needed)
@@ -368,6 +386,7 @@ def test_cli_json_report_and_errors(tmp_path, monkeypatch, capsys, parse_html):
     ]) == []
     assert s["widths"] == [2, 4] and s["depths"] == [1, 2] and len(s["table"]) == 4
     assert (s["dataset"], s["seeds"], s["metric"]) == ("coin", [0], "accuracy")
+    assert s["test_is_train"] is False
     report = tmp_path / s["report_path"]
     assert s["report_path"] == "runs/capacity/coin/report.html"
     page = parse_html(report.read_text())

@@ -17,6 +17,25 @@ import reports
 FAST = ["--hidden", "4", "--epochs", "8", "--workers", "1"]
 
 
+def test_on_xor_the_json_and_lines_say_the_test_set_is_the_training_set(capsys):
+    # QA: XOR's 4 points are its training, validation and test set; its test scores were
+    # reported as held-out ones, with nothing in --json to tell a consumer otherwise
+    from cli_helpers import undocumented_keys
+
+    def run(dataset, *more):
+        rc = hplab.main(["imbalance", "--dataset", dataset, "--strategies", "none",
+                         "--seeds", "1", "--no-report", *FAST, *more])
+        assert rc == 0
+        return capsys.readouterr().out
+
+    assert json.loads(run("xor", "--json"))["test_is_train"] is True
+    assert json.loads(run("moons", "--json"))["test_is_train"] is False
+    assert undocumented_keys("imbalance", ["test_is_train"]) == []
+    lines = run("xor").splitlines()
+    assert lines[1] == "xor's test set is its training set: no score here is held out"
+    assert "training set" not in run("moons")
+
+
 @pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"

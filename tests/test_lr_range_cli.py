@@ -13,13 +13,21 @@ import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
-             "stop_lr", "runs", "verify", "config", "seconds", "report_path"}
+             "stop_lr", "runs", "verify", "config", "seconds", "report_path", "test_is_train"}
 VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
                "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid",
                "inconclusive", "inconclusive_reason", "baseline_val_loss",
                "baseline_val_accuracy"}
 
 
+
+
+def test_on_xor_the_json_says_the_grid_scored_the_training_set(capsys):
+    # QA: XOR's validation set is its 4 training points; nothing in --json said so
+    code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "20", "--verify",
+                              "--verify-epochs", "2", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["test_is_train"] is True
 
 
 def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_html):
@@ -33,6 +41,7 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
     assert set(s) == JSON_KEYS and set(s["verify"]) == VERIFY_KEYS
     assert undocumented_keys("lr-range", [*s, *s["verify"], *s["runs"][0]]) == []
     assert s["seeds"] == [0, 1] and len(s["runs"]) == 2 and len(s["verify"]["grid"]) == 9
+    assert s["test_is_train"] is False
     assert set(s["suggestions"]) == {"valley", "steepest", "minimum", "slide"}
     assert s["suggested_lr"] == s["suggestions"]["valley"]["lr"]
     report = tmp_path / "runs" / "lr-range" / "coin" / "report.html"

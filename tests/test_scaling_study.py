@@ -283,6 +283,7 @@ def test_cli_xor_json_report_and_no_b_crit_where_no_law_fits(tmp_path, capsys):
     assert code == 0, err
     s = json.loads(stdout)
     assert JSON_KEYS <= s.keys() and undocumented_keys("scaling", s) == []
+    assert s["test_is_train"] is True  # QA: its validation set is its 4 training points
     # what was run, so two experiments read apart
     assert (len(s["lrs"]), s["seeds"], s["seed"], s["max_steps"]) == (5, 2, 0, 1500)
     assert s["config"]["hidden"] == [4] and s["config"]["activation"] == ["tanh"]
