@@ -35,6 +35,9 @@ def draw_score(frame: pd.DataFrame):
     """Test score (mean ± std over seeds) and validation score against width, per depth."""
     metric = frame["metric"].iloc[0]
     sweep = frame[frame["what"] == "sweep"]
+    # XOR's test set is its training set: its scores named so, as on the report's card
+    test = "training set" if "test_is_train" in frame and frame["test_is_train"].any() \
+        else "test"
     # tall enough for the legend's two entries per depth (and the course's two lines)
     entries = 2 * sweep["depth"].nunique() + 2
     fig = design.new_figure(height=max(3.8, 0.8 + 0.2 * entries))
@@ -50,7 +53,7 @@ def draw_score(frame: pd.DataFrame):
         high = std.clip(upper=1 - mean) if metric == "accuracy" else std
         handles.append(ax.errorbar(
             f["width"], mean, yerr=[low.to_numpy(), high.to_numpy()],
-            ls="-", capsize=3, label=f"test, {depth} hidden layer(s)", **look))
+            ls="-", capsize=3, label=f"{test}, {depth} hidden layer(s)", **look))
         handles += ax.plot(f["width"], f[f"val_{metric}"], ls="--", ms=4, alpha=0.6,
                            label=f"validation, {depth} hidden layer(s)", **look)
     ref = frame[frame["what"] == "course"]
@@ -89,7 +92,8 @@ def draw_gap(frame: pd.DataFrame):
 def score_frame(result) -> pd.DataFrame:
     """The sweep's per-(depth, width) means, plus the course's coin table on coin when the
     sweep has one hidden layer, as the table's nets (``what`` "course", depth 1)."""
-    t = result.table.assign(what="sweep", metric=result.metric)
+    t = result.table.assign(what="sweep", metric=result.metric,
+                            test_is_train=result.test_is_train)
     # beside deeper nets alone, a one-layer table read as their reference
     if result.dataset == "coin" and result.metric == "accuracy" and 1 in result.depths:
         lo, hi = min(result.widths), max(result.widths)  # only where the sweep compares
@@ -103,7 +107,8 @@ def score_frame(result) -> pd.DataFrame:
 def _verdicts(result) -> list[str]:
     best, m = result.best(), result.metric
     lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
-             f"(validation {best['val']:.4g}, test {best['test']:.4g})."]
+             f"(validation {best['val']:.4g}, "
+             f"{'training set' if result.test_is_train else 'test'} {best['test']:.4g})."]
     from analyses import width_reach
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
@@ -229,7 +234,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {cfg['max_epochs']:g} "
               "epochs)." if (scores["what"] == "course").any() else "")
     rep.add_figure("score-vs-width", draw_score, scores,
-                   caption=f"Test {m} (mean ± std over seeds, solid; a bar stops at "
+                   caption=f"{test} {m} (mean ± std over seeds, solid; a bar stops at "
                            f"{'0 or 1' if m == 'accuracy' else '0'}) and validation {m} "
                            f"(dashed) per depth.{course}")
     rep.add_section("Train / validation gap")

@@ -184,6 +184,13 @@ def test_xor_capacity_says_its_test_set_is_the_training_set(tmp_path, parse_html
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert "than on its validation data (on this dataset, its training points themselves)" \
         in text and "held-out" not in text
+    # and so do its verdict, its figure's caption and legend (they said "test")
+    assert "(validation 0.5, training set 0.5)." in text
+    assert "Training-set accuracy (mean ± std over seeds, solid;" in text
+    from reports._capacity_report import draw_score, score_frame
+
+    legend = draw_score(score_frame(res)).legends[0]
+    assert legend.get_texts()[0].get_text() == "training set, 1 hidden layer(s)"
 
 
 def test_xor_capacity_lines_and_json_call_its_test_score_a_training_set_one(capsys):
