@@ -356,29 +356,42 @@ def _after_report(args, failed: str | None) -> int:
     return 2
 
 
-def _analysis_end(args, kind: str, result) -> int:
-    """An analysis command's end: its report (``reports.KIND_report``, unless --no-report),
-    its results printed (``reports.KIND_lines``, or --json), then the line of a report that
-    could not be written."""
+def _analysis_end(args, result) -> int:
+    """An analysis command's end: its report (unless --no-report), its results printed (or
+    --json), then the line of a report that could not be written. Both are reports' and
+    named after the command (`_reports_name`): ``reports.KIND_report`` and
+    ``reports.KIND_lines``, KIND ``lr_range`` for ``hplab lr-range``."""
     import reports  # the lines only: what draws loads with the report's writer
 
     summary = result.summary()
-    failed = _write_report(summary, _analysis_out(args),
-                           lambda: _analysis_report(args, kind, result))
-    _emit(args, summary, getattr(reports, f"{kind}_lines")(summary))
+    failed = _write_report(summary, _analysis_out(args), lambda: _analysis_report(args, result))
+    _emit(args, summary, getattr(reports, _reports_name(args.command, "lines"))(summary))
     return _after_report(args, failed)
 
 
-def _analysis_report(args, kind: str, result) -> str | None:
-    """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET."""
+def _reports_name(command: str, what: str) -> str:
+    """The name in reports of analysis ``command``'s ``what`` ("report" or "lines"): its
+    name as a Python name (``lr_range_report``)."""
+    return f"{command.replace('-', '_')}_{what}"
+
+
+def _analysis_report(args, result) -> str | None:
+    """Write an analysis report unless --no-report: to --out, else runs/COMMAND/DATASET.
+    Its Report's kind must be the command (`reports.check_out_folder` compares a re-run's
+    with the kind its folder holds): any other fails here, at its first run."""
     if not args.report:
         return None
     import reports
 
-    write = getattr(reports, f"{kind}_report")  # matplotlib and friends load here
+    name = _reports_name(args.command, "report")
+    write = getattr(reports, name)  # matplotlib and friends load here
     out = _analysis_out(args)
     earlier = (out / "report.html").is_file()
     path = str(write(result, out, command=_command_line(args.argv)))
+    kind = reports.read_report_info(path).kind
+    if kind != args.command:  # every re-run into this folder would be refused
+        raise RuntimeError(f"reports.{name} wrote a report of kind {kind!r}: an analysis's "
+                           f"Report kind is its command, {args.command!r}")
     if earlier:  # a re-run into the same folder: its results are gone
         _say_replaced(args.command, "report", out, "another --out")
     return path
@@ -391,12 +404,12 @@ def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
           file=sys.stderr)
 
 
-def _holding_analysis_out(command):
-    """The analysis ``command`` run holding its report folder (`_analysis_out`; none with
-    --no-report) from its start, checked first: one that cannot be written fails before
-    the analysis runs, and a second analysis writing there at the same time is refused at
-    once, as a second train is (both ran, and the last report replaced the other's
-    unsaid)."""
+def _analysis_command(command):
+    """The analysis ``command`` (it ends in `_analysis_end`), marked as one (`analysis`),
+    run holding its report folder (`_analysis_out`; none with --no-report) from its start,
+    checked first: one that cannot be written fails before the analysis runs, and a second
+    analysis writing there at the same time is refused at once, as a second train is (both
+    ran, and the last report replaced the other's unsaid)."""
 
     @functools.wraps(command)
     def run(args) -> int:
@@ -407,7 +420,14 @@ def _holding_analysis_out(command):
         with reports.holding(out, other="--out") if out else contextlib.nullcontext():
             return command(args)
 
+    run.analysis = True
     return run
+
+
+def analysis_commands(parser: argparse.ArgumentParser) -> list[str]:
+    """The analysis commands of ``parser`` (`build_parser`): those `_analysis_command` made."""
+    sub = parser._subparsers._group_actions[0].choices
+    return [name for name, p in sub.items() if getattr(p.get_default("func"), "analysis", False)]
 
 
 def _analysis_out(args) -> Path | None:
@@ -1028,7 +1048,7 @@ def _floats(text: str) -> tuple[float, ...]:
 LR_RANGE = (0.001, 10)  # scaling's default bounds of --lr-grid
 
 
-@_holding_analysis_out
+@_analysis_command
 def cmd_scaling(args) -> int:
     import analyses
     import nets
@@ -1059,7 +1079,7 @@ def cmd_scaling(args) -> int:
         max_epochs=args.max_epochs, config=cfg, reference_batch=args.reference_batch,
         noise=args.noise, workers=args.workers, backend=args.backend,
         scheduler=args.scheduler, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, "scaling", result)
+    return _analysis_end(args, result)
 
 
 def _add_scaling(sub) -> None:
@@ -1302,7 +1322,7 @@ def _add_export_onnx(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- imbalance
-@_holding_analysis_out
+@_analysis_command
 def cmd_imbalance(args) -> int:
     import analyses
 
@@ -1314,7 +1334,7 @@ def cmd_imbalance(args) -> int:
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
         tune_for=args.tune_for, leakage_demo=args.leakage_demo, net_params=net,
         workers=args.workers, seed=args.seed, progress=not args.json)
-    return _analysis_end(args, "imbalance", result)
+    return _analysis_end(args, result)
 
 
 def _add_imbalance(sub) -> None:
@@ -1361,7 +1381,7 @@ def _add_imbalance(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- lr-range
-@_holding_analysis_out
+@_analysis_command
 def cmd_lr_range(args) -> int:
     import analyses
     import nets
@@ -1374,7 +1394,7 @@ def cmd_lr_range(args) -> int:
         mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
         epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
-    return _analysis_end(args, "lr_range", result)
+    return _analysis_end(args, result)
 
 
 def _add_lr_range(sub) -> None:
@@ -1431,7 +1451,7 @@ def _add_lr_range(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- capacity
-@_holding_analysis_out
+@_analysis_command
 def cmd_capacity(args) -> int:
     import analyses
 
@@ -1445,7 +1465,7 @@ def cmd_capacity(args) -> int:
                                      seeds=args.seeds, config=cfg, eps=args.eps,
                                      workers=args.workers, seed=args.seed,
                                      progress=not args.json)
-    return _analysis_end(args, "capacity", result)
+    return _analysis_end(args, result)
 
 
 def _add_capacity(sub) -> None:

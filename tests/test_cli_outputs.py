@@ -215,6 +215,7 @@ def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypa
     # QA: two lr-range with one --out at once both ran, both printed the report's path,
     # and the folder held one of them; the other's was lost without a word
     import analyses
+    import reports
 
     argv, function = ANALYSES[command]
     argv = [*argv, "--out", "runs/shared"]
@@ -231,13 +232,36 @@ def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypa
     assert late.returncode == 2 and late.stdout == "" and late.stderr == (
         f"hplab {command}: error: another hplab command is writing runs/shared; wait for it "
         "to end, or give another --out\n")
-    assert (tmp_path / "runs/shared/report.html").is_file()
+    assert reports.read_report_info(tmp_path / "runs/shared/report.html").kind == command
     monkeypatch.setattr(analyses, function, run)
     code, _, err = run_cli(argv, capsys)  # free again once it ended
     assert code == 0 and "replaced the earlier report in runs/shared" in err, err
     # held from the start, its folder is made then: input refused after leaves none of it
     code, _, err = run_cli([*argv, "--dataset", "nosuch", "--out", "new/deep"], capsys)
     assert code == 2 and "unknown dataset 'nosuch'" in err and not Path("new").exists()
+
+
+def test_every_analysis_is_run_twice_into_one_folder_above():
+    # QA: a report whose kind was not its command passed its first run and refused every
+    # re-run; the test above re-runs each analysis into its folder: every one, a new too
+    assert set(ANALYSES) == set(hplab.analysis_commands(hplab.build_parser()))
+
+
+def test_an_analysis_report_of_another_kind_fails_at_its_first_run(tmp_path, monkeypatch,
+                                                                    capsys):
+    # QA: Report("weight_decay", ...) for `hplab weight-decay` (the spelling of its report
+    # function) ran, and every re-run was refused: "holds a report of hplab weight_decay"
+    import reports
+    from reports import _lr_range_report
+
+    def python_kind(kind, *args, **kwargs):
+        return reports.Report(kind.replace("-", "_"), *args, **kwargs)
+
+    monkeypatch.setattr(_lr_range_report, "Report", python_kind)
+    with pytest.raises(RuntimeError, match="reports.lr_range_report wrote a report of kind "
+                                           "'lr_range': an analysis's Report kind is its "
+                                           "command, 'lr-range'"):
+        run_cli(ANALYSES["lr-range"][0], capsys)
 
 
 def test_a_run_never_replaces_files_hplab_did_not_write(tmp_path, monkeypatch, capsys):
