@@ -1544,10 +1544,10 @@ def build_parser() -> argparse.ArgumentParser:
         p, said = _subcommand(sub, path)
         lead = p.description or said
         p.description = f"{lead[0].upper()}{lead[1:]}. --json prints: {keys}."
-    for command, renamed in FIELD_FLAGS.items():
+    for command in {*FIELD_FLAGS, *analysis_commands(parser)}:
         p = sub.choices[command]
         p.set_defaults(field_flags={**{a.dest: a.option_strings[0] for a in p._actions
-                                       if a.option_strings}, **renamed})
+                                       if a.option_strings}, **FIELD_FLAGS.get(command, {})})
     return parser
 
 
@@ -1604,11 +1604,11 @@ JSON_KEYS = {
 
 # The commands whose flags set the parameters of one API call (TrainConfig, an analysis),
 # whose errors name those parameters: each parameter named by its flag, the flag's dest
-# unless listed here (None: the command has no flag for it)
+# unless listed here (None: the command has no flag for it). Every analysis command
+# (`analysis_commands`) is one, listed or not.
 FIELD_FLAGS = {
     "train": {"max_epochs": "--epochs"},
     "lr-range": {"num_steps": "--steps"},
-    "scaling": {},
     "capacity": {"max_epochs": "--epochs", "lr_gamma": None},
     "imbalance": {"max_epochs": "--epochs"},
     "gradcheck": {"n_samples": "--samples"},

@@ -40,6 +40,8 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     words = " ".join(help_text.split())
     assert ("--seed SEED seeds the data split, the initial weights and the batches' shuffles "
             "(default 0)") in words and "--lr LR learning rate (default 0.1)" in words
+    # and every flag says more than its default: a new command's --seed, whose words are
+    # its SEED_HELP entry, is caught here (every parser of every command is looked at)
     unexplained = [f"{parser.prog} {a.option_strings[0]}" for parser in _parsers(
                        hplab.build_parser()) for a in parser._actions
                    if a.option_strings and not re.sub(r"\(default [^)]*\)$", "",
@@ -137,6 +139,21 @@ def test_building_the_parser_imports_no_registry():
 def test_a_missing_command_lists_the_choices(argv, line, capsys):
     # argparse named its internal dest: "the following arguments are required: study_command"
     assert run_cli(argv, capsys) == (2, "", line)
+
+
+def test_every_analysis_names_its_flags_in_its_errors(capsys):
+    # QA: a command missing from FIELD_FLAGS (a new analysis) said "max_epochs must be a
+    # finite number > 0", the API's parameter, not --epochs; every analysis is in it now
+    parser = hplab.build_parser()
+    analyses = hplab.analysis_commands(parser)
+    assert {"capacity", "imbalance", "lr-range", "scaling"} <= set(analyses)
+    for command in analyses:
+        flags = parser.parse_args([command, "--dataset", "xor"]).field_flags
+        assert flags["dataset"] == "--dataset" and flags["seed"] == "--seed", command
+    assert "scaling" not in hplab.FIELD_FLAGS  # no renamed flag: named by its dests
+    assert run_cli(["scaling", "--dataset", "xor", "--max-epochs", "0", "--no-report"],
+                   capsys) == (2, "", "hplab scaling: error: --max-epochs must be a finite "
+                                      "number > 0, got 0.0\n")
 
 
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
