@@ -53,35 +53,8 @@ _LAZY = {name: module for module, names in _MODULES.items() for name in names}
 _RENAMED = {"CAPACITY_CONFIG": "DEFAULT_CONFIG", "LR_RANGE_CONFIG": "DEFAULT_CONFIG",
             "LR_RANGE_MODES": "MODES"}
 
-__all__ = [
-    "BACKENDS", "GradientNoiseScale", "LrExponent", "ScalingFit", "ScalingResult",
-    "TARGET_METRICS", "best_per_batch", "default_batch_sizes", "exact_noise_scale",
-    "fit_lr_exponent", "fit_scaling_law", "lr_grid", "mccandlish_steps", "noise_from_norms",
-    "refine_lr", "regimes", "run_tasks", "scaling_study",
-]
-# imbalanced data (hplab imbalance)
-__all__ += [
-    "DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "IMBALANCE_METRICS", "OWN", "STRATEGIES",
-    "TUNE_METRICS", "AnomalyClassifier", "ImbalanceResult", "Strategy", "best_threshold",
-    "imbalance_benchmark",
-    "imbalance_metrics", "load_variant", "make_imbalance_pipeline", "mean_ci",
-    "net_params_from_config", "nothing_to_resample", "overlapping_best", "parse_ratios",
-    "resolve_strategies",
-    "seed_states", "too_few_for_neighbours", "unsettled_first",
-    "tune_threshold",
-]
-# learning-rate range test (hplab lr-range) and capacity sweeps (hplab capacity)
-__all__ += [
-    "CAPACITY_CONFIG", "CapacityResult", "DEFAULT_SUGGESTION", "LRRangeResult",
-    "LR_RANGE_CONFIG", "LR_RANGE_MODES", "RangeCurve", "SUGGESTIONS", "VERIFY_FACTORS",
-    "VERIFY_GROWTH", "verify_grid",
-    "at_ramp_start", "capacity_sweep", "lr_range_test", "no_stop_advice",
-    "no_suggestion_reason", "ramp_rates",
-    "range_test", "seeds_that_stopped", "shallow_descent", "suggest",
-    "RAMP_REPLACES", "PIPELINE_NET_PARAMS", "summarize_runs", "summarize_suggestions",
-    "trim_curve", "verify_runs",
-    "verify_verdict", "width_reach",
-]
+# one list: what the tables above name
+__all__ = ["STRATEGIES", "Strategy", "resolve_strategies", *_FROM_NETS, *_LAZY]
 
 
 def __getattr__(name):

@@ -60,23 +60,19 @@ _LAZY = {
                      "regression_frames", "samples_frame"), "_training_data"),
 }
 
+# the names imported above, then those imported on first use
 __all__ = [
-    "Report", "ReportInfo", "confusion_frame", "decision_frame", "design", "find_reports",
-    "hidden_space_frame", "history_frame", "index_root", "input_bounds", "per_class_frame",
-    "held_results", "pick_snapshots", "read_report_info", "regression_frames", "samples_frame",
-    "scaling_report", "study_report", "training_report", "unreadable", "write_index",
-    "remove_report", "holding_index",
+    "ReportInfo", "find_reports", "held_results", "holding_index", "index_root",
+    "read_report_info", "remove_report", "unreadable", "write_index",
+    # a study's report per storage, and whether it lags the study
+    "find_study_report", "report_lags", "study_report_folder",
+    # the folders commands write into: checked before the work, held while writing
+    "check_out_folder", "check_study_report_folder", "holding",
+    # what each command prints for people (its --json summary as lines)
+    "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "study_lines",
+    "table_lines", "text_width", "two_figures", "value_text",
+    *_LAZY,
 ]
-__all__ += ["imbalance_report"]  # hplab imbalance
-__all__ += ["capacity_report", "lr_range_report"]  # hplab capacity, hplab lr-range
-# a study's report per storage, and whether it lags the study
-__all__ += ["find_study_report", "report_lags", "study_report_folder"]
-# the folders commands write into: checked before the work, held while writing
-__all__ += ["check_out_folder", "check_study_report_folder", "holding"]
-# what each command prints for people (its --json summary as lines)
-__all__ += ["capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines",
-            "study_lines", "table_lines", "text_width", "two_figures",
-            "value_text"]
 
 
 def __getattr__(name):

@@ -205,3 +205,29 @@ def test_dir_lists_the_names_imported_on_first_use_without_importing_them():
             "for m in (analyses, nets, reports):\n"
             "    assert set(m.__all__) <= set(dir(m)), sorted(set(m.__all__) - set(dir(m)))\n")
     assert _loaded_after(code, ("sklearn", "pandas", "matplotlib", "imblearn")) == []
+
+
+def test_every_name_a_package_exports_is_one_it_has():
+    # QA: the test above cannot fail on a bad name (__dir__ lists __all__ itself): a typo
+    # in analyses.__all__ passed it, and `from analyses import *` failed. Here each name is
+    # imported, and the names imported on first use (_LAZY: name -> module, or nets'
+    # module -> names) and the public ones imported at once are all in __all__
+    code = (
+        "import importlib, types\n"
+        f"for package in {PACKAGES!r}:\n"
+        "    m = importlib.import_module(package)\n"
+        "    names = set(m.__all__)\n"
+        "    assert len(names) == len(m.__all__), package\n"
+        "    eager = {n for n, v in vars(m).items() if not n.startswith('_')\n"
+        "             and not isinstance(v, types.ModuleType)}\n"
+        "    lazy = {n for k, v in getattr(m, '_LAZY', {}).items()\n"
+        "            for n in ([k] if isinstance(v, str) else v)}\n"
+        "    assert eager | lazy <= names, (package, sorted((eager | lazy) - names))\n"
+        "    missing = [n for n in m.__all__ if not hasattr(m, n)]\n"
+        "    assert not missing, (package, missing)\n"
+        "    exec(f'from {package} import *', {})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
