@@ -433,10 +433,10 @@ def analysis_commands(parser: argparse.ArgumentParser) -> list[str]:
 def _analysis_out(args) -> Path | None:
     """Where an analysis's report goes (--out, else runs/COMMAND/DATASET); None with
     --no-report."""
-    from study import RUNS, folder_name
-
     if not args.report:
         return None
+    from study import RUNS, folder_name  # here: study imports optuna, --no-report skips it
+
     return Path(args.out) if args.out else RUNS / args.command / folder_name(args.dataset,
                                                                              "dataset")
 

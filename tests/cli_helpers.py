@@ -17,6 +17,20 @@ import hplab
 ROOT = Path(hplab.__file__).resolve().parent
 
 
+# an analysis each, cheap; and the function of `analyses` that runs it
+ANALYSES = {
+    "lr-range": (["lr-range", "--dataset", "coin", "--seeds", "1", "--steps", "30"],
+                 "lr_range_test"),
+    "scaling": (["scaling", "--dataset", "xor", "--batch-sizes", "4", "--lrs", "1",
+                 "--seeds", "1", "--max-steps", "50", "--workers", "1"], "scaling_study"),
+    "capacity": (["capacity", "--dataset", "xor", "--widths", "2", "--seeds", "1",
+                  "--epochs", "3", "--workers", "1"], "capacity_sweep"),
+    "imbalance": (["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
+                   "none", "--seeds", "1", "--epochs", "2", "--workers", "1"],
+                  "imbalance_benchmark"),
+}
+
+
 def run_cli(argv, capsys):
     """(exit code, stdout, stderr); argparse errors exit through SystemExit."""
     try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli, run_cli
+from cli_helpers import ANALYSES, hplab_cli, run_cli
 
 import hplab
 from study import SPECS_DIR
@@ -194,20 +194,6 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     assert late == 2 and "another hplab command is writing runs/train/mix" in late_err
     assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == files
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
-
-
-# an analysis each, cheap; and the function of `analyses` that runs it
-ANALYSES = {
-    "lr-range": (["lr-range", "--dataset", "coin", "--seeds", "1", "--steps", "30"],
-                 "lr_range_test"),
-    "scaling": (["scaling", "--dataset", "xor", "--batch-sizes", "4", "--lrs", "1",
-                 "--seeds", "1", "--max-steps", "50", "--workers", "1"], "scaling_study"),
-    "capacity": (["capacity", "--dataset", "xor", "--widths", "2", "--seeds", "1",
-                  "--epochs", "3", "--workers", "1"], "capacity_sweep"),
-    "imbalance": (["imbalance", "--dataset", "moons", "--ratio", "1:10", "--strategies",
-                   "none", "--seeds", "1", "--epochs", "2", "--workers", "1"],
-                  "imbalance_benchmark"),
-}
 
 
 @pytest.mark.parametrize("command", ANALYSES)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import ANALYSES, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
@@ -165,6 +165,13 @@ def test_train_without_a_report_imports_nothing_that_draws(tmp_path, capsys):
     assert _loaded_after(_cli([*train, "--no-report"]), ("matplotlib", "sklearn", "scipy")) == []
     assert not (tmp_path / "run" / "report.html").exists()  # the earlier report went
     assert (tmp_path / "run" / "model.npz").is_file()
+
+
+def test_an_analysis_without_a_report_imports_no_optuna(tmp_path):
+    # QA: every analysis imported study, and so optuna (~0.3 s), for the name of the report
+    # folder, with --no-report too (one interpreter for them all)
+    steps = [(_cli([*argv, "--no-report"]), ("optuna", "study")) for argv, _ in ANALYSES.values()]
+    assert _loaded_after_each(steps, cwd=tmp_path) == [[]] * len(ANALYSES)
 
 
 def test_a_study_run_without_a_report_imports_nothing_that_draws_or_tabulates(spec_file,
