@@ -432,8 +432,10 @@ def analysis_commands(parser: argparse.ArgumentParser) -> list[str]:
 
 def _analysis_out(args) -> Path | None:
     """Where an analysis's report goes (--out, else runs/COMMAND/DATASET); None with
-    --no-report."""
+    --no-report, where an --out is refused: it would be dropped without a word."""
     if not args.report:
+        if args.out is not None:
+            raise ValueError("--out is the report's folder: it has no use with --no-report")
         return None
     from study import RUNS, folder_name  # here: study imports optuna, --no-report skips it
 

@@ -227,6 +227,15 @@ def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypa
     assert code == 2 and "unknown dataset 'nosuch'" in err and not Path("new").exists()
 
 
+@pytest.mark.parametrize("command", ANALYSES)
+def test_an_analysis_refuses_an_out_without_a_report(command, tmp_path, capsys):
+    # QA: --no-report --out /nonexistent/zzz ran, exit 0, --out dropped without a word
+    argv = [*ANALYSES[command][0], "--no-report", "--out", tmp_path / "zzz"]
+    assert run_cli(argv, capsys) == (2, "", f"hplab {command}: error: --out is the report's "
+                                            "folder: it has no use with --no-report\n")
+    assert not (tmp_path / "zzz").exists()
+
+
 def test_every_analysis_is_run_twice_into_one_folder_above():
     # QA: a report whose kind was not its command passed its first run and refused every
     # re-run; the test above re-runs each analysis into its folder: every one, a new too

@@ -148,7 +148,7 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     html = (out / "report.html").read_text()
     assert "alpha = 0.00 ±" in html and "-0.00" not in html
     assert all(len(text) <= 7 for text in cards.values()), cards
-    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    code, stdout, err = run_cli([*argv[:-2], "--no-report"], capsys)  # no --out: no report
     assert code == 0, err
     rows = {line.split()[0]: line for line in stdout.splitlines()[2:7]}
     assert rows["2"].split() == ["2", "-", "-", "-", "not", "reached"]
