@@ -192,8 +192,10 @@ def _names(text: str) -> tuple[str, ...]:
 def _emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines."""
     if getattr(args, "json", False):
+        from nets import finite_or_none  # JSON has no NaN: null instead
+
         # allow_nan=False: a NaN that slipped through fails here, not in the user's parser
-        print(json.dumps(_finite_or_none(summary), default=_json_default, allow_nan=False))
+        print(json.dumps(finite_or_none(summary), default=_json_default, allow_nan=False))
     else:  # names read from a storage or a file, whoever made them, print as text
         print("\n".join(map(_escaped, lines)))
 
@@ -218,21 +220,8 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - reports.text_width(text))
 
 
-def _finite_or_none(obj):
-    """``obj`` with every NaN or infinite float (nested too) as None: JSON has no NaN."""
-    if hasattr(obj, "tolist"):  # numpy arrays and scalars: Python lists and numbers
-        obj = obj.tolist()
-    if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite_or_none(v) for v in obj]
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    return obj
-
-
 def _json_default(obj):
-    if isinstance(obj, Path):  # numpy values were made plain by _finite_or_none
+    if isinstance(obj, Path):  # numpy values were made plain by finite_or_none
         return str(obj)
     raise TypeError(f"not JSON serializable: {type(obj).__name__}")
 

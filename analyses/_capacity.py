@@ -174,7 +174,8 @@ class CapacityResult:
 
     def summary(self) -> dict:
         """The JSON contract of ``hplab capacity --json`` (NaN -> None)."""
-        rows = [{k: _plain(v) for k, v in r.items()} for r in self.table.to_dict("records")]
+        rows = [{k: nets.finite_or_none(v) for k, v in r.items()}
+                for r in self.table.to_dict("records")]
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
@@ -191,12 +192,6 @@ def width_reach(widths, width: int) -> str:
     if len(widths) == 1:
         return "only"
     return "widest" if width == max(widths) else "plateau"
-
-
-def _plain(v):
-    if isinstance(v, np.generic):
-        v = v.item()
-    return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
 def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:

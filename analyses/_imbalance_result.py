@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES
+from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none
 from nets._repr import compact_repr
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
@@ -24,17 +24,8 @@ LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
 MISLEADING_ACCURACY = 0.75
 
 
-def _plain(value):
-    """JSON-ready: numpy scalars to Python, NaN to None."""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: finite_or_none(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def overlapping_best(rows, metric: str) -> list[str]:
@@ -348,22 +339,23 @@ class ImbalanceResult:
                             & (self.runs["threshold"] == threshold)
                             & (self.runs["mode"] == "proper")]["threshold_value"]
             entry = {"strategy": strategy, "ratio": ratio, "threshold": threshold,
-                     "threshold_value": _plain(float(np.nanmean(thr)) if thr.notna().any()
-                                               else math.nan)}
+                     "threshold_value": finite_or_none(
+                         float(np.nanmean(thr)) if thr.notna().any() else math.nan)}
             for row in g.itertuples():
-                entry[row.metric] = {"mean": _plain(row.mean), "ci_low": _plain(row.ci_low),
-                                     "ci_high": _plain(row.ci_high)}
+                entry[row.metric] = {"mean": finite_or_none(row.mean),
+                                     "ci_low": finite_or_none(row.ci_low),
+                                     "ci_high": finite_or_none(row.ci_high)}
             metrics.append(entry)
         status = self.status_frame()
         cols = ["strategy", "ratio", "mode", "status", "reason"]
         failed, skipped = status[status["n_failed"] > 0], status[status["n_skipped"] > 0]
         check = self.accuracy_check()
         return {
-            "dataset": self.dataset, "positive": _plain(self.positive),
+            "dataset": self.dataset, "positive": finite_or_none(self.positive),
             "ratio": self.ratios[0], "ratios": list(self.ratios), "metric": self.metric,
             "tune_for": self.tune_for, "sampling_ratio": self.sampling_ratio,
             "seeds": self.seeds, "seed": self.seed, "strategies": list(self.strategies),
-            "net_params": {k: _plain(v) for k, v in self.net_params.items()},
+            "net_params": {k: finite_or_none(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
                                       "reason"]]),

@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 import data
 import nets
+from nets import finite_float
 from nets._repr import compact_repr
 
 from ._checks import seed_count, whole
@@ -118,33 +119,31 @@ class LRRangeResult:
 
     def summary(self) -> dict:
         """The JSON contract of ``hplab lr-range --json`` (NaN -> None)."""
-        sug = {r["name"]: {"lr": _num(r["lr"]), "median_log10": _num(r["median_log10"]),
-                           "iqr_log10": _num(r["iqr_log10"]), "n": int(r["n"]),
-                           "per_seed": [_num(v) for v in self.runs[r["name"]]]}
+        sug = {r["name"]: {"lr": finite_float(r["lr"]),
+                           "median_log10": finite_float(r["median_log10"]),
+                           "iqr_log10": finite_float(r["iqr_log10"]), "n": int(r["n"]),
+                           "per_seed": [finite_float(v) for v in self.runs[r["name"]]]}
                for r in self.suggestions.to_dict("records")}
         return {
             "dataset": self.dataset, "mode": self.mode, "min_lr": self.min_lr,
             "max_lr": self.max_lr, "num_steps": self.num_steps, "beta": self.beta,
             "val": self.val, "seeds": list(self.seeds), "n_train": self.n_train,
-            "suggestion": self.suggestion, "suggested_lr": _num(self.suggested_lr),
+            "suggestion": self.suggestion, "suggested_lr": finite_float(self.suggested_lr),
             "suggestions": sug,
-            "divergence_lr": _num(_log_median(self.runs["divergence_lr"])),
-            "stop_lr": _num(_log_median(self.runs["stop_lr"])),
+            "divergence_lr": finite_float(_log_median(self.runs["divergence_lr"])),
+            "stop_lr": finite_float(_log_median(self.runs["stop_lr"])),
             "runs": [{"seed": int(r["seed"]), "stop_reason": r["stop_reason"],
-                      "stop_lr": _num(r["stop_lr"]), "divergence_lr": _num(r["divergence_lr"]),
-                      "steps": int(r["steps"]), "descent": _num(r.get("descent"))}
+                      "stop_lr": finite_float(r["stop_lr"]),
+                      "divergence_lr": finite_float(r["divergence_lr"]),
+                      "steps": int(r["steps"]), "descent": finite_float(r.get("descent"))}
                      for r in self.runs.to_dict("records")],
             "verify": None if self.verdict is None else {
-                **{k: _num(v) if isinstance(v, float) else v for k, v in self.verdict.items()},
+                **{k: finite_float(v) if isinstance(v, float) else v
+                   for k, v in self.verdict.items()},
                 "grid": _grid_records(self.verify)},
             "config": self.config, "seconds": self.seconds,
             "test_is_train": bool(self.test_is_train),
         }
-
-
-def _num(v) -> float | None:
-    v = float(v) if v is not None else math.nan
-    return v if math.isfinite(v) else None
 
 
 def _log_median(values) -> float:
@@ -158,8 +157,8 @@ def _grid_records(verify: pd.DataFrame) -> list[dict]:
                                               val_accuracy=("val_accuracy", "mean"),
                                               diverged=("status", lambda s: int(
                                                   (s == "diverged").sum())))
-    return [{"lr": float(lr), "val_loss": _num(r["val_loss"]),
-             "val_accuracy": _num(r["val_accuracy"]), "diverged": int(r["diverged"])}
+    return [{"lr": float(lr), "val_loss": finite_float(r["val_loss"]),
+             "val_accuracy": finite_float(r["val_accuracy"]), "diverged": int(r["diverged"])}
             for lr, r in per.iterrows()]
 
 

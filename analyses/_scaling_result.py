@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
+from nets import finite_float
 from nets._repr import compact_repr
 
 from ._lr_rule import LrExponent
@@ -108,26 +108,29 @@ class ScalingResult:
         b = self.batches
         return {
             "dataset": self.dataset, "n_train": self.n_train,
-            "target_metric": self.target_metric, "target": _num(self.target),
+            "target_metric": self.target_metric, "target": finite_float(self.target),
             "target_source": self.target_source,
             "batch_sizes": [int(v) for v in b["batch_size"]],
             "reached": [bool(v) for v in b["reached"]],
-            "steps_to_target": [_num(v) for v in b["steps"]],
-            "examples_to_target": [_num(v) for v in b["examples"]],
-            "best_lr": [_num(v) for v in b["best_lr"]],
-            "lr_opt": [_num(v) for v in b["lr_opt"]],
+            "steps_to_target": [finite_float(v) for v in b["steps"]],
+            "examples_to_target": [finite_float(v) for v in b["examples"]],
+            "best_lr": [finite_float(v) for v in b["best_lr"]],
+            "lr_opt": [finite_float(v) for v in b["lr_opt"]],
             "at_grid_edge": [bool(v) for v in b["at_grid_edge"]],
             "regimes": list(b["regime"]),
             "fit_status": self.fit.status, "fit_message": self.fit.message,
-            "b_crit": _num(self.fit.b_crit),
-            "b_crit_at_least": _num(self.fit.b_crit_at_least),  # dataset_too_small's bound
-            "s_min": _num(self.fit.s_min),
-            "e_min": _num(self.fit.e_min), "r2": _num(self.fit.r2),
-            "alpha": _num(self.exponent.alpha), "alpha_se": _num(self.exponent.alpha_se),
+            "b_crit": finite_float(self.fit.b_crit),
+            "b_crit_at_least": finite_float(self.fit.b_crit_at_least),  # dataset_too_small's bound
+            "s_min": finite_float(self.fit.s_min),
+            "e_min": finite_float(self.fit.e_min), "r2": finite_float(self.fit.r2),
+            "alpha": finite_float(self.exponent.alpha),
+            "alpha_se": finite_float(self.exponent.alpha_se),
             "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,
-            "lr_cap_batch": _num(self.lr_cap_batch),
-            "b_simple": _num(self.b_simple), "b_simple_step": _num(self.b_simple_step),
-            "b_simple_low": _num(self.b_simple_low), "b_simple_high": _num(self.b_simple_high),
+            "lr_cap_batch": finite_float(self.lr_cap_batch),
+            "b_simple": finite_float(self.b_simple),
+            "b_simple_step": finite_float(self.b_simple_step),
+            "b_simple_low": finite_float(self.b_simple_low),
+            "b_simple_high": finite_float(self.b_simple_high),
             "b_simple_measurements": int(self.b_simple_measurements),
             "b_simple_interval": NOISE_INTERVAL,
             # what was run: two experiments differing in grid, seeds or net read apart
@@ -135,8 +138,3 @@ class ScalingResult:
             "seed": int(self.seed), "max_steps": int(self.max_steps), "config": self.config,
             "seconds": self.seconds, "test_is_train": bool(self.test_is_train),
         }
-
-
-def _num(v) -> float | None:
-    v = float(v)
-    return v if math.isfinite(v) else None

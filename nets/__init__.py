@@ -13,6 +13,7 @@ import importlib
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
+from ._finite import finite_float, finite_or_none
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
@@ -69,7 +70,8 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "TrainConfig", "GradCheckResult", "gradcheck", "gradcheck_dataset", "verdict", "HEADS",
+    "TrainConfig", "finite_float", "finite_or_none", "GradCheckResult", "gradcheck",
+    "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer",

@@ -35,6 +35,7 @@ import numpy as np
 import optuna
 
 import nets
+from nets import finite_float
 
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
@@ -274,7 +275,7 @@ class Objective:
         record = trial_record(run, status)
         stopped = status in ("pruned", "diverged")
         if spec.imbalance and not stopped:
-            record["imbalance_metrics"] = _plain_dict(
+            record["imbalance_metrics"] = _finite_dict(
                 val_imbalance_metrics(run.dataset, run.net.output(run.dataset.X_val)))
         if stopped:
             self._write_record(trial, record)
@@ -305,15 +306,15 @@ class Objective:
         known = pipeline_metrics(ds, pipe, seconds)
         status = getattr(model, "status_", "converged")
         record = {"status": status, "reason": getattr(model, "reason_", ""),
-                  "seconds": _plain(seconds),
-                  "imbalance_metrics": _plain_dict(
+                  "seconds": finite_float(seconds),
+                  "imbalance_metrics": _finite_dict(
                       {k: known[k] for k in (*IMBALANCE_METRICS, "val_accuracy")}),
-                  "val_accuracy": _plain(known["val_accuracy"])}
+                  "val_accuracy": finite_float(known["val_accuracy"])}
         if net is not None:
-            record.update({"epochs": _plain(model.n_iter_), "iterations": int(model.t_),
+            record.update({"epochs": finite_float(model.n_iter_), "iterations": int(model.t_),
                            "n_parameters": int(net.n_parameters),
-                           "val_loss": _plain(known["val_loss"]),
-                           "train_loss": _plain(model.loss_), "hidden": list(cfg.hidden),
+                           "val_loss": finite_float(known["val_loss"]),
+                           "train_loss": finite_float(model.loss_), "hidden": list(cfg.hidden),
                            "history": compress_history(model.result_)})
         if status == "diverged":
             self._write_record(trial, record)
@@ -348,8 +349,8 @@ def outside_space(space, params: dict) -> str | None:
     return "; ".join(why) or None
 
 
-def _plain_dict(scores: dict) -> dict:
-    return {k: _plain(v) for k, v in scores.items()}
+def _finite_dict(scores: dict) -> dict:
+    return {k: finite_float(v) for k, v in scores.items()}
 
 
 def metric_values(run, metrics) -> list[float]:
@@ -365,17 +366,13 @@ def metric_values(run, metrics) -> list[float]:
     return [known[m] for m in metrics]
 
 
-def _plain(value):
-    value = float(value)
-    return value if math.isfinite(value) else None  # JSON has no NaN
-
-
 def compress_history(result: nets.TrainResult) -> dict:
     """At most HISTORY_POINTS evenly spaced checkpoints (first and last kept), as lists."""
     n = len(result.records)
     idx = np.unique(np.linspace(0, n - 1, min(n, HISTORY_POINTS)).round().astype(int)) \
         if n else np.array([], dtype=int)
-    return {k: [_plain(float(f"{v:.6g}")) for v in result.column(k)[idx]] for k in HISTORY_KEYS}
+    return {k: [finite_float(float(f"{v:.6g}")) for v in result.column(k)[idx]]
+            for k in HISTORY_KEYS}
 
 
 def trial_record(run, status: str) -> dict:
@@ -384,13 +381,13 @@ def trial_record(run, status: str) -> dict:
     return {
         "status": status,
         "reason": r.reason,
-        "epochs": _plain(r.epochs),
+        "epochs": finite_float(r.epochs),
         "iterations": int(r.iterations),
-        "seconds": _plain(r.seconds),
+        "seconds": finite_float(r.seconds),
         "n_parameters": int(run.net.n_parameters),
-        "train_loss": _plain(r.final("train_loss")),
-        "val_loss": _plain(r.final("val_loss")),
-        "val_accuracy": _plain(r.final("val_accuracy")),
+        "train_loss": finite_float(r.final("train_loss")),
+        "val_loss": finite_float(r.final("val_loss")),
+        "val_accuracy": finite_float(r.final("val_accuracy")),
         "hidden": list(run.config.hidden),
         "history": compress_history(r),
     }

@@ -313,3 +313,23 @@ def test_save_net_refuses_an_array_load_net_would_refuse(tmp_path, values, dtype
     saved = nets.save_net(path, net, arrays={"labels": values.astype(str)})
     _, _, arrays = nets.load_net(saved)
     np.testing.assert_array_equal(arrays["labels"], values.astype(str))
+
+
+def test_one_helper_makes_numbers_json_ready():
+    # QA: six copies of "NaN -> None for JSON" (capacity, imbalance, lr-range, scaling, a
+    # trial's record, the CLI's --json), and a new analysis copied a seventh: one in nets
+    import math
+
+    nested = {"a": np.float32(0.5), "b": [np.nan, np.inf, 1], "c": (np.int64(3), math.nan),
+              "d": np.array([1.0, np.nan]), "e": "nan", "f": None, "g": np.bool_(True)}
+    plain = nets.finite_or_none(nested)
+    assert plain == {"a": 0.5, "b": [None, None, 1], "c": (3, None), "d": [1.0, None],
+                     "e": "nan", "f": None, "g": True}
+    assert [type(plain[k]) for k in "adg"] == [float, list, bool]
+    assert json.dumps(plain, allow_nan=False) == json.dumps(
+        {"a": 0.5, "b": [None, None, 1], "c": [3, None], "d": [1.0, None], "e": "nan",
+         "f": None, "g": True})
+    # a count stays a float, as the rest of its column (JSON 120.0, not 120)
+    assert json.dumps([nets.finite_float(v) for v in (np.int64(120), np.float32(0.25), None,
+                                                      math.nan, -math.inf)]) == (
+        "[120.0, 0.25, null, null, null]")
