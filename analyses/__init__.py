@@ -3,6 +3,30 @@
 Its names are imported on first use (see ``__getattr__``): most analyses bring pandas,
 scipy or scikit-learn (~1.5 s of CPU), and a command's --help lists the imbalance
 strategies (`STRATEGIES`, of the standard library only) without them.
+
+Adding an analysis (``hplab weight-decay``, say; KIND its command in snake_case,
+``weight_decay``):
+
+1. here, ``_KIND.py``: the function, and a result whose ``summary()`` is the ``--json``
+   contract (`nets.finite_or_none` / `nets.finite_float`: NaN as null); its names in
+   `_MODULES` (and `_RENAMED` for one its module calls otherwise). ``__all__`` follows.
+2. in reports: ``_KIND_report.py`` with ``KIND_report(result, out, *, command="", ...)``,
+   whose ``Report``'s kind is the command, ``"weight-decay"`` (a re-run into its folder
+   compares the two; another kind fails at the first run), as is the kind its name in
+   the index takes (``analysis_name(dataset, out, "weight-decay")``); its ``_LAZY`` entry;
+   ``KIND_lines(summary)`` in ``_terminal.py``, imported in ``__init__`` and in its
+   ``__all__``.
+3. in hplab.py: ``cmd_KIND`` under ``@_analysis_command``, ending in
+   ``return _analysis_end(args, result)`` (which finds the two above by the command's
+   name), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed, --out, --report, --json,
+   the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``; in
+   ``FIELD_FLAGS`` only a flag not named as the parameter it sets (--epochs for
+   max_epochs): errors name the others by their dests.
+4. tests: a cheap run of it in ``ANALYSES`` (tests/cli_helpers.py), which the tests of
+   every analysis run (twice into one folder, --out without a report, no optuna without
+   one; one fails until it is there); its --json keys checked against its help (in
+   ``test_every_json_key_a_command_prints_is_in_its_help``, or a test of its own); and
+   README's Analyses section.
 """
 
 import importlib

@@ -1,8 +1,9 @@
-"""The one dataset a process holds for the capacity, scaling and imbalance runs.
+"""The one dataset a process holds for the runs of the analyses that spread them over
+workers (capacity, scaling and imbalance).
 
 Their tasks name their data instead of carrying it; the process that runs one (the
 caller with one worker, else each worker) loads it through `held_dataset` and keeps it
-for the next task. One dataset per process across the three analyses: another key drops
+for the next task. One dataset per process across all those analyses: another key drops
 the held one before loading. Workers outlive the call (loky's for its idle timeout, a
 Dask cluster's for its life), so the key also holds the files' `source_stamp`: a file
 changed since is read again, not served from the old copy.

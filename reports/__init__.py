@@ -1,7 +1,8 @@
 """hplab's reports: self-contained HTML reports and the index that lists them.
 
 A new report (study, lr-range, scaling...) is a data function, a drawing function and a
-few builder calls::
+few builder calls (an analysis's kind is its command's name: see analyses' "Adding an
+analysis")::
 
     rep = Report("lr-range", f"LR range test: {name}", {"Suggested lr": 0.25}, name=name,
                  status="complete", subtitle="digits · 784-64-16-10")

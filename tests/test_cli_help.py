@@ -156,6 +156,27 @@ def test_every_analysis_names_its_flags_in_its_errors(capsys):
                                       "number > 0, got 0.0\n")
 
 
+def test_adding_an_analysis_names_the_places_that_exist():
+    # QA: nothing told a contributor what a new analysis needs (COMMANDS, SEED_HELP,
+    # FIELD_FLAGS, the lazy tables, a Report kind that is its command): analyses'
+    # docstring does, and what it names must stay there
+    import cli_helpers
+
+    import analyses
+    import nets
+    import reports
+
+    steps = analyses.__doc__.partition("Adding an analysis")[2]
+    for module, name in [(analyses, "_MODULES"), (analyses, "_RENAMED"), (reports, "_LAZY"),
+                         (hplab, "_analysis_command"), (hplab, "_analysis_end"),
+                         (hplab, "COMMANDS"), (hplab, "SEED_HELP"), (hplab, "FIELD_FLAGS"),
+                         (cli_helpers, "ANALYSES"), (nets, "finite_or_none"),
+                         (nets, "finite_float"),
+                         (sys.modules[__name__],
+                          "test_every_json_key_a_command_prints_is_in_its_help")]:
+        assert re.search(rf"\b{name}\b", steps) and hasattr(module, name), name
+
+
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     # the README said "one JSON object"; the list is the contract, the words follow it
     assert "--json print a JSON list of objects" in _help("study", "list")
