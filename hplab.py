@@ -1537,8 +1537,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.description = f"{lead[0].upper()}{lead[1:]}. --json prints: {keys}."
     for command in {*FIELD_FLAGS, *analysis_commands(parser)}:
         p = sub.choices[command]
+        flags = {o for a in p._actions for o in a.option_strings}
         p.set_defaults(field_flags={**{a.dest: a.option_strings[0] for a in p._actions
-                                       if a.option_strings}, **FIELD_FLAGS.get(command, {})})
+                                       if a.option_strings},
+                                    **{k: f for k, f in RENAMED_FLAGS.items() if f in flags},
+                                    **FIELD_FLAGS.get(command, {})})
     return parser
 
 
@@ -1595,15 +1598,16 @@ JSON_KEYS = {
 
 # The commands whose flags set the parameters of one API call (TrainConfig, an analysis),
 # whose errors name those parameters: each parameter named by its flag, the flag's dest
-# unless listed here (None: the command has no flag for it). Every analysis command
-# (`analysis_commands`) is one, listed or not.
+# unless it is one of RENAMED_FLAGS or listed here (None: the command has no flag for it).
+# Every analysis command (`analysis_commands`) is one, listed or not.
 FIELD_FLAGS = {
-    "train": {"max_epochs": "--epochs"},
+    "train": {},
     "lr-range": {"num_steps": "--steps"},
-    "capacity": {"max_epochs": "--epochs", "lr_gamma": None},
-    "imbalance": {"max_epochs": "--epochs"},
+    "capacity": {"lr_gamma": None},
     "gradcheck": {"n_samples": "--samples"},
 }
+# the parameters every command that has the flag names so
+RENAMED_FLAGS = {"max_epochs": "--epochs"}
 # a parameter name in an API message: snake_case, not inside a path, file name or quotes
 _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"-]|\.\w)")
 # an argument with a value, in parentheses, in an API message ("(positive=K, one of ...)",

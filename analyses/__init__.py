@@ -20,8 +20,9 @@ Adding an analysis (``hplab weight-decay``, say; KIND its command in snake_case,
    ``return _analysis_end(args, result)`` (which finds the two above by the command's
    name), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed, --out, --report, --json,
    the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``; in
-   ``FIELD_FLAGS`` only a flag not named as the parameter it sets (--epochs for
-   max_epochs): errors name the others by their dests.
+   ``FIELD_FLAGS`` only a flag not named as the parameter it sets (--steps for
+   num_steps; --epochs is max_epochs' in every command, ``RENAMED_FLAGS``): errors name
+   the others by their dests.
 4. tests: a cheap run of it in ``ANALYSES`` (tests/cli_helpers.py), which the tests of
    every analysis run (twice into one folder, --out without a report, no optuna without
    one; one fails until it is there); its --json keys checked against its help (in
