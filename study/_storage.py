@@ -79,6 +79,18 @@ class StorageURL:
     def exists(self) -> bool:
         return self.path is None or self.path.exists()
 
+    def absolute(self) -> StorageURL:
+        """This storage with its file's path absolute, as pool workers get it: loky keeps
+        its workers for the process's next pool, each in the folder it started in, and
+        after a caller's chdir they opened that folder's runs/hplab.db (another project's
+        study took the trials)."""
+        if self.path is None or self.path.is_absolute():
+            return self
+        path = self.path.absolute()
+        url = (f"journal:{path}" if self.kind == "journal" else
+               _sqlite_url(path, self.url.partition("?")[2]))
+        return replace(self, url=url, path=path)
+
 
 def _home(path: Path) -> Path:
     """``~`` and ``~user`` expanded; a name that only starts with '~' (``~backup.db``,

@@ -138,7 +138,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     with _FirstInterruptToWorkers() as guard:
         try:
             ran = Parallel(n_jobs=workers, backend=backend)(
-                delayed(_pool_worker)(spec.timeout, spec, where, run_id=run_id,
+                delayed(_pool_worker)(spec.timeout, spec, where.absolute(), run_id=run_id,
                                       threads=threads, dataset=dataset)
                 for _ in range(workers))
         except Exception:

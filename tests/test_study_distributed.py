@@ -989,3 +989,47 @@ def test_pool_workers_read_the_callers_data_file_after_a_chdir(tmp_path, monkeyp
                                dataset="csv:copy.csv")
     assert summary["n_complete"] == 4
     assert [t.value for t in joined.trials] == [3 * 2 + 3 + 4] * 4
+
+
+# a notebook's session: a study on 2 workers in project a, then `%cd ../b` and the same
+# study name there, run and joined with the storage each time as a relative path
+_RUN_AFTER_CHDIR = """
+import json, os, sys
+import optuna, study
+
+raw = {"study": {"name": "exp", "dataset": "xor", "metric": "n_parameters", "n_trials": 2,
+                 "max_epochs": 1, "pruner": "none"},
+       "space": {"lr": {"low": 0.01, "high": 0.5, "log": True}},
+       "fixed": {"batch_size": 2, "width": 3}}
+shown = []
+os.chdir("a")
+shown.append(study.run_study(study.parse_spec(raw), workers=2, progress=False)["storage"])
+os.chdir("../b")  # the pool's workers, kept for this next run, are still in a
+shown.append(study.run_study(study.parse_spec(raw), workers=2, progress=False)["storage"])
+more = optuna.load_study(study_name="exp", storage="sqlite:///runs/hplab.db")
+spec = more.user_attrs[study.SPEC_ATTR]
+spec["study"]["n_trials"] = 4
+more.set_user_attr(study.SPEC_ATTR, spec)
+shown.append(study.join_study("exp", storage="runs/hplab.db", workers=2,
+                              progress=False)["storage"])
+print(json.dumps(shown))
+"""
+
+
+@pytest.mark.slow
+def test_pool_workers_open_the_callers_storage_after_a_chdir(tmp_path):
+    # the default runs/hplab.db (or a relative path given) went to loky's reused workers as
+    # written: they opened the folder they started in's, and put b's trials into a's study
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    run = subprocess.run([sys.executable, "-c", _RUN_AFTER_CHDIR], cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    # as the caller gave it, masked: --json's contract
+    assert json.loads(run.stdout) == ["sqlite:///runs/hplab.db", "sqlite:///runs/hplab.db",
+                                      "sqlite:///runs/hplab.db"]
+    counts = {folder: len(optuna.load_study(
+        study_name="exp", storage=f"sqlite:///{tmp_path / folder / 'runs' / 'hplab.db'}"
+    ).get_trials(states=(TrialState.COMPLETE,))) for folder in ("a", "b")}
+    assert counts == {"a": 2, "b": 4}

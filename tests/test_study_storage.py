@@ -59,6 +59,23 @@ def test_storage_forms_resolve_without_touching_anything(tmp_path, monkeypatch):
         assert "pw" not in str(err.value)
 
 
+def test_pool_workers_get_the_storage_file_by_its_absolute_path(tmp_path, monkeypatch):
+    # loky's reused workers keep the folder they started in: a relative path opened
+    # another folder's database after the caller's chdir
+    monkeypatch.chdir(tmp_path)
+    here = tmp_path.as_posix()
+    for given, url in ((None, f"sqlite:///{here}/runs/hplab.db"),
+                       ("sqlite:///x/a%3Fb.db?timeout=30",  # a '?' in the name, an option
+                        f"sqlite:///{here}/x/a%3Fb.db?timeout=30"),
+                       ("trials.log", f"journal:{here}/trials.log")):
+        where = resolve_storage(given).absolute()
+        assert where.url == url and where.path.is_absolute()
+        assert resolve_storage(where.url).path == where.path  # the same file, opened there
+    for given in ("sqlite:////abs/z.db", "postgresql://u:pw@h/db"):
+        assert resolve_storage(given).absolute() == resolve_storage(given)
+    assert not resolve_storage(None).absolute().given  # still the default, not --storage
+
+
 def test_passwords_are_masked():
     assert mask_url("mysql+pymysql://bob:s3cr%40t@db:3306/x") == \
         "mysql+pymysql://bob:***@db:3306/x"
