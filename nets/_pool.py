@@ -108,6 +108,12 @@ class HeldStartLoky(LokyBackend):
         if executor is not None:
             executor.terminate(kill_workers=True)  # as joblib's abort: waits for them
 
+    def worker_pids(self) -> list[int]:
+        """The process ids of this pool's workers, as loky's executor holds them now (one
+        it restarted included); safe in a signal handler: it takes no lock."""
+        executor = getattr(self, "_executor", None)
+        return list(getattr(executor, "_processes", None) or ())
+
     def submit(self, *args, **kwargs):  # joblib >= 1.5
         with _interrupts_blocked():
             return super().submit(*args, **kwargs)

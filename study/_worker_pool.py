@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -98,10 +97,15 @@ class _FirstInterruptToWorkers:
     record their trials as interrupted and return; a second one kills them, which aborts
     the pool at once. (A terminal's Ctrl-C already reaches the whole process group: the
     copy is harmless, workers hold interrupts outside their trials and while they record
-    one.)"""
+    one.)
 
-    def __init__(self):
-        self.interrupted, self._old = False, None
+    ``worker_pids`` gives the pool's own workers, read at each Ctrl-C: only they get it.
+    Every child of the process did, a notebook's own ones too (a `multiprocessing` job, a
+    dask LocalCluster), and a second interrupt SIGKILLed them.
+    """
+
+    def __init__(self, worker_pids):
+        self.interrupted, self._old, self._worker_pids = False, None, worker_pids
 
     def __enter__(self):
         # a background job's ignored SIGINT (or a caller's own handler) stays as it is
@@ -121,9 +125,9 @@ class _FirstInterruptToWorkers:
         # the command printed "interrupted", then hung at exit on it (a weakref callback)
         stop = getattr(signal, "SIGKILL", signal.SIGTERM) if self.interrupted else signal.SIGINT
         self.interrupted = True
-        for child in multiprocessing.active_children():
+        for pid in self._worker_pids():
             with contextlib.suppress(OSError):
-                os.kill(child.pid, stop)
+                os.kill(pid, stop)
 
 
 def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
@@ -135,7 +139,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     from nets._pool import HeldStartLoky
 
     backend = HeldStartLoky()
-    with _FirstInterruptToWorkers() as guard:
+    with _FirstInterruptToWorkers(backend.worker_pids) as guard:
         try:
             ran = Parallel(n_jobs=workers, backend=backend)(
                 delayed(_pool_worker)(spec.timeout, spec, where.absolute(), run_id=run_id,

@@ -673,7 +673,7 @@ def test_a_second_ctrl_c_kills_the_workers_and_raises_nothing_mid_call():
     worker.start()
     try:
         assert ready.wait(30)
-        with _FirstInterruptToWorkers() as guard:
+        with _FirstInterruptToWorkers(lambda: [worker.pid]) as guard:
             signal.raise_signal(signal.SIGINT)  # passed on: the worker holds it
             assert guard.interrupted and worker.is_alive()
             try:
@@ -684,6 +684,56 @@ def test_a_second_ctrl_c_kills_the_workers_and_raises_nothing_mid_call():
         assert worker.exitcode == -signal.SIGKILL  # ...the workers are killed instead
     finally:
         worker.kill()
+
+
+# a notebook holding its own child process (a multiprocessing job, a dask LocalCluster)
+# runs a study on 2 workers; a kernel interrupt is SIGINT to this process only
+_OWN_CHILD_AND_A_STUDY = """
+import json, multiprocessing, sys, time
+import study
+
+# SIGINT ends its sleep (exit code 1), SIGKILL the process (-9)
+own = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(300,), daemon=True)
+own.start()
+print(own.pid, flush=True)
+try:
+    study.run_study(study.load_spec(sys.argv[1]), storage=sys.argv[2], workers=2,
+                    progress=False)
+except KeyboardInterrupt:
+    pass
+time.sleep(0.5)
+print(json.dumps([own.is_alive(), own.exitcode]), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_an_interrupt_is_passed_on_to_the_pools_workers_only(spec_file, tmp_path):
+    # the first Ctrl-C went to every child of the process, the second SIGKILLed them: a
+    # notebook's own processes died with a double interrupt of its study
+    path = _slow_coin_spec(spec_file, "own", n_trials=4)
+    db = tmp_path / "own.db"
+    s = create(study.load_spec(path), db)
+    run = subprocess.Popen([sys.executable, "-c", _OWN_CHILD_AND_A_STUDY, str(path), str(db)],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    own = int(run.stdout.readline())
+    try:
+        wait_for(lambda: any(map(in_training, s.get_trials(deepcopy=False))), 90,
+                 "a trial in training")
+        os.kill(run.pid, signal.SIGINT)  # twice, as impatient as a notebook's user
+        time.sleep(0.01)
+        os.kill(run.pid, signal.SIGINT)
+        out, err = run.communicate(timeout=90)
+    finally:
+        if run.poll() is None:
+            run.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(own, signal.SIGKILL)
+    assert run.returncode == 0, err[-2000:]
+    assert json.loads(out) == [True, None]  # the user's own process never got a signal
+    # ...and the pool's workers did: the trial in training was stopped there (a trial a
+    # worker had only just begun may be left for the heartbeat grace by the kill)
+    assert [t for t in s.get_trials() if study.trial_info(t).get("status") == "interrupted"]
 
 
 def _slow_coin_spec(spec_file, name: str, n_trials: int):
