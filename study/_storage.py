@@ -76,6 +76,12 @@ class StorageURL:
     def masked(self) -> str:
         return mask_url(self.url)
 
+    def __repr__(self) -> str:
+        # a notebook cell's output (saved in the notebook) showed the password in clear;
+        # str() is this too
+        return (f"StorageURL(kind={self.kind!r}, url={self.masked!r}, path={self.path!r}, "
+                f"given={self.given!r})")
+
     def exists(self) -> bool:
         return self.path is None or self.path.exists()
 

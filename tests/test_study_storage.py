@@ -112,6 +112,20 @@ def test_passwords_are_masked():
                                ) == "hplab study run s.toml '--storage=postgresql://u:***@h/db'"
 
 
+def test_a_resolved_storage_prints_its_url_masked():
+    # its dataclass repr, a notebook cell's output, showed (and saved) the password
+    where = resolve_storage("postgresql://hplab:s3cret@db-host/hplab?sslpassword=k3y")
+    shown = "postgresql+psycopg://hplab:***@db-host/hplab?sslpassword=***"
+    assert repr(where) == str(where) == f"StorageURL(kind='rdb', url={shown!r}, path=None, " \
+        "given=True)"
+    assert repr((where, 1)) == f"(StorageURL(kind='rdb', url={shown!r}, path=None, " \
+        "given=True), 1)"
+    assert where.url == "postgresql+psycopg://hplab:s3cret@db-host/hplab?sslpassword=k3y"
+    assert repr(resolve_storage(None)) == ("StorageURL(kind='sqlite', url='sqlite:///runs/"
+                                           f"hplab.db', path={Path('runs/hplab.db')!r}, "
+                                           "given=False)")
+
+
 def test_a_drivers_message_loses_the_password_not_the_words_holding_its_letters():
     # a password "1" or "p" was masked inside 127.0.0.1 and "port"; an encoded one
     # (p%40ss) was left as the driver printed it decoded (p@ss)
