@@ -38,6 +38,9 @@ class Source:
     info: dict = field(default_factory=dict)
 
 
+_CLASSES_SHOWN = 12  # a Dataset's repr lists at most this many class labels
+
+
 def _plain(value):
     """A numpy scalar as the Python scalar JSON understands (integral floats as int)."""
     if isinstance(value, np.generic):
@@ -88,6 +91,15 @@ class Dataset:
     y_shift: float = 0.0
     y_scale: float = 1.0
     info: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # the dataclass repr printed every array: 670 lines for coin under a notebook cell
+        # (its own here: data imports nothing of nets, whose results are shown alike)
+        classes = tuple(_plain(c) for c in self.classes)
+        shapes = ", ".join(f"{split}={'x'.join(map(str, np.shape(X)))}" for split, X in (
+            ("train", self.X_train), ("val", self.X_val), ("test", self.X_test)))
+        shown = f"<{len(classes)} classes>" if len(classes) > _CLASSES_SHOWN else repr(classes)
+        return f"Dataset(name={self.name!r}, task={self.task!r}, {shapes}, classes={shown})"
 
     @property
     def n_features(self) -> int:

@@ -53,6 +53,16 @@ class TrainRun:
     sampling_ratio: float | None = None
     trial_seed: tuple | None = None
 
+    def __repr__(self) -> str:
+        # the dataclass repr printed its dataset's every array (coin: 670 lines, 32 KB), the
+        # last line of many a notebook cell
+        pipeline = ("" if self.imbalance_strategy is None else
+                    f", imbalance_strategy={self.imbalance_strategy!r}")
+        return (f"TrainRun(name={self.name!r}, dataset={self.dataset.name!r}, "
+                f"net={self.net!r}{pipeline}, seed={self.seed!r}, "
+                f"status={self.result.status!r}, epochs={self.result.epochs!r}, "
+                f"out={self.out!r})")
+
     def test_errors(self) -> tuple[float, float]:
         """RMSE and MAE on the test set in the target's own units (NaN for classification),
         as ``hplab predict --dataset`` scores the saved model."""

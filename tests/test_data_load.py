@@ -32,6 +32,19 @@ def test_splits_disjoint_stratified_reproducible():
     assert _rows(other.X_test) == test
 
 
+def test_a_dataset_shows_its_shapes_not_its_arrays(tmp_path):
+    # its dataclass repr printed every array: 670 lines for coin under a notebook cell
+    coin = data.load("coin")
+    assert repr(coin) == str(coin) == ("Dataset(name='coin', task='multiclass', train=900x2, "
+                                       "val=100x2, test=500x2, classes=(1, 2, 3))")
+    assert repr(data.load("sine")).endswith("classes=())")
+    labels = pd.DataFrame({"x": np.arange(400.0), "y": np.arange(400) % 20})
+    labels.to_csv(tmp_path / "many.csv", index=False)
+    many = data.load(f"csv:{tmp_path / 'many.csv'}")
+    assert repr(many).endswith("', task='multiclass', train=288x1, val=32x1, test=80x1, "
+                               "classes=<20 classes>)")
+
+
 def test_train_is_shuffled_even_when_file_is_sorted(tmp_path):
     X = np.arange(200, dtype=float).reshape(100, 2)
     y = np.repeat([0, 1], 50)

@@ -51,6 +51,10 @@ def test_same_seed_same_run_through_train_run():
     pd.testing.assert_frame_equal(a.result.history, b.result.history, check_exact=True)
     assert a.test_metrics == b.test_metrics and b.seed == 3 and type(b.seed) is int
     assert not np.array_equal(a.result.history["val_loss"], c.result.history["val_loss"])
+    # one line: its dataclass repr printed the dataset's every array (coin: 670 lines)
+    assert repr(a) == str(a) == ("TrainRun(name='double-arc', dataset='double-arc', net=MLP(2-4-1, "
+                                 "activations=('sigmoid',), head='binary'), seed=3, "
+                                 "status='max_epochs', epochs=15.0, out=None)")
 
 
 def test_shuffle_differs_between_epochs_and_full_batch_does_not_shuffle(moons):

@@ -112,10 +112,13 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     # retrained as the README says, from config.json alone: the same net, bit for bit
     seed, number = config["trial_seed"]
     again = tmp_path / "again"
-    study.pipeline_train_run(data.load(config["dataset"], seed=seed),
-                             nets.TrainConfig(**config["config"]),
-                             config["imbalance_strategy"], config["sampling_ratio"],
-                             study_seed=seed, number=number, out=str(again))
+    _, run = study.pipeline_train_run(data.load(config["dataset"], seed=seed),
+                                      nets.TrainConfig(**config["config"]),
+                                      config["imbalance_strategy"], config["sampling_ratio"],
+                                      study_seed=seed, number=number, out=str(again))
+    assert repr(run).startswith(f"TrainRun(name={run.name!r}, dataset={run.dataset.name!r}, "
+                                f"net={run.net!r}, imbalance_strategy="
+                                f"{config['imbalance_strategy']!r}, seed={config['seed']}, ")
     saved, _, _ = nets.load_net(out / "best_model" / "model.npz")
     retrained, _, _ = nets.load_net(again / "model.npz")
     assert all(np.array_equal(a, b) for a, b in zip(saved.params, retrained.params,
