@@ -8,7 +8,12 @@ rows at once and keeps the default.
 BLAS threads are a setting of the whole process, so trainings that overlap in
 Python threads (a threaded GridSearchCV) share one limit: the first to start sets
 it, the last to end puts the threads from before it back, and scoring raises it
-only while no other training is stepping.
+only while no other training is stepping. The first and the last are often different
+threads (a study in a background thread, a training in the main one); threadpoolctl
+>= 3.8 lets one Python thread at a time set OpenBLAS's threads and silently drops the
+others' sets, so each set here hands that control back (:func:`_let_go`), and the
+restore is read back: one that did not take is retried when the next training ends,
+never recorded as the threads "from before".
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import warnings
 
+import threadpoolctl
 from threadpoolctl import ThreadpoolController
 
 # Below this many multiply-adds in a step's largest product, steps take one BLAS thread.
@@ -30,7 +37,9 @@ from threadpoolctl import ThreadpoolController
 SMALL_STEP_FLOPS = 10_000_000
 
 _lock = threading.Lock()
-_shared = {"active": 0, "limiter": None}  # trainings stepping on one thread, their limit
+# active: trainings stepping on one thread; original: each BLAS library's threads from
+# before the first of them; owed: (original, left_at) when a restore did not take
+_shared = {"active": 0, "original": None, "owed": None}
 
 
 @functools.cache
@@ -40,22 +49,69 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def _blas_libs() -> list:
+    return [lib for lib in _controller().lib_controllers if lib.user_api == "blas"]
+
+
+def _read_blas() -> tuple:
+    return tuple(lib.get_num_threads() for lib in _blas_libs())
+
+
+def _let_go() -> None:
+    """Give back threadpoolctl's control of OpenBLAS's threads if this thread took it.
+
+    threadpoolctl >= 3.8 lets only the first Python thread that sets them set them
+    again, until it leaves a ``with threadpool_limits``; the sets of every other thread
+    are dropped without a word. The sets here are not in a ``with`` (one thread lowers,
+    another may restore), so they give the control back at once: otherwise a study's
+    thread that lowered first left the main thread's restore dropped (the whole process
+    on one thread for good), and a main thread that trained first left a background
+    training stepping on the default threads (other bits than the same run alone).
+    Inside this thread's own ``with threadpool_limits`` the control stays: its exit
+    gives it back.
+    """
+    clear = getattr(getattr(threadpoolctl, "OpenBLASController", None),
+                    "clear_controlling_thread", None)
+    ownership = getattr(threadpoolctl, "CONTROLLING_THREAD_OWNERSHIP", None)
+    if clear is not None and getattr(ownership, "count", 0) <= 0:
+        clear()  # a no-op unless this thread holds the control
+
+
+def _set_blas(counts) -> None:
+    for lib, n in zip(_blas_libs(), counts, strict=True):
+        lib.set_num_threads(n)
+    _let_go()
+
+
 class _StepThreads:
     """The training steps of a small net: one BLAS thread, shared by overlapping runs."""
 
     def __enter__(self):
         with _lock:
             if _shared["active"] == 0:
-                _shared["limiter"] = _controller().limit(limits=1, user_api="blas")
+                now, owed = _read_blas(), _shared["owed"]
+                # a restore that did not take left the threads at left_at: that is not
+                # "from before" (it would be restored for good); a change made since is
+                _shared["original"] = owed[0] if owed and owed[1] == now else now
+                _shared["owed"] = None
+                _set_blas([1] * len(now))
             _shared["active"] += 1
         return self
 
     def __exit__(self, *exc):
         with _lock:
             _shared["active"] -= 1
-            if _shared["active"] == 0:
-                _shared["limiter"].restore_original_limits()
-                _shared["limiter"] = None
+            if _shared["active"] != 0:
+                return False
+            original = _shared["original"]
+            _set_blas(original)
+            left_at = _read_blas()
+            if left_at == original:
+                return False
+            _shared["owed"] = (original, left_at)  # another thread's threadpool_limits
+        warnings.warn(f"BLAS threads left at {min(left_at)}, not the {min(original)} from "
+                      "before this training: another thread holds them with threadpoolctl; "
+                      "the next training's end puts them back", RuntimeWarning, stacklevel=2)
         return False
 
 
@@ -80,7 +136,8 @@ def default_threads(steps):
         yield
         return
     try:  # held while scoring: no training starts or ends under the raised limit
-        original = _shared["limiter"].get_original_num_threads()["blas"]
+        # the fewest of the libraries' threads, as threadpoolctl's original count
+        original = min(_shared["original"], default=None)  # None: no BLAS library seen
         with _controller().limit(limits=original, user_api="blas"):
             yield
     finally:
