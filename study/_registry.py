@@ -11,6 +11,7 @@ import contextlib
 import logging
 import math
 import os
+import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -66,27 +67,31 @@ _ONE_LINE = _FailedTrialInOneLine()
 
 class _Quiet:
     """The state `quiet_optuna` changes, held while any call (of any thread) is inside:
-    the first to enter saves optuna's verbosity and the warning filters, the last to leave
-    puts them back (a snapshot per call restored INFO while another thread's run went
-    on, and left WARNING for good when the calls ended in the other order)."""
+    the first to enter changes it, the last to leave undoes its own changes, and only those
+    still as it made them (a snapshot per call restored INFO while another thread's run went
+    on, and left WARNING for good when the calls ended in the other order; a snapshot of
+    all the warning filters and the verbosity undid what a notebook's next cell set while
+    a study ran in a thread)."""
 
     lock = threading.Lock()
     inside = 0
-    saved_verbosity = optuna.logging.WARNING
-    warnings_held = None
+    verbosity = (optuna.logging.WARNING, optuna.logging.WARNING)  # (before, set here)
+    filters_added: list = []  # the warning filters added here (told by identity)
+    shows = (None, None)  # (warnings.showwarning before, the one set here)
 
     @classmethod
     def enter(cls) -> None:
         with cls.lock:
             if cls.inside == 0:
-                cls.saved_verbosity = optuna.logging.get_verbosity()
-                optuna.logging.set_verbosity(max(cls.saved_verbosity, optuna.logging.WARNING))
+                before = optuna.logging.get_verbosity()
+                cls.verbosity = (before, max(before, optuna.logging.WARNING))
+                optuna.logging.set_verbosity(cls.verbosity[1])
                 logging.getLogger("optuna.study._optimize").addFilter(_ONE_LINE)  # failed trials
-                cls.warnings_held = warnings.catch_warnings()
-                cls.warnings_held.__enter__()
-                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                warnings.filterwarnings("ignore", message=".*RetryFailedTrialCallback.*")
-                warnings.showwarning = _deprecations_once(warnings.showwarning)
+                cls.filters_added = _add_filters(  # (action, message, category, module, line)
+                    ("ignore", re.compile(".*RetryFailedTrialCallback.*", re.I), Warning, None, 0),
+                    ("ignore", None, optuna.exceptions.ExperimentalWarning, None, 0))
+                cls.shows = (warnings.showwarning, _deprecations_once(warnings.showwarning))
+                warnings.showwarning = cls.shows[1]
             cls.inside += 1
 
     @classmethod
@@ -94,9 +99,43 @@ class _Quiet:
         with cls.lock:
             cls.inside -= 1
             if cls.inside == 0:
-                cls.warnings_held.__exit__(None, None, None)
+                _remove_filters(cls.filters_added)
+                cls.filters_added = []
+                if warnings.showwarning is cls.shows[1]:
+                    warnings.showwarning = cls.shows[0]
                 logging.getLogger("optuna.study._optimize").removeFilter(_ONE_LINE)
-                optuna.logging.set_verbosity(cls.saved_verbosity)
+                if optuna.logging.get_verbosity() == cls.verbosity[1]:
+                    optuna.logging.set_verbosity(cls.verbosity[0])
+
+
+def _add_filters(*entries) -> list:
+    """Put ``entries`` (warning filters) first, ahead of a user's "error"; return them.
+
+    Inserted as they are, not through ``warnings.filterwarnings``: that moves an equal
+    filter the user already had, which then could not be told from this call's own.
+    """
+    for entry in reversed(entries):
+        warnings.filters.insert(0, entry)
+    _filters_changed()
+    return list(entries)
+
+
+def _remove_filters(added: list) -> None:
+    """Take ``added`` (this call's own entries, found by identity) off the warning filters,
+    each if still there; the rest stay, whatever changed around them."""
+    for entry in added:
+        at = next((i for i, f in enumerate(warnings.filters) if f is entry), None)
+        if at is not None:
+            del warnings.filters[at]
+    _filters_changed()
+
+
+def _filters_changed() -> None:
+    # what warnings' own functions call after changing the list: "once"/"default" warnings
+    # already shown are looked at again
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()
 
 
 # optuna's deprecation warnings already shown by this process
