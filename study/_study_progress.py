@@ -13,6 +13,58 @@ import nets
 from ._worker import budget_used, stored_n_trials
 
 
+class _AboveTheBar(logging.Filter):
+    """On a console handler of optuna's logger while a bar runs: writes the handler's line
+    with tqdm's ``write`` (above the bar, not glued to its end) in place of the handler.
+
+    Each run adds its own to the handlers and takes exactly it off: tqdm's
+    ``logging_redirect_tqdm`` swapped the logger's handlers for its own and put back the
+    list it had seen, so two runs overlapping in threads left its handler on optuna's logger
+    for good (and ``optuna.logging.disable_default_handler()`` silenced nothing after).
+    """
+
+    def __init__(self, handler: logging.StreamHandler, stream):
+        super().__init__()
+        self.handler, self.stream = handler, stream
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from tqdm.std import tqdm as std_tqdm  # the class logging_redirect_tqdm wrote with
+
+        try:
+            std_tqdm.write(self.handler.format(record), file=self.stream)
+            self.stream.flush()
+        except Exception:  # as a handler's emit: logging's own report, never the run's end
+            self.handler.handleError(record)
+        return False  # written: the handler itself does not
+
+
+def _lines_above_the_bar() -> list[tuple[logging.Handler, _AboveTheBar]]:
+    """Put an :class:`_AboveTheBar` on each console handler of optuna's logger (its default
+    one on stderr, or a user's); return them, to take off."""
+    put = []
+    for handler in logging.getLogger("optuna").handlers:
+        stream = _console(handler)
+        if stream is not None:
+            redirect = _AboveTheBar(handler, stream)
+            handler.addFilter(redirect)  # after the handler's own filters: they still rule
+            put.append((handler, redirect))
+    return put
+
+
+def _console(handler: logging.Handler):
+    """The console stream ``handler`` writes to, as ``sys`` has it now, or None.
+
+    A handler made before ``sys.stderr`` was swapped (optuna imported before a test's
+    capture, a redirect) holds the process's original one: its lines go where the bar is.
+    """
+    if not isinstance(handler, logging.StreamHandler):
+        return None
+    for name in ("stdout", "stderr"):
+        if handler.stream is getattr(sys, name) or handler.stream is getattr(sys, f"__{name}__"):
+            return getattr(sys, name)
+    return None
+
+
 class StudyProgress:
     """A tqdm bar over the study-wide trial count, refreshed from the storage."""
 
@@ -20,7 +72,6 @@ class StudyProgress:
         self.study, self._bar, self._logs = study, None, None
         if enabled:
             from tqdm.auto import tqdm
-            from tqdm.contrib.logging import logging_redirect_tqdm
 
             # escaped: a name another client stored may hold ESC or a bell. A resume starts
             # at the trials done: counted as done in its first second, they made the rate
@@ -33,8 +84,7 @@ class StudyProgress:
             self._tty = sys.stderr.isatty()
             # optuna's line for a failed trial (of this process's worker) above the bar, not
             # glued to its end
-            self._logs = logging_redirect_tqdm([logging.getLogger("optuna")])
-            self._logs.__enter__()
+            self._logs = _lines_above_the_bar()
             self.refresh()
 
     @staticmethod
@@ -71,9 +121,9 @@ class StudyProgress:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
-        if self._logs is not None:
-            self._logs.__exit__(None, None, None)
-            self._logs = None
+        for handler, redirect in self._logs or ():
+            handler.removeFilter(redirect)
+        self._logs = None
 
     def poll(self, stop: threading.Event) -> None:
         """Refresh once a second until ``stop`` is set (a thread of its own)."""

@@ -2,6 +2,7 @@
 background thread while the next cells go on): a call undoes only its own changes."""
 
 import logging
+import sys
 import threading
 import warnings
 
@@ -9,6 +10,7 @@ import optuna
 import pytest
 
 import study
+from study._study_progress import StudyProgress
 
 
 class _InThread(threading.Thread):
@@ -88,3 +90,57 @@ def test_a_quiet_call_puts_back_what_it_changed_and_keeps_a_users_filter(optuna_
     with study.quiet_optuna():
         pass
     assert warnings.filters == before
+
+
+def test_overlapping_progress_bars_leave_optunas_handlers_as_they_were(monkeypatch):
+    # QA: two runs in threads, the first to start ending first: optuna's logger kept
+    # tqdm's handler, and disable_default_handler() no longer silenced optuna
+    logger = logging.getLogger("optuna")
+    handlers = list(logger.handlers)
+    default = [h for h in handlers if type(h) is logging.StreamHandler]
+    assert len(default) == 1
+    monkeypatch.setattr(sys, "stderr", default[0].stream)  # a console's, as outside tests
+    bars = {}
+
+    def open_bar(name):
+        return lambda: bars.__setitem__(name, StudyProgress(
+            optuna.create_study(study_name=name), 4, enabled=True))
+
+    first = _InThread(open_bar("first"), lambda: bars["first"].close())
+    second = _InThread(open_bar("second"), lambda: bars["second"].close())
+    first.start()
+    first.entered.wait(10)
+    second.start()
+    second.entered.wait(10)
+    first.leave()
+    second.leave()
+    assert logger.handlers == handlers
+    assert not [f for h in logger.handlers for f in h.filters]
+    optuna.logging.disable_default_handler()
+    try:
+        assert default[0] not in logger.handlers
+    finally:
+        optuna.logging.enable_default_handler()
+        logger.handlers[:] = handlers  # in their order, for the other tests
+
+
+def test_optunas_line_goes_above_a_bar_and_its_handlers_rules_still_hold(capsys):
+    # the bar's redirect writes through the handler's own format, after its own filters
+    logger = logging.getLogger("optuna")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[optuna] %(message)s"))
+    handler.addFilter(lambda record: "secret" not in record.getMessage())
+    logger.addHandler(handler)
+    try:
+        bar = StudyProgress(optuna.create_study(study_name="lines"), 4, enabled=True)
+        try:
+            logging.getLogger("optuna.study._optimize").warning("Trial 3 failed: boom")
+            logging.getLogger("optuna.study._optimize").warning("a secret")
+        finally:
+            bar.close()
+        assert handler.filters and len(handler.filters) == 1
+    finally:
+        logger.removeHandler(handler)
+    lines = capsys.readouterr().err.replace("\r", "\n").splitlines()
+    assert "[optuna] Trial 3 failed: boom" in lines
+    assert "[optuna] a secret" not in lines  # (optuna's own handler has no such filter)
