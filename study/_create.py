@@ -167,8 +167,15 @@ def _spec_when_stored(study) -> dict | None:
 
 
 def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
-    """The spec kept with a study, read as leniently as an earlier version wrote it; one
-    that fails even so is named as the stored one."""
+    """The spec kept with study ``name``, read as leniently as an earlier version wrote
+    it; one that fails even so is named as the stored one.
+
+    Its study.name is ``name``: a study that optuna's ``copy_study`` made under another
+    name keeps its origin's spec, whose study.name is only where it came from (a worker
+    that loaded that one ran its trials in the origin).
+    """
+    if isinstance(raw, dict) and isinstance(raw.get("study"), dict):
+        raw = {**raw, "study": {**raw["study"], "name": name}}
     try:
         return parse_spec(raw, strict=False)
     except SpecError as exc:

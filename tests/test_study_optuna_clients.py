@@ -1,0 +1,58 @@
+"""Plain Optuna beside hplab on one storage: studies it copied, trials it asked and left,
+added or enqueued; hplab's runs and workers must neither write into the wrong study nor
+train what its spec does not allow, nor wait on them in silence."""
+
+from __future__ import annotations
+
+import json
+
+import optuna
+from cli_helpers import run_cli
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileBackend
+
+import study
+
+
+def _journal(path):
+    return JournalStorage(JournalFileBackend(str(path)))
+
+
+def _states(name, storage):
+    with study._registry.quiet_optuna():
+        trials = optuna.load_study(study_name=name, storage=storage).get_trials()
+    return [t.state.name for t in trials]
+
+
+def test_a_copied_study_runs_its_own_trials(spec_file, tmp_path, capsys):
+    # QA: `study worker --study COPY` loaded the study named in the stored spec (the
+    # origin's) and ran its trials there; a copy in another storage was "no study 'orig'";
+    # and `study run` of the spec under the copy's name was refused (study.name differs)
+    db, log = tmp_path / "s.db", tmp_path / "m.log"
+    spec = study.load_spec(spec_file("orig", n_trials=2, pruner="none", max_epochs=8))
+    study.create_or_resume(spec, study.open_storage(study.resolve_storage(str(db)),
+                                                    create=True),
+                           study.resolve_storage(str(db)))  # its budget, no trial yet
+    url = f"sqlite:///{db}"
+    with study._registry.quiet_optuna():
+        optuna.copy_study(from_study_name="orig", from_storage=url, to_storage=url,
+                          to_study_name="branch")
+        optuna.copy_study(from_study_name="orig", from_storage=url, to_storage=_journal(log),
+                          to_study_name="moved")
+    code, out, err = run_cli(["study", "worker", "--study", "branch", "--storage", db,
+                              "--json"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["study"], json.loads(out)["n_finished"]) == ("branch", 2)
+    assert (_states("branch", url), _states("orig", url)) == (["COMPLETE"] * 2, [])
+    code, out, err = run_cli(["study", "worker", "--study", "moved", "--storage", log,
+                              "--json"], capsys)
+    assert code == 0, err
+    assert _states("moved", _journal(log)) == ["COMPLETE"] * 2
+    # the origin's spec file, under the copy's name (its file's stem): resumes the copy
+    branch = spec_file("branch", n_trials=2, pruner="none", max_epochs=8)
+    code, out, err = run_cli(["study", "run", branch, "--trials", "3", "--storage", db,
+                              "--json", "--no-report"], capsys)
+    assert code == 0, err
+    assert (_states("branch", url), _states("orig", url)) == (["COMPLETE"] * 3, [])
+    # and the copy keeps the spec it now runs, under its own name
+    assert study.stored_spec("branch", str(db))[0].name == "branch"
