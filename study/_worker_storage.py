@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import math
 import sys
@@ -145,7 +146,35 @@ class _WorkerCache(optuna.storages._CachedStorage):
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         if not self.judges_stale():
             return []
-        return super()._get_stale_trial_ids(study_id)
+        return super()._get_stale_trial_ids(study_id) + self._never_beaten(study_id)
+
+    def _never_beaten(self, study_id: int) -> list[int]:
+        """RUNNING trials of the study that no heartbeat ever reached, started longer than
+        the grace ago: optuna counts only a trial with one as stale, and these held their
+        slots for good, the study's runs waiting on them in silence.
+
+        A worker's objective records its trial's first beat before it stores the record
+        and releases the claim lock, so under the lock no live trial of hplab's is among
+        them; those are trials whose worker died before its objective began, ones
+        ``optuna.copy_study`` copied while they ran (it copies no heartbeats; a journal
+        has none), and ones another Optuna client asked without heartbeats.
+        """
+        from optuna.storages._rdb import models
+        from optuna.storages._rdb.storage import _create_scoped_session
+        from optuna.trial import TrialState
+
+        cutoff = datetime.datetime.now() - datetime.timedelta(seconds=self._grace())
+        beats = models.TrialHeartbeatModel
+        with _create_scoped_session(self._backend.scoped_session) as session:
+            running = (session.query(models.TrialModel)
+                       .outerjoin(beats, beats.trial_id == models.TrialModel.trial_id)
+                       .filter(models.TrialModel.study_id == study_id,
+                               models.TrialModel.state == TrialState.RUNNING,
+                               beats.trial_heartbeat_id.is_(None))
+                       .all())
+            # start times in local time, as a trial's (optuna stores them in UTC)
+            return [t.trial_id for t in running
+                    if t.datetime_start is not None and t.datetime_start < cutoff]
 
     def hold_reads(self) -> None:
         """Answer reads of a study's trials from the cache until ``release_reads``.

@@ -5,9 +5,11 @@ train what its spec does not allow, nor wait on them in silence."""
 from __future__ import annotations
 
 import json
+import time
 
 import optuna
-from cli_helpers import run_cli
+import pytest
+from cli_helpers import hplab_cli, run_cli
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 
@@ -56,3 +58,29 @@ def test_a_copied_study_runs_its_own_trials(spec_file, tmp_path, capsys):
     assert (_states("branch", url), _states("orig", url)) == (["COMPLETE"] * 3, [])
     # and the copy keeps the spec it now runs, under its own name
     assert study.stored_spec("branch", str(db))[0].name == "branch"
+
+
+@pytest.mark.parametrize("origin", ["s.db", "s.log"])
+def test_a_trial_copied_while_it_ran_is_retried_not_waited_for(spec_file, tmp_path, origin):
+    # QA: optuna.copy_study of a study whose worker was killed mid-trial copies the RUNNING
+    # trial, hplab's record and all, but no heartbeat (a journal has none): optuna never
+    # counts it stale, and every run or worker of the copy waited for it, silently, forever
+    spec = spec_file("cp", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
+                     grace_period=2)
+    where = study.resolve_storage(str(tmp_path / origin))
+    study.run_study(study.load_spec(spec).with_trials(1), storage=str(tmp_path / origin),
+                    progress=False)
+    with study._registry.quiet_optuna():
+        s = optuna.load_study(study_name="cp", storage=study.open_storage(where))
+        dead = s.ask()  # as a killed worker left it: claimed, recorded, never finished
+        s._storage.set_trial_user_attr(dead._trial_id, study.RECORD_ATTR,
+                                       {"worker": "machine2:123", "run": "x"})
+        optuna.copy_study(from_study_name="cp", from_storage=s._storage,
+                          to_storage=f"sqlite:///{tmp_path / 'c.db'}")
+    time.sleep(2.5)  # its start, copied with it, is a grace ago
+    # the budget spent, the copied trial holds the last slot: failed and retried
+    proc = hplab_cli("study", "run", spec, "--storage", "c.db", "--json", "--no-report",
+                     cwd=tmp_path, timeout=90)
+    out = json.loads(proc.stdout)
+    assert (out["n_finished"], out["n_retried"], out["n_running"]) == (2, 1, 0)
+    assert _states("cp", f"sqlite:///{tmp_path / 'c.db'}") == ["COMPLETE", "FAIL", "COMPLETE"]
