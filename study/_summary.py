@@ -16,7 +16,7 @@ import nets
 
 from ._errors import StorageError
 from ._folders import result_file
-from ._record import trial_info, trial_status
+from ._record import run_by_hplab, trial_info, trial_status
 from ._spec import study_default
 from ._storage import (
     StorageURL,
@@ -71,8 +71,11 @@ def _problems(trials) -> list[dict]:
         info = trial_info(t)
         status, reason = info.get("status"), info.get("reason")
         if t.number in retried:
-            status, reason = "retried", ("its worker stopped sending heartbeats; a new trial "
-                                         "ran its slot" + (f" ({reason})" if reason else ""))
+            # no hplab worker ran one another Optuna client asked and left: failed unheard
+            who = ("its worker stopped sending heartbeats" if run_by_hplab(t) else
+                   "another Optuna client started it and never told its end")
+            status, reason = "retried", (f"{who}; a new trial ran its slot"
+                                         + (f" ({reason})" if reason else ""))
         elif status not in ("diverged", "error", "interrupted"):
             continue
         out.append({"number": t.number, "state": t.state.name.lower(), "status": status,

@@ -20,7 +20,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
-from ._record import RECORD_ATTR, trial_info, trial_status
+from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import (
@@ -85,8 +85,11 @@ def _decide(trials, n_trials: int, heartbeats: bool) -> str:
         return "run"  # a retry (or an enqueued trial) already holds its slot
     if budget_used(trials) < n_trials:
         return "run"
-    if heartbeats and any(t.state == TrialState.RUNNING for t in trials):
-        return "wait"  # a dead worker's trial turns stale, and is retried, after the grace
+    # a dead worker's trial turns stale, and is retried, after the grace; without
+    # heartbeats (journal) only one no hplab worker entered does (`_fail_never_entered`)
+    if any(t.state == TrialState.RUNNING and (heartbeats or not run_by_hplab(t))
+           for t in trials):
+        return "wait"
     return "done"
 
 
@@ -120,22 +123,26 @@ def requeue_interrupted(study, trials, n_trials: int) -> bool:
 
 
 def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
-                 sequence: bool = False) -> tuple[str, list]:
+                 sequence: bool = False, retry=None) -> tuple[str, list]:
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read).
 
-    ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`).
+    ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`). ``retry``:
+    what queues a failed trial again without heartbeats (optuna's retry callback, as
+    heartbeats call it).
     """
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats)
-    if action == "done" and not heartbeats and _fail_dead_here(study, trials):
+    if action != "run" and not heartbeats and _fail_dead_here(study, trials):
         trials = study.get_trials(deepcopy=False)  # their slots are free again
         action = _decide(trials, n_trials, heartbeats)
     if action == "wait":
         # Stale trials matter only here. Before a "run", optuna's optimize fails them (and
         # queues their retries) itself, right before it creates the trial; and failing
         # one never raises the count (its retry takes its slot), so "run" stays "run".
+        # With heartbeats, a trial that never had one is stale too (`_WorkerCache`).
         optuna.storages.fail_stale_trials(study)
-        _fail_never_entered(study, trials, grace_period)
+        if not heartbeats:
+            _fail_never_entered(study, trials, grace_period, retry)
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats)
     if action == "run" and sequence and requeue_interrupted(study, trials, n_trials):
@@ -166,22 +173,23 @@ def _fail_dead_here(study, trials) -> bool:
     return closed
 
 
-def _fail_never_entered(study, trials, grace_period: float) -> None:
-    """Fail, and retry, RUNNING trials that no objective entered for ``grace_period``.
+def _fail_never_entered(study, trials, grace_period: float, retry=None) -> None:
+    """Without heartbeats (journal), fail, and queue again with ``retry``, RUNNING trials
+    that no objective entered for ``grace_period``.
 
-    A worker that died between optuna creating its trial and the objective's first line
-    left no heartbeat, and optuna counts only trials with one as stale; such a trial
-    would hold its slot forever. The objective stores the trial's record before the
-    claim lock is released, so under the lock a trial without one is dead (or was asked
-    by another Optuna client: the grace spares those a while). Done as
-    ``fail_stale_trials`` does it.
+    A worker that died between optuna creating its trial and the objective's first line,
+    or another Optuna client that asked a trial and never told it, left a trial no one
+    closes: it held its slot forever, the study never done. The objective stores the
+    trial's record before the claim lock is released, so under the lock a trial without
+    one is dead (or asked by a client still working on it: the grace spares those a
+    while), as with heartbeats (`_WorkerCache`). Done as ``fail_stale_trials`` does it.
     """
     storage = study._storage
     if not judges_stale(storage):  # its creator may have been as cut off as this worker
         return
     cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     for t in trials:
-        if (t.state != TrialState.RUNNING or trial_info(t) or t.datetime_start is None
+        if (t.state != TrialState.RUNNING or run_by_hplab(t) or t.datetime_start is None
                 or t.datetime_start > cutoff):
             continue
         try:
@@ -189,9 +197,8 @@ def _fail_never_entered(study, trials, grace_period: float) -> None:
                 continue
         except optuna.exceptions.UpdateFinishedTrialError:
             continue  # it finished meanwhile
-        callback = storage.get_heartbeat_stale_trial_callback()
-        if callback is not None:
-            callback(study, storage.get_trial(t._trial_id))
+        if retry is not None:
+            retry(study, storage.get_trial(t._trial_id))
 
 
 def taken_over(study, trial) -> bool:
@@ -308,6 +315,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                 raise SpecError(f"study {spec.name!r} in {where.masked}: {differs}")
         # a claim held longer than a trial may go without a heartbeat is a dead one
         lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
+        # what heartbeats queue a stale trial again with; a journal's stuck trials too
+        retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=spec.max_retry)
         interrupts = HeldInterrupts()
 
         def on_enter(trial):
@@ -340,7 +349,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                 try:
                     action, trials = _next_action(
                         study, stored_n_trials(study, spec.n_trials), heartbeats,
-                        spec.grace_period, sequence=walks_sequence(spec.sampler))
+                        spec.grace_period, sequence=walks_sequence(spec.sampler),
+                        retry=retry)
                     if on_trial is not None:
                         on_trial(trials)
                     if action == "run":

@@ -84,3 +84,28 @@ def test_a_trial_copied_while_it_ran_is_retried_not_waited_for(spec_file, tmp_pa
     out = json.loads(proc.stdout)
     assert (out["n_finished"], out["n_retried"], out["n_running"]) == (2, 1, 0)
     assert _states("cp", f"sqlite:///{tmp_path / 'c.db'}") == ["COMPLETE", "FAIL", "COMPLETE"]
+
+
+@pytest.mark.parametrize("storage", ["x.log", "x.db"])
+def test_a_trial_another_client_asked_and_left_is_failed_and_retried(spec_file, tmp_path,
+                                                                     capsys, storage):
+    # QA: on a journal, a trial plain Optuna asked and never told held its slot forever:
+    # "1 trial still running in another worker ... `hplab study worker` on that machine
+    # closes its trial", which closes nothing. It is failed after the grace and its slot
+    # run again, as on SQLite; neither says a worker stopped sending heartbeats
+    spec = spec_file("left", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
+                     grace_period=2)
+    path = tmp_path / storage
+    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
+    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    with study._registry.quiet_optuna():
+        asked = optuna.load_study(study_name="left", storage=url).ask()  # and never told
+    code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", path,
+                              "--json", "--no-report"], capsys)
+    assert code == 0, err
+    out = json.loads(out)
+    assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
+    assert _states("left", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
+    assert [(p["number"], p["reason"]) for p in out["problems"]] == [(
+        asked.number, "another Optuna client started it and never told its end; a new trial "
+        "ran its slot")]
