@@ -250,10 +250,13 @@ class Objective:
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec
-        # optuna only warns of an enqueued value outside the space, and trains it. The
-        # values are optuna's own copy, read when it made the trial (private, but a
-        # storage read here would cost every trial a query)
-        outside = outside_space(spec.space, getattr(trial, "_fixed_params", None) or {})
+        # optuna only warns of an enqueued value outside the space, and trains it; a trial
+        # queued with its parameters already set (optuna's retry of a trial another client
+        # asked with distributions of its own, an add_trial of a WAITING one) it trains
+        # without a word. The values are optuna's own copies, read when it made the trial
+        # (private, but a storage read here would cost every trial a query)
+        preset = {**trial.params, **(getattr(trial, "_fixed_params", None) or {})}
+        outside = outside_space(spec.space, preset)
         if outside:
             self._write_record(trial, {"status": "error", "reason": outside})
             raise TrialFailed(outside)
@@ -323,9 +326,10 @@ class Objective:
 
 
 def outside_space(space, params: dict) -> str | None:
-    """Why enqueued ``params`` do not fit the spec's ``space``: each value outside a range
-    or not among the choices (None if all fit). Names the space does not search are left
-    alone: optuna never asks for them."""
+    """Why ``params`` given to a trial before it ran (enqueued, or set on a WAITING trial)
+    do not fit the spec's ``space``: each value outside a range or not among the choices
+    (None if all fit). Names the space does not search are left alone: optuna never asks
+    for them."""
     why = []
     for name, value in params.items():
         # width_i exists only in a per-layer space; elsewhere optuna never asks for it

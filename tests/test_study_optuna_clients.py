@@ -109,3 +109,41 @@ def test_a_trial_another_client_asked_and_left_is_failed_and_retried(spec_file, 
     assert [(p["number"], p["reason"]) for p in out["problems"]] == [(
         asked.number, "another Optuna client started it and never told its end; a new trial "
         "ran its slot")]
+
+
+@pytest.mark.parametrize("storage", ["v.db", "v.log"])
+def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, tmp_path,
+                                                                     capsys, storage):
+    # QA: a trial another client asked with its own distributions and left is retried by
+    # optuna with its parameters and distributions (hplab trained lr 34.9 where the spec
+    # allows 0.05..2), and an add_trial of a WAITING trial trained lr 50 too: enqueued, the
+    # same point failed without training, its reason naming the value
+    from optuna.distributions import FloatDistribution, IntDistribution
+
+    spec = spec_file("pts", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
+                     grace_period=2)
+    path = tmp_path / storage
+    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
+    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    with study._registry.quiet_optuna():
+        s = optuna.load_study(study_name="pts", storage=url)
+        asked = s.ask({"lr": FloatDistribution(10, 100, log=True),
+                       "width": IntDistribution(20, 30)})  # and never told
+        s.add_trial(optuna.create_trial(
+            state=optuna.trial.TrialState.WAITING, params={"lr": 50.0, "width": 4},
+            distributions={"lr": FloatDistribution(0.001, 100, log=True),
+                           "width": IntDistribution(1, 64)}))
+    code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", path,
+                              "--json", "--no-report"], capsys)
+    assert code == 0, err
+    lr, width = asked.params["lr"], asked.params["width"]
+    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] == [
+        (2, "retried", "another Optuna client started it and never told its end; a new "
+                       "trial ran its slot"),
+        (3, "error", "lr 50.0 is outside the spec's space 0.05..2"),
+        (4, "error", f"lr {lr!r} is outside the spec's space 0.05..2; width {width!r} is "
+                     "outside the spec's space 2..6")]
+    trials = optuna.load_study(study_name="pts", storage=url).get_trials()
+    assert trials[4].system_attrs["retry_history"] == [2]
+    assert [t.state.name for t in trials[3:]] == ["FAIL", "FAIL"]
+    assert all("epochs" not in study.trial_info(t) for t in trials[3:])  # never trained
