@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 import os
-import re
 import socket
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_im
 from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_record
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
+from ._space_check import outside_space
 from ._spec_data import check_binary
 from ._storage_errors import storage_failure, study_deleted
 from ._train_run import train_run, val_scores
@@ -323,34 +322,6 @@ class Objective:
             self._write_record(trial, record)
             raise optuna.TrialPruned("training diverged")
         return self._values(trial, record, [float(known.get(m, math.nan)) for m in spec.metrics])
-
-
-def outside_space(space, params: dict) -> str | None:
-    """Why ``params`` given to a trial before it ran (enqueued, or set on a WAITING trial)
-    do not fit the spec's ``space``: each value outside a range or not among the choices
-    (None if all fit). Names the space does not search are left alone: optuna never asks
-    for them."""
-    why = []
-    for name, value in params.items():
-        # width_i exists only in a per-layer space; elsewhere optuna never asks for it
-        layer = re.fullmatch(r"width_\d+", name) and space.per_layer
-        p = space.get("width" if layer else name)
-        if p is None or (p.name == "width" and space.per_layer and not layer):
-            continue
-        if p.kind == "categorical":
-            if value not in p.choices:
-                why.append(f"{name} {value!r} is outside the spec's space "
-                           f"({', '.join(map(repr, p.choices))})")
-        elif (not isinstance(value, numbers.Real) or isinstance(value, bool)
-              or not p.low <= value <= p.high):
-            why.append(f"{name} {value!r} is outside the spec's space {p.low:g}..{p.high:g}")
-        elif p.kind == "int" or p.step:
-            step = p.step or 1  # optuna rounds an off-grid value down, and warns only
-            if not math.isclose((value - p.low) / step, round((value - p.low) / step)):
-                what = "a whole number" if p.kind == "int" and step == 1 else \
-                    f"on the spec's grid {p.low:g}, {p.low + step:g}..."
-                why.append(f"{name} {value!r} is not {what}")
-    return "; ".join(why) or None
 
 
 def _finite_dict(scores: dict) -> dict:

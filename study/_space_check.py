@@ -1,11 +1,15 @@
 """A spec's [space] and [fixed] checked together before any trial: every bound and
 choice, with everything else fixed, must make a valid :class:`nets.TrainConfig` (and, given
 the data, one that trains on it), so a bad value fails the spec, naming its key, not each
-trial that draws it."""
+trial that draws it. And a point given to a trial from outside (`outside_space`) checked
+against the space."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
+import re
 
 import nets
 
@@ -178,3 +182,31 @@ def _misfit(fixed: dict, max_epochs: float, fits) -> str:
         except (ValueError, TypeError):
             return f"fixed.{key}"
     return "fixed"
+
+
+def outside_space(space, params: dict) -> str | None:
+    """Why ``params`` given to a trial before it ran (enqueued, or set on a WAITING trial)
+    do not fit the spec's ``space``: each value outside a range or not among the choices
+    (None if all fit). Names the space does not search are left alone: optuna never asks
+    for them."""
+    why = []
+    for name, value in params.items():
+        # width_i exists only in a per-layer space; elsewhere optuna never asks for it
+        layer = re.fullmatch(r"width_\d+", name) and space.per_layer
+        p = space.get("width" if layer else name)
+        if p is None or (p.name == "width" and space.per_layer and not layer):
+            continue
+        if p.kind == "categorical":
+            if value not in p.choices:
+                why.append(f"{name} {value!r} is outside the spec's space "
+                           f"({', '.join(map(repr, p.choices))})")
+        elif (not isinstance(value, numbers.Real) or isinstance(value, bool)
+              or not p.low <= value <= p.high):
+            why.append(f"{name} {value!r} is outside the spec's space {p.low:g}..{p.high:g}")
+        elif p.kind == "int" or p.step:
+            step = p.step or 1  # optuna rounds an off-grid value down, and warns only
+            if not math.isclose((value - p.low) / step, round((value - p.low) / step)):
+                what = "a whole number" if p.kind == "int" and step == 1 else \
+                    f"on the spec's grid {p.low:g}, {p.low + step:g}..."
+                why.append(f"{name} {value!r} is not {what}")
+    return "; ".join(why) or None
