@@ -255,7 +255,7 @@ class Objective:
         # without a word. The values are optuna's own copies, read when it made the trial
         # (private, but a storage read here would cost every trial a query)
         preset = {**trial.params, **(getattr(trial, "_fixed_params", None) or {})}
-        outside = outside_space(spec.space, preset)
+        outside = outside_space(spec.space, preset, spec.fixed)
         if outside:
             self._write_record(trial, {"status": "error", "reason": outside})
             raise TrialFailed(outside)

@@ -184,17 +184,22 @@ def _misfit(fixed: dict, max_epochs: float, fits) -> str:
     return "fixed"
 
 
-def outside_space(space, params: dict) -> str | None:
+def outside_space(space, params: dict, fixed: dict | None = None) -> str | None:
     """Why ``params`` given to a trial before it ran (enqueued, or set on a WAITING trial)
-    do not fit the spec's ``space``: each value outside a range or not among the choices
-    (None if all fit). Names the space does not search are left alone: optuna never asks
-    for them."""
+    do not fit the spec's ``space``: each value outside a range or not among the choices,
+    each name the space does not search (None if all fit). ``fixed``: the spec's [fixed],
+    named where a point sets one of its keys.
+
+    Optuna never asks for a name the space does not search: such a key (a typo, a [fixed]
+    key) was dropped without a word, the trial trained with a sampled value in its place.
+    """
     why = []
     for name, value in params.items():
-        # width_i exists only in a per-layer space; elsewhere optuna never asks for it
+        # width_i exists only in a per-layer space, width only in a shared one
         layer = re.fullmatch(r"width_\d+", name) and space.per_layer
         p = space.get("width" if layer else name)
         if p is None or (p.name == "width" and space.per_layer and not layer):
+            why.append(_not_searched(space, name, fixed or {}))
             continue
         if p.kind == "categorical":
             if value not in p.choices:
@@ -210,3 +215,12 @@ def outside_space(space, params: dict) -> str | None:
                     f"on the spec's grid {p.low:g}, {p.low + step:g}..."
                 why.append(f"{name} {value!r} is not {what}")
     return "; ".join(why) or None
+
+
+def _not_searched(space, name: str, fixed: dict) -> str:
+    """Why a point's ``name`` is no parameter the trials have."""
+    if name == "width" and space.per_layer:
+        return "width is searched per layer: give width_0, width_1..."
+    if name in fixed:
+        return f"{name} is not searched: the spec's [fixed] sets it to {fixed[name]!r}"
+    return f"{name} is not searched by the spec (its [space]: {', '.join(space.names())})"

@@ -188,8 +188,8 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "relu"})
     # a width that is no whole number (optuna rounded 7.9 down to 7, and warned only)
     s.enqueue_trial({"lr": 0.5, "width": 4.5, "activation": "tanh"})
-    # width_0 is no name of this shared-width space: optuna never asks for it
-    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh", "width_0": 99})
+    # inside the space (a name it does not search fails: test_study_optuna_clients.py)
+    s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh"})
     # a process of its own: optuna's warnings on stderr, as a user sees them
     proc = hplab_cli("study", "worker", "--study", "enq", "--storage", db, "--json",
                      cwd=tmp_path)

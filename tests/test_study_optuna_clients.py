@@ -147,3 +147,35 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, t
     assert trials[4].system_attrs["retry_history"] == [2]
     assert [t.state.name for t in trials[3:]] == ["FAIL", "FAIL"]
     assert all("epochs" not in study.trial_info(t) for t in trials[3:])  # never trained
+
+
+@pytest.mark.parametrize("storage", ["k.db", "k.log"])
+def test_enqueued_names_the_space_does_not_search_fail_and_say_why(spec_file, tmp_path,
+                                                                   capsys, storage):
+    # QA: a typo, a [fixed] key or another name in an enqueued point was dropped without a
+    # word, and the trial trained with a sampled (or the fixed) value in its place
+    spec = spec_file("keys", n_trials=2, pruner="none", max_epochs=8)
+    path = tmp_path / storage
+    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
+    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    with study._registry.quiet_optuna():
+        s = optuna.load_study(study_name="keys", storage=url)
+        for point in ({"lr": 0.5, "width": 3, "activaton": "sigmoid"},
+                      {"lr": 0.5, "width": 3, "batch_size": 4},
+                      {"learning_rate": 0.5, "width": 3},
+                      {"lr": 0.5, "width_0": 3},  # a per-layer name; this space shares one
+                      {"lr": 0.5, "width": 3}):
+            s.enqueue_trial(point)
+    code, out, err = run_cli(["study", "run", spec, "--storage", path, "--json",
+                              "--no-report"], capsys)
+    assert code == 0, err
+    space = "(its [space]: lr, width)"
+    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] == [
+        (2, "error", f"activaton is not searched by the spec {space}"),
+        (3, "error", "batch_size is not searched: the spec's [fixed] sets it to 2"),
+        (4, "error", f"learning_rate is not searched by the spec {space}"),
+        (5, "error", f"width_0 is not searched by the spec {space}")]
+    trials = optuna.load_study(study_name="keys", storage=url).get_trials()
+    assert [t.state.name for t in trials[2:]] == ["FAIL"] * 4 + ["COMPLETE"]
+    assert [t.params for t in trials[2:6]] == [{}] * 4  # never trained
+    assert trials[6].params == {"lr": 0.5, "width": 3}
