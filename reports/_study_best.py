@@ -176,13 +176,16 @@ def set_aside(staged: Path) -> Path:
     return staged.with_name(staged.name.replace(".tmp-", ".old-", 1))
 
 
-def add_outside_best(rep, number: int, best, *, why: str = "") -> None:
-    """A best trial hplab did not run (added by hand): how it trained is not known, and a
-    retrain would guess, so its parameters are shown and nothing is retrained. ``why``:
-    how it was chosen, put first (several objectives)."""
-    rep.add_section(f"Best trial: #{number}", _first(why) + "It was added to the study from "
-                    "outside hplab, with no record of how it trained, so it is not retrained "
-                    "and no model is saved.")
+def add_outside_best(rep, number: int, best, *, why: str = "", copied: bool = False) -> None:
+    """A best trial hplab did not run in this study (added by hand, or ``copied`` from
+    another study: ``add_trials``): how it trained is not known, and a retrain would guess
+    (or train it with this study's spec and seed), so its parameters are shown and
+    nothing is retrained. ``why``: how it was chosen, put first (several objectives)."""
+    rep.add_section(f"Best trial: #{number}", _first(why) + (
+        "It was copied from another study (its record names the study hplab ran it in), "
+        "which trained it with that study's spec and seed" if copied else
+        "It was added to the study from outside hplab, with no record of how it trained")
+        + ", so it is not retrained and no model is saved.")
     _add_params(rep, best)
 
 

@@ -14,20 +14,22 @@ import pandas as pd
 from study import retried_numbers, trial_info, trial_times
 
 
-def _status(t) -> str:
-    """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted..."""
-    status = trial_info(t).get("status")
+def _status(t, flat: bool = True) -> str:
+    """hplab's outcome of a trial: complete, pruned, diverged, error, interrupted...
+    (``flat``: as in `study.trial_info`)"""
+    status = trial_info(t, flat=flat).get("status")
     if t.state.name == "FAIL":
         return status if status in ("error", "interrupted") else "fail"
     return "diverged" if status == "diverged" else t.state.name.lower()
 
 
-def trials_frame(trials, metrics=()) -> pd.DataFrame:
+def trials_frame(trials, metrics=(), *, flat: bool = True) -> pd.DataFrame:
     """One row per trial: number, state, hplab status, values, params, worker, times,
     and the ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
+    ``flat``: the study may hold the flat layout of earlier versions (`study.flat_layout`).
     """
     # optuna's retry callback marks a retry with the number of the trial it replaces (its
     # retried_trial_number reads it, but is experimental: a warning per call)
@@ -36,9 +38,9 @@ def trials_frame(trials, metrics=()) -> pd.DataFrame:
     times = trial_times(trials)  # UTC: the same in every time zone
     rows = []
     for t in trials:
-        info = trial_info(t)
+        info = trial_info(t, flat=flat)
         row = {"number": t.number, "state": t.state.name.lower(),
-               "status": _status(t),
+               "status": _status(t, flat),
                "worker": info.get("worker", "?"),
                "start": times[t.number][0], "complete": times[t.number][1],
                "epochs": info.get("epochs"),
@@ -68,14 +70,16 @@ def history_frame(trials, maximize: bool) -> pd.DataFrame:
     return frame.assign(best=best)
 
 
-def state_counts_frame(trials) -> pd.DataFrame:
-    """Trials per outcome: complete, pruned, diverged, error, retried, interrupted."""
+def state_counts_frame(trials, *, flat: bool = True) -> pd.DataFrame:
+    """Trials per outcome: complete, pruned, diverged, error, retried, interrupted
+    (``flat`` as in `trials_frame`)."""
     retried = retried_numbers(trials)
     labels = []
     for t in trials:
         if t.number in retried:
             labels.append("retried (worker died)")
-        elif (status := trial_info(t).get("status")) in ("diverged", "error", "interrupted"):
+        elif (status := trial_info(t, flat=flat).get("status")) in (
+                "diverged", "error", "interrupted"):
             labels.append(status)
         else:
             labels.append(t.state.name.lower())
@@ -261,11 +265,12 @@ def _fmt(v) -> str:
     return f"{v:.3g}" if not v.is_integer() else f"{int(v)}"
 
 
-def intermediate_frame(trials, checkpoint: float = 1.0) -> pd.DataFrame:
-    """Every reported checkpoint value: trial, epoch, value, and the trial's outcome."""
+def intermediate_frame(trials, checkpoint: float = 1.0, *, flat: bool = True) -> pd.DataFrame:
+    """Every reported checkpoint value: trial, epoch, value, and the trial's outcome
+    (``flat`` as in `trials_frame`)."""
     rows = []
     for t in trials:
-        status = _status(t)
+        status = _status(t, flat)
         for step, value in sorted(t.intermediate_values.items()):
             if value is not None and math.isfinite(value):
                 rows.append({"number": t.number, "epoch": step * checkpoint,
@@ -273,13 +278,13 @@ def intermediate_frame(trials, checkpoint: float = 1.0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["number", "epoch", "value", "status"])
 
 
-def timeline_frame(trials) -> pd.DataFrame:
+def timeline_frame(trials, *, flat: bool = True) -> pd.DataFrame:
     """Start and end (seconds since the first start) of each trial, by worker lane.
 
     A trial whose worker died was closed by another process, maybe days later (a resume):
     its end is estimated (``end_known`` False), not the time its death was noticed: from
     the checkpoints it reported at the complete trials' pace, or (no reports: pruner none)
-    as long as a typical complete trial.
+    as long as a typical complete trial. ``flat`` as in `trials_frame`.
     """
     times = trial_times(trials)  # UTC: a daylight-saving change shifts no trial
     started = [t for t in trials if times[t.number][0] is not None]
@@ -288,7 +293,7 @@ def timeline_frame(trials) -> pd.DataFrame:
                                      "end_known"])
     t0 = min(times[t.number][0] for t in started)
     last = max(times[t.number][1] or times[t.number][0] for t in started)
-    worker = {t.number: trial_info(t).get("worker", "?") for t in started}
+    worker = {t.number: trial_info(t, flat=flat).get("worker", "?") for t in started}
     workers = sorted(set(worker.values()))
     pace, typical = _pace(started, times)
     rows = []
@@ -296,20 +301,20 @@ def timeline_frame(trials) -> pd.DataFrame:
         began, ended = times[t.number]
         start = (began - t0).total_seconds()
         end = ((ended or last) - t0).total_seconds()
-        known = not _died(t)
+        known = not _died(t, flat)
         if not known:
             reports = len(t.intermediate_values)
             end = min(end, start + (reports * pace if reports and pace else typical))
         rows.append({"number": t.number, "worker": worker[t.number],
                      "lane": workers.index(worker[t.number]), "start": start, "end": end,
-                     "status": _status(t), "end_known": known})
+                     "status": _status(t, flat), "end_known": known})
     return pd.DataFrame(rows)
 
 
-def _died(t) -> bool:
+def _died(t, flat: bool) -> bool:
     """Closed by another process: its worker died (no heartbeat, or gone from this
     machine) before it recorded an end of its own."""
-    info = trial_info(t)
+    info = trial_info(t, flat=flat)
     return t.state.name == "FAIL" and ("status" not in info or str(
         info.get("reason", "")).startswith("its worker"))
 

@@ -93,9 +93,11 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
 
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
+    created = s.user_attrs.get(hs.CREATED_ATTR)
+    flat = hs.flat_layout(created)  # other programs' user attributes are not hplab's
     # RUNNING trials of a worker of this machine that has ended are left over, not live
     summary["n_left"] = sum(t.state.name == "RUNNING" and hs.worker_gone(
-        hs.trial_info(t).get("worker")) for t in trials)
+        hs.trial_info(t, flat=flat).get("worker")) for t in trials)
     out = Path(out) if out else study_report_folder(name, where, summary["created"])
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
@@ -116,7 +118,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
                      "below gives the reason each one stopped; if they diverged, lower the "
                      "learning-rate range.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
-        rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials),
+        rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials, flat=flat),
                        caption=OUTCOMES_CAPTION)
     if complete:
         rep.add_figure("history", partial(sw.draw_history, metric=metric),
@@ -132,13 +134,13 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
     add_what_mattered(rep, s, spec, table, metric, maximize)
-    inter = sd.intermediate_frame(trials, spec.checkpoint)
+    inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
                        f"it. Curves that end early (x) were stopped: {pruned_why(spec)}")
-    timeline = sd.timeline_frame(trials)
+    timeline = sd.timeline_frame(trials, flat=flat)
     if not timeline.empty:
         rep.add_section("Workers")
         rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
@@ -160,10 +162,10 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     # was left empty); its staged files are removed first, below
     with removed_if_left_empty(out, "report_files"):
         try:
-            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged)
+            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged, created)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                                       summary["best_trial"])
+                                       summary["best_trial"], flat)
             # the stored table itself: the provenance's lines are read, this file is run
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
@@ -205,11 +207,11 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best) -> None:
+                               best, flat) -> None:
     """The table of all trials (``best`` first) and how the study ran."""
     import study as hs
 
-    frame = sd.trials_frame(trials, spec.metrics)
+    frame = sd.trials_frame(trials, spec.metrics, flat=flat)
     rep.add_section("All trials")
     table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
@@ -236,17 +238,20 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 "Time with a trial running": busy_time(timeline)})
 
 
-def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path) -> tuple[bool, bool]:
+def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
+                    created) -> tuple[bool, bool]:
     """The best trial retrained (its model saved in ``staged``) and shown; a failure of
     either is said, not raised (the search's own figures stand without it), and which of
     the two failed. Whether a model was saved, and whether the earlier best_model/ stays
-    (the retrain failed, and it holds this same trial's model)."""
+    (the retrain failed, and it holds this same trial's model). ``created``: the study's
+    stamp, which the records of its own trials name."""
     import study as hs
 
     best = s.trials[summary["best_trial"]]
     why = why_best(spec, summary)
-    if not hs.run_by_hplab(best):
-        add_outside_best(rep, summary["best_trial"], best, why=why)
+    if not hs.run_by_hplab(best, created):  # by hand, another program, another study
+        add_outside_best(rep, summary["best_trial"], best, why=why,
+                         copied=hs.copied_from_another_study(best, created))
         return False, False
     try:
         done = retrain_best(spec, s, summary, out, staged)

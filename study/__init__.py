@@ -23,7 +23,16 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
-from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
+from ._record import (
+    CREATED_ATTR,
+    RECORD_ATTR,
+    SPARE_RECORD_ATTR,
+    copied_from_another_study,
+    flat_layout,
+    run_by_hplab,
+    trial_info,
+    trial_status,
+)
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
 from ._run_data import data_differs
@@ -54,7 +63,6 @@ from ._trial_times import trial_times
 from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
-    CREATED_ATTR,
     RESUMED_ATTR,
     SPEC_ATTR,
     HeldInterrupts,
@@ -82,7 +90,7 @@ __all__ = [
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
-    "trial_info", "trial_times",
+    "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -15,11 +15,12 @@ import optuna
 import nets
 
 from ._errors import SpecError, StorageError
+from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint
 from ._spec import StudySpec, load_spec, parse_spec, stored_budget
 from ._spec_diff import differences, first_difference
 from ._storage import StorageURL, open_storage, release, resolve_storage
-from ._worker import CREATED_ATTR, SPEC_ATTR, quiet_optuna
+from ._worker import SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
 # how long a run or worker that finds a study without a spec (and without trials) waits for

@@ -38,7 +38,16 @@ from nets import finite_float
 from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
-from ._record import INTERRUPTED, ORPHANED, RECORD_ATTR, ParentDied, error_record
+from ._record import (
+    CREATED_ATTR,
+    INTERRUPTED,
+    ORPHANED,
+    RECORD_ATTR,
+    STUDY_KEY,
+    ParentDied,
+    error_record,
+    record_attr,
+)
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
 from ._space_check import outside_space
@@ -186,8 +195,11 @@ class Objective:
         self.stop_on_storage_failure = stop_on_storage_failure
         self.on_enter, self.on_start = on_enter, on_start
         self.on_end, self.on_sampled = on_end, on_sampled
-        # in every write of a trial's record: who runs it, from its start on
+        # in every write of a trial's record: who runs it, from its start on, and in
+        # which study (its stamp, read at its first trial)
         self.owner = {"worker": worker_id(), "run": run_id}
+        self._study: str | None = None
+        self._attr = RECORD_ATTR  # the trial's record attribute (`record_attr`)
         self.trial: optuna.Trial | None = None  # the trial entered last
         self.interrupted: KeyboardInterrupt | None = None  # ... and the interrupt it got
         check_binary(spec, dataset)
@@ -211,9 +223,15 @@ class Objective:
                                    self.trial.study.study_name)))
 
     def _call(self, trial: optuna.Trial):
+        # an enqueued point's own ``record`` is kept (read off optuna's copy of the trial)
+        self._attr = record_attr(trial)
         try:
             if self.on_enter is not None:
                 self.on_enter(trial)
+            if self._study != trial.study.study_name:  # read once per study it runs in
+                # names the study in the record: add_trials copies another study's trial
+                self._study = trial.study.study_name
+                self.owner[STUDY_KEY] = trial.study.user_attrs.get(CREATED_ATTR)
             # who runs it, stored before on_start releases the claim lock: a worker
             # deciding its next claim never sees a live trial without a record
             self._write_record(trial, {})
@@ -245,7 +263,7 @@ class Objective:
 
     def _write_record(self, trial: optuna.Trial, record: dict) -> None:
         # one attribute, overwritten at the end: a finished trial stores a single record
-        trial.set_user_attr(RECORD_ATTR, {**self.owner, **record})
+        trial.set_user_attr(self._attr, {**self.owner, **record})
 
     def _run(self, trial: optuna.Trial):
         spec = self.spec

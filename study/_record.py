@@ -1,15 +1,27 @@
 """What hplab stores on a trial: one user attribute, ``record``.
 
 Every user attribute write is its own storage transaction (about 2 ms on SQLite), so a
-trial writes ``record`` twice: when it starts, ``worker`` and ``run`` (who runs it, so an
-interrupted run finds its trials), and when it ends, the same keys plus ``status``,
-``reason``, ``epochs``, scores, ``history``... Studies stored by earlier versions kept
-every key as its own attribute; :func:`trial_info` reads both layouts.
+trial writes ``record`` twice: when it starts, ``worker``, ``run`` (who runs it, so an
+interrupted run finds its trials) and ``study_created`` (the study it runs in), and when
+it ends, the same keys plus ``status``, ``reason``, ``epochs``, scores, ``history``...
+
+A trial that came with a ``record`` of its own (a point another program enqueued with
+that user attribute) keeps it: hplab's record goes to ``hplab_record`` instead. Studies
+stored by earlier versions kept every key as its own attribute (the flat layout); that
+is read only in studies made before hplab stamped its studies (``hplab_created``): in one
+made since, such attributes are another program's.
 """
 
 from __future__ import annotations
 
 RECORD_ATTR = "record"
+#: where the record goes when the trial's ``record`` attribute is another program's
+SPARE_RECORD_ATTR = "hplab_record"
+#: study user attribute: when hplab created the study, with a random tag (a copy keeps
+#: it; a study deleted and run again under its name gets another). Every record names it
+#: under ``STUDY_KEY``: a trial added from another study (``add_trials``) is not this one's
+CREATED_ATTR = "hplab_created"
+STUDY_KEY = "study_created"
 INTERRUPTED = {"status": "interrupted", "reason": "its run was stopped (Ctrl-C, SIGTERM or SIGHUP)"}
 #: A pool worker's trial when the process that started the pool died (kill -9, the OOM
 #: killer): the kernel's death signal, not the user, stopped it.
@@ -25,22 +37,80 @@ def error_record(exc: Exception) -> dict:
     return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
-def trial_info(trial) -> dict:
-    """A trial's stored keys in one flat dict (``status``, ``worker``, ``epochs``...)."""
-    # copies: with get_trials(deepcopy=False) these are the storage cache's own dicts
+def _hplabs(value) -> bool:
+    # every record hplab writes names its worker (from the trial's first write on), or at
+    # least the status its worker closed it with (when a failing storage lost the first)
+    return isinstance(value, dict) and ("worker" in value or "status" in value)
+
+
+def record_attr(trial) -> str:
+    """The user attribute that holds (or will hold) ``trial``'s record: ``record``,
+    unless another program's value is there."""
     attrs = trial.user_attrs
-    if not isinstance(attrs.get(RECORD_ATTR), dict):
-        # the earlier flat layout, nothing stored yet, or another program's own ``record``
-        return dict(attrs)
-    return {**{k: v for k, v in attrs.items() if k != RECORD_ATTR}, **attrs[RECORD_ATTR]}
+    if _hplabs(attrs.get(SPARE_RECORD_ATTR)):
+        return SPARE_RECORD_ATTR
+    taken = RECORD_ATTR in attrs and not _hplabs(attrs[RECORD_ATTR])
+    return SPARE_RECORD_ATTR if taken else RECORD_ATTR
 
 
-def run_by_hplab(trial) -> bool:
-    """Whether hplab's objective ran the trial: it records the worker on entering one (a
-    trial added by hand or by another program has no such record)."""
-    return "worker" in trial_info(trial)
+def flat_layout(study_created) -> bool:
+    """Whether trials of a study stamped ``study_created`` (its `CREATED_ATTR`, None if
+    it has none) may keep the flat layout: only a study made before hplab stamped them."""
+    return not isinstance(study_created, str)
 
 
-def trial_status(trial) -> str | None:
+def hplab_record(trial) -> dict | None:
+    """``trial``'s record as stored (not a copy), or None: nothing stored yet, another
+    program's trial, or the flat layout."""
+    value = trial.user_attrs.get(record_attr(trial))
+    return value if _hplabs(value) else None
+
+
+def trial_info(trial, *, flat: bool = True) -> dict:
+    """A trial's stored keys in one flat dict (``status``, ``worker``, ``epochs``...).
+
+    ``flat``: where the trial has no record, read its user attributes as the flat layout
+    of earlier versions (`flat_layout` of its study); False: it has nothing of hplab's.
+    """
+    # copies: with get_trials(deepcopy=False) these are the storage cache's own dicts
+    record = hplab_record(trial)
+    if record is not None:
+        return dict(record)
+    return dict(trial.user_attrs) if flat else {}
+
+
+def other_attrs(trial) -> dict:
+    """``trial``'s user attributes besides hplab's record (another program's)."""
+    return {k: v for k, v in trial.user_attrs.items()
+            if not (k in (RECORD_ATTR, SPARE_RECORD_ATTR) and _hplabs(v))}
+
+
+#: `run_by_hplab`'s default: no study named, any record of hplab's counts
+ANY_STUDY = object()
+
+
+def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
+    """Whether hplab's objective ran the trial: it records the worker on entering a trial
+    (a trial added by hand or by another program has no such record), and the study it
+    runs in. ``study_created``: ran in the study stamped so (its `CREATED_ATTR`; None: a
+    study without one), not in another one a trial was copied from (``add_trials``);
+    left out, in any study (a copy of hplab's trial counts), and flat-layout user
+    attributes count too."""
+    if study_created is ANY_STUDY:
+        return "worker" in trial_info(trial)
+    info = trial_info(trial, flat=flat_layout(study_created))
+    if "worker" not in info:
+        return False
+    # a record without the key: written before records named their study
+    return info.get(STUDY_KEY, study_created) == study_created
+
+
+def copied_from_another_study(trial, study_created=None) -> bool:
+    """Whether ``trial`` holds a record hplab wrote in another study (it was copied)."""
+    info = trial_info(trial, flat=flat_layout(study_created))
+    return "worker" in info and not run_by_hplab(trial, study_created)
+
+
+def trial_status(trial, *, flat: bool = True) -> str | None:
     """The ``status`` hplab recorded (converged, pruned, diverged, error, interrupted...)."""
-    return trial_info(trial).get("status")
+    return trial_info(trial, flat=flat).get("status")

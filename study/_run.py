@@ -22,7 +22,7 @@ import data
 
 from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
-from ._record import INTERRUPTED, RECORD_ATTR, trial_info
+from ._record import INTERRUPTED, record_attr, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
@@ -62,7 +62,7 @@ def close_interrupted(storage, study, run_id: str) -> int:
         if info.get("run") != run_id:
             continue
         try:
-            storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, {**info, **INTERRUPTED})
+            storage.set_trial_user_attr(t._trial_id, record_attr(t), {**info, **INTERRUPTED})
             storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
             closed += 1
         except optuna.exceptions.UpdateFinishedTrialError:

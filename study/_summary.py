@@ -16,7 +16,15 @@ import nets
 
 from ._errors import StorageError
 from ._folders import result_file
-from ._record import run_by_hplab, trial_info, trial_status
+from ._record import (
+    CREATED_ATTR,
+    flat_layout,
+    hplab_record,
+    other_attrs,
+    run_by_hplab,
+    trial_info,
+    trial_status,
+)
 from ._spec import study_default
 from ._storage import (
     StorageURL,
@@ -27,20 +35,22 @@ from ._storage import (
 from ._storage_errors import storage_errors
 from ._storage_files import storage_kind
 from ._trial_times import trial_times
-from ._worker import CREATED_ATTR, SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def state_counts(trials) -> dict:
+def state_counts(trials, *, flat: bool = True) -> dict:
     """Trials by optuna state, plus hplab's reasons (diverged, error, retried, interrupted).
 
     ``n_finished`` is what the study-wide ``n_trials`` counts: finished trials less the
-    retried and the interrupted ones.
+    retried and the interrupted ones. ``flat``: the study may hold the flat layout of
+    earlier versions (`flat_layout`); if not, other programs' user attributes are not
+    read as hplab's.
     """
     states = [t.state for t in trials]
-    status = [trial_status(t) for t in trials]
+    status = [trial_status(t, flat=flat) for t in trials]
     retried = retried_numbers(trials)
     active = sum(s in (TrialState.RUNNING, TrialState.WAITING) for s in states)
     return {
@@ -61,18 +71,19 @@ def state_counts(trials) -> dict:
     }
 
 
-def _problems(trials) -> list[dict]:
+def _problems(trials, created) -> list[dict]:
     """The trials to explain: diverged, failed by an error, interrupted, or retried (a
     worker that stopped sending heartbeats: counted as retried, so said as retried, even
     where its close as interrupted wrote the record)."""
     retried = retried_numbers(trials)
+    flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
     out = []
     for t in trials:
-        info = trial_info(t)
+        info = trial_info(t, flat=flat)
         status, reason = info.get("status"), info.get("reason")
         if t.number in retried:
             # no hplab worker ran one another Optuna client asked and left: failed unheard
-            who = ("its worker stopped sending heartbeats" if run_by_hplab(t) else
+            who = ("its worker stopped sending heartbeats" if run_by_hplab(t, created) else
                    "another Optuna client started it and never told its end")
             status, reason = "retried", (f"{who}; a new trial ran its slot"
                                          + (f" ({reason})" if reason else ""))
@@ -100,11 +111,12 @@ def _best(study, trials) -> dict:
                              for t in sorted(front, key=lambda t: t.number)]}
 
 
-def study_created(study: optuna.Study, trials) -> str | None:
+def study_created(study: optuna.Study, trials, attrs: dict | None = None) -> str | None:
     """Which study this is: when hplab created it; for a study made before hplab stored
     that, its first trial's start, in UTC as hplab's stamp is (optuna's naive local time
-    differed by the reading machine's zone); None before any trial."""
-    created = study.user_attrs.get(CREATED_ATTR)
+    differed by the reading machine's zone); None before any trial. ``attrs``: the study's
+    user attributes, if read already."""
+    created = (study.user_attrs if attrs is None else attrs).get(CREATED_ATTR)
     if isinstance(created, str):
         return created
     starts = [start for start, _ in trial_times(trials).values() if start is not None]
@@ -123,7 +135,9 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
-        raw = study.user_attrs.get(SPEC_ATTR)
+        attrs = study.user_attrs
+        flat = flat_layout(attrs.get(CREATED_ATTR))
+        raw = attrs.get(SPEC_ATTR)
         # not a table: a spec someone else wrote over; list shows the study without it
         s = raw.get("study") if isinstance(raw, dict) else None
         s = s if isinstance(s, dict) else {}
@@ -136,10 +150,10 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "directions": [d.name.lower() for d in study.directions],
             # a spec stored by an older hplab may leave a key out: its default then
             "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
-            **state_counts(trials),
+            **state_counts(trials, flat=flat),
             **_best(study, trials),
-            "problems": _problems(trials),
-            "created": study_created(study, trials),
+            "problems": _problems(trials, attrs.get(CREATED_ATTR)),
+            "created": study_created(study, trials, attrs),
             "report_path": None,
         }
     return out
@@ -213,11 +227,12 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)
             frame = study.trials_dataframe(multi_index=False)
+            flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
     finally:
         release(store)
     # nested dicts (imbalance_metrics) become columns of their own: key_subkey
-    info = pd.json_normalize([{k: v for k, v in trial_info(t).items() if k != "history"}
-                              for t in trials], sep="_").add_prefix("user_attrs_")
+    info = pd.json_normalize([_export_attrs(t, flat) for t in trials],
+                             sep="_").add_prefix("user_attrs_")
     # merged by number: a worker may add a trial between the two reads
     info.insert(0, "number", [t.number for t in trials])
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
@@ -240,6 +255,15 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     frame = frame.drop(columns=drop)
     # renamed in whole: an interrupted re-export keeps the earlier CSV
     return nets.write_csv(path, frame)
+
+
+def _export_attrs(trial, flat: bool) -> dict:
+    """The user attributes of ``trial`` as `export_csv` spreads them: hplab's record but
+    its history, over other programs' attributes (their own ``history`` too)."""
+    record = hplab_record(trial)
+    if record is None and flat:  # the flat layout: every attribute is hplab's
+        return {k: v for k, v in trial.user_attrs.items() if k != "history"}
+    return {**other_attrs(trial), **{k: v for k, v in (record or {}).items() if k != "history"}}
 
 
 def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:

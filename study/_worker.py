@@ -20,7 +20,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
-from ._record import RECORD_ATTR, run_by_hplab, trial_info, trial_status
+from ._record import record_attr, run_by_hplab, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import (
@@ -35,9 +35,6 @@ from ._worker_storage import ClaimLock, held_reads, judges_stale, worker_cache
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
 RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
-# ... when it was created, with a random tag: which study a report shows (a copy keeps it;
-# a study deleted and run again under its name gets another)
-CREATED_ATTR = "hplab_created"
 RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
 # what optuna's GridSampler stores on a trial: its point (a retry keeps them, as optuna's does)
 GRID_ATTRS = ("grid_id", "search_space")
@@ -163,7 +160,7 @@ def _fail_dead_here(study, trials) -> bool:
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
         try:
-            study._storage.set_trial_user_attr(t._trial_id, RECORD_ATTR, {
+            study._storage.set_trial_user_attr(t._trial_id, record_attr(t), {
                 **trial_info(t), "status": "interrupted",
                 "reason": f"its worker {worker} died (this storage has no heartbeats)"})
             study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
@@ -232,7 +229,7 @@ def close_stopped_trial(storage, where: StorageURL, entered, error) -> None:
         trial = storage.get_trial(trial_id)
         if trial.state != TrialState.RUNNING:
             return
-        storage.set_trial_user_attr(trial_id, RECORD_ATTR, {
+        storage.set_trial_user_attr(trial_id, record_attr(trial), {
             **trial_info(trial), "status": "interrupted",
             "reason": f"its storage failed ({failure_text(error, where)})"})
         storage.set_trial_state_values(trial_id, state=TrialState.FAIL)

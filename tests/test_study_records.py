@@ -1,0 +1,158 @@
+"""Which trials hplab takes as its own: those whose record it wrote in this very study."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import optuna
+import pandas as pd
+import pytest
+from cli_helpers import run_cli
+from optuna.distributions import FloatDistribution, IntDistribution
+
+import reports
+import study
+
+SPACE = {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}}
+DISTRIBUTIONS = {"lr": FloatDistribution(0.05, 2.0, log=True), "width": IntDistribution(2, 6)}
+
+
+def _run_tiny(spec_file, storage, name, **keys):
+    keys = {"n_trials": 2, "pruner": "none", "max_epochs": 8, **keys}
+    return study.run_study(study.load_spec(spec_file(name, **keys)), storage=str(storage),
+                           progress=False)
+
+
+def _load(storage, name):
+    if str(storage).endswith(".log"):
+        from optuna.storages import JournalStorage
+        from optuna.storages.journal import JournalFileBackend
+
+        return optuna.load_study(study_name=name,
+                                 storage=JournalStorage(JournalFileBackend(str(storage))))
+    return optuna.load_study(study_name=name, storage=f"sqlite:///{storage}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file", ["s.db", "s.log"])
+def test_trials_copied_from_another_study_are_not_retrained_as_its_own(
+        spec_file, tmp_path, parse_html, file):
+    # QA: new.add_trials(old.trials), optuna's warm start: the report "retrained" old's best
+    # trial with new's spec and seed, saved that as best_model and blamed the score gap
+    # on "different BLAS threads"
+    storage = tmp_path / file
+    _run_tiny(spec_file, storage, "old", n_trials=4)
+    _run_tiny(spec_file, storage, "new", n_trials=1, max_epochs=2, seed=1)
+    old, new = _load(storage, "old"), _load(storage, "new")
+    new.add_trials(old.trials)
+    best = new.best_trial.number
+    assert best >= 1 and new.best_value == old.best_value  # one of old's
+    out = tmp_path / "rep"
+    path = reports.study_report("new", storage=str(storage), out=out)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert (f"Best trial: #{best} It was copied from another study (its record names the "
+            "study hplab ran it in), which trained it with that study's spec and seed, so "
+            "it is not retrained and no model is saved.") in text
+    assert not (out / "best_model").exists()
+    assert "retrained run scored" not in text and "BLAS" not in text
+    created = new.user_attrs[study.CREATED_ATTR]
+    assert not study.run_by_hplab(new.best_trial, created)
+    assert study.copied_from_another_study(new.best_trial, created)
+    assert study.run_by_hplab(new.trials[0], created)  # its own, run in it
+    # in the study it ran in, the same trial is retrained as ever
+    path = reports.study_report("old", storage=str(storage), out=tmp_path / "old")
+    assert (tmp_path / "old" / "best_model" / "model.npz").is_file()
+    assert "Retrained from its configuration and seed [0, " in path.read_text()
+
+
+@pytest.mark.slow
+def test_another_programs_user_attributes_are_not_read_as_hplabs(spec_file, tmp_path,
+                                                                  capsys, parse_html):
+    # QA: a trial told by another client with user attributes worker/status/reason was
+    # "retrained" as the best one from a config filled with defaults, counted as an error
+    # under "0 failed", and export dropped its own "history"
+    db = tmp_path / "s.db"
+    _run_tiny(spec_file, db, "mix", space=SPACE)
+    s = _load(db, "mix")
+    t = s.ask(DISTRIBUTIONS)
+    for key, value in {"worker": "gpu-node-1", "status": "error", "reason": "my note",
+                       "history": [1, 2]}.items():
+        t.set_user_attr(key, value)
+    s.tell(t, 0.0001)
+    code, out, err = run_cli(["study", "show", "mix", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    shown = json.loads(out)
+    assert (shown["n_complete"], shown["n_error"], shown["problems"]) == (3, 0, [])
+    assert shown["best_trial"] == 2
+    code, out, err = run_cli(["study", "show", "mix", "--storage", db], capsys)
+    assert "(0 errors," in out and "my note" not in out, out
+    csv = tmp_path / "mix.csv"
+    assert run_cli(["study", "export", "mix", "--csv", csv, "--storage", db], capsys)[0] == 0
+    table = pd.read_csv(csv).set_index("number")
+    assert table.loc[2, "user_attrs_history"] == "[1, 2]"  # its own, kept
+    assert table.loc[2, "user_attrs_worker"] == "gpu-node-1"
+    assert table.loc[0, "user_attrs_status"] == "max_epochs"  # hplab's record, spread
+    out_dir = tmp_path / "rep"
+    path = reports.study_report("mix", storage=str(db), out=out_dir)
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert "Best trial: #2 It was added to the study from outside hplab" in text
+    assert not (out_dir / "best_model").exists()
+    trials = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert (trials.loc[2, "status"], trials.loc[2, "worker"]) == ("complete", "?")
+    outcomes = pd.read_csv(path.parent / "report_files" / "outcomes.csv")
+    assert outcomes.to_dict("list") == {"outcome": ["complete"], "trials": [3]}
+
+
+@pytest.mark.slow
+def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, capsys):
+    # QA: enqueue_trial(..., user_attrs={"record": "baseline from paper"}): hplab wrote its
+    # record over the user's value without a word
+    db = tmp_path / "s.db"
+    _run_tiny(spec_file, db, "enq", space=SPACE)
+    s = _load(db, "enq")
+    s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs={"record": "baseline from paper",
+                                                         "source": "paper"})
+    _run_tiny(spec_file, db, "enq", space=SPACE)
+    t = s.trials[2]
+    assert t.state.name == "COMPLETE" and t.params == {"lr": 0.5, "width": 3}
+    assert t.user_attrs["record"] == "baseline from paper"
+    assert t.user_attrs["source"] == "paper"
+    record = t.user_attrs[study.SPARE_RECORD_ATTR]
+    assert record["status"] == "max_epochs" and record["epochs"] == 8
+    assert study.trial_info(t, flat=False) == record
+    assert study.run_by_hplab(t, s.user_attrs[study.CREATED_ATTR])
+    csv = tmp_path / "enq.csv"
+    assert run_cli(["study", "export", "enq", "--csv", csv, "--storage", db], capsys)[0] == 0
+    table = pd.read_csv(csv).set_index("number")
+    assert table.loc[2, "user_attrs_record"] == "baseline from paper"
+    assert table.loc[2, "user_attrs_status"] == "max_epochs"
+    assert "user_attrs_hplab_record" not in table
+
+
+@pytest.mark.parametrize("stamped", [False, True])
+def test_the_flat_layout_is_read_only_in_studies_made_before_the_stamp(spec_file, tmp_path,
+                                                                       stamped):
+    # earlier versions stored a key per user attribute; a study made since (stamped
+    # hplab_created) holds such attributes only from other programs
+    db = tmp_path / "old.db"
+    where = study.resolve_storage(str(db))
+    spec = study.load_spec(spec_file("old", n_trials=2, pruner="none"))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    if not stamped:
+        with sqlite3.connect(db) as con:
+            con.execute("DELETE FROM study_user_attributes WHERE key = ?",
+                        (study.CREATED_ATTR,))
+    s = _load(db, "old")
+    s.add_trial(optuna.create_trial(
+        state=optuna.trial.TrialState.PRUNED, params={"lr": 0.5, "width": 3},
+        distributions=DISTRIBUTIONS, user_attrs={
+            "worker": "host:1", "run": "abc", "status": "diverged",
+            "reason": "train loss 306 exceeded 10x its first value"}))
+    shown = study.show_study("old", str(db))
+    assert shown["n_diverged"] == (0 if stamped else 1)
+    assert [p["number"] for p in shown["problems"]] == ([] if stamped else [0])
+    trial = s.trials[0]
+    created = s.user_attrs.get(study.CREATED_ATTR)
+    assert study.flat_layout(created) is not stamped
+    assert study.run_by_hplab(trial, created) is not stamped
