@@ -241,12 +241,14 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     frame = frame.merge(info, on="number", how="left")
     frame = _utc_times(frame, trials)
     # whole numbers stay whole where some trials lack the parameter (width_1 of a depth-1
-    # trial): pandas made the column float, 3.0
+    # trial): pandas made the column float, 3.0. Only where every value is whole: another
+    # program's trial may store the name as a float (2.5) or a choice (a journal takes it)
     ints = {n for t in trials for n, d in t.distributions.items()
             if isinstance(d, optuna.distributions.IntDistribution)}
     for name in ints:
-        if f"params_{name}" in frame:
-            frame[f"params_{name}"] = frame[f"params_{name}"].astype("Int64")
+        column = frame.get(f"params_{name}")
+        if column is not None and _whole_numbers(column):
+            frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
         frame.drop(columns=drop).to_csv(sys.stdout, index=False)
@@ -255,6 +257,15 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     frame = frame.drop(columns=drop)
     # renamed in whole: an interrupted re-export keeps the earlier CSV
     return nets.write_csv(path, frame)
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    """Whether every value of ``column`` (empty cells aside) is a whole number."""
+    import pandas as pd
+
+    given = column.dropna()
+    numbers = pd.to_numeric(given, errors="coerce")
+    return bool(numbers.notna().all() and (numbers % 1 == 0).all())
 
 
 def _export_attrs(trial, flat: bool) -> dict:

@@ -1,4 +1,5 @@
-"""Which trials hplab takes as its own: those whose record it wrote in this very study."""
+"""Other programs' trials in hplab's studies: hplab takes as its own only those whose record
+it wrote in this very study, and shows, reports and exports the others as they are."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import run_cli
-from optuna.distributions import FloatDistribution, IntDistribution
+from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import reports
 import study
@@ -156,3 +157,23 @@ def test_the_flat_layout_is_read_only_in_studies_made_before_the_stamp(spec_file
     created = s.user_attrs.get(study.CREATED_ATTR)
     assert study.flat_layout(created) is not stamped
     assert study.run_by_hplab(trial, created) is not stamped
+
+
+def test_export_writes_a_float_another_program_stored_under_an_integer_name(spec_file,
+                                                                              tmp_path, capsys):
+    # QA: a journal took a foreign trial's width 2.5 (a float distribution); export crashed
+    # with "TypeError: cannot safely cast non-equivalent float64 to int64" and a traceback
+    log = tmp_path / "s.log"
+    _run_tiny(spec_file, log, "mixed", space=SPACE)
+    _load(log, "mixed").add_trial(optuna.create_trial(
+        params={"lr": 0.1, "width": 2.5, "tag": "x"}, value=0.2, distributions={
+            "lr": FloatDistribution(0.05, 2.0, log=True), "width": FloatDistribution(1, 8),
+            "tag": CategoricalDistribution(["x", "y"])}))
+    csv = tmp_path / "mixed.csv"
+    code, out, err = run_cli(["study", "export", "mixed", "--csv", csv, "--storage", log],
+                             capsys)
+    assert (code, err) == (0, "")
+    table = pd.read_csv(csv).set_index("number")
+    widths = [study.trial_info(t)["hidden"][0] for t in _load(log, "mixed").trials[:2]]
+    assert list(table["params_width"]) == [*widths, 2.5]  # left as floats: one is not whole
+    assert table.loc[2, "params_tag"] == "x"
