@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from study import retried_numbers, trial_info, trial_times
+from study import retried_numbers, trial_info, trial_times, unexplained_fail
 
 
 def _status(t, flat: bool = True) -> str:
@@ -23,13 +23,15 @@ def _status(t, flat: bool = True) -> str:
     return "diverged" if status == "diverged" else t.state.name.lower()
 
 
-def trials_frame(trials, metrics=(), *, flat: bool = True) -> pd.DataFrame:
+def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = True,
+                 max_retry: int = 2) -> pd.DataFrame:
     """One row per trial: number, state, hplab status, values, params, worker, times,
     and the ``reason`` a pruned, diverged or failed trial stopped (empty for the others).
 
     The values are headed by their ``metrics`` names (``value_0``... past them); an
     objective named like a stored key (``n_parameters``) replaces that key's column.
-    ``flat``: the study may hold the flat layout of earlier versions (`study.flat_layout`).
+    ``flat``: the study may hold the flat layout of earlier versions (`study.flat_layout`);
+    ``heartbeats``, ``max_retry``: its storage's (`study.unexplained_fail`).
     """
     # optuna's retry callback marks a retry with the number of the trial it replaces (its
     # retried_trial_number reads it, but is experimental: a warning per call)
@@ -51,9 +53,10 @@ def trials_frame(trials, metrics=(), *, flat: bool = True) -> pd.DataFrame:
         row.update({f"param_{k}": v for k, v in t.params.items()})
         # last: long text; a complete trial's reason (reached max_epochs...) says nothing
         row["reason"] = info.get("reason") if t.state.name in ("PRUNED", "FAIL") else None
-        if t.state.name == "FAIL" and not row["reason"]:  # failed for its worker, not itself
+        if t.state.name == "FAIL" and not row["reason"]:  # failed for its worker, or by another
             again = retried_as.get(t.number)
-            row["reason"] = ("its worker stopped (no heartbeat)"
+            row["reason"] = (unexplained_fail(t, retried=again is not None, flat=flat,
+                                              heartbeats=heartbeats, max_retry=max_retry)
                              + (f"; run again as #{again}" if again is not None else ""))
         rows.append(row)
     frame = pd.DataFrame(rows)

@@ -211,7 +211,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     """The table of all trials (``best`` first) and how the study ran."""
     import study as hs
 
-    frame = sd.trials_frame(trials, spec.metrics, flat=flat)
+    frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
+                            heartbeats=hs.keeps_heartbeats(s))
     rep.add_section("All trials")
     table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""

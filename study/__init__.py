@@ -32,6 +32,7 @@ from ._record import (
     run_by_hplab,
     trial_info,
     trial_status,
+    unexplained_fail,
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
@@ -49,6 +50,7 @@ from ._storage import (
 from ._summary import (
     check_output_file,
     export_csv,
+    keeps_heartbeats,
     list_studies,
     open_study,
     open_study_storage,
@@ -84,13 +86,15 @@ __all__ = [
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
-    "check_output_file", "export_csv", "list_studies", "open_study", "open_study_storage",
+    "check_output_file", "export_csv", "keeps_heartbeats", "list_studies", "open_study",
+    "open_study_storage",
     "refuse_other_file",
     "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "HeldInterrupts",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
+    "unexplained_fail",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

@@ -114,3 +114,29 @@ def copied_from_another_study(trial, study_created=None) -> bool:
 def trial_status(trial, *, flat: bool = True) -> str | None:
     """The ``status`` hplab recorded (converged, pruned, diverged, error, interrupted...)."""
     return trial_info(trial, flat=flat).get("status")
+
+
+#: Why a FAIL trial with no reason of its own failed, when a heartbeat check failed it
+#: (with its retry, if any, appended by the caller)
+STALE_REASON = "its worker stopped (no heartbeat)"
+
+
+def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
+                     flat: bool = True) -> str:
+    """Why the FAIL ``trial``, which recorded no reason, failed, as far as the storage
+    tells (``flat`` as for `trial_info`). Only a staleness check fails a trial without a
+    word: a ``retried`` one (its retry came from that check), or one whose ``max_retry``
+    retries were spent. For a trial hplab's worker entered that is a heartbeat check (a
+    storage with ``heartbeats``); another client's trial left running is failed so on any
+    storage. Any other was told FAIL by another Optuna client (or by optuna itself, for
+    values it could not take)."""
+    spent = len(trial.system_attrs.get("retry_history", ())) >= max_retry
+    if "worker" in trial_info(trial, flat=flat):
+        if retried or (heartbeats and spent):
+            return STALE_REASON
+        return "failed by another program while hplab ran it; no reason recorded"
+    if retried:
+        return "another Optuna client started it and never told its end"
+    return "failed by another program" + (
+        ", or left running by it past the grace period" if spent else "") + \
+        "; no reason recorded"

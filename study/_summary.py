@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import optuna
+from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
 import nets
@@ -24,6 +25,7 @@ from ._record import (
     run_by_hplab,
     trial_info,
     trial_status,
+    unexplained_fail,
 )
 from ._spec import study_default
 from ._storage import (
@@ -71,10 +73,11 @@ def state_counts(trials, *, flat: bool = True) -> dict:
     }
 
 
-def _problems(trials, created) -> list[dict]:
+def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
     """The trials to explain: diverged, failed by an error, interrupted, or retried (a
     worker that stopped sending heartbeats: counted as retried, so said as retried, even
-    where its close as interrupted wrote the record)."""
+    where its close as interrupted wrote the record), or failed otherwise (``fail``: by
+    another program, or a heartbeat check that spent its retries; `unexplained_fail`)."""
     retried = retried_numbers(trials)
     flat = flat_layout(created)  # ``created``: the study's stamp, `CREATED_ATTR`
     out = []
@@ -87,11 +90,20 @@ def _problems(trials, created) -> list[dict]:
                    "another Optuna client started it and never told its end")
             status, reason = "retried", (f"{who}; a new trial ran its slot"
                                          + (f" ({reason})" if reason else ""))
+        elif t.state == TrialState.FAIL and status not in ("error", "interrupted"):
+            status, reason = "fail", reason or unexplained_fail(
+                t, retried=False, heartbeats=heartbeats, max_retry=max_retry, flat=flat)
         elif status not in ("diverged", "error", "interrupted"):
             continue
         out.append({"number": t.number, "state": t.state.name.lower(), "status": status,
                     "reason": reason})
     return out
+
+
+def keeps_heartbeats(study) -> bool:
+    """Whether ``study``'s storage keeps trial heartbeats, so a heartbeat check may have
+    failed a trial: a database (RDBStorage, or optuna's cache over one); not a journal."""
+    return isinstance(study._storage, BaseHeartbeat)
 
 
 def _best(study, trials) -> dict:
@@ -152,7 +164,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
             **state_counts(trials, flat=flat),
             **_best(study, trials),
-            "problems": _problems(trials, attrs.get(CREATED_ATTR)),
+            "problems": _problems(trials, attrs.get(CREATED_ATTR), keeps_heartbeats(study),
+                                  s.get("max_retry", study_default("max_retry"))),
             "created": study_created(study, trials, attrs),
             "report_path": None,
         }

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import hplab_process, run_cli
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import reports
@@ -177,3 +178,47 @@ def test_export_writes_a_float_another_program_stored_under_an_integer_name(spec
     widths = [study.trial_info(t)["hidden"][0] for t in _load(log, "mixed").trials[:2]]
     assert list(table["params_width"]) == [*widths, 2.5]  # left as floats: one is not whole
     assert table.loc[2, "params_tag"] == "x"
+
+
+@pytest.mark.slow
+def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
+        spec_file, tmp_path, capsys):
+    # QA: a trial told FAIL by another client while its worker was alive and heartbeating,
+    # and trials an ask/tell script failed, were all "its worker stopped (no heartbeat)"
+    db = tmp_path / "s.db"
+    spec = spec_file("told", n_trials=1, max_epochs=1_000_000)
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(study.load_spec(spec), study.open_storage(where, create=True), where)
+    s = _load(db, "told")
+    run = hplab_process("study", "run", spec, "--storage", db, "--no-report", cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not [t for t in s.get_trials(states=(optuna.trial.TrialState.RUNNING,))
+                   if study.trial_info(t).get("worker")]:
+            assert time.monotonic() < deadline and run.poll() is None, run.stderr.read()
+            time.sleep(0.1)
+        s.tell(0, state=optuna.trial.TrialState.FAIL)  # its worker alive, training
+        assert run.wait(timeout=120) == 0, run.stderr.read()
+    finally:
+        run.kill()
+        run.communicate()
+    t = s.ask()
+    s.tell(t, state=optuna.trial.TrialState.FAIL)  # a script's own failure
+    t = s.ask()
+    with pytest.warns(UserWarning, match="did not match the number of the objectives"):
+        s.tell(t, [1.0, 2.0])  # two values to a single objective: optuna fails it
+    assert [t.state.name for t in s.trials] == ["FAIL"] * 3
+    code, out, err = run_cli(["study", "show", "told", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    reasons = ["failed by another program while hplab ran it; no reason recorded",
+               "failed by another program; no reason recorded",
+               "failed by another program; no reason recorded"]
+    assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] \
+        == [(0, "fail", reasons[0]), (1, "fail", reasons[1]), (2, "fail", reasons[2])]
+    code, out, err = run_cli(["study", "show", "told", "--storage", db], capsys)
+    assert f"  #1 fail: {reasons[1]}" in out.splitlines()
+    path = reports.study_report("told", storage=str(db), out=tmp_path / "rep")
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert list(table["reason"]) == reasons
+    assert "no heartbeat" not in path.read_text()
+

@@ -533,7 +533,8 @@ def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(sp
                                                                              tmp_path):
 
     db = tmp_path / "dead.db"
-    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none"))
+    # no retries: a trial its heartbeat check failed has no retry to tell it by
+    spec = study.load_spec(spec_file("dead", n_trials=3, pruner="none", max_retry=0))
     where = study.resolve_storage(str(db))
     study.create_or_resume(spec, study.open_storage(where, create=True), where)
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
