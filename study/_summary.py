@@ -100,6 +100,27 @@ def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
     return out
 
 
+def _study_table(attrs: dict) -> dict:
+    """The ``[study]`` table of the spec stored in a study's user ``attrs`` ({} if none)."""
+    raw = attrs.get(SPEC_ATTR)
+    # not a table: a spec someone else wrote over; list shows the study without it
+    table = raw.get("study") if isinstance(raw, dict) else None
+    return table if isinstance(table, dict) else {}
+
+
+def value_names(study, table: dict) -> list[str] | None:
+    """What ``study``'s values are: the metrics of its stored spec (``table``, its
+    ``[study]``), which hplab's objective returns; ``study.metric_names`` only where the
+    spec names none that fit (another client may have renamed them: optuna-dashboard,
+    ``set_metric_names``, and the values stay what they were)."""
+    metric = table.get("metric")
+    metrics = [metric] if isinstance(metric, str) else metric
+    if (isinstance(metrics, list) and len(metrics) == len(study.directions)
+            and all(isinstance(m, str) for m in metrics)):
+        return list(metrics)
+    return study.metric_names
+
+
 def keeps_heartbeats(study) -> bool:
     """Whether ``study``'s storage keeps trial heartbeats, so a heartbeat check may have
     failed a trial: a database (RDBStorage, or optuna's cache over one); not a journal."""
@@ -149,16 +170,12 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
         trials = study.get_trials(deepcopy=False)
         attrs = study.user_attrs
         flat = flat_layout(attrs.get(CREATED_ATTR))
-        raw = attrs.get(SPEC_ATTR)
-        # not a table: a spec someone else wrote over; list shows the study without it
-        s = raw.get("study") if isinstance(raw, dict) else None
-        s = s if isinstance(s, dict) else {}
-        metrics = study.metric_names or s.get("metric")
+        s = _study_table(attrs)
         out = {
             "study": study.study_name,
             "storage": where.masked,
             "dataset": s.get("dataset"),
-            "metrics": [metrics] if isinstance(metrics, str) else metrics,
+            "metrics": value_names(study, s),
             "directions": [d.name.lower() for d in study.directions],
             # a spec stored by an older hplab may leave a key out: its default then
             "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
@@ -240,7 +257,10 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)
             frame = study.trials_dataframe(multi_index=False)
-            flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
+            attrs = study.user_attrs
+            flat = flat_layout(attrs.get(CREATED_ATTR))
+            # optuna heads the values by study.metric_names: another client's, maybe
+            frame = frame.rename(columns=_value_columns(study, _study_table(attrs)))
     finally:
         release(store)
     # nested dicts (imbalance_metrics) become columns of their own: key_subkey
@@ -270,6 +290,15 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     frame = frame.drop(columns=drop)
     # renamed in whole: an interrupted re-export keeps the earlier CSV
     return nets.write_csv(path, frame)
+
+
+def _value_columns(study, table: dict) -> dict[str, str]:
+    """Optuna's value columns named by ``study.metric_names``, renamed by `value_names`."""
+    given, names = study.metric_names, value_names(study, table)
+    if not given or not names:
+        return {}
+    head = "value_" if len(given) == 1 else "values_"
+    return {head + old: head + new for old, new in zip(given, names, strict=True)}
 
 
 def _whole_numbers(column: pd.Series) -> bool:

@@ -222,3 +222,35 @@ def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
     assert list(table["reason"]) == reasons
     assert "no heartbeat" not in path.read_text()
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("metric, renamed", [
+    ("val_loss", ["val_accuracy"]),
+    (["val_loss", "n_parameters"], ["n_parameters", "val_loss"]),  # swapped
+])
+def test_metric_names_another_client_set_do_not_relabel_the_values(spec_file, tmp_path,
+                                                                    capsys, metric, renamed):
+    # QA: set_metric_names(["val_accuracy"]) from another client: show said "minimize
+    # val_accuracy" and export headed the val_loss values value_val_accuracy
+    db = tmp_path / "s.db"
+    _run_tiny(spec_file, db, "named", metric=metric)
+    s = _load(db, "named")
+    with pytest.warns(optuna.exceptions.ExperimentalWarning):
+        s.set_metric_names(renamed)
+    metrics = [metric] if isinstance(metric, str) else metric
+    code, out, err = run_cli(["study", "show", "named", "--storage", db, "--json"], capsys)
+    assert code == 0 and json.loads(out)["metrics"] == metrics, err
+    code, out, err = run_cli(["study", "show", "named", "--storage", db], capsys)
+    assert out.splitlines()[0].endswith(": minimize " + ", minimize ".join(metrics))
+    code, out, err = run_cli(["study", "list", "--storage", db, "--json"], capsys)
+    assert json.loads(out)[0]["metrics"] == metrics
+    csv = tmp_path / "named.csv"
+    assert run_cli(["study", "export", "named", "--csv", csv, "--storage", db], capsys)[0] == 0
+    table = pd.read_csv(csv)
+    if isinstance(metric, str):
+        assert "value_val_accuracy" not in table
+        assert list(table["value_val_loss"]) == [t.value for t in s.trials]
+    else:
+        for i, name in enumerate(metric):
+            assert list(table[f"values_{name}"]) == [t.values[i] for t in s.trials]
