@@ -9,7 +9,8 @@ from pathlib import Path
 
 #: Status -> badge tone (CSS class); unknown statuses are neutral.
 TONES = {"converged": "good", "complete": "good", "early_stopped": "good", "ok": "good",
-         "max_epochs": "warn", "stopped": "warn", "pruned": "warn", "running": "neutral",
+         "max_epochs": "warn", "stopped": "warn", "queued": "warn", "pruned": "warn",
+         "running": "neutral",
          "diverged": "bad", "failed": "bad", "fail": "bad", "no_complete_trial": "bad"}
 
 

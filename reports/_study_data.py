@@ -50,7 +50,10 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
         row = {k: v for k, v in row.items() if k not in metrics}
         for i, v in enumerate(t.values or []):
             row[metrics[i] if i < len(metrics) else f"value_{i}"] = v
-        row.update({f"param_{k}": v for k, v in t.params.items()})
+        # a queued point's values are known before it runs (optuna keeps an enqueued one's
+        # apart from params until then)
+        queued = t.system_attrs.get("fixed_params") if t.state.name == "WAITING" else None
+        row.update({f"param_{k}": v for k, v in (t.params or queued or {}).items()})
         # last: long text; a complete trial's reason (reached max_epochs...) says nothing
         row["reason"] = info.get("reason") if t.state.name in ("PRUNED", "FAIL") else None
         if t.state.name == "FAIL" and not row["reason"]:  # failed for its worker, or by another

@@ -85,12 +85,15 @@ def subtitle(spec) -> str:
 
 
 def status(summary, n_trials: int) -> str:
-    """The badge: complete, stopped (budget left), or, finished without a complete trial
+    """The badge: complete, stopped (budget left), queued (budget spent, but a queued
+    trial waits: a run or worker runs it even so), or, finished without a complete trial
     (no result, red): failed when trials failed, else no_complete_trial (all pruned;
     "failed" beside "0 failed" would contradict the counts)."""
     if summary["n_finished"] < n_trials:  # a report written mid-run says so
         live = summary.get("n_running", 0) - summary.get("n_left", 0)
         return "running" if live > 0 else "stopped"
+    if summary.get("n_waiting"):
+        return "queued"
     if summary["n_complete"]:
         return "complete"
     return "failed" if summary["n_fail"] else "no_complete_trial"
@@ -103,7 +106,10 @@ def outcome_text(summary) -> str:
     live = summary.get("n_running", 0) - left
     text += f", {live} still running" if live > 0 else ""
     text += (f", {left} left running by a worker that stopped (failed and run again "
-             "when the study resumes)." if left else ".")
+             "when the study resumes)" if left else "")
+    queued = summary.get("n_waiting", 0)
+    text += (f", {queued} queued (enqueued, or a retry), which the next study run or "
+             "worker runs, even with the budget spent." if queued else ".")
     if summary["problems"]:
         worst = summary["problems"][0]
         # an exception's message may end in a full stop; an ellipsis ("0.1, 0.2...") stays

@@ -99,13 +99,18 @@ def study_lines(s: dict) -> list[str]:
              f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
              f"({s['n_error']} errors, {s['n_retried']} retried, "
              f"{s['n_interrupted']} interrupted)"
-             + (f", {s['n_running']} running" if s["n_running"] else "")]
+             + (f", {s['n_running']} running" if s["n_running"] else "")
+             + (f", {s['n_waiting']} queued" if s.get("n_waiting") else "")]
     if "stopped" in s and s["stopped"] is None and s["n_running"]:
         # a run ends with trials running only on a journal (heartbeats wait for the rest)
         lines.append(f"{count_of(s['n_running'], 'trial')} still running in another "
                      "worker: the study is done when it finishes. A journal cannot tell "
                      "whether a worker on another machine is alive; if it died, `hplab "
                      "study worker` on that machine closes its trial")
+    if s.get("n_waiting") and "stopped" not in s:  # a run ran them, or says to resume
+        lines.append(f"{count_of(s['n_waiting'], 'queued trial')} (enqueued, or a retry) "
+                     "waiting: `hplab study run` or `hplab study worker` runs "
+                     f"{'it' if s['n_waiting'] == 1 else 'them'}, even with the budget spent")
     if s.get("stopped") == "timeout":
         lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
                      "trials (run it again to resume)")

@@ -254,3 +254,33 @@ def test_metric_names_another_client_set_do_not_relabel_the_values(spec_file, tm
     else:
         for i, name in enumerate(metric):
             assert list(table[f"values_{name}"]) == [t.values[i] for t in s.trials]
+
+
+@pytest.mark.slow
+def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
+        spec_file, tmp_path, capsys, parse_html):
+    # QA: a point enqueued in a finished study: show's text never mentioned it, the report's
+    # badge said "complete" and its table gave the queued values as "–"
+    log = tmp_path / "s.log"
+    _run_tiny(spec_file, log, "queue", space=SPACE)
+    _load(log, "queue").enqueue_trial({"lr": 0.7, "width": 2})
+    code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
+    lines = out.splitlines()
+    assert lines[1].endswith(" 0 failed (0 errors, 0 retried, 0 interrupted), 1 queued")
+    assert lines[2] == ("1 queued trial (enqueued, or a retry) waiting: `hplab study run` or "
+                        "`hplab study worker` runs it, even with the budget spent")
+    path = reports.study_report("queue", storage=str(log), out=tmp_path / "rep")
+    assert reports.read_report_info(path).status == "queued"
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("2 complete, 0 pruned (0 of them diverged), 0 failed, 1 queued (enqueued, or a "
+            "retry), which the next study run or worker runs, even with the budget spent."
+            ) in text
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
+    assert (table.loc[2, "state"], table.loc[2, "param_lr"], table.loc[2, "param_width"]) \
+        == ("waiting", 0.7, 2)
+    _run_tiny(spec_file, log, "queue", space=SPACE)  # runs it, the budget spent as it is
+    code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
+    assert out.splitlines()[1] == ("trials 3 (budget 2): 3 complete, 0 pruned (0 diverged), "
+                                   "0 failed (0 errors, 0 retried, 0 interrupted)")
+    path = reports.study_report("queue", storage=str(log), out=tmp_path / "rep")
+    assert reports.read_report_info(path).status == "complete"
