@@ -968,7 +968,8 @@ def cmd_demo(args) -> int:
 def _storage_flag(p) -> None:
     p.add_argument("--storage", default=None, metavar="URL",
                    help="optuna storage: sqlite:///x.db, postgresql://..., mysql://..., "
-                        "x.log (journal); default runs/hplab.db")
+                        "x.log or journal:PATH (journal; an existing journal or SQLite file "
+                        "of any name is known by its content); default runs/hplab.db")
 
 
 def _add_study(sub) -> None:

@@ -3,7 +3,8 @@
 Accepted forms: nothing (the embedded SQLite file ``runs/hplab.db``), a ``*.db`` path,
 ``sqlite:///PATH``, ``postgresql://`` (mapped to the psycopg v3 driver), ``mysql://``,
 any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
-(``journal:PATH`` or a ``*.log`` path).
+(``journal:PATH`` or a ``*.log`` path). An existing file of another name is taken by what
+its first bytes say it is (an Optuna journal ``a.journal``, an SQLite ``x.sqlitedb``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ._sqlite_file import (
     unwritable_message,
 )
 from ._storage_errors import failure_text
-from ._storage_files import check_journal, create_storage_file, special_file
+from ._storage_files import check_journal, create_storage_file, special_file, storage_kind
 from ._url_masking import _url_parts, mask_url
 
 DEFAULT_STORAGE = "runs/hplab.db"
@@ -115,7 +116,17 @@ def _sqlite_url(path: Path, query: str = "") -> str:
 
 
 # the forms --storage takes, for the errors that refuse another
-_FORMS = "a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file"
+_FORMS = ("a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file "
+          "(journal:PATH for a journal file of any name)")
+
+
+def _existing_kind(path: Path) -> str | None:
+    """``sqlite`` or ``journal`` for an existing file of that kind (by its first bytes, read
+    only), whatever its name ends in; None for anything else (a folder, a FIFO: never read)."""
+    try:
+        return storage_kind(path) if path.is_file() else None
+    except OSError:  # unreadable: the name alone decides, as for a file not there
+        return None
 
 
 def _url_query(url: str) -> set[str]:
@@ -125,7 +136,8 @@ def _url_query(url: str) -> set[str]:
 
 def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
     """Parse a ``--storage`` value (a URL, or a file path: str or os.PathLike) without
-    touching anything (a parsed one is returned as it is).
+    touching anything but reading the first bytes of an existing file whose name says
+    neither journal nor SQLite (a parsed one is returned as it is).
 
     Raises
     ------
@@ -157,6 +169,11 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
         if path.suffix in (".log", ".jsonl"):
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
+            return StorageURL("sqlite", _sqlite_url(path), path)
+        kind = _existing_kind(path)  # a.journal, as optuna's own examples name one
+        if kind == "journal":
+            return StorageURL("journal", f"journal:{path}", path)
+        if kind == "sqlite":
             return StorageURL("sqlite", _sqlite_url(path), path)
         raise StorageError(f"storage {text!r}: expected {_FORMS}")
     scheme = text.split("://", 1)[0].lower()

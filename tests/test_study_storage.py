@@ -1066,3 +1066,35 @@ def test_optunas_fallback_read_after_a_server_error_prints_nothing(tmp_path, mon
     optuna.logging.get_logger(optuna.storages.RDBStorage.__module__).warning("other")
     assert "other" in capfd.readouterr().err
     storage.engine.dispose()
+
+
+def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_file, tmp_path,
+                                                                         capsys):
+    # QA: an Optuna journal a.journal (as optuna's examples name one) was refused with a
+    # message that named neither journal:PATH nor .jsonl, the forms that take it
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    journal, db = tmp_path / "a.journal", tmp_path / "b.sqlitedb"
+    plain = optuna.create_study(study_name="plain",
+                                storage=JournalStorage(JournalFileBackend(str(journal))))
+    plain.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    optuna.create_study(study_name="db", storage=f"sqlite:///{db}")
+    assert resolve_storage(str(journal)) == resolve_storage(f"journal:{journal}")
+    assert resolve_storage(str(db)).kind == "sqlite"
+    code, out, err = run_cli(["study", "list", "--storage", journal, "--json"], capsys)
+    assert code == 0 and [r["study"] for r in json.loads(out)] == ["plain"], err
+    code, out, err = run_cli(["study", "run", spec_file("tiny", n_trials=1, max_epochs=2),
+                              "--storage", journal, "--no-report"], capsys)
+    assert code == 0, err
+    assert sorted(optuna.get_all_study_names(JournalStorage(JournalFileBackend(
+        str(journal))))) == ["plain", "tiny"]
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a storage\n")
+    for bad in (notes, tmp_path / "new.journal"):  # another file; a name that says nothing
+        code, out, err = run_cli(["study", "list", "--storage", bad], capsys)
+        assert code == 2 and err == (
+            f"hplab study: error: storage '{bad}': expected a URL (sqlite:///, postgresql://, "
+            "mysql://), a .db file or a journal .log file (journal:PATH for a journal file of "
+            "any name)\n")
+    assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
