@@ -713,9 +713,7 @@ def test_an_interrupt_is_passed_on_to_the_pools_workers_only(spec_file, tmp_path
     path = _slow_coin_spec(spec_file, "own", n_trials=4)
     db = tmp_path / "own.db"
     s = create(study.load_spec(path), db)
-    run = subprocess.Popen([sys.executable, "-c", _OWN_CHILD_AND_A_STUDY, str(path), str(db)],
-                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = _study_script(_OWN_CHILD_AND_A_STUDY, path, db, tmp_path)
     own = int(run.stdout.readline())
     try:
         wait_for(lambda: any(map(in_training, s.get_trials(deepcopy=False))), 90,
@@ -734,6 +732,14 @@ def test_an_interrupt_is_passed_on_to_the_pools_workers_only(spec_file, tmp_path
     # ...and the pool's workers did: the trial in training was stopped there (a trial a
     # worker had only just begun may be left for the heartbeat grace by the kill)
     assert [t for t in s.get_trials() if study.trial_info(t).get("status") == "interrupted"]
+
+
+def _study_script(script: str, spec, db, cwd) -> subprocess.Popen:
+    """``script`` run by this checkout's Python with ``spec`` and ``db`` as its arguments,
+    its output piped: a process of its own to signal."""
+    return subprocess.Popen([sys.executable, "-c", script, str(spec), str(db)], cwd=cwd,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _slow_coin_spec(spec_file, name: str, n_trials: int):
@@ -921,9 +927,7 @@ def test_an_interrupted_pool_is_not_reused_by_the_next_run(spec_file, tmp_path):
     path = _slow_coin_spec(spec_file, "again", n_trials=4)
     db = tmp_path / "again.db"
     s = create(study.load_spec(path), db)
-    run = subprocess.Popen([sys.executable, "-c", _RUN_TWICE, str(path), str(db)],
-                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run = _study_script(_RUN_TWICE, path, db, tmp_path)
     wait_for(lambda: any(t.state == TrialState.RUNNING and t.params
                          for t in s.get_trials(deepcopy=False)), 90, "a trial mid-training")
     pool = [pid for pid in _children(run.pid) if _importing_worker(pid)]  # (or running)

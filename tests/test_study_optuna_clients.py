@@ -20,6 +20,21 @@ def _journal(path):
     return JournalStorage(JournalFileBackend(str(path)))
 
 
+def _ran(spec, path):
+    """Run ``spec``'s study into the SQLite or journal (.log) file ``path``; its storage for
+    optuna."""
+    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
+    return _journal(path) if path.suffix == ".log" else f"sqlite:///{path}"
+
+
+def _short_study(spec_file, name: str, path):
+    """A finished two-trial study ``name`` in ``path`` whose stale trials fail within 2 s:
+    (its spec, ``path``, its storage for optuna)."""
+    spec = spec_file(name, n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
+                     grace_period=2)
+    return spec, path, _ran(spec, path)
+
+
 def _states(name, storage):
     with study._registry.quiet_optuna():
         trials = optuna.load_study(study_name=name, storage=storage).get_trials()
@@ -93,11 +108,7 @@ def test_a_trial_another_client_asked_and_left_is_failed_and_retried(spec_file, 
     # "1 trial still running in another worker ... `hplab study worker` on that machine
     # closes its trial", which closes nothing. It is failed after the grace and its slot
     # run again, as on SQLite; neither says a worker stopped sending heartbeats
-    spec = spec_file("left", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
-                     grace_period=2)
-    path = tmp_path / storage
-    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
-    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    spec, path, url = _short_study(spec_file, "left", tmp_path / storage)
     with study._registry.quiet_optuna():
         asked = optuna.load_study(study_name="left", storage=url).ask()  # and never told
     code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", path,
@@ -120,11 +131,7 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, t
     # same point failed without training, its reason naming the value
     from optuna.distributions import FloatDistribution, IntDistribution
 
-    spec = spec_file("pts", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
-                     grace_period=2)
-    path = tmp_path / storage
-    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
-    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    spec, path, url = _short_study(spec_file, "pts", tmp_path / storage)
     with study._registry.quiet_optuna():
         s = optuna.load_study(study_name="pts", storage=url)
         asked = s.ask({"lr": FloatDistribution(10, 100, log=True),
@@ -156,8 +163,7 @@ def test_enqueued_names_the_space_does_not_search_fail_and_say_why(spec_file, tm
     # word, and the trial trained with a sampled (or the fixed) value in its place
     spec = spec_file("keys", n_trials=2, pruner="none", max_epochs=8)
     path = tmp_path / storage
-    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
-    url = _journal(path) if storage.endswith(".log") else f"sqlite:///{path}"
+    url = _ran(spec, path)
     with study._registry.quiet_optuna():
         s = optuna.load_study(study_name="keys", storage=url)
         for point in ({"lr": 0.5, "width": 3, "activaton": "sigmoid"},
