@@ -119,6 +119,11 @@ def trial_status(trial, *, flat: bool = True) -> str | None:
 #: Why a FAIL trial with no reason of its own failed, when a heartbeat check failed it
 #: (with its retry, if any, appended by the caller)
 STALE_REASON = "its worker stopped (no heartbeat)"
+#: ... when a staleness check failed one with no record: an hplab worker killed between
+#: optuna's ``ask`` and the objective's first line leaves just what another client's
+#: untold trial does, so neither is blamed
+NEVER_ENTERED = ("no worker ever entered it (an hplab worker lost while starting it, or "
+                 "another Optuna client that never told its end)")
 
 
 def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
@@ -127,8 +132,8 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     tells (``flat`` as for `trial_info`). Only a staleness check fails a trial without a
     word: a ``retried`` one (its retry came from that check), or one whose ``max_retry``
     retries were spent. For a trial hplab's worker entered that is a heartbeat check (a
-    storage with ``heartbeats``); another client's trial left running is failed so on any
-    storage. Any other was told FAIL by another Optuna client (or by optuna itself, for
+    storage with ``heartbeats``); one no worker entered (`NEVER_ENTERED`) is failed so
+    on any storage. Any other was told FAIL by another Optuna client (or by optuna itself, for
     values it could not take)."""
     spent = len(trial.system_attrs.get("retry_history", ())) >= max_retry
     if "worker" in trial_info(trial, flat=flat):
@@ -136,7 +141,7 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
             return STALE_REASON
         return "failed by another program while hplab ran it; no reason recorded"
     if retried:
-        return "another Optuna client started it and never told its end"
+        return NEVER_ENTERED
     return "failed by another program" + (
-        ", or left running by it past the grace period" if spent else "") + \
+        f", or {NEVER_ENTERED} past the grace period" if spent else "") + \
         "; no reason recorded"

@@ -19,6 +19,7 @@ from ._errors import StorageError
 from ._folders import result_file
 from ._record import (
     CREATED_ATTR,
+    NEVER_ENTERED,
     flat_layout,
     hplab_record,
     other_attrs,
@@ -85,9 +86,9 @@ def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
         info = trial_info(t, flat=flat)
         status, reason = info.get("status"), info.get("reason")
         if t.number in retried:
-            # no hplab worker ran one another Optuna client asked and left: failed unheard
+            # no record: a worker lost while starting it, or another client's untold ask
             who = ("its worker stopped sending heartbeats" if run_by_hplab(t, created) else
-                   "another Optuna client started it and never told its end")
+                   NEVER_ENTERED)
             status, reason = "retried", (f"{who}; a new trial ran its slot"
                                          + (f" ({reason})" if reason else ""))
         elif t.state == TrialState.FAIL and status not in ("error", "interrupted"):

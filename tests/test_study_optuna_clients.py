@@ -118,8 +118,8 @@ def test_a_trial_another_client_asked_and_left_is_failed_and_retried(spec_file, 
     assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
     assert _states("left", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
     assert [(p["number"], p["reason"]) for p in out["problems"]] == [(
-        asked.number, "another Optuna client started it and never told its end; a new trial "
-        "ran its slot")]
+        asked.number, "no worker ever entered it (an hplab worker lost while starting it, or "
+        "another Optuna client that never told its end); a new trial ran its slot")]
 
 
 @pytest.mark.parametrize("storage", ["v.db", "v.log"])
@@ -145,8 +145,9 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, t
     assert code == 0, err
     lr, width = asked.params["lr"], asked.params["width"]
     assert [(p["number"], p["status"], p["reason"]) for p in json.loads(out)["problems"]] == [
-        (2, "retried", "another Optuna client started it and never told its end; a new "
-                       "trial ran its slot"),
+        (2, "retried", "no worker ever entered it (an hplab worker lost while starting "
+                       "it, or another Optuna client that never told its end); a new trial "
+                       "ran its slot"),
         (3, "error", "lr 50.0 is outside the spec's space 0.05..2"),
         (4, "error", f"lr {lr!r} is outside the spec's space 0.05..2; width {width!r} is "
                      "outside the spec's space 2..6")]

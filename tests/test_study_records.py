@@ -284,3 +284,34 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
                                    "0 failed (0 errors, 0 retried, 0 interrupted)")
     path = reports.study_report("queue", storage=str(log), out=tmp_path / "rep")
     assert reports.read_report_info(path).status == "complete"
+
+
+def test_a_trial_no_worker_entered_is_not_blamed_on_another_client():
+    # review: a trial an hplab worker left when killed between optuna's ask() and the
+    # objective's first line has no record, as another client's untold trial has none:
+    # show and report said "another Optuna client started it", sending the user after a
+    # program that never existed. Neither is named as the one
+    from study._summary import _problems
+    from study._worker import _fail_never_entered
+
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(storage=optuna.storages.InMemoryStorage())
+        s.set_user_attr(study.CREATED_ATTR, "2026-12-02T10:00:00+00:00 abcd1234")
+        s.ask()  # what a worker killed before its objective leaves
+        retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=2)
+        _fail_never_entered(s, s.get_trials(deepcopy=False), 0.0, retry)  # grace over
+    trials = s.get_trials()
+    never = ("no worker ever entered it (an hplab worker lost while starting it, or another "
+             "Optuna client that never told its end)")
+    assert _problems(trials, s.user_attrs[study.CREATED_ATTR], heartbeats=False,
+                     max_retry=2) == [{"number": 0, "state": "fail", "status": "retried",
+                                       "reason": f"{never}; a new trial ran its slot"}]
+    assert study.unexplained_fail(trials[0], retried=True, heartbeats=False, max_retry=2,
+                                  flat=False) == never
+    with study._registry.quiet_optuna():  # the retry's retries spent, it too failed unheard
+        s.tell(s.ask(), state=optuna.trial.TrialState.FAIL)
+    spent = s.get_trials()[1]
+    assert spent.system_attrs["retry_history"] == [0]
+    assert study.unexplained_fail(spent, retried=False, heartbeats=False, max_retry=1,
+                                  flat=False) == (f"failed by another program, or {never} past "
+                                                  "the grace period; no reason recorded")
