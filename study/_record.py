@@ -6,7 +6,8 @@ interrupted run finds its trials) and ``study_created`` (the study it runs in), 
 it ends, the same keys plus ``status``, ``reason``, ``epochs``, scores, ``history``...
 
 A trial that came with a ``record`` of its own (a point another program enqueued with
-that user attribute) keeps it: hplab's record goes to ``hplab_record`` instead. Studies
+that user attribute, even a dict with a ``status``) keeps it: hplab's record goes to
+``hplab_record`` instead. hplab's own is known by its owner keys (`OWNER_KEYS`). Studies
 stored by earlier versions kept every key as its own attribute (the flat layout); that
 is read only in studies made before hplab stamped its studies (``hplab_created``): in one
 made since, such attributes are another program's.
@@ -37,10 +38,29 @@ def error_record(exc: Exception) -> dict:
     return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
+#: Keys that say whose trial it is. Every record hplab writes holds the first two from its
+#: first write on (the single-record layout always did): another program's own ``record``
+#: dict ({"status": "baseline", "source": "paper"}) is not taken for one. Records written
+#: since studies were stamped name the study too.
+OWNER_KEYS = ("worker", "run", STUDY_KEY)
+#: how earlier versions closed a trial whose first write a failing storage lost: with no
+#: owner keys, only this status and a reason starting so
+_STOPPED_BEFORE = "its storage failed"
+
+
 def _hplabs(value) -> bool:
-    # every record hplab writes names its worker (from the trial's first write on), or at
-    # least the status its worker closed it with (when a failing storage lost the first)
-    return isinstance(value, dict) and ("worker" in value or "status" in value)
+    if not isinstance(value, dict):
+        return False
+    if "worker" in value and "run" in value:
+        return True
+    return (value.get("status") == "interrupted"
+            and str(value.get("reason", "")).startswith(_STOPPED_BEFORE))
+
+
+def owner_keys(info: dict) -> dict:
+    """The `OWNER_KEYS` of ``info`` (a `trial_info`): what a record rewritten by someone
+    else than its objective keeps, not another program's attributes beside it."""
+    return {k: info[k] for k in OWNER_KEYS if k in info}
 
 
 def record_attr(trial) -> str:

@@ -20,7 +20,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
-from ._record import record_attr, run_by_hplab, trial_info, trial_status
+from ._record import owner_keys, record_attr, run_by_hplab, trial_info, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import (
@@ -156,12 +156,13 @@ def _fail_dead_here(study, trials) -> bool:
     """
     closed = False
     for t in trials:
-        worker = trial_info(t).get("worker", "")
+        info = trial_info(t)
+        worker = info.get("worker", "")
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
         try:
             study._storage.set_trial_user_attr(t._trial_id, record_attr(t), {
-                **trial_info(t), "status": "interrupted",
+                **owner_keys(info), "status": "interrupted",
                 "reason": f"its worker {worker} died (this storage has no heartbeats)"})
             study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
             closed = True
@@ -211,12 +212,12 @@ def taken_over(study, trial) -> bool:
         return False
 
 
-def close_stopped_trial(storage, where: StorageURL, entered, error) -> None:
+def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict) -> None:
     """Close as interrupted (not counted: a resume runs it again) the RUNNING trial
-    ``entered`` (the objective's, or None) that the storage failing with ``error``
-    stopped, if the storage takes
-    the two writes (a full disk often has room for small ones: optuna stored a
-    trial's FAIL there after its record failed).
+    ``entered`` (the objective's, or None; ``owner``: its record's owner keys) that the
+    storage failing with ``error`` stopped, if the storage takes the two writes (a full
+    disk often has room for small ones: optuna stored a trial's FAIL there after its
+    record failed).
 
     If not, the trial stays RUNNING, as a dead worker's: heartbeats turn it stale and
     retry it. A journal gets no write at all: the failed one may have cut its last line
@@ -229,8 +230,10 @@ def close_stopped_trial(storage, where: StorageURL, entered, error) -> None:
         trial = storage.get_trial(trial_id)
         if trial.state != TrialState.RUNNING:
             return
+        # the owner's keys, whether or not its first write was stored: never the trial's
+        # other user attributes (another program's), as reading them back would give
         storage.set_trial_user_attr(trial_id, record_attr(trial), {
-            **trial_info(trial), "status": "interrupted",
+            **owner, "status": "interrupted",
             "reason": f"its storage failed ({failure_text(error, where)})"})
         storage.set_trial_state_values(trial_id, state=TrialState.FAIL)
     except Exception:  # still failing: left to heartbeats (the command reports the error)
@@ -373,7 +376,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                                 raise objective.interrupted from None
                         else:
                             if failed is not None:
-                                close_stopped_trial(storage, where, objective.trial, failed)
+                                close_stopped_trial(storage, where, objective.trial, failed,
+                                                    objective.owner)
                                 raise failed
                             ran += 1
                 finally:

@@ -107,18 +107,19 @@ def test_another_programs_user_attributes_are_not_read_as_hplabs(spec_file, tmp_
 
 
 @pytest.mark.slow
-def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, capsys):
+@pytest.mark.parametrize("own", ["baseline from paper", {"status": "baseline", "source": "x"}])
+def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, capsys, own):
     # QA: enqueue_trial(..., user_attrs={"record": "baseline from paper"}): hplab wrote its
-    # record over the user's value without a word
+    # record over the user's value without a word. Review: and still did over a dict of
+    # the program's own with a "status" key
     db = tmp_path / "s.db"
     _run_tiny(spec_file, db, "enq", space=SPACE)
     s = _load(db, "enq")
-    s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs={"record": "baseline from paper",
-                                                         "source": "paper"})
+    s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs={"record": own, "source": "paper"})
     _run_tiny(spec_file, db, "enq", space=SPACE)
     t = s.trials[2]
     assert t.state.name == "COMPLETE" and t.params == {"lr": 0.5, "width": 3}
-    assert t.user_attrs["record"] == "baseline from paper"
+    assert t.user_attrs["record"] == own
     assert t.user_attrs["source"] == "paper"
     record = t.user_attrs[study.SPARE_RECORD_ATTR]
     assert record["status"] == "max_epochs" and record["epochs"] == 8
@@ -127,7 +128,10 @@ def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, ca
     csv = tmp_path / "enq.csv"
     assert run_cli(["study", "export", "enq", "--csv", csv, "--storage", db], capsys)[0] == 0
     table = pd.read_csv(csv).set_index("number")
-    assert table.loc[2, "user_attrs_record"] == "baseline from paper"
+    if own == "baseline from paper":
+        assert table.loc[2, "user_attrs_record"] == own
+    else:
+        assert table.loc[2, "user_attrs_record_status"] == "baseline"
     assert table.loc[2, "user_attrs_status"] == "max_epochs"
     assert "user_attrs_hplab_record" not in table
 
@@ -315,3 +319,36 @@ def test_a_trial_no_worker_entered_is_not_blamed_on_another_client():
     assert study.unexplained_fail(spent, retried=False, heartbeats=False, max_retry=1,
                                   flat=False) == (f"failed by another program, or {never} past "
                                                   "the grace period; no reason recorded")
+
+
+def test_another_programs_record_dict_is_not_hplabs_and_a_rewrite_keeps_to_the_owner(tmp_path):
+    # review: any dict "record" with a "status" or "worker" key was taken for hplab's (and
+    # written over); closing a stopped trial spread all its user attributes, another
+    # program's own "record" among them, into hplab's record
+    from study._record import STUDY_KEY, hplab_record, record_attr
+    from study._worker import close_stopped_trial
+
+    db = tmp_path / "o.db"
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(study_name="o", storage=f"sqlite:///{db}")
+        s.enqueue_trial({"lr": 0.5}, user_attrs={"record": {"status": "baseline",
+                                                            "source": "paper"}})
+        s.enqueue_trial({"lr": 0.6}, user_attrs={"record": {"worker": "mine"},
+                                                 "note": "a program's own"})
+        s.ask(), s.ask()
+    first, second = s.get_trials()
+    for t in (first, second):
+        assert record_attr(t) == study.SPARE_RECORD_ATTR
+        assert hplab_record(t) is None and study.trial_info(t, flat=False) == {}
+        assert not study.run_by_hplab(t, None)
+    where = study.resolve_storage(str(db))
+    owner = {"worker": "host:1:2", "run": "r1", STUDY_KEY: None}
+    close_stopped_trial(s._storage, where, first, OSError("disk full"), owner)
+    t = s._storage.get_trial(first._trial_id)
+    assert t.state.name == "FAIL"
+    assert t.user_attrs["record"] == {"status": "baseline", "source": "paper"}
+    assert t.user_attrs[study.SPARE_RECORD_ATTR] == {
+        **owner, "status": "interrupted",
+        "reason": t.user_attrs[study.SPARE_RECORD_ATTR]["reason"]}
+    assert t.user_attrs[study.SPARE_RECORD_ATTR]["reason"].startswith("its storage failed")
+    assert study.trial_status(t, flat=False) == "interrupted"

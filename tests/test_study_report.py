@@ -1383,7 +1383,8 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
             params={"lr": 0.5, "width": 2 + k}, value=0.1,
             distributions={"lr": FloatDistribution(0.05, 2.0, log=True),
                            "width": IntDistribution(2, 6)},
-            user_attrs={study.RECORD_ATTR: {"worker": f"old:{k % 2}", "status": "converged"}})
+            user_attrs={study.RECORD_ATTR: {"worker": f"old:{k % 2}", "run": "old",
+                                            "status": "converged"}})
         old.datetime_start = week_ago + datetime.timedelta(seconds=start)
         old.datetime_complete = week_ago + datetime.timedelta(seconds=end)
         s.add_trial(old)
@@ -1391,7 +1392,7 @@ def test_time_with_a_trial_running_leaves_out_the_days_between_runs(spec_file, t
     # end is not when that was noticed, but as long as a typical complete trial (10 s)
     dead = optuna.create_trial(
         state=optuna.trial.TrialState.FAIL, user_attrs={study.RECORD_ATTR: {
-            "worker": "old:0", "status": "interrupted",
+            "worker": "old:0", "run": "old", "status": "interrupted",
             "reason": "its worker old:0 died (this storage has no heartbeats)"}})
     dead.datetime_start = week_ago + datetime.timedelta(seconds=200)
     dead.datetime_complete = datetime.datetime.now()
@@ -1426,7 +1427,7 @@ def _dst_study(spec_file, db, name, at, spans):
             params={"lr": 0.5, "width": 2 + k % 5}, value=0.1,
             distributions={"lr": FloatDistribution(0.05, 2.0, log=True),
                            "width": IntDistribution(2, 6)},
-            user_attrs={study.RECORD_ATTR: {"worker": "w:0", "status": "converged",
+            user_attrs={study.RECORD_ATTR: {"worker": "w:0", "run": "r", "status": "converged",
                                             "seconds": max(0.0, end - start - 0.05)}})
         t.datetime_start = at + datetime.timedelta(seconds=start)
         t.datetime_complete = at + datetime.timedelta(seconds=end)

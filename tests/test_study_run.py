@@ -1161,6 +1161,9 @@ def test_trial_info_reads_every_layout():
     started = trial(record=claim)  # running: who runs it, no status yet
     assert study.trial_info(started) == claim and study.trial_status(started) is None
     assert study.trial_info(trial()) == {}
+    # a record an earlier version closed when the storage lost its first write: no owner
+    stopped = {"status": "interrupted", "reason": "its storage failed (database is locked)"}
+    assert study.trial_info(trial(record=stopped), flat=False) == stopped
     info = study.trial_info(record)
     info["status"] = "changed"  # a copy: never the storage cache's own dict
     assert record.user_attrs["record"]["status"] == "pruned"
