@@ -10,6 +10,7 @@ from optuna.trial import TrialState
 
 import nets
 
+from ._record import CREATED_ATTR, flat_layout
 from ._worker import budget_used, stored_n_trials
 
 
@@ -71,6 +72,8 @@ class StudyProgress:
     def __init__(self, study, n_trials: int, enabled: bool):
         self.study, self._bar, self._logs = study, None, None
         if enabled:
+            # counted as the workers count: another program's attributes are not hplab's
+            self._flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
             from tqdm.auto import tqdm
 
             # escaped: a name another client stored may hold ESC or a bell. A resume starts
@@ -87,12 +90,11 @@ class StudyProgress:
             self._logs = _lines_above_the_bar()
             self.refresh()
 
-    @staticmethod
-    def _done(trials) -> int:
+    def _done(self, trials) -> int:
         # the finished trials that hold a slot of the budget (running ones hold one too,
         # and were counted as done: the bar reached 4/4 with two trials still training)
         running = sum(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)
-        return max(0, budget_used(trials) - running)
+        return max(0, budget_used(trials, flat=self._flat) - running)
 
     def refresh(self, trials=None) -> None:
         """Show ``trials`` (a worker's own read at its claim), else read them."""

@@ -70,7 +70,7 @@ def state_counts(trials, *, flat: bool = True) -> dict:
                              and t.number not in retried
                              for t, s, st in zip(trials, states, status, strict=True)),
         "n_retried": sum(t.number in retried for t in trials),
-        "n_finished": budget_used(trials) - active,
+        "n_finished": budget_used(trials, flat=flat) - active,
     }
 
 

@@ -20,7 +20,15 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed, worker_gone
-from ._record import owner_keys, record_attr, run_by_hplab, trial_info, trial_status
+from ._record import (
+    CREATED_ATTR,
+    flat_layout,
+    owner_keys,
+    record_attr,
+    run_by_hplab,
+    trial_info,
+    trial_status,
+)
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import (
@@ -50,13 +58,18 @@ def retried_numbers(trials) -> set[int]:
     return {n for t in trials for n in t.system_attrs.get("retry_history", ())}
 
 
-def budget_used(trials) -> int:
-    """Trials that hold a slot of the study-wide ``n_trials`` (see the module doc)."""
+def budget_used(trials, *, flat: bool = True) -> int:
+    """Trials that hold a slot of the study-wide ``n_trials`` (see the module doc).
+
+    ``flat``: the study may hold the flat layout of earlier versions (`flat_layout`); if
+    not, another program's trial whose own user attributes say ``status: interrupted``
+    holds its slot as any other FAIL does.
+    """
     retried = retried_numbers(trials)
     used = 0
     for t in trials:
         if t.state == TrialState.FAIL and (
-                t.number in retried or trial_status(t) == "interrupted"):
+                t.number in retried or trial_status(t, flat=flat) == "interrupted"):
             continue
         used += 1
     return used
@@ -77,10 +90,10 @@ def _run_trial(study, objective) -> BaseException | None:
     return None
 
 
-def _decide(trials, n_trials: int, heartbeats: bool) -> str:
+def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
     if any(t.state == TrialState.WAITING for t in trials):
         return "run"  # a retry (or an enqueued trial) already holds its slot
-    if budget_used(trials) < n_trials:
+    if budget_used(trials, flat=flat) < n_trials:
         return "run"
     # a dead worker's trial turns stale, and is retried, after the grace; without
     # heartbeats (journal) only one no hplab worker entered does (`_fail_never_entered`)
@@ -90,7 +103,7 @@ def _decide(trials, n_trials: int, heartbeats: bool) -> str:
     return "done"
 
 
-def requeue_interrupted(study, trials, n_trials: int) -> bool:
+def requeue_interrupted(study, trials, n_trials: int, *, flat: bool = True) -> bool:
     """Queue interrupted trials again with their own points, as many as free slots allow.
 
     For samplers that walk a shared sequence (grid, qmc): there a point handed to a trial
@@ -99,16 +112,17 @@ def requeue_interrupted(study, trials, n_trials: int) -> bool:
     grid ran its last point twice and the interrupted one never. The rerun is a WAITING
     trial with the interrupted one's parameters (and grid point), as optuna's heartbeat
     retry makes one; it holds the slot the interrupted trial freed. Returns whether any
-    was queued.
+    was queued. ``flat`` as for `budget_used`: if False, another program's trial is never
+    run again as one of hplab's for its user attribute ``status``.
     """
     # a heartbeat retry runs it again already: one whose close as interrupted was cut short
     rerun = {t.system_attrs.get(RERUN_ATTR) for t in trials} | retried_numbers(trials)
-    free = n_trials - budget_used(trials)
+    free = n_trials - budget_used(trials, flat=flat)
     queued = 0
     for t in trials:
         if queued >= free:
             break
-        if (t.state != TrialState.FAIL or trial_status(t) != "interrupted"
+        if (t.state != TrialState.FAIL or trial_status(t, flat=flat) != "interrupted"
                 or t.number in rerun):
             continue
         point = {k: t.system_attrs[k] for k in GRID_ATTRS if k in t.system_attrs}
@@ -120,18 +134,21 @@ def requeue_interrupted(study, trials, n_trials: int) -> bool:
 
 
 def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
-                 sequence: bool = False, retry=None) -> tuple[str, list]:
+                 sequence: bool = False, retry=None, flat: bool | None = None,
+                 ) -> tuple[str, list]:
     """``run``, ``wait`` or ``done``, and the trials it was decided on (one read).
 
     ``sequence``: the sampler walks a shared sequence (`requeue_interrupted`). ``retry``:
     what queues a failed trial again without heartbeats (optuna's retry callback, as
-    heartbeats call it).
+    heartbeats call it). ``flat``: `flat_layout` of the study's stamp (None: read here).
     """
+    if flat is None:
+        flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
     trials = study.get_trials(deepcopy=False)
-    action = _decide(trials, n_trials, heartbeats)
-    if action != "run" and not heartbeats and _fail_dead_here(study, trials):
+    action = _decide(trials, n_trials, heartbeats, flat)
+    if action != "run" and not heartbeats and _fail_dead_here(study, trials, flat=flat):
         trials = study.get_trials(deepcopy=False)  # their slots are free again
-        action = _decide(trials, n_trials, heartbeats)
+        action = _decide(trials, n_trials, heartbeats, flat)
     if action == "wait":
         # Stale trials matter only here. Before a "run", optuna's optimize fails them (and
         # queues their retries) itself, right before it creates the trial; and failing
@@ -141,22 +158,24 @@ def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
         if not heartbeats:
             _fail_never_entered(study, trials, grace_period, retry)
         trials = study.get_trials(deepcopy=False)
-        action = _decide(trials, n_trials, heartbeats)
-    if action == "run" and sequence and requeue_interrupted(study, trials, n_trials):
+        action = _decide(trials, n_trials, heartbeats, flat)
+    if action == "run" and sequence and requeue_interrupted(study, trials, n_trials,
+                                                            flat=flat):
         trials = study.get_trials(deepcopy=False)  # the next trial is a rerun
     return action, trials
 
 
-def _fail_dead_here(study, trials) -> bool:
+def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
     """Without heartbeats (journal storage), close RUNNING trials whose worker was a
     process of this machine that no longer exists; they would hold their slots forever.
 
     Marked ``interrupted`` (so they free their slot) and failed. Workers on other
-    machines cannot be checked from here.
+    machines cannot be checked from here. ``flat`` as for `budget_used` (a user attribute
+    ``worker`` of another program's trial is not hplab's worker).
     """
     closed = False
     for t in trials:
-        info = trial_info(t)
+        info = trial_info(t, flat=flat)
         worker = info.get("worker", "")
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
@@ -309,6 +328,8 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
         # from here on, until the storage is released
         done.enter_context(deleted_as_error(storage, where, spec.name))
         heartbeats = where.kind != "journal"
+        # whether its trials may hold the flat layout: its stamp never changes
+        flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
         if dataset is None:  # a pool worker given none: a set too large to hand over
             dataset = data.load(spec.dataset, seed=spec.seed)
             if differs := data_differs(study, dataset):  # a file changed since it was checked
@@ -350,7 +371,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                     action, trials = _next_action(
                         study, stored_n_trials(study, spec.n_trials), heartbeats,
                         spec.grace_period, sequence=walks_sequence(spec.sampler),
-                        retry=retry)
+                        retry=retry, flat=flat)
                     if on_trial is not None:
                         on_trial(trials)
                     if action == "run":

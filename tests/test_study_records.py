@@ -352,3 +352,45 @@ def test_another_programs_record_dict_is_not_hplabs_and_a_rewrite_keeps_to_the_o
         "reason": t.user_attrs[study.SPARE_RECORD_ATTR]["reason"]}
     assert t.user_attrs[study.SPARE_RECORD_ATTR]["reason"].startswith("its storage failed")
     assert study.trial_status(t, flat=False) == "interrupted"
+
+
+def test_budget_and_reruns_do_not_read_another_programs_attributes_in_a_stamped_study():
+    # review: state_counts and the report had stopped reading the flat layout in a study
+    # stamped since, but the budget and the grid/QMC requeue had not: another program's
+    # FAIL trial whose own attributes said status "interrupted" freed its slot (one hplab
+    # trial too many ran, show's counts did not add up) and was run again as hplab's; a
+    # RUNNING one whose attribute "worker" named a dead local process was closed as hplab's
+    import socket
+    import subprocess
+    import sys
+
+    from study._worker import _fail_dead_here, _next_action, requeue_interrupted
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    with study._registry.quiet_optuna():
+        s = optuna.create_study(storage=optuna.storages.InMemoryStorage())
+        created = "2026-12-02T10:00:00+00:00 abcd1234"
+        s.set_user_attr(study.CREATED_ATTR, created)
+        lr = {"lr": FloatDistribution(0.05, 2.0, log=True)}
+        s.add_trial(optuna.create_trial(state=optuna.trial.TrialState.FAIL, params={"lr": 0.5},
+                                        distributions=lr, user_attrs={"status": "interrupted"}))
+        s.add_trial(optuna.create_trial(value=0.3, params={"lr": 0.1}, distributions=lr,
+                                        user_attrs={"record": {"worker": "w", "run": "r",
+                                                               "study_created": created}}))
+    flat = study.flat_layout(created)
+    assert not flat
+    trials = s.get_trials(deepcopy=False)
+    assert study.budget_used(trials, flat=flat) == 2
+    shown = study.state_counts(trials, flat=flat)
+    assert (shown["n_fail"], shown["n_interrupted"], shown["n_complete"],
+            shown["n_finished"]) == (1, 0, 1, 2)
+    assert not requeue_interrupted(s, trials, 3, flat=flat)
+    assert _next_action(s, 2, False, 30.0, sequence=True)[0] == "done"
+    assert len(s.get_trials()) == 2  # nothing queued to run the other program's point
+    with study._registry.quiet_optuna():
+        running = s.ask()
+    running.set_user_attr("worker", f"{socket.gethostname()}:{gone}")
+    assert not _fail_dead_here(s, s.get_trials(deepcopy=False), flat=flat)
+    assert s.get_trials()[2].state.name == "RUNNING"
+    assert set(s.get_trials()[2].user_attrs) == {"worker"}  # no record written on it
