@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import multiprocessing
 import os
 import signal
 import sys
@@ -24,6 +25,7 @@ import time
 from joblib.parallel import LokyBackend
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_MISSING = object()
 
 
 @contextlib.contextmanager
@@ -110,9 +112,23 @@ class HeldStartLoky(LokyBackend):
 
     def worker_pids(self) -> list[int]:
         """The process ids of this pool's workers, as loky's executor holds them now (one
-        it restarted included); safe in a signal handler: it takes no lock."""
+        it restarted included); safe in a signal handler: it takes no lock.
+
+        ``_processes`` is loky's own (tests/test_nets_pool.py fails if a joblib lets it
+        go); an executor without it gives this process's loky worker processes, which
+        are this pool's unless another loky pool runs beside it.
+        """
         executor = getattr(self, "_executor", None)
-        return list(getattr(executor, "_processes", None) or ())
+        if executor is None:  # no pool configured, or it was let go
+            return []
+        processes = getattr(executor, "_processes", _MISSING)
+        if processes is not _MISSING:
+            return list(processes or ())
+        # not every child of the process: a notebook's own multiprocessing jobs are not
+        # this pool's (a second Ctrl-C kills). Known by their class's module, not by an
+        # import: a signal handler must not wait on the import lock
+        return [p.pid for p in multiprocessing.active_children()
+                if "loky" in type(p).__module__]
 
     def submit(self, *args, **kwargs):  # joblib >= 1.5
         with _interrupts_blocked():
