@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, get_activation, is_registered
+from ._activations import ACTIVATIONS, Activation, get_activation, is_registered
 from ._heads import get_head
 from ._init import get_initializer
 from ._validation import check_features, check_rng, is_whole, refuse_beyond_memory
@@ -19,16 +19,19 @@ class MLP:
     ----------
     sizes : sequence of int
         Layer widths, inputs first and outputs last, e.g. ``(784, 64, 16, 10)``.
-    activations : sequence of str or Activation
-        One per hidden layer.
+    activations : str, Activation or a sequence of them
+        One per hidden layer, or one name for every hidden layer (as in `TrainConfig`).
     head : {"regression", "binary", "multiclass"}
     dtype : numpy dtype, default float32
     """
 
     def __init__(self, sizes, activations, head: str, dtype=np.float32):
+        sizes = tuple(sizes)
         if not all(is_whole(s) for s in sizes):  # int(3.7) built a width-3 layer
-            raise ValueError(f"layer widths must be whole numbers, got sizes {tuple(sizes)}")
+            raise ValueError(f"layer widths must be whole numbers, got sizes {sizes}")
         self.sizes = tuple(int(s) for s in sizes)
+        if isinstance(activations, str | Activation):  # "relu" was read as 'r', 'e', ...
+            activations = (activations,) * (len(self.sizes) - 2)
         self._acts = tuple(get_activation(a) for a in activations)
         if len(self._acts) != len(self.sizes) - 2:
             raise ValueError(
