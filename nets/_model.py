@@ -23,6 +23,12 @@ class MLP:
         One per hidden layer, or one name for every hidden layer (as in `TrainConfig`).
     head : {"regression", "binary", "multiclass"}
     dtype : numpy dtype, default float32
+
+    Notes
+    -----
+    This constructor leaves every weight and bias at zero: a symmetric net whose hidden
+    units all learn the same thing. To train one, build it with :meth:`MLP.initialized`
+    (weights drawn by an initializer) or `nets.build_net` (from a `TrainConfig`).
     """
 
     def __init__(self, sizes, activations, head: str, dtype=np.float32):
@@ -137,6 +143,18 @@ class MLP:
         outs.append(z)
         return outs
 
+    def forward(self, X: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for ``X``, the input of :meth:`backward`.
+
+        Returns
+        -------
+        list of arrays
+            ``[X, A1, ..., A_h, Z_out]``: ``X`` (checked and cast to the net's dtype),
+            each hidden layer's activation output and the output layer's logits (before
+            the head; :meth:`hidden` gives a hidden layer's pre-activation ``Z`` too).
+        """
+        return self._forward(self._checked(X))
+
     def logits(self, X: np.ndarray) -> np.ndarray:
         """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values)."""
         return self._forward(self._checked(X))[-1]
@@ -195,6 +213,23 @@ class MLP:
 
         Backprop is linear in the delta: ``scale`` multiplies every gradient for the
         price of scaling the (small) output delta.
+
+        Parameters
+        ----------
+        outs : list of arrays
+            The layer outputs of a forward pass, as :meth:`forward` returns them.
+        T : array of shape (n, outputs)
+            Encoded targets (see :meth:`loss`).
+        w : array of shape (n,), optional
+            Per-sample loss weights.
+        grads : list of arrays, optional
+            Filled in place and returned (from :meth:`gradient_buffers`); new if None.
+        scale : float
+
+        Returns
+        -------
+        list of arrays
+            ``[dW0, db0, dW1, ...]``, shaped like :attr:`params`.
         """
         if grads is None:
             grads = self.gradient_buffers()[1]

@@ -20,3 +20,32 @@ def test_one_activation_name_serves_every_hidden_layer():
     np.testing.assert_array_equal(one.flat, each.flat)
     with pytest.raises(ValueError, match="need one activation per hidden layer"):
         MLP((2, 3, 3, 1), ("tanh",), "binary")
+
+
+def _course_net(dtype=np.float64):
+    X = np.array([[0., 0], [0, 1], [1, 0]])
+    y = np.array([0, 2, 1])
+    net = MLP.initialized((2, 4, 3), ("sigmoid",), "multiclass", rng=np.random.default_rng(0),
+                          dtype=dtype)
+    return net, X, y, nets.get_head("multiclass").encode(y, 3, dtype)
+
+
+def test_forward_gives_backwards_input_and_the_course_step_by_hand():
+    # backward's outs came only from the private _forward
+    net, X, y, T = _course_net()
+    outs = net.forward(X)
+    assert [o.shape for o in outs] == [(3, 2), (3, 4), (3, 3)]
+    np.testing.assert_array_equal(outs[-1], net.logits(X))
+    np.testing.assert_array_equal(outs[1], net.hidden(X, 0)[1])
+    loss, grads = net.loss_and_grads(X, T)
+    for by_hand, g in zip(net.backward(outs, T), grads, strict=True):
+        np.testing.assert_array_equal(by_hand, g)
+    assert loss == pytest.approx(1.1066481621191315, abs=1e-15)  # = evaluate(net, X, y)
+    assert nets.evaluate(net, X, y)[0] == pytest.approx(loss, abs=1e-15)
+    with pytest.raises(ValueError, match="X has 3 features, the net expects 2"):
+        net.forward(np.ones((2, 3)))
+
+
+def test_mlp_says_its_plain_constructor_leaves_weights_at_zero():
+    assert not MLP((2, 3, 1), ["sigmoid"], "binary").flat.any()
+    assert "MLP.initialized" in MLP.__doc__ and "zero" in MLP.__doc__
