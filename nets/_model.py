@@ -198,15 +198,52 @@ class MLP:
 
     # -- loss and gradients -------------------------------------------------------
     def loss(self, X, T, w=None) -> float:
-        """Mean loss on encoded targets ``T`` (unchecked: the gradient check and the range
-        test call it at every step)."""
-        return self._head.loss(self._forward(np.asarray(X, dtype=self.dtype))[-1], T, w)
+        """Mean loss of ``X`` on encoded targets ``T`` (shapes checked, values not: the
+        gradient check and the range test call it at every step).
+
+        Parameters
+        ----------
+        X : array of shape (n, inputs)
+        T : array of shape (n, outputs)
+            Targets encoded for the head, not class labels: one-hot rows (multiclass),
+            a column of 0/1 (binary) or of values (regression). Encode labels ``y`` with
+            ``nets.get_head(net.head).encode(y, net.sizes[-1], net.dtype)``.
+        w : array of shape (n,), optional
+            Per-sample loss weights.
+        """
+        X = np.asarray(X, dtype=self.dtype)
+        self._check_batch(X, T, w)
+        return self._head.loss(self._forward(X)[-1], T, w)
 
     def loss_and_grads(self, X, T, w=None, grads=None):
-        """Batch loss and the gradient of every parameter (``grads`` reused if given)."""
+        """Batch loss and the gradient of every parameter (``grads`` reused if given).
+
+        ``X``, ``T`` and ``w`` as for :meth:`loss` (``T`` encoded targets); returns
+        ``(loss, [dW0, db0, dW1, ...])``.
+        """
+        self._check_batch(X, T, w)
         outs = self._forward(X)
         loss = self._head.loss(outs[-1], T, w)
-        return loss, self.backward(outs, T, w, grads)
+        return loss, self._backward(outs, T, w, grads)
+
+    def _check_batch(self, X, T, w) -> None:
+        # labels in place of encoded targets broadcast to an n x n loss without a word
+        # (binary: any n; multiclass: n = classes); a wrong width failed inside matmul
+        shape = np.shape(X)
+        if len(shape) != 2 or shape[1] != self.sizes[0]:
+            raise ValueError(f"X must have shape (n, {self.sizes[0]}), got {shape}")
+        self._check_targets(shape[0], T, w)
+
+    def _check_targets(self, n: int, T, w) -> None:
+        k = self.sizes[-1]
+        if np.shape(T) != (n, k):
+            raise ValueError(
+                f"T must be encoded targets of shape ({n}, {k}), got shape {np.shape(T)}; "
+                f"encode labels y with nets.get_head({self.head!r}).encode(y, {k}, "
+                f"net.dtype)")
+        if w is not None and np.shape(w) != (n,):
+            raise ValueError(f"w must be one weight per sample, shape ({n},), got shape "
+                             f"{np.shape(w)}")
 
     def backward(self, outs, T, w=None, grads=None, scale=1.0) -> list[np.ndarray]:
         """Backprop from the head's delta ``(p - t) / m`` down to the first layer.
@@ -231,6 +268,11 @@ class MLP:
         list of arrays
             ``[dW0, db0, dW1, ...]``, shaped like :attr:`params`.
         """
+        self._check_targets(len(outs[-1]), T, w)
+        return self._backward(outs, T, w, grads, scale)
+
+    def _backward(self, outs, T, w=None, grads=None, scale=1.0) -> list[np.ndarray]:
+        """:meth:`backward` unchecked: the training loop's step (its targets checked once)."""
         if grads is None:
             grads = self.gradient_buffers()[1]
         delta = self._head.delta(outs[-1], T, w, scale)

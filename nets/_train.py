@@ -299,7 +299,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 # folds_lr: the gradients come out times lr and the step uses lr = 1
                 scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
                 outs = net._forward(xb)
-                net.backward(outs, tb, wb, grads, scale)
+                net._backward(outs, tb, wb, grads, scale)
                 if cfg.l2:
                     for g, W in zip(grads[0::2], weights, strict=True):
                         g += (scale * cfg.l2) * W

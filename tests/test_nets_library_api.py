@@ -49,3 +49,26 @@ def test_forward_gives_backwards_input_and_the_course_step_by_hand():
 def test_mlp_says_its_plain_constructor_leaves_weights_at_zero():
     assert not MLP((2, 3, 1), ["sigmoid"], "binary").flat.any()
     assert "MLP.initialized" in MLP.__doc__ and "zero" in MLP.__doc__
+
+
+def test_loss_and_gradients_refuse_labels_in_place_of_encoded_targets():
+    # labels broadcast to an n x n loss: 2.7998 for the right 1.1066, dW1 off by 0.12
+    net, X, y, T = _course_net()
+    assert net.loss(X, T) == pytest.approx(1.1066481621191315, abs=1e-15)
+    encode = r"shape \(3, 3\), got shape \(3,\); encode labels y with " \
+             r"nets.get_head\('multiclass'\).encode\(y, 3, net.dtype\)"
+    for call in (lambda: net.loss(X, y), lambda: net.loss_and_grads(X, y),
+                 lambda: net.backward(net.forward(X), y)):
+        with pytest.raises(ValueError, match=encode):
+            call()
+    binary = MLP.initialized((2, 4, 1), "sigmoid", "binary", rng=np.random.default_rng(0),
+                             dtype=np.float64)
+    yb = np.array([0, 1, 1])
+    with pytest.raises(ValueError, match=r"\(3, 1\), got shape \(3,\); .*get_head\('binary'\)"):
+        binary.loss(X, yb)
+    Tb = nets.get_head("binary").encode(yb, 1, np.float64)
+    assert binary.loss(X, Tb) == pytest.approx(nets.evaluate(binary, X, yb)[0], abs=1e-15)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\), got \(3, 4\)"):
+        net.loss_and_grads(np.ones((3, 4)), T)
+    with pytest.raises(ValueError, match=r"w must be one weight per sample, shape \(3,\)"):
+        net.loss(X, T, np.ones(2))
