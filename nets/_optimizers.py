@@ -38,10 +38,32 @@ class Optimizer:
         self.shapes = [p.shape for p in params]  # what it was made for
         self.state = {s: [np.zeros_like(p) for p in params] for s in self._slots}
         self._work = None
+        self._stepped = (None, None)  # the lists last checked by step
 
     def step(self, params, grads, lr: float) -> None:
+        """Update ``params`` in place from ``grads`` (lists shaped as the optimizer's)."""
+        # checked once per pair of lists (the training loop steps the same two every
+        # time, so its cost stays two identity tests): other shapes failed in NumPy's
+        # broadcasting, or broadcast without a word
+        if params is not self._stepped[0] or grads is not self._stepped[1]:
+            self._check_shapes([np.shape(p) for p in params], "params",
+                               [np.shape(g) for g in grads], "grads")
+            self._stepped = (params, grads)
         self.t += 1
         self._step(params, grads, lr)
+
+    def _check_shapes(self, shapes, what, other_shapes=None, other=None) -> None:
+        """ValueError unless ``shapes`` (and ``other_shapes``) are what it was made for."""
+        if shapes == self.shapes and other_shapes in (None, self.shapes):
+            return
+        got = f"{what} of shapes {_listed(shapes)}" + (
+            f" and {other} of shapes {_listed(other_shapes)}" if other_shapes is not None
+            else "")
+        raise ValueError(
+            f"this {self.name} optimizer was made for parameters of shapes "
+            f"{_listed(self.shapes)}, got {got}; step the list it was made with, or make one "
+            f"for yours (e.g. nets.make_optimizer({self.name!r}, net.params) for the "
+            f"gradients of net.loss_and_grads)")
 
     def _scratch(self, params) -> list[np.ndarray]:
         """One work array per parameter, reused by every step (not state: never saved)."""
@@ -56,6 +78,15 @@ class Optimizer:
         return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self.state.items()}}
 
     def load_state_dict(self, state: dict) -> None:
+        """Copy in ``state``, a `state_dict` of an optimizer of the same kind and shapes
+        (checked before anything is copied)."""
+        missing = [k for k in ("t", *self._slots) if k not in state]
+        if missing:
+            raise ValueError(f"state lacks {', '.join(map(repr, missing))}: not the "
+                             f"state_dict of an optimizer {self.name!r} (whose keys are "
+                             f"{', '.join(map(repr, ('t', *self._slots)))})")
+        for k in self._slots:
+            self._check_shapes([np.shape(a) for a in state[k]], f"a state {k!r}")
         self.t = state["t"]
         for k in self._slots:
             for dst, src in zip(self.state[k], state[k], strict=True):
@@ -208,6 +239,12 @@ class Adam(Optimizer):
             w *= 1 - b2
             v += w
             _scaled_step(p, m, v, w, a, self.eps * c)
+
+
+def _listed(shapes) -> str:
+    """Shapes as ``[(31,)]``, the first few of a long list."""
+    shown = ", ".join(map(str, shapes[:4])) + (", ..." if len(shapes) > 4 else "")
+    return f"[{shown}]"
 
 
 def _scaled_step(p, direction, s, work, lr, eps) -> None:

@@ -112,10 +112,20 @@ def is_stepwise(schedule) -> bool:
 
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:
-    """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up."""
+    """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up; ``cfg`` is
+    a `TrainConfig`."""
     if step < 0:  # a warm-up divided by zero, other schedules extrapolated
         raise ValueError(f"step must be >= 0 (0-based), got {step}")
-    lr = SCHEDULES[cfg.schedule](step, cfg, total_steps)
+    try:
+        lr = SCHEDULES[cfg.schedule](step, cfg, total_steps)
+    except AttributeError:
+        from ._config import TrainConfig  # here: _config imports this module
+
+        if isinstance(cfg, TrainConfig):
+            raise
+        # a dict failed as "'dict' object has no attribute 'schedule'"
+        raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
+                        f"{type(cfg).__name__}") from None
     if step < cfg.warmup_steps:
         lr *= (step + 1) / cfg.warmup_steps
     return lr

@@ -72,3 +72,38 @@ def test_loss_and_gradients_refuse_labels_in_place_of_encoded_targets():
         net.loss_and_grads(np.ones((3, 4)), T)
     with pytest.raises(ValueError, match=r"w must be one weight per sample, shape \(3,\)"):
         net.loss(X, T, np.ones(2))
+
+
+def test_optimizer_names_the_shapes_it_was_made_for():
+    # an optimizer over [net.flat] stepped with net.params failed in NumPy's broadcasting
+    net, X, y, T = _course_net(np.float32)
+    _, grads = net.loss_and_grads(X, T)
+    opt = nets.make_optimizer("adam", [net.flat])
+    made_for = r"this adam optimizer was made for parameters of shapes \[\(27,\)\], got params "
+    with pytest.raises(ValueError, match=made_for + r"of shapes \[\(2, 4\), \(4,\), \(4, 3\), "
+                                                    r"\(3,\)\] and grads of shapes"):
+        opt.step(net.params, grads, 0.01)
+    assert opt.t == 0  # refused before anything moved
+    with pytest.raises(ValueError, match=made_for + r"of shapes \[\(27,\)\] and grads of "
+                                                    r"shapes \[\(1,\)\]"):
+        opt.step([net.flat], [np.ones(1, np.float32)], 0.01)  # broadcast without a word
+    per_param = nets.make_optimizer("adam", net.params)
+    per_param.step(net.params, grads, 0.01)
+    per_param.step(net.params, grads, 0.01)
+    assert per_param.t == 2
+    with pytest.raises(ValueError, match=r"made for parameters of shapes \[\(27,\)\], got a "
+                                         r"state 'm' of shapes \[\(2, 4\), \(4,\)"):
+        opt.load_state_dict(per_param.state_dict())
+    assert opt.t == 0
+    with pytest.raises(ValueError, match="state lacks 'm': not the state_dict of an optimizer"):
+        opt.load_state_dict(nets.make_optimizer("momentum", [net.flat]).state_dict())
+    again = nets.make_optimizer("adam", net.params)
+    again.load_state_dict(per_param.state_dict())
+    assert again.t == 2
+
+
+def test_learning_rate_says_cfg_is_a_trainconfig():
+    with pytest.raises(TypeError, match=r"cfg must be a nets.TrainConfig .*got dict"):
+        nets.learning_rate(10, {"lr": 0.1, "schedule": "exp"}, 100)
+    cfg = nets.TrainConfig(lr=0.1, schedule="exp", lr_gamma=0.9, lr_decay_steps=50)
+    assert nets.learning_rate(50, cfg, 100) == pytest.approx(0.09, rel=1e-15)
