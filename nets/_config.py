@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from ._activations import ACTIVATIONS, Activation
 from ._heads import HEADS
 from ._init import INITIALIZERS
-from ._optimizers import OPTIMIZERS
+from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
+from ._rules import check_setting, choice, nonneg, positive
 from ._schedules import RULE_SETTINGS, SCHEDULES
 from ._validation import is_whole
 
@@ -122,54 +123,35 @@ def _as_tuple(value, name: str, example: str) -> tuple:
                          ) from None
 
 
-def _choice(registry):
-    return (lambda v: v in registry, f"must be one of {', '.join(registry)}")
-
-
-_positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0")
-_nonneg = (lambda v: v >= 0 and math.isfinite(v), "must be a finite number >= 0")
-_unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
-
-
-def _or_default(rule):
-    """``rule``, with None allowed (the optimizer's own default)."""
-    ok, message = rule
-    return (lambda v: v is None or ok(v), message)
-
-
 def _increasing_steps(v) -> bool:
     return (all(is_whole(m) and m >= 1 for m in v)
             and all(a < b for a, b in zip(v, v[1:], strict=False)))
 
 # Validation declared as a table: field -> (check, message).
 _RULES = {
-    "head": _choice({"auto": None, **HEADS}),
-    "init": _choice(INITIALIZERS),
-    "optimizer": _choice(OPTIMIZERS),
-    "schedule": _choice(SCHEDULES),
-    "lr": _positive,
-    "momentum": _unit,
-    "beta1": _unit,
-    "beta2": _unit,
-    "rho": _or_default(_unit),
-    "opt_eps": _or_default(_positive),
-    "l2": _nonneg,
-    "lr_gamma": _positive,
+    "head": choice({"auto": None, **HEADS}),
+    "init": choice(INITIALIZERS),
+    "optimizer": choice(OPTIMIZERS),
+    "schedule": choice(SCHEDULES),
+    "lr": positive,
+    **OPTIMIZER_RULES,  # momentum, beta1, beta2, rho, opt_eps: make_optimizer checks them too
+    "l2": nonneg,
+    "lr_gamma": positive,
     "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
     "lr_milestones": (_increasing_steps, "must be increasing whole numbers >= 1 (steps)"),
-    "lr_power": _positive,
-    "lr_min": _nonneg,
+    "lr_power": positive,
+    "lr_min": nonneg,
     "warmup_steps": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),
     "batch_size": (lambda v: is_whole(v) and (v == -1 or v >= 1),
                    "must be a whole number >= 1 (or -1 for full batch)"),
-    "max_epochs": _positive,
-    "checkpoint": _positive,
-    "eps": _nonneg,
+    "max_epochs": positive,
+    "checkpoint": positive,
+    "eps": nonneg,
     "patience": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),
-    "min_delta": _nonneg,
+    "min_delta": nonneg,
     "divergence_factor": (lambda v: v > 1, "must be > 1"),
     "eval_size": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
-    "dtype": _choice({"float32": None, "float64": None}),
+    "dtype": choice({"float32": None, "float64": None}),
 }
 
 
@@ -178,14 +160,8 @@ _WHOLE = ("lr_decay_steps", "warmup_steps", "batch_size", "patience", "eval_size
 
 def validate(cfg: TrainConfig) -> None:
     """Raise ValueError naming the first field that breaks its rule."""
-    for name, (ok, message) in _RULES.items():
-        value = getattr(cfg, name)
-        try:
-            good = ok(value)
-        except TypeError:
-            good = False
-        if not good:
-            raise ValueError(f"{name} {message}, got {value!r}")
+    for name, rule in _RULES.items():
+        check_setting(name, getattr(cfg, name), rule)
     reads = RULE_SETTINGS[SCHEDULES[cfg.schedule]]  # what those settings mean binds the rule
     if "lr_milestones" in reads and not cfg.lr_milestones:
         raise ValueError(f"schedule {cfg.schedule} needs lr_milestones, the steps where the "

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from ._rules import check_setting, or_default, positive, unit
+
 
 class Optimizer:
     """Base class: ``step(params, grads, lr)`` over lists of arrays (``[net.flat]``), each
@@ -31,6 +33,11 @@ class Optimizer:
     def __init__(self, params, *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, eps=None):
         if isinstance(params, np.ndarray):  # its rows would be stepped as copies: no update
             raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
+        # TrainConfig's rules: beta1 = 1 divided by zero at the first step, beta2 = 1 made
+        # every weight NaN, a negative eps or beta1 ran on
+        for name, value in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2),
+                            ("rho", rho), ("eps", eps)):
+            check_setting(name, value, OPTIMIZER_RULES["opt_eps" if name == "eps" else name])
         self.momentum, self.beta1, self.beta2 = momentum, beta1, beta2
         self.rho = self.default_rho if rho is None else rho
         self.eps = self.default_eps if eps is None else eps
@@ -257,6 +264,16 @@ def _scaled_step(p, direction, s, work, lr, eps) -> None:
     p -= work
 
 
+#: The rules of the optimizers' settings (TrainConfig's names; the constructors' ``eps``
+#: is ``opt_eps``), checked by both: None is the optimizer's own default.
+OPTIMIZER_RULES = {
+    "momentum": unit,
+    "beta1": unit,
+    "beta2": unit,
+    "rho": or_default(unit),
+    "opt_eps": or_default(positive),
+}
+
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
 OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 
@@ -269,7 +286,8 @@ def make_optimizer(name: str, params, **kwargs) -> Optimizer:
     """The optimizer ``name`` (a key of `OPTIMIZERS`) over ``params``, a list of arrays.
 
     ``kwargs``: momentum, beta1, beta2, rho, eps (each optimizer reads its own; rho and eps
-    None or left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6).
+    None or left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6),
+    checked by `TrainConfig`'s rules (`OPTIMIZER_RULES`): a ValueError names a bad one.
     """
     try:
         cls = OPTIMIZERS[name]

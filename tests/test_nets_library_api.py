@@ -107,3 +107,28 @@ def test_learning_rate_says_cfg_is_a_trainconfig():
         nets.learning_rate(10, {"lr": 0.1, "schedule": "exp"}, 100)
     cfg = nets.TrainConfig(lr=0.1, schedule="exp", lr_gamma=0.9, lr_decay_steps=50)
     assert nets.learning_rate(50, cfg, 100) == pytest.approx(0.09, rel=1e-15)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"beta1": 1.0}, r"beta1 must be in \[0, 1\), got 1.0"),  # ZeroDivisionError at step 1
+    ({"beta2": 1.0}, r"beta2 must be in \[0, 1\), got 1.0"),  # every weight NaN
+    ({"beta1": -3}, r"beta1 must be in \[0, 1\), got -3"),
+    ({"momentum": 1.5}, r"momentum must be in \[0, 1\), got 1.5"),
+    ({"rho": "0.9"}, r"rho must be in \[0, 1\), got '0.9'"),
+    ({"eps": -1e-8}, r"eps must be a finite number > 0, got -1e-08"),
+])
+def test_make_optimizer_refuses_what_trainconfig_refuses(settings, message):
+    name = "adam" if "beta1" in settings or "beta2" in settings else "rmsprop"
+    with pytest.raises(ValueError, match=message):
+        nets.make_optimizer(name, [np.zeros(3)], **settings)
+    [(key, value)] = settings.items()
+    with pytest.raises(ValueError, match=message):  # the same words ("opt_eps must...")
+        nets.TrainConfig(**{"opt_eps" if key == "eps" else key: value})
+
+
+def test_make_optimizer_keeps_its_defaults_and_own_none():
+    p = np.ones(3)
+    opt = nets.make_optimizer("adadelta", [p], rho=None, eps=None)
+    assert (opt.rho, opt.eps) == (0.95, 1e-6)
+    nets.make_optimizer("adam", [p], beta1=0.0, beta2=0.0, eps=1e-12).step([p], [p], 0.1)
+    assert np.isfinite(p).all()
