@@ -126,7 +126,8 @@ def test_a_net_beyond_the_machines_memory_is_refused_before_it_is_allocated(caps
         nets.NetClassifier(hidden=(fits_once,), dtype="float32").fit([[0, 0], [1, 1]], [0, 1])
     # weights and gradients that fit, with Adam's two moments that do not (a quarter each)
     net = nets.MLP((2, memory // 64, 1), ["tanh"], "binary")
-    cfg = nets.TrainConfig(hidden=(memory // 64,), optimizer="adam", max_epochs=1)
+    cfg = nets.TrainConfig(hidden=(memory // 64,), activation="tanh", optimizer="adam",
+                           max_epochs=1)
     with pytest.raises(ValueError, match="for its weights, gradients and adam's state"):
         nets.train(net, cfg, [[0, 0], [1, 1]], [0, 1], rng=np.random.default_rng(0))
 
@@ -215,14 +216,16 @@ def test_arguments_are_named_in_their_errors():
             (lambda: nets.NetClassifier(max_epochs=1).fit(X, y, sample_weight=["a"] * 20),
              "training sample_weight must be numbers"),
             (lambda: nets.learning_rate(-1, nets.TrainConfig(), 10), "step must be >= 0"),
-            (lambda: nets.train(_net((3, 4, 1), "binary"), nets.TrainConfig(hidden=(4,)), X, y,
+            (lambda: nets.train(_net((3, 4, 1), "binary"),
+                                nets.TrainConfig(hidden=(4,), activation="relu"), X, y,
                                 rng=np.random.default_rng(0), snapshots=-1),
              "snapshots must be an integer >= 0, got -1"),
             (lambda: nets.gradcheck_dataset(X, y, n_samples=0),
              "n_samples must be an integer >= 1, got 0")]:
         with pytest.raises(ValueError, match=message):
             call()
-    net, cfg = _net((3, 4, 1), "binary"), nets.TrainConfig(hidden=(4,), max_epochs=1)
+    net = _net((3, 4, 1), "binary")
+    cfg = nets.TrainConfig(hidden=(4,), activation="relu", max_epochs=1)
     for bad, message in [
             # they failed deep inside: "'dict' object has no attribute 'class_weight'",
             # "'builtin_function_or_method' object has no attribute 'on_step'"

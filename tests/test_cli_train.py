@@ -661,7 +661,8 @@ def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, c
     assert 0.28 * 25 > 7 and nets.whole_steps(0.28, 25) == 7
     X = np.random.default_rng(0).normal(size=(250, 2))
     net = nets.MLP.initialized((2, 3, 1), ("tanh",), "binary", rng=np.random.default_rng(0))
-    result = nets.train(net, nets.TrainConfig(hidden=(3,), batch_size=10, max_epochs=0.28),
+    cfg = nets.TrainConfig(hidden=(3,), activation="tanh", batch_size=10, max_epochs=0.28)
+    result = nets.train(net, cfg,
                         X, (X[:, 0] > 0).astype(int), rng=np.random.default_rng(0))
     assert result.history["iteration"].iloc[-1] == 7
     assert result.reason == "reached max_epochs=0.28"

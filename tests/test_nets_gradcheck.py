@@ -59,7 +59,8 @@ def test_mixed_activations_multi_target_regression_and_class_weights(problem):
     with pytest.raises(ValueError, match=regression):
         nets.gradcheck(_net((3, 4, 1), ("tanh",), "regression"), X, ys["regression"],
                        class_weight=(1.0, 2.0))
-    cfg = nets.TrainConfig(hidden=(4,), class_weight=(1.0, 2.0), max_epochs=1)
+    cfg = nets.TrainConfig(hidden=(4,), activation="tanh", dtype="float64",
+                           class_weight=(1.0, 2.0), max_epochs=1)
     with pytest.raises(ValueError, match=regression):
         nets.train(_net((3, 4, 1), ("tanh",), "regression"), cfg, X, ys["regression"],
                    rng=np.random.default_rng(0))

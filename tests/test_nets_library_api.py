@@ -132,3 +132,29 @@ def test_make_optimizer_keeps_its_defaults_and_own_none():
     assert (opt.rho, opt.eps) == (0.95, 1e-6)
     nets.make_optimizer("adam", [p], beta1=0.0, beta2=0.0, eps=1e-12).step([p], [p], 0.1)
     assert np.isfinite(p).all()
+
+
+def test_train_refuses_a_config_that_describes_another_net(tmp_path):
+    # the config was ignored, and save_net(config=cfg) stored a 64-32 relu multiclass
+    # float64 config beside a 2-4-1 sigmoid binary float32 net
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    net = MLP.initialized((2, 4, 1), ("sigmoid",), "binary", rng=np.random.default_rng(1))
+    cfg = nets.TrainConfig(hidden=(64, 32), activation="relu", init="he", dtype="float64",
+                           head="multiclass", max_epochs=2)
+    before = net.flat.copy()
+    with pytest.raises(ValueError, match=r"^cfg does not describe the net 2-4-1: hidden "
+                                         r"\(64, 32\) \(the net's \(4,\)\); activation \('relu', "
+                                         r"'relu'\) \(the net's \('sigmoid',\)\); head "
+                                         r"'multiclass' \(the net's 'binary'\); dtype 'float64' "
+                                         r"\(the net's 'float32'\); build the net from cfg with "
+                                         r"nets.build_net\(cfg, n_features, y, rng=...\)"):
+        nets.train(net, cfg, X, y, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(net.flat, before)
+    with pytest.raises(ValueError, match=r"^cfg does not describe the net 2-4-1: hidden \(5,\)"):
+        nets.train(net, nets.TrainConfig(hidden=(5,)), X, y, rng=np.random.default_rng(0))
+    # the net's own settings train it (head "auto" and init are not the net's to match)
+    fits = nets.TrainConfig(hidden=(4,), activation="sigmoid", init="he", max_epochs=2)
+    assert nets.train(net, fits, X, y, rng=np.random.default_rng(0)).iterations == 2
+    built = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+    assert nets.train(built, cfg, X, y, rng=np.random.default_rng(0)).iterations == 2
