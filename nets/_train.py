@@ -139,7 +139,7 @@ def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
 
 def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
           rng: np.random.Generator, callbacks=(), lr_schedule=None, optimizer=None,
-          snapshots: int = 0, sample_weight=None) -> TrainResult:
+          start_step: int = 0, snapshots: int = 0, sample_weight=None) -> TrainResult:
     """Train ``net`` in place.
 
     Parameters
@@ -161,7 +161,18 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         Overrides ``cfg.schedule`` (used by the learning-rate range test).
     optimizer : Optimizer, optional
         Continue with this optimizer's state instead of a fresh one (made by
-        :func:`new_optimizer`).
+        :func:`new_optimizer`): its moments and its step count ``t`` (Adam's bias
+        correction) carry over, nothing else; the schedule goes on from ``start_step``.
+        `save_net` stores no optimizer state: a net loaded from a file continues with a
+        fresh optimizer (momentum and moments from zero).
+    start_step : int, default 0
+        Continue a run from this step (the ``iterations`` of the part before): the rate
+        schedule and warm-up go on from it, and the history's iteration and epoch columns,
+        ``iterations`` and ``epochs`` count from the run's start. ``cfg.max_epochs`` is the
+        whole run's length, so it trains ``max_epochs`` minus what was done (a ValueError
+        if nothing is left). Resumed at an epoch boundary with the rng and optimizer the
+        first part left (and at most ``cfg.eval_size`` rows, whose scored subset is drawn
+        anew), it trains as one uninterrupted run would.
     snapshots : int
         Keep parameter copies at this many checkpoints (for hidden-space plots).
     sample_weight : array of shape (n,), optional
@@ -196,6 +207,12 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     steps_per_epoch = math.ceil(n / bs)
     total_steps = whole_steps(cfg.max_epochs, steps_per_epoch)
+    if isinstance(start_step, bool) or not isinstance(start_step, numbers.Integral) \
+            or not 0 <= start_step < total_steps:
+        # max_epochs counts from the run's start: a continuation past it trained nothing
+        raise ValueError(f"start_step must be a whole number of steps in 0..{total_steps - 1} "
+                         f"(max_epochs={cfg.max_epochs:g} is {total_steps} steps from the "
+                         f"run's start: raise it to train on), got {start_step!r}")
     ckpt_every = max(1, round(cfg.checkpoint * steps_per_epoch))
     eval_idx = (np.sort(rng.choice(n, cfg.eval_size, replace=False))
                 if n > cfg.eval_size else None)
@@ -231,7 +248,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         reason += (f" (rounded up to {total_steps} whole step{'s' * (total_steps > 1)}: "
                    f"{total_steps / steps_per_epoch:g} epochs)")
     t0 = time.perf_counter()
-    step = 0
+    step = int(start_step)
+    state.step, state.epoch = step, step / steps_per_epoch
 
     def record() -> dict:
         # the rate at this iteration (not state.lr, the step just taken's): one call per
@@ -287,8 +305,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     steps_threads = step_threads(net.sizes, bs)
     with (np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
           steps_threads):
-        state.lr = schedule(0, total_steps)
-        ended = checkpoint()  # epoch 0: the starting point of every curve
+        state.lr = schedule(step, total_steps)
+        ended = checkpoint()  # epoch 0 (or start_step): the starting point of every curve
         while ended is None and step < total_steps:
             perm = rng.permutation(n) if bs < n else None
             for start in range(0, n, bs):

@@ -158,3 +158,50 @@ def test_train_refuses_a_config_that_describes_another_net(tmp_path):
     assert nets.train(net, fits, X, y, rng=np.random.default_rng(0)).iterations == 2
     built = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
     assert nets.train(built, cfg, X, y, rng=np.random.default_rng(0)).iterations == 2
+
+
+class _StopAt(nets.Callback):
+    stop_reason = "first part done"
+
+    def __init__(self, step):
+        self.step = step
+
+    def on_step(self, state):
+        return state.step >= self.step
+
+
+@pytest.mark.parametrize("schedule", [
+    {"schedule": "exponential", "lr_gamma": 0.5, "lr_decay_steps": 5, "warmup_steps": 25},
+    {"schedule": "cosine", "optimizer": "adam"}])
+def test_start_step_continues_the_schedule_and_the_history(schedule):
+    # train(..., optimizer=opt) restarted the schedule and warm-up at step 0: 4 + 4 epochs
+    # of exponential decay ended 0.0226 away from 8 at once, the history's columns at 0
+    X = np.random.default_rng(5).normal(size=(40, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    cfg = nets.TrainConfig(hidden=(4,), activation="tanh", lr=0.05, batch_size=8,
+                           max_epochs=8, **schedule)  # 5 steps an epoch, 40 in all
+    whole = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+    at_once = nets.train(whole, cfg, X, y, rng=np.random.default_rng(3))
+    part = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+    rng, opt = np.random.default_rng(3), nets.new_optimizer(cfg, part)
+    first = nets.train(part, cfg, X, y, rng=rng, optimizer=opt, callbacks=[_StopAt(20)])
+    assert (first.iterations, opt.t) == (20, 20)
+    rest = nets.train(part, cfg, X, y, rng=rng, optimizer=opt, start_step=first.iterations)
+    np.testing.assert_array_equal(part.flat, whole.flat)
+    assert list(rest.column("iteration")) == [20, 25, 30, 35, 40]
+    assert list(rest.column("epoch")) == [4, 5, 6, 7, 8]
+    np.testing.assert_array_equal(rest.column("lr"), at_once.column("lr")[4:])
+    np.testing.assert_array_equal(rest.column("train_loss"), at_once.column("train_loss")[4:])
+    assert (rest.iterations, rest.epochs, rest.status) == (40, 8.0, "max_epochs")
+
+
+def test_start_step_past_the_run_is_refused():
+    X = np.random.default_rng(5).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=8, max_epochs=4)
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+    for bad in (20, -1, 2.5, True):
+        with pytest.raises(ValueError, match=r"start_step must be a whole number of steps in "
+                                             r"0..19 \(max_epochs=4 is 20 steps from the run's "
+                                             r"start: raise it to train on\)"):
+            nets.train(net, cfg, X, y, rng=np.random.default_rng(0), start_step=bad)
