@@ -27,6 +27,12 @@ class TrainConfig:
     count optimizer steps; ``batch_size=-1`` is the full batch; ``eps`` and
     ``patience`` of 0 are off. An unknown activation, optimizer, schedule... raises a
     ValueError listing the valid ones (an unknown field, Python's TypeError).
+
+    A fractional ``checkpoint`` is rounded to whole steps, half to even (Python's
+    ``round``, at least one step): with 5 steps an epoch, 0.3 and 0.5 epochs both score
+    every 2 steps (0.4 epochs), 0.7 and 0.9 every 4. The history's ``epoch`` column shows
+    the positions really scored, and ``patience`` counts these checkpoints. (The rule is
+    kept as it is: histories recorded with it stay reproducible.)
     """
 
     # architecture
@@ -57,7 +63,7 @@ class TrainConfig:
     # loop
     batch_size: int = 32  # -1 = full batch
     max_epochs: float = 100  # fractions allowed
-    checkpoint: float = 1.0  # epochs between checkpoints (fractions allowed)
+    checkpoint: float = 1.0  # epochs between checkpoints (fractions: whole steps, see above)
     eps: float = 0.0  # stop once the monitored loss <= eps (0 = off)
     patience: int = 0  # early stopping: checkpoints without improvement (0 = off)
     min_delta: float = 0.0  # improvement that resets patience

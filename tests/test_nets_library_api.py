@@ -205,3 +205,20 @@ def test_start_step_past_the_run_is_refused():
                                              r"0..19 \(max_epochs=4 is 20 steps from the run's "
                                              r"start: raise it to train on\)"):
             nets.train(net, cfg, X, y, rng=np.random.default_rng(0), start_step=bad)
+
+
+def test_a_fractional_checkpoint_is_whole_steps_rounded_half_to_even_as_documented():
+    # 40 samples, batch 8: 5 steps an epoch; 0.5 epochs is 2.5 steps, rounded to 2 (as 0.3)
+    X = np.random.default_rng(5).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int)
+    epochs = {}
+    for every in (0.3, 0.5, 0.7, 0.9):
+        cfg = nets.TrainConfig(hidden=(4,), batch_size=8, max_epochs=2, checkpoint=every)
+        net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(1))
+        epochs[every] = list(nets.train(net, cfg, X, y, rng=np.random.default_rng(0))
+                             .column("epoch"))
+    assert epochs[0.3] == epochs[0.5] == [0.0, 0.4, 0.8, 1.2, 1.6, 2.0]
+    assert epochs[0.7] == epochs[0.9] == [0.0, 0.8, 1.6, 2.0]
+    doc = " ".join(nets.TrainConfig.__doc__.split())
+    assert "rounded to whole steps, half to even" in doc
+    assert "0.3 and 0.5 epochs both score every 2 steps" in doc
