@@ -18,7 +18,12 @@ from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
-from ._validation import check_rng, check_training_data, refuse_beyond_memory
+from ._validation import (
+    check_config_describes,
+    check_rng,
+    check_training_data,
+    refuse_beyond_memory,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,7 +193,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     if not isinstance(cfg, TrainConfig):  # a dict failed deep inside ('class_weight')
         raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
                         f"{type(cfg).__name__}")
-    _check_config_describes(cfg, net)
+    check_config_describes(cfg, net)
     callbacks = list(check_callbacks(callbacks))
     if (X_val is None) != (y_val is None):
         raise ValueError("give X_val and y_val together (or neither)")
@@ -357,22 +362,6 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                        epochs=step / steps_per_epoch, iterations=step,
                        seconds=time.perf_counter() - t0,
                        snapshots=snap.snapshots if snap else [], final_row=final_row)
-
-
-def _check_config_describes(cfg: TrainConfig, net: MLP) -> None:
-    """ValueError unless ``cfg``'s architecture, head and dtype are the net's: train reads
-    none of them, and a model saved with ``config=cfg`` described another net."""
-    acts = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)
-    arch = "-".join(map(str, net.sizes))
-    wrong = [f"{name} {mine!r} (the net's {theirs!r})" for name, mine, theirs, differ in (
-        ("hidden", cfg.hidden, net.sizes[1:-1], cfg.hidden != net.sizes[1:-1]),
-        ("activation", acts, net.activations, acts != net.activations),
-        ("head", cfg.head, net.head, cfg.head not in ("auto", net.head)),
-        ("dtype", cfg.dtype, net.dtype.name, cfg.dtype != net.dtype.name)) if differ]
-    if wrong:
-        raise ValueError(f"cfg does not describe the net {arch}: {'; '.join(wrong)}; build the "
-                         "net from cfg with nets.build_net(cfg, n_features, y, rng=...), or "
-                         "give the net's own settings")
 
 
 def whole_steps(max_epochs: float, steps_per_epoch: int) -> int:

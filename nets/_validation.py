@@ -114,6 +114,22 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     return X, T, w
 
 
+def check_config_describes(cfg, net) -> None:
+    """ValueError unless ``cfg``'s architecture, head and dtype are the net's: train reads
+    none of them, and a model saved with ``config=cfg`` described another net."""
+    acts = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)
+    arch = "-".join(map(str, net.sizes))
+    wrong = [f"{name} {mine!r} (the net's {theirs!r})" for name, mine, theirs, differ in (
+        ("hidden", cfg.hidden, net.sizes[1:-1], cfg.hidden != net.sizes[1:-1]),
+        ("activation", acts, net.activations, acts != net.activations),
+        ("head", cfg.head, net.head, cfg.head not in ("auto", net.head)),
+        ("dtype", cfg.dtype, net.dtype.name, cfg.dtype != net.dtype.name)) if differ]
+    if wrong:
+        raise ValueError(f"cfg does not describe the net {arch}: {'; '.join(wrong)}; build the "
+                         "net from cfg with nets.build_net(cfg, n_features, y, rng=...), or "
+                         "give the net's own settings")
+
+
 def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
     """Non-negative finite weights, one per sample (or one for all), rescaled to mean 1."""
     try:
