@@ -54,12 +54,15 @@ class Optimizer:
         # broadcasting, or broadcast without a word
         if params is not self._stepped[0] or grads is not self._stepped[1]:
             self._check_shapes([np.shape(p) for p in params], "params",
-                               [np.shape(g) for g in grads], "grads")
+                               [np.shape(g) for g in grads], "grads",
+                               advice="step the list it was made with, or make one for yours "
+                               f"(e.g. nets.make_optimizer({self.name!r}, net.params) for the "
+                               "gradients of net.loss_and_grads)")
             self._stepped = (params, grads)
         self.t += 1
         self._step(params, grads, lr)
 
-    def _check_shapes(self, shapes, what, other_shapes=None, other=None) -> None:
+    def _check_shapes(self, shapes, what, other_shapes=None, other=None, *, advice) -> None:
         """ValueError unless ``shapes`` (and ``other_shapes``) are what it was made for."""
         if shapes == self.shapes and other_shapes in (None, self.shapes):
             return
@@ -68,9 +71,7 @@ class Optimizer:
             else "")
         raise ValueError(
             f"this {self.name} optimizer was made for parameters of shapes "
-            f"{_listed(self.shapes)}, got {got}; step the list it was made with, or make one "
-            f"for yours (e.g. nets.make_optimizer({self.name!r}, net.params) for the "
-            f"gradients of net.loss_and_grads)")
+            f"{_listed(self.shapes)}, got {got}; {advice}")
 
     def _scratch(self, params) -> list[np.ndarray]:
         """One work array per parameter, reused by every step (not state: never saved)."""
@@ -93,7 +94,9 @@ class Optimizer:
                              f"state_dict of an optimizer {self.name!r} (whose keys are "
                              f"{', '.join(map(repr, ('t', *self._slots)))})")
         for k in self._slots:
-            self._check_shapes([np.shape(a) for a in state[k]], f"a state {k!r}")
+            self._check_shapes([np.shape(a) for a in state[k]], f"a state {k!r}",
+                               advice="load the state_dict of an optimizer made over the "
+                               "same parameters")
         self.t = state["t"]
         for k in self._slots:
             for dst, src in zip(self.state[k], state[k], strict=True):
