@@ -228,7 +228,7 @@ def _json_default(obj):
 
 def _command_line(argv) -> str:
     """The command as typed, for reports: passwords in URLs (``--storage``) masked."""
-    if any("://" in a for a in argv):
+    if any("://" in a or "@" in a for a in argv):  # postgresql:/u:pw@h too
         from study import mask_url
 
         argv = [mask_url(a) for a in argv]

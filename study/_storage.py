@@ -80,8 +80,8 @@ class StorageURL:
     def __repr__(self) -> str:
         # a notebook cell's output (saved in the notebook) showed the password in clear;
         # str() is this too
-        return (f"StorageURL(kind={self.kind!r}, url={self.masked!r}, path={self.path!r}, "
-                f"given={self.given!r})")
+        return (f"StorageURL(kind={self.kind!r}, url={self.masked!r}, "
+                f"path={mask_url(repr(self.path))}, given={self.given!r})")
 
     def exists(self) -> bool:
         return self.path is None or self.path.exists()
@@ -160,6 +160,10 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
     if text.startswith("journal:"):
         if not text[len("journal:"):].strip():  # Path("") is ".", a folder
             raise StorageError("journal: needs a file path, e.g. journal:runs/study.log")
+        if re.match(r"[A-Za-z][\w+.-]*://", text[len("journal:"):]):
+            # Path() made journal:postgresql://u:pw@h/db the local folders postgresql:/u:pw@h
+            raise StorageError(f"storage {mask_url(text)}: journal: takes a file path, not a "
+                               "URL; give a server's URL without journal:")
         path = _home(Path(text[len("journal:"):]))
         if path.is_dir():
             raise StorageError(f"{path} is a folder; a journal storage is a file in one")

@@ -14,15 +14,41 @@ def mask_url(url: str) -> str:
     first ``@`` after ``user:``; and on to the last ``@`` before a query, so a password
     holding unencoded ``@``, ``/`` or ``?`` is hidden whole) and every query parameter that
     can carry one (``?password=...``, which libpq and SQLAlchemy accept too).
+
+    Malformed URLs are masked too: extra slashes (``postgresql:///u:pw@h``), too few
+    (``postgresql:/u:pw@h``, ``postgresql:u:pw@h``) and a ``journal:`` in front: a typo
+    ends up in error messages, CI logs and reports as much as a well-formed URL does.
     """
     if "://" not in url:
-        return url
-    scheme, cred, at, host, question, pairs = _url_parts(url)
+        return _mask_bare(url)
+    head, cred, at, host, question, pairs = _url_parts(url)
     if ":" in cred:
         cred = cred.split(":", 1)[0] + ":***"
     query = "&".join(f"{key}={'***' if _is_secret(key) else value}" if eq else key
                      for key, eq, value in pairs)
-    return f"{scheme}://{cred}{at}{host}{question}{query}"
+    return f"{head}{cred}{at}{host}{question}{query}"
+
+
+# what may come before the user info of a URL missing its '//': an option's '--storage=',
+# 'journal:', maybe a scheme, and slashes
+_BARE_HEAD = re.compile(r"(?:[^=\s]*=)?(?:journal:)?")
+_BARE_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:/*")
+
+
+def _mask_bare(text: str) -> str:
+    """``text`` without '://' (a path, or a URL typed with too few slashes) with a
+    ``user:password@`` part masked as in a URL. Whether ``a:b:c@h`` has the scheme ``a``
+    or the password ``b:c`` is not told: the reading that hides more is kept."""
+    if "@" not in text:
+        return text
+    head = _BARE_HEAD.match(text).group()
+    readings = [head]
+    scheme = _BARE_SCHEME.match(text, len(head))
+    if scheme:
+        readings.append(text[:scheme.end()])
+    masked = [start + mask_url("x://" + text[len(start):])[len("x://"):]
+              for start in readings]
+    return min(masked, key=len)
 
 
 # SQLAlchemy's user info: a user without ':' or '/' (it may hold '@': me@corp:pw@host),
@@ -35,8 +61,9 @@ _QUERY_START = re.compile(r"\?[\w.-]+=")
 
 
 def _url_parts(url: str) -> tuple:
-    """``(scheme, user info, '@', host and path, '?', [(key, '=', value)...])``."""
+    """``('scheme://', user info, '@', host and path, '?', [(key, '=', value)...])``."""
     scheme, _, rest = url.partition("://")
+    head = f"{scheme}://"
     cred = at = ""
     if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; no user info
         m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)
@@ -48,7 +75,7 @@ def _url_parts(url: str) -> tuple:
             cred, at, rest = rest[:end - 1], "@", rest[end:]
     rest, question, query = rest.partition("?")
     pairs = [part.partition("=") for part in query.split("&")] if query else []
-    return scheme, cred, at, rest, question, pairs
+    return head, cred, at, rest, question, pairs
 
 
 def _is_secret(query_key: str) -> bool:

@@ -112,6 +112,29 @@ def test_passwords_are_masked():
                                ) == "hplab study run s.toml '--storage=postgresql://u:***@h/db'"
 
 
+def test_journal_before_a_server_url_is_refused_and_masked(tmp_path, monkeypatch, capsys):
+    # journal:postgresql://bob:hunter2@db.lab/hp made the local folders
+    # postgresql:/bob:hunter2@db.lab/, ran the study there and showed the password in
+    # the report, runs/index.html and --json
+    monkeypatch.chdir(tmp_path)
+    code = hplab.main(["study", "list", "--storage",
+                       "journal:postgresql://bob:hunter2@db.lab/hp"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "journal: takes a file path" in err and "hunter2" not in err and "bob:***@" in err
+    assert list(tmp_path.iterdir()) == []
+    # whatever shows a storage masks a user:password@ part, whatever its form
+    where = study.StorageURL("journal", "journal:postgresql:/bob:hunter2@db.lab/hp",
+                             Path("postgresql:/bob:hunter2@db.lab/hp"))
+    assert where.masked == "journal:postgresql:***@db.lab/hp" and "hunter2" not in repr(where)
+    assert mask_url("journal:postgresql://bob:hunter2@db.lab/hp") == \
+        "journal:postgresql://bob:***@db.lab/hp"
+    assert mask_url("bob:hunter2@db.lab/hp") == "bob:***@db.lab/hp"
+    # a path with no user info stays as it is
+    assert mask_url("journal:runs/a:b@c.log") == "journal:runs/a:b@c.log"
+    assert mask_url("runs/hplab.db") == "runs/hplab.db"
+
+
 def test_a_resolved_storage_prints_its_url_masked():
     # its dataclass repr, a notebook cell's output, showed (and saved) the password
     where = resolve_storage("postgresql://hplab:s3cret@db-host/hplab?sslpassword=k3y")
