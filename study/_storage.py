@@ -179,7 +179,8 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
             return StorageURL("journal", f"journal:{path}", path)
         if kind == "sqlite":
             return StorageURL("sqlite", _sqlite_url(path), path)
-        raise StorageError(f"storage {text!r}: expected {_FORMS}")
+        # a URL missing a slash (postgresql:/u:pw@h) comes here: its password masked
+        raise StorageError(f"storage {mask_url(text)!r}: expected {_FORMS}")
     scheme = text.split("://", 1)[0].lower()
     if scheme == "sqlite":
         from sqlalchemy.engine import make_url

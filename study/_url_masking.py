@@ -61,9 +61,11 @@ _QUERY_START = re.compile(r"\?[\w.-]+=")
 
 
 def _url_parts(url: str) -> tuple:
-    """``('scheme://', user info, '@', host and path, '?', [(key, '=', value)...])``."""
+    """``('scheme://', user info, '@', host and path, '?', [(key, '=', value)...])``; the
+    head holds any slashes after '//' (``postgresql:///u:pw@h`` is a typo still read)."""
     scheme, _, rest = url.partition("://")
-    head = f"{scheme}://"
+    body = rest.lstrip("/")
+    head, rest = f"{scheme}://{rest[:len(rest) - len(body)]}", body
     cred = at = ""
     if scheme.lower() != "sqlite":  # a SQLite path may hold ':' and '@'; no user info
         m = _USER_PASSWORD.match(rest) or _USER_ONLY.match(rest)

@@ -135,6 +135,20 @@ def test_journal_before_a_server_url_is_refused_and_masked(tmp_path, monkeypatch
     assert mask_url("runs/hplab.db") == "runs/hplab.db"
 
 
+@pytest.mark.parametrize("typo", ["postgresql:/bob:hunter2@db.lab/hp",
+                                  "postgresql:bob:hunter2@db.lab/hp",
+                                  "postgresql:///bob:hunter2@db.lab/hp"])
+def test_storage_url_typos_mask_the_password(typo, tmp_path, monkeypatch, capsys):
+    # a slash too few or too many echoed the password in the error
+    monkeypatch.chdir(tmp_path)
+    code = hplab.main(["study", "list", "--storage", typo])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "hunter2" not in err and ":***@db.lab/hp" in err
+    assert "hunter2" not in hplab._command_line(["study", "list", f"--storage={typo}"])
+    assert "hunter2" not in mask_url(typo)
+
+
 def test_a_resolved_storage_prints_its_url_masked():
     # its dataclass repr, a notebook cell's output, showed (and saved) the password
     where = resolve_storage("postgresql://hplab:s3cret@db-host/hplab?sslpassword=k3y")
