@@ -1219,7 +1219,7 @@ def cmd_predict(args) -> int:
         {"accuracy": None, "rmse": None, "mae": None}
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
-        frame.to_csv(sys.stdout, index=False)
+        nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
     elif args.out:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(args.out, frame)

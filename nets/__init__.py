@@ -53,7 +53,7 @@ from ._train import (
     whole_steps,
 )
 from ._versions import hplab_version, versions
-from ._write_csv import write_csv
+from ._write_csv import spreadsheet_cell, spreadsheet_safe, write_csv
 
 #: module -> the names the package takes from it when first asked (scikit-learn's users)
 _LAZY = {
@@ -74,6 +74,7 @@ __all__ = [
     "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
+    "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer",
     "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
     "unread_settings",

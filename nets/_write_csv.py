@@ -1,10 +1,18 @@
-"""A table written to a CSV file, atomically, compressed as its name says."""
+"""A table written to a CSV file, atomically, compressed as its name says, its text cells
+safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ._io import write_atomically
+
+# a spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), DDE);
+# class names and trial user attrs come from other people's data and other Optuna clients
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# ...unless it reads as a plain number (a label -1 or +0.5): a spreadsheet takes a number
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 # pandas' compression by a file's ending (tar archives first: .tar.gz is one), made explicit
 # because the file written is a temporary one beside the path: inferred from its name, a
@@ -23,8 +31,40 @@ _COMPRESSIONS = (  # (ending, pandas' compression, the key that names what it ho
 )
 
 
+def spreadsheet_cell(value):
+    """``value`` as a CSV cell a spreadsheet shows as it is: a text starting with
+    ``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP's advice against
+    CSV injection), unless it reads as a plain number (``-1``, ``+0.5``); anything else,
+    numbers included, is returned unchanged."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame):
+    """``frame`` with `spreadsheet_cell` applied to its column names and text cells (its
+    numeric columns as they are); ``frame`` itself when nothing needs it."""
+    import pandas as pd  # not at import: nets loads without pandas (a study's --help)
+
+    texts = [name for name, column in frame.items()
+             if not pd.api.types.is_numeric_dtype(column)
+             and not pd.api.types.is_bool_dtype(column)]
+    changed = [name for name in texts
+               if any(spreadsheet_cell(v) is not v for v in frame[name])]
+    names = [spreadsheet_cell(name) for name in frame.columns]
+    if not changed and names == list(frame.columns):
+        return frame
+    out = frame.copy()
+    for name in changed:
+        out[name] = frame[name].astype(object).map(spreadsheet_cell)
+    out.columns = names
+    return out
+
+
 def write_csv(path, frame) -> Path:
-    """Write the DataFrame ``frame`` (no index) to ``path`` with `write_atomically`.
+    """Write the DataFrame ``frame`` (no index) to ``path`` with `write_atomically`, its
+    text made `spreadsheet_safe`.
 
     Compressed as pandas would by the name's ending (``.gz``, ``.zip``, ``.tar.gz``...),
     the archive's member (or gzip's stored name) being the name without that ending (an
@@ -40,8 +80,10 @@ def write_csv(path, frame) -> Path:
             compression = {**method, names: inner} if names else method
             break
 
+    safe = spreadsheet_safe(frame)
+
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:  # a handle: nothing inferred from the temporary name
-            frame.to_csv(fh, index=False, compression=compression)
+            safe.to_csv(fh, index=False, compression=compression)
 
     return write_atomically(path, write)

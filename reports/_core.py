@@ -277,7 +277,7 @@ class Report:
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
-        from nets import stage_file
+        from nets import spreadsheet_safe, stage_file
         from study import HeldInterrupts
 
         out_dir = Path(out_dir)
@@ -301,8 +301,10 @@ class Report:
         try:
             for csv_stem, frame in self._data.items():
                 final = files / f"{csv_stem}.csv"
-                staged.append((stage_file(final, lambda tmp, frame=frame:
-                                          frame.to_csv(tmp, index=False)), final))
+                # text cells opened in a spreadsheet: no formula (class names are data's)
+                safe = spreadsheet_safe(frame)
+                staged.append((stage_file(final, lambda tmp, safe=safe:
+                                          safe.to_csv(tmp, index=False)), final))
             staged.append((stage_file(path, lambda tmp: tmp.write_text(html, "utf-8")), path))
             with HeldInterrupts():
                 if swap is not None:

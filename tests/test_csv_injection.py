@@ -1,0 +1,85 @@
+"""CSV files hplab writes open in a spreadsheet without running anyone's formula: class
+names from other people's data and user attrs from other Optuna clients."""
+
+from __future__ import annotations
+
+import csv
+
+import optuna
+import pandas as pd
+from cli_helpers import run_cli
+
+import nets
+import study
+
+EVIL = ("=1+1", "@SUM(A1)")
+
+
+def _rows(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def test_text_cells_that_start_a_formula_get_a_quote():
+    for text in ("=HYPERLINK(\"http://evil\",\"x\")", "+1+2", "-2+3", "@SUM(1)", "\tx", "\rx"):
+        assert nets.spreadsheet_cell(text) == "'" + text
+    # numbers, and text a spreadsheet reads as a number, are written as they are
+    for value in (-0.5, 3, "-1", "+0.5", "-1e-3", ".5", "plain", "a=b", None):
+        assert nets.spreadsheet_cell(value) == value
+    frame = pd.DataFrame({"=x": ["=1+1", "ok"], "loss": [-0.5, 1.0], "n": [-1, 2]})
+    safe = nets.spreadsheet_safe(frame)
+    assert list(safe.columns) == ["'=x", "loss", "n"] and safe["'=x"].tolist() == ["'=1+1", "ok"]
+    assert safe["loss"].tolist() == [-0.5, 1.0] and safe["n"].dtype == frame["n"].dtype
+    assert frame["=x"].tolist() == ["=1+1", "ok"]  # the caller's frame is left as it is
+    plain = pd.DataFrame({"a": ["x"], "b": [-0.5]})
+    assert nets.spreadsheet_safe(plain) is plain
+
+
+def test_class_names_in_reports_and_predictions_are_neutralized(tmp_path, capsys,
+                                                                monkeypatch):
+    # QA: labels "=1+1" / "@SUM(A1)" went as they are into report_files/*.csv and predict --out
+    monkeypatch.chdir(tmp_path)
+    lines = ["a,b,label"] + [f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{EVIL[i % 2]}"
+                             for i in range(120)]
+    (tmp_path / "evil.csv").write_text("\n".join(lines) + "\n")
+    code, _, err = run_cli(["train", "--dataset", "csv:evil.csv", "--epochs", "3", "--out",
+                            "o_evil"], capsys)
+    assert code == 0, err
+    confusion = _rows("o_evil/report_files/confusion.csv")
+    assert confusion[0] == ["true", "'=1+1", "'@SUM(A1)"]
+    assert [row[0] for row in confusion[1:]] == ["'=1+1", "'@SUM(A1)"]
+    per_class = _rows("o_evil/report_files/per-class.csv")
+    assert [row[0] for row in per_class[1:3]] == ["'=1+1", "'@SUM(A1)"]
+    assert float(per_class[1][1]) >= 0  # numbers stay numbers
+    code, _, err = run_cli(["predict", "o_evil/model.npz", "--dataset", "--out", "pred.csv"],
+                           capsys)
+    assert code == 0, err
+    header, *rows = _rows("pred.csv")
+    assert header == ["prediction", "p_=1+1", "p_@SUM(A1)", "label"]
+    assert {row[0] for row in rows} <= {"'=1+1", "'@SUM(A1)"}
+    assert {row[3] for row in rows} == {"'=1+1", "'@SUM(A1)"}
+    assert all(0 <= float(row[1]) <= 1 for row in rows)
+    code, out, err = run_cli(["predict", "o_evil/model.npz", "--dataset", "--out", "-"], capsys)
+    assert code == 0 and out.splitlines()[1].startswith("'"), err
+
+
+def test_user_attrs_of_other_clients_in_study_export(spec_file, tmp_path, capsys):
+    db = tmp_path / "s.db"
+    spec = spec_file("tiny", n_trials=1, pruner="none", max_epochs=4)
+    study.run_study(study.load_spec(spec), storage=str(db), progress=False)
+    optuna.load_study(study_name="tiny", storage=f"sqlite:///{db}").add_trial(
+        optuna.trial.create_trial(
+            params={"lr": 0.1, "width": 2}, value=0.5,
+            distributions={"lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True),
+                           "width": optuna.distributions.IntDistribution(2, 6)},
+            user_attrs={"note": '=HYPERLINK("http://evil","y")', "reason": "@SUM(1)",
+                        "level": "-2+3", "shift": "-0.5"}))
+    out = tmp_path / "out.csv"
+    code, _, err = run_cli(["study", "export", "tiny", "--csv", out, "--storage", db], capsys)
+    assert code == 0, err
+    header, *rows = _rows(out)
+    last = dict(zip(header, rows[-1], strict=True))
+    assert last["user_attrs_note"] == "'=HYPERLINK(\"http://evil\",\"y\")"
+    assert last["user_attrs_reason"] == "'@SUM(1)" and last["user_attrs_level"] == "'-2+3"
+    assert last["user_attrs_shift"] == "-0.5" and float(last["value_val_loss"]) == 0.5
+    assert float(last["params_lr"]) == 0.1
