@@ -17,6 +17,7 @@ import numpy as np
 
 from ._activations import ACTIVATIONS
 from ._model import MLP
+from ._printable import short_repr, short_text
 
 FORMAT = "hplab-net/1"
 # the JSON header as NumPy stores it (4 bytes a character): room for ~16M characters, far
@@ -251,13 +252,14 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         header = json.loads(str(files.pop("header")[()]))
         spec = header["spec"]
         if header.get("format") != FORMAT:
-            raise ValueError(f"format {header.get('format')!r}")
+            raise ValueError(f"format {short_repr(header.get('format'))}")
         if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
-            raise ValueError(f"dtype {spec['dtype']!r}")
+            raise ValueError(f"dtype {short_repr(spec['dtype'])}")
         sizes = _check_sizes(spec["sizes"], spec["head"])
     # RecursionError: JSON nested deeper than Python's stack ('[' * 100000)
     except (KeyError, TypeError, ValueError, RecursionError) as exc:
-        raise ValueError(f"{path}: not an hplab model (bad header: {exc})") from None
+        raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(exc))})"
+                         ) from None
     shapes = [s for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
               for s in ((n_in, n_out), (n_out,))]
     for i, shape in enumerate(shapes):
@@ -274,7 +276,8 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
     except (KeyError, TypeError, ValueError) as exc:
         why = f"no {exc}" if isinstance(exc, KeyError) else exc
-        raise ValueError(f"{path}: not an hplab model (bad header: {why})") from None
+        raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(why))})"
+                         ) from None
     _, files = _read_npz(path, [k for k in declared if k != "header"])
     for i, p in enumerate(net.params):
         p[...] = files[f"param_{i}"]
@@ -289,9 +292,10 @@ def _check_activations_known(path: Path, names) -> None:
     missing = [a for a in names if isinstance(a, str) and a not in ACTIVATIONS] \
         if isinstance(names, list) else []
     if missing:
-        raise ValueError(f"{path}: an hplab model with activation {missing[0]!r}, which this "
-                         f"hplab does not have (valid: {', '.join(ACTIVATIONS)}); register it "
-                         "in nets.ACTIVATIONS before loading, or use the hplab that saved it")
+        raise ValueError(f"{path}: an hplab model with activation {short_repr(missing[0])}, "
+                         f"which this hplab does not have (valid: {', '.join(ACTIVATIONS)}); "
+                         "register it in nets.ACTIVATIONS before loading, or use the hplab "
+                         "that saved it")
 
 
 class _Refusal(ValueError):
@@ -369,7 +373,8 @@ def _check_sizes(sizes, head: str) -> tuple[int, ...]:
     """Layer widths as positive ints, with the output width the head needs."""
     if not isinstance(sizes, list) or len(sizes) < 2 or not all(
             isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
-        raise ValueError(f"sizes must be a list of at least 2 positive integers, got {sizes!r}")
+        raise ValueError("sizes must be a list of at least 2 positive integers, got "
+                         f"{short_repr(sizes)}")
     if head == "binary" and sizes[-1] != 1 or head == "multiclass" and sizes[-1] < 2:
         raise ValueError(f"a {head} head cannot have {sizes[-1]} output(s)")
     return tuple(sizes)

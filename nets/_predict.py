@@ -17,6 +17,7 @@ import numpy as np
 
 from ._io import load_net
 from ._model import MLP
+from ._printable import short_repr
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
@@ -264,7 +265,8 @@ def load_model(path) -> SavedModel:
     task = meta.get("task")
     two_class_softmax = task == "binary" and net.head == "multiclass" and net.sizes[-1] == 2
     if task is not None and task != net.head and not two_class_softmax:
-        raise ValueError(f"{path}: meta says task {task!r} but the net has a {net.head} head")
+        raise ValueError(f"{path}: meta says task {short_repr(task)} but the net has a "
+                         f"{net.head} head")
     names = meta.get("feature_names")
     names = tuple(str(n) for n in names) if isinstance(names, list) and \
         len(names) == net.sizes[0] else tuple(f"x{i + 1}" for i in range(net.sizes[0]))
@@ -297,7 +299,8 @@ def _target_scaling(path, meta, head) -> tuple[float, float]:
         shift, scale = float(meta.get("y_shift", 0.0)), float(meta.get("y_scale", 1.0))
     except (TypeError, ValueError):
         raise ValueError(f"{path}: y_shift and y_scale must be numbers, got "
-                         f"{meta.get('y_shift')!r} and {meta.get('y_scale')!r}") from None
+                         f"{short_repr(meta.get('y_shift'))} and "
+                         f"{short_repr(meta.get('y_scale'))}") from None
     if not (math.isfinite(shift) and math.isfinite(scale) and scale != 0):
         raise ValueError(f"{path}: bad target scaling y_shift={shift}, y_scale={scale}")
     return shift, scale
@@ -314,9 +317,9 @@ def _classes(path, meta, net) -> tuple:
     if not isinstance(classes, list) or len(classes) != k or not all(
             isinstance(c, str | int | float) for c in classes):  # bool: True/False labels
         raise ValueError(f"{path}: classes should be {k} labels (numbers or text) for a "
-                         f"{net.head} head, got {classes!r}")
+                         f"{net.head} head, got {short_repr(classes)}")
     if len(set(classes)) != k:
-        raise ValueError(f"{path}: classes are not distinct: {classes!r}")
+        raise ValueError(f"{path}: classes are not distinct: {short_repr(classes)}")
     return tuple(classes)
 
 

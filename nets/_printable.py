@@ -39,3 +39,20 @@ def and_list(names) -> str:
 def count_of(n: int, noun: str, plural: str | None = None) -> str:
     """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number."""
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def short_repr(value, limit: int = 100) -> str:
+    """``repr(value)`` for a message about a file's content, at most about ``limit``
+    characters: a list or tuple longer than five shows its first five items and its length
+    (``[0, 1, 2, 3, 4, ... (100000 in all)]``), and what is still longer is cut, its length
+    told (a crafted model's 100,000 classes made a 689 KB "one-line" error)."""
+    if isinstance(value, list | tuple) and len(value) > 5:
+        text = f"[{', '.join(map(repr, value[:5]))}, ... ({len(value)} in all)]"
+    else:
+        text = repr(value)
+    return short_text(text, limit)
+
+
+def short_text(text: str, limit: int = 300) -> str:
+    """``text`` cut after ``limit`` characters, its length told."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from cli_helpers import run_cli
 
 import nets
 
@@ -333,3 +334,29 @@ def test_one_helper_makes_numbers_json_ready():
     assert json.dumps([nets.finite_float(v) for v in (np.int64(120), np.float32(0.25), None,
                                                       math.nan, -math.inf)]) == (
         "[120.0, 0.25, null, null, null]")
+
+
+def test_a_crafted_header_gives_a_short_error(trained, tmp_path, capsys):
+    # QA: meta classes = list(range(100000)) made a 689 KB "one-line" error (every label
+    # echoed); every value a model file's header holds is shown short
+    _, _, _, path = trained
+    bad = tmp_path / "bad.npz"
+    long = "x" * 100_000
+    changes = [("meta", "classes", list(range(100_000))), ("meta", "task", long),
+               ("", "format", long), ("spec", "dtype", long), ("spec", "sizes", [0] * 10**5),
+               ("spec", "activations", [long, long]), ("spec", "head", long)]
+    for part, key, value in changes:
+        header = _header(path)
+        header["meta"] = {}  # no dataset: no input scaling needed
+        (header[part] if part else header)[key] = value
+        _tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+        with pytest.raises(ValueError) as err:
+            nets.load_model(bad)
+        assert str(err.value).startswith(str(bad)) and len(str(err.value)) < 600, key
+    header = _header(path)
+    header["meta"] = {"classes": list(range(100_000))}
+    _tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+    (tmp_path / "in.csv").write_text("0.1,0.2,0.3\n")
+    code, _, err = run_cli(["predict", bad, "--input", tmp_path / "in.csv"], capsys)
+    assert code == 2 and len(err) < 600 and len(err.strip().splitlines()) == 1
+    assert "got [0, 1, 2, 3, 4, ... (100000 in all)]" in err
