@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import write_atomically
+from nets import stage_file, write_atomically
 
 from ._html import render, version
 from ._report_files import TONES
@@ -308,6 +308,15 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
                   folder=shlex.quote(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
+    if os.path.islink(path):
+        # replaced by a file here as a report.html link is: written through, the link
+        # put this folder's listing over another folder's index (its owner's, its mode)
+        tmp = stage_file(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        try:
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

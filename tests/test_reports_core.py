@@ -246,6 +246,27 @@ def test_an_index_hplab_did_not_write_is_left_alone(tmp_path):
     assert "train/_under/report.html" in (tmp_path / "runs" / "index.html").read_text()
 
 
+def test_an_index_that_is_a_link_is_replaced_not_written_through(tmp_path, capsys):
+    # QA: bob's runs/index.html linking to alice's index: bob's refresh put his listing
+    # over hers (her links gone, its owner and mode his)
+    alice, bob = tmp_path / "alice" / "runs", tmp_path / "bob" / "runs"
+    _small_report("alice-run").write(alice / "train" / "alice-run")
+    theirs = (alice / "index.html").read_text(encoding="utf-8")
+    bob.mkdir(parents=True)
+    (bob / "index.html").symlink_to(alice / "index.html")
+    _small_report("bob-run").write(bob / "train" / "bob-run")  # a report's refresh
+    assert (alice / "index.html").read_text(encoding="utf-8") == theirs
+    assert not (bob / "index.html").is_symlink()
+    assert "train/bob-run/report.html" in (bob / "index.html").read_text(encoding="utf-8")
+    (bob / "index.html").unlink()
+    (bob / "index.html").symlink_to(alice / "index.html")
+    code, out, err = run_cli(["report", "index", bob], capsys)  # and `report index`
+    assert code == 0, err
+    assert (alice / "index.html").read_text(encoding="utf-8") == theirs
+    assert not (bob / "index.html").is_symlink() and "alice-run" not in \
+        (bob / "index.html").read_text(encoding="utf-8")
+
+
 def test_index_lists_every_report_newest_first(tmp_path, parse_html):
     root = tmp_path / "runs"
     t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
