@@ -285,7 +285,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
             frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
-        frame.drop(columns=drop).to_csv(sys.stdout, index=False)
+        nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
         return Path("-")
     path = Path(path)
     frame = frame.drop(columns=drop)

@@ -83,3 +83,9 @@ def test_user_attrs_of_other_clients_in_study_export(spec_file, tmp_path, capsys
     assert last["user_attrs_reason"] == "'@SUM(1)" and last["user_attrs_level"] == "'-2+3"
     assert last["user_attrs_shift"] == "-0.5" and float(last["value_val_loss"]) == 0.5
     assert float(last["params_lr"]) == 0.1
+    # `--csv -` (a pipe, often into a file a spreadsheet opens) writes the same cells
+    capsys.readouterr()
+    code, piped, err = run_cli(["study", "export", "tiny", "--csv", "-", "--storage", db],
+                               capsys)
+    assert code == 0, err
+    assert piped.splitlines() == out.read_text().splitlines()
