@@ -43,8 +43,6 @@ from ._printable import and_list, count_of, escaped, unprintable
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._train import (
-    HISTORY_COLUMNS,
-    TrainResult,
     build_net,
     evaluate,
     new_optimizer,
@@ -52,6 +50,7 @@ from ._train import (
     train_streams,
     whole_steps,
 )
+from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._versions import hplab_version, versions
 from ._write_csv import spreadsheet_cell, spreadsheet_safe, write_csv
 
