@@ -1,0 +1,115 @@
+"""Trials left open by workers that stopped: closed so that they free their slots.
+
+A journal keeps no heartbeats: a RUNNING trial whose worker was a process of this machine
+that is gone, or one no objective entered for the grace period, is failed here (the
+heartbeat storages fail theirs as stale, see ``_worker_storage``). A worker whose storage
+failed closes its own trial as interrupted when the storage still takes the writes, and
+asks whether another worker finished it meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import optuna
+from optuna.trial import TrialState
+
+from ._objective import worker_gone
+from ._record import owner_keys, record_attr, run_by_hplab, trial_info
+from ._storage import StorageURL
+from ._storage_errors import failure_text
+from ._worker_storage import judges_stale
+
+
+def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
+    """Without heartbeats (journal storage), close RUNNING trials whose worker was a
+    process of this machine that no longer exists; they would hold their slots forever.
+
+    Marked ``interrupted`` (so they free their slot) and failed. Workers on other
+    machines cannot be checked from here. ``flat`` as for `budget_used` (a user attribute
+    ``worker`` of another program's trial is not hplab's worker).
+    """
+    closed = False
+    for t in trials:
+        info = trial_info(t, flat=flat)
+        worker = info.get("worker", "")
+        if t.state != TrialState.RUNNING or not worker_gone(worker):
+            continue
+        try:
+            study._storage.set_trial_user_attr(t._trial_id, record_attr(t), {
+                **owner_keys(info), "status": "interrupted",
+                "reason": f"its worker {worker} died (this storage has no heartbeats)"})
+            study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
+            closed = True
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # it finished meanwhile
+    return closed
+
+
+def _fail_never_entered(study, trials, grace_period: float, retry=None) -> None:
+    """Without heartbeats (journal), fail, and queue again with ``retry``, RUNNING trials
+    that no objective entered for ``grace_period``.
+
+    A worker that died between optuna creating its trial and the objective's first line,
+    or another Optuna client that asked a trial and never told it, left a trial no one
+    closes: it held its slot forever, the study never done. The objective stores the
+    trial's record before the claim lock is released, so under the lock a trial without
+    one is dead (or asked by a client still working on it: the grace spares those a
+    while), as with heartbeats (`_WorkerCache`). Done as ``fail_stale_trials`` does it.
+    """
+    storage = study._storage
+    if not judges_stale(storage):  # its creator may have been as cut off as this worker
+        return
+    cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
+    for t in trials:
+        if (t.state != TrialState.RUNNING or run_by_hplab(t) or t.datetime_start is None
+                or t.datetime_start > cutoff):
+            continue
+        try:
+            if not storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL):
+                continue
+        except optuna.exceptions.UpdateFinishedTrialError:
+            continue  # it finished meanwhile
+        if retry is not None:
+            retry(study, storage.get_trial(t._trial_id))
+
+
+def taken_over(study, trial) -> bool:
+    """Whether this worker's ``trial``, whose end optuna could not store, was finished by
+    another worker: failed as stale while this one was paused (SIGSTOP, a laptop asleep),
+    cut off from the storage, or the storage unreachable (restarting, paused) past the
+    heartbeat grace (its retry is another trial)."""
+    if trial is None:  # optuna failed before the objective began
+        return False
+    try:
+        return study._storage.get_trial(trial._trial_id).state.is_finished()
+    except Exception:  # the storage is gone: its own error is the one to report
+        return False
+
+
+def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict) -> None:
+    """Close as interrupted (not counted: a resume runs it again) the RUNNING trial
+    ``entered`` (the objective's, or None; ``owner``: its record's owner keys) that the
+    storage failing with ``error`` stopped, if the storage takes the two writes (a full
+    disk often has room for small ones: optuna stored a trial's FAIL there after its
+    record failed).
+
+    If not, the trial stays RUNNING, as a dead worker's: heartbeats turn it stale and
+    retry it. A journal gets no write at all: the failed one may have cut its last line
+    short, and a record after that line would break the whole file.
+    """
+    if entered is None or where.kind == "journal":
+        return
+    trial_id = entered._trial_id
+    try:
+        trial = storage.get_trial(trial_id)
+        if trial.state != TrialState.RUNNING:
+            return
+        # the owner's keys, whether or not its first write was stored: never the trial's
+        # other user attributes (another program's), as reading them back would give
+        storage.set_trial_user_attr(trial_id, record_attr(trial), {
+            **owner, "status": "interrupted",
+            "reason": f"its storage failed ({failure_text(error, where)})"})
+        storage.set_trial_state_values(trial_id, state=TrialState.FAIL)
+    except Exception:  # still failing: left to heartbeats (the command reports the error)
+        pass
