@@ -40,13 +40,8 @@ from ._run_data import data_differs
 from ._space import Param, Space, build_config, searched_values
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_toml import spec_toml
-from ._storage import (
-    DEFAULT_STORAGE,
-    StorageURL,
-    open_storage,
-    release,
-    resolve_storage,
-)
+from ._storage import open_storage, release
+from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._summary import (
     check_output_file,
     export_csv,

@@ -19,7 +19,8 @@ from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint
 from ._spec import StudySpec, load_spec, parse_spec, stored_budget
 from ._spec_diff import differences, first_difference
-from ._storage import StorageURL, open_storage, release, resolve_storage
+from ._storage import open_storage, release
+from ._storage_url import StorageURL, resolve_storage
 from ._worker import SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget

@@ -14,7 +14,8 @@ from ._objective import worker_gone
 from ._record import trial_info
 from ._registry import quiet_optuna
 from ._spec import StudySpec, load_spec, parse_spec
-from ._storage import open_storage, resolve_storage
+from ._storage import open_storage
+from ._storage_url import resolve_storage
 from ._summary import open_study
 from ._worker import COMMAND_ATTR
 

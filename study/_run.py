@@ -27,14 +27,9 @@ from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._spec_options import check_runnable
-from ._storage import (
-    RESUME_HINT,
-    StorageURL,
-    open_storage,
-    release,
-    resolve_storage,
-)
+from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
+from ._storage_url import StorageURL, resolve_storage
 from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,

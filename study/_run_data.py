@@ -16,7 +16,7 @@ import data
 from ._errors import SpecError
 from ._spec import StudySpec
 from ._spec_diff import first_difference
-from ._storage import StorageURL
+from ._storage_url import StorageURL
 
 _RAN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
 DATA_ATTR = "hplab_data"  # study user attribute: `data.Dataset.fingerprint` of its data

@@ -19,7 +19,7 @@ from ._errors import StorageError
 from ._url_masking import _secrets
 
 if TYPE_CHECKING:
-    from ._storage import StorageURL
+    from ._storage_url import StorageURL
 
 __all__ = ["failure_text", "storage_errors", "storage_failure", "study_deleted"]
 

@@ -13,7 +13,7 @@ from ._errors import StorageError
 from ._journal_file import check_last_line
 
 if TYPE_CHECKING:
-    from ._storage import StorageURL
+    from ._storage_url import StorageURL
 
 
 def create_storage_file(where: StorageURL) -> None:

@@ -29,14 +29,10 @@ from ._record import (
     unexplained_fail,
 )
 from ._spec import study_default
-from ._storage import (
-    StorageURL,
-    open_storage,
-    release,
-    resolve_storage,
-)
+from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_files import storage_kind
+from ._storage_url import StorageURL, resolve_storage
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
 

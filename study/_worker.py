@@ -22,8 +22,9 @@ from ._objective import Objective, StorageFailed
 from ._record import CREATED_ATTR, flat_layout, run_by_hplab, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
-from ._storage import RESUME_HINT, StorageURL, open_storage, release
+from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors, storage_failure, study_deleted
+from ._storage_url import StorageURL
 from ._worker_closing import (
     _fail_dead_here,
     _fail_never_entered,

@@ -16,8 +16,8 @@ from optuna.trial import TrialState
 
 from ._objective import worker_gone
 from ._record import owner_keys, record_attr, run_by_hplab, trial_info
-from ._storage import StorageURL
 from ._storage_errors import failure_text
+from ._storage_url import StorageURL
 from ._worker_storage import judges_stale
 
 

@@ -1,0 +1,187 @@
+"""What a ``--storage`` names: its forms, parsed into a `StorageURL` without touching the
+storage (but for reading the first bytes of an existing file whose name says neither).
+
+Accepted forms: nothing (the embedded SQLite file ``runs/hplab.db``), a ``*.db`` path,
+``sqlite:///PATH``, ``postgresql://`` (mapped to the psycopg v3 driver), ``mysql://``,
+any other SQLAlchemy URL optuna's RDBStorage takes, and journal files
+(``journal:PATH`` or a ``*.log`` path). An existing file of another name is taken by what
+its first bytes say it is (an Optuna journal ``a.journal``, an SQLite ``x.sqlitedb``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ._errors import StorageError
+from ._storage_files import storage_kind
+from ._url_masking import _url_parts, mask_url
+
+DEFAULT_STORAGE = "runs/hplab.db"
+# SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
+_DRIVERS = {
+    "postgresql+psycopg": ("psycopg", "pip install hplab[postgres]"),
+    "postgresql+psycopg2": ("psycopg2", "pip install psycopg2-binary"),
+    "mysql": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),
+    "mysql+mysqldb": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),
+    "mysql+pymysql": ("pymysql", "pip install pymysql"),
+}
+
+
+@dataclass(frozen=True)
+class StorageURL:
+    """A resolved storage: ``kind`` is sqlite, journal or rdb; ``url`` is what optuna gets."""
+
+    kind: str
+    url: str
+    path: Path | None = None  # sqlite and journal files
+    given: bool = field(default=True, compare=False)  # False: the default, no --storage
+
+    @property
+    def missing_hint(self) -> str:
+        """What to do when it holds no study: another --storage only if none was given."""
+        return ("run a study first, or pass --storage" if not self.given else
+                "check the path, or run a study into it first")
+
+    @property
+    def masked(self) -> str:
+        return mask_url(self.url)
+
+    def __repr__(self) -> str:
+        # a notebook cell's output (saved in the notebook) showed the password in clear;
+        # str() is this too
+        return (f"StorageURL(kind={self.kind!r}, url={self.masked!r}, "
+                f"path={mask_url(repr(self.path))}, given={self.given!r})")
+
+    def exists(self) -> bool:
+        return self.path is None or self.path.exists()
+
+    def absolute(self) -> StorageURL:
+        """This storage with its file's path absolute, as pool workers get it: loky keeps
+        its workers for the process's next pool, each in the folder it started in, and
+        after a caller's chdir they opened that folder's runs/hplab.db (another project's
+        study took the trials)."""
+        if self.path is None or self.path.is_absolute():
+            return self
+        path = self.path.absolute()
+        url = (f"journal:{path}" if self.kind == "journal" else
+               _sqlite_url(path, self.url.partition("?")[2]))
+        return replace(self, url=url, path=path)
+
+
+def _home(path: Path) -> Path:
+    """``~`` and ``~user`` expanded; a name that only starts with '~' (``~backup.db``,
+    no such user) stays a name."""
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        return path
+
+
+def _sqlite_url(path: Path, query: str = "") -> str:
+    """The SQLAlchemy URL of the SQLite file ``path``: SQLAlchemy percent-decodes the
+    database part and ends it at a '?', so both are escaped (else another file opens)."""
+    escaped = str(path).replace("%", "%25").replace("?", "%3F")
+    return f"sqlite:///{escaped}" + (f"?{query}" if query else "")
+
+
+# the forms --storage takes, for the errors that refuse another
+_FORMS = ("a URL (sqlite:///, postgresql://, mysql://), a .db file or a journal .log file "
+          "(journal:PATH for a journal file of any name)")
+
+
+def _existing_kind(path: Path) -> str | None:
+    """``sqlite`` or ``journal`` for an existing file of that kind (by its first bytes, read
+    only), whatever its name ends in; None for anything else (a folder, a FIFO: never read)."""
+    try:
+        return storage_kind(path) if path.is_file() else None
+    except OSError:  # unreadable: the name alone decides, as for a file not there
+        return None
+
+
+def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
+    """Parse a ``--storage`` value (a URL, or a file path: str or os.PathLike) without
+    touching anything but reading the first bytes of an existing file whose name says
+    neither journal nor SQLite (a parsed one is returned as it is).
+
+    Raises
+    ------
+    TypeError
+        Neither a str, a path nor None.
+    StorageError
+        Unknown form, or a database URL whose driver is not installed (with a pip hint).
+    """
+    if isinstance(text, StorageURL):
+        return text
+    if isinstance(text, os.PathLike):  # a notebook's Path("runs/a.db")
+        text = os.fsdecode(text)
+    elif text is not None and not isinstance(text, str):
+        raise TypeError(f"storage must be a storage URL or a file path (str or os.PathLike), "
+                        f"got {type(text).__name__}")
+    if not (text or "").strip():
+        return replace(resolve_storage(DEFAULT_STORAGE), given=False)
+    text = text.strip()
+    # '~' is expanded here: the shell leaves it in --storage=~/x.db and in URLs
+    if text.startswith("journal:"):
+        if not text[len("journal:"):].strip():  # Path("") is ".", a folder
+            raise StorageError("journal: needs a file path, e.g. journal:runs/study.log")
+        if re.match(r"[A-Za-z][\w+.-]*://", text[len("journal:"):]):
+            # Path() made journal:postgresql://u:pw@h/db the local folders postgresql:/u:pw@h
+            raise StorageError(f"storage {mask_url(text)}: journal: takes a file path, not a "
+                               "URL; give a server's URL without journal:")
+        path = _home(Path(text[len("journal:"):]))
+        if path.is_dir():
+            raise StorageError(f"{path} is a folder; a journal storage is a file in one")
+        return StorageURL("journal", f"journal:{path}", path)
+    if "://" not in text:
+        path = _home(Path(text))
+        if path.suffix in (".log", ".jsonl"):
+            return StorageURL("journal", f"journal:{path}", path)
+        if path.suffix in (".db", ".sqlite", ".sqlite3"):
+            return StorageURL("sqlite", _sqlite_url(path), path)
+        kind = _existing_kind(path)  # a.journal, as optuna's own examples name one
+        if kind == "journal":
+            return StorageURL("journal", f"journal:{path}", path)
+        if kind == "sqlite":
+            return StorageURL("sqlite", _sqlite_url(path), path)
+        # a URL missing a slash (postgresql:/u:pw@h) comes here: its password masked
+        raise StorageError(f"storage {mask_url(text)!r}: expected {_FORMS}")
+    scheme = text.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        from sqlalchemy.engine import make_url
+
+        try:  # the file SQLAlchemy opens: percent-decoded, without ?timeout=30
+            database = make_url(text).database or ""
+        except Exception as exc:
+            raise StorageError(f"storage {text!r}: {exc}") from None
+        if database in ("", ":memory:"):
+            raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
+                               "one process; give a file (sqlite:///runs/hplab.db)")
+        path = _home(Path(database))
+        return StorageURL("sqlite", _sqlite_url(path, text.partition("?")[2]), path)
+    if scheme in ("postgresql", "postgres"):
+        text = "postgresql+psycopg://" + text.split("://", 1)[1]
+        scheme = "postgresql+psycopg"
+    if scheme.startswith("redis"):
+        raise StorageError("redis storage is not supported; use PostgreSQL or a journal file")
+    # SQLAlchemy reads a password up to its first '@' (u:a@b?c@h goes to host b)
+    if text.partition("://")[2].partition("?")[0].count("@") > 1 or "@" in _url_parts(text)[1]:
+        raise StorageError(f"storage {mask_url(text)}: more than one '@' before the host; "
+                           "write an '@' in the user name or password as %40")
+    module, hint = _DRIVERS.get(scheme, (None, None))
+    if module and importlib.util.find_spec(module) is None:
+        raise StorageError(f"storage {mask_url(text)} needs the {module} driver: {hint}")
+    try:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import NoSuchModuleError
+
+        make_url(text).get_dialect()  # an unknown scheme fails here, not when opened
+    except NoSuchModuleError:  # "Can't load plugin: sqlalchemy.dialects:postgresq"
+        raise StorageError(f"storage {mask_url(text)}: unknown scheme {scheme}://; expected "
+                           f"{_FORMS}") from None
+    except Exception as exc:
+        raise StorageError(f"storage {mask_url(text)}: {exc}") from None
+    return StorageURL("rdb", text, None)
