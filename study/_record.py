@@ -109,6 +109,13 @@ def other_attrs(trial) -> dict:
 ANY_STUDY = object()
 
 
+def has_hplab_record(trial, *, flat: bool = True) -> bool:
+    """Whether an hplab worker entered the trial, in any study (a copy of hplab's trial
+    counts); ``flat``: `flat_layout` of the study's stamp (another program's plain user
+    attribute ``worker`` in a stamped study is not hplab's record)."""
+    return "worker" in trial_info(trial, flat=flat)
+
+
 def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
     """Whether hplab's objective ran the trial: it records the worker on entering a trial
     (a trial added by hand or by another program has no such record), and the study it
@@ -117,7 +124,7 @@ def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
     left out, in any study (a copy of hplab's trial counts), and flat-layout user
     attributes count too."""
     if study_created is ANY_STUDY:
-        return "worker" in trial_info(trial)
+        return has_hplab_record(trial)
     info = trial_info(trial, flat=flat_layout(study_created))
     if "worker" not in info:
         return False

@@ -19,7 +19,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed
-from ._record import CREATED_ATTR, flat_layout, run_by_hplab, trial_status
+from ._record import CREATED_ATTR, flat_layout, has_hplab_record, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import RESUME_HINT, open_storage, release
@@ -90,8 +90,8 @@ def _decide(trials, n_trials: int, heartbeats: bool, flat: bool) -> str:
         return "run"
     # a dead worker's trial turns stale, and is retried, after the grace; without
     # heartbeats (journal) only one no hplab worker entered does (`_fail_never_entered`)
-    if any(t.state == TrialState.RUNNING and (heartbeats or not run_by_hplab(t))
-           for t in trials):
+    if any(t.state == TrialState.RUNNING
+           and (heartbeats or not has_hplab_record(t, flat=flat)) for t in trials):
         return "wait"
     return "done"
 
@@ -149,7 +149,7 @@ def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
         # With heartbeats, a trial that never had one is stale too (`_WorkerCache`).
         optuna.storages.fail_stale_trials(study)
         if not heartbeats:
-            _fail_never_entered(study, trials, grace_period, retry)
+            _fail_never_entered(study, trials, grace_period, retry, flat=flat)
         trials = study.get_trials(deepcopy=False)
         action = _decide(trials, n_trials, heartbeats, flat)
     if action == "run" and sequence and requeue_interrupted(study, trials, n_trials,

@@ -15,7 +15,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ._objective import worker_gone
-from ._record import owner_keys, record_attr, run_by_hplab, trial_info
+from ._record import has_hplab_record, owner_keys, record_attr, trial_info
 from ._storage_errors import failure_text
 from ._storage_url import StorageURL
 from ._worker_storage import judges_stale
@@ -46,7 +46,8 @@ def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
     return closed
 
 
-def _fail_never_entered(study, trials, grace_period: float, retry=None) -> None:
+def _fail_never_entered(study, trials, grace_period: float, retry=None, *,
+                        flat: bool = True) -> None:
     """Without heartbeats (journal), fail, and queue again with ``retry``, RUNNING trials
     that no objective entered for ``grace_period``.
 
@@ -56,14 +57,15 @@ def _fail_never_entered(study, trials, grace_period: float, retry=None) -> None:
     trial's record before the claim lock is released, so under the lock a trial without
     one is dead (or asked by a client still working on it: the grace spares those a
     while), as with heartbeats (`_WorkerCache`). Done as ``fail_stale_trials`` does it.
+    ``flat`` as for `_fail_dead_here`.
     """
     storage = study._storage
     if not judges_stale(storage):  # its creator may have been as cut off as this worker
         return
     cutoff = datetime.datetime.now() - datetime.timedelta(seconds=grace_period)
     for t in trials:
-        if (t.state != TrialState.RUNNING or run_by_hplab(t) or t.datetime_start is None
-                or t.datetime_start > cutoff):
+        if (t.state != TrialState.RUNNING or has_hplab_record(t, flat=flat)
+                or t.datetime_start is None or t.datetime_start > cutoff):
             continue
         try:
             if not storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL):

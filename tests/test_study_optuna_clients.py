@@ -186,3 +186,19 @@ def test_enqueued_names_the_space_does_not_search_fail_and_say_why(spec_file, tm
     assert [t.state.name for t in trials[2:]] == ["FAIL"] * 4 + ["COMPLETE"]
     assert [t.params for t in trials[2:6]] == [{}] * 4  # never trained
     assert trials[6].params == {"lr": 0.5, "width": 3}
+
+
+def test_a_left_trial_with_a_user_attribute_worker_is_not_taken_for_hplabs(spec_file,
+                                                                           tmp_path):
+    # a trial another client asked on a journal, with a plain user attribute `worker` of
+    # its own (a stamped study reads no flat layout), was taken for an hplab worker's:
+    # never failed after the grace, the run waited for it forever
+    spec, path, url = _short_study(spec_file, "tagged", tmp_path / "t.log")
+    with study._registry.quiet_optuna():
+        asked = optuna.load_study(study_name="tagged", storage=url).ask()
+        asked.set_user_attr("worker", "gpu-node-1")  # and never told
+    proc = hplab_cli("study", "run", spec, "--trials", "3", "--storage", path, "--json",
+                     "--no-report", cwd=tmp_path, timeout=90)
+    out = json.loads(proc.stdout)
+    assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
+    assert _states("tagged", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
