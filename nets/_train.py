@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,9 +22,6 @@ from ._validation import (
     check_training_data,
     refuse_beyond_memory,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # the heads a task's targets can train: two classes also train a softmax of two outputs
 _TASK_HEADS = {"regression": ("regression",), "binary": ("binary", "multiclass"),
