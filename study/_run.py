@@ -22,7 +22,7 @@ import data
 
 from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
-from ._record import INTERRUPTED, record_attr, trial_info
+from ._record import INTERRUPTED, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
@@ -38,6 +38,7 @@ from ._worker import (
     quiet_optuna,
     stored_n_trials,
 )
+from ._worker_closing import close_as_interrupted
 from ._worker_pool import run_on_pool, timed_worker
 
 
@@ -54,14 +55,8 @@ def close_interrupted(storage, study, run_id: str) -> int:
     closed = 0
     for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         info = trial_info(t)
-        if info.get("run") != run_id:
-            continue
-        try:
-            storage.set_trial_user_attr(t._trial_id, record_attr(t), {**info, **INTERRUPTED})
-            storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
-            closed += 1
-        except optuna.exceptions.UpdateFinishedTrialError:
-            pass  # its worker finished it meanwhile
+        if info.get("run") == run_id:
+            closed += close_as_interrupted(storage, t, info, INTERRUPTED["reason"])
     return closed
 
 

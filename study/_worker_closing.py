@@ -35,15 +35,22 @@ def _fail_dead_here(study, trials, *, flat: bool = True) -> bool:
         worker = info.get("worker", "")
         if t.state != TrialState.RUNNING or not worker_gone(worker):
             continue
-        try:
-            study._storage.set_trial_user_attr(t._trial_id, record_attr(t), {
-                **owner_keys(info), "status": "interrupted",
-                "reason": f"its worker {worker} died (this storage has no heartbeats)"})
-            study._storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL)
-            closed = True
-        except optuna.exceptions.UpdateFinishedTrialError:
-            continue  # it finished meanwhile
+        closed |= close_as_interrupted(
+            study._storage, t, info, f"its worker {worker} died (this storage has no heartbeats)")
     return closed
+
+
+def close_as_interrupted(storage, trial, info: dict, reason: str) -> bool:
+    """Fail the RUNNING ``trial`` as interrupted (not counted: a resume runs it again),
+    its record the owner keys of ``info`` (never another program's attributes beside them)
+    with ``reason``; False if it finished meanwhile."""
+    try:
+        storage.set_trial_user_attr(trial._trial_id, record_attr(trial), {
+            **owner_keys(info), "status": "interrupted", "reason": reason})
+        storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+    except optuna.exceptions.UpdateFinishedTrialError:
+        return False  # its worker finished it meanwhile
+    return True
 
 
 def _fail_never_entered(study, trials, grace_period: float, retry=None, *,
@@ -107,11 +114,8 @@ def close_stopped_trial(storage, where: StorageURL, entered, error, owner: dict)
         trial = storage.get_trial(trial_id)
         if trial.state != TrialState.RUNNING:
             return
-        # the owner's keys, whether or not its first write was stored: never the trial's
-        # other user attributes (another program's), as reading them back would give
-        storage.set_trial_user_attr(trial_id, record_attr(trial), {
-            **owner, "status": "interrupted",
-            "reason": f"its storage failed ({failure_text(error, where)})"})
-        storage.set_trial_state_values(trial_id, state=TrialState.FAIL)
+        # the owner's keys, whether or not its first write was stored
+        close_as_interrupted(storage, trial, owner,
+                             f"its storage failed ({failure_text(error, where)})")
     except Exception:  # still failing: left to heartbeats (the command reports the error)
         pass
