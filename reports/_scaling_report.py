@@ -20,7 +20,7 @@ from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop conver
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
-from ._scaling_text import anchored_at, scaling_verdicts, two_figures
+from ._scaling_text import anchored_at, scaling_verdicts, two_figure_stat
 
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
                 "maximal parallelism": 0.36}
@@ -214,7 +214,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                result.exponent.alpha}
     headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()},
                 # two figures: the 68 % interval (in the verdicts) is wide
-                "B_simple at target": two_figures(result.b_simple)
+                "B_simple at target": two_figure_stat(result.b_simple)
                 if math.isfinite(result.b_simple) else design.format_stat(result.b_simple)}
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "scaling"),

@@ -17,7 +17,7 @@ CAP_NEAR = 2.0
 CAP_BATCHES = 2
 
 
-def two_figures(v: float) -> str:
+def two_figure_stat(v: float) -> str:
     return design.format_stat(float(f"{v:.2g}"))
 
 
@@ -28,7 +28,7 @@ def _noise_verdict(result) -> str:
              "over the last half of the reference run, which never reached the target")
     text = (f"Gradient noise scale {where} "
             f"({nets.count_of(result.b_simple_measurements, 'measurement')}): "
-            f"B_simple ≈ {two_figures(result.b_simple)}")
+            f"B_simple ≈ {two_figure_stat(result.b_simple)}")
     if result.b_simple >= result.n_train:  # as B_crit's dataset_too_small
         text += (f" (at or above the training-set size, {result.n_train}: no batch can exceed "
                  "the set to test it)")
@@ -36,7 +36,7 @@ def _noise_verdict(result) -> str:
     if not math.isfinite(low):
         return text + "; too few or too noisy measurements for an interval, so no comparison "\
                       "with B_crit."
-    text += f", 68 % interval {two_figures(low)}–{two_figures(high)}"
+    text += f", 68 % interval {two_figure_stat(low)}–{two_figure_stat(high)}"
     if fit.status != "fitted":
         return text + "."
     side = ("below" if fit.b_crit < low else "above" if fit.b_crit > high else "inside")

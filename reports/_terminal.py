@@ -81,6 +81,14 @@ def _fmt(value, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _held_out_warning(s: dict) -> list[str]:
+    """The line saying a summary's test set is its training set (XOR), if it is: no score
+    printed after it is held out."""
+    if not s.get("test_is_train"):
+        return []
+    return [f"{s['dataset']}'s test set is its training set: no score here is held out"]
+
+
 def two_figures(v: float) -> str:
     """``v`` to 2 significant figures, without an exponent below 1e6 (318 -> 320)."""
     return f"{float(f'{v:.2g}'):,.10g}"
@@ -187,9 +195,7 @@ def imbalance_lines(s: dict) -> list[str]:
 
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
-    if s.get("test_is_train"):  # XOR: the scores below are training-set ones
-        lines.append(f"{s['dataset']}'s test set is its training set: no score here is "
-                     "held out")
+    lines += _held_out_warning(s)
     for ratio in s["ratios"]:
         lines.append(f"ratio {ratio}:")
         skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
@@ -292,9 +298,7 @@ def capacity_lines(s: dict) -> list[str]:
              f"{len(s['seeds'])} seed(s), {m}",
              f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {'+-':>6} "
              f"{'it->eps':>8} {'ep->eps':>8}"]
-    if s.get("test_is_train"):
-        lines.insert(1, f"{s['dataset']}'s test set is its training set: no score here is "
-                        "held out")
+    lines[1:1] = _held_out_warning(s)
     for r in s["table"]:
         lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
                      f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>{wide}} "

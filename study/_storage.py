@@ -1,7 +1,7 @@
 """Where studies live: opening a storage (with heartbeats), and letting it go.
 
 What a ``--storage`` names is parsed by ``_storage_url`` (`resolve_storage`,
-`StorageURL`), re-exported here for the modules that open what they resolve.
+`StorageURL`); the modules that open what they resolve import it from there.
 """
 
 from __future__ import annotations
