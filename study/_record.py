@@ -79,6 +79,11 @@ def flat_layout(study_created) -> bool:
     return not isinstance(study_created, str)
 
 
+def study_flat_layout(study) -> bool:
+    """`flat_layout` of ``study``'s own stamp (one read of its user attributes)."""
+    return flat_layout(study.user_attrs.get(CREATED_ATTR))
+
+
 def hplab_record(trial) -> dict | None:
     """``trial``'s record as stored (not a copy), or None: nothing stored yet, another
     program's trial, or the flat layout."""

@@ -10,7 +10,7 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._record import CREATED_ATTR, flat_layout
+from ._record import study_flat_layout
 from ._worker import budget_used, stored_n_trials
 
 
@@ -73,7 +73,7 @@ class StudyProgress:
         self.study, self._bar, self._logs = study, None, None
         if enabled:
             # counted as the workers count: another program's attributes are not hplab's
-            self._flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
+            self._flat = study_flat_layout(study)
             from tqdm.auto import tqdm
 
             # escaped: a name another client stored may hold ESC or a bell. A resume starts

@@ -19,7 +19,7 @@ from optuna.trial import TrialState
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
 from ._objective import Objective, StorageFailed
-from ._record import CREATED_ATTR, flat_layout, has_hplab_record, trial_status
+from ._record import has_hplab_record, study_flat_layout, trial_status
 from ._registry import make_pruner, make_sampler, quiet_optuna, walks_sequence
 from ._run_data import data_differs
 from ._storage import RESUME_HINT, open_storage, release
@@ -136,7 +136,7 @@ def _next_action(study, n_trials: int, heartbeats: bool, grace_period: float, *,
     heartbeats call it). ``flat``: `flat_layout` of the study's stamp (None: read here).
     """
     if flat is None:
-        flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
+        flat = study_flat_layout(study)
     trials = study.get_trials(deepcopy=False)
     action = _decide(trials, n_trials, heartbeats, flat)
     if action != "run" and not heartbeats and _fail_dead_here(study, trials, flat=flat):
@@ -228,7 +228,7 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
         done.enter_context(deleted_as_error(storage, where, spec.name))
         heartbeats = where.kind != "journal"
         # whether its trials may hold the flat layout: its stamp never changes
-        flat = flat_layout(study.user_attrs.get(CREATED_ATTR))
+        flat = study_flat_layout(study)
         if dataset is None:  # a pool worker given none: a set too large to hand over
             dataset = data.load(spec.dataset, seed=spec.seed)
             if differs := data_differs(study, dataset):  # a file changed since it was checked
