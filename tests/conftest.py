@@ -312,6 +312,17 @@ def write_spec_toml(path, tables: dict):
     return path
 
 
+def run_tiny_study(spec_file, storage, name="tiny", **keys):
+    """Run a finished two-trial study ``name`` (no pruner, 8 epochs; ``keys`` override the
+    spec's ``[study]`` keys, or ``space=``) of the `spec_file` factory into ``storage`` (a
+    path or URL); its summary."""
+    import study
+
+    keys = {"n_trials": 2, "pruner": "none", "max_epochs": 8, **keys}
+    return study.run_study(study.load_spec(spec_file(name, **keys)), storage=str(storage),
+                           progress=False)
+
+
 @pytest.fixture
 def spec_file(tmp_path):
     """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.

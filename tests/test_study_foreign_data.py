@@ -11,22 +11,17 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_cli, run_cli
+from conftest import run_tiny_study
 
 import reports
 import study
-
-
-def _run_tiny(spec_file, db, name="tiny", **keys):
-    keys = {"n_trials": 2, "pruner": "none", "max_epochs": 8, **keys}
-    return study.run_study(study.load_spec(spec_file(name, **keys)), storage=str(db),
-                           progress=False)
 
 
 @pytest.mark.slow
 def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_path, capsys):
     # its trials' own user attribute "record" crashed `study list` for the whole storage
     db = tmp_path / "shared.db"
-    _run_tiny(spec_file, db)
+    run_tiny_study(spec_file, db)
     mine = optuna.create_study(study_name="mine", storage=f"sqlite:///{db}")
 
     def objective(trial):
@@ -59,8 +54,8 @@ def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_
 def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tmp_path, capsys):
     # a spec attribute that was no table crashed `study list` with AttributeError
     db = tmp_path / "over.db"
-    _run_tiny(spec_file, db, "over")
-    _run_tiny(spec_file, db, "fine")
+    run_tiny_study(spec_file, db, "over")
+    run_tiny_study(spec_file, db, "fine")
     over = optuna.load_study(study_name="over", storage=f"sqlite:///{db}")
     for spec in ("oops", ["a"], {"study": "oops"}):
         over.set_user_attr(study.SPEC_ATTR, spec)
@@ -143,7 +138,7 @@ def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, 
     # it was retrained with default values for the parameters it lacked, saved as
     # best_model/, and its score gap put down to "different BLAS threads"
     db = tmp_path / "hand.db"
-    _run_tiny(spec_file, db, "hand")
+    run_tiny_study(spec_file, db, "hand")
     out = tmp_path / "rep"
     reports.study_report("hand", storage=str(db), out=out)  # the best run by hplab: saved
     assert (out / "best_model" / "model.npz").is_file()
@@ -165,7 +160,7 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_pa
                                                                parse_html):
     # one metric was shown as a list: "scored [0.6836118698120117] against [0.5]"
     db = tmp_path / "moved.db"
-    best = _run_tiny(spec_file, db, "moved")["best_trial"]
+    best = run_tiny_study(spec_file, db, "moved")["best_trial"]
     trial_id = optuna.load_study(study_name="moved", storage=f"sqlite:///{db}") \
         .trials[best]._trial_id
     with sqlite3.connect(db) as con:  # a value changed in the storage after the run
@@ -180,7 +175,7 @@ def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_pa
 def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capsys):
     # they trained (optuna only warns); points inside run, even with the budget spent
     db = tmp_path / "enq.db"
-    _run_tiny(spec_file, db, "enq", space={"lr": {"low": 0.05, "high": 2.0, "log": True},
+    run_tiny_study(spec_file, db, "enq", space={"lr": {"low": 0.05, "high": 2.0, "log": True},
                                            "width": {"low": 2, "high": 6},
                                            "activation": ["sigmoid", "tanh"]})
     s = optuna.load_study(study_name="enq", storage=f"sqlite:///{db}")

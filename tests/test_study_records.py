@@ -11,6 +11,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import hplab_process, run_cli
+from conftest import run_tiny_study
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import reports
@@ -18,12 +19,6 @@ import study
 
 SPACE = {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}}
 DISTRIBUTIONS = {"lr": FloatDistribution(0.05, 2.0, log=True), "width": IntDistribution(2, 6)}
-
-
-def _run_tiny(spec_file, storage, name, **keys):
-    keys = {"n_trials": 2, "pruner": "none", "max_epochs": 8, **keys}
-    return study.run_study(study.load_spec(spec_file(name, **keys)), storage=str(storage),
-                           progress=False)
 
 
 def _load(storage, name):
@@ -44,8 +39,8 @@ def test_trials_copied_from_another_study_are_not_retrained_as_its_own(
     # trial with new's spec and seed, saved that as best_model and blamed the score gap
     # on "different BLAS threads"
     storage = tmp_path / file
-    _run_tiny(spec_file, storage, "old", n_trials=4)
-    _run_tiny(spec_file, storage, "new", n_trials=1, max_epochs=2, seed=1)
+    run_tiny_study(spec_file, storage, "old", n_trials=4)
+    run_tiny_study(spec_file, storage, "new", n_trials=1, max_epochs=2, seed=1)
     old, new = _load(storage, "old"), _load(storage, "new")
     new.add_trials(old.trials)
     best = new.best_trial.number
@@ -75,7 +70,7 @@ def test_another_programs_user_attributes_are_not_read_as_hplabs(spec_file, tmp_
     # "retrained" as the best one from a config filled with defaults, counted as an error
     # under "0 failed", and export dropped its own "history"
     db = tmp_path / "s.db"
-    _run_tiny(spec_file, db, "mix", space=SPACE)
+    run_tiny_study(spec_file, db, "mix", space=SPACE)
     s = _load(db, "mix")
     t = s.ask(DISTRIBUTIONS)
     for key, value in {"worker": "gpu-node-1", "status": "error", "reason": "my note",
@@ -113,10 +108,10 @@ def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, ca
     # record over the user's value without a word. Review: and still did over a dict of
     # the program's own with a "status" key
     db = tmp_path / "s.db"
-    _run_tiny(spec_file, db, "enq", space=SPACE)
+    run_tiny_study(spec_file, db, "enq", space=SPACE)
     s = _load(db, "enq")
     s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs={"record": own, "source": "paper"})
-    _run_tiny(spec_file, db, "enq", space=SPACE)
+    run_tiny_study(spec_file, db, "enq", space=SPACE)
     t = s.trials[2]
     assert t.state.name == "COMPLETE" and t.params == {"lr": 0.5, "width": 3}
     assert t.user_attrs["record"] == own
@@ -169,7 +164,7 @@ def test_export_writes_a_float_another_program_stored_under_an_integer_name(spec
     # QA: a journal took a foreign trial's width 2.5 (a float distribution); export crashed
     # with "TypeError: cannot safely cast non-equivalent float64 to int64" and a traceback
     log = tmp_path / "s.log"
-    _run_tiny(spec_file, log, "mixed", space=SPACE)
+    run_tiny_study(spec_file, log, "mixed", space=SPACE)
     _load(log, "mixed").add_trial(optuna.create_trial(
         params={"lr": 0.1, "width": 2.5, "tag": "x"}, value=0.2, distributions={
             "lr": FloatDistribution(0.05, 2.0, log=True), "width": FloatDistribution(1, 8),
@@ -238,7 +233,7 @@ def test_metric_names_another_client_set_do_not_relabel_the_values(spec_file, tm
     # QA: set_metric_names(["val_accuracy"]) from another client: show said "minimize
     # val_accuracy" and export headed the val_loss values value_val_accuracy
     db = tmp_path / "s.db"
-    _run_tiny(spec_file, db, "named", metric=metric)
+    run_tiny_study(spec_file, db, "named", metric=metric)
     s = _load(db, "named")
     with pytest.warns(optuna.exceptions.ExperimentalWarning):
         s.set_metric_names(renamed)
@@ -266,7 +261,7 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
     # QA: a point enqueued in a finished study: show's text never mentioned it, the report's
     # badge said "complete" and its table gave the queued values as "–"
     log = tmp_path / "s.log"
-    _run_tiny(spec_file, log, "queue", space=SPACE)
+    run_tiny_study(spec_file, log, "queue", space=SPACE)
     _load(log, "queue").enqueue_trial({"lr": 0.7, "width": 2})
     code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
     lines = out.splitlines()
@@ -282,7 +277,7 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert (table.loc[2, "state"], table.loc[2, "param_lr"], table.loc[2, "param_width"]) \
         == ("waiting", 0.7, 2)
-    _run_tiny(spec_file, log, "queue", space=SPACE)  # runs it, the budget spent as it is
+    run_tiny_study(spec_file, log, "queue", space=SPACE)  # runs it, the budget spent as it is
     code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
     assert out.splitlines()[1] == ("trials 3 (budget 2): 3 complete, 0 pruned (0 diverged), "
                                    "0 failed (0 errors, 0 retried, 0 interrupted)")
