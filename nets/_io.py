@@ -100,15 +100,18 @@ def is_model_file(path) -> bool:
     return {"header.npy", "param_0.npy"} <= names
 
 
-def write_atomically(path, write) -> Path:
+def write_atomically(path, write, *, through_links: bool = True) -> Path:
     """Call ``write(tmp)`` on a new file beside ``path``, then rename it to ``path``.
 
     A crash leaves the earlier file (or none), never half a new one; two processes
     writing one path each write a file of their own, and the last rename wins whole.
-    A symlink stays a link (its target is replaced), and a FIFO or device (a pipe,
-    /dev/stdout) is written directly: a rename would put a plain file in its place.
+    A symlink stays a link (its target is replaced; ``through_links=False``: the link
+    itself is), and a FIFO or device (a pipe, /dev/stdout) is written directly: a rename
+    would put a plain file in its place.
     """
     path = Path(path)
+    if not through_links and path.is_symlink():
+        return _stage_and_replace(path, path, write)
     try:
         mode = path.stat().st_mode  # of what a link points to
     except OSError:
@@ -124,6 +127,11 @@ def write_atomically(path, write) -> Path:
         if not target.parent.is_dir():  # open() makes no folder: nor does a link's write
             raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does "
                                     f"not exist ({target.parent})", str(path))
+    return _stage_and_replace(path, target, write)
+
+
+def _stage_and_replace(path: Path, target: Path, write) -> Path:
+    """`stage_file` beside ``target``, renamed over it; ``path``: the name asked for."""
     tmp = stage_file(target, write)
     try:
         os.replace(tmp, target)

@@ -24,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import stage_file, write_atomically
+from nets import write_atomically
 
 from ._html import render, version
 from ._report_files import TONES
@@ -308,15 +308,14 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
                   folder=shlex.quote(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
+
+    def write(tmp):
+        tmp.write_text(html, encoding="utf-8")
+
     if os.path.islink(path):
         # replaced by a file here as a report.html link is: written through, the link
         # put this folder's listing over another folder's index (its owner's, its mode)
-        tmp = stage_file(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-        try:
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return path
+        return write_atomically(path, write, through_links=False)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -330,8 +329,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         raise FileExistsError(errno.EEXIST, "a page hplab did not write; left as it is",
                               str(path))
     # several workers may refresh the same index at once
-    write_atomically(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-    return path
+    return write_atomically(path, write)
 
 
 def refresh_index(report_dir: Path | str) -> Path | None:
