@@ -131,16 +131,19 @@ def run_by_hplab(trial, study_created=ANY_STUDY) -> bool:
     if study_created is ANY_STUDY:
         return has_hplab_record(trial)
     info = trial_info(trial, flat=flat_layout(study_created))
-    if "worker" not in info:
-        return False
-    # a record without the key: written before records named their study
-    return info.get(STUDY_KEY, study_created) == study_created
+    return "worker" in info and _written_in(info, study_created)
 
 
 def copied_from_another_study(trial, study_created=None) -> bool:
     """Whether ``trial`` holds a record hplab wrote in another study (it was copied)."""
     info = trial_info(trial, flat=flat_layout(study_created))
-    return "worker" in info and not run_by_hplab(trial, study_created)
+    return "worker" in info and not _written_in(info, study_created)
+
+
+def _written_in(info: dict, study_created) -> bool:
+    """Whether the record ``info`` was written in the study stamped ``study_created``."""
+    # a record without the key: written before records named their study
+    return info.get(STUDY_KEY, study_created) == study_created
 
 
 def trial_status(trial, *, flat: bool = True) -> str | None:
