@@ -3,11 +3,12 @@ is and the commands that predict with it and export it."""
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 
 import data
+
+from ._paths import from_report
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
@@ -18,8 +19,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     ----------
     rep : Report
     model_path : path
-        The saved model (the commands name it by its absolute path: they work from any
-        folder).
+        The saved model (the commands name it from the report's folder, as the link does:
+        they work wherever the folder is moved, copied or sent).
     dataset : str
         The dataset name the model was trained on: with one hplab can load, the commands
         score its test split by ``--dataset`` alone (the model's recorded name and data seed).
@@ -35,8 +36,10 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         href = model_path.resolve().relative_to(Path(out_dir).resolve()).as_posix()
     except ValueError:
         href = model_path.resolve().as_uri()
-    model = shlex.quote(os.path.abspath(model_path))
-    onnx_path = shlex.quote(os.path.abspath(model_path.with_suffix(".onnx")))
+    # absolute, they failed for whoever got the folder (a zip, an email) and for its author
+    # once the project was moved or renamed
+    model = shlex.quote(from_report(model_path, out_dir))
+    onnx_path = shlex.quote(from_report(model_path.with_suffix(".onnx"), out_dir))
     rep.add_section("Use this model")
     kept = "target scaling" if task == "regression" else "class labels"
     rep.add_links(f"The trained net is saved with its input scaling, {kept} and "
@@ -46,6 +49,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         own_data = True
     except data.DataError:  # a hand-built Dataset's name: no command loads it
         own_data = False
+    rep.add_text("Run these from this report's folder:")
     rep.add_code("\n".join([
         f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)",
         f"hplab predict {model} --input inputs.csv --out predictions.csv",

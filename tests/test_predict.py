@@ -1306,32 +1306,44 @@ def test_a_closed_pipe_ends_quietly(saved_model, tmp_path):
 
 
 def test_training_report_shows_working_commands(tmp_path, capsys, parse_html, monkeypatch):
+    # QA: the commands named the model by its absolute path, so they failed for whoever got
+    # the folder (a zip, an email) and for its author once the project was renamed
     import shlex
 
-    import reports
-    import study
-
-    monkeypatch.chdir(tmp_path)  # trained into a relative folder: commands name it absolute
-    cfg = nets.TrainConfig(hidden=(4,), activation=("tanh",), lr=0.3, batch_size=32,
-                           max_epochs=2)
-    run = study.train_run("sine", cfg, seed=0, out="runs/train/sine")
-    page = parse_html(reports.training_report(run, run.out).read_text())
+    project = tmp_path / "proj A"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "4", "--epochs", "2",
+                              "--out", "runs/train/sine", "--json"], capsys)
+    assert code == 0, err
+    trained = json.loads(out)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proj A").rename(tmp_path / "proj B")
+    folder = tmp_path / "proj B" / "runs" / "train" / "sine"
+    page = parse_html((folder / "report.html").read_text())
     assert not page.errors and "Use this model" in page.all_text
+    assert "Run these from this report's folder:" in page.text
     assert {"href": "model.npz"} in page.find("a")
     code_block = next(t for t in page.text if "hplab export-onnx" in t)
     commands = [shlex.split(line)[1:] for line in code_block.splitlines()
                 if line.startswith("hplab ")]
-    assert [c[0] for c in commands] == ["predict", "predict", "export-onnx"]
-    model = str(Path.cwd() / "runs" / "train" / "sine" / "model.npz")
-    assert commands[1] == ["predict", model, "--dataset"]  # its own data and data seed
+    assert commands == [["predict", "model.npz", "--input", "inputs.csv", "--out",
+                         "predictions.csv"],
+                        ["predict", "model.npz", "--dataset"],  # its own data and data seed
+                        ["export-onnx", "model.npz", "model.onnx"]]
+    monkeypatch.chdir(folder)  # as the page says: from the report's folder, moved
     pd.DataFrame({"x": [0.0, 0.25, 0.5]}).to_csv("inputs.csv", index=False)
     for argv in commands[:2]:
-        code, out, err = run_cli(argv, capsys)
+        code, out, err = run_cli([*argv, "--json"], capsys)
         assert code == 0, (argv, err)
+        assert json.loads(out)["model"] == "model.npz"
+    scored = json.loads(out)  # the test split of sine again, scored as in training
+    assert scored["n"] == 100 and scored["rmse"] == pytest.approx(trained["test_rmse"])
     assert len(pd.read_csv("predictions.csv")) == 3
     require_module("onnx")  # the export needs the onnx extra: skips here without it
     code, out, err = run_cli(commands[2], capsys)
     assert code == 0, (commands[2], err)
+    assert (folder / "model.onnx").is_file()
 
 
 def test_text_deep_in_a_long_file_is_one_line_without_pandas_warning(saved_model, tmp_path,

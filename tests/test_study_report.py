@@ -614,8 +614,34 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
     config = json.loads((out / "best_model" / "config.json").read_text())
     assert config["model_path"] == str(out / "best_model" / "model.npz")
     assert config["seconds"] != json.loads(before["best_model/config.json"])["seconds"]
-    assert f"hplab predict {out}/best_model/model.npz" in path.read_text()
+    assert "hplab predict best_model/model.npz" in path.read_text()  # from the report's folder
     assert ".best_model" not in path.read_text()
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, tmp_path,
+                                                                    monkeypatch, capsys):
+    # QA: "hplab predict /abs/proj/runs/studies/NAME/best_model/model.npz" failed for whoever
+    # got the folder and for its author once the project was renamed
+    project = tmp_path / "projA"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    spec = spec_file("mv", n_trials=2, pruner="none")
+    assert run_cli(["study", "run", spec], capsys)[0] == 0
+    monkeypatch.chdir(tmp_path)
+    project.rename(tmp_path / "projB")
+    folder = tmp_path / "projB" / "runs" / "studies" / "mv"
+    text = html.unescape((folder / "report.html").read_text())
+    assert "Run these from this report&#39;s folder:" in (folder / "report.html").read_text()
+    assert "projA" not in re.search(r"<pre[^>]*><code>(.*?)</code>", text, re.S)[1]
+    line = next(x for x in text.splitlines() if x.startswith("hplab predict ")
+                and x.endswith("--dataset"))
+    assert line == "hplab predict best_model/model.npz --dataset"
+    done = hplab_cli(*shlex.split(line)[1:], "--json", cwd=folder)  # as a user runs it
+    scored = json.loads(done.stdout)
+    retrained = json.loads((folder / "best_model" / "config.json").read_text())
+    assert scored["model"] == "best_model/model.npz" and scored["n"] > 0
+    assert scored["accuracy"] == pytest.approx(retrained["test_accuracy"])
 
 
 @pytest.mark.usefixtures("unrasterized")
