@@ -12,7 +12,6 @@ import json
 import math
 import os
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ import pandas as pd
 
 from . import design
 from ._html import render, version
+from ._paths import shell_folder, shown_command
 from ._report_files import TONES, files_folder_problem
 from ._settings import shown_settings
 
@@ -220,14 +220,17 @@ class Report:
         (as `shown_settings` has them: the values used), the libraries' versions.
 
         ``cwd``: the folder the command ran in; the command is then shown as
-        ``cd CWD && COMMAND``, which replays it from anywhere (its paths are as typed).
+        ``cd CWD && COMMAND``, which replays it from anywhere (its paths are as typed), the
+        home folder as ``~`` (a recorded ``cd CWD && ...`` given as ``command`` too).
         ``wall_time``: the label of ``seconds`` (a resumed study's are its last run's).
         """
         import nets
 
         libraries = {k: v for k, v in nets.versions().items() if k != "hplab"}
         if cwd and command:
-            command = f"cd {shlex.quote(str(cwd))} && {command}"
+            command = f"cd {shell_folder(cwd)} && {command}"
+        elif command:
+            command = shown_command(command)
         self.provenance = {
             "hplab version": version(),
             "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),

@@ -14,7 +14,6 @@ import errno
 import fcntl
 import json
 import os
-import shlex
 import stat
 import sys
 import time
@@ -27,6 +26,7 @@ from urllib.parse import quote
 from nets import write_atomically
 
 from ._html import render, version
+from ._paths import shell_folder
 from ._report_files import TONES
 
 #: Metadata sits in <head>, before the CSS: a report's first bytes are enough.
@@ -305,7 +305,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         })
     html = render("index.html", entries=entries, count=len(entries),
                   title=Path(os.path.abspath(root)).name or str(root), version=version(),
-                  folder=shlex.quote(os.path.abspath(root)),
+                  folder=shell_folder(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
 

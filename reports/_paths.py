@@ -1,9 +1,11 @@
 """Paths as a report shows them: files beside it named from its own folder, so the report
-keeps working once its folder is moved, copied or sent (a zip, an email)."""
+keeps working once its folder is moved, copied or sent (a zip, an email); the folder a
+command ran in with ``~`` for the home folder."""
 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 
@@ -19,3 +21,32 @@ def from_report(path, out_dir) -> str:
         return Path(os.path.relpath(target, os.path.realpath(out_dir))).as_posix()
     except ValueError:
         return Path(target).as_posix()
+
+
+def shell_folder(folder) -> str:
+    """``folder`` quoted for a shell, ``~`` for the home folder ($HOME) it is under
+    (``~/'my proj'``): the command still runs for its author, and a shared report does not
+    name the home folder (the username)."""
+    folder = str(folder)
+    home = os.path.expanduser("~")
+    if os.path.isabs(home) and home.rstrip("/"):  # HOME=/ would make every folder ~/...
+        for prefix in dict.fromkeys((home.rstrip("/"), os.path.realpath(home))):
+            if folder == prefix:
+                return "~"
+            if folder.startswith(prefix + "/"):
+                # the tilde bare: quoted ('~/x') a shell would not expand it
+                return "~/" + shlex.quote(folder[len(prefix) + 1:])
+    return shlex.quote(folder)
+
+
+def shown_command(command: str) -> str:
+    """A recorded ``cd FOLDER && COMMAND`` (a study's, as stored) with `shell_folder`'s
+    ``~``; any other text as it is."""
+    for at in (i for i in range(len(command)) if command.startswith(" && ", i)):
+        try:
+            words = shlex.split(command[:at])
+        except ValueError:  # an open quote: " && " inside the folder's name
+            continue
+        if len(words) == 2 and words[0] == "cd" and command[:at] == f"cd {shlex.quote(words[1])}":
+            return f"cd {shell_folder(words[1])}{command[at:]}"
+    return command

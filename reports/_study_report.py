@@ -18,6 +18,7 @@ from ._core import Report, rows_shown
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info
 from ._out_folder import holding, removed_if_left_empty
+from ._paths import shown_command
 from ._study_best import (
     add_best,
     add_outside_best,
@@ -227,7 +228,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
         f"the study, and saved beside this report as {SPEC_FILE})"
-    resumed = s.user_attrs.get(hs.RESUMED_ATTR) or []
+    resumed = [shown_command(c) for c in s.user_attrs.get(hs.RESUMED_ATTR) or []]
     rep.set_provenance(
         command=command, dataset=spec.dataset, seed=spec.seed, params=spec_params(spec),
         seconds=seconds,

@@ -574,6 +574,49 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
     assert scored["accuracy"] == pytest.approx(summary["test_accuracy"])
 
 
+def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, capsys,
+                                                                       monkeypatch):
+    # QA: a shared report named the author's home folder (so the username): in its command,
+    # "cd /home/alice/proj && hplab train ...", and in the index's "Regenerate with"
+    import html
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from cli_helpers import ROOT, run_cli
+
+    home = tmp_path / "alice"
+    project = home / "my proj"
+    project.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(project)
+    argv = ["train", "--dataset", "xor", "--hidden", "3", "--epochs", "2", "--out", "runs/xor"]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
+    text = (project / "runs" / "xor" / "report.html").read_text()
+    facts = {html.unescape(re.sub(r"<[^>]+>", "", k)): " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", v)).split())
+        for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    typed = "hplab train --dataset xor --hidden 3 --epochs 2 --out runs/xor"
+    assert facts["Command"] == f"cd ~/'my proj' && {typed}"
+    assert str(home) not in text
+    footer = html.unescape(re.search(r"Regenerate with <code>(.*?)</code>",
+                                     (project / "runs" / "index.html").read_text())[1])
+    assert footer == "hplab report index ~/'my proj/runs'"
+    # both still run for their author: a shell expands the ~ (hplab here is this checkout)
+    hplab_here = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'hplab.py'))}"
+    env = {**os.environ, "HOME": str(home), "PYTHONPATH": str(ROOT)}
+    for shown in (facts["Command"], footer):
+        done = subprocess.run(["bash", "-c", shown.replace("hplab ", f"{hplab_here} ", 1)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, (shown, done.stderr)
+    assert done.stdout == f"{project}/runs/index.html: 1 report\n"  # rebuilt where it was
+    summary = json.loads((project / "runs" / "xor" / "config.json").read_text())
+    assert summary["cwd"] == str(project)  # the record itself keeps the folder whole
+
+
 def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
     out = tmp_path / "big"  # sine: a single input, a quick report (its settings are checked)
     assert hplab.main(["train", "--dataset", "sine", "--epochs", "3", "--schedule", "multistep",

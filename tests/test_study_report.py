@@ -626,8 +626,10 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     project = tmp_path / "projA"
     project.mkdir()
     monkeypatch.chdir(project)
+    monkeypatch.setenv("HOME", str(tmp_path))  # the project in the home folder
     spec = spec_file("mv", n_trials=2, pruner="none")
     assert run_cli(["study", "run", spec], capsys)[0] == 0
+    assert run_cli(["study", "run", spec, "--trials", "3"], capsys)[0] == 0  # resumed
     monkeypatch.chdir(tmp_path)
     project.rename(tmp_path / "projB")
     folder = tmp_path / "projB" / "runs" / "studies" / "mv"
@@ -642,6 +644,13 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     retrained = json.loads((folder / "best_model" / "config.json").read_text())
     assert scored["model"] == "best_model/model.npz" and scored["n"] > 0
     assert scored["accuracy"] == pytest.approx(retrained["test_accuracy"])
+    # the commands that ran it, as stored with the study ("cd /home/alice/projA && ..."),
+    # show the home folder as ~ (the spec's path is as typed)
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S))
+    typed = f"hplab study run {shlex.quote(str(spec))}"
+    assert re.sub(r"\s+|<[^>]+>", " ", facts["Command"]).split() == \
+        ["cd", "~/projA", "&&", *typed.split()]
+    assert facts["Resumed by"] == f"cd ~/projA && {typed} --trials 3"
 
 
 @pytest.mark.usefixtures("unrasterized")
