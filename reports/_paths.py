@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shlex
 from pathlib import Path
+from urllib.parse import quote
 
 
 def from_report(path, out_dir) -> str:
@@ -21,6 +22,16 @@ def from_report(path, out_dir) -> str:
         return Path(os.path.relpath(target, os.path.realpath(out_dir))).as_posix()
     except ValueError:
         return Path(target).as_posix()
+
+
+def href_from_report(path, out_dir) -> str:
+    """A link from the report in ``out_dir`` to ``path``: `from_report`, URL-encoded as the
+    index's links are (a ``#`` or ``?`` in a name is not the link's end); a ``file:`` URI
+    only where no relative path leads there."""
+    shown = from_report(path, out_dir)
+    if os.path.isabs(shown):
+        return Path(shown).as_uri()
+    return quote(os.fsencode(shown))
 
 
 def shell_folder(folder) -> str:

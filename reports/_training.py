@@ -15,6 +15,7 @@ import nets
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
+from ._paths import from_report
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value
 
@@ -93,8 +94,8 @@ def training_report(run, out_dir: Path | str) -> Path:
         seed=run.seed, params=params, date=run.started, seconds=run.seconds,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
-               "Model file": _relative(run.model_path, out_dir),
-               "History file": _relative(run.history_path, out_dir)})
+               "Model file": _from_report(run.model_path, out_dir),
+               "History file": _from_report(run.history_path, out_dir)})
     return rep.write(out_dir)
 
 
@@ -390,11 +391,9 @@ def _describe(ds) -> str:
     return " · ".join(parts)
 
 
-def _relative(path, base: Path) -> str:
+def _from_report(path, out_dir: Path) -> str:
+    # from the report's folder, as its links: a file elsewhere was shown relative to the
+    # Python process's folder (models/coin/model.npz, not there from the report)
     if path is None:  # a run trained without out=: nothing was saved
         return "not saved"
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return from_report(path, out_dir)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import data
 
-from ._paths import from_report
+from ._paths import from_report, href_from_report
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
@@ -32,10 +32,9 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         Inputs per example, for the ``--input`` hint.
     """
     model_path = Path(model_path)
-    try:
-        href = model_path.resolve().relative_to(Path(out_dir).resolve()).as_posix()
-    except ValueError:
-        href = model_path.resolve().as_uri()
+    # relative wherever the model is (reports.training_report(run, other_folder) linked a
+    # file:/// URI on the author's disk, dead once sent or moved)
+    href = href_from_report(model_path, out_dir)
     # absolute, they failed for whoever got the folder (a zip, an email) and for its author
     # once the project was moved or renamed
     model = shlex.quote(from_report(model_path, out_dir))

@@ -617,6 +617,42 @@ def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, 
     assert summary["cwd"] == str(project)  # the record itself keeps the folder whole
 
 
+def test_a_report_written_elsewhere_links_its_model_from_its_own_folder(tmp_path, capsys,
+                                                                         monkeypatch):
+    # QA: reports.training_report(run, other_folder) linked file:///.../model.npz (dead once
+    # sent or moved) and showed "Model file models/coin/model.npz", a path from the Python
+    # process's folder that is not there from the report's
+    import html
+    import shlex
+    from urllib.parse import unquote
+
+    from cli_helpers import run_cli
+
+    import study
+
+    monkeypatch.chdir(tmp_path)
+    run = study.train_run("coin", nets.TrainConfig(hidden=(4,), max_epochs=3), seed=1,
+                          out="models/c#1 ü")
+    folder = tmp_path / "share" / "coin-report"
+    text = reports.training_report(run, "share/coin-report").read_text()
+    assert "file:" not in text and str(tmp_path) not in text
+    links = re.findall(r'<a href="([^"#][^"]*)">model.npz</a>', text)
+    assert links == ["../../models/c%231%20%C3%BC/model.npz"]  # quoted as the index's are
+    assert (folder / unquote(links[0])).resolve() == (tmp_path / run.model_path).resolve()
+    facts = {k: html.unescape(v) for k, v in
+             re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    assert facts["Model file"] == "../../models/c#1 ü/model.npz"
+    assert facts["History file"] == "../../models/c#1 ü/history.csv"
+    # its command, from the report's folder as the page says, scores the model's test split
+    block = html.unescape(re.search(r"<pre[^>]*><code>(.*?)</code>", text, re.S)[1])
+    line = next(x for x in block.splitlines() if x.endswith("--dataset"))
+    assert line == "hplab predict '../../models/c#1 ü/model.npz' --dataset"
+    monkeypatch.chdir(folder)
+    code, out, err = run_cli([*shlex.split(line)[1:], "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"])
+
+
 def test_a_run_shows_the_settings_it_used(tmp_path, capsys):
     out = tmp_path / "big"  # sine: a single input, a quick report (its settings are checked)
     assert hplab.main(["train", "--dataset", "sine", "--epochs", "3", "--schedule", "multistep",
