@@ -224,10 +224,9 @@ def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsy
     assert len(numbers) > 20 and broken == []
 
 
-def _printed_text(exe: str, path: Path, tmp_path: Path, layout: bool = False) -> str:
-    """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext), or
-    with ``layout`` as it lies on the pages."""
-    if not shutil.which("pdftotext"):
+def _printed_pdf(exe: str, path: Path, tmp_path: Path) -> Path:
+    """``path`` printed to PDF by Chromium (Letter), where poppler's tools can read it."""
+    if not (shutil.which("pdftotext") and shutil.which("pdfimages")):
         if os.environ.get("HPLAB_REQUIRE_SERVICES") == "1":  # CI installs it (.ci/run)
             pytest.fail("HPLAB_REQUIRE_SERVICES=1 but pdftotext is not installed "
                         "(apt: poppler-utils)")
@@ -236,9 +235,28 @@ def _printed_text(exe: str, path: Path, tmp_path: Path, layout: bool = False) ->
     done = _run_chromium(exe, tmp_path / "profile-pdf", "--no-pdf-header-footer",
                          f"--print-to-pdf={pdf}", path.as_uri())
     assert pdf.exists(), f"no PDF; rc={done.returncode} stderr={done.stderr[-2000:]}"
+    return pdf
+
+
+def _printed_text(exe: str, path: Path, tmp_path: Path, layout: bool = False) -> str:
+    """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext), or
+    with ``layout`` as it lies on the pages."""
+    pdf = _printed_pdf(exe, path, tmp_path)
     text = subprocess.run(["pdftotext", "-layout" if layout else "-raw", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     return text if layout else re.sub(r"\s+", "", text)
+
+
+def _printed_pages(exe: str, path: Path, tmp_path: Path) -> tuple[list[str], list[int]]:
+    """Each printed page's text, whitespace removed, and the page (from 1) of each image in
+    the order they are drawn."""
+    pdf = _printed_pdf(exe, path, tmp_path)
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]  # past its two header lines
+    return ([re.sub(r"\s+", "", page) for page in text.split("\f")],
+            [int(line.split()[0]) for line in listed if line.split()[2] == "image"])
 
 
 def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_path, tmp_path,
@@ -341,3 +359,52 @@ def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_word
         spans = {"".join(pieces[i:j]) for i in range(len(pieces))
                  for j in range(i + 1, len(pieces) + 1)}
         assert all(any(p in w and w in spans for w in words) for p in pieces), (name, words)
+
+
+def test_a_printed_caption_stays_with_its_figure_and_a_row_with_its_table(tmp_path):
+    # QA: printed, a study's "Probability contours" caption began the next page, apart from
+    # its figure, and a per-class table left its "macro average" row alone on the next
+    # page: a section taller than the page broke wherever the page ended. Figures of many
+    # heights and tables of many lengths put page ends everywhere among them.
+    from functools import partial
+
+    import pandas as pd
+
+    from reports import design
+
+    def draw(height, frame):
+        fig = design.new_figure(height=height)
+        fig.add_subplot().plot(frame["x"], frame["y"])
+        return fig
+
+    exe = _chromium()
+    rep = reports.Report("demo", "Printed figures and tables")
+    rep.add_section("Figures")
+    captions = []
+    for k in range(30):
+        captions.append(f"Figure {k} shows a line, and what to look for in it. "
+                        * (1 + k % 4) + f"End of caption {k}.")
+        rep.add_figure(f"f{k}", partial(draw, 1.6 + 0.23 * (k % 11)),
+                       pd.DataFrame({"x": [0, 1], "y": [k, 0]}), caption=captions[-1])
+    rep.add_section("Tables")
+    tables = []
+    # short ones after paragraphs of many lengths, then longer than a page, of every
+    # length from 36 to 95 rows (43 fill a page here): page ends fall at each of their rows
+    lengths = [2 + (k * 7) % 24 for k in range(24)] + list(range(36, 96))
+    for k, n in enumerate(lengths):
+        rep.add_text("A paragraph of some length before the table. " * (1 + (k * 3) % 8))
+        tables.append([f"T{k:02d}r{i:03d}" for i in range(n)])
+        rep.add_table(pd.DataFrame({"row": tables[-1], "value": "v"}), name=f"t{k}",
+                      caption=f"Table {k} ends here.", max_rows=200)
+    pages, images = _printed_pages(exe, rep.write(tmp_path / "pages", index=False), tmp_path)
+    assert len(images) == len(captions) and len(pages) > 100
+    for caption, page in zip(captions, images, strict=True):  # all of it on its image's page
+        assert re.sub(r"\s+", "", caption) in pages[page - 1], (caption, page)
+    for k, rows in enumerate(tables):
+        on = [next(p for p, text in enumerate(pages) if f"{row}v" in text) for row in rows]
+        assert all(on.count(p) > 1 for p in on), (k, on)  # never one row apart
+        # a table that fits the page (add_table shows 25 rows) is printed whole with its
+        # caption; Chromium (150) keeps the caption with a longer table's last rows only on
+        # the page the table starts, not after a page filled with its rows
+        if len(rows) <= 25:
+            assert on == [on[0]] * len(rows) and f"Table{k}endshere." in pages[on[0]], (k, on)
