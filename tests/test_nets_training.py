@@ -70,9 +70,21 @@ def test_shuffle_differs_between_epochs_and_full_batch_does_not_shuffle(moons):
     # the net barely moves (lr 1e-9): equal batch losses would mean equal batches
     assert len(seen) == 8
     assert sorted(seen[:4]) != pytest.approx(sorted(seen[4:]), rel=1e-6)
-    full = nets.TrainConfig(hidden=(4,), lr=0.1, batch_size=-1, max_epochs=5)
+    full = nets.TrainConfig(hidden=(4,), lr=0.1, batch_size=-1, max_epochs=5, dtype="float64")
     _, res = _fit(full, X, y)
     assert res.iterations == 5 and res.epochs == 5
+    # a full batch is X in its own order: the loop rng (200 rows, under eval_size: no
+    # scored subset drawn either) is never drawn from, so any loop rng trains the same net
+    runs = []
+    for seed in (1, 2):
+        loop_rng = np.random.default_rng(seed)
+        net = nets.build_net(full, 2, y, rng=np.random.default_rng(0))
+        runs.append((net, nets.train(net, full, X, y, rng=loop_rng)))
+        assert loop_rng.bit_generator.state == np.random.default_rng(seed).bit_generator.state
+    (net_a, a), (net_b, b) = runs
+    pd.testing.assert_frame_equal(a.history, b.history, check_exact=True)
+    for pa, pb in zip(net_a.params, net_b.params, strict=True):
+        np.testing.assert_array_equal(pa, pb)
 
 
 # ----------------------------------------------------------------------------- stopping
@@ -395,9 +407,10 @@ def test_adam_adds_eps_to_the_corrected_root_as_the_course_does():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
-    """Adam, RMSProp, AdaGrad and AdaDelta as written in the papers, in float64, five steps
-    with changing gradients (the first step alone cannot tell m, v and s updates apart)."""
+def test_optimizers_follow_the_textbook_over_many_steps(dtype):
+    """Adam, RMSProp, AdaGrad, AdaDelta, momentum and Nesterov as written in the papers, in
+    float64, five steps with changing gradients (the first step alone cannot tell m, v and s
+    updates apart)."""
     rng = np.random.default_rng(0)
     p0 = rng.standard_normal(50)
     grads = [rng.standard_normal(50) for _ in range(5)]
@@ -424,6 +437,13 @@ def test_adaptive_optimizers_follow_the_textbook_over_many_steps(dtype):
         edx2 = 0.95 * edx2 + 0.05 * dx * dx
         p = p + lr * dx
     expected["adadelta"] = p
+    # momentum (mu 0.9) and Nesterov in Sutskever et al.'s (2013) look-ahead-free form
+    p, q, v = p0.copy(), p0.copy(), np.zeros(50)
+    for g in grads:
+        v = 0.9 * v - lr * g
+        p = p + v
+        q = q + 0.9 * v - lr * g
+    expected.update(momentum=p, nesterov=q)
     for name, want in expected.items():
         params = [p0.astype(dtype)]
         opt = nets.make_optimizer(name, params)
