@@ -123,6 +123,38 @@ def test_wrong_backward_through_config_and_training_path(problem):
     assert nets.gradcheck(net, X, ys["binary"]).relative_difference > 1e-2
 
 
+class TanhWithDoubleBackward(nets.Activation):
+    """tanh forward, twice its derivative backward: every gradient below it comes out 2x."""
+
+    name = "tanh_with_double_backward"
+
+    def forward(self, z, out=None):
+        return np.tanh(z, out=out)
+
+    def backward(self, a, grad):
+        grad *= 2 * (1 - a * a)
+        return grad
+
+
+def test_relative_difference_is_the_courses_formula(problem):
+    # regression targets whose residuals are orthogonal to the hidden outputs and to 1:
+    # the output layer's W and b have zero gradient, so the doubled backward makes
+    # g_bp = 2 g_num everywhere, and ||2g - g|| / (||2g|| + ||g||) is 1/3 exactly
+    # (||g_bp|| or the larger norm alone as the denominator gives 1/2)
+    X, _ = problem
+    net = _net((3, 5, 1), [TanhWithDoubleBackward()], "regression")
+    hidden = np.column_stack([np.tanh(X @ net.weights[0] + net.biases[0]), np.ones(len(X))])
+    r = np.random.default_rng(5).standard_normal(len(X))
+    r -= hidden @ np.linalg.lstsq(hidden, r, rcond=None)[0]
+    y = net.logits(X)[:, 0] + r
+    res = nets.gradcheck(net, X, y)
+    assert res.relative_difference == pytest.approx(1 / 3, abs=1e-8)
+    assert res.verdict == "wrong"
+    # and 0 (to round-off) with the true derivative: the construction itself is sound
+    fine = _net((3, 5, 1), ["tanh"], "regression")
+    assert nets.gradcheck(fine, X, y).relative_difference < 1e-9
+
+
 @pytest.mark.parametrize("diff, expected", [
     (0.0, "excellent"), (9.9e-8, "excellent"), (1e-7, "acceptable"), (5e-5, "acceptable"),
     (1e-4, "suspicious"), (5e-3, "suspicious"), (1e-2, "wrong"), (0.5, "wrong"),
