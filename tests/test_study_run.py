@@ -229,6 +229,35 @@ def test_the_progress_bar_counts_finished_trials_not_running_ones(capsys):
         bar.close()
 
 
+def test_finished_counts_leave_out_running_queued_and_retried_trials():
+    # n_finished (show --json, the budget line, the report's status) is what the budget
+    # counts less the trials still to end: a RUNNING (asked) and a WAITING (enqueued) trial
+    # hold a slot but are not finished; a FAIL a heartbeat retry replaced gave its slot to
+    # the retry (these were guarded by slow multi-process tests only)
+    def trial(state, **kw):
+        return optuna.trial.create_trial(state=state, params={}, distributions={}, **kw)
+
+    with study.quiet_optuna():
+        s = optuna.create_study(storage=optuna.storages.InMemoryStorage())
+        for t in (trial(TrialState.COMPLETE, value=1.0), trial(TrialState.PRUNED, value=1.0),
+                  trial(TrialState.FAIL), trial(TrialState.FAIL),
+                  trial(TrialState.COMPLETE, value=2.0, system_attrs={"retry_history": [3]})):
+            s.add_trial(t)
+        s.ask()
+        s.enqueue_trial({})
+    trials = s.get_trials(deepcopy=False)
+    assert [t.state for t in trials[5:]] == [TrialState.RUNNING, TrialState.WAITING]
+    assert study.retried_numbers(trials) == {3}
+    assert study.budget_used(trials) == 6  # all but the retried #3
+    counts = study.state_counts(trials)
+    assert {k: counts[k] for k in ("n_complete", "n_pruned", "n_fail", "n_running",
+                                   "n_waiting", "n_retried", "n_finished")} == {
+        "n_complete": 2, "n_pruned": 1, "n_fail": 2, "n_running": 1, "n_waiting": 1,
+        "n_retried": 1, "n_finished": 4}
+    assert counts["n_finished"] == (counts["n_complete"] + counts["n_pruned"]
+                                    + counts["n_fail"] - counts["n_retried"])
+
+
 def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path, capsys,
                                                              pools_started):
     # the analyses took -1 for every core; study run refused it
@@ -447,6 +476,21 @@ def test_a_trial_retrains_from_its_seed_on_the_studys_split(spec_file, tmp_path)
                                      metric="val_accuracy", max_epochs=3, pruner="none"))
     study.run_study(spec, storage=str(tmp_path / "r.db"), progress=False)
     for t in trials_of(tmp_path / "r.db", "retrain"):
+        cfg = study.build_config(t.params, spec.fixed, spec.max_epochs)
+        run = study.train_run(spec.dataset, cfg, seed=[spec.seed, t.number])
+        assert study.metric_values(run, spec.metrics) == t.values
+
+
+def test_each_trial_trains_from_the_seed_study_seed_and_its_number(spec_file, tmp_path):
+    # the test above, fast (XOR, 2 epochs), so -m "not slow" sees a trial seeded
+    # [seed, 0] whatever its number; two trials of the same point part only by that seed
+    spec = study.load_spec(spec_file("seeded", seed=3, n_trials=2, max_epochs=2,
+                                     pruner="none", space={"lr": {"choices": [0.5]}}))
+    study.run_study(spec, storage=str(tmp_path / "r.db"), progress=False)
+    trials = trials_of(tmp_path / "r.db", "seeded")
+    assert [t.params for t in trials] == [{"lr": 0.5}] * 2
+    assert trials[0].values != trials[1].values
+    for t in trials:
         cfg = study.build_config(t.params, spec.fixed, spec.max_epochs)
         run = study.train_run(spec.dataset, cfg, seed=[spec.seed, t.number])
         assert study.metric_values(run, spec.metrics) == t.values
