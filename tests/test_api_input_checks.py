@@ -7,6 +7,7 @@ import json
 import re
 
 import numpy as np
+import optuna
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
@@ -276,4 +277,11 @@ def test_sampler_and_pruner_take_a_loaded_spec():
                                             "not its name or path"):
             make("coin")
     spec = study.load_spec("coin")
-    assert study.make_pruner(spec) is not None and study.make_sampler(spec) is not None
+    # and a loaded one makes what it names: coin's hyperband (reduction_factor 5, rungs up
+    # to its 100 epochs / 5 per checkpoint) and its tpe, seeded by trial from the study seed
+    pruner, sampler = study.make_pruner(spec), study.make_sampler(spec)
+    assert (spec.pruner, spec.pruner_options, spec.max_epochs, spec.fixed["checkpoint"]) == (
+        "hyperband", {"reduction_factor": 5}, 100, 5)
+    assert type(pruner) is optuna.pruners.HyperbandPruner
+    assert (pruner._reduction_factor, pruner._min_resource, pruner._max_resource) == (5, 1, 20)
+    assert spec.sampler == "tpe" and type(sampler.sampler) is optuna.samplers.TPESampler

@@ -241,6 +241,27 @@ def test_sampler_and_pruner_options_of_their_types_load():
     assert isinstance(study.make_pruner(spec), optuna.pruners.HyperbandPruner)
 
 
+def test_pruners_take_hplabs_defaults_where_optunas_differ_or_lack_one():
+    # the README states them: median waits 2 checkpoints (optuna's MedianPruner 0), and
+    # percentile keeps the top 25 % (optuna's PercentilePruner has no default)
+    median = study.make_pruner(parse_spec(_raw(pruner="median")))
+    assert type(median) is optuna.pruners.MedianPruner
+    assert (median._percentile, median._n_warmup_steps, median._n_startup_trials) == (50.0, 2, 5)
+    percentile = study.make_pruner(parse_spec(_raw(pruner="percentile")))
+    assert type(percentile) is optuna.pruners.PercentilePruner
+    assert (percentile._percentile, percentile._n_warmup_steps) == (25.0, 0)
+    # hyperband's rungs run from 1 checkpoint to a full run's (max_epochs 10 / 2 = 5)
+    hyperband = study.make_pruner(parse_spec(_raw(pruner="hyperband", max_epochs=10)))
+    assert (hyperband._min_resource, hyperband._max_resource) == (1, 5)
+    # the spec's own options win
+    raw = _raw(pruner="median")
+    raw["pruner"] = {"n_warmup_steps": 0}
+    assert study.make_pruner(parse_spec(raw))._n_warmup_steps == 0
+    raw = _raw(pruner="percentile")
+    raw["pruner"] = {"percentile": 40.0}
+    assert study.make_pruner(parse_spec(raw))._percentile == 40.0
+
+
 def test_what_earlier_versions_stored_and_ran_still_reads():
     # refused today, run then: a stored study's spec must still read (show, report, export)
     raw = _raw(pruner="hyperband")
