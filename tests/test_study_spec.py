@@ -44,6 +44,17 @@ def test_defaults_directions_and_json_round_trip():
     assert again.space == spec.space and again.metrics == spec.metrics
 
 
+def test_every_metric_has_its_direction():
+    # a study maximizing train_seconds or n_parameters searches for the slowest, biggest nets
+    assert study.METRICS == {
+        "val_accuracy": "maximize", "val_loss": "minimize", "train_accuracy": "maximize",
+        "train_loss": "minimize", "n_parameters": "minimize", "train_seconds": "minimize",
+        "epochs": "minimize", "val_roc_auc": "maximize", "val_pr_auc": "maximize",
+        "val_precision": "maximize", "val_recall": "maximize", "val_f1": "maximize",
+        "val_balanced_accuracy": "maximize", "val_g_mean": "maximize", "val_mcc": "maximize",
+        "val_brier": "minimize"}
+
+
 def test_the_valid_fixed_settings_listed_are_the_ones_taken():
     # max_epochs was listed (and refused: it is [study]'s); the imbalance keys were not
     raw = _raw()

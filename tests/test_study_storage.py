@@ -85,6 +85,13 @@ def test_passwords_are_masked():
     assert mask_url("postgresql+psycopg://u@h:5/db?password=hunter2&sslmode=require") == \
         "postgresql+psycopg://u@h:5/db?password=***&sslmode=require"
     assert mask_url("postgresql://u@h/db?sslpassword=k3y") == "postgresql://u@h/db?sslpassword=***"
+    # every key _is_secret names, any case, and only those (a dropped key leaked its value)
+    for key in ("password", "sslpassword", "PGPASSWORD", "pwd", "passwd", "secret", "token",
+                "Token"):
+        assert mask_url(f"postgresql://u@h/db?{key}=abc123&app=x") == \
+            f"postgresql://u@h/db?{key}=***&app=x", key
+    assert mask_url("postgresql://u@h/db?tokens=1&secret_id=2&app=x") == \
+        "postgresql://u@h/db?tokens=1&secret_id=2&app=x"
     # an unencoded '@' in the password: everything up to the last '@' is user info
     assert mask_url("postgresql://u:p@ss@h/db") == "postgresql://u:***@h/db"
     assert mask_url("sqlite:////tmp/a:b@c.db") == "sqlite:////tmp/a:b@c.db"
