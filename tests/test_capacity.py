@@ -15,6 +15,7 @@ import nets
 import reports
 from analyses import CAPACITY_CONFIG, capacity_sweep, summarize_runs
 from analyses._capacity import RUN_COLUMNS, _run, _Task
+from reports._capacity_report import _verdicts
 
 QUICK = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
 
@@ -46,6 +47,22 @@ def test_frames_shapes_and_reproducibility():
     assert len(res.table) == 4 and runs["iterations_to_eps"].isna().all()
     again = capacity_sweep("coin", **kw).to_frame()
     pd.testing.assert_frame_equal(runs.drop(columns="seconds"), again.drop(columns="seconds"))
+    # the gaps are train minus validation for accuracy, validation minus train for the
+    # loss: positive where a net fits its training set better (flipped, the report's
+    # "Largest train/validation gap" named the net that overfits least)
+    table = res.table
+    for m in ("accuracy", "loss"):
+        means = runs.groupby(["depth", "width"])[[f"train_{m}", f"val_{m}"]].mean()
+        np.testing.assert_array_equal(table[[f"train_{m}", f"val_{m}"]], means)
+    np.testing.assert_array_equal(table["accuracy_gap"],
+                                  table["train_accuracy"] - table["val_accuracy"])
+    np.testing.assert_array_equal(table["loss_gap"], table["val_loss"] - table["train_loss"])
+    worst = table.loc[(table["train_accuracy"] - table["val_accuracy"]).idxmax()]
+    assert res.metric == "accuracy"
+    line, = (v for v in _verdicts(res) if v.startswith("Largest"))
+    gap = worst["train_accuracy"] - worst["val_accuracy"]
+    assert line.startswith(f"Largest train/validation gap: {worst['depth']:.0f} × "
+                           f"{worst['width']:.0f} ({gap:.3g}); ")
 
 
 def test_train_run_on_the_sweeps_split_retrains_each_net():
