@@ -42,6 +42,18 @@ def test_metrics_match_hand_computed_values():
     mean, lo, hi = analyses.mean_ci([1.0, 2.0, 3.0])
     assert mean == 2.0 and hi - mean == pytest.approx(4.302653 / math.sqrt(3), rel=1e-6)
     assert math.isnan(analyses.mean_ci([0.7])[1])
+    # clipped to the metric's range: a recall interval past 1 (or an MCC one below -1)
+    # says nothing more than 1 (-1); the other end stays the t interval's
+    from analyses._imbalance_metrics import METRIC_RANGE
+
+    assert METRIC_RANGE["recall"] == (0.0, 1.0) and METRIC_RANGE["mcc"] == (-1.0, 1.0)
+    half = 4.302653 * np.std([1.0, 0.9, 1.0], ddof=1) / math.sqrt(3)  # 0.143 past 1
+    mean, lo, hi = analyses.mean_ci([1.0, 0.9, 1.0], bounds=METRIC_RANGE["recall"])
+    assert (mean, hi) == (pytest.approx(2.9 / 3), 1.0)
+    assert lo == pytest.approx(2.9 / 3 - half, rel=1e-6)
+    mean, lo, hi = analyses.mean_ci([-1.0, -0.9, -1.0], bounds=METRIC_RANGE["mcc"])
+    assert (mean, lo) == (pytest.approx(-2.9 / 3), -1.0)
+    assert hi == pytest.approx(-2.9 / 3 + half, rel=1e-6)
 
 
 def test_metrics_of_one_class_are_nan_without_a_warning():
