@@ -46,6 +46,12 @@ def test_regimes_follow_b_over_b_crit():
     assert got[1] == got[8] == "perfect scaling"  # B < B_crit / 2
     assert got[16] == got[32] == got[64] == "diminishing returns"
     assert got[128] == got[4096] == "maximal parallelism"  # B > 2 B_crit
+    # just either side of B / B_crit = 2 and 1/2 (any threshold from 2 to 4 passed the
+    # powers of two above)
+    assert fit.b_crit == pytest.approx(32.0, rel=1e-6)
+    assert regimes([80, 66, 62, 48, 17, 15], fit) == (
+        "maximal parallelism", "maximal parallelism", "diminishing returns",
+        "diminishing returns", "diminishing returns", "perfect scaling")
 
 
 def test_no_critical_batch_on_a_tiny_set():
