@@ -1,5 +1,6 @@
 """The gradient noise scale: two-batch estimator against per-example gradients."""
 
+import itertools
 import math
 
 import numpy as np
@@ -51,6 +52,28 @@ def test_two_batch_estimates_are_unbiased_and_b_simple_lands():
     for _ in range(3000):
         cb.measure(net)
     assert cb.frame()["b_simple"].iloc[-1] == pytest.approx(trace / g2, rel=0.2)
+
+
+def test_two_batch_estimates_are_exactly_unbiased_over_every_pair_of_batches():
+    # the test above cannot see c(B)'s n - 1 (at n = 200, 1/n is 0.5 % off, inside its
+    # tolerance); on 8 examples every batch of 2 and of 4 can be drawn: the mean over
+    # every pair is the expectation, and must be |G|^2 and tr(Sigma) to round-off
+    net, X, T = _linear_problem(n=8)
+    g2, trace = exact_noise_scale(net, X, T)
+
+    def squared_norms(b):
+        norms = []
+        for idx in itertools.combinations(range(8), b):
+            _, g = net.loss_and_grads(X[list(idx)], T[list(idx)])
+            norms.append(sum(float(np.vdot(p, p)) for p in g))
+        return norms
+
+    small, big = squared_norms(2), squared_norms(4)
+    assert (len(small), len(big)) == (28, 70)
+    mean = np.mean([noise_from_norms(s, b, 2, 4, 8)
+                    for s, b in itertools.product(small, big)], axis=0)
+    assert trace / g2 > 0.5  # the noise term weighs: a wrong c(B) shows
+    np.testing.assert_allclose(mean, [g2, trace], rtol=1e-12)
 
 
 def _norms(net, X, T, rng, b_small=4, b_big=64):
