@@ -1744,6 +1744,42 @@ def test_a_failed_retrain_keeps_the_best_model_of_the_same_trial(spec_file, tmp_
                                                       "report_files", "spec.toml"]
 
 
+def test_the_best_of_a_front_minimizing_its_first_objective_is_its_lowest():
+    # every report test put val_accuracy (maximized) first: a sentence saying "highest
+    # val_loss" beside the summary's lowest passed them
+    from reports._study_text import why_best
+    from study._summary import _best
+
+    spec = study.parse_spec({
+        "study": {"name": "lo", "dataset": "coin", "metric": ["val_loss", "n_parameters"],
+                  "pruner": "none"},
+        "space": {"lr": {"low": 0.01, "high": 0.5, "log": True}}})
+    assert spec.directions == ("minimize", "minimize")
+    s = optuna.create_study(directions=spec.directions)
+    for values in ([0.3, 50], [0.2, 90], [0.5, 20], [0.6, 95]):  # #3 is dominated
+        s.add_trial(optuna.trial.create_trial(values=values))
+    summary = _best(s, s.get_trials())
+    assert [p["number"] for p in summary["pareto_front"]] == [0, 1, 2]
+    assert summary["best_trial"] == 1 and summary["best_value"] == [0.2, 90]
+    assert why_best(spec, summary) == (
+        "Of the 3 trials on the Pareto front (#0, #1, #2), this is the one with the lowest "
+        "val_loss, the first metric.")
+
+
+def test_the_badge_says_queued_and_the_busy_time_counts_overlaps_once():
+    # guarded by slow tests only: a study whose budget is spent but a point waits is
+    # "queued", not "complete"; trials of two workers running at once count once
+    from reports._study_text import busy_time, status
+
+    spent = {"n_finished": 4, "n_complete": 4, "n_fail": 0, "n_running": 0, "n_waiting": 1}
+    assert status(spent, 4) == "queued"
+    assert status({**spent, "n_waiting": 0}, 4) == "complete"
+    assert status({**spent, "n_finished": 3, "n_running": 1}, 4) == "running"
+    # 0-10 with 5-12 and 3-4 inside it: 12 s; then 20-25 after a gap: 17 s, not 23 s
+    timeline = pd.DataFrame({"start": [5.0, 0.0, 20.0, 3.0], "end": [12.0, 10.0, 25.0, 4.0]})
+    assert busy_time(timeline) == "17.0 s"
+
+
 def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
     # "lr 0.25 is not on the spec's grid 0.1, 0.2..." lost its ellipsis: a grid of two
     from reports._study_text import outcome_text
