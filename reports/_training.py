@@ -276,7 +276,8 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
     if not np.isfinite(frame[["h1"]].to_numpy()).all():
         return
     width = frame.attrs["width"]
-    view = {1: "one neuron, drawn on a line", 2: "two neurons: a plane",
+    view = {1: "one neuron, drawn on a line, a row per class (a point of each class on one "
+               "value shows in both rows)", 2: "two neurons: a plane",
             3: "three neurons: a 3-D space"}.get(
         width, f"{width} neurons, shown on the first two principal components of each panel")
     rep.add_section("Hidden space", (

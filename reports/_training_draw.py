@@ -176,37 +176,52 @@ def draw_probability_surface(data: Mapping[str, pd.DataFrame], *, classes: Seque
 
 def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation: str
                       ) -> Figure:
-    """Rows: after the first linear map, after its activation; columns: snapshots."""
+    """Rows: after the first linear map, after its activation; columns: snapshots.
+
+    Points of different classes that land on the same spot both stay visible: with one
+    neuron each class gets its own row of the panel (the lesson "one neuron fails" is that
+    sigmoid puts a point of each class on the same value, and one marker hid the other);
+    in a plane or 3-D space each class is drawn smaller than the one before it, on top,
+    so the one below shows around it.
+    """
     epochs = sorted(frame["epoch"].unique())
     three_d = frame.attrs.get("width") == 3
+    one_d = not three_d and frame["h2"].isna().all()
     n = len(epochs)
     fig = design.new_figure(min(design.FULL_WIDTH, 2.3 * n + 0.6), 5.9 if three_d else 4.9)
     # few samples (xor) need big markers to be seen at all
     n_samples = max(1, frame[frame["kind"] == "sample"]["id"].nunique())
     size = float(np.clip(2500 / n_samples, 9, 36))
     colors = design.class_colors(len(classes))
+    sizes = hidden_space_marker_sizes(size, len(classes), one_d)
     stages = (("linear", "Z = X·W + b"), ("activation", f"A = {activation}(Z)"))
     for r, (stage, row_label) in enumerate(stages):
         for c, epoch in enumerate(epochs):
             kw = {"projection": "3d"} if three_d else {}
             ax = fig.add_subplot(2, n, r * n + c + 1, **kw)
             part = frame[(frame["epoch"] == epoch) & (frame["stage"] == stage)]
-            _draw_grid_lines(ax, part[part["kind"] == "line"], three_d)
+            _draw_grid_lines(ax, part[part["kind"] == "line"], three_d,
+                             rows=range(len(classes)) if one_d else (0,))
             pts = part[part["kind"] == "sample"]
             for k, color in enumerate(colors):
                 s = pts[pts["label"] == k]
-                xyz = [s["h1"], s["h2"] if s["h2"].notna().any() else 0 * s["h1"]]
+                xyz = [s["h1"], s["h2"] if not one_d else 0 * s["h1"] + hidden_space_row(k)]
                 if three_d:
                     xyz.append(s["h3"])
-                ax.scatter(*xyz, s=size, color=color, edgecolors="white", linewidths=0.3,
+                ax.scatter(*xyz, s=sizes[k], color=color, edgecolors="white", linewidths=0.3,
                            marker=design.series_style(k)["marker"],
                            label=design.literal(classes[k]),
                            **({"depthshade": False} if three_d else {}))
             ax.tick_params(labelsize=6.5, pad=1)
             # narrow panels: few ticks, short labels (tiny spans read 0.0000 0.0005...)
-            for axis in (ax.xaxis, ax.yaxis):
+            for axis in (ax.xaxis, ax.yaxis)[:1 if one_d else 2]:
                 axis.set_major_locator(MaxNLocator(nbins=3))
                 axis.set_major_formatter(FormatStrFormatter("%.3g"))
+            if one_d:  # a row per class, named in the first column
+                named = c == 0 and len(classes) <= LEGEND_MAX_CLASSES
+                ax.set_yticks([hidden_space_row(k) for k in range(len(classes))],
+                              [design.literal(x) for x in classes] if named else [])
+                ax.set_ylim(hidden_space_row(len(classes) - 1) - 0.6, 0.6)
             if r == 0:
                 ax.set_title(f"epoch {epoch:g}", fontsize=9)
             if c == 0 and not three_d:
@@ -219,16 +234,33 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
     return fig
 
 
-def _draw_grid_lines(ax, lines: pd.DataFrame, three_d: bool) -> None:
+def hidden_space_row(k: int) -> float:
+    """The y of class ``k``'s row on a one-neuron panel of :func:`draw_hidden_space`
+    (class 0 on top, as the legend reads)."""
+    return -float(k)
+
+
+def hidden_space_marker_sizes(size: float, n_classes: int, one_d: bool) -> list[float]:
+    """The marker area of each class in :func:`draw_hidden_space`: ``size`` for all on
+    one-neuron panels (each class has its row), else shrinking from ``size`` to 45 % of it,
+    so a class drawn on top of another leaves a ring of it showing."""
+    if one_d or n_classes < 2:
+        return [size] * n_classes
+    return [size * (1 - 0.55 * k / (n_classes - 1)) for k in range(n_classes)]
+
+
+def _draw_grid_lines(ax, lines: pd.DataFrame, three_d: bool, rows=(0,)) -> None:
     """The input grid's lines (rows of one ``id`` each, in order). In 2-D one collection
     (a line artist each cost ~40 % of the figure's time); in 3-D one artist each, which
-    mplot3d sorts by depth with the samples (as one collection it hid them)."""
+    mplot3d sorts by depth with the samples (as one collection it hid them). One neuron's
+    lines lie on a line, drawn on each class's row (`hidden_space_row`)."""
     columns = ["h1", "h2", "h3"] if three_d else ["h1", "h2"]
     points = lines[columns].to_numpy(dtype=float, copy=True)  # a view is read-only
-    if np.isnan(points[:, 1]).all():  # one neuron: drawn on a line
-        points[:, 1] = 0.0
     ids = lines["id"].to_numpy()
     segments = np.split(points, np.flatnonzero(ids[1:] != ids[:-1]) + 1)
+    if np.isnan(points[:, 1]).all():  # one neuron: drawn on a line per class row
+        segments = [np.column_stack([seg[:, 0], np.full(len(seg), hidden_space_row(k))])
+                    for k in rows for seg in segments]
     style = {"color": "#9aa0a6", "alpha": 0.8}
     if three_d:
         for segment in segments:

@@ -935,6 +935,65 @@ def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, m
     assert "solid blue" in html and "the validation set is the training set" not in html
 
 
+def _class_points(fig) -> list[dict]:
+    """Per axes, each labelled scatter's label -> (offsets, marker areas)."""
+    from matplotlib.collections import PathCollection
+
+    return [{c.get_label(): (np.asarray(c.get_offsets(), float), c.get_sizes().tolist())
+             for c in ax.collections
+             if isinstance(c, PathCollection) and not c.get_label().startswith("_")}
+            for ax in fig.axes]
+
+
+def test_one_neurons_hidden_space_shows_both_classes_where_they_coincide(tmp_path, capsys,
+                                                                        monkeypatch):
+    # QA (a teacher's "1 hidden neuron fails" slide): sigmoid puts two class-0 points and a
+    # class-1 point on A ~ 1, all drawn on y = 0, and the class-1 square hid both class-0
+    # circles: class 0 seemed to vanish from every snapshot after the first
+    from reports import _training_draw as tw
+
+    seen = record_figures(monkeypatch, tw, ["draw_hidden_space"], _class_points)
+    out = tmp_path / "xor1"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "1", "--lr", "0.1",
+                       "--batch-size", "1", "--epochs", "10000", "--eps", "0.005", "--seed",
+                       "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    frame = pd.read_csv(out / "report_files" / "hidden-space.csv")
+    last = frame[(frame["epoch"] == 10000) & (frame["stage"] == "activation")
+                 & (frame["kind"] == "sample")].set_index("id")
+    # the lesson: a point of each class on (almost) the same value
+    assert last["label"].tolist() == [0, 1, 1, 0]
+    assert abs(last.loc[0, "h1"] - last.loc[2, "h1"]) < 2e-3
+    ((panels),) = seen["draw_hidden_space"]
+    assert len(panels) == 10  # 2 rows x 5 snapshots
+    for drawn in panels:
+        (x0, _), (x1, _) = drawn["0"], drawn["1"]
+        assert len(x0) == len(x1) == 2
+        # each class on its own row: one height per class, different classes apart
+        (y0,), (y1,) = set(x0[:, 1]), set(x1[:, 1])
+        assert abs(y0 - y1) >= 0.5, (y0, y1)
+    bottom_last = panels[-1]
+    np.testing.assert_allclose(sorted(bottom_last["0"][0][:, 0]),
+                               sorted(last[last["label"] == 0]["h1"]))
+
+
+def test_coincident_points_in_a_plane_leave_a_ring_of_the_one_below(tmp_path, capsys,
+                                                                    monkeypatch):
+    # QA: same spot, same size: the class drawn last hid the other; each class is now drawn
+    # smaller than the one before it, on top of it
+    from reports import _training_draw as tw
+
+    seen = record_figures(monkeypatch, tw, ["draw_hidden_space"], _class_points)
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                       "--out", str(tmp_path / "xor2")]) == 0
+    capsys.readouterr()
+    ((panels),) = seen["draw_hidden_space"]
+    for drawn in panels:
+        (_, s0), (_, s1) = drawn["0"], drawn["1"]
+        assert min(s0) > max(s1)
+        assert np.sqrt(max(s1) / min(s0)) < 0.75  # the one below shows as a ring
+
+
 def test_xor_learning_curves_show_both_lines_and_say_they_are_one(tmp_path, capsys,
                                                                     monkeypatch, parse_html):
     # QA: XOR's validation set is its training set: the thick orange validation line hid
