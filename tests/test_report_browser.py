@@ -288,6 +288,48 @@ def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_pa
         assert re.sub(r"\s+", "", line) in printed
 
 
+def _printed_word_height(exe: str, path: Path, tmp_path: Path, word: str) -> float:
+    """The height, in points, of ``word``'s first occurrence on the first printed page of
+    ``path`` (pdftotext -bbox): how large the page printed its text."""
+    pdf = tmp_path / f"{path.parent.name}-bbox.pdf"
+    _run_chromium(exe, tmp_path / "profile-bbox", "--no-pdf-header-footer",
+                  f"--print-to-pdf={pdf}", path.as_uri())
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    box = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes)
+    assert box, boxes[:2000]
+    return float(box.group(2)) - float(box.group(1))
+
+
+def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path):
+    # QA (a teacher's course folders): "Use this model" printed a model path without
+    # spaces unwrapped (the screen's `pre.code code { overflow-wrap: normal }` beat the
+    # print rule on the inner <code>), so Chromium shrank every page to 66 % to fit it and
+    # still cut its last characters at the right margin. The commands name the model from
+    # the report's folder: a report written into another folder names it by a long path
+    import nets
+    import study
+
+    exe = _chromium()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (apt: poppler-utils)")
+    long = (tmp_path / "a_very_long_folder_name_for_the_course_materials_lesson_thirty_three"
+            / "another_nested_folder_with_a_long_name_for_students_2026"
+            / "run_with_an_equally_long_name_xor_two_two_one")
+    run = study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=50), out=long)
+    beside = reports.training_report(run, long)  # names it model.npz
+    handout = reports.training_report(run, tmp_path / "handout")
+    model = "../" + (long / "model.npz").relative_to(tmp_path).as_posix()
+    assert len(model) >= 180
+    printed = _printed_text(exe, handout, tmp_path)
+    for line in (f"hplab predict {model} --input inputs.csv --out predictions.csv",
+                 f"hplab export-onnx {model} {model[:-4]}.onnx"):
+        assert re.sub(r"\s+", "", line) in printed
+    at_size = _printed_word_height(exe, beside, tmp_path, "Learning")
+    assert _printed_word_height(exe, handout, tmp_path, "Learning") == (
+        pytest.approx(at_size, rel=0.02))
+
+
 def test_a_printed_table_of_thirty_columns_keeps_its_last_one(tmp_path):
     # QA: the imbalance runs table (33 columns) lost n_test_neg's digits and net_status once
     # its headers broke only at underscores: such a table's may break anywhere again

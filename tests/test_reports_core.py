@@ -490,7 +490,9 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     bare = re.sub(r"/\*.*?\*/", "", printed, flags=re.S)
     rules = {sel.strip(): body for sel, body in re.findall(r"([^{}]+)\{([^{}]*)\}", bare)}
     assert "overflow: visible" in rules[".scroll, pre.code"]
-    assert "white-space: pre-wrap" in rules["pre.code"]
+    # the inner <code> too: its screen rule (overflow-wrap: normal) kept a long path whole
+    assert "overflow-wrap: anywhere" in rules["pre.code, pre.code code"]
+    assert "white-space: pre-wrap" in rules["pre.code, pre.code code"]
     cells = rules["th, td"]
     assert "white-space: normal" in cells and "overflow-wrap: break-word" in cells
     assert "white-space: nowrap" in rules["td.num"]  # a number never breaks: it is read
