@@ -576,7 +576,10 @@ def _add_train(sub) -> None:
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases start at 0"))
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES")
-    p.add_argument("--checkpoint", type=float, default=1.0, help="epochs between checkpoints")
+    p.add_argument("--checkpoint", type=float, default=1.0,
+                   help="epochs between checkpoints, where the history scores the whole "
+                        "training set (at most 10 000 rows; the course: the current "
+                        "mini-batch) and the validation set")
     p.add_argument("--patience", type=int, default=0, help="early stopping patience (0 = off)")
     for field, (kind, text) in TRAIN_FINE_SETTINGS.items():
         action = p.add_argument("--" + field.replace("_", "-"), type=kind, default=None,

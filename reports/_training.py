@@ -53,8 +53,10 @@ def training_report(run, out_dir: Path | str) -> Path:
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
                                       lr_steps=nets.is_stepwise(schedule)), hist,
                    caption=(_HISTORY_CAPTION.format(
-                       accuracy="middle" if tw.has_lr_panel(hist) else "right") if classify
-                       else _LOSS_CAPTION.format(loss=_regression_loss(ds)))
+                       accuracy="middle" if tw.has_lr_panel(hist) else "right",
+                       scored=_train_scored(run)) if classify
+                       else _LOSS_CAPTION.format(loss=_regression_loss(ds),
+                                                 scored=_train_scored(run)))
                    + _same_curves(ds) + lr_caption(hist, schedule))
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
@@ -101,15 +103,26 @@ def training_report(run, out_dir: Path | str) -> Path:
 
 # ----------------------------------------------------------------------------- sections
 _HISTORY_CAPTION = (
-    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on training data (solid blue) "
-    "and on the validation set (dashed orange); the ring marks the lowest validation loss. "
-    "A gap that keeps widening means overfitting; a loss that stays high and flat means too "
-    "little capacity or too small a learning rate; a jagged training curve comes from small "
-    "batches.")
+    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on the training set (solid "
+    "blue; {scored}) and on the validation set (dashed orange); the ring marks the lowest "
+    "validation loss. A gap that keeps widening means overfitting; a loss that stays high "
+    "and flat means too little capacity or too small a learning rate. A jagged validation "
+    "curve beside a smooth training one comes from a small validation set; both jagged, "
+    "from too large a rate.")
 _LOSS_CAPTION = (
-    "Loss: {loss}, at every checkpoint, on training data (solid blue) and on the validation "
-    "set (dashed orange); the ring marks the lowest validation loss. A gap that keeps "
-    "widening means overfitting; a long flat stretch means the net is stuck on a plateau.")
+    "Loss: {loss}, at every checkpoint, on the training set (solid blue; {scored}) and on "
+    "the validation set (dashed orange); the ring marks the lowest validation loss. A gap "
+    "that keeps widening means overfitting; a long flat stretch means the net is stuck on "
+    "a plateau.")
+
+
+def _train_scored(run) -> str:
+    """What the training curve scores at a checkpoint: the training set (up to the config's
+    ``eval_size`` rows), where the course scored the current mini-batch, whose noise made
+    its training curve jagged with small batches."""
+    n, most = len(run.dataset.X_train), getattr(run.config, "eval_size", None)
+    rows = f"a fixed random {most} of its {n} rows" if most and n > most else "all of it"
+    return f"{rows}, not the last mini-batch as in the course"
 
 
 def _same_curves(ds) -> str:

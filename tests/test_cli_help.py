@@ -254,3 +254,19 @@ def _subcommands(parser, path=()):
             yield from _subcommands(p, (*path, name))
         else:
             yield (*path, name), p
+
+
+def test_train_help_says_the_history_scores_the_training_set_not_a_mini_batch():
+    # QA (a teacher following the course): the course's training curve scores the current
+    # mini-batch, hplab's the training set (up to eval_size rows); nothing a user reads
+    # said so
+    import nets
+
+    most = f"{nets.TrainConfig().eval_size:,}".replace(",", " ")
+    assert ("--checkpoint CHECKPOINT epochs between checkpoints, where the history scores "
+            f"the whole training set (at most {most} rows; the course: the current "
+            "mini-batch) and the validation set (default 1.0)") in _help("train")
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert ("unlike the course, which scores the current mini-batch, the train figures score "
+            f"the whole training set, or a fixed random `eval_size` = {most} of its rows"
+            ) in readme

@@ -935,6 +935,44 @@ def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, m
     assert "solid blue" in html and "the validation set is the training set" not in html
 
 
+def test_the_learning_curves_say_what_the_training_curve_scores(tmp_path, capsys, parse_html):
+    # QA (the course's double arc, batch 5): the course scores the current mini-batch, whose
+    # training curve is noisy; hplab scores the training set, so the validation curve (40
+    # points) is the jagged one, under a caption blaming small batches for a jagged
+    # training curve
+    import study
+
+    out = tmp_path / "arc"
+    assert hplab.main(["train", "--dataset", "double-arc", "--hidden", "2", "--lr", "0.1",
+                       "--batch-size", "5", "--eps", "0.08", "--seed", "0",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert ("at every checkpoint, on the training set (solid blue; all of it, not the last "
+            "mini-batch as in the course) and on the validation set (dashed orange)") in text
+    assert ("A jagged validation curve beside a smooth training one comes from a small "
+            "validation set; both jagged, from too large a rate.") in text
+    assert "small batches" not in text
+    # what it says: the last checkpoint's training loss is the whole training set's,
+    # scored with the weights the run stopped with (at that checkpoint: converged)
+    import data
+
+    net, _, _ = nets.load_net(out / "model.npz")
+    ds = data.load("double-arc", seed=0)
+    hist = pd.read_csv(out / "history.csv")
+    assert json.loads((out / "config.json").read_text())["status"] == "converged"
+    targets = nets.get_head(net.head).encode(ds.y_train, net.sizes[-1], net.dtype)
+    assert len(ds.X_train) == 360
+    assert hist["train_loss"].iloc[-1] == pytest.approx(net.loss(ds.X_train, targets),
+                                                        rel=1e-6)
+    # a training set past eval_size: the caption says how many rows it scores
+    run = study.train_run("coin", nets.TrainConfig(hidden=(3,), max_epochs=2, eval_size=100),
+                          seed=0, out=tmp_path / "coin")
+    path = reports.training_report(run, tmp_path / "coin")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert "(solid blue; a fixed random 100 of its 900 rows, not the last mini-batch" in text
+
+
 def _class_points(fig) -> list[dict]:
     """Per axes, each labelled scatter's label -> (offsets, marker areas)."""
     from matplotlib.collections import PathCollection
@@ -1017,7 +1055,7 @@ def test_xor_learning_curves_show_both_lines_and_say_they_are_one(tmp_path, caps
         assert val == pytest.approx(train)  # one curve...
         assert (train_ls, val_ls) == ("-", "--")  # ...the dashed one over the solid one
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
-    assert ("on training data (solid blue) and on the validation set (dashed orange)"
-            in text)
+    assert ("on the training set (solid blue; all of it, not the last mini-batch as in the "
+            "course) and on the validation set (dashed orange)" in text)
     assert ("On xor the validation set is the training set itself, so the two curves are "
             "the same: the dashed validation line lies on the training line") in text
