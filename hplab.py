@@ -47,14 +47,20 @@ FLAG_HELP = {
 }
 # --seed, by command: what it seeds
 SEED_HELP = {
-    "train": "seeds the data split, the initial weights and the batches' shuffles",
-    "gradcheck": "seeds the weights (biases too) and the examples checked",
-    "data show": "seeds the split shown (as train and the analyses split with it)",
-    "scaling": "seeds the data split; run k of every setting draws from (SEED, k)",
-    "imbalance": "seeds the repeats: each of the --seeds draws its own split, subsample "
-                 "and nets from it",
-    "lr-range": "seeds the data split and the first repeat's net (then SEED+1, ...)",
-    "capacity": "seeds the data split and each width's first net (then SEED+1, ...)",
+    "train": "seeds the data (a generated set's points and every set's split), the initial "
+             "weights and the batches' shuffles",
+    "gradcheck": "seeds the data (a generated set's points and the split), the weights "
+                 "(biases too) and the examples checked",
+    "data show": "seeds the data shown: a generated set's points and every set's split (as "
+                 "train and the analyses draw them)",
+    "scaling": "seeds the data (a generated set's points and the split); run k of every "
+               "setting draws from (SEED, k)",
+    "imbalance": "seeds the repeats: each of the --seeds draws its own data (a generated "
+                 "set's points too), split, subsample and nets from it",
+    "lr-range": "seeds the data (a generated set's points and the split) and the first "
+                "repeat's net (then SEED+1, ...)",
+    "capacity": "seeds the data (a generated set's points and the split) and each width's "
+                "first net (then SEED+1, ...)",
 }
 INIT_HELP = ("weights ({}): normal N(0, 1), xavier uniform within ±sqrt(6/(in+out)), he "
              "(the course's msra) N(0, 2/in)")
@@ -491,7 +497,11 @@ def cmd_train(args) -> int:
     out = (Path(args.out) if args.out else
            study.RUNS / "train" / study.folder_name(args.name or args.dataset, "dataset"))
     reports.check_out_folder(out, "train")  # found now, not after the training
-    dataset = data.load(args.dataset, seed=args.seed)  # bad data fails before the notice
+    if args.data_seed is not None and args.data_seed < 0:  # named as typed, not "seed"
+        raise ValueError(f"--data-seed must be a non-negative integer, got {args.data_seed}")
+    # bad data fails before the notice
+    dataset = data.load(args.dataset, seed=args.seed if args.data_seed is None
+                        else args.data_seed)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
 
@@ -586,6 +596,9 @@ def _add_train(sub) -> None:
                                 help=text)
         if NAMES in text:
             action.names = _SettingReaders(field)
+    p.add_argument("--data-seed", type=int, default=None,
+                   help="seeds the data alone (a generated set's points and the split), so "
+                        "that --seed changes only the weights and shuffles (default: --seed)")
     p.add_argument("--name", default=None, help="run name (default: the dataset)")
     p.add_argument("--out", default=None, help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
@@ -1345,7 +1358,8 @@ def _add_imbalance(sub) -> None:
                         "class names (SMOTE, RandomOverSampler...) (default: all)")
     p.add_argument("--sampling-ratio", type=float, default=0.2,
                    help="minority/majority the samplers aim for (default 0.2 = 1:5)")
-    p.add_argument("--seeds", type=int, default=3, help="repetitions (data split and net)")
+    p.add_argument("--seeds", type=int, default=3,
+                   help="repetitions (data, split and net)")
     p.add_argument("--metric", default="pr_auc",
                    help="ranking metric: roc_auc, pr_auc, brier, precision, recall, f1, "
                         "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc: average "

@@ -375,8 +375,11 @@ def _subtitle(run) -> str:
     sizes = [w.shape[0] for w in net.weights] + [net.weights[-1].shape[1]]
     n_params = sum(int(np.size(p)) for p in [*net.weights, *net.biases])
     acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
+    # train --data-seed: the data drawn with another seed than the net's
+    data_seed = getattr(ds, "info", {}).get("seed", run.seed)
     return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, {net.head} "
-            f"head) · {n_params:,} parameters · seed {run.seed}")
+            f"head) · {n_params:,} parameters · seed {run.seed}"
+            + (f" (data seed {data_seed})" if data_seed != run.seed else ""))
 
 
 def _final_numbers(run) -> pd.DataFrame:

@@ -38,8 +38,9 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     # QA: --seed, --lr, --dtype... said only their default; the same flag's words everywhere,
     # --seed's by command (what it seeds differs)
     words = " ".join(help_text.split())
-    assert ("--seed SEED seeds the data split, the initial weights and the batches' shuffles "
-            "(default 0)") in words and "--lr LR learning rate (default 0.1)" in words
+    assert ("--seed SEED seeds the data (a generated set's points and every set's split), "
+            "the initial weights and the batches' shuffles (default 0)") in words
+    assert "--lr LR learning rate (default 0.1)" in words
     # and every flag says more than its default: a new command's --seed, whose words are
     # its SEED_HELP entry, is caught here (every parser of every command is looked at)
     unexplained = [f"{parser.prog} {a.option_strings[0]}" for parser in _parsers(
