@@ -1434,7 +1434,12 @@ def _add_lr_range(sub) -> None:
     p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
     p.add_argument("--steps", type=int, default=100,
                    help="points of the ramp: steps (exp, linear) or rates (looper)")
-    p.add_argument("--mode", default="exp", help="exp (default), linear or looper")
+    p.add_argument("--mode", default="exp",
+                   help="exp (default): the rate multiplied by a constant every step; "
+                        "linear: raised by a constant; looper (the course's): rates linear "
+                        "within each decade, the --steps spread evenly over the decades "
+                        "(--min-lr 1e-4 --max-lr 1 --steps 37: 1e-4, 2e-4, ..., 1e-3, 2e-3, "
+                        "..., 1), each held --epochs-per-rate epochs")
     p.add_argument("--epochs-per-rate", type=float, default=1.0,
                    help="looper: epochs each rate is held (default 1)")
     p.add_argument("--beta", type=float, default=0.98,

@@ -13,9 +13,10 @@ Modes (`MODES`):
   computed before the step that uses the rate (fastai's convention), or with ``val`` the
   loss on one fixed validation batch just after that step.
 * ``looper``: the course's segmented test: ``num_steps`` rates, each held for
-  ``epochs_per_rate`` epochs (log-spaced; the course steps linearly within each decade);
-  the loss is taken on the whole training set (the validation set with ``val``) at the
-  end of each segment, so it needs no smoothing.
+  ``epochs_per_rate`` epochs, rising linearly within each decade as the course's do
+  (`looper_rates`: 1e-4, 2e-4, ..., 1e-3, 2e-3, ...); the loss is taken on the whole
+  training set (the validation set with ``val``) at the end of each segment, so it needs
+  no smoothing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ import nets
 MODES = {
     "exp": "rate multiplied by a constant factor every step (default)",
     "linear": "rate increased by a constant amount every step",
-    "looper": "the course's segments: each rate held for epochs_per_rate epochs, full-set loss",
+    "looper": "the course's segments: rates linear within each decade, each held for "
+              "epochs_per_rate epochs, full-set loss",
 }
 CURVE_COLUMNS = ("step", "lr", "loss", "smoothed_loss")
 
@@ -44,7 +46,35 @@ def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
     check_ramp(mode, min_lr, max_lr, num)
     if mode == "linear":
         return np.linspace(min_lr, max_lr, num)
-    return np.geomspace(min_lr, max_lr, num)  # exp, and the looper's segments
+    if mode == "looper":
+        return looper_rates(min_lr, max_lr, num)
+    return np.geomspace(min_lr, max_lr, num)
+
+
+def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:
+    """The course's range-test rates: linear within each decade from ``min_lr`` to ``max_lr``.
+
+    The powers of ten between the two bounds cut the range into segments (1e-4..1e-3, ...,
+    0.1..1 for 1e-4 to 1); after ``min_lr``, the other ``num - 1`` rates are spread over
+    the segments as evenly as possible (the later segments take the remainder, so
+    ``max_lr`` is always the last rate), evenly spaced within each and ending on its upper
+    bound, so no rate repeats where two segments meet: ``(1e-4, 1, 37)`` gives 1e-4, 2e-4,
+    ..., 1e-3, 2e-3, ..., 0.9, 1.
+    """
+    check_ramp("looper", min_lr, max_lr, num)
+    # a power of ten within rounding of a bound is that bound, not a segment of its own
+    low, high = math.floor(math.log10(min_lr)) - 1, math.ceil(math.log10(max_lr)) + 1
+    inner = [10.0 ** d for d in range(low, high + 1)
+             if min_lr * (1 + 1e-9) < 10.0 ** d < max_lr * (1 - 1e-9)]
+    bounds = [min_lr, *inner, max_lr]
+    segments = len(bounds) - 1
+    base, extra = divmod(num - 1, segments)
+    rates = [np.array([float(min_lr)])]
+    for k in range(segments):
+        count = base + (k >= segments - extra)
+        if count:
+            rates.append(np.linspace(bounds[k], bounds[k + 1], count + 1)[1:])
+    return np.concatenate(rates)
 
 
 def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
@@ -145,7 +175,7 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     min_lr, max_lr : float
         Rate of the first and of the last point.
     num_steps : int
-        Points: steps for ``exp``/``linear``, segments for ``looper``.
+        Points: steps for ``exp``/``linear``, rates for ``looper`` (`looper_rates`).
     mode : {"exp", "linear", "looper"}
     beta : float in [0, 1)
         Smoothing of the recorded loss (0 = none; the looper never smooths).

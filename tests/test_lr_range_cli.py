@@ -3,12 +3,15 @@
 import html
 import json
 import re
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
 
 import analyses
+import hplab
 import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
@@ -396,3 +399,31 @@ def test_a_looper_that_diverged_counts_its_rates_not_its_steps(tmp_path, capsys)
     assert code == 0, err
     assert ("no suggestion: the loss diverged after 3 of 6 points, too few to read a "
             "suggestion from") in out
+
+
+def test_the_looper_ramps_linearly_within_each_decade_as_the_course_does(tmp_path, capsys):
+    # QA (a teacher following the course): the course's range test steps its rate linearly
+    # in segments 1e-4..1e-3, ..., 0.1..1, each held some epochs; --mode looper held
+    # log-spaced rates (1e-4, 1.266e-4, 1.604e-4 ...)
+    out = tmp_path / "loop"
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper", "--min-lr",
+                            "1e-4", "--max-lr", "1", "--steps", "40", "--epochs-per-rate",
+                            "1", "--out", str(out)], capsys)
+    assert code == 0, err
+    lr = pd.read_csv(out / "report_files" / "loss-vs-lr-curves.csv")["lr"].to_numpy()
+    # 39 rates after the first over 4 decades: 9, 10, 10, 10, each decade's ending on its
+    # power of ten, none repeated where two meet
+    assert lr[:10] == pytest.approx(np.arange(1, 11) * 1e-4, rel=1e-9)
+    decades = [lr[1:10], lr[10:20], lr[20:30], lr[30:40]]
+    for d, (rates, top) in enumerate(zip(decades, (1e-3, 1e-2, 0.1, 1.0), strict=True)):
+        assert rates[-1] == pytest.approx(top, rel=1e-12)
+        assert np.diff(rates) == pytest.approx(np.full(len(rates) - 1, (top - top / 10)
+                                                       / len(rates)), rel=1e-9), d
+    assert len(lr) == 40 and (np.diff(lr) > 0).all()
+    text = " ".join(hplab.build_parser()._subparsers._group_actions[0].choices[
+        "lr-range"].format_help().split())
+    assert ("looper (the course's): rates linear within each decade, the --steps spread "
+            "evenly over the decades (--min-lr 1e-4 --max-lr 1 --steps 37: 1e-4, 2e-4, ..., "
+            "1e-3, 2e-3, ..., 1), each held --epochs-per-rate epochs") in text
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert "`--mode looper` runs the course's range test" in readme
