@@ -64,6 +64,15 @@ SEED_HELP = {
 }
 INIT_HELP = ("weights ({}): normal N(0, 1), xavier uniform within ±sqrt(6/(in+out)), he "
              "(the course's msra) N(0, 2/in)")
+# each schedule's rate at step t (0-based) of a run of T steps, g, s, p and lr_min being
+# the settings that command takes, or their defaults
+SCHEDULE_HELP = (
+    "the rate at step t of T, g = {gamma}, s = {steps}, p = {power}, lr_min = {floor}: "
+    "constant lr; step lr*g^floor(t/s); multistep lr*g^(milestones passed); exponential "
+    "lr*g^(t/s); inverse lr*(1+t/s)^-p (the course's inv lr*(1+gamma*t)^-p: its gamma is "
+    "1/s); polynomial lr_min+(lr-lr_min)*(1-t/T)^p; cosine "
+    "lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2; one_cycle up from lr/25 to lr over 0.3 T, then "
+    "cosine down to lr/1e4. Names: {names}")
 HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
 
 
@@ -516,8 +525,23 @@ def _refuse_unread(args, given: list[str]) -> None:
     if unread:
         raise ValueError("; ".join(
             f"--{setting.replace('_', '-')} has no effect with --{kind} {getattr(args, kind)} "
-            f"({nets.and_list(readers)} read{'s' if len(readers) == 1 else ''} it)"
+            f"({nets.and_list(readers)} read{'s' if len(readers) == 1 else ''} it"
+            f"{_inverse_gamma(args) if setting == 'lr_gamma' else ''})"
             for setting, (kind, readers) in unread.items()))
+
+
+def _inverse_gamma(args) -> str:
+    """Where --lr-gamma is refused with inverse: the course's (Caffe's) inv takes a gamma,
+    ours its reciprocal, --lr-decay-steps; "" with other schedules."""
+    import nets
+
+    if nets.SCHEDULES.get(args.schedule) is not nets.SCHEDULES["inverse"]:
+        return ""
+    text = "; the course's inv gamma is 1 / --lr-decay-steps here"
+    gamma = getattr(args, "lr_gamma", None)
+    if gamma and 0 < gamma <= 1 and round(1 / gamma) >= 1:
+        text += f": --lr-decay-steps {round(1 / gamma)} for gamma {gamma:g}"
+    return text
 
 
 def _train_into(args, cfg, dataset, out: Path) -> int:
@@ -585,7 +609,9 @@ def _add_train(sub) -> None:
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases start at 0"))
-    p.add_argument("--schedule", default="constant", names="nets.SCHEDULES")
+    p.add_argument("--schedule", default="constant", names="nets.SCHEDULES",
+                   help=SCHEDULE_HELP.format(gamma="--lr-gamma", steps="--lr-decay-steps",
+                                             power="--lr-power", floor="--lr-min", names=NAMES))
     p.add_argument("--checkpoint", type=float, default=1.0,
                    help="epochs between checkpoints, where the history scores the whole "
                         "training set (at most 10 000 rows; the course: the current "
@@ -1514,7 +1540,9 @@ def _add_capacity(sub) -> None:
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=-1, help="-1 (default) means full batch")
     p.add_argument("--epochs", type=float, default=2000, help="max epochs per net")
-    p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES")
+    p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES",
+                   help=SCHEDULE_HELP.format(gamma="0.9", steps="50", power="1", floor="0",
+                                             names=NAMES))
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
                    help=f"{NAMES}: steps where the rate is multiplied by 0.9, e.g. 100,200 "
                         "(none by default: needed there)").names = _SettingReaders("lr_milestones")

@@ -287,6 +287,11 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
     (["--schedule", "cosine", "--lr-gamma", "0.5"],
      "--lr-gamma has no effect with --schedule cosine (step, multistep and exponential read "
      "it)"),
+    # QA: the course's inv takes a gamma; ours is its reciprocal, --lr-decay-steps
+    (["--schedule", "inv", "--lr-gamma", "0.0001", "--lr-power", "0.75"],
+     "--lr-gamma has no effect with --schedule inv (step, multistep and exponential read it; "
+     "the course's inv gamma is 1 / --lr-decay-steps here: --lr-decay-steps 10000 for gamma "
+     "0.0001)"),
     (["--beta1", "0.5", "--schedule", "one_cycle", "--lr-min", "0.01"],  # each named
      "--beta1 has no effect with --optimizer sgd (adam reads it); --lr-min has no effect "
      "with --schedule one_cycle (polynomial and cosine read it)"),
@@ -1129,3 +1134,39 @@ def test_data_seed_keeps_the_data_while_seed_changes_the_weights(tmp_path, capsy
                             str(tmp_path / "neg")], capsys)
     assert (code, err) == (2, "hplab train: error: --data-seed must be a non-negative "
                               "integer, got -1\n")
+
+
+def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gamma():
+    # QA (a teacher porting the course's inv, lr * (1 + gamma * iter) ** -power): no help
+    # text or README line said what any schedule computes, nor where inv's gamma went
+    import math
+
+    from cli_helpers import ROOT
+
+    cfg = nets.TrainConfig(lr=0.5, lr_gamma=0.8, lr_decay_steps=40, lr_power=0.75,
+                           lr_min=0.01, lr_milestones=(30, 90))
+    g, s, p, lr, lo, T = 0.8, 40, 0.75, 0.5, 0.01, 200
+    written = {  # as the help writes them
+        "constant lr": lambda t: lr,
+        "step lr*g^floor(t/s)": lambda t: lr * g ** math.floor(t / s),
+        "multistep lr*g^(milestones passed)": lambda t: lr * g ** sum(t >= m for m in (30, 90)),
+        "exponential lr*g^(t/s)": lambda t: lr * g ** (t / s),
+        "inverse lr*(1+t/s)^-p": lambda t: lr * (1 + t / s) ** -p,
+        "the course's inv lr*(1+gamma*t)^-p: its gamma is 1/s": lambda t: lr * (
+            1 + (1 / s) * t) ** -p,
+        "polynomial lr_min+(lr-lr_min)*(1-t/T)^p": lambda t: lo + (lr - lo) * (1 - t / T) ** p,
+        "cosine lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2": lambda t: lo + (lr - lo) * (
+            1 + math.cos(math.pi * t / T)) / 2,
+    }
+    words = " ".join(hplab.build_parser()._subparsers._group_actions[0].choices[
+        "train"].format_help().split())
+    for text, rate in written.items():
+        assert text in words.replace("lr- lr_min", "lr-lr_min"), text  # wrapped at "-"
+        schedule = "inverse" if text.startswith("the course's") else text.split()[0]
+        for t in (0, 1, 39, 40, 95, 199):
+            assert nets.learning_rate(t, cfg.replace(schedule=schedule), T) == \
+                pytest.approx(rate(t), rel=1e-12), (text, t)
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert ("inverse `lr * (1 + t/s)^-p` (the course's and Caffe's inv, `lr * (1 + gamma "
+            "t)^-p`, with its gamma as `1 / --lr-decay-steps`: gamma 0.0001 is "
+            "`--lr-decay-steps 10000`)") in readme
