@@ -71,3 +71,18 @@ def test_the_spec_the_readme_writes_loads_and_its_lists_match_the_code():
     listed = set(re.findall(r"`([a-z_]+)`", metrics))
     assert listed == {m for m in METRICS if not m.startswith("val_") or m in
                       ("val_accuracy", "val_loss")}
+
+
+def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
+    # QA: the README said 0.39x; its own digits command prints "0.38x that" (ratio 0.38206)
+    import json
+
+    import hplab
+
+    command = "hplab lr-range --dataset digits --hidden 64,16 --optimizer adam --seeds 3 --verify"
+    assert f"\n{command}\n" in README
+    assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
+    ratio = json.loads(capsys.readouterr().out)["verify"]["ratio"]
+    assert ratio == pytest.approx(0.382, abs=5e-4)
+    assert f"(the digits example above, Adam on sigmoid units: {ratio:.2f}x)" in " ".join(
+        README.split())
