@@ -12,7 +12,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -187,9 +187,15 @@ class Report:
         return self
 
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
-                  max_rows: int = 25, index: bool = False) -> Report:
+                  max_rows: int = 25, index: bool = False,
+                  print_columns: Sequence[str] | None = None) -> Report:
         """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row; see
-        `rows_shown`)."""
+        `rows_shown`).
+
+        ``print_columns``: the columns a printout keeps (the others are left to the CSV,
+        which the printed caption says): paper cannot scroll, and 33 columns on one page
+        broke their names letter by letter. Default: every column.
+        """
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
         stems = self._register(name, df)
@@ -209,6 +215,7 @@ class Report:
             "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
             "row_header": index and len(df.columns) > 0,
             "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
+            **_printed_columns(df, print_columns, stems),
         })
         return self
 
@@ -353,6 +360,21 @@ class Report:
                 self._data[stem] = frame
             stems.append(same or stem)
         return stems
+
+
+def _printed_columns(df: pd.DataFrame, keep: Sequence[str] | None, stems) -> dict:
+    """The table block's ``printed`` (per column: whether a printout shows it; None: all)
+    and ``print_note``, the printed caption's word on the columns left to the CSV."""
+    columns = [str(c) for c in df.columns]
+    if keep is None:
+        return {"printed": None, "print_note": ""}
+    unknown = [c for c in keep if c not in columns]
+    if unknown:
+        raise ValueError(f"print_columns names no column of the table: {', '.join(unknown)}")
+    printed = [c in keep for c in columns]
+    return {"printed": printed, "print_note": (
+        f"Printed: {sum(printed)} of its {len(columns)} columns; every column is in "
+        f"{stems[0]}.csv.")}
 
 
 def _py(value):

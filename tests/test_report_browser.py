@@ -330,6 +330,36 @@ def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path)
         pytest.approx(at_size, rel=0.02))
 
 
+def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_path,
+                                                                          capsys):
+    # QA (a teacher printing the imbalance report): the runs table's 33 columns on one
+    # landscape page broke their names letter by letter ("rati / o", "s / e / e / d",
+    # "r / e / a / s / o / n"); printed, it now keeps the columns that tell the runs apart
+    # and score them, and its caption leaves the rest to runs.csv
+    import hplab
+
+    exe = _chromium()
+    out = tmp_path / "imb"
+    assert hplab.main(["imbalance", "--dataset", "double-arc", "--ratio", "1:10",
+                       "--strategies", "none,class_weight", "--seeds", "2", "--epochs", "20",
+                       "--workers", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    head, rows = report_table((out / "report.html").read_text(encoding="utf-8"), "table-runs")
+    assert len(head) == 33  # on screen, every column
+    lines = _printed_text(exe, out / "report.html", tmp_path, layout=True).splitlines()
+    (header,) = [line.split() for line in lines if line.split()[:2] == ["ratio", "strategy"]
+                 and "roc_auc" in line]
+    # (pr_auc, the ranking metric, is among them)
+    assert header == ["ratio", "strategy", "mode", "seed", "threshold", "threshold_value",
+                      "status", "roc_auc", "pr_auc", "precision", "recall", "f1",
+                      "balanced_accuracy", "tn", "fp", "fn", "tp"]
+    printed = " ".join(" ".join(lines).split())
+    assert ("Every run and threshold. Printed: 17 of its 33 columns; every column is in "
+            "runs.csv.") in printed
+    first = dict(zip(head, rows[0], strict=True))
+    assert " ".join(first[c] for c in ("roc_auc", "pr_auc", "precision", "recall")) in printed
+
+
 def test_a_printed_table_of_thirty_columns_keeps_its_last_one(tmp_path):
     # QA: the imbalance runs table (33 columns) lost n_test_neg's digits and net_status once
     # its headers broke only at underscores: such a table's may break anywhere again
