@@ -1576,8 +1576,13 @@ def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
     return parser, help_text
 
 
+# said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
+# and every command, --help included, failed with a traceback
+DESCRIPTION = "hplab: the command line over nets, data, study, analyses and reports."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="hplab", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="hplab", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"hplab {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:

@@ -75,7 +75,7 @@ def tally(rows: list[dict]) -> dict:
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--datasets", nargs="+", default=["coin", "digits", "double-arc"])
     p.add_argument("--optimizers", nargs="+", default=["sgd", "momentum", "adam"])
     p.add_argument("--activations", nargs="+", default=["sigmoid", "tanh", "relu"])

@@ -74,7 +74,7 @@ def optuna_floor(trials, path: Path) -> float:
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--spec", default="coin")
     p.add_argument("--trials", type=positive(), default=200)
     p.add_argument("--epochs", type=positive(float), default=30)

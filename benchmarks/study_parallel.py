@@ -73,7 +73,7 @@ def run_once(spec, workers: int, log: list, blas_threads: int | None = None,
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--spec", default="digits")
     p.add_argument("--trials", type=positive(), default=60)
     p.add_argument("--epochs", type=positive(float), default=30)

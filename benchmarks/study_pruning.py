@@ -49,7 +49,7 @@ def run_once(spec) -> dict:
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--datasets", nargs="+", default=list(DATASETS),
                    choices=DATASETS)  # the verdict reads maximized val_accuracy
     p.add_argument("--seeds", type=positive(), default=5)

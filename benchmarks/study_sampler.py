@@ -42,7 +42,7 @@ def best_of(spec, dataset) -> tuple[float, float]:
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--datasets", nargs="+", default=["coin", "digits"],
                    choices=["coin", "digits"])  # maximized val_accuracy, dataset = spec name
     p.add_argument("--seeds", type=positive(), default=5)

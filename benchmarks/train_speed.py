@@ -85,7 +85,7 @@ TARGETS = {"speedup_vs_sklearn": 1.5, "fraction_of_ceiling": 0.70}
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--repeats", type=positive(), default=5)
     p.add_argument("--epochs", type=positive(), default=3)
     p.add_argument("--json", action="store_true")

@@ -130,6 +130,24 @@ def test_building_the_parser_imports_no_registry():
     assert done.stdout == "[]\n"
 
 
+def test_commands_run_with_docstrings_stripped(tmp_path):
+    # QA: under `python -OO` (PYTHONOPTIMIZE=2, set by some slim images) every command,
+    # --help and --version included, ended in a traceback: the parser's description was
+    # read off the stripped module docstring
+    import json
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(Path(hplab.__file__).parent)}
+    for argv in (["-OO", "-m", "hplab", "--help"], ["-m", "hplab", "data", "list", "--json"]):
+        done = subprocess.run([sys.executable, *argv], capture_output=True, text=True,
+                              cwd=tmp_path, env={**env, "PYTHONOPTIMIZE": "2"}, timeout=120)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        if "--json" in argv:
+            assert {"xor", "digits"} <= {d["name"] for d in json.loads(done.stdout)}
+        else:
+            assert done.stdout.startswith("usage: hplab") and "command line over" in done.stdout
+
+
 @pytest.mark.parametrize("argv, line", [
     ([], "hplab: error: missing command: one of train, gradcheck, data, report, study, demo, "
          "scaling, predict, export-onnx, imbalance, lr-range, capacity\n"),
