@@ -1762,6 +1762,11 @@ def main(argv: list[str] | None = None) -> int:
                 if signal.getsignal(signum) != signal.SIG_IGN or signum == signal.SIGTERM:
                     signal.signal(signum, _terminate)
             sys.unraisablehook = _deliver_lost_interrupt
+            # started with stderr closed (`2>&-`, a daemon): Python sets sys.stderr to None,
+            # and print(file=None) writes to stdout, so a warning line landed in front of
+            # --json's object; the lines meant for stderr go nowhere instead
+            if sys.stderr is None:
+                sys.stderr = open(os.devnull, "w")  # the process's, open to its end
             # a name the terminal cannot encode (é under PYTHONIOENCODING=ascii) is printed
             # as \xe9: it failed a finished, saved run with exit 2
             for stream in (sys.stdout, sys.stderr):

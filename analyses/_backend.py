@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
+from nets._progress_bar import progress_bar
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -140,11 +141,9 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
     tasks = list(tasks)
     if not tasks:
         return []
-    from tqdm.auto import tqdm
-
     # the bar is closed on the way out, Ctrl-C included, before any message below it
-    with tqdm(total=len(tasks), desc=progress, unit="run", leave=False, delay=BAR_DELAY,
-              disable=progress is None) as bar:
+    with progress_bar(enabled=progress is not None, total=len(tasks), desc=progress,
+                      unit="run", leave=False, delay=BAR_DELAY) as bar:
         if backend == "dask":
             return _run_dask(fn, tasks, scheduler, bar)
         n_jobs = _n_jobs(workers, len(tasks))

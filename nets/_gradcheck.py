@@ -15,6 +15,7 @@ import numpy as np
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
+from ._progress_bar import progress_bar
 from ._validation import check_training_data
 
 # Gradient norms below this are round-off of two-sided differences (h = 1e-5, float64)
@@ -88,11 +89,10 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
 
 def _numeric_gradient(net, X, T, w, h, n, progress) -> np.ndarray:
     """Two-sided differences of the loss, one parameter at a time (flattened order)."""
-    from tqdm.auto import tqdm
-
     g_num = np.empty(n)
     k = 0
-    with tqdm(total=n, unit="param", disable=not progress, delay=1.0, leave=False) as bar:
+    with progress_bar(enabled=progress, total=n, unit="param", delay=1.0,
+                      leave=False) as bar:
         for p in net.params:
             flat = p.reshape(-1)  # a view: nudging it nudges the net
             for i in range(flat.size):

@@ -9,6 +9,7 @@ import threading
 from optuna.trial import TrialState
 
 import nets
+from nets._progress_bar import progress_bar, stderr_is_a_terminal
 
 from ._record import study_flat_layout
 from ._worker import budget_used, stored_n_trials
@@ -74,17 +75,15 @@ class StudyProgress:
         if enabled:
             # counted as the workers count: another program's attributes are not hplab's
             self._flat = study_flat_layout(study)
-            from tqdm.auto import tqdm
-
             # escaped: a name another client stored may hold ESC or a bell. A resume starts
             # at the trials done: counted as done in its first second, they made the rate
             # read 134019 trials/s
-            self._bar = tqdm(total=n_trials, unit="trial", leave=False,
+            self._bar = progress_bar(total=n_trials, unit="trial", leave=False,
                              desc=nets.escaped(study.study_name),
                              initial=self._done(self.study.get_trials(deepcopy=False)))
             # a terminal redraws the bar in place (its clock ticks each poll); a log file
             # would get a frame a second, so there it changes only with the count
-            self._tty = sys.stderr.isatty()
+            self._tty = stderr_is_a_terminal()
             # optuna's line for a failed trial (of this process's worker) above the bar, not
             # glued to its end
             self._logs = _lines_above_the_bar()

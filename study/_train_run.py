@@ -21,6 +21,7 @@ import numpy as np
 
 import data
 import nets
+from nets._progress_bar import progress_bar, stderr_is_a_terminal
 
 from ._folders import foreign_run_file
 from ._held_interrupts import HeldInterrupts
@@ -300,16 +301,14 @@ class _Progress(nets.Callback):
     """
 
     def __init__(self, max_epochs: float):
-        from tqdm.auto import tqdm
-
         # whole epochs counted as such; 0.5 of an epoch is not "0/0"
         count = ".0f" if float(max_epochs).is_integer() else ".3g"
-        self._bar = tqdm(total=float(max_epochs), unit="epoch", leave=False,
+        self._bar = progress_bar(total=float(max_epochs), unit="epoch", leave=False,
                          # tqdm puts ", " before a postfix: right after the bracket
                          bar_format=f"{{l_bar}}{{bar}}| {{n:{count}}}/{{total:{count}}} "
                                     "[{elapsed}<{remaining}]{postfix}")
         notebook = sys.modules.get("tqdm.notebook")  # a widget: redrawn in place too
-        self._tenth = None if sys.stderr.isatty() or (
+        self._tenth = None if stderr_is_a_terminal() or (
             notebook and isinstance(self._bar, notebook.tqdm)) else 0
 
     def on_checkpoint(self, state, record):

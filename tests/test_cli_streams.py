@@ -1,0 +1,60 @@
+"""The command line under the streams a script, a daemon or a CI job starts it with: stderr
+closed (``2>&-``: Python's ``sys.stderr`` is then None)."""
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+
+import optuna
+from cli_helpers import ROOT
+
+import nets
+import study
+
+
+def _without_stderr(*args, cwd) -> subprocess.CompletedProcess:
+    """``hplab ARGS`` in a fresh process whose stderr is closed, not merely sent to
+    /dev/null (an open file, which hides nothing of this)."""
+    command = shlex.join([sys.executable, str(ROOT / "hplab.py"), *map(str, args)])
+    return subprocess.run(["sh", "-c", f"exec 2>&-; exec {command}"], cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                          text=True, timeout=180)
+
+
+def test_commands_run_with_stderr_closed(tmp_path, spec_file):
+    # QA: `train` and `study run` exited 1 without a word (the progress bar's first frame
+    # wrote to None) and left an empty study behind
+    done = _without_stderr("train", "--dataset", "xor", "--epochs", "3", "--name", "v2",
+                           "--no-report", cwd=tmp_path)
+    assert done.returncode == 0 and "status: max_epochs" in done.stdout, done
+    assert (tmp_path / "runs/train/v2/model.npz").is_file()
+    spec = spec_file("noerr", n_trials=3, max_epochs=4, pruner="none")
+    done = _without_stderr("study", "run", spec, "--no-report", cwd=tmp_path)
+    assert done.returncode == 0 and "noerr" in done.stdout, done
+    stored = optuna.load_study(study_name="noerr", storage="sqlite:///" + str(
+        tmp_path / "runs/hplab.db"))
+    assert len(stored.trials) == 3
+    # and a line meant for stderr (print(file=None) writes to stdout) was printed in front
+    # of --json's object: a run trained again under its name says it replaced the first
+    for _ in range(2):
+        done = _without_stderr("train", "--dataset", "xor", "--epochs", "3", "--name", "j",
+                               "--no-report", "--json", cwd=tmp_path)
+        assert done.returncode == 0 and json.loads(done.stdout)["status"] == "max_epochs"
+
+
+def test_progress_bars_draw_nothing_without_stderr(tmp_path, monkeypatch, spec_file):
+    # every bar is made by one rule: none where there is no stderr (the Python API's
+    # callers, a pythonw process, get the same); the CLI also puts /dev/null in its place
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("quiet", n_trials=2, max_epochs=4, pruner="none")
+    monkeypatch.setattr(sys, "stderr", None)
+    from nets._progress_bar import progress_bar
+
+    assert progress_bar(total=3).disable and not progress_bar(total=3, enabled=False).n
+    run = study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=3), out="t",
+                          progress=True)
+    assert run.result.status == "max_epochs" and run.result.epochs == 3
+    summary = study.run_study(study.load_spec(spec), progress=True)
+    assert summary["n_complete"] == 2
