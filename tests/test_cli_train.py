@@ -340,6 +340,29 @@ def test_gradcheck_takes_the_step_h_and_the_initializer(capsys):
     assert diff("--init", "msra") == diff("--init", "he") != diff()  # he's draws, not xavier's
 
 
+def test_gradcheck_json_keeps_the_note_on_a_step_outside_the_course_range(capsys):
+    # QA: the note that explains a "wrong" verdict (--h far too small) was only among the
+    # human lines: --json dropped it. It is the `note` key now, and one line on stderr
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--h", "1e-20",
+                              "--json"], capsys)
+    note = ("--h 1e-20 lies outside the course's 1e-7 to 1e-4: rounding swamps so small a "
+            "difference, so a poor verdict may be the step's, not backprop's")
+    # exit code 0 on "wrong" (README: a CI gate reads the verdict)
+    assert code == 0 and json.loads(out) == {
+        "dataset": "coin", "relative_difference": 1.0, "verdict": "wrong", "n_parameters": 27,
+        "note": note}
+    assert err == f"hplab gradcheck: note: {note}\n"
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--h", "1e-5",
+                              "--json"], capsys)
+    assert (code, err) == (0, "") and json.loads(out)["note"] is None
+    assert json.loads(out)["verdict"] == "excellent"
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--h", "1e-2"],
+                             capsys)
+    assert (code, err) == (0, "") and out.splitlines()[1] == (
+        "note: --h 0.01 lies outside the course's 1e-7 to 1e-4: the curvature biases so "
+        "large a difference, so a poor verdict may be the step's, not backprop's")
+
+
 @pytest.mark.parametrize("flags, message", [
     (["--h", "0"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got 0.0"),
     (["--h", "-0.001"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got -0.001"),
