@@ -279,7 +279,8 @@ def _write_report(summary: dict, folder, write) -> str | None:
 
     The work is done and saved by then: a report that cannot be written in ``folder`` (a
     full disk) leaves the path None and returns the line that says so, which
-    `_after_report` prints after the results.
+    `_after_report` prints after the results; ``summary["report_error"]`` is that line
+    (else None): --json's object, printed with exit code 2 then, says why.
     """
     with _SignalsSeen() as signals:
         try:
@@ -293,11 +294,13 @@ def _write_report(summary: dict, folder, write) -> str | None:
         if error is not None and (_interrupt_in(error) or signals.stopping()):
             raise KeyboardInterrupt from error
     if error is not None:
-        summary["report_path"] = None
         why = (error.strerror if isinstance(error, OSError) and error.strerror
                else " ".join(str(error).split()) or type(error).__name__)
-        return f"the report could not be written in {folder} ({why})"
+        summary["report_path"] = None
+        summary["report_error"] = f"the report could not be written in {folder} ({why})"
+        return summary["report_error"]
     summary["report_path"] = None if path is None else str(path)
+    summary["report_error"] = None
     return None
 
 
@@ -565,7 +568,8 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
     summary = run.summary()
-    summary["report_path"] = None  # the key is part of the contract, with or without a report
+    # the keys are part of the contract, with or without a report
+    summary["report_path"] = summary["report_error"] = None
     failed = None
     if args.report:
         failed = _write_report(summary, out, lambda: reports.training_report(run, out))
@@ -573,7 +577,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     # is null in --json and left out of the lines; one a diverged run lost shows as '-'
     absent = ("_rmse", "_mae") if run.dataset.task != "regression" else ("_accuracy",)
     lines = [f"{k}: {reports.value_text(v)}" for k, v in summary.items()
-             if not k.endswith(absent)]
+             if not k.endswith(absent) and k != "report_error"]  # said below the lines
     _emit(args, summary, lines)
     return _after_report(args, failed)
 
@@ -832,7 +836,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     import data
     import reports
 
-    failed = None
+    failed = summary["report_error"] = None
     if report:
         def write() -> str | None:
             folder = reports.study_report_folder(name, args.storage, summary["created"])
@@ -850,12 +854,13 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     return _after_report(args, failed)
 
 
-def _study_stops(args, name: str, run, seconds: float = 0.0):
+def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True):
     """``run()``'s result (a study run's, a worker's joining one, the demo's summary; the
     report written after them). Stopped by a signal, it prints with --json the study as
     the stop left it, ``stopped`` saying why (a script reading the JSON learns what was
     kept; no report is written), and stops. ``seconds``: the run's time before ``run``
-    began (its trials', when ``run`` writes its report)."""
+    began (its trials', when ``run`` writes its report). ``writes_report``: the command
+    writes one (run, demo; not a worker), and its JSON has ``report_error``."""
     import study
 
     started = time.perf_counter() - seconds
@@ -865,8 +870,11 @@ def _study_stops(args, name: str, run, seconds: float = 0.0):
         if args.json:
             with contextlib.suppress(*USER_ERRORS):  # stopped before the study was stored
                 summary = study.show_study(name, args.storage)
-                _emit(args, {**summary, "seconds": time.perf_counter() - started,
-                             "stopped": _ended_by(), "report_path": None}, [])
+                stopped = {**summary, "seconds": time.perf_counter() - started,
+                           "stopped": _ended_by(), "report_path": None}
+                if writes_report:
+                    stopped["report_error"] = None
+                _emit(args, stopped, [])
         raise
 
 
@@ -897,7 +905,7 @@ def cmd_study_worker(args) -> int:
 
     summary = _study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
-        dataset=args.data))
+        dataset=args.data), writes_report=False)
     _emit(args, summary, reports.study_lines(summary))
     return 0
 
@@ -1144,7 +1152,7 @@ def _add_scaling(sub) -> None:
                     "b_simple_low, b_simple_high, b_simple_measurements, b_simple_interval, "
                     "lrs, seeds, seed, max_steps, config, seconds, test_is_train (true on "
                     "XOR, whose validation set is its training set: the target is then met "
-                    "on training data), report_path.")
+                    f"on training data), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-sizes", type=_ints, default=None,
@@ -1458,7 +1466,7 @@ def _add_lr_range(sub) -> None:
                     "baseline_val_accuracy, grid [{lr, "
                     "val_loss, val_accuracy, diverged}]}), config, seconds, test_is_train "
                     "(true on XOR, whose validation set is its training set: the grid's "
-                    "scores are then training-set ones), report_path.")
+                    f"scores are then training-set ones), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
@@ -1535,7 +1543,7 @@ def _add_capacity(sub) -> None:
                     "accuracy_gap, loss_gap, iterations_to_eps, epochs_to_eps (medians over "
                     "the seeds that reached eps), reached_eps, n_parameters, "
                     "seconds, diverged (runs that diverged: their scores are left out)}], "
-                    "config, seconds, report_path.")
+                    f"config, seconds, report_path, {_REPORT_ERROR}.")
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--widths", type=_ints, default=(2, 4, 8, 16, 32),
                    help="neurons per hidden layer (default 2,4,8,16,32)")
@@ -1616,6 +1624,10 @@ _STUDY_SUMMARY = (
     "name), report_path")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
+# every command that writes a report (exit code 2 when it could not: the work is done, stored
+# and printed all the same)
+_REPORT_ERROR = ("report_error (null, or why the report could not be written: the exit code "
+                 "is then 2, with this JSON printed all the same)")
 # What each command's --json prints, said in its --help (lr-range, scaling and capacity
 # say it in their own descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
@@ -1623,7 +1635,7 @@ JSON_KEYS = {
                 "stopped), reason, epochs, iterations, n_parameters, train_loss, "
                 "train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, test_rmse "
                 "and test_mae (regression, in the target's units; else null), seconds, "
-                "model_path, history_path, report_path",
+                f"model_path, history_path, report_path, {_REPORT_ERROR}",
     ("gradcheck",): "dataset, relative_difference, verdict (excellent, acceptable, "
                     "suspicious or wrong: exit code 0 whatever it is), n_parameters, note "
                     "(null, or why the verdict may be the step's: --h outside 1e-7 to 1e-4; "
@@ -1638,7 +1650,7 @@ JSON_KEYS = {
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",
-    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
+    ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
@@ -1647,7 +1659,7 @@ JSON_KEYS = {
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
-    ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
+    ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("predict",): "model, task, classes, dataset, split, data_seed, data_changed, input, n, "
                   "n_shown, predictions, probabilities, accuracy, rmse, mae, out_path",
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
@@ -1657,7 +1669,7 @@ JSON_KEYS = {
                     "and ratio, at 0.5 and at the tuned threshold), failed, skipped, majority, "
                     "accuracy_misleading, leakage, n_runs, seconds, test_is_train (true on "
                     "XOR, whose test set is its training set: no score is then held out), "
-                    "report_path",
+                    f"report_path, {_REPORT_ERROR}",
 }
 
 

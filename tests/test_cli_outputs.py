@@ -390,6 +390,11 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     assert code == 2 and summary["n_finished"] == 2 and summary["report_path"] is None
     assert err == ("hplab study: error: the report could not be written in runs/studies/xor "
                    "(No space left on device)\n")
+    # QA: exit code 2 came with the whole JSON, which did not say the report had failed
+    # (elsewhere 2 comes with an empty stdout): report_error says it, null otherwise
+    assert summary["report_error"] == err.removeprefix("hplab study: error: ").rstrip()
+    code, out, err = run_cli(["study", "run", "xor.toml", "--json", "--no-report"], capsys)
+    assert (code, err) == (0, "") and json.loads(out)["report_error"] is None
     code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
                               "--out", "o", "--json"], capsys)
     summary = json.loads(out)
@@ -397,6 +402,10 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     assert Path(summary["model_path"]) == Path("o/model.npz") and Path("o/model.npz").is_file()
     assert err == ("hplab train: error: the report could not be written in o "
                    "(No space left on device)\n")
+    assert summary["report_error"] == err.removeprefix("hplab train: error: ").rstrip()
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out", "o2", "--no-report"], capsys)
+    assert code == 0 and "report_error" not in out  # the line is said on stderr, not here
 
 
 
@@ -411,8 +420,9 @@ def test_an_analysis_whose_report_cannot_be_written_leaves_no_empty_folder(
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(reports.Report, "write", full_disk)
-    code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "50"], capsys)
-    assert code == 2 and out
+    code, out, err = run_cli(["lr-range", "--dataset", "xor", "--steps", "50", "--json"], capsys)
+    assert code == 2 and json.loads(out)["report_error"] == (
+        "the report could not be written in runs/lr-range/xor (No space left on device)")
     assert err == ("hplab lr-range: error: the report could not be written in "
                    "runs/lr-range/xor (No space left on device)\n")
     assert list(tmp_path.iterdir()) == []

@@ -258,7 +258,8 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
         hplab._write_report(summary, "runs/x", interrupted_in_c)
     assert hplab._write_report(summary, "runs/x", full_disk) == (
         "the report could not be written in runs/x (No space left on device)")
-    assert summary == {"report_path": None}
+    assert summary == {"report_path": None, "report_error": (
+        "the report could not be written in runs/x (No space left on device)")}
     # review: anywhere in a command (`study report` writes its report itself), and SIGTERM
     # (a background job's stop) as Ctrl-C
     def command(args):

@@ -16,7 +16,8 @@ import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
-             "stop_lr", "runs", "verify", "config", "seconds", "report_path", "test_is_train"}
+             "stop_lr", "runs", "verify", "config", "seconds", "report_path", "report_error",
+             "test_is_train"}
 VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
                "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid",
                "inconclusive", "inconclusive_reason", "baseline_val_loss",

@@ -828,7 +828,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
         shown = study.show_study("intr", str(db))
         assert summary["n_interrupted"] == len(interrupted) == shown["n_interrupted"]
         assert summary == {**shown, "seconds": summary["seconds"], "stopped": last,
-                           "report_path": None} and summary["seconds"] > 0
+                           "report_path": None, "report_error": None} and summary["seconds"] > 0
     if to_group and sig == signal.SIGINT and not twice:  # the resume once per pool size
         summary = study.run_study(study.load_spec(path), storage=str(db), progress=False)
         assert summary["n_finished"] == 3  # the resume redid the interrupted trials

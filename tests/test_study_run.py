@@ -1101,7 +1101,7 @@ def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spe
     shown = study.show_study("late", str(db))
     assert shown["n_finished"] == 2 and summary["seconds"] > 0
     assert summary == {**shown, "seconds": summary["seconds"], "stopped": "terminated",
-                       "report_path": None}
+                       "report_path": None, "report_error": None}
 
 
 def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, capsys,
