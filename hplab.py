@@ -1542,7 +1542,11 @@ def _add_capacity(sub) -> None:
                     "test_loss_std, "
                     "accuracy_gap, loss_gap, iterations_to_eps, epochs_to_eps (medians over "
                     "the seeds that reached eps), reached_eps, n_parameters, "
-                    "seconds, diverged (runs that diverged: their scores are left out)}], "
+                    "seconds, diverged (how many of its seeds diverged; with any, the "
+                    "configuration has no scores, its accuracies, losses, stds and gaps null "
+                    "though its other seeds trained, and is neither best nor sufficient; "
+                    "reached_eps and the medians count the other seeds)}] (a diverged seed "
+                    "in every configuration: exit code 2, no JSON), "
                     f"config, seconds, report_path, {_REPORT_ERROR}.")
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--widths", type=_ints, default=(2, 4, 8, 16, 32),

@@ -290,6 +290,13 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     Returns
     -------
     CapacityResult
+        In its ``table`` a configuration with a diverged seed has no scores (NaN, its
+        other seeds' included; ``diverged`` counts them).
+
+    Raises
+    ------
+    ValueError
+        Every configuration has a diverged seed: there is no capacity to read.
     """
     t0 = time.perf_counter()
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
