@@ -703,8 +703,9 @@ def cmd_data_show(args) -> int:
     lines = [f"{ds.name}: {ds.task}, {nets.count_of(ds.n_features, 'feature')}, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
-    if counts := ds.class_counts():  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
-        summary["class_counts"] = counts
+    # null for regression: the key is there in every case, as a missing value is elsewhere
+    summary["class_counts"] = counts = ds.class_counts() or None
+    if counts:  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
         total = [sum(per_class) for per_class in zip(*counts.values(), strict=True)]
         lines.append("class counts (train, val, test): " + "; ".join(
             f"{c}: {', '.join(str(n[i]) for n in counts.values())} "
@@ -1150,7 +1151,8 @@ def _add_scaling(sub) -> None:
                     "r2, alpha, alpha_se, alpha_rule (linear, square-root, flat, steeper than "
                     "linear or unknown), alpha_reason, lr_cap_batch, b_simple, b_simple_step, "
                     "b_simple_low, b_simple_high, b_simple_measurements, b_simple_interval, "
-                    "lrs, seeds, seed, max_steps, config, seconds, test_is_train (true on "
+                    "lrs, seeds (a count: the nets per batch size and rate, seeded from "
+                    "seed), seed, max_steps, config, seconds, test_is_train (true on "
                     "XOR, whose validation set is its training set: the target is then met "
                     f"on training data), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
@@ -1453,7 +1455,8 @@ def _add_lr_range(sub) -> None:
                     "looper), record the smoothed loss until it passes 4x its best, and read "
                     "suggestions off the curve; weights and optimizer state are restored. "
                     "--json prints: dataset, mode, min_lr, max_lr, num_steps, beta, val, "
-                    "seeds, n_train, suggestion, suggested_lr, suggestions {name: {lr (median "
+                    "seeds (a list: each seed's own ramp), n_train, suggestion, suggested_lr, "
+                    "suggestions {name: {lr (median "
                     "over seeds), median_log10, iqr_log10 (null for one seed), n, per_seed}}, "
                     "divergence_lr, stop_lr, runs [{seed, stop_reason, stop_lr, divergence_lr, "
                     "steps, descent (1 - the lowest smoothed loss / its first)}], verify (null, "
@@ -1528,7 +1531,8 @@ def _add_capacity(sub) -> None:
         description="Train one net per width, depth and seed for the same budget (defaults: "
                     "sigmoid, Adam lr 0.1 full batch with cosine decay, 2000 epochs, which "
                     "reproduce the course's coin table). --json prints: dataset, task, "
-                    "widths, depths, seeds, eps, metric (accuracy, or loss for regression), "
+                    "widths, depths, seeds (a list: the nets' seeds), eps, metric (accuracy, "
+                    "or loss for regression), "
                     "majority_share (the validation accuracy of always predicting the "
                     "majority class; null for regression), test_is_train (true on XOR, "
                     "whose test set is its training set: every test score is then a "
@@ -1619,10 +1623,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A key's type is one type in every command that prints it; where a name means another
+# thing elsewhere (seeds, classes), or a value holds one number or a list (best_value), its
+# description says which
+_BEST_VALUE = ("best_value (the best trial's value, a number; with several metrics a list, "
+               "the values on every metric of the front's member best on the first)")
 _STUDY_SUMMARY = (
     "study, storage (password masked), dataset, metrics, directions, n_trials (the budget), "
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
-    "n_interrupted, n_retried, n_running, n_waiting, best_value, best_params, best_trial "
+    f"n_interrupted, n_retried, n_running, n_waiting, {_BEST_VALUE}, best_params, best_trial "
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
     "name), report_path")
@@ -1645,10 +1654,13 @@ JSON_KEYS = {
                     "(null, or why the verdict may be the step's: --h outside 1e-7 to 1e-4; "
                     "also on stderr)",
     ("data", "list"): "a list, one object per dataset: name, kind, task, description, "
-                      "features, classes, n_train, n_val, n_test",
-    ("data", "show"): "name, task, n_features, n_classes, classes, sizes {train, val, test}, "
+                      "features (a count), classes (a count: data show's n_classes, 0 for "
+                      "regression), n_train, n_val, n_test (null where a path form's are "
+                      "unknown)",
+    ("data", "show"): "name, task, n_features, n_classes, classes (the labels, a list; "
+                      "empty for regression), sizes {train, val, test}, "
                       "class_counts {train, val, test: a count per class, in classes' order; "
-                      "classifiers only}, "
+                      "null for regression}, "
                       "y_shift and y_scale (a regression target's scaling), info {source, "
                       "scaling, merge_scaling, pixel_max, pixel_min, ...}",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
@@ -1658,17 +1670,19 @@ JSON_KEYS = {
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
-                       "n_finished, n_complete, n_pruned, n_fail, n_running, best_value",
+                       f"n_finished, n_complete, n_pruned, n_fail, n_running, {_BEST_VALUE}",
     ("study", "export"): "study, csv_path",
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "
                        "(the ready specs); with one, name, path, text",
     ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
-    ("predict",): "model, task, classes, dataset, split, data_seed, data_changed, input, n, "
-                  "n_shown, predictions, probabilities, accuracy, rmse, mae, out_path",
+    ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset, "
+                  "split, data_seed, data_changed, input, n, n_shown, predictions, "
+                  "probabilities, accuracy, rmse, mae, out_path",
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
     ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
-                    "seeds, seed, strategies, net_params, ranking [{strategy, ratio, rank, "
+                    "seeds (a count: the repeats, seeded from seed), seed, strategies, "
+                    "net_params, ranking [{strategy, ratio, rank, "
                     "metric, mean, ci_low, ci_high, ...}], metrics (every metric per strategy "
                     "and ratio, at 0.5 and at the tuned threshold), failed, skipped, majority, "
                     "accuracy_misleading, leakage, n_runs, seconds, test_is_train (true on "

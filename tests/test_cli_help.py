@@ -289,3 +289,47 @@ def test_train_help_says_the_history_scores_the_training_set_not_a_mini_batch():
     assert ("unlike the course, which scores the current mini-batch, the train figures score "
             f"the whole training set, or a fixed random `eval_size` = {most} of its rows"
             ) in readme
+
+
+def _said(*command: str) -> str:
+    """``hplab COMMAND...``'s description (its --json keys), as one line of words."""
+    sub = hplab.build_parser()._subparsers._group_actions[0]
+    return " ".join(hplab._subcommand(sub, command)[0].description.split())
+
+
+def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, monkeypatch,
+                                                                      capsys, spec_file):
+    # QA: seeds was a list in lr-range and capacity, a count in scaling and imbalance;
+    # classes a count in data list, the labels in data show and predict; best_value a
+    # number or a list in one `study list` array; --help said only the names. The keys
+    # are a contract (never changed): their descriptions say the type
+    import json
+
+    for command, words in [("lr-range", "seeds (a list"), ("capacity", "seeds (a list"),
+                           ("scaling", "seeds (a count"), ("imbalance", "seeds (a count"),
+                           ("data list", "classes (a count"),
+                           ("data show", "classes (the labels, a list"),
+                           ("predict", "classes (the labels, a list"),
+                           *((c, "best_value (the best trial's value, a number; with several "
+                                 "metrics a list") for c in ("study run", "study worker",
+                                                             "study show", "study list",
+                                                             "demo"))]:
+        assert words in _said(*command.split()), command
+    # what they say is what runs print
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(["data", "list", "--json"], capsys)
+    assert {d["name"]: d["classes"] for d in json.loads(out)}["coin"] == 3
+    code, out, _ = run_cli(["data", "show", "coin", "--json"], capsys)
+    assert json.loads(out)["classes"] == [1, 2, 3]
+    # and data show's class_counts is null for regression (it was left out)
+    code, out, _ = run_cli(["data", "show", "sine", "--json"], capsys)
+    assert code == 0 and json.loads(out)["class_counts"] is None
+    assert "class_counts {train, val, test: a count per class, in classes' order; null for " \
+           "regression}" in _said("data", "show")
+    for name, metric in (("one", "val_accuracy"), ("two", ["val_accuracy", "n_parameters"])):
+        spec = spec_file(name, metric=metric, n_trials=2, max_epochs=2, pruner="none")
+        assert run_cli(["study", "run", spec, "--no-report", "--json"], capsys)[0] == 0
+    code, out, _ = run_cli(["study", "list", "--json"], capsys)
+    best = {s["study"]: s["best_value"] for s in json.loads(out)}
+    assert isinstance(best["one"], float) and len(best["two"]) == 2
+    assert best["two"][1] == 9.0  # the second metric, n_parameters: a 2-2-1 net
