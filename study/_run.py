@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import sys
 import threading
 import time
 import uuid
@@ -22,7 +23,7 @@ import data
 
 from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
-from ._record import INTERRUPTED, trial_info
+from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
@@ -34,6 +35,7 @@ from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
+    budget_used,
     deleted_as_error,
     quiet_optuna,
     stored_n_trials,
@@ -69,12 +71,28 @@ def local_workers(workers) -> int:
     return cores() if workers == -1 else int(workers)
 
 
+def say_if_none_started(study, run_id: str, budget: int) -> None:
+    """Say on stderr (stdout may be --json) that run ``run_id`` started no trial, the
+    study's ``budget`` spent: a ``--trials`` below the trials there lowered it without a
+    word. A line, not a warning: PYTHONWARNINGS=error would make it the run's end."""
+    if sys.stderr is None:  # closed (2>&-): print would write the line to stdout
+        return
+    trials = study.get_trials(deepcopy=False)
+    if any(trial_info(t).get("run") == run_id for t in trials):
+        return
+    used = budget_used(trials, flat=study_flat_layout(study))
+    if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
+        held = "its budget" if used == budget else f"over its budget of {budget}"
+        print(f"hplab: the study already has {used} trials, {held}: this run started "
+              f"none; a budget above {used} (--trials) runs more", file=sys.stderr, flush=True)
+
+
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
-            progress: bool = True, dataset=None) -> bool:
+            progress: bool = True, dataset=None, run_id: str | None = None) -> bool:
     """Run the study's remaining trials on ``workers`` local processes; returns whether
     the spec's timeout had passed when they stopped. Each process counts the timeout from
-    when it can start trials."""
-    run_id = uuid.uuid4().hex[:12]
+    when it can start trials; each trial records ``run_id`` (default: a new one)."""
+    run_id = run_id or uuid.uuid4().hex[:12]
     n_trials = stored_n_trials(study, spec.n_trials)
     bar = StudyProgress(study, n_trials, progress)
     workers = min(workers, n_trials)  # a process more than the trials would only wait
@@ -147,7 +165,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     -----
     UserWarning
         Another command (a run with another ``--trials``) changed the study's budget while
-        this one ran: the run ended at that budget, not at its own.
+        this one ran: the run ended at that budget, not at its own. (A run that started no
+        trial, the budget spent, says so on stderr: `say_if_none_started`.)
     """
     from ._summary import study_summary
 
@@ -195,8 +214,10 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         try:
             # deleted after its last trial too: its summary cannot be read
             with deleted_as_error(store, where, spec.name):
+                run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=dataset)
+                                    progress=progress, dataset=dataset, run_id=run_id)
+                say_if_none_started(study, run_id, stored_n_trials(study, budget))
                 summary = study_summary(study, where)
         finally:
             release(store)

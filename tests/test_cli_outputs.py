@@ -393,7 +393,8 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     # QA: exit code 2 came with the whole JSON, which did not say the report had failed
     # (elsewhere 2 comes with an empty stdout): report_error says it, null otherwise
     assert summary["report_error"] == err.removeprefix("hplab study: error: ").rstrip()
-    code, out, err = run_cli(["study", "run", "xor.toml", "--json", "--no-report"], capsys)
+    code, out, err = run_cli(["study", "run", "xor.toml", "--json", "--no-report", "--trials",
+                              "3"], capsys)
     assert (code, err) == (0, "") and json.loads(out)["report_error"] is None
     code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
                               "--out", "o", "--json"], capsys)

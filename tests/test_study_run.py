@@ -1428,3 +1428,25 @@ def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_fi
     widths = [len([k for k in t.params if k.startswith("width_")])
               for t in trials_of(tmp_path / "q.db", "q")]
     assert len(widths) == 4 and len(set(widths)) > 1  # the depths differ: so do the widths
+
+
+def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch):
+    # QA: `study run --trials 2` on a study with more trials lowered its budget and ran
+    # nothing without a word (--json's n_trials said 2); a resume of a spent budget too
+    path = spec_file("spent", n_trials=3, max_epochs=4, pruner="none")
+    first = hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
+    assert first.stderr == "" and json.loads(first.stdout)["n_finished"] == 3
+    lowered = hplab_cli("study", "run", path, "--no-report", "--json", "--trials", "2",
+                        cwd=tmp_path)
+    summary = json.loads(lowered.stdout)  # stdout holds the JSON alone
+    assert (summary["n_trials"], summary["n_finished"]) == (2, 3)
+    assert lowered.stderr == ("hplab: the study already has 3 trials, over its budget of 2: "
+                              "this run started none; a budget above 3 (--trials) runs more\n")
+    monkeypatch.setenv("PYTHONWARNINGS", "error")  # a line, not a warning: not the run's end
+    again = hplab_cli("study", "run", path, "--no-report", "--trials", "3", cwd=tmp_path)
+    monkeypatch.delenv("PYTHONWARNINGS")
+    assert again.stderr.endswith("hplab: the study already has 3 trials, its budget: this "
+                                 "run started none; a budget above 3 (--trials) runs more\n")
+    more = hplab_cli("study", "run", path, "--no-report", "--json", "--trials", "4",
+                     cwd=tmp_path)
+    assert more.stderr == "" and json.loads(more.stdout)["n_finished"] == 4
