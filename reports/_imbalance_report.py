@@ -36,9 +36,11 @@ from ._index import analysis_name
 
 #: The runs table's columns a printout keeps (with the ranking metric): which run, its
 #: scores and its confusion cells; the class counts, reasons and notes stay in runs.csv
-RUN_KEY_COLUMNS = ("ratio", "strategy", "mode", "seed", "threshold", "threshold_value",
-                   "status", "roc_auc", "pr_auc", "precision", "recall", "f1",
-                   "balanced_accuracy", "tn", "fp", "fn", "tp")
+#: (all 33 on one page broke their names letter by letter)
+PRINTED_RUN_COLUMNS = ("ratio", "strategy", "mode", "seed", "threshold", "threshold_value",
+                       "status", "roc_auc", "pr_auc", "precision", "recall", "f1",
+                       "balanced_accuracy", "tn", "fp", "fn", "tp")
+
 
 def _slug(text: str) -> str:
     """A file-name part: ":" and "." spelled out, so 1:1.5 and 1.1:5 stay apart."""
@@ -373,10 +375,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                     + ": resampling changed only what the model was fitted on (n_fit_*).")
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
     runs = result.to_frame()
-    # printed, the columns that tell the runs apart and score them (the 33 broke their
-    # names letter by letter on one page); the CSV keeps every one
-    key = [*RUN_KEY_COLUMNS, *([result.metric] if result.metric not in RUN_KEY_COLUMNS
-                               else [])]
+    printed = {*PRINTED_RUN_COLUMNS, result.metric}
     rep.add_table(runs, name="runs", max_rows=15, caption="Every run and threshold.",
-                  print_columns=[c for c in runs.columns if c in key])
+                  print_columns=[c for c in runs.columns if c in printed])
     return rep.write(out, index=index)
