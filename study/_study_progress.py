@@ -79,8 +79,8 @@ class StudyProgress:
             # at the trials done: counted as done in its first second, they made the rate
             # read 134019 trials/s
             self._bar = progress_bar(total=n_trials, unit="trial", leave=False,
-                             desc=nets.escaped(study.study_name),
-                             initial=self._done(self.study.get_trials(deepcopy=False)))
+                                     desc=nets.escaped(study.study_name),
+                                     initial=self._done(self.study.get_trials(deepcopy=False)))
             # a terminal redraws the bar in place (its clock ticks each poll); a log file
             # would get a frame a second, so there it changes only with the count
             self._tty = stderr_is_a_terminal()

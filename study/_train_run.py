@@ -304,9 +304,9 @@ class _Progress(nets.Callback):
         # whole epochs counted as such; 0.5 of an epoch is not "0/0"
         count = ".0f" if float(max_epochs).is_integer() else ".3g"
         self._bar = progress_bar(total=float(max_epochs), unit="epoch", leave=False,
-                         # tqdm puts ", " before a postfix: right after the bracket
-                         bar_format=f"{{l_bar}}{{bar}}| {{n:{count}}}/{{total:{count}}} "
-                                    "[{elapsed}<{remaining}]{postfix}")
+                                 # tqdm puts ", " before a postfix: right after the bracket
+                                 bar_format=f"{{l_bar}}{{bar}}| {{n:{count}}}/{{total:{count}}} "
+                                            "[{elapsed}<{remaining}]{postfix}")
         notebook = sys.modules.get("tqdm.notebook")  # a widget: redrawn in place too
         self._tenth = None if stderr_is_a_terminal() or (
             notebook and isinstance(self._bar, notebook.tqdm)) else 0
