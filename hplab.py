@@ -542,7 +542,8 @@ def _inverse_gamma(args) -> str:
         return ""
     text = "; the course's inv gamma is 1 / --lr-decay-steps here"
     gamma = getattr(args, "lr_gamma", None)
-    if gamma and 0 < gamma <= 1 and round(1 / gamma) >= 1:
+    # (5e-324's reciprocal is inf, which round() refused with a line of its own)
+    if gamma is not None and 0 < gamma <= 1 and math.isfinite(1 / gamma):
         text += f": --lr-decay-steps {round(1 / gamma)} for gamma {gamma:g}"
     return text
 

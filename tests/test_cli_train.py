@@ -293,6 +293,11 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
      "--lr-gamma has no effect with --schedule inv (step, multistep and exponential read it; "
      "the course's inv gamma is 1 / --lr-decay-steps here: --lr-decay-steps 10000 for gamma "
      "0.0001)"),
+    # a gamma whose reciprocal overflows: the refusal, not "cannot convert float infinity
+    # to integer"
+    (["--schedule", "inverse", "--lr-gamma", "5e-324"],
+     "--lr-gamma has no effect with --schedule inverse (step, multistep and exponential read "
+     "it; the course's inv gamma is 1 / --lr-decay-steps here)"),
     (["--beta1", "0.5", "--schedule", "one_cycle", "--lr-min", "0.01"],  # each named
      "--beta1 has no effect with --optimizer sgd (adam reads it); --lr-min has no effect "
      "with --schedule one_cycle (polynomial and cosine read it)"),
