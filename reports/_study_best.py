@@ -23,6 +23,7 @@ from nets import is_stepwise
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
+from ._training_captions import lr_caption
 from ._use_model import add_use_model
 from .design import format_value
 
@@ -204,7 +205,7 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
         rep.add_figure("best-history", partial(tw.draw_history,
                                                lr_steps=is_stepwise(cfg.schedule)), hist,
                        caption="Learning curves of the best trial, retrained."
-                               + tr.lr_caption(hist, cfg.schedule))
+                               + lr_caption(hist, cfg.schedule))
     _add_test(rep, spec, ds, run, done.proba, plain=done.strategy is None)
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,

@@ -16,6 +16,7 @@ import nets
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
 from ._paths import from_report
+from ._training_captions import history_caption, regression_loss, target_scaled
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value
 
@@ -52,12 +53,7 @@ def training_report(run, out_dir: Path | str) -> Path:
     schedule = getattr(run.config, "schedule", "constant")
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
                                       lr_steps=nets.is_stepwise(schedule)), hist,
-                   caption=(_HISTORY_CAPTION.format(
-                       accuracy="middle" if tw.has_lr_panel(hist) else "right",
-                       scored=_train_scored(run)) if classify
-                       else _LOSS_CAPTION.format(loss=_regression_loss(ds),
-                                                 scored=_train_scored(run)))
-                   + _same_curves(ds) + lr_caption(hist, schedule))
+                   caption=history_caption(run, hist, schedule))
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
         ("Train and validation values are from the best checkpoint, whose weights early "
@@ -65,8 +61,7 @@ def training_report(run, out_dir: Path | str) -> Path:
          "Train and validation values are from the last checkpoint; ") +
         "the test set is scored once, after training"
         + (f" ({shared})." if (shared := td.training_test_set_note(ds)) else ".")
-        + ("" if classify else
-                                   f" Loss: {_regression_loss(ds)}.")))
+        + ("" if classify else f" Loss: {regression_loss(ds)}.")))
 
     if not finite:
         rep.add_section("Predictions")
@@ -102,68 +97,6 @@ def training_report(run, out_dir: Path | str) -> Path:
 
 
 # ----------------------------------------------------------------------------- sections
-_HISTORY_CAPTION = (
-    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on the training set (solid "
-    "blue; {scored}) and on the validation set (dashed orange); the ring marks the lowest "
-    "validation loss. A gap that keeps widening means overfitting; a loss that stays high "
-    "and flat means too little capacity or too small a learning rate. A jagged validation "
-    "curve beside a smooth training one comes from a small validation set; both jagged, "
-    "from too large a rate.")
-_LOSS_CAPTION = (
-    "Loss: {loss}, at every checkpoint, on the training set (solid blue; {scored}) and on "
-    "the validation set (dashed orange); the ring marks the lowest validation loss. A gap "
-    "that keeps widening means overfitting; a long flat stretch means the net is stuck on "
-    "a plateau.")
-
-
-def _train_scored(run) -> str:
-    """What the training curve scores at a checkpoint: the training set (up to the config's
-    ``eval_size`` rows), where the course scored the current mini-batch, whose noise made
-    its training curve jagged with small batches."""
-    n, most = len(run.dataset.X_train), getattr(run.config, "eval_size", None)
-    rows = f"a fixed random {most} of its {n} rows" if most and n > most else "all of it"
-    return f"{rows}, not the last mini-batch as in the course"
-
-
-def _same_curves(ds) -> str:
-    """What the learning curves' caption says when the validation set is the training set
-    (XOR): the two lines are one, the dashed one drawn on the other ("" otherwise)."""
-    if not getattr(ds, "test_is_train", False):  # (a test's stand-in has no such fact)
-        return ""
-    return (f" On {ds.name} the validation set is the training set itself, so the two "
-            "curves are the same: the dashed validation line lies on the training line, "
-            "which shows between its dashes.")
-
-
-def lr_caption(hist: pd.DataFrame, schedule: str) -> str:
-    """What the learning-rate panel of a history figure shows ("" when it has none)."""
-    if not tw.has_lr_panel(hist):
-        return ""
-    text = " Right: the learning rate at each checkpoint, the rate the steps after it use"
-    if nets.is_stepwise(schedule):
-        return (text + ", held until the next checkpoint; the history records the rate only "
-                "at checkpoints, so a drop between two of them shows at the later one.")
-    return text + " (straight lines between checkpoints)."
-
-
-def _regression_loss(ds) -> str:
-    """What the regression head's loss is, in words: the report must not call it the MSE.
-
-    The head minimizes ½·mean(e²) on the target as the net sees it; data.load min-max
-    scales that target by the training range (y_scale), so the loss is
-    ½·MSE / y_scale² in original units, not comparable with the RMSE card.
-    """
-    if not _target_scaled(ds):  # --scaling none: the target's own units
-        return "½·MSE in the target's original units"
-    sign = "−" if ds.y_shift >= 0 else "+"
-    return (f"½·MSE on the target min-max scaled to [0, 1] over its training range, "
-            f"(y {sign} {abs(ds.y_shift):.4g}) / {ds.y_scale:.4g}")
-
-
-def _target_scaled(ds) -> bool:
-    return not (ds.y_scale == 1.0 and ds.y_shift == 0.0)
-
-
 def _add_test_set(rep: Report, net, ds, classes) -> None:
     y_true, y_pred = np.asarray(ds.y_test), np.asarray(net.predict(ds.X_test))
     per_class = td.per_class_frame(y_true, y_pred, classes)
@@ -335,7 +268,7 @@ def _headline(run, classify: bool, finite: bool) -> dict:
         # side by side they look contradictory unless each card says which it is
         if finite:
             head["Test RMSE (original units)"] = _rmse(run)
-        head["Test loss (½·MSE, scaled y)" if _target_scaled(run.dataset)
+        head["Test loss (½·MSE, scaled y)" if target_scaled(run.dataset)
              else "Test loss (½·MSE)"] = test.get("test_loss", math.nan)
     epochs = float(res.epochs)
     head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
