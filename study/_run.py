@@ -20,6 +20,7 @@ import optuna
 from optuna.trial import TrialState
 
 import data
+import nets
 
 from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
 from ._errors import SpecError
@@ -83,8 +84,9 @@ def say_if_none_started(study, run_id: str, budget: int) -> None:
     used = budget_used(trials, flat=study_flat_layout(study))
     if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
         held = "its budget" if used == budget else f"over its budget of {budget}"
-        print(f"hplab: the study already has {used} trials, {held}: this run started "
-              f"none; a budget above {used} (--trials) runs more", file=sys.stderr, flush=True)
+        print(f"hplab: the study already has {nets.count_of(used, 'trial')}, {held}: this "
+              f"run started none; a budget above {used} (--trials) runs more",
+              file=sys.stderr, flush=True)
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,

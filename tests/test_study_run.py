@@ -1450,3 +1450,12 @@ def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch):
     more = hplab_cli("study", "run", path, "--no-report", "--json", "--trials", "4",
                      cwd=tmp_path)
     assert more.stderr == "" and json.loads(more.stdout)["n_finished"] == 4
+
+
+def test_a_spent_budget_of_one_trial_says_trial(spec_file, tmp_path):
+    # read through: "the study already has 1 trials"
+    path = spec_file("single", n_trials=1, max_epochs=2, pruner="none")
+    hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
+    again = hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
+    assert again.stderr == ("hplab: the study already has 1 trial, its budget: this run "
+                            "started none; a budget above 1 (--trials) runs more\n")
