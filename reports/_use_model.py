@@ -25,11 +25,11 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         The dataset name the model was trained on: with one hplab can load, the commands
         score its test split by ``--dataset`` alone (the model's recorded name and data seed).
     out_dir : Path
-        The report's folder (the link is relative to it).
+        The report's folder (the link and the commands' model paths are relative to it).
     n_features : int
+        Inputs per example, for the ``--input`` hint.
     task : str
         The dataset's task: a regression model keeps its target scaling, not class labels.
-        Inputs per example, for the ``--input`` hint.
     """
     model_path = Path(model_path)
     # relative wherever the model is (reports.training_report(run, other_folder) linked a
