@@ -529,11 +529,11 @@ def _refuse_unread(args, given: list[str]) -> None:
         raise ValueError("; ".join(
             f"--{setting.replace('_', '-')} has no effect with --{kind} {getattr(args, kind)} "
             f"({nets.and_list(readers)} read{'s' if len(readers) == 1 else ''} it"
-            f"{_inverse_gamma(args) if setting == 'lr_gamma' else ''})"
+            f"{_inverse_gamma_hint(args) if setting == 'lr_gamma' else ''})"
             for setting, (kind, readers) in unread.items()))
 
 
-def _inverse_gamma(args) -> str:
+def _inverse_gamma_hint(args) -> str:
     """Where --lr-gamma is refused with inverse: the course's (Caffe's) inv takes a gamma,
     ours its reciprocal, --lr-decay-steps; "" with other schedules."""
     import nets

@@ -309,13 +309,13 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"
 
-    def write(tmp):
+    def write_page(tmp):
         tmp.write_text(html, encoding="utf-8")
 
     if os.path.islink(path):
         # replaced by a file here as a report.html link is: written through, the link
         # put this folder's listing over another folder's index (its owner's, its mode)
-        return write_atomically(path, write, through_links=False)
+        return write_atomically(path, write_page, through_links=False)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -329,7 +329,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
         raise FileExistsError(errno.EEXIST, "a page hplab did not write; left as it is",
                               str(path))
     # several workers may refresh the same index at once
-    return write_atomically(path, write)
+    return write_atomically(path, write_page)
 
 
 def refresh_index(report_dir: Path | str) -> Path | None:
