@@ -113,7 +113,10 @@ class StudyProgress:
 
     def say(self, line: str) -> None:
         """``line`` on stderr on a line of its own, above the bar (printed after it, it
-        was glued to the bar's line)."""
+        was glued to the bar's line); nothing without a stderr, where print and tqdm's
+        write would put it on stdout, in front of --json's object."""
+        if sys.stderr is None:
+            return
         if self._bar is None:
             print(line, file=sys.stderr, flush=True)
         else:

@@ -58,3 +58,18 @@ def test_progress_bars_draw_nothing_without_stderr(tmp_path, monkeypatch, spec_f
     assert run.result.status == "max_epochs" and run.result.epochs == 3
     summary = study.run_study(study.load_spec(spec), progress=True)
     assert summary["n_complete"] == 2
+
+
+def test_a_study_line_without_stderr_is_not_printed_on_stdout(monkeypatch, capsys):
+    # read through: the bar is disabled without a stderr, and its `say` (a worker process
+    # died) went through tqdm's write, whose file=None is stdout, in front of --json's
+    # object for a caller of the Python API
+    from study._study_progress import StudyProgress
+
+    monkeypatch.setattr(sys, "stderr", None)
+    bar = StudyProgress(optuna.create_study(study_name="said"), 4, enabled=True)
+    try:
+        bar.say("hplab: a worker process died")
+    finally:
+        bar.close()
+    assert capsys.readouterr().out == ""
