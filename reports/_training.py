@@ -91,8 +91,8 @@ def training_report(run, out_dir: Path | str) -> Path:
         seed=run.seed, params=params, date=run.started, seconds=run.seconds,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
-               "Model file": _from_report(run.model_path, out_dir),
-               "History file": _from_report(run.history_path, out_dir)})
+               "Model file": _saved_file(run.model_path, out_dir),
+               "History file": _saved_file(run.history_path, out_dir)})
     return rep.write(out_dir)
 
 
@@ -341,9 +341,10 @@ def _describe(ds) -> str:
     return " · ".join(parts)
 
 
-def _from_report(path, out_dir: Path) -> str:
-    # from the report's folder, as its links: a file elsewhere was shown relative to the
-    # Python process's folder (models/coin/model.npz, not there from the report)
+def _saved_file(path, out_dir: Path) -> str:
+    """A file the run saved, named from the report's folder as its links are (one elsewhere
+    was shown from the Python process's folder: models/coin/model.npz, not there from the
+    report); "not saved" for none."""
     if path is None:  # a run trained without out=: nothing was saved
         return "not saved"
     return from_report(path, out_dir)
