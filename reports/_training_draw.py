@@ -201,7 +201,7 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
             ax = fig.add_subplot(2, n, r * n + c + 1, **kw)
             part = frame[(frame["epoch"] == epoch) & (frame["stage"] == stage)]
             _draw_grid_lines(ax, part[part["kind"] == "line"], three_d,
-                             rows=range(len(classes)) if one_d else (0,))
+                             class_rows=range(len(classes)) if one_d else None)
             pts = part[part["kind"] == "sample"]
             for k, color in enumerate(colors):
                 s = pts[pts["label"] == k]
@@ -249,18 +249,20 @@ def hidden_space_marker_sizes(size: float, n_classes: int, one_d: bool) -> list[
     return [size * (1 - 0.55 * k / (n_classes - 1)) for k in range(n_classes)]
 
 
-def _draw_grid_lines(ax, lines: pd.DataFrame, three_d: bool, rows=(0,)) -> None:
+def _draw_grid_lines(ax, lines: pd.DataFrame, three_d: bool,
+                     class_rows: Sequence[int] | None = None) -> None:
     """The input grid's lines (rows of one ``id`` each, in order). In 2-D one collection
     (a line artist each cost ~40 % of the figure's time); in 3-D one artist each, which
-    mplot3d sorts by depth with the samples (as one collection it hid them). One neuron's
-    lines lie on a line, drawn on each class's row (`hidden_space_row`)."""
+    mplot3d sorts by depth with the samples (as one collection it hid them).
+    ``class_rows``: on a one-neuron panel (no ``h2``), the classes whose rows
+    (`hidden_space_row`) each get the lines, which lie on a line there; None otherwise."""
     columns = ["h1", "h2", "h3"] if three_d else ["h1", "h2"]
     points = lines[columns].to_numpy(dtype=float, copy=True)  # a view is read-only
     ids = lines["id"].to_numpy()
     segments = np.split(points, np.flatnonzero(ids[1:] != ids[:-1]) + 1)
-    if np.isnan(points[:, 1]).all():  # one neuron: drawn on a line per class row
+    if class_rows is not None:
         segments = [np.column_stack([seg[:, 0], np.full(len(seg), hidden_space_row(k))])
-                    for k in rows for seg in segments]
+                    for k in class_rows for seg in segments]
     style = {"color": "#9aa0a6", "alpha": 0.8}
     if three_d:
         for segment in segments:
