@@ -1645,8 +1645,9 @@ _REPORT_ERROR = ("report_error (null, or why the report could not be written: th
 # What each command's --json prints, said in its --help (lr-range, scaling and capacity
 # say it in their own descriptions): the keys are a contract, kept from version to version
 JSON_KEYS = {
-    ("train",): "dataset, name, seed, status (converged, max_epochs, early_stopped, diverged, "
-                "stopped), reason, epochs, iterations, n_parameters, train_loss, "
+    ("train",): "dataset, name, seed, data_seed (the split's and a generated set's; "
+                "--data-seed, else --seed), status (converged, max_epochs, early_stopped, "
+                "diverged, stopped), reason, epochs, iterations, n_parameters, train_loss, "
                 "train_accuracy, val_loss, val_accuracy, test_loss, test_accuracy, test_rmse "
                 "and test_mae (regression, in the target's units; else null), seconds, "
                 f"model_path, history_path, report_path, {_REPORT_ERROR}",

@@ -102,6 +102,8 @@ class TrainRun:
             "seconds": self.seconds,
             "n_parameters": self.net.n_parameters,
             "seed": self.seed,
+            # the data's own (`--data-seed`): the split, and a generated set's points
+            "data_seed": self.dataset.info.get("seed"),
             **({"imbalance_strategy": self.imbalance_strategy,
                 "sampling_ratio": self.sampling_ratio, "trial_seed": self.trial_seed}
                if self.imbalance_strategy is not None else {}),

@@ -1142,6 +1142,9 @@ def test_data_seed_keeps_the_data_while_seed_changes_the_weights(tmp_path, capsy
     # --data-seed 0: seed 0's data (same fingerprint, same test score of its support), seed
     # 1's weights
     assert runs["s1d0"][1]["data_seed"] == 0 and runs["s1d0"][1]["seed"] == 1
+    # --json says both, as the model does (a script could not learn the data's seed)
+    assert [(runs[n][0]["seed"], runs[n][0]["data_seed"]) for n in ("s1", "s1d0")] == [
+        (1, 1), (1, 0)]
     assert runs["s1d0"][1]["data_fingerprint"] == runs["s0"][1]["data_fingerprint"] \
         != runs["s1"][1]["data_fingerprint"]
     assert not np.array_equal(runs["s1d0"][2], runs["s0"][2])
