@@ -1,6 +1,7 @@
 """The command line under the streams a script, a daemon or a CI job starts it with: stderr
 closed (``2>&-``: Python's ``sys.stderr`` is then None)."""
 
+import io
 import json
 import os
 import shlex
@@ -52,7 +53,12 @@ def test_progress_bars_draw_nothing_without_stderr(tmp_path, monkeypatch, spec_f
     monkeypatch.setattr(sys, "stderr", None)
     from nets._progress_bar import progress_bar
 
-    assert progress_bar(total=3).disable and not progress_bar(total=3, enabled=False).n
+    # disabled without a stderr; with one, a bar draws unless told not to
+    assert progress_bar(total=3).disable
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress_bar(total=3) as bar:
+        assert not bar.disable and progress_bar(total=3, enabled=False).disable
+    monkeypatch.setattr(sys, "stderr", None)
     run = study.train_run("xor", nets.TrainConfig(hidden=(2,), max_epochs=3), out="t",
                           progress=True)
     assert run.result.status == "max_epochs" and run.result.epochs == 3
