@@ -291,9 +291,7 @@ def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_pa
 def _printed_word_height(exe: str, path: Path, tmp_path: Path, word: str) -> float:
     """The height, in points, of ``word``'s first occurrence on the first printed page of
     ``path`` (pdftotext -bbox): how large the page printed its text."""
-    pdf = tmp_path / f"{path.parent.name}-bbox.pdf"
-    _run_chromium(exe, tmp_path / "profile-bbox", "--no-pdf-header-footer",
-                  f"--print-to-pdf={pdf}", path.as_uri())
+    pdf = _printed_pdf(exe, path, tmp_path)
     boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     box = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes)
@@ -311,8 +309,6 @@ def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path)
     import study
 
     exe = _chromium()
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is not installed (apt: poppler-utils)")
     long = (tmp_path / "a_very_long_folder_name_for_the_course_materials_lesson_thirty_three"
             / "another_nested_folder_with_a_long_name_for_students_2026"
             / "run_with_an_equally_long_name_xor_two_two_one")
