@@ -46,3 +46,13 @@ def test_no_setting_judged_tallies_to_no_ratio(lr_suggestions):
     assert t["judged"] == 0
     assert t["valley"] == {"within_3x": 0, "within_3x_coin_digits": 0, "median_ratio": None,
                            "q25_ratio": None, "q75_ratio": None}
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in BENCHMARKS.glob("[!_]*.py")))
+def test_the_scripts_run_with_docstrings_stripped(script):
+    # under `python -OO` (PYTHONOPTIMIZE=2) every script's --help ended in a traceback: its
+    # parser's description was read off the stripped module docstring
+    done = subprocess.run([sys.executable, "-OO", str(BENCHMARKS / script), "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout.startswith(f"usage: {script}")
