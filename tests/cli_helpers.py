@@ -41,6 +41,26 @@ def run_cli(argv, capsys):
     return code, out, err
 
 
+def help_words(*command: str) -> str:
+    """The --help of ``hplab COMMAND...`` (``"data", "show"``) as one line of words, however
+    the terminal's width wrapped it."""
+    parser = hplab.build_parser()
+    for name in command:
+        parser = parser._subparsers._group_actions[0].choices[name]
+    return " ".join(parser.format_help().split())
+
+
+def description_words(*command: str) -> str:
+    """``hplab COMMAND...``'s description (its --json keys), as one line of words."""
+    sub = hplab.build_parser()._subparsers._group_actions[0]
+    return " ".join(hplab._subcommand(sub, command)[0].description.split())
+
+
+def readme_words() -> str:
+    """The README as one line of words (its sentences wrap anywhere)."""
+    return " ".join((ROOT / "README.md").read_text().split())
+
+
 def undocumented_keys(command: str, keys) -> list[str]:
     """The ``keys`` of a command's --json (``"study run"``) that its --help description
     does not name."""

@@ -5,9 +5,7 @@ failed is a result (exit code 0), except in the three analyses left with nothing
 import json
 import re
 
-from cli_helpers import ROOT, run_cli
-
-import hplab
+from cli_helpers import ROOT, description_words, run_cli
 
 README = (ROOT / "README.md").read_text()
 COIN = ["--dataset", "coin", "--activation", "relu"]
@@ -87,8 +85,7 @@ def test_capacity_help_says_a_diverged_seed_takes_its_configurations_scores(
     assert (eight["width"], eight["diverged"], sixteen["diverged"]) == (8, 1, 0)
     assert eight["val_accuracy"] is eight["test_loss"] is eight["accuracy_gap"] is None
     assert sixteen["val_accuracy"] == 0.4425
-    described = " ".join(hplab.build_parser()._subparsers._group_actions[0]
-                         .choices["capacity"].description.split())
+    described = description_words("capacity")
     assert ("diverged (how many of its seeds diverged; with any, the configuration has no "
             "scores, its accuracies, losses, stds and gaps null though its other seeds "
             "trained, and is neither best nor sufficient") in described

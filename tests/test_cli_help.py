@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import description_words, help_words, readme_words, run_cli
 
 import hplab
 
@@ -50,14 +50,6 @@ def test_every_flag_with_a_default_says_it_in_its_help():
     assert unexplained == []
 
 
-def _help(*command: str) -> str:
-    """The help of ``hplab COMMAND...`` as one line of words."""
-    parser = hplab.build_parser()
-    for name in command:
-        parser = parser._subparsers._group_actions[0].choices[name]
-    return " ".join(parser.format_help().split())
-
-
 def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
     # the help listed the readers by hand ("--beta1 adam"): a new optimizer reading beta1
     # and opt_eps was missing there, while the errors (from nets.SETTINGS_READ) named it
@@ -67,7 +59,7 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
                    {"name": "adam_variant", "default_eps": 1e-7})
     monkeypatch.setitem(nets.OPTIMIZERS, "adam_variant", variant)
     monkeypatch.setitem(nets.SETTINGS_READ["optimizer"], "adam_variant", variant.settings)
-    text = _help("train")
+    text = help_words("train")
     readers = {s: nets.and_list(*nets.setting_readers(s).values()) for s in (
         "momentum", "beta1", "beta2", "lr_gamma", "lr_decay_steps", "lr_milestones",
         "lr_power", "lr_min")}
@@ -92,7 +84,8 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
                      r"adadelta \(default 1e-6\), rmsprop \(default 1e-8\), adam \(default "
                      r"1e-8\),? .*and adam_variant \(default 1e-7\) ", text)
     assert "e.g. 100,200 (none by default: needed there)" in text
-    assert f"--lr-milestones STEPS {readers['lr_milestones']}: steps where" in _help("capacity")
+    assert (f"--lr-milestones STEPS {readers['lr_milestones']}: steps where"
+            in help_words("capacity"))
 
 
 def test_registry_flags_list_their_names():
@@ -102,7 +95,7 @@ def test_registry_flags_list_their_names():
 
     optimizers, activations = ", ".join(nets.OPTIMIZERS), ", ".join(nets.ACTIVATIONS)
     for command in ("train", "lr-range", "scaling", "capacity", "imbalance"):
-        text = _help(command)
+        text = help_words(command)
         assert f"{optimizers} (default" in text and activations in text, command
     for command, biases in (("train", "biases start at 0"),
                             # gradcheck draws them, off ReLU's kink (its help said "at 0")
@@ -110,15 +103,15 @@ def test_registry_flags_list_their_names():
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
         assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "
-                "xavier, he, msra (= he) (default xavier)") in _help(command)
+                "xavier, he, msra (= he) (default xavier)") in help_words(command)
     for command in ("train", "capacity"):  # each alias beside the name it stands for
-        text = _help(command)
+        text = help_words(command)
         assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
                 "one_cycle") in text
         assert ("fixed (= constant), exp (= exponential), inv (= inverse), poly (= "
                 "polynomial)") in text
     assert (f"comma-separated: {', '.join(analyses.STRATEGIES)}, or those samplers' "
-            "imbalanced-learn") in _help("imbalance")
+            "imbalanced-learn") in help_words("imbalance")
 
 
 def test_building_the_parser_imports_no_registry():
@@ -207,11 +200,11 @@ def test_adding_an_analysis_names_the_places_that_exist():
 
 def test_study_list_help_says_its_json_is_a_list(tmp_path, capsys):
     # the README said "one JSON object"; the list is the contract, the words follow it
-    assert "--json print a JSON list of objects" in _help("study", "list")
+    assert "--json print a JSON list of objects" in help_words("study", "list")
     (tmp_path / "empty.log").touch()  # a journal without a study
     assert run_cli(["study", "list", "--storage", tmp_path / "empty.log", "--json"],
                    capsys) == (0, "[]\n", "")
-    readme = " ".join((Path(hplab.__file__).parent / "README.md").read_text().split())
+    readme = readme_words()
     assert "`study list` print a JSON list of such objects" in readme
 
 
@@ -284,17 +277,11 @@ def test_train_help_says_the_history_scores_the_training_set_not_a_mini_batch():
     most = f"{nets.TrainConfig().eval_size:,}".replace(",", " ")
     assert ("--checkpoint CHECKPOINT epochs between checkpoints, where the history scores "
             f"the whole training set (at most {most} rows; the course: the current "
-            "mini-batch) and the validation set (default 1.0)") in _help("train")
-    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+            "mini-batch) and the validation set (default 1.0)") in help_words("train")
+    readme = readme_words()
     assert ("unlike the course, which scores the current mini-batch, the train figures score "
             f"the whole training set, or a fixed random `eval_size` = {most} of its rows"
             ) in readme
-
-
-def _said(*command: str) -> str:
-    """``hplab COMMAND...``'s description (its --json keys), as one line of words."""
-    sub = hplab.build_parser()._subparsers._group_actions[0]
-    return " ".join(hplab._subcommand(sub, command)[0].description.split())
 
 
 def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, monkeypatch,
@@ -314,7 +301,7 @@ def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, m
                                  "metrics a list") for c in ("study run", "study worker",
                                                              "study show", "study list",
                                                              "demo"))]:
-        assert words in _said(*command.split()), command
+        assert words in description_words(*command.split()), command
     # what they say is what runs print
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(["data", "list", "--json"], capsys)
@@ -325,7 +312,7 @@ def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, m
     code, out, _ = run_cli(["data", "show", "sine", "--json"], capsys)
     assert code == 0 and json.loads(out)["class_counts"] is None
     assert "class_counts {train, val, test: a count per class, in classes' order; null for " \
-           "regression}" in _said("data", "show")
+           "regression}" in description_words("data", "show")
     for name, metric in (("one", "val_accuracy"), ("two", ["val_accuracy", "n_parameters"])):
         spec = spec_file(name, metric=metric, n_trials=2, max_epochs=2, pruner="none")
         assert run_cli(["study", "run", spec, "--no-report", "--json"], capsys)[0] == 0

@@ -1173,7 +1173,7 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
     # text or README line said what any schedule computes, nor where inv's gamma went
     import math
 
-    from cli_helpers import ROOT
+    from cli_helpers import help_words, readme_words
 
     cfg = nets.TrainConfig(lr=0.5, lr_gamma=0.8, lr_decay_steps=40, lr_power=0.75,
                            lr_min=0.01, lr_milestones=(30, 90))
@@ -1190,15 +1190,14 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
         "cosine lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2": lambda t: lo + (lr - lo) * (
             1 + math.cos(math.pi * t / T)) / 2,
     }
-    words = " ".join(hplab.build_parser()._subparsers._group_actions[0].choices[
-        "train"].format_help().split())
+    words = help_words("train")
     for text, rate in written.items():
         assert text in words.replace("lr- lr_min", "lr-lr_min"), text  # wrapped at "-"
         schedule = "inverse" if text.startswith("the course's") else text.split()[0]
         for t in (0, 1, 39, 40, 95, 199):
             assert nets.learning_rate(t, cfg.replace(schedule=schedule), T) == \
                 pytest.approx(rate(t), rel=1e-12), (text, t)
-    readme = " ".join((ROOT / "README.md").read_text().split())
+    readme = readme_words()
     assert ("inverse `lr * (1 + t/s)^-p` (the course's and Caffe's inv, `lr * (1 + gamma "
             "t)^-p`, with its gamma as `1 / --lr-decay-steps`: gamma 0.0001 is "
             "`--lr-decay-steps 10000`)") in readme

@@ -3,15 +3,13 @@
 import html
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli, undocumented_keys
+from cli_helpers import help_words, readme_words, run_cli, undocumented_keys
 
 import analyses
-import hplab
 import reports
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
@@ -421,10 +419,9 @@ def test_the_looper_ramps_linearly_within_each_decade_as_the_course_does(tmp_pat
         assert np.diff(rates) == pytest.approx(np.full(len(rates) - 1, (top - top / 10)
                                                        / len(rates)), rel=1e-9), d
     assert len(lr) == 40 and (np.diff(lr) > 0).all()
-    text = " ".join(hplab.build_parser()._subparsers._group_actions[0].choices[
-        "lr-range"].format_help().split())
+    text = help_words("lr-range")
     assert ("looper (the course's): rates linear within each decade, the --steps spread "
             "evenly over the decades (--min-lr 1e-4 --max-lr 1 --steps 37: 1e-4, 2e-4, ..., "
             "1e-3, 2e-3, ..., 1), each held --epochs-per-rate epochs") in text
-    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    readme = readme_words()
     assert "`--mode looper` runs the course's range test" in readme
