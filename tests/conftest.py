@@ -460,6 +460,23 @@ def _in_tmp_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
+# ----------------------------------------------------------------------------- HOME
+@pytest.fixture(autouse=True)
+def _tmp_folders_outside_home(tmp_path_factory, monkeypatch):
+    """Reports show a folder under $HOME as ``~`` (`reports._paths.shell_folder`): where
+    pytest keeps its tmp folders under HOME (``TMPDIR=~/tmp``, ``--basetemp ~/t``), the tests
+    that assert the absolute folder a command ran in ("cd /tmp/... && hplab ...") failed.
+    There, HOME is a folder beside the tests' own (downloaded data read where it was);
+    elsewhere, as in CI, nothing changes."""
+    import data
+
+    base = tmp_path_factory.getbasetemp().resolve()
+    home = Path(os.path.expanduser("~")).resolve()
+    if home != Path(home.anchor) and base.is_relative_to(home):
+        monkeypatch.setenv("HPLAB_DATA", str(data.data_home()))
+        monkeypatch.setenv("HOME", str(base / "home"))
+
+
 # ----------------------------------------------------------------------------- data copies
 @pytest.fixture
 def data_alive_at(monkeypatch):
