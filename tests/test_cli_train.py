@@ -367,6 +367,12 @@ def test_gradcheck_json_keeps_the_note_on_a_step_outside_the_course_range(capsys
     assert (code, err) == (0, "") and out.splitlines()[1] == (
         "note: --h 0.01 lies outside the course's 1e-7 to 1e-4: the curvature biases so "
         "large a difference, so a poor verdict may be the step's, not backprop's")
+    # as the README says (it said "also printed on stderr", which only --json does)
+    from cli_helpers import readme_words
+
+    assert ("adds a note that a poor verdict may be the step's, not backprop's: a line of the "
+            "output (with `--json`, its `note` key, null otherwise, and one line on stderr)"
+            ) in readme_words()
 
 
 @pytest.mark.parametrize("flags, message", [
