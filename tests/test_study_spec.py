@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import inspect
 import json
 import warnings
 
 import optuna
 import pytest
+from cli_helpers import readme_words
 
 import study
 from study import SpecError, load_spec, parse_spec
@@ -264,6 +266,14 @@ def test_pruners_take_hplabs_defaults_where_optunas_differ_or_lack_one():
     # hyperband's rungs run from 1 checkpoint to a full run's (max_epochs 10 / 2 = 5)
     hyperband = study.make_pruner(parse_spec(_raw(pruner="hyperband", max_epochs=10)))
     assert (hyperband._min_resource, hyperband._max_resource) == (1, 5)
+    assert inspect.signature(optuna.pruners.HyperbandPruner).parameters[
+        "max_resource"].default == "auto"  # what the README says hplab's differs from
+    assert ("hplab's defaults differ from Optuna's: `median` waits `n_warmup_steps = 2` "
+            "checkpoints before it prunes (Optuna: 0), `percentile` keeps the best quarter at "
+            "each checkpoint (`percentile = 25`; Optuna has no default), and `hyperband`'s "
+            "rungs run from `min_resource = 1` checkpoint (Optuna's too) to a full run's, "
+            "`max_epochs / checkpoint` (Optuna: \"auto\", the first finished trial's steps)"
+            ) in readme_words()
     # the spec's own options win
     raw = _raw(pruner="median")
     raw["pruner"] = {"n_warmup_steps": 0}
