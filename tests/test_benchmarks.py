@@ -1,5 +1,6 @@
 """The benchmark scripts as programs: bad flags and refused input end in one line."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,9 @@ def test_no_setting_judged_tallies_to_no_ratio(lr_suggestions):
 def test_the_scripts_run_with_docstrings_stripped(script):
     # under `python -OO` (PYTHONOPTIMIZE=2) every script's --help ended in a traceback: its
     # parser's description was read off the stripped module docstring
+    # (no .opt-2.pyc files left in the checkout's or the environment's __pycache__)
     done = subprocess.run([sys.executable, "-OO", str(BENCHMARKS / script), "--help"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert done.stdout.startswith(f"usage: {script}")

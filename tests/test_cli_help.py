@@ -130,7 +130,9 @@ def test_commands_run_with_docstrings_stripped(tmp_path):
     import json
     import os
 
-    env = {**os.environ, "PYTHONPATH": str(Path(hplab.__file__).parent)}
+    # (no .opt-2.pyc files left in the checkout's or the environment's __pycache__)
+    env = {**os.environ, "PYTHONPATH": str(Path(hplab.__file__).parent),
+           "PYTHONDONTWRITEBYTECODE": "1"}
     for argv in (["-OO", "-m", "hplab", "--help"], ["-m", "hplab", "data", "list", "--json"]):
         done = subprocess.run([sys.executable, *argv], capture_output=True, text=True,
                               cwd=tmp_path, env={**env, "PYTHONOPTIMIZE": "2"}, timeout=120)
