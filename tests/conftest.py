@@ -239,6 +239,20 @@ def report_table(html_text: str, table_id: str) -> tuple[list[str], list[list[st
                                          re.findall(r"<tr>(.*?)</tr>", found.group(2), re.S)]
 
 
+def report_facts(html_text: str) -> dict[str, str]:
+    """A report's provenance and hyperparameters (its ``<dt>``/``<dd>`` pairs) as
+    ``{label: text}``, tags dropped (keys break after their dots with ``<wbr>``) and
+    whitespace as one space."""
+    import html
+    import re
+
+    def text(part: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", part)).split())
+
+    return {text(k): text(v) for k, v in
+            re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html_text, re.S)}
+
+
 def trials_of(db, name: str):
     """The trials of study ``name`` in the SQLite file ``db``, as optuna reads them."""
     import optuna

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ONE_PIXEL_PNG
+from conftest import ONE_PIXEL_PNG, report_facts
 from sklearn.metrics import precision_recall_fscore_support
 
 import hplab
@@ -552,9 +552,7 @@ def test_a_runs_record_and_commands_work_from_another_folder(tmp_path, capsys, m
             "--seed 5 --out 'rel out' --json"
     assert (config["command"], config["cwd"]) == (typed, cwd)
     text = (run / "report.html").read_text()
-    facts = {html.unescape(re.sub(r"<[^>]+>", "", k)): " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", v)).split())
-        for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    facts = report_facts(text)
     assert facts["Command"] == f"cd {shlex.quote(cwd)} && {typed}"
     assert facts["Dataset"] == config["dataset"]
     # the report's commands, from another folder: `predict "rel out/model.npz" --dataset
@@ -595,9 +593,7 @@ def test_a_folder_under_home_is_shown_as_a_tilde_that_a_shell_expands(tmp_path, 
     code, _, err = run_cli(argv, capsys)
     assert code == 0, err
     text = (project / "runs" / "xor" / "report.html").read_text()
-    facts = {html.unescape(re.sub(r"<[^>]+>", "", k)): " ".join(
-        html.unescape(re.sub(r"<[^>]+>", " ", v)).split())
-        for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    facts = report_facts(text)
     typed = "hplab train --dataset xor --hidden 3 --epochs 2 --out runs/xor"
     assert facts["Command"] == f"cd ~/'my proj' && {typed}"
     assert str(home) not in text
@@ -639,8 +635,7 @@ def test_a_report_written_elsewhere_links_its_model_from_its_own_folder(tmp_path
     links = re.findall(r'<a href="([^"#][^"]*)">model.npz</a>', text)
     assert links == ["../../models/c%231%20%C3%BC/model.npz"]  # quoted as the index's are
     assert (folder / unquote(links[0])).resolve() == (tmp_path / run.model_path).resolve()
-    facts = {k: html.unescape(v) for k, v in
-             re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text, re.S)}
+    facts = report_facts(text)
     assert facts["Model file"] == "../../models/c#1 ü/model.npz"
     assert facts["History file"] == "../../models/c#1 ü/history.csv"
     # its command, from the report's folder as the page says, scores the model's test split
