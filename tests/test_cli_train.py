@@ -1207,3 +1207,17 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
     assert ("inverse `lr * (1 + t/s)^-p` (the course's and Caffe's inv, `lr * (1 + gamma "
             "t)^-p`, with its gamma as `1 / --lr-decay-steps`: gamma 0.0001 is "
             "`--lr-decay-steps 10000`)") in readme
+    # the README's other formulas are the help's (checked against the code above), with
+    # the defaults TrainConfig has
+    d = nets.TrainConfig()
+    assert (d.lr_gamma, d.lr_decay_steps, d.lr_power, d.lr_min) == (0.9, 50, 1.0, 0.0)
+    assert ("with g = `--lr-gamma` (0.9), s = `--lr-decay-steps` (50) and p = `--lr-power` "
+            "(1), the rate is: step `lr * g^floor(t/s)`, multistep `lr * g^k` (k milestones "
+            "passed), exponential `lr * g^(t/s)`, inverse `lr * (1 + t/s)^-p`") in readme
+    assert ("polynomial `lr_min + (lr - lr_min) (1 - t/T)^p`, cosine `lr_min + (lr - lr_min) "
+            "(1 + cos(pi t/T)) / 2` (`--lr-min`, 0), one_cycle up from `lr / 25` to lr over "
+            "0.3 T, then cosine down to `lr / 1e4`") in readme
+    peak = nets.learning_rate(60, cfg.replace(schedule="one_cycle"), T)  # 0.3 T
+    assert (nets.learning_rate(0, cfg.replace(schedule="one_cycle"), T), peak,
+            nets.learning_rate(T, cfg.replace(schedule="one_cycle"), T)) == pytest.approx(
+        (lr / 25, lr, lr / 1e4), rel=1e-12)
