@@ -650,6 +650,15 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     typed = f"hplab study run {shlex.quote(str(spec))}"
     assert facts["Command"] == f"cd ~/projA && {typed}"
     assert facts["Resumed by"] == f"cd ~/projA && {typed} --trials 3"
+    # and the host its workers ran on, as the README says (host:pid@start; no @start where
+    # the platform does not say when a process started)
+    workers = pd.read_csv(folder / "report_files" / "trials.csv")["worker"]
+    host = re.escape(socket.gethostname())
+    assert len(workers) == 3 and workers.str.fullmatch(rf"{host}:\d+(@\S+)?").all(), workers
+    from cli_helpers import readme_words
+
+    assert "the hosts its workers ran on (`host:pid@start` in the Workers chart" in (
+        readme_words())
 
 
 @pytest.mark.usefixtures("unrasterized")
