@@ -84,6 +84,29 @@ def run_ceiling_one_thread(X, y, epochs):
 TARGETS = {"speedup_vs_sklearn": 1.5, "fraction_of_ceiling": 0.70}
 
 
+def judge(per_epoch: dict) -> dict:
+    """The ratios and the targets' verdicts from the median seconds an epoch."""
+    out = {
+        "speedup_vs_sklearn": per_epoch["sklearn"] / per_epoch["nets"],
+        "fraction_of_ceiling": per_epoch["ceiling"] / per_epoch["nets"],
+        "fraction_of_ceiling_1_thread": per_epoch["ceiling_1_thread"] / per_epoch["nets"],
+    }
+    out["met"] = {k: out[k] >= target for k, target in TARGETS.items()}
+    return out
+
+
+def verdict_lines(out: dict) -> list[str]:
+    """The verdicts as printed."""
+    verdict = {True: "MET", False: "MISSED"}
+    return [
+        f"nets vs MLPClassifier: {out['speedup_vs_sklearn']:.2f}x faster (target >= 1.5x: "
+        f"{verdict[out['met']['speedup_vs_sklearn']]})",
+        f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %: "
+        f"{verdict[out['met']['fraction_of_ceiling']]})",
+        f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's",
+    ]
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     p.add_argument("--repeats", type=positive(), default=5)
@@ -103,26 +126,18 @@ def main(argv=None):
     per_epoch = {k: median(v) / args.epochs for k, v in times.items()}
     out = {
         "epoch_seconds": per_epoch,
-        "speedup_vs_sklearn": per_epoch["sklearn"] / per_epoch["nets"],
-        "fraction_of_ceiling": per_epoch["ceiling"] / per_epoch["nets"],
-        "fraction_of_ceiling_1_thread": per_epoch["ceiling_1_thread"] / per_epoch["nets"],
+        **judge(per_epoch),
         "repeats": args.repeats,
         "blas": [(i.get("internal_api"), i.get("num_threads")) for i in threadpool_info()],
         "targets": TARGETS,
         "loadavg_before": load_before, "loadavg_after": [round(v, 2) for v in os.getloadavg()],
     }
-    out["met"] = {k: out[k] >= target for k, target in TARGETS.items()}
     if args.json:
         print(json.dumps(out))
     else:
         for k, v in per_epoch.items():
             print(f"{k:16s} {v * 1000:8.1f} ms/epoch")
-        verdict = {True: "MET", False: "MISSED"}
-        print(f"nets vs MLPClassifier: {out['speedup_vs_sklearn']:.2f}x faster (target >= 1.5x: "
-              f"{verdict[out['met']['speedup_vs_sklearn']]})")
-        print(f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %: "
-              f"{verdict[out['met']['fraction_of_ceiling']]})")
-        print(f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's")
+        print("\n".join(verdict_lines(out)))
         print(f"BLAS: {out['blas']}; load average before {load_before}, after "
               f"{out['loadavg_after']}")
     return out
