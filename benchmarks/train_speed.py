@@ -2,7 +2,8 @@
 
 784-64-16-10 (sigmoid, tanh, softmax), plain SGD, batch 128, float32, 60000
 random samples, BLAS on both cores. The ceiling is the same matrix products
-plus drawing the shuffled batches, with nothing else. Run:
+plus drawing the shuffled batches, with nothing else, timed on two BLAS threads and on
+one: the verdict takes the faster. Run:
 ``python benchmarks/train_speed.py [--repeats 5] [--epochs 3]``.
 """
 
@@ -85,11 +86,21 @@ TARGETS = {"speedup_vs_sklearn": 1.5, "fraction_of_ceiling": 0.70}
 
 
 def judge(per_epoch: dict) -> dict:
-    """The ratios and the targets' verdicts from the median seconds an epoch."""
+    """The ratios and the targets' verdicts from the median seconds an epoch.
+
+    The ceiling judged against is the faster of its two thread settings: the unavoidable
+    work done at its fastest. Its two-thread run alone was slower than nets whenever a
+    busy machine kept the second BLAS thread waiting (nets steps this net on one), and
+    nets then came out at "777 %" of it, the target met.
+    """
+    ceilings = ("ceiling", "ceiling_1_thread")
+    faster = min(ceilings, key=lambda k: per_epoch[k])
     out = {
         "speedup_vs_sklearn": per_epoch["sklearn"] / per_epoch["nets"],
-        "fraction_of_ceiling": per_epoch["ceiling"] / per_epoch["nets"],
+        "fraction_of_ceiling": per_epoch[faster] / per_epoch["nets"],
         "fraction_of_ceiling_1_thread": per_epoch["ceiling_1_thread"] / per_epoch["nets"],
+        "fraction_of_ceiling_2_threads": per_epoch["ceiling"] / per_epoch["nets"],
+        "ceiling_judged": faster,
     }
     out["met"] = {k: out[k] >= target for k, target in TARGETS.items()}
     return out
@@ -98,12 +109,15 @@ def judge(per_epoch: dict) -> dict:
 def verdict_lines(out: dict) -> list[str]:
     """The verdicts as printed."""
     verdict = {True: "MET", False: "MISSED"}
+    threads = {"ceiling": "two threads", "ceiling_1_thread": "one thread"}
     return [
         f"nets vs MLPClassifier: {out['speedup_vs_sklearn']:.2f}x faster (target >= 1.5x: "
         f"{verdict[out['met']['speedup_vs_sklearn']]})",
-        f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (target >= 70 %: "
+        f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (its faster, on "
+        f"{threads[out['ceiling_judged']]}; target >= 70 %: "
         f"{verdict[out['met']['fraction_of_ceiling']]})",
-        f"nets at {out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's",
+        f"nets at {out['fraction_of_ceiling_2_threads']:.0%} of the two-thread ceiling's, "
+        f"{out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's",
     ]
 
 

@@ -59,3 +59,32 @@ def test_the_scripts_run_with_docstrings_stripped(script):
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
     assert done.stdout.startswith(f"usage: {script}")
+
+
+@pytest.fixture(scope="module")
+def train_speed():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import train_speed
+
+        yield train_speed
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_nets_is_judged_against_the_faster_ceiling(train_speed):
+    # QA: on a busy machine the two-thread ceiling took 3851 ms an epoch against nets'
+    # 496 (nets steps this net on one BLAS thread) and nets came out at "777 %" of it,
+    # target MET; the one-thread ceiling, 283 ms, put it at 57 %
+    out = train_speed.judge({"nets": 0.4956, "sklearn": 5.7282, "sklearn_1_thread": 0.75,
+                             "ceiling": 3.8513, "ceiling_1_thread": 0.2827})
+    assert out["fraction_of_ceiling"] == pytest.approx(0.2827 / 0.4956)
+    assert out["met"]["fraction_of_ceiling"] is False
+    assert out["ceiling_judged"] == "ceiling_1_thread"
+    assert out["fraction_of_ceiling_2_threads"] == pytest.approx(3.8513 / 0.4956)
+    # a quiet machine: the two-thread ceiling is the faster, and judged
+    quiet = train_speed.judge({"nets": 0.2, "sklearn": 0.4, "sklearn_1_thread": 0.45,
+                               "ceiling": 0.15, "ceiling_1_thread": 0.19})
+    assert quiet["ceiling_judged"] == "ceiling"
+    assert quiet["fraction_of_ceiling"] == pytest.approx(0.75)
+    assert quiet["met"]["fraction_of_ceiling"] is True
