@@ -88,3 +88,19 @@ def test_nets_is_judged_against_the_faster_ceiling(train_speed):
     assert quiet["ceiling_judged"] == "ceiling"
     assert quiet["fraction_of_ceiling"] == pytest.approx(0.75)
     assert quiet["met"]["fraction_of_ceiling"] is True
+
+
+def test_nets_is_judged_against_mlpclassifier_at_its_best(train_speed):
+    # QA: MLPClassifier ran on two BLAS threads only, nets' steps on one; on a busy
+    # machine that made nets "17x" faster, against 1.9x with MLPClassifier on one thread
+    per_epoch = {"nets": 0.229, "sklearn": 3.890, "sklearn_1_thread": 0.437,
+                 "ceiling": 2.308, "ceiling_1_thread": 0.214}
+    out = train_speed.judge(per_epoch)
+    assert out["speedup_vs_sklearn"] == pytest.approx(0.437 / 0.229)
+    assert out["sklearn_judged"] == "sklearn_1_thread"
+    assert out["speedup_vs_sklearn_2_threads"] == pytest.approx(3.890 / 0.229)
+    assert out["met"]["speedup_vs_sklearn"] is True
+    lines = train_speed.verdict_lines(out)
+    assert "MLPClassifier at its faster, on one thread" in lines[0]
+    assert lines[1] == "nets vs MLPClassifier on two threads 16.99x, on one thread 1.91x"
+    assert train_speed.nets_step_threads() == 1  # the net below nets' size rule
