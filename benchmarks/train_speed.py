@@ -129,22 +129,33 @@ def judge(per_epoch: dict) -> dict:
     return out
 
 
+def shown(value: float, target: float, digits: int, scale: float = 1.0) -> str:
+    """``value`` x ``scale`` with ``digits`` decimals, or more where fewer would round it
+    to the other side of ``target`` (69.6 % shown as "70 %" beside "MISSED")."""
+    while (round(value * scale, digits) >= target * scale) != (value >= target) and digits < 9:
+        digits += 1
+    return f"{value * scale:.{digits}f}"
+
+
 def verdict_lines(out: dict) -> list[str]:
-    """The verdicts as printed."""
+    """The verdicts as printed: each figure to enough digits to agree with its verdict."""
     verdict = {True: "MET", False: "MISSED"}
     threads = {"ceiling": "two threads", "ceiling_1_thread": "one thread",
                "sklearn": "two threads", "sklearn_1_thread": "one thread"}
+    speedup = shown(out["speedup_vs_sklearn"], TARGETS["speedup_vs_sklearn"], 3)
+    fraction = shown(out["fraction_of_ceiling"], TARGETS["fraction_of_ceiling"], 1, 100)
     return [
-        f"nets vs MLPClassifier: {out['speedup_vs_sklearn']:.2f}x faster (MLPClassifier at "
-        f"its faster, on {threads[out['sklearn_judged']]}; target >= 1.5x: "
+        f"nets vs MLPClassifier: {speedup}x faster (MLPClassifier at its faster, on "
+        f"{threads[out['sklearn_judged']]}; target >= 1.5x: "
         f"{verdict[out['met']['speedup_vs_sklearn']]})",
-        f"nets vs MLPClassifier on two threads {out['speedup_vs_sklearn_2_threads']:.2f}x, "
-        f"on one thread {out['speedup_vs_sklearn_1_thread']:.2f}x",
-        f"nets at {out['fraction_of_ceiling']:.0%} of the ceiling's speed (its faster, on "
+        f"nets vs MLPClassifier on two threads {out['speedup_vs_sklearn_2_threads']:.3f}x, "
+        f"on one thread {out['speedup_vs_sklearn_1_thread']:.3f}x",
+        f"nets at {fraction} % of the ceiling's speed (its faster, on "
         f"{threads[out['ceiling_judged']]}; target >= 70 %: "
         f"{verdict[out['met']['fraction_of_ceiling']]})",
-        f"nets at {out['fraction_of_ceiling_2_threads']:.0%} of the two-thread ceiling's, "
-        f"{out['fraction_of_ceiling_1_thread']:.0%} of the one-thread ceiling's",
+        f"nets at {100 * out['fraction_of_ceiling_2_threads']:.1f} % of the two-thread "
+        f"ceiling's, {100 * out['fraction_of_ceiling_1_thread']:.1f} % of the one-thread "
+        "ceiling's",
     ]
 
 

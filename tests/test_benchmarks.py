@@ -102,5 +102,27 @@ def test_nets_is_judged_against_mlpclassifier_at_its_best(train_speed):
     assert out["met"]["speedup_vs_sklearn"] is True
     lines = train_speed.verdict_lines(out)
     assert "MLPClassifier at its faster, on one thread" in lines[0]
-    assert lines[1] == "nets vs MLPClassifier on two threads 16.99x, on one thread 1.91x"
+    assert lines[1] == "nets vs MLPClassifier on two threads 16.987x, on one thread 1.908x"
     assert train_speed.nets_step_threads() == 1  # the net below nets' size rule
+
+
+@pytest.mark.parametrize("per_epoch, said", [
+    # QA: "1.50x faster (target >= 1.5x: MISSED)" and "70% ... (target >= 70 %: MISSED)":
+    # the figures rounded, the verdicts on the figures unrounded
+    ({"nets": 0.200, "sklearn": 0.2994, "sklearn_1_thread": 0.31, "ceiling": 0.1392,
+      "ceiling_1_thread": 0.15},
+     ["nets vs MLPClassifier: 1.497x faster (MLPClassifier at its faster, on two threads; "
+      "target >= 1.5x: MISSED)",
+      "nets at 69.6 % of the ceiling's speed (its faster, on two threads; target >= 70 %: "
+      "MISSED)"]),
+    # closer still: more digits, until the figure is on its verdict's side
+    ({"nets": 1.0, "sklearn": 1.49996, "sklearn_1_thread": 1.6, "ceiling": 0.699996,
+      "ceiling_1_thread": 0.8},
+     ["nets vs MLPClassifier: 1.49996x faster (MLPClassifier at its faster, on two threads; "
+      "target >= 1.5x: MISSED)",
+      "nets at 69.9996 % of the ceiling's speed (its faster, on two threads; target >= 70 %: "
+      "MISSED)"]),
+])
+def test_a_verdict_line_shows_the_digits_its_verdict_turns_on(train_speed, per_epoch, said):
+    lines = train_speed.verdict_lines(train_speed.judge(per_epoch))
+    assert [lines[0], lines[2]] == said
