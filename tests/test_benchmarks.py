@@ -38,6 +38,16 @@ def test_a_bad_flag_or_input_ends_in_one_line(argv, said):
     assert said in done.stderr.splitlines()[-1] and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("module", ["lr_suggestions", "train_speed", "study_bookkeeping",
+                                    "study_parallel", "study_pruning", "study_sampler"])
+def test_every_benchmark_runs_as_a_module(module):
+    # QA: `python -m benchmarks.lr_suggestions` ended in ModuleNotFoundError: _common
+    done = subprocess.run([sys.executable, "-m", f"benchmarks.{module}", "--help"],
+                          cwd=BENCHMARKS.parent, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage:")
+
+
 def test_no_setting_judged_tallies_to_no_ratio(lr_suggestions):
     # QA: every setting inconclusive (coin, sgd, sigmoid, 32) crashed the tally (the
     # quartiles of no ratio are one NaN, not three numbers)
