@@ -153,3 +153,32 @@ def test_an_imbalance_trial_s_pipeline_fit_is_timed_as_training():
     assert out["n_complete"] == 2
     assert out["training_seconds"] > 0 and out["training_ms_per_trial"] > 0
     assert out["share"] < 1
+
+
+def test_a_fresh_process_s_start_is_not_timed_as_bookkeeping():
+    # QA: the stopwatch started in a cold process, so the data split's import of
+    # scikit-learn (~2.4 s) counted as the study's bookkeeping, while the Optuna-only peer
+    # was timed warm. The spy notes what was imported when run_study, timed, is called
+    script = f"""
+import json, sys
+sys.path[:0] = [{str(BENCHMARKS)!r}, {str(BENCHMARKS.parent)!r}]
+import study
+import study_bookkeeping
+run_study, seen = study.run_study, []
+
+def spy(*args, **kwargs):
+    seen.append("sklearn" in sys.modules)
+    return run_study(*args, **kwargs)
+
+study.run_study = spy
+out = study_bookkeeping.main(["--trials", "2", "--epochs", "1", "--json"])
+print(json.dumps({{"sklearn_before_timing": seen, **out}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert out["sklearn_before_timing"] == [True]
+    assert out["process_start_seconds"] > 0
+    # the run's own one-time part (storage opened, study created) stays in the wall
+    assert 0 < out["before_first_training_seconds"] < out["wall_seconds"]
