@@ -182,3 +182,21 @@ print(json.dumps({{"sklearn_before_timing": seen, **out}}))
     assert out["process_start_seconds"] > 0
     # the run's own one-time part (storage opened, study created) stays in the wall
     assert 0 < out["before_first_training_seconds"] < out["wall_seconds"]
+
+
+@pytest.mark.slow
+def test_the_parallel_benchmark_times_a_fresh_pool_apart():
+    # QA: every 2-worker round reused a loky pool warmed before timing, while each
+    # `hplab study run --workers 2` starts one (1.3-2.4 s a run on a loaded machine):
+    # the start a real run pays was in no figure
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "study_parallel.py"), "--trials",
+                           "2", "--epochs", "1", "--repeats", "1", "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    # two processes started, numpy, optuna and study imported in each: well above the
+    # warm pool's hand-over of the same two trials
+    assert out["fresh_pool_start_seconds"] > 0.2
+    fresh = out["trials_per_minute"]["2w fresh pool"]
+    assert out["speedup_fresh_pool"] == pytest.approx(fresh / out["trials_per_minute"]["1 worker"])
+    assert out["steps_median"]["2w fresh pool"] == out["steps_median"]["2 workers"]
