@@ -1,5 +1,6 @@
 """The benchmark scripts as programs: bad flags and refused input end in one line."""
 
+import importlib
 import json
 import os
 import subprocess
@@ -11,15 +12,19 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-@pytest.fixture(scope="module")
-def lr_suggestions():
+def _benchmark_module(name: str):
+    """The benchmark script ``name`` imported as a module (its folder on the path meanwhile:
+    the scripts import ``_common``)."""
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        import lr_suggestions
-
-        yield lr_suggestions
+        yield importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCHMARKS))
+
+
+@pytest.fixture(scope="module")
+def lr_suggestions():
+    yield from _benchmark_module("lr_suggestions")
 
 
 @pytest.mark.parametrize("argv, said", [
@@ -74,13 +79,7 @@ def test_the_scripts_run_with_docstrings_stripped(script):
 
 @pytest.fixture(scope="module")
 def train_speed():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import train_speed
-
-        yield train_speed
-    finally:
-        sys.path.remove(str(BENCHMARKS))
+    yield from _benchmark_module("train_speed")
 
 
 def test_nets_is_judged_against_the_faster_ceiling(train_speed):
