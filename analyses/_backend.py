@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
-from nets._progress_bar import progress_bar
+from nets import progress_bar
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {

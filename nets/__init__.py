@@ -40,6 +40,7 @@ from ._predict_scores import (
     score_prediction,
 )
 from ._printable import and_list, count_of, escaped, unprintable
+from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._train import (
@@ -69,7 +70,8 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "TrainConfig", "finite_float", "finite_or_none", "GradCheckResult", "gradcheck",
+    "TrainConfig", "finite_float", "finite_or_none", "progress_bar", "say_on_stderr",
+    "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",

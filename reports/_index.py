@@ -15,7 +15,6 @@ import fcntl
 import json
 import os
 import stat
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import write_atomically
+from nets import say_on_stderr, write_atomically
 
 from ._html import render, version
 from ._paths import shell_folder
@@ -343,8 +342,7 @@ def refresh_index(report_dir: Path | str) -> Path | None:
         return write_index(root)
     except OSError as exc:
         why = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
-        print(f"hplab: warning: the index {root / 'index.html'} was not refreshed ({why})",
-              file=sys.stderr)
+        say_on_stderr(f"hplab: warning: the index {root / 'index.html'} was not refreshed ({why})")
         return None
 
 

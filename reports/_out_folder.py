@@ -7,11 +7,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-from nets import folder_blocker
+from nets import folder_blocker, say_on_stderr
 
 from ._held_results import held_results
 from ._study_folder import study_report_folder
@@ -83,8 +82,7 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
                     raise ValueError(f"another hplab command is writing {out}; wait for it "
                                      f"to end, or give another {other}") from None
                 # said, or a study run's report seems to hang after its last trial
-                print(f"hplab: waiting for another hplab command writing {out} ...",
-                      file=sys.stderr)
+                say_on_stderr(f"hplab: waiting for another hplab command writing {out} ...")
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 # no lock to be had here: on NFS, flock is emulated with fcntl locks, and

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import warnings
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from nets import stage_file
+from nets import say_on_stderr, stage_file
 
 from . import _study_data as sd, _study_draw as sw
 from ._core import Report, rows_shown
@@ -177,9 +176,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
             with holding(out, wait=True):
                 said = newer_report(out / "report.html", summary, where)
                 if said is not None:
-                    print(f"hplab: kept the newer report {out / 'report.html'} ({said} "
-                          f"trials); this one had {summary['n_finished']} finished trials",
-                          file=sys.stderr)
+                    say_on_stderr(f"hplab: kept the newer report {out / 'report.html'} "
+                                  f"({said} trials); this one had {summary['n_finished']} "
+                                  "finished trials")
                     return out / "report.html"
                 return rep.write(out, swap=partial(_swap_in, partial(
                     swap_best_model, out, staged, saved, own and not kept), staged_spec, out),

@@ -12,7 +12,6 @@ import base64
 import functools
 import io
 import re
-import sys
 import unicodedata
 import warnings
 from collections.abc import Iterable
@@ -26,6 +25,8 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
 # numbers, as every report shows them (re-exported: reports read them here)
+from nets import say_on_stderr
+
 from ._numbers import (
     FIXED_HIGH as FIXED_HIGH,
     FIXED_LOW as FIXED_LOW,
@@ -186,7 +187,7 @@ def advise_font(chars: Iterable[str]) -> str:
     key = advice.split(" (", 1)[0]  # one line per script, whichever characters
     if key not in _ADVISED:
         _ADVISED.add(key)
-        print(f"hplab: {advice}", file=sys.stderr)
+        say_on_stderr(f"hplab: {advice}")
     return advice
 
 

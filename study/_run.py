@@ -84,9 +84,9 @@ def say_if_none_started(study, run_id: str, budget: int) -> None:
     used = budget_used(trials, flat=study_flat_layout(study))
     if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
         held = "its budget" if used == budget else f"over its budget of {budget}"
-        print(f"hplab: the study already has {nets.count_of(used, 'trial')}, {held}: this "
-              f"run started none; a budget above {used} (--trials) runs more",
-              file=sys.stderr, flush=True)
+        nets.say_on_stderr(f"hplab: the study already has {nets.count_of(used, 'trial')}, "
+                           f"{held}: this run started none; a budget above {used} (--trials) "
+                           "runs more")
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,

@@ -9,11 +9,12 @@ import json
 import os
 import re
 import sqlite3
-import sys
 import threading
 from typing import TYPE_CHECKING
 
 import optuna
+
+from nets import say_on_stderr
 
 from ._errors import StorageError
 from ._url_masking import _secrets
@@ -39,8 +40,8 @@ def storage_errors(where: StorageURL, after: str = ""):
         if cause is None:
             return previous(args)
         name = args.thread.name if args.thread is not None else "a thread"
-        print(f"hplab: {name}: storage {where.masked} failed: {_first_line(cause, where.url)}",
-              file=sys.stderr)
+        say_on_stderr(f"hplab: {name}: storage {where.masked} failed: "
+                      f"{_first_line(cause, where.url)}")
 
     threading.excepthook = one_line
     try:

@@ -9,7 +9,7 @@ import threading
 from optuna.trial import TrialState
 
 import nets
-from nets._progress_bar import progress_bar, stderr_is_a_terminal
+from nets import progress_bar, stderr_is_a_terminal
 
 from ._record import study_flat_layout
 from ._worker import budget_used, stored_n_trials
@@ -118,7 +118,7 @@ class StudyProgress:
         if sys.stderr is None:
             return
         if self._bar is None:
-            print(line, file=sys.stderr, flush=True)
+            nets.say_on_stderr(line)
         else:
             self._bar.write(line, file=sys.stderr)
 

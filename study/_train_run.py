@@ -21,7 +21,7 @@ import numpy as np
 
 import data
 import nets
-from nets._progress_bar import progress_bar, stderr_is_a_terminal
+from nets import progress_bar, stderr_is_a_terminal
 
 from ._folders import foreign_run_file
 from ._held_interrupts import HeldInterrupts

@@ -10,11 +10,12 @@ workers on any number of machines end with exactly ``n_trials`` finished.
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 
 import optuna
 from optuna.trial import TrialState
+
+from nets import say_on_stderr
 
 from ._errors import SpecError, StorageError
 from ._held_interrupts import HeldInterrupts
@@ -287,11 +288,11 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                                 raise
                             # the other worker saw only that no heartbeat came: this
                             # one may have been paused, or either cut off from the server
-                            print(f"hplab: trial {objective.trial.number} was failed by "
-                                  "another worker: no heartbeat of it reached the storage "
-                                  f"for {spec.grace_period} s (this worker paused or cut "
-                                  "off, or the storage unreachable): its result is dropped",
-                                  file=sys.stderr, flush=True)
+                            say_on_stderr(
+                                f"hplab: trial {objective.trial.number} was failed by another "
+                                "worker: no heartbeat of it reached the storage for "
+                                f"{spec.grace_period} s (this worker paused or cut off, or "
+                                "the storage unreachable): its result is dropped")
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
                         else:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import fcntl
 import math
-import sys
 import time
 import zlib
 from pathlib import Path
 
 import optuna
+
+from nets import say_on_stderr
 
 from ._storage import StorageURL
 from ._storage_errors import failure_text, storage_failure
@@ -219,9 +220,9 @@ class _WorkerCache(optuna.storages._CachedStorage):
                 raise
             if not self._beats_failing:
                 where = StorageURL("rdb", self._backend.url)
-                print(f"hplab: a heartbeat did not reach storage {where.masked} "
-                      f"({failure_text(exc, where)}); trying again every "
-                      f"{self.get_heartbeat_interval()} s", file=sys.stderr, flush=True)
+                say_on_stderr(f"hplab: a heartbeat did not reach storage {where.masked} "
+                              f"({failure_text(exc, where)}); trying again every "
+                              f"{self.get_heartbeat_interval()} s")
             self._beats_failing = True
         else:
             self._beats_failing = False

@@ -79,3 +79,21 @@ def test_a_study_line_without_stderr_is_not_printed_on_stdout(monkeypatch, capsy
     finally:
         bar.close()
     assert capsys.readouterr().out == ""
+
+
+def test_library_lines_without_stderr_are_not_printed_on_stdout(tmp_path, monkeypatch,
+                                                                capsys):
+    # read through: every line the packages say on stderr (an index not refreshed, a wait
+    # for another command, a kept newer report, a storage failure...) went through
+    # print(file=sys.stderr), which writes to stdout when stderr is None: one rule now
+    from reports._index import refresh_index
+
+    (tmp_path / "runs" / "train" / "r").mkdir(parents=True)
+    (tmp_path / "runs" / "index.html").mkdir()  # the index cannot be written: said
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert refresh_index(tmp_path / "runs" / "train" / "r") is None
+    assert "was not refreshed" in sys.stderr.getvalue()
+    monkeypatch.setattr(sys, "stderr", None)
+    assert refresh_index(tmp_path / "runs" / "train" / "r") is None
+    nets.say_on_stderr("hplab: a line")
+    assert capsys.readouterr().out == ""
