@@ -10,7 +10,7 @@ prediction, the rate of lowest loss did not, or the losses differ within seed no
 left out of the counts. No
 timing: the figures are reproducible for a given machine's libraries. Run:
 ``python benchmarks/lr_suggestions.py [--seeds 3] [--verify-epochs 20] [--json]``
-(about 5 minutes on 2 cores for the 54 default settings).
+(under a minute to about 5 on 2 cores for the 54 default settings, by machine).
 """
 
 from __future__ import annotations
