@@ -13,20 +13,13 @@ import importlib
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
+from ._files import folder_blocker, make_folder, stage_file, write_atomically
 from ._finite import finite_float, finite_or_none
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import INITIALIZERS
-from ._io import (
-    folder_blocker,
-    is_model_file,
-    load_net,
-    make_folder,
-    save_net,
-    stage_file,
-    write_atomically,
-)
+from ._io import is_model_file, load_net, save_net
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ._activations import ACTIVATIONS
-from ._io import write_atomically
+from ._files import write_atomically
 from ._predict import SavedModel, int_labels, load_model
 from ._versions import hplab_version
 

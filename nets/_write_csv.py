@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ._io import write_atomically
+from ._files import write_atomically
 
 # a spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), DDE);
 # class names and trial user attrs come from other people's data and other Optuna clients

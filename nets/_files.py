@@ -1,0 +1,149 @@
+"""Files written whole or not at all: a new file beside its path renamed over it (a crash
+leaves the earlier one), and the folders such a write needs."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path, write, *, through_links: bool = True) -> Path:
+    """Call ``write(tmp)`` on a new file beside ``path``, then rename it to ``path``.
+
+    A crash leaves the earlier file (or none), never half a new one; two processes
+    writing one path each write a file of their own, and the last rename wins whole.
+    A symlink stays a link (its target is replaced; ``through_links=False``: the link
+    itself is), and a FIFO or device (a pipe, /dev/stdout) is written directly: a rename
+    would put a plain file in its place.
+    """
+    path = Path(path)
+    if not through_links and path.is_symlink():
+        return _stage_and_replace(path, path, write)
+    try:
+        mode = path.stat().st_mode  # of what a link points to
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        write(path)  # opened as given: /proc/self/fd/1 resolves to no openable path
+        return path
+    target = path
+    if path.is_symlink():  # its target is replaced, where open() would write
+        target = Path(os.path.realpath(path))
+        if target.is_symlink():  # realpath gives up on a loop and returns a link of it
+            raise OSError(errno.ELOOP, "too many levels of symbolic links", str(path))
+        if not target.parent.is_dir():  # open() makes no folder: nor does a link's write
+            raise FileNotFoundError(errno.ENOENT, "the link points into a folder that does "
+                                    f"not exist ({target.parent})", str(path))
+    return _stage_and_replace(path, target, write)
+
+
+def _stage_and_replace(path: Path, target: Path, write) -> Path:
+    """`stage_file` beside ``target``, renamed over it; ``path``: the name asked for."""
+    tmp = stage_file(target, write)
+    try:
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise _about(exc, path, tmp) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def stage_file(path, write) -> Path:
+    """``write(tmp)`` on a new file of this call beside ``path``; the caller renames it.
+
+    The file gets the mode a plain open would (not mkstemp's 0600); if ``write`` fails,
+    nothing is left behind. Its errors name ``path``, never the hidden temporary file.
+    """
+    path = Path(path)
+    make_folder(path.parent, path)
+    prefix, suffix = _staged_name(path)
+    try:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=path.parent)
+    except OSError as exc:  # a read-only folder: the user's path is the one to name
+        raise _about(exc, path) from None
+    os.close(fd)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(tmp, 0o666 & ~umask)
+        write(tmp)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _about(exc, path, tmp) from None
+    except BaseException:  # Ctrl-C too: no temporary file outlives its writer
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# what mkstemp adds to a temporary name: 8 random characters
+_RANDOM_CHARS = 8
+
+
+def _staged_name(path: Path) -> tuple[str, str]:
+    """mkstemp's prefix and suffix for a file staged beside ``path``: ``.NAME.`` and
+    ``.tmpSUFFIX`` (the suffix kept last, for writers that go by it), NAME cut so that the
+    whole fits in a file name wherever ``path``'s own does."""
+    try:
+        limit = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    suffix = f".tmp{path.suffix}"
+    if len(os.fsencode(suffix)) + _RANDOM_CHARS + 3 > limit:  # a suffix of 250 bytes
+        suffix = ".tmp"
+    room = limit - len(os.fsencode(suffix)) - _RANDOM_CHARS - 2  # the two dots of .NAME.
+    # cut in bytes, as file systems count; a letter cut in two stays its bytes
+    return f".{os.fsdecode(os.fsencode(path.name)[:room])}.", suffix
+
+
+def _about(exc: OSError, path: Path, tmp: Path | None = None) -> OSError:
+    """``exc`` naming ``path`` where it named the temporary file ``tmp`` (or, without
+    one, the folder's new file): the hidden name means nothing to the user."""
+    names = {exc.filename, exc.filename2} - {None}
+    if exc.errno is None or not names or (tmp is not None and str(tmp) not in map(str, names)):
+        return exc
+    return type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def folder_blocker(path) -> str | None:
+    """What on ``path``'s way stops its folders being made, in words that follow it:
+    ``"is a file"``, ``"is inside a file (runs)"``, ``"is inside a link to a missing
+    folder (runs -> ../gone)"``; None when nothing does (the way is folders, or free)."""
+    path = Path(path)
+    for place in (path, *path.parents):
+        # os.path: True or False, never an error, whatever the permissions
+        if os.path.islink(place) and not os.path.exists(place):
+            link = f"{place} -> {os.readlink(place)}"
+            return (f"is a link to a missing folder ({link})" if place == path
+                    else f"is inside a link to a missing folder ({link})")
+        if os.path.exists(place):
+            if os.path.isdir(place):
+                return None
+            return "is a file" if place == path else f"is inside a file ({place})"
+    return None
+
+
+def make_folder(folder, path=None) -> None:
+    """``folder`` and the folders above it, made where missing. A file or a link to a
+    missing folder on the way is an error (NotADirectoryError) that names it and ``path``
+    (default ``folder``), the path the caller was given, in one line; so is a folder that
+    cannot be made (an OSError of the same kind: read-only, no permission)."""
+    folder = Path(folder)
+    path = Path(folder if path is None else path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # mkdir says only "File exists: 'runs'"
+        why = folder_blocker(path)
+        if why is None:
+            raise
+        raise NotADirectoryError(f"{path} {why}") from None
+    except OSError as exc:  # "[Errno 30] Read-only file system: 'runs'": made for what?
+        missing = next(p for p in (folder, *folder.parents) if p.parent.exists()
+                       or p.parent == p)  # the outermost folder it had to make
+        raise type(exc)(f"{path}: cannot make the folder {missing} "
+                        f"({exc.strerror or type(exc).__name__})") from None
