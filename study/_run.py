@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import sys
 import threading
 import time
 import uuid
@@ -76,8 +75,6 @@ def say_if_none_started(study, run_id: str, budget: int) -> None:
     """Say on stderr (stdout may be --json) that run ``run_id`` started no trial, the
     study's ``budget`` spent: a ``--trials`` below the trials there lowered it without a
     word. A line, not a warning: PYTHONWARNINGS=error would make it the run's end."""
-    if sys.stderr is None:  # closed (2>&-): print would write the line to stdout
-        return
     trials = study.get_trials(deepcopy=False)
     if any(trial_info(t).get("run") == run_id for t in trials):
         return

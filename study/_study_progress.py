@@ -115,9 +115,7 @@ class StudyProgress:
         """``line`` on stderr on a line of its own, above the bar (printed after it, it
         was glued to the bar's line); nothing without a stderr, where print and tqdm's
         write would put it on stdout, in front of --json's object."""
-        if sys.stderr is None:
-            return
-        if self._bar is None:
+        if self._bar is None or sys.stderr is None:  # tqdm's write to None is stdout's
             nets.say_on_stderr(line)
         else:
             self._bar.write(line, file=sys.stderr)
