@@ -163,6 +163,7 @@ class Objective:
     Parameters
     ----------
     spec : StudySpec
+        The study's spec: its space, fixed settings, metrics, seed and pruner.
     dataset : data.Dataset
         Loaded once per worker with the study seed: every trial sees the same split.
     run_id : str
@@ -179,10 +180,13 @@ class Objective:
         Called once the trial's hyperparameters are drawn (the worker's storage reads
         afresh from then on).
     stop_on_storage_failure : bool
-        Raise `StorageFailed` when the storage fails in a trial, or the study was deleted
-        from it (the worker closes it, and says so), instead of ending it as an error trial
-        as any other exception.
+        Raise ``study._objective.StorageFailed`` (a BaseException, so Optuna does not
+        catch it) when the storage fails in a trial, or the study was deleted from it (the
+        worker closes it, and says so), instead of ending it as an error trial as any other
+        exception.
 
+    Notes
+    -----
     A trial another worker finished meanwhile (failed as stale: this worker was paused or
     cut off past the heartbeat grace) refuses every write; the objective then stops and
     returns None, writing nothing more. Optuna's tell fails on that trial, and the worker
