@@ -184,6 +184,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     val : bool
         Record the loss on a fixed validation batch of ``val_batch`` examples after each
         step (looper: on the whole validation set).
+    val_batch : int
+        Size of that validation batch (at most the validation set's).
     epochs_per_rate : float
         Looper only: epochs each rate is held.
     optimizer : nets.Optimizer, optional

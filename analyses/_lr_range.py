@@ -221,7 +221,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     verify_epochs : float
     verify_seeds : int, optional
         Nets per grid rate: the test's first seeds, so at most ``seeds`` (default
-        `VERIFY_SEEDS` of them, or ``seeds`` if fewer).
+        2 of them, ``analyses._lr_range.VERIFY_SEEDS``, or ``seeds`` if fewer).
     seed : int
 
     Returns

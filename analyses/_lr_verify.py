@@ -78,6 +78,8 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         the rates start from the same weights.
     epochs : float
         Length of each run.
+    factors : sequence of float, default `VERIFY_FACTORS`
+        The grid: each run's rate is ``lr x factor``.
 
     Returns
     -------
@@ -112,9 +114,20 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
     While the lowest mean validation loss is at the grid's largest rate (or smallest, or
     every run diverged), the next quarter-decade rate beyond it is trained, up to
     ``max_growth`` rates: the grid then brackets its best rate, or says it cannot. With a
-    `trivial_baseline`, a grid in which no rate beat it grows toward larger rates until
+    ``baseline``, a grid in which no rate beat it grows toward larger rates until
     one does or the largest diverges: its losses differ by noise, so its lowest is no
     minimum (brief runs at too small a rate learn nothing).
+
+    Parameters
+    ----------
+    ds, cfg, lr, seeds, epochs
+        As `verify_runs`.
+    max_growth : int, default `VERIFY_GROWTH`
+        At most this many rates added past the grid's edges.
+    baseline : dict, optional
+        The scores of a constant prediction, ``val_loss`` and ``val_accuracy``
+        (``analyses._lr_verify.trivial_baseline``); without it the grid grows only
+        toward its lowest loss.
 
     Returns
     -------
@@ -167,8 +180,14 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
 
     Parameters
     ----------
+    runs : DataFrame
+        `verify_runs`' or `verify_grid`'s rows (`VERIFY_COLUMNS`).
+    lr : float
+        The suggestion checked.
     baseline : dict, optional
-        `trivial_baseline`; without it no run is checked against one.
+        The scores of a constant prediction, ``val_loss`` and ``val_accuracy``
+        (``analyses._lr_verify.trivial_baseline``); without it no run is checked against
+        one.
 
     Returns
     -------

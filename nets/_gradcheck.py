@@ -130,12 +130,14 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     X, y : arrays
     task : str, optional
         Head name (default: inferred from ``y``).
-    hidden, activation, init
+    hidden, activation
         The net, as in `TrainConfig`.
     seed : int
         Seeds the weights and the sampled rows.
     n_samples : int
         Rows checked (at most all of them).
+    init : str
+        Weight initialization, as in `TrainConfig`.
     h, progress
         As in `gradcheck`.
     n_classes : int, optional

@@ -286,11 +286,22 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
 
 
 def make_optimizer(name: str, params, **kwargs) -> Optimizer:
-    """The optimizer ``name`` (a key of `OPTIMIZERS`) over ``params``, a list of arrays.
+    """The optimizer ``name`` over ``params``.
 
-    ``kwargs``: momentum, beta1, beta2, rho, eps (each optimizer reads its own; rho and eps
-    None or left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6),
-    checked by `TrainConfig`'s rules (`OPTIMIZER_RULES`): a ValueError names a bad one.
+    Parameters
+    ----------
+    name : str
+        A key of `OPTIMIZERS`: ``"sgd"``, ``"adam"``...
+    params : list of arrays
+        The arrays it updates in place (`MLP.params`).
+    **kwargs
+        momentum, beta1, beta2, rho, eps (each optimizer reads its own; rho and eps None or
+        left out: the optimizer's defaults, 0.9 and 1e-8, AdaDelta's 0.95 and 1e-6),
+        checked by the rules `TrainConfig` checks them by: a ValueError names a bad one.
+
+    Returns
+    -------
+    Optimizer
     """
     try:
         cls = OPTIMIZERS[name]

@@ -81,6 +81,10 @@ def decision_frame(proba: Callable[[np.ndarray], np.ndarray], bounds, n_classes:
         ``X -> (n,)`` P(class 1) for binary or ``(n, k)`` probabilities for multiclass.
     bounds : (low, high)
         Per-feature limits from :func:`input_bounds`.
+    n_classes : int
+        The dataset's number of classes (2 for a binary head's single output).
+    resolution : int
+        Grid points per axis.
 
     Returns
     -------

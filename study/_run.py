@@ -165,7 +165,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     UserWarning
         Another command (a run with another ``--trials``) changed the study's budget while
         this one ran: the run ended at that budget, not at its own. (A run that started no
-        trial, the budget spent, says so on stderr: `say_if_none_started`.)
+        trial, the budget spent, says so on stderr.)
     """
     from ._summary import study_summary
 

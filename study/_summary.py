@@ -156,9 +156,10 @@ def study_created(study: optuna.Study, trials, attrs: dict | None = None) -> str
 def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     """The ``--json`` contract of ``study run`` and ``study show``.
 
-    Keys: study, storage (password masked), metrics, directions, n_trials (the target),
-    the `state_counts`, best_value, best_params, best_trial (and pareto_front with several
-    metrics), diverged/failed trials with reasons, created (`study_created`: a report of
+    Keys: study, storage (password masked), dataset, metrics, directions, n_trials (the
+    target), the `state_counts`, best_value, best_params, best_trial (and pareto_front with
+    several metrics), problems (diverged, failed, interrupted or retried trials with their
+    reasons), created (``study._summary.study_created``: a report of
     a deleted study of the same name is not this one's), report_path (always None here: the
     study package does not look at reports; ``reports.find_study_report`` does, and
     ``hplab study show`` fills it in).
