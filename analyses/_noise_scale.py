@@ -145,6 +145,7 @@ class GradientNoiseScale(nets.Callback):
         self.rows: list[dict] = []
 
     def on_step(self, state):
+        """`measure` at every ``every``-th step; never stops training."""
         if state.step % self.every == 0:
             self.measure(state.net, state.step, state.epoch)
         return None

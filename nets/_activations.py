@@ -16,6 +16,7 @@ class Activation:
     name = "activation"
 
     def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The activation of pre-activations ``z``, written into ``out`` when given."""
         raise NotImplementedError
 
     def backward(self, a: np.ndarray, grad: np.ndarray) -> np.ndarray:

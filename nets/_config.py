@@ -110,9 +110,12 @@ class TrainConfig:
         validate(self)
 
     def replace(self, **changes) -> TrainConfig:
+        """A copy with ``changes`` (field=value), checked as a new config is."""
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
+        """The fields as JSON values (lists, activation names): ``TrainConfig(**d)``
+        reads it back."""
         d = dataclasses.asdict(self)
         d["activation"] = [a if isinstance(a, str) else a.name for a in self.activation]
         d["hidden"] = list(self.hidden)

@@ -30,6 +30,7 @@ class Head:
         raise NotImplementedError
 
     def output(self, z: np.ndarray) -> np.ndarray:
+        """The net's output from logits ``z``: probabilities, or values for regression."""
         raise NotImplementedError
 
     def loss(self, z, t, w=None) -> float:

@@ -213,6 +213,7 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - s, s])
 
     def predict(self, X) -> np.ndarray:
+        """``(n,)`` labels from ``classes_``: the positive one where the score is >= 0.5."""
         positive = self.predict_proba(X)[:, 1] >= 0.5  # first: NotFittedError before classes_
         return self.classes_[positive.astype(int)]
 

@@ -78,6 +78,7 @@ class MLP:
         return net
 
     def copy(self, dtype=None) -> MLP:
+        """An independent net with the same layers and weights, in ``dtype`` if given."""
         net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype)
         for dst, src in zip(net.params, self.params, strict=True):
             dst[...] = src

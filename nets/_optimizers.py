@@ -83,6 +83,7 @@ class Optimizer:
         raise NotImplementedError
 
     def state_dict(self) -> dict:
+        """Copies of the step count ``t`` and the per-parameter slots (`load_state_dict`)."""
         return {"t": self.t, **{k: [a.copy() for a in v] for k, v in self.state.items()}}
 
     def load_state_dict(self, state: dict) -> None:

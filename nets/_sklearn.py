@@ -191,6 +191,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         return log_softmax(z, axis=1)
 
     def predict(self, X) -> np.ndarray:
+        """``(n,)`` predicted labels, from ``classes_``: the most probable class (binary:
+        probability above 0.5)."""
         X = self._check_X(X)
         return self.classes_[self.net_.predict(X)]
 

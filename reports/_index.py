@@ -59,6 +59,7 @@ class ReportInfo:
     study_created: str | None = None  # ... and its study (see Report.study_created)
 
     def to_dict(self) -> dict:
+        """The index entry as JSON values (``path`` a string)."""
         return {"path": str(self.path), "kind": self.kind, "name": self.name,
                 "title": self.title, "created": self.created, "status": self.status,
                 "headline": list(self.headline)}

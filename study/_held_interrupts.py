@@ -116,9 +116,11 @@ class HeldInterrupts:
             later.start()
 
     def hold(self) -> None:
+        """From now on, hold an interrupt until `allow`."""
         self._holding = True
 
     def allow(self) -> None:
+        """Let interrupts through, first raising one held meanwhile."""
         self._holding = False
         if interrupt := self._pending or HeldInterrupts._final:
             # raised as one from the handler is: a copy that follows (Ctrl-C passed on by

@@ -63,6 +63,7 @@ class Param:
     choices: tuple | None = None
 
     def suggest(self, trial, name: str | None = None):
+        """This parameter's value drawn by optuna ``trial``, under ``name`` (default its own)."""
         name = name or self.name
         if self.kind == "categorical":
             return trial.suggest_categorical(name, list(self.choices))
@@ -126,9 +127,11 @@ class Space:
     per_layer: bool = False
 
     def names(self) -> list[str]:
+        """The searched parameters' names, in the spec's order."""
         return [p.name for p in self.params]
 
     def get(self, name: str) -> Param | None:
+        """The searched parameter ``name``, or None when it is not searched."""
         return next((p for p in self.params if p.name == name), None)
 
     def suggest(self, trial, fixed: dict) -> dict:

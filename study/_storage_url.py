@@ -57,6 +57,7 @@ class StorageURL:
                 f"path={mask_url(repr(self.path))}, given={self.given!r})")
 
     def exists(self) -> bool:
+        """Whether its file exists; a storage without a file (a server) always does."""
         return self.path is None or self.path.exists()
 
     def absolute(self) -> StorageURL:

@@ -43,6 +43,7 @@ class ClaimLock:
         self._held = None
 
     def acquire(self) -> None:
+        """Wait for the lock and take it (a storage without one: nothing to take)."""
         if self._path is not None:
             try:  # an flock needs only a read handle: another user's claim file is fine
                 handle = open(self._path)
@@ -69,6 +70,7 @@ class ClaimLock:
             self._held = conn
 
     def release(self) -> None:
+        """Let the lock go; nothing if it is not held."""
         held, self._held = self._held, None
         if held is None:
             return
