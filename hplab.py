@@ -776,6 +776,7 @@ def _add_data(sub) -> None:
     q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
     q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")
     q.add_argument("--data-dir", default=None, help="downloaded data (default $HPLAB_DATA, "
+                                                     "else $XDG_CACHE_HOME/hplab, "
                                                      "else ~/.cache/hplab)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_data_show)
@@ -783,6 +784,7 @@ def _add_data(sub) -> None:
     q.add_argument("dataset", choices=("mnist",))
     q.add_argument("--url", default=None, help="base URL of a mirror")
     q.add_argument("--dest", default=None, help="target folder (default $HPLAB_DATA/mnist, "
+                                                 "else $XDG_CACHE_HOME/hplab/mnist, "
                                                  "else ~/.cache/hplab/mnist)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")
     q.add_argument("--no-verify", action="store_true",

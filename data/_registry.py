@@ -154,7 +154,8 @@ DATASETS: dict[str, Entry] = {
     "circles": _generated(gen.circles, "binary", 2, "scikit-learn make_circles"),
     "digits": Entry(_digits, "bundled", "scikit-learn 8x8 digits (test: 20 % held out)",
                     "multiclass", _DIGITS_POOL, _DIGITS_TEST, 64, 10),
-    "mnist": Entry(_mnist, "download", "MNIST 28x28 from $HPLAB_DATA/mnist "
+    "mnist": Entry(_mnist, "download", "MNIST 28x28 from $HPLAB_DATA/mnist, else "
+                   "$XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist "
                    "(`hplab data fetch mnist`)", "multiclass", 60000, 10000, 784, 10),
 }
 

@@ -86,3 +86,17 @@ def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
     assert ratio == pytest.approx(0.382, abs=5e-4)
     assert f"(the digits example above, Adam on sigmoid units: {ratio:.2f}x)" in " ".join(
         README.split())
+
+
+def test_the_mnist_folder_is_data_homes_chain_in_readme_and_data_list(monkeypatch, tmp_path):
+    # QA 36: the README and `data list` left out $XDG_CACHE_HOME, which data_home() reads
+    import data
+
+    monkeypatch.delenv("HPLAB_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert data.data_home() == tmp_path / "hplab"
+    chain = "$HPLAB_DATA/mnist`, else `$XDG_CACHE_HOME/hplab/mnist`, else `~/.cache/hplab/mnist"
+    assert chain in " ".join(README.split())
+    listed = data.list_datasets().set_index("name").loc["mnist", "description"]
+    assert "$HPLAB_DATA/mnist, else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist" \
+        in listed
