@@ -13,6 +13,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,10 +88,21 @@ class Report:
 
     Examples
     --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from reports import Report, design
+    >>> def draw_curve(frame):
+    ...     fig = design.new_figure()
+    ...     fig.subplots().plot(frame["lr"], frame["loss"])
+    ...     return fig
+    >>> frame = pd.DataFrame({"lr": [0.01, 0.1, 1.0], "loss": [2.3, 0.9, 4.0]})
     >>> rep = Report("lr-range", "LR range test", {"Best lr": 0.25}, name="digits")
-    >>> rep.add_section("Loss against learning rate")               # doctest: +SKIP
-    >>> rep.add_figure("loss-vs-lr", draw_curve, frame, caption="...")  # doctest: +SKIP
-    >>> rep.write(Path("runs/lr/digits"))                           # doctest: +SKIP
+    >>> rep = rep.add_section("Loss against learning rate").add_figure(
+    ...     "loss-vs-lr", draw_curve, frame, caption="Loss after each rate of the ramp.")
+    >>> path = rep.write(Path(tempfile.mkdtemp()) / "lr" / "digits", index=False)
+    >>> path.name, [p.name for p in (path.parent / "report_files").iterdir()]
+    ('report.html', ['loss-vs-lr.csv'])
     """
 
     def __init__(self, kind: str, title: str, headline: Mapping[str, Any] | None = None, *,
@@ -168,8 +180,8 @@ class Report:
             then describes (a screen reader reads both). Default: the titles drawn on the
             figure (`design.figure_label`), else its name.
         """
-        stems = self._register(name, data)
-        with design.missing_glyphs() as missing:
+        with self._staging(), design.missing_glyphs() as missing:
+            stems = self._register(name, data)
             with design.style():
                 fig = draw(data)
             alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
@@ -198,7 +210,9 @@ class Report:
         """
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
-        stems = self._register(name, df)
+        with self._staging():
+            stems = self._register(name, df)
+            printed = _printed_columns(df, print_columns, stems)
         shown = df.head(rows_shown(len(df), max_rows))
         numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
                    for c in df.columns]
@@ -215,7 +229,7 @@ class Report:
             "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
             "row_header": index and len(df.columns) > 0,
             "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
-            **_printed_columns(df, print_columns, stems),
+            **printed,
         })
         return self
 
@@ -339,6 +353,18 @@ class Report:
         if not self._sections:
             self.add_section("Results")
         return self._sections[-1]
+
+    @contextmanager
+    def _staging(self):
+        # a figure whose drawing fails (or a table whose print_columns are wrong) stages
+        # no CSV: the report stays as it was, with no file that nothing links to
+        before = set(self._data)
+        try:
+            yield
+        except BaseException:
+            for stem in set(self._data) - before:
+                del self._data[stem]
+            raise
 
     def _register(self, name: str, data) -> list[str]:
         if not _NAME.match(name):

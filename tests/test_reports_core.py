@@ -1180,3 +1180,36 @@ def test_lr_range_suggestions_share_no_colour_with_a_data_line():
     colours = list(SUGGESTION_COLORS.values())
     assert len(set(colours)) == len(colours) == 4
     assert not set(colours) & {design.TRAIN, design.VALIDATION}
+
+
+def test_a_figure_whose_drawing_fails_leaves_the_report_unchanged(tmp_path):
+    # QA 36: the failed figure's CSV stayed staged: report_files/loss-vs-lr.csv, linked
+    # from nowhere
+    def fails(frame):
+        raise RuntimeError("drawing failed")
+
+    rep = reports.Report("lr-range", "LR range test", {"Best lr": 0.25}, name="digits")
+    rep.add_section("Loss against learning rate")
+    frame = pd.DataFrame({"lr": [1.0], "loss": [2.0]})
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        rep.add_figure("loss-vs-lr", fails, frame, caption="c")
+    with pytest.raises(ValueError, match="print_columns names no column"):
+        rep.add_table(frame, name="rates", print_columns=["rate"])
+    # the names are free again: the same figure drawn right is the only one written
+    rep.add_figure("loss-vs-lr", _draw_line, frame.rename(columns={"lr": "x", "loss": "y"}),
+                   caption="c")
+    path = rep.write(tmp_path / "lr", index=False)
+    assert sorted(p.name for p in (tmp_path / "lr" / "report_files").iterdir()) == [
+        "loss-vs-lr.csv"]
+    assert path.read_text().count("report_files/loss-vs-lr.csv") >= 1
+
+
+def test_the_report_docstring_example_runs_as_written(monkeypatch, tmp_path):
+    import doctest
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # its mkdtemp: here
+    finder = doctest.DocTestFinder(recurse=False)
+    (example,) = finder.find(reports.Report, "reports.Report", globs={})
+    result = doctest.DocTestRunner().run(example)
+    assert (result.failed, result.attempted) == (0, 10)  # its imports are its own
