@@ -1,11 +1,34 @@
-"""hplab's analyses package.
+"""analyses: experiments beyond one training run, each an ``hplab`` command.
+
+The four a user calls, each on a dataset (a name `data.load` takes) and returning a
+result whose ``summary()`` is its command's ``--json`` and whose ``reports.KIND_report``
+writes its HTML report:
+
+- `lr_range_test` (``hplab lr-range``): the loss against a rising learning rate, a
+  suggested rate, and with ``verify=True`` brief runs around it (`LRRangeResult`);
+- `scaling_study` (``hplab scaling``): steps to a target per batch size with a tuned rate,
+  the scaling law fitted to them and the gradient noise scale (`ScalingResult`);
+- `capacity_sweep` (``hplab capacity``): every width x depth x seed for one budget
+  (`CapacityResult`);
+- `imbalance_benchmark` (``hplab imbalance``): the imbalance remedies (`STRATEGIES`) on
+  one dataset across imbalance ratios and seeds (`ImbalanceResult`).
+
+For example::
+
+    import analyses, reports
+    result = analyses.lr_range_test("digits", seeds=3, verify=True)
+    result.summary()["suggested_lr"]
+    reports.lr_range_report(result, "runs/lr-range/digits")
+
+The rest are their parts, public for notebooks: `range_test` (one net), `verify_grid`,
+`fit_scaling_law`, `GradientNoiseScale` (a `nets.Callback`), `best_threshold`...
 
 Its names are imported on first use (see ``__getattr__``): most analyses bring pandas,
 scipy or scikit-learn (~1.5 s of CPU), and a command's --help lists the imbalance
 strategies (`STRATEGIES`, of the standard library only) without them.
 
-Adding an analysis (``hplab weight-decay``, say; KIND its command in snake_case,
-``weight_decay``):
+For contributors: adding an analysis (``hplab weight-decay``, say; KIND its command in
+snake_case, ``weight_decay``):
 
 1. here, ``_KIND.py``: the function, and a result whose ``summary()`` is the ``--json``
    contract (`nets.finite_or_none` / `nets.finite_float`: NaN as null); its names in

@@ -1,4 +1,26 @@
-"""study: training runs and Optuna searches over their hyperparameters."""
+"""study: training runs and Optuna searches over their hyperparameters.
+
+One run: `train_run` loads a dataset (a name `data.load` takes, or a `data.Dataset`),
+trains a net of a `nets.TrainConfig` on it, scores the test set and, given ``out``, saves
+``model.npz``, ``history.csv`` and ``config.json`` there.
+
+A search: a spec names the dataset, the space searched, the metrics, the sampler and the
+pruner (`load_spec` reads a ready one, ``"coin"``, or a TOML file; `parse_spec` a dict).
+`run_study` creates or resumes its study in a storage (default ``runs/hplab.db``; every
+form `resolve_storage` takes) and returns its `study_summary`; `join_study` adds workers
+to a stored study from another shell or machine.
+
+Reading a stored study: `open_study` (the ``optuna.Study``, read-only), `show_study`,
+`list_studies`, `trial_info` (one trial's record: ``status``, ``reason``, metrics...) and
+`export_csv`. A study's HTML report is the reports package's (``hplab study report``)::
+
+    import nets, study
+    run = study.train_run("coin", nets.TrainConfig(hidden=(16,), lr=0.5), seed=0)
+    run.test_metrics                          # {'test_loss': ..., 'test_accuracy': ...}
+    summary = study.run_study("coin")         # the ready spec, into runs/hplab.db
+    optuna_study, where = study.open_study("coin")
+    [study.trial_info(t)["status"] for t in optuna_study.trials]
+"""
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
