@@ -27,7 +27,7 @@ Its names are imported on first use (see ``__getattr__``): most analyses bring p
 scipy or scikit-learn (~1.5 s of CPU), and a command's --help lists the imbalance
 strategies (`STRATEGIES`, of the standard library only) without them.
 
-For contributors: adding an analysis (``hplab weight-decay``, say; KIND its command in
+Adding an analysis, for contributors (``hplab weight-decay``, say; KIND its command in
 snake_case, ``weight_decay``):
 
 1. here, ``_KIND.py``: the function, and a result whose ``summary()`` is the ``--json``
