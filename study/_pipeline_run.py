@@ -49,6 +49,28 @@ def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number
     does), or None for a strategy without a net (the anomaly-detection baseline). Its
     ``seed`` is the pipeline's random_state (`pipeline_seed`); its config.json records
     that, the strategy and the sampling ratio it used (None when the strategy takes none).
+
+    Parameters
+    ----------
+    ds : data.Dataset
+        The study's data, loaded with its seed (binary).
+    cfg : nets.TrainConfig
+        The trial's net and training settings.
+    strategy : str
+        The trial's imbalance strategy, a name `nets.resolve_strategies` takes.
+    ratio : float or None
+        Its sampling ratio (None: `nets.DEFAULT_SAMPLING_RATIO`).
+    study_seed, number : int
+        The study's seed and the trial's number: they seed the pipeline as the trial did.
+    name : str, optional
+        The run's name in its files (default: the dataset's).
+    out : path, optional
+        Folder for the net's files; nothing written if None.
+
+    Returns
+    -------
+    tuple
+        ``(pipeline, run)``: the fitted imbalanced-learn pipeline and its `TrainRun`.
     """
     seed = pipeline_seed(study_seed, number)
     pipe, seconds = fit_pipeline(ds, cfg, strategy, ratio, seed)

@@ -211,9 +211,21 @@ def find_spec(name_or_path: str | Path) -> Path:
 
 def load_spec(name_or_path: str | Path, *, strict: bool = True,
               n_trials: int | None = None) -> StudySpec:
-    """Read and validate a spec by short name or path (``strict``: as `parse_spec`);
-    ``n_trials``: the study-wide total instead of the file's (a grid's file may ask for
-    more than its points, which this total need not).
+    """Read and validate a spec by short name or path.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+        A TOML file, or the name of a ready spec (`spec_names`: ``"coin"``...).
+    strict : bool
+        As `parse_spec`'s.
+    n_trials : int, optional
+        The study-wide total instead of the file's (a grid's file may ask for more than
+        its points, which this total need not).
+
+    Returns
+    -------
+    StudySpec
 
     Raises
     ------
@@ -247,9 +259,25 @@ def load_spec(name_or_path: str | Path, *, strict: bool = True,
 def parse_spec(raw: dict, *, path: str | None = None, strict: bool = True) -> StudySpec:
     """Validate a parsed spec (a dict shaped like the TOML) into a :class:`StudySpec`.
 
-    ``strict=False`` reads a spec stored by an earlier version, which let through settings
-    this one refuses as having no effect (a pruner on a metric scored after training,
-    momentum with the sgd optimizer): its trials stay readable.
+    Parameters
+    ----------
+    raw : dict
+        The spec's tables: ``study``, ``space``, ``fixed``... (`tomllib.loads` of a file).
+    path : str, optional
+        The file it was read from, kept as the spec's ``path`` (and named in errors).
+    strict : bool
+        False reads a spec stored by an earlier version, which let through settings this
+        one refuses as having no effect (a pruner on a metric scored after training,
+        momentum with the sgd optimizer): its trials stay readable.
+
+    Returns
+    -------
+    StudySpec
+
+    Raises
+    ------
+    SpecError
+        Any invalid key (the message names its path).
     """
     if not isinstance(raw, dict):
         raise SpecError("a spec must be a table")

@@ -58,6 +58,30 @@ def open_storage(where: StorageURL, *, create: bool = False, heartbeat_interval=
     ``read_only`` (commands that only read) opens an SQLite file this user cannot write as
     it is, without its -wal/-shm files; otherwise such a file is refused, naming what is not
     writable.
+
+    Parameters
+    ----------
+    where : StorageURL
+        The storage (`resolve_storage`).
+    create : bool
+        Create a missing SQLite or journal file (and its folder).
+    heartbeat_interval, grace_period : int, optional
+        Seconds between a running trial's heartbeats, and of silence after which it is
+        stale (the spec's); None: no heartbeats.
+    max_retry : int, optional
+        How many times a stale trial is retried (None: without limit), with heartbeats.
+    read_only : bool
+        The caller only reads (see above).
+
+    Returns
+    -------
+    optuna.storages.BaseStorage
+        Pass it to `release` when done.
+
+    Raises
+    ------
+    StorageError
+        A missing file without ``create``, a folder or special file, an unwritable one.
     """
     special = where.path is not None and special_file(where.path)
     if special:  # reading one waits for a writer that never comes

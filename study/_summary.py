@@ -243,6 +243,21 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
+
+    Parameters
+    ----------
+    name : str
+        The stored study.
+    path : str or path
+        The CSV file written; ``"-"``: standard output. An existing file is replaced only
+        when it is an earlier export or empty; the storage itself is refused.
+    storage : str, optional
+        Any storage form `resolve_storage` takes (default `DEFAULT_STORAGE`).
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     import pandas as pd  # here: `study show` and the workers need no table
 
