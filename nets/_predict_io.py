@@ -42,6 +42,20 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     names (x1, x2...) only. A first row of numbers is data (no header): ``d`` columns;
     one that also names the model's features (0, 1 for a model of pandas' default names)
     is refused unless ``header`` says which it is (True: a header; False: data).
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.npy`` file, or a ``.csv`` (also ``.csv.gz``...).
+    model : SavedModel
+        The model the inputs are for (`load_model`): its features and their names.
+    header : bool, optional
+        Whether a CSV's first row is a header (default: told from the row, see above).
+
+    Returns
+    -------
+    ndarray
+        ``(n, d)`` float64, the model's ``d`` inputs as read (not yet scaled).
     """
     if not str(path).strip():
         raise ValueError("the input needs a file path, got ''")

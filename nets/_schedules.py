@@ -112,8 +112,22 @@ def is_stepwise(schedule) -> bool:
 
 
 def learning_rate(step: int, cfg, total_steps: int) -> float:
-    """The rate for ``step`` (0-based) under ``cfg.schedule`` and its warm-up; ``cfg`` is
-    a `TrainConfig`."""
+    """The rate for ``step`` under ``cfg.schedule`` and its warm-up.
+
+    Parameters
+    ----------
+    step : int
+        0-based step (one mini-batch update).
+    cfg : TrainConfig
+        The base rate ``lr``, the ``schedule`` and its knobs, ``warmup_steps``.
+    total_steps : int
+        The run's length in steps, which ``cosine``, ``one_cycle`` and ``polynomial``
+        scale to (`train` passes ``max_epochs`` x steps per epoch).
+
+    Returns
+    -------
+    float
+    """
     if step < 0:  # a warm-up divided by zero, other schedules extrapolated
         raise ValueError(f"step must be >= 0 (0-based), got {step}")
     try:

@@ -132,9 +132,19 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     def fit(self, X, y, sample_weight=None):
         """Train a fresh net on ``(X, y)``; returns ``self``.
 
-        ``sample_weight`` (non-negative, one per sample) multiplies each sample's loss,
-        on top of ``class_weight``; it is rescaled to mean 1, so a weight of 2 counts a
-        sample twice, as a repeated row would in a full batch.
+        Parameters
+        ----------
+        X : array-like (n, d)
+        y : array-like (n,)
+            Class labels, of any type (``classes_`` holds them sorted).
+        sample_weight : array-like (n,), optional
+            Non-negative, one per sample: multiplies each sample's loss, on top of
+            ``class_weight``; it is rescaled to mean 1, so a weight of 2 counts a sample
+            twice, as a repeated row would in a full batch.
+
+        Returns
+        -------
+        NetClassifier
         """
         X, y = validate_data(self, X, y, dtype=_FLOATS)
         check_classification_targets(y)
@@ -223,7 +233,17 @@ class NetRegressor(RegressorMixin, _NetEstimator):
     def fit(self, X, y, sample_weight=None):
         """Train a fresh net on ``(X, y)``; returns ``self``.
 
-        ``sample_weight`` as in :meth:`NetClassifier.fit`.
+        Parameters
+        ----------
+        X : array-like (n, d)
+        y : array-like (n,) or (n, k)
+            One target, or k.
+        sample_weight : array-like (n,), optional
+            As in :meth:`NetClassifier.fit`.
+
+        Returns
+        -------
+        NetRegressor
         """
         X, y = validate_data(self, X, y, dtype=_FLOATS, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)

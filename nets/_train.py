@@ -324,6 +324,14 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
 def evaluate(net: MLP, X, y) -> tuple[float, float]:
     """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
 
+    Parameters
+    ----------
+    net : MLP
+    X : array (n, d)
+        Inputs, as the net was trained on them (scaled alike).
+    y : array (n,) or (n, k)
+        Labels (class indices) or regression targets.
+
     Returns
     -------
     (loss, accuracy) : tuple of float
