@@ -44,6 +44,19 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     the search costs one sort. The threshold returned sits halfway between the best cut
     and the next lower score, the middle of the interval that gives the same predictions.
 
+    Parameters
+    ----------
+    y_true : array (n,)
+        1 for the positive class, 0 for the other.
+    proba : array (n,)
+        Each sample's score for the positive class.
+    tune_for : str
+        The metric maximized, one of `TUNE_METRICS`.
+
+    Returns
+    -------
+    float
+
     Raises
     ------
     ValueError
@@ -91,8 +104,19 @@ def mean_ci(values, confidence: float = 0.95, bounds: tuple[float, float] | None
             ) -> tuple[float, float, float]:
     """Mean and Student-t interval of the mean over seeds; NaN bounds for one value.
 
-    NaN values (failed runs) are left out; ``bounds`` clips the interval (a recall
-    interval past 1 says nothing more than 1).
+    Parameters
+    ----------
+    values : array-like
+        One value per seed; NaN values (failed runs) are left out.
+    confidence : float in (0, 1)
+        The interval's level.
+    bounds : (low, high), optional
+        Clip the interval to these (a recall interval past 1 says nothing more than 1).
+
+    Returns
+    -------
+    (mean, low, high) : tuple of float
+        All NaN without a value.
     """
     from scipy import stats
 

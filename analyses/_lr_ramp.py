@@ -42,7 +42,21 @@ CURVE_COLUMNS = ("step", "lr", "loss", "smoothed_loss")
 
 
 def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
-    """The ``num`` rates of a test, ``min_lr`` first and ``max_lr`` last."""
+    """The ``num`` rates of a test, ``min_lr`` first and ``max_lr`` last.
+
+    Parameters
+    ----------
+    mode : {"exp", "linear", "looper"}
+        Evenly spaced in log (``exp``) or linearly, or `looper_rates`.
+    min_lr, max_lr : float
+        The first and the last rate.
+    num : int
+        How many rates.
+
+    Returns
+    -------
+    ndarray
+    """
     check_ramp(mode, min_lr, max_lr, num)
     if mode == "linear":
         return np.linspace(min_lr, max_lr, num)

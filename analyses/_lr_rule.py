@@ -61,12 +61,27 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     ``max_batch`` (above B_crit McCandlish et al. predict a flat best rate, so the
     smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
     given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
-    lies beyond) or every size has the same grid rate (the grid resolves no slope). The
-    grid's spacing is part of ``alpha_se``. ``bound``: ``max_batch`` is not B_crit but an
-    upper bound on it (B_crit < max_batch, as below_range gives), so a size equal to it
-    lies above B_crit, and the reason quotes the bound, not a B_crit. ``b_crit_unknown``:
-    the fit placed no B_crit (poor fit, inconclusive), so no one knows which sizes lie below
-    B_crit: no verdict either.
+    lies beyond) or every size has the same grid rate (the grid resolves no slope).
+
+    Parameters
+    ----------
+    batch_sizes, lrs : array-like
+        Each batch size and its best rate (NaN or non-positive rates are left out).
+    max_batch : float, optional
+        The largest batch size fitted: B_crit (default: all of them).
+    grid : sequence of float, optional
+        The rates searched; its spacing is part of ``alpha_se``.
+    bound : bool
+        ``max_batch`` is not B_crit but an upper bound on it (B_crit < max_batch, as
+        below_range gives), so a size equal to it lies above B_crit, and the reason quotes
+        the bound, not a B_crit.
+    b_crit_unknown : bool
+        The fit placed no B_crit (poor fit, inconclusive), so no one knows which sizes lie
+        below B_crit: no verdict either.
+
+    Returns
+    -------
+    LrExponent
     """
     b = np.asarray(batch_sizes, dtype=float)
     lr = np.asarray(lrs, dtype=float)
