@@ -201,12 +201,22 @@ class Report:
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
                   max_rows: int = 25, index: bool = False,
                   print_columns: Sequence[str] | None = None) -> Report:
-        """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row; see
-        `rows_shown`).
+        """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row).
 
-        ``print_columns``: the columns a printout keeps (the others are left to the CSV,
-        which the printed caption says): paper cannot scroll, and 33 columns on one page
-        broke their names letter by letter. Default: every column.
+        Parameters
+        ----------
+        frame : DataFrame
+        name : str, optional
+            Slug naming its CSV (default ``table-<k>``).
+        caption : str
+        max_rows : int
+            Rows shown on the page (see `rows_shown`).
+        index : bool
+            Show the frame's index as its first column.
+        print_columns : sequence of str, optional
+            The columns a printout keeps (the others are left to the CSV, which the printed
+            caption says): paper cannot scroll, and 33 columns on one page broke their
+            names letter by letter. Default: every column.
         """
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
@@ -237,13 +247,28 @@ class Report:
                        params: Mapping[str, Any], date: str | None = None,
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None,
                        cwd: str | None = None, wall_time: str = "Wall time") -> Report:
-        """Record how to reproduce the results: command, dataset, seed, every parameter
-        (as `shown_settings` has them: the values used), the libraries' versions.
+        """Record how to reproduce the results, with the libraries' versions.
 
-        ``cwd``: the folder the command ran in; the command is then shown as
-        ``cd CWD && COMMAND``, which replays it from anywhere (its paths are as typed), the
-        home folder as ``~`` (a recorded ``cd CWD && ...`` given as ``command`` too).
-        ``wall_time``: the label of ``seconds`` (a resumed study's are its last run's).
+        Parameters
+        ----------
+        command : str
+            The command line (empty: the report says it was written from Python).
+        dataset : str
+        seed : int or None
+        params : mapping
+            Every setting (as `shown_settings` has them: the values used).
+        date : str, optional
+            Default: the report's ``created``.
+        seconds : float, optional
+            The run's wall time.
+        extra : mapping, optional
+            More rows, shown after the wall time.
+        cwd : str, optional
+            The folder the command ran in; the command is then shown as ``cd CWD &&
+            COMMAND``, which replays it from anywhere (its paths are as typed), the home
+            folder as ``~`` (a recorded ``cd CWD && ...`` given as ``command`` too).
+        wall_time : str
+            The label of ``seconds`` (a resumed study's are its last run's).
         """
         import nets
 
@@ -290,14 +315,26 @@ class Report:
               created: str | None = None) -> Path:
         """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
 
-        With ``index=True`` the index of the folder's root is refreshed as well (see
-        :func:`reports.index_root`; one that cannot be written is a warning on stderr).
-        ``swap``: called with Ctrl-C held right before the files are renamed in, to move
-        into place what the new report names beside it (a study report's best_model/).
-        ``storage``, ``created``: a study report's storage (a `study.StorageURL`) and
-        creation stamp: a report of the same name from another storage is another study's,
-        not replaced (`held_results`).
-        Returns the path of the HTML file.
+        Parameters
+        ----------
+        out_dir : str or path
+        stem : str
+            The files' name (``[a-z0-9_-]``).
+        index : bool
+            Refresh the index of the folder's root as well (see :func:`reports.index_root`;
+            one that cannot be written is a warning on stderr).
+        swap : callable, optional
+            Called with Ctrl-C held right before the files are renamed in, to move into
+            place what the new report names beside it (a study report's best_model/).
+        storage, created : optional
+            A study report's storage (a `study.StorageURL`) and creation stamp: a report of
+            the same name from another storage is another study's, not replaced
+            (`held_results`).
+
+        Returns
+        -------
+        Path
+            The HTML file.
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")

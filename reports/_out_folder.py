@@ -22,8 +22,26 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
     """An --out folder that cannot be written fails now, in one line, not after the run;
     so does one that holds another command's results when ``kind`` (the report's) is given:
     a report written there replaced that report and mixed its files into the folder.
-    ``name``, ``storage`` and ``created``: the study the report is of (`held_results`);
-    ``named``: how the message names the folder; ``instead``: what to do then."""
+
+    Parameters
+    ----------
+    out : str or path, optional
+        The folder; empty or None: nothing to check.
+    kind : str, optional
+        The kind of the report to be written there (``"train"``, ``"lr-range"``...).
+    name, storage, created
+        The study the report is of (`held_results`).
+    named : str
+        How the message names the folder (the flag that gave it).
+    instead : str, optional
+        What the message says to do when the folder cannot be written.
+
+    Raises
+    ------
+    ValueError
+        The folder cannot be written, another hplab command is writing it, or it holds
+        another command's results.
+    """
     if not out:
         return
     out = Path(out)

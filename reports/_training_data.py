@@ -168,6 +168,23 @@ def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],
     or ``h3`` NaN when absent); wider layers are projected on their first two principal
     components (``frame.attrs["projection"] == "pca"``).
 
+    Parameters
+    ----------
+    snapshots : sequence of (epoch, params)
+        The net's parameters ``[W0, b0, ...]`` at each epoch shown (`nets.ParamSnapshots`).
+    forward : callable
+        The first hidden layer's activation, ``Z -> A``.
+    X, y : arrays
+        Two-feature inputs and their labels; at most ``max_samples`` of them are kept.
+    bounds : (low, high)
+        Per-feature limits from :func:`input_bounds`: the lines span them.
+    n_lines : int
+        Lines per direction (``x2`` constant, then ``x1`` constant).
+    n_points : int
+        Points along each line.
+    max_samples : int
+        Samples kept, evenly thinned.
+
     Returns
     -------
     DataFrame
