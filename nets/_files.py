@@ -18,6 +18,20 @@ def write_atomically(path, write, *, through_links: bool = True) -> Path:
     A symlink stays a link (its target is replaced; ``through_links=False``: the link
     itself is), and a FIFO or device (a pipe, /dev/stdout) is written directly: a rename
     would put a plain file in its place.
+
+    Parameters
+    ----------
+    path : str or path
+        The file written.
+    write : callable
+        ``write(tmp)`` writes the whole file at the path ``tmp`` it is given.
+    through_links : bool
+        False: a symlink at ``path`` is replaced, not its target.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     path = Path(path)
     if not through_links and path.is_symlink():

@@ -26,7 +26,23 @@ class Head:
         raise NotImplementedError
 
     def encode(self, y: np.ndarray, n_outputs: int, dtype) -> np.ndarray:
-        """Targets in the shape of the output layer."""
+        """Targets in the shape of the output layer.
+
+        Parameters
+        ----------
+        y : array (n,) or (n, k)
+            Class indices (0..k-1), or regression targets.
+        n_outputs : int
+            Width of the output layer.
+        dtype : numpy dtype
+            The net's.
+
+        Returns
+        -------
+        ndarray
+            ``(n, n_outputs)``: one-hot rows (multiclass), a column of 0/1 (binary) or the
+            values (regression).
+        """
         raise NotImplementedError
 
     def output(self, z: np.ndarray) -> np.ndarray:
@@ -34,11 +50,38 @@ class Head:
         raise NotImplementedError
 
     def loss(self, z, t, w=None) -> float:
-        """Mean loss over the batch; ``w`` are optional per-sample weights."""
+        """Mean loss over the batch.
+
+        Parameters
+        ----------
+        z : array (n, outputs)
+            Logits (the output layer before the head's output function).
+        t : array (n, outputs)
+            Encoded targets (`encode`).
+        w : array (n,), optional
+            Per-sample weights.
+
+        Returns
+        -------
+        float
+        """
         raise NotImplementedError
 
     def delta(self, z, t, w=None, scale=1.0) -> np.ndarray:
-        """dL/dz for the batch mean loss, times ``scale``: ``scale w (output(z) - t) / m``."""
+        """dL/dz for the batch mean loss, times ``scale``: ``scale w (output(z) - t) / m``.
+
+        Parameters
+        ----------
+        z, t, w
+            As in `loss`.
+        scale : float
+            Multiplies the result, so every gradient backprop makes from it (`MLP.backward`).
+
+        Returns
+        -------
+        ndarray
+            ``(n, outputs)``, the gradient at the logits.
+        """
         d = self.output(z)
         d -= t
         if w is not None:

@@ -52,6 +52,21 @@ def nothing_to_resample(strategy: str, y, sampling_ratio: float,
     A sampler aiming at minority/majority ``sampling_ratio`` only adds positives or drops
     negatives; on data already at least that balanced imbalanced-learn refuses with
     "Please increase the ratio" (it would have to remove positives or add negatives).
+
+    Parameters
+    ----------
+    strategy : str
+        A key of `STRATEGIES`.
+    y : array (n,)
+        Binary labels, 1 the minority.
+    sampling_ratio : float
+        The minority/majority ratio the sampler aims at.
+    what, flag : str
+        How the message names the data and the setting.
+
+    Returns
+    -------
+    str
     """
     entry = STRATEGIES[strategy]
     if not entry.uses_ratio:
@@ -148,6 +163,18 @@ def too_few_for_neighbours(sampler, y, what: str = "the training data") -> str:
     SMOTE and its kin look for each minority sample's neighbours among the minority; with
     too few, scikit-learn refuses with "Expected n_neighbors <= n_samples_fit", which names
     neither the sampler nor the minority. The counts come from the sampler's own settings.
+
+    Parameters
+    ----------
+    sampler : imbalanced-learn sampler
+    y : array (n,)
+        Binary labels.
+    what : str
+        How the message names the data.
+
+    Returns
+    -------
+    str
     """
     label = type(sampler).__name__
     if hasattr(sampler, "smote"):  # SMOTEENN, SMOTETomek: SMOTE() unless given one

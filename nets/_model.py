@@ -217,10 +217,20 @@ class MLP:
         return self._head.loss(self._forward(X)[-1], T, w)
 
     def loss_and_grads(self, X, T, w=None, grads=None):
-        """Batch loss and the gradient of every parameter (``grads`` reused if given).
+        """Batch loss and the gradient of every parameter.
 
-        ``X``, ``T`` and ``w`` as for :meth:`loss` (``T`` encoded targets); returns
-        ``(loss, [dW0, db0, dW1, ...])``.
+        Parameters
+        ----------
+        X, T, w
+            As for :meth:`loss` (``T`` encoded targets).
+        grads : list of arrays, optional
+            Buffers shaped as `params` to write the gradients into (`gradient_buffers`);
+            default new ones.
+
+        Returns
+        -------
+        (loss, grads) : tuple
+            The mean loss and ``[dW0, db0, dW1, ...]``.
         """
         self._check_batch(X, T, w)
         outs = self._forward(X)

@@ -48,7 +48,16 @@ class Optimizer:
         self._stepped = (None, None)  # the lists last checked by step
 
     def step(self, params, grads, lr: float) -> None:
-        """Update ``params`` in place from ``grads`` (lists shaped as the optimizer's)."""
+        """Update ``params`` in place from ``grads``.
+
+        Parameters
+        ----------
+        params, grads : list of arrays
+            Shaped as the arrays the optimizer was made for (`MLP.params` and
+            `MLP.loss_and_grads`' gradients).
+        lr : float
+            This step's learning rate (`learning_rate`).
+        """
         # checked once per pair of lists (the training loop steps the same two every
         # time, so its cost stays two identity tests): other shapes failed in NumPy's
         # broadcasting, or broadcast without a word

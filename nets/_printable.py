@@ -37,7 +37,20 @@ def and_list(names) -> str:
 
 
 def count_of(n: int, noun: str, plural: str | None = None) -> str:
-    """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number."""
+    """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number.
+
+    Parameters
+    ----------
+    n : int
+    noun : str
+        The singular.
+    plural : str, optional
+        Default: the singular plus "s".
+
+    Returns
+    -------
+    str
+    """
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 

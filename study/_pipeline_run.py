@@ -26,9 +26,25 @@ def pipeline_seed(study_seed: int, number: int) -> int:
 
 
 def fit_pipeline(ds, cfg, strategy: str, ratio, random_state: int):
-    """``strategy``'s pipeline fitted on ``ds``'s training split; ``(pipeline, seconds)``.
+    """``strategy``'s pipeline fitted on ``ds``'s training split.
 
     A sampler may fail on the data (too few minority samples): its error propagates.
+
+    Parameters
+    ----------
+    ds : data.Dataset
+    cfg : nets.TrainConfig
+        The pipeline net's settings.
+    strategy : str
+        A name `nets.resolve_strategies` takes.
+    ratio : float or None
+        The sampling ratio (None: `nets.DEFAULT_SAMPLING_RATIO`).
+    random_state : int
+        Seeds the net, the sampler and the forest (`pipeline_seed`).
+
+    Returns
+    -------
+    (pipeline, seconds) : tuple
     """
     ratio = nets.DEFAULT_SAMPLING_RATIO if ratio is None else ratio
     t0 = time.perf_counter()
@@ -93,7 +109,20 @@ def pipeline_train_run(ds, cfg, strategy: str, ratio, *, study_seed: int, number
 def pipeline_metrics(ds, pipe, seconds: float) -> dict[str, float]:
     """Every metric a pipeline trial can optimize (`pipeline_val_scores`, val_loss,
     train_loss, n_parameters, epochs, train_seconds); NaN where the strategy has no net,
-    and `pipeline_val_scores` NaN where its net diverged."""
+    and `pipeline_val_scores` NaN where its net diverged.
+
+    Parameters
+    ----------
+    ds : data.Dataset
+    pipe : imblearn.pipeline.Pipeline
+        A fitted pipeline (`fit_pipeline`).
+    seconds : float
+        Its fit's time, the ``train_seconds``.
+
+    Returns
+    -------
+    dict
+    """
     model = pipe.named_steps["model"]
     net = getattr(model, "net_", None)
     # a diverged net may predict nothing (NetClassifier refuses NaN outputs): the trial

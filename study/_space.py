@@ -355,7 +355,22 @@ def parse_fixed(raw: dict) -> dict:
 
 
 def build_config(values: dict, fixed: dict, max_epochs: float) -> nets.TrainConfig:
-    """A TrainConfig from suggested values over fixed ones (``width``/``depth`` -> hidden)."""
+    """A TrainConfig from suggested values over fixed ones (``width``/``depth`` -> hidden).
+
+    Parameters
+    ----------
+    values : dict
+        A trial's suggested values (`Space.suggest`); ``widths`` (one per layer) wins
+        over ``width`` and ``depth``.
+    fixed : dict
+        The spec's fixed settings, which ``values`` override.
+    max_epochs : float
+
+    Returns
+    -------
+    nets.TrainConfig
+        Without the imbalance settings, which are the pipeline's.
+    """
     merged = {k: v for k, v in {**fixed, **values}.items()
               if k != "widths" and k not in IMBALANCE_PARAMS}
     width = merged.pop("width", None)

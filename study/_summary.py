@@ -380,6 +380,14 @@ def check_output_file(path, where=None, what: str = "the output") -> None:
     file of a training run's or a report's folder (`result_file`); and name a path that is
     empty or a folder, before any work.
 
+    Parameters
+    ----------
+    path : str or path
+    where : StorageURL, optional
+        The study's storage, refused as well.
+    what : str
+        How the message names the file.
+
     Raises
     ------
     StorageError

@@ -221,8 +221,14 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
 def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> None:
     """Write the model (with its input scaling), the history CSV and the config JSON.
 
-    ``final``: the folder the caller moves ``out`` to afterwards (a staged folder), which
-    the run and config.json record as the files' place; default ``out``.
+    Parameters
+    ----------
+    run : TrainRun
+    out : Path
+        The folder written into.
+    final : Path, optional
+        The folder the caller moves ``out`` to afterwards (a staged folder), which the run
+        and config.json record as the files' place; default ``out``.
     """
     out.mkdir(parents=True, exist_ok=True)
     final = out if final is None else Path(final)
