@@ -92,6 +92,19 @@ def tune_threshold(fitted, X_val, y_val, tune_for: str = "f1") -> float:
 
     The model is not retrained: the validation split, never seen in training, is the
     only data the threshold is chosen on.
+
+    Parameters
+    ----------
+    fitted : classifier
+        Fitted, with ``predict_proba`` (a pipeline's too).
+    X_val, y_val : arrays
+        The validation split; ``y_val`` 1 for the positive class.
+    tune_for : str
+        One of `TUNE_METRICS`.
+
+    Returns
+    -------
+    float
     """
     return best_threshold(y_val, fitted.predict_proba(X_val)[:, 1], tune_for)
 

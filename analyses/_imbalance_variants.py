@@ -31,6 +31,21 @@ class Variant:
 def load_variant(dataset: str, ratio: str, positive, seed: int):
     """The binary dataset of one ratio and seed, checked for enough positives per split.
 
+    Parameters
+    ----------
+    dataset : str
+        A name `data.load` takes.
+    ratio : str
+        ``"1:50"`` (positives:negatives), or `OWN`: the data as it is.
+    positive : optional
+        The positive class of multi-class data (one-vs-rest).
+    seed : int
+        The data's seed (split and subsample).
+
+    Returns
+    -------
+    data.Dataset
+
     Raises
     ------
     ValueError

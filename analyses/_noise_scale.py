@@ -79,6 +79,12 @@ def _sq_norm(grads) -> float:
 def exact_noise_scale(net: nets.MLP, X, T) -> tuple[float, float]:
     """|G|^2 and tr(Sigma) from every per-example gradient (n backward passes; small sets).
 
+    Parameters
+    ----------
+    net : nets.MLP
+    X, T : arrays
+        Inputs and *encoded* targets, as for `GradientNoiseScale`.
+
     Returns
     -------
     g2, trace : float
@@ -163,7 +169,21 @@ class GradientNoiseScale(nets.Callback):
         return _sq_norm(grads)
 
     def measure(self, net, step: int = 0, epoch: float = 0.0) -> dict:
-        """One measurement at the net's current weights; appended to :attr:`rows`."""
+        """One measurement at the net's current weights; appended to :attr:`rows`.
+
+        Parameters
+        ----------
+        net : nets.MLP
+        step : int
+        epoch : float
+            Where training is, recorded in the row.
+
+        Returns
+        -------
+        dict
+            ``step, epoch, g2, trace, b_simple`` (smoothed over measurements) and their
+            ``_raw`` values of this one.
+        """
         small = np.mean([self._batch_g2(net, self.b_small) for _ in range(self.draws)])
         g2, trace = noise_from_norms(float(small), self._batch_g2(net, self.b_big),
                                      self.b_small, self.b_big, self.n)

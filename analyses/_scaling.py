@@ -67,7 +67,18 @@ def default_batch_sizes(n: int) -> tuple[int, ...]:
 
 
 def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float, ...]:
-    """``num`` log-spaced rates over [low, high] (default: half a decade apart)."""
+    """``num`` log-spaced rates over [low, high] (default: half a decade apart).
+
+    Parameters
+    ----------
+    num : int
+    low, high : float
+        The first and the last rate.
+
+    Returns
+    -------
+    tuple of float
+    """
     if num < 1 or not 0 < low <= high or not math.isfinite(high):
         raise ValueError(f"lr grid needs num >= 1 and 0 < low <= high, got {num}, {low}, {high}")
     if low == high and num > 1:  # one rate num times: the same runs over

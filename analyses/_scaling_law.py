@@ -85,7 +85,18 @@ class ScalingFit:
 
 
 def mccandlish_steps(batch_sizes, s_min: float, b_crit: float) -> np.ndarray:
-    """Steps to target under the law, S(B) = S_min (1 + B_crit / B)."""
+    """Steps to target under the law, S(B) = S_min (1 + B_crit / B).
+
+    Parameters
+    ----------
+    batch_sizes : array-like
+    s_min, b_crit : float
+        The law's constants (`ScalingFit`'s).
+
+    Returns
+    -------
+    ndarray
+    """
     return s_min * (1 + b_crit / np.asarray(batch_sizes, dtype=float))
 
 
@@ -264,6 +275,18 @@ def regimes(batch_sizes, fit: ScalingFit, reached=None) -> tuple[str, ...]:
     whose entry in ``reached`` is false is `NOT_REACHED`: the regimes describe how steps
     to the target scale, and a batch that never got there within its budget was not
     measured, so no verdict is drawn.
+
+    Parameters
+    ----------
+    batch_sizes : array-like
+    fit : ScalingFit
+        `fit_scaling_law`'s.
+    reached : sequence of bool, optional
+        Per batch size, whether it reached the target (default: all did).
+
+    Returns
+    -------
+    tuple of str
     """
     b = np.asarray(batch_sizes, dtype=float)
     if fit.status == "no_critical_batch":

@@ -35,6 +35,13 @@ def trim_curve(lrs, losses, *, skip_start: int = 0, skip_end: int = SKIP_END
     """Drop the first ``skip_start`` and last ``skip_end`` points, then everything from the
     first non-finite loss on (fastai's order: a NaN ends the useful part of a test).
 
+    Parameters
+    ----------
+    lrs, losses : array-like
+        A range test's curve, point by point.
+    skip_start, skip_end : int
+        Points dropped at each end.
+
     Returns
     -------
     (ndarray, ndarray)
