@@ -45,7 +45,21 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
     folder of the folder's own (a link) is named too: the report would delete the CSVs in
     it; so is, for a study's report, a best_model/ it would replace that is not its
     study's (`foreign_best_model`). A file it must read to tell and cannot is a
-    ValueError."""
+    ValueError.
+
+    Parameters
+    ----------
+    out : str or path
+        The folder.
+    kind : str
+        The kind of the report to be written there.
+    name, storage, created : optional
+        The study the report is of: its name, storage and creation stamp.
+
+    Returns
+    -------
+    str or None
+    """
     out = Path(out)
     if why := files_folder_problem(out / "report_files"):
         return f"a report_files that {why}"

@@ -88,7 +88,17 @@ def holding(out: Path, *, other: str = "--name or --out", wait: bool = False):
     ``wait``, it waits for the holder to end instead (a study run's report at its end is
     no command to refuse). An OS lock on the folder: it ends with the process, however it
     ends. Folders it made and the command left empty go at its end, however it ends (an
-    analysis whose report a full disk refused ends with exit 2, no error)."""
+    analysis whose report a full disk refused ends with exit 2, no error).
+
+    Parameters
+    ----------
+    out : Path
+        The folder (made if missing).
+    other : str
+        The flags that choose another folder, as the refusal names them.
+    wait : bool
+        Wait for the holder to end instead of refusing.
+    """
     with removed_if_left_empty(out, always=True):
         out.mkdir(parents=True, exist_ok=True)  # bad input failed before: the run writes here
         fd = os.open(out, os.O_RDONLY)
@@ -140,9 +150,22 @@ def removed_if_left_empty(out: Path, *inside: str, always: bool = False):
 
 def check_study_report_folder(name: str, storage, instead: str,
                               created: str | None = None) -> None:
-    """A study's report folder (`study_report_folder` of ``name``, ``storage`` and
-    ``created``) that cannot be written fails before its trials run (the report is
-    written after them)."""
+    """A study's report folder that cannot be written fails before its trials run (the
+    report is written after them).
+
+    Parameters
+    ----------
+    name, storage
+        As `study_report_folder` takes them.
+    instead : str
+        What the message says to do instead.
+    created : str, optional
+        As `study_report_folder` takes it.
+
+    Raises
+    ------
+    ValueError
+    """
     import study
 
     where = study.resolve_storage(storage)  # None: the default storage, not "any"

@@ -106,9 +106,22 @@ def _gone_file(source: str | None) -> bool:
 
 
 def study_report_folder(name: str, storage=None, created: str | None = None) -> Path:
-    """The folder of study ``name``'s report for ``storage`` (a ``--storage`` value or a
-    `study.StorageURL`; None: the default). ``created``, the study's creation stamp
-    (``summary["created"]``), finds its report written before its storage file moved."""
+    """The folder of study ``name``'s report for ``storage``.
+
+    Parameters
+    ----------
+    name : str
+        The study.
+    storage : str or study.StorageURL, optional
+        A ``--storage`` value; None: the default.
+    created : str, optional
+        The study's creation stamp (``summary["created"]``): finds its report written
+        before its storage file moved.
+
+    Returns
+    -------
+    Path
+    """
     import study
 
     where = study.resolve_storage(storage)
@@ -119,11 +132,21 @@ def study_report_folder(name: str, storage=None, created: str | None = None) -> 
 
 
 def find_study_report(name: str, storage=None, created: str | None = None) -> Path | None:
-    """The report written for study ``name`` in ``storage`` (as `study_report_folder`
-    takes it, with ``created``), if there is one: one that records this storage (or, the
-    storage file moved, this study), else a report of the previous version in the name's
-    folder (it recorded no storage), else one this user cannot read (it may be the
-    study's: `unreadable`)."""
+    """The report written for study ``name`` in ``storage``, if there is one: one that
+    records this storage (or, the storage file moved, this study), else a report of the
+    previous version in the name's folder (it recorded no storage), else one this user
+    cannot read (it may be the study's: `unreadable`).
+
+    Parameters
+    ----------
+    name, storage, created
+        As `study_report_folder` takes them.
+
+    Returns
+    -------
+    Path or None
+        Its ``report.html``.
+    """
     import study
 
     where = study.resolve_storage(storage)
@@ -167,9 +190,23 @@ def _beside(primary: Path, where) -> Path:
 
 
 def report_lags(path, summary: dict, again: str) -> str | None:
-    """How the study report at ``path`` differs from the study as ``summary``
-    (`study.show_study`) has it, ending in ``again``, the command that rewrites it:
-    written at fewer trials, or from a deleted study of the same name. None if current."""
+    """How the study report at ``path`` differs from the study: written at fewer trials,
+    or from a deleted study of the same name.
+
+    Parameters
+    ----------
+    path : path
+        The report's HTML file (`find_study_report`).
+    summary : dict
+        The study as `study.show_study` has it.
+    again : str
+        The command that rewrites the report, which the text ends in.
+
+    Returns
+    -------
+    str or None
+        None if the report is current.
+    """
     info = read_report_info(path)
     if info is None:
         return None

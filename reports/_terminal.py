@@ -38,7 +38,17 @@ def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
     under their header, text left-aligned, in terminal columns (a wide character takes
     two); cells escaped (`nets.escaped`), a missing value as '-'.
 
-    ``float_format``: a float's text (default 6 significant digits).
+    Parameters
+    ----------
+    frame : DataFrame
+    index : bool
+        Show the index as the first column.
+    float_format : callable, optional
+        A float's text (default 6 significant digits).
+
+    Returns
+    -------
+    list of str
     """
     columns = [("", frame.index.tolist())] if index else []
     columns += [(str(name), frame[name].tolist()) for name in frame.columns]

@@ -129,7 +129,21 @@ def rounded_grid(frame: pd.DataFrame) -> pd.DataFrame:
 
 def samples_frame(X: np.ndarray, y: np.ndarray, split: str, max_samples: int = 500
                   ) -> pd.DataFrame:
-    """Two-feature samples with their label; evenly thinned to at most ``max_samples``."""
+    """Two-feature samples with their label; evenly thinned to at most ``max_samples``.
+
+    Parameters
+    ----------
+    X : array (n, 2)
+    y : array (n,)
+    split : str
+        The ``split`` column's value (``train``, ``test``...).
+    max_samples : int
+
+    Returns
+    -------
+    DataFrame
+        ``x1, x2, label, split``.
+    """
     idx = _thin(len(X), max_samples)
     return pd.DataFrame({"x1": X[idx, 0].astype(float), "x2": X[idx, 1].astype(float),
                          "label": np.asarray(y)[idx], "split": split})
@@ -235,7 +249,18 @@ def _indices(y, classes: Sequence, what: str) -> np.ndarray:
 
 def confusion_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
     """Counts: one row per true class (column ``true``), one column per predicted class.
-    ``y_true`` and ``y_pred`` are class indices into ``classes``."""
+
+    Parameters
+    ----------
+    y_true, y_pred : array (n,)
+        Class indices into ``classes`` (labels themselves are refused).
+    classes : sequence
+        The dataset's labels, named in the rows and columns.
+
+    Returns
+    -------
+    DataFrame
+    """
     names = [str(c) for c in classes]
     y_true, y_pred = _indices(y_true, names, "y_true"), _indices(y_pred, names, "y_pred")
     cm = confusion_matrix(y_true, y_pred, labels=np.arange(len(names)))
@@ -245,8 +270,19 @@ def confusion_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
 
 
 def per_class_frame(y_true, y_pred, classes: Sequence) -> pd.DataFrame:
-    """Precision, recall, F1 and support per class, then their macro average; ``y_true``
-    and ``y_pred`` are class indices into ``classes``."""
+    """Precision, recall, F1 and support per class, then their macro average.
+
+    Parameters
+    ----------
+    y_true, y_pred : array (n,)
+        Class indices into ``classes`` (labels themselves are refused).
+    classes : sequence
+        The dataset's labels, one row each.
+
+    Returns
+    -------
+    DataFrame
+    """
     names = [str(c) for c in classes]
     y_true, y_pred = _indices(y_true, names, "y_true"), _indices(y_pred, names, "y_pred")
     p, r, f, s = precision_recall_fscore_support(
@@ -269,6 +305,25 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
     One feature: ``samples`` (x, y, split) and ``curve`` (x, prediction over a fine grid),
     x mapped back by ``inverse_x`` when given. More features: ``samples`` (y, prediction,
     split) for a predicted-against-actual plot.
+
+    Parameters
+    ----------
+    predict : callable
+        The net's prediction, ``X -> (n,)`` in scaled units.
+    inverse_y : callable
+        Maps targets and predictions back to original units.
+    splits : dict of str to (X, y)
+        The splits shown (``train``, ``test``...), inputs scaled as the net saw them.
+    n_curve : int
+        Points of the curve (one feature).
+    max_samples : int
+        Samples kept per split, evenly thinned.
+    inverse_x : callable, optional
+        Maps the one feature back to original units.
+
+    Returns
+    -------
+    dict of str to DataFrame
     """
     one_d = next(iter(splits.values()))[0].shape[1] == 1
 

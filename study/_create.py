@@ -34,12 +34,25 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
                      keep_budget: bool = False) -> optuna.Study:
     """The stored study of ``spec.name``: created, or loaded if the spec matches.
 
-    ``storage`` is an open storage (`open_storage`) of ``where`` (`resolve_storage`).
-    ``keep_budget``: a stored n_trials that ``--trials`` raised above the spec's stays (a
-    plain resume); otherwise the spec's n_trials becomes the study's. Pass False when
-    ``spec.n_trials`` itself was asked for. It loads no data, so a study it creates keeps
-    no fingerprint of its data until its first `run_study` or plain worker records one
-    (before that, `join_study` with ``dataset`` has nothing to check a copy against).
+    It loads no data, so a study it creates keeps no fingerprint of its data until its
+    first `run_study` or plain worker records one (before that, `join_study` with
+    ``dataset`` has nothing to check a copy against).
+
+    Parameters
+    ----------
+    spec : StudySpec
+    storage : optuna storage
+        An open storage (`open_storage`) of ``where``.
+    where : StorageURL
+        The storage's place (`resolve_storage`), named in messages.
+    keep_budget : bool
+        A stored n_trials that ``--trials`` raised above the spec's stays (a plain
+        resume); otherwise the spec's n_trials becomes the study's. Pass False when
+        ``spec.n_trials`` itself was asked for.
+
+    Returns
+    -------
+    optuna.Study
     """
     # stored absolute, as load_spec makes a file's: a spec parse_spec'd from a dict kept
     # csv:d.csv, and a worker in another folder read its own d.csv into the same study
@@ -124,8 +137,20 @@ def _check_directions(study, spec: StudySpec, where: StorageURL) -> None:
 
 
 def stored_spec(name: str, where: StorageURL | str, storage=None) -> tuple[StudySpec, object]:
-    """The spec kept in study ``name`` (and the storage it was read from); ``where`` is a
-    `StorageURL` or what `resolve_storage` takes."""
+    """The spec kept in study ``name``, and the storage it was read from.
+
+    Parameters
+    ----------
+    name : str
+    where : StorageURL or str
+        Or what `resolve_storage` takes.
+    storage : optuna storage, optional
+        ``where`` already open (default: opened here, never created).
+
+    Returns
+    -------
+    (StudySpec, storage) : tuple
+    """
     if not isinstance(where, StorageURL):
         where = resolve_storage(where)
     with quiet_optuna():
@@ -191,7 +216,19 @@ def spec_to_run(name_or_path, storage: str | None = None,
     """The spec ``hplab study run NAME_OR_PATH [--trials N]`` runs: a ready spec's name or
     a TOML file (``n_trials``: its total instead of the file's), checked as a new one; when
     this version's checks refuse it, the spec of the study ``storage`` holds under its name
-    (`resumable_spec`), which resumes."""
+    (`resumable_spec`), which resumes.
+
+    Parameters
+    ----------
+    name_or_path : str or path
+    storage : str, optional
+        Any storage form `resolve_storage` takes.
+    n_trials : int, optional
+
+    Returns
+    -------
+    StudySpec
+    """
     try:
         return load_spec(name_or_path, n_trials=n_trials)
     except SpecError as refused:
@@ -204,6 +241,21 @@ def resumable_spec(path, storage: str | None, refused: SpecError,
     earlier versions read it, when it is the spec of the study ``storage`` holds under its
     name: that study ran with it, and running the same file again resumes it (choices
     that are aliases of one value, a hidden beside a depth...). Otherwise ``refused``.
+
+    Parameters
+    ----------
+    path : str or path
+        The spec file.
+    storage : str or None
+        Any storage form `resolve_storage` takes.
+    refused : SpecError
+        This version's error on the file, raised when the study does not take the file.
+    n_trials : int, optional
+        The study-wide total instead of the file's.
+
+    Returns
+    -------
+    StudySpec
     """
     try:
         # read again only to compare with a stored study: the deprecation notes of a

@@ -169,7 +169,24 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     retries were spent. For a trial hplab's worker entered that is a heartbeat check (a
     storage with ``heartbeats``); one no worker entered (`NEVER_ENTERED`) is failed so
     on any storage. Any other was told FAIL by another Optuna client (or by optuna itself, for
-    values it could not take)."""
+    values it could not take).
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    retried : bool
+        A staleness check retried it (`retried_numbers`).
+    heartbeats : bool
+        The storage keeps heartbeats (`keeps_heartbeats`).
+    max_retry : int
+        The study's retries of a stale trial.
+    flat : bool
+        As for `trial_info`.
+
+    Returns
+    -------
+    str
+    """
     spent = len(trial.system_attrs.get("retry_history", ())) >= max_retry
     if "worker" in trial_info(trial, flat=flat):
         if retried or (heartbeats and spent):

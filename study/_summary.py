@@ -359,7 +359,21 @@ def refuse_other_file(path, first: str = "number", what: str = "a study export")
     """Replace an existing file only when it is an earlier output of the same kind (a CSV
     whose header starts with ``first``: ``number`` for a study export, ``prediction`` for
     `hplab predict`'s) or empty: `--csv data.csv` wrote the trials over the study's own
-    data file, and `--csv spec.toml` (or `predict --out spec.toml`) over its spec."""
+    data file, and `--csv spec.toml` (or `predict --out spec.toml`) over its spec.
+
+    Parameters
+    ----------
+    path : str or path
+    first : str
+        The first column of an output of that kind.
+    what : str
+        The kind, as the message names it.
+
+    Raises
+    ------
+    StorageError
+        ``path`` is another file.
+    """
     import pandas as pd
 
     path = Path(path)

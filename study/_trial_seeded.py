@@ -62,13 +62,34 @@ class TrialSeeded(optuna.samplers.BaseSampler):
         return self._of(trial).infer_relative_search_space(study, trial)
 
     def sample_relative(self, study, trial, search_space):
+        """The trial's own sampler's `sample_relative`.
+
+        Parameters
+        ----------
+        study, trial, search_space
+            As optuna's ``BaseSampler.sample_relative`` takes them.
+        """
         return self._of(trial).sample_relative(study, trial, search_space)
 
     def sample_independent(self, study, trial, param_name, param_distribution):
+        """The trial's own sampler's `sample_independent`.
+
+        Parameters
+        ----------
+        study, trial, param_name, param_distribution
+            As optuna's ``BaseSampler.sample_independent`` takes them.
+        """
         return self._of(trial).sample_independent(study, trial, param_name,
                                                   param_distribution)
 
     def after_trial(self, study, trial, state, values) -> None:
+        """The trial's own sampler's `after_trial`, which is then let go.
+
+        Parameters
+        ----------
+        study, trial, state, values
+            As optuna's ``BaseSampler.after_trial`` takes them.
+        """
         self._by_trial.pop(trial._trial_id, self.sampler).after_trial(study, trial, state,
                                                                       values)
 

@@ -11,17 +11,43 @@ from numpydoc.docscrape import NumpyDocString
 
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
 
-#: functions whose Parameters section was written out: this list only grows
+#: functions and methods whose Parameters section names every parameter: this list
+#: only grows
 HAVE_PARAMETERS = (
-    "analyses.best_threshold", "analyses.fit_lr_exponent", "analyses.mean_ci",
-    "analyses.ramp_rates", "analyses.verify_grid", "analyses.verify_runs",
-    "analyses.verify_verdict",
-    "nets.evaluate", "nets.learning_rate", "nets.make_optimizer", "nets.read_inputs",
-    "nets.NetClassifier.fit", "nets.NetRegressor.fit",
-    "reports.check_out_folder", "reports.decision_frame", "reports.hidden_space_frame",
-    "reports.Report.add_table", "reports.Report.set_provenance", "reports.Report.write",
-    "study.export_csv", "study.load_spec", "study.open_storage", "study.parse_spec",
-    "study.pipeline_train_run",
+    "analyses.GradientNoiseScale.measure", "analyses.best_threshold",
+    "analyses.capacity_sweep", "analyses.exact_noise_scale", "analyses.fit_lr_exponent",
+    "analyses.fit_scaling_law", "analyses.imbalance_benchmark", "analyses.load_variant",
+    "analyses.lr_grid", "analyses.lr_range_test", "analyses.mccandlish_steps",
+    "analyses.mean_ci", "analyses.noise_from_norms", "analyses.overlapping_best",
+    "analyses.ramp_rates", "analyses.range_test", "analyses.refine_lr", "analyses.regimes",
+    "analyses.run_tasks", "analyses.scaling_study", "analyses.suggest",
+    "analyses.summarize_suggestions", "analyses.trim_curve", "analyses.tune_threshold",
+    "analyses.unsettled_first", "analyses.verify_grid", "analyses.verify_runs",
+    "analyses.verify_verdict", "data.fetch_mnist", "data.load", "data.read_idx",
+    "nets.Head.delta", "nets.Head.encode", "nets.Head.loss", "nets.MLP.backward",
+    "nets.MLP.loss", "nets.MLP.loss_and_grads", "nets.NetClassifier.fit",
+    "nets.NetRegressor.fit", "nets.Optimizer.step", "nets.build_net", "nets.count_of",
+    "nets.evaluate", "nets.export_onnx", "nets.finite_float", "nets.finite_or_none",
+    "nets.gradcheck", "nets.gradcheck_dataset", "nets.imbalance_metrics", "nets.learning_rate",
+    "nets.load_model", "nets.make_imbalance_pipeline", "nets.make_optimizer",
+    "nets.nothing_to_resample", "nets.predict_dataset", "nets.read_inputs", "nets.save_net",
+    "nets.too_few_for_neighbours", "nets.train", "nets.unread_settings",
+    "nets.write_atomically", "reports.Report.add_figure", "reports.Report.add_table",
+    "reports.Report.set_provenance", "reports.Report.write", "reports.capacity_report",
+    "reports.check_out_folder", "reports.check_study_report_folder", "reports.confusion_frame",
+    "reports.decision_frame", "reports.find_study_report", "reports.held_results",
+    "reports.hidden_space_frame", "reports.holding", "reports.imbalance_report",
+    "reports.lr_range_report", "reports.per_class_frame", "reports.regression_frames",
+    "reports.report_lags", "reports.samples_frame", "reports.scaling_report",
+    "reports.study_report", "reports.study_report_folder", "reports.table_lines",
+    "reports.training_report", "reports.write_index", "study.TrialSeeded.after_trial",
+    "study.TrialSeeded.sample_independent", "study.TrialSeeded.sample_relative",
+    "study.build_config", "study.check_output_file", "study.create_or_resume",
+    "study.export_csv", "study.fit_pipeline", "study.join_study", "study.load_spec",
+    "study.open_storage", "study.parse_spec", "study.pipeline_metrics",
+    "study.pipeline_train_run", "study.refuse_other_file", "study.resumable_spec",
+    "study.run_study", "study.run_worker", "study.save_run_files", "study.spec_to_run",
+    "study.stored_spec", "study.train_run", "study.unexplained_fail",
 )
 
 
