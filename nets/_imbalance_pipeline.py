@@ -3,15 +3,20 @@ which ``import nets`` does not load."""
 
 from __future__ import annotations
 
+import numpy as np
 from imblearn.pipeline import Pipeline
 
-from ._imbalance_strategies import ratio_reached, too_few_for_neighbours
+from ._imbalance_strategies import minority_class, ratio_reached, too_few_for_neighbours
 
 
 class ImbalancePipeline(Pipeline):
     """imbalanced-learn's Pipeline whose ``fit`` refuses training data too small for its
     sampler's nearest neighbours, or already as balanced as its sampler's ratio, saying so
-    (imbalanced-learn's own errors name neither the data nor the ratio)."""
+    (imbalanced-learn's own errors name neither the data nor the ratio).
+
+    Any two labels fit, as imbalanced-learn takes them: the minority is the scarcer class
+    (``"fraud"`` of ``"fraud"``/``"ok"``, 0 of 0/1 when 0 is scarcer, -1/+1, 1/2...).
+    """
 
     def fit(self, X, y=None, **params):
         sampler = dict(self.steps).get("sampler")
@@ -19,9 +24,25 @@ class ImbalancePipeline(Pipeline):
         if sampler is not None and y is not None:
             ratio = getattr(sampler, "sampling_strategy", None)  # a float: a target ratio
             why = too_few_for_neighbours(sampler, y) or (
-                ratio_reached(y, ratio, flag="make_imbalance_pipeline's ratio",
-                              under=getattr(sampler, "_sampling_type", "") == "under-sampling")
-                if isinstance(ratio, float) else "")
+                _ratio_reached(y, ratio, getattr(sampler, "_sampling_type", "") ==
+                               "under-sampling") if isinstance(ratio, float) else "")
         if why:
             raise ValueError(why)
         return super().fit(X, y, **params)
+
+
+def _ratio_reached(y, ratio: float, under: bool) -> str:
+    """`ratio_reached` on any binary labels ``y``: their minority counted as the positives
+    (it counted ``y == 1`` against ``y == 0``, so "fraud"/"ok" was "0:0"). Other label
+    counts are left to imbalanced-learn, whose float ratio refuses them in its words."""
+    y = np.asarray(y)
+    minority = minority_class(y)
+    if minority is None:
+        return ""
+    flag = "make_imbalance_pipeline's ratio"
+    if set(np.unique(y).tolist()) == {0, 1} and minority == 1:
+        return ratio_reached(y, ratio, flag=flag, under=under)  # its words as they were
+    is_minority = (y == minority).astype(np.int64)
+    what = (f"the training data (its minority class {minority!r} counted as the positives)"
+            if 2 * is_minority.sum() < len(y) else "the training data (two classes as large)")
+    return ratio_reached(is_minority, ratio, flag=flag, under=under, what=what)

@@ -120,6 +120,17 @@ def ratio_reached(y, sampling_ratio: float, what: str = "the training data",
             f"({flag})")
 
 
+def minority_class(y):
+    """The scarcer of binary labels ``y`` (a plain Python value), or None when ``y`` has
+    not two classes. On a tie, the larger label: the one imbalanced-learn's float ratio
+    treats as the minority (it takes the first of the sorted classes as the majority)."""
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    if len(labels) != 2:
+        return None
+    scarcer = labels[0] if counts[0] < counts[1] else labels[1]
+    return scarcer.item() if isinstance(scarcer, np.generic) else scarcer
+
+
 def _would_add(n_pos: int, n_neg: int, ratio: float) -> int:
     """The positives an over-sampler aiming at ``ratio`` adds: imbalanced-learn's own
     expression (``_sampling_strategy_float``), float rounding and all."""
@@ -270,8 +281,10 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     Returns
     -------
     imblearn.pipeline.Pipeline
-        Fit it on training data only; ``predict_proba`` never resamples. ``fit`` raises
-        ValueError when the training data is too small for the sampler's neighbours.
+        Fit it on training data only; ``predict_proba`` never resamples. Any two labels
+        fit: the minority (what samplers add to or aim at) is the scarcer class, as in
+        imbalanced-learn. ``fit`` raises ValueError when the training data is too small
+        for the sampler's neighbours or already at its ratio.
     """
     from ._imbalance_pipeline import ImbalancePipeline as Pipeline
 

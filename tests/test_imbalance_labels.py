@@ -1,0 +1,61 @@
+"""The imbalance pipeline and its anomaly baseline on labels other than 0/1 with 1 scarce:
+the minority is the scarcer class, whatever its label, as in imbalanced-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import analyses
+
+NET = {"hidden": (4,), "max_epochs": 2}
+
+
+def _fraud_like(n_minority=30, n_majority=570, seed=0):
+    """Features whose minority rows sit apart; 0/1 labels with 1 the minority."""
+    rng = np.random.default_rng(seed)
+    X = np.r_[rng.normal(3.0, 1.0, (n_minority, 4)), rng.normal(0.0, 1.0, (n_majority, 4))]
+    y = np.r_[np.ones(n_minority, np.int64), np.zeros(n_majority, np.int64)]
+    return X, y
+
+
+#: The QA's label sets (pipe_labels.py): name -> (labels from 0/1, the minority label).
+LABELS = {"0/1": (lambda y: y, 1), "inverted 0/1": (lambda y: 1 - y, 0),
+          "-1/+1": (lambda y: np.where(y == 1, 1, -1), 1), "1/2": (lambda y: y + 1, 2),
+          "strings": (lambda y: np.where(y == 1, "fraud", "ok"), "fraud")}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("labels", LABELS)
+@pytest.mark.parametrize("strategy, added", [("smote", 114 - 30), ("random_under", -420)])
+def test_a_sampler_pipeline_resamples_the_scarcer_class_whatever_its_label(labels, strategy,
+                                                                          added):
+    # QA: every label set but 0/1 with 1 scarce was refused with "already has as many
+    # positives as negatives (0:0)"; plain imbalanced-learn resamples them all
+    X, y01 = _fraud_like()
+    recode, minority = LABELS[labels]
+    y = recode(y01)
+    pipe = analyses.make_imbalance_pipeline(strategy, 0.2, NET, random_state=0).fit(X, y)
+    majority = next(c for c in np.unique(y).tolist() if c != minority)
+    # SMOTE adds int(570 x 0.2 - 30) = 84 minority rows; the under-sampler keeps 30 / 0.2
+    # = 150 of the 570 majority rows
+    assert pipe.named_steps["sampler"].sampling_strategy_ == (
+        {minority: added} if added > 0 else {majority: 570 + added})
+    assert pipe.classes_.tolist() == np.unique(y).tolist()
+    assert pipe.predict(X).shape == (600,)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_pipeline_names_the_minority_it_counted_when_nothing_is_left_to_resample():
+    X, y01 = _fraud_like(n_minority=100, n_majority=500)  # 1:5, the ratio 0.2 itself
+    y = np.where(y01 == 1, "fraud", "ok")
+    with pytest.raises(ValueError, match=(
+            r"^the training data \(its minority class 'fraud' counted as the positives\) is "
+            r"100:500 \(1:5\), at the sampling ratio 0\.2")):
+        analyses.make_imbalance_pipeline("smote", 0.2, NET, random_state=0).fit(X, y)
+    # two classes as large: no minority to name, and nothing to resample
+    y = np.r_[np.full(300, "a"), np.full(300, "b")]
+    with pytest.raises(ValueError, match=r"^the training data \(two classes as large\) "
+                                         r"already has as many positives as negatives "
+                                         r"\(300:300\)"):
+        analyses.make_imbalance_pipeline("smote", 0.2, NET, random_state=0).fit(X, y)
