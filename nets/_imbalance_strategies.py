@@ -211,9 +211,11 @@ def too_few_for_neighbours(sampler, y, what: str = "the training data") -> str:
 
 
 class AnomalyClassifier(ClassifierMixin, BaseEstimator):
-    """IsolationForest as a binary classifier: the anomaly score is the positive probability.
+    """IsolationForest as a binary classifier: the anomaly score is the probability of the
+    minority class (the rare one, fraud among transactions), whatever its label.
 
-    The forest is fitted on the features alone (labels only name the classes). Its score
+    The forest is fitted on the features alone (labels only name the classes and which
+    of them is scarcer: ``anomaly_class_``; on a tie, the larger label). Its score
     ``-score_samples(X)`` is the original paper's ``s = 2^(-E[h(x)] / c(n))`` in (0, 1]:
     about 0.5 for ordinary points and near 1 for clear anomalies, so the usual 0.5
     threshold keeps its meaning. It is a ranking score, not a calibrated probability.
@@ -222,6 +224,13 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
     ----------
     n_estimators : int, default 200
     random_state : int, optional
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The two labels, sorted: ``predict_proba``'s columns.
+    anomaly_class_ : object
+        The label anomalies get: the scarcer class of ``y``.
     """
 
     def __init__(self, n_estimators=200, random_state=None):
@@ -229,7 +238,9 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        """Fit the forest on ``X``; ``y`` gives ``classes_`` (the larger label is positive)."""
+        """Fit the forest on ``X``; ``y`` gives ``classes_`` and ``anomaly_class_`` (its
+        scarcer class: the larger label was taken, so "fraud" of "fraud"/"ok" was the
+        normal class and 97 % of transactions were called fraud)."""
         from sklearn.ensemble import IsolationForest
 
         X, y = validate_data(self, X, y, dtype=np.float64)
@@ -239,21 +250,29 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
             n = len(self.classes_)
             raise ValueError(f"Only binary classification is supported: AnomalyClassifier "
                              f"needs 2 classes, got {n} class{'es' if n != 1 else ''}")
+        self.anomaly_class_ = minority_class(y)
         self.forest_ = IsolationForest(n_estimators=self.n_estimators,
                                        random_state=self.random_state).fit(X)
         return self
 
+    def _anomaly_column(self) -> int:
+        """Index of `anomaly_class_` in ``classes_``: 1 when the larger label is scarcer
+        (0/1 with 1 rare, the benchmark's)."""
+        return int(self.classes_.tolist().index(self.anomaly_class_))
+
     def predict_proba(self, X) -> np.ndarray:
-        """``(n, 2)``: ``[1 - s, s]`` with ``s`` the anomaly score."""
+        """``(n, 2)`` in the order of ``classes_``: ``s`` for `anomaly_class_`, ``1 - s``
+        for the other, with ``s`` the anomaly score."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         s = np.clip(-self.forest_.score_samples(X), 0.0, 1.0)
-        return np.column_stack([1 - s, s])
+        return np.column_stack([1 - s, s] if self._anomaly_column() == 1 else [s, 1 - s])
 
     def predict(self, X) -> np.ndarray:
-        """``(n,)`` labels from ``classes_``: the positive one where the score is >= 0.5."""
-        positive = self.predict_proba(X)[:, 1] >= 0.5  # first: NotFittedError before classes_
-        return self.classes_[positive.astype(int)]
+        """`anomaly_class_` where the anomaly score is at least 0.5, else the other class."""
+        proba = self.predict_proba(X)  # first: NotFittedError before classes_
+        k = self._anomaly_column()
+        return self.classes_[np.where(proba[:, k] >= 0.5, k, 1 - k)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
