@@ -1404,7 +1404,8 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--sampling-ratio", type=float, default=0.2,
                    help="minority/majority the samplers aim for (default 0.2 = 1:5)")
     p.add_argument("--seeds", type=int, default=3,
-                   help="repetitions (data, split and net)")
+                   help="repetitions (data, split and net), shared by every strategy: the "
+                        "ranking compares strategies seed by seed (paired)")
     p.add_argument("--metric", default="pr_auc",
                    help="ranking metric: roc_auc, pr_auc, brier, precision, recall, f1, "
                         "balanced_accuracy, g_mean, mcc, accuracy (default pr_auc: average "
@@ -1687,10 +1688,13 @@ JSON_KEYS = {
     ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
                     "seeds (a count: the repeats, seeded from seed), seed, strategies, "
                     "net_params, ranking [{strategy, ratio, rank, "
-                    "metric, mean, ci_low, ci_high, ...}], metrics (every metric per strategy "
-                    "and ratio, at 0.5 and at the tuned threshold), failed, skipped, majority, "
-                    "accuracy_misleading, leakage, n_runs, seconds, test_is_train (true on "
-                    "XOR, whose test set is its training set: no score is then held out), "
+                    "metric, mean, ci_low, ci_high, ..., paired_diff, paired_diff_ci_low, "
+                    "paired_diff_ci_high, paired_seeds (the difference from the first ranked, "
+                    "seed by seed: its mean, 95 % t-interval and seeds)}], metrics (every "
+                    "metric per strategy and ratio, at 0.5 and at the tuned threshold), "
+                    "failed, skipped, majority, accuracy_misleading, leakage, n_runs, seconds, "
+                    "test_is_train (true on XOR, whose test set is its training set: no score "
+                    "is then held out), "
                     f"report_path, {_REPORT_ERROR}",
 }
 

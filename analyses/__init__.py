@@ -76,7 +76,8 @@ _MODULES = {
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("TUNE_METRICS", "best_threshold", "mean_ci", "tune_threshold"),
-    "_imbalance_result": ("ImbalanceResult", "overlapping_best", "unsettled_first"),
+    "_imbalance_result": ("ImbalanceResult",),
+    "_imbalance_verdict": ("overlapping_best", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),

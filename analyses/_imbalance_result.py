@@ -16,6 +16,7 @@ from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none
 from nets._repr import compact_repr
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
+from ._imbalance_verdict import PAIRED_COLUMNS, add_paired
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
 LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
@@ -26,56 +27,6 @@ MISLEADING_ACCURACY = 0.75
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: finite_or_none(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def overlapping_best(rows, metric: str) -> list[str]:
-    """The strategies these seeds do not tell from the best: their 95 % interval overlaps
-    the best one's.
-
-    Parameters
-    ----------
-    rows : iterable of mapping
-        One ratio's rows of `ImbalanceResult.ranking` (``to_dict("records")``, or the
-        ``--json`` ranking), best first.
-    metric : str
-        The ranked metric (its direction decides which side of the intervals meets).
-
-    Returns
-    -------
-    list of str
-        Strategy names in rank order; empty when the first has no interval (one seed) or
-        none overlaps it.
-    """
-    def scored(r) -> bool:  # a partial strategy (a seed failed) still has its interval
-        return r["status"] in ("ok", "partial") and all(
-            r[k] is not None and math.isfinite(r[k]) for k in ("ci_low", "ci_high"))
-
-    rows = list(rows)
-    if not rows or not scored(rows[0]):  # the first ranked is the best the callers name
-        return []
-    best, maximize = rows[0], IMBALANCE_METRICS[metric][0] == "maximize"
-    return [r["strategy"] for r in rows[1:] if scored(r) and (
-        r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"])]
-
-
-def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | None:
-    """Why one ratio's first ranked strategy is no settled best: ``("one seed", [])``
-    (no intervals, two or more strategies scored), ``("overlap", names)`` (`overlapping_best`),
-    or None when it is settled.
-
-    Parameters
-    ----------
-    rows : iterable of mapping
-        One ratio's rows of `ImbalanceResult.ranking` (or the ``--json`` ranking), best first.
-    metric : str
-    seeds : int
-        Seeds of the benchmark.
-    """
-    rows = list(rows)
-    if seeds == 1 and sum(r["status"] in ("ok", "partial") for r in rows) > 1:
-        return "one seed", []
-    tied = overlapping_best(rows, metric)
-    return ("overlap", tied) if tied else None
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: frames have no single truth value
@@ -187,6 +138,11 @@ class ImbalanceResult:
 
         Threshold metrics are ranked at 0.5 (what the remedy itself changes); the
         ``tuned_*`` columns give the same metric at the validation-tuned threshold.
+        ``ci_low``/``ci_high`` are each strategy's own 95 % interval over seeds; the
+        `PAIRED_COLUMNS` compare it with the first ranked seed by seed (every strategy of
+        a seed shares its data, split and test set): ``paired_diff`` is the mean of its
+        per-seed differences, ``paired_diff_ci_*`` their 95 % t-interval, ``paired_seeds``
+        the seeds both ran (`overlapping_best` reads them).
         """
         metric = metric or self.metric
         if metric not in IMBALANCE_METRICS:
@@ -199,6 +155,8 @@ class ImbalanceResult:
         tuned = s[s["threshold"] == "tuned"].set_index(["ratio", "strategy"])
         thr = self.runs[(self.runs["threshold"] == "tuned") & (self.runs["mode"] == mode)]
         thr = thr.groupby(["ratio", "strategy"], sort=False)["threshold_value"].mean()
+        ranked_runs = self.runs[(self.runs["threshold"] == "0.5") & (self.runs["mode"] == mode)
+                                & (self.runs["status"] == "ok")]
         status = self.status_frame()
         status = status[status["mode"] == mode].set_index(["ratio", "strategy"])
         out = []
@@ -223,10 +181,11 @@ class ImbalanceResult:
             rows.sort(key=lambda r: (not math.isfinite(r["mean"]), r["status"] == "skipped",
                                      r["status"] == "partial",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
+            add_paired(rows, ranked_runs[ranked_runs["ratio"] == ratio], metric)
             out += [{"rank": i + 1, **r} for i, r in enumerate(rows)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
-                "status", "reason"]
+                "status", "reason", *PAIRED_COLUMNS]
         return pd.DataFrame(out, columns=cols)
 
     def _check_mode(self, mode: str) -> None:
@@ -358,7 +317,7 @@ class ImbalanceResult:
             "net_params": {k: finite_or_none(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
-                                      "reason"]]),
+                                      "reason", *PAIRED_COLUMNS]]),
             "metrics": metrics,
             "failed": _records(failed[cols]),
             # not trained, not failed: their sampler had nothing to resample

@@ -118,9 +118,16 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
     if why[0] == "one seed":
         return ("One seed: no intervals, so this order may be chance (more --seeds give "
                 "intervals).")
-    return (f"{rank.iloc[0]['strategy']} ranks first, but the 95 % intervals of "
-            f"{nets.and_list(why[1])} overlap its own: {result.seeds} seeds do not tell them "
-            "apart (more --seeds narrow the intervals).")
+    first, names = rank.iloc[0]["strategy"], nets.and_list(why[1])
+    if why[0] == "overlap":
+        return (f"{first} ranks first, but the 95 % intervals of {names} overlap its own: "
+                f"{result.seeds} seeds do not tell them apart (more --seeds narrow the "
+                "intervals).")
+    # every strategy of a seed shares its data, split and test set: compared seed by seed
+    return (f"{first} ranks first, but {result.seeds} seeds do not tell {names} apart from "
+            f"it: compared with {first} seed by seed (each seed's strategies share its data, "
+            "split and test set), the 95 % t-interval of the difference includes 0 (the "
+            "ranking table gives it; more --seeds narrow it).")
 
 
 def _at(ratio: str) -> str:
@@ -157,7 +164,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                 rep.add_text(said, note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason." + metric_note(result.metric))
+                              "reason. The 95 % interval is each strategy's own over seeds; "
+                              "the difference from the first is paired by seed (the mean of "
+                              "its per-seed differences and their 95 % t-interval), which is "
+                              "what tells strategies apart." + metric_note(result.metric))
         if not ran:
             rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
                          "there are no scores, curves, thresholds, calibration or confusion "

@@ -35,6 +35,11 @@ def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
         out["tuned threshold"] = rank["tuned_threshold"]
         out["at tuned threshold"] = rank["tuned_mean"]
+    # the verdict's own numbers: seed-by-seed differences, whose spread the shared test
+    # split does not inflate as it does each strategy's own interval
+    out["difference from first (paired)"] = rank["paired_diff"]
+    out["its 95 % interval"] = [_interval(a, b) for a, b in zip(
+        rank["paired_diff_ci_low"], rank["paired_diff_ci_high"], strict=True)]
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]
     return out

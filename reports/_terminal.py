@@ -219,6 +219,9 @@ def imbalance_lines(s: dict) -> list[str]:
                 continue
             ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
                   else "")
+            if r.get("paired_diff_ci_low") is not None:  # what the verdict below reads
+                ci += (f"  paired diff {r['paired_diff']:+.3f} [{r['paired_diff_ci_low']:+.3f}"
+                       f", {r['paired_diff_ci_high']:+.3f}]")
             lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
@@ -228,8 +231,11 @@ def imbalance_lines(s: dict) -> list[str]:
             lines.append("  one seed: no intervals, so this order may be chance")
         elif why:
             tied = why[1]
+            how = ("paired by seed: the 95 % interval of each one's difference from it "
+                   "includes 0" if why[0] == "paired" else
+                   "their 95 % intervals overlap its own")
             lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
-                         f"seed(s): {', '.join(tied)} (their 95 % intervals overlap its own)")
+                         f"seed(s): {', '.join(tied)} ({how})")
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]

@@ -567,6 +567,75 @@ def test_strategies_whose_interval_meets_the_best_are_named():
             "its own)") in lines
 
 
+#: QA: roc_auc per seed (0-5) of hplab imbalance --dataset csv:fraud.csv --seeds 6
+#: --epochs 10 --strategies none,smote,random_over,class_weight (its runs.csv, at 0.5)
+FRAUD_ROC_AUC = {
+    "random_over": [0.842551, 0.860489, 0.882531, 0.880932, 0.848821, 0.868056],
+    "smote": [0.852586, 0.861076, 0.854149, 0.887752, 0.854717, 0.865161],
+    "none": [0.834168, 0.819675, 0.873171, 0.868073, 0.819409, 0.851556],
+    "class_weight": [0.809019, 0.828733, 0.878463, 0.866422, 0.830136, 0.846014]}
+
+
+def test_strategies_are_told_apart_from_the_best_seed_by_seed():
+    # QA: "not told apart from random_over by 6 seed(s): smote, none, class_weight (their
+    # 95 % intervals overlap)", though random_over beat none and class_weight on every
+    # seed: a seed's strategies share data, split and test set, so they are paired
+    from scipy import stats
+
+    from analyses import mean_ci, overlapping_best, unsettled_first
+    from analyses._imbalance_verdict import add_paired
+    from reports._terminal import imbalance_lines
+
+    runs = pd.DataFrame([{"strategy": name, "seed": seed, "roc_auc": v}
+                         for name, values in FRAUD_ROC_AUC.items()
+                         for seed, v in enumerate(values)])
+    rows = []
+    for name, values in FRAUD_ROC_AUC.items():  # already in rank order
+        mean, lo, hi = mean_ci(values, bounds=(0.0, 1.0))
+        rows.append({"ratio": "own", "rank": len(rows) + 1, "strategy": name, "mean": mean,
+                     "ci_low": lo, "ci_high": hi, "status": "ok", "reason": ""})
+    # each other strategy's own interval overlaps the best one's: the unpaired check
+    assert overlapping_best(rows, "roc_auc") == ["smote", "none", "class_weight"]
+    add_paired(rows, runs, "roc_auc")
+    assert rows[0]["paired_seeds"] == 0 and math.isnan(rows[0]["paired_diff"])
+    for row in rows[1:]:  # scipy's paired t-test gives the same interval
+        paired = stats.ttest_rel(FRAUD_ROC_AUC[row["strategy"]], FRAUD_ROC_AUC["random_over"])
+        ci = paired.confidence_interval(0.95)
+        assert (row["paired_diff_ci_low"], row["paired_diff_ci_high"]) == pytest.approx(
+            (ci.low, ci.high), abs=1e-12)
+        assert row["paired_seeds"] == 6
+    assert rows[2]["paired_diff_ci_high"] == pytest.approx(-0.0060, abs=1e-4)  # none
+    assert rows[3]["paired_diff_ci_high"] == pytest.approx(-0.0092, abs=1e-4)  # class_weight
+    assert overlapping_best(rows, "roc_auc") == ["smote"]
+    assert unsettled_first(rows, "roc_auc", 6) == ("paired", ["smote"])
+    lines = imbalance_lines({"dataset": "csv:fraud.csv", "positive": 1, "metric": "roc_auc",
+                             "seeds": 6, "sampling_ratio": 0.2, "ratios": ["own"],
+                             "ranking": rows, "majority": [], "leakage": None,
+                             "report_path": None, "seconds": 1.0})
+    assert "   3. none              0.844 [0.820, 0.869]  paired diff -0.020 [-0.033, -0.006]" \
+        in lines
+    assert ("  not told apart from random_over by 6 seed(s): smote (paired by seed: the 95 % "
+            "interval of each one's difference from it includes 0)") in lines
+    # a metric to minimize is worse above 0: brier's told apart when its interval is
+    flipped = [{**r, "paired_diff_ci_low": -r["paired_diff_ci_high"],
+                "paired_diff_ci_high": -r["paired_diff_ci_low"]} for r in rows]
+    assert overlapping_best(flipped, "brier") == ["smote"]
+
+
+def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
+    rank = moons_result.ranking()
+    runs = moons_result.runs
+    runs = runs[(runs["threshold"] == "0.5") & (runs["status"] == "ok")]
+    best = runs[runs["strategy"] == rank.iloc[0]["strategy"]].set_index("seed")["pr_auc"]
+    for row in rank.iloc[1:].itertuples():
+        mine = runs[runs["strategy"] == row.strategy].set_index("seed")["pr_auc"]
+        assert row.paired_diff == pytest.approx((mine - best).mean(), abs=1e-15)
+        assert row.paired_seeds == 2
+        assert row.paired_diff_ci_low < row.paired_diff < row.paired_diff_ci_high
+    first = moons_result.summary()["ranking"][0]
+    assert (first["paired_diff"], first["paired_seeds"]) == (None, 0)
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_pipeline_on_data_already_at_its_ratio_says_so():
     # QA: imbalanced-learn's "The specified ratio required to remove samples from the

@@ -1,0 +1,109 @@
+"""Which strategies an imbalance benchmark's seeds tell apart from the best ranked.
+
+Within a seed every strategy trains and is tested on the same data subsample, split and
+test set, so most of the seed-to-seed spread (the test split's) is shared: the verdict
+compares strategies seed by seed (a paired t-interval of their differences), which
+separates strategies that differ on every seed where their unpaired intervals overlap.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from nets import IMBALANCE_METRICS
+
+from ._imbalance_metrics import mean_ci
+
+#: The ranking's columns comparing each strategy with the first ranked, seed by seed.
+PAIRED_COLUMNS = ("paired_diff", "paired_diff_ci_low", "paired_diff_ci_high", "paired_seeds")
+
+
+def overlapping_best(rows, metric: str) -> list[str]:
+    """The strategies these seeds do not tell from the best (the first ranked).
+
+    Within a seed every strategy trains and is tested on the same data, split and test
+    set, so each is compared with the best seed by seed: it is not told apart when the
+    95 % t-interval of its per-seed differences (``paired_diff_ci_low`` to
+    ``paired_diff_ci_high``) does not lie wholly on the worse side of 0. Rows without a
+    paired interval (fewer than two seeds shared with the best, or a ``--json`` ranking
+    written before it had one) fall back to the conservative unpaired check: their own
+    95 % interval overlaps the best one's. (The name is the unpaired check's, kept.)
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One ratio's rows of `ImbalanceResult.ranking` (``to_dict("records")``, or the
+        ``--json`` ranking), best first.
+    metric : str
+        The ranked metric (its direction decides which side is worse).
+
+    Returns
+    -------
+    list of str
+        Strategy names in rank order; empty when the first has no interval (one seed) or
+        every other is told apart from it.
+    """
+    def finite(r, *keys) -> bool:
+        return all(r.get(k) is not None and math.isfinite(r[k]) for k in keys)
+
+    def scored(r) -> bool:  # a partial strategy (a seed failed) still has its interval
+        return r["status"] in ("ok", "partial") and finite(r, "ci_low", "ci_high")
+
+    rows = list(rows)
+    if not rows or not scored(rows[0]):  # the first ranked is the best the callers name
+        return []
+    best, maximize = rows[0], IMBALANCE_METRICS[metric][0] == "maximize"
+
+    def tied(r) -> bool:
+        if finite(r, "paired_diff_ci_low", "paired_diff_ci_high"):
+            return not (r["paired_diff_ci_high"] < 0 if maximize
+                        else r["paired_diff_ci_low"] > 0)
+        return r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"]
+
+    return [r["strategy"] for r in rows[1:] if scored(r) and tied(r)]
+
+
+def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | None:
+    """Why one ratio's first ranked strategy is no settled best: ``("one seed", [])``
+    (no intervals, two or more strategies scored), ``("paired", names)`` (`overlapping_best`
+    on rows with paired intervals), ``("overlap", names)`` (on rows without: the unpaired
+    check), or None when it is settled.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One ratio's rows of `ImbalanceResult.ranking` (or the ``--json`` ranking), best first.
+    metric : str
+    seeds : int
+        Seeds of the benchmark.
+    """
+    rows = list(rows)
+    if seeds == 1 and sum(r["status"] in ("ok", "partial") for r in rows) > 1:
+        return "one seed", []
+    tied = overlapping_best(rows, metric)
+    if not tied:
+        return None
+    return ("paired" if any("paired_diff_ci_low" in r for r in rows) else "overlap"), tied
+
+
+def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
+    """`PAIRED_COLUMNS` into one ratio's ranked ``rows``: each strategy's ``metric`` minus
+    the first ranked one's, seed by seed over the seeds both ran (``runs``: that ratio's
+    successful runs at one threshold), mean and 95 % t-interval; NaN (0 seeds) for the
+    first itself and where they share no seed."""
+    by_strategy = {name: g.set_index("seed")[metric] for name, g in
+                   runs.groupby("strategy", sort=False)}
+    best = by_strategy.get(rows[0]["strategy"]) if rows else None
+    for k, row in enumerate(rows):
+        mine = by_strategy.get(row["strategy"])
+        diff = np.array([])
+        if k and best is not None and mine is not None:
+            seeds = mine.index.intersection(best.index)
+            diff = (mine.loc[seeds] - best.loc[seeds]).to_numpy(dtype=np.float64)
+            diff = diff[np.isfinite(diff)]
+        mean, lo, hi = mean_ci(diff)  # not clipped: a difference spans twice the range
+        row.update(paired_diff=mean, paired_diff_ci_low=lo, paired_diff_ci_high=hi,
+                   paired_seeds=len(diff))
