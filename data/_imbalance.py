@@ -66,12 +66,24 @@ def same_label(a, b) -> bool:
     return str(a) == str(b) or (_number(a) is not None and _number(a) == _number(b))
 
 
+#: How a boolean class may be named (case-insensitive): a CSV's TRUE/FALSE column loads
+#: as booleans, whose text is True/False, and no one types it so.
+_BOOL_NAMES = {True: ("true", "1"), False: ("false", "0")}
+
+
+def _bool_named(c, positive) -> bool:
+    """Whether ``positive`` names boolean class ``c`` (``TRUE``, ``true`` or ``1``)."""
+    return isinstance(c, (bool, np.bool_)) and \
+        str(positive).strip().lower() in _BOOL_NAMES[bool(c)]
+
+
 def positive_index(classes: tuple, positive) -> int:
     """Index of the class label ``positive``: compared as given, then as text, then as a
     number when both are one (``1.0`` is class 1: float labels load as whole numbers); a
-    number that several classes' codes equal (``+1`` and ``1``) is refused, not picked."""
+    number that several classes' codes equal (``+1`` and ``1``) is refused, not picked. A
+    boolean class is also named by its spelling in any case, or 1 / 0 (``TRUE`` is True)."""
     for i, c in enumerate(classes):
-        if c == positive or str(c) == str(positive):
+        if c == positive or str(c) == str(positive) or _bool_named(c, positive):
             return i
     wanted = _number(positive)
     matches = [i for i, c in enumerate(classes) if wanted is not None and _number(c) == wanted]
@@ -81,8 +93,10 @@ def positive_index(classes: tuple, positive) -> int:
                         "written")
     if matches:
         return matches[0]
+    booleans = " (the labels were read as booleans)" if all(
+        isinstance(c, (bool, np.bool_)) for c in classes) else ""
     raise DataError(f"positive class {positive!r} is not a class; "
-                    f"classes: {', '.join(str(c) for c in classes)}")
+                    f"classes: {', '.join(str(c) for c in classes)}{booleans}")
 
 
 def one_vs_rest(y: np.ndarray, index: int) -> np.ndarray:

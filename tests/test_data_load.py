@@ -894,6 +894,34 @@ def test_positive_class_written_as_a_float_is_the_class(tmp_path, capsys):
     assert code == 0 and json.loads(out)["positive"] == 1, err
 
 
+def test_boolean_classes_are_named_as_a_spreadsheet_writes_them(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    # QA: a TRUE/FALSE label column loads as booleans; --positive TRUE (as in the file),
+    # true and 1 were refused with "'TRUE' is not a class; classes: False, True"
+    rng = np.random.default_rng(0)
+    flag = np.r_[np.ones(30, bool), np.zeros(270, bool)]
+    frame = pd.DataFrame(rng.normal(size=(300, 3)), columns=["a", "b", "c"])
+    frame["flag"] = np.where(flag, "TRUE", "FALSE")
+    frame.to_csv(tmp_path / "rare.csv", index=False)
+    name = f"csv:{tmp_path / 'rare.csv'}"
+    assert data.load(name, seed=0).classes == (False, True)
+    for written in ("TRUE", "true", "True", "1", True):
+        ds = data.load(name, positive=written, seed=0)
+        assert ds.classes == (False, True), written  # the positive class last
+        assert int(ds.y_train.sum() + ds.y_val.sum() + ds.y_test.sum()) == 30
+    assert data.load(name, positive="FALSE", seed=0).classes == (True, False)
+    with pytest.raises(data.DataError, match=r"^positive class 'yes' is not a class; classes: "
+                                             r"False, True \(the labels were read as "
+                                             r"booleans\)$"):
+        data.load(name, positive="yes")
+    code, out, err = run_cli(["imbalance", "--dataset", name, "--positive", "TRUE",
+                              "--strategies", "none", "--seeds", "1", "--hidden", "4",
+                              "--epochs", "2", "--workers", "1", "--no-report", "--json"],
+                             capsys)
+    assert code == 0 and json.loads(out)["positive"] is True, err
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "nope"}, "unknown dataset 'nope'.*valid: xor"),
     ({"name": "coin?imbalance=1:50"}, "needs positive"),
