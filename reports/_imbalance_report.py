@@ -29,6 +29,7 @@ from ._imbalance_tables import (
     THRESHOLDS,
     areas_table,
     metric_note,
+    paired_table,
     ranking_table,
     threshold_table,
 )
@@ -126,8 +127,8 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
     # every strategy of a seed shares its data, split and test set: compared seed by seed
     return (f"{first} ranks first, but {result.seeds} seeds do not tell {names} apart from "
             f"it: compared with {first} seed by seed (each seed's strategies share its data, "
-            "split and test set), the 95 % t-interval of the difference includes 0 (the "
-            "ranking table gives it; more --seeds narrow it).")
+            "split and test set), the 95 % t-interval of the difference includes 0 (the table "
+            "of paired differences gives it; more --seeds narrow it).")
 
 
 def _at(ratio: str) -> str:
@@ -164,10 +165,17 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                 rep.add_text(said, note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason. The 95 % interval is each strategy's own over seeds; "
-                              "the difference from the first is paired by seed (the mean of "
-                              "its per-seed differences and their 95 % t-interval), which is "
-                              "what tells strategies apart." + metric_note(result.metric))
+                              "reason. The 95 % interval is each strategy's own over seeds."
+                              + metric_note(result.metric))
+        paired = paired_table(rank)
+        if len(paired):
+            rep.add_table(paired, name=f"paired-{tag}",
+                          caption=f"Each strategy against {rank.iloc[0]['strategy']}, seed by "
+                                  "seed: the mean of its per-seed differences in "
+                                  f"{result.metric} and their 95 % t-interval, over the seeds "
+                                  "both ran. A seed's strategies share its data, split and "
+                                  "test set, so this, not the overlap of their own intervals, "
+                                  "tells them apart.")
         if not ran:
             rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
                          "there are no scores, curves, thresholds, calibration or confusion "

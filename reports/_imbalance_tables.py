@@ -35,13 +35,24 @@ def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
         out["tuned threshold"] = rank["tuned_threshold"]
         out["at tuned threshold"] = rank["tuned_mean"]
-    # the verdict's own numbers: seed-by-seed differences, whose spread the shared test
-    # split does not inflate as it does each strategy's own interval
-    out["difference from first (paired)"] = rank["paired_diff"]
-    out["its 95 % interval"] = [_interval(a, b) for a, b in zip(
-        rank["paired_diff_ci_low"], rank["paired_diff_ci_high"], strict=True)]
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]
+    return out
+
+
+def paired_table(rank: pd.DataFrame) -> pd.DataFrame:
+    """The ranking verdict's own numbers: each strategy's per-seed differences from the
+    first ranked (a seed's strategies share its data, split and test set, so the test
+    split's spread, which widens each one's own interval, cancels), where it has them.
+    A table of its own: beside the ranking's nine columns it scrolled at 1100 px."""
+    has = rank["paired_seeds"] > 0
+    out = rank.loc[has, ["rank", "strategy"]].copy()
+    out[f"difference from {rank.iloc[0]['strategy']}" if len(rank) else "difference"] = \
+        rank.loc[has, "paired_diff"]
+    out["95 % interval (paired)"] = [_interval(a, b) for a, b in zip(
+        rank.loc[has, "paired_diff_ci_low"], rank.loc[has, "paired_diff_ci_high"],
+        strict=True)]
+    out["seeds"] = rank.loc[has, "paired_seeds"]
     return out
 
 

@@ -634,6 +634,14 @@ def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
         assert row.paired_diff_ci_low < row.paired_diff < row.paired_diff_ci_high
     first = moons_result.summary()["ranking"][0]
     assert (first["paired_diff"], first["paired_seeds"]) == (None, 0)
+    # the report's table of them: every other strategy, against the first by name
+    from reports._imbalance_tables import paired_table
+
+    table = paired_table(rank)
+    assert table["strategy"].tolist() == rank["strategy"].tolist()[1:]
+    assert table[f"difference from {rank.iloc[0]['strategy']}"].tolist() == \
+        rank["paired_diff"].tolist()[1:]
+    assert table["seeds"].tolist() == [2] * (len(rank) - 1)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
