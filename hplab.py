@@ -1827,6 +1827,9 @@ def main(argv: list[str] | None = None) -> int:
             # a Ctrl-C that lands while SQLAlchemy's pool resets or closes a connection is
             # logged there with its traceback, above the command's own "interrupted"
             logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
+        if shadowed := _shadowed_package():
+            print(f"hplab: error: {shadowed}", file=sys.stderr)
+            return 2
         _Parser.argv = argv
         try:  # a signal while the parser is built (it imports the registries) ends it too
             args = build_parser().parse_args(argv)
@@ -1944,9 +1947,76 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
-# hplab's own packages: an error raised as one of their modules is imported is a bug
-_OWN_PACKAGES = tuple(str(Path(__file__).resolve().parent / name) + os.sep
-                      for name in ("nets", "data", "study", "analyses", "reports"))
+# hplab's own packages, top-level beside hplab.py: an error raised as one of their modules
+# is imported is a bug
+_PACKAGE_NAMES = ("nets", "data", "study", "analyses", "reports")
+_HERE = Path(__file__).resolve().parent
+_OWN_PACKAGES = tuple(str(_HERE / name) + os.sep for name in _PACKAGE_NAMES)
+
+
+def _shadowed_package() -> str | None:
+    """One line naming what stands in for one of hplab's packages, and its fix; None when
+    each is hplab's own.
+
+    The packages' names are generic (data, study, reports...): a user's ``data.py`` or
+    ``data/`` in the current folder (``python -m hplab`` looks there first) or on
+    PYTHONPATH, or another distribution's ``data`` package installed over hplab's, broke
+    every command with an AttributeError traceback that read as hplab's bug. Cheap, for
+    every start-up: the packages are found, not imported (in place of ``find_spec``'s, a
+    module already imported is its own ``__spec__``).
+    """
+    import importlib.util
+
+    recorded = None
+    for name in _PACKAGE_NAMES:
+        own = _HERE / name / "__init__.py"
+        try:
+            spec = importlib.util.find_spec(name)
+        except ValueError:  # a module made in memory, with no spec: not hplab's
+            found = getattr(sys.modules.get(name), "__file__", None) or "a module in memory"
+            return f"{found} shadows hplab's package {name}: {_SHADOW_FIX}"
+        origin = spec and spec.origin and Path(spec.origin)
+        if spec is None or origin is None:  # none, or a namespace package: no __init__.py
+            return (f"hplab's {own} is missing (an uninstall of another distribution's "
+                    f"{name} package removes it): pip install --force-reinstall hplab")
+        if origin.resolve() != own.resolve():
+            shown = origin.parent if origin.name == "__init__.py" else origin
+            return f"{shown} shadows hplab's package {name}: {_SHADOW_FIX}"
+        if recorded is None:
+            recorded = _recorded_hashes()
+        if name in recorded and _file_hash(own) != recorded[name]:
+            return (f"{own} is not hplab's: another distribution installed a package named "
+                    f"{name} over it; uninstall that one, then pip install --force-reinstall "
+                    "hplab")
+    return None
+
+
+_SHADOW_FIX = ("rename it, or run hplab where it is not on Python's path (the current "
+               "folder, under python -m; PYTHONPATH)")
+
+
+def _recorded_hashes() -> dict[str, str]:
+    """The hash an install recorded for each package's ``__init__.py`` (a dist-info RECORD
+    beside hplab.py: a wheel's install), by package name; none from a checkout."""
+    for record in _HERE.glob("hplab-*.dist-info/RECORD"):
+        lines = record.read_text("utf-8", errors="replace").splitlines()
+        found = {}
+        for line in lines:
+            path, _, rest = line.partition(",")
+            package, _, file = path.partition("/")
+            if file == "__init__.py" and package in _PACKAGE_NAMES:
+                found[package] = rest.partition(",")[0]
+        return found
+    return {}
+
+
+def _file_hash(path: Path) -> str:
+    """``path``'s hash as a RECORD writes it (sha256=, URL-safe base64 without padding)."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _raised_importing(exc: BaseException) -> bool:

@@ -4,6 +4,7 @@ The wheel carries the packages, their templates and ready specs, and the licence
 is the whole source tree, so its test suite runs (its helpers and conftest included).
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,52 @@ def test_wheel_carries_templates_specs_and_licence(built):
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert not any(n.startswith(("tests/", "benchmarks/", "runs/")) for n in names)
 
+
+
+def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
+    # QA: the five packages are top-level with generic names (data, reports...): a user's
+    # data.py where `python -m hplab` runs, a data/ package on PYTHONPATH, or another
+    # distribution's data/__init__.py installed over hplab's broke every command with
+    # "AttributeError: module 'data' has no attribute 'list_datasets'" and a traceback
+    _, wheel, _ = built
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)  # as pip installs it, its RECORD included
+    work, mine = tmp_path / "work", tmp_path / "proj"
+    work.mkdir()
+    (mine / "data").mkdir(parents=True)
+    (mine / "data" / "__init__.py").write_text('"""my project\'s data helpers"""\n')
+    fix = ("rename it, or run hplab where it is not on Python's path (the current folder, "
+           "under python -m; PYTHONPATH)")
+
+    def hplab(*args, path=(site,)):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, path))}
+        return subprocess.run([sys.executable, "-m", "hplab", *args], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    def refused(*args, path=(site,)):
+        done = hplab(*args, path=path)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr[-2000:]
+        return done.stderr
+
+    assert "xor" in hplab("data", "list").stdout
+    (work / "data.py").write_text("x = 1\n")
+    assert refused("data", "list") == (f"hplab: error: {work / 'data.py'} shadows hplab's "
+                                       f"package data: {fix}\n")
+    (work / "data.py").unlink()
+    assert refused("train", "--dataset", "xor", "--epochs", "2", path=(mine, site)) == (
+        f"hplab: error: {mine / 'data'} shadows hplab's package data: {fix}\n")
+    own = site / "data" / "__init__.py"
+    kept = own.read_bytes()
+    own.write_text('"""another project\'s data package"""\n')
+    assert refused("data", "list") == (
+        f"hplab: error: {own} is not hplab's: another distribution installed a package "
+        "named data over it; uninstall that one, then pip install --force-reinstall hplab\n")
+    own.unlink()  # that distribution uninstalled: data/ is left a namespace package
+    assert refused("data", "list") == (
+        f"hplab: error: hplab's {own} is missing (an uninstall of another distribution's "
+        "data package removes it): pip install --force-reinstall hplab\n")
+    own.write_bytes(kept)
+    assert "xor" in hplab("data", "list").stdout
 
 @pytest.mark.slow
 def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built, request):
