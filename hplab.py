@@ -1363,7 +1363,7 @@ def cmd_export_onnx(args) -> int:
 
 def _add_export_onnx(sub) -> None:
     p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
-                                           "(needs pip install hplab[onnx])")
+                                           "(needs pip install 'hplab[onnx]')")
     p.add_argument("model", metavar="MODEL.npz", help="e.g. runs/train/coin/model.npz")
     p.add_argument("out", metavar="OUT.onnx",
                    help="graph input 'input': raw features (N, d); outputs 'label' and "

@@ -7,7 +7,7 @@ layer -> Gemm -> head. Outputs:
   an integer, else strings) and ``probabilities`` (N, k), binary included as ``[1 - p, p]``;
 - regression: ``value`` (N, t), de-normalized by ``* y_scale + y_shift``.
 
-The ``onnx`` package is an optional extra (``pip install hplab[onnx]``), imported only here,
+The ``onnx`` package is an optional extra (``pip install 'hplab[onnx]'``), imported only here,
 inside `export_onnx`.
 """
 
@@ -28,7 +28,7 @@ from ._versions import hplab_version
 # in use (onnxruntime >= 1.13, TensorRT, OpenVINO) load, with IR version 8.
 DEFAULT_OPSET = 17
 MIN_OPSET = 13  # Softmax over one axis (older opsets flatten the trailing axes)
-INSTALL_HINT = "the onnx package is needed: pip install hplab[onnx]"
+INSTALL_HINT = "the onnx package is needed: pip install 'hplab[onnx]'"
 # graph outputs by head (the graph's input is always "input", raw features (N, d))
 ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
                 "regression": ("value",)}

@@ -55,7 +55,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         *(["# the test split of its data again (the name and data seed the model records), "
            "scored (accuracy, or rmse for regression; --json)",
            f"hplab predict {model} --dataset"] if own_data else []),
-        "# an ONNX graph for any runtime (needs pip install hplab[onnx])",
+        "# an ONNX graph for any runtime (needs pip install 'hplab[onnx]')",
         f"hplab export-onnx {model} {onnx_path}",
     ]))
     rep.add_text("Both take raw, unscaled features: the model applies the scaling it was "

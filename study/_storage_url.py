@@ -23,7 +23,7 @@ from ._url_masking import _url_parts, mask_url
 DEFAULT_STORAGE = "runs/hplab.db"
 # SQLAlchemy dialect -> (module, pip hint) for the drivers we point users to.
 _DRIVERS = {
-    "postgresql+psycopg": ("psycopg", "pip install hplab[postgres]"),
+    "postgresql+psycopg": ("psycopg", "pip install 'hplab[postgres]'"),
     "postgresql+psycopg2": ("psycopg2", "pip install psycopg2-binary"),
     "mysql": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),
     "mysql+mysqldb": ("MySQLdb", "pip install mysqlclient, or use mysql+pymysql://"),

@@ -152,7 +152,7 @@ def test_missing_onnx_is_one_line_hint(saved_model, tmp_path, capsys, monkeypatc
     code, out, err = run_cli(["export-onnx", path, tmp_path / "m.onnx"], capsys)
     assert code == 2 and out == ""
     assert err.strip() == ("hplab export-onnx: error: the onnx package is needed: "
-                           "pip install hplab[onnx]")
+                           "pip install 'hplab[onnx]'")
     assert not (tmp_path / "m.onnx").exists()
 
 

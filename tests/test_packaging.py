@@ -193,3 +193,18 @@ def test_every_module_compiles_on_the_later_pythons_it_admits(version):
     done = subprocess.run([python, "-W", "error", "-c", code, *map(str, _sources())],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_every_install_hint_quotes_its_extra():
+    # QA: `pip install hplab[onnx]` (the export-onnx error and --help, every train report's
+    # "Use this model", the postgres storage's error) fails in zsh ("no matches found"),
+    # and in bash once a file in the folder matches the glob; cmaes', gp's and dask's were
+    # quoted
+    import re
+
+    bare = re.compile(r"pip install (?:-e )?(?!['\"])\S*\[")
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+             for p in [*_sources(), ROOT / "README.md"] if p.parent.name != "tests"
+             for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+             if bare.search(line)]
+    assert found == []
