@@ -208,3 +208,24 @@ def test_every_install_hint_quotes_its_extra():
              for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
              if bare.search(line)]
     assert found == []
+
+
+def test_the_wheels_texts_send_no_one_to_files_it_lacks(built):
+    # QA: the long description (PyPI's page, the installed METADATA) linked
+    # benchmarks/README.md relatively, and the ready specs that `hplab study spec coin`
+    # writes out cited benchmarks/ files: none of them is in the wheel
+    import re
+
+    _, wheel, _ = built
+    with zipfile.ZipFile(wheel) as whl:
+        texts = {name: whl.read(name).decode("utf-8") for name in whl.namelist()
+                 if name.endswith((".dist-info/METADATA", ".toml"))}
+    (metadata,) = (text for name, text in texts.items() if name.endswith("METADATA"))
+    links = re.findall(r"\]\(([^)]*)\)", metadata)
+    assert links and [link for link in links if not link.startswith(("#", "https://"))] == []
+    specs = [name for name in texts if name.startswith("study/specs/")]
+    assert len(specs) >= 7
+    for name in specs:  # each comment (its lines joined) that cites benchmarks/ says where
+        for comment in re.findall(r"(?:^#.*\n)+", texts[name], re.MULTILINE):
+            if "benchmarks/" in comment:
+                assert "source distribution" in comment, (name, comment)
