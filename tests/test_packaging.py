@@ -229,3 +229,45 @@ def test_the_wheels_texts_send_no_one_to_files_it_lacks(built):
         for comment in re.findall(r"(?:^#.*\n)+", texts[name], re.MULTILINE):
             if "benchmarks/" in comment:
                 assert "source distribution" in comment, (name, comment)
+
+
+def test_every_library_the_packages_import_is_declared():
+    # QA: scipy (nets, analyses) and sqlalchemy (study, reports) were imported directly but
+    # not declared: they came through scikit-learn and optuna, at whatever version those
+    # allowed (scipy.stats.bootstrap's rng= needs SciPy 1.15; scikit-learn asks for 1.6)
+    import ast
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    # each extra's first requirement is the library it is for (gp's: torch; its scipy came
+    # with it, a library the packages' code needs, not its)
+    extras = [reqs[0] for name, reqs in project["optional-dependencies"].items()
+              if name != "test"]
+
+    def names(requirements):  # "dask[distributed]>=2024.1": dask and its extra's distributed
+        found = set()
+        for requirement in requirements:
+            name, _, extra = re.match(r"([\w.-]+)(\[([\w,-]+)\])?", requirement).groups()
+            found |= {name, *(extra.split(",") if extra else ())}
+        return {re.sub(r"[-_.]+", "-", name).lower() for name in found}
+
+    declared, optional = names(project["dependencies"]), names(extras)
+    # imported where its ImportError is caught: pandas' own reader of .zst files
+    optional.add("zstandard")
+    sources = [ROOT / "hplab.py", *(p for name in PACKAGES for p in (ROOT / name).rglob("*.py"))]
+    imported = set()
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.partition(".")[0])
+    imported -= {*sys.stdlib_module_names, *PACKAGES, "hplab"}
+    distributions = importlib.metadata.packages_distributions()
+    undeclared = {module: dists for module in imported
+                  if (dists := names(distributions.get(module, [module])))
+                  and not dists & (declared | optional)}
+    assert imported >= {"numpy", "scipy", "sqlalchemy", "optuna"}
+    assert undeclared == {}
