@@ -6,9 +6,20 @@ BIN    := $(VENV)/bin
 # the other, so a slow test scheduled last does not leave one core idle to the end
 JOBS   ?= 2
 
-.PHONY: demo test lint bench clean
+# hplab's requires-python: PYTHON is checked before a .venv is made of it
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < (3, 11))
+# a .venv of an older Python (a first try with an old python3 left one, without hplab) is
+# made anew: its bin/python exists, so it never was, whatever PYTHON said
+OLD_VENV := $(shell [ -x $(BIN)/python ] && ! $(BIN)/python -c '$(NEW_ENOUGH)' 2>/dev/null \
+                && echo old)
 
-$(BIN)/python:
+.PHONY: demo test lint bench clean FORCE
+
+$(BIN)/python: $(if $(OLD_VENV),FORCE)
+	@$(PYTHON) -c '$(NEW_ENOUGH)' 2>/dev/null || { echo "hplab needs Python >= 3.11 and" \
+	    "$(PYTHON) is $$($(PYTHON) -V 2>/dev/null || echo missing): name one with PYTHON=," \
+	    "e.g. make $(or $(MAKECMDGOALS),demo) PYTHON=python3.11" >&2; exit 2; }
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 

@@ -271,3 +271,37 @@ def test_every_library_the_packages_import_is_declared():
                   and not dists & (declared | optional)}
     assert imported >= {"numpy", "scipy", "sqlalchemy", "optuna"}
     assert undeclared == {}
+
+
+def test_make_refuses_an_old_python_and_remakes_an_old_venv(tmp_path):
+    # QA: `make demo` with a python3 older than 3.11 left a .venv that pip refused to
+    # install hplab into, and `make demo PYTHON=python3.11` then never made it again (its
+    # bin/python existed): the same pip error each time, no word of PYTHON= or make clean
+    old, new = _python("3.10"), _python("3.11")
+    if old is None or new is None or shutil.which("make") is None:
+        pytest.skip("needs make, Python 3.10 and Python 3.11")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path)
+
+    # as run from a shell: under `make test`, make's variables would make it a sub-make
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+
+    def make(*args):
+        return subprocess.run(["make", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    version = subprocess.run([old, "-V"], capture_output=True, text=True).stdout.strip()
+    done = make("demo", f"PYTHON={old}")
+    assert done.returncode == 2 and not (tmp_path / ".venv").exists()
+    assert done.stderr.splitlines()[0] == (
+        f"hplab needs Python >= 3.11 and {old} is {version}: name one with PYTHON=, e.g. "
+        "make demo PYTHON=python3.11")
+    # the .venv an older Makefile left; -n: what make would run, with no download
+    subprocess.run([old, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
+    planned = make("-n", "demo", f"PYTHON={new}").stdout.splitlines()
+    assert ["rm -rf .venv", f"{new} -m venv .venv"] == [
+        line for line in planned if line.startswith(("rm ", f"{new} -m venv"))]
+    shutil.rmtree(tmp_path / ".venv")  # one of a new enough Python stays
+    subprocess.run([new, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
+    assert make("-n", ".venv/bin/python", f"PYTHON={old}").stdout == (
+        "make: '.venv/bin/python' is up to date.\n")
