@@ -23,12 +23,16 @@ $(BIN)/python: $(if $(OLD_VENV),FORCE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-# Stamps re-run the install only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Stamps re-run the install only when pyproject.toml changes, or the commit checked out:
+# an editable install's version is the commit it was installed at (setuptools-scm reads
+# it then), which every run's provenance records. (git's log of HEAD, in a clone only.)
+HEAD_LOG := $(wildcard $(shell git rev-parse --git-path logs/HEAD 2>/dev/null))
+
+$(VENV)/.installed: pyproject.toml $(HEAD_LOG) | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml $(HEAD_LOG) | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 

@@ -14,7 +14,10 @@ LIBRARIES = ("numpy", "scikit-learn", "optuna")
 
 
 def hplab_version() -> str:
-    """The installed hplab version, or ``"0+unknown"`` from a bare checkout."""
+    """The installed hplab version, or ``"0+unknown"`` from a bare checkout.
+
+    The version names its commit (``0.1.1.devN+gHASH``: pyproject's setuptools-scm); an
+    editable install's is the commit it was installed at."""
     return _installed("hplab") or "0+unknown"
 
 

@@ -5,6 +5,7 @@ is the whole source tree, so its test suite runs (its helpers and conftest inclu
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("nets", "data", "study", "analyses", "reports")
@@ -95,6 +97,55 @@ def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
         "data package removes it): pip install --force-reinstall hplab\n")
     own.write_bytes(kept)
     assert "xor" in hplab("data", "list").stdout
+
+
+def test_the_version_names_its_commit(built, tmp_path):
+    # QA: the version was 0.1.0 for every commit, so pip kept an install of another
+    # commit's code ("Requirement already satisfied", for a git URL or a wheel alike), and
+    # every report's provenance said 0.1.0 whatever code made it
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=UNTRACKED)
+    git = ["git", "-C", str(src), "-c", "user.name=hplab", "-c", "user.email=hplab@localhost"]
+
+    def commit(message):
+        for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+            subprocess.run([*git, *args], check=True, capture_output=True)
+        return subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    subprocess.run([*git, "init", "-q"], check=True)
+    first = (commit("one"), _version_built(src))
+    (src / "hplab.py").write_text((src / "hplab.py").read_text("utf-8") + "# another\n")
+    second = (commit("two"), _version_built(src))
+    for head, version in (first, second):
+        assert re.fullmatch(r"0\.1\.\d+\.dev\d+\+g[0-9a-f]{7,}", version), version
+        assert head.startswith(version.partition("+g")[2])
+    assert Version(second[1]) > Version(first[1])  # pip replaces the first by the second
+    # an sdist keeps its commit's version (it has no git metadata), a tree without any
+    # (a copy, an archive) is the fallback
+    out = tmp_path / "sdist"
+    code = "import sys; from setuptools import build_meta as b; b.build_sdist(sys.argv[1])"
+    subprocess.run([sys.executable, "-c", code, str(out)], cwd=src, check=True,
+                   capture_output=True)
+    with tarfile.open(next(out.glob("*.tar.gz"))) as tar:
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    assert _version_built(next((tmp_path / "unpacked").iterdir())) == second[1]
+    assert built[1].name == "hplab-0.1.0-py3-none-any.whl"
+
+
+def _version_built(src: Path) -> str:
+    """The version a wheel built from ``src`` would have (its metadata only)."""
+    out = src.parent / "metadata"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    code = ("import sys; from setuptools import build_meta as b; "
+            "b.prepare_metadata_for_build_wheel(sys.argv[1])")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=src,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (metadata,) = out.glob("*.dist-info/METADATA")
+    return next(line.partition(": ")[2] for line in metadata.read_text("utf-8").splitlines()
+                if line.startswith("Version: "))
 
 @pytest.mark.slow
 def test_sdist_is_the_whole_source_tree_and_its_suite_collects(built, request):
