@@ -711,9 +711,22 @@ def cmd_data_show(args) -> int:
         lines.append("class counts (train, val, test): " + "; ".join(
             f"{c}: {', '.join(str(n[i]) for n in counts.values())} "
             f"({_share(total[i], sum(total))} %)" for i, c in enumerate(ds.classes)))
+    # which columns a model of this set takes: an ID left in is a feature like any other
+    summary["feature_names"] = list(ds.feature_names)
+    lines.append(_features_said(ds))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
     return 0
+
+
+def _features_said(ds, shown: int = 12) -> str:
+    """The feature names, the first ``shown`` of a wide set, and the CSV columns left out."""
+    names = [str(n) for n in ds.feature_names]
+    listed = ", ".join(names[:shown]) + (f", ... ({len(names)} in all)"
+                                         if len(names) > shown else "")
+    ignored = ds.info.get("ignored") or []
+    return f"features: {listed}" + (f"; left out: {', '.join(map(str, ignored))}"
+                                    if ignored else "")
 
 
 def _share(n: int, total: int) -> str:
@@ -1667,7 +1680,9 @@ JSON_KEYS = {
                       "class_counts {train, val, test: a count per class, in classes' order; "
                       "null for regression}, "
                       "y_shift and y_scale (a regression target's scaling), info {source, "
-                      "scaling, merge_scaling, pixel_max, pixel_min, ...}",
+                      "scaling, merge_scaling, pixel_max, pixel_min, ...; a CSV's ignored: "
+                      "the columns ?ignore= left out}, feature_names (the columns a model "
+                      "of it takes, in order)",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",

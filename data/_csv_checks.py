@@ -294,6 +294,35 @@ def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
         raise DataError(f"{path}: column {i + 1} has no name{said}: {fix}")
 
 
+def ignored_columns(path: Path, ignore, columns: list[str], target: str) -> tuple[str, ...]:
+    """The columns ``?ignore=`` leaves out of the features (an ID, a date, a note), checked
+    against the file's ``columns``.
+
+    ``ignore``: comma-separated names (as the option gives them) or a list of names; None
+    leaves none out. A name must be a column and not the target, and at least one feature
+    must be left: each is refused in one line naming the columns.
+    """
+    if ignore is None:
+        return ()
+    names = ignore.split(",") if isinstance(ignore, str) else [str(n) for n in ignore]
+    names = [n.strip() for n in names]
+    if not all(names):  # "id,,date" is a typo; "" names nothing to leave out
+        raise DataError(f"option ignore={','.join(names)!r} must name columns, separated by "
+                        "commas (e.g. ignore=id,date)")
+    shown = ", ".join(map(str, columns))
+    unknown = [n for n in names if n not in columns]
+    if unknown:
+        raise DataError(f"{path}: option ignore names no column {unknown[0]!r}; columns: "
+                        f"{shown}")
+    if target in names:
+        raise DataError(f"{path}: option ignore names the target column {target!r}; leave "
+                        "out only features (?target= names another target)")
+    left_out = tuple(dict.fromkeys(names))  # a name given twice is left out once
+    if len(left_out) == len(columns) - 1:
+        raise DataError(f"{path}: option ignore leaves no feature column (columns: {shown})")
+    return left_out
+
+
 def line_of_row(path: Path, row: int, header: bool) -> int:
     """The line of data row ``row`` (0-based, as in the table pandas read)."""
     return _record_of_row(path, row, header)[0]

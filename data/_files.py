@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 import warnings
 import zipfile
 import zlib
@@ -14,6 +15,7 @@ import numpy as np
 from ._csv_checks import (
     UNREADABLE,
     check_csv_bytes,
+    ignored_columns,
     line_of_row,
     not_utf8,
     refuse_other_separator,
@@ -256,6 +258,12 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _option_text(name: str) -> str:
+    """A column name as an option's value in a dataset name: "&", "=", "%" and "?"
+    percent-encoded, as `data.load` writes a ``target`` given as an argument."""
+    return urllib.parse.quote(str(name), safe=" :,/")
+
+
 def _numbers_first(first: list[str], target: str | None) -> bool:
     """Whether a first row is numbers in every feature cell (the target's, by default the
     last, may be anything); a row naming ``target`` is a header."""
@@ -272,13 +280,15 @@ def _names_its_target(cell: str, targets: pd.Series) -> bool:
     return not _is_number(cell) and cell not in set(targets.astype(str).str.strip())
 
 
-def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.ndarray:
+def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
+              left_out: tuple[str, ...] = ()) -> np.ndarray:
     import pandas as pd
 
     # del on a shallow copy keeps views of the other columns (drop copied them all before
-    # pandas 3); ``frame`` itself keeps its target
+    # pandas 3); ``frame`` itself keeps its target and the columns ``?ignore=`` leaves out
     features = frame.copy(deep=False)
-    del features[target]
+    for column in (target, *left_out):
+        del features[column]
     for column in features.columns:
         values = features[column]
         if pd.api.types.is_numeric_dtype(values):
@@ -286,9 +296,14 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool) -> np.
         text = values.map(lambda v: isinstance(v, str) and not _is_number(v)).to_numpy()
         if text.any():  # "NA", "?", "red"
             row = int(np.argmax(text))
+            # a column of text only is mostly an ID or a date, no feature: how to leave it
+            # out (an "NA" among numbers is a value missing, which no option mends)
+            hint = "" if not text[values.notna().to_numpy()].all() else \
+                ("; if it is no feature (an ID, a date), leave it out with "
+                 f"?ignore={_option_text(column)}")
             raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                             f"non-number {values.iloc[row]!r} at line "
-                            f"{line_of_row(path, row, header)})")
+                            f"{line_of_row(path, row, header)}){hint}")
         features[column] = values.astype(np.float64)  # "nan" among numbers: pandas left text
     return features.to_numpy(dtype=np.float64)
 
@@ -343,16 +358,19 @@ def _columns_differ(got: list, want: list, train: Path) -> str:
 
 def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
              task: str | None = None, header: str | None = None,
-             images: str | None = None) -> Source:
+             images: str | None = None, ignore=None) -> Source:
     """A CSV table with a header (see `CSV_HEADERS`): numeric feature columns and one
     target column (default the last; string class labels are fine), and an optional test
-    table; ``images=yes`` for pixel columns (see `IMAGE_OPTIONS`)."""
+    table (with the same columns); ``images=yes`` for pixel columns (see `IMAGE_OPTIONS`);
+    ``ignore``: columns that are no features (an ID), comma-separated or a list, left out
+    of both files (see `ignored_columns`)."""
     header = header or "auto"
     if header not in CSV_HEADERS:
         raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
     p = _existing(path)
     frame, target = _read_csv(p, target, header)
-    X = _features(frame, target, p, header != "no")
+    left_out = ignored_columns(p, ignore, list(frame.columns), target)
+    X = _features(frame, target, p, header != "no", left_out)
     # a copy: a view held the whole parsed table (125 MB of int64 for 160 KB of labels)
     y = frame[target].to_numpy(copy=True)
     X_test = y_test = None
@@ -362,7 +380,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: "
                             f"{_columns_differ(list(test.columns), list(frame.columns), p)}")
-        X_test = _features(test, target, pt, header != "no")
+        X_test = _features(test, target, pt, header != "no", left_out)
         y_test = test[target].to_numpy(copy=True)
     task = _resolve_task(y, task)
     if task == "classification":
@@ -370,9 +388,9 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
                                     frame.columns.get_loc(target), header)
         y, y_test = labels[0], labels[1] if test_path else None
-    names = tuple(str(c) for c in frame.columns if c != target)
+    names = tuple(str(c) for c in frame.columns if c != target and c not in left_out)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
-            "target": str(target),
+            "target": str(target), "ignored": list(left_out),
             # the file's own header names the features (header=no: made up, x1, x2...)
             "named_features": header != "no"}
     return Source(X, y, X_test, y_test, task, names, **_as_images(X, images, auto=False),

@@ -126,7 +126,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         A name from `list_datasets` (``"coin"``), with options (``"spirals?classes=5"``,
         ``"digits?imbalance=1:50&positive=8"``, ``"double-arc?merge_scaling=1"``), or a
         path form: ``"idx:DIR"``, ``"npz:PATH[,PATH_TEST]"``, ``"csv:PATH[,PATH_TEST]"``
-        (options ``task=``, and for CSV ``header=yes|no``, only in the name).
+        (options ``task=``, and for CSV ``header=yes|no`` and ``ignore=COL,...``, the
+        columns that are no features, only in the name).
         ``scaling``, ``merge_scaling``, ``imbalance`` and ``positive`` may be given in the
         name or as arguments (the name of the returned set holds them either way).
     seed : int

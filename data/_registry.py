@@ -168,12 +168,15 @@ PREFIXES: dict[str, Entry] = {
                  "file", "npz with keys data, label (+ optional test file); task= to override; "
                  "images=yes|no (default: N x H x W or uint8 data are images, scaled x / 255)",
                  options={"task": None, "images": None}),
-    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None, images=None:
+    "csv": Entry(lambda rng, arg, data_dir, target=None, task=None, header=None, images=None,
+                 ignore=None:
                  load_csv(*_read_paths(arg), target=target, task=task, header=header,
-                          images=images),
+                          images=images, ignore=ignore),
                  "file", "CSV with a header row (header=yes|no for a first row of numbers); "
-                 "target= column (default last); task= to override; images=yes for pixels",
-                 options={"target": None, "task": None, "header": None, "images": None}),
+                 "target= column (default last); ignore=id,date: columns that are no "
+                 "features; task= to override; images=yes for pixels",
+                 options={"target": None, "task": None, "header": None, "images": None,
+                          "ignore": None}),
 }
 _PREFIX_NAMES = {"idx": "idx:DIR", "npz": "npz:PATH[,PATH_TEST]", "csv": "csv:PATH[,PATH_TEST]"}
 
@@ -270,6 +273,14 @@ def _convert(key: str, text: str, default):
     return value
 
 
+# other libraries' words for an option (pandas' usecols, a SQL user's drop): what says it here
+_LEAVE_OUT = "ignore=COLUMN,... leaves columns out of the features"
+_OPTIONS_MEANT = {"drop": ("ignore", _LEAVE_OUT), "exclude": ("ignore", _LEAVE_OUT),
+                  "skip": ("ignore", _LEAVE_OUT), "usecols": ("ignore", _LEAVE_OUT),
+                  "features": ("ignore", _LEAVE_OUT),
+                  "label": ("target", "target=COLUMN names the target")}
+
+
 def build_source(key: str, arg: str | None, options: dict, rng: np.random.Generator,
                  data_dir) -> tuple[Source, dict]:
     """Raw arrays of a parsed name, and its options converted to their types."""
@@ -277,7 +288,9 @@ def build_source(key: str, arg: str | None, options: dict, rng: np.random.Genera
     unknown = [k for k in options if k not in entry.options]
     if unknown:
         valid = ", ".join([*entry.options, *COMMON_OPTIONS])
-        raise DataError(f"unknown option {unknown[0]!r} for {key}; valid: {valid}")
+        option, said = _OPTIONS_MEANT.get(unknown[0].lower(), (None, ""))
+        hint = f" ({said})" if option in entry.options else ""
+        raise DataError(f"unknown option {unknown[0]!r} for {key}{hint}; valid: {valid}")
     typed = {k: _convert(k, v, entry.options[k]) if isinstance(v, str) else v
              for k, v in options.items()}
     return entry.build(rng, arg, data_dir, **typed), typed

@@ -209,7 +209,7 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
     _add_test(rep, spec, ds, run, done.proba, plain=done.strategy is None)
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
-                      task=ds.task)
+                      task=ds.task, feature_names=ds.feature_names)
 
 
 def _first(sentence: str) -> str:

@@ -80,7 +80,7 @@ def training_report(run, out_dir: Path | str) -> Path:
     out_dir = Path(out_dir)
     if finite and run.model_path is not None:
         add_use_model(rep, run.model_path, ds.name, out_dir, n_features=ds.n_features,
-                      task=ds.task)
+                      task=ds.task, feature_names=ds.feature_names)
 
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
@@ -331,8 +331,16 @@ def _final_numbers(run) -> pd.DataFrame:
 
 
 def _describe(ds) -> str:
-    """Task, shape and split sizes of the dataset in one line."""
-    parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"]
+    """Task, features (named, and the CSV columns left out), classes and split sizes of
+    the dataset in one line."""
+    names = [str(n) for n in getattr(ds, "feature_names", ()) or ()]
+    # named, so that an ID column taken for a feature shows (a wide set: the first few)
+    listed = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"
+             + (f" ({listed})" if listed else "")]
+    ignored = (getattr(ds, "info", None) or {}).get("ignored")
+    if ignored:
+        parts.append(f"left out: {', '.join(map(str, ignored))}")
     if ds.classes:
         shown = ", ".join(str(c) for c in list(ds.classes)[:12])
         parts.append(f"classes {shown}{', ...' if len(ds.classes) > 12 else ''}")

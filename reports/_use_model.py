@@ -12,7 +12,7 @@ from ._paths import from_report, href_from_report
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
-                  task: str = "multiclass") -> None:
+                  task: str = "multiclass", feature_names=()) -> None:
     """Link ``model.npz`` and show ``hplab predict`` / ``hplab export-onnx`` for it.
 
     Parameters
@@ -30,6 +30,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         Inputs per example, for the ``--input`` hint.
     task : str
         The dataset's task: a regression model keeps its target scaling, not class labels.
+    feature_names : sequence of str
+        The columns the model takes, named in the ``--input`` hint (the first few of many).
     """
     model_path = Path(model_path)
     # relative wherever the model is (reports.training_report(run, other_folder) linked a
@@ -50,7 +52,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         own_data = False
     rep.add_text("Run these from this report's folder:")
     rep.add_code("\n".join([
-        f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)",
+        f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)"
+        + _named(feature_names),
         f"hplab predict {model} --input inputs.csv --out predictions.csv",
         *(["# the test split of its data again (the name and data seed the model records), "
            "scored (accuracy, or rmse for regression; --json)",
@@ -60,3 +63,13 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     ]))
     rep.add_text("Both take raw, unscaled features: the model applies the scaling it was "
                  "trained with, and the ONNX graph does the same in its first nodes.")
+
+
+def _named(names) -> str:
+    """The ``--input`` hint's list of the model's columns: a header naming them picks them
+    from any others (an ID column left out of training may stay in the file)."""
+    names = [str(n) for n in names]
+    if not names:
+        return ""
+    listed = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f" ({listed}; a header naming them picks them, in any order, among others)"

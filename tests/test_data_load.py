@@ -1483,3 +1483,84 @@ def test_a_test_file_unlike_its_train_file_is_told_how_to_match_it(tmp_path):
                                 "order (x2, x1, y); write them in its order (x1, x2, y)")
     assert error("te3.csv") == (f"{tmp_path / 'te3.csv'}: columns differ from tr.csv's: "
                                 "lacks x2; has z, which tr.csv has not")
+
+
+def _with_an_id(path, n=400, text_id=False):
+    """QA: a fraud table whose ``transaction_id`` follows the label (confirmed frauds
+    appended later), rows shuffled: as a feature it gives the label away."""
+    rng = np.random.default_rng(0)
+    y = (rng.uniform(size=n) < 0.1).astype(int)
+    order = np.argsort(y, kind="stable")
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = np.arange(100000, 100000 + n)
+    frame = pd.DataFrame({"transaction_id": [f"TX-{i}" for i in ids] if text_id else ids,
+                          "amount": rng.normal(size=n), "hour": rng.uniform(0, 24, n),
+                          "is_fraud": y})
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_csv_columns_left_out_by_ignore(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    path = tmp_path / "fraud.csv"
+    frame = _with_an_id(path)
+    # every non-target column was a feature, the ID too, and nothing said which
+    assert data.load(f"csv:{path}").feature_names == ("transaction_id", "amount", "hour")
+    ds = data.load(f"csv:{path}?ignore=transaction_id")
+    assert ds.feature_names == ("amount", "hour") and ds.info["ignored"] == ["transaction_id"]
+    # the same rows, split alike: the file without the column gives the same arrays
+    frame.drop(columns="transaction_id").to_csv(tmp_path / "plain.csv", index=False)
+    plain = data.load(f"csv:{tmp_path / 'plain.csv'}")
+    for split in ("train", "val", "test"):
+        np.testing.assert_array_equal(getattr(ds, f"X_{split}"), getattr(plain, f"X_{split}"))
+        np.testing.assert_array_equal(getattr(ds, f"y_{split}"), getattr(plain, f"y_{split}"))
+    assert plain.info["ignored"] == []
+    # a test file of the same columns loses the same ones
+    frame.iloc[:300].to_csv(tmp_path / "tr.csv", index=False)
+    frame.iloc[300:].to_csv(tmp_path / "te.csv", index=False)
+    pair = data.load(f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}?ignore= transaction_id ")
+    assert pair.n_features == 2 and len(pair.y_test) == 100
+    # data show names the features, and the columns left out (text and --json)
+    code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=transaction_id"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[-2] == "features: amount, hour; left out: transaction_id"
+    code, out, err = run_cli(["data", "show", f"csv:{path}", "--json"], capsys)
+    shown = json.loads(out)
+    assert shown["feature_names"] == ["transaction_id", "amount", "hour"]
+    assert shown["n_features"] == 3 and shown["info"]["ignored"] == []
+
+
+@pytest.mark.parametrize("option, message", [
+    ("ignore=tx_id", "{path}: option ignore names no column 'tx_id'; columns: transaction_id, "
+                     "amount, hour, is_fraud"),
+    ("ignore=is_fraud", "{path}: option ignore names the target column 'is_fraud'; leave out "
+                        "only features (?target= names another target)"),
+    ("ignore=transaction_id,amount,hour", "{path}: option ignore leaves no feature column "
+                                          "(columns: transaction_id, amount, hour, is_fraud)"),
+    ("ignore=amount,,hour", "option ignore='amount,,hour' must name columns, separated by "
+                            "commas (e.g. ignore=id,date)"),
+    ("drop=transaction_id", "unknown option 'drop' for csv (ignore=COLUMN,... leaves columns "
+                            "out of the features); valid: target, task, header, images, "
+                            "ignore, imbalance, positive, scaling, merge_scaling"),
+])
+def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, message):
+    from cli_helpers import run_cli
+
+    path = tmp_path / "fraud.csv"
+    _with_an_id(path)
+    code, out, err = run_cli(["data", "show", f"csv:{path}?{option}"], capsys)
+    assert (code, out, err) == (2, "", f"hplab data: error: {message.format(path=path)}\n")
+
+
+def test_a_text_id_column_is_refused_with_the_option_that_leaves_it_out(tmp_path, capsys):
+    from cli_helpers import run_cli
+
+    path = tmp_path / "fraud.csv"
+    _with_an_id(path, text_id=True)
+    code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"hplab data: error: {path}: feature column 'transaction_id' is not numeric "
+                   "(first non-number 'TX-100000' at line 2); if it is no feature (an ID, a "
+                   "date), leave it out with ?ignore=transaction_id\n")
+    assert data.load(f"csv:{path}?ignore=transaction_id").feature_names == ("amount", "hour")

@@ -1428,3 +1428,38 @@ def test_a_feature_named_nan_is_matched_by_its_name(tmp_path, capsys):
     # a DataFrame in another order, read as pandas reads it by default (header "nan" kept)
     table = pd.read_csv(tmp_path / "n.csv")[["inf", "label", "nan", "height"]]
     np.testing.assert_array_equal(model.predict(table).probabilities, expected)
+
+
+def test_a_model_of_a_csv_with_an_id_left_out_takes_its_files_rows(tmp_path, capsys,
+                                                                   parse_html):
+    # QA: an ID column was a feature like any other, with no way to leave it out; the model
+    # now knows its columns, so a file with the ID (and the target) predicts as is
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame({"transaction_id": np.arange(100000, 100000 + n),
+                          "amount": rng.normal(size=n), "hour": rng.uniform(0, 24, n)})
+    frame["is_fraud"] = (frame["amount"] > 1.0).astype(int)
+    frame.to_csv(tmp_path / "fraud.csv", index=False)
+    name = f"csv:{tmp_path / 'fraud.csv'}?ignore=transaction_id"
+    code, out, err = run_cli(["train", "--dataset", name, "--hidden", "4", "--epochs", "3",
+                              "--out", tmp_path / "run", "--json"], capsys)
+    assert code == 0, err
+    trained = json.loads(out)
+    model = nets.load_model(trained["model_path"])
+    assert model.feature_names == ("amount", "hour") and model.n_features == 2
+    code, out, err = run_cli(["predict", trained["model_path"], "--input",
+                              tmp_path / "fraud.csv", "--json", "--limit", "-1"], capsys)
+    assert code == 0, err
+    want = model.predict(frame[["amount", "hour"]].to_numpy())
+    np.testing.assert_array_equal(json.loads(out)["probabilities"], want.probabilities)
+    # the model's own data, by its name: the ID left out again, the test split scored
+    code, out, err = run_cli(["predict", trained["model_path"], "--dataset", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["accuracy"] == pytest.approx(trained["test_accuracy"], abs=1e-12)
+    # the report names the features and the column left out
+    page = parse_html((tmp_path / "run" / "report.html").read_text())
+    said = page.all_text
+    assert "binary · 2 features (amount, hour) · left out: transaction_id · classes 0, 1" \
+        in said
+    assert "with 2 feature column(s) (amount, hour; a header naming them picks them, in any " \
+           "order, among others)" in said
