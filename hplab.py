@@ -1263,6 +1263,7 @@ def cmd_predict(args) -> int:
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     _refuse_overwrite(out, *_model_data_paths(model))
+    _check_threshold_flag(args.threshold, model)
     truth = seed = dataset = changed = None
     if args.dataset is not None:
         import data
@@ -1281,16 +1282,19 @@ def cmd_predict(args) -> int:
             print(f"hplab predict: warning: {dataset} is not the data {args.model} was "
                   "trained on (another fingerprint): its test split is not the held-out "
                   "one, and the scores may count training rows", file=sys.stderr)
-        pred, truth = nets.predict_dataset(model, ds)
+        pred, truth = nets.predict_dataset(model, ds, threshold=args.threshold)
     elif args.seed is not None:
         raise ValueError("--seed picks the split of --dataset; it does nothing with --input")
     else:
         header = None if args.header is None else args.header == "yes"
-        pred = model.predict(nets.read_inputs(args.input, model, header))
+        pred = model.predict(nets.read_inputs(args.input, model, header), args.threshold)
     if out is not None:  # an earlier --out's predictions only (it wrote over a spec)
         study.refuse_other_file(out, first="prediction", what="a predictions CSV")
     scores = nets.score_prediction(pred, truth) if truth is not None else \
         {"accuracy": None, "rmse": None, "mae": None}
+    # a binary model's positive class: what accuracy hides on imbalanced data
+    positive = nets.positive_class_scores(pred, truth) if truth is not None else \
+        dict.fromkeys(nets.POSITIVE_SCORES)
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
         nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
@@ -1302,13 +1306,21 @@ def cmd_predict(args) -> int:
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
                "data_changed": changed,
                "input": args.input, "n": len(pred), "n_shown": limit,
-               **nets.prediction_records(pred, limit), **scores, "out_path": args.out}
+               **nets.prediction_records(pred, limit), **scores, "out_path": args.out,
+               "threshold": args.threshold, **positive}
     where = f"{dataset} test split (data seed {seed})" if dataset else args.input
     lines = [f"{model.path}: {model.net!r}", f"{len(pred)} predictions on {where}"]
+    if args.threshold is not None:
+        lines.append(f"predicted {model.classes[1]} where its probability is >= "
+                     f"{args.threshold:g}")
     if scores["accuracy"] is not None:
         lines.append(f"accuracy {scores['accuracy']:.4f}")
     elif scores["rmse"] is not None:
         lines.append(f"rmse {scores['rmse']:.4g}, mae {scores['mae']:.4g}")
+    if positive["positive"] is not None:
+        lines.append(f"class {positive['positive']}: " + ", ".join(
+            f"{k} {'undefined' if positive[k] is None else format(positive[k], '.4f')}"
+            for k in POSITIVE_SHOWN) + " (pr_auc: average precision)")
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
         print("\n".join(lines), file=sys.stderr)
         return 0
@@ -1321,6 +1333,24 @@ def cmd_predict(args) -> int:
     return 0
 
 
+# a binary model's scores of its positive class, as predict prints them
+POSITIVE_SHOWN = ("precision", "recall", "f1", "roc_auc", "pr_auc")
+
+
+def _check_threshold_flag(threshold: float | None, model) -> None:
+    """Refuse ``--threshold`` that is no probability, or for a model with no single
+    positive-class probability (regression, more than two classes), in the flag's words."""
+    if threshold is None:
+        return
+    if not 0 <= threshold <= 1:  # NaN too
+        raise ValueError(f"--threshold must be a probability in [0, 1], got {threshold:g}")
+    if model.task == "regression" or len(model.classes) != 2:
+        what = "a regression model" if model.task == "regression" else \
+            f"a {model.task} model of {len(model.classes)} classes"
+        raise ValueError(f"--threshold applies to binary models (the positive class's "
+                         f"probability); {model.path} is {what}")
+
+
 def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
                                        "dataset's test split")
@@ -1329,7 +1359,9 @@ def _add_predict(sub) -> None:
     src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
                      help="the test split of NAME (no NAME: the model's own dataset), "
                           "rescaled to the model's input scaling if NAME's differs; scored "
-                          "with accuracy, or rmse and mae for regression")
+                          "with accuracy (a binary model also with precision, recall, F1, "
+                          "ROC-AUC and PR-AUC of its positive class), or rmse and mae for "
+                          "regression")
     src.add_argument("--input", metavar="FILE", default=None,
                      help="raw (unscaled) inputs: .npy (n, d) or .csv (.csv.gz, .bz2, .xz), "
                           "with or without a header; the model applies its stored input "
@@ -1340,6 +1372,10 @@ def _add_predict(sub) -> None:
     p.add_argument("--seed", type=int, default=None,
                    help="data seed for --dataset (default: the one the model was trained "
                         "with, so its test split is the held-out one)")
+    p.add_argument("--threshold", type=float, default=None, metavar="T",
+                   help="binary models: predict the positive class (the second of classes) "
+                        "where its probability is >= T, e.g. a threshold tuned on "
+                        "validation data (default: the more probable class)")
     p.add_argument("--out", metavar="PRED.csv", default=None,
                    help="write every prediction (and probabilities, true label) as CSV "
                         "(-: to standard output, the scores to standard error)")
@@ -1426,7 +1462,9 @@ def _add_imbalance(sub) -> None:
                         "trapezoid)")
     p.add_argument("--tune-for", default="f1",
                    help="validation metric the tuned threshold maximizes: f1, "
-                        "balanced_accuracy, mcc, g_mean (default f1)")
+                        "balanced_accuracy, mcc, g_mean (default f1); each seed tunes one "
+                        "for its own net, and the ranking's tuned_threshold is their mean "
+                        "over seeds")
     p.add_argument("--leakage-demo", action="store_true",
                    help="also resample before the split (wrong on purpose) to show leakage")
     _workers_flag(p, -1)
@@ -1698,18 +1736,23 @@ JSON_KEYS = {
     ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset, "
                   "split, data_seed, data_changed, input, n, n_shown, predictions, "
-                  "probabilities, accuracy, rmse, mae, out_path",
+                  "probabilities, accuracy, rmse, mae, out_path, threshold (--threshold, "
+                  "else null), positive (a binary model's positive class, the second of "
+                  "classes, with --dataset; else null) and its precision, recall, f1, "
+                  "roc_auc and pr_auc (average precision; null where undefined: one class "
+                  "in the split)",
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
     ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
                     "seeds (a count: the repeats, seeded from seed), seed, strategies, "
                     "net_params, ranking [{strategy, ratio, rank, "
-                    "metric, mean, ci_low, ci_high, ..., paired_diff, paired_diff_ci_low, "
-                    "paired_diff_ci_high, paired_seeds (the difference from the first ranked, "
-                    "seed by seed: its mean, 95 % t-interval and seeds)}], metrics (every "
-                    "metric per strategy and ratio, at 0.5 and at the tuned threshold), "
-                    "failed, skipped, majority, accuracy_misleading, leakage, n_runs, seconds, "
-                    "test_is_train (true on XOR, whose test set is its training set: no score "
-                    "is then held out), "
+                    "metric, mean, ci_low, ci_high, tuned_threshold (the mean over seeds of "
+                    "each seed's validation-tuned threshold, each for its own net), ..., "
+                    "paired_diff, paired_diff_ci_low, paired_diff_ci_high, paired_seeds (the "
+                    "difference from the first ranked, seed by seed: its mean, 95 % t-interval "
+                    "and seeds)}], metrics (every metric per strategy and ratio, at 0.5 and at "
+                    "the tuned threshold), failed, skipped, majority, accuracy_misleading, "
+                    "leakage, n_runs, seconds, test_is_train (true on XOR, whose test set is "
+                    "its training set: no score is then held out), "
                     f"report_path, {_REPORT_ERROR}",
 }
 

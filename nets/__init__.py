@@ -26,6 +26,8 @@ from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
 from ._predict import Prediction, SavedModel, load_model
 from ._predict_io import read_inputs
 from ._predict_scores import (
+    POSITIVE_SCORES,
+    positive_class_scores,
     predict_dataset,
     prediction_frame,
     prediction_records,
@@ -75,7 +77,7 @@ __all__ = [
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",
-    "predict_dataset",
+    "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",

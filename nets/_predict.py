@@ -183,12 +183,19 @@ class SavedModel:
                              "column names, in that order")
         return None
 
-    def predict(self, X_raw) -> Prediction:
-        """Predict raw inputs: applies the stored input scaling first."""
-        return self.predict_normalized(self.normalize(X_raw))
+    def predict(self, X_raw, threshold: float | None = None) -> Prediction:
+        """Predict raw inputs: applies the stored input scaling first; ``threshold`` as in
+        `predict_normalized`."""
+        return self.predict_normalized(self.normalize(X_raw), threshold)
 
-    def predict_normalized(self, X: np.ndarray) -> Prediction:
-        """Predict inputs that are already scaled as the training data was."""
+    def predict_normalized(self, X: np.ndarray, threshold: float | None = None) -> Prediction:
+        """Predict inputs that are already scaled as the training data was.
+
+        ``threshold`` (a model of two classes only): the second class, ``classes[1]`` (the
+        positive one), where its probability is ``>= threshold``, as a threshold tuned on
+        validation data is applied; None: the more probable class (the second above 0.5).
+        """
+        check_threshold(self, threshold)
         with np.errstate(over="ignore", invalid="ignore"):  # refused just below, in one line
             z = self.net.logits(X)
         if (row := _first_bad_row(z)) is not None:  # NaN logits would all name class 0
@@ -202,6 +209,8 @@ class SavedModel:
             proba, index = np.hstack([1 - p, p]), (z[:, 0] > 0).astype(np.int64)
         else:
             proba, index = self.net._head.output(z), np.argmax(z, axis=1).astype(np.int64)
+        if threshold is not None:
+            index = (proba[:, 1] >= threshold).astype(np.int64)
         labels = np.asarray(self.classes, dtype=object)[index]
         if labels.size and int_labels(self.classes):
             labels = labels.astype(np.int64)
@@ -209,6 +218,21 @@ class SavedModel:
             labels = labels.astype(bool)
         return Prediction(self.task, self.classes, index=index, labels=labels,
                           probabilities=proba)
+
+
+def check_threshold(model: SavedModel, threshold) -> None:
+    """Refuse a ``threshold`` that is no probability, or one for a model that has no single
+    positive-class probability to compare it with (regression, more than two classes)."""
+    if threshold is None:
+        return
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.floating) \
+            or not 0 <= threshold <= 1:  # NaN too: no comparison holds
+        raise ValueError(f"threshold must be a probability in [0, 1], got {threshold!r}")
+    if model.task == "regression" or len(model.classes) != 2:
+        what = "a regression model" if model.task == "regression" else \
+            f"a model of {len(model.classes)} classes"
+        raise ValueError(f"a threshold applies to a binary model (its positive class's "
+                         f"probability); {model.path} is {what}")
 
 
 def named_features(meta: dict) -> bool:

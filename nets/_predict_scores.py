@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._predict import Prediction, SavedModel, made_up_names, named_features
+from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Prediction, np.ndarray]:
+def predict_dataset(model: SavedModel, ds, split: str = "test",
+                    threshold: float | None = None) -> tuple[Prediction, np.ndarray]:
     """Predict one split of a loaded dataset and return ``(prediction, truth)``.
 
     Parameters
@@ -30,6 +31,9 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     ds : data.Dataset
         Any object with its fields; its split arrays are normalized by its own scaling.
     split : {"test", "val", "train"}
+    threshold : float, optional
+        A binary model's positive class where its probability is ``>= threshold``
+        (`SavedModel.predict_normalized`).
 
     Returns
     -------
@@ -39,6 +43,7 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
     """
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
+    check_threshold(model, threshold)  # before a wide split is scaled
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
@@ -72,9 +77,9 @@ def predict_dataset(model: SavedModel, ds, split: str = "test") -> tuple[Predict
                              f"({', '.join(map(str, unknown))}); the model predicts "
                              f"{', '.join(map(str, known))}")
     if _same_scaling(model, ds):
-        pred = model.predict_normalized(X.astype(model.net.dtype, copy=False))
+        pred = model.predict_normalized(X.astype(model.net.dtype, copy=False), threshold)
     else:
-        pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift)
+        pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift, threshold)
     truth = np.asarray(ds.inverse_y(y))
     if codes is not None:
         truth = np.array([codes[c] for c in truth])
@@ -139,6 +144,44 @@ def score_prediction(pred: Prediction, truth) -> dict:
         return {"accuracy": None, "rmse": rmse, "mae": mae}
     hits = np.asarray(pred.labels, dtype=object) == np.asarray(truth, dtype=object)
     return {"accuracy": float(np.mean(hits)), "rmse": None, "mae": None}
+
+
+#: What `positive_class_scores` gives: the class, then its scores (None where undefined).
+POSITIVE_SCORES = ("positive", "precision", "recall", "f1", "roc_auc", "pr_auc")
+
+
+def positive_class_scores(pred: Prediction, truth) -> dict:
+    """A two-class model's scores of its positive class, ``classes[1]``, by scikit-learn.
+
+    ``precision``, ``recall`` and ``f1`` of the predicted labels (at the threshold they
+    were predicted with); ``roc_auc`` and ``pr_auc`` (average precision: the step-wise
+    area under the precision-recall curve) of its probability. Undefined ones are None:
+    the areas with one class in ``truth``, recall with no positive, F1 with neither a
+    positive nor a positive prediction; precision with no positive prediction is 0
+    (``zero_division=0``), as the imbalance benchmark scores it. Every key is None for
+    regression and for more than two classes.
+    """
+    if pred.task == "regression" or len(pred.classes) != 2:
+        return dict.fromkeys(POSITIVE_SCORES)
+    from sklearn import metrics as skm
+
+    truth = np.asarray(truth, dtype=object)
+    if len(truth) != len(pred):
+        raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
+    positive = _label(pred.classes[1])
+    y = np.array([_label(t) == positive for t in truth], dtype=np.int64)
+    said = pred.index.astype(np.int64)
+    p = pred.probabilities[:, 1].astype(np.float64)
+    both = len(np.unique(y)) == 2
+    return {
+        "positive": _plain(pred.classes[1]),
+        "precision": float(skm.precision_score(y, said, zero_division=0)),
+        "recall": float(skm.recall_score(y, said)) if y.any() else None,
+        "f1": float(skm.f1_score(y, said, zero_division=0)) if y.any() or said.any()
+        else None,
+        "roc_auc": float(skm.roc_auc_score(y, p)) if both else None,
+        "pr_auc": float(skm.average_precision_score(y, p)) if both else None,
+    }
 
 
 def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from ._imbalance_draw import (
 from ._imbalance_tables import (
     PR_AUC_NOTE,
     THRESHOLDS,
+    TUNED_THRESHOLD_NOTE,
     areas_table,
     metric_note,
     paired_table,
@@ -166,7 +167,9 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
                               "reason. The 95 % interval is each strategy's own over seeds."
-                              + metric_note(result.metric))
+                              + metric_note(result.metric)
+                              + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
+                                 else ""))
         paired = paired_table(rank)
         if len(paired):
             rep.add_table(paired, name=f"paired-{tag}",
@@ -202,7 +205,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
         rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
-                              f"{result.tune_for} on the validation split (mean over seeds). "
+                              f"{result.tune_for} on the validation split, each seed's for "
+                              "its own net (mean over seeds). "
                               "With few validation positives the tuned threshold is noisy.")
         rep.add_section(f"Calibration{where}",
                         "Resampling and class weights change the training prevalence, so the "

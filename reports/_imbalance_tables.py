@@ -24,6 +24,12 @@ PR_AUC_NOTE = ("pr_auc is average precision (scikit-learn's average_precision_sc
                "step-wise area under the precision-recall curve, not the trapezoid.")
 
 
+#: What the ranking's tuned threshold is: a mean over nets, to apply to none of them as is.
+TUNED_THRESHOLD_NOTE = (" The mean tuned threshold is the mean over seeds of each seed's "
+                        "threshold, tuned on that seed's validation split for its own net: "
+                        "no one model's threshold.")
+
+
 def metric_note(metric: str) -> str:
     return f" {PR_AUC_NOTE}" if metric == "pr_auc" else ""
 
@@ -33,7 +39,8 @@ def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
                                                             strict=True)]
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
-        out["tuned threshold"] = rank["tuned_threshold"]
+        # each seed's net has its own: their mean is no one model's threshold
+        out["mean tuned threshold"] = rank["tuned_threshold"]
         out["at tuned threshold"] = rank["tuned_mean"]
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]

@@ -55,8 +55,12 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)"
         + _named(feature_names),
         f"hplab predict {model} --input inputs.csv --out predictions.csv",
+        *(["# binary: --threshold T predicts the positive class where its probability is "
+           "at least T (default: the more probable class)"] if task == "binary" else []),
         *(["# the test split of its data again (the name and data seed the model records), "
-           "scored (accuracy, or rmse for regression; --json)",
+           "scored (" + ("accuracy, precision, recall, F1, ROC-AUC and PR-AUC" if
+                         task == "binary" else "accuracy, or rmse for regression")
+           + "; --json)",
            f"hplab predict {model} --dataset"] if own_data else []),
         "# an ONNX graph for any runtime (needs pip install 'hplab[onnx]')",
         f"hplab export-onnx {model} {onnx_path}",

@@ -787,3 +787,41 @@ def test_table_counts_carry_no_thousands_separators(tmp_path, capsys):
     assert expected["train_neg"].item() > 1000
     for name in ("data_seed", "train_pos", "train_neg", "val_neg", "test_neg"):
         assert rows[0][head.index(name)] == str(expected[name].item()), name
+
+
+def test_the_rankings_tuned_threshold_is_said_to_be_a_mean_over_seeds(tmp_path, capsys):
+    # QA: the ranking's tuned_threshold is the mean of the seeds' thresholds, each tuned for
+    # its own net, which neither --help, the report nor the README said
+    import html
+
+    from cli_helpers import help_words, readme_words
+
+    dataset = imbalanced_csv(tmp_path / "imb.csv", 600, 60, shift=1.5)
+    out = tmp_path / "rep"
+    rc = hplab.main(["imbalance", "--dataset", dataset, "--strategies", "none,class_weight",
+                     "--seeds", "2", "--metric", "f1", "--out", str(out), "--json", *FAST])
+    assert rc == 0
+    s = json.loads(capsys.readouterr().out)
+    runs = pd.read_csv(out / "report_files" / "runs.csv")
+    tuned = runs[(runs["threshold"] == "tuned") & (runs["mode"] == "proper")]
+    for r in s["ranking"]:
+        seeds = tuned.loc[tuned["strategy"] == r["strategy"], "threshold_value"]
+        assert len(seeds) == 2 and seeds.nunique() == 2  # each seed's net has its own
+        assert r["tuned_threshold"] == pytest.approx(seeds.mean(), abs=1e-12)
+    text = (out / "report.html").read_text()
+    head, rows = report_table(text, "table-ranking-table-own")
+    assert "mean tuned threshold" in head
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    assert ("The mean tuned threshold is the mean over seeds of each seed's threshold, tuned "
+            "on that seed's validation split for its own net: no one model's threshold."
+            in said)
+    assert ("the ranking's tuned_threshold is their mean over seeds"
+            in help_words("imbalance"))
+    assert ("tuned_threshold (the mean over seeds of each seed's validation-tuned threshold, "
+            "each for its own net)" in " ".join(hplab.build_parser()._subparsers
+                                                 ._group_actions[0].choices["imbalance"]
+                                                 .description.split()))
+    assert ("the ranking's `tuned_threshold` (`--json`, `ranking-*.csv`; the report's \"mean "
+            "tuned threshold\") is the mean of those thresholds over seeds, no one model's"
+            in readme_words())
+    assert "`--threshold T` predicts the positive class" in readme_words()
