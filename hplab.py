@@ -1251,7 +1251,6 @@ def _data_changed(model, ds, seed: int) -> bool | None:
 
 def cmd_predict(args) -> int:
     import nets
-    import reports
     import study
 
     if args.limit < -1:
@@ -1324,7 +1323,9 @@ def cmd_predict(args) -> int:
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
         print("\n".join(lines), file=sys.stderr)
         return 0
-    if limit:
+    if limit and not args.json:  # --json prints the records: a table there is thrown away
+        import reports
+
         # 6 significant digits: fixed decimals showed 1e-30 as -0.0000 and 1e30 in 31 digits
         lines += reports.table_lines(frame.head(limit), float_format="{:.6g}".format)
     if args.out:

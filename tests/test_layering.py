@@ -156,6 +156,30 @@ def test_study_show_imports_nothing_that_draws(spec_file, tmp_path, monkeypatch,
     assert shown == [] and listed == []
 
 
+def test_predict_json_builds_no_table(saved_model, tmp_path, capsys):
+    # QA: `predict --json --limit -1` built the terminal table of every row (74 % of its
+    # time on 100k rows) and threw it away: --json prints the records only
+    import numpy as np
+
+    import nets
+
+    path, X_raw, _ = saved_model("multiclass")
+    np.save(tmp_path / "x.npy", X_raw)
+    argv = ["predict", path, "--input", tmp_path / "x.npy", "--json", "--limit", "-1"]
+    assert _loaded_after(_cli(argv), ("reports",)) == []  # where the table is made
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    pred = nets.load_model(path).predict(X_raw)
+    assert json.loads(out) == json.loads(json.dumps({
+        "model": str(path), "task": "multiclass", "classes": ["cat", "dog", "eel"],
+        "dataset": None, "split": None, "data_seed": None, "data_changed": None,
+        "input": str(tmp_path / "x.npy"), "n": 40, "n_shown": 40,
+        **nets.prediction_records(pred, -1), "accuracy": None, "rmse": None, "mae": None,
+        "out_path": None}))
+    code, out, _ = run_cli([a for a in argv if a != "--json"], capsys)  # the table: all
+    assert code == 0 and len(out.splitlines()) == 2 + 1 + 40
+
+
 def test_train_without_a_report_imports_nothing_that_draws(tmp_path, capsys):
     # a re-run with --no-report into a folder with a report imported every report module,
     # to check the folder and remove the earlier report
