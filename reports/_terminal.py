@@ -30,6 +30,8 @@ def value_text(value) -> str:
 def text_width(text: str) -> int:
     """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
     character (Chinese, full-width forms)."""
+    if text.isascii():  # most cells: one column a character, without a lookup for each
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
