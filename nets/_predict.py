@@ -131,8 +131,9 @@ class SavedModel:
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
         with np.errstate(over="ignore"):  # overflow is found below, in one line
             if self.x_shift is not None:  # float32: the dtype of every data.Dataset
-                X = ((X - self.x_shift) / self.x_scale).astype(np.float32)
-            X = X.astype(self.net.dtype)
+                X = _scaled(X, self.x_shift, self.x_scale, self.net.dtype)
+            else:
+                X = X.astype(self.net.dtype)
         if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs overflow the model's {self.net.dtype.name} after its "
                              f"scaling (first in row {row}); they are far outside the "
@@ -382,3 +383,20 @@ def _first_bad_row(X: np.ndarray) -> int | None:
     """The first row holding NaN or an infinity, or None if every value is finite."""
     bad = ~np.isfinite(X)
     return int(np.argwhere(bad)[0, 0]) if bad.any() else None
+
+
+_SCALED_ROWS = 8192  # rows per float64 pass: a few MB, however many rows the input has
+
+
+def _scaled(X: np.ndarray, shift: np.ndarray, scale: np.ndarray, dtype) -> np.ndarray:
+    """``(X - shift) / scale`` in float64, rounded once to float32, as a new array of
+    ``dtype``, row chunk by row chunk: the bits of ``data``'s ``apply_scaler`` (the same
+    loop; nets may not import data), without the one-line formula's two input-sized
+    float64 temporaries nor a float32 copy beside a float64 net's result."""
+    out = np.empty(X.shape, dtype=dtype)
+    for start in range(0, len(X), _SCALED_ROWS):
+        part = X[start:start + _SCALED_ROWS].astype(np.float64)
+        part -= shift
+        part /= scale
+        out[start:start + _SCALED_ROWS] = part.astype(np.float32)
+    return out
