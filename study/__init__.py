@@ -61,6 +61,7 @@ from ._run import join_study, run_study
 from ._run_data import data_differs
 from ._space import Param, Space, build_config, searched_values
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
+from ._spec_list import ready_specs
 from ._spec_toml import spec_toml
 from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
@@ -100,7 +101,7 @@ __all__ = [
     "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
     "searched_values", "SPECS_DIR",
-    "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "spec_toml",
+    "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
     "check_output_file", "export_csv", "keeps_heartbeats", "list_studies", "open_study",

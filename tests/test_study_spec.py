@@ -6,6 +6,7 @@ import dataclasses
 import importlib.util
 import inspect
 import json
+import os
 import warnings
 
 import optuna
@@ -788,6 +789,41 @@ def test_study_spec_lists_the_ready_specs_and_prints_one_to_edit(tmp_path, capsy
     assert dataclasses.replace(mine, path=ready.path, name="coin", raw=raw) == ready
     code, _, err = run_cli(["study", "spec", "nope"], capsys)
     assert code == 2 and "ready specs are coin, coin-pareto" in err
+
+
+def test_listing_the_ready_specs_reads_what_loading_them_does_without_scikit_learn(tmp_path):
+    # QA: `hplab study spec` validated every ready spec for its listing: the imbalance
+    # spec's pipeline check imported scikit-learn and imbalanced-learn (3.4 s, 167 MB)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import write_spec_toml
+
+    from study._spec_list import listed_fields
+
+    root = Path(study.__file__).resolve().parents[1]
+    code = ("import sys, hplab\nfor argv in (['study', 'spec'], ['study', 'spec', '--json']):\n"
+            "    assert hplab.main(argv) == 0\n"
+            "print(sorted({'sklearn', 'imblearn', 'scipy', 'reports'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    *text, listed, loaded = done.stdout.splitlines()  # the lines, the JSON, the modules
+    assert loaded == "['reports']"  # the listing's padding only
+    rows = json.loads(listed)["specs"]
+    assert rows == [{"name": s.name, "dataset": s.dataset, "n_trials": s.n_trials,
+                     "description": s.description, "path": str(study.SPECS_DIR /
+                                                               f"{s.name}.toml")}
+                    for s in map(load_spec, study.spec_names())]
+    assert [line.split()[:2] for line in text] == [[r["name"], r["dataset"]] for r in rows]
+    # a grid that leaves n_trials out runs its size: read by loading the spec
+    raw = _raw(sampler="grid")
+    raw["space"] = {"lr": [0.01, 0.1], "width": {"low": 2, "high": 4}}
+    raw["study"].pop("name")
+    fields = listed_fields(write_spec_toml(tmp_path / "grid.toml", raw))
+    assert fields == {"name": "grid", "dataset": "coin", "n_trials": 6, "description": "",
+                      "path": str(tmp_path / "grid.toml")}
 
 
 def test_a_trial_seeded_sampler_gives_each_thread_its_own_trials_draws():

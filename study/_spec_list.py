@@ -1,0 +1,33 @@
+"""The ready specs as `hplab study spec` lists them: each one's [study] fields, read
+without validating the spec (the test suite validates every ready spec).
+
+Validating a spec checks what its trials would take: the imbalance spec's pipeline
+strategies import scikit-learn and imbalanced-learn (~3 s), for a listing of names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import data
+
+from ._spec import SPECS_DIR, load_spec, spec_names, study_default
+
+
+def ready_specs() -> list[dict]:
+    """A row for each ready spec, by name: its ``name``, ``dataset``, ``n_trials``,
+    ``description`` and ``path``, as `load_spec` reads them (`listed_fields`)."""
+    # not find_spec(name): a file ./xor in the working folder is no ready spec
+    return [listed_fields(SPECS_DIR / f"{name}.toml") for name in spec_names()]
+
+
+def listed_fields(path: Path) -> dict:
+    """The listed fields of a valid spec file, read from its [study] table; a spec that
+    leaves n_trials out (a grid's is its size) is loaded whole for it."""
+    table = tomllib.loads(path.read_text(encoding="utf-8-sig"))["study"]
+    n_trials = table["n_trials"] if "n_trials" in table else load_spec(path).n_trials
+    return {"name": table.get("name", path.stem),
+            "dataset": data.absolute_name(table["dataset"]), "n_trials": n_trials,
+            "description": table.get("description", study_default("description")),
+            "path": str(path)}
