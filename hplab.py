@@ -854,7 +854,16 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     import reports
 
     failed = summary["report_error"] = None
-    if report:
+    # a run that started no trial: the report of the same trials is left as it is (its
+    # rewrite retrained the best trial and drew every figure again, for the same page)
+    current = reports.current_study_report(name, args.storage, summary) if report else None
+    if current is not None:
+        from nets import say_on_stderr
+
+        summary["report_path"] = str(current)
+        say_on_stderr(f"hplab: the report {current} is up to date with the study's "
+                      f"{summary['n_finished']} finished trials: left as it is")
+    elif report:
         def write() -> str | None:
             folder = reports.study_report_folder(name, args.storage, summary["created"])
             with warnings.catch_warnings():

@@ -32,7 +32,12 @@ from ._index import (
 )
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
-from ._study_folder import find_study_report, report_lags, study_report_folder
+from ._study_folder import (
+    current_study_report,
+    find_study_report,
+    report_lags,
+    study_report_folder,
+)
 from ._terminal import (
     capacity_lines,
     imbalance_lines,
@@ -66,7 +71,7 @@ __all__ = [
     "ReportInfo", "find_reports", "held_results", "holding_index", "index_root",
     "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study
-    "find_study_report", "report_lags", "study_report_folder",
+    "current_study_report", "find_study_report", "report_lags", "study_report_folder",
     # the folders commands write into: checked before the work, held while writing
     "check_out_folder", "check_study_report_folder", "holding",
     # what each command prints for people (its --json summary as lines)

@@ -220,6 +220,24 @@ def report_lags(path, summary: dict, again: str) -> str | None:
     return f"written at {said} trials; now {now}: {again} brings it up to date"
 
 
+def current_study_report(name: str, storage, summary: dict) -> Path | None:
+    """The report of study ``name`` in the folder `study_report` writes it to, when it is
+    up to date with ``summary`` (`study.study_summary`): of this study (its storage and
+    creation stamp), at its finished trials and budget, as `report_lags` (``hplab study
+    show``) tells. None otherwise: no such report, one of another study or of an earlier
+    version (no stamp), one this user cannot read, or one that lags."""
+    import study
+
+    where = study.resolve_storage(storage)
+    path = study_report_folder(name, where, summary["created"]) / "report.html"
+    info = read_report_info(path)
+    if (info is None or info.kind != "study" or info.name != name
+            or info.study_created is None or not _same_study(info, where, summary["created"])
+            or unreadable(path)):
+        return None
+    return path if report_lags(path, summary, "") is None else None
+
+
 def newer_report(path, summary: dict, where) -> str | None:
     """What the report at ``path`` says of its trials ("10 of 10") when it is of the study
     ``summary`` (`study.study_summary`) describes, in storage ``where``, and was written at
