@@ -94,6 +94,22 @@ def test_minmax_fitted_on_train_only_unless_merged():
         data.load(standard)
 
 
+def test_merged_scaling_fits_a_regression_target_on_every_split(tmp_path):
+    # the test file's targets lie past the training range: merged, they set the scale
+    pd.DataFrame({"x": np.arange(40.0), "y": np.arange(1.0, 41.0)}).to_csv(tmp_path / "tr.csv",
+                                                                         index=False)
+    pd.DataFrame({"x": [50.0, 60.0], "y": [100.0, 120.0]}).to_csv(tmp_path / "te.csv",
+                                                               index=False)
+    files = f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}?task=regression"
+    apart, merged = data.load(files, seed=0), data.load(files, seed=0, merge_scaling=True)
+    train = np.concatenate([apart.y_train, apart.y_val]).astype(np.float64)
+    assert (apart.y_shift, apart.y_scale) == (1.0, 39.0)  # the training file's 1..40
+    assert (merged.y_shift, merged.y_scale) == (1.0, 119.0)  # 1..120, with the test's
+    raw_test = merged.y_test.astype(np.float64) * merged.y_scale + merged.y_shift
+    np.testing.assert_allclose(sorted(raw_test), [100, 120], rtol=1e-6)
+    assert train.min() == 0 and train.max() == 1  # train-only: train spans [0, 1]
+
+
 def test_standard_scaling_and_normalize_x():
     ds = data.load("moons", seed=0, scaling="standard")
     np.testing.assert_allclose(ds.X_train.mean(axis=0), 0, atol=1e-6)
@@ -151,6 +167,17 @@ def test_a_fingerprint_tells_the_data_apart_not_its_path(tmp_path):
     np.testing.assert_array_equal(twice.X_train, data.load(f"csv:{tmp_path / 'd.csv'}",
                                                            seed=0).X_train)
     assert len({first, *(d.fingerprint() for d in [*others, twice])}) == 5
+    # inputs 10 times as large, 0 the least of each column in every split: the same scaled
+    # arrays, shift and targets, but another x_scale, and so other raw-input predictions
+    grid = pd.DataFrame({"a": np.arange(40) % 5, "b": np.arange(40) % 4})
+    grid.assign(label=(grid.a > grid.b).astype(int)).to_csv(tmp_path / "g.csv", index=False)
+    (10 * grid).assign(label=(grid.a > grid.b).astype(int)).to_csv(tmp_path / "g10.csv",
+                                                                   index=False)
+    small, large = (data.load(f"csv:{tmp_path / n}", seed=0) for n in ("g.csv", "g10.csv"))
+    np.testing.assert_array_equal(large.X_train, small.X_train)
+    assert large.x_shift.tolist() == small.x_shift.tolist() == [0, 0]
+    assert large.x_scale.tolist() == [40, 30] and small.x_scale.tolist() == [4, 3]
+    assert large.fingerprint() != small.fingerprint()
 
 
 def test_standard_scaling_maps_a_constant_column_to_zero(tmp_path):
@@ -865,6 +892,8 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     # the classes as the data has them (train and test), for what is scarce to begin with
     whole = data.load("double-arc", seed=0)
     assert not whole.test_is_train and data.load("xor").test_is_train  # XOR's 4 points
+    # with no validation split drawn, no validation fraction is said to have been used
+    assert data.load("xor").info["val_fraction"] is None and whole.info["val_fraction"] == 0.1
     assert ds.info["imbalance"]["source"] == {
         "positive": int(sum(y.sum() for y in (whole.y_train, whole.y_val, whole.y_test))),
         "negative": int(sum((y == 0).sum() for y in (whole.y_train, whole.y_val, whole.y_test)))}
@@ -940,6 +969,10 @@ def test_boolean_classes_are_named_as_a_spreadsheet_writes_them(tmp_path, capsys
     ({"name": "sine?positive=1"}, "need a classification"),
     ({"name": "coin", "scaling": "log"}, "unknown scaling"),
     ({"name": "coin", "val_fraction": 1.5}, "val_fraction"),
+    # 1 itself holds out everything: the range's own error, not the split's
+    ({"name": "coin", "val_fraction": 1}, r"^val_fraction must be a number in \[0, 1\), got 1$"),
+    ({"name": "coin", "val_fraction": 1.0},
+     r"^val_fraction must be a number in \[0, 1\), got 1\.0$"),
     ({"name": "coin", "seed": -1}, "seed"),
     ({"name": "coin?imbalance=1:5", "imbalance": "1:6"}, "given twice"),
     ({"name": "coin?positive=1", "positive": "0"}, "positive given twice"),
