@@ -77,6 +77,10 @@ def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
     y, scores = [1, 0, 1], np.array([-0.1, -0.2, -0.3])
     t = analyses.best_threshold(y, scores)  # the best cut is the lowest score: all positive
     assert analyses.imbalance_metrics(y, scores, t)["f1"] == pytest.approx(0.8)
+    assert t == -0.3  # below 0 the lowest score itself is the cut
+    # probabilities: every example positive is best, and the cut is halfway from the lowest
+    # score to 0 (a test score between 0.1 and 0.2 is positive, as on validation)
+    assert analyses.best_threshold([1, 1, 0], [0.2, 0.5, 0.9], "f1") == pytest.approx(0.1)
     with pytest.raises(ValueError, match="needs finite scores"):
         analyses.best_threshold([1, 0, 1], [0.9, 0.2, np.nan])
 

@@ -101,6 +101,11 @@ def test_trim_drops_ends_then_everything_from_the_first_nan():
     loss[3] = np.inf
     x, _ = trim_curve(lrs, loss, skip_start=2, skip_end=5)
     assert x.tolist() == [2.0]
+    # a curve no longer than skip_end keeps nothing, not its first point
+    for n in (3, 5):
+        x, y = trim_curve(lrs[:n], np.arange(n, 0.0, -1))
+        assert x.tolist() == [] and y.tolist() == []
+    assert trim_curve(lrs[:6], np.arange(6, 0.0, -1))[0].tolist() == [0.0]
 
 
 def test_too_short_curves_give_nan_not_errors():

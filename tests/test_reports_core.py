@@ -524,6 +524,8 @@ def test_printing_wraps_wide_tables_and_long_commands_instead_of_cutting_them():
     # review: a mean of seeds and a float32 are what their short text says; 99999.6 is
     # shown as 1.000e+05, as 100000.0 is
     ((0.9 + 0.8 + 0.7) / 3, "0.8"), (np.float32(0.95), "0.95"), (99999.6, "1.000e+05"),
+    # an infinite loss keeps its sign (the minus sign, as design writes it)
+    (float("inf"), "∞"), (float("-inf"), "−∞"), (np.float32("-inf"), "−∞"),
 ])
 def test_format_value(value, text):
     assert design.format_value(value) == text
