@@ -1600,3 +1600,46 @@ def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_pa
         assert (code, out) == (2, "") and err == (
             f"hplab predict: error: --threshold must be a probability in [0, 1], got "
             f"{float(bad):g}\n")
+
+
+def test_input_json_names_no_split_and_lists_at_most_every_prediction(saved_model, tmp_path,
+                                                                      capsys):
+    # mutation testing: "split" read "test" for --input rows, and --limit 5 of 2 rows gave
+    # n_shown 5; --limit -2 listed everything instead of being refused
+    path, X_raw, _ = saved_model("multiclass")
+    np.save(tmp_path / "two.npy", X_raw[:2])
+    code, out, err = run_cli(["predict", path, "--input", tmp_path / "two.npy", "--json",
+                              "--limit", "5"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert (s["dataset"], s["split"], s["data_seed"], s["data_changed"]) == (None,) * 4
+    assert s["input"] == str(tmp_path / "two.npy")
+    assert s["n"] == s["n_shown"] == len(s["predictions"]) == 2
+    assert s["predictions"] == list(nets.load_model(path).predict(X_raw[:2]).labels)
+    code, out, err = run_cli(["predict", path, "--input", tmp_path / "two.npy", "--limit",
+                              "-2"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "hplab predict: error: --limit must be >= 0, or -1 for all, got -2\n"
+
+
+def test_a_study_trials_model_without_data_seed_scores_its_studys_split(saved_model, tmp_path,
+                                                                        capsys):
+    # a model saved before data_seed was stored has a trial's seed [study_seed, trial]:
+    # its data was split with the study's seed, the first, not the trial number
+    path, X_raw, y_raw = saved_model("regression")
+    pd.DataFrame(X_raw, columns=["a", "b", "c"]).assign(y=y_raw).to_csv(tmp_path / "toy.csv",
+                                                                      index=False)
+    name = f"csv:{tmp_path / 'toy.csv'}?task=regression"
+
+    def legacy_meta(header):
+        header["meta"].update(dataset=name, seed=[3, 7])
+        header["meta"].pop("data_seed", None)
+
+    legacy = _rewrite(path, tmp_path / "legacy.npz", legacy_meta)
+    code, out, err = run_cli(["predict", legacy, "--dataset", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert (s["dataset"], s["split"], s["data_seed"]) == (name, "test", 3)
+    model, ds = nets.load_model(legacy), data.load(name, seed=3)
+    pred = model.predict(ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift)
+    np.testing.assert_allclose(s["predictions"], pred.values[:s["n_shown"]], rtol=1e-12)
