@@ -300,6 +300,13 @@ def test_fetch_end_to_end_then_load(tmp_path, mirror, capsys):
     assert {(p.stat().st_mode & 0o777) for p in dest.iterdir()} == {0o666 & ~umask}
     ds = data.load("mnist", data_dir=tmp_path / "home")
     assert ds.n_features == 16 and ds.sizes()["test"] == 20
+    # --no-verify takes the files as they are, and says they were not checked
+    with serving(folder) as url:
+        rc = hplab.main(["data", "fetch", "mnist", "--url", url, "--dest",
+                         str(tmp_path / "unchecked"), "--no-verify", "--json"])
+    assert rc == 0
+    unchecked = json.loads(capsys.readouterr().out)
+    assert unchecked["verified"] is False and unchecked["files"] == out["files"]
 
 
 def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, mirror, monkeypatch):

@@ -130,6 +130,18 @@ def test_seeds_give_median_and_iqr_and_a_tidy_frame():
         assert row["iqr_log10"] == pytest.approx(np.subtract(*np.percentile(per_seed,
                                                                               [75, 25])))
     assert res.suggested_lr == pytest.approx(10 ** table.loc["valley", "median_log10"])
+    # the report's spread figure and CSV: each seed's rate with the seeds' median and
+    # quartiles, as rates
+    from reports._lr_range_report import spread_frame
+
+    spread = spread_frame(res)
+    assert len(spread) == 4 * 3
+    for name, rows in spread.groupby("name", sort=False):
+        per_seed = np.log10(res.runs[name].to_numpy(dtype=float))
+        assert rows["lr"].tolist() == res.runs[name].tolist()
+        for column, q in (("q25_lr", 25), ("median_lr", 50), ("q75_lr", 75)):
+            np.testing.assert_allclose(rows[column], 10 ** np.percentile(per_seed, q),
+                                       rtol=1e-12, err_msg=f"{name} {column}")
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.suggestion = "slide"
     s = res.summary()
