@@ -577,8 +577,15 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
     res = capacity_sweep("double-arc", widths=(2, 8, 32), seeds=3, config=cfg, eps=0.6932)
     diverged = res.table.set_index("width")["diverged"]
     assert diverged.sum() >= 1
-    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
-                    .all_text.split())
+    report = reports.capacity_report(res, tmp_path / "r")
+    text = " ".join(parse_html(report.read_text()).all_text.split())
+    # the per-configuration table shows each one's diverged runs, why it has no scores
+    per_config = pd.read_csv(tmp_path / "r" / "report_files" / "per-config.csv")
+    assert list(per_config.columns) == [
+        "depth", "width", "n_parameters", "train_accuracy", "val_accuracy", "test_accuracy",
+        "test_accuracy_std", "test_loss", "iterations_to_eps", "epochs_to_eps", "reached_eps",
+        "diverged", "seconds"]
+    assert per_config["diverged"].tolist() == diverged.tolist()
     listed = ", ".join(f"1 × {w}: {n}" for w, n in diverged.items() if n)
     assert (f"{diverged.sum()} of 9 runs diverged ({listed}); a configuration with a diverged "
             "run has no scores") in text

@@ -139,6 +139,11 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     assert s["regimes"] == ["unknown", "not reached", "unknown", "unknown", "not reached"]
     table = pd.read_csv(out / "report_files" / "per-batch.csv").set_index("batch_size")
     assert list(table["regime"]) == s["regimes"]
+    assert list(table.columns) == ["reached", "steps", "examples", "best_lr", "lr_opt",
+                                   "regime", "reached_runs", "runs"]
+    for column, said in (("best_lr", s["best_lr"]), ("lr_opt", s["lr_opt"])):
+        np.testing.assert_allclose(table[column], np.array(said, dtype=float), rtol=1e-12,
+                                   err_msg=column)  # None (not reached) is NaN in both
     # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, which the
     # verdict says is 0.00 (not -1.374e-16); the stat card, with no rule, shows none
     assert abs(s["alpha"]) < 1e-9 and s["alpha_rule"] == "unknown"
