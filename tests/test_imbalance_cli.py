@@ -92,6 +92,7 @@ def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     assert (out / "report_files" / "heatmap.csv").exists()
     assert (out / "report_files" / "runs.csv").exists()
     _assert_areas_and_counts_are_in_words(report.read_text(), out / "report_files")
+    _assert_ranking_tables_are_the_jsons(report.read_text(), s["ranking"])
     index = (tmp_path / "runs" / "index.html").read_text()
     assert "imbalance" in index and "report.html" in index
 
@@ -146,6 +147,24 @@ def _assert_areas_and_counts_are_in_words(text: str, files) -> None:
         assert len(rows) == len(sums) == 6
         for strategy, threshold, *counts in rows:
             assert [int(c) for c in counts] == sums.loc[(strategy, threshold)].tolist()
+
+
+def _assert_ranking_tables_are_the_jsons(text: str, ranking: list[dict]) -> None:
+    # mutation testing: the verdict's table could show the 0.5 score under "at tuned
+    # threshold", or its interval's ends swapped, and no test read it
+    for ratio, tag in (("1:20", "1to20"), ("1:10", "1to10")):
+        ranked = sorted((r for r in ranking if r["ratio"] == ratio), key=lambda r: r["rank"])
+        head, rows = report_table(text, f"table-ranking-table-{tag}")
+        assert head[:5] == ["rank", "strategy", "label", "mean", "95 % interval"], head
+        assert head[5:7] == ["mean tuned threshold", "at tuned threshold"], head  # recall's
+        assert [r[1] for r in rows] == [r["strategy"] for r in ranked]
+        assert any(r["tuned_mean"] != r["mean"] for r in ranked)  # the columns can differ
+        for row, r in zip(rows, ranked, strict=True):
+            assert row[0] == str(r["rank"])
+            assert float(row[3]) == pytest.approx(r["mean"], rel=1e-3)
+            assert row[4] == f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]"
+            assert float(row[5]) == pytest.approx(r["tuned_threshold"], rel=1e-3)
+            assert float(row[6]) == pytest.approx(r["tuned_mean"], rel=1e-3)
 
 
 def test_help_says_what_pr_auc_is(capsys):
