@@ -1540,6 +1540,7 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
         capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, tmp_path,
                                                                     monkeypatch, capsys):
     # QA: a resume of a spent study wrote its report again, the best trial retrained and
