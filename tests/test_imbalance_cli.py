@@ -813,7 +813,7 @@ def test_the_rankings_tuned_threshold_is_said_to_be_a_mean_over_seeds(tmp_path, 
     # its own net, which neither --help, the report nor the README said
     import html
 
-    from cli_helpers import help_words, readme_words
+    from cli_helpers import description_words, help_words, readme_words
 
     dataset = imbalanced_csv(tmp_path / "imb.csv", 600, 60, shift=1.5)
     out = tmp_path / "rep"
@@ -837,9 +837,7 @@ def test_the_rankings_tuned_threshold_is_said_to_be_a_mean_over_seeds(tmp_path, 
     assert ("the ranking's tuned_threshold is their mean over seeds"
             in help_words("imbalance"))
     assert ("tuned_threshold (the mean over seeds of each seed's validation-tuned threshold, "
-            "each for its own net)" in " ".join(hplab.build_parser()._subparsers
-                                                 ._group_actions[0].choices["imbalance"]
-                                                 .description.split()))
+            "each for its own net)" in description_words("imbalance"))
     assert ("the ranking's `tuned_threshold` (`--json`, `ranking-*.csv`; the report's \"mean "
             "tuned threshold\") is the mean of those thresholds over seeds, no one model's"
             in readme_words())
