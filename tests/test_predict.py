@@ -1558,9 +1558,13 @@ def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path
     code, out, err = run_cli(["predict", run.model_path, "--dataset", "--limit", "0",
                               "--threshold", "0.25"], capsys)
     assert code == 0, err
-    assert "predicted fraud where its probability is >= 0.25" in out
-    assert re.search(r"class fraud: precision \d\.\d{4}, recall \d\.\d{4}, f1 \d\.\d{4}, "
-                     r"roc_auc \d\.\d{4}, pr_auc \d\.\d{4} \(pr_auc: average precision\)", out)
+    said = (proba >= 0.25).astype(int)
+    assert out.splitlines()[2:] == [
+        "predicted fraud where its probability is >= 0.25",
+        f"accuracy {skm.accuracy_score(truth, said):.4f}",
+        f"class fraud: precision {skm.precision_score(truth, said):.4f}, recall "
+        f"{skm.recall_score(truth, said):.4f}, f1 {skm.f1_score(truth, said):.4f}, roc_auc "
+        f"{plain['roc_auc']:.4f}, pr_auc {plain['pr_auc']:.4f} (pr_auc: average precision)"]
     # raw inputs: the same rule, from the CLI and from Python
     frame.iloc[:200].to_csv(tmp_path / "new.csv", index=False)
     code, out, err = run_cli(["predict", run.model_path, "--input", tmp_path / "new.csv",
