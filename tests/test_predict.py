@@ -1647,3 +1647,26 @@ def test_a_study_trials_model_without_data_seed_scores_its_studys_split(saved_mo
     model, ds = nets.load_model(legacy), data.load(name, seed=3)
     pred = model.predict(ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift)
     np.testing.assert_allclose(s["predictions"], pred.values[:s["n_shown"]], rtol=1e-12)
+
+
+def test_positive_class_scores_are_null_where_undefined():
+    # the README and --help: null where undefined, as ROC-AUC on a split of one class;
+    # precision with no positive prediction is 0, as the imbalance benchmark scores it
+    p = np.array([0.2, 0.7, 0.4, 0.9])
+
+    def scores(truth, threshold=0.5):
+        index = (p >= threshold).astype(np.int64)
+        pred = nets.Prediction("binary", ("ok", "fraud"), index=index,
+                               labels=np.array(["ok", "fraud"])[index],
+                               probabilities=np.c_[1 - p, p])
+        return nets.positive_class_scores(pred, truth)
+
+    assert scores(["ok"] * 4) == {"positive": "fraud", "precision": 0.0, "recall": None,
+                                  "f1": 0.0, "roc_auc": None, "pr_auc": None}
+    assert scores(["ok"] * 4, threshold=0.95)["f1"] is None  # nothing said, nothing there
+    assert scores(["fraud"] * 4) == {"positive": "fraud", "precision": 1.0, "recall": 0.5,
+                                     "f1": pytest.approx(2 / 3), "roc_auc": None,
+                                     "pr_auc": None}
+    assert scores(["ok", "fraud", "fraud", "ok"]) == {
+        "positive": "fraud", "precision": 0.5, "recall": 0.5, "f1": 0.5, "roc_auc": 0.5,
+        "pr_auc": pytest.approx((1 / 2 + 2 / 3) / 2)}
