@@ -939,7 +939,8 @@ def test_boolean_classes_are_named_as_a_spreadsheet_writes_them(tmp_path, capsys
         ds = data.load(name, positive=written, seed=0)
         assert ds.classes == (False, True), written  # the positive class last
         assert int(ds.y_train.sum() + ds.y_val.sum() + ds.y_test.sum()) == 30
-    assert data.load(name, positive="FALSE", seed=0).classes == (True, False)
+    for written in ("FALSE", "false", "0", False):  # the README: either, by case or 1 and 0
+        assert data.load(name, positive=written, seed=0).classes == (True, False), written
     with pytest.raises(data.DataError, match=r"^positive class 'yes' is not a class; classes: "
                                              r"False, True \(the labels were read as "
                                              r"booleans\)$"):
