@@ -1269,7 +1269,7 @@ def cmd_predict(args) -> int:
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     _refuse_overwrite(out, *_model_data_paths(model))
-    _check_threshold_flag(args.threshold, model)
+    nets.check_threshold(model, args.threshold, "--threshold")  # before the data loads
     truth = seed = dataset = changed = None
     if args.dataset is not None:
         import data
@@ -1343,20 +1343,6 @@ def cmd_predict(args) -> int:
 
 # a binary model's scores of its positive class, as predict prints them
 POSITIVE_SHOWN = ("precision", "recall", "f1", "roc_auc", "pr_auc")
-
-
-def _check_threshold_flag(threshold: float | None, model) -> None:
-    """Refuse ``--threshold`` that is no probability, or for a model with no single
-    positive-class probability (regression, more than two classes), in the flag's words."""
-    if threshold is None:
-        return
-    if not 0 <= threshold <= 1:  # NaN too
-        raise ValueError(f"--threshold must be a probability in [0, 1], got {threshold:g}")
-    if model.task == "regression" or len(model.classes) != 2:
-        what = "a regression model" if model.task == "regression" else \
-            f"a {model.task} model of {len(model.classes)} classes"
-        raise ValueError(f"--threshold applies to binary models (the positive class's "
-                         f"probability); {model.path} is {what}")
 
 
 def _add_predict(sub) -> None:

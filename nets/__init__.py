@@ -23,7 +23,7 @@ from ._io import is_model_file, load_net, save_net
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
-from ._predict import Prediction, SavedModel, load_model
+from ._predict import Prediction, SavedModel, check_threshold, load_model
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,
@@ -76,7 +76,8 @@ __all__ = [
     "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "whole_steps",
-    "Prediction", "SavedModel", "load_model", "ONNX_OUTPUTS", "export_onnx", "is_onnx_file",
+    "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
+    "is_onnx_file",
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",

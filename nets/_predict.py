@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,18 +222,34 @@ class SavedModel:
                           probabilities=proba)
 
 
-def check_threshold(model: SavedModel, threshold) -> None:
+def check_threshold(model: SavedModel, threshold, name: str = "threshold") -> None:
     """Refuse a ``threshold`` that is no probability, or one for a model that has no single
-    positive-class probability to compare it with (regression, more than two classes)."""
+    positive-class probability to compare it with (regression, more than two classes).
+
+    Parameters
+    ----------
+    model : SavedModel
+        The model the threshold is for.
+    threshold : float or None
+        A probability of the positive class, ``classes[1]``; None passes.
+    name : str
+        What the message calls it (``"--threshold"`` for the command line's flag).
+
+    Raises
+    ------
+    ValueError
+        No number in [0, 1] (NaN, a bool), or a model of no two classes.
+    """
     if threshold is None:
         return
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.floating) \
-            or not 0 <= threshold <= 1:  # NaN too: no comparison holds
-        raise ValueError(f"threshold must be a probability in [0, 1], got {threshold!r}")
+    number = isinstance(threshold, numbers.Real) and not isinstance(threshold, bool)
+    if not number or not 0 <= threshold <= 1:  # NaN too: no comparison holds
+        shown = f"{float(threshold):g}" if number else repr(threshold)
+        raise ValueError(f"{name} must be a probability in [0, 1], got {shown}")
     if model.task == "regression" or len(model.classes) != 2:
         what = "a regression model" if model.task == "regression" else \
-            f"a model of {len(model.classes)} classes"
-        raise ValueError(f"a threshold applies to a binary model (its positive class's "
+            f"a {model.task} model of {len(model.classes)} classes"
+        raise ValueError(f"{name} applies to binary models (the positive class's "
                          f"probability); {model.path} is {what}")
 
 

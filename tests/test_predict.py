@@ -1592,7 +1592,9 @@ def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_pa
         assert (code, out, err) == (2, "", "hplab predict: error: --threshold applies to "
                                            "binary models (the positive class's probability); "
                                            f"{run.model_path} is {what}\n")
-        with pytest.raises(ValueError, match="a threshold applies to a binary model"):
+        # Python's words are the flag's (one check), with the API's name for it
+        with pytest.raises(ValueError, match=f"^threshold applies to binary models \\(the "
+                                             f"positive class's probability\\); .* is {what}$"):
             nets.load_model(run.model_path).predict(np.zeros((1, 2 if name == "coin" else 1)),
                                                     threshold=0.3)
         # a multi-class model's --dataset scores are accuracy's alone, as before
@@ -1606,6 +1608,16 @@ def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_pa
         assert (code, out) == (2, "") and err == (
             f"hplab predict: error: --threshold must be a probability in [0, 1], got "
             f"{float(bad):g}\n")
+    model = nets.load_model(run.model_path)
+    # a NumPy integer is a number too (np.int64(1) was refused as no probability); a bool
+    # and text are not
+    X = np.array([[0.0, 1.0], [1.0, 1.0]])
+    assert model.predict(X, threshold=np.int64(1)).labels.tolist() == \
+        model.predict(X, threshold=1.0).labels.tolist()
+    for bad, shown in ((True, "True"), ("0.5", "'0.5'"), (np.float64(2), "2")):
+        with pytest.raises(ValueError, match=re.escape(
+                f"threshold must be a probability in [0, 1], got {shown}")):
+            model.predict(X, threshold=bad)
 
 
 def test_input_json_names_no_split_and_lists_at_most_every_prediction(saved_model, tmp_path,
