@@ -258,10 +258,10 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _option_text(name: str) -> str:
-    """A column name as an option's value in a dataset name: "&", "=", "%" and "?"
-    percent-encoded, as `data.load` writes a ``target`` given as an argument."""
-    return urllib.parse.quote(str(name), safe=" :,/")
+def option_text(value) -> str:
+    """A value as an option in a dataset name (a column "R&D"): "&", "=", "%" and "?"
+    percent-encoded, as `parse_name` reads them back (spaces, ":", "," and "/" kept)."""
+    return urllib.parse.quote(str(value), safe=" :,/")
 
 
 def _numbers_first(first: list[str], target: str | None) -> bool:
@@ -300,7 +300,7 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
             # out (an "NA" among numbers is a value missing, which no option mends)
             hint = "" if not text[values.notna().to_numpy()].all() else \
                 ("; if it is no feature (an ID, a date), leave it out with "
-                 f"?ignore={_option_text(column)}")
+                 f"?ignore={option_text(column)}")
             raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                             f"non-number {values.iloc[row]!r} at line "
                             f"{line_of_row(path, row, header)}){hint}")

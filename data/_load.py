@@ -10,7 +10,6 @@ everything with ``merge_scaling``). Three independent random streams come from t
 from __future__ import annotations
 
 import numbers
-import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ from ._array_checks import (
     where_in_source,
 )
 from ._dataset import DataError, Dataset, _plain
-from ._files import MAX_CLASSES
+from ._files import MAX_CLASSES, option_text
 from ._imbalance import (
     one_vs_rest,
     parse_ratio,
@@ -66,7 +65,7 @@ def _full_name(name: str, options: dict, **given) -> str:
     """``name`` with the options given as arguments folded in, so that loading the name
     alone (as a saved model's ``--dataset`` does) gives the same data."""
     # a value holding &, =, ? or % (a column "R&D") is percent-encoded, as parse_name reads it
-    extra = [f"{k}={urllib.parse.quote(str(v), safe=' :,/')}" for k, v in given.items()
+    extra = [f"{k}={option_text(v)}" for k, v in given.items()
              if v is not None and k not in options]
     if not extra:
         return name
