@@ -1328,7 +1328,7 @@ def cmd_predict(args) -> int:
             f"{k} {'undefined' if positive[k] is None else format(positive[k], '.4f')}"
             for k in POSITIVE_SHOWN) + " (pr_auc: average precision)")
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
-        print("\n".join(lines), file=sys.stderr)
+        print("\n".join(map(_escaped, lines)), file=sys.stderr)
         return 0
     if limit and not args.json:  # --json prints the records: a table there is thrown away
         import reports

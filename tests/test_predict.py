@@ -1620,6 +1620,27 @@ def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_pa
             model.predict(X, threshold=bad)
 
 
+def test_a_class_label_said_beside_a_piped_csv_is_escaped(tmp_path, capsys):
+    # review: `predict --dataset --threshold T --out -` wrote its scores to stderr raw, and
+    # they name the positive class: a label read from a CSV ("zz\x1b[2J", ESC [2J clears
+    # the screen) reached the terminal as a control sequence; the other lines are escaped
+    import study
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    frame = pd.DataFrame(X, columns=["a", "b"])
+    frame["label"] = np.where(X[:, 0] > 0.5, "zz\x1b[2J", "ok")
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.5, batch_size=32, max_epochs=2)
+    run = study.train_run(f"csv:{tmp_path / 'd.csv'}", cfg, seed=0, out=tmp_path / "run")
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--threshold", "0.5",
+                              "--out", "-"], capsys)
+    assert code == 0 and out.startswith("prediction,")
+    assert "\x1b" not in err
+    assert "predicted zz\\x1b[2J where its probability is >= 0.5\n" in err
+    assert "\nclass zz\\x1b[2J: precision " in err
+
+
 def test_input_json_names_no_split_and_lists_at_most_every_prediction(saved_model, tmp_path,
                                                                       capsys):
     # mutation testing: "split" read "test" for --input rows, and --limit 5 of 2 rows gave
