@@ -27,6 +27,7 @@ from nets import train_streams  # re-exported: the streams of a run, and of tria
 from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
+from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, foreign_run_file, study_folder
 from ._objective import (
     Objective,
@@ -66,13 +67,10 @@ from ._spec_toml import spec_toml
 from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._summary import (
-    check_output_file,
-    export_csv,
     keeps_heartbeats,
     list_studies,
     open_study,
     open_study_storage,
-    refuse_other_file,
     show_study,
     state_counts,
     study_summary,

@@ -1,28 +1,19 @@
-"""What a stored study looks like from outside: counts, best trial, listings, CSV export.
+"""What a stored study looks like from outside: counts, best trial, listings.
 
-These feed ``hplab study show/list/export`` and their ``--json`` contract.
+These feed ``hplab study show/list`` and their ``--json`` contract (``study export``'s CSV
+is `_export`'s).
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import optuna
 from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
-import nets
-
-from ._errors import StorageError
-from ._folders import result_file
 from ._record import (
     CREATED_ATTR,
     NEVER_ENTERED,
     flat_layout,
-    hplab_record,
-    other_attrs,
     run_by_hplab,
     trial_info,
     trial_status,
@@ -31,13 +22,9 @@ from ._record import (
 from ._spec import study_default
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
-from ._storage_files import storage_kind
 from ._storage_url import StorageURL, resolve_storage
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
@@ -232,198 +219,3 @@ def list_studies(storage: str | None = None) -> list[dict]:
         finally:
             release(store)
     return rows
-
-
-def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
-    """Every trial as one CSV row: number, state, values, params, summary attributes.
-
-    Times are UTC, with their offset (``2026-11-01T09:00:00.000000+00:00``): the same
-    from every machine, and durations right across a daylight-saving change.
-
-    The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
-    ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
-    ones); the per-trial history lists stay out (they are in the storage and the report).
-
-    Parameters
-    ----------
-    name : str
-        The stored study.
-    path : str or path
-        The CSV file written; ``"-"``: standard output. An existing file is replaced only
-        when it is an earlier export or empty; the storage itself is refused.
-    storage : str, optional
-        Any storage form `resolve_storage` takes (default `DEFAULT_STORAGE`).
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    import pandas as pd  # here: `study show` and the workers need no table
-
-    study, where, store = open_study_storage(name, storage)
-    to_stdout = str(path) == "-"
-    try:
-        if not to_stdout:
-            check_output_file(path, where, "the CSV")
-            refuse_other_file(path)
-        with storage_errors(where), quiet_optuna():
-            trials = study.get_trials(deepcopy=False)
-            frame = study.trials_dataframe(multi_index=False)
-            attrs = study.user_attrs
-            flat = flat_layout(attrs.get(CREATED_ATTR))
-            # optuna heads the values by study.metric_names: another client's, maybe
-            frame = frame.rename(columns=_value_columns(study, _study_table(attrs)))
-    finally:
-        release(store)
-    # nested dicts (imbalance_metrics) become columns of their own: key_subkey
-    info = pd.json_normalize([_export_attrs(t, flat) for t in trials],
-                             sep="_").add_prefix("user_attrs_")
-    # merged by number: a worker may add a trial between the two reads
-    info.insert(0, "number", [t.number for t in trials])
-    frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
-    if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
-        frame = pd.DataFrame({"number": pd.Series(dtype=int)})
-    frame = frame.merge(info, on="number", how="left")
-    frame = _utc_times(frame, trials)
-    # whole numbers stay whole where some trials lack the parameter (width_1 of a depth-1
-    # trial): pandas made the column float, 3.0. Only where every value is whole: another
-    # program's trial may store the name as a float (2.5) or a choice (a journal takes it)
-    ints = {n for t in trials for n, d in t.distributions.items()
-            if isinstance(d, optuna.distributions.IntDistribution)}
-    for name in ints:
-        column = frame.get(f"params_{name}")
-        if column is not None and _whole_numbers(column):
-            frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
-    drop = [c for c in frame.columns if c.startswith("system_attrs_")]
-    if to_stdout:  # `--csv -`: the table on standard output, for a pipe
-        nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
-        return Path("-")
-    path = Path(path)
-    frame = frame.drop(columns=drop)
-    # renamed in whole: an interrupted re-export keeps the earlier CSV
-    return nets.write_csv(path, frame)
-
-
-def _value_columns(study, table: dict) -> dict[str, str]:
-    """Optuna's value columns named by ``study.metric_names``, renamed by `value_names`."""
-    given, names = study.metric_names, value_names(study, table)
-    if not given or not names:
-        return {}
-    head = "value_" if len(given) == 1 else "values_"
-    return {head + old: head + new for old, new in zip(given, names, strict=True)}
-
-
-def _whole_numbers(column: pd.Series) -> bool:
-    """Whether every value of ``column`` (empty cells aside) is a whole number."""
-    import pandas as pd
-
-    given = column.dropna()
-    numbers = pd.to_numeric(given, errors="coerce")
-    return bool(numbers.notna().all() and (numbers % 1 == 0).all())
-
-
-def _export_attrs(trial, flat: bool) -> dict:
-    """The user attributes of ``trial`` as `export_csv` spreads them: hplab's record but
-    its history, over other programs' attributes (their own ``history`` too)."""
-    record = hplab_record(trial)
-    if record is None and flat:  # the flat layout: every attribute is hplab's
-        return {k: v for k, v in trial.user_attrs.items() if k != "history"}
-    return {**other_attrs(trial), **{k: v for k, v in (record or {}).items() if k != "history"}}
-
-
-def _utc_times(frame: pd.DataFrame, trials) -> pd.DataFrame:
-    """Optuna's naive local times (another machine's zone gave others, and a duration
-    across a daylight-saving change was an hour off) as ISO UTC times with their offset."""
-    import pandas as pd
-
-    if "datetime_start" not in frame:
-        return frame
-    times = trial_times(trials)
-    # a trial that started after the first read (optuna's frame has it) is left empty
-    start, end = (pd.to_datetime(frame["number"].map(
-        lambda n, i=i: times.get(n, (None, None))[i]), utc=True) for i in (0, 1))
-
-    def iso(when):
-        return when.isoformat(timespec="microseconds") if pd.notna(when) else None
-
-    frame["datetime_start"] = start.map(iso)
-    if "datetime_complete" in frame:
-        frame["datetime_complete"] = end.map(iso)
-    if "duration" in frame:
-        frame["duration"] = end - start
-    return frame
-
-
-def refuse_other_file(path, first: str = "number", what: str = "a study export") -> None:
-    """Replace an existing file only when it is an earlier output of the same kind (a CSV
-    whose header starts with ``first``: ``number`` for a study export, ``prediction`` for
-    `hplab predict`'s) or empty: `--csv data.csv` wrote the trials over the study's own
-    data file, and `--csv spec.toml` (or `predict --out spec.toml`) over its spec.
-
-    Parameters
-    ----------
-    path : str or path
-    first : str
-        The first column of an output of that kind.
-    what : str
-        The kind, as the message names it.
-
-    Raises
-    ------
-    StorageError
-        ``path`` is another file.
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file() or path.stat().st_size == 0:
-        return
-    try:  # compressed as its ending says, as the output would be written
-        header = list(pd.read_csv(path, nrows=0).columns)
-    except Exception:  # binary, unreadable, not a table: not an output of ours
-        header = []
-    if header[:1] != [first]:
-        raise StorageError(f"{path} exists and is not {what}; write the CSV elsewhere (or "
-                           "delete it first)")
-
-
-def check_output_file(path, where=None, what: str = "the output") -> None:
-    """Refuse to write a file over what a run cannot get back: a study storage (this
-    study's, or any database or journal: a mistyped --csv wiped one), a saved model or a
-    file of a training run's or a report's folder (`result_file`); and name a path that is
-    empty or a folder, before any work.
-
-    Parameters
-    ----------
-    path : str or path
-    where : StorageURL, optional
-        The study's storage, refused as well.
-    what : str
-        How the message names the file.
-
-    Raises
-    ------
-    StorageError
-    """
-    if not str(path).strip():
-        raise StorageError(f"{what} needs a file path, got {str(path)!r}")
-    path = Path(path)
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder; give a file path for {what}")
-    if where is not None and where.path is not None and path.resolve() == where.path.resolve():
-        raise StorageError(f"{path} is the study's storage; write {what} elsewhere")
-    if path.is_file() and storage_kind(path):
-        raise StorageError(f"{path} is a study storage (SQLite or journal); write {what} "
-                           "elsewhere")
-    # SQLite's side files hold committed trials until a checkpoint: they are the storage
-    main, dash, side = path.name.rpartition("-")
-    if dash and side in ("wal", "shm", "journal") and (path.parent / main).is_file() \
-            and storage_kind(path.parent / main):
-        raise StorageError(f"{path} is part of the study storage {path.parent / main}; "
-                           f"write {what} elsewhere")
-    if nets.is_model_file(path):
-        raise StorageError(f"{path} is a saved hplab model; write {what} elsewhere")
-    held = result_file(path)
-    if held:  # a CSV over a run's report.html or config.json: the run lost it
-        raise StorageError(f"{path} is a file of {held}; write {what} elsewhere")
