@@ -854,8 +854,9 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     import reports
 
     failed = summary["report_error"] = None
-    # a run that started no trial: the report of the same trials is left as it is (its
-    # rewrite retrained the best trial and drew every figure again, for the same page)
+    # a report written at the study's finished trials and budget (the run added no trial
+    # the budget counts: mostly it started none) is left as it is: its rewrite retrained
+    # the best trial and drew every figure again, for the same page
     current = reports.current_study_report(name, args.storage, summary) if report else None
     if current is not None:
         from nets import say_on_stderr
