@@ -20,10 +20,11 @@ from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import INITIALIZERS
 from ._io import is_model_file, load_net, save_net
+from ._load_model import load_model
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
-from ._predict import Prediction, SavedModel, check_threshold, load_model
+from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
 from ._predict_scores import (
     POSITIVE_SCORES,

@@ -21,7 +21,8 @@ import numpy as np
 
 from ._activations import ACTIVATIONS
 from ._files import write_atomically
-from ._predict import SavedModel, int_labels, load_model
+from ._load_model import load_model
+from ._predict import SavedModel, int_labels
 from ._versions import hplab_version
 
 # 17 (2022): every op here has its current definition by 13; 17 is what most runtimes
