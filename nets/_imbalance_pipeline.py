@@ -23,15 +23,15 @@ class ImbalancePipeline(Pipeline):
         why = ""
         if sampler is not None and y is not None:
             ratio = getattr(sampler, "sampling_strategy", None)  # a float: a target ratio
+            under = getattr(sampler, "_sampling_type", "") == "under-sampling"
             why = too_few_for_neighbours(sampler, y) or (
-                _ratio_reached(y, ratio, getattr(sampler, "_sampling_type", "") ==
-                               "under-sampling") if isinstance(ratio, float) else "")
+                _minority_ratio_reached(y, ratio, under) if isinstance(ratio, float) else "")
         if why:
             raise ValueError(why)
         return super().fit(X, y, **params)
 
 
-def _ratio_reached(y, ratio: float, under: bool) -> str:
+def _minority_ratio_reached(y, ratio: float, under: bool) -> str:
     """`ratio_reached` on any binary labels ``y``: their minority counted as the positives
     (it counted ``y == 1`` against ``y == 0``, so "fraud"/"ok" was "0:0"). Other label
     counts are left to imbalanced-learn, whose float ratio refuses them in its words."""

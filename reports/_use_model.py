@@ -53,7 +53,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     rep.add_text("Run these from this report's folder:")
     rep.add_code("\n".join([
         f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)"
-        + _named(feature_names),
+        + _columns_hint(feature_names),
         f"hplab predict {model} --input inputs.csv --out predictions.csv",
         *(["# binary: --threshold T predicts the positive class where its probability is "
            "at least T (default: the more probable class)"] if task == "binary" else []),
@@ -69,7 +69,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
                  "trained with, and the ONNX graph does the same in its first nodes.")
 
 
-def _named(names) -> str:
+def _columns_hint(names) -> str:
     """The ``--input`` hint's list of the model's columns: a header naming them picks them
     from any others (an ID column left out of training may stay in the file)."""
     names = [str(n) for n in names]
