@@ -721,9 +721,9 @@ def cmd_data_show(args) -> int:
 
 def _features_said(ds, shown: int = 12) -> str:
     """The feature names, the first ``shown`` of a wide set, and the CSV columns left out."""
-    names = [str(n) for n in ds.feature_names]
-    listed = ", ".join(names[:shown]) + (f", ... ({len(names)} in all)"
-                                         if len(names) > shown else "")
+    from nets import first_names
+
+    listed = first_names(ds.feature_names, shown)
     ignored = ds.info.get("ignored") or []
     return f"features: {listed}" + (f"; left out: {', '.join(map(str, ignored))}"
                                     if ignored else "")

@@ -35,7 +35,7 @@ from ._predict_scores import (
     regression_errors,
     score_prediction,
 )
-from ._printable import and_list, count_of, escaped, unprintable
+from ._printable import and_list, count_of, escaped, first_names, unprintable
 from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
@@ -82,7 +82,7 @@ __all__ = [
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
-    "hplab_version", "versions", "and_list", "count_of", "escaped", "unprintable",
+    "hplab_version", "versions", "and_list", "count_of", "escaped", "first_names", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),
 ]

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ._model import MLP
+from ._printable import first_names
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
@@ -278,9 +279,8 @@ def int_labels(classes) -> bool:
 
 
 def _some(names) -> str:
-    """The first five names, "..." for the rest: 64 pixel names filled the line."""
-    names = [str(n) for n in names]
-    return ", ".join(names[:5]) + (f", ... ({len(names)} in all)" if len(names) > 5 else "")
+    """The first five names, "..." and their count for the rest (`first_names`)."""
+    return first_names(names, 5)
 
 
 def _name_key(name):

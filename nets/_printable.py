@@ -36,6 +36,30 @@ def and_list(names) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def first_names(names, shown: int, *, total: bool = True) -> str:
+    """The first ``shown`` of ``names``, comma-separated, then ``"..."`` for the rest:
+    64 pixel names, or a CSV's 300 columns, filled the line.
+
+    Parameters
+    ----------
+    names : iterable
+        Shown as text (``str``).
+    shown : int
+        How many are listed.
+    total : bool
+        Say how many there are after the "..." (``"... (64 in all)"``); False where the
+        text around already counts them ("64 features (px0, ...)").
+
+    Returns
+    -------
+    str
+    """
+    names = [str(n) for n in names]
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + (f", ... ({len(names)} in all)" if total else ", ...")
+
+
 def count_of(n: int, noun: str, plural: str | None = None) -> str:
     """``"1 seed"``, ``"3 seeds"``: a count and its noun in the right number.
 

@@ -333,9 +333,8 @@ def _final_numbers(run) -> pd.DataFrame:
 def _describe(ds) -> str:
     """Task, features (named, and the CSV columns left out), classes and split sizes of
     the dataset in one line."""
-    names = [str(n) for n in getattr(ds, "feature_names", ()) or ()]
     # named, so that an ID column taken for a feature shows (a wide set: the first few)
-    listed = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    listed = nets.first_names(getattr(ds, "feature_names", ()) or (), 8, total=False)
     parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"
              + (f" ({listed})" if listed else "")]
     ignored = (getattr(ds, "info", None) or {}).get("ignored")

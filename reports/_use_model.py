@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 
 import data
+import nets
 
 from ._paths import from_report, href_from_report
 
@@ -72,8 +73,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
 def _columns_hint(names) -> str:
     """The ``--input`` hint's list of the model's columns: a header naming them picks them
     from any others (an ID column left out of training may stay in the file)."""
-    names = [str(n) for n in names]
-    if not names:
+    listed = nets.first_names(names, 8, total=False)
+    if not listed:
         return ""
-    listed = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
     return f" ({listed}; a header naming them picks them, in any order, among others)"
