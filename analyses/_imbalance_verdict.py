@@ -46,11 +46,8 @@ def overlapping_best(rows, metric: str) -> list[str]:
         Strategy names in rank order; empty when the first has no interval (one seed) or
         every other is told apart from it.
     """
-    def finite(r, *keys) -> bool:
-        return all(r.get(k) is not None and math.isfinite(r[k]) for k in keys)
-
     def scored(r) -> bool:  # a partial strategy (a seed failed) still has its interval
-        return r["status"] in ("ok", "partial") and finite(r, "ci_low", "ci_high")
+        return r["status"] in ("ok", "partial") and _finite(r, "ci_low", "ci_high")
 
     rows = list(rows)
     if not rows or not scored(rows[0]):  # the first ranked is the best the callers name
@@ -58,7 +55,7 @@ def overlapping_best(rows, metric: str) -> list[str]:
     best, maximize = rows[0], IMBALANCE_METRICS[metric][0] == "maximize"
 
     def tied(r) -> bool:
-        if finite(r, "paired_diff_ci_low", "paired_diff_ci_high"):
+        if _finite(r, *_PAIRED_INTERVAL):
             return not (r["paired_diff_ci_high"] < 0 if maximize
                         else r["paired_diff_ci_low"] > 0)
         return r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"]
@@ -68,9 +65,9 @@ def overlapping_best(rows, metric: str) -> list[str]:
 
 def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | None:
     """Why one ratio's first ranked strategy is no settled best: ``("one seed", [])``
-    (no intervals, two or more strategies scored), ``("paired", names)`` (`overlapping_best`
-    on rows with paired intervals), ``("overlap", names)`` (on rows without: the unpaired
-    check), or None when it is settled.
+    (no intervals, two or more strategies scored), ``("paired", names)`` (`overlapping_best`,
+    each of the names by its paired interval), ``("overlap", names)`` (one or more of them
+    without a paired interval, held by the unpaired check), or None when it is settled.
 
     Parameters
     ----------
@@ -86,7 +83,23 @@ def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | No
     tied = overlapping_best(rows, metric)
     if not tied:
         return None
-    return ("paired" if any("paired_diff_ci_low" in r for r in rows) else "overlap"), tied
+    # "paired" when each name was held by its paired interval; one without (fewer than two
+    # seeds shared with the best: a seed of each failed) was held by the unpaired check,
+    # and "paired" said its per-seed difference's interval includes 0, of none. The
+    # unpaired words fit every name: on the same seeds, a per-seed difference whose
+    # interval holds 0 comes with own intervals that meet
+    by_name = {r["strategy"]: r for r in rows}
+    paired = all(_finite(by_name[name], *_PAIRED_INTERVAL) for name in tied)
+    return ("paired" if paired else "overlap"), tied
+
+
+#: The bounds of a row's paired interval (`PAIRED_COLUMNS`).
+_PAIRED_INTERVAL = ("paired_diff_ci_low", "paired_diff_ci_high")
+
+
+def _finite(row, *keys) -> bool:
+    """Whether ``row`` holds a finite number under each of ``keys`` (None, NaN: no)."""
+    return all(row.get(k) is not None and math.isfinite(row[k]) for k in keys)
 
 
 def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:

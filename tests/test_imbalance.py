@@ -626,6 +626,39 @@ def test_strategies_are_told_apart_from_the_best_seed_by_seed():
     assert overlapping_best(flipped, "brier") == ["smote"]
 
 
+def test_a_name_held_without_a_paired_interval_makes_the_verdict_the_unpaired_one():
+    # review: "none" shares one seed with the best (a seed of each failed): no paired
+    # interval, so the unpaired check held it, yet the verdict said "paired" and the
+    # terminal that its per-seed difference's interval includes 0
+    from analyses import mean_ci, overlapping_best, unsettled_first
+    from analyses._imbalance_verdict import add_paired
+    from reports._terminal import imbalance_lines
+
+    ran = {"random_over": [0, 1, 2], "smote": [0, 1, 2, 3], "none": [3, 4, 5]}
+    runs = pd.DataFrame([{"strategy": name, "seed": seed, "roc_auc": FRAUD_ROC_AUC[name][seed]}
+                         for name, seeds in ran.items() for seed in seeds])
+    rows = []
+    for name, seeds in ran.items():
+        mean, lo, hi = mean_ci([FRAUD_ROC_AUC[name][s] for s in seeds], bounds=(0.0, 1.0))
+        rows.append({"ratio": "own", "rank": 0, "strategy": name, "mean": mean, "ci_low": lo,
+                     "ci_high": hi, "status": "partial", "reason": "a seed failed"})
+    rows.sort(key=lambda r: -r["mean"])
+    add_paired(rows, runs, "roc_auc")
+    assert [(r["strategy"], r["paired_seeds"]) for r in rows] == [
+        ("smote", 0), ("random_over", 3), ("none", 1)]
+    assert math.isnan(rows[2]["paired_diff_ci_low"])
+    assert overlapping_best(rows, "roc_auc") == ["random_over", "none"]
+    assert unsettled_first(rows, "roc_auc", 6) == ("overlap", ["random_over", "none"])
+    # each held by its paired interval: "paired", as before
+    assert unsettled_first(rows[:2], "roc_auc", 6) == ("paired", ["random_over"])
+    lines = imbalance_lines({"dataset": "csv:fraud.csv", "positive": 1, "metric": "roc_auc",
+                             "seeds": 6, "sampling_ratio": 0.2, "ratios": ["own"],
+                             "ranking": rows, "majority": [], "leakage": None,
+                             "report_path": None, "seconds": 1.0})
+    assert ("  not told apart from smote by 6 seed(s): random_over, none (their 95 % "
+            "intervals overlap its own)") in lines
+
+
 def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
     rank = moons_result.ranking()
     runs = moons_result.runs
