@@ -2029,7 +2029,13 @@ def _shadowed_package() -> str | None:
             found = getattr(sys.modules.get(name), "__file__", None) or "a module in memory"
             return f"{found} shadows hplab's package {name}: {_SHADOW_FIX}"
         origin = spec and spec.origin and Path(spec.origin)
-        if spec is None or origin is None:  # none, or a namespace package: no __init__.py
+        if spec is not None and origin is None:  # a namespace package: folders, no __init__
+            # a user's plain data/ folder of CSVs, found before an editable install's
+            # finder: the folder in the way, not hplab's, was named missing
+            folders = [Path(f) for f in spec.submodule_search_locations or ()]
+            if (_HERE / name).resolve() not in {f.resolve() for f in folders} and folders:
+                return f"{folders[0]} (a folder) shadows hplab's package {name}: {_SHADOW_FIX}"
+        if spec is None or origin is None:  # none, or hplab's own folder without __init__
             return (f"hplab's {own} is missing (an uninstall of another distribution's "
                     f"{name} package removes it): pip install --force-reinstall hplab")
         if origin.resolve() != own.resolve():

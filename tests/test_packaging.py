@@ -99,6 +99,48 @@ def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     assert "xor" in hplab("data", "list").stdout
 
 
+def test_a_plain_folder_in_place_of_a_package_is_named_not_hplabs(tmp_path):
+    # QA: under an editable install (pip install -e, make), a project's data/ folder of
+    # CSVs, with no __init__.py, is found before hplab's finder: it was reported as
+    # "hplab's data/__init__.py is missing ...: pip install --force-reinstall hplab", which
+    # named hplab's file (there all along) and a fix that changes nothing
+    mine = tmp_path / "proj"
+    (mine / "data").mkdir(parents=True)
+    (mine / "data" / "fr.csv").write_text("a,label\n1,x\n")
+    (mine / "nets").mkdir()
+    finder = f"""
+import importlib.machinery, sys
+class Editable:  # as an editable install maps the packages: after the path's entries
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name in {(*PACKAGES, "hplab")!r} and path is None:
+            return importlib.machinery.PathFinder.find_spec(name, [{str(ROOT)!r}])
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in str(f)] + [Editable]
+sys.path[:] = [p for p in sys.path[1:] if p != {str(ROOT)!r}]
+sys.path.insert(0, {str(mine)!r})
+import hplab
+sys.exit(hplab.main(["data", "list"]))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", finder], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr[-2000:]
+    assert done.stderr == (
+        f"hplab: error: {mine / 'nets'} (a folder) shadows hplab's package nets: rename it, "
+        "or run hplab where it is not on Python's path (the current folder, under python "
+        "-m; PYTHONPATH)\n")
+    (mine / "nets").rmdir()
+    done = subprocess.run([sys.executable, "-c", finder], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stderr.startswith(f"hplab: error: {mine / 'data'} (a folder) shadows "), \
+        done.stderr[-2000:]
+    (mine / "data" / "fr.csv").unlink()
+    (mine / "data").rmdir()
+    done = subprocess.run([sys.executable, "-c", finder], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, "xor" in done.stdout) == (0, True), done.stderr[-2000:]
+
+
 def test_the_version_names_its_commit(built, tmp_path):
     # QA: the version was 0.1.0 for every commit, so pip kept an install of another
     # commit's code ("Requirement already satisfied", for a git URL or a wheel alike), and
