@@ -1880,7 +1880,9 @@ def main(argv: list[str] | None = None) -> int:
             # a Ctrl-C that lands while SQLAlchemy's pool resets or closes a connection is
             # logged there with its traceback, above the command's own "interrupted"
             logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-        if shadowed := _shadowed_package():
+        # --version reads the installed metadata only, no package: nothing in their way
+        # stops it
+        if argv[:1] != ["--version"] and (shadowed := _shadowed_package()):
             print(f"hplab: error: {shadowed}", file=sys.stderr)
             return 2
         _Parser.argv = argv
@@ -2043,7 +2045,7 @@ def _shadowed_package() -> str | None:
             return f"{shown} shadows hplab's package {name}: {_SHADOW_FIX}"
         if recorded is None:
             recorded = _recorded_hashes()
-        if name in recorded and _file_hash(own) != recorded[name]:
+        if name in recorded and _file_hash(own) not in recorded[name]:
             return (f"{own} is not hplab's: another distribution installed a package named "
                     f"{name} over it; uninstall that one, then pip install --force-reinstall "
                     "hplab")
@@ -2054,19 +2056,22 @@ _SHADOW_FIX = ("rename it, or run hplab where it is not on Python's path (the cu
                "folder, under python -m; PYTHONPATH)")
 
 
-def _recorded_hashes() -> dict[str, str]:
-    """The hash an install recorded for each package's ``__init__.py`` (a dist-info RECORD
-    beside hplab.py: a wheel's install), by package name; none from a checkout."""
+def _recorded_hashes() -> dict[str, set[str]]:
+    """The hashes hplab's installs recorded for each package's ``__init__.py`` (a dist-info
+    RECORD beside hplab.py: a wheel's install), by package name; none from a checkout.
+
+    Every hplab RECORD there counts: ``pip install --target DIR --upgrade`` leaves the old
+    version's dist-info beside the new one, and the first RECORD in directory order (the
+    stale one, at times) called hplab's own file another distribution's.
+    """
+    found: dict[str, set[str]] = {}
     for record in _HERE.glob("hplab-*.dist-info/RECORD"):
-        lines = record.read_text("utf-8", errors="replace").splitlines()
-        found = {}
-        for line in lines:
+        for line in record.read_text("utf-8", errors="replace").splitlines():
             path, _, rest = line.partition(",")
             package, _, file = path.partition("/")
             if file == "__init__.py" and package in _PACKAGE_NAMES:
-                found[package] = rest.partition(",")[0]
-        return found
-    return {}
+                found.setdefault(package, set()).add(rest.partition(",")[0])
+    return found
 
 
 def _file_hash(path: Path) -> str:

@@ -91,6 +91,27 @@ def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     assert refused("data", "list") == (
         f"hplab: error: {own} is not hplab's: another distribution installed a package "
         "named data over it; uninstall that one, then pip install --force-reinstall hplab\n")
+    # --version reads the metadata only: nothing in the packages' way stops it
+    done = hplab("--version")
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
+    assert done.stdout.startswith("hplab ")
+    own.write_bytes(kept)
+    # QA: pip install --target DIR --upgrade (a downgrade) leaves the other version's
+    # dist-info beside the installed one; its RECORD, first in directory order, called
+    # hplab's own data/__init__.py another distribution's and stopped every command
+    (installed,) = site.glob("hplab-*.dist-info")
+    stale = site / "hplab-0.0.1.dist-info"
+    shutil.copytree(installed, stale)
+    record = stale / "RECORD"
+    record.write_text(re.sub(r"^data/__init__.py,sha256=[^,]*,",
+                             "data/__init__.py,sha256=AnOtherVersionsHash,",
+                             record.read_text(), flags=re.M))
+    shutil.move(installed, tmp_path / "moved")  # listed after the stale one, as pip left it
+    shutil.move(tmp_path / "moved", installed)
+    assert "xor" in hplab("data", "list").stdout
+    own.write_text('"""another project\'s data package"""\n')
+    assert refused("data", "list").startswith(f"hplab: error: {own} is not hplab's")
+    shutil.rmtree(stale)
     own.unlink()  # that distribution uninstalled: data/ is left a namespace package
     assert refused("data", "list") == (
         f"hplab: error: hplab's {own} is missing (an uninstall of another distribution's "
