@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import html
 import re
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from ._held_results import unreadable
 from ._index import read_report_info
@@ -215,9 +217,31 @@ def report_lags(path, summary: dict, again: str) -> str | None:
         return f"written from an earlier study of this name: {again} rewrites it"
     said = _trials_said(info)
     now = _finished_of(summary["n_finished"], summary["n_trials"])
-    if said is None or str(said) == now:
+    if said is not None and str(said) != now:
+        return f"written at {said} trials; now {now}: {again} brings it up to date"
+    # the model and CSVs it links to deleted: its "Use this model" commands and "Data:"
+    # links lead nowhere, and a run that started no trial left it as up to date
+    if gone := _linked_file_gone(Path(path)):
+        return f"its {gone} is gone: {again} rewrites it"
+    return None
+
+
+def _linked_file_gone(path: Path) -> str | None:
+    """The first file beside the report at ``path`` that it links to (its
+    ``best_model/model.npz``, its ``report_files/``) and that is not there; None if each
+    is (or the report cannot be read)."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
         return None
-    return f"written at {said} trials; now {now}: {again} brings it up to date"
+    for link in dict.fromkeys(_LOCAL_LINK.findall(text)):
+        name = unquote(html.unescape(link))
+        if not (path.parent / name).is_file():
+            return name
+    return None
+
+
+_LOCAL_LINK = re.compile(r'href="((?:best_model|report_files)/[^"#?]+)"')
 
 
 def current_study_report(name: str, storage, summary: dict) -> Path | None:

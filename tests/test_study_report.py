@@ -1571,6 +1571,21 @@ def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, t
     assert json.loads(capsys.readouterr().out)["report_stale"] is False
     assert hplab.main(["study", "run", path]) == 0  # the terminal's lines name it too
     assert f"report: {report}" in capsys.readouterr().out and stamps() == written
+    # QA: its best_model/ or report_files/ deleted, the report's model commands and "Data:"
+    # links lead nowhere: it was called up to date and left as it was
+    for gone in ("best_model", "report_files"):
+        shutil.rmtree(report.parent / gone)
+        assert hplab.main(["study", "show", "spent", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_stale"] is True
+        assert hplab.main(["study", "show", "spent"]) == 0
+        assert f"(its {gone}/" in capsys.readouterr().out
+        assert hplab.main(["study", "run", path, "--json"]) == 0
+        assert "up to date" not in capsys.readouterr().err
+        assert (report.parent / "best_model" / "model.npz").is_file()
+        assert any((report.parent / "report_files").glob("*.csv"))
+        assert hplab.main(["study", "show", "spent", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["report_stale"] is False
+    written = stamps()
     # a report of other trials is written again: after one more trial
     assert hplab.main(["study", "run", path, "--trials", "3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["report_path"] == first["report_path"]
