@@ -16,6 +16,7 @@ import io
 import lzma
 import re
 import tarfile
+import urllib.parse
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -298,14 +299,16 @@ def ignored_columns(path: Path, ignore, columns: list[str], target: str) -> tupl
     """The columns ``?ignore=`` leaves out of the features (an ID, a date, a note), checked
     against the file's ``columns``.
 
-    ``ignore``: comma-separated names (as the option gives them) or a list of names; None
+    ``ignore``: comma-separated names (as the option gives them, each percent-decoded
+    after the split: ``%2C`` is a comma within a name) or a list of names; None
     leaves none out. A name must be a column and not the target, and at least one feature
     must be left: each is refused in one line naming the columns.
     """
     if ignore is None:
         return ()
-    names = ignore.split(",") if isinstance(ignore, str) else [str(n) for n in ignore]
-    names = [n.strip() for n in names]
+    # split, then each name decoded: "x%2Cy" names the column "x,y" (%26 "&", %25 "%")
+    names = [urllib.parse.unquote(n).strip() for n in ignore.split(",")] \
+        if isinstance(ignore, str) else [str(n).strip() for n in ignore]
     if not all(names):  # "id,,date" is a typo; "" names nothing to leave out
         raise DataError(f"option ignore={','.join(names)!r} must name columns, separated by "
                         "commas (e.g. ignore=id,date)")

@@ -258,10 +258,11 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def option_text(value) -> str:
+def option_text(value, listed: bool = False) -> str:
     """A value as an option in a dataset name (a column "R&D"): "&", "=", "%" and "?"
-    percent-encoded, as `parse_name` reads them back (spaces, ":", "," and "/" kept)."""
-    return urllib.parse.quote(str(value), safe=" :,/")
+    percent-encoded, as `parse_name` reads them back (spaces, ":", "," and "/" kept); a
+    ``listed`` one (a name in ``ignore``'s list, which "," separates) has "," encoded too."""
+    return urllib.parse.quote(str(value), safe=" :/" if listed else " :,/")
 
 
 def _numbers_first(first: list[str], target: str | None) -> bool:
@@ -300,7 +301,7 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
             # out (an "NA" among numbers is a value missing, which no option mends)
             hint = "" if not text[values.notna().to_numpy()].all() else \
                 ("; if it is no feature (an ID, a date), leave it out with "
-                 f"?ignore={option_text(column)}")
+                 f"?ignore={option_text(column, listed=True)}")
             raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                             f"non-number {values.iloc[row]!r} at line "
                             f"{line_of_row(path, row, header)}){hint}")

@@ -186,6 +186,10 @@ def valid_names() -> list[str]:
     return [*DATASETS, *_PREFIX_NAMES.values()]
 
 
+# options whose value is a comma-separated list, kept encoded until it is split
+_LIST_OPTIONS = ("ignore",)
+
+
 def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
     """``"digits?imbalance=1:50&positive=8"`` -> ("digits", None, {...});
     ``"csv:a.csv"`` -> ("csv", "a.csv", {})."""
@@ -204,8 +208,11 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
             raise DataError(f"bad option {part!r} in {name!r}; expected key=value{hint}")
         if key in options:
             raise DataError(f"option {key!r} given twice in {name!r}")
-        # %26 is "&", %3D "=": how a value holding them is written (see load's name)
-        options[key] = urllib.parse.unquote(value.strip())
+        # %26 is "&", %3D "=": how a value holding them is written (see load's name); a
+        # list's (ignore=id,x%2Cy) is split first, then each name decoded
+        # (`ignored_columns`): decoded here, a %2C in a name split it in two
+        value = value.strip()
+        options[key] = value if key in _LIST_OPTIONS else urllib.parse.unquote(value)
     prefix, colon, arg = base.partition(":")
     if colon and prefix in PREFIXES:
         if not arg:

@@ -1587,6 +1587,31 @@ def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, m
     assert (code, out, err) == (2, "", f"hplab data: error: {message.format(path=path)}\n")
 
 
+def test_csv_ignore_names_a_column_with_a_comma_as_target_does(tmp_path, capsys):
+    # QA: %2C was decoded before the list was split on commas, so no spelling reached the
+    # column "x,y" (an Excel export's "Last, First"), though ?target=x%2Cy did
+    from cli_helpers import run_cli
+
+    path = tmp_path / "odd.csv"
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 5)), columns=["user id", "x,y", "p&q", "r=s", "d"])
+    frame["Last, First"] = [f"Doe, J{i}" for i in range(60)]
+    frame["label"] = np.arange(60) % 2
+    frame.to_csv(path, index=False)
+    ds = data.load(f"csv:{path}?ignore=user id,x%2Cy,p%26q,Last%2C First")
+    assert ds.feature_names == ("r=s", "d")
+    assert ds.info["ignored"] == ["user id", "x,y", "p&q", "Last, First"]
+    assert data.load(f"csv:{path}?ignore=user id,Last%2C First&target=x%2Cy").feature_names \
+        == ("p&q", "r=s", "d", "label")
+    # the hint for a text column gives the spelling that leaves it out
+    code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
+    assert (code, out) == (2, "")
+    assert err.endswith("leave it out with ?ignore=Last%2C First\n"), err
+    code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=x%252Cy"], capsys)
+    assert err.startswith(f"hplab data: error: {path}: option ignore names no column "
+                          "'x%2Cy'; columns: user id, x,y, p&q"), err
+
+
 def test_a_text_id_column_is_refused_with_the_option_that_leaves_it_out(tmp_path, capsys):
     from cli_helpers import run_cli
 
