@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._left_out import left_out_hint
 from ._model import MLP
 from ._printable import first_names
 
@@ -121,8 +122,10 @@ class SavedModel:
         if X.ndim == 1:
             X = X.reshape(1, -1)
         if X.ndim != 2 or X.shape[1] != self.n_features:
+            hint = left_out_hint(self.meta, "remove {columns} from the inputs") \
+                if X.ndim == 2 and X.shape[1] > self.n_features else ""
             raise ValueError(f"the model takes {self.n_features} features per example, "
-                             f"got an array of shape {np.shape(X_raw)}")
+                             f"got an array of shape {np.shape(X_raw)}{hint}")
         if X.dtype.kind not in "uifb":
             raise ValueError(f"inputs must be numbers, got dtype {X.dtype}")
         # C order: a DataFrame's (or a CSV's) Fortran-ordered array took another BLAS path

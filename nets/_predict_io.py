@@ -21,6 +21,7 @@ from ._csv_text import (
     utf16_codec,
 )
 from ._io import load_refusal, npy_header
+from ._left_out import left_out_hint
 from ._predict import (
     SavedModel,
     _first_positions,
@@ -91,8 +92,10 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     if X.ndim == 2 and X.shape[1] == model.n_features and len(X) == 0:
         raise ValueError(f"{path}: no rows (an array of shape {X.shape}): nothing to predict")
     if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
+        wider = X.ndim == 2 and X.shape[1] > model.n_features
+        hint = left_out_hint(model.meta, "remove {columns} from the file") if wider else ""
         raise ValueError(f"{path}: the model takes {model.n_features} features per example, "
-                         f"got an array of shape {X.shape}")
+                         f"got an array of shape {X.shape}{hint}")
     if X.dtype.kind not in "uifb":
         raise ValueError(f"{path}: inputs must be numbers, got dtype {X.dtype}")
     X = X.astype(np.float64, copy=False)  # a CSV's are float64 already: no second copy
@@ -190,9 +193,12 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
     if header is False:
         columns = None
     elif header is None and any(numeric) and not every:
+        # a headerless training file fed back, its left-out column and label still in it
+        hint = left_out_hint(model.meta, "a file without a header holds the model's "
+                             "columns only, without {columns} or the target")
         raise ValueError(f"{path}: row 1 mixes numbers and text; the model takes "
                          f"{_some(names)}: give a header naming every one, or numbers "
-                         "only")
+                         f"only{hint}")
     else:  # a header: the model's rule for a table's column names
         header = True
         columns = model.feature_columns(first, f"the header of {path}")

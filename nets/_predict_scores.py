@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._left_out import left_out_columns, left_out_hint
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 
 if TYPE_CHECKING:
@@ -46,8 +47,12 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     check_threshold(model, threshold)  # before a wide split is scaled
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
+        # the columns the model's training left out, still in this data: which option
+        left_out = left_out_columns(model.meta)
+        hint = left_out_hint(model.meta, "add {option} to " + repr(ds.name)) \
+            if left_out and set(left_out) <= set(map(str, ds.feature_names)) else ""
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
-                         f"{model.n_features}")
+                         f"{model.n_features}{hint}")
     ours = tuple(str(f).strip() for f in model.feature_names)
     theirs = tuple(str(f).strip() for f in ds.feature_names)
     # names a loader made up (x1.., px0..) say nothing about what a column holds: compared

@@ -1507,6 +1507,52 @@ def test_a_model_of_a_csv_with_an_id_left_out_takes_its_files_rows(tmp_path, cap
            "order, among others)" in said
 
 
+def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, capsys,
+                                                                 monkeypatch):
+    # QA: a model trained on csv:fr.csv?ignore=id, given the data without the option (or
+    # its headerless training file), was told only "has 5 features, the model takes 4"
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    n = 200
+    frame = pd.DataFrame({"id": np.arange(n), "a": rng.normal(size=n),
+                          "b": rng.normal(size=n)})
+    frame["label"] = np.where(frame["a"] > 0.5, "fraud", "ok")
+    frame.to_csv(tmp_path / "fr.csv", index=False)
+    frame.to_csv(tmp_path / "nohdr.csv", index=False, header=False)
+    frame.drop(columns="label").to_csv(tmp_path / "nh3.csv", index=False, header=False)
+    models = {}
+    for name, ds in (("fr", "csv:fr.csv?ignore=id&positive=fraud"),
+                     ("nh", "csv:nohdr.csv?header=no&ignore=x1")):
+        code, out, err = run_cli(["train", "--dataset", f"{ds}", "--hidden", "4", "--epochs",
+                                  "2", "--out", tmp_path / name, "--json"], capsys)
+        assert code == 0, err
+        models[name] = json.loads(out)["model_path"]
+
+    def refused(*args):
+        code, out, err = run_cli(["predict", *args], capsys)
+        assert (code, out) == (2, ""), err
+        return err
+
+    assert refused(models["fr"], "--dataset", "csv:fr.csv") == (
+        "hplab predict: error: dataset 'csv:fr.csv' has 3 features, the model takes 2; the "
+        "model was trained on csv:fr.csv?ignore=id&positive=fraud, which leaves out id: add "
+        "ignore=id to 'csv:fr.csv'\n")
+    assert refused(models["nh"], "--input", "nh3.csv") == (
+        "hplab predict: error: nh3.csv: the model takes 2 features per example, got an array "
+        "of shape (200, 3); the model was trained on csv:nohdr.csv?header=no&ignore=x1, "
+        "which leaves out x1: remove column 1 (x1) from the file\n")
+    assert refused(models["nh"], "--input", "nohdr.csv").endswith(
+        "give a header naming every one, or numbers only; the model was trained on "
+        "csv:nohdr.csv?header=no&ignore=x1, which leaves out x1: a file without a header "
+        "holds the model's columns only, without column 1 (x1) or the target\n")
+    with pytest.raises(ValueError, match=r"which leaves out x1: remove column 1 \(x1\) from "
+                                         "the inputs$"):
+        nets.load_model(models["nh"]).predict(frame[["id", "a", "b"]].to_numpy())
+    # the file as it is, with a header: the model's columns picked by name
+    code, out, err = run_cli(["predict", models["fr"], "--input", "fr.csv"], capsys)
+    assert code == 0, err
+
+
 def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path, capsys):
     # QA: predict had no --threshold, and --dataset gave a fraud model's accuracy alone
     # (0.973, below the 0.977 of always predicting "ok"); no recall, precision or PR-AUC

@@ -1,0 +1,44 @@
+"""The columns a saved model's training data left out (a CSV's ``?ignore=``), for the
+errors of inputs that still hold them: a count of columns alone left the user to guess."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+
+def left_out_columns(meta: dict) -> tuple[str, ...]:
+    """The column names ``?ignore=`` left out of the training data the model's ``meta``
+    names (its ``dataset``), read as `data` reads them: the list split on commas, then
+    each name percent-decoded. Empty for none (nets may not import data)."""
+    raw = _ignore_option(meta)
+    return tuple(urllib.parse.unquote(n).strip() for n in raw.split(",")) if raw else ()
+
+
+def left_out_hint(meta: dict, fix: str) -> str:
+    """``"; the model was trained on NAME, which leaves out COLS: FIX"``, or "" when its
+    training left no column out. ``fix`` may hold ``{option}`` (``ignore=...``, as the
+    training name wrote it) and ``{columns}`` (the columns, for a headerless file by
+    position: ``column 1 (x1)``)."""
+    raw = _ignore_option(meta)
+    if not raw:
+        return ""
+    names = left_out_columns(meta)
+    trained = str(meta.get("name") or meta.get("dataset"))
+    headerless = "header=no" in str(meta.get("dataset") or "")
+    columns = ", ".join(f"column {n[1:]} ({n})" if headerless and re.fullmatch(r"x\d+", n)
+                        else n for n in names)
+    return (f"; the model was trained on {trained}, which leaves out {', '.join(names)}: "
+            + fix.format(option=f"ignore={raw}", columns=columns))
+
+
+def _ignore_option(meta: dict) -> str:
+    """The raw value of the ``ignore`` option of the model's training dataset name."""
+    name = meta.get("dataset") or meta.get("name")
+    if not isinstance(name, str):
+        return ""
+    for part in name.partition("?")[2].split("&"):
+        key, _, value = part.partition("=")
+        if key.strip() == "ignore":
+            return value.strip()
+    return ""
