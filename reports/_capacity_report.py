@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import data
 import nets
 
 from . import design
@@ -220,7 +221,9 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
                           f"{cfg['max_epochs']:g} epochs")
-    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
+    # the data's path absolute, as a training report's (the command as typed, its cwd)
+    rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
+                       seed=result.seeds[0],
                        params={**cfg, "widths": list(result.widths),
                                "depths": list(result.depths),
                                "seeds": design.seeds_text(result.seeds), "eps": result.eps},

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import data
 import nets
 
 from . import design
@@ -344,7 +345,9 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                           f" · {nets.count_of(len(result.strategies), 'strategy', 'strategies')}"
                           f" × {nets.count_of(result.seeds, 'seed')} · "
                           f"samplers aim at {result.sampling_ratio:g} minority/majority")
-    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
+    # the data's path absolute, as a training report's (the command as typed, its cwd)
+    rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
+                       seed=result.seed,
                        params={**result.net_params, "ratios": list(result.ratios),
                                "strategies": list(result.strategies),
                                "sampling_ratio": result.sampling_ratio,

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import data
+
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -279,7 +281,9 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
                           f"{cfg['batch_size']} · {len(result.seeds)} seed(s)")
-    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seeds[0],
+    # the data's path absolute, as a training report's (the command as typed, its cwd)
+    rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
+                       seed=result.seeds[0],
                        # rho and opt_eps resolved first: their None is a value used
                        params={**{k: v for k, v in shown_settings(cfg).items()
                                   if k not in RAMP_REPLACES and v not in (None, {})},

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullLocator
 
+import data
 import nets
 from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
 
@@ -226,7 +227,9 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     # every run sets its own batch size and rate from the grids: the base config's ones
     # (TrainConfig's lr 0.1) were never used
     base = {k: v for k, v in result.config.items() if k not in ("lr", "batch_size")}
-    rep.set_provenance(command=command, dataset=result.dataset, seed=result.seed,
+    # the data's path absolute, as a training report's (the command as typed, its cwd)
+    rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
+                       seed=result.seed,
                        params={**base, "batch_sizes": list(result.batch_sizes),
                                "lrs": list(result.lrs),
                                "seeds": design.seeds_text(result.seeds, drawn_from=result.seed),

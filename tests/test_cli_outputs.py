@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import ANALYSES, hplab_cli, run_cli
@@ -468,3 +469,28 @@ def test_an_interrupt_that_comes_out_as_a_value_error_is_a_stop(tmp_path, capsys
     said = hplab._write_report(summary, tmp_path, lambda: int("x"))
     assert said.startswith(f"the report could not be written in {tmp_path}")
     assert summary["report_path"] is None
+
+
+@pytest.mark.parametrize("command", list(ANALYSES))
+def test_an_analysis_report_names_its_data_file_by_its_absolute_path(command, tmp_path,
+                                                                      capsys, monkeypatch):
+    # QA: the imbalance report's provenance gave csv:fr.csv?ignore=id as typed, while the
+    # README (and the training and study reports) name a data file by its absolute path
+    from conftest import report_facts
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame({"id": np.arange(n), "a": rng.normal(size=n), "b": rng.normal(size=n)})
+    frame["label"] = (frame["a"] + 0.3 * frame["b"] > 0.3).astype(int)
+    frame.to_csv(tmp_path / "fr.csv", index=False)
+    argv, _ = ANALYSES[command]
+    at = argv.index("--dataset") + 1
+    argv = [*argv[:at], "csv:fr.csv?ignore=id", *argv[at + 1:]]
+    if "--ratio" in argv:  # the data's own
+        del argv[argv.index("--ratio"):argv.index("--ratio") + 2]
+    code, out, err = run_cli([*argv, "--out", "rep", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["dataset"] == "csv:fr.csv?ignore=id"  # as typed, as train's
+    facts = report_facts((tmp_path / "rep" / "report.html").read_text())
+    assert facts["Dataset"] == f"csv:{tmp_path.resolve() / 'fr.csv'}?ignore=id"
