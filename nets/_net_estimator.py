@@ -87,6 +87,63 @@ def _dtype_name(dtype):
     return name if name in ("float32", "float64") else dtype
 
 
+class _Layers(list):
+    """``coefs_`` or ``intercepts_``: the net's parameter views, layer by layer, where
+    ``coefs_[i] = W`` copies ``W`` into the net, as it changes scikit-learn's MLP (a plain
+    list rebuilt on each access dropped the assignment silently). Each layer keeps its
+    shape and the net's dtype; changing the number of layers is refused."""
+
+    def __init__(self, views: list[np.ndarray], name: str):
+        super().__init__(views)
+        self._name = name
+
+    def _copy_into(self, i: int, value) -> None:
+        view = list.__getitem__(self, i)
+        value = np.asarray(value)
+        if value.shape != view.shape:
+            raise ValueError(f"{self._name}[{i}] has shape {view.shape}, got an array of "
+                             f"shape {value.shape}")
+        if not np.can_cast(value.dtype, view.dtype, casting="same_kind"):
+            raise ValueError(f"{self._name}[{i}] holds {view.dtype}, got {value.dtype}")
+        view[...] = value
+
+    def __setitem__(self, index, value) -> None:
+        if isinstance(index, slice):
+            indices = range(len(self))[index]
+            values = list(value)
+            if len(values) != len(indices):
+                raise ValueError(f"{self._name}[{index.start}:{index.stop}] has "
+                                 f"{len(indices)} layers, got {len(values)}; the number of "
+                                 "layers is fixed by the fit")
+            for i, v in zip(indices, values, strict=True):
+                self._copy_into(i, v)
+        else:
+            self._copy_into(range(len(self))[index], value)
+
+    def assign_all(self, arrays) -> None:
+        """Every layer from ``arrays`` (checked first, so a bad one changes nothing)."""
+        arrays = list(arrays)
+        if len(arrays) != len(self):
+            raise ValueError(f"{self._name} has {len(self)} layers, got {len(arrays)}")
+        backup = [view.copy() for view in self]
+        try:
+            self[:] = arrays
+        except ValueError:
+            self[:] = backup
+            raise
+
+    def _refuse(self, *args, **kwargs):
+        raise ValueError(f"{self._name}: the number of layers is fixed by the fit; assign "
+                         f"a layer ({self._name}[i] = array) instead")
+
+    # copies and pickles are plain lists (deepcopy: of copied arrays, to keep as a backup)
+    def __reduce_ex__(self, protocol):
+        return list, (list(self),)
+
+    __delitem__ = append = extend = insert = pop = remove = clear = _refuse
+    sort = reverse = __iadd__ = __imul__ = _refuse
+
+
 class _NetEstimator(BaseEstimator):
     """Shared parameters, fitting and learned attributes."""
 
@@ -174,11 +231,21 @@ class _NetEstimator(BaseEstimator):
     # the net predicts with after pickle or deepcopy (which rebuild the net's views)
     @property
     def coefs_(self) -> list[np.ndarray]:
-        return self.net_.weights
+        return _Layers(self.net_.weights, "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, arrays) -> None:
+        check_is_fitted(self)
+        _Layers(self.net_.weights, "coefs_").assign_all(arrays)
 
     @property
     def intercepts_(self) -> list[np.ndarray]:
-        return self.net_.biases
+        return _Layers(self.net_.biases, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, arrays) -> None:
+        check_is_fitted(self)
+        _Layers(self.net_.biases, "intercepts_").assign_all(arrays)
 
     def _check_X(self, X) -> np.ndarray:
         """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's

@@ -88,7 +88,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     classes_ : ndarray
     n_features_in_ : int
     coefs_, intercepts_ : list of ndarray
-        Weight matrices and bias vectors, layer by layer (the net's own arrays).
+        Weight matrices and bias vectors, layer by layer (views of the net's own arrays:
+        ``coefs_[i] = W`` or ``coefs_ = [...]`` copies into the net, keeping each
+        layer's shape and dtype, as it changes scikit-learn's MLP).
     loss_curve_ : list of float
         Training loss at each checkpoint (one per epoch), the starting loss first;
         above 10,000 samples, on 10,000 training rows drawn once per fit.

@@ -569,6 +569,42 @@ def test_pickle_round_trip_predicts_identically(digits):
     np.testing.assert_allclose(again.predict_proba(X_test), 0.1)
 
 
+def test_assigning_a_layer_changes_the_model_as_in_mlpclassifier():
+    # coefs_[i] = W changed only a list rebuilt on each access: silently nothing
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = make_classification(100, 4, random_state=0)
+    clf = nets.NetClassifier(hidden=(5,), max_epochs=2, random_state=0).fit(X, y)
+    mlp = MLPClassifier((5,), max_iter=2, random_state=0).fit(X, y)
+    for est in (clf, mlp):
+        est.coefs_[1] = np.zeros_like(est.coefs_[1])
+        est.intercepts_[1] = np.zeros_like(est.intercepts_[1])
+    np.testing.assert_array_equal(clf.predict_proba(X[:3]), mlp.predict_proba(X[:3]))
+    np.testing.assert_array_equal(clf.predict_proba(X[:3]), 0.5)
+    # the whole attribute too, layer by layer, cast to the net's dtype
+    wide = nets.NetClassifier(hidden=(5,), max_epochs=2, dtype="float32",
+                              random_state=0).fit(X, y)
+    wide.coefs_ = [np.ones((4, 5)), -np.ones((5, 1))]
+    wide.intercepts_ = [np.zeros(5), [0.25]]
+    assert wide.coefs_[0].dtype == np.float32
+    relu = np.maximum(X[:3] @ np.ones((4, 5)), 0)
+    np.testing.assert_allclose(wide.predict_proba(X[:3])[:, 1],
+                               1 / (1 + np.exp(-(0.25 - relu.sum(axis=1)))), atol=1e-6)
+    # a wrong shape, count or kind is one line, and a refused set changes nothing
+    before = [w.copy() for w in clf.coefs_]
+    for bad, message in (([np.ones((4, 5)), np.ones((5, 2))], r"coefs_\[1\] has shape \(5, 1\)"),
+                         ([np.ones((4, 5))], "coefs_ has 2 layers, got 1"),
+                         ([np.ones((4, 5), complex), np.ones((5, 1))], "holds float64")):
+        with pytest.raises(ValueError, match=message):
+            clf.coefs_ = bad
+    for now, then in zip(clf.coefs_, before, strict=True):
+        np.testing.assert_array_equal(now, then)
+    with pytest.raises(ValueError, match=r"intercepts_\[0\] has shape \(5,\)"):
+        clf.intercepts_[0] = np.zeros(3)
+    with pytest.raises(ValueError, match="number of layers is fixed"):
+        clf.coefs_.append(np.ones((1, 1)))
+
+
 def test_float32_data_is_not_copied_to_float64():
     # at MNIST size a float64 copy (and its cast back) was 3x the data in extra memory
     import tracemalloc
