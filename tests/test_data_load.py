@@ -1555,6 +1555,11 @@ def test_csv_columns_left_out_by_ignore(tmp_path, capsys):
     frame.iloc[300:].to_csv(tmp_path / "te.csv", index=False)
     pair = data.load(f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}?ignore= transaction_id ")
     assert pair.n_features == 2 and len(pair.y_test) == 100
+    # each name of the list is stripped, and one given twice is left out once: two names
+    # left out of three features leave one, not none
+    once = data.load(f"csv:{path}?ignore=transaction_id, transaction_id ,amount")
+    assert once.feature_names == ("hour",)
+    assert once.info["ignored"] == ["transaction_id", "amount"]
     # data show names the features, and the columns left out (text and --json)
     code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=transaction_id"], capsys)
     assert code == 0, err
