@@ -1537,6 +1537,10 @@ def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, caps
         "hplab predict: error: dataset 'csv:fr.csv' has 3 features, the model takes 2; the "
         "model was trained on csv:fr.csv?ignore=id&positive=fraud, which leaves out id: add "
         "ignore=id to 'csv:fr.csv'\n")
+    # data without the column left out gets no advice to leave it out: the count alone
+    assert refused(models["fr"], "--dataset", "csv:nohdr.csv?header=no") == (
+        "hplab predict: error: dataset 'csv:nohdr.csv?header=no' has 3 features, the model "
+        "takes 2\n")
     assert refused(models["nh"], "--input", "nh3.csv") == (
         "hplab predict: error: nh3.csv: the model takes 2 features per example, got an array "
         "of shape (200, 3); the model was trained on csv:nohdr.csv?header=no&ignore=x1, "
