@@ -765,6 +765,19 @@ def test_a_column_of_sentences_wraps_as_one():
     assert '<td class="long">ok</td>' in html
 
 
+def test_sections_whose_titles_fold_alike_each_get_their_own_anchor():
+    # the anchor is the title lower-cased with every run of other characters a hyphen:
+    # "Loss (train)" and "loss: train" are both "loss-train", and titles of no ASCII letter
+    # are all "section"; one anchor for two sections sent both contents links to the first
+    rep = reports.Report("x", "x")
+    for title in ("Loss (train)", "loss: train", "Données", "数据", "平均"):
+        rep.add_section(title, title)
+    page = rep.html()
+    anchors = ["loss-train", "loss-train-2", "donn-es", "section", "section-2"]
+    assert re.findall(r'<section id="([^"]*)"', page) == anchors
+    assert re.findall(r'<a href="#([^"]*)"', page) == anchors
+
+
 def test_a_report_whose_metadata_has_wrong_types_is_left_out_of_the_index(tmp_path, capsys):
     # QA: a status [1] or a headline 5 in one report.html made every later index refresh
     # (report index, and train after saving its model) end in a TypeError traceback
