@@ -612,6 +612,17 @@ def test_strategies_are_told_apart_from_the_best_seed_by_seed():
     assert rows[3]["paired_diff_ci_high"] == pytest.approx(-0.0092, abs=1e-4)  # class_weight
     assert overlapping_best(rows, "roc_auc") == ["smote"]
     assert unsettled_first(rows, "roc_auc", 6) == ("paired", ["smote"])
+    # one seed of one scored strategy: nothing to tell apart, so no "one seed" verdict
+    assert unsettled_first(rows[:1], "roc_auc", 1) is None
+    assert unsettled_first(rows[:2], "roc_auc", 1) == ("one seed", [])
+    # a seed whose metric is undefined (NaN) pairs nothing: smote has 5 seeds, not a NaN
+    holed = runs.copy()
+    holed.loc[(holed["strategy"] == "smote") & (holed["seed"] == 0), "roc_auc"] = np.nan
+    again = [dict(r) for r in rows]
+    add_paired(again, holed, "roc_auc")
+    five = np.subtract(FRAUD_ROC_AUC["smote"], FRAUD_ROC_AUC["random_over"])[1:]
+    assert again[1]["paired_seeds"] == 5
+    assert again[1]["paired_diff"] == pytest.approx(five.mean(), abs=1e-12)
     lines = imbalance_lines({"dataset": "csv:fraud.csv", "positive": 1, "metric": "roc_auc",
                              "seeds": 6, "sampling_ratio": 0.2, "ratios": ["own"],
                              "ranking": rows, "majority": [], "leakage": None,
