@@ -671,15 +671,17 @@ def test_a_name_held_without_a_paired_interval_makes_the_verdict_the_unpaired_on
 
 
 def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
-    rank = moons_result.ranking()
     runs = moons_result.runs
     runs = runs[(runs["threshold"] == "0.5") & (runs["status"] == "ok")]
-    best = runs[runs["strategy"] == rank.iloc[0]["strategy"]].set_index("seed")["pr_auc"]
-    for row in rank.iloc[1:].itertuples():
-        mine = runs[runs["strategy"] == row.strategy].set_index("seed")["pr_auc"]
-        assert row.paired_diff == pytest.approx((mine - best).mean(), abs=1e-15)
-        assert row.paired_seeds == 2
-        assert row.paired_diff_ci_low < row.paired_diff < row.paired_diff_ci_high
+    # a threshold metric (f1) is paired at 0.5, as it is ranked, not at the tuned threshold
+    for metric in ("f1", "pr_auc"):
+        rank = moons_result.ranking(metric)
+        best = runs[runs["strategy"] == rank.iloc[0]["strategy"]].set_index("seed")[metric]
+        for row in rank.iloc[1:].itertuples():
+            mine = runs[runs["strategy"] == row.strategy].set_index("seed")[metric]
+            assert row.paired_diff == pytest.approx((mine - best).mean(), abs=1e-15), metric
+            assert row.paired_seeds == 2
+            assert row.paired_diff_ci_low < row.paired_diff < row.paired_diff_ci_high
     first = moons_result.summary()["ranking"][0]
     assert (first["paired_diff"], first["paired_seeds"]) == (None, 0)
     # the report's table of them: every other strategy, against the first by name
