@@ -15,11 +15,12 @@ def left_out_columns(meta: dict) -> tuple[str, ...]:
     return tuple(urllib.parse.unquote(n).strip() for n in raw.split(",")) if raw else ()
 
 
-def left_out_hint(meta: dict, fix: str) -> str:
+def left_out_hint(meta: dict, fix: str, **fields: str) -> str:
     """``"; the model was trained on NAME, which leaves out COLS: FIX"``, or "" when its
     training left no column out. ``fix`` may hold ``{option}`` (``ignore=...``, as the
-    training name wrote it) and ``{columns}`` (the columns, for a headerless file by
-    position: ``column 1 (x1)``)."""
+    training name wrote it), ``{columns}`` (the columns, for a headerless file by
+    position: ``column 1 (x1)``) and the ``fields`` given: text such as a dataset's name,
+    whose own braces (a path's) are no fields of ``fix``."""
     raw = _ignore_option(meta)
     if not raw:
         return ""
@@ -29,7 +30,7 @@ def left_out_hint(meta: dict, fix: str) -> str:
     columns = ", ".join(f"column {n[1:]} ({n})" if headerless and re.fullmatch(r"x\d+", n)
                         else n for n in names)
     return (f"; the model was trained on {trained}, which leaves out {', '.join(names)}: "
-            + fix.format(option=f"ignore={raw}", columns=columns))
+            + fix.format(option=f"ignore={raw}", columns=columns, **fields))
 
 
 def _ignore_option(meta: dict) -> str:

@@ -49,7 +49,7 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     if X.shape[1] != model.n_features:
         # the columns the model's training left out, still in this data: which option
         left_out = left_out_columns(model.meta)
-        hint = left_out_hint(model.meta, "add {option} to " + repr(ds.name)) \
+        hint = left_out_hint(model.meta, "add {option} to {name}", name=repr(ds.name)) \
             if left_out and set(left_out) <= set(map(str, ds.feature_names)) else ""
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
                          f"{model.n_features}{hint}")

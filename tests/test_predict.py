@@ -1557,6 +1557,27 @@ def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, caps
     assert code == 0, err
 
 
+def test_the_left_out_column_hint_keeps_braces_in_the_datas_path(tmp_path, capsys,
+                                                                monkeypatch):
+    # review: the hint's template was built with the dataset's name in it, and a path's
+    # braces ("run{1}/fr.csv") were read as format fields: an IndexError traceback
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "run{1}").mkdir()
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"id": np.arange(100), "a": rng.normal(size=100)})
+    frame["label"] = np.where(frame["a"] > 0.5, "fraud", "ok")
+    frame.to_csv(tmp_path / "run{1}" / "fr.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", "csv:run{1}/fr.csv?ignore=id", "--hidden",
+                              "2", "--epochs", "1", "--out", tmp_path / "m", "--json"], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["predict", json.loads(out)["model_path"], "--dataset",
+                              "csv:run{1}/fr.csv"], capsys)
+    assert (code, out, err) == (2, "", (
+        "hplab predict: error: dataset 'csv:run{1}/fr.csv' has 2 features, the model takes "
+        "1; the model was trained on csv:run{1}/fr.csv?ignore=id, which leaves out id: add "
+        "ignore=id to 'csv:run{1}/fr.csv'\n"))
+
+
 def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path, capsys):
     # QA: predict had no --threshold, and --dataset gave a fraud model's accuracy alone
     # (0.973, below the 0.977 of always predicting "ok"); no recall, precision or PR-AUC
