@@ -97,7 +97,10 @@ class _Layers(list):
         super().__init__(views)
         self._name = name
 
-    def _copy_into(self, i: int, value) -> None:
+    def _checked(self, i: int, value) -> np.ndarray:
+        """``value`` for layer ``i``: its shape and kind checked, copied in the net's dtype.
+        A copy, since it may be another layer's view that is written first
+        (``coefs_[0:2] = [coefs_[1], coefs_[0]]`` gave both layers one matrix)."""
         view = list.__getitem__(self, i)
         value = np.asarray(value)
         if value.shape != view.shape:
@@ -105,7 +108,7 @@ class _Layers(list):
                              f"shape {value.shape}")
         if not np.can_cast(value.dtype, view.dtype, casting="same_kind"):
             raise ValueError(f"{self._name}[{i}] holds {view.dtype}, got {value.dtype}")
-        view[...] = value
+        return value.astype(view.dtype, copy=True)
 
     def __setitem__(self, index, value) -> None:
         if isinstance(index, slice):
@@ -115,22 +118,19 @@ class _Layers(list):
                 raise ValueError(f"{self._name}[{index.start}:{index.stop}] has "
                                  f"{len(indices)} layers, got {len(values)}; the number of "
                                  "layers is fixed by the fit")
-            for i, v in zip(indices, values, strict=True):
-                self._copy_into(i, v)
         else:
-            self._copy_into(range(len(self))[index], value)
+            indices, values = [range(len(self))[index]], [value]
+        # every layer checked and copied before one is written: a refused one changes none
+        checked = [self._checked(i, v) for i, v in zip(indices, values, strict=True)]
+        for i, layer in zip(indices, checked, strict=True):
+            list.__getitem__(self, i)[...] = layer
 
     def assign_all(self, arrays) -> None:
-        """Every layer from ``arrays`` (checked first, so a bad one changes nothing)."""
+        """Every layer from ``arrays`` (all checked first, so a bad one changes nothing)."""
         arrays = list(arrays)
         if len(arrays) != len(self):
             raise ValueError(f"{self._name} has {len(self)} layers, got {len(arrays)}")
-        backup = [view.copy() for view in self]
-        try:
-            self[:] = arrays
-        except ValueError:
-            self[:] = backup
-            raise
+        self[:] = arrays
 
     def _refuse(self, *args, **kwargs):
         raise ValueError(f"{self._name}: the number of layers is fixed by the fit; assign "

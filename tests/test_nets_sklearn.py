@@ -618,6 +618,25 @@ def test_assigning_a_layer_changes_the_model_as_in_mlpclassifier():
         clf.coefs_.append(np.ones((1, 1)))
 
 
+def test_layers_assigned_from_each_others_views_swap_as_in_mlpclassifier():
+    # review: coefs_[0:2] = [coefs_[1], coefs_[0]] wrote layer 0 first, then copied its new
+    # values (layer 1's view, read late) into layer 1: both held one matrix
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = make_classification(100, 4, random_state=0)
+    clf = nets.NetClassifier(hidden=(4, 4), max_epochs=2, random_state=0).fit(X, y)
+    mlp = MLPClassifier((4, 4), max_iter=2, random_state=0).fit(X, y)
+    for est in (clf, mlp):
+        first, second = (w.copy() for w in est.coefs_[:2])
+        est.coefs_[0:2] = [est.coefs_[1], est.coefs_[0]]
+        np.testing.assert_array_equal(est.coefs_[0], second)
+        np.testing.assert_array_equal(est.coefs_[1], first)
+        layers = est.coefs_
+        est.coefs_ = [layers[1], layers[0], layers[2]]  # the whole attribute: swapped back
+        np.testing.assert_array_equal(est.coefs_[0], first)
+        np.testing.assert_array_equal(est.coefs_[1], second)
+
+
 def test_float32_data_is_not_copied_to_float64():
     # at MNIST size a float64 copy (and its cast back) was 3x the data in extra memory
     import tracemalloc
