@@ -193,7 +193,9 @@ def _beside(primary: Path, where) -> Path:
 
 def report_lags(path, summary: dict, again: str) -> str | None:
     """How the study report at ``path`` differs from the study: written at fewer trials,
-    or from a deleted study of the same name.
+    or from a deleted study of the same name; or, at the study's trials, how it lags its
+    own folder: a file it links to (``best_model/model.npz``, a ``report_files/`` CSV) is
+    gone.
 
     Parameters
     ----------
@@ -247,9 +249,10 @@ _LOCAL_LINK = re.compile(r'href="((?:best_model|report_files)/[^"#?]+)"')
 def current_study_report(name: str, storage, summary: dict) -> Path | None:
     """The report of study ``name`` in the folder `study_report` writes it to, when it is
     up to date with ``summary`` (`study.study_summary`): of this study (its storage and
-    creation stamp), at its finished trials and budget, as `report_lags` (``hplab study
-    show``) tells. None otherwise: no such report, one of another study or of an earlier
-    version (no stamp), one this user cannot read, or one that lags."""
+    creation stamp), at its finished trials and budget, with the files it links to, as
+    `report_lags` (``hplab study show``) tells. None otherwise: no such report, one of
+    another study or of an earlier version (no stamp), one this user cannot read, or one
+    that lags."""
     import study
 
     where = study.resolve_storage(storage)
