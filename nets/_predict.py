@@ -122,7 +122,9 @@ class SavedModel:
         if X.ndim == 1:
             X = X.reshape(1, -1)
         if X.ndim != 2 or X.shape[1] != self.n_features:
-            hint = left_out_hint(self.meta, "remove {columns} from the inputs") \
+            # what they should hold (`read_inputs`'s words), not a column to remove
+            hint = left_out_hint(self.meta, "the inputs should hold the model's columns "
+                                 "only, without {columns} or the target") \
                 if X.ndim == 2 and X.shape[1] > self.n_features else ""
             raise ValueError(f"the model takes {self.n_features} features per example, "
                              f"got an array of shape {np.shape(X_raw)}{hint}")

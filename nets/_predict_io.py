@@ -93,7 +93,10 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
         raise ValueError(f"{path}: no rows (an array of shape {X.shape}): nothing to predict")
     if X.ndim != 2 or X.shape[1] != model.n_features or len(X) == 0:
         wider = X.ndim == 2 and X.shape[1] > model.n_features
-        hint = left_out_hint(model.meta, "remove {columns} from the file") if wider else ""
+        # what the file should hold, not a column to remove: with it removed already (the
+        # target still in), "remove column 1" again took out a feature, and predicted
+        hint = left_out_hint(model.meta, "the file should hold the model's columns only, "
+                             "without {columns} or the target") if wider else ""
         raise ValueError(f"{path}: the model takes {model.n_features} features per example, "
                          f"got an array of shape {X.shape}{hint}")
     if X.dtype.kind not in "uifb":

@@ -1544,13 +1544,24 @@ def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, caps
     assert refused(models["nh"], "--input", "nh3.csv") == (
         "hplab predict: error: nh3.csv: the model takes 2 features per example, got an array "
         "of shape (200, 3); the model was trained on csv:nohdr.csv?header=no&ignore=x1, "
-        "which leaves out x1: remove column 1 (x1) from the file\n")
+        "which leaves out x1: the file should hold the model's columns only, without "
+        "column 1 (x1) or the target\n")
+    # review: the file without x1 but with its (numeric) target was told to "remove column
+    # 1 (x1)" again: done, the model predicted on b and the label
+    numbers = frame.assign(label=(frame["a"] > 0.5).astype(int)).drop(columns="id")
+    numbers.to_csv(tmp_path / "noid.csv", index=False, header=False)
+    assert refused(models["nh"], "--input", "noid.csv") == (
+        "hplab predict: error: noid.csv: the model takes 2 features per example, got an "
+        "array of shape (200, 3); the model was trained on csv:nohdr.csv?header=no&"
+        "ignore=x1, which leaves out x1: the file should hold the model's columns only, "
+        "without column 1 (x1) or the target\n")
     assert refused(models["nh"], "--input", "nohdr.csv").endswith(
         "give a header naming every one, or numbers only; the model was trained on "
         "csv:nohdr.csv?header=no&ignore=x1, which leaves out x1: a file without a header "
         "holds the model's columns only, without column 1 (x1) or the target\n")
-    with pytest.raises(ValueError, match=r"which leaves out x1: remove column 1 \(x1\) from "
-                                         "the inputs$"):
+    with pytest.raises(ValueError, match=r"which leaves out x1: the inputs should hold the "
+                                         r"model's columns only, without column 1 \(x1\) or "
+                                         "the target$"):
         nets.load_model(models["nh"]).predict(frame[["id", "a", "b"]].to_numpy())
     # the file as it is, with a header: the model's columns picked by name
     code, out, err = run_cli(["predict", models["fr"], "--input", "fr.csv"], capsys)
