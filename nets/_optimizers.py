@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ._printable import first_names
 from ._rules import check_setting, or_default, positive, unit
 
 
@@ -263,8 +264,7 @@ class Adam(Optimizer):
 
 def _listed(shapes) -> str:
     """Shapes as ``[(31,)]``, the first few of a long list."""
-    shown = ", ".join(map(str, shapes[:4])) + (", ..." if len(shapes) > 4 else "")
-    return f"[{shown}]"
+    return f"[{first_names(shapes, 4, total=False)}]"
 
 
 def _scaled_step(p, direction, s, work, lr, eps) -> None:

@@ -183,8 +183,7 @@ class SavedModel:
                              f"model takes {takes}: name every one"
                              + (f" (not the model's: {_some(others)})" if others else ""))
         if named_features(self.meta):
-            shown = ", ".join(str(c).strip() for c in columns[:5]) + \
-                (", ..." if len(columns) > 5 else "")
+            shown = first_names((str(c).strip() for c in columns), 5, total=False)
             raise ValueError(f"{where} names none of the model's features ({shown}); the "
                              f"model takes {takes}: name them, or give the values without "
                              "column names, in that order")

@@ -10,6 +10,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from nets import first_names
+
 from ._errors import StorageError
 
 SQLITE_BUSY_TIMEOUT = 60  # seconds a writer waits for the lock (several workers, one file)
@@ -138,7 +140,7 @@ def _not_optuna(path: Path, tables: set[str], read_only: bool, studies: int, *,
     missing = sorted(optuna_tables - tables)
     if not missing:
         return None
-    shown = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+    shown = first_names(sorted(tables), 3, total=False)
     if not optuna_only:
         return (f"{path} is an SQLite database of another program (tables {shown}; no "
                 "optuna tables); use another file")
