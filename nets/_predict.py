@@ -19,7 +19,7 @@ import numpy as np
 
 from ._left_out import left_out_hint
 from ._model import MLP
-from ._printable import first_names
+from ._printable import first_names, short_repr
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no single truth value
@@ -248,7 +248,10 @@ def check_threshold(model: SavedModel, threshold, name: str = "threshold") -> No
         return
     number = isinstance(threshold, numbers.Real) and not isinstance(threshold, bool)
     if not number or not 0 <= threshold <= 1:  # NaN too: no comparison holds
-        shown = f"{float(threshold):g}" if number else repr(threshold)
+        try:
+            shown = f"{float(threshold):g}" if number else short_repr(threshold)
+        except OverflowError:  # an int past a float's range (10**400) refused in one line
+            shown = "an integer past a float's range"
         raise ValueError(f"{name} must be a probability in [0, 1], got {shown}")
     if model.task == "regression" or len(model.classes) != 2:
         what = "a regression model" if model.task == "regression" else \

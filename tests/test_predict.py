@@ -1696,7 +1696,9 @@ def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_pa
     X = np.array([[0.0, 1.0], [1.0, 1.0]])
     assert model.predict(X, threshold=np.int64(1)).labels.tolist() == \
         model.predict(X, threshold=1.0).labels.tolist()
-    for bad, shown in ((True, "True"), ("0.5", "'0.5'"), (np.float64(2), "2")):
+    # review: an int past a float's range raised OverflowError as the message was written
+    for bad, shown in ((True, "True"), ("0.5", "'0.5'"), (np.float64(2), "2"),
+                       (10**400, "an integer past a float's range")):
         with pytest.raises(ValueError, match=re.escape(
                 f"threshold must be a probability in [0, 1], got {shown}")):
             model.predict(X, threshold=bad)
