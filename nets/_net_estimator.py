@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
+from ._printable import count_of
 from ._train import build_net, train, train_streams
 from ._validation import check_features
 
@@ -115,9 +116,11 @@ class _Layers(list):
             indices = range(len(self))[index]
             values = list(value)
             if len(values) != len(indices):
-                raise ValueError(f"{self._name}[{index.start}:{index.stop}] has "
-                                 f"{len(indices)} layers, got {len(values)}; the number of "
-                                 "layers is fixed by the fit")
+                # the slice as written: [:] said [None:None]
+                shown = ":".join("" if i is None else str(i) for i in (index.start, index.stop))
+                raise ValueError(f"{self._name}[{shown}] has {count_of(len(indices), 'layer')}"
+                                 f", got {len(values)}; the number of layers is fixed by the "
+                                 "fit")
         else:
             indices, values = [range(len(self))[index]], [value]
         # every layer checked and copied before one is written: a refused one changes none

@@ -616,6 +616,11 @@ def test_assigning_a_layer_changes_the_model_as_in_mlpclassifier():
         clf.intercepts_[0] = np.zeros(3)
     with pytest.raises(ValueError, match="number of layers is fixed"):
         clf.coefs_.append(np.ones((1, 1)))
+    # a slice's in its own words (it said "coefs_[None:None] has 2 layers")
+    with pytest.raises(ValueError, match=r"^coefs_\[:\] has 2 layers, got 1; "):
+        clf.coefs_[:] = [np.ones((4, 5))]
+    with pytest.raises(ValueError, match=r"^intercepts_\[1:\] has 1 layer, got 0; "):
+        clf.intercepts_[1:] = []
 
 
 def test_layers_assigned_from_each_others_views_swap_as_in_mlpclassifier():
