@@ -1286,7 +1286,9 @@ def cmd_predict(args) -> int:
         ds = data.load(dataset, seed=seed)
         changed = _data_changed(model, ds, seed)
         if changed:
-            print(f"hplab predict: warning: {dataset} is not the data {args.model} was "
+            # the name as the model file wrote it: escaped, as every name printed
+            print(f"hplab predict: warning: {_escaped(dataset)} is not the data "
+                  f"{_escaped(str(args.model))} was "
                   "trained on (another fingerprint): its test split is not the held-out "
                   "one, and the scores may count training rows", file=sys.stderr)
         pred, truth = nets.predict_dataset(model, ds, threshold=args.threshold)

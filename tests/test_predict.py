@@ -567,6 +567,10 @@ def test_a_model_finds_its_file_dataset_from_any_folder(tmp_path, capsys, monkey
 
 
 def test_predict_warns_when_the_models_data_file_changed(tmp_path, capsys, monkeypatch):
+    # in a folder whose name holds ESC [2J (clear the screen): the warning names the
+    # model's data file as the model wrote it, and printed it raw
+    tmp_path = tmp_path / "d\x1b[2J"
+    tmp_path.mkdir()
     rng = np.random.default_rng(1)
     X = rng.normal(size=(60, 2))
     table = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": (X[:, 0] > 0).astype(int)})
@@ -595,7 +599,8 @@ def test_predict_warns_when_the_models_data_file_changed(tmp_path, capsys, monke
     warning = ("hplab predict: warning: {} is not the data run/model.npz was trained on "
                "(another fingerprint): its test split is not the held-out one, and the "
                "scores may count training rows\n")
-    for flags, name in ((["--dataset"], f"csv:{tmp_path / 'data.csv'}"),
+    shown = f"csv:{tmp_path / 'data.csv'}".replace("\x1b", "\\x1b")
+    for flags, name in ((["--dataset"], shown),
                         (["--dataset", "csv:data.csv"], "csv:data.csv"),
                         (["--dataset", "csv:./data.csv", "--seed", "0"], "csv:./data.csv")):
         s, err = predict(*flags)
