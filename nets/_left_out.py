@@ -18,9 +18,10 @@ def left_out_columns(meta: dict) -> tuple[str, ...]:
 def left_out_hint(meta: dict, fix: str, **fields: str) -> str:
     """``"; the model was trained on NAME, which leaves out COLS: FIX"``, or "" when its
     training left no column out. ``fix`` may hold ``{option}`` (``ignore=...``, as the
-    training name wrote it), ``{columns}`` (the columns, for a headerless file by
-    position: ``column 1 (x1)``) and the ``fields`` given: text such as a dataset's name,
-    whose own braces (a path's) are no fields of ``fix``."""
+    training name wrote it), ``{listed}`` (the same list without ``ignore=``),
+    ``{columns}`` (the columns, for a headerless file by position: ``column 1 (x1)``) and
+    the ``fields`` given: text such as a dataset's name, whose own braces (a path's) are
+    no fields of ``fix``."""
     raw = _ignore_option(meta)
     if not raw:
         return ""
@@ -30,12 +31,18 @@ def left_out_hint(meta: dict, fix: str, **fields: str) -> str:
     columns = ", ".join(f"column {n[1:]} ({n})" if headerless and re.fullmatch(r"x\d+", n)
                         else n for n in names)
     return (f"; the model was trained on {trained}, which leaves out {', '.join(names)}: "
-            + fix.format(option=f"ignore={raw}", columns=columns, **fields))
+            + fix.format(option=f"ignore={raw}", listed=raw, columns=columns,
+                                  **fields))
 
 
 def _ignore_option(meta: dict) -> str:
     """The raw value of the ``ignore`` option of the model's training dataset name."""
-    name = meta.get("dataset") or meta.get("name")
+    return ignore_option(meta.get("dataset") or meta.get("name"))
+
+
+def ignore_option(name) -> str:
+    """The raw (still percent-encoded) value of a dataset name's ``ignore`` option; ""
+    for none."""
     if not isinstance(name, str):
         return ""
     for part in name.partition("?")[2].split("&"):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._left_out import left_out_columns, left_out_hint
+from ._left_out import ignore_option, left_out_columns, left_out_hint
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 
 if TYPE_CHECKING:
@@ -49,7 +49,11 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     if X.shape[1] != model.n_features:
         # the columns the model's training left out, still in this data: which option
         left_out = left_out_columns(model.meta)
-        hint = left_out_hint(model.meta, "add {option} to {name}", name=repr(ds.name)) \
+        # a name with an ignore= of its own takes the columns into its list (a second
+        # ignore= option is refused as given twice)
+        fix = "add {listed} to the ignore= list of {name}" if ignore_option(ds.name) \
+            else "add {option} to {name}"
+        hint = left_out_hint(model.meta, fix, name=repr(ds.name)) \
             if left_out and set(left_out) <= set(map(str, ds.feature_names)) else ""
         raise ValueError(f"dataset {ds.name!r} has {X.shape[1]} features, the model takes "
                          f"{model.n_features}{hint}")

@@ -1542,6 +1542,13 @@ def test_data_with_a_column_the_models_training_left_out_names_it(tmp_path, caps
         "hplab predict: error: dataset 'csv:fr.csv' has 3 features, the model takes 2; the "
         "model was trained on csv:fr.csv?ignore=id&positive=fraud, which leaves out id: add "
         "ignore=id to 'csv:fr.csv'\n")
+    # review: data with an ignore= of its own was told to "add ignore=id", which a
+    # second ignore= option refuses as given twice: into its list
+    frame.assign(note=1.0)[["note", *frame.columns]].to_csv(tmp_path / "fr2.csv", index=False)
+    assert refused(models["fr"], "--dataset", "csv:fr2.csv?ignore=note") == (
+        "hplab predict: error: dataset 'csv:fr2.csv?ignore=note' has 3 features, the model "
+        "takes 2; the model was trained on csv:fr.csv?ignore=id&positive=fraud, which "
+        "leaves out id: add id to the ignore= list of 'csv:fr2.csv?ignore=note'\n")
     # data without the column left out gets no advice to leave it out: the count alone
     assert refused(models["fr"], "--dataset", "csv:nohdr.csv?header=no") == (
         "hplab predict: error: dataset 'csv:nohdr.csv?header=no' has 3 features, the model "
