@@ -1882,9 +1882,11 @@ def main(argv: list[str] | None = None) -> int:
             # a Ctrl-C that lands while SQLAlchemy's pool resets or closes a connection is
             # logged there with its traceback, above the command's own "interrupted"
             logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-        # --version reads the installed metadata only, no package: nothing in their way
-        # stops it
-        if argv[:1] != ["--version"] and (shadowed := _shadowed_package()):
+        # --version (or its abbreviation, --vers) reads the installed metadata only, no
+        # package: nothing in their way stops it
+        first = str(argv[0]) if argv else ""
+        asks_version = len(first) > 2 and "--version".startswith(first)
+        if not asks_version and (shadowed := _shadowed_package()):
             print(f"hplab: error: {shadowed}", file=sys.stderr)
             return 2
         _Parser.argv = argv

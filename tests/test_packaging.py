@@ -91,10 +91,12 @@ def test_a_module_in_place_of_a_package_is_named_in_one_line(built, tmp_path):
     assert refused("data", "list") == (
         f"hplab: error: {own} is not hplab's: another distribution installed a package "
         "named data over it; uninstall that one, then pip install --force-reinstall hplab\n")
-    # --version reads the metadata only: nothing in the packages' way stops it
-    done = hplab("--version")
-    assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
-    assert done.stdout.startswith("hplab ")
+    # --version reads the metadata only: nothing in the packages' way stops it, nor
+    # argparse's abbreviation of it (--vers was stopped)
+    for flag in ("--version", "--vers"):
+        done = hplab(flag)
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]
+        assert done.stdout.startswith("hplab ")
     own.write_bytes(kept)
     # QA: pip install --target DIR --upgrade (a downgrade) leaves the other version's
     # dist-info beside the installed one; its RECORD, first in directory order, called
