@@ -723,10 +723,10 @@ def _features_said(ds, shown: int = 12) -> str:
     """The feature names, the first ``shown`` of a wide set, and the CSV columns left out."""
     from nets import first_names
 
-    listed = first_names(ds.feature_names, shown)
+    listed = first_names(ds.feature_names, shown, quote_commas=True)
     ignored = ds.info.get("ignored") or []
-    return f"features: {listed}" + (f"; left out: {', '.join(map(str, ignored))}"
-                                    if ignored else "")
+    left_out = first_names(ignored, len(ignored), quote_commas=True)
+    return f"features: {listed}" + (f"; left out: {left_out}" if ignored else "")
 
 
 def _share(n: int, total: int) -> str:

@@ -312,7 +312,8 @@ def ignored_columns(path: Path, ignore, columns: list[str], target: str) -> tupl
     if not all(names):  # "id,,date" is a typo; "" names nothing to leave out
         raise DataError(f"option ignore={','.join(names)!r} must name columns, separated by "
                         "commas (e.g. ignore=id,date)")
-    shown = ", ".join(map(str, columns))
+    # a name holding a comma quoted, so that it reads as one column
+    shown = ", ".join(repr(c) if "," in c else c for c in map(str, columns))
     unknown = [n for n in names if n not in columns]
     if unknown:
         raise DataError(f"{path}: option ignore names no column {unknown[0]!r}; columns: "

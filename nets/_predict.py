@@ -183,7 +183,8 @@ class SavedModel:
                              f"model takes {takes}: name every one"
                              + (f" (not the model's: {_some(others)})" if others else ""))
         if named_features(self.meta):
-            shown = first_names((str(c).strip() for c in columns), 5, total=False)
+            shown = first_names((str(c).strip() for c in columns), 5, total=False,
+                                quote_commas=True)
             raise ValueError(f"{where} names none of the model's features ({shown}); the "
                              f"model takes {takes}: name them, or give the values without "
                              "column names, in that order")
@@ -286,8 +287,8 @@ def int_labels(classes) -> bool:
 
 
 def _some(names) -> str:
-    """The first five names, "..." and their count for the rest (`first_names`)."""
-    return first_names(names, 5)
+    """The first five column names, "..." and their count for the rest (`first_names`)."""
+    return first_names(names, 5, quote_commas=True)
 
 
 def _name_key(name):

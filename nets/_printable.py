@@ -36,7 +36,7 @@ def and_list(names) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def first_names(names, shown: int, *, total: bool = True) -> str:
+def first_names(names, shown: int, *, total: bool = True, quote_commas: bool = False) -> str:
     """The first ``shown`` of ``names``, comma-separated, then ``"..."`` for the rest:
     64 pixel names, or a CSV's 300 columns, filled the line.
 
@@ -49,12 +49,15 @@ def first_names(names, shown: int, *, total: bool = True) -> str:
     total : bool
         Say how many there are after the "..." (``"... (64 in all)"``); False where the
         text around already counts them ("64 features (px0, ...)").
+    quote_commas : bool
+        Quote a name that holds a comma (``'Last, First'``), so that it reads as one: for
+        column names, which may (not for shapes such as ``(64, 784)``).
 
     Returns
     -------
     str
     """
-    names = [str(n) for n in names]
+    names = [repr(n) if quote_commas and "," in n else n for n in map(str, names)]
     if len(names) <= shown:
         return ", ".join(names)
     return ", ".join(names[:shown]) + (f", ... ({len(names)} in all)" if total else ", ...")

@@ -334,12 +334,13 @@ def _describe(ds) -> str:
     """Task, features (named, and the CSV columns left out), classes and split sizes of
     the dataset in one line."""
     # named, so that an ID column taken for a feature shows (a wide set: the first few)
-    listed = nets.first_names(getattr(ds, "feature_names", ()) or (), 8, total=False)
+    listed = nets.first_names(getattr(ds, "feature_names", ()) or (), 8, total=False,
+                              quote_commas=True)
     parts = [ds.task, f"{ds.n_features} feature{'s' if ds.n_features != 1 else ''}"
              + (f" ({listed})" if listed else "")]
     ignored = (getattr(ds, "info", None) or {}).get("ignored")
     if ignored:
-        parts.append(f"left out: {', '.join(map(str, ignored))}")
+        parts.append(f"left out: {nets.first_names(ignored, len(ignored), quote_commas=True)}")
     if ds.classes:
         shown = ", ".join(str(c) for c in list(ds.classes)[:12])
         parts.append(f"classes {shown}{', ...' if len(ds.classes) > 12 else ''}")

@@ -73,7 +73,7 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
 def _columns_hint(names) -> str:
     """The ``--input`` hint's list of the model's columns: a header naming them picks them
     from any others (an ID column left out of training may stay in the file)."""
-    listed = nets.first_names(names, 8, total=False)
+    listed = nets.first_names(names, 8, total=False, quote_commas=True)
     if not listed:
         return ""
     return f" ({listed}; a header naming them picks them, in any order, among others)"

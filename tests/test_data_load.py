@@ -1614,7 +1614,12 @@ def test_csv_ignore_names_a_column_with_a_comma_as_target_does(tmp_path, capsys)
     assert err.endswith("leave it out with ?ignore=Last%2C First\n"), err
     code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=x%252Cy"], capsys)
     assert err.startswith(f"hplab data: error: {path}: option ignore names no column "
-                          "'x%2Cy'; columns: user id, x,y, p&q"), err
+                          "'x%2Cy'; columns: user id, 'x,y', p&q"), err
+    # a name holding a comma is listed quoted: "x,y, p&q" read as three columns
+    code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=user id,p%26q,Last%2C First"],
+                             capsys)
+    assert code == 0, err
+    assert "\nfeatures: 'x,y', r=s, d; left out: user id, p&q, 'Last, First'\n" in out
 
 
 def test_a_text_id_column_is_refused_with_the_option_that_leaves_it_out(tmp_path, capsys):
