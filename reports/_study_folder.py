@@ -257,10 +257,8 @@ def current_study_report(name: str, storage, summary: dict) -> Path | None:
 
     where = study.resolve_storage(storage)
     path = study_report_folder(name, where, summary["created"]) / "report.html"
-    info = read_report_info(path)
-    if (info is None or info.kind != "study" or info.name != name
-            or info.study_created is None or not _same_study(info, where, summary["created"])
-            or unreadable(path)):
+    if not _stamped_report_of(read_report_info(path), name, where, summary["created"]) \
+            or unreadable(path):
         return None
     return path if report_lags(path, summary, "") is None else None
 
@@ -272,14 +270,20 @@ def newer_report(path, summary: dict, where) -> str | None:
     older one must not replace. None otherwise (no report, another study's, an earlier
     version's without the study's stamp, or one written at as many trials or fewer)."""
     info = read_report_info(path)
-    if (info is None or info.kind != "study" or info.name != summary["study"]
-            or info.study_created is None
-            or not _same_instant(info.study_created, summary["created"])
-            or not _same_study(info, where, summary["created"])):
+    if not (_stamped_report_of(info, summary["study"], where, summary["created"])
+            and _same_instant(info.study_created, summary["created"])):
         return None
     said = _trials_said(info)
     finished = re.match(r"\d+", said or "")  # "10 of 10", "10 (budget 8)": `_finished_of`
     return said if finished and int(finished[0]) > summary["n_finished"] else None
+
+
+def _stamped_report_of(info, name: str, where, created: str | None) -> bool:
+    """Whether report ``info`` (None: none) is study ``name``'s in storage ``where`` and
+    names the study it was written from (its creation stamp; earlier versions' name
+    none, so which of the name's studies it shows is not known)."""
+    return (info is not None and info.kind == "study" and info.name == name
+            and info.study_created is not None and _same_study(info, where, created))
 
 
 def _trials_said(info) -> str | None:
