@@ -74,15 +74,14 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
         raise ValueError("proba must be finite scores (probabilities for brier)")
     pred = (p >= threshold).astype(np.int64)
     both = len(np.unique(y)) == 2
-    positives = bool(y.any())
+    scores = positive_class_metrics(y, pred, p)
     out = {
-        "roc_auc": skm.roc_auc_score(y, p) if both else math.nan,
-        "pr_auc": skm.average_precision_score(y, p) if both else math.nan,
+        "roc_auc": scores["roc_auc"],
+        "pr_auc": scores["pr_auc"],
         "brier": skm.brier_score_loss(y, np.clip(p, 0.0, 1.0), pos_label=1),
-        "precision": skm.precision_score(y, pred, zero_division=0),
-        # 0 / 0 on labels without a positive: no recall to have (zero_division=0 said 0)
-        "recall": skm.recall_score(y, pred) if positives else math.nan,
-        "f1": skm.f1_score(y, pred, zero_division=0) if positives or pred.any() else math.nan,
+        "precision": scores["precision"],
+        "recall": scores["recall"],
+        "f1": scores["f1"],
         "balanced_accuracy": skm.balanced_accuracy_score(y, pred) if both else math.nan,
         "g_mean": geometric_mean_score(y, pred, average="binary") if both else math.nan,
         "mcc": skm.matthews_corrcoef(y, pred) if both else math.nan,
@@ -92,3 +91,24 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     out = {k: float(v) for k, v in out.items()}
     out.update({k: int(v) for k, v in zip(CONFUSION, cells, strict=True)})
     return out
+
+
+def positive_class_metrics(y, pred, p) -> dict[str, float]:
+    """Precision, recall and F1 of the 0/1 predictions ``pred``, ROC-AUC and PR-AUC
+    (average precision) of the scores ``p``, against the 0/1 labels ``y``, by
+    scikit-learn: NaN where undefined, as `imbalance_metrics` documents (the areas with
+    one class, recall without a positive label, F1 without a positive label or
+    prediction); precision with no positive prediction is 0."""
+    from sklearn import metrics as skm
+
+    both = len(np.unique(y)) == 2
+    positives = bool(y.any())
+    return {
+        "roc_auc": float(skm.roc_auc_score(y, p)) if both else math.nan,
+        "pr_auc": float(skm.average_precision_score(y, p)) if both else math.nan,
+        "precision": float(skm.precision_score(y, pred, zero_division=0)),
+        # 0 / 0 on labels without a positive: no recall to have (zero_division=0 said 0)
+        "recall": float(skm.recall_score(y, pred)) if positives else math.nan,
+        "f1": float(skm.f1_score(y, pred, zero_division=0)) if positives or pred.any()
+        else math.nan,
+    }

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._imbalance_scores import positive_class_metrics
 from ._left_out import ignore_option, left_out_columns, left_out_hint
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 
@@ -172,25 +173,15 @@ def positive_class_scores(pred: Prediction, truth) -> dict:
     """
     if pred.task == "regression" or len(pred.classes) != 2:
         return dict.fromkeys(POSITIVE_SCORES)
-    from sklearn import metrics as skm
-
     truth = np.asarray(truth, dtype=object)
     if len(truth) != len(pred):
         raise ValueError(f"{len(truth)} true labels for {len(pred)} predictions")
     positive = _label(pred.classes[1])
     y = np.array([_label(t) == positive for t in truth], dtype=np.int64)
-    said = pred.index.astype(np.int64)
-    p = pred.probabilities[:, 1].astype(np.float64)
-    both = len(np.unique(y)) == 2
-    return {
-        "positive": _plain(pred.classes[1]),
-        "precision": float(skm.precision_score(y, said, zero_division=0)),
-        "recall": float(skm.recall_score(y, said)) if y.any() else None,
-        "f1": float(skm.f1_score(y, said, zero_division=0)) if y.any() or said.any()
-        else None,
-        "roc_auc": float(skm.roc_auc_score(y, p)) if both else None,
-        "pr_auc": float(skm.average_precision_score(y, p)) if both else None,
-    }
+    scores = positive_class_metrics(y, pred.index.astype(np.int64),
+                                    pred.probabilities[:, 1].astype(np.float64))
+    return {"positive": _plain(pred.classes[1]),
+            **{k: None if math.isnan(scores[k]) else scores[k] for k in POSITIVE_SCORES[1:]}}
 
 
 def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
