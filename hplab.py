@@ -1329,7 +1329,7 @@ def cmd_predict(args) -> int:
     if positive["positive"] is not None:
         lines.append(f"class {positive['positive']}: " + ", ".join(
             f"{k} {'undefined' if positive[k] is None else format(positive[k], '.4f')}"
-            for k in POSITIVE_SHOWN) + " (pr_auc: average precision)")
+            for k in nets.POSITIVE_SCORES[1:]) + " (pr_auc: average precision)")
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
         print("\n".join(map(_escaped, lines)), file=sys.stderr)
         return 0
@@ -1342,10 +1342,6 @@ def cmd_predict(args) -> int:
         lines.append(f"wrote {args.out}")
     _emit(args, summary, lines)
     return 0
-
-
-# a binary model's scores of its positive class, as predict prints them
-POSITIVE_SHOWN = ("precision", "recall", "f1", "roc_auc", "pr_auc")
 
 
 def _add_predict(sub) -> None:
