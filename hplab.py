@@ -1385,11 +1385,7 @@ def cmd_export_onnx(args) -> int:
     _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
     _refuse_overwrite(args.out, *_model_data_paths(model))
-    out = Path(args.out)
-    if out.is_file() and out.stat().st_size and not nets.is_onnx_file(out):
-        raise ValueError(f"{out} exists and is not an ONNX model; write the graph elsewhere "
-                         "(or delete it first)")
-    try:
+    try:  # it replaces only a graph of its own (nets.is_hplab_onnx)
         path = nets.export_onnx(model, args.out, opset=args.opset)
     except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback
         raise ValueError(str(exc)) from None

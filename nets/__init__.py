@@ -22,7 +22,7 @@ from ._init import INITIALIZERS
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
-from ._onnx import ONNX_OUTPUTS, export_onnx, is_onnx_file
+from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer
 from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
@@ -78,7 +78,7 @@ __all__ = [
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
-    "is_onnx_file",
+    "is_hplab_onnx", "is_onnx_file",
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import numbers
+import os
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from ._versions import hplab_version
 # in use (onnxruntime >= 1.13, TensorRT, OpenVINO) load, with IR version 8.
 DEFAULT_OPSET = 17
 MIN_OPSET = 13  # Softmax over one axis (older opsets flatten the trailing axes)
+PRODUCER = "hplab"  # the graph's producer_name: what an export may replace
 INSTALL_HINT = "the onnx package is needed: pip install 'hplab[onnx]'"
 # graph outputs by head (the graph's input is always "input", raw features (N, d))
 ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
@@ -41,14 +43,35 @@ _ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
 
 
 def is_onnx_file(path) -> bool:
-    """Whether ``path`` looks like an ONNX model: a protobuf starting with its first field,
-    ``ir_version`` (tag byte 0x08), as every graph `export_onnx` writes does; a spec,
-    a CSV or a text file never does."""
+    """Whether ``path`` is a file that parses as an ONNX model (a ``ModelProto`` with a
+    graph), whoever wrote it; a spec, a CSV, a text file or other binary data is not.
+    Needs the onnx package."""
+    return _onnx_model_of(path) is not None
+
+
+def is_hplab_onnx(path) -> bool:
+    """Whether ``path`` is an ONNX graph `export_onnx` wrote: it parses as an ONNX model
+    whose producer is hplab and whose metadata has ``hplab.task``, the only file an
+    export replaces. Needs the onnx package."""
+    model = _onnx_model_of(path)
+    return model is not None and model.producer_name == PRODUCER and \
+        any(p.key == "hplab.task" for p in model.metadata_props)
+
+
+def _onnx_model_of(path):
+    """The ONNX ``ModelProto`` in ``path``, or None: no file, or not an ONNX model."""
+    import onnx
+    from google.protobuf.message import DecodeError
+
     try:
         with open(path, "rb") as fh:
-            return fh.read(1) == b"\x08"
-    except OSError:
-        return False
+            if fh.read(1) != b"\x08":  # every graph starts with its ir_version: no need
+                return None  # to read a large file that does not
+        model = onnx.load(path, load_external_data=False)
+    except (OSError, DecodeError, ValueError):
+        return None
+    # protobuf reads much binary data as fields it does not know: a model has a graph
+    return model if model.ir_version and model.HasField("graph") else None
 
 
 def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
@@ -59,7 +82,8 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     model : str, Path or SavedModel
         A ``model.npz`` (or one already loaded with `load_model`).
     out : str or Path
-        The ``.onnx`` file to write (folders are created).
+        The ``.onnx`` file to write (folders are created). An existing file is replaced
+        only when it is empty or a graph hplab wrote (`is_hplab_onnx`).
     opset : int, default 17
         ONNX opset of the default domain, ``13`` up to what the installed onnx knows.
 
@@ -76,7 +100,8 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
         No model file at ``model``.
     ValueError
         A foreign or tampered model file, an opset that is no integer or out of range,
-        or an activation with no ONNX op.
+        an activation with no ONNX op, or an ``out`` that is the model or another file
+        than an earlier export.
     """
     try:
         import onnx
@@ -92,6 +117,8 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
         raise ValueError(f"opset must be an integer between {MIN_OPSET} and {latest} "
                          f"(this onnx), got {opset!r}")
     opset = int(opset)  # np.int64 too
+    out = Path(out)
+    _check_output(out, model.path)
     graph = _Graph(model.net.dtype, numpy_helper)
     x = "input"
     if model.x_shift is not None:
@@ -117,7 +144,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     g.doc_string = (f"{model.net!r}: raw inputs (N, {d}) -> "
                     + ", ".join(name for name, _, _ in outputs))
     opsets = [helper.make_opsetid("", opset)]
-    onnx_model = helper.make_model(g, opset_imports=opsets, producer_name="hplab",
+    onnx_model = helper.make_model(g, opset_imports=opsets, producer_name=PRODUCER,
                                    producer_version=hplab_version(),
                                    doc_string="exported by hplab export-onnx")
     # the IR version of the opset, not the newest this onnx writes, so runtimes that
@@ -125,9 +152,17 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     onnx_model.ir_version = helper.find_min_ir_version_for(opsets)
     helper.set_model_props(onnx_model, _metadata(model))
     onnx.checker.check_model(onnx_model, full_check=True)
-    out = Path(out)
     write_atomically(out, lambda tmp: onnx.save(onnx_model, tmp))
     return out
+
+
+def _check_output(out: Path, model_path: Path) -> None:
+    """Refuse to write over the model, or over a file that is not an earlier export."""
+    if os.path.realpath(out) == os.path.realpath(model_path):
+        raise ValueError(f"{out} is the model being exported; write the graph elsewhere")
+    if out.is_file() and out.stat().st_size and not is_hplab_onnx(out):
+        raise ValueError(f"{out} exists and is not an ONNX graph hplab wrote; write the graph "
+                         "elsewhere (or delete it first)")
 
 
 def _onnx_activation(name: str) -> tuple[str, dict]:

@@ -238,7 +238,7 @@ def test_outputs_replace_only_their_own_kind_of_file(saved_model, tmp_path, caps
     for argv, said in [(["predict", path, "--input", tmp_path / "x.npy", "--out", spec],
                         "is not a predictions CSV; write the CSV elsewhere"),
                        (["export-onnx", path, spec],
-                        "is not an ONNX model; write the graph elsewhere")]:
+                        "is not an ONNX graph hplab wrote; write the graph elsewhere")]:
         code, out, err = run_cli(argv, capsys)
         assert code == 2 and f"{spec} exists and {said} (or delete it first)" in err, err
     assert spec.read_text() == '[study]\nname = "mine"\n'
@@ -249,4 +249,45 @@ def test_outputs_replace_only_their_own_kind_of_file(saved_model, tmp_path, caps
         for _ in range(2):
             code, out, err = run_cli(argv, capsys)
             assert code == 0, err
-    assert nets.is_onnx_file(tmp_path / "m.onnx") and not nets.is_onnx_file(spec)
+    assert nets.is_hplab_onnx(tmp_path / "m.onnx") and not nets.is_onnx_file(spec)
+
+
+def test_export_replaces_only_a_graph_hplab_wrote(saved_model, tmp_path, capsys):
+    # QA: any file whose first byte was 0x08 (another tool's ONNX model, a TensorFlow
+    # saved_model.pb, binary data) was taken for an earlier export and replaced, exit 0
+    from onnx import TensorProto, helper
+
+    path, _, _ = saved_model("binary")
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "prod",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 3])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 3])])
+    theirs = tmp_path / "production_model.onnx"
+    onnx.save(helper.make_model(g, producer_name="pytorch"), theirs)
+    (tmp_path / "saved_model.pb").write_bytes(b"\x08\x01\x12\x05hello-not-onnx")
+    (tmp_path / "data.bin").write_bytes(bytes([8]) + bytes(range(200)))
+    for f in (theirs, tmp_path / "saved_model.pb", tmp_path / "data.bin"):
+        before = f.read_bytes()
+        code, out, err = run_cli(["export-onnx", path, f], capsys)
+        assert (code, out) == (2, "") and err.strip() == (
+            f"hplab export-onnx: error: {f} exists and is not an ONNX graph hplab wrote; "
+            "write the graph elsewhere (or delete it first)"), err
+        assert f.read_bytes() == before
+        with pytest.raises(ValueError, match="is not an ONNX graph hplab wrote"):
+            nets.export_onnx(path, f)
+        assert f.read_bytes() == before
+    assert not nets.is_hplab_onnx(theirs) and nets.is_onnx_file(theirs)
+    assert not nets.is_onnx_file(tmp_path / "data.bin")
+    # from Python too: the graph never goes over the model it is made of
+    before = Path(path).read_bytes()
+    with pytest.raises(ValueError, match=r"is the model being exported; write the graph "
+                                         r"elsewhere$"):
+        nets.export_onnx(path, path)
+    with pytest.raises(ValueError, match="is the model being exported"):
+        nets.export_onnx(nets.load_model(path), path)  # a loaded model knows its file
+    assert Path(path).read_bytes() == before
+    # hplab's own graph is replaced, by the CLI and from Python
+    ours = nets.export_onnx(path, tmp_path / "m.onnx")
+    assert nets.is_hplab_onnx(ours)
+    code, _, err = run_cli(["export-onnx", path, ours], capsys)
+    assert code == 0, err
+    assert nets.export_onnx(path, ours) == ours and nets.is_hplab_onnx(ours)
