@@ -129,8 +129,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
         z = graph.node("Gemm", [x, graph.const(f"W{i}", W), graph.const(f"b{i}", b)],
                        f"z{i}" if i < len(acts) else "logits")
         if i < len(acts) and acts[i] != "identity":
-            op, attrs = _onnx_activation(acts[i])
-            z = graph.node(op, [z], f"a{i}", **attrs)
+            z = _activation_nodes(graph, acts[i], z, f"a{i}")
         x = z
     outputs = _head(graph, model, x)
 
@@ -165,13 +164,24 @@ def _check_output(out: Path, model_path: Path) -> None:
                          "elsewhere (or delete it first)")
 
 
-def _onnx_activation(name: str) -> tuple[str, dict]:
-    """The ONNX op and attributes of a registered activation (its parameters read from it)."""
+def _activation_nodes(graph, name: str, z: str, output: str) -> str:
+    """The nodes of a registered activation (its parameters read from it) on ``z``.
+
+    A double graph computes leaky ReLU as the net does, ``Max(z, slope * z)``, with the
+    slope a double: onnxruntime has no double kernel of LeakyRelu at most opsets (13-15,
+    19 on), and LeakyRelu's ``alpha`` is a float32 attribute."""
     if name not in _ONNX_ACTIVATIONS:
         raise ValueError(f"activation {name!r} has no ONNX export; exportable: identity, "
                          f"{', '.join(_ONNX_ACTIVATIONS)}")
     op = _ONNX_ACTIVATIONS[name]
-    return op, ({"alpha": float(ACTIVATIONS[name].slope)} if op == "LeakyRelu" else {})
+    if op != "LeakyRelu":
+        return graph.node(op, [z], output)
+    slope = float(ACTIVATIONS[name].slope)
+    if graph.dtype == np.float64:
+        scaled = graph.node("Mul", [z, graph.const(f"{output}_slope", np.array(slope))],
+                            f"{output}_scaled")
+        return graph.node("Max", [z, scaled], output)
+    return graph.node(op, [z], output, alpha=slope)
 
 
 def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:

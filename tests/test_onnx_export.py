@@ -69,9 +69,25 @@ def test_float64_model_exports_a_double_graph(saved_model, tmp_path, capsys):
     np.save(tmp_path / "x.npy", X_raw)
     s = predict_json(capsys, path, "--input", tmp_path / "x.npy")
     outputs = run_onnx(out, X_raw, np.float64)
-    # LeakyRelu's alpha is a float32 attribute: 0.01 rounds at 1e-10
     np.testing.assert_allclose(outputs["probabilities"], s["probabilities"], atol=1e-8)
     assert outputs["label"].tolist() == s["predictions"]
+
+
+def test_float64_leaky_relu_runs_at_every_opset(saved_model, tmp_path):
+    # QA: onnxruntime has no double LeakyRelu kernel at opsets 13-15 and 19+: a float64
+    # leaky_relu graph exported there could not be loaded. A double graph computes it as
+    # the net does, Max(z, slope * z), with the slope a double (not LeakyRelu's float alpha)
+    path, X_raw, _ = saved_model("multiclass", "leaky_relu", dtype="float64")
+    model = nets.load_model(path)
+    X = X_raw.astype(np.float64)
+    expected = model.net.predict_proba((X - model.x_shift) / model.x_scale)
+    for opset in range(13, onnx.defs.onnx_opset_version() + 1):  # every one export takes
+        out = nets.export_onnx(path, tmp_path / f"m{opset}.onnx", opset=opset)
+        outputs = run_onnx(out, X, np.float64)
+        np.testing.assert_allclose(outputs["probabilities"], expected, rtol=0, atol=1e-14)
+        assert outputs["label"].tolist() == list(np.array(model.classes)[expected.argmax(1)])
+        ops = [n.op_type for n in onnx.load(out).graph.node]
+        assert "LeakyRelu" not in ops and ops.count("Max") == 2
 
 
 @pytest.mark.parametrize("dataset", ["moons", "coin", "sine"])
