@@ -4,7 +4,8 @@ Graph: ``input`` -> Sub(x_shift) -> Div(x_scale) -> [Gemm -> activation] per hid
 layer -> Gemm -> head. Outputs:
 
 - classification: ``label`` (N,) the original class labels (int64 when every class is
-  an integer, else strings) and ``probabilities`` (N, k), binary included as ``[1 - p, p]``;
+  an integer, bool, double when they are numbers such as 0.5, else strings) and
+  ``probabilities`` (N, k), binary included as ``[1 - p, p]``;
 - regression: ``value`` (N, t), de-normalized by ``* y_scale + y_shift``.
 
 The ``onnx`` package is an optional extra (``pip install 'hplab[onnx]'``), imported only here,
@@ -14,6 +15,7 @@ inside `export_onnx`.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 import os
 from pathlib import Path
@@ -214,11 +216,23 @@ def _head(graph, model: SavedModel, z: str) -> list[tuple[str, int, list]]:
         names, label_type = np.array(model.classes, dtype=np.int64), TensorProto.INT64
     elif all(isinstance(c, bool) for c in model.classes):
         names, label_type = np.array(model.classes, dtype=bool), TensorProto.BOOL
+    elif _double_labels(model.classes):
+        names, label_type = np.array(model.classes, dtype=np.float64), TensorProto.DOUBLE
     else:
         names = np.array([str(c) for c in model.classes], dtype=object)
         label_type = TensorProto.STRING
     graph.node("Gather", [graph.const("classes", names, names.dtype), index], "label", axis=0)
     return [("label", label_type, ["N"]), ("probabilities", elem, ["N", len(model.classes)])]
+
+
+def _double_labels(classes) -> bool:
+    """Whether numeric classes that are no integers (0.5, 1.5) are doubles exactly, as
+    ``hplab predict`` gives them: finite floats, and ints among them within 2**53 (ints
+    alone beyond int64 travel as text)."""
+    floats = [c for c in classes if isinstance(c, float)]
+    ints = [c for c in classes if isinstance(c, int) and not isinstance(c, bool)]
+    return bool(floats) and len(floats) + len(ints) == len(classes) and \
+        all(math.isfinite(c) for c in floats) and all(abs(c) <= 2**53 for c in ints)
 
 
 class _Graph:

@@ -111,9 +111,11 @@ def test_train_run_models_through_onnxruntime(dataset, tmp_path, capsys):
         assert np.mean(outputs["label"] == truth) == pytest.approx(s["accuracy"], abs=0.005)
 
 
-@pytest.mark.parametrize("labels", [[False, True], [1, 10**19]], ids=["bool", "uint64"])
+@pytest.mark.parametrize("labels", [[False, True], [1, 10**19], [0.5, 1.5]],
+                         ids=["bool", "uint64", "float"])
 def test_labels_of_any_csv_type_predict_and_export(labels, tmp_path, capsys):
-    # True/False and integers beyond int64 (pandas reads 10**19 as uint64) are labels too
+    # True/False and integers beyond int64 (pandas reads 10**19 as uint64) are labels too,
+    # and numbers that are no integers (QA: the graph's labels were the strings "0.5")
     import pandas as pd
 
     import study
@@ -122,7 +124,8 @@ def test_labels_of_any_csv_type_predict_and_export(labels, tmp_path, capsys):
     pd.DataFrame({"x": x, "label": np.array(labels, dtype=object)[(x > 0).astype(int)]}).to_csv(
         tmp_path / "d.csv", index=False)
     cfg = nets.TrainConfig(hidden=(4,), lr=0.5, batch_size=16, max_epochs=100)
-    run = study.train_run(f"csv:{tmp_path / 'd.csv'}", cfg, seed=0, out=tmp_path / "run")
+    task = "?task=classification" if isinstance(labels[0], float) else ""
+    run = study.train_run(f"csv:{tmp_path / 'd.csv'}{task}", cfg, seed=0, out=tmp_path / "run")
     s = predict_json(capsys, run.model_path, "--dataset")
     assert s["classes"] == labels and set(s["predictions"]) <= set(labels)
     assert s["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"])
@@ -132,9 +135,10 @@ def test_labels_of_any_csv_type_predict_and_export(labels, tmp_path, capsys):
     ds = run.dataset
     outputs = run_onnx(tmp_path / "d.onnx",
                        ds.X_test.astype(np.float64) * ds.x_scale + ds.x_shift)
-    if labels[0] is False:  # a bool tensor; huge integers travel as text
+    if labels[0] is False or isinstance(labels[0], float):  # a bool or a double tensor
         assert_same(outputs, s)
-    else:
+        assert outputs["label"].dtype == type(labels[0])
+    else:  # huge integers travel as text
         assert outputs["label"].tolist() == [str(p) for p in s["predictions"]]
 
 
