@@ -140,10 +140,13 @@ class SavedModel:
                 X = _scaled(X, self.x_shift, self.x_scale, self.net.dtype)
             else:
                 X = X.astype(self.net.dtype)
-        if (row := _first_bad_row(X)) is not None:
-            raise ValueError(f"inputs overflow the model's {self.net.dtype.name} after its "
-                             f"scaling (first in row {row}); they are far outside the "
-                             "training data")
+        if (row := _first_bad_row(X)) is not None:  # only float32 overflows: scaled
+            # inputs are rounded to it for a float64 net too (its training data were)
+            where = ("float32 after the model's scaling, which rounds them to float32 as its "
+                     "training data were" if self.x_shift is not None else
+                     "float32, the model's dtype")
+            raise ValueError(f"inputs overflow {where} (first in row {row}); they are far "
+                             "outside the training data")
         return X
 
     def feature_columns(self, columns, where: str = "the table") -> list[int] | None:

@@ -861,7 +861,7 @@ def test_scaling_raw_rows_is_the_one_line_formula_bit_for_bit_in_a_fraction_of_i
             expected = ((np.asarray(X, dtype=np.float64) - shift) / scale).astype(
                 np.float32).astype(dtype)
         if not np.isfinite(expected).all():  # beyond float32 after scaling: refused
-            with pytest.raises(ValueError, match="inputs overflow the model's"):
+            with pytest.raises(ValueError, match="inputs overflow float32 after the model's"):
                 model.normalize(X)
             X = np.clip(X, -1e30, 1e30)
             with np.errstate(over="ignore"):
@@ -880,6 +880,32 @@ def test_scaling_raw_rows_is_the_one_line_formula_bit_for_bit_in_a_fraction_of_i
         tracemalloc.stop()
     # the result and a check's mask (an eighth of the input); no float64 copy beside them
     assert peak < result.nbytes + X.nbytes / 2, (peak, result.nbytes, X.nbytes)
+
+
+def test_overflow_names_the_float32_rounding_of_scaled_inputs(saved_model, tmp_path):
+    # QA: a float64 model refused 1e40 as "inputs overflow the model's float64": 1e40 is
+    # far inside float64; scaled inputs are rounded to float32 (as the training data
+    # were), and that overflows, for a float64 net as for a float32 one
+    for dtype in ("float64", "float32"):
+        model = nets.load_model(saved_model("multiclass", dtype=dtype)[0])
+        X = np.array([[0.1, 0.1, 0.1], [1e40, 0.1, 0.1]])
+        assert np.isfinite((X - model.x_shift) / model.x_scale).all()  # in float64
+        with pytest.raises(ValueError) as info:
+            model.normalize(X)
+        assert str(info.value) == (
+            "inputs overflow float32 after the model's scaling, which rounds them to float32 "
+            "as its training data were (first in row 1); they are far outside the training "
+            "data")
+    # a net saved without scaling casts to its own dtype: float64 holds 1e40
+    net = nets.MLP.initialized((3, 2), [], "multiclass", rng=np.random.default_rng(0),
+                               dtype=np.float64)
+    model = nets.load_model(nets.save_net(tmp_path / "plain.npz", net))
+    assert model.normalize(X)[1, 0] == 1e40
+    net = nets.MLP.initialized((3, 2), [], "multiclass", rng=np.random.default_rng(0))
+    model = nets.load_model(nets.save_net(tmp_path / "plain32.npz", net))
+    with pytest.raises(ValueError, match=r"^inputs overflow float32, the model's dtype "
+                                         r"\(first in row 1\); they are far outside"):
+        model.normalize(X)
 
 
 def test_a_model_knows_its_dataset_options_and_features(tmp_path, capsys):
@@ -1205,8 +1231,8 @@ def test_bad_inputs_are_refused_in_one_line(saved_model, tmp_path, capsys):
              ("indexed.csv", f"{tmp_path / 'indexed.csv'}: rows have more fields than the "
                              "header; every line needs one field per column"),
              ("named_ragged.csv", "named_ragged.csv: line 3 has 5 fields, the header has 4;"),
-             ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow the model's float32 after "
-                                                          "its scaling (first in row 1)"),
+             ("nan.npy", "NaN or infinite"), ("huge.npy", "overflow float32 after the model's "
+                                                          "scaling, which rounds"),
              ("text.csv", "x"), ("cols.csv", "names none of the model's features (p, q)"),
              ("x.txt", ".npy or .csv"), ("absent.npy", "no input file"),
              # QA: "no input file at /dev/null" (it is there), "no input file at ." for ''
