@@ -54,6 +54,7 @@ from ._write_csv import spreadsheet_cell, spreadsheet_safe, write_csv
 #: module -> the names the package takes from it when first asked (scikit-learn's users)
 _LAZY = {
     "_sklearn": ("NetClassifier", "NetRegressor"),
+    "_net_estimator": ("save_estimator",),
     # imbalanced data: the remedies as imbalanced-learn pipelines, and their scores (the
     # imbalance benchmark of analyses and the studies that search strategies share them)
     "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",

@@ -9,6 +9,7 @@ import functools
 import math
 import numbers
 import warnings
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -17,7 +18,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._config import TrainConfig
-from ._printable import count_of
+from ._io import save_net
+from ._printable import count_of, short_repr
 from ._train import build_net, train, train_streams
 from ._validation import check_features
 
@@ -255,6 +257,12 @@ class _NetEstimator(BaseEstimator):
         range are refused here, where the net's cast made them inf and its outputs NaN. A
         net whose fit diverged to a NaN or infinite loss is refused first, like
         scikit-learn's MLP refuses non-finite weights (at fit; here fit reports the status)."""
+        self._check_predicts()
+        X = validate_data(self, X, reset=False, dtype=_FLOATS)
+        return check_features(X, self.n_features_in_, self.net_.dtype)
+
+    def _check_predicts(self) -> None:
+        """Refuse an unfitted estimator, or one whose fit diverged."""
         check_is_fitted(self)
         # a fit whose loss went NaN or inf left weights that are NaN or inf, or so large
         # that the outputs overflow: NaN logits would all name classes_[0] (argmax)
@@ -262,11 +270,53 @@ class _NetEstimator(BaseEstimator):
             raise ValueError(f"{type(self).__name__}: the fit diverged ({self.reason_}): its "
                              "weights give NaN or infinite outputs, nothing to predict with; "
                              "fit again with a lower lr")
-        X = validate_data(self, X, reset=False, dtype=_FLOATS)
-        return check_features(X, self.n_features_in_, self.net_.dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def save_estimator(path, estimator) -> Path:
+    """Write a fitted `NetClassifier` or `NetRegressor` as a ``model.npz`` that
+    `load_model`, ``hplab predict`` and `export_onnx` read, with the labels it predicts.
+
+    The file holds its net, its ``classes_`` (the labels ``hplab predict`` and the ONNX
+    graph give, not indices) and, fit on a DataFrame, its feature names; no input
+    scaling: inputs are taken as the estimator takes them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.npz`` file written.
+    estimator : NetClassifier or NetRegressor
+        Fitted, and not diverged.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        An estimator not fitted yet.
+    ValueError
+        A fit that diverged, or classes that are not numbers, bools or text.
+    """
+    if not isinstance(estimator, _NetEstimator):
+        raise TypeError(f"save_estimator takes a fitted nets.NetClassifier or NetRegressor, "
+                        f"got {type(estimator).__name__}")
+    estimator._check_predicts()
+    net = estimator.net_
+    meta = {"task": net.head}
+    if hasattr(estimator, "classes_"):
+        classes = estimator.classes_.tolist()
+        if not all(isinstance(c, str | int | float) for c in classes):  # bool is an int
+            raise ValueError("classes must be numbers, bools or text to be saved, got "
+                             f"{short_repr(classes)}")
+        meta["classes"] = classes
+    if hasattr(estimator, "feature_names_in_"):
+        meta["feature_names"] = [str(n) for n in estimator.feature_names_in_]
+    return save_net(path, net, config=estimator.config_, meta=meta)

@@ -18,6 +18,8 @@ import json
 import math
 import numbers
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -81,8 +83,9 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
 
     Parameters
     ----------
-    model : str, Path or SavedModel
-        A ``model.npz`` (or one already loaded with `load_model`).
+    model : str, Path, SavedModel, NetClassifier or NetRegressor
+        A ``model.npz`` (or one already loaded with `load_model`), or a fitted nets
+        estimator, exported with its ``classes_`` as `save_estimator` saves it.
     out : str or Path
         The ``.onnx`` file to write (folders are created). An existing file is replaced
         only when it is empty or a graph hplab wrote (`is_hplab_onnx`).
@@ -96,6 +99,8 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
 
     Raises
     ------
+    TypeError
+        A ``model`` of another type (a Pipeline, an MLP: save it first).
     ModuleNotFoundError
         onnx is not installed (the message says how to install it).
     FileNotFoundError
@@ -111,8 +116,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     except ImportError:
         raise ModuleNotFoundError(INSTALL_HINT, name="onnx") from None
 
-    if not isinstance(model, SavedModel):
-        model = load_model(model)
+    model = _saved_model(model)
     latest = onnx.defs.onnx_opset_version()
     if isinstance(opset, bool) or not isinstance(opset, numbers.Integral) or \
             not MIN_OPSET <= opset <= latest:
@@ -155,6 +159,30 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     onnx.checker.check_model(onnx_model, full_check=True)
     write_atomically(out, lambda tmp: onnx.save(onnx_model, tmp))
     return out
+
+
+def _saved_model(model) -> SavedModel:
+    """A path loaded, an estimator saved and loaded; anything else refused in one line."""
+    if isinstance(model, SavedModel):
+        return model
+    if isinstance(model, str | os.PathLike):
+        return load_model(model)
+    if _is_net_estimator(model):
+        from ._net_estimator import save_estimator
+
+        # written and read back: the checks of every model file, then it is in memory
+        with tempfile.TemporaryDirectory() as folder:
+            return load_model(save_estimator(Path(folder, "model.npz"), model))
+    raise TypeError("export_onnx takes a model.npz path, a SavedModel or a fitted "
+                    f"nets.NetClassifier or NetRegressor, got {type(model).__name__}; save a "
+                    "net with nets.save_net(path, net, meta={'classes': [...]}) first")
+
+
+def _is_net_estimator(model) -> bool:
+    """Whether ``model`` is a nets estimator, without importing scikit-learn for others."""
+    if "nets._net_estimator" not in sys.modules:  # then none was ever made
+        return False
+    return isinstance(model, sys.modules["nets._net_estimator"]._NetEstimator)
 
 
 def _check_output(out: Path, model_path: Path) -> None:

@@ -311,3 +311,64 @@ def test_export_replaces_only_a_graph_hplab_wrote(saved_model, tmp_path, capsys)
     code, _, err = run_cli(["export-onnx", path, ours], capsys)
     assert code == 0, err
     assert nets.export_onnx(path, ours) == ours and nets.is_hplab_onnx(ours)
+
+
+def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
+    # QA: export_onnx(clf, ...) was "TypeError: expected str, bytes or os.PathLike object",
+    # and save_net(path, clf.net_) exported labels 0/1 where clf predicts 'eight'/'other'
+    import warnings
+
+    import pandas as pd
+    from sklearn.datasets import load_digits
+    from sklearn.exceptions import ConvergenceWarning, NotFittedError
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300], y[:300]
+    names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                      "nine"])
+    frame = pd.DataFrame(X, columns=[f"px{i}" for i in range(64)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimators = [
+            nets.NetClassifier(hidden=(16,), max_epochs=5, random_state=0).fit(
+                X, np.where(y == 8, "eight", "other")),
+            nets.NetClassifier(hidden=(16,), activation="leaky_relu", max_epochs=5,
+                               dtype="float32", random_state=0).fit(frame, names[y]),
+            nets.NetRegressor(hidden=(8,), max_epochs=5, random_state=0).fit(
+                X, np.c_[y, X[:, 20]])]
+    for i, est in enumerate(estimators):
+        out = nets.export_onnx(est, tmp_path / f"e{i}.onnx")
+        dtype = est.net_.dtype
+        got = run_onnx(out, X, dtype)
+        if isinstance(est, nets.NetRegressor):
+            np.testing.assert_allclose(got["value"], est.predict(X), rtol=1e-12)
+            continue
+        assert got["label"].tolist() == est.predict(frame if i == 1 else X).tolist()
+        assert len(set(got["label"].tolist())) > 1  # the net is not constant
+        np.testing.assert_allclose(got["probabilities"], est.predict_proba(frame if i else X),
+                                   atol=1e-6 if dtype == np.float32 else 1e-12)
+        props = {p.key: p.value for p in onnx.load(out).metadata_props}
+        assert json.loads(props["hplab.classes"]) == est.classes_.tolist()
+        # the same file hplab predict reads: its labels, its feature names
+        path = nets.save_estimator(tmp_path / f"e{i}.npz", est)
+        model = nets.load_model(path)
+        assert model.classes == tuple(est.classes_.tolist())
+        if i == 1:
+            assert model.feature_names == tuple(frame.columns)
+        np.save(tmp_path / "x.npy", X)
+        assert predict_json(capsys, path, "--input", tmp_path / "x.npy")["predictions"] == \
+            est.predict(frame if i else X).tolist()
+    # anything else: one line saying what it takes
+    for wrong, name in [(make_pipeline(StandardScaler(), estimators[0]), "Pipeline"),
+                        (estimators[0].net_, "MLP"), (3, "int")]:
+        with pytest.raises(TypeError) as info:
+            nets.export_onnx(wrong, tmp_path / "w.onnx")
+        assert str(info.value) == (
+            "export_onnx takes a model.npz path, a SavedModel or a fitted nets.NetClassifier "
+            f"or NetRegressor, got {name}; save a net with nets.save_net(path, net, "
+            "meta={'classes': [...]}) first")
+    with pytest.raises(NotFittedError):
+        nets.export_onnx(nets.NetClassifier(), tmp_path / "w.onnx")
+    assert not (tmp_path / "w.onnx").exists()
