@@ -40,6 +40,8 @@ INSTALL_HINT = "the onnx package is needed: pip install 'hplab[onnx]'"
 ONNX_OUTPUTS = {"binary": ("label", "probabilities"), "multiclass": ("label", "probabilities"),
                 "regression": ("value",)}
 
+# hplab predict refuses NaN and inf; the graph computes with them
+_FINITE_ONLY = "; finite values only: the graph does not check them (a NaN gives {})"
 # nets activation -> ONNX op; identity needs no node. An activation registered in
 # nets.ACTIVATIONS but missing here cannot be exported (the export tests cover them all).
 _ONNX_ACTIVATIONS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu",
@@ -286,10 +288,12 @@ class _Graph:
 def _metadata(model: SavedModel) -> dict[str, str]:
     """Key-value strings stored in the file, so the graph documents its own contract."""
     meta = model.meta
+    given = ("raw features; the graph applies (x - x_shift) / x_scale"
+             if model.x_shift is not None else "features as the net was trained on")
+    nan = "NaN values" if model.task == "regression" else "classes[0] with NaN probabilities"
     props = {"hplab.task": model.task, "hplab.architecture": repr(model.net),
              "hplab.feature_names": json.dumps(list(model.feature_names)),
-             "hplab.input": "raw features; the graph applies (x - x_shift) / x_scale"
-             if model.x_shift is not None else "features as the net was trained on"}
+             "hplab.input": given + _FINITE_ONLY.format(nan)}
     if model.task == "regression":
         props["hplab.output"] = "value = network output * y_scale + y_shift"
     else:

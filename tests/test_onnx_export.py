@@ -372,3 +372,26 @@ def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
     with pytest.raises(NotFittedError):
         nets.export_onnx(nets.NetClassifier(), tmp_path / "w.onnx")
     assert not (tmp_path / "w.onnx").exists()
+
+
+def test_graph_does_not_check_its_inputs_and_says_so(saved_model, tmp_path, capsys):
+    # QA: hplab predict refuses NaN and inf; the graph labels them (NaN: classes[0] with NaN
+    # probabilities): its metadata and the README say inputs must be finite
+    for head in ("binary", "multiclass"):
+        path, X_raw, _ = saved_model(head, "relu")
+        out = nets.export_onnx(path, tmp_path / f"{head}.onnx")
+        props = {p.key: p.value for p in onnx.load(out).metadata_props}
+        assert props["hplab.input"] == (
+            "raw features; the graph applies (x - x_shift) / x_scale; finite values only: the "
+            "graph does not check them (a NaN gives classes[0] with NaN probabilities)")
+        X = X_raw[:2].copy()
+        X[0, 0] = np.nan
+        got = run_onnx(out, X)
+        assert got["label"][0] == nets.load_model(path).classes[0]
+        assert np.isnan(got["probabilities"][0]).all()
+        assert np.isfinite(got["probabilities"][1]).all()
+        np.save(tmp_path / "x.npy", X)
+        code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
+        assert code == 2 and "NaN or infinite" in err
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert "does not check its inputs" in " ".join(readme.split())
