@@ -24,6 +24,7 @@ from nets._repr import compact_repr
 from ._backend import data_ref, release_for_workers, releasing, run_tasks, shown_name
 from ._checks import seed_count, whole
 from ._held import held_dataset, held_load
+from ._lr_verify import trivial_baseline
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -89,6 +90,9 @@ class CapacityResult:
     majority_share : float or None
         Validation accuracy of always predicting the most frequent class (None for
         regression): the floor a net must beat to have learned anything.
+    baseline_val_loss : float or None
+        Validation loss of always predicting the training set's mean (regression; None for
+        classification): the loss a net must beat to have learned anything from the inputs.
     n_val : int or None
         Validation examples: one of them is the finest step a validation accuracy takes.
     """
@@ -107,6 +111,7 @@ class CapacityResult:
     majority_share: float | None = None
     n_val: int | None = None
     test_is_train: bool = False  # XOR: its 4 points are training, validation and test set
+    baseline_val_loss: float | None = None
 
     def __repr__(self) -> str:
         return compact_repr(self)
@@ -129,7 +134,8 @@ class CapacityResult:
         accuracy one validation example, when wider (0.965 against 0.975 on coin's 100
         validation examples is one example, no step up), and at most half the way down
         from the best to `majority_share` (where `sufficient_widths` keeps a width only if
-        it is strictly closer to the best than to that share)."""
+        it is strictly closer to the best than to that share); for a loss at most half the
+        way up to `baseline_val_loss`, as closely kept."""
         out = {}
         for depth, grp in self.table.groupby("depth"):
             v = grp[f"val_{self.metric}"]
@@ -146,13 +152,16 @@ class CapacityResult:
                 # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
                 # predicts the minority must not count as sufficient
                 tol = min(tol, (best - (self.majority_share or 0.0)) / 2)
+            elif self.baseline_val_loss is not None:  # nor one no better than the mean
+                tol = min(tol, (self.baseline_val_loss - best) / 2)
             out[int(depth)] = float(tol)
         return out
 
     def sufficient_widths(self) -> dict[int, int]:
         """Per depth, the smallest width whose mean validation score comes within
-        `sufficient_within` of the depth's best; for accuracy also closer to the best than
-        to `majority_share`, what always predicting one class scores."""
+        `sufficient_within` of the depth's best; also closer to the best than to
+        `majority_share` for accuracy, what always predicting one class scores, or for a
+        loss to `baseline_val_loss`, what always predicting the mean scores."""
         out = {}
         floor = self.majority_share or 0.0
         within = self.sufficient_within()
@@ -166,8 +175,10 @@ class CapacityResult:
                 # (0.75) lie halfway between 1.0 and 0.5, which is no step up from guessing
                 closer = v - floor > v.max() - v + 1e-9
                 ok = grp[closer & (v >= v.max() - within[depth] - 1e-9)]
-            else:
-                ok = grp[v <= v.min() + within[depth]]
+            else:  # sine at 10 epochs: every width above the mean's 0.0544, 1 "sufficient"
+                base = self.baseline_val_loss
+                closer = True if base is None else base - v > v - v.min() + 1e-9
+                ok = grp[closer & (v <= v.min() + within[depth])]
             if len(ok):
                 out[int(depth)] = int(ok["width"].min())
         return out
@@ -179,6 +190,7 @@ class CapacityResult:
         return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
+                "baseline_val_loss": self.baseline_val_loss,
                 # XOR: its "test" scores are training-set ones, as the report says
                 "test_is_train": bool(self.test_is_train), "best": self.best(),
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
@@ -324,6 +336,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     name, task = shown_name(dataset, ds), ds.task
     majority_share = (None if task == "regression" else
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
+    # the loss of a net that learned nothing from the inputs, in the nets' own units
+    one = base.replace(hidden=(widths[0],), activation=act)
+    baseline = trivial_baseline(ds, one)["val_loss"] if task == "regression" else None
     n_val = len(ds.y_val)
     test_is_train = ds.test_is_train
     del ds  # the runs read the cache here, or load their own copy in each worker
@@ -342,4 +357,4 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         # must rebuild these nets
         config={**base.to_dict(), "hidden": None, "activation": act},
         seconds=time.perf_counter() - t0, majority_share=majority_share, n_val=n_val,
-        test_is_train=test_is_train)
+        test_is_train=test_is_train, baseline_val_loss=baseline)

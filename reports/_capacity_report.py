@@ -113,11 +113,14 @@ def _verdicts(result) -> list[str]:
     from analyses import width_reach
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
+    base = getattr(result, "baseline_val_loss", None)  # regression: predicting the mean
     for depth, width in enough.items():
         # the tolerance used: 1 % of the best, the seeds' spread, for accuracy one example
         close = f"{within[depth]:.3g}"
         above = (f" and above the {result.majority_share:.3g} that always predicting the "
-                 "majority class scores" if m == "accuracy" else "")
+                 "majority class scores" if m == "accuracy" else
+                 f" and below the {base:.3g} that always predicting the training set's mean "
+                 "scores" if base is not None else "")
         reach = width_reach(result.widths, width)
         if reach == "only":
             lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
@@ -141,13 +144,19 @@ def _verdicts(result) -> list[str]:
                      if m == "accuracy" else
                      ("Close enough: the larger of 1 % of the best loss and the best width's "
                       "standard deviation over seeds (closer than that, this sweep cannot "
-                      "tell widths apart)."))
+                      "tell widths apart)"
+                      + (", but less than half the way up to always predicting the training "
+                         "set's mean." if base is not None else ".")))
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":
             lines.append(f"{depth} hidden layer(s): no width scores above always predicting "
                          f"the majority class ({result.majority_share:.3g}) on validation: "
                          "none is sufficient.")
+        elif scores.notna().any() and base is not None:
+            lines.append(f"{depth} hidden layer(s): no width scores below a constant "
+                         f"prediction of the training set's mean (validation loss "
+                         f"{base:.3g}): none is sufficient.")
         else:
             lines.append(f"{depth} hidden layer(s): every width has a diverged run, so none "
                          "is sufficient; a lower learning rate may train them.")

@@ -332,9 +332,14 @@ def capacity_lines(s: dict) -> list[str]:
         width = s["sufficient_width"].get(str(depth))
         if width is None:  # why, as the report says it
             scored = any(r[f"val_{m}"] is not None for r in s["table"] if r["depth"] == depth)
-            return (f"none (no width beats always predicting the majority class, "
-                    f"{s['majority_share']:.3g}, on validation)"
-                    if scored and m == "accuracy" else "none (every width has a diverged run)")
+            if scored and m == "accuracy":
+                return (f"none (no width beats always predicting the majority class, "
+                        f"{s['majority_share']:.3g}, on validation)")
+            if scored and s.get("baseline_val_loss") is not None:
+                return (f"none (no width beats a constant prediction of the training set's "
+                        f"mean, {s['baseline_val_loss']:.3g}, on validation)")
+            return "none (every width has a diverged run)"
+
         widest = width_reach(s["widths"], width) == "widest"
         return f"{width} (the widest tried: no plateau seen)" if widest else str(width)
 

@@ -291,12 +291,17 @@ def test_a_depth_that_diverged_everywhere_is_reported(tmp_path, parse_html):
     cfg = CAPACITY_CONFIG.replace(optimizer="sgd", lr=2.0, max_epochs=20, batch_size=16,
                                   activation="relu")
     res = capacity_sweep("sine", widths=(16, 32), depths=(1, 4), seeds=1, config=cfg)
-    assert res.majority_share is None and res.sufficient_widths() == {1: 16}
+    # the one-layer nets only learned the mean (0.05443 against its 0.05437): not
+    # sufficient either, for another reason
+    assert res.majority_share is None and res.sufficient_widths() == {}
+    assert res.table["val_loss"][:2].to_numpy() == pytest.approx([0.05443] * 2, abs=1e-5)
     text = parse_html(reports.capacity_report(res, tmp_path / "r").read_text()).all_text
     text = " ".join(text.split())
     assert "4 hidden layer(s): every width has a diverged run, so none is sufficient" in text
-    assert "1: 16, 4: none (every width has a diverged run)" in reports.capacity_lines(
-        res.summary())[-2]
+    assert "1 hidden layer(s): no width scores below a constant prediction" in text
+    assert ("1: none (no width beats a constant prediction of the training set's mean, "
+            "0.0544, on validation), 4: none (every width has a diverged run)"
+            ) in reports.capacity_lines(res.summary())[-2]
     assert "a small gap with a high loss is missing capacity" in text  # loss: high is bad
 
 
@@ -560,12 +565,15 @@ def test_the_widest_width_of_a_regression_sweep_is_said_in_losses(tmp_path, monk
     text = " ".join(parse_html((tmp_path / "c" / "report.html").read_text()).all_text.split())
     # the tolerance used, in the loss's units (QA: "within 1 %" where the seeds' spread
     # had decided), and how it is made
-    assert re.search(r"1 hidden layer\(s\): 4 neurons, the widest tried, score best, and every "
+    # and below what predicting the training set's mean scores (0.0544 on sine)
+    assert re.search(r"1 hidden layer\(s\): 4 neurons, the widest tried, score best, below the "
+                     r"0\.0544 that always predicting the training set's mean scores, and every "
                      r"narrower width more than \d\.\d+(e-\d+)? above: the sweep shows no "
                      r"plateau, so a wider net may reach a lower loss still \(add wider "
                      r"--widths\)\.", text), text
     assert ("Close enough: the larger of 1 % of the best loss and the best width's standard "
-            "deviation over seeds") in text
+            "deviation over seeds (closer than that, this sweep cannot tell widths apart), but "
+            "less than half the way up to always predicting the training set's mean.") in text
 
 
 def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_path,
@@ -606,3 +614,43 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
     text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "s").read_text())
                     .all_text.split())
     assert f", {int(start.sum())} of them already at the start, before any step;" in text
+
+
+def test_a_regression_width_no_better_than_predicting_the_mean_is_never_sufficient(
+        tmp_path, capsys, parse_html):
+    # QA: sine at 10 epochs, every width's mean validation loss (0.079, 0.077, 0.061, 0.085)
+    # above the 0.0544 of always predicting the training set's mean, and width 1 was called
+    # sufficient ("wider only costs"): no width learned anything from the inputs
+    cfg = CAPACITY_CONFIG.replace(max_epochs=10)
+    res = capacity_sweep("sine", widths=(1, 2, 4, 8), seeds=3, config=cfg)
+    loss = res.table.set_index("width")["val_loss"]
+    assert res.baseline_val_loss == pytest.approx(0.05437, abs=1e-5)
+    assert (loss > res.baseline_val_loss).all() and res.best()["width"] == 4
+    assert res.sufficient_widths() == {}
+    s = res.summary()
+    assert s["baseline_val_loss"] == res.baseline_val_loss and s["sufficient_width"] == {}
+    assert undocumented_keys("capacity", ["baseline_val_loss"]) == []
+    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
+                    .all_text.split())
+    assert ("1 hidden layer(s): no width scores below a constant prediction of the training "
+            "set's mean (validation loss 0.0544): none is sufficient.") in text
+    assert "wider only costs" not in text and "every width has a diverged" not in text
+    assert reports.capacity_lines(s)[-2].endswith(
+        "sufficient width per depth: 1: none (no width beats a constant prediction of the "
+        "training set's mean, 0.0544, on validation)")
+    # classification keeps its majority share, and no baseline loss
+    assert capacity_sweep("xor", widths=(2,), seeds=1, config=QUICK).baseline_val_loss is None
+    # the tolerance is capped halfway up to the baseline, and a width must be closer to
+    # the best than to it (the seeds' spread, 0.02, would otherwise take width 1 at 0.045)
+    runs = pd.DataFrame({"depth": 1, "width": [1, 2], "seed": 0, "status": "max_epochs",
+                         "n_parameters": [4, 7]})
+    table = pd.DataFrame({"depth": 1, "width": [1, 2], "val_loss": [0.045, 0.03],
+                          "val_loss_std": [0.01, 0.02], "n_parameters": [4, 7],
+                          "diverged": 0})
+    made = dataclasses.replace(res, widths=(1, 2), runs=runs, table=table,
+                               baseline_val_loss=None)
+    assert made.sufficient_within() == {1: pytest.approx(0.02)}
+    assert made.sufficient_widths() == {1: 1}
+    capped = dataclasses.replace(made, baseline_val_loss=0.054)
+    assert capped.sufficient_within() == {1: pytest.approx(0.012)}
+    assert capped.sufficient_widths() == {1: 2}
