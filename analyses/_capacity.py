@@ -183,6 +183,15 @@ class CapacityResult:
                 out[int(depth)] = int(ok["width"].min())
         return out
 
+    def eps_above_baseline(self) -> bool | None:
+        """Whether ``eps`` is at or above `baseline_val_loss` (None without one, or with
+        eps 0): a net that predicts the training set's mean reaches it, so iterations to
+        eps then say nothing of capacity (sine's mean scores 0.0544, below the default 0.1:
+        a regression loss is half the MSE of a target scaled to [0, 1])."""
+        if self.baseline_val_loss is None or not self.eps:
+            return None
+        return bool(self.eps >= self.baseline_val_loss)
+
     def summary(self) -> dict:
         """The JSON contract of ``hplab capacity --json`` (NaN -> None)."""
         rows = [{k: nets.finite_or_none(v) for k, v in r.items()}
@@ -191,6 +200,7 @@ class CapacityResult:
                 "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
                 "metric": self.metric, "majority_share": self.majority_share,
                 "baseline_val_loss": self.baseline_val_loss,
+                "eps_above_baseline": self.eps_above_baseline(),
                 # XOR: its "test" scores are training-set ones, as the report says
                 "test_is_train": bool(self.test_is_train), "best": self.best(),
                 "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},

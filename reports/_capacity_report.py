@@ -18,6 +18,7 @@ import nets
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._terminal import eps_warning
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}
@@ -113,7 +114,7 @@ def _verdicts(result) -> list[str]:
     from analyses import width_reach
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
-    base = getattr(result, "baseline_val_loss", None)  # regression: predicting the mean
+    base = result.baseline_val_loss  # regression: what predicting the mean scores
     for depth, width in enough.items():
         # the tolerance used: 1 % of the best, the seeds' spread, for accuracy one example
         close = f"{within[depth]:.3g}"
@@ -167,6 +168,8 @@ def _verdicts(result) -> list[str]:
                      f" ({float(gap.max()):.3g}); a gap that grows with width is overfitting, "
                      f"a small gap with a {'low accuracy' if m == 'accuracy' else 'high loss'} "
                      "is missing capacity.")
+    if result.eps_above_baseline():
+        lines.append(eps_warning(result.eps, base) + ".")
     reached = result.table["reached_eps"] > 0
     if result.eps and reached.any():
         runs = result.runs["iterations_to_eps"].notna() & (result.runs["status"] != "diverged")

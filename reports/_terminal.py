@@ -306,6 +306,14 @@ def lr_range_lines(s: dict) -> list[str]:
     return lines + _ending(s)
 
 
+def eps_warning(eps: float, baseline: float) -> str:
+    """What an ``eps`` at or above the loss of predicting the training set's mean means."""
+    return (f"eps = {eps:g} is at or above the {baseline:.3g} that always predicting the "
+            "training set's mean scores on validation: a net reaches it without learning "
+            "anything from the inputs, so iterations to eps say nothing of capacity here "
+            "(set a lower --eps)")
+
+
 def capacity_lines(s: dict) -> list[str]:
     """Lines for `hplab capacity`: the width x depth table and the best net."""
     m = s["metric"]
@@ -317,6 +325,8 @@ def capacity_lines(s: dict) -> list[str]:
              f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {'+-':>6} "
              f"{'it->eps':>8} {'ep->eps':>8}"]
     lines[1:1] = _held_out_warning(s)
+    if s.get("eps_above_baseline"):  # a constant prediction reaches eps: said first
+        lines.insert(1, eps_warning(s["eps"], s["baseline_val_loss"]))
     for r in s["table"]:
         lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
                      f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>{wide}} "

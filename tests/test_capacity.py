@@ -654,3 +654,29 @@ def test_a_regression_width_no_better_than_predicting_the_mean_is_never_sufficie
     capped = dataclasses.replace(made, baseline_val_loss=0.054)
     assert capped.sufficient_within() == {1: pytest.approx(0.012)}
     assert capped.sufficient_widths() == {1: 2}
+
+
+def test_an_eps_a_constant_prediction_meets_is_said_so(tmp_path, capsys, parse_html):
+    # QA: on sine every width "reached" the default eps = 0.1 at the first checkpoint: the
+    # scaled target's mean scores 0.0544 there, so crossing 0.1 says nothing of capacity
+    cfg = CAPACITY_CONFIG.replace(max_epochs=30, activation="tanh")
+    res = capacity_sweep("sine", widths=(2, 16), seeds=2, config=cfg)
+    assert res.eps == 0.1 and res.baseline_val_loss == pytest.approx(0.05437, abs=1e-5)
+    assert res.table["iterations_to_eps"].tolist() == [10.0, 10.0]  # the first checkpoint
+    s = res.summary()
+    assert s["eps_above_baseline"] is True
+    assert undocumented_keys("capacity", ["eps_above_baseline"]) == []
+    said = ("eps = 0.1 is at or above the 0.0544 that always predicting the training set's "
+            "mean scores on validation: a net reaches it without learning anything from the "
+            "inputs, so iterations to eps say nothing of capacity here (set a lower --eps)")
+    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
+                    .all_text.split())
+    assert said + "." in text
+    assert reports.capacity_lines(s)[1] == said
+    below = capacity_sweep("sine", widths=(2,), seeds=1, config=cfg, eps=0.02)
+    assert below.summary()["eps_above_baseline"] is False
+    assert "at or above" not in " ".join(reports.capacity_lines(below.summary()))
+    off = capacity_sweep("sine", widths=(2,), seeds=1, config=cfg, eps=0)
+    assert off.summary()["eps_above_baseline"] is None
+    xor = capacity_sweep("xor", widths=(2,), seeds=1, config=QUICK)
+    assert xor.summary()["eps_above_baseline"] is None
