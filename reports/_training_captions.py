@@ -69,13 +69,18 @@ def regression_loss(ds) -> str:
     """What the regression head's loss is, in words: the report must not call it the MSE.
 
     The head minimizes ½·mean(e²) on the target as the net sees it; data.load min-max
-    scales that target by the training range (y_scale), so the loss is
-    ½·MSE / y_scale² in original units, not comparable with the RMSE card.
+    scales that target by the training range (y_scale; with merge_scaling the range over
+    train, validation and test), so the loss is ½·MSE / y_scale² in original units, not
+    comparable with the RMSE card.
     """
     if not target_scaled(ds):  # --scaling none: the target's own units
         return "½·MSE in the target's original units"
     sign = "−" if ds.y_shift >= 0 else "+"
-    return (f"½·MSE on the target min-max scaled to [0, 1] over its training range, "
+    # data.load scales the target as it scales the features: merged on request
+    over = ("over train, validation and test merged (merge_scaling)"
+            if (getattr(ds, "info", None) or {}).get("merge_scaling") else
+            "over its training range")
+    return (f"½·MSE on the target min-max scaled to [0, 1] {over}, "
             f"(y {sign} {abs(ds.y_shift):.4g}) / {ds.y_scale:.4g}")
 
 

@@ -481,6 +481,30 @@ def test_regression_loss_without_target_scaling_is_in_original_units(tmp_path, p
     assert "Loss: ½·MSE in the target's original units" in text
 
 
+def test_a_merged_target_scaling_is_said_in_the_loss_caption(tmp_path, parse_html):
+    # QA: with merge_scaling=1 the caption said "over its training range" beside the range
+    # over train, validation and test (6.249e+05 on house prices, the training range 5.902e+05)
+    import data
+    import nets
+    import study
+
+    r = np.random.default_rng(0)
+    X = r.uniform(0, 1, (600, 3))
+    price = 2e5 + 5e5 * X[:, 0] + 1e5 * X[:, 1] ** 2 - 5e4 * X[:, 2] + r.normal(0, 1e4, 600)
+    pd.DataFrame({"sqft": X[:, 0] * 3000, "age": X[:, 1] * 50, "dist": X[:, 2] * 20,
+                  "price": price}).to_csv(tmp_path / "house.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 'house.csv'}?merge_scaling=1", seed=0)
+    alone = data.load(f"csv:{tmp_path / 'house.csv'}", seed=0)
+    assert round(ds.y_scale) == 624896 and round(alone.y_scale) == 590150
+    run = study.train_run(ds, nets.TrainConfig(hidden=(4,), max_epochs=5), seed=0,
+                          out=tmp_path / "merged", name="merged")
+    text = " ".join(parse_html(reports.training_report(run, run.out).read_text(
+        encoding="utf-8")).all_text.split())
+    assert ("Loss: ½·MSE on the target min-max scaled to [0, 1] over train, validation and "
+            "test merged (merge_scaling), (y − 1.628e+05) / 6.249e+05") in text
+    assert "over its training range" not in text
+
+
 def test_real_index_lists_runs_newest_first(real_reports, parse_html):
     root, done = real_reports
     page = parse_html((root / "index.html").read_text(encoding="utf-8"))
