@@ -225,11 +225,18 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
             "inconclusive_reason": why or None, **base_keys}
 
 
+def beats_baseline(val_loss, baseline_loss):
+    """Whether a validation loss (a number, or per rate a Series) is `BASELINE_MARGIN`
+    below a constant prediction's, ``baseline_loss``: what "learned" means here (False
+    against a NaN baseline)."""
+    return val_loss < (1 - BASELINE_MARGIN) * baseline_loss
+
+
 def _learned(runs: pd.DataFrame, loss: pd.Series, base: dict) -> pd.Series:
     """Per rate: its mean validation loss `BASELINE_MARGIN` below the baseline's, or its
     accuracy that much above the majority share (all False without a baseline loss)."""
     b_loss, b_acc = base.get("val_loss", math.nan), base.get("val_accuracy", math.nan)
-    learned = loss < (1 - BASELINE_MARGIN) * b_loss
+    learned = beats_baseline(loss, b_loss)
     if math.isfinite(b_acc):
         acc = runs.groupby("lr")["val_accuracy"].mean()
         learned |= acc.reindex(loss.index) > b_acc + BASELINE_MARGIN

@@ -30,6 +30,7 @@ from ._backend import check_backend, data_ref, release_for_workers, releasing, r
 from ._checks import seed_count, whole
 from ._held import held_dataset
 from ._lr_rule import LR_CAP, fit_lr_exponent, lr_cap_batch, refine_lr, rule_rates
+from ._lr_verify import trivial_baseline
 from ._noise_scale import (
     NOISE_COLUMNS,
     noise_batches,
@@ -48,8 +49,13 @@ from ._scaling_runs import (
     median_steps_by_rate,
     run_task,
 )
+from ._scaling_target import (
+    REFERENCE_FRACTION,
+    default_target,
+    refuse_constant_target,
+    refuse_met_at_start,
+)
 
-REFERENCE_FRACTION = 0.95
 REFERENCE_BATCH = 32
 NOISE_MEASUREMENTS = 100  # per reference run
 
@@ -174,7 +180,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     ------
     ValueError
         Batch sizes above the set size or below 1, non-positive rates, target, seeds
-        or budget, an unknown metric or backend.
+        or budget, an unknown metric or backend; a target met before any step, or a
+        val_loss target not `BASELINE_MARGIN` below what a constant prediction of the
+        training set's mean (or prior) scores (`refuse_constant_target`).
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
@@ -199,7 +207,10 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # what every run trains with (run_task sets the same): the result's config records it
     base = (config or nets.TrainConfig()).replace(schedule="constant",
                                                   eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
-    name, test_is_train = shown_name(dataset, ds), ds.test_is_train
+    name, test_is_train, kind = shown_name(dataset, ds), ds.test_is_train, ds.task
+    # what always predicting the training set's mean (or prior) scores: a target no better
+    # is met without learning from the inputs (sine: 0.0544)
+    constant = trivial_baseline(ds, base)["val_loss"] if metric == "val_loss" else None
     del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:
@@ -224,6 +235,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         raise ValueError(f"reference_batch must be an integer >= 1, got {reference_batch!r}")
     b_ref = min(reference_batch, n)
     ref_rows = []
+    best = None
+    if target is not None:  # refused before any run
+        refuse_constant_target(target, metric, source, constant, kind)
     if target is None or (noise and n >= 2):
         every = max(1, budget(b_ref) // NOISE_MEASUREMENTS) if noise and n >= 2 else 0
         ref_tasks = [task(b_ref, lr, 0, None, every) for lr in rates]
@@ -234,10 +248,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                              progress="scaling: reference runs" if progress else None)
         reference, best = _reference_table(ref_rows, metric, for_target=target is None)
         if target is None:
-            target, source = _default_target(best, metric), (
+            target, source = default_target(best, metric), (
                 f"reference: {REFERENCE_FRACTION:g} x best {metric} at B={b_ref}"
                 if metric == "val_accuracy" else
                 f"reference: {REFERENCE_FRACTION:.0%} of the val_loss drop at B={b_ref}")
+            refuse_constant_target(target, metric, source, constant, kind)
         if every and best is not None:  # its own stream: the bootstrap draws nothing from
             # the runs' seeds; with every reference run diverged there is no noise to read
             noise_df, b_simple, b_simple_step = _noise_at_target(
@@ -248,21 +263,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     rows = run_tasks(run_task, tasks, backend=backend, workers=workers, scheduler=scheduler,
                      progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
-    at_start = runs[runs["reached"] & (runs["steps"] == 0)]
-    if len(at_start):  # steps to a target the untrained net meets measure nothing
-        if source == "user":
-            why = "set a harder --target"
-        elif best["best_value"] > best["first_value"] and metric == "val_accuracy":
-            # imbalanced data: the untrained net scores the majority share already
-            why = (f"the reference run learned (from {best['first_value']:.4g} to "
-                   f"{best['best_value']:.4g}), but {REFERENCE_FRACTION:g} x its best is "
-                   "below where an untrained net starts, as on imbalanced data: use "
-                   "--target-metric val_loss, or set --target")
-        else:
-            why = ("the reference runs learned nothing better (diverged or stuck): try "
-                   "lower or more learning rates, or set --target")
-        raise ValueError(f"the untrained net already reaches the {metric} target "
-                         f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
+    # steps to a target the untrained net meets measure nothing
+    refuse_met_at_start(runs, best, metric, target, source)
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
                           why_missed=why_missed(runs))
@@ -358,13 +360,6 @@ def _reference_table(rows: list[dict], metric: str,
                                        else col.min())]]
     i = tied["best_step"].idxmin()
     return frame, {**rows[i], **table[i]}
-
-
-def _default_target(best: dict, metric: str) -> float:
-    if metric == "val_accuracy":
-        return REFERENCE_FRACTION * best["best_value"]
-    first, low = best["first_value"], best["best_value"]
-    return low + (1 - REFERENCE_FRACTION) * max(first - low, 0.0)
 
 
 def _noise_at_target(best: dict, metric: str, target: float, rng: np.random.Generator):

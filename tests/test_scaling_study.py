@@ -940,3 +940,36 @@ def test_of_tied_reference_runs_the_noise_scale_is_the_first_to_get_there():
     assert (best["lr"], best["best_step"]) == (1.78, 146) and len(frame) == 3
     rows[1]["trace"] = [(0, 0.1), (146, 0.98)]  # no tie: the best value decides
     assert _reference_table(rows, "val_accuracy")[1]["lr"] == 0.316
+
+
+def test_a_val_loss_target_no_better_than_a_constant_prediction_is_refused(capsys):
+    # QA: on sine, reference runs of 60 steps only learned the output bias (0.08 -> ~0.06):
+    # their default target 0.0617 is above the 0.0544 of always predicting the training
+    # set's mean, and every batch size "reached" it, with a B_crit verdict and B_simple 91
+    import data
+    from analyses._lr_verify import trivial_baseline
+
+    ds = data.load("sine", seed=0)
+    mean = trivial_baseline(ds, nets.TrainConfig())["val_loss"]
+    assert mean == pytest.approx(0.5 * np.mean((ds.y_val - ds.y_train.mean()) ** 2))
+    assert mean == pytest.approx(0.05437, abs=1e-5)
+    quick = ["scaling", "--dataset", "sine", "--batch-sizes", "4,16,64,450", "--seeds", "1",
+             "--lr-grid", "5", "--max-steps", "60", "--no-report", "--json"]
+    code, stdout, err = run_cli(quick, capsys)
+    assert (code, stdout) == (2, "") and err.count("\n") == 1
+    assert err == ("hplab scaling: error: the val_loss target 0.06169 (reference: 95% of the "
+                   "val_loss drop at B=32) is not 5% below the 0.05437 that a constant "
+                   "prediction of the training set's mean scores: the reference runs learned "
+                   "nothing beyond a constant; raise --max-steps or the rates, or set "
+                   "--target\n")
+    # a given target above it: refused too, as one the untrained net meets is
+    code, stdout, err = run_cli([*quick, "--target", "0.06"], capsys)
+    assert (code, stdout) == (2, "")
+    assert err.startswith("hplab scaling: error: the val_loss target 0.06 is not 5% below the "
+                          "0.05437 that a constant prediction of the training set's mean "
+                          "scores: a net that learned nothing from the inputs reaches it; set "
+                          "a lower --target") and err.count("\n") == 1
+    # and below it, the study runs
+    code, stdout, err = run_cli([*quick, "--target", "0.05", "--no-noise"], capsys)
+    assert code == 0, err
+    assert json.loads(stdout)["target"] == 0.05

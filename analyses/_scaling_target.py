@@ -1,0 +1,94 @@
+"""A scaling study's target: the default one, set by the reference runs, and the targets
+it refuses, which a net meets without learning from the inputs (an untrained net, or one
+that predicts a constant): steps to them say nothing of the batch size."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._lr_verify import BASELINE_MARGIN, beats_baseline
+
+#: Default target: this fraction of the reference's best accuracy, or of its loss's drop.
+REFERENCE_FRACTION = 0.95
+
+
+def default_target(best: dict, metric: str) -> float:
+    """``REFERENCE_FRACTION`` x the best reference run's best accuracy, or for the loss
+    ``best + (1 - REFERENCE_FRACTION) (first - best)``: 95 % of the way down."""
+    if metric == "val_accuracy":
+        return REFERENCE_FRACTION * best["best_value"]
+    first, low = best["first_value"], best["best_value"]
+    return low + (1 - REFERENCE_FRACTION) * max(first - low, 0.0)
+
+
+def refuse_constant_target(target: float, metric: str, source: str, baseline: float,
+                           task: str) -> None:
+    """Refuse a val_loss ``target`` that is not `BASELINE_MARGIN` below ``baseline``,
+    the loss of a constant prediction (`trivial_baseline`), as ``lr-range --verify``
+    calls a grid rate that did not beat it no learning (`beats_baseline`).
+
+    Parameters
+    ----------
+    target : float
+    metric : str
+        The target's metric; a val_accuracy target is left to `refuse_met_at_start`.
+    source : str
+        ``"user"`` for a given target, else what set it (the reference runs).
+    baseline : float
+        The validation loss of predicting the training set's mean (regression) or prior.
+    task : str
+        The dataset's task, which names the constant.
+
+    Raises
+    ------
+    ValueError
+        The target is no better than that constant's loss.
+    """
+    if metric != "val_loss" or beats_baseline(target, baseline):
+        return
+    what = "mean" if task == "regression" else "prior"
+    why = ("a net that learned nothing from the inputs reaches it; set a lower --target"
+           if source == "user" else "the reference runs learned nothing beyond a constant; "
+           "raise --max-steps or the rates, or set --target")
+    raise ValueError(f"the val_loss target {target:.4g}"
+                     + ("" if source == "user" else f" ({source})")
+                     + f" is not {BASELINE_MARGIN:.0%} below the {baseline:.4g} that a "
+                     f"constant prediction of the training set's {what} scores: {why}")
+
+
+def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, target: float,
+                        source: str) -> None:
+    """Refuse a ``target`` that a run met at step 0, untrained: its steps measure nothing.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The study's runs (``reached``, ``steps``, ``batch_size``).
+    best : dict or None
+        The best reference run (`_reference_table`), when the target is the default one.
+    metric : str
+    target : float
+    source : str
+        ``"user"`` for a given target.
+
+    Raises
+    ------
+    ValueError
+        A run reached the target before any step, with what to change.
+    """
+    at_start = runs[runs["reached"] & (runs["steps"] == 0)]
+    if not len(at_start):
+        return
+    if source == "user":
+        why = "set a harder --target"
+    elif best["best_value"] > best["first_value"] and metric == "val_accuracy":
+        # imbalanced data: the untrained net scores the majority share already
+        why = (f"the reference run learned (from {best['first_value']:.4g} to "
+               f"{best['best_value']:.4g}), but {REFERENCE_FRACTION:g} x its best is "
+               "below where an untrained net starts, as on imbalanced data: use "
+               "--target-metric val_loss, or set --target")
+    else:
+        why = ("the reference runs learned nothing better (diverged or stuck): try "
+               "lower or more learning rates, or set --target")
+    raise ValueError(f"the untrained net already reaches the {metric} target "
+                     f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")
