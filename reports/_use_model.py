@@ -72,8 +72,11 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
 
 def _columns_hint(names) -> str:
     """The ``--input`` hint's list of the model's columns: a header naming them picks them
-    from any others (an ID column left out of training may stay in the file)."""
-    listed = nets.first_names(names, 8, total=False, quote_commas=True)
+    from any others (an ID column left out of training may stay in the file). Their control
+    characters written as escapes (`nets.escaped`): the hint is a shell comment in a block
+    the page says to run, and a name's newline (a quoted CSV header may hold one) ended the
+    comment, the rest of the name a command (the page's own escaping keeps ``\n``)."""
+    listed = nets.escaped(nets.first_names(names, 8, total=False, quote_commas=True))
     if not listed:
         return ""
     return f" ({listed}; a header naming them picks them, in any order, among others)"

@@ -1078,3 +1078,38 @@ def test_xor_learning_curves_show_both_lines_and_say_they_are_one(tmp_path, caps
             "course) and on the validation set (dashed orange)" in text)
     assert ("On xor the validation set is the training set itself, so the two curves are "
             "the same: the dashed validation line lies on the training line") in text
+
+
+def test_a_column_name_with_a_newline_stays_in_the_use_this_model_comment(tmp_path, capsys,
+                                                                         monkeypatch):
+    # QA: a CSV header "x2\ntouch PWNED #" (a legal quoted name) ended the "# raw inputs:"
+    # comment in "Use this model", and the block the page says to run made a file; a \r
+    # does the same once a browser reads the page (it reads CR as a line's end)
+    import csv
+    import html
+    import subprocess
+
+    from cli_helpers import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 3))
+    with open("evil.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["x1", "x2\ntouch PWNED #", "x3\rtouch PWNED2 #\x1b[2J", "y"])
+        w.writerows([*row, int(row[0] > row[1])] for row in X)
+    code, out, err = run_cli(["train", "--dataset", "csv:evil.csv", "--hidden", "2",
+                              "--epochs", "2", "--out", "run"], capsys)
+    assert code == 0, err
+    text = (tmp_path / "run" / "report.html").read_text()
+    block = html.unescape(re.search(r"<pre[^>]*><code>(.*?)</code>", text, re.S)[1])
+    lines = block.replace("\r\n", "\n").replace("\r", "\n").splitlines()
+    assert lines[0] == ("# raw inputs: a .npy array or a .csv with 3 feature column(s) "
+                        "(x1, x2\\ntouch PWNED #, x3\\rtouch PWNED2 #\\x1b[2J; a header naming "
+                        "them picks them, in any order, among others)")
+    assert all(line.startswith(("# ", "hplab ")) for line in lines), lines
+    # run as the page says, hplab a no-op: only hplab's own commands run
+    done = subprocess.run(["bash", "-c", "hplab() { :; }\n" + "\n".join(lines)],
+                          cwd=tmp_path / "run", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert not list((tmp_path / "run").glob("PWNED*"))
