@@ -11,6 +11,7 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 
 from ._dataset import DataError, Dataset, DataWarning
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
+from ._home import expand_home
 from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
@@ -20,7 +21,7 @@ from ._split import SCALINGS, TEST_FRACTION
 __all__ = [
     "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
-    "fetch_mnist", "list_datasets", "load", "parse_ratio", "ratio_text", "read_idx", "same_ratio",
-    "sha256_file",
+    "expand_home", "fetch_mnist", "list_datasets", "load", "parse_ratio", "ratio_text",
+    "read_idx", "same_ratio", "sha256_file",
     "source_paths",
 ]

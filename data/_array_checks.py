@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import multiprocessing
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 from ._csv_checks import cell_of_row, line_of_row
 from ._dataset import DataError, DataWarning, Source
+from ._home import expand_home
 
 
 def where_in_source(src: Source, key: str, part: str, row: int) -> str:
@@ -19,7 +19,7 @@ def where_in_source(src: Source, key: str, part: str, row: int) -> str:
     error says), else the row's index."""
     if key != "csv":
         return f"row {row}"
-    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    path = expand_home(src.info["files"][1 if part == "test" else 0])
     # named_features is the CSV's header option: its first line names the columns
     try:
         return f"line {line_of_row(path, row, src.info['named_features'])}"
@@ -32,7 +32,7 @@ def _cell_said(src: Source, key: str, part: str, row: int, column: str) -> str:
     ``""``: NaN is an empty cell or the text nan, which the array cannot tell apart."""
     if key != "csv":
         return ""
-    path = Path(src.info["files"][1 if part == "test" else 0]).expanduser()
+    path = expand_home(src.info["files"][1 if part == "test" else 0])
     try:
         cell = cell_of_row(path, row, src.info["named_features"], str(column))
     except ValueError:  # a record csv cannot read: left unsaid

@@ -26,6 +26,7 @@ import zlib
 from pathlib import Path
 
 from ._dataset import DataError
+from ._home import expand_home
 from ._idx import IDX_FILES
 
 # The mirror TensorFlow uses (yann.lecun.com now refuses most downloads).
@@ -52,11 +53,11 @@ def data_home(data_dir: str | Path | None = None) -> Path:
     ``~/.cache/hplab``. MNIST lives in its ``mnist`` subfolder.
     """
     if data_dir is not None:
-        return Path(data_dir).expanduser()
+        return expand_home(data_dir)
     if os.environ.get("HPLAB_DATA"):
-        return Path(os.environ["HPLAB_DATA"]).expanduser()
+        return expand_home(os.environ["HPLAB_DATA"])
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache).expanduser() / "hplab"
+    return expand_home(cache) / "hplab"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -206,7 +207,7 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
                         f"got {timeout!r}")
     if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
         raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
-    dest = Path(dest).expanduser() if dest is not None else data_home() / "mnist"
+    dest = expand_home(dest) if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
     made = not dest.exists()
     if dest.exists() and not dest.is_dir():  # mkdir said only "[Errno 17] File exists"

@@ -24,6 +24,7 @@ from ._csv_checks import (
 )
 from ._dataset import DataError, Source
 from ._declared_size import check_npz_members
+from ._home import expand_home
 from ._idx import full_scale
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _resolve_task(y: np.ndarray, task: str | None) -> str:
 
 
 def _existing(path: str) -> Path:
-    p = Path(path).expanduser()
+    p = expand_home(path)
     if p.is_dir():  # "file not found" sent users looking for a file that was there
         raise DataError(f"{p} is a folder; give the data file")
     if not p.is_file():

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._dataset import DataError, Source
 from ._declared_size import refuse_expansion
+from ._home import expand_home
 
 _TYPES = {0x08: np.dtype(np.uint8), 0x09: np.dtype(np.int8), 0x0B: np.dtype(">i2"),
           0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
@@ -116,7 +117,7 @@ def full_scale(images: np.ndarray) -> float | None:
 def find_idx_files(folder: str | Path) -> dict[str, Path]:
     """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
     ``train-images.idx3-ubyte`` spelling some mirrors use)."""
-    folder = Path(folder).expanduser()
+    folder = expand_home(folder)
     if not folder.is_dir():
         raise DataError(f"folder not found: {folder}")
     found, missing = {}, []
@@ -164,7 +165,7 @@ def load_idx_folder(folder: str | Path) -> Source:
                         "files must store pixels alike (they are scaled alike)")
     X, X_test = X.reshape(len(X), -1), X_test.reshape(len(X_test), -1)
     names = tuple(f"px{i}" for i in range(X.shape[1]))
-    info = {"folder": str(Path(folder).expanduser()),
+    info = {"folder": str(expand_home(folder)),
             "files": {k: p.name for k, p in files.items()}}
     return Source(X, y, X_test, y_test, "classification", names, pixel_max=full_scale(X),
                   images=True, info=info)

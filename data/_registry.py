@@ -18,6 +18,7 @@ from . import _generated as gen
 from ._dataset import DataError, Source
 from ._fetch import data_home
 from ._files import load_csv, load_npz
+from ._home import expand_home
 from ._idx import load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes
 
@@ -119,7 +120,7 @@ def _unescape_path(text: str) -> str:
     """``text`` with its escapes read back, or ``text`` itself when only that exists: a
     name saved before paths were escaped holds them as they were ('100%25 done')."""
     path = _PATH_UNESCAPES.sub(lambda m: urllib.parse.unquote(m.group()), text)
-    if path != text and not Path(path).expanduser().exists() and Path(text).expanduser().exists():
+    if path != text and not expand_home(path).exists() and expand_home(text).exists():
         return text
     return path
 
@@ -132,7 +133,7 @@ def _paths(arg: str) -> tuple[str, str | None]:
 def _read_paths(arg: str) -> tuple[str, str | None]:
     """`_paths`, refusing a missing train file with a hint when a test file follows."""
     train, test = _paths(arg)
-    if test and not Path(train).expanduser().exists():  # likely a "," meant in the path
+    if test and not expand_home(train).exists():  # likely a "," meant in the path
         raise DataError(f"file not found: {train} (',' separates the test file; "
                         f"{_ESCAPE_HINT})")
     return train, test
@@ -238,7 +239,7 @@ def absolute_name(name: str) -> str:
     paths = _name_paths(key, arg)
     # resolved, not abspath: "L/../a" through a link L is the file the run read, and
     # abspath's textual ".." names another
-    base = ",".join(_escape_path(str(Path(p).expanduser().resolve())) for p in paths)
+    base = ",".join(_escape_path(str(expand_home(p).resolve())) for p in paths)
     query = name.strip().partition("?")[2]
     return f"{key}:{base}" + (f"?{query}" if query else "")
 
@@ -261,7 +262,7 @@ def canonical_name(name: str) -> str:
 def source_paths(name: str) -> list[Path]:
     """The files (or IDX folder) that loading ``name`` reads; none for built-in sets."""
     key, arg, _ = parse_name(name)
-    return [Path(p).expanduser() for p in _name_paths(key, arg)] if key in PREFIXES else []
+    return [expand_home(p) for p in _name_paths(key, arg)] if key in PREFIXES else []
 
 
 def _name_paths(key: str, arg: str) -> list[str]:

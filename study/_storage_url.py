@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from data import expand_home
+
 from ._errors import StorageError
 from ._storage_files import storage_kind
 from ._url_masking import _url_parts, mask_url
@@ -73,15 +75,6 @@ class StorageURL:
         return replace(self, url=url, path=path)
 
 
-def _home(path: Path) -> Path:
-    """``~`` and ``~user`` expanded; a name that only starts with '~' (``~backup.db``,
-    no such user) stays a name."""
-    try:
-        return path.expanduser()
-    except RuntimeError:
-        return path
-
-
 def _sqlite_url(path: Path, query: str = "") -> str:
     """The SQLAlchemy URL of the SQLite file ``path``: SQLAlchemy percent-decodes the
     database part and ends it at a '?', so both are escaped (else another file opens)."""
@@ -133,12 +126,12 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
             # Path() made journal:postgresql://u:pw@h/db the local folders postgresql:/u:pw@h
             raise StorageError(f"storage {mask_url(text)}: journal: takes a file path, not a "
                                "URL; give a server's URL without journal:")
-        path = _home(Path(text[len("journal:"):]))
+        path = expand_home(text[len("journal:"):])
         if path.is_dir():
             raise StorageError(f"{path} is a folder; a journal storage is a file in one")
         return StorageURL("journal", f"journal:{path}", path)
     if "://" not in text:
-        path = _home(Path(text))
+        path = expand_home(text)
         if path.suffix in (".log", ".jsonl"):
             return StorageURL("journal", f"journal:{path}", path)
         if path.suffix in (".db", ".sqlite", ".sqlite3"):
@@ -161,7 +154,7 @@ def resolve_storage(text: str | os.PathLike | StorageURL | None) -> StorageURL:
         if database in ("", ":memory:"):
             raise StorageError(f"storage {text!r}: an in-memory database lives and dies with "
                                "one process; give a file (sqlite:///runs/hplab.db)")
-        path = _home(Path(database))
+        path = expand_home(database)
         return StorageURL("sqlite", _sqlite_url(path, text.partition("?")[2]), path)
     if scheme in ("postgresql", "postgres"):
         text = "postgresql+psycopg://" + text.split("://", 1)[1]

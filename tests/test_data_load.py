@@ -1633,3 +1633,22 @@ def test_a_text_id_column_is_refused_with_the_option_that_leaves_it_out(tmp_path
                    "(first non-number 'TX-100000' at line 2); if it is no feature (an ID, a "
                    "date), leave it out with ?ignore=transaction_id\n")
     assert data.load(f"csv:{path}?ignore=transaction_id").feature_names == ("amount", "hour")
+
+
+def test_a_data_path_only_starting_with_a_tilde_is_a_name_not_a_traceback(tmp_path,
+                                                                           monkeypatch):
+    # QA 37: csv:~nosuchuser9/x.csv (no such user) raised Path.expanduser's RuntimeError, a
+    # traceback; it is a relative name, as --storage ~nosuchuser9/b.db already was
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "home").mkdir()
+    with pytest.raises(data.DataError, match=r"^file not found: ~nosuchuser9/x\.csv$"):
+        data.load("csv:~nosuchuser9/x.csv")
+    folder = tmp_path / "~nosuchuser9"
+    folder.mkdir()
+    rows = "a,b,y\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(40))
+    (folder / "x.csv").write_text(rows)
+    (tmp_path / "home" / "h.csv").write_text(rows)
+    assert data.load("csv:~nosuchuser9/x.csv").sizes() == data.load("csv:~/h.csv").sizes()
+    assert data.expand_home("~/h.csv") == tmp_path / "home" / "h.csv"
+    assert data.expand_home("~nosuchuser9/x.csv") == Path("~nosuchuser9/x.csv")
