@@ -204,6 +204,17 @@ def _names(text: str) -> tuple[str, ...]:
     return names
 
 
+def _path(text: str) -> str:
+    """A path flag's value, ``~`` expanded as a dataset's files and ``--storage`` are
+    (`data.expand_home`): ``--out=~/x`` and a quoted ``'~/x'`` reach hplab unexpanded
+    by the shell, and wrote into a folder named ``~`` here, printed as ``~/x``."""
+    if not text.startswith("~"):  # most paths: without importing data
+        return text
+    import data
+
+    return str(data.expand_home(text))
+
+
 def _emit(args, summary: dict, lines: list[str]) -> None:
     """Print the JSON contract with --json, else human lines."""
     if getattr(args, "json", False):
@@ -631,7 +642,8 @@ def _add_train(sub) -> None:
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")
     p.add_argument("--name", default=None, help="run name (default: the dataset)")
-    p.add_argument("--out", default=None, help="output folder (default runs/train/NAME)")
+    p.add_argument("--out", type=_path, default=None,
+                   help="output folder (default runs/train/NAME)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_train)
@@ -788,17 +800,17 @@ def _add_data(sub) -> None:
     q.add_argument("--target", default=None, help="CSV target column (default: last)")
     q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
     q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")
-    q.add_argument("--data-dir", default=None, help="downloaded data (default $HPLAB_DATA, "
-                                                     "else $XDG_CACHE_HOME/hplab, "
-                                                     "else ~/.cache/hplab)")
+    q.add_argument("--data-dir", type=_path, default=None,
+                   help="downloaded data (default $HPLAB_DATA, else $XDG_CACHE_HOME/hplab, "
+                        "else ~/.cache/hplab)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_data_show)
     q = dsub.add_parser("fetch", help="download a dataset and verify its SHA-256")
     q.add_argument("dataset", choices=("mnist",))
     q.add_argument("--url", default=None, help="base URL of a mirror")
-    q.add_argument("--dest", default=None, help="target folder (default $HPLAB_DATA/mnist, "
-                                                 "else $XDG_CACHE_HOME/hplab/mnist, "
-                                                 "else ~/.cache/hplab/mnist)")
+    q.add_argument("--dest", type=_path, default=None,
+                   help="target folder (default $HPLAB_DATA/mnist, "
+                        "else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist)")
     q.add_argument("--timeout", type=float, default=30.0, help="seconds per connection")
     q.add_argument("--no-verify", action="store_true",
                    help="skip the checksum check (for a mirror without SHA256SUMS)")
@@ -834,7 +846,7 @@ def _add_report(sub) -> None:
     p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder")
     rsub = p.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
     q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
-    q.add_argument("dir", metavar="DIR", help="folder to scan, e.g. runs")
+    q.add_argument("dir", metavar="DIR", type=_path, help="folder to scan, e.g. runs")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_report_index)
 
@@ -1057,7 +1069,8 @@ def _add_study(sub) -> None:
     p = sub.add_parser("study", help="Optuna searches over a net's hyperparameters")
     ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
-    q.add_argument("spec", help="ready spec name (xor, coin, digits...) or a .toml path")
+    q.add_argument("spec", type=_path,
+                   help="ready spec name (xor, coin, digits...) or a .toml path")
     _workers_flag(q, 1)
     q.add_argument("--trials", type=_trials, default=None,
                    help="study-wide total (overrides)")
@@ -1086,7 +1099,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_show)
     q = ssub.add_parser("export", help="every trial as a CSV row")
     q.add_argument("name")
-    q.add_argument("--csv", required=True, metavar="PATH")
+    q.add_argument("--csv", type=_path, required=True, metavar="PATH")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_export)
@@ -1096,7 +1109,7 @@ def _add_study(sub) -> None:
     q.set_defaults(func=cmd_study_spec)
     q = ssub.add_parser("report", help="write the study's HTML report")
     q.add_argument("name")
-    q.add_argument("--out", default=None, help="folder (default runs/studies/NAME)")
+    q.add_argument("--out", type=_path, default=None, help="folder (default runs/studies/NAME)")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)
@@ -1206,7 +1219,8 @@ def _add_scaling(sub) -> None:
     p.add_argument("--backend", default="joblib", choices=("joblib", "dask"))
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (with --backend "
                                                      "dask), e.g. tcp://127.0.0.1:8786")
-    p.add_argument("--out", default=None, help="report folder (default runs/scaling/DATASET)")
+    p.add_argument("--out", type=_path, default=None,
+                   help="report folder (default runs/scaling/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_scaling)
@@ -1347,7 +1361,7 @@ def cmd_predict(args) -> int:
 def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="predict with a saved model.npz on raw inputs or a "
                                        "dataset's test split")
-    p.add_argument("model", metavar="MODEL.npz", help="e.g. runs/train/coin/model.npz")
+    p.add_argument("model", metavar="MODEL.npz", type=_path, help="e.g. runs/train/coin/model.npz")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", nargs="?", const="", default=None, metavar="NAME",
                      help="the test split of NAME (no NAME: the model's own dataset), "
@@ -1355,7 +1369,7 @@ def _add_predict(sub) -> None:
                           "with accuracy (a binary model also with precision, recall, F1, "
                           "ROC-AUC and PR-AUC of its positive class), or rmse and mae for "
                           "regression")
-    src.add_argument("--input", metavar="FILE", default=None,
+    src.add_argument("--input", metavar="FILE", type=_path, default=None,
                      help="raw (unscaled) inputs: .npy (n, d) or .csv (.csv.gz, .bz2, .xz), "
                           "with or without a header; the model applies its stored input "
                           "scaling")
@@ -1369,7 +1383,7 @@ def _add_predict(sub) -> None:
                    help="binary models: predict the positive class (the second of classes) "
                         "where its probability is >= T, e.g. a threshold tuned on "
                         "validation data (default: the more probable class)")
-    p.add_argument("--out", metavar="PRED.csv", default=None,
+    p.add_argument("--out", metavar="PRED.csv", type=_path, default=None,
                    help="write every prediction (and probabilities, true label) as CSV "
                         "(-: to standard output, the scores to standard error)")
     p.add_argument("--limit", type=int, default=PREDICT_SHOWN,
@@ -1402,8 +1416,8 @@ def cmd_export_onnx(args) -> int:
 def _add_export_onnx(sub) -> None:
     p = sub.add_parser("export-onnx", help="write a saved model.npz as an ONNX graph "
                                            "(needs pip install 'hplab[onnx]')")
-    p.add_argument("model", metavar="MODEL.npz", help="e.g. runs/train/coin/model.npz")
-    p.add_argument("out", metavar="OUT.onnx",
+    p.add_argument("model", metavar="MODEL.npz", type=_path, help="e.g. runs/train/coin/model.npz")
+    p.add_argument("out", metavar="OUT.onnx", type=_path,
                    help="graph input 'input': raw features (N, d); outputs 'label' and "
                         "'probabilities', or 'value' for regression")
     p.add_argument("--opset", type=int, default=17,
@@ -1469,7 +1483,8 @@ def _add_imbalance(sub) -> None:
                                                              "loss (0 = off)")
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=None, help="report folder (default runs/imbalance/DATASET)")
+    p.add_argument("--out", type=_path, default=None,
+                   help="report folder (default runs/imbalance/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_imbalance)
@@ -1545,7 +1560,8 @@ def _add_lr_range(sub) -> None:
                         "at more past an edge where the best one lies (up to x1000)")
     p.add_argument("--verify-epochs", type=float, default=20.0,
                    help="epochs of each verification run (default 20)")
-    p.add_argument("--out", default=None, help="report folder (default runs/lr-range/DATASET)")
+    p.add_argument("--out", type=_path, default=None,
+                   help="report folder (default runs/lr-range/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_lr_range)
@@ -1625,7 +1641,8 @@ def _add_capacity(sub) -> None:
     _workers_flag(p, 1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
-    p.add_argument("--out", default=None, help="report folder (default runs/capacity/DATASET)")
+    p.add_argument("--out", type=_path, default=None,
+                   help="report folder (default runs/capacity/DATASET)")
     p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_capacity)

@@ -494,3 +494,69 @@ def test_an_analysis_report_names_its_data_file_by_its_absolute_path(command, tm
     assert json.loads(out)["dataset"] == "csv:fr.csv?ignore=id"  # as typed, as train's
     facts = report_facts((tmp_path / "rep" / "report.html").read_text())
     assert facts["Dataset"] == f"csv:{tmp_path.resolve() / 'fr.csv'}?ignore=id"
+
+
+# every path flag, as the shell passes it unexpanded (--out=~/x, a quoted '~/x')
+TILDE_PATHS = [
+    (["train", "--dataset", "xor", "--out=~/m"], "out", "m"),
+    *(([*argv, "--out=~/r"], "out", "r") for argv, _ in ANALYSES.values()),
+    (["study", "report", "xor", "--out=~/r"], "out", "r"),
+    (["study", "export", "xor", "--csv=~/x.csv"], "csv", "x.csv"),
+    (["study", "run", "~/s.toml"], "spec", "s.toml"),
+    (["predict", "~/m.npz", "--input=~/i.csv"], "model", "m.npz"),
+    (["predict", "m.npz", "--input=~/i.csv"], "input", "i.csv"),
+    (["predict", "m.npz", "--dataset", "--out=~/p.csv"], "out", "p.csv"),
+    (["export-onnx", "~/m.npz", "o.onnx"], "model", "m.npz"),
+    (["export-onnx", "m.npz", "~/o.onnx"], "out", "o.onnx"),
+    (["report", "index", "~/runs"], "dir", "runs"),
+    (["data", "show", "mnist", "--data-dir=~/d"], "data_dir", "d"),
+    (["data", "fetch", "mnist", "--dest=~/d"], "dest", "d"),
+]
+
+
+@pytest.mark.parametrize(("argv", "flag", "name"), TILDE_PATHS,
+                         ids=[" ".join(a[:2]) + f" {f}" for a, f, _ in TILDE_PATHS])
+def test_every_path_flag_expands_a_tilde(argv, flag, name, tmp_path, monkeypatch):
+    # QA 37: `~` was expanded in dataset names and --storage only; --out=~/m1 wrote a
+    # folder named ~ in the working folder and printed "~/m1/model.npz"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    args = hplab.build_parser().parse_args(argv)
+    assert getattr(args, flag) == str(tmp_path / "home" / name)
+    # "-" (standard output) and names that only start with '~' (no such user) stay
+    assert hplab._path("-") == "-" and hplab._path("~nosuchuser9/x") == "~nosuchuser9/x"
+
+
+def test_outputs_and_inputs_given_with_a_tilde_land_in_the_home_folder(tmp_path, monkeypatch,
+                                                                       capsys, spec_file):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+                              "--out=~/m1", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["model_path"] == str(home / "m1" / "model.npz")
+    assert (home / "m1" / "model.npz").is_file()
+    np.savetxt(home / "e.csv", [[0, 0], [1, 0], [0, 1]], delimiter=",")
+    code, out, err = run_cli(["predict", "~/m1/model.npz", "--input=~/e.csv", "--out=~/p.csv",
+                              "--header=no"], capsys)
+    assert code == 0, err
+    assert f"wrote {home / 'p.csv'}" in out.splitlines()
+    assert len(pd.read_csv(home / "p.csv")) == 3
+    shutil.copy(spec_file("tl", n_trials=1), home / "s.toml")
+    code, out, err = run_cli(["study", "run", "~/s.toml", "--storage=~/st.db", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["storage"] == f"sqlite:///{home / 'st.db'}"
+    code, out, err = run_cli(["study", "export", "tl", "--storage=~/st.db", "--csv=~/x.csv"],
+                             capsys)
+    assert (code, out) == (0, f"wrote {home / 'x.csv'}\n"), err
+    code, out, err = run_cli(["study", "report", "tl", "--storage=~/st.db", "--out=~/rep",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["report_path"] == str(home / "rep" / "report.html")
+    code, out, err = run_cli(["report", "index", "~"], capsys)
+    assert (code, out) == (0, f"{home / 'index.html'}: 2 reports\n"), err
+    assert list(work.iterdir()) == []  # no folder named ~ here
