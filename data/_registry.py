@@ -106,14 +106,18 @@ def _mnist(rng, arg, data_dir) -> Source:
 
 
 # "," parts a path from the test file's and "?" starts the options: in a path they are
-# written %2C and %3F (and "%" itself %25), so that any path round-trips through a name
+# written %2C and %3F (and "%" itself %25), so that any path round-trips through a name;
+# a space that ends a name is dropped (as one typed after "coin"), so a path's last spaces
+# are written %20 (other spaces may stay: "My Data/d.csv")
 _PATH_ESCAPES = {"%": "%25", ",": "%2C", "?": "%3F"}
-_PATH_UNESCAPES = re.compile("|".join(_PATH_ESCAPES.values()), re.IGNORECASE)
+_PATH_UNESCAPES = re.compile("|".join([*_PATH_ESCAPES.values(), "%20"]), re.IGNORECASE)
 _ESCAPE_HINT = "in a path write ',' as %2C, '?' as %3F and '%' as %25"
 
 
 def _escape_path(path: str) -> str:
-    return "".join(_PATH_ESCAPES.get(c, c) for c in path)
+    escaped = "".join(_PATH_ESCAPES.get(c, c) for c in path)
+    kept = escaped.rstrip(" ")
+    return kept + "%20" * (len(escaped) - len(kept))
 
 
 def _unescape_path(text: str) -> str:
