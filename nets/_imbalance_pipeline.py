@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from imblearn.pipeline import Pipeline
 
+from ._imbalance_registry import STRATEGIES
 from ._imbalance_strategies import minority_class, ratio_reached, too_few_for_neighbours
 
 
@@ -16,12 +17,14 @@ class ImbalancePipeline(Pipeline):
 
     Any two labels fit, as imbalanced-learn takes them: the minority is the scarcer class
     (``"fraud"`` of ``"fraud"``/``"ok"``, 0 of 0/1 when 0 is scarcer, -1/+1, 1/2...).
+    More are refused, whatever the strategy: each is one class against the rest (on more,
+    a cleaning sampler removed whole rare classes, and the ratio samplers' float refused).
     """
 
     def fit(self, X, y=None, **params):
         sampler = dict(self.steps).get("sampler")
-        why = ""
-        if sampler is not None and y is not None:
+        why = "" if y is None else _not_binary(self, y)
+        if sampler is not None and y is not None and not why:
             ratio = getattr(sampler, "sampling_strategy", None)  # a float: a target ratio
             under = getattr(sampler, "_sampling_type", "") == "under-sampling"
             why = too_few_for_neighbours(sampler, y) or (
@@ -29,6 +32,32 @@ class ImbalancePipeline(Pipeline):
         if why:
             raise ValueError(why)
         return super().fit(X, y, **params)
+
+
+def _not_binary(pipeline: ImbalancePipeline, y) -> str:
+    """Why ``pipeline`` cannot fit labels ``y`` of more than two classes, or ``""``: the
+    classes, and how to get one against the rest."""
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    if len(labels) <= 2:
+        return ""
+    shown = ", ".join(str(c) for c in labels[:10]) + (", ..." if len(labels) > 10 else "")
+    scarcest = labels[np.argmin(counts)]
+    return (f"make_imbalance_pipeline's {_strategy(pipeline)!r} pipeline takes two classes "
+            f"(one against the rest); got {len(labels)}: {shown}. Make one class the "
+            f"positive and the others its negatives: load the dataset with "
+            f"?positive=CLASS (data.load('NAME?positive={scarcest}')), or fit y == CLASS")
+
+
+def _strategy(pipeline: ImbalancePipeline) -> str:
+    """The `STRATEGIES` key ``pipeline`` was made for (by its sampler, or its model)."""
+    steps = dict(pipeline.steps)
+    if "sampler" in steps:
+        label = type(steps["sampler"]).__name__
+        return next((s.name for s in STRATEGIES.values() if s.label == label), label)
+    model = steps.get("model")
+    if type(model).__name__ == "AnomalyClassifier":
+        return "isolation_forest"
+    return "class_weight" if getattr(model, "class_weight", None) is not None else "none"
 
 
 def _minority_ratio_reached(y, ratio: float, under: bool) -> str:

@@ -305,8 +305,9 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     imblearn.pipeline.Pipeline
         Fit it on training data only; ``predict_proba`` never resamples. Any two labels
         fit: the minority (what samplers add to or aim at) is the scarcer class, as in
-        imbalanced-learn. ``fit`` raises ValueError when the training data is too small
-        for the sampler's neighbours or already at its ratio.
+        imbalanced-learn. ``fit`` raises ValueError on more than two classes (one against
+        the rest: a dataset's ``?positive=``), and when the training data is too small for
+        the sampler's neighbours or already at its ratio.
     """
     from ._imbalance_pipeline import ImbalancePipeline as Pipeline
 
