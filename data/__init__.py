@@ -11,17 +11,24 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 
 from ._dataset import DataError, Dataset, DataWarning
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
+from ._files import option_text
 from ._home import expand_home
 from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
-from ._registry import DATASETS, absolute_name, canonical_name, list_datasets, source_paths
+from ._registry import (
+    DATASETS,
+    absolute_name,
+    canonical_name,
+    list_datasets,
+    source_paths,
+    with_options,
+)
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
     "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
-    "expand_home", "fetch_mnist", "list_datasets", "load", "parse_ratio", "ratio_text",
-    "read_idx", "same_ratio", "sha256_file",
-    "source_paths",
+    "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_ratio",
+    "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
 ]

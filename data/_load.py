@@ -22,7 +22,7 @@ from ._array_checks import (
     where_in_source,
 )
 from ._dataset import DataError, Dataset, _plain
-from ._files import MAX_CLASSES, option_text
+from ._files import MAX_CLASSES
 from ._imbalance import (
     one_vs_rest,
     parse_ratio,
@@ -31,7 +31,7 @@ from ._imbalance import (
     same_ratio,
     subsample,
 )
-from ._registry import build_source, kind_of, parse_name
+from ._registry import build_source, kind_of, parse_name, with_options
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 
 # A split of a target with this many distinct values or fewer failed for want of rows: it
@@ -65,11 +65,7 @@ def _full_name(name: str, options: dict, **given) -> str:
     """``name`` with the options given as arguments folded in, so that loading the name
     alone (as a saved model's ``--dataset`` does) gives the same data."""
     # a value holding &, =, ? or % (a column "R&D") is percent-encoded, as parse_name reads it
-    extra = [f"{k}={option_text(v)}" for k, v in given.items()
-             if v is not None and k not in options]
-    if not extra:
-        return name
-    return name + ("&" if "?" in name else "?") + "&".join(extra)
+    return with_options(name, **{k: v for k, v in given.items() if k not in options})
 
 
 def _numbers_of_codes(y: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from . import _generated as gen
 from ._dataset import DataError, Source
 from ._fetch import data_home
-from ._files import load_csv, load_npz
+from ._files import load_csv, load_npz, option_text
 from ._home import expand_home
 from ._idx import load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes
@@ -228,6 +228,17 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")
     return base, None, options
+
+
+def with_options(name: str, **options) -> str:
+    """``name`` with ``options`` added as `parse_name` reads them back, its own kept:
+    ``with_options("csv:a.csv?target=kind", positive="R&D")`` is
+    ``"csv:a.csv?target=kind&positive=R%26D"`` (a value's "&", "=", "%" and "?"
+    percent-encoded, `option_text`). Options of value None are left out."""
+    extra = [f"{k}={option_text(v)}" for k, v in options.items() if v is not None]
+    if not extra:
+        return name
+    return name + ("" if name.endswith("?") else "&" if "?" in name else "?") + "&".join(extra)
 
 
 def absolute_name(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import data
 import nets
 
 from ._errors import SpecError
@@ -44,10 +45,13 @@ def check_binary(spec: StudySpec, dataset) -> None:
                             "with more negatives")
         return
     if dataset.task == "multiclass":
+        # the name as given, its options kept (target=, scaling=...), and the classes as
+        # a name writes them (R&D as R%26D)
         raise SpecError(f"{key} needs a binary dataset; {spec.dataset} has "
                         f"{dataset.n_classes} classes: choose a positive class for one "
-                        f"against the rest (study.dataset = \"{spec.dataset.split('?')[0]}"
-                        f"?positive=K\", K one of {', '.join(map(str, dataset.classes))})")
+                        f"against the rest (study.dataset = "
+                        f"\"{data.with_options(spec.dataset, positive='K')}\", K one of "
+                        f"{', '.join(map(data.option_text, dataset.classes))})")
     raise SpecError(f"{key} needs a binary dataset; {spec.dataset} is a {dataset.task} "
                     "dataset")
 

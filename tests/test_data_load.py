@@ -145,6 +145,16 @@ def test_a_canonical_name_orders_options_and_keeps_them_a_name(tmp_path):
     assert data.canonical_name("digits?scaling=standard") == "digits?scaling=standard"
 
 
+def test_with_options_adds_options_a_name_reads_back_keeping_its_own():
+    assert data.with_options("digits", positive=8) == "digits?positive=8"
+    assert data.with_options("digits?", positive=8) == "digits?positive=8"
+    assert data.with_options("csv:a b.csv?target=kind", positive="R&D", task=None) == \
+        "csv:a b.csv?target=kind&positive=R%26D"
+    assert data.with_options("coin") == "coin"
+    ds = data.load(data.with_options("digits?scaling=standard", positive="8"))
+    assert ds.classes == ("not 8", 8) and ds.info["scaling"] == "standard"
+
+
 def test_a_fingerprint_tells_the_data_apart_not_its_path(tmp_path):
     # a study stores it: a worker's copy of the data elsewhere matches, other data does not
     rng = np.random.default_rng(0)

@@ -361,6 +361,39 @@ def test_cli_imbalance_on_multiclass_data_exits_2(tmp_path, capsys, metric, spac
     assert not (tmp_path / "s.db").exists()
 
 
+@pytest.mark.parametrize("metric, space", [
+    ("val_f1", 'lr = { low = 0.01, high = 0.1 }'),
+    ("val_accuracy", 'imbalance_strategy = ["enn", "class_weight"]'),
+])
+def test_multiclass_refusal_suggests_the_dataset_with_its_options_kept(tmp_path, capsys,
+                                                                        metric, space):
+    # QA: csv:four_first.csv?target=kind was told to use csv:four_first.csv?positive=K,
+    # which then failed ("feature column 'kind' is not numeric"); digits?scaling=standard
+    # lost its scaling
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "four first.csv"
+    pd.DataFrame({"kind": np.repeat(["alpha", "beta", "R&D"], [40, 20, 10]),
+                  "a": rng.normal(size=70), "b": rng.normal(size=70)}).to_csv(csv, index=False)
+    for dataset, suggested, classes in [
+            (f"csv:{csv}?target=kind", f"csv:{csv}?target=kind&positive=K",
+             # as a name writes them: positive=R&D would read as an option "D"
+             "R%26D, alpha, beta"),
+            ("digits?scaling=standard", "digits?scaling=standard&positive=K",
+             "0, 1, 2, 3, 4, 5, 6, 7, 8, 9"),
+            ("digits?", "digits?positive=K", "0, 1, 2, 3, 4, 5, 6, 7, 8, 9")]:
+        path = tmp_path / "multi.toml"
+        path.write_text(f'[study]\nname = "multi"\ndataset = "{dataset}"\nmetric = "{metric}"'
+                        f'\npruner = "none"\nn_trials = 2\nmax_epochs = 2\n\n[space]\n{space}\n')
+        code, _, err = run_cli(["study", "run", path, "--storage", tmp_path / "s.db"], capsys)
+        assert code == 2
+        (line,) = err.strip().splitlines()
+        assert line.endswith(f'(study.dataset = "{suggested}", K one of {classes})'), line
+        assert not (tmp_path / "s.db").exists()
+    # the advice taken loads what it says: R&D against the rest, kind still the target
+    ds = data.load(f"csv:{csv}?target=kind&positive=R%26D")
+    assert ds.classes == ("not R&D", "R&D") and ds.n_features == 2
+
+
 def _labelled_csv(path, labels: list) -> Path:
     """A CSV of two normal features (seed 0) beside ``labels``: the few-class splits the
     refusals below are about."""
