@@ -103,11 +103,14 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
     absent = _absent_from_test(ds)
-    if absent:  # its row reads 0s by convention, and the balanced accuracy is not given
+    if absent:  # its row reads 0s by convention, and the balanced accuracy (on imbalanced
+        # data the first card) is not given: on other data there is none to miss
+        missing = (", and no balanced accuracy is given"
+                   if td.is_imbalanced(ds.y_train, ds.n_classes) else "")
         rep.add_text(f"The test set holds no example of class{'es' if len(absent) > 1 else ''} "
                      f"{', '.join(map(str, absent))} (support 0): "
                      f"{'their' if len(absent) > 1 else 'its'} precision, recall and F1 are "
-                     "0 by convention, and no balanced accuracy is given.", note=True)
+                     f"0 by convention{missing}.", note=True)
     missed = (rows["recall"] == 0) & (rows["support"] > 0)
     # recall 0 is "never right", not "never predicted": the confusion matrix's columns tell
     predicted = np.bincount(y_pred.astype(np.int64), minlength=len(classes)) > 0
@@ -256,9 +259,10 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     head = {}
     if classify:
         ds = run.dataset
-        # the index shows the first card: on imbalanced binary data accuracy is mostly the
-        # majority share (98 % by never finding the positives), balanced accuracy is not
-        if td.is_imbalanced_binary(ds.y_train, ds.n_classes):
+        # the index shows the first card: on imbalanced data accuracy is mostly the
+        # majority share (98 % by never finding the positives), balanced accuracy (the mean
+        # recall over the classes, two or more) is not
+        if td.is_imbalanced(ds.y_train, ds.n_classes):
             head["Test balanced accuracy"] = format_percent(
                 _balanced_accuracy(run) if finite else math.nan)
         head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))

@@ -17,17 +17,21 @@ HISTORY_COLUMNS = ("epoch", "iteration", "lr", "train_loss", "val_loss",
 
 
 #: Minority share below which binary data counts as imbalanced: always answering the
-#: majority class then scores over 80 % accuracy, which reads as a good net.
+#: majority class then scores over 80 % accuracy, which reads as a good net. With k classes
+#: the rarest counts against an even share, 1/k: under 2 x 20 % of it (4 % of ten classes).
 IMBALANCED_BELOW = 0.2
 
 
-def is_imbalanced_binary(y, n_classes: int) -> bool:
-    """True for binary labels whose rarer class is under `IMBALANCED_BELOW` of ``y``."""
+def is_imbalanced(y, n_classes: int) -> bool:
+    """True for class labels ``y`` (indices ``0..n_classes-1``) whose rarest class holds
+    under `IMBALANCED_BELOW` x 2 of an even share: a binary minority under 20 % of ``y``,
+    the rarest of four classes under 10 %."""
     y = np.asarray(y)
-    if n_classes != 2 or y.size == 0:
+    if n_classes < 2 or y.size == 0:
         return False
-    counts = np.bincount(y.astype(np.int64), minlength=2)
-    return counts.min() / y.size < IMBALANCED_BELOW
+    counts = np.bincount(y.astype(np.int64), minlength=n_classes)
+    # n_classes / 2 is 1.0 for two: the binary rule's float as it was
+    return counts.min() / y.size * (n_classes / 2) < IMBALANCED_BELOW
 
 
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:

@@ -364,7 +364,7 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
                           out=root / "train" / "imb", name="imb")
     path = reports.training_report(run, run.out)
     ds = run.dataset
-    assert td.is_imbalanced_binary(ds.y_train, ds.n_classes)
+    assert td.is_imbalanced(ds.y_train, ds.n_classes)
     balanced = balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test))
     assert run.test_metrics["test_accuracy"] > 0.95 and balanced < 0.9  # the trap
     head = reports.read_report_info(path).headline
@@ -401,6 +401,78 @@ def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(tmp_
             "F1 are 0 by convention, and no balanced accuracy is given.") in text
 
 
+def _four_classes_csv(path, counts, seed=1):
+    """The QA's four.csv: four Gaussian classes of string labels, as many rows as
+    ``counts`` says (alpha 1000, beta 100, gamma 10, delta 3)."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0, 0, 0, 0], [2, 0, 1, 0], [0, 2, 0, 1], [2, 2, 1, 1]])
+    frame = pd.concat([pd.DataFrame(m + rng.normal(0, 0.6, (n, 4)),
+                                    columns=["f1", "f2", "f3", "f4"]).assign(kind=c)
+                       for (c, n), m in zip(counts.items(), centers, strict=True)])
+    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
+    return f"csv:{path}?target=kind"
+
+
+def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_html):
+    # QA: four classes at 90 %, 9 %, 0.9 % and 0.3 % headlined "Test accuracy 98.2 %"
+    # alone; the per-class table's macro recall was 0.611 (delta never found)
+    from sklearn.metrics import balanced_accuracy_score
+
+    import data
+    import study
+
+    name = _four_classes_csv(tmp_path / "four.csv",
+                             {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 3})
+    run = study.train_run(name, nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0,
+                          out=tmp_path / "four")
+    ds = run.dataset
+    assert ds.task == "multiclass" and td.is_imbalanced(ds.y_train, ds.n_classes)
+    y_pred = run.net.predict(ds.X_test)
+    balanced = balanced_accuracy_score(ds.y_test, y_pred)
+    assert balanced == pytest.approx(np.mean([np.mean(y_pred[ds.y_test == k] == k)
+                                              for k in range(4)]))  # macro recall
+    assert run.test_metrics["test_accuracy"] > 0.85 and balanced < 0.6  # the trap
+    path = reports.training_report(run, run.out)
+    head = reports.read_report_info(path).headline
+    assert head[0] == {"label": "Test balanced accuracy",
+                       "text": reports.design.format_percent(balanced)}
+    assert head[1]["label"] == "Test accuracy"
+    # delta's 2 rows both in training: no balanced accuracy, and the note says why
+    with pytest.warns(data.DataWarning, match="no example of class delta"):
+        run = study.train_run(_four_classes_csv(tmp_path / "four2.csv", {
+            "alpha": 1000, "beta": 100, "gamma": 10, "delta": 2}),
+            nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0, out=tmp_path / "four2")
+    path = reports.training_report(run, run.out)
+    assert reports.read_report_info(path).headline[0] == {
+        "label": "Test balanced accuracy", "text": "–"}
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("The test set holds no example of class delta (support 0): its precision, recall "
+            "and F1 are 0 by convention, and no balanced accuracy is given.") in text
+
+
+def test_a_balanced_set_missing_a_class_in_test_says_nothing_of_a_balanced_accuracy(
+        tmp_path, parse_html):
+    # the note said "no balanced accuracy is given" where none is ever given: balanced data
+    import data
+    import study
+
+    rng = np.random.default_rng(0)
+    for stem, labels in (("even", ["x", "y", "z"] * 10), ("even-test", ["x", "y"] * 5)):
+        pd.DataFrame({"a": rng.normal(size=len(labels)), "b": rng.normal(size=len(labels)),
+                      "label": labels}).to_csv(tmp_path / f"{stem}.csv", index=False)
+    with pytest.warns(data.DataWarning, match="no example of class z in the test"):
+        run = study.train_run(f"csv:{tmp_path / 'even.csv'},{tmp_path / 'even-test.csv'}",
+                              nets.TrainConfig(hidden=(4,), max_epochs=2), seed=0,
+                              out=tmp_path / "even")
+    assert not td.is_imbalanced(run.dataset.y_train, run.dataset.n_classes)
+    path = reports.training_report(run, run.out)
+    head = reports.read_report_info(path).headline
+    assert head[0]["label"] == "Test accuracy"
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("The test set holds no example of class z (support 0): its precision, recall "
+            "and F1 are 0 by convention.") in text
+
+
 def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_path):
     import nets
     import study
@@ -430,12 +502,17 @@ def test_a_run_trained_without_files_still_reports(tmp_path, parse_html):
     assert "not saved" in " ".join(parse_html(path.read_text()).all_text.split())
 
 
-def test_is_imbalanced_binary():
-    assert td.is_imbalanced_binary([0] * 50 + [1], 2)
-    assert td.is_imbalanced_binary([1] * 9 + [0] * 1, 2)  # either class may be the rare one
-    assert not td.is_imbalanced_binary([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
-    assert not td.is_imbalanced_binary([0] * 90 + [1] + [2] * 9, 3)  # binary only
-    assert not td.is_imbalanced_binary([], 2)
+def test_is_imbalanced():
+    assert td.is_imbalanced([0] * 50 + [1], 2)
+    assert td.is_imbalanced([1] * 9 + [0] * 1, 2)  # either class may be the rare one
+    assert not td.is_imbalanced([0] * 4 + [1], 2)  # 1:4 is the edge: 20 % is not under
+    assert not td.is_imbalanced([], 2)
+    # k classes: the rarest under 2 x 20 % of an even share (n / k), the binary rule's 40 %
+    assert td.is_imbalanced([0] * 90 + [1] + [2] * 9, 3)
+    assert not td.is_imbalanced([0] * 10 + [1] * 4 + [2] * 10, 3)  # 4 of 8 per class: 50 %
+    assert td.is_imbalanced([0] * 10 + [1] * 3 + [2] * 10, 3)  # 3 of 7.67: 39 %
+    assert not td.is_imbalanced(np.repeat(np.arange(10), [18] * 9 + [17]), 10)  # digits
+    assert td.is_imbalanced([0] * 10 + [2] * 10, 3)  # a class with no training row
 
 
 def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_reports,
