@@ -81,9 +81,10 @@ def _numbers_of_codes(y: np.ndarray) -> np.ndarray:
         return y
 
 
-def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
+def _encode(y: np.ndarray, y_test: np.ndarray, name: str, positive=None):
     """Class labels -> indices 0..k-1 over train and test; classes in sorted order (codes
-    by their numbers, `_numbers_of_codes`)."""
+    by their numbers, `_numbers_of_codes`). A class in the test set only is refused, unless
+    it is of the rest against a ``positive`` class (a single row of it, held out)."""
     try:
         classes, index = np.unique(np.concatenate([y, y_test]), return_inverse=True)
     except TypeError:
@@ -99,10 +100,36 @@ def _encode(y: np.ndarray, y_test: np.ndarray, name: str):
                         "needs at least 2")
     train, test = index[:len(y)].astype(np.int64), index[len(y):].astype(np.int64)
     only_test = sorted(set(test.tolist()) - set(train.tolist()))
+    if only_test and positive is not None:
+        only_test = [k for k in only_test
+                     if k == positive_index(tuple(_plain(c) for c in classes), positive)]
     if only_test:
         raise DataError(f"{name}: class {_plain(classes[only_test[0]])!r} appears only in the "
                         "test set")
     return tuple(_plain(c) for c in classes), train, test
+
+
+def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Generator,
+                  hint: str, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The test hold-out of labels ``y``: stratified on their classes; for one class
+    against the rest (``positive``) whose classes cannot be (another class has a single
+    row), on the two sides, from the same draw of ``rng``. A split that worked on the
+    classes is the one it was."""
+    codes = _numbers_of_codes(y) if classify else y
+    state = rng.bit_generator.state
+    try:
+        # an error names a class as written (007, not 7): the labels row by row
+        return holdout(codes, TEST_FRACTION, rng, stratify=classify, what="test", hint=hint,
+                       names=y if codes is not y else None)
+    except DataError:
+        if not classify or positive is None:
+            raise
+    classes, index, _ = _encode(y, y[:0], name)
+    positive = positive_index(classes, positive)  # an unknown class: said so
+    rng.bit_generator.state = state
+    return holdout(one_vs_rest(index, positive), TEST_FRACTION, rng, stratify=True,
+                   what="test", hint=hint, names=(f"not {classes[positive]}",
+                                                  classes[positive]))
 
 
 def _counts(y: np.ndarray) -> dict:
@@ -213,10 +240,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     rows_test = None if X_test is None else np.arange(len(X_test))
     test_from = "train" if src.fixed_splits else "file"
     if X_test is None:  # hold out the test set first, so it never sees training data
-        codes = _numbers_of_codes(y) if classify else y
-        # an error names a class as written (007, not 7): the labels row by row
-        kept, out = holdout(codes, TEST_FRACTION, split_rng, stratify=classify, what="test",
-                            hint=hint, names=y if codes is not y else None)
+        kept, out = _test_holdout(y, classify, positive, split_rng, hint, name)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         rows, rows_test = rows[kept], rows[out]
         test_from = f"held out {TEST_FRACTION:g}"
@@ -224,7 +248,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     classes: tuple = ()
     task = "regression"
     if classify:
-        classes, y, y_test = _encode(y, y_test, name)
+        classes, y, y_test = _encode(y, y_test, name, positive)
         task = "binary" if len(classes) == 2 else "multiclass"
     elif positive is not None or imbalance is not None:
         raise DataError(f"{name}: positive and imbalance need a classification dataset")

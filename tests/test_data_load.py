@@ -912,6 +912,72 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     assert ds.info["imbalance"]["train_pool"] == {"positive": 200, "negative": 50}
 
 
+def _four_classes_csv(path, counts, seed=1) -> str:
+    """The QA's four.csv: four Gaussian classes of string labels (``counts`` rows each)."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0, 0, 0, 0], [2, 0, 1, 0], [0, 2, 0, 1], [2, 2, 1, 1]])
+    frame = pd.concat([pd.DataFrame(m + rng.normal(0, 0.6, (n, 4)),
+                                    columns=["f1", "f2", "f3", "f4"]).assign(kind=c)
+                       for (c, n), m in zip(counts.items(), centers, strict=True)])
+    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
+    return f"csv:{path}?target=kind"
+
+
+def test_one_against_the_rest_loads_though_another_class_has_a_single_row(tmp_path, capsys):
+    # QA: beta (100 rows) against the rest was refused: "class delta has a single example
+    # (a stratified split needs two of each)", delta being one row of the rest
+    from cli_helpers import run_cli
+
+    name = _four_classes_csv(tmp_path / "four1.csv",
+                             {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 1})
+    with pytest.raises(data.DataError, match="class delta has a single example"):
+        data.load(name)  # four classes: no stratified split keeps delta on both sides
+    ds = data.load(f"{name}&positive=beta", seed=0)
+    assert ds.classes == ("not beta", "beta") and ds.task == "binary"
+    # 223 of 1111 held out, stratified on beta against the rest: 20 betas of 100
+    assert ds.sizes() == {"train": 799, "val": 89, "test": 223}
+    assert ds.class_counts() == {"train": [727, 72], "val": [81, 8], "test": [203, 20]}
+    assert data.load(f"{name}&positive=beta", seed=0).fingerprint() == ds.fingerprint()
+    ds = data.load(f"{name}&positive=gamma&imbalance=1:50", seed=0)
+    assert ds.info["imbalance"]["source"] == {"positive": 10, "negative": 1101}
+    code, out, err = run_cli(["imbalance", "--dataset", name, "--positive", "gamma",
+                              "--strategies", "none", "--seeds", "1", "--hidden", "4",
+                              "--epochs", "2", "--workers", "1", "--no-report", "--json"],
+                             capsys)
+    assert code == 0 and json.loads(out)["positive"] == "gamma", err
+    # a positive that is no class is said so (the split was refused first); a positive of
+    # a single row cannot be split either way, and is named
+    with pytest.raises(data.DataError, match="positive class 'omega' is not a class"):
+        data.load(f"{name}&positive=omega")
+    with pytest.raises(data.DataError, match=r"as test: class delta has a single example"):
+        data.load(f"{name}&positive=delta")
+
+
+@pytest.mark.parametrize("name, seed, fingerprint", [
+    ("four&positive=gamma", 0, "90e194a12ebf5b88"),
+    ("four&positive=gamma", 3, "b0e36748b1e87bc0"),
+    ("four&positive=beta&imbalance=1:50", 0, "9aa78636fb31d018"),
+    ("four&positive=beta&imbalance=1:50", 3, "3fcc958748b93215"),
+    ("digits?positive=8", 0, "27e2b8922db37b65"),
+    ("digits?positive=8", 3, "41258a970c60125c"),
+])
+def test_one_against_the_rest_splits_as_before_where_the_classes_stratify(tmp_path, name, seed,
+                                                                           fingerprint):
+    # the fingerprints of hplab before one-vs-rest could stratify on its two classes: a set
+    # whose own classes stratify splits on them, bit for bit as it did
+    if name.startswith("four"):
+        four = _four_classes_csv(tmp_path / "four.csv",
+                                 {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 3})
+        name = name.replace("four", four)
+    ds = data.load(name, seed=seed)
+    assert ds.fingerprint() == fingerprint
+    if "imbalance" not in name:  # the test set is the one the classes themselves split off
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", data.DataWarning)  # delta: none in validation
+            whole = data.load(name.rpartition("positive=")[0].rstrip("?&"), seed=seed)
+        np.testing.assert_array_equal(ds.X_test, whole.X_test)
+
+
 def test_positive_class_written_as_a_float_is_the_class(tmp_path, capsys):
     from cli_helpers import run_cli
 
