@@ -7,6 +7,8 @@ from functools import partial
 
 import pandas as pd
 
+import nets
+
 from . import _study_data as sd, _study_draw as sw, _study_importance as si
 from .design import format_value
 
@@ -126,8 +128,12 @@ def _conditional_left_out(conditional: dict[str, int], n_complete: int) -> str:
     parts = []
     for name, n in conditional.items():
         layer = re.fullmatch(r"width_(\d+)", name)
+        # momentum: read by the momentum and nesterov optimizers only, suggested for them
+        readers = " and ".join(f"{kind} {' or '.join(names)}" for kind, names in
+                               nets.setting_readers(name).items())
         when = (f"depth ≥ {int(layer.group(1)) + 1}: " if layer
-                else "resampling strategies: " if name == "sampling_ratio" else "")
+                else "resampling strategies: " if name == "sampling_ratio"
+                else f"{readers}: " if readers else "")
         parts.append(f"{name} ({when}{n} of {n_complete}"
                      f"{' complete trials' if not parts else ''})")
     return ", ".join(parts)

@@ -6,7 +6,9 @@ by every layer, or ``width.per_layer = true`` for one ``width_i`` per layer).
 ``imbalance_strategy`` (names of ``nets.STRATEGIES``) and ``sampling_ratio`` are not
 either: the objective fits the strategy's imbalanced-learn pipeline around the net, and
 ``sampling_ratio`` is suggested only for strategies that use it. Every other name is a
-TrainConfig field whose type (float, int, str) comes from the dataclass.
+TrainConfig field whose type (float, int, str) comes from the dataclass; one that only some
+of the searched optimizers or schedules read (momentum) is suggested only for the trials
+that read it (`_space_reads`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from decimal import Decimal
 import nets
 
 from ._errors import SpecError
+from ._space_reads import conditional_settings, reads_setting
 
 # TrainConfig fields that are not plain scalars, or that the study sets itself.
 _NOT_SEARCHABLE = {"hidden", "class_weight", "extra", "max_epochs"}
@@ -134,13 +137,24 @@ class Space:
         """The searched parameter ``name``, or None when it is not searched."""
         return next((p for p in self.params if p.name == name), None)
 
+    def conditional(self) -> list[str]:
+        """The searched settings only some of the searched optimizers or schedules read
+        (momentum with optimizer = ["sgd", "momentum"]): suggested only where read."""
+        return conditional_settings(self.names(), {
+            kind: p.choices for kind in ("optimizer", "schedule") if (p := self.get(kind))})
+
     def suggest(self, trial, fixed: dict) -> dict:
-        """Suggest every parameter; per-layer widths only for the layers that exist."""
-        values = {}
+        """Suggest every parameter; per-layer widths only for the layers that exist, and a
+        setting only some optimizers or schedules read only for a trial that reads it."""
+        values, conditional = {}, self.conditional()
         for p in self.params:
-            if (p.name == "width" and self.per_layer) or p.name == "sampling_ratio":
+            if (p.name == "width" and self.per_layer) or p.name == "sampling_ratio" or \
+                    p.name in conditional:
                 continue
             values[p.name] = p.suggest(trial)
+        for name in conditional:  # after the optimizer and schedule they depend on
+            if reads_setting(name, values, fixed):
+                values[name] = self.get(name).suggest(trial)
         ratio = self.get("sampling_ratio")
         if ratio is not None and uses_ratio(values.get("imbalance_strategy",
                                                        fixed.get("imbalance_strategy"))):
@@ -179,6 +193,12 @@ class Space:
             raise SpecError(f"space.sampling_ratio: the {sampler} sampler needs every parameter "
                             "in every trial; fix sampling_ratio in [fixed] or use another "
                             "sampler")
+        for name in self.conditional():  # as sampling_ratio: some trials have none
+            readers = " and ".join(n for names in nets.setting_readers(name).values()
+                                   for n in names)
+            raise SpecError(f"space.{name}: the {sampler} sampler needs every parameter in "
+                            f"every trial, and only {readers} read {name}; fix {name} in "
+                            "[fixed] or use another sampler")
         return {p.name: p.grid_values(limit, sampler) for p in self.params}
 
 

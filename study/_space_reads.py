@@ -1,0 +1,37 @@
+"""Searched settings only some of the trials read: ``momentum`` is read by the momentum and
+nesterov optimizers only (`nets.setting_readers`), so with ``optimizer`` searched over sgd
+and momentum, an sgd trial is given none: a value there would change nothing, yet be
+recorded as the trial's, scored for importance and shown as the best trial's. As
+``sampling_ratio`` is suggested only for strategies that resample.
+"""
+
+from __future__ import annotations
+
+import nets
+
+
+def conditional_settings(names, choices: dict[str, tuple]) -> list[str]:
+    """The settings of ``names`` that some of the searched optimizers or schedules
+    (``choices``: ``{"optimizer": (...), "schedule": (...)}``, the kinds searched) do not
+    read, in the order given."""
+    out = []
+    for name in names:
+        for kind in nets.setting_readers(name):
+            if kind in choices and not all(_reads(kind, c, name) for c in choices[kind]):
+                out.append(name)
+                break
+    return out
+
+
+def reads_setting(name: str, values: dict, fixed: dict) -> bool:
+    """Whether a trial with the suggested ``values`` (over the spec's ``fixed``, else
+    TrainConfig's defaults) runs an optimizer and a schedule that read setting ``name``."""
+    for kind in nets.setting_readers(name):
+        chosen = values.get(kind, fixed.get(kind, getattr(nets.TrainConfig, kind)))
+        if not _reads(kind, chosen, name):
+            return False
+    return True
+
+
+def _reads(kind: str, chosen, name: str) -> bool:
+    return name in nets.SETTINGS_READ[kind].get(chosen, ())
