@@ -13,9 +13,10 @@ from ._study_data import _param_names
 #: Fewest complete trials importances are computed from.
 MIN_TRIALS = 3
 #: Below this many complete trials the importances are a rough ranking: PED-ANOVA's best
-#: 10 % is then one or two trials (optuna's docs prefer at least 5 there), and fANOVA's
-#: forest is fitted on a handful of points. 20 is a study's default budget.
-FEW_TRIALS = 20
+#: 10 % (optuna's ``ceil(0.1 n)`` trials) then holds fewer than the 5 optuna's docs ask
+#: for there (20 trials: 2, one trial's values read as the best's), and fANOVA's forest is
+#: fitted on a few dozen points.
+FEW_TRIALS = 41
 
 
 def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
