@@ -73,12 +73,16 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
                        caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
                                 f"parameters ({how}). A compact bright region is a good "
                                 "operating range."))
-    shown = ranked[:_MAX_SLICES]
+    shown, unshown = ranked[:_MAX_SLICES], ranked[_MAX_SLICES:]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
+    # QA: depth, searched 1-4, had no slice, and nothing said so
     rep.add_figure("slices", partial(sw.draw_slices, metric=metric), slices, caption=(
-        "The value against each parameter alone. A clear trend means the parameter matters "
-        "by itself; a cloud means it matters little or only together with others."))
+        "The value against each parameter alone"
+        + (f" (the {_MAX_SLICES} most important; not shown: {', '.join(unshown)})"
+           if unshown else "")
+        + ". A clear trend means the parameter matters by itself; a cloud means it matters "
+        "little or only together with others."))
     par = sd.parallel_frame(table.dropna(axis=1, how="any"),
                             [p for p in ranked if p in table.dropna(axis=1, how="any")])
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(

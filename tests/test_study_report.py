@@ -365,6 +365,37 @@ def test_a_method_that_fails_is_neither_described_nor_unexplained(monkeypatch):
         "variance in all trees), so it is left out.")
 
 
+def test_the_slices_caption_names_the_parameters_it_leaves_out():
+    # QA: slices are drawn for the 9 most important parameters only: on a space of ten,
+    # depth (searched 1-4) had none, and the caption did not say so
+    rng = np.random.default_rng(0)
+    names = [f"p{i}" for i in range(11)]
+    dists = {n: optuna.distributions.FloatDistribution(0.0, 1.0) for n in names}
+    rows = []
+    for _ in range(12):
+        params = {n: float(v) for n, v in zip(names, rng.uniform(0, 1, len(names)),
+                                                strict=True)}
+        # p0 decides the value, the others less and less: the two ranked last are left out
+        rows.append(([sum(params[n] * 10.0 ** -i for i, n in enumerate(names))], params))
+    s = _in_memory_study(["minimize"], rows, **dists)
+    captions = _what_mattered(s, ["val_loss"], ["minimize"])
+    ranking = _ranking(s)
+    assert captions["slices"].startswith(
+        "The value against each parameter alone (the 9 most important; not shown: "
+        f"{ranking[9]}, {ranking[10]}). A clear trend")
+    few = _in_memory_study(["minimize"], [(v, {"lr": 0.01 + p["p0"] / 3,
+                                               "width": 2 + int(p["p1"] * 2)})
+                                          for v, p in rows], **_LR_WIDTH)
+    assert _what_mattered(few, ["val_loss"], ["minimize"])["slices"].startswith(
+        "The value against each parameter alone. A clear trend")
+
+
+def _ranking(s) -> list[str]:
+    from reports import _study_importance as si
+
+    return si.top_params(si.importance_frame(s), 100)
+
+
 def test_importances_from_few_trials_are_called_a_rough_ranking():
     # QA: three complete trials gave a ranking said as firmly as forty's (PED-ANOVA's best
     # 10 % was one trial); below FEW_TRIALS the caption says how few
