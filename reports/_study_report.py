@@ -27,7 +27,7 @@ from ._study_best import (
     set_aside,
     swap_best_model,
 )
-from ._study_folder import _finished_of, newer_report, storage_source, study_report_folder
+from ._study_folder import newer_report, storage_source, study_report_folder
 from ._study_mattered import add_what_mattered
 from ._study_text import (
     DOMINATED,
@@ -40,6 +40,7 @@ from ._study_text import (
     pruned_why,
     spec_params,
     status,
+    status_detail,
     subtitle,
     why_best,
 )
@@ -107,8 +108,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
     rep = Report("study", title, headline(summary, metric, trials), name=name,
                  status=status(summary, spec.n_trials),
-                 status_detail=f"{_finished_of(summary['n_finished'], spec.n_trials)} "
-                               "trials finished",
+                 status_detail=status_detail(summary, spec, s.user_attrs.get(hs.STOPPED_ATTR)),
                  subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 

@@ -99,6 +99,17 @@ def status(summary, n_trials: int) -> str:
     return "failed" if summary["n_fail"] else "no_complete_trial"
 
 
+def status_detail(summary, spec, stopped: str | None) -> str:
+    """Beside the badge: the trials finished, and for a study stopped at its timeout
+    (``stopped``: `study.STOPPED_ATTR`, "timeout") that a run resumes it, as the terminal
+    said when it stopped."""
+    text = f"{_finished_of(summary['n_finished'], spec.n_trials)} trials finished"
+    if stopped == "timeout" and status(summary, spec.n_trials) == "stopped":
+        text += (f"; stopped at study.timeout ({spec.timeout:g} s a worker): running the "
+                 f"spec again resumes it, up to {spec.n_trials} trials")
+    return text
+
+
 def outcome_text(summary) -> str:
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
             f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")

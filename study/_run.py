@@ -35,6 +35,7 @@ from ._study_progress import StudyProgress
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
+    STOPPED_ATTR,
     budget_used,
     deleted_as_error,
     quiet_optuna,
@@ -93,6 +94,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     when it can start trials; each trial records ``run_id`` (default: a new one)."""
     run_id = run_id or uuid.uuid4().hex[:12]
     n_trials = stored_n_trials(study, spec.n_trials)
+    if study.user_attrs.get(STOPPED_ATTR):  # an earlier run's; this one may end otherwise
+        study.set_user_attr(STOPPED_ATTR, None)
     bar = StudyProgress(study, n_trials, progress)
     workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
@@ -100,7 +103,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,
                                      on_trial=bar.refresh, dataset=dataset)[1]
             bar.refresh_quietly()
-            return timed_out
+            return _record_timeout(study, timed_out)
         stop = threading.Event()
         poller = threading.Thread(target=bar.poll, args=(stop,), daemon=True)
         poller.start()
@@ -122,7 +125,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             stop.set()
             poller.join()
         bar.refresh_quietly()
-        return timed_out
+        return _record_timeout(study, timed_out)
     except KeyboardInterrupt:
         close_interrupted(storage, study, run_id)
         raise
@@ -225,6 +228,15 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
                       f"trials while this one ran ({began} {budget})", stacklevel=2)
     return _with_stop(summary, timed_out, t0)
+
+
+def _record_timeout(study, timed_out: bool) -> bool:
+    """``timed_out``, stored as `STOPPED_ATTR` when trials remain (as `_with_stop` says
+    it): a report of the study, written by this command or a later one, says why."""
+    if timed_out and budget_used(study.get_trials(deepcopy=False),
+                                 flat=study_flat_layout(study)) < stored_n_trials(study, 0):
+        study.set_user_attr(STOPPED_ATTR, "timeout")
+    return timed_out
 
 
 def join_study(name: str, *, storage: str | None = None, workers: int = 1,

@@ -37,6 +37,9 @@ from ._worker_storage import ClaimLock, held_reads, worker_cache
 SPEC_ATTR = "hplab_spec"  # study user attribute holding the spec (as parsed TOML)
 COMMAND_ATTR = "hplab_command"  # ... the command line that created it (for reports)
 RESUMED_ATTR = "hplab_resumed_by"  # ... and those of the runs that resumed it
+# ... and "timeout" when its last run (or worker command) stopped at study.timeout, for the
+# report to say why trials remain; absent (None) after a run that ended otherwise
+STOPPED_ATTR = "hplab_stopped"
 RERUN_ATTR = "hplab_rerun_of"  # trial system attribute: the interrupted trial it runs again
 # what optuna's GridSampler stores on a trial: its point (a retry keeps them, as optuna's does)
 GRID_ATTRS = ("grid_id", "search_space")

@@ -570,6 +570,28 @@ def test_ped_anova_of_the_report_is_optunas_on_the_stored_study(spec_file, tmp_p
     assert max(ped, key=ped.get) == "lr"
 
 
+@pytest.mark.slow
+def test_the_report_of_a_study_stopped_at_its_timeout_says_so(spec_file, tmp_path, parse_html):
+    # QA: the terminal said "stopped at study.timeout after 28 of 200 trials (run it again
+    # to resume)"; the report only "stopped · 34 of 200 trials finished", as after a crash
+    db = tmp_path / "slow.db"
+    spec = study.load_spec(spec_file("slow", n_trials=50, max_epochs=2000, timeout=1.0,
+                                     pruner="none"))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert summary["stopped"] == "timeout"
+    n = summary["n_finished"]
+    path = reports.study_report("slow", storage=str(db), out=tmp_path / "slow")
+    text = parse_html(path.read_text()).all_text
+    assert (f"{n} of 50 trials finished; stopped at study.timeout (1 s a worker): running "
+            "the spec again resumes it, up to 50 trials") in text
+    # a later run that ends otherwise (its budget spent) takes the timeout back
+    study.run_study(spec.with_trials(n + 1), storage=str(db), progress=False)
+    s = optuna.load_study(study_name="slow", storage=f"sqlite:///{db}")
+    assert s.user_attrs[study.STOPPED_ATTR] is None
+    path = reports.study_report("slow", storage=str(db), out=tmp_path / "slow")
+    assert "study.timeout" not in parse_html(path.read_text()).all_text
+
+
 @pytest.mark.usefixtures("unrasterized")
 def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
     db = tmp_path / "wall.db"
