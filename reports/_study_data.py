@@ -176,7 +176,8 @@ def axis_positions(col: pd.Series, axis: dict) -> np.ndarray:
 
 def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     """The trials in the plane of parameters ``x`` and ``y``: their values, positions on
-    each axis, and in ``attrs`` the two axes, the value range and whether to interpolate.
+    each axis, where each is drawn (``x_point``, ``y_point``: `_spread_in_categories`),
+    and in ``attrs`` the two axes, the value range and whether to interpolate.
 
     Interpolation (a filled contour) only between two numeric axes with enough trials;
     otherwise the figure is a scatter of trials coloured by value, categories as
@@ -186,6 +187,8 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     axes = {p: table.attrs["axes"][p] for p in (x, y)}
     frame = frame.assign(x_position=axis_positions(frame[x], axes[x]),
                          y_position=axis_positions(frame[y], axes[y]))
+    frame = _spread_in_categories(frame, [axes[x]["kind"] == "categorical",
+                                          axes[y]["kind"] == "categorical"])
     numeric = all(a["kind"] != "categorical" for a in axes.values())
     spread = all(frame[c].nunique() >= _MIN_CONTOUR_VALUES
                  for c in ("x_position", "y_position"))
@@ -195,6 +198,33 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
                    "value_range": (float(frame["value"].min()), float(frame["value"].max()))}
     frame.attrs["color_range"], frame.attrs["color_extend"] = color_range(frame["value"])
     return frame
+
+
+#: Half the width of a category's cell that trials sharing a point are spread over, and
+#: the most space between two of them (in category widths).
+_SPREAD, _SPREAD_STEP = 0.3, 0.15
+
+
+def _spread_in_categories(frame: pd.DataFrame, categorical: list[bool]) -> pd.DataFrame:
+    """``frame`` with ``x_point`` and ``y_point``: its positions, but trials sharing one
+    (27 trials of tanh and sgd) spread over their category's cell, in trial order, so each
+    is a point: along the one categorical axis, or on a small grid when both are."""
+    points = frame[["x_position", "y_position"]].to_numpy(float).copy()
+    if any(categorical):
+        for rows in frame.groupby(["x_position", "y_position"], sort=False).indices.values():
+            if len(rows) < 2:
+                continue
+            rows = rows[np.argsort(frame["number"].to_numpy()[rows], kind="stable")]
+            k = len(rows)
+            cols = math.ceil(math.sqrt(k)) if all(categorical) else k
+            grid = [np.arange(k) % cols, np.arange(k) // cols]  # column, row
+            for axis, spread in enumerate(categorical):
+                if spread:
+                    along = grid[0] if sum(categorical) == 1 else grid[axis]
+                    n = int(along.max()) + 1
+                    step = min(_SPREAD_STEP, 2 * _SPREAD / max(n - 1, 1))
+                    points[rows, axis] += (along - (n - 1) / 2) * step
+    return frame.assign(x_point=points[:, 0], y_point=points[:, 1])
 
 
 #: Interquartile ranges past the quartiles where a value colour scale ends (Tukey's

@@ -218,10 +218,12 @@ def draw_contour(frame: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
                            norm=norm, alpha=0.8, extend=extend)
         except (ValueError, RuntimeError):  # collinear points: no triangulation
             pass
-    # best last, on top: trials with the same parameters share a point, and the best of
-    # them is the one to see
+    # each trial where `contour_frame` puts it (trials of one category pair spread over
+    # its cell); best last, on top: numeric duplicates still share a point, and the best
+    # of them is the one to see
     top = _best_last(z, maximize)
-    points = ax.scatter(xs[top], ys[top], c=z[top], cmap=cmap, norm=norm, s=34,
+    px, py = frame["x_point"].to_numpy(float), frame["y_point"].to_numpy(float)
+    points = ax.scatter(px[top], py[top], c=z[top], cmap=cmap, norm=norm, s=34,
                         edgecolors=design.INK, linewidths=0.5, zorder=3)
     if norm is not None:
         fig.colorbar(points, ax=ax, label=metric, extend=extend)

@@ -64,7 +64,8 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
         low, high = frame.attrs["color_range"]  # one value throughout: no contours either
         contours = frame.attrs["interpolate"] and high > low
         how = ("interpolated between trials, each trial a point" if contours
-               else "each trial a point; nothing lies between categories" if categorical
+               else "each trial a point, those of the same categories spread over their "
+                    "cell; nothing lies between categories" if categorical
                else "each trial a point; every trial scored the same" if high <= low
                else "each trial a point; too few trials spread over both axes to interpolate")
         chart = "Contour chart of" if contours else "Scatter chart of the trials'"

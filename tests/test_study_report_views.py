@@ -96,6 +96,41 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
     assert "val_pr_auc" in columns and "value_0" not in columns
 
 
+def test_trials_of_the_same_categories_are_each_a_point_in_the_contour():
+    # QA: 27 of 34 trials ran tanh and sgd; the contour drew them as one dot, their best
+    # (0.95 of 0.63-0.95), under a caption saying "each trial a point"
+    acts, opts = ["tanh", "relu"], ["sgd", "adam", "momentum"]
+    cells = [("tanh", "sgd")] * 5 + [("relu", "adam")] * 2 + [("tanh", "momentum")]
+    trials = [optuna.trial.create_trial(
+        params={"activation": a, "optimizer": o, "lr": 0.01 * (i + 1)}, value=0.5 + 0.05 * i,
+        distributions={"activation": CategoricalDistribution(acts),
+                       "optimizer": CategoricalDistribution(opts),
+                       "lr": FloatDistribution(0.001, 1.0, log=True)})
+        for i, (a, o) in enumerate(cells)]
+    for i, t in enumerate(trials):
+        t.number = i
+    table = sd.param_table(trials)
+    frame = sd.contour_frame(table, "activation", "optimizer")
+    # the positions stay the categories' own; the points drawn are one per trial
+    assert list(frame["x_position"]) == [0.0] * 5 + [1.0] * 2 + [0.0]
+    assert list(frame["y_position"]) == [0.0] * 5 + [1.0] * 2 + [2.0]
+    points = list(zip(frame["x_point"], frame["y_point"], strict=True))
+    assert len(set(points)) == len(trials)
+    # five in a cell: a 3-column grid, 0.15 apart, around the cell's centre
+    assert np.allclose(points[:5], [(-0.15, -0.075), (0.0, -0.075), (0.15, -0.075),
+                                    (-0.15, 0.075), (0.0, 0.075)])
+    assert np.allclose(points[5:], [(0.925, 1.0), (1.075, 1.0), (0.0, 2.0)])
+    assert (abs(frame["x_point"] - frame["x_position"]) <= 0.3).all()
+    fig = _drawn(sw.draw_contour, frame, metric="val_accuracy", maximize=True)
+    drawn = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    assert sorted(map(tuple, drawn.get_offsets().data.round(6))) == sorted(
+        (round(x, 6), round(y, 6)) for x, y in points)
+    # one categorical axis: spread along it only, the number keeps its place
+    one = sd.contour_frame(table.assign(lr=0.05), "lr", "optimizer")
+    assert list(one["x_point"]) == pytest.approx(list(one["x_position"]))
+    assert list(one["y_point"][:5]) == pytest.approx([-0.3, -0.15, 0.0, 0.15, 0.3])
+
+
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
     _, trials = _run(spec_file, tmp_path, "ints", n_trials=12, max_epochs=10,
                      space={"lr": {"low": 0.002, "high": 2.0, "log": True},
