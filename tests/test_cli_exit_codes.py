@@ -5,6 +5,7 @@ failed is a result (exit code 0), except in the three analyses left with nothing
 import json
 import re
 
+import pytest
 from cli_helpers import ROOT, description_words, run_cli
 
 README = (ROOT / "README.md").read_text()
@@ -73,18 +74,18 @@ def test_a_net_that_diverged_is_a_result_but_three_analyses_have_nothing_to_read
 def test_capacity_help_says_a_diverged_seed_takes_its_configurations_scores(
         tmp_path, monkeypatch, capsys):
     # QA: --help said a diverged run's "scores are left out", read as "dropped from the
-    # mean"; the configuration's scores are null, its other seeds' included. Seed 2 of 4
+    # mean"; the configuration's scores are null, its other seeds' included. One seed of 4
     # diverges at width 8 (the others train); width 16's seeds all train
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(["capacity", *COIN, "--widths", "8,16", "--seeds", "4", "--epochs",
-                              "10", "--optimizer", "momentum", "--lr", "5", "--schedule",
+                              "10", "--optimizer", "momentum", "--lr", "7", "--schedule",
                               "constant", "--batch-size", "8", "--workers", "1", "--json",
                               "--no-report"], capsys)
     assert code == 0, err
     eight, sixteen = json.loads(out)["table"]
     assert (eight["width"], eight["diverged"], sixteen["diverged"]) == (8, 1, 0)
     assert eight["val_accuracy"] is eight["test_loss"] is eight["accuracy_gap"] is None
-    assert sixteen["val_accuracy"] == 0.4425
+    assert sixteen["val_accuracy"] == pytest.approx(0.3475)
     described = description_words("capacity")
     assert ("diverged (how many of its seeds diverged; with any, the configuration has no "
             "scores, its accuracies, losses, stds and gaps null though its other seeds "

@@ -83,8 +83,10 @@ def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
     assert f"\n{command}\n" in README
     assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
     ratio = json.loads(capsys.readouterr().out)["verify"]["ratio"]
-    assert ratio == pytest.approx(0.382, abs=5e-4)
-    assert f"(the digits example above, Adam on sigmoid units: {ratio:.2f}x)" in " ".join(
+    # 0.38206 on one machine, 0.3861 on another (OpenBLAS picks its kernels by CPU, and the
+    # verify runs' last digits follow): README says "about 0.38x"
+    assert ratio == pytest.approx(0.38, abs=0.01)
+    assert "(the digits example above, Adam on sigmoid units: about 0.38x)" in " ".join(
         README.split())
 
 
