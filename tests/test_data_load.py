@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from data_helpers import four_classes_csv
 
 import data
 import hplab
@@ -912,23 +913,12 @@ def test_imbalance_keeps_all_of_the_scarcer_side():
     assert ds.info["imbalance"]["train_pool"] == {"positive": 200, "negative": 50}
 
 
-def _four_classes_csv(path, counts, seed=1) -> str:
-    """The QA's four.csv: four Gaussian classes of string labels (``counts`` rows each)."""
-    rng = np.random.default_rng(seed)
-    centers = np.array([[0, 0, 0, 0], [2, 0, 1, 0], [0, 2, 0, 1], [2, 2, 1, 1]])
-    frame = pd.concat([pd.DataFrame(m + rng.normal(0, 0.6, (n, 4)),
-                                    columns=["f1", "f2", "f3", "f4"]).assign(kind=c)
-                       for (c, n), m in zip(counts.items(), centers, strict=True)])
-    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
-    return f"csv:{path}?target=kind"
-
-
 def test_one_against_the_rest_loads_though_another_class_has_a_single_row(tmp_path, capsys):
     # QA: beta (100 rows) against the rest was refused: "class delta has a single example
     # (a stratified split needs two of each)", delta being one row of the rest
     from cli_helpers import run_cli
 
-    name = _four_classes_csv(tmp_path / "four1.csv",
+    name = four_classes_csv(tmp_path / "four1.csv",
                              {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 1})
     with pytest.raises(data.DataError, match="class delta has a single example"):
         data.load(name)  # four classes: no stratified split keeps delta on both sides
@@ -966,7 +956,7 @@ def test_one_against_the_rest_splits_as_before_where_the_classes_stratify(tmp_pa
     # the fingerprints of hplab before one-vs-rest could stratify on its two classes: a set
     # whose own classes stratify splits on them, bit for bit as it did
     if name.startswith("four"):
-        four = _four_classes_csv(tmp_path / "four.csv",
+        four = four_classes_csv(tmp_path / "four.csv",
                                  {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 3})
         name = name.replace("four", four)
     ds = data.load(name, seed=seed)

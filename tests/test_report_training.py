@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import ONE_PIXEL_PNG, report_facts
+from data_helpers import four_classes_csv
 from sklearn.metrics import precision_recall_fscore_support
 
 import hplab
@@ -401,18 +402,6 @@ def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(tmp_
             "F1 are 0 by convention, and no balanced accuracy is given.") in text
 
 
-def _four_classes_csv(path, counts, seed=1):
-    """The QA's four.csv: four Gaussian classes of string labels, as many rows as
-    ``counts`` says (alpha 1000, beta 100, gamma 10, delta 3)."""
-    rng = np.random.default_rng(seed)
-    centers = np.array([[0, 0, 0, 0], [2, 0, 1, 0], [0, 2, 0, 1], [2, 2, 1, 1]])
-    frame = pd.concat([pd.DataFrame(m + rng.normal(0, 0.6, (n, 4)),
-                                    columns=["f1", "f2", "f3", "f4"]).assign(kind=c)
-                       for (c, n), m in zip(counts.items(), centers, strict=True)])
-    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
-    return f"csv:{path}?target=kind"
-
-
 def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_html):
     # QA: four classes at 90 %, 9 %, 0.9 % and 0.3 % headlined "Test accuracy 98.2 %"
     # alone; the per-class table's macro recall was 0.611 (delta never found)
@@ -421,7 +410,7 @@ def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_h
     import data
     import study
 
-    name = _four_classes_csv(tmp_path / "four.csv",
+    name = four_classes_csv(tmp_path / "four.csv",
                              {"alpha": 1000, "beta": 100, "gamma": 10, "delta": 3})
     run = study.train_run(name, nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0,
                           out=tmp_path / "four")
@@ -439,7 +428,7 @@ def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_h
     assert head[1]["label"] == "Test accuracy"
     # delta's 2 rows both in training: no balanced accuracy, and the note says why
     with pytest.warns(data.DataWarning, match="no example of class delta"):
-        run = study.train_run(_four_classes_csv(tmp_path / "four2.csv", {
+        run = study.train_run(four_classes_csv(tmp_path / "four2.csv", {
             "alpha": 1000, "beta": 100, "gamma": 10, "delta": 2}),
             nets.TrainConfig(hidden=(8,), max_epochs=5), seed=0, out=tmp_path / "four2")
     path = reports.training_report(run, run.out)

@@ -1,0 +1,16 @@
+"""Data files the tests write: small CSVs a QA report reproduced a defect with."""
+
+import numpy as np
+import pandas as pd
+
+
+def four_classes_csv(path, counts, seed=1) -> str:
+    """The QA's four.csv: four Gaussian classes of string labels, as many rows of each as
+    ``counts`` says (e.g. alpha 1000, beta 100, gamma 10, delta 3); its dataset name."""
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0, 0, 0, 0], [2, 0, 1, 0], [0, 2, 0, 1], [2, 2, 1, 1]])
+    frame = pd.concat([pd.DataFrame(m + rng.normal(0, 0.6, (n, 4)),
+                                    columns=["f1", "f2", "f3", "f4"]).assign(kind=c)
+                       for (c, n), m in zip(counts.items(), centers, strict=True)])
+    frame.sample(frac=1, random_state=0).to_csv(path, index=False)
+    return f"csv:{path}?target=kind"
