@@ -99,14 +99,13 @@ def _encode(y: np.ndarray, y_test: np.ndarray, name: str, positive=None):
         raise DataError(f"{name}: a single class ({_plain(classes[0])!r}); classification "
                         "needs at least 2")
     train, test = index[:len(y)].astype(np.int64), index[len(y):].astype(np.int64)
+    names = tuple(_plain(c) for c in classes)
     only_test = sorted(set(test.tolist()) - set(train.tolist()))
-    if only_test and positive is not None:
-        only_test = [k for k in only_test
-                     if k == positive_index(tuple(_plain(c) for c in classes), positive)]
+    if only_test and positive is not None:  # the rest's classes are negatives, seen or not
+        only_test = [k for k in only_test if k == positive_index(names, positive)]
     if only_test:
-        raise DataError(f"{name}: class {_plain(classes[only_test[0]])!r} appears only in the "
-                        "test set")
-    return tuple(_plain(c) for c in classes), train, test
+        raise DataError(f"{name}: class {names[only_test[0]]!r} appears only in the test set")
+    return names, train, test
 
 
 def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Generator,
