@@ -21,7 +21,7 @@ from decimal import Decimal
 import nets
 
 from ._errors import SpecError
-from ._space_reads import conditional_settings, reads_setting
+from ._space_reads import conditional_settings, reads_setting, refuse_conditional
 
 # TrainConfig fields that are not plain scalars, or that the study sets itself.
 _NOT_SEARCHABLE = {"hidden", "class_weight", "extra", "max_epochs"}
@@ -193,12 +193,7 @@ class Space:
             raise SpecError(f"space.sampling_ratio: the {sampler} sampler needs every parameter "
                             "in every trial; fix sampling_ratio in [fixed] or use another "
                             "sampler")
-        for name in self.conditional():  # as sampling_ratio: some trials have none
-            readers = " and ".join(n for names in nets.setting_readers(name).values()
-                                   for n in names)
-            raise SpecError(f"space.{name}: the {sampler} sampler needs every parameter in "
-                            f"every trial, and only {readers} read {name}; fix {name} in "
-                            "[fixed] or use another sampler")
+        refuse_conditional(self.conditional(), sampler)  # as sampling_ratio: not in every trial
         return {p.name: p.grid_values(limit, sampler) for p in self.params}
 
 

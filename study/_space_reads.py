@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import nets
 
+from ._errors import SpecError
+
 
 def conditional_settings(names, choices: dict[str, tuple]) -> list[str]:
     """The settings of ``names`` that some of the searched optimizers or schedules
@@ -31,6 +33,17 @@ def reads_setting(name: str, values: dict, fixed: dict) -> bool:
         if not _reads(kind, chosen, name):
             return False
     return True
+
+
+def refuse_conditional(names: list[str], sampler: str) -> None:
+    """Refuse conditional settings ``names`` to a ``sampler`` (grid) that needs every
+    parameter in every trial."""
+    if names:
+        name = names[0]
+        readers = " and ".join(n for kinds in nets.setting_readers(name).values() for n in kinds)
+        raise SpecError(f"space.{name}: the {sampler} sampler needs every parameter in every "
+                        f"trial, and only {readers} read {name}; fix {name} in [fixed] or use "
+                        "another sampler")
 
 
 def _reads(kind: str, chosen, name: str) -> bool:
