@@ -67,14 +67,15 @@ def is_hplab_onnx(path) -> bool:
 def _onnx_model_of(path):
     """The ONNX ``ModelProto`` in ``path``, or None: no file, or not an ONNX model."""
     import onnx
-    from google.protobuf.message import DecodeError
 
     try:
         with open(path, "rb") as fh:
             if fh.read(1) != b"\x08":  # every graph starts with its ir_version: no need
                 return None  # to read a large file that does not
         model = onnx.load(path, load_external_data=False)
-    except (OSError, DecodeError, ValueError):
+    # protobuf's DecodeError too, a library of onnx's that hplab does not declare: a file
+    # that fails to parse is no model, and a file that is none is only ever refused
+    except Exception:
         return None
     # protobuf reads much binary data as fields it does not know: a model has a graph
     return model if model.ir_version and model.HasField("graph") else None
