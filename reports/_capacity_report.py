@@ -155,9 +155,17 @@ def _verdicts(result) -> list[str]:
                          f"the majority class ({result.majority_share:.3g}) on validation: "
                          "none is sufficient.")
         elif scores.notna().any() and base is not None:
-            lines.append(f"{depth} hidden layer(s): no width scores below a constant "
-                         f"prediction of the training set's mean (validation loss "
-                         f"{base:.3g}): none is sufficient.")
+            # the rule of lr-range --verify and scaling: 5 % below, and beyond seed noise
+            from analyses._lr_verify import BASELINE_MARGIN
+
+            row = result.table.loc[scores.idxmin()]
+            spread = ("" if pd.isna(row["val_loss_std"]) else
+                      f" ± {row['val_loss_std']:.2g}")
+            lines.append(f"{depth} hidden layer(s): no width's validation loss is "
+                         f"{BASELINE_MARGIN:.0%} below a constant prediction of the training "
+                         f"set's mean ({base:.3g}) and below it by more than its spread over "
+                         f"seeds (the best: {row['val_loss']:.3g}{spread}): none is "
+                         "sufficient.")
         else:
             lines.append(f"{depth} hidden layer(s): every width has a diverged run, so none "
                          "is sufficient; a lower learning rate may train them.")

@@ -346,8 +346,11 @@ def capacity_lines(s: dict) -> list[str]:
                 return (f"none (no width beats always predicting the majority class, "
                         f"{s['majority_share']:.3g}, on validation)")
             if scored and s.get("baseline_val_loss") is not None:
+                from analyses._lr_verify import BASELINE_MARGIN
+
                 return (f"none (no width beats a constant prediction of the training set's "
-                        f"mean, {s['baseline_val_loss']:.3g}, on validation)")
+                        f"mean, {s['baseline_val_loss']:.3g}, on validation by "
+                        f"{BASELINE_MARGIN:.0%} and by more than its spread over seeds)")
             return "none (every width has a diverged run)"
 
         widest = width_reach(s["widths"], width) == "widest"
