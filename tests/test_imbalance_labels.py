@@ -3,6 +3,8 @@ the minority is the scarcer class, whatever its label, as in imbalanced-learn.""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -114,6 +116,16 @@ def test_every_pipeline_refuses_more_than_two_classes_saying_how_to_get_one_agai
         "its negatives: load the dataset with ?positive=CLASS "
         "(data.load('NAME?positive=delta')), or fit y == CLASS")
     assert not hasattr(pipe, "classes_")  # nothing fitted
+    # three classes are more than two as well: with class_weight they fitted a 3-class
+    # model, enn dropped the whole beta class (alpha 200, beta 40, gamma 10)
+    three = y != "delta"
+    with pytest.raises(ValueError, match=re.escape(
+            f"make_imbalance_pipeline's {strategy!r} pipeline takes two classes (one against "
+            "the rest); got 3: alpha, beta, gamma. Make one class the positive and the others "
+            "its negatives: load the dataset with ?positive=CLASS "
+            "(data.load('NAME?positive=gamma'))")):
+        pipe.fit(X[three], y[three])
+    assert not hasattr(pipe, "classes_")
     # the advice taken: gamma against the rest fits, both classes kept
     fitted = analyses.make_imbalance_pipeline(strategy, 0.2, NET, random_state=0).fit(
         X, y == "gamma")
