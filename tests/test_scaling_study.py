@@ -969,6 +969,18 @@ def test_a_val_loss_target_no_better_than_a_constant_prediction_is_refused(capsy
                           "0.05437 that a constant prediction of the training set's mean "
                           "scores: a net that learned nothing from the inputs reaches it; set "
                           "a lower --target") and err.count("\n") == 1
+    # a classification target no better than always predicting the training set's prior
+    # (coin's 3 classes: 1.009) is refused as well, before any run, and says "prior"
+    prior = trivial_baseline(data.load("coin", seed=0), nets.TrainConfig())["val_loss"]
+    assert prior == pytest.approx(1.009, abs=1e-3)
+    code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "4,16,64",
+                                 "--seeds", "1", "--lr-grid", "3", "--max-steps", "60",
+                                 "--no-report", "--json", "--target-metric", "val_loss",
+                                 "--target", "1.0", "--no-noise"], capsys)
+    assert (code, stdout) == (2, "")
+    assert err == ("hplab scaling: error: the val_loss target 1 is not 5% below the 1.009 that "
+                   "a constant prediction of the training set's prior scores: a net that "
+                   "learned nothing from the inputs reaches it; set a lower --target\n")
     # and below it, the study runs
     code, stdout, err = run_cli([*quick, "--target", "0.05", "--no-noise"], capsys)
     assert code == 0, err
