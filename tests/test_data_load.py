@@ -943,6 +943,26 @@ def test_one_against_the_rest_loads_though_another_class_has_a_single_row(tmp_pa
         data.load(f"{name}&positive=delta")
 
 
+def test_one_against_the_rest_refuses_a_positive_class_only_the_test_file_has(tmp_path):
+    # a class of the rest that only the test file has is one of the negatives; the positive
+    # class itself is not: a "gamma against the rest" net would train on no gamma row
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200),
+                  "label": ["alpha"] * 150 + ["beta"] * 50}).to_csv(tmp_path / "tr.csv",
+                                                                      index=False)
+    pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60),
+                  "label": ["alpha"] * 40 + ["beta"] * 10 + ["gamma"] * 10}).to_csv(
+        tmp_path / "te.csv", index=False)
+    name = f"csv:{tmp_path / 'tr.csv'},{tmp_path / 'te.csv'}"
+    ds = data.load(f"{name}?positive=beta", seed=0)
+    assert ds.classes == ("not beta", "beta")
+    assert ds.class_counts() == {"train": [135, 45], "val": [15, 5], "test": [50, 10]}
+    for option in ("?positive=gamma", ""):
+        with pytest.raises(data.DataError, match=re.escape(
+                f"{name}{option}: class 'gamma' appears only in the test set")):
+            data.load(f"{name}{option}", seed=0)
+
+
 @pytest.mark.parametrize("name, seed, fingerprint", [
     ("four&positive=gamma", 0, "90e194a12ebf5b88"),
     ("four&positive=gamma", 3, "b0e36748b1e87bc0"),
