@@ -1081,6 +1081,12 @@ def test_one_value_given_twice_in_two_spellings_is_one_value():
         twice = data.load(name, seed=0, **kwargs)
         assert twice.classes == once.classes
         np.testing.assert_array_equal(twice.y_train, once.y_train)
+        # the name it keeps names each option once, so it reloads the same data (a saved
+        # model's --dataset); "positive=8&positive=8" was refused as given twice
+        assert twice.name == {"digits?positive=8": "digits?positive=8&imbalance=2:20"}.get(
+            name, name)
+        assert data.load(twice.name, seed=0).fingerprint() == twice.fingerprint() \
+            == once.fingerprint()
 
 
 def test_a_number_that_several_class_codes_equal_is_refused_not_picked(tmp_path):
