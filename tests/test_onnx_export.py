@@ -285,7 +285,13 @@ def test_export_replaces_only_a_graph_hplab_wrote(saved_model, tmp_path, capsys)
     onnx.save(helper.make_model(g, producer_name="pytorch"), theirs)
     (tmp_path / "saved_model.pb").write_bytes(b"\x08\x01\x12\x05hello-not-onnx")
     (tmp_path / "data.bin").write_bytes(bytes([8]) + bytes(range(200)))
-    for f in (theirs, tmp_path / "saved_model.pb", tmp_path / "data.bin"):
+    # protobuf parses these 7 bytes (ir_version 1, producer "hello"), but no graph: no ONNX
+    (tmp_path / "hello.pb").write_bytes(b"\x08\x01\x12\x05hello")
+    # a graph that calls itself hplab without the metadata an export writes
+    named = tmp_path / "named_hplab.onnx"
+    onnx.save(helper.make_model(g, producer_name="hplab"), named)
+    for f in (theirs, tmp_path / "saved_model.pb", tmp_path / "data.bin",
+              tmp_path / "hello.pb", named):
         before = f.read_bytes()
         code, out, err = run_cli(["export-onnx", path, f], capsys)
         assert (code, out) == (2, "") and err.strip() == (
@@ -297,6 +303,8 @@ def test_export_replaces_only_a_graph_hplab_wrote(saved_model, tmp_path, capsys)
         assert f.read_bytes() == before
     assert not nets.is_hplab_onnx(theirs) and nets.is_onnx_file(theirs)
     assert not nets.is_onnx_file(tmp_path / "data.bin")
+    assert not nets.is_onnx_file(tmp_path / "hello.pb")
+    assert nets.is_onnx_file(named) and not nets.is_hplab_onnx(named)
     # from Python too: the graph never goes over the model it is made of
     before = Path(path).read_bytes()
     with pytest.raises(ValueError, match=r"is the model being exported; write the graph "
@@ -351,6 +359,9 @@ def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
                                    atol=1e-6 if dtype == np.float32 else 1e-12)
         props = {p.key: p.value for p in onnx.load(out).metadata_props}
         assert json.loads(props["hplab.classes"]) == est.classes_.tolist()
+        # no input scaling in the graph: the estimator's inputs as they are
+        assert props["hplab.input"].startswith("features as the net was trained on; finite ")
+        assert [n.op_type for n in onnx.load(out).graph.node][0] == "Gemm"
         # the same file hplab predict reads: its labels, its feature names
         path = nets.save_estimator(tmp_path / f"e{i}.npz", est)
         model = nets.load_model(path)
@@ -369,6 +380,11 @@ def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
             "export_onnx takes a model.npz path, a SavedModel or a fitted nets.NetClassifier "
             f"or NetRegressor, got {name}; save a net with nets.save_net(path, net, "
             "meta={'classes': [...]}) first")
+        with pytest.raises(TypeError) as info:
+            nets.save_estimator(tmp_path / "w.npz", wrong)
+        assert str(info.value) == ("save_estimator takes a fitted nets.NetClassifier or "
+                                   f"NetRegressor, got {name}")
+    assert not (tmp_path / "w.npz").exists()
     with pytest.raises(NotFittedError):
         nets.export_onnx(nets.NetClassifier(), tmp_path / "w.onnx")
     assert not (tmp_path / "w.onnx").exists()
@@ -377,21 +393,46 @@ def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
 def test_graph_does_not_check_its_inputs_and_says_so(saved_model, tmp_path, capsys):
     # QA: hplab predict refuses NaN and inf; the graph labels them (NaN: classes[0] with NaN
     # probabilities): its metadata and the README say inputs must be finite
-    for head in ("binary", "multiclass"):
+    for head in ("binary", "multiclass", "regression"):
         path, X_raw, _ = saved_model(head, "relu")
         out = nets.export_onnx(path, tmp_path / f"{head}.onnx")
         props = {p.key: p.value for p in onnx.load(out).metadata_props}
+        nan = "NaN values" if head == "regression" else "classes[0] with NaN probabilities"
         assert props["hplab.input"] == (
             "raw features; the graph applies (x - x_shift) / x_scale; finite values only: the "
-            "graph does not check them (a NaN gives classes[0] with NaN probabilities)")
+            f"graph does not check them (a NaN gives {nan})")
         X = X_raw[:2].copy()
         X[0, 0] = np.nan
         got = run_onnx(out, X)
-        assert got["label"][0] == nets.load_model(path).classes[0]
-        assert np.isnan(got["probabilities"][0]).all()
-        assert np.isfinite(got["probabilities"][1]).all()
+        if head == "regression":  # what the metadata says: NaN values, no class
+            assert np.isnan(got["value"][0]).all() and np.isfinite(got["value"][1]).all()
+        else:
+            assert got["label"][0] == nets.load_model(path).classes[0]
+            assert np.isnan(got["probabilities"][0]).all()
+            assert np.isfinite(got["probabilities"][1]).all()
         np.save(tmp_path / "x.npy", X)
         code, _, err = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
         assert code == 2 and "NaN or infinite" in err
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     assert "does not check its inputs" in " ".join(readme.split())
+
+
+def test_a_diverged_fit_is_neither_saved_nor_exported(tmp_path):
+    # its weights give NaN or infinite outputs: a graph or a model.npz of them would label
+    # every row confidently (the graph gave 'yes' with probabilities [0, 1])
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = np.random.default_rng(0).normal(size=(200, 4))
+    y = np.where(X[:, 0] > 0, "yes", "no")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = nets.NetClassifier(hidden=(8,), lr=1e200, max_epochs=20, random_state=0).fit(X, y)
+    assert clf.status_ == "diverged" and not np.isfinite(clf.loss_)
+    for write, out in [(nets.save_estimator, tmp_path / "div.npz"),
+                       (lambda out, est: nets.export_onnx(est, out), tmp_path / "div.onnx")]:
+        with pytest.raises(ValueError, match=r"^NetClassifier: the fit diverged \(.*\): .*"
+                                             r"fit again with a lower lr$"):
+            write(out, clf)
+        assert not out.exists()
