@@ -303,12 +303,19 @@ def save_estimator(path, estimator) -> Path:
     sklearn.exceptions.NotFittedError
         An estimator not fitted yet.
     ValueError
-        A fit that diverged, or classes that are not numbers, bools or text.
+        A fit that diverged (``status_`` "diverged", its loss finite or not), or classes
+        that are not numbers, bools or text.
     """
     if not isinstance(estimator, _NetEstimator):
         raise TypeError(f"save_estimator takes a fitted nets.NetClassifier or NetRegressor, "
                         f"got {type(estimator).__name__}")
     estimator._check_predicts()
+    # its status, not its loss alone: a loss can blow up 10x (what `train` calls diverged,
+    # as the CLI reports it) and stay finite, and predict with weights that learned nothing
+    if estimator.status_ == "diverged":
+        raise ValueError(f"{type(estimator).__name__}: the fit diverged ({estimator.reason_}): "
+                         "its weights are no trained net, nothing to save; fit again with a "
+                         "lower lr")
     net = estimator.net_
     meta = {"task": net.head}
     if hasattr(estimator, "classes_"):

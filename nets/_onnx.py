@@ -109,9 +109,9 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     FileNotFoundError
         No model file at ``model``.
     ValueError
-        A foreign or tampered model file, an opset that is no integer or out of range,
-        an activation with no ONNX op, or an ``out`` that is the model or another file
-        than an earlier export.
+        A foreign or tampered model file, an estimator whose fit diverged, an opset that
+        is no integer or out of range, an activation with no ONNX op, or an ``out`` that
+        is the model or another file than an earlier export.
     """
     try:
         import onnx

@@ -424,15 +424,27 @@ def test_a_diverged_fit_is_neither_saved_nor_exported(tmp_path):
 
     from sklearn.exceptions import ConvergenceWarning
 
+    # QA: one whose loss blew up past 10x its first value but stayed finite (7e14, status
+    # "diverged") was saved and exported without a word, though save_estimator refuses it
     X = np.random.default_rng(0).normal(size=(200, 4))
     y = np.where(X[:, 0] > 0, "yes", "no")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf = nets.NetClassifier(hidden=(8,), lr=1e200, max_epochs=20, random_state=0).fit(X, y)
-    assert clf.status_ == "diverged" and not np.isfinite(clf.loss_)
-    for write, out in [(nets.save_estimator, tmp_path / "div.npz"),
-                       (lambda out, est: nets.export_onnx(est, out), tmp_path / "div.onnx")]:
-        with pytest.raises(ValueError, match=r"^NetClassifier: the fit diverged \(.*\): .*"
-                                             r"fit again with a lower lr$"):
-            write(out, clf)
-        assert not out.exists()
+        nan = nets.NetClassifier(hidden=(8,), lr=1e200, max_epochs=20, random_state=0).fit(X, y)
+        big = nets.NetClassifier(hidden=(2,), max_epochs=50, lr=1e6, random_state=0).fit(
+            X * 1e3, y)
+        reg = nets.NetRegressor(hidden=(2,), max_epochs=50, lr=1e6, random_state=0).fit(
+            X * 1e3, X[:, 0])
+    assert nan.status_ == "diverged" and not np.isfinite(nan.loss_)
+    for est in (big, reg):
+        assert est.status_ == "diverged" and np.isfinite(est.loss_)
+        assert est.reason_.startswith("train loss") and "exceeded 10x its first value" in \
+            est.reason_
+    for est in (nan, big, reg):
+        name = type(est).__name__
+        for write, out in [(nets.save_estimator, tmp_path / "div.npz"),
+                           (lambda out, est: nets.export_onnx(est, out), tmp_path / "div.onnx")]:
+            with pytest.raises(ValueError, match=rf"^{name}: the fit diverged \(.*\): .*"
+                                                 r"fit again with a lower lr$"):
+                write(out, est)
+            assert not out.exists()
