@@ -42,6 +42,8 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     Parameters
     ----------
     path : str or Path
+        An existing file is replaced only when it is empty or a model file
+        (`is_model_file`): never a study's storage, a CSV or an ONNX graph.
     net : MLP
     config : TrainConfig or dict, optional
         The hyperparameters it was trained with (a TrainConfig is saved as its dict).
@@ -60,10 +62,11 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
         An activation that is not the registered one of its name (see `MLP.spec`), or
         what `load_net` would refuse: a header over HEADER_LIMIT, an extra array that is
         not bool, numeric or text (objects, bytes, complex, dates: convert it first, e.g.
-        ``.astype(str)``).
+        ``.astype(str)``); or a ``path`` that holds another file than a model.
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
+    _check_model_path(path)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
     header = {"format": FORMAT, "spec": spec, "config": config or {}, "meta": meta or {}}
@@ -96,6 +99,19 @@ def is_model_file(path) -> bool:
         names = set(archive.namelist())
     return {"header.npy", "param_0.npy"} <= names
 
+
+
+def _check_model_path(path) -> None:
+    """Refuse to write a model over a file that is neither empty nor a model file: a study's
+    SQLite storage, a CSV or an ONNX graph was replaced by an npz without a word."""
+    path = Path(path)
+    try:
+        ours = not path.is_file() or not path.stat().st_size or is_model_file(path)
+    except (OSError, zipfile.BadZipFile):  # unreadable, a broken zip: not a model of ours
+        ours = False
+    if not ours:
+        raise ValueError(f"{path} exists and is not a model hplab saved; write the model "
+                         "elsewhere (or delete it first)")
 
 
 def load_net(path) -> tuple[MLP, dict, dict]:

@@ -289,7 +289,8 @@ def save_estimator(path, estimator) -> Path:
     Parameters
     ----------
     path : str or Path
-        The ``.npz`` file written.
+        The ``.npz`` file written (as named: no suffix is added). An existing file is
+        replaced only when it is empty or a model file (`is_model_file`).
     estimator : NetClassifier or NetRegressor
         Fitted, and not diverged.
 
@@ -303,8 +304,9 @@ def save_estimator(path, estimator) -> Path:
     sklearn.exceptions.NotFittedError
         An estimator not fitted yet.
     ValueError
-        A fit that diverged (``status_`` "diverged", its loss finite or not), or classes
-        that are not numbers, bools or text.
+        A fit that diverged (``status_`` "diverged", its loss finite or not), classes
+        that are not numbers, bools or text, or a ``path`` that holds another file than a
+        model (a study's storage, a CSV, an ONNX graph).
     """
     if not isinstance(estimator, _NetEstimator):
         raise TypeError(f"save_estimator takes a fitted nets.NetClassifier or NetRegressor, "

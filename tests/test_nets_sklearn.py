@@ -582,6 +582,43 @@ def test_pickle_round_trip_predicts_identically(digits):
     np.testing.assert_allclose(again.predict_proba(X_test), 0.1)
 
 
+def test_save_estimator_replaces_only_a_model_file(tmp_path):
+    # QA: save_estimator("study.db", clf) and save_estimator("data.csv", clf) replaced a
+    # 12-trial study storage and a 300-row CSV by an npz without a word, where export_onnx
+    # and predict --out refuse a file that is not an earlier output of theirs
+    import optuna
+
+    X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
+    clf = nets.NetClassifier(hidden=(4,), max_epochs=3, random_state=0).fit(X, y)
+    storage = tmp_path / "study.db"
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.create_study(study_name="s", storage=f"sqlite:///{storage}").optimize(
+        lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    data = tmp_path / "data.csv"
+    data.write_text("a,b,y\n1,2,0\n3,4,1\n")
+    spec = tmp_path / "model.npz"  # named as a model, holding a spec
+    spec.write_text('[study]\nname = "mine"\n')
+    for path in (storage, data, spec):
+        before = path.read_bytes()
+        for save in (lambda p: nets.save_estimator(p, clf),
+                     lambda p: nets.save_net(p, clf.net_)):
+            with pytest.raises(ValueError) as info:
+                save(path)
+            assert str(info.value) == (f"{path} exists and is not a model hplab saved; write "
+                                       "the model elsewhere (or delete it first)")
+            assert path.read_bytes() == before
+    assert len(optuna.load_study(study_name="s", storage=f"sqlite:///{storage}").trials) == 2
+    # a missing or empty file, and an earlier model, are written: the name as given
+    empty = tmp_path / "empty.npz"
+    empty.write_bytes(b"")
+    for path in (tmp_path / "new", empty, empty):
+        assert nets.save_estimator(path, clf) == path
+        model = nets.load_model(path)
+        assert model.classes == (0, 1)
+        np.testing.assert_array_equal(model.net.predict_proba(X), clf.predict_proba(X)[:, 1])
+    assert not (tmp_path / "new.npz").exists()
+
+
 def test_assigning_a_layer_changes_the_model_as_in_mlpclassifier():
     # coefs_[i] = W changed only a list rebuilt on each access: silently nothing
     from sklearn.neural_network import MLPClassifier

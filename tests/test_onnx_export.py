@@ -362,7 +362,11 @@ def test_fitted_estimators_export_with_their_classes(tmp_path, capsys):
         # no input scaling in the graph: the estimator's inputs as they are
         assert props["hplab.input"].startswith("features as the net was trained on; finite ")
         assert [n.op_type for n in onnx.load(out).graph.node][0] == "Gemm"
-        # the same file hplab predict reads: its labels, its feature names
+        # the same file hplab predict reads: its labels, its feature names; never over
+        # the graph (or any file but a model)
+        with pytest.raises(ValueError, match="exists and is not a model hplab saved"):
+            nets.save_estimator(out, est)
+        assert nets.is_hplab_onnx(out)
         path = nets.save_estimator(tmp_path / f"e{i}.npz", est)
         model = nets.load_model(path)
         assert model.classes == tuple(est.classes_.tolist())
