@@ -100,7 +100,6 @@ def is_model_file(path) -> bool:
     return {"header.npy", "param_0.npy"} <= names
 
 
-
 def _check_model_path(path) -> None:
     """Refuse to write a model over a file that is neither empty nor a model file: a study's
     SQLite storage, a CSV or an ONNX graph was replaced by an npz without a word."""
