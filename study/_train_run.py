@@ -237,10 +237,11 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     versions = nets.versions()
     # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
     dataset = data.absolute_name(ds.name)
+    fingerprint = ds.fingerprint()
     meta = {"name": run.name, "dataset": dataset, "task": ds.task,
             "seed": run.seed, "data_seed": ds.info.get("seed"),
             # `predict MODEL --dataset` tells a changed file from the data trained on
-            "data_fingerprint": ds.fingerprint(),
+            "data_fingerprint": fingerprint,
             "classes": [c.item() if hasattr(c, "item") else c for c in ds.classes],
             "feature_names": list(ds.feature_names),
             "named_features": bool(ds.info.get("named_features")), "command": run.command,
@@ -251,6 +252,8 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     # absolute as the dataset's: the record is read from other folders too
     summary = {**run.summary(), "dataset": dataset,
                **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
+               # the data read: a file may change under its name
+               "data_fingerprint": fingerprint,
                "dataset_info": _dataset_info(ds, dataset), "command": run.command,
                "cwd": run.cwd, "versions": versions}
     writers = {
