@@ -142,3 +142,14 @@ def default_threads(steps):
             yield
     finally:
         _lock.release()
+
+
+def blas_threads() -> list[dict]:
+    """The BLAS libraries a training multiplies with: ``library``, ``version`` and
+    ``threads``, the count its wide steps and its scoring take (a saved run records it:
+    another count changes a wide net's last bits). While small nets step on one thread,
+    the count from before them."""
+    with _lock:
+        counts = _shared["original"] if _shared["active"] else _read_blas()
+        return [{"library": lib.internal_api, "version": lib.version, "threads": int(n)}
+                for lib, n in zip(_blas_libs(), counts, strict=True)]

@@ -252,10 +252,11 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     # absolute as the dataset's: the record is read from other folders too
     summary = {**run.summary(), "dataset": dataset,
                **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
-               # the data read: a file may change under its name
+               # the data read (a file may change under its name) and the BLAS threads
+               # multiplied with (another count changes a wide net's last bits)
                "data_fingerprint": fingerprint,
                "dataset_info": _dataset_info(ds, dataset), "command": run.command,
-               "cwd": run.cwd, "versions": versions}
+               "cwd": run.cwd, "versions": versions, "blas": nets.blas_threads()}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,

@@ -1,7 +1,12 @@
 """A training run's config.json records what its numbers depend on, beside the config: the
-data it read (a file can change under its saved path)."""
+data it read (a file can change under its saved path) and the BLAS threads it multiplied
+with (another count changes a wide net's last bits)."""
 
 import json
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import data
 import nets
@@ -28,3 +33,40 @@ def test_config_json_records_the_fingerprint_of_the_data_trained_on(tmp_path):
     _csv(tmp_path / "d.csv", rows[::-1])
     reloaded = data.load(config["dataset"], seed=config["data_seed"])
     assert config["dataset"] == name and reloaded.fingerprint() != config["data_fingerprint"]
+
+
+def _blas():
+    return [i for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_config_json_records_the_blas_threads_the_run_had(tmp_path):
+    if not _blas():
+        pytest.skip("no BLAS library loaded")
+    study.train_run("xor", CFG, seed=0, out=tmp_path / "default")
+    with threadpool_limits(limits=1, user_api="blas"):
+        study.train_run("xor", CFG, seed=0, out=tmp_path / "one")
+    default, one = (json.loads((tmp_path / run / "config.json").read_text())["blas"]
+                    for run in ("default", "one"))
+    # each loaded BLAS library: its name, version and threads while the run trained
+    assert default == [{"library": i["internal_api"], "version": i["version"],
+                        "threads": i["num_threads"]} for i in _blas()]
+    assert [b["threads"] for b in one] == [1] * len(default)
+    assert [b["library"] for b in one] == [b["library"] for b in default]
+    assert all(isinstance(b["threads"], int) and b["threads"] >= 1 for b in default)
+
+
+def test_a_run_limited_to_one_thread_is_told_apart_by_its_record(tmp_path):
+    # what the record is for: digits at full batch through 256 units steps on every BLAS
+    # thread, so 1 and 2 threads give other weights, and only the record says which ran
+    if not _blas() or max(i["num_threads"] for i in _blas()) < 2:
+        pytest.skip("needs a BLAS with 2 threads or more")
+    cfg = nets.TrainConfig(hidden=(256,), lr=0.5, batch_size=-1, max_epochs=2)
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = study.train_run("digits", cfg, seed=0, out=tmp_path / "two")
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = study.train_run("digits", cfg, seed=0, out=tmp_path / "one")
+    assert not all(np.array_equal(a, b) for a, b in zip(two.net.params, one.net.params,
+                                                        strict=True))
+    threads = [json.loads((tmp_path / r / "config.json").read_text())["blas"][0]["threads"]
+               for r in ("two", "one")]
+    assert threads == [2, 1]
