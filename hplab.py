@@ -1740,7 +1740,9 @@ JSON_KEYS = {
                          "status, headline}]",
     ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
-    ("study", "show"): f"{_STUDY_SUMMARY}, report_stale",
+    ("study", "show"): f"{_STUDY_SUMMARY}, report_stale, stopped (null, or \"timeout\": the "
+                       "last run stopped at study.timeout with trials of the budget left and "
+                       "none running; a study run resumes it)",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
                        f"n_finished, n_complete, n_pruned, n_fail, n_running, {_BEST_VALUE}",
     ("study", "export"): "study, csv_path",

@@ -97,8 +97,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     created = s.user_attrs.get(hs.CREATED_ATTR)
     flat = hs.flat_layout(created)  # other programs' user attributes are not hplab's
     # RUNNING trials of a worker of this machine that has ended are left over, not live
-    summary["n_left"] = sum(t.state.name == "RUNNING" and hs.worker_gone(
-        hs.trial_info(t, flat=flat).get("worker")) for t in trials)
+    summary["n_left"] = hs.left_running(trials, flat=flat)
     out = Path(out) if out else study_report_folder(name, where, summary["created"])
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
@@ -108,7 +107,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
     rep = Report("study", title, headline(summary, metric, trials), name=name,
                  status=status(summary, spec.n_trials),
-                 status_detail=status_detail(summary, spec, s.user_attrs.get(hs.STOPPED_ATTR)),
+                 status_detail=status_detail(summary, spec),
                  subtitle=subtitle(spec), description=spec.description)
     rep.source, rep.study_created = storage_source(where), summary["created"]
 

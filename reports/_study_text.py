@@ -99,12 +99,12 @@ def status(summary, n_trials: int) -> str:
     return "failed" if summary["n_fail"] else "no_complete_trial"
 
 
-def status_detail(summary, spec, stopped: str | None) -> str:
+def status_detail(summary, spec) -> str:
     """Beside the badge: the trials finished, and for a study stopped at its timeout
-    (``stopped``: `study.STOPPED_ATTR`, "timeout") that a run resumes it, as the terminal
-    said when it stopped."""
+    (the summary's ``stopped``, as ``hplab study show`` says it) that a run resumes it, as
+    the terminal said when it stopped."""
     text = f"{_finished_of(summary['n_finished'], spec.n_trials)} trials finished"
-    if stopped == "timeout" and status(summary, spec.n_trials) == "stopped":
+    if summary.get("stopped") == "timeout":
         text += (f"; stopped at study.timeout ({spec.timeout:g} s a worker): running the "
                  f"spec again resumes it, up to {spec.n_trials} trials")
     return text

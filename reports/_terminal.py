@@ -121,19 +121,25 @@ def study_lines(s: dict) -> list[str]:
              f"{s['n_interrupted']} interrupted)"
              + (f", {s['n_running']} running" if s["n_running"] else "")
              + (f", {s['n_waiting']} queued" if s.get("n_waiting") else "")]
-    if "stopped" in s and s["stopped"] is None and s["n_running"]:
+    # a run's summary (run, worker, demo) says how long it took: a show's does not
+    ran = "seconds" in s
+    if ran and s["stopped"] is None and s["n_running"]:
         # a run ends with trials running only on a journal (heartbeats wait for the rest)
         lines.append(f"{count_of(s['n_running'], 'trial')} still running in another "
                      "worker: the study is done when it finishes. A journal cannot tell "
                      "whether a worker on another machine is alive; if it died, `hplab "
                      "study worker` on that machine closes its trial")
-    if s.get("n_waiting") and "stopped" not in s:  # a run ran them, or says to resume
+    if s.get("n_waiting") and not ran:  # a run ran them, or says to resume
         lines.append(f"{count_of(s['n_waiting'], 'queued trial')} (enqueued, or a retry) "
                      "waiting: `hplab study run` or `hplab study worker` runs "
                      f"{'it' if s['n_waiting'] == 1 else 'them'}, even with the budget spent")
-    if s.get("stopped") == "timeout":
+    if s.get("stopped") == "timeout" and ran:
         lines.append(f"stopped at study.timeout after {s['n_finished']} of {s['n_trials']} "
                      "trials (run it again to resume)")
+    elif s.get("stopped") == "timeout":  # `study show`: as the report's badge says it
+        lines.append(f"the last run stopped at study.timeout with "
+                     f"{s['n_trials'] - s['n_finished']} of its {s['n_trials']} trials left: "
+                     "`hplab study run` of the same spec and storage resumes it")
     if s["best_trial"] is not None:
         value = value_text(s["best_value"])
         params = " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"

@@ -68,6 +68,7 @@ from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._summary import (
     keeps_heartbeats,
+    left_running,
     list_studies,
     open_study,
     open_study_storage,
@@ -103,8 +104,8 @@ __all__ = [
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
-    "check_output_file", "export_csv", "keeps_heartbeats", "list_studies", "open_study",
-    "open_study_storage",
+    "check_output_file", "export_csv", "keeps_heartbeats", "left_running", "list_studies",
+    "open_study", "open_study_storage",
     "refuse_other_file",
     "show_study",
     "state_counts", "study_summary", "SPEC_ATTR",

@@ -10,6 +10,7 @@ import optuna
 from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
+from ._objective import worker_gone
 from ._record import (
     CREATED_ATTR,
     NEVER_ENTERED,
@@ -24,7 +25,7 @@ from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._trial_times import trial_times
-from ._worker import SPEC_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:
@@ -55,6 +56,23 @@ def state_counts(trials, *, flat: bool = True) -> dict:
         "n_retried": sum(t.number in retried for t in trials),
         "n_finished": budget_used(trials, flat=flat) - active,
     }
+
+
+def left_running(trials, *, flat: bool = True) -> int:
+    """The RUNNING trials of a worker of this machine that has ended: left over, not live
+    (the next run fails and reruns them). ``flat`` as for `state_counts`."""
+    return sum(t.state == TrialState.RUNNING and worker_gone(
+        trial_info(t, flat=flat).get("worker")) for t in trials)
+
+
+def _stopped(attrs: dict, counts: dict, n_trials, left: int) -> str | None:
+    """"timeout" if the last run stopped at its timeout (`STOPPED_ATTR`) and the study is
+    still where it left it: trials of its budget to run and none running. A worker of
+    another run that went on (still running, or since spent the budget) is not stopped."""
+    if attrs.get(STOPPED_ATTR) != "timeout" or not isinstance(n_trials, int):
+        return None  # another client's value
+    stays = counts["n_finished"] < n_trials and counts["n_running"] - left <= 0
+    return "timeout" if stays else None
 
 
 def _problems(trials, created, heartbeats: bool, max_retry: int) -> list[dict]:
@@ -149,27 +167,32 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     reasons), created (``study._summary.study_created``: a report of
     a deleted study of the same name is not this one's), report_path (always None here: the
     study package does not look at reports; ``reports.find_study_report`` does, and
-    ``hplab study show`` fills it in).
+    ``hplab study show`` fills it in), stopped ("timeout" while the last run's stop at its
+    timeout left trials of the budget to run and none runs, else None; a run's summary
+    says its own).
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
         attrs = study.user_attrs
         flat = flat_layout(attrs.get(CREATED_ATTR))
         s = _study_table(attrs)
+        # a spec stored by an older hplab may leave a key out: its default then
+        n_trials = s.get("n_trials", study_default("n_trials") if s else None)
+        counts = state_counts(trials, flat=flat)
         out = {
             "study": study.study_name,
             "storage": where.masked,
             "dataset": s.get("dataset"),
             "metrics": value_names(study, s),
             "directions": [d.name.lower() for d in study.directions],
-            # a spec stored by an older hplab may leave a key out: its default then
-            "n_trials": s.get("n_trials", study_default("n_trials") if s else None),
-            **state_counts(trials, flat=flat),
+            "n_trials": n_trials,
+            **counts,
             **_best(study, trials),
             "problems": _problems(trials, attrs.get(CREATED_ATTR), keeps_heartbeats(study),
                                   s.get("max_retry", study_default("max_retry"))),
             "created": study_created(study, trials, attrs),
             "report_path": None,
+            "stopped": _stopped(attrs, counts, n_trials, left_running(trials, flat=flat)),
         }
     return out
 

@@ -102,6 +102,53 @@ def test_a_run_stopped_by_its_timeout_says_so(spec_file, tmp_path, capsys):
     assert summary["stopped"] == "timeout" and finished < summary["n_finished"] < 50
 
 
+@pytest.mark.slow
+def test_show_says_the_last_run_stopped_at_its_timeout(spec_file, tmp_path, capsys):
+    # QA: `study show` of a study whose run stopped at its timeout with trials left said
+    # "trials 3/50" and nothing of why, nor that a run resumes it (the report said so)
+    path = spec_file("slow", n_trials=50, max_epochs=2000, timeout=1.0, pruner="none")
+    db = tmp_path / "slow.db"
+    run = ["study", "run", path, "--storage", db, "--no-report", "--json"]
+    code, out, err = run_cli(run, capsys)
+    assert code == 0, err
+    ran = json.loads(out)
+    assert ran["stopped"] == "timeout"
+    finished = ran["n_finished"]
+    show = ["study", "show", "slow", "--storage", db]
+    code, out, err = run_cli([*show, "--json"], capsys)
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["stopped"] == "timeout" and shown["n_finished"] == finished
+    code, out, err = run_cli(show, capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[2] == (f"the last run stopped at study.timeout with {50 - finished} of its 50 "
+                        "trials left: `hplab study run` of the same spec and storage "
+                        "resumes it")
+    # no line of a run's (its own words, the time it took)
+    assert not any(line.startswith(("stopped at study.timeout", "took ")) for line in lines)
+    # a run that spends the budget takes the stop back
+    code, out, err = run_cli([*run, "--trials", finished + 1], capsys)
+    assert code == 0, err
+    assert json.loads(out)["stopped"] is None
+    code, out, err = run_cli([*show, "--json"], capsys)
+    assert json.loads(out)["stopped"] is None
+    code, out, err = run_cli(show, capsys)
+    assert "study.timeout" not in out
+
+
+def test_show_of_a_study_that_spent_its_budget_says_no_stop(spec_file, tmp_path, capsys):
+    path = spec_file("done", n_trials=2, max_epochs=4, pruner="none")
+    db = tmp_path / "done.db"
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
+    code, out, err = run_cli(["study", "show", "done", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["n_finished"] == 2 and shown["stopped"] is None
+    code, out, _ = run_cli(["study", "show", "done", "--storage", db], capsys)
+    assert "study.timeout" not in out and "stopped" not in out
+
+
 def test_pool_workers_count_the_timeout_from_when_they_can_start_trials(spec_file, tmp_path,
                                                                         monkeypatch):
     # the deadline was set before the pool started: workers that took longer to import
