@@ -50,7 +50,7 @@ from ._record import (
 )
 from ._registry import IMBALANCE_METRICS
 from ._space import build_config
-from ._space_check import outside_space
+from ._space_check import outside_space, unread_values
 from ._spec_data import check_binary
 from ._storage_errors import storage_failure, study_deleted
 from ._train_run import train_run, val_scores
@@ -284,6 +284,15 @@ class Objective:
         values = spec.space.suggest(trial, spec.fixed)
         if self.on_sampled is not None:
             self.on_sampled()
+        # a given value the trial does not read (momentum with sgd), which it would train
+        # without: failed too, also where the sampler chose the optimizer (the schedule, the
+        # strategy, the depth) that leaves it unread. A trial of another point than the one
+        # given is no answer to it, and to try the reader instead would be a second way of
+        # sampling; the reason says to give that choice in the point too
+        unread = unread_values(spec.space, preset, values, spec.fixed)
+        if unread:
+            self._write_record(trial, {"status": "error", "reason": unread})
+            raise TrialFailed(unread)
         cfg = build_config(values, spec.fixed, spec.max_epochs)
         strategy = values.get("imbalance_strategy", spec.fixed.get("imbalance_strategy"))
         if strategy is not None:

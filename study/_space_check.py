@@ -22,6 +22,7 @@ from ._space import (
     check_strategies,
     uses_ratio,
 )
+from ._space_reads import unread_by
 
 
 def _as_layers(hidden) -> tuple:
@@ -215,6 +216,47 @@ def outside_space(space, params: dict, fixed: dict | None = None) -> str | None:
                     f"on the spec's grid {p.low:g}, {p.low + step:g}..."
                 why.append(f"{name} {value!r} is not {what}")
     return "; ".join(why) or None
+
+
+def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
+    """Why values given to a trial before it ran (``preset``, inside the space:
+    `outside_space`) are not all read by the trial `Space.suggest` made (its ``values``),
+    or None: a setting its optimizer or schedule does not read (momentum with sgd), a
+    sampling_ratio its imbalance_strategy does not resample by, a width_i of a layer
+    beyond its depth. Suggest asks for none of them (the same rules), so the trial would
+    train without them, the point not the one given."""
+    asked = {*values, *(f"width_{i}" for i in range(len(values.get("widths", ()))))}
+    why = []
+    for name, value in preset.items():
+        if name in asked:
+            continue
+        if name.startswith("width_"):  # per layer: `outside_space` let only those through
+            depth, layer = len(values.get("widths", ())), int(name.removeprefix("width_"))
+            why.append(f"{name} {value!r} is for a layer the trial's net of depth {depth} "
+                       f"does not have (only a depth of {layer + 1} or more has it)"
+                       + _sampled("depth", space, preset))
+        elif name == "sampling_ratio":
+            chosen = values.get("imbalance_strategy", fixed.get("imbalance_strategy"))
+            searched = space.get("imbalance_strategy")
+            names = searched.choices if searched is not None else tuple(nets.STRATEGIES)
+            readers = [n for n in names if uses_ratio(n)]
+            why.append(f"{name} {value!r} is not read by imbalance_strategy {chosen} (only by "
+                       f"{nets.and_list(readers)})"
+                       + _sampled("imbalance_strategy", space, preset))
+        elif (unread := unread_by(name, values, fixed)) is not None:
+            kind, chosen, readers = unread
+            why.append(f"{name} {value!r} is not read by {kind} {chosen} (only by "
+                       f"{nets.and_list(readers)})" + _sampled(kind, space, preset))
+        else:  # no rule above: still not asked for, so never trained with
+            why.append(f"{name} {value!r} is not read by the trial")
+    return "; ".join(why) or None
+
+
+def _sampled(kind: str, space, preset: dict) -> str:
+    """Said when the sampler, not the point, chose the trial's ``kind`` (its optimizer)."""
+    if kind in preset or space.get(kind) is None:
+        return ""
+    return f"; the sampler chose the {kind}: give it in the point too"
 
 
 def _not_searched(space, name: str, fixed: dict) -> str:

@@ -28,11 +28,18 @@ def conditional_settings(names, choices: dict[str, tuple]) -> list[str]:
 def reads_setting(name: str, values: dict, fixed: dict) -> bool:
     """Whether a trial with the suggested ``values`` (over the spec's ``fixed``, else
     TrainConfig's defaults) runs an optimizer and a schedule that read setting ``name``."""
-    for kind in nets.setting_readers(name):
+    return unread_by(name, values, fixed) is None
+
+
+def unread_by(name: str, values: dict, fixed: dict) -> tuple[str, str, tuple] | None:
+    """``(kind, chosen, readers)``: the optimizer or schedule (``kind``) ``chosen`` for a
+    trial with ``values`` (as `reads_setting`) that does not read setting ``name``, and
+    the ones that do; None if the trial reads it."""
+    for kind, readers in nets.setting_readers(name).items():
         chosen = values.get(kind, fixed.get(kind, getattr(nets.TrainConfig, kind)))
         if not _reads(kind, chosen, name):
-            return False
-    return True
+            return kind, chosen, readers
+    return None
 
 
 def refuse_conditional(names: list[str], sampler: str) -> None:

@@ -1,0 +1,138 @@
+"""Enqueued points whose values the trial would not read (momentum with sgd, a
+sampling_ratio without resampling, a width_i beyond the net's depth): they fail, saying
+why, instead of training without them; a point the trial reads trains as any other."""
+
+from __future__ import annotations
+
+import json
+
+import optuna
+import pytest
+from cli_helpers import run_cli
+
+import data
+import study
+
+
+def _enqueue(spec_path, db, points):
+    """Create ``spec_path``'s study in ``db`` (no trial yet) and enqueue ``points``."""
+    spec = study.load_spec(spec_path)
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    with study.quiet_optuna():
+        s = optuna.load_study(study_name=spec.name, storage=f"sqlite:///{db}")
+        for point in points:
+            s.enqueue_trial(point)
+    return spec
+
+
+def _run(spec_path, db, capsys) -> dict:
+    code, out, err = run_cli(["study", "run", spec_path, "--storage", db, "--json",
+                              "--no-report"], capsys)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def _trials(db, name):
+    with study.quiet_optuna():
+        return optuna.load_study(study_name=name, storage=f"sqlite:///{db}").get_trials()
+
+
+def _retrained(spec, trial) -> float:
+    """The trial's val_loss, trained again from its params as the objective trains it."""
+    cfg = study.build_config(study.searched_values(trial.params, spec.fixed), spec.fixed,
+                             spec.max_epochs)
+    run = study.train_run(data.load(spec.dataset, seed=spec.seed), cfg,
+                          seed=[spec.seed, trial.number])
+    return study.metric_values(run, ["val_loss"])[0]
+
+
+def test_optimizer_and_schedule_settings_the_trial_does_not_read_fail(spec_file, tmp_path,
+                                                                      capsys):
+    # QA: momentum 0.9 enqueued with optimizer sgd trained an sgd trial, the value
+    # ignored, and nothing said the point asked for was not the one run
+    path = spec_file("opt", n_trials=2, pruner="none", max_epochs=8, space={
+        "lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6},
+        "optimizer": ["sgd", "momentum"], "momentum": {"low": 0.5, "high": 0.95},
+        "schedule": ["constant", "step"], "lr_gamma": {"low": 0.1, "high": 0.9}})
+    db = tmp_path / "opt.db"
+    given = {"lr": 0.5, "width": 3}
+    spec = _enqueue(path, db, [
+        {**given, "optimizer": "sgd", "momentum": 0.9, "schedule": "step", "lr_gamma": 0.5},
+        {**given, "optimizer": "sgd", "momentum": 0.9, "schedule": "constant",
+         "lr_gamma": 0.5},
+        {**given, "optimizer": "momentum", "momentum": 0.9, "schedule": "step",
+         "lr_gamma": 0.5}])
+    summary = _run(path, db, capsys)
+    assert [(p["number"], p["state"], p["status"], p["reason"]) for p in summary["problems"]] \
+        == [(0, "fail", "error", "momentum 0.9 is not read by optimizer sgd (only by momentum "
+                                 "and nesterov)"),
+            (1, "fail", "error", "momentum 0.9 is not read by optimizer sgd (only by momentum "
+                                 "and nesterov); lr_gamma 0.5 is not read by schedule "
+                                 "constant (only by step, multistep and exponential)")]
+    trials = _trials(db, "opt")
+    assert [t.state.name for t in trials] == ["FAIL", "FAIL", "COMPLETE"]
+    assert all("epochs" not in study.trial_info(t) for t in trials[:2])  # never trained
+    # a point the trial reads trains as it did, to the bit
+    assert trials[2].params == {**given, "optimizer": "momentum", "momentum": 0.9,
+                                "schedule": "step", "lr_gamma": 0.5}
+    assert trials[2].value == _retrained(spec, trials[2])
+    assert summary["n_finished"] == 3 and summary["n_error"] == 2
+
+
+def test_momentum_given_with_a_sampled_optimizer_fails_where_the_sampler_chose_sgd(
+        spec_file, tmp_path, capsys):
+    # failing is the rule whoever chose the optimizer: an sgd trial is not the point given
+    path = spec_file("drawn", n_trials=1, pruner="none", max_epochs=8, space={
+        "lr": {"low": 0.05, "high": 2.0, "log": True}, "optimizer": ["sgd", "momentum"],
+        "momentum": {"low": 0.5, "high": 0.95}})
+    db = tmp_path / "drawn.db"
+    _enqueue(path, db, [{"lr": 0.5, "momentum": 0.9}] * 6)
+    _run(path, db, capsys)
+    trials = _trials(db, "drawn")
+    chosen = [t.params["optimizer"] for t in trials]
+    assert set(chosen) == {"sgd", "momentum"}  # the seeded sampler chose each of them
+    for t in trials:
+        if t.params["optimizer"] == "momentum":
+            assert t.state.name == "COMPLETE" and t.params["momentum"] == 0.9
+        else:
+            assert t.state.name == "FAIL" and "momentum" not in t.params
+            assert study.trial_info(t)["reason"] == (
+                "momentum 0.9 is not read by optimizer sgd (only by momentum and nesterov); "
+                "the sampler chose the optimizer: give it in the point too")
+
+
+def test_widths_beyond_the_trials_depth_fail(spec_file, tmp_path, capsys):
+    path = spec_file("deep", n_trials=1, pruner="none", max_epochs=8, space={
+        "lr": {"low": 0.05, "high": 2.0, "log": True},
+        "width": {"low": 2, "high": 6, "per_layer": True}, "depth": {"low": 1, "high": 3}})
+    db = tmp_path / "deep.db"
+    spec = _enqueue(path, db, [{"lr": 0.5, "depth": 1, "width_0": 3, "width_1": 4},
+                               {"lr": 0.5, "depth": 2, "width_0": 3, "width_1": 4}])
+    summary = _run(path, db, capsys)
+    assert [(p["number"], p["status"], p["reason"]) for p in summary["problems"]] == [
+        (0, "error", "width_1 4 is for a layer the trial's net of depth 1 does not have "
+                     "(only a depth of 2 or more has it)")]
+    trials = _trials(db, "deep")
+    assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
+    assert study.trial_info(trials[1])["hidden"] == [3, 4]
+    assert trials[1].value == _retrained(spec, trials[1])
+
+
+@pytest.mark.slow
+def test_a_sampling_ratio_given_without_a_resampling_strategy_fails(spec_file, tmp_path,
+                                                                     capsys):
+    path = spec_file("ratio", dataset="moons?imbalance=1:5", n_trials=1, pruner="none",
+                     max_epochs=4, space={"imbalance_strategy": ["class_weight", "smote"],
+                                          "sampling_ratio": {"low": 0.2, "high": 1.0}},
+                     fixed={"width": 4, "batch_size": 64})
+    db = tmp_path / "ratio.db"
+    _enqueue(path, db, [{"imbalance_strategy": "class_weight", "sampling_ratio": 0.5},
+                        {"imbalance_strategy": "smote", "sampling_ratio": 0.5}])
+    summary = _run(path, db, capsys)
+    assert [(p["number"], p["status"], p["reason"]) for p in summary["problems"]] == [
+        (0, "error", "sampling_ratio 0.5 is not read by imbalance_strategy class_weight "
+                     "(only by smote)")]
+    trials = _trials(db, "ratio")
+    assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
+    assert trials[1].params == {"imbalance_strategy": "smote", "sampling_ratio": 0.5}
