@@ -61,9 +61,9 @@ _LAZY = {
     "scaling_report": "_scaling_report",
     "study_report": "_study_report",
     "training_report": "_training",
-    **dict.fromkeys(("confusion_frame", "decision_frame", "hidden_space_frame",
-                     "history_frame", "input_bounds", "per_class_frame", "pick_snapshots",
-                     "regression_frames", "samples_frame"), "_training_data"),
+    **dict.fromkeys(("balanced_accuracy", "confusion_frame", "decision_frame",
+                     "hidden_space_frame", "history_frame", "input_bounds", "per_class_frame",
+                     "pick_snapshots", "regression_frames", "samples_frame"), "_training_data"),
 }
 
 # the names imported above, then those imported on first use

@@ -86,6 +86,23 @@ def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
 
 
+def best_balanced_accuracy(done: Retrained) -> float | None:
+    """The retrained best trial's test balanced accuracy (`td.balanced_accuracy`) on
+    imbalanced classification data, None on other data: a pipeline's predictions at
+    threshold 0.5, as its test scores are; NaN for a net whose weights are not finite."""
+    ds = done.ds
+    if not td.is_imbalanced(ds.y_train, ds.n_classes):
+        return None
+    if done.strategy is not None:
+        proba = np.asarray(done.proba, np.float64)
+        return (td.balanced_accuracy(ds, (proba >= 0.5).astype(np.int64))
+                if np.isfinite(proba).all() else math.nan)
+    net = done.run.net
+    if not all(np.isfinite(p).all() for p in net.params):
+        return math.nan
+    return td.balanced_accuracy(ds, net.predict(ds.X_test))
+
+
 def best_model_staging(out: Path) -> Path:
     """A hidden folder of this process beside ``out/best_model`` to retrain into (not
     created): the earlier best_model/ stays beside the earlier report until the new one

@@ -21,6 +21,7 @@ from ._paths import shown_command
 from ._study_best import (
     add_best,
     add_outside_best,
+    best_balanced_accuracy,
     best_model_staging,
     holds_trial_model,
     retrain_best,
@@ -44,6 +45,7 @@ from ._study_text import (
     subtitle,
     why_best,
 )
+from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
 # trials_frame's statuses of trials that stopped on their own (pruned ones are the
@@ -268,6 +270,10 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
                       "report shows no test scores or curves", stacklevel=2)
         return False, kept
     try:
+        lead = best_balanced_accuracy(done)
+        if lead is not None:  # first, as a training report's: the index shows the first
+            # card, and on imbalanced data accuracy is mostly the majority share
+            rep.headline.insert(0, ("Test balanced accuracy", format_percent(lead)))
         add_best(rep, spec, done, out, why=why)
     except Exception as exc:  # the retrain worked: its model is saved all the same
         rep.add_text(f"The best trial was retrained, but drawing its views for this report "

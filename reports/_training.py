@@ -102,7 +102,7 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
     per_class = td.per_class_frame(y_true, y_pred, classes)
     rep.add_section("Test set")
     rows = per_class.iloc[:-1]
-    absent = _absent_from_test(ds)
+    absent = td.absent_from_test(ds)
     if absent:  # its row reads 0s by convention, and the balanced accuracy (on imbalanced
         # data the first card) is not given: on other data there is none to miss
         missing = (", and no balanced accuracy is given"
@@ -264,7 +264,7 @@ def _headline(run, classify: bool, finite: bool) -> dict:
         # recall over the classes, two or more) is not
         if td.is_imbalanced(ds.y_train, ds.n_classes):
             head["Test balanced accuracy"] = format_percent(
-                _balanced_accuracy(run) if finite else math.nan)
+                td.balanced_accuracy(ds, run.net.predict(ds.X_test)) if finite else math.nan)
         head["Test accuracy"] = format_percent(test.get("test_accuracy", math.nan))
         head["Test loss"] = test.get("test_loss", math.nan)
     else:
@@ -278,24 +278,6 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     head["Epochs"] = format_value(int(epochs)) if epochs.is_integer() else f"{epochs:.4g}"
     head["Wall time"] = format_seconds(run.seconds)
     return head
-
-
-def _absent_from_test(ds) -> list:
-    """The classes with training examples but none in the test set."""
-    held = np.bincount(np.asarray(ds.y_train), minlength=len(ds.classes))
-    tested = np.bincount(np.asarray(ds.y_test), minlength=len(ds.classes))
-    return [ds.classes[i] for i in np.flatnonzero((held > 0) & (tested == 0))]
-
-
-def _balanced_accuracy(run) -> float:
-    """Mean recall over the classes on the test set (the per-class table's macro recall);
-    NaN when a class has no test example (scikit-learn would average the others: 100 %)."""
-    from sklearn.metrics import balanced_accuracy_score
-
-    ds = run.dataset
-    if _absent_from_test(ds):
-        return math.nan
-    return float(balanced_accuracy_score(ds.y_test, run.net.predict(ds.X_test)))
 
 
 def _rmse(run) -> str:

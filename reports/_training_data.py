@@ -34,6 +34,38 @@ def is_imbalanced(y, n_classes: int) -> bool:
     return counts.min() / y.size * (n_classes / 2) < IMBALANCED_BELOW
 
 
+def absent_from_test(ds) -> list:
+    """The classes of dataset ``ds`` with training examples but none in its test set."""
+    held = np.bincount(np.asarray(ds.y_train), minlength=len(ds.classes))
+    tested = np.bincount(np.asarray(ds.y_test), minlength=len(ds.classes))
+    return [ds.classes[i] for i in np.flatnonzero((held > 0) & (tested == 0))]
+
+
+def balanced_accuracy(ds, y_pred) -> float:
+    """Test balanced accuracy: the mean recall over the classes (the per-class table's
+    macro recall), the first headline card of a run or study on imbalanced data.
+
+    Parameters
+    ----------
+    ds : data.Dataset
+        A classification dataset; its ``y_test`` are the true classes.
+    y_pred : array-like of int
+        Predicted class indices of ``ds.X_test``.
+
+    Returns
+    -------
+    float
+        scikit-learn's ``balanced_accuracy_score``; NaN when a class with training
+        examples has none in the test set (scikit-learn would average the others' recall:
+        100 % for a net that finds no positive where the test set holds none).
+    """
+    from sklearn.metrics import balanced_accuracy_score
+
+    if absent_from_test(ds):
+        return float("nan")
+    return float(balanced_accuracy_score(ds.y_test, np.asarray(y_pred)))
+
+
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     """The learning curves: one row per checkpoint, the standard history columns."""
     cols = [c for c in HISTORY_COLUMNS if c in history.columns]
