@@ -7,8 +7,6 @@ from functools import partial
 
 import pandas as pd
 
-import nets
-
 from . import _study_data as sd, _study_draw as sw, _study_importance as si
 from .design import format_value
 
@@ -30,7 +28,7 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     ranked = si.top_params(imp, len(params)) or params
     ranked += [p for p in params if p not in ranked]
     rep.add_section("What mattered")
-    left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table))
+    left_out = _conditional_left_out(imp.attrs.get("conditional", {}), len(table), spec.space)
     # one value in every complete trial (depth 1 where pruning stopped the deeper nets):
     # optuna's evaluators drop it, and the chart read as if it had never been searched
     scored = set(imp.get("param", ()))
@@ -127,15 +125,18 @@ def _failures(failed: dict[str, str]) -> str:
     return " and ".join(f"{m} failed on these trials ({why})" for m, why in failed.items())
 
 
-def _conditional_left_out(conditional: dict[str, int], n_complete: int) -> str:
+def _conditional_left_out(conditional: dict[str, int], n_complete: int, space) -> str:
     """``"width_1 (depth ≥ 2: 25 of 40 complete trials), ..."``: the parameters only some
     trials have, when (if known) and in how many; "" when none."""
+    import study as hs
+
     parts = []
     for name, n in conditional.items():
         layer = re.fullmatch(r"width_(\d+)", name)
-        # momentum: read by the momentum and nesterov optimizers only, suggested for them
+        # momentum: suggested for the searched optimizers that read it, not nesterov
+        # where only sgd and momentum were searched
         readers = " and ".join(f"{kind} {' or '.join(names)}" for kind, names in
-                               nets.setting_readers(name).items())
+                               hs.searched_readers(space, name).items())
         when = (f"depth ≥ {int(layer.group(1)) + 1}: " if layer
                 else "resampling strategies: " if name == "sampling_ratio"
                 else f"{readers}: " if readers else "")

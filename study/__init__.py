@@ -61,6 +61,7 @@ from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, qu
 from ._run import join_study, run_study
 from ._run_data import data_differs
 from ._space import Param, Space, build_config, searched_values
+from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_list import ready_specs
 from ._spec_toml import spec_toml
@@ -100,7 +101,7 @@ __all__ = [
     "TrialSeeded", "trial_sampler_seed",
     "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
-    "searched_values", "SPECS_DIR",
+    "searched_readers", "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",

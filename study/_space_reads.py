@@ -42,6 +42,35 @@ def unread_by(name: str, values: dict, fixed: dict) -> tuple[str, str, tuple] | 
     return None
 
 
+def searched_readers(space, name: str) -> dict[str, tuple]:
+    """The searched choices that read setting ``name``: those a trial has it with.
+
+    Parameters
+    ----------
+    space : Space
+        A spec's searched parameters (``spec.space``).
+    name : str
+        A TrainConfig setting, e.g. ``"momentum"``.
+
+    Returns
+    -------
+    dict
+        ``{kind: choices}`` for each kind (``"optimizer"``, ``"schedule"``) whose readers
+        of ``name`` the space searches: its choices, as the spec names them, that read
+        ``name``. With ``optimizer = ["sgd", "momentum"]``, momentum's is
+        ``{"optimizer": ("momentum",)}``: nesterov reads it too, but no trial ran it. A kind
+        the space does not search (its one value reads ``name`` in every trial or in none)
+        is left out; empty for a setting every run reads (lr).
+    """
+    out = {}
+    for kind in nets.setting_readers(name):
+        searched = space.get(kind)
+        readers = tuple(c for c in (searched.choices if searched else ()) if _reads(kind, c, name))
+        if readers:
+            out[kind] = readers
+    return out
+
+
 def refuse_conditional(names: list[str], sampler: str) -> None:
     """Refuse conditional settings ``names`` to a ``sampler`` (grid) that needs every
     parameter in every trial."""

@@ -48,7 +48,8 @@ HAVE_PARAMETERS = (
     "study.export_csv", "study.fit_pipeline", "study.join_study", "study.load_spec",
     "study.open_storage", "study.parse_spec", "study.pipeline_metrics",
     "study.pipeline_train_run", "study.refuse_other_file", "study.resumable_spec",
-    "study.run_study", "study.run_worker", "study.save_run_files", "study.spec_to_run",
+    "study.run_study", "study.run_worker", "study.save_run_files", "study.searched_readers",
+    "study.spec_to_run",
     "study.stored_spec", "study.train_run", "study.unexplained_fail",
 )
 

@@ -708,6 +708,13 @@ def test_a_setting_only_some_searched_optimizers_read_is_suggested_only_where_re
     raw["fixed"] = {"checkpoint": 2}
     spec = parse_spec(raw)
     assert spec.space.conditional() == ["momentum", "lr_gamma"]
+    # the readers the trials that have it ran: all searched ones, and only those
+    assert study.searched_readers(spec.space, "momentum") == {
+        "optimizer": ("momentum", "nesterov")}
+    assert study.searched_readers(spec.space, "lr_gamma") == {"schedule": ("step",)}
+    assert study.searched_readers(spec.space, "lr") == {}
+    narrow = parse_spec({**raw, "space": {**raw["space"], "optimizer": ["sgd", "momentum"]}})
+    assert study.searched_readers(narrow.space, "momentum") == {"optimizer": ("momentum",)}
     s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
     for _ in range(40):
         trial = s.ask()
