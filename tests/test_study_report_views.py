@@ -131,6 +131,30 @@ def test_trials_of_the_same_categories_are_each_a_point_in_the_contour():
     assert list(one["y_point"][:5]) == pytest.approx([-0.3, -0.15, 0.0, 0.15, 0.3])
 
 
+def test_a_real_studys_trials_sharing_a_cell_are_spread_over_it(spec_file, tmp_path):
+    # the spreading, on the trials a study stored: 10 trials over 2 x 2 categories (and 2
+    # depths) share cells, and each is still a point of its own, inside its cell
+    _, trials = _run(spec_file, tmp_path, "cells", sampler="random", n_trials=10,
+                     max_epochs=4, space={"activation": ["tanh", "relu"],
+                                          "optimizer": ["sgd", "adam"],
+                                          "depth": {"low": 1, "high": 2}},
+                     fixed={"lr": 0.1, "batch_size": 2, "checkpoint": 4})
+    table = sd.param_table(trials)
+    both = sd.contour_frame(table, "activation", "optimizer")
+    cells = both[["x_position", "y_position"]].value_counts()
+    assert len(both) == 10 and cells.max() >= 3  # some cell holds three trials or more
+    points = set(zip(both["x_point"], both["y_point"], strict=True))
+    assert len(points) == len(both)  # without the spreading: one point per cell
+    for axis in ("x", "y"):
+        off = both[f"{axis}_point"] - both[f"{axis}_position"]
+        assert (off.abs() <= 0.3 + 1e-12).all() and off.abs().max() > 0
+    # one categorical axis: spread along it, the depth (an int) keeps its place
+    one = sd.contour_frame(table, "depth", "activation")
+    assert list(one["x_point"]) == list(one["depth"].astype(float))
+    assert len(set(zip(one["x_point"], one["y_point"], strict=True))) == len(one)
+    assert ((one["y_point"] - one["y_position"]).abs() <= 0.3 + 1e-12).all()
+
+
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
     _, trials = _run(spec_file, tmp_path, "ints", n_trials=12, max_epochs=10,
                      space={"lr": {"low": 0.002, "high": 2.0, "log": True},
