@@ -316,8 +316,10 @@ def _what_mattered(s, metrics, directions) -> dict[str, str]:
     from reports import _study_data as sd
     from reports._study_mattered import add_what_mattered
 
+    # the space names which searched optimizers read a setting only some trials have
+    # (study.searched_readers): these studies have none
     spec = SimpleNamespace(metrics=metrics, directions=directions, seed=0,
-                           multi_objective=len(metrics) > 1)
+                           multi_objective=len(metrics) > 1, space=study.Space(()))
     page = _Page()
     add_what_mattered(page, s, spec, sd.param_table(s.trials), metrics[0],
                     directions[0] == "maximize")
