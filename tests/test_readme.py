@@ -102,3 +102,59 @@ def test_the_mnist_folder_is_data_homes_chain_in_readme_and_data_list(monkeypatc
     listed = data.list_datasets().set_index("name").loc["mnist", "description"]
     assert "$HPLAB_DATA/mnist, else $XDG_CACHE_HOME/hplab/mnist, else ~/.cache/hplab/mnist" \
         in listed
+
+
+# ---------------------------------------------------------------- names the registries hold
+# The README lists each registry's names by hand; these tests keep the lists equal to the
+# dicts, so a new activation, optimizer, schedule, initializer or generated dataset fails
+# here until the README names it too.
+
+def _first_names(registry: dict) -> list[str]:
+    """A registry's names without its aliases (a name whose entry an earlier name has)."""
+    seen: set[int] = set()
+    return [name for name, entry in registry.items()
+            if id(entry) not in seen and not seen.add(id(entry))]
+
+
+def _names_paragraph() -> str:
+    return README.split("Names `hplab train` and `nets.TrainConfig` take")[1].split("\n\n")[0]
+
+
+def test_the_readme_lists_every_activation_and_counts_every_optimizer():
+    import nets
+
+    row = next(line for line in README.splitlines() if line.startswith("| `nets/` |"))
+    listed = re.search(r"dense layers, ([A-Za-z_/ ]+), heads", row).group(1)
+    assert [a.lower().replace(" ", "_") for a in listed.split("/")] == list(nets.ACTIVATIONS)
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+             "ten", "eleven", "twelve"]
+    assert f" {words[len(_first_names(nets.OPTIMIZERS))]} optimizers," in row
+
+
+def test_the_readme_lists_every_optimizer_initializer_and_schedule():
+    import nets
+
+    text = " ".join(_names_paragraph().split())
+    optimizers = re.search(r"`--optimizer` ([a-z_, ]+) \(", text).group(1)
+    assert optimizers.split(", ") == list(nets.OPTIMIZERS)
+    inits = re.search(r"`--init` ([a-z_, ]+) \(also by the course's name, ([a-z_]+)\)", text)
+    assert [*inits.group(1).split(", "), inits.group(2)] == list(nets.INITIALIZERS)
+    schedules = re.search(r"`--schedule` (.+?)\. At step t", text).group(1)
+    aliases = re.findall(r"\(also by the course's names, ([^)]*)\)", schedules)
+    named = re.sub(r"\s*\([^)]*\)", "", schedules).split(", ")
+    assert named == _first_names(nets.SCHEDULES)
+    assert re.split(r", | and ", aliases[0]) == [
+        n for n in nets.SCHEDULES if n not in _first_names(nets.SCHEDULES)]
+    # and each schedule's rate is given (constant's is lr itself)
+    rates = text.split("the rate is:")[1].lstrip()
+    missing = [n for n in named if n != "constant" and not re.search(rf"(^|, ){n} ", rates)]
+    assert missing == []
+
+
+def test_the_readme_lists_every_generated_dataset():
+    import data
+
+    line = " ".join(README.split("- Generated (deterministic for a seed):")[1]
+                    .split(". A command")[0].split())
+    assert re.findall(r"`([a-z0-9_-]+)`", line) == [
+        name for name, entry in data.DATASETS.items() if entry.kind == "generated"]
