@@ -88,6 +88,43 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
             in help_words("capacity"))
 
 
+def _flag_help(command: str, flag: str) -> str:
+    """The help of ``hplab COMMAND``'s ``flag`` as written, its registry's names not yet in."""
+    parser = hplab.build_parser()._subparsers._group_actions[0].choices[command]
+    (action,) = [a for a in parser._actions if flag in a.option_strings]
+    return " ".join(action.help.split())
+
+
+def _first_names(registry: dict) -> list[str]:
+    """A registry's names without its aliases (a name whose entry an earlier name has)."""
+    seen: set[int] = set()
+    return [name for name, entry in registry.items()
+            if id(entry) not in seen and not seen.add(id(entry))]
+
+
+@pytest.mark.parametrize("command", ["train", "capacity"])
+def test_every_schedule_has_its_rate_in_the_help(command):
+    # the rates are written by hand in hplab.SCHEDULE_HELP, beside the registry's names: a
+    # new schedule was listed among the names with no word of what rate it gives
+    import nets
+
+    rates = _flag_help(command, "--schedule").split(hplab.NAMES)[0]
+    missing = [name for name in _first_names(nets.SCHEDULES)
+               if not re.search(rf"(: |; ){re.escape(name)} ", rates)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", ["train", "gradcheck"])
+def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
+    # hplab.INIT_HELP says by hand what each draws ("normal" is N(0, 1)), as SCHEDULE_HELP
+    import nets
+
+    draws = _flag_help(command, "--init").split(hplab.NAMES)[0]
+    missing = [name for name in _first_names(nets.INITIALIZERS)
+               if name != "zero" and not re.search(rf"(: |, ){re.escape(name)} ", draws)]
+    assert missing == []
+
+
 def test_registry_flags_list_their_names():
     # only their defaults were shown (gradcheck --init alone listed its names)
     import analyses
