@@ -31,6 +31,14 @@ ANALYSES = {
 }
 
 
+def registry_names(registry: dict) -> list[str]:
+    """A registry's names without its aliases (a name whose entry an earlier name has:
+    ``nets.SCHEDULES``' "fixed" is "constant")."""
+    seen: set[int] = set()
+    return [name for name, entry in registry.items()
+            if id(entry) not in seen and not seen.add(id(entry))]
+
+
 def run_cli(argv, capsys):
     """(exit code, stdout, stderr); argparse errors exit through SystemExit."""
     try:

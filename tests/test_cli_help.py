@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import description_words, help_words, readme_words, run_cli
+from cli_helpers import description_words, help_words, readme_words, registry_names, run_cli
 
 import hplab
 
@@ -95,13 +95,6 @@ def _flag_help(command: str, flag: str) -> str:
     return " ".join(action.help.split())
 
 
-def _first_names(registry: dict) -> list[str]:
-    """A registry's names without its aliases (a name whose entry an earlier name has)."""
-    seen: set[int] = set()
-    return [name for name, entry in registry.items()
-            if id(entry) not in seen and not seen.add(id(entry))]
-
-
 @pytest.mark.parametrize("command", ["train", "capacity"])
 def test_every_schedule_has_its_rate_in_the_help(command):
     # the rates are written by hand in hplab.SCHEDULE_HELP, beside the registry's names: a
@@ -109,7 +102,7 @@ def test_every_schedule_has_its_rate_in_the_help(command):
     import nets
 
     rates = _flag_help(command, "--schedule").split(hplab.NAMES)[0]
-    missing = [name for name in _first_names(nets.SCHEDULES)
+    missing = [name for name in registry_names(nets.SCHEDULES)
                if not re.search(rf"(: |; ){re.escape(name)} ", rates)]
     assert missing == []
 
@@ -120,7 +113,7 @@ def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
     import nets
 
     draws = _flag_help(command, "--init").split(hplab.NAMES)[0]
-    missing = [name for name in _first_names(nets.INITIALIZERS)
+    missing = [name for name in registry_names(nets.INITIALIZERS)
                if name != "zero" and not re.search(rf"(: |, ){re.escape(name)} ", draws)]
     assert missing == []
 

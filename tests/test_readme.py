@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from cli_helpers import registry_names
 from sklearn.exceptions import ConvergenceWarning
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
@@ -109,13 +110,6 @@ def test_the_mnist_folder_is_data_homes_chain_in_readme_and_data_list(monkeypatc
 # dicts, so a new activation, optimizer, schedule, initializer or generated dataset fails
 # here until the README names it too.
 
-def _first_names(registry: dict) -> list[str]:
-    """A registry's names without its aliases (a name whose entry an earlier name has)."""
-    seen: set[int] = set()
-    return [name for name, entry in registry.items()
-            if id(entry) not in seen and not seen.add(id(entry))]
-
-
 def _names_paragraph() -> str:
     return README.split("Names `hplab train` and `nets.TrainConfig` take")[1].split("\n\n")[0]
 
@@ -128,7 +122,7 @@ def test_the_readme_lists_every_activation_and_counts_every_optimizer():
     assert [a.lower().replace(" ", "_") for a in listed.split("/")] == list(nets.ACTIVATIONS)
     words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
              "ten", "eleven", "twelve"]
-    assert f" {words[len(_first_names(nets.OPTIMIZERS))]} optimizers," in row
+    assert f" {words[len(registry_names(nets.OPTIMIZERS))]} optimizers," in row
 
 
 def test_the_readme_lists_every_optimizer_initializer_and_schedule():
@@ -142,9 +136,9 @@ def test_the_readme_lists_every_optimizer_initializer_and_schedule():
     schedules = re.search(r"`--schedule` (.+?)\. At step t", text).group(1)
     aliases = re.findall(r"\(also by the course's names, ([^)]*)\)", schedules)
     named = re.sub(r"\s*\([^)]*\)", "", schedules).split(", ")
-    assert named == _first_names(nets.SCHEDULES)
+    assert named == registry_names(nets.SCHEDULES)
     assert re.split(r", | and ", aliases[0]) == [
-        n for n in nets.SCHEDULES if n not in _first_names(nets.SCHEDULES)]
+        n for n in nets.SCHEDULES if n not in registry_names(nets.SCHEDULES)]
     # and each schedule's rate is given (constant's is lr itself)
     rates = text.split("the rate is:")[1].lstrip()
     missing = [n for n in named if n != "constant" and not re.search(rf"(^|, ){n} ", rates)]

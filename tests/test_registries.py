@@ -1,0 +1,63 @@
+"""Each registry is the one list of its names: every setting its entries read reaches the
+estimators, ``hplab train``'s flags and a study's space, and every name reaches the
+places that offer it. (The README's lists: test_readme.py; the help's: test_cli_help.py.)"""
+
+import dataclasses
+
+import pytest
+from cli_helpers import registry_names
+
+import hplab
+import nets
+import study
+from study._space import FIELD_TYPES
+
+#: every TrainConfig setting some optimizer or schedule reads (nets.SETTINGS_READ)
+READ = sorted({s for table in nets.SETTINGS_READ.values() for reads in table.values()
+               for s in reads})
+DEFAULTS = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
+
+
+def test_the_settings_read_are_the_optimizers_and_schedules_own():
+    # the table derives from the registries: one entry per name, no stale one
+    assert set(nets.SETTINGS_READ["optimizer"]) == set(nets.OPTIMIZERS)
+    assert set(nets.SETTINGS_READ["schedule"]) == set(nets.SCHEDULES)
+    assert {"momentum", "beta1", "lr_min", "lr_milestones"} <= set(READ)
+
+
+@pytest.mark.parametrize("estimator", [nets.NetClassifier, nets.NetRegressor])
+def test_every_setting_read_is_an_estimator_parameter_with_trainconfigs_default(estimator):
+    # the estimators repeat TrainConfig's fields by hand: a setting a new optimizer reads
+    # (AdamW's weight decay, say) left out there could never be tuned by scikit-learn
+    params = estimator().get_params()
+    assert {s: params.get(s, "missing") for s in READ} == {s: DEFAULTS[s] for s in READ}
+
+
+def test_every_setting_read_is_a_train_flag():
+    # hplab train's fine settings are a hand-kept table (TRAIN_FINE_SETTINGS)
+    assert set(READ) <= set(hplab.TRAIN_FINE_SETTINGS)
+    parser = hplab.build_parser()._subparsers._group_actions[0].choices["train"]
+    flags = {o for a in parser._actions for o in a.option_strings}
+    assert [s for s in READ if "--" + s.replace("_", "-") not in flags] == []
+
+
+def test_every_setting_read_but_the_milestones_is_searchable():
+    # lr_milestones is a tuple: a study fixes it ([fixed]), it cannot draw it
+    assert [s for s in READ if s not in FIELD_TYPES] == ["lr_milestones"]
+
+
+@pytest.mark.parametrize("kind, registry", [("activation", nets.ACTIVATIONS),
+                                            ("optimizer", nets.OPTIMIZERS),
+                                            ("schedule", nets.SCHEDULES),
+                                            ("init", nets.INITIALIZERS)])
+def test_a_study_space_takes_every_registered_name(kind, registry):
+    names = registry_names(registry)  # a space refuses a name beside its alias
+    # multistep needs its milestones, which a study fixes
+    fixed = {"lr_milestones": [10]} if kind == "schedule" else {}
+    spec = study.parse_spec({"study": {"dataset": "xor", "name": "every"},
+                             "space": {kind: names}, "fixed": fixed})
+    assert spec.space.get(kind).choices == tuple(names)
+    with pytest.raises(study.SpecError, match=f"^space.{kind} value 'nope': ") as info:
+        study.parse_spec({"study": {"dataset": "xor", "name": "every"},
+                          "space": {kind: ["nope"]}})
+    assert ", ".join(registry) in str(info.value)  # the error lists every valid name
