@@ -3,6 +3,8 @@ estimators, ``hplab train``'s flags and a study's space, and every name reaches 
 places that offer it. (The README's lists: test_readme.py; the help's: test_cli_help.py.)"""
 
 import dataclasses
+import inspect
+import re
 
 import pytest
 from cli_helpers import registry_names
@@ -61,3 +63,33 @@ def test_a_study_space_takes_every_registered_name(kind, registry):
         study.parse_spec({"study": {"dataset": "xor", "name": "every"},
                           "space": {kind: ["nope"]}})
     assert ", ".join(registry) in str(info.value)  # the error lists every valid name
+
+
+# the docs that say which names a setting takes: each lists every name, or points at the
+# registry (a hand-kept list there missed a new activation or optimizer without a word)
+NAMED = {"activation": "ACTIVATIONS", "optimizer": "OPTIMIZERS", "init": "INITIALIZERS",
+         "schedule": "SCHEDULES"}
+
+
+def _says_every_name(text: str, setting: str) -> bool:
+    registry = getattr(nets, NAMED[setting])
+    return f"nets.{NAMED[setting]}" in text or all(
+        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        for name in registry_names(registry))
+
+
+@pytest.mark.parametrize("setting", list(NAMED))
+def test_the_estimators_docs_name_every_registered_name(setting):
+    # NetRegressor's parameters are NetClassifier's (its docstring says so)
+    entry = re.search(rf"\n    {setting} : (.*?)\n    \w[\w, ]* :", nets.NetClassifier.__doc__,
+                      re.S)
+    assert _says_every_name(entry.group(1), setting)
+
+
+@pytest.mark.parametrize("setting", list(NAMED))
+def test_trainconfigs_comments_name_every_registered_name(setting):
+    source = inspect.getsource(nets.TrainConfig)
+    (line,) = [ln for ln in source.splitlines() if ln.lstrip().startswith(f"{setting}:")]
+    comment = line.partition("#")[2]
+    # a comment that lists names (two or more "|"-parted) lists them all
+    assert comment.count("|") < 1 or _says_every_name(comment, setting), line
