@@ -152,3 +152,21 @@ def test_the_readme_lists_every_generated_dataset():
                     .split(". A command")[0].split())
     assert re.findall(r"`([a-z0-9_-]+)`", line) == [
         name for name, entry in data.DATASETS.items() if entry.kind == "generated"]
+
+
+def test_the_steps_for_a_new_registered_name_point_at_real_places():
+    # a maintainer adding an activation or an optimizer found no such list: it is here
+    import nets
+
+    root = Path(__file__).resolve().parents[1]
+    steps = " ".join(README.split("- Adding an activation, optimizer, schedule")[1]
+                     .split("\n- ")[0].split())
+    paths = re.findall(r"`([\w/]+\.py)`", steps)
+    assert len(paths) >= 9 and [p for p in paths if not (root / p).is_file()] == []
+    sources = "\n".join((root / p).read_text() for p in paths)
+    tables = re.findall(r"`(_?[A-Z][A-Z_]+)`", steps)
+    assert len(tables) >= 8
+    assert [t for t in tables if not re.search(rf"^{t}\b[^=\n]*=", sources, re.M)] == []
+    attributes = ("name", "_slots", "settings", "folds_lr")
+    assert all(f"`{a}`" in steps and hasattr(nets.Optimizer, a) for a in attributes)
+    assert "def new_optimizer(" in sources and "class Optimizer:" in sources
