@@ -132,8 +132,10 @@ def test_registry_flags_list_their_names():
                             ("gradcheck", "biases drawn with std 0.1: a point off ReLU's kink")):
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
         assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
-                "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): zero, normal, "
-                "xavier, he, msra (= he) (default xavier)") in help_words(command)
+                "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): "
+                f"{hplab._RegistryNames('nets.INITIALIZERS')} (default xavier)"
+                ) in help_words(command)
+    assert "zero, normal, xavier, he, msra (= he)" in help_words("train")  # as it reads
     for command in ("train", "capacity"):  # each alias beside the name it stands for
         text = help_words(command)
         assert ("constant, step, multistep, exponential, inverse, polynomial, cosine, "
