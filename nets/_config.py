@@ -39,9 +39,9 @@ class TrainConfig:
     hidden: tuple[int, ...] = (8,)  # width of each hidden layer; () = no hidden layer
     activation: tuple[str, ...] | str = "sigmoid"  # one for all hidden layers, or one per layer
     head: str = "auto"  # regression | binary | multiclass | auto (from the targets)
-    init: str = "xavier"  # a name of nets.INITIALIZERS
+    init: str = "xavier"  # zero | normal | xavier | he (the course's msra)
     # optimization
-    optimizer: str = "sgd"  # a name of nets.OPTIMIZERS
+    optimizer: str = "sgd"  # sgd | momentum | nesterov | adagrad | adadelta | rmsprop | adam
     lr: float = 0.1  # base learning rate (eta); adadelta: a multiplier of its step (1 = paper)
     momentum: float = 0.9  # momentum and nesterov
     beta1: float = 0.9  # adam

@@ -38,10 +38,10 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Width of each hidden layer (one int: one layer; 4.0 counts as 4); ``()`` gives a
         linear (logistic / softmax) model.
     activation : str or tuple of str, default "relu"
-        One activation for all hidden layers or one per layer, each a name of
-        ``nets.ACTIVATIONS``.
+        One activation for all hidden layers or one per layer: identity, sigmoid,
+        tanh, relu, leaky_relu.
     optimizer : str, default "adam"
-        A name of ``nets.OPTIMIZERS``.
+        sgd, momentum, nesterov, adagrad, adadelta, rmsprop or adam.
     lr : float, default 0.001
         Base learning rate (adadelta: a multiplier of its rate-free step, 1 = the paper).
     batch_size : int, default 200
@@ -57,7 +57,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     l2 : float, default 0.0
         Weight decay on the weights (not the biases).
     init : str, default "xavier"
-        A name of ``nets.INITIALIZERS``.
+        zero, normal, xavier or he (msra).
     schedule : str, default "constant"
         Learning-rate schedule (see ``nets.SCHEDULES``).
     lr_milestones : tuple of int, default ()
