@@ -77,7 +77,7 @@ from ._summary import (
     state_counts,
     study_summary,
 )
-from ._train_run import TrainRun, save_run_files, test_metrics, train_run
+from ._train_run import TrainRun, run_record, save_run_files, test_metrics, train_run
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
 from ._url_masking import mask_url
@@ -95,7 +95,7 @@ from ._worker_storage import ClaimLock
 
 __all__ = [
     "MAX_NAME_BYTES", "RUNS", "folder_name", "foreign_run_file", "study_folder",
-    "TrainRun", "save_run_files", "test_metrics", "train_run", "train_streams",
+    "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",

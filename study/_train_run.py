@@ -234,10 +234,10 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     final = out if final is None else Path(final)
     ds = run.dataset
     config = run.config.to_dict()
-    versions = nets.versions()
-    # the data's paths absolute: `predict MODEL --dataset` finds them from any folder
-    dataset = data.absolute_name(ds.name)
-    fingerprint = ds.fingerprint()
+    record = run_record(ds.name, ds.summary(), ds.fingerprint(), command=run.command,
+                        cwd=run.cwd)
+    dataset, fingerprint, versions = (record[k] for k in ("dataset", "data_fingerprint",
+                                                         "versions"))
     meta = {"name": run.name, "dataset": dataset, "task": ds.task,
             "seed": run.seed, "data_seed": ds.info.get("seed"),
             # `predict MODEL --dataset` tells a changed file from the data trained on
@@ -252,11 +252,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     # absolute as the dataset's: the record is read from other folders too
     summary = {**run.summary(), "dataset": dataset,
                **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
-               # the data read (a file may change under its name) and the BLAS threads
-               # multiplied with (another count changes a wide net's last bits)
-               "data_fingerprint": fingerprint,
-               "dataset_info": _dataset_info(ds, dataset), "command": run.command,
-               "cwd": run.cwd, "versions": versions, "blas": nets.blas_threads()}
+               **{k: v for k, v in record.items() if k != "dataset"}}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
@@ -280,10 +276,39 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     run.out = final
 
 
-def _dataset_info(ds: data.Dataset, dataset: str) -> dict:
-    """``ds.summary()`` with its name and file path absolute, the path's escapes read back
-    (``d%2C1.csv`` is the file ``/home/me/d,1.csv``; a test file: ``test_path``)."""
-    summary = ds.summary()
+def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command: str = "",
+               cwd: str = "") -> dict:
+    """What every saved run's config.json records of where its numbers came from: a
+    training run's (`save_run_files`) and an analysis's (``reports``' writers).
+
+    Parameters
+    ----------
+    dataset : str
+        The data's name as loaded; recorded with its paths absolute (``predict MODEL
+        --dataset`` and a re-run find them from any folder).
+    data_summary : dict or None
+        ``Dataset.summary()`` of the data read (None: unknown, recorded as null).
+    fingerprint : str, list or None
+        ``Dataset.fingerprint()``: a file may change under its name.
+    command, cwd : str
+        The command line and the folder it ran in (empty from Python).
+
+    Returns
+    -------
+    dict
+        ``dataset, data_fingerprint, dataset_info, command, cwd, versions, blas`` (the
+        BLAS threads multiplied with: another count changes a wide net's last bits).
+    """
+    name = data.absolute_name(dataset)
+    return {"dataset": name, "data_fingerprint": fingerprint,
+            "dataset_info": None if data_summary is None else _dataset_info(data_summary, name),
+            "command": command, "cwd": cwd, "versions": nets.versions(),
+            "blas": nets.blas_threads()}
+
+
+def _dataset_info(summary: dict, dataset: str) -> dict:
+    """A ``Dataset.summary()`` with its name and file path absolute, the path's escapes
+    read back (``d%2C1.csv`` is the file ``/home/me/d,1.csv``; a test file: ``test_path``)."""
     info = dict(summary["info"])
     try:
         paths = [str(p.resolve()) for p in data.source_paths(dataset)]
