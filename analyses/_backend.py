@@ -41,6 +41,14 @@ def data_ref(dataset, seed: int):
     return dataset
 
 
+def data_record(ds: data.Dataset) -> dict:
+    """What a result keeps of the data it read, for its run's config.json (the reports
+    write it): ``fingerprint`` (a file may change under its name), ``summary`` and
+    ``data_seed`` (the seed it was split, a generated set drawn, with)."""
+    return {"fingerprint": ds.fingerprint(), "summary": ds.summary(),
+            "data_seed": ds.info.get("seed")}
+
+
 def shown_name(dataset, ds) -> str:
     """The name a result reports: as the caller gave it, not the tasks' absolute one
     (its report's folder and --json name it so), or a hand-built Dataset's own."""

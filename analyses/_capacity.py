@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,14 @@ import data
 import nets
 from nets._repr import compact_repr
 
-from ._backend import data_ref, release_for_workers, releasing, run_tasks, shown_name
+from ._backend import (
+    data_record,
+    data_ref,
+    release_for_workers,
+    releasing,
+    run_tasks,
+    shown_name,
+)
 from ._checks import seed_count, whole
 from ._held import held_dataset, held_load
 from ._lr_verify import beats_baseline, trivial_baseline
@@ -95,6 +102,12 @@ class CapacityResult:
         classification): the loss a net must beat to have learned anything from the inputs.
     n_val : int or None
         Validation examples: one of them is the finest step a validation accuracy takes.
+    settings : dict
+        Every setting of the sweep as used, JSON-plain: `capacity_sweep`'s keyword
+        arguments (``config`` a `nets.TrainConfig`'s dict) that re-run it.
+    data_record : dict
+        ``fingerprint``, ``summary`` and ``data_seed`` of the data read
+        (`analyses._backend.data_record`).
     """
 
     dataset: str
@@ -112,6 +125,8 @@ class CapacityResult:
     n_val: int | None = None
     test_is_train: bool = False  # XOR: its 4 points are training, validation and test set
     baseline_val_loss: float | None = None
+    settings: dict = field(default_factory=dict, repr=False)
+    data_record: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return compact_repr(self)
@@ -365,7 +380,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     one = base.replace(hidden=(widths[0],), activation=act)
     baseline = trivial_baseline(ds, one)["val_loss"] if task == "regression" else None
     n_val = len(ds.y_val)
-    test_is_train = ds.test_is_train
+    test_is_train, record = ds.test_is_train, data_record(ds)
     del ds  # the runs read the cache here, or load their own copy in each worker
     release_for_workers(held_dataset, dataset, len(tasks), workers=workers)
     runs = pd.DataFrame(run_tasks(_run, tasks, workers=workers,
@@ -382,4 +397,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         # must rebuild these nets
         config={**base.to_dict(), "hidden": None, "activation": act},
         seconds=time.perf_counter() - t0, majority_share=majority_share, n_val=n_val,
-        test_is_train=test_is_train, baseline_val_loss=baseline)
+        test_is_train=test_is_train, baseline_val_loss=baseline,
+        settings={"widths": list(widths), "depths": list(depths), "seeds": seeds,
+                  # its hidden (and eps) replaced in every run, as said above
+                  "config": base.to_dict(), "eps": float(eps), "workers": workers,
+                  "seed": seed},
+        data_record=record)

@@ -154,7 +154,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     check_net_params(params)
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])
-    tasks, skips, majority, info, test_is_train = [], [], [], [], []
+    tasks, skips, majority, info, test_is_train, prints = [], [], [], [], [], []
     for label in labels:
         for i, (data_seed, rs) in enumerate(states):
             variant = Variant(where, label, positive, data_seed)
@@ -164,6 +164,10 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
             majority.append(facts["majority"])
             info.append(facts["info"])
             test_is_train.append(facts["test_is_train"])
+            prints.append({"ratio": label, "seed": i, "data_seed": data_seed,
+                           "fingerprint": facts["fingerprint"]})
+            if len(prints) == 1:  # the first variant's description stands for all
+                first = facts["summary"]
             for name, mode, skip in facts["runs"]:
                 tasks.append(Task(label, name, mode, i, rs, variant, sampling_ratio, params,
                                   tune_for))
@@ -198,7 +202,13 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         runs=pd.DataFrame(rows), scores=pd.concat(scores, ignore_index=True) if scores
         else pd.DataFrame(columns=["ratio", "strategy", "mode", "seed", "y_true", "proba"]),
         majority=pd.DataFrame(majority), data=pd.DataFrame(info), timings=timings,
-        seconds=time.perf_counter() - start, test_is_train=any(test_is_train))
+        seconds=time.perf_counter() - start, test_is_train=any(test_is_train),
+        settings={"positive": positive, "ratios": list(labels), "strategies": list(names),
+                  "sampling_ratio": sampling_ratio, "seeds": int(seeds), "metric": metric,
+                  "tune_for": tune_for, "leakage_demo": bool(leakage_demo),
+                  "net_params": params, "workers": workers, "backend": backend,
+                  "scheduler": scheduler, "seed": int(seed)},
+        data_record={"fingerprint": prints, "summary": first, "data_seed": None})
 
 
 def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: float,
@@ -227,7 +237,8 @@ def _variant_facts(variant: Variant, seed: int, names, modes, sampling_ratio: fl
                          **imbalance_metrics(ds.y_test, always, 0.5)},
             "info": {"ratio": variant.ratio, "seed": seed, "data_seed": variant.seed,
                      "positive": ds.classes[1], **_split_counts(ds)},
-            "runs": runs, "test_is_train": ds.test_is_train}
+            "runs": runs, "test_is_train": ds.test_is_train,
+            "fingerprint": ds.fingerprint(), "summary": ds.summary() if seed == 0 else None}
 
 
 def _why_not_run(strategy: str, y, sampling_ratio: float, what: str) -> tuple[str, str]:

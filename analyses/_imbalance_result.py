@@ -60,6 +60,13 @@ class ImbalanceResult:
     seconds : float
     test_is_train : bool
         The test set is the training set itself (XOR's 4 points): no score is held out.
+    settings : dict
+        Every setting of the benchmark as used, JSON-plain: `imbalance_benchmark`'s
+        keyword arguments that re-run it.
+    data_record : dict
+        ``fingerprint``: one per variant ``{ratio, seed, data_seed, fingerprint}`` (each
+        seed draws its own data); ``summary``: the first variant's; ``data_seed`` None
+        (each variant's is in its entry).
     """
 
     dataset: str
@@ -80,6 +87,8 @@ class ImbalanceResult:
     timings: pd.DataFrame = field(repr=False)
     seconds: float = 0.0
     test_is_train: bool = False
+    settings: dict = field(default_factory=dict, repr=False)
+    data_record: dict = field(default_factory=dict, repr=False)
 
     # -- tables ---------------------------------------------------------------------
     def __repr__(self) -> str:

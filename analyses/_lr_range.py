@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import numbers
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ import nets
 from nets import finite_float
 from nets._repr import compact_repr
 
+from ._backend import data_record
 from ._checks import seed_count, whole
 from ._lr_advice import descent
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
@@ -84,6 +85,12 @@ class LRRangeResult:
     test_is_train : bool
         The validation (and test) set is the training set itself (XOR's 4 points): the
         verification's scores are then training-set ones.
+    settings : dict
+        Every setting of the test as used, JSON-plain: `lr_range_test`'s keyword arguments
+        (``config`` a `nets.TrainConfig`'s dict) that re-run it.
+    data_record : dict
+        ``fingerprint``, ``summary`` and ``data_seed`` of the data read
+        (`analyses._backend.data_record`).
     """
 
     dataset: str
@@ -104,6 +111,8 @@ class LRRangeResult:
     n_train: int
     seconds: float
     test_is_train: bool = False
+    settings: dict = field(default_factory=dict, repr=False)
+    data_record: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return compact_repr(self, suggested_lr=self.suggested_lr)
@@ -258,13 +267,19 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
         cfg = cfg.replace(batch_size=-1)  # in the config (the default 32 on xor's 4 rows)
     seed_list = tuple(seed + k for k in range(seeds))
+    settings = {"config": cfg.to_dict(), "min_lr": min_lr, "max_lr": max_lr,
+                "num_steps": num_steps, "mode": mode, "beta": beta, "diverge": diverge,
+                "val": val, "val_batch": val_batch, "epochs_per_rate": epochs_per_rate,
+                "seeds": len(seed_list), "suggestion": suggestion, "verify": verify,
+                "verify_epochs": verify_epochs, "verify_seeds": verify_seeds, "seed": seed}
     # One BLAS thread: these matrices are too small for threads to pay, and on a busy
     # machine OpenBLAS's spinning threads made a 1293 x 64 product 70x slower (measured).
     with threadpool_limits(limits=1):
         return _run(ds, cfg, seed_list, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
                     mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,
                     epochs_per_rate=epochs_per_rate, suggestion=suggestion, verify=verify,
-                    verify_epochs=verify_epochs, verify_seeds=verify_seeds, t0=t0)
+                    verify_epochs=verify_epochs, verify_seeds=verify_seeds, t0=t0,
+                    settings=settings)
 
 
 def _skip_end(mode: str, stop_reason: str) -> int:
@@ -278,7 +293,7 @@ def _skip_end(mode: str, stop_reason: str) -> int:
 
 def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, val,
          val_batch, epochs_per_rate, suggestion, verify, verify_epochs, verify_seeds,
-         t0) -> LRRangeResult:
+         t0, settings) -> LRRangeResult:
     """The repeats, the suggestions and the verification of `lr_range_test`."""
     names = tuple(SUGGESTIONS)
     # fastai drops a tenth of the planned points from the start: the loss has not moved
@@ -326,5 +341,5 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                 "val_batch": int(val_batch) if val and not looper else None,
                 "epochs_per_rate": float(epochs_per_rate) if looper else None},
         n_train=len(ds.X_train), seconds=time.perf_counter() - t0,
-        test_is_train=ds.test_is_train)
+        test_is_train=ds.test_is_train, settings=settings, data_record=data_record(ds))
 

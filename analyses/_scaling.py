@@ -26,7 +26,15 @@ import pandas as pd
 import data
 import nets
 
-from ._backend import check_backend, data_ref, release_for_workers, releasing, run_tasks, shown_name
+from ._backend import (
+    check_backend,
+    data_record,
+    data_ref,
+    release_for_workers,
+    releasing,
+    run_tasks,
+    shown_name,
+)
 from ._checks import seed_count, whole
 from ._held import held_dataset
 from ._lr_rule import LR_CAP, fit_lr_exponent, lr_cap_batch, refine_lr, rule_rates
@@ -211,6 +219,13 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # what always predicting the training set's mean (or prior) scores: a target no better
     # is met without learning from the inputs (sine: 0.0544)
     constant = trivial_baseline(ds, base)["val_loss"] if metric == "val_loss" else None
+    record = data_record(ds)
+    settings = {"batch_sizes": list(sizes), "lrs": list(rates), "seeds": seeds,
+                "target_metric": metric, "target": target, "max_steps": max_steps,
+                # what every run trains with, but its own rate and batch size
+                "max_epochs": max_epochs, "config": base.to_dict(),
+                "reference_batch": reference_batch, "noise": noise, "workers": workers,
+                "backend": backend, "scheduler": scheduler, "seed": seed}
     del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:
@@ -290,7 +305,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         b_simple_low=b_simple["low"], b_simple_high=b_simple["high"],
         b_simple_measurements=b_simple["measurements"], reference=reference,
         config={**base.to_dict(), "max_epochs": max_epochs, "reference_batch": b_ref},
-        seed=seed, seconds=time.perf_counter() - t0, test_is_train=test_is_train)
+        seed=seed, seconds=time.perf_counter() - t0, test_is_train=test_is_train,
+        settings={**settings, "reference_batch": b_ref}, data_record=record)
 
 
 #: Fits after which no one knows which batch sizes lie below B_crit, where the rules hold.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -56,6 +56,13 @@ class ScalingResult:
     test_is_train : bool
         The validation (and test) set is the training set itself (XOR's 4 points): the
         target is then reached on training data.
+    settings : dict
+        Every setting of the study as used, JSON-plain: `scaling_study`'s keyword
+        arguments (``config`` a `nets.TrainConfig`'s dict; ``target`` None when the
+        reference runs set it; ``reference_batch`` clipped to the set) that re-run it.
+    data_record : dict
+        ``fingerprint``, ``summary`` and ``data_seed`` of the data read
+        (`analyses._backend.data_record`).
     """
 
     dataset: str
@@ -83,6 +90,8 @@ class ScalingResult:
     seed: int
     seconds: float
     test_is_train: bool = False
+    settings: dict = field(default_factory=dict, repr=False)
+    data_record: dict = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return compact_repr(self)
