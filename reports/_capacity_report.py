@@ -18,6 +18,7 @@ import nets
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._run_files import analysis_records, provenance_params
 from ._terminal import eps_warning
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
@@ -244,9 +245,10 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],
-                       params={**cfg, "widths": list(result.widths),
-                               "depths": list(result.depths),
-                               "seeds": design.seeds_text(result.seeds), "eps": result.eps},
+                       # config.json's settings: the widths replace the config's hidden
+                       params=provenance_params(
+                           result, {"activation": cfg["activation"],
+                                    "seeds": design.seeds_text(result.seeds)}, drop=("hidden",)),
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result):
@@ -276,4 +278,5 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           "the seeds that reached it.")
     rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
                   caption="Every run; the CSV holds all of them.")
-    return rep.write(out, index=index)
+    return rep.write(out, index=index,
+                     records=analysis_records(result, "capacity", out, command=command))

@@ -25,6 +25,7 @@ from . import design
 from ._html import render, version
 from ._paths import shell_folder, shown_command
 from ._report_files import TONES, files_folder_problem
+from ._run_files import record_text
 from ._settings import shown_settings
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -312,7 +313,7 @@ class Report:
 
     def write(self, out_dir: Path | str, *, stem: str = "report", index: bool = True,
               swap: Callable[[], None] | None = None, storage=None,
-              created: str | None = None) -> Path:
+              created: str | None = None, records: Mapping[str, Any] | None = None) -> Path:
         """Write ``out_dir/<stem>.html`` and ``out_dir/<stem>_files/*.csv``.
 
         Parameters
@@ -330,6 +331,9 @@ class Report:
             A study report's storage (a `study.StorageURL`) and creation stamp: a report of
             the same name from another storage is another study's, not replaced
             (`held_results`).
+        records : mapping, optional
+            JSON files written beside the page, staged with it (an analysis's config.json
+            and result.json: `reports._run_files.analysis_records`).
 
         Returns
         -------
@@ -366,6 +370,10 @@ class Report:
                 safe = spreadsheet_safe(frame)
                 staged.append((stage_file(final, lambda tmp, safe=safe:
                                           safe.to_csv(tmp, index=False)), final))
+            for name, obj in (records or {}).items():
+                text = record_text(obj)
+                staged.append((stage_file(out_dir / name, lambda tmp, text=text:
+                                          tmp.write_text(text, "utf-8")), out_dir / name))
             staged.append((stage_file(path, lambda tmp: tmp.write_text(html, "utf-8")), path))
             with HeldInterrupts():
                 if swap is not None:

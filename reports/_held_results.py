@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ._index import read_report_info
 from ._report_files import files_folder_problem
+from ._run_files import ANALYSES, foreign_record
 
 BEST_MODEL = "best_model"  # the retrained best trial's folder, beside a study's report
 SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
@@ -86,6 +87,8 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         return "a report.html hplab did not write"
     if info is not None and info.kind != kind:
         return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
+    if kind in ANALYSES and (foreign := foreign_record(out, kind)):  # it writes them too
+        return foreign
     if info is not None and name is not None and info.name != name:
         return f"the report of study {info.name!r}"
     if info is not None and name is not None and storage is not None:

@@ -36,6 +36,7 @@ from ._imbalance_tables import (
     threshold_table,
 )
 from ._index import analysis_name
+from ._run_files import analysis_records, provenance_params
 
 #: The runs table's columns a printout keeps (with the ranking metric): which run, its
 #: scores and its confusion cells; the class counts, reasons and notes stay in runs.csv
@@ -348,12 +349,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seed,
-                       params={**result.net_params, "ratios": list(result.ratios),
-                               "strategies": list(result.strategies),
-                               "sampling_ratio": result.sampling_ratio,
-                               "seeds": design.seeds_text(result.seeds, drawn_from=result.seed),
-                               "metric": result.metric, "tune_for": result.tune_for,
-                               "leakage_demo": result.leakage_demo},
+                       # config.json's settings, the net's spread first
+                       params=_params(result),
                        seconds=result.seconds, cwd=os.getcwd())
     _accuracy_section(rep, result)
     failed = status[status["n_failed"] > 0]
@@ -403,4 +400,15 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     printed = {*PRINTED_RUN_COLUMNS, result.metric}
     rep.add_table(runs, name="runs", max_rows=15, caption="Every run and threshold.",
                   print_columns=[c for c in runs.columns if c in printed])
-    return rep.write(out, index=index)
+    return rep.write(out, index=index,
+                     records=analysis_records(result, "imbalance", out, command=command))
+
+
+def _params(result) -> dict:
+    """The provenance's settings: config.json's (`provenance_params`), the net's first."""
+    settings = result.settings or {"net_params": result.net_params}
+    shown = {"seeds": design.seeds_text(result.seeds, drawn_from=result.seed)}
+    if settings.get("positive") is None:  # not given: the data's own, as found
+        shown["positive"] = f"{design.format_setting(result.positive)} (the data's own)"
+    return {**settings.get("net_params", {}),
+            **provenance_params(result, shown, drop=("net_params",))}

@@ -19,6 +19,7 @@ import data
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._run_files import analysis_records, provenance_params
 from ._settings import shown_settings
 
 #: Suggestion -> colour, the same in every figure; none is a data line's (the loss curves
@@ -284,13 +285,11 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],
-                       # rho and opt_eps resolved first: their None is a value used
-                       params={**{k: v for k, v in shown_settings(cfg).items()
-                                  if k not in RAMP_REPLACES and v not in (None, {})},
-                               "mode": result.mode, "min_lr": result.min_lr,
-                               "max_lr": result.max_lr, "num_steps": result.num_steps,
-                               "beta": result.beta, "val": result.val,
-                               "seeds": design.seeds_text(result.seeds)},
+                       # config.json's settings, but those the ramp sets itself; rho and
+                       # opt_eps resolved first: their None is a value used
+                       params={k: v for k, v in shown_settings(provenance_params(
+                           result, {"seeds": design.seeds_text(result.seeds)},
+                           drop=RAMP_REPLACES)).items() if v not in (None, {})},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result, summary):
@@ -331,4 +330,5 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     rep.add_section("Recorded points")
     rep.add_table(result.curves, name="curve", max_rows=12,
                   caption="Every recorded point.")
-    return rep.write(out, index=index)
+    return rep.write(out, index=index,
+                     records=analysis_records(result, "lr-range", out, command=command))

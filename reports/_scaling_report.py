@@ -21,6 +21,7 @@ from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop conver
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._run_files import analysis_records, provenance_params
 from ._scaling_text import anchored_at, scaling_verdicts, two_figure_stat
 
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
@@ -224,16 +225,18 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
                           f"{result.target:.4g}")
-    # every run sets its own batch size and rate from the grids: the base config's ones
-    # (TrainConfig's lr 0.1) were never used
-    base = {k: v for k, v in result.config.items() if k not in ("lr", "batch_size")}
+    # config.json's settings; every run sets its own batch size and rate from the grids:
+    # the base config's ones (TrainConfig's lr 0.1) were never used. A target the
+    # reference runs set (None in the settings) shown whole, with where it came from
+    target = (result.target if result.target_source == "user" else
+              f"{result.target!r} ({result.target_source})")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seed,
-                       params={**base, "batch_sizes": list(result.batch_sizes),
-                               "lrs": list(result.lrs),
-                               "seeds": design.seeds_text(result.seeds, drawn_from=result.seed),
-                               "max_steps": result.max_steps},
+                       params=provenance_params(
+                           result, {"seeds": design.seeds_text(result.seeds,
+                                                               drawn_from=result.seed),
+                                    "target": target}, drop=("lr", "batch_size")),
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in scaling_verdicts(result):
@@ -289,4 +292,5 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
             "measured the gradient noise scale (the target was given)."))
     rep.add_table(result.to_frame(), name="runs", max_rows=12,
                   caption="Every run; the CSV holds all of them.")
-    return rep.write(out, index=index)
+    return rep.write(out, index=index,
+                     records=analysis_records(result, "scaling", out, command=command))

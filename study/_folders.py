@@ -13,8 +13,9 @@ import nets
 
 RUNS = Path("runs")
 #: The files of a training run's folder (`save_run_files`) and of a report's, beside its
-#: report_files/ (its tables' CSVs) and a study report's best_model/ (a training run)
-RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html")
+#: report_files/ (its tables' CSVs) and a study report's best_model/ (a training run); an
+#: analysis's report has its config.json and result.json beside it
+RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html", "result.json")
 _RESULT_FOLDERS = ("report_files", "best_model")
 #: What every hplab report carries in its first bytes (<meta name="hplab-report">)
 _REPORT_MARK = b'name="hplab-report"'

@@ -1,0 +1,87 @@
+"""The machine-readable record an analysis's report folder holds beside report.html.
+
+``config.json``: every setting of the run as used (the analysis function's keyword
+arguments), the data (its name with paths absolute, fingerprint and description), the
+command and folder it ran in, the libraries' versions and the BLAS threads, as a training
+run's config.json records them (`study.run_record`, one builder for both).
+``result.json``: the object ``hplab COMMAND --json`` prints. The report writes both with
+its own files, staged and renamed at once: the three always come from one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+#: The analysis function each analysis's report is of (its ``kind``, the command)
+ANALYSES = {"capacity": "capacity_sweep", "imbalance": "imbalance_benchmark",
+            "lr-range": "lr_range_test", "scaling": "scaling_study"}
+#: The record files, and the key each must hold to be hplab's (another is not replaced)
+RECORD_KEYS = {"config.json": ("kind", "settings"), "result.json": ("report_path",)}
+
+
+def provenance_params(result, shown: Mapping | None = None, drop=()) -> dict:
+    """The provenance table's settings: ``result.settings`` (what config.json records),
+    its ``config`` spread first, then ``shown``'s display forms of some of them (the seeds
+    as `design.seeds_text` words them), without ``drop`` (a config's setting every run
+    replaced). A hand-built result without settings: its ``config``."""
+    settings = dict(result.settings) or {"config": getattr(result, "config", {})}
+    config = settings.pop("config", None) or {}
+    params = {**config, **settings, **(shown or {})}
+    return {k: v for k, v in params.items() if k not in drop}
+
+
+def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -> dict:
+    """``{"config.json": ..., "result.json": ...}`` of an analysis ``result`` whose report
+    (of ``kind``, its command) goes to ``out``: JSON-plain, NaN as None.
+
+    ``result.json`` is ``result.summary()`` with ``report_path`` (``out/report.html``) and
+    ``report_error`` (None: it is written with the report), as ``--json`` prints it.
+    """
+    import nets
+    import study  # here: study imports optuna
+
+    record = result.data_record or {}
+    run = study.run_record(result.dataset, record.get("summary"), record.get("fingerprint"),
+                           command=command, cwd=os.getcwd() if command else "")
+    settings = result.settings
+    config = {"kind": kind, "analysis": f"analyses.{ANALYSES[kind]}",
+              "dataset": run.pop("dataset"), "seed": settings.get("seed"),
+              "data_seed": record.get("data_seed"), "settings": settings, **run}
+    summary = {**result.summary(), "report_path": str(Path(out) / "report.html"),
+               "report_error": None}
+    return {"config.json": nets.finite_or_none(config),
+            "result.json": nets.finite_or_none(summary)}
+
+
+def record_text(obj) -> str:
+    """``obj`` as the JSON a record file holds (strict: no NaN)."""
+    # default str: a Path, or a Dask client given as the scheduler (its address)
+    return json.dumps(obj, indent=2, allow_nan=False, default=str) + "\n"
+
+
+def foreign_record(out: Path, kind: str) -> str | None:
+    """The first record file in ``out`` that is not an hplab ``kind`` analysis's (the
+    user's notes in config.json, another command's), which a report there would replace;
+    None when there is none."""
+    for name, keys in RECORD_KEYS.items():
+        path = Path(out) / name
+        if not os.path.lexists(path):
+            continue
+        try:
+            with open(path, encoding="utf-8") as fh:
+                record = json.load(fh)
+        except PermissionError:
+            raise ValueError(f"cannot read {path} (Permission denied)") from None
+        except (OSError, ValueError):  # a folder, a pipe, bad UTF-8 or JSON: not ours
+            return f"a {name} hplab did not write"
+        if name == "config.json" and isinstance(record, dict) and \
+                {"config", "model_path"} <= record.keys():
+            return "a training run"
+        if not (isinstance(record, dict) and set(keys) <= record.keys()):
+            return f"a {name} hplab did not write"
+        if name == "config.json" and record["kind"] != kind:
+            return f"the config.json of hplab {record['kind']}"
+    return None

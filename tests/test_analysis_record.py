@@ -1,0 +1,167 @@
+"""An analysis's folder holds its record (config.json, result.json) beside its report, as
+a training run's does, and its report's provenance lists every setting config.json does."""
+
+import contextlib
+import io
+import json
+import os
+import re
+
+import pytest
+from cli_helpers import ANALYSES
+
+import analyses
+import data
+import hplab
+import nets
+
+#: What each cheap run of ANALYSES must record in its settings: its flags and the
+#: defaults it ran with, filled in (the folder must say what ran, not what was typed)
+SETTINGS = {
+    "capacity": {"widths": [2], "depths": [1], "seeds": 1, "eps": 0.1, "workers": 1,
+                 "seed": 0},
+    "scaling": {"batch_sizes": [4], "lrs": [1.0], "seeds": 1, "max_steps": 50,
+                "target_metric": "val_accuracy", "target": None, "noise": True,
+                # clipped to XOR's 4 training points, as the reference runs used it
+                "reference_batch": 4, "seed": 0},
+    "lr-range": {"num_steps": 30, "seeds": 1, "min_lr": 1e-7, "max_lr": 10.0,
+                 "mode": "exp", "suggestion": "valley", "verify": False, "seed": 0},
+    "imbalance": {"ratios": ["1:10"], "strategies": ["none"], "seeds": 1, "metric": "pr_auc",
+                  "tune_for": "f1", "sampling_ratio": 0.2, "positive": None, "seed": 0},
+}
+
+
+def _strict(text: str):
+    """``text`` as JSON, refusing NaN and infinities (what json.loads lets through)."""
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.fixture(scope="module", params=sorted(ANALYSES))
+def ran(request, tmp_path_factory):
+    """(command, argv, --json object, folder, cwd) of one cheap run of each analysis."""
+    command = request.param
+    out = tmp_path_factory.mktemp(command) / "run"
+    argv = [*ANALYSES[command][0], "--out", str(out), "--json"]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert hplab.main(argv) == 0
+    return command, argv, json.loads(printed.getvalue()), out, os.getcwd()
+
+
+def test_result_json_is_what_json_printed(ran):
+    command, _, printed, out, _ = ran
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "report.html",
+                                                     "report_files", "result.json"]
+    # every key, seconds too: the same object, not a second run's
+    assert _strict((out / "result.json").read_text()) == printed
+    assert printed["report_path"] == str(out / "report.html")
+
+
+def test_config_json_holds_the_settings_used_and_where_they_came_from(ran):
+    command, argv, _, out, cwd = ran
+    config = _strict((out / "config.json").read_text())
+    assert config["kind"] == command
+    assert config["analysis"] == f"analyses.{ANALYSES[command][1]}"
+    assert config["settings"].items() >= SETTINGS[command].items()
+    assert config["seed"] == 0
+    assert config["command"] == "hplab " + " ".join(argv)
+    assert config["cwd"] == cwd
+    assert config["versions"] == nets.versions()
+    assert {b["library"] for b in config["blas"]} == {
+        b["library"] for b in nets.blas_threads()}
+    name = argv[argv.index("--dataset") + 1]
+    assert config["dataset"] == name and config["dataset_info"]["name"] == name
+    if command == "imbalance":  # each ratio and seed draws its own data
+        (variant,) = config["data_fingerprint"]
+        assert variant["ratio"] == "1:10" and len(variant["fingerprint"]) == 16
+        assert config["data_seed"] is None
+    else:
+        assert config["data_fingerprint"] == data.load(name, seed=0).fingerprint()
+        assert config["data_seed"] == 0
+    net = config["settings"].get("config") or config["settings"]["net_params"]
+    epochs = {"capacity": 3.0, "imbalance": 2.0}
+    if command in epochs:
+        assert net["max_epochs"] == epochs[command]
+
+
+def _without_seconds(obj):
+    if isinstance(obj, dict):
+        return {k: _without_seconds(v) for k, v in obj.items() if k != "seconds"}
+    if isinstance(obj, list):
+        return [_without_seconds(v) for v in obj]
+    return obj
+
+
+def test_the_saved_config_runs_the_same_analysis_again(ran):
+    command, _, printed, out, _ = ran
+    config = _strict((out / "config.json").read_text())
+    settings = dict(config["settings"])
+    if "config" in settings:
+        settings["config"] = nets.TrainConfig(**settings["config"])
+    again = getattr(analyses, ANALYSES[command][1])(config["dataset"], **settings)
+    saved = {k: v for k, v in printed.items() if k not in ("report_path", "report_error")}
+    assert _without_seconds(nets.finite_or_none(again.summary())) == _without_seconds(saved)
+    assert nets.finite_or_none(again.settings) == config["settings"]
+
+
+def _provenance(page: str) -> dict[str, str]:
+    """The Hyperparameters list of a report: name -> value as shown."""
+    block = page.split("<h3>Hyperparameters</h3>", 1)[1].split("</dl>", 1)[0]
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", block))
+
+
+def test_the_report_lists_every_setting_config_json_records(ran):
+    command, _, _, out, _ = ran
+    settings = _strict((out / "config.json").read_text())["settings"]
+    shown = _provenance((out / "report.html").read_text())
+    assert set(settings) - {"config", "net_params"} <= set(shown)
+    if command == "scaling":  # QA: no target_metric, target or noise
+        assert shown["target_metric"] == "val_accuracy" and shown["noise"] == "yes"
+        summary = _strict((out / "result.json").read_text())
+        assert shown["target"].startswith(f"{summary['target']!r} (reference: ")
+    if command == "lr-range":  # QA: no suggestion, no verify
+        assert (shown["suggestion"], shown["verify"]) == ("valley", "no")
+
+
+def test_a_given_scaling_target_is_listed_whole(tmp_path):
+    argv = [*ANALYSES["scaling"][0], "--target", "0.987654321", "--target-metric",
+            "val_accuracy", "--no-noise", "--out", str(tmp_path / "s"), "--json"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert hplab.main(argv) == 0
+    shown = _provenance((tmp_path / "s" / "report.html").read_text())
+    assert (shown["target"], shown["noise"]) == ("0.987654321", "no")
+    settings = _strict((tmp_path / "s" / "config.json").read_text())["settings"]
+    assert (settings["target"], settings["noise"]) == (0.987654321, False)
+
+
+@pytest.mark.parametrize("name", ["config.json", "result.json"])
+def test_a_record_file_hplab_did_not_write_is_not_replaced(tmp_path, capsys, name):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / name).write_text('{"notes": "mine"}')
+    code = hplab.main([*ANALYSES["capacity"][0], "--out", str(out)])
+    assert code == 2
+    assert f"a {name} hplab did not write" in capsys.readouterr().err
+    assert (out / name).read_text() == '{"notes": "mine"}'
+    assert sorted(p.name for p in out.iterdir()) == [name]
+
+
+def test_no_report_writes_no_record(tmp_path, monkeypatch):
+    # --no-report: "neither" the report nor the index, and no folder (--out is refused)
+    monkeypatch.chdir(tmp_path)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert hplab.main([*ANALYSES["capacity"][0], "--no-report", "--json"]) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_output_is_written_over_an_analysis_record(ran):
+    # predict --out, study export --csv: refused over config.json, and result.json too
+    import study
+
+    out = ran[3]
+    for name in ("config.json", "result.json"):
+        with pytest.raises(study.StorageError, match=f"is a file of the report in {out}"):
+            study.check_output_file(out / name)
