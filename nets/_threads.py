@@ -145,11 +145,18 @@ def default_threads(steps):
 
 
 def blas_threads() -> list[dict]:
-    """The BLAS libraries a training multiplies with: ``library``, ``version`` and
-    ``threads``, the count its wide steps and its scoring take (a saved run records it:
-    another count changes a wide net's last bits). While small nets step on one thread,
-    the count from before them."""
+    """The BLAS libraries loaded: ``library``, ``version`` and ``threads``, the count a
+    training's wide steps and its scoring take (a saved run records it: another count
+    changes a wide net's last bits), in the order of their files' paths. While small nets
+    step on one thread, the count from before them."""
     with _lock:
-        counts = _shared["original"] if _shared["active"] else _read_blas()
-        return [{"library": lib.internal_api, "version": lib.version, "threads": int(n)}
-                for lib, n in zip(_blas_libs(), counts, strict=True)]
+        held = {}
+        if _shared["active"]:
+            held = dict(zip((lib.filepath for lib in _blas_libs()), _shared["original"],
+                            strict=True))
+        # a new scan: the cached controller knows only the libraries loaded before it
+        # (scipy's own OpenBLAS may come later), and its order is the load order's
+        loaded = ThreadpoolController().select(user_api="blas").lib_controllers
+        return [{"library": lib.internal_api, "version": lib.version,
+                 "threads": int(held.get(lib.filepath, lib.get_num_threads()))}
+                for lib in sorted(loaded, key=lambda lib: lib.filepath)]

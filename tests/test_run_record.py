@@ -36,7 +36,9 @@ def test_config_json_records_the_fingerprint_of_the_data_trained_on(tmp_path):
 
 
 def _blas():
-    return [i for i in threadpool_info() if i["user_api"] == "blas"]
+    # in the record's order: by file path (the load order varies with what was imported)
+    return sorted((i for i in threadpool_info() if i["user_api"] == "blas"),
+                  key=lambda i: i["filepath"])
 
 
 def test_config_json_records_the_blas_threads_the_run_had(tmp_path):
