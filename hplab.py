@@ -32,6 +32,7 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
+TEXTS = "{texts}"  # where it says what each of them does (see _RegistryTexts)
 # the help of a flag that means the same in every command that has it (unless it says more)
 FLAG_HELP = {
     "--json": "print the result as JSON (its keys: above) instead of lines",
@@ -62,27 +63,27 @@ SEED_HELP = {
     "capacity": "seeds the data (a generated set's points and the split) and each width's "
                 "first net (then SEED+1, ...)",
 }
-INIT_HELP = ("weights ({}): normal N(0, 1), xavier uniform within ±sqrt(6/(in+out)), he "
-             "(the course's msra) N(0, 2/in)")
-# each schedule's rate at step t (0-based) of a run of T steps, g, s, p and lr_min being
-# the settings that command takes, or their defaults
-SCHEDULE_HELP = (
-    "the rate at step t of T, g = {gamma}, s = {steps}, p = {power}, lr_min = {floor}: "
-    "constant lr; step lr*g^floor(t/s); multistep lr*g^(milestones passed); exponential "
-    "lr*g^(t/s); inverse lr*(1+t/s)^-p (the course's inv lr*(1+gamma*t)^-p: its gamma is "
-    "1/s); polynomial lr_min+(lr-lr_min)*(1-t/T)^p; cosine "
-    "lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2; one_cycle up from lr/25 to lr over 0.3 T, then "
-    "cosine down to lr/1e4. Names: {names}")
+# {texts}: what each initializer draws (INIT_DRAWS, from nets' DRAWS beside the code)
+INIT_HELP = "weights ({}): {texts}"
+# each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from nets'
+# RATES beside the rules), g, s, p and lr_min being the settings that command takes, or
+# their defaults
+SCHEDULE_HELP = ("the rate at step t of T, g = {gamma}, s = {steps}, p = {power}, "
+                 "lr_min = {floor}: {texts}. Names: {names}")
 HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help, with a registry's names where a flag's help says {names}."""
+    """argparse's help, with a registry's names where a flag's help says {names} and what
+    each does where it says {texts}."""
 
     def _get_help_string(self, action):
         text = super()._get_help_string(action)
-        names = getattr(action, "names", None)
-        return text if names is None else text.replace(NAMES, str(names))
+        for placeholder, lazy in ((NAMES, getattr(action, "names", None)),
+                                  (TEXTS, getattr(action, "texts", None))):
+            if lazy is not None:
+                text = text.replace(placeholder, str(lazy))
+        return text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -166,6 +167,35 @@ class _RegistryNames:
             same = first.setdefault(id(entry), name)
             shown.append(name if same == name else f"{name} (= {same})")
         return ", ".join(shown)
+
+
+class _RegistryTexts:
+    """What each entry of a registry (``"nets.SCHEDULES"``) does, for a flag's help: its
+    first name, its aliases when ``aliases`` (the course's names: ``he (the course's
+    msra)``), then its text from the table kept beside the registry's code, keyed by entry
+    (``"nets._schedules.RATES"``; an empty text leaves the entry out). Read when the help is
+    shown, as `_RegistryNames` is."""
+
+    def __init__(self, where: str, texts: str, sep: str, aliases: bool = False):
+        self.where, self.texts, self.sep, self.aliases = where, texts, sep, aliases
+
+    def __str__(self) -> str:
+        registry, texts = (getattr(importlib.import_module(module), name) for module, _, name
+                           in (w.rpartition(".") for w in (self.where, self.texts)))
+        names: dict[int, list[str]] = {}  # id of an entry -> its names, the first first
+        for name, entry in registry.items():
+            names.setdefault(id(entry), []).append(name)
+        shown = []
+        for first, *aliases in names.values():
+            entry = registry[first]
+            if texts[entry]:
+                also = f" (the course's {', '.join(aliases)})" if self.aliases and aliases else ""
+                shown.append(f"{first}{also} {texts[entry]}")
+        return self.sep.join(shown).replace("%", "%%")  # argparse %-formats the help
+
+
+INIT_DRAWS = _RegistryTexts("nets.INITIALIZERS", "nets._init.DRAWS", ", ", aliases=True)
+SCHEDULE_RATES = _RegistryTexts("nets.SCHEDULES", "nets._schedules.RATES", "; ")
 
 
 class _SettingReaders:
@@ -624,10 +654,11 @@ def _add_train(sub) -> None:
     p.add_argument("--epochs", type=float, default=5000, help="max epochs")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
-                   help=INIT_HELP.format("biases start at 0"))
+                   help=INIT_HELP.format("biases start at 0", texts=TEXTS)).texts = INIT_DRAWS
     p.add_argument("--schedule", default="constant", names="nets.SCHEDULES",
                    help=SCHEDULE_HELP.format(gamma="--lr-gamma", steps="--lr-decay-steps",
-                                             power="--lr-power", floor="--lr-min", names=NAMES))
+                                             power="--lr-power", floor="--lr-min", names=NAMES,
+                                             texts=TEXTS)).texts = SCHEDULE_RATES
     p.add_argument("--checkpoint", type=float, default=1.0,
                    help="epochs between checkpoints, where the history scores the whole "
                         "training set (at most 10 000 rows; the course: the current "
@@ -685,7 +716,7 @@ def _add_gradcheck(sub) -> None:
     p.add_argument("--samples", type=int, default=64, help="examples used (float64)")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases drawn with std 0.1: a point off ReLU's "
-                                          "kink"))
+                                          "kink", texts=TEXTS)).texts = INIT_DRAWS
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
     p.add_argument("--json", action="store_true")
@@ -1632,7 +1663,7 @@ def _add_capacity(sub) -> None:
     p.add_argument("--epochs", type=float, default=2000, help="max epochs per net")
     p.add_argument("--schedule", default="cosine", names="nets.SCHEDULES",
                    help=SCHEDULE_HELP.format(gamma="0.9", steps="50", power="1", floor="0",
-                                             names=NAMES))
+                                             names=NAMES, texts=TEXTS)).texts = SCHEDULE_RATES
     p.add_argument("--lr-milestones", type=_ints, default=(), metavar="STEPS",
                    help=f"{NAMES}: steps where the rate is multiplied by 0.9, e.g. 100,200 "
                         "(none by default: needed there)").names = _SettingReaders("lr_milestones")

@@ -24,6 +24,14 @@ def he(rng, n_in, n_out, dtype):
 
 # "msra" is the course's name for He initialization (an alias: the same draws)
 INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he, "msra": he}
+# what each draws, in n_in (in) and n_out (out): `hplab --init`'s help says it after the
+# initializer's first name (and its aliases, the course's names); "" says nothing (zero)
+DRAWS = {
+    zero: "",
+    normal: "N(0, 1)",
+    xavier: "uniform within ±sqrt(6/(in+out))",
+    he: "N(0, 2/in)",
+}
 
 
 def get_initializer(name: str):

@@ -100,6 +100,18 @@ RULE_SETTINGS = {
     cosine: ("lr_min",),
     one_cycle: (),  # its start and end are fixed fractions of lr
 }
+# each rule's rate at step t (0-based) of a run of T steps, g, s and p being lr_gamma,
+# lr_decay_steps and lr_power: `hplab --schedule`'s help says it after the rule's first name
+RATES = {
+    constant: "lr",
+    step_decay: "lr*g^floor(t/s)",
+    multistep: "lr*g^(milestones passed)",
+    exponential: "lr*g^(t/s)",
+    inverse: "lr*(1+t/s)^-p (the course's inv lr*(1+gamma*t)^-p: its gamma is 1/s)",
+    polynomial: "lr_min+(lr-lr_min)*(1-t/T)^p",
+    cosine: "lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2",
+    one_cycle: "up from lr/25 to lr over 0.3 T, then cosine down to lr/1e4",
+}
 # the rules that hold the rate between their changes (piecewise constant): a report draws
 # their rate as steps, not as lines between checkpoints
 STEPWISE = frozenset({step_decay, multistep})

@@ -89,16 +89,19 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
 
 
 def _flag_help(command: str, flag: str) -> str:
-    """The help of ``hplab COMMAND``'s ``flag`` as written, its registry's names not yet in."""
+    """The help of ``hplab COMMAND``'s ``flag`` with what each entry does (nets' texts) in,
+    its registry's names not yet."""
     parser = hplab.build_parser()._subparsers._group_actions[0].choices[command]
     (action,) = [a for a in parser._actions if flag in a.option_strings]
-    return " ".join(action.help.split())
+    texts = getattr(action, "texts", None)
+    return " ".join(action.help.replace(hplab.TEXTS, str(texts)).split())
 
 
 @pytest.mark.parametrize("command", ["train", "capacity"])
 def test_every_schedule_has_its_rate_in_the_help(command):
-    # the rates are written by hand in hplab.SCHEDULE_HELP, beside the registry's names: a
-    # new schedule was listed among the names with no word of what rate it gives
+    # the rates were written by hand in hplab.SCHEDULE_HELP, beside the registry's names: a
+    # new schedule was listed among the names with no word of what rate it gives (now
+    # nets/_schedules.py's RATES, which `import nets` checks is whole)
     import nets
 
     rates = _flag_help(command, "--schedule").split(hplab.NAMES)[0]
@@ -109,13 +112,40 @@ def test_every_schedule_has_its_rate_in_the_help(command):
 
 @pytest.mark.parametrize("command", ["train", "gradcheck"])
 def test_every_initializer_but_zero_has_its_draw_in_the_help(command):
-    # hplab.INIT_HELP says by hand what each draws ("normal" is N(0, 1)), as SCHEDULE_HELP
+    # hplab.INIT_HELP said by hand what each draws ("normal" is N(0, 1)); now nets/_init.py's
+    # DRAWS does, beside the code
     import nets
 
     draws = _flag_help(command, "--init").split(hplab.NAMES)[0]
     missing = [name for name in registry_names(nets.INITIALIZERS)
                if name != "zero" and not re.search(rf"(: |, ){re.escape(name)} ", draws)]
     assert missing == []
+
+
+def test_a_new_schedule_and_initializer_bring_their_texts_to_the_help(monkeypatch):
+    # the maintainer writes a rule's rate and an initializer's draw beside its code, in
+    # nets; the help of every command with the flag says it (it was a second copy in hplab)
+    import nets
+    from nets import _init, _schedules
+
+    def restarts(step, cfg, total):
+        return cfg.lr
+
+    def lecun(rng, n_in, n_out, dtype):
+        return rng.standard_normal((n_in, n_out)).astype(dtype) / n_in ** 0.5
+
+    monkeypatch.setitem(nets.SCHEDULES, "cosine_restarts", restarts)
+    monkeypatch.setitem(nets.SCHEDULES, "sgdr", restarts)  # an alias: said by its name only
+    monkeypatch.setitem(_schedules.RATES, restarts, "cosine from lr to lr_min every s")
+    monkeypatch.setitem(nets.INITIALIZERS, "lecun", lecun)
+    monkeypatch.setitem(nets.INITIALIZERS, "lecun_normal", lecun)
+    monkeypatch.setitem(_init.DRAWS, lecun, "N(0, 1/in)")
+    for command in ("train", "capacity"):
+        assert ("cosine down to lr/1e4; cosine_restarts cosine from lr to lr_min every s. "
+                "Names:") in help_words(command)
+    for command in ("train", "gradcheck"):
+        assert ("he (the course's msra) N(0, 2/in), lecun (the course's lecun_normal) "
+                "N(0, 1/in): zero,") in help_words(command)
 
 
 def test_registry_flags_list_their_names():
