@@ -34,6 +34,17 @@ DRAWS = {
 }
 
 
+def check_draws(initializers: dict, draws: dict) -> None:
+    """LookupError naming the first initializer without its text in ``draws``, as ``import
+    nets`` checks `INITIALIZERS` (a new one's help said nothing of what it draws)."""
+    for name, init in initializers.items():
+        if init not in draws:
+            raise LookupError(f"initializer {name!r} has no DRAWS entry in nets/_init.py")
+
+
+check_draws(INITIALIZERS, DRAWS)
+
+
 def get_initializer(name: str):
     try:
         return INITIALIZERS[name]

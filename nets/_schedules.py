@@ -117,6 +117,20 @@ RATES = {
 STEPWISE = frozenset({step_decay, multistep})
 
 
+def check_rules(schedules: dict, tables: dict) -> None:
+    """LookupError naming the first schedule whose rule is missing from one of ``tables``
+    (``{"RULE_SETTINGS": RULE_SETTINGS, ...}``), as ``import nets`` checks `SCHEDULES`: a
+    missing entry otherwise died as a bare KeyError at import, not saying what to add."""
+    for name, rule in schedules.items():
+        for table_name, table in tables.items():
+            if rule not in table:
+                raise LookupError(f"schedule {name!r} has no {table_name} entry in "
+                                  "nets/_schedules.py")
+
+
+check_rules(SCHEDULES, {"RULE_SETTINGS": RULE_SETTINGS, "RATES": RATES})
+
+
 def is_stepwise(schedule) -> bool:
     """Whether the schedule named ``schedule`` holds the rate between its changes (`STEPWISE`);
     False for a name this hplab does not have (a run saved by another)."""

@@ -4,7 +4,12 @@ places that offer it. (The README's lists: test_readme.py; the help's: test_cli_
 
 import dataclasses
 import inspect
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from cli_helpers import registry_names
@@ -93,3 +98,50 @@ def test_trainconfigs_comments_name_every_registered_name(setting):
     comment = line.partition("#")[2]
     # a comment that lists names (two or more "|"-parted) lists them all
     assert comment.count("|") < 1 or _says_every_name(comment, setting), line
+
+
+def test_a_schedule_or_initializer_missing_from_its_tables_is_named():
+    # a schedule registered without its RULE_SETTINGS entry died at `import nets` (every
+    # command, --help too) as "KeyError: <function cosine_restarts ...>"
+    from nets import _init, _schedules
+
+    def restarts(step, cfg, total):
+        return cfg.lr
+
+    def lecun(rng, n_in, n_out, dtype):
+        return rng.standard_normal((n_in, n_out)).astype(dtype)
+
+    tables = {"RULE_SETTINGS": _schedules.RULE_SETTINGS, "RATES": _schedules.RATES}
+    schedules = {**nets.SCHEDULES, "cosine_restarts": restarts}
+    with pytest.raises(LookupError, match=r"^schedule 'cosine_restarts' has no RULE_SETTINGS "
+                                          r"entry in nets/_schedules\.py$"):
+        _schedules.check_rules(schedules, tables)
+    # its reads given, its rate (the help's words) forgotten
+    tables["RULE_SETTINGS"] = {**_schedules.RULE_SETTINGS, restarts: ("lr_min",)}
+    with pytest.raises(LookupError, match=r"^schedule 'cosine_restarts' has no RATES entry"):
+        _schedules.check_rules(schedules, tables)
+    with pytest.raises(LookupError, match=r"^initializer 'lecun' has no DRAWS entry in "
+                                          r"nets/_init\.py$"):
+        _init.check_draws({**nets.INITIALIZERS, "lecun": lecun}, _init.DRAWS)
+    # the tables in place are whole (import nets checked them)
+    _schedules.check_rules(nets.SCHEDULES, {"RULE_SETTINGS": _schedules.RULE_SETTINGS,
+                                            "RATES": _schedules.RATES})
+    _init.check_draws(nets.INITIALIZERS, _init.DRAWS)
+
+
+def test_import_nets_says_which_entry_a_new_schedule_lacks(tmp_path):
+    # as the maintainer meets it: a copy of nets with a schedule added to SCHEDULES alone
+    source = Path(nets.__file__).parent
+    shutil.copytree(source, tmp_path / "nets", ignore=shutil.ignore_patterns("__pycache__"))
+    module = tmp_path / "nets" / "_schedules.py"
+    text = module.read_text(encoding="utf-8")
+    entry = '    "one_cycle": one_cycle,\n'
+    assert text.count(entry) == 1
+    module.write_text(text.replace(entry, entry + '    "restarts": lambda s, c, t: c.lr,\n'),
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", "import nets"], cwd=tmp_path,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        "LookupError: schedule 'restarts' has no RULE_SETTINGS entry in nets/_schedules.py")
