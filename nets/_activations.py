@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._rules import look_up
+
 
 class Activation:
     """Base class: ``forward(z)`` and ``backward(a, grad)``, both may work in place."""
@@ -102,12 +104,7 @@ def get_activation(name_or_obj: str | Activation) -> Activation:
     """Look an activation up by name (or pass an :class:`Activation` through)."""
     if isinstance(name_or_obj, Activation):
         return name_or_obj
-    try:
-        return ACTIVATIONS[name_or_obj]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown activation {name_or_obj!r}; valid: {', '.join(ACTIVATIONS)}"
-        ) from None
+    return look_up("activation", ACTIVATIONS, name_or_obj)
 
 
 def is_registered(act: Activation) -> bool:

@@ -11,7 +11,7 @@ from ._activations import ACTIVATIONS, Activation
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
-from ._rules import check_setting, choice, nonneg, positive
+from ._rules import check_setting, choice, nonneg, positive, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES
 from ._validation import is_whole
 
@@ -136,12 +136,12 @@ def _increasing_steps(v) -> bool:
     return (all(is_whole(m) and m >= 1 for m in v)
             and all(a < b for a, b in zip(v, v[1:], strict=False)))
 
+# the fields that name a registry's entry: an unknown name is refused as each registry's
+# lookup refuses it (`unknown_name`: did you mean..., the valid names), checked first
+_NAMED = {"head": {"auto": None, **HEADS}, "init": INITIALIZERS, "optimizer": OPTIMIZERS,
+          "schedule": SCHEDULES}
 # Validation declared as a table: field -> (check, message).
 _RULES = {
-    "head": choice({"auto": None, **HEADS}),
-    "init": choice(INITIALIZERS),
-    "optimizer": choice(OPTIMIZERS),
-    "schedule": choice(SCHEDULES),
     "lr": positive,
     **OPTIMIZER_RULES,  # momentum, beta1, beta2, rho, opt_eps: make_optimizer checks them too
     "l2": nonneg,
@@ -169,6 +169,10 @@ _WHOLE = ("lr_decay_steps", "warmup_steps", "batch_size", "patience", "eval_size
 
 def validate(cfg: TrainConfig) -> None:
     """Raise ValueError naming the first field that breaks its rule."""
+    for name, registry in _NAMED.items():
+        value = getattr(cfg, name)
+        if not isinstance(value, str) or value not in registry:  # a list cannot be a key
+            raise ValueError(unknown_name(name, value, registry))
     for name, rule in _RULES.items():
         check_setting(name, getattr(cfg, name), rule)
     reads = RULE_SETTINGS[SCHEDULES[cfg.schedule]]  # what those settings mean binds the rule
@@ -190,7 +194,7 @@ def validate(cfg: TrainConfig) -> None:
                          f"{'s' if n != 1 else ''}, got {len(cfg.activation)}")
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {a!r}; valid: {', '.join(ACTIVATIONS)}")
+            raise ValueError(unknown_name("activation", a, ACTIVATIONS))
     if cfg.class_weight is not None and not (
             all(w >= 0 and math.isfinite(w) for w in cfg.class_weight)
             and any(w > 0 for w in cfg.class_weight)):

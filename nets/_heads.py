@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._activations import ACTIVATIONS
+from ._rules import look_up
 
 
 class Head:
@@ -183,10 +184,7 @@ HEADS: dict[str, Head] = {h.name: h for h in (Regression(), Binary(), Multiclass
 
 def get_head(name: str) -> Head:
     """The `Head` registered as ``name`` (a key of `HEADS`); ValueError lists them."""
-    try:
-        return HEADS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown head {name!r}; valid: {', '.join(HEADS)}") from None
+    return look_up("head", HEADS, name)
 
 
 def infer_head(y: np.ndarray, n_classes: int | None = None) -> str:

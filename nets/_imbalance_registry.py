@@ -6,11 +6,12 @@ scikit-learn or imbalanced-learn (each sampler's class is imported when it is ma
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from ._rules import unknown_name
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,7 @@ def resolve_strategies(names) -> tuple[str, ...]:
         key = key if key in STRATEGIES else _ALIASES.get(key.replace("_", ""),
                                                           _ALIASES.get(key))
         if key is None:
-            near = difflib.get_close_matches(str(raw).lower(), list(STRATEGIES), n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise ValueError(f"unknown strategy {raw!r}{hint}; valid: {', '.join(STRATEGIES)}")
+            raise ValueError(unknown_name("strategy", raw, STRATEGIES))
         if key not in out:
             out.append(key)
     if not out:

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from ._rules import unknown_name
+
 #: Metric -> (direction, needs a threshold). Accuracy is kept to show how it misleads.
 IMBALANCE_METRICS = {
     "roc_auc": ("maximize", False),
@@ -31,7 +33,7 @@ CONFUSION = ("tn", "fp", "fn", "tp")
 def check_metric(metric: str) -> str:
     """``metric`` if it is a key of `IMBALANCE_METRICS`, else a ValueError naming them."""
     if metric not in IMBALANCE_METRICS:
-        raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
+        raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS))
     return metric
 
 

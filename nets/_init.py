@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._rules import look_up
+
 
 def zero(rng: np.random.Generator, n_in: int, n_out: int, dtype) -> np.ndarray:
     return np.zeros((n_in, n_out), dtype=dtype)
@@ -46,7 +48,4 @@ check_draws(INITIALIZERS, DRAWS)
 
 
 def get_initializer(name: str):
-    try:
-        return INITIALIZERS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown init {name!r}; valid: {', '.join(INITIALIZERS)}") from None
+    return look_up("init", INITIALIZERS, name)

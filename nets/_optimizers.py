@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ._printable import first_names
-from ._rules import check_setting, or_default, positive, unit
+from ._rules import check_setting, look_up, or_default, positive, unit
 
 
 class Optimizer:
@@ -313,8 +313,4 @@ def make_optimizer(name: str, params, **kwargs) -> Optimizer:
     -------
     Optimizer
     """
-    try:
-        cls = OPTIMIZERS[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown optimizer {name!r}; valid: {', '.join(OPTIMIZERS)}") from None
-    return cls(params, **kwargs)
+    return look_up("optimizer", OPTIMIZERS, name)(params, **kwargs)

@@ -3,7 +3,30 @@
 
 from __future__ import annotations
 
+import difflib
 import math
+
+
+def unknown_name(kind: str, name, valid) -> str:
+    """``"unknown <kind> <name!r> (did you mean <a close one>?); valid: <names>"``: the one
+    shape of every nets registry's unknown-name error (the hint only where a valid name is
+    close, case aside). data's datasets say it in the same words in their own code: nets
+    and data import none of the other packages, so neither can share this one."""
+    names = [str(n) for n in valid]
+    lowered = {n.lower(): n for n in names}
+    close = (difflib.get_close_matches(name.lower(), list(lowered), n=1)
+             if isinstance(name, str) else [])
+    hint = f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+    return f"unknown {kind} {name!r}{hint}; valid: {', '.join(names)}"
+
+
+def look_up(kind: str, registry: dict, name):
+    """``registry[name]``, else a ValueError `unknown_name` (a name that cannot be a key,
+    such as a list, too)."""
+    try:
+        return registry[name]
+    except (KeyError, TypeError):
+        raise ValueError(unknown_name(kind, name, registry)) from None
 
 
 def choice(registry):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._optimizers import OPTIMIZERS
+from ._rules import unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES
 
 #: kind -> name -> the TrainConfig settings it reads; an optimizer's row is its class's
@@ -68,7 +69,7 @@ def _known(kind: str, names: list) -> list:
     table = SETTINGS_READ[kind]
     for name in names:
         if not isinstance(name, str) or name not in table:
-            raise ValueError(f"unknown {kind} {name!r}; valid: {', '.join(table)}")
+            raise ValueError(unknown_name(kind, name, table))
     return names
 
 

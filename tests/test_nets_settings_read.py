@@ -64,8 +64,11 @@ def test_unread_settings_names_who_would_read_each():
 
 
 @pytest.mark.parametrize("optimizers, schedules, message", [
-    ("sgdd", "constant", "unknown optimizer 'sgdd'; valid: sgd, momentum, nesterov"),
-    ("sgd", ["cosine", "cos"], "unknown schedule 'cos'; valid: constant, step, multistep"),
+    ("sgdd", "constant", r"unknown optimizer 'sgdd' \(did you mean 'sgd'\?\); valid: sgd, "
+                         "momentum, nesterov"),
+    ("sgd", ["cosine", "cos"], r"unknown schedule 'cos' \(did you mean 'cosine'\?\); valid: "
+                               "constant, step, multistep"),
+    ("sgd", "sometimes", "^unknown schedule 'sometimes'; valid: constant, step, multistep"),
 ])
 def test_unread_settings_names_an_unknown_name_with_the_valid_ones(optimizers, schedules,
                                                                     message):

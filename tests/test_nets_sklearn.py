@@ -332,7 +332,7 @@ def test_bad_hyperparameters_raise_at_fit_not_init():
     for params, match in [({"lr": -1.0}, "lr must be"), ({"batch_size": 0}, "batch_size"),
                           ({"hidden": (4, 0)}, "hidden widths must be >= 1"),
                           ({"activation": "swish"}, "unknown activation 'swish'"),
-                          ({"optimizer": "lbfgs"}, "optimizer must be one of"),
+                          ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'; valid: "),
                           ({"dtype": "float16"}, "dtype must be one of"),
                           # a scalar other than an int was a TypeError ("not iterable")
                           ({"hidden": 1.5}, r"hidden must be a sequence such as \(64, 16\), "

@@ -9,7 +9,7 @@ import pytest
 import nets
 
 # the names from the registry: a new initializer does not change what these tests check
-BAD_INIT = f"init must be one of {', '.join(nets.INITIALIZERS)}, got 'glorot'"
+BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -34,10 +34,10 @@ BAD_INIT = f"init must be one of {', '.join(nets.INITIALIZERS)}, got 'glorot'"
      "got 3"),
     ({"hidden": (4,), "activation": ("sigmoid", "tanh")},
      "activation needs 1 name for 1 hidden layer, got 2"),
-    ({"optimizer": "lbfgs"}, "optimizer must be one of sgd, momentum, nesterov, adagrad"),
+    ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'; valid: sgd, momentum, nesterov, adagrad"),
     ({"init": "glorot"}, BAD_INIT),
-    ({"schedule": "sometimes"}, "schedule must be one of constant, step, multistep, exponential"),
-    ({"head": "ranking"}, "head must be one of auto, regression, binary, multiclass"),
+    ({"schedule": "sometimes"}, "unknown schedule 'sometimes'; valid: constant, step, multistep"),
+    ({"head": "ranking"}, "unknown head 'ranking'; valid: auto, regression, binary, multiclass"),
     ({"max_epochs": 0}, "max_epochs must be a finite number > 0, got 0"),
     ({"checkpoint": -1}, "checkpoint must be a finite number > 0, got -1"),
     ({"eps": -0.01}, "eps must be a finite number >= 0, got -0.01"),
@@ -142,6 +142,47 @@ def test_the_stepwise_schedules_are_those_that_hold_the_rate_between_changes(nam
     rates = [nets.learning_rate(step, cfg, 100) for step in range(101)]
     changes = sum(a != b for a, b in zip(rates, rates[1:], strict=False))
     assert (0 < changes <= 3) == nets.is_stepwise(name)
+
+
+def _registry_cases():
+    """(kind, registry, a call with a typo of one of its names, that name)."""
+    return [
+        ("activation", nets.ACTIVATIONS, lambda: nets.get_activation("rellu"), "relu"),
+        ("activation", nets.ACTIVATIONS, lambda: nets.TrainConfig(activation="tanhh"), "tanh"),
+        ("optimizer", nets.OPTIMIZERS, lambda: nets.make_optimizer("adamx", []), "adam"),
+        ("optimizer", nets.OPTIMIZERS, lambda: nets.TrainConfig(optimizer="adamx"), "adam"),
+        ("optimizer", nets.OPTIMIZERS,
+         lambda: nets.unread_settings([], "momentun", "constant"), "momentum"),
+        ("schedule", nets.SCHEDULES, lambda: nets.TrainConfig(schedule="cosin"), "cosine"),
+        ("schedule", nets.SCHEDULES, lambda: nets.unread_settings([], "sgd", "polynomal"),
+         "polynomial"),
+        ("init", nets.INITIALIZERS, lambda: nets.TrainConfig(init="xavir"), "xavier"),
+        ("init", nets.INITIALIZERS, lambda: nets.MLP.initialized(
+            (2, 1), [], "binary", init="XAVIER", rng=np.random.default_rng(0)), "xavier"),
+        ("head", nets.HEADS, lambda: nets.get_head("binry"), "binary"),
+        ("head", {"auto": None, **nets.HEADS}, lambda: nets.TrainConfig(head="binry"),
+         "binary"),
+        ("metric", nets.IMBALANCE_METRICS, lambda: nets.check_metric("roc-auc"), "roc_auc"),
+        ("strategy", nets.STRATEGIES, lambda: nets.resolve_strategies("smotte"), "smote"),
+    ]
+
+
+@pytest.mark.parametrize("kind, registry, call, close", _registry_cases())
+def test_every_registry_refuses_an_unknown_name_in_one_shape(kind, registry, call, close):
+    # the shape data's datasets have: the optimizer, schedule and init (via TrainConfig) said
+    # "optimizer must be one of ..., got 'adamx'", the activations no close name
+    with pytest.raises(ValueError) as info:
+        call()
+    typo = re.search(r"'([^']*)'", str(info.value))[1]
+    assert str(info.value) == (f"unknown {kind} {typo!r} (did you mean {close!r}?); valid: "
+                               f"{', '.join(registry)}")
+
+
+def test_an_unknown_name_close_to_none_is_told_the_valid_ones_alone():
+    for call in (lambda: nets.TrainConfig(optimizer="lbfgs"), lambda: nets.get_head(["x"]),
+                 lambda: nets.TrainConfig(schedule=3)):
+        with pytest.raises(ValueError, match=r"^unknown [a-z]+ \S+; valid: [a-z_, ]+$"):
+            call()
 
 
 def test_unknown_names_in_registries():
