@@ -1822,6 +1822,9 @@ _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"
 # "(scheduler=tcp://HOST:PORT)"): the "(" and "=" mark it as one, so a one-word name is
 # rewritten too (--positive K); a folder the user named lr=0.1 is not
 _ASSIGNED = re.compile(r"(?<=\()([a-z][a-z0-9_]*)=(?=[^\s=])")
+# a registry's unknown name ("unknown optimizer 'adamx' ..."): the kind is the parameter
+# that took it, one word, so named as its flag too (a snake_case one is: --tune-for)
+_UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ')")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 
@@ -1847,6 +1850,8 @@ def _in_flags(message: str, args) -> str:
         return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
 
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
+    message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
+                                message)
     message = _PARAMETER.sub(flag, message)
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 

@@ -19,7 +19,7 @@ import nets
 import reports
 
 # the names from the registry: a new initializer does not change what these tests check
-BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}\n"
+BAD_INIT = f"unknown --init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}\n"
 
 TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_accuracy",
               "test_loss", "test_accuracy", "seconds", "model_path"}
@@ -134,16 +134,16 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
      "--batch-size must be a whole number >= 1 (or -1 for full batch), got 0"),
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
-    (["--activation", "swish"], "unknown activation 'swish'"),
+    (["--activation", "swish"], "unknown --activation 'swish'"),
     (["--hidden", "4,4", "--activation", "relu,tanh,relu"],
      "activation needs 1 name (for every layer) or 2"),
-    (["--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'; valid: sgd, momentum"),
-    # a close name suggested, as for a dataset (the same words)
-    (["--optimizer", "adamx"], "unknown optimizer 'adamx' (did you mean 'adam'?); valid: "
+    (["--optimizer", "lbfgs"], "unknown --optimizer 'lbfgs'; valid: sgd, momentum"),
+    # a close name suggested, as for a dataset (the same words: one line, the flag named)
+    (["--optimizer", "adamx"], "unknown --optimizer 'adamx' (did you mean 'adam'?); valid: "
                                f"{', '.join(nets.OPTIMIZERS)}\n"),
-    (["--init", "glorot"], "unknown init 'glorot'; valid: zero, normal, xavier, he"),
-    (["--schedule", "sometimes"], "unknown schedule 'sometimes'; valid: constant"),
-    (["--schedule", "cosin"], "unknown schedule 'cosin' (did you mean 'cosine'?); valid: "),
+    (["--init", "glorot"], "unknown --init 'glorot'; valid: zero, normal, xavier, he"),
+    (["--schedule", "sometimes"], "unknown --schedule 'sometimes'; valid: constant"),
+    (["--schedule", "cosin"], "unknown --schedule 'cosin' (did you mean 'cosine'?); valid: "),
     (["--epochs", "0"], "--epochs must be a finite number > 0"),
     (["--eps", "-1"], "eps must be a finite number >= 0"),
     (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),

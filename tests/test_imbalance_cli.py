@@ -350,7 +350,8 @@ def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
     (["--dataset", "digits", "--positive", "8", "--strategies", "smote,bogus"],
      "unknown strategy 'bogus'; valid: none, class_weight, random_over, smote"),
     (["--dataset", "digits", "--ratio", "1:50"], "choose the positive class (--positive K"),
-    (["--dataset", "digits", "--positive", "8", "--metric", "acc"], "unknown metric 'acc'"),
+    (["--dataset", "digits", "--positive", "8", "--metric", "acc"],  # the flag, as --tune-for
+     "unknown --metric 'acc'"),
     (["--dataset", "digits", "--positive", "8", "--sampling-ratio", "0"], "sampling ratio"),
     (["--dataset", "digits", "--seeds", "x"], "invalid int value"),
     (["--dataset", "moons", "--epochs", "0"], "error: --epochs must be a finite number > 0"),

@@ -251,8 +251,8 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
 
 @pytest.mark.parametrize("argv,message", [
     (["--min-lr", "1", "--max-lr", "0.1"], "--min-lr must be below --max-lr, got 1 >= 0.1"),
-    (["--mode", "cyclic"], "unknown mode 'cyclic'; valid: exp, linear, looper"),
-    (["--suggestion", "best"], "unknown suggestion 'best'; valid: valley, steepest"),
+    (["--mode", "cyclic"], "unknown --mode 'cyclic'; valid: exp, linear, looper"),
+    (["--suggestion", "best"], "unknown --suggestion 'best'; valid: valley, steepest"),
     (["--steps", "1"], "error: --steps must be an integer >= 2"),
     # refused though --val / --verify are not given: they were ignored in silence
     (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
