@@ -290,6 +290,19 @@ OPTIMIZER_RULES = {
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
 OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}
 
+
+def own_defaults(optimizer: str, settings) -> dict:
+    """The value each `OWN_DEFAULTS` setting left None in ``settings`` (a TrainConfig's
+    dict) stands for with optimizer ``optimizer``: ``{"rho": 0.9, "opt_eps": 1e-08}`` for
+    rmsprop; one it does not read (adam's rho) is left out, as is every setting of an
+    unknown optimizer. What the run used, for a record or report to show beside the None
+    that ``TrainConfig(**config)`` keeps."""
+    cls = OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
+    if cls is None:
+        return {}
+    return {key: getattr(cls, attr) for key, attr in OWN_DEFAULTS.items()
+            if key in cls.settings and key in settings and settings[key] is None}
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam)
 }

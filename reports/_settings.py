@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nets import OPTIMIZERS, OWN_DEFAULTS, SCHEDULES, SETTINGS_READ, unread_settings
+from nets import OPTIMIZERS, OWN_DEFAULTS, SCHEDULES, SETTINGS_READ, own_defaults, unread_settings
 
 from .design import format_setting
 
@@ -28,14 +28,15 @@ def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     unread = unread_settings(
         [k for k in params if isinstance(k, str)], [name] if optimizer else list(OPTIMIZERS),
         [schedule] if isinstance(schedule, str) and schedule in SCHEDULES else list(SCHEDULES))
+    own = own_defaults(name, params)  # as config.json's ``resolved`` records them
     out = {}
     for key, value in params.items():
         if key in unread:
             continue
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
-            if key not in optimizer.settings:  # sgd and adam have no rho of their own
+            if key not in own:  # sgd and adam have no rho of their own
                 continue
-            value = f"{format_setting(getattr(optimizer, OWN_DEFAULTS[key]))} ({name}'s own)"
+            value = f"{format_setting(own[key])} ({name}'s own)"
         elif (key == "lr_milestones" and isinstance(value, list | tuple) and not value
               and not _reads_milestones(schedule)):
             continue

@@ -252,6 +252,9 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     # absolute as the dataset's: the record is read from other folders too
     summary = {**run.summary(), "dataset": dataset,
                **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
+               # what a None of config (the optimizer's own rho, opt_eps) stood for: a
+               # later version's other defaults would re-run config with other values
+               "resolved": nets.own_defaults(run.config.optimizer, config),
                **{k: v for k, v in record.items() if k != "dataset"}}
     writers = {
         "model.npz": lambda tmp: nets.save_net(

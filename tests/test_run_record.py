@@ -72,3 +72,27 @@ def test_a_run_limited_to_one_thread_is_told_apart_by_its_record(tmp_path):
     threads = [json.loads((tmp_path / r / "config.json").read_text())["blas"][0]["threads"]
                for r in ("two", "one")]
     assert threads == [2, 1]
+
+
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "momentum", "adadelta"])
+def test_config_json_resolves_the_optimizer_defaults_its_config_leaves_none(tmp_path, optimizer):
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.05, batch_size=8, max_epochs=1, optimizer=optimizer)
+    run = study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
+    record = json.loads((tmp_path / "run" / "config.json").read_text())
+    # config keeps None (TrainConfig(**config) re-runs as it ran); resolved says what ran
+    assert record["config"]["rho"] is None and record["config"]["opt_eps"] is None
+    used = nets.new_optimizer(nets.TrainConfig(**record["config"]), run.net)
+    cls = nets.OPTIMIZERS[optimizer]
+    expected = {"rmsprop": {"rho": 0.9, "opt_eps": 1e-8}, "adam": {"opt_eps": 1e-8},
+                "momentum": {}, "adadelta": {"rho": 0.95, "opt_eps": 1e-6}}[optimizer]
+    assert record["resolved"] == expected
+    assert {k: {"rho": used.rho, "opt_eps": used.eps}[k] for k in record["resolved"]} \
+        == expected == {k: getattr(cls, nets.OWN_DEFAULTS[k]) for k in expected}
+
+
+def test_config_json_resolves_nothing_a_config_gave(tmp_path):
+    cfg = nets.TrainConfig(hidden=(4,), lr=0.05, batch_size=8, max_epochs=1,
+                           optimizer="rmsprop", rho=0.8)
+    study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
+    record = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert record["config"]["rho"] == 0.8 and record["resolved"] == {"opt_eps": 1e-8}
