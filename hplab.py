@@ -883,11 +883,13 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_report(name: str, storage, out=None, seconds=None) -> str:
-    """Write the study report (it refreshes the runs index too); returns its path."""
+def _study_report(name: str, storage, out=None, seconds=None, *, argv=()) -> str:
+    """Write the study report (it refreshes the runs index too); returns its path.
+    ``argv``: the command's, which best_model/config.json records."""
     import reports
 
-    return str(reports.study_report(name, storage=storage, out=out, seconds=seconds))
+    return str(reports.study_report(name, storage=storage, out=out, seconds=seconds,
+                                    command=_command_line(argv)))
 
 
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
@@ -916,7 +918,7 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 # progress bar
                 warnings.simplefilter("ignore", data.DataWarning)
                 return _write_report(summary, folder, lambda: _study_report(
-                    name, args.storage, seconds=summary["seconds"]))
+                    name, args.storage, seconds=summary["seconds"], argv=args.argv))
 
         # stopped while it is written: the JSON of a stop, as during the trials
         failed = _study_stops(args, name, write, seconds=summary["seconds"])
@@ -1068,7 +1070,7 @@ def cmd_study_report(args) -> int:
         reports.check_study_report_folder(args.name, args.storage,
                                           "give another folder with --out",
                                           created=summary["created"])
-    path = _study_report(args.name, args.storage, args.out)
+    path = _study_report(args.name, args.storage, args.out, argv=args.argv)
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 

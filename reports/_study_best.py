@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nets import is_stepwise
+from nets import finite_or_none, is_stepwise
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
@@ -45,9 +45,12 @@ class Retrained:
     strategy: str | None
 
 
-def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
+def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
+                 command: str = "") -> Retrained:
     """Retrain the best trial as it ran; its model is saved in ``staged``, a folder
-    `swap_best_model` moves to ``out/best_model`` (the place the run records)."""
+    `swap_best_model` moves to ``out/best_model`` (the place the run records). Its
+    config.json records ``command`` (the one writing the report) and the folder it ran in,
+    and under ``study`` the study (``where``: its storage) and the trial retrained."""
     import analyses
     import data
     import study as hs
@@ -82,8 +85,30 @@ def retrain_best(spec, s, summary, out: Path, staged: Path) -> Retrained:
                f"{hs.pipeline_seed(spec.seed, number)}, which study.pipeline_seed draws from "
                f"the trial's seed [{spec.seed}, {number}]")
     if run is not None:
-        hs.save_run_files(run, staged, final=out / BEST_MODEL)
+        run.command, run.cwd = command, os.getcwd()
+        hs.save_run_files(run, staged, final=out / BEST_MODEL,
+                          extra={"study": _trial_record(spec, s, best, where)})
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)
+
+
+def _trial_record(spec, s, best, where) -> dict:
+    """The study and trial a best model retrains, for its config.json: the trial's stored
+    values by metric (its record alone is compared with them, without the storage)."""
+    import study as hs
+
+    return {"name": spec.name, "storage": _absolute_storage(where),
+            "created": s.user_attrs.get(hs.CREATED_ATTR), "trial": best.number,
+            "values": {m: finite_or_none(v)
+                       for m, v in zip(spec.metrics, best.values, strict=True)}}
+
+
+def _absolute_storage(where) -> str:
+    """``where`` as a ``--storage`` that names it from any folder (a file's path absolute),
+    its password masked."""
+    if where.path is None:
+        return where.masked
+    path = os.path.abspath(where.path)
+    return f"sqlite:///{path}" if where.kind == "sqlite" else f"journal:{path}"
 
 
 def best_balanced_accuracy(done: Retrained) -> float | None:

@@ -54,7 +54,7 @@ PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
-                 seconds: float | None = None) -> Path:
+                 seconds: float | None = None, command: str = "") -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
@@ -72,6 +72,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
         when that folder holds the report of a study of the same name in another storage).
     seconds : float, optional
         Wall time of the run that ends in this report (shown in its provenance).
+    command : str
+        The command line writing it, recorded with the folder it ran in by
+        ``best_model/config.json`` (the provenance shows the command that created the study).
 
     Returns
     -------
@@ -85,12 +88,12 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     s, where, store = hs.open_study_storage(name, storage)
     try:  # its pooled connections closed when done: a notebook's calls kept them open
         spec, _ = hs.stored_spec(name, where, store)
-        return _write_study_report(s, spec, where, name, out, seconds)
+        return _write_study_report(s, spec, where, name, out, seconds, command)
     finally:
         hs.release(store)
 
 
-def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
+def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -> Path:
     """`study_report` of the loaded study ``s`` and its ``spec``."""
     import study as hs
 
@@ -163,7 +166,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds) -> Path:
     # was left empty); its staged files are removed first, below
     with removed_if_left_empty(out, "report_files"):
         try:
-            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged, created)
+            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged, created,
+                                           where, command)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
                                        summary["best_trial"], flat)
@@ -241,7 +245,7 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
 
 
 def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
-                    created) -> tuple[bool, bool]:
+                    created, where, command: str) -> tuple[bool, bool]:
     """The best trial retrained (its model saved in ``staged``) and shown; a failure of
     either is said, not raised (the search's own figures stand without it), and which of
     the two failed. Whether a model was saved, and whether the earlier best_model/ stays
@@ -256,7 +260,7 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
                          copied=hs.copied_from_another_study(best, created))
         return False, False
     try:
-        done = retrain_best(spec, s, summary, out, staged)
+        done = retrain_best(spec, s, summary, out, staged, where=where, command=command)
     except Exception as exc:
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept

@@ -218,7 +218,8 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
     return run
 
 
-def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> None:
+def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
+                   extra: dict | None = None) -> None:
     """Write the model (with its input scaling), the history CSV and the config JSON.
 
     Parameters
@@ -229,6 +230,8 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
     final : Path, optional
         The folder the caller moves ``out`` to afterwards (a staged folder), which the run
         and config.json record as the files' place; default ``out``.
+    extra : dict, optional
+        More keys for config.json (a report's best model: ``study``, the trial it retrains).
     """
     out.mkdir(parents=True, exist_ok=True)
     final = out if final is None else Path(final)
@@ -255,7 +258,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None) -> No
                # what a None of config (the optimizer's own rho, opt_eps) stood for: a
                # later version's other defaults would re-run config with other values
                "resolved": nets.own_defaults(run.config.optimizer, config),
-               **{k: v for k, v in record.items() if k != "dataset"}}
+               **{k: v for k, v in record.items() if k != "dataset"}, **(extra or {})}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
