@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nets import finite_or_none, is_stepwise
+from nets import finite_or_none, hplab_version, is_stepwise
 
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
@@ -98,6 +98,8 @@ def _trial_record(spec, s, best, where) -> dict:
 
     return {"name": spec.name, "storage": _absolute_storage(where),
             "created": s.user_attrs.get(hs.CREATED_ATTR), "trial": best.number,
+            # the version that ran the trial (``versions`` above: the one retraining it)
+            "hplab": hs.trial_version(best),
             "values": {m: finite_or_none(v)
                        for m, v in zip(spec.metrics, best.values, strict=True)}}
 
@@ -240,6 +242,7 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
     rep.add_section(f"Best trial: #{done.number}", _first(why) + done.how + (
         "; the model is saved as best_model/model.npz beside this report." if saved else
         "; this strategy has no net to save." if run is None else "."))
+    _version_note(rep, best)
     _compare(rep, spec, best, done.again)
     _add_params(rep, best)
     if run is not None:
@@ -256,6 +259,18 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
 
 def _first(sentence: str) -> str:
     return sentence + " " if sentence else ""
+
+
+def _version_note(rep, best) -> None:
+    """A note when another hplab version ran the best trial than the one retraining it
+    (a study resumed, or reported, after an upgrade)."""
+    import study as hs
+
+    ran, now = hs.trial_version(best), hplab_version()
+    if ran is not None and ran != now:
+        rep.add_text(f"Trial #{best.number} ran on hplab {ran}; this report retrained it "
+                     f"with hplab {now}, so its scores here (and best_model/) are that "
+                     "version's and may differ from the stored ones.", note=True)
 
 
 def _add_params(rep, best) -> None:

@@ -45,6 +45,7 @@ from ._study_text import (
     subtitle,
     why_best,
 )
+from ._terminal import mixed_versions_text, versions_text
 from .design import format_percent
 
 TABLE_ROWS = 25  # rows of a table in the page; its CSV holds them all
@@ -117,6 +118,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
     rep.source, rep.study_created = storage_source(where), summary["created"]
 
     rep.add_section("Trials", outcome_text(summary))
+    mixed = mixed_versions_text(summary["hplab_versions"])
+    if mixed:  # a study resumed after an upgrade
+        rep.add_text(f"This study is mixed: {mixed}.", note=True)
     if not complete and summary["n_finished"]:
         rep.add_text("No trial completed, so there is no best trial. The table of all trials "
                      "below gives the reason each one stopped; if they diverged, lower the "
@@ -170,7 +174,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
                                            where, command)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                                       summary["best_trial"], flat)
+                                       summary["best_trial"], flat, summary["hplab_versions"])
             # the stored table itself: the provenance's lines are read, this file is run
             text = hs.spec_toml(_raw_to_rerun(spec.raw, summary["n_finished"]), SPEC_COMMENT)
             staged_spec = stage_file(out / SPEC_FILE,
@@ -212,8 +216,9 @@ def _swap_in(swap_model, staged_spec: Path, out: Path) -> None:
 
 
 def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,
-                               best, flat) -> None:
-    """The table of all trials (``best`` first) and how the study ran."""
+                               best, flat, versions) -> None:
+    """The table of all trials (``best`` first) and how the study ran (``versions``: the
+    summary's ``hplab_versions``: the report's own version is not the trials')."""
     import study as hs
 
     frame = sd.trials_frame(trials, spec.metrics, flat=flat, max_retry=spec.max_retry,
@@ -241,6 +246,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 "Spec": f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
+                                **({"Trials run by hplab": versions_text(versions)}
+                                   if versions else {}),
                                 "Time with a trial running": busy_time(timeline)})
 
 

@@ -106,6 +106,22 @@ def two_figures(v: float) -> str:
     return f"{float(f'{v:.2g}'):,.10g}"
 
 
+def versions_text(versions: list[dict]) -> str:
+    """A summary's ``hplab_versions`` in words: ``0.1.1 (5 trials), 0.1.2 (1 trial)``."""
+    return ", ".join(f"{v['version']} ({v['n_trials']} trial{'s' * (v['n_trials'] != 1)})"
+                     for v in versions)
+
+
+def mixed_versions_text(versions: list[dict]) -> str | None:
+    """What ``study show`` and the report say of trials run by several hplab versions (a
+    study resumed after an upgrade), None for one: their scores may not compare."""
+    if len(versions) < 2:
+        return None
+    return (f"its trials ran on {len(versions)} hplab versions: {versions_text(versions)}; "
+            "a version's changes can shift scores, so trials of different ones may not "
+            "compare")
+
+
 def study_lines(s: dict) -> list[str]:
     """Lines for `hplab study run/show/worker`: counts, best trial, problems, report."""
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
@@ -147,6 +163,9 @@ def study_lines(s: dict) -> list[str]:
         lines.append(f"best trial #{s['best_trial']}: {value}  {params}")
     if s.get("pareto_front"):
         lines.append(f"pareto front: {len(s['pareto_front'])} trials")
+    mixed = mixed_versions_text(s.get("hplab_versions") or [])
+    if mixed:
+        lines.append(mixed[0].upper() + mixed[1:])
     for p in s["problems"][:5]:
         lines.append(f"  #{p['number']} {p['status']}: {p['reason']}")
     if len(s["problems"]) > 5:

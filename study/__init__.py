@@ -67,6 +67,7 @@ from ._spec_list import ready_specs
 from ._spec_toml import spec_toml
 from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
+from ._study_versions import VERSIONS_ATTR, trial_version, trial_versions
 from ._summary import (
     keeps_heartbeats,
     left_running,
@@ -113,7 +114,7 @@ __all__ = [
     "COMMAND_ATTR", "CREATED_ATTR", "RESUMED_ATTR", "STOPPED_ATTR", "HeldInterrupts",
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
-    "unexplained_fail",
+    "unexplained_fail", "VERSIONS_ATTR", "trial_version", "trial_versions",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

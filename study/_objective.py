@@ -44,6 +44,7 @@ from ._record import (
     ORPHANED,
     RECORD_ATTR,
     STUDY_KEY,
+    VERSION_KEY,
     ParentDied,
     error_record,
     record_attr,
@@ -53,6 +54,7 @@ from ._space import build_config
 from ._space_check import outside_space, unread_values
 from ._spec_data import check_binary
 from ._storage_errors import storage_failure, study_deleted
+from ._study_versions import note_versions
 from ._train_run import train_run, val_scores
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
@@ -201,7 +203,7 @@ class Objective:
         self.on_end, self.on_sampled = on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on, and in
         # which study (its stamp, read at its first trial)
-        self.owner = {"worker": worker_id(), "run": run_id}
+        self.owner = {"worker": worker_id(), "run": run_id, VERSION_KEY: nets.hplab_version()}
         self._study: str | None = None
         self._attr = RECORD_ATTR  # the trial's record attribute (`record_attr`)
         self.trial: optuna.Trial | None = None  # the trial entered last
@@ -235,7 +237,9 @@ class Objective:
             if self._study != trial.study.study_name:  # read once per study it runs in
                 # names the study in the record: add_trials copies another study's trial
                 self._study = trial.study.study_name
-                self.owner[STUDY_KEY] = trial.study.user_attrs.get(CREATED_ATTR)
+                attrs = trial.study.user_attrs
+                self.owner[STUDY_KEY] = attrs.get(CREATED_ATTR)
+                note_versions(trial.study, attrs)  # this version's libraries, once
             # who runs it, stored before on_start releases the claim lock: a worker
             # deciding its next claim never sees a live trial without a record
             self._write_record(trial, {})

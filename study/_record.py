@@ -38,11 +38,15 @@ def error_record(exc: Exception) -> dict:
     return {"status": "error", "reason": " ".join(f"{type(exc).__name__}: {exc}".split())[:500]}
 
 
+#: record key: the hplab version (`nets.hplab_version`) of the worker that ran the trial
+#: (a study resumed after an upgrade holds trials of two); the study keeps each version's
+#: libraries once (`_study_versions`)
+VERSION_KEY = "hplab"
 #: Keys that say whose trial it is. Every record hplab writes holds the first two from its
 #: first write on (the single-record layout always did): another program's own ``record``
 #: dict ({"status": "baseline", "source": "paper"}) is not taken for one. Records written
-#: since studies were stamped name the study too.
-OWNER_KEYS = ("worker", "run", STUDY_KEY)
+#: since studies were stamped name the study too, and since versions were, the version.
+OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY)
 #: how earlier versions closed a trial whose first write a failing storage lost: with no
 #: owner keys, only this status and a reason starting so
 _STOPPED_BEFORE = "its storage failed"

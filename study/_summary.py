@@ -24,6 +24,7 @@ from ._spec import study_default
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
+from ._study_versions import trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
 
@@ -169,7 +170,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     study package does not look at reports; ``reports.find_study_report`` does, and
     ``hplab study show`` fills it in), stopped ("timeout" while the last run's stop at its
     timeout left trials of the budget to run and none runs, else None; a run's summary
-    says its own).
+    says its own), hplab_versions (``[{version, n_trials}]``: the hplab versions that ran
+    its trials, in order, `trial_versions`; two or more: a study resumed after an upgrade).
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
@@ -193,6 +195,7 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "created": study_created(study, trials, attrs),
             "report_path": None,
             "stopped": _stopped(attrs, counts, n_trials, left_running(trials, flat=flat)),
+            "hplab_versions": trial_versions(trials, attrs.get(CREATED_ATTR)),
         }
     return out
 
