@@ -74,11 +74,6 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         beside = read_report_info(out.parent / "report.html")
         if beside is not None and beside.kind == "study":
             return f"the best model of the report of study {beside.name!r}"
-    if kind == "train":
-        from study import foreign_run_file  # here: study imports optuna
-
-        if foreign := foreign_run_file(out):  # the run's files would replace it
-            return f"a {foreign} hplab did not write"
     if kind == "study" and not is_saved_spec(out / SPEC_FILE):  # the report writes one
         return f"a {SPEC_FILE} hplab did not write"
     report = out / "report.html"
@@ -87,6 +82,11 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         return "a report.html hplab did not write"
     if info is not None and info.kind != kind:
         return "a training run" if info.kind == "train" else f"a report of hplab {info.kind}"
+    if kind == "train":  # after the report's kind: an analysis writes a config.json too
+        from study import foreign_run_file  # here: study imports optuna
+
+        if foreign := foreign_run_file(out):  # the run's files would replace it
+            return f"a {foreign} hplab did not write"
     if kind in ANALYSES and (foreign := foreign_record(out, kind)):  # it writes them too
         return foreign
     if info is not None and name is not None and info.name != name:
