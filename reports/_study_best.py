@@ -96,21 +96,14 @@ def _trial_record(spec, s, best, where) -> dict:
     values by metric (its record alone is compared with them, without the storage)."""
     import study as hs
 
-    return {"name": spec.name, "storage": _absolute_storage(where),
+    # a --storage naming it from any folder: a file's path absolute, escaped as its URL
+    # needs ("a?b.db"), a password masked
+    return {"name": spec.name, "storage": where.absolute().masked,
             "created": s.user_attrs.get(hs.CREATED_ATTR), "trial": best.number,
             # the version that ran the trial (``versions`` above: the one retraining it)
             "hplab": hs.trial_version(best),
             "values": {m: finite_or_none(v)
                        for m, v in zip(spec.metrics, best.values, strict=True)}}
-
-
-def _absolute_storage(where) -> str:
-    """``where`` as a ``--storage`` that names it from any folder (a file's path absolute),
-    its password masked."""
-    if where.path is None:
-        return where.masked
-    path = os.path.abspath(where.path)
-    return f"sqlite:///{path}" if where.kind == "sqlite" else f"journal:{path}"
 
 
 def best_balanced_accuracy(done: Retrained) -> float | None:

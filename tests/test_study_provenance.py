@@ -50,6 +50,18 @@ def test_best_model_config_records_the_command_the_study_and_the_trial(
         "hplab study report rec --storage rec.db --out again"
 
 
+def test_best_model_config_names_a_storage_file_whose_name_needs_escaping(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # "a?b.db": written into a URL unescaped, "?" began its query, and the recorded
+    # storage named the file "a"
+    monkeypatch.chdir(tmp_path)
+    spec = spec_file("esc", n_trials=2, max_epochs=4)
+    code, _, _ = run_cli(["study", "run", spec, "--storage", "a?b.db", "--json"], capsys)
+    assert code == 0
+    stored = _best_config(tmp_path / "runs" / "studies" / "esc")["study"]["storage"]
+    assert study.resolve_storage(stored).path == tmp_path / "a?b.db"
+
+
 def test_best_model_config_records_a_metric_other_than_the_loss(spec_file, tmp_path,
                                                                 monkeypatch, capsys):
     # an imbalance-strategy study's objective, val_pr_auc, is in no other key of config.json
