@@ -22,7 +22,7 @@ from ._space import (
     check_strategies,
     uses_ratio,
 )
-from ._space_reads import unread_by
+from ._space_reads import searched_readers, unread_by
 
 
 def _as_layers(hidden) -> tuple:
@@ -241,15 +241,26 @@ def unread_values(space, preset: dict, values: dict, fixed: dict) -> str | None:
             names = searched.choices if searched is not None else tuple(nets.STRATEGIES)
             readers = [n for n in names if uses_ratio(n)]
             why.append(f"{name} {value!r} is not read by imbalance_strategy {chosen} (only by "
-                       f"{nets.and_list(readers)})"
+                       f"{nets.and_list(readers)}{_of_searched(searched)})"
                        + _sampled("imbalance_strategy", space, preset))
         elif (unread := unread_by(name, values, fixed)) is not None:
             kind, chosen, readers = unread
+            # the searched ones: another (nesterov where sgd and momentum are searched)
+            # is outside the space, no point to give
+            searched = space.get(kind)
+            if searched is not None:
+                readers = searched_readers(space, name).get(kind, ())
             why.append(f"{name} {value!r} is not read by {kind} {chosen} (only by "
-                       f"{nets.and_list(readers)})" + _sampled(kind, space, preset))
+                       f"{nets.and_list(readers)}{_of_searched(searched)})"
+                       + _sampled(kind, space, preset))
         else:  # no rule above: still not asked for, so never trained with
             why.append(f"{name} {value!r} is not read by the trial")
     return "; ".join(why) or None
+
+
+def _of_searched(searched) -> str:
+    """Said after the readers named of a searched ``kind`` (its Param): its choices only."""
+    return "" if searched is None else " of those searched"
 
 
 def _sampled(kind: str, space, preset: dict) -> str:
