@@ -85,7 +85,8 @@ def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
                f"{hs.pipeline_seed(spec.seed, number)}, which study.pipeline_seed draws from "
                f"the trial's seed [{spec.seed}, {number}]")
     if run is not None:
-        run.command, run.cwd = command, os.getcwd()
+        # the folder its paths are relative to: none from Python (as `train_run`)
+        run.command, run.cwd = command, os.getcwd() if command else ""
         hs.save_run_files(run, staged, final=out / BEST_MODEL,
                           extra={"study": _trial_record(spec, s, best, where)})
     return Retrained(number, best, ds, cfg, run, again, proba, how, strategy)

@@ -62,6 +62,20 @@ def test_best_model_config_names_a_storage_file_whose_name_needs_escaping(
     assert study.resolve_storage(stored).path == tmp_path / "a?b.db"
 
 
+def test_a_report_written_from_python_records_no_command_and_no_folder(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # as train_run from Python: the folder is the one a command's paths are relative to
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run_cli(["study", "run", spec_file("py", n_trials=2, max_epochs=4),
+                          "--storage", "py.db", "--no-report"], capsys)
+    assert code == 0
+    import reports
+
+    page = reports.study_report("py", storage="py.db", out=tmp_path / "out")
+    config = _best_config(page.parent)
+    assert (config["command"], config["cwd"]) == ("", "")
+
+
 def test_best_model_config_records_a_metric_other_than_the_loss(spec_file, tmp_path,
                                                                 monkeypatch, capsys):
     # an imbalance-strategy study's objective, val_pr_auc, is in no other key of config.json
