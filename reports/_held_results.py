@@ -86,7 +86,9 @@ def held_results(out: Path | str, kind: str, name: str | None = None,
         from study import foreign_run_file  # here: study imports optuna
 
         if foreign := foreign_run_file(out):  # the run's files would replace it
-            return f"a {foreign} hplab did not write"
+            # an analysis's config.json (its report.html deleted) is named as such
+            whose = foreign_record(out, kind) if foreign == "config.json" else None
+            return whose or f"a {foreign} hplab did not write"
     if kind in ANALYSES and (foreign := foreign_record(out, kind)):  # it writes them too
         return foreign
     if info is not None and name is not None and info.name != name:

@@ -593,6 +593,11 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
         assert code == 2 and f"--out {shared} holds a report of hplab lr-range" in err
     assert sorted(p.name for p in shared.iterdir()) == before
     assert reports.read_report_info(shared / "report.html").kind == "lr-range"
+    # its report deleted, the analysis's config.json is still called the analysis's
+    (shared / "report.html").unlink()
+    code, _, err = run_cli(["train", "--dataset", "xor", "--epochs", "2", "--out", shared],
+                           capsys)
+    assert code == 2 and f"--out {shared} holds the config.json of hplab lr-range" in err
 
 
 def test_a_report_files_link_is_refused_before_anything_is_written_or_deleted(tmp_path,
