@@ -1072,6 +1072,16 @@ def test_bad_arguments(kwargs, message):
         data.load(**kwargs)
 
 
+@pytest.mark.parametrize("name, close", [("Digits", "digits"), ("DIGITS", "digits"),
+                                         ("MOONS", "moons"), ("XOR", "xor")])
+def test_an_unknown_dataset_in_capitals_is_told_its_name(name, close):
+    # nets' registries match the hint case aside (--optimizer ADAM: did you mean 'adam'?);
+    # data's said nothing to DIGITS, MOONS or XOR, all capitals being too far for difflib
+    with pytest.raises(data.DataError, match=rf"^unknown dataset '{name}' \(did you mean "
+                                             rf"'{close}'\?\); valid: xor, "):
+        data.load(name)
+
+
 def test_one_value_given_twice_in_two_spellings_is_one_value():
     # "positive given twice with different values: '8' in the name, '8.0' as an argument"
     once = data.load("digits?imbalance=1:10&positive=8", seed=0)
