@@ -49,6 +49,14 @@ def data_record(ds: data.Dataset) -> dict:
             "data_seed": ds.info.get("seed")}
 
 
+def scheduler_record(scheduler):
+    """``scheduler`` as a result's settings keep it: a `distributed.Client`'s scheduler
+    address (its str() is ``<Client: ...>``, no address the settings could run with
+    again), else as given (an address, or None)."""
+    address = getattr(getattr(scheduler, "scheduler", None), "address", None)
+    return address if isinstance(address, str) else scheduler
+
+
 def shown_name(dataset, ds) -> str:
     """The name a result reports: as the caller gave it, not the tasks' absolute one
     (its report's folder and --json name it so), or a hand-built Dataset's own."""

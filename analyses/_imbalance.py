@@ -32,7 +32,7 @@ from nets import (
     too_few_for_neighbours,
 )
 
-from ._backend import releasing, run_tasks, runs_elsewhere
+from ._backend import releasing, run_tasks, runs_elsewhere, scheduler_record
 from ._checks import seed_count, whole
 from ._held import held_dataset
 from ._imbalance_metrics import TUNE_METRICS
@@ -207,7 +207,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
                   "sampling_ratio": sampling_ratio, "seeds": int(seeds), "metric": metric,
                   "tune_for": tune_for, "leakage_demo": bool(leakage_demo),
                   "net_params": params, "workers": workers, "backend": backend,
-                  "scheduler": scheduler, "seed": int(seed)},
+                  "scheduler": scheduler_record(scheduler), "seed": int(seed)},
         data_record={"fingerprint": prints, "summary": first, "data_seed": None})
 
 

@@ -33,6 +33,7 @@ from ._backend import (
     release_for_workers,
     releasing,
     run_tasks,
+    scheduler_record,
     shown_name,
 )
 from ._checks import seed_count, whole
@@ -225,7 +226,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 # what every run trains with, but its own rate and batch size
                 "max_epochs": max_epochs, "config": base.to_dict(),
                 "reference_batch": reference_batch, "noise": noise, "workers": workers,
-                "backend": backend, "scheduler": scheduler, "seed": seed}
+                "backend": backend, "scheduler": scheduler_record(scheduler), "seed": seed}
     del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:

@@ -58,7 +58,7 @@ def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -
 
 def record_text(obj) -> str:
     """``obj`` as the JSON a record file holds (strict: no NaN)."""
-    # default str: a Path, or a Dask client given as the scheduler (its address)
+    # default str: a Path (a Dask client given as the scheduler is kept as its address)
     return json.dumps(obj, indent=2, allow_nan=False, default=str) + "\n"
 
 

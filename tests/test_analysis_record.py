@@ -165,3 +165,32 @@ def test_no_output_is_written_over_an_analysis_record(ran):
     for name in ("config.json", "result.json"):
         with pytest.raises(study.StorageError, match=f"is a file of the report in {out}"):
             study.check_output_file(out / name)
+
+
+@pytest.mark.parametrize("analysis", ["scaling_study", "imbalance_benchmark"])
+def test_a_dask_client_given_as_scheduler_is_recorded_by_its_address(tmp_path, analysis):
+    # the settings held the Client itself, and config.json its str(), "<Client: 'tcp://...'
+    # processes=1 threads=2, memory=...>": no address, and the saved settings, given back,
+    # were refused ("scheduler address ... is not SCHEME://HOST:PORT")
+    from conftest import require_module
+
+    distributed = require_module("distributed")
+    import reports
+
+    kwargs = ({"batch_sizes": [4], "lrs": [1.0], "seeds": 1, "max_steps": 20}
+              if analysis == "scaling_study" else
+              {"ratios": ["1:10"], "strategies": ["none"], "seeds": 1,
+               "net_params": {"hidden": (4,), "max_epochs": 2}})
+    dataset = "xor" if analysis == "scaling_study" else "moons"
+    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster, set_as_default=False) as client:
+        result = getattr(analyses, analysis)(dataset, backend="dask", scheduler=client,
+                                             **kwargs)
+        address = client.scheduler.address
+    assert result.settings["scheduler"] == address
+    write = (reports.scaling_report if analysis == "scaling_study" else
+             reports.imbalance_report)
+    write(result, tmp_path / "r")
+    config = _strict((tmp_path / "r" / "config.json").read_text())
+    assert config["settings"]["scheduler"] == address
