@@ -1827,8 +1827,9 @@ _PARAMETER = re.compile(r"(?<![\w/.'\"-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/'\"
 # rewritten too (--positive K); a folder the user named lr=0.1 is not
 _ASSIGNED = re.compile(r"(?<=\()([a-z][a-z0-9_]*)=(?=[^\s=])")
 # a registry's unknown name ("unknown optimizer 'adamx' ..."): the kind is the parameter
-# that took it, one word, so named as its flag too (a snake_case one is: --tune-for)
-_UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ')")
+# that took it, one word, so named as its flag too (a snake_case one is: --tune-for); the
+# name quoted as repr quotes it ("ad'am" when it holds a ')
+_UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ['\"])")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 

@@ -144,6 +144,9 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--init", "glorot"], "unknown --init 'glorot'; valid: zero, normal, xavier, he"),
     (["--schedule", "sometimes"], "unknown --schedule 'sometimes'; valid: constant"),
     (["--schedule", "cosin"], "unknown --schedule 'cosin' (did you mean 'cosine'?); valid: "),
+    # a name holding a quote, quoted back in double quotes, still names the flag
+    (["--optimizer", "ad'am"], "unknown --optimizer \"ad'am\" (did you mean 'adam'?); "
+                               "valid: "),
     (["--epochs", "0"], "--epochs must be a finite number > 0"),
     (["--eps", "-1"], "eps must be a finite number >= 0"),
     (["--hidden", "abc"], "argument --hidden: expected comma-separated integers"),
