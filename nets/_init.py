@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._rules import look_up
+from ._rules import check_tables, look_up
 
 
 def zero(rng: np.random.Generator, n_in: int, n_out: int, dtype) -> np.ndarray:
@@ -36,15 +36,7 @@ DRAWS = {
 }
 
 
-def check_draws(initializers: dict, draws: dict) -> None:
-    """LookupError naming the first initializer without its text in ``draws``, as ``import
-    nets`` checks `INITIALIZERS` (a new one's help said nothing of what it draws)."""
-    for name, init in initializers.items():
-        if init not in draws:
-            raise LookupError(f"initializer {name!r} has no DRAWS entry in nets/_init.py")
-
-
-check_draws(INITIALIZERS, DRAWS)
+check_tables("initializer", INITIALIZERS, {"DRAWS": DRAWS}, "nets/_init.py")  # its help words
 
 
 def get_initializer(name: str):

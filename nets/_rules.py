@@ -29,6 +29,17 @@ def look_up(kind: str, registry: dict, name):
         raise ValueError(unknown_name(kind, name, registry)) from None
 
 
+def check_tables(kind: str, registry: dict, tables: dict, where: str) -> None:
+    """LookupError naming the first entry of ``registry`` (a schedule, an initializer)
+    missing from one of ``tables`` (``{"RATES": RATES, ...}``, kept beside it in
+    ``where``), as ``import nets`` checks them: a missing entry otherwise died later as a
+    bare KeyError (at import, even for --help) or left a help text without its words."""
+    for name, value in registry.items():
+        for table_name, table in tables.items():
+            if value not in table:
+                raise LookupError(f"{kind} {name!r} has no {table_name} entry in {where}")
+
+
 def choice(registry):
     return (lambda v: v in registry, f"must be one of {', '.join(registry)}")
 

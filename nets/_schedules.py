@@ -14,6 +14,8 @@ from __future__ import annotations
 import bisect
 import math
 
+from ._rules import check_tables
+
 
 def _power(base, exponent):
     """``base ** exponent``, inf where it overflows: a growing rate makes training diverge
@@ -117,18 +119,9 @@ RATES = {
 STEPWISE = frozenset({step_decay, multistep})
 
 
-def check_rules(schedules: dict, tables: dict) -> None:
-    """LookupError naming the first schedule whose rule is missing from one of ``tables``
-    (``{"RULE_SETTINGS": RULE_SETTINGS, ...}``), as ``import nets`` checks `SCHEDULES`: a
-    missing entry otherwise died as a bare KeyError at import, not saying what to add."""
-    for name, rule in schedules.items():
-        for table_name, table in tables.items():
-            if rule not in table:
-                raise LookupError(f"schedule {name!r} has no {table_name} entry in "
-                                  "nets/_schedules.py")
-
-
-check_rules(SCHEDULES, {"RULE_SETTINGS": RULE_SETTINGS, "RATES": RATES})
+# every schedule has its reads and its rate
+check_tables("schedule", SCHEDULES, {"RULE_SETTINGS": RULE_SETTINGS, "RATES": RATES},
+             "nets/_schedules.py")
 
 
 def is_stepwise(schedule) -> bool:

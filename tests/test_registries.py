@@ -103,7 +103,7 @@ def test_trainconfigs_comments_name_every_registered_name(setting):
 def test_a_schedule_or_initializer_missing_from_its_tables_is_named():
     # a schedule registered without its RULE_SETTINGS entry died at `import nets` (every
     # command, --help too) as "KeyError: <function cosine_restarts ...>"
-    from nets import _init, _schedules
+    from nets import _init, _rules, _schedules
 
     def restarts(step, cfg, total):
         return cfg.lr
@@ -115,18 +115,19 @@ def test_a_schedule_or_initializer_missing_from_its_tables_is_named():
     schedules = {**nets.SCHEDULES, "cosine_restarts": restarts}
     with pytest.raises(LookupError, match=r"^schedule 'cosine_restarts' has no RULE_SETTINGS "
                                           r"entry in nets/_schedules\.py$"):
-        _schedules.check_rules(schedules, tables)
+        _rules.check_tables("schedule", schedules, tables, "nets/_schedules.py")
     # its reads given, its rate (the help's words) forgotten
     tables["RULE_SETTINGS"] = {**_schedules.RULE_SETTINGS, restarts: ("lr_min",)}
     with pytest.raises(LookupError, match=r"^schedule 'cosine_restarts' has no RATES entry"):
-        _schedules.check_rules(schedules, tables)
+        _rules.check_tables("schedule", schedules, tables, "nets/_schedules.py")
     with pytest.raises(LookupError, match=r"^initializer 'lecun' has no DRAWS entry in "
                                           r"nets/_init\.py$"):
-        _init.check_draws({**nets.INITIALIZERS, "lecun": lecun}, _init.DRAWS)
+        _rules.check_tables("initializer", {**nets.INITIALIZERS, "lecun": lecun},
+                           {"DRAWS": _init.DRAWS}, "nets/_init.py")
     # the tables in place are whole (import nets checked them)
-    _schedules.check_rules(nets.SCHEDULES, {"RULE_SETTINGS": _schedules.RULE_SETTINGS,
-                                            "RATES": _schedules.RATES})
-    _init.check_draws(nets.INITIALIZERS, _init.DRAWS)
+    _rules.check_tables("schedule", nets.SCHEDULES, {"RULE_SETTINGS": _schedules.RULE_SETTINGS,
+                                                     "RATES": _schedules.RATES}, "")
+    _rules.check_tables("initializer", nets.INITIALIZERS, {"DRAWS": _init.DRAWS}, "")
 
 
 def test_import_nets_says_which_entry_a_new_schedule_lacks(tmp_path):
