@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
-from nets import progress_bar
+from nets import progress_bar, unknown_name
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -93,7 +93,7 @@ def _one_thread(fn: Callable[[Any], Any], task: Any) -> Any:
 def check_backend(backend: str, scheduler: Any = None, workers: int | None = 1) -> None:
     """Raise ValueError for an unknown backend or a backend / scheduler / workers mismatch."""
     if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+        raise ValueError(unknown_name("backend", backend, BACKENDS))
     if backend == "dask" and scheduler is None:
         raise ValueError("backend 'dask' needs a scheduler address (scheduler=tcp://HOST:PORT)")
     if backend == "joblib" and scheduler is not None:

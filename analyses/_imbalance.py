@@ -35,7 +35,7 @@ from nets import (
 from ._backend import releasing, run_tasks, runs_elsewhere, scheduler_record
 from ._checks import seed_count, whole
 from ._held import held_dataset
-from ._imbalance_metrics import TUNE_METRICS
+from ._imbalance_metrics import check_tune_for
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
 from ._imbalance_variants import OWN, Variant, held_variant
@@ -146,8 +146,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     names = resolve_strategies(strategies)
     labels = parse_ratios(ratios)
     check_metric(metric)
-    if tune_for not in TUNE_METRICS:
-        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_METRICS)}")
+    check_tune_for(tune_for)
     sampling_ratio = check_sampling_ratio(sampling_ratio)
     states = seed_states(seed, seeds)
     params = {**DEFAULT_NET, **dict(net_params or {})}

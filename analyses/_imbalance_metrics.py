@@ -12,10 +12,16 @@ import math
 import numpy as np
 import pandas as pd
 
-from nets import IMBALANCE_METRICS
+from nets import IMBALANCE_METRICS, unknown_name
 
 #: What the threshold can be tuned for on the validation split.
 TUNE_METRICS = ("f1", "balanced_accuracy", "mcc", "g_mean")
+
+
+def check_tune_for(tune_for) -> None:
+    """ValueError for a ``tune_for`` that is none of `TUNE_METRICS`."""
+    if tune_for not in TUNE_METRICS:
+        raise ValueError(unknown_name("tune_for", tune_for, TUNE_METRICS))
 
 
 def _from_counts(tp, fp, P: int, N: int, tune_for: str) -> np.ndarray:
@@ -62,8 +68,7 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     ValueError
         Unknown ``tune_for``, one class only in ``y_true``, constant or non-finite scores.
     """
-    if tune_for not in TUNE_METRICS:
-        raise ValueError(f"unknown tune_for {tune_for!r}; valid: {', '.join(TUNE_METRICS)}")
+    check_tune_for(tune_for)
     y = np.asarray(y_true).astype(np.int64).ravel()
     p = np.asarray(proba, dtype=np.float64).ravel()
     P, N = int(y.sum()), int(len(y) - y.sum())

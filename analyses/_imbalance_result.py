@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none
+from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none, unknown_name
 from nets._repr import compact_repr
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
@@ -157,7 +157,7 @@ class ImbalanceResult:
         """
         metric = metric or self.metric
         if metric not in IMBALANCE_METRICS:
-            raise ValueError(f"unknown metric {metric!r}; valid: {', '.join(IMBALANCE_METRICS)}")
+            raise ValueError(unknown_name("metric", metric, IMBALANCE_METRICS))
         self._check_mode(mode)
         direction, thresholded = IMBALANCE_METRICS[metric]
         s = self.summary_frame()

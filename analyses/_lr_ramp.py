@@ -94,7 +94,7 @@ def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:
 def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
     """Raise ValueError for an unknown mode, bad bounds or too few steps."""
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; valid: {', '.join(MODES)}")
+        raise ValueError(nets.unknown_name("mode", mode, MODES))
     for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v)
                                                                           and v > 0):

@@ -124,7 +124,7 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
     seed_count(seeds)
     whole("max_steps", max_steps, 1)
     if metric not in TARGET_METRICS:
-        raise ValueError(f"unknown target metric {metric!r}; valid: {', '.join(TARGET_METRICS)}")
+        raise ValueError(nets.unknown_name("target metric", metric, TARGET_METRICS))
     if metric == "val_accuracy" and ds.task == "regression":
         raise ValueError(f"{ds.name} is a regression set: use target metric val_loss")
     if target is not None:

@@ -22,6 +22,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from nets import unknown_name
+
 #: Points dropped from the end of every curve: the last steps show the blow-up itself.
 SKIP_END = 5
 #: Fraction of the ramp's planned steps dropped from the start: the loss has not moved yet.
@@ -137,7 +139,7 @@ def check_suggestions(names) -> tuple[str, ...]:
         raise ValueError(f"no suggestion named; valid: {', '.join(SUGGESTIONS)}")
     for name in names:
         if name not in SUGGESTIONS:
-            raise ValueError(f"unknown suggestion {name!r}; valid: {', '.join(SUGGESTIONS)}")
+            raise ValueError(unknown_name("suggestion", name, SUGGESTIONS))
     return names
 
 

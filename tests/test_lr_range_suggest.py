@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+import analyses
 from analyses import SUGGESTIONS, suggest, trim_curve
 from analyses._suggest import minimum, slide, steepest, valley
 
@@ -114,6 +115,23 @@ def test_too_short_curves_give_nan_not_errors():
 
 
 def test_unknown_suggestion_lists_the_valid_names():
-    with pytest.raises(ValueError, match="unknown suggestion 'steep'; valid: valley, "
-                                         "steepest, minimum, slide"):
+    # the close one named, as every registry of nets names it
+    with pytest.raises(ValueError, match=r"^unknown suggestion 'steep' \(did you mean "
+                                         r"'steepest'\?\); valid: valley, steepest, minimum, "
+                                         r"slide$"):
         suggest(LRS, shaped_curve(), "steep")
+
+
+@pytest.mark.parametrize("check, call, message", [
+    ("mode", lambda: analyses.lr_range_test("xor", mode="expo", num_steps=5),
+     "unknown mode 'expo' (did you mean 'exp'?); valid: "),
+    ("backend", lambda: analyses.scaling_study("xor", backend="jobib"),
+     "unknown backend 'jobib' (did you mean 'joblib'?); valid: "),
+    ("tune_for", lambda: analyses.best_threshold([0, 1], [0.2, 0.8], tune_for="F1"),
+     "unknown tune_for 'F1' (did you mean 'f1'?); valid: "),
+])
+def test_the_analyses_unknown_names_say_the_close_one(check, call, message):
+    # one shape with nets' registries: "unknown KIND 'x' (did you mean 'y'?); valid: ..."
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value).startswith(message)
