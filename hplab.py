@@ -151,16 +151,22 @@ class _Parser(argparse.ArgumentParser):
         return None
 
 
+def _imported(where: str):
+    """The object at the dotted path ``where`` (``"nets.OPTIMIZERS"``), imported now."""
+    module, _, name = where.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
 class _RegistryNames:
     """A registry's names (``"nets.OPTIMIZERS"``) for a flag's help, an alias beside the
     name it stands for. Read when the help is shown: importing nets or analyses to build
     the parser would cost every command seconds."""
 
     def __init__(self, where: str):
-        self.module, _, self.registry = where.rpartition(".")
+        self.where = where
 
     def __str__(self) -> str:
-        registry = getattr(importlib.import_module(self.module), self.registry)
+        registry = _imported(self.where)
         first: dict[int, str] = {}  # id of an entry -> the first name it has
         shown = []
         for name, entry in registry.items():
@@ -180,8 +186,7 @@ class _RegistryTexts:
         self.where, self.texts, self.sep, self.aliases = where, texts, sep, aliases
 
     def __str__(self) -> str:
-        registry, texts = (getattr(importlib.import_module(module), name) for module, _, name
-                           in (w.rpartition(".") for w in (self.where, self.texts)))
+        registry, texts = _imported(self.where), _imported(self.texts)
         names: dict[int, list[str]] = {}  # id of an entry -> its names, the first first
         for name, entry in registry.items():
             names.setdefault(id(entry), []).append(name)

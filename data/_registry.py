@@ -224,9 +224,8 @@ def parse_name(name: str) -> tuple[str, str | None, dict[str, str]]:
             raise DataError(f"{prefix}: needs a path, e.g. {_PREFIX_NAMES[prefix]}")
         return prefix, arg, options
     if base not in DATASETS:
-        # the shape of nets' unknown names (nets/_rules.py unknown_name), written here: data
-        # imports no nets
-        # case aside, as nets' (DIGITS: every letter differs, too far for difflib)
+        # the shape of nets' unknown names (nets/_rules.py unknown_name), written here as
+        # data imports no nets; matched case aside as there (DIGITS is too far for difflib)
         close = difflib.get_close_matches(base.lower(), list(DATASETS), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DataError(f"unknown dataset {base!r}{hint}; valid: {', '.join(valid_names())}")

@@ -303,6 +303,7 @@ def own_defaults(optimizer: str, settings) -> dict:
     return {key: getattr(cls, attr) for key, attr in OWN_DEFAULTS.items()
             if key in cls.settings and key in settings and settings[key] is None}
 
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     o.name: o for o in (SGD, Momentum, Nesterov, AdaGrad, AdaDelta, RMSProp, Adam)
 }

@@ -46,4 +46,3 @@ def trial_versions(trials, study_created) -> list[dict]:
         if run_by_hplab(t, study_created) and (v := trial_version(t, flat=flat)):
             counts[v] = counts.get(v, 0) + 1
     return [{"version": v, "n_trials": n} for v, n in counts.items()]
-
