@@ -5,7 +5,9 @@ attributes (:class:`_NetEstimator`), and the helpers that turn scikit-learn's ar
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
 import math
 import numbers
 import warnings
@@ -149,53 +151,42 @@ class _Layers(list):
     sort = reverse = __iadd__ = __imul__ = _refuse
 
 
+# the defaults the estimators share with TrainConfig, read from it (`_D.lr`): written once
+_D = TrainConfig()
+
+
+def _store(estimator, params: dict) -> None:
+    """Set each of ``params`` (an ``__init__``'s ``locals()``) on ``estimator`` as given:
+    scikit-learn's ``__init__`` stores its arguments and does nothing else."""
+    for name, value in params.items():
+        if name != "self":
+            setattr(estimator, name, value)
+
+
 class _NetEstimator(BaseEstimator):
-    """Shared parameters, fitting and learned attributes."""
+    """Shared parameters, fitting and learned attributes.
+
+    The defaults that differ from TrainConfig's are scikit-learn's MLP's (hidden (100,),
+    relu, adam, lr 0.001, batch_size 200, max_epochs 200, patience 10, min_delta 1e-4),
+    so that it can stand in for one, and float64 (scikit-learn's float type); the others
+    are TrainConfig's own."""
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
-                 batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
-                 lr_decay_steps=50, dtype="float64", random_state=None, *, momentum=0.9,
-                 beta1=0.9, beta2=0.999, rho=None, opt_eps=None, lr_power=1.0, lr_min=0.0,
-                 warmup_steps=0):
-        self.hidden = hidden
-        self.activation = activation
-        self.optimizer = optimizer
-        self.lr = lr
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.eps = eps
-        self.patience = patience
-        self.min_delta = min_delta
-        self.l2 = l2
-        self.init = init
-        self.schedule = schedule
-        self.lr_milestones = lr_milestones
-        self.lr_gamma = lr_gamma
-        self.lr_decay_steps = lr_decay_steps
-        self.dtype = dtype
-        self.random_state = random_state
-        self.momentum = momentum
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.rho = rho
-        self.opt_eps = opt_eps
-        self.lr_power = lr_power
-        self.lr_min = lr_min
-        self.warmup_steps = warmup_steps
+                 batch_size=200, max_epochs=200, eps=_D.eps, patience=10, min_delta=1e-4,
+                 l2=_D.l2, init=_D.init, schedule=_D.schedule, lr_milestones=_D.lr_milestones,
+                 lr_gamma=_D.lr_gamma, lr_decay_steps=_D.lr_decay_steps, dtype="float64",
+                 random_state=None, *, momentum=_D.momentum, beta1=_D.beta1, beta2=_D.beta2,
+                 rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power, lr_min=_D.lr_min,
+                 warmup_steps=_D.warmup_steps):
+        _store(self, locals())
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:
-        return TrainConfig(  # it reads hidden=16, 16.0, (16, 8) and names a bad one
-            hidden=self.hidden, activation=self.activation, head=head, init=self.init,
-            optimizer=self.optimizer, lr=self.lr, l2=self.l2, class_weight=class_weight,
-            schedule=self.schedule, lr_milestones=self.lr_milestones,
-            lr_gamma=self.lr_gamma, lr_decay_steps=self.lr_decay_steps,
-            batch_size=self.batch_size, max_epochs=self.max_epochs,
-            checkpoint=1.0, eps=self.eps, patience=self.patience, min_delta=self.min_delta,
-            dtype=_dtype_name(self.dtype), momentum=self.momentum, beta1=self.beta1,
-            beta2=self.beta2, rho=self.rho, opt_eps=self.opt_eps, lr_power=self.lr_power,
-            lr_min=self.lr_min, warmup_steps=self.warmup_steps,
-        )
+        # every parameter that is a TrainConfig field passes as given (TrainConfig reads
+        # hidden=16, 16.0, (16, 8) and names a bad one); dtype as a name, one checkpoint
+        # an epoch (the loss curve's points)
+        given = {name: getattr(self, name) for name in _CONFIG_PARAMS}
+        return TrainConfig(**given, head=head, class_weight=class_weight, checkpoint=1.0,
+                           dtype=_dtype_name(self.dtype))
 
     def _fit_net(self, X, y, cfg: TrainConfig, n_classes: int | None = None,
                  sample_weight=None):
@@ -276,6 +267,12 @@ class _NetEstimator(BaseEstimator):
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+#: the estimators' parameters that are TrainConfig fields, passed on by name
+_CONFIG_PARAMS = tuple(
+    name for name in inspect.signature(_NetEstimator.__init__).parameters
+    if name in {f.name for f in dataclasses.fields(TrainConfig)} and name != "dtype")
 
 
 def save_estimator(path, estimator) -> Path:

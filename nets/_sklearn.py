@@ -21,7 +21,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
-from ._net_estimator import _FLOATS, _fit_or_keep, _NetEstimator
+from ._net_estimator import _D, _FLOATS, _fit_or_keep, _NetEstimator, _store
 
 
 class NetClassifier(ClassifierMixin, _NetEstimator):
@@ -79,9 +79,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Seeds initialization and shuffling.
     momentum, beta1, beta2, rho, opt_eps, lr_power, lr_min, warmup_steps : keyword-only
         The finer settings of :class:`nets.TrainConfig`, with its defaults (rho and opt_eps
-        None: each optimizer's own): momentum 0.9 (momentum, nesterov), beta1 0.9 and
-        beta2 0.999 (adam), lr_power 1.0 (inverse, polynomial), lr_min 0.0 (polynomial,
-        cosine), warmup_steps 0 (linear warm-up on any schedule).
+        None: each optimizer's own); ``nets.setting_readers`` names the optimizers or
+        schedules that read each (warmup_steps: every schedule).
 
     Attributes
     ----------
@@ -114,21 +113,15 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Why, in words (``"reached max_epochs=200"``).
     """
 
+    # _NetEstimator's parameters (their defaults: see there), with class_weight
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
-                 batch_size=200, max_epochs=200, eps=0.0, patience=10, min_delta=1e-4,
-                 l2=0.0, init="xavier", schedule="constant", lr_milestones=(), lr_gamma=0.9,
-                 lr_decay_steps=50, class_weight=None, dtype="float64", random_state=None,
-                 *, momentum=0.9, beta1=0.9, beta2=0.999, rho=None, opt_eps=None,
-                 lr_power=1.0, lr_min=0.0, warmup_steps=0):
-        super().__init__(hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
-                         batch_size=batch_size, max_epochs=max_epochs, eps=eps,
-                         patience=patience, min_delta=min_delta, l2=l2, init=init,
-                         schedule=schedule, lr_milestones=lr_milestones, lr_gamma=lr_gamma,
-                         lr_decay_steps=lr_decay_steps, dtype=dtype,
-                         random_state=random_state, momentum=momentum, beta1=beta1,
-                         beta2=beta2, rho=rho, opt_eps=opt_eps, lr_power=lr_power,
-                         lr_min=lr_min, warmup_steps=warmup_steps)
-        self.class_weight = class_weight
+                 batch_size=200, max_epochs=200, eps=_D.eps, patience=10, min_delta=1e-4,
+                 l2=_D.l2, init=_D.init, schedule=_D.schedule, lr_milestones=_D.lr_milestones,
+                 lr_gamma=_D.lr_gamma, lr_decay_steps=_D.lr_decay_steps, class_weight=None,
+                 dtype="float64", random_state=None, *, momentum=_D.momentum, beta1=_D.beta1,
+                 beta2=_D.beta2, rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power,
+                 lr_min=_D.lr_min, warmup_steps=_D.warmup_steps):
+        _store(self, locals())
 
     @_fit_or_keep
     def fit(self, X, y, sample_weight=None):

@@ -119,7 +119,7 @@ def test_the_finer_settings_are_estimator_parameters():
     plain = nets.NetClassifier(optimizer="momentum", schedule="cosine", batch_size=10,
                                max_epochs=2, patience=0, random_state=0).fit(X, y)
     assert not np.array_equal(clf.coefs_[0], plain.coefs_[0])
-    # their defaults are TrainConfig's (written twice: a test keeps them equal)
+    # their defaults are TrainConfig's
     defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
     for estimator in (nets.NetClassifier(), nets.NetRegressor()):
         assert {k: estimator.get_params()[k] for k in fine} == {k: defaults[k] for k in fine}
@@ -127,6 +127,37 @@ def test_the_finer_settings_are_estimator_parameters():
     assert reg.config_.momentum == 0.3
     with pytest.raises(ValueError, match="momentum"):
         nets.NetRegressor(momentum=1.5, max_epochs=1).fit(X, y.astype(float))
+
+
+#: the estimators' defaults that are not TrainConfig's: scikit-learn's MLP's, and float64
+MLP_DEFAULTS = {"hidden": (100,), "activation": "relu", "optimizer": "adam", "lr": 0.001,
+                "batch_size": 200, "max_epochs": 200, "patience": 10, "min_delta": 1e-4,
+                "dtype": "float64"}
+
+
+@pytest.mark.parametrize("estimator", [nets.NetClassifier, nets.NetRegressor])
+def test_every_parameter_that_is_a_setting_reaches_the_config(estimator):
+    # each passes to TrainConfig by name: one left out of the hand-kept call trained with
+    # TrainConfig's default whatever was given
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    given = {"hidden": (3,), "activation": "tanh", "optimizer": "momentum", "lr": 0.01,
+             "batch_size": 7, "max_epochs": 1, "eps": 1e-9, "patience": 3, "min_delta": 1e-3,
+             "l2": 1e-4, "init": "he", "schedule": "multistep", "lr_milestones": (5,),
+             "lr_gamma": 0.5, "lr_decay_steps": 3, "momentum": 0.8, "beta1": 0.5,
+             "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1, "lr_power": 2.0, "lr_min": 1e-5,
+             "warmup_steps": 2, "dtype": "float32"}
+    defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
+    params = estimator().get_params()
+    settings = {k for k in params if k in defaults and k != "class_weight"}
+    assert settings == set(given)  # every one is moved here
+    # the defaults are TrainConfig's but where they are scikit-learn's MLP's
+    assert {k: params[k] for k in settings if params[k] != defaults[k]} == MLP_DEFAULTS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = estimator(**given, random_state=0).fit(X, y)
+    expected = nets.TrainConfig(**given, head=fitted.config_.head)
+    assert {k: getattr(fitted.config_, k) for k in given} == {
+        k: getattr(expected, k) for k in given}
 
 
 @pytest.fixture(scope="module")
