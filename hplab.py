@@ -33,6 +33,7 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
 TEXTS = "{texts}"  # where it says what each of them does (see _RegistryTexts)
+DEFAULT = "{default}"  # where a train flag's help gives TrainConfig's default (_ConfigDefault)
 # the help of a flag that means the same in every command that has it (unless it says more)
 FLAG_HELP = {
     "--json": "print the result as JSON (its keys: above) instead of lines",
@@ -74,13 +75,14 @@ HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer pe
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help, with a registry's names where a flag's help says {names} and what
-    each does where it says {texts}."""
+    """argparse's help, with a registry's names where a flag's help says {names}, what
+    each does where it says {texts} and a TrainConfig field's default where {default}."""
 
     def _get_help_string(self, action):
         text = super()._get_help_string(action)
         for placeholder, lazy in ((NAMES, getattr(action, "names", None)),
-                                  (TEXTS, getattr(action, "texts", None))):
+                                  (TEXTS, getattr(action, "texts", None)),
+                                  (DEFAULT, getattr(action, "config_default", None))):
             if lazy is not None:
                 text = text.replace(placeholder, str(lazy))
         return text
@@ -221,6 +223,20 @@ class _SettingReaders:
             names = [f"{n} (default {getattr(nets.OPTIMIZERS[n], own):g})".replace("e-0", "e-")
                      for n in names]
         return nets.and_list(names)
+
+
+class _ConfigDefault:
+    """A TrainConfig field's default (``0.9``, ``0``: as ``%g`` writes it) for the field's
+    flag's help: TrainConfig is the one place it is written; read when the help is shown,
+    as `_RegistryNames` is."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __str__(self) -> str:
+        import nets
+
+        return f"{getattr(nets.TrainConfig(), self.field):g}"
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -630,23 +646,24 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}
-# is the optimizers or schedules that read the field (_SettingReaders)
+# is the optimizers or schedules that read the field (_SettingReaders), {default} its
+# TrainConfig default (_ConfigDefault)
 TRAIN_FINE_SETTINGS = {
-    "momentum": (float, f"{NAMES} (default 0.9)"),
-    "beta1": (float, f"{NAMES} (default 0.9)"),
-    "beta2": (float, f"{NAMES} (default 0.999)"),
+    "momentum": (float, f"{NAMES} (default {DEFAULT})"),
+    "beta1": (float, f"{NAMES} (default {DEFAULT})"),
+    "beta2": (float, f"{NAMES} (default {DEFAULT})"),
     "rho": (float, f"decay of the running means of {NAMES}"),
     "opt_eps": (float, f"denominator guard of {NAMES}"),
-    "l2": (float, "weight decay on the weights (default 0)"),
-    "min_delta": (float, "improvement that resets --patience (default 0)"),
+    "l2": (float, f"weight decay on the weights (default {DEFAULT})"),
+    "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),
     "lr_gamma": (float, f"decay factor of {NAMES}, per --lr-decay-steps or per milestone "
-                        "(default 0.9)"),
-    "lr_decay_steps": (int, f"steps per decay: {NAMES} (default 50)"),
+                        f"(default {DEFAULT})"),
+    "lr_decay_steps": (int, f"steps per decay: {NAMES} (default {DEFAULT})"),
     "lr_milestones": (_ints, f"{NAMES}: steps where the rate is multiplied by --lr-gamma, "
                              "e.g. 100,200 (none by default: needed there)"),
-    "lr_power": (float, f"{NAMES} (default 1)"),
-    "lr_min": (float, f"floor of {NAMES} (default 0)"),
-    "warmup_steps": (int, "linear warm-up steps on top of any schedule (default 0)"),
+    "lr_power": (float, f"{NAMES} (default {DEFAULT})"),
+    "lr_min": (float, f"floor of {NAMES} (default {DEFAULT})"),
+    "warmup_steps": (int, f"linear warm-up steps on top of any schedule (default {DEFAULT})"),
 }
 
 
@@ -674,6 +691,8 @@ def _add_train(sub) -> None:
                                 help=text)
         if NAMES in text:
             action.names = _SettingReaders(field)
+        if DEFAULT in text:
+            action.config_default = _ConfigDefault(field)
     p.add_argument("--data-seed", type=int, default=None,
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")

@@ -143,7 +143,7 @@ _NAMED = {"head": {"auto": None, **HEADS}, "init": INITIALIZERS, "optimizer": OP
 # Validation declared as a table: field -> (check, message).
 _RULES = {
     "lr": positive,
-    **OPTIMIZER_RULES,  # momentum, beta1, beta2, rho, opt_eps: make_optimizer checks them too
+    **OPTIMIZER_RULES,  # the optimizers' settings: make_optimizer checks them too
     "l2": nonneg,
     "lr_gamma": positive,
     "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),

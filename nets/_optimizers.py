@@ -36,9 +36,9 @@ class Optimizer:
             raise TypeError("params must be a list of arrays, e.g. [net.flat], not an array")
         # TrainConfig's rules: beta1 = 1 divided by zero at the first step, beta2 = 1 made
         # every weight NaN, a negative eps or beta1 ran on
-        for name, value in (("momentum", momentum), ("beta1", beta1), ("beta2", beta2),
-                            ("rho", rho), ("eps", eps)):
-            check_setting(name, value, OPTIMIZER_RULES["opt_eps" if name == "eps" else name])
+        given = {"momentum": momentum, "beta1": beta1, "beta2": beta2, "rho": rho, "eps": eps}
+        for setting, argument in ARGUMENTS.items():
+            check_setting(argument, given[argument], OPTIMIZER_RULES[setting])
         self.momentum, self.beta1, self.beta2 = momentum, beta1, beta2
         self.rho = self.default_rho if rho is None else rho
         self.eps = self.default_eps if eps is None else eps
@@ -286,6 +286,16 @@ OPTIMIZER_RULES = {
     "rho": or_default(unit),
     "opt_eps": or_default(positive),
 }
+
+#: Each setting of `OPTIMIZER_RULES` -> the constructors' argument taking it (TrainConfig's
+#: opt_eps is their eps).
+ARGUMENTS = {**{setting: setting for setting in OPTIMIZER_RULES}, "opt_eps": "eps"}
+
+
+def optimizer_arguments(config) -> dict:
+    """The constructors' keyword arguments from ``config``'s settings (a `TrainConfig`)."""
+    return {argument: getattr(config, setting) for setting, argument in ARGUMENTS.items()}
+
 
 #: Settings whose None means "the optimizer's own", and the attribute holding that value.
 OWN_DEFAULTS = {"rho": "default_rho", "opt_eps": "default_eps"}

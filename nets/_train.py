@@ -12,7 +12,7 @@ from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
-from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_arguments
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._train_result import TrainResult
@@ -70,8 +70,7 @@ def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
     """``cfg``'s optimizer over the net's flat parameter vector (what ``train`` steps).
 
     ``cfg.rho`` / ``cfg.opt_eps`` None: the optimizer's own defaults."""
-    return make_optimizer(cfg.optimizer, [net.flat], momentum=cfg.momentum, beta1=cfg.beta1,
-                          beta2=cfg.beta2, rho=cfg.rho, eps=cfg.opt_eps)
+    return make_optimizer(cfg.optimizer, [net.flat], **optimizer_arguments(cfg))
 
 
 def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,

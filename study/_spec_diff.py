@@ -71,8 +71,8 @@ def _set_fixed(spec: StudySpec) -> dict:
         searched.choices if searched else (spec.fixed.get("optimizer", default.optimizer),))
         if o in nets.OPTIMIZERS]
     # None is each optimizer's own rho and eps: written out, the same for every trial's
-    own = {"rho": {o.default_rho for o in optimizers},
-           "opt_eps": {o.default_eps for o in optimizers}}
+    own = {key: {getattr(o, attr) for o in optimizers}
+           for key, attr in nets.OWN_DEFAULTS.items()}
     out = {}
     for key, value in spec.fixed.items():
         if {"width": DEFAULT_WIDTH, "depth": DEFAULT_DEPTH}.get(key, ...) == value:

@@ -169,4 +169,4 @@ def test_the_steps_for_a_new_registered_name_point_at_real_places():
     assert [t for t in tables if not re.search(rf"^{t}\b[^=\n]*=", sources, re.M)] == []
     attributes = ("name", "_slots", "settings", "folds_lr")
     assert all(f"`{a}`" in steps and hasattr(nets.Optimizer, a) for a in attributes)
-    assert "def new_optimizer(" in sources and "class Optimizer:" in sources
+    assert "class Optimizer:" in sources and "\n_D = TrainConfig()" in sources

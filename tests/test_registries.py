@@ -34,7 +34,7 @@ def test_the_settings_read_are_the_optimizers_and_schedules_own():
 
 @pytest.mark.parametrize("estimator", [nets.NetClassifier, nets.NetRegressor])
 def test_every_setting_read_is_an_estimator_parameter_with_trainconfigs_default(estimator):
-    # the estimators repeat TrainConfig's fields by hand: a setting a new optimizer reads
+    # the estimators list TrainConfig's fields by hand: a setting a new optimizer reads
     # (AdamW's weight decay, say) left out there could never be tuned by scikit-learn
     params = estimator().get_params()
     assert {s: params.get(s, "missing") for s in READ} == {s: DEFAULTS[s] for s in READ}
