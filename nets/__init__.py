@@ -14,7 +14,7 @@ from ._activations import ACTIVATIONS, Activation, get_activation
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
 from ._files import folder_blocker, make_folder, stage_file, write_atomically
-from ._finite import finite_float, finite_or_none
+from ._finite import finite_float, finite_or_none, settings_from_json, settings_to_json
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
@@ -69,7 +69,8 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "TrainConfig", "finite_float", "finite_or_none", "progress_bar", "say_on_stderr",
+    "TrainConfig", "finite_float", "finite_or_none", "settings_from_json",
+    "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ._activations import ACTIVATIONS, Activation
+from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
@@ -20,7 +21,8 @@ from ._validation import is_whole
 class TrainConfig:
     """Everything that decides a training run except the data and the seed.
 
-    Saved with every result (``dataclasses.asdict``), so a run can be redone. Each
+    Saved with every result (``dataclasses.asdict``), so a run can be redone (an
+    infinite setting saved as ``"inf"``, JSON having no infinity, is read back). Each
     field's meaning is commented beside it in ``nets/_config.py``; the units to know:
     ``max_epochs`` and ``checkpoint`` count epochs (fractions allowed), ``patience``
     counts checkpoints, ``lr_decay_steps``, ``lr_milestones`` and ``warmup_steps``
@@ -73,6 +75,9 @@ class TrainConfig:
     extra: dict = field(default_factory=dict, compare=False)  # free-form notes, saved along
 
     def __post_init__(self):
+        for f in _NUMBERS:  # "inf": a config.json's infinite setting (JSON has no infinity)
+            if isinstance(value := getattr(self, f), str) and value in NON_FINITE_TEXT:
+                object.__setattr__(self, f, NON_FINITE_TEXT[value])
         hidden = self.hidden
         if isinstance(hidden, str | bytes):  # "16" would read as widths 1 and 6
             raise ValueError(f"hidden must be widths such as (64, 16), got {hidden!r}")
@@ -164,6 +169,8 @@ _RULES = {
 }
 
 
+# the fields that hold one number (a float); a config.json records an infinite one as "inf"
+_NUMBERS = tuple(f.name for f in dataclasses.fields(TrainConfig) if f.type.startswith("float"))
 _WHOLE = ("lr_decay_steps", "warmup_steps", "batch_size", "patience", "eval_size")
 
 

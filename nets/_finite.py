@@ -1,8 +1,12 @@
-"""Numbers ready for JSON, which has no NaN or infinity: None stands for them there."""
+"""Numbers ready for JSON, which has no NaN or infinity: None stands for a measured one
+(no number), the text ``"inf"``, ``"-inf"`` or ``"nan"`` for a setting (its value kept)."""
 
 from __future__ import annotations
 
 import math
+
+#: What a non-finite setting is recorded as in a JSON file, and the float it stands for
+NON_FINITE_TEXT = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
 
 def finite_or_none(obj):
@@ -20,16 +24,37 @@ def finite_or_none(obj):
         ``obj`` rebuilt: NumPy arrays as lists, NumPy scalars as Python numbers, each NaN
         or infinite float as None; tuples stay tuples, anything else as it was.
     """
+    return _rebuilt(obj, float, lambda v: v if math.isfinite(v) else None)
+
+
+def settings_to_json(obj):
+    """``obj`` (settings, as a config.json records them) with every NaN or infinite float
+    as its text ``"nan"``, ``"inf"`` or ``"-inf"``: standard JSON that keeps the value
+    (`settings_from_json` reads it back), where `finite_or_none`'s None would lose it.
+    NumPy's values as Python's, as there."""
+    return _rebuilt(obj, float, lambda v: v if math.isfinite(v) else str(v))
+
+
+def settings_from_json(obj):
+    """``obj`` (a config.json read with ``json.load``) with each `NON_FINITE_TEXT` string
+    as its float, nested at will: `settings_to_json`'s inverse. Numbers (Infinity, which
+    earlier versions wrote) and None are left as they are."""
+    return _rebuilt(obj, str, lambda v: NON_FINITE_TEXT.get(v, v))
+
+
+def _rebuilt(obj, kind: type, leaf):
+    """``obj`` with each value of ``kind`` as ``leaf(value)``, through dicts, lists and
+    tuples (kept tuples), NumPy arrays and scalars first made Python's."""
     if hasattr(obj, "tolist"):  # numpy arrays and scalars: Python lists and numbers
         obj = obj.tolist()
     if isinstance(obj, dict):
-        return {k: finite_or_none(v) for k, v in obj.items()}
+        return {k: _rebuilt(v, kind, leaf) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [finite_or_none(v) for v in obj]
+        return [_rebuilt(v, kind, leaf) for v in obj]
     if isinstance(obj, tuple):
-        return tuple(finite_or_none(v) for v in obj)
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        return tuple(_rebuilt(v, kind, leaf) for v in obj)
+    if isinstance(obj, kind):
+        return leaf(obj)
     return obj
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._activations import ACTIVATIONS
 from ._files import make_folder, write_atomically
+from ._finite import settings_from_json, settings_to_json
 from ._model import MLP
 from ._printable import short_repr, short_text
 
@@ -69,7 +70,9 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     _check_model_path(path)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
-    header = {"format": FORMAT, "spec": spec, "config": config or {}, "meta": meta or {}}
+    # an infinite setting (divergence_factor) as "inf": the header stays standard JSON
+    header = {"format": FORMAT, "spec": spec, "config": settings_to_json(config or {}),
+              "meta": meta or {}}
     payload = {f"param_{i}": p for i, p in enumerate(net.params)}
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = a = np.asarray(v)
@@ -115,6 +118,7 @@ def _check_model_path(path) -> None:
 
 def load_net(path) -> tuple[MLP, dict, dict]:
     """Load ``(net, header, extra_arrays)``; a foreign or tampered file raises ValueError.
+    The header's ``config`` has an infinite setting saved as ``"inf"`` as a float again.
 
     Nothing is unpickled: object arrays are refused, and so is every member that is not
     a plain numeric or text array save_net writes. Every member's size is checked from its
@@ -138,6 +142,7 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
             raise ValueError(f"dtype {short_repr(spec['dtype'])}")
         sizes = _check_sizes(spec["sizes"], spec["head"])
+        header["config"] = settings_from_json(header.get("config", {}))
     # RecursionError: JSON nested deeper than Python's stack ('[' * 100000)
     except (KeyError, TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(exc))})"

@@ -3,7 +3,8 @@
 ``config.json``: every setting of the run as used (the analysis function's keyword
 arguments), the data (its name with paths absolute, fingerprint and description), the
 command and folder it ran in, the libraries' versions and the BLAS threads, as a training
-run's config.json records them (`study.run_record`, one builder for both).
+run's config.json records them (`study.run_record`, one builder for both); an infinite
+setting as ``"inf"``.
 ``result.json``: the object ``hplab COMMAND --json`` prints. The report writes both with
 its own files, staged and renamed at once: the three always come from one run.
 """
@@ -35,7 +36,8 @@ def provenance_params(result, shown: Mapping | None = None, drop=()) -> dict:
 
 def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -> dict:
     """``{"config.json": ..., "result.json": ...}`` of an analysis ``result`` whose report
-    (of ``kind``, its command) goes to ``out``: JSON-plain, NaN as None.
+    (of ``kind``, its command) goes to ``out``: JSON-plain, config.json's non-finite
+    settings as ``"inf"`` (`nets.settings_to_json`), result.json's NaN as None.
 
     ``result.json`` is ``result.summary()`` with ``report_path`` (``out/report.html``) and
     ``report_error`` (None: it is written with the report), as ``--json`` prints it.
@@ -43,16 +45,15 @@ def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -
     import nets
     import study  # here: study imports optuna
 
-    record = result.data_record or {}
+    record, settings = result.data_record or {}, result.settings
     run = study.run_record(result.dataset, record.get("summary"), record.get("fingerprint"),
                            command=command, cwd=os.getcwd() if command else "")
-    settings = result.settings
     config = {"kind": kind, "analysis": f"analyses.{ANALYSES[kind]}",
               "dataset": run.pop("dataset"), "seed": settings.get("seed"),
               "data_seed": record.get("data_seed"), "settings": settings, **run}
     summary = {**result.summary(), "report_path": str(Path(out) / "report.html"),
                "report_error": None}
-    return {"config.json": nets.finite_or_none(config),
+    return {"config.json": nets.settings_to_json(config),
             "result.json": nets.finite_or_none(summary)}
 
 

@@ -264,8 +264,9 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
             tmp, run.net, config=config, meta=meta,
             arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale}),
         "history.csv": lambda tmp: run.result.history.to_csv(tmp, index=False),
-        "config.json": lambda tmp: tmp.write_text(json.dumps(summary, indent=2,
-                                                             default=_plain)),
+        # an infinite setting as "inf" (the scores' NaN are None already): standard JSON
+        "config.json": lambda tmp: tmp.write_text(json.dumps(
+            nets.settings_to_json(summary), indent=2, allow_nan=False, default=_plain)),
     }
 
     staged = {}

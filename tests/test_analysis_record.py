@@ -4,6 +4,7 @@ a training run's does, and its report's provenance lists every setting config.js
 import contextlib
 import io
 import json
+import math
 import os
 import re
 
@@ -194,3 +195,21 @@ def test_a_dask_client_given_as_scheduler_is_recorded_by_its_address(tmp_path, a
     write(result, tmp_path / "r")
     config = _strict((tmp_path / "r" / "config.json").read_text())
     assert config["settings"]["scheduler"] == address
+
+
+def test_an_infinite_analysis_setting_is_recorded_in_standard_json_and_read_back(tmp_path):
+    # config.json wrote lr_range_test(diverge=inf) as null: a re-run could not tell it from
+    # a default
+    import reports
+
+    cfg = nets.TrainConfig(hidden=(4,), divergence_factor=math.inf)
+    result = analyses.lr_range_test("xor", cfg, num_steps=30, diverge=math.inf)
+    reports.lr_range_report(result, tmp_path / "r", index=False)
+    record = nets.settings_from_json(_strict((tmp_path / "r" / "config.json").read_text()))
+    settings = {**record["settings"], "config": nets.TrainConfig(**record["settings"]["config"])}
+    assert settings["diverge"] == math.inf and settings["config"].divergence_factor == math.inf
+    again = analyses.lr_range_test(record["dataset"], **settings)
+    saved = _strict((tmp_path / "r" / "result.json").read_text())
+    saved = {k: v for k, v in saved.items() if k not in ("report_path", "report_error")}
+    assert _without_seconds(nets.finite_or_none(again.summary())) == _without_seconds(saved)
+

@@ -336,6 +336,22 @@ def test_one_helper_makes_numbers_json_ready():
         "[120.0, 0.25, null, null, null]")
 
 
+def test_settings_keep_their_infinities_in_standard_json():
+    # a setting's inf as null was lost (a re-run could not tell it from unset), and as
+    # Infinity was not standard JSON: its text instead, read back by the inverse
+    import math
+
+    nested = {"a": np.float64(np.inf), "b": [-math.inf, 1, np.float32(0.5)],
+              "c": (math.nan,), "d": None, "e": "relu"}
+    text = json.dumps(nets.settings_to_json(nested), allow_nan=False)
+    assert json.loads(text) == {"a": "inf", "b": ["-inf", 1, 0.5], "c": ["nan"], "d": None,
+                                "e": "relu"}
+    back = nets.settings_from_json(json.loads(text))
+    assert (back["a"], back["b"], back["d"], back["e"]) == (math.inf, [-math.inf, 1, 0.5],
+                                                            None, "relu")
+    assert math.isnan(back["c"][0])
+
+
 def test_a_crafted_header_gives_a_short_error(trained, tmp_path, capsys):
     # QA: meta classes = list(range(100000)) made a 689 KB "one-line" error (every label
     # echoed); every value a model file's header holds is shown short

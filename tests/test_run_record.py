@@ -3,6 +3,7 @@ data it read (a file can change under its saved path) and the BLAS threads it mu
 with (another count changes a wide net's last bits)."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -96,3 +97,37 @@ def test_config_json_resolves_nothing_a_config_gave(tmp_path):
     study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
     record = json.loads((tmp_path / "run" / "config.json").read_text())
     assert record["config"]["rho"] == 0.8 and record["resolved"] == {"opt_eps": 1e-8}
+
+
+def _strict(text: str):
+    """``text`` as standard JSON: NaN and Infinity refused (jq, JSON.parse refuse them)."""
+    def refuse(name):
+        raise ValueError(f"not standard JSON: {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_an_infinite_setting_is_recorded_in_standard_json_and_read_back(tmp_path):
+    # config.json held "divergence_factor": Infinity, which jq and JSON.parse refuse
+    cfg = CFG.replace(divergence_factor=math.inf)
+    run = study.train_run("xor", cfg, seed=3, out=tmp_path / "run")
+    record = _strict((tmp_path / "run" / "config.json").read_text())
+    again = nets.TrainConfig(**record["config"])
+    assert again.divergence_factor == math.inf and again == cfg
+    # the model's header too: standard JSON, its config read back as it was
+    with np.load(tmp_path / "run" / "model.npz") as npz:
+        _strict(str(npz["header"][()]))
+    _, header, _ = nets.load_net(tmp_path / "run" / "model.npz")
+    assert header["config"]["divergence_factor"] == math.inf
+    rerun = study.train_run("xor", again, seed=record["seed"])
+    assert rerun.result.history.equals(run.result.history)
+    assert all(np.array_equal(a, b) for a, b in zip(rerun.net.params, run.net.params,
+                                                    strict=True))
+
+
+def test_a_config_json_of_earlier_versions_still_loads(tmp_path):
+    # written before: Infinity (a training run's), null (an analysis's lost infinity)
+    old = json.loads('{"config": {"divergence_factor": Infinity, "rho": null}, '
+                     '"settings": {"diverge": null, "beta": 0.98}}')
+    assert nets.TrainConfig(**old["config"]).divergence_factor == math.inf
+    assert nets.settings_from_json(old) == old
