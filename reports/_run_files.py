@@ -2,9 +2,9 @@
 
 ``config.json``: every setting of the run as used (the analysis function's keyword
 arguments), the data (its name with paths absolute, fingerprint and description), the
-command and folder it ran in, the libraries' versions and the BLAS threads, as a training
-run's config.json records them (`study.run_record`, one builder for both); an infinite
-setting as ``"inf"``.
+command and folder it ran in, the libraries' versions, the BLAS threads and ``resolved``
+(what the optimizer settings left None stood for), as a training run's config.json records
+them (`study.run_record`, one builder for both); an infinite setting as ``"inf"``.
 ``result.json``: the object ``hplab COMMAND --json`` prints. The report writes both with
 its own files, staged and renamed at once: the three always come from one run.
 """
@@ -46,8 +46,11 @@ def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -
     import study  # here: study imports optuna
 
     record, settings = result.data_record or {}, result.settings
+    # the nets' settings: a TrainConfig's dict, or the imbalance pipelines' NetClassifier's
+    net = settings.get("config") or (nets.NetClassifier(**settings["net_params"]).get_params()
+                                     if "net_params" in settings else None)
     run = study.run_record(result.dataset, record.get("summary"), record.get("fingerprint"),
-                           command=command, cwd=os.getcwd() if command else "")
+                           command=command, cwd=os.getcwd() if command else "", config=net)
     config = {"kind": kind, "analysis": f"analyses.{ANALYSES[kind]}",
               "dataset": run.pop("dataset"), "seed": settings.get("seed"),
               "data_seed": record.get("data_seed"), "settings": settings, **run}

@@ -238,7 +238,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
     ds = run.dataset
     config = run.config.to_dict()
     record = run_record(ds.name, ds.summary(), ds.fingerprint(), command=run.command,
-                        cwd=run.cwd)
+                        cwd=run.cwd, config=config)
     dataset, fingerprint, versions = (record[k] for k in ("dataset", "data_fingerprint",
                                                          "versions"))
     meta = {"name": run.name, "dataset": dataset, "task": ds.task,
@@ -255,9 +255,6 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
     # absolute as the dataset's: the record is read from other folders too
     summary = {**run.summary(), "dataset": dataset,
                **{k: os.path.abspath(v) for k, v in paths.items()}, "config": config,
-               # what a None of config (the optimizer's own rho, opt_eps) stood for: a
-               # later version's other defaults would re-run config with other values
-               "resolved": nets.own_defaults(run.config.optimizer, config),
                **{k: v for k, v in record.items() if k != "dataset"}, **(extra or {})}
     writers = {
         "model.npz": lambda tmp: nets.save_net(
@@ -284,7 +281,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
 
 
 def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command: str = "",
-               cwd: str = "") -> dict:
+               cwd: str = "", config: dict | None = None) -> dict:
     """What every saved run's config.json records of where its numbers came from: a
     training run's (`save_run_files`) and an analysis's (``reports``' writers).
 
@@ -299,15 +296,23 @@ def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command:
         ``Dataset.fingerprint()``: a file may change under its name.
     command, cwd : str
         The command line and the folder it ran in (empty from Python).
+    config : dict, optional
+        The settings its nets trained with (`nets.TrainConfig.to_dict`, or a
+        ``NetClassifier``'s params), for ``resolved``.
 
     Returns
     -------
     dict
-        ``dataset, data_fingerprint, dataset_info, command, cwd, versions, blas`` (the
-        BLAS threads multiplied with: another count changes a wide net's last bits).
+        ``dataset, resolved, data_fingerprint, dataset_info, command, cwd, versions,
+        blas``: ``resolved`` what each None of ``config`` left to the optimizer stood for
+        (`nets.own_defaults`: a later version's other defaults would re-run config with
+        other values), ``blas`` the BLAS threads multiplied with (another count changes a
+        wide net's last bits).
     """
     name = data.absolute_name(dataset)
-    return {"dataset": name, "data_fingerprint": fingerprint,
+    config = config or {}
+    return {"dataset": name, "resolved": nets.own_defaults(config.get("optimizer"), config),
+            "data_fingerprint": fingerprint,
             "dataset_info": None if data_summary is None else _dataset_info(data_summary, name),
             "command": command, "cwd": cwd, "versions": nets.versions(),
             "blas": nets.blas_threads()}

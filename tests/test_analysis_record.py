@@ -213,3 +213,21 @@ def test_an_infinite_analysis_setting_is_recorded_in_standard_json_and_read_back
     saved = {k: v for k, v in saved.items() if k not in ("report_path", "report_error")}
     assert _without_seconds(nets.finite_or_none(again.summary())) == _without_seconds(saved)
 
+
+@pytest.mark.parametrize("command", sorted(ANALYSES))
+def test_config_json_resolves_the_optimizer_defaults_the_analysis_trained_with(tmp_path,
+                                                                              command):
+    # a training run's config.json said what rho=None, opt_eps=None stood for; an
+    # analysis's did not
+    out = tmp_path / "run"
+    argv = [*ANALYSES[command][0], "--optimizer", "rmsprop", "--out", str(out)]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert hplab.main(argv) == 0
+    record = _strict((out / "config.json").read_text())
+    settings = record["settings"]
+    cfg = (nets.TrainConfig(**settings["config"]) if "config" in settings else
+           nets.NetClassifier(**settings["net_params"])._config("binary"))
+    assert (cfg.optimizer, cfg.rho, cfg.opt_eps) == ("rmsprop", None, None)
+    used = nets.new_optimizer(cfg, nets.MLP([2, 1], [], "binary"))
+    assert record["resolved"] == {"rho": used.rho, "opt_eps": used.eps} \
+        == {"rho": 0.9, "opt_eps": 1e-8}
