@@ -2,6 +2,7 @@
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -37,6 +38,15 @@ def registry_names(registry: dict) -> list[str]:
     seen: set[int] = set()
     return [name for name, entry in registry.items()
             if id(entry) not in seen and not seen.add(id(entry))]
+
+
+def strict_json(text: str):
+    """``text`` as standard JSON: NaN and Infinity, which ``json.loads`` lets through and
+    jq or JavaScript's JSON.parse refuse, raise ValueError."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not standard JSON")
+
+    return json.loads(text, parse_constant=refuse)
 
 
 def run_cli(argv, capsys):

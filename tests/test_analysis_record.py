@@ -9,7 +9,7 @@ import os
 import re
 
 import pytest
-from cli_helpers import ANALYSES
+from cli_helpers import ANALYSES, strict_json
 
 import analyses
 import data
@@ -32,14 +32,6 @@ SETTINGS = {
 }
 
 
-def _strict(text: str):
-    """``text`` as JSON, refusing NaN and infinities (what json.loads lets through)."""
-    def refuse(name):
-        raise ValueError(f"not JSON: {name}")
-
-    return json.loads(text, parse_constant=refuse)
-
-
 @pytest.fixture(scope="module", params=sorted(ANALYSES))
 def ran(request, tmp_path_factory):
     """(command, argv, --json object, folder, cwd) of one cheap run of each analysis."""
@@ -57,13 +49,13 @@ def test_result_json_is_what_json_printed(ran):
     assert sorted(p.name for p in out.iterdir()) == ["config.json", "report.html",
                                                      "report_files", "result.json"]
     # every key, seconds too: the same object, not a second run's
-    assert _strict((out / "result.json").read_text()) == printed
+    assert strict_json((out / "result.json").read_text()) == printed
     assert printed["report_path"] == str(out / "report.html")
 
 
 def test_config_json_holds_the_settings_used_and_where_they_came_from(ran):
     command, argv, _, out, cwd = ran
-    config = _strict((out / "config.json").read_text())
+    config = strict_json((out / "config.json").read_text())
     assert config["kind"] == command
     assert config["analysis"] == f"analyses.{ANALYSES[command][1]}"
     assert config["settings"].items() >= SETTINGS[command].items()
@@ -98,7 +90,7 @@ def _without_seconds(obj):
 
 def test_the_saved_config_runs_the_same_analysis_again(ran):
     command, _, printed, out, _ = ran
-    config = _strict((out / "config.json").read_text())
+    config = strict_json((out / "config.json").read_text())
     settings = dict(config["settings"])
     if "config" in settings:
         settings["config"] = nets.TrainConfig(**settings["config"])
@@ -116,12 +108,12 @@ def _provenance(page: str) -> dict[str, str]:
 
 def test_the_report_lists_every_setting_config_json_records(ran):
     command, _, _, out, _ = ran
-    settings = _strict((out / "config.json").read_text())["settings"]
+    settings = strict_json((out / "config.json").read_text())["settings"]
     shown = _provenance((out / "report.html").read_text())
     assert set(settings) - {"config", "net_params"} <= set(shown)
     if command == "scaling":  # QA: no target_metric, target or noise
         assert shown["target_metric"] == "val_accuracy" and shown["noise"] == "yes"
-        summary = _strict((out / "result.json").read_text())
+        summary = strict_json((out / "result.json").read_text())
         assert shown["target"].startswith(f"{summary['target']!r} (reference: ")
     if command == "lr-range":  # QA: no suggestion, no verify
         assert (shown["suggestion"], shown["verify"]) == ("valley", "no")
@@ -134,7 +126,7 @@ def test_a_given_scaling_target_is_listed_whole(tmp_path):
         assert hplab.main(argv) == 0
     shown = _provenance((tmp_path / "s" / "report.html").read_text())
     assert (shown["target"], shown["noise"]) == ("0.987654321", "no")
-    settings = _strict((tmp_path / "s" / "config.json").read_text())["settings"]
+    settings = strict_json((tmp_path / "s" / "config.json").read_text())["settings"]
     assert (settings["target"], settings["noise"]) == (0.987654321, False)
 
 
@@ -193,7 +185,7 @@ def test_a_dask_client_given_as_scheduler_is_recorded_by_its_address(tmp_path, a
     write = (reports.scaling_report if analysis == "scaling_study" else
              reports.imbalance_report)
     write(result, tmp_path / "r")
-    config = _strict((tmp_path / "r" / "config.json").read_text())
+    config = strict_json((tmp_path / "r" / "config.json").read_text())
     assert config["settings"]["scheduler"] == address
 
 
@@ -205,11 +197,11 @@ def test_an_infinite_analysis_setting_is_recorded_in_standard_json_and_read_back
     cfg = nets.TrainConfig(hidden=(4,), divergence_factor=math.inf)
     result = analyses.lr_range_test("xor", cfg, num_steps=30, diverge=math.inf)
     reports.lr_range_report(result, tmp_path / "r", index=False)
-    record = nets.settings_from_json(_strict((tmp_path / "r" / "config.json").read_text()))
+    record = nets.settings_from_json(strict_json((tmp_path / "r" / "config.json").read_text()))
     settings = {**record["settings"], "config": nets.TrainConfig(**record["settings"]["config"])}
     assert settings["diverge"] == math.inf and settings["config"].divergence_factor == math.inf
     again = analyses.lr_range_test(record["dataset"], **settings)
-    saved = _strict((tmp_path / "r" / "result.json").read_text())
+    saved = strict_json((tmp_path / "r" / "result.json").read_text())
     saved = {k: v for k, v in saved.items() if k not in ("report_path", "report_error")}
     assert _without_seconds(nets.finite_or_none(again.summary())) == _without_seconds(saved)
 
@@ -223,7 +215,7 @@ def test_config_json_resolves_the_optimizer_defaults_the_analysis_trained_with(t
     argv = [*ANALYSES[command][0], "--optimizer", "rmsprop", "--out", str(out)]
     with contextlib.redirect_stdout(io.StringIO()):
         assert hplab.main(argv) == 0
-    record = _strict((out / "config.json").read_text())
+    record = strict_json((out / "config.json").read_text())
     settings = record["settings"]
     cfg = (nets.TrainConfig(**settings["config"]) if "config" in settings else
            nets.NetClassifier(**settings["net_params"])._config("binary"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import ROOT, as_a_user, run_cli
+from cli_helpers import ROOT, as_a_user, run_cli, strict_json
 
 import hplab
 import nets
@@ -410,27 +410,21 @@ def test_gradcheck_bad_width_is_one_line_exit_2(capsys):
                                      f"got {samples}\n")
 
 
-def _strict_json(text):
-    def refuse(constant):
-        raise ValueError(f"{constant} is not JSON")
-    return json.loads(text, parse_constant=refuse)
-
-
 def test_regression_json_is_strict_json_and_config_keeps_the_seconds(tmp_path, capsys):
     """A regression has no accuracy: null, not NaN (which JSON parsers refuse)."""
     code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "8", "--epochs", "5",
                               "--seed", "2", "--json", "--no-report", "--out",
                               tmp_path / "sine"], capsys)
     assert code == 0, err
-    summary = _strict_json(out)
+    summary = strict_json(out)
     assert summary["test_accuracy"] is None and summary["val_accuracy"] is None
     assert summary["test_loss"] > 0 and summary["seconds"] > 0
     # in the target's own units, as predict scores the saved model
     code, out, err = run_cli(["predict", tmp_path / "sine" / "model.npz", "--dataset",
                               "--json"], capsys)
-    scored = _strict_json(out)
+    scored = strict_json(out)
     assert (summary["test_rmse"], summary["test_mae"]) == (scored["rmse"], scored["mae"])
-    config = _strict_json((tmp_path / "sine" / "config.json").read_text())
+    config = strict_json((tmp_path / "sine" / "config.json").read_text())
     assert config["seconds"] == summary["seconds"] and config["train_accuracy"] is None
 
 
@@ -443,13 +437,13 @@ def test_whole_number_regression_targets_train_a_regression_head(tmp_path, capsy
     code, out, err = run_cli(["train", "--dataset", name, "--epochs", "20", "--json",
                               "--no-report", "--out", tmp_path / "run"], capsys)
     assert code == 0, err
-    summary = _strict_json(out)
+    summary = strict_json(out)
     assert summary["test_accuracy"] is None and summary["test_loss"] < 0.2
     assert nets.load_model(tmp_path / "run" / "model.npz").net.head == "regression"
     code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--dataset",
                               "--json"], capsys)
     assert code == 0, err
-    assert 3 <= np.median(_strict_json(out)["predictions"]) <= 7
+    assert 3 <= np.median(strict_json(out)["predictions"]) <= 7
 
 
 def test_long_folder_names_are_cut_and_told_apart():

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from cli_helpers import strict_json
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import data
@@ -99,24 +100,16 @@ def test_config_json_resolves_nothing_a_config_gave(tmp_path):
     assert record["config"]["rho"] == 0.8 and record["resolved"] == {"opt_eps": 1e-8}
 
 
-def _strict(text: str):
-    """``text`` as standard JSON: NaN and Infinity refused (jq, JSON.parse refuse them)."""
-    def refuse(name):
-        raise ValueError(f"not standard JSON: {name}")
-
-    return json.loads(text, parse_constant=refuse)
-
-
 def test_an_infinite_setting_is_recorded_in_standard_json_and_read_back(tmp_path):
     # config.json held "divergence_factor": Infinity, which jq and JSON.parse refuse
     cfg = CFG.replace(divergence_factor=math.inf)
     run = study.train_run("xor", cfg, seed=3, out=tmp_path / "run")
-    record = _strict((tmp_path / "run" / "config.json").read_text())
+    record = strict_json((tmp_path / "run" / "config.json").read_text())
     again = nets.TrainConfig(**record["config"])
     assert again.divergence_factor == math.inf and again == cfg
     # the model's header too: standard JSON, its config read back as it was
     with np.load(tmp_path / "run" / "model.npz") as npz:
-        _strict(str(npz["header"][()]))
+        strict_json(str(npz["header"][()]))
     _, header, _ = nets.load_net(tmp_path / "run" / "model.npz")
     assert header["config"]["divergence_factor"] == math.inf
     rerun = study.train_run("xor", again, seed=record["seed"])
