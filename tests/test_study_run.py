@@ -81,9 +81,10 @@ def test_two_workers_finish_exactly_n_trials(spec_file, tmp_path, capsys):
     assert summary["stopped"] is None  # the budget was spent, no timeout
     # a trial's draws depend on its number, not on the worker that took it: while TPE
     # samples at random (its first 10 trials), two workers draw what one worker draws
-    study.run_study(study.load_spec(path), storage=str(tmp_path / "one.db"), progress=False)
+    study.run_study(study.load_spec(path).with_trials(10), storage=str(tmp_path / "one.db"),
+                    progress=False)
     alone = trials_of(tmp_path / "one.db", "pair")
-    assert [t.params for t in trials[:10]] == [t.params for t in alone[:10]]
+    assert len(alone) == 10 and [t.params for t in trials[:10]] == [t.params for t in alone]
 
 
 @pytest.mark.slow
@@ -415,8 +416,8 @@ def test_workers_loading_a_large_set_refuse_a_file_changed_since_it_was_checked(
 @pytest.mark.slow
 def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_started):
     db = tmp_path / "few.db"
-    summary = study.run_study(study.load_spec(spec_file("few", n_trials=2)), storage=str(db),
-                              workers=500, progress=False)
+    summary = study.run_study(study.load_spec(spec_file("few", n_trials=2, max_epochs=4)),
+                              storage=str(db), workers=500, progress=False)
     assert summary["n_finished"] == 2
     assert pools_started == [2]  # one process per trial, not 500 (nor 2 + anything)
     assert len({study.trial_info(t)["worker"] for t in trials_of(db, "few")}) <= 2
@@ -425,7 +426,9 @@ def test_workers_beyond_the_trials_are_not_started(spec_file, tmp_path, pools_st
 @pytest.mark.parametrize("sampler", ["tpe", "cmaes"])
 @pytest.mark.slow
 def test_same_spec_twice_gives_identical_trials(sampler, spec_file, tmp_path):
-    spec = study.load_spec(spec_file("same", n_trials=8, sampler=sampler,
+    # 16 epochs: four checkpoints, past the median pruner's warm-up (2), so pruning is
+    # part of what must repeat
+    spec = study.load_spec(spec_file("same", n_trials=8, sampler=sampler, max_epochs=16,
                                      sampler_options=None))
     a = study.run_study(spec, storage=str(tmp_path / "a.db"), progress=False)
     b = study.run_study(spec, storage=str(tmp_path / "b.db"), progress=False)
@@ -545,7 +548,7 @@ def test_each_trial_trains_from_the_seed_study_seed_and_its_number(spec_file, tm
 
 @pytest.mark.slow
 def test_resume_continues_where_it_stopped(spec_file, tmp_path):
-    path = spec_file("resume", n_trials=7)
+    path = spec_file("resume", n_trials=7, max_epochs=8)
     db = tmp_path / "r.db"
     spec = study.load_spec(path)
     study.run_study(spec.with_trials(3), storage=str(db), progress=False)
@@ -1263,7 +1266,7 @@ def test_trial_info_reads_every_layout():
 @pytest.mark.slow
 def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
     db = tmp_path / "clients.db"
-    summary = study.run_study(study.load_spec(spec_file("clients", n_trials=3)),
+    summary = study.run_study(study.load_spec(spec_file("clients", n_trials=3, max_epochs=4)),
                               storage=str(db), progress=False)
     url = f"sqlite:///{db}"
     loaded = optuna.load_study(study_name="clients", storage=url)
