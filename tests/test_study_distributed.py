@@ -128,8 +128,9 @@ def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goe
     so in one line, changes nothing stored and goes on. The pause ends at the trial's first
     report to the pruner, at its final record, or after it, at optuna's tell."""
     name = f"paused-{when}"
+    # 8 epochs: two reports to the pruner a trial, the first one a pause can end at
     path = spec_file(name, n_trials=3, pruner="median" if when == "report" else "none",
-                     heartbeat_interval=60, grace_period=120)
+                     max_epochs=8, heartbeat_interval=60, grace_period=120)
     db = tmp_path / "paused.db"
     taken = {}
 
