@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
+import io
 import json
 import os
 import re
@@ -671,7 +673,8 @@ def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(sp
 def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
                                                             monkeypatch):
     db = tmp_path / "rf.db"
-    study.run_study(study.load_spec(spec_file("rf", n_trials=2, pruner="none")),
+    study.run_study(study.load_spec(spec_file("rf", n_trials=2, pruner="none",
+                                              max_epochs=4)),
                     storage=str(db), progress=False)
 
     def broken(*args, **kwargs):
@@ -691,7 +694,8 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
     # best_model/ was removed before the retrain and rewritten before the report: Ctrl-C in
     # between left the earlier report naming a model no longer there, or another run's
     db = tmp_path / "ik.db"
-    study.run_study(study.load_spec(spec_file("ik", n_trials=2, pruner="none")),
+    study.run_study(study.load_spec(spec_file("ik", n_trials=2, pruner="none",
+                                              max_epochs=4)),
                     storage=str(db), progress=False)
     out = tmp_path / "ik"
     reports.study_report("ik", storage=str(db), out=out)
@@ -741,7 +745,7 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     project.mkdir()
     monkeypatch.chdir(project)
     monkeypatch.setenv("HOME", str(tmp_path))  # the project in the home folder
-    spec = spec_file("mv", n_trials=2, pruner="none")
+    spec = spec_file("mv", n_trials=2, pruner="none", max_epochs=4)
     assert run_cli(["study", "run", spec], capsys)[0] == 0
     assert run_cli(["study", "run", spec, "--trials", "3"], capsys)[0] == 0  # resumed
     monkeypatch.chdir(tmp_path)
@@ -753,8 +757,10 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     line = next(x for x in text.splitlines() if x.startswith("hplab predict ")
                 and x.endswith("--dataset"))
     assert line == "hplab predict best_model/model.npz --dataset"
-    done = hplab_cli(*shlex.split(line)[1:], "--json", cwd=folder)  # as a user runs it
-    scored = json.loads(done.stdout)
+    monkeypatch.chdir(folder)  # run from the report's folder, as it says
+    code, stdout, err = run_cli([*shlex.split(line)[1:], "--json"], capsys)
+    assert code == 0, err
+    scored = json.loads(stdout)
     retrained = json.loads((folder / "best_model" / "config.json").read_text())
     assert scored["model"] == "best_model/model.npz" and scored["n"] > 0
     assert scored["accuracy"] == pytest.approx(retrained["test_accuracy"])
@@ -783,7 +789,7 @@ def test_an_interrupted_first_report_leaves_no_folder(spec_file, tmp_path, monke
     from reports import _study_report
 
     monkeypatch.chdir(tmp_path)
-    spec = spec_file("first", n_trials=2, pruner="none")
+    spec = spec_file("first", n_trials=2, pruner="none", max_epochs=4)
     run = ["study", "run", str(spec), "--json"]
     assert hplab.main([*run, "--no-report"]) == 0
     folder = tmp_path / "runs" / "studies" / "first"
@@ -813,7 +819,8 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file,
     # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
     # overwritten by the best trial's, its report.html left beside the new model
     db = tmp_path / "fb.db"
-    study.run_study(study.load_spec(spec_file("fb", n_trials=2, pruner="none")),
+    study.run_study(study.load_spec(spec_file("fb", n_trials=2, pruner="none",
+                                              max_epochs=4)),
                     storage=str(db), progress=False)
     out = tmp_path / "X"
     assert run_cli(["train", "--dataset", "xor", "--hidden", "3", "--epochs", "10", "--out",
@@ -973,14 +980,21 @@ def test_a_report_never_replaces_a_newer_one_of_its_study(spec_file, tmp_path, c
 
     def a_run_ends_meanwhile(*args, **kwargs):
         # this report has read the study at 2 trials: a run to 3 writes its own report now
-        ran.append(hplab_cli("study", "run", path, "--storage", db, "--trials", "3",
-                             cwd=tmp_path))
+        # (in this process: the folder's lock is not held while a report is drawn; its
+        # report, drawn through this function too, is let through)
+        if not ran:
+            ran.append(None)
+            printed = io.StringIO()  # its lines (and progress bar) apart from this one's
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                ran[0] = (hplab.main(["study", "run", str(path), "--storage", str(db),
+                                      "--trials", "3"]), printed.getvalue())
         return draw(*args, **kwargs)
 
     monkeypatch.setattr(_study_report, "_add_trials_and_provenance", a_run_ends_meanwhile)
     code, out, err = run_cli(["study", "report", "snap", "--storage", db], capsys)
     report = Path("runs/studies/snap/report.html")
     assert code == 0 and out == f"report: {report}\n" and len(ran) == 1
+    assert ran[0] == (0, ran[0][1]) and f"report: {report}" in ran[0][1]
     assert err == (f"hplab: kept the newer report {report} (3 of 3 trials); this one had 2 "
                    "finished trials\n")
     headline = {h["label"]: h["text"] for h in reports.read_report_info(report).headline}
@@ -1154,7 +1168,7 @@ def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
 def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, monkeypatch,
                                                          capsys):
     monkeypatch.chdir(tmp_path)
-    path = spec_file("x", n_trials=1, pruner="none")
+    path = spec_file("x", n_trials=1, pruner="none", max_epochs=4)
     path.write_text(path.read_text().replace('name = "x"', 'name = "../../escaped"'))
     assert hplab.main(["study", "run", str(path), "--storage", "s.db", "--json"]) == 0
     report = Path(json.loads(capsys.readouterr().out)["report_path"])
@@ -1170,7 +1184,7 @@ def test_a_study_name_never_leads_its_report_out_of_runs(spec_file, tmp_path, mo
 def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, monkeypatch,
                                                           capsys):
     monkeypatch.chdir(tmp_path)
-    path = spec_file("twin", n_trials=1, pruner="none")
+    path = spec_file("twin", n_trials=1, pruner="none", max_epochs=4)
     paths = {}
     for storage in ("s1.db", "k.log"):
         assert hplab.main(["study", "run", str(path), "--storage", storage, "--json"]) == 0
@@ -1210,7 +1224,7 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
                                                        capsys):
     # `mv proj proj2` took runs/hplab.db along: show said the study had no report, and the
     # next report went beside the first (runs/studies/moved-<hash>), the index listing two
-    path = spec_file("moved", n_trials=1, pruner="none")
+    path = spec_file("moved", n_trials=1, pruner="none", max_epochs=4)
     project = tmp_path / "a"
     project.mkdir()
     monkeypatch.chdir(project)
@@ -1253,7 +1267,7 @@ def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monk
     shutil.copy("runs/hplab.db", "late.db")
     optuna.delete_study(study_name="moved", storage="sqlite:///runs/hplab.db")
     assert hplab.main(["study", "run", str(spec_file("moved", n_trials=1, pruner="none",
-                                                     seed=1)), "--no-report"]) == 0
+                                                     seed=1, max_epochs=4)), "--no-report"]) == 0
     capsys.readouterr()
     for storage in ("late.db", None):
         given = ["--storage", storage] if storage else []
@@ -1270,7 +1284,7 @@ def test_a_moved_project_folder_keeps_the_report_beside_too(spec_file, tmp_path,
                                                             monkeypatch, capsys):
     # a study of the name in another storage file of the project has its report beside,
     # in far-<hash of the file's path>: moved, the path and so the hash were another's
-    path = spec_file("far", n_trials=1, pruner="none")
+    path = spec_file("far", n_trials=1, pruner="none", max_epochs=4)
     (tmp_path / "a").mkdir()
     monkeypatch.chdir(tmp_path / "a")
     written = {}
@@ -1299,9 +1313,10 @@ def test_an_out_folder_of_one_name_in_another_storage_is_another_studys(
     # QA: `study report x --out rep --storage b.db` replaced the report, best_model/ and
     # spec.toml of study x of runs/hplab.db in rep, exit 0, no word: only names were compared
     monkeypatch.chdir(tmp_path)
-    path = spec_file("x", n_trials=2, pruner="none")
+    path = spec_file("x", n_trials=2, pruner="none", max_epochs=4)
     assert hplab.main(["study", "run", str(path), "--no-report"]) == 0
-    spec_file("x", n_trials=2, pruner="none", seed=1)  # b.db's study x: another seed
+    # b.db's study x: another seed
+    spec_file("x", n_trials=2, pruner="none", seed=1, max_epochs=4)
     assert hplab.main(["study", "run", str(path), "--storage", "b.db", "--no-report"]) == 0
     assert run_cli(["study", "report", "x", "--out", "rep"], capsys)[0] == 0
     assert "seed = 0" in Path("rep/spec.toml").read_text()
@@ -1383,8 +1398,8 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
                                                                  capsys):
     # a user's study named "demo" was deleted without a word by `hplab demo --storage`
     mine = tmp_path / "mine.db"
-    assert hplab.main(["study", "run", str(spec_file("demo", n_trials=2)), "--storage",
-                       str(mine), "--no-report"]) == 0
+    assert hplab.main(["study", "run", str(spec_file("demo", n_trials=2, max_epochs=4)),
+                       "--storage", str(mine), "--no-report"]) == 0
     capsys.readouterr()
     assert hplab.main(["demo", "--storage", str(mine), "--trials", "1", "--workers", "1"]) == 2
     assert "holds a study named 'demo' that hplab demo did not make" in capsys.readouterr().err
@@ -1475,7 +1490,7 @@ def test_a_demo_is_known_by_its_command_with_or_without_its_folder():
 def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, capsys,
                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = str(spec_file("made", n_trials=3, pruner="none"))
+    path = str(spec_file("made", n_trials=3, pruner="none", max_epochs=4))
     assert hplab.main(["study", "run", path, "--trials", "2", "--storage", "m.db"]) == 0
     assert hplab.main(["study", "run", path, "--storage", "m.db", "--json"]) == 0
     report = Path(json.loads(capsys.readouterr().out.splitlines()[-1])["report_path"])
@@ -1622,7 +1637,7 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
                                                          capsys):
     # a run with --no-report left the report at 2 of 2 trials while show pointed at it
     monkeypatch.chdir(tmp_path)
-    path = spec_file("lag", n_trials=2, pruner="none")
+    path = spec_file("lag", n_trials=2, pruner="none", max_epochs=4)
     assert hplab.main(["study", "run", str(path), "--json"]) == 0
     capsys.readouterr()
     assert hplab.main(["study", "show", "lag", "--json"]) == 0
@@ -1660,7 +1675,7 @@ def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, t
     # QA: a resume of a spent study wrote its report again, the best trial retrained and
     # every figure drawn (11 s for 400 trials, minutes on MNIST), for the same trials
     monkeypatch.chdir(tmp_path)
-    path = str(spec_file("spent", n_trials=2, pruner="none"))
+    path = str(spec_file("spent", n_trials=2, pruner="none", max_epochs=4))
     assert hplab.main(["study", "run", path, "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     report = Path(first["report_path"])
@@ -1747,11 +1762,11 @@ def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file
                                                                        capsys):
     # a study deleted and run again under its name (another seed) has as many trials: show
     # pointed at the deleted study's report and called it current
-    assert hplab.main(["study", "run", str(spec_file("again", n_trials=2, pruner="none")),
-                       "--json"]) == 0
+    assert hplab.main(["study", "run", str(spec_file("again", n_trials=2, pruner="none",
+                                                     max_epochs=4)), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     optuna.delete_study(study_name="again", storage="sqlite:///runs/hplab.db")
-    path = spec_file("again", n_trials=2, pruner="none", seed=1)
+    path = spec_file("again", n_trials=2, pruner="none", seed=1, max_epochs=4)
     assert hplab.main(["study", "run", str(path), "--no-report", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second["n_finished"] == 2
@@ -1984,7 +1999,7 @@ def test_the_contour_figures_alt_says_when_it_draws_only_the_trials(spec_file, t
 def test_the_saved_spec_runs_every_trial_after_a_lowered_budget(spec_file, tmp_path):
     # QA: a resume with --trials 5 on a study of 7 stored n_trials = 5 in spec.toml: run
     # again, the file made 5 trials, the report's best (#6) not among them
-    path = spec_file("lowered", n_trials=3, pruner="none")
+    path = spec_file("lowered", n_trials=3, pruner="none", max_epochs=4)
     db = tmp_path / "l.db"
     assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 0
     assert hplab.main(["study", "run", str(path), "--storage", str(db), "--trials", "2",
@@ -2004,7 +2019,7 @@ def test_a_moved_project_gives_a_report_to_the_file_that_moved_not_to_a_copy(
         spec_file, tmp_path, monkeypatch, capsys):
     # review: after a move, a copy st.db beside the moved bk/st.db took bk/st.db's report
     # (the recorded /a/bk/st.db ends with st.db too) and its next report replaced it
-    path = spec_file("nest", n_trials=1, pruner="none")
+    path = spec_file("nest", n_trials=1, pruner="none", max_epochs=4)
     (tmp_path / "a" / "bk").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "a")
     assert hplab.main(["study", "run", str(path), "--storage", "bk/st.db", "--json"]) == 0
