@@ -16,11 +16,21 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import report_table
+from conftest import figure_stand_in, report_table
 
 import reports
 
 pytestmark = pytest.mark.rasterized  # a browser lays out the real PNGs
+
+
+@pytest.fixture
+def figures_stood_in(monkeypatch):
+    """For a test whose checks read tables and text only: the reports it writes embed
+    ``ONE_PIXEL_PNG`` at each figure's drawn size (the img keeps its width, height and
+    --drawn-width, so the page lays out and paginates as with the real PNG), the figures
+    typeset but not rasterized, most of such a report's cost."""
+    figure_stand_in(monkeypatch, typeset=True)
+
 
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
 # each image's natural size, and the labels wider than their box, into the DOM, which
@@ -133,7 +143,8 @@ def test_at_320_css_pixels_the_page_reflows_without_sideways_scrolling(report_pa
     assert seen["page_width"] <= seen["viewport"]
 
 
-def test_a_word_in_a_headline_card_stays_whole_in_a_laptop_window(tmp_path, capsys):
+def test_a_word_in_a_headline_card_stays_whole_in_a_laptop_window(tmp_path, capsys,
+                                                                  figures_stood_in):
     # QA: "inconclusive" broke as "inconclusiv" / "e" in its card at 1280 px
     from cli_helpers import run_cli
 
@@ -165,7 +176,8 @@ def test_on_a_phone_figures_keep_three_quarters_of_their_size(report_path, tmp_p
 
 
 @pytest.mark.slow
-def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path):
+def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path,
+                                                            figures_stood_in):
     import study
 
     exe = _chromium()
@@ -181,7 +193,7 @@ def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path)
     assert _probe(exe, path, tmp_path)["overflowing"] == []
 
 
-def test_a_long_run_name_wraps_in_the_index(tmp_path, capsys, monkeypatch):
+def test_a_long_run_name_wraps_in_the_index(tmp_path, capsys, monkeypatch, figures_stood_in):
     # a 300-letter --name pushed Status and Headline of every row off the page
     import hplab
 
@@ -195,7 +207,8 @@ def test_a_long_run_name_wraps_in_the_index(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.slow
-def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsys):
+def test_imbalance_tables_of_a_dozen_columns_fit_a_laptop_window(tmp_path, capsys,
+                                                                 figures_stood_in):
     # QA: Skipped strategies and Leakage were cut at the card's edge behind a scrollbar at
     # 1100 px: their unbroken column names (test_prevalence_proper) were wider than needed;
     # so were the 13 columns of the thresholds, long strategy names beside them
@@ -260,7 +273,8 @@ def _printed_pages(exe: str, path: Path, tmp_path: Path) -> tuple[list[str], lis
 
 
 def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_path, tmp_path,
-                                                                        capsys):
+                                                                        capsys,
+                                                                        figures_stood_in):
     # QA: printed, the capacity runs table lost its columns past val_loss and "Use this
     # model" its "--out predictions.csv": paper cannot scroll a box sideways
     import hplab
@@ -327,7 +341,8 @@ def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path)
 
 
 def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_path,
-                                                                          capsys):
+                                                                          capsys,
+                                                                          figures_stood_in):
     # QA (a teacher printing the imbalance report): the runs table's 33 columns on one
     # landscape page broke their names letter by letter ("rati / o", "s / e / e / d",
     # "r / e / a / s / o / n"); printed, it now keeps the columns that tell the runs apart
@@ -402,7 +417,7 @@ def test_a_printed_table_that_fits_breaks_no_header_or_number(tmp_path):
 
 @pytest.mark.slow
 def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_words(
-        spec_file, tmp_path):
+        spec_file, tmp_path, figures_stood_in):
     # QA: printed, a study's trials table of 12+ columns broke its headers letter by letter
     # ("nu / m / be / r", "par / am_ / bat / ch_ / size", "s / e / e / d"); a header now
     # breaks only after its underscores
