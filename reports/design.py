@@ -9,6 +9,7 @@ global figure state leaks between reports or threads. The style is applied with
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import io
 import re
@@ -23,6 +24,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
 
 # numbers, as every report shows them (re-exported: reports read them here)
 from nets import say_on_stderr
@@ -218,14 +220,41 @@ def new_figure(width: float = FULL_WIDTH, height: float = 3.6) -> Figure:
 
 
 def png_data_uri(fig: Figure, dpi: int = DPI) -> tuple[str, int, int]:
-    """Encode ``fig`` as a PNG ``data:`` URI; returns ``(uri, width_px, height_px)``."""
+    """Encode ``fig`` as a PNG ``data:`` URI; returns ``(uri, width_px, height_px)``.
+
+    The figure is laid out and drawn once, then left on a white face without its layout
+    engine: it is done with (`Report.add_figure` clears it next).
+    """
     buf = io.BytesIO()
     with style():
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        if isinstance(fig.canvas, FigureCanvasAgg):
+            _save_png(fig, buf, dpi)
+        else:  # a figure on another canvas (pyplot's GUI): savefig switches it to Agg
+            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     raw = buf.getvalue()
     # PNG IHDR: width and height are big-endian uint32 at bytes 16..24.
     width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
     return "data:image/png;base64," + base64.b64encode(raw).decode("ascii"), width, height
+
+
+def _save_png(fig: Figure, buf, dpi: int) -> None:
+    """``fig.savefig(buf, format="png", dpi=dpi, facecolor="white")`` less one pass, the
+    same bytes: with a layout engine savefig draws the whole figure twice, unrendered (the
+    layout, then every artist: ~20 % of a report figure's time) and rendered; here the
+    layout runs alone, then the rendered draw."""
+    before = fig.dpi
+    fig.dpi = dpi  # as savefig: the layout measures its texts at the PNG's resolution
+    try:
+        engine = fig.get_layout_engine()
+        if fig.axes and engine is not None:
+            with contextlib.suppress(ValueError):  # as Figure.draw, which ignores it
+                engine.execute(fig)
+        fig.set_layout_engine("none")  # laid out: the draw keeps the positions
+        fig.set_facecolor("white")
+        fig.canvas.draw()
+        imsave(buf, fig.canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi)
+    finally:
+        fig.dpi = before
 
 
 def figure_label(fig: Figure) -> str:

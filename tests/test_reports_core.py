@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import io
 import json
 import os
 import platform
@@ -973,6 +974,53 @@ def test_an_image_alt_names_the_figure_and_leaves_describing_it_to_the_caption(p
         fig.suptitle(design.literal("Costs in $ (trials)"))
         assert design.figure_label(fig) == "Chart: Costs in $ (trials)"
 
+
+
+def _panels_with_colour_bar():
+    fig = design.new_figure(6, 3)
+    left, right = fig.subplots(1, 2)
+    left.plot([0, 1, 2], [2, 0, 1], label="loss")
+    left.set(title="Loss by epoch", xlabel="epoch", ylabel="loss")
+    fig.legend(loc="outside right upper")
+    fig.colorbar(right.imshow([[0, 1], [1, 0]]), ax=right, label="share of the true class")
+    return fig
+
+
+def _compressed_map():
+    fig = design.new_figure(4, 3)
+    ax = fig.subplots()
+    ax.scatter([0, 1], [1, 0], label="class a")
+    ax.set_aspect("equal")
+    fig.set_layout_engine("compressed")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", title="class")
+    return fig
+
+
+def _surface():
+    fig = design.new_figure(4, 3)
+    ax = fig.add_subplot(projection="3d")
+    g = np.linspace(0, 1, 12)
+    ax.plot_surface(*np.meshgrid(g, g), np.outer(g, g), rstride=1, cstride=1)
+    return fig
+
+
+@pytest.mark.rasterized  # the real PNGs
+@pytest.mark.parametrize("draw", [_panels_with_colour_bar, _compressed_map, _surface])
+def test_figures_are_drawn_once_into_the_bytes_savefig_writes(draw):
+    # savefig drew a laid-out figure twice, unrendered then rendered (~20 % of a report
+    # figure's time): the layout is run alone now, with the same PNG to the byte
+    with design.style():
+        fig = draw()
+        saved = io.BytesIO()
+        fig.savefig(saved, format="png", dpi=design.DPI, facecolor="white")
+        fig = draw()
+    draws = []
+    fig.canvas.mpl_connect("draw_event", draws.append)
+    uri, width, height = design.png_data_uri(fig)
+    png = base64.b64decode(uri.split(",", 1)[1])
+    assert png == saved.getvalue()
+    assert len(draws) == 1
+    assert (width, height) == tuple(round(v * design.DPI) for v in fig.get_size_inches())
 
 def _contrast(fg: str, bg: str) -> float:
     """WCAG 2 contrast ratio of two ``#rrggbb`` colours."""
