@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.backend_bases import FigureCanvasBase
 
 from . import design
 from ._html import render, version
@@ -187,7 +188,11 @@ class Report:
                 fig = draw(data)
             alt = alt or design.figure_label(fig) or f"Figure: {name.replace('-', ' ')}"
             uri, width, height = design.png_data_uri(fig)
-        fig.clear()  # free the Agg buffers now; the PNG is all we keep
+        # the PNG is all we keep: a bare canvas lets the Agg one and its pixel buffer go
+        # now (fig.clear() kept them, the figure's canvas holding them, and cleared each
+        # axes by rebuilding its ticks: ~10 % of a figure's time); the artists go with the
+        # figure, at the next garbage collection
+        FigureCanvasBase(fig)
         self._current().blocks.append({
             "type": "figure", "name": name, "src": uri, "width": width, "height": height,
             "caption": str(caption), "alt": str(alt),
