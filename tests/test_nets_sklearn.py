@@ -622,9 +622,13 @@ def test_save_estimator_replaces_only_a_model_file(tmp_path):
     X, y = make_classification(60, 3, n_informative=2, n_redundant=0, random_state=0)
     clf = nets.NetClassifier(hidden=(4,), max_epochs=3, random_state=0).fit(X, y)
     storage = tmp_path / "study.db"
+    before = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    optuna.create_study(study_name="s", storage=f"sqlite:///{storage}").optimize(
-        lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    try:  # put back: it stayed WARNING for every later test of the process
+        optuna.create_study(study_name="s", storage=f"sqlite:///{storage}").optimize(
+            lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    finally:
+        optuna.logging.set_verbosity(before)
     data = tmp_path / "data.csv"
     data.write_text("a,b,y\n1,2,0\n3,4,1\n")
     spec = tmp_path / "model.npz"  # named as a model, holding a spec
