@@ -15,11 +15,25 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 def _benchmark_module(name: str):
     """The benchmark script ``name`` imported as a module (its folder on the path meanwhile:
     the scripts import ``_common``)."""
+    # the path as it was, whole: each script puts its folder and the checkout on the path
+    # too as it is imported, and removing the one entry made here left the folder on it
+    # for every later test of the process
+    before = list(sys.path)
     sys.path.insert(0, str(BENCHMARKS))
     try:
         yield importlib.import_module(name)
     finally:
-        sys.path.remove(str(BENCHMARKS))
+        sys.path[:] = before
+
+
+def test_importing_a_script_leaves_the_path_as_it_was(monkeypatch):
+    # the benchmarks folder stayed on sys.path for the rest of the test process
+    monkeypatch.delitem(sys.modules, "train_speed", raising=False)  # imported afresh
+    before = list(sys.path)
+    module = _benchmark_module("train_speed")
+    assert next(module).__file__ == str(BENCHMARKS / "train_speed.py")
+    module.close()
+    assert sys.path == before
 
 
 @pytest.fixture(scope="module")
