@@ -227,9 +227,12 @@ def png_data_uri(fig: Figure, dpi: int = DPI) -> tuple[str, int, int]:
     """
     buf = io.BytesIO()
     with style():
-        if isinstance(fig.canvas, FigureCanvasAgg):
+        # savefig's own way for a window's canvas (TkAgg, QtAgg...: Agg canvases whose
+        # draw paints the window, whose manager resizes it with the dpi), another canvas
+        # or a user's savefig.bbox (rc: tight), which _save_png would not follow
+        if type(fig.canvas) is FigureCanvasAgg and matplotlib.rcParams["savefig.bbox"] is None:
             _save_png(fig, buf, dpi)
-        else:  # a figure on another canvas (pyplot's GUI): savefig switches it to Agg
+        else:
             fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     raw = buf.getvalue()
     # PNG IHDR: width and height are big-endian uint32 at bytes 16..24.
@@ -251,7 +254,11 @@ def _save_png(fig: Figure, buf, dpi: int) -> None:
                 engine.execute(fig)
         fig.set_layout_engine("none")  # laid out: the draw keeps the positions
         fig.set_facecolor("white")
-        fig.canvas.draw()
+        fig.canvas._is_saving = True  # as savefig: animated artists are drawn too
+        try:
+            fig.canvas.draw()
+        finally:
+            fig.canvas._is_saving = False
         imsave(buf, fig.canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi)
     finally:
         fig.dpi = before

@@ -1025,6 +1025,61 @@ def test_figures_are_drawn_once_into_the_bytes_savefig_writes(draw):
     assert (width, height) == tuple(round(v * design.DPI) for v in fig.get_size_inches())
 
 
+def _with_animated_line(frame):
+    fig = design.new_figure(4, 3)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.plot([0, 1], [1, 0], animated=True)  # savefig draws it; a screen's draw leaves it
+    return fig
+
+
+@pytest.mark.rasterized  # the real PNGs
+@pytest.mark.parametrize(("draw", "rc"), [(_with_animated_line, {}),
+                                          (_draw_line, {"savefig.bbox": "tight"})])
+def test_a_figure_drawn_once_is_still_what_savefig_writes(draw, rc):
+    # the one-draw path drew what the screen shows (no animated artist) and ignored the
+    # user's savefig.bbox, which savefig, and so the reports before it, followed
+    import matplotlib
+
+    frame = pd.DataFrame({"x": [0, 1], "y": [1, 0]})
+    with matplotlib.rc_context(rc), design.style():
+        saved = io.BytesIO()
+        draw(frame).savefig(saved, format="png", dpi=design.DPI, facecolor="white")
+        uri, _, _ = design.png_data_uri(draw(frame))
+    assert base64.b64decode(uri.split(",", 1)[1]) == saved.getvalue()
+
+
+@pytest.mark.rasterized  # a real Agg renderer
+def test_a_figure_on_a_screens_agg_canvas_is_saved_without_drawing_on_the_screen():
+    # TkAgg, QtAgg, macosx, nbAgg canvases are Agg canvases: fig.canvas.draw() painted the
+    # window and fig.dpi = DPI made its manager resize it (savefig takes the manager off)
+    from matplotlib.backend_bases import FigureManagerBase
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    shown = []
+
+    class Screen(FigureCanvasAgg):
+        def draw(self):
+            shown.append("painted")
+            super().draw()
+
+    class Window(FigureManagerBase):
+        def resize(self, w, h):
+            shown.append("resized")
+
+    with design.style():
+        fig = _draw_line(pd.DataFrame({"x": [0, 1], "y": [1, 0]}))
+        saved = io.BytesIO()
+        fig.savefig(saved, format="png", dpi=design.DPI, facecolor="white")
+        fig = _draw_line(pd.DataFrame({"x": [0, 1], "y": [1, 0]}))
+    fig.set_dpi(design.DPI * 2)  # a HiDPI window's, not the PNG's
+    canvas = Screen(fig)
+    canvas.manager = Window(canvas, 1)
+    uri, _, _ = design.png_data_uri(fig)
+    assert shown == []
+    assert base64.b64decode(uri.split(",", 1)[1]) == saved.getvalue()
+
+
 @pytest.mark.rasterized  # a real Agg renderer
 def test_a_figures_pixel_buffer_is_let_go_once_its_png_is_embedded():
     # fig.clear() was meant to free the Agg buffers, but the figure kept its canvas and the
