@@ -142,7 +142,7 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
             raise ValueError(f"dtype {short_repr(spec['dtype'])}")
         sizes = _check_sizes(spec["sizes"], spec["head"])
-        header["config"] = settings_from_json(header.get("config", {}))
+        header["config"] = _settings_read(header.get("config", {}))
     # RecursionError: JSON nested deeper than Python's stack ('[' * 100000)
     except (KeyError, TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(exc))})"
@@ -254,6 +254,14 @@ def npy_header(fh) -> tuple[np.dtype, tuple[int, ...]]:
         raise ValueError(f"version {version}")
     shape, _, dtype = read_header(fh)
     return dtype, shape
+
+
+def _settings_read(config):
+    """A header's config with its "inf" settings as floats, its free-form ``extra`` notes as
+    written (a note "nan" is a word, as `TrainConfig` reads it)."""
+    if not isinstance(config, dict):
+        return config
+    return {k: v if k == "extra" else settings_from_json(v) for k, v in config.items()}
 
 
 def _check_sizes(sizes, head: str) -> tuple[int, ...]:

@@ -352,6 +352,22 @@ def test_settings_keep_their_infinities_in_standard_json():
     assert math.isnan(back["c"][0])
 
 
+def test_a_models_notes_come_back_as_written_beside_its_infinite_setting(trained, tmp_path):
+    # review: load_net read "inf" back as a number through the whole config, so a note
+    # "nan" in TrainConfig.extra came back a float (TrainConfig itself keeps it a word)
+    import dataclasses
+    import math
+
+    net, cfg, _, _ = trained
+    cfg = dataclasses.replace(cfg, divergence_factor=math.inf,
+                              extra={"note": "nan", "tag": "inf"})
+    path = nets.save_net(tmp_path / "notes.npz", net, config=cfg.to_dict())
+    _, header, _ = nets.load_net(path)
+    assert header["config"]["divergence_factor"] == math.inf
+    assert header["config"]["extra"] == {"note": "nan", "tag": "inf"}
+    assert nets.TrainConfig(**header["config"]).extra == {"note": "nan", "tag": "inf"}
+
+
 def test_a_crafted_header_gives_a_short_error(trained, tmp_path, capsys):
     # QA: meta classes = list(range(100000)) made a 689 KB "one-line" error (every label
     # echoed); every value a model file's header holds is shown short
