@@ -62,8 +62,9 @@ _LAZY = {
     "study_report": "_study_report",
     "training_report": "_training",
     **dict.fromkeys(("balanced_accuracy", "confusion_frame", "decision_frame",
-                     "hidden_space_frame", "history_frame", "input_bounds", "per_class_frame",
-                     "pick_snapshots", "regression_frames", "samples_frame"), "_training_data"),
+                     "history_frame", "input_bounds", "per_class_frame", "regression_frames",
+                     "samples_frame"), "_training_data"),
+    **dict.fromkeys(("hidden_space_frame", "pick_snapshots"), "_hidden_space"),
 }
 
 # the names imported above, then those imported on first use

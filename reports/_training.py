@@ -15,6 +15,7 @@ import nets
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
+from ._hidden_space import hidden_space_frame, pick_snapshots
 from ._paths import from_report
 from ._training_captions import history_caption, regression_loss, target_scaled
 from ._use_model import add_use_model
@@ -218,10 +219,10 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
     final = [np.asarray(net.weights[0]), np.asarray(net.biases[0])]
     if not snaps or snaps[-1][0] < end:
         snaps.append((end, final))
-    snaps = td.pick_snapshots(snaps, N_SNAPSHOTS)
+    snaps = pick_snapshots(snaps, N_SNAPSHOTS)
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
     frame = td.with_class_names(
-        td.hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds), classes)
+        hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds), classes)
     if not np.isfinite(frame[["h1"]].to_numpy()).all():
         return
     width = frame.attrs["width"]

@@ -1,4 +1,5 @@
-"""Drawing the training-run figures from the frames of ``_training_data`` (no pyplot)."""
+"""Drawing the training-run figures from the frames of ``_training_data`` and
+``_hidden_space`` (no pyplot)."""
 
 from __future__ import annotations
 
