@@ -703,7 +703,7 @@ def two_ratios(tmp_path_factory):
     from conftest import cell_text_contrasts, figure_stand_in
     from matplotlib.collections import PathCollection
 
-    from reports import _imbalance_report as ir
+    from reports import _imbalance_ratios as ratios, _imbalance_report as ir
 
     def lines(ax):  # the strategies' curves (not the chance lines)
         return [(ln.get_label(), ln.get_marker(), ln.get_linestyle(), ln.get_color())
@@ -733,8 +733,9 @@ def two_ratios(tmp_path_factory):
                 return fig
             return wrapper
 
-        for name in probes:
-            mp.setattr(ir, name, recording(name, getattr(ir, name)))
+        for name in probes:  # where each figure is drawn: the heat map across ratios
+            module = ir if hasattr(ir, name) else ratios
+            mp.setattr(module, name, recording(name, getattr(module, name)))
         assert hplab.main(["imbalance", "--dataset", "moons", "--ratio", "1:10,1:20",
                            "--strategies", "none,smote,borderline_smote,near_miss,"
                            "isolation_forest", "--seeds", "1", "--out", str(out),

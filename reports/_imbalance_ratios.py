@@ -1,0 +1,175 @@
+"""The imbalance report's sections of each ratio: the ranking, the ROC and PR curves, the
+thresholds, calibration and the confusion matrices."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+import nets
+
+from ._core import Report
+from ._imbalance_draw import draw_calibration, draw_confusion, draw_curves, draw_ranking
+from ._imbalance_tables import (
+    PR_AUC_NOTE,
+    THRESHOLDS,
+    TUNED_THRESHOLD_NOTE,
+    areas_table,
+    metric_note,
+    paired_table,
+    ranking_table,
+    threshold_table,
+)
+
+
+def _slug(text: str) -> str:
+    """A file-name part: ":" and "." spelled out, so 1:1.5 and 1.1:5 stay apart."""
+    text = str(text).lower().replace(":", "to").replace(".", "p")
+    return "".join(c if c.isalnum() else "-" for c in text).strip("-") or "x"
+
+
+def _curves_seeds(result, ratio: str, pr: pd.DataFrame) -> str:
+    """How many seed curves each drawn strategy's mean is over (a failed run has none)."""
+    n = pr.drop_duplicates("strategy").set_index("strategy")["n_seeds"].astype(int)
+    if n.empty or (n == result.seeds).all():
+        return f"Mean of each strategy's {result.seeds} seed curve(s)"
+    most = int(n.mode().max())
+    others = "; ".join(f"{s} at {ratio}: {v}" for s, v in n[n != most].items())
+    return (f"Mean of each strategy's seed curves over the seeds that ran ({most} of "
+            f"{result.seeds} for " + (f"most; {others})" if others else "every strategy)"))
+
+
+def _unsettled(result, rank: pd.DataFrame) -> str:
+    """Why the first ranked strategy is not settled as the best, or ''."""
+    from analyses import unsettled_first
+
+    why = unsettled_first(rank.to_dict("records"), result.metric, result.seeds)
+    if why is None:
+        return ""
+    if why[0] == "one seed":
+        return ("One seed: no intervals, so this order may be chance (more --seeds give "
+                "intervals).")
+    first, names = rank.iloc[0]["strategy"], nets.and_list(why[1])
+    if why[0] == "overlap":
+        return (f"{first} ranks first, but the 95 % intervals of {names} overlap its own: "
+                f"{result.seeds} seeds do not tell them apart (more --seeds narrow the "
+                "intervals).")
+    # every strategy of a seed shares its data, split and test set: compared seed by seed
+    return (f"{first} ranks first, but {result.seeds} seeds do not tell {names} apart from "
+            f"it: compared with {first} seed by seed (each seed's strategies share its data, "
+            "split and test set), the 95 % t-interval of the difference includes 0 (the table "
+            "of paired differences gives it; more --seeds narrow it).")
+
+
+def _at(ratio: str) -> str:
+    """Which ratio a figure is of, for its alt text: a ratio's figures look alike, and
+    with one alt each a screen reader could not tell 1:10's from 1:50's."""
+    from analyses import OWN
+
+    return "at the data's own balance" if ratio == OWN else f"at ratio {ratio}"
+
+
+def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
+    for ratio in result.ratios:
+        tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
+        rank = result.ranking()
+        rank = rank[rank["ratio"] == ratio]
+        rep.add_section(f"Ranking by {result.metric}{where}",
+                        "Every strategy trained on the training split only, scored once on the "
+                        "untouched test split; threshold metrics at 0.5, with the same metric "
+                        f"at the threshold tuned for {result.tune_for} on validation data.")
+        ran = rank["status"].isin(["ok", "partial"]).any()
+        if ran:  # with nothing run, the chart and all below were empty
+            some_partial = (rank["status"] == "partial").any()
+            rep.add_figure(f"ranking-{tag}", partial(draw_ranking, among=result.strategies),
+                           rank,
+                           alt=f"Dot chart of mean {result.metric} per strategy with intervals "
+                               f"{_at(ratio)}",
+                           caption=f"{result.metric}: mean and 95 % t-interval over "
+                                   f"{result.seeds} seed(s), best first"
+                                   + ("; a partial strategy (it failed on some seeds) over the "
+                                      "seeds it ran, ranked after those that ran on all"
+                                      if some_partial else "") + "."
+                                   + metric_note(result.metric))
+            if said := _unsettled(result, rank):
+                rep.add_text(said, note=True)
+        rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
+                      caption="Ranked strategies; failed, then skipped ones last with their "
+                              "reason. The 95 % interval is each strategy's own over seeds."
+                              + metric_note(result.metric)
+                              + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
+                                 else ""))
+        paired = paired_table(rank)
+        if len(paired):
+            rep.add_table(paired, name=f"paired-{tag}",
+                          caption=f"Each strategy against {rank.iloc[0]['strategy']}, seed by "
+                                  "seed: the mean of its per-seed differences in "
+                                  f"{result.metric} and their 95 % t-interval, over the seeds "
+                                  "both ran. A seed's strategies share its data, split and "
+                                  "test set, so this, not the overlap of their own intervals, "
+                                  "tells them apart.")
+        if not ran:
+            rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
+                         "there are no scores, curves, thresholds, calibration or confusion "
+                         "matrices to show.", note=True)
+            continue
+        sel = {k: v[v["ratio"] == ratio] for k, v in curves.items()}
+        rep.add_section(f"ROC and precision-recall curves{where}")
+        rep.add_figure(f"curves-{tag}", partial(draw_curves, among=result.strategies),
+                       {"roc": sel["roc"], "pr": sel["pr"]},
+                       caption=_curves_seeds(result, ratio, sel["pr"]) + ": the "
+                               "true-positive rate averaged at each false-positive rate (ROC), "
+                               "the precision at each recall (PR), so the area under each "
+                               "curve is the strategy's mean ROC-AUC and PR-AUC over seeds (the "
+                               "table below gives them). "
+                               f"{PR_AUC_NOTE} The PR chance line sits at the positive "
+                               "prevalence: on imbalanced data the PR curve separates "
+                               "strategies that ROC curves make look alike.",
+                       alt=f"ROC and precision-recall curves {_at(ratio)}, one line per "
+                           "strategy")
+        rep.add_table(areas_table(result, ratio), name=f"areas-{tag}",
+                      caption="The areas under the curves above: each strategy's mean "
+                              "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
+                              "t-intervals.")
+        rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
+        rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
+                      caption=f"Test metrics at 0.5 and at the threshold that maximizes "
+                              f"{result.tune_for} on the validation split, each seed's for "
+                              "its own net (mean over seeds). "
+                              "With few validation positives the tuned threshold is noisy.")
+        rep.add_section(f"Calibration{where}",
+                        "Resampling and class weights change the training prevalence, so the "
+                        "net's probabilities can drift above the real ones, a price a remedy "
+                        "may pay: the Brier scores below say whether it did here.")
+        rep.add_figure(f"calibration-{tag}", partial(draw_calibration, among=result.strategies),
+                       sel["calibration"],
+                       alt=f"Reliability curves {_at(ratio)}, one panel per strategy",
+                       caption="Reliability curves (10 uniform bins, seeds pooled), one panel "
+                               "per strategy; the dotted diagonal is perfect calibration"
+                               + ("" if "none" not in set(sel["calibration"]["strategy"]) else
+                                  " and the grey curve the plain net (none)")
+                               + ". The Brier score in the table below summarizes each curve.")
+        s = result.summary_frame()
+        brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
+                  & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]
+        rep.add_table(brier.rename(columns={"mean": "brier"}), name=f"brier-{tag}",
+                      caption="Brier score (lower is better): mean and 95 % interval.")
+        rep.add_section(f"Confusion matrices{where}")
+        for thr in THRESHOLDS:
+            cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
+            if len(cm):
+                rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
+                               alt=f"Confusion matrices {_at(ratio)}, threshold {thr}, one per "
+                                   "strategy",
+                               caption=f"Threshold {thr}: test counts summed over seeds; "
+                                       "shading is the share of each true class.")
+        cm = confusion[confusion["ratio"] == ratio]
+        if len(cm):
+            # every row: one per strategy and threshold (26 for all 13; a cap of 25 left
+            # the last strategy's tuned counts to the CSV)
+            rep.add_table(cm.drop(columns="ratio"), name=f"confusion-counts-{tag}",
+                          max_rows=len(result.strategies) * len(THRESHOLDS),
+                          caption="The matrices' counts: true negatives (tn), false "
+                                  "positives (fp), false negatives (fn) and true positives "
+                                  "(tp) on the test set, summed over seeds.")
