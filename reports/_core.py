@@ -3,13 +3,13 @@
 A report is one self-contained HTML file (inline CSS, figures as ``data:`` URIs, no
 JavaScript) plus a ``<stem>_files/`` folder holding each figure's and table's data as CSV.
 It embeds its metadata as JSON in ``<meta name="hplab-report">`` so that
-:func:`reports.write_index` can list it without a sidecar file.
+:func:`reports.write_index` can list it without a sidecar file. A table's block is made in
+:mod:`reports._table_block`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -28,11 +28,11 @@ from ._paths import shell_folder, shown_command
 from ._report_files import TONES, files_folder_problem
 from ._run_files import record_text
 from ._settings import shown_settings
+from ._table_block import _printed_columns, table_block
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Bumped when the embedded metadata changes shape.
 SCHEMA = 1
-_LONG_TEXT = 24  # characters past which a table column reads as sentences
 
 
 @dataclass
@@ -52,13 +52,6 @@ def check_result(result, package: str, cls: str, made_by: str) -> None:
     if other or isinstance(result, str | bytes | os.PathLike | Mapping):
         raise TypeError(f"expected a {package}.{cls} (what {package}.{made_by} returns), "
                         f"got {type(result).__name__} {result!r:.60}")
-
-
-def rows_shown(total: int, max_rows: int) -> int:
-    """Rows a table of ``total`` rows shows under a cap of ``max_rows``: every one up to half
-    again the cap (hiding a handful sends the reader to the CSV for the rows a verdict
-    often names: a scaling study's largest batch, the rate past a grid's edge)."""
-    return total if total <= max_rows + max_rows // 2 else max_rows
 
 
 class Report:
@@ -216,7 +209,7 @@ class Report:
             Slug naming its CSV (default ``table-<k>``).
         caption : str
         max_rows : int
-            Rows shown on the page (see `rows_shown`).
+            Rows shown on the page (see `reports._table_block.rows_shown`).
         index : bool
             Show the frame's index as its first column.
         print_columns : sequence of str, optional
@@ -229,24 +222,9 @@ class Report:
         with self._staging():
             stems = self._register(name, df)
             printed = _printed_columns(df, print_columns, stems)
-        shown = df.head(rows_shown(len(df), max_rows))
-        numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-                   for c in df.columns]
-        # formatted a column at a time: one notation and no separators down a column
-        columns = [design.format_column(_py(v) for v in shown.iloc[:, k])
-                   for k in range(shown.shape[1])]
-        rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
-        # a column of sentences (a trial's reason) wraps at a readable width, not a word
-        # a line: decided per column, so short and long reasons line up
-        long = [not num and any(len(r[k]) > _LONG_TEXT for r in rows)
-                for k, num in enumerate(numeric)]
-        self._current().blocks.append({
-            "type": "table", "name": name, "columns": [str(c) for c in df.columns],
-            "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
-            "row_header": index and len(df.columns) > 0,
-            "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
-            **printed,
-        })
+        self._current().blocks.append({**table_block(df, name=name, caption=caption,
+                                                     max_rows=max_rows, index=index,
+                                                     stems=stems), **printed})
         return self
 
     def set_provenance(self, *, command: str, dataset: str, seed: int | None,
@@ -437,26 +415,3 @@ class Report:
             stems.append(same or stem)
         return stems
 
-
-def _printed_columns(df: pd.DataFrame, keep: Sequence[str] | None, stems) -> dict:
-    """The table block's ``printed`` (per column: whether a printout shows it; None: all)
-    and ``print_note``, the printed caption's word on the columns left to the CSV."""
-    columns = [str(c) for c in df.columns]
-    if keep is None:
-        return {"printed": None, "print_note": ""}
-    unknown = [c for c in keep if c not in columns]
-    if unknown:
-        raise ValueError(f"print_columns names no column of the table: {', '.join(unknown)}")
-    printed = [c in keep for c in columns]
-    return {"printed": printed, "print_note": (
-        f"Printed: {sum(printed)} of its {len(columns)} columns; every column is in "
-        f"{stems[0]}.csv.")}
-
-
-def _py(value):
-    """numpy scalars and NaN-like values to what format_value expects."""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

@@ -13,7 +13,7 @@ import pandas as pd
 from nets import say_on_stderr, stage_file
 
 from . import _study_data as sd, _study_draw as sw
-from ._core import Report, rows_shown
+from ._core import Report
 from ._held_results import SPEC_COMMENT, SPEC_FILE
 from ._index import read_report_info
 from ._out_folder import holding, removed_if_left_empty
@@ -45,6 +45,7 @@ from ._study_text import (
     subtitle,
     why_best,
 )
+from ._table_block import rows_shown
 from ._terminal import mixed_versions_text, versions_text
 from .design import format_percent
 

@@ -1,0 +1,67 @@
+"""A DataFrame as a report's table block: the rows shown, each column formatted, the
+columns a printout keeps."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import design
+
+_LONG_TEXT = 24  # characters past which a table column reads as sentences
+
+
+def rows_shown(total: int, max_rows: int) -> int:
+    """Rows a table of ``total`` rows shows under a cap of ``max_rows``: every one up to half
+    again the cap (hiding a handful sends the reader to the CSV for the rows a verdict
+    often names: a scaling study's largest batch, the rate past a grid's edge)."""
+    return total if total <= max_rows + max_rows // 2 else max_rows
+
+
+def table_block(df: pd.DataFrame, *, name: str, caption: str, max_rows: int, index: bool,
+                stems: Sequence[str]) -> dict:
+    """`Report.add_table`'s block of ``df`` but its ``printed`` and ``print_note`` (those
+    of `_printed_columns`): the rows shown (`rows_shown`), formatted a column at a time."""
+    shown = df.head(rows_shown(len(df), max_rows))
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+               for c in df.columns]
+    # formatted a column at a time: one notation and no separators down a column
+    columns = [design.format_column(_py(v) for v in shown.iloc[:, k])
+               for k in range(shown.shape[1])]
+    rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
+    # a column of sentences (a trial's reason) wraps at a readable width, not a word
+    # a line: decided per column, so short and long reasons line up
+    long = [not num and any(len(r[k]) > _LONG_TEXT for r in rows)
+            for k, num in enumerate(numeric)]
+    return {
+        "type": "table", "name": name, "columns": [str(c) for c in df.columns],
+        "numeric": numeric, "long": long, "rows": rows, "caption": str(caption),
+        "row_header": index and len(df.columns) > 0,
+        "total": len(df), "shown": len(shown), "csv": [f"{stem}.csv" for stem in stems],
+    }
+
+
+def _printed_columns(df: pd.DataFrame, keep: Sequence[str] | None, stems) -> dict:
+    """The table block's ``printed`` (per column: whether a printout shows it; None: all)
+    and ``print_note``, the printed caption's word on the columns left to the CSV."""
+    columns = [str(c) for c in df.columns]
+    if keep is None:
+        return {"printed": None, "print_note": ""}
+    unknown = [c for c in keep if c not in columns]
+    if unknown:
+        raise ValueError(f"print_columns names no column of the table: {', '.join(unknown)}")
+    printed = [c in keep for c in columns]
+    return {"printed": printed, "print_note": (
+        f"Printed: {sum(printed)} of its {len(columns)} columns; every column is in "
+        f"{stems[0]}.csv.")}
+
+
+def _py(value):
+    """numpy scalars and NaN-like values to what format_value expects."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
