@@ -4,7 +4,7 @@ A report is one self-contained HTML file (inline CSS, figures as ``data:`` URIs,
 JavaScript) plus a ``<stem>_files/`` folder holding each figure's and table's data as CSV.
 It embeds its metadata as JSON in ``<meta name="hplab-report">`` so that
 :func:`reports.write_index` can list it without a sidecar file. A table's block is made in
-:mod:`reports._table_block`.
+:mod:`reports._table_block`, the files are written by :mod:`reports._report_write`.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from matplotlib.backend_bases import FigureCanvasBase
 from . import design
 from ._html import render, version
 from ._paths import shell_folder, shown_command
-from ._report_files import TONES, files_folder_problem
-from ._run_files import record_text
+from ._report_files import TONES
+from ._report_write import write_files
 from ._settings import shown_settings
 from ._table_block import _printed_columns, table_block
 
@@ -325,51 +325,9 @@ class Report:
         """
         if not _NAME.match(stem):
             raise ValueError(f"report file stem must match {_NAME.pattern}, got {stem!r}")
-        from nets import spreadsheet_safe, stage_file
-        from study import HeldInterrupts
-
         out_dir = Path(out_dir)
-        files = out_dir / f"{stem}_files"
-        if why := files_folder_problem(files):
-            raise ValueError(f"{files} {why}, where the report's CSV files go; remove it or "
-                             "write the report elsewhere")
-        if stem == "report" and out_dir.is_dir():  # the command line says so before a run
-            from ._held_results import held_results
-
-            held = held_results(out_dir, self.kind, self.name if self.kind == "study" else None,
-                                storage, created)
-            if held:  # a report of another kind replaced it and mixed its files in
-                raise ValueError(f"{out_dir} holds {held}; write the report elsewhere")
-        path = out_dir / f"{stem}.html"
-        html = self.html(files.name)
-        # every file of the new version is written beside its final name first, then all
-        # are renamed at once with Ctrl-C held: an interrupted run leaves the earlier
-        # report whole, never its page over another version's data
-        staged: list[tuple[Path, Path]] = []
-        try:
-            for csv_stem, frame in self._data.items():
-                final = files / f"{csv_stem}.csv"
-                # text cells opened in a spreadsheet: no formula (class names are data's)
-                safe = spreadsheet_safe(frame)
-                staged.append((stage_file(final, lambda tmp, safe=safe:
-                                          safe.to_csv(tmp, index=False)), final))
-            for name, obj in (records or {}).items():
-                text = record_text(obj)
-                staged.append((stage_file(out_dir / name, lambda tmp, text=text:
-                                          tmp.write_text(text, "utf-8")), out_dir / name))
-            staged.append((stage_file(path, lambda tmp: tmp.write_text(html, "utf-8")), path))
-            with HeldInterrupts():
-                if swap is not None:
-                    swap()
-                for tmp, final in staged:
-                    os.replace(tmp, final)
-                keep = {final for _, final in staged}
-                for old in files.glob("[!.]*.csv"):  # not another writer's staged files
-                    if old not in keep:
-                        old.unlink(missing_ok=True)  # another process may refresh it too
-        finally:
-            for tmp, _ in staged:
-                tmp.unlink(missing_ok=True)
+        path = write_files(self, self._data, out_dir, stem, swap=swap, storage=storage,
+                           created=created, records=records)
         if index:  # a failure only warns: the report is written
             from ._index import refresh_index
 
