@@ -17,8 +17,9 @@ import nets
 from ._errors import SpecError, StorageError
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint
-from ._spec import StudySpec, load_spec, parse_spec, stored_budget
+from ._spec import StudySpec, load_spec, parse_spec
 from ._spec_diff import differences, first_difference
+from ._spec_study_table import stored_budget
 from ._storage import open_storage, release
 from ._storage_url import StorageURL, resolve_storage
 from ._worker import SPEC_ATTR, quiet_optuna

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import data
 
-from ._spec import SPECS_DIR, load_spec, spec_names, study_default
+from ._spec import SPECS_DIR, load_spec, spec_names
+from ._spec_study_table import study_default
 
 
 def ready_specs() -> list[dict]:

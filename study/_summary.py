@@ -20,7 +20,7 @@ from ._record import (
     trial_status,
     unexplained_fail,
 )
-from ._spec import study_default
+from ._spec_study_table import study_default
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage

@@ -1,0 +1,87 @@
+"""The ``[study]`` table of a spec: its keys, their defaults and the checks of their values."""
+
+from __future__ import annotations
+
+import nets
+
+from ._errors import SpecError
+from ._registry import METRICS
+from ._space import _typed
+
+MAX_SEED = 2**32 - 1
+# [study] key -> (type, default); None means required.
+_STUDY_KEYS = {
+    "name": (str, None), "dataset": (str, None), "description": (str, ""),
+    "metric": (object, "val_accuracy"), "n_trials": (int, 20), "timeout": (float, None),
+    "seed": (int, 0), "sampler": (str, "tpe"), "pruner": (str, None),
+    "max_epochs": (float, 100.0), "heartbeat_interval": (int, 5), "grace_period": (int, 30),
+    "max_retry": (int, 2),
+}
+
+
+def study_default(key: str):
+    """The default of a ``[study]`` key (what a spec that leaves it out means)."""
+    return _STUDY_KEYS[key][1]
+
+
+def stored_budget(stored: dict) -> int:
+    """A stored spec's n_trials (its default where an older hplab left it out)."""
+    return stored["study"].get("n_trials", study_default("n_trials"))
+
+
+def _parse_study(raw: dict, strict: bool = True) -> dict:
+    out = {}
+    for key in raw:
+        if key not in _STUDY_KEYS:
+            raise SpecError(f"study.{key}: unknown key; valid: {', '.join(_STUDY_KEYS)}")
+    for key, (kind, default) in _STUDY_KEYS.items():
+        if key not in raw:
+            if default is None and key in ("name", "dataset"):
+                raise SpecError(f"study.{key} is missing")
+            out[key] = default
+            continue
+        out[key] = raw[key] if kind is object else _typed(raw[key], kind, f"study.{key}")
+    if not out["name"].strip():  # "must be 1-200 characters, got '  '" read as a miscount
+        raise SpecError("study.name is blank; give the study a name")
+    if len(out["name"]) > 200:
+        raise SpecError(f"study.name must be 1-200 characters, got {len(out['name'])}")
+    # printed, they move a terminal's cursor or reorder the text (PostgreSQL refuses NUL
+    # besides); strict only: a study an earlier version stored under such a name resumes
+    if strict and any(map(nets.unprintable, out["name"])):
+        raise SpecError(f"study.name must not hold control characters, got {out['name']!r}")
+    _check_dataset(out["dataset"])
+    metric = out.pop("metric")
+    metrics = [metric] if isinstance(metric, str) else metric
+    if not isinstance(metrics, list) or not metrics or not all(
+            isinstance(m, str) for m in metrics):
+        raise SpecError(f"study.metric must be a name or a list of names, got {metric!r}")
+    for m in metrics:
+        if m not in METRICS:
+            raise SpecError(f"study.metric: unknown metric {m!r}; valid: {', '.join(METRICS)}")
+    if len(set(metrics)) != len(metrics):
+        raise SpecError(f"study.metric lists a metric twice: {metrics}")
+    out["metrics"] = tuple(metrics)
+    for key, low in (("n_trials", 1), ("seed", 0), ("heartbeat_interval", 1),
+                     ("max_retry", 0)):
+        if out[key] < low:
+            raise SpecError(f"study.{key} must be >= {low}, got {out[key]}")
+    if out["seed"] > MAX_SEED:  # optuna's samplers take 32-bit seeds
+        raise SpecError(f"study.seed must be between 0 and 2**32 - 1, got {out['seed']}")
+    for key in ("timeout", "max_epochs"):
+        if out[key] is not None and out[key] <= 0:
+            raise SpecError(f"study.{key} must be > 0, got {out[key]}")
+    if out["grace_period"] <= out["heartbeat_interval"]:
+        raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
+                        f"{out['grace_period']} and {out['heartbeat_interval']}")
+    return out
+
+
+def _check_dataset(name: str) -> None:
+    """Unknown names and options fail here, without loading (or downloading) anything."""
+    from data import DataError
+    from data._registry import parse_name
+
+    try:
+        parse_name(name)
+    except DataError as exc:
+        raise SpecError(f"study.dataset: {exc}") from None
