@@ -29,14 +29,7 @@ from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import MAX_NAME_BYTES, RUNS, folder_name, foreign_run_file, study_folder
-from ._objective import (
-    Objective,
-    ReportToTrial,
-    metric_values,
-    trial_record,
-    worker_gone,
-    worker_id,
-)
+from ._objective import Objective, ReportToTrial, metric_values, trial_record
 from ._pipeline_run import (
     fit_pipeline,
     pipeline_metrics,
@@ -92,6 +85,7 @@ from ._worker import (
     retried_numbers,
     run_worker,
 )
+from ._worker_identity import worker_gone, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [

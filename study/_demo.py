@@ -10,7 +10,6 @@ import optuna
 from optuna.trial import TrialState
 
 from ._errors import StorageError
-from ._objective import worker_gone
 from ._record import trial_info
 from ._registry import quiet_optuna
 from ._spec import StudySpec, load_spec, parse_spec
@@ -18,6 +17,7 @@ from ._storage import open_storage
 from ._storage_url import resolve_storage
 from ._summary import open_study
 from ._worker import COMMAND_ATTR
+from ._worker_identity import worker_gone
 
 DEMO = "demo"  # the demo study's name
 DEMO_COMMAND = ("hplab", "demo")  # the stored command line's words: the demo made it

@@ -13,6 +13,7 @@ A trial ends as
 
 Every trial stores its summary in one user attribute, ``record`` (see ``_record``), so
 ``study show``, ``optuna trials``, the dashboard and the report read the same record.
+Its ``worker`` (who runs it) is a `worker_id` (see ``_worker_identity``).
 
 A trial with an ``imbalance_strategy`` fits that strategy's imbalanced-learn pipeline
 (sampler, then the net as a ``NetClassifier``) on the training split instead, and is
@@ -25,9 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import socket
-from pathlib import Path
 
 import numpy as np
 import optuna
@@ -56,55 +54,10 @@ from ._spec_data import check_binary
 from ._storage_errors import storage_failure, study_deleted
 from ._study_versions import note_versions
 from ._train_run import train_run, val_scores
+from ._worker_identity import worker_id
 
 HISTORY_POINTS = 50  # checkpoints kept per trial in its user attributes
 HISTORY_KEYS = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy")
-
-
-def worker_id() -> str:
-    """``host:pid@start``: the timeline's lane, and who ran a trial. ``start`` (see
-    `_process_start`) tells this process from a later one given the same pid (a container
-    restarted with the same hostname is pid 1 again); plain ``host:pid`` where the
-    platform does not say when a process started."""
-    start = _process_start(os.getpid())
-    return f"{socket.gethostname()}:{os.getpid()}" + (f"@{start}" if start else "")
-
-
-def _process_start(pid: int) -> str | None:
-    """When process ``pid`` started, as ``TICKS.BOOT`` (clock ticks since boot, and the
-    boot's id: ticks restart at a reboot), or None where /proc does not say (not Linux,
-    no such process, hidden)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text("ascii")
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text("ascii")
-    except (OSError, ValueError):
-        return None
-    fields = stat.rpartition(")")[2].split()  # the name before it may hold spaces
-    ticks = fields[19] if len(fields) > 19 else ""  # field 22, starttime
-    boot = boot.strip().replace("-", "")[:8]
-    return f"{ticks}.{boot}" if ticks.isdigit() and boot else None
-
-
-def worker_gone(worker: str | None) -> bool:
-    """Whether ``worker`` (a `worker_id`) was a process of this machine that has ended.
-    A worker of another machine, or an unknown one, is not known to be gone."""
-    host, _, rest = str(worker or "").rpartition(":")
-    pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():  # this pid is this process: any other id with it ended
-        return worker != worker_id()
-    if start:
-        now = _process_start(int(pid))
-        if now is not None:  # None: ended, or /proc hides it: ask the kernel below
-            return now != start
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, another user's
-        return False
-    return False
 
 
 class _RaiseFinal(nets.Callback):

@@ -10,7 +10,6 @@ import optuna
 from optuna.storages._heartbeat import BaseHeartbeat  # public as optuna.storages.RDBStorage's base
 from optuna.trial import TrialState
 
-from ._objective import worker_gone
 from ._record import (
     CREATED_ATTR,
     NEVER_ENTERED,
@@ -27,6 +26,7 @@ from ._storage_url import StorageURL, resolve_storage
 from ._study_versions import trial_versions
 from ._trial_times import trial_times
 from ._worker import SPEC_ATTR, STOPPED_ATTR, budget_used, quiet_optuna, retried_numbers
+from ._worker_identity import worker_gone
 
 
 def state_counts(trials, *, flat: bool = True) -> dict:

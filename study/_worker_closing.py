@@ -14,10 +14,10 @@ import datetime
 import optuna
 from optuna.trial import TrialState
 
-from ._objective import worker_gone
 from ._record import has_hplab_record, owner_keys, record_attr, trial_info
 from ._storage_errors import failure_text
 from ._storage_url import StorageURL
+from ._worker_identity import worker_gone
 from ._worker_storage import judges_stale
 
 
