@@ -12,6 +12,8 @@ of them sets the bar: 0.95 x its best validation accuracy, or for the loss
 ``best + 0.05 (first - best)`` (95 % of the way down). The best reference run (of runs
 tied at the best value, the one that reached it first) also carries the noise-scale
 measurements.
+
+The per-batch table's verdicts once the law is fitted are ``_scaling_verdicts``'s.
 """
 
 from __future__ import annotations
@@ -38,14 +40,14 @@ from ._backend import (
 )
 from ._checks import seed_count, whole
 from ._held import held_dataset
-from ._lr_rule import LR_CAP, fit_lr_exponent, lr_cap_batch, refine_lr, rule_rates
+from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._lr_verify import trivial_baseline
 from ._noise_scale import (
     NOISE_COLUMNS,
     noise_batches,
     window_noise_scale,
 )
-from ._scaling_law import ScalingFit, fit_scaling_law, regimes
+from ._scaling_law import fit_scaling_law
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
     EVAL_SIZE,
@@ -55,7 +57,6 @@ from ._scaling_runs import (
     RunTask,
     best_per_batch,
     dataset_of,
-    median_steps_by_rate,
     run_task,
 )
 from ._scaling_target import (
@@ -64,6 +65,7 @@ from ._scaling_target import (
     refuse_constant_target,
     refuse_met_at_start,
 )
+from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
 
 REFERENCE_BATCH = 32
 NOISE_MEASUREMENTS = 100  # per reference run
@@ -310,42 +312,6 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         settings={**settings, "reference_batch": b_ref}, data_record=record)
 
 
-#: Fits after which no one knows which batch sizes lie below B_crit, where the rules hold.
-B_CRIT_UNKNOWN = ("poor_fit", "inconclusive")
-
-
-def _unmeasured_at_the_edge(batches: pd.DataFrame, runs: pd.DataFrame,
-                            fit: ScalingFit) -> ScalingFit:
-    """``fit``, or "inconclusive" when every batch size that reached the target has its
-    best rate at an edge of the rate grid (one rate tried, say): the steps at each one's
-    best rate were never measured, and a B_crit read off them was read off the grid."""
-    reached = batches[batches["reached"]]
-    edges = (runs["lr"].min(), runs["lr"].max())
-    if fit.status in ("too_few_points", *B_CRIT_UNKNOWN) or not len(reached) or \
-            not reached["best_lr"].isin(edges).all():
-        return fit
-    sizes = ", ".join(f"{b:g}" for b in reached["batch_size"])
-    return ScalingFit(
-        "inconclusive", f"the best rate sits at an edge of the rate grid for every batch "
-        f"size that reached the target (B = {sizes}): the steps at each one's best rate were "
-        f"not measured, so B_crit cannot be placed (widen the grid: --lrs or --lr-range)",
-        n_points=fit.n_points)
-
-
-def why_missed(runs: pd.DataFrame) -> dict[float, str]:
-    """Per batch size that never reached the target, why: ``"not reached"`` if any of its
-    runs ran out of steps (more steps might reach it), else ``"stalled"``,
-    ``"diverged"`` or ``"stalled or diverged"``."""
-    out = {}
-    for b, grp in runs.groupby("batch_size"):
-        if grp["reached"].any():
-            continue
-        kinds = set(grp["status"])
-        out[float(b)] = ("not reached" if "not reached" in kinds else
-                         " or ".join(k for k in ("stalled", "diverged") if k in kinds))
-    return out
-
-
 def _reference_table(rows: list[dict], metric: str,
                      for_target: bool = True) -> tuple[pd.DataFrame, dict | None]:
     """One row per reference run; the best run (best value reached anywhere in it), None
@@ -388,31 +354,3 @@ def _noise_at_target(best: dict, metric: str, target: float, rng: np.random.Gene
     step = float(hit[0]) if hit else math.nan
     until = step if hit else float(frame["step"].max())
     return frame, window_noise_scale(frame, until, rng=rng), step
-
-
-def _verdicts(batches: pd.DataFrame, runs: pd.DataFrame, fit: ScalingFit) -> pd.DataFrame:
-    """Add lr_opt, regime, fitted curves and the rule rates to the per-batch table."""
-    out = batches.copy()
-    lr_opt = []
-    for b, ok, grid_best in zip(out["batch_size"], out["reached"], out["best_lr"],
-                                strict=True):
-        per_rate = median_steps_by_rate(runs, b)
-        # centred on best_lr: two rates tied on median steps are told apart by their mean
-        # there, and the parabola sat on the other one
-        lr_opt.append(refine_lr(per_rate.index.to_numpy(), per_rate.to_numpy(), grid_best)
-                      if ok else math.nan)
-    out["lr_opt"] = lr_opt
-    out["regime"] = regimes(out["batch_size"], fit, out["reached"])
-    out["fitted_steps"] = fit.steps(out["batch_size"])
-    out["fitted_examples"] = fit.examples(out["batch_size"])
-    reached = out[out["reached"]]
-    if len(reached):
-        lin, sq = rule_rates(out["batch_size"], reached["batch_size"].iloc[0],
-                             reached["lr_opt"].iloc[0])
-    else:
-        lin = sq = np.full(len(out), math.nan)
-    out["linear_rule_lr"], out["sqrt_rule_lr"] = lin, sq
-    out["above_cap"] = out["linear_rule_lr"] > LR_CAP
-    lrs = sorted(runs["lr"].unique())
-    out["at_grid_edge"] = out["best_lr"].isin([lrs[0], lrs[-1]]) & out["reached"]
-    return out

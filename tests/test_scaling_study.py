@@ -834,8 +834,8 @@ def _constructed(steps: dict, lrs) -> "ScalingResult":  # noqa: F821
     summarised as `scaling_study` does: a report's verdicts in milliseconds."""
     from analyses import ScalingResult, fit_lr_exponent, fit_scaling_law
     from analyses._lr_rule import lr_cap_batch
-    from analyses._scaling import _verdicts
     from analyses._scaling_runs import RUN_COLUMNS, best_per_batch
+    from analyses._scaling_verdicts import _verdicts
 
     runs = pd.DataFrame([{"batch_size": b, "lr": lr, "seed": 0, "reached": s is not None,
                           "status": "reached" if s else "budget", "steps": s or np.nan,
