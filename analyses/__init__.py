@@ -71,8 +71,8 @@ _MODULES = {
     # -- batch-size / learning-rate scaling (hplab scaling)
     "_backend": ("BACKENDS", "run_tasks"),
     # -- capacity sweeps (hplab capacity)
-    "_capacity": ("CAPACITY_CONFIG", "CapacityResult", "capacity_sweep", "summarize_runs",
-                  "width_reach"),
+    "_capacity": ("CAPACITY_CONFIG", "capacity_sweep", "summarize_runs"),
+    "_capacity_result": ("CapacityResult", "width_reach"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
     "_imbalance_metrics": ("TUNE_METRICS", "best_threshold", "mean_ci", "tune_threshold"),

@@ -6,20 +6,20 @@ accuracy, the iterations until the validation loss first reached ``eps`` (the co
 stop threshold, measured at checkpoints; training goes on, so every width gets the same
 budget) and its wall time. Runs are independent, so they spread over local processes
 (`analyses._backend.run_tasks`, BLAS held to one thread per worker).
+What the sweep found, and how it reads it, is ``_capacity_result``'s `CapacityResult`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 import data
 import nets
-from nets._repr import compact_repr
 
 from ._backend import (
     data_record,
@@ -29,9 +29,10 @@ from ._backend import (
     run_tasks,
     shown_name,
 )
+from ._capacity_result import CapacityResult
 from ._checks import seed_count, whole
 from ._held import held_dataset, held_load
-from ._lr_verify import beats_baseline, trivial_baseline
+from ._lr_verify import trivial_baseline
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -43,8 +44,6 @@ DEFAULT_CONFIG = nets.TrainConfig(activation="sigmoid", optimizer="adam", lr=0.1
 RUN_COLUMNS = ("depth", "width", "seed", "n_parameters", "status", "train_loss",
                "train_accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy",
                "iterations_to_eps", "epochs_to_eps", "iterations", "seconds")
-#: Relative slack for "smallest sufficient width": within this of the depth's best score.
-SUFFICIENT_WITHIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -79,181 +78,6 @@ def _run(task: _Task) -> dict:
             "iterations_to_eps": math.nan if first is None else float(first["iteration"]),
             "epochs_to_eps": math.nan if first is None else float(first["epoch"]),
             "iterations": res.iterations, "seconds": time.perf_counter() - t0}
-
-
-@dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
-class CapacityResult:
-    """What `capacity_sweep` found. ``to_frame()`` is the tidy table of every run.
-
-    Attributes
-    ----------
-    runs : DataFrame
-        `RUN_COLUMNS`, one row per (depth, width, seed).
-    table : DataFrame
-        One row per (depth, width): means and standard deviations over seeds, the
-        train - validation gap and the median iterations to ``eps``.
-    metric : str
-        ``"accuracy"`` (classification) or ``"loss"`` (regression): what "best" means.
-    majority_share : float or None
-        Validation accuracy of always predicting the most frequent class (None for
-        regression): the floor a net must beat to have learned anything.
-    baseline_val_loss : float or None
-        Validation loss of always predicting the training set's mean (regression; None for
-        classification): the loss a net must beat to have learned anything from the inputs.
-    n_val : int or None
-        Validation examples: one of them is the finest step a validation accuracy takes.
-    settings : dict
-        Every setting of the sweep as used, JSON-plain: `capacity_sweep`'s keyword
-        arguments (``config`` a `nets.TrainConfig`'s dict) that re-run it.
-    data_record : dict
-        ``fingerprint``, ``summary`` and ``data_seed`` of the data read
-        (`analyses._backend.data_record`).
-    """
-
-    dataset: str
-    task: str
-    widths: tuple[int, ...]
-    depths: tuple[int, ...]
-    seeds: tuple[int, ...]
-    eps: float
-    metric: str
-    runs: pd.DataFrame
-    table: pd.DataFrame
-    config: dict
-    seconds: float
-    majority_share: float | None = None
-    n_val: int | None = None
-    test_is_train: bool = False  # XOR: its 4 points are training, validation and test set
-    baseline_val_loss: float | None = None
-    settings: dict = field(default_factory=dict, repr=False)
-    data_record: dict = field(default_factory=dict, repr=False)
-
-    def __repr__(self) -> str:
-        return compact_repr(self)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per run: depth, width, seed, losses, accuracies, iterations, seconds."""
-        return self.runs.copy()
-
-    def best(self) -> dict:
-        """The (depth, width) with the best mean validation score."""
-        row = _rank(self.table, self.metric).iloc[0]
-        return {"depth": int(row["depth"]), "width": int(row["width"]),
-                "val": float(row[f"val_{self.metric}"]),
-                "test": float(row[f"test_{self.metric}"])}
-
-    def sufficient_within(self) -> dict[int, float]:
-        """Per depth, how close (in the metric's units) a width's mean validation score
-        must come to the depth's best to be sufficient: `SUFFICIENT_WITHIN` of the best
-        (relative) or the best configuration's standard deviation over seeds, or for
-        accuracy one validation example, when wider (0.965 against 0.975 on coin's 100
-        validation examples is one example, no step up), and at most half the way down
-        from the best to `majority_share` (where `sufficient_widths` keeps a width only if
-        it is strictly closer to the best than to that share); for a loss at most half the
-        way up to `baseline_val_loss`, as closely kept. A loss depth whose best does not
-        `beats_mean` has no entry (nor a depth whose every configuration diverged)."""
-        out = {}
-        for depth, grp in self.table.groupby("depth"):
-            v = grp[f"val_{self.metric}"]
-            if not v.notna().any():  # every configuration diverged
-                continue
-            best = v.max() if self.metric == "accuracy" else v.min()
-            spread = grp.loc[v.idxmax() if self.metric == "accuracy" else v.idxmin(),
-                             f"val_{self.metric}_std"]
-            # a gap the seeds' own spread covers is no step up (a sine's widths 2 and 8:
-            # 0.0258 against 0.0254, each over 0.023-0.028)
-            tol = max(abs(best) * SUFFICIENT_WITHIN, 0.0 if np.isnan(spread) else spread)
-            if self.metric == "accuracy":
-                tol = max(tol, 1 / self.n_val if self.n_val else 0.0)
-                # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
-                # predicts the minority must not count as sufficient
-                tol = min(tol, (best - (self.majority_share or 0.0)) / 2)
-            elif self.baseline_val_loss is not None:  # nor one no better than the mean
-                if not self.beats_mean(best, spread):
-                    continue  # sine at 10 epochs, depth 2: 0.0533 +- 0.0025 against 0.0544
-                tol = min(tol, (self.baseline_val_loss - best) / 2)
-            out[int(depth)] = float(tol)
-        return out
-
-    def beats_mean(self, loss: float, spread: float = math.nan) -> bool:
-        """Whether a mean validation ``loss`` learned anything from the inputs: it beats
-        `baseline_val_loss` by ``BASELINE_MARGIN`` (``analyses._lr_verify.beats_baseline``,
-        as ``lr-range --verify`` and ``scaling`` ask) and by more than ``spread``, its standard
-        deviation over seeds. True without a baseline (classification)."""
-        base = self.baseline_val_loss
-        if base is None:
-            return True
-        return bool(beats_baseline(loss, base)
-                    and (np.isnan(spread) or base - loss > spread))
-
-    def sufficient_widths(self) -> dict[int, int]:
-        """Per depth, the smallest width whose mean validation score comes within
-        `sufficient_within` of the depth's best; also closer to the best than to
-        `majority_share` for accuracy, what always predicting one class scores, or for a
-        loss to `baseline_val_loss`, what always predicting the mean scores (and only at
-        a depth whose best `beats_mean`)."""
-        out = {}
-        floor = self.majority_share or 0.0
-        within = self.sufficient_within()
-        for depth, grp in self.table.groupby("depth"):
-            if depth not in within:  # a depth whose every configuration diverged has none
-                continue
-            v = grp[f"val_{self.metric}"]
-            if self.metric == "accuracy":
-                # 1e-9: 0.975 - 0.01 is 0.96500000000000008, above a mean of 0.965
-                # closer to the best than to the floor, strictly: XOR's 3 of 4 points
-                # (0.75) lie halfway between 1.0 and 0.5, which is no step up from guessing
-                closer = v - floor > v.max() - v + 1e-9
-                ok = grp[closer & (v >= v.max() - within[depth] - 1e-9)]
-            else:  # sine at 10 epochs: every width above the mean's 0.0544, 1 "sufficient"
-                base = self.baseline_val_loss
-                closer = True if base is None else base - v > v - v.min() + 1e-9
-                ok = grp[closer & (v <= v.min() + within[depth])]
-            if len(ok):
-                out[int(depth)] = int(ok["width"].min())
-        return out
-
-    def eps_above_baseline(self) -> bool | None:
-        """Whether ``eps`` is at or above `baseline_val_loss` (None without one, or with
-        eps 0): a net that predicts the training set's mean reaches it, so iterations to
-        eps then say nothing of capacity (sine's mean scores 0.0544, below the default 0.1:
-        a regression loss is half the MSE of a target scaled to [0, 1])."""
-        if self.baseline_val_loss is None or not self.eps:
-            return None
-        return bool(self.eps >= self.baseline_val_loss)
-
-    def summary(self) -> dict:
-        """The JSON contract of ``hplab capacity --json`` (NaN -> None)."""
-        rows = [{k: nets.finite_or_none(v) for k, v in r.items()}
-                for r in self.table.to_dict("records")]
-        return {"dataset": self.dataset, "task": self.task, "widths": list(self.widths),
-                "depths": list(self.depths), "seeds": list(self.seeds), "eps": self.eps,
-                "metric": self.metric, "majority_share": self.majority_share,
-                "baseline_val_loss": self.baseline_val_loss,
-                "eps_above_baseline": self.eps_above_baseline(),
-                # XOR: its "test" scores are training-set ones, as the report says
-                "test_is_train": bool(self.test_is_train), "best": self.best(),
-                "sufficient_width": {str(d): w for d, w in self.sufficient_widths().items()},
-                "table": rows, "config": self.config, "seconds": self.seconds}
-
-
-def width_reach(widths, width: int) -> str:
-    """What a sufficient ``width`` shows among the ``widths`` swept: ``"only"`` (the one
-    width tried), ``"widest"`` (sufficient only by comparison with itself: no plateau seen,
-    a wider net may do better) or ``"plateau"`` (a wider width tried did no better)."""
-    if len(widths) == 1:
-        return "only"
-    return "widest" if width == max(widths) else "plateau"
-
-
-def _rank(table: pd.DataFrame, metric: str) -> pd.DataFrame:
-    # configurations with a diverged seed last; ties go to the smaller net: capacity beyond
-    # need only costs. Means to 12 digits: 0.715 and 0.7150000000000001 (two seeds' 0.72 and
-    # 0.71 against 0.66 and 0.77) are a tie, not a win by the last bit
-    score = table[f"val_{metric}"].map(lambda v: float(f"{v:.12g}"))
-    return table.assign(_any=table["diverged"] > 0, _score=score).sort_values(
-        ["_any", "_score", "n_parameters"], ascending=[True, metric == "loss", True],
-        na_position="last").drop(columns=["_any", "_score"])
 
 
 def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
