@@ -24,7 +24,6 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
-from matplotlib.image import imsave
 
 # numbers, as every report shows them (re-exported: reports read them here)
 from nets import say_on_stderr
@@ -222,46 +221,35 @@ def new_figure(width: float = FULL_WIDTH, height: float = 3.6) -> Figure:
 def png_data_uri(fig: Figure, dpi: int = DPI) -> tuple[str, int, int]:
     """Encode ``fig`` as a PNG ``data:`` URI; returns ``(uri, width_px, height_px)``.
 
-    The figure is laid out and drawn once, then left on a white face without its layout
-    engine: it is done with (`Report.add_figure` clears it next).
+    The figure is laid out and drawn once, and left without its layout engine: it is done
+    with (`Report.add_figure` lets it go next).
     """
     buf = io.BytesIO()
     with style():
-        # savefig's own way for a window's canvas (TkAgg, QtAgg...: Agg canvases whose
-        # draw paints the window, whose manager resizes it with the dpi), another canvas
-        # or a user's savefig.bbox (rc: tight), which _save_png would not follow
-        if type(fig.canvas) is FigureCanvasAgg and matplotlib.rcParams["savefig.bbox"] is None:
-            _save_png(fig, buf, dpi)
-        else:
-            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        _lay_out(fig, dpi)
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     raw = buf.getvalue()
     # PNG IHDR: width and height are big-endian uint32 at bytes 16..24.
     width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
     return "data:image/png;base64," + base64.b64encode(raw).decode("ascii"), width, height
 
 
-def _save_png(fig: Figure, buf, dpi: int) -> None:
-    """``fig.savefig(buf, format="png", dpi=dpi, facecolor="white")`` less one pass, the
-    same bytes: with a layout engine savefig draws the whole figure twice, unrendered (the
-    layout, then every artist: ~20 % of a report figure's time) and rendered; here the
-    layout runs alone, then the rendered draw."""
+def _lay_out(fig: Figure, dpi: int) -> None:
+    """Run ``fig``'s layout engine once, at the PNG's resolution as savefig would, and take
+    the engine off: with one, savefig draws the whole figure twice, unrendered for the
+    layout (~20 % of a report figure's time), then rendered; without, once (the same
+    bytes). A pyplot figure is left to savefig: setting its dpi would resize its window."""
+    engine = fig.get_layout_engine()
+    if engine is None or not fig.axes or fig.canvas.manager is not None:
+        return
     before = fig.dpi
-    fig.dpi = dpi  # as savefig: the layout measures its texts at the PNG's resolution
+    fig.dpi = dpi
     try:
-        engine = fig.get_layout_engine()
-        if fig.axes and engine is not None:
-            with contextlib.suppress(ValueError):  # as Figure.draw, which ignores it
-                engine.execute(fig)
-        fig.set_layout_engine("none")  # laid out: the draw keeps the positions
-        fig.set_facecolor("white")
-        fig.canvas._is_saving = True  # as savefig: animated artists are drawn too
-        try:
-            fig.canvas.draw()
-        finally:
-            fig.canvas._is_saving = False
-        imsave(buf, fig.canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi)
+        with contextlib.suppress(ValueError):  # as Figure.draw, which ignores it
+            engine.execute(fig)
     finally:
         fig.dpi = before
+    fig.set_layout_engine(None)  # (a user's rc that asks for a layout puts one back: slower)
 
 
 def figure_label(fig: Figure) -> str:
