@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import design
+from . import _matrix, design
 
 
 def strategy_styles(strategies, among=None) -> dict[str, dict]:
@@ -133,13 +133,12 @@ def draw_heatmap(frame: pd.DataFrame):
     im = ax.imshow(values, cmap=design.SEQUENTIAL, aspect="auto", vmin=np.nanmin(values)
                    if np.isfinite(values).any() else 0, vmax=np.nanmax(values)
                    if np.isfinite(values).any() else 1)
-    for (i, j), v in np.ndenumerate(values):
-        empty = status.get((wide.index[i], wide.columns[j]), "failed")
-        # black or white by the cell's own shade (a switch at the mean of the values put
-        # ink on mid blues at 3.3:1); an empty cell is left white
-        ax.text(j, i, empty if not math.isfinite(v) else f"{v:.3f}", ha="center",
-                va="center", fontsize=8, color=design.text_color_on(im.to_rgba(v))
-                if math.isfinite(v) else design.INK)
+    # black or white by the cell's own shade (a switch at the mean of the values put ink on
+    # mid blues at 3.3:1); an empty cell is left white, its status in ink
+    texts = [[f"{v:.3f}" if math.isfinite(v) else
+              status.get((wide.index[i], wide.columns[j]), "failed") for j, v in enumerate(row)]
+             for i, row in enumerate(values)]
+    _matrix.write_cells(ax, im, values, texts, fontsize=8)
     ax.set_xticks(range(wide.shape[1]), wide.columns)
     ax.set_yticks(range(wide.shape[0]), wide.index)
     ax.set_xlabel("imbalance ratio (positives:negatives)")
@@ -159,9 +158,8 @@ def draw_confusion(frame: pd.DataFrame):
         m = np.array([[row.tn, row.fp], [row.fn, row.tp]], dtype=float)
         share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
         im = ax.imshow(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1)
-        for (i, j), v in np.ndenumerate(m):  # black or white by the cell's shade
-            ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=8.5,
-                    color=design.text_color_on(im.to_rgba(share[i, j])))
+        # black or white by the cell's shade
+        _matrix.write_cells(ax, im, share, m.astype(int).astype(str), fontsize=8.5)
         ax.set_title(row.strategy, fontsize=8.5)
         ax.set_xticks([0, 1], ["pred 0", "pred 1"], fontsize=7.5)
         ax.set_yticks([0, 1], ["true 0", "true 1"], fontsize=7.5)

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from . import design
+from . import _matrix, design
 
 #: The input axes' labels when the run does not name its two features.
 INPUT_AXES = ("x1 (normalized)", "x2 (normalized)")
@@ -289,28 +289,28 @@ def _legend_below(fig: Figure, handles, labels, **kw) -> None:
 def draw_confusion(frame: pd.DataFrame) -> Figure:
     """Cells coloured by the share of their true class (row), counts written in them up to
     `ANNOTATE_MAX_CLASSES` classes (beyond, they would not fit)."""
-    import seaborn as sns
-
     counts = frame.set_index("true")
-    share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
-    # seaborn draws the index and columns as tick labels
-    share = share.rename(index=design.literal, columns=design.literal)
+    share = counts.div(counts.sum(axis=1).replace(0, 1), axis=0).to_numpy(float)
     k = len(counts)
     size = float(np.clip(1.2 + 0.42 * k, 3.4, 6.4))
     fig = design.new_figure(size + 1.0, size)
     ax = fig.subplots()
     few = k <= ANNOTATE_MAX_CLASSES
-    sns.heatmap(share, annot=counts.to_numpy() if few else False, fmt="d",
-                cmap=design.SEQUENTIAL, vmin=0, vmax=1, square=True,
-                cbar_kws={"label": "share of the true class", "shrink": 0.8},
-                linewidths=0.5 if few else 0, linecolor="white", ax=ax,
-                annot_kws={"fontsize": 8})
-    mesh = ax.collections[0]
-    for text in ax.texts:  # seaborn's switch (luminance 0.41) put white on mid blues
-        x, y = text.get_position()
-        text.set_color(design.text_color_on(mesh.to_rgba(share.iat[int(y), int(x)])))
+    # a mesh of cells 0..k, true classes top to bottom (seaborn's heat map, which drew the
+    # whole figure once more to see whether its tick labels overlapped)
+    mesh = ax.pcolormesh(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1,
+                         linewidths=0.5 if few else 0, edgecolor="white")
+    ax.set(xlim=(0, k), ylim=(k, 0), aspect="equal")
+    ax.spines[:].set_visible(False)
+    ax.grid(False)
+    bar = fig.colorbar(mesh, ax=ax, label="share of the true class", shrink=0.8)
+    bar.outline.set_linewidth(0)
+    box = ax.get_window_extent().transformed(fig.dpi_scale_trans.inverted())
+    _matrix.label_cells(ax, list(counts.index), side=min(box.width, box.height))
+    if few:
+        _matrix.write_cells(ax, mesh, share, counts.to_numpy().astype(str), offset=0.5,
+                            fontsize=8)
     ax.set(xlabel="predicted class", ylabel="true class", title="Confusion matrix (test set)")
-    ax.tick_params(axis="y", rotation=0)
     return fig
 
 
