@@ -600,14 +600,14 @@ def wcag_contrast(a, b) -> float:
 
 
 def cell_text_contrasts(ax) -> list[tuple[str, float, float]]:
-    """Each number written in a cell of the heat map ``ax`` (an image, or seaborn's mesh):
+    """Each number written in a cell of the heat map ``ax`` (an image, or a mesh):
     its text, the WCAG contrast of its colour on its cell's colour as drawn, and the better
     of black's and white's there. Cells without a value (NaN) are left out."""
     if ax.images:
         image = ax.images[0]
         values = np.ma.filled(image.get_array().astype(float), np.nan)
         faces = image.to_rgba(values)
-    else:  # seaborn's QuadMesh: one face colour per cell, row by row
+    else:  # a QuadMesh (pcolormesh): one face colour per cell, row by row
         mesh = ax.collections[0]
         values = np.ma.filled(mesh.get_array().astype(float), np.nan)
         faces = mesh.get_facecolors().reshape(*values.shape, 4)

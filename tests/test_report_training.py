@@ -1020,6 +1020,63 @@ def test_classes_differ_by_shape_and_cell_counts_are_legible(tmp_path, capsys, m
     assert "solid blue" in html and "the validation set is the training set" not in html
 
 
+def _confusion_figure(names):
+    """The training report's confusion matrix of ``names`` (80 % right), built and saved
+    as the report saves it."""
+    from reports import _training_draw as tw, design
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, len(names), 40 * len(names))
+    predicted = np.where(rng.random(len(y)) < 0.8, y, rng.integers(0, len(names), len(y)))
+    with design.style():
+        fig = tw.draw_confusion(reports.confusion_frame(y, predicted, names))
+    design.png_data_uri(fig)
+    return fig
+
+
+@pytest.mark.rasterized
+@pytest.mark.parametrize(("names", "upright"), [
+    (["1", "2", "3"], False), ([str(d) for d in range(10)], False),  # coin's, digits'
+    ([f"c{c}" for c in range(25)], True), ([f"class_label_{c:03d}" for c in range(12)], True),
+    (["Iris-setosa", "Iris-versicolor", "Iris-virginica"], None)],  # either, apart
+    ids=lambda v: v[-1] if isinstance(v, list) else None)
+def test_the_confusion_matrix_names_every_cell_apart(names, upright):
+    # QA: seaborn's heat map turned the column names upright only when its own draw, before
+    # the layout, saw them overlap: after the layout 25 short names ran together
+    # ("c9c10c11c12")
+    fig = _confusion_figure(names)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    columns, rows = ax.get_xticklabels(), ax.get_yticklabels()
+    assert [t.get_text() for t in columns] == names == [t.get_text() for t in rows]
+    gap = 0.3 * columns[0].get_size() * fig.dpi / 72  # about a space
+    boxes = [t.get_window_extent(renderer) for t in columns]
+    for left, right in zip(boxes[:-1], boxes[1:], strict=True):
+        assert right.x0 - left.x1 >= gap, (left, right)
+    # each name under its own column, each row's beside its row, top to bottom
+    centres = ax.transData.transform([(i + 0.5, i + 0.5) for i in range(len(names))])
+    assert [(b.x0 + b.x1) / 2 for b in boxes] == pytest.approx(centres[:, 0], abs=1.5)
+    row_boxes = [t.get_window_extent(renderer) for t in rows]
+    assert [(b.y0 + b.y1) / 2 for b in row_boxes] == pytest.approx(centres[:, 1], abs=1.5)
+    assert np.all(np.diff(centres[:, 1]) < 0) and {t.get_rotation() for t in rows} == {0}
+    if upright is not None:  # short names stay level, as they were
+        assert {t.get_rotation() for t in columns} == {90 if upright else 0}
+
+
+@pytest.mark.rasterized
+def test_the_confusion_matrix_is_drawn_once_when_saved(monkeypatch):
+    # seaborn's heat map drew the whole figure once more while it was built, to see whether
+    # its tick labels overlapped: the report's costliest figure
+    from matplotlib.figure import Figure
+
+    draws = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: draws.append(1) or
+                        draw(fig, renderer))
+    _confusion_figure([f"class_label_{c:03d}" for c in range(12)])
+    assert len(draws) == 1
+
+
 def test_the_learning_curves_say_what_the_training_curve_scores(tmp_path, capsys, parse_html):
     # QA (the course's double arc, batch 5): the course scores the current mini-batch, whose
     # training curve is noisy; hplab scores the training set, so the validation curve (40
