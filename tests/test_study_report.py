@@ -212,6 +212,7 @@ def test_pareto_front_for_several_objectives(spec_file, tmp_path):
     assert ped.to_dict() == pytest.approx(expected)
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
         spec_file, tmp_path, parse_html, monkeypatch):
@@ -463,7 +464,6 @@ def test_a_report_of_numeric_choices_prints_no_optuna_line(spec_file, tmp_path, 
 
 
 @pytest.mark.usefixtures("unrasterized")
-@pytest.mark.usefixtures("unrasterized")
 def test_importances_name_a_parameter_every_complete_trial_shares(spec_file, tmp_path,
                                                                   parse_html):
     # QA: the demo's chart had no depth (every complete trial had depth 1, the deeper nets
@@ -487,6 +487,7 @@ def test_importances_name_a_parameter_every_complete_trial_shares(spec_file, tmp
         parse_html(path.read_text()).all_text
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_path,
                                                                  parse_html):
     # QA: with depth searched and a width per layer, fANOVA kept only the deepest nets
@@ -522,6 +523,7 @@ def test_importances_leave_out_parameters_only_some_trials_have(spec_file, tmp_p
     assert {row[0] for row in rows} == {"lr", "width_0", "depth"}
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_setting_only_some_optimizers_read_is_a_conditional_parameter(spec_file, tmp_path,
                                                                          parse_html):
     # QA: momentum was suggested for every trial: an sgd best trial was reported with
@@ -552,6 +554,7 @@ def test_a_setting_only_some_optimizers_read_is_a_conditional_parameter(spec_fil
     assert set(imp["param"]) == {"lr", "optimizer"}
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_ped_anova_of_the_report_is_optunas_on_the_stored_study(spec_file, tmp_path):
     # QA: PED-ANOVA was fed fANOVA's copy reading batch sizes as numbers: where the best
     # 10 % (one trial here) had one batch size, its KDE was a spike, and the report gave
@@ -575,12 +578,15 @@ def test_ped_anova_of_the_report_is_optunas_on_the_stored_study(spec_file, tmp_p
     assert max(ped, key=ped.get) == "lr"
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_the_report_of_a_study_stopped_at_its_timeout_says_so(spec_file, tmp_path, parse_html):
     # QA: the terminal said "stopped at study.timeout after 28 of 200 trials (run it again
     # to resume)"; the report only "stopped · 34 of 200 trials finished", as after a crash
     db = tmp_path / "slow.db"
-    spec = study.load_spec(spec_file("slow", n_trials=50, max_epochs=2000, timeout=1.0,
+    # 300 epochs: a trial of ~0.1 s, 50 of them well past the 1 s (2000 epochs made each
+    # of the 4 trainings here, the reports' retrains too, take over a second)
+    spec = study.load_spec(spec_file("slow", n_trials=50, max_epochs=300, timeout=1.0,
                                      pruner="none"))
     summary = study.run_study(spec, storage=str(db), progress=False)
     assert summary["stopped"] == "timeout"
@@ -1669,6 +1675,7 @@ def test_study_show_says_when_the_report_lags_the_study(spec_file, tmp_path, mon
         capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, tmp_path,
                                                                     monkeypatch, capsys):
@@ -1789,6 +1796,7 @@ def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file
     assert json.loads(capsys.readouterr().out)["created"] == second["created"]
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, parse_html,
                                                         monkeypatch):
@@ -1849,6 +1857,8 @@ def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv,
         raise RuntimeError("no ink left")
 
     monkeypatch.setattr(tw, "draw_confusion", broken)
+    # its pixels are the part above's: here the figures are built, not rasterized
+    figure_stand_in(monkeypatch, typeset=False)
     path = reports.study_report("dollar", storage=str(db), out=tmp_path / "draw")
     text = " ".join(path.read_text().split())
     assert ("The best trial was retrained, but drawing its views for this report failed: "
@@ -1977,6 +1987,7 @@ def test_the_first_problem_keeps_an_ellipsis_and_ends_one_sentence():
     assert outcome_text(summary).endswith("First problem: trial #7 error: boom.")
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_the_contour_figures_alt_says_when_it_draws_only_the_trials(spec_file, tmp_path,
                                                                     parse_html):
     # QA (a screen reader): the alt said "Contour chart of val_accuracy over lr and
