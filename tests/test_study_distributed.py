@@ -69,11 +69,7 @@ def finish(proc, timeout=120):
 @pytest.mark.slow
 def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     # ~0.5 s trials, heartbeat every second, stale after 3 s
-    path = spec_file("kill", dataset="coin", metric="val_accuracy", n_trials=6,
-                     max_epochs=30, pruner="none", heartbeat_interval=1, grace_period=3,
-                     space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
-                     fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
-                            "optimizer": "adam"})
+    path = _slow_spec(spec_file, "kill", n_trials=6, heartbeat_interval=1, grace_period=3)
     db = tmp_path / "kill.db"
     s = create(study.load_spec(path), db)
     # the survivor joins once the victim is dead: started together, on a busy machine it
@@ -712,7 +708,7 @@ print(json.dumps([own.is_alive(), own.exitcode]), flush=True)
 def test_an_interrupt_is_passed_on_to_the_pools_workers_only(spec_file, tmp_path):
     # the first Ctrl-C went to every child of the process, the second SIGKILLed them: a
     # notebook's own processes died with a double interrupt of its study
-    path = _slow_coin_spec(spec_file, "own", n_trials=4)
+    path = _slow_spec(spec_file, "own", n_trials=4)
     db = tmp_path / "own.db"
     s = create(study.load_spec(path), db)
     run = _study_script(_OWN_CHILD_AND_A_STUDY, path, db, tmp_path)
@@ -744,16 +740,17 @@ def _study_script(script: str, spec, db, cwd) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _slow_coin_spec(spec_file, name: str, n_trials: int):
-    """coin trials of about half a second each on a fast machine (Adam, batch 4, 30
+def _slow_spec(spec_file, name: str, n_trials: int, **study_keys):
+    """Trials of about half a second each on a fast machine (XOR, Adam, 5000 one-step
     epochs): long enough to be caught mid-training by a signal. The tests wait for a trial
     seen running (or just started, after one finished) and signal it at once, or freeze
-    the process while they judge it."""
-    return spec_file(name, dataset="coin", metric="val_accuracy", n_trials=n_trials,
-                     max_epochs=30, pruner="none",
+    the process while they judge it. XOR, not a split dataset: holding out validation
+    imports scikit-learn (~1 s of CPU in the run and in each of its pool's workers)."""
+    return spec_file(name, dataset="xor", metric="val_accuracy", n_trials=n_trials,
+                     max_epochs=5000, pruner="none",
                      space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
                      fixed={"hidden": [16], "batch_size": 4, "checkpoint": 10,
-                            "optimizer": "adam"})
+                            "optimizer": "adam"}, **study_keys)
 
 
 @pytest.mark.slow
@@ -773,7 +770,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_trials(workers, to_group, twice
     script's background job, whose SIGINT is ignored. SIGHUP (its terminal closed: the
     shell hangs up the whole job) too: it left the trial running, and killed the workers."""
     # 3: after the first finished, a trial is always still to run (or just started)
-    path = _slow_coin_spec(spec_file, "intr", n_trials=3)
+    path = _slow_spec(spec_file, "intr", n_trials=3)
     db = tmp_path / "intr.db"
     s = create(study.load_spec(path), db)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -926,7 +923,7 @@ def test_an_interrupted_pool_is_not_reused_by_the_next_run(spec_file, tmp_path):
     """loky keeps a pool's processes for the process's next pool; an interrupted one may
     hold modules its Ctrl-C cut mid-import, so the next run in a notebook failed in one
     ('module sqlalchemy.sql has no attribute base'). Its workers end with the run."""
-    path = _slow_coin_spec(spec_file, "again", n_trials=4)
+    path = _slow_spec(spec_file, "again", n_trials=4)
     db = tmp_path / "again.db"
     s = create(study.load_spec(path), db)
     run = _study_script(_RUN_TWICE, path, db, tmp_path)
@@ -951,7 +948,7 @@ def test_pool_workers_end_when_their_parent_is_killed(spec_file, tmp_path, froze
     the study as orphans; they record their trials as interrupted and end. Not frozen:
     the death signal can come while the dying parent is still theirs (it was told
     "interrupted by the user")."""
-    path = _slow_coin_spec(spec_file, "orphan", n_trials=200)
+    path = _slow_spec(spec_file, "orphan", n_trials=200)
     db = tmp_path / "orphan.db"
     s = create(study.load_spec(path), db)
     run = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
