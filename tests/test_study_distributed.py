@@ -741,11 +741,12 @@ def _study_script(script: str, spec, db, cwd) -> subprocess.Popen:
 
 
 def _slow_spec(spec_file, name: str, n_trials: int, **study_keys):
-    """Trials of about half a second each on a fast machine (XOR, Adam, 5000 one-step
-    epochs): long enough to be caught mid-training by a signal. The tests wait for a trial
-    seen running (or just started, after one finished) and signal it at once, or freeze
-    the process while they judge it. XOR, not a split dataset: holding out validation
-    imports scikit-learn (~1 s of CPU in the run and in each of its pool's workers)."""
+    """Trials of a few tenths of a second each on a fast machine, about as long as coin's
+    30 epochs (XOR, Adam, 5000 one-step epochs; seconds on a loaded one): long enough to
+    be caught mid-training by a signal. The tests wait for a trial seen running (or just
+    started, after one finished) and signal it at once, or freeze the process while they
+    judge it. XOR, not a split dataset: holding out validation imports scikit-learn (~1 s
+    of CPU in the run and in each of its pool's workers)."""
     return spec_file(name, dataset="xor", metric="val_accuracy", n_trials=n_trials,
                      max_epochs=5000, pruner="none",
                      space={"lr": {"low": 0.001, "high": 0.01, "log": True}},
