@@ -254,7 +254,11 @@ def _printed_pdf(exe: str, path: Path, tmp_path: Path) -> Path:
 def _printed_text(exe: str, path: Path, tmp_path: Path, layout: bool = False) -> str:
     """The text of ``path`` printed to PDF by Chromium, whitespace removed (pdftotext), or
     with ``layout`` as it lies on the pages."""
-    pdf = _printed_pdf(exe, path, tmp_path)
+    return _pdf_text(_printed_pdf(exe, path, tmp_path), layout)
+
+
+def _pdf_text(pdf: Path, layout: bool = False) -> str:
+    """The text of ``pdf``, as `_printed_text` gives it."""
     text = subprocess.run(["pdftotext", "-layout" if layout else "-raw", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     return text if layout else re.sub(r"\s+", "", text)
@@ -302,10 +306,10 @@ def test_printing_keeps_every_column_of_a_wide_table_and_every_command(report_pa
         assert re.sub(r"\s+", "", line) in printed
 
 
-def _printed_word_height(exe: str, path: Path, tmp_path: Path, word: str) -> float:
-    """The height, in points, of ``word``'s first occurrence on the first printed page of
-    ``path`` (pdftotext -bbox): how large the page printed its text."""
-    pdf = _printed_pdf(exe, path, tmp_path)
+def _printed_word_height(pdf: Path, word: str) -> float:
+    """The height, in points, of ``word``'s first occurrence on the first page of ``pdf``
+    (a page printed by `_printed_pdf`; pdftotext -bbox): how large the page printed its
+    text."""
     boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     box = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes)
@@ -331,13 +335,13 @@ def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path)
     handout = reports.training_report(run, tmp_path / "handout")
     model = "../" + (long / "model.npz").relative_to(tmp_path).as_posix()
     assert len(model) >= 180
-    printed = _printed_text(exe, handout, tmp_path)
+    handout_pdf = _printed_pdf(exe, handout, tmp_path)  # read twice, printed once
+    printed = _pdf_text(handout_pdf)
     for line in (f"hplab predict {model} --input inputs.csv --out predictions.csv",
                  f"hplab export-onnx {model} {model[:-4]}.onnx"):
         assert re.sub(r"\s+", "", line) in printed
-    at_size = _printed_word_height(exe, beside, tmp_path, "Learning")
-    assert _printed_word_height(exe, handout, tmp_path, "Learning") == (
-        pytest.approx(at_size, rel=0.02))
+    at_size = _printed_word_height(_printed_pdf(exe, beside, tmp_path), "Learning")
+    assert _printed_word_height(handout_pdf, "Learning") == pytest.approx(at_size, rel=0.02)
 
 
 def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_path,
@@ -444,7 +448,8 @@ def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_word
         assert all(any(p in w and w in spans for w in words) for p in pieces), (name, words)
 
 
-def test_a_printed_caption_stays_with_its_figure_and_a_row_with_its_table(tmp_path):
+def test_a_printed_caption_stays_with_its_figure_and_a_row_with_its_table(tmp_path,
+                                                                         figures_stood_in):
     # QA: printed, a study's "Probability contours" caption began the next page, apart from
     # its figure, and a per-class table left its "macro average" row alone on the next
     # page: a section taller than the page broke wherever the page ended. Figures of many
