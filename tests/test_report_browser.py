@@ -25,11 +25,35 @@ pytestmark = pytest.mark.rasterized  # a browser lays out the real PNGs
 
 @pytest.fixture
 def figures_stood_in(monkeypatch):
-    """For a test whose checks read tables and text only: the reports it writes embed
-    ``ONE_PIXEL_PNG`` at each figure's drawn size (the img keeps its width, height and
-    --drawn-width, so the page lays out and paginates as with the real PNG), the figures
-    typeset but not rasterized, most of such a report's cost."""
+    """For a test whose checks read tables and text only: the reports it writes embed a
+    blank PNG of each figure's drawn size (the img keeps its width, height and
+    --drawn-width, and its pixels' shape, so the page lays out and paginates as with the
+    real PNG), the figures typeset but not rasterized, most of such a report's cost."""
+    from reports import design
+
     figure_stand_in(monkeypatch, typeset=True)
+    typeset = design.png_data_uri
+
+    def png_data_uri(fig, dpi=design.DPI):
+        # conftest's one-pixel PNG: once loaded, a browser sizes an image by its pixels'
+        # shape, not its width and height attributes, and drew every figure square
+        _, width, height = typeset(fig, dpi)
+        return _blank_png(width, height), width, height
+
+    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+
+
+def _blank_png(width: int, height: int) -> str:
+    """A white ``width`` x ``height`` PNG as a data URI (one bit a pixel: a few hundred
+    bytes)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
@@ -317,7 +341,8 @@ def _printed_word_height(pdf: Path, word: str) -> float:
     return float(box.group(2)) - float(box.group(1))
 
 
-def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path):
+def test_a_long_model_path_wraps_in_print_and_leaves_the_page_its_size(tmp_path,
+                                                                        figures_stood_in):
     # QA (a teacher's course folders): "Use this model" printed a model path without
     # spaces unwrapped (the screen's `pre.code code { overflow-wrap: normal }` beat the
     # print rule on the inner <code>), so Chromium shrank every page to 66 % to fit it and
