@@ -337,7 +337,7 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
 
 @pytest.mark.slow
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
-        tmp_path, spec_file, user_cli):
+        tmp_path, spec_file, user_cli, _stored_once):
     # list/show said "keep.db is not an SQLite database (attempt to write a readonly
     # database)" in a read-only folder; reading a read-only file left -wal/-shm files as
     # read-only, and a study run then failed on them with the same words
@@ -348,7 +348,8 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
     def cli(*argv):
         return user_cli(*argv, "--storage", db)
 
-    assert cli("study", "run", spec_file("keep", n_trials=2), "--no-report")[0] == 0
+    for name, data in _stored_once.items():  # spec_file("keep", n_trials=2), run once
+        (folder / name).write_bytes(data)
     before = _digest(f"{db.as_uri()}?immutable=1")  # as it is: no -wal/-shm made
     run = ("study", "run", spec_file("keep", n_trials=3), "--no-report")
     fine = "(the database itself is fine"
@@ -443,27 +444,40 @@ def test_processes_opening_a_new_sqlite_file_together_all_get_in(tmp_path):
                 assert con.execute("SELECT count(*) FROM version_info").fetchone()[0] == 1
 
 
+# a new storage made under each umask given, in a process of its own (as a terminal's
+# umask is the process's), one line of modes each
 _MODES_OF_A_NEW_STUDY = """
 import contextlib, os, sqlite3, sys
 import study
-path = sys.argv[1]
-study.open_storage(study.resolve_storage(path), create=True).engine.dispose()
-with contextlib.closing(sqlite3.connect(path)) as con:  # a worker's connection, open
-    con.execute("SELECT count(*) FROM studies").fetchone()
-    print(*(oct(os.stat(path + end).st_mode & 0o777) for end in ("", "-wal", "-shm")))
+for umask, path in zip(sys.argv[1::2], sys.argv[2::2]):
+    os.umask(int(umask, 8))
+    study.open_storage(study.resolve_storage(path), create=True).engine.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as con:  # a worker's connection, open
+        con.execute("SELECT count(*) FROM studies").fetchone()
+        print(*(oct(os.stat(path + end).st_mode & 0o777) for end in ("", "-wal", "-shm")))
 """
+_UMASKS = (0o002, 0o022)
 
 
-@pytest.mark.parametrize(("umask", "mode"), [(0o002, "0o664"), (0o022, "0o644")])
-def test_a_new_sqlite_storage_has_the_mode_the_umask_gives(tmp_path, umask, mode):
-    # QA: a study file was 0644 whatever the umask (SQLite's default), its -wal and -shm
-    # files too: in a shared folder (umask 002) the group could not resume or join it
-    done = subprocess.run([sys.executable, "-c", _MODES_OF_A_NEW_STUDY, str(tmp_path / "s.db")],
-                          capture_output=True, text=True, umask=umask, cwd=tmp_path,
+@pytest.fixture(scope="module")
+def _modes_by_umask(tmp_path_factory):
+    """``{umask: the modes of a new storage's file, -wal and -shm}``, every umask of
+    `_UMASKS` made by one process (its start, imports included, is most of the cost)."""
+    folder = tmp_path_factory.mktemp("umask")
+    args = [str(a) for umask in _UMASKS for a in (oct(umask), folder / f"{umask:o}.db")]
+    done = subprocess.run([sys.executable, "-c", _MODES_OF_A_NEW_STUDY, *args],
+                          capture_output=True, text=True, umask=0o077, cwd=folder,
                           env={**os.environ,
                                "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == [mode] * 3
+    return dict(zip(_UMASKS, (line.split() for line in done.stdout.splitlines()), strict=True))
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o002, "0o664"), (0o022, "0o644")])
+def test_a_new_sqlite_storage_has_the_mode_the_umask_gives(_modes_by_umask, umask, mode):
+    # QA: a study file was 0644 whatever the umask (SQLite's default), its -wal and -shm
+    # files too: in a shared folder (umask 002) the group could not resume or join it
+    assert _modes_by_umask[umask] == [mode] * 3
 
 
 def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, spec_file,
@@ -864,7 +878,8 @@ def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, 
 
 def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
     url = f"sqlite:///{tmp_path / 'q.db'}?timeout=30"
-    study.run_study(study.load_spec(spec_file("q", n_trials=1)), storage=url, progress=False)
+    study.run_study(study.load_spec(spec_file("q", n_trials=1, max_epochs=2)), storage=url,
+                    progress=False)
     assert (tmp_path / "q.db").is_file()
     assert not [p for p in tmp_path.iterdir() if "?" in p.name]
     assert study.show_study("q", url)["n_finished"] == 1
@@ -873,9 +888,10 @@ def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
 def test_a_sqlite_url_option_the_driver_ignores_is_refused_not_written_through(
         tmp_path, spec_file, capsys):
     url = f"sqlite:///{tmp_path / 'q.db'}"
-    study.run_study(study.load_spec(spec_file("q", n_trials=1)), storage=url, progress=False)
+    study.run_study(study.load_spec(spec_file("q", n_trials=1, max_epochs=2)), storage=url,
+                    progress=False)
     before = _digest(tmp_path / "q.db")
-    for argv in (["study", "run", spec_file("q", n_trials=3), "--no-report"],
+    for argv in (["study", "run", spec_file("q", n_trials=3, max_epochs=2), "--no-report"],
                  ["study", "list"]):
         code = hplab.main([*map(str, argv), "--storage", f"{url}?mode=ro"])
         err = capsys.readouterr().err
@@ -889,7 +905,7 @@ def test_the_file_named_is_the_database_whatever_its_name(tmp_path, spec_file, m
     # SQLAlchemy ends a URL's path at '?' and percent-decodes it: unescaped, "q?x.db" and
     # "q?y.db" were one database named "q", and "per%20cent.db" one named "per cent.db"
     monkeypatch.chdir(tmp_path)
-    spec = study.load_spec(spec_file("odd", n_trials=1))
+    spec = study.load_spec(spec_file("odd", n_trials=1, max_epochs=2))
     for name in ("q?x.db", "q?y.db", "per%20cent.db"):
         study.run_study(spec, storage=f"sp/{name}", progress=False)
         assert study.show_study("odd", f"sp/{name}")["n_finished"] == 1
@@ -911,7 +927,7 @@ def test_a_tilde_is_the_home_folder_in_every_form(tmp_path, monkeypatch):
 
 
 def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_file, capsys):
-    spec = study.load_spec(spec_file("exp", n_trials=1))
+    spec = study.load_spec(spec_file("exp", n_trials=1, max_epochs=2))
     db, other = tmp_path / "exp.db", tmp_path / "other.db"
     study.run_study(spec, storage=str(db), progress=False)
     study.run_study(spec, storage=str(other), progress=False)
@@ -932,13 +948,11 @@ def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_fi
     assert "leave out --json" in capsys.readouterr().err
 
 
-def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, monkeypatch):
+def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, stored, monkeypatch):
     import pandas as pd
 
-    db, csv = tmp_path / "re.db", tmp_path / "re.csv"
-    study.run_study(study.load_spec(spec_file("re", n_trials=2)), storage=str(db),
-                    progress=False)
-    study.export_csv("re", csv, storage=str(db))
+    db, csv = stored, tmp_path / "re.csv"
+    study.export_csv("keep", csv, storage=str(db))
     before = csv.read_text()
     assert len(before.splitlines()) == 3
 
@@ -948,13 +962,13 @@ def test_an_interrupted_re_export_keeps_the_earlier_csv(tmp_path, spec_file, mon
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", killed)
     with pytest.raises(KeyboardInterrupt):
-        study.export_csv("re", csv, storage=str(db))
+        study.export_csv("keep", csv, storage=str(db))
     assert csv.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["re.csv"]
 
 
 @pytest.mark.parametrize("ending", [".gz", ".bz2", ".xz", ".zst", ".zip", ".tar", ".tar.gz"])
-def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, spec_file,
+def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, stored,
                                                                        ending):
     # QA: the CSV went to a temporary file compressed as *its* name said: a .tar.gz was a
     # gzipped CSV ("tar: This does not look like a tar archive"), a zip's member was named
@@ -964,11 +978,9 @@ def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, 
 
     import pandas as pd
 
-    db = tmp_path / "c.db"
-    study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),
-                    progress=False)
-    plain = study.export_csv("c", tmp_path / "c.csv", storage=str(db))
-    packed = study.export_csv("c", tmp_path / f"c.csv{ending}", storage=str(db))
+    db = stored  # a 2-trial study "keep"
+    plain = study.export_csv("keep", tmp_path / "c.csv", storage=str(db))
+    packed = study.export_csv("keep", tmp_path / f"c.csv{ending}", storage=str(db))
     pd.testing.assert_frame_equal(pd.read_csv(packed), pd.read_csv(plain))
     if ending == ".zip":
         assert zipfile.ZipFile(packed).namelist() == ["c.csv"]
@@ -977,9 +989,9 @@ def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, 
     if ending == ".gz":  # the name gunzip -N restores, after the 10-byte header
         first = packed.read_bytes()
         assert first[10:16] == b"c.csv\0"
-        assert study.export_csv("c", packed, storage=str(db)).read_bytes() == first
+        assert study.export_csv("keep", packed, storage=str(db)).read_bytes() == first
     if ending in (".zip", ".tar.gz"):  # QA: coin.zip held a member named coin, no .csv
-        bare = study.export_csv("c", tmp_path / f"c{ending}", storage=str(db))
+        bare = study.export_csv("keep", tmp_path / f"c{ending}", storage=str(db))
         names = (zipfile.ZipFile(bare).namelist() if ending == ".zip" else
                  tarfile.open(bare).getnames())
         assert names == ["c.csv"]
@@ -1045,8 +1057,8 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert capsys.readouterr().err == (f"hplab study: error: no storage at {db} (an SQLite "
                                        "database without a study; check the path, or run a "
                                        "study into it first)\n")
-    assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2)), "--storage",
-                       str(db), "--no-report", "--json"]) == 0
+    assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2, max_epochs=2)),
+                       "--storage", str(db), "--no-report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
@@ -1054,8 +1066,8 @@ def test_a_storage_whose_studies_were_all_deleted_holds_none(tmp_path, capsys, s
     # `study list` on a database whose only study optuna.delete_study removed said "no
     # storage at ... (an SQLite database without a study)", exit 2: it has none to list
     db = tmp_path / "all.db"
-    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=1)), "--storage",
-                       str(db), "--no-report"]) == 0
+    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=1, max_epochs=2)),
+                       "--storage", str(db), "--no-report"]) == 0
     optuna.delete_study(study_name="gone", storage=f"sqlite:///{db}")
     capsys.readouterr()
     assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
@@ -1063,8 +1075,8 @@ def test_a_storage_whose_studies_were_all_deleted_holds_none(tmp_path, capsys, s
     assert hplab.main(["study", "show", "gone", "--storage", str(db)]) == 2
     assert capsys.readouterr().err == (f"hplab study: error: no study 'gone' in "
                                        f"sqlite:///{db}; studies there: none\n")
-    assert hplab.main(["study", "run", str(spec_file("next", n_trials=2)), "--storage",
-                       str(db), "--no-report", "--json"]) == 0
+    assert hplab.main(["study", "run", str(spec_file("next", n_trials=2, max_epochs=2)),
+                       "--storage", str(db), "--no-report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
