@@ -18,7 +18,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import ended_or_waiting_on_a_lock, hplab_cli, hplab_process, run_cli
-from conftest import require_module, trials_of
+from conftest import require_module, trials_of, write_spec_toml
 from optuna.trial import TrialState
 
 import hplab
@@ -30,6 +30,28 @@ from study._study_progress import StudyProgress
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+
+@pytest.fixture(scope="module")
+def _two_trials_once(tmp_path_factory):
+    """The files of a storage holding one finished study "two": ``spec_file("two",
+    n_trials=2, pruner="none")`` run once for this file's tests that only read it."""
+    folder = tmp_path_factory.mktemp("two")
+    spec = write_spec_toml(folder / "two.toml", {  # spec_file's defaults, no pruner
+        "study": {"name": "two", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
+                  "seed": 0, "max_epochs": 40, "pruner": "none"},
+        "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}},
+        "fixed": {"batch_size": 2, "checkpoint": 4}})
+    study.run_study(study.load_spec(spec), storage=str(folder / "two.db"), progress=False)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("two.db")}
+
+
+@pytest.fixture
+def two_trials(tmp_path, _two_trials_once):
+    """A storage holding the finished 2-trial study "two" (a copy of its files, closed)."""
+    for name, data in _two_trials_once.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path / "two.db"
 
 
 def outcome(trials):
@@ -549,14 +571,16 @@ def test_each_trial_trains_from_the_seed_study_seed_and_its_number(spec_file, tm
 
 
 @pytest.mark.slow
-def test_resume_continues_where_it_stopped(spec_file, tmp_path):
+def test_resume_continues_where_it_stopped(spec_file, tmp_path, capsys):
     path = spec_file("resume", n_trials=7, max_epochs=8)
     db = tmp_path / "r.db"
     spec = study.load_spec(path)
     study.run_study(spec.with_trials(3), storage=str(db), progress=False)
     first = trials_of(db, "resume")
     assert len(first) == 3
-    hplab_cli("study", "run", path, "--storage", db, "--no-report", cwd=tmp_path)
+    # the command resumes it (in this process: the sampler is made afresh at each run)
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
     after = trials_of(db, "resume")
     assert [t.number for t in after] == list(range(7))
     assert outcome(after[:3]) == outcome(first)
@@ -1191,11 +1215,8 @@ def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, cap
     assert [str(w.message) for w in seen if "budget" in str(w.message)] == []
 
 
-def test_trials_record_their_summary(spec_file, tmp_path):
-    db = tmp_path / "rec.db"
-    study.run_study(study.load_spec(spec_file("rec", n_trials=2, pruner="none")),
-                    storage=str(db), progress=False)
-    for t in trials_of(db, "rec"):
+def test_trials_record_their_summary(two_trials):
+    for t in trials_of(two_trials, "two"):
         # one attribute: who runs it, written at the start, and what it ended with
         assert set(t.user_attrs) == {study.RECORD_ATTR}
         attrs = study.trial_info(t)
@@ -1222,11 +1243,9 @@ def test_an_early_stopped_trial_records_its_restored_nets_figures(spec_file, tmp
     assert restored  # some ended past their best checkpoint, whose weights came back
 
 
-def test_trials_stored_flat_by_earlier_versions_still_read(spec_file, tmp_path):
-    db = tmp_path / "old.db"
-    study.run_study(study.load_spec(spec_file("old", n_trials=2, pruner="none")),
-                    storage=str(db), progress=False)
-    t0 = trials_of(db, "old")[0]
+def test_trials_stored_flat_by_earlier_versions_still_read(two_trials, tmp_path):
+    db = two_trials
+    t0 = trials_of(db, "two")[0]
     flat = study.trial_info(t0)
     # rewrite trial 0 the way earlier versions stored it: one attribute per key
     with sqlite3.connect(db) as con:
@@ -1234,13 +1253,13 @@ def test_trials_stored_flat_by_earlier_versions_still_read(spec_file, tmp_path):
         con.executemany("INSERT INTO trial_user_attributes (trial_id, key, value_json) "
                         "VALUES (?, ?, ?)",
                         [(t0._trial_id, k, json.dumps(v)) for k, v in flat.items()])
-    old = trials_of(db, "old")[0]
+    old = trials_of(db, "two")[0]
     assert study.RECORD_ATTR not in old.user_attrs and "status" in old.user_attrs
     assert study.trial_info(old) == flat
-    shown = study.show_study("old", storage=str(db))
+    shown = study.show_study("two", storage=str(db))
     assert shown["n_complete"] == 2 and shown["n_finished"] == 2
     csv = tmp_path / "old.csv"
-    study.export_csv("old", csv, storage=str(db))
+    study.export_csv("two", csv, storage=str(db))
     header = csv.read_text().splitlines()[0].split(",")
     assert "user_attrs_status" in header and "user_attrs_record" not in header
 
@@ -1286,14 +1305,11 @@ def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
     assert json.loads(best.stdout)["number"] == summary["best_trial"]
 
 
-def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
+def test_optuna_dashboard_loads_our_study(two_trials):
     optuna_dashboard = require_module("optuna_dashboard")
     from wsgiref.util import setup_testing_defaults
 
-    db = tmp_path / "dash.db"
-    study.run_study(study.load_spec(spec_file("dash", n_trials=2)), storage=str(db),
-                    progress=False)
-    app = optuna_dashboard.wsgi(f"sqlite:///{db}")  # the dashboard's own storage loader
+    app = optuna_dashboard.wsgi(f"sqlite:///{two_trials}")  # the dashboard's own storage loader
 
     def get(path):
         env, status = {}, []
@@ -1304,7 +1320,7 @@ def test_optuna_dashboard_loads_our_study(spec_file, tmp_path):
         return json.loads(body)
 
     summaries = get("/api/studies")["study_summaries"]
-    (entry,) = [s for s in summaries if s["study_name"] == "dash"]
+    (entry,) = [s for s in summaries if s["study_name"] == "two"]
     detail = get(f"/api/studies/{entry['study_id']}")
     assert len(detail["trials"]) == 2
     attrs = {a["key"]: a["value"] for a in detail["trials"][0]["user_attrs"]}
