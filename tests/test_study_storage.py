@@ -18,8 +18,8 @@ from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import file_sha, run_cli, within
-from conftest import write_spec_toml
+from cli_helpers import as_a_user, file_sha, run_cli, within
+from conftest import _FORK_PER_COMMAND, write_spec_toml
 
 import hplab
 import study
@@ -233,6 +233,39 @@ def stored(tmp_path, _stored_once):
     for name, data in _stored_once.items():
         (tmp_path / name).write_bytes(data)
     return tmp_path / "keep.db"
+
+
+@pytest.fixture(scope="module")
+def _user_server(tmp_path_factory):
+    """conftest's `user_cli` process (imports made once, a child forked per command), one
+    for this file's tests: its start, its imports, is most of a short test's time."""
+    folder = tmp_path_factory.mktemp("user")
+    prefix = as_a_user(folder)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    server = subprocess.Popen([*prefix, sys.executable, "-c", _FORK_PER_COMMAND],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=env, cwd=folder)
+    yield server
+    server.stdin.close()
+    server.wait(timeout=60)
+
+
+@pytest.fixture
+def user_cli(tmp_path, _user_server):
+    """conftest's `user_cli`, its commands forked by this file's one `_user_server`."""
+    logs = tmp_path / "user-commands"
+    logs.mkdir()
+
+    def cli(*argv, cwd=tmp_path):
+        out, err = logs / "out", logs / "err"
+        _user_server.stdin.write(json.dumps([list(map(str, argv)), str(cwd), str(out),
+                                             str(err)]) + "\n")
+        _user_server.stdin.flush()
+        code = _user_server.stdout.readline()
+        assert code, "the user's process ended"
+        return int(code), out.read_text(), err.read_text()
+
+    return cli
 
 
 @pytest.mark.parametrize("study_keys, space", [
@@ -494,26 +527,26 @@ def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, sp
 
 
 def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_first(
-        tmp_path, spec_file, user_cli):
+        tmp_path, spec_file, stored, user_cli):
     # QA: another user's c.db.claim failed a run with "[Errno 13] Permission denied:
     # 'c.db.claim'", after the run had stored its raised budget (--trials): the owner's
     # next plain resume ran trials she never asked for
-    db, spec = tmp_path / "c.db", spec_file("c", n_trials=2)
+    db, spec = stored, spec_file("keep", n_trials=2)  # the study run from it, 2 trials
 
     def cli(*argv):
         return user_cli("study", *argv, "--storage", db)
 
-    assert study.run_study(study.load_spec(spec), storage=str(db),
-                           progress=False)["n_finished"] == 2
-    claim = tmp_path / "c.db.claim"
+    assert study.show_study("keep", str(db))["n_finished"] == 2
+    claim = tmp_path / "keep.db.claim"
+    assert claim.is_file()  # the run made it
     claim.chmod(0o444)  # a flock needs only a read handle
     code, out, err = cli("run", spec, "--trials", "3", "--no-report", "--json")
     assert code == 0 and json.loads(out)["n_finished"] == 3, err
     claim.chmod(0o000)
     assert cli("run", spec, "--trials", "4", "--no-report") == (2, "", (
-        f"hplab study: error: cannot open {db}: c.db.claim is not readable (study runs lock "
-        "it to claim trials); make it readable\n"))
-    shown = study.show_study("c", str(db))
+        f"hplab study: error: cannot open {db}: keep.db.claim is not readable (study runs "
+        "lock it to claim trials); make it readable\n"))
+    shown = study.show_study("keep", str(db))
     assert (shown["n_trials"], shown["n_finished"]) == (3, 3)  # the budget as it was
 
 
