@@ -39,9 +39,13 @@ $(VENV)/.installed-test: pyproject.toml $(HEAD_LOG) | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/hplab demo
 
+# The suite's ~300 Python processes (its workers, the commands and pool workers it starts)
+# share compiled bytecode: with PYTHONDONTWRITEBYTECODE set (some images set it), each
+# compiled hplab's modules and pytest rewrote every test module anew, ~0.5 s a process.
+# The caches land in git-ignored __pycache__ folders.
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
