@@ -337,14 +337,8 @@ def run_tiny_study(spec_file, storage, name="tiny", **keys):
                            progress=False)
 
 
-@pytest.fixture
-def spec_file(tmp_path):
-    """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.
-
-    Keyword arguments override ``[study]`` keys (None leaves a key out); ``space=`` /
-    ``fixed=`` / ``sampler=`` (a table) replace those tables. Defaults: XOR, 6 trials of at
-    most 40 epochs.
-    """
+def spec_file_maker(folder):
+    """The `spec_file` factory writing its spec files into ``folder``."""
 
     def make(name="tiny", *, space=None, fixed=None, sampler_options=None,
              pruner_options=None, **study):
@@ -361,9 +355,38 @@ def spec_file(tmp_path):
             tables["sampler"] = sampler_options
         if pruner_options:
             tables["pruner"] = pruner_options
-        return write_spec_toml(tmp_path / f"{name}.toml", tables)
+        return write_spec_toml(folder / f"{name}.toml", tables)
 
     return make
+
+
+@pytest.fixture
+def spec_file(tmp_path):
+    """Factory for a tiny, fast study spec file: ``spec_file(name="s", n_trials=6, ...)``.
+
+    Keyword arguments override ``[study]`` keys (None leaves a key out); ``space=`` /
+    ``fixed=`` / ``sampler=`` (a table) replace those tables. Defaults: XOR, 6 trials of at
+    most 40 epochs.
+    """
+    return spec_file_maker(tmp_path)
+
+
+def stored_study_files(tmp_path_factory, name: str, **keys) -> dict[str, bytes]:
+    """The files of a SQLite storage ``NAME.db`` holding the finished study ``name`` of the
+    `spec_file` factory (``keys`` as there), run once in a folder of its own: a module
+    fixture keeps them for the tests that only read a copy (`copy_files`)."""
+    import study
+
+    folder = tmp_path_factory.mktemp(name)
+    spec = spec_file_maker(folder)(name, **keys)
+    study.run_study(study.load_spec(spec), storage=str(folder / f"{name}.db"), progress=False)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(f"{name}.db")}
+
+
+def copy_files(folder, files: dict[str, bytes]) -> None:
+    """Write ``files`` (name -> bytes, as `stored_study_files` gives them) into ``folder``."""
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
 
 
 # ----------------------------------------------------------------------------- registries

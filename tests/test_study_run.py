@@ -18,7 +18,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import ended_or_waiting_on_a_lock, hplab_cli, hplab_process, run_cli
-from conftest import require_module, trials_of, write_spec_toml
+from conftest import copy_files, require_module, stored_study_files, trials_of
 from optuna.trial import TrialState
 
 import hplab
@@ -36,21 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def _two_trials_once(tmp_path_factory):
     """The files of a storage holding one finished study "two": ``spec_file("two",
     n_trials=2, pruner="none")`` run once for this file's tests that only read it."""
-    folder = tmp_path_factory.mktemp("two")
-    spec = write_spec_toml(folder / "two.toml", {  # spec_file's defaults, no pruner
-        "study": {"name": "two", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
-                  "seed": 0, "max_epochs": 40, "pruner": "none"},
-        "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}},
-        "fixed": {"batch_size": 2, "checkpoint": 4}})
-    study.run_study(study.load_spec(spec), storage=str(folder / "two.db"), progress=False)
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("two.db")}
+    return stored_study_files(tmp_path_factory, "two", n_trials=2, pruner="none")
 
 
 @pytest.fixture
 def two_trials(tmp_path, _two_trials_once):
     """A storage holding the finished 2-trial study "two" (a copy of its files, closed)."""
-    for name, data in _two_trials_once.items():
-        (tmp_path / name).write_bytes(data)
+    copy_files(tmp_path, _two_trials_once)
     return tmp_path / "two.db"
 
 

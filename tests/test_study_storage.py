@@ -19,7 +19,7 @@ from pathlib import Path
 import optuna
 import pytest
 from cli_helpers import as_a_user, file_sha, run_cli, within
-from conftest import _FORK_PER_COMMAND, write_spec_toml
+from conftest import _FORK_PER_COMMAND, copy_files, stored_study_files
 
 import hplab
 import study
@@ -217,21 +217,13 @@ def _digest(path):
 def _stored_once(tmp_path_factory):
     """The files of a storage holding one finished 2-trial study: ``spec_file("keep",
     n_trials=2)`` run once for this file's tests."""
-    folder = tmp_path_factory.mktemp("stored")
-    spec = write_spec_toml(folder / "keep.toml", {  # spec_file's defaults
-        "study": {"name": "keep", "dataset": "xor", "metric": "val_loss", "n_trials": 2,
-                  "seed": 0, "max_epochs": 40, "pruner": "median"},
-        "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}, "width": {"low": 2, "high": 6}},
-        "fixed": {"batch_size": 2, "checkpoint": 4}})
-    study.run_study(study.load_spec(spec), storage=str(folder / "keep.db"), progress=False)
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith("keep.db")}
+    return stored_study_files(tmp_path_factory, "keep", n_trials=2)
 
 
 @pytest.fixture
 def stored(tmp_path, _stored_once):
     """A storage holding one finished 2-trial study (a copy of its files, closed)."""
-    for name, data in _stored_once.items():
-        (tmp_path / name).write_bytes(data)
+    copy_files(tmp_path, _stored_once)
     return tmp_path / "keep.db"
 
 
