@@ -39,10 +39,11 @@ $(VENV)/.installed-test: pyproject.toml $(HEAD_LOG) | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/hplab demo
 
-# The suite's ~300 Python processes (its workers, the commands and pool workers it starts)
-# share compiled bytecode: with PYTHONDONTWRITEBYTECODE set (some images set it), each
-# compiled hplab's modules and pytest rewrote every test module anew, ~0.5 s a process.
-# The caches land in git-ignored __pycache__ folders.
+# The suite's Python processes (its workers, the commands and pool workers it starts) keep
+# compiled bytecode: with PYTHONDONTWRITEBYTECODE set (some images set it), every run
+# compiled hplab's modules and rewrote the test modules anew in each process (~0.4 s a
+# process importing hplab whole; the CLI test modules took ~10 % more CPU on a second
+# run). The caches land in git-ignored __pycache__ folders.
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist worksteal -q $(PYTEST_ARGS)
