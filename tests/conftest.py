@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import functools
 import importlib
+import io
 import json
 import os
 import subprocess
@@ -193,12 +196,14 @@ ONE_PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6
                  "QVR4nGP4DwABAQEAGK7lJwAAAABJRU5ErkJggg==")
 
 
-def figure_stand_in(monkeypatch, *, typeset: bool) -> None:
+def figure_stand_in(monkeypatch, *, typeset: bool, sized: bool = False) -> None:
     """Reports embed ``ONE_PIXEL_PNG`` at each figure's size in place of its pixels; with
     ``typeset`` the figure is drawn without a canvas first, so every text is measured and
     typeset (a label matplotlib cannot draw fails as it would), but not laid out: the
     constrained layout moves panels, which no test reads from a stand-in, and costs two
-    thirds of the drawing."""
+    thirds of the drawing. With ``sized``, a blank PNG of the figure's size instead: a
+    browser sizes a loaded image by its pixels' shape, not its width and height
+    attributes, and laid out every one-pixel figure square."""
     from reports import design
 
     def png_data_uri(fig, dpi=design.DPI):
@@ -207,9 +212,20 @@ def figure_stand_in(monkeypatch, *, typeset: bool) -> None:
             with design.style():
                 fig.draw_without_rendering()
         width, height = (round(v * dpi) for v in fig.get_size_inches())
-        return ONE_PIXEL_PNG, width, height
+        return _blank_png(width, height) if sized else ONE_PIXEL_PNG, width, height
 
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
+
+
+@functools.cache
+def _blank_png(width: int, height: int) -> str:
+    """A white ``width`` x ``height`` PNG as a data URI (one bit a pixel: a few hundred
+    bytes; ~6 ms to make, so once a size)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 @pytest.fixture(autouse=True)

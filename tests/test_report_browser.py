@@ -29,31 +29,7 @@ def figures_stood_in(monkeypatch):
     blank PNG of each figure's drawn size (the img keeps its width, height and
     --drawn-width, and its pixels' shape, so the page lays out and paginates as with the
     real PNG), the figures typeset but not rasterized, most of such a report's cost."""
-    from reports import design
-
-    figure_stand_in(monkeypatch, typeset=True)
-    typeset = design.png_data_uri
-
-    def png_data_uri(fig, dpi=design.DPI):
-        # conftest's one-pixel PNG: once loaded, a browser sizes an image by its pixels'
-        # shape, not its width and height attributes, and drew every figure square
-        _, width, height = typeset(fig, dpi)
-        return _blank_png(width, height), width, height
-
-    monkeypatch.setattr(design, "png_data_uri", png_data_uri)
-
-
-def _blank_png(width: int, height: int) -> str:
-    """A white ``width`` x ``height`` PNG as a data URI (one bit a pixel: a few hundred
-    bytes)."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("1", (width, height), 1).save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    figure_stand_in(monkeypatch, typeset=True, sized=True)
 
 
 # Inline probe for a test-only copy of the report: once everything has loaded, it writes
