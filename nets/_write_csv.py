@@ -3,6 +3,7 @@ safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -84,6 +85,13 @@ def write_csv(path, frame) -> Path:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:  # a handle: nothing inferred from the temporary name
-            safe.to_csv(fh, index=False, compression=compression)
+            if compression and compression["method"] == "tar":
+                # tarfile names a .tar.gz's gzip header after its file object: the hidden
+                # temporary one (gunzip -N restored it); a buffer has no name to store
+                buffer = io.BytesIO()
+                safe.to_csv(buffer, index=False, compression=compression)
+                fh.write(buffer.getvalue())
+            else:
+                safe.to_csv(fh, index=False, compression=compression)
 
     return write_atomically(path, write)

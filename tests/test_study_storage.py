@@ -1015,6 +1015,9 @@ def test_an_export_is_compressed_as_its_name_says_with_the_csv_inside(tmp_path, 
         first = packed.read_bytes()
         assert first[10:16] == b"c.csv\0"
         assert study.export_csv("keep", packed, storage=str(db)).read_bytes() == first
+    if ending == ".tar.gz":  # the gzip around the tar stored the hidden temporary name too
+        first = packed.read_bytes()
+        assert first[:2] == b"\x1f\x8b" and not first[3] & 0x08  # FNAME: no name stored
     if ending in (".zip", ".tar.gz"):  # QA: coin.zip held a member named coin, no .csv
         bare = study.export_csv("keep", tmp_path / f"c{ending}", storage=str(db))
         names = (zipfile.ZipFile(bare).namelist() if ending == ".zip" else
