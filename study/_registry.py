@@ -260,9 +260,11 @@ class PrunerEntry(NamedTuple):
     rungs: bool = False
 
 
+MEDIAN_WARMUP = 2  # checkpoints the median pruner waits (Optuna: 0): early curves cross
+
 PRUNERS = {
     "median": PrunerEntry(
-        lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": 2, **o}),
+        lambda spec, o: optuna.pruners.MedianPruner(**{"n_warmup_steps": MEDIAN_WARMUP, **o}),
         optuna.pruners.MedianPruner),
     "percentile": PrunerEntry(_percentile, optuna.pruners.PercentilePruner),
     "successive_halving": PrunerEntry(

@@ -27,7 +27,7 @@ from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
-from ._spec_options import check_runnable
+from ._spec_options import check_runnable, idle_pruner
 from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
@@ -166,9 +166,10 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     Warns
     -----
     UserWarning
-        Another command (a run with another ``--trials``) changed the study's budget while
-        this one ran: the run ended at that budget, not at its own. (A run that started no
-        trial, the budget spent, says so on stderr.)
+        The pruner the spec names cannot stop a trial before its end (a run has too few
+        checkpoints). Another command (a run with another ``--trials``) changed the study's
+        budget while this one ran: the run ended at that budget, not at its own. (A run
+        that started no trial, the budget spent, says so on stderr.)
     """
     from ._summary import study_summary
 
@@ -179,6 +180,8 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                         f"{type(spec).__name__}")
     if not spec.strict:  # a stored study's spec, read by earlier rules: before any write
         check_runnable(spec)
+    if idle := idle_pruner(spec):
+        warnings.warn(idle, stacklevel=2)
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()

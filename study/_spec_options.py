@@ -12,7 +12,7 @@ import inspect
 import math
 
 from ._errors import SpecError
-from ._registry import _RESERVED, PRUNERS, SAMPLERS, _checkpoints
+from ._registry import _RESERVED, MEDIAN_WARMUP, PRUNERS, SAMPLERS, _checkpoints
 
 
 def check_resources(spec) -> None:
@@ -35,6 +35,29 @@ def check_resources(spec) -> None:
         if limit != "auto" and low > limit:
             raise SpecError(f"pruner.min_resource {low} must be <= {where}")
 
+
+
+def idle_pruner(spec) -> str | None:
+    """Why the pruner ``spec`` names cannot stop a trial before its last checkpoint (its
+    first judged checkpoint is a full run's last or later), or None. A pruner the spec
+    leaves to its default is not judged: nobody asked for it."""
+    named = (spec.raw.get("study") or {}).get("pruner")
+    if named in (None, "none"):
+        return None
+    opts, last = spec.pruner_options, _checkpoints(spec)
+    if PRUNERS[spec.pruner].rungs:  # its first rung; successive halving's "auto" is unknown
+        first = opts.get("min_resource", _default(PRUNERS[spec.pruner].cls, "min_resource"))
+        if first == "auto":
+            return None
+    else:
+        first = opts.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner == "median" else 0)
+    first = max(1, first)  # never the untrained net's checkpoint 0
+    if first < last:
+        return None
+    return (f"pruner {spec.pruner!r} cannot stop a trial early: it first judges checkpoint "
+            f"{first}, and a full run ends at checkpoint {last} (max_epochs "
+            f"{spec.max_epochs:g} / checkpoint {spec.checkpoint:g}); every trial trains to "
+            "its end (lower fixed.checkpoint, or set pruner = \"none\")")
 
 
 def _default(cls, option: str):

@@ -1207,6 +1207,36 @@ def test_a_run_whose_budget_another_run_changed_says_so(spec_file, tmp_path, cap
     assert [str(w.message) for w in seen if "budget" in str(w.message)] == []
 
 
+
+def test_a_pruner_that_cannot_stop_a_trial_early_is_said_once(spec_file, tmp_path, capsys):
+    # QA: checkpoint 20 with max_epochs 10 and a median pruner ran without a word, and no
+    # trial could be pruned: the only checkpoint judged is a full run's end
+    import warnings
+
+    def run(path, *flags):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / "p.db",
+                                      "--no-report", *flags], capsys)
+        assert code == 0, err
+        return out, [str(w.message) for w in seen if "cannot stop" in str(w.message)]
+
+    out, said = run(spec_file("idle", n_trials=2, max_epochs=10,
+                              fixed={"batch_size": 4, "checkpoint": 20}), "--json")
+    assert json.loads(out)["n_complete"] == 2
+    assert said == ["pruner 'median' cannot stop a trial early: it first judges checkpoint 2, "
+                    "and a full run ends at checkpoint 1 (max_epochs 10 / checkpoint 20); "
+                    "every trial trains to its end (lower fixed.checkpoint, or set pruner = "
+                    '"none")']
+    # the median's warm-up (2 checkpoints) at the last; hyperband's first rung (1) before
+    # it, a pruner left to its default (nobody asked for one) and none say nothing
+    for name, keys in [("warm", {"max_epochs": 8}),
+                       ("rung", {"max_epochs": 8, "pruner": "hyperband"}),
+                       ("default", {"max_epochs": 4, "pruner": None}),
+                       ("off", {"max_epochs": 4, "pruner": "none"})]:
+        path = spec_file(name, n_trials=1, fixed={"batch_size": 4, "checkpoint": 4}, **keys)
+        assert len(run(path)[1]) == (name == "warm"), name
+
 def test_trials_record_their_summary(two_trials):
     for t in trials_of(two_trials, "two"):
         # one attribute: who runs it, written at the start, and what it ended with
