@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from nets import IMBALANCE_METRICS
+
 from . import _matrix, design
 
 
@@ -119,8 +121,8 @@ def draw_calibration(frame: pd.DataFrame, among=None):
 
 
 def draw_heatmap(frame: pd.DataFrame):
-    """Mean metric by strategy (rows) and ratio (columns), values written in the cells;
-    a cell without one shows its status (failed, skipped)."""
+    """Mean metric by strategy (rows) and ratio (columns), values written in the cells,
+    darker the better; a cell without one shows its status (failed, skipped)."""
     wide = frame.pivot_table(index="strategy", columns="ratio", values="mean", sort=False)
     status = ({(r.strategy, r.ratio): r.status for r in frame.itertuples()}
               if "status" in frame else {})
@@ -130,7 +132,11 @@ def draw_heatmap(frame: pd.DataFrame):
                             height=0.9 + 0.3 * wide.shape[0])
     ax = fig.subplots()
     values = wide.to_numpy(float)
-    im = ax.imshow(values, cmap=design.SEQUENTIAL, aspect="auto", vmin=np.nanmin(values)
+    metric = str(frame["metric"].iloc[0])
+    # darker is better: a metric lower is better in (brier) runs its shades the other way
+    lower_better = IMBALANCE_METRICS.get(metric, ("maximize",))[0] == "minimize"
+    cmap = design.SEQUENTIAL + "_r" * lower_better
+    im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=np.nanmin(values)
                    if np.isfinite(values).any() else 0, vmax=np.nanmax(values)
                    if np.isfinite(values).any() else 1)
     # black or white by the cell's own shade (a switch at the mean of the values put ink on
@@ -143,7 +149,8 @@ def draw_heatmap(frame: pd.DataFrame):
     ax.set_yticks(range(wide.shape[0]), wide.index)
     ax.set_xlabel("imbalance ratio (positives:negatives)")
     ax.grid(False)
-    fig.colorbar(im, ax=ax, shrink=0.8, label=str(frame["metric"].iloc[0]))
+    fig.colorbar(im, ax=ax, shrink=0.8,
+                 label=metric + " (lower is better)" * lower_better)
     return fig
 
 

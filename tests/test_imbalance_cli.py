@@ -784,6 +784,25 @@ def test_numbers_in_cells_are_black_or_white_by_the_cells_shade(two_ratios):
         assert contrast == pytest.approx(best), (text, contrast, best)
 
 
+
+@pytest.mark.parametrize("metric,better,worse", [("roc_auc", 0.91, 0.62), ("brier", 0.04, 0.21)])
+def test_the_heat_maps_darker_cell_is_the_better_strategy(metric, better, worse):
+    # QA: with --metric brier (lower is better) the heat map shaded the worst strategy
+    # darkest, where every other metric's darkest cell is its best
+    import pandas as pd
+    from matplotlib.colors import to_rgb
+
+    from reports._imbalance_draw import draw_heatmap
+
+    frame = pd.DataFrame({"ratio": "1:10", "strategy": ["smote", "none"], "metric": metric,
+                          "mean": [better, worse], "status": "ok"})
+    fig = draw_heatmap(frame)
+    (image,) = fig.axes[0].images
+    shade = [sum(to_rgb(image.cmap(image.norm(v)))) for v in (better, worse)]
+    assert shade[0] < shade[1], shade  # darker: less light
+    said = {"roc_auc": "roc_auc", "brier": "brier (lower is better)"}[metric]
+    assert fig.axes[-1].get_ylabel() == said
+
 def test_each_ratios_figures_say_their_ratio_in_their_alt_text(two_ratios, parse_html):
     # QA (a screen reader): each figure of 1:10 had the same alt text as its twin at 1:50
     path, _ = two_ratios
