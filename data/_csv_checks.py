@@ -160,6 +160,12 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
                                   and path.suffix.lower() in _WORKBOOKS):
         raise DataError(f"{path} is a spreadsheet workbook, not CSV text: save it as CSV "
                         "(UTF-8) from the program that made it")
+    if head.startswith(b"PK\x03\x04") and _holds_npy(path):
+        # renamed .npz.zip as the loop below would say, pandas found "Multiple files"
+        from ._registry import _escape_path  # here: the registry imports this module
+
+        raise DataError(f"{path} is a NumPy .npz archive, not CSV text: load it as "
+                        f"npz:{_escape_path(str(path))}")
     for magic, (kind, ending) in _MAGIC.items():
         if re.match(magic, head):
             name = path.name
@@ -170,6 +176,16 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
                                  ".gz" if stem.lower().endswith(".csv") else ".csv.gz")
             raise DataError(f"{path} is {kind}-compressed, but pandas decompresses only a file "
                             f"whose name ends in {ending}: rename it {better}")
+
+
+def _holds_npy(path: Path) -> bool:
+    """Whether the zip file ``path`` holds NumPy arrays (an npz file), and nothing else."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+    return bool(names) and all(n.endswith(".npy") for n in names)
 
 
 def _gzipped_tar(path: Path) -> bool:

@@ -86,7 +86,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
                             ) from None
         # NumPy takes a file that is not .npy/.npz for a pickle, and advises allow_pickle
         why = "not a NumPy file" if "pickle" in str(exc) else " ".join(str(exc).split())
-        raise DataError(f"{path}: not a readable npz file ({why})") from None
+        raise DataError(f"{path}: not a readable npz file ({why}){_csv_hint(path)}") from None
     if X.ndim == 0 or y.ndim == 0:
         raise DataError(f"{path}: 'data' and 'label' need one row per sample, got single "
                         "values")
@@ -95,8 +95,26 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # the course stores labels as an (N, 1) column
     if y.ndim != 1:
-        raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}")
+        one_hot = y.ndim == 2 and np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()
+        hint = "; one-hot rows? save label.argmax(axis=1) as the labels" if one_hot else ""
+        raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}{hint}")
     return X, _label_values(y, path), images
+
+
+def _csv_hint(path: Path) -> str:
+    """Where an npz file could not be read: "; it looks like CSV text..." when its first line
+    is UTF-8 text with a comma, else ""."""
+    with open(path, "rb") as fh:
+        first = fh.read(4096).split(b"\n", 1)[0]
+    if b"," not in first or b"\0" in first:
+        return ""
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    from ._registry import _escape_path  # here: the registry imports this module
+
+    return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
 
 
 def _label_values(y: np.ndarray, path: Path) -> np.ndarray:

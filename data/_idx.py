@@ -118,6 +118,9 @@ def find_idx_files(folder: str | Path) -> dict[str, Path]:
     """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
     ``train-images.idx3-ubyte`` spelling some mirrors use)."""
     folder = expand_home(folder)
+    if folder.is_file():  # "folder not found" for a file that was there
+        raise DataError(f"{folder} is a file, not a folder: idx: takes the folder of the four "
+                        "IDX files (train-images-idx3-ubyte[.gz]...)")
     if not folder.is_dir():
         raise DataError(f"folder not found: {folder}")
     found, missing = {}, []

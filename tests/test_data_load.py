@@ -1155,6 +1155,42 @@ def test_bad_files(tmp_path, make, message):
         data.load(name)
 
 
+def test_a_file_named_as_another_kind_of_data_says_which_form_reads_it(tmp_path, capsys):
+    # an npz given as csv: was told to be renamed .npz.zip, which pandas refused next
+    # ("Multiple files found in ZIP file"); a CSV given as npz: or idx: was "not a
+    # NumPy file" or "folder not found" for a file that was there
+    npz = tmp_path / "arc.npz"
+    _npz(npz, np.arange(80.0).reshape(40, 2), np.arange(40) % 2)
+    csv = tmp_path / "d, v2.csv"
+    csv.write_text("a,b,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(40)))
+    for name, said in (
+            (f"csv:{npz}", f"{npz} is a NumPy .npz archive, not CSV text: load it as "
+                           f"npz:{npz}"),
+            (f"npz:{csv}".replace(",", "%2C"),
+             f"{csv}: not a readable npz file (not a NumPy file); it looks like CSV "
+             f"text: load it as csv:{str(csv).replace(',', '%2C')}"),
+            (f"idx:{csv}".replace(",", "%2C"),
+             f"{csv} is a file, not a folder: idx: takes the folder of the four IDX files "
+             "(train-images-idx3-ubyte[.gz]...)")):
+        assert hplab.main(["data", "show", name]) == 2
+        assert capsys.readouterr().err == f"hplab data: error: {said}\n"
+    # named as told, each loads
+    assert data.load(f"npz:{npz}").sizes()["test"] == 8
+    assert data.load(f"csv:{str(csv).replace(',', '%2C')}").feature_names == ("a", "b")
+
+
+def test_one_hot_npz_labels_are_refused_saying_how_to_save_them(tmp_path):
+    # the course one-hot encodes its classes; such a 'label' was only "must be one column"
+    y = np.eye(3)[np.arange(12) % 3]
+    with pytest.raises(data.DataError, match=re.escape(
+            "'label' must be one column, got shape (12, 3); one-hot rows? save "
+            "label.argmax(axis=1) as the labels")):
+        data.load(_npz(tmp_path / "h.npz", np.ones((12, 2)), y))
+    # two targets are no one-hot rows: no hint
+    with pytest.raises(data.DataError, match=r"got shape \(12, 2\)$"):
+        data.load(_npz(tmp_path / "t.npz", np.ones((12, 2)), np.ones((12, 2)) * 0.5))
+
+
 def _npz_members(path, compression, members):
     """An npz of .npy members ``(name, descr, shape, n_bytes)``: each a header declaring
     ``descr`` ``shape`` over ``n_bytes`` zero bytes, written a MB at a time."""
