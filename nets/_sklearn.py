@@ -147,7 +147,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         classes = encoder.classes_
         if len(classes) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes, "
-                             f"got {len(classes)} class ({classes[0]!r})")
+                             f"got {len(classes)} class ({classes.tolist()[0]!r})")
         y_idx = encoder.transform(y)
         head = "binary" if len(classes) == 2 else "multiclass"
         cfg = self._config(head, self._class_weights(classes, y))

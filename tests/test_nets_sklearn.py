@@ -402,8 +402,11 @@ def test_other_dtypes_are_refused_naming_the_valid_ones(dtype):
 def test_unfitted_and_one_class_errors():
     with pytest.raises(NotFittedError):
         nets.NetClassifier().predict(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="at least 2 classes"):
+    # the label as written, not numpy 2's repr of it ("1 class (np.float64(1.0))")
+    with pytest.raises(ValueError, match=r"at least 2 classes, got 1 class \(1\.0\)$"):
         nets.NetClassifier().fit(np.zeros((5, 2)), np.ones(5))
+    with pytest.raises(ValueError, match=r"got 1 class \('fraud'\)$"):
+        nets.NetClassifier().fit(np.zeros((5, 2)), np.array(["fraud"] * 5))
     X = np.array([[0.0, np.nan], [1.0, 2.0]])
     with pytest.raises(ValueError, match="NaN"):
         nets.NetClassifier().fit(X, [0, 1])
