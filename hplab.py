@@ -780,6 +780,8 @@ def cmd_data_show(args) -> int:
             f"({_share(total[i], sum(total))} %)" for i, c in enumerate(ds.classes)))
     # which columns a model of this set takes: an ID left in is a feature like any other
     summary["feature_names"] = list(ds.feature_names)
+    if (target := _target_said(ds)) is not None:
+        lines.append(target)
     lines.append(_features_said(ds))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     _emit(args, summary, lines)
@@ -794,6 +796,21 @@ def _features_said(ds, shown: int = 12) -> str:
     ignored = ds.info.get("ignored") or []
     left_out = first_names(ignored, len(ignored), quote_commas=True)
     return f"features: {listed}" + (f"; left out: {left_out}" if ignored else "")
+
+
+def _target_said(ds) -> str | None:
+    """A CSV's target column, and a regression target's scaling (y_shift and y_scale of
+    --json, which the lines left unsaid); None for a classification set of no column."""
+    column = ds.info.get("target")
+    if ds.task != "regression":
+        return None if column is None else f"target: {column}"
+    said = "target: " + (f"{column}; " if column is not None else "")
+    if (ds.y_shift, ds.y_scale) == (0.0, 1.0):
+        return said + "not scaled"
+    fitted = "train, validation and test merged" if ds.info.get("merge_scaling") else \
+        "the training split"
+    shift = f"+ {-ds.y_shift:g}" if ds.y_shift < 0 else f"- {ds.y_shift:g}"
+    return said + f"minmax, fitted on {fitted}: (y {shift}) / {ds.y_scale:g}"
 
 
 def _share(n: int, total: int) -> str:

@@ -1599,6 +1599,33 @@ def test_a_damaged_compressed_csv_is_one_line_and_a_zip_is_checked(tmp_path, cap
                                        "NUL bytes (line 3): not a text CSV\n")
 
 
+def test_data_show_names_the_target_and_a_regression_targets_scaling(tmp_path, capsys):
+    # the lines named neither the CSV's target column nor how a regression target was
+    # scaled (--json's y_shift and y_scale): the loss and --eps are in those units
+    rows = "".join(f"{i},{i % 7},{3 * i - 9.5}\n" for i in range(40))
+    (tmp_path / "r.csv").write_text(f"a,b,price\n{rows}")
+    (tmp_path / "c.csv").write_text("a,b,price,kind\n" + "".join(
+        f"{i},{i % 7},{i},{'ab'[i % 2]}\n" for i in range(40)))
+    sine = data.load("sine")
+    for name, said in (
+            (f"csv:{tmp_path / 'r.csv'}", "target: price; minmax, fitted on the training split: "
+                                          "(y + 9.5) / 114"),
+            (f"csv:{tmp_path / 'r.csv'}?merge_scaling=1",
+             "target: price; minmax, fitted on train, validation and test merged: "
+             "(y + 9.5) / 117"),
+            (f"csv:{tmp_path / 'r.csv'}?scaling=none", "target: price; not scaled"),
+            (f"csv:{tmp_path / 'c.csv'}", "target: kind"),
+            ("sine", f"target: minmax, fitted on the training split: "
+                     f"(y + {-sine.y_shift:g}) / {sine.y_scale:g}")):
+        assert hplab.main(["data", "show", name]) == 0
+        assert capsys.readouterr().out.splitlines()[-3] == said, name
+    # the training split's range, and merged the 40 rows' whole range (107.5 held out)
+    assert data.load(f"csv:{tmp_path / 'r.csv'}").y_scale == 114
+    assert data.load(f"csv:{tmp_path / 'r.csv'}?merge_scaling=1").y_scale == 117
+    assert hplab.main(["data", "show", "coin"]) == 0
+    assert "target" not in capsys.readouterr().out  # a generated set's classes: no column
+
+
 @pytest.mark.parametrize("name, said", [
     ("coin", "scaling: minmax, per feature, fitted on the training split"),
     ("digits", "scaling: minmax, images as a whole: x / 16"),
