@@ -104,8 +104,11 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
 def _csv_hint(path: Path) -> str:
     """Where an npz file could not be read: "; it looks like CSV text..." when its first line
     is UTF-8 text with a comma, else ""."""
-    with open(path, "rb") as fh:
-        first = fh.read(4096).split(b"\n", 1)[0]
+    try:
+        with open(path, "rb") as fh:
+            first = fh.read(4096).split(b"\n", 1)[0]
+    except OSError:  # unreadable: the error np.load gave says it
+        return ""
     if b"," not in first or b"\0" in first:
         return ""
     try:
