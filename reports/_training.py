@@ -156,12 +156,16 @@ def _add_fit(rep: Report, net, ds) -> None:
                                 inverse_x=inverse_x)
     rep.add_section("Fit")
     one_d = "curve" in data
+    counts = data["samples"]["split"].value_counts()
+    shown = td.thinned_note({"training": (counts.get("train", 0), len(ds.X_train)),
+                             "test": (counts.get("test", 0), len(ds.X_test))},
+                            "The figure shows")
     rep.add_figure("fit", tw.draw_fit, data, caption=(
         "Training samples (light blue), test samples (green) and the net's prediction (line), "
         "in the data's original units. A good fit follows the shape of the data without chasing "
         "its noise." if one_d else
         "Each test and training sample's prediction against its true value, in original "
-        "units; points on the dashed diagonal are predicted exactly."))
+        "units; points on the dashed diagonal are predicted exactly.") + shown)
 
 
 def _add_decision_views(rep: Report, run, classes) -> None:
@@ -176,7 +180,9 @@ def _add_decision_views(rep: Report, run, classes) -> None:
     inputs = td.input_axes(ds)
     rep.add_section("Decision regions", (
         f"The trained net evaluated over a grid of the{' (normalized)' * td.inputs_scaled(ds)} "
-        "input square, with the training samples on top."))
+        "input square, with the training samples on top."
+        + td.thinned_note({"training": (len(data["samples"]), len(ds.X_train))},
+                          "The maps show")))
     rep.add_figure("decision-map", partial(tw.draw_decision_map, classes=classes,
                                            inputs=inputs), data,
                    caption="Each point of the input square coloured by the class the net "
@@ -232,7 +238,9 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
         width, f"{width} neurons, shown on the first two principal components of each panel")
     rep.add_section("Hidden space", (
         f"The first hidden layer has {view}. Training samples and a grid of straight lines "
-        f"from the input square are mapped through it at {len(snaps)} checkpoints."))
+        f"from the input square are mapped through it at {len(snaps)} checkpoints."
+        + td.thinned_note({"training": (frame.loc[frame["kind"] == "sample", "id"].nunique(),
+                                        len(ds.X_train))}, "The figure shows")))
     rep.add_figure("hidden-space",
                    partial(tw.draw_hidden_space, classes=classes, activation=act_name), frame,
                    alt=f"Scatter plots of the training samples in the first hidden layer at "

@@ -315,6 +315,29 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
 
 
 # ----------------------------------------------------------------------------- helpers
+def thinned_note(shown: dict[str, tuple[int, int]], subject: str) -> str:
+    """The sentence a figure's text adds when it shows fewer samples than a split holds.
+
+    Parameters
+    ----------
+    shown : dict of str to (int, int)
+        Per split's name (``training``, ``test``), the samples shown and the split's size.
+    subject : str
+        What shows them (``The figure shows``).
+
+    Returns
+    -------
+    str
+        ``" The figure shows 500 of the 900 training samples, taken evenly through the
+        set."``; empty when every sample is shown.
+    """
+    parts = [f"{k:,} of the {n:,} {split} samples" for split, (k, n) in shown.items() if k < n]
+    if not parts:
+        return ""
+    return (f" {subject} {' and '.join(parts)}, taken evenly through the "
+            f"set{'s' * (len(parts) > 1)}.")
+
+
 def _thin(n: int, cap: int) -> np.ndarray:
     """Evenly spaced indices, at most ``cap`` (deterministic: reports must be reproducible)."""
     if n <= cap:

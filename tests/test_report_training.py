@@ -1243,3 +1243,39 @@ def test_a_column_name_with_a_newline_stays_in_the_use_this_model_comment(tmp_pa
                           cwd=tmp_path / "run", capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert not list((tmp_path / "run").glob("PWNED*"))
+
+
+def test_figures_that_thin_the_samples_say_how_many_they_show(real_reports, parse_html,
+                                                               tmp_path):
+    # QA: coin's decision maps showed 500 of its 900 training samples and its hidden space
+    # 300 under "with the training samples on top" / "Training samples ... are mapped"; a
+    # student counting points found fewer than the set holds
+    _, done = real_reports
+    run, path = done["coin"]
+    n = len(run.dataset.X_train)
+    assert n == 900
+    files = path.parent / "report_files"
+    assert len(pd.read_csv(files / "decision-map-samples.csv")) == 500
+    hidden = pd.read_csv(files / "hidden-space.csv")
+    assert hidden.loc[hidden["kind"] == "sample", "id"].nunique() == 300
+    text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
+    assert ("with the training samples on top. The maps show 500 of the 900 training "
+            "samples, taken evenly through the set.") in text
+    assert ("at 5 checkpoints. The figure shows 300 of the 900 training samples, taken "
+            "evenly through the set.") in text
+    # every sample shown: nothing said
+    xor_text = parse_html(done["xor"][1].read_text(encoding="utf-8")).all_text
+    assert "taken evenly" not in xor_text
+    # a regression fit thins each split to 600
+    import study
+
+    with pytest.MonkeyPatch.context() as patch:
+        figure_stand_in(patch, typeset=True)
+        run = study.train_run("curve", nets.TrainConfig(hidden=(4,), max_epochs=1), seed=0,
+                              out=tmp_path / "curve", name="curve", command="hplab train")
+        path = reports.training_report(run, run.out)
+    fit = pd.read_csv(path.parent / "report_files" / "fit-samples.csv")
+    assert fit["split"].value_counts().to_dict() == {"train": 600, "test": 200}
+    text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
+    assert ("without chasing its noise. The figure shows 600 of the 900 training samples, "
+            "taken evenly through the set.") in text
