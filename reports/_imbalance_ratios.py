@@ -62,6 +62,17 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
             "of paired differences gives it; more --seeds narrow it).")
 
 
+def _scored_on(result) -> str:
+    """What each ranking section says the strategies were trained, tuned and scored on."""
+    thresholds = ("threshold metrics at 0.5, with the same metric at the threshold tuned for "
+                  f"{result.tune_for} on")
+    if result.test_is_train:  # XOR's 4 points are all three splits: nothing is untouched
+        return (f"Every strategy trained on the training split and was scored on it; "
+                f"{thresholds} it too.")
+    return ("Every strategy trained on the training split only, scored once on the untouched "
+            f"test split; {thresholds} validation data.")
+
+
 def _at(ratio: str) -> str:
     """Which ratio a figure is of, for its alt text: a ratio's figures look alike, and
     with one alt each a screen reader could not tell 1:10's from 1:50's."""
@@ -75,10 +86,11 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
         rank = result.ranking()
         rank = rank[rank["ratio"] == ratio]
-        rep.add_section(f"Ranking by {result.metric}{where}",
-                        "Every strategy trained on the training split only, scored once on the "
-                        "untouched test split; threshold metrics at 0.5, with the same metric "
-                        f"at the threshold tuned for {result.tune_for} on validation data.")
+        rep.add_section(f"Ranking by {result.metric}{where}", _scored_on(result))
+        if result.test_is_train:  # XOR: as --json's test_is_train and the terminal say
+            rep.add_text(f"On {result.dataset} the test set is the training set itself, as the "
+                         "validation set is: no score here is held out, and the tuned "
+                         "threshold is tuned on the points it is scored on.", note=True)
         ran = rank["status"].isin(["ok", "partial"]).any()
         if ran:  # with nothing run, the chart and all below were empty
             some_partial = (rank["status"] == "partial").any()

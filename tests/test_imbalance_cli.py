@@ -36,6 +36,23 @@ def test_on_xor_the_json_and_lines_say_the_test_set_is_the_training_set(capsys):
     assert "training set" not in run("moons")
 
 
+def test_on_xor_the_report_says_no_score_is_held_out(tmp_path, parse_html):
+    # review: --json and the terminal said XOR's test set is its training set, while the
+    # report said every strategy was "scored once on the untouched test split"
+    def page(dataset):
+        res = analyses.imbalance_benchmark(dataset, strategies="none", seeds=1, workers=1,
+                                           net_params={"hidden": (4,), "max_epochs": 8})
+        path = reports.imbalance_report(res, tmp_path / dataset, index=False)
+        return parse_html(path.read_text()).all_text
+
+    xor = page("xor")
+    assert "untouched test split" not in xor
+    assert ("On xor the test set is the training set itself, as the validation set is: no "
+            "score here is held out" in xor)
+    moons = page("moons")
+    assert "untouched test split" in moons and "no score here is held out" not in moons
+
+
 @pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"
