@@ -216,7 +216,7 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                        rank[["ratio", "strategy", "metric", "mean", "status"]],
                        alt=f"Heat map of mean {result.metric} by strategy and ratio",
                        caption=f"Mean test {result.metric} by strategy and imbalance ratio."
-                               + metric_note(result.metric))
+                               + metric_note(result.metric) + _chance_note(result))
     _per_ratio(rep, result, result.curves(), result.confusion())
     if result.leakage_demo:
         _leakage_section(rep, result)
@@ -232,6 +232,24 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                   print_columns=[c for c in runs.columns if c in printed])
     return rep.write(out, index=index,
                      records=analysis_records(result, "imbalance", out, command=command))
+
+
+#: Metrics whose chance level (a random ranking's, or guess's) is the test set's positive
+#: prevalence, which each ratio sets.
+PREVALENCE_METRICS = ("pr_auc", "precision")
+
+
+def _chance_note(result) -> str:
+    """The heat map's word on comparing its columns: a metric whose chance level is the
+    test prevalence (a model guessing at random scores it) moves with the ratio, whatever
+    the model does."""
+    if result.metric not in PREVALENCE_METRICS:
+        return ""
+    check = result.accuracy_check()
+    levels = ", ".join(f"{r.ratio}: {r.prevalence:.3f}" for r in check.itertuples())
+    return (f" For {result.metric} its chance level, the test set's positive prevalence, "
+            f"differs by ratio ({levels}): compare strategies within a column; across "
+            "columns part of the change is that prevalence.")
 
 
 def _params(result) -> dict:

@@ -53,6 +53,23 @@ def test_on_xor_the_report_says_no_score_is_held_out(tmp_path, parse_html):
     assert "untouched test split" in moons and "no score here is held out" not in moons
 
 
+def test_heat_map_across_ratios_gives_each_ratios_chance_level(tmp_path, parse_html):
+    # review: PR-AUC read 0.43 at the data's own balance and 0.66 at 1:5 in one heat map;
+    # its chance level, the test prevalence, differs by column, which the caption never said
+    def caption(metric):
+        res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:10,1:50",
+                                           strategies="none", seeds=1, workers=1, metric=metric,
+                                           net_params={"hidden": (4,), "max_epochs": 2})
+        path = reports.imbalance_report(res, tmp_path / metric, index=False)
+        text = parse_html(path.read_text()).all_text
+        return text[text.index(f"Mean test {metric} by strategy"):text.index("heatmap.csv")]
+
+    said = caption("pr_auc")
+    assert ("its chance level, the test set's positive prevalence, differs by ratio (1:10: "
+            "0.090, 1:50: 0.018): compare strategies within a column" in said)
+    assert "chance level" not in caption("roc_auc")  # 0.5 at every ratio
+
+
 @pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"
