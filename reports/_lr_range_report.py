@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -73,8 +74,9 @@ def verify_frame(result) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- drawing
-def draw_curves(frames: dict):
-    """Raw (faint) and smoothed loss against lr per seed; suggestions with their IQR."""
+def draw_curves(frames: dict, loss: str = "loss"):
+    """Raw (faint) and smoothed loss against lr per seed; suggestions with their IQR.
+    ``loss`` names what was recorded ("validation loss" with ``val``)."""
     curves, marks = frames["curves"], frames["marks"]
     fig = design.new_figure(height=4.0)
     ax = fig.subplots()
@@ -89,7 +91,7 @@ def draw_curves(frames: dict):
         if smoothed:
             ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(design.PALETTE[0], 0.25))
         ax.plot(c["lr"], c["smoothed_loss"], "-", color=color,
-                label=("smoothed loss" if smoothed else "loss") if k == 0 else None)
+                label=(f"smoothed {loss}" if smoothed else loss) if k == 0 else None)
     for m in marks.itertuples():
         if not math.isfinite(m.lr):
             continue
@@ -107,7 +109,7 @@ def draw_curves(frames: dict):
         low = min(sm.min(), raw[np.isfinite(raw)].min(initial=np.inf))
         ax.set_ylim(max(0.0, low - 0.05 * (top - low)), top)
     ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("loss")
+    ax.set_ylabel(loss)
     ax.legend(loc="upper left", fontsize=8)
     return fig
 
@@ -240,6 +242,20 @@ def _verdicts(result, summary: dict) -> list[str]:
     return lines
 
 
+def _recorded(result) -> str:
+    """What the range test recorded at each point: with ``val`` a validation loss, which
+    the curve's caption must say (the suggestions are read off it)."""
+    if not result.val:
+        return "the recorded loss"
+    if result.mode == "looper":
+        return "the loss on the whole validation set after each rate's epochs"
+    n_val = result.data_record.get("summary", {}).get("sizes", {}).get("val")
+    batch = result.config.get("val_batch")
+    size = (f"{min(batch, n_val)} " if batch and n_val else
+            f"up to {batch} " if batch else "")
+    return f"the loss on a fixed batch of {size}validation examples after each step"
+
+
 def lr_range_report(result, out: Path | str, *, command: str = "", name: str | None = None,
                     index: bool = True) -> Path:
     """Write the report of an `analyses.LRRangeResult` to ``out/report.html``.
@@ -295,10 +311,12 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     for line in _verdicts(result, summary):
         rep.add_text(line)
     rep.add_section("Loss against learning rate")
-    rep.add_figure("loss-vs-lr", draw_curves,
+    recorded = _recorded(result)
+    rep.add_figure("loss-vs-lr", partial(draw_curves,
+                                         loss="validation loss" if result.val else "loss"),
                    {"curves": result.curves, "marks": marks_frame(result)},
-                   caption=("Faint: the recorded loss; solid: its debiased moving average, one "
-                            "line per seed." if result.beta else "Solid: the recorded loss, "
+                   caption=(f"Faint: {recorded}; solid: its debiased moving average, one "
+                            "line per seed." if result.beta else f"Solid: {recorded}, "
                             "one line per seed (not smoothed: " + (
                                 "the looper holds each rate, so each point is already an "
                                 "average)." if result.mode == "looper" else "beta 0)."))

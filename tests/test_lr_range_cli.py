@@ -432,3 +432,22 @@ def test_the_looper_ramps_linearly_within_each_decade_as_the_course_does(tmp_pat
 
     expected = [k * 10.0 ** d for d in range(-4, 0) for k in range(1, 10)] + [1.0]
     assert looper_rates(1e-4, 1.0, 37) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("extra, loss, said", [
+    ([], "loss", "Faint: the recorded loss;"),
+    (["--val", "--val-batch", "20"], "validation loss",
+     "Faint: the loss on a fixed batch of 20 validation examples after each step;"),
+    (["--val", "--mode", "looper"], "validation loss",
+     "Solid: the loss on the whole validation set after each rate's epochs,"),
+])
+def test_the_curve_says_which_loss_it_draws(tmp_path, capsys, parse_html, extra, loss, said):
+    # QA: with --val the suggestions are read off a validation loss, yet the figure's axis,
+    # legend and caption said "loss" and "the recorded loss": a reader took it for the
+    # training loss
+    code, _, err = run_cli(["lr-range", "--dataset", "coin", "--steps", "40", *extra,
+                            "--out", "r"], capsys)
+    assert code == 0, err
+    page = parse_html((tmp_path / "r" / "report.html").read_text())
+    assert page.find("img")[0]["alt"] == f"Chart: {loss} against learning rate (log scale)"
+    assert said in " ".join(page.all_text.split())
