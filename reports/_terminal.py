@@ -282,7 +282,7 @@ def lr_range_lines(s: dict) -> list[str]:
     """Lines for `hplab lr-range`: the suggestions, where it stopped, the verification."""
     lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
              f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
-             f"{len(s['seeds'])} seed(s)",
+             f"{len(s['seeds'])} seed(s)" + (", validation loss" if s.get("val") else ""),
              f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>8}"]
     for name, v in s["suggestions"].items():
         lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"

@@ -451,3 +451,7 @@ def test_the_curve_says_which_loss_it_draws(tmp_path, capsys, parse_html, extra,
     page = parse_html((tmp_path / "r" / "report.html").read_text())
     assert page.find("img")[0]["alt"] == f"Chart: {loss} against learning rate (log scale)"
     assert said in " ".join(page.all_text.split())
+    # and the terminal's first line, as the report's axis
+    first = run_cli(["lr-range", "--dataset", "coin", "--steps", "40", *extra, "--no-report"],
+                    capsys)[1].splitlines()[0]
+    assert first.endswith("1 seed(s), validation loss") == bool(extra)
