@@ -378,8 +378,9 @@ def capacity_lines(s: dict) -> list[str]:
                         f"{BASELINE_MARGIN:.0%} and by more than its spread over seeds)")
             return "none (every width has a diverged run)"
 
-        widest = width_reach(s["widths"], width) == "widest"
-        return f"{width} (the widest tried: no plateau seen)" if widest else str(width)
+        reach = width_reach(s["widths"], width)  # as the report says it
+        return (f"{width} (the widest tried: no plateau seen)" if reach == "widest" else
+                f"{width} (the only width tried)" if reach == "only" else str(width))
 
     lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
                  f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(

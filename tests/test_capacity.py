@@ -714,3 +714,12 @@ def test_a_regression_depth_whose_best_is_within_noise_of_the_mean_has_no_suffic
     assert made(0.0510, math.nan).sufficient_widths() == {2: 1}  # 5.6 % below
     assert made(0.0510, 0.0031).sufficient_widths() == {}  # 0.003 below, spread 0.0031
     assert made(0.0510, 0.0029).sufficient_widths() == {2: 1}
+
+
+def test_the_terminal_says_when_the_sufficient_width_was_the_only_one_tried(capsys):
+    # QA: one width swept printed "sufficient width per depth: 1: 4" as if it had been
+    # compared with others; the report says "the only width tried"
+    code, out, err = run_cli(["capacity", "--dataset", "coin", "--widths", "4", "--seeds", "1",
+                              "--epochs", "300", "--no-report"], capsys)
+    assert code == 0, err
+    assert "sufficient width per depth: 1: 4 (the only width tried)" in out
