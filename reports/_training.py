@@ -17,6 +17,7 @@ from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
 from ._hidden_space import hidden_space_frame, pick_snapshots
 from ._paths import from_report
+from ._training_binary import add_positive_class
 from ._training_captions import history_caption, regression_loss, target_scaled
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value
@@ -70,6 +71,8 @@ def training_report(run, out_dir: Path | str) -> Path:
                      "there are no predictions to show. Try a smaller learning rate.", note=True)
     elif classify:
         _add_test_set(rep, net, ds, classes)
+        if len(classes) == 2:  # what accuracy hides on imbalanced data, as predict gives it
+            add_positive_class(rep, net, ds)
     else:
         _add_fit(rep, net, ds)
 
