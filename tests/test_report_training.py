@@ -189,8 +189,8 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
 
 
 @pytest.mark.parametrize(("task", "hidden", "figures"), [
-    ("binary", (2,), ["history", "confusion", "decision-map", "probability-contours",
-                      "probability-surface", "hidden-space"]),
+    ("binary", (2,), ["history", "confusion", "roc-pr", "decision-map",
+                      "probability-contours", "probability-surface", "hidden-space"]),
     ("multiclass", (3,), ["history", "confusion", "decision-map", "probability-contours",
                           "hidden-space"]),
     # one neuron: its hidden space drawn on a line
@@ -200,8 +200,10 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
 def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, figures):
     run = fake_run(task, hidden=hidden)
     path = reports.training_report(run, tmp_path / "runs" / "train" / "fake")
-    absent = ["probability-surface"] if task == "multiclass" else []
+    absent = ["probability-surface", "roc-pr"] if task == "multiclass" else []
     text, page = _check_report(path, parse_html, figures, absent=absent)
+    # the positive class's scores are a two-class run's only
+    assert ("positive-class.csv" in text) == (task == "binary")
     files = path.parent / "report_files"
     assert {"history.csv", "confusion.csv", "per-class.csv", "final.csv",
             "decision-map-grid.csv", "decision-map-samples.csv", "hidden-space.csv"} <= {
@@ -323,7 +325,11 @@ def test_real_run_reports(real_reports, parse_html, name):
         figures += ["decision-map", "probability-contours", "hidden-space"]
         if run.dataset.n_classes == 2:
             figures.append("probability-surface")
-    text, page = _check_report(path, parse_html, figures)
+    two_classes = classify and run.dataset.n_classes == 2
+    text, page = _check_report(path, parse_html, figures + ["roc-pr"] * two_classes,
+                               absent=[] if two_classes else ["roc-pr"])
+    # ROC-AUC and PR-AUC of the positive class: two-class runs only (coin, digits: none)
+    assert (path.parent / "report_files" / "positive-class.csv").exists() == two_classes
     if two_d:  # (the module's reports hold real PNGs: made before any test's stand-in)
         assert ONE_PIXEL_PNG not in text and path.stat().st_size < MAX_2D_BYTES
     info = reports.read_report_info(path)
@@ -405,6 +411,76 @@ def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(tmp_
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("The test set holds no example of class 1 (support 0): its precision, recall and "
             "F1 are 0 by convention, and no balanced accuracy is given.") in text
+
+
+def test_a_binary_run_reports_its_positive_class_scores_as_sklearn_gives_them(
+        tmp_path, monkeypatch, parse_html):
+    # QA: a binary run's report gave accuracy and a confusion matrix but no ROC-AUC or
+    # PR-AUC, which hplab predict --dataset gives for the same model and test split
+    from sklearn import metrics as skm
+
+    import study
+
+    figure_stand_in(monkeypatch, typeset=True)
+    run = study.train_run("digits?imbalance=1:20&positive=8",
+                          nets.TrainConfig(hidden=(16,), max_epochs=20, lr=0.5,
+                                           batch_size=16), seed=0,
+                          out=tmp_path / "imb", name="imb")
+    path = reports.training_report(run, run.out)
+    _check_report(path, parse_html, ["confusion", "roc-pr"])
+    # recomputed here from the saved model's predictions of the test split
+    pred, truth = nets.predict_dataset(nets.load_model(run.model_path), run.dataset)
+    y = (np.asarray(truth) == 8).astype(int)
+    p = pred.probabilities[:, 1].astype(np.float64)
+    said = pd.read_csv(path.parent / "report_files" / "positive-class.csv").set_index("score")
+    expected = {
+        "roc_auc": skm.roc_auc_score(y, p),
+        "pr_auc (average precision)": skm.average_precision_score(y, p),
+        "precision at 0.5": skm.precision_score(y, (p >= 0.5).astype(int)),
+        "recall at 0.5": skm.recall_score(y, (p >= 0.5).astype(int)),
+        "f1 at 0.5": skm.f1_score(y, (p >= 0.5).astype(int)),
+        "prevalence (positive share)": y.mean()}
+    assert said["value"].to_dict() == expected
+    assert 0.9 < expected["roc_auc"] < 1 and 0.3 < expected["pr_auc (average precision)"] < 1
+    assert 0 < expected["recall at 0.5"] < 1 and 0 < y.sum() < len(y) * 0.1
+    assert said.loc["pr_auc (average precision)", "chance"] == y.mean()
+    assert said.loc["roc_auc", "chance"] == 0.5
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert (f"Scores of class 8 (the second class, the positive one) on the test set of "
+            f"{len(y)} examples, {y.sum()} of them positive") in text
+    # the curves drawn are sklearn's of the same probabilities
+    roc = pd.read_csv(path.parent / "report_files" / "roc-pr-roc.csv")
+    fpr, tpr, _ = skm.roc_curve(y, p)
+    np.testing.assert_allclose(roc[["fpr", "tpr"]].to_numpy(), np.column_stack([fpr, tpr]))
+    pr = pd.read_csv(path.parent / "report_files" / "roc-pr-pr.csv")
+    assert -np.sum(np.diff(pr["recall"]) * pr["precision"][:-1]) == pytest.approx(
+        expected["pr_auc (average precision)"], abs=1e-12)  # its step-wise area
+
+
+def test_a_binary_test_split_of_one_class_says_its_areas_are_undefined(tmp_path, parse_html):
+    # the AUCs need both classes: the report says so, and neither fails nor draws curves
+    import data
+    import study
+
+    rng = np.random.default_rng(0)
+    csv = tmp_path / "min2.csv"
+    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
+                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
+    with pytest.warns(data.DataWarning):
+        run = study.train_run(f"csv:{csv}", nets.TrainConfig(hidden=(4,), max_epochs=3),
+                              seed=0, out=tmp_path / "min2")
+    assert run.dataset.y_test.sum() == 0
+    path = reports.training_report(run, run.out)
+    _check_report(path, parse_html, ["confusion"], absent=["roc-pr"])
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("The test set holds only class 0: ROC-AUC and PR-AUC need both classes and are "
+            "undefined, and so are the curves and the recall.") in text
+    said = pd.read_csv(path.parent / "report_files" / "positive-class.csv").set_index("score")
+    assert said["value"].isna().to_dict() == {
+        "roc_auc": True, "pr_auc (average precision)": True, "precision at 0.5": False,
+        "recall at 0.5": True, "f1 at 0.5": not (run.net.predict(run.dataset.X_test) == 1).any(),
+        "prevalence (positive share)": False}
+    assert said.loc["prevalence (positive share)", "value"] == 0
 
 
 def test_imbalanced_multiclass_run_headlines_balanced_accuracy(tmp_path, parse_html):
