@@ -16,7 +16,7 @@ from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none, unkno
 from nets._repr import compact_repr
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
-from ._imbalance_verdict import PAIRED_COLUMNS, add_paired
+from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, twins
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
 LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
@@ -198,6 +198,13 @@ class ImbalanceResult:
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
                 "status", "reason", *PAIRED_COLUMNS]
         return pd.DataFrame(out, columns=cols)
+
+    def twins(self) -> pd.DataFrame:
+        """The strategies that scored exactly as another at their ratio (proper runs):
+        the same test probabilities on every seed. They keep their own ranks (each did
+        run); the report says whose scores they are. See `analyses._imbalance_verdict.twins`
+        for the columns."""
+        return twins(self.runs, self.scores, self.strategies)
 
     def _check_mode(self, mode: str) -> None:
         modes = sorted(set(self.runs["mode"]))

@@ -120,3 +120,61 @@ def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
         mean, lo, hi = mean_ci(diff)  # not clipped: a difference spans twice the range
         row.update(paired_diff=mean, paired_diff_ci_low=lo, paired_diff_ci_high=hi,
                    paired_seeds=len(diff))
+
+
+#: `twins`' columns.
+TWIN_COLUMNS = ("ratio", "strategy", "twin", "seeds", "unchanged", "same_fit")
+
+
+def twins(runs: pd.DataFrame, scores: pd.DataFrame, order) -> pd.DataFrame:
+    """The proper strategies that scored exactly as another at their ratio: the same test
+    probabilities on every seed, the same seeds run (a cleaner that removed nothing, a
+    SMOTETomek whose Tomek step removed nothing is SMOTE again). Judged on the scores,
+    never on names: ENN removing nothing still reorders the data, and its net differs.
+
+    Parameters
+    ----------
+    runs, scores : DataFrame
+        `ImbalanceResult.runs` and ``.scores``.
+    order : sequence of str
+        The strategies in the order run; the twin named is the first of a group in the
+        registry's order (none before tomek_links, smote before smote_tomek).
+
+    Returns
+    -------
+    DataFrame
+        `TWIN_COLUMNS`: ``strategy`` scored as ``twin`` over ``seeds`` seeds;
+        ``unchanged``: it fitted on the training data as it was on every seed;
+        ``same_fit``: on the same class counts as its twin on every seed.
+    """
+    from nets import STRATEGIES
+
+    rank = {name: k for k, name in enumerate(STRATEGIES)}
+    ok = runs[(runs["mode"] == "proper") & (runs["threshold"] == "0.5")
+              & (runs["status"] == "ok")]
+    sc = scores[scores["mode"] == "proper"]
+    probas = {key: g["proba"].to_numpy() for key, g in
+              sc.groupby(["ratio", "strategy", "seed"], sort=False)}
+    out = []
+    for ratio, g in ok.groupby("ratio", sort=False):
+        seeds = {s: tuple(sorted(r["seed"])) for s, r in g.groupby("strategy", sort=False)}
+        fit = {s: [tuple(x) for x in r.sort_values("seed")[
+            ["n_train_pos", "n_train_neg", "n_fit_pos", "n_fit_neg"]].to_numpy()]
+            for s, r in g.groupby("strategy", sort=False)}
+        names = sorted((s for s in order if s in seeds), key=lambda s: rank.get(s, len(rank)))
+        taken: set[str] = set()
+        for k, first in enumerate(names):
+            if first in taken:
+                continue
+            for other in names[k + 1:]:
+                if other in taken or seeds[other] != seeds[first]:
+                    continue
+                if all(np.array_equal(probas[(ratio, first, s)], probas[(ratio, other, s)])
+                       for s in seeds[first]):
+                    taken.add(other)
+                    out.append({"ratio": ratio, "strategy": other, "twin": first,
+                                "seeds": len(seeds[first]),
+                                "unchanged": all(c[:2] == c[2:] for c in fit[other]),
+                                "same_fit": all(a[2:] == b[2:] for a, b in
+                                                zip(fit[other], fit[first], strict=True))})
+    return pd.DataFrame(out, columns=list(TWIN_COLUMNS))

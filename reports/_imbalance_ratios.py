@@ -73,6 +73,30 @@ def _scored_on(result) -> str:
             f"test split; {thresholds} validation data.")
 
 
+def _twins_note(twins: pd.DataFrame) -> str:
+    """What one ratio's twins (`ImbalanceResult.twins`) are: strategies ranked apart
+    with exactly another's scores, which the ranking alone does not tell."""
+    said = []
+    for r in twins.itertuples():
+        kind = nets.STRATEGIES[r.strategy].kind
+        if r.unchanged and kind == "clean":
+            said.append(f"{r.strategy} removed no sample here: its scores are {r.twin}'s")
+        elif r.unchanged:
+            said.append(f"{r.strategy} left the training data as it was here: its scores "
+                        f"are {r.twin}'s")
+        elif r.same_fit and kind == "combined":
+            said.append(f"{r.strategy}'s cleaning step removed no sample here: its scores "
+                        f"are {r.twin}'s")
+        else:
+            said.append(f"{r.strategy} gave the same test probabilities as {r.twin} here: "
+                        f"its scores are {r.twin}'s")
+    if not said:
+        return ""
+    return ("; ".join(said) + ", seed for seed. "
+            + ("Each keeps its own rank: it did run." if len(said) > 1 else
+               "It keeps its own rank: it did run."))
+
+
 def _at(ratio: str) -> str:
     """Which ratio a figure is of, for its alt text: a ratio's figures look alike, and
     with one alt each a screen reader could not tell 1:10's from 1:50's."""
@@ -82,6 +106,7 @@ def _at(ratio: str) -> str:
 
 
 def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
+    twins = result.twins()
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
         rank = result.ranking()
@@ -112,6 +137,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                               + metric_note(result.metric)
                               + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
                                  else ""))
+        if said := _twins_note(twins[twins["ratio"] == ratio]):
+            rep.add_text(said, note=True)
         paired = paired_table(rank)
         if len(paired):
             rep.add_table(paired, name=f"paired-{tag}",

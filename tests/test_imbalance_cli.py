@@ -70,6 +70,32 @@ def test_heat_map_across_ratios_gives_each_ratios_chance_level(tmp_path, parse_h
     assert "chance level" not in caption("roc_auc")  # 0.5 at every ratio
 
 
+def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, parse_html):
+    # review: a cleaner that removed nothing (tomek_links), or SMOTETomek whose Tomek step
+    # removed nothing, ranked apart with exactly its twin's scores, and nothing said so
+    res = analyses.imbalance_benchmark("moons?n_train=600&noise=0.1", ratios="1:10",
+                                       strategies="none,enn,tomek_links,smote,smote_tomek",
+                                       seeds=2, workers=1,
+                                       net_params={"hidden": (4,), "max_epochs": 8})
+    runs = res.to_frame()
+    runs = runs[runs["threshold"] == "0.5"].set_index(["strategy", "seed"])
+    for twin, of in (("tomek_links", "none"), ("smote_tomek", "smote")):
+        assert (runs.loc[twin, "pr_auc"] == runs.loc[of, "pr_auc"]).all()
+    # ENN removed nothing either, yet reordered the data: its net and scores differ, and
+    # it is no twin (judged on the scores, not on the counts or the name)
+    assert (runs.loc["enn", "n_fit_neg"] == runs.loc["enn", "n_train_neg"]).all()
+    assert (runs.loc["enn", "pr_auc"] != runs.loc["none", "pr_auc"]).any()
+    twins = res.twins()
+    assert twins[["strategy", "twin", "seeds", "unchanged", "same_fit"]].values.tolist() == [
+        ["tomek_links", "none", 2, True, True], ["smote_tomek", "smote", 2, False, True]]
+    text = " ".join(parse_html(reports.imbalance_report(res, tmp_path / "r", index=False)
+                               .read_text()).all_text.split())
+    assert ("tomek_links removed no sample here: its scores are none's; smote_tomek's "
+            "cleaning step removed no sample here: its scores are smote's, seed for seed. "
+            "Each keeps its own rank: it did run." in text)
+    assert "enn removed" not in text and "scores are enn's" not in text
+
+
 @pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"
