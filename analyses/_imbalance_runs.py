@@ -145,6 +145,7 @@ def run_task(task: Task) -> dict:
     ds = held_variant(task.variant)  # the runs of one variant come in a row: loaded once
     start = time.perf_counter()  # the run, not the worker's first load of the data
     split = Split(ds.X_train, ds.y_train, ds.X_val, ds.y_val, ds.X_test, ds.y_test)
+    pipe = None
     try:
         pipe = make_imbalance_pipeline(task.strategy, task.sampling_ratio, task.net_params,
                                        task.random_state)
@@ -169,7 +170,9 @@ def run_task(task: Task) -> dict:
         if recorder.calls != 1 or len(p_test) != len(split.y_test):
             raise RuntimeError("resampling reached data outside training")  # a real bug
     except Exception as exc:  # a failing strategy must not stop the benchmark
-        return _no_scores(task, "failed", _one_line(exc), time.perf_counter() - start)
+        reason = _one_class(task, split, pipe)
+        return _no_scores(task, "failed", reason or _one_line(exc),
+                          time.perf_counter() - start)
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     unchanged = ""
@@ -197,6 +200,30 @@ def run_task(task: Task) -> dict:
     return {"rows": rows, "status": "ok", "reason": "", "y_true": split.y_test.copy(),
             "proba": p_test, "seconds": time.perf_counter() - start,
             "label": STRATEGIES[task.strategy].label, "unchanged": unchanged}
+
+
+def _one_class(task: Task, split: Split, pipe) -> str:
+    """Why a proper run failed when its sampler left the model one class (ENN on XOR's 4
+    points removes both positives), or '': the error raised then ("The target 'y' needs
+    to have more than 1 class") named no sampler. Its sampler is run again on the training
+    split to tell (same random_state, same output): only failed runs pay for it."""
+    from sklearn.base import clone
+
+    sampler = getattr(pipe, "named_steps", {}).get("sampler")
+    before = _counts(split.y_train)
+    if task.mode != "proper" or sampler is None or not all(before):
+        return ""
+    try:
+        _, y = clone(sampler).fit_resample(split.X_train, split.y_train)
+    except Exception:  # it failed itself: its own error says why
+        return ""
+    pos, neg = _counts(y)
+    if pos and neg:
+        return ""
+    return (f"{STRATEGIES[task.strategy].label} left one class: it removed every "
+            f"{'positive' if not pos else 'negative'} training example ({before[0]} "
+            f"positive(s), {before[1]} negative(s) before; {pos}:{neg} after), so no net "
+            "could be trained")
 
 
 def skip_unchanged(tasks, outputs) -> list[dict]:

@@ -96,6 +96,23 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
     assert "enn removed" not in text and "scores are enn's" not in text
 
 
+def test_a_sampler_leaving_one_class_is_named_in_the_failure(tmp_path, capsys, parse_html):
+    # review: ENN on XOR's 4 points removes both positives; the run failed with the net's
+    # "The target 'y' needs to have more than 1 class", naming no sampler
+    said = ("EditedNearestNeighbours left one class: it removed every positive training "
+            "example (2 positive(s), 2 negative(s) before; 0:2 after), so no net could be "
+            "trained")
+    argv = ["imbalance", "--dataset", "xor", "--strategies", "none,enn", "--seeds", "1",
+            *FAST]
+    assert hplab.main([*argv, "--json", "--out", str(tmp_path / "r")]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert [(f["strategy"], f["reason"]) for f in s["failed"]] == [("enn", said)]
+    page = parse_html((tmp_path / "r" / "report.html").read_text())
+    assert said in " ".join(page.all_text.split())
+    assert hplab.main([*argv, "--no-report"]) == 0
+    assert f"2. enn               failed: {said}" in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_json_contract_report_and_index(tmp_path, capsys, parse_html):
     out = tmp_path / "runs" / "imbalance" / "moons"
