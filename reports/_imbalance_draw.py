@@ -42,8 +42,26 @@ def strategy_styles(strategies, among=None) -> dict[str, dict]:
 BASELINE_GREY = "#949494"
 
 
+def off_scale(frame: pd.DataFrame) -> list[str]:
+    """The strategies the ranking chart leaves off its axis: a few (at most a third)
+    whose means lie below a gap wider than half the means' span and twice the rest's
+    (isolation_forest at 0.06 under nets at 0.94 to 0.98, which a 0-to-1 axis squeezed
+    into one spot), or []."""
+    ok = frame[np.isfinite(frame["mean"].astype(float))]
+    if len(ok) < 3:
+        return []
+    means = np.sort(ok["mean"].to_numpy(float))
+    gaps = np.diff(means)
+    k = int(np.argmax(gaps))  # means[:k + 1] lie below the widest gap
+    if (gaps[k] <= 0.5 * (means[-1] - means[0]) or gaps[k] <= 2 * (means[-1] - means[k + 1])
+            or k + 1 > len(means) / 3):
+        return []
+    return list(ok.loc[ok["mean"].astype(float) <= means[k], "strategy"])
+
+
 def draw_ranking(frame: pd.DataFrame, among=None):
-    """Mean and 95 % interval of the ranking metric per strategy, best at the top."""
+    """Mean and 95 % interval of the ranking metric per strategy, best at the top; the
+    few far below the rest (`off_scale`) marked at the axis' left edge with their value."""
     ok = frame[np.isfinite(frame["mean"].astype(float))]
     fig = design.new_figure(height=0.8 + 0.28 * max(len(ok), 1))
     ax = fig.subplots()
@@ -52,10 +70,20 @@ def draw_ranking(frame: pd.DataFrame, among=None):
     lo = np.where(np.isfinite(ok["ci_low"].astype(float)), ok["ci_low"], mean)
     hi = np.where(np.isfinite(ok["ci_high"].astype(float)), ok["ci_high"], mean)
     styles = strategy_styles(frame["strategy"], among)
-    ax.hlines(y, lo, hi, color=design.MUTED, lw=1.5)
-    for yi, m, name in zip(y, mean, ok["strategy"], strict=True):
+    away = ok["strategy"].isin(off_scale(frame)).to_numpy()
+    ax.hlines(y[~away], lo[~away], hi[~away], color=design.MUTED, lw=1.5)
+    for yi, m, name in zip(y[~away], mean[~away], ok["strategy"][~away], strict=True):
         style = styles[name]
         ax.scatter([m], [yi], color=style["color"], marker=style["marker"], zorder=3, s=28)
+    if away.any():  # the rest's own range; the far ones said in words at its edge
+        left, right = min(mean[~away].min(), lo[~away].min()), max(hi[~away].max(),
+                                                                     mean[~away].max())
+        pad = 0.05 * (right - left or 1.0)
+        ax.set_xlim(left - pad, right + pad)
+        for yi, m in zip(y[away], mean[away], strict=True):
+            ax.annotate(f"◀ {m:.3f} (off the axis)", (left - pad, yi), xytext=(3, 0),
+                        textcoords="offset points", va="center", ha="left",
+                        color=design.INK, fontsize=8)
     ax.set_yticks(y, ok["strategy"])
     metric = frame["metric"].iloc[0] if len(frame) else ""
     ax.set_xlabel(f"{metric} on the test set (mean and 95 % interval over seeds)")

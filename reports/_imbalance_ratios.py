@@ -10,7 +10,13 @@ import pandas as pd
 import nets
 
 from ._core import Report
-from ._imbalance_draw import draw_calibration, draw_confusion, draw_curves, draw_ranking
+from ._imbalance_draw import (
+    draw_calibration,
+    draw_confusion,
+    draw_curves,
+    draw_ranking,
+    off_scale,
+)
 from ._imbalance_tables import (
     PR_AUC_NOTE,
     THRESHOLDS,
@@ -73,6 +79,17 @@ def _scored_on(result) -> str:
             f"test split; {thresholds} validation data.")
 
 
+def _off_scale_note(rank: pd.DataFrame) -> str:
+    """The ranking caption's word on the strategies its axis leaves out (`off_scale`)."""
+    away = off_scale(rank)
+    if not away:
+        return ""
+    return (f" The axis spans the other strategies' range: {nets.and_list(away)}, far below "
+            "it, " + ("is" if len(away) == 1 else "are") + " marked at its left edge with "
+            "the mean (the table gives " + ("its" if len(away) == 1 else "their")
+            + " interval).")
+
+
 def _twins_note(twins: pd.DataFrame) -> str:
     """What one ratio's twins (`ImbalanceResult.twins`) are: strategies ranked apart
     with exactly another's scores, which the ranking alone does not tell."""
@@ -128,7 +145,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                    + ("; a partial strategy (it failed on some seeds) over the "
                                       "seeds it ran, ranked after those that ran on all"
                                       if some_partial else "") + "."
-                                   + metric_note(result.metric))
+                                   + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
                 rep.add_text(said, note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",

@@ -966,3 +966,26 @@ def test_a_csv_column_left_out_by_ignore_is_left_out_of_every_run(tmp_path, caps
     left_out = ranking(f"csv:{tmp_path / 'ids.csv'}?ignore=transaction_id")
     assert left_out == ranking(f"csv:{tmp_path / 'plain.csv'}")  # bit for bit
     assert left_out != ranking(f"csv:{tmp_path / 'ids.csv'}")
+
+
+def test_the_ranking_chart_keeps_apart_what_one_weak_strategy_squeezed():
+    # review: isolation_forest at 0.06 stretched the axis from 0 to 1, and nets at 0.94 to
+    # 0.98 (their intervals a hundredth wide) sat in one spot
+    from reports._imbalance_draw import draw_ranking
+    from reports._imbalance_ratios import _off_scale_note
+
+    rank = pd.DataFrame({"strategy": ["smote", "random_over", "none", "class_weight",
+                                      "isolation_forest"], "metric": "roc_auc",
+                         "mean": [0.981, 0.975, 0.962, 0.944, 0.061],
+                         "ci_low": [0.97, 0.96, 0.94, 0.92, 0.03],
+                         "ci_high": [0.99, 0.985, 0.975, 0.96, 0.09]})
+    ax = draw_ranking(rank).axes[0]
+    left, right = ax.get_xlim()
+    assert 0.9 < left < 0.92 and 0.99 < right < 1.0
+    assert [t.get_text() for t in ax.texts] == ["◀ 0.061 (off the axis)"]
+    assert _off_scale_note(rank) == (" The axis spans the other strategies' range: "
+                                     "isolation_forest, far below it, is marked at its left "
+                                     "edge with the mean (the table gives its interval).")
+    close = rank.assign(mean=[0.98, 0.97, 0.96, 0.95, 0.90])  # its gap 0.05, theirs 0.03
+    ax = draw_ranking(close).axes[0]
+    assert ax.get_xlim()[0] < 0.9 and not ax.texts and _off_scale_note(close) == ""
