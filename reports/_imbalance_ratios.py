@@ -22,6 +22,7 @@ from ._imbalance_tables import (
     THRESHOLDS,
     TUNED_THRESHOLD_NOTE,
     areas_table,
+    brier_table,
     metric_note,
     paired_table,
     ranking_table,
@@ -209,7 +210,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
         s = result.summary_frame()
         brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
                   & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]
-        rep.add_table(brier.rename(columns={"mean": "brier"}), name=f"brier-{tag}",
+        rep.add_table(brier_table(brier), name=f"brier-{tag}",
                       caption="Brier score (lower is better): mean and 95 % interval.")
         rep.add_section(f"Confusion matrices{where}")
         for thr in THRESHOLDS:

@@ -19,6 +19,31 @@ def _interval(lo, hi) -> str:
     return f"[{lo:.3f}, {hi:.3f}]"
 
 
+def intervals(low, high) -> list[str]:
+    """``[lo, hi]`` per row, every bound of the column in one notation (`format_column`'s
+    choice for them all), a zero bound included: ``[0.000e+00, 5.349e-03]``, never
+    ``0`` beside ``5.349e-03`` (Brier scores near 0 take scientific notation)."""
+    from ._numbers import format_column
+
+    low, high = [float(v) for v in low], [float(v) for v in high]
+    cells = format_column(low + high)
+    scientific = any("e" in c for c in cells)
+    cells = [f"{v:.3e}" if scientific and v == 0 else c for v, c in zip(low + high, cells,
+                                                                         strict=True)]
+    return [f"[{a}, {b}]" if math.isfinite(lo) and math.isfinite(hi) else "–"
+            for a, b, lo, hi in zip(cells[:len(low)], cells[len(low):], low, high,
+                                    strict=True)]
+
+
+def brier_table(brier: pd.DataFrame) -> pd.DataFrame:
+    """The calibration section's table: each strategy's mean Brier score and its 95 %
+    interval in one column of one notation (two columns of their own mixed them)."""
+    out = brier[["strategy"]].copy()
+    out["brier"] = brier["mean"]
+    out["95 % interval"] = intervals(brier["ci_low"], brier["ci_high"])
+    return out
+
+
 #: What pr_auc is, wherever it is named: not the trapezoid area the name suggests.
 PR_AUC_NOTE = ("pr_auc is average precision (scikit-learn's average_precision_score): the "
                "step-wise area under the precision-recall curve, not the trapezoid.")

@@ -989,3 +989,18 @@ def test_the_ranking_chart_keeps_apart_what_one_weak_strategy_squeezed():
     close = rank.assign(mean=[0.98, 0.97, 0.96, 0.95, 0.90])  # its gap 0.05, theirs 0.03
     ax = draw_ranking(close).axes[0]
     assert ax.get_xlim()[0] < 0.9 and not ax.texts and _off_scale_note(close) == ""
+
+
+def test_the_brier_interval_is_in_one_notation():
+    # review: the brier table's interval columns read 5.349e-03 beside 0 (a bound clipped
+    # at 0 next to one in scientific notation)
+    from reports._imbalance_tables import brier_table
+
+    brier = pd.DataFrame({"strategy": ["none", "smote"], "mean": [0.0031, 0.0125],
+                          "ci_low": [0.0, 0.00004], "ci_high": [0.005349, 0.0231]})
+    table = brier_table(brier)
+    assert list(table.columns) == ["strategy", "brier", "95 % interval"]
+    assert list(table["95 % interval"]) == ["[0.000e+00, 5.349e-03]",
+                                            "[4.000e-05, 2.310e-02]"]
+    fixed = brier_table(brier.assign(ci_low=[0.0, 0.004]))
+    assert list(fixed["95 % interval"]) == ["[0, 0.005349]", "[0.004, 0.0231]"]
