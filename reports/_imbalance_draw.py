@@ -80,8 +80,11 @@ def draw_ranking(frame: pd.DataFrame, among=None):
                                                                      mean[~away].max())
         pad = 0.05 * (right - left or 1.0)
         ax.set_xlim(left - pad, right + pad)
-        for yi, m in zip(y[away], mean[away], strict=True):
-            ax.annotate(f"◀ {m:.3f} (off the axis)", (left - pad, yi), xytext=(3, 0),
+        for yi, m, name in zip(y[away], mean[away], ok["strategy"][away], strict=True):
+            style = styles[name]  # its own marker still, at the edge: not a colour alone
+            ax.scatter([left - pad], [yi], color=style["color"], marker=style["marker"],
+                       zorder=3, s=28, clip_on=False)
+            ax.annotate(f"◀ {m:.3f} (off the axis)", (left - pad, yi), xytext=(7, 0),
                         textcoords="offset points", va="center", ha="left",
                         color=design.INK, fontsize=8)
     ax.set_yticks(y, ok["strategy"])
