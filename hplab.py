@@ -1631,7 +1631,8 @@ def _add_lr_range(sub) -> None:
                         "slide rule)")
     p.add_argument("--verify", action="store_true",
                    help="train briefly at 9 rates around the suggestion (x0.1 .. x10), and "
-                        "at more past an edge where the best one lies (up to x1000)")
+                        "at more past an edge where the best one lies (up to x1000), each "
+                        "with the test's first 2 seeds (one with --seeds 1)")
     p.add_argument("--verify-epochs", type=float, default=20.0,
                    help="epochs of each verification run (default 20)")
     p.add_argument("--out", type=_path, default=None,

@@ -455,3 +455,18 @@ def test_the_curve_says_which_loss_it_draws(tmp_path, capsys, parse_html, extra,
     first = run_cli(["lr-range", "--dataset", "coin", "--steps", "40", *extra, "--no-report"],
                     capsys)[1].splitlines()[0]
     assert first.endswith("1 seed(s), validation loss") == bool(extra)
+
+
+def test_the_help_and_readme_say_how_many_seeds_verify_trains_per_rate():
+    # QA: --verify trains the test's first 2 seeds per grid rate (1 with --seeds 1); the
+    # docstring said so, the --help and the README did not
+    from analyses._lr_range import VERIFY_SEEDS
+
+    said = (f"each with the test's first {VERIFY_SEEDS} seeds (one with --seeds 1)")
+    assert said in help_words("lr-range")
+    assert ("each rate trained with the test's first 2 seeds, one with `--seeds 1`, and "
+            "scored by their mean validation loss" in readme_words())
+    res = analyses.lr_range_test("xor", seeds=3, num_steps=20, verify=True, verify_epochs=2)
+    assert VERIFY_SEEDS == 2 and sorted(res.verify["seed"].unique()) == [0, 1]
+    one = analyses.lr_range_test("xor", seeds=1, num_steps=20, verify=True, verify_epochs=2)
+    assert one.verify["seed"].unique().tolist() == [0]
