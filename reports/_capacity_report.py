@@ -268,14 +268,16 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            + ("its validation data (on this dataset, its training points "
                               "themselves)" if result.test_is_train
                               else "held-out data") + ", per width and depth.")
+    # the validation spread is the sufficient width's tolerance: shown beside its mean
     cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
-            "test_accuracy", "test_accuracy_std", "test_loss", "iterations_to_eps",
-            "epochs_to_eps", "reached_eps", "diverged", "seconds"]
+            "val_accuracy_std", "test_accuracy", "test_accuracy_std", "test_loss",
+            "iterations_to_eps", "epochs_to_eps", "reached_eps", "diverged", "seconds"]
     if m == "loss":
-        cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss"]
+        cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss",
+                                                           "val_loss_std"]
     rep.add_table(result.table[cols], name="per-config",
-                  caption="Means over seeds; iterations and epochs to eps: medians over "
-                          "the seeds that reached it.")
+                  caption="Means over seeds (_std: their standard deviation); iterations "
+                          "and epochs to eps: medians over the seeds that reached it.")
     rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
                   caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index,

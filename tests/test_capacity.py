@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
+from conftest import report_table
 
 import nets
 import reports
@@ -591,9 +592,9 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
     # the per-configuration table shows each one's diverged runs, why it has no scores
     per_config = pd.read_csv(tmp_path / "r" / "report_files" / "per-config.csv")
     assert list(per_config.columns) == [
-        "depth", "width", "n_parameters", "train_accuracy", "val_accuracy", "test_accuracy",
-        "test_accuracy_std", "test_loss", "iterations_to_eps", "epochs_to_eps", "reached_eps",
-        "diverged", "seconds"]
+        "depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
+        "val_accuracy_std", "test_accuracy", "test_accuracy_std", "test_loss",
+        "iterations_to_eps", "epochs_to_eps", "reached_eps", "diverged", "seconds"]
     assert per_config["diverged"].tolist() == diverged.tolist()
     listed = ", ".join(f"1 × {w}: {n}" for w, n in diverged.items() if n)
     assert (f"{diverged.sum()} of 9 runs diverged ({listed}); a configuration with a diverged "
@@ -703,6 +704,11 @@ def test_a_regression_depth_whose_best_is_within_noise_of_the_mean_has_no_suffic
             "of the training set's mean (0.0544) and below it by more than its spread over "
             "seeds (the best: 0.0533 ± 0.0025): none is sufficient.") in text
     assert "wider only costs" not in text
+    # QA: the table showed test_accuracy_std but not the validation spread the rule reads
+    head, rows = report_table((tmp_path / "r" / "report.html").read_text(),
+                              "table-per-config")
+    assert head[-3:] == ["train_loss", "val_loss", "val_loss_std"]
+    assert [r[-2:] for r in rows][0] == ["0.05327", "0.00248"]
     # the 5 % margin alone (one seed: no spread), and the seeds' spread alone
     def made(loss, std):
         table = pd.DataFrame({"depth": 2, "width": [1, 4], "val_loss": [loss, 0.07],
