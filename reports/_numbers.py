@@ -81,6 +81,9 @@ def format_column(values: Iterable) -> list[str]:
     * all whole (a count with "not reached" rows as NaN: examples, steps, epochs):
       plain digits, ``10080`` rather than ``1.008e+04``; %.4g already wrote a whole
       value below 10,000 without decimals, so only larger ones change;
+    * else all whole or halves, one of them a half of 1000 or more (a median of counts over
+      an even number of seeds, whose .5 four significant digits would drop): exactly,
+      ``2432.5`` beside ``800``, as the terminal prints it;
     * else all in [`COLUMN_LOW`, `FIXED_HIGH`) once rounded, or zero: `significant`, four
       significant digits in fixed notation, whole digits beyond (``0.0007049``,
       ``12346``);
@@ -94,6 +97,9 @@ def format_column(values: Iterable) -> list[str]:
     floats = [float(v) for v in values if _is_float(v) and math.isfinite(v)]
     if all(v.is_integer() and abs(v) < WHOLE_LIMIT for v in floats):
         form = "whole"
+    elif all((2 * v).is_integer() and abs(v) < WHOLE_LIMIT for v in floats) and any(
+            not v.is_integer() and abs(v) >= 1000 for v in floats):
+        form = "halves"
     elif all(v == 0 or _fixed(v, COLUMN_LOW) for v in floats):
         form = "fixed"
     else:
@@ -125,6 +131,8 @@ def _cell(value, form: str) -> str:
     v = float(value)
     if form == "whole":
         return str(int(v))
+    if form == "halves":
+        return str(int(v)) if v.is_integer() else f"{v:.1f}"
     if form == "scientific":
         return f"{v:.3e}"
     return significant(v)

@@ -182,8 +182,8 @@ def scaling_lines(s: dict) -> list[str]:
                                       s["examples_to_target"], s["best_lr"], s["regimes"],
                                       strict=True):
         # an unreached batch has no steps, examples or best rate; its regime says why
-        # a median of an even count of seeds may end in .5: shown (the report rounds it to
-        # 4 figures, 1274; its CSV keeps 1273.5)
+        # a median of an even count of seeds may end in .5: shown (as the report's table
+        # and its CSV do)
         lines.append(f"{b:>7} {st:>9.10g} {ex:>10.10g} {lr:>9.3g}  {reg}" if ok else
                      f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
     lines.append(s["fit_message"])

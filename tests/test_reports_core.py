@@ -573,6 +573,11 @@ def test_seeds_are_printed_to_copy():
     ([float("inf"), 0.25, True, "x"], ["∞", "0.25", "yes", "x"]),
     ([1.00022, 0.5], ["1.000", "0.5"]),
     ([(0.9 + 0.8 + 0.7) / 3, 0.85], ["0.8", "0.85"]),
+    # medians of counts over an even number of seeds keep their .5 where four significant
+    # digits would drop it (QA: scaling's 2432.5 steps shown as 2432, the terminal's 2432.5)
+    ([2432.5, 800.0, 120.5, None], ["2432.5", "800", "120.5", "–"]),
+    ([222480.0, 1273.5], ["222480", "1273.5"]),
+    ([12345.5, 3.0], ["12345.5", "3"]),
 ])
 def test_a_table_column_is_formatted_as_one(values, cells):
     assert design.format_column(values) == cells

@@ -985,3 +985,19 @@ def test_a_val_loss_target_no_better_than_a_constant_prediction_is_refused(capsy
     code, stdout, err = run_cli([*quick, "--target", "0.05", "--no-noise"], capsys)
     assert code == 0, err
     assert json.loads(stdout)["target"] == 0.05
+
+
+@pytest.mark.slow
+def test_the_report_shows_a_median_of_steps_as_the_terminal_does(tmp_path, capsys):
+    # QA: the per-batch table rounded 2432.5 steps (a median of two seeds) to 2432 where
+    # the terminal printed 2432.5
+    out = tmp_path / "half"
+    code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "8,64",
+                                 "--lrs", "0.3,1", "--seeds", "2", "--max-steps", "3000",
+                                 "--no-noise", "--out", out], capsys)
+    assert code == 0, err
+    row = next(line.split() for line in stdout.splitlines() if line.split()[:1] == ["64"])
+    assert row[1] == "2625.5"
+    head, rows = report_table((out / "report.html").read_text(), "table-per-batch")
+    assert [r[head.index("steps")] for r in rows] == ["–", "2625.5"]
+    assert [r[head.index("examples")] for r in rows] == ["–", "157562"]
