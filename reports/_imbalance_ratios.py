@@ -124,11 +124,10 @@ def _at(ratio: str) -> str:
 
 
 def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
-    twins = result.twins()
+    twins, ranking = result.twins(), result.ranking()  # every ratio's: read once
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
-        rank = result.ranking()
-        rank = rank[rank["ratio"] == ratio]
+        rank = ranking[ranking["ratio"] == ratio]
         rep.add_section(f"Ranking by {result.metric}{where}", _scored_on(result))
         if result.test_is_train:  # XOR: as --json's test_is_train and the terminal say
             rep.add_text(f"On {result.dataset} the test set is the training set itself, as the "
