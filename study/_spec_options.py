@@ -23,8 +23,7 @@ def check_resources(spec) -> None:
     if not entry.rungs:
         return
     opts, full = spec.pruner_options, _checkpoints(spec)
-    # its own default where the spec sets none: hyperband's 1, successive halving's "auto"
-    low = opts.get("min_resource", _default(entry.cls, "min_resource"))
+    low = _first_rung(spec)
     if low == "auto":
         return
     limits = [(full, f"the checkpoints of a full run ({full}: study.max_epochs / "
@@ -44,13 +43,14 @@ def idle_pruner(spec) -> str | None:
     named = (spec.raw.get("study") or {}).get("pruner")
     if named in (None, "none"):
         return None
-    opts, last = spec.pruner_options, _checkpoints(spec)
-    if PRUNERS[spec.pruner].rungs:  # its first rung; successive halving's "auto" is unknown
-        first = opts.get("min_resource", _default(PRUNERS[spec.pruner].cls, "min_resource"))
+    entry, last = PRUNERS[spec.pruner], _checkpoints(spec)
+    if entry.rungs:  # its first rung; successive halving's "auto" is unknown here
+        first = _first_rung(spec)
         if first == "auto":
             return None
-    else:
-        first = opts.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner == "median" else 0)
+    else:  # its warm-up: hplab's default for the median, optuna's for the others
+        first = spec.pruner_options.get("n_warmup_steps", MEDIAN_WARMUP if spec.pruner ==
+                                        "median" else _default(entry.cls, "n_warmup_steps"))
     first = max(1, first)  # never the untrained net's checkpoint 0
     if first < last:
         return None
@@ -58,6 +58,13 @@ def idle_pruner(spec) -> str | None:
             f"{first}, and a full run ends at checkpoint {last} (max_epochs "
             f"{spec.max_epochs:g} / checkpoint {spec.checkpoint:g}); every trial trains to "
             "its end (lower fixed.checkpoint, or set pruner = \"none\")")
+
+
+def _first_rung(spec):
+    """A rung pruner's min_resource as it runs: its own default where the spec sets none
+    (hyperband's 1, successive halving's "auto")."""
+    return spec.pruner_options.get("min_resource",
+                                   _default(PRUNERS[spec.pruner].cls, "min_resource"))
 
 
 def _default(cls, option: str):
