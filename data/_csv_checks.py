@@ -178,6 +178,25 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
                             f"whose name ends in {ending}: rename it {better}")
 
 
+def csv_text_hint(path: Path) -> str:
+    """Where an npz file could not be read: "; it looks like CSV text..." when its first line
+    is UTF-8 text with a comma, else ""."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.read(4096).split(b"\n", 1)[0]
+    except OSError:  # unreadable: the error np.load gave says it
+        return ""
+    if b"," not in first or b"\0" in first:
+        return ""
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    from ._registry import _escape_path  # here: the registry imports this module
+
+    return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
+
+
 def _holds_npy(path: Path) -> bool:
     """Whether the zip file ``path`` holds NumPy arrays (an npz file), and nothing else."""
     try:

@@ -15,6 +15,7 @@ import numpy as np
 from ._csv_checks import (
     UNREADABLE,
     check_csv_bytes,
+    csv_text_hint,
     ignored_columns,
     line_of_row,
     not_utf8,
@@ -86,7 +87,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
                             ) from None
         # NumPy takes a file that is not .npy/.npz for a pickle, and advises allow_pickle
         why = "not a NumPy file" if "pickle" in str(exc) else " ".join(str(exc).split())
-        raise DataError(f"{path}: not a readable npz file ({why}){_csv_hint(path)}") from None
+        raise DataError(f"{path}: not a readable npz file ({why}){csv_text_hint(path)}") from None
     if X.ndim == 0 or y.ndim == 0:
         raise DataError(f"{path}: 'data' and 'label' need one row per sample, got single "
                         "values")
@@ -99,25 +100,6 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
         hint = "; one-hot rows? save label.argmax(axis=1) as the labels" if one_hot else ""
         raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}{hint}")
     return X, _label_values(y, path), images
-
-
-def _csv_hint(path: Path) -> str:
-    """Where an npz file could not be read: "; it looks like CSV text..." when its first line
-    is UTF-8 text with a comma, else ""."""
-    try:
-        with open(path, "rb") as fh:
-            first = fh.read(4096).split(b"\n", 1)[0]
-    except OSError:  # unreadable: the error np.load gave says it
-        return ""
-    if b"," not in first or b"\0" in first:
-        return ""
-    try:
-        first.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    from ._registry import _escape_path  # here: the registry imports this module
-
-    return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
 
 
 def _label_values(y: np.ndarray, path: Path) -> np.ndarray:
