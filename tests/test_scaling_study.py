@@ -62,8 +62,14 @@ def _small_study(**kw):
                          max_steps=300, noise=False, config=RELU32, **kw)
 
 
+@pytest.fixture(scope="module")
+def small_study():
+    """`_small_study` run here (joblib), once for the tests that read it."""
+    return _small_study()
+
+
 @pytest.mark.slow
-def test_dask_backend_gives_the_joblib_table():
+def test_dask_backend_gives_the_joblib_table(small_study):
     distributed = require_module("distributed")
     from distributed.diagnostics.plugin import SchedulerPlugin
 
@@ -77,7 +83,7 @@ def test_dask_backend_gives_the_joblib_table():
             if start == "processing" and finish == "memory":
                 self.keys.add(key)
 
-    local = _small_study(workers=2)
+    local = small_study
     finished = Finished()
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
@@ -124,10 +130,12 @@ def test_unreachable_target_is_not_reached_not_a_crash(tmp_path):
     assert "with the fitted S = S_min" not in html
 
 
-def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path, capsys):
+def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path, capsys,
+                                                                       monkeypatch):
     # QA found "1  not reached  perfect scaling"; on this budget B = 2 and 64 miss the
     # default target while 1, 4 and 16 reach it (in 116, 5 and 42 steps: no law fits them,
     # and B = 4 beats the fitted S_min of 14.7, so no regimes either)
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
     out = tmp_path / "scaling"
     argv = ["scaling", "--dataset", "coin", "--batch-sizes", "1,2,4,16,64", "--lr-grid", "3",
             "--seeds", "1", "--max-epochs", "2", "--no-noise", "--out", str(out)]
@@ -423,9 +431,11 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
             "(--lr-range LOW,HIGH, or --lrs)") in lines
 
 
-def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, parse_html):
+def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, parse_html,
+                                                             monkeypatch):
     # QA: best rate 1, the top of the grid, at every batch was "alpha = 0.00 ± 0.00 ...
     # nearest rule: flat" with the cap at B = 8; B_crit = 8.7 leaves one batch below it too
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
     argv = ["scaling", "--dataset", "digits", "--hidden", "64,16", "--activation",
             "sigmoid,tanh", "--batch-sizes", "8,32,128", "--lrs", "0.1,0.3,1", "--seeds", "1",
             "--max-epochs", "10", "--workers", "1", "--no-noise", "--target", "0.9"]
@@ -452,8 +462,10 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
             "unknown") in stdout
 
 
-def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, parse_html):
+def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, parse_html,
+                                                              monkeypatch):
     # QA: fit too_few_points, yet alpha_rule "flat" and alpha_reason None from B = 8, 32
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
     argv = ["scaling", "--dataset", "coin", "--batch-sizes", "8,32", "--lrs",
             "0.003,0.01,0.03,0.1,0.3,1", "--seeds", "1", "--max-steps", "400", "--no-noise",
             "--target", "0.6", "--hidden", "8", "--optimizer", "adam"]
@@ -576,8 +588,8 @@ def test_cli_unreachable_dask_scheduler_exits_2(capsys, monkeypatch):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_summary_numbers_are_consistent():
-    res = _small_study()
+def test_summary_numbers_are_consistent(small_study):
+    res = small_study
     runs = res.to_frame()
     assert len(runs) == 2 * 2 * 2 and set(runs["seed"]) == {0, 1}
     assert list(runs.columns[:7]) == ["batch_size", "lr", "seed", "reached", "status", "steps",
@@ -651,7 +663,8 @@ def test_the_noise_scale_is_never_negative():
     assert res.b_simple > 0
 
 
-def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
+def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys, monkeypatch):
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
     argv = ["scaling", "--dataset", "xor", "--seeds", "1", "--max-steps", "50", "--lrs", "0.5",
             "--target-metric", "val_loss", "--target", "1e-12", "--no-report"]
     code, out, _ = run_cli([*argv, "--json"], capsys)
@@ -663,8 +676,10 @@ def test_a_noise_scale_from_a_run_that_missed_the_target_says_so(capsys):
             "the target)") in out
 
 
-def test_a_noise_scale_above_the_training_set_size_says_so(capsys, tmp_path, parse_html):
+def test_a_noise_scale_above_the_training_set_size_says_so(capsys, tmp_path, parse_html,
+                                                           monkeypatch):
     # QA: B_simple ~ 300 on 14 examples was reported without the caveat B_crit gets there
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
     argv = ["scaling", "--dataset", "xor", "--seeds", "1", "--lrs", "1", "--max-steps", "300"]
     code, out, _ = run_cli([*argv, "--no-report", "--json"], capsys)
     s = json.loads(out)
