@@ -627,9 +627,13 @@ def test_reference_runs_that_learn_nothing_set_no_target(capsys):
     assert "the reference runs learned nothing better" in err
 
 
-def test_a_diverged_reference_run_sets_no_target(capsys):
+def test_a_diverged_reference_run_sets_no_target(capsys, monkeypatch):
     # QA: on coin one huge step predicts one class (0.46, the majority's share) before the
     # run diverges; 0.95 x that was the target, and every batch "reached" it in 2 steps
+    import analyses._backend as backend
+
+    # the runs' bar, drawn once they take a second (the two reference runs under load)
+    monkeypatch.setattr(backend, "BAR_DELAY", float("inf"))
     code, stdout, err = run_cli(["scaling", "--dataset", "coin", "--batch-sizes", "16,64",
                                  "--lrs", "300,1000", "--seeds", "1", "--max-steps", "300",
                                  "--no-report"], capsys)
