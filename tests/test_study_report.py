@@ -30,7 +30,14 @@ from cli_helpers import (
     run_cli,
     within,
 )
-from conftest import figure_stand_in, report_facts, report_table, trials_of
+from conftest import (
+    copy_files,
+    figure_stand_in,
+    report_facts,
+    report_table,
+    stored_study_files,
+    trials_of,
+)
 
 import hplab
 import reports
@@ -47,6 +54,35 @@ def unrasterized(monkeypatch):
     by `test_study_report_has_every_view_and_the_best_model`, the dollar-label test, the
     views tests and the browser tests."""
     figure_stand_in(monkeypatch, typeset=False)
+
+
+# one small XOR study, run once: rates on both sides of 1e-3 (a column's notation), a
+# description (the title's), 4 trials of 4 epochs; the tests that only read its report share
+# one, those that write reports of it take a copy of its storage
+ABOUT = "How wide, how fast: <the 4 XOR points> & nothing else"
+SHARED = {"n_trials": 4, "max_epochs": 4, "pruner": "none", "description": ABOUT,
+          "space": {"lr": {"low": 1e-4, "high": 1e-2, "log": True},
+                    "width": {"low": 2, "high": 6}}}
+
+
+@pytest.fixture(scope="module")
+def shared_files(tmp_path_factory):
+    """The storage files of the finished study "nota" (`SHARED`), run once."""
+    return stored_study_files(tmp_path_factory, "nota", **SHARED)
+
+
+@pytest.fixture(scope="module")
+def shared_report(shared_files, tmp_path_factory):
+    """(storage, report path) of study "nota", its report written once (figures built, not
+    typeset, as `unrasterized` has them) for the tests that only read them."""
+    folder = tmp_path_factory.mktemp("nota-report")
+    copy_files(folder, shared_files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        figure_stand_in(patch, typeset=False)
+        path = reports.study_report("nota", storage=str(folder / "nota.db"),
+                                    out=folder / "nota")
+    return folder / "nota.db", path
 
 
 def _coin_spec(spec_file, name, **keys):
@@ -676,35 +712,32 @@ def test_trials_left_by_a_dead_worker_are_not_running_and_say_why_they_failed(sp
 
 
 @pytest.mark.usefixtures("unrasterized")
-def test_a_retrain_that_fails_leaves_the_rest_of_the_report(spec_file, tmp_path,
+def test_a_retrain_that_fails_leaves_the_rest_of_the_report(shared_files, tmp_path,
                                                             monkeypatch):
-    db = tmp_path / "rf.db"
-    study.run_study(study.load_spec(spec_file("rf", n_trials=2, pruner="none",
-                                              max_epochs=4)),
-                    storage=str(db), progress=False)
+    copy_files(tmp_path, shared_files)
+    db = tmp_path / "nota.db"
 
     def broken(*args, **kwargs):
         raise ValueError("no memory left")
 
     monkeypatch.setattr(study, "train_run", broken)
     with pytest.warns(UserWarning, match="the best trial could not be retrained"):
-        path = reports.study_report("rf", storage=str(db), out=tmp_path / "rf")
+        path = reports.study_report("nota", storage=str(db), out=tmp_path / "rf")
     text = " ".join(path.read_text().split())
     assert "Retraining it for this report failed: no memory left" in text
     assert "What mattered" in text or "Optimization history" in text
 
 
 @pytest.mark.usefixtures("unrasterized")
-def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_file, tmp_path,
+def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(shared_files,
+                                                                          tmp_path,
                                                                           monkeypatch):
     # best_model/ was removed before the retrain and rewritten before the report: Ctrl-C in
     # between left the earlier report naming a model no longer there, or another run's
-    db = tmp_path / "ik.db"
-    study.run_study(study.load_spec(spec_file("ik", n_trials=2, pruner="none",
-                                              max_epochs=4)),
-                    storage=str(db), progress=False)
+    copy_files(tmp_path, shared_files)
+    db = tmp_path / "nota.db"
     out = tmp_path / "ik"
-    reports.study_report("ik", storage=str(db), out=out)
+    reports.study_report("nota", storage=str(db), out=out)
 
     def files():  # hidden ones too: no staged model may be left behind
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
@@ -720,7 +753,7 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
         with monkeypatch.context() as patch:
             patch.setattr(where, step, interrupted)
             with pytest.raises(KeyboardInterrupt):
-                reports.study_report("ik", storage=str(db), out=out)
+                reports.study_report("nota", storage=str(db), out=out)
         assert files() == before, step
     # written in whole, the new model replaces the old; a staging folder a killed run left
     # goes, one of a live process stays
@@ -732,7 +765,7 @@ def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(spec_
     for folder in (stale, live):
         folder.mkdir()
         (folder / "model.npz").write_text("partial")
-    path = reports.study_report("ik", storage=str(db), out=out)
+    path = reports.study_report("nota", storage=str(db), out=out)
     assert sorted(p.name for p in out.iterdir()) == [live.name, "best_model", "report.html",
                                                      "report_files", "spec.toml"]
     config = json.loads((out / "best_model" / "config.json").read_text())
@@ -752,7 +785,8 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     monkeypatch.chdir(project)
     monkeypatch.setenv("HOME", str(tmp_path))  # the project in the home folder
     spec = spec_file("mv", n_trials=2, pruner="none", max_epochs=4)
-    assert run_cli(["study", "run", spec], capsys)[0] == 0
+    # the resumed run writes the report (the first's would be written over)
+    assert run_cli(["study", "run", spec, "--no-report"], capsys)[0] == 0
     assert run_cli(["study", "run", spec, "--trials", "3"], capsys)[0] == 0  # resumed
     monkeypatch.chdir(tmp_path)
     project.rename(tmp_path / "projB")
@@ -774,7 +808,7 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     # show the home folder as ~ (the spec's path is as typed)
     facts = report_facts(text)
     typed = f"hplab study run {shlex.quote(str(spec))}"
-    assert facts["Command"] == f"cd ~/projA && {typed}"
+    assert facts["Command"] == f"cd ~/projA && {typed} --no-report"
     assert facts["Resumed by"] == f"cd ~/projA && {typed} --trials 3"
     # and the host its workers ran on, as the README says (host:pid@start; no @start where
     # the platform does not say when a process started)
@@ -820,35 +854,33 @@ def test_an_interrupted_first_report_leaves_no_folder(spec_file, tmp_path, monke
 
 @pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
-def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file, tmp_path,
-                                                                      capsys):
+def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_files,
+                                                                      tmp_path, capsys):
     # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
     # overwritten by the best trial's, its report.html left beside the new model
-    db = tmp_path / "fb.db"
-    study.run_study(study.load_spec(spec_file("fb", n_trials=2, pruner="none",
-                                              max_epochs=4)),
-                    storage=str(db), progress=False)
+    copy_files(tmp_path, shared_files)
+    db = tmp_path / "nota.db"
     out = tmp_path / "X"
     assert run_cli(["train", "--dataset", "xor", "--hidden", "3", "--epochs", "10", "--out",
                     out / "best_model"], capsys)[0] == 0
     saved = (out / "best_model" / "model.npz").read_bytes()
-    code, stdout, err = run_cli(["study", "report", "fb", "--storage", db, "--out", out],
+    code, stdout, err = run_cli(["study", "report", "nota", "--storage", db, "--out", out],
                                 capsys)
     assert (code, stdout) == (2, "") and err == (
         f"hplab study: error: --out {out} holds a best_model/ with a model no report "
-        "of study 'fb' retrained; give another folder\n")
+        "of study 'nota' retrained; give another folder\n")
     with pytest.raises(ValueError, match=re.escape(
-            f"{out} holds a best_model/ with a model no report of study 'fb' retrained; "
+            f"{out} holds a best_model/ with a model no report of study 'nota' retrained; "
             "write the report elsewhere")):
-        reports.study_report("fb", storage=str(db), out=out)
+        reports.study_report("nota", storage=str(db), out=out)
     assert (out / "best_model" / "model.npz").read_bytes() == saved
     assert sorted(p.name for p in out.iterdir()) == ["best_model"]
     # a link, even beside this study's own report: the model would go where it points
     own = tmp_path / "own"
-    reports.study_report("fb", storage=str(db), out=own)
+    reports.study_report("nota", storage=str(db), out=own)
     (own / "best_model").rename(tmp_path / "earlier")
     (own / "best_model").symlink_to(out / "best_model")
-    code, _, err = run_cli(["study", "report", "fb", "--storage", db, "--out", own], capsys)
+    code, _, err = run_cli(["study", "report", "nota", "--storage", db, "--out", own], capsys)
     assert code == 2 and err == (f"hplab study: error: --out {own} holds a best_model that is "
                                  f"a link (to {out / 'best_model'}); give another folder\n")
     assert (out / "best_model" / "model.npz").read_bytes() == saved
@@ -858,11 +890,11 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(spec_file,
     (own / "best_model").unlink()
     (tmp_path / "earlier").rename(own / "best_model")
     (own / "report.html").unlink()
-    assert run_cli(["study", "report", "fb", "--storage", db, "--out", own], capsys)[0] == 0
-    assert json.loads((own / "best_model" / "config.json").read_text())["name"] == "fb-best"
+    assert run_cli(["study", "report", "nota", "--storage", db, "--out", own], capsys)[0] == 0
+    assert json.loads((own / "best_model" / "config.json").read_text())["name"] == "nota-best"
     shutil.rmtree(own / "best_model")
     (own / "best_model").write_text("a file\n")
-    assert reports.held_results(own, "study", "fb") == "a best_model that is not a folder"
+    assert reports.held_results(own, "study", "nota") == "a best_model that is not a folder"
 
 
 def test_a_study_run_refuses_a_report_folder_it_may_not_write_before_its_trials(
@@ -1153,15 +1185,11 @@ def test_study_report_refuses_its_folder_before_retraining_and_drawing(spec_file
                    "did not write; give another folder with --out\n")
 
 
-@pytest.mark.usefixtures("unrasterized")
-def test_the_best_trials_csv_keeps_every_digit(spec_file, tmp_path, parse_html):
+def test_the_best_trials_csv_keeps_every_digit(shared_report):
     # QA: best-params.csv held the page's 4 digits (lr 0.07068 for 0.07067818275455107)
-    db = tmp_path / "precise.db"
-    study.run_study(study.load_spec(spec_file("precise", n_trials=2, max_epochs=8)),
-                    storage=str(db), progress=False)
-    out = tmp_path / "rep"
-    path = reports.study_report("precise", storage=str(db), out=out)
-    s, _ = study.open_study("precise", str(db))
+    db, path = shared_report
+    out = path.parent
+    s, _ = study.open_study("nota", str(db))
     best = s.best_trial.params
     csv = pd.read_csv(out / "report_files" / "best-params.csv")
     assert dict(zip(csv["parameter"], csv["value"], strict=True)) == best
@@ -1459,15 +1487,10 @@ def test_the_demo_replaces_only_its_own_study_and_runs_a_real_one(spec_file, tmp
                 ["worker"]}) == 2
 
 
-@pytest.mark.usefixtures("unrasterized")
-def test_a_table_column_is_in_one_notation(spec_file, tmp_path, parse_html):
+def test_a_table_column_is_in_one_notation(shared_report, parse_html):
     # QA: the demo's param_lr showed 5.475e-04 beside 0.00132: rates on either side of
     # 1e-3 had two notations in one column; now one notation (fixed down to 1e-4) for all
-    db = tmp_path / "nota.db"
-    spec = study.load_spec(spec_file("nota", n_trials=4, max_epochs=4, pruner="none", space={
-        "lr": {"low": 1e-4, "high": 1e-2, "log": True}, "width": {"low": 2, "high": 6}}))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("nota", storage=str(db), out=tmp_path / "nota")
+    _, path = shared_report
     text = path.read_text()
     assert not parse_html(text).errors
     trials = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
@@ -1497,12 +1520,15 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
                                                           monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = str(spec_file("made", n_trials=3, pruner="none", max_epochs=4))
-    assert hplab.main(["study", "run", path, "--trials", "2", "--storage", "m.db"]) == 0
+    # the second run's report is read (the first's would be written over)
+    assert hplab.main(["study", "run", path, "--trials", "2", "--storage", "m.db",
+                       "--no-report"]) == 0
     assert hplab.main(["study", "run", path, "--storage", "m.db", "--json"]) == 0
     report = Path(json.loads(capsys.readouterr().out.splitlines()[-1])["report_path"])
     facts = report_facts(report.read_text())
     cd = f"cd {shlex.quote(str(tmp_path))} && "
-    assert facts["Command"] == f"{cd}hplab study run {path} --trials 2 --storage m.db"
+    assert facts["Command"] == (f"{cd}hplab study run {path} --trials 2 --storage m.db "
+                                "--no-report")
     assert facts["Resumed by"] == f"{cd}hplab study run {path} --storage m.db --json"
     # this command's seconds, not the study's: "Wall time 9.0 s" beside "Time with a trial
     # running 10.6 s" read as a contradiction
@@ -1792,7 +1818,8 @@ def test_the_report_of_a_deleted_study_is_not_taken_for_its_successors(spec_file
     optuna.copy_study(from_study_name="again", from_storage="sqlite:///runs/hplab.db",
                       to_storage="sqlite:///copy.db")
     assert study.show_study("again", "copy.db")["created"] == second["created"]
-    assert hplab.main(["study", "run", str(path), "--trials", "3", "--json"]) == 0
+    assert hplab.main(["study", "run", str(path), "--trials", "3", "--json",
+                       "--no-report"]) == 0  # the stamp, not a report, is the claim here
     assert json.loads(capsys.readouterr().out)["created"] == second["created"]
 
 
@@ -1868,15 +1895,11 @@ def test_a_best_trial_with_dollars_in_its_labels_is_shown(spec_file, dollar_csv,
     assert (tmp_path / "draw" / "best_model" / "model.npz").exists()
 
 
-@pytest.mark.usefixtures("unrasterized")
-def test_the_specs_description_is_shown_under_the_title(spec_file, tmp_path, parse_html):
+def test_the_specs_description_is_shown_under_the_title(shared_report, parse_html):
     # QA: [study] takes a description, and the report showed it nowhere
-    db = tmp_path / "desc.db"
-    about = "How wide, how fast: <the 4 XOR points> & nothing else"
-    spec = study.load_spec(spec_file("desc", n_trials=2, max_epochs=4, pruner="none",
-                                     description=about))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("desc", storage=str(db), out=tmp_path / "desc")
+    _, path = shared_report
+    assert SHARED["description"] == ABOUT == ("How wide, how fast: <the 4 XOR points> & "
+                                              "nothing else")
     html = path.read_text(encoding="utf-8")
     page = parse_html(html)
     assert page.errors == []
