@@ -59,6 +59,24 @@ def run_cli(argv, capsys):
     return code, out, err
 
 
+def run_cli_as_program(argv, capture):
+    """`run_cli` with the warnings the command raises added to its stderr as the program
+    prints them ("hplab: warning: MESSAGE", after the other lines): under Python's default
+    filters, each warning once a place, deprecation, import and resource warnings hidden.
+    With ``capfd`` as ``capture``, optuna's log lines are in stderr too: a command's
+    stderr as a user sees it, without a process of its own."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                       ResourceWarning):
+            warnings.filterwarnings("ignore", category=hidden)
+        code, out, err = run_cli(argv, capture)
+    return code, out, err + "".join(f"hplab: warning: {w.message}\n" for w in seen)
+
+
 def help_words(*command: str) -> str:
     """The --help of ``hplab COMMAND...`` (``"data", "show"``) as one line of words, however
     the terminal's width wrapped it."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, run_cli_as_program
 from conftest import trials_of
 from optuna.trial import TrialState
 
@@ -196,12 +196,12 @@ def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tm
     assert code == 2 and "(study.dataset differs)" in err
 
 
-def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file, tmp_path):
+def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file, tmp_path,
+                                                                        capfd):
     # QA: the warning was printed twice: when the run loaded the data, and again below the
     # progress bar when the report retrained the best trial on it
     import numpy as np
     import pandas as pd
-    from cli_helpers import hplab_cli
 
     X = np.random.default_rng(0).normal(size=(200, 2))
     label = (X[:, 0] > 0).astype(int)
@@ -211,11 +211,12 @@ def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file
     spec = spec_file("mc", dataset=f"csv:{tmp_path / 'c.csv'}", n_trials=2, max_epochs=2,
                      pruner="none", space={"lr": {"low": 0.01, "high": 0.1, "log": True}},
                      fixed={"batch_size": 16})
-    err = hplab_cli("study", "run", spec, "--storage", tmp_path / "s.db", cwd=tmp_path).stderr
-    assert err.count("hplab: warning: ") == 1
+    code, _, err = run_cli_as_program(["study", "run", spec, "--storage", tmp_path / "s.db"],
+                                      capfd)
+    assert code == 0 and err.count("hplab: warning: ") == 1, err
     assert "no example of class 2 in the validation split" in err
     assert (tmp_path / "runs" / "studies" / "mc" / "best_model").is_dir()  # retrained
     # the report alone loads the data once: said there too
-    err = hplab_cli("study", "report", "mc", "--storage", tmp_path / "s.db",
-                    cwd=tmp_path).stderr
-    assert err.count("hplab: warning: ") == 1 and "no example of class 2" in err
+    code, _, err = run_cli_as_program(["study", "report", "mc", "--storage",
+                                       tmp_path / "s.db"], capfd)
+    assert code == 0 and err.count("hplab: warning: ") == 1 and "no example of class 2" in err
