@@ -9,7 +9,8 @@ import time
 
 import optuna
 import pytest
-from cli_helpers import hplab_cli, run_cli
+from cli_helpers import run_cli, within
+from conftest import copy_files, spec_file_maker
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 
@@ -27,12 +28,37 @@ def _ran(spec, path):
     return _journal(path) if path.suffix == ".log" else f"sqlite:///{path}"
 
 
-def _short_study(spec_file, name: str, path):
-    """A finished two-trial study ``name`` in ``path`` whose stale trials fail within 2 s:
-    (its spec, ``path``, its storage for optuna)."""
-    spec = spec_file(name, n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
-                     grace_period=2)
-    return spec, path, _ran(spec, path)
+_SHORT = {"n_trials": 2, "pruner": "none", "max_epochs": 8, "heartbeat_interval": 1,
+          "grace_period": 2}
+
+
+@pytest.fixture(scope="module")
+def _short_once(tmp_path_factory):
+    """The files of the finished study "short" (`short_study`) run once into a SQLite
+    file ``s.db`` and once into a journal ``s.log``: {suffix: {file name: bytes}}."""
+    folder = tmp_path_factory.mktemp("short")
+    spec = spec_file_maker(folder)("short", **_SHORT)
+    files = {}
+    for suffix in (".db", ".log"):
+        _ran(spec, folder / f"s{suffix}")
+        files[suffix] = {p.name: p.read_bytes() for p in folder.iterdir()
+                         if p.name.startswith(f"s{suffix}")}
+    return files
+
+
+@pytest.fixture
+def short_study(spec_file, tmp_path, _short_once):
+    """``short_study(suffix)``: a copy of the finished two-trial study "short" in a
+    ``.db`` or ``.log`` file whose stale trials fail within 2 s: (its spec, the file, its
+    storage for optuna)."""
+
+    def make(suffix):
+        copy_files(tmp_path, _short_once[suffix])
+        path = tmp_path / f"s{suffix}"
+        return (spec_file("short", **_SHORT), path,
+                _journal(path) if suffix == ".log" else f"sqlite:///{path}")
+
+    return make
 
 
 def _states(name, storage):
@@ -75,55 +101,55 @@ def test_a_copied_study_runs_its_own_trials(spec_file, tmp_path, capsys):
     assert study.stored_spec("branch", str(db))[0].name == "branch"
 
 
-@pytest.mark.parametrize("origin", ["s.db", "s.log"])
-def test_a_trial_copied_while_it_ran_is_retried_not_waited_for(spec_file, tmp_path, origin):
+@pytest.mark.parametrize("origin", [".db", ".log"])
+def test_a_trial_copied_while_it_ran_is_retried_not_waited_for(short_study, tmp_path, capsys,
+                                                                origin):
     # QA: optuna.copy_study of a study whose worker was killed mid-trial copies the RUNNING
     # trial, hplab's record and all, but no heartbeat (a journal has none): optuna never
     # counts it stale, and every run or worker of the copy waited for it, silently, forever
-    spec = spec_file("cp", n_trials=2, pruner="none", max_epochs=8, heartbeat_interval=1,
-                     grace_period=2)
-    where = study.resolve_storage(str(tmp_path / origin))
-    study.run_study(study.load_spec(spec).with_trials(1), storage=str(tmp_path / origin),
-                    progress=False)
+    spec, path, url = short_study(origin)
     with study._registry.quiet_optuna():
-        s = optuna.load_study(study_name="cp", storage=study.open_storage(where))
+        s = optuna.load_study(study_name="short", storage=url)
         dead = s.ask()  # as a killed worker left it: claimed, recorded, never finished
         s._storage.set_trial_user_attr(dead._trial_id, study.RECORD_ATTR,
                                        {"worker": "machine2:123", "run": "x"})
-        optuna.copy_study(from_study_name="cp", from_storage=s._storage,
+        optuna.copy_study(from_study_name="short", from_storage=s._storage,
                           to_storage=f"sqlite:///{tmp_path / 'c.db'}")
     time.sleep(2.5)  # its start, copied with it, is a grace ago
-    # the budget spent, the copied trial holds the last slot: failed and retried
-    proc = hplab_cli("study", "run", spec, "--storage", "c.db", "--json", "--no-report",
-                     cwd=tmp_path, timeout=90)
-    out = json.loads(proc.stdout)
-    assert (out["n_finished"], out["n_retried"], out["n_running"]) == (2, 1, 0)
-    assert _states("cp", f"sqlite:///{tmp_path / 'c.db'}") == ["COMPLETE", "FAIL", "COMPLETE"]
+    # the budget of 3 spent, the copied trial holds the last slot: failed and retried
+    with within(90):  # it waited forever: fail instead
+        code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", "c.db",
+                                  "--json", "--no-report"], capsys)
+    assert code == 0, err
+    out = json.loads(out)
+    assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
+    assert _states("short", f"sqlite:///{tmp_path / 'c.db'}") == ["COMPLETE"] * 2 + [
+        "FAIL", "COMPLETE"]
 
 
-@pytest.mark.parametrize("storage", ["x.log", "x.db"])
-def test_a_trial_another_client_asked_and_left_is_failed_and_retried(spec_file, tmp_path,
+@pytest.mark.parametrize("storage", [".log", ".db"])
+def test_a_trial_another_client_asked_and_left_is_failed_and_retried(short_study, tmp_path,
                                                                      capsys, storage):
     # QA: on a journal, a trial plain Optuna asked and never told held its slot forever:
     # "1 trial still running in another worker ... `hplab study worker` on that machine
     # closes its trial", which closes nothing. It is failed after the grace and its slot
     # run again, as on SQLite; neither says a worker stopped sending heartbeats
-    spec, path, url = _short_study(spec_file, "left", tmp_path / storage)
+    spec, path, url = short_study(storage)
     with study._registry.quiet_optuna():
-        asked = optuna.load_study(study_name="left", storage=url).ask()  # and never told
+        asked = optuna.load_study(study_name="short", storage=url).ask()  # and never told
     code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", path,
                               "--json", "--no-report"], capsys)
     assert code == 0, err
     out = json.loads(out)
     assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
-    assert _states("left", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
+    assert _states("short", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
     assert [(p["number"], p["reason"]) for p in out["problems"]] == [(
         asked.number, "no worker ever entered it (an hplab worker lost while starting it, or "
         "another Optuna client that never told its end); a new trial ran its slot")]
 
 
-@pytest.mark.parametrize("storage", ["v.db", "v.log"])
-def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, tmp_path,
+@pytest.mark.parametrize("storage", [".db", ".log"])
+def test_points_set_on_waiting_trials_are_checked_against_the_space(short_study, tmp_path,
                                                                      capsys, storage):
     # QA: a trial another client asked with its own distributions and left is retried by
     # optuna with its parameters and distributions (hplab trained lr 34.9 where the spec
@@ -131,9 +157,9 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, t
     # same point failed without training, its reason naming the value
     from optuna.distributions import FloatDistribution, IntDistribution
 
-    spec, path, url = _short_study(spec_file, "pts", tmp_path / storage)
+    spec, path, url = short_study(storage)
     with study._registry.quiet_optuna():
-        s = optuna.load_study(study_name="pts", storage=url)
+        s = optuna.load_study(study_name="short", storage=url)
         asked = s.ask({"lr": FloatDistribution(10, 100, log=True),
                        "width": IntDistribution(20, 30)})  # and never told
         s.add_trial(optuna.create_trial(
@@ -151,22 +177,20 @@ def test_points_set_on_waiting_trials_are_checked_against_the_space(spec_file, t
         (3, "error", "lr 50.0 is outside the spec's space 0.05..2"),
         (4, "error", f"lr {lr!r} is outside the spec's space 0.05..2; width {width!r} is "
                      "outside the spec's space 2..6")]
-    trials = optuna.load_study(study_name="pts", storage=url).get_trials()
+    trials = optuna.load_study(study_name="short", storage=url).get_trials()
     assert trials[4].system_attrs["retry_history"] == [2]
     assert [t.state.name for t in trials[3:]] == ["FAIL", "FAIL"]
     assert all("epochs" not in study.trial_info(t) for t in trials[3:])  # never trained
 
 
-@pytest.mark.parametrize("storage", ["k.db", "k.log"])
-def test_enqueued_names_the_space_does_not_search_fail_and_say_why(spec_file, tmp_path,
-                                                                   capsys, storage):
+@pytest.mark.parametrize("storage", [".db", ".log"])
+def test_enqueued_names_the_space_does_not_search_fail_and_say_why(short_study, capsys,
+                                                                   storage):
     # QA: a typo, a [fixed] key or another name in an enqueued point was dropped without a
     # word, and the trial trained with a sampled (or the fixed) value in its place
-    spec = spec_file("keys", n_trials=2, pruner="none", max_epochs=8)
-    path = tmp_path / storage
-    url = _ran(spec, path)
+    spec, path, url = short_study(storage)
     with study._registry.quiet_optuna():
-        s = optuna.load_study(study_name="keys", storage=url)
+        s = optuna.load_study(study_name="short", storage=url)
         for point in ({"lr": 0.5, "width": 3, "activaton": "sigmoid"},
                       {"lr": 0.5, "width": 3, "batch_size": 4},
                       {"learning_rate": 0.5, "width": 3},
@@ -182,23 +206,25 @@ def test_enqueued_names_the_space_does_not_search_fail_and_say_why(spec_file, tm
         (3, "error", "batch_size is not searched: the spec's [fixed] sets it to 2"),
         (4, "error", f"learning_rate is not searched by the spec {space}"),
         (5, "error", f"width_0 is not searched by the spec {space}")]
-    trials = optuna.load_study(study_name="keys", storage=url).get_trials()
+    trials = optuna.load_study(study_name="short", storage=url).get_trials()
     assert [t.state.name for t in trials[2:]] == ["FAIL"] * 4 + ["COMPLETE"]
     assert [t.params for t in trials[2:6]] == [{}] * 4  # never trained
     assert trials[6].params == {"lr": 0.5, "width": 3}
 
 
-def test_a_left_trial_with_a_user_attribute_worker_is_not_taken_for_hplabs(spec_file,
-                                                                           tmp_path):
+def test_a_left_trial_with_a_user_attribute_worker_is_not_taken_for_hplabs(short_study,
+                                                                           tmp_path, capsys):
     # a trial another client asked on a journal, with a plain user attribute `worker` of
     # its own (a stamped study reads no flat layout), was taken for an hplab worker's:
     # never failed after the grace, the run waited for it forever
-    spec, path, url = _short_study(spec_file, "tagged", tmp_path / "t.log")
+    spec, path, url = short_study(".log")
     with study._registry.quiet_optuna():
-        asked = optuna.load_study(study_name="tagged", storage=url).ask()
+        asked = optuna.load_study(study_name="short", storage=url).ask()
         asked.set_user_attr("worker", "gpu-node-1")  # and never told
-    proc = hplab_cli("study", "run", spec, "--trials", "3", "--storage", path, "--json",
-                     "--no-report", cwd=tmp_path, timeout=90)
-    out = json.loads(proc.stdout)
+    with within(90):  # it waited forever: fail instead
+        code, out, err = run_cli(["study", "run", spec, "--trials", "3", "--storage", path,
+                                  "--json", "--no-report"], capsys)
+    assert code == 0, err
+    out = json.loads(out)
     assert (out["n_finished"], out["n_retried"], out["n_running"]) == (3, 1, 0)
-    assert _states("tagged", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
+    assert _states("short", url) == ["COMPLETE"] * 2 + ["FAIL", "COMPLETE"]
