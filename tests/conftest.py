@@ -405,6 +405,36 @@ def copy_files(folder, files: dict[str, bytes]) -> None:
         (folder / name).write_bytes(data)
 
 
+@pytest.fixture(scope="session")
+def _tiny_study_once(tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """The files of the study "tiny" of `run_tiny_study` (its defaults) run once into a
+    SQLite file ``tiny.db`` and once into a journal ``tiny.log``: {suffix: files}."""
+    import study
+
+    folder = tmp_path_factory.mktemp("tiny-once")
+    spec = study.load_spec(spec_file_maker(folder)("tiny", n_trials=2, pruner="none",
+                                                   max_epochs=8))
+    files = {}
+    for suffix in (".db", ".log"):
+        study.run_study(spec, storage=str(folder / f"tiny{suffix}"), progress=False)
+        files[suffix] = {p.name: p.read_bytes() for p in folder.iterdir()
+                         if p.name.startswith(f"tiny{suffix}")}
+    return files
+
+
+@pytest.fixture
+def tiny_study(tmp_path, _tiny_study_once):
+    """``tiny_study(".db")`` (or ``".log"``): a copy, in ``tmp_path``, of a storage holding
+    the finished study "tiny" that ``run_tiny_study(spec_file, storage)`` runs (run once a
+    session); its path. A `run_tiny_study` of "tiny" resumes it."""
+
+    def make(suffix=".db"):
+        copy_files(tmp_path, _tiny_study_once[suffix])
+        return tmp_path / f"tiny{suffix}"
+
+    return make
+
+
 # ----------------------------------------------------------------------------- registries
 @pytest.fixture
 def register_schedule(monkeypatch):

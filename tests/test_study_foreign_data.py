@@ -10,7 +10,7 @@ import unicodedata
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import hplab_cli, run_cli
+from cli_helpers import run_cli, run_cli_as_program
 from conftest import run_tiny_study
 
 import reports
@@ -18,10 +18,9 @@ import study
 
 
 @pytest.mark.slow
-def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_path, capsys):
+def test_another_programs_record_attribute_is_not_read_as_hplabs(tiny_study, tmp_path, capsys):
     # its trials' own user attribute "record" crashed `study list` for the whole storage
-    db = tmp_path / "shared.db"
-    run_tiny_study(spec_file, db)
+    db = tiny_study(".db")
     mine = optuna.create_study(study_name="mine", storage=f"sqlite:///{db}")
 
     def objective(trial):
@@ -51,19 +50,19 @@ def test_another_programs_record_attribute_is_not_read_as_hplabs(spec_file, tmp_
     assert (tmp_path / "rep" / "report.html").exists()
 
 
-def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tmp_path, capsys):
+def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tiny_study,
+                                                               capsys):
     # a spec attribute that was no table crashed `study list` with AttributeError
-    db = tmp_path / "over.db"
-    run_tiny_study(spec_file, db, "over")
+    db = tiny_study(".db")  # "tiny", whose spec is written over below
     run_tiny_study(spec_file, db, "fine")
-    over = optuna.load_study(study_name="over", storage=f"sqlite:///{db}")
+    over = optuna.load_study(study_name="tiny", storage=f"sqlite:///{db}")
     for spec in ("oops", ["a"], {"study": "oops"}):
         over.set_user_attr(study.SPEC_ATTR, spec)
         code, out, err = run_cli(["study", "list", "--storage", db], capsys)
         assert code == 0, err
         rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()}
-        assert rows == {"over": ["-", "2/-", "best"], "fine": ["xor", "2/2", "best"]}
-        code, out, err = run_cli(["study", "show", "over", "--storage", db], capsys)
+        assert rows == {"tiny": ["-", "2/-", "best"], "fine": ["xor", "2/2", "best"]}
+        code, out, err = run_cli(["study", "show", "tiny", "--storage", db], capsys)
         assert code == 2 and "does not pass this version's checks" in err
         assert len(err.splitlines()) == 1
 
@@ -134,18 +133,17 @@ def test_a_stored_name_with_controls_is_escaped_on_the_bar_and_in_reports(tmp_pa
 
 
 @pytest.mark.slow
-def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, parse_html):
+def test_a_best_trial_added_by_hand_is_shown_not_retrained(tiny_study, tmp_path, parse_html):
     # it was retrained with default values for the parameters it lacked, saved as
     # best_model/, and its score gap put down to "different BLAS threads"
-    db = tmp_path / "hand.db"
-    run_tiny_study(spec_file, db, "hand")
+    db = tiny_study(".db")
     out = tmp_path / "rep"
-    reports.study_report("hand", storage=str(db), out=out)  # the best run by hplab: saved
+    reports.study_report("tiny", storage=str(db), out=out)  # the best run by hplab: saved
     assert (out / "best_model" / "model.npz").is_file()
-    optuna.load_study(study_name="hand", storage=f"sqlite:///{db}").add_trial(
+    optuna.load_study(study_name="tiny", storage=f"sqlite:///{db}").add_trial(
         optuna.create_trial(value=0.001, params={"lr": 0.5}, distributions={
             "lr": optuna.distributions.FloatDistribution(0.05, 2.0, log=True)}))
-    path = reports.study_report("hand", storage=str(db), out=out)
+    path = reports.study_report("tiny", storage=str(db), out=out)
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("Best trial: #2 It was added to the study from outside hplab, with no record of "
             "how it trained, so it is not retrained and no model is saved.") in text
@@ -156,23 +154,23 @@ def test_a_best_trial_added_by_hand_is_shown_not_retrained(spec_file, tmp_path, 
 
 
 @pytest.mark.slow
-def test_a_stored_score_the_retrain_misses_is_given_as_numbers(spec_file, tmp_path,
+def test_a_stored_score_the_retrain_misses_is_given_as_numbers(tiny_study, tmp_path,
                                                                parse_html):
     # one metric was shown as a list: "scored [0.6836118698120117] against [0.5]"
-    db = tmp_path / "moved.db"
-    best = run_tiny_study(spec_file, db, "moved")["best_trial"]
-    trial_id = optuna.load_study(study_name="moved", storage=f"sqlite:///{db}") \
+    db = tiny_study(".db")
+    best = study.show_study("tiny", str(db))["best_trial"]
+    trial_id = optuna.load_study(study_name="tiny", storage=f"sqlite:///{db}") \
         .trials[best]._trial_id
     with sqlite3.connect(db) as con:  # a value changed in the storage after the run
         con.execute("UPDATE trial_values SET value = 0.125 WHERE trial_id = ?", (trial_id,))
-    path = reports.study_report("moved", storage=str(db), out=tmp_path / "rep")
+    path = reports.study_report("tiny", storage=str(db), out=tmp_path / "rep")
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert re.search(r"The retrained run scored val_loss 0\.\d+ against 0\.125 in the study "
                      r"\(different BLAS threads or library versions\)\.", text)
 
 
 @pytest.mark.slow
-def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capsys):
+def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path, capfd):
     # they trained (optuna only warns); points inside run, even with the budget spent
     db = tmp_path / "enq.db"
     run_tiny_study(spec_file, db, "enq", space={"lr": {"low": 0.05, "high": 2.0, "log": True},
@@ -185,10 +183,10 @@ def test_enqueued_points_outside_the_space_fail_and_say_why(spec_file, tmp_path,
     s.enqueue_trial({"lr": 0.5, "width": 4.5, "activation": "tanh"})
     # inside the space (a name it does not search fails: test_study_optuna_clients.py)
     s.enqueue_trial({"lr": 0.5, "width": 3, "activation": "tanh"})
-    # a process of its own: optuna's warnings on stderr, as a user sees them
-    proc = hplab_cli("study", "worker", "--study", "enq", "--storage", db, "--json",
-                     cwd=tmp_path)
-    out, err = proc.stdout, proc.stderr
+    # optuna's warnings on stderr, as a user sees them
+    code, out, err = run_cli_as_program(["study", "worker", "--study", "enq", "--storage", db,
+                                         "--json"], capfd)
+    assert code == 0, err
     reasons = ["lr 1e-05 is outside the spec's space 0.05..2; width 300 is outside the "
                "spec's space 2..6", "activation 'relu' is outside the spec's space "
                "('sigmoid', 'tanh')", "width 4.5 is not a whole number"]
