@@ -32,16 +32,15 @@ def _load(storage, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("file", ["s.db", "s.log"])
+@pytest.mark.parametrize("file", [".db", ".log"])
 def test_trials_copied_from_another_study_are_not_retrained_as_its_own(
-        spec_file, tmp_path, parse_html, file):
+        spec_file, tiny_study, tmp_path, parse_html, file):
     # QA: new.add_trials(old.trials), optuna's warm start: the report "retrained" old's best
     # trial with new's spec and seed, saved that as best_model and blamed the score gap
     # on "different BLAS threads"
-    storage = tmp_path / file
-    run_tiny_study(spec_file, storage, "old", n_trials=4)
+    storage = tiny_study(file)  # holding the old study, "tiny"
     run_tiny_study(spec_file, storage, "new", n_trials=1, max_epochs=2, seed=1)
-    old, new = _load(storage, "old"), _load(storage, "new")
+    old, new = _load(storage, "tiny"), _load(storage, "new")
     new.add_trials(old.trials)
     best = new.best_trial.number
     assert best >= 1 and new.best_value == old.best_value  # one of old's
@@ -58,40 +57,39 @@ def test_trials_copied_from_another_study_are_not_retrained_as_its_own(
     assert study.copied_from_another_study(new.best_trial, created)
     assert study.run_by_hplab(new.trials[0], created)  # its own, run in it
     # in the study it ran in, the same trial is retrained as ever
-    path = reports.study_report("old", storage=str(storage), out=tmp_path / "old")
+    path = reports.study_report("tiny", storage=str(storage), out=tmp_path / "old")
     assert (tmp_path / "old" / "best_model" / "model.npz").is_file()
     assert "Retrained from its configuration and seed [0, " in path.read_text()
 
 
 @pytest.mark.slow
-def test_another_programs_user_attributes_are_not_read_as_hplabs(spec_file, tmp_path,
+def test_another_programs_user_attributes_are_not_read_as_hplabs(tiny_study, tmp_path,
                                                                   capsys, parse_html):
     # QA: a trial told by another client with user attributes worker/status/reason was
     # "retrained" as the best one from a config filled with defaults, counted as an error
     # under "0 failed", and export dropped its own "history"
-    db = tmp_path / "s.db"
-    run_tiny_study(spec_file, db, "mix", space=SPACE)
-    s = _load(db, "mix")
+    db = tiny_study(".db")
+    s = _load(db, "tiny")
     t = s.ask(DISTRIBUTIONS)
     for key, value in {"worker": "gpu-node-1", "status": "error", "reason": "my note",
                        "history": [1, 2]}.items():
         t.set_user_attr(key, value)
     s.tell(t, 0.0001)
-    code, out, err = run_cli(["study", "show", "mix", "--storage", db, "--json"], capsys)
+    code, out, err = run_cli(["study", "show", "tiny", "--storage", db, "--json"], capsys)
     assert code == 0, err
     shown = json.loads(out)
     assert (shown["n_complete"], shown["n_error"], shown["problems"]) == (3, 0, [])
     assert shown["best_trial"] == 2
-    code, out, err = run_cli(["study", "show", "mix", "--storage", db], capsys)
+    code, out, err = run_cli(["study", "show", "tiny", "--storage", db], capsys)
     assert "(0 errors," in out and "my note" not in out, out
     csv = tmp_path / "mix.csv"
-    assert run_cli(["study", "export", "mix", "--csv", csv, "--storage", db], capsys)[0] == 0
+    assert run_cli(["study", "export", "tiny", "--csv", csv, "--storage", db], capsys)[0] == 0
     table = pd.read_csv(csv).set_index("number")
     assert table.loc[2, "user_attrs_history"] == "[1, 2]"  # its own, kept
     assert table.loc[2, "user_attrs_worker"] == "gpu-node-1"
     assert table.loc[0, "user_attrs_status"] == "max_epochs"  # hplab's record, spread
     out_dir = tmp_path / "rep"
-    path = reports.study_report("mix", storage=str(db), out=out_dir)
+    path = reports.study_report("tiny", storage=str(db), out=out_dir)
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert "Best trial: #2 It was added to the study from outside hplab" in text
     assert not (out_dir / "best_model").exists()
@@ -103,15 +101,15 @@ def test_another_programs_user_attributes_are_not_read_as_hplabs(spec_file, tmp_
 
 @pytest.mark.slow
 @pytest.mark.parametrize("own", ["baseline from paper", {"status": "baseline", "source": "x"}])
-def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, capsys, own):
+def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tiny_study, tmp_path,
+                                                        capsys, own):
     # QA: enqueue_trial(..., user_attrs={"record": "baseline from paper"}): hplab wrote its
     # record over the user's value without a word. Review: and still did over a dict of
     # the program's own with a "status" key
-    db = tmp_path / "s.db"
-    run_tiny_study(spec_file, db, "enq", space=SPACE)
-    s = _load(db, "enq")
+    db = tiny_study(".db")
+    s = _load(db, "tiny")
     s.enqueue_trial({"lr": 0.5, "width": 3}, user_attrs={"record": own, "source": "paper"})
-    run_tiny_study(spec_file, db, "enq", space=SPACE)
+    run_tiny_study(spec_file, db, "tiny", space=SPACE)
     t = s.trials[2]
     assert t.state.name == "COMPLETE" and t.params == {"lr": 0.5, "width": 3}
     assert t.user_attrs["record"] == own
@@ -121,7 +119,7 @@ def test_an_enqueued_points_own_record_attribute_is_kept(spec_file, tmp_path, ca
     assert study.trial_info(t, flat=False) == record
     assert study.run_by_hplab(t, s.user_attrs[study.CREATED_ATTR])
     csv = tmp_path / "enq.csv"
-    assert run_cli(["study", "export", "enq", "--csv", csv, "--storage", db], capsys)[0] == 0
+    assert run_cli(["study", "export", "tiny", "--csv", csv, "--storage", db], capsys)[0] == 0
     table = pd.read_csv(csv).set_index("number")
     if own == "baseline from paper":
         assert table.loc[2, "user_attrs_record"] == own
@@ -159,22 +157,21 @@ def test_the_flat_layout_is_read_only_in_studies_made_before_the_stamp(spec_file
     assert study.run_by_hplab(trial, created) is not stamped
 
 
-def test_export_writes_a_float_another_program_stored_under_an_integer_name(spec_file,
+def test_export_writes_a_float_another_program_stored_under_an_integer_name(tiny_study,
                                                                               tmp_path, capsys):
     # QA: a journal took a foreign trial's width 2.5 (a float distribution); export crashed
     # with "TypeError: cannot safely cast non-equivalent float64 to int64" and a traceback
-    log = tmp_path / "s.log"
-    run_tiny_study(spec_file, log, "mixed", space=SPACE)
-    _load(log, "mixed").add_trial(optuna.create_trial(
+    log = tiny_study(".log")
+    _load(log, "tiny").add_trial(optuna.create_trial(
         params={"lr": 0.1, "width": 2.5, "tag": "x"}, value=0.2, distributions={
             "lr": FloatDistribution(0.05, 2.0, log=True), "width": FloatDistribution(1, 8),
             "tag": CategoricalDistribution(["x", "y"])}))
     csv = tmp_path / "mixed.csv"
-    code, out, err = run_cli(["study", "export", "mixed", "--csv", csv, "--storage", log],
+    code, out, err = run_cli(["study", "export", "tiny", "--csv", csv, "--storage", log],
                              capsys)
     assert (code, err) == (0, "")
     table = pd.read_csv(csv).set_index("number")
-    widths = [study.trial_info(t)["hidden"][0] for t in _load(log, "mixed").trials[:2]]
+    widths = [study.trial_info(t)["hidden"][0] for t in _load(log, "tiny").trials[:2]]
     assert list(table["params_width"]) == [*widths, 2.5]  # left as floats: one is not whole
     assert table.loc[2, "params_tag"] == "x"
 
@@ -257,18 +254,17 @@ def test_metric_names_another_client_set_do_not_relabel_the_values(spec_file, tm
 
 @pytest.mark.slow
 def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
-        spec_file, tmp_path, capsys, parse_html):
+        spec_file, tiny_study, tmp_path, capsys, parse_html):
     # QA: a point enqueued in a finished study: show's text never mentioned it, the report's
     # badge said "complete" and its table gave the queued values as "–"
-    log = tmp_path / "s.log"
-    run_tiny_study(spec_file, log, "queue", space=SPACE)
-    _load(log, "queue").enqueue_trial({"lr": 0.7, "width": 2})
-    code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
+    log = tiny_study(".log")
+    _load(log, "tiny").enqueue_trial({"lr": 0.7, "width": 2})
+    code, out, err = run_cli(["study", "show", "tiny", "--storage", log], capsys)
     lines = out.splitlines()
     assert lines[1].endswith(" 0 failed (0 errors, 0 retried, 0 interrupted), 1 queued")
     assert lines[2] == ("1 queued trial (enqueued, or a retry) waiting: `hplab study run` or "
                         "`hplab study worker` runs it, even with the budget spent")
-    path = reports.study_report("queue", storage=str(log), out=tmp_path / "rep")
+    path = reports.study_report("tiny", storage=str(log), out=tmp_path / "rep")
     assert reports.read_report_info(path).status == "queued"
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("2 complete, 0 pruned (0 of them diverged), 0 failed, 1 queued (enqueued, or a "
@@ -277,11 +273,11 @@ def test_a_queued_point_is_shown_and_keeps_the_study_from_being_called_complete(
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert (table.loc[2, "state"], table.loc[2, "param_lr"], table.loc[2, "param_width"]) \
         == ("waiting", 0.7, 2)
-    run_tiny_study(spec_file, log, "queue", space=SPACE)  # runs it, the budget spent as it is
-    code, out, err = run_cli(["study", "show", "queue", "--storage", log], capsys)
+    run_tiny_study(spec_file, log, "tiny", space=SPACE)  # runs it, the budget spent as it is
+    code, out, err = run_cli(["study", "show", "tiny", "--storage", log], capsys)
     assert out.splitlines()[1] == ("trials 3 (budget 2): 3 complete, 0 pruned (0 diverged), "
                                    "0 failed (0 errors, 0 retried, 0 interrupted)")
-    path = reports.study_report("queue", storage=str(log), out=tmp_path / "rep")
+    path = reports.study_report("tiny", storage=str(log), out=tmp_path / "rep")
     assert reports.read_report_info(path).status == "complete"
 
 
