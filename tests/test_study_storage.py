@@ -911,19 +911,17 @@ def test_a_sqlite_url_with_options_opens_the_named_file(tmp_path, spec_file):
 
 
 def test_a_sqlite_url_option_the_driver_ignores_is_refused_not_written_through(
-        tmp_path, spec_file, capsys):
-    url = f"sqlite:///{tmp_path / 'q.db'}"
-    study.run_study(study.load_spec(spec_file("q", n_trials=1, max_epochs=2)), storage=url,
-                    progress=False)
-    before = _digest(tmp_path / "q.db")
-    for argv in (["study", "run", spec_file("q", n_trials=3, max_epochs=2), "--no-report"],
+        stored, spec_file, capsys):
+    url = f"sqlite:///{stored}"
+    before = _digest(stored)
+    for argv in (["study", "run", spec_file("keep", n_trials=3), "--no-report"],
                  ["study", "list"]):
         code = hplab.main([*map(str, argv), "--storage", f"{url}?mode=ro"])
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1, err
         assert "does not take the URL option(s) 'mode'; leave them out" in err
-    assert _digest(tmp_path / "q.db") == before  # "read-only" was not written to
-    assert study.show_study("q", url)["n_finished"] == 1
+    assert _digest(stored) == before  # "read-only" was not written to
+    assert study.show_study("keep", url)["n_finished"] == 2
 
 
 def test_the_file_named_is_the_database_whatever_its_name(tmp_path, spec_file, monkeypatch):
@@ -951,24 +949,20 @@ def test_a_tilde_is_the_home_folder_in_every_form(tmp_path, monkeypatch):
     assert resolve_storage("~nosuchuser9/b.db").path == Path("~nosuchuser9/b.db")
 
 
-def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, spec_file, capsys):
-    spec = study.load_spec(spec_file("exp", n_trials=1, max_epochs=2))
-    db, other = tmp_path / "exp.db", tmp_path / "other.db"
-    study.run_study(spec, storage=str(db), progress=False)
-    study.run_study(spec, storage=str(other), progress=False)
-    journal = tmp_path / "j.log"
-    study.run_study(spec, storage=str(journal), progress=False)
+def test_export_never_writes_over_a_storage_and_dash_is_stdout(tmp_path, stored, tiny_study,
+                                                              capsys):
+    db, other, journal = stored, tiny_study(".db"), tiny_study(".log")  # three storages
     for victim, digest in ((other, _digest), (journal, lambda p: p.read_bytes())):
         before = digest(victim)
-        assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv",
+        assert hplab.main(["study", "export", "keep", "--storage", str(db), "--csv",
                            str(victim)]) == 2
         assert "is a study storage" in capsys.readouterr().err
         assert digest(victim) == before
-    assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv", "-"]) == 0
+    assert hplab.main(["study", "export", "keep", "--storage", str(db), "--csv", "-"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("number,") and len(out.splitlines()) == 2
+    assert out.splitlines()[0].startswith("number,") and len(out.splitlines()) == 3
     assert not (tmp_path / "-").exists()
-    assert hplab.main(["study", "export", "exp", "--storage", str(db), "--csv", "-",
+    assert hplab.main(["study", "export", "keep", "--storage", str(db), "--csv", "-",
                        "--json"]) == 2
     assert "leave out --json" in capsys.readouterr().err
 
@@ -1090,18 +1084,16 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
-def test_a_storage_whose_studies_were_all_deleted_holds_none(tmp_path, capsys, spec_file):
+def test_a_storage_whose_studies_were_all_deleted_holds_none(stored, capsys, spec_file):
     # `study list` on a database whose only study optuna.delete_study removed said "no
     # storage at ... (an SQLite database without a study)", exit 2: it has none to list
-    db = tmp_path / "all.db"
-    assert hplab.main(["study", "run", str(spec_file("gone", n_trials=1, max_epochs=2)),
-                       "--storage", str(db), "--no-report"]) == 0
-    optuna.delete_study(study_name="gone", storage=f"sqlite:///{db}")
+    db = stored
+    optuna.delete_study(study_name="keep", storage=f"sqlite:///{db}")
     capsys.readouterr()
     assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
-    assert hplab.main(["study", "show", "gone", "--storage", str(db)]) == 2
-    assert capsys.readouterr().err == (f"hplab study: error: no study 'gone' in "
+    assert hplab.main(["study", "show", "keep", "--storage", str(db)]) == 2
+    assert capsys.readouterr().err == (f"hplab study: error: no study 'keep' in "
                                        f"sqlite:///{db}; studies there: none\n")
     assert hplab.main(["study", "run", str(spec_file("next", n_trials=2, max_epochs=2)),
                        "--storage", str(db), "--no-report", "--json"]) == 0
