@@ -17,7 +17,13 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from cli_helpers import ended_or_waiting_on_a_lock, hplab_cli, hplab_process, run_cli
+from cli_helpers import (
+    ended_or_waiting_on_a_lock,
+    hplab_cli,
+    hplab_process,
+    run_cli,
+    run_cli_as_program,
+)
 from conftest import copy_files, require_module, stored_study_files, trials_of
 from optuna.trial import TrialState
 
@@ -152,15 +158,13 @@ def test_show_says_the_last_run_stopped_at_its_timeout(spec_file, tmp_path, caps
     assert "study.timeout" not in out
 
 
-def test_show_of_a_study_that_spent_its_budget_says_no_stop(spec_file, tmp_path, capsys):
-    path = spec_file("done", n_trials=2, max_epochs=4, pruner="none")
-    db = tmp_path / "done.db"
-    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)[0] == 0
-    code, out, err = run_cli(["study", "show", "done", "--storage", db, "--json"], capsys)
+def test_show_of_a_study_that_spent_its_budget_says_no_stop(two_trials, capsys):
+    db = two_trials
+    code, out, err = run_cli(["study", "show", "two", "--storage", db, "--json"], capsys)
     assert code == 0, err
     shown = json.loads(out)
     assert shown["n_finished"] == 2 and shown["stopped"] is None
-    code, out, _ = run_cli(["study", "show", "done", "--storage", db], capsys)
+    code, out, _ = run_cli(["study", "show", "two", "--storage", db], capsys)
     assert "study.timeout" not in out and "stopped" not in out
 
 
@@ -664,27 +668,26 @@ def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, cap
     assert not db.exists()
 
 
-def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, tmp_path, capsys):
-    db = tmp_path / "c.db"
-    study.run_study(study.load_spec(spec_file("c", n_trials=2)), storage=str(db),
-                    progress=False)
-    before = outcome(trials_of(db, "c"))
-    changed = spec_file("c", n_trials=2, space={"lr": {"low": 0.05, "high": 3.0}})
+def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, two_trials, capsys):
+    db = two_trials
+    before = outcome(trials_of(db, "two"))
+    changed = spec_file("two", n_trials=2, pruner="none", space={"lr": {"low": 0.05, "high": 3.0}})
     code = hplab.main(["study", "run", str(changed), "--storage", str(db), "--no-report"])
     err = capsys.readouterr().err
     assert code == 2 and "space.lr" in err and len(err.strip().splitlines()) == 1
-    assert outcome(trials_of(db, "c")) == before
-    changed = spec_file("c", n_trials=2, fixed={"batch_size": 2, "checkpoint": 4,
-                                                "init": "he"})
+    assert outcome(trials_of(db, "two")) == before
+    changed = spec_file("two", n_trials=2, pruner="none",
+                        fixed={"batch_size": 2, "checkpoint": 4, "init": "he"})
     assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
     assert "(fixed.init differs)" in capsys.readouterr().err
     # several edits are named at once (the first alone sent a user round three times)
-    changed = spec_file("c", n_trials=2, seed=7, space={"lr": {"low": 0.05, "high": 3.0}},
+    changed = spec_file("two", n_trials=2, pruner="none", seed=7,
+                        space={"lr": {"low": 0.05, "high": 3.0}},
                         fixed={"batch_size": 2, "checkpoint": 4, "optimizer": "adam"})
     assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
     assert "(study.seed, space.lr, space.width and fixed.optimizer differ); change " \
         "study.name" in capsys.readouterr().err  # width: the space given leaves it out
-    assert outcome(trials_of(db, "c")) == before
+    assert outcome(trials_of(db, "two")) == before
 
 
 def test_a_spec_edited_around_its_table_is_refused(spec_file, tmp_path):
@@ -757,18 +760,17 @@ def _resumes(spec_file, db, name, fixed_per_run, space=None) -> list[int]:
     return codes
 
 
-def test_a_study_an_earlier_version_stored_stays_readable(spec_file, tmp_path, capsys):
-    db = tmp_path / "old.db"
-    path = spec_file("old", n_trials=1)
-    study.run_study(study.load_spec(path), storage=str(db), progress=False)
+def test_a_study_an_earlier_version_stored_stays_readable(spec_file, two_trials, tmp_path, capsys):
+    db = two_trials
+    path = spec_file("two", n_trials=2, pruner="median")  # the pruner stored below
     # as an earlier version stored it: a pruner on a metric no checkpoint records
-    s = optuna.load_study(study_name="old", storage=f"sqlite:///{db}")
+    s = optuna.load_study(study_name="two", storage=f"sqlite:///{db}")
     raw = s.user_attrs[study.SPEC_ATTR]
     raw["study"].update(metric="n_parameters", pruner="median")
     s.set_user_attr(study.SPEC_ATTR, raw)
     # what this version would refuse to run is still shown, exported and reported
-    for argv in (["study", "show", "old"], ["study", "report", "old"],
-                 ["study", "export", "old", "--csv", str(tmp_path / "old.csv")]):
+    for argv in (["study", "show", "two"], ["study", "report", "two"],
+                 ["study", "export", "two", "--csv", str(tmp_path / "old.csv")]):
         assert hplab.main([*argv, "--storage", str(db)]) == 0, capsys.readouterr().err
     capsys.readouterr()
     # and resuming it with today's spec is resuming another spec
@@ -1308,23 +1310,20 @@ def test_trial_info_reads_every_layout():
     assert record.user_attrs["record"]["status"] == "pruned"
 
 
-@pytest.mark.slow
-def test_real_optuna_clients_read_our_study(spec_file, tmp_path):
-    db = tmp_path / "clients.db"
-    summary = study.run_study(study.load_spec(spec_file("clients", n_trials=3, max_epochs=4)),
-                              storage=str(db), progress=False)
-    url = f"sqlite:///{db}"
-    loaded = optuna.load_study(study_name="clients", storage=url)
-    assert loaded.best_trial.number == summary["best_trial"]
+def test_real_optuna_clients_read_our_study(two_trials):
+    shown = study.show_study("two", storage=str(two_trials))
+    url = f"sqlite:///{two_trials}"
+    loaded = optuna.load_study(study_name="two", storage=url)
+    assert loaded.best_trial.number == shown["best_trial"]
     assert loaded.metric_names == ["val_loss"]
     optuna_cli = Path(sys.executable).with_name("optuna")
-    args = ["--study-name", "clients", "--storage", url, "-f", "json"]
+    args = ["--study-name", "two", "--storage", url, "-f", "json"]
     listed = subprocess.run([optuna_cli, "trials", *args], capture_output=True, text=True,
                             check=True, timeout=60)
-    assert len(json.loads(listed.stdout)) == 3
+    assert len(json.loads(listed.stdout)) == 2
     best = subprocess.run([optuna_cli, "best-trial", *args], capture_output=True, text=True,
                           check=True, timeout=60)
-    assert json.loads(best.stdout)["number"] == summary["best_trial"]
+    assert json.loads(best.stdout)["number"] == shown["best_trial"]
 
 
 def test_optuna_dashboard_loads_our_study(two_trials):
@@ -1350,13 +1349,11 @@ def test_optuna_dashboard_loads_our_study(two_trials):
     assert '"history"' in attrs[study.RECORD_ATTR]  # the dashboard shows the record as JSON
 
 
-def test_list_show_and_export(spec_file, tmp_path, capsys):
-    db = tmp_path / "ls.db"
-    study.run_study(study.load_spec(spec_file("ls", n_trials=3)), storage=str(db),
-                    progress=False)
+def test_list_show_and_export(spec_file, two_trials, tmp_path, capsys):
+    db = two_trials
     assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["study"] == "ls" and row["n_finished"] == 3
+    assert row["study"] == "two" and row["n_finished"] == 2
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     assert capsys.readouterr().out.split()[-1] == f"{row['best_value']:.6g}"
     # QA: a dataset name past 12 columns pushed its row's counts out of line
@@ -1366,22 +1363,22 @@ def test_list_show_and_export(spec_file, tmp_path, capsys):
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and len({line.index(" best ") for line in lines}) == 1, lines
-    assert hplab.main(["study", "show", "ls", "--storage", str(db)]) == 0
+    assert hplab.main(["study", "show", "two", "--storage", str(db)]) == 0
     text = capsys.readouterr().out
-    assert "trials 3/3" in text and "best trial #" in text
-    csv = tmp_path / "out" / "ls.csv"
-    assert hplab.main(["study", "export", "ls", "--csv", str(csv), "--storage", str(db)]) == 0
+    assert "trials 2/2" in text and "best trial #" in text
+    csv = tmp_path / "out" / "two.csv"
+    assert hplab.main(["study", "export", "two", "--csv", str(csv), "--storage", str(db)]) == 0
     lines = csv.read_text().splitlines()
-    assert len(lines) == 4 and "params_lr" in lines[0] and "user_attrs_history" not in lines[0]
+    assert len(lines) == 3 and "params_lr" in lines[0] and "user_attrs_history" not in lines[0]
     header = lines[0].split(",")
     assert {"user_attrs_status", "user_attrs_epochs", "user_attrs_worker"} <= set(header)
     # the CSV aimed at the storage itself: refused, the study intact
     # (bytes may move: opening the storage checkpoints SQLite's write-ahead log into it)
-    stored = [(t.number, t.state, t.values) for t in trials_of(db, "ls")]
-    code = hplab.main(["study", "export", "ls", "--csv", str(db), "--storage", str(db)])
+    stored = [(t.number, t.state, t.values) for t in trials_of(db, "two")]
+    code = hplab.main(["study", "export", "two", "--csv", str(db), "--storage", str(db)])
     err = capsys.readouterr().err
     assert code == 2 and "is the study's storage" in err and len(err.splitlines()) == 1
-    assert [(t.number, t.state, t.values) for t in trials_of(db, "ls")] == stored
+    assert [(t.number, t.state, t.values) for t in trials_of(db, "two")] == stored
 
 
 def test_an_export_writes_whole_widths_whole_where_some_trials_lack_them(spec_file,
@@ -1498,57 +1495,56 @@ def test_a_worker_in_another_folder_reads_the_studys_own_data_file(spec_file, tm
         study.run_study(edited, storage=str(db), progress=False)
 
 
-@pytest.mark.slow
-def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_file, tmp_path):
+def test_cmaes_samples_a_categorical_parameter_without_a_warning_a_trial(spec_file, tmp_path,
+                                                                        capfd):
     # QA: optuna warned "sampled independently using RandomSampler" at every trial (the
     # README says cmaes samples categorical parameters at random)
     pytest.importorskip("cmaes")
     path = spec_file("cma", n_trials=4, sampler="cmaes", pruner="none", max_epochs=2,
                      space={"lr": {"low": 0.01, "high": 0.5, "log": True},
                             "activation": ["tanh", "relu"]})
-    done = hplab_cli("study", "run", path, "--storage", tmp_path / "c.db", "--no-report",
-                     cwd=tmp_path)
-    assert "independently" not in done.stderr, done.stderr
+    code, _, err = run_cli_as_program(["study", "run", path, "--storage", tmp_path / "c.db",
+                                       "--no-report"], capfd)
+    assert code == 0 and "independently" not in err, err
     assert len(trials_of(tmp_path / "c.db", "cma")) == 4
     # qmc too, for the per-layer widths past the first trial's depth (raw [W ...] lines)
     path = spec_file("q", n_trials=4, sampler="qmc", pruner="none", max_epochs=2,
                      space={"width": {"low": 2, "high": 6, "per_layer": True},
                             "depth": {"low": 1, "high": 3}})
-    done = hplab_cli("study", "run", path, "--storage", tmp_path / "q.db", "--no-report",
-                     cwd=tmp_path)
-    assert "independently" not in done.stderr, done.stderr
+    code, _, err = run_cli_as_program(["study", "run", path, "--storage", tmp_path / "q.db",
+                                       "--no-report"], capfd)
+    assert code == 0 and "independently" not in err, err
     widths = [len([k for k in t.params if k.startswith("width_")])
               for t in trials_of(tmp_path / "q.db", "q")]
     assert len(widths) == 4 and len(set(widths)) > 1  # the depths differ: so do the widths
 
 
-def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch):
+def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch, capfd):
     # QA: `study run --trials 2` on a study with more trials lowered its budget and ran
     # nothing without a word (--json's n_trials said 2); a resume of a spent budget too
     path = spec_file("spent", n_trials=3, max_epochs=4, pruner="none")
     first = hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
     assert first.stderr == "" and json.loads(first.stdout)["n_finished"] == 3
-    lowered = hplab_cli("study", "run", path, "--no-report", "--json", "--trials", "2",
-                        cwd=tmp_path)
-    summary = json.loads(lowered.stdout)  # stdout holds the JSON alone
-    assert (summary["n_trials"], summary["n_finished"]) == (2, 3)
-    assert lowered.stderr == ("hplab: the study already has 3 trials, over its budget of 2: "
+    code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json",
+                                         "--trials", "2"], capfd)
+    summary = json.loads(out)  # stdout holds the JSON alone
+    assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (2, 3)
+    assert err == ("hplab: the study already has 3 trials, over its budget of 2: "
                               "this run started none; a budget above 3 (--trials) runs more\n")
     monkeypatch.setenv("PYTHONWARNINGS", "error")  # a line, not a warning: not the run's end
     again = hplab_cli("study", "run", path, "--no-report", "--trials", "3", cwd=tmp_path)
     monkeypatch.delenv("PYTHONWARNINGS")
     assert again.stderr.endswith("hplab: the study already has 3 trials, its budget: this "
                                  "run started none; a budget above 3 (--trials) runs more\n")
-    more = hplab_cli("study", "run", path, "--no-report", "--json", "--trials", "4",
-                     cwd=tmp_path)
-    assert more.stderr == "" and json.loads(more.stdout)["n_finished"] == 4
+    code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json",
+                                         "--trials", "4"], capfd)
+    assert (code, err) == (0, "") and json.loads(out)["n_finished"] == 4
 
 
-def test_a_spent_budget_of_one_trial_says_trial(spec_file, tmp_path):
+def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
     # read through: "the study already has 1 trials"
     path = spec_file("single", n_trials=1, max_epochs=2, pruner="none")
-    # spent here (its own process is not the point), told in a process of its own
     assert study.run_study(str(path), progress=False)["n_finished"] == 1
-    again = hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
-    assert again.stderr == ("hplab: the study already has 1 trial, its budget: this run "
+    code, _, err = run_cli_as_program(["study", "run", path, "--no-report", "--json"], capfd)
+    assert code == 0 and err == ("hplab: the study already has 1 trial, its budget: this run "
                             "started none; a budget above 1 (--trials) runs more\n")
