@@ -982,20 +982,75 @@ def _program(tmp_path, script, *args):
                           env={**os.environ, "PYTHONPATH": str(root)})
 
 
-def _train_signalled(tmp_path, where, signum):
-    return _program(tmp_path, _SIGNAL_IN_A_CALLBACK, where, signum)
+# A process that has imported what `hplab train` loads (sklearn and scipy's statistics,
+# seconds of work the signals below do not touch) forks a child per program: each program
+# is a process of its own, signalled for real, as `python -c script` is, without paying
+# the imports each time (the signals land at epoch 2 or as the command returns, long after
+# a fresh process's imports)
+_FORK_PER_PROGRAM = r"""
+import json, os, sys
+import hplab, data, nets, reports, study
+import sklearn.model_selection
+for line in sys.stdin:
+    script, args, cwd, out, err = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        for fd, name in ((1, out), (2, err)):
+            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+        sys.argv = ["-c", *args]
+        exec(compile(script, "<string>", "exec"), {"__name__": "__main__"})
+        sys.exit(0)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def _fork_server(tmp_path_factory):
+    """The process that forks a child per `_forked_program` (see _FORK_PER_PROGRAM)."""
+    root = Path(__file__).resolve().parents[1]
+    server = subprocess.Popen([sys.executable, "-c", _FORK_PER_PROGRAM],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              cwd=tmp_path_factory.mktemp("forks"),
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    yield server
+    server.stdin.close()
+    server.wait(timeout=60)
+
+
+def _forked_program(server, tmp_path, script, *args) -> subprocess.CompletedProcess:
+    """``python -c script args`` in ``tmp_path`` as `_program` runs it, forked by ``server``
+    (its exit code, stdout and stderr)."""
+    out, err = tmp_path / "program.out", tmp_path / "program.err"
+    server.stdin.write(json.dumps([script, list(args), str(tmp_path), str(out), str(err)])
+                       + "\n")
+    server.stdin.flush()
+    code = server.stdout.readline()
+    assert code, "the fork server ended"
+    said = out.read_text(), err.read_text()
+    out.unlink()
+    err.unlink()
+    return subprocess.CompletedProcess([script, *args], int(code), *said)
+
+
+@pytest.fixture
+def train_signalled(_fork_server, tmp_path):
+    """``train_signalled(where, signum)``: _SIGNAL_IN_A_CALLBACK run as a program."""
+    return lambda where, signum: _forked_program(_fork_server, tmp_path,
+                                                 _SIGNAL_IN_A_CALLBACK, where, signum)
 
 
 @pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),
                                                 ("SIGHUP", 129, "hplab: hung up"),
                                                 ("SIGINT", 130, "hplab: interrupted")])
 @pytest.mark.parametrize("where", ["training", "training-loaded"])
-def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, line, where):
+def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, line, where,
+                                                         train_signalled):
     # "Exception ignored in: <function WeakKeyDictionary...remove>" with _terminate's
     # KeyboardInterrupt, and the run trained on to its 1000 epochs and exited 0. Loaded
     # (CI): the interrupt delivered again came while the hook still waited for its timer's
     # thread to start, and was dropped in there ("Exception ignored in sys.unraisablehook")
-    done = _train_signalled(tmp_path, where, signum)
+    done = train_signalled(where, signum)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, \
         done.stderr
     assert done.returncode == code and done.stderr.strip().splitlines()[-1] == line
@@ -1004,10 +1059,11 @@ def test_a_signal_during_a_callback_still_stops_the_run(tmp_path, signum, code, 
 
 @pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
 @pytest.mark.parametrize("where", ["returning", "pending"])
-def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, where, signum):
+def test_a_signal_as_the_command_returns_leaves_it_done(tmp_path, where, signum,
+                                                        train_signalled):
     # its work done and printed, a signal as it exited showed a KeyboardInterrupt traceback
     # (from the weakref callback, or from main() as it set the signals aside)
-    done = _train_signalled(tmp_path, where, signum)
+    done = train_signalled(where, signum)
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, \
         done.stderr
     assert done.returncode == 0 and "hplab:" not in done.stderr
