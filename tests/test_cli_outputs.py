@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import ANALYSES, hplab_cli, run_cli
+from conftest import figure_stand_in
 
 import hplab
 from study import SPECS_DIR
@@ -42,10 +43,14 @@ class _Captured:
 @pytest.fixture(scope="module")
 def _stored_once(tmp_path_factory):
     """A two-trial xor study in runs/hplab.db and a trained model, made once per module in
-    a folder of their own (the tests below each get a copy: they write beside them)."""
+    a folder of their own (the tests below each get a copy: they write beside them). The
+    model's report embeds stand-in figures (typeset, not rasterized), as a test's own
+    reports do: made before any test, it would otherwise draw every pixel, which no test
+    reads."""
     made = tmp_path_factory.mktemp("stored")
     capsys = _Captured()
     with pytest.MonkeyPatch.context() as mp:
+        figure_stand_in(mp, typeset=True)
         mp.chdir(made)
         mp.setattr(sys, "stdout", capsys.out)
         mp.setattr(sys, "stderr", capsys.err)
