@@ -701,18 +701,30 @@ def _runs_caption(path: Path) -> str:
     return text[text.index('id="table-runs"'):].split("</figcaption>")[0]
 
 
-def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path):
+@pytest.fixture(scope="module")
+def four_scaling_runs():
+    """A scaling study of coin's 2 batch sizes x 2 rates (one seed), run once: the tests
+    below only read it (each writes its own report of it)."""
+    import nets
+    from analyses import scaling_study
+
+    return scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
+                         max_epochs=5, noise=False,
+                         config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
+
+
+def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path, four_scaling_runs):
     import nets
     from analyses import CAPACITY_CONFIG, capacity_sweep, scaling_study
 
-    cfg = nets.TrainConfig(hidden=(8,), optimizer="adam")
-    few = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
-                        max_epochs=5, noise=False, config=cfg)
+    few = four_scaling_runs
+    # the runs' count decides the cut, not their length: an epoch each
     many = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.001, 0.003, 0.01, 0.03, 0.05,
                                                             0.1, 0.2, 0.3, 0.5, 1.0],
-                         seeds=1, target=0.9, max_epochs=5, noise=False, config=cfg)
+                         seeds=1, target=0.9, max_epochs=1, noise=False,
+                         config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
     cut = capacity_sweep("coin", widths=(2, 4, 8, 16), depths=(1, 2), seeds=2,
-                         config=CAPACITY_CONFIG.replace(max_epochs=5, checkpoint=5))
+                         config=CAPACITY_CONFIG.replace(max_epochs=1, checkpoint=1))
     captions = [_runs_caption(reports.scaling_report(few, tmp_path / "few", index=False)),
                 _runs_caption(reports.scaling_report(many, tmp_path / "many", index=False)),
                 _runs_caption(reports.capacity_report(cut, tmp_path / "cap", index=False))]
@@ -723,16 +735,11 @@ def test_run_tables_say_rows_were_cut_only_when_they_were(tmp_path):
     assert "Showing the first" not in captions[2] and captions[2].count("<tr>") == 17
 
 
-def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path):
+def test_the_scaling_report_shows_the_rates_every_run_used(tmp_path, four_scaling_runs):
     import re
 
-    import nets
-    from analyses import scaling_study
-
-    res = scaling_study("coin", batch_sizes=[8, 32], lrs=[0.01, 0.05], seeds=1, target=0.9,
-                        max_epochs=5, noise=False,
-                        config=nets.TrainConfig(hidden=(8,), optimizer="adam"))
-    html = reports.scaling_report(res, tmp_path / "s", index=False).read_text(encoding="utf-8")
+    html = reports.scaling_report(four_scaling_runs, tmp_path / "s",
+                                  index=False).read_text(encoding="utf-8")
     facts = {re.sub(r"<[^>]+>", "", k): re.sub(r"<[^>]+>", "", v)
              for k, v in re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html, re.S)}
     # the base config's lr 0.1 and batch size 32 ran nowhere: the grids did
