@@ -74,7 +74,8 @@ def run_cli_as_program(argv, capture):
                        ResourceWarning):
             warnings.filterwarnings("ignore", category=hidden)
         code, out, err = run_cli(argv, capture)
-    return code, out, err + "".join(f"hplab: warning: {w.message}\n" for w in seen)
+    return code, out, err + "".join(
+        hplab._warning_line(w.message, w.category, w.filename, w.lineno) for w in seen)
 
 
 def help_words(*command: str) -> str:

@@ -342,13 +342,17 @@ def write_spec_toml(path, tables: dict):
     return path
 
 
+# the study run_tiny_study runs unless told otherwise: finished, two trials of 8 epochs
+TINY_KEYS = {"n_trials": 2, "pruner": "none", "max_epochs": 8}
+
+
 def run_tiny_study(spec_file, storage, name="tiny", **keys):
     """Run a finished two-trial study ``name`` (no pruner, 8 epochs; ``keys`` override the
     spec's ``[study]`` keys, or ``space=``) of the `spec_file` factory into ``storage`` (a
     path or URL); its summary."""
     import study
 
-    keys = {"n_trials": 2, "pruner": "none", "max_epochs": 8, **keys}
+    keys = {**TINY_KEYS, **keys}
     return study.run_study(study.load_spec(spec_file(name, **keys)), storage=str(storage),
                            progress=False)
 
@@ -387,16 +391,19 @@ def spec_file(tmp_path):
     return spec_file_maker(tmp_path)
 
 
-def stored_study_files(tmp_path_factory, name: str, **keys) -> dict[str, bytes]:
-    """The files of a SQLite storage ``NAME.db`` holding the finished study ``name`` of the
-    `spec_file` factory (``keys`` as there), run once in a folder of its own: a module
-    fixture keeps them for the tests that only read a copy (`copy_files`)."""
+def stored_study_files(tmp_path_factory, name: str, suffix: str = ".db",
+                       **keys) -> dict[str, bytes]:
+    """The files of a storage ``NAME.db`` (SQLite; ``suffix=".log"``: a journal) holding the
+    finished study ``name`` of the `spec_file` factory (``keys`` as there), run once in a
+    folder of its own: a fixture keeps them for the tests that only read a copy
+    (`copy_files`)."""
     import study
 
     folder = tmp_path_factory.mktemp(name)
     spec = spec_file_maker(folder)(name, **keys)
-    study.run_study(study.load_spec(spec), storage=str(folder / f"{name}.db"), progress=False)
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(f"{name}.db")}
+    stored = f"{name}{suffix}"
+    study.run_study(study.load_spec(spec), storage=str(folder / stored), progress=False)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(stored)}
 
 
 def copy_files(folder, files: dict[str, bytes]) -> None:
@@ -409,17 +416,8 @@ def copy_files(folder, files: dict[str, bytes]) -> None:
 def _tiny_study_once(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     """The files of the study "tiny" of `run_tiny_study` (its defaults) run once into a
     SQLite file ``tiny.db`` and once into a journal ``tiny.log``: {suffix: files}."""
-    import study
-
-    folder = tmp_path_factory.mktemp("tiny-once")
-    spec = study.load_spec(spec_file_maker(folder)("tiny", n_trials=2, pruner="none",
-                                                   max_epochs=8))
-    files = {}
-    for suffix in (".db", ".log"):
-        study.run_study(spec, storage=str(folder / f"tiny{suffix}"), progress=False)
-        files[suffix] = {p.name: p.read_bytes() for p in folder.iterdir()
-                         if p.name.startswith(f"tiny{suffix}")}
-    return files
+    return {suffix: stored_study_files(tmp_path_factory, "tiny", suffix, **TINY_KEYS)
+            for suffix in (".db", ".log")}
 
 
 @pytest.fixture
@@ -610,49 +608,64 @@ def time_zone(monkeypatch):
     time.tzset()
 
 
-# A process that file modes bind (see as_a_user) imports hplab and what its study commands
-# load (hplab imports them lazily) once and forks a child per command: each command is a
-# process of its own, ended before the next, as `python -m hplab` is, without paying the
-# imports each time.
+# A process that imports hplab and what its commands load (hplab imports them lazily) once
+# and forks a child per command (or per `python -c` program): each is a process of its own,
+# ended before the next, as `python -m hplab` is, without paying the imports each time.
 _FORK_PER_COMMAND = r"""
 import json, os, sys
-import hplab, optuna, reports, study
+import hplab, {imports}
 for line in sys.stdin:
-    argv, cwd, out, err = json.loads(line)
+    script, argv, cwd, out, err = json.loads(line)
     pid = os.fork()
     if pid == 0:
         os.chdir(cwd)
         for fd, name in ((1, out), (2, err)):
             os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-        sys.exit(hplab.main(argv))  # as hplab.py's __main__ does
+        if script is None:
+            sys.exit(hplab.main(argv))  # as hplab.py's __main__ does
+        sys.argv = ["-c", *argv]
+        exec(compile(script, "<string>", "exec"), {{"__name__": "__main__"}})
+        sys.exit(0)
     print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
 """
+
+
+class ForkServer:
+    """The process of `_FORK_PER_COMMAND`, started in ``cwd`` with this checkout's hplab:
+    ``imports`` (modules, comma-separated) made once; ``prefix`` runs it as another user
+    (`as_a_user`)."""
+
+    def __init__(self, cwd, imports="optuna, reports, study", prefix=()):
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        self._proc = subprocess.Popen(
+            [*prefix, sys.executable, "-c", _FORK_PER_COMMAND.format(imports=imports)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=cwd)
+
+    def run(self, argv, cwd, logs, script=None) -> tuple[int, str, str]:
+        """``hplab ARGV`` (or ``python -c script ARGV``) run in ``cwd``, its output through
+        files in ``logs``: (exit code, stdout, stderr)."""
+        out, err = Path(logs) / "out", Path(logs) / "err"
+        self._proc.stdin.write(json.dumps([script, list(map(str, argv)), str(cwd), str(out),
+                                           str(err)]) + "\n")
+        self._proc.stdin.flush()
+        code = self._proc.stdout.readline()
+        assert code, "the forking process ended"
+        return int(code), out.read_text(), err.read_text()
+
+    def close(self) -> None:
+        self._proc.stdin.close()
+        self._proc.wait(timeout=60)
 
 
 @pytest.fixture
 def user_cli(tmp_path):
     """``user_cli(*argv, cwd=tmp_path) -> (exit code, stdout, stderr)``: ``hplab ARGV`` run
     as a user whom file modes bind, each in a process of its own (or a skip)."""
-    prefix = as_a_user(tmp_path)
+    server = ForkServer(tmp_path, prefix=as_a_user(tmp_path))
     logs = tmp_path / "user-commands"
     logs.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    server = subprocess.Popen([*prefix, sys.executable, "-c", _FORK_PER_COMMAND],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              env=env, cwd=tmp_path)
-
-    def cli(*argv, cwd=tmp_path):
-        out, err = logs / "out", logs / "err"
-        server.stdin.write(json.dumps([list(map(str, argv)), str(cwd), str(out), str(err)])
-                           + "\n")
-        server.stdin.flush()
-        code = server.stdout.readline()
-        assert code, "the user's process ended"
-        return int(code), out.read_text(), err.read_text()
-
-    yield cli
-    server.stdin.close()
-    server.wait(timeout=60)
+    yield lambda *argv, cwd=tmp_path: server.run(argv, cwd, logs)
+    server.close()
 
 
 def wcag_contrast(a, b) -> float:

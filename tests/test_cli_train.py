@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import ROOT, as_a_user, run_cli, strict_json
+from conftest import ForkServer
 
 import hplab
 import nets
@@ -983,62 +984,30 @@ def _program(tmp_path, script, *args):
                           env={**os.environ, "PYTHONPATH": str(root)})
 
 
-# A process that has imported what `hplab train` loads (sklearn and scipy's statistics,
-# seconds of work the signals below do not touch) forks a child per program: each program
-# is a process of its own, signalled for real, as `python -c script` is, without paying
-# the imports each time (the signals land at epoch 2 or as the command returns, long after
-# a fresh process's imports)
-_FORK_PER_PROGRAM = r"""
-import json, os, sys
-import hplab, data, nets, reports, study
-import sklearn.model_selection
-for line in sys.stdin:
-    script, args, cwd, out, err = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        for fd, name in ((1, out), (2, err)):
-            os.dup2(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
-        sys.argv = ["-c", *args]
-        exec(compile(script, "<string>", "exec"), {"__name__": "__main__"})
-        sys.exit(0)
-    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
-"""
-
-
 @pytest.fixture(scope="module")
 def _fork_server(tmp_path_factory):
-    """The process that forks a child per `_forked_program` (see _FORK_PER_PROGRAM)."""
-    root = Path(__file__).resolve().parents[1]
-    server = subprocess.Popen([sys.executable, "-c", _FORK_PER_PROGRAM],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              cwd=tmp_path_factory.mktemp("forks"),
-                              env={**os.environ, "PYTHONPATH": str(root)})
+    """conftest's forking process, having imported what `hplab train` loads (scikit-learn
+    and scipy's statistics: seconds the signals below do not touch, landing at epoch 2 or
+    as the command returns), for the programs below: each a process of its own, signalled
+    for real, as `python -c script` is."""
+    server = ForkServer(tmp_path_factory.mktemp("forks"),
+                        imports="data, nets, reports, study, sklearn.model_selection")
     yield server
-    server.stdin.close()
-    server.wait(timeout=60)
-
-
-def _forked_program(server, tmp_path, script, *args) -> subprocess.CompletedProcess:
-    """``python -c script args`` in ``tmp_path`` as `_program` runs it, forked by ``server``
-    (its exit code, stdout and stderr)."""
-    out, err = tmp_path / "program.out", tmp_path / "program.err"
-    server.stdin.write(json.dumps([script, list(args), str(tmp_path), str(out), str(err)])
-                       + "\n")
-    server.stdin.flush()
-    code = server.stdout.readline()
-    assert code, "the fork server ended"
-    said = out.read_text(), err.read_text()
-    out.unlink()
-    err.unlink()
-    return subprocess.CompletedProcess([script, *args], int(code), *said)
+    server.close()
 
 
 @pytest.fixture
-def train_signalled(_fork_server, tmp_path):
-    """``train_signalled(where, signum)``: _SIGNAL_IN_A_CALLBACK run as a program."""
-    return lambda where, signum: _forked_program(_fork_server, tmp_path,
-                                                 _SIGNAL_IN_A_CALLBACK, where, signum)
+def train_signalled(_fork_server, tmp_path, tmp_path_factory):
+    """``train_signalled(where, signum)``: _SIGNAL_IN_A_CALLBACK run as a program in
+    ``tmp_path`` (a `subprocess.CompletedProcess`)."""
+    logs = tmp_path_factory.mktemp("program")
+
+    def run(where, signum):
+        code, out, err = _fork_server.run([where, signum], tmp_path, logs,
+                                          script=_SIGNAL_IN_A_CALLBACK)
+        return subprocess.CompletedProcess(["-c", where, signum], code, out, err)
+
+    return run
 
 
 @pytest.mark.parametrize("signum, code, line", [("SIGTERM", 143, "hplab: terminated"),

@@ -10,7 +10,7 @@ import time
 import optuna
 import pytest
 from cli_helpers import run_cli, within
-from conftest import copy_files, spec_file_maker
+from conftest import copy_files, stored_study_files
 from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 
@@ -21,13 +21,6 @@ def _journal(path):
     return JournalStorage(JournalFileBackend(str(path)))
 
 
-def _ran(spec, path):
-    """Run ``spec``'s study into the SQLite or journal (.log) file ``path``; its storage for
-    optuna."""
-    study.run_study(study.load_spec(spec), storage=str(path), progress=False)
-    return _journal(path) if path.suffix == ".log" else f"sqlite:///{path}"
-
-
 _SHORT = {"n_trials": 2, "pruner": "none", "max_epochs": 8, "heartbeat_interval": 1,
           "grace_period": 2}
 
@@ -35,15 +28,9 @@ _SHORT = {"n_trials": 2, "pruner": "none", "max_epochs": 8, "heartbeat_interval"
 @pytest.fixture(scope="module")
 def _short_once(tmp_path_factory):
     """The files of the finished study "short" (`short_study`) run once into a SQLite
-    file ``s.db`` and once into a journal ``s.log``: {suffix: {file name: bytes}}."""
-    folder = tmp_path_factory.mktemp("short")
-    spec = spec_file_maker(folder)("short", **_SHORT)
-    files = {}
-    for suffix in (".db", ".log"):
-        _ran(spec, folder / f"s{suffix}")
-        files[suffix] = {p.name: p.read_bytes() for p in folder.iterdir()
-                         if p.name.startswith(f"s{suffix}")}
-    return files
+    file ``short.db`` and once into a journal ``short.log``: {suffix: {file name: bytes}}."""
+    return {suffix: stored_study_files(tmp_path_factory, "short", suffix, **_SHORT)
+            for suffix in (".db", ".log")}
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def short_study(spec_file, tmp_path, _short_once):
 
     def make(suffix):
         copy_files(tmp_path, _short_once[suffix])
-        path = tmp_path / f"s{suffix}"
+        path = tmp_path / f"short{suffix}"
         return (spec_file("short", **_SHORT), path,
                 _journal(path) if suffix == ".log" else f"sqlite:///{path}")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import optuna
 import pytest
 from cli_helpers import as_a_user, file_sha, run_cli, within
-from conftest import _FORK_PER_COMMAND, copy_files, stored_study_files
+from conftest import ForkServer, copy_files, stored_study_files
 
 import hplab
 import study
@@ -232,14 +232,9 @@ def _user_server(tmp_path_factory):
     """conftest's `user_cli` process (imports made once, a child forked per command), one
     for this file's tests: its start, its imports, is most of a short test's time."""
     folder = tmp_path_factory.mktemp("user")
-    prefix = as_a_user(folder)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    server = subprocess.Popen([*prefix, sys.executable, "-c", _FORK_PER_COMMAND],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              env=env, cwd=folder)
+    server = ForkServer(folder, prefix=as_a_user(folder))
     yield server
-    server.stdin.close()
-    server.wait(timeout=60)
+    server.close()
 
 
 @pytest.fixture
@@ -247,17 +242,7 @@ def user_cli(tmp_path, _user_server):
     """conftest's `user_cli`, its commands forked by this file's one `_user_server`."""
     logs = tmp_path / "user-commands"
     logs.mkdir()
-
-    def cli(*argv, cwd=tmp_path):
-        out, err = logs / "out", logs / "err"
-        _user_server.stdin.write(json.dumps([list(map(str, argv)), str(cwd), str(out),
-                                             str(err)]) + "\n")
-        _user_server.stdin.flush()
-        code = _user_server.stdout.readline()
-        assert code, "the user's process ended"
-        return int(code), out.read_text(), err.read_text()
-
-    return cli
+    return lambda *argv, cwd=tmp_path: _user_server.run(argv, cwd, logs)
 
 
 @pytest.mark.parametrize("study_keys, space", [
