@@ -19,9 +19,10 @@ class HeldInterrupts:
     interrupt that does not come as SIGINT (SIGTERM to a background job, whose SIGINT is
     ignored) goes through `deliver`, and is held the same way. One raised where Python
     cannot raise it (a weakref callback or a ``__del__`` ran as it came: Python prints it
-    and carries on) is delivered again (`_unraisable`). One that ends the process
-    (``deliver(..., final=True)``) is raised again at every later `allow` and on entering
-    any `HeldInterrupts`: C code may drop it unsaid (a Cython module's import does).
+    and carries on) is delivered again (`_unraisable`). One that ends the process, or a
+    pool worker's task (``deliver(..., final=True)``), is raised again at every later
+    `allow` and on entering any `HeldInterrupts`: C code may drop it unsaid (a Cython
+    module's import does).
     """
 
     _active: list[HeldInterrupts] = []  # the main thread's, innermost last
@@ -33,7 +34,7 @@ class HeldInterrupts:
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
-            if HeldInterrupts._final is not None:  # the process is ending: no new work
+            if HeldInterrupts._final is not None:  # the process (task) is ending: no new work
                 raise HeldInterrupts._final
             HeldInterrupts._active.append(self)
             old = signal.getsignal(signal.SIGINT)
@@ -59,8 +60,9 @@ class HeldInterrupts:
                 final: bool = False) -> None:
         """Interrupt the main thread as Ctrl-C would: held inside an active
         `HeldInterrupts`, raised anywhere else. ``interrupt``: a KeyboardInterrupt of
-        another cause (a pool worker's parent died). ``final``: the process is ending
-        (SIGTERM): the interrupt is raised again at every later `allow` and entry."""
+        another cause (a pool worker's parent died). ``final``: the process (SIGTERM) or
+        a pool worker's task (Ctrl-C) is ending: the interrupt is raised again at every
+        later `allow` and entry, until `forget_final`."""
         if final and HeldInterrupts._final is None:
             HeldInterrupts._final = interrupt
         if not HeldInterrupts._active:

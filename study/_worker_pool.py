@@ -39,8 +39,9 @@ def _parent_gone(parent: int, wait: float = 1.0) -> bool:
 
 def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     """`timed_worker` in a pool process. An interrupt ends it normally (-1 trials), so
-    joblib does not kill its siblings while they close their own trials. SIGTERM (sent
-    when the parent dies) interrupts it the same way, then ends the process."""
+    joblib does not kill its siblings while they close their own trials; it ends the task
+    even if C code drops it (`HeldInterrupts.deliver`'s ``final``). SIGTERM (sent when the
+    parent dies) interrupts it the same way, then ends the process."""
     from nets._pool import interrupt_main_soon, release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
@@ -55,6 +56,12 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         HeldInterrupts.deliver(frame, ParentDied if _parent_gone(parent) else
                                KeyboardInterrupt, final=True)
 
+    def interrupt(signum, frame):
+        # a Ctrl-C ends this task (-1 trials): final, as SIGTERM's, so that one C code
+        # dropped is raised again at the next safe point and checkpoint (the parent passes
+        # on a single copy: lost, the worker ran every trial left while the command waited)
+        HeldInterrupts.deliver(frame, KeyboardInterrupt, final=True)
+
     def lost(unraisable):
         # an interrupt raised while a weakref callback or a __del__ ran (the garbage an
         # import leaves, outside any trial) is printed and dropped there: the orphan then
@@ -68,7 +75,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     if in_main:
         # a worker loky reuses (a notebook's next pool) starts with no interrupt pending
         HeldInterrupts.forget_final()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGINT, interrupt)
         signal.signal(signal.SIGTERM, terminate)
         old_hook, sys.unraisablehook = sys.unraisablehook, lost
         # this process is the pool's: a Ctrl-C landing while SQLAlchemy's pool resets a
