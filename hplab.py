@@ -421,7 +421,7 @@ def _after_report(args, failed: str | None) -> int:
     when the report could not be written."""
     if failed is None:
         return 0
-    print(f"hplab {args.command}: error: {failed}", file=sys.stderr)
+    print(f"{_said_as(args)}: error: {failed}", file=sys.stderr)
     return 2
 
 
@@ -1742,6 +1742,19 @@ def _subcommand(sub: argparse._SubParsersAction, path: tuple[str, ...]):
     return parser, help_text
 
 
+def _commands(parser: argparse.ArgumentParser):
+    """The parsers of every command under ``parser``: ``hplab study run``'s, not
+    ``hplab study``'s."""
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        for command in action.choices.values():
+            yield from _commands(command) if command._subparsers else (command,)
+
+
+def _said_as(args) -> str:
+    """The command as its error lines name it (``hplab study run``)."""
+    return getattr(args, "said_as", None) or f"hplab {args.command}"
+
+
 # said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
 # and every command, --help included, failed with a traceback
 DESCRIPTION = "hplab: the command line over nets, data, study, analyses and reports."
@@ -1753,6 +1766,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)
+    for command in _commands(parser):  # its errors' lines name it as its usage errors do
+        command.set_defaults(said_as=command.prog)
     for path, keys in JSON_KEYS.items():
         p, said = _subcommand(sub, path)
         lead = p.description or said
@@ -1894,7 +1909,7 @@ def _in_flags(message: str, args) -> str:
                     dest, flags.get(dest)) if said))
                 for dest, value in echoed):
             return name
-        return flags[name] or f"{name} (hplab {args.command} has no flag for it)"
+        return flags[name] or f"{name} ({_said_as(args)} has no flag for it)"
 
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
@@ -2060,11 +2075,11 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         if not isinstance(exc, OSError) and not (
                 data_module and isinstance(exc, data_module.DataError)):
             message = _in_flags(message, args)
-        print(f"hplab {args.command}: error: {message}", file=sys.stderr)
+        print(f"{_said_as(args)}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
         detail = " ".join(str(exc).split())
-        print(f"hplab {args.command}: error: out of memory{f' ({detail})' if detail else ''}; "
+        print(f"{_said_as(args)}: error: out of memory{f' ({detail})' if detail else ''}; "
               "ask for fewer or smaller runs", file=sys.stderr)
         return 2
     except Exception as exc:

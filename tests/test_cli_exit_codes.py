@@ -93,3 +93,38 @@ def test_capacity_help_says_a_diverged_seed_takes_its_configurations_scores(
             "scores, its accuracies, losses, stds and gaps null though its other seeds "
             "trained, and is neither best nor sufficient") in described
     assert "left out" not in described
+
+
+# a runtime error of each command of two words (usage errors argparse names itself)
+RUNTIME_ERRORS = {
+    "study run": ["nosuch.toml"], "study spec": ["nosuch"],
+    "study worker": ["--study", "x", "--storage", "none.db"],
+    "study list": ["--storage", "none.db"], "study show": ["x", "--storage", "none.db"],
+    "study export": ["x", "--csv", "x.csv", "--storage", "none.db"],
+    "study report": ["x", "--storage", "none.db"],
+    "data show": ["nosuch"], "data fetch": ["mnist", "--dest", "afile"],
+    "report index": ["nofolder"],
+}
+
+
+@pytest.mark.parametrize("command", RUNTIME_ERRORS)
+def test_an_error_line_names_the_command_as_its_usage_errors_do(command, tmp_path, monkeypatch,
+                                                                capsys):
+    # QA: `hplab study run` said "hplab study run: error:" for a flag it did not know and
+    # "hplab study: error:" for a spec it could not find
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("mine\n")
+    words = command.split()
+    runtime = run_cli([*words, *RUNTIME_ERRORS[command]], capsys)
+    usage = run_cli([*words, "--no-such-flag"], capsys)
+    for code, out, err in (runtime, usage):
+        assert (code, out) == (2, "") and err.startswith(f"hplab {command}: error: "), err
+    assert "unrecognized" not in runtime[2] and "invalid choice" not in runtime[2]
+
+
+def test_every_command_of_two_words_has_a_runtime_error_checked():
+    import hplab
+
+    said = {p.prog for p in hplab._commands(hplab.build_parser())}
+    assert {f"hplab {c}" for c in RUNTIME_ERRORS} == {s for s in said if s.count(" ") == 2} - {
+        "hplab data list"}  # it reads nothing it could fail on

@@ -368,7 +368,8 @@ def test_outputs_never_overwrite_a_runs_or_a_reports_files(stored, capsys):
                            (["study", "export", "xor", "--csv", target], "the CSV")):
             code, out, err = run_cli(argv, capsys)
             assert (code, out) == (2, ""), (argv, err)
-            assert err == (f"hplab {argv[0]}: error: {target} is a file of {whose}; "
+            said_as = " ".join(argv[:2]) if argv[0] == "study" else argv[0]
+            assert err == (f"hplab {said_as}: error: {target} is a file of {whose}; "
                            f"write {what} elsewhere\n")
     assert {p: _digest(p) for p in kept} == kept
     # a file of the user's own beside them is theirs to write
@@ -394,11 +395,11 @@ def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printe
     code, out, err = run_cli(["study", "run", "xor.toml", "--json"], capsys)
     summary = json.loads(out)
     assert code == 2 and summary["n_finished"] == 2 and summary["report_path"] is None
-    assert err == ("hplab study: error: the report could not be written in runs/studies/xor "
+    assert err == ("hplab study run: error: the report could not be written in runs/studies/xor "
                    "(No space left on device)\n")
     # QA: exit code 2 came with the whole JSON, which did not say the report had failed
     # (elsewhere 2 comes with an empty stdout): report_error says it, null otherwise
-    assert summary["report_error"] == err.removeprefix("hplab study: error: ").rstrip()
+    assert summary["report_error"] == err.removeprefix("hplab study run: error: ").rstrip()
     code, out, err = run_cli(["study", "run", "xor.toml", "--json", "--no-report", "--trials",
                               "3"], capsys)
     assert (code, err) == (0, "") and json.loads(out)["report_error"] is None

@@ -396,7 +396,7 @@ def test_missing_values_in_a_csv_are_refused_by_their_line(tmp_path, capsys):
         path.write_text("\n".join(broken) + "\n", encoding="utf-8")
         code = hplab.main(["data", "show", f"csv:{path}"])
         err = capsys.readouterr().err
-        assert code == 2 and err.startswith(f"hplab data: error: csv:{path}: ") and said in err
+        assert code == 2 and err.startswith(f"hplab data show: error: csv:{path}: ") and said in err
     # a record whose quoted label holds a newline is named by its first line (it said the
     # line after)
     (tmp_path / "quoted.csv").write_text('a,b,y\n1,,"cat\nx"\n3,4,dog\n5,6,dog\n7,8,cat\n',
@@ -568,7 +568,7 @@ def test_csv_with_nul_bytes_is_refused_as_damaged(tmp_path, capsys):
     path.write_bytes(("a,b,label\n" + "\n".join(rows) + "\n").encode()
                      .replace(b"1\n", b"1\0\n", 3))
     code, out, err = run_cli(["data", "show", f"csv:{path}", "--json"], capsys)
-    assert (code, out, err) == (2, "", f"hplab data: error: {path} holds NUL bytes (line 3): "
+    assert (code, out, err) == (2, "", f"hplab data show: error: {path} holds NUL bytes (line 3): "
                                        "not a text CSV\n")
 
 
@@ -585,7 +585,8 @@ def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
         path.write_bytes(text[:cut].encode() + text[cut:].encode("gbk"))
         code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
         assert (code, out, err) == (2, "", (
-            f"hplab data: error: {path}: not UTF-8 text (line {line}); save it as UTF-8 (Excel: "
+            "hplab data show: error: "
+            f"{path}: not UTF-8 text (line {line}); save it as UTF-8 (Excel: "
             "CSV UTF-8), e.g. pd.read_csv(PATH, encoding='ENC').to_csv(NEW, index=False) or "
             "iconv -f ENC -t UTF-8 PATH > NEW, ENC being the file's encoding: gbk from Excel "
             "on Chinese Windows, cp1252 from Excel in Western Europe and the Americas\n"))
@@ -600,7 +601,7 @@ def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
         path.write_text("a,b,c\n1,2,3\n4,5,6\n", encoding=codec)
         code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
         assert (code, out, err) == (2, "", (
-            f"hplab data: error: {path}: UTF-16 text, not UTF-8; save it as UTF-8 (Excel: CSV "
+            f"hplab data show: error: {path}: UTF-16 text, not UTF-8; save it as UTF-8 (Excel: CSV "
             f"UTF-8), e.g. pd.read_csv(PATH, encoding='{codec}').to_csv(NEW, index=False) or "
             f"iconv -f {iconv} -t UTF-8 PATH > NEW\n"))
         with pytest.raises(data.DataError, match="UTF-16 text, not UTF-8"):
@@ -614,7 +615,7 @@ def test_csv_not_in_utf8_says_how_to_convert_it(tmp_path, capsys):
     path.write_text("a\tb\tc\n" + "".join(f"{i}\t{i % 3}\t{i / 2}\n" for i in range(20)),
                     encoding="utf-16")
     assert run_cli(["data", "show", f"csv:{path}"], capsys)[2] == (
-        f"hplab data: error: {path}: UTF-16 text separated by tabs, not a UTF-8 CSV; convert "
+        f"hplab data show: error: {path}: UTF-16 text separated by tabs, not a UTF-8 CSV; convert "
         "it, e.g. pd.read_csv(PATH, encoding='utf-16', sep='\\t').to_csv(NEW, index=False)\n")
     pd.read_csv(path, encoding="utf-16", sep="\t").to_csv(tmp_path / "new.csv", index=False)
     assert data.load(f"csv:{tmp_path / 'new.csv'}?task=regression").n_features == 2
@@ -1173,7 +1174,7 @@ def test_a_file_named_as_another_kind_of_data_says_which_form_reads_it(tmp_path,
              f"{csv} is a file, not a folder: idx: takes the folder of the four IDX files "
              "(train-images-idx3-ubyte[.gz]...)")):
         assert hplab.main(["data", "show", name]) == 2
-        assert capsys.readouterr().err == f"hplab data: error: {said}\n"
+        assert capsys.readouterr().err == f"hplab data show: error: {said}\n"
     # named as told, each loads
     assert data.load(f"npz:{npz}").sizes()["test"] == 8
     assert data.load(f"csv:{str(csv).replace(',', '%2C')}").feature_names == ("a", "b")
@@ -1234,7 +1235,7 @@ def test_npz_bombs_and_forged_shapes_are_refused_before_numpy_allocates(tmp_path
         tracemalloc.stop()
         assert str(err.value) == f"{path}: {message}" and peak < 10**7, (message, peak)
         assert hplab.main(["data", "show", f"npz:{path}"]) == 2
-        assert capsys.readouterr().err == f"hplab data: error: {path}: {message}\n"
+        assert capsys.readouterr().err == f"hplab data show: error: {path}: {message}\n"
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -1390,7 +1391,7 @@ def test_a_compressed_csv_is_checked_on_its_text(tmp_path, capsys, suffix, opene
     ds = data.load(f"csv:{good}")
     assert ds.task == "binary" and len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 60
     assert hplab.main(["data", "show", f"csv:{bad}"]) == 2
-    assert capsys.readouterr().err == (f"hplab data: error: {bad} holds NUL bytes (line 2): "
+    assert capsys.readouterr().err == (f"hplab data show: error: {bad} holds NUL bytes (line 2): "
                                        "not a text CSV\n")
 
 
@@ -1432,7 +1433,7 @@ def test_a_compressed_csv_expanding_like_a_bomb_is_refused_before_it_is_parsed(t
     size = path.stat().st_size
     assert hplab.main(["data", "show", f"csv:{path}"]) == 2
     err = capsys.readouterr().err
-    said = re.fullmatch(rf"hplab data: error: {re.escape(str(path))}: expands to at least "
+    said = re.fullmatch(rf"hplab data show: error: {re.escape(str(path))}: expands to at least "
                         rf"(\d+) bytes in a {size}-byte file, more than the 100x its size "
                         r"plus 67108864 bytes a compressed file may expand to; decompress it "
                         r"if the data is real\n", err)
@@ -1456,7 +1457,7 @@ def test_a_tar_of_one_csv_is_checked_on_the_text_pandas_reads(tmp_path, capsys, 
     assert ds.task == "binary" and len(ds.y_train) + len(ds.y_val) + len(ds.y_test) == 60
     bad = _compressed(tmp_path / f"bad.csv{suffix}", b"a,b,label\n1,2,1\x00\n3,4,0\n")
     assert hplab.main(["data", "show", f"csv:{bad}"]) == 2
-    assert capsys.readouterr().err == (f"hplab data: error: {bad} holds NUL bytes (line 2): "
+    assert capsys.readouterr().err == (f"hplab data show: error: {bad} holds NUL bytes (line 2): "
                                        "not a text CSV\n")
 
 
@@ -1511,7 +1512,7 @@ def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_i
                       "ends in .gz: rename it p.csv.gz"),
             ("book.xlsx", workbook), ("old.csv", workbook)):
         assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
-        assert capsys.readouterr().err == f"hplab data: error: {tmp_path / name} {said}\n"
+        assert capsys.readouterr().err == f"hplab data show: error: {tmp_path / name} {said}\n"
     # renamed as told, it loads; a header that starts as bzip2's magic does is text, and
     # so is CSV text under a workbook's name (some exports write it so)
     assert len(data.load(f"csv:{tmp_path / 'd.csv.tar.gz'}").y_test) > 0
@@ -1532,12 +1533,12 @@ def test_a_zstd_csv_without_its_package_is_one_line_and_a_damaged_one_too(tmp_pa
     damaged.write_bytes(zstandard.compress(b"a,b\n")[:4] + b"garbage" * 30)
     assert hplab.main(["data", "show", f"csv:{damaged}"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"hplab data: error: {damaged}: not a readable CSV file (zstd "
+    assert err.startswith(f"hplab data show: error: {damaged}: not a readable CSV file (zstd "
                           "decompress error: ") and err.count("\n") == 1, err
     monkeypatch.setitem(sys.modules, "zstandard", None)  # as where it is not installed
     assert hplab.main(["data", "show", f"csv:{path}"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"hplab data: error: {path}: ") and "install the zstandard" in err
+    assert err.startswith(f"hplab data show: error: {path}: ") and "install the zstandard" in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
@@ -1593,9 +1594,9 @@ def test_a_damaged_compressed_csv_is_one_line_and_a_zip_is_checked(tmp_path, cap
                             "end-of-stream marker was reached)"),
             ("bad.csv.xz", "not a readable CSV file (Corrupt input data)")):
         assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
-        assert capsys.readouterr().err == f"hplab data: error: {tmp_path / name}: {said}\n"
+        assert capsys.readouterr().err == f"hplab data show: error: {tmp_path / name}: {said}\n"
     assert hplab.main(["data", "show", f"csv:{tmp_path / 'nul.csv.zip'}"]) == 2
-    assert capsys.readouterr().err == (f"hplab data: error: {tmp_path / 'nul.csv.zip'} holds "
+    assert capsys.readouterr().err == (f"hplab data show: error: {tmp_path / 'nul.csv.zip'} holds "
                                        "NUL bytes (line 3): not a text CSV\n")
 
 
@@ -1754,7 +1755,7 @@ def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, m
     path = tmp_path / "fraud.csv"
     _with_an_id(path)
     code, out, err = run_cli(["data", "show", f"csv:{path}?{option}"], capsys)
-    assert (code, out, err) == (2, "", f"hplab data: error: {message.format(path=path)}\n")
+    assert (code, out, err) == (2, "", f"hplab data show: error: {message.format(path=path)}\n")
 
 
 def test_csv_ignore_names_a_column_with_a_comma_as_target_does(tmp_path, capsys):
@@ -1778,7 +1779,7 @@ def test_csv_ignore_names_a_column_with_a_comma_as_target_does(tmp_path, capsys)
     assert (code, out) == (2, "")
     assert err.endswith("leave it out with ?ignore=Last%2C First\n"), err
     code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=x%252Cy"], capsys)
-    assert err.startswith(f"hplab data: error: {path}: option ignore names no column "
+    assert err.startswith(f"hplab data show: error: {path}: option ignore names no column "
                           "'x%2Cy'; columns: user id, 'x,y', p&q"), err
     # a name holding a comma is listed quoted: "x,y, p&q" read as three columns
     code, out, err = run_cli(["data", "show", f"csv:{path}?ignore=user id,p%26q,Last%2C First"],
@@ -1794,7 +1795,8 @@ def test_a_text_id_column_is_refused_with_the_option_that_leaves_it_out(tmp_path
     _with_an_id(path, text_id=True)
     code, out, err = run_cli(["data", "show", f"csv:{path}"], capsys)
     assert (code, out) == (2, "")
-    assert err == (f"hplab data: error: {path}: feature column 'transaction_id' is not numeric "
+    assert err == ("hplab data show: error: "
+                   f"{path}: feature column 'transaction_id' is not numeric "
                    "(first non-number 'TX-100000' at line 2); if it is no feature (an ID, a "
                    "date), leave it out with ?ignore=transaction_id\n")
     assert data.load(f"csv:{path}?ignore=transaction_id").feature_names == ("amount", "hour")

@@ -365,7 +365,7 @@ def test_someones_own_index_page_is_kept_and_said_to_be(tmp_path, capsys):
         (tmp_path / folder / "index.html").write_text(page)
     code, out, err = run_cli(["report", "index", tmp_path / "site", "--json"], capsys)
     assert (code, out) == (2, "") and err == (
-        f"hplab report: error: {tmp_path / 'site' / 'index.html'}: a page hplab did not "
+        f"hplab report index: error: {tmp_path / 'site' / 'index.html'}: a page hplab did not "
         "write; left as it is; not written\n")
     path = _small_report("one").write(tmp_path / "runs" / "one")
     assert path.is_file() and capsys.readouterr().err == (

@@ -62,7 +62,7 @@ def test_a_run_racing_another_to_create_a_study_waits_for_its_spec(spec_file, tm
     stored = optuna.load_study(study_name="race", storage=f"sqlite:///{db}")
     assert first_difference(study.parse_spec(stored.user_attrs[study.SPEC_ATTR]), first) is None
     if code:
-        assert err == (f"hplab study: error: study 'race' in sqlite:///{db} was created from "
+        assert err == (f"hplab study run: error: study 'race' in sqlite:///{db} was created from "
                        "another spec (fixed.init differs); change study.name to start a new "
                        "one\n")
         assert stored.trials == []
@@ -90,7 +90,8 @@ def test_a_worker_joining_a_study_being_created_waits_for_it(spec_file, tmp_path
     monkeypatch.setattr(study._create, "SPEC_WAIT", 0.3)
     got, _, err = run_cli(["study", "worker", "--study", "bare", "--storage", db], capsys)
     assert got == 2
-    assert err == (f"hplab study: error: study 'bare' in sqlite:///{db} is empty and keeps no "
+    assert err == ("hplab study worker: error: "
+                   f"study 'bare' in sqlite:///{db} is empty and keeps no "
                    "spec (a run creating it was stopped before storing one, or another "
                    "program made it): `hplab study run` of a spec optimizing its directions "
                    "takes it over\n")
@@ -151,7 +152,8 @@ def test_a_study_created_while_a_worker_looked_for_it_is_loaded(spec_file, tmp_p
     assert missed and json.loads(out)["n_finished"] == 2
     got, _, err = run_cli(["study", "worker", "--study", "gone", "--storage", db], capsys)
     assert got == 2
-    assert err == (f"hplab study: error: no study 'gone' in sqlite:///{db}; studies there: other, "
+    assert err == ("hplab study worker: error: "
+                   f"no study 'gone' in sqlite:///{db}; studies there: other, "
                    "late\n")
 
 
@@ -174,7 +176,7 @@ def test_a_study_that_ran_with_a_spec_now_refused_resumes_from_the_same_file(tmp
     other = tmp_path / "al2.toml"
     other.write_text(path.read_text().replace('"al"', '"al2"'))
     code, out, err = run_cli(["study", "run", other, "--storage", db, "--no-report"], capsys)
-    assert code == 2 and err == ("hplab study: error: space.init lists 'he' and 'msra', one "
+    assert code == 2 and err == ("hplab study run: error: space.init lists 'he' and 'msra', one "
                                  "initializer\n")
     assert study.list_studies(str(db))[0]["study"] == "al" and len(
         study.list_studies(str(db))) == 1

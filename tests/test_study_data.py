@@ -79,7 +79,7 @@ def test_a_worker_trains_on_the_studys_data_only_at_its_path_or_from_a_copy(
     theirs = data.load(f"csv:{m2 / 'other.csv'}", seed=0).fingerprint()
     assert theirs != ours and _stored_fingerprint(db, "fp") == ours
     differs = f"differs from the study's (fingerprint {theirs}, the study's {ours}); "
-    assert err == (f"hplab study: error: study 'fp' in sqlite:///{db}: the data read from "
+    assert err == (f"hplab study worker: error: study 'fp' in sqlite:///{db}: the data read from "
                    f"{stored} {differs}give this machine's copy of the study's data with "
                    "--data NAME\n")
     code, _, err = run_cli([*worker, "--data", f"csv:{m2 / 'other.csv'}"], capsys)
@@ -100,7 +100,8 @@ def test_a_worker_trains_on_the_studys_data_only_at_its_path_or_from_a_copy(
             f"{differs[:-2]}. The figures above come from the stored trials.") in page
     stored.unlink()  # machine 2 without a file there
     code, _, err = run_cli(worker, capsys)
-    assert code == 2 and err == (f"hplab study: error: study.dataset: file not found: {stored}; "
+    assert code == 2 and err == ("hplab study worker: error: "
+                                 f"study.dataset: file not found: {stored}; "
                                  "give this machine's copy of it with --data NAME\n")
     # its copy, named from the folder it runs in: the pool's workers read it too
     monkeypatch.chdir(m2)
@@ -127,7 +128,8 @@ def test_a_study_stored_without_a_data_fingerprint_records_one_when_resumed(
     # a worker's copy has nothing to be checked against
     worker = ["study", "worker", "--study", "old", "--storage", db, "--data", f"csv:{csv}"]
     code, _, err = run_cli(worker, capsys)
-    assert code == 2 and err == (f"hplab study: error: --data: study 'old' in sqlite:///{db} "
+    assert code == 2 and err == ("hplab study worker: error: "
+                                 f"--data: study 'old' in sqlite:///{db} "
                                  "has no fingerprint of its data yet (an earlier version made "
                                  f"it); run one worker without --data where the data is at "
                                  f"{csv} first\n")
@@ -166,7 +168,7 @@ def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_dat
     code, _, err = run_cli(["study", "run", path, "--storage", db], capsys)
     copy = shlex.quote(f"csv:{tmp_path / 'h2' / 'data' / 'blobs.csv'}?target=label")
     assert code == 2 and err == (
-        f"hplab study: error: study 'home' in sqlite:///{db} was created from another spec "
+        f"hplab study run: error: study 'home' in sqlite:///{db} was created from another spec "
         f"(study.dataset differs); the study reads {tmp_path / 'h1' / 'data' / 'blobs.csv'}: "
         "if this spec's file is a copy of it, join the study with `hplab study worker --study "
         f"home --data {copy}` and the same --storage; else change study.name to start a new "

@@ -412,8 +412,8 @@ def test_a_server_lost_mid_study_is_one_line_and_the_study_resumes(postgres_url,
     assert run.returncode == 2 and out == "", err[-2000:]
     last = err.replace("\r", "\n").strip().splitlines()[-1]
     assert "Traceback" not in err
-    assert last.startswith(f"hplab study: error: storage {url.set(port=proxy.port)}") or \
-        last.startswith("hplab study: error: storage postgresql+psycopg://"), last
+    assert last.startswith(f"hplab study run: error: storage {url.set(port=proxy.port)}") or \
+        last.startswith("hplab study run: error: storage postgresql+psycopg://"), last
     assert "failed:" in last and "the same command resumes the study" in last
     assert len(finished()) >= done_before  # nothing stored was lost
     # the host is back (straight to the server): the same study finishes
@@ -596,7 +596,7 @@ def test_a_storage_that_cannot_open_says_the_servers_reason(postgres_role, capsy
     assert hplab.main(["study", "list", "--storage", url]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
-        f"hplab study: error: cannot open storage {study.mask_url(url)}: permission denied "
+        f"hplab study list: error: cannot open storage {study.mask_url(url)}: permission denied "
         "for table version_info"]
 
 
@@ -608,7 +608,7 @@ def test_a_role_refused_a_write_is_not_told_to_run_again(postgres_role, spec_fil
                        "--storage", url, "--no-report"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
-        f"hplab study: error: storage {study.mask_url(url)} failed: permission denied "
+        f"hplab study run: error: storage {study.mask_url(url)} failed: permission denied "
         "for table studies")
 
 

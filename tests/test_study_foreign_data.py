@@ -102,11 +102,11 @@ def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
     assert json.loads(out)[0]["study"] == name  # the JSON keeps the name as stored
     code, out, err = run_cli(["study", "show", "nope", "--storage", db], capsys)
     assert (code, out) == (2, "") and err == (
-        f"hplab study: error: no study 'nope' in sqlite:///{db}; studies there: "
+        f"hplab study show: error: no study 'nope' in sqlite:///{db}; studies there: "
         f"{shown}\n")
     # looked up by its name, it is found (review: the name was refused: listed, never shown)
     code, out, err = run_cli(["study", "show", name, "--storage", db], capsys)
-    assert (code, out, err) == (2, "", f"hplab study: error: study '{shown}' in "
+    assert (code, out, err) == (2, "", f"hplab study show: error: study '{shown}' in "
                                        f"sqlite:///{db} was not made by hplab\n")
 
 

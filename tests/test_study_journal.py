@@ -39,7 +39,7 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     done = run("j.log")
     # said as SQLite's (it read "storage journal:j.log failed: Permission denied: j.log")
     assert (done.returncode, done.stdout, done.stderr) == (2, "", (
-        "hplab study: error: cannot write j.log: the file is read-only; make it writable "
+        "hplab study run: error: cannot write j.log: the file is read-only; make it writable "
         "(chmod u+w) to run or join its study\n"))
     # QA: a writable journal in a read-only folder was said to be the file's fault
     (tmp_path / "ro").mkdir()
@@ -50,7 +50,7 @@ def test_a_journal_it_cannot_write_gets_no_resume_hint(tmp_path, spec_file):
     finally:
         (tmp_path / "ro").chmod(0o755)
     assert (done.returncode, done.stderr) == (2, (
-        "hplab study: error: cannot write ro/j.log: its folder ro is not writable (the "
+        "hplab study run: error: cannot write ro/j.log: its folder ro is not writable (the "
         "journal itself is fine; its lock files go beside it); make it writable, or copy "
         "j.log to a writable folder\n"))
 
@@ -181,7 +181,8 @@ def test_a_journal_cut_short_is_read_but_refused_to_a_run_that_would_append(
                      ["study", "worker", "--study", "cut"]):
             assert hplab.main([*argv, "--storage", str(path)]) == 2
             assert capsys.readouterr().err == (
-                f"hplab study: error: {path}: its last line ({n}) is {broken} (a crash or a "
+                f"hplab study {argv[1]}: error: "
+                f"{path}: its last line ({n}) is {broken} (a crash or a "
                 "full disk?), and trials added after it would make the whole journal "
                 f"unreadable; keep only lines 1-{n - 1} (e.g. head -n {n - 1} {path} > "
                 "fixed.log) and use that file\n")
@@ -224,7 +225,7 @@ def test_a_journal_on_a_full_disk_fails_in_one_line_and_writes_nothing_more(
     capsys.readouterr()
     assert hplab.main([*run, "--trials", "4", "--json"]) == 2  # --json: no progress bar
     assert capsys.readouterr().err == (
-        f"hplab study: error: storage journal:{log} failed: No space left on device; trials "
+        f"hplab study run: error: storage journal:{log} failed: No space left on device; trials "
         "that finished stay stored, and the same command resumes the study\n")
     assert len(failed) == 1  # nothing written after the cut line: it stays the last one
     monkeypatch.setattr(JournalFileBackend, "append_logs", append_logs)
@@ -253,6 +254,6 @@ def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
                  ["report", "j", "--out", str(tmp_path / "rep")],
                  ["run", str(spec_file("j", n_trials=1)), "--no-report"]):
         assert hplab.main(["study", *argv, "--storage", str(log)]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: {log} is not an optuna "
+        assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: {log} is not an optuna "
                                            f"journal file (line {line}: {why})\n")
     assert file_sha(log) == before

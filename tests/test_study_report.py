@@ -867,7 +867,7 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_fil
     code, stdout, err = run_cli(["study", "report", "nota", "--storage", db, "--out", out],
                                 capsys)
     assert (code, stdout) == (2, "") and err == (
-        f"hplab study: error: --out {out} holds a best_model/ with a model no report "
+        f"hplab study report: error: --out {out} holds a best_model/ with a model no report "
         "of study 'nota' retrained; give another folder\n")
     with pytest.raises(ValueError, match=re.escape(
             f"{out} holds a best_model/ with a model no report of study 'nota' retrained; "
@@ -881,7 +881,8 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_fil
     (own / "best_model").rename(tmp_path / "earlier")
     (own / "best_model").symlink_to(out / "best_model")
     code, _, err = run_cli(["study", "report", "nota", "--storage", db, "--out", own], capsys)
-    assert code == 2 and err == (f"hplab study: error: --out {own} holds a best_model that is "
+    assert code == 2 and err == ("hplab study report: error: "
+                                 f"--out {own} holds a best_model that is "
                                  f"a link (to {out / 'best_model'}); give another folder\n")
     assert (out / "best_model" / "model.npz").read_bytes() == saved
     assert sorted(p.name for p in (out / "best_model").iterdir()) == [
@@ -907,7 +908,7 @@ def test_a_study_run_refuses_a_report_folder_it_may_not_write_before_its_trials(
                     folder / "best_model", "--no-report"], capsys)[0] == 0
     code, out, err = run_cli(["study", "run", path, "--storage", db], capsys)
     assert (code, out) == (2, "") and err == (
-        f"hplab study: error: the report folder {folder} holds a best_model/ with a model no "
+        f"hplab study run: error: the report folder {folder} holds a best_model/ with a model no "
         "report of study 'early' retrained; run with --no-report, and write the report "
         "elsewhere later (hplab study report --out)\n")
     assert not db.exists()
@@ -1159,7 +1160,7 @@ def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
     for file in (folder / "spec.toml", folder / "report.html"):
         file.chmod(0o000)
         assert as_them("study", "report", "theirs") == (
-            2, "", f"hplab study: error: cannot read {file} (Permission denied)\n")
+            2, "", f"hplab study report: error: cannot read {file} (Permission denied)\n")
         file.chmod(0o644)
     (folder / "report.html").chmod(0o000)
     shown = json.loads(as_them("study", "show", "theirs", "--json")[1])
@@ -1181,7 +1182,7 @@ def test_study_report_refuses_its_folder_before_retraining_and_drawing(spec_file
                         lambda *a, **k: pytest.fail("drawn before its folder was checked"))
     code, out, err = run_cli(["study", "report", "early"], capsys)
     assert (code, out) == (2, "")
-    assert err == (f"hplab study: error: the report folder {folder} holds a spec.toml hplab "
+    assert err == (f"hplab study report: error: the report folder {folder} holds a spec.toml hplab "
                    "did not write; give another folder with --out\n")
 
 
@@ -1360,7 +1361,7 @@ def test_an_out_folder_of_one_name_in_another_storage_is_another_studys(
             f"({(tmp_path / 'runs/hplab.db').resolve()})")
     code, out, err = run_cli(["study", "report", "x", "--out", "rep", "--storage", "b.db"],
                              capsys)
-    assert (code, out, err) == (2, "", f"hplab study: error: --out {held}; give another "
+    assert (code, out, err) == (2, "", f"hplab study report: error: --out {held}; give another "
                                        "folder\n")
     with pytest.raises(ValueError, match=re.escape(f"{held}; write the report elsewhere")):
         reports.study_report("x", storage="b.db", out="rep")  # from Python, after the retrain

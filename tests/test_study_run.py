@@ -649,7 +649,7 @@ def test_a_setting_that_does_not_fit_the_dataset_fails_before_storage(
     path = spec_file("fit", dataset=dataset, n_trials=2, space=space, fixed=fixed)
     db = tmp_path / "fit.db"
     assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
-    assert capsys.readouterr().err == f"hplab study: error: {message}\n"
+    assert capsys.readouterr().err == f"hplab study run: error: {message}\n"
     assert not db.exists()
 
 
@@ -664,7 +664,7 @@ def test_a_bad_dataset_option_value_names_study_dataset(spec_file, tmp_path, cap
     path = spec_file("opt", dataset=dataset, n_trials=1)
     db = tmp_path / "opt.db"
     assert hplab.main(["study", "run", str(path), "--storage", str(db), "--no-report"]) == 2
-    assert capsys.readouterr().err == f"hplab study: error: study.dataset: {message}\n"
+    assert capsys.readouterr().err == f"hplab study run: error: study.dataset: {message}\n"
     assert not db.exists()
 
 

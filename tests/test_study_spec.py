@@ -438,7 +438,7 @@ def test_a_spec_file_is_utf8_its_byte_order_mark_allowed(tmp_path, capsys):
         path = tmp_path / f"{encoding}.toml"
         path.write_text(text, encoding=encoding)
         code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
-        assert (code, out, err) == (2, "", f"hplab study: error: {path}: not UTF-8 text; "
+        assert (code, out, err) == (2, "", f"hplab study run: error: {path}: not UTF-8 text; "
                                            "save the spec as UTF-8\n")
     assert not (tmp_path / "s.db").exists()
 
@@ -451,7 +451,7 @@ def test_a_spec_nested_too_deep_is_one_line(tmp_path, capsys):
     path.write_text('[study]\ndataset = "xor"\nx = ' + "[" * 5000 + "]" * 5000 + "\n")
     storage = f"sqlite:///{tmp_path / 's.db'}"
     code, out, err = run_cli(["study", "run", path, "--storage", storage], capsys)
-    assert (code, out, err) == (2, "", f"hplab study: error: {path}: lists or tables nested "
+    assert (code, out, err) == (2, "", f"hplab study run: error: {path}: lists or tables nested "
                                        "too deep to read\n")
 
 
@@ -488,7 +488,7 @@ def test_a_refused_spec_prints_its_error_alone(tmp_path, capsys):
                     'lr = { low = 0.1, high = 1.0 }\n[sampler]\nx0 = { lr = 5.0 }\n')
     code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / "c.db"], capsys)
     assert (code, out) == (2, "") and err == (
-        "hplab study: error: sampler.x0 must give every searched parameter (lr) a value "
+        "hplab study run: error: sampler.x0 must give every searched parameter (lr) a value "
         "within its range; lr 5.0 is outside 0.1..1.0\n")
 
 
@@ -800,7 +800,7 @@ def test_trials_beyond_a_grid_name_the_argument_or_the_flag(tmp_path, capsys):
     path = write_spec_toml(tmp_path / "grid.toml", raw)
     code, _, err = run_cli(["study", "run", path, "--trials", 5, "--storage",
                             tmp_path / "g.db"], capsys)
-    assert (code, err) == (2, "hplab study: error: --trials 5 exceeds the grid's 4 "
+    assert (code, err) == (2, "hplab study run: error: --trials 5 exceeds the grid's 4 "
                               "points\n")
     assert not (tmp_path / "g.db").exists()
     code, _, err = run_cli(["study", "run", path, "--trials", 0], capsys)

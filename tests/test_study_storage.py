@@ -261,7 +261,7 @@ def test_bad_spec_exits_2_and_leaves_storage_untouched(study_keys, space, stored
         code = hplab.main(["study", "run", str(path), "--storage", str(storage)])
         err = capsys.readouterr().err
         assert code == 2, err
-        assert len(err.strip().splitlines()) == 1 and err.startswith("hplab study: error:")
+        assert len(err.strip().splitlines()) == 1 and err.startswith("hplab study run: error:")
     assert _digest(stored) == before
     assert not (tmp_path / "new.db").exists()
 
@@ -323,18 +323,20 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     for argv in (["study", "show", "x"], ["study", "list"], ["study", "worker", "--study", "x"],
                  ["study", "export", "x", "--csv", str(tmp_path / "x.csv")]):
         assert hplab.main([*argv, "--storage", str(missing)]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: no storage at {missing} "
+        assert capsys.readouterr().err == (f"hplab study {argv[1]}: error: no storage at {missing} "
                                            "(check the path, or run a study into it first)\n")
     assert not missing.exists() and not (tmp_path / "x.csv").exists()
     monkeypatch.chdir(tmp_path)
     assert hplab.main(["study", "show", "x"]) == 2
-    assert capsys.readouterr().err == ("hplab study: error: no storage at runs/hplab.db (run a "
+    assert capsys.readouterr().err == ("hplab study show: error: "
+                                       "no storage at runs/hplab.db (run a "
                                        "study first, or pass --storage)\n")
     empty = tmp_path / "empty.db"
     empty.touch()
     for argv in (["study", "list"], ["study", "show", "x"]):
         assert hplab.main([*argv, "--storage", str(empty)]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: no storage at {empty} (an "
+        assert capsys.readouterr().err == (f"hplab study {argv[1]}: error: "
+                                           f"no storage at {empty} (an "
                                            "empty file; check the path, or run a study into "
                                            "it first)\n")
     assert empty.stat().st_size == 0  # optuna's tables were not written into it
@@ -385,7 +387,7 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
                 code, out, err = cli("study", "show", "keep", "--json")
                 assert code == 0 and json.loads(out)["n_finished"] == 2, err
             code, out, err = cli(*run)
-            assert code == 2 and err == f"hplab study: error: cannot open {db}: {said}\n"
+            assert code == 2 and err == f"hplab study run: error: cannot open {db}: {said}\n"
             assert _digest(f"{db.as_uri()}?immutable=1") == before
             for path in read_only:
                 path.chmod(0o755 if path.is_dir() else 0o644)
@@ -413,13 +415,13 @@ def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, sp
     here.chmod(0o555)
     try:
         assert cli("study", "run", spec, "--storage", db) == (2, "", (
-            "hplab study: error: " + report.format("ro") + "run with --no-report, and write "
+            "hplab study run: error: " + report.format("ro") + "run with --no-report, and write "
             "the report elsewhere later (hplab study report --out)\n"))
         assert cli("demo", "--trials", "1", "--storage", db) == (2, "", (
             "hplab demo: error: " + report.format("demo") + "run it from a folder you can "
             "write in\n"))
         assert cli("study", "run", spec, "--no-report") == (2, "", (
-            "hplab study: error: storage runs/hplab.db: cannot make the folder runs "
+            "hplab study run: error: storage runs/hplab.db: cannot make the folder runs "
             "(Permission denied)\n"))
     finally:
         here.chmod(0o755)
@@ -498,7 +500,7 @@ def test_a_new_storage_in_a_folder_it_cannot_write_names_the_folder(tmp_path, sp
     for name in ("new.db", "new.log"):
         assert user_cli("study", "run", spec_file("s", n_trials=1), "--no-report",
                         "--storage", f"ro/{name}") == (2, "", (
-            f"hplab study: error: cannot make storage ro/{name}: its folder ro is not "
+            f"hplab study run: error: cannot make storage ro/{name}: its folder ro is not "
             "writable; make it writable, or give a path in a writable folder\n"))
     assert not list((tmp_path / "ro").iterdir())
 
@@ -521,7 +523,7 @@ def test_a_claim_file_it_cannot_write_is_locked_and_one_it_cannot_read_refused_f
     assert code == 0 and json.loads(out)["n_finished"] == 3, err
     claim.chmod(0o000)
     assert cli("run", spec, "--trials", "4", "--no-report") == (2, "", (
-        f"hplab study: error: cannot open {db}: keep.db.claim is not readable (study runs "
+        f"hplab study run: error: cannot open {db}: keep.db.claim is not readable (study runs "
         "lock it to claim trials); make it readable\n"))
     shown = study.show_study("keep", str(db))
     assert (shown["n_trials"], shown["n_finished"]) == (3, 3)  # the budget as it was
@@ -580,10 +582,11 @@ def test_an_sqlite_file_without_optunas_tables_is_refused_before_anything_writes
         for argv in (["list"], ["show", "keep"], ["run", str(spec_file("s", n_trials=1)),
                                                   "--no-report"]):
             assert hplab.main(["study", *argv, "--storage", f"sqlite:///{path}"]) == 2
-            assert capsys.readouterr().err == f"hplab study: error: {path} {said}\n"
+            assert capsys.readouterr().err == f"hplab study {argv[0]}: error: {path} {said}\n"
     for argv in (["list"], ["show", "keep"]):  # a read never writes optuna's tables
         assert hplab.main(["study", *argv, "--storage", str(bare)]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: no storage at {bare} (an "
+        assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: "
+                                           f"no storage at {bare} (an "
                                            "SQLite database without a study; check the path, "
                                            "or run a study into it first)\n")
     assert {p: file_sha(p) for p in before} == before
@@ -614,7 +617,8 @@ def test_a_database_of_another_optuna_schema_gets_optunas_advice(stored, capsys,
     before = file_sha(stored)
     code, out, err = run_cli(["study", "show", "keep", "--storage", stored], capsys)
     assert code == 2 and out == "" and len(err.splitlines()) == 1, err
-    assert err.startswith(f"hplab study: error: cannot open storage sqlite:///{stored}: ") and \
+    assert err.startswith("hplab study show: error: "
+                          f"cannot open storage sqlite:///{stored}: ") and \
         advice in err and "no longer compatible with the table schema" in err
     assert file_sha(stored) == before
 
@@ -643,7 +647,7 @@ def test_a_truncated_sqlite_file_is_refused_without_leaving_files_beside_it(
     cut.write_bytes(whole[:len(whole) // 2])
     for argv in (["list"], ["show", "keep"]):
         assert hplab.main(["study", *argv, "--storage", f"sqlite:///{cut}"]) == 2
-        assert capsys.readouterr().err == (f"hplab study: error: {cut} is not an SQLite "
+        assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: {cut} is not an SQLite "
                                            "database (database disk image is malformed)\n")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("cut")) == [
         "cut.db"]
@@ -678,7 +682,7 @@ def test_a_full_disk_is_named_and_reads_go_on_without_the_shm_file(tmp_path, sto
         code = hplab.main(["study", "run", str(spec_file("keep", n_trials=3)), "--no-report",
                            "--storage", str(stored)])
     assert code == 2 and capsys.readouterr().err == (
-        f"hplab study: error: cannot open {stored}: disk I/O error (is the disk full, or its "
+        f"hplab study run: error: cannot open {stored}: disk I/O error (is the disk full, or its "
         "file system read-only? the database itself may be fine)\n")
     assert len(csv.read_text().splitlines()) == 3  # a header and the 2 trials
     assert _digest(stored) == before
@@ -735,7 +739,7 @@ def test_a_trial_the_storage_failed_in_is_interrupted_and_run_again(
     failed = _disk_full_at_a_trials_record(monkeypatch, state_fits=state_fits)
     assert hplab.main([*run, "--json"]) == 2  # --json: no progress bar
     assert capsys.readouterr().err == (
-        f"hplab study: error: storage sqlite:///{db} failed: database or disk is full; trials "
+        f"hplab study run: error: storage sqlite:///{db} failed: database or disk is full; trials "
         "that finished stay stored, and the same command resumes the study\n")
     assert len(failed) == 1 + (not state_fits)
     monkeypatch.undo()
@@ -803,7 +807,7 @@ def test_a_study_deleted_while_it_runs_ends_the_run_in_one_line(when, tmp_path, 
                        "--json"])
     out, err = capfd.readouterr()  # optuna's log handler writes to the process's stderr
     assert (code, out) == (2, "")
-    assert err == (f"hplab study: error: study 'gone' was deleted from sqlite:///{db} while "
+    assert err == (f"hplab study run: error: study 'gone' was deleted from sqlite:///{db} while "
                    "this run used it\n")
     assert len(started) == (3 if when == "in a trial" else 1)
     assert optuna.get_all_study_names(f"sqlite:///{db}") == []  # not made again either
@@ -864,7 +868,7 @@ def test_a_study_deleted_while_pool_workers_run_it_ends_the_run_in_one_line(tmp_
         deleter.join()
     out, err = capfd.readouterr()
     assert (code, out) == (2, "")
-    assert err == (f"hplab study: error: study 'gone' was deleted from sqlite:///{db} while "
+    assert err == (f"hplab study run: error: study 'gone' was deleted from sqlite:///{db} while "
                    "this run used it\n")
 
 
@@ -881,7 +885,8 @@ def test_a_stored_value_that_is_not_json_is_named_in_one_line(tmp_path, stored, 
                  ["run", str(spec_file("keep", n_trials=3)), "--no-report", "--json"]):
         assert hplab.main(["study", *argv, "--storage", str(stored)]) == 2
         assert capsys.readouterr().err == (
-            f"hplab study: error: storage sqlite:///{stored} holds a value that is not valid "
+            f"hplab study {argv[0]}: error: "
+            f"storage sqlite:///{stored} holds a value that is not valid "
             "JSON (trial 1 of study 'keep', attribute 'record': Expecting property name "
             "enclosed in double quotes: line 1 column 2 (char 1))\n")
 
@@ -1018,7 +1023,7 @@ def test_a_storage_path_through_a_file_or_a_dead_link_is_named_in_one_line(
                         (["--storage", "afile/x.db"], "afile/x.db is inside a file (afile)")):
         code, out, err = run_cli(["study", "run", spec, "--no-report", *extra], capsys)
         assert (code, out) == (2, "")
-        assert err == f"hplab study: error: storage {said}; give a path in a folder\n"
+        assert err == f"hplab study run: error: storage {said}; give a path in a folder\n"
     assert Path("afile").read_text() == "mine\n" and not Path("does_not_exist").exists()
 
 
@@ -1026,19 +1031,21 @@ def test_a_named_pipe_is_refused_as_a_storage_not_read_forever(tmp_path, spec_fi
     # QA: `study list --storage x.log` on a named pipe never ended (optuna read it)
     pipe = tmp_path / "pipe.log"
     os.mkfifo(pipe)
-    said = f"hplab study: error: storage {pipe} is a named pipe, not a file; give a file path\n"
+    said = f"error: storage {pipe} is a named pipe, not a file; give a file path\n"
     with within(20):
         for argv in (["study", "list"], ["study", "run", spec_file("p", n_trials=1)]):
-            assert run_cli([*argv, "--storage", pipe], capsys) == (2, "", said)
+            assert run_cli([*argv, "--storage", pipe], capsys) == (
+                2, "", f"hplab study {argv[1]}: {said}")
 
 
 def test_a_folder_is_refused_as_a_storage_in_one_line(tmp_path, spec_file, capsys):
     # QA: `--storage sqlite:////` said "PosixPath('/') has an empty name", a folder
     # elsewhere "unable to open database file"
     for url, folder in (("sqlite:////", "/"), (f"sqlite:///{tmp_path}", tmp_path)):
-        said = f"hplab study: error: storage {folder} is a folder; give a file path in it\n"
+        said = f"error: storage {folder} is a folder; give a file path in it\n"
         for argv in (["study", "list"], ["study", "run", spec_file("f", n_trials=1)]):
-            assert run_cli([*argv, "--storage", url], capsys) == (2, "", said)
+            assert run_cli([*argv, "--storage", url], capsys) == (
+                2, "", f"hplab study {argv[1]}: {said}")
 
 
 def test_dataset_that_cannot_load_fails_before_any_storage(tmp_path, monkeypatch, capsys):
@@ -1061,7 +1068,7 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     BaseModel.metadata.create_all(engine, tables=list(BaseModel.metadata.sorted_tables)[:4])
     engine.dispose()
     assert hplab.main(["study", "list", "--storage", str(db)]) == 2
-    assert capsys.readouterr().err == (f"hplab study: error: no storage at {db} (an SQLite "
+    assert capsys.readouterr().err == (f"hplab study list: error: no storage at {db} (an SQLite "
                                        "database without a study; check the path, or run a "
                                        "study into it first)\n")
     assert hplab.main(["study", "run", str(spec_file("fresh", n_trials=2, max_epochs=2)),
@@ -1078,7 +1085,7 @@ def test_a_storage_whose_studies_were_all_deleted_holds_none(stored, capsys, spe
     assert hplab.main(["study", "list", "--storage", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert hplab.main(["study", "show", "keep", "--storage", str(db)]) == 2
-    assert capsys.readouterr().err == (f"hplab study: error: no study 'keep' in "
+    assert capsys.readouterr().err == (f"hplab study show: error: no study 'keep' in "
                                        f"sqlite:///{db}; studies there: none\n")
     assert hplab.main(["study", "run", str(spec_file("next", n_trials=2, max_epochs=2)),
                        "--storage", str(db), "--no-report", "--json"]) == 0
@@ -1159,7 +1166,7 @@ def test_an_existing_storage_file_of_another_name_is_read_by_its_content(spec_fi
     for bad in (notes, tmp_path / "new.journal"):  # another file; a name that says nothing
         code, out, err = run_cli(["study", "list", "--storage", bad], capsys)
         assert code == 2 and err == (
-            f"hplab study: error: storage '{bad}': expected a URL (sqlite:///, postgresql://, "
+            f"hplab study list: error: storage '{bad}': expected a URL (sqlite:///, postgresql://, "
             "mysql://), a .db file or a journal .log file (journal:PATH for a journal file of "
             "any name)\n")
     assert notes.read_text() == "not a storage\n" and not (tmp_path / "new.journal").exists()
