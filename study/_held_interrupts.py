@@ -70,6 +70,12 @@ class HeldInterrupts:
         HeldInterrupts._active[-1]._interrupt(interrupt)
 
     @staticmethod
+    def ending_sigint(signum, frame) -> None:
+        """SIGINT handler of a process whose Ctrl-C ends its work (a pool worker's task):
+        the interrupt is `deliver`ed as ``final``, raised again if C code drops it."""
+        HeldInterrupts.deliver(frame, final=True)
+
+    @staticmethod
     def forget_final() -> None:
         """No interrupt ends this process (a pool worker starting a new task)."""
         HeldInterrupts._final = None
@@ -105,13 +111,13 @@ class HeldInterrupts:
         """``sys.unraisablehook``: an interrupt raised in a weakref callback or a
         ``__del__`` is dropped there, and holding from then on, the worker ran every trial
         left. It is raised again instead, a moment later, from its SIGINT handler (from
-        another thread: raised while this hook runs, it would be lost too); without that
-        handler (SIGINT ignored), at the next `allow`."""
+        another thread: raised while this hook runs, it would be lost too) or from
+        `ending_sigint`; without either (SIGINT ignored), at the next `allow`."""
         if unraisable.exc_value is None or unraisable.exc_value is not self._raised:
             self._old_hook(unraisable)
             return
         self._raised, self._pending = None, type(unraisable.exc_value)
-        if self._old is not None:
+        if self._old is not None or signal.getsignal(signal.SIGINT) is self.ending_sigint:
             self._holding = False
             later = threading.Timer(0.01, _thread.interrupt_main, (signal.SIGINT,))
             later.daemon = True

@@ -56,12 +56,6 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
         HeldInterrupts.deliver(frame, ParentDied if _parent_gone(parent) else
                                KeyboardInterrupt, final=True)
 
-    def interrupt(signum, frame):
-        # a Ctrl-C ends this task (-1 trials): final, as SIGTERM's, so that one C code
-        # dropped is raised again at the next safe point and checkpoint (the parent passes
-        # on a single copy: lost, the worker ran every trial left while the command waited)
-        HeldInterrupts.deliver(frame, KeyboardInterrupt, final=True)
-
     def lost(unraisable):
         # an interrupt raised while a weakref callback or a __del__ ran (the garbage an
         # import leaves, outside any trial) is printed and dropped there: the orphan then
@@ -75,7 +69,10 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     if in_main:
         # a worker loky reuses (a notebook's next pool) starts with no interrupt pending
         HeldInterrupts.forget_final()
-        signal.signal(signal.SIGINT, interrupt)
+        # a Ctrl-C ends this task (-1 trials): final, as SIGTERM's, so that one C code
+        # dropped is raised again at the next safe point and checkpoint (the parent passes
+        # on a single copy: lost, the worker ran every trial left while the command waited)
+        signal.signal(signal.SIGINT, HeldInterrupts.ending_sigint)
         signal.signal(signal.SIGTERM, terminate)
         old_hook, sys.unraisablehook = sys.unraisablehook, lost
         # this process is the pool's: a Ctrl-C landing while SQLAlchemy's pool resets a

@@ -1104,6 +1104,37 @@ def test_an_interrupt_dropped_in_a_callback_is_raised_again():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_pool_workers_interrupt_dropped_in_a_callback_is_raised_again_at_once():
+    # a pool worker's Ctrl-C ends its task even where C code drops it (`ending_sigint`,
+    # final); one dropped in a weakref callback is still raised again at once, as with
+    # Python's own handler, not only at the trial's next checkpoint (minutes apart, for a
+    # large data set's epochs)
+    from study._held_interrupts import HeldInterrupts
+
+    dropped, hook = [], sys.unraisablehook
+    sys.unraisablehook = dropped.append
+    old = signal.signal(signal.SIGINT, HeldInterrupts.ending_sigint)
+    raised = []  # not pytest.raises in here: the final interrupt on leaving replaced its
+    try:  # failure, and the test passed
+        try:
+            with HeldInterrupts() as interrupts:
+                interrupts.allow()  # in a trial
+                started = time.monotonic()
+                try:
+                    _dropped_in_a_callback(lambda: signal.raise_signal(signal.SIGINT))
+                    _train_for(1)  # no checkpoint in here: raised again by the handler
+                except KeyboardInterrupt:
+                    raised.append(time.monotonic() - started)
+        except KeyboardInterrupt:
+            raised.append("final")  # raised once more on leaving
+        assert len(raised) == 2 and raised[0] < 0.5 and raised[1] == "final", raised
+        assert dropped == []
+    finally:
+        HeldInterrupts.forget_final()
+        signal.signal(signal.SIGINT, old)
+        sys.unraisablehook = hook
+
+
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
 @pytest.mark.parametrize("when", ["sampler", "training"])
