@@ -421,7 +421,7 @@ def _after_report(args, failed: str | None) -> int:
     when the report could not be written."""
     if failed is None:
         return 0
-    print(f"{_said_as(args)}: error: {failed}", file=sys.stderr)
+    print(f"{args.said_as}: error: {failed}", file=sys.stderr)
     return 2
 
 
@@ -1750,11 +1750,6 @@ def _commands(parser: argparse.ArgumentParser):
             yield from _commands(command) if command._subparsers else (command,)
 
 
-def _said_as(args) -> str:
-    """The command as its error lines name it (``hplab study run``)."""
-    return getattr(args, "said_as", None) or f"hplab {args.command}"
-
-
 # said here, not read off the docstring: ``python -OO`` (PYTHONOPTIMIZE=2) strips docstrings,
 # and every command, --help included, failed with a traceback
 DESCRIPTION = "hplab: the command line over nets, data, study, analyses and reports."
@@ -1909,7 +1904,7 @@ def _in_flags(message: str, args) -> str:
                     dest, flags.get(dest)) if said))
                 for dest, value in echoed):
             return name
-        return flags[name] or f"{name} ({_said_as(args)} has no flag for it)"
+        return flags[name] or f"{name} ({args.said_as} has no flag for it)"
 
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
@@ -2075,11 +2070,11 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         if not isinstance(exc, OSError) and not (
                 data_module and isinstance(exc, data_module.DataError)):
             message = _in_flags(message, args)
-        print(f"{_said_as(args)}: error: {message}", file=sys.stderr)
+        print(f"{args.said_as}: error: {message}", file=sys.stderr)
         return 2
     except MemoryError as exc:  # sizes asked for beyond this machine (--steps 1e9...)
         detail = " ".join(str(exc).split())
-        print(f"{_said_as(args)}: error: out of memory{f' ({detail})' if detail else ''}; "
+        print(f"{args.said_as}: error: out of memory{f' ({detail})' if detail else ''}; "
               "ask for fewer or smaller runs", file=sys.stderr)
         return 2
     except Exception as exc:

@@ -315,21 +315,11 @@ def test_every_json_key_a_command_prints_is_in_its_help(tmp_path, monkeypatch, c
     # every command with --json is checked here or in its own tests (data fetch needs a
     # mirror; demo prints study run's keys)
     parser = hplab.build_parser()
-    with_json = {" ".join(path) for path, p in _subcommands(parser)
+    with_json = {p.prog.removeprefix("hplab ") for p in hplab._commands(parser)
                  if any("--json" in a.option_strings for a in p._actions)}
     elsewhere = {"lr-range", "scaling", "capacity", "demo", "data fetch", "export-onnx"}
     assert with_json - elsewhere <= {
         c.removesuffix(" coin") for c in commands}, with_json
-
-
-def _subcommands(parser, path=()):
-    """(path, parser) of every leaf subcommand of ``parser``."""
-    subs = parser._subparsers._group_actions[0].choices if parser._subparsers else {}
-    for name, p in subs.items():
-        if p._subparsers:
-            yield from _subcommands(p, (*path, name))
-        else:
-            yield (*path, name), p
 
 
 def test_train_help_says_the_history_scores_the_training_set_not_a_mini_batch():

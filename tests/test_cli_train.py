@@ -231,15 +231,18 @@ def test_an_error_raised_importing_a_module_is_a_bug_not_bad_input(tmp_path, mon
         raise ValueError("--lr must be > 0")
 
     with pytest.raises(ValueError, match="broken at import"):  # a traceback, exit 1
-        hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import))
+        hplab._run_command(types.SimpleNamespace(command="train", said_as="hplab train",
+                                                 func=lazy_import))
     # review: another library's module may check the user's settings as it is imported
     # (matplotlib's MPLBACKEND): bad input, as before
     monkeypatch.setattr(hplab, "_OWN_PACKAGES", (str(tmp_path / "other") + os.sep,))
     sys.modules.pop("brokenpkg", None)
     sys.modules.pop("brokenpkg.part", None)
-    assert hplab._run_command(types.SimpleNamespace(command="train", func=lazy_import)) == 2
+    assert hplab._run_command(types.SimpleNamespace(
+        command="train", said_as="hplab train", func=lazy_import)) == 2
     assert capsys.readouterr().err == "hplab train: error: broken at import\n"
-    assert hplab._run_command(types.SimpleNamespace(command="train", func=bad_input)) == 2
+    assert hplab._run_command(types.SimpleNamespace(
+        command="train", said_as="hplab train", func=bad_input)) == 2
     assert capsys.readouterr().err == "hplab train: error: --lr must be > 0\n"
 
 
