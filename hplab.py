@@ -1144,7 +1144,8 @@ def _add_study(sub) -> None:
     ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
     q = ssub.add_parser("run", help="create or resume a study from a spec and run it")
     q.add_argument("spec", type=_path,
-                   help="ready spec name (xor, coin, digits...) or a .toml path")
+                   help="ready spec name (xor, coin, digits...), a .toml path, or the "
+                        "name of a study --storage holds (run with the spec stored with it)")
     _workers_flag(q, 1)
     q.add_argument("--trials", type=_trials, default=None,
                    help="study-wide total (overrides)")

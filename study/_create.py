@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import time
 import uuid
 import warnings
@@ -17,7 +18,7 @@ import nets
 from ._errors import SpecError, StorageError
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint
-from ._spec import StudySpec, load_spec, parse_spec
+from ._spec import StudySpec, find_spec, load_spec, parse_spec
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
 from ._storage import open_storage, release
@@ -217,7 +218,8 @@ def spec_to_run(name_or_path, storage: str | None = None,
     """The spec ``hplab study run NAME_OR_PATH [--trials N]`` runs: a ready spec's name or
     a TOML file (``n_trials``: its total instead of the file's), checked as a new one; when
     this version's checks refuse it, the spec of the study ``storage`` holds under its name
-    (`resumable_spec`), which resumes.
+    (`resumable_spec`), which resumes; a name neither is, that of a study ``storage`` holds
+    (one a script made from a dict): the spec stored with it (`stored_study_spec`).
 
     Parameters
     ----------
@@ -233,7 +235,39 @@ def spec_to_run(name_or_path, storage: str | None = None,
     try:
         return load_spec(name_or_path, n_trials=n_trials)
     except SpecError as refused:
+        try:
+            find_spec(name_or_path)
+        except SpecError:  # no such file or ready spec: refused says so
+            return stored_study_spec(str(name_or_path), storage, refused, n_trials)
         return resumable_spec(name_or_path, storage, refused, n_trials)
+
+
+def stored_study_spec(name: str, storage: str | None, missing: SpecError,
+                      n_trials: int | None = None) -> StudySpec:
+    """The spec stored with study ``name`` in ``storage`` (``n_trials``: its total instead),
+    which resumes it; ``missing``, the error saying no file or ready spec has that name,
+    when it names a file (``.toml``, a folder) or no study hplab made there, said too.
+
+    Parameters
+    ----------
+    name : str
+    storage : str or None
+        Any storage form `resolve_storage` takes.
+    missing : SpecError
+    n_trials : int, optional
+
+    Returns
+    -------
+    StudySpec
+    """
+    if name.endswith(".toml") or "/" in name or os.sep in name:  # a file's path, mistyped
+        raise missing
+    try:
+        spec, store = stored_spec(name, storage)
+    except StorageError as exc:  # no storage, no such study (its list), another program's
+        raise SpecError(f"{missing}; nor a stored study: {exc}") from None
+    release(store)
+    return spec if n_trials is None else spec.with_trials(n_trials)
 
 
 def resumable_spec(path, storage: str | None, refused: SpecError,

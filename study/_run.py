@@ -83,8 +83,8 @@ def say_if_none_started(study, run_id: str, budget: int) -> None:
     if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
         held = "its budget" if used == budget else f"over its budget of {budget}"
         nets.say_on_stderr(f"hplab: the study already has {nets.count_of(used, 'trial')}, "
-                           f"{held}: this run started none; a budget above {used} (--trials) "
-                           "runs more")
+                           f"{held}: this run started none; a budget above {used} (--trials; "
+                           "n_trials from Python) runs more")
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,

@@ -1727,7 +1727,7 @@ def test_a_run_that_starts_no_trial_leaves_the_current_report_alone(spec_file, t
     assert (again["report_path"], again["report_error"]) == (first["report_path"], None)
     assert stamps() == written  # not written again, nor its model, spec or the index
     assert err == ("hplab: the study already has 2 trials, its budget: this run started "
-                   "none; a budget above 2 (--trials) runs more\n"
+                   "none; a budget above 2 (--trials; n_trials from Python) runs more\n"
                    f"hplab: the report {report} is up to date with the study's 2 finished "
                    "trials: left as it is\n")
     assert hplab.main(["study", "show", "spent", "--json"]) == 0

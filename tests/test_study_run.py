@@ -1568,13 +1568,14 @@ def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch, 
                                          "--trials", "2"], capfd)
     summary = json.loads(out)  # stdout holds the JSON alone
     assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (2, 3)
-    assert err == ("hplab: the study already has 3 trials, over its budget of 2: "
-                              "this run started none; a budget above 3 (--trials) runs more\n")
+    assert err == ("hplab: the study already has 3 trials, over its budget of 2: this run "
+                   "started none; a budget above 3 (--trials; n_trials from Python) runs more\n")
     monkeypatch.setenv("PYTHONWARNINGS", "error")  # a line, not a warning: not the run's end
     again = hplab_cli("study", "run", path, "--no-report", "--trials", "3", cwd=tmp_path)
     monkeypatch.delenv("PYTHONWARNINGS")
     assert again.stderr.endswith("hplab: the study already has 3 trials, its budget: this "
-                                 "run started none; a budget above 3 (--trials) runs more\n")
+                                 "run started none; a budget above 3 (--trials; n_trials "
+                                 "from Python) runs more\n")
     code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json",
                                          "--trials", "4"], capfd)
     assert (code, err) == (0, "") and json.loads(out)["n_finished"] == 4
@@ -1586,4 +1587,31 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
     assert study.run_study(str(path), progress=False)["n_finished"] == 1
     code, _, err = run_cli_as_program(["study", "run", path, "--no-report", "--json"], capfd)
     assert code == 0 and err == ("hplab: the study already has 1 trial, its budget: this run "
-                            "started none; a budget above 1 (--trials) runs more\n")
+                                 "started none; a budget above 1 (--trials; n_trials from "
+                                 "Python) runs more\n")
+
+
+def test_a_study_no_file_or_ready_spec_names_runs_by_its_name_with_its_stored_spec(
+        two_trials, tmp_path, capsys):
+    # QA 45: a study a script made from a dict (README, "From a Python script") has no spec
+    # file, and `hplab study run NAME` said "no spec"; it resumes with the stored spec now
+    before = outcome(trials_of(two_trials, "two"))
+    assert not Path("two.toml").exists() and "two" not in study.spec_names()
+    code, out, err = run_cli(["study", "run", "two", "--storage", str(two_trials),
+                              "--trials", "4", "--json", "--no-report"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["study"], summary["n_trials"], summary["n_finished"]) == ("two", 4, 4)
+    after = outcome(trials_of(two_trials, "two"))
+    assert len(after) == 4 and after[:2] == before  # resumed, not made anew
+    # a mistyped name: the stored studies are named; a file's path is not looked up there
+    code, _, err = run_cli(["study", "run", "tow", "--storage", str(two_trials)], capsys)
+    assert code == 2 and err.startswith("hplab study run: error: no spec 'tow': not a file")
+    assert err.endswith("; nor a stored study: no study 'tow' in "
+                        f"sqlite:///{two_trials}; studies there: two\n")
+    code, _, err = run_cli(["study", "run", "two.toml", "--storage", str(two_trials)], capsys)
+    assert code == 2 and "no spec 'two.toml'" in err and "stored" not in err
+    missing = tmp_path / "none.db"
+    code, _, err = run_cli(["study", "run", "two", "--storage", str(missing)], capsys)
+    assert code == 2 and f"; nor a stored study: no storage at {missing}" in err
+    assert not missing.exists()  # looked for, not created
