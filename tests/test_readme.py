@@ -5,7 +5,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from cli_helpers import registry_names
+from cli_helpers import registry_names, undocumented_keys
 from sklearn.exceptions import ConvergenceWarning
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
@@ -21,7 +21,7 @@ def run_block(index: int) -> dict:
 
 
 def test_the_readme_has_the_examples_this_file_runs():
-    assert len(BLOCKS) == 2
+    assert len(BLOCKS) == 3
 
 
 @pytest.mark.slow
@@ -49,6 +49,74 @@ def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
     claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
                               BLOCKS[1]).group(1))
     assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
+
+
+def _claimed(block: str, code: str) -> str:
+    """The comment the README's ``block`` writes after ``code``."""
+    return re.search(re.escape(code) + r"  # (.+)", block).group(1)
+
+
+@pytest.mark.slow
+def test_a_study_from_python_stores_its_trials_and_writes_the_report_the_comments_say(capsys):
+    import json
+
+    import hplab
+    import study
+
+    block = BLOCKS[2]
+    ns = run_block(2)
+    value, params = _claimed(block, 'print(summary["best_value"], summary["best_params"])'
+                             ).split(" ", 1)
+    summary = ns["summary"]
+    assert summary["best_value"] == float(value)  # 0.98: 98 of coin's 100 validation points
+    width = int(re.search(r"'width': (\d+)", params).group(1))
+    lr = re.search(r"'lr': ([0-9.]+)\.\.\.", params).group(1)
+    assert summary["best_params"]["width"] == width
+    assert str(summary["best_params"]["lr"]).startswith(lr)
+    assert summary["n_complete"] == 12 and summary["report_path"] is None
+    assert "report_error" not in summary
+    report = Path(ns["report"])
+    assert str(report) == _claimed(block, "print(report)").split(" ")[0]
+    assert report.is_file() and (report.parent / "best_model" / "model.npz").is_file()
+    assert study.trial_info(ns["optuna_study"].best_trial)["status"] == _claimed(
+        block, 'print(study.trial_info(optuna_study.best_trial)["status"])').split(":")[0]
+    # the command line reads the study the script stored, and has its keys
+    capsys.readouterr()
+    assert hplab.main(["study", "show", "coin-width", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["best_value"], shown["n_complete"]) == (summary["best_value"], 12)
+    assert shown["report_path"] == str(report)
+    assert undocumented_keys("study run", summary) == []  # `hplab study run --json`'s keys
+    # no file has its spec: the command line runs it by name, with the spec stored with it
+    assert "`hplab study run\ncoin-width --trials 20` runs such a study" in README
+    assert hplab.main(["study", "run", "coin-width", "--trials", "14", "--json",
+                       "--no-report"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_finished"] == 14
+
+
+@pytest.mark.slow
+def test_a_study_script_on_two_workers_runs_its_body_once(tmp_path):
+    # the README says a script needs no __main__ guard: loky's workers do not re-run it
+    import subprocess
+    import sys
+
+    import study
+
+    script = tmp_path / "search.py"
+    script.write_text(
+        "import os\nopen('bodies.log', 'a').write(f'{os.getpid()}\\n')\n"
+        + BLOCKS[2].replace("workers=1)", "workers=2)"))
+    assert "workers=2)" in script.read_text()
+    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    (script_pid,) = (tmp_path / "bodies.log").read_text().split()
+    stored, _ = study.open_study("coin-width", str(tmp_path / "runs" / "hplab.db"))
+    assert [t.state.name for t in stored.trials] == ["COMPLETE"] * 12
+    # ... and the trials ran in them ("host:PID@..."), not in the script's process
+    pids = {re.search(r":(\d+)@", study.trial_info(t)["worker"]).group(1)
+            for t in stored.trials}
+    assert pids and script_pid not in pids
 
 
 def test_the_spec_the_readme_writes_loads_and_its_lists_match_the_code():
