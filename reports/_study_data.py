@@ -181,7 +181,8 @@ def contour_frame(table: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 
     Interpolation (a filled contour) only between two numeric axes with enough trials;
     otherwise the figure is a scatter of trials coloured by value, categories as
-    categories (filling colour between them would invent values).
+    categories (filling colour between them would invent values); over two categorical
+    axes, a table of cells (`reports._study_cells.category_cells`).
     """
     frame = table[["number", "value", x, y]].dropna()
     axes = {p: table.attrs["axes"][p] for p in (x, y)}
@@ -206,24 +207,20 @@ _SPREAD, _SPREAD_STEP = 0.3, 0.15
 
 
 def _spread_in_categories(frame: pd.DataFrame, categorical: list[bool]) -> pd.DataFrame:
-    """``frame`` with ``x_point`` and ``y_point``: its positions, but trials sharing one
-    (27 trials of tanh and sgd) spread over their category's cell, in trial order, so each
-    is a point: along the one categorical axis, or on a small grid when both are."""
+    """``frame`` with ``x_point`` and ``y_point``: its positions, but where one axis is
+    categorical, trials sharing a point (27 trials of tanh at one depth) spread along it
+    over their category's cell, in trial order, so each is a point. (Over two categorical
+    axes the report draws cells instead: `reports._study_cells`.)"""
     points = frame[["x_position", "y_position"]].to_numpy(float).copy()
-    if any(categorical):
+    if sum(categorical) == 1:
+        axis = categorical.index(True)
         for rows in frame.groupby(["x_position", "y_position"], sort=False).indices.values():
             if len(rows) < 2:
                 continue
             rows = rows[np.argsort(frame["number"].to_numpy()[rows], kind="stable")]
             k = len(rows)
-            cols = math.ceil(math.sqrt(k)) if all(categorical) else k
-            grid = [np.arange(k) % cols, np.arange(k) // cols]  # column, row
-            for axis, spread in enumerate(categorical):
-                if spread:
-                    along = grid[0] if sum(categorical) == 1 else grid[axis]
-                    n = int(along.max()) + 1
-                    step = min(_SPREAD_STEP, 2 * _SPREAD / max(n - 1, 1))
-                    points[rows, axis] += (along - (n - 1) / 2) * step
+            step = min(_SPREAD_STEP, 2 * _SPREAD / (k - 1))
+            points[rows, axis] += (np.arange(k) - (k - 1) / 2) * step
     return frame.assign(x_point=points[:, 0], y_point=points[:, 1])
 
 

@@ -7,7 +7,7 @@ from functools import partial
 
 import pandas as pd
 
-from . import _study_data as sd, _study_draw as sw, _study_importance as si
+from . import _study_cells as sc, _study_data as sd, _study_draw as sw, _study_importance as si
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -57,21 +57,7 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
                               "over the methods); each method's shares sum to 1.")
     top = si.top_params(imp, 2)
     if len(top) == 2 and len(table) >= 4:
-        frame = sd.contour_frame(table, *top)
-        categorical = any(a["kind"] == "categorical" for a in frame.attrs["axes"].values())
-        low, high = frame.attrs["color_range"]  # one value throughout: no contours either
-        contours = frame.attrs["interpolate"] and high > low
-        how = ("interpolated between trials, each trial a point" if contours
-               else "each trial a point, those of the same categories spread over their "
-                    "cell; nothing lies between categories" if categorical
-               else "each trial a point; every trial scored the same" if high <= low
-               else "each trial a point; too few trials spread over both axes to interpolate")
-        chart = "Contour chart of" if contours else "Scatter chart of the trials'"
-        rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
-                       frame, alt=f"{chart} {metric} over {top[0]} and {top[1]}",
-                       caption=(f"{metric} over {top[0]} and {top[1]}, the two most important "
-                                f"parameters ({how}). A compact bright region is a good "
-                                "operating range."))
+        _add_two_parameter_view(rep, table, top, metric, maximize)
     shown, unshown = ranked[:_MAX_SLICES], ranked[_MAX_SLICES:]
     slices = table[["number", "value", *shown]]
     slices.attrs = table.attrs
@@ -87,6 +73,43 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+
+
+def _add_two_parameter_view(rep, table, top, metric, maximize) -> None:
+    """The value over the two most important parameters ``top``: a contour (or the trials
+    as points) where one is numeric, a table of cells where both are categories."""
+    frame = sd.contour_frame(table, *top)
+    kinds = [a["kind"] for a in frame.attrs["axes"].values()]
+    named = f"{metric} over {top[0]} and {top[1]}, the two most important parameters"
+    if kinds == ["categorical", "categorical"]:
+        # a grid of rates x batch sizes reads as a table: each cell its best, written in it
+        cells = sc.category_cells(frame, maximize=maximize)
+        more = (cells["trials"] > 1).any()
+        sizes = [len(a["choices"]) for a in frame.attrs["axes"].values()]
+        untried = len(cells) < sizes[0] * sizes[1]
+        rep.add_figure("contour", partial(sc.draw_cells, metric=metric, maximize=maximize),
+                       cells, alt=f"Heatmap of the best {metric} in each cell of {top[0]} "
+                                  f"and {top[1]}",
+                       caption=f"Best {named}: each cell the best of its trials"
+                               + (" (how many, where more than one)" if more else "")
+                               + ("; a white cell was not tried" if untried else "")
+                               + ". The same cells as numbers below.")
+        rep.add_table(sc.cells_table(cells), name="cells", caption=(
+            f"Best {metric} by {top[1]} (rows) and {top[0]} (columns)"
+            + ("; – where no trial ran." if untried else ".")))
+        return
+    low, high = frame.attrs["color_range"]  # one value throughout: no contours either
+    contours = frame.attrs["interpolate"] and high > low
+    how = ("interpolated between trials, each trial a point" if contours
+           else "each trial a point, those of the same category spread over its cell; "
+                "nothing lies between categories" if "categorical" in kinds
+           else "each trial a point; every trial scored the same" if high <= low
+           else "each trial a point; too few trials spread over both axes to interpolate")
+    chart = "Contour chart of" if contours else "Scatter chart of the trials'"
+    rep.add_figure("contour", partial(sw.draw_contour, metric=metric, maximize=maximize),
+                   frame, alt=f"{chart} {metric} over {top[0]} and {top[1]}",
+                   caption=f"{named} ({how}). A compact bright region is a good operating "
+                           "range.")
 
 
 _METHODS = {

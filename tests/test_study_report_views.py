@@ -10,12 +10,19 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from conftest import report_table
 from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 import study
-from reports import _study_data as sd, _study_draw as sw, _study_importance as si, design
+from reports import (
+    _study_cells as sc,
+    _study_data as sd,
+    _study_draw as sw,
+    _study_importance as si,
+    design,
+)
 
 pytestmark = pytest.mark.rasterized  # every view drawn into its PNG
 
@@ -96,63 +103,89 @@ def test_categorical_axis_is_drawn_as_categories(spec_file, tmp_path):
     assert "val_pr_auc" in columns and "value_0" not in columns
 
 
-def test_trials_of_the_same_categories_are_each_a_point_in_the_contour():
-    # QA: 27 of 34 trials ran tanh and sgd; the contour drew them as one dot, their best
-    # (0.95 of 0.63-0.95), under a caption saying "each trial a point"
-    acts, opts = ["tanh", "relu"], ["sgd", "adam", "momentum"]
+def _cell_trials(cells, values):
+    """`_trials` of (activation, optimizer) ``cells`` scoring ``values``."""
+    return _trials([(v, {"activation": a, "optimizer": o, "lr": 0.01 * (i + 1)})
+                    for i, ((a, o), v) in enumerate(zip(cells, values, strict=True))],
+                   activation=CategoricalDistribution(["tanh", "relu"]),
+                   optimizer=CategoricalDistribution(["sgd", "adam", "momentum"]),
+                   lr=FloatDistribution(0.001, 1.0, log=True))
+
+
+def test_two_categorical_parameters_are_a_table_of_cells_each_its_best_written():
+    # QA 45: a grid study of lr x batch_size (both choices) drew twelve dots, their values
+    # only colours; the course's table of them is what a reader looks for. Earlier QA: 27
+    # of 34 trials ran tanh and sgd and were drawn as one dot, their best: a cell says
+    # how many trials it holds now
     cells = [("tanh", "sgd")] * 5 + [("relu", "adam")] * 2 + [("tanh", "momentum")]
-    trials = [optuna.trial.create_trial(
-        params={"activation": a, "optimizer": o, "lr": 0.01 * (i + 1)}, value=0.5 + 0.05 * i,
-        distributions={"activation": CategoricalDistribution(acts),
-                       "optimizer": CategoricalDistribution(opts),
-                       "lr": FloatDistribution(0.001, 1.0, log=True)})
-        for i, (a, o) in enumerate(cells)]
-    for i, t in enumerate(trials):
-        t.number = i
-    table = sd.param_table(trials)
+    values = [0.5, 0.7, 0.55, 0.7, 0.6, 0.9, 0.85, 0.3]
+    table = sd.param_table(_cell_trials(cells, values))
     frame = sd.contour_frame(table, "activation", "optimizer")
-    # the positions stay the categories' own; the points drawn are one per trial
-    assert list(frame["x_position"]) == [0.0] * 5 + [1.0] * 2 + [0.0]
-    assert list(frame["y_position"]) == [0.0] * 5 + [1.0] * 2 + [2.0]
-    points = list(zip(frame["x_point"], frame["y_point"], strict=True))
-    assert len(set(points)) == len(trials)
-    # five in a cell: a 3-column grid, 0.15 apart, around the cell's centre
-    assert np.allclose(points[:5], [(-0.15, -0.075), (0.0, -0.075), (0.15, -0.075),
-                                    (-0.15, 0.075), (0.0, 0.075)])
-    assert np.allclose(points[5:], [(0.925, 1.0), (1.075, 1.0), (0.0, 2.0)])
-    assert (abs(frame["x_point"] - frame["x_position"]) <= 0.3).all()
-    fig = _drawn(sw.draw_contour, frame, metric="val_accuracy", maximize=True)
-    drawn = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
-    assert sorted(map(tuple, drawn.get_offsets().data.round(6))) == sorted(
-        (round(x, 6), round(y, 6)) for x, y in points)
-    # one categorical axis: spread along it only, the number keeps its place
+    best = sc.category_cells(frame, maximize=True)
+    assert best[["activation", "optimizer", "value", "trials", "best_trial"]].values.tolist(
+        ) == [["tanh", "sgd", 0.7, 5, 1], ["relu", "adam", 0.9, 2, 5],
+              ["tanh", "momentum", 0.3, 1, 7]]  # y slower; a tie: its first trial
+    lowest = sc.category_cells(frame, maximize=False)
+    assert lowest["value"].tolist() == [0.5, 0.85, 0.3]
+    assert lowest["best_trial"].tolist() == [0, 6, 7]
+    fig = _drawn(sc.draw_cells, best, metric="val_accuracy", maximize=True)
+    ax = fig.axes[0]
+    written = {(round(t.get_position()[0]), round(t.get_position()[1])): t.get_text()
+               for t in ax.texts if t.get_text()}
+    assert written == {(0, 0): "0.7\nbest of 5", (1, 1): "0.9\nbest of 2", (0, 2): "0.3"}
+    image = ax.images[0].get_array()
+    assert image.mask.tolist() == [[False, True], [True, False], [False, True]]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["tanh", "relu"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam", "momentum"]
+    assert _colorbar_range(fig) == pytest.approx((0.3, 0.9))
+    assert sc.cells_table(best).values.tolist() == [
+        ["sgd", "0.7 (best of 5)", "–"], ["adam", "–", "0.9 (best of 2)"],
+        ["momentum", "0.3", "–"]]
+    assert list(sc.cells_table(best).columns) == ["optimizer \\ activation", "tanh", "relu"]
+
+
+def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
+    # QA: 27 of 34 trials ran tanh (at one lr); the contour drew them as one dot, their
+    # best, under a caption saying "each trial a point"
+    cells = [("tanh", "sgd")] * 5 + [("relu", "adam")] * 2 + [("tanh", "momentum")]
+    table = sd.param_table(_cell_trials(cells, [0.5 + 0.05 * i for i in range(8)]))
     one = sd.contour_frame(table.assign(lr=0.05), "lr", "optimizer")
     assert list(one["x_point"]) == pytest.approx(list(one["x_position"]))
     assert list(one["y_point"][:5]) == pytest.approx([-0.3, -0.15, 0.0, 0.15, 0.3])
+    assert list(one["y_point"][5:]) == pytest.approx([0.925, 1.075, 2.0])
+    fig = _drawn(sw.draw_contour, one, metric="val_accuracy", maximize=True)
+    drawn = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    assert sorted(map(tuple, drawn.get_offsets().data.round(6))) == sorted(
+        (round(x, 6), round(y, 6)) for x, y in zip(one["x_point"], one["y_point"],
+                                                    strict=True))
 
 
-def test_a_real_studys_trials_sharing_a_cell_are_spread_over_it(spec_file, tmp_path):
-    # the spreading, on the trials a study stored: 10 trials over 2 x 2 categories (and 2
-    # depths) share cells, and each is still a point of its own, inside its cell
-    _, trials = _run(spec_file, tmp_path, "cells", sampler="random", n_trials=10,
-                     max_epochs=4, space={"activation": ["tanh", "relu"],
-                                          "optimizer": ["sgd", "adam"],
-                                          "depth": {"low": 1, "high": 2}},
-                     fixed={"lr": 0.1, "batch_size": 2, "checkpoint": 4})
-    table = sd.param_table(trials)
-    both = sd.contour_frame(table, "activation", "optimizer")
-    cells = both[["x_position", "y_position"]].value_counts()
-    assert len(both) == 10 and cells.max() >= 3  # some cell holds three trials or more
-    points = set(zip(both["x_point"], both["y_point"], strict=True))
-    assert len(points) == len(both)  # without the spreading: one point per cell
-    for axis in ("x", "y"):
-        off = both[f"{axis}_point"] - both[f"{axis}_position"]
-        assert (off.abs() <= 0.3 + 1e-12).all() and off.abs().max() > 0
-    # one categorical axis: spread along it, the depth (an int) keeps its place
-    one = sd.contour_frame(table, "depth", "activation")
-    assert list(one["x_point"]) == list(one["depth"].astype(float))
-    assert len(set(zip(one["x_point"], one["y_point"], strict=True))) == len(one)
-    assert ((one["y_point"] - one["y_position"]).abs() <= 0.3 + 1e-12).all()
+def test_a_real_grid_studys_report_writes_its_cells(spec_file, tmp_path):
+    # the cells of a grid study as it stored them: every pair of choices once, in the
+    # figure's CSV and in the table under it, the best trial's cell the best value
+    import reports
+
+    spec, trials = _run(spec_file, tmp_path, "cells", sampler="grid", n_trials=6,
+                        max_epochs=8, space={"lr": [0.05, 0.5, 2.0],
+                                             "activation": ["tanh", "relu"]},
+                        fixed={"batch_size": 2, "checkpoint": 4})
+    path = reports.study_report("cells", storage=str(tmp_path / "cells.db"),
+                                out=tmp_path / "report")
+    files = path.parent / "report_files"
+    cells = pd.read_csv(files / "contour.csv")
+    assert len(cells) == 6 and (cells["trials"] == 1).all()
+    by_trial = {t.number: t.value for t in trials}
+    assert [by_trial[n] for n in cells["best_trial"]] == cells["value"].tolist()
+    best = min(trials, key=lambda t: t.value)  # val_loss
+    assert cells["value"].min() == best.value
+    text = path.read_text()
+    head, rows = report_table(text, "table-cells")  # as the page shows it
+    assert head[0] in ("lr \\ activation", "activation \\ lr")
+    assert sorted([len(rows), len(head) - 1]) == [2, 3]  # 3 x 2, either way round
+    assert f"{best.value:.4g}" in [cell for row in rows for cell in row[1:]]
+    assert (files / "cells.csv").is_file()
+    assert "Heatmap of the best val_loss in each cell of" in text
+    assert "a white cell was not tried" not in text  # the grid is full
 
 
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
