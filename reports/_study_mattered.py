@@ -7,18 +7,25 @@ from functools import partial
 
 import pandas as pd
 
-from . import _study_cells as sc, _study_data as sd, _study_draw as sw, _study_importance as si
+from . import (
+    _study_cells as sc,
+    _study_curves as curves,
+    _study_data as sd,
+    _study_draw as sw,
+    _study_importance as si,
+)
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
-def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
+def add_what_mattered(rep, s, spec, table, metric, maximize) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
-    (``table``: `param_table`)."""
+    (``table``: `param_table`). Returns the parameters, the most important first (none
+    without complete trials)."""
     if table.empty:
-        return
+        return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
     # "lower is better", so a maximized one is negated (fANOVA does not care)
     sign = -1.0 if maximize else 1.0
@@ -73,6 +80,30 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> None:
     rep.add_figure("parallel", partial(sw.draw_parallel, maximize=maximize), par, caption=(
         "Each complete trial as a line through its parameter values (scaled to each axis' "
         "range, log axes where searched on a log scale); the best trials are drawn brightest."))
+    return ranked
+
+
+def add_learning_curves(rep, trials, table, ranked: list[str], metric: str, *,
+                        flat: bool) -> None:
+    """The section "Learning curves": each complete trial's recorded curve, coloured by
+    the most important parameter (the rate, where it is one of the two: the curves'
+    shapes speak of it), a panel per choice of the other when it has a few."""
+    top = ranked[:2]
+    if "lr" in top:
+        top = ["lr", *[p for p in top if p != "lr"]]
+    frame = curves.curves_frame(trials, metric, top, table.attrs.get("axes", {}), flat=flat)
+    if frame.empty:
+        return
+    color, panel, shown = frame.attrs["color"], frame.attrs["panel"], frame.attrs["metric"]
+    said = f" (the study's {metric} is not recorded at checkpoints)" if shown != metric else ""
+    rep.add_section("Learning curves")
+    rep.add_figure("curves", curves.draw_curves, frame, caption=(
+        f"{shown} at the checkpoints each complete trial recorded{said}"
+        + (f", coloured by {color}" if color else "")
+        + (f", a panel per {panel}" if panel else "")
+        + ". A curve that improves fast and then wobbles or turns back says the rate is "
+        "too high for its batch size; one still improving at its end, that the rate is low "
+        "or the epochs too few."))
 
 
 def _add_two_parameter_view(rep, table, top, metric, maximize) -> None:

@@ -29,7 +29,7 @@ from ._study_best import (
     swap_best_model,
 )
 from ._study_folder import newer_report, storage_source, study_report_folder
-from ._study_mattered import add_what_mattered
+from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_text import (
     DOMINATED,
     OUTCOMES_CAPTION,
@@ -142,13 +142,15 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
                                        spec.metrics),
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
-    add_what_mattered(rep, s, spec, table, metric, maximize)
+    ranked = add_what_mattered(rep, s, spec, table, metric, maximize)
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
                        f"it. Curves that end early (x) were stopped: {pruned_why(spec)}")
+    elif not table.empty:  # no pruner's curves: the complete trials' own, by parameter
+        add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
     timeline = sd.timeline_frame(trials, flat=flat)
     if not timeline.empty:
         rep.add_section("Workers")

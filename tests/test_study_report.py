@@ -113,6 +113,8 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     assert any(f.startswith("decision-map") for f in files)  # coin has two features
     if summary["n_pruned"]:
         assert "intermediate.csv" in files
+    if "intermediate.csv" in files:  # the pruner's curves: no second set of them
+        assert "curves.csv" not in files
     assert (out / "best_model" / "model.npz").exists()
     # parallel coordinates' data are the trials' values (they were only 0-1 positions)
     par = pd.read_csv(out / "report_files" / "parallel.csv")

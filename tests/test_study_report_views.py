@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 
 import numpy as np
 import optuna
@@ -18,6 +19,7 @@ from optuna.distributions import CategoricalDistribution, FloatDistribution, Int
 import study
 from reports import (
     _study_cells as sc,
+    _study_curves as curves_view,
     _study_data as sd,
     _study_draw as sw,
     _study_importance as si,
@@ -160,7 +162,7 @@ def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
                                                     strict=True))
 
 
-def test_a_real_grid_studys_report_writes_its_cells(spec_file, tmp_path):
+def test_a_real_grid_studys_report_writes_its_cells_and_learning_curves(spec_file, tmp_path):
     # the cells of a grid study as it stored them: every pair of choices once, in the
     # figure's CSV and in the table under it, the best trial's cell the best value
     import reports
@@ -186,6 +188,57 @@ def test_a_real_grid_studys_report_writes_its_cells(spec_file, tmp_path):
     assert (files / "cells.csv").is_file()
     assert "Heatmap of the best val_loss in each cell of" in text
     assert "a white cell was not tried" not in text  # the grid is full
+    # QA 45: with no pruner the report drew no trial's curve, though each records ~50
+    # checkpoints: the course compares rates by their curves, a panel per batch size
+    curves = pd.read_csv(files / "curves.csv")
+    for t in trials:
+        history = study.trial_info(t)["history"]
+        mine = curves[curves["number"] == t.number]
+        assert mine["epoch"].tolist() == history["epoch"]
+        assert mine["value"].tolist() == pytest.approx(history["val_loss"])
+        assert set(mine["lr"]) == {t.params["lr"]}
+        assert set(mine["activation"]) == {t.params["activation"]}
+    caption = re.search(r'alt="Chart: Learning curves: val_loss".*?<figcaption>([^<]*)',
+                        text, re.S).group(1)
+    assert caption.startswith("val_loss at the checkpoints each complete trial recorded, "
+                              "coloured by lr, a panel per activation.")
+    frame = curves_view.curves_frame(trials, "val_loss", ["activation", "lr"],
+                                     sd.param_table(trials).attrs["axes"])
+    assert frame.attrs["color"] == "activation" and frame.attrs["panel"] == "lr"
+    frame = curves_view.curves_frame(trials, "val_loss", ["lr", "activation"],
+                                     sd.param_table(trials).attrs["axes"])
+    fig = _drawn(curves_view.draw_curves, frame)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == ["activation = tanh", "activation = relu"]
+    assert [len(ax.lines) for ax in shown] == [3, 3]  # a curve per rate in each
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["0.05", "0.5", "2.0"]
+    colour = {float(t.get_text()): h.get_color() for t, h in
+              zip(legend.get_texts(), legend.legend_handles, strict=True)}
+    for ax, activation in zip(shown, ["tanh", "relu"], strict=True):
+        # each curve (the panel's trials in number order) in its rate's colour
+        mine = sorted((t for t in trials if t.params["activation"] == activation),
+                      key=lambda t: t.number)
+        assert [tuple(line.get_color()) for line in ax.lines] == [
+            tuple(colour[t.params["lr"]]) for t in mine]
+        assert [list(line.get_ydata()) for line in ax.lines] == [
+            pytest.approx(study.trial_info(t)["history"]["val_loss"]) for t in mine]
+
+
+def test_learning_curves_draw_the_validation_loss_for_a_metric_no_trial_records():
+    # a study of val_pr_auc, n_parameters or train_seconds: the curves are val_loss's
+    trial = optuna.trial.create_trial(
+        params={"lr": 0.1}, distributions={"lr": FloatDistribution(0.01, 1.0, log=True)},
+        value=0.5, user_attrs={"record": {"worker": "h:1@0", "run": "r", "history": {
+            "epoch": [0.0, 1.0, 2.0], "val_loss": [1.0, 0.5, None],
+            "val_accuracy": [0.1, 0.5, 0.6]}}})
+    trial.number = 0
+    table = sd.param_table([trial])
+    frame = curves_view.curves_frame([trial], "n_parameters", ["lr"], table.attrs["axes"])
+    assert frame.attrs["metric"] == "val_loss"
+    assert frame[["epoch", "value"]].values.tolist() == [[0.0, 1.0], [1.0, 0.5]]  # no None
+    assert curves_view.curves_frame([trial], "val_accuracy", ["lr"], table.attrs["axes"])[
+        "value"].tolist() == [0.1, 0.5, 0.6]
 
 
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
@@ -529,3 +582,23 @@ def test_complete_and_pruned_trials_differ_by_more_than_colour():
     assert {b.get_hatch() or "" for b in fig.axes[0].patches} == {
         h.get_hatch() or "" for h in fig.legends[0].legend_handles} and len(
         {b.get_hatch() or "" for b in fig.axes[0].patches}) == 2
+
+
+def test_learning_curves_of_many_choices_name_them_on_a_colour_bar():
+    # past ten choices a legend would run long: a colour bar, its ticks the choices
+    # (they are coloured by their index among them), not 0..11
+    widths = [2 ** k for k in range(12)]
+    trials = _trials([(0.1, {"width": w}) for w in widths],
+                     width=CategoricalDistribution(widths))
+    for t, w in zip(trials, widths, strict=True):
+        t.set_user_attr("record", {"worker": "h:1@0", "run": "r", "history": {
+            "epoch": [0.0, 1.0], "val_loss": [1.0, 1.0 / w]}})
+    frame = curves_view.curves_frame(trials, "val_loss", ["width"],
+                                     sd.param_table(trials).attrs["axes"])
+    fig = _drawn(curves_view.draw_curves, frame)
+    assert not fig.legends
+    bar = fig.axes[-1]
+    assert [t.get_text() for t in bar.get_yticklabels()] == ["1", "4", "16", "64", "256",
+                                                            "1024"]
+    lines = fig.axes[0].lines
+    assert len(lines) == 12 and lines[0].get_color() != lines[-1].get_color()
