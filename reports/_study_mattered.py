@@ -88,7 +88,7 @@ def add_learning_curves(rep, trials, table, ranked: list[str], metric: str, *,
     """The section "Learning curves": each complete trial's recorded curve, coloured by
     the most important parameter (the rate, where it is one of the two: the curves'
     shapes speak of it), a panel per choice of the other when it has a few."""
-    top = ranked[:2]
+    top = [p for p in ranked if table[p].notna().all()][:2]  # not one only some trials have
     if "lr" in top:
         top = ["lr", *[p for p in top if p != "lr"]]
     frame = curves.curves_frame(trials, metric, top, table.attrs.get("axes", {}), flat=flat)
