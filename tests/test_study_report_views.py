@@ -602,3 +602,36 @@ def test_learning_curves_of_many_choices_name_them_on_a_colour_bar():
                                                             "1024"]
     lines = fig.axes[0].lines
     assert len(lines) == 12 and lines[0].get_color() != lines[-1].get_color()
+
+
+@pytest.mark.slow
+def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_grid(
+        tmp_path):
+    # the ready spec of the course's rate x batch experiment: every pair once, and what
+    # its header says: at batch 128, 0.5 beats 0.2, 0.3 and 0.8 (as on the course's MNIST)
+    import reports
+
+    header = " ".join(line.lstrip("# ") for line in (study.SPECS_DIR / "lr-batch.toml")
+                      .read_text().splitlines() if line.startswith("#"))
+    said = re.search(r"at batch 128 a rate of 0\.5 is best \(validation accuracy ([0-9.]+) "
+                     r"against ([0-9.]+), ([0-9.]+) and ([0-9.]+) for 0\.2, 0\.3 and 0\.8\); "
+                     r"at batch 16 every rate scores ([0-9.]+)-([0-9.]+)\.", header)
+    db = tmp_path / "lr.db"
+    summary = study.run_study("lr-batch", storage=str(db), progress=False)
+    assert (summary["n_complete"], summary["n_trials"]) == (15, 15)
+    trials = optuna.load_study(study_name="lr-batch", storage=f"sqlite:///{db}").get_trials()
+    value = {(t.params["batch_size"], t.params["lr"]): t.value for t in trials}
+    assert sorted(value) == sorted(itertools.product([16, 32, 128], [0.1, 0.2, 0.3, 0.5, 0.8]))
+    at_128 = [f"{value[128, lr]:.3f}" for lr in (0.5, 0.2, 0.3, 0.8)]
+    assert at_128 == list(said.groups()[:4])
+    assert max(value[128, lr] for lr in (0.1, 0.2, 0.3, 0.8)) < value[128, 0.5]
+    at_16 = [value[16, lr] for lr in (0.1, 0.2, 0.3, 0.5, 0.8)]
+    assert [f"{min(at_16):.3f}", f"{max(at_16):.3f}"] == list(said.groups()[4:])
+    path = reports.study_report("lr-batch", storage=str(db), out=tmp_path / "report")
+    text = path.read_text()
+    head, rows = report_table(text, "table-cells")
+    assert head == ["batch_size \\ lr", "0.1", "0.2", "0.3", "0.5", "0.8"]
+    assert [row[0] for row in rows] == ["16", "32", "128"]
+    assert rows[2][4] == f"{value[128, 0.5]:.4g}"
+    assert ("val_accuracy at the checkpoints each complete trial recorded, coloured by lr, a "
+            "panel per batch_size.") in text
