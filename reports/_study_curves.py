@@ -16,6 +16,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import ListedColormap, LogNorm, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import design
 
@@ -26,28 +27,36 @@ CURVE_METRICS = ("val_accuracy", "val_loss", "train_accuracy", "train_loss")
 MAX_PANELS = 6
 #: Choices of the colouring parameter that get a colour and a legend entry each.
 MAX_LEGEND = 10
+#: Characters of "param = choice" a panel's title has room for (a third of the width).
+_TITLE_CHARS = 26
 
 
 def curves_frame(trials, metric: str, params, axes: dict, *, flat: bool = True
                  ) -> pd.DataFrame:
     """Every recorded checkpoint of the complete trials: ``number``, ``epoch``, ``value``
-    (``metric`` if a trial records it, else the validation loss: ``attrs['metric']``) and
+    (``metric`` if the trials record it, else the validation loss, else the training loss:
+    ``attrs['metric']``) and
     the trial's values of ``params`` (the most important first, at most two: the colour
     and, when `MAX_PANELS` choices or fewer, the panels). ``axes``: `param_table`'s."""
     from study import trial_info  # reports reads study's records (as the layout allows)
 
-    shown = metric if metric in CURVE_METRICS else "val_loss"
     params = list(params)[:2]
-    rows = []
-    for t in trials:
-        if t.state.name != "COMPLETE" or any(p not in t.params for p in params):
-            continue
-        history = trial_info(t, flat=flat).get("history") or {}
-        for epoch, value in zip(history.get("epoch", ()), history.get(shown, ()),
-                                strict=False):
-            if value is not None and math.isfinite(value):
-                rows.append({"number": t.number, "epoch": epoch, "value": float(value),
-                             **{p: t.params[p] for p in params}})
+    done = [t for t in trials if t.state.name == "COMPLETE" and all(p in t.params
+                                                                   for p in params)]
+    histories = {t.number: trial_info(t, flat=flat).get("history") or {} for t in done}
+    # an imbalance trial's pipeline trains without a validation split: its train loss
+    candidates = dict.fromkeys([metric, "val_loss", "train_loss"] if metric in CURVE_METRICS
+                               else ["val_loss", "train_loss"])
+    rows, shown = [], "val_loss"
+    for shown in candidates:
+        rows = [{"number": t.number, "epoch": epoch, "value": float(value),
+                 **{p: t.params[p] for p in params}}
+                for t in done
+                for epoch, value in zip(histories[t.number].get("epoch", ()),
+                                        histories[t.number].get(shown, ()), strict=False)
+                if value is not None and math.isfinite(value)]
+        if rows:
+            break
     frame = pd.DataFrame(rows, columns=["number", "epoch", "value", *params])
     panels = None
     if len(params) == 2 and axes[params[1]]["kind"] == "categorical":
@@ -74,7 +83,7 @@ def _colors(frame: pd.DataFrame):
         tried = [c for c in axis["choices"] if (values == c).any()]
         shades = dict(zip(tried, _CMAP(np.linspace(0.0, 1.0, len(tried))), strict=True))
         return ({n: shades[v] for n, v in values.items()},
-                [(str(c), shades[c]) for c in tried], None)
+                [(design.literal(c), shades[c]) for c in tried], None)
     x = (values.map({c: i for i, c in enumerate(axis["choices"])}) if
          axis["kind"] == "categorical" else values).astype(float)
     lo, hi = float(x.min()), float(x.max())
@@ -93,11 +102,16 @@ def draw_curves(frame: pd.DataFrame) -> Figure:
     rows = math.ceil(len(panels) / cols)
     fig = design.new_figure(design.FULL_WIDTH, 2.9 * rows + 0.5)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False, sharey=True)).ravel()
-    for ax, choice in zip(axes, panels, strict=False):
+    # a third of the width holds ~26 characters of a title: past that, the choices alone
+    # (the suptitle names the parameter)
+    titles = [f"{panel} = {c}" for c in panels] if panel else [""]
+    if max(map(len, titles)) > _TITLE_CHARS:
+        titles = [str(c) for c in panels]
+    for ax, choice, title in zip(axes, panels, titles, strict=False):
         part = frame if choice is None else frame[frame[panel] == choice]
         for number, curve in part.groupby("number", sort=True):
             ax.plot(curve["epoch"], curve["value"], color=colors[number], lw=1.1, alpha=0.85)
-        ax.set(xlabel="epoch", title=f"{panel} = {choice}" if panel else None)
+        ax.set(xlabel="epoch", title=design.literal(title))
     for ax in axes[:len(panels)][::cols]:
         ax.set_ylabel(metric)
     for ax in axes[len(panels):]:
@@ -112,5 +126,9 @@ def draw_curves(frame: pd.DataFrame) -> Figure:
             every = math.ceil(len(axis["categories"]) / MAX_LEGEND)
             shown = range(0, len(axis["categories"]), every)
             bar.set_ticks(list(shown), labels=[axis["categories"][i] for i in shown])
-    fig.suptitle(f"Learning curves: {metric}")
+        elif isinstance(mappable.norm, LogNorm):  # 0.005, 0.01, 0.02: not 5x10^-3
+            bar.ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            bar.ax.yaxis.set_minor_locator(NullLocator())
+    fig.suptitle(f"Learning curves: {metric}" + (f", a panel per {panel}" if panel else ""))
     return fig

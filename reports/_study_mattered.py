@@ -95,7 +95,7 @@ def add_learning_curves(rep, trials, table, ranked: list[str], metric: str, *,
     if frame.empty:
         return
     color, panel, shown = frame.attrs["color"], frame.attrs["panel"], frame.attrs["metric"]
-    said = f" (the study's {metric} is not recorded at checkpoints)" if shown != metric else ""
+    said = f" (the trials record no {metric} at checkpoints)" if shown != metric else ""
     rep.add_section("Learning curves")
     rep.add_figure("curves", curves.draw_curves, frame, caption=(
         f"{shown} at the checkpoints each complete trial recorded{said}"

@@ -198,8 +198,8 @@ def test_a_real_grid_studys_report_writes_its_cells_and_learning_curves(spec_fil
         assert mine["value"].tolist() == pytest.approx(history["val_loss"])
         assert set(mine["lr"]) == {t.params["lr"]}
         assert set(mine["activation"]) == {t.params["activation"]}
-    caption = re.search(r'alt="Chart: Learning curves: val_loss".*?<figcaption>([^<]*)',
-                        text, re.S).group(1)
+    caption = re.search(r'alt="Chart: Learning curves: val_loss, a panel per activation"'
+                        r'.*?<figcaption>([^<]*)', text, re.S).group(1)
     assert caption.startswith("val_loss at the checkpoints each complete trial recorded, "
                               "coloured by lr, a panel per activation.")
     frame = curves_view.curves_frame(trials, "val_loss", ["activation", "lr"],
@@ -239,6 +239,11 @@ def test_learning_curves_draw_the_validation_loss_for_a_metric_no_trial_records(
     assert frame[["epoch", "value"]].values.tolist() == [[0.0, 1.0], [1.0, 0.5]]  # no None
     assert curves_view.curves_frame([trial], "val_accuracy", ["lr"], table.attrs["axes"])[
         "value"].tolist() == [0.1, 0.5, 0.6]
+    # an imbalance trial's pipeline trains without a validation split: its training loss
+    trial.user_attrs["record"]["history"] = {"epoch": [0.0, 1.0], "val_loss": [None, None],
+                                             "train_loss": [0.7, 0.2]}
+    frame = curves_view.curves_frame([trial], "val_pr_auc", ["lr"], table.attrs["axes"])
+    assert frame.attrs["metric"] == "train_loss" and frame["value"].tolist() == [0.7, 0.2]
 
 
 def test_integer_axes_get_whole_ticks_and_contours_need_a_spread(spec_file, tmp_path):
