@@ -497,3 +497,29 @@ def test_a_printed_caption_stays_with_its_figure_and_a_row_with_its_table(tmp_pa
         # the page the table starts, not after a page filled with its rows
         if len(rows) <= 25:
             assert on == [on[0]] * len(rows) and f"Table{k}endshere." in pages[on[0]], (k, on)
+
+
+@pytest.mark.slow
+def test_a_grid_studys_cells_and_learning_curves_load_and_fit_a_laptop_window(tmp_path):
+    # the views of a study without a pruner over two choices (the ready lr-batch spec's
+    # kind, smaller): the cells' heatmap and table and the learning curves load in
+    # Chromium, no table scrolls sideways at 1100 px, and the page reflows at 320 CSS px
+    import study
+
+    spec = study.parse_spec({
+        "study": {"name": "grid", "dataset": "xor", "metric": "val_loss", "n_trials": 6,
+                  "sampler": "grid", "pruner": "none", "max_epochs": 8, "seed": 0},
+        "space": {"lr": [0.05, 0.5, 2.0], "batch_size": [1, 4]},
+        "fixed": {"width": 3, "checkpoint": 2}})
+    db = tmp_path / "grid.db"
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("grid", storage=str(db), out=tmp_path / "grid")
+    text = path.read_text()
+    assert 'id="table-cells"' in text and 'alt="Chart: Learning curves: val_loss' in text
+    exe = _chromium()
+    seen = _probe(exe, path, tmp_path, "--window-size=1100,2400")
+    assert len(seen["images"]) == text.count("<img ") >= 6
+    assert all(img["complete"] and img["width"] > 0 for img in seen["images"])
+    assert "table-cells" not in seen["scrolling_tables"]
+    narrow = _probe(exe, path, tmp_path, "--window-size=640,2400", css="html { zoom: 2; }")
+    assert narrow["page_width"] <= narrow["viewport"]
