@@ -63,7 +63,7 @@ def draw_cells(cells: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
     # colours span the cells' values, cut at the fences of `color_range` (as the contour's)
     norm = Normalize(low, high) if high > low else Normalize(low - 1, low + 1)
     image = ax.imshow(np.ma.masked_invalid(best), cmap="viridis" if maximize else "viridis_r",
-                      norm=norm, origin="lower", aspect="auto", interpolation="nearest")
+                      norm=norm, aspect="auto", interpolation="nearest")
     two_lines = best.size <= _MAX_TWO_LINE_CELLS
     texts = [["" if math.isnan(v) else f"{v:.4g}" + (f"\nbest of {n:.0f}" if n > 1 and
                                                      two_lines else "")
@@ -74,6 +74,7 @@ def draw_cells(cells: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
         fig.colorbar(image, ax=ax, label=f"best {metric}", extend=extend)
     _set_category_ticks(ax, "x", axes[x]["categories"])
     _set_category_ticks(ax, "y", axes[y]["categories"])
+    ax.invert_yaxis()  # the first row on top, as in `cells_table` (and the course's tables)
     ax.set(xlabel=x, ylabel=y, title=f"best {metric} over {x} and {y}"
            + ("" if high > low else f": all {low:.4g}"))
     ax.grid(False)

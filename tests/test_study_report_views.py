@@ -139,6 +139,7 @@ def test_two_categorical_parameters_are_a_table_of_cells_each_its_best_written()
     assert image.mask.tolist() == [[False, True], [True, False], [False, True]]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["tanh", "relu"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam", "momentum"]
+    assert ax.yaxis_inverted()  # sgd, the first row, on top: as the table below lists them
     assert _colorbar_range(fig) == pytest.approx((0.3, 0.9))
     assert sc.cells_table(best).values.tolist() == [
         ["sgd", "0.7 (best of 5)", "–"], ["adam", "–", "0.9 (best of 2)"],
