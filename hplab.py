@@ -1928,14 +1928,18 @@ def _terminate(signum, frame) -> None:
     closed), stops a run as Ctrl-C does: through the SIGINT handler in place (which stops
     workers and records their trials as interrupted), else as a KeyboardInterrupt."""
     _terminated.append(signum)
+    # noted first: C code may drop the KeyboardInterrupt delivered below (a Cython module's
+    # import does), and a single worker's run went on to its last trial; getattr: the
+    # module may be half imported when the signal comes
+    if held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None):
+        held.note_stop()
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
         handler(signal.SIGINT, frame)
     # SIGINT ignored (a background job): SIGTERM must still stop it, held where Ctrl-C
     # would be (a raise between a trial's creation and its start left it RUNNING forever
-    # on a journal file, or broke into optuna's tell with a traceback); getattr: the
-    # module may be half imported when the signal comes
-    elif (held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None)):
+    # on a journal file, or broke into optuna's tell with a traceback)
+    elif held:
         held.deliver(frame)
     else:
         raise KeyboardInterrupt
@@ -1945,6 +1949,13 @@ _terminated: list[int] = []  # the signals (SIGTERM, SIGHUP) that asked the comm
 # what `_stopped` says for each; Ctrl-C is "interrupted"
 _ENDED_BY = {"SIGTERM": "terminated", "SIGHUP": "hung up"}
 _ENDING_SIGNALS = [getattr(signal, name) for name in _ENDED_BY if hasattr(signal, name)]
+
+
+def _forget_stop() -> None:
+    """Forget a stop `_terminate` noted (`HeldInterrupts.note_stop`): it stopped its command
+    only."""
+    if held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None):
+        held.forget_final()
 
 
 def _deliver_lost_interrupt(unraisable) -> None:
@@ -1970,6 +1981,7 @@ def _warning_line(message, category, filename, lineno, line=None) -> str:
 def main(argv: list[str] | None = None) -> int:
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
+    _forget_stop()  # an earlier command of this process (a script's, a test's) stopped
     try:
         if as_program:
             for signum in _ENDING_SIGNALS:
@@ -2023,6 +2035,7 @@ def main(argv: list[str] | None = None) -> int:
                 ignored = True
             except KeyboardInterrupt:
                 pass
+        _forget_stop()  # the command is over (its signals aside): what runs next is not it
 
 
 def _run_command(args, as_program: bool = False) -> int:

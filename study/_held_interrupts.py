@@ -22,11 +22,16 @@ class HeldInterrupts:
     and carries on) is delivered again (`_unraisable`). One that ends the process, or a
     pool worker's task (``deliver(..., final=True)``), is raised again at every later
     `allow` and on entering any `HeldInterrupts`: C code may drop it unsaid (a Cython
-    module's import does).
+    module's import does). So is a stop the command line noted (`note_stop`: its SIGTERM or
+    SIGHUP), until the outermost one exits: a single worker's run (``study run``, ``study
+    worker``) ran every trial left after a dropped one. (A Ctrl-C dropped there is lost, as
+    in any program: the next one stops it; a pool worker's is passed on as final.)
     """
 
     _active: list[HeldInterrupts] = []  # the main thread's, innermost last
     _final: type[KeyboardInterrupt] | None = None  # the interrupt ending this process
+    # the interrupt stopping the work of the outermost HeldInterrupts (or the next one)
+    _stopping: type[KeyboardInterrupt] | None = None
 
     def __init__(self):
         self._holding, self._pending, self._old = True, None, None
@@ -36,6 +41,10 @@ class HeldInterrupts:
         if threading.current_thread() is threading.main_thread():
             if HeldInterrupts._final is not None:  # the process (task) is ending: no new work
                 raise HeldInterrupts._final
+            if (stop := HeldInterrupts._stopping) is not None:  # nor is its work: no more
+                if not HeldInterrupts._active:  # said here, to the work it stops
+                    HeldInterrupts._stopping = None
+                raise stop
             HeldInterrupts._active.append(self)
             old = signal.getsignal(signal.SIGINT)
             if old is signal.default_int_handler:  # leave ignored/custom handlers alone
@@ -52,6 +61,8 @@ class HeldInterrupts:
         self._raised = None
         if HeldInterrupts._active and HeldInterrupts._active[-1] is self:
             HeldInterrupts._active.pop()
+        if not HeldInterrupts._active:  # its work is over: a later run starts afresh
+            HeldInterrupts._stopping = None
         self.allow()  # an interrupt held at the very end still stops the caller
         return False
 
@@ -76,9 +87,18 @@ class HeldInterrupts:
         HeldInterrupts.deliver(frame, final=True)
 
     @staticmethod
+    def note_stop(interrupt: type[KeyboardInterrupt] = KeyboardInterrupt) -> None:
+        """A stop came (the command line's SIGTERM, before it is delivered): raised again at
+        every later `allow`, entry and `raise_final` until the outermost `HeldInterrupts`
+        exits, whether or not C code drops the one delivered."""
+        if HeldInterrupts._stopping is None:
+            HeldInterrupts._stopping = interrupt
+
+    @staticmethod
     def forget_final() -> None:
-        """No interrupt ends this process (a pool worker starting a new task)."""
-        HeldInterrupts._final = None
+        """No interrupt ends this process or stops its work (a pool worker starting a new
+        task, a command starting)."""
+        HeldInterrupts._final = HeldInterrupts._stopping = None
 
     @staticmethod
     def raise_final() -> None:
@@ -86,11 +106,12 @@ class HeldInterrupts:
         check for long work no `allow` interrupts, such as a trial's training. Held from
         then on, as one raised by the handler is (whether or not C code dropped that one):
         a copy waits while the trial records this one."""
-        if HeldInterrupts._final is None:
+        final = HeldInterrupts._final or HeldInterrupts._stopping
+        if final is None:
             return
         if HeldInterrupts._active:
             HeldInterrupts._active[-1]._holding = True
-        raise HeldInterrupts._final
+        raise final
 
     def _handler(self, signum, frame):
         self._interrupt(KeyboardInterrupt)
@@ -130,7 +151,7 @@ class HeldInterrupts:
     def allow(self) -> None:
         """Let interrupts through, first raising one held meanwhile."""
         self._holding = False
-        if interrupt := self._pending or HeldInterrupts._final:
+        if interrupt := self._pending or HeldInterrupts._final or HeldInterrupts._stopping:
             # raised as one from the handler is: a copy that follows (Ctrl-C passed on by
             # the parent, a death signal repeated) waits while the trial records this one
             self._pending, self._holding = None, True

@@ -649,6 +649,7 @@ def test_sigterm_to_a_background_job_is_held_as_ctrl_c_would_be(monkeypatch):
     finally:
         signal.signal(signal.SIGINT, old)
         hplab._terminated.clear()
+        study.HeldInterrupts.forget_final()  # as its command does at its end
 
 
 def _outlive_ctrl_c(ready) -> None:

@@ -1187,6 +1187,54 @@ print(run._pool_worker(None, spec, study.resolve_storage({str(db)!r}), run_id="r
             [(TrialState.FAIL, "interrupted")]
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
+@pytest.mark.parametrize(("when", "sig"), [
+    ("training", signal.SIGTERM), ("training", signal.SIGHUP), ("sampler", signal.SIGTERM)])
+def test_a_single_workers_run_stops_though_c_code_dropped_its_signal(spec_file, tmp_path,
+                                                                      when, sig):
+    # the command's own process, as the pool workers above: a SIGTERM (a batch system's
+    # preemption) whose KeyboardInterrupt C code dropped (a Cython module's import) was
+    # forgotten, and `study run` (one worker, in-process) ran every trial left, then
+    # exited 0. It is noted before it is delivered and raised again at the next
+    # checkpoint or claim. (A dropped Ctrl-C is lost, as in any program: press again.)
+    db, path = tmp_path / "drop.db", spec_file("drop", n_trials=4, pruner="none")
+    target = {"sampler": "study._worker.load_study", "training": "nets.train"}[when]
+    module, name = target.rsplit(".", 1)
+    code = f"""
+import importlib, signal, sys, time, traceback, hplab
+module = importlib.import_module({module!r})
+real, dropped = module.{name}, []
+
+def dropping(*args, **kwargs):
+    # in a trial's training (not the spec's check before the run), or the worker's start
+    if not dropped and ({when!r} == "sampler" or any(
+            "_train_run" in f.filename for f in traceback.extract_stack())):
+        dropped.append(1)
+        try:
+            signal.raise_signal({int(sig)})
+            time.sleep(5)  # the handler runs in here
+        except KeyboardInterrupt:
+            pass  # dropped, as C code may
+    return real(*args, **kwargs)
+
+module.{name} = dropping
+sys.argv = ["hplab", "study", "run", {str(path)!r}, "--storage", {str(db)!r}, "--no-report",
+            "--json"]
+sys.exit(hplab.main())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    stopped = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}[sig]
+    assert done.returncode == 128 + sig, done.stderr  # 143, 129: not 0
+    summary = json.loads(done.stdout)
+    assert (summary["stopped"], summary["n_finished"]) == (stopped, 0)
+    assert done.stderr.endswith(f"hplab: {stopped}\n")
+    expected = [] if when == "sampler" else [(TrialState.FAIL, "interrupted")]
+    assert [(t.state, study.trial_info(t)["status"]) for t in trials_of(db, "drop")] == \
+        expected  # the trial it was in records the stop; no other trial ran
+
+
 def test_a_run_stopped_while_its_report_is_written_prints_the_json_of_a_stop(spec_file,
                                                                             tmp_path, capsys):
     # QA: `study run --json` killed while its report was written printed nothing (exit 143),
