@@ -1135,6 +1135,32 @@ def test_a_pool_workers_interrupt_dropped_in_a_callback_is_raised_again_at_once(
         sys.unraisablehook = hook
 
 
+def _signal_dropped_in(target: str, sig: int, *, in_a_trial: bool = False) -> str:
+    """Python code making the first call of ``target`` (``"nets.train"``; ``in_a_trial``:
+    its first in a trial's training) raise ``sig`` in its process and drop the
+    KeyboardInterrupt, as C code may (a Cython module's import does)."""
+    module, name = target.rsplit(".", 1)
+    where = ('any("_train_run" in f.filename for f in traceback.extract_stack())'
+             if in_a_trial else "True")
+    return f"""
+import importlib, signal, time, traceback
+module = importlib.import_module({module!r})
+real, dropped = module.{name}, []
+
+def dropping(*args, **kwargs):
+    if not dropped and {where}:
+        dropped.append(1)
+        try:
+            signal.raise_signal({int(sig)})
+            time.sleep(5)  # the handler runs in here (a pool worker's waits 1 s for its parent)
+        except KeyboardInterrupt:
+            pass  # dropped, as C code may
+    return real(*args, **kwargs)
+
+module.{name} = dropping
+"""
+
+
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signals")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
 @pytest.mark.parametrize("when", ["sampler", "training"])
@@ -1152,23 +1178,8 @@ def test_a_pool_workers_signal_that_c_code_dropped_still_ends_it(spec_file, tmp_
     study.create_or_resume(study.load_spec(path), study.open_storage(where, create=True),
                            where)
     target = {"sampler": "study._worker.load_study", "training": "nets.train"}[when]
-    module, name = target.rsplit(".", 1)
-    code = f"""
-import importlib, signal, time, study, study._worker_pool as run
-module = importlib.import_module({module!r})
-real, dropped = module.{name}, []
-
-def dropping(*args, **kwargs):
-    if not dropped:
-        dropped.append(1)
-        try:
-            signal.raise_signal({int(sig)})
-            time.sleep(5)  # the handler runs in here (it waits 1 s for a parent's death)
-        except KeyboardInterrupt:
-            pass  # dropped, as C code may
-    return real(*args, **kwargs)
-
-module.{name} = dropping
+    code = _signal_dropped_in(target, sig) + f"""
+import study, study._worker_pool as run
 spec = study.load_spec({str(path)!r})
 print(run._pool_worker(None, spec, study.resolve_storage({str(db)!r}), run_id="r",
                       threads=1))
@@ -1200,25 +1211,9 @@ def test_a_single_workers_run_stops_though_c_code_dropped_its_signal(spec_file, 
     # checkpoint or claim. (A dropped Ctrl-C is lost, as in any program: press again.)
     db, path = tmp_path / "drop.db", spec_file("drop", n_trials=4, pruner="none")
     target = {"sampler": "study._worker.load_study", "training": "nets.train"}[when]
-    module, name = target.rsplit(".", 1)
-    code = f"""
-import importlib, signal, sys, time, traceback, hplab
-module = importlib.import_module({module!r})
-real, dropped = module.{name}, []
-
-def dropping(*args, **kwargs):
-    # in a trial's training (not the spec's check before the run), or the worker's start
-    if not dropped and ({when!r} == "sampler" or any(
-            "_train_run" in f.filename for f in traceback.extract_stack())):
-        dropped.append(1)
-        try:
-            signal.raise_signal({int(sig)})
-            time.sleep(5)  # the handler runs in here
-        except KeyboardInterrupt:
-            pass  # dropped, as C code may
-    return real(*args, **kwargs)
-
-module.{name} = dropping
+    # in a trial's training (the command checks the spec with one before the run)
+    code = _signal_dropped_in(target, sig, in_a_trial=when == "training") + f"""
+import sys, hplab
 sys.argv = ["hplab", "study", "run", {str(path)!r}, "--storage", {str(db)!r}, "--no-report",
             "--json"]
 sys.exit(hplab.main())
