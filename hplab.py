@@ -1056,6 +1056,9 @@ def cmd_study_show(args) -> int:
     lines = reports.study_lines(summary)
     if said is not None or blind:
         lines.append(f"  ({said or 'this user cannot read it: Permission denied'})")
+    if not args.json and len(summary["best_params"] or {}) == 2:
+        # a grid of two choices (rates x batch sizes): the course's table of them
+        lines += reports.study_cells_lines(args.name, args.storage)
     _emit(args, summary, lines)
     return 0
 

@@ -60,6 +60,7 @@ _LAZY = {
     "lr_range_report": "_lr_range_report",
     "scaling_report": "_scaling_report",
     "study_report": "_study_report",
+    "study_cells_lines": "_study_cells_text",
     "training_report": "_training",
     **dict.fromkeys(("balanced_accuracy", "confusion_frame", "decision_frame",
                      "history_frame", "input_bounds", "per_class_frame", "regression_frames",

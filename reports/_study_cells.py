@@ -81,15 +81,17 @@ def draw_cells(cells: pd.DataFrame, *, metric: str, maximize: bool) -> Figure:
     return fig
 
 
-def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+def cells_table(cells: pd.DataFrame, missing: str = "–") -> pd.DataFrame:
     """The cells as a table: a row per category of ``y``, a column per category of ``x``,
-    each cell its best value ("best of N" where N trials share it), "–" where none ran."""
+    each cell its best value ("best of N" where N trials share it), ``missing`` where none
+    ran."""
     x, y, axes = cells.attrs["x"], cells.attrs["y"], cells.attrs["axes"]
     best, count = _grid(cells, "value"), _grid(cells, "trials")
     rows = []
     for i, name in enumerate(axes[y]["categories"]):
-        said = ["–" if math.isnan(v) else f"{v:.4g}" + (f" (best of {n:.0f})" if n > 1 else "")
+        said = [missing if math.isnan(v) else f"{v:.4g}" + (f" (best of {n:.0f})" if n > 1 else "")
                 for v, n in zip(best[i], count[i], strict=True)]
         rows.append({f"{y} \\ {x}": name, **dict(zip(axes[x]["categories"], said,
                                                     strict=True))})
     return pd.DataFrame(rows)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import json
 import re
 
 import numpy as np
@@ -145,6 +146,7 @@ def test_two_categorical_parameters_are_a_table_of_cells_each_its_best_written()
         ["sgd", "0.7 (best of 5)", "–"], ["adam", "–", "0.9 (best of 2)"],
         ["momentum", "0.3", "–"]]
     assert list(sc.cells_table(best).columns) == ["optimizer \\ activation", "tanh", "relu"]
+    assert sc.cells_table(best, "-").values.tolist()[0] == ["sgd", "0.7 (best of 5)", "-"]
 
 
 def test_trials_sharing_a_category_are_spread_along_its_axis_in_the_contour():
@@ -612,7 +614,7 @@ def test_learning_curves_of_many_choices_name_them_on_a_colour_bar():
 
 @pytest.mark.slow
 def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_grid(
-        tmp_path):
+        tmp_path, capsys):
     # the ready spec of the course's rate x batch experiment: every pair once, and what
     # its header says: at batch 128, 0.5 beats 0.2, 0.3 and 0.8 (as on the course's MNIST)
     import reports
@@ -641,3 +643,15 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     assert rows[2][4] == f"{value[128, 0.5]:.4g}"
     assert ("val_accuracy at the checkpoints each complete trial recorded, coloured by lr, a "
             "panel per batch_size.") in text
+    # and in the terminal: `study show` prints the table (its --json keeps its keys)
+    from cli_helpers import run_cli
+
+    code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db], capsys)
+    table = out.split("best val_accuracy by lr (rows) and batch_size (columns):\n")[1]
+    rows = [line.split() for line in table.splitlines()]
+    assert code == 0 and rows[0] == ["lr", "\\", "batch_size", "16", "32", "128"]
+    assert [row[0] for row in rows[1:]] == ["0.1", "0.2", "0.3", "0.5", "0.8"]
+    assert rows[4][3] == f"{value[128, 0.5]:.4g}"  # lr 0.5, batch 128
+    code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db, "--json"], capsys)
+    assert code == 0 and "best val_accuracy by" not in out
+    assert set(json.loads(out)) == set(summary) - {"seconds"} | {"report_stale"}

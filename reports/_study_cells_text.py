@@ -1,0 +1,37 @@
+"""`hplab study show`'s table of a study that searches two choices and nothing else (a
+grid of rates x batch sizes: the course's table, in the terminal). Light to import:
+`study show` loads no pandas or matplotlib for any other study."""
+
+from __future__ import annotations
+
+
+def study_cells_lines(name: str, storage: str | None = None) -> list[str]:
+    """The lines of the cells (`reports._study_cells.cells_table`: each pair's best value)
+    of stored study ``name`` when its space is two choices and nothing else and it has one
+    objective, else none."""
+    import study as hs
+
+    s, where, store = hs.open_study_storage(name, storage)
+    try:
+        spec, _ = hs.stored_spec(name, where, store)
+        params = spec.space.params
+        if (spec.multi_objective or spec.space.per_layer or len(params) != 2
+                or any(p.kind != "categorical" for p in params)):
+            return []
+        trials = s.get_trials(deepcopy=False)
+    finally:
+        hs.release(store)
+    from ._study_cells import category_cells, cells_table  # pandas and matplotlib: here
+    from ._study_data import contour_frame, param_table
+    from ._terminal import table_lines
+
+    table = param_table(trials)
+    if table.empty or table[[p.name for p in params]].isna().any().any():
+        return []
+    # the columns: the parameter with fewer choices, so the table stays narrow
+    x, y = (p.name for p in sorted(params, key=lambda p: len(p.choices)))
+    cells = category_cells(contour_frame(table, x, y),
+                           maximize=spec.directions[0] == "maximize")
+    return [f"best {spec.metrics[0]} by {y} (rows) and {x} (columns):",
+            # ASCII for a missing cell, as every terminal table writes it
+            *(f"  {line}" for line in table_lines(cells_table(cells, "-"), index=False))]
