@@ -1932,9 +1932,8 @@ def _terminate(signum, frame) -> None:
     workers and records their trials as interrupted), else as a KeyboardInterrupt."""
     _terminated.append(signum)
     # noted first: C code may drop the KeyboardInterrupt delivered below (a Cython module's
-    # import does), and a single worker's run went on to its last trial; getattr: the
-    # module may be half imported when the signal comes
-    if held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None):
+    # import does), and a single worker's run went on to its last trial
+    if held := _held_interrupts():
         held.note_stop()
     handler = signal.getsignal(signal.SIGINT)
     if callable(handler):
@@ -1954,10 +1953,16 @@ _ENDED_BY = {"SIGTERM": "terminated", "SIGHUP": "hung up"}
 _ENDING_SIGNALS = [getattr(signal, name) for name in _ENDED_BY if hasattr(signal, name)]
 
 
+def _held_interrupts():
+    """``study.HeldInterrupts`` if study is imported, else None (never imported here, in a
+    signal handler; getattr: the module may be half imported when the signal comes)."""
+    return getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None)
+
+
 def _forget_stop() -> None:
     """Forget a stop `_terminate` noted (`HeldInterrupts.note_stop`): it stopped its command
     only."""
-    if held := getattr(sys.modules.get("study._held_interrupts"), "HeldInterrupts", None):
+    if held := _held_interrupts():
         held.forget_final()
 
 

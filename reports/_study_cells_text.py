@@ -11,14 +11,15 @@ def study_cells_lines(name: str, storage: str | None = None) -> list[str]:
     objective, else none."""
     import study as hs
 
-    s, where, store = hs.open_study_storage(name, storage)
+    where = hs.resolve_storage(storage)
+    # read-only, as show opened it; the trials only read when the space is such a grid
+    spec, store = hs.stored_spec(name, where, hs.open_storage(where, read_only=True))
     try:
-        spec, _ = hs.stored_spec(name, where, store)
         params = spec.space.params
         if (spec.multi_objective or spec.space.per_layer or len(params) != 2
                 or any(p.kind != "categorical" for p in params)):
             return []
-        trials = s.get_trials(deepcopy=False)
+        trials = store.get_all_trials(store.get_study_id_from_name(name), deepcopy=False)
     finally:
         hs.release(store)
     from ._study_cells import category_cells, cells_table  # pandas and matplotlib: here

@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import design
+from ._study_data import axis_positions
 
 #: The curves a trial records (`study.HISTORY_KEYS` but the epoch): a study's metric among
 #: them is drawn, any other (val_pr_auc, n_parameters...) as the validation loss.
@@ -84,8 +85,9 @@ def _colors(frame: pd.DataFrame):
         shades = dict(zip(tried, _CMAP(np.linspace(0.0, 1.0, len(tried))), strict=True))
         return ({n: shades[v] for n, v in values.items()},
                 [(design.literal(c), shades[c]) for c in tried], None)
-    x = (values.map({c: i for i, c in enumerate(axis["choices"])}) if
-         axis["kind"] == "categorical" else values).astype(float)
+    # many choices: coloured by their index among them, as their axes place them
+    x = pd.Series(axis_positions(values, axis), index=values.index) \
+        if axis["kind"] == "categorical" else values.astype(float)
     lo, hi = float(x.min()), float(x.max())
     norm = (LogNorm(lo, hi) if axis["log"] and lo > 0 and hi > lo
             else Normalize(lo, hi if hi > lo else lo + 1))
