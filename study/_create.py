@@ -245,8 +245,9 @@ def spec_to_run(name_or_path, storage: str | None = None,
 def stored_study_spec(name: str, storage: str | None, missing: SpecError,
                       n_trials: int | None = None) -> StudySpec:
     """The spec stored with study ``name`` in ``storage`` (``n_trials``: its total instead),
-    which resumes it; ``missing``, the error saying no file or ready spec has that name,
-    when it names a file (``.toml``, a folder) or no study hplab made there, said too.
+    which resumes it. ``missing``, the error saying no file or ready spec has that name,
+    when it names a ``.toml`` file or no study hplab made there: with the stored studies,
+    unless it reads as a path (a ``/``, which a study's name may hold too).
 
     Parameters
     ----------
@@ -260,11 +261,13 @@ def stored_study_spec(name: str, storage: str | None, missing: SpecError,
     -------
     StudySpec
     """
-    if name.endswith(".toml") or "/" in name or os.sep in name:  # a file's path, mistyped
+    if name.endswith(".toml"):  # a spec file's path, mistyped
         raise missing
     try:
         spec, store = stored_spec(name, storage)
     except StorageError as exc:  # no storage, no such study (its list), another program's
+        if "/" in name or os.sep in name:  # rather a path (study names may hold a "/")
+            raise missing from None
         raise SpecError(f"{missing}; nor a stored study: {exc}") from None
     release(store)
     return spec if n_trials is None else spec.with_trials(n_trials)

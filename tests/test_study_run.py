@@ -1658,3 +1658,21 @@ def test_a_study_no_file_or_ready_spec_names_runs_by_its_name_with_its_stored_sp
     code, _, err = run_cli(["study", "run", "two", "--storage", str(missing)], capsys)
     assert code == 2 and f"; nor a stored study: no storage at {missing}" in err
     assert not missing.exists()  # looked for, not created
+
+
+def test_a_stored_study_whose_name_holds_a_slash_runs_by_its_name(tmp_path, capsys):
+    # a study's name may hold a "/" (as "course/xor"), which read as a file's path only
+    spec = study.parse_spec({
+        "study": {"name": "course/xor", "dataset": "xor", "metric": "val_loss",
+                  "n_trials": 1, "max_epochs": 4, "pruner": "none", "seed": 0},
+        "space": {"lr": {"low": 0.05, "high": 2.0, "log": True}},
+        "fixed": {"batch_size": 2, "hidden": [2]}})
+    db = tmp_path / "slash.db"
+    assert study.run_study(spec, storage=str(db), progress=False)["n_finished"] == 1
+    code, out, err = run_cli(["study", "run", "course/xor", "--storage", str(db),
+                              "--trials", "2", "--json", "--no-report"], capsys)
+    assert code == 0, err
+    assert (json.loads(out)["study"], json.loads(out)["n_finished"]) == ("course/xor", 2)
+    # a path that is no file and no study there: the file's error alone, as before
+    code, _, err = run_cli(["study", "run", "course/xro", "--storage", str(db)], capsys)
+    assert code == 2 and "no spec 'course/xro': not a file" in err and "stored" not in err
