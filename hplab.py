@@ -655,6 +655,8 @@ TRAIN_FINE_SETTINGS = {
     "rho": (float, f"decay of the running means of {NAMES}"),
     "opt_eps": (float, f"denominator guard of {NAMES}"),
     "l2": (float, f"weight decay on the weights (default {DEFAULT})"),
+    "dropout": (float, "chance of dropping each hidden unit's output in a training step, "
+                       f"in [0, 1) (inverted dropout; evaluation drops none; default {DEFAULT})"),
     "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),
     "lr_gamma": (float, f"decay factor of {NAMES}, per --lr-decay-steps or per milestone "
                         f"(default {DEFAULT})"),
@@ -713,7 +715,8 @@ def cmd_gradcheck(args) -> int:
     res = nets.gradcheck_dataset(ds.X_train, ds.y_train, task=ds.task, hidden=args.hidden,
                                  activation=args.activation, seed=args.seed,
                                  n_samples=args.samples, init=args.init, h=args.h,
-                                 progress=not args.json, n_classes=ds.n_classes or None)
+                                 progress=not args.json, n_classes=ds.n_classes or None,
+                                 dropout=args.dropout)
     note = None
     if not 1e-7 <= args.h <= 1e-4:  # the verdict then judges the step, not backprop
         note = (f"--h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
@@ -723,8 +726,9 @@ def cmd_gradcheck(args) -> int:
     # the note is in the JSON too: a script saw "wrong" without what explains it
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters, "note": note}
+    dropped = f"; dropout {args.dropout:g}, the same masks throughout" if args.dropout else ""
     lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
-             f"({res.n_parameters} parameters)"]
+             f"({res.n_parameters} parameters{dropped})"]
     if note is not None:
         lines.append(f"note: {note}")
         if args.json:  # and said where a person watching a --json run reads
@@ -743,6 +747,9 @@ def _add_gradcheck(sub) -> None:
                                           "kink", texts=TEXTS)).texts = INIT_DRAWS
     p.add_argument("--h", type=float, default=1e-5,
                    help="finite-difference step (default 1e-5; the course: 1e-4 to 1e-7)")
+    p.add_argument("--dropout", type=float, default=0.0,
+                   help="check backprop through dropout of this rate, in [0, 1): one set of "
+                        "masks (drawn from --seed) for the whole check (default 0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gradcheck)
 

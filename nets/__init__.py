@@ -13,6 +13,7 @@ import importlib
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
+from ._dropout import Dropout
 from ._files import folder_blocker, make_folder, stage_file, write_atomically
 from ._finite import finite_float, finite_or_none, settings_from_json, settings_to_json
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
@@ -69,7 +70,7 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "TrainConfig", "finite_float", "finite_or_none", "settings_from_json",
+    "TrainConfig", "Dropout", "finite_float", "finite_or_none", "settings_from_json",
     "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",

@@ -12,7 +12,7 @@ from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
-from ._rules import check_setting, choice, nonneg, positive, unknown_name
+from ._rules import check_setting, choice, nonneg, positive, unit, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES
 from ._validation import is_whole
 
@@ -52,6 +52,9 @@ class TrainConfig:
     rho: float | None = None  # rmsprop / adadelta decay of the running means
     opt_eps: float | None = None  # adam / rmsprop / adagrad / adadelta denominator guard
     l2: float = 0.0  # weight decay on W (not b), added to the gradient
+    dropout: float = 0.0  # chance of dropping each hidden unit's output in a training
+    # step (inverted dropout: the kept ones scaled by 1 / (1 - dropout)); 0 = off, and
+    # evaluation never drops
     class_weight: tuple[float, ...] | None = None  # per-class training loss weights (the
     # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
@@ -150,6 +153,7 @@ _RULES = {
     "lr": positive,
     **OPTIMIZER_RULES,  # the optimizers' settings: make_optimizer checks them too
     "l2": nonneg,
+    "dropout": unit,
     "lr_gamma": positive,
     "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
     "lr_milestones": (_increasing_steps, "must be increasing whole numbers >= 1 (steps)"),
@@ -202,6 +206,9 @@ def validate(cfg: TrainConfig) -> None:
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             raise ValueError(unknown_name("activation", a, ACTIVATIONS))
+    if cfg.dropout and not cfg.hidden:  # it would be recorded as if it had been used
+        raise ValueError(f"dropout {cfg.dropout!r} drops hidden units' outputs, and a net "
+                         "with no hidden layer has none; leave dropout at 0")
     if cfg.class_weight is not None and not (
             all(w >= 0 and math.isfinite(w) for w in cfg.class_weight)
             and any(w > 0 for w in cfg.class_weight)):

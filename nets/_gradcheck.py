@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._config import TrainConfig
+from ._dropout import Dropout
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._progress_bar import progress_bar
-from ._validation import check_training_data
+from ._validation import check_rng, check_training_data
 
 # Gradient norms below this are round-off of two-sided differences (h = 1e-5, float64)
 ZERO_GRADIENT = 1e-9
@@ -44,7 +45,8 @@ def verdict(diff: float) -> str:
 
 
 def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
-              progress: bool = False) -> GradCheckResult:
+              progress: bool = False, dropout: float = 0.0,
+              rng: np.random.Generator | None = None) -> GradCheckResult:
     """Check ``net``'s backward pass on ``(X, y)`` (run on a float64 copy).
 
     Parameters
@@ -59,6 +61,11 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     progress : bool
         Two forward passes per parameter: show a bar on stderr once the check has taken
         a second.
+    dropout : float
+        Check backprop through dropout of this rate as training applies it: every loss
+        of the check drops the same units (masks drawn once, from ``rng``).
+    rng : numpy.random.Generator, optional
+        Needed with ``dropout``.
 
     Returns
     -------
@@ -70,13 +77,21 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     net = net.copy(dtype=np.float64)
     # as training reads them: class weights of the wrong count (an IndexError) or on a
     # regression head (silently taken as class 0's) are refused
-    X, T, w = check_training_data(net, TrainConfig(class_weight=class_weight), X, y,
-                                  name="gradcheck")
+    cfg = TrainConfig(class_weight=class_weight, dropout=dropout,
+                      hidden=net.sizes[1:-1], activation=net._acts or "sigmoid")
+    X, T, w = check_training_data(net, cfg, X, y, name="gradcheck")
+    masks = _fixed_masks(cfg.dropout, rng)
+    head = get_head(net.head)
+
+    def loss() -> float:
+        return head.loss(net._forward(X, masks())[-1], T, w)
+
     # a NaN weight or an overflowing step makes NaN losses: the verdict says so, not numpy
     with np.errstate(over="ignore", invalid="ignore"):
-        _, grads = net.loss_and_grads(X, T, w)
+        dropped = masks()
+        grads = net._backward(net._forward(X, dropped), T, w, None, 1.0, dropped)
         g_bp = np.concatenate([g.ravel() for g in grads])
-        g_num = _numeric_gradient(net, X, T, w, h, len(g_bp), progress)
+        g_num = _numeric_gradient(net, loss, h, len(g_bp), progress)
         denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
         if not np.isfinite(denom):  # NaN or inf in either gradient: wrong, whatever the bands
             diff = math.nan  # (NaN compares below no band; it read as a zero gradient)
@@ -87,8 +102,18 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     return GradCheckResult(diff, verdict(diff), net.n_parameters)
 
 
-def _numeric_gradient(net, X, T, w, h, n, progress) -> np.ndarray:
-    """Two-sided differences of the loss, one parameter at a time (flattened order)."""
+def _fixed_masks(p: float, rng):
+    """A function giving a new `Dropout` of rate ``p`` that draws the same masks each
+    time (None without dropout): the loss is then one function of the parameters."""
+    if not p:
+        return lambda: None
+    check_rng(rng)  # the masks' stream: needed with dropout
+    seed = int(rng.integers(2**63))
+    return lambda: Dropout(p, np.random.default_rng(seed))
+
+
+def _numeric_gradient(net, loss, h, n, progress) -> np.ndarray:
+    """Two-sided differences of ``loss()``, one parameter at a time (flattened order)."""
     g_num = np.empty(n)
     k = 0
     with progress_bar(enabled=progress, total=n, unit="param", delay=1.0,
@@ -100,9 +125,9 @@ def _numeric_gradient(net, X, T, w, h, n, progress) -> np.ndarray:
                     bar.update(1024)
                 keep = flat[i]
                 flat[i] = keep + h
-                up = net.loss(X, T, w)
+                up = loss()
                 flat[i] = keep - h
-                down = net.loss(X, T, w)
+                down = loss()
                 flat[i] = keep
                 g_num[k] = (up - down) / (2 * h)
                 k += 1
@@ -118,8 +143,8 @@ def _check_h(h) -> None:
 
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier",
-                      h: float = 1e-5, progress: bool = False, n_classes: int | None = None
-                      ) -> GradCheckResult:
+                      h: float = 1e-5, progress: bool = False, n_classes: int | None = None,
+                      dropout: float = 0.0) -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples.
 
     The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
@@ -141,6 +166,8 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     h, progress
         As in `gradcheck`.
     n_classes : int, optional
+    dropout : float
+        As in `gradcheck`, its masks drawn from ``seed`` too.
 
     Returns
     -------
@@ -170,4 +197,4 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     # (0, 0) exactly on ReLU's kink, where the two-sided difference sees a slope of 0.5
     for b in net.biases:
         b[...] = rng.normal(0.0, 0.1, b.shape)
-    return gradcheck(net, X, y, h=h, progress=progress)
+    return gradcheck(net, X, y, h=h, progress=progress, dropout=dropout, rng=rng)

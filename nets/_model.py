@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ._activations import ACTIVATIONS, Activation, get_activation, is_registered
+from ._dropout import Dropout
 from ._heads import get_head
 from ._init import get_initializer
 from ._validation import check_features, check_rng, is_whole, refuse_beyond_memory
@@ -131,21 +132,30 @@ class MLP:
                 "head": self.head, "dtype": self.dtype.name}
 
     # -- forward ----------------------------------------------------------------
-    def _forward(self, X: np.ndarray) -> list[np.ndarray]:
-        """Layer outputs ``[X, A1, ..., Z_out]``; the last entry are the logits."""
+    def _forward(self, X: np.ndarray, dropout: Dropout | None = None) -> list[np.ndarray]:
+        """Layer outputs ``[X, A1, ..., Z_out]``; the last entry are the logits. With
+        ``dropout`` (a training step's) the hidden outputs are its dropped ones."""
         outs = [X]
         W, b = self.params[0::2], self.params[1::2]
         for i, act in enumerate(self._acts):
             z = outs[-1] @ W[i]
             z += b[i]
-            outs.append(act.forward(z, out=z))
+            a = act.forward(z, out=z)
+            outs.append(a if dropout is None else dropout.forward(i, a))
         z = outs[-1] @ W[-1]
         z += b[-1]
         outs.append(z)
         return outs
 
-    def forward(self, X: np.ndarray) -> list[np.ndarray]:
+    def forward(self, X: np.ndarray, dropout: Dropout | None = None) -> list[np.ndarray]:
         """Every layer's output for ``X``, the input of :meth:`backward`.
+
+        Parameters
+        ----------
+        X : array of shape (n, inputs)
+        dropout : nets.Dropout, optional
+            Drops hidden outputs as a training step does (pass the same one to
+            :meth:`backward`); evaluation drops nothing.
 
         Returns
         -------
@@ -154,7 +164,7 @@ class MLP:
             each hidden layer's activation output and the output layer's logits (before
             the head; :meth:`hidden` gives a hidden layer's pre-activation ``Z`` too).
         """
-        return self._forward(self._checked(X))
+        return self._forward(self._checked(X), dropout)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values)."""
@@ -256,7 +266,8 @@ class MLP:
             raise ValueError(f"w must be one weight per sample, shape ({n},), got shape "
                              f"{np.shape(w)}")
 
-    def backward(self, outs, T, w=None, grads=None, scale=1.0) -> list[np.ndarray]:
+    def backward(self, outs, T, w=None, grads=None, scale=1.0,
+                 dropout: Dropout | None = None) -> list[np.ndarray]:
         """Backprop from the head's delta ``(p - t) / m`` down to the first layer.
 
         Backprop is linear in the delta: ``scale`` multiplies every gradient for the
@@ -273,6 +284,8 @@ class MLP:
         grads : list of arrays, optional
             Filled in place and returned (from :meth:`gradient_buffers`); new if None.
         scale : float
+        dropout : nets.Dropout, optional
+            The one the forward pass of ``outs`` dropped with.
 
         Returns
         -------
@@ -280,9 +293,10 @@ class MLP:
             ``[dW0, db0, dW1, ...]``, shaped like :attr:`params`.
         """
         self._check_targets(len(outs[-1]), T, w)
-        return self._backward(outs, T, w, grads, scale)
+        return self._backward(outs, T, w, grads, scale, dropout)
 
-    def _backward(self, outs, T, w=None, grads=None, scale=1.0) -> list[np.ndarray]:
+    def _backward(self, outs, T, w=None, grads=None, scale=1.0,
+                  dropout: Dropout | None = None) -> list[np.ndarray]:
         """:meth:`backward` unchecked: the training loop's step (its targets checked once)."""
         if grads is None:
             grads = self.gradient_buffers()[1]
@@ -294,7 +308,11 @@ class MLP:
             np.matmul(ones, delta, out=grads[2 * i + 1])  # column sums, 4x faster than sum
             if i:
                 delta = delta @ self.params[2 * i].T
-                delta = self._acts[i - 1].backward(outs[i], delta)
+                if dropout is None:
+                    delta = self._acts[i - 1].backward(outs[i], delta)
+                else:  # through the mask, then the activation at its undropped output
+                    delta = self._acts[i - 1].backward(dropout.kept[i - 1],
+                                                       dropout.backward(i - 1, delta))
         return grads
 
     def __getstate__(self) -> dict:

@@ -10,6 +10,7 @@ import numpy as np
 
 from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
+from ._dropout import Dropout
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_arguments
@@ -173,6 +174,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     grad_flat, grads = net.gradient_buffers()
     flat_params, flat_grads = [net.flat], [grad_flat]
     weights = net.weights
+    # its masks come from the batches' stream, after each epoch's shuffle: none drawn at
+    # 0 (the same run, bit for bit, as before dropout), and a run resumed with its rng
+    # drops as the uninterrupted one
+    dropout = Dropout(cfg.dropout, rng) if cfg.dropout else None
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
     # best: the patience reference (moves only by more than min_delta); lowest: the lowest
@@ -256,8 +261,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 lr = schedule(step, total_steps)
                 # folds_lr: the gradients come out times lr and the step uses lr = 1
                 scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
-                outs = net._forward(xb)
-                net._backward(outs, tb, wb, grads, scale)
+                outs = net._forward(xb, dropout)
+                net._backward(outs, tb, wb, grads, scale, dropout)
                 if cfg.l2:
                     for g, W in zip(grads[0::2], weights, strict=True):
                         g += (scale * cfg.l2) * W

@@ -262,3 +262,55 @@ def test_softmax_output_matches_scipy_even_for_huge_logits(dtype):
     z[3, 2] = np.nan  # a diverged row stays NaN (and is caught as divergence), others are fine
     p = nets.HEADS["multiclass"].output(z)
     assert np.isnan(p[3]).all() and np.isfinite(np.delete(p, 3, axis=0)).all()
+
+
+@pytest.mark.parametrize("activation", list(nets.ACTIVATIONS))
+@pytest.mark.parametrize("head", list(HEADS))
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_backprop_through_dropout_matches_numeric_gradient(problem, activation, head, depth):
+    # the check holds one set of masks for all its losses: a function of the weights
+    X, ys = problem
+    net = _net((3, *[5] * depth, HEADS[head]), [activation] * depth, head)
+    res = nets.gradcheck(net, X, ys[head], dropout=0.4, rng=np.random.default_rng(3))
+    assert res.relative_difference < 1e-7 and res.verdict == "excellent"
+    # ...and the masks were there: the whole net's gradient is another
+    whole = np.concatenate([g.ravel() for g in net.loss_and_grads(
+        X, nets.get_head(head).encode(ys[head], HEADS[head], net.dtype))[1]])
+    dropout = nets.Dropout(0.4, np.random.default_rng(3))
+    outs = net.forward(X, dropout)
+    dropped = np.concatenate([g.ravel() for g in net.backward(
+        outs, nets.get_head(head).encode(ys[head], HEADS[head], net.dtype), dropout=dropout)])
+    assert np.linalg.norm(whole - dropped) > 0.05 * np.linalg.norm(whole)
+
+
+def test_a_backward_that_skips_the_masks_is_wrong(problem, monkeypatch):
+    X, ys = problem
+    net = _net((3, 5, 4, 3), ["tanh", "sigmoid"], "multiclass")
+    monkeypatch.setattr(nets.Dropout, "backward", lambda self, layer, grad: grad)
+    res = nets.gradcheck(net, X, ys["multiclass"], dropout=0.4, rng=np.random.default_rng(3))
+    assert res.relative_difference > 1e-2 and res.verdict == "wrong"
+
+
+def test_dropout_in_the_check_needs_its_stream_and_hidden_units(problem):
+    X, ys = problem
+    net = _net((3, 5, 3), ["tanh"], "multiclass")
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        nets.gradcheck(net, X, ys["multiclass"], dropout=0.4)
+    with pytest.raises(ValueError, match=r"^dropout must be in \[0, 1\), got 1$"):
+        nets.gradcheck(net, X, ys["multiclass"], dropout=1, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="a net with no hidden layer has none"):
+        nets.gradcheck(_net((3, 3), [], "multiclass"), X, ys["multiclass"], dropout=0.4,
+                       rng=np.random.default_rng(0))
+
+
+def test_gradcheck_command_checks_through_dropout(capsys):
+    code, out, _ = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "6,4", "--activation",
+                            "tanh,relu", "--dropout", "0.3", "--json"], capsys)
+    summary = json.loads(out)
+    assert code == 0 and summary["verdict"] == "excellent"
+    assert summary["relative_difference"] < 1e-7
+    code, out, _ = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "6,4",
+                            "--dropout", "0.3"], capsys)
+    assert out.endswith("(61 parameters; dropout 0.3, the same masks throughout)\n")
+    code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--dropout", "1"], capsys)
+    assert (code, err) == (2, "hplab gradcheck: error: dropout must be in [0, 1), got 1.0\n")

@@ -1,0 +1,147 @@
+"""Dropout: its masks, a run's streams with it, and what it does to a real run."""
+
+import json
+
+import numpy as np
+import pytest
+from cli_helpers import run_cli
+
+import data
+import nets
+
+
+def test_masks_drop_at_their_rate_and_scale_what_they_keep():
+    dropout = nets.Dropout(0.3, np.random.default_rng(0))
+    a = np.ones((400, 500), np.float32)
+    out = dropout.forward(0, a)
+    assert out.dtype == np.float32 and abs(np.mean(out == 0) - 0.3) < 0.005
+    assert set(np.unique(out).tolist()) == {0.0, float(np.float32(1 / 0.7))}
+    assert abs(out.mean() - 1) < 0.01  # the whole net's output, in expectation
+    assert dropout.kept[0] is a and np.all(a == 1)  # the undropped output, for backward
+    assert np.array_equal(dropout.backward(0, np.ones_like(a)), out)  # the same mask
+    dropout.forward(0, a)  # a new pass
+    assert len(dropout.masks) == len(dropout.kept) == 1
+
+
+def _run(cfg, seed=0, ds=None, **kwargs):
+    ds = ds or data.load("coin", seed=0)
+    init, loop = nets.train_streams(seed)
+    net = nets.build_net(cfg, ds.X_train.shape[1], ds.y_train, rng=init)
+    result = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop,
+                        **kwargs)
+    return net, result
+
+
+COIN = nets.TrainConfig(hidden=(16, 8), activation="relu", optimizer="adam", lr=0.01,
+                        batch_size=32, max_epochs=6)
+
+
+def test_the_same_seed_drops_the_same_units_and_the_net_scored_drops_none():
+    net, result = _run(COIN.replace(dropout=0.3))
+    again, twice = _run(COIN.replace(dropout=0.3))
+    assert np.array_equal(net.flat, again.flat) and result.history.equals(twice.history)
+    whole, plain = _run(COIN)
+    assert not np.array_equal(net.flat, whole.flat)
+    # the first checkpoint scores the same untrained net: no mask there
+    assert result.history.iloc[0].equals(plain.history.iloc[0])
+    ds = data.load("coin", seed=0)
+    X, y = ds.X_train, ds.y_train
+    T = nets.get_head(net.head).encode(y, net.sizes[-1], net.dtype)
+    # the history's last train loss is the whole net's (checkpoints drop nothing)...
+    assert result.history["train_loss"].iloc[-1] == pytest.approx(net.loss(X, T), rel=1e-6)
+    # ...and so is every prediction: the same twice
+    assert np.array_equal(net.predict_proba(X), net.predict_proba(X))
+
+
+def test_a_run_resumed_with_its_streams_drops_as_the_whole_run():
+    cfg = COIN.replace(dropout=0.5)
+    ds = data.load("coin", seed=0)
+    whole, _ = _run(cfg, ds=ds)
+    init, loop = nets.train_streams(0)
+    net = nets.build_net(cfg, ds.X_train.shape[1], ds.y_train, rng=init)
+    opt = nets.new_optimizer(cfg, net)
+    first = nets.train(net, cfg.replace(max_epochs=2), ds.X_train, ds.y_train, ds.X_val,
+                       ds.y_val, rng=loop, optimizer=opt)
+    nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop, optimizer=opt,
+               start_step=first.iterations)
+    assert np.array_equal(net.flat, whole.flat)
+
+
+def test_dropout_trades_training_loss_for_a_smaller_gap_to_held_out_data():
+    # README's figures: coin's first 150 training points, a net wide enough to fit them
+    ds = data.load("coin", seed=0)
+    small = ds.X_train[:150], ds.y_train[:150]
+    cfg = nets.TrainConfig(hidden=(128, 128), activation="relu", optimizer="adam", lr=0.003,
+                           batch_size=16, max_epochs=400, checkpoint=400)
+    found = {}
+    for p in (0.0, 0.5):
+        rows = []
+        for seed in range(5):
+            init, loop = nets.train_streams(seed)
+            net = nets.build_net(cfg, 2, small[1], rng=init)
+            result = nets.train(net, cfg.replace(dropout=p), *small, rng=loop)
+            train_loss = result.history["train_loss"].iloc[-1]
+            test_loss, _ = nets.evaluate(net, ds.X_test, ds.y_test)
+            rows.append((train_loss, test_loss - train_loss))
+        found[p] = np.array(rows)
+    # the medians over the seeds (README), on Haswell's, Sandy Bridge's and SkylakeX's BLAS
+    # kernels: the test loss's excess over the train loss 0.13-0.15 without, 0.08-0.09 with
+    # (0.12 the most); the train loss 0.04 against 0.12-0.13
+    train, gap = ({p: np.median(rows[:, k]) for p, rows in found.items()} for k in (0, 1))
+    assert gap[0.5] < 0.7 * gap[0.0] and found[0.5][:, 1].max() < 0.12
+    assert gap[0.0] > 0.12 and train[0.0] < 0.05 and train[0.5] > 0.11
+
+
+def test_train_command_records_its_dropout_and_refuses_a_rate_of_one(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, printed, err = run_cli(["train", "--dataset", "digits", "--hidden", "64,16",
+                                  "--activation", "sigmoid,tanh", "--lr", "0.2",
+                                  "--batch-size", "32", "--epochs", "40", "--dropout", "0.1",
+                                  "--out", out, "--no-report", "--json"], capsys)
+    assert code == 0, err
+    # the course's digits net still learns: 0.95 (0.958 without dropout)
+    assert json.loads(printed)["test_accuracy"] >= 0.94
+    config = json.loads((out / "config.json").read_text())
+    assert config["config"]["dropout"] == 0.1
+    model = nets.load_model(out / "model.npz")  # saved whole: predictions drop nothing
+    ds = data.load("digits", seed=0)
+    first, again = (model.predict_normalized(ds.X_test).probabilities for _ in range(2))
+    assert np.array_equal(first, again)
+    code, _, err = run_cli(["train", "--dataset", "xor", "--dropout", "1"], capsys)
+    assert (code, err) == (2, "hplab train: error: dropout must be in [0, 1), got 1.0\n")
+
+
+def test_a_study_searches_dropout(spec_file, tmp_path):
+    import study
+
+    path = spec_file("drop", dataset="coin", metric="val_accuracy", n_trials=4, max_epochs=20,
+                     pruner="none", space={"dropout": {"low": 0.0, "high": 0.5}},
+                     fixed={"hidden": [16], "activation": "relu", "optimizer": "adam",
+                            "lr": 0.01, "batch_size": 32})
+    summary = study.run_study(str(path), storage=str(tmp_path / "s.db"), progress=False)
+    assert summary["n_complete"] == 4 and summary["best_value"] > 0.8
+    s, _ = study.open_study("drop", str(tmp_path / "s.db"))
+    rates = [t.params["dropout"] for t in s.trials]
+    assert len(set(rates)) == 4 and all(0 <= r <= 0.5 for r in rates)
+    # each trial trained with its rate: retrained with it (the study's data split and the
+    # trial's streams), it scores its stored value, and its loss is another without it
+    spec = study.load_spec(str(path))
+    for t in s.trials:
+        cfg = study.build_config(t.params, spec.fixed, spec.max_epochs)
+        run = study.train_run("coin", cfg, seed=[0, t.number])
+        assert (cfg.dropout, run.summary()["val_accuracy"]) == (t.params["dropout"], t.value)
+        assert run.summary()["val_loss"] == study.trial_info(t)["val_loss"]
+        whole = study.train_run("coin", cfg.replace(dropout=0.0), seed=[0, t.number])
+        assert whole.summary()["val_loss"] != study.trial_info(t)["val_loss"]
+
+
+def test_the_estimators_take_dropout():
+    ds = data.load("coin", seed=0)
+    X, y = ds.X_train, ds.y_train
+    settings = {"hidden": (32,), "lr": 0.01, "batch_size": 32, "max_epochs": 60,
+                "patience": 0, "random_state": 0}
+    clf = nets.NetClassifier(**settings, dropout=0.2).fit(X, y)
+    plain = nets.NetClassifier(**settings).fit(X, y)
+    assert clf.config_.dropout == 0.2 and clf.score(X, y) > 0.8
+    assert not np.array_equal(clf.coefs_[0], plain.coefs_[0])
+    assert np.array_equal(clf.predict_proba(X), clf.predict_proba(X))
