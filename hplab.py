@@ -655,6 +655,8 @@ TRAIN_FINE_SETTINGS = {
     "rho": (float, f"decay of the running means of {NAMES}"),
     "opt_eps": (float, f"denominator guard of {NAMES}"),
     "l2": (float, f"weight decay on the weights (default {DEFAULT})"),
+    "l1": (float, f"L1 penalty on the weights: l1 * sign(W) added to their gradients "
+                  f"(default {DEFAULT})"),
     "dropout": (float, "chance of dropping each hidden unit's output in a training step, "
                        f"in [0, 1) (inverted dropout; evaluation drops none; default {DEFAULT})"),
     "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),

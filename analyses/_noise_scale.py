@@ -121,8 +121,8 @@ class GradientNoiseScale(nets.Callback):
         Its own stream, so measuring never changes the training run's shuffles.
     beta : float
         EMA factor for |G|^2 and tr(Sigma) (0 = no smoothing).
-    l2 : float
-        Weight decay added to the weight gradients, as the training loop does.
+    l2, l1 : float
+        The weight penalties added to the weight gradients, as the training loop adds them.
     draws : int
         Small batches per measurement; their mean |G_B|^2 enters the estimate.
 
@@ -135,7 +135,7 @@ class GradientNoiseScale(nets.Callback):
 
     def __init__(self, X, T, *, b_small: int, b_big: int, every: int,
                  rng: np.random.Generator, beta: float = 0.9, l2: float = 0.0,
-                 draws: int = 1):
+                 l1: float = 0.0, draws: int = 1):
         n = len(X)
         if not 1 <= b_small < b_big <= n:
             raise ValueError(f"need 1 <= b_small < b_big <= {n}, got {b_small} and {b_big}")
@@ -145,7 +145,7 @@ class GradientNoiseScale(nets.Callback):
             raise ValueError(f"draws must be an integer >= 1, got {draws!r}")
         self.X, self.T, self.n, self.draws = X, T, n, draws
         self.b_small, self.b_big, self.every = int(b_small), int(b_big), int(every)
-        self.rng, self.beta, self.l2 = rng, float(beta), float(l2)
+        self.rng, self.beta, self.l2, self.l1 = rng, float(beta), float(l2), float(l1)
         self._ema = [0.0, 0.0]  # g2, trace
         self._count = 0
         self.rows: list[dict] = []
@@ -163,9 +163,7 @@ class GradientNoiseScale(nets.Callback):
             idx = self.rng.choice(self.n, size, replace=False)
             xb, tb = self.X[idx], self.T[idx]
         _, grads = net.loss_and_grads(xb, tb)
-        if self.l2:
-            for g, W in zip(grads[0::2], net.weights, strict=True):
-                g += self.l2 * W
+        nets.add_penalties(grads[0::2], net.weights, l2=self.l2, l1=self.l1)
         return _sq_norm(grads)
 
     def measure(self, net, step: int = 0, epoch: float = 0.0) -> dict:

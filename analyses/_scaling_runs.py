@@ -172,7 +172,8 @@ def run_task(task: RunTask) -> dict:
         noise_rng = np.random.default_rng(np.random.SeedSequence((*task.seed, NOISE_STREAM)))
         noise = GradientNoiseScale(X, T, b_small=task.noise_batches[0],
                                    b_big=task.noise_batches[1], every=task.noise_every,
-                                   rng=noise_rng, l2=cfg.l2, draws=task.noise_draws)
+                                   rng=noise_rng, l2=cfg.l2, l1=cfg.l1,
+                                   draws=task.noise_draws)
         noise.measure(net, 0, 0.0)
         callbacks.append(noise)
     if not stop.check(net, 0):

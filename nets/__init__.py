@@ -25,6 +25,7 @@ from ._load_model import load_model
 from ._model import MLP
 from ._onnx import ONNX_OUTPUTS, export_onnx, is_hplab_onnx, is_onnx_file
 from ._optimizers import OPTIMIZERS, OWN_DEFAULTS, Optimizer, make_optimizer, own_defaults
+from ._penalties import add_penalties
 from ._predict import Prediction, SavedModel, check_threshold
 from ._predict_io import read_inputs
 from ._predict_scores import (
@@ -77,7 +78,7 @@ __all__ = [
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "spreadsheet_cell", "spreadsheet_safe",
-    "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults",
+    "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
     "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",

@@ -52,6 +52,7 @@ class TrainConfig:
     rho: float | None = None  # rmsprop / adadelta decay of the running means
     opt_eps: float | None = None  # adam / rmsprop / adagrad / adadelta denominator guard
     l2: float = 0.0  # weight decay on W (not b), added to the gradient
+    l1: float = 0.0  # L1 penalty on W (not b): l1 * sign(W) added to the gradient
     dropout: float = 0.0  # chance of dropping each hidden unit's output in a training
     # step (inverted dropout: the kept ones scaled by 1 / (1 - dropout)); 0 = off, and
     # evaluation never drops
@@ -153,6 +154,7 @@ _RULES = {
     "lr": positive,
     **OPTIMIZER_RULES,  # the optimizers' settings: make_optimizer checks them too
     "l2": nonneg,
+    "l1": nonneg,
     "dropout": unit,
     "lr_gamma": positive,
     "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),

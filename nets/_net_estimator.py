@@ -177,7 +177,8 @@ class _NetEstimator(BaseEstimator):
                  lr_gamma=_D.lr_gamma, lr_decay_steps=_D.lr_decay_steps, dtype="float64",
                  random_state=None, *, momentum=_D.momentum, beta1=_D.beta1, beta2=_D.beta2,
                  rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power, lr_min=_D.lr_min,
-                 warmup_steps=_D.warmup_steps, dropout=_D.dropout):
+                 warmup_steps=_D.warmup_steps, l1=_D.l1,
+                 dropout=_D.dropout):
         _store(self, locals())
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:

@@ -81,6 +81,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         The finer settings of :class:`nets.TrainConfig`, with its defaults (rho and opt_eps
         None: each optimizer's own); ``nets.setting_readers`` names the optimizers or
         schedules that read each (warmup_steps: every schedule).
+    l1 : float, default 0.0, keyword-only
+        L1 penalty on the weights (not the biases): ``l1 * sign(W)`` added to their
+        gradients.
     dropout : float, default 0.0, keyword-only
         The chance of dropping each hidden unit's output in a training step (inverted
         dropout); prediction drops nothing.
@@ -123,7 +126,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                  lr_gamma=_D.lr_gamma, lr_decay_steps=_D.lr_decay_steps, class_weight=None,
                  dtype="float64", random_state=None, *, momentum=_D.momentum, beta1=_D.beta1,
                  beta2=_D.beta2, rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power,
-                 lr_min=_D.lr_min, warmup_steps=_D.warmup_steps, dropout=_D.dropout):
+                 lr_min=_D.lr_min, warmup_steps=_D.warmup_steps, l1=_D.l1,
+                 dropout=_D.dropout):
         _store(self, locals())
 
     @_fit_or_keep

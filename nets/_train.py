@@ -14,6 +14,7 @@ from ._dropout import Dropout
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_arguments
+from ._penalties import add_penalties
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._train_result import TrainResult
@@ -263,9 +264,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
                 outs = net._forward(xb, dropout)
                 net._backward(outs, tb, wb, grads, scale, dropout)
-                if cfg.l2:
-                    for g, W in zip(grads[0::2], weights, strict=True):
-                        g += (scale * cfg.l2) * W
+                if cfg.l2 or cfg.l1:
+                    add_penalties(grads[0::2], weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
                 opt.step(flat_params, flat_grads, dtype.type(step_lr))
                 step += 1
                 state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr

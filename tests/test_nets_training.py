@@ -299,16 +299,19 @@ def test_each_optimizer_decreases_the_loss(moons, name):
     assert res.history["train_accuracy"].iloc[-1] >= 0.85
 
 
-@pytest.mark.parametrize("name,l2", [("sgd", 0.0), ("sgd", 0.01), ("momentum", 0.01)])
-def test_a_training_step_is_the_optimizer_rule_on_the_batch_gradient(moons, name, l2):
-    # SGD gets lr folded into the backward pass; the result must be the textbook step
+@pytest.mark.parametrize("name,l2,l1", [("sgd", 0.0, 0.0), ("sgd", 0.01, 0.0),
+                                        ("momentum", 0.01, 0.0), ("sgd", 0.01, 0.02),
+                                        ("momentum", 0.0, 0.02)])
+def test_a_training_step_is_the_optimizer_rule_on_the_batch_gradient(moons, name, l2, l1):
+    # SGD gets lr folded into the backward pass; the result must be the textbook step, the
+    # penalties' gradients on the weights only
     X, y, _, _ = moons
     cfg = nets.TrainConfig(hidden=(5, 3), activation=("tanh", "sigmoid"), optimizer=name,
-                           lr=0.3, l2=l2, batch_size=-1, max_epochs=1, dtype="float64")
+                           lr=0.3, l2=l2, l1=l1, batch_size=-1, max_epochs=1, dtype="float64")
     net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
     before = net.copy()
     _, grads = before.loss_and_grads(X, y.reshape(-1, 1).astype(float))
-    expected = [p - 0.3 * (g + (l2 * p if i % 2 == 0 else 0))
+    expected = [p - 0.3 * (g + (l2 * p + l1 * np.sign(p) if i % 2 == 0 else 0))
                 for i, (p, g) in enumerate(zip(before.params, grads, strict=True))]
     nets.train(net, cfg, X, y, rng=np.random.default_rng(1))
     for got, want in zip(net.params, expected, strict=True):

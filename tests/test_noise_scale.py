@@ -94,13 +94,16 @@ def test_full_big_batch_gives_g2_exactly():
     assert row["g2"] == pytest.approx(g2, rel=1e-9)  # c(n) = 0: the big batch is G itself
 
 
-def test_the_measured_gradient_includes_weight_decay():
+@pytest.mark.parametrize("l2, l1", [(0.1, 0.0), (0.1, 0.05), (0.0, 0.05)])
+def test_the_measured_gradient_includes_the_weight_penalties(l2, l1):
     net, X, T = _linear_problem(n=50)
     W, b = net.params
     r = (X @ W + b - T)[:, 0]
-    G_W, G_b = (X * r[:, None]).mean(axis=0) + 0.1 * W[:, 0], r.mean()  # l2 on weights only
+    # the penalties on the weights only, as training adds them
+    G_W = (X * r[:, None]).mean(axis=0) + l2 * W[:, 0] + l1 * np.sign(W[:, 0])
+    G_b = r.mean()
     cb = GradientNoiseScale(X, T, b_small=5, b_big=50, every=1, rng=np.random.default_rng(0),
-                            l2=0.1)
+                            l2=l2, l1=l1)
     g2 = cb.measure(net)["g2_raw"]  # the big batch is the whole set: |G|^2 exactly
     assert g2 == pytest.approx(G_W @ G_W + G_b**2, rel=1e-10)
     assert g2 != pytest.approx(exact_noise_scale(net, X, T)[0], rel=1e-3)

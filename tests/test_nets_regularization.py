@@ -1,4 +1,5 @@
-"""Dropout: its masks, a run's streams with it, and what it does to a real run."""
+"""Dropout and the L1 penalty: dropout's masks and a run's streams with it, and what each
+does to a real run."""
 
 import json
 
@@ -145,3 +146,43 @@ def test_the_estimators_take_dropout():
     assert clf.config_.dropout == 0.2 and clf.score(X, y) > 0.8
     assert not np.array_equal(clf.coefs_[0], plain.coefs_[0])
     assert np.array_equal(clf.predict_proba(X), clf.predict_proba(X))
+
+
+def test_l1_drives_the_course_digits_nets_weights_to_zero():
+    # README: the course's digits net, 40 epochs; first-layer weights under 0.01 in size
+    ds = data.load("digits", seed=0)
+    cfg = nets.TrainConfig(hidden=(64, 16), activation=("sigmoid", "tanh"), lr=0.2,
+                           batch_size=32, max_epochs=40)
+    found = {}
+    for l1 in (0.0, 3e-4):
+        net, _ = _run(cfg.replace(l1=l1), ds=ds)
+        W = net.weights[0]
+        found[l1] = (np.mean(np.abs(W) < 0.01), np.abs(W).sum(),
+                     nets.evaluate(net, ds.X_test, ds.y_test)[1])
+    (near_zero, size, accuracy), (sparse, smaller, kept) = found[0.0], found[3e-4]
+    assert near_zero < 0.06 and sparse > 0.3  # 4 % and 35 % here
+    assert smaller < 0.7 * size and min(kept, accuracy) >= 0.94  # 0.95 and 0.958
+
+
+def test_train_command_records_its_l1(tmp_path, capsys):
+    out = tmp_path / "run"
+    code, _, err = run_cli(["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20",
+                            "--l1", "0.001", "--out", out, "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads((out / "config.json").read_text())["config"]["l1"] == 0.001
+    code, _, err = run_cli(["train", "--dataset", "xor", "--l1", "-1"], capsys)
+    assert (code, err) == (2, "hplab train: error: l1 must be a finite number >= 0, got -1.0\n")
+
+
+def test_one_seed_and_one_net_start_from_the_same_weights_whatever_else_is_set():
+    # README: the course caches its initial weights to compare settings; the seed does here
+    ds = data.load("coin", seed=0)
+    base = nets.TrainConfig(hidden=(16, 8), activation=("tanh", "relu"), init="he")
+    starts = []
+    for other in ({}, {"lr": 0.5, "batch_size": 5}, {"optimizer": "adam", "l2": 0.01},
+                  {"schedule": "cosine", "l1": 0.001, "dropout": 0.3}):
+        init, _ = nets.train_streams(7)
+        starts.append(nets.build_net(base.replace(**other), 2, ds.y_train, rng=init).flat)
+    assert all(np.array_equal(starts[0], start) for start in starts[1:])
+    init, _ = nets.train_streams(8)
+    assert not np.array_equal(starts[0], nets.build_net(base, 2, ds.y_train, rng=init).flat)
