@@ -122,7 +122,8 @@ class GradientNoiseScale(nets.Callback):
     beta : float
         EMA factor for |G|^2 and tr(Sigma) (0 = no smoothing).
     l2, l1 : float
-        The weight penalties added to the weight gradients, as the training loop adds them.
+        The weight penalties added to the weight gradients, as the training loop adds them
+        (a run's dropout is not: the gradients measured are the whole net's).
     draws : int
         Small batches per measurement; their mean |G_B|^2 enters the estimate.
 

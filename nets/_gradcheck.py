@@ -77,6 +77,7 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     net = net.copy(dtype=np.float64)
     # as training reads them: class weights of the wrong count (an IndexError) or on a
     # regression head (silently taken as class 0's) are refused
+    # the net's own layers, so that dropout is refused for a net without a hidden one
     cfg = TrainConfig(class_weight=class_weight, dropout=dropout,
                       hidden=net.sizes[1:-1], activation=net._acts or "sigmoid")
     X, T, w = check_training_data(net, cfg, X, y, name="gradcheck")
