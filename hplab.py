@@ -775,11 +775,14 @@ def cmd_data_show(args) -> int:
     ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
                    merge_scaling=args.merge_scaling, val_fraction=args.val_fraction,
                    target=args.target, imbalance=args.imbalance, positive=args.positive,
-                   data_dir=args.data_dir)
+                   data_dir=args.data_dir, train_size=args.train_size)
     summary = ds.summary()
+    subset = ds.info.get("train_size")
     lines = [f"{ds.name}: {ds.task}, {nets.count_of(ds.n_features, 'feature')}, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
-             "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())]
+             "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())
+             + (f" (train_size: {subset['kept']} of {subset['of']} training rows)"
+                if subset else "")]
     # null for regression: the key is there in every case, as a missing value is elsewhere
     summary["class_counts"] = counts = ds.class_counts() or None
     if counts:  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
@@ -881,6 +884,9 @@ def _add_data(sub) -> None:
     q.add_argument("--target", default=None, help="CSV target column (default: last)")
     q.add_argument("--imbalance", default=None, help="positives:negatives, e.g. 1:50")
     q.add_argument("--positive", default=None, help="positive class (one-vs-rest)")
+    q.add_argument("--train-size", type=int, default=None,
+                   help="keep this many training rows (class shares kept; the validation "
+                        "and test sets stay the whole set's)")
     q.add_argument("--data-dir", type=_path, default=None,
                    help="downloaded data (default $HPLAB_DATA, else $XDG_CACHE_HOME/hplab, "
                         "else ~/.cache/hplab)")

@@ -2,9 +2,10 @@
 
 Order: build the raw arrays -> validate -> hold out a test set if the source has none ->
 encode labels -> one-vs-rest (``positive``) -> imbalance (train pool and test set
-separately) -> validation hold-out -> scaling fitted on the training part (or on
-everything with ``merge_scaling``). Three independent random streams come from the seed
-(generation, splits, imbalance), so changing ``val_fraction`` never changes the data.
+separately) -> validation hold-out -> ``train_size`` rows of the training part -> scaling
+fitted on the training part (or on everything with ``merge_scaling``). Four independent
+random streams come from the seed (generation, splits, imbalance, training subset), so
+changing ``val_fraction`` never changes the data, nor ``train_size`` the held-out sets.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ._imbalance import (
 )
 from ._registry import build_source, kind_of, parse_name, with_options
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
+from ._train_size import check_train_size, fewer_rows
 
 # A split of a target with this many distinct values or fewer failed for want of rows: it
 # is not hinted to be a count to predict as a number (0/1 is no count).
@@ -138,7 +140,8 @@ def _counts(y: np.ndarray) -> dict:
 def load(name: str, *, seed: int = 0, scaling: str | None = None,
          merge_scaling: bool | None = None,
          val_fraction: float = 0.1, target: str | None = None, imbalance: str | None = None,
-         positive=None, data_dir: str | Path | None = None) -> Dataset:
+         positive=None, data_dir: str | Path | None = None,
+         train_size: int | None = None) -> Dataset:
     """Load a dataset by name, split and normalized.
 
     Parameters
@@ -172,6 +175,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         The positive class label; on a multi-class set it makes a one-vs-rest binary task.
     data_dir : str or Path, optional
         Folder of downloaded datasets (default `data_home()`).
+    train_size : int, optional
+        Keep this many rows of the training part (stratified for classification), drawn
+        after the validation and test sets are held out: those stay the whole set's.
 
     Returns
     -------
@@ -196,7 +202,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # the defaults stay out of the name: "coin" and load("coin", scaling="minmax") are one
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
                       scaling=None if scaling == "minmax" else scaling,
-                      merge_scaling=1 if merge_scaling else None)
+                      merge_scaling=1 if merge_scaling else None, train_size=train_size)
     # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
     imbalance = _once("imbalance", options.pop("imbalance", None), imbalance, same_ratio)
     positive = _once("positive", options.pop("positive", None), positive, same_label)
@@ -205,12 +211,15 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     if scaling not in SCALINGS:
         raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
     merge_scaling = _flag("merge_scaling", options.pop("merge_scaling", None), merge_scaling)
+    train_size = check_train_size(_once("train_size", options.pop("train_size", None),
+                                        train_size), name)
     if target is not None:
         if key != "csv":
             raise DataError("target applies to csv: datasets only")
         options["target"] = _once("target", options.get("target"), target)
-    gen_rng, split_rng, imb_rng = (np.random.default_rng(s)
-                                   for s in np.random.SeedSequence(int(seed)).spawn(3))
+    # a fourth stream added later: spawn's first three children are the same
+    gen_rng, split_rng, imb_rng, size_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
     check_arrays(src, name, key)
     classify = src.task == "classification"
@@ -261,7 +270,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
             (classes[1 - index], pos_label)
         task = "binary"
 
-    imbalance_info = None
+    imbalance_info = subset = None
     if imbalance is not None:
         if task != "binary":
             raise DataError(f"{name}: imbalance on a multi-class set needs positive=CLASS "
@@ -281,6 +290,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
                           "test": _counts(y_test), "source": source}
 
     if src.fixed_splits:
+        if train_size is not None:  # fewer rows would shrink its validation and test sets
+            raise DataError(f"{name}: train_size needs a held-out validation and test set; "
+                            f"{key} validates and tests on its training set")
         X_tr, y_tr, X_val, y_val, X_test, y_test = X, y, X, y, X, y
         source_rows = {"train": rows, "val": rows, "test": rows}
     else:
@@ -288,6 +300,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
                             names=classes if classify else None)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
+        if train_size is not None:
+            keep = fewer_rows(y_tr, train_size, size_rng, stratify=classify, name=name)
+            subset = {"kept": train_size, "of": len(y_tr)}
+            X_tr, y_tr, source_rows["train"] = X_tr[keep], y_tr[keep], source_rows["train"][keep]
         if classify:
             warn_missing_classes(name, classes, y_tr, {"validation": y_val, "test": y_test})
     del X, y  # the split copies are the only ones kept (MNIST: uint8 until scaled)
@@ -337,7 +353,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         "val_fraction": None if src.fixed_splits else val_fraction,
         "test_from": test_from, "sizes": {"train": len(y_tr), "val": len(y_val),
                                           "test": len(y_test)},
-        "positive": pos_label, "imbalance": imbalance_info, **src.info,
+        "positive": pos_label, "imbalance": imbalance_info, "train_size": subset,
+        **src.info,
     }
     return Dataset(
         name=name, task=task,

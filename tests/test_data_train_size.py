@@ -1,0 +1,72 @@
+"""``?train_size=N``: fewer training rows, the held-out sets the whole set's."""
+
+import json
+
+import numpy as np
+import pytest
+from cli_helpers import run_cli
+
+import data
+
+
+def test_a_smaller_training_set_keeps_the_held_out_sets_and_the_class_shares():
+    full, small = data.load("coin", seed=0), data.load("coin?train_size=150", seed=0)
+    assert small.sizes() == {"train": 150, "val": 100, "test": 500}
+    assert small.info["train_size"] == {"kept": 150, "of": 900}
+    # the same validation and test rows (scaled by the smaller set's own range)
+    assert np.array_equal(small.y_val, full.y_val) and np.array_equal(small.y_test, full.y_test)
+    assert np.allclose(small.X_val * small.x_scale + small.x_shift,
+                       full.X_val * full.x_scale + full.x_shift, atol=1e-6)
+    # its rows are the whole set's, in the whole set's class shares (within a row)
+    raw = full.X_train * full.x_scale + full.x_shift
+    rows = small.X_train * small.x_scale + small.x_shift
+    assert all(np.isclose(raw, row, atol=1e-6).all(axis=1).any() for row in rows)
+    shares = np.bincount(full.y_train) / 900 * 150
+    assert np.abs(np.bincount(small.y_train) - shares).max() <= 1
+    # the same seed, the same rows; another seed, others; the argument is the option
+    again = data.load("coin", seed=0, train_size=150)
+    assert again.name == "coin?train_size=150" and np.array_equal(again.X_train, small.X_train)
+    assert not np.array_equal(data.load("coin?train_size=150", seed=1).X_train, small.X_train)
+
+
+def test_regression_and_imbalanced_sets_take_it_too():
+    sine = data.load("sine?train_size=40", seed=3)
+    assert sine.sizes()["train"] == 40 and sine.task == "regression"
+    rare = data.load("digits?imbalance=1:10&positive=8&train_size=100", seed=0)
+    assert rare.sizes()["train"] == 100 and 8 <= np.sum(rare.y_train == 1) <= 10
+
+
+@pytest.mark.parametrize("name, message", [
+    ("coin?train_size=0", "coin?train_size=0: train_size must be a whole number of rows "
+                          ">= 1, got '0'"),
+    ("coin?train_size=1.5", "coin?train_size=1.5: train_size must be a whole number of rows "
+                            ">= 1, got '1.5'"),
+    ("coin?train_size=901", "coin?train_size=901: train_size 901 is more than the 900 training "
+                            "rows there are (the validation and test sets held out first)"),
+    ("coin?train_size=2", "coin?train_size=2: train_size 2 cannot hold an example of each of "
+                          "the 3 classes (the shares of the classes are kept)"),
+    ("xor?train_size=2", "xor?train_size=2: train_size needs a held-out validation and test "
+                         "set; xor validates and tests on its training set"),
+])
+def test_a_bad_train_size_is_one_line(name, message, capsys):
+    with pytest.raises(data.DataError) as caught:
+        data.load(name)
+    assert str(caught.value) == message
+    code, _, err = run_cli(["data", "show", name], capsys)
+    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+
+
+def test_a_model_trained_on_fewer_rows_names_them(tmp_path, capsys):
+    out = tmp_path / "small"
+    code, printed, err = run_cli(["train", "--dataset", "coin?train_size=150", "--hidden", "8",
+                                  "--epochs", "50", "--out", out, "--no-report", "--json"],
+                                 capsys)
+    assert code == 0, err
+    code, printed, err = run_cli(["predict", out / "model.npz", "--dataset", "--json"], capsys)
+    summary = json.loads(printed)
+    # the name reloads the same split: the held-out test set, not training rows
+    assert code == 0 and summary["dataset"] == "coin?train_size=150"
+    assert summary["data_changed"] is False and summary["n"] == 500
+    code, printed, _ = run_cli(["data", "show", "coin", "--train-size", "150"], capsys)
+    assert printed.splitlines()[1] == ("sizes: train 150, val 100, test 500 "
+                                       "(train_size: 150 of 900 training rows)")
