@@ -68,6 +68,7 @@ def test_a_run_resumed_with_its_streams_drops_as_the_whole_run():
     assert np.array_equal(net.flat, whole.flat)
 
 
+@pytest.mark.slow
 def test_dropout_trades_training_loss_for_a_smaller_gap_to_held_out_data():
     # README's figures: coin's first 150 training points, a net wide enough to fit them
     ds = data.load("coin", seed=0)
