@@ -1,8 +1,8 @@
 """nets: multi-layer perceptrons from scratch in NumPy.
 
 Dense layers with per-layer activations, heads with matched losses,
-initializers, optimizers, learning-rate schedules, a training loop with
-checkpoints and callbacks, a gradient check, ``.npz`` persistence,
+initializers, optimizers, learning-rate schedules, dropout and weight penalties, a
+training loop with checkpoints and callbacks, a gradient check, ``.npz`` persistence,
 scikit-learn estimators and the imbalance strategies' imbalanced-learn pipelines around
 them (with their scores), prediction from saved models and ONNX export (``onnx``
 imported only when exporting). Imports neither optuna nor matplotlib.
