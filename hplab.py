@@ -576,8 +576,36 @@ def cmd_train(args) -> int:
     # bad data fails before the notice
     dataset = data.load(args.dataset, seed=args.seed if args.data_seed is None
                         else args.data_seed)
+    if args.class_weight is not None:
+        cfg = cfg.replace(class_weight=_class_weights(args.class_weight, dataset))
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
+
+
+def _class_weight_text(text: str):
+    """--class-weight: "balanced", or one weight per class."""
+    return "balanced" if text.strip().lower() == "balanced" else _floats(text)
+
+
+def _class_weights(given, dataset) -> tuple[float, ...]:
+    """The per-class loss weights --class-weight gives: its own, or "balanced"'s
+    ``n / (k * count)`` over the training split (scikit-learn's), which a class without a
+    training example cannot have."""
+    import numpy as np
+
+    if not dataset.classes:  # training's words, said before it starts
+        raise ValueError("class_weight weighs classes: it applies to binary and multiclass "
+                         "heads, not regression")
+    if given != "balanced":
+        if len(given) != len(dataset.classes):
+            raise ValueError(f"class_weight needs {len(dataset.classes)} values, got "
+                             f"{len(given)}")
+        return given
+    counts = np.bincount(dataset.y_train, minlength=len(dataset.classes))
+    if not counts.all():
+        missing = dataset.classes[int(np.argmin(counts))]
+        raise ValueError(f"--class-weight balanced: class {missing} has no training example")
+    return tuple(float(w) for w in len(dataset.y_train) / (len(counts) * counts))
 
 
 def _refuse_unread(args, given: list[str]) -> None:
@@ -697,6 +725,10 @@ def _add_train(sub) -> None:
             action.names = _SettingReaders(field)
         if DEFAULT in text:
             action.config_default = _ConfigDefault(field)
+    p.add_argument("--class-weight", type=_class_weight_text, default=None,
+                   help="per-class training loss weights in class order, e.g. 1,5, or "
+                        "'balanced': n / (classes x count) over the training split, as "
+                        "scikit-learn's (default: all 1)")
     p.add_argument("--data-seed", type=int, default=None,
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")

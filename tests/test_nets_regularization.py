@@ -1,5 +1,5 @@
-"""Dropout and the L1 penalty: dropout's masks and a run's streams with it, and what each
-does to a real run."""
+"""Dropout, the L1 penalty and class weights: dropout's masks and a run's streams with it,
+and what each does to a real run."""
 
 import json
 
@@ -184,3 +184,32 @@ def test_one_seed_and_one_net_start_from_the_same_weights_whatever_else_is_set()
     assert all(np.array_equal(starts[0], start) for start in starts[1:])
     init, _ = nets.train_streams(8)
     assert not np.array_equal(starts[0], nets.build_net(base, 2, ds.y_train, rng=init).flat)
+
+
+def test_train_command_weighs_classes(tmp_path, capsys):
+    # README: the class-weight remedy's model from the command line, scored by predict
+    name = "digits?positive=8&imbalance=1:10"
+    scores = {}
+    for weights in (None, "balanced", "1,5"):
+        out = tmp_path / str(weights)
+        code, _, err = run_cli(["train", "--dataset", name, "--hidden", "16", "--epochs", "30",
+                                "--lr", "0.1", "--batch-size", "16", "--out", out,
+                                "--no-report", "--json"]
+                               + (["--class-weight", weights] if weights else []), capsys)
+        assert code == 0, err
+        config = json.loads((out / "config.json").read_text())["config"]
+        code, printed, _ = run_cli(["predict", out / "model.npz", "--dataset", "--json"],
+                                   capsys)
+        scores[weights] = config["class_weight"], json.loads(printed)
+    ds = data.load(name, seed=0)
+    counts = np.bincount(ds.y_train)
+    assert scores[None][0] is None and scores["1,5"][0] == [1.0, 5.0]
+    assert scores["balanced"][0] == pytest.approx(len(ds.y_train) / (2 * counts))
+    plain, balanced = scores[None][1], scores["balanced"][1]
+    assert (round(plain["recall"], 2), round(balanced["recall"], 2)) == (0.66, 0.91)
+    assert (round(plain["precision"], 2), round(balanced["precision"], 2)) == (0.91, 0.51)
+    code, _, err = run_cli(["train", "--dataset", "coin", "--class-weight", "1,2"], capsys)
+    assert (code, err) == (2, "hplab train: error: --class-weight needs 3 values, got 2\n")
+    code, _, err = run_cli(["train", "--dataset", "sine", "--class-weight", "balanced"], capsys)
+    assert (code, err) == (2, "hplab train: error: --class-weight weighs classes: it applies "
+                              "to binary and multiclass heads, not regression\n")
