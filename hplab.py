@@ -589,9 +589,9 @@ def _class_weight_text(text: str):
 
 def _class_weights(given, dataset) -> tuple[float, ...]:
     """The per-class loss weights --class-weight gives: its own, or "balanced"'s
-    ``n / (k * count)`` over the training split (scikit-learn's), which a class without a
-    training example cannot have."""
+    ``n / (k * count)`` over the training split (scikit-learn's)."""
     import numpy as np
+    from sklearn.utils.class_weight import compute_class_weight
 
     if not dataset.classes:  # training's words, said before it starts
         raise ValueError("class_weight weighs classes: it applies to binary and multiclass "
@@ -601,11 +601,9 @@ def _class_weights(given, dataset) -> tuple[float, ...]:
             raise ValueError(f"class_weight needs {len(dataset.classes)} values, got "
                              f"{len(given)}")
         return given
-    counts = np.bincount(dataset.y_train, minlength=len(dataset.classes))
-    if not counts.all():
-        missing = dataset.classes[int(np.argmin(counts))]
-        raise ValueError(f"--class-weight balanced: class {missing} has no training example")
-    return tuple(float(w) for w in len(dataset.y_train) / (len(counts) * counts))
+    # (the split is stratified: every class has training examples)
+    return tuple(float(w) for w in compute_class_weight(
+        "balanced", classes=np.arange(len(dataset.classes)), y=dataset.y_train))
 
 
 def _refuse_unread(args, given: list[str]) -> None:
