@@ -1700,7 +1700,8 @@ def cmd_capacity(args) -> int:
     cfg = base.replace(activation=args.activation, optimizer=args.optimizer, lr=args.lr,
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
-                       checkpoint=args.checkpoint, dtype=args.dtype)
+                       checkpoint=args.checkpoint, dtype=args.dtype, l2=args.l2, l1=args.l1,
+                       dropout=args.dropout)
     _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
@@ -1762,6 +1763,9 @@ def _add_capacity(sub) -> None:
                         "(none by default: needed there)").names = _SettingReaders("lr_milestones")
     p.add_argument("--checkpoint", type=float, default=10.0,
                    help="epochs between checkpoints (the resolution of iterations to eps)")
+    for field in ("l2", "l1", "dropout"):  # how a regulariser moves the sufficient width
+        p.add_argument(f"--{field}", type=float, default=0.0,
+                       help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
     p.add_argument("--eps", type=float, default=0.1,
                    help="validation loss whose first crossing is counted (0 = off)")
     _workers_flag(p, 1)

@@ -213,3 +213,19 @@ def test_train_command_weighs_classes(tmp_path, capsys):
     code, _, err = run_cli(["train", "--dataset", "sine", "--class-weight", "balanced"], capsys)
     assert (code, err) == (2, "hplab train: error: --class-weight weighs classes: it applies "
                               "to binary and multiclass heads, not regression\n")
+
+
+def test_capacity_sweeps_a_regularised_net(capsys):
+    # README: dropout moves coin?train_size=150's sufficient width from 4 to 16
+    found = {}
+    for dropout in ("0", "0.3"):
+        code, printed, err = run_cli(["capacity", "--dataset", "coin?train_size=150",
+                                      "--widths", "4,16,64", "--seeds", "3", "--dropout",
+                                      dropout, "--no-report", "--json"], capsys)
+        assert code == 0, err
+        found[dropout] = json.loads(printed)
+    plain, dropped = found["0"], found["0.3"]
+    assert (plain["config"]["dropout"], dropped["config"]["dropout"]) == (0.0, 0.3)
+    assert (plain["sufficient_width"], dropped["sufficient_width"]) == ({"1": 4}, {"1": 16})
+    tests = {k: [round(row["test_accuracy"], 3) for row in v["table"]] for k, v in found.items()}
+    assert tests == {"0": [0.933, 0.918, 0.923], "0.3": [0.663, 0.903, 0.915]}
