@@ -577,7 +577,7 @@ def cmd_train(args) -> int:
     dataset = data.load(args.dataset, seed=args.seed if args.data_seed is None
                         else args.data_seed)
     if args.class_weight is not None:
-        cfg = cfg.replace(class_weight=_class_weights(args.class_weight, dataset))
+        cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
 
@@ -585,25 +585,6 @@ def cmd_train(args) -> int:
 def _class_weight_text(text: str):
     """--class-weight: "balanced", or one weight per class."""
     return "balanced" if text.strip().lower() == "balanced" else _floats(text)
-
-
-def _class_weights(given, dataset) -> tuple[float, ...]:
-    """The per-class loss weights --class-weight gives: its own, or "balanced"'s
-    ``n / (k * count)`` over the training split (scikit-learn's)."""
-    import numpy as np
-    from sklearn.utils.class_weight import compute_class_weight
-
-    if not dataset.classes:  # training's words, said before it starts
-        raise ValueError("class_weight weighs classes: it applies to binary and multiclass "
-                         "heads, not regression")
-    if given != "balanced":
-        if len(given) != len(dataset.classes):
-            raise ValueError(f"class_weight needs {len(dataset.classes)} values, got "
-                             f"{len(given)}")
-        return given
-    # (the split is stratified: every class has training examples)
-    return tuple(float(w) for w in compute_class_weight(
-        "balanced", classes=np.arange(len(dataset.classes)), y=dataset.y_train))
 
 
 def _refuse_unread(args, given: list[str]) -> None:

@@ -9,6 +9,7 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 (MNIST in its ``mnist`` subfolder, filled by `fetch_mnist` / ``hplab data fetch mnist``).
 """
 
+from ._class_weights import class_weights
 from ._dataset import DataError, Dataset, DataWarning
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
 from ._files import option_text
@@ -28,6 +29,7 @@ from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
     "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
+    "class_weights",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
     "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_ratio",
     "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
