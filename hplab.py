@@ -542,6 +542,20 @@ def _int_or_none(text: str) -> int | None:
 
 
 # ----------------------------------------------------------------------------- train
+REGULARISERS = ("l2", "l1", "dropout")  # the analyses' flags of TRAIN_FINE_SETTINGS
+
+
+def _regulariser_flags(p: argparse.ArgumentParser) -> None:
+    """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off)."""
+    for field in REGULARISERS:
+        p.add_argument(f"--{field}", type=float, default=0.0,
+                       help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
+
+
+def _regularisers(args) -> dict:
+    return {field: getattr(args, field) for field in REGULARISERS}
+
+
 def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
     p.add_argument("--dataset", required=True, help="dataset name (see `hplab data list`)")
     p.add_argument("--hidden", type=_ints, default=(8,), help=HIDDEN_HELP.format("64,16"))
@@ -1262,7 +1276,7 @@ def cmd_scaling(args) -> int:
     else:
         raise ValueError(f"--lr-range needs two numbers LOW,HIGH, got {args.lr_range}")
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
-                           optimizer=args.optimizer, dtype=args.dtype)
+                           optimizer=args.optimizer, dtype=args.dtype, **_regularisers(args))
     result = analyses.scaling_study(
         args.dataset, batch_sizes=args.batch_sizes, lrs=lrs, seeds=args.seeds,
         target_metric=args.target_metric, target=args.target, max_steps=args.max_steps,
@@ -1298,6 +1312,7 @@ def _add_scaling(sub) -> None:
                     f"on training data), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
+    _regulariser_flags(p)
     p.add_argument("--batch-sizes", type=_ints, default=None,
                    help="e.g. 1,4,16,64 (default: 1, 2, 4, ... and the full batch)")
     rates = p.add_mutually_exclusive_group()
@@ -1602,7 +1617,7 @@ def cmd_lr_range(args) -> int:
 
     cfg = nets.TrainConfig(hidden=args.hidden, activation=args.activation,
                            optimizer=args.optimizer, batch_size=args.batch_size,
-                           dtype=args.dtype)
+                           dtype=args.dtype, **_regularisers(args))
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
         mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
@@ -1635,6 +1650,7 @@ def _add_lr_range(sub) -> None:
                     f"scores are then training-set ones), report_path, {_REPORT_ERROR}.")
     _add_net_flags(p)
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
+    _regulariser_flags(p)
     p.add_argument("--batch-size", type=int, default=32, help="-1 means full batch")
     p.add_argument("--min-lr", type=float, default=1e-7, help="first rate (default 1e-7)")
     p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
@@ -1681,8 +1697,7 @@ def cmd_capacity(args) -> int:
     cfg = base.replace(activation=args.activation, optimizer=args.optimizer, lr=args.lr,
                        batch_size=args.batch_size, max_epochs=args.epochs,
                        schedule=args.schedule, lr_milestones=args.lr_milestones,
-                       checkpoint=args.checkpoint, dtype=args.dtype, l2=args.l2, l1=args.l1,
-                       dropout=args.dropout)
+                       checkpoint=args.checkpoint, dtype=args.dtype, **_regularisers(args))
     _refuse_unread(args, ["lr_milestones"] if args.lr_milestones else [])
     result = analyses.capacity_sweep(args.dataset, widths=args.widths, depths=args.depths,
                                      seeds=args.seeds, config=cfg, eps=args.eps,
@@ -1744,9 +1759,7 @@ def _add_capacity(sub) -> None:
                         "(none by default: needed there)").names = _SettingReaders("lr_milestones")
     p.add_argument("--checkpoint", type=float, default=10.0,
                    help="epochs between checkpoints (the resolution of iterations to eps)")
-    for field in ("l2", "l1", "dropout"):  # how a regulariser moves the sufficient width
-        p.add_argument(f"--{field}", type=float, default=0.0,
-                       help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
+    _regulariser_flags(p)  # how a regulariser moves the sufficient width
     p.add_argument("--eps", type=float, default=0.1,
                    help="validation loss whose first crossing is counted (0 = off)")
     _workers_flag(p, 1)

@@ -229,3 +229,16 @@ def test_capacity_sweeps_a_regularised_net(capsys):
     assert (plain["sufficient_width"], dropped["sufficient_width"]) == ({"1": 4}, {"1": 16})
     tests = {k: [round(row["test_accuracy"], 3) for row in v["table"]] for k, v in found.items()}
     assert tests == {"0": [0.933, 0.918, 0.923], "0.3": [0.663, 0.903, 0.915]}
+
+
+@pytest.mark.parametrize("command", [
+    ["lr-range", "--dataset", "coin", "--hidden", "16", "--steps", "30"],
+    ["scaling", "--dataset", "coin", "--hidden", "8", "--batch-sizes", "8,32", "--lrs",
+     "0.1,0.3", "--seeds", "1", "--max-steps", "200", "--no-noise"],
+])
+def test_the_analyses_train_the_regularised_net_they_are_given(command, capsys):
+    code, printed, err = run_cli([*command, "--l2", "0.001", "--l1", "0.0001", "--dropout",
+                                  "0.2", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    config = json.loads(printed)["config"]
+    assert (config["l2"], config["l1"], config["dropout"]) == (0.001, 0.0001, 0.2)
