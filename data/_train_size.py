@@ -29,8 +29,9 @@ def check_train_size(value, name: str) -> int | None:
 
 def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: bool,
                name: str) -> np.ndarray:
-    """Indices of ``n`` of the training rows ``y`` (stratified on when ``stratify``), in
-    shuffled order; all of them when ``n`` is their number.
+    """Indices of ``n`` of the training rows ``y`` (stratified on when ``stratify``, but
+    where a class has a single row, which a stratified draw cannot place: `load` then warns
+    of a class the subset lost), in shuffled order; all of them when ``n`` is their number.
 
     Raises
     ------
@@ -44,10 +45,10 @@ def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: boo
         return rng.permutation(n)
     if not stratify:
         return rng.choice(len(y), n, replace=False)
-    classes, counts = np.unique(y, return_counts=True)
-    if n < len(classes):
+    n_classes = len(np.unique(y))
+    if n < n_classes:
         raise DataError(f"{name}: train_size {n} cannot hold an example of each of the "
-                        f"{len(classes)} classes (the shares of the classes are kept)")
+                        f"{n_classes} classes (the shares of the classes are kept)")
     from sklearn.model_selection import train_test_split  # lazy: slow to import
 
     try:

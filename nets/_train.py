@@ -179,6 +179,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     # 0 (the same run, bit for bit, as before dropout), and a run resumed with its rng
     # drops as the uninterrupted one
     dropout = Dropout(cfg.dropout, rng) if cfg.dropout else None
+    # the weights' gradient buffers, which every step's backward fills in place
+    penalised, weight_grads = bool(cfg.l2 or cfg.l1), grads[0::2]
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
     # best: the patience reference (moves only by more than min_delta); lowest: the lowest
@@ -264,8 +266,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
                 outs = net._forward(xb, dropout)
                 net._backward(outs, tb, wb, grads, scale, dropout)
-                if cfg.l2 or cfg.l1:
-                    add_penalties(grads[0::2], weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
+                if penalised:
+                    add_penalties(weight_grads, weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
                 opt.step(flat_params, flat_grads, dtype.type(step_lr))
                 step += 1
                 state.step, state.epoch, state.lr = step, step / steps_per_epoch, lr
