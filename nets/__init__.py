@@ -1,7 +1,7 @@
 """nets: multi-layer perceptrons from scratch in NumPy.
 
 Dense layers with per-layer activations, heads with matched losses,
-initializers, optimizers, learning-rate schedules, dropout and weight penalties, a
+initializers, optimizers, learning-rate schedules, dropout, batch norm and weight penalties, a
 training loop with checkpoints and callbacks, a gradient check, ``.npz`` persistence,
 scikit-learn estimators and the imbalance strategies' imbalanced-learn pipelines around
 them (with their scores), prediction from saved models and ONNX export (``onnx``
@@ -11,6 +11,7 @@ imported only when exporting). Imports neither optuna nor matplotlib.
 import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
+from ._batch_norm import BatchNorm
 from ._callbacks import Callback, ParamSnapshots, TrainState
 from ._config import TrainConfig
 from ._dropout import Dropout
@@ -71,7 +72,7 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "TrainConfig", "Dropout", "finite_float", "finite_or_none", "settings_from_json",
+    "TrainConfig", "Dropout", "BatchNorm", "finite_float", "finite_or_none", "settings_from_json",
     "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",

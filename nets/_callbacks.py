@@ -73,7 +73,9 @@ def wants_steps(cb: Callback) -> bool:
 
 
 class ParamSnapshots(Callback):
-    """Keep copies of every parameter at up to ``keep`` checkpoints spread over training.
+    """Keep copies of the layers' ``[W0, b0, W1, ...]`` at up to ``keep`` checkpoints
+    spread over training (`MLP.folded`: with batch norm, folded in at its running
+    statistics).
 
     The run's length is unknown in advance, so it keeps all and thins by halves
     whenever the list grows past twice ``keep``; :attr:`snapshots` then picks
@@ -88,12 +90,12 @@ class ParamSnapshots(Callback):
 
     def on_checkpoint(self, state, record):
         if self._seen % self._every == 0:
-            self._all.append((record["epoch"], [p.copy() for p in state.net.params]))
+            self._all.append((record["epoch"], state.net.folded()))
             if len(self._all) > 2 * self.keep:
                 self._all = self._all[::2]
                 self._every *= 2
         self._seen += 1
-        self._last = (record["epoch"], [p.copy() for p in state.net.params])
+        self._last = (record["epoch"], state.net.folded())
 
     @property
     def snapshots(self) -> list[tuple[float, list[np.ndarray]]]:

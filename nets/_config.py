@@ -56,6 +56,9 @@ class TrainConfig:
     dropout: float = 0.0  # chance of dropping each hidden unit's output in a training
     # step (inverted dropout: the kept ones scaled by 1 / (1 - dropout)); 0 = off, and
     # evaluation never drops
+    batch_norm: bool = False  # normalise each hidden layer's linear map over the batch
+    # before its activation, then scale and shift it by trained gamma and beta (its bias
+    # unused); evaluation uses running statistics (nets.BatchNorm)
     class_weight: tuple[float, ...] | None = None  # per-class training loss weights (the
     # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
@@ -208,6 +211,11 @@ def validate(cfg: TrainConfig) -> None:
     for a in cfg.activation:
         if not isinstance(a, Activation) and a not in ACTIVATIONS:
             raise ValueError(unknown_name("activation", a, ACTIVATIONS))
+    if not isinstance(cfg.batch_norm, bool):  # "false" would have been true
+        raise ValueError(f"batch_norm must be true or false, got {cfg.batch_norm!r}")
+    if cfg.batch_norm and not cfg.hidden:
+        raise ValueError("batch_norm normalises hidden layers, and a net with no hidden "
+                         "layer has none; leave batch_norm off")
     if cfg.dropout and not cfg.hidden:  # it would be recorded as if it had been used
         raise ValueError(f"dropout {cfg.dropout!r} drops hidden units' outputs, and a net "
                          "with no hidden layer has none; leave dropout at 0")

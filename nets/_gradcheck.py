@@ -1,7 +1,9 @@
 """Gradient check: backprop against two-sided differences, as the course does it.
 
 Every W and b is flattened into one vector theta; each entry is nudged by +-h
-and the loss evaluated twice: (f(theta + h) - f(theta - h)) / 2h, in float64.
+and the loss evaluated twice: (f(theta + h) - f(theta - h)) / 2h, in float64. A
+batch-normed net is checked as a training step computes it: on the batch's statistics
+(its running ones untouched).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._batch_norm import BatchNorm
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._heads import get_head, infer_head
@@ -84,13 +87,17 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     masks = _fixed_masks(cfg.dropout, rng)
     head = get_head(net.head)
 
+    def norm() -> BatchNorm | None:
+        return BatchNorm(update=False) if net.batch_norm else None
+
     def loss() -> float:
-        return head.loss(net._forward(X, masks())[-1], T, w)
+        return head.loss(net._forward(X, masks(), norm())[-1], T, w)
 
     # a NaN weight or an overflowing step makes NaN losses: the verdict says so, not numpy
     with np.errstate(over="ignore", invalid="ignore"):
-        dropped = masks()
-        grads = net._backward(net._forward(X, dropped), T, w, None, 1.0, dropped)
+        dropped, normed = masks(), norm()
+        grads = net._backward(net._forward(X, dropped, normed), T, w, None, 1.0, dropped,
+                              normed)
         g_bp = np.concatenate([g.ravel() for g in grads])
         g_num = _numeric_gradient(net, loss, h, len(g_bp), progress)
         denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
@@ -145,7 +152,7 @@ def _check_h(h) -> None:
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier",
                       h: float = 1e-5, progress: bool = False, n_classes: int | None = None,
-                      dropout: float = 0.0) -> GradCheckResult:
+                      dropout: float = 0.0, batch_norm: bool = False) -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples.
 
     The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
@@ -169,6 +176,10 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     n_classes : int, optional
     dropout : float
         As in `gradcheck`, its masks drawn from ``seed`` too.
+    batch_norm : bool
+        Batch-normalise the hidden layers (checked on the sample's statistics), with
+        gammas and betas drawn near 1 and 0 so every one of them is checked at a generic
+        point.
 
     Returns
     -------
@@ -191,11 +202,14 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
     X, y = X[take], y[take]
     # the architecture checked as any training config is: one name for every layer or one
     # per layer, whole widths >= 1, known names
-    cfg = TrainConfig(hidden=hidden, activation=activation, init=init, dtype="float64")
+    cfg = TrainConfig(hidden=hidden, activation=activation, init=init, dtype="float64",
+                      batch_norm=batch_norm)
     net = MLP.initialized((X.shape[1], *cfg.hidden, n_out), cfg.activation, head, init=init,
-                          rng=rng, dtype=np.float64)
+                          rng=rng, dtype=np.float64, batch_norm=cfg.batch_norm)
     # small random biases check at a generic point: zero biases put inputs such as XOR's
     # (0, 0) exactly on ReLU's kink, where the two-sided difference sees a slope of 0.5
     for b in net.biases:
         b[...] = rng.normal(0.0, 0.1, b.shape)
+    for k, p in enumerate(net.params[2 * net.n_layers:]):  # gamma (near 1), beta (near 0)
+        p[...] = rng.normal(1.0 - k % 2, 0.1, p.shape)
     return gradcheck(net, X, y, h=h, progress=progress, dropout=dropout, rng=rng)

@@ -73,7 +73,8 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     # an infinite setting (divergence_factor) as "inf": the header stays standard JSON
     header = {"format": FORMAT, "spec": spec, "config": settings_to_json(config or {}),
               "meta": meta or {}}
-    payload = {f"param_{i}": p for i, p in enumerate(net.params)}
+    # a batch-normed net's running statistics follow its parameters, numbered on
+    payload = {f"param_{i}": p for i, p in enumerate([*net.params, *net.running])}
     for k, v in (arrays or {}).items():
         payload[f"extra_{k}"] = a = np.asarray(v)
         if a.dtype.kind not in STORED_KINDS:  # saved, it could never be loaded
@@ -142,6 +143,9 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         if spec["dtype"] not in ("float32", "float64"):  # else weights would be cast silently
             raise ValueError(f"dtype {short_repr(spec['dtype'])}")
         sizes = _check_sizes(spec["sizes"], spec["head"])
+        batch_norm = spec.get("batch_norm", False)
+        if not isinstance(batch_norm, bool):
+            raise ValueError(f"batch_norm {short_repr(batch_norm)}")
         header["config"] = _settings_read(header.get("config", {}))
     # RecursionError: JSON nested deeper than Python's stack ('[' * 100000)
     except (KeyError, TypeError, ValueError, RecursionError) as exc:
@@ -149,6 +153,8 @@ def load_net(path) -> tuple[MLP, dict, dict]:
                          ) from None
     shapes = [s for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
               for s in ((n_in, n_out), (n_out,))]
+    if batch_norm:  # gamma, beta per hidden layer, then their running mean and variance
+        shapes += [(w,) for w in sizes[1:-1] for _ in "gb"] * 2
     for i, shape in enumerate(shapes):
         a = declared.get(f"param_{i}")  # (dtype, shape), the data not read yet
         if a is None or a[1] != shape or a[0].kind != "f":
@@ -160,13 +166,13 @@ def load_net(path) -> tuple[MLP, dict, dict]:
         raise ValueError(f"{path}: parameters are not {spec['dtype']} as the header says")
     _check_activations_known(path, spec.get("activations"))
     try:
-        net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"])
+        net = MLP(sizes, spec["activations"], spec["head"], spec["dtype"], batch_norm)
     except (KeyError, TypeError, ValueError) as exc:
         why = f"no {exc}" if isinstance(exc, KeyError) else exc
         raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(why))})"
                          ) from None
     _, files = _read_npz(path, [k for k in declared if k != "header"])
-    for i, p in enumerate(net.params):
+    for i, p in enumerate([*net.params, *net.running]):
         p[...] = files[f"param_{i}"]
     extra = {k[len("extra_"):]: v for k, v in files.items() if k.startswith("extra_")}
     return net, header, extra

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ._activations import ACTIVATIONS, Activation, get_activation, is_registered
+from ._batch_norm import BatchNorm, fold_running, normalize_running
 from ._dropout import Dropout
 from ._heads import get_head
 from ._init import get_initializer
@@ -24,6 +25,11 @@ class MLP:
         One per hidden layer, or one name for every hidden layer (as in `TrainConfig`).
     head : {"regression", "binary", "multiclass"}
     dtype : numpy dtype, default float32
+    batch_norm : bool, default False
+        Batch-normalise every hidden layer's linear map before its activation (see
+        `nets.BatchNorm`): each then has a scale ``gamma`` (starting at 1) and a shift
+        ``beta`` (at 0) in :attr:`params` after the layers' ``W`` and ``b``, and a running
+        mean (0) and variance (1) in :attr:`running`, which evaluation uses.
 
     Notes
     -----
@@ -32,7 +38,7 @@ class MLP:
     (weights drawn by an initializer) or `nets.build_net` (from a `TrainConfig`).
     """
 
-    def __init__(self, sizes, activations, head: str, dtype=np.float32):
+    def __init__(self, sizes, activations, head: str, dtype=np.float32, batch_norm=False):
         sizes = tuple(sizes)
         if not all(is_whole(s) for s in sizes):  # int(3.7) built a width-3 layer
             raise ValueError(f"layer widths must be whole numbers, got sizes {sizes}")
@@ -60,17 +66,34 @@ class MLP:
             self.dtype = self.dtype.newbyteorder("=")
         if self.dtype not in (np.float32, np.float64):  # ints truncated xavier's draws to 0
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
+        if not isinstance(batch_norm, bool | np.bool_):  # "no" would have been true
+            raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+        self.batch_norm = bool(batch_norm)
         refuse_beyond_memory(self.n_parameters, self.dtype, 1, "its weights")
+        self._allocate()
+        for gamma, var in zip(self.params[2 * self.n_layers::2], self.running[1::2],
+                              strict=True):
+            gamma[...] = var[...] = 1  # the identity scale; a unit variance
+
+    def _allocate(self) -> None:
         # every parameter is a view into one flat vector, so an optimizer updates them
-        # all with a few array operations (assign with p[...] = ..., never rebind)
-        self.flat, self.params = self.gradient_buffers()
+        # all with a few array operations (assign with p[...] = ..., never rebind); the
+        # running statistics follow in the same vector (state), so a copy of state keeps
+        # a whole net: early stopping's best one, a snapshot, a saved file
+        widths = self.sizes[1:-1] if self.batch_norm else ()
+        self.state, views = _views(self._param_shapes() + [(w,) for w in widths
+                                                           for _ in "mv"], self.dtype)
+        self.flat = self.state[:self.n_parameters]
+        self.params, self.running = views[:len(views) - 2 * len(widths)], \
+            views[len(views) - 2 * len(widths):]
 
     # -- construction -----------------------------------------------------------
     @classmethod
-    def initialized(cls, sizes, activations, head, *, init="xavier", rng, dtype=np.float32):
+    def initialized(cls, sizes, activations, head, *, init="xavier", rng, dtype=np.float32,
+                    batch_norm=False):
         """A new net with weights drawn by ``init`` from ``rng`` and zero biases."""
         check_rng(rng)
-        net = cls(sizes, activations, head, dtype)
+        net = cls(sizes, activations, head, dtype, batch_norm)
         # a net to train: its gradients too, checked before the weights are drawn
         refuse_beyond_memory(net.n_parameters, net.dtype, 2, "its weights and gradients")
         draw = get_initializer(init)
@@ -80,31 +103,53 @@ class MLP:
 
     def copy(self, dtype=None) -> MLP:
         """An independent net with the same layers and weights, in ``dtype`` if given."""
-        net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype)
-        for dst, src in zip(net.params, self.params, strict=True):
-            dst[...] = src
+        net = MLP(self.sizes, self._acts, self.head, dtype or self.dtype, self.batch_norm)
+        net.state[...] = self.state
         return net
 
     def gradient_buffers(self) -> tuple[np.ndarray, list[np.ndarray]]:
-        """A zero flat vector shaped like the parameters, and its views ``[W0, b0, ...]``."""
-        shapes = [shape for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)
-                  for shape in ((n_in, n_out), (n_out,))]
-        flat = np.zeros(sum(math.prod(s) for s in shapes), dtype=self.dtype)
-        views, start = [], 0
-        for shape in shapes:
-            stop = start + math.prod(shape)
-            views.append(flat[start:stop].reshape(shape))
-            start = stop
-        return flat, views
+        """A zero flat vector shaped like the parameters, and its views ``[W0, b0, ...]``
+        (then ``gamma0, beta0, ...`` with batch norm)."""
+        return _views(self._param_shapes(), self.dtype)
+
+    def _param_shapes(self) -> list[tuple[int, ...]]:
+        layers = zip(self.sizes[:-1], self.sizes[1:], strict=True)
+        norms = self.sizes[1:-1] if self.batch_norm else ()
+        return ([shape for n_in, n_out in layers for shape in ((n_in, n_out), (n_out,))]
+                + [(w,) for w in norms for _ in "gb"])
 
     # -- views ------------------------------------------------------------------
     @property
+    def n_layers(self) -> int:
+        """Dense layers (hidden and output)."""
+        return len(self.sizes) - 1
+
+    def weights_of(self, params: list[np.ndarray]) -> list[np.ndarray]:
+        """The ``W`` entries of a list shaped as :attr:`params` (e.g. gradients)."""
+        return params[0:2 * self.n_layers:2]
+
+    @property
     def weights(self) -> list[np.ndarray]:
-        return self.params[0::2]
+        return self.weights_of(self.params)
 
     @property
     def biases(self) -> list[np.ndarray]:
-        return self.params[1::2]
+        return self.params[1:2 * self.n_layers:2]
+
+    def folded(self) -> list[np.ndarray]:
+        """``[W0, b0, W1, ...]`` of the net evaluation computes: copies, each batch norm
+        (at its running statistics) folded into its layer's ``W`` and ``b``."""
+        out = [p.copy() for p in self.params[:2 * self.n_layers]]
+        if self.batch_norm:
+            for i in range(self.n_layers - 1):
+                out[2 * i], out[2 * i + 1] = fold_running(out[2 * i], *self._norm(i))
+        return out
+
+    def _norm(self, i: int) -> tuple[np.ndarray, ...]:
+        """Hidden layer ``i``'s ``gamma, beta, running mean, running variance``."""
+        k = 2 * self.n_layers + 2 * i
+        return self.params[k], self.params[k + 1], self.running[2 * i], \
+            self.running[2 * i + 1]
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -112,8 +157,11 @@ class MLP:
 
     @property
     def n_parameters(self) -> int:
+        """Trained numbers: weights, biases and batch norms' gammas and betas."""
         # from the sizes: __init__ asks before the parameters are allocated
-        return sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        norms = 2 * sum(self.sizes[1:-1]) if self.batch_norm else 0
+        return norms + sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:],
+                                                     strict=True))
 
     def spec(self) -> dict:
         """What rebuilds this architecture (saved with the weights).
@@ -128,18 +176,29 @@ class MLP:
                     f"rebuilt by name, so only the registered activations can be saved "
                     f"({', '.join(ACTIVATIONS)}); register it in nets.ACTIVATIONS under a "
                     f"name of its own")
-        return {"sizes": list(self.sizes), "activations": list(self.activations),
+        spec = {"sizes": list(self.sizes), "activations": list(self.activations),
                 "head": self.head, "dtype": self.dtype.name}
+        if self.batch_norm:  # only then: files without it read as they always did
+            spec["batch_norm"] = True
+        return spec
 
     # -- forward ----------------------------------------------------------------
-    def _forward(self, X: np.ndarray, dropout: Dropout | None = None) -> list[np.ndarray]:
+    def _forward(self, X: np.ndarray, dropout: Dropout | None = None,
+                 norm: BatchNorm | None = None) -> list[np.ndarray]:
         """Layer outputs ``[X, A1, ..., Z_out]``; the last entry are the logits. With
-        ``dropout`` (a training step's) the hidden outputs are its dropped ones."""
+        ``dropout`` (a training step's) the hidden outputs are its dropped ones; with
+        ``norm`` batch norm uses the batch's statistics (else the running ones)."""
         outs = [X]
-        W, b = self.params[0::2], self.params[1::2]
+        W, b = self.weights, self.biases
         for i, act in enumerate(self._acts):
             z = outs[-1] @ W[i]
-            z += b[i]
+            if not self.batch_norm:
+                z += b[i]
+            elif norm is None:
+                normalize_running(z, *self._norm(i))
+            else:
+                gamma, beta, mean, var = self._norm(i)
+                norm.forward(i, z, gamma, beta, mean, var, self._ones(len(z)))
             a = act.forward(z, out=z)
             outs.append(a if dropout is None else dropout.forward(i, a))
         z = outs[-1] @ W[-1]
@@ -147,7 +206,8 @@ class MLP:
         outs.append(z)
         return outs
 
-    def forward(self, X: np.ndarray, dropout: Dropout | None = None) -> list[np.ndarray]:
+    def forward(self, X: np.ndarray, dropout: Dropout | None = None,
+                norm: BatchNorm | None = None) -> list[np.ndarray]:
         """Every layer's output for ``X``, the input of :meth:`backward`.
 
         Parameters
@@ -156,6 +216,9 @@ class MLP:
         dropout : nets.Dropout, optional
             Drops hidden outputs as a training step does (pass the same one to
             :meth:`backward`); evaluation drops nothing.
+        norm : nets.BatchNorm, optional
+            A batch-normed net's training step: the batch's statistics (pass the same
+            one to :meth:`backward`); without it, the running ones (evaluation).
 
         Returns
         -------
@@ -164,7 +227,7 @@ class MLP:
             each hidden layer's activation output and the output layer's logits (before
             the head; :meth:`hidden` gives a hidden layer's pre-activation ``Z`` too).
         """
-        return self._forward(self._checked(X), dropout)
+        return self._forward(self._checked(X), dropout, norm)
 
     def logits(self, X: np.ndarray) -> np.ndarray:
         """``(n, outputs)`` pre-head values of ``X`` (checked: its shape, finite values)."""
@@ -196,15 +259,16 @@ class MLP:
         return z[:, 0] if z.shape[1] == 1 else z
 
     def hidden(self, X: np.ndarray, layer: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """``(Z, A)`` of hidden ``layer``: after its linear map and after its activation."""
+        """``(Z, A)`` of hidden ``layer``: after its linear map (and batch norm, at the
+        running statistics) and after its activation."""
         n_hidden = len(self.sizes) - 2
         if isinstance(layer, bool) or not isinstance(layer, int | np.integer) or not (
                 0 <= layer < n_hidden):
             raise ValueError(f"layer must be a hidden layer's index, 0..{n_hidden - 1}, "
                              f"got {layer!r}" if n_hidden else "this net has no hidden layer")
         outs = self._forward(self._checked(X))
-        A_prev = outs[layer]
-        Z = A_prev @ self.params[2 * layer] + self.params[2 * layer + 1]
+        folded = self.folded() if self.batch_norm else self.params
+        Z = outs[layer] @ folded[2 * layer] + folded[2 * layer + 1]
         return Z, outs[layer + 1]
 
     # -- loss and gradients -------------------------------------------------------
@@ -227,7 +291,8 @@ class MLP:
         return self._head.loss(self._forward(X)[-1], T, w)
 
     def loss_and_grads(self, X, T, w=None, grads=None):
-        """Batch loss and the gradient of every parameter.
+        """Batch loss and the gradient of every parameter (a batch-normed net's on the
+        batch's statistics, as a training step; its running ones are left as they are).
 
         Parameters
         ----------
@@ -243,9 +308,10 @@ class MLP:
             The mean loss and ``[dW0, db0, dW1, ...]``.
         """
         self._check_batch(X, T, w)
-        outs = self._forward(X)
+        norm = BatchNorm(update=False) if self.batch_norm else None
+        outs = self._forward(X, None, norm)
         loss = self._head.loss(outs[-1], T, w)
-        return loss, self._backward(outs, T, w, grads)
+        return loss, self._backward(outs, T, w, grads, norm=norm)
 
     def _check_batch(self, X, T, w) -> None:
         # labels in place of encoded targets broadcast to an n x n loss without a word
@@ -267,7 +333,8 @@ class MLP:
                              f"{np.shape(w)}")
 
     def backward(self, outs, T, w=None, grads=None, scale=1.0,
-                 dropout: Dropout | None = None) -> list[np.ndarray]:
+                 dropout: Dropout | None = None, norm: BatchNorm | None = None
+                 ) -> list[np.ndarray]:
         """Backprop from the head's delta ``(p - t) / m`` down to the first layer.
 
         Backprop is linear in the delta: ``scale`` multiplies every gradient for the
@@ -286,26 +353,37 @@ class MLP:
         scale : float
         dropout : nets.Dropout, optional
             The one the forward pass of ``outs`` dropped with.
+        norm : nets.BatchNorm, optional
+            The one the forward pass of ``outs`` normalised with (a batch-normed net's
+            backward needs it).
 
         Returns
         -------
         list of arrays
-            ``[dW0, db0, dW1, ...]``, shaped like :attr:`params`.
+            ``[dW0, db0, dW1, ...]`` (then ``dgamma0, dbeta0, ...``), shaped like
+            :attr:`params`.
         """
         self._check_targets(len(outs[-1]), T, w)
-        return self._backward(outs, T, w, grads, scale, dropout)
+        if self.batch_norm and (norm is None or len(norm.z_hat) != self.n_layers - 1):
+            raise ValueError("a batch-normed net's backward needs the nets.BatchNorm its "
+                             "forward pass normalised with: net.forward(X, norm=norm), then "
+                             "net.backward(outs, T, norm=norm)")
+        return self._backward(outs, T, w, grads, scale, dropout, norm)
 
     def _backward(self, outs, T, w=None, grads=None, scale=1.0,
-                  dropout: Dropout | None = None) -> list[np.ndarray]:
+                  dropout: Dropout | None = None, norm: BatchNorm | None = None
+                  ) -> list[np.ndarray]:
         """:meth:`backward` unchecked: the training loop's step (its targets checked once)."""
         if grads is None:
             grads = self.gradient_buffers()[1]
         delta = self._head.delta(outs[-1], T, w, scale)
         ones = self._ones(len(delta))
-        n_layers = len(self.sizes) - 1
-        for i in range(n_layers - 1, -1, -1):
+        L = self.n_layers
+        for i in range(L - 1, -1, -1):
             np.matmul(outs[i].T, delta, out=grads[2 * i])
-            np.matmul(ones, delta, out=grads[2 * i + 1])  # column sums, 4x faster than sum
+            if norm is None or i == L - 1:  # a batch-normed layer's b is unused (beta
+                # shifts it): its gradient stays 0
+                np.matmul(ones, delta, out=grads[2 * i + 1])  # column sums, 4x faster than sum
             if i:
                 delta = delta @ self.params[2 * i].T
                 if dropout is None:
@@ -313,21 +391,29 @@ class MLP:
                 else:  # through the mask, then the activation at its undropped output
                     delta = self._acts[i - 1].backward(dropout.kept[i - 1],
                                                        dropout.backward(i - 1, delta))
+                if norm is not None:
+                    k = 2 * L + 2 * (i - 1)
+                    delta = norm.backward(i - 1, delta, self.params[k], ones, grads[k],
+                                          grads[k + 1])
         return grads
 
     def __getstate__(self) -> dict:
         # params are views into flat; pickle and deepcopy would store them as arrays of
         # their own, and the optimizer's steps on flat would no longer reach the forward pass
         state = self.__dict__.copy()
-        del state["params"]
+        for view in ("params", "running", "flat"):
+            del state[view]
         state.pop("_ones_cache", None)
         return state
 
     def __setstate__(self, state: dict) -> None:
-        flat = state.pop("flat")
+        values = state.pop("state", None)
+        if values is None:  # pickled before batch norm: the parameters alone
+            values = state.pop("flat")
+        state.setdefault("batch_norm", False)
         self.__dict__.update(state)
-        self.flat, self.params = self.gradient_buffers()
-        self.flat[...] = flat
+        self._allocate()
+        self.state[...] = values
 
     def _ones(self, n: int) -> np.ndarray:
         cached = getattr(self, "_ones_cache", None)
@@ -338,3 +424,14 @@ class MLP:
     def __repr__(self) -> str:
         arch = "-".join(map(str, self.sizes))
         return f"MLP({arch}, activations={self.activations}, head={self.head!r})"
+
+
+def _views(shapes, dtype) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A zero vector and its consecutive views of ``shapes``."""
+    flat = np.zeros(sum(math.prod(s) for s in shapes), dtype=dtype)
+    views, start = [], 0
+    for shape in shapes:
+        stop = start + math.prod(shape)
+        views.append(flat[start:stop].reshape(shape))
+        start = stop
+    return flat, views

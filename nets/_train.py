@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
+from ._batch_norm import BatchNorm
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._heads import get_head, infer_head
@@ -65,7 +66,7 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
     head = cfg.head if cfg.head != "auto" else task or infer_head(y, n_classes)
     sizes = (n_features, *cfg.hidden, get_head(head).n_outputs(y, n_classes))
     return MLP.initialized(sizes, cfg.activation, head, init=cfg.init, rng=rng,
-                           dtype=np.dtype(cfg.dtype))
+                           dtype=np.dtype(cfg.dtype), batch_norm=cfg.batch_norm)
 
 
 def new_optimizer(cfg: TrainConfig, net: MLP) -> Optimizer:
@@ -179,8 +180,9 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     # 0 (the same run, bit for bit, as before dropout), and a run resumed with its rng
     # drops as the uninterrupted one
     dropout = Dropout(cfg.dropout, rng) if cfg.dropout else None
+    norm = BatchNorm() if net.batch_norm else None  # the batch's statistics, running ones moved
     # the weights' gradient buffers, which every step's backward fills in place
-    penalised, weight_grads = bool(cfg.l2 or cfg.l1), grads[0::2]
+    penalised, weight_grads = bool(cfg.l2 or cfg.l1), net.weights_of(grads)
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
     records: list[dict] = []
     # best: the patience reference (moves only by more than min_delta); lowest: the lowest
@@ -236,7 +238,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
             # the best seen: saving only on resets restored older, worse ones (epoch 0)
             if watched < lowest:
                 lowest = watched
-                best_params, best_row = net.flat.copy(), len(records) - 1
+                best_params, best_row = net.state.copy(), len(records) - 1
             if watched < best - cfg.min_delta:
                 best, bad = watched, 0
             else:
@@ -264,8 +266,8 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
                 lr = schedule(step, total_steps)
                 # folds_lr: the gradients come out times lr and the step uses lr = 1
                 scale, step_lr = (lr, 1.0) if opt.folds_lr else (1.0, lr)
-                outs = net._forward(xb, dropout)
-                net._backward(outs, tb, wb, grads, scale, dropout)
+                outs = net._forward(xb, dropout, norm)
+                net._backward(outs, tb, wb, grads, scale, dropout, norm)
                 if penalised:
                     add_penalties(weight_grads, weights, l2=cfg.l2, l1=cfg.l1, scale=scale)
                 opt.step(flat_params, flat_grads, dtype.type(step_lr))
@@ -294,7 +296,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         status, reason = ended
     final_row = -1
     if status == "early_stopped" and best_params is not None:
-        net.flat[...] = best_params
+        net.state[...] = best_params
         final_row = best_row
     return TrainResult(status=status, reason=reason, records=records,
                        epochs=step / steps_per_epoch, iterations=step,

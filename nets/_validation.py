@@ -123,7 +123,9 @@ def check_config_describes(cfg, net) -> None:
         ("hidden", cfg.hidden, net.sizes[1:-1], cfg.hidden != net.sizes[1:-1]),
         ("activation", acts, net.activations, acts != net.activations),
         ("head", cfg.head, net.head, cfg.head not in ("auto", net.head)),
-        ("dtype", cfg.dtype, net.dtype.name, cfg.dtype != net.dtype.name)) if differ]
+        ("dtype", cfg.dtype, net.dtype.name, cfg.dtype != net.dtype.name),
+        ("batch_norm", cfg.batch_norm, net.batch_norm, cfg.batch_norm != net.batch_norm))
+        if differ]
     if wrong:
         raise ValueError(f"cfg does not describe the net {arch}: {'; '.join(wrong)}; build the "
                          "net from cfg with nets.build_net(cfg, n_features, y, rng=...), or "

@@ -1,0 +1,100 @@
+"""Batch normalisation of the hidden layers (Ioffe and Szegedy 2015), forward and backward
+side by side.
+
+A batch-normed hidden layer standardises its linear map ``z = a W`` over the batch, then
+scales and shifts it by its own parameters before the activation::
+
+    z_hat = (z - mean(z)) / sqrt(var(z) + EPS)      y = gamma * z_hat + beta
+
+``beta`` is the layer's shift, so its bias ``b`` is not used (it stays 0: a constant
+added before the standardisation would be subtracted again). A training step uses the
+batch's mean and (biased) variance and moves the net's running ones towards them by
+``MOMENTUM``; evaluation uses the running ones, so a prediction depends on its row only,
+and the layer is then an affine map that folds into ``W`` and ``b`` (`MLP.folded`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS = 1e-5  # added to the variance (as PyTorch and Keras): a constant unit divides by ~0
+MOMENTUM = 0.1  # running = (1 - MOMENTUM) * running + MOMENTUM * batch's (PyTorch's)
+
+
+class BatchNorm:
+    """One training step's batch statistics and their backward.
+
+    Parameters
+    ----------
+    update : bool
+        Move the net's running mean and variance towards each forward pass's batch
+        statistics (a training step), or leave them (the gradient check, which calls the
+        forward pass thousands of times at nudged weights).
+
+    Attributes
+    ----------
+    z_hat, inv_std : list of arrays
+        Each batch-normed layer's standardised ``z`` and ``1 / sqrt(var + EPS)`` of the
+        last forward pass: its backward reads them.
+    """
+
+    def __init__(self, update: bool = True):
+        self.update = bool(update)
+        self.z_hat: list[np.ndarray] = []
+        self.inv_std: list[np.ndarray] = []
+
+    def forward(self, layer: int, z: np.ndarray, gamma, beta, mean, var,
+                ones: np.ndarray) -> np.ndarray:
+        """``gamma * z_hat + beta`` of hidden layer ``layer`` on the batch's statistics
+        (``z`` is overwritten); ``mean`` and ``var`` are the layer's running ones."""
+        if layer == 0:  # a new forward pass: the previous one's caches are done with
+            self.z_hat.clear()
+            self.inv_std.clear()
+        m = len(z)
+        mu = (ones @ z) / m  # column sums as a product: 4x faster than sum(axis=0)
+        z -= mu
+        batch_var = (ones @ (z * z)) / m
+        inv_std = 1 / np.sqrt(batch_var + z.dtype.type(EPS))
+        z *= inv_std
+        self.z_hat.append(z.copy())
+        self.inv_std.append(inv_std)
+        if self.update:
+            mean += MOMENTUM * (mu - mean)
+            var += MOMENTUM * (batch_var - var)
+        z *= gamma
+        z += beta
+        return z
+
+    def backward(self, layer: int, dy: np.ndarray, gamma, ones: np.ndarray,
+                 d_gamma: np.ndarray, d_beta: np.ndarray) -> np.ndarray:
+        """dL/dz of hidden layer ``layer`` from ``dy`` (dL/dy, overwritten); its
+        ``gamma`` and ``beta`` gradients are written into ``d_gamma`` and ``d_beta``.
+
+        With ``g = gamma * dy``: dL/dz = inv_std * (g - mean(g) - z_hat * mean(g * z_hat)),
+        the means over the batch (the statistics depend on every row).
+        """
+        z_hat, inv_std = self.z_hat[layer], self.inv_std[layer]
+        m = len(dy)
+        np.matmul(ones, dy, out=d_beta)
+        np.matmul(ones, dy * z_hat, out=d_gamma)
+        dy *= gamma
+        # mean(g) = gamma * d_beta / m and mean(g * z_hat) = gamma * d_gamma / m
+        dy -= (gamma * d_beta) / m
+        dy -= z_hat * ((gamma * d_gamma) / m)
+        dy *= inv_std
+        return dy
+
+
+def normalize_running(z: np.ndarray, gamma, beta, mean, var) -> np.ndarray:
+    """Evaluation's batch norm of ``z`` (overwritten): the running statistics, so each
+    row's output is its own."""
+    scale = gamma / np.sqrt(var + z.dtype.type(EPS))
+    z *= scale
+    z += beta - mean * scale
+    return z
+
+
+def fold_running(W: np.ndarray, gamma, beta, mean, var) -> tuple[np.ndarray, np.ndarray]:
+    """``(W', b')`` with ``a W' + b'`` equal to evaluation's batch norm of ``a W``."""
+    scale = gamma / np.sqrt(var + W.dtype.type(EPS))
+    return W * scale, beta - mean * scale
