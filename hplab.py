@@ -543,17 +543,22 @@ def _int_or_none(text: str) -> int | None:
 
 # ----------------------------------------------------------------------------- train
 REGULARISERS = ("l2", "l1", "dropout")  # the analyses' flags of TRAIN_FINE_SETTINGS
+BATCH_NORM_HELP = ("batch-normalise each hidden layer's linear map before its activation "
+                   "(scale and shift trained; evaluation uses running statistics)")
 
 
 def _regulariser_flags(p: argparse.ArgumentParser) -> None:
-    """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off)."""
+    """--l2, --l1 and --dropout, as `hplab train` says them (default 0: off), and
+    --batch-norm."""
     for field in REGULARISERS:
         p.add_argument(f"--{field}", type=float, default=0.0,
                        help=TRAIN_FINE_SETTINGS[field][1].replace(DEFAULT, "0"))
+    p.add_argument("--batch-norm", action="store_true", help=BATCH_NORM_HELP)
 
 
 def _regularisers(args) -> dict:
-    return {field: getattr(args, field) for field in REGULARISERS}
+    return {**{field: getattr(args, field) for field in REGULARISERS},
+            "batch_norm": args.batch_norm}
 
 
 def _add_net_flags(p: argparse.ArgumentParser, dtype: bool = True) -> None:
@@ -577,7 +582,7 @@ def cmd_train(args) -> int:
         hidden=args.hidden, activation=args.activation, optimizer=args.optimizer, lr=args.lr,
         batch_size=args.batch_size, max_epochs=args.epochs, eps=args.eps, init=args.init,
         checkpoint=args.checkpoint, patience=args.patience, schedule=args.schedule,
-        dtype=args.dtype,
+        dtype=args.dtype, batch_norm=args.batch_norm,
         # the finer settings only when given: TrainConfig keeps the one set of defaults
         **{f: v for f in TRAIN_FINE_SETTINGS if (v := getattr(args, f)) is not None},
     )
@@ -722,6 +727,7 @@ def _add_train(sub) -> None:
                    help="per-class training loss weights in class order, e.g. 1,5, or "
                         "'balanced': n / (classes x count) over the training split, as "
                         "scikit-learn's (default: all 1)")
+    p.add_argument("--batch-norm", action="store_true", help=BATCH_NORM_HELP)
     p.add_argument("--data-seed", type=int, default=None,
                    help="seeds the data alone (a generated set's points and the split), so "
                         "that --seed changes only the weights and shuffles (default: --seed)")
@@ -743,7 +749,7 @@ def cmd_gradcheck(args) -> int:
                                  activation=args.activation, seed=args.seed,
                                  n_samples=args.samples, init=args.init, h=args.h,
                                  progress=not args.json, n_classes=ds.n_classes or None,
-                                 dropout=args.dropout)
+                                 dropout=args.dropout, batch_norm=args.batch_norm)
     note = None
     if not 1e-7 <= args.h <= 1e-4:  # the verdict then judges the step, not backprop
         note = (f"--h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
@@ -754,6 +760,7 @@ def cmd_gradcheck(args) -> int:
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
                "verdict": res.verdict, "n_parameters": res.n_parameters, "note": note}
     dropped = f"; dropout {args.dropout:g}, the same masks throughout" if args.dropout else ""
+    dropped += "; batch norm on the sample's statistics" if args.batch_norm else ""
     lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
              f"({res.n_parameters} parameters{dropped})"]
     if note is not None:
@@ -777,6 +784,8 @@ def _add_gradcheck(sub) -> None:
     p.add_argument("--dropout", type=float, default=0.0,
                    help="check backprop through dropout of this rate, in [0, 1): one set of "
                         "masks (drawn from --seed) for the whole check (default 0)")
+    p.add_argument("--batch-norm", action="store_true",
+                   help="check backprop through batch norm (on the sample's statistics)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gradcheck)
 

@@ -72,6 +72,18 @@ def noise_from_norms(g2_small: float, g2_big: float, b_small: int, b_big: int,
     return g2_big - trace * cb, trace
 
 
+# a batch-normed net's batch gradient is not the mean of its examples' (each row's output
+# depends on its batch's statistics), the premise of both estimates
+BATCH_NORM_NOISE = ("the gradient noise scale assumes a batch's gradient is the mean of its "
+                    "examples' gradients, which batch norm breaks (a row's output depends on "
+                    "its batch); measure without batch norm, or without the noise scale")
+
+
+def _refuse_batch_norm(net) -> None:
+    if net.batch_norm:
+        raise ValueError(BATCH_NORM_NOISE)
+
+
 def _sq_norm(grads) -> float:
     return float(sum(np.vdot(g, g) for g in grads))  # vdot: flat, no copies
 
@@ -91,6 +103,7 @@ def exact_noise_scale(net: nets.MLP, X, T) -> tuple[float, float]:
         Squared norm of the full-batch gradient and the trace of the per-example
         gradient covariance over ``X``; B_simple = trace / g2.
     """
+    _refuse_batch_norm(net)
     X = np.asarray(X, dtype=net.dtype)
     T = np.asarray(T, dtype=net.dtype)
     total = [np.zeros(p.shape) for p in net.params]
@@ -164,7 +177,7 @@ class GradientNoiseScale(nets.Callback):
             idx = self.rng.choice(self.n, size, replace=False)
             xb, tb = self.X[idx], self.T[idx]
         _, grads = net.loss_and_grads(xb, tb)
-        nets.add_penalties(grads[0::2], net.weights, l2=self.l2, l1=self.l1)
+        nets.add_penalties(net.weights_of(grads), net.weights, l2=self.l2, l1=self.l1)
         return _sq_norm(grads)
 
     def measure(self, net, step: int = 0, epoch: float = 0.0) -> dict:
@@ -183,6 +196,7 @@ class GradientNoiseScale(nets.Callback):
             ``step, epoch, g2, trace, b_simple`` (smoothed over measurements) and their
             ``_raw`` values of this one.
         """
+        _refuse_batch_norm(net)
         small = np.mean([self._batch_g2(net, self.b_small) for _ in range(self.draws)])
         g2, trace = noise_from_norms(float(small), self._batch_g2(net, self.b_big),
                                      self.b_small, self.b_big, self.n)

@@ -43,6 +43,7 @@ from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._lr_verify import trivial_baseline
 from ._noise_scale import (
+    BATCH_NORM_NOISE,
     NOISE_COLUMNS,
     noise_batches,
     window_noise_scale,
@@ -175,7 +176,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         Batch size of the reference runs (clipped to the set size).
     noise : bool
         Measure the gradient noise scale during the reference runs (which then run even
-        with a given target).
+        with a given target); refused with a batch-normed ``config``.
     workers, backend, scheduler
         Where the runs execute; see `analyses.run_tasks`.
     seed : int
@@ -204,6 +205,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                              f"{given!r}")
     if config is not None and not isinstance(config, nets.TrainConfig):
         raise ValueError(f"config must be a nets.TrainConfig, got {type(config).__name__}")
+    if noise and config is not None and config.batch_norm:
+        raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
     ref = data_ref(dataset, seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
     n = len(ds.X_train)

@@ -98,9 +98,9 @@ class _Layers(list):
     list rebuilt on each access dropped the assignment silently). Each layer keeps its
     shape and the net's dtype; changing the number of layers is refused."""
 
-    def __init__(self, views: list[np.ndarray], name: str):
+    def __init__(self, views: list[np.ndarray], name: str, folded: bool = False):
         super().__init__(views)
-        self._name = name
+        self._name, self._folded = name, folded
 
     def _checked(self, i: int, value) -> np.ndarray:
         """``value`` for layer ``i``: its shape and kind checked, copied in the net's dtype.
@@ -116,6 +116,10 @@ class _Layers(list):
         return value.astype(view.dtype, copy=True)
 
     def __setitem__(self, index, value) -> None:
+        if self._folded:  # copies: an assignment would change nothing the net predicts with
+            raise ValueError(f"{self._name} of a batch-normed net are its layers with their "
+                             "batch norms folded in (copies); set the net's own arrays "
+                             "instead (net_.params, net_.running)")
         if isinstance(index, slice):
             indices = range(len(self))[index]
             values = list(value)
@@ -178,7 +182,7 @@ class _NetEstimator(BaseEstimator):
                  random_state=None, *, momentum=_D.momentum, beta1=_D.beta1, beta2=_D.beta2,
                  rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power, lr_min=_D.lr_min,
                  warmup_steps=_D.warmup_steps, l1=_D.l1,
-                 dropout=_D.dropout):
+                 dropout=_D.dropout, batch_norm=_D.batch_norm):
         _store(self, locals())
 
     def _config(self, head: str, class_weight=None) -> TrainConfig:
@@ -226,23 +230,31 @@ class _NetEstimator(BaseEstimator):
 
     # views of the net's parameters, not copies stored beside it: they stay the arrays
     # the net predicts with after pickle or deepcopy (which rebuild the net's views)
+    # (a batch-normed net's are its layers with their batch norms folded in: copies, the
+    # affine maps it predicts with, and not assignable)
     @property
     def coefs_(self) -> list[np.ndarray]:
-        return _Layers(self.net_.weights, "coefs_")
+        return self._layers(0, "coefs_")
 
     @coefs_.setter
     def coefs_(self, arrays) -> None:
         check_is_fitted(self)
-        _Layers(self.net_.weights, "coefs_").assign_all(arrays)
+        self._layers(0, "coefs_").assign_all(arrays)
 
     @property
     def intercepts_(self) -> list[np.ndarray]:
-        return _Layers(self.net_.biases, "intercepts_")
+        return self._layers(1, "intercepts_")
 
     @intercepts_.setter
     def intercepts_(self, arrays) -> None:
         check_is_fitted(self)
-        _Layers(self.net_.biases, "intercepts_").assign_all(arrays)
+        self._layers(1, "intercepts_").assign_all(arrays)
+
+    def _layers(self, which: int, name: str) -> _Layers:
+        net = self.net_
+        if net.batch_norm:
+            return _Layers(net.folded()[which::2], name, folded=True)
+        return _Layers(net.weights if which == 0 else net.biases, name)
 
     def _check_X(self, X) -> np.ndarray:
         """``X`` checked and cast to the net's dtype: float64 values beyond a float32 net's

@@ -133,8 +133,9 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     if model.x_shift is not None:
         x = graph.node("Sub", [x, graph.const("x_shift", model.x_shift)], "x_centred")
         x = graph.node("Div", [x, graph.const("x_scale", model.x_scale)], "x_normalized")
-    weights, biases, acts = model.net.weights, model.net.biases, model.net.activations
-    for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+    # batch norm folds into its layer's Gemm: evaluation's is an affine map
+    layers, acts = model.net.folded(), model.net.activations
+    for i, (W, b) in enumerate(zip(layers[0::2], layers[1::2], strict=True)):
         z = graph.node("Gemm", [x, graph.const(f"W{i}", W), graph.const(f"b{i}", b)],
                        f"z{i}" if i < len(acts) else "logits")
         if i < len(acts) and acts[i] != "identity":

@@ -87,6 +87,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     dropout : float, default 0.0, keyword-only
         The chance of dropping each hidden unit's output in a training step (inverted
         dropout); prediction drops nothing.
+    batch_norm : bool, default False, keyword-only
+        Batch-normalise each hidden layer's linear map before its activation (see
+        `nets.BatchNorm`); prediction uses the running statistics.
 
     Attributes
     ----------
@@ -95,7 +98,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     coefs_, intercepts_ : list of ndarray
         Weight matrices and bias vectors, layer by layer (views of the net's own arrays:
         ``coefs_[i] = W`` or ``coefs_ = [...]`` copies into the net, keeping each
-        layer's shape and dtype, as it changes scikit-learn's MLP).
+        layer's shape and dtype, as it changes scikit-learn's MLP). With batch norm,
+        copies of the affine layers it predicts with (each batch norm folded in at its
+        running statistics), which cannot be assigned.
     loss_curve_ : list of float
         Training loss at each checkpoint (one per epoch), the starting loss first;
         above 10,000 samples, on 10,000 training rows drawn once per fit.
@@ -127,7 +132,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
                  dtype="float64", random_state=None, *, momentum=_D.momentum, beta1=_D.beta1,
                  beta2=_D.beta2, rho=_D.rho, opt_eps=_D.opt_eps, lr_power=_D.lr_power,
                  lr_min=_D.lr_min, warmup_steps=_D.warmup_steps, l1=_D.l1,
-                 dropout=_D.dropout):
+                 dropout=_D.dropout, batch_norm=_D.batch_norm):
         _store(self, locals())
 
     @_fit_or_keep

@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._batch_norm import BatchNorm
+from ._callbacks import ParamSnapshots, TrainState, check_callbacks, wants_steps
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._heads import get_head, infer_head

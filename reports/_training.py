@@ -45,7 +45,7 @@ def training_report(run, out_dir: Path | str) -> Path:
     ds, net, res = run.dataset, run.net, run.result
     classify = ds.task in ("binary", "multiclass")
     classes = [str(c) for c in ds.classes] if classify else []
-    finite = all(np.isfinite(p).all() for p in [*net.weights, *net.biases])
+    finite = all(np.isfinite(p).all() for p in net.folded())
 
     rep = Report("train", f"Training run: {run.name}", _headline(run, classify, finite),
                  name=run.name, status=res.status, status_detail=res.reason,
@@ -225,7 +225,7 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
     # checkpoint, not the later ones the loop went on to see
     end = float(res.final_checkpoint().get("epoch", res.epochs))
     snaps = [(float(e), p) for e, p in (res.snapshots or []) if e <= end]
-    final = [np.asarray(net.weights[0]), np.asarray(net.biases[0])]
+    final = net.folded()[:2]  # (batch norm, at its running statistics, folded in)
     if not snaps or snaps[-1][0] < end:
         snaps.append((end, final))
     snaps = pick_snapshots(snaps, N_SNAPSHOTS)
@@ -250,7 +250,10 @@ def _add_hidden_space(rep: Report, run, classes) -> None:
                        f"{len(snaps)} checkpoints: after the linear map (top row) and after "
                        f"{act_name} (bottom row)",
                    caption=(
-                       "Top row: after the linear map Z = XW + b, which only rotates, stretches "
+                       "Top row: after the linear map Z = XW + b"
+                       + (" (its batch norm, at the running statistics, folded in)"
+                          if net.batch_norm else "")
+                       + ", which only rotates, stretches "
                        f"and shifts the plane, so the lines stay straight. Bottom row: after "
                        f"{act_name}, which bends them. Look for the epoch from which one straight "
                        "line (a plane in 3-D) separates the classes in the bottom row: that is "
@@ -304,8 +307,9 @@ def _rmse(run) -> str:
 def _subtitle(run) -> str:
     ds, net = run.dataset, run.net
     sizes = [w.shape[0] for w in net.weights] + [net.weights[-1].shape[1]]
-    n_params = sum(int(np.size(p)) for p in [*net.weights, *net.biases])
+    n_params = net.n_parameters
     acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
+    acts += ", batch norm" if net.batch_norm else ""
     # train --data-seed: the data drawn with another seed than the net's
     data_seed = getattr(ds, "info", {}).get("seed", run.seed)
     return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, {net.head} "

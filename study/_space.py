@@ -36,7 +36,7 @@ GRID_MAX_POINTS = 100_000
 
 
 def _field_types() -> dict[str, type]:
-    kinds = {"float": float, "int": int, "str": str}
+    kinds = {"float": float, "int": int, "str": str, "bool": bool}
     out = {}
     for f in dataclasses.fields(nets.TrainConfig):
         if f.name in _NOT_SEARCHABLE:
@@ -279,6 +279,8 @@ def _parse_entry(name: str, kind: type, entry: dict, path: str, strict: bool) ->
         return Param(name, "categorical", choices=typed)
     if kind is str:
         raise SpecError(f"{path} is a name: give choices = [...]")
+    if kind is bool:
+        raise SpecError(f"{path} is true or false: give choices = [true, false]")
     for key in ("low", "high"):
         if key not in entry:
             raise SpecError(f"{path}.{key} is missing (or give choices = [...])")

@@ -37,6 +37,13 @@ class _TinyNet:
         self.biases = [rng.normal(0, 1.0, b) for b in sizes[1:]]
         self.activations = ("sigmoid",) * (len(sizes) - 2)
         self.head = head
+        self.batch_norm = False
+        self.n_parameters = sum(w.size + b.size for w, b in zip(self.weights, self.biases,
+                                                                strict=True))
+
+    def folded(self):
+        return [p.copy() for layer in zip(self.weights, self.biases, strict=True)
+                for p in layer]
 
     def _logits(self, X):
         h = np.asarray(X, dtype=float)

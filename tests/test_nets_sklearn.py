@@ -145,7 +145,8 @@ def test_every_parameter_that_is_a_setting_reaches_the_config(estimator):
              "l2": 1e-4, "init": "he", "schedule": "multistep", "lr_milestones": (5,),
              "lr_gamma": 0.5, "lr_decay_steps": 3, "momentum": 0.8, "beta1": 0.5,
              "beta2": 0.9, "rho": 0.5, "opt_eps": 0.1, "lr_power": 2.0, "lr_min": 1e-5,
-             "warmup_steps": 2, "l1": 1e-5, "dropout": 0.25, "dtype": "float32"}
+             "warmup_steps": 2, "l1": 1e-5, "dropout": 0.25, "batch_norm": True,
+             "dtype": "float32"}
     defaults = {f.name: f.default for f in dataclasses.fields(nets.TrainConfig)}
     params = estimator().get_params()
     settings = {k for k in params if k in defaults and k != "class_weight"}

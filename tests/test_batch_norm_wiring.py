@@ -1,0 +1,182 @@
+"""Batch norm beyond nets' core: the commands, the estimators, the study specs, the
+analyses, the ONNX export and the training report."""
+
+import json
+
+import numpy as np
+import pytest
+from cli_helpers import run_cli
+
+import analyses
+import data
+import nets
+
+DEEP_SIGMOID = ["--hidden", "32,32,32,32", "--activation", "sigmoid", "--lr", "0.1",
+                "--batch-size", "32", "--epochs", "10"]
+
+
+def test_train_command_trains_a_deep_sigmoid_net_that_does_not_learn_without_it(
+        tmp_path, capsys):
+    found = {}
+    for flag in ([], ["--batch-norm"]):
+        out = tmp_path / f"run{len(flag)}"
+        code, printed, err = run_cli(["train", "--dataset", "digits", *DEEP_SIGMOID, *flag,
+                                      "--out", out, "--json"], capsys)
+        assert code == 0, err
+        found[bool(flag)] = json.loads(printed)
+    # README: four sigmoid layers of 32 under plain SGD stay at chance for 10 epochs
+    # (vanishing gradients); normalised, they reach 0.94
+    assert found[False]["test_accuracy"] < 0.2 and found[True]["test_accuracy"] >= 0.9
+    out = tmp_path / "run1"
+    assert json.loads((out / "config.json").read_text())["config"]["batch_norm"] is True
+    model = nets.load_model(out / "model.npz")
+    assert model.net.batch_norm and model.net.running[0].any()  # moved from its start (0)
+    ds = data.load("digits", seed=0)
+    # evaluation uses the running statistics: a row's prediction is its own, whatever the
+    # rows beside it
+    together = model.predict_normalized(ds.X_test).probabilities
+    alone = np.vstack([model.predict_normalized(ds.X_test[i:i + 1]).probabilities
+                       for i in range(5)])
+    np.testing.assert_allclose(alone, together[:5], rtol=1e-5, atol=1e-7)
+    assert (together.argmax(1) == ds.y_test).mean() == found[True]["test_accuracy"]
+    report = (out / "report.html").read_text()
+    assert "sigmoid, batch norm, multiclass head" in report
+    assert "4,970 parameters" not in report and f"{model.net.n_parameters:,} parameters" in report
+
+
+def test_train_report_draws_the_hidden_space_with_batch_norm_folded_in(tmp_path, capsys):
+    out = tmp_path / "coin"
+    code, printed, err = run_cli(["train", "--dataset", "coin", "--hidden", "8",
+                                  "--activation", "tanh", "--lr", "0.1", "--epochs", "30",
+                                  "--batch-norm", "--out", out, "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(printed)["test_accuracy"] >= 0.75  # 0.796
+    report = (out / "report.html").read_text()
+    assert "Hidden space" in report and "(its batch norm, at the running statistics, " \
+        "folded in)" in report
+
+
+def test_gradcheck_command_checks_batch_norm(capsys):
+    code, printed, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "8,6",
+                                  "--activation", "relu,sigmoid", "--batch-norm", "--dropout",
+                                  "0.2", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(printed)
+    assert summary["verdict"] == "excellent" and summary["relative_difference"] < 1e-7
+    # 2-8-6-3: 16 + 8 + 48 + 6 + 18 + 3 weights and biases, 2 x (8 + 6) gammas and betas
+    assert summary["n_parameters"] == 99 + 28
+    code, printed, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "",
+                                  "--batch-norm"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "no hidden layer" in err
+
+
+def test_the_estimators_take_batch_norm_and_show_the_layers_they_predict_with():
+    ds = data.load("digits", seed=0)
+    settings = {"hidden": (32, 32, 32, 32), "activation": "sigmoid", "optimizer": "sgd",
+                "lr": 0.1, "batch_size": 32, "max_epochs": 10, "patience": 0,
+                "random_state": 0}
+    clf = nets.NetClassifier(**settings, batch_norm=True).fit(ds.X_train, ds.y_train)
+    plain = nets.NetClassifier(**settings).fit(ds.X_train, ds.y_train)
+    assert clf.get_params()["batch_norm"] is True and clf.config_.batch_norm
+    assert clf.score(ds.X_test, ds.y_test) >= 0.9 > 0.2 > plain.score(ds.X_test, ds.y_test)
+    # coefs_ and intercepts_ are the affine layers it predicts with: a plain forward pass
+    # through them gives its probabilities
+    a = ds.X_test.astype(np.float64)
+    for W, b in zip(clf.coefs_[:-1], clf.intercepts_[:-1], strict=True):
+        a = 1 / (1 + np.exp(-(a @ W + b)))
+    z = a @ clf.coefs_[-1] + clf.intercepts_[-1]
+    p = np.exp(z - z.max(1, keepdims=True))
+    np.testing.assert_allclose(p / p.sum(1, keepdims=True), clf.predict_proba(ds.X_test),
+                               atol=1e-9)
+    with pytest.raises(ValueError, match="batch norms folded in"):
+        clf.coefs_[0] = clf.coefs_[0]
+    X = np.linspace(0, 1, 200)[:, None]
+    y = np.sin(2 * np.pi * X[:, 0])
+    r2 = [nets.NetRegressor(hidden=(16, 16), lr=0.01, max_epochs=100, patience=0,
+                            batch_norm=norm, random_state=0).fit(X, y).score(X, y)
+          for norm in (False, True)]
+    assert r2[1] > 0.9 and r2[1] > r2[0]  # 0.94 against 0.81 for one period of sin
+
+
+def test_a_study_searches_batch_norm(spec_file, tmp_path):
+    import study
+
+    path = spec_file("bn", dataset="digits", metric="val_accuracy", n_trials=4, max_epochs=5,
+                     pruner="none", sampler="grid",
+                     space={"batch_norm": [True, False], "lr": [0.05, 0.2]},
+                     fixed={"hidden": [32, 32, 32], "activation": "sigmoid",
+                            "optimizer": "sgd", "batch_size": 32})
+    summary = study.run_study(str(path), storage=str(tmp_path / "s.db"), progress=False)
+    assert summary["n_complete"] == 4 and summary["best_params"]["batch_norm"] is True
+    s, _ = study.open_study("bn", str(tmp_path / "s.db"))
+    by_norm = {}
+    for t in s.trials:
+        by_norm.setdefault(t.params["batch_norm"], []).append(t.value)
+    assert min(by_norm[True]) > 0.85 and max(by_norm[False]) < 0.5
+    bad = spec_file("bad", space={"batch_norm": {"low": 0, "high": 1}})
+    with pytest.raises(study.SpecError, match=r"true or false: give choices = \[true, false\]"):
+        study.load_spec(str(bad))
+
+
+def test_capacity_with_batch_norm_trains_the_deep_nets(capsys):
+    found = {}
+    for flag in ([], ["--batch-norm"]):
+        code, printed, err = run_cli(["capacity", "--dataset", "digits", "--widths", "32",
+                                      "--depths", "1,4", "--activation", "sigmoid",
+                                      "--optimizer", "sgd", "--lr", "0.1", "--batch-size",
+                                      "32", "--epochs", "10", "--schedule", "constant",
+                                      "--seeds", "2", *flag, "--no-report", "--json"], capsys)
+        assert code == 0, err
+        found[bool(flag)] = json.loads(printed)
+    assert found[True]["config"]["batch_norm"] is True
+    val = {k: {row["depth"]: row["val_accuracy"] for row in v["table"]}
+           for k, v in found.items()}
+    # README: depth 4 at chance without it, as good as depth 1 with it
+    assert val[False][4] < 0.2 and val[True][4] >= 0.93 and val[True][1] > val[False][1]
+
+
+def test_scaling_refuses_the_noise_scale_with_batch_norm(capsys):
+    code, _, err = run_cli(["scaling", "--dataset", "coin", "--batch-norm"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "--no-noise" in err
+    code, printed, err = run_cli(["scaling", "--dataset", "coin", "--hidden", "8",
+                                  "--batch-sizes", "8,32", "--lrs", "0.1,1", "--seeds", "1",
+                                  "--max-steps", "200", "--no-noise", "--batch-norm",
+                                  "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(printed)["config"]["batch_norm"] is True
+    ds = data.load("coin", seed=0)
+    net = nets.build_net(nets.TrainConfig(hidden=(4,), batch_norm=True), 2, ds.y_train,
+                         rng=np.random.default_rng(0))
+    T = nets.get_head(net.head).encode(ds.y_train, 3, net.dtype)
+    with pytest.raises(ValueError, match="batch norm breaks"):
+        analyses.exact_noise_scale(net, ds.X_train[:20], T[:20])
+
+
+def test_lr_range_records_batch_norm(capsys):
+    code, printed, err = run_cli(["lr-range", "--dataset", "coin", "--hidden", "16",
+                                  "--steps", "30", "--batch-norm", "--no-report", "--json"],
+                                 capsys)
+    assert code == 0, err
+    assert json.loads(printed)["config"]["batch_norm"] is True
+
+
+def test_onnx_export_folds_batch_norm_into_its_layers(tmp_path, capsys):
+    ort = pytest.importorskip("onnxruntime")
+    out = tmp_path / "run"
+    code, _, err = run_cli(["train", "--dataset", "coin", "--hidden", "8,8", "--activation",
+                            "relu,tanh", "--epochs", "20", "--batch-norm", "--out", out,
+                            "--no-report"], capsys)
+    assert code == 0, err
+    code, printed, err = run_cli(["export-onnx", out / "model.npz", tmp_path / "m.onnx",
+                                  "--json"], capsys)
+    assert code == 0, err
+    ds = data.load("coin", seed=0)
+    model = nets.load_model(out / "model.npz")
+    raw = ds.X_test * ds.x_scale + ds.x_shift  # the inputs as the data set holds them
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"),
+                                   providers=["CPUExecutionProvider"])
+    outputs = dict(zip([o.name for o in session.get_outputs()],
+                       session.run(None, {"input": np.asarray(raw, np.float32)}), strict=True))
+    expected = model.predict(raw).probabilities
+    np.testing.assert_allclose(outputs["probabilities"], expected, atol=1e-5)
+    assert (expected.argmax(1) == ds.y_test).mean() > 0.8
