@@ -69,7 +69,7 @@ class MLP:
         if not isinstance(batch_norm, bool | np.bool_):  # "no" would have been true
             raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
         self.batch_norm = bool(batch_norm)
-        refuse_beyond_memory(self.n_parameters, self.dtype, 1, "its weights")
+        refuse_beyond_memory(self._flat_size, self.dtype, 1, "its weights")
         self._allocate()
         for gamma, var in zip(self.params[2 * self.n_layers::2], self.running[1::2],
                               strict=True):
@@ -83,7 +83,7 @@ class MLP:
         widths = self.sizes[1:-1] if self.batch_norm else ()
         self.state, views = _views(self._param_shapes() + [(w,) for w in widths
                                                            for _ in "mv"], self.dtype)
-        self.flat = self.state[:self.n_parameters]
+        self.flat = self.state[:self._flat_size]
         self.params, self.running = views[:len(views) - 2 * len(widths)], \
             views[len(views) - 2 * len(widths):]
 
@@ -95,7 +95,7 @@ class MLP:
         check_rng(rng)
         net = cls(sizes, activations, head, dtype, batch_norm)
         # a net to train: its gradients too, checked before the weights are drawn
-        refuse_beyond_memory(net.n_parameters, net.dtype, 2, "its weights and gradients")
+        refuse_beyond_memory(net._flat_size, net.dtype, 2, "its weights and gradients")
         draw = get_initializer(init)
         for i, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:], strict=True)):
             net.params[2 * i][...] = draw(rng, n_in, n_out, net.dtype)
@@ -157,7 +157,12 @@ class MLP:
 
     @property
     def n_parameters(self) -> int:
-        """Trained numbers: weights, biases and batch norms' gammas and betas."""
+        """Trained numbers: weights, biases and batch norms' gammas and betas (a
+        batch-normed layer's unused bias not counted)."""
+        return self._flat_size - (sum(self.sizes[1:-1]) if self.batch_norm else 0)
+
+    @property
+    def _flat_size(self) -> int:
         # from the sizes: __init__ asks before the parameters are allocated
         norms = 2 * sum(self.sizes[1:-1]) if self.batch_norm else 0
         return norms + sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:],
@@ -423,7 +428,8 @@ class MLP:
 
     def __repr__(self) -> str:
         arch = "-".join(map(str, self.sizes))
-        return f"MLP({arch}, activations={self.activations}, head={self.head!r})"
+        norm = ", batch_norm=True" if self.batch_norm else ""
+        return f"MLP({arch}, activations={self.activations}, head={self.head!r}{norm})"
 
 
 def _views(shapes, dtype) -> tuple[np.ndarray, list[np.ndarray]]:

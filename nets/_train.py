@@ -162,7 +162,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     # net whose weights and gradients fit was killed once its optimizer state was written
     slots = 0 if optimizer is not None else len(getattr(OPTIMIZERS.get(cfg.optimizer),
                                                         "_slots", ()))
-    refuse_beyond_memory(net.n_parameters, net.dtype, 2 + slots, "its weights, gradients"
+    refuse_beyond_memory(net._flat_size, net.dtype, 2 + slots, "its weights, gradients"
                          + (f" and {cfg.optimizer}'s state" if slots else ""))
     opt = optimizer or new_optimizer(cfg, net)
     if opt.shapes != [net.flat.shape]:

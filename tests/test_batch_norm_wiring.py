@@ -63,8 +63,9 @@ def test_gradcheck_command_checks_batch_norm(capsys):
     assert code == 0, err
     summary = json.loads(printed)
     assert summary["verdict"] == "excellent" and summary["relative_difference"] < 1e-7
-    # 2-8-6-3: 16 + 8 + 48 + 6 + 18 + 3 weights and biases, 2 x (8 + 6) gammas and betas
-    assert summary["n_parameters"] == 99 + 28
+    # 2-8-6-3: 16 + 48 + 18 weights, 3 output biases (the hidden layers' are unused), and
+    # 2 x (8 + 6) gammas and betas
+    assert summary["n_parameters"] == 82 + 3 + 28
     code, printed, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "",
                                   "--batch-norm"], capsys)
     assert code == 2 and err.count("\n") == 1 and "no hidden layer" in err
