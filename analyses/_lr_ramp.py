@@ -238,14 +238,15 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     smooth = 0.0 if looper else beta
     recorder = _Recorder(rates, loss_fn, every=every, beta=smooth, diverge=diverge)
     opt = optimizer or nets.new_optimizer(cfg, net)
-    saved, opt_state = net.flat.copy(), opt.state_dict()
+    # state: the weights and batch norm's running statistics, which the ramp's steps move
+    saved, opt_state = net.state.copy(), opt.state_dict()
     t0 = time.perf_counter()
     try:
         result = nets.train(net, run_cfg, X, y, rng=rng, callbacks=[recorder],
                             optimizer=opt, lr_schedule=lambda s, _: rates[min(s // every,
                                                                              num_steps - 1)])
     finally:  # in place: anything holding the arrays (an optimizer, a caller) stays valid
-        net.flat[...] = saved
+        net.state[...] = saved
         opt.load_state_dict(opt_state)
     frame = pd.DataFrame.from_records(recorder.points, columns=CURVE_COLUMNS)
     if not np.isfinite(frame["smoothed_loss"].to_numpy(dtype=np.float64)).any():

@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 EPS = 1e-5  # added to the variance (as PyTorch and Keras): a constant unit divides by ~0
-MOMENTUM = 0.1  # running = (1 - MOMENTUM) * running + MOMENTUM * batch's (PyTorch's)
+# running = (1 - MOMENTUM) * running + MOMENTUM * batch's: PyTorch's 0.1, on the batch's
+# biased variance (Keras's; PyTorch tracks the unbiased one)
+MOMENTUM = 0.1
 
 
 class BatchNorm:
@@ -58,7 +60,7 @@ class BatchNorm:
         z *= inv_std
         self.z_hat.append(z.copy())
         self.inv_std.append(inv_std)
-        if self.update:
+        if self.update and m > 1:  # one row's variance (0) estimates nothing
             mean += MOMENTUM * (mu - mean)
             var += MOMENTUM * (batch_var - var)
         z *= gamma

@@ -7,6 +7,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ._activations import ACTIVATIONS, Activation
 from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
@@ -114,6 +116,8 @@ class TrainConfig:
             raise ValueError(f"lr_milestones must be steps such as (100, 200), got {milestones!r}")
         milestones = ((milestones,) if is_whole(milestones) else
                       _as_tuple(milestones, "lr_milestones", "(100, 200)"))
+        if isinstance(self.batch_norm, np.bool_):  # NumPy's (from an array of choices)
+            object.__setattr__(self, "batch_norm", bool(self.batch_norm))
         object.__setattr__(self, "lr_milestones", tuple(
             int(m) if is_whole(m) else m for m in milestones))  # a bad one is named by validate
         for name in _WHOLE:  # 16.0 and NumPy integers count; stored as int
@@ -216,6 +220,9 @@ def validate(cfg: TrainConfig) -> None:
     if cfg.batch_norm and not cfg.hidden:
         raise ValueError("batch_norm normalises hidden layers, and a net with no hidden "
                          "layer has none; leave batch_norm off")
+    if cfg.batch_norm and cfg.batch_size == 1:  # one row standardises to 0: W learns nothing
+        raise ValueError("batch_norm needs batches of 2 rows or more (one row's batch "
+                         "statistics standardise it to 0), got batch_size 1")
     if cfg.dropout and not cfg.hidden:  # it would be recorded as if it had been used
         raise ValueError(f"dropout {cfg.dropout!r} drops hidden units' outputs, and a net "
                          "with no hidden layer has none; leave dropout at 0")

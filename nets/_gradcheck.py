@@ -30,8 +30,9 @@ VERDICTS = ((1e-7, "excellent"), (1e-4, "acceptable"), (1e-2, "suspicious"))
 
 @dataclass(frozen=True)
 class GradCheckResult:
-    """A gradient check's relative difference, its verdict band and the parameters
-    checked."""
+    """A gradient check's relative difference, its verdict band and the net's parameter
+    count (`MLP.n_parameters`: a batch-normed layer's unused bias, checked too, not
+    counted)."""
 
     relative_difference: float  # ||g_bp - g_num|| / (||g_bp|| + ||g_num||)
     verdict: str  # excellent | acceptable | suspicious | wrong

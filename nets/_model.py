@@ -68,6 +68,9 @@ class MLP:
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
         if not isinstance(batch_norm, bool | np.bool_):  # "no" would have been true
             raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+        if batch_norm and len(self.sizes) < 3:  # saved as batch-normed, it normed nothing
+            raise ValueError(f"batch_norm normalises hidden layers, and a net of sizes "
+                             f"{self.sizes} has none")
         self.batch_norm = bool(batch_norm)
         refuse_beyond_memory(self._flat_size, self.dtype, 1, "its weights")
         self._allocate()
