@@ -299,6 +299,25 @@ def require_module(name: str):
                         f"be imported ({exc}); pip install -e '.[test]'", pytrace=False)
     return pytest.importorskip(name)
 
+def tamper(path, out, **changes):
+    """A copy of the model file ``path`` at ``out`` with members replaced (None: removed)."""
+    with np.load(path, allow_pickle=False) as z:
+        files = {k: z[k] for k in z.files}
+    for k, v in changes.items():
+        if v is None:
+            files.pop(k)
+        else:
+            files[k] = v
+    np.savez(out, **files)
+    return out
+
+
+def model_header(path) -> dict:
+    """The JSON header of the model file ``path``."""
+    with np.load(path, allow_pickle=False) as z:
+        return json.loads(str(z["header"][()]))
+
+
 
 def imbalanced_csv(path, n_neg: int, n_pos: int, shift: float, spread: float = 1.0) -> str:
     """``csv:`` dataset of 2 features: ``n_neg`` standard normals, ``n_pos`` moved by

@@ -9,6 +9,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import model_header, tamper
 
 import nets
 from nets._batch_norm import EPS
@@ -390,23 +391,6 @@ def bn_trained(tmp_path, problem):
     return net, cfg, X, ys["multiclass"], path
 
 
-def _tamper(path, out, **changes):
-    with np.load(path, allow_pickle=False) as z:
-        files = {k: z[k] for k in z.files}
-    for k, v in changes.items():
-        if v is None:
-            files.pop(k)
-        else:
-            files[k] = v
-    np.savez(out, **files)
-    return out
-
-
-def _header(path):
-    with np.load(path, allow_pickle=False) as z:
-        return json.loads(str(z["header"][()]))
-
-
 def test_a_saved_batch_normed_net_loads_with_its_running_statistics(bn_trained, tmp_path):
     net, cfg, X, _, path = bn_trained
     loaded, header, _ = nets.load_net(path)
@@ -422,7 +406,7 @@ def test_a_saved_batch_normed_net_loads_with_its_running_statistics(bn_trained, 
     # a net without batch norm writes no batch_norm at all: its files read as they did
     plain = nets.build_net(cfg.replace(batch_norm=False), 3, np.arange(3),
                            rng=np.random.default_rng(0))
-    spec = _header(nets.save_net(tmp_path / "plain.npz", plain))["spec"]
+    spec = model_header(nets.save_net(tmp_path / "plain.npz", plain))["spec"]
     assert "batch_norm" not in spec
     assert nets.load_net(tmp_path / "plain.npz")[0].batch_norm is False
 
@@ -430,9 +414,9 @@ def test_a_saved_batch_normed_net_loads_with_its_running_statistics(bn_trained, 
 def test_a_forged_batch_norm_file_is_refused(bn_trained, tmp_path):
     _, _, _, _, path = bn_trained
     bad = tmp_path / "bad.npz"
-    yes = _header(path)
+    yes = model_header(path)
     yes["spec"]["batch_norm"] = "yes"
-    unsaid = _header(path)
+    unsaid = model_header(path)
     del unsaid["spec"]["batch_norm"]
     # W, b of 3 layers, gamma and beta of 2 hidden ones (params 0-9), then running mean
     # and variance (10-13)
@@ -445,10 +429,10 @@ def test_a_forged_batch_norm_file_is_refused(bn_trained, tmp_path):
         ({"header": np.array(json.dumps(unsaid))}, "more parameters than its architecture"),
     ]
     for changes, match in cases:
-        _tamper(path, bad, **changes)
+        tamper(path, bad, **changes)
         with pytest.raises(ValueError, match=match):
             nets.load_net(bad)
-    assert nets.load_net(_tamper(path, bad))[0].batch_norm  # untampered, it loads
+    assert nets.load_net(tamper(path, bad))[0].batch_norm  # untampered, it loads
 
 
 @pytest.mark.parametrize("how", ["copy", "deepcopy", "pickle", "float64"])

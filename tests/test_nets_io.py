@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 from cli_helpers import run_cli
+from conftest import model_header, tamper
 
 import nets
 
@@ -74,31 +75,14 @@ def test_float64_regression_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
 
 
-def _tamper(path, out, **changes):
-    with np.load(path, allow_pickle=False) as z:
-        files = {k: z[k] for k in z.files}
-    for k, v in changes.items():
-        if v is None:
-            files.pop(k)
-        else:
-            files[k] = v
-    np.savez(out, **files)
-    return out
-
-
-def _header(path):
-    with np.load(path, allow_pickle=False) as z:
-        return json.loads(str(z["header"][()]))
-
-
 def test_tampered_files_are_refused(trained, tmp_path):
     _, _, _, path = trained
     bad = tmp_path / "bad.npz"
-    wrong_format = {**_header(path), "format": "someone-else/9"}
-    no_spec = {k: v for k, v in _header(path).items() if k != "spec"}
-    no_activations = _header(path)
+    wrong_format = {**model_header(path), "format": "someone-else/9"}
+    no_spec = {k: v for k, v in model_header(path).items() if k != "spec"}
+    no_activations = model_header(path)
     del no_activations["spec"]["activations"]
-    float64 = _header(path)  # float32 weights under a float64 header: cast silently
+    float64 = model_header(path)  # float32 weights under a float64 header: cast silently
     float64["spec"]["dtype"] = "float64"
     cases = [
         ({"param_2": None}, r"parameter 2 should be float \(6, 5\), got missing"),
@@ -115,7 +99,7 @@ def test_tampered_files_are_refused(trained, tmp_path):
         ({"header": np.array(json.dumps(float64))}, "parameters are not float64 as the header"),
     ]
     for changes, match in cases:
-        _tamper(path, bad, **changes)
+        tamper(path, bad, **changes)
         with pytest.raises(ValueError, match=match):
             nets.load_net(bad)
 
@@ -189,9 +173,9 @@ def test_foreign_files_are_refused(tmp_path):
 
 def test_unknown_activation_in_header_is_refused(trained, tmp_path):
     _, _, _, path = trained
-    header = _header(path)
+    header = model_header(path)
     header["spec"]["activations"] = ["sigmoid", "os.system"]
-    bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
+    bad = tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
     # refused by name, as any this hplab has not registered (nothing is looked up by it)
     with pytest.raises(ValueError, match="activation 'os.system', which this hplab does not"):
         nets.load_net(bad)
@@ -201,9 +185,9 @@ def test_unknown_activation_in_header_is_refused(trained, tmp_path):
 def test_non_float_dtype_in_header_is_refused(trained, tmp_path, dtype):
     # an integer net would silently truncate every weight on load
     _, _, _, path = trained
-    header = _header(path)
+    header = model_header(path)
     header["spec"]["dtype"] = dtype
-    bad = _tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
+    bad = tamper(path, tmp_path / "bad.npz", header=np.array(json.dumps(header)))
     with pytest.raises(ValueError, match=f"bad header: dtype '{dtype}'"):
         nets.load_net(bad)
 
@@ -378,16 +362,16 @@ def test_a_crafted_header_gives_a_short_error(trained, tmp_path, capsys):
                ("", "format", long), ("spec", "dtype", long), ("spec", "sizes", [0] * 10**5),
                ("spec", "activations", [long, long]), ("spec", "head", long)]
     for part, key, value in changes:
-        header = _header(path)
+        header = model_header(path)
         header["meta"] = {}  # no dataset: no input scaling needed
         (header[part] if part else header)[key] = value
-        _tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+        tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
         with pytest.raises(ValueError) as err:
             nets.load_model(bad)
         assert str(err.value).startswith(str(bad)) and len(str(err.value)) < 600, key
-    header = _header(path)
+    header = model_header(path)
     header["meta"] = {"classes": list(range(100_000))}
-    _tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+    tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
     (tmp_path / "in.csv").write_text("0.1,0.2,0.3\n")
     code, _, err = run_cli(["predict", bad, "--input", tmp_path / "in.csv"], capsys)
     assert code == 2 and len(err) < 600 and len(err.strip().splitlines()) == 1
