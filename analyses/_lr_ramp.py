@@ -221,7 +221,7 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     bs = n if cfg.batch_size == -1 else cfg.batch_size
     if bs > n:
         raise ValueError(f"batch size {bs} is larger than the training set ({n} examples)")
-    per_epoch = math.ceil(n / bs)
+    per_epoch = nets.epoch_steps(n, bs, cfg.batch_norm)
     looper = mode == "looper"
     # checked in every mode: -3 or nan passed silently where looper did not read it
     if not (math.isfinite(epochs_per_rate) and epochs_per_rate > 0):

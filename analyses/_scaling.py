@@ -238,7 +238,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         if max_epochs is None:
             return max_steps
         # as train counts them (0.28 x 25 steps is 7, not 8)
-        return min(max_steps, nets.whole_steps(max_epochs, math.ceil(n / b)))
+        return min(max_steps, nets.whole_steps(max_epochs,
+                                               nets.epoch_steps(n, b, base.batch_norm)))
 
     def task(b, lr, k, tgt, noise_every=0):
         small, big, draws = noise_batches(n, b) if noise_every else (0, 0, 1)

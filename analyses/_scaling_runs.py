@@ -132,10 +132,11 @@ class TargetReached(nets.Callback):
         return self.check(state.net, step)
 
 
-def examples_seen(steps: int, batch_size: int, n: int) -> int:
-    """Examples processed in ``steps`` steps (an epoch's last batch may be short)."""
+def examples_seen(steps: int, batch_size: int, n: int, batch_norm: bool = False) -> int:
+    """Examples processed in ``steps`` steps (an epoch's last batch may be short, or
+    with batch norm long: `nets.epoch_steps`)."""
     bs = min(batch_size, n)
-    per_epoch = math.ceil(n / bs)
+    per_epoch = nets.epoch_steps(n, bs, batch_norm)
     epochs, rest = divmod(int(steps), per_epoch)
     return epochs * n + min(rest * bs, n)
 
@@ -156,8 +157,7 @@ def run_task(task: RunTask) -> dict:
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
                          n_classes=ds.n_classes or None, task=ds.task)
     n = len(ds.X_train)
-    bs = min(cfg.batch_size, n)
-    per_epoch = math.ceil(n / bs)
+    per_epoch = nets.epoch_steps(n, cfg.batch_size, cfg.batch_norm)
     # The loop's own checkpoints only guard against divergence here: ~20 per budget.
     cfg = cfg.replace(max_epochs=task.max_steps / per_epoch + 1,
                       checkpoint=max(1, task.max_steps // 20) / per_epoch,
@@ -189,7 +189,8 @@ def run_task(task: RunTask) -> dict:
     return {
         "batch_size": cfg.batch_size, "lr": cfg.lr, "seed": task.seed[-1], "reached": reached,
         "status": status, "steps": steps,
-        "examples": examples_seen(steps, cfg.batch_size, n) if reached else math.nan,
+        "examples": examples_seen(steps, cfg.batch_size, n, cfg.batch_norm) if reached
+        else math.nan,
         "final_value": stop.trace[-1][1], "seconds": time.perf_counter() - t0,
         "trace": stop.trace if task.target is None else None,
         "noise": noise.frame() if noise is not None else None,

@@ -46,6 +46,7 @@ from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import blas_threads
 from ._train import (
     build_net,
+    epoch_steps,
     evaluate,
     new_optimizer,
     train,
@@ -82,7 +83,8 @@ __all__ = [
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
     "unread_settings",
-    "HISTORY_COLUMNS", "TrainResult", "build_net", "evaluate", "new_optimizer", "train",
+    "HISTORY_COLUMNS", "TrainResult", "build_net", "epoch_steps", "evaluate", "new_optimizer",
+    "train",
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
     "is_hplab_onnx", "is_onnx_file",
