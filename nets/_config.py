@@ -60,7 +60,8 @@ class TrainConfig:
     # evaluation never drops
     batch_norm: bool = False  # normalise each hidden layer's linear map over the batch
     # before its activation, then scale and shift it by trained gamma and beta (its bias
-    # unused); evaluation uses running statistics (nets.BatchNorm)
+    # unused); evaluation uses running statistics (nets.BatchNorm); an epoch's last batch
+    # of at most half a batch then joins the one before it (nets.epoch_steps)
     class_weight: tuple[float, ...] | None = None  # per-class training loss weights (the
     # validation and test losses stay unweighted), None = all 1
     # schedule: a pure function of the step (see nets._schedules)
