@@ -1561,7 +1561,7 @@ def cmd_imbalance(args) -> int:
 
     net = {"hidden": args.hidden, "activation": args.activation, "optimizer": args.optimizer,
            "lr": args.lr, "batch_size": args.batch_size, "max_epochs": args.epochs,
-           "patience": args.patience, "dtype": args.dtype}
+           "patience": args.patience, "dtype": args.dtype, **_regularisers(args)}
     result = analyses.imbalance_benchmark(
         args.dataset, positive=args.positive, ratios=args.ratio, strategies=args.strategies,
         sampling_ratio=args.sampling_ratio, seeds=args.seeds, metric=args.metric,
@@ -1609,6 +1609,7 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--epochs", type=float, default=60, help="max epochs per net")
     p.add_argument("--patience", type=int, default=10, help="early stopping on the training "
                                                              "loss (0 = off)")
+    _regulariser_flags(p)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=_path, default=None,

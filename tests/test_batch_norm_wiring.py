@@ -181,3 +181,20 @@ def test_onnx_export_folds_batch_norm_into_its_layers(tmp_path, capsys):
     expected = model.predict(raw).probabilities
     np.testing.assert_allclose(outputs["probabilities"], expected, atol=1e-5)
     assert (expected.argmax(1) == ds.y_test).mean() > 0.8
+
+
+def test_imbalance_benchmarks_every_strategy_on_the_net_it_is_given(capsys):
+    found = {}
+    for flags in ([], ["--batch-norm", "--dropout", "0.1"]):
+        code, printed, err = run_cli(["imbalance", "--dataset", "digits", "--positive", "8",
+                                      "--ratio", "1:20", "--strategies", "none,class_weight",
+                                      "--seeds", "1", "--epochs", "10", "--workers", "1",
+                                      *flags, "--no-report", "--json"], capsys)
+        assert code == 0, err
+        found[bool(flags)] = json.loads(printed)
+    params = found[True]["net_params"]
+    assert (params["batch_norm"], params["dropout"]) == (True, 0.1)
+    assert (found[False]["net_params"]["batch_norm"], found[False]["net_params"]["dropout"]) \
+        == (False, 0.0)
+    assert found[True]["metrics"] != found[False]["metrics"]  # other nets, other scores
+    assert all(row["mean"] > 0.9 for row in found[True]["ranking"])  # PR-AUC 0.97, 0.96
