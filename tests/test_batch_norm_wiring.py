@@ -198,3 +198,24 @@ def test_imbalance_benchmarks_every_strategy_on_the_net_it_is_given(capsys):
         == (False, 0.0)
     assert found[True]["metrics"] != found[False]["metrics"]  # other nets, other scores
     assert all(row["mean"] > 0.9 for row in found[True]["ranking"])  # PR-AUC 0.97, 0.96
+
+
+def test_the_depth_norm_spec_finds_what_its_header_says(tmp_path, capsys):
+    import re
+
+    import study
+
+    header = " ".join(line.lstrip("# ") for line in (study.SPECS_DIR / "depth-norm.toml")
+                      .read_text().splitlines() if line.startswith("#"))
+    said = re.search(r"validation accuracy ([0-9.]+) at depth 1, ([0-9.]+) at 2, ([0-9.]+) "
+                     r"at 4 and ([0-9.]+) at 6 \(chance\); with it ([0-9.]+), ([0-9.]+), "
+                     r"([0-9.]+) and ([0-9.]+)\.", header)
+    db = tmp_path / "dn.db"
+    summary = study.run_study("depth-norm", storage=str(db), progress=False)
+    assert (summary["n_complete"], summary["best_params"]["batch_norm"]) == (8, True)
+    s, _ = study.open_study("depth-norm", str(db))
+    value = {(t.params["batch_norm"], t.params["depth"]): t.value for t in s.trials}
+    found = [f"{value[norm, depth]:.3f}" for norm in (False, True) for depth in (1, 2, 4, 6)]
+    assert found == list(said.groups())
+    code, out, _ = run_cli(["study", "show", "depth-norm", "--storage", db], capsys)
+    assert code == 0 and "best val_accuracy by depth (rows) and batch_norm (columns)" in out
