@@ -19,6 +19,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
+from ._settings import regularisers_text
 from ._terminal import eps_warning
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
@@ -241,7 +242,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{nets.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
-                          f"{cfg['max_epochs']:g} epochs")
+                          f"{cfg['max_epochs']:g} epochs{regularisers_text(cfg)}")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],

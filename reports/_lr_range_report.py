@@ -21,7 +21,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
-from ._settings import shown_settings
+from ._settings import regularisers_text, shown_settings
 
 #: Suggestion -> colour, the same in every figure; none is a data line's (the loss curves
 #: blue, validation vermilion: slide was the verify figure's validation loss colour)
@@ -297,7 +297,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
-                          f"{cfg['batch_size']} · {len(result.seeds)} seed(s)")
+                          f"{cfg['batch_size']}{regularisers_text(cfg)} · "
+                          f"{len(result.seeds)} seed(s)")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],

@@ -23,6 +23,7 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
 from ._scaling_text import anchored_at, scaling_verdicts, two_figure_stat
+from ._settings import regularisers_text
 
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
                 "maximal parallelism": 0.36}
@@ -224,7 +225,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  status_detail=fit.message,
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
-                          f"{result.target:.4g}")
+                          f"{result.target:.4g}{regularisers_text(result.config)}")
     # config.json's settings; every run sets its own batch size and rate from the grids:
     # the base config's ones (TrainConfig's lr 0.1) were never used. A target the
     # reference runs set (None in the settings) shown whole, with where it came from

@@ -48,3 +48,13 @@ def _reads_milestones(schedule) -> bool:
     """Whether the schedule named ``schedule`` steps at milestones (multistep)."""
     return isinstance(schedule, str) and "lr_milestones" in SETTINGS_READ["schedule"].get(
         schedule, ())
+
+
+def regularisers_text(cfg: Mapping[str, Any]) -> str:
+    """`` · dropout 0.3 · batch norm`` for the regularisers a config turns on ("" for none):
+    for a subtitle, so two reports of one sweep with and without them tell apart."""
+    parts = [f"{label} {format_setting(cfg[key])}" for key, label in
+             (("l2", "L2"), ("l1", "L1"), ("dropout", "dropout")) if cfg.get(key)]
+    if cfg.get("batch_norm"):
+        parts.append("batch norm")
+    return "".join(f" · {part}" for part in parts)

@@ -219,3 +219,24 @@ def test_the_depth_norm_spec_finds_what_its_header_says(tmp_path, capsys):
     assert found == list(said.groups())
     code, out, _ = run_cli(["study", "show", "depth-norm", "--storage", db], capsys)
     assert code == 0 and "best val_accuracy by depth (rows) and batch_norm (columns)" in out
+
+
+@pytest.mark.parametrize("command", [
+    ["capacity", "--dataset", "coin", "--widths", "4", "--seeds", "1", "--epochs", "20"],
+    ["lr-range", "--dataset", "coin", "--hidden", "8", "--steps", "20"],
+    ["scaling", "--dataset", "coin", "--hidden", "8", "--batch-sizes", "8,32", "--lrs",
+     "0.1,1", "--seeds", "1", "--max-steps", "100", "--no-noise"],
+])
+def test_an_analysis_reports_subtitle_names_its_regularisers(command, tmp_path, capsys):
+    import re
+
+    subtitles = []
+    for flags in ([], ["--dropout", "0.1", "--l2", "0.001", "--batch-norm"]):
+        out = tmp_path / str(len(flags))
+        code, _, err = run_cli([*command, *flags, "--out", out], capsys)
+        assert code == 0, err
+        html = (out / "report.html").read_text()
+        subtitles.append(re.search(r'class="subtitle">([^<]*)<', html).group(1))
+    plain, regularised = subtitles
+    assert "dropout" not in plain and "batch norm" not in plain and "L2" not in plain
+    assert "L2 0.001 · dropout 0.1 · batch norm" in regularised
