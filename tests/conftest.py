@@ -312,6 +312,14 @@ def tamper(path, out, **changes):
     return out
 
 
+def ready_spec_header(name: str) -> str:
+    """The comment lines heading the ready spec ``name``, joined into one text."""
+    import study
+
+    return " ".join(line.lstrip("# ") for line in (study.SPECS_DIR / f"{name}.toml")
+                    .read_text().splitlines() if line.startswith("#"))
+
+
 def model_header(path) -> dict:
     """The JSON header of the model file ``path``."""
     with np.load(path, allow_pickle=False) as z:

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 from cli_helpers import run_cli
+from conftest import ready_spec_header
 
 import analyses
 import data
@@ -205,11 +206,9 @@ def test_the_depth_norm_spec_finds_what_its_header_says(tmp_path, capsys):
 
     import study
 
-    header = " ".join(line.lstrip("# ") for line in (study.SPECS_DIR / "depth-norm.toml")
-                      .read_text().splitlines() if line.startswith("#"))
     said = re.search(r"validation accuracy ([0-9.]+) at depth 1, ([0-9.]+) at 2, ([0-9.]+) "
                      r"at 4 and ([0-9.]+) at 6 \(chance\); with it ([0-9.]+), ([0-9.]+), "
-                     r"([0-9.]+) and ([0-9.]+)\.", header)
+                     r"([0-9.]+) and ([0-9.]+)\.", ready_spec_header("depth-norm"))
     db = tmp_path / "dn.db"
     summary = study.run_study("depth-norm", storage=str(db), progress=False)
     assert (summary["n_complete"], summary["best_params"]["batch_norm"]) == (8, True)

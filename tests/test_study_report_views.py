@@ -12,7 +12,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from conftest import report_table
+from conftest import ready_spec_header, report_table
 from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
@@ -619,8 +619,7 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     # its header says: at batch 128, 0.5 beats 0.2, 0.3 and 0.8 (as on the course's MNIST)
     import reports
 
-    header = " ".join(line.lstrip("# ") for line in (study.SPECS_DIR / "lr-batch.toml")
-                      .read_text().splitlines() if line.startswith("#"))
+    header = ready_spec_header("lr-batch")
     said = re.search(r"at batch 128 a rate of 0\.5 is best \(validation accuracy ([0-9.]+) "
                      r"against ([0-9.]+), ([0-9.]+) and ([0-9.]+) for 0\.2, 0\.3 and 0\.8\); "
                      r"at batch 16 every rate scores ([0-9.]+)-([0-9.]+)\.", header)
