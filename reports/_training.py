@@ -15,6 +15,7 @@ import nets
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
+from ._decision_history import SNAPSHOT_RESOLUTION, decision_history_frame, draw_decision_history
 from ._hidden_space import hidden_space_frame, pick_snapshots
 from ._paths import from_report
 from ._training_binary import add_positive_class
@@ -213,22 +214,40 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                            "P(class 1) as height over the input square; the black line is the "
                            "p = 0.5 boundary. A steep cliff is a sharp decision, a gentle "
                            "slope an uncertain one."))
+    snaps = _snapshots(run)
+    if len(snaps) > 1:
+        grid = td.with_class_names(decision_history_frame(
+            snaps, net.activations, net.head, bounds, len(classes)), classes)
+        rep.add_figure("decision-history",
+                       partial(draw_decision_history, samples=data["samples"],
+                               classes=classes, inputs=inputs), grid,
+                       alt=f"Decision maps at {len(snaps)} checkpoints of training",
+                       caption=(
+                           f"The decision map at {len(snaps)} checkpoints, the last the "
+                           "model's own: how the boundaries grow from the first, nearly "
+                           "straight cut to the final shape. Where they still move at the "
+                           "end, more epochs would change the net. Each panel's CSV rows: "
+                           f"epoch, a {SNAPSHOT_RESOLUTION} × {SNAPSHOT_RESOLUTION} grid's "
+                           "x1, x2 and the predicted class."))
+
+
+def _snapshots(run) -> list:
+    """Up to `N_SNAPSHOTS` ``(epoch, layers)`` of the run, the model's own last: up to the
+    weights it keeps (after early stopping, its best checkpoint's, not the later ones the
+    loop went on to see), batch norm folded in at its running statistics."""
+    res = run.result
+    end = float(res.final_checkpoint().get("epoch", res.epochs))
+    snaps = [(float(e), p) for e, p in (res.snapshots or []) if e <= end]
+    if not snaps or snaps[-1][0] < end:
+        snaps.append((end, run.net.folded()))
+    return pick_snapshots(snaps, N_SNAPSHOTS)
 
 
 def _add_hidden_space(rep: Report, run, classes) -> None:
-    ds, net, res = run.dataset, run.net, run.result
-    import nets  # the activation registry is the one the net trained with
-
+    ds, net = run.dataset, run.net
     act_name = net.activations[0]
     forward = nets.ACTIVATIONS[act_name].forward
-    # up to the weights the model keeps: after early stopping, those of its best
-    # checkpoint, not the later ones the loop went on to see
-    end = float(res.final_checkpoint().get("epoch", res.epochs))
-    snaps = [(float(e), p) for e, p in (res.snapshots or []) if e <= end]
-    final = net.folded()[:2]  # (batch norm, at its running statistics, folded in)
-    if not snaps or snaps[-1][0] < end:
-        snaps.append((end, final))
-    snaps = pick_snapshots(snaps, N_SNAPSHOTS)
+    snaps = _snapshots(run)
     bounds = td.input_bounds(ds.X_train, ds.X_val, ds.X_test)
     frame = td.with_class_names(
         hidden_space_frame(snaps, forward, ds.X_train, ds.y_train, bounds), classes)

@@ -190,12 +190,13 @@ def _check_decision_grid(path, parse_html, k, side, most_bytes):
 
 @pytest.mark.parametrize(("task", "hidden", "figures"), [
     ("binary", (2,), ["history", "confusion", "roc-pr", "decision-map",
-                      "probability-contours", "probability-surface", "hidden-space"]),
+                      "probability-contours", "probability-surface", "decision-history",
+                      "hidden-space"]),
     ("multiclass", (3,), ["history", "confusion", "decision-map", "probability-contours",
-                          "hidden-space"]),
+                          "decision-history", "hidden-space"]),
     # one neuron: its hidden space drawn on a line
     ("binary", (1,), ["history", "confusion", "decision-map", "probability-contours",
-                      "probability-surface", "hidden-space"]),
+                      "probability-surface", "decision-history", "hidden-space"]),
 ])
 def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, figures):
     run = fake_run(task, hidden=hidden)
@@ -322,7 +323,8 @@ def test_real_run_reports(real_reports, parse_html, name):
     classify = run.dataset.task != "regression"
     figures = ["history"] + (["confusion"] if classify else ["fit"])
     if two_d:
-        figures += ["decision-map", "probability-contours", "hidden-space"]
+        figures += ["decision-map", "probability-contours", "decision-history",
+                    "hidden-space"]
         if run.dataset.n_classes == 2:
             figures.append("probability-surface")
     two_classes = classify and run.dataset.n_classes == 2
@@ -357,10 +359,19 @@ def test_real_run_reports(real_reports, parse_html, name):
     assert len(history) == len(run.result.history)
     if two_d:  # the CSVs name classes as the figures do (coin's are 1, 2, 3), index beside
         names = [str(c) for c in run.dataset.classes]
-        for stem in ("decision-map-grid", "decision-map-samples", "hidden-space"):
+        for stem in ("decision-map-grid", "decision-map-samples", "hidden-space",
+                     "decision-history"):
             frame = pd.read_csv(path.parent / "report_files" / f"{stem}.csv", dtype={"class": str})
             rows = frame.dropna(subset=["label"])
             assert list(rows["class"]) == [names[int(k)] for k in rows["label"]], stem
+        # the decision maps over training: the course's snapshots, the last the model's own
+        maps = pd.read_csv(path.parent / "report_files" / "decision-history.csv")
+        epochs = sorted(maps["epoch"].unique())
+        assert len(epochs) == reports._training.N_SNAPSHOTS and epochs[0] == 0
+        last = maps[maps["epoch"] == epochs[-1]]
+        assert len(last) == 50 * 50
+        predicted = run.net.predict(last[["x1", "x2"]].to_numpy(np.float32))
+        assert np.mean(predicted == last["label"].to_numpy()) > 0.995  # float32 vs float64
 
 
 def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
