@@ -661,8 +661,8 @@ def test_a_run_into_report_files_it_cannot_write_is_refused_before_training(tmp_
     assert {p.relative_to(out_dir): p.read_bytes() for p in out_dir.rglob("*")
             if p.is_file()} == before
     # the run's files, and its report's CSVs (xor has two classes: 3 of them its positive
-    # class's scores and curves)
-    assert len(before) == 4 + 10
+    # class's scores and curves; one its decision maps over training)
+    assert len(before) == 4 + 11
 
 
 def test_an_interrupted_re_run_leaves_no_report_of_the_earlier_model(tmp_path, capsys,
