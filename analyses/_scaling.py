@@ -152,7 +152,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     dataset : str or data.Dataset
         A name is loaded with ``data.load(name, seed=seed)`` (in each worker, once).
     batch_sizes : sequence of int, optional
-        Default `default_batch_sizes` (powers of 2 and the full batch).
+        Default `default_batch_sizes` (powers of 2 and the full batch; from 2 with batch
+        norm, which one row cannot train).
     lrs : sequence of float, optional
         The rate grid tried at every batch size; default ``lr_grid()`` (1e-3..10).
     seeds : int
@@ -212,6 +213,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
     sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)
+    if batch_sizes is None and config is not None and config.batch_norm:
+        sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
     rates = lr_grid() if lrs is None else tuple(lrs)
     _check(ds, sizes, rates, seeds, metric, target, max_steps)
     sizes = tuple(sorted({int(b) for b in sizes}))

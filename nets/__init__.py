@@ -12,7 +12,7 @@ import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._batch_norm import BatchNorm
-from ._callbacks import Callback, ParamSnapshots, TrainState
+from ._callbacks import Callback, ParamSnapshots, TrainState, spread_by_epoch
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._files import folder_blocker, make_folder, stage_file, write_atomically
@@ -73,6 +73,7 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
+    "spread_by_epoch",
     "TrainConfig", "Dropout", "BatchNorm", "finite_float", "finite_or_none", "settings_from_json",
     "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",

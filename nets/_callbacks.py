@@ -102,7 +102,19 @@ class ParamSnapshots(Callback):
         snaps = list(self._all)
         if snaps and hasattr(self, "_last") and snaps[-1][0] != self._last[0]:
             snaps.append(self._last)
-        if len(snaps) <= self.keep:
-            return snaps
-        idx = np.unique(np.linspace(0, len(snaps) - 1, self.keep).round().astype(int))
-        return [snaps[i] for i in idx]
+        return spread_by_epoch(snaps, self.keep)
+
+
+def spread_by_epoch(items: list, n: int) -> list:
+    """Up to ``n`` of ``(epoch, ...)`` ``items`` (in epoch order) spread evenly over the
+    epochs they span, first and last included: each of ``n`` evenly spaced epochs takes the
+    nearest item not yet taken. (Picking by place gave epochs 0, 64, 160, 224, 288, 352,
+    448, 500 of a list thinned by halves with its last checkpoint appended.)"""
+    if len(items) <= n:
+        return list(items)
+    epochs = np.array([float(item[0]) for item in items])
+    taken: list[int] = []
+    for target in np.linspace(epochs[0], epochs[-1], n):
+        free = [i for i in range(len(items)) if i not in taken]
+        taken.append(min(free, key=lambda i: abs(epochs[i] - target)))
+    return [items[i] for i in sorted(taken)]

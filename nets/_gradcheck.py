@@ -85,6 +85,9 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     cfg = TrainConfig(class_weight=class_weight, dropout=dropout,
                       hidden=net.sizes[1:-1], activation=net._acts or "sigmoid")
     X, T, w = check_training_data(net, cfg, X, y, name="gradcheck")
+    if net.batch_norm and len(X) < 2:  # one row standardises to 0: every W's gradient is 0
+        raise ValueError("a batch-normed net is checked on 2 rows or more (one row's batch "
+                         f"statistics standardise it to 0), got {len(X)}")
     masks = _fixed_masks(cfg.dropout, rng)
     head = get_head(net.head)
 

@@ -34,16 +34,21 @@ def load_model(path) -> SavedModel:
     ValueError
         A foreign or tampered file: bad archive or header, missing or misshapen
         parameters or scaling arrays, scaling that is not finite or divides by zero,
-        classes that do not match the output layer, non-finite weights.
+        classes that do not match the output layer, non-finite weights (or batch norm
+        running statistics), a negative running variance.
     """
     net, header, extra = load_net(path)
     path = Path(path)
     meta = header.get("meta") or {}
     if not isinstance(meta, dict):
         raise ValueError(f"{path}: not an hplab model (meta is {type(meta).__name__})")
-    if not all(np.isfinite(p).all() for p in net.params):
-        raise ValueError(f"{path}: the weights contain NaN or infinite values "
-                         "(a diverged run?); nothing to predict with")
+    if not np.isfinite(net.state).all():  # batch norm's running statistics too
+        raise ValueError(f"{path}: the weights{' or running statistics' * net.batch_norm} "
+                         "contain NaN or infinite values (a diverged run?); nothing to "
+                         "predict with")
+    if any((var < 0).any() for var in net.running[1::2]):  # training never makes one
+        raise ValueError(f"{path}: a batch norm running variance is negative (not a file "
+                         "hplab trained); nothing to predict with")
     x_shift, x_scale = _input_scaling(path, extra, meta, net.sizes[0])
     y_shift, y_scale = _target_scaling(path, meta, net.head)
     classes = _classes(path, meta, net)

@@ -72,7 +72,9 @@ def decision_history_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]
     parts = [decision_frame(snapshot_proba(layers, activations, head), bounds, n_classes,
                             resolution)[["x1", "x2", "label"]].assign(epoch=float(epoch))
              for epoch, layers in snapshots]
-    return pd.concat(parts, ignore_index=True)[["epoch", "x1", "x2", "label"]]
+    frame = pd.concat(parts, ignore_index=True)[["epoch", "x1", "x2", "label"]]
+    # the float32 grid's digits beyond 5 are noise (as the decision map's grid keeps it)
+    return frame.round({"x1": 5, "x2": 5})
 
 
 def draw_decision_history(grid: pd.DataFrame, *, samples: pd.DataFrame,
@@ -98,6 +100,7 @@ def draw_decision_history(grid: pd.DataFrame, *, samples: pd.DataFrame,
     _label_inputs(axes[0], inputs)
     for ax in axes[1:]:
         ax.set_ylabel("")
+    fig.suptitle("Decision map over training")
     if k <= LEGEND_MAX_CLASSES:
         _legend_below(fig, *axes[0].get_legend_handles_labels(), markerscale=1.6)
     return fig

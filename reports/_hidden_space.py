@@ -8,15 +8,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+import nets
+
 from ._training_data import _thin
 
 
 def pick_snapshots(snapshots: Sequence, n: int = 5) -> list:
-    """Up to ``n`` snapshots evenly spread over ``snapshots``, first and last included."""
-    if len(snapshots) <= n:
-        return list(snapshots)
-    idx = np.unique(np.round(np.linspace(0, len(snapshots) - 1, n)).astype(int))
-    return [snapshots[i] for i in idx]
+    """Up to ``n`` ``(epoch, params)`` snapshots spread evenly over the epochs they span,
+    first and last included (`nets.spread_by_epoch`)."""
+    return nets.spread_by_epoch(list(snapshots), n)
 
 
 def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],

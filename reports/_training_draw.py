@@ -213,6 +213,8 @@ def draw_hidden_space(frame: pd.DataFrame, *, classes: Sequence[str], activation
                            marker=design.series_style(k)["marker"],
                            label=design.literal(classes[k]),
                            **({"depthshade": False} if three_d else {}))
+            if not (three_d or one_d):
+                _flat_stays_flat(ax)
             ax.tick_params(labelsize=6.5, pad=1)
             # narrow panels: few ticks, short labels (tiny spans read 0.0000 0.0005...)
             for axis in (ax.xaxis, ax.yaxis)[:1 if one_d else 2]:
@@ -343,6 +345,19 @@ def draw_fit(data: Mapping[str, pd.DataFrame]) -> Figure:
 
 
 # ----------------------------------------------------------------------------- helpers
+def _flat_stays_flat(ax) -> None:
+    """Give an axis whose span is rounding beside the other's (a layer that maps the plane
+    onto a line) the other's span: autoscaled, its noise of 1e-7 filled the panel and drew
+    the line as a plane."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    if x1 - x0 < 1e-3 * (y1 - y0):
+        middle, half = (x0 + x1) / 2, (y1 - y0) / 2
+        ax.set_xlim(middle - half, middle + half)
+    elif y1 - y0 < 1e-3 * (x1 - x0):
+        middle, half = (y0 + y1) / 2, (x1 - x0) / 2
+        ax.set_ylim(middle - half, middle + half)
+
+
 def _grid(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column of a decision frame back into its square grid (x2-major order)."""
     n = int(round(np.sqrt(len(frame))))

@@ -26,7 +26,8 @@ from nets import progress_bar, stderr_is_a_terminal
 from ._folders import foreign_run_file
 from ._held_interrupts import HeldInterrupts
 
-SNAPSHOTS_FOR_2D = 8  # parameter copies kept for hidden-space views of 2-feature data
+SNAPSHOTS_FOR_2D = 20  # parameter copies kept for the views of 2-feature data over training
+# (a report shows 5: picked from 20, their epochs come near evenly spaced ones)
 
 
 @dataclass

@@ -239,3 +239,42 @@ def test_an_analysis_reports_subtitle_names_its_regularisers(command, tmp_path, 
     plain, regularised = subtitles
     assert "dropout" not in plain and "batch norm" not in plain and "L2" not in plain
     assert "L2 0.001 · dropout 0.1 · batch norm" in regularised
+
+
+def test_one_row_is_no_batch_for_batch_norm(tmp_path, capsys):
+    ds = data.load("coin", seed=0)
+    cfg = nets.TrainConfig(hidden=(4,), batch_size=-1, max_epochs=2, batch_norm=True)
+    net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="and the training set has 1 row$"):
+        nets.train(net, cfg, ds.X_train[:1], ds.y_train[:1], rng=np.random.default_rng(0))
+    code, _, err = run_cli(["gradcheck", "--dataset", "xor", "--hidden", "2", "--samples", "1",
+                            "--batch-norm"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "checked on 2 rows or more" in err
+    # scaling's default sweep starts at 2 with batch norm (1, 2, 4... without)
+    code, printed, err = run_cli(["scaling", "--dataset", "coin", "--hidden", "4",
+                                  "--batch-norm", "--no-noise", "--seeds", "1", "--lrs", "0.1",
+                                  "--max-steps", "20", "--target", "0.5", "--no-report",
+                                  "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(printed)["batch_sizes"] == [2, 4, 8, 16, 32, 64, 128, 256, 512, 900]
+
+
+def test_a_model_with_broken_running_statistics_is_refused(tmp_path, capsys):
+    from conftest import tamper
+
+    out = tmp_path / "run"
+    code, _, err = run_cli(["train", "--dataset", "coin", "--hidden", "4", "--epochs", "5",
+                            "--batch-norm", "--out", out, "--no-report"], capsys)
+    assert code == 0, err
+    model = out / "model.npz"
+    net = nets.load_net(model)[0]
+    first_var = f"param_{len(net.params) + 1}"  # after the parameters: mean0, var0
+    for name, value, why in (("nan", np.nan, "contain NaN or infinite values"),
+                             ("negative", -1.0, "running variance is negative")):
+        bad = tamper(model, tmp_path / f"{name}.npz",
+                     **{first_var: np.full_like(net.running[1], value)})
+        for command in (["predict", bad, "--dataset"],
+                        ["export-onnx", bad, tmp_path / f"{name}.onnx"]):
+            code, _, err = run_cli(command, capsys)
+            assert code == 2 and err.count("\n") == 1 and why in err, (command, err)
+        assert not (tmp_path / f"{name}.onnx").exists()

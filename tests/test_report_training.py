@@ -76,6 +76,42 @@ def test_pick_snapshots_spreads_and_keeps_the_ends():
     picked = [e for e, _ in reports.pick_snapshots(snaps, 5)]
     assert picked == [0, 2, 4, 6, 8]
     assert reports.pick_snapshots(snaps[:3], 5) == snaps[:3]
+    # by epoch, not by place: a list thinned by halves, its last checkpoint appended
+    thinned = [(e, None) for e in (0, 512, 1024, 1536, 2048, 2560, 3072, 3584, 4096, 5000)]
+    assert [e for e, _ in reports.pick_snapshots(thinned, 5)] == [0, 1024, 2560, 3584, 5000]
+
+
+def test_a_runs_snapshots_are_spread_over_its_epochs():
+    # a run of 500 checkpoints keeps copies by halves and appends its last: the kept ones
+    # spread by epoch (by place they were 0, 64, 160, 224, 288, 352, 448, 500), and a
+    # report's five from a training run's 20 lie within 16 epochs of even spacing
+    class State:
+        net = nets.MLP((2, 3, 1), "tanh", "binary")
+
+    kept = nets.ParamSnapshots(20)
+    for epoch in range(501):
+        kept.on_checkpoint(State, {"epoch": float(epoch)})
+    shown = [e for e, _ in reports.pick_snapshots(kept.snapshots, 5)]
+    assert shown[0] == 0 and shown[-1] == 500
+    assert max(abs(e - even) for e, even in zip(shown, [0, 125, 250, 375, 500],
+                                                strict=True)) <= 16
+
+
+def test_a_layer_that_maps_the_plane_onto_a_line_is_drawn_as_a_line():
+    from reports import _training_draw as tw
+
+    # the second principal axis of a rank-1 layer: 1e-7 of rounding, which autoscaling
+    # stretched over the whole panel (a plane's grid where the layer left a line)
+    h1 = np.linspace(-10, 10, 20)
+    frame = pd.DataFrame({"epoch": 0.0, "stage": np.repeat(["linear", "activation"], 20),
+                          "kind": "sample", "id": np.tile(np.arange(20), 2),
+                          "h1": np.tile(h1, 2), "h2": np.tile(1e-7 * np.sin(h1), 2),
+                          "h3": np.nan, "label": np.tile(np.arange(20) % 2, 2)})
+    frame.attrs.update(width=4, projection="pca")
+    fig = tw.draw_hidden_space(frame, classes=["0", "1"], activation="tanh")
+    ax = fig.axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert y1 - y0 >= 0.5 * (x1 - x0)  # a line through the panel, not a plane's noise
 
 
 def test_hidden_space_linear_map_keeps_lines_straight():
