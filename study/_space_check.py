@@ -97,6 +97,25 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                     fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
+    _check_with_batch_norm(space, layers, fixed, max_epochs, build, strict)
+
+
+def _check_with_batch_norm(space: Space, layers: dict, fixed: dict, max_epochs: float, build,
+                           strict: bool) -> None:
+    """SpecError for a searched batch size or depth that batch norm, a searched choice,
+    cannot train with (a batch of 1, no hidden layer): checked against the other's default
+    alone, it passed, and every trial drawing the pair failed (a grid ran them all)."""
+    norm = space.get("batch_norm")
+    if norm is None or True not in norm.choices:
+        return
+    for name in ("batch_size", "depth"):
+        p = space.get(name)
+        for value in p.candidates(inner=strict) if p is not None else ():
+            try:
+                build({**layers, name: value, "batch_norm": True}, fixed, max_epochs)
+            except (ValueError, TypeError) as exc:
+                raise SpecError(f"space.{name} value {value!r} with space.batch_norm true: "
+                                f"{exc}") from None
 
 
 def check_settings_read(space: Space, fixed: dict) -> None:

@@ -118,6 +118,19 @@ def test_a_study_searches_batch_norm(spec_file, tmp_path):
     bad = spec_file("bad", space={"batch_norm": {"low": 0, "high": 1}})
     with pytest.raises(study.SpecError, match=r"true or false: give choices = \[true, false\]"):
         study.load_spec(str(bad))
+    # a searched batch size or depth batch norm cannot train with: refused up front, not
+    # left to fail every trial that draws the pair
+    for key, values, bad_value, why in (
+            ("batch_size", {"low": 1, "high": 64}, 1, "batches of 2 rows"),
+            ("depth", [0, 1, 2], 0, "no hidden layer")):
+        bad = spec_file("bad", space={"batch_norm": [True, False], key: values},
+                        fixed={"width": 4})
+        with pytest.raises(study.SpecError, match=f"^space.{key} value {bad_value} with "
+                                                  f"space.batch_norm true: .*{why}"):
+            study.load_spec(str(bad))
+    fine = spec_file("fine", space={"batch_norm": [False], "batch_size": {"low": 1, "high": 8}},
+                     fixed={"width": 4})
+    assert study.load_spec(str(fine)).space.get("batch_norm").choices == (False,)
 
 
 def test_capacity_with_batch_norm_trains_the_deep_nets(capsys):
