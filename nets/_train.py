@@ -146,7 +146,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     bs = n if cfg.batch_size == -1 else min(cfg.batch_size, n)
     if net.batch_norm and bs < 2:  # (batch_size 1 is refused by the config)
         raise ValueError("batch norm needs batches of 2 rows or more (one row's batch "
-                         "statistics standardise it to 0), and the training set has 1 row")
+                         "statistics standardise it to 0), and the training set has 1 sample")
     steps_per_epoch = epoch_steps(n, cfg.batch_size, cfg.batch_norm)
     total_steps = whole_steps(cfg.max_epochs, steps_per_epoch)
     if isinstance(start_step, bool) or not isinstance(start_step, numbers.Integral) \

@@ -258,7 +258,7 @@ def test_one_row_is_no_batch_for_batch_norm(tmp_path, capsys):
     ds = data.load("coin", seed=0)
     cfg = nets.TrainConfig(hidden=(4,), batch_size=-1, max_epochs=2, batch_norm=True)
     net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="and the training set has 1 row$"):
+    with pytest.raises(ValueError, match="and the training set has 1 sample$"):
         nets.train(net, cfg, ds.X_train[:1], ds.y_train[:1], rng=np.random.default_rng(0))
     code, _, err = run_cli(["gradcheck", "--dataset", "xor", "--hidden", "2", "--samples", "1",
                             "--batch-norm"], capsys)
