@@ -57,13 +57,13 @@ class BatchNorm:
         z -= mu
         batch_var = (ones @ (z * z)) / m
         inv_std = 1 / np.sqrt(batch_var + z.dtype.type(EPS))
-        z *= inv_std
-        self.z_hat.append(z.copy())
+        z_hat = z * inv_std  # kept for backward; y is written over z (no copy of z_hat)
+        self.z_hat.append(z_hat)
         self.inv_std.append(inv_std)
         if self.update and m > 1:  # one row's variance (0) estimates nothing
             mean += MOMENTUM * (mu - mean)
             var += MOMENTUM * (batch_var - var)
-        z *= gamma
+        np.multiply(z_hat, gamma, out=z)
         z += beta
         return z
 
@@ -90,13 +90,19 @@ class BatchNorm:
 def normalize_running(z: np.ndarray, gamma, beta, mean, var) -> np.ndarray:
     """Evaluation's batch norm of ``z`` (overwritten): the running statistics, so each
     row's output is its own."""
-    scale = gamma / np.sqrt(var + z.dtype.type(EPS))
+    scale, shift = _running_affine(gamma, beta, mean, var)
     z *= scale
-    z += beta - mean * scale
+    z += shift
     return z
 
 
 def fold_running(W: np.ndarray, gamma, beta, mean, var) -> tuple[np.ndarray, np.ndarray]:
     """``(W', b')`` with ``a W' + b'`` equal to evaluation's batch norm of ``a W``."""
-    scale = gamma / np.sqrt(var + W.dtype.type(EPS))
-    return W * scale, beta - mean * scale
+    scale, shift = _running_affine(gamma, beta, mean, var)
+    return W * scale, shift
+
+
+def _running_affine(gamma, beta, mean, var) -> tuple[np.ndarray, np.ndarray]:
+    """Evaluation's batch norm as ``z * scale + shift``."""
+    scale = gamma / np.sqrt(var + var.dtype.type(EPS))
+    return scale, beta - mean * scale

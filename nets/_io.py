@@ -14,7 +14,7 @@ import numpy as np
 from ._activations import ACTIVATIONS
 from ._files import make_folder, write_atomically
 from ._finite import settings_from_json, settings_to_json
-from ._model import MLP
+from ._model import MLP, state_shapes
 from ._printable import short_repr, short_text
 
 FORMAT = "hplab-net/1"
@@ -151,10 +151,8 @@ def load_net(path) -> tuple[MLP, dict, dict]:
     except (KeyError, TypeError, ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: not an hplab model (bad header: {short_text(str(exc))})"
                          ) from None
-    shapes = [s for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
-              for s in ((n_in, n_out), (n_out,))]
-    if batch_norm:  # gamma, beta per hidden layer, then their running mean and variance
-        shapes += [(w,) for w in sizes[1:-1] for _ in "gb"] * 2
+    # the parameters, then a batch-normed net's running statistics
+    shapes = [shape for part in state_shapes(sizes, batch_norm) for shape in part]
     for i, shape in enumerate(shapes):
         a = declared.get(f"param_{i}")  # (dtype, shape), the data not read yet
         if a is None or a[1] != shape or a[0].kind != "f":

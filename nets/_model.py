@@ -83,12 +83,10 @@ class MLP:
         # all with a few array operations (assign with p[...] = ..., never rebind); the
         # running statistics follow in the same vector (state), so a copy of state keeps
         # a whole net: early stopping's best one, a snapshot, a saved file
-        widths = self.sizes[1:-1] if self.batch_norm else ()
-        self.state, views = _views(self._param_shapes() + [(w,) for w in widths
-                                                           for _ in "mv"], self.dtype)
+        params, running = state_shapes(self.sizes, self.batch_norm)
+        self.state, views = _views(params + running, self.dtype)
         self.flat = self.state[:self._flat_size]
-        self.params, self.running = views[:len(views) - 2 * len(widths)], \
-            views[len(views) - 2 * len(widths):]
+        self.params, self.running = views[:len(params)], views[len(params):]
 
     # -- construction -----------------------------------------------------------
     @classmethod
@@ -113,13 +111,7 @@ class MLP:
     def gradient_buffers(self) -> tuple[np.ndarray, list[np.ndarray]]:
         """A zero flat vector shaped like the parameters, and its views ``[W0, b0, ...]``
         (then ``gamma0, beta0, ...`` with batch norm)."""
-        return _views(self._param_shapes(), self.dtype)
-
-    def _param_shapes(self) -> list[tuple[int, ...]]:
-        layers = zip(self.sizes[:-1], self.sizes[1:], strict=True)
-        norms = self.sizes[1:-1] if self.batch_norm else ()
-        return ([shape for n_in, n_out in layers for shape in ((n_in, n_out), (n_out,))]
-                + [(w,) for w in norms for _ in "gb"])
+        return _views(state_shapes(self.sizes, self.batch_norm)[0], self.dtype)
 
     # -- views ------------------------------------------------------------------
     @property
@@ -150,9 +142,13 @@ class MLP:
 
     def _norm(self, i: int) -> tuple[np.ndarray, ...]:
         """Hidden layer ``i``'s ``gamma, beta, running mean, running variance``."""
-        k = 2 * self.n_layers + 2 * i
+        k = self._gamma_index(i)
         return self.params[k], self.params[k + 1], self.running[2 * i], \
             self.running[2 * i + 1]
+
+    def _gamma_index(self, i: int) -> int:
+        """Where hidden layer ``i``'s gamma (then beta) is in :attr:`params`."""
+        return 2 * self.n_layers + 2 * i
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -167,9 +163,7 @@ class MLP:
     @property
     def _flat_size(self) -> int:
         # from the sizes: __init__ asks before the parameters are allocated
-        norms = 2 * sum(self.sizes[1:-1]) if self.batch_norm else 0
-        return norms + sum(a * b + b for a, b in zip(self.sizes[:-1], self.sizes[1:],
-                                                     strict=True))
+        return sum(math.prod(s) for s in state_shapes(self.sizes, self.batch_norm)[0])
 
     def spec(self) -> dict:
         """What rebuilds this architecture (saved with the weights).
@@ -400,7 +394,7 @@ class MLP:
                     delta = self._acts[i - 1].backward(dropout.kept[i - 1],
                                                        dropout.backward(i - 1, delta))
                 if norm is not None:
-                    k = 2 * L + 2 * (i - 1)
+                    k = self._gamma_index(i - 1)
                     delta = norm.backward(i - 1, delta, self.params[k], ones, grads[k],
                                           grads[k + 1])
         return grads
@@ -433,6 +427,16 @@ class MLP:
         arch = "-".join(map(str, self.sizes))
         norm = ", batch_norm=True" if self.batch_norm else ""
         return f"MLP({arch}, activations={self.activations}, head={self.head!r}{norm})"
+
+
+def state_shapes(sizes, batch_norm: bool) -> tuple[list, list]:
+    """The shapes of a net's parameters ``[W0, b0, W1, ..., gamma0, beta0, ...]`` and of
+    its running statistics ``[mean0, var0, ...]``, in the order of `MLP.state` (and of a
+    saved file's members)."""
+    norms = [(w,) for w in sizes[1:-1] for _ in "ab"] if batch_norm else []
+    layers = [shape for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
+              for shape in ((n_in, n_out), (n_out,))]
+    return layers + norms, list(norms)
 
 
 def _views(shapes, dtype) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -31,19 +31,11 @@ def snapshot_proba(layers: Sequence[np.ndarray], activations: Sequence[str],
                    head: str) -> Callable[[np.ndarray], np.ndarray]:
     """``X -> probabilities`` of the net whose affine layers are ``layers`` (``[W0, b0,
     W1, ...]``, as `nets.ParamSnapshots` keeps them); binary: P(class 1)."""
-    forwards = [nets.ACTIVATIONS[name].forward for name in activations]
-    output = nets.get_head(head).output
-    pairs = [(np.asarray(W, float), np.asarray(b, float))
-             for W, b in zip(layers[0::2], layers[1::2], strict=True)]
-
-    def proba(X: np.ndarray) -> np.ndarray:
-        a = np.asarray(X, float)
-        for (W, b), forward in zip(pairs[:-1], forwards, strict=True):
-            a = forward(a @ W + b)
-        p = output(a @ pairs[-1][0] + pairs[-1][1])
-        return p[:, 0] if head == "binary" else p
-
-    return proba
+    sizes = (layers[0].shape[0], *(W.shape[1] for W in layers[0::2]))
+    net = nets.MLP(sizes, activations, head, np.float64)
+    for param, value in zip(net.params, layers, strict=True):
+        param[...] = value
+    return net.predict_proba
 
 
 def decision_history_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],
