@@ -28,7 +28,14 @@ from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
-from ._folders import MAX_NAME_BYTES, RUNS, folder_name, foreign_run_file, study_folder
+from ._folders import (
+    MAX_NAME_BYTES,
+    RESULT_FOLDERS,
+    RUNS,
+    folder_name,
+    foreign_run_file,
+    study_folder,
+)
 from ._objective import Objective, ReportToTrial, metric_values, trial_record
 from ._pipeline_run import (
     fit_pipeline,
@@ -89,7 +96,7 @@ from ._worker_identity import worker_gone, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "MAX_NAME_BYTES", "RUNS", "folder_name", "foreign_run_file", "study_folder",
+    "MAX_NAME_BYTES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file", "study_folder",
     "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",

@@ -16,7 +16,8 @@ RUNS = Path("runs")
 #: report_files/ (its tables' CSVs) and a study report's best_model/ (a training run); an
 #: analysis's report has its config.json and result.json beside it
 RESULT_FILES = ("model.npz", "history.csv", "config.json", "report.html", "result.json")
-_RESULT_FOLDERS = ("report_files", "best_model")
+#: A report's own folders: an output written into one would sit among its files
+RESULT_FOLDERS = ("report_files", "best_model")
 #: What every hplab report carries in its first bytes (<meta name="hplab-report">)
 _REPORT_MARK = b'name="hplab-report"'
 
@@ -72,7 +73,7 @@ def result_file(path) -> str | None:
     given = Path(path)
     real = Path(os.path.realpath(given))  # a link is written through: its target counts
     shown = real if os.path.islink(given) else given
-    if real.parent.name in _RESULT_FOLDERS:
+    if real.parent.name in RESULT_FOLDERS:
         held = _results_in(real.parent.parent)
         if held:
             return f"{held} in {shown.parent.parent}"

@@ -32,6 +32,7 @@ from cli_helpers import (
 )
 from conftest import (
     copy_files,
+    require_module,
     figure_stand_in,
     report_facts,
     report_table,
@@ -138,6 +139,23 @@ def test_study_report_has_every_view_and_the_best_model(spec_file, tmp_path, par
     rank = table["state"].map({"complete": 0, "pruned": 1}).fillna(2)
     assert rank.is_monotonic_increasing
     _assert_importances_are_in_words(path.read_text(), out / "report_files")
+
+
+def test_the_reports_export_onnx_command_runs_from_its_folder(shared_report, tmp_path,
+                                                              monkeypatch, capsys):
+    # QA: "Use this model" said `hplab export-onnx best_model/model.npz
+    # best_model/model.onnx`, which export-onnx refused (best_model/ is the report's own
+    # folder, which an output must not join); the graph now goes beside the report
+    require_module("onnx")
+    _, path = shared_report
+    folder = tmp_path / "nota"
+    shutil.copytree(path.parent, folder)
+    page = html.unescape(re.sub(r"<[^>]+>", "", (folder / "report.html").read_text()))
+    command = re.search(r"hplab (export-onnx [^\n]+)", page).group(1)
+    assert command == "export-onnx best_model/model.npz model.onnx"
+    monkeypatch.chdir(folder)
+    assert hplab.main(shlex.split(command)) == 0, capsys.readouterr().err
+    assert (folder / "model.onnx").stat().st_size > 0
 
 
 def _assert_importances_are_in_words(text: str, files: Path) -> None:
