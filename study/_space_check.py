@@ -97,25 +97,30 @@ def check_config_space(space: Space, fixed: dict, max_epochs: float,
                     fits(cfg)
             except (ValueError, TypeError) as exc:
                 raise SpecError(f"space.{p.name} value {value!r}: {exc}") from None
-    _check_with_batch_norm(space, layers, fixed, max_epochs, build, strict)
+    _check_searched_pairs(space, layers, fixed, max_epochs, build, strict)
 
 
-def _check_with_batch_norm(space: Space, layers: dict, fixed: dict, max_epochs: float, build,
-                           strict: bool) -> None:
-    """SpecError for a searched batch size or depth that batch norm, a searched choice,
-    cannot train with (a batch of 1, no hidden layer): checked against the other's default
-    alone, it passed, and every trial drawing the pair failed (a grid ran them all)."""
-    norm = space.get("batch_norm")
-    if norm is None or True not in norm.choices:
-        return
-    for name in ("batch_size", "depth"):
-        p = space.get(name)
-        for value in p.candidates(inner=strict) if p is not None else ():
-            try:
-                build({**layers, name: value, "batch_norm": True}, fixed, max_epochs)
-            except (ValueError, TypeError) as exc:
-                raise SpecError(f"space.{name} value {value!r} with space.batch_norm true: "
-                                f"{exc}") from None
+def _check_searched_pairs(space: Space, layers: dict, fixed: dict, max_epochs: float, build,
+                          strict: bool) -> None:
+    """SpecError for a searched batch size or depth that a searched batch norm or dropout
+    cannot train with (batch norm: a batch of 1; either: no hidden layer): checked against
+    the other's default alone, it passed, and every trial drawing the pair failed (a grid
+    ran them all)."""
+    for partner in ("batch_norm", "dropout"):
+        searched = space.get(partner)
+        # its values that do something: batch norm on, a dropout rate above 0
+        on = [v for v in searched.candidates(inner=strict) if v] if searched else []
+        if not on:
+            continue
+        shown = "true" if on[0] is True else repr(on[0])
+        for name in ("batch_size", "depth"):
+            p = space.get(name)
+            for value in p.candidates(inner=strict) if p is not None else ():
+                try:
+                    build({**layers, name: value, partner: on[0]}, fixed, max_epochs)
+                except (ValueError, TypeError) as exc:
+                    raise SpecError(f"space.{name} value {value!r} with space.{partner} "
+                                    f"{shown}: {exc}") from None
 
 
 def check_settings_read(space: Space, fixed: dict) -> None:

@@ -133,6 +133,24 @@ def test_a_study_searches_batch_norm(spec_file, tmp_path):
     assert study.load_spec(str(fine)).space.get("batch_norm").choices == (False,)
 
 
+def test_a_searched_dropout_beside_a_searched_depth_of_0_is_refused_up_front(spec_file):
+    # QA: dropout {0, 0.5} beside depth {0, 1} loaded, and 3 of 4 trials failed ("a net
+    # with no hidden layer has none") where batch norm's pair was refused at load
+    import study
+
+    for dropout in ({"low": 0.0, "high": 0.5}, [0.0, 0.5]):
+        bad = spec_file("bad", dataset="xor", space={"dropout": dropout,
+                                                     "depth": {"low": 0, "high": 1}})
+        with pytest.raises(study.SpecError, match=r"^space.depth value 0 with space.dropout "
+                                                  r"0.5: dropout 0.5 drops .*no hidden layer"):
+            study.load_spec(str(bad))
+    # dropout searched only at 0, or depth never 0: nothing to refuse
+    for space in ({"dropout": [0.0], "depth": {"low": 0, "high": 1}},
+                  {"dropout": {"low": 0.0, "high": 0.5}, "depth": {"low": 1, "high": 2}}):
+        spec = study.load_spec(str(spec_file("fine", dataset="xor", space=space)))
+        assert spec.space.get("dropout") is not None
+
+
 def test_capacity_with_batch_norm_trains_the_deep_nets(capsys):
     found = {}
     for flag in ([], ["--batch-norm"]):

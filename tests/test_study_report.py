@@ -32,10 +32,10 @@ from cli_helpers import (
 )
 from conftest import (
     copy_files,
-    require_module,
     figure_stand_in,
     report_facts,
     report_table,
+    require_module,
     stored_study_files,
     trials_of,
 )
