@@ -42,11 +42,11 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     # absolute, they failed for whoever got the folder (a zip, an email) and for its author
     # once the project was moved or renamed
     model = shlex.quote(from_report(model_path, out_dir))
-    onnx_path = model_path.with_suffix(".onnx")
+    onnx_file = model_path.with_suffix(".onnx")
     if model_path.parent.name in study.RESULT_FOLDERS:
         # a study's best_model/ is the report's own: export-onnx refuses to write into it
-        onnx_path = out_dir / onnx_path.name
-    onnx_path = shlex.quote(from_report(onnx_path, out_dir))
+        onnx_file = out_dir / onnx_file.name
+    onnx_path = shlex.quote(from_report(onnx_file, out_dir))
     rep.add_section("Use this model")
     kept = "target scaling" if task == "regression" else "class labels"
     rep.add_links(f"The trained net is saved with its input scaling, {kept} and "
