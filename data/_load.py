@@ -32,7 +32,7 @@ from ._imbalance import (
     same_ratio,
     subsample,
 )
-from ._registry import build_source, kind_of, parse_name, with_options
+from ._registry import COMMON_OPTIONS, build_source, kind_of, parse_name, with_options
 from ._split import SCALINGS, TEST_FRACTION, apply_scaler, fit_scaler, fit_target, holdout
 from ._train_size import check_train_size, fewer_rows
 
@@ -203,16 +203,17 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     name = _full_name(name, options, target=target, imbalance=imbalance, positive=positive,
                       scaling=None if scaling == "minmax" else scaling,
                       merge_scaling=1 if merge_scaling else None, train_size=train_size)
+    # every set's options, taken here; the rest are the set's own (build_source checks them)
+    common = {k: options.pop(k, None) for k in COMMON_OPTIONS}
     # 1:10 and 1:10.0 are one ratio, 8 and 8.0 one class (as positive_index compares them)
-    imbalance = _once("imbalance", options.pop("imbalance", None), imbalance, same_ratio)
-    positive = _once("positive", options.pop("positive", None), positive, same_label)
-    scaling = _once("scaling", options.pop("scaling", None), scaling)
+    imbalance = _once("imbalance", common["imbalance"], imbalance, same_ratio)
+    positive = _once("positive", common["positive"], positive, same_label)
+    scaling = _once("scaling", common["scaling"], scaling)
     scaling = "minmax" if scaling is None else scaling
     if scaling not in SCALINGS:
         raise DataError(f"unknown scaling {scaling!r}; valid: {', '.join(SCALINGS)}")
-    merge_scaling = _flag("merge_scaling", options.pop("merge_scaling", None), merge_scaling)
-    train_size = check_train_size(_once("train_size", options.pop("train_size", None),
-                                        train_size), name)
+    merge_scaling = _flag("merge_scaling", common["merge_scaling"], merge_scaling)
+    train_size = check_train_size(_once("train_size", common["train_size"], train_size), name)
     if target is not None:
         if key != "csv":
             raise DataError("target applies to csv: datasets only")

@@ -25,9 +25,18 @@ from ._split import TEST_FRACTION, holdout_sizes
 if TYPE_CHECKING:
     import pandas
 
-# Options every set accepts (imbalance and positive: classification ones); `load` handles
-# them, not the builders.
-COMMON_OPTIONS = ("imbalance", "positive", "scaling", "merge_scaling")
+# Options every set accepts (imbalance and positive: classification ones), with their value
+# and what they do: `load` takes these (and only these) before the builders, an unknown
+# option's error lists them and `hplab data list` says them
+COMMON_OPTIONS = {
+    "imbalance": ("P:N", "positives to negatives, in the training pool and the test set "
+                         "(classification; a multi-class set with positive=)"),
+    "positive": ("CLASS", "this class against the rest: a binary task"),
+    "train_size": ("N", "keep N training rows (class shares kept); validation and test "
+                        "stay the whole set's"),
+    "scaling": ("MODE", "feature scaling: minmax (default), standard or none"),
+    "merge_scaling": ("1", "fit the scaling on train, validation and test merged"),
+}
 
 
 @dataclass(frozen=True)

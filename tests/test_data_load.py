@@ -1747,7 +1747,8 @@ def test_csv_columns_left_out_by_ignore(tmp_path, capsys):
                             "commas (e.g. ignore=id,date)"),
     ("drop=transaction_id", "unknown option 'drop' for csv (ignore=COLUMN,... leaves columns "
                             "out of the features); valid: target, task, header, images, "
-                            "ignore, imbalance, positive, scaling, merge_scaling"),
+                            "ignore, imbalance, positive, train_size, scaling, "
+                            "merge_scaling"),
 ])
 def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, message):
     from cli_helpers import run_cli

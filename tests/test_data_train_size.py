@@ -70,3 +70,22 @@ def test_a_model_trained_on_fewer_rows_names_them(tmp_path, capsys):
     code, printed, _ = run_cli(["data", "show", "coin", "--train-size", "150"], capsys)
     assert printed.splitlines()[1] == ("sizes: train 150, val 100, test 500 "
                                        "(train_size: 150 of 900 training rows)")
+
+
+def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_loads(capsys):
+    # QA: the list left out train_size, which load took all the same (its own list of the
+    # options every set takes, beside load's): one list now
+    code, _, err = run_cli(["data", "show", "coin?seed=3"], capsys)
+    valid = "n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling"
+    assert (code, err) == (2, f"hplab data show: error: unknown option 'seed' for coin; "
+                              f"valid: {valid}\n")
+    took = {"n_train=200": lambda ds: ds.sizes()["train"] == 180,
+            "n_test=50": lambda ds: ds.sizes()["test"] == 50,
+            "imbalance=1:2&positive=2": lambda ds: ds.sizes()["train"] == 727,
+            "positive=2": lambda ds: ds.task == "binary" and ds.classes == ("not 2", 2),
+            "train_size=90": lambda ds: ds.sizes()["train"] == 90,
+            "scaling=standard": lambda ds: ds.info["scaling"] == "standard",
+            "merge_scaling=1": lambda ds: ds.info["merge_scaling"] is True}
+    assert [option.partition("=")[0] for option in took] == valid.split(", ")
+    for option, check in took.items():
+        assert check(data.load(f"coin?{option}")), option
