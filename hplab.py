@@ -798,8 +798,26 @@ def cmd_data_list(args) -> int:
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     # the path forms have no fixed size: a dash in those columns
-    _emit(args, records, reports.table_lines(frame, index=False))
+    _emit(args, records, reports.table_lines(frame, index=False) + _options_said())
     return 0
+
+
+def _options_said() -> list[str]:
+    """The ``?key=value`` options every set takes, and a generated set's own (the path
+    forms' are in their descriptions): no name's options were said anywhere but in an
+    unknown one's error."""
+    import textwrap
+
+    import data
+
+    forms = {f"{k}={value}": what for k, (value, what) in data.COMMON_OPTIONS.items()}
+    width = max(map(len, forms))
+    own = "; ".join(f"{name} ({', '.join(e.options)})" for name, e in data.DATASETS.items()
+                    if e.options)
+    return ["", "Options after any name, NAME?key=value&key=value "
+                "(e.g. 'digits?imbalance=1:50&positive=8'):",
+            *(f"  {form:<{width}}  {what}" for form, what in forms.items()),
+            *textwrap.wrap(f"A generated set's own options: {own}", 100, subsequent_indent="  ")]
 
 
 def cmd_data_show(args) -> int:
@@ -901,7 +919,8 @@ def cmd_data_fetch(args) -> int:
 def _add_data(sub) -> None:
     p = sub.add_parser("data", help="list, inspect and download datasets")
     dsub = p.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
-    q = dsub.add_parser("list", help="named datasets with sizes, features and classes")
+    q = dsub.add_parser("list", help="named datasets with sizes, features and classes, and the "
+                        "?key=value options they take")
     q.add_argument("--json", action="store_true", help="print a JSON list of objects")
     q.set_defaults(func=cmd_data_list)
     q = dsub.add_parser("show", help="load one dataset and print its sizes and scaling")

@@ -18,6 +18,7 @@ from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
 from ._registry import (
+    COMMON_OPTIONS,
     DATASETS,
     absolute_name,
     canonical_name,
@@ -28,7 +29,8 @@ from ._registry import (
 from ._split import SCALINGS, TEST_FRACTION
 
 __all__ = [
-    "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS", "TEST_FRACTION",
+    "COMMON_OPTIONS", "DATASETS", "MNIST_FILES", "MNIST_SHA256", "MNIST_URL", "SCALINGS",
+    "TEST_FRACTION",
     "class_weights",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
     "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_ratio",

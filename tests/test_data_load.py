@@ -1284,8 +1284,8 @@ def test_cli_list_and_show(capsys):
     coin_line = next(row for row in out.splitlines() if row.split()[0] == "coin")
     assert coin_line.split()[1:7] == ["generated", "900", "100", "500", "2", "3"]
     # text left-aligned (names and descriptions were pushed right, ~190 columns out), the
-    # sizes right-aligned under their headers
-    header, *rows = out.splitlines()
+    # sizes right-aligned under their headers (the table: the lines above the options')
+    header, *rows = out.split("\n\n")[0].splitlines()
     start, end = header.index("description"), header.index("n_train") + len("n_train")
     assert not any(row.startswith(" ") for row in rows)
     assert all(row[start - 1] == " " != row[start] for row in rows), out
@@ -1853,3 +1853,38 @@ def test_a_data_file_whose_name_ends_in_a_space_is_read_by_its_escape(tmp_path, 
     # a file named with "%20" itself is read as it is where no other file is meant
     (tmp_path / "p" / "d.csv  ").rename(tmp_path / "p" / "e%20.csv")
     assert data.load("csv:p/e%20.csv").sizes()["test"] == 40
+
+
+def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(capsys):
+    # QA: `data list` named no ?key=value option (imbalance, positive, train_size...): only
+    # an unknown option's error listed them
+    from cli_helpers import run_cli
+
+    code, out, _ = run_cli(["data", "list"], capsys)
+    lines = out.splitlines()
+    start = lines.index("Options after any name, NAME?key=value&key=value "
+                        "(e.g. 'digits?imbalance=1:50&positive=8'):")
+    assert code == 0 and lines[start - 1] == "" and lines[start + 1:start + 6] == [
+        "  imbalance=P:N    positives to negatives, in the training pool and the test set "
+        "(classification; a multi-class set with positive=)",
+        "  positive=CLASS   this class against the rest: a binary task",
+        "  train_size=N     keep N training rows (class shares kept); validation and test "
+        "stay the whole set's",
+        "  scaling=MODE     feature scaling: minmax (default), standard or none",
+        "  merge_scaling=1  fit the scaling on train, validation and test merged"]
+    own = " ".join(line.strip() for line in lines[start + 6:])
+    assert own.startswith("A generated set's own options: double-arc (n_train, n_test, "
+                          "noise, shift); coin (n_train, n_test);")
+    # what it says is what an unknown option's error lists: the set's own, then every set's
+    assert "spirals (classes, n_train, n_test, noise, turns)" in own
+    code, _, err = run_cli(["data", "show", "spirals?turn=2"], capsys)
+    assert (code, err) == (2, "hplab data show: error: unknown option 'turn' for spirals; "
+                              "valid: classes, n_train, n_test, noise, turns, imbalance, "
+                              "positive, train_size, scaling, merge_scaling\n")
+    # its example loads: every other digit and 31 eights, as the README counts them
+    code, out, _ = run_cli(["data", "show", "digits?imbalance=1:50&positive=8"], capsys)
+    assert code == 0 and out.splitlines()[2] == ("class counts (train, val, test): not 8: "
+                                                 "1168, 130, 325 (98 %); 8: 22, 3, 6 (2 %)")
+    # --json stays the list of the sets, one object each
+    code, out, _ = run_cli(["data", "list", "--json"], capsys)
+    assert [d["name"] for d in json.loads(out)][:3] == ["xor", "double-arc", "coin"]
