@@ -285,8 +285,22 @@ def _names_its_target(cell: str, targets: pd.Series) -> bool:
     return not _is_number(cell) and cell not in set(targets.astype(str).str.strip())
 
 
+def _text_column_hint(column: str, values: pd.Series, target: str, named: bool) -> str:
+    """How to mend a feature column of text only: mostly an ID or a date, no feature, left
+    out; but text that repeats as class labels do, beside a default target (the last
+    column, not ``named``), is likely the target (penguins' species comes first)."""
+    hint = ("if it is no feature (an ID, a date), leave it out with "
+            f"?ignore={option_text(column, listed=True)}")
+    distinct = values.nunique()
+    if named or not distinct < values.count() or distinct > MAX_CLASSES:
+        return f"; {hint}"
+    return (f"; if it holds the labels to predict, name it the target with "
+            f"?target={option_text(column)} (the default is the last column, {target!r}); "
+            f"{hint}")
+
+
 def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
-              left_out: tuple[str, ...] = ()) -> np.ndarray:
+              left_out: tuple[str, ...] = (), named: bool = True) -> np.ndarray:
     import pandas as pd
 
     # del on a shallow copy keeps views of the other columns (drop copied them all before
@@ -301,11 +315,10 @@ def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
         text = values.map(lambda v: isinstance(v, str) and not _is_number(v)).to_numpy()
         if text.any():  # "NA", "?", "red"
             row = int(np.argmax(text))
-            # a column of text only is mostly an ID or a date, no feature: how to leave it
-            # out (an "NA" among numbers is a value missing, which no option mends)
+            # a column of text only: how to leave it out or name it the target (an "NA"
+            # among numbers is a value missing, which no option mends)
             hint = "" if not text[values.notna().to_numpy()].all() else \
-                ("; if it is no feature (an ID, a date), leave it out with "
-                 f"?ignore={option_text(column, listed=True)}")
+                _text_column_hint(column, values, target, named)
             raise DataError(f"{path}: feature column {column!r} is not numeric (first "
                             f"non-number {values.iloc[row]!r} at line "
                             f"{line_of_row(path, row, header)}){hint}")
@@ -373,9 +386,10 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     if header not in CSV_HEADERS:
         raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
     p = _existing(path)
+    named = target is not None  # else the last column: a text column may be the one meant
     frame, target = _read_csv(p, target, header)
     left_out = ignored_columns(p, ignore, list(frame.columns), target)
-    X = _features(frame, target, p, header != "no", left_out)
+    X = _features(frame, target, p, header != "no", left_out, named)
     # a copy: a view held the whole parsed table (125 MB of int64 for 160 KB of labels)
     y = frame[target].to_numpy(copy=True)
     X_test = y_test = None
@@ -385,7 +399,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: "
                             f"{_columns_differ(list(test.columns), list(frame.columns), p)}")
-        X_test = _features(test, target, pt, header != "no", left_out)
+        X_test = _features(test, target, pt, header != "no", left_out, named)
         y_test = test[target].to_numpy(copy=True)
     task = _resolve_task(y, task)
     if task == "classification":

@@ -1888,3 +1888,39 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
     # --json stays the list of the sets, one object each
     code, out, _ = run_cli(["data", "list", "--json"], capsys)
     assert [d["name"] for d in json.loads(out)][:3] == ["xor", "double-arc", "coin"]
+
+
+def test_a_text_column_of_labels_is_the_target_last_and_hinted_as_target_elsewhere(tmp_path,
+                                                                                 capsys):
+    # QA: iris-like tables with the species in text; last, it is the default target and
+    # loads; first (penguins' way), the hint said only ?ignore=species, not ?target=species
+    from cli_helpers import run_cli
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.uniform(4, 8, size=(60, 3)).round(1),
+                         columns=["sepal_length", "sepal_width", "petal_length"])
+    frame["species"] = np.array(["setosa", "versicolor", "virginica"])[np.arange(60) % 3]
+    frame.to_csv(tmp_path / "last.csv", index=False)
+    frame[["species", *frame.columns[:3]]].to_csv(tmp_path / "first.csv", index=False)
+    last = data.load(f"csv:{tmp_path / 'last.csv'}")
+    assert (last.task, last.classes, last.sizes()) == (
+        "multiclass", ("setosa", "versicolor", "virginica"), {"train": 43, "val": 5, "test": 12})
+    assert last.class_counts() == {"train": [15, 14, 14], "val": [1, 2, 2], "test": [4, 4, 4]}
+    code, out, err = run_cli(["data", "show", f"csv:{tmp_path / 'first.csv'}"], capsys)
+    assert (code, out, err) == (2, "", (
+        f"hplab data show: error: {tmp_path / 'first.csv'}: feature column 'species' is not "
+        "numeric (first non-number 'setosa' at line 2); if it holds the labels to predict, "
+        "name it the target with ?target=species (the default is the last column, "
+        "'petal_length'); if it is no feature (an ID, a date), leave it out with "
+        "?ignore=species\n"))
+    # as hinted, the same set as with the species last
+    first = data.load(f"csv:{tmp_path / 'first.csv'}?target=species")
+    assert first.feature_names == last.feature_names and first.classes == last.classes
+    assert np.array_equal(first.X_train, last.X_train)
+    # a target named by the user is the one meant: then leaving the text out is the mend
+    code, _, err = run_cli(["data", "show", f"csv:{tmp_path / 'last.csv'}?target=sepal_width"],
+                           capsys)
+    assert (code, err) == (2, f"hplab data show: error: {tmp_path / 'last.csv'}: feature "
+                              "column 'species' is not numeric (first non-number 'setosa' at "
+                              "line 2); if it is no feature (an ID, a date), leave it out with "
+                              "?ignore=species\n")
