@@ -1894,7 +1894,8 @@ JSON_KEYS = {
                       "empty for regression), sizes {train, val, test}, "
                       "class_counts {train, val, test: a count per class, in classes' order; "
                       "null for regression}, "
-                      "y_shift and y_scale (a regression target's scaling), info {source, "
+                      "y_shift and y_scale (a regression target's scaling; null for "
+                      "classification), info {source, "
                       "scaling, merge_scaling, pixel_max, pixel_min, ...; a CSV's ignored: "
                       "the columns ?ignore= left out}, feature_names (the columns a model "
                       "of it takes, in order)",

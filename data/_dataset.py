@@ -170,7 +170,9 @@ class Dataset:
         return digest.hexdigest()[:16]
 
     def summary(self) -> dict:
-        """A JSON-serializable description (no arrays but the scaling)."""
+        """A JSON-serializable description (no arrays but the scaling); ``y_shift`` and
+        ``y_scale`` None for classification, whose targets are not scaled."""
+        regression = self.task == "regression"
         return {
             "name": self.name,
             "task": self.task,
@@ -178,7 +180,7 @@ class Dataset:
             "n_classes": self.n_classes,
             "classes": [_plain(c) for c in self.classes],
             "sizes": self.sizes(),
-            "y_shift": float(self.y_shift),
-            "y_scale": float(self.y_scale),
+            "y_shift": float(self.y_shift) if regression else None,
+            "y_scale": float(self.y_scale) if regression else None,
             "info": self.info,
         }

@@ -1623,6 +1623,27 @@ def test_data_show_names_the_target_and_a_regression_targets_scaling(tmp_path, c
     # the training split's range, and merged the 40 rows' whole range (107.5 held out)
     assert data.load(f"csv:{tmp_path / 'r.csv'}").y_scale == 114
     assert data.load(f"csv:{tmp_path / 'r.csv'}?merge_scaling=1").y_scale == 117
+
+
+def test_data_show_json_has_no_target_scaling_for_classification(tmp_path, capsys):
+    # QA: --json said y_shift 0.0 and y_scale 1.0 for coin, as if its labels were scaled by
+    # them; null is "not applicable" there, as class_counts is for regression
+    from cli_helpers import description_words, run_cli
+
+    (tmp_path / "r.csv").write_text("a,b,price\n" + "".join(
+        f"{i},{i % 7},{3 * i - 9.5}\n" for i in range(40)))
+    sine = data.load("sine")
+    assert round(sine.y_shift, 4) == -1.0884 and round(sine.y_scale, 4) == 2.1701
+    for name, scaling in (("coin", (None, None)), ("digits?positive=8", (None, None)),
+                          ("sine", (sine.y_shift, sine.y_scale)),
+                          (f"csv:{tmp_path / 'r.csv'}", (-9.5, 114.0)),
+                          # a regression target left unscaled: numbers, what undoes nothing
+                          (f"csv:{tmp_path / 'r.csv'}?scaling=none", (0.0, 1.0))):
+        code, out, err = run_cli(["data", "show", name, "--json"], capsys)
+        shown = json.loads(out)
+        assert code == 0 and (shown["y_shift"], shown["y_scale"]) == scaling, (name, err)
+    assert ("y_shift and y_scale (a regression target's scaling; null for classification)"
+            in description_words("data", "show"))
     assert hplab.main(["data", "show", "coin"]) == 0
     assert "target" not in capsys.readouterr().out  # a generated set's classes: no column
 
