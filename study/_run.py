@@ -72,10 +72,12 @@ def local_workers(workers) -> int:
     return cores() if workers == -1 else int(workers)
 
 
-def say_if_none_started(study, run_id: str, budget: int) -> None:
+def say_if_none_started(study, run_id: str, budget: int, *,
+                        more: str = "--trials; n_trials from Python") -> None:
     """Say on stderr (stdout may be --json) that run ``run_id`` started no trial, the
     study's ``budget`` spent: a ``--trials`` below the trials there lowered it without a
-    word. A line, not a warning: PYTHONWARNINGS=error would make it the run's end."""
+    word. ``more``: what raises the budget. A line, not a warning: PYTHONWARNINGS=error
+    would make it the run's end."""
     trials = study.get_trials(deepcopy=False)
     if any(trial_info(t).get("run") == run_id for t in trials):
         return
@@ -83,8 +85,8 @@ def say_if_none_started(study, run_id: str, budget: int) -> None:
     if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
         held = "its budget" if used == budget else f"over its budget of {budget}"
         nets.say_on_stderr(f"hplab: the study already has {nets.count_of(used, 'trial')}, "
-                           f"{held}: this run started none; a budget above {used} (--trials; "
-                           "n_trials from Python) runs more")
+                           f"{held}: this run started none; a budget above {used} ({more}) "
+                           "runs more")
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
@@ -263,7 +265,8 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
     Returns
     -------
     dict
-        `study_summary` plus ``stopped`` and ``seconds``, as `run_study` returns.
+        `study_summary` plus ``stopped`` and ``seconds``, as `run_study` returns. (A
+        worker that started no trial, the budget spent, says so on stderr.)
 
     Raises
     ------
@@ -287,8 +290,12 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
             spec, loaded = join_data(spec, study, where, dataset)
             loaded = for_workers(loaded, workers)
             with deleted_as_error(store, where, name):
+                run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(spec, where, store, study, workers=workers,
-                                    progress=progress, dataset=loaded)
+                                    progress=progress, dataset=loaded, run_id=run_id)
+                # a worker has no --trials: the study's run sets its budget
+                say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
+                                    more="hplab study run --trials; n_trials from Python")
                 return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)

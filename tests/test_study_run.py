@@ -1634,6 +1634,26 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
                                  "Python) runs more\n")
 
 
+def test_a_worker_on_a_spent_budget_says_it_started_none(spec_file, tmp_path, capfd):
+    # QA: `study worker` on a finished study printed its summary and nothing of the trial
+    # it did not start, where `study run` says so
+    db = tmp_path / "w.db"
+    spec = study.load_spec(spec_file("w", n_trials=1, max_epochs=2, pruner="none"))
+    where = study.resolve_storage(str(db))
+    study.create_or_resume(spec, study.open_storage(where, create=True), where)
+    capfd.readouterr()  # optuna's line of the study created, not the worker's
+    worker = ["study", "worker", "--study", "w", "--storage", db, "--json"]
+    code, out, err = run_cli_as_program(worker, capfd)
+    assert (code, err) == (0, "") and json.loads(out)["n_finished"] == 1  # it ran the one
+    code, out, err = run_cli_as_program(worker, capfd)
+    summary = json.loads(out)  # stdout holds the JSON alone
+    assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (1, 1)
+    assert err == ("hplab: the study already has 1 trial, its budget: this run started "
+                   "none; a budget above 1 (hplab study run --trials; n_trials from Python) "
+                   "runs more\n")
+    assert len(trials_of(db, "w")) == 1
+
+
 def test_a_study_no_file_or_ready_spec_names_runs_by_its_name_with_its_stored_spec(
         two_trials, tmp_path, capsys):
     # QA 45: a study a script made from a dict (README, "From a Python script") has no spec
