@@ -3,6 +3,7 @@ safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
+import bz2
 import io
 import re
 from pathlib import Path
@@ -20,7 +21,9 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # .tar.gz was a gzipped CSV, and a zip's member and gzip's header bore the hidden name
 _COMPRESSIONS = (  # (ending, pandas' compression, the key that names what it holds)
     (".tar.gz", {"method": "tar", "mode": "w:gz"}, "archive_name"),
-    (".tar.bz2", {"method": "tar", "mode": "w:bz2"}, "archive_name"),
+    # pandas drops the "b" of a mode "w:bz2" (its own "wb" is "w"): tarfile got "w:z2", a
+    # traceback. The tar is compressed by `write_csv` instead
+    (".tar.bz2", {"method": "tar"}, "archive_name"),
     (".tar.xz", {"method": "tar", "mode": "w:xz"}, "archive_name"),
     (".tar", {"method": "tar"}, "archive_name"),
     # mtime 0: one table, one file, byte for byte
@@ -90,7 +93,8 @@ def write_csv(path, frame) -> Path:
                 # temporary one (gunzip -N restored it); a buffer has no name to store
                 buffer = io.BytesIO()
                 safe.to_csv(buffer, index=False, compression=compression)
-                fh.write(buffer.getvalue())
+                tar = buffer.getvalue()
+                fh.write(bz2.compress(tar) if path.name.lower().endswith(".tar.bz2") else tar)
             else:
                 safe.to_csv(fh, index=False, compression=compression)
 

@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +125,23 @@ def test_outputs_never_overwrite_a_storage_or_a_model(stored, capsys):
     code, out, _ = run_cli(["study", "show", "xor", "--json"], capsys)
     assert code == 0 and json.loads(out)["n_complete"] + json.loads(out)["n_pruned"] == 2
     assert run_cli(["predict", model, "--dataset", "--out", "p.csv"], capsys)[0] == 0
+
+
+def test_an_export_is_compressed_as_its_name_says(stored, capsys):
+    # QA: --csv t.csv.tar.bz2 was a traceback (pandas gave tarfile the mode "w:z2"); each
+    # ending pandas knows is what pandas reads back
+    assert run_cli(["study", "export", "xor", "--csv", "plain.csv"], capsys)[0] == 0
+    plain = pd.read_csv("plain.csv")
+    assert len(plain) == 2 and list(plain.columns[:2]) == ["number", "value_val_loss"]
+    for ending in (".gz", ".bz2", ".zip", ".xz", ".tar", ".tar.gz", ".tar.bz2", ".tar.xz"):
+        for _ in range(2):  # the second over the first: an earlier export is replaced
+            code, _, err = run_cli(["study", "export", "xor", "--csv", f"t.csv{ending}"],
+                                   capsys)
+            assert (code, err) == (0, "")
+        pd.testing.assert_frame_equal(pd.read_csv(f"t.csv{ending}"), plain)
+    with tarfile.open("t.csv.tar.bz2") as tar:  # bzip2 itself, one member named as the file
+        assert tar.getnames() == ["t.csv"]
+    assert Path("t.csv.tar.bz2").read_bytes().startswith(b"BZh")
 
 
 @pytest.mark.slow
