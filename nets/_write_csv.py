@@ -34,6 +34,21 @@ _COMPRESSIONS = (  # (ending, pandas' compression, the key that names what it ho
     (".zst", {"method": "zstd"}, None),
 )
 
+# tar's short endings: pandas infers no compression from them (a CSV was written as plain
+# text under the name, and pandas reads such a file back as text), so no CSV is named so
+_TAR_SHORTHANDS = {".tgz": ".tar.gz", ".tbz": ".tar.bz2", ".tbz2": ".tar.bz2", ".txz": ".tar.xz"}
+
+
+def check_csv_name(path) -> None:
+    """Raise ValueError for a CSV name ending as tar's shorthands (``.tgz``...), which
+    pandas compresses by no ending; the message names the endings it does."""
+    name = Path(path).name
+    for short, long in _TAR_SHORTHANDS.items():
+        if name.lower().endswith(short):
+            endings = ", ".join(ending for ending, *_ in _COMPRESSIONS)
+            raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
+                             f"not {name[-len(short):]}: name it {name[:-len(short)]}{long}")
+
 
 def spreadsheet_cell(value):
     """``value`` as a CSV cell a spreadsheet shows as it is: a text starting with
@@ -72,9 +87,11 @@ def write_csv(path, frame) -> Path:
 
     Compressed as pandas would by the name's ending (``.gz``, ``.zip``, ``.tar.gz``...),
     the archive's member (or gzip's stored name) being the name without that ending (an
-    archive's with ``.csv`` added when it lacks it).
+    archive's with ``.csv`` added when it lacks it); a name ending in ``.tgz`` (tar's
+    shorthands) is refused with ValueError, as `check_csv_name` says.
     """
     path = Path(path)
+    check_csv_name(path)
     compression = None
     for ending, method, names in _COMPRESSIONS:
         if path.name.lower().endswith(ending):

@@ -42,8 +42,9 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     name : str
         The stored study.
     path : str or path
-        The CSV file written; ``"-"``: standard output. An existing file is replaced only
-        when it is an earlier export or empty; the storage itself is refused.
+        The CSV file written; ``"-"``: standard output. Compressed as its ending says
+        (``.gz``, ``.zip``, ``.tar.gz``...; ``.tgz`` is refused). An existing file is
+        replaced only when it is an earlier export or empty; the storage itself is refused.
     storage : str, optional
         Any storage form `resolve_storage` takes (default `DEFAULT_STORAGE`).
 
@@ -59,6 +60,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     try:
         if not to_stdout:
             check_output_file(path, where, "the CSV")
+            nets.check_csv_name(path)  # before reading the trials: a .tgz is refused
             refuse_other_file(path)
         with storage_errors(where), quiet_optuna():
             trials = study.get_trials(deepcopy=False)

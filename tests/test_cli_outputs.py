@@ -144,6 +144,26 @@ def test_an_export_is_compressed_as_its_name_says(stored, capsys):
     assert Path("t.csv.tar.bz2").read_bytes().startswith(b"BZh")
 
 
+def test_a_csv_named_as_a_tar_shorthand_is_refused(stored, capsys):
+    # QA: --csv out.csv.tgz wrote plain CSV text under a gzipped tar's name (pandas knows
+    # no .tgz, and reads such a file back as text): refused, naming the endings it knows
+    _, model = stored
+    Path("old.csv.tgz").write_bytes(b"an archive of my own")  # left as it was
+    for name, better in (("old.csv.tgz", "old.csv.tar.gz"), ("t.TGZ", "t.tar.gz"),
+                         ("t.csv.tbz2", "t.csv.tar.bz2"), ("t.txz", "t.tar.xz")):
+        code, out, err = run_cli(["study", "export", "xor", "--csv", name], capsys)
+        ending = name[name.rfind("."):]
+        assert (code, out) == (2, "")
+        assert err == (f"hplab study export: error: {name}: a CSV is compressed by its "
+                       "name's ending (.tar.gz, .tar.bz2, .tar.xz, .tar, .gz, .bz2, .zip, "
+                       f".xz, .zst), not {ending}: name it {better}\n")
+    assert Path("old.csv.tgz").read_bytes() == b"an archive of my own"
+    assert sorted(p.name for p in Path().glob("t.*")) == []
+    code, _, err = run_cli(["predict", model, "--dataset", "--out", "p.tgz"], capsys)
+    assert code == 2 and err.endswith(", not .tgz: name it p.tar.gz\n")
+    assert not Path("p.tgz").exists()
+
+
 @pytest.mark.slow
 def test_reports_never_land_in_another_commands_folder(stored, capsys):
     _, model = stored
