@@ -1102,7 +1102,9 @@ def cmd_study_list(args) -> int:
     lines = [f"{_pad(r['study'], wide[0])} {_pad(r['dataset'] or '-', wide[1])} "
              f"{r['n_finished']:>4}/{r['n_trials'] or '-':<4} best "
              f"{reports.value_text(r['best_value'])}" for r in rows]
-    _emit(args, rows, lines or ["no studies"])
+    # the counts are finished/budget, as `study show` says "trials 3/3"
+    header = f"{_pad('study', wide[0])} {_pad('dataset', wide[1])} {'trials':^9} best"
+    _emit(args, rows, [header, *lines] if lines else ["no studies"])
     return 0
 
 

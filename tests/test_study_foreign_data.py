@@ -60,7 +60,9 @@ def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tiny_
         over.set_user_attr(study.SPEC_ATTR, spec)
         code, out, err = run_cli(["study", "list", "--storage", db], capsys)
         assert code == 0, err
-        rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines()}
+        header, *lines = out.splitlines()
+        assert header.split() == ["study", "dataset", "trials", "best"]
+        rows = {line.split()[0]: line.split()[1:4] for line in lines}
         assert rows == {"tiny": ["-", "2/-", "best"], "fine": ["xor", "2/2", "best"]}
         code, out, err = run_cli(["study", "show", "tiny", "--storage", db], capsys)
         assert code == 2 and "does not pass this version's checks" in err
@@ -81,10 +83,13 @@ def test_study_list_aligns_names_in_wide_characters(tmp_path, capsys):
         before = line[:line.index(text)]
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in before)
 
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
     assert sorted(line.split()[0] for line in lines) == ["coin-study", "硬币研究"]
     assert [column(line, " - ") for line in lines] == [24, 24]
     assert [column(line, "1/-") for line in lines] == [41, 41]
+    # the header's labels over their columns: the dataset's, the counts' (centred), best
+    assert (column(header, " dataset"), column(header, "trials")) == (24, 39)
+    assert {column(line, " best") for line in [header, *lines]} == {47}
 
 
 def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
@@ -96,7 +101,7 @@ def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):
         lambda trial: trial.suggest_float("x", 0, 1), n_trials=1)
     shown = "\\x1b[2J\\x1b[Hwiped\\x07"
     code, out, err = run_cli(["study", "list", "--storage", db], capsys)
-    assert code == 0 and out.startswith(f"{shown:<24} -{' ' * 14} 1/-"), err  # aligned
+    assert code == 0 and out.splitlines()[1].startswith(f"{shown:<24} -{' ' * 14} 1/-"), err
     assert "\x1b" not in out and "\x07" not in out
     code, out, err = run_cli(["study", "list", "--storage", db, "--json"], capsys)
     assert json.loads(out)[0]["study"] == name  # the JSON keeps the name as stored

@@ -1444,7 +1444,8 @@ def test_list_show_and_export(spec_file, two_trials, tmp_path, capsys):
                     storage=str(db), progress=False)
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and len({line.index(" best ") for line in lines}) == 1, lines
+    assert len(lines) == 3 and len({line.index(" best") for line in lines}) == 1, lines
+    assert lines[0].split() == ["study", "dataset", "trials", "best"]  # the header
     assert hplab.main(["study", "show", "two", "--storage", str(db)]) == 0
     text = capsys.readouterr().out
     assert "trials 2/2" in text and "best trial #" in text

@@ -382,7 +382,8 @@ def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_wri
                 path.touch()
                 path.chmod(0o555 if path.is_dir() else 0o444)
             code, out, err = cli("study", "list")
-            assert code == 0 and out.split()[:4] == ["keep", "xor", "2/2", "best"], err
+            assert code == 0 and out.splitlines()[1].split()[:4] == ["keep", "xor", "2/2",
+                                                                      "best"], err
             if folder in read_only:  # show opens the study its own way
                 code, out, err = cli("study", "show", "keep", "--json")
                 assert code == 0 and json.loads(out)["n_finished"] == 2, err
@@ -601,7 +602,7 @@ def test_reading_an_optuna_database_leaves_its_file_as_it_is(tmp_path, capsys):
     s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     before = file_sha(db)
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
-    assert capsys.readouterr().out.split()[:3] == ["plain", "-", "2/-"]
+    assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["plain", "-", "2/-"]
     assert file_sha(db) == before and [p.name for p in tmp_path.iterdir()] == ["plain.db"]
 
 
@@ -676,7 +677,7 @@ def test_a_full_disk_is_named_and_reads_go_on_without_the_shm_file(tmp_path, sto
         assert hplab.main(["study", "show", "keep", "--json", "--storage", str(stored)]) == 0
         assert json.loads(capsys.readouterr().out)["n_finished"] == 2
         assert hplab.main(["study", "list", "--storage", str(stored)]) == 0
-        assert capsys.readouterr().out.split()[:3] == ["keep", "xor", "2/2"]
+        assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["keep", "xor", "2/2"]
         assert hplab.main(["study", "export", "keep", "--csv", str(csv),
                            "--storage", str(stored)]) == 0
         code = hplab.main(["study", "run", str(spec_file("keep", n_trials=3)), "--no-report",
