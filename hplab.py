@@ -960,9 +960,17 @@ def _add_data(sub) -> None:
 
 # ----------------------------------------------------------------------------- report
 def cmd_report_index(args) -> int:
-    if not args.dir.strip():  # Path("") is "." : the folder it ran in, unasked
+    if args.dir is None:  # where every command writes its reports
+        from study import RUNS  # here: study imports optuna, a DIR given needs it not
+
+        folder = RUNS
+        if not folder.is_dir():
+            raise ValueError(f"not a folder: {folder} (the default, where commands write "
+                             "their reports); give the folder to index")
+    elif not args.dir.strip():  # Path("") is "." : the folder it ran in, unasked
         raise ValueError("an empty folder name; give the folder to index, e.g. runs")
-    folder = Path(args.dir)
+    else:
+        folder = Path(args.dir)
     if not folder.is_dir():  # said before any import
         raise ValueError(f"not a folder: {folder}")
     import reports
@@ -986,7 +994,8 @@ def _add_report(sub) -> None:
     p = sub.add_parser("report", help="HTML reports: rebuild the index of a folder")
     rsub = p.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
     q = rsub.add_parser("index", help="write DIR/index.html listing every report under DIR")
-    q.add_argument("dir", metavar="DIR", type=_path, help="folder to scan, e.g. runs")
+    q.add_argument("dir", metavar="DIR", nargs="?", type=_path, default=None,
+                   help="folder to scan (default runs)")
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_report_index)
 

@@ -417,6 +417,25 @@ def test_cli_report_index(tmp_path, capsys):
     assert "not a folder" in capsys.readouterr().err
 
 
+def test_cli_report_index_scans_runs_by_default(tmp_path, monkeypatch, capsys):
+    # QA: DIR was required, where every command writes its reports under runs/
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["report", "index"], capsys)
+    assert (code, out) == (2, "") and err == (
+        "hplab report index: error: not a folder: runs (the default, where commands write "
+        "their reports); give the folder to index\n")
+    assert list(tmp_path.iterdir()) == []  # no runs/ made
+    _small_report("first").write(tmp_path / "runs" / "a", index=False)
+    _small_report("second").write(tmp_path / "runs" / "b", index=False)
+    code, out, err = run_cli(["report", "index", "--json"], capsys)
+    summary = json.loads(out)
+    assert (code, err, summary["index_path"], summary["n_reports"]) == (
+        0, "", "runs/index.html", 2)
+    assert {r["name"] for r in summary["reports"]} == {"first", "second"}
+    assert "second" in (tmp_path / "runs" / "index.html").read_text()
+    assert run_cli(["report", "index"], capsys)[1] == "runs/index.html: 2 reports\n"
+
+
 def test_report_index_counts_the_reports_its_index_lists(tmp_path, monkeypatch, capsys):
     # the folder was scanned twice, to count and to write: a report written in between
     # was in the index but not in the count
