@@ -758,7 +758,11 @@ def cmd_gradcheck(args) -> int:
                 + ", so a poor verdict may be the step's, not backprop's")
     # the note is in the JSON too: a script saw "wrong" without what explains it
     summary = {"dataset": args.dataset, "relative_difference": res.relative_difference,
-               "verdict": res.verdict, "n_parameters": res.n_parameters, "note": note}
+               "verdict": res.verdict, "n_parameters": res.n_parameters, "note": note,
+               # what else decides the result: a verdict read without them was ambiguous
+               "hidden": args.hidden, "activation": args.activation, "init": args.init,
+               "seed": args.seed, "n_samples": min(args.samples, len(ds.X_train)),
+               "h": args.h, "dropout": args.dropout, "batch_norm": args.batch_norm}
     dropped = f"; dropout {args.dropout:g}, the same masks throughout" if args.dropout else ""
     dropped += "; batch norm on the sample's statistics" if args.batch_norm else ""
     lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
@@ -1896,7 +1900,9 @@ JSON_KEYS = {
     ("gradcheck",): "dataset, relative_difference, verdict (excellent, acceptable, "
                     "suspicious or wrong: exit code 0 whatever it is), n_parameters, note "
                     "(null, or why the verdict may be the step's: --h outside 1e-7 to 1e-4; "
-                    "also on stderr)",
+                    "also on stderr), and the settings checked: hidden, activation, init, "
+                    "seed, n_samples (the rows checked: --samples, at most the training "
+                    "split's), h, dropout, batch_norm",
     ("data", "list"): "a list, one object per dataset: name, kind, task, description, "
                       "features (a count), classes (a count: data show's n_classes, 0 for "
                       "regression), n_train, n_val, n_test (null where a path form's are "

@@ -106,6 +106,21 @@ def test_gradcheck_coin_json(capsys):
     assert summary["relative_difference"] < 1e-7
     assert summary["verdict"] == "excellent"
     assert summary["n_parameters"] == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
+    # the settings the verdict is for: a CI log of the JSON alone tells which check passed
+    assert {k: summary[k] for k in ("hidden", "activation", "init", "seed", "n_samples", "h",
+                                    "dropout", "batch_norm")} == {
+        "hidden": [16, 12], "activation": ["sigmoid", "tanh"], "init": "xavier", "seed": 0,
+        "n_samples": 64, "h": 1e-5, "dropout": 0.0, "batch_norm": False}
+
+
+def test_gradcheck_json_records_dropout_and_batch_norm(capsys):
+    code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--samples",
+                              "5000", "--dropout", "0.25", "--batch-norm", "--json"], capsys)
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["dropout"], summary["batch_norm"]) == (0.25, True)
+    # --samples beyond the training split checks all of it: the rows checked are recorded
+    assert summary["n_samples"] == 900 and summary["verdict"] == "excellent"
 
 
 def test_gradcheck_checks_the_datasets_net_whatever_the_sample(capsys):
@@ -370,7 +385,8 @@ def test_gradcheck_json_keeps_the_note_on_a_step_outside_the_course_range(capsys
     # exit code 0 on "wrong" (README: a CI gate reads the verdict)
     assert code == 0 and json.loads(out) == {
         "dataset": "coin", "relative_difference": 1.0, "verdict": "wrong", "n_parameters": 27,
-        "note": note}
+        "note": note, "hidden": [4], "activation": ["sigmoid"], "init": "xavier", "seed": 0,
+        "n_samples": 64, "h": 1e-20, "dropout": 0.0, "batch_norm": False}
     assert err == f"hplab gradcheck: note: {note}\n"
     code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--h", "1e-5",
                               "--json"], capsys)
