@@ -749,7 +749,8 @@ def cmd_gradcheck(args) -> int:
                                  activation=args.activation, seed=args.seed,
                                  n_samples=args.samples, init=args.init, h=args.h,
                                  progress=not args.json, n_classes=ds.n_classes or None,
-                                 dropout=args.dropout, batch_norm=args.batch_norm)
+                                 dropout=args.dropout, batch_norm=args.batch_norm,
+                                 l2=args.l2, l1=args.l1)
     note = None
     if not 1e-7 <= args.h <= 1e-4:  # the verdict then judges the step, not backprop
         note = (f"--h {args.h:g} lies outside the course's 1e-7 to 1e-4: "
@@ -762,9 +763,12 @@ def cmd_gradcheck(args) -> int:
                # what else decides the result: a verdict read without them was ambiguous
                "hidden": args.hidden, "activation": args.activation, "init": args.init,
                "seed": args.seed, "n_samples": min(args.samples, len(ds.X_train)),
-               "h": args.h, "dropout": args.dropout, "batch_norm": args.batch_norm}
+               "h": args.h, "dropout": args.dropout, "batch_norm": args.batch_norm,
+               "l2": args.l2, "l1": args.l1}
     dropped = f"; dropout {args.dropout:g}, the same masks throughout" if args.dropout else ""
     dropped += "; batch norm on the sample's statistics" if args.batch_norm else ""
+    dropped += "".join(f"; {field} {getattr(args, field):g}" for field in ("l2", "l1")
+                       if getattr(args, field))
     lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
              f"({res.n_parameters} parameters{dropped})"]
     if note is not None:
@@ -790,6 +794,12 @@ def _add_gradcheck(sub) -> None:
                         "masks (drawn from --seed) for the whole check (default 0)")
     p.add_argument("--batch-norm", action="store_true",
                    help="check backprop through batch norm (on the sample's statistics)")
+    p.add_argument("--l2", type=float, default=0.0,
+                   help="check the gradient with train's weight decay: l2 / 2 * |W|^2 added "
+                        "to the loss (default 0)")
+    p.add_argument("--l1", type=float, default=0.0,
+                   help="check the gradient with train's L1 penalty: l1 * |W|_1 added to the "
+                        "loss (default 0)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gradcheck)
 
@@ -1902,7 +1912,7 @@ JSON_KEYS = {
                     "(null, or why the verdict may be the step's: --h outside 1e-7 to 1e-4; "
                     "also on stderr), and the settings checked: hidden, activation, init, "
                     "seed, n_samples (the rows checked: --samples, at most the training "
-                    "split's), h, dropout, batch_norm",
+                    "split's), h, dropout, batch_norm, l2, l1",
     ("data", "list"): "a list, one object per dataset: name, kind, task, description, "
                       "features (a count), classes (a count: data show's n_classes, 0 for "
                       "regression), n_train, n_val, n_test (null where a path form's are "

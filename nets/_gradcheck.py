@@ -3,7 +3,8 @@
 Every W and b is flattened into one vector theta; each entry is nudged by +-h
 and the loss evaluated twice: (f(theta + h) - f(theta - h)) / 2h, in float64. A
 batch-normed net is checked as a training step computes it: on the batch's statistics
-(its running ones untouched).
+(its running ones untouched). With ``l2`` or ``l1`` the loss is training's objective, the
+penalties on the weights added (their gradients `add_penalties`', as a training step's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ._config import TrainConfig
 from ._dropout import Dropout
 from ._heads import get_head, infer_head
 from ._model import MLP
+from ._penalties import add_penalties
 from ._progress_bar import progress_bar
 from ._validation import check_rng, check_training_data
 
@@ -50,7 +52,8 @@ def verdict(diff: float) -> str:
 
 def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
               progress: bool = False, dropout: float = 0.0,
-              rng: np.random.Generator | None = None) -> GradCheckResult:
+              rng: np.random.Generator | None = None, l2: float = 0.0,
+              l1: float = 0.0) -> GradCheckResult:
     """Check ``net``'s backward pass on ``(X, y)`` (run on a float64 copy).
 
     Parameters
@@ -70,6 +73,10 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
         of the check drops the same units (masks drawn once, from ``rng``).
     rng : numpy.random.Generator, optional
         Needed with ``dropout``.
+    l2, l1 : float
+        Check the gradient of the loss plus ``l2 / 2 * |W|^2 + l1 * |W|_1``, the objective
+        training's penalties (`add_penalties`) descend. A weight within ``h`` of 0 sits on
+        L1's kink, where the two-sided difference reads a smaller slope.
 
     Returns
     -------
@@ -82,7 +89,7 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
     # as training reads them: class weights of the wrong count (an IndexError) or on a
     # regression head (silently taken as class 0's) are refused
     # the net's own layers, so that dropout is refused for a net without a hidden one
-    cfg = TrainConfig(class_weight=class_weight, dropout=dropout,
+    cfg = TrainConfig(class_weight=class_weight, dropout=dropout, l2=l2, l1=l1,
                       hidden=net.sizes[1:-1], activation=net._acts or "sigmoid")
     X, T, w = check_training_data(net, cfg, X, y, name="gradcheck")
     if net.batch_norm and len(X) < 2:  # one row standardises to 0: every W's gradient is 0
@@ -95,13 +102,20 @@ def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
         return BatchNorm(update=False) if net.batch_norm else None
 
     def loss() -> float:
-        return head.loss(net._forward(X, masks(), norm())[-1], T, w)
+        return head.loss(net._forward(X, masks(), norm())[-1], T, w) + penalty()
+
+    def penalty() -> float:  # what add_penalties' terms are the gradient of
+        if not (cfg.l2 or cfg.l1):  # the unpenalised check's losses, bit for bit
+            return 0.0
+        return sum(cfg.l2 / 2 * np.sum(W * W) + cfg.l1 * np.sum(np.abs(W))
+                   for W in net.weights)
 
     # a NaN weight or an overflowing step makes NaN losses: the verdict says so, not numpy
     with np.errstate(over="ignore", invalid="ignore"):
         dropped, normed = masks(), norm()
         grads = net._backward(net._forward(X, dropped, normed), T, w, None, 1.0, dropped,
                               normed)
+        add_penalties(net.weights_of(grads), net.weights, l2=cfg.l2, l1=cfg.l1)
         g_bp = np.concatenate([g.ravel() for g in grads])
         g_num = _numeric_gradient(net, loss, h, len(g_bp), progress)
         denom = np.linalg.norm(g_bp) + np.linalg.norm(g_num)
@@ -156,7 +170,8 @@ def _check_h(h) -> None:
 def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation=("sigmoid",),
                       seed: int = 0, n_samples: int = 64, init: str = "xavier",
                       h: float = 1e-5, progress: bool = False, n_classes: int | None = None,
-                      dropout: float = 0.0, batch_norm: bool = False) -> GradCheckResult:
+                      dropout: float = 0.0, batch_norm: bool = False, l2: float = 0.0,
+                      l1: float = 0.0) -> GradCheckResult:
     """Build a fresh float64 net for ``(X, y)`` and check it on ``n_samples`` examples.
 
     The output layer fits all of ``y`` (or ``n_classes``), not only the sampled rows: a
@@ -184,6 +199,8 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
         Batch-normalise the hidden layers (checked on the sample's statistics), with
         gammas and betas drawn near 1 and 0 so every one of them is checked at a generic
         point.
+    l2, l1 : float
+        As in `gradcheck`.
 
     Returns
     -------
@@ -216,4 +233,5 @@ def gradcheck_dataset(X, y, *, task: str | None = None, hidden=(16,), activation
         b[...] = rng.normal(0.0, 0.1, b.shape)
     for k, p in enumerate(net.params[2 * net.n_layers:]):  # gamma (near 1), beta (near 0)
         p[...] = rng.normal(1.0 - k % 2, 0.1, p.shape)
-    return gradcheck(net, X, y, h=h, progress=progress, dropout=dropout, rng=rng)
+    return gradcheck(net, X, y, h=h, progress=progress, dropout=dropout, rng=rng, l2=l2,
+                     l1=l1)

@@ -108,9 +108,9 @@ def test_gradcheck_coin_json(capsys):
     assert summary["n_parameters"] == 2 * 16 + 16 + 16 * 12 + 12 + 12 * 3 + 3
     # the settings the verdict is for: a CI log of the JSON alone tells which check passed
     assert {k: summary[k] for k in ("hidden", "activation", "init", "seed", "n_samples", "h",
-                                    "dropout", "batch_norm")} == {
+                                    "dropout", "batch_norm", "l2", "l1")} == {
         "hidden": [16, 12], "activation": ["sigmoid", "tanh"], "init": "xavier", "seed": 0,
-        "n_samples": 64, "h": 1e-5, "dropout": 0.0, "batch_norm": False}
+        "n_samples": 64, "h": 1e-5, "dropout": 0.0, "batch_norm": False, "l2": 0.0, "l1": 0.0}
 
 
 def test_gradcheck_json_records_dropout_and_batch_norm(capsys):
@@ -386,7 +386,7 @@ def test_gradcheck_json_keeps_the_note_on_a_step_outside_the_course_range(capsys
     assert code == 0 and json.loads(out) == {
         "dataset": "coin", "relative_difference": 1.0, "verdict": "wrong", "n_parameters": 27,
         "note": note, "hidden": [4], "activation": ["sigmoid"], "init": "xavier", "seed": 0,
-        "n_samples": 64, "h": 1e-20, "dropout": 0.0, "batch_norm": False}
+        "n_samples": 64, "h": 1e-20, "dropout": 0.0, "batch_norm": False, "l2": 0.0, "l1": 0.0}
     assert err == f"hplab gradcheck: note: {note}\n"
     code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "4", "--h", "1e-5",
                               "--json"], capsys)

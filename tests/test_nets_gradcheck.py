@@ -314,3 +314,45 @@ def test_gradcheck_command_checks_through_dropout(capsys):
     assert out.endswith("(61 parameters; dropout 0.3, the same masks throughout)\n")
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--dropout", "1"], capsys)
     assert (code, err) == (2, "hplab gradcheck: error: dropout must be in [0, 1), got 1.0\n")
+
+
+@pytest.mark.parametrize("head", list(HEADS))
+def test_the_penalties_are_checked_in_both_gradients(problem, head):
+    # training's objective: the loss plus l2 / 2 |W|^2 + l1 |W|_1, whose gradient
+    # add_penalties adds; one side without them would be "wrong"
+    X, ys = problem
+    net = _net((3, 5, 4, HEADS[head]), ["tanh", "relu"], head)
+    for l2, l1 in ((0.5, 0.0), (0.0, 0.3), (0.5, 0.3)):
+        assert nets.gradcheck(net, X, ys[head], l2=l2, l1=l1).relative_difference < 1e-7
+
+
+def test_the_penalties_are_in_the_loss_not_left_out_of_both(problem):
+    X, ys = problem
+    net = _net((3, 5, 3), ["tanh"], "multiclass")
+    # at h 0.1 the data's two-sided difference is off by O(h^2); L2's quadratic is exact,
+    # so as it outweighs the data the difference shrinks as 1 / l2
+    diffs = [nets.gradcheck(net, X, ys["multiclass"], h=0.1, l2=l2).relative_difference
+             for l2 in (0, 100, 1e4)]
+    assert diffs[0] == pytest.approx(6.81e-4, rel=0.01)
+    assert diffs[1] == pytest.approx(1.87e-6, rel=0.01)
+    assert diffs[2] == pytest.approx(diffs[1] / 100, rel=0.01)
+    # a weight within h of 0 sits on L1's kink: the difference reads half its slope there
+    net.weights[0][0, 0] = 5e-6
+    assert nets.gradcheck(net, X, ys["multiclass"]).verdict == "excellent"
+    kinked = nets.gradcheck(net, X, ys["multiclass"], l1=1.0)
+    assert kinked.verdict == "wrong" and kinked.relative_difference == pytest.approx(0.0451,
+                                                                                     rel=0.01)
+
+
+def test_gradcheck_command_checks_the_penalties(capsys):
+    code, out, _ = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "6,4", "--activation",
+                            "tanh,relu", "--l2", "0.5", "--l1", "0.3", "--json"], capsys)
+    summary = json.loads(out)
+    assert code == 0 and summary["verdict"] == "excellent"
+    assert (summary["l2"], summary["l1"]) == (0.5, 0.3)
+    code, out, _ = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "6,4",
+                            "--l1", "0.3"], capsys)
+    assert code == 0 and out.endswith("(61 parameters; l1 0.3)\n")
+    code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--l2", "-1"], capsys)
+    assert (code, err) == (2, "hplab gradcheck: error: l2 must be a finite number >= 0, "
+                              "got -1.0\n")
