@@ -64,6 +64,9 @@ SEED_HELP = {
     "capacity": "seeds the data (a generated set's points and the split) and each width's "
                 "first net (then SEED+1, ...)",
 }
+# why a command takes none of the flags other commands have, where its help does not say
+NOT_TAKEN_WHY = {"gradcheck": "it trains and writes nothing, checking backprop on a net it "
+                              "draws"}
 # {texts}: what each initializer draws (INIT_DRAWS, from nets' DRAWS beside the code)
 INIT_HELP = "weights ({}): {texts}"
 # each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from nets'
@@ -92,6 +95,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (no usage dump) and exit code 2."""
 
     argv: list[str] = []  # the command line being parsed (set by main)
+    flag_owners: dict[str, list[str]] = {}  # each command's flags, to the commands (build_parser)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
@@ -135,7 +139,9 @@ class _Parser(argparse.ArgumentParser):
             # a prefix of a known flag is argparse's abbreviation (--hid for --hidden), no typo
             typos = [flag for flag in (a.split("=")[0] for a in self.argv if a.startswith("--"))
                      if not any(k.startswith(flag) for k in known)]
-            if typos:
+            if typos and (owners := self.flag_owners.get(typos[0])):
+                message = self._not_taken(typos[0], owners, known)
+            elif typos:
                 close = difflib.get_close_matches(typos[0], known, n=1)
                 message = (f"unrecognized argument {typos[0]}"
                            + (f" (did you mean {close[0]}?)" if close else ""))
@@ -143,6 +149,17 @@ class _Parser(argparse.ArgumentParser):
                 # argparse names the subcommand by its dest ("study_command")
                 message = f"missing command: one of {', '.join(commands)}"
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def _not_taken(self, flag: str, owners: list[str], known: list[str]) -> str:
+        """Another command's ``flag`` given to this one: said so (the nearest of this
+        command's flags read "--lr: did you mean --help?"), with why where it is not plain."""
+        command = self.prog.removeprefix("hplab ")
+        shown = owners if len(owners) <= 3 else [*owners[:2], f"{len(owners) - 2} more"]
+        listed = ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else shown[0]
+        why = NOT_TAKEN_WHY.get(command)
+        close = difflib.get_close_matches(flag, known, n=1, cutoff=0.8)  # --seeds: --seed
+        return (f"{command} does not take {flag} (a flag of {listed})"
+                + (f": {why}" if why else "") + (f"; did you mean {close[0]}?" if close else ""))
 
     def _missing_command(self, message: str) -> list[str] | None:
         """The subcommands to choose from, when ``message`` says none was given."""
@@ -1862,8 +1879,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for add in COMMANDS:
         add(sub)
+    owners: dict[str, list[str]] = {}
     for command in _commands(parser):  # its errors' lines name it as its usage errors do
         command.set_defaults(said_as=command.prog)
+        for flag in {o for a in command._actions for o in a.option_strings}:
+            owners.setdefault(flag, []).append(command.prog.removeprefix("hplab "))
+    _Parser.flag_owners = owners
     for path, keys in JSON_KEYS.items():
         p, said = _subcommand(sub, path)
         lead = p.description or said

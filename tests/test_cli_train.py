@@ -775,6 +775,23 @@ def test_a_misspelled_optional_flag_is_named_by_its_command(capsys):
     assert (code, err) == (2, "hplab train: error: unrecognized arguments: extra\n")
 
 
+def test_another_commands_flag_is_named_as_one(capsys):
+    # QA: gradcheck --lr (train's) answered "did you mean --help?"
+    code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--lr", "0.1"], capsys)
+    assert (code, out) == (2, "")
+    assert err == ("hplab gradcheck: error: gradcheck does not take --lr (a flag of train, "
+                   "imbalance and capacity): it trains and writes nothing, checking backprop "
+                   "on a net it draws\n")
+    # one of the command's own flags near it is still offered
+    code, _, err = run_cli(["gradcheck", "--dataset", "xor", "--seeds", "3"], capsys)
+    assert code == 2 and err.startswith("hplab gradcheck: error: gradcheck does not take "
+                                        "--seeds (a flag of scaling, imbalance and 2 more)")
+    assert err.endswith("; did you mean --seed?\n")
+    code, _, err = run_cli(["train", "--dataset", "xor", "--samples", "3"], capsys)
+    assert (code, err) == (2, "hplab train: error: train does not take --samples (a flag of "
+                              "gradcheck)\n")
+
+
 def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
     # the course's "loss change below a value for 3 checkpoints" rule and a step decay
     code, out, err = run_cli(["train", "--dataset", "coin", "--optimizer", "momentum",
