@@ -99,7 +99,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         return LrExponent(math.nan, math.nan, len(b), top, "unknown",
                           "fewer than 2 batch sizes with a best rate in the small-batch range",
                           "fewer than 2 batch sizes with a best rate")
-    x, y = np.log(b), np.log(lr)
+    # log rates relative to the first: equal best rates are then exact zeros, and the flat
+    # fit's slope exactly 0 (on log lr itself it came out as round-off, -7.09e-17)
+    x, y = np.log(b), np.log(lr) - np.log(lr[0])
     coef, cov = np.polyfit(x, y, 1, cov=True) if len(b) > 2 else (np.polyfit(x, y, 1), None)
     alpha = float(coef[0])
     se = float(np.sqrt(cov[0, 0])) if cov is not None else math.nan
@@ -122,8 +124,8 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "
             "where the rules hold, is not known", reason]))
-    # equal best rates give a slope of ~±1e-16; adding 0.0 to the rounded value turns
-    # its -0.0 into 0.0, so the message says 0.00, not -0.00
+    # a slope of -0.004 rounds to -0.0; adding 0.0 turns it into 0.0, so the message says
+    # 0.00, not -0.00
     shown = round(alpha, 2) + 0.0
     spread = (f" ± {se:.2f}" if math.isfinite(se) else
               " (two sizes: no error bar)" if len(b) == 2 else " (no error bar)")

@@ -1,5 +1,7 @@
 """The McCandlish fit, regimes, rate exponent and per-batch selection, on synthetic data."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -344,10 +346,16 @@ def test_two_batch_sizes_give_no_rule_verdict_with_or_without_b_crit():
 
 
 def test_flat_rates_say_alpha_0_not_minus_0():
-    # one best rate at every batch: the slope is floating-point noise below zero
+    # one best rate at every batch: the slope is exactly 0 (QA: the JSON said -7.09e-17 and
+    # 7.87e-16, the round-off of a fit on log lr)
     ex = fit_lr_exponent([1, 2, 4], [0.1] * 3)
-    assert -1e-9 < ex.alpha < 0 and ex.rule == "flat"
-    assert ex.message.startswith("alpha = 0.00 ± 0.00 over B <= 4 (3 sizes)")
+    assert ex.rule == "flat" and ex.message.startswith("alpha = 0.00 ± 0.00 over B <= 4 (3 sizes)")
+    for b, lr in (([1, 2, 4], 0.3), ([3, 5, 7], 0.1), ([4, 8, 16, 32, 64], 3.0)):
+        ex = fit_lr_exponent(b, [lr] * len(b))
+        assert (ex.alpha, math.copysign(1, ex.alpha), ex.alpha_se) == (0.0, 1, 0.0)
+    # a slope that is there is kept to its last digits
+    assert fit_lr_exponent([2, 4, 8], [0.1, 0.1, 0.1 * 2 ** 1e-9]).alpha == pytest.approx(
+        0.5e-9, rel=1e-6)
 
 
 def test_lr_exponent_counts_the_grid_spacing_and_gives_no_rule_off_the_grid():

@@ -422,7 +422,8 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
         "--json"], capsys)
     assert code == 0, err
     summary = json.loads(stdout)
-    assert abs(summary["alpha"]) < 1e-12  # one rate for every batch: a flat rule
+    # one rate for every batch: exactly flat, no round-off (QA: -7.09e-17 on xor)
+    assert summary["alpha"] == 0.0 and str(summary["alpha"]) == "0.0"
     summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
     lines = "\n".join(reports.scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
