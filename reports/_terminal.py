@@ -29,10 +29,12 @@ def value_text(value) -> str:
 
 def text_width(text: str) -> int:
     """The terminal columns ``text`` takes: two for each wide (W) and full-width (F)
-    character (Chinese, full-width forms)."""
+    character (Chinese, full-width forms), none for a combining mark (a decomposed é's
+    accent, drawn over its e)."""
     if text.isascii():  # most cells: one column a character, without a lookup for each
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me") else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:

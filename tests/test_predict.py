@@ -129,6 +129,35 @@ def test_printed_predictions_line_up_under_wide_class_names(tmp_path, capsys):
         assert [c[1] for c in cells[1:4]] == [h[1] for h in heads[1:4]], (header, row)
 
 
+def test_printed_predictions_line_up_under_decomposed_class_names(tmp_path, capsys):
+    # QA: predict --input's table put the header and a row of "café" written as e + a
+    # combining accent (macOS's file names, NFD) one column off the others: the accent
+    # was counted as a column of its own
+    cafe = unicodedata.normalize("NFD", "café")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    labels = np.where(X[:, 0] > 0, cafe, "dog")
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": labels}).to_csv(tmp_path / "t.csv",
+                                                                      index=False)
+    assert run_cli(["train", "--dataset", f"csv:{tmp_path / 't.csv'}", "--epochs", "50",
+                    "--lr", "1", "--no-report", "--out", tmp_path / "run"], capsys)[0] == 0
+    pd.DataFrame({"a": [2.0, -2.0], "b": [0.0, 0.0]}).to_csv(tmp_path / "in.csv", index=False)
+    code, out, err = run_cli(["predict", tmp_path / "run" / "model.npz", "--input",
+                              tmp_path / "in.csv"], capsys)
+    assert code == 0, err
+    # composed, each character is one terminal column: str.find counts columns
+    header, *rows = [unicodedata.normalize("NFC", line) for line in out.splitlines()[2:]]
+    assert header.split() == ["prediction", "p_café", "p_dog"] and len(rows) == 2
+    assert [row.split()[1] for row in rows] == ["café", "dog"]
+    for row in rows:
+        # the label (text) starts under its header; the probabilities (numbers) end under
+        # theirs
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", row)]
+        assert words[1][0] == header.find("prediction")
+        assert [w[1] for w in words[2:]] == [header.find("p_café") + len("p_café"),
+                                             len(header)]
+
+
 def test_outputs_that_overflow_are_refused_not_class_0(saved_model, tmp_path, capsys):
     # finite weights so large that the logits overflow: NaN rows all predicted class 0
     path, X_raw, _ = saved_model("multiclass", activation="identity", dtype="float64")
