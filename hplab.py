@@ -1514,12 +1514,16 @@ def cmd_predict(args) -> int:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
         nets.write_csv(args.out, frame)
     limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
+    # the threshold in effect: a two-class model's more probable class is its positive one
+    # from 0.5 (null, as if none applied, misread the scores at 0.5 as at no threshold)
+    threshold = args.threshold if args.threshold is not None else \
+        0.5 if model.task != "regression" and len(model.classes) == 2 else None
     summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
                "data_changed": changed,
                "input": args.input, "n": len(pred), "n_shown": limit,
                **nets.prediction_records(pred, limit), **scores, "out_path": args.out,
-               "threshold": args.threshold, **positive}
+               "threshold": threshold, **positive}
     where = f"{dataset} test split (data seed {seed})" if dataset else args.input
     lines = [f"{model.path}: {model.net!r}", f"{len(pred)} predictions on {where}"]
     if args.threshold is not None:
@@ -1964,8 +1968,9 @@ JSON_KEYS = {
     ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset, "
                   "split, data_seed, data_changed, input, n, n_shown, predictions, "
-                  "probabilities, accuracy, rmse, mae, out_path, threshold (--threshold, "
-                  "else null), positive (a binary model's positive class, the second of "
+                  "probabilities, accuracy, rmse, mae, out_path, threshold (a two-class "
+                  "model's: --threshold, else 0.5, its more probable class; null for other "
+                  "models), positive (a binary model's positive class, the second of "
                   "classes, with --dataset; else null) and its precision, recall, f1, "
                   "roc_auc and pr_auc (average precision; null where undefined: one class "
                   "in the split)",

@@ -1684,7 +1684,9 @@ def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path
     truth = data.load(model.meta["dataset"]).y_test  # 1: fraud
     assert truth.sum() >= 5 and plain["accuracy"] == run.test_metrics["test_accuracy"]
     said = (np.array(plain["predictions"]) == "fraud").astype(int)
-    assert (plain["threshold"], plain["positive"]) == (None, "fraud")
+    # the threshold in effect: the more probable class is fraud from 0.5 (it said null)
+    assert (plain["threshold"], plain["positive"]) == (0.5, "fraud")
+    assert said.tolist() == (proba > 0.5).astype(int).tolist()
     assert plain["precision"] == skm.precision_score(truth, said, zero_division=0)
     assert plain["recall"] == skm.recall_score(truth, said)
     assert plain["f1"] == skm.f1_score(truth, said, zero_division=0)
@@ -1727,6 +1729,12 @@ def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path
     assert given["precision"] is None and given["threshold"] == 0.25
     direct = model.predict(frame.iloc[:200][["a", "b", "c"]], threshold=0.25)
     assert direct.labels.tolist() == given["predictions"]
+    code, out, err = run_cli(["predict", run.model_path, "--input", tmp_path / "new.csv",
+                              "--json", "--limit", "-1"], capsys)
+    assert code == 0, err
+    default = json.loads(out)
+    assert default["threshold"] == 0.5
+    assert default["predictions"] == np.where(p > 0.5, "fraud", "ok").tolist()
 
 
 def test_a_threshold_is_refused_where_no_positive_class_has_a_probability(tmp_path, capsys):
