@@ -376,7 +376,10 @@ def _write_report(summary: dict, folder, write) -> str | None:
         why = (error.strerror if isinstance(error, OSError) and error.strerror
                else " ".join(str(error).split()) or type(error).__name__)
         summary["report_path"] = None
-        summary["report_error"] = f"the report could not be written in {folder} ({why})"
+        from nets import folder_text
+
+        summary["report_error"] = (f"the report could not be written in "
+                                   f"{folder_text(folder)} ({why})")
         return summary["report_error"]
     summary["report_path"] = None if path is None else str(path)
     summary["report_error"] = None
@@ -486,8 +489,10 @@ def _analysis_report(args, result) -> str | None:
 def _say_replaced(command: str, what: str, out: Path, keep: str) -> None:
     """A re-run replaced the earlier ``what`` (run or report) in ``out``: say so, and how
     to keep both."""
-    print(f"hplab {command}: replaced the earlier {what} in {out} ({keep} keeps both)",
-          file=sys.stderr)
+    from nets import folder_text
+
+    print(f"hplab {command}: replaced the earlier {what} in {folder_text(out)} ({keep} keeps "
+          "both)", file=sys.stderr)
 
 
 def _analysis_command(command):

@@ -4,6 +4,7 @@ and nets is the one all of them import)."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 # bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069): printed, they
@@ -27,6 +28,14 @@ def escaped(text: str, keep: str = "") -> str:
         return text
     return "".join(c.encode("unicode_escape").decode("ascii")
                    if unprintable(c) and c not in keep else c for c in text)
+
+
+def folder_text(folder) -> str:
+    """A folder as a message names it: as given (runs/train/xor), or absolute where given
+    it ends in no name ("", ".", ".."): "the report in ." said nothing."""
+    text = os.fspath(folder)
+    return os.path.abspath(text) if os.path.basename(os.path.normpath(text or ".")) in (
+        ".", "..") else text
 
 
 def and_list(names) -> str:

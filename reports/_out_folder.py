@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from nets import folder_blocker, say_on_stderr
+from nets import folder_blocker, folder_text, say_on_stderr
 
 from ._held_results import held_results
 from ._study_folder import study_report_folder
@@ -63,7 +63,7 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
         try:  # a real write: permissions, read-only mounts and /proc all answer here
             tempfile.TemporaryDirectory(dir=folder).cleanup()
         except OSError as exc:
-            raise ValueError(f"{named} {out}: cannot write in {folder} "
+            raise ValueError(f"{named} {out}: cannot write in {folder_text(folder)} "
                              f"({exc.strerror or type(exc).__name__})"
                              + (f"; {instead}" if instead else "")) from None
 

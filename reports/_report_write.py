@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from nets import folder_text
+
 from ._report_files import files_folder_problem
 from ._run_files import record_text
 
@@ -32,7 +34,8 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
         held = held_results(out_dir, report.kind, report.name if report.kind == "study" else None,
                             storage, created)
         if held:  # a report of another kind replaced it and mixed its files in
-            raise ValueError(f"{out_dir} holds {held}; write the report elsewhere")
+            raise ValueError(f"{folder_text(out_dir)} holds {held}; write the report "
+                             "elsewhere")
     path = out_dir / f"{stem}.html"
     html = report.html(files.name)
     # every file of the new version is written beside its final name first, then all

@@ -72,15 +72,24 @@ def result_file(path) -> str | None:
     files; None when it is none of theirs."""
     given = Path(path)
     real = Path(os.path.realpath(given))  # a link is written through: its target counts
-    shown = real if os.path.islink(given) else given
+
+    def shown(up: int) -> str:
+        # the folder as typed (runs/train/xor), absolute where that names none
+        # (`nets.folder_text`): report.html's is ".", and final.csv's from inside
+        # report_files is "..", where the typed path's parents give "."
+        if os.path.islink(given):
+            return str(real.parents[up - 1])
+        typed = given if len(given.parts) > up else Path(os.path.abspath(given))
+        return nets.folder_text(typed.parents[up - 1])
+
     if real.parent.name in RESULT_FOLDERS:
         held = _results_in(real.parent.parent)
         if held:
-            return f"{held} in {shown.parent.parent}"
+            return f"{held} in {shown(2)}"
     if real.name in RESULT_FILES:
         held = _results_in(real.parent)
         if held:
-            return f"{held} in {shown.parent}"
+            return f"{held} in {shown(1)}"
     return None
 
 

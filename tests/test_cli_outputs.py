@@ -384,7 +384,20 @@ def test_an_interrupted_first_train_leaves_no_empty_folder(tmp_path, monkeypatch
             if p.is_file()} == files
 
 
-def test_outputs_never_overwrite_a_runs_or_a_reports_files(stored, capsys):
+def test_a_rerun_into_the_folder_it_ran_in_names_it_by_its_path(tmp_path, monkeypatch,
+                                                                capsys):
+    # QA: "hplab lr-range: replaced the earlier report in . (another --out keeps both)"
+    monkeypatch.chdir(tmp_path)
+    argv = ["lr-range", "--dataset", "xor", "--hidden", "2", "--seeds", "1", "--steps", "20",
+            "--out", ".", "--json"]
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0 and "replaced" not in err
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0 and (f"hplab lr-range: replaced the earlier report in {tmp_path} "
+                          "(another --out keeps both)\n") in err
+
+
+def test_outputs_never_overwrite_a_runs_or_a_reports_files(stored, capsys, monkeypatch):
     # QA: predict --out RUN/report.html replaced a training run's report with CSV, and
     # study export --csv RUN/config.json its config (the model and storage were refused)
     _, model = stored
@@ -412,6 +425,17 @@ def test_outputs_never_overwrite_a_runs_or_a_reports_files(stored, capsys):
     assert {p: _digest(p) for p in kept} == kept
     # a file of the user's own beside them is theirs to write
     assert run_cli(["study", "export", "xor", "--csv", run / "trials.csv"], capsys)[0] == 0
+    # from inside the run's folders, the run is named by its absolute path: it was "in ."
+    # (and from report_files "in .", its parent meant)
+    home, whole, model = Path.cwd(), run.resolve(), model.resolve()
+    for where, target in ((whole, "report.html"), (whole / "report_files", table.name),
+                          (whole / "report_files", "../config.json")):
+        monkeypatch.chdir(where)
+        code, _, err = run_cli(["predict", model, "--dataset", "--out", target], capsys)
+        assert (code, err) == (2, f"hplab predict: error: {target} is a file of the training "
+                                  f"run in {whole}; write the output elsewhere\n")
+    monkeypatch.chdir(home)
+    assert {p: _digest(p) for p in kept} == kept
 
 
 def test_a_report_that_cannot_be_written_after_the_run_leaves_its_results_printed(

@@ -412,7 +412,9 @@ def test_a_study_in_a_folder_it_cannot_write_fails_before_any_trial(tmp_path, sp
     def cli(*argv):
         return user_cli(*argv, cwd=here)
 
-    report = "the report folder runs/studies/{}: cannot write in . (Permission denied); "
+    # the folder it ran in by its path: "cannot write in ." read as a sentence cut short
+    report = "the report folder runs/studies/{}: cannot write in " + f"{here} (Permission " \
+        "denied); "
     here.chmod(0o555)
     try:
         assert cli("study", "run", spec, "--storage", db) == (2, "", (
