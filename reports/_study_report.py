@@ -241,10 +241,13 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \
         f"the study, and saved beside this report as {SPEC_FILE})"
     resumed = [shown_command(c) for c in s.user_attrs.get(hs.RESUMED_ATTR) or []]
+    # the trials' runs too: a study made from Python records no command, yet its resume
+    # by the command line timed only its own trials
+    runs = {hs.trial_info(t, flat=flat).get("run") for t in trials} - {None, ""}
     rep.set_provenance(
         command=command, dataset=spec.dataset, seed=spec.seed, params=spec_params(spec),
-        seconds=seconds,
-        wall_time="Wall time of the last run" if resumed and seconds is not None else "Wall time",
+        seconds=seconds, wall_time="Wall time of the last run"
+        if (resumed or len(runs) > 1) and seconds is not None else "Wall time",
         extra={"Storage": where.masked, "Study": name,
                                 "Spec": f"{SPEC_FILE} beside this report: the spec the "
                                         "study ran with, as stored with it",

@@ -1558,6 +1558,24 @@ def test_the_report_keeps_the_command_that_made_the_study(spec_file, tmp_path, c
 
 @pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
+def test_a_study_made_from_python_and_resumed_by_a_command_times_the_last_run(
+        spec_file, tmp_path, capsys, monkeypatch):
+    # run_study from Python records no command: the resume below was the first one, and
+    # its 2 trials' seconds were shown as the study's "Wall time" beside 4 trials
+    monkeypatch.chdir(tmp_path)
+    path = spec_file("py", n_trials=2, pruner="none", max_epochs=4)
+    study.run_study(study.load_spec(path), storage="p.db", progress=False)
+    assert hplab.main(["study", "run", str(path), "--trials", "4", "--storage", "p.db",
+                       "--json"]) == 0
+    ran = json.loads(capsys.readouterr().out.splitlines()[-1])
+    facts = report_facts(Path(ran["report_path"]).read_text())
+    assert "Resumed by" not in facts and "Wall time" not in facts
+    assert facts["Wall time of the last run"] == reports.design.format_seconds(ran["seconds"])
+    assert len(trials_of(tmp_path / "p.db", "py")) == 4
+
+
+@pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
 def test_a_regression_study_headlines_errors_in_the_targets_units(spec_file, tmp_path,
                                                                   capsys):
     db = tmp_path / "reg.db"
