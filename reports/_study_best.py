@@ -244,11 +244,20 @@ def add_best(rep, spec, done: Retrained, out: Path, *, why: str = "") -> None:
         rep.add_figure("best-history", partial(tw.draw_history,
                                                lr_steps=is_stepwise(cfg.schedule)), hist,
                        caption="Learning curves of the best trial, retrained."
+                               + (_no_validation(hist) if done.strategy is not None else "")
                                + lr_caption(hist, cfg.schedule))
     _add_test(rep, spec, ds, run, done.proba, plain=done.strategy is None)
     if saved and all(np.isfinite(p).all() for p in run.net.params):
         add_use_model(rep, run.model_path, spec.dataset, out, n_features=ds.n_features,
                       task=ds.task, feature_names=ds.feature_names)
+
+
+def _no_validation(hist) -> str:
+    """Why a pipeline's curves have no validation line ("" when they have one)."""
+    if "val_loss" in hist and hist["val_loss"].notna().any():
+        return ""
+    return (" The imbalanced-learn pipeline fits its net on the (resampled) training split "
+            "alone, so there is no validation curve.")
 
 
 def _first(sentence: str) -> str:

@@ -58,7 +58,8 @@ def draw_history(frame: pd.DataFrame, *, eps: float = 0.0, lr_steps: bool = Fals
                                             ("val", design.VALIDATION, "validation", 1.8,
                                              "--")):
             col = f"{split}_{panel}"
-            if col in frame:
+            # an imbalance pipeline's net trains with no validation split: no empty entry
+            if col in frame and frame[col].notna().any():
                 ax.plot(x, frame[col], color=color, label=label, lw=lw, ls=ls, marker=marker,
                         ms=3, alpha=0.75 if split == "train" else 1.0)
         ax.set(title=panel.capitalize(), xlabel="epoch")

@@ -1894,6 +1894,41 @@ def test_a_multistep_best_trial_draws_its_rate_as_steps(spec_file, tmp_path, par
     assert "<dt>fixed.<wbr>lr_milestones</dt><dd>20, 1000</dd>" in html  # not "20, 1,000"
 
 
+@pytest.mark.usefixtures("unrasterized")
+@pytest.mark.slow
+def test_an_imbalance_best_trials_curves_name_no_validation_line_they_lack(
+        spec_file, tmp_path, parse_html, monkeypatch):
+    # QA: the pipeline's net trains on the training split alone, yet both legends named a
+    # dashed "validation" line that had no point
+    from reports import _training_draw as tw
+
+    legends, draw = {}, tw.draw_history
+
+    def draw_history(*args, **kwargs):  # the figure, looked at before the report shuts it
+        fig = draw(*args, **kwargs)
+        legends.update((ax.get_title(), [t.get_text() for t in ax.get_legend().get_texts()])
+                       for ax in fig.axes)
+        return fig
+
+    monkeypatch.setattr(tw, "draw_history", draw_history)
+    db = tmp_path / "over.db"
+    spec = study.load_spec(spec_file(
+        "over", dataset="digits?imbalance=1:20&positive=8", metric="val_pr_auc", n_trials=2,
+        max_epochs=5, pruner="none", space={"lr": {"low": 0.003, "high": 0.03, "log": True}},
+        fixed={"imbalance_strategy": "random_over", "sampling_ratio": 0.5, "width": 8,
+               "batch_size": 64}))
+    study.run_study(spec, storage=str(db), progress=False)
+    path = reports.study_report("over", storage=str(db), out=tmp_path / "over")
+    hist = pd.read_csv(path.parent / "report_files" / "best-history.csv")
+    assert hist["val_loss"].isna().all() and np.isfinite(hist["train_loss"]).all()
+    assert len(hist) == 6  # epochs 0 to 5
+    assert legends == {"Loss": ["train"], "Accuracy": ["train"]}
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("Learning curves of the best trial, retrained. The imbalanced-learn pipeline fits "
+            "its net on the (resampled) training split alone, so there is no validation "
+            "curve.") in text
+
+
 def _dollar_study(spec_file, dollar_csv, tmp_path) -> Path:
     """A 2-trial study on a CSV whose labels and feature names hold dollars."""
     db = tmp_path / "dollar.db"
