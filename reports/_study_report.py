@@ -35,6 +35,7 @@ from ._study_text import (
     OUTCOMES_CAPTION,
     busy_time,
     headline,
+    no_curves,
     one_line,
     outcome_text,
     pareto_caption,
@@ -144,7 +145,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
     table = sd.param_table(trials)
     ranked = add_what_mattered(rep, s, spec, table, metric, maximize)
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
-    if not inter.empty:
+    if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04
+        rep.add_section("Pruning", no_curves(inter, spec.checkpoint))
+    elif not inter.empty:
         rep.add_section("Pruning")
         rep.add_figure("intermediate", partial(sw.draw_intermediate, metric=metric), inter,
                        caption="The validation metric at every checkpoint, as the pruner saw "
@@ -303,16 +306,21 @@ def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -
     """The ``best`` trial (the report's), then the other complete trials best first (ties on
     the first objective broken by the next ones, then by number), then pruned ones (their
     last checkpoint's value can beat the best trial's, but they never finished), then the
-    rest. Times and, when no trial stopped early, the empty reason column are left out."""
+    rest by number. Times and, when no trial stopped early, the empty reason column are
+    left out."""
     cols = [c for c in frame.columns if c not in ("start", "complete")
             and not (c == "reason" and frame[c].isna().all())]
     if metrics[0] not in frame:
         return frame[cols]
     rank = frame["state"].map({"complete": 0, "pruned": 1}).fillna(2)
+    # a diverged trial is pruned by the loop: its value is its last before it blew up (the
+    # untrained net's, often), no rank
+    if "status" in frame:
+        rank = rank.where(frame["status"] != "diverged", 2)
     keys = {"rank": rank.where(frame["number"] != best, -1)}
     for i, (m, d) in enumerate(zip(metrics, directions, strict=True)):
         if m in frame:  # larger is better for every key
-            keys[f"value_{i}"] = frame[m] if d == "maximize" else -frame[m]
+            keys[f"value_{i}"] = (frame[m] if d == "maximize" else -frame[m]).where(rank < 2)
     keys["number"] = frame["number"]
     order = pd.DataFrame(keys).sort_values(
         list(keys), ascending=[True] + [False] * (len(keys) - 2) + [True],

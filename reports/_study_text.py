@@ -48,6 +48,16 @@ def pareto_caption(metrics) -> str:
             f"{' or '.join(hidden)}. pareto.csv holds every objective.")
 
 
+def no_curves(inter: pd.DataFrame, checkpoint: float) -> str:
+    """Why the pruning view is left out: every trial reported the untrained net alone
+    (``inter``: `intermediate_frame`), one point each at epoch 0, which is no curve."""
+    stopped = inter.drop_duplicates("number")["status"].value_counts()
+    how = ", ".join(f"{n} {status}" for status, n in stopped.items())
+    return (f"No curves to draw: every trial stopped before epoch {format_setting(checkpoint)}, "
+            "its first checkpoint after the untrained net, so each reported one value (at "
+            f"epoch 0) and the pruner compared none ({how}).")
+
+
 def one_line(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if text.endswith(".") else text + "."

@@ -332,6 +332,33 @@ def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path,
 
 
 @pytest.mark.usefixtures("unrasterized")
+def test_a_study_whose_trials_all_diverged_draws_no_pruning_view_and_lists_them_in_order(
+        spec_file, tmp_path, parse_html):
+    # QA: lr 1e30 blows every trial up before its first checkpoint: the pruning view drew
+    # one column of points at epoch 0 on an axis of -0.04..0.04, and the table ranked the
+    # trials by their untrained nets' loss
+    db = tmp_path / "div.db"
+    spec = study.load_spec(spec_file("div", n_trials=3, max_epochs=100,
+                                     space={"width": {"low": 2, "high": 8}},
+                                     fixed={"lr": 1e30, "batch_size": 1, "checkpoint": 25}))
+    summary = study.run_study(spec, storage=str(db), progress=False)
+    assert (summary["n_complete"], summary["n_diverged"]) == (0, 3)
+    trials = trials_of(db, "div")
+    assert [sorted(t.intermediate_values) for t in trials] == [[0]] * 3
+    by_value = [t.number for t in sorted(trials, key=lambda t: t.value)]
+    assert by_value != [0, 1, 2]  # the order the table had
+    path = reports.study_report("div", storage=str(db), out=tmp_path / "div")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert ("Pruning No curves to draw: every trial stopped before epoch 25, its first "
+            "checkpoint after the untrained net, so each reported one value (at epoch 0) and "
+            "the pruner compared none (3 diverged).") in text
+    assert not (path.parent / "report_files" / "intermediate.csv").exists()
+    table = pd.read_csv(path.parent / "report_files" / "trials.csv")
+    assert list(table["number"]) == [0, 1, 2]
+    assert list(table["status"]) == ["diverged"] * 3
+
+
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
 def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
                                                             monkeypatch):
