@@ -19,6 +19,7 @@ from ._imbalance_ratios import _at, _per_ratio, _slug
 from ._imbalance_tables import metric_note
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
+from ._settings import regularisers_text
 
 #: The runs table's columns a printout keeps (with the ranking metric): which run, its
 #: scores and its confusion cells; the class counts, reasons and notes stay in runs.csv
@@ -175,7 +176,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                  subtitle=f"positive class {result.positive} · ratios {', '.join(result.ratios)}"
                           f" · {nets.count_of(len(result.strategies), 'strategy', 'strategies')}"
                           f" × {nets.count_of(result.seeds, 'seed')} · "
-                          f"samplers aim at {result.sampling_ratio:g} minority/majority")
+                          f"samplers aim at {result.sampling_ratio:g} minority/majority"
+                          f"{regularisers_text(result.net_params)}")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seed,

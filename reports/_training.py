@@ -18,6 +18,7 @@ from ._core import Report, check_result
 from ._decision_history import SNAPSHOT_RESOLUTION, decision_history_frame, draw_decision_history
 from ._hidden_space import hidden_space_frame, pick_snapshots
 from ._paths import from_report
+from ._settings import regularisers_text
 from ._training_binary import add_positive_class
 from ._training_captions import history_caption, regression_loss, target_scaled
 from ._use_model import add_use_model
@@ -329,10 +330,12 @@ def _subtitle(run) -> str:
     n_params = net.n_parameters
     acts = ", ".join(dict.fromkeys(net.activations)) or "no hidden layer"
     acts += ", batch norm" if net.batch_norm else ""
+    # batch norm is said with the activations above
+    penalties = regularisers_text({k: getattr(run.config, k, 0) for k in ("l2", "l1", "dropout")})
     # train --data-seed: the data drawn with another seed than the net's
     data_seed = getattr(ds, "info", {}).get("seed", run.seed)
     return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, {net.head} "
-            f"head) · {n_params:,} parameters · seed {run.seed}"
+            f"head) · {n_params:,} parameters{penalties} · seed {run.seed}"
             + (f" (data seed {data_seed})" if data_seed != run.seed else ""))
 
 

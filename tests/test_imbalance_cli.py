@@ -53,6 +53,25 @@ def test_on_xor_the_report_says_no_score_is_held_out(tmp_path, parse_html):
     assert "untouched test split" in moons and "no score here is held out" not in moons
 
 
+def test_the_subtitle_names_the_weight_penalties_and_dropout_the_nets_used(tmp_path, capsys):
+    # QA: the subtitle named the ratios and strategies, not the regularisers every net had
+    def subtitle(name, *flags):
+        out = tmp_path / name
+        assert hplab.main(["imbalance", "--dataset", "moons", "--strategies", "none",
+                           "--seeds", "1", *FAST, *flags, "--json", "--out", str(out)]) == 0
+        ran = json.loads(capsys.readouterr().out)
+        (text,) = re.findall(r'<p class="subtitle">([^<]*)</p>', (out / "report.html").read_text())
+        return ran["net_params"], text
+
+    config, text = subtitle("reg", "--l2", "0.001", "--l1", "0.0001", "--dropout", "0.1")
+    assert (config["l2"], config["l1"], config["dropout"]) == (0.001, 0.0001, 0.1)
+    assert text.endswith("samplers aim at 0.2 minority/majority · L2 0.001 · L1 0.0001 · "
+                         "dropout 0.1")
+    config, text = subtitle("plain")  # none set: the subtitle as it always was
+    assert (config["l2"], config["l1"], config["dropout"]) == (0.0, 0.0, 0.0)
+    assert text.endswith("samplers aim at 0.2 minority/majority")
+
+
 def test_heat_map_across_ratios_gives_each_ratios_chance_level(tmp_path, parse_html):
     # review: PR-AUC read 0.43 at the data's own balance and 0.66 at 1:5 in one heat map;
     # its chance level, the test prevalence, differs by column, which the caption never said

@@ -900,6 +900,26 @@ def test_a_run_shows_its_settings_whole(tmp_path, capsys):
     assert shown["batch_size"] == str(config["batch_size"])
 
 
+def test_the_subtitle_names_the_weight_penalties_and_dropout_a_run_used(tmp_path, capsys):
+    # QA: two reports of one sweep, with and without --l2/--l1/--dropout, had one subtitle
+    def subtitle(name, *flags):
+        out = tmp_path / name
+        assert hplab.main(["train", "--dataset", "xor", "--hidden", "4", "--epochs", "20",
+                           *flags, "--out", str(out)]) == 0
+        capsys.readouterr()
+        config = json.loads((out / "config.json").read_text())["config"]
+        (text,) = re.findall(r'<p class="subtitle">([^<]*)</p>', (out / "report.html").read_text())
+        return config, text
+
+    config, text = subtitle("reg", "--l2", "0.001", "--l1", "0.0001", "--dropout", "0.2")
+    assert (config["l2"], config["l1"], config["dropout"]) == (0.001, 0.0001, 0.2)
+    assert text == ("xor · binary · net 2-4-1 (sigmoid, binary head) · 17 parameters · L2 0.001 "
+                    "· L1 0.0001 · dropout 0.2 · seed 0")
+    config, text = subtitle("plain")  # none set: the subtitle as it always was
+    assert (config["l2"], config["l1"], config["dropout"]) == (0.0, 0.0, 0.0)
+    assert text == "xor · binary · net 2-4-1 (sigmoid, binary head) · 17 parameters · seed 0"
+
+
 def _halving(step, cfg, total):
     """A contributor's step-wise schedule: half the rate every lr_decay_steps."""
     return cfg.lr * 0.5 ** (step // cfg.lr_decay_steps)
