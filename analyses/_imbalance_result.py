@@ -151,9 +151,10 @@ class ImbalanceResult:
         `PAIRED_COLUMNS` compare it with the first ranked seed by seed (every strategy of
         a seed shares its data, split and test set): ``paired_diff`` is the mean of its
         per-seed differences, ``paired_diff_ci_*`` their 95 % t-interval, ``paired_seeds``
-        the seeds both ran (`overlapping_best` reads them). ``tuned_threshold`` is the
-        mean over seeds of each seed's validation-tuned threshold (each seed trains its
-        own net): no one model's threshold.
+        the seeds both ran (`overlapping_best` reads them). Intervals are clipped to what
+        the metric, or a difference of two, can be. ``tuned_threshold`` is the mean over
+        seeds of each seed's validation-tuned threshold (each seed trains its own net): no
+        one model's threshold.
         """
         metric = metric or self.metric
         if metric not in IMBALANCE_METRICS:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from nets import IMBALANCE_METRICS
 
-from ._imbalance_metrics import mean_ci
+from ._imbalance_metrics import METRIC_RANGE, mean_ci
 
 #: The ranking's columns comparing each strategy with the first ranked, seed by seed.
 PAIRED_COLUMNS = ("paired_diff", "paired_diff_ci_low", "paired_diff_ci_high", "paired_seeds")
@@ -105,8 +105,10 @@ def _finite(row, *keys) -> bool:
 def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
     """`PAIRED_COLUMNS` into one ratio's ranked ``rows``: each strategy's ``metric`` minus
     the first ranked one's, seed by seed over the seeds both ran (``runs``: that ratio's
-    successful runs at one threshold), mean and 95 % t-interval; NaN (0 seeds) for the
-    first itself and where they share no seed."""
+    successful runs at one threshold), mean and 95 % t-interval, clipped to the differences
+    the metric allows (±1 for one in [0, 1]); NaN (0 seeds) for the first itself and where
+    they share no seed."""
+    low, high = METRIC_RANGE[metric]
     by_strategy = {name: g.set_index("seed")[metric] for name, g in
                    runs.groupby("strategy", sort=False)}
     best = by_strategy.get(rows[0]["strategy"]) if rows else None
@@ -117,7 +119,9 @@ def add_paired(rows: list[dict], runs: pd.DataFrame, metric: str) -> None:
             seeds = mine.index.intersection(best.index)
             diff = (mine.loc[seeds] - best.loc[seeds]).to_numpy(dtype=np.float64)
             diff = diff[np.isfinite(diff)]
-        mean, lo, hi = mean_ci(diff)  # not clipped: a difference spans twice the range
+        # two seeds' t-interval can pass what a difference of two scores can be (-1.03
+        # for isolation_forest against a net); the mean is never clipped
+        mean, lo, hi = mean_ci(diff, bounds=(low - high, high - low))
         row.update(paired_diff=mean, paired_diff_ci_low=lo, paired_diff_ci_high=hi,
                    paired_seeds=len(diff))
 

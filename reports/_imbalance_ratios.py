@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 
 import nets
+from analyses._imbalance_metrics import METRIC_RANGE  # what add_paired clips to
 
 from ._core import Report
 from ._imbalance_draw import (
@@ -150,7 +151,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                 rep.add_text(said, note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason. The 95 % interval is each strategy's own over seeds."
+                              "reason. The 95 % interval is each strategy's own over seeds, "
+                              "clipped to the metric's range."
                               + metric_note(result.metric)
                               + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
                                  else ""))
@@ -158,13 +160,15 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
             rep.add_text(said, note=True)
         paired = paired_table(rank)
         if len(paired):
+            span = METRIC_RANGE[result.metric][1] - METRIC_RANGE[result.metric][0]
             rep.add_table(paired, name=f"paired-{tag}",
                           caption=f"Each strategy against {rank.iloc[0]['strategy']}, seed by "
                                   "seed: the mean of its per-seed differences in "
-                                  f"{result.metric} and their 95 % t-interval, over the seeds "
-                                  "both ran. A seed's strategies share its data, split and "
-                                  "test set, so this, not the overlap of their own intervals, "
-                                  "tells them apart.")
+                                  f"{result.metric} and their 95 % t-interval, clipped to the "
+                                  f"differences {result.metric} allows (−{span:g} to {span:g}), "
+                                  "over the seeds both ran. A seed's strategies share its "
+                                  "data, split and test set, so this, not the overlap of their "
+                                  "own intervals, tells them apart.")
         if not ran:
             rep.add_text(f"Nothing ran at {ratio}: every strategy failed or was skipped, so "
                          "there are no scores, curves, thresholds, calibration or confusion "

@@ -699,6 +699,32 @@ def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
     assert table["seeds"].tolist() == [2] * (len(rank) - 1)
 
 
+def test_paired_intervals_are_clipped_to_the_differences_a_metric_allows():
+    # tester: two seeds' t-interval of isolation_forest - none in pr_auc reached -1.48,
+    # though a difference of two scores in [0, 1] is never below -1
+    from scipy import stats
+
+    res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:10",
+                                       strategies="none,isolation_forest", seeds=2, workers=1,
+                                       net_params={"hidden": (8,), "max_epochs": 10})
+    runs = res.runs[res.runs["threshold"] == "0.5"].pivot(index="seed", columns="strategy",
+                                                          values="pr_auc")
+    diff = (runs["isolation_forest"] - runs["none"]).to_numpy()
+    half = stats.t.ppf(0.975, 1) * diff.std(ddof=1) / math.sqrt(2)
+    assert diff.mean() - half == pytest.approx(-1.4777, abs=1e-4)  # what was shown
+    row = res.ranking().set_index("strategy").loc["isolation_forest"]
+    assert row["paired_diff"] == pytest.approx(diff.mean(), abs=1e-15) == pytest.approx(-0.8021,
+                                                                                       abs=1e-4)
+    assert row["paired_diff_ci_low"] == -1.0  # clipped; the other end as it was
+    assert row["paired_diff_ci_high"] == pytest.approx(diff.mean() + half, abs=1e-12)
+    # every own interval in [0, 1]; recall's paired interval clipped at both ends' range
+    for metric in ("pr_auc", "recall", "roc_auc"):
+        rank = res.ranking(metric)
+        assert (rank["ci_low"] >= 0).all() and (rank["ci_high"] <= 1).all(), metric
+        assert (rank["paired_diff_ci_low"].dropna() >= -1).all(), metric
+    assert res.ranking("recall")["paired_diff_ci_low"].iloc[1] == -1.0
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_pipeline_on_data_already_at_its_ratio_says_so():
     # QA: imbalanced-learn's "The specified ratio required to remove samples from the
