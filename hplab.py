@@ -1982,7 +1982,8 @@ JSON_KEYS = {
     ("export-onnx",): "model, onnx_path, task, n_features, outputs, opset, dtype, input, bytes",
     ("imbalance",): "dataset, positive, ratio, ratios, metric, tune_for, sampling_ratio, "
                     "seeds (a count: the repeats, seeded from seed), seed, strategies, "
-                    "net_params, ranking [{strategy, ratio, rank, "
+                    "net_params, ranking [{strategy, ratio, rank (null for a strategy that failed "
+                    "or was skipped on every seed: listed after the ranked ones), "
                     "metric, mean, ci_low, ci_high, tuned_threshold (the mean over seeds of "
                     "each seed's validation-tuned threshold, each for its own net), ..., "
                     "paired_diff, paired_diff_ci_low, paired_diff_ci_high, paired_seeds (the "

@@ -143,7 +143,7 @@ class ImbalanceResult:
 
     def ranking(self, metric: str | None = None, mode: str = "proper") -> pd.DataFrame:
         """Strategies ranked by ``metric`` within each ratio, best first, then failed,
-        then skipped.
+        then skipped, unranked: their ``rank`` is missing (NA; null in ``--json``).
 
         Threshold metrics are ranked at 0.5 (what the remedy itself changes); the
         ``tuned_*`` columns give the same metric at the validation-tuned threshold.
@@ -194,11 +194,13 @@ class ImbalanceResult:
                                      r["status"] == "partial",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
             add_paired(rows, ranked_runs[ranked_runs["ratio"] == ratio], metric)
-            out += [{"rank": i + 1, **r} for i, r in enumerate(rows)]
+            # with no score (every seed failed or skipped) there is nothing to rank by
+            out += [{"rank": i + 1 if math.isfinite(r["mean"]) else None, **r}
+                    for i, r in enumerate(rows)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
                 "status", "reason", *PAIRED_COLUMNS]
-        return pd.DataFrame(out, columns=cols)
+        return pd.DataFrame(out, columns=cols).astype({"rank": "Int64"})
 
     def twins(self) -> pd.DataFrame:
         """The strategies that scored exactly as another at their ratio (proper runs):

@@ -150,9 +150,9 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
             if said := _unsettled(result, rank):
                 rep.add_text(said, note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
-                      caption="Ranked strategies; failed, then skipped ones last with their "
-                              "reason. The 95 % interval is each strategy's own over seeds, "
-                              "clipped to the metric's range."
+                      caption="Ranked strategies; failed, then skipped ones last, unranked, "
+                              "with their reason. The 95 % interval is each strategy's own "
+                              "over seeds, clipped to the metric's range."
                               + metric_note(result.metric)
                               + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
                                  else ""))

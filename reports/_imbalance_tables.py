@@ -61,6 +61,8 @@ def metric_note(metric: str) -> str:
 
 def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     out = rank[["rank", "strategy", "label", "mean"]].copy()
+    # a failed or skipped strategy is unranked: "–", not pandas' "<NA>"
+    out["rank"] = [None if pd.isna(r) else int(r) for r in rank["rank"]]
     out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
                                                             strict=True)]
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too

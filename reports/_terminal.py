@@ -242,9 +242,9 @@ def imbalance_lines(s: dict) -> list[str]:
             if r["status"] == "skipped":
                 skipped.setdefault(r["reason"], []).append(r["strategy"])
                 continue
-            if r["mean"] is None:
-                lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['status']}: "
-                             f"{r['reason']}")
+            if r["mean"] is None:  # failed: no score, so no rank (null)
+                rank = "" if r["rank"] is None else f"{r['rank']}."
+                lines.append(f"  {rank:>3} {r['strategy']:<17} {r['status']}: {r['reason']}")
                 continue
             ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
                   else "")

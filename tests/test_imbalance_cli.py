@@ -129,7 +129,10 @@ def test_a_sampler_leaving_one_class_is_named_in_the_failure(tmp_path, capsys, p
     page = parse_html((tmp_path / "r" / "report.html").read_text())
     assert said in " ".join(page.all_text.split())
     assert hplab.main([*argv, "--no-report"]) == 0
-    assert f"2. enn               failed: {said}" in capsys.readouterr().out
+    out = [line.rstrip() for line in capsys.readouterr().out.splitlines()]
+    at = out.index("ratio own:")  # ranked, then the failed one unranked
+    assert out[at + 1:at + 3] == ["   1. none              0.583",
+                                  f"      enn               failed: {said}"]
 
 
 @pytest.mark.slow
@@ -286,6 +289,7 @@ def test_human_output_names_failures(tmp_path, capsys):
                      "--no-report", "--json", *FAST])
     (row,) = json.loads(capsys.readouterr().out)["ranking"]
     assert rc == 0 and row["strategy"] == "adasyn" and row["status"] == "failed"
+    assert row["rank"] is None
 
 
 def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path, capsys,
@@ -312,11 +316,13 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
     rank = {r["strategy"]: r for r in s["ranking"]}
     for name, reason in reasons.items():
         assert rank[name]["status"] == "failed" and rank[name]["reason"] == reason
-        assert rank[name]["mean"] is None and rank[name]["rank"] > 8  # last, after the rest
+        assert rank[name]["mean"] is None and rank[name]["rank"] is None  # unranked
+    # listed after the ranked ones, without a rank
+    assert [r["rank"] for r in s["ranking"]] == [*range(1, 9), *[None] * 5]
+    assert [r["strategy"] for r in s["ranking"][8:]] == list(reasons)
     lines = reports.imbalance_lines(s)
     for name, reason in reasons.items():
-        assert any(re.fullmatch(rf" *\d+\. {name} +failed: {re.escape(reason)}", line)
-                   for line in lines), name
+        assert f"      {name:<17} failed: {reason}" in lines, name
     assert not any("skipped" in line or "n_samples_fit" in line for line in lines)
     page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert "5 strategy run(s) failed; see their reasons" in page
@@ -329,6 +335,9 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
     at = {c: header.index(c) for c in ("strategy", "status", "reason")}
     assert {r[at["strategy"]]: (r[at["status"]], r[at["reason"]]) for r in rows} == {
         k: ("failed", v) for k, v in reasons.items()}
+    header, rows = report_table((out / "report.html").read_text(), "table-ranking-table-own")
+    assert [(r[0], r[1]) for r in rows[8:]] == [("–", name) for name in reasons]
+    assert [r[0] for r in rows[:8]] == [str(k) for k in range(1, 9)]
     info = reports.read_report_info(out / "report.html")
     head = {h["label"]: h["text"] for h in info.headline}
     assert head["Failed strategies"] == "5" and "Skipped strategies" not in head
