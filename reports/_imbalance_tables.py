@@ -13,34 +13,35 @@ from analyses._imbalance_runs import THRESHOLDS  # the labels its rows carry
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
 
 
-def _interval(lo, hi) -> str:
-    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
-        return "–"
-    return f"[{lo:.3f}, {hi:.3f}]"
-
-
-def intervals(low, high) -> list[str]:
-    """``[lo, hi]`` per row, every bound of the column in one notation (`format_column`'s
-    choice for them all), a zero bound included: ``[0.000e+00, 5.349e-03]``, never
-    ``0`` beside ``5.349e-03`` (Brier scores near 0 take scientific notation)."""
+def intervals(estimates, low, high) -> list[str]:
+    """``[lo, hi]`` per row with as many decimals as its estimate's cell (`format_column`'s
+    cell of the ``estimates`` column beside it), or in scientific notation with as many
+    mantissa digits where that cell is: ``0.007693`` beside ``[0.000000, 0.038190]``, not
+    ``[0.000, 0.038]``, and ``5.349e-05`` beside ``[0.000e+00, 1.200e-04]``. ``–`` without
+    an interval (one seed)."""
     from ._numbers import format_column
 
-    low, high = [float(v) for v in low], [float(v) for v in high]
-    cells = format_column(low + high)
-    scientific = any("e" in c for c in cells)
-    cells = [f"{v:.3e}" if scientific and v == 0 else c for v, c in zip(low + high, cells,
-                                                                         strict=True)]
-    return [f"[{a}, {b}]" if math.isfinite(lo) and math.isfinite(hi) else "–"
-            for a, b, lo, hi in zip(cells[:len(low)], cells[len(low):], low, high,
-                                    strict=True)]
+    cells = format_column([float(v) for v in estimates])
+    out = []
+    for cell, lo, hi in zip(cells, low, high, strict=True):
+        lo, hi = float(lo), float(hi)
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            out.append("–")
+            continue
+        mantissa, scientific, _ = cell.partition("e")
+        digits = len(mantissa.partition(".")[2])
+        kind = "e" if scientific else "f"
+        out.append(f"[{lo:.{digits}{kind}}, {hi:.{digits}{kind}}]")
+    return out
 
 
 def brier_table(brier: pd.DataFrame) -> pd.DataFrame:
     """The calibration section's table: each strategy's mean Brier score and its 95 %
-    interval in one column of one notation (two columns of their own mixed them)."""
+    interval in one column, at the mean's decimals (two columns of their own mixed
+    notations)."""
     out = brier[["strategy"]].copy()
     out["brier"] = brier["mean"]
-    out["95 % interval"] = intervals(brier["ci_low"], brier["ci_high"])
+    out["95 % interval"] = intervals(brier["mean"], brier["ci_low"], brier["ci_high"])
     return out
 
 
@@ -63,8 +64,7 @@ def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
     out = rank[["rank", "strategy", "label", "mean"]].copy()
     # a failed or skipped strategy is unranked: "–", not pandas' "<NA>"
     out["rank"] = [None if pd.isna(r) else int(r) for r in rank["rank"]]
-    out["95 % interval"] = [_interval(a, b) for a, b in zip(rank["ci_low"], rank["ci_high"],
-                                                            strict=True)]
+    out["95 % interval"] = intervals(rank["mean"], rank["ci_low"], rank["ci_high"])
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
         # each seed's net has its own: their mean is no one model's threshold
         out["mean tuned threshold"] = rank["tuned_threshold"]
@@ -83,9 +83,8 @@ def paired_table(rank: pd.DataFrame) -> pd.DataFrame:
     out = rank.loc[has, ["rank", "strategy"]].copy()
     out[f"difference from {rank.iloc[0]['strategy']}" if len(rank) else "difference"] = \
         rank.loc[has, "paired_diff"]
-    out["95 % interval (paired)"] = [_interval(a, b) for a, b in zip(
-        rank.loc[has, "paired_diff_ci_low"], rank.loc[has, "paired_diff_ci_high"],
-        strict=True)]
+    out["95 % interval (paired)"] = intervals(*(rank.loc[has, c] for c in (
+        "paired_diff", "paired_diff_ci_low", "paired_diff_ci_high")))
     out["seeds"] = rank.loc[has, "paired_seeds"]
     return out
 
@@ -113,12 +112,15 @@ def areas_table(result, ratio: str) -> pd.DataFrame:
     numbers the curves figure shows only as areas."""
     s = result.summary_frame()
     s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["threshold"] == "0.5")]
-    rows = []
+    rows, bounds = [], {}
     for strategy, g in s.groupby("strategy", sort=False):
         row = {"strategy": strategy}
         for metric in ("roc_auc", "pr_auc"):
             m = g[g["metric"] == metric].iloc[0]
-            row[metric] = m["mean"]
-            row[f"{metric} 95 % interval"] = _interval(m["ci_low"], m["ci_high"])
+            row[metric], row[f"{metric} 95 % interval"] = m["mean"], ""
+            bounds.setdefault(metric, []).append((m["ci_low"], m["ci_high"]))
         rows.append({**row, "seeds": int(g["n"].iloc[0])})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for metric, pairs in bounds.items():  # at the decimals of the column beside them
+        out[f"{metric} 95 % interval"] = intervals(out[metric], *zip(*pairs, strict=True))
+    return out

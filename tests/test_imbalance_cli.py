@@ -261,7 +261,8 @@ def _assert_ranking_tables_are_the_jsons(text: str, ranking: list[dict]) -> None
         for row, r in zip(rows, ranked, strict=True):
             assert row[0] == str(r["rank"])
             assert float(row[3]) == pytest.approx(r["mean"], rel=1e-3)
-            assert row[4] == f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]"
+            digits = _decimals(row[3])  # the interval at the mean's decimals
+            assert row[4] == f"[{r['ci_low']:.{digits}f}, {r['ci_high']:.{digits}f}]"
             assert float(row[5]) == pytest.approx(r["tuned_threshold"], rel=1e-3)
             assert float(row[6]) == pytest.approx(r["tuned_mean"], rel=1e-3)
 
@@ -1019,16 +1020,46 @@ def test_the_ranking_chart_keeps_apart_what_one_weak_strategy_squeezed():
     assert ax.get_xlim()[0] < 0.9 and not ax.texts and _off_scale_note(close) == ""
 
 
+def _decimals(cell: str) -> int:
+    """Digits after the point of a table cell (its mantissa's, in scientific notation)."""
+    return len(cell.partition("e")[0].partition(".")[2])
+
+
 def test_the_brier_interval_is_in_one_notation():
     # review: the brier table's interval columns read 5.349e-03 beside 0 (a bound clipped
-    # at 0 next to one in scientific notation)
+    # at 0 next to one in scientific notation); tester: then 0.0031 beside [0, 0.005349]
     from reports._imbalance_tables import brier_table
 
     brier = pd.DataFrame({"strategy": ["none", "smote"], "mean": [0.0031, 0.0125],
                           "ci_low": [0.0, 0.00004], "ci_high": [0.005349, 0.0231]})
     table = brier_table(brier)
     assert list(table.columns) == ["strategy", "brier", "95 % interval"]
-    assert list(table["95 % interval"]) == ["[0.000e+00, 5.349e-03]",
-                                            "[4.000e-05, 2.310e-02]"]
-    fixed = brier_table(brier.assign(ci_low=[0.0, 0.004]))
-    assert list(fixed["95 % interval"]) == ["[0, 0.005349]", "[0.004, 0.0231]"]
+    assert list(table["95 % interval"]) == ["[0.0000, 0.0053]", "[0.0000, 0.0231]"]
+    tiny = brier_table(brier.assign(mean=[0.00003, 0.0125]))  # the mean column scientific
+    assert list(tiny["95 % interval"]) == ["[0.000e+00, 5.349e-03]",
+                                           "[4.000e-05, 2.310e-02]"]
+
+
+def test_brier_intervals_have_their_estimates_decimals(tmp_path):
+    # tester: the brier table showed 0.007693 beside [0, 0.03819] and the ranking by brier
+    # 0.007693 beside [0.000, 0.038]; the paired and areas tables mixed them too
+    res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:10", seeds=2,
+                                       strategies="none,smote,isolation_forest", metric="brier",
+                                       net_params={"hidden": (8,), "max_epochs": 10}, workers=1)
+    text = reports.imbalance_report(res, tmp_path / "r", index=False).read_text()
+    s = res.summary_frame().query("mode == 'proper' and threshold == '0.5'")
+    brier = s[s["metric"] == "brier"].set_index("strategy")
+    _, rows = report_table(text, "table-brier-1to10")
+    shown = {r[0]: (r[1], r[2]) for r in rows}
+    # real decimals differ by row: 0.2375 (4), a net's 0.01... (5)
+    assert {_decimals(mean) for mean, _ in shown.values()} == {4, 5}
+    for name, (mean, interval) in shown.items():
+        b, d = brier.loc[name], _decimals(mean)
+        assert float(mean) == pytest.approx(b["mean"], rel=1e-3)
+        assert interval == f"[{b['ci_low']:.{d}f}, {b['ci_high']:.{d}f}]", name
+    for table, estimate, bounds in (("ranking-table", 3, 4), ("paired", 2, 3),
+                                    ("areas", 1, 2), ("areas", 3, 4)):
+        _, rows = report_table(text, f"table-{table}-1to10")
+        for r in rows:
+            lo, hi = r[bounds].strip("[]").split(", ")
+            assert _decimals(lo) == _decimals(hi) == _decimals(r[estimate]), (table, r)
