@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from study import retried_numbers, trial_info, trial_times, unexplained_fail
+from study import retried_numbers, retries_of, stop_reason, trial_info, trial_times
 
 
 def _status(t, flat: bool = True) -> str:
@@ -33,10 +33,7 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
     ``flat``: the study may hold the flat layout of earlier versions (`study.flat_layout`);
     ``heartbeats``, ``max_retry``: its storage's (`study.unexplained_fail`).
     """
-    # optuna's retry callback marks a retry with the number of the trial it replaces (its
-    # retried_trial_number reads it, but is experimental: a warning per call)
-    retried_as = {t.system_attrs.get("failed_trial"): t.number for t in trials
-                  if t.system_attrs.get("failed_trial") is not None}
+    retried_as = retries_of(trials)
     times = trial_times(trials)  # UTC: the same in every time zone
     rows = []
     for t in trials:
@@ -54,13 +51,8 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
         # apart from params until then)
         queued = t.system_attrs.get("fixed_params") if t.state.name == "WAITING" else None
         row.update({f"param_{k}": v for k, v in (t.params or queued or {}).items()})
-        # last: long text; a complete trial's reason (reached max_epochs...) says nothing
-        row["reason"] = info.get("reason") if t.state.name in ("PRUNED", "FAIL") else None
-        if t.state.name == "FAIL" and not row["reason"]:  # failed for its worker, or by another
-            again = retried_as.get(t.number)
-            row["reason"] = (unexplained_fail(t, retried=again is not None, flat=flat,
-                                              heartbeats=heartbeats, max_retry=max_retry)
-                             + (f"; run again as #{again}" if again is not None else ""))
+        row["reason"] = stop_reason(t, retried_as.get(t.number), flat=flat,  # last: long text
+                                    heartbeats=heartbeats, max_retry=max_retry)
         rows.append(row)
     frame = pd.DataFrame(rows)
     # still last when a later trial brings parameters the first did not have

@@ -15,11 +15,19 @@ import nets
 
 from ._errors import StorageError
 from ._folders import result_file
-from ._record import CREATED_ATTR, flat_layout, hplab_record, other_attrs
+from ._record import (
+    CREATED_ATTR,
+    flat_layout,
+    hplab_record,
+    other_attrs,
+    retries_of,
+    stop_reason,
+)
+from ._spec_study_table import study_default
 from ._storage import release
 from ._storage_errors import storage_errors
 from ._storage_files import storage_kind
-from ._summary import _study_table, open_study_storage, value_names
+from ._summary import _study_table, keeps_heartbeats, open_study_storage, value_names
 from ._trial_times import trial_times
 from ._worker import quiet_optuna
 
@@ -36,6 +44,8 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     The stored record is spread into ``user_attrs_<key>`` columns (``user_attrs_status``,
     ``user_attrs_epochs``..., ``user_attrs_imbalance_metrics_val_pr_auc`` for nested
     ones); the per-trial history lists stay out (they are in the storage and the report).
+    The last column, ``reason``, says why a pruned or failed trial stopped, as the report's
+    table does (`stop_reason`: also for a trial whose worker was killed, which recorded none).
 
     Parameters
     ----------
@@ -67,15 +77,22 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
             frame = study.trials_dataframe(multi_index=False)
             attrs = study.user_attrs
             flat = flat_layout(attrs.get(CREATED_ATTR))
+            table = _study_table(attrs)
             # optuna heads the values by study.metric_names: another client's, maybe
-            frame = frame.rename(columns=_value_columns(study, _study_table(attrs)))
+            frame = frame.rename(columns=_value_columns(study, table))
+            heartbeats = keeps_heartbeats(study)
     finally:
         release(store)
+    again = retries_of(trials)
+    max_retry = table.get("max_retry", study_default("max_retry"))
+    reasons = [stop_reason(t, again.get(t.number), heartbeats=heartbeats,
+                           max_retry=max_retry, flat=flat) for t in trials]
     # nested dicts (imbalance_metrics) become columns of their own: key_subkey
     info = pd.json_normalize([_export_attrs(t, flat) for t in trials],
                              sep="_").add_prefix("user_attrs_")
     # merged by number: a worker may add a trial between the two reads
     info.insert(0, "number", [t.number for t in trials])
+    info["reason"] = reasons
     frame = frame.drop(columns=[c for c in frame.columns if c.startswith("user_attrs_")])
     if "number" not in frame:  # no trial yet: optuna's frame has no columns at all
         frame = pd.DataFrame({"number": pd.Series(dtype=int)})
@@ -91,6 +108,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         if column is not None and _whole_numbers(column):
             frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
+    frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe
         nets.spreadsheet_safe(frame.drop(columns=drop)).to_csv(sys.stdout, index=False)
         return Path("-")

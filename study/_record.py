@@ -201,3 +201,39 @@ def unexplained_fail(trial, *, retried: bool, heartbeats: bool, max_retry: int,
     return "failed by another program" + (
         f", or {NEVER_ENTERED} past the grace period" if spent else "") + \
         "; no reason recorded"
+
+
+def retries_of(trials) -> dict[int, int]:
+    """``{number of a failed trial: number of the retry queued for it}``."""
+    # optuna's retry callback marks a retry with the number of the trial it replaces (its
+    # retried_trial_number reads it, but is experimental: a warning per call)
+    return {t.system_attrs["failed_trial"]: t.number for t in trials
+            if t.system_attrs.get("failed_trial") is not None}
+
+
+def stop_reason(trial, again: int | None, *, heartbeats: bool, max_retry: int,
+                flat: bool = True) -> str | None:
+    """Why a pruned or failed ``trial`` stopped (None for any other): its record's
+    ``reason``, else, for a FAIL, `unexplained_fail` (a SIGKILLed worker's trial keeps the
+    record of its start, which has none) and its retry.
+
+    Parameters
+    ----------
+    trial : optuna.trial.FrozenTrial
+    again : int or None
+        The number of its retry (`retries_of`), if any.
+    heartbeats, max_retry, flat
+        As for `unexplained_fail`.
+
+    Returns
+    -------
+    str or None
+    """
+    if trial.state.name not in ("PRUNED", "FAIL"):
+        return None  # a complete trial's reason (reached max_epochs...) says nothing
+    reason = trial_info(trial, flat=flat).get("reason")
+    if reason or trial.state.name != "FAIL":
+        return reason
+    return (unexplained_fail(trial, retried=again is not None, heartbeats=heartbeats,
+                             max_retry=max_retry, flat=flat)
+            + (f"; run again as #{again}" if again is not None else ""))

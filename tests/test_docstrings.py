@@ -50,7 +50,7 @@ HAVE_PARAMETERS = (
     "study.pipeline_train_run", "study.refuse_other_file", "study.resumable_spec",
     "study.run_study", "study.run_worker", "study.save_run_files", "study.searched_readers",
     "study.spec_to_run",
-    "study.stored_spec", "study.train_run", "study.unexplained_fail",
+    "study.stop_reason", "study.stored_spec", "study.train_run", "study.unexplained_fail",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import signal
@@ -114,6 +115,16 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert [p for p in summary["problems"] if p["status"] == "retried"] == [
         {"number": killed.number, "state": "fail", "status": "retried",
          "reason": "its worker stopped sending heartbeats; a new trial ran its slot"}]
+    # its record is the one of its start (no status, no reason): the export said nothing of
+    # why it failed; its reason column says what the report's table does
+    with study.export_csv("kill", tmp_path / "kill.csv", storage=str(db)).open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[-1] == "reason"
+    row = rows[killed.number]
+    assert (row["number"], row["state"], row["user_attrs_status"]) == (
+        str(killed.number), "FAIL", "")
+    assert row["reason"] == f"its worker stopped (no heartbeat); run again as #{retries[0].number}"
+    assert {r["reason"] for r in rows if r["state"] == "COMPLETE"} == {""}
 
 
 @pytest.mark.parametrize("when", ["report", "record", "tell"])

@@ -217,6 +217,8 @@ def test_trials_another_program_failed_are_not_said_to_have_lost_their_worker(
     table = pd.read_csv(path.parent / "report_files" / "trials.csv").set_index("number")
     assert list(table["reason"]) == reasons
     assert "no heartbeat" not in path.read_text()
+    exported = pd.read_csv(study.export_csv("told", tmp_path / "told.csv", storage=str(db)))
+    assert list(exported["reason"]) == reasons  # the export says what the report does
 
 
 
