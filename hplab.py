@@ -1037,13 +1037,14 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_report(name: str, storage, out=None, seconds=None, *, argv=()) -> str:
+def _study_report(name: str, storage, out=None, seconds=None, *, argv=(), opened=None) -> str:
     """Write the study report (it refreshes the runs index too); returns its path.
-    ``argv``: the command's, which best_model/config.json records."""
+    ``argv``: the command's, which best_model/config.json records; ``opened``: the study's
+    storage, open (`study.open_study_storage`)."""
     import reports
 
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds,
-                                    command=_command_line(argv)))
+                                    command=_command_line(argv), opened=opened))
 
 
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
@@ -1154,10 +1155,21 @@ def cmd_study_list(args) -> int:
 
 
 def cmd_study_show(args) -> int:
+    import study
+
+    # one open for the summary and the cells: each open of a database costs its engine
+    opened = study.open_study_storage(args.name, args.storage)
+    try:
+        return _study_show(args, opened)
+    finally:
+        study.release(opened[2])
+
+
+def _study_show(args, opened) -> int:
     import reports
     import study
 
-    summary = study.show_study(args.name, args.storage)
+    summary = study.show_study(args.name, args.storage, opened=opened)
     report = reports.find_study_report(args.name, args.storage, summary["created"])
     summary["report_path"] = str(report) if report else None
     # the storage as given: the same name elsewhere is another study
@@ -1173,7 +1185,7 @@ def cmd_study_show(args) -> int:
         lines.append(f"  ({said or 'this user cannot read it: Permission denied'})")
     if not args.json and len(summary["best_params"] or {}) == 2:
         # a grid of two choices (rates x batch sizes): the course's table of them
-        lines += reports.study_cells_lines(args.name, args.storage)
+        lines += reports.study_cells_lines(args.name, args.storage, opened=opened)
     _emit(args, summary, lines)
     return 0
 
@@ -1217,19 +1229,24 @@ def cmd_study_report(args) -> int:
     import reports
     import study
 
-    summary = study.show_study(args.name, args.storage)  # a missing study fails here
-    # before retraining the best trial and drawing the figures (a file of the folder it
-    # could not read was refused after 10 s of both)
-    if args.out:
-        # the same name in another storage is another study, as for the default folders
-        reports.check_out_folder(args.out, "study", args.name,
-                                 storage=study.resolve_storage(args.storage),
-                                 created=summary["created"])
-    else:
-        reports.check_study_report_folder(args.name, args.storage,
-                                          "give another folder with --out",
-                                          created=summary["created"])
-    path = _study_report(args.name, args.storage, args.out, argv=args.argv)
+    opened = study.open_study_storage(args.name, args.storage)  # a missing study fails here
+    try:  # one open for the summary and the report
+        summary = study.show_study(args.name, args.storage, opened=opened)
+        # before retraining the best trial and drawing the figures (a file of the folder it
+        # could not read was refused after 10 s of both)
+        if args.out:
+            # the same name in another storage is another study, as for the default folders
+            reports.check_out_folder(args.out, "study", args.name,
+                                     storage=study.resolve_storage(args.storage),
+                                     created=summary["created"])
+        else:
+            reports.check_study_report_folder(args.name, args.storage,
+                                              "give another folder with --out",
+                                              created=summary["created"])
+        path = _study_report(args.name, args.storage, args.out, argv=args.argv,
+                             opened=opened)
+    finally:
+        study.release(opened[2])
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 

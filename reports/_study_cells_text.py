@@ -5,23 +5,24 @@ grid of rates x batch sizes: the course's table, in the terminal). Light to impo
 from __future__ import annotations
 
 
-def study_cells_lines(name: str, storage: str | None = None) -> list[str]:
+def study_cells_lines(name: str, storage: str | None = None, *, opened=None) -> list[str]:
     """The lines of the cells (`reports._study_cells.cells_table`: each pair's best value)
     of stored study ``name`` when its space is two choices and nothing else and it has one
-    objective, else none."""
+    objective, else none. ``opened``: as for `study.show_study`."""
     import study as hs
 
-    where = hs.resolve_storage(storage)
     # read-only, as show opened it; the trials only read when the space is such a grid
-    spec, store = hs.stored_spec(name, where, hs.open_storage(where, read_only=True))
+    s, where, store = opened or hs.open_study_storage(name, storage)
     try:
+        spec, _ = hs.stored_spec(name, where, store)
         params = spec.space.params
         if (spec.multi_objective or spec.space.per_layer or len(params) != 2
                 or any(p.kind != "categorical" for p in params)):
             return []
-        trials = store.get_all_trials(store.get_study_id_from_name(name), deepcopy=False)
+        trials = s.get_trials(deepcopy=False)
     finally:
-        hs.release(store)
+        if opened is None:
+            hs.release(store)
     from ._study_cells import category_cells, cells_table  # pandas and matplotlib: here
     from ._study_data import contour_frame, param_table
     from ._terminal import table_lines

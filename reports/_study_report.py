@@ -57,7 +57,7 @@ PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
-                 seconds: float | None = None, command: str = "") -> Path:
+                 seconds: float | None = None, command: str = "", opened=None) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
@@ -78,6 +78,9 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     command : str
         The command line writing it, recorded with the folder it ran in by
         ``best_model/config.json`` (the provenance shows the command that created the study).
+    opened : tuple, optional
+        `study.open_study_storage`'s answer for the study, left open (default: opened and
+        released here).
 
     Returns
     -------
@@ -88,12 +91,13 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     """
     import study as hs
 
-    s, where, store = hs.open_study_storage(name, storage)
+    s, where, store = opened or hs.open_study_storage(name, storage)
     try:  # its pooled connections closed when done: a notebook's calls kept them open
         spec, _ = hs.stored_spec(name, where, store)
         return _write_study_report(s, spec, where, name, out, seconds, command)
     finally:
-        hs.release(store)
+        if opened is None:
+            hs.release(store)
 
 
 def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -> Path:

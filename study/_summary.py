@@ -216,15 +216,17 @@ def open_study_storage(name: str, storage: str | None = None):
         return optuna.load_study(study_name=name, storage=store), where, store
 
 
-def show_study(name: str, storage: str | None = None) -> dict:
+def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
     """`study_summary` of a stored study: `hplab study show --json` without its
-    ``report_stale`` (the report is the reports package's: `reports.report_lags`)."""
-    study, where, store = open_study_storage(name, storage)
+    ``report_stale`` (the report is the reports package's: `reports.report_lags`).
+    ``opened``: `open_study_storage`'s answer for it, left open (default: opened here)."""
+    study, where, store = opened or open_study_storage(name, storage)
     try:
         with storage_errors(where):
             return study_summary(study, where)
     finally:
-        release(store)
+        if opened is None:
+            release(store)
 
 
 def list_studies(storage: str | None = None) -> list[dict]:

@@ -347,6 +347,36 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     assert _digest(stored) == before
 
 
+def test_show_and_report_open_the_storage_once(spec_file, tmp_path, capsys, monkeypatch):
+    # `study show` of a two-choice grid opened it again for its table of cells, and
+    # `study report` again for the report after its checks: each open its own engine
+    spec = spec_file("cells", n_trials=4, sampler="grid", pruner="none", max_epochs=3,
+                     metric="val_accuracy", space={"lr": [0.1, 0.5], "batch_size": [2, 4]},
+                     fixed={"width": 3})
+    db = tmp_path / "cells.db"
+    study.run_study(study.load_spec(spec), storage=str(db), progress=False)
+    opens, real = [], study._storage.open_rdb_storage
+
+    def counted(*args, **kwargs):
+        opens.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(study._storage, "open_rdb_storage", counted)
+    code, out, err = run_cli(["study", "show", "cells", "--storage", db], capsys)
+    # the cells, each the stored trial's own value, from that one open
+    value = {(t.params["batch_size"], t.params["lr"]): t.value for t in optuna.load_study(
+        study_name="cells", storage=f"sqlite:///{db}").trials}
+    table = out.split("best val_accuracy by batch_size (rows) and lr (columns):\n")[1]
+    assert code == 0 and [line.split() for line in table.splitlines()] == [
+        ["batch_size", "\\", "lr", "0.1", "0.5"],
+        *([str(b), f"{value[b, 0.1]:.4g}", f"{value[b, 0.5]:.4g}"] for b in (2, 4))], err
+    assert opens == [f"sqlite:///{db}"]
+    code, out, err = run_cli(["study", "report", "cells", "--storage", db, "--out",
+                              tmp_path / "r", "--json"], capsys)
+    assert code == 0 and json.loads(out)["report_path"] == str(tmp_path / "r" / "report.html")
+    assert opens == [f"sqlite:///{db}"] * 2, err
+
+
 @pytest.mark.slow
 def test_a_read_only_sqlite_storage_is_read_and_its_writers_told_what_is_not_writable(
         tmp_path, spec_file, user_cli, _stored_once):
