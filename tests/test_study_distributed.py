@@ -127,6 +127,28 @@ def test_sigkilled_worker_trial_turns_fail_and_is_retried(spec_file, tmp_path):
     assert {r["reason"] for r in rows if r["state"] == "COMPLETE"} == {""}
 
 
+def test_a_running_worker_takes_a_budget_raised_meanwhile(spec_file, tmp_path):
+    # QA note: "a worker may stop at the old budget" when `study run --trials N` raises it:
+    # it reads the stored budget again at every claim, so it goes on to the new one
+    path = _slow_spec(spec_file, "raised", n_trials=2)
+    db = tmp_path / "raised.db"
+    s = create(study.load_spec(path), db)
+    worker = start_worker("raised", db, tmp_path)
+    wait_for(lambda: any(in_training(t) for t in s.get_trials(deepcopy=False)), 90,
+             "the worker to be mid-trial")
+    worker.send_signal(signal.SIGSTOP)  # frozen mid-trial: its last claim is still to come
+    try:
+        assert any(in_training(t) for t in s.get_trials(deepcopy=False))
+        # what `study run raised --trials 4` stores before it runs any trial itself
+        create(study.load_spec(path).with_trials(4), db)
+    finally:
+        worker.send_signal(signal.SIGCONT)
+    summary = finish(worker)
+    assert (summary["n_trials"], summary["n_finished"], summary["n_complete"]) == (4, 4, 4)
+    workers = {study.trial_info(t)["worker"] for t in s.get_trials()}
+    assert len(workers) == 1 and f":{worker.pid}@" in workers.pop()
+
+
 @pytest.mark.parametrize("when", ["report", "record", "tell"])
 def test_a_trial_failed_while_its_worker_was_paused_is_dropped_and_the_study_goes_on(
         when, spec_file, tmp_path, monkeypatch, capsys):
