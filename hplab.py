@@ -64,9 +64,17 @@ SEED_HELP = {
     "capacity": "seeds the data (a generated set's points and the split) and each width's "
                 "first net (then SEED+1, ...)",
 }
-# why a command takes none of the flags other commands have, where its help does not say
-NOT_TAKEN_WHY = {"gradcheck": "it trains and writes nothing, checking backprop on a net it "
-                              "draws"}
+# why a command takes none of the flags other commands have (by command), or not one of
+# them (by command and flag), where its help does not say
+NOT_TAKEN_WHY = {
+    "gradcheck": "it neither trains nor writes, only checks backprop on a net it draws",
+    ("scaling", "--lr"): "it searches the rates itself: --lrs 0.01,0.1 or --lr-grid N over "
+                         "--lr-range LOW,HIGH",
+    ("scaling", "--schedule"): "its nets train at constant rates (--scheduler is a Dask "
+                               "scheduler's address)",
+    ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
+                              "--epochs-per-rate epochs)",
+}
 # {texts}: what each initializer draws (INIT_DRAWS, from nets' DRAWS beside the code)
 INIT_HELP = "weights ({}): {texts}"
 # each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from nets'
@@ -100,6 +108,13 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
+
+    def _get_option_tuples(self, option_string):
+        # train's flag given to another command (--epochs to lr-range) is no abbreviation of
+        # one of its own (--epochs-per-rate): argparse read it as one, without a word
+        if "train" in self.flag_owners.get(option_string.split("=", 1)[0], ()):
+            return []
+        return super()._get_option_tuples(option_string)
 
     def parse_known_args(self, args=None, namespace=None):
         namespace, extras = super().parse_known_args(args, namespace)
@@ -138,7 +153,7 @@ class _Parser(argparse.ArgumentParser):
             known = [o for a in self._actions for o in a.option_strings]
             # a prefix of a known flag is argparse's abbreviation (--hid for --hidden), no typo
             typos = [flag for flag in (a.split("=")[0] for a in self.argv if a.startswith("--"))
-                     if not any(k.startswith(flag) for k in known)]
+                     if flag not in known and not self._get_option_tuples(flag)]
             if typos and (owners := self.flag_owners.get(typos[0])):
                 message = self._not_taken(typos[0], owners, known)
             elif typos:
@@ -148,18 +163,32 @@ class _Parser(argparse.ArgumentParser):
             elif (commands := self._missing_command(message)) is not None:
                 # argparse names the subcommand by its dest ("study_command")
                 message = f"missing command: one of {', '.join(commands)}"
+        elif message.startswith("ambiguous option: "):
+            # another command's flag, a prefix of several of this one's (scaling's --lrs,
+            # --lr-grid, --lr-range for train's --lr): said as such a flag is
+            flag, _, matches = message.removeprefix("ambiguous option: ").partition(
+                " could match ")
+            if owners := self.flag_owners.get(flag.split("=", 1)[0]):
+                message = self._not_taken(flag.split("=", 1)[0], owners, [],
+                                          matches.split(", "))
         self.exit(2, f"{self.prog}: error: {message}\n")
 
-    def _not_taken(self, flag: str, owners: list[str], known: list[str]) -> str:
+    def _not_taken(self, flag: str, owners: list[str], known: list[str],
+                   close: list[str] = ()) -> str:
         """Another command's ``flag`` given to this one: said so (the nearest of this
-        command's flags read "--lr: did you mean --help?"), with why where it is not plain."""
+        command's flags read "--lr: did you mean --help?"), with why where it is not plain;
+        ``close``: the flags it abbreviates, offered instead of the nearest one."""
         command = self.prog.removeprefix("hplab ")
-        shown = owners if len(owners) <= 3 else [*owners[:2], f"{len(owners) - 2} more"]
-        listed = ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else shown[0]
-        why = NOT_TAKEN_WHY.get(command)
-        close = difflib.get_close_matches(flag, known, n=1, cutoff=0.8)  # --seeds: --seed
+        listed = ", ".join(owners[:-1]) + f" and {owners[-1]}" if len(owners) > 1 else owners[0]
+        why = NOT_TAKEN_WHY.get((command, flag))
+        if why is None:  # a flag's own why says which of the command's to give instead
+            why = NOT_TAKEN_WHY.get(command)
+            close = close or difflib.get_close_matches(flag, known, n=1, cutoff=0.8)  # --seed
+        else:
+            close = []
+        offered = ", ".join(close[:-1]) + f" or {close[-1]}" if len(close) > 1 else "".join(close)
         return (f"{command} does not take {flag} (a flag of {listed})"
-                + (f": {why}" if why else "") + (f"; did you mean {close[0]}?" if close else ""))
+                + (f": {why}" if why else "") + (f"; did you mean {offered}?" if close else ""))
 
     def _missing_command(self, message: str) -> list[str] | None:
         """The subcommands to choose from, when ``message`` says none was given."""

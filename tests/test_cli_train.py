@@ -779,17 +779,59 @@ def test_another_commands_flag_is_named_as_one(capsys):
     # QA: gradcheck --lr (train's) answered "did you mean --help?"
     code, out, err = run_cli(["gradcheck", "--dataset", "xor", "--lr", "0.1"], capsys)
     assert (code, out) == (2, "")
+    # QA: "it trains and writes nothing" read as "it trains"
     assert err == ("hplab gradcheck: error: gradcheck does not take --lr (a flag of train, "
-                   "imbalance and capacity): it trains and writes nothing, checking backprop "
-                   "on a net it draws\n")
-    # one of the command's own flags near it is still offered
+                   "imbalance and capacity): it neither trains nor writes, only checks "
+                   "backprop on a net it draws\n")
+    # one of the command's own flags near it is still offered; every owner named (QA: "and
+    # 2 more")
     code, _, err = run_cli(["gradcheck", "--dataset", "xor", "--seeds", "3"], capsys)
     assert code == 2 and err.startswith("hplab gradcheck: error: gradcheck does not take "
-                                        "--seeds (a flag of scaling, imbalance and 2 more)")
+                                        "--seeds (a flag of scaling, imbalance, lr-range and "
+                                        "capacity)")
     assert err.endswith("; did you mean --seed?\n")
     code, _, err = run_cli(["train", "--dataset", "xor", "--samples", "3"], capsys)
     assert (code, err) == (2, "hplab train: error: train does not take --samples (a flag of "
                               "gradcheck)\n")
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    # QA: argparse's "ambiguous option: --lr could match --lrs, --lr-grid, --lr-range"
+    (["scaling", "--lr", "0.1"], "scaling does not take --lr (a flag of train, imbalance and "
+     "capacity): it searches the rates itself: --lrs 0.01,0.1 or --lr-grid N over --lr-range "
+     "LOW,HIGH"),
+    (["scaling", "--lr=0.1"], "scaling does not take --lr (a flag of train, imbalance and "
+     "capacity): it searches the rates itself: --lrs 0.01,0.1 or --lr-grid N over --lr-range "
+     "LOW,HIGH"),
+    (["train", "--beta", "0.9"], "train does not take --beta (a flag of lr-range); did you "
+     "mean --beta1 or --beta2?"),
+    # train's flags read as the one flag they began were taken silently: lr-range ran with
+    # --epochs-per-rate 3 (unread by its exp ramp), scaling passed cosine as a Dask address
+    (["lr-range", "--epochs", "3"], "lr-range does not take --epochs (a flag of train, "
+     "imbalance and capacity): the ramp runs --steps steps (looper: --steps rates, each held "
+     "--epochs-per-rate epochs)"),
+    (["scaling", "--schedule", "cosine"], "scaling does not take --schedule (a flag of train "
+     "and capacity): its nets train at constant rates (--scheduler is a Dask scheduler's "
+     "address)"),
+    (["scaling", "--batch-size", "4"], "scaling does not take --batch-size (a flag of train, "
+     "imbalance, lr-range and capacity); did you mean --batch-sizes?"),
+    # no command's flag: argparse's words, which say it
+    (["capacity", "--batch", "4"], "ambiguous option: --batch could match --batch-size, "
+     "--batch-norm"),
+])
+def test_another_commands_flag_is_no_abbreviation(argv, said, capsys):
+    command, *rest = argv
+    code, out, err = run_cli([command, "--dataset", "coin", *rest], capsys)
+    assert (code, out, err) == (2, "", f"hplab {command}: error: {said}\n")
+
+
+def test_a_commands_own_abbreviations_still_read(capsys):
+    args = hplab.build_parser().parse_args(["scaling", "--dataset", "coin", "--lr-g", "3",
+                                            "--lr-r", "0.1,1"])
+    assert (args.lr_grid, args.lr_range) == (3, (0.1, 1.0))
+    args = hplab.build_parser().parse_args(["lr-range", "--dataset", "coin", "--epochs-per",
+                                            "3"])
+    assert args.epochs_per_rate == 3.0
 
 
 def test_the_courses_finer_settings_reach_the_run(tmp_path, capsys):
