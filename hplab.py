@@ -1573,7 +1573,7 @@ def cmd_predict(args) -> int:
                "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
                "data_changed": changed,
                "input": args.input, "n": len(pred), "n_shown": limit,
-               **nets.prediction_records(pred, limit), **scores, "out_path": args.out,
+               **nets.prediction_records(pred, limit, truth), **scores, "out_path": args.out,
                "threshold": threshold, **positive}
     where = f"{dataset} test split (data seed {seed})" if dataset else args.input
     lines = [f"{model.path}: {model.net!r}", f"{len(pred)} predictions on {where}"]
@@ -2019,8 +2019,10 @@ JSON_KEYS = {
     ("demo",): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
     ("predict",): "model, task, classes (the labels, a list; empty for regression), dataset, "
                   "split, data_seed, data_changed, input, n, n_shown, predictions, "
-                  "probabilities, accuracy, rmse, mae, out_path, threshold (a two-class "
-                  "model's: --threshold, else 0.5, its more probable class; null for other "
+                  "probabilities, labels (the truth of each row shown: its label, or a "
+                  "regression's target; null without --dataset), accuracy, rmse, mae, "
+                  "out_path, threshold (a two-class model's: --threshold, else 0.5, its more "
+                  "probable class; null for other "
                   "models), positive (a binary model's positive class, the second of "
                   "classes, with --dataset; else null) and its precision, recall, f1, "
                   "roc_auc and pr_auc (average precision; null where undefined: one class "

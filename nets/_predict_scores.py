@@ -210,14 +210,18 @@ def prediction_frame(pred: Prediction, truth=None) -> pd.DataFrame:
     return frame
 
 
-def prediction_records(pred: Prediction, limit: int | None = None) -> dict:
-    """JSON-ready ``predictions`` (labels or values) and ``probabilities`` (classification,
-    else None) of the first ``limit`` examples (all if None or negative)."""
+def prediction_records(pred: Prediction, limit: int | None = None, truth=None) -> dict:
+    """JSON-ready ``predictions`` (labels or values), ``probabilities`` (classification,
+    else None) and ``labels`` (``truth``'s: true labels or targets; None without it) of the
+    first ``limit`` examples (all if None or negative)."""
     n = len(pred) if limit is None or limit < 0 else min(limit, len(pred))  # -1: all
+    labels = None if truth is None else [_plain(v) for v in np.asarray(truth)[:n].tolist()]
     if pred.task == "regression":
-        return {"predictions": pred.values[:n].tolist(), "probabilities": None}
+        return {"predictions": pred.values[:n].tolist(), "probabilities": None,
+                "labels": labels}
     return {"predictions": [_plain(v) for v in pred.labels[:n]],
-            "probabilities": pred.probabilities[:n].astype(np.float64).tolist()}
+            "probabilities": pred.probabilities[:n].astype(np.float64).tolist(),
+            "labels": labels}
 
 
 def _plain(v):

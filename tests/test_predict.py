@@ -19,7 +19,8 @@ import data
 import nets
 
 PREDICT_KEYS = {"model", "task", "classes", "dataset", "split", "data_seed", "data_changed",
-                "input", "n", "n_shown", "predictions", "probabilities", "accuracy", "rmse",
+                "input", "n", "n_shown", "predictions", "probabilities", "labels", "accuracy",
+                "rmse",
                 "mae", "out_path", "threshold", "positive", "precision", "recall", "f1",
                 "roc_auc", "pr_auc"}
 
@@ -80,6 +81,7 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     first = results[0]
     assert PREDICT_KEYS == first.keys()
     assert first["n"] == first["n_shown"] == 40 and first["classes"] == ["cat", "dog", "eel"]
+    assert first["labels"] is None  # raw inputs: no truth to give
     assert first["accuracy"] is None and first["dataset"] is None  # no labels with --input
     assert set(first["predictions"]) <= {"cat", "dog", "eel"}
     for other in results[1:]:
@@ -822,6 +824,14 @@ def test_dataset_rule_and_scores_match_training(tmp_path, capsys):
     assert (s["dataset"], s["split"], s["data_seed"], s["n"]) == ("coin", "test", 0, 500)
     assert s["accuracy"] == pytest.approx(run.test_metrics["test_accuracy"], abs=1e-12)
     assert s["n_shown"] == 20 and s["rmse"] is None
+    # QA: the table's label column was not in --json: the truth of the 20 rows shown
+    truth = np.array(run.dataset.classes, dtype=object)[run.dataset.y_test]
+    assert s["labels"] == truth[:20].tolist() and set(s["labels"]) == {1, 2, 3}
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--json", "--limit",
+                              "-1"], capsys)
+    every = json.loads(out)
+    assert code == 0 and every["labels"] == truth.tolist()  # the accuracy is theirs
+    assert every["accuracy"] == np.mean(np.array(every["predictions"]) == truth) == s["accuracy"]
     # another seed scales the data differently: its test split is mapped back to raw
     # values and scaled with the model's own scaling
     import data
@@ -1018,6 +1028,11 @@ def test_printed_predictions_keep_their_magnitude(tmp_path, capsys):
     for row, p, true in zip(table[1:], pred, truth, strict=True):
         shown = row.split()
         assert shown[2] == f"{true:.6g}" and float(shown[1]) == pytest.approx(p, rel=1e-5)
+    # --json gives the same targets, as numbers (a regression's labels)
+    code, out, err = run_cli(["predict", run.model_path, "--dataset", "--limit", "3", "--json"],
+                             capsys)
+    assert code == 0, err
+    np.testing.assert_allclose(json.loads(out)["labels"], truth, rtol=1e-12)
 
 
 # ----------------------------------------------------------------------------- refused
