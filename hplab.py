@@ -1596,6 +1596,8 @@ def cmd_predict(args) -> int:
 
         # 6 significant digits: fixed decimals showed 1e-30 as -0.0000 and 1e30 in 31 digits
         lines += reports.table_lines(frame.head(limit), float_format="{:.6g}".format)
+        if limit < len(pred):  # the table reads as every prediction otherwise
+            lines.append(f"{limit} of {len(pred)} shown; --limit -1 for all")
     if args.out:
         lines.append(f"wrote {args.out}")
     _emit(args, summary, lines)

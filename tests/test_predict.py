@@ -100,6 +100,11 @@ def test_cli_input_files_json_and_csv(saved_model, tmp_path, capsys):
     assert frame["prediction"].tolist() == first["predictions"]
     code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy"], capsys)
     assert code == 0 and "40 predictions" in out and "cat" in out
+    # QA: 20 of the 40 listed without a word; every row shown: none said
+    assert out.splitlines()[-1] == "20 of 40 shown; --limit -1 for all"
+    code, out, _ = run_cli(["predict", path, "--input", tmp_path / "x.npy", "--limit", "40"],
+                           capsys)
+    assert code == 0 and " shown; " not in out and len(out.splitlines()) == 2 + 1 + 40
 
 
 def test_printed_predictions_line_up_under_wide_class_names(tmp_path, capsys):
@@ -1021,8 +1026,9 @@ def test_printed_predictions_keep_their_magnitude(tmp_path, capsys):
                           seed=0, out=tmp_path / "tiny")
     code, out, err = run_cli(["predict", run.model_path, "--dataset", "--limit", "3"], capsys)
     assert code == 0, err
-    table = out.splitlines()[-4:]
+    *table, cut = out.splitlines()[-5:]
     assert table[0].split() == ["prediction", "target"] and "0.0000" not in out
+    assert cut == f"3 of {len(run.dataset.y_test)} shown; --limit -1 for all"
     truth = run.dataset.inverse_y(run.dataset.y_test)[:3]
     pred = run.dataset.inverse_y(run.net.predict(run.dataset.X_test))[:3]
     for row, p, true in zip(table[1:], pred, truth, strict=True):
