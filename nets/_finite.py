@@ -64,8 +64,8 @@ def finite_float(value) -> float | None:
     Parameters
     ----------
     value : number or None
-        A measurement; a whole one (a count of steps) too, which JSON then writes as a
-        float (``120.0``) as every other value of its column.
+        A measurement; a whole one too, which JSON then writes as a float (``120.0``) as
+        every other value of its column (`finite_count` keeps a count whole).
 
     Returns
     -------
@@ -73,3 +73,21 @@ def finite_float(value) -> float | None:
     """
     value = math.nan if value is None else float(value)
     return value if math.isfinite(value) else None
+
+
+def finite_count(value) -> int | float | None:
+    """``value`` as an int when whole, else as a float; None when NaN, infinite or None.
+
+    Parameters
+    ----------
+    value : number or None
+        A count: steps, examples, epochs. A step count is whole, but a median over two
+        seeds may not be (``1365.5``), nor epochs checkpointed every fraction of one.
+
+    Returns
+    -------
+    int, float or None
+        ``2000`` for ``2000.0`` (JSON wrote ``2000.0`` beside ``"iterations": 2000``).
+    """
+    value = finite_float(value)
+    return int(value) if value is not None and value.is_integer() else value

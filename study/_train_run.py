@@ -90,7 +90,7 @@ class TrainRun:
             "dataset": self.dataset.name,
             "status": r.status,
             "reason": r.reason,
-            "epochs": r.epochs,
+            "epochs": nets.finite_count(r.epochs),  # 2000, not 2000.0 beside the iterations
             "iterations": r.iterations,
             "train_loss": r.final("train_loss"),
             "train_accuracy": r.final("train_accuracy"),
@@ -261,7 +261,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
         "model.npz": lambda tmp: nets.save_net(
             tmp, run.net, config=config, meta=meta,
             arrays={"x_shift": ds.x_shift, "x_scale": ds.x_scale}),
-        "history.csv": lambda tmp: run.result.history.to_csv(tmp, index=False),
+        "history.csv": lambda tmp: _history_rows(run.result).to_csv(tmp, index=False),
         # an infinite setting as "inf" (the scores' NaN are None already): standard JSON
         "config.json": lambda tmp: tmp.write_text(json.dumps(
             nets.settings_to_json(summary), indent=2, allow_nan=False, default=_plain)),
@@ -279,6 +279,17 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
             tmp.unlink(missing_ok=True)
     run.model_path, run.history_path = paths.values()
     run.out = final
+
+
+def _history_rows(result: nets.TrainResult):
+    """The history as history.csv holds it: each epoch whole where it is (1, not 1.0; 0.5
+    where checkpoints fall inside an epoch), as the summary says the run's."""
+    import pandas as pd
+
+    history = result.history
+    # object: a list of ints and floats became floats again
+    return history.assign(epoch=pd.Series([nets.finite_count(e) for e in history["epoch"]],
+                                          index=history.index, dtype=object))
 
 
 def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command: str = "",

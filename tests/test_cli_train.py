@@ -718,6 +718,26 @@ def test_text_output_shows_whole_epochs_and_the_tasks_metrics(tmp_path, capsys):
     assert float(lines["test_rmse"]) > 0 and not [k for k in lines if "accuracy" in k]
 
 
+def test_json_record_and_history_give_whole_epochs_as_whole_numbers(tmp_path, capsys):
+    # QA: --json said "epochs": 7.0 beside "iterations": 7; a fraction stays one
+    code, out, err = run_cli(["train", "--dataset", "xor", "--epochs", "7", "--no-report",
+                              "--out", tmp_path / "x", "--json"], capsys)
+    assert code == 0, err
+    assert '"epochs": 7, "iterations": 7,' in out
+    assert '"epochs": 7,' in (tmp_path / "x" / "config.json").read_text()
+    history = (tmp_path / "x" / "history.csv").read_text().splitlines()
+    assert [row.split(",")[:2] for row in history[:3]] == [["epoch", "iteration"], ["0", "0"],
+                                                           ["1", "1"]]
+    # coin: 900 rows, 90 steps an epoch; a checkpoint every half of one, 2.5 epochs
+    code, out, err = run_cli(["train", "--dataset", "coin", "--epochs", "2.5", "--checkpoint",
+                              "0.5", "--no-report", "--out", tmp_path / "c", "--json"], capsys)
+    assert code == 0, err
+    assert '"epochs": 2.5, "iterations": 225,' in out
+    epochs = [row.split(",")[0] for row in
+              (tmp_path / "c" / "history.csv").read_text().splitlines()[1:]]
+    assert epochs == ["0", "0.5", "1", "1.5", "2", "2.5"]
+
+
 def test_a_fractional_max_epochs_of_whole_steps_says_what_it_trained(tmp_path, capsys):
     # one step an epoch: 2.4 epochs are 3 steps, past which the progress bar (stderr not a
     # terminal) ended the run in a TypeError; its reason said 2.4 beside "epochs: 3"
