@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nets import finite_float
+from nets import finite_count, finite_float
 from nets._repr import compact_repr
 
 from ._lr_rule import LrExponent
@@ -121,8 +121,9 @@ class ScalingResult:
             "target_source": self.target_source,
             "batch_sizes": [int(v) for v in b["batch_size"]],
             "reached": [bool(v) for v in b["reached"]],
-            "steps_to_target": [finite_float(v) for v in b["steps"]],
-            "examples_to_target": [finite_float(v) for v in b["examples"]],
+            # counts: whole (a median over an even number of seeds may end in .5)
+            "steps_to_target": [finite_count(v) for v in b["steps"]],
+            "examples_to_target": [finite_count(v) for v in b["examples"]],
             "best_lr": [finite_float(v) for v in b["best_lr"]],
             "lr_opt": [finite_float(v) for v in b["lr_opt"]],
             "at_grid_edge": [bool(v) for v in b["at_grid_edge"]],
@@ -137,7 +138,7 @@ class ScalingResult:
             "alpha_rule": self.exponent.rule, "alpha_reason": self.exponent.reason or None,
             "lr_cap_batch": finite_float(self.lr_cap_batch),
             "b_simple": finite_float(self.b_simple),
-            "b_simple_step": finite_float(self.b_simple_step),
+            "b_simple_step": finite_count(self.b_simple_step),
             "b_simple_low": finite_float(self.b_simple_low),
             "b_simple_high": finite_float(self.b_simple_high),
             "b_simple_measurements": int(self.b_simple_measurements),

@@ -333,6 +333,9 @@ def test_counts_in_the_tables_are_whole_numbers_beside_not_reached_rows(tmp_path
     s = json.loads(stdout)
     examples = s["examples_to_target"]
     assert examples[0] is None and examples[1] > 10**5  # one missed the target, one is large
+    # QA: "steps_to_target": [null, 1365.0]: a count printed as a float in --json too
+    assert f'"steps_to_target": [null, {s["steps_to_target"][1]}]' in stdout
+    assert type(s["steps_to_target"][1]) is type(examples[1]) is int
     text = (out / "report.html").read_text()
     head, rows = report_table(text, "table-per-batch")
     at = head.index("examples")
@@ -522,6 +525,10 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     # QA: "B_simple ~ 3.27" (one small batch per measurement, read at one step) where the
     # exact value at the target (step 988) is 27.5, and "2.4x the fitted B_crit" from it
     assert s["b_simple_step"] == 988 and s["b_simple_measurements"] == 16
+    assert type(s["b_simple_step"]) is int  # a step (QA: 1365.0)
+    # 2 seeds: a median may end in .5, then a float; a whole one an int
+    assert [type(v) for v in s["steps_to_target"]] == [
+        int if v % 1 == 0 else float for v in s["steps_to_target"]]
     assert 27.5 / 1.5 < s["b_simple"] < 27.5 * 1.5
     assert s["b_simple_low"] < 27.5 < s["b_simple_high"] and s["b_simple_interval"] == 0.68
     assert s["fit_status"] == "fitted" and s["b_crit"] < s["b_simple_low"]
@@ -601,6 +608,9 @@ def test_summary_numbers_are_consistent(small_study):
     for b, st, ex in zip(s["batch_sizes"], s["steps_to_target"], s["examples_to_target"],
                          strict=True):
         assert st == t["steps"][b] and ex == t["examples"][b] and ex <= b * st
+        # whole (QA: 1365.0), or a median of the 2 seeds' counts ending in .5 (1334.5 here)
+        assert [type(st), type(ex)] == [int if v % 1 == 0 else float for v in (st, ex)]
+    assert {type(v) for v in [*s["steps_to_target"], *s["examples_to_target"]]} == {int, float}
 
 
 def test_examples_count_the_short_last_batch():
