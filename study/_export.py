@@ -107,6 +107,13 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
         column = frame.get(f"params_{name}")
         if column is not None and _whole_numbers(column):
             frame[f"params_{name}"] = pd.to_numeric(column).astype("Int64")
+    # the record's counts as counted (QA: user_attrs_epochs 30.0): each whole one an int, a
+    # fraction of an epoch a float. Here, not in the records, which are read back as stored
+    for name in ("user_attrs_epochs", "user_attrs_iterations", "user_attrs_n_parameters"):
+        column = frame.get(name)
+        if column is not None and pd.api.types.is_numeric_dtype(column):
+            frame[name] = pd.Series([nets.finite_count(v) for v in column], index=frame.index,
+                                    dtype=object)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe

@@ -1464,8 +1464,8 @@ def test_list_show_and_export(spec_file, two_trials, tmp_path, capsys):
     assert [(t.number, t.state, t.values) for t in trials_of(db, "two")] == stored
 
 
-def test_an_export_writes_whole_widths_whole_where_some_trials_lack_them(spec_file,
-                                                                         tmp_path):
+def test_an_export_writes_whole_numbers_whole_where_some_trials_lack_them(spec_file,
+                                                                          tmp_path):
     # a depth-1 trial has no width_1: pandas made the column float, "3.0"
     spec = spec_file("pl", n_trials=6, pruner="none", max_epochs=2, sampler="random",
                      space={"width": {"low": 2, "high": 6, "per_layer": True},
@@ -1476,6 +1476,18 @@ def test_an_export_writes_whole_widths_whole_where_some_trials_lack_them(spec_fi
     widths = table["params_width_1"].tolist()
     assert "" in widths and any(widths), widths  # some trials have one, some not
     assert all(w == "" or w.isdigit() for w in widths), widths
+    # QA: user_attrs_epochs 30.0: the record's counts are whole too, a fraction of an epoch
+    # kept (XOR at batch 2: 2 steps an epoch, 1.5 epochs are 3 steps)
+    assert set(table["user_attrs_epochs"]) == {"2"}
+    assert set(table["user_attrs_iterations"]) == {"4"}
+    assert all(n.isdigit() for n in table["user_attrs_n_parameters"])
+    spec = spec_file("half", n_trials=1, pruner="none", max_epochs=1.5,
+                     fixed={"batch_size": 2, "checkpoint": 0.5})
+    study.run_study(study.load_spec(spec), storage=str(tmp_path / "pl.db"), progress=False)
+    study.export_csv("half", tmp_path / "half.csv", storage=str(tmp_path / "pl.db"))
+    table = pd.read_csv(tmp_path / "half.csv", dtype=str, keep_default_na=False)
+    assert (table["user_attrs_epochs"].tolist(), table["user_attrs_iterations"].tolist()) == (
+        ["1.5"], ["3"])
 
 
 def test_grid_search_visits_every_point_once(spec_file, tmp_path):
