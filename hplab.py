@@ -34,13 +34,14 @@ USER_ERRORS = (ValueError, OSError, OverflowError)
 NAMES = "{names}"  # where a flag's help lists its registry's names (see _RegistryNames)
 TEXTS = "{texts}"  # where it says what each of them does (see _RegistryTexts)
 DEFAULT = "{default}"  # where a train flag's help gives TrainConfig's default (_ConfigDefault)
+ENDINGS = "{endings}"  # where a CSV output's help lists the endings it is compressed by
 # the help of a flag that means the same in every command that has it (unless it says more)
 FLAG_HELP = {
     "--json": "print the result as JSON (its keys: above) instead of lines",
     "--report": "write the HTML report and refresh the runs index (--no-report: neither)",
     "--dtype": "the nets' floats: float32 (faster) or float64",
     "--lr": "learning rate",
-    "--csv": "the CSV file to write (.csv, or compressed: .gz, .bz2, .xz, .zip)",
+    "--csv": f"the CSV file to write (.csv, or compressed: {ENDINGS})",
     "--reference-batch": "the batch size of the reference runs that set --target and the "
                          "rates' rule",
     "--backend": "joblib: local processes; dask: a running Dask cluster (--scheduler)",
@@ -96,6 +97,10 @@ class _Formatter(argparse.HelpFormatter):
                                   (DEFAULT, getattr(action, "config_default", None))):
             if lazy is not None:
                 text = text.replace(placeholder, str(lazy))
+        if ENDINGS in text:  # nets' own table, read when the help is shown
+            import nets
+
+            text = text.replace(ENDINGS, nets.csv_endings())
         return text
 
 
@@ -1524,6 +1529,8 @@ def cmd_predict(args) -> int:
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
     _refuse_overwrite(out, *_model_data_paths(model))
+    if out is not None:  # a .xlsx or .tgz is refused before the predictions, not after
+        nets.check_csv_name(out)
     nets.check_threshold(model, args.threshold, "--threshold")  # before the data loads
     truth = seed = dataset = changed = None
     if args.dataset is not None:
@@ -1630,8 +1637,9 @@ def _add_predict(sub) -> None:
                         "where its probability is >= T, e.g. a threshold tuned on "
                         "validation data (default: the more probable class)")
     p.add_argument("--out", metavar="PRED.csv", type=_path, default=None,
-                   help="write every prediction (and probabilities, true label) as CSV "
-                        "(-: to standard output, the scores to standard error)")
+                   help="write every prediction (and probabilities, true label) as CSV, "
+                        f"compressed as its ending says ({ENDINGS}; -: to standard "
+                        "output, the scores to standard error)")
     p.add_argument("--limit", type=int, default=PREDICT_SHOWN,
                    help=f"predictions listed on stdout and in --json (default "
                         f"{PREDICT_SHOWN}; -1: all)")

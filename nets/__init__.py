@@ -61,7 +61,13 @@ from ._train import (
 )
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._versions import hplab_version, versions
-from ._write_csv import check_csv_name, spreadsheet_cell, spreadsheet_safe, write_csv
+from ._write_csv import (
+    check_csv_name,
+    csv_endings,
+    spreadsheet_cell,
+    spreadsheet_safe,
+    write_csv,
+)
 
 #: module -> the names the package takes from it when first asked (scikit-learn's users)
 _LAZY = {
@@ -86,7 +92,7 @@ __all__ = [
     "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
-    "check_csv_name", "spreadsheet_cell", "spreadsheet_safe",
+    "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
     "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
     "unread_settings",

@@ -34,20 +34,60 @@ _COMPRESSIONS = (  # (ending, pandas' compression, the key that names what it ho
     (".zst", {"method": "zstd"}, None),
 )
 
-# tar's short endings: pandas infers no compression from them (a CSV was written as plain
-# text under the name, and pandas reads such a file back as text), so no CSV is named so
-_TAR_SHORTHANDS = {".tgz": ".tar.gz", ".tbz": ".tar.bz2", ".tbz2": ".tar.bz2", ".txz": ".tar.xz"}
+# endings pandas compresses by none (a CSV was written as plain text under the name, and
+# pandas reads such a file back as text), each with the one meant: tar's short ones and
+# compressions' long names (x.csv.gzip)
+_SAID_OTHERWISE = {".tgz": ".tar.gz", ".tbz": ".tar.bz2", ".tbz2": ".tar.bz2", ".txz": ".tar.xz",
+                   ".gzip": ".gz", ".bzip2": ".bz2", ".zstd": ".zst", ".lzma": ".xz"}
+# compressions pandas does not write: the file was plain text under an archive's name
+_OTHER_COMPRESSIONS = (".7z", ".rar", ".lz4", ".z", ".br")
+# another format's endings: a spreadsheet or a reader of that format met CSV text
+_OTHER_FORMATS = (".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".feather", ".arrow", ".orc",
+                  ".avro", ".json", ".jsonl", ".pkl", ".pickle", ".h5", ".hdf5", ".npz",
+                  ".npy", ".tsv")
+
+
+def _has_zstandard() -> bool:
+    try:
+        import zstandard  # noqa: F401  (pandas' own; it compresses .zst with it)
+    except ImportError:
+        return False
+    return True
+
+
+def csv_endings() -> str:
+    """The endings a CSV is compressed by, for a message or a flag's help: ``.gz, .bz2,
+    ... .tar.xz, or .zst with the zstandard package``."""
+    # the table matches .tar.gz before .gz; a reader wants the short ones first, .tar then
+    shown = sorted((e for e, *_ in _COMPRESSIONS if e != ".zst"),
+                   key=lambda e: (e.startswith(".tar"), e != ".tar"))
+    return ", ".join(shown) + ", or .zst with the zstandard package"
 
 
 def check_csv_name(path) -> None:
-    """Raise ValueError for a CSV name ending as tar's shorthands (``.tgz``...), which
-    pandas compresses by no ending; the message names the endings it does."""
+    """Raise ValueError for a CSV name pandas would write wrongly: ending as tar's shorthand
+    (``.tgz``...), a compression pandas does not know (``.gzip``, ``.7z``...) or another
+    format (``.xlsx``, ``.parquet``...), or in ``.zst`` without the zstandard package. The
+    one-line message names the endings that work; any other name is plain CSV text."""
     name = Path(path).name
-    for short, long in _TAR_SHORTHANDS.items():
-        if name.lower().endswith(short):
-            endings = ", ".join(ending for ending, *_ in _COMPRESSIONS)
-            raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
-                             f"not {name[-len(short):]}: name it {name[:-len(short)]}{long}")
+    lower = name.lower()
+    ending = Path(lower).suffix
+    endings = csv_endings()
+    if ending in _SAID_OTHERWISE:
+        raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
+                         f"not {name[-len(ending):]}: name it "
+                         f"{name[:-len(ending)]}{_SAID_OTHERWISE[ending]}")
+    if ending in _OTHER_COMPRESSIONS:
+        raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
+                         f"not {name[-len(ending):]}")
+    if ending in _OTHER_FORMATS:
+        stem = name[:-len(ending)]
+        stem += "" if stem.lower().endswith(".csv") else ".csv"  # x.csv.xlsx: x.csv
+        raise ValueError(f"{path}: the file written is CSV text, not {name[-len(ending):]}: "
+                         f"name it {stem}, or compressed by one of {endings}")
+    if lower.endswith(".zst") and not _has_zstandard():
+        raise ValueError(f"{path}: a .zst CSV needs the zstandard package: install it "
+                         f"(pip install zstandard), or name it {name[:-4]}.gz")
 
 
 def spreadsheet_cell(value):
@@ -87,8 +127,8 @@ def write_csv(path, frame) -> Path:
 
     Compressed as pandas would by the name's ending (``.gz``, ``.zip``, ``.tar.gz``...),
     the archive's member (or gzip's stored name) being the name without that ending (an
-    archive's with ``.csv`` added when it lacks it); a name ending in ``.tgz`` (tar's
-    shorthands) is refused with ValueError, as `check_csv_name` says.
+    archive's with ``.csv`` added when it lacks it); a name `check_csv_name` refuses
+    (``.tgz``, ``.xlsx``...) raises its ValueError.
     """
     path = Path(path)
     check_csv_name(path)

@@ -26,6 +26,10 @@ from conftest import figure_stand_in
 import hplab
 from study import SPECS_DIR
 
+# every ending a CSV output is compressed by, as the messages and the flags' help list them
+ENDINGS = (".gz, .bz2, .zip, .xz, .tar, .tar.gz, .tar.bz2, .tar.xz, or .zst with the "
+           "zstandard package")
+
 
 class _Captured:
     """``capsys``'s ``readouterr`` for a module-scoped fixture (capsys is per test)."""
@@ -155,13 +159,61 @@ def test_a_csv_named_as_a_tar_shorthand_is_refused(stored, capsys):
         ending = name[name.rfind("."):]
         assert (code, out) == (2, "")
         assert err == (f"hplab study export: error: {name}: a CSV is compressed by its "
-                       "name's ending (.tar.gz, .tar.bz2, .tar.xz, .tar, .gz, .bz2, .zip, "
-                       f".xz, .zst), not {ending}: name it {better}\n")
+                       f"name's ending ({ENDINGS}), not {ending}: name it {better}\n")
     assert Path("old.csv.tgz").read_bytes() == b"an archive of my own"
     assert sorted(p.name for p in Path().glob("t.*")) == []
     code, _, err = run_cli(["predict", model, "--dataset", "--out", "p.tgz"], capsys)
     assert code == 2 and err.endswith(", not .tgz: name it p.tar.gz\n")
     assert not Path("p.tgz").exists()
+
+
+def test_a_csv_named_as_another_format_or_compression_is_refused(stored, capsys):
+    # QA: --csv x.xlsx, x.parquet and x.csv.gzip were plain CSV text under those names
+    # (exit 0, "wrote ..."); refused, naming the endings that work, before any file is made
+    _, model = stored
+    for name, said in (("x.xlsx", "the file written is CSV text, not .xlsx: name it x.csv, "
+                                  f"or compressed by one of {ENDINGS}"),
+                       ("x.csv.PARQUET", "the file written is CSV text, not .PARQUET: name "
+                                         f"it x.csv, or compressed by one of {ENDINGS}"),
+                       ("x.csv.gzip", "a CSV is compressed by its name's ending "
+                                      f"({ENDINGS}), not .gzip: name it x.csv.gz"),
+                       ("x.csv.7z", "a CSV is compressed by its name's ending "
+                                    f"({ENDINGS}), not .7z")):
+        code, out, err = run_cli(["study", "export", "xor", "--csv", name], capsys)
+        assert (code, out, err) == (2, "", f"hplab study export: error: {name}: {said}\n")
+    code, _, err = run_cli(["predict", model, "--dataset", "--out", "p.npy"], capsys)
+    assert code == 2 and err.endswith("not .npy: name it p.csv, or compressed by one of "
+                                      f"{ENDINGS}\n")
+    assert sorted(p.name for p in Path().glob("[xp].*")) == []
+    # a plain name (no ending, or one no format claims) is plain CSV text, as before
+    for name in ("results.txt", "results"):
+        assert run_cli(["study", "export", "xor", "--csv", name], capsys)[0] == 0
+        assert len(pd.read_csv(name)) == 2
+
+
+def test_a_zst_csv_without_zstandard_is_one_line(stored, capsys, monkeypatch):
+    # QA: --csv x.csv.zst without the zstandard package was pandas' ImportError, a traceback
+    # and exit 1, after the trials were read; refused up front, as predict --out is
+    _, model = stored
+    assert run_cli(["study", "export", "xor", "--csv", "t.csv.zst"], capsys)[0] == 0
+    assert len(pd.read_csv("t.csv.zst")) == 2  # with zstandard: written and read back
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as where it is not installed
+    for argv in (["study", "export", "xor", "--csv", "u.csv.zst"],
+                 ["predict", model, "--dataset", "--out", "u.csv.zst"]):
+        code, out, err = run_cli(argv, capsys)
+        assert (code, out) == (2, "")
+        assert err.endswith("error: u.csv.zst: a .zst CSV needs the zstandard package: "
+                            "install it (pip install zstandard), or name it u.csv.gz\n"), err
+    assert not Path("u.csv.zst").exists()
+
+
+def test_the_csv_flags_help_lists_every_ending_written(capsys):
+    # QA: --help listed .gz, .bz2, .xz, .zip only; the tar endings and .zst work too
+    for argv in (["study", "export", "--help"], ["predict", "--help"]):
+        with pytest.raises(SystemExit):
+            hplab.main(argv)
+        said = " ".join(capsys.readouterr().out.split())
+        assert ENDINGS in said, said
 
 
 @pytest.mark.slow
