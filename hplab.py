@@ -1167,7 +1167,9 @@ def cmd_study_worker(args) -> int:
     summary = _study_stops(args, args.study, lambda: study.join_study(
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
         dataset=args.data), writes_report=False)
-    _emit(args, summary, reports.study_lines(summary))
+    # a worker writes no report: the one `study show` finds, and whether it lags the study
+    said = _found_report(args.study, args.storage, summary)
+    _emit(args, summary, reports.study_lines(summary) + said)
     return 0
 
 
@@ -1204,24 +1206,34 @@ def _study_show(args, opened) -> int:
     import study
 
     summary = study.show_study(args.name, args.storage, opened=opened)
-    report = reports.find_study_report(args.name, args.storage, summary["created"])
-    summary["report_path"] = str(report) if report else None
-    # the storage as given: the same name elsewhere is another study
-    again = ["hplab", "study", "report", args.name] + (
-        ["--storage", study.mask_url(args.storage)] if args.storage else [])
-    # a report written before later trials (a run with --no-report), or of a deleted
-    # study of this name, says so
-    said = reports.report_lags(report, summary, shlex.join(again)) if report else None
-    blind = report is not None and reports.unreadable(report)  # its lag is not known
-    summary["report_stale"] = said is not None if report and not blind else None
-    lines = reports.study_lines(summary)
-    if said is not None or blind:
-        lines.append(f"  ({said or 'this user cannot read it: Permission denied'})")
+    said = _found_report(args.name, args.storage, summary)
+    lines = reports.study_lines(summary) + said
     if not args.json and len(summary["best_params"] or {}) == 2:
         # a grid of two choices (rates x batch sizes): the course's table of them
         lines += reports.study_cells_lines(args.name, args.storage, opened=opened)
     _emit(args, summary, lines)
     return 0
+
+
+def _found_report(name: str, storage, summary: dict) -> list[str]:
+    """Set ``summary``'s report_path (the study's report, where `study show` finds it) and
+    report_stale; returns the line that says how it lags the study, if it does."""
+    import reports
+    import study
+
+    report = reports.find_study_report(name, storage, summary["created"])
+    summary["report_path"] = str(report) if report else None
+    # the storage as given: the same name elsewhere is another study
+    again = ["hplab", "study", "report", name] + (
+        ["--storage", study.mask_url(storage)] if storage else [])
+    # a report written before later trials (a run with --no-report, a worker's), or of a
+    # deleted study of this name, says so
+    said = reports.report_lags(report, summary, shlex.join(again)) if report else None
+    blind = report is not None and reports.unreadable(report)  # its lag is not known
+    summary["report_stale"] = said is not None if report and not blind else None
+    if said is None and not blind:
+        return []
+    return [f"  ({said or 'this user cannot read it: Permission denied'})"]
 
 
 def cmd_study_export(args) -> int:
@@ -1322,7 +1334,8 @@ def _add_study(sub) -> None:
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     q.add_argument("--json", action="store_true", help="print one JSON object")
     q.set_defaults(func=cmd_study_run)
-    q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done")
+    q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done; "
+                                       "it writes no report (hplab study report does)")
     q.add_argument("--study", required=True, help="study name")
     q.add_argument("--data", default=None, metavar="NAME",
                    help="this machine's copy of the study's data, where it is not at the "
@@ -2016,7 +2029,10 @@ JSON_KEYS = {
     ("report", "index"): "index_path, n_reports, reports [{path, kind, name, title, created, "
                          "status, headline}]",
     ("study", "run"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, {_REPORT_ERROR}",
-    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}",
+    ("study", "worker"): f"{_STUDY_SUMMARY}, seconds, {_STOPPED}, report_stale (a worker "
+                         "writes no report: report_path is the one study show finds, null "
+                         "if none, and report_stale whether it lags the study; hplab study "
+                         "report NAME rewrites it)",
     ("study", "show"): f"{_STUDY_SUMMARY}, report_stale, stopped (null, or \"timeout\": the "
                        "last run stopped at study.timeout with trials of the budget left and "
                        "none running; a study run resumes it)",

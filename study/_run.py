@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import shlex
 import threading
 import time
 import uuid
@@ -32,6 +33,7 @@ from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
 from ._study_progress import StudyProgress
+from ._url_masking import mask_url
 from ._worker import (
     COMMAND_ATTR,
     RESUMED_ATTR,
@@ -72,12 +74,13 @@ def local_workers(workers) -> int:
     return cores() if workers == -1 else int(workers)
 
 
-def say_if_none_started(study, run_id: str, budget: int, *,
-                        more: str = "--trials; n_trials from Python") -> None:
-    """Say on stderr (stdout may be --json) that run ``run_id`` started no trial, the
-    study's ``budget`` spent: a ``--trials`` below the trials there lowered it without a
-    word. ``more``: what raises the budget. A line, not a warning: PYTHONWARNINGS=error
-    would make it the run's end."""
+def say_if_none_started(study, run_id: str, budget: int, *, who: str = "this run",
+                        more: str = "a budget above {used} (--trials; n_trials from Python) "
+                                    "runs more") -> None:
+    """Say on stderr (stdout may be --json) that run ``run_id`` (``who``) started no trial,
+    the study's ``budget`` spent: a ``--trials`` below the trials there lowered it without
+    a word. ``more``: what raises the budget, ``{used}`` the trials there. A line, not a
+    warning: PYTHONWARNINGS=error would make it the run's end."""
     trials = study.get_trials(deepcopy=False)
     if any(trial_info(t).get("run") == run_id for t in trials):
         return
@@ -85,8 +88,8 @@ def say_if_none_started(study, run_id: str, budget: int, *,
     if used >= budget:  # else something else stopped it (a timeout: `stopped` says so)
         held = "its budget" if used == budget else f"over its budget of {budget}"
         nets.say_on_stderr(f"hplab: the study already has {nets.count_of(used, 'trial')}, "
-                           f"{held}: this run started none; a budget above {used} ({more}) "
-                           "runs more")
+                           f"{held}: {who} started none; "
+                           + more.replace("{used}", str(used)))
 
 
 def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
@@ -293,9 +296,12 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 run_id = uuid.uuid4().hex[:12]
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)
-                # a worker has no --trials: the study's run sets its budget
+                # a worker has no --trials: `study run` of the stored study raises it
+                again = shlex.join(["hplab", "study", "run", name, "--trials", "N"] + (
+                    ["--storage", mask_url(str(storage))] if storage is not None else []))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
-                                    more="hplab study run --trials; n_trials from Python")
+                                    who="this worker", more=f"raise the budget with `{again}` "
+                                                            "(N above {used})")
                 return _with_stop(study_summary(study, where), timed_out, t0)
         finally:
             release(store)

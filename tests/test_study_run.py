@@ -18,6 +18,7 @@ import optuna
 import pandas as pd
 import pytest
 from cli_helpers import (
+    description_words,
     ended_or_waiting_on_a_lock,
     hplab_cli,
     hplab_process,
@@ -1661,10 +1662,33 @@ def test_a_worker_on_a_spent_budget_says_it_started_none(spec_file, tmp_path, ca
     code, out, err = run_cli_as_program(worker, capfd)
     summary = json.loads(out)  # stdout holds the JSON alone
     assert code == 0 and (summary["n_trials"], summary["n_finished"]) == (1, 1)
-    assert err == ("hplab: the study already has 1 trial, its budget: this run started "
-                   "none; a budget above 1 (hplab study run --trials; n_trials from Python) "
-                   "runs more\n")
+    # QA: it said "this run" and "(hplab study run --trials; n_trials from Python)": a
+    # worker has no --trials, and a CLI user no Python; the command that raises it now
+    assert err == ("hplab: the study already has 1 trial, its budget: this worker started "
+                   f"none; raise the budget with `hplab study run w --trials N --storage {db}` "
+                   "(N above 1)\n")
     assert len(trials_of(db, "w")) == 1
+    # QA: its --json said report_path null beside a report of the study; a worker writes
+    # none: the one `study show` finds is named, and whether it lags the study
+    assert (summary["report_path"], summary["report_stale"]) == (None, None)
+    code, out, _ = run_cli(["study", "report", "w", "--storage", db, "--json"], capfd)
+    report = json.loads(out)["report_path"]
+    assert code == 0 and Path(report).is_file()
+    code, out, _ = run_cli_as_program(worker, capfd)
+    assert code == 0 and (json.loads(out)["report_path"], json.loads(out)["report_stale"]) == (
+        report, False)
+    # the command it named raises the budget; the worker then says the report lags it
+    assert run_cli(["study", "run", "w", "--trials", "2", "--storage", db, "--no-report"],
+                   capfd)[0] == 0
+    code, out, _ = run_cli_as_program(worker[:-1], capfd)
+    assert code == 0 and out.splitlines()[-2:] == [
+        f"report: {report}", f"  (written at 1 of 1 trials; now 2 of 2: hplab study report w "
+                             f"--storage {db} brings it up to date)"]
+    said = description_words("study", "worker")
+    assert said.startswith("Join a stored study (any machine) until it is done; it writes no "
+                           "report (hplab study report does).")
+    assert "report_stale (a worker writes no report: report_path is the one study show " \
+           "finds, null if none, and report_stale whether it lags the study" in said
 
 
 def test_a_study_no_file_or_ready_spec_names_runs_by_its_name_with_its_stored_spec(
