@@ -297,8 +297,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
-                again = shlex.join(["hplab", "study", "run", name, "--trials", "N"] + (
-                    ["--storage", mask_url(str(storage))] if storage is not None else []))
+                again = nets.escaped(shlex.join(["hplab", "study", "run", name, "--trials", "N"]
+                                                + (["--storage", mask_url(str(storage))]
+                                                   if storage is not None else [])))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
                                     who="this worker", more=f"raise the budget with `{again}` "
                                                             "(N above {used})")
