@@ -1178,15 +1178,21 @@ def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
+    # the counts are finished/budget, as `study show` says "trials 3/3"; best on each of
+    # the metrics named beside it (a multi-objective study's "0.89, 45" said nothing alone)
+    cells = [(r["study"], r["dataset"] or "-", f"{r['n_finished']}/{r['n_trials'] or '-'}",
+              reports.value_text(r["best_value"]), ", ".join(r["metrics"] or []) or "-")
+             for r in rows]
+    head = ("study", "dataset", "trials", "best", "metric")
     # columns as wide as their longest entry (a csv: path is longer than 12)
-    wide = [max([least, *(reports.text_width(_escaped(r[key] or "-")) for r in rows)])
-            for key, least in (("study", 24), ("dataset", 12))]
-    lines = [f"{_pad(r['study'], wide[0])} {_pad(r['dataset'] or '-', wide[1])} "
-             f"{r['n_finished']:>4}/{r['n_trials'] or '-':<4} best "
-             f"{reports.value_text(r['best_value'])}" for r in rows]
-    # the counts are finished/budget, as `study show` says "trials 3/3"
-    header = f"{_pad('study', wide[0])} {_pad('dataset', wide[1])} {'trials':^9} best"
-    _emit(args, rows, [header, *lines] if lines else ["no studies"])
+    wide = [max([least, *(reports.text_width(_escaped(c[i])) for c in cells)])
+            for i, least in enumerate((24, 12, 6, 4))]
+
+    def line(c) -> str:  # the counts right-aligned: 4/4 under 60/60
+        return (f"{_pad(c[0], wide[0])} {_pad(c[1], wide[1])} {c[2]:>{wide[2]}}  "
+                f"{_pad(c[3], wide[3])}  {_escaped(c[4])}")
+
+    _emit(args, rows, [line(head), *map(line, cells)] if cells else ["no studies"])
     return 0
 
 

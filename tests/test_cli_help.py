@@ -374,3 +374,9 @@ def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, m
     best = {s["study"]: s["best_value"] for s in json.loads(out)}
     assert isinstance(best["one"], float) and len(best["two"]) == 2
     assert best["two"][1] == 9.0  # the second metric, n_parameters: a 2-2-1 net
+    # QA: the text read "best 0.89, 45" under a header "best", the metrics unnamed
+    code, out, _ = run_cli(["study", "list"], capsys)
+    rows = {row[0]: row[1:] for row in (re.split(r"\s{2,}", line) for line in out.splitlines())}
+    assert rows["study"] == ["dataset", "trials", "best", "metric"]
+    assert rows["two"] == ["xor", "2/2", f"{best['two'][0]:.6g}, 9", "val_accuracy, n_parameters"]
+    assert rows["one"] == ["xor", "2/2", f"{best['one']:.6g}", "val_accuracy"]

@@ -61,9 +61,9 @@ def test_a_stored_spec_written_over_lists_the_study_with_dashes(spec_file, tiny_
         code, out, err = run_cli(["study", "list", "--storage", db], capsys)
         assert code == 0, err
         header, *lines = out.splitlines()
-        assert header.split() == ["study", "dataset", "trials", "best"]
-        rows = {line.split()[0]: line.split()[1:4] for line in lines}
-        assert rows == {"tiny": ["-", "2/-", "best"], "fine": ["xor", "2/2", "best"]}
+        assert header.split() == ["study", "dataset", "trials", "best", "metric"]
+        rows = {line.split()[0]: line.split()[1:3] + line.split()[-1:] for line in lines}
+        assert rows == {"tiny": ["-", "2/-", "val_loss"], "fine": ["xor", "2/2", "val_loss"]}
         code, out, err = run_cli(["study", "show", "tiny", "--storage", db], capsys)
         assert code == 2 and "does not pass this version's checks" in err
         assert len(err.splitlines()) == 1
@@ -87,9 +87,12 @@ def test_study_list_aligns_names_in_wide_characters(tmp_path, capsys):
     assert sorted(line.split()[0] for line in lines) == ["coin-study", "硬币研究"]
     assert [column(line, " - ") for line in lines] == [24, 24]
     assert [column(line, "1/-") for line in lines] == [41, 41]
-    # the header's labels over their columns: the dataset's, the counts' (centred), best
-    assert (column(header, " dataset"), column(header, "trials")) == (24, 39)
-    assert {column(line, " best") for line in [header, *lines]} == {47}
+    # the header's labels over their columns: the dataset's, the counts' (right-aligned),
+    # best, and its metric (none named by another program's study: -)
+    assert (column(header, " dataset"), column(header, "trials")) == (24, 38)
+    assert [column(line, line.split()[3]) for line in lines] == [46, 46]
+    assert (column(header, "best"), column(header, "metric")) == (46, 56)
+    assert [line.split()[-1] for line in lines] == ["-", "-"]
 
 
 def test_control_characters_in_stored_names_print_escaped(tmp_path, capsys):

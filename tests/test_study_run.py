@@ -1438,15 +1438,24 @@ def test_list_show_and_export(spec_file, two_trials, tmp_path, capsys):
     (row,) = json.loads(capsys.readouterr().out)
     assert row["study"] == "two" and row["n_finished"] == 2
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
-    assert capsys.readouterr().out.split()[-1] == f"{row['best_value']:.6g}"
+    # QA: "best 0.986111" under the header best, and no metric named
+    assert capsys.readouterr().out.split()[-2:] == [f"{row['best_value']:.6g}", "val_loss"]
     # QA: a dataset name past 12 columns pushed its row's counts out of line
     study.run_study(study.load_spec(spec_file("a-rather-long-study-name-here", n_trials=1,
                                               dataset="moons?n_train=100&noise=0.35")),
                     storage=str(db), progress=False)
     assert hplab.main(["study", "list", "--storage", str(db)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3 and len({line.index(" best") for line in lines}) == 1, lines
-    assert lines[0].split() == ["study", "dataset", "trials", "best"]  # the header
+    assert len(lines) == 3 and lines[0].split() == ["study", "dataset", "trials", "best",
+                                                    "metric"]  # the header
+    cells = [line.split() for line in lines]
+    assert [c[2] for c in cells] == ["trials", "2/2", "1/1"]
+    # the counts right-aligned (QA: 1/1 under 60/60 was aligned on its slash), best and
+    # metric left-aligned, each under its label
+    pairs = list(zip(lines, cells, strict=True))
+    assert len({line.index(c[2]) + len(c[2]) for line, c in pairs}) == 1, lines
+    assert len({line.index(f" {c[3]} ") for line, c in pairs}) == 1, lines
+    assert len({line.rindex(f" {c[4]}") for line, c in pairs}) == 1, lines
     assert hplab.main(["study", "show", "two", "--storage", str(db)]) == 0
     text = capsys.readouterr().out
     assert "trials 2/2" in text and "best trial #" in text
