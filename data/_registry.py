@@ -313,6 +313,9 @@ _OPTIONS_MEANT = {"drop": ("ignore", _LEAVE_OUT), "exclude": ("ignore", _LEAVE_O
                   "skip": ("ignore", _LEAVE_OUT), "usecols": ("ignore", _LEAVE_OUT),
                   "features": ("ignore", _LEAVE_OUT),
                   "label": ("target", "target=COLUMN names the target")}
+# a seed in the name (coin?seed=3) was refused with the options alone; it is a flag's
+_SEED_SAID = ("; a seed is no option of the name: the --seed flag sets it (seed in a study "
+              "spec's [study], data.load's seed=)")
 
 
 def build_source(key: str, arg: str | None, options: dict, rng: np.random.Generator,
@@ -324,7 +327,8 @@ def build_source(key: str, arg: str | None, options: dict, rng: np.random.Genera
         valid = ", ".join([*entry.options, *COMMON_OPTIONS])
         option, said = _OPTIONS_MEANT.get(unknown[0].lower(), (None, ""))
         hint = f" ({said})" if option in entry.options else ""
-        raise DataError(f"unknown option {unknown[0]!r} for {key}{hint}; valid: {valid}")
+        seed = _SEED_SAID if unknown[0].lower() in ("seed", "random_state", "data_seed") else ""
+        raise DataError(f"unknown option {unknown[0]!r} for {key}{hint}; valid: {valid}{seed}")
     typed = {k: _convert(k, v, entry.options[k]) if isinstance(v, str) else v
              for k, v in options.items()}
     return entry.build(rng, arg, data_dir, **typed), typed

@@ -77,8 +77,14 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
     # options every set takes, beside load's): one list now
     code, _, err = run_cli(["data", "show", "coin?seed=3"], capsys)
     valid = "n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling"
+    # QA: the seed, no option, was not pointed to the flag that sets it
     assert (code, err) == (2, f"hplab data show: error: unknown option 'seed' for coin; "
-                              f"valid: {valid}\n")
+                              f"valid: {valid}; a seed is no option of the name: the --seed "
+                              "flag sets it (seed in a study spec's [study], data.load's "
+                              "seed=)\n")
+    assert run_cli(["data", "show", "coin", "--seed", "3"], capsys)[0] == 0  # as it says
+    code, _, err = run_cli(["data", "show", "coin?colour=red"], capsys)
+    assert err.endswith(f"valid: {valid}\n")  # another option: the list alone, as before
     took = {"n_train=200": lambda ds: ds.sizes()["train"] == 180,
             "n_test=50": lambda ds: ds.sizes()["test"] == 50,
             "imbalance=1:2&positive=2": lambda ds: ds.sizes()["train"] == 727,
