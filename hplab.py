@@ -2028,7 +2028,10 @@ JSON_KEYS = {
                       "null for regression}, "
                       "y_shift and y_scale (a regression target's scaling; null for "
                       "classification), info {source, "
-                      "scaling, merge_scaling, pixel_max, pixel_min, ...; a CSV's ignored: "
+                      "scaling, merge_scaling, pixel_max, pixel_min, test_from (where the test "
+                      "split comes from: \"held out 0.2\" of the set, its own test \"file\", "
+                      "\"generated\" apart by a generated set, or \"train\", the training "
+                      "set itself: xor), ...; a CSV's ignored: "
                       "the columns ?ignore= left out}, feature_names (the columns a model "
                       "of it takes, in order)",
     ("data", "fetch"): "dataset, dest, url, verified, files [{name, bytes, sha256}]",

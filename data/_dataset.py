@@ -73,7 +73,10 @@ class Dataset:
     y_shift, y_scale : float
         Regression target scaling (0 and 1 otherwise).
     info : dict
-        JSON-serializable provenance: source, sizes, scaling, seed, imbalance...
+        JSON-serializable provenance: source, sizes, scaling, seed, imbalance...;
+        ``test_from``: where the test split comes from, ``"held out 0.2"`` of the set,
+        its own test ``"file"``, ``"generated"`` apart by a generated set, or ``"train"``
+        (the training set itself: xor).
     """
 
     name: str

@@ -247,7 +247,10 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # each split row's (file part, row) in the source, for an error to name its line
     rows = np.arange(len(X))
     rows_test = None if X_test is None else np.arange(len(X_test))
-    test_from = "train" if src.fixed_splits else "file"
+    # the source's own test part: a file's, or drawn apart by a generated set (its "file"
+    # misled: sine has none)
+    own_test = "generated" if kind_of(key, arg) == "generated" else "file"
+    test_from = "train" if src.fixed_splits else own_test
     if X_test is None:  # hold out the test set first, so it never sees training data
         kept, out = _test_holdout(y, classify, positive, split_rng, hint, name)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
@@ -338,7 +341,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
                  for part, Xp in (("train", X_tr), ("val", X_val), ("test", X_test))}
         targets = {"train": ys(y_tr), "val": ys(y_val), "test": ys(y_test)}
     # the part of the source a test row came from: the test file, if the source has one
-    test_file = "train" if test_from != "file" else "test"
+    test_file = "test" if test_from == own_test else "train"
     for part in parts:
         def where(row: int, part=part) -> str:
             return where_in_source(src, key, test_file if part == "test" else "train", row)

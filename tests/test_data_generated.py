@@ -104,6 +104,21 @@ def test_digits_scaled_as_a_whole():
     assert sum(ds.sizes().values()) == 1797
 
 
+def test_test_from_says_where_each_test_split_comes_from(tmp_path):
+    # QA: a generated set's test split, drawn apart by its generator, said "file"
+    rows = [f"{i},{i % 3},{i % 2}\n" for i in range(60)]
+    (tmp_path / "a.csv").write_text("x,z,label\n" + "".join(rows))
+    (tmp_path / "b.csv").write_text("x,z,label\n" + "".join(rows[:40]))
+    for name, said, n_test in (("sine", "generated", 100), ("coin", "generated", 500),
+                               ("spirals", "generated", 300), ("xor", "train", 4),
+                               ("digits", "held out 0.2", 360),
+                               (f"csv:{tmp_path / 'a.csv'}", "held out 0.2", 12),
+                               (f"csv:{tmp_path / 'a.csv'},{tmp_path / 'b.csv'}", "file", 40)):
+        ds = data.load(name)
+        assert (ds.info["test_from"], ds.sizes()["test"]) == (said, n_test), name
+        assert ds.test_is_train == (name == "xor")
+
+
 def test_list_datasets_matches_loaded_sizes():
     frame = data.list_datasets()
     assert list(frame.columns[:8]) == ["name", "kind", "n_train", "n_val", "n_test",
