@@ -867,8 +867,11 @@ def cmd_data_list(args) -> int:
 
     frame = data.list_datasets()
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    # the path forms have no fixed size: a dash in those columns
-    _emit(args, records, reports.table_lines(frame, index=False) + _options_said())
+    # the path forms have no fixed size: a dash in those columns; a regression set no
+    # classes (its 0 stays in --json, as documented), a dash too: "classes 0" read as a count
+    shown = frame.copy()
+    shown.loc[shown["task"] == "regression", "classes"] = None
+    _emit(args, records, reports.table_lines(shown, index=False) + _options_said())
     return 0
 
 

@@ -1283,6 +1283,10 @@ def test_cli_list_and_show(capsys):
         assert line.split()[1:7] == ["file", "-", "-", "-", "-", "-"], line
     coin_line = next(row for row in out.splitlines() if row.split()[0] == "coin")
     assert coin_line.split()[1:7] == ["generated", "900", "100", "500", "2", "3"]
+    # QA: a regression set read "classes 0"; a dash there, its 0 kept in --json
+    sine_line = next(row for row in out.splitlines() if row.split()[0] == "sine")
+    assert sine_line.split()[1:8] == ["generated", "450", "50", "100", "1", "-", "regression"]
+    assert next(r for r in rows if r["name"] == "sine")["classes"] == 0
     # text left-aligned (names and descriptions were pushed right, ~190 columns out), the
     # sizes right-aligned under their headers (the table: the lines above the options')
     header, *rows = out.split("\n\n")[0].splitlines()
