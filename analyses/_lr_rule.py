@@ -22,8 +22,8 @@ COARSE_GRID = "the grid is too coarse to show a slope"
 class LrExponent:
     """The slope alpha of log lr_opt against log B over the small-batch range."""
 
-    alpha: float
-    alpha_se: float  # standard error of the slope, grid spacing included (NaN with 2 points)
+    alpha: float  # NaN when the fit says nothing: see `fit_lr_exponent`
+    alpha_se: float  # standard error of the slope, grid spacing included (NaN with alpha)
     n_points: int
     max_batch: float  # largest batch size used
     rule: str  # linear | square-root | flat | steeper than linear | unknown
@@ -62,6 +62,9 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
     given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
     lies beyond) or every size has the same grid rate (the grid resolves no slope).
+    With fewer than `MIN_POINTS` sizes fitted, or every best rate fitted at the grid's edge
+    or all one grid rate, the slope is the grid's or any line's: ``alpha`` and
+    ``alpha_se`` are then NaN too.
 
     Parameters
     ----------
@@ -107,6 +110,10 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     se = float(np.sqrt(cov[0, 0])) if cov is not None else math.nan
     if grid is not None:  # an identical rate everywhere has a fit error of 0, not the grid
         se = float(np.hypot(se, _grid_se(b, lr, grid)))
+    if len(b) < MIN_POINTS or _grid_only(b, lr, grid):
+        # QA (coin, B = 8, 32, 128, grid 1e-3..10): "B^0.00" from the grid's top at two
+        # sizes, beside "no rule verdict": a slope that measures nothing is not quoted
+        alpha = se = math.nan
     if alpha < 0.25:
         rule = "flat"
     elif alpha > 1.25:
@@ -126,13 +133,21 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
             "where the rules hold, is not known", reason]))
     # a slope of -0.004 rounds to -0.0; adding 0.0 turns it into 0.0, so the message says
     # 0.00, not -0.00
-    shown = round(alpha, 2) + 0.0
-    spread = (f" ± {se:.2f}" if math.isfinite(se) else
-              " (two sizes: no error bar)" if len(b) == 2 else " (no error bar)")
+    slope = (f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}" if math.isfinite(alpha) else
+             "no slope fitted")  # three points or more: a finite alpha has its error
     verdict = f"nearest rule: {rule}" if not reason else f"no rule verdict: {reason}"
     return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
-                      f"alpha = {shown:.2f}{spread} over B <= {top:g} ({len(b)} sizes): "
-                      f"{verdict}", reason)
+                      f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason)
+
+
+def _grid_only(b, lr, grid) -> bool:
+    """Every best rate at an edge of ``grid`` (the true ones lie beyond), or all one grid
+    rate (the grid resolves no slope): the slope through them is the grid's."""
+    if grid is None:
+        return False
+    g = np.unique(np.asarray(grid, dtype=float))
+    edge = np.isclose(lr, g[0]) | np.isclose(lr, g[-1])
+    return bool(edge.all() or (np.allclose(lr, lr[0]) and np.isclose(g, lr[0]).any()))
 
 
 def _no_rule_reason(b, lr, below: int, max_batch, grid, *, fitted_only: bool = False,

@@ -169,8 +169,8 @@ def _fit_curve(result) -> pd.DataFrame:
 def _lr_fit(result) -> pd.DataFrame:
     ex, m = result.exponent, result.batches
     ok = m[m["reached"] & (m["batch_size"] <= ex.max_batch)]
-    # no line without a rule verdict, as no exponent on its card: a slope through rates at
-    # the grid's edge is the grid's
+    # no line without a rule verdict: a slope through rates at the grid's edge is the
+    # grid's (NaN), and one that tests no rule is quoted with its error bar, not drawn
     if ex.rule == "unknown" or not math.isfinite(ex.alpha) or ok.empty:
         return pd.DataFrame(columns=["batch_size", "lr", "alpha"])
     b = np.geomspace(ok["batch_size"].min(), ok["batch_size"].max(), 20)
@@ -211,10 +211,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
               f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else "–")
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
-    # no exponent without a rule verdict: a slope through two points, or the grid's, is none
+    # the exponent as --json and the terminal have it: NaN ("–") where the slope through two
+    # points, or the grid's, measures nothing; a slope without a rule verdict is still one
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
-               "lr exponent α": math.nan if result.exponent.rule == "unknown" else
-               result.exponent.alpha}
+               "lr exponent α": result.exponent.alpha}
     headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()},
                 # two figures: the 68 % interval (in the verdicts) is wide
                 "B_simple at target": two_figure_stat(result.b_simple)

@@ -200,6 +200,8 @@ def scaling_lines(s: dict) -> list[str]:
         lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
             f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
             f"nearest rule {s['alpha_rule']}"))
+    elif s["alpha_reason"]:  # no slope that measures anything: only why
+        lines.append(f"best lr against B: no slope fitted, no rule verdict: {s['alpha_reason']}")
     if s["lr_cap_batch"] is not None:
         b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
                                                     strict=True) if ok)

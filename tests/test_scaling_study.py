@@ -152,14 +152,17 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     for column, said in (("best_lr", s["best_lr"]), ("lr_opt", s["lr_opt"])):
         np.testing.assert_allclose(table[column], np.array(said, dtype=float), rtol=1e-12,
                                    err_msg=column)  # None (not reached) is NaN in both
-    # B = 1, 4 and 16 share their best rate: the fitted slope is rounding noise, which the
-    # verdict says is 0.00 (not -1.374e-16); the stat card, with no rule, shows none
-    assert abs(s["alpha"]) < 1e-9 and s["alpha_rule"] == "unknown"
+    # best rates 0.1, 10 (the grid's top), 0.1 at B = 1, 4, 16: a slope of rounding noise
+    # ± 2.03, which the verdict says is 0.00 (not -1.374e-16); it tests no rule (no B_crit),
+    # yet is one, and the stat card shows it as --json has it
+    assert s["best_lr"] == [0.1, None, 10, 0.1, None]
+    assert abs(s["alpha"]) < 1e-9 and s["alpha_se"] == pytest.approx(2.03, abs=0.005)
+    assert s["alpha_rule"] == "unknown"
     cards = {h["label"]: h["text"] for h in
              reports.read_report_info(out / "report.html").headline}
-    assert cards["lr exponent α"] == "–" and cards["B_crit"] == "–"
+    assert cards["lr exponent α"] == "0.00" and cards["B_crit"] == "–"
     html = (out / "report.html").read_text()
-    assert "alpha = 0.00 ±" in html and "-0.00" not in html
+    assert "alpha = 0.00 ± 2.03" in html and "-0.00" not in html
     assert all(len(text) <= 7 for text in cards.values()), cards
     code, stdout, err = run_cli([*argv[:-2], "--no-report"], capsys)  # no --out: no report
     assert code == 0, err
@@ -425,8 +428,9 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
         "--json"], capsys)
     assert code == 0, err
     summary = json.loads(stdout)
-    # one rate for every batch: exactly flat, no round-off (QA: -7.09e-17 on xor)
-    assert summary["alpha"] == 0.0 and str(summary["alpha"]) == "0.0"
+    # one rate for every batch, two batches: no slope (the grid's, through two points)
+    assert summary["alpha"] is None and summary["alpha_se"] is None
+    assert "B^" not in "\n".join(reports.scaling_lines(summary))
     summary["alpha"] = -1.9e-18  # its sign is rounding noise (a run on moons gave this)
     lines = "\n".join(reports.scaling_lines(summary))
     assert "best lr ~ B^0.00 over the small batches" in lines
@@ -447,7 +451,8 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
     assert code == 0, err
     s = json.loads(stdout)
     assert s["best_lr"] == [1, 1, 1] and all(s["at_grid_edge"])
-    assert s["alpha"] == 0 and s["alpha_se"] == pytest.approx(0.177, abs=0.001)
+    # 0.00 ± 0.18 was the grid's slope, not the rates': none
+    assert s["alpha"] is None and s["alpha_se"] is None
     assert s["alpha_rule"] == "unknown" and s["lr_cap_batch"] is None
     # nor a B_crit (it said 8.73, fitted to steps at rates that were not the best)
     assert s["fit_status"] == "inconclusive" and s["b_crit"] is None
@@ -457,13 +462,14 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
         "rules hold, is not known; the best rate sits at an edge of the grid for B = 8, 32, "
         "128, so the true one lies beyond it")
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert ("Best rate: alpha = 0.00 ± 0.18 over B <= 128 (3 sizes): no rule verdict: B_crit "
-            "is unknown") in text
+    assert ("Best rate: no slope fitted over B <= 128 (3 sizes): no rule verdict: B_crit is "
+            "unknown") in text
     assert "nearest rule" not in text and "passes a rate of 1" not in text
     assert "the steps at each one's best rate were not measured" in text
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
-    assert ("best lr ~ B^0.00 over the small batches (± 0.18): no rule verdict: B_crit is "
-            "unknown") in stdout
+    assert ("best lr against B: no slope fitted, no rule verdict: B_crit is unknown") in stdout
+    assert "B^" not in stdout
 
 
 def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, parse_html,
@@ -480,11 +486,36 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
     assert s["fit_status"] == "too_few_points" and s["best_lr"] == [0.3, 0.1]
     assert s["alpha_rule"] == "unknown" and s["alpha_reason"] == why
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert ("Best rate: alpha = -0.79 (two sizes: no error bar) over B <= 32 (2 sizes): no rule "
-            f"verdict: {why}.") in text
-    assert "nearest rule" not in text
+    # a line through two points (slope -0.79) fits any rule: no slope in any of the three
+    assert s["alpha"] is None and s["alpha_se"] is None
+    assert f"Best rate: no slope fitted over B <= 32 (2 sizes): no rule verdict: {why}." in text
+    assert "nearest rule" not in text and "-0.79" not in text
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
-    assert f"best lr ~ B^-0.79 over the small batches: no rule verdict: {why}\n" in stdout
+    assert f"best lr against B: no slope fitted, no rule verdict: {why}\n" in stdout
+    assert "B^" not in stdout
+
+
+def test_best_rates_at_the_grids_top_give_no_slope_anywhere(capsys, tmp_path, monkeypatch):
+    # QA: "best lr ~ B^0.00" and alpha 0.0 in --json beside "no rule verdict" and a card
+    # "–": B = 8 missed the target; B = 32 and 128 reached it, both best at 10, the top
+    _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
+    argv = ["scaling", "--dataset", "coin", "--batch-sizes", "8,32,128", "--lr-grid", "3",
+            "--seeds", "1", "--max-steps", "1500"]
+    code, stdout, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["best_lr"] == [None, 10, 10] and s["at_grid_edge"] == [False, True, True]
+    assert s["steps_to_target"] == [None, 1365, 605] and s["fit_status"] == "too_few_points"
+    assert (s["alpha"], s["alpha_se"], s["alpha_rule"]) == (None, None, "unknown")
+    why = ("only 2 batch sizes with a best rate, and a line through two fits any rule; the "
+           "best rate sits at an edge of the grid for B = 32, 128, so the true one lies beyond "
+           "it")
+    assert s["alpha_reason"] == why
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
+    code, stdout, err = run_cli([*argv, "--no-report"], capsys)
+    assert f"best lr against B: no slope fitted, no rule verdict: {why}\n" in stdout
+    assert "B^" not in stdout
 
 
 @pytest.mark.slow
