@@ -87,8 +87,9 @@ class CapacityResult:
         validation examples is one example, no step up), and at most half the way down
         from the best to `majority_share` (where `sufficient_widths` keeps a width only if
         it is strictly closer to the best than to that share); for a loss at most half the
-        way up to `baseline_val_loss`, as closely kept. A loss depth whose best does not
-        `beats_mean` has no entry (nor a depth whose every configuration diverged)."""
+        way up to `baseline_val_loss`, as closely kept. A depth whose best does not
+        `beats_majority` (accuracy) or `beats_mean` (loss) has no entry, nor a depth whose
+        every configuration diverged."""
         out = {}
         for depth, grp in self.table.groupby("depth"):
             v = grp[f"val_{self.metric}"]
@@ -101,6 +102,8 @@ class CapacityResult:
             # 0.0258 against 0.0254, each over 0.023-0.028)
             tol = max(abs(best) * SUFFICIENT_WITHIN, 0.0 if np.isnan(spread) else spread)
             if self.metric == "accuracy":
+                if not self.beats_majority(best, spread):
+                    continue  # coin at 200 epochs, depth 2: 0.55 +- 0.13 against 0.46
                 tol = max(tol, 1 / self.n_val if self.n_val else 0.0)
                 # at 1:50 the floor is 0.98, within 1 % of any best: a net that never
                 # predicts the minority must not count as sufficient
@@ -123,12 +126,21 @@ class CapacityResult:
         return bool(beats_baseline(loss, base)
                     and (np.isnan(spread) or base - loss > spread))
 
+    def beats_majority(self, accuracy: float, spread: float = math.nan) -> bool:
+        """Whether a mean validation ``accuracy`` learned anything from the inputs: it is
+        above `majority_share` by more than ``spread``, its standard deviation over seeds
+        (a seed that predicts one class scores the share itself). True without a share."""
+        share = self.majority_share
+        if share is None:
+            return True
+        return bool(accuracy - share > (0.0 if np.isnan(spread) else spread))
+
     def sufficient_widths(self) -> dict[int, int]:
         """Per depth, the smallest width whose mean validation score comes within
         `sufficient_within` of the depth's best; also closer to the best than to
         `majority_share` for accuracy, what always predicting one class scores, or for a
         loss to `baseline_val_loss`, what always predicting the mean scores (and only at
-        a depth whose best `beats_mean`)."""
+        a depth whose best `beats_majority` or `beats_mean`)."""
         out = {}
         floor = self.majority_share or 0.0
         within = self.sufficient_within()

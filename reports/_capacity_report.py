@@ -153,9 +153,15 @@ def _verdicts(result) -> list[str]:
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":
+            # a best within its seeds' spread of the share: as likely one class predicted
+            row = result.table.loc[scores.idxmax()]
+            spread = ("" if pd.isna(row["val_accuracy_std"]) else
+                      f" ± {row['val_accuracy_std']:.2g}")
             lines.append(f"{depth} hidden layer(s): no width scores above always predicting "
-                         f"the majority class ({result.majority_share:.3g}) on validation: "
-                         "none is sufficient.")
+                         f"the majority class ({result.majority_share:.3g}) on validation by "
+                         f"more than its spread over seeds (the best: "
+                         f"{row['val_accuracy']:.3g}{spread}): none trained, so none is "
+                         "sufficient.")
         elif scores.notna().any() and base is not None:
             # the rule of lr-range --verify and scaling: 5 % below, and beyond seed noise
             from analyses._lr_verify import BASELINE_MARGIN

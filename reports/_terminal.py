@@ -349,9 +349,11 @@ def capacity_lines(s: dict) -> list[str]:
     # XOR: the test set is the training set itself, as the report's "Training-set" says
     test = "train-set" if s.get("test_is_train") else "test"
     wide = max(8, len(test))
+    # the test score's standard deviation over seeds, named (the column said "+-")
+    sd = f"sd({test})"
     lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
              f"{len(s['seeds'])} seed(s), {m}",
-             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {'+-':>6} "
+             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {sd:>{len(sd)}} "
              f"{'it->eps':>8} {'ep->eps':>8}"]
     lines[1:1] = _held_out_warning(s)
     if s.get("eps_above_baseline"):  # a constant prediction reaches eps: said first
@@ -359,7 +361,7 @@ def capacity_lines(s: dict) -> list[str]:
     for r in s["table"]:
         lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
                      f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>{wide}} "
-                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>6} "
+                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>{len(sd)}} "
                      f"{_fmt(r['iterations_to_eps'], '.0f'):>8} "
                      f"{_fmt(r['epochs_to_eps'], '.4g'):>8}"
                      + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
@@ -373,7 +375,8 @@ def capacity_lines(s: dict) -> list[str]:
             scored = any(r[f"val_{m}"] is not None for r in s["table"] if r["depth"] == depth)
             if scored and m == "accuracy":
                 return (f"none (no width beats always predicting the majority class, "
-                        f"{s['majority_share']:.3g}, on validation)")
+                        f"{s['majority_share']:.3g}, on validation by more than its spread "
+                        "over seeds)")
             if scored and s.get("baseline_val_loss") is not None:
                 from analyses._lr_verify import BASELINE_MARGIN
 
