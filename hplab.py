@@ -1833,8 +1833,8 @@ def _add_lr_range(sub) -> None:
     p.add_argument("--suggestion", default="valley",
                    help="the rate verified and headlined: valley (default; fastai's: half "
                         "way into the longest fall of the loss), steepest (where it falls "
-                        "fastest), minimum (the lowest loss's rate / 10) or slide (fastai's "
-                        "slide rule)")
+                        "fastest over half a decade), minimum (the lowest loss's rate / 10) "
+                        "or slide (fastai's slide rule)")
     p.add_argument("--verify", action="store_true",
                    help="train briefly at 9 rates around the suggestion (x0.1 .. x10), and "
                         "at more past an edge where the best one lies (up to x1000), each "

@@ -283,18 +283,34 @@ def test_a_best_rate_beaten_only_on_accuracy_names_the_rate_and_the_measure():
         "noise")
 
 
+@pytest.mark.parametrize("steps, lr", [(100, 0.6136), (200, 0.1290), (400, 0.0518)])
+def test_steepest_reads_the_fall_of_the_loss_not_its_flat_start(steps, lr):
+    # QA: coin's default net on 200 points: steepest 1.78e-05 (on 400: 1.33e-06, on 100:
+    # 0.00335), where the smoothed loss stood at its start; each is now past a third of
+    # the way down from the curve's start (after the skipped tenth) to its lowest loss
+    res = lr_range_test("coin", num_steps=steps)
+    found = res.suggestions.set_index("name").loc["steepest", "lr"]
+    assert found == pytest.approx(lr, abs=1e-4)
+    c = res.curves
+    smooth = c["smoothed_loss"].to_numpy()
+    start, low = smooth[steps // 10], smooth.min()
+    there = smooth[int(np.argmin(np.abs(np.log(c["lr"].to_numpy() / found))))]
+    assert start - there > (start - low) / 3
+
+
 def test_the_report_says_how_far_the_verify_grid_grew(tmp_path):
     import html
 
     import reports
 
     cfg = nets.TrainConfig(hidden=(8,), activation="relu", optimizer="adam", batch_size=32)
-    # steepest suggests ~0.74 on coin; after 3 epochs the best rate lies below 0.1x that
+    # steepest suggests 0.42 on coin; after 3 epochs the best rate lies below 0.1x that
     res = lr_range_test("coin", cfg, verify=True, verify_epochs=3, suggestion="steepest")
-    assert res.verify["lr"].nunique() == 11 and not res.verdict["at_grid_edge"]
+    assert res.suggested_lr == pytest.approx(0.4229, abs=1e-4)
+    assert res.verify["lr"].nunique() == 10 and not res.verdict["at_grid_edge"]
     text = html.unescape(reports.lr_range_report(res, tmp_path / "r").read_text())
-    assert ("Verification: brief runs (3 epochs) at 11 rates (2 past the 0.1×–10× grid's "
-            "edge, where the best lay); the best grid rate is 0.0416") in text
+    assert ("Verification: brief runs (3 epochs) at 10 rates (1 past the 0.1×–10× grid's "
+            "edge, where the best lay); the best grid rate is 0.0423") in text
 
 
 def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():

@@ -76,6 +76,20 @@ def test_steepest_is_the_rate_at_the_start_of_the_steepest_segment():
     assert steepest(np.array(lrs), np.array([1, 0.99, 0.9, 0.5, 0.45, 0.44])) == 0.1
 
 
+def test_steepest_takes_its_slope_over_half_a_decade_not_one_noisy_step():
+    # 40 points a decade: a flat start whose loss steps +-0.01 point to point (0.35 per
+    # unit of log lr, read between neighbours), then a fall of 0.1 a decade (0.043) from
+    # 1e-2 to 1. Over half a decade the steps cancel but for one: at most 0.04 a decade
+    lrs = np.geomspace(1e-6, 1, 241)
+    x = np.log10(lrs)
+    loss = np.where(x < -2, 1 + 0.01 * (-1.0) ** np.arange(241), 1 - 0.1 * (x + 2))
+    assert 10 ** -2.5 <= steepest(lrs, loss) <= 1
+    # a curve spanning less than half a decade is read point to point: the steepest
+    # segment's left end
+    short = np.geomspace(0.1, 0.2, 6)
+    assert steepest(short, np.array([1, 0.99, 0.98, 0.9, 0.89, 0.88])) == short[2]
+
+
 def test_suggestions_drop_the_last_5_points_by_default():
     lrs = 10.0 ** np.arange(-10.0, 0.0)
     loss = np.arange(10.0, 0.0, -1.0)  # falling to the end: the lowest are the last points
