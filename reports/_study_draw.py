@@ -36,6 +36,14 @@ def outcome_style(status: str) -> dict[str, str]:
     return {"color": OUTCOME_COLORS.get(status, design.MUTED),
             "ls": design.series_style(i)["ls"], "hatch": design.series_hatch(i)}
 
+#: The study metrics bounded in [0, 1] (val_mcc in [-1, 1]), every one it maximizes: drawn
+#: on a linear axis, where a log one (a curve from 0.01) squashed every curve between 0.9
+#: and 1 into a line. Losses (val_brier too) go on a log axis where they span decades.
+BOUNDED_SCORES = frozenset({
+    "val_accuracy", "train_accuracy", "val_roc_auc", "val_pr_auc", "val_precision",
+    "val_recall", "val_f1", "val_balanced_accuracy", "val_g_mean", "val_mcc"})
+
+
 #: Characters of category labels that fit side by side under a slice panel (a third of
 #: the width); more and they are slanted.
 _CATEGORY_CHARS = 36
@@ -62,7 +70,7 @@ def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
             label="best so far")
     _whole_ticks(ax.xaxis)
     # val_loss from 7e-4 to 0.7: the best trials all sat on the zero line
-    log = design.log_y_if_wide(ax, frame["value"])
+    log = metric not in BOUNDED_SCORES and design.log_y_if_wide(ax, frame["value"])
     ax.set(xlabel="trial number", ylabel=metric,
            title=f"Optimization history: {metric}" + (" (log scale)" if log else ""))
     ax.legend(loc="best")
@@ -264,7 +272,8 @@ def draw_intermediate(frame: pd.DataFrame, *, metric: str) -> Figure:
     values = frame["value"].to_numpy(float)
     rest, out = values[~diverged], values[diverged]
     rest, out = rest[np.isfinite(rest)], out[np.isfinite(out)]
-    log = design.log_y_if_wide(ax, rest if rest.size else values)
+    log = metric not in BOUNDED_SCORES and design.log_y_if_wide(
+        ax, rest if rest.size else values)
     title = "Intermediate values (x = stopped)" + (", log scale" if log else "")
     title += _fit_all_but_diverged(ax, rest, out, log)
     ax.set(xlabel="epoch", ylabel=metric, title=title)

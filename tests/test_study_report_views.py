@@ -516,6 +516,30 @@ def test_values_spanning_decades_are_drawn_on_a_log_axis():
     assert ax.get_yscale() == "linear"
 
 
+def test_accuracy_like_metrics_stay_on_a_linear_axis_losses_go_log():
+    # QA: val_accuracy on a log axis (1e-2 to 1) squashed every curve between 0.9 and 1
+    # into a line; one pruned trial had started at 0.012
+    rows = [(n, status, e, v) for n, status, curve in
+            ((0, "complete", [0.90, 0.95, 0.97, 0.98]), (1, "complete", [0.91, 0.93, 0.96, 0.97]),
+             (2, "pruned", [0.012, 0.4]))
+            for e, v in enumerate(curve, start=1)]
+    frame = pd.DataFrame(rows, columns=["number", "status", "epoch", "value"])
+    for metric in sorted(sw.BOUNDED_SCORES):
+        ax = _drawn(sw.draw_intermediate, frame, metric=metric).axes[0]
+        assert ax.get_yscale() == "linear" and "log" not in ax.get_title(), metric
+    ax = _drawn(sw.draw_intermediate, frame, metric="val_loss").axes[0]
+    assert ax.get_yscale() == "log" and ax.get_title().endswith("log scale")
+    values = frame["value"]
+    history = pd.DataFrame({"number": range(len(values)), "value": values,
+                            "best": values.cummax()})
+    ax = _drawn(sw.draw_history, history, metric="val_accuracy").axes[0]
+    assert ax.get_yscale() == "linear" and "log" not in ax.get_title()
+    # the scores bounded in [0, 1] are every metric a study maximizes
+    import study
+
+    assert sw.BOUNDED_SCORES == {m for m, d in study.METRICS.items() if d == "maximize"}
+
+
 def test_a_diverged_curve_leaves_the_axis_to_the_others():
     # QA: a diverged trial's loss of 11 flattened every complete curve into the 1-2 band
     rows = [(n, status, e, v) for n, status, curve in
