@@ -15,6 +15,7 @@ from ._activations import ACTIVATIONS
 from ._files import make_folder, write_atomically
 from ._finite import settings_from_json, settings_to_json
 from ._model import MLP, state_shapes
+from ._model_meta import check_saved_meta
 from ._printable import short_repr, short_text
 
 FORMAT = "hplab-net/1"
@@ -61,13 +62,19 @@ def save_net(path, net: MLP, *, config=None, meta: dict | None = None,
     ------
     ValueError
         An activation that is not the registered one of its name (see `MLP.spec`), or
-        what `load_net` would refuse: a header over HEADER_LIMIT, an extra array that is
-        not bool, numeric or text (objects, bytes, complex, dates: convert it first, e.g.
-        ``.astype(str)``); or a ``path`` that holds another file than a model.
+        what `load_net` or `load_model` would refuse: a header over HEADER_LIMIT, an extra
+        array that is not bool, numeric or text (objects, bytes, complex, dates: convert it
+        first, e.g. ``.astype(str)``), meta ``classes``, ``task`` or ``y_shift``/``y_scale``
+        the net contradicts, ``x_shift``/``x_scale`` that are not the net's inputs' finite
+        shifts and nonzero scales (or absent with a ``dataset`` in meta); or a ``path`` that
+        holds another file than a model.
+    TypeError
+        ``meta`` that is not a dict.
     """
     path = Path(path)
     spec = net.spec()  # first: a net that cannot be saved leaves nothing behind
     _check_model_path(path)
+    check_saved_meta(path, net, meta, arrays or {}, _plain)
     if hasattr(config, "to_dict"):  # a TrainConfig: its plain dict, as every result saves it
         config = config.to_dict()
     # an infinite setting (divergence_factor) as "inf": the header stays standard JSON

@@ -3,8 +3,8 @@
 ``hplab train`` saves ``model.npz`` with the arrays ``x_shift`` and ``x_scale``
 (``X_norm = (X_raw - x_shift) / x_scale``) and, in its header's meta, ``y_shift``,
 ``y_scale`` (regression: ``y_raw = y_norm * y_scale + y_shift``), ``classes`` and
-``task``. `load_model` (``_load_model.py``) checks all of them, so a prediction is either
-right or refused.
+``task``. `load_model` checks all of them (``_model_meta.py``, as `save_net` does before
+writing), so a prediction is either right or refused.
 """
 
 from __future__ import annotations

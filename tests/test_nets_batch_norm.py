@@ -387,7 +387,8 @@ def bn_trained(tmp_path, problem):
     net = nets.build_net(cfg, 3, ys["multiclass"], rng=np.random.default_rng(1))
     nets.train(net, cfg, X, ys["multiclass"], rng=np.random.default_rng(2))
     path = nets.save_net(tmp_path / "model.npz", net, config=cfg.to_dict(),
-                         meta={"dataset": "toy"})
+                         meta={"dataset": "toy"},
+                         arrays={"x_shift": np.zeros(3), "x_scale": np.ones(3)})
     return net, cfg, X, ys["multiclass"], path
 
 

@@ -21,7 +21,8 @@ def trained(tmp_path):
     net = nets.build_net(cfg, 3, y, rng=np.random.default_rng(1))
     nets.train(net, cfg, X, y, rng=np.random.default_rng(2))
     path = nets.save_net(tmp_path / "sub" / "model.npz", net, config=cfg.to_dict(),
-                         meta={"dataset": "toy"}, arrays={"x_shift": np.zeros(3)})
+                         meta={"dataset": "toy"},
+                         arrays={"x_shift": np.zeros(3), "x_scale": np.ones(3)})
     return net, cfg, X, path
 
 
@@ -276,7 +277,7 @@ def test_a_model_saved_with_an_extra_array_larger_than_the_net_loads(trained, tm
     old = tmp_path / "old.npz"
     np.savez(old, **members, extra_X_train=X)
     loaded, header, extra = nets.load_net(old)
-    assert sorted(extra) == ["X_train", "x_shift"] and X.size == 180
+    assert sorted(extra) == ["X_train", "x_scale", "x_shift"] and X.size == 180
     np.testing.assert_array_equal(extra["X_train"], X)
     np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
 
@@ -298,6 +299,30 @@ def test_save_net_refuses_an_array_load_net_would_refuse(tmp_path, values, dtype
     saved = nets.save_net(path, net, arrays={"labels": values.astype(str)})
     _, _, arrays = nets.load_net(saved)
     np.testing.assert_array_equal(arrays["labels"], values.astype(str))
+
+
+@pytest.mark.parametrize("meta, arrays, why", [
+    ({"classes": [1, 2]}, {}, r"classes should be 3 labels \(numbers or text\) for a "
+                              r"multiclass head, got \[1, 2\]"),
+    ({"classes": ["a", "a", "b"]}, {}, r"classes are not distinct: \['a', 'a', 'b'\]"),
+    ({"task": "regression"}, {}, "meta says task 'regression' but the net has a multiclass"),
+    ({"dataset": "toy"}, {}, r"the input scaling \(x_shift, x_scale\) is missing"),
+    ({}, {"x_shift": np.zeros(2)}, "x_scale should be 2 numbers, got missing"),
+    ({}, {"x_shift": np.zeros(2), "x_scale": np.zeros(2)}, "x_scale contains zeros"),
+])
+def test_save_net_refuses_meta_load_model_would_refuse(tmp_path, meta, arrays, why):
+    # QA: saved with classes [1, 2] for a 3-class net, then load_model refused the file
+    net = nets.MLP.initialized((2, 4, 3), ["tanh"], "multiclass", rng=np.random.default_rng(0))
+    path = tmp_path / "new" / "a3.npz"
+    with pytest.raises(ValueError, match=f"^cannot save {re.escape(str(path))}: {why}"):
+        nets.save_net(path, net, meta=meta, arrays=arrays)
+    assert not path.parent.exists()
+    with pytest.raises(TypeError, match="^meta must be a dict, got list$"):
+        nets.save_net(path, net, meta=[("classes", [0, 1, 2])])
+    # what it accepts loads, classes given as a NumPy array (saved as their list) too
+    saved = nets.save_net(path, net, meta={"classes": np.array([1, 2, 3]), "dataset": "toy"},
+                          arrays={"x_shift": np.zeros(2), "x_scale": np.ones(2)})
+    assert nets.load_model(saved).classes == (1, 2, 3)
 
 
 def test_one_helper_makes_numbers_json_ready():
@@ -363,15 +388,15 @@ def test_a_crafted_header_gives_a_short_error(trained, tmp_path, capsys):
                ("spec", "activations", [long, long]), ("spec", "head", long)]
     for part, key, value in changes:
         header = model_header(path)
-        header["meta"] = {}  # no dataset: no input scaling needed
+        header["meta"] = {}  # no dataset, and the input scaling whole: only `key` is wrong
         (header[part] if part else header)[key] = value
-        tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+        tamper(path, bad, header=np.array(json.dumps(header)))
         with pytest.raises(ValueError) as err:
             nets.load_model(bad)
         assert str(err.value).startswith(str(bad)) and len(str(err.value)) < 600, key
     header = model_header(path)
     header["meta"] = {"classes": list(range(100_000))}
-    tamper(path, bad, header=np.array(json.dumps(header)), extra_x_shift=None)
+    tamper(path, bad, header=np.array(json.dumps(header)))
     (tmp_path / "in.csv").write_text("0.1,0.2,0.3\n")
     code, _, err = run_cli(["predict", bad, "--input", tmp_path / "in.csv"], capsys)
     assert code == 2 and len(err) < 600 and len(err.strip().splitlines()) == 1
