@@ -30,7 +30,7 @@ from ._backend import (
     shown_name,
 )
 from ._capacity_result import CapacityResult
-from ._checks import seed_count, whole
+from ._checks import seed_count, train_config, whole
 from ._held import held_dataset, held_load
 from ._lr_verify import trivial_baseline
 
@@ -171,6 +171,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
 
     Raises
     ------
+    TypeError
+        A ``config`` that is not a nets.TrainConfig.
     ValueError
         Every configuration has a diverged seed: there is no capacity to read.
     """
@@ -180,8 +182,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     seed = whole("seed", seed, 0)  # np.int64 too: the summary's seeds are JSON
     if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
         raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
-    if config is not None and not isinstance(config, nets.TrainConfig):
-        raise TypeError(f"config must be a nets.TrainConfig, got {type(config).__name__}")
+    train_config(config)
     cfg = config or DEFAULT_CONFIG
     if len(set(cfg.activation)) > 1:
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numbers
 
+import nets
+
 #: Repetitions beyond this are a typo (a seed typed into --seeds), not an experiment: the
 #: list of runs alone filled the memory before the first one started.
 MAX_SEEDS = 1000
@@ -21,3 +23,10 @@ def whole(name: str, value, low: int, high: int | None = None) -> int:
 def seed_count(value, name: str = "seeds") -> int:
     """A number of repetitions (seeds): 1 to `MAX_SEEDS`."""
     return whole(name, value, 1, MAX_SEEDS)
+
+
+def train_config(value, name: str = "config"):
+    """``value`` if it is None (the analysis's default) or a nets.TrainConfig; a TypeError
+    naming ``name`` else (a dict failed deep inside, "'dict' object has no attribute")."""
+    return None if value is None else nets.check_type(name, value, nets.TrainConfig,
+                                                      "a nets.TrainConfig")

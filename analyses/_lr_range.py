@@ -33,7 +33,7 @@ from nets import finite_float
 from nets._repr import compact_repr
 
 from ._backend import data_record
-from ._checks import seed_count, whole
+from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
@@ -239,10 +239,13 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
 
     Raises
     ------
+    TypeError
+        A ``config`` that is not a nets.TrainConfig.
     ValueError
         Bad bounds, unknown mode or suggestion, bad seed counts or verify_epochs...
     """
     t0 = time.perf_counter()
+    train_config(config)
     check_ramp(mode, min_lr, max_lr, num_steps)
     check_suggestions(suggestion)
     seeds = seed_count(seeds)

@@ -38,7 +38,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import seed_count, whole
+from ._checks import seed_count, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._lr_verify import trivial_baseline
@@ -191,6 +191,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
 
     Raises
     ------
+    TypeError
+        A ``config`` that is not a nets.TrainConfig.
     ValueError
         Batch sizes above the set size or below 1, non-positive rates, target, seeds
         or budget, an unknown metric or backend; a target met before any step, or a
@@ -204,8 +206,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
         if isinstance(given, str):  # "1,2,4" read as the characters 1 , 2 , 4
             raise ValueError(f"{name} must be a sequence of numbers, e.g. {e_g}, got "
                              f"{given!r}")
-    if config is not None and not isinstance(config, nets.TrainConfig):
-        raise ValueError(f"config must be a nets.TrainConfig, got {type(config).__name__}")
+    train_config(config)
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
     ref = data_ref(dataset, seed)

@@ -46,7 +46,7 @@ from ._predict_scores import (
 )
 from ._printable import and_list, count_of, escaped, first_names, folder_text, unprintable
 from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
-from ._rules import unknown_name
+from ._rules import check_type, unknown_name
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import blas_threads
@@ -104,7 +104,8 @@ __all__ = [
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
-    "hplab_version", "versions", "unknown_name", "blas_threads", "and_list", "count_of", "escaped",
+    "hplab_version", "versions", "check_type", "unknown_name", "blas_threads", "and_list",
+    "count_of", "escaped",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

@@ -5,6 +5,7 @@ any prediction (a foreign or tampered file is refused in one line).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,8 @@ import numpy as np
 from ._io import load_net
 from ._model_meta import model_facts
 from ._predict import SavedModel
+from ._printable import short_repr
+from ._rules import check_type
 
 
 def load_model(path) -> SavedModel:
@@ -55,3 +58,11 @@ def load_model(path) -> SavedModel:
     return SavedModel(path, net, header, x_shift, x_scale, y_shift, y_scale, classes, names,
                       meta)
 
+
+
+def check_model(model, name: str = "model") -> SavedModel:
+    """``model`` if it is a SavedModel; else a TypeError saying how to load one (a path
+    failed as "'str' object has no attribute 'feature_names'")."""
+    path = short_repr(str(model)) if isinstance(model, str | os.PathLike) else "path"
+    return check_type(name, model, SavedModel,
+                      f"a nets.SavedModel (load it first: nets.load_model({path}))")

@@ -22,6 +22,7 @@ from ._csv_text import (
 )
 from ._io import load_refusal, npy_header
 from ._left_out import left_out_hint
+from ._load_model import check_model
 from ._predict import (
     SavedModel,
     _first_positions,
@@ -57,7 +58,13 @@ def read_inputs(path, model: SavedModel, header: bool | None = None) -> np.ndarr
     -------
     ndarray
         ``(n, d)`` float64, the model's ``d`` inputs as read (not yet scaled).
+
+    Raises
+    ------
+    TypeError
+        A ``model`` that is not a SavedModel (a path: load it with `load_model` first).
     """
+    check_model(model)
     if not str(path).strip():
         raise ValueError("the input needs a file path, got ''")
     path = Path(path)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ._imbalance_scores import positive_class_metrics
 from ._left_out import ignore_option, left_out_columns, left_out_hint
+from ._load_model import check_model
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
 
 if TYPE_CHECKING:
@@ -42,7 +43,13 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     prediction : Prediction
     truth : ndarray
         Original class labels (classification) or de-normalized targets (regression).
+
+    Raises
+    ------
+    TypeError
+        A ``model`` that is not a SavedModel (a path: load it with `load_model` first).
     """
+    check_model(model)
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
     check_threshold(model, threshold)  # before a wide split is scaled

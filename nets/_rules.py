@@ -20,6 +20,15 @@ def unknown_name(kind: str, name, valid) -> str:
     return f"unknown {kind} {name!r}{hint}; valid: {', '.join(names)}"
 
 
+def check_type(name: str, value, kind, wanted: str):
+    """``value``, if it is a ``kind``; else TypeError ``"<name> must be <wanted>, got
+    <type>"`` (a dict or a name given for an object failed deep inside, as "'dict' object
+    has no attribute 'replace'")."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {wanted}, got {type(value).__name__}")
+    return value
+
+
 def look_up(kind: str, registry: dict, name):
     """``registry[name]``, else a ValueError `unknown_name` (a name that cannot be a key,
     such as a list, too)."""

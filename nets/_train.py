@@ -16,6 +16,7 @@ from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_arguments
 from ._penalties import add_penalties
+from ._rules import check_type
 from ._schedules import learning_rate
 from ._threads import default_threads, step_threads
 from ._train_result import TrainResult
@@ -29,6 +30,8 @@ from ._validation import (
 # the heads a task's targets can train: two classes also train a softmax of two outputs
 _TASK_HEADS = {"regression": ("regression",), "binary": ("binary", "multiclass"),
                "multiclass": ("multiclass",)}
+#: what a ``cfg`` must be, as its TypeError says (a dict failed deep inside: 'head')
+_CONFIG = "a nets.TrainConfig (nets.TrainConfig(**settings))"
 
 
 def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
@@ -57,7 +60,15 @@ def build_net(cfg: TrainConfig, n_features: int, y: np.ndarray, *,
     Returns
     -------
     MLP
+
+    Raises
+    ------
+    TypeError
+        A ``cfg`` that is not a TrainConfig (a dict of settings: ``TrainConfig(**settings)``).
+    ValueError
+        A ``cfg.head`` that does not fit ``task``.
     """
+    check_type("cfg", cfg, TrainConfig, _CONFIG)
     if task is not None and cfg.head not in ("auto", *_TASK_HEADS.get(task, (cfg.head,))):
         # a regression head on class labels trained and was scored (and chosen by a study)
         # on half-MSE of class indices; its saved model then failed to load
@@ -124,9 +135,7 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
         ``iterations``, ``seconds``) and its checkpoints (``history``).
     """
     check_rng(rng)
-    if not isinstance(cfg, TrainConfig):  # a dict failed deep inside ('class_weight')
-        raise TypeError(f"cfg must be a nets.TrainConfig (nets.TrainConfig(**settings)), got "
-                        f"{type(cfg).__name__}")
+    check_type("cfg", cfg, TrainConfig, _CONFIG)
     check_config_describes(cfg, net)
     callbacks = list(check_callbacks(callbacks))
     if (X_val is None) != (y_val is None):

@@ -100,7 +100,12 @@ def trial_info(trial, *, flat: bool = True) -> dict:
 
     ``flat``: where the trial has no record, read its user attributes as the flat layout
     of earlier versions (`flat_layout` of its study); False: it has nothing of hplab's.
+    TypeError for what is no trial (it failed as "'int' object has no attribute
+    'user_attrs'").
     """
+    if not hasattr(trial, "user_attrs"):  # duck-typed: a FrozenTrial or a running Trial
+        raise TypeError("trial must be an optuna trial (a FrozenTrial, e.g. "
+                        f"optuna_study.trials[0]), got {type(trial).__name__}")
     # copies: with get_trials(deepcopy=False) these are the storage cache's own dicts
     record = hplab_record(trial)
     if record is not None:

@@ -179,8 +179,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         The net, its ``result`` (a `nets.TrainResult`), ``test_metrics`` and, with
         ``out``, ``model_path`` and ``history_path``.
     """
-    if not isinstance(cfg, nets.TrainConfig):
-        raise TypeError(f"cfg must be a nets.TrainConfig, got {type(cfg).__name__}")
+    nets.check_type("cfg", cfg, nets.TrainConfig, "a nets.TrainConfig")
     if out is not None:
         refuse_foreign_out(Path(out))
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -270,6 +270,41 @@ def test_a_report_of_a_name_path_or_summary_is_a_type_error(call, expected, tmp_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("call, message", [
+    # QA: AttributeErrors from deep inside ("'dict' object has no attribute 'replace'",
+    # "... 'head'", "'str' object has no attribute 'feature_names'", "... 'user_attrs'");
+    # scaling_study's was a ValueError, capacity_sweep's a TypeError
+    (lambda: analyses.lr_range_test("coin", config={"hidden": (8,)}),
+     r"config must be a nets\.TrainConfig, got dict"),
+    (lambda: analyses.capacity_sweep("coin", widths=[2], config={"hidden": (8,)}),
+     r"config must be a nets\.TrainConfig, got dict"),
+    (lambda: analyses.scaling_study("coin", lrs=[0.1], config={"hidden": (8,)}),
+     r"config must be a nets\.TrainConfig, got dict"),
+    (lambda: nets.build_net({"hidden": (4,)}, 2, np.arange(4) % 2,
+                            rng=np.random.default_rng(0)),
+     r"cfg must be a nets\.TrainConfig \(nets\.TrainConfig\(\*\*settings\)\), got dict"),
+    (lambda: nets.read_inputs("in.csv", "model.npz"),
+     r"model must be a nets\.SavedModel \(load it first: nets\.load_model\('model\.npz'\)\), "
+     "got str"),
+    (lambda: nets.predict_dataset("model.npz", data.load("xor")),
+     r"model must be a nets\.SavedModel \(load it first: nets\.load_model\('model\.npz'\)\)"),
+    (lambda: reports.training_report(nets.TrainConfig(), "out"),
+     r"expected a study\.TrainRun \(what study\.train_run returns\), got TrainConfig "),
+    (lambda: reports.training_report(None, "out"),
+     r"expected a study\.TrainRun \(what study\.train_run returns\), got NoneType "),
+    (lambda: study.trial_info(3),
+     r"trial must be an optuna trial \(a FrozenTrial, e.g\. optuna_study\.trials\[0\]\), "
+     "got int"),
+])
+def test_an_object_of_the_wrong_type_is_a_one_line_type_error(call, message, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.csv").write_text("x1,x2\n1,2\n")
+    with pytest.raises(TypeError, match=f"^{message}"):
+        call()
+    assert not (tmp_path / "out").exists()
+
+
 def test_sampler_and_pruner_take_a_loaded_spec():
     # "'str' object has no attribute 'sampler'"
     for make in (study.make_sampler, study.make_pruner):

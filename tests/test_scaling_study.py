@@ -272,7 +272,6 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"lrs": ["0.1"]}, "learning rates must be finite and > 0"),
     ({"batch_sizes": ["4"]}, "batch sizes must be positive integers, got '4'"),
     ({"target": "0.9"}, "target must be a finite number > 0, got '0.9'"),
-    ({"config": {"hidden": (4,)}}, "config must be a nets.TrainConfig, got dict"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
