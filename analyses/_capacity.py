@@ -30,7 +30,7 @@ from ._backend import (
     shown_name,
 )
 from ._capacity_result import CapacityResult
-from ._checks import seed_count, train_config, whole
+from ._checks import seed_count, sequence, train_config, whole
 from ._held import held_dataset, held_load
 from ._lr_verify import trivial_baseline
 
@@ -113,11 +113,7 @@ def summarize_runs(runs: pd.DataFrame) -> pd.DataFrame:
 def _check_sizes(name: str, values) -> tuple[int, ...]:
     if isinstance(values, int | np.integer):  # widths=4: one width, not an iterable
         values = (values,)
-    try:
-        values = tuple(values)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of integers, got "
-                        f"{type(values).__name__}") from None
+    values = sequence(name, values, "integers", "[2, 4]")
     if not values:
         raise ValueError(f"no {name} given")
     for v in values:
@@ -172,7 +168,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     Raises
     ------
     TypeError
-        A ``config`` that is not a nets.TrainConfig.
+        A ``config`` that is not a nets.TrainConfig, ``widths`` or ``depths`` that are no
+        sequence (a string such as "2,4").
     ValueError
         Every configuration has a diverged seed: there is no capacity to read.
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import nets
@@ -23,6 +24,31 @@ def whole(name: str, value, low: int, high: int | None = None) -> int:
 def seed_count(value, name: str = "seeds") -> int:
     """A number of repetitions (seeds): 1 to `MAX_SEEDS`."""
     return whole(name, value, 1, MAX_SEEDS)
+
+
+def sequence(name: str, values, kind: str, example: str) -> tuple:
+    """``values`` as a tuple, for an argument that takes a list of ``kind`` ("integers");
+    TypeError for what is no sequence, and for a string, which would be read as its
+    characters ("2,4" gave "widths must be positive integers, got '2'"): its message
+    gives the list the string spells, or ``example``."""
+    if isinstance(values, str | bytes):
+        text = values.decode(errors="replace") if isinstance(values, bytes) else values
+        items = [v.strip() for v in text.split(",")]
+        spelled = all(_number(v) for v in items)
+        raise TypeError(f"{name} must be a sequence of {kind}, got {values!r} (a string; give "
+                        f"a list such as {'[' + ', '.join(items) + ']' if spelled else example})")
+    try:
+        return tuple(values)
+    except TypeError:  # None, a number
+        raise TypeError(f"{name} must be a sequence of {kind}, got "
+                        f"{type(values).__name__}") from None
+
+
+def _number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def train_config(value, name: str = "config"):

@@ -38,7 +38,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import seed_count, train_config, whole
+from ._checks import seed_count, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._lr_verify import trivial_baseline
@@ -192,7 +192,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     Raises
     ------
     TypeError
-        A ``config`` that is not a nets.TrainConfig.
+        A ``config`` that is not a nets.TrainConfig, ``batch_sizes`` or ``lrs`` that are
+        no sequence (a string such as "1,2,4").
     ValueError
         Batch sizes above the set size or below 1, non-positive rates, target, seeds
         or budget, an unknown metric or backend; a target met before any step, or a
@@ -201,11 +202,10 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     """
     t0 = time.perf_counter()
     check_backend(backend, scheduler, workers)
-    for name, given, e_g in (("batch_sizes", batch_sizes, "[1, 4, 16]"),
-                             ("lrs", lrs, "[0.01, 0.1, 1]")):
-        if isinstance(given, str):  # "1,2,4" read as the characters 1 , 2 , 4
-            raise ValueError(f"{name} must be a sequence of numbers, e.g. {e_g}, got "
-                             f"{given!r}")
+    if batch_sizes is not None:
+        batch_sizes = sequence("batch_sizes", batch_sizes, "integers", "[1, 4, 16]")
+    if lrs is not None:
+        lrs = sequence("lrs", lrs, "numbers", "[0.01, 0.1, 1]")
     train_config(config)
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")

@@ -163,6 +163,14 @@ def test_capacity_sweep_names_a_config_or_widths_of_the_wrong_type():
         analyses.capacity_sweep("coin", widths=(2,), config={"lr": 0.1})
     with pytest.raises(TypeError, match="^widths must be a sequence of integers, got NoneType$"):
         analyses.capacity_sweep("coin", widths=None)
+    # QA: "2,4" was iterated ("widths must be positive integers, got '2'"); bytes too
+    for given, spelled in (("2,4", "[2, 4]"), (" 1, 2", "[1, 2]"), ("wide", "[2, 4]"),
+                           (b"2", "[2]")):
+        for name in ("widths", "depths"):
+            with pytest.raises(TypeError, match=re.escape(
+                    f"{name} must be a sequence of integers, got {given!r} (a string; give "
+                    f"a list such as {spelled})")):
+                analyses.capacity_sweep("coin", **{name: given})
     assert analyses._capacity._check_sizes("widths", 4) == (4,)  # one width, as (4,)
 
 

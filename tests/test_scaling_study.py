@@ -267,14 +267,29 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"backend": "dask", "scheduler": "garbage"}, "is not SCHEME://HOST:PORT"),
     ({"backend": "dask", "scheduler": "tcp://:::"}, "is not SCHEME://HOST:PORT"),
     # QA: Python callers' types were AttributeErrors and TypeErrors from deep inside
-    ({"batch_sizes": "1,2,4"}, r"batch_sizes must be a sequence of numbers, e.g. \[1, 4, 16\]"),
-    ({"lrs": "0.1"}, r"lrs must be a sequence of numbers, e.g. \[0.01, 0.1, 1\]"),
     ({"lrs": ["0.1"]}, "learning rates must be finite and > 0"),
     ({"batch_sizes": ["4"]}, "batch sizes must be positive integers, got '4'"),
     ({"target": "0.9"}, "target must be a finite number > 0, got '0.9'"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
+        scaling_study("coin", **{"lrs": [0.1], "seeds": 1, "max_steps": 5, **kwargs})
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    # a string was read as its characters (a ValueError "... e.g. [1, 4, 16]"), a number
+    # failed as "'float' object is not iterable": one check for every analysis's lists
+    ({"batch_sizes": "1,2,4"}, r"batch_sizes must be a sequence of integers, got '1,2,4' "
+                               r"\(a string; give a list such as \[1, 2, 4\]\)$"),
+    ({"lrs": "0.1"}, r"lrs must be a sequence of numbers, got '0.1' \(a string; give a list "
+                     r"such as \[0.1\]\)$"),
+    ({"lrs": "fast"}, r"lrs must be a sequence of numbers, got 'fast' \(a string; give a "
+                      r"list such as \[0.01, 0.1, 1\]\)$"),
+    ({"lrs": 0.1}, "lrs must be a sequence of numbers, got float$"),
+    ({"config": {"hidden": (4,)}}, "config must be a nets.TrainConfig, got dict$"),
+])
+def test_a_wrong_type_is_a_type_error(kwargs, message):
+    with pytest.raises(TypeError, match=f"^{message}"):
         scaling_study("coin", **{"lrs": [0.1], "seeds": 1, "max_steps": 5, **kwargs})
 
 
