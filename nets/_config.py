@@ -131,8 +131,10 @@ class TrainConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        """The fields as JSON values (lists, activation names): ``TrainConfig(**d)``
-        reads it back."""
+        """The fields as plain values (lists, activation names): ``TrainConfig(**d)``
+        reads it back. Not JSON as it is: an infinite setting (``divergence_factor``)
+        stays ``float('inf')`` and ``extra`` as given; ``nets.settings_to_json(d)``
+        writes the infinity as ``"inf"``, which ``TrainConfig(**d)`` reads too."""
         d = dataclasses.asdict(self)
         d["activation"] = [a if isinstance(a, str) else a.name for a in self.activation]
         d["hidden"] = list(self.hidden)

@@ -361,6 +361,23 @@ def test_settings_keep_their_infinities_in_standard_json():
     assert math.isnan(back["c"][0])
 
 
+def test_a_config_dict_is_standard_json_through_settings_to_json():
+    # QA: to_dict() said "JSON values" but kept divergence_factor=inf, which json.dumps
+    # writes as Infinity (refused with allow_nan=False); it stays a number in memory, as
+    # every result records it, and settings_to_json makes it standard JSON
+    import math
+
+    cfg = nets.TrainConfig(hidden=(4, 2), activation=("tanh", "relu"),
+                           divergence_factor=math.inf, lr_milestones=(10,))
+    d = cfg.to_dict()
+    assert d["divergence_factor"] == math.inf and nets.TrainConfig(**d) == cfg
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        json.dumps(d, allow_nan=False)
+    text = json.dumps(nets.settings_to_json(d), allow_nan=False)
+    assert json.loads(text)["divergence_factor"] == "inf"
+    assert nets.TrainConfig(**json.loads(text)) == cfg  # "inf" read back without help
+
+
 def test_a_models_notes_come_back_as_written_beside_its_infinite_setting(trained, tmp_path):
     # review: load_net read "inf" back as a number through the whole config, so a note
     # "nan" in TrainConfig.extra came back a float (TrainConfig itself keeps it a word)
