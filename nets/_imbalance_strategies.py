@@ -14,12 +14,13 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
 from ._net_estimator import _dtype_name
 from ._sklearn import NetClassifier
+from ._sklearn_input import validated
 from ._train import build_net
 
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
@@ -243,7 +244,7 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         normal class and 97 % of transactions were called fraud)."""
         from sklearn.ensemble import IsolationForest
 
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = validated(self, X, y, dtype=np.float64)
         check_classification_targets(y)  # a continuous y: "Unknown label type", not "20 classes"
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:  # scikit-learn's words, which its checks look for
@@ -264,7 +265,7 @@ class AnomalyClassifier(ClassifierMixin, BaseEstimator):
         """``(n, 2)`` in the order of ``classes_``: ``s`` for `anomaly_class_`, ``1 - s``
         for the other, with ``s`` the anomaly score."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        X = validated(self, X, reset=False, dtype=np.float64)
         s = np.clip(-self.forest_.score_samples(X), 0.0, 1.0)
         return np.column_stack([1 - s, s] if self._anomaly_column() == 1 else [s, 1 - s])
 

@@ -17,11 +17,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._config import TrainConfig
 from ._io import save_net
 from ._printable import count_of, short_repr
+from ._sklearn_input import validated
 from ._train import build_net, train, train_streams
 from ._validation import check_features
 
@@ -262,7 +263,7 @@ class _NetEstimator(BaseEstimator):
         net whose fit diverged to a NaN or infinite loss is refused first, like
         scikit-learn's MLP refuses non-finite weights (at fit; here fit reports the status)."""
         self._check_predicts()
-        X = validate_data(self, X, reset=False, dtype=_FLOATS)
+        X = validated(self, X, reset=False, dtype=_FLOATS)
         return check_features(X, self.n_features_in_, self.net_.dtype)
 
     def _check_predicts(self) -> None:

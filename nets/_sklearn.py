@@ -19,9 +19,9 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
 from ._net_estimator import _D, _FLOATS, _fit_or_keep, _NetEstimator, _store
+from ._sklearn_input import validated
 
 
 class NetClassifier(ClassifierMixin, _NetEstimator):
@@ -153,7 +153,7 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         -------
         NetClassifier
         """
-        X, y = validate_data(self, X, y, dtype=_FLOATS)
+        X, y = validated(self, X, y, dtype=_FLOATS)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         classes = encoder.classes_
@@ -252,7 +252,7 @@ class NetRegressor(RegressorMixin, _NetEstimator):
         -------
         NetRegressor
         """
-        X, y = validate_data(self, X, y, dtype=_FLOATS, y_numeric=True, multi_output=True)
+        X, y = validated(self, X, y, dtype=_FLOATS, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)
         return self._fit_net(X, y, self._config("regression"), sample_weight=sample_weight)
 

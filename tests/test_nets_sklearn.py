@@ -427,6 +427,38 @@ def test_unfitted_and_one_class_errors():
         nets.NetClassifier().fit(X, [0, 1])
 
 
+def test_a_dataframe_column_that_is_not_numbers_is_named():
+    # QA: fit(df[["f1", "note"]], y) said "could not convert string to float: 'x'" and no
+    # more: which of 30 columns?
+    import pandas as pd
+
+    X = pd.DataFrame({"f1": np.linspace(0, 1, 12), "note": ["x", "y"] * 6,
+                      "day": pd.date_range("2026-01-01", periods=12)})
+    y = np.arange(12) % 2
+    named = r" \(column '{}' of X is not numbers: encode it as numbers first"
+    estimators = (nets.NetClassifier(max_epochs=1), nets.NetRegressor(max_epochs=1),
+                  nets.AnomalyClassifier(n_estimators=5))
+    for est in estimators:
+        with pytest.raises(ValueError, match="^could not convert string to float: 'x'"
+                                             + named.format("note")):
+            est.fit(X[["f1", "note"]], y)
+        with pytest.raises(TypeError, match=named.format("day")):
+            est.fit(X[["f1", "day"]], y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = nets.NetClassifier(max_epochs=1).fit(X[["f1"]].assign(note=1.0), y)
+    with pytest.raises(ValueError, match=named.format("note")):
+        clf.predict(X[["f1", "note"]])
+    # another column than the fit's: refused as scikit-learn refuses it, no column blamed
+    with pytest.raises(ValueError, match="^The feature names should match") as err:
+        clf.predict(X[["f1", "day"]])
+    assert "of X is not numbers" not in str(err.value)
+    with warnings.catch_warnings(), pytest.raises(
+            ValueError, match="^could not convert string to float: 'x'$"):
+        warnings.simplefilter("ignore", UserWarning)  # "X does not have valid feature names"
+        clf.predict(X[["f1", "note"]].to_numpy())  # an array: no names to give
+
+
 def test_a_float32_net_refuses_values_beyond_float32s_range():
     # 1e39 is finite as float64 and inf as float32: the probabilities came out NaN and
     # predict named class 0; fit called it "NaN or infinite"
