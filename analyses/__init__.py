@@ -83,8 +83,8 @@ _MODULES = {
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
                   "summarize_suggestions"),
-    "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
-                   "seeds_that_stopped", "shallow_descent"),
+    "_lr_advice": ("at_ramp_start", "in_python_words", "no_stop_advice",
+                   "no_suggestion_reason", "seeds_that_stopped", "shallow_descent"),
     "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
     # -- scaling (continued)

@@ -324,8 +324,8 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
         lr = float(table.set_index("name").loc[suggestion, "lr"])
         if not math.isfinite(lr):
             raise ValueError(f"the {suggestion} suggestion is undefined on every curve (too "
-                             "few points before divergence): widen --min-lr/--max-lr or "
-                             "add --steps")
+                             "few points before divergence): widen min_lr and max_lr, or "
+                             "raise num_steps")
         baseline = trivial_baseline(ds, cfg)
         grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
                            baseline=baseline)

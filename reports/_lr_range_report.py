@@ -265,7 +265,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     result : analyses.LRRangeResult
     out, command, name, index
         As for `capacity_report`: the report's folder, the command that ran the analysis,
-        its name in the index and whether to refresh that index.
+        its name in the index and whether to refresh that index. Without a command its
+        advice names `analyses.lr_range_test`'s arguments (num_steps), not flags (--steps).
 
     Returns
     -------
@@ -273,7 +274,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     check_result(result, "analyses", "LRRangeResult", "lr_range_test")
-    from analyses import RAMP_REPLACES, no_suggestion_reason
+    from analyses import RAMP_REPLACES, in_python_words, no_suggestion_reason
+
+    # the advice names hplab lr-range's flags; written from Python, lr_range_test's arguments
+    words = (lambda text: text) if command else in_python_words
 
     summary = result.summary()
     v = result.verdict
@@ -291,7 +295,8 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     cfg = result.config
     rep = Report("lr-range", f"Learning-rate range test · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "lr-range"), status=status,
-                 status_detail=f"no suggestion: {no_suggestion_reason(summary)}" if not ok else
+                 status_detail=f"no suggestion: {words(no_suggestion_reason(summary))}"
+                 if not ok else
                  f"verification: {v['inconclusive_reason']}" if status == "inconclusive" else
                  "",
                  subtitle=f"{result.mode} ramp {result.min_lr:g} → {result.max_lr:g} in "
@@ -310,7 +315,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in _verdicts(result, summary):
-        rep.add_text(line)
+        rep.add_text(words(line))
     rep.add_section("Loss against learning rate")
     recorded = _recorded(result)
     rep.add_figure("loss-vs-lr", partial(draw_curves,

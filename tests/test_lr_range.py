@@ -313,6 +313,33 @@ def test_the_report_says_how_far_the_verify_grid_grew(tmp_path):
             "edge, where the best lay); the best grid rate is 0.0423") in text
 
 
+def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path):
+    # QA: lr_range_report of lr_range_test's result advised "more points (--steps)" and
+    # "raise --max-lr, or lower --beta": flags a Python caller has no use for
+    import html
+    import re
+
+    import reports
+
+    cfg = nets.TrainConfig(hidden=(8,), optimizer="adam", batch_size=32)
+    res = lr_range_test("coin", cfg, max_lr=1e-3, num_steps=30)  # never stops: advice
+    advice = {}
+    for command in ("", "hplab lr-range --dataset coin --max-lr 1e-3 --steps 30"):
+        page = reports.lr_range_report(res, tmp_path / str(bool(command)), command=command)
+        advice[command] = re.sub(r"<[^>]+>", "", html.unescape(page.read_text()))
+    python, cli = advice.values()
+    for said in ("more points (num_steps) train the net longer",
+                 "raise max_lr, or lower beta (the smoothed loss lags"):
+        assert said in python and said not in cli
+    assert not re.search(r"--(steps|max-lr|min-lr|beta)\b", python)
+    for said in ("more points (--steps) train the net longer",
+                 "raise --max-lr, or lower --beta (the smoothed loss lags"):
+        assert said in cli
+    assert analyses.in_python_words("lower --max-lr or --min-lr; raise --steps, --seeds or "
+                                    "--verify-epochs") == (
+        "lower max_lr or min_lr; raise num_steps, seeds or verify_epochs")
+
+
 def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():
     # QA: coin's plain-SGD sigmoid nets learn nothing in 20 epochs below ~1; the grid
     # around valley's 0.026 stopped growing at a minimum of noise (every loss above the
