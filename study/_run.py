@@ -140,8 +140,8 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
               progress: bool = True, fresh: bool = False, command: str | None = None,
-              explicit_trials: bool = True) -> dict:
-    """Create (or resume) ``spec``'s study and run it to ``spec.n_trials`` trials.
+              explicit_trials: bool = False) -> dict:
+    """Create (or resume) ``spec``'s study and run it to its budget of trials.
 
     Parameters
     ----------
@@ -159,8 +159,10 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         The command line that runs it, stored with the study for its report (mask any
         password first).
     explicit_trials : bool
-        Whether ``spec.n_trials`` was asked for (``--trials``). If not, resuming keeps a
-        larger budget stored by an earlier run instead of lowering it to the spec's.
+        Set the budget to ``spec.n_trials``, lower than the stored one too, as ``hplab
+        study run --trials`` does. By default, as without ``--trials``, ``spec.n_trials``
+        (wherever it came from: a file, `parse_spec`, `load_spec`'s ``n_trials``) is the
+        spec's: a resume keeps a larger budget an earlier explicit one stored.
 
     Returns
     -------

@@ -618,6 +618,24 @@ def test_a_plain_resume_keeps_a_budget_raised_with_trials(spec_file, tmp_path, c
     assert run()["n_trials"] == 1
 
 
+def test_run_study_resumes_as_the_cli_does_without_trials(spec_file, tmp_path, capsys):
+    # QA: `study run my.toml --trials 6`, then run_study("my.toml") (n_trials = 4): the
+    # budget fell to 4, where `hplab study run my.toml` keeps 6
+    path = spec_file("py-budget", n_trials=4, max_epochs=2, pruner="none")
+    db = tmp_path / "b.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report",
+                            "--trials", "6"], capsys)
+    assert code == 0, err
+    for spec in (str(path), study.load_spec(path)):  # a path, as the CLI takes it, or a spec
+        summary = study.run_study(spec, storage=str(db), progress=False)
+        assert (summary["n_trials"], summary["n_finished"]) == (6, 6)
+    assert study.show_study("py-budget", str(db))["n_trials"] == 6
+    # asked for, as --trials asks: the budget is the spec's, lower too
+    summary = study.run_study(str(path), storage=str(db), progress=False, explicit_trials=True)
+    assert (summary["n_trials"], summary["n_finished"]) == (4, 6)
+    assert "over its budget of 4: this run started none" in capsys.readouterr().err
+
+
 def test_accuracy_on_regression_data_fails_before_any_trial(spec_file, tmp_path, capsys):
     path = spec_file("reg", dataset="sine", metric="val_accuracy", n_trials=2)
     db = tmp_path / "reg.db"
