@@ -10,9 +10,10 @@ pruner (`load_spec` reads a ready one, ``"coin"``, or a TOML file; `parse_spec` 
 form `resolve_storage` takes) and returns its `study_summary`; `join_study` adds workers
 to a stored study from another shell or machine.
 
-Reading a stored study: `open_study` (the ``optuna.Study``, read-only), `show_study`,
-`list_studies`, `trial_info` (one trial's record: ``status``, ``reason``, metrics...) and
-`export_csv`. A study's HTML report is the reports package's (``hplab study report``)::
+Reading a stored study: `open_study` (Optuna's ``Study``: writes through it are stored),
+`show_study`, `list_studies`, `trial_info` (one trial's record: ``status``, ``reason``,
+metrics...) and `export_csv`. A study's HTML report is the reports package's (``hplab
+study report``)::
 
     import nets, study
     run = study.train_run("coin", nets.TrainConfig(hidden=(16,), lr=0.5), seed=0)

@@ -201,7 +201,27 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
 
 
 def open_study(name: str, storage: str | None = None):
-    """Load stored study ``name`` read-only (never creates files); returns (study, where)."""
+    """Load stored study ``name`` to read it; creates no file.
+
+    Parameters
+    ----------
+    name : str
+        The study, as stored.
+    storage : str, optional
+        Any form `resolve_storage` takes (default `DEFAULT_STORAGE`).
+
+    Returns
+    -------
+    (optuna.Study, StorageURL) : tuple
+        The study and where it is. The study is Optuna's own, not a read-only view:
+        writes through it (``set_user_attr``, ``enqueue_trial``, ``tell``) go to the
+        storage as any Optuna study's do.
+
+    Raises
+    ------
+    StorageError
+        No such study, one hplab did not make, or an unreachable storage.
+    """
     return open_study_storage(name, storage)[:2]
 
 

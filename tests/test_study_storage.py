@@ -347,6 +347,23 @@ def test_read_commands_never_create_a_storage(tmp_path, capsys, stored, monkeypa
     assert _digest(stored) == before
 
 
+def test_open_study_creates_no_file_and_stores_what_its_study_writes(tmp_path, stored):
+    # QA: open_study was documented read-only, yet set_user_attr and enqueue_trial on its
+    # study were stored; Optuna has no read-only study, so the docs now say what it does
+    missing = tmp_path / "nothing.db"
+    with pytest.raises(StorageError, match="no storage at"):
+        study.open_study("keep", str(missing))
+    assert not missing.exists()
+    opened, where = study.open_study("keep", str(stored))
+    assert where.path == stored and len(opened.trials) == 2
+    opened.set_user_attr("note", "mine")
+    opened.enqueue_trial({"lr": 0.1, "width": 3})
+    again, _ = study.open_study("keep", str(stored))
+    assert again.user_attrs["note"] == "mine"
+    assert [t.state.name for t in again.trials] == ["COMPLETE", "COMPLETE", "WAITING"]
+    assert "not a read-only view" in study.open_study.__doc__
+
+
 def test_show_and_report_open_the_storage_once(spec_file, tmp_path, capsys, monkeypatch):
     # `study show` of a two-choice grid opened it again for its table of cells, and
     # `study report` again for the report after its checks: each open its own engine
