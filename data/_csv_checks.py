@@ -330,6 +330,15 @@ def refuse_unnamed_columns(path: Path, first: list[str]) -> None:
         raise DataError(f"{path}: column {i + 1} has no name{said}: {fix}")
 
 
+def without_comment_mark(names: list) -> list:
+    """A header's names as NumPy reads them back (np.genfromtxt's ``names=True``): the
+    first without the ``# `` np.savetxt writes before a header (``# a,b,y``: a, b, y). A
+    column named ``#`` alone keeps its name."""
+    if names and isinstance(names[0], str) and names[0].startswith("#") and names[0][1:].strip():
+        return [names[0][1:].strip(), *names[1:]]
+    return list(names)
+
+
 def ignored_columns(path: Path, ignore, columns: list[str], target: str) -> tuple[str, ...]:
     """The columns ``?ignore=`` leaves out of the features (an ID, a date, a note), checked
     against the file's ``columns``.

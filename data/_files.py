@@ -22,6 +22,7 @@ from ._csv_checks import (
     refuse_other_separator,
     refuse_ragged_rows,
     refuse_unnamed_columns,
+    without_comment_mark,
 )
 from ._dataset import DataError, Source
 from ._declared_size import check_npz_members
@@ -220,6 +221,8 @@ def _read_csv(path: Path, target: str | None, header: str = "auto",
     # the names as written: pandas renames a repeated "a" (or "0.5") to "a.1"
     names = frame.columns if header == "no" or len(first) != frame.shape[1] else first
     stripped = [c.strip() if isinstance(c, str) else c for c in names]
+    if header != "no":  # np.savetxt's header line, "# a,b,y", names column a
+        stripped = without_comment_mark(stripped)
     if len(set(stripped)) < len(stripped):  # "x" and "x ": two columns, one name
         twice = next(c for c in stripped if stripped.count(c) > 1)
         raise DataError(f"{path}: two columns are named {twice!r} (spaces around names are "

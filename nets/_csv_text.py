@@ -128,3 +128,12 @@ def refuse_other_separator(path: Path, field: str) -> None:
             raise ValueError(f"{path}: the file looks {name} (first row {shown!r}), and hplab "
                              "reads comma-separated CSV: convert it, e.g. "
                              f"pd.read_csv(PATH, {option}).to_csv(NEW, index=False){decimal}")
+
+
+def without_comment_mark(names: list) -> list:
+    """A header's names as NumPy reads them back (np.genfromtxt's ``names=True``): the
+    first without the ``# `` np.savetxt writes before a header (``# a,b,y``: a, b, y). A
+    column named ``#`` alone keeps its name."""
+    if names and isinstance(names[0], str) and names[0].startswith("#") and names[0][1:].strip():
+        return [names[0][1:].strip(), *names[1:]]
+    return list(names)

@@ -19,6 +19,7 @@ from ._csv_text import (
     open_csv_bytes,
     refuse_other_separator,
     utf16_codec,
+    without_comment_mark,
 )
 from ._io import load_refusal, npy_header
 from ._left_out import left_out_hint
@@ -174,11 +175,12 @@ def _read_csv(path: Path, model: SavedModel, header: bool | None) -> np.ndarray:
     head = read(nrows=1, dtype=str, keep_default_na=False)
     if head.empty:
         raise ValueError(f"{path}: no rows")
-    first = [str(c).strip() for c in head.iloc[0].tolist()]
+    raw = [str(c).strip() for c in head.iloc[0].tolist()]
+    first = without_comment_mark(raw)  # np.savetxt's header line, "# a,b", names a and b
     names = list(model.feature_names)
     if len(first) == 1 and not _is_number(first[0]):  # one field: 1;0 for a 1-feature model too
         refuse_other_separator(path, first[0])
-    numeric = [_is_number(v) for v in first]
+    numeric = [_is_number(v) for v in raw]  # "# 0,1": numpy's header line, no data
     # numbers compare as numbers: "400.0" names the feature "400"
     keys, first_at = list(map(_name_key, names)), _first_positions(map(_name_key, first))
     every = set(keys).issubset(first_at)

@@ -1784,6 +1784,33 @@ def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, m
     assert (code, out, err) == (2, "", f"hplab data show: error: {message.format(path=path)}\n")
 
 
+def test_csv_header_np_savetxt_wrote_names_the_columns_as_numpy_reads_them(tmp_path):
+    # QA: np.savetxt(..., header="a,b,c,y") writes "# a,b,c,y": the first feature was
+    # named "# a", and ?ignore=a named no column
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    path = tmp_path / "np.csv"
+    np.savetxt(path, np.c_[X, X[:, 0] > 0], delimiter=",", header="a,b,c,y")
+    assert path.read_text().startswith("# a,b,c,y\n")
+    ds = data.load(f"csv:{path}")
+    assert ds.feature_names == ("a", "b", "c") and ds.info["target"] == "y"
+    assert data.load(f"csv:{path}?ignore=a").feature_names == ("b", "c")
+    assert data.load(f"csv:{path}?target=y&ignore=c").feature_names == ("a", "b")
+    # the same rows with a plain header: the same arrays, split alike
+    pd.DataFrame(np.c_[X, X[:, 0] > 0], columns=list("abcy")).to_csv(tmp_path / "pd.csv",
+                                                                     index=False)
+    plain = data.load(f"csv:{tmp_path / 'pd.csv'}")
+    np.testing.assert_array_equal(ds.X_train, plain.X_train)
+    np.testing.assert_array_equal(ds.y_test, plain.y_test)
+    # numpy's other comment mark, "#" alone (comments="#"), and header names of numbers: a
+    # header all the same; a column named "#" keeps its name
+    np.savetxt(path, np.c_[X, X[:, 0] > 0], delimiter=",", header="400,450,500,y",
+               comments="#")
+    assert data.load(f"csv:{path}").feature_names == ("400", "450", "500")
+    np.savetxt(path, np.c_[X, X[:, 0] > 0], delimiter=",", header="#,b,c,y", comments="")
+    assert data.load(f"csv:{path}").feature_names == ("#", "b", "c")
+
+
 def test_csv_ignore_names_a_column_with_a_comma_as_target_does(tmp_path, capsys):
     # QA: %2C was decoded before the list was split on commas, so no spelling reached the
     # column "x,y" (an Excel export's "Last, First"), though ?target=x%2Cy did

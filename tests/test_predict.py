@@ -545,6 +545,37 @@ def test_numeric_headers_in_prediction_inputs(tmp_path, capsys):
         s["probabilities"], nets.load_model(run.model_path).predict(X[:3]).probabilities)
 
 
+def test_a_header_np_savetxt_wrote_picks_the_columns_as_in_training(tmp_path, capsys):
+    # QA: a model trained on np.savetxt's "# a,b,c,y" took features "# a", b, c, and
+    # refused an input headed a,b,c; an input saved by np.savetxt is read as numpy reads it
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    np.savetxt(tmp_path / "d.csv", np.c_[X, X[:, 0] > 0], delimiter=",", header="a,b,c,y")
+    code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'd.csv'}", "--hidden",
+                              "4", "--epochs", "3", "--out", tmp_path / "run", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    model = nets.load_model(json.loads(out)["model_path"])
+    assert model.feature_names == ("a", "b", "c")
+    want = model.predict(X[:5]).probabilities
+    assert want.shape == (5, 2) and len(np.unique(want)) == 10  # ten numbers, not one
+    np.savetxt(tmp_path / "hash.csv", X[:5, [2, 0, 1]], delimiter=",", header="c,a,b")
+    pd.DataFrame(X[:5], columns=list("abc")).to_csv(tmp_path / "plain.csv", index=False)
+    for name in ("hash.csv", "plain.csv", "d.csv"):  # d.csv: its target column left aside
+        code, out, err = run_cli(["predict", model.path, "--input", tmp_path / name, "--json",
+                                  "--limit", "5"], capsys)
+        assert code == 0, (name, err)
+        np.testing.assert_array_equal(json.loads(out)["probabilities"], want)
+    np.testing.assert_array_equal(nets.read_inputs(tmp_path / "hash.csv", model), X[:5])
+    from data._csv_checks import without_comment_mark as data_copy
+    from nets._csv_text import without_comment_mark as nets_copy
+
+    # nets cannot import data: its copy names a header as data's does
+    for names, read in ((["# a", "b"], ["a", "b"]), (["#a", "b"], ["a", "b"]),
+                        (["#", "b"], ["#", "b"]), (["a#", "#b"], ["a#", "#b"]), ([], [])):
+        assert nets_copy(names) == read and data_copy(names) == read
+
+
 def test_a_wide_csv_header_in_any_order_is_matched_name_by_name_once(tmp_path, monkeypatch):
     # MNIST-sized inputs: each feature's name was looked up in the header's names keyed
     # anew (20 rows of 4096 columns took 49 s), and a table's columns in lists
