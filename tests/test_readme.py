@@ -15,7 +15,8 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
 def run_block(index: int) -> dict:
     namespace: dict = {"print": lambda *args: None}  # the figures are asserted below
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # max_epochs is reached on purpose
+        # the README shows no warning: a fit that stops at max_epochs would print one
+        warnings.simplefilter("error", ConvergenceWarning)
         exec(compile(BLOCKS[index], f"README.md python block {index}", "exec"), namespace)
     return namespace
 
@@ -49,6 +50,10 @@ def test_digits_in_a_scikit_learn_pipeline_scores_what_the_comment_says():
     claimed = float(re.search(r"print\(clf\.score\(X_test, y_test\)\)  # ([0-9.]+)",
                               BLOCKS[1]).group(1))
     assert ns["clf"].score(ns["X_test"], ns["y_test"]) == pytest.approx(claimed, abs=5e-4)
+    # QA: max_epochs=50 printed a ConvergenceWarning the README did not show
+    net = ns["clf"][-1]
+    assert _claimed(BLOCKS[1], "print(clf[-1].status_, clf[-1].n_iter_)").split(":")[0] \
+        == f"{net.status_} {net.n_iter_}" == "early_stopped 247"
 
 
 def _claimed(block: str, code: str) -> str:
