@@ -38,7 +38,9 @@ snake_case, ``weight_decay``):
    compares the two; another kind fails at the first run), as is the kind its name in
    the index takes (``analysis_name(dataset, out, "weight-decay")``); its ``_LAZY`` entry;
    ``KIND_lines(summary)`` in ``_terminal.py``, imported in ``__init__`` and in its
-   ``__all__``.
+   ``__all__``. Advice that names the command's flags goes through
+   ``words_for("weight-decay", command)``, and a flag not named as the argument it sets
+   into ``_python_words.ARGUMENTS``: a report written from Python names the arguments.
 3. in hplab.py: ``cmd_KIND`` under ``@_analysis_command``, ending in
    ``return _analysis_end(args, result)`` (which finds the two above by the command's
    name), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed, --out, --report, --json,
@@ -83,8 +85,8 @@ _MODULES = {
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),
     "_lr_range": ("LR_RANGE_CONFIG", "RAMP_REPLACES", "LRRangeResult", "lr_range_test",
                   "summarize_suggestions"),
-    "_lr_advice": ("at_ramp_start", "in_python_words", "no_stop_advice",
-                   "no_suggestion_reason", "seeds_that_stopped", "shallow_descent"),
+    "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
+                   "seeds_that_stopped", "shallow_descent"),
     "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
                    "verify_verdict"),
     # -- scaling (continued)
@@ -94,6 +96,8 @@ _MODULES = {
     "_lr_rule": ("LrExponent", "fit_lr_exponent", "refine_lr"),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch"),
+    # -- every analysis: its advice in its function's arguments, for a Python caller
+    "_python_words": ("in_python_words", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)
     "_suggest": ("DEFAULT_SUGGESTION", "SUGGESTIONS", "suggest", "trim_curve"),
 }

@@ -1,13 +1,12 @@
 """What a range test's summary says to its reader beyond its numbers: how far the loss fell
 (`descent`), and the warnings and advice read off `LRRangeResult.summary` (a shallow curve,
 a suggestion at the ramp's first rate, no suggestion at all, seeds that never stopped).
-The advice names ``hplab lr-range``'s flags; `in_python_words` names the arguments of
-`lr_range_test` instead, for a reader who ran it from Python."""
+The advice names ``hplab lr-range``'s flags; `analyses.in_python_words` names the
+arguments of `lr_range_test` instead, for a reader who ran it from Python."""
 
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
@@ -19,11 +18,6 @@ from ._suggest import MINIMUM_DIVISOR
 #: Below this median fall of the smoothed loss (a share of where it started), a curve is
 #: too flat to read: its valley and steepest slope are then where noise put them.
 SHALLOW_DESCENT = 0.1
-
-#: ``hplab lr-range``'s flags not named as the `lr_range_test` argument they set (as
-#: hplab.py's FIELD_FLAGS has them); every other flag is its argument's name, dashed
-RENAMED_FLAGS = {"--steps": "num_steps"}
-
 
 def descent(smoothed) -> float:
     """How far a range test's smoothed loss fell: 1 - its lowest / its first value (NaN
@@ -108,9 +102,3 @@ def no_stop_advice(optimizer, beta: float) -> str:
         return "raise --max-lr"
     return "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)"
 
-
-def in_python_words(text: str) -> str:
-    """``text``, advice in ``hplab lr-range``'s flags, with each flag as the `lr_range_test`
-    argument it sets ("raise --max-lr" -> "raise max_lr", "--steps" -> "num_steps")."""
-    return re.sub(r"--([a-z][a-z-]*)",
-                  lambda m: RENAMED_FLAGS.get(m[0], m[1].replace("-", "_")), text)

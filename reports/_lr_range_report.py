@@ -274,10 +274,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     check_result(result, "analyses", "LRRangeResult", "lr_range_test")
-    from analyses import RAMP_REPLACES, in_python_words, no_suggestion_reason
+    from analyses import RAMP_REPLACES, no_suggestion_reason, words_for
 
     # the advice names hplab lr-range's flags; written from Python, lr_range_test's arguments
-    words = (lambda text: text) if command else in_python_words
+    words = words_for("lr-range", command)
 
     summary = result.summary()
     v = result.verdict

@@ -336,7 +336,7 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
                  "raise --max-lr, or lower --beta (the smoothed loss lags"):
         assert said in cli
     assert analyses.in_python_words("lower --max-lr or --min-lr; raise --steps, --seeds or "
-                                    "--verify-epochs") == (
+                                    "--verify-epochs", "lr-range") == (
         "lower max_lr or min_lr; raise num_steps, seeds or verify_epochs")
 
 

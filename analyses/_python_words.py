@@ -1,0 +1,42 @@
+"""Advice in an analysis command's flags, reworded for a reader who ran the analysis from
+Python: each flag becomes the argument of the analysis function that it sets
+(`in_python_words`). Reports and errors say their advice once, in the flags; a report
+written without a command (from Python) passes it through here."""
+
+from __future__ import annotations
+
+import re
+
+#: per analysis command, what its flags are called in its function's arguments where that
+#: is not the flag's name undashed (hplab.py's FIELD_FLAGS and RENAMED_FLAGS read the other
+#: way). A key may be a whole phrase: a flag with no argument of its own (scaling's
+#: --lr-range and --lr-grid only build ``lrs``) is reworded with the words around it
+ARGUMENTS = {
+    "lr-range": {"--steps": "num_steps"},
+    "capacity": {"--epochs": "the config's max_epochs"},
+    "scaling": {"(--lr-range LOW,HIGH, or --lrs)": "(lrs)",
+                "--lrs or --lr-range": "lrs",
+                "--no-noise": "noise=False",
+                "--epochs": "max_epochs"},
+    "imbalance": {"--ratio": "ratios", "--epochs": "net_params' max_epochs"},
+}
+
+_FLAG = re.compile(r"--([a-z][a-z-]*)")
+
+
+def in_python_words(text: str, command: str) -> str:
+    """``text``, advice in ``hplab COMMAND``'s flags, with each flag as the argument of the
+    analysis function it sets ("raise --max-lr" -> "raise max_lr"; lr-range's "--steps"
+    -> "num_steps")."""
+    renamed = ARGUMENTS[command]
+    for phrase in (k for k in renamed if " " in k):  # before their flags are reworded
+        text = text.replace(phrase, renamed[phrase])
+    return _FLAG.sub(lambda m: renamed.get(m[0], m[1].replace("-", "_")), text)
+
+
+def words_for(command: str, written_by: str):
+    """The rewording a report's advice needs: none when ``written_by`` (the command line
+    that ran the analysis) is set, the CLI's own words; else `in_python_words`."""
+    if written_by:
+        return lambda text: text
+    return lambda text: in_python_words(text, command)
