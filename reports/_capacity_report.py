@@ -219,6 +219,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
         The report's folder (made if missing; ``report.html`` and its figures' data go in it).
     command : str
         The command line that ran the analysis, shown for reproducing it.
+        Without one (a report written from Python) its advice names `analyses.capacity_sweep`'s
+        arguments (widths), not ``hplab capacity``'s flags (--widths).
     name : str, optional
         The report's name in the index (default `reports._index.analysis_name`: the
         dataset's, or ``out``'s folder when it is not the dataset's, or the folders above
@@ -258,8 +260,12 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                                     "seeds": design.seeds_text(result.seeds)}, drop=("hidden",)),
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
+    from analyses import words_for
+
+    # the advice names hplab capacity's flags; written from Python, capacity_sweep's arguments
+    words = words_for("capacity", command)
     for line in _verdicts(result):
-        rep.add_text(line)
+        rep.add_text(words(line))
     rep.add_section(f"{m.capitalize()} against width")
     scores = score_frame(result)
     # said only when drawn: the table's widths may all lie outside the sweep's

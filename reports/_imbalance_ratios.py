@@ -124,7 +124,9 @@ def _at(ratio: str) -> str:
     return "at the data's own balance" if ratio == OWN else f"at ratio {ratio}"
 
 
-def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> None:
+def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words) -> None:
+    """Each ratio's sections of the imbalance report; ``words`` rewords their advice in
+    hplab imbalance's flags (`analyses.words_for`)."""
     twins, ranking = result.twins(), result.ranking()  # every ratio's: read once
     for ratio in result.ratios:
         tag, where = _slug(ratio), f" · {ratio}" if len(result.ratios) > 1 else ""
@@ -148,7 +150,7 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame) -> No
                                       if some_partial else "") + "."
                                    + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
-                rep.add_text(said, note=True)
+                rep.add_text(words(said), note=True)
         rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last, unranked, "
                               "with their reason. The 95 % interval is each strategy's own "

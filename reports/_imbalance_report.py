@@ -219,7 +219,11 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                        alt=f"Heat map of mean {result.metric} by strategy and ratio",
                        caption=f"Mean test {result.metric} by strategy and imbalance ratio."
                                + metric_note(result.metric) + _chance_note(result))
-    _per_ratio(rep, result, result.curves(), result.confusion())
+    from analyses import words_for
+
+    # the advice names hplab imbalance's flags; written from Python, imbalance_benchmark's
+    # arguments
+    _per_ratio(rep, result, result.curves(), result.confusion(), words_for("imbalance", command))
     if result.leakage_demo:
         _leakage_section(rep, result)
     rep.add_section("Data and runs",

@@ -196,8 +196,12 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     check_result(result, "analyses", "ScalingResult", "scaling_study")
+    from analyses import words_for
     from analyses._noise_scale import NOISE_WINDOW
     from analyses._scaling_law import EXTRAPOLATE
+
+    # the advice names hplab scaling's flags; written from Python, scaling_study's arguments
+    words = words_for("scaling", command)
 
     fit = result.fit
     # the bounds the fit gives when B_crit lies far outside the batches (EXTRAPOLATE): of
@@ -222,7 +226,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "scaling"),
                  status="complete" if fit.status == "fitted" else fit.status,
-                 status_detail=fit.message,
+                 status_detail=words(fit.message),
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
                           f"{result.target:.4g}{regularisers_text(result.config)}")
@@ -241,7 +245,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in scaling_verdicts(result):
-        rep.add_text(line)
+        rep.add_text(words(line))
     m = result.batches
     rep.add_section("Steps and examples to target")
     curve = _fit_curve(result)
@@ -264,9 +268,10 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                                f"square-root (α = ½) rules anchored at {anchored_at(result)}, "
                                "and the course's cap.")
     else:
-        rep.add_text("No batch size reached the target, so none has a best rate to draw, and "
-                     "the linear and square-root rules have no rate to start from. A larger "
-                     "--max-steps or an easier --target gives them one.", note=True)
+        rep.add_text(words("No batch size reached the target, so none has a best rate to draw, "
+                           "and the linear and square-root rules have no rate to start from. "
+                           "A larger --max-steps or an easier --target gives them one."),
+                     note=True)
     if len(result.noise):
         rep.add_section("Gradient noise scale during training")
         until = (result.b_simple_step if math.isfinite(result.b_simple_step) else

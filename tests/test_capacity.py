@@ -765,3 +765,18 @@ def test_the_terminal_says_when_the_sufficient_width_was_the_only_one_tried(caps
                               "--epochs", "300", "--no-report"], capsys)
     assert code == 0, err
     assert "sufficient width per depth: 1: 4 (the only width tried)" in out
+
+
+def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path, parse_html):
+    # QA: capacity_report of capacity_sweep's result advised "add wider --widths", a flag a
+    # Python caller has no use for; the command's report keeps it
+    res = capacity_sweep("coin", widths=(2, 4), seeds=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=300))
+    said = {}
+    for command in ("", "hplab capacity --dataset coin --widths 2,4 --epochs 300"):
+        page = reports.capacity_report(res, tmp_path / str(bool(command)), command=command)
+        said[command] = " ".join(parse_html(page.read_text()).all_text.split())
+    python, cli = said.values()
+    assert "a wider net may score higher still (add wider widths)." in python
+    assert "--widths" not in python
+    assert "a wider net may score higher still (add wider --widths)." in cli

@@ -808,3 +808,23 @@ def test_data_exactly_at_the_ratio_is_said_to_be_at_it():
     fitted = analyses.make_imbalance_pipeline("random_over", 0.08, {"max_epochs": 1},
                                               random_state=0).fit(X, y)
     assert fitted.predict(X).shape == (107,)
+
+
+def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path):
+    # QA: imbalance_report of imbalance_benchmark's result advised "more --seeds", a flag a
+    # Python caller has no use for; the command's report keeps it
+    import html
+    import re
+
+    import reports
+
+    res = analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="none,class_weight",
+                                       seeds=1, net_params={**NET, "max_epochs": 3}, seed=0)
+    said = {}
+    for command in ("", "hplab imbalance --dataset moons --ratio 1:20 --seeds 1"):
+        page = reports.imbalance_report(res, tmp_path / str(bool(command)), command=command)
+        said[command] = re.sub(r"<[^>]+>", "", html.unescape(page.read_text()))
+    python, cli = said.values()
+    assert "One seed: no intervals, so this order may be chance (more seeds give" in python
+    assert "more --seeds" not in python
+    assert "One seed: no intervals, so this order may be chance (more --seeds give" in cli

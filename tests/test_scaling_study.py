@@ -1076,3 +1076,30 @@ def test_the_report_shows_a_median_of_steps_as_the_terminal_does(tmp_path, capsy
     head, rows = report_table((out / "report.html").read_text(), "table-per-batch")
     assert [r[head.index("steps")] for r in rows] == ["–", "2625.5"]
     assert [r[head.index("examples")] for r in rows] == ["–", "157562"]
+
+
+def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path, parse_html):
+    # QA: scaling_report of scaling_study's result advised "widen it (--lr-range LOW,HIGH,
+    # or --lrs)" and "a larger --max-steps or an easier --target": flags a Python caller
+    # has no use for, one of them (--lr-range) with no argument at all; the command's
+    # report keeps them
+    res = scaling_study("coin", batch_sizes=(64, 128), lrs=(0.5,), seeds=1, target=0.5,
+                        max_steps=300, noise=False)
+    said = {}
+    for command in ("", "hplab scaling --dataset coin --batch-sizes 64,128 --lrs 0.5"):
+        page = reports.scaling_report(res, tmp_path / str(bool(command)), command=command)
+        said[command] = " ".join(parse_html(page.read_text()).all_text.split())
+    python, cli = said.values()
+    assert "widen it (lrs)." in python and "widen it (--lr-range LOW,HIGH, or --lrs)." in cli
+    # the style sheet's comment names --lrs too: only the report's text counts
+    text = python[python.index("Batch-size scaling · coin", 30):]
+    assert not re.search(r"--(lrs|lr-range|max-steps|target)\b", text)
+    import analyses  # the advice of a target no batch size reached, and of B_crit's grid
+
+    for flags, words in [("A larger --max-steps or an easier --target gives them one.",
+                          "A larger max_steps or an easier target gives them one."),
+                         ("B_crit cannot be placed (widen the grid: --lrs or --lr-range)",
+                          "B_crit cannot be placed (widen the grid: lrs)"),
+                         ("set --target-metric val_loss; --no-noise",
+                          "set target_metric val_loss; noise=False")]:
+        assert analyses.in_python_words(flags, "scaling") == words
