@@ -711,7 +711,8 @@ def test_an_eps_a_constant_prediction_meets_is_said_so(tmp_path, capsys, parse_h
             "inputs, so iterations to eps say nothing of capacity here (set a lower --eps)")
     text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
                     .all_text.split())
-    assert said + "." in text
+    # a report written from Python names capacity_sweep's eps; the command's lines, --eps
+    assert said.replace("--eps", "eps") + "." in text
     assert reports.capacity_lines(s)[1] == said
     below = capacity_sweep("sine", widths=(2,), seeds=1, config=cfg, eps=0.02)
     assert below.summary()["eps_above_baseline"] is False
