@@ -183,8 +183,10 @@ class _Parser(argparse.ArgumentParser):
         """Another command's ``flag`` given to this one: said so (the nearest of this
         command's flags read "--lr: did you mean --help?"), with why where it is not plain;
         ``close``: the flags it abbreviates, offered instead of the nearest one."""
+        from nets import and_list
+
         command = self.prog.removeprefix("hplab ")
-        listed = ", ".join(owners[:-1]) + f" and {owners[-1]}" if len(owners) > 1 else owners[0]
+        listed = and_list(owners)
         why = NOT_TAKEN_WHY.get((command, flag))
         if why is None:  # a flag's own why says which of the command's to give instead
             why = NOT_TAKEN_WHY.get(command)

@@ -19,6 +19,7 @@ from ._suggest import MINIMUM_DIVISOR
 #: too flat to read: its valley and steepest slope are then where noise put them.
 SHALLOW_DESCENT = 0.1
 
+
 def descent(smoothed) -> float:
     """How far a range test's smoothed loss fell: 1 - its lowest / its first value (NaN
     without a positive finite start)."""
@@ -101,4 +102,3 @@ def no_stop_advice(optimizer, beta: float) -> str:
     if not beta:  # nothing smoothed to lag
         return "raise --max-lr"
     return "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)"
-

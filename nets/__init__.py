@@ -17,6 +17,7 @@ from ._config import TrainConfig
 from ._dropout import Dropout
 from ._files import folder_blocker, make_folder, stage_file, write_atomically
 from ._finite import (
+    count_column,
     finite_count,
     finite_float,
     finite_or_none,
@@ -86,8 +87,8 @@ _LAZY = {
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
     "spread_by_epoch",
-    "TrainConfig", "Dropout", "BatchNorm", "finite_count", "finite_float", "finite_or_none",
-    "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
+    "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
+    "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",

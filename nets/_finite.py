@@ -91,3 +91,22 @@ def finite_count(value) -> int | float | None:
     """
     value = finite_float(value)
     return int(value) if value is not None and value.is_integer() else value
+
+
+def count_column(column):
+    """A pandas column of counts as `finite_count` gives each (``1``, ``0.5``, None).
+
+    Parameters
+    ----------
+    column : pandas.Series
+        Epochs, steps... (history.csv's epochs, an export's counts).
+
+    Returns
+    -------
+    pandas.Series
+        Of object dtype, on ``column``'s index: ints and floats together in one column of
+        floats were every one a float again.
+    """
+    import pandas as pd
+
+    return pd.Series([finite_count(v) for v in column], index=column.index, dtype=object)

@@ -59,7 +59,6 @@ def load_model(path) -> SavedModel:
                       meta)
 
 
-
 def check_model(model, name: str = "model") -> SavedModel:
     """``model`` if it is a SavedModel; else a TypeError saying how to load one (a path
     failed as "'str' object has no attribute 'feature_names'")."""

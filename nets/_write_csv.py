@@ -73,13 +73,11 @@ def check_csv_name(path) -> None:
     lower = name.lower()
     ending = Path(lower).suffix
     endings = csv_endings()
-    if ending in _SAID_OTHERWISE:
+    if ending in _SAID_OTHERWISE or ending in _OTHER_COMPRESSIONS:
+        meant = _SAID_OTHERWISE.get(ending)
         raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
-                         f"not {name[-len(ending):]}: name it "
-                         f"{name[:-len(ending)]}{_SAID_OTHERWISE[ending]}")
-    if ending in _OTHER_COMPRESSIONS:
-        raise ValueError(f"{path}: a CSV is compressed by its name's ending ({endings}), "
-                         f"not {name[-len(ending):]}")
+                         f"not {name[-len(ending):]}"
+                         + (f": name it {name[:-len(ending)]}{meant}" if meant else ""))
     if ending in _OTHER_FORMATS:
         stem = name[:-len(ending)]
         stem += "" if stem.lower().endswith(".csv") else ".csv"  # x.csv.xlsx: x.csv
@@ -132,9 +130,10 @@ def write_csv(path, frame) -> Path:
     """
     path = Path(path)
     check_csv_name(path)
-    compression = None
+    compression, matched = None, None
     for ending, method, names in _COMPRESSIONS:
         if path.name.lower().endswith(ending):
+            matched = ending
             inner = path.name[:-len(ending)] or "table.csv"  # a file named just ".gz"
             if names == "archive_name" and not inner.lower().endswith(".csv"):
                 inner += ".csv"  # coin.zip unpacks to coin.csv, not an unnamed kind of file
@@ -151,7 +150,7 @@ def write_csv(path, frame) -> Path:
                 buffer = io.BytesIO()
                 safe.to_csv(buffer, index=False, compression=compression)
                 tar = buffer.getvalue()
-                fh.write(bz2.compress(tar) if path.name.lower().endswith(".tar.bz2") else tar)
+                fh.write(bz2.compress(tar) if matched == ".tar.bz2" else tar)
             else:
                 safe.to_csv(fh, index=False, compression=compression)
 

@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
+from study import METRICS
+
 from . import design
 from ._study_data import axis_positions
 
@@ -36,12 +38,11 @@ def outcome_style(status: str) -> dict[str, str]:
     return {"color": OUTCOME_COLORS.get(status, design.MUTED),
             "ls": design.series_style(i)["ls"], "hatch": design.series_hatch(i)}
 
-#: The study metrics bounded in [0, 1] (val_mcc in [-1, 1]), every one it maximizes: drawn
+
+#: The study metrics it maximizes, every one bounded in [0, 1] (val_mcc in [-1, 1]): drawn
 #: on a linear axis, where a log one (a curve from 0.01) squashed every curve between 0.9
 #: and 1 into a line. Losses (val_brier too) go on a log axis where they span decades.
-BOUNDED_SCORES = frozenset({
-    "val_accuracy", "train_accuracy", "val_roc_auc", "val_pr_auc", "val_precision",
-    "val_recall", "val_f1", "val_balanced_accuracy", "val_g_mean", "val_mcc"})
+BOUNDED_SCORES = frozenset(m for m, way in METRICS.items() if way == "maximize")
 
 
 #: Characters of category labels that fit side by side under a slice panel (a third of

@@ -112,8 +112,7 @@ def export_csv(name: str, path: str | Path, storage: str | None = None) -> Path:
     for name in ("user_attrs_epochs", "user_attrs_iterations", "user_attrs_n_parameters"):
         column = frame.get(name)
         if column is not None and pd.api.types.is_numeric_dtype(column):
-            frame[name] = pd.Series([nets.finite_count(v) for v in column], index=frame.index,
-                                    dtype=object)
+            frame[name] = nets.count_column(column)
     drop = [c for c in frame.columns if c.startswith("system_attrs_")]
     frame = frame[[*frame.columns.drop("reason"), "reason"]]  # long text: last
     if to_stdout:  # `--csv -`: the table on standard output, for a pipe

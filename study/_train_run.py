@@ -283,12 +283,7 @@ def save_run_files(run: TrainRun, out: Path, *, final: Path | None = None,
 def _history_rows(result: nets.TrainResult):
     """The history as history.csv holds it: each epoch whole where it is (1, not 1.0; 0.5
     where checkpoints fall inside an epoch), as the summary says the run's."""
-    import pandas as pd
-
-    history = result.history
-    # object: a list of ints and floats became floats again
-    return history.assign(epoch=pd.Series([nets.finite_count(e) for e in history["epoch"]],
-                                          index=history.index, dtype=object))
+    return result.history.assign(epoch=nets.count_column(result.history["epoch"]))
 
 
 def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command: str = "",
