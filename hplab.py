@@ -540,11 +540,13 @@ def _analysis_command(command):
 
     @functools.wraps(command)
     def run(args) -> int:
+        import analyses
         import reports
 
         out = _analysis_out(args)
         reports.check_out_folder(out, args.command)
-        with reports.holding(out, other="--out") if out else contextlib.nullcontext():
+        with (reports.holding(out, other="--out") if out else contextlib.nullcontext(),
+              analyses.flags_in_errors()):  # its errors' advice in the flags given
             return command(args)
 
     run.analysis = True

@@ -30,7 +30,9 @@ strategies (`STRATEGIES`, of the standard library only) without them.
 Adding an analysis, for contributors (``hplab weight-decay``, say; KIND its command in
 snake_case, ``weight_decay``):
 
-1. here, ``_KIND.py``: the function, and a result whose ``summary()`` is the ``--json``
+1. here, ``_KIND.py``: the function, decorated ``@errors_in_python_words("weight-decay")``
+   (its errors' advice in flags reaches a Python caller as its arguments; hplab.py runs it
+   within `flags_in_errors`), and a result whose ``summary()`` is the ``--json``
    contract (`nets.finite_or_none` / `nets.finite_float`: NaN as null); its names in
    `_MODULES` (and `_RENAMED` for one its module calls otherwise). ``__all__`` follows.
 2. in reports: ``_KIND_report.py`` with ``KIND_report(result, out, *, command="", ...)``,
@@ -97,7 +99,7 @@ _MODULES = {
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch"),
     # -- every analysis: its advice in its function's arguments, for a Python caller
-    "_python_words": ("in_python_words", "words_for"),
+    "_python_words": ("flags_in_errors", "in_python_words", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)
     "_suggest": ("DEFAULT_SUGGESTION", "SUGGESTIONS", "suggest", "trim_curve"),
 }

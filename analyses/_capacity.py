@@ -33,6 +33,7 @@ from ._capacity_result import CapacityResult
 from ._checks import seed_count, sequence, train_config, whole
 from ._held import held_dataset, held_load
 from ._lr_verify import trivial_baseline
+from ._python_words import errors_in_python_words
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
 #: and a cosine decay, which reproduces the course's coin table (10 000 SGD epochs there)
@@ -125,6 +126,7 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
     return tuple(sorted(int(v) for v in values))
 
 
+@errors_in_python_words("capacity")
 @releasing(held_dataset)  # the data loaded by name: dropped when the sweep returns or raises
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
                    config: nets.TrainConfig | None = None, eps: float = 0.1,

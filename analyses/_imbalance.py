@@ -39,6 +39,7 @@ from ._imbalance_metrics import check_tune_for
 from ._imbalance_result import ImbalanceResult
 from ._imbalance_runs import Task, failed_run, run_task, skip_unchanged, skipped_run
 from ._imbalance_variants import OWN, Variant, held_variant
+from ._python_words import errors_in_python_words
 
 
 def parse_ratios(ratios) -> tuple[str, ...]:
@@ -88,6 +89,7 @@ def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
             for child in np.random.SeedSequence(int(seed)).spawn(int(n))]
 
 
+@errors_in_python_words("imbalance")
 @releasing(held_dataset)  # the last variant loaded: dropped when the benchmark returns or raises
 def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=None,
                         sampling_ratio: float = DEFAULT_SAMPLING_RATIO, seeds: int = 3,

@@ -37,6 +37,7 @@ from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
+from ._python_words import errors_in_python_words
 from ._suggest import (
     DEFAULT_SUGGESTION,
     SKIP_END,
@@ -200,6 +201,7 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@errors_in_python_words("lr-range")
 def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: float = 1e-7,
                   max_lr: float = 10.0, num_steps: int = 100, mode: str = "exp",
                   beta: float = 0.98, diverge: float = 4.0, val: bool = False,

@@ -5,6 +5,9 @@ written without a command (from Python) passes it through here."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import re
 
 #: per analysis command, what its flags are called in its function's arguments where that
@@ -16,9 +19,13 @@ ARGUMENTS = {
     "capacity": {"--epochs": "the config's max_epochs"},
     "scaling": {"(--lr-range LOW,HIGH, or --lrs)": "(lrs)",
                 "--lrs or --lr-range": "lrs",
+                "(hplab scaling: --no-noise)": "(noise=False)",
                 "--no-noise": "noise=False",
+                "--target-metric val_loss": "target_metric='val_loss'",
                 "--epochs": "max_epochs"},
-    "imbalance": {"--ratio": "ratios", "--epochs": "net_params' max_epochs"},
+    "imbalance": {"e.g. --ratio 1:50 or --ratio 1:10,1:50": "e.g. ratios='1:50' or "
+                  "ratios=['1:10', '1:50']",
+                  "--ratio": "ratios", "--epochs": "net_params' max_epochs"},
 }
 
 _FLAG = re.compile(r"--([a-z][a-z-]*)")
@@ -40,3 +47,39 @@ def words_for(command: str, written_by: str):
     if written_by:
         return lambda text: text
     return lambda text: in_python_words(text, command)
+
+
+# set while hplab.py runs an analysis: its errors keep the command's flags
+_FLAGS_SAID = contextvars.ContextVar("hplab_flags_said", default=False)
+
+
+@contextlib.contextmanager
+def flags_in_errors():
+    """Within this block, the errors of `errors_in_python_words` functions name the
+    command's flags, as the command line that runs them wants."""
+    token = _FLAGS_SAID.set(True)
+    try:
+        yield
+    finally:
+        _FLAGS_SAID.reset(token)
+
+
+def errors_in_python_words(command: str):
+    """Decorate the analysis function of ``hplab COMMAND``: the advice of a ValueError it
+    raises (in the command's flags, said once) names its arguments instead
+    (`in_python_words`), unless it runs within `flags_in_errors`."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except ValueError as error:
+                said = error.args[0] if error.args else None
+                if not _FLAGS_SAID.get() and isinstance(said, str) and "--" in said:
+                    error.args = (in_python_words(said, command), *error.args[1:])
+                raise
+
+        return run
+
+    return decorate

@@ -48,6 +48,7 @@ from ._noise_scale import (
     noise_batches,
     window_noise_scale,
 )
+from ._python_words import errors_in_python_words
 from ._scaling_law import fit_scaling_law
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
@@ -138,6 +139,7 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
             raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
 
 
+@errors_in_python_words("scaling")
 @releasing(held_dataset)  # the data loaded by name: dropped when it returns or raises
 def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                   target_metric: str | None = None, target: float | None = None,

@@ -13,6 +13,7 @@ import pytest
 from cli_helpers import run_cli, undocumented_keys
 from conftest import report_table, require_module
 
+import analyses
 import nets
 import reports
 from analyses import scaling_study
@@ -1094,12 +1095,34 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
     # the style sheet's comment names --lrs too: only the report's text counts
     text = python[python.index("Batch-size scaling · coin", 30):]
     assert not re.search(r"--(lrs|lr-range|max-steps|target)\b", text)
-    import analyses  # the advice of a target no batch size reached, and of B_crit's grid
-
+    # the advice of a target no batch size reached, and of B_crit's grid
     for flags, words in [("A larger --max-steps or an easier --target gives them one.",
                           "A larger max_steps or an easier target gives them one."),
                          ("B_crit cannot be placed (widen the grid: --lrs or --lr-range)",
                           "B_crit cannot be placed (widen the grid: lrs)"),
-                         ("set --target-metric val_loss; --no-noise",
-                          "set target_metric val_loss; noise=False")]:
+                         ("use --target-metric val_loss; --no-noise",
+                          "use target_metric='val_loss'; noise=False")]:
         assert analyses.in_python_words(flags, "scaling") == words
+
+
+def test_an_error_raised_to_python_names_the_arguments_and_the_command_keeps_its_flags(
+        capsys):
+    # QA: scaling_study(config=TrainConfig(batch_norm=True)) told a Python caller to use
+    # "(hplab scaling: --no-noise)", and imbalance_benchmark(ratios=[]) "--ratio 1:50"
+    bn = nets.TrainConfig(batch_norm=True)
+    with pytest.raises(ValueError, match=r"without the noise scale \(noise=False\)$"):
+        scaling_study("coin", config=bn, lrs=[0.1])
+    with pytest.raises(ValueError, match=r"e\.g\. ratios='1:50' or ratios=\['1:10', '1:50'\]$"):
+        analyses.imbalance_benchmark("coin", ratios=[])
+    with pytest.raises(ValueError, match="set a harder target$") as raised:
+        scaling_study("xor", lrs=[0.1], batch_sizes=[1, 2], seeds=1, target=1e-4, max_steps=5)
+    assert "--" not in str(raised.value)
+    code, _, err = run_cli(["scaling", "--dataset", "xor", "--lrs", "0.1", "--batch-sizes",
+                            "1,2", "--seeds", "1", "--target", "1e-4", "--max-steps", "5",
+                            "--no-report"], capsys)
+    assert code == 2 and err.rstrip().endswith("set a harder --target"), err
+    with analyses.flags_in_errors():  # what the command runs its analysis within
+        with pytest.raises(ValueError, match=r"\(hplab scaling: --no-noise\)$"):
+            scaling_study("coin", config=bn, lrs=[0.1])
+    with pytest.raises(ValueError, match=r"\(noise=False\)$"):  # and only within it
+        scaling_study("coin", config=bn, lrs=[0.1])
