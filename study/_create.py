@@ -33,7 +33,7 @@ SPEC_POLL = 0.1
 
 
 def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
-                     keep_budget: bool = False) -> optuna.Study:
+                     keep_budget: bool = True) -> optuna.Study:
     """The stored study of ``spec.name``: created, or loaded if the spec matches.
 
     It loads no data, so a study it creates keeps no fingerprint of its data until its
@@ -48,9 +48,10 @@ def create_or_resume(spec: StudySpec, storage, where: StorageURL, *,
     where : StorageURL
         The storage's place (`resolve_storage`), named in messages.
     keep_budget : bool
-        A stored n_trials that ``--trials`` raised above the spec's stays (a plain
-        resume); otherwise the spec's n_trials becomes the study's. Pass False when
-        ``spec.n_trials`` itself was asked for.
+        By default, as `run_study` without ``explicit_trials``, a stored n_trials that an
+        explicit budget (``--trials``) raised above the spec's stays (a plain resume).
+        Pass False when ``spec.n_trials`` itself was asked for: it becomes the study's,
+        lower than the stored one too.
 
     Returns
     -------

@@ -630,6 +630,10 @@ def test_run_study_resumes_as_the_cli_does_without_trials(spec_file, tmp_path, c
         summary = study.run_study(spec, storage=str(db), progress=False)
         assert (summary["n_trials"], summary["n_finished"]) == (6, 6)
     assert study.show_study("py-budget", str(db))["n_trials"] == 6
+    where = study.resolve_storage(str(db))  # create_or_resume resumes alike by default
+    assert study.create_or_resume(study.load_spec(path), study.open_storage(where),
+                                  where).user_attrs["hplab_spec"]["study"]["n_trials"] == 6
+    assert study.show_study("py-budget", str(db))["n_trials"] == 6
     # asked for, as --trials asks: the budget is the spec's, lower too
     summary = study.run_study(str(path), storage=str(db), progress=False, explicit_trials=True)
     assert (summary["n_trials"], summary["n_finished"]) == (4, 6)
