@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shlex
 import time
 import uuid
 import warnings
+from pathlib import Path
 
 import optuna
 
@@ -18,7 +20,7 @@ import nets
 from ._errors import SpecError, StorageError
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint
-from ._spec import StudySpec, find_spec, load_spec, parse_spec
+from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
 from ._storage import open_storage, release
@@ -26,6 +28,7 @@ from ._storage_url import StorageURL, resolve_storage
 from ._worker import SPEC_ATTR, quiet_optuna
 
 ASKED_ATTR = "hplab_trials_asked"  # study attribute: whether --trials set the budget
+SPEC_FILE_ATTR = "hplab_spec_file"  # ... the spec file that created it (absolute), if any
 # how long a run or worker that finds a study without a spec (and without trials) waits for
 # the run creating it to store one, and how often it looks
 SPEC_WAIT = 5.0
@@ -81,6 +84,8 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
         # the spec first, the creator's own: a run that lost the race waits for it and
         # compares (one that came before it was stored took the study as its own)
         study.set_user_attr(SPEC_ATTR, raw)
+        if spec.path is not None:  # named when `study run NAME` would take another spec
+            study.set_user_attr(SPEC_FILE_ATTR, os.path.abspath(spec.path))
         _stamp_created(study)
     except optuna.exceptions.DuplicatedStudyError:
         study = optuna.create_study(study_name=spec.name, storage=storage,
@@ -106,10 +111,13 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     earlier = _parse_stored(stored, spec.name, where)
     changed = differences(earlier, spec)  # every one: fixed one by one, they came one by one
     if changed:
+        file = study.user_attrs.get(SPEC_FILE_ATTR)
+        hint = new_spec_hint(earlier, spec)
+        if file and (spec.path is None or os.path.abspath(spec.path) != file):
+            hint = f"`hplab study run {shlex.quote(file)}` resumes it; else {hint}"
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({nets.and_list(changed)} "
-                        f"differ{'s' if len(changed) == 1 else ''}); "
-                        f"{new_spec_hint(earlier, spec)}")
+                        f"differ{'s' if len(changed) == 1 else ''}); {hint}")
     _check_directions(study, spec, where)
     if dataset is not None:
         check_data(study, dataset, where, "restore the study's data, or change study.name "
@@ -319,3 +327,13 @@ def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
         return False
     release(storage)
     return first_difference(stored, spec) is None
+
+
+def spec_to_resume(study: optuna.Study) -> str:
+    """What ``hplab study run`` takes to resume ``study``: its name, unless a ready spec of
+    that name is not the spec that created it; then that spec's file."""
+    file = study.user_attrs.get(SPEC_FILE_ATTR)
+    if (file and study.study_name in spec_names()
+            and Path(file) != SPECS_DIR / f"{study.study_name}.toml"):
+        return file
+    return study.study_name

@@ -22,7 +22,7 @@ from optuna.trial import TrialState
 import data
 import nets
 
-from ._create import create_or_load, holds_study_of, spec_to_run, stored_spec
+from ._create import create_or_load, holds_study_of, spec_to_resume, spec_to_run, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data
@@ -299,7 +299,8 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
-                again = nets.escaped(shlex.join(["hplab", "study", "run", name, "--trials", "N"]
+                again = nets.escaped(shlex.join(["hplab", "study", "run", spec_to_resume(study),
+                                                 "--trials", "N"]
                                                 + (["--storage", mask_url(str(storage))]
                                                    if storage is not None else [])))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),

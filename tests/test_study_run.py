@@ -1679,6 +1679,33 @@ def test_a_spent_budget_of_one_trial_says_trial(spec_file, capfd):
                                  "Python) runs more\n")
 
 
+def test_a_study_named_as_a_ready_spec_is_resumed_by_the_file_that_created_it(
+        spec_file, tmp_path, capfd):
+    # QA: a study created by `study run xor.toml` (an edited ready spec) got the worker's
+    # hint "raise the budget with `hplab study run xor --trials N`", which runs the ready
+    # spec xor and was refused (created from another spec), saying only "change study.name"
+    db = tmp_path / "x.db"
+    path = spec_file("xor", n_trials=1, max_epochs=2, pruner="none")
+    assert run_cli(["study", "run", path, "--storage", db, "--no-report"], capfd)[0] == 0
+    code, _, err = run_cli_as_program(["study", "worker", "--study", "xor", "--storage", db],
+                                      capfd)
+    again = f"hplab study run {path} --trials N --storage {db}"
+    assert code == 0 and f"raise the budget with `{again}` (N above 1)" in err, err
+    code, _, err = run_cli(["study", "run", "xor", "--storage", db, "--trials", "2"], capfd)
+    assert code == 2 and err.endswith(f"fixed.checkpoint differ); `hplab study run {path}` "
+                                      "resumes it; else change study.name to start a new "
+                                      "one\n"), err
+    code, out, err = run_cli(again.replace("N", "2").split()[1:] + ["--no-report", "--json"],
+                             capfd)
+    assert code == 0 and json.loads(out)["n_finished"] == 2, err
+    # a study the ready spec created is resumed by its name, as before
+    assert run_cli(["study", "run", "xor", "--storage", tmp_path / "r.db", "--trials", "1",
+                    "--no-report"], capfd)[0] == 0
+    code, _, err = run_cli_as_program(["study", "worker", "--study", "xor", "--storage",
+                                       tmp_path / "r.db"], capfd)
+    assert code == 0 and "`hplab study run xor --trials N --storage" in err, err
+
+
 def test_a_worker_on_a_spent_budget_says_it_started_none(spec_file, tmp_path, capfd):
     # QA: `study worker` on a finished study printed its summary and nothing of the trial
     # it did not start, where `study run` says so
