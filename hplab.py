@@ -657,8 +657,26 @@ def cmd_train(args) -> int:
                         else args.data_seed)
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
+    _warn_if_eps_is_met_by_a_constant(cfg, dataset)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
+
+
+def _warn_if_eps_is_met_by_a_constant(cfg, dataset) -> None:
+    """Warn when --eps is at or above the validation loss of a constant prediction (the
+    training set's mean or class prior): the run may stop "converged" having learned
+    nothing (sine at --eps 0.06 stopped at epoch 2 with the mean's loss)."""
+    import analyses
+
+    if not cfg.eps or dataset.y_val is None or not len(dataset.y_val):
+        return
+    what = "mean" if dataset.task == "regression" else "class shares"
+    base = analyses.trivial_baseline(dataset, cfg)["val_loss"]
+    if cfg.eps >= base:
+        warnings.warn(f"--eps {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
+                      f"always predicting the training set's {what}: the run may stop as "
+                      "converged having learned nothing from the inputs (set a lower --eps)",
+                      stacklevel=2)
 
 
 def _class_weight_text(text: str):

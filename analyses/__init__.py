@@ -89,8 +89,8 @@ _MODULES = {
                   "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
-    "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid", "verify_runs",
-                   "verify_verdict"),
+    "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "trivial_baseline", "verify_grid",
+                   "verify_runs", "verify_verdict"),
     # -- scaling (continued)
     "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
     "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),

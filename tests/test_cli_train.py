@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import ROOT, as_a_user, run_cli, strict_json
+from cli_helpers import ROOT, as_a_user, run_cli, run_cli_as_program, strict_json
 from conftest import ForkServer
 
 import hplab
@@ -96,6 +96,24 @@ def test_a_diverged_run_reports_no_accuracy(tmp_path, capsys, parse_html):
     assert "Test accuracy–" in page.all_text and "17.4 %" not in page.all_text
     final = pd.read_csv(out_dir / "report_files" / "final.csv")
     assert final["accuracy"].isna().all()
+
+
+def test_an_eps_a_constant_prediction_meets_is_warned_of(tmp_path, capsys):
+    # QA: `train --dataset sine --eps 0.06` stopped "converged" at epoch 2 with a validation
+    # loss above the 0.0544 of always predicting the mean (test RMSE ~0.7), unwarned
+    code, out, err = run_cli_as_program(["train", "--dataset", "sine", "--eps", "0.06",
+                                         "--epochs", "300", "--out", tmp_path / "s", "--json"],
+                                        capsys)
+    summary = json.loads(out)
+    assert code == 0 and summary["status"] == "converged" and summary["val_loss"] > 0.0543
+    assert err.startswith("hplab: warning: --eps 0.06 is at or above 0.05437, the validation "
+                          "loss of always predicting the training set's mean: the run may "
+                          "stop as converged having learned nothing from the inputs (set a "
+                          "lower --eps)\n"), err
+    code, out, err = run_cli_as_program(["train", "--dataset", "sine", "--eps", "0.01",
+                                         "--epochs", "3", "--out", tmp_path / "t", "--json"],
+                                        capsys)
+    assert code == 0 and "warning" not in err, err
 
 
 def test_gradcheck_coin_json(capsys):
