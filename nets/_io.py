@@ -14,9 +14,10 @@ import numpy as np
 from ._activations import ACTIVATIONS
 from ._files import make_folder, write_atomically
 from ._finite import settings_from_json, settings_to_json
-from ._model import MLP, state_shapes
+from ._model import MLP
 from ._model_meta import check_saved_meta
 from ._printable import short_repr, short_text
+from ._state_layout import state_shapes
 
 FORMAT = "hplab-net/1"
 # the JSON header as NumPy stores it (4 bytes a character): room for ~16M characters, far

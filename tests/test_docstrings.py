@@ -67,7 +67,11 @@ def _public_callables():
             seen.add(id(obj))
             yield f"{package}.{name}", obj
             if inspect.isclass(obj):
-                for method, member in vars(obj).items():
+                # its own methods and those its package's bases give it (MLP's loss and
+                # backward are _Backprop's), each as the class finds it
+                bases = [c for c in obj.__mro__ if c.__module__.split(".")[0] == package]
+                for method in dict.fromkeys(m for c in bases for m in vars(c)):
+                    member = inspect.getattr_static(obj, method)
                     if not method.startswith("_") and inspect.isfunction(member):
                         yield f"{package}.{name}.{method}", member
 
