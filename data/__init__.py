@@ -10,9 +10,9 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 """
 
 from ._class_weights import class_weights
+from ._csv_load import option_text
 from ._dataset import DataError, Dataset, DataWarning
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
-from ._files import option_text
 from ._home import expand_home
 from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio

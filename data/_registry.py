@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _generated as gen
+from ._csv_load import load_csv, option_text
 from ._dataset import DataError, Source
 from ._fetch import data_home
-from ._files import load_csv, load_npz, option_text
+from ._files import load_npz
 from ._home import expand_home
 from ._idx import load_idx_folder
 from ._split import TEST_FRACTION, holdout_sizes

@@ -436,7 +436,7 @@ def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monke
     # referenced while the split copies were made
     import weakref
 
-    from data import _files, _load
+    from data import _csv_load, _load
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.integers(0, 256, size=(200, 20)),
@@ -444,8 +444,8 @@ def test_a_csv_is_split_without_its_parsed_table_or_raw_features(tmp_path, monke
     frame.insert(7, "label", np.arange(200) % 3)  # not the last column: two slices around it
     frame.to_csv(tmp_path / "px.csv", index=False)
     frame.iloc[:60].to_csv(tmp_path / "test.csv", index=False)
-    src = _files.load_csv(str(tmp_path / "px.csv"), str(tmp_path / "test.csv"),
-                          target="label")
+    src = _csv_load.load_csv(str(tmp_path / "px.csv"), str(tmp_path / "test.csv"),
+                             target="label")
     assert src.y.base is None and src.y_test.base is None
     assert src.y.tolist() == (np.arange(200) % 3).tolist()
     assert src.X.dtype == np.float64 and src.X_test.shape == (60, 20)

@@ -1,0 +1,142 @@
+"""The CSV loader: a table's features and labels, and a test table with the same columns."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._csv_checks import ignored_columns, line_of_row
+from ._csv_read import CSV_HEADERS, _is_number, _read_csv, _target_text
+from ._dataset import DataError, Source
+from ._files import MAX_CLASSES, _as_images, _existing, _resolve_task
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def option_text(value, listed: bool = False) -> str:
+    """A value as an option in a dataset name (a column "R&D"): "&", "=", "%" and "?"
+    percent-encoded, as `parse_name` reads them back (spaces, ":", "," and "/" kept); a
+    ``listed`` one (a name in ``ignore``'s list, which "," separates) has "," encoded too."""
+    return urllib.parse.quote(str(value), safe=" :/" if listed else " :,/")
+
+
+def _text_column_hint(column: str, values: pd.Series, target: str, named: bool) -> str:
+    """How to mend a feature column of text only: mostly an ID or a date, no feature, left
+    out; but text that repeats as class labels do, beside a default target (the last
+    column, not ``named``), is likely the target (penguins' species comes first)."""
+    hint = ("if it is no feature (an ID, a date), leave it out with "
+            f"?ignore={option_text(column, listed=True)}")
+    distinct = values.nunique()
+    if named or not distinct < values.count() or distinct > MAX_CLASSES:
+        return f"; {hint}"
+    return (f"; if it holds the labels to predict, name it the target with "
+            f"?target={option_text(column)} (the default is the last column, {target!r}); "
+            f"{hint}")
+
+
+def _features(frame: pd.DataFrame, target: str, path: Path, header: bool,
+              left_out: tuple[str, ...] = (), named: bool = True) -> np.ndarray:
+    import pandas as pd
+
+    # del on a shallow copy keeps views of the other columns (drop copied them all before
+    # pandas 3); ``frame`` itself keeps its target and the columns ``?ignore=`` leaves out
+    features = frame.copy(deep=False)
+    for column in (target, *left_out):
+        del features[column]
+    for column in features.columns:
+        values = features[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        text = values.map(lambda v: isinstance(v, str) and not _is_number(v)).to_numpy()
+        if text.any():  # "NA", "?", "red"
+            row = int(np.argmax(text))
+            # a column of text only: how to leave it out or name it the target (an "NA"
+            # among numbers is a value missing, which no option mends)
+            hint = "" if not text[values.notna().to_numpy()].all() else \
+                _text_column_hint(column, values, target, named)
+            raise DataError(f"{path}: feature column {column!r} is not numeric (first "
+                            f"non-number {values.iloc[row]!r} at line "
+                            f"{line_of_row(path, row, header)}){hint}")
+        features[column] = values.astype(np.float64)  # "nan" among numbers: pandas left text
+    return features.to_numpy(dtype=np.float64)
+
+
+# A label written as a code: a leading zero or a plus sign, which its number would lose
+CODE = re.compile(r"\+|-?0\d")
+
+
+def _labels_as_written(labels: list[np.ndarray], paths: list[Path], column: int,
+                       header: str) -> list[np.ndarray]:
+    """Class labels read as numbers, as text when every file (train and test) writes at
+    least one as a code (001, 010 are no classes 1, 10); numbers stay numbers (7.0 and 7e0
+    are class 7, as in npz files and saved models)."""
+    if not all(y.dtype.kind in "iuf" and np.isfinite(y).all() for y in labels):
+        return labels  # text, booleans or a missing label (refused later): as read
+    texts = [_target_text(p, column, header) for p in paths]
+    # every file writes codes: a test file saved again by a spreadsheet (1 for 01) keeps
+    # the pair's numbers, as before, rather than two spellings of one class
+    if all(any(CODE.match(w) for w in np.unique(t)) for t in texts):
+        return texts
+    return labels
+
+
+def _columns_differ(got: list, want: list, train: Path) -> str:
+    """How a test file's columns differ from the train file's, said for a fix."""
+    def shown(names) -> str:
+        return ", ".join(map(str, names[:6])) + (", ..." if len(names) > 6 else "")
+
+    if sorted(map(str, got)) == sorted(map(str, want)):
+        return (f"the columns of {train.name} in another order ({shown(got)}); write them "
+                f"in its order ({shown(want)})")
+    missing, extra = [c for c in want if c not in got], [c for c in got if c not in want]
+    said = [f"lacks {shown(missing)}" if missing else "",
+            f"has {shown(extra)}, which {train.name} has not" if extra else ""]
+    return f"columns differ from {train.name}'s: " + ("; ".join(filter(None, said))
+                                                      or f"{len(got)} against {len(want)}")
+
+
+def load_csv(path: str, test_path: str | None = None, *, target: str | None = None,
+             task: str | None = None, header: str | None = None,
+             images: str | None = None, ignore=None) -> Source:
+    """A CSV table with a header (see `CSV_HEADERS`): numeric feature columns and one
+    target column (default the last; string class labels are fine), and an optional test
+    table (with the same columns); ``images=yes`` for pixel columns (see `IMAGE_OPTIONS`);
+    ``ignore``: columns that are no features (an ID), comma-separated or a list, left out
+    of both files (see `ignored_columns`)."""
+    header = header or "auto"
+    if header not in CSV_HEADERS:
+        raise DataError(f"option header={header!r} must be one of {', '.join(CSV_HEADERS)}")
+    p = _existing(path)
+    named = target is not None  # else the last column: a text column may be the one meant
+    frame, target = _read_csv(p, target, header)
+    left_out = ignored_columns(p, ignore, list(frame.columns), target)
+    X = _features(frame, target, p, header != "no", left_out, named)
+    # a copy: a view held the whole parsed table (125 MB of int64 for 160 KB of labels)
+    y = frame[target].to_numpy(copy=True)
+    X_test = y_test = None
+    if test_path:
+        pt = _existing(test_path)
+        test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
+        if list(test.columns) != list(frame.columns):
+            raise DataError(f"{pt}: "
+                            f"{_columns_differ(list(test.columns), list(frame.columns), p)}")
+        X_test = _features(test, target, pt, header != "no", left_out, named)
+        y_test = test[target].to_numpy(copy=True)
+    task = _resolve_task(y, task)
+    if task == "classification":
+        paths = [p] + ([pt] if test_path else [])
+        labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
+                                    frame.columns.get_loc(target), header)
+        y, y_test = labels[0], labels[1] if test_path else None
+    names = tuple(str(c) for c in frame.columns if c != target and c not in left_out)
+    info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
+            "target": str(target), "ignored": list(left_out),
+            # the file's own header names the features (header=no: made up, x1, x2...)
+            "named_features": header != "no"}
+    return Source(X, y, X_test, y_test, task, names, **_as_images(X, images, auto=False),
+                  info=info)
