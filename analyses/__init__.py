@@ -39,7 +39,7 @@ snake_case, ``weight_decay``):
    whose ``Report``'s kind is the command, ``"weight-decay"`` (a re-run into its folder
    compares the two; another kind fails at the first run), as is the kind its name in
    the index takes (``analysis_name(dataset, out, "weight-decay")``); its ``_LAZY`` entry;
-   ``KIND_lines(summary)`` in ``_terminal.py``, imported in ``__init__`` and in its
+   ``KIND_lines(summary)`` in ``_terminal_analyses.py``, imported in ``__init__`` and in its
    ``__all__``. Advice that names the command's flags goes through
    ``words_for("weight-decay", command)``, and a flag not named as the argument it sets
    into ``_python_words.ARGUMENTS``: a report written from Python names the arguments.

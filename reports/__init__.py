@@ -38,17 +38,8 @@ from ._study_folder import (
     report_lags,
     study_report_folder,
 )
-from ._terminal import (
-    capacity_lines,
-    imbalance_lines,
-    lr_range_lines,
-    scaling_lines,
-    study_lines,
-    table_lines,
-    text_width,
-    two_figures,
-    value_text,
-)
+from ._terminal import study_lines, table_lines, text_width, two_figures, value_text
+from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
 
 #: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
 #: ~1.3 s to import, so they come with the first use of one of these (see __getattr__).

@@ -20,7 +20,7 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
 from ._settings import regularisers_text
-from ._terminal import eps_warning
+from ._terminal_analyses import eps_warning
 
 #: The course's coin table (hidden width -> test accuracy, 10 000 SGD epochs).
 COURSE_COIN = {2: 0.618, 4: 0.954, 8: 0.97, 16: 0.978, 32: 0.974, 64: 0.972}

@@ -1,0 +1,240 @@
+"""The analyses' terminal lines: the scaling, imbalance, lr-range and capacity summaries."""
+
+from __future__ import annotations
+
+from nets import count_of
+
+from ._terminal import _ending, two_figures
+
+
+def _fmt(value, spec: str) -> str:
+    """``value`` formatted with ``spec``, or '-' when there is none (NaN in the JSON)."""
+    return "-" if value is None else format(value, spec)
+
+
+def _held_out_warning(s: dict) -> list[str]:
+    """The line saying a summary's test set is its training set (XOR), if it is: no score
+    printed after it is held out."""
+    if not s.get("test_is_train"):
+        return []
+    return [f"{s['dataset']}'s test set is its training set: no score here is held out"]
+
+
+def scaling_lines(s: dict) -> list[str]:
+    """Lines for `hplab scaling`: steps per batch size, the fit, the rules, the noise scale."""
+    lines = [f"scaling on {s['dataset']} (n={s['n_train']}): {s['target_metric']} target "
+             f"{s['target']:.4g} ({s['target_source']})",
+             f"{'batch':>7} {'steps':>9} {'examples':>10} {'best lr':>9}  regime"]
+    for b, ok, st, ex, lr, reg in zip(s["batch_sizes"], s["reached"], s["steps_to_target"],
+                                      s["examples_to_target"], s["best_lr"], s["regimes"],
+                                      strict=True):
+        # an unreached batch has no steps, examples or best rate; its regime says why
+        # a median of an even count of seeds may end in .5: shown (as the report's table
+        # and its CSV do)
+        lines.append(f"{b:>7} {st:>9.10g} {ex:>10.10g} {lr:>9.3g}  {reg}" if ok else
+                     f"{b:>7} {'-':>9} {'-':>10} {'-':>9}  {reg}")
+    lines.append(s["fit_message"])
+    edge = [b for b, e in zip(s["batch_sizes"], s["at_grid_edge"], strict=True) if e]
+    if edge:  # the exponent below then describes the grid as much as the data
+        lines.append(f"the best rate sits at an edge of the grid for B = "
+                     f"{', '.join(str(b) for b in edge)}: widen it "
+                     "(--lr-range LOW,HIGH, or --lrs)")
+    if s["alpha"] is not None:
+        alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
+        se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
+        lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
+            f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
+            f"nearest rule {s['alpha_rule']}"))
+    elif s["alpha_reason"]:  # no slope that measures anything: only why
+        lines.append(f"best lr against B: no slope fitted, no rule verdict: {s['alpha_reason']}")
+    if s["lr_cap_batch"] is not None:
+        b0, lr0 = next((b, lr) for b, ok, lr in zip(s["batch_sizes"], s["reached"], s["lr_opt"],
+                                                    strict=True) if ok)
+        # below the anchor the crossing is a batch size never run (0.418 on XOR): not quoted
+        lines.append(f"the best rate is already above 1 at B = {b0} ({lr0:.3g}), the smallest "
+                     f"batch that reached the target" if s["lr_cap_batch"] < b0 else
+                     f"the linear rule passes lr = 1 at B ~ {s['lr_cap_batch']:.3g}")
+    if s["b_simple"] is not None:
+        where = ("over the last half of the way to the target"
+                 if s.get("b_simple_step") is not None else
+                 "over the last half of the reference run (it never reached the target)")
+        # two figures and the spread: one noisy estimate does not carry three
+        spread = (f"{s['b_simple_interval']:.0%} interval {two_figures(s['b_simple_low'])}-"
+                  f"{two_figures(s['b_simple_high'])}" if s["b_simple_low"] is not None else
+                  "too few or too noisy measurements for an interval")
+        # as B_crit's dataset_too_small: a batch cannot exceed the set to test it
+        big = (f"; at or above the training-set size, {s['n_train']}: no batch can exceed the "
+               "set to test it" if s["b_simple"] >= s["n_train"] else "")
+        n = count_of(s["b_simple_measurements"], "measurement")
+        lines.append(f"gradient noise scale {where}: B_simple ~ {two_figures(s['b_simple'])} "
+                     f"({spread}; {n}){big}")
+    elif s.get("b_simple_measurements"):  # measured, yet no estimate: said, not left out
+        lines.append(f"gradient noise scale: not estimated from "
+                     f"{count_of(s['b_simple_measurements'], 'measurement')} (an average came "
+                     "out at or below zero: too noisy)")
+    return lines + _ending(s)
+
+
+def imbalance_lines(s: dict) -> list[str]:
+    """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
+    from analyses import unsettled_first
+
+    lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
+             f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
+    lines += _held_out_warning(s)
+    for ratio in s["ratios"]:
+        lines.append(f"ratio {ratio}:")
+        skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
+        for r in (r for r in s["ranking"] if r["ratio"] == ratio):
+            if r["status"] == "skipped":
+                skipped.setdefault(r["reason"], []).append(r["strategy"])
+                continue
+            if r["mean"] is None:  # failed: no score, so no rank (null)
+                rank = "" if r["rank"] is None else f"{r['rank']}."
+                lines.append(f"  {rank:>3} {r['strategy']:<17} {r['status']}: {r['reason']}")
+                continue
+            ci = (f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]" if r["ci_low"] is not None
+                  else "")
+            if r.get("paired_diff_ci_low") is not None:  # what the verdict below reads
+                ci += (f"  paired diff {r['paired_diff']:+.3f} [{r['paired_diff_ci_low']:+.3f}"
+                       f", {r['paired_diff_ci_high']:+.3f}]")
+            lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
+                         + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
+        lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
+        ranked = [r for r in s["ranking"] if r["ratio"] == ratio]
+        why = unsettled_first(ranked, s["metric"], s["seeds"])
+        if why and why[0] == "one seed":
+            lines.append("  one seed: no intervals, so this order may be chance")
+        elif why:
+            tied = why[1]
+            how = ("paired by seed: the 95 % interval of each one's difference from it "
+                   "includes 0" if why[0] == "paired" else
+                   "their 95 % intervals overlap its own")
+            lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
+                         f"seed(s): {', '.join(tied)} ({how})")
+    lines += [m["message"] for m in s["majority"] if m["misleading"]]
+    leaks = [r for r in s["leakage"] or []
+             if r["metric"] == "pr_auc" and r["inflation"] is not None]
+    if any(r["inflation"] for r in leaks):
+        worst = max(leaks, key=lambda r: r["inflation"])
+        # an undersampler copies nothing: its inflation is the test set's changed prevalence
+        effect = (f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
+                  f"{worst['ratio']}; test prevalence {worst['test_prevalence_proper']:.3f} "
+                  f"-> {worst['test_prevalence_leaky']:.3f})" if worst["inflation"] > 0 else
+                  f"not inflated in this run (changed by {worst['inflation']:+.3f} at most)")
+        lines.append(f"leakage demo (resampling before the split, wrong on purpose): pr_auc "
+                     f"{effect}")
+    return lines + _ending(s)
+
+
+def lr_range_lines(s: dict) -> list[str]:
+    """Lines for `hplab lr-range`: the suggestions, where it stopped, the verification."""
+    lines = [f"lr range test on {s['dataset']} (n={s['n_train']}): {s['mode']} "
+             f"{s['min_lr']:g} -> {s['max_lr']:g} in {s['num_steps']} points, "
+             f"{len(s['seeds'])} seed(s)" + (", validation loss" if s.get("val") else ""),
+             f"{'suggestion':<10} {'lr':>10} {'IQR (log10)':>12} {'seeds':>8}"]
+    for name, v in s["suggestions"].items():
+        lr = f"{v['lr']:.4g}" if v["lr"] is not None else "-"
+        iqr = f"{v['iqr_log10']:.2f}" if v["iqr_log10"] is not None else "-"
+        # the seeds that gave this suggestion: one that diverged early gives none
+        gave = f"{v['n']} of {len(s['seeds'])}"
+        # minimum is no minimum: the lowest loss's rate / 10 read below steepest's
+        lines.append(f"{name:<10} {lr:>10} {iqr:>12} {gave:>8}"
+                     + ("  <-" if name == s["suggestion"] else "")
+                     + ("  (lowest loss's rate / 10)" if name == "minimum" else ""))
+    from analyses import (
+        at_ramp_start,
+        no_stop_advice,
+        no_suggestion_reason,
+        seeds_that_stopped,
+        shallow_descent,
+    )
+
+    if s["suggested_lr"] is None:
+        lines.append(f"no suggestion: {no_suggestion_reason(s)}")
+    elif flat := shallow_descent(s):
+        lines.append(f"weak suggestions: {flat}")
+    if first := at_ramp_start(s):
+        lines.append(f"weak suggestion: {first}")
+    if s["stop_lr"] is not None:
+        lines.append(f"stopped at lr {s['stop_lr']:.4g}; the final rise began at "
+                     f"{s['divergence_lr']:.4g} ({seeds_that_stopped(s)})")
+    else:  # more --steps only sample the same range
+        lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
+                     f"{no_stop_advice(s['config']['optimizer'], s['beta'])}")
+    v = s["verify"]
+    if v is not None and v.get("inconclusive"):
+        # the ratio is to the refined best rate, as in the conclusive line (0.28x of the
+        # refined 0.1475 read as 0.28x of the grid's 0.1307)
+        best = f"{v['best_lr']:.4g}, grid " if v.get("best_lr") is not None else "grid "
+        lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best lr {best}"
+                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
+    elif v is not None and v["best_lr"] is not None:
+        lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
+                     f"the suggestion is "
+                     f"{v['ratio']:.2g}x that ({'within' if v['within_tolerance'] else 'outside'}"
+                     f" {v['tolerance']:g}x)" + (", at the grid's edge" if v["at_grid_edge"]
+                                                  else ""))
+    elif v is not None:
+        lines.append("verify: every grid run diverged")
+    return lines + _ending(s)
+
+
+def eps_warning(eps: float, baseline: float) -> str:
+    """What an ``eps`` at or above the loss of predicting the training set's mean means."""
+    return (f"eps = {eps:g} is at or above the {baseline:.3g} that always predicting the "
+            "training set's mean scores on validation: a net reaches it without learning "
+            "anything from the inputs, so iterations to eps say nothing of capacity here "
+            "(set a lower --eps)")
+
+
+def capacity_lines(s: dict) -> list[str]:
+    """Lines for `hplab capacity`: the width x depth table and the best net."""
+    m = s["metric"]
+    # XOR: the test set is the training set itself, as the report's "Training-set" says
+    test = "train-set" if s.get("test_is_train") else "test"
+    wide = max(8, len(test))
+    # the test score's standard deviation over seeds, named (the column said "+-")
+    sd = f"sd({test})"
+    lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
+             f"{len(s['seeds'])} seed(s), {m}",
+             f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {sd:>{len(sd)}} "
+             f"{'it->eps':>8} {'ep->eps':>8}"]
+    lines[1:1] = _held_out_warning(s)
+    if s.get("eps_above_baseline"):  # a constant prediction reaches eps: said first
+        lines.insert(1, eps_warning(s["eps"], s["baseline_val_loss"]))
+    for r in s["table"]:
+        lines.append(f"{r['depth']:>5} {r['width']:>6} {_fmt(r[f'train_{m}'], '.4f'):>8} "
+                     f"{_fmt(r[f'val_{m}'], '.4f'):>8} {_fmt(r[f'test_{m}'], '.4f'):>{wide}} "
+                     f"{_fmt(r[f'test_{m}_std'], '.3f'):>{len(sd)}} "
+                     f"{_fmt(r['iterations_to_eps'], '.0f'):>8} "
+                     f"{_fmt(r['epochs_to_eps'], '.4g'):>8}"
+                     + (f"  {r['diverged']} diverged" if r.get("diverged") else ""))
+    from analyses import width_reach
+
+    b = s["best"]
+
+    def sufficient(depth) -> str:
+        width = s["sufficient_width"].get(str(depth))
+        if width is None:  # why, as the report says it
+            scored = any(r[f"val_{m}"] is not None for r in s["table"] if r["depth"] == depth)
+            if scored and m == "accuracy":
+                return (f"none (no width beats always predicting the majority class, "
+                        f"{s['majority_share']:.3g}, on validation by more than its spread "
+                        "over seeds)")
+            if scored and s.get("baseline_val_loss") is not None:
+                from analyses._lr_verify import BASELINE_MARGIN
+
+                return (f"none (no width beats a constant prediction of the training set's "
+                        f"mean, {s['baseline_val_loss']:.3g}, on validation by "
+                        f"{BASELINE_MARGIN:.0%} and by more than its spread over seeds)")
+            return "none (every width has a diverged run)"
+
+        reach = width_reach(s["widths"], width)  # as the report says it
+        return (f"{width} (the widest tried: no plateau seen)" if reach == "widest" else
+                f"{width} (the only width tried)" if reach == "only" else str(width))
+
+    lines.append(f"best: {b['depth']} x {b['width']} (val {_fmt(b['val'], '.4f')}, {test} "
+                 f"{_fmt(b['test'], '.4f')}); sufficient width per depth: " + ", ".join(
+                     f"{d}: {sufficient(d)}" for d in s["depths"]))
+    return lines + _ending(s)
