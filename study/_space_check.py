@@ -14,14 +14,8 @@ import re
 import nets
 
 from ._errors import SpecError
-from ._space import (
-    DEFAULT_DEPTH,
-    DEFAULT_WIDTH,
-    Space,
-    build_config,
-    check_strategies,
-    uses_ratio,
-)
+from ._space import DEFAULT_DEPTH, DEFAULT_WIDTH, Space, build_config, uses_ratio
+from ._space_parse import check_strategies
 from ._space_reads import searched_readers, unread_by
 
 

@@ -56,14 +56,9 @@ from ._registry import (
     make_sampler,
     quiet_optuna,
 )
-from ._space import (
-    GRID_MAX_POINTS,
-    GRID_MAX_VALUES,
-    Space,
-    parse_fixed,
-    parse_space,
-)
+from ._space import GRID_MAX_POINTS, GRID_MAX_VALUES, Space
 from ._space_check import check_config_space, check_settings_read
+from ._space_parse import parse_fixed, parse_space
 from ._spec_options import check_pruner, check_resources, check_sampler, check_x0
 from ._spec_study_table import _parse_study
 

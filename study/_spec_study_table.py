@@ -6,7 +6,7 @@ import nets
 
 from ._errors import SpecError
 from ._registry import METRICS
-from ._space import _typed
+from ._space_parse import _typed
 
 MAX_SEED = 2**32 - 1
 # [study] key -> (type, default); None means required.
