@@ -658,6 +658,11 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     assert max(value[128, lr] for lr in (0.1, 0.2, 0.3, 0.8)) < value[128, 0.5]
     at_16 = [value[16, lr] for lr in (0.1, 0.2, 0.3, 0.5, 0.8)]
     assert [f"{min(at_16):.3f}", f"{max(at_16):.3f}"] == list(said.groups()[4:])
+    # QA: the header left batch 32 out, where these digits part from the course's MNIST
+    at_32 = re.search(r"at\s+batch 32, 0\.1 leads \(([0-9.]+) against ([0-9.]+) for 0\.5\)",
+                      header)
+    assert [f"{value[32, 0.1]:.3f}", f"{value[32, 0.5]:.3f}"] == list(at_32.groups())
+    assert value[32, 0.1] == max(value[32, lr] for lr in (0.1, 0.2, 0.3, 0.5, 0.8))
     path = reports.study_report("lr-batch", storage=str(db), out=tmp_path / "report")
     text = path.read_text()
     head, rows = report_table(text, "table-cells")
