@@ -113,7 +113,8 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     if changed:
         file = study.user_attrs.get(SPEC_FILE_ATTR)
         hint = new_spec_hint(earlier, spec)
-        if file and (spec.path is None or os.path.abspath(spec.path) != file):
+        if (file and os.path.isfile(file)
+                and (spec.path is None or os.path.abspath(spec.path) != file)):
             hint = f"`hplab study run {shlex.quote(file)}` resumes it; else {hint}"
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({nets.and_list(changed)} "
@@ -331,9 +332,9 @@ def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
 
 def spec_to_resume(study: optuna.Study) -> str:
     """What ``hplab study run`` takes to resume ``study``: its name, unless a ready spec of
-    that name is not the spec that created it; then that spec's file."""
+    that name is not the spec that created it; then that spec's file, where it still is."""
     file = study.user_attrs.get(SPEC_FILE_ATTR)
-    if (file and study.study_name in spec_names()
+    if (file and os.path.isfile(file) and study.study_name in spec_names()
             and Path(file) != SPECS_DIR / f"{study.study_name}.toml"):
         return file
     return study.study_name

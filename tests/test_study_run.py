@@ -708,8 +708,15 @@ def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, two_
                         space={"lr": {"low": 0.05, "high": 3.0}},
                         fixed={"batch_size": 2, "checkpoint": 4, "optimizer": "adam"})
     assert hplab.main(["study", "run", str(changed), "--storage", str(db)]) == 2
-    assert "(study.seed, space.lr, space.width and fixed.optimizer differ); change " \
-        "study.name" in capsys.readouterr().err  # width: the space given leaves it out
+    err = capsys.readouterr().err  # width: the space given leaves it out
+    # the study came from another file of its name (the fixture's folder): named as the
+    # spec that resumes it
+    made_by = optuna.load_study(study_name="two", storage=f"sqlite:///{db}").user_attrs[
+        "hplab_spec_file"]
+    assert made_by != str(changed) and made_by.endswith("two.toml")
+    assert err.endswith("(study.seed, space.lr, space.width and fixed.optimizer differ); "
+                        f"`hplab study run {made_by}` resumes it; else change study.name to "
+                        "start a new one\n"), err
     assert outcome(trials_of(db, "two")) == before
 
 
