@@ -1,6 +1,7 @@
 """The checks `load` makes of a source's raw arrays (shapes, numbers, finiteness, labels)
-and of its scaled splits (values past float32, classes a split lacks), each naming where
-a bad value is in the source (a CSV's line and cell)."""
+and of its scaled splits (values past float32, classes a split lacks, features scaled far
+past the training split's range), each naming where a bad value is in the source (a CSV's
+line and cell)."""
 
 from __future__ import annotations
 
@@ -143,3 +144,57 @@ def warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: 
     if gaps:
         warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
                       "balanced accuracy) are undefined there", DataWarning, stacklevel=3)
+
+
+# A feature's validation or test values this many training ranges past that range are
+# "far": a pixel nearly always 0 in train (a 3 at most) reaches 85 there, while the test
+# values of a measured column (even a skewed one: incomes, counts) seldom pass its
+# training range by more than that range, and 10 times it only with a few training rows.
+FAR_RANGES = 10.0
+
+
+def warn_scaled_past_training(name: str, parts: dict, columns, *, scaling: str,
+                              fix: str) -> None:
+    """DataWarning counting the features that per-feature scaling fitted on the training
+    split leaves far outside that split's range in the validation or test split: constant
+    in training (scale 1: a pixel always 0 there is 255 in test) or `FAR_RANGES` training
+    ranges past it. ``parts``: the scaled splits by name; ``fix``: how to mend it, said in
+    the warning. Not in a pool's worker process (the parent said so first)."""
+    if multiprocessing.parent_process() is not None or not len(parts["train"]):
+        return
+    # per-column extremes only: no (n, d) temporary over MNIST-sized splits
+    low, high = parts["train"].min(axis=0), parts["train"].max(axis=0)
+    reach = (high - low) * FAR_RANGES
+    far = np.zeros(len(low), bool)
+    where, value = [], 0.0
+    for part in ("val", "test"):
+        X = parts[part]
+        if not len(X):
+            continue
+        least, most = X.min(axis=0), X.max(axis=0)
+        past = (least < low - reach) | (most > high + reach)
+        if past.any():
+            where.append({"val": "validation", "test": "test"}[part])
+            extremes = np.where(np.abs(most) >= np.abs(least), most, least)[past]
+            value = max(value, float(extremes[np.argmax(np.abs(extremes))]), key=abs)
+        far |= past
+    count = int(far.sum())
+    if not count:
+        return
+    constant = int((far & (high == low)).sum())
+    names = [str(columns[i]) for i in np.flatnonzero(far)[:3]]
+    listed = ", ".join(names) + (", ..." if count > 3 else "")
+    one = count == 1
+    what = f"{count} of {len(low)} feature{'' if len(low) == 1 else 's'} ({listed})"
+    splits = " and ".join(where) + (" split" if len(where) == 1 else " splits")
+    if constant == count:
+        said = f"{'is' if one else 'are'} constant in the training split but var" \
+               f"{'ies' if one else 'y'} in the {splits}"
+    else:
+        said = (f"var{'ies' if one else 'y'} in the {splits} far past {'its' if one else 'their'}"
+                " range in the training split"
+                + (f" ({constant} constant there)" if constant else ""))
+    within = " (the training split's lie within [0, 1])" if scaling == "minmax" else ""
+    warnings.warn(f"{name}: {what} {said}: scaled per feature, {'its' if one else 'their'} "
+                  f"values there reach {value:g}{within}; {fix}",
+                  DataWarning, stacklevel=3)

@@ -20,6 +20,7 @@ from ._array_checks import (
     check_fit,
     check_float32,
     warn_missing_classes,
+    warn_scaled_past_training,
     where_in_source,
 )
 from ._dataset import DataError, Dataset, _plain
@@ -133,6 +134,20 @@ def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Genera
                                                   classes[positive]))
 
 
+def _scaling_fix(name: str, key: str, typed: dict) -> str:
+    """How to mend features that per-feature scaling blew up (`warn_scaled_past_training`):
+    pixels of a file scaled together, or the scaling fitted on every split."""
+    more = "&" if "?" in name else "?"
+    merged = f"{more}merge_scaling=1 to fit the scaling on train, validation and test merged"
+    # not detected from the values: a table of counts or 0/1 columns would be taken for
+    # images, and a study created on the file would refuse its own data (the scaled arrays
+    # are its fingerprint); images=no said they are no pixels
+    if key in ("npz", "csv") and typed.get("images") != "no":
+        return (f"if the features are pixels, add {more}images=yes to scale all features "
+                f"together, or {merged}")
+    return f"add {merged}"
+
+
 def _counts(y: np.ndarray) -> dict:
     return {"positive": int((y == 1).sum()), "negative": int((y == 0).sum())}
 
@@ -182,6 +197,14 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     Returns
     -------
     Dataset
+
+    Warns
+    -----
+    DataWarning
+        A class of the training split that the validation or test split lacks; features
+        that per-feature scaling leaves far outside the training split's range in those
+        splits (constant in training: pixels not taken for images, which ``images=yes``
+        or ``merge_scaling`` mend).
 
     Raises
     ------
@@ -350,6 +373,9 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
                        source_rows[part], where)
         check_float32(name, scaling, part, "target", targets[part].reshape(-1, 1),
                        target_name, source_rows[part], where)
+    if pixel_max is None and scaling != "none" and not merge_scaling and not src.fixed_splits:
+        warn_scaled_past_training(name, parts, src.feature_names, scaling=scaling,
+                                  fix=_scaling_fix(name, key, typed))
     info = {
         "source": kind_of(key, arg), "dataset": key, "path": arg, "options": typed,
         "seed": int(seed), "scaling": scaling, "merge_scaling": bool(merge_scaling),
