@@ -108,15 +108,29 @@ def score_frame(result) -> pd.DataFrame:
     return t
 
 
+def net_name(depth, width) -> str:
+    """A configuration in words, as every verdict names one: "2 hidden layer(s) of 8
+    neurons" (a bare "2 × 8" never said which number is which)."""
+    return f"{depth:.0f} hidden layer(s) of {width:.0f} neurons"
+
+
+def _best_of_depth(result, depth: int) -> int:
+    """The width with the best mean validation score at ``depth`` (ties to the narrower)."""
+    grp = result.table[result.table["depth"] == depth].sort_values("width")
+    v = grp[f"val_{result.metric}"]
+    return int(grp.loc[v.idxmax() if result.metric == "accuracy" else v.idxmin(), "width"])
+
+
 def _verdicts(result) -> list[str]:
     best, m = result.best(), result.metric
-    lines = [f"Best mean validation {m}: {best['depth']} hidden layer(s) of {best['width']} "
+    lines = [f"Best mean validation {m}: {net_name(best['depth'], best['width'])} "
              f"(validation {best['val']:.4g}, "
              f"{'training set' if result.test_is_train else 'test'} {best['test']:.4g})."]
     from analyses import width_reach
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
     base = result.baseline_val_loss  # regression: what predicting the mean scores
+    compared = False  # whether a verdict compared widths by the tolerance, said after them
     for depth, width in enough.items():
         # the tolerance used: 1 % of the best, the seeds' spread, for accuracy one example
         close = f"{within[depth]:.3g}"
@@ -129,17 +143,23 @@ def _verdicts(result) -> list[str]:
             lines.append(f"{depth} hidden layer(s): {width} neurons, the only width tried"
                          f"{above.replace(' and', ',')}; no other width to compare it with.")
         elif reach == "widest":  # "within 1 % of the best" compared it with itself alone
+            compared = True
             worse, better = ("below", "score higher") if m == "accuracy" else \
                 ("above", "reach a lower loss")
             lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
                          f"best{above.replace(' and', ',')}, and every narrower width more "
                          f"than {close} {worse}: the sweep shows no plateau, so a wider net may "
                          f"{better} still (add wider --widths).")
+        elif width == _best_of_depth(result, depth):  # "come within 0.04 of" itself
+            lines.append(f"{depth} hidden layer(s): {width} neurons score the best validation "
+                         f"{m} of that depth{above.replace(' and', ',')}; the wider ones "
+                         "tried do no better, so wider only costs.")
         else:
+            compared = True
             lines.append(f"{depth} hidden layer(s): {width} neurons already come within "
                          f"{close} of the best validation {m} of that depth{above}; wider only "
                          "costs.")
-    if any(width_reach(result.widths, w) != "only" for w in enough.values()):
+    if compared:
         lines.append(("Close enough: the larger of 1 % of the best, one validation example "
                       f"(1/{result.n_val}) and the best width's standard deviation over seeds "
                       "(closer than that, this sweep cannot tell widths apart), but less than "
@@ -180,7 +200,7 @@ def _verdicts(result) -> list[str]:
     gap = result.table["accuracy_gap" if m == "accuracy" else "loss_gap"]
     if gap.notna().any():
         worst = result.table.loc[gap.idxmax()]
-        lines.append(f"Largest train/validation gap: {worst['depth']:.0f} × {worst['width']:.0f}"
+        lines.append(f"Largest train/validation gap: {net_name(worst['depth'], worst['width'])}"
                      f" ({float(gap.max()):.3g}); a gap that grows with width is overfitting, "
                      f"a small gap with a {'low accuracy' if m == 'accuracy' else 'high loss'} "
                      "is missing capacity.")
@@ -201,6 +221,8 @@ def _verdicts(result) -> list[str]:
     diverged = result.table[result.table["diverged"] > 0]
     if len(diverged):  # their scores are left out: the table shows dashes, the best ignores
         lines.append(f"{int(diverged['diverged'].sum())} of {len(result.runs)} runs diverged ("
+                     # compact, a list: which number is which said once before it
+                     + "hidden layers × neurons: "
                      + ", ".join(f"{r.depth:.0f} × {r.width:.0f}: {r.diverged:.0f}"
                                  for r in diverged.itertuples())
                      + "); a configuration with a diverged run has no scores, so it is "
@@ -239,7 +261,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     # XOR's "test" set is its 4 training points: no held-out score, said on the card
     test = "Training-set" if result.test_is_train else "Test"
     headline = {f"{test} {m} of the best net (by validation)": best["test"],
-                "Best net": f"{best['depth']} × {best['width']}",
+                # which number is which, as the table's columns (depth, width) have them
+                "Best net (hidden layers × neurons)": f"{best['depth']} × {best['width']}",
                 **{f"Sufficient width (depth {d})": w
                    for d, w in result.sufficient_widths().items()}}
     cfg = result.config

@@ -62,8 +62,8 @@ def test_frames_shapes_and_reproducibility():
     assert res.metric == "accuracy"
     line, = (v for v in _verdicts(res) if v.startswith("Largest"))
     gap = worst["train_accuracy"] - worst["val_accuracy"]
-    assert line.startswith(f"Largest train/validation gap: {worst['depth']:.0f} × "
-                           f"{worst['width']:.0f} ({gap:.3g}); ")
+    assert line.startswith(f"Largest train/validation gap: {worst['depth']:.0f} hidden "
+                           f"layer(s) of {worst['width']:.0f} neurons ({gap:.3g}); ")
 
 
 def test_train_run_on_the_sweeps_split_retrains_each_net():
@@ -568,7 +568,7 @@ def test_the_headline_says_its_test_score_is_the_validation_choices(tmp_path):
     path = reports.capacity_report(res, tmp_path / "r")
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
     assert cards["Test accuracy of the best net (by validation)"] == "0.87"
-    assert cards["Best net"] == "1 × 4"
+    assert cards["Best net (hidden layers × neurons)"] == "1 × 4"
     assert not [label for label in cards if "best test" in label.lower()]
 
 
@@ -633,7 +633,8 @@ def test_diverged_runs_and_runs_that_reached_eps_are_counted_in_the_report(tmp_p
         "iterations_to_eps", "epochs_to_eps", "reached_eps", "diverged", "seconds"]
     assert per_config["diverged"].tolist() == diverged.tolist()
     listed = ", ".join(f"1 × {w}: {n}" for w, n in diverged.items() if n)
-    assert (f"{diverged.sum()} of 9 runs diverged ({listed}); a configuration with a diverged "
+    assert (f"{diverged.sum()} of 9 runs diverged (hidden layers × neurons: {listed}); a "
+            "configuration with a diverged "
             "run has no scores") in text
     # a diverged run's eps, crossed before it blew up, is no result either
     reached = res.runs["iterations_to_eps"].notna() & (res.runs["status"] != "diverged")
@@ -781,3 +782,30 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
     assert "a wider net may score higher still (add wider widths)." in python
     assert "--widths" not in python
     assert "a wider net may score higher still (add wider --widths)." in cli
+
+
+def test_a_sufficient_width_that_is_its_depths_best_is_called_the_best(tmp_path, parse_html):
+    # QA: "1 hidden layer(s): 8 neurons already come within 0.0424 of the best" where 8 was
+    # that best; "Best net 1 × 8" and "gap: 2 × 2" never said which number is the depth
+    res = capacity_sweep("coin", widths=(2, 8, 32), depths=(1, 2), seeds=2,
+                         config=CAPACITY_CONFIG.replace(max_epochs=300), workers=2)
+    val = res.table.set_index(["depth", "width"])["val_accuracy"]
+    assert res.sufficient_widths() == {1: 8, 2: 8}
+    assert val[(1, 8)] == max(val[(1, w)] for w in (2, 8, 32)) == pytest.approx(0.84)
+    assert val[(2, 8)] == max(val[(2, w)] for w in (2, 8, 32))
+    path = reports.capacity_report(res, tmp_path / "r")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    for depth in (1, 2):
+        assert (f"{depth} hidden layer(s): 8 neurons score the best validation accuracy of "
+                "that depth, above the 0.46 that always predicting the majority class scores; "
+                "the wider ones tried do no better, so wider only costs.") in text
+    assert "come within" not in text and "Close enough" not in text  # no width compared
+    assert "Best mean validation accuracy: 1 hidden layer(s) of 8 neurons (validation 0.84" \
+        in text
+    gap = res.table.set_index(["depth", "width"])["accuracy_gap"]
+    depth, width = gap.idxmax()
+    assert (depth, width) == (2, 2)
+    assert (f"Largest train/validation gap: 2 hidden layer(s) of 2 neurons "
+            f"({gap.max():.3g}); ") in text
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    assert cards["Best net (hidden layers × neurons)"] == "1 × 8"
