@@ -20,6 +20,7 @@ import data
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._log_ticks import plain_log_ticks
 from ._run_files import analysis_records, provenance_params
 from ._settings import regularisers_text, shown_settings
 
@@ -81,6 +82,7 @@ def draw_curves(frames: dict, loss: str = "loss"):
     fig = design.new_figure(height=4.0)
     ax = fig.subplots()
     ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis)  # 0.01, not 10⁻²
     seeds = list(dict.fromkeys(curves["seed"]))
     # the looper's loss is not smoothed (beta 0: each rate's loss is already an average)
     smoothed = not curves["smoothed_loss"].equals(curves["loss"])
@@ -120,6 +122,7 @@ def draw_spread(frame: pd.DataFrame):
     fig = design.new_figure(height=0.9 + 0.5 * len(names))
     ax = fig.subplots()
     ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis)  # 0.01, not 10⁻²
     for i, name in enumerate(names):
         f = frame[(frame["name"] == name) & np.isfinite(frame["lr"]) & (frame["lr"] > 0)]
         if f.empty:
@@ -142,6 +145,7 @@ def draw_verify(frame: pd.DataFrame):
     fig = design.new_figure(height=3.4)
     ax = fig.subplots()
     ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis)  # 0.01, not 10⁻²
     ok = np.isfinite(frame["val_loss"])
     ax.plot(frame.loc[ok, "lr"], frame.loc[ok, "val_loss"], "o-", color=design.VALIDATION,
             label="validation loss (mean over seeds)")

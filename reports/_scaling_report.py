@@ -21,9 +21,15 @@ from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop conver
 from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
+from ._log_ticks import plain_log_ticks
 from ._run_files import analysis_records, provenance_params
-from ._scaling_text import anchored_at, scaling_verdicts, two_figure_stat
+from ._scaling_text import anchored_at, law_verdict, scaling_verdicts, two_figure_stat
 from ._settings import regularisers_text
+
+#: B_crit's card where the law gives no number, in a word or two: why (the badge beside it
+#: says the status, the sentence after the badge says it in full).
+B_CRIT_WORD = {"inconclusive": "not placed", "poor_fit": "no fit",
+                  "too_few_points": "too few sizes"}
 
 REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
                 "maximal parallelism": 0.36}
@@ -59,6 +65,7 @@ def draw_steps(frames: dict):
                               ("steps to target", "examples to target"), strict=True):
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis)  # 1650 steps, not 1.65 × 10³
         _regime_bands(ax, b_crit, lo, hi)
         ok = m["reached"].astype(bool)
         ax.plot(m.loc[ok, "batch_size"], m.loc[ok, col], "o", color=design.TRAIN,
@@ -97,11 +104,15 @@ def draw_lr(frames: dict):
     ax = fig.subplots()
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)  # a rate of 0.6, not 6 × 10⁻¹
     ok = m["reached"].astype(bool)
     b = m["batch_size"]
     for x, y, style, kw in (
             (b[ok], m.loc[ok, "best_lr"], "o", dict(color=design.TRAIN, label="best grid rate")),
-            (b[ok], m.loc[ok, "lr_opt"], "-", dict(color=design.TRAIN, lw=1,
+            # over the cap and the grid's dots, with markers of its own: a refined rate
+            # of 1 hid under the cap's line, and on the dots where it equals them
+            (b[ok], m.loc[ok, "lr_opt"], "-", dict(color=design.TRAIN, lw=1.2, marker="D",
+                                                   ms=3.5, mfc="white", zorder=4,
                                                    label="refined rate")),
             (b, m["linear_rule_lr"], "--", dict(color=design.PALETTE[3],
                                                 label="linear rule (α = 1)")),
@@ -109,7 +120,9 @@ def draw_lr(frames: dict):
                                              label="square-root rule (α = ½)"))):
         if np.isfinite(np.asarray(y, float)).sum() >= (1 if style == "o" else 2):
             ax.plot(x, y, style, **kw)
-    ax.axhline(LR_CAP, color=design.VALIDATION, lw=1, label="course cap ≈ 1")
+    # broad and beneath the rates: a rate on the cap shows as a thin line along it
+    ax.axhline(LR_CAP, color=design.VALIDATION, lw=3.5, zorder=1.5,
+               label="course cap ≈ 1")
     fit = frames["fit"]
     if len(fit):
         ax.plot(fit["batch_size"], fit["lr"], "-", color=design.INK, lw=1.2,
@@ -134,6 +147,7 @@ def draw_noise(frames: dict):
     fig = design.new_figure(height=3.4)
     ax = fig.subplots()
     ax.set_yscale("log")
+    plain_log_ticks(ax.yaxis)
     raw = m[m["b_simple_raw"] > 0]
     ax.plot(raw["step"], raw["b_simple_raw"], ".", color=design.tint(design.TRAIN, 0.35),
             ms=3, label="one measurement")
@@ -212,21 +226,28 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
               f"> {EXTRAPOLATE * largest:g}" if fit.status == "no_critical_batch" else
               f"< {smallest:g}" if fit.status == "below_range" else
-              f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else "–")
+              f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else
+              B_CRIT_WORD.get(fit.status, "–"))
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
-    # the exponent as --json and the terminal have it: NaN ("–") where the slope through two
-    # points, or the grid's, measures nothing; a slope without a rule verdict is still one
-    numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2,
-               "lr exponent α": result.exponent.alpha}
-    headline = {"B_crit": b_crit, **{k: design.format_stat(v) for k, v in numbers.items()},
-                # two figures: the 68 % interval (in the verdicts) is wide
-                "B_simple at target": two_figure_stat(result.b_simple)
-                if math.isfinite(result.b_simple) else design.format_stat(result.b_simple)}
+    # the exponent as --json and the terminal have it, and "no slope" where the slope
+    # through two points, or the grid's, measures nothing (the verdicts say why); a slope
+    # without a rule verdict is still one
+    numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2}
+    alpha = result.exponent.alpha
+    headline = {"B_crit": b_crit,
+                # the law's numbers only where it gave them: five cards of "–" beside one
+                # number said nothing the badge and B_crit's card do not
+                **{k: design.format_stat(v) for k, v in numbers.items() if math.isfinite(v)},
+                "lr exponent α": design.format_stat(alpha) if math.isfinite(alpha)
+                else "no slope"}
+    if math.isfinite(result.b_simple):  # two figures: the 68 % interval (in the verdicts)
+        headline["B_simple at target"] = two_figure_stat(result.b_simple)  # is wide
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "scaling"),
                  status="complete" if fit.status == "fitted" else fit.status,
-                 status_detail=words(fit.message),
+                 # the law's verdict, said here once: the verdicts below go on from it
+                 status_detail=words(law_verdict(fit)),
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
                           f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
                           f"{result.target:.4g}{regularisers_text(result.config)}")

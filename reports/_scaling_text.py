@@ -89,14 +89,19 @@ def _cap_verdict(result) -> str:
             f"rate stops growing linearly.")
 
 
+def law_verdict(fit) -> str:
+    """The law's fit (`ScalingFit.message`, a clause) as a sentence: a capital, a stop."""
+    return fit.message[:1].upper() + fit.message[1:] + "."
+
+
 def scaling_verdicts(result) -> list[str]:
-    """The report's verdicts, one sentence or more each: the target, the law's fit, the best
-    rates, the course's cap of 1, the noise scale and the grid's edges."""
-    fit, ex = result.fit, result.exponent
+    """The report's verdicts, one sentence or more each: the target, the best rates, the
+    course's cap of 1, the noise scale and the grid's edges. The law's fit is not among
+    them: the report says it once, under its status badge (`law_verdict`)."""
+    ex = result.exponent
     lines = [f"Target: {result.target_metric} {'≥' if 'acc' in result.target_metric else '≤'} "
              f"{result.target:.4g} ({result.target_source}).",
-             fit.message[:1].upper() + fit.message[1:] + "."]  # "the law fits": a sentence
-    lines.append("Best rate: " + ex.message + ".")
+             "Best rate: " + ex.message + "."]
     if math.isfinite(result.lr_cap_batch):
         b = result.batches
         crossing = (f"The linear rule, anchored at {anchored_at(result)}, passes a rate of 1 at "

@@ -161,7 +161,7 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
     assert s["alpha_rule"] == "unknown"
     cards = {h["label"]: h["text"] for h in
              reports.read_report_info(out / "report.html").headline}
-    assert cards["lr exponent α"] == "0.00" and cards["B_crit"] == "–"
+    assert cards["lr exponent α"] == "0.00" and cards["B_crit"] == "no fit"
     html = (out / "report.html").read_text()
     assert "alpha = 0.00 ± 2.03" in html and "-0.00" not in html
     assert all(len(text) <= 7 for text in cards.values()), cards
@@ -217,7 +217,10 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     # no B_crit quoted (it said "at or below B_crit ≈ 2", B = 8 / 4), none to test rules by
     assert s["alpha_reason"].startswith("B_crit is unknown") and "≈" not in s["alpha_reason"]
     path = reports.scaling_report(res, tmp_path / "inconclusive")
-    assert _cards(path)["B_crit"] == "–"
+    assert _cards(path)["B_crit"] == "not placed"
+    # QA: a sentence beside the badge, "steps to target ..." began in lowercase
+    assert _status_detail(path.read_text()).startswith(
+        "Steps to target hardly fall with the batch size over B = 32...900, yet B = 8")
     html = unescape(" ".join(path.read_text().split()))
     assert "B_crit cannot be placed below the batch sizes that reached the target" in html
     assert "maximal parallelism" not in html and "past it" not in html
@@ -481,7 +484,7 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
             "unknown") in text
     assert "nearest rule" not in text and "passes a rate of 1" not in text
     assert "the steps at each one's best rate were not measured" in text
-    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "no slope"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert ("best lr against B: no slope fitted, no rule verdict: B_crit is unknown") in stdout
     assert "B^" not in stdout
@@ -505,7 +508,7 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
     assert s["alpha"] is None and s["alpha_se"] is None
     assert f"Best rate: no slope fitted over B <= 32 (2 sizes): no rule verdict: {why}." in text
     assert "nearest rule" not in text and "-0.79" not in text
-    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "no slope"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert f"best lr against B: no slope fitted, no rule verdict: {why}\n" in stdout
     assert "B^" not in stdout
@@ -527,7 +530,7 @@ def test_best_rates_at_the_grids_top_give_no_slope_anywhere(capsys, tmp_path, mo
            "best rate sits at an edge of the grid for B = 32, 128, so the true one lies beyond "
            "it")
     assert s["alpha_reason"] == why
-    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "–"
+    assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "no slope"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert f"best lr against B: no slope fitted, no rule verdict: {why}\n" in stdout
     assert "B^" not in stdout
@@ -985,7 +988,7 @@ def test_no_cap_verdict_after_the_grid_shows_no_slope(tmp_path):
         "The linear rule, anchored at B = 64, the smallest batch size that reached the target, "
         "passes a rate of 1 at B ≈ 88.9; the grid is too coarse to show how the best rate "
         "grows, so this run cannot tell whether the course's cap of 1 holds.")
-    assert _cards(reports.scaling_report(res, tmp_path / "r"))["lr exponent α"] == "–"
+    assert _cards(reports.scaling_report(res, tmp_path / "r"))["lr exponent α"] == "no slope"
 
 
 def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, parse_html):
@@ -1126,3 +1129,80 @@ def test_an_error_raised_to_python_names_the_arguments_and_the_command_keeps_its
             scaling_study("coin", config=bn, lrs=[0.1])
     with pytest.raises(ValueError, match=r"\(noise=False\)$"):  # and only within it
         scaling_study("coin", config=bn, lrs=[0.1])
+
+
+#: The per-batch frame (steps-vs-batch-measured.csv) of the QA's run: hplab scaling --dataset
+#: coin --batch-sizes 4,16,64,256 --lr-grid 5 --seeds 2 --max-steps 2000 (inconclusive).
+QA_COIN_MEASURED = """\
+batch_size,reached,steps,examples,best_lr,reached_runs,runs,lr_opt,regime,linear_rule_lr,sqrt_rule_lr
+4,False,,,,0,10,,not reached,0.25,0.5
+16,True,1540.0,24322.0,1.0,2,10,1.0,unknown,1.0,1.0
+64,True,1436.0,86204.0,1.0,2,10,1.0,unknown,4.0,2.0
+256,True,1671.0,376006.0,1.0,3,10,1.0,unknown,16.0,4.0
+"""
+
+
+def _status_detail(html: str) -> str:
+    """The sentence beside a report's status badge, as text."""
+    detail = re.search(r'<span class="status-detail">(.*?)</span></p>', html, re.S).group(1)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", detail)).split())
+
+
+def _tick_texts(axis) -> list[str]:
+    """The labels the y ``axis`` shows once drawn, major and minor, bottom to top."""
+    axis.figure.canvas.draw()
+    low, high = sorted(axis.get_view_interval())
+    ticks = sorted((t.get_position()[1], t.get_text()) for t in
+                   axis.get_ticklabels(which="both") if t.get_text())
+    return [text for at, text in ticks if low <= at <= high]
+
+
+def test_log_axes_label_plain_numbers_and_the_refined_rate_shows_over_the_cap():
+    # QA: the steps axis read "1.45 × 10³ ... 1.65 × 10³" and the rate axis "3 × 10⁻¹ ...
+    # 4 × 10⁰" (minor ticks in scientific notation); the refined rate's line, at 1, hid
+    # under the cap's
+    from io import StringIO
+
+    from reports import _scaling_report as sr, design
+
+    m = pd.read_csv(StringIO(QA_COIN_MEASURED))
+    fit = pd.DataFrame(columns=["batch_size", "steps", "examples", "b_crit"])
+    with design.style():
+        steps = sr.draw_steps({"measured": m, "fit": fit})
+        assert _tick_texts(steps.axes[0].yaxis) == ["1450", "1500", "1550", "1600", "1650"]
+        assert _tick_texts(steps.axes[1].yaxis) == [
+            "30000", "40000", "60000", "100000", "200000", "300000", "400000"]
+        rates = sr.draw_lr({"measured": m, "fit": pd.DataFrame(columns=["batch_size", "lr",
+                                                                         "alpha"])})
+        ax = rates.axes[0]
+        assert _tick_texts(ax.yaxis) == ["0.3", "0.4", "0.6", "1", "2", "3", "4"]
+    line = {ln.get_label(): ln for ln in ax.lines}
+    refined, cap = line["refined rate"], line["course cap ≈ 1"]
+    assert list(refined.get_ydata()) == [1.0, 1.0, 1.0] and list(cap.get_ydata()) == [1, 1]
+    # on top, thinner, with markers of its own: seen along the cap and on the grid's dots
+    assert refined.get_zorder() > max(cap.get_zorder(), line["best grid rate"].get_zorder())
+    assert refined.get_linewidth() < cap.get_linewidth() and refined.get_marker() == "D"
+
+
+def test_the_laws_verdict_is_said_once_and_cards_without_a_number_make_room(
+        tmp_path, capsys, parse_html, monkeypatch):
+    # QA: the law's verdict stood under the badge (starting "steps", lowercase) and again
+    # in the verdicts; five of six cards read "–"
+    _runs_remembered(monkeypatch)
+    out = tmp_path / "scaling"
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "coin", "--batch-sizes", "1,2,4,16,64", "--lr-grid", "3",
+        "--seeds", "1", "--max-epochs", "2", "--no-noise", "--out", str(out), "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["fit_status"] == "poor_fit" and s["s_min"] is None and s["b_simple"] is None
+    said = s["fit_message"][0].upper() + s["fit_message"][1:] + "."
+    assert said.startswith("The law fits the steps to target over B = 1...16 loosely")
+    html = (out / "report.html").read_text()
+    text = " ".join(parse_html(html).all_text.split())
+    assert text.count(" ".join(said.split())) == 1
+    assert _status_detail(html) == " ".join(said.split())  # under the badge, not in Verdicts
+    cards = _cards(out / "report.html")
+    # no S_min, E_min or B_simple to show; B_crit says why it has none
+    assert s["r2"] == pytest.approx(0.24, abs=0.005)
+    assert cards == {"B_crit": "no fit", "R² (log S)": "0.24", "lr exponent α": "0.00"}
