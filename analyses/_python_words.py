@@ -25,7 +25,8 @@ ARGUMENTS = {
                 "--epochs": "max_epochs"},
     "imbalance": {"e.g. --ratio 1:50 or --ratio 1:10,1:50": "e.g. ratios='1:50' or "
                   "ratios=['1:10', '1:50']",
-                  "--ratio": "ratios", "--epochs": "net_params' max_epochs"},
+                  "--ratio": "ratios", "--epochs": "net_params' max_epochs",
+                  "--leakage-demo": "leakage_demo=True"},
 }
 
 _FLAG = re.compile(r"--([a-z][a-z-]*)")

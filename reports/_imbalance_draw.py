@@ -185,25 +185,33 @@ def draw_heatmap(frame: pd.DataFrame):
     return fig
 
 
-def draw_confusion(frame: pd.DataFrame):
-    """One 2x2 matrix per strategy (counts summed over seeds), shaded by row share."""
+def draw_confusion(frame: pd.DataFrame, classes=("0", "1")):
+    """One 2x2 matrix per strategy (counts summed over seeds), shaded by row share, its
+    rows and columns named by ``classes`` (negative, positive: "not 8", "8")."""
     n = len(frame)
     cols = min(n, 5)
     rows = max(1, math.ceil(n / cols))
-    fig = design.new_figure(height=1.9 * rows + 0.3)
+    fig = design.new_figure(height=1.9 * rows + 0.5)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    for ax, row in zip(axes, frame.itertuples(index=False), strict=False):
+    names = [design.literal(c) for c in classes]
+    for k, (ax, row) in enumerate(zip(axes, frame.itertuples(index=False), strict=False)):
         m = np.array([[row.tn, row.fp], [row.fn, row.tp]], dtype=float)
         share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
         im = ax.imshow(share, cmap=design.SEQUENTIAL, vmin=0, vmax=1)
         # black or white by the cell's shade
         _matrix.write_cells(ax, im, share, m.astype(int).astype(str), fontsize=8.5)
         ax.set_title(row.strategy, fontsize=8.5)
-        ax.set_xticks([0, 1], ["pred 0", "pred 1"], fontsize=7.5)
-        ax.set_yticks([0, 1], ["true 0", "true 1"], fontsize=7.5)
+        ax.set_xticks([0, 1], names, fontsize=7.5)
+        # the true classes named once a row: every panel's rows are the same two
+        if k % cols == 0:
+            ax.set_yticks([0, 1], names, fontsize=7.5)
+        else:
+            ax.set_yticks([])
         ax.grid(False)
     for ax in axes[n:]:
         ax.set_visible(False)
+    fig.supxlabel("predicted class", fontsize=8.5)
+    fig.supylabel("true class", fontsize=8.5)
     return fig
 
 

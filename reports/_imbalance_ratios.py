@@ -20,6 +20,7 @@ from ._imbalance_draw import (
 )
 from ._imbalance_tables import (
     PR_AUC_NOTE,
+    THRESHOLD_GLOSSARY,
     THRESHOLDS,
     TUNED_THRESHOLD_NOTE,
     areas_table,
@@ -116,6 +117,12 @@ def _twins_note(twins: pd.DataFrame) -> str:
                "It keeps its own rank: it did run."))
 
 
+def class_names(result) -> tuple[str, str]:
+    """The negative and the positive class as the report names them: "not 8" and "8" (the
+    subtitle's "positive class 8"), whatever the data called its other class or classes."""
+    return f"not {result.positive}", str(result.positive)
+
+
 def _at(ratio: str) -> str:
     """Which ratio a figure is of, for its alt text: a ratio's figures look alike, and
     with one alt each a screen reader could not tell 1:10's from 1:50's."""
@@ -194,7 +201,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                       caption="The areas under the curves above: each strategy's mean "
                               "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
                               "t-intervals.")
-        rep.add_section(f"Threshold 0.5 against the tuned threshold{where}")
+        rep.add_section(f"Threshold 0.5 against the tuned threshold{where}",
+                        THRESHOLD_GLOSSARY)
         rep.add_table(threshold_table(result, ratio), name=f"thresholds-{tag}",
                       caption=f"Test metrics at 0.5 and at the threshold that maximizes "
                               f"{result.tune_for} on the validation split, each seed's for "
@@ -221,7 +229,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
         for thr in THRESHOLDS:
             cm = confusion[(confusion["ratio"] == ratio) & (confusion["threshold"] == thr)]
             if len(cm):
-                rep.add_figure(f"confusion-{tag}-{_slug(thr)}", draw_confusion, cm,
+                rep.add_figure(f"confusion-{tag}-{_slug(thr)}",
+                               partial(draw_confusion, classes=class_names(result)), cm,
                                alt=f"Confusion matrices {_at(ratio)}, threshold {thr}, one per "
                                    "strategy",
                                caption=f"Threshold {thr}: test counts summed over seeds; "
@@ -234,4 +243,5 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                           max_rows=len(result.strategies) * len(THRESHOLDS),
                           caption="The matrices' counts: true negatives (tn), false "
                                   "positives (fp), false negatives (fn) and true positives "
-                                  "(tp) on the test set, summed over seeds.")
+                                  "(tp) on the test set, summed over seeds; the positive "
+                                  f"class is {class_names(result)[1]}.")

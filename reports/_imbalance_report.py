@@ -15,7 +15,7 @@ import nets
 from . import design
 from ._core import Report, check_result
 from ._imbalance_draw import draw_heatmap, draw_leakage
-from ._imbalance_ratios import _at, _per_ratio, _slug
+from ._imbalance_ratios import _at, _per_ratio, _slug, class_names
 from ._imbalance_tables import metric_note
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
@@ -50,13 +50,14 @@ def _headline(result) -> dict:
         best_label += f": {best['strategy']}" + (
             "" if why is None else " (one seed: no interval)" if why[0] == "one seed" else
             f" (not told apart from {len(why[1])} other{'s' if len(why[1]) > 1 else ''})")
-    # both baseline cards describe always predicting the majority class; the recall is
-    # of the positive (minority) class, which that baseline never finds. Like the best
-    # card, they name their ratio, the best card's (the first one where anything ran)
-    baseline = f"Majority baseline ({check['ratio']})"
+    # the majority baseline's accuracy, said to be a model's that finds no positive: its
+    # recall of them, 0 by definition, on a card of its own told nothing. Like the best
+    # card, it names its ratio, the best card's (the first one where anything ran)
+    negative, positive = class_names(result)
+    baseline = (f"Always predicting '{negative}' ({check['ratio']}), which finds no "
+                f"{positive}: accuracy")
     head = {best_label: f"{best['mean']:.3f}" if best is not None else "–",
-            f"{baseline}: accuracy": design.format_percent(check["accuracy"]),
-            f"{baseline}: positive-class recall": design.format_percent(check["recall"]),
+            baseline: design.format_percent(check["accuracy"]),
             # strategies, not (ratio, strategy, mode) groups
             "Failed strategies": status.loc[status["n_failed"] > 0, "strategy"].nunique(),
             "Seeds": result.seeds}
@@ -223,7 +224,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
 
     # the advice names hplab imbalance's flags; written from Python, imbalance_benchmark's
     # arguments
-    _per_ratio(rep, result, result.curves(), result.confusion(), words_for("imbalance", command))
+    words = words_for("imbalance", command)
+    _per_ratio(rep, result, result.curves(), result.confusion(), words)
     if result.leakage_demo:
         _leakage_section(rep, result)
     rep.add_section("Data and runs",
@@ -234,7 +236,15 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     rep.add_table(result.data, name="data", caption="Class counts per split, ratio and seed.")
     runs = result.to_frame()
     printed = {*PRINTED_RUN_COLUMNS, result.metric}
-    rep.add_table(runs, name="runs", max_rows=15, caption="Every run and threshold.",
+    # mode tells the leakage demonstration's runs from the others: without one, a column
+    # of "proper" said nothing it explained
+    mode = ("mode is proper (any resampling on the training split only) or leaky (the "
+            "leakage demonstration's: resampled before the split)." if result.leakage_demo
+            else "mode is proper in every run: any resampling touched the training split only "
+                 "(--leakage-demo adds leaky runs, resampled before the split, to show what "
+                 "that breaks).")
+    rep.add_table(runs, name="runs", max_rows=15,
+                  caption=f"Every run and threshold; {words(mode)}",
                   print_columns=[c for c in runs.columns if c in printed])
     return rep.write(out, index=index,
                      records=analysis_records(result, "imbalance", out, command=command))

@@ -12,6 +12,14 @@ from analyses._imbalance_runs import THRESHOLDS  # the labels its rows carry
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
 
+#: What each of `THRESHOLD_METRICS` is, in one line: the names alone (g_mean, mcc) say
+#: little to a reader who has not met them.
+THRESHOLD_GLOSSARY = ("The metrics: recall, the share of positives found; precision, the "
+                      "share of positive predictions that are right; f1, their harmonic mean; "
+                      "balanced_accuracy, the mean of the two classes' recalls; g_mean, their "
+                      "geometric mean (0 if either is 0); mcc, Matthews' correlation of "
+                      "prediction and truth, from −1 to 1 (0: no better than a guess).")
+
 
 def intervals(estimates, low, high) -> list[str]:
     """``[lo, hi]`` per row with as many decimals as its estimate's cell (`format_column`'s

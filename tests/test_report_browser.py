@@ -370,8 +370,10 @@ def test_the_printed_imbalance_runs_keep_their_key_columns_with_whole_names(tmp_
                       "status", "roc_auc", "pr_auc", "precision", "recall", "f1",
                       "balanced_accuracy", "tn", "fp", "fn", "tp"]
     printed = " ".join(" ".join(lines).split())
-    assert ("Every run and threshold. Printed: 17 of its 33 columns; every column is in "
-            "runs.csv.") in printed
+    assert ("Every run and threshold; mode is proper in every run: any resampling touched "
+            "the training split only (--leakage-demo adds leaky runs, resampled before the "
+            "split, to show what that breaks). Printed: 17 of its 33 columns; every column is "
+            "in runs.csv.") in printed
     first = dict(zip(head, rows[0], strict=True))
     assert " ".join(first[c] for c in ("roc_auc", "pr_auc", "precision", "recall")) in printed
 
