@@ -525,3 +525,20 @@ def test_a_grid_studys_cells_and_learning_curves_load_and_fit_a_laptop_window(tm
     assert "table-cells" not in seen["scrolling_tables"]
     narrow = _probe(exe, path, tmp_path, "--window-size=640,2400", css="html { zoom: 2; }")
     assert narrow["page_width"] <= narrow["viewport"]
+
+
+def test_a_printed_capped_tables_sentences_stay_apart(tmp_path):
+    # QA: printed, a capped table's caption read "Showing the first 15 of 40 rows.Printed:
+    # 17 of its 33 columns" (the template's trimmed line ends ran the two into one)
+    import pandas as pd
+
+    exe = _chromium()
+    rep = reports.Report("demo", "Capped and printed")
+    frame = pd.DataFrame({"run": range(40), "score": [k / 40 for k in range(40)],
+                          "note": ["kept in the CSV"] * 40})
+    rep.add_table(frame, name="runs", max_rows=15, caption="Every run.",
+                  print_columns=["run", "score"])
+    path = rep.write(tmp_path / "capped", index=False)
+    printed = " ".join(_printed_text(exe, path, tmp_path, layout=True).split())
+    assert ("Every run. Showing the first 15 of 40 rows. Printed: 2 of its 3 columns; every "
+            "column is in runs.csv.") in printed
