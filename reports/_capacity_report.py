@@ -170,6 +170,10 @@ def _verdicts(result) -> list[str]:
                       "tell widths apart)"
                       + (", but less than half the way up to always predicting the training "
                          "set's mean." if base is not None else ".")))
+        if len(result.seeds) > 1:  # the rule reads the seeds, the table shows their means
+            lines.append(f"Widths are compared on the validation {m} at least half their "
+                         "seeds reach, not on the table's means: one seed stuck in a local "
+                         "minimum moves neither a width nor the best.")
     for depth in sorted(set(result.depths) - set(enough)):
         scores = result.table.loc[result.table["depth"] == depth, f"val_{m}"]
         if scores.notna().any() and m == "accuracy":
