@@ -59,13 +59,31 @@ def trials_frame(trials, metrics=(), *, flat: bool = True, heartbeats: bool = Tr
     return frame[[*frame.columns.drop("reason"), "reason"]] if rows else frame
 
 
-def history_frame(trials, maximize: bool) -> pd.DataFrame:
-    """Objective value of each complete trial in order, and the best value so far."""
-    done = [t for t in trials if t.state.name == "COMPLETE" and t.values]
-    frame = pd.DataFrame({"number": [t.number for t in done],
-                          "value": [float(t.values[0]) for t in done]})
-    best = frame["value"].cummax() if maximize else frame["value"].cummin()
-    return frame.assign(best=best)
+def history_frame(trials, maximize: bool, *, flat: bool = True) -> pd.DataFrame:
+    """Every finished trial in order: its ``state`` (hplab's outcome, as `trials_frame`'s
+    ``status``), its objective ``value`` (a stopped trial's last reported one, NaN if it
+    reported none) and the ``best`` complete value so far (NaN before the first).
+
+    Stopped trials are rows too, so the history runs to the last trial: a search whose last
+    trials were all pruned showed no sign of them. ``flat`` as in `trials_frame`.
+    """
+    rows = []
+    for t in trials:
+        if t.state.name == "COMPLETE" and t.values:
+            value = float(t.values[0])
+        elif t.state.name in ("PRUNED", "FAIL"):
+            reported = [v for _, v in sorted(t.intermediate_values.items())
+                        if v is not None and math.isfinite(v)]
+            value = float(reported[-1]) if reported else math.nan
+        else:  # running or waiting: nothing to draw yet
+            continue
+        rows.append({"number": t.number, "value": value, "state": _status(t, flat)})
+    # the columns of earlier versions first (number, value, best: complete trials alone)
+    frame = pd.DataFrame(rows, columns=["number", "value", "state"])
+    frame = frame.sort_values("number", kind="stable").reset_index(drop=True)
+    done = frame["value"].where(frame["state"] == "complete").astype(float)
+    best = (done.cummax() if maximize else done.cummin()).ffill()
+    return frame.assign(best=best)[["number", "value", "best", "state"]]
 
 
 def state_counts_frame(trials, *, flat: bool = True) -> pd.DataFrame:

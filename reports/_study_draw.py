@@ -62,19 +62,36 @@ def _best_last(values: np.ndarray, maximize: bool) -> np.ndarray:
 
 
 def draw_history(frame: pd.DataFrame, *, metric: str) -> Figure:
-    """Each complete trial's value by trial number, and the best so far as a step line."""
+    """Each trial's value by trial number (`history_frame`), and the best so far as a step
+    line. Complete trials are filled dots; pruned ones hollow, at the last value they
+    reported; diverged and failed ones (their values mean nothing) x marks on the axis's
+    foot. The axis runs to the last trial, stopped or not."""
     fig = design.new_figure(design.FULL_WIDTH, 3.4)
     ax = fig.subplots()
-    ax.plot(frame["number"], frame["value"], "o", ms=4, color=design.PALETTE[0], alpha=0.7,
-            label="trial")
+    state = frame["state"] if "state" in frame else pd.Series("complete", frame.index)
+    done, pruned = frame[state == "complete"], frame[state == "pruned"]
+    broke = frame[~state.isin(["complete", "pruned"])]
+    ax.plot(done["number"], done["value"], "o", ms=4, color=design.PALETTE[0], alpha=0.7,
+            label="complete trial")
+    if len(pruned):
+        ax.plot(pruned["number"], pruned["value"], "o", ms=5, mfc="none", mew=1.0,
+                color=outcome_style("pruned")["color"], label="pruned (last value reported)")
+    if len(broke):  # on the axis's foot, whatever the y scale: x in data, y in axes units
+        ax.plot(broke["number"], np.zeros(len(broke)), "x", ms=6, mew=1.2, clip_on=False,
+                color=outcome_style("error")["color"], transform=ax.get_xaxis_transform(),
+                label="diverged or failed")
     ax.step(frame["number"], frame["best"], where="post", color=design.VALIDATION,
             label="best so far")
     _whole_ticks(ax.xaxis)
+    if len(frame):  # every trial in view, the last included
+        lo, hi = frame["number"].min(), frame["number"].max()
+        ax.set_xlim(lo - 0.5, hi + 0.5)
     # val_loss from 7e-4 to 0.7: the best trials all sat on the zero line
-    log = metric not in BOUNDED_SCORES and design.log_y_if_wide(ax, frame["value"])
+    shown = pd.concat([done["value"], pruned["value"]]).dropna()
+    log = metric not in BOUNDED_SCORES and design.log_y_if_wide(ax, shown)
     ax.set(xlabel="trial number", ylabel=metric,
            title=f"Optimization history: {metric}" + (" (log scale)" if log else ""))
-    ax.legend(loc="best")
+    ax.legend(loc="best", fontsize=8)
     return fig
 
 

@@ -35,6 +35,7 @@ from ._study_text import (
     OUTCOMES_CAPTION,
     busy_time,
     headline,
+    history_caption,
     no_curves,
     one_line,
     outcome_text,
@@ -135,11 +136,9 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
         rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials, flat=flat),
                        caption=OUTCOMES_CAPTION)
     if complete:
-        rep.add_figure("history", partial(sw.draw_history, metric=metric),
-                       sd.history_frame(trials, maximize), caption=(
-                           f"{metric} of each complete trial and the best so far. A best line "
-                           f"that still {'climbs' if maximize else 'falls'} at the end says "
-                           "more trials would pay off."))
+        history = sd.history_frame(trials, maximize, flat=flat)
+        rep.add_figure("history", partial(sw.draw_history, metric=metric), history,
+                       caption=history_caption(history, metric, maximize))
     if spec.multi_objective and complete:
         rep.add_section("Pareto front", f"Trials no other trial dominates: {DOMINATED}.")
         rep.add_figure("pareto", sw.draw_pareto,

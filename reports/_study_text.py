@@ -88,6 +88,25 @@ def headline(summary, metric, trials) -> dict:
             "Pruned": summary["n_pruned"]}
 
 
+def history_caption(history: pd.DataFrame, metric: str, maximize: bool) -> str:
+    """The optimization history's caption (``history``: `history_frame`): what its marks
+    are, the stopped trials' among them only when there are some."""
+    state = history["state"]
+    pruned, broke = (state == "pruned").sum(), (~state.isin(["complete", "pruned"])).sum()
+    marks = [f"{pruned} pruned {_trials(pruned)} hollow, at the last value each reported"
+             ] if pruned else []
+    marks += [f"{broke} that diverged or failed as x marks along the bottom"] if broke else []
+    text = f"{metric} of every trial up to the last (#{history['number'].max()}): " + (
+        f"complete trials filled, {' and '.join(marks)}; " if marks else "")
+    return (text + f"the line is the best complete trial so far. A best line that still "
+            f"{'climbs' if maximize else 'falls'} at the end says more trials would pay off. "
+            "history.csv's state column says which is which.")
+
+
+def _trials(n: int) -> str:
+    return "trial" if n == 1 else "trials"
+
+
 def subtitle(spec) -> str:
     goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
     return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {spec.pruner} pruner · "

@@ -24,6 +24,7 @@ from reports import (
     _study_data as sd,
     _study_draw as sw,
     _study_importance as si,
+    _study_text as study_text,
     design,
 )
 
@@ -683,3 +684,37 @@ def test_the_lr_batch_spec_finds_the_courses_rate_at_batch_128_and_reports_its_g
     code, out, _ = run_cli(["study", "show", "lr-batch", "--storage", db, "--json"], capsys)
     assert code == 0 and "best val_accuracy by" not in out
     assert set(json.loads(out)) == set(summary) - {"seconds"} | {"report_stale"}
+
+
+def test_the_history_runs_to_the_last_trial_and_marks_the_stopped_ones():
+    # QA: a study of 12 trials whose last 5 were pruned drew its history up to trial 6,
+    # the last complete one; history.csv listed only the complete trials
+    from optuna.trial import TrialState
+
+    dist = {"lr": FloatDistribution(0.001, 0.1, log=True)}
+    trials = []
+    for number, (state, value, reports) in enumerate([
+            (TrialState.COMPLETE, 0.6, {}), (TrialState.COMPLETE, 0.8, {}),
+            (TrialState.PRUNED, None, {1: 0.3, 2: 0.45}), (TrialState.FAIL, None, {}),
+            (TrialState.PRUNED, None, {1: 0.5})]):
+        t = optuna.trial.create_trial(params={"lr": 0.01}, distributions=dist, state=state,
+                                      value=value, intermediate_values=reports)
+        t.number = number
+        trials.append(t)
+    frame = sd.history_frame(trials, maximize=True)
+    # the earlier columns first, and as they were on the complete trials
+    assert list(frame.columns) == ["number", "value", "best", "state"]
+    assert frame["number"].tolist() == [0, 1, 2, 3, 4]
+    assert frame["state"].tolist() == ["complete", "complete", "pruned", "fail", "pruned"]
+    assert frame["value"].tolist()[:3] == [0.6, 0.8, 0.45] and np.isnan(frame["value"][3])
+    assert frame["best"].tolist() == [0.6, 0.8, 0.8, 0.8, 0.8]
+    ax = _drawn(sw.draw_history, frame, metric="val_accuracy").axes[0]
+    assert ax.get_xlim()[1] >= 4 and 4 in _ticks_in_view(ax)
+    marks = {line.get_label(): line for line in ax.lines}
+    hollow = marks["pruned (last value reported)"]
+    assert hollow.get_markerfacecolor() == "none"
+    assert list(hollow.get_xdata()) == [2, 4] and list(hollow.get_ydata()) == [0.45, 0.5]
+    assert list(marks["diverged or failed"].get_xdata()) == [3]
+    caption = study_text.history_caption(frame, "val_accuracy", maximize=True)
+    assert "up to the last (#4)" in caption and "2 pruned trials hollow" in caption
+    assert "1 that diverged or failed as x marks" in caption
