@@ -118,7 +118,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
     # another storage than the default: said in the title, so the index tells them apart
     other = where.path is None or where.path.resolve() != Path(hs.DEFAULT_STORAGE).resolve()
     title = f"Study: {name}" + (f" ({where.masked})" if other else "")
-    rep = Report("study", title, headline(summary, metric, trials), name=name,
+    rep = Report("study", title, headline(summary, spec.metrics, trials), name=name,
                  status=status(summary, spec.n_trials),
                  status_detail=status_detail(summary, spec),
                  subtitle=subtitle(spec), description=spec.description)

@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from . import design
 from ._study_folder import _finished_of
 from .design import format_seconds, format_setting
 
@@ -78,10 +79,17 @@ def pruned_why(spec) -> str:
     return "by the pruner's rule, or because they diverged."
 
 
-def headline(summary, metric, trials) -> dict:
+def headline(summary, metrics, trials) -> dict:
+    """The header's cards. With several objectives the first holds the best trial's value
+    on each (the index shows the first card): its first alone hid what it traded for it."""
     best = summary["best_value"]
-    best = best[0] if isinstance(best, list) else best
-    return {f"Best {metric}": best if best is not None else "–",
+    values = best if isinstance(best, list) else [best]
+    if len(values) > 1:
+        first = {f"Best trial's {' · '.join(metrics[:len(values)])}":
+                 " · ".join(design.format_value(v) for v in values)}
+    else:
+        first = {f"Best {metrics[0]}": values[0] if values[0] is not None else "–"}
+    return {**first,
             "Best trial": f"#{summary['best_trial']}" if summary["best_trial"] is not None
             else "–",
             "Trials": _finished_of(summary["n_finished"], summary["n_trials"]),
@@ -99,8 +107,8 @@ def history_caption(history: pd.DataFrame, metric: str, maximize: bool) -> str:
     text = f"{metric} of every trial up to the last (#{history['number'].max()}): " + (
         f"complete trials filled, {' and '.join(marks)}; " if marks else "")
     return (text + f"the line is the best complete trial so far. A best line that still "
-            f"{'climbs' if maximize else 'falls'} at the end says more trials would pay off. "
-            "history.csv's state column says which is which.")
+            f"{'climbs' if maximize else 'falls'} at the end says more trials would pay off."
+            + (" history.csv's state column says which trial is which." if marks else ""))
 
 
 def _trials(n: int) -> str:

@@ -276,11 +276,12 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
     # beat the other in the plane, and never said why the best trial was that one
     from reports import _study_draw as sw
 
-    styles, draw = [], sw.draw_pareto
+    styles, labels, draw = [], [], sw.draw_pareto
 
     def draw_pareto(frame):  # the figure, looked at before the report shuts it
         fig = draw(frame)
         styles.extend(line.get_linestyle() for line in fig.axes[0].lines)
+        labels.extend(t.get_text() for t in fig.axes[0].texts)
         return fig
 
     monkeypatch.setattr(sw, "draw_pareto", draw_pareto)
@@ -311,6 +312,14 @@ def test_three_objectives_keep_the_third_and_say_how_the_best_was_chosen(
             "metric. Retrained from its configuration") in text
     best = front.loc[members, "val_accuracy"].max()
     assert front.loc[summary["best_trial"], "val_accuracy"] == best
+    # QA: the front's points carried no trial numbers, so the #0, #1, #6 the text names
+    # could not be found on it; and the header showed the best trial's first objective alone
+    assert sorted(labels) == sorted(f"#{n}" for n in members)
+    first = reports.read_report_info(path).headline[0]
+    assert first == {"label": "Best trial's val_accuracy · n_parameters · val_loss",
+                     "text": " · ".join(reports.design.format_value(v)
+                                        for v in summary["best_value"])}
+    assert first["text"].split(" · ")[1] == f"{front.loc[summary['best_trial'], 'n_parameters']:g}"
 
 
 def test_pareto_front_is_in_the_json_with_no_complete_trial(spec_file, tmp_path, capsys):
