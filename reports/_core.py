@@ -220,7 +220,8 @@ class Report:
 
     def add_table(self, frame: pd.DataFrame, *, name: str | None = None, caption: str = "",
                   max_rows: int = 25, index: bool = False,
-                  print_columns: Sequence[str] | None = None) -> Report:
+                  print_columns: Sequence[str] | None = None,
+                  page: pd.DataFrame | None = None) -> Report:
         """A table from a DataFrame, capped at ``max_rows`` (the CSV keeps every row).
 
         Parameters
@@ -237,13 +238,20 @@ class Report:
             The columns a printout keeps (the others are left to the CSV, which the printed
             caption says): paper cannot scroll, and 33 columns on one page broke their
             names letter by letter. Default: every column.
+        page : DataFrame, optional
+            What the page shows of ``frame``: its rows in the same order, columns left out
+            or reworded where they would run past the page (``print_columns`` name its
+            columns). Default: ``frame``. The CSV holds ``frame``.
         """
         name = name or f"table-{sum(s.startswith('table-') for s in self._data) + 1}"
         df = frame.reset_index() if index else frame
+        shown = df if page is None else (page.reset_index() if index else page)
+        if len(shown) != len(df):
+            raise ValueError(f"the page shows {len(shown)} rows of a table of {len(df)}")
         with self._staging():
             stems = self._register(name, df)
-            printed = _printed_columns(df, print_columns, stems)
-        self._current().blocks.append({**table_block(df, name=name, caption=caption,
+            printed = _printed_columns(shown, print_columns, stems)
+        self._current().blocks.append({**table_block(shown, name=name, caption=caption,
                                                      max_rows=max_rows, index=index,
                                                      stems=stems), **printed})
         return self

@@ -320,7 +320,8 @@ def _fit_all_but_diverged(ax, rest: np.ndarray, out: np.ndarray, log: bool) -> s
 
 def draw_timeline(frame: pd.DataFrame) -> Figure:
     """One bar per trial on its worker's lane, coloured and hatched by outcome."""
-    lanes = frame.groupby("lane")["worker"].first()
+    # a readable label where the report gives one (the stored id is a key)
+    lanes = frame.groupby("lane")["worker_label" if "worker_label" in frame else "worker"].first()
     fig = design.new_figure(design.FULL_WIDTH, 1.0 + 0.45 * len(lanes))
     ax = fig.subplots()
     for row in frame.itertuples():

@@ -30,6 +30,7 @@ from ._study_best import (
 )
 from ._study_folder import newer_report, storage_source, study_report_folder
 from ._study_mattered import add_learning_curves, add_what_mattered
+from ._study_table import trials_page, worker_labels
 from ._study_text import (
     DOMINATED,
     OUTCOMES_CAPTION,
@@ -159,9 +160,13 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
         add_learning_curves(rep, trials, table, ranked, metric, flat=flat)
     timeline = sd.timeline_frame(trials, flat=flat)
     if not timeline.empty:
+        # the stored id's start is clock ticks since boot (a key): the lane says when
+        labels = worker_labels(trials, flat=flat)
+        timeline["worker_label"] = timeline["worker"].map(lambda w: labels.get(w, w))
         rep.add_section("Workers")
         rep.add_figure("timeline", sw.draw_timeline, timeline, caption=(
-            "Each trial as a bar on the lane of the worker (host:pid@start) that ran it. Gaps are "
+            "Each trial as a bar on the lane of the worker that ran it: host:pid (the UTC "
+            "time of its first trial). Gaps are "
             "time spent outside training: sampling, storage, process start-up."
             + (" A trial whose worker died is drawn as long as its checkpoint reports took "
                "at the complete trials' pace, or as a typical trial (when it died is not "
@@ -235,13 +240,17 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
     rep.add_section("All trials")
     table = _sorted(frame, spec.metrics, spec.directions, best)
     why = ", and why each pruned, diverged or failed one stopped" if "reason" in table else ""
-    rep.add_table(table, name="trials", max_rows=TABLE_ROWS, caption=(
-        f"Every trial (best first){why}; the CSV holds all of them."))
+    labels = worker_labels(trials, flat=flat)
+    page, note = trials_page(table, labels, spec.metrics)
+    rep.add_table(table, name="trials", max_rows=TABLE_ROWS, page=page, caption=(
+        f"Every trial (best first){why}. {note}The CSV holds every row and column, workers "
+        "by their stored ids."))
     stopped = frame[frame["status"].isin(PROBLEM_STATUSES)] if len(frame) else frame
     if len(stopped) and len(table) > rows_shown(len(table), TABLE_ROWS):  # hidden by it
-        rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, caption=(
-            "The trials that diverged or failed, in the order they ran, and why each "
-            "stopped."))
+        page, note = trials_page(stopped, labels, spec.metrics)
+        rep.add_table(stopped, name="problem-trials", max_rows=TABLE_ROWS, page=page,
+                      caption=("The trials that diverged or failed, in the order they ran, "
+                               f"and why each stopped. {note}").rstrip())
     # the command that created the study (a spec edited from a file is not the ready spec
     # of the same name, and --trials changes the budget), then those that resumed it
     command = s.user_attrs.get(hs.COMMAND_ATTR) or "not recorded (the spec is stored with " \

@@ -13,12 +13,15 @@ import re
 import shutil
 import struct
 import subprocess
+from datetime import timezone
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import figure_stand_in, report_table
 
 import reports
+import study
 
 pytestmark = pytest.mark.rasterized  # a browser lays out the real PNGs
 
@@ -542,3 +545,51 @@ def test_a_printed_capped_tables_sentences_stay_apart(tmp_path):
     printed = " ".join(_printed_text(exe, path, tmp_path, layout=True).split())
     assert ("Every run. Showing the first 15 of 40 rows. Printed: 2 of its 3 columns; every "
             "column is in runs.csv.") in printed
+
+
+@pytest.fixture(scope="module")
+def coin_study_report(tmp_path_factory) -> Path:
+    """The ready coin study at 12 trials (hyperband: its last ones pruned), reported with
+    its figures stood in (the table and text are looked at)."""
+    import study
+
+    folder = tmp_path_factory.mktemp("coin-study")
+    mp = pytest.MonkeyPatch()
+    figure_stand_in(mp, typeset=False, sized=True)
+    try:
+        study.run_study(study.load_spec("coin", n_trials=12), storage=str(folder / "s.db"),
+                        progress=False)
+        return reports.study_report("coin", storage=str(folder / "s.db"),
+                                    out=folder / "coin")
+    finally:
+        mp.undo()
+
+
+@pytest.mark.slow
+def test_a_studys_trials_table_fits_a_laptop_window_its_workers_readable(coin_study_report,
+                                                                         tmp_path):
+    # QA: at 1280 px the All trials table ran past the page (the reason of a pruned trial
+    # off-screen) with state and status the same word and one worker id in every row; the
+    # worker read "vm:13130@6604516.43bd2891", its start clock ticks since boot
+    import optuna
+
+    path = coin_study_report
+    seen = _probe(_chromium(), path, tmp_path, "--window-size=1280,2400")
+    assert seen["scrolling_tables"] == [] and seen["page_width"] <= seen["viewport"]
+    header, rows = report_table(path.read_text(), "table-trials")
+    assert header[-1] == "reason" and any(r[-1].startswith("pruned at checkpoint") for r in rows)
+    assert "status" not in header and "worker" not in header and "lr" in header
+    trials = optuna.load_study(study_name="coin",
+                               storage=f"sqlite:///{path.parents[1] / 's.db'}").trials
+    stored = {study.trial_info(t)["worker"] for t in trials}
+    (worker,) = stored
+    first = min(t.datetime_start for t in trials).astimezone(timezone.utc)
+    label = f"{worker.partition('@')[0]} ({first:%H:%M:%S} UTC)"
+    text = " ".join(path.read_text().split())
+    assert f"Same in every row: worker {label}." in text and "@" not in label
+    # the CSVs keep every column, workers by the ids stored with the trials
+    csv = pd.read_csv(path.parent / "report_files" / "trials.csv")
+    assert {"state", "status", "worker", "param_lr"} <= set(csv.columns)
+    assert set(csv["worker"]) == stored
+    timeline = pd.read_csv(path.parent / "report_files" / "timeline.csv")
+    assert set(timeline["worker"]) == stored and set(timeline["worker_label"]) == {label}

@@ -1,0 +1,79 @@
+"""The study report's trials as a reader sees them: workers named by a readable label, and
+the "All trials" table narrowed to the columns that tell its rows apart (its CSV keeps all)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from study import trial_info, trial_times
+
+_KEPT = ("number", "reason")  # every row's own, even where all rows share it
+
+
+def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
+    """Each stored worker id (``host:pid@start``, its start in clock ticks since boot: a key,
+    not a time) to ``host:pid (HH:MM:SS UTC)``, the time its first trial started (with the
+    date when the workers' first trials fall on several days). An id whose label another
+    worker's would share keeps its stored form, so no two workers read alike."""
+    times = trial_times(trials)
+    first: dict[str, object] = {}
+    for t in trials:
+        worker = trial_info(t, flat=flat).get("worker")
+        start = times[t.number][0]
+        if worker is None:
+            continue
+        if worker not in first or (start is not None and (
+                first[worker] is None or start < first[worker])):
+            first[worker] = start
+    days = {s.date() for s in first.values() if s is not None}
+    clock = "%H:%M:%S UTC" if len(days) <= 1 else "%Y-%m-%d %H:%M:%S UTC"
+    labels = {}
+    for worker, start in first.items():
+        host_pid = str(worker).partition("@")[0]
+        labels[worker] = host_pid + (f" ({start.strftime(clock)})" if start else "")
+    shared = pd.Series(labels).duplicated(keep=False)
+    return {w: (str(w) if shared[w] else text) for w, text in labels.items()}
+
+
+def trials_page(table: pd.DataFrame, labels: dict[str, str],
+                metrics) -> tuple[pd.DataFrame, str]:
+    """What the page shows of the trials ``table`` (`trials_frame`'s, sorted), and the
+    words saying what it leaves out: workers by their ``labels``; a column whose value is
+    the same in every row said once instead (never the number, the ``metrics`` or the
+    reason); ``status`` only where it says more than ``state``; parameters headed by their
+    names. At 1280 px the full table ran past the page, the reason off-screen."""
+    page = table.copy()
+    if "worker" in page:
+        page["worker"] = page["worker"].map(lambda w: labels.get(w, w))
+    said = []
+    if "status" in page and "state" in page:
+        page["status"] = page["status"].where(page["status"] != page["state"], "")
+        if (page["status"] == "").all():
+            page = page.drop(columns="status")
+    if len(page) > 1:
+        for column in list(page.columns):
+            if column in _KEPT or column in metrics:
+                continue
+            values = page[column]
+            if values.isna().all():
+                page = page.drop(columns=column)
+            elif values.notna().all() and values.nunique() == 1:
+                said.append(f"{_header(column, page)} {_text(values.iloc[0])}")
+                page = page.drop(columns=column)
+    page = page.rename(columns=lambda c: _header(c, page))
+    note = f"Same in every row: {'; '.join(said)}. " if said else ""
+    if "status" in page:
+        note += "Status is shown where it says more than the state. "
+    return page, note
+
+
+def _header(column: str, page: pd.DataFrame) -> str:
+    """A parameter's column headed by its name, where no other column has that name."""
+    name = column.removeprefix("param_")
+    return name if name == column or name not in page.columns else column
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
