@@ -4,6 +4,7 @@ is and the commands that predict with it and export it."""
 from __future__ import annotations
 
 import shlex
+import textwrap
 from pathlib import Path
 
 import data
@@ -11,6 +12,10 @@ import nets
 import study
 
 from ._paths import from_report, href_from_report
+
+#: Characters of a comment line of the commands' block: it fits the box of a report at
+#: 1280 px, and a terminal of 80 columns.
+COMMENT_WIDTH = 78
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
@@ -58,21 +63,31 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         own_data = False
     rep.add_text("Run these from this report's folder:")
     rep.add_code("\n".join([
-        f"# raw inputs: a .npy array or a .csv with {n_features} feature column(s)"
-        + _columns_hint(feature_names),
+        *_comment(f"raw inputs: a .npy array or a .csv with {n_features} feature column(s)"
+                  + _columns_hint(feature_names)),
         f"hplab predict {model} --input inputs.csv --out predictions.csv",
-        *(["# binary: --threshold T predicts the positive class where its probability is "
-           "at least T (default: the more probable class)"] if task == "binary" else []),
-        *(["# the test split of its data again (the name and data seed the model records), "
-           "scored (" + ("accuracy, precision, recall, F1, ROC-AUC and PR-AUC" if
+        *(_comment("binary: --threshold T predicts the positive class where its probability "
+                   "is at least T (default: the more probable class)")
+          if task == "binary" else []),
+        *([*_comment("the test split of its data again (the name and data seed the model "
+                     "records), scored (" + (
+                         "accuracy, precision, recall, F1, ROC-AUC and PR-AUC" if
                          task == "binary" else "accuracy, or rmse for regression")
-           + "; --json)",
+                     + "; --json)"),
            f"hplab predict {model} --dataset"] if own_data else []),
-        "# an ONNX graph for any runtime (needs pip install 'hplab[onnx]')",
+        *_comment("an ONNX graph for any runtime (needs pip install 'hplab[onnx]')"),
         f"hplab export-onnx {model} {onnx_path}",
     ]))
     rep.add_text("Both take raw, unscaled features: the model applies the scaling it was "
                  "trained with, and the ONNX graph does the same in its first nodes.")
+
+
+def _comment(text: str) -> list[str]:
+    """``text`` as shell comment lines of at most `COMMENT_WIDTH` characters (a word longer
+    than that alone on its line): one long line ran past the box on a laptop's screen, cut
+    mid-word. Each line a comment of its own, the block copies and runs as it is."""
+    return ["# " + line for line in textwrap.wrap(
+        text, COMMENT_WIDTH - 2, break_long_words=False, break_on_hyphens=False)] or ["#"]
 
 
 def _columns_hint(names) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 from pathlib import Path
@@ -1380,9 +1381,12 @@ def test_a_column_name_with_a_newline_stays_in_the_use_this_model_comment(tmp_pa
     text = (tmp_path / "run" / "report.html").read_text()
     block = html.unescape(re.search(r"<pre[^>]*><code>(.*?)</code>", text, re.S)[1])
     lines = block.replace("\r\n", "\n").replace("\r", "\n").splitlines()
-    assert lines[0] == ("# raw inputs: a .npy array or a .csv with 3 feature column(s) "
-                        "(x1, x2\\ntouch PWNED #, x3\\rtouch PWNED2 #\\x1b[2J; a header naming "
-                        "them picks them, in any order, among others)")
+    hint = " ".join(line[2:] for line in itertools.takewhile(
+        lambda line: line.startswith("# "), lines))  # wrapped to fit the box
+    assert hint == ("raw inputs: a .npy array or a .csv with 3 feature column(s) "
+                    "(x1, x2\\ntouch PWNED #, x3\\rtouch PWNED2 #\\x1b[2J; a header naming "
+                    "them picks them, in any order, among others)")
+    assert max(len(line) for line in lines if line.startswith("#")) <= 78
     assert all(line.startswith(("# ", "hplab ")) for line in lines), lines
     # run as the page says, hplab a no-op: only hplab's own commands run
     done = subprocess.run(["bash", "-c", "hplab() { :; }\n" + "\n".join(lines)],
