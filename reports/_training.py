@@ -305,8 +305,9 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     else:
         # the RMSE is in the data's units, the loss is half the MSE of the scaled target:
         # side by side they look contradictory unless each card says which it is
-        if finite:
-            head["Test RMSE (original units)"] = _rmse(run)
+        if finite:  # the MAE beside it, as --json gives both (test_mae)
+            head["Test RMSE (original units)"], head["Test MAE (original units)"] = \
+                _test_errors(run)
         head["Test loss (½·MSE, scaled y)" if target_scaled(run.dataset)
              else "Test loss (½·MSE)"] = test.get("test_loss", math.nan)
     epochs = float(res.epochs)
@@ -315,13 +316,14 @@ def _headline(run, classify: bool, finite: bool) -> dict:
     return head
 
 
-def _rmse(run) -> str:
-    """Test root-mean-square error in the target's original units (finite for targets of
-    1e200 too: `nets.regression_errors`)."""
+def _test_errors(run) -> tuple[str, str]:
+    """Test root-mean-square and mean absolute errors in the target's original units
+    (finite for targets of 1e200 too: `nets.regression_errors`)."""
     ds = run.dataset
     pred = np.asarray(ds.inverse_y(np.asarray(run.net.predict(ds.X_test))), float).reshape(-1)
     true = np.asarray(ds.inverse_y(np.asarray(ds.y_test)), float).reshape(-1)
-    return format_value(nets.regression_errors(pred - true)[0])
+    rmse, mae = nets.regression_errors(pred - true)
+    return format_value(rmse), format_value(mae)
 
 
 def _subtitle(run) -> str:

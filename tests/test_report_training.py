@@ -645,6 +645,9 @@ def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_repor
     err = pred - ds.inverse_y(ds.y_test).reshape(-1)
     rmse = float(np.sqrt(np.mean(err ** 2)))
     assert cards["Test RMSE (original units)"] == reports.design.format_value(rmse)
+    # QA: --json gave test_mae, the report never showed it
+    assert cards["Test MAE (original units)"] == reports.design.format_value(
+        run.summary()["test_mae"]) == reports.design.format_value(float(np.mean(np.abs(err))))
     loss = run.test_metrics["test_loss"]
     assert ds.y_scale > 1.5  # sine spans about [-1, 1]: the scaled loss is far from the MSE
     assert loss == pytest.approx(0.5 * (rmse / ds.y_scale) ** 2, rel=1e-3)
