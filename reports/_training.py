@@ -224,10 +224,15 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                                classes=classes, inputs=inputs), grid,
                        alt=f"Decision maps at {len(snaps)} checkpoints of training",
                        caption=(
-                           f"The decision map at {len(snaps)} checkpoints, the last the "
-                           "model's own: how the boundaries grow from the first, nearly "
-                           "straight cut to the final shape. Where they still move at the "
-                           "end, more epochs would change the net. Each panel's CSV rows: "
+                           # the untrained net's map may hold no cut at all (one class
+                           # over the whole square): "the first, nearly straight cut" was
+                           # untrue there
+                           f"The decision map at {len(snaps)} checkpoints, from epoch "
+                           f"{snaps[0][0]:g}{' (the untrained net)' if snaps[0][0] == 0 else ''}"
+                           " to the model's own at the last: how the boundaries take shape. "
+                           "An early panel may show no boundary at all, one class over the "
+                           "whole square. Where they still move at the end, more epochs "
+                           "would change the net. Each panel's CSV rows: "
                            f"epoch, a {SNAPSHOT_RESOLUTION} × {SNAPSHOT_RESOLUTION} grid's "
                            "x1, x2 and the predicted class."))
 

@@ -1432,3 +1432,20 @@ def test_figures_that_thin_the_samples_say_how_many_they_show(real_reports, pars
     text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
     assert ("without chasing its noise. The figure shows 600 of the 900 training samples, "
             "taken evenly through the set.") in text
+
+
+def test_the_decision_history_caption_holds_for_a_first_panel_of_one_class(real_reports,
+                                                                           parse_html):
+    # QA: the caption said the boundaries grow "from the first, nearly straight cut", but
+    # coin's epoch-0 panel predicts one class over the whole square: no cut at all
+    _, done = real_reports
+    run, path = done["coin"]
+    grid = pd.read_csv(path.parent / "report_files" / "decision-history.csv")
+    first = grid[grid["epoch"] == grid["epoch"].min()]
+    assert first["epoch"].iloc[0] == 0 and first["class"].nunique() == 1
+    text = " ".join(parse_html(path.read_text(encoding="utf-8")).all_text.split())
+    assert "nearly straight" not in text
+    n = grid["epoch"].nunique()
+    assert (f"The decision map at {n} checkpoints, from epoch 0 (the untrained net) to the "
+            "model's own at the last: how the boundaries take shape. An early panel may show "
+            "no boundary at all, one class over the whole square.") in text
