@@ -206,7 +206,10 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                        "narrower the band between 0.1 and 0.9, the surer the net; training to "
                        "a lower eps narrows it." if binary else
                        "For each class, lines where its probability is 0.25, 0.5 (bold) and "
-                       "0.75, over shading by the highest class probability (dark = unsure). "
+                       "0.75, in the class's colour and line style"
+                       + (" (the legend below names them)"
+                          if len(classes) <= tw.LEGEND_MAX_CLASSES else "")
+                       + ", over shading by the highest class probability (dark = unsure). "
                        "Dark zones are where the net hesitates between classes."))
     if binary:
         rep.add_figure("probability-surface",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from . import _matrix, design
@@ -148,6 +149,16 @@ def draw_probability_contours(data: Mapping[str, pd.DataFrame], *, classes: Sequ
                                linestyles=design.series_style(c)["ls"])
             ax.clabel(lines, fmt="%.2f", fontsize=7)
         fig.colorbar(filled, ax=ax, label="highest class probability", shrink=0.85)
+        if k <= LEGEND_MAX_CLASSES:
+            # which lines are which class's: nothing said it (the samples' colours alone
+            # were the key). Each entry the class's line and its samples' marker
+            fig.canvas.draw()  # the colour bar's room known before the legend is fitted
+            _legend_below(fig, [Line2D([], [], color=color, lw=1.6,
+                                       ls=design.series_style(c)["ls"],
+                                       marker=design.series_style(c)["marker"], ms=5,
+                                       mec=design.INK, mew=0.5)
+                                for c, color in enumerate(colors)],
+                          [design.literal(name) for name in classes], title="class")
     _scatter_classes(ax, samples, colors, classes, size=10, alpha=0.55)
     _label_inputs(ax, inputs)
     ax.set_title("Probability contours")

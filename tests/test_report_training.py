@@ -1449,3 +1449,27 @@ def test_the_decision_history_caption_holds_for_a_first_panel_of_one_class(real_
     assert (f"The decision map at {n} checkpoints, from epoch 0 (the untrained net) to the "
             "model's own at the last: how the boundaries take shape. An early panel may show "
             "no boundary at all, one class over the whole square.") in text
+
+
+def test_multiclass_probability_contours_have_a_legend_of_their_classes(real_reports):
+    # QA: coin's contours said "for each class, lines where its probability is ..." but
+    # nothing said which line colour was which class
+    from matplotlib.colors import to_hex
+
+    from reports import _training_draw as tw, design
+
+    _, done = real_reports
+    run, path = done["coin"]
+    files = path.parent / "report_files"
+    data = {"grid": pd.read_csv(files / "decision-map-grid.csv"),
+            "samples": pd.read_csv(files / "decision-map-samples.csv")}
+    classes = [str(c) for c in run.dataset.classes]
+    assert len(classes) == 3
+    with design.style():
+        fig = tw.draw_probability_contours(data, classes=classes)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == classes
+    colors = [to_hex(h.get_color()) for h in legend.legend_handles]
+    assert colors == [to_hex(c) for c in design.class_colors(3)]
+    # each entry in its class's line style, as its lines are drawn
+    assert len({h.get_linestyle() for h in legend.legend_handles}) == 3
