@@ -873,8 +873,10 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     assert len(workers) == 3 and workers.str.fullmatch(rf"{host}:\d+(@\S+)?").all(), workers
     from cli_helpers import readme_words
 
-    assert "the hosts its workers ran on (`host:pid@start` in the Workers chart" in (
-        readme_words())
+    # the page shows them readable, the CSVs keep the stored id
+    assert ("the hosts its workers ran on (`host:pid (HH:MM:SS UTC)`, the time of the "
+            "worker's first trial, in the Workers chart and the trials table; the stored id "
+            "`host:pid@start` in the CSVs)") in readme_words()
 
 
 @pytest.mark.usefixtures("unrasterized")
@@ -1554,10 +1556,12 @@ def test_a_table_column_is_in_one_notation(shared_report, parse_html):
     assert trials["param_lr"].min() < 1e-3 <= trials["param_lr"].max()  # both sides
     head, rows = report_table(text, "table-trials")
     for row in rows:
-        lr = row[head.index("param_lr")]
+        lr = row[head.index("lr")]  # the page heads a parameter by its name
         assert re.fullmatch(r"0\.0\d+", lr) and "e" not in lr, lr
         assert float(lr) == pytest.approx(trials.loc[int(row[0]), "param_lr"], rel=1e-3)
-        assert row[head.index("epochs")] == "4"  # a count: whole, not "4.0"
+    # every trial trained 4 epochs: said once over the table, a count (not "4.0")
+    assert "epochs" not in head and set(trials["epochs"]) == {4}
+    assert re.search(r"Same in every row: .*?\bepochs 4\b", " ".join(text.split()))
 
 
 def test_a_demo_is_known_by_its_command_with_or_without_its_folder():
