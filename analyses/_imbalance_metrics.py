@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from nets import IMBALANCE_METRICS, unknown_name
+from nets import IMBALANCE_METRICS, binary_labels_and_scores, unknown_name
 
 #: What the threshold can be tuned for on the validation split.
 TUNE_METRICS = ("f1", "balanced_accuracy", "mcc", "g_mean")
@@ -66,11 +66,12 @@ def best_threshold(y_true, proba, tune_for: str = "f1") -> float:
     Raises
     ------
     ValueError
-        Unknown ``tune_for``, one class only in ``y_true``, constant or non-finite scores.
+        Unknown ``tune_for``, labels other than 0 and 1, scores not one per label (two
+        columns of ``predict_proba``: pass column 1), one class only in ``y_true``,
+        constant or non-finite scores.
     """
     check_tune_for(tune_for)
-    y = np.asarray(y_true).astype(np.int64).ravel()
-    p = np.asarray(proba, dtype=np.float64).ravel()
+    y, p = binary_labels_and_scores(y_true, proba)  # labels 1/2 gave P=6, N=-2
     P, N = int(y.sum()), int(len(y) - y.sum())
     if P == 0 or N == 0:
         raise ValueError("threshold tuning needs both classes in the validation split")

@@ -80,8 +80,8 @@ _LAZY = {
                               "AnomalyClassifier", "check_net_params", "check_sampling_ratio",
                               "make_imbalance_pipeline", "net_params_from_config",
                               "nothing_to_resample", "too_few_for_neighbours"),
-    "_imbalance_scores": ("CONFUSION", "IMBALANCE_METRICS", "check_metric",
-                          "imbalance_metrics"),
+    "_imbalance_scores": ("CONFUSION", "IMBALANCE_METRICS", "binary_labels_and_scores",
+                          "check_metric", "imbalance_metrics"),
 }
 
 __all__ = [

@@ -63,15 +63,7 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     from imblearn.metrics import geometric_mean_score
     from sklearn import metrics as skm
 
-    raw = np.asarray(y_true).ravel()
-    y = raw.astype(np.int64)
-    p = np.asarray(proba, dtype=np.float64).ravel()
-    if y.shape != p.shape:
-        raise ValueError(f"y_true and proba differ in length: {len(y)} and {len(p)}")
-    # 0.6 and 1.9 were cut to 0 and 1 and scored without a word
-    if not np.isin(y, (0, 1)).all() or raw.dtype.kind == "f" and (y != raw).any():
-        raise ValueError("y_true must be 0 (negative) and 1 (positive), got labels "
-                         f"{sorted(set(np.unique(raw).tolist()))[:5]}")
+    y, p = binary_labels_and_scores(y_true, proba)
     if not np.isfinite(p).all():  # scores of any range rank (brier needs [0, 1])
         raise ValueError("proba must be finite scores (probabilities for brier)")
     pred = (p >= threshold).astype(np.int64)
@@ -93,6 +85,37 @@ def imbalance_metrics(y_true, proba, threshold: float = 0.5) -> dict[str, float]
     out = {k: float(v) for k, v in out.items()}
     out.update({k: int(v) for k, v in zip(CONFUSION, cells, strict=True)})
     return out
+
+
+def binary_labels_and_scores(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
+    """``y_true`` as int64 0/1 labels and ``proba`` as float64 scores, one per example.
+
+    ValueError for labels other than 0 and 1 (1.9 was cut to 1, and labels 1/2 gave a
+    threshold from a negative count of negatives), for scores that are not one per
+    label, and for ``predict_proba``'s two columns (whose column 1 is the one meant).
+    Whether the scores must be finite is the caller's to say.
+    """
+    raw = np.asarray(y_true).ravel()
+    # 0.6 and 1.9 were cut to 0 and 1 and scored without a word; text raised from int()
+    if raw.dtype.kind not in "biuf" or not np.isin(raw, (0, 1)).all():
+        try:
+            labels = sorted(set(np.unique(raw).tolist()))[:5]
+        except TypeError:  # labels of mixed types do not sort
+            labels = list(dict.fromkeys(raw.tolist()))[:5]
+        raise ValueError(f"y_true must be 0 (negative) and 1 (positive), got labels {labels}")
+    try:
+        p = np.asarray(proba, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("proba must be numbers, one score per example") from None
+    if p.ndim == 2 and p.shape[1] == 2 and p.shape[0] == raw.size:
+        raise ValueError("proba has two columns (predict_proba's output?): pass its column "
+                         "1, the positive class's probabilities (proba[:, 1])")
+    if p.ndim > 1 and p.size != max(p.shape):
+        raise ValueError(f"proba must be one score per example, got shape {p.shape}")
+    p = p.ravel()
+    if raw.size != p.size:
+        raise ValueError(f"y_true and proba differ in length: {raw.size} and {p.size}")
+    return raw.astype(np.int64), p
 
 
 def positive_class_metrics(y, pred, p) -> dict[str, float]:

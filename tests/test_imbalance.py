@@ -85,6 +85,33 @@ def test_threshold_of_negative_scores_keeps_the_best_cut_and_nan_is_refused():
         analyses.best_threshold([1, 0, 1], [0.9, 0.2, np.nan])
 
 
+_P = [0.1, 0.2, 0.8, 0.9]
+
+
+@pytest.mark.parametrize("y, proba, message", [
+    # QA: labels 1/2 gave the threshold 0.05 without a word (P=6, N=-2), -1/1 "needs both
+    # classes" (both were there), text a ValueError from int(); imbalance_metrics's check
+    ([1, 1, 2, 2], _P, r"^y_true must be 0 \(negative\) and 1 \(positive\), got labels "
+                       r"\[1, 2\]$"),
+    ([-1, -1, 1, 1], _P, r"got labels \[-1, 1\]$"),
+    (["a", "a", "b", "b"], _P, r"got labels \['a', 'b'\]$"),
+    ([0, 0.6, 1, 1], _P, r"got labels \[0\.0, 0\.6, 1\.0\]$"),
+    # QA: these were IndexErrors
+    ([0, 0, 1], _P, r"^y_true and proba differ in length: 3 and 4$"),
+    ([0, 0, 1, 1], [[.9, .1], [.6, .4], [.65, .35], [.2, .8]],
+     r"^proba has two columns \(predict_proba's output\?\): pass its column 1"),
+])
+def test_best_threshold_checks_its_labels_and_scores_as_imbalance_metrics_does(y, proba,
+                                                                               message):
+    with pytest.raises(ValueError, match=message):
+        analyses.best_threshold(y, proba)
+    with pytest.raises(ValueError, match=message):
+        analyses.imbalance_metrics(y, proba)
+    # float and bool labels of 0 and 1 are labels still
+    assert analyses.best_threshold([0.0, 0.0, 1.0, 1.0], _P) == pytest.approx(0.5)
+    assert analyses.best_threshold([False, False, True, True], _P) == pytest.approx(0.5)
+
+
 @pytest.mark.parametrize("y, scores, tune_for, expected", [
     ([0, 1, 1], [0.2, 0.6, 0.8], "f1", 0.4),  # halfway between the cut 0.6 and 0.2
     ([1, 0, 1, 1, 1, 0, 0, 1], [0.97, 0.68, 0.39, 0.19, 0.35, 0.51, 0.89, 0.78], "mcc", 0.93),
