@@ -55,6 +55,22 @@ def check_features(X, n_features: int, dtype, name: str = "X", *, empty: bool = 
     return X_cast
 
 
+def check_class_indices(y, n_classes: int | None, name: str = "training",
+                        hint: str = "") -> None:
+    """ValueError unless ``y`` holds the labels `train` takes: 1-D class indices from 0 to
+    ``n_classes - 1`` (from 0 only, when None). ``hint`` ends a range error's message."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":  # strings: NetClassifier maps labels, train takes indices
+        raise ValueError(f"{name} labels must be class indices, got dtype {y.dtype} "
+                         "(NetClassifier takes labels of any kind)")
+    if y.ndim != 1 or (y.dtype.kind == "f" and np.any(np.mod(y, 1) != 0)):
+        raise ValueError(f"{name} labels must be class indices 0..k-1 (1-D integers)")
+    if y.size and (y.min() < 0 or n_classes is not None and y.max() >= n_classes):
+        top = "k-1" if n_classes is None else n_classes - 1
+        raise ValueError(f"{name} labels must lie in 0..{top}, got {y.min()}..{y.max()}"
+                         f"{hint}")
+
+
 def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=None,
                         loss_weights: bool = True):
     """Validated ``(X, T, w)``: features, head-encoded targets, per-sample loss weights.
@@ -72,17 +88,9 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
     head = net._head
     n_out = net.sizes[-1]
     w = None
-    if y.dtype.kind not in "biuf":  # strings: NetClassifier maps labels, train takes indices
-        what = ("labels must be class indices" if head.classifier else "targets must be numbers")
-        hint = " (NetClassifier takes labels of any kind)" if head.classifier else ""
-        raise ValueError(f"{name} {what}, got dtype {y.dtype}{hint}")
     if head.classifier:
-        if y.ndim != 1 or (y.dtype.kind == "f" and np.any(np.mod(y, 1) != 0)):
-            raise ValueError(f"{name} labels must be class indices 0..k-1 (1-D integers)")
         n_classes = 2 if head.name == "binary" else n_out
-        if y.min() < 0 or y.max() >= n_classes:
-            raise ValueError(f"{name} labels must lie in 0..{n_classes - 1}, "
-                             f"got {y.min()}..{y.max()}")
+        check_class_indices(y, n_classes, name)
         if cfg.class_weight is not None:
             if len(cfg.class_weight) != n_classes:
                 raise ValueError(f"class_weight needs {n_classes} values, "
@@ -90,6 +98,8 @@ def check_training_data(net, cfg, X, y, name: str = "training", sample_weight=No
             if loss_weights:
                 w = np.asarray(cfg.class_weight, dtype=net.dtype)[y.astype(np.intp)]
     else:
+        if y.dtype.kind not in "biuf":
+            raise ValueError(f"{name} targets must be numbers, got dtype {y.dtype}")
         if cfg.class_weight is not None:  # it was ignored without a word
             raise ValueError("class_weight weighs classes: it applies to binary and "
                              f"multiclass heads, not {head.name}")

@@ -212,6 +212,31 @@ def test_n_classes_decides_the_head_and_must_count_every_label():
     assert nets.infer_head(np.array([0.0, 1.5])) == "regression"
 
 
+@pytest.mark.parametrize(("y", "n_classes", "message"), [
+    # QA: text failed inside NumPy (n_outputs took np.max of strings)
+    (np.array(list("abcab")), None, r"^y labels must be class indices, got dtype <U1 "
+                                    r"\(NetClassifier takes labels of any kind\)$"),
+    (np.array(list("abcab")), 3, r"^y labels must be class indices, got dtype <U1"),
+    # QA: labels 1..3 made a 4-output net without a word, while train refused 1..2
+    (np.array([1, 2, 3, 1]), None, r"^y labels must lie in 0\.\.2, got 1\.\.3 \(pass "
+                                   r"n_classes if y misses a class\)$"),
+    (np.array([1, 2, 2, 1]), None, r"^y labels must lie in 0\.\.1, got 1\.\.2"),
+    (np.array([[0, 1], [1, 0]]), None, r"^y labels must be class indices 0\.\.k-1"),
+    (np.array([-1, 0, 1]), 3, r"^y labels must lie in 0\.\.k-1, got -1\.\.1"),
+])
+def test_build_net_checks_labels_as_train_does(y, n_classes, message):
+    with pytest.raises(ValueError, match=message):
+        nets.build_net(nets.TrainConfig(), 2, y, rng=np.random.default_rng(0),
+                       n_classes=n_classes)
+
+
+def test_build_net_sizes_a_net_for_a_class_y_misses_when_told():
+    # n_classes says what the labels alone cannot: a class without an example in y
+    net = nets.build_net(nets.TrainConfig(hidden=(3,)), 2, np.array([1, 2, 3]),
+                         rng=np.random.default_rng(0), n_classes=4)
+    assert net.sizes == (2, 3, 4)
+
+
 @pytest.fixture
 def binary_net():
     cfg = nets.TrainConfig(hidden=(4,), max_epochs=1)
