@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 
 from nets import (
-    DEFAULT_NET,
     DEFAULT_SAMPLING_RATIO,
     STRATEGIES,
     check_metric,
@@ -28,6 +27,7 @@ from nets import (
     check_sampling_ratio,
     imbalance_metrics,
     nothing_to_resample,
+    over_default_net,
     resolve_strategies,
     too_few_for_neighbours,
 )
@@ -123,7 +123,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         Also run every sampler the wrong way (resampled before the split), labelled
         ``mode="leaky"``.
     net_params : dict, optional
-        :class:`nets.NetClassifier` parameters (default `DEFAULT_NET`).
+        :class:`nets.NetClassifier` parameters over `DEFAULT_NET` (a TrainConfig's:
+        ``net_params_from_config(cfg)``).
     workers, backend, scheduler
         Where runs execute (see `run_tasks`); results do not depend on them.
     seed : int
@@ -151,7 +152,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     check_tune_for(tune_for)
     sampling_ratio = check_sampling_ratio(sampling_ratio)
     states = seed_states(seed, seeds)
-    params = {**DEFAULT_NET, **dict(net_params or {})}
+    params = over_default_net(net_params)
     check_net_params(params)
     where = data.absolute_name(dataset)  # the workers load it too, from their own folder
     modes = ["proper"] + (["leaky"] if leakage_demo else [])

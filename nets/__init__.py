@@ -79,7 +79,7 @@ _LAZY = {
     "_imbalance_strategies": ("DEFAULT_NET", "DEFAULT_SAMPLING_RATIO", "PIPELINE_NET_PARAMS",
                               "AnomalyClassifier", "check_net_params", "check_sampling_ratio",
                               "make_imbalance_pipeline", "net_params_from_config",
-                              "nothing_to_resample", "too_few_for_neighbours"),
+                              "nothing_to_resample", "over_default_net", "too_few_for_neighbours"),
     "_imbalance_scores": ("CONFUSION", "IMBALANCE_METRICS", "binary_labels_and_scores",
                           "check_metric", "imbalance_metrics"),
 }

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
 from ._net_estimator import _dtype_name
+from ._rules import check_type
 from ._sklearn import NetClassifier
 from ._sklearn_input import validated
 from ._train import build_net
@@ -297,7 +298,7 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
         strategies whose ``uses_ratio`` is False.
     net_params : mapping, optional
         :class:`nets.NetClassifier` parameters, over `DEFAULT_NET` (a partial mapping
-        keeps its float32 dtype and epochs).
+        keeps its float32 dtype and epochs); a TrainConfig's: `net_params_from_config`.
     random_state : int, optional
         Seeds the net, the sampler and the forest.
 
@@ -317,7 +318,7 @@ def make_imbalance_pipeline(strategy: str, ratio: float = DEFAULT_SAMPLING_RATIO
     ratio = check_sampling_ratio(ratio)
     if entry.kind == "anomaly":
         return Pipeline([("model", AnomalyClassifier(random_state=random_state))])
-    params = {**DEFAULT_NET, **dict(net_params or {})}
+    params = over_default_net(net_params)
     if "class_weight" in params:  # dropping it silently trained without weights
         raise ValueError(_NOT_NET_PARAMS["class_weight"])
     if "random_state" in params:  # one seed for the net, the sampler and the forest
@@ -370,9 +371,26 @@ PIPELINE_NET_PARAMS = tuple(n for n in NetClassifier().get_params()
                             if n not in _NOT_NET_PARAMS)
 
 
+def over_default_net(net_params: Mapping | None) -> dict:
+    """`DEFAULT_NET` updated by ``net_params``; TypeError for what is no mapping, a
+    TrainConfig too ("'TrainConfig' object is not iterable"): it is every setting, not
+    the changes to `DEFAULT_NET`, and holds some a pipeline's net does not take."""
+    if isinstance(net_params, TrainConfig):
+        raise TypeError("net_params must be a mapping of NetClassifier parameters, got a "
+                        "TrainConfig: pass nets.net_params_from_config(cfg)")
+    if net_params is not None and not isinstance(net_params, Mapping):
+        raise TypeError("net_params must be a mapping of NetClassifier parameters, got "
+                        f"{type(net_params).__name__}")
+    return {**DEFAULT_NET, **(net_params or {})}
+
+
 def net_params_from_config(cfg) -> dict:
     """:class:`nets.NetClassifier` parameters from a :class:`nets.TrainConfig` (for studies):
-    the `PIPELINE_NET_PARAMS` fields."""
+    the `PIPELINE_NET_PARAMS` fields, every one of them (`DEFAULT_NET` gives none). The
+    others (``class_weight``, ``head``, ``checkpoint``, ``eval_size``,
+    ``divergence_factor``, ``extra``) are left out: a pipeline's strategy weighs classes,
+    its net is a classifier and keeps no checkpoints."""
+    check_type("cfg", cfg, TrainConfig, "a nets.TrainConfig")
     out = {n: getattr(cfg, n) for n in PIPELINE_NET_PARAMS}
     out["activation"] = tuple(a if isinstance(a, str) else a.name for a in cfg.activation)
     return out

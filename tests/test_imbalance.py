@@ -155,6 +155,26 @@ def test_tuned_threshold_is_at_least_as_good_as_sklearns(tune_for):
         analyses.best_threshold([0, 1, 0], [0.3, 0.3, 0.3])
 
 
+@pytest.mark.parametrize("call", [
+    lambda params: analyses.imbalance_benchmark("digits", positive=8, net_params=params),
+    lambda params: analyses.make_imbalance_pipeline("smote", net_params=params)])
+def test_net_params_of_a_train_config_point_to_net_params_from_config(call):
+    import nets
+
+    # QA: "TypeError: 'TrainConfig' object is not iterable", from dict(net_params)
+    with pytest.raises(TypeError, match=r"^net_params must be a mapping of NetClassifier "
+                                        r"parameters, got a TrainConfig: pass "
+                                        r"nets\.net_params_from_config\(cfg\)$"):
+        call(nets.TrainConfig())
+    with pytest.raises(TypeError, match=r"^net_params must be a mapping of NetClassifier "
+                                        r"parameters, got str$"):
+        call("hidden=8")
+    cfg = nets.TrainConfig(hidden=(5,), lr=0.02, max_epochs=7)
+    net = analyses.make_imbalance_pipeline("smote", net_params=analyses.net_params_from_config(
+        cfg)).named_steps["model"]
+    assert (net.hidden, net.lr, net.max_epochs) == ((5,), 0.02, 7)
+
+
 def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
     import reports
 
