@@ -11,6 +11,7 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,9 +20,19 @@ from ._imbalance_scores import positive_class_metrics
 from ._left_out import ignore_option, left_out_columns, left_out_hint
 from ._load_model import check_model
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
+from ._printable import short_repr
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+def _check_dataset(ds, split: str) -> None:
+    """TypeError for a ``ds`` without the split's arrays, saying how to load one (a name
+    failed as "'str' object has no attribute 'X_test'")."""
+    if not (hasattr(ds, f"X_{split}") and hasattr(ds, f"y_{split}")):
+        name = short_repr(str(ds)) if isinstance(ds, str | os.PathLike) else "name"
+        raise TypeError(f"ds must be a loaded dataset (load it first: data.load({name})), "
+                        f"got {type(ds).__name__}")
 
 
 def predict_dataset(model: SavedModel, ds, split: str = "test",
@@ -47,12 +58,14 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     Raises
     ------
     TypeError
-        A ``model`` that is not a SavedModel (a path: load it with `load_model` first).
+        A ``model`` that is not a SavedModel (a path: load it with `load_model` first), a
+        ``ds`` that is no loaded dataset (a name: load it with ``data.load`` first).
     """
     check_model(model)
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
     check_threshold(model, threshold)  # before a wide split is scaled
+    _check_dataset(ds, split)
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
         # the columns the model's training left out, still in this data: which option

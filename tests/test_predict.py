@@ -1916,3 +1916,21 @@ def test_positive_class_scores_are_null_where_undefined():
     assert scores(["ok", "fraud", "fraud", "ok"]) == {
         "positive": "fraud", "precision": 0.5, "recall": 0.5, "f1": 0.5, "roc_auc": 0.5,
         "pr_auc": pytest.approx((1 / 2 + 2 / 3) / 2)}
+
+
+def test_a_dataset_name_for_predict_dataset_says_to_load_it(saved_model, tmp_path):
+    path, X, y = saved_model("binary")
+    model = nets.load_model(path)
+    # QA: "AttributeError: 'str' object has no attribute 'X_test'"
+    with pytest.raises(TypeError, match=r"^ds must be a loaded dataset \(load it first: "
+                                        r"data\.load\('csv:t\.csv'\)\), got str$"):
+        nets.predict_dataset(model, "csv:t.csv")
+    with pytest.raises(TypeError, match=r"^ds must be a loaded dataset \(load it first: "
+                                        r"data\.load\(name\)\), got ndarray$"):
+        nets.predict_dataset(model, np.zeros((4, 3)))
+    # loaded, the same file is predicted
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": y}).to_csv(
+        tmp_path / "t.csv", index=False)
+    ds = data.load(f"csv:{tmp_path / 't.csv'}")
+    pred, truth = nets.predict_dataset(model, ds)
+    assert len(pred.labels) == len(truth) == len(ds.y_test) > 0
