@@ -12,16 +12,24 @@ import json
 import math
 import re
 
+from ._spec import StudySpec
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def spec_toml(raw: dict, comment: str = "") -> str:
-    """``raw`` (a spec's tables, as `parse_spec` takes them) as the text of a TOML file,
-    under ``comment`` (one line, written as a TOML comment).
+def spec_toml(raw: dict | StudySpec, comment: str = "") -> str:
+    """``raw`` (a spec's tables, as `parse_spec` takes them, or a `StudySpec`, whose
+    ``raw`` they are) as the text of a TOML file, under ``comment`` (one line, written as
+    a TOML comment).
 
     Floats keep every digit (the shortest text that reads back as the same number); a key
     set to None (a Python-built spec's "not set") is left out, as TOML has no null.
     """
+    if isinstance(raw, StudySpec):  # it failed as "'StudySpec' object has no attribute 'items'"
+        raw = raw.raw
+    if not isinstance(raw, dict):
+        raise TypeError("raw must be a spec's tables (a dict) or a StudySpec, got "
+                        f"{type(raw).__name__}")
     lines = [f"# {comment}", ""] if comment else []
     for table, body in raw.items():
         if not isinstance(body, dict):

@@ -383,6 +383,18 @@ def test_spec_toml_writes_a_file_that_loads_into_the_same_spec(tmp_path):
     assert loaded.raw == raw  # a ready spec's table, as it was
 
 
+def test_spec_toml_takes_a_loaded_spec(tmp_path):
+    # QA: "AttributeError: 'StudySpec' object has no attribute 'items'"; only spec.raw worked
+    spec = load_spec("lr-batch")
+    text = study.spec_toml(spec, "saved")
+    assert text == study.spec_toml(spec.raw, "saved")
+    (tmp_path / "again.toml").write_text(text, "utf-8")
+    assert load_spec(tmp_path / "again.toml").raw == spec.raw
+    with pytest.raises(TypeError, match=r"^raw must be a spec's tables \(a dict\) or a "
+                                        r"StudySpec, got str$"):
+        study.spec_toml("lr-batch")
+
+
 def test_bad_toml_and_dates(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[study]\nname = \n")
