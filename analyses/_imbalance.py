@@ -68,7 +68,8 @@ def parse_ratios(ratios) -> tuple[str, ...]:
         if str(text).strip().lower() in (OWN, "none"):
             label = OWN
         else:
-            p, n = data.parse_ratio(text)  # DataError (a ValueError) names the syntax
+            # DataError (a ValueError) names the syntax; "imbalance" was data.load's option
+            p, n = data.parse_ratio(text, "--ratio")
             if p >= n:
                 raise ValueError(f"ratio {text!r} does not make the positive class the "
                                  "minority; write positives:negatives, e.g. 1:50")

@@ -20,14 +20,15 @@ from ._dataset import DataError
 _RATIO = re.compile(r"\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*")
 
 
-def parse_ratio(text: str) -> tuple[Fraction, Fraction]:
-    """``"1:50"`` -> (1, 50); both sides positive numbers."""
+def parse_ratio(text: str, name: str = "imbalance") -> tuple[Fraction, Fraction]:
+    """``"1:50"`` -> (1, 50); both sides positive numbers. Errors call it ``name`` (the
+    option or argument it was given as)."""
     match = _RATIO.fullmatch(str(text))
     if not match:
-        raise DataError(f"imbalance must look like 1:50 (positives:negatives), got {text!r}")
+        raise DataError(f"{name} must look like 1:50 (positives:negatives), got {text!r}")
     pos, neg = Fraction(match.group(1)), Fraction(match.group(2))
     if pos <= 0 or neg <= 0:
-        raise DataError(f"imbalance sides must be positive, got {text!r}")
+        raise DataError(f"{name} sides must be positive, got {text!r}")
     return pos, neg
 
 

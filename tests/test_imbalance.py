@@ -543,7 +543,11 @@ def test_isolation_forest_baseline_scores_outliers_higher():
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"ratios": "1/50", "positive": 8}, "must look like 1:50"),
+    # QA: said "imbalance must look like 1:50", data.load's option, not this argument
+    ({"ratios": "1/50", "positive": 8}, "ratios must look like 1:50 (positives:negatives), "
+                                        "got '1/50'"),
+    ({"ratios": [0.1], "positive": 8}, "ratios must look like 1:50 (positives:negatives), "
+                                       "got 0.1"),
     ({"ratios": "1:50,50", "positive": 8}, "must look like 1:50"),
     ({"ratios": "50:1", "positive": 8}, "positive class the minority"),
     # QA: one number was "TypeError: 'int' object is not iterable"

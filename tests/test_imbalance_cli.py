@@ -448,7 +448,8 @@ def test_samplers_just_under_the_ratio_are_skipped_not_failed(capsys):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--dataset", "digits", "--positive", "8", "--ratio", "1-50"], "must look like 1:50"),
+    (["--dataset", "digits", "--positive", "8", "--ratio", "1-50"],
+     "--ratio must look like 1:50 (positives:negatives), got '1-50'"),
     (["--dataset", "digits", "--positive", "8", "--ratio", "1:5,,1:10"], "has an empty item"),
     (["--dataset", "digits", "--positive", "8", "--strategies", "none,,smote"],
      "unknown strategy ''; valid: none, class_weight"),
