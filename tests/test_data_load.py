@@ -1983,3 +1983,28 @@ def test_a_text_column_of_labels_is_the_target_last_and_hinted_as_target_elsewhe
                               "column 'species' is not numeric (first non-number 'setosa' at "
                               "line 2); if it is no feature (an ID, a date), leave it out with "
                               "?ignore=species\n")
+
+
+def test_class_weights_take_balanced_in_any_case_and_refuse_what_is_no_weight_list():
+    ds = data.load("coin")  # classes (1, 2, 3)
+    balanced = data.class_weights(ds, "balanced")
+    assert balanced == pytest.approx(len(ds.y_train) / (3 * np.bincount(ds.y_train)))
+    # QA: "Balanced" was taken letter by letter ("class_weight needs 3 values, got 8");
+    # --class-weight takes it in any case
+    assert data.class_weights(ds, "Balanced") == balanced
+    assert data.class_weights(ds, (1, 2.5, 1)) == (1, 2.5, 1)
+    with pytest.raises(ValueError, match=r"^class_weight must be 'balanced' or one weight "
+                                         r"per class, in the order of \(1, 2, 3\), got "
+                                         r"'weighted'$"):
+        data.class_weights(ds, "weighted")
+    # QA: a dict said "needs 3 values, got 1"; refused as TrainConfig refuses it (its keys
+    # could be coin's labels 1..3 or the indices 0..2)
+    with pytest.raises(ValueError, match=r"^class_weight must be one weight per class, in "
+                                         r"the order of \(1, 2, 3\), got a mapping \{1: 2\}$"):
+        data.class_weights(ds, {1: 2})
+    with pytest.raises(ValueError, match=r"got 5$"):
+        data.class_weights(ds, 5)
+    # QA: the labels instead of the Dataset were "AttributeError: ... 'classes'"
+    with pytest.raises(TypeError, match=r"^dataset must be a data\.Dataset \(what data\.load "
+                                        r"returns\), got ndarray$"):
+        data.class_weights(ds.y_train, "balanced")
