@@ -88,6 +88,8 @@ class TrainConfig:
         for f in _NUMBERS:  # "inf": a config.json's infinite setting (JSON has no infinity)
             if isinstance(value := getattr(self, f), str) and value in NON_FINITE_TEXT:
                 object.__setattr__(self, f, NON_FINITE_TEXT[value])
+        for f in (*_NUMBERS, *_WHOLE):
+            object.__setattr__(self, f, _python_number(getattr(self, f)))
         hidden = self.hidden
         if isinstance(hidden, str | bytes):  # "16" would read as widths 1 and 6
             raise ValueError(f"hidden must be widths such as (64, 16), got {hidden!r}")
@@ -107,7 +109,9 @@ class TrainConfig:
                                  f"(1.0, 5.0), got a mapping {dict(self.class_weight)!r}")
             weights = _as_tuple(self.class_weight, "class_weight", "(1.0, 5.0)")
             try:
-                weights = tuple(float(w) for w in weights)
+                if any(isinstance(w, bool | np.bool_) for w in weights):  # True is no weight
+                    raise TypeError
+                weights = tuple(float(_python_number(w)) for w in weights)
             except (TypeError, ValueError):
                 raise ValueError(f"class_weight must be numbers, got {self.class_weight!r}"
                                  ) from None
@@ -140,6 +144,18 @@ class TrainConfig:
         d["hidden"] = list(self.hidden)
         d["lr_milestones"] = list(self.lr_milestones)
         return d
+
+
+def _python_number(value):
+    """A NumPy number as Python's, as the user wrote it: a float32 0.3 is 0.3, not the
+    0.30000001192092896 ``float()`` gives (a config.json recorded that; its shortest text is
+    the number meant, and a float32 net computes with the same float32). Anything else as
+    it is (a bool, NumPy's too, is for the rules to refuse)."""
+    if isinstance(value, np.floating):
+        return float(str(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _as_tuple(value, name: str, example: str) -> tuple:

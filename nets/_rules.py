@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 import math
 
+import numpy as np
+
 
 def unknown_name(kind: str, name, valid) -> str:
     """``"unknown <kind> <name!r> (did you mean <a close one>?); valid: <names>"``: the one
@@ -69,7 +71,8 @@ def check_setting(name: str, value, rule) -> None:
     (a value the check cannot compare, such as a string for a number, breaks it)."""
     ok, message = rule
     try:
-        good = ok(value)
+        # True is 1 to Python: max_epochs=True trained one epoch (no setting is a bool)
+        good = not isinstance(value, bool | np.bool_) and ok(value)
     except TypeError:
         good = False
     if not good:

@@ -1,5 +1,6 @@
 """Bad hyperparameters and bad data: ValueError with one clear line, before any work."""
 
+import json
 import math
 import re
 
@@ -43,6 +44,11 @@ BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
     ({"eps": -0.01}, "eps must be a finite number >= 0, got -0.01"),
     ({"patience": -1}, "patience must be a whole number >= 0, got -1"),
     ({"patience": True}, "patience must be a whole number >= 0, got True"),
+    # QA: max_epochs=True trained 1 epoch while batch_size=True was refused: no bools
+    ({"max_epochs": True}, "max_epochs must be a finite number > 0, got True"),
+    ({"lr": np.True_}, "lr must be a finite number > 0, got np.True_"),
+    ({"rho": False}, "rho must be in [0, 1), got False"),
+    ({"class_weight": (True, False)}, "class_weight must be numbers, got (True, False)"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
     ({"rho": 1.0}, "rho must be in [0, 1), got 1.0"),
     ({"opt_eps": 0.0}, "opt_eps must be a finite number > 0, got 0.0"),
@@ -75,6 +81,17 @@ def test_bad_config(changes, message):
         nets.TrainConfig(**changes)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_numpy_numbers_are_the_numbers_written_and_trained():
+    # QA: lr=np.float32(0.3) was kept a float32 and written to config.json as
+    # 0.30000001192092896; it is 0.3 (its shortest text), written and trained alike
+    cfg = nets.TrainConfig(lr=np.float32(0.3), batch_size=np.int64(4), max_epochs=np.float32(2),
+                           class_weight=(np.float32(0.3), 1), hidden=(3,), dtype="float64")
+    written = json.loads(json.dumps(nets.settings_to_json(cfg.to_dict())))
+    assert (written["lr"], written["batch_size"], written["class_weight"]) == (0.3, 4, [0.3, 1.0])
+    assert type(cfg.lr) is float and type(cfg.batch_size) is int
+    assert nets.TrainConfig(**written) == cfg  # what trains is what was written
 
 
 def test_good_config_normalizes_and_is_frozen():
