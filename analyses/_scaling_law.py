@@ -107,8 +107,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     Parameters
     ----------
     batch_sizes, steps : array-like
-        Steps to target per batch size; NaN / inf / non-positive entries (target not
-        reached) are left out.
+        Steps to target per batch size (each a finite number > 0); NaN / inf /
+        non-positive steps (target not reached) are left out.
     n_train : int, optional
         Training-set size: a B_crit at or above it is not fitted but "dataset_too_small"
         (a set too small to show B_crit, as XOR), and the messages say when the largest
@@ -128,15 +128,18 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     Raises
     ------
     ValueError
-        Mismatched shapes, or an ``n_train`` that is no integer >= 1.
+        Mismatched shapes, values that are no numbers (text, bools), a batch size that is
+        not a finite number > 0, or an ``n_train`` that is no integer >= 1.
     """
     if n_train is not None:
         n_train = whole("n_train", n_train, 1)
-    b = np.asarray(batch_sizes, dtype=float)
-    s = np.asarray(steps, dtype=float)
+    b, s = _numbers("batch_sizes", batch_sizes), _numbers("steps", steps)
     if b.ndim != 1 or b.shape != s.shape:
         raise ValueError(f"batch_sizes and steps need one value each per batch size, got "
                          f"shapes {b.shape} and {s.shape}")
+    bad = b[~(np.isfinite(b) & (b > 0))]
+    if bad.size:  # they were left out, as if their runs had missed the target
+        raise ValueError(f"batch_sizes must be finite numbers > 0, got {bad.tolist()[:3]}")
     keep = np.isfinite(s) & (s > 0) & np.isfinite(b) & (b > 0)
     missed = np.unique(b[~keep & np.isfinite(b) & (b > 0)])  # tested, target not reached
     order = np.argsort(b[keep])
@@ -245,6 +248,20 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     return ScalingFit("fitted", f"B_crit = {b_crit:.3g} ({where}S_min = {s_min:.3g} steps, "
                       f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
+
+
+def _numbers(name: str, values) -> np.ndarray:
+    """``values`` as floats; ValueError for text ("32" was read as 32) and bools."""
+    out = np.asarray(values)
+    if out.dtype.kind == "O" and not any(isinstance(v, str | bytes | bool | np.bool_)
+                                         for v in out.ravel()):
+        try:  # numbers of mixed kinds, None for a missed target
+            return out.astype(float)
+        except (TypeError, ValueError):
+            pass
+    if out.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be numbers, got {out.ravel().tolist()[:3]}")
+    return out.astype(float)
 
 
 def _poor_fit_message(b, s, s_min: float, b_crit: float, r2: float, tested: str) -> str:

@@ -225,6 +225,25 @@ def test_mismatched_inputs_are_one_line_errors():
         default_batch_sizes(0)
 
 
+@pytest.mark.parametrize(("batch_sizes", "steps", "message"), [
+    # QA: these batch sizes were dropped as if their runs had missed the target, and the
+    # fit said "only 2 distinct batch sizes reached the target"
+    ([0, 8, 16, 32], [100, 50, 25, 12], r"^batch_sizes must be finite numbers > 0, got \[0\.0\]$"),
+    ([-8, 8, 16], [100, 50, 25], r"^batch_sizes must be finite numbers > 0, got \[-8\.0\]$"),
+    ([np.nan, 8, 16, 32], [100, 50, 25, 12], r"got \[nan\]$"),
+    # QA: text was read as numbers
+    (["8", "16", "32"], [50, 25, 12], r"^batch_sizes must be numbers, got \['8', '16', '32'\]$"),
+    ([8, 16, 32], ["50", "25", "12"], r"^steps must be numbers, got \['50', '25', '12'\]$"),
+    ([8, 16, 32], [True, False, True], r"^steps must be numbers, got \[True, False, True\]$"),
+])
+def test_batch_sizes_and_steps_are_numbers_and_batch_sizes_positive(batch_sizes, steps,
+                                                                    message):
+    with pytest.raises(ValueError, match=message):
+        fit_scaling_law(batch_sizes, steps)
+    # a missed target is still a NaN (or None) step count, left out of the fit
+    assert fit_scaling_law([4, 8, 16, 32], [None, 50, 25, 12.5]).n_points == 3
+
+
 def test_unreached_batches_get_no_regime_verdict():
     # whatever the fit says, a batch that missed the target was never measured
     reached = [False, True, True, False]
