@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import nets
 
@@ -13,9 +12,9 @@ MAX_SEEDS = 1000
 
 
 def whole(name: str, value, low: int, high: int | None = None) -> int:
-    """``value`` as an int from ``low`` to ``high``; a ValueError naming ``name`` else."""
-    if (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low
-            or (high is not None and value > high)):
+    """``value`` as an int from ``low`` to ``high``; a ValueError naming ``name`` else.
+    Whole numbers by TrainConfig's rule (`nets.is_whole`: 20.0 is 20, a bool none)."""
+    if not nets.is_whole(value) or value < low or (high is not None and value > high):
         bound = f">= {low}" if high is None else f"from {low} to {high}"
         raise ValueError(f"{name} must be an integer {bound}, got {value!r}")
     return int(value)

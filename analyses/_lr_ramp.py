@@ -31,6 +31,8 @@ import pandas as pd
 
 import nets
 
+from ._checks import whole
+
 #: Mode name -> how the rates advance; errors list these names.
 MODES = {
     "exp": "rate multiplied by a constant factor every step (default)",
@@ -57,7 +59,7 @@ def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
     -------
     ndarray
     """
-    check_ramp(mode, min_lr, max_lr, num)
+    num = check_ramp(mode, min_lr, max_lr, num)
     if mode == "linear":
         return np.linspace(min_lr, max_lr, num)
     if mode == "looper":
@@ -75,7 +77,7 @@ def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:
     bound, so no rate repeats where two segments meet: ``(1e-4, 1, 37)`` gives 1e-4, 2e-4,
     ..., 1e-3, 2e-3, ..., 0.9, 1.
     """
-    check_ramp("looper", min_lr, max_lr, num)
+    num = check_ramp("looper", min_lr, max_lr, num)
     # a power of ten within rounding of a bound is that bound, not a segment of its own
     low, high = math.floor(math.log10(min_lr)) - 1, math.ceil(math.log10(max_lr)) + 1
     inner = [10.0 ** d for d in range(low, high + 1)
@@ -91,8 +93,8 @@ def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:
     return np.concatenate(rates)
 
 
-def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
-    """Raise ValueError for an unknown mode, bad bounds or too few steps."""
+def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> int:
+    """``num`` as an int; ValueError for an unknown mode, bad bounds or too few steps."""
     if mode not in MODES:
         raise ValueError(nets.unknown_name("mode", mode, MODES))
     for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
@@ -101,8 +103,7 @@ def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> None:
             raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
     if min_lr >= max_lr:
         raise ValueError(f"min_lr must be below max_lr, got {min_lr:g} >= {max_lr:g}")
-    if isinstance(num, bool) or not isinstance(num, int | np.integer) or num < 2:
-        raise ValueError(f"num_steps must be an integer >= 2, got {num!r}")
+    return whole("num_steps", num, 2)  # 20.0 too, as TrainConfig's whole numbers
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value

@@ -248,7 +248,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     """
     t0 = time.perf_counter()
     train_config(config)
-    check_ramp(mode, min_lr, max_lr, num_steps)
+    num_steps = check_ramp(mode, min_lr, max_lr, num_steps)
     check_suggestions(suggestion)
     seeds = seed_count(seeds)
     if verify_seeds is None:

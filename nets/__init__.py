@@ -61,6 +61,7 @@ from ._train import (
     whole_steps,
 )
 from ._train_result import HISTORY_COLUMNS, TrainResult
+from ._validation import is_whole
 from ._versions import hplab_version, versions
 from ._write_csv import (
     check_csv_name,
@@ -105,7 +106,8 @@ __all__ = [
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
-    "hplab_version", "versions", "check_type", "unknown_name", "blas_threads", "and_list",
+    "hplab_version", "versions", "is_whole", "check_type", "unknown_name", "blas_threads",
+    "and_list",
     "count_of", "escaped",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()

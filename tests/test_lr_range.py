@@ -3,6 +3,7 @@ suggestions that hold up against a grid of real runs, and clear errors."""
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -213,6 +214,16 @@ def test_the_verify_grid_grows_past_the_edge_where_its_best_rate_lies():
 def test_bad_input_is_a_clear_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         lr_range_test("coin", **kwargs)
+
+
+def test_num_steps_is_a_whole_number_as_train_configs_are():
+    # QA: num_steps=20.0 was refused while TrainConfig takes batch_size=16.0
+    result = lr_range_test("coin", num_steps=20.0, seeds=1)
+    assert type(result.num_steps) is int and len(result.curves) == result.num_steps == 20
+    for bad in (20.5, True, "20"):
+        with pytest.raises(ValueError, match=rf"^num_steps must be an integer >= 2, got "
+                                             rf"{re.escape(repr(bad))}$"):
+            lr_range_test("coin", num_steps=bad)
 
 
 def test_the_verify_grid_records_the_nets_it_trained_per_rate():
