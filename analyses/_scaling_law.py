@@ -48,7 +48,8 @@ class ScalingFit:
     ``status`` is ``"fitted"`` (B_crit within `EXTRAPOLATE` x the tested batch sizes and
     the law holding there; the message says when it lies outside them),
     ``"no_critical_batch"`` (B_crit beyond that above the largest batch, and the steps fall
-    as 1/B with R² >= `R2_MIN`),
+    as 1/B with R² >= `R2_MIN`; ``b_crit_at_least`` is that bound, 4 x the largest batch
+    that reached the target),
     ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall),
     ``"inconclusive"`` (the steps hardly fall over the batches that reached the target, but
     a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
@@ -72,7 +73,8 @@ class ScalingFit:
     b_crit: float = math.nan
     r2: float = math.nan  # of log S
     n_points: int = 0
-    b_crit_at_least: float = math.nan  # a lower bound on B_crit (dataset_too_small)
+    b_crit_at_least: float = math.nan  # a lower bound on B_crit (no_critical_batch,
+    # dataset_too_small)
 
     def steps(self, batch_sizes) -> np.ndarray:
         """S(B) = S_min (1 + B_crit / B) on the fitted law (NaN when not fitted)."""
@@ -122,8 +124,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     -------
     ScalingFit
         Its ``status`` says what the points can carry (`ScalingFit` lists them; B_crit,
-        S_min and E_min only when ``"fitted"``, the bound ``b_crit_at_least`` when
-        ``"dataset_too_small"``).
+        S_min and E_min only when ``"fitted"``, the lower bound ``b_crit_at_least`` when
+        ``"no_critical_batch"`` or ``"dataset_too_small"``).
 
     Raises
     ------
@@ -196,7 +198,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
             "no_critical_batch",
             f"{fall}, about as 1/B (R² = {r2:.3f} on log S): B_crit lies above "
             f"{EXTRAPOLATE:g} x {largest}{full}, so these batch sizes cannot show "
-            f"it; {every} scales perfectly", r2=r2, n_points=n)
+            f"it; {every} scales perfectly", r2=r2, n_points=n,
+            b_crit_at_least=EXTRAPOLATE * hi_b)
     # beyond the range below, or just below it on a loose fit: the steps hardly fall, and
     # R² (of a nearly flat line's noise) is no guide; their spread is
     if b_crit < lo_b / EXTRAPOLATE or (b_crit < lo_b and r2 < R2_MIN):

@@ -105,7 +105,8 @@ class ScalingResult:
 
         ``fit_status`` is one of fitted, no_critical_batch, below_range, inconclusive,
         poor_fit, dataset_too_small, too_few_points (see `ScalingFit`); b_crit, s_min and
-        e_min are None unless fitted; b_crit_at_least is None unless dataset_too_small.
+        e_min are None unless fitted; b_crit_at_least, a lower bound on B_crit, is None
+        unless no_critical_batch or dataset_too_small.
         ``alpha_rule`` is "unknown" and ``alpha_reason`` says why when the best rates
         test no rule (else None); ``alpha_se`` includes the rate grid's spacing;
         ``lr_cap_batch`` is None when the smallest batch's best rate is at the grid's edge,
@@ -130,7 +131,8 @@ class ScalingResult:
             "regimes": list(b["regime"]),
             "fit_status": self.fit.status, "fit_message": self.fit.message,
             "b_crit": finite_float(self.fit.b_crit),
-            "b_crit_at_least": finite_float(self.fit.b_crit_at_least),  # dataset_too_small's bound
+            # no_critical_batch's and dataset_too_small's lower bound
+            "b_crit_at_least": finite_float(self.fit.b_crit_at_least),
             "s_min": finite_float(self.fit.s_min),
             "e_min": finite_float(self.fit.e_min), "r2": finite_float(self.fit.r2),
             "alpha": finite_float(self.exponent.alpha),

@@ -73,11 +73,14 @@ def test_no_critical_batch_on_a_tiny_set():
     # show B_crit); on a set past the bound, B_crit lies beyond the batches tried
     fit = fit_scaling_law(b, 800.0 / b, n_train=10)
     assert fit.status == "dataset_too_small" and "4 x the largest batch, so" in fit.message
-    assert fit_scaling_law(b, 800.0 / b, n_train=17).status == "no_critical_batch"
+    # QA: no_critical_batch's bound (the report's "B_crit > 16") was NaN, None in --json
+    fit = fit_scaling_law(b, 800.0 / b, n_train=17)
+    assert fit.status == "no_critical_batch" and fit.b_crit_at_least == 16
     # larger batches tried that missed the target: no claim that none can show B_crit
     fit = fit_scaling_law([1, 2, 4, 8, 16, 20], [800, 400, 200, 100, np.nan, np.nan],
                           n_train=20)
     assert fit.status == "no_critical_batch" and "reached the target" in fit.message
+    assert fit.b_crit_at_least == 32  # 4 x the largest batch that reached it
     for bad in (0, -5, 3.5, True, "100"):  # "not below the dataset size, 0", a TypeError
         with pytest.raises(ValueError, match="n_train must be an integer >= 1"):
             fit_scaling_law(b, 800.0 / b, n_train=bad)

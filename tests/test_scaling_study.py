@@ -250,6 +250,8 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     assert "B_crit lies above 4 x the largest batch that reached the target, 4," in \
         s["fit_message"]
     assert _cards(reports.scaling_report(res, tmp_path / "above"))["B_crit"] == "> 16"
+    # QA: the bound the report shows was None here (filled for dataset_too_small only)
+    assert s["b_crit_at_least"] == 16
 
 
 @pytest.mark.parametrize("kwargs, message", [
