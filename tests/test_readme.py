@@ -208,6 +208,27 @@ def _names_paragraph() -> str:
     return README.split("Names `hplab train` and `nets.TrainConfig` take")[1].split("\n\n")[0]
 
 
+def test_the_readme_says_which_defaults_of_hplab_train_and_train_config_differ():
+    # QA: the README presented them as one set of settings; hplab train's batch size and
+    # epochs are the course's (10, 5000), TrainConfig's 32 and 100
+    import hplab
+    import nets
+
+    cfg = nets.TrainConfig()
+    args = vars(hplab.build_parser().parse_args(["train", "--dataset", "xor"]))
+    differ = {}
+    for dest, value in args.items():
+        field = {"epochs": "max_epochs"}.get(dest, dest)
+        if field in nets.TrainConfig.__dataclass_fields__ and value is not None and \
+                getattr(cfg.replace(**{field: value}), field) != getattr(cfg, field):
+            differ[field] = value
+    assert differ == {"batch_size": 10, "max_epochs": 5000}
+    text = " ".join(_names_paragraph().split())
+    assert (f"`hplab train` runs the course's `--batch-size {differ['batch_size']}` for "
+            f"`--epochs {differ['max_epochs']:g}`, `nets.TrainConfig` `batch_size="
+            f"{cfg.batch_size}` for `max_epochs={cfg.max_epochs:g}`") in text
+
+
 def test_the_readme_lists_every_activation_and_counts_every_optimizer():
     import nets
 
