@@ -1847,8 +1847,12 @@ def _add_lr_range(sub) -> None:
                         "..., 1), each held --epochs-per-rate epochs")
     p.add_argument("--epochs-per-rate", type=float, default=1.0,
                    help="looper: epochs each rate is held (default 1)")
-    p.add_argument("--beta", type=float, default=0.98,
-                   help="loss smoothing, 0 = none (full-batch losses need none)")
+    p.add_argument("--beta", type=float, default=None,
+                   help="loss smoothing: a moving average over about 1 / (1 - beta) points; "
+                        "default 1 - 30 / --steps (0.7 for 100 points: a thirtieth of the "
+                        "ramp, so the curve lags the loss by a thirtieth of its decades; "
+                        "fastai's 0.98 lags it by 50 points), 0 = none (full-batch losses "
+                        "need none)")
     p.add_argument("--val", action="store_true",
                    help="record the loss on a fixed validation batch after each step")
     p.add_argument("--val-batch", type=int, default=256, help="size of that batch")

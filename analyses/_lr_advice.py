@@ -97,8 +97,9 @@ def no_stop_advice(optimizer, beta: float) -> str:
     # small gradients that stays small up to huge rates; an adaptive step is about lr itself
     entry = nets.OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
     if entry is not None and entry.folds_lr:
-        return "raise --max-lr (plain SGD on a small net may take rates past 100 before it " \
-               "diverges)"
+        # coin's default net: ~50 (it was past 100 while the default smoothing lagged)
+        return "raise --max-lr (plain SGD on a small net may take rates of tens or more " \
+               "before it diverges)"
     if not beta:  # nothing smoothed to lag
         return "raise --max-lr"
     return "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)"

@@ -41,6 +41,20 @@ MODES = {
               "epochs_per_rate epochs, full-set loss",
 }
 CURVE_COLUMNS = ("step", "lr", "loss", "smoothed_loss")
+#: The default smoothing spans a thirtieth of the ramp: its time constant, 1 / (1 - beta)
+#: points, is ``num_steps / 30``, so the curve lags the recorded loss by a thirtieth of
+#: the ramp's decades whatever --steps (a quarter decade of the default 1e-7..10). fastai's
+#: 0.98 averaged over 50 points, 4 decades of a 100-point ramp: the smoothed minimum sat
+#: near a decade right of the loss's, the fall looked shallow and the stop came late. A
+#: fixed beta smooths a longer ramp over less of a decade (0.7 on 400 points let coin's
+#: flat-start noise win steepest again). benchmarks/README.md, session 50.
+TIME_CONSTANTS_PER_RAMP = 30
+
+
+def default_beta(num_steps: int) -> float:
+    """The smoothing `range_test` uses unless given one: a time constant of
+    ``num_steps / TIME_CONSTANTS_PER_RAMP`` points (0.7 for 100 points, 0 for 30 or fewer)."""
+    return max(0.0, 1 - TIME_CONSTANTS_PER_RAMP / num_steps)
 
 
 def ramp_rates(mode: str, min_lr: float, max_lr: float, num: int) -> np.ndarray:
@@ -169,7 +183,7 @@ class _Recorder(nets.Callback):
 
 def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Generator,
                X_val=None, y_val=None, min_lr: float = 1e-7, max_lr: float = 10.0,
-               num_steps: int = 100, mode: str = "exp", beta: float = 0.98,
+               num_steps: int = 100, mode: str = "exp", beta: float | None = None,
                diverge: float = 4.0, val: bool = False, val_batch: int = 256,
                epochs_per_rate: float = 1.0, optimizer: nets.Optimizer | None = None
                ) -> RangeCurve:
@@ -192,8 +206,9 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     num_steps : int
         Points: steps for ``exp``/``linear``, rates for ``looper`` (`looper_rates`).
     mode : {"exp", "linear", "looper"}
-    beta : float in [0, 1)
-        Smoothing of the recorded loss (0 = none; the looper never smooths).
+    beta : float in [0, 1), optional
+        Smoothing of the recorded loss, a debiased exponential moving average (0 = none;
+        the looper never smooths); default `default_beta` of ``num_steps`` (0.7 for 100).
     diverge : float > 1
         Stop once the smoothed loss exceeds this multiple of its best.
     val : bool
@@ -212,6 +227,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     RangeCurve
     """
     rates = ramp_rates(mode, min_lr, max_lr, num_steps)
+    if beta is None:
+        beta = default_beta(num_steps)
     if not 0 <= beta < 1:
         raise ValueError(f"beta must be in [0, 1), got {beta!r}")
     if not diverge > 1:

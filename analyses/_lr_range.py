@@ -35,7 +35,7 @@ from nets._repr import compact_repr
 from ._backend import data_record
 from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent
-from ._lr_ramp import CURVE_COLUMNS, check_ramp, range_test
+from ._lr_ramp import CURVE_COLUMNS, check_ramp, default_beta, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._python_words import errors_in_python_words
 from ._suggest import (
@@ -204,7 +204,7 @@ def summarize_suggestions(runs: pd.DataFrame, names) -> pd.DataFrame:
 @errors_in_python_words("lr-range")
 def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: float = 1e-7,
                   max_lr: float = 10.0, num_steps: int = 100, mode: str = "exp",
-                  beta: float = 0.98, diverge: float = 4.0, val: bool = False,
+                  beta: float | None = None, diverge: float = 4.0, val: bool = False,
                   val_batch: int = 256, epochs_per_rate: float = 1.0, seeds: int = 1,
                   suggestion: str = DEFAULT_SUGGESTION, verify: bool = False,
                   verify_epochs: float = VERIFY_EPOCHS, verify_seeds: int | None = None,
@@ -249,6 +249,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     t0 = time.perf_counter()
     train_config(config)
     num_steps = check_ramp(mode, min_lr, max_lr, num_steps)
+    if beta is None:  # resolved here: the result and its settings record the beta used
+        beta = default_beta(num_steps)
     check_suggestions(suggestion)
     seeds = seed_count(seeds)
     if verify_seeds is None:

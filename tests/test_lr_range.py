@@ -254,7 +254,11 @@ def test_the_recorded_config_is_the_one_the_verification_trained():
     init_rng, loop_rng = nets.train_streams(int(row["seed"]))
     net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng)
     run = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
-    assert run.final("val_loss") == row["val_loss"]
+    # within float32 rounding: the grid's middle rate since session 50 (0.0924) scores one
+    # unit in the last place apart in this process and in the grid's (numpy's float32
+    # reductions follow the arrays' alignment); a net stopped at its first checkpoint
+    # scores ~0.69
+    assert run.final("val_loss") == pytest.approx(row["val_loss"], rel=1e-6)
 
 
 def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
@@ -294,7 +298,57 @@ def test_a_best_rate_beaten_only_on_accuracy_names_the_rate_and_the_measure():
         "noise")
 
 
-@pytest.mark.parametrize("steps, lr", [(100, 0.6136), (200, 0.1290), (400, 0.0518)])
+DIGITS_ADAM = nets.TrainConfig(hidden=(32,), activation="sigmoid", optimizer="adam",
+                               batch_size=32)
+
+
+def _minima(res):
+    """Per seed: rate of the recorded loss's minimum, rate of the smoothed one, the recorded
+    fall (1 - recorded minimum / first smoothed value) and the reported descent."""
+    rows = []
+    for (_, c), run in zip(res.curves.groupby("seed"), res.runs.itertuples(), strict=True):
+        raw, smooth = c["loss"].to_numpy(), c["smoothed_loss"].to_numpy()
+        rows.append((c["lr"].iloc[np.nanargmin(raw)], c["lr"].iloc[np.nanargmin(smooth)],
+                     1 - np.nanmin(raw) / smooth[0], run.descent))
+    return rows
+
+
+def test_the_smoothed_loss_follows_the_recorded_loss_of_a_100_point_ramp():
+    # QA: digits, Adam, 32 sigmoid units, the defaults: the recorded loss bottomed out at
+    # 0.44 at lr 0.51, the smoothed loss (beta 0.98, 50 points) at 1.77 at lr 3.27 and a
+    # descent of 0.25 against a fall of 81 %; neither seed stopped, and the only advice was
+    # to raise --max-lr. The default smoothing's time constant is now a thirtieth of the
+    # ramp (beta 0.7 on 100 points)
+    res = lr_range_test("digits", DIGITS_ADAM, seeds=2)
+    assert res.beta == 0.7 and res.settings["beta"] == 0.7
+    for raw_lr, smooth_lr, fall, descent in _minima(res):
+        assert 1 <= smooth_lr / raw_lr < 2.5  # 1.2x and 2.1x (the recorded floor is broad)
+        assert fall > 0.8 and fall - 0.11 < descent <= fall  # 0.71 and 0.76
+    assert list(res.runs["stop_reason"]) == ["diverged", "diverged"]
+    # a beta given is honoured: fastai's 0.98 gives the tester's curve back
+    old = lr_range_test("digits", DIGITS_ADAM, seeds=2, beta=0.98)
+    assert old.beta == 0.98 and old.summary()["beta"] == 0.98
+    (raw_lr, smooth_lr, fall, descent), _ = _minima(old)
+    assert (raw_lr, smooth_lr) == (pytest.approx(0.509, abs=1e-3), pytest.approx(3.27, abs=0.01))
+    assert descent == pytest.approx(0.246, abs=1e-3) and fall > 0.8
+    assert set(old.runs["stop_reason"]) == {"completed"}
+
+
+def test_the_default_smoothing_spans_a_thirtieth_of_the_ramp():
+    from analyses._lr_ramp import default_beta
+
+    # time constant 1 / (1 - beta) = points / 30; none left on 30 points or fewer
+    assert [default_beta(n) for n in (100, 200, 400, 60, 30, 12)] == [
+        0.7, 0.85, 0.925, 0.5, 0.0, 0.0]
+    net = nets.build_net(LINEAR, 2, np.zeros(8), rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(8, 2))
+    curve = range_test(net, LINEAR, X, X[:, 0], rng=np.random.default_rng(2), num_steps=12)
+    assert curve.frame["smoothed_loss"].equals(curve.frame["loss"])  # 12 points: raw
+
+
+# the rates moved with the default smoothing (session 50: 0.98 -> 1 - 30 / steps; they
+# were 0.6136, 0.1290 and 0.0518 under 0.98's lag), the fall they are read in did not
+@pytest.mark.parametrize("steps, lr", [(100, 0.2915), (200, 0.0812), (400, 0.0247)])
 def test_steepest_reads_the_fall_of_the_loss_not_its_flat_start(steps, lr):
     # QA: coin's default net on 200 points: steepest 1.78e-05 (on 400: 1.33e-06, on 100:
     # 0.00335), where the smoothed loss stood at its start; each is now past a third of
@@ -333,9 +387,10 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
     import reports
 
     cfg = nets.TrainConfig(hidden=(8,), optimizer="adam", batch_size=32)
-    res = lr_range_test("coin", cfg, max_lr=1e-3, num_steps=30)  # never stops: advice
+    # never stops: advice; beta given, as 30 points are not smoothed by default (session 50)
+    res = lr_range_test("coin", cfg, max_lr=1e-3, num_steps=30, beta=0.98)
     advice = {}
-    for command in ("", "hplab lr-range --dataset coin --max-lr 1e-3 --steps 30"):
+    for command in ("", "hplab lr-range --dataset coin --max-lr 1e-3 --steps 30 --beta 0.98"):
         page = reports.lr_range_report(res, tmp_path / str(bool(command)), command=command)
         advice[command] = re.sub(r"<[^>]+>", "", html.unescape(page.read_text()))
     python, cli = advice.values()
@@ -377,8 +432,8 @@ def test_the_advice_when_no_seed_stopped_follows_how_the_optimizer_steps(monkeyp
     adamax = type("Adamax", (nets.OPTIMIZERS["adam"],), {"name": "adamax"})
     monkeypatch.setitem(nets.OPTIMIZERS, "heavy_ball", heavy_ball)
     monkeypatch.setitem(nets.OPTIMIZERS, "adamax", adamax)
-    sgd = ("raise --max-lr (plain SGD on a small net may take rates past 100 before it "
-           "diverges)")
+    sgd = ("raise --max-lr (plain SGD on a small net may take rates of tens or more before "
+           "it diverges)")
     for name in ("sgd", "momentum", "nesterov", "heavy_ball"):
         assert analyses.no_stop_advice(name, 0.98) == sgd
     for name in ("adagrad", "adadelta", "rmsprop", "adam", "adamax"):

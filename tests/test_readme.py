@@ -158,9 +158,10 @@ def test_the_digits_range_test_ratio_is_what_the_readme_command_prints(capsys):
     assert hplab.main([*command.split()[1:], "--json", "--no-report"]) == 0
     ratio = json.loads(capsys.readouterr().out)["verify"]["ratio"]
     # 0.38206 on one machine, 0.3861 on another (OpenBLAS picks its kernels by CPU, and the
-    # verify runs' last digits follow): README says "about 0.38x"
-    assert ratio == pytest.approx(0.38, abs=0.01)
-    assert "(the digits example above, Adam on sigmoid units: about 0.38x)" in " ".join(
+    # verify runs' last digits follow) with beta 0.98; 1.5557 since session 50's default
+    # smoothing moved valley (to 0.026; the best rate 0.0167): README says "about 1.6x"
+    assert ratio == pytest.approx(1.56, abs=0.05)
+    assert "(the digits example above, Adam on sigmoid units: about 1.6x)" in " ".join(
         README.split())
 
 
