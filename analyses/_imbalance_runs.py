@@ -1,9 +1,10 @@
 """One benchmark run: fit a strategy's pipeline on one split, tune the threshold, score.
 
-`run_task` is what the joblib workers execute. It never raises: a sampler that cannot
-work on the data (SMOTE with fewer minority examples than neighbours, ADASYN finding no
-majority neighbour...) comes back as ``status="failed"`` with its reason, and the
-benchmark goes on.
+`run_task` is what the joblib workers execute. A sampler that cannot work on the data
+(SMOTE with fewer minority examples than neighbours, ADASYN finding no majority
+neighbour...) comes back as ``status="failed"`` with its reason, and the benchmark goes
+on; a bug (a TypeError in pipeline code, resampling reaching validation or test data) is
+raised.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from nets import STRATEGIES, imbalance_metrics, make_imbalance_pipeline
 
 from ._imbalance_metrics import tune_threshold
 from ._imbalance_variants import Variant, held_variant
+
+#: What scikit-learn, imbalanced-learn and the nets raise when a run cannot work on its
+#: data: ValueError (too few samples, one class left, a diverged net; LinAlgError is one),
+#: and RuntimeError (ADASYN: "Not any neigbours belong to the majority class"). Anything
+#: else (TypeError, AttributeError...) is a bug in the code and is raised, not a failed row.
+DATA_ERRORS = (ValueError, RuntimeError)
 
 #: The two thresholds every run is scored at: 0.5 and the one tuned on validation (the
 #: report reads its rows by these labels).
@@ -167,12 +174,12 @@ def run_task(task: Task) -> dict:
                 tuned = tune_threshold(pipe, split.X_val, split.y_val, task.tune_for)
             except ValueError as exc:  # constant validation scores: nothing to tune
                 tuned, note = 0.5, f"threshold left at 0.5 ({_one_line(exc)})"
-        if recorder.calls != 1 or len(p_test) != len(split.y_test):
-            raise RuntimeError("resampling reached data outside training")  # a real bug
-    except Exception as exc:  # a failing strategy must not stop the benchmark
+    except DATA_ERRORS as exc:  # a strategy failing on the data must not stop the benchmark
         reason = _one_class(task, split, pipe)
         return _no_scores(task, "failed", reason or _one_line(exc),
                           time.perf_counter() - start)
+    if recorder.calls != 1 or len(p_test) != len(split.y_test):
+        raise RuntimeError("resampling reached data outside training")  # a bug: not a row
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     unchanged = ""
@@ -215,7 +222,7 @@ def _one_class(task: Task, split: Split, pipe) -> str:
         return ""
     try:
         _, y = clone(sampler).fit_resample(split.X_train, split.y_train)
-    except Exception:  # it failed itself: its own error says why
+    except DATA_ERRORS:  # it failed itself: its own error says why
         return ""
     pos, neg = _counts(y)
     if pos and neg:

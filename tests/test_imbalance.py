@@ -425,6 +425,30 @@ def test_a_failing_sampler_is_reported_and_the_rest_goes_on(tmp_path):
     assert [f["strategy"] for f in failed] == ["adasyn"] and failed[0]["reason"]
 
 
+def _typo_sampler(sampling_ratio, random_state):
+    """A sampler with a bug in its own code (a TypeError), not a problem with the data."""
+    from imblearn.over_sampling import RandomOverSampler
+
+    class Typo(RandomOverSampler):
+        def _fit_resample(self, X, y):
+            return super()._fit_resample(X, y, "extra")  # a TypeError: one too many
+
+    return Typo(sampling_strategy=sampling_ratio, random_state=random_state)
+
+
+def test_a_bug_in_a_strategy_raises_instead_of_a_failed_row(monkeypatch):
+    # QA: every exception of a run became a quiet "failed" row, a TypeError in pipeline code
+    # and the leakage check's "a real bug" too; only the data's errors are a failed run
+    from nets import STRATEGIES
+    from nets._imbalance_registry import Strategy
+
+    monkeypatch.setitem(STRATEGIES, "typo", Strategy("typo", "Typo", "over", _typo_sampler, True,
+                                                      "a sampler with a bug"))
+    with pytest.raises(TypeError, match="_fit_resample"):
+        analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="none,typo", seeds=1,
+                                     net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
+
+
 def test_samplers_with_too_few_minority_samples_fail_with_the_reason(tmp_path):
     # 8 positives, 5 in training: SMOTE's 5 neighbours and the sample itself need 6. Every
     # SMOTE-like sampler failed with scikit-learn's "Expected n_neighbors <= n_samples_fit";
