@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 import warnings
+from concurrent.futures.process import BrokenProcessPool
 
 import optuna
 from optuna.trial import TrialState
@@ -116,9 +117,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
             # the data checked here, unless too large to keep (`for_workers`)
             timed_out = run_on_pool(spec, where, workers, run_id, max(1, cores() // workers),
                                     dataset)
-        except Exception as exc:
-            if type(exc).__name__ not in ("TerminatedWorkerError", "BrokenProcessPool"):
-                raise
+        except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and
             # are retried here after the heartbeat grace. (stderr: stdout may be --json)
             bar.say(f"hplab: a worker process died ({exc.__class__.__name__}); finishing "
