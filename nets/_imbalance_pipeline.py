@@ -3,11 +3,19 @@ which ``import nets`` does not load."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from imblearn.pipeline import Pipeline
 
 from ._imbalance_registry import STRATEGIES
-from ._imbalance_strategies import minority_class, ratio_reached, too_few_for_neighbours
+from ._imbalance_strategies import (
+    DEFAULT_SAMPLING_RATIO,
+    AnomalyClassifier,
+    minority_class,
+    ratio_reached,
+    too_few_for_neighbours,
+)
 
 
 class ImbalancePipeline(Pipeline):
@@ -48,14 +56,22 @@ def _not_binary(pipeline: ImbalancePipeline, y) -> str:
             f"?positive=CLASS (data.load('NAME?positive={scarcest}')), or fit y == CLASS")
 
 
+@functools.cache
+def _strategy_of_sampler() -> dict[type, str]:
+    """`STRATEGIES` keys by their sampler's class (each maker called once to see it)."""
+    return {type(s.sampler(DEFAULT_SAMPLING_RATIO, None)): s.name
+            for s in STRATEGIES.values() if s.sampler is not None}
+
+
 def _strategy(pipeline: ImbalancePipeline) -> str:
-    """The `STRATEGIES` key ``pipeline`` was made for (by its sampler, or its model)."""
+    """The `STRATEGIES` key ``pipeline`` was made for (by its sampler, or its model); a
+    sampler no strategy makes (one set by hand) by its class name."""
     steps = dict(pipeline.steps)
     if "sampler" in steps:
-        label = type(steps["sampler"]).__name__
-        return next((s.name for s in STRATEGIES.values() if s.label == label), label)
+        sampler = type(steps["sampler"])
+        return _strategy_of_sampler().get(sampler, sampler.__name__)
     model = steps.get("model")
-    if type(model).__name__ == "AnomalyClassifier":
+    if isinstance(model, AnomalyClassifier):
         return "isolation_forest"
     return "class_weight" if getattr(model, "class_weight", None) is not None else "none"
 

@@ -130,3 +130,22 @@ def test_every_pipeline_refuses_more_than_two_classes_saying_how_to_get_one_agai
     fitted = analyses.make_imbalance_pipeline(strategy, 0.2, NET, random_state=0).fit(
         X, y == "gamma")
     assert fitted.classes_.tolist() == [False, True]
+
+
+def test_a_pipeline_is_named_by_its_samplers_and_models_class_not_their_names():
+    # QA: the refusal named its strategy by class-name strings: a subclass of
+    # AnomalyClassifier was the 'none' pipeline, a sampler of no strategy kept its name
+    from imblearn.over_sampling import SVMSMOTE
+
+    class Forest(analyses.AnomalyClassifier):
+        pass
+
+    X, y = _four_classes()
+    pipe = analyses.make_imbalance_pipeline("isolation_forest", 0.2, NET, random_state=0)
+    pipe.set_params(model=Forest(random_state=0))
+    with pytest.raises(ValueError, match="^make_imbalance_pipeline's 'isolation_forest' "):
+        pipe.fit(X, y)
+    pipe = analyses.make_imbalance_pipeline("smote", 0.2, NET, random_state=0)
+    pipe.set_params(sampler=SVMSMOTE())
+    with pytest.raises(ValueError, match="^make_imbalance_pipeline's 'SVMSMOTE' "):
+        pipe.fit(X, y)
