@@ -62,9 +62,7 @@ def _run(task: _Task) -> dict:
     ds = held_load(*task.data) if isinstance(task.data, tuple) else task.data
     t0 = time.perf_counter()  # the run, not the worker's first load of the data
     cfg = task.config
-    init_rng, loop_rng = nets.train_streams(task.seed)
-    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
-                         n_classes=ds.n_classes or None, task=ds.task)
+    net, loop_rng = nets.seeded_net(cfg, ds, task.seed)
     res = nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val, rng=loop_rng)
     h = res.history
     hit = h.index[h["val_loss"] <= task.eps] if task.eps else []

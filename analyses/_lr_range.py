@@ -307,9 +307,7 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
     skip_start = int(num_steps * SKIP_START_FRACTION)
     curves, rows = [], []
     for s in seed_list:
-        init_rng, loop_rng = nets.train_streams(s)
-        net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
-                             n_classes=ds.n_classes or None, task=ds.task)
+        net, loop_rng = nets.seeded_net(cfg, ds, s)
         c = range_test(net, cfg, ds.X_train, ds.y_train, X_val=ds.X_val, y_val=ds.y_val,
                        rng=loop_rng, min_lr=min_lr, max_lr=max_lr, num_steps=num_steps,
                        mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,

@@ -94,9 +94,7 @@ def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
                               max_epochs=epochs, checkpoint=max(epochs / 10, 1e-9), eps=0.0,
                               patience=0)
         for s in seeds:
-            init_rng, loop_rng = nets.train_streams(s)
-            net = nets.build_net(run_cfg, ds.n_features, ds.y_train, rng=init_rng,
-                                 n_classes=ds.n_classes or None, task=ds.task)
+            net, loop_rng = nets.seeded_net(run_cfg, ds, s)
             res = nets.train(net, run_cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val,
                              rng=loop_rng)
             bad = res.status == "diverged"

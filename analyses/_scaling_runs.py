@@ -153,9 +153,7 @@ def run_task(task: RunTask) -> dict:
     ds = dataset_of(task.data)
     t0 = time.perf_counter()  # the run, not the worker's first load of the data
     cfg = task.config
-    init_rng, loop_rng = nets.train_streams(task.seed)
-    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
-                         n_classes=ds.n_classes or None, task=ds.task)
+    net, loop_rng = nets.seeded_net(cfg, ds, task.seed)
     n = len(ds.X_train)
     per_epoch = nets.epoch_steps(n, cfg.batch_size, cfg.batch_norm)
     # The loop's own checkpoints only guard against divergence here: ~20 per budget.

@@ -359,6 +359,31 @@ def train_streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
     return np.random.default_rng(init_ss), np.random.default_rng(loop_ss)
 
 
+def seeded_net(cfg: TrainConfig, ds, seed) -> tuple[MLP, np.random.Generator]:
+    """The net ``cfg`` builds for dataset ``ds`` from ``seed``, and the stream its training
+    loop shuffles with: `train_streams` and `build_net` as every run of hplab calls them.
+
+    Parameters
+    ----------
+    cfg : TrainConfig
+    ds : data.Dataset
+        Any object with its fields; its ``n_features``, ``y_train``, ``n_classes`` (0 for
+        regression) and ``task`` are read.
+    seed : int or sequence of int
+        As `train_streams` takes it.
+
+    Returns
+    -------
+    net : MLP
+    loop_rng : numpy.random.Generator
+        For `train` (or another loop over the data).
+    """
+    init_rng, loop_rng = train_streams(seed)
+    net = build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
+                    n_classes=ds.n_classes or None, task=ds.task)
+    return net, loop_rng
+
+
 def evaluate(net: MLP, X, y) -> tuple[float, float]:
     """Loss and accuracy of ``net`` on ``(X, y)``, scored as the checkpoints score.
 

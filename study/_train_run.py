@@ -191,9 +191,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ds_seed = data_seed if data_seed is not None else (
             seed if isinstance(seed, int) else seed[0] if seed else 0)
         dataset = data.load(dataset, seed=ds_seed)
-    init_rng, loop_rng = nets.train_streams(seed)
-    net = nets.build_net(cfg, dataset.n_features, dataset.y_train, rng=init_rng,
-                         n_classes=dataset.n_classes or None, task=dataset.task)
+    net, loop_rng = nets.seeded_net(cfg, dataset, seed)
     callbacks = list(callbacks)
     if progress:
         callbacks.append(_Progress(cfg.max_epochs))
