@@ -483,21 +483,14 @@ def _after_report(args, failed: str | None) -> int:
 
 def _analysis_end(args, result) -> int:
     """An analysis command's end: its report (unless --no-report), its results printed (or
-    --json), then the line of a report that could not be written. Both are reports' and
-    named after the command (`_reports_name`): ``reports.KIND_report`` and
-    ``reports.KIND_lines``, KIND ``lr_range`` for ``hplab lr-range``."""
+    --json), then the line of a report that could not be written. Both are reports', found
+    by the command in `reports.ANALYSIS_OUTPUTS`."""
     import reports  # the lines only: what draws loads with the report's writer
 
     summary = result.summary()
     failed = _write_report(summary, _analysis_out(args), lambda: _analysis_report(args, result))
-    _emit(args, summary, getattr(reports, _reports_name(args.command, "lines"))(summary))
+    _emit(args, summary, reports.analysis_outputs(args.command)[1](summary))
     return _after_report(args, failed)
-
-
-def _reports_name(command: str, what: str) -> str:
-    """The name in reports of analysis ``command``'s ``what`` ("report" or "lines"): its
-    name as a Python name (``lr_range_report``)."""
-    return f"{command.replace('-', '_')}_{what}"
 
 
 def _analysis_report(args, result) -> str | None:
@@ -508,15 +501,14 @@ def _analysis_report(args, result) -> str | None:
         return None
     import reports
 
-    name = _reports_name(args.command, "report")
-    write = getattr(reports, name)  # matplotlib and friends load here
+    write = reports.analysis_outputs(args.command)[0]
     out = _analysis_out(args)
     earlier = (out / "report.html").is_file()
-    path = str(write(result, out, command=_command_line(args.argv)))
+    path = str(write(result, out, command=_command_line(args.argv)))  # matplotlib loads here
     kind = reports.read_report_info(path).kind
     if kind != args.command:  # every re-run into this folder would be refused
-        raise RuntimeError(f"reports.{name} wrote a report of kind {kind!r}: an analysis's "
-                           f"Report kind is its command, {args.command!r}")
+        raise RuntimeError(f"reports.{write.__name__} wrote a report of kind {kind!r}: an "
+                           f"analysis's Report kind is its command, {args.command!r}")
     if earlier:  # a re-run into the same folder: its results are gone
         _say_replaced(args.command, "report", out, "another --out")
     return path

@@ -40,16 +40,17 @@ snake_case, ``weight_decay``):
    compares the two; another kind fails at the first run), as is the kind its name in
    the index takes (``analysis_name(dataset, out, "weight-decay")``); its ``_LAZY`` entry;
    ``KIND_lines(summary)`` in ``_terminal_analyses.py``, imported in ``__init__`` and in its
-   ``__all__``. Advice that names the command's flags goes through
-   ``words_for("weight-decay", command)``, and a flag not named as the argument it sets
-   into ``_python_words.ARGUMENTS``: a report written from Python names the arguments.
+   ``__all__``; both in ``ANALYSIS_OUTPUTS`` under the command's name. Advice that names
+   the command's flags goes through ``words_for("weight-decay", command)``, and a flag
+   not named as the argument it sets into ``_python_words.ARGUMENTS``: a report written
+   from Python names the arguments.
 3. in hplab.py: ``cmd_KIND`` under ``@_analysis_command``, ending in
-   ``return _analysis_end(args, result)`` (which finds the two above by the command's
-   name), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed, --out, --report, --json,
-   the ``--json`` keys in its description; its --seed's words in ``SEED_HELP``; in
-   ``FIELD_FLAGS`` only a flag not named as the parameter it sets (--steps for
-   num_steps; --epochs is max_epochs' in every command, ``RENAMED_FLAGS``): errors name
-   the others by their dests.
+   ``return _analysis_end(args, result)`` (which finds the two above in
+   ``reports.ANALYSIS_OUTPUTS``), and ``_add_KIND`` in ``COMMANDS``: --dataset, --seed,
+   --out, --report, --json, the ``--json`` keys in its description; its --seed's words
+   in ``SEED_HELP``; in ``FIELD_FLAGS`` only a flag not named as the parameter it sets
+   (--steps for num_steps; --epochs is max_epochs' in every command, ``RENAMED_FLAGS``):
+   errors name the others by their dests.
 4. tests: a cheap run of it in ``ANALYSES`` (tests/cli_helpers.py), which the tests of
    every analysis run (twice into one folder, --out without a report, no optuna without
    one; one fails until it is there); its --json keys checked against its help (in

@@ -59,6 +59,38 @@ _LAZY = {
     **dict.fromkeys(("hidden_space_frame", "pick_snapshots"), "_hidden_space"),
 }
 
+
+
+def _on_first_call(name: str):
+    """``reports.<name>`` (a report writer of `_LAZY`), imported when first called."""
+
+    def call(*args, **kwargs):
+        return __getattr__(name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+#: Each analysis command's outputs: its report writer (``KIND_report``, loaded when a report
+#: is written) and its printed lines (``KIND_lines``). hplab.py ends every analysis with them.
+ANALYSIS_OUTPUTS = {
+    "capacity": (_on_first_call("capacity_report"), capacity_lines),
+    "imbalance": (_on_first_call("imbalance_report"), imbalance_lines),
+    "lr-range": (_on_first_call("lr_range_report"), lr_range_lines),
+    "scaling": (_on_first_call("scaling_report"), scaling_lines),
+}
+
+
+def analysis_outputs(command: str):
+    """``(report, lines)`` of analysis ``command`` (`ANALYSIS_OUTPUTS`); ValueError naming
+    the analyses for any other."""
+    from nets import unknown_name
+
+    if command not in ANALYSIS_OUTPUTS:
+        raise ValueError(unknown_name("analysis", command, ANALYSIS_OUTPUTS))
+    return ANALYSIS_OUTPUTS[command]
+
+
 # the names imported above, then those imported on first use
 __all__ = [
     "ReportInfo", "find_reports", "held_results", "holding_index", "index_root",
@@ -70,6 +102,8 @@ __all__ = [
     # what each command prints for people (its --json summary as lines)
     "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "study_lines",
     "table_lines", "text_width", "two_figures", "value_text",
+    # each analysis command's report writer and lines
+    "ANALYSIS_OUTPUTS", "analysis_outputs",
     *_LAZY,
 ]
 

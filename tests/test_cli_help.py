@@ -253,7 +253,8 @@ def test_adding_an_analysis_names_the_places_that_exist():
 
     steps = analyses.__doc__.partition("Adding an analysis")[2]
     for module, name in [(analyses, "_MODULES"), (analyses, "_RENAMED"), (reports, "_LAZY"),
-                         (hplab, "_analysis_command"), (hplab, "_analysis_end"),
+                         (reports, "ANALYSIS_OUTPUTS"), (hplab, "_analysis_command"),
+                         (hplab, "_analysis_end"),
                          (hplab, "COMMANDS"), (hplab, "SEED_HELP"), (hplab, "FIELD_FLAGS"),
                          (cli_helpers, "ANALYSES"), (nets, "finite_or_none"),
                          (nets, "finite_float"),

@@ -338,6 +338,20 @@ def test_every_analysis_is_run_twice_into_one_folder_above():
     assert set(ANALYSES) == set(hplab.analysis_commands(hplab.build_parser()))
 
 
+def test_every_analysis_has_its_report_and_lines_in_reports_registry():
+    # QA: hplab.py found them by getattr on a name made of the command (a missing one was an
+    # AttributeError at the analysis's end); a registry names them, and the valid ones
+    import reports
+
+    assert set(reports.ANALYSIS_OUTPUTS) == set(hplab.analysis_commands(hplab.build_parser()))
+    write, lines = reports.analysis_outputs("lr-range")
+    assert write.__name__ == "lr_range_report" and lines is reports.lr_range_lines
+    with pytest.raises(ValueError) as err:
+        reports.analysis_outputs("weight-decay")
+    assert str(err.value) == ("unknown analysis 'weight-decay'; valid: capacity, imbalance, "
+                              "lr-range, scaling")
+
+
 def test_an_analysis_report_of_another_kind_fails_at_its_first_run(tmp_path, monkeypatch,
                                                                     capsys):
     # QA: Report("weight_decay", ...) for `hplab weight-decay` (the spelling of its report
