@@ -23,8 +23,10 @@ from typing import Any
 import pandas as pd
 from matplotlib.backend_bases import FigureCanvasBase
 
+from nets import hplab_version
+
 from . import design
-from ._html import render, version
+from ._html import render
 from ._paths import shell_folder, shown_command
 from ._report_files import TONES
 from ._report_write import write_files
@@ -291,7 +293,7 @@ class Report:
         elif command:
             command = shown_command(command)
         self.provenance = {
-            "hplab version": version(),
+            "hplab version": hplab_version(),
             "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),
             # a report written from Python has no command line: said so, not a blank row
             **({"Command": str(command)} if command else
@@ -314,7 +316,8 @@ class Report:
         return {"schema": SCHEMA, "kind": self.kind, "name": self.name, "title": self.title,
                 "created": self.created.isoformat(), "status": self.status,
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
-                "hplab_version": version(), **({"source": self.source} if self.source else {}),
+                "hplab_version": hplab_version(),
+                **({"source": self.source} if self.source else {}),
                 **({"study_created": self.study_created} if self.study_created else {})}
 
     def html(self, files_dir: str = "report_files") -> str:

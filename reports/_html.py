@@ -1,4 +1,4 @@
-"""Jinja2 environment for the report templates (autoescape always on) and the version."""
+"""Jinja2 environment for the report templates (autoescape always on)."""
 
 from __future__ import annotations
 
@@ -51,12 +51,5 @@ def _flags_unbroken(text) -> markupsafe.Markup:
 def render(template: str, **context) -> str:
     """Render one of ``reports/templates/`` with ``context``."""
     return _env().get_template(template).render(**context)
-
-
-def version() -> str:
-    """The installed hplab version, or ``"0+unknown"`` from a bare checkout."""
-    import nets
-
-    return nets.hplab_version()
 
 

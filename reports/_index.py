@@ -22,9 +22,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import say_on_stderr, write_atomically
+from nets import hplab_version, say_on_stderr, write_atomically
 
-from ._html import render, version
+from ._html import render
 from ._paths import shell_folder
 from ._report_files import TONES
 
@@ -304,7 +304,7 @@ def write_index(directory: Path | str, *, found: list[ReportInfo] | None = None)
             "headline": info.headline[0] if info.headline else None,
         })
     html = render("index.html", entries=entries, count=len(entries),
-                  title=Path(os.path.abspath(root)).name or str(root), version=version(),
+                  title=Path(os.path.abspath(root)).name or str(root), version=hplab_version(),
                   folder=shell_folder(os.path.abspath(root)),
                   written=datetime.now().strftime("%Y-%m-%d %H:%M"), zone=_zone_label())
     path = root / "index.html"

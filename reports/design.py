@@ -25,9 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
-# numbers, as every report shows them (re-exported: reports read them here)
 from nets import say_on_stderr
 
+# numbers, as every report shows them (re-exported: reports read them here)
 from ._numbers import (
     FIXED_HIGH as FIXED_HIGH,
     FIXED_LOW as FIXED_LOW,
