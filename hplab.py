@@ -2202,8 +2202,9 @@ def _held_interrupts():
 
 
 def _forget_stop() -> None:
-    """Forget a stop `_terminate` noted (`HeldInterrupts.note_stop`): it stopped its command
-    only."""
+    """Forget a stop `_terminate` noted (`HeldInterrupts.note_stop`, and its signal in
+    `_terminated`): it stopped its command only."""
+    _terminated.clear()
     if held := _held_interrupts():
         held.forget_final()
 

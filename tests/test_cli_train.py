@@ -325,6 +325,28 @@ def test_ctrl_c_a_c_extension_turned_into_its_own_error_is_a_stop_not_a_failed_r
     assert signal.set_wakeup_fd(-1) == -1  # the process's own wakeup fd is back (none)
 
 
+def test_a_command_after_a_terminated_one_is_stopped_by_its_own_signal(tmp_path, monkeypatch,
+                                                                      capsys):
+    # QA: main forgot an earlier command's stop but kept its SIGTERM in _terminated: the
+    # next command of the process (a script's), stopped by Ctrl-C, said "terminated", 143
+    import _thread
+    import signal
+    import threading
+
+    monkeypatch.setattr(hplab, "_terminated", [])
+    with pytest.raises(KeyboardInterrupt):
+        hplab._terminate(signal.SIGTERM, None)  # what a SIGTERM runs: the earlier command's
+    assert hplab._terminated == [signal.SIGTERM]
+    ctrl_c = threading.Timer(3.0, _thread.interrupt_main)
+    ctrl_c.start()
+    try:
+        code = hplab.main(["train", "--dataset", "coin", "--epochs", "100000", "--no-report",
+                           "--out", str(tmp_path / "run")])
+    finally:
+        ctrl_c.cancel()
+    assert (code, capsys.readouterr().err.splitlines()[-1]) == (130, "hplab: interrupted")
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--optimizer", "sgd", "--momentum", "0.9"],
      "--momentum has no effect with --optimizer sgd (momentum and nesterov read it)"),
