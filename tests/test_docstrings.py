@@ -28,7 +28,7 @@ HAVE_PARAMETERS = (
     "nets.MLP.loss", "nets.MLP.loss_and_grads", "nets.NetClassifier.fit",
     "nets.NetRegressor.fit", "nets.Optimizer.step", "nets.build_net", "nets.count_of",
     "nets.check_threshold", "nets.evaluate", "nets.export_onnx", "nets.finite_count",
-    "nets.finite_float", "nets.finite_or_none", "nets.first_names",
+    "nets.finite_float", "nets.finite_or_none", "nets.first_names", "nets.seeded_net",
     "nets.gradcheck", "nets.gradcheck_dataset", "nets.imbalance_metrics", "nets.learning_rate",
     "nets.load_model", "nets.make_imbalance_pipeline", "nets.make_optimizer",
     "nets.nothing_to_resample", "nets.predict_dataset", "nets.read_inputs", "nets.save_net",
