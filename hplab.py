@@ -409,10 +409,11 @@ def _write_report(summary: dict, folder, write) -> str | None:
         if error is not None and (_interrupt_in(error) or signals.stopping()):
             raise KeyboardInterrupt from error
     if error is not None:
+        from nets import error_line, folder_text
+
         why = (error.strerror if isinstance(error, OSError) and error.strerror
-               else " ".join(str(error).split()) or type(error).__name__)
+               else error_line(error))
         summary["report_path"] = None
-        from nets import folder_text
 
         summary["report_error"] = (f"the report could not be written in "
                                    f"{folder_text(folder)} ({why})")
@@ -2327,7 +2328,9 @@ def _run_checked(args, signals: _SignalsSeen, as_program: bool) -> int:
         if os.environ.get("HPLAB_DEBUG", "0") not in ("", "0") or _raised_importing(exc):
             raise
         # escaped: a message may quote a stored name (studies there: ...) that holds one
-        message = _escaped(" ".join(str(exc).split())) or type(exc).__name__
+        from nets import error_line
+
+        message = _escaped(error_line(exc))
         # files' and data's errors name what the data holds (a column batch_size, a file
         # named warmup_steps), never a parameter: they stay as they are (a DataError comes
         # only from data, so only once it was imported)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
-from nets import progress_bar, unknown_name
+from nets import error_line, progress_bar, unknown_name
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -217,7 +217,7 @@ def _run_dask(fn, tasks: Sequence[Any], scheduler, bar) -> list[Any]:
             client = Client(str(scheduler), timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as exc:  # distributed raises OSError subclasses
             raise OSError(f"cannot reach the Dask scheduler at {scheduler}: "
-                          f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+                          f"{error_line(exc)}") from None
     else:
         client = scheduler
     try:

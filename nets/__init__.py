@@ -45,7 +45,15 @@ from ._predict_scores import (
     regression_errors,
     score_prediction,
 )
-from ._printable import and_list, count_of, escaped, first_names, folder_text, unprintable
+from ._printable import (
+    and_list,
+    count_of,
+    error_line,
+    escaped,
+    first_names,
+    folder_text,
+    unprintable,
+)
 from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
 from ._rules import check_type, unknown_name
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
@@ -108,8 +116,7 @@ __all__ = [
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "hplab_version", "versions", "is_whole", "check_type", "unknown_name", "blas_threads",
-    "and_list",
-    "count_of", "escaped",
+    "and_list", "count_of", "error_line", "escaped",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
                                                          for n in names),

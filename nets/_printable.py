@@ -105,3 +105,9 @@ def short_repr(value, limit: int = 100) -> str:
 def short_text(text: str, limit: int = 300) -> str:
     """``text`` cut after ``limit`` characters, its length told."""
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def error_line(exc: BaseException) -> str:
+    """``exc``'s message on one line (each run of whitespace one space), or its class name
+    when it has none: how an error is quoted inside another line."""
+    return " ".join(str(exc).split()) or type(exc).__name__

@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from nets import hplab_version, say_on_stderr, write_atomically
+from nets import error_line, hplab_version, say_on_stderr, write_atomically
 
 from ._html import render
 from ._paths import shell_folder
@@ -342,7 +342,7 @@ def refresh_index(report_dir: Path | str) -> Path | None:
     try:
         return write_index(root)
     except OSError as exc:
-        why = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+        why = exc.strerror or error_line(exc)
         say_on_stderr(f"hplab: warning: the index {root / 'index.html'} was not refreshed ({why})")
         return None
 

@@ -6,6 +6,7 @@ import warnings
 
 import pandas as pd
 
+from nets import error_line
 from study import quiet_optuna
 
 from ._study_data import _param_names
@@ -75,7 +76,7 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
                     sampled if method == "fANOVA" else study, evaluator=evaluator,
                     params=varying, target=target)
         except (RuntimeError, ValueError) as exc:  # e.g. fANOVA: zero variance in a sample
-            failed[method] = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+            failed[method] = error_line(exc).rstrip(".")
             continue
         finally:
             _release_fanova_trees()

@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 
+from nets import error_line
+
 from . import design
 from ._study_folder import _finished_of
 from .design import format_seconds, format_setting
@@ -60,7 +62,8 @@ def no_curves(inter: pd.DataFrame, checkpoint: float) -> str:
 
 
 def one_line(exc: Exception) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """`nets.error_line` as a sentence (ending in a period)."""
+    text = error_line(exc)
     return text if text.endswith(".") else text + "."
 
 

@@ -223,3 +223,11 @@ def test_a_fractional_checkpoint_is_whole_steps_rounded_half_to_even_as_document
     doc = " ".join(nets.TrainConfig.__doc__.split())
     assert "rounded to whole steps, half to even" in doc
     assert "0.3 and 0.5 epochs both score every 2 steps" in doc
+
+
+def test_an_error_is_quoted_on_one_line_or_by_its_class():
+    # QA: the same expression was hand-written in six places (the report index, the dask
+    # scheduler's, a study report's importances, the CLI's error line...); one helper now
+    assert nets.error_line(ValueError("no\n  such   file\t")) == "no such file"
+    assert nets.error_line(TimeoutError()) == "TimeoutError"
+    assert nets.error_line(OSError("")) == "OSError"
