@@ -439,11 +439,10 @@ def _typo_sampler(sampling_ratio, random_state):
 def test_a_bug_in_a_strategy_raises_instead_of_a_failed_row(monkeypatch):
     # QA: every exception of a run became a quiet "failed" row, a TypeError in pipeline code
     # and the leakage check's "a real bug" too; only the data's errors are a failed run
-    from nets import STRATEGIES
-    from nets._imbalance_registry import Strategy
+    from nets import STRATEGIES, Strategy
 
-    monkeypatch.setitem(STRATEGIES, "typo", Strategy("typo", "Typo", "over", _typo_sampler, True,
-                                                      "a sampler with a bug"))
+    typo = Strategy("typo", "Typo", "over", _typo_sampler, True, "a sampler with a bug")
+    monkeypatch.setitem(STRATEGIES, "typo", typo)
     with pytest.raises(TypeError, match="_fit_resample"):
         analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="none,typo", seeds=1,
                                      net_params={"hidden": (4,), "max_epochs": 3}, workers=1)
