@@ -43,6 +43,33 @@ def test_same_seed_same_history_bit_for_bit(moons, dtype):
                               "history=<DataFrame 41 x ") and "\n" not in repr(a)
 
 
+def _at_offset(a, k):
+    """A copy of float32 ``a`` whose data starts ``k`` floats past a 64-byte boundary."""
+    raw = np.empty(a.size + 32, np.float32)
+    start = (-raw.ctypes.data % 64) // 4 + k
+    out = raw[start:start + a.size].reshape(a.shape)
+    out[...] = a
+    assert out.ctypes.data % 64 == 4 * k
+    return out
+
+
+def test_same_seed_same_bits_whatever_the_data_alignment_and_what_trained_before(moons):
+    # a helper read a grid's run scoring one float32 unit apart from its rerun as "numpy's
+    # float32 reductions follow the arrays' alignment": measured, the bits follow neither
+    # the data's 64-byte alignment nor another training run before (nor its temporaries'
+    # addresses, which that shifts)
+    X, y, X_val, y_val = (a.astype(np.float32) if a.dtype.kind == "f" else a for a in moons)
+    cfg = nets.TrainConfig(hidden=(8,), activation="sigmoid", lr=0.0924, batch_size=32,
+                           max_epochs=3, checkpoint=0.3)
+    net, ref = _fit(cfg, _at_offset(X, 0), y, _at_offset(X_val, 0), y_val)
+    for before, k in enumerate((1, 4, 8, 13)):  # 0 to 3 other runs before
+        for _ in range(before):
+            _fit(cfg.replace(hidden=(16 + k,), optimizer="adam"), X, y, X_val, y_val, seed=k)
+        again, run = _fit(cfg, _at_offset(X, k), y, _at_offset(X_val, 15 - k), y_val)
+        pd.testing.assert_frame_equal(run.history, ref.history, check_exact=True)
+        assert again.state.tobytes() == net.state.tobytes()
+
+
 def test_same_seed_same_run_through_train_run():
     cfg = nets.TrainConfig(hidden=(4,), lr=0.3, batch_size=5, max_epochs=15)
     a = study.train_run("double-arc", cfg, seed=3)
