@@ -12,6 +12,7 @@ import importlib
 
 from ._activations import ACTIVATIONS, Activation, get_activation
 from ._batch_norm import BatchNorm
+from ._build import build_net, new_optimizer, seeded_net, train_streams
 from ._callbacks import Callback, ParamSnapshots, TrainState, spread_by_epoch
 from ._config import TrainConfig
 from ._dropout import Dropout
@@ -59,16 +60,7 @@ from ._rules import check_type, unknown_name
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import blas_threads
-from ._train import (
-    build_net,
-    epoch_steps,
-    evaluate,
-    new_optimizer,
-    seeded_net,
-    train,
-    train_streams,
-    whole_steps,
-)
+from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._validation import is_whole
 from ._versions import hplab_version, versions

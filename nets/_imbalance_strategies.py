@@ -16,13 +16,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._build import build_net
 from ._config import TrainConfig
 from ._imbalance_registry import STRATEGIES, resolve_strategies
 from ._net_estimator import _dtype_name
 from ._rules import check_type
 from ._sklearn import NetClassifier
 from ._sklearn_input import validated
-from ._train import build_net
 
 #: The course's advice: resample toward about 1:5 (minority/majority = 0.2), not 1:1.
 DEFAULT_SAMPLING_RATIO = 0.2

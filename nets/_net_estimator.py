@@ -19,11 +19,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._build import build_net, train_streams
 from ._config import TrainConfig
 from ._io import save_net
 from ._printable import count_of, short_repr
 from ._sklearn_input import validated
-from ._train import build_net, train, train_streams
+from ._train import train
 from ._validation import check_features
 
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
