@@ -310,12 +310,17 @@ def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command:
         ``dataset, resolved, data_fingerprint, dataset_info, command, cwd, versions,
         blas``: ``resolved`` what each None of ``config`` left to the optimizer stood for
         (`nets.own_defaults`: a later version's other defaults would re-run config with
-        other values), ``blas`` the BLAS threads multiplied with (another count changes a
+        other values) and, for ``head`` "auto", the head the data's task chose
+        (``"binary"``), ``blas`` the BLAS threads multiplied with (another count changes a
         wide net's last bits).
     """
     name = data.absolute_name(dataset)
     config = config or {}
-    return {"dataset": name, "resolved": nets.own_defaults(config.get("optimizer"), config),
+    resolved = nets.own_defaults(config.get("optimizer"), config)
+    task = (data_summary or {}).get("task")
+    if config.get("head") == "auto" and task in nets.HEADS:  # nets.train's rule: the task's
+        resolved["head"] = task
+    return {"dataset": name, "resolved": resolved,
             "data_fingerprint": fingerprint,
             "dataset_info": None if data_summary is None else _dataset_info(data_summary, name),
             "command": command, "cwd": cwd, "versions": nets.versions(),

@@ -87,8 +87,8 @@ def test_config_json_resolves_the_optimizer_defaults_its_config_leaves_none(tmp_
     cls = nets.OPTIMIZERS[optimizer]
     expected = {"rmsprop": {"rho": 0.9, "opt_eps": 1e-8}, "adam": {"opt_eps": 1e-8},
                 "momentum": {}, "adadelta": {"rho": 0.95, "opt_eps": 1e-6}}[optimizer]
-    assert record["resolved"] == expected
-    assert {k: {"rho": used.rho, "opt_eps": used.eps}[k] for k in record["resolved"]} \
+    assert record["resolved"] == {**expected, "head": "binary"}  # the head xor's auto chose
+    assert {k: {"rho": used.rho, "opt_eps": used.eps}[k] for k in expected} \
         == expected == {k: getattr(cls, nets.OWN_DEFAULTS[k]) for k in expected}
 
 
@@ -97,7 +97,12 @@ def test_config_json_resolves_nothing_a_config_gave(tmp_path):
                            optimizer="rmsprop", rho=0.8)
     study.train_run("xor", cfg, seed=0, out=tmp_path / "run")
     record = json.loads((tmp_path / "run" / "config.json").read_text())
-    assert record["config"]["rho"] == 0.8 and record["resolved"] == {"opt_eps": 1e-8}
+    assert record["config"]["rho"] == 0.8
+    assert record["resolved"] == {"opt_eps": 1e-8, "head": "binary"}
+    # a head given is not resolved either
+    study.train_run("xor", cfg.replace(head="binary"), seed=0, out=tmp_path / "given")
+    record = json.loads((tmp_path / "given" / "config.json").read_text())
+    assert record["config"]["head"] == "binary" and record["resolved"] == {"opt_eps": 1e-8}
 
 
 def test_an_infinite_setting_is_recorded_in_standard_json_and_read_back(tmp_path):
