@@ -20,7 +20,15 @@ from ._hidden_space import hidden_space_frame, pick_snapshots
 from ._paths import from_report
 from ._settings import regularisers_text
 from ._training_binary import add_positive_class
-from ._training_captions import history_caption, regression_loss, target_scaled
+from ._training_captions import (
+    curves_note,
+    head_setting,
+    head_text,
+    history_caption,
+    is_linear,
+    regression_loss,
+    target_scaled,
+)
 from ._use_model import add_use_model
 from .design import format_percent, format_seconds, format_value
 
@@ -58,6 +66,8 @@ def training_report(run, out_dir: Path | str) -> Path:
     rep.add_figure("history", partial(tw.draw_history, eps=float(run.config.eps),
                                       lr_steps=nets.is_stepwise(schedule)), hist,
                    caption=history_caption(run, hist, schedule))
+    if note := curves_note(run, hist):
+        rep.add_text(note, note=True)
     restored = res.final_row != -1 and res.final_row != len(res.history) - 1
     rep.add_table(_final_numbers(run), name="final", caption=(
         ("Train and validation values are from the best checkpoint, whose weights early "
@@ -90,6 +100,7 @@ def training_report(run, out_dir: Path | str) -> Path:
 
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
+    params["head"] = head_setting(params.get("head"), net.head)
     rep.set_provenance(
         # the data's path absolute, as the model records it; the command as typed, with
         # the folder it ran in (a run built by hand may have none)
@@ -192,7 +203,9 @@ def _add_decision_views(rep: Report, run, classes) -> None:
                                            inputs=inputs), data,
                    caption="Each point of the input square coloured by the class the net "
                    "predicts there" + ("; the black line is p = 0.5" if binary else "") + ". "
-                   "A good fit puts every sample on its own colour, with boundaries that "
+                   + ("With no hidden layer every boundary is a straight line. "
+                      if is_linear(net) else "")
+                   + "A good fit puts every sample on its own colour, with boundaries that "
                    "follow the gaps between classes rather than single stray points."
                    + _unnamed_colours(classes) + f" The grid's CSV holds its {resolution} × "
                    f"{resolution} points: x1, x2, each class's probability p_<index> and the "
@@ -344,8 +357,8 @@ def _subtitle(run) -> str:
     penalties = regularisers_text({k: getattr(run.config, k, 0) for k in ("l2", "l1", "dropout")})
     # train --data-seed: the data drawn with another seed than the net's
     data_seed = getattr(ds, "info", {}).get("seed", run.seed)
-    return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, {net.head} "
-            f"head) · {n_params:,} parameters{penalties} · seed {run.seed}"
+    return (f"{ds.name} · {ds.task} · net {'-'.join(map(str, sizes))} ({acts}, "
+            f"{head_text(net.head)}) · {n_params:,} parameters{penalties} · seed {run.seed}"
             + (f" (data seed {data_seed})" if data_seed != run.seed else ""))
 
 

@@ -1,38 +1,130 @@
-"""The training report's learning-curve captions: what the curves score and show, in
-words; the study report's best-trial curves take `lr_caption` too."""
+"""The training report's words for its learning curves and its net: what the curves score
+and show, why a run is stuck, what a net without a hidden layer can draw, and each head's
+output and loss; the study report's best-trial curves take `lr_caption` too."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 import nets
 
 from . import _training_draw as tw
 
+#: Each head's output function and the loss matched to it, the course's three pairs
+HEAD_PAIRS = {"regression": ("identity", "½·MSE"),
+              "binary": ("logistic", "binary cross-entropy"),
+              "multiclass": ("softmax", "cross-entropy")}
+#: What a net with no hidden layer is, per head: a linear model
+LINEAR_MODELS = {"regression": "linear regression", "binary": "logistic regression",
+                 "multiclass": "softmax regression"}
+#: A run's training loss is flat when it moved by less than this share over the last half
+FLAT_SHARE = 0.02
+#: ...and high when it ends above this many times eps
+HIGH_FACTOR = 2.0
+
+
+def head_text(head: str) -> str:
+    """``"binary head: logistic output + binary cross-entropy"``: the head with its pair
+    (a head of no known pair: ``"<name> head"``)."""
+    if head not in HEAD_PAIRS:
+        return f"{head} head"
+    output, loss = HEAD_PAIRS[head]
+    return f"{head} head: {output} output + {loss}"
+
+
+def head_setting(given, used: str):
+    """The head setting as the report shows it: the head used with its output and loss,
+    and "auto" when the data's task chose it (config.json's ``resolved`` records it)."""
+    shown = f"{used}, auto from the data's task" if given == "auto" else used
+    return f"{shown}: {' + '.join(HEAD_PAIRS[used])}" if used in HEAD_PAIRS else shown
+
 
 def history_caption(run, hist: pd.DataFrame, schedule: str) -> str:
     """The caption of ``run``'s learning curves, `draw_history`'s figure of ``hist``."""
     ds, scored = run.dataset, _train_scored(run)
     if ds.task in ("binary", "multiclass"):
+        loss = HEAD_PAIRS.get(run.net.head, ("", ""))[1]
         text = _HISTORY_CAPTION.format(
-            accuracy="middle" if tw.has_lr_panel(hist) else "right", scored=scored)
+            loss=f"{loss.capitalize()} loss" if loss else "Loss",
+            accuracy="middle" if tw.has_lr_panel(hist) else "right", scored=scored,
+            flat=_LINEAR_FLAT if is_linear(run.net) else _FLAT)
     else:
-        text = _LOSS_CAPTION.format(loss=regression_loss(ds), scored=scored)
+        text = _LOSS_CAPTION.format(loss=regression_loss(ds), scored=scored,
+                                    flat=_LINEAR_FIT_FLAT if is_linear(run.net) else _FLAT)
     return text + _same_curves(ds) + lr_caption(hist, schedule)
 
 
 _HISTORY_CAPTION = (
-    "Loss (left) and accuracy ({accuracy}) at every checkpoint, on the training set (solid "
+    "{loss} (left) and accuracy ({accuracy}) at every checkpoint, on the training set (solid "
     "blue; {scored}) and on the validation set (dashed orange); the ring marks the lowest "
-    "validation loss. A gap that keeps widening means overfitting; a loss that stays high "
-    "and flat means too little capacity or too small a learning rate. A jagged validation "
-    "curve beside a smooth training one comes from a small validation set; both jagged, "
-    "from too large a rate.")
+    "validation loss. A gap that keeps widening means overfitting; {flat}. A jagged "
+    "validation curve beside a smooth training one comes from a small validation set; both "
+    "jagged, from too large a rate.")
+#: the causes of a loss that stays high and flat, in a net with hidden layers...
+_FLAT = ("a loss that stays high and flat means too little capacity, too small a learning "
+         "rate, a start that landed on a plateau or in a local minimum (another seed tells) "
+         "or noise no net can fit")
+#: ...and in one without (its loss has a single minimum: the seed does not matter)
+_LINEAR_FLAT = ("a loss that stays high and flat means too small a learning rate, classes "
+                "no straight boundary separates (see the note below) or noise no net can fit")
+_LINEAR_FIT_FLAT = ("a loss that stays high and flat means too small a learning rate, data "
+                    "no straight line fits (see the note below) or noise no net can fit")
 _LOSS_CAPTION = (
     "Loss: {loss}, at every checkpoint, on the training set (solid blue; {scored}) and on "
     "the validation set (dashed orange); the ring marks the lowest validation loss. A gap "
-    "that keeps widening means overfitting; a long flat stretch means the net is stuck on "
-    "a plateau.")
+    "that keeps widening means overfitting; {flat}.")
+
+
+def is_linear(net) -> bool:
+    """Whether ``net`` has no hidden layer: a linear model of its inputs."""
+    return not net.activations
+
+
+def curves_note(run, hist: pd.DataFrame) -> str:
+    """The note under ``run``'s learning curves ``hist`` ("" for none): that the run is
+    stuck (`stuck_text`), and what a net with no hidden layer can draw (`linear_text`)."""
+    return " ".join(t for t in (stuck_text(run, hist), linear_text(run.net)) if t)
+
+
+def linear_text(net) -> str:
+    """What a net with no hidden layer can draw, the course's proof that one neuron cannot
+    solve XOR ("" for a net with hidden layers)."""
+    if not is_linear(net):
+        return ""
+    model = LINEAR_MODELS.get(net.head, "a linear model")
+    if net.head == "regression":
+        return (f"This net has no hidden layer: it is {model}, whose prediction is a "
+                "straight line (a hyperplane) in the inputs, whatever the data's shape.")
+    return (f"This net has no hidden layer: it is {model}, whose decision boundary is a "
+            "straight line (a hyperplane), so classes no line separates, as XOR's, cannot "
+            "all be right however long it trains. Its loss is convex (no local minimum): "
+            "another seed does not help, a hidden layer does.")
+
+
+def stuck_text(run, hist: pd.DataFrame) -> str:
+    """What the report says of a run that used all its epochs with its training loss
+    flat (it moved by less than `FLAT_SHARE` over the last half) and high (above
+    `HIGH_FACTOR` x eps): stuck, and why it may be ("" for any other run)."""
+    eps = float(getattr(run.config, "eps", 0) or 0)
+    loss = hist["train_loss"].to_numpy(float)
+    epochs = hist["epoch"].to_numpy(float)
+    if run.result.status != "max_epochs" or not eps > 0 or len(loss) < 3:
+        return ""
+    half = int(np.searchsorted(epochs, epochs[-1] / 2))
+    last = loss[half:]
+    if len(last) < 2 or not np.isfinite(last).all() or last[-1] <= HIGH_FACTOR * eps \
+            or last.max() - last.min() >= FLAT_SHARE * last[0]:
+        return ""
+    text = (f"The run used all its epochs without reaching eps = {eps:g}: its training loss "
+            f"barely moved over the last half ({last[0]:.4g} at epoch {epochs[half]:,g}, "
+            f"{last[-1]:.4g} at {epochs[-1]:,g}), so the net is stuck and more epochs would "
+            "not help.")
+    if is_linear(run.net):  # linear_text says why
+        return text
+    return text + (" A flat, high loss comes from too little capacity, too small a learning "
+                   "rate, a start that landed on a plateau or in a local minimum, or noise no "
+                   "net can fit; another seed (--seed) tells the start apart.")
 
 
 def _train_scored(run) -> str:

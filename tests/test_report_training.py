@@ -917,11 +917,12 @@ def test_the_subtitle_names_the_weight_penalties_and_dropout_a_run_used(tmp_path
 
     config, text = subtitle("reg", "--l2", "0.001", "--l1", "0.0001", "--dropout", "0.2")
     assert (config["l2"], config["l1"], config["dropout"]) == (0.001, 0.0001, 0.2)
-    assert text == ("xor · binary · net 2-4-1 (sigmoid, binary head) · 17 parameters · L2 0.001 "
-                    "· L1 0.0001 · dropout 0.2 · seed 0")
+    assert text == ("xor · binary · net 2-4-1 (sigmoid, binary head: logistic output + binary "
+                    "cross-entropy) · 17 parameters · L2 0.001 · L1 0.0001 · dropout 0.2 · seed 0")
     config, text = subtitle("plain")  # none set: the subtitle as it always was
     assert (config["l2"], config["l1"], config["dropout"]) == (0.0, 0.0, 0.0)
-    assert text == "xor · binary · net 2-4-1 (sigmoid, binary head) · 17 parameters · seed 0"
+    assert text == ("xor · binary · net 2-4-1 (sigmoid, binary head: logistic output + binary "
+                    "cross-entropy) · 17 parameters · seed 0")
 
 
 def _halving(step, cfg, total):
@@ -964,7 +965,7 @@ def test_a_stepwise_run_draws_its_rate_as_steps(flags, tmp_path, capsys, parse_h
     assert drawn == [("steps-post", rates)]
     html = (out / "report.html").read_text()
     text = " ".join(parse_html(html).all_text.split())
-    assert "Loss (left) and accuracy (middle)" in text
+    assert "loss (left) and accuracy (middle)" in text
     assert ("Right: the learning rate at each checkpoint, the rate the steps after it use, "
             "held until the next checkpoint;") in text
     assert "a drop between two of them shows at the later one" in text
@@ -1473,3 +1474,96 @@ def test_multiclass_probability_contours_have_a_legend_of_their_classes(real_rep
     assert colors == [to_hex(c) for c in design.class_colors(3)]
     # each entry in its class's line style, as its lines are drawn
     assert len({h.get_linestyle() for h in legend.legend_handles}) == 3
+
+
+def _report_text(parse_html, out) -> str:
+    return " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+
+
+def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path, capsys,
+                                                                       parse_html):
+    # QA (the README's first example, the course's 2-2-1 XOR): seed 0 ends at max_epochs at
+    # 75 %, its loss flat at 0.48, and the only reading was "too little capacity or too
+    # small a learning rate": 2 hidden suffice, the start had landed on a plateau (seed 2
+    # converges). A checkpoint every 100 epochs: the same weights, scored less often.
+    out = tmp_path / "xor221"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--activation", "sigmoid",
+                       "--optimizer", "sgd", "--lr", "0.1", "--batch-size", "1", "--epochs",
+                       "10000", "--eps", "0.005", "--init", "xavier", "--seed", "0",
+                       "--checkpoint", "100", "--out", str(out)]) == 0
+    capsys.readouterr()
+    record = json.loads((out / "config.json").read_text())
+    assert (record["status"], record["train_accuracy"]) == ("max_epochs", 0.75)
+    hist = pd.read_csv(out / "history.csv").set_index("epoch")["train_loss"]
+    mid, end = hist[5000], hist[10000]
+    assert 0.47 < end < mid < end * 1.02  # flat (under 2 % over the last half) and high
+    text = _report_text(parse_html, out)
+    assert ("a loss that stays high and flat means too little capacity, too small a learning "
+            "rate, a start that landed on a plateau or in a local minimum (another seed "
+            "tells) or noise no net can fit") in text
+    assert (f"The run used all its epochs without reaching eps = 0.005: its training loss "
+            f"barely moved over the last half ({mid:.4g} at epoch 5,000, {end:.4g} at "
+            "10,000), so the net is stuck and more epochs would not help. A flat, high loss "
+            "comes from too little capacity, too small a learning rate, a start that landed "
+            "on a plateau or in a local minimum, or noise no net can fit; another seed "
+            "(--seed) tells the start apart.") in text
+    assert "too little capacity or too small a learning rate" not in text
+
+
+def test_a_net_without_a_hidden_layer_says_its_boundary_is_a_straight_line(tmp_path, capsys,
+                                                                          parse_html):
+    # QA (the course's one neuron that cannot solve XOR): --hidden '' trains logistic
+    # regression, stuck at loss ln 2, and its report blamed capacity or the learning rate
+    # as for any net; nothing said that a straight boundary cannot separate XOR's classes
+    out = tmp_path / "xor0"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "", "--lr", "0.1",
+                       "--batch-size", "1", "--epochs", "200", "--eps", "0.005", "--seed", "2",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    record = json.loads((out / "config.json").read_text())
+    assert record["status"] == "max_epochs" and record["train_accuracy"] < 1
+    assert record["train_loss"] == pytest.approx(np.log(2), abs=1e-3)
+    text = _report_text(parse_html, out)
+    assert "net 2-1 (no hidden layer, binary head" in text
+    assert ("This net has no hidden layer: it is logistic regression, whose decision "
+            "boundary is a straight line (a hyperplane), so classes no line separates, as "
+            "XOR's, cannot all be right however long it trains. Its loss is convex (no local "
+            "minimum): another seed does not help, a hidden layer does.") in text
+    assert ("a loss that stays high and flat means too small a learning rate, classes no "
+            "straight boundary separates (see the note below) or noise no net can fit") in text
+    assert "With no hidden layer every boundary is a straight line." in text
+    assert "another seed tells" not in text and "too little capacity" not in text
+    # a net with a hidden layer says none of it
+    out = tmp_path / "xor2"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
+                       "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert "no hidden layer" not in _report_text(parse_html, out)
+
+
+@pytest.mark.parametrize(("dataset", "head", "pair", "loss"), [
+    ("xor", "binary", ("logistic", "binary cross-entropy"), "Binary cross-entropy loss (left)"),
+    ("coin", "multiclass", ("softmax", "cross-entropy"), "Cross-entropy loss (left)"),
+    ("sine", "regression", ("identity", "½·MSE"), "Loss: ½·MSE"),
+])
+def test_a_run_names_its_head_and_loss_pair_and_records_the_head_auto_chose(
+        tmp_path, capsys, parse_html, dataset, head, pair, loss):
+    # QA (the course's three head + loss pairs): the report said only "binary head", its
+    # settings "head auto", and config.json's resolved was {}: nothing recorded the head used
+    out = tmp_path / dataset
+    assert hplab.main(["train", "--dataset", dataset, "--epochs", "2", "--out", str(out)]) == 0
+    capsys.readouterr()
+    net, _, _ = nets.load_net(out / "model.npz")
+    assert net.head == head
+    record = json.loads((out / "config.json").read_text())
+    # config keeps "auto" (TrainConfig(**config) re-runs as it ran); resolved says what ran
+    assert record["config"]["head"] == "auto" and record["resolved"] == {"head": head}
+    assert nets.TrainConfig(**record["config"]).head == "auto"
+    html = (out / "report.html").read_text()
+    (subtitle,) = re.findall(r'<p class="subtitle">([^<]*)</p>', html)
+    assert f", {head} head: {pair[0]} output + {pair[1]}) · " in subtitle
+    assert report_facts(html)["head"] == (f"{head}, auto from the data's task: "
+                                          f"{pair[0]} + {pair[1]}")
+    text = _report_text(parse_html, out)
+    assert loss in text
+    assert "is stuck" not in text  # two epochs: nothing flat to read
