@@ -24,6 +24,7 @@ from nets import finite_or_none, hplab_version, is_stepwise
 from . import _training as tr, _training_data as td, _training_draw as tw
 from ._held_results import BEST_MODEL
 from ._training_captions import lr_caption
+from ._training_views import add_decision_views
 from ._use_model import add_use_model
 from .design import format_value
 
@@ -330,6 +331,6 @@ def _add_test(rep, spec, ds, run, proba, *, plain: bool) -> None:
     if classify:
         tr._add_test_set(rep, run.net, ds, classes)
         if plain and ds.n_features == 2:
-            tr._add_decision_views(rep, run, classes)
+            add_decision_views(rep, run, classes)
     else:
         tr._add_fit(rep, run.net, ds)

@@ -247,7 +247,7 @@ def test_fake_two_feature_runs(fake_run, tmp_path, parse_html, task, hidden, fig
             "decision-map-grid.csv", "decision-map-samples.csv", "hidden-space.csv"} <= {
         p.name for p in files.iterdir()}
     hidden_csv = pd.read_csv(files / "hidden-space.csv")
-    assert hidden_csv["epoch"].nunique() == reports._training.N_SNAPSHOTS
+    assert hidden_csv["epoch"].nunique() == reports._training_views.N_SNAPSHOTS
     # QA: the alt was the caption's first sentence, "Top row: ...", which misses the bottom
     # row; it now names the whole figure and leaves the caption to describe it
     alts, figure = {}, None
@@ -404,7 +404,7 @@ def test_real_run_reports(real_reports, parse_html, name):
         # the decision maps over training: the course's snapshots, the last the model's own
         maps = pd.read_csv(path.parent / "report_files" / "decision-history.csv")
         epochs = sorted(maps["epoch"].unique())
-        assert len(epochs) == reports._training.N_SNAPSHOTS and epochs[0] == 0
+        assert len(epochs) == reports._training_views.N_SNAPSHOTS and epochs[0] == 0
         last = maps[maps["epoch"] == epochs[-1]]
         assert len(last) == 50 * 50
         predicted = run.net.predict(last[["x1", "x2"]].to_numpy(np.float32))
