@@ -2218,7 +2218,7 @@ def _deliver_lost_interrupt(unraisable) -> None:
     if not issubclass(unraisable.exc_type, KeyboardInterrupt):
         sys.__unraisablehook__(unraisable)
         return
-    from nets._pool import interrupt_main_soon
+    from nets import interrupt_main_soon
 
     # from another thread, a moment later: raised while this hook runs, it would be lost
     interrupt_main_soon(_terminated[-1] if _terminated else signal.SIGINT)

@@ -167,7 +167,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
             return [_counted(bar, _one_thread(fn, t)) for t in tasks]
         from joblib import Parallel, delayed
 
-        from nets._pool import HeldStartLoky
+        from nets import HeldStartLoky
 
         # inner_max_num_threads caps BLAS in the loky workers before numpy loads there;
         # results come back in task order as each is ready. The workers never take a

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import nets
-from nets._repr import compact_repr
+from nets import compact_repr
 
 from ._lr_verify import beats_baseline
 

@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nets import CONFUSION, IMBALANCE_METRICS, STRATEGIES, finite_or_none, unknown_name
-from nets._repr import compact_repr
+from nets import (
+    CONFUSION,
+    IMBALANCE_METRICS,
+    STRATEGIES,
+    compact_repr,
+    finite_or_none,
+    unknown_name,
+)
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
 from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, twins

@@ -29,8 +29,7 @@ from threadpoolctl import threadpool_limits
 
 import data
 import nets
-from nets import finite_float
-from nets._repr import compact_repr
+from nets import compact_repr, finite_float
 
 from ._backend import data_record
 from ._checks import seed_count, train_config, whole

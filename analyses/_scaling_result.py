@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from nets import finite_count, finite_float
-from nets._repr import compact_repr
+from nets import compact_repr, finite_count, finite_float
 
 from ._lr_rule import LrExponent
 from ._noise_scale import NOISE_INTERVAL

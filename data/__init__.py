@@ -23,6 +23,7 @@ from ._registry import (
     absolute_name,
     canonical_name,
     list_datasets,
+    parse_name,
     source_paths,
     with_options,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "TEST_FRACTION",
     "class_weights",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
-    "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_ratio",
+    "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_name",
+    "parse_ratio",
     "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
 ]

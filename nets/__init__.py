@@ -56,10 +56,11 @@ from ._printable import (
     unprintable,
 )
 from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
+from ._repr import compact_repr
 from ._rules import check_type, unknown_name
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
-from ._threads import blas_threads
+from ._threads import SMALL_STEP_FLOPS, blas_threads
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._validation import is_whole
@@ -72,8 +73,10 @@ from ._write_csv import (
     write_csv,
 )
 
-#: module -> the names the package takes from it when first asked (scikit-learn's users)
+#: module -> the names the package takes from it when first asked (scikit-learn's users,
+#: and joblib's: the local pools of a study's workers and the analyses' runs)
 _LAZY = {
+    "_pool": ("HeldStartLoky", "interrupt_main_soon", "release_interrupts"),
     "_sklearn": ("NetClassifier", "NetRegressor"),
     "_net_estimator": ("save_estimator",),
     # imbalanced data: the remedies as imbalanced-learn pipelines, and their scores (the
@@ -108,6 +111,7 @@ __all__ = [
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "hplab_version", "versions", "is_whole", "check_type", "unknown_name", "blas_threads",
+    "SMALL_STEP_FLOPS", "compact_repr",
     "and_list", "count_of", "error_line", "escaped",
     "first_names", "folder_text", "unprintable",
     "STRATEGIES", "Strategy", "resolve_strategies", *(n for names in _LAZY.values()
@@ -120,7 +124,7 @@ def __getattr__(name):
     # pipelines and their scores need it, so `import nets` (every command, a --help too)
     # skips it. A training run mostly pays it anyway: data holds out a validation split
     # with scikit-learn's train_test_split (coin, digits, a CSV...; not xor, whose
-    # validation set is its training set).
+    # validation set is its training set). joblib (~0.05 s) only a pool needs.
     for module, names in _LAZY.items():
         if name in names:
             return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -78,8 +78,7 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
 
 def _check_dataset(name: str) -> None:
     """Unknown names and options fail here, without loading (or downloading) anything."""
-    from data import DataError
-    from data._registry import parse_name
+    from data import DataError, parse_name
 
     try:
         parse_name(name)

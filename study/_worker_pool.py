@@ -42,7 +42,7 @@ def _pool_worker(timeout: float | None, *args, **kwargs) -> tuple[int, bool]:
     joblib does not kill its siblings while they close their own trials; it ends the task
     even if C code drops it (`HeldInterrupts.deliver`'s ``final``). SIGTERM (sent when the
     parent dies) interrupts it the same way, then ends the process."""
-    from nets._pool import interrupt_main_soon, release_interrupts
+    from nets import interrupt_main_soon, release_interrupts
 
     in_main = threading.current_thread() is threading.main_thread()
     terminated, parent = [], os.getppid()
@@ -140,7 +140,7 @@ def run_on_pool(spec, where, workers, run_id, threads, dataset) -> bool:
     ended any of them."""
     from joblib import Parallel, delayed
 
-    from nets._pool import HeldStartLoky
+    from nets import HeldStartLoky
 
     backend = HeldStartLoky()
     with _FirstInterruptToWorkers(backend.worker_pids) as guard:
