@@ -80,8 +80,10 @@ _MODULES = {
     "_capacity_result": ("CapacityResult", "width_reach"),
     # -- imbalanced data (hplab imbalance)
     "_imbalance": ("OWN", "imbalance_benchmark", "parse_ratios", "seed_states"),
-    "_imbalance_metrics": ("TUNE_METRICS", "best_threshold", "mean_ci", "tune_threshold"),
+    "_imbalance_metrics": ("METRIC_RANGE", "TUNE_METRICS", "best_threshold", "mean_ci",
+                           "tune_threshold"),
     "_imbalance_result": ("ImbalanceResult",),
+    "_imbalance_runs": ("THRESHOLDS",),
     "_imbalance_verdict": ("overlapping_best", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
@@ -90,15 +92,18 @@ _MODULES = {
                   "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
-    "_lr_verify": ("VERIFY_FACTORS", "VERIFY_GROWTH", "trivial_baseline", "verify_grid",
+    "_lr_verify": ("BASELINE_MARGIN", "VERIFY_FACTORS", "VERIFY_GROWTH", "trivial_baseline",
+                   "verify_grid",
                    "verify_runs", "verify_verdict"),
     # -- scaling (continued)
-    "_noise_scale": ("GradientNoiseScale", "exact_noise_scale", "noise_from_norms"),
+    "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
+                     "noise_from_norms"),
     "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),
-    "_scaling_law": ("ScalingFit", "fit_scaling_law", "mccandlish_steps", "regimes"),
-    "_lr_rule": ("LrExponent", "fit_lr_exponent", "refine_lr"),
+    "_scaling_law": ("EXTRAPOLATE", "ScalingFit", "fit_scaling_law", "mccandlish_steps",
+                     "regimes"),
+    "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr"),
     "_scaling_result": ("ScalingResult",),
-    "_scaling_runs": ("TARGET_METRICS", "best_per_batch"),
+    "_scaling_runs": ("TARGET_METRICS", "best_per_batch", "median_steps_by_rate"),
     # -- every analysis: its advice in its function's arguments, for a Python caller
     "_python_words": ("flags_in_errors", "in_python_words", "words_for"),
     # -- learning-rate suggestions (hplab lr-range)

@@ -188,7 +188,7 @@ def _verdicts(result) -> list[str]:
                          "sufficient.")
         elif scores.notna().any() and base is not None:
             # the rule of lr-range --verify and scaling: 5 % below, and beyond seed noise
-            from analyses._lr_verify import BASELINE_MARGIN
+            from analyses import BASELINE_MARGIN
 
             row = result.table.loc[scores.idxmin()]
             spread = ("" if pd.isna(row["val_loss_std"]) else

@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 
 import nets
-from analyses._imbalance_metrics import METRIC_RANGE  # what add_paired clips to
+from analyses import METRIC_RANGE  # what add_paired clips to
 
 from ._core import Report
 from ._imbalance_draw import (

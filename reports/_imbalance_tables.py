@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from analyses._imbalance_runs import THRESHOLDS  # the labels its rows carry
+from analyses import THRESHOLDS  # the labels its rows carry
 
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")

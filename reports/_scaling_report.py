@@ -16,7 +16,7 @@ from matplotlib.ticker import NullLocator
 
 import data
 import nets
-from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
+from analyses import LR_CAP  # the course's "rates above ~1 stop converging" line
 
 from . import design
 from ._core import Report, check_result
@@ -210,9 +210,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     check_result(result, "analyses", "ScalingResult", "scaling_study")
-    from analyses import words_for
-    from analyses._noise_scale import NOISE_WINDOW
-    from analyses._scaling_law import EXTRAPOLATE
+    from analyses import EXTRAPOLATE, NOISE_WINDOW, words_for
 
     # the advice names hplab scaling's flags; written from Python, scaling_study's arguments
     words = words_for("scaling", command)

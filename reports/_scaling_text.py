@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import nets
-from analyses._lr_rule import LR_CAP  # the course's "rates above ~1 stop converging" line
+from analyses import LR_CAP  # the course's "rates above ~1 stop converging" line
 
 from . import design
 
@@ -60,8 +60,7 @@ def _cap_verdict(result) -> str:
     grid's next rate above 1 (at most `CAP_NEAR` x it), which the linear rule asks for
     there, did worse; otherwise why this run cannot tell.
     """
-    from analyses._lr_rule import COARSE_GRID
-    from analyses._scaling_runs import median_steps_by_rate
+    from analyses import COARSE_GRID, median_steps_by_rate
 
     cannot = ", so this run cannot tell whether the course's cap of 1 holds."
     b = result.batches

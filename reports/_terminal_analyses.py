@@ -223,7 +223,7 @@ def capacity_lines(s: dict) -> list[str]:
                         f"{s['majority_share']:.3g}, on validation by more than its spread "
                         "over seeds)")
             if scored and s.get("baseline_val_loss") is not None:
-                from analyses._lr_verify import BASELINE_MARGIN
+                from analyses import BASELINE_MARGIN
 
                 return (f"none (no width beats a constant prediction of the training set's "
                         f"mean, {s['baseline_val_loss']:.3g}, on validation by "
