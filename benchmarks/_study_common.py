@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import optuna
 
 import study
-from study._registry import quiet_optuna
+from study import quiet_optuna
 
 
 def variant(spec_name: str, /, **overrides) -> study.StudySpec:

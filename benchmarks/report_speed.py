@@ -35,7 +35,7 @@ from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 import nets  # noqa: E402
 import reports  # noqa: E402
 import study  # noqa: E402
-from reports import _core, design  # noqa: E402
+from reports import design  # noqa: E402
 
 RUNS = (("xor", (2,)), ("coin", (8,)))
 
@@ -43,13 +43,13 @@ RUNS = (("xor", (2,)), ("coin", (8,)))
 def report_figures() -> list[tuple[str, object, object]]:
     """(name, draw, data) of every figure the two training reports add."""
     figures = []
-    add = _core.Report.add_figure
+    add = reports.Report.add_figure
 
     def keep(self, name, draw, data, **kw):
         figures.append((f"{self.name}/{name}", draw, data))
         return add(self, name, draw, data, **kw)
 
-    _core.Report.add_figure = keep
+    reports.Report.add_figure = keep
     try:
         with tempfile.TemporaryDirectory() as folder:
             for dataset, hidden in RUNS:
@@ -57,7 +57,7 @@ def report_figures() -> list[tuple[str, object, object]]:
                 train = study.train_run(dataset, cfg, seed=0, name=dataset)
                 reports.training_report(train, Path(folder) / dataset)
     finally:
-        _core.Report.add_figure = add
+        reports.Report.add_figure = add
     return figures
 
 

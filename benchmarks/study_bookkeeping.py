@@ -52,7 +52,7 @@ from _study_common import Stopwatch, finished_trials, machine, variant  # noqa: 
 import data  # noqa: E402
 import study  # noqa: E402
 import study._objective as objective_module  # noqa: E402
-from study._registry import quiet_optuna  # noqa: E402
+from study import quiet_optuna  # noqa: E402
 
 TARGET = 0.10
 # before_trial too: study.TrialSeeded builds each trial's sampler there

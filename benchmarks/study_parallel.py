@@ -42,7 +42,7 @@ from _common import interleaved, median, positive, run  # noqa: E402
 from _study_common import finished_trials, machine, variant  # noqa: E402
 
 import study  # noqa: E402
-from study._registry import quiet_optuna  # noqa: E402
+from study import quiet_optuna  # noqa: E402
 
 TARGET = 1.7
 

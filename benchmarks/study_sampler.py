@@ -28,7 +28,7 @@ from _study_common import machine, variant  # noqa: E402
 
 import data  # noqa: E402
 import study  # noqa: E402
-from study._registry import quiet_optuna  # noqa: E402
+from study import quiet_optuna  # noqa: E402
 
 
 def best_of(spec, dataset) -> tuple[float, float]:

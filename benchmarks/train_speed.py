@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import interleaved, median, positive, run  # noqa: E402
 
 import nets  # noqa: E402
-from nets._threads import SMALL_STEP_FLOPS  # noqa: E402
+from nets import SMALL_STEP_FLOPS  # noqa: E402
 
 N, D, H1, H2, K, BATCH = 60_000, 784, 64, 16, 10, 128
 
