@@ -46,6 +46,7 @@ from ._study_text import (
     status,
     status_detail,
     subtitle,
+    tied_with_best,
     why_best,
 )
 from ._table_block import rows_shown
@@ -282,7 +283,7 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
     import study as hs
 
     best = s.trials[summary["best_trial"]]
-    why = why_best(spec, summary)
+    why = why_best(spec, summary) or tied_with_best(spec, s.trials, summary["best_trial"])
     if not hs.run_by_hplab(best, created):  # by hand, another program, another study
         add_outside_best(rep, summary["best_trial"], best, why=why,
                          copied=hs.copied_from_another_study(best, created))

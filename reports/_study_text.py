@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+import nets
 from nets import error_line
 
 from . import design
@@ -37,6 +38,24 @@ def why_best(spec, summary) -> str:
     most = "highest" if spec.directions[0] == "maximize" else "lowest"
     return (f"Of the {len(front)} trials on the Pareto front ({listed}{more}), this is the "
             f"one with the {most} {spec.metrics[0]}, the first metric.")
+
+
+def tied_with_best(spec, trials, best: int) -> str:
+    """With one objective, the sentence naming the other complete trials that scored the
+    best trial's value exactly (the best is one of equals); empty if none."""
+    if spec.multi_objective:
+        return ""
+    value = trials[best].value
+    tied = [t.number for t in trials if t.number != best and t.state.name == "COMPLETE"
+            and t.value == value]
+    if not tied:
+        return ""
+    names = nets.and_list([f"#{n}" for n in tied[:_MAX_LISTED]]
+                          + ([f"{len(tied) - _MAX_LISTED} more"] if len(tied) > _MAX_LISTED
+                             else []))
+    return (f"{'Trial' if len(tied) == 1 else 'Trials'} {names} scored the same "
+            f"{spec.metrics[0]} as this one, {design.format_value(value)}: it is the best of "
+            "equals.")
 
 
 def pareto_caption(metrics) -> str:

@@ -2183,3 +2183,23 @@ def test_a_moved_project_gives_a_report_to_the_file_that_moved_not_to_a_copy(
 
     assert report_of("st.db") is None
     assert report_of("bk/st.db") == (tmp_path / "b/runs/studies/nest/report.html").resolve()
+
+
+def test_a_best_trial_others_tied_says_so(spec_file, tmp_path, parse_html):
+    # QA: a study whose best val_pr_auc three trials scored named #2 as its best trial with
+    # no word of #4 and #6: the best of equals, which the report now says
+    db = tmp_path / "tie.db"
+    spec = study.load_spec(spec_file("tie", metric="val_accuracy", n_trials=6, max_epochs=400,
+                                     seed=1, pruner="none"))
+    study.run_study(spec, storage=str(db), progress=False)
+    trials = optuna.load_study(study_name="tie", storage=f"sqlite:///{db}").trials
+    best = max(t.value for t in trials)
+    equal = [t.number for t in trials if t.value == best]
+    assert len(equal) >= 2  # XOR's 4 validation points: several trials score 1.0
+    page = reports.study_report("tie", storage=str(db), out=tmp_path / "r")
+    text = " ".join(parse_html(page.read_text()).all_text.split())
+    others = [f"#{n}" for n in equal[1:]]
+    names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+    assert (f"Best trial: #{equal[0]}" in text and f"{'Trial' if len(others) == 1 else 'Trials'} "
+            f"{names} scored the same val_accuracy as this one, 1: it is the best of equals."
+            in text), text[text.index("Best trial:"):][:400]
