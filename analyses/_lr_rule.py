@@ -1,6 +1,7 @@
 """How the best learning rate scales with the batch size: the slope of log lr_opt against
-log B over the small batches, its nearest rule (linear, square root, flat), the rates each
-rule predicts, and where the linear rule passes the course's cap (pure functions)."""
+log B over the small batches, the rule (linear, square root, flat) its error bar holds, or
+where it lies between or beyond them, the rates each rule predicts, and where the linear
+rule passes the course's cap (pure functions)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,18 @@ LR_CAP = 1.0
 #: How `fit_lr_exponent` says every batch size fitted has the same grid rate (the report
 #: then draws no conclusion from the rates about the cap).
 COARSE_GRID = "the grid is too coarse to show a slope"
+#: Each rule's slope of log lr_opt against log B.
+RULES = {"flat": 0.0, "square-root": 0.5, "linear": 1.0}
+#: A slope whose error bar holds no rule: where it lies, and what the report says of it.
+NO_RULE = {
+    "falling": "falling with B, below the flat rule (0) by more than its standard error",
+    "between flat and square-root": "between the flat and square-root rules (0 and 0.5), "
+                                    "neither within its standard error",
+    "between square-root and linear": "between the square-root and linear rules (0.5 and "
+                                      "1), neither within its standard error",
+    "steeper than linear": "steeper than the linear rule (1) by more than its standard "
+                           "error",
+}
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,7 @@ class LrExponent:
     alpha_se: float  # standard error of the slope, grid spacing included (NaN with alpha)
     n_points: int
     max_batch: float  # largest batch size used
-    rule: str  # linear | square-root | flat | steeper than linear | unknown
+    rule: str  # a key of RULES or NO_RULE, or unknown
     message: str
     reason: str = ""  # why the rule is unknown ("" when there is a verdict)
 
@@ -55,9 +68,12 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     """Fit lr_opt ~ B^alpha over batch sizes up to ``max_batch`` (B_crit when known).
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
-    alpha = 0.5 (keep the update's noise variance fixed); which is nearer is the verdict.
+    alpha = 0.5 (keep the update's noise variance fixed), the flat rule alpha = 0. The
+    verdict is the one rule within alpha ± alpha_se (`RULES`), or, when it holds none,
+    where the slope lies (`NO_RULE`: between two rules, steeper than linear, falling).
     There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
-    sizes have a best rate (a line through two fits any rule), or lie at or below
+    sizes have a best rate (a line through two fits any rule), when alpha ± alpha_se holds
+    two rules (it tells them apart from neither), or lie at or below
     ``max_batch`` (above B_crit McCandlish et al. predict a flat best rate, so the
     smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
     given the rate ``grid``, when a best rate in the fit sits at its edge (the true one
@@ -114,19 +130,17 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         # QA (coin, B = 8, 32, 128, grid 1e-3..10): "B^0.00" from the grid's top at two
         # sizes, beside "no rule verdict": a slope that measures nothing is not quoted
         alpha = se = math.nan
-    if alpha < 0.25:
-        rule = "flat"
-    elif alpha > 1.25:
-        rule = "steeper than linear"
-    else:
-        rule = "linear" if abs(alpha - 1) < abs(alpha - 0.5) else "square-root"
+    rule, spanned = _rule(alpha, se)
     reason = _no_rule_reason(b, lr, below, max_batch, grid, fitted_only=len(b) < n_all,
                              bound=bound)
-    if not reason and math.isfinite(se) and alpha - se <= 0.5 and alpha + se >= 1:
+    if not reason and len(spanned) > 1:
         # 0.83 ± 0.59 is "linear" by its centre alone; another grid on the same data gave
         # 0.51 ± 0.23, "square-root": the slope tells the rules apart only outside both
-        reason = (f"its standard error, ± {se:.2f}, spans both rules (0.5 and 1): more "
-                  "seeds or a finer rate grid narrow it")
+        values = [f"{RULES[r]:g}" for r in spanned]
+        reason = (f"its standard error, ± {se:.2f}, spans "
+                  f"{'both' if len(values) == 2 else 'all three'} rules "
+                  f"({', '.join(values[:-1])} and {values[-1]}): more seeds or a finer rate "
+                  "grid narrow it")
     if b_crit_unknown:  # a slope over sizes above B_crit measures its flattening, no rule
         reason = "; ".join(filter(None, [
             "B_crit is unknown (the fit says why), so which batch sizes lie below it, "
@@ -135,9 +149,42 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
     # 0.00, not -0.00
     slope = (f"alpha = {round(alpha, 2) + 0.0:.2f} ± {se:.2f}" if math.isfinite(alpha) else
              "no slope fitted")  # three points or more: a finite alpha has its error
-    verdict = f"nearest rule: {rule}" if not reason else f"no rule verdict: {reason}"
+    verdict = rule_verdict(rule) if not reason else f"no rule verdict: {reason}"
     return LrExponent(alpha, se, len(b), top, "unknown" if reason else rule,
                       f"{slope} over B <= {top:g} ({len(b)} sizes): {verdict}", reason)
+
+
+def _rule(alpha: float, se: float) -> tuple[str, list[str]]:
+    """The verdict on a slope ``alpha ± se``, and the rules that interval holds.
+
+    QA: the rule was the nearer of 0.5 and 1 (flat below 0.25): 0.33 ± 0.04, four errors
+    from 0.5, was "square-root", 1.25 ± 0.04 "linear"; a rule is named only when the
+    interval holds it, and one that holds none says where it lies.
+    """
+    if not math.isfinite(alpha):
+        return "unknown", []
+    # + 1e-9: round-off, as an exact power law's slope comes out 1 - 2e-16 ± 1e-17
+    err = (se if math.isfinite(se) else 0.0) + 1e-9
+    spanned = [r for r, v in RULES.items() if alpha - err <= v <= alpha + err]
+    if len(spanned) == 1:
+        return spanned[0], spanned
+    if spanned:  # two or three: the reason says which (the caller's)
+        return "unknown", spanned
+    if alpha > RULES["linear"]:
+        return "steeper than linear", spanned
+    if alpha > RULES["square-root"]:
+        return "between square-root and linear", spanned
+    if alpha > RULES["flat"]:
+        return "between flat and square-root", spanned
+    return "falling", spanned
+
+
+def rule_verdict(rule: str) -> str:
+    """What a slope's ``rule`` (`LrExponent.rule` other than unknown) says, as the
+    message, the report and the terminal put it."""
+    if rule in RULES:
+        return f"the {rule} rule ({RULES[rule]:g}), the only one within its standard error"
+    return NO_RULE[rule]
 
 
 def _grid_only(b, lr, grid) -> bool:

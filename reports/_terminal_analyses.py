@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analyses._lr_rule import rule_verdict
 from nets import count_of
 
 from ._terminal import _ending, two_figures
@@ -44,7 +45,7 @@ def scaling_lines(s: dict) -> list[str]:
         se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
         lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (
             f"no rule verdict: {s['alpha_reason']}" if s["alpha_reason"] else
-            f"nearest rule {s['alpha_rule']}"))
+            rule_verdict(s["alpha_rule"])))
     elif s["alpha_reason"]:  # no slope that measures anything: only why
         lines.append(f"best lr against B: no slope fitted, no rule verdict: {s['alpha_reason']}")
     if s["lr_cap_batch"] is not None:

@@ -457,6 +457,12 @@ def test_a_flat_exponent_prints_without_a_minus_sign(capsys):
     # one rate for every batch is a grid's edge, not a finding
     assert ("the best rate sits at an edge of the grid for B = 64, 128: widen it "
             "(--lr-range LOW,HIGH, or --lrs)") in lines
+    # QA: the terminal said "nearest rule" of every verdict, one its error bar excluded too
+    summary.update(alpha=0.69, alpha_se=0.04, alpha_rule="between square-root and linear",
+                   alpha_reason=None)
+    assert ("best lr ~ B^0.69 over the small batches (± 0.04): between the square-root and "
+            "linear rules (0.5 and 1), neither within its standard error") in \
+        reports.scaling_lines(summary)
 
 
 def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, parse_html,
@@ -484,7 +490,7 @@ def test_best_rates_at_the_grid_edge_give_no_rule_and_no_cap(capsys, tmp_path, p
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
     assert ("Best rate: no slope fitted over B <= 128 (3 sizes): no rule verdict: B_crit is "
             "unknown") in text
-    assert "nearest rule" not in text and "passes a rate of 1" not in text
+    assert "within its standard error" not in text and "passes a rate of 1" not in text
     assert "the steps at each one's best rate were not measured" in text
     assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "no slope"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
@@ -509,7 +515,7 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
     # a line through two points (slope -0.79) fits any rule: no slope in any of the three
     assert s["alpha"] is None and s["alpha_se"] is None
     assert f"Best rate: no slope fitted over B <= 32 (2 sizes): no rule verdict: {why}." in text
-    assert "nearest rule" not in text and "-0.79" not in text
+    assert "within its standard error" not in text and "-0.79" not in text
     assert _cards(tmp_path / "r" / "report.html")["lr exponent α"] == "no slope"
     code, stdout, err = run_cli([*argv, "--no-report"], capsys)
     assert f"best lr against B: no slope fitted, no rule verdict: {why}\n" in stdout
