@@ -50,7 +50,8 @@ class ScalingFit:
     ``"no_critical_batch"`` (B_crit beyond that above the largest batch, and the steps fall
     as 1/B with R² >= `R2_MIN`; ``b_crit_at_least`` is that bound, 4 x the largest batch
     that reached the target),
-    ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall),
+    ``"below_range"`` (beyond it below the smallest batch, and the steps hardly fall; or
+    below 1, the smallest batch there is, within that factor or not),
     ``"inconclusive"`` (the steps hardly fall over the batches that reached the target, but
     a smaller batch missed it within its budget, so they do fall down there: B_crit cannot
     be placed below the range), ``"poor_fit"`` (the steps do not follow the law: R² <
@@ -151,7 +152,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
         said = ("no batch size reached the target" if not sizes else
                 f"only {sizes} distinct batch size{'' if sizes == 1 else 's'} reached the "
                 "target")
-        return ScalingFit("too_few_points", f"{said}; the fit needs {MIN_POINTS}", n_points=n)
+        return ScalingFit("too_few_points", f"{said}{_missed(missed, why_missed)}; the fit "
+                          f"needs {MIN_POINTS}", n_points=n)
     x, y = np.log(b), np.log(s)
 
     def residuals(p):  # p = (log S_min, log B_crit); log(1 + e^(p1 - x)) without overflow
@@ -237,6 +239,8 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     if r2 < R2_MIN or (s < s_min * math.exp(-margin)).any():
         return ScalingFit("poor_fit", _poor_fit_message(b, s, s_min, b_crit, r2, tested),
                           r2=r2, n_points=n)
+    if b_crit < 1:
+        return _below_one(b_crit, s_min, s, tested, smaller, n)
     if n_train is not None and b_crit >= n_train:  # no batch can exceed the set to show it
         return ScalingFit(
             "dataset_too_small", f"steps to target fall from {s[0]:.4g} to {s[-1]:.4g} over "
@@ -251,6 +255,53 @@ def fit_scaling_law(batch_sizes, steps, *, n_train: int | None = None,
     return ScalingFit("fitted", f"B_crit = {b_crit:.3g} ({where}S_min = {s_min:.3g} steps, "
                       f"E_min = {s_min * b_crit:.3g} examples, R² = {r2:.3f} on log S)",
                       s_min=s_min, e_min=s_min * b_crit, b_crit=b_crit, r2=r2, n_points=n)
+
+
+#: What to change for batch sizes whose every run diverged, or stalled (or some of each).
+_DIVERGED_ADVICE = "lower the learning rates (--lrs or --lr-range)"
+_STALLED_ADVICE = "other rates (--lrs or --lr-range) may train them"
+
+
+def _missed(missed, why_missed) -> str:
+    """Why the batch sizes ``missed`` did not reach the target, where their runs say more
+    than that the budget ran out (``why_missed``, as `fit_scaling_law` takes it), and
+    what to change; "" when none does.
+
+    QA: six runs that all diverged read "no batch size reached the target; the fit needs
+    3", as if more steps would do.
+    """
+    why = dict(why_missed or {})
+    told = {v: why[v] for v in missed if why.get(v, "not reached") != "not reached"}
+    if not told:
+        return ""
+    advice = _DIVERGED_ADVICE if set(told.values()) == {"diverged"} else _STALLED_ADVICE
+    if len(told) == len(missed) and len(set(told.values())) == 1:
+        return f", as every run {next(iter(told.values()))}: {advice}"
+    groups = {}
+    for v, kind in told.items():
+        groups.setdefault(kind, []).append(f"{v:g}")
+    said = ", ".join(f"B = {', '.join(sizes)} {kind}" for kind, sizes in groups.items())
+    return f", as {said} at every rate: {advice}"
+
+
+def _below_one(b_crit: float, s_min: float, s, tested: str, smaller, n: int) -> ScalingFit:
+    """A B_crit below one example, which no batch can lie under: every batch is past it.
+
+    QA: sine, B = 1...64, gave "fitted", B_crit = 0.366 "extrapolated below the smallest
+    batch tested" (within `EXTRAPOLATE`), E_min = 46.5 examples < S_min = 127 steps: under
+    one example a step, which no batch size runs.
+    """
+    law = (f"the law puts B_crit at {b_crit:.3g}, below a batch of one (E_min = "
+           f"{s_min * b_crit:.3g} examples, fewer than S_min = {s_min:.3g} steps)")
+    if len(smaller):  # they missed the target: the steps may well fall down there
+        return ScalingFit(
+            "inconclusive", f"{law}, yet B = {', '.join(f'{v:g}' for v in smaller)} did not "
+            f"reach the target, so how the steps go below the batch sizes that reached it "
+            f"({tested}) is unknown: B_crit cannot be placed", n_points=n)
+    return ScalingFit(
+        "below_range", f"steps to target fall only from {s[0]:.4g} to {s[-1]:.4g} over "
+        f"{tested}, and {law}: every batch size is past it, and no smaller batch exists to "
+        f"show it", n_points=n)
 
 
 def _numbers(name: str, values) -> np.ndarray:

@@ -162,6 +162,22 @@ def test_too_few_points_is_reported_not_raised():
     # QA: "only 0 distinct batch sizes reached the target"
     assert fit_scaling_law([4, 8], [np.nan, np.inf]).message == (
         "no batch size reached the target; the fit needs 3")
+    # QA: every run diverged, and the message said only that no batch size reached the
+    # target: it says why, and what to change, when the runs say more than a spent budget
+    nan = np.nan
+    assert fit_scaling_law([4, 16, 64], [nan] * 3, why_missed=dict.fromkeys(
+        [4.0, 16.0, 64.0], "diverged")).message == (
+        "no batch size reached the target, as every run diverged: lower the learning rates "
+        "(--lrs or --lr-range); the fit needs 3")
+    assert fit_scaling_law([4, 16, 64], [nan, 10, nan], why_missed={
+        4.0: "not reached", 64.0: "diverged"}).message == (
+        "only 1 distinct batch size reached the target, as B = 64 diverged at every rate: "
+        "lower the learning rates (--lrs or --lr-range); the fit needs 3")
+    assert fit_scaling_law([4, 16, 64], [nan, 10, nan], why_missed={
+        4.0: "stalled", 64.0: "stalled or diverged"}).message == (
+        "only 1 distinct batch size reached the target, as B = 4 stalled, B = 64 stalled or "
+        "diverged at every rate: other rates (--lrs or --lr-range) may train them; the fit "
+        "needs 3")
     assert regimes([1, 8], fit) == ("unknown", "unknown")
     assert np.isnan(fit.steps([1, 8])).all()
 
@@ -173,6 +189,25 @@ def test_a_critical_batch_below_the_tested_range_is_not_fitted():
         assert fit.status == "below_range" and np.isnan(fit.b_crit)
         assert "below the smallest batch tested" in fit.message
         assert regimes([8, 64], fit) == ("maximal parallelism",) * 2
+
+
+def test_a_critical_batch_below_one_example_is_below_range_not_fitted():
+    # QA: the tester's sine study (B = 1...64, 9 rates, 2 seeds, 2000 steps) was "fitted",
+    # B_crit = 0.366 "extrapolated below the smallest batch tested, 1" (within the 4x
+    # allowance), E_min = 46.5 examples < S_min = 127 steps: under one example a step
+    b = [1, 2, 4, 8, 16, 64]
+    fit = fit_scaling_law(b, [167.5, 157.5, 142.5, 136.5, 126.5, 123.5], n_train=1000)
+    assert fit.status == "below_range" and np.isnan(fit.b_crit) and np.isnan(fit.e_min)
+    assert fit.message == (
+        "steps to target fall only from 167.5 to 123.5 over B = 1...64, and the law puts "
+        "B_crit at 0.366, below a batch of one (E_min = 46.5 examples, fewer than S_min = 127 "
+        "steps): every batch size is past it, and no smaller batch exists to show it")
+    assert regimes(b, fit) == ("maximal parallelism",) * 6
+    # from B = 2 up, 0.651 lies within 4x of the range, and below 1 all the same
+    assert fit_scaling_law(b[1:], [167.5, 157.5, 142.5, 136.5, 126.5]).status == "below_range"
+    # B = 1 tested and missed: whether the steps fall down there is unknown
+    fit = fit_scaling_law(b, [np.nan, 167.5, 157.5, 142.5, 136.5, 126.5])
+    assert fit.status == "inconclusive" and "yet B = 1 did not reach the target" in fit.message
 
 
 def test_batches_that_missed_the_target_bound_no_b_crit():

@@ -430,6 +430,39 @@ def test_the_cap_is_no_finding_where_no_batch_passed_it(capsys, tmp_path, parse_
     assert "cap bites" not in text
 
 
+def test_a_study_whose_every_run_diverged_says_so(capsys):
+    # QA: all 6 runs diverged (0.1 s), yet the fit said only "no batch size reached the
+    # target; the fit needs 3", as if more steps would do
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "double-arc", "--batch-sizes", "4,16,64", "--lrs", "300,1000",
+        "--seeds", "1", "--max-steps", "300", "--target", "0.9", "--no-noise", "--no-report",
+        "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["reached"] == [False] * 3 and s["fit_status"] == "too_few_points"
+    assert s["fit_message"] == (
+        "no batch size reached the target, as every run diverged: lower the learning rates "
+        "(--lrs or --lr-range); the fit needs 3")
+
+
+def test_a_b_crit_below_one_example_is_below_range(capsys):
+    # QA: sine, B = 1...64: "fitted", B_crit = 0.366 "extrapolated below the smallest batch
+    # tested, 1", E_min = 46.5 examples < S_min = 127 steps (under one example a step)
+    code, stdout, err = run_cli([
+        "scaling", "--dataset", "sine", "--batch-sizes", "1,2,4,8,16,64", "--lr-grid", "9",
+        "--lr-range", "0.01,10", "--seeds", "2", "--max-steps", "2000", "--workers", "1",
+        "--no-report", "--json"], capsys)
+    assert code == 0, err
+    s = json.loads(stdout)
+    assert s["steps_to_target"] == [167.5, 157.5, 142.5, 136.5, 126.5, 123.5]
+    assert s["fit_status"] == "below_range" and s["b_crit"] is None and s["e_min"] is None
+    assert s["fit_message"].endswith(
+        "the law puts B_crit at 0.366, below a batch of one (E_min = 46.5 examples, fewer "
+        "than S_min = 127 steps): every batch size is past it, and no smaller batch exists "
+        "to show it")
+    assert set(s["regimes"]) == {"maximal parallelism"}
+
+
 def test_cli_human_output_and_no_report(capsys, tmp_path):
     code, stdout, err = run_cli([
         "scaling", "--dataset", "coin", "--batch-sizes", "8,64", "--lrs", "0.5",
