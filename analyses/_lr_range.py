@@ -33,7 +33,7 @@ from nets import compact_repr, finite_float
 
 from ._backend import data_record
 from ._checks import seed_count, train_config, whole
-from ._lr_advice import descent
+from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, default_beta, range_test
 from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
 from ._python_words import errors_in_python_words
@@ -324,9 +324,12 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
     if verify:
         lr = float(table.set_index("name").loc[suggestion, "lr"])
         if not math.isfinite(lr):
-            raise ValueError(f"the {suggestion} suggestion is undefined on every curve (too "
-                             "few points before divergence): widen min_lr and max_lr, or "
-                             "raise num_steps")
+            # QA: "too few points before divergence" of a curve that never diverged (5
+            # points, trimmed to too few): the summary's reason, whichever it was
+            said = {"runs": runs.to_dict("records"), "mode": mode, "min_lr": min_lr,
+                    "max_lr": max_lr, "num_steps": num_steps}
+            raise ValueError(f"the {suggestion} suggestion is undefined on every curve: "
+                             f"{no_suggestion_reason(said)}")
         baseline = trivial_baseline(ds, cfg)
         grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
                            baseline=baseline)

@@ -106,6 +106,28 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
             f"{v['ratio']:.2g}x that)") in out
 
 
+def test_verify_without_a_suggestion_says_why_as_the_summary_does(capsys):
+    # QA: "undefined on every curve (too few points before divergence): widen --min-lr and
+    # --max-lr" of a 5-point ramp that completed: trimming, not divergence, left too few
+    code, out, err = run_cli(["lr-range", "--dataset", "double-arc", "--steps", "5",
+                              "--verify", "--no-report"], capsys)
+    assert (code, out) == (2, "") and err == (
+        "hplab lr-range: error: the valley suggestion is undefined on every curve: 5 points "
+        "leave too few once fastai's rule trims the start and the end of the ramp; raise "
+        "--steps\n")
+    code, out, err = run_cli(["lr-range", "--dataset", "double-arc", "--min-lr", "1e10",
+                              "--max-lr", "1e20", "--steps", "30", "--verify", "--no-report"],
+                             capsys)
+    assert code == 2 and re.fullmatch(
+        r"hplab lr-range: error: the valley suggestion is undefined on every curve: the loss "
+        r"diverged after \d of 30 points, too few to read a suggestion from; lower --max-lr "
+        r"or --min-lr, so that more of the ramp lies below where it diverges\n", err)
+    # from Python, in its arguments' names
+    with pytest.raises(ValueError, match="trims the start and the end of the ramp; raise "
+                                         "num_steps$"):
+        analyses.lr_range_test("double-arc", num_steps=5, verify=True)
+
+
 @pytest.mark.parametrize("ramp, reason", [
     (["--min-lr", "100", "--max-lr", "10000", "--steps", "50"],
      r"No suggestion: the loss diverged after \d of 50 points, too few to read a suggestion "
