@@ -2132,6 +2132,10 @@ _ASSIGNED = re.compile(r"(?<=\()([a-z][a-z0-9_]*)=(?=[^\s=])")
 # that took it, one word, so named as its flag too (a snake_case one is: --tune-for); the
 # name quoted as repr quotes it ("ad'am" when it holds a ')
 _UNKNOWN_KIND = re.compile(r"^unknown ([a-z]+)(?= ['\"])")
+# a one-word parameter that opens an API message ("seeds must be an integer ..."):
+# _PARAMETER takes snake_case only, so it stayed as the API names it (QA: every other
+# flag was named with its dashes); only a name the command has a flag for is rewritten
+_LEADING = re.compile(r"^([a-z]+)(?= must )")
 # the API's examples are Python tuples; the flags take 100,200
 _EXAMPLE = re.compile(r"\b(e\.g\.|such as) \((\d+(?:, \d+)+)\)")
 
@@ -2159,6 +2163,7 @@ def _in_flags(message: str, args) -> str:
     message = _ASSIGNED.sub(lambda m: f"{flags[m[1]]} " if flags.get(m[1]) else m[0], message)
     message = _UNKNOWN_KIND.sub(lambda m: f"unknown {flags[m[1]]}" if flags.get(m[1]) else m[0],
                                 message)
+    message = _LEADING.sub(lambda m: flags.get(m[1]) or m[0], message)
     message = _PARAMETER.sub(flag, message)
     return _EXAMPLE.sub(lambda m: f"{m[1]} {m[2].replace(', ', ',')}", message)
 

@@ -381,3 +381,24 @@ def test_a_key_named_alike_in_several_commands_says_its_type_in_each(tmp_path, m
     assert rows["study"] == ["dataset", "trials", "best", "metric"]
     assert rows["two"] == ["xor", "2/2", f"{best['two'][0]:.6g}, 9", "val_accuracy, n_parameters"]
     assert rows["one"] == ["xor", "2/2", f"{best['one']:.6g}", "val_accuracy"]
+
+
+def test_every_analysis_names_seeds_and_other_one_word_parameters_by_their_flags(capsys):
+    # QA: "--seeds 0" said "seeds must be an integer from 1 to 1000, got 0" while "--max-steps
+    # must be ..." had its dashes: a one-word parameter was never named as its flag
+    parser = hplab.build_parser()
+    sub = parser._subparsers._group_actions[0].choices
+    with_seeds = [c for c in hplab.analysis_commands(parser)
+                  if "--seeds" in {o for a in sub[c]._actions for o in a.option_strings}]
+    assert {"lr-range", "scaling", "capacity", "imbalance"} <= set(with_seeds)
+    dataset = {"imbalance": "digits"}
+    for command in with_seeds:
+        code, out, err = run_cli([command, "--dataset", dataset.get(command, "xor"), "--seeds",
+                                  "0", "--no-report"], capsys)
+        assert (code, out, err) == (2, "", f"hplab {command}: error: --seeds must be an "
+                                           "integer from 1 to 1000, got 0\n"), command
+    for argv, said in ((["lr-range", "--seed", "-1"], "--seed must be an integer >= 0"),
+                       (["lr-range", "--beta", "2"], "--beta must be in [0, 1), got 2.0"),
+                       (["capacity", "--widths", "0"], "--widths must be positive integers")):
+        code, out, err = run_cli([*argv, "--dataset", "xor", "--no-report"], capsys)
+        assert code == 2 and err.startswith(f"hplab {argv[0]}: error: {said}"), err

@@ -446,9 +446,10 @@ def test_gradcheck_json_keeps_the_note_on_a_step_outside_the_course_range(capsys
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--h", "0"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got 0.0"),
-    (["--h", "-0.001"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got -0.001"),
-    (["--h", "inf"], "h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got inf"),
+    (["--h", "0"], "--h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got 0.0"),
+    (["--h", "-0.001"],
+     "--h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got -0.001"),
+    (["--h", "inf"], "--h must be a finite number > 0 (the course uses 1e-4 to 1e-7), got inf"),
     (["--h", "x"], "argument --h: invalid float value: 'x'"),
     (["--init", "glorot"], BAD_INIT),
 ])

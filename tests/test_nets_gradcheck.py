@@ -313,7 +313,7 @@ def test_gradcheck_command_checks_through_dropout(capsys):
                             "--dropout", "0.3"], capsys)
     assert out.endswith("(61 parameters; dropout 0.3, the same masks throughout)\n")
     code, _, err = run_cli(["gradcheck", "--dataset", "coin", "--dropout", "1"], capsys)
-    assert (code, err) == (2, "hplab gradcheck: error: dropout must be in [0, 1), got 1.0\n")
+    assert (code, err) == (2, "hplab gradcheck: error: --dropout must be in [0, 1), got 1.0\n")
 
 
 @pytest.mark.parametrize("head", list(HEADS))

@@ -107,7 +107,7 @@ def test_train_command_records_its_dropout_and_refuses_a_rate_of_one(tmp_path, c
     first, again = (model.predict_normalized(ds.X_test).probabilities for _ in range(2))
     assert np.array_equal(first, again)
     code, _, err = run_cli(["train", "--dataset", "xor", "--dropout", "1"], capsys)
-    assert (code, err) == (2, "hplab train: error: dropout must be in [0, 1), got 1.0\n")
+    assert (code, err) == (2, "hplab train: error: --dropout must be in [0, 1), got 1.0\n")
 
 
 def test_a_study_searches_dropout(spec_file, tmp_path):
