@@ -49,6 +49,10 @@ from ._suggest import (
 #: Default network of a range test when no config is given (the CLI's defaults too).
 DEFAULT_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="sgd",
                                   batch_size=32)
+#: A looper's curve is cut from the first rate whose loss (the whole training set's, after
+#: epochs at that rate) exceeds this multiple of its best before it: the blow-up starting
+#: (`_skip_end`), whether or not it reached the test's ``diverge`` stop.
+LOOPER_RISE = 1.5
 #: Epochs of each verification run unless given.
 # TrainConfig settings the ramp replaces (the rate, its schedule and the run's length and
 # stop conditions): they play no part in a range test (the verification sets its own)
@@ -288,13 +292,23 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                     settings=settings)
 
 
-def _skip_end(mode: str, stop_reason: str) -> int:
+def _skip_end(mode: str, stop_reason: str, losses, diverge: float) -> int:
     """Points cut from a curve's end: fastai's 5 steps of a ramp; of the looper's
-    segments, only the one that diverged (a completed looper has no blow-up to cut, and
-    5 of its 9-20 segments are whole decades of rates)."""
+    segments, those from the first whose loss rose past `LOOPER_RISE` (or ``diverge``, if
+    lower) x its best before it on, so the one that diverged at least (5 of its 9-20
+    segments are whole decades of rates)."""
     if mode != "looper":
         return SKIP_END
-    return 0 if stop_reason == "completed" else 1
+    # QA: a looper that completed cut nothing, "no blow-up to cut": double-arc's loss fell
+    # to 0.653 at lr 2, rose to 1.04-1.78 at lr 3-9, short of the 4x stop, and steepest
+    # read ~4.5 off a fall between two of those spikes. A rate held for epochs, scored on
+    # the whole training set, is no noisy step: a loss half again above the best so far
+    # is the blow-up starting, the part fastai's cut removes from a ramp
+    loss = np.asarray(losses, dtype=np.float64)
+    best = np.fmin.accumulate(loss)
+    rose = np.flatnonzero(loss[1:] > min(LOOPER_RISE, diverge) * best[:-1]) + 1
+    cut = len(loss) - int(rose[0]) if rose.size else 0
+    return cut if stop_reason == "completed" else max(cut, 1)
 
 
 def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, val,
@@ -313,7 +327,8 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                        epochs_per_rate=epochs_per_rate)
         curves.append(c.frame.assign(seed=s))
         found = suggest(c.frame["lr"], c.frame["smoothed_loss"], names,
-                        skip_start=skip_start, skip_end=_skip_end(mode, c.stop_reason))
+                        skip_start=skip_start,
+                        skip_end=_skip_end(mode, c.stop_reason, c.frame["loss"], diverge))
         rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                      "divergence_lr": c.divergence_lr, "steps": c.steps,
                      "descent": descent(c.frame["smoothed_loss"]), "seconds": c.seconds,

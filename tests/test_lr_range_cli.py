@@ -219,6 +219,33 @@ def test_a_completed_looper_suggests_from_its_whole_curve(tmp_path, monkeypatch,
     assert s["suggestions"]["minimum"]["lr"] == pytest.approx(lowest / 10)
 
 
+def test_a_looper_whose_loss_rose_well_past_its_best_is_read_before_the_rise(capsys):
+    # QA: the loss fell to 0.653 at lr 2, then rose to 1.04-1.78 at lr 3-9, short of the 4x
+    # stop: the test "completed", nothing was cut, and steepest read 4.5 (seeds 5 and 4)
+    # off a fall between two spikes, the loss 45 % above its start there
+    argv = ["lr-range", "--dataset", "double-arc", "--mode", "looper", "--min-lr", "1e-4",
+            "--max-lr", "10", "--steps", "46", "--epochs-per-rate", "0.5", "--seeds", "2",
+            "--json", "--no-report"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert [r["stop_reason"] for r in s["runs"]] == ["completed"] * 2
+    # both seeds first rise 1.6x past their best at lr 3: read up to lr 2
+    assert s["suggestions"]["steepest"]["per_seed"] == pytest.approx([0.6, 1.0])
+    assert s["suggestions"]["minimum"]["per_seed"] == pytest.approx([0.2, 0.2])  # lr 2 / 10
+    assert s["suggestions"]["valley"]["per_seed"] == pytest.approx([0.03, 0.02])
+    # the rule is a looper's: a ramp at the same data still cuts fastai's last 5 points
+    from analyses._lr_range import LOOPER_RISE, _skip_end
+
+    rise = [1.0, 0.9, 0.8, 1.1, 0.7, 1.1, 0.5]
+    assert (_skip_end("exp", "completed", rise, 4.0), LOOPER_RISE) == (5, 1.5)
+    assert _skip_end("looper", "completed", rise, 4.0) == 2  # 1.1 > 1.5 x 0.7: cut there
+    assert _skip_end("looper", "completed", rise, 1.5) == 2
+    assert _skip_end("looper", "completed", rise, 1.2) == 4  # --diverge below 1.5: its own
+    assert _skip_end("looper", "completed", [1.0, 0.9, 0.8], 4.0) == 0
+    assert _skip_end("looper", "diverged", [1.0, 0.9, 0.8, 4.0], 4.0) == 1
+
+
 def test_a_suggestion_at_the_ramps_first_rate_is_called_weak(tmp_path, monkeypatch, capsys,
                                                              parse_html):
     # QA: a six-rate looper suggested --min-lr itself (valley 1e-07) without a word
