@@ -1469,7 +1469,7 @@ def _add_scaling(sub) -> None:
                     "no_critical_batch and dataset_too_small, else null), "
                     "r2, alpha, alpha_se (null with fewer than 3 sizes fitted, or their best "
                     "rates all at the grid's edge or all one grid rate), alpha_rule (the "
-                    "one rule within alpha ± alpha_se: linear, square-root or flat; where a "
+                    "one rule within alpha ± 2 alpha_se: linear, square-root or flat; where a "
                     "slope that holds none lies: between square-root and linear, between "
                     "flat and square-root, steeper than linear or falling; or unknown, "
                     "alpha_reason says why), alpha_reason, "

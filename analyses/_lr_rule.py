@@ -19,15 +19,18 @@ LR_CAP = 1.0
 COARSE_GRID = "the grid is too coarse to show a slope"
 #: Each rule's slope of log lr_opt against log B.
 RULES = {"flat": 0.0, "square-root": 0.5, "linear": 1.0}
+#: Standard errors either side of the slope a rule must lie within to be named (about a
+#: 95 % interval): at one, a truly linear slope measured 0.97 ± 0.02 read "between".
+RULE_ERRORS = 2
 #: A slope whose error bar holds no rule: where it lies, and what the report says of it.
 NO_RULE = {
-    "falling": "falling with B, below the flat rule (0) by more than its standard error",
+    "falling": "falling with B, below the flat rule (0) by more than two standard errors",
     "between flat and square-root": "between the flat and square-root rules (0 and 0.5), "
-                                    "neither within its standard error",
+                                    "neither within two standard errors",
     "between square-root and linear": "between the square-root and linear rules (0.5 and "
-                                      "1), neither within its standard error",
-    "steeper than linear": "steeper than the linear rule (1) by more than its standard "
-                           "error",
+                                      "1), neither within two standard errors",
+    "steeper than linear": "steeper than the linear rule (1) by more than two standard "
+                           "errors",
 }
 
 
@@ -69,10 +72,11 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
 
     The linear rule says alpha = 1 (SGD as averaged steps), the square-root rule
     alpha = 0.5 (keep the update's noise variance fixed), the flat rule alpha = 0. The
-    verdict is the one rule within alpha ± alpha_se (`RULES`), or, when it holds none,
+    verdict is the one rule within alpha ± `RULE_ERRORS` x alpha_se (`RULES`), or, when
+    that interval holds none,
     where the slope lies (`NO_RULE`: between two rules, steeper than linear, falling).
     There is none (rule "unknown", ``reason`` says why) when fewer than `MIN_POINTS`
-    sizes have a best rate (a line through two fits any rule), when alpha ± alpha_se holds
+    sizes have a best rate (a line through two fits any rule), when that interval holds
     two rules (it tells them apart from neither), or lie at or below
     ``max_batch`` (above B_crit McCandlish et al. predict a flat best rate, so the
     smallest `MIN_POINTS` sizes, fitted then, test no rule), and,
@@ -137,7 +141,7 @@ def fit_lr_exponent(batch_sizes, lrs, *, max_batch: float | None = None,
         # 0.83 ± 0.59 is "linear" by its centre alone; another grid on the same data gave
         # 0.51 ± 0.23, "square-root": the slope tells the rules apart only outside both
         values = [f"{RULES[r]:g}" for r in spanned]
-        reason = (f"its standard error, ± {se:.2f}, spans "
+        reason = (f"two standard errors, ± {RULE_ERRORS * se:.2f}, span "
                   f"{'both' if len(values) == 2 else 'all three'} rules "
                   f"({', '.join(values[:-1])} and {values[-1]}): more seeds or a finer rate "
                   "grid narrow it")
@@ -164,7 +168,7 @@ def _rule(alpha: float, se: float) -> tuple[str, list[str]]:
     if not math.isfinite(alpha):
         return "unknown", []
     # + 1e-9: round-off, as an exact power law's slope comes out 1 - 2e-16 ± 1e-17
-    err = (se if math.isfinite(se) else 0.0) + 1e-9
+    err = RULE_ERRORS * (se if math.isfinite(se) else 0.0) + 1e-9
     spanned = [r for r, v in RULES.items() if alpha - err <= v <= alpha + err]
     if len(spanned) == 1:
         return spanned[0], spanned
@@ -183,7 +187,7 @@ def rule_verdict(rule: str) -> str:
     """What a slope's ``rule`` (`LrExponent.rule` other than unknown) says, as the
     message, the report and the terminal put it."""
     if rule in RULES:
-        return f"the {rule} rule ({RULES[rule]:g}), the only one within its standard error"
+        return f"the {rule} rule ({RULES[rule]:g}), the only one within two standard errors"
     return NO_RULE[rule]
 
 
