@@ -111,11 +111,12 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     earlier = _parse_stored(stored, spec.name, where)
     changed = differences(earlier, spec)  # every one: fixed one by one, they came one by one
     if changed:
-        file = study.user_attrs.get(SPEC_FILE_ATTR)
+        file = resuming_file(study, where)
         hint = new_spec_hint(earlier, spec)
-        if (file and os.path.isfile(file)
-                and (spec.path is None or os.path.abspath(spec.path) != file)):
-            hint = f"`hplab study run {shlex.quote(file)}` resumes it; else {hint}"
+        if file and (spec.path is None or os.path.abspath(spec.path) != file):
+            again = ["hplab", "study", "run", file] + (["--storage", where.masked]
+                                                       if where.given else [])
+            hint = f"`{shlex.join(again)}` resumes it; else {hint}"
         raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                         f"spec ({nets.and_list(changed)} "
                         f"differ{'s' if len(changed) == 1 else ''}); {hint}")
@@ -330,11 +331,25 @@ def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
     return first_difference(stored, spec) is None
 
 
-def spec_to_resume(study: optuna.Study) -> str:
+def resuming_file(study: optuna.Study, where: StorageURL) -> str | None:
+    """The spec file that created ``study``, where it still is and, read from here (its
+    data path resolved from this folder, as `load_spec` does), still the study's spec;
+    else None (a file edited since, or a relative data path another folder resolves
+    elsewhere: a second machine joins with ``study worker --data`` instead)."""
+    file, stored = study.user_attrs.get(SPEC_FILE_ATTR), study.user_attrs.get(SPEC_ATTR)
+    if not file or stored is None or not os.path.isfile(file):
+        return None
+    try:
+        again = absolute_data(load_spec(file))
+        earlier = _parse_stored(stored, study.study_name, where)
+    except (SpecError, OSError):
+        return None
+    return None if differences(earlier, again) else file
+
+
+def spec_to_resume(study: optuna.Study, where: StorageURL) -> str:
     """What ``hplab study run`` takes to resume ``study``: its name, unless a ready spec of
-    that name is not the spec that created it; then that spec's file, where it still is."""
-    file = study.user_attrs.get(SPEC_FILE_ATTR)
-    if (file and os.path.isfile(file) and study.study_name in spec_names()
-            and Path(file) != SPECS_DIR / f"{study.study_name}.toml"):
-        return file
-    return study.study_name
+    that name is not the spec that created it; then that spec's file (`resuming_file`)."""
+    name = study.study_name
+    file = resuming_file(study, where) if name in spec_names() else None
+    return file if file and Path(file) != SPECS_DIR / f"{name}.toml" else name

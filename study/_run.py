@@ -298,8 +298,8 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
-                again = nets.escaped(shlex.join(["hplab", "study", "run", spec_to_resume(study),
-                                                 "--trials", "N"]
+                again = nets.escaped(shlex.join(["hplab", "study", "run",
+                                                 spec_to_resume(study, where), "--trials", "N"]
                                                 + (["--storage", mask_url(str(storage))]
                                                    if storage is not None else [])))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),

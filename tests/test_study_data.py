@@ -179,6 +179,40 @@ def test_a_spec_whose_file_is_under_another_home_is_pointed_to_a_worker_with_dat
     assert [t.state for t in trials_of(db, "home")] == [TrialState.COMPLETE] * 2
 
 
+def test_a_spec_file_whose_data_this_folder_reads_elsewhere_is_not_said_to_resume_it(
+        tmp_path, monkeypatch, capsys):
+    # QA: on a second machine, `study run moved.toml` (a copy, data beside it) was told
+    # "`hplab study run /m1/moved.toml` resumes it": without --storage, and that file's
+    # csv:d/blobs.csv read from the second machine's folder is the second machine's file,
+    # so the command, copied, started a new study in the default storage
+    import shutil
+
+    from conftest import spec_file_maker
+
+    db = tmp_path / "moved.db"
+    for machine in ("m1", "m2"):
+        (tmp_path / machine / "d").mkdir(parents=True)
+        _two_blobs(tmp_path / machine / "d" / "blobs.csv", 0)
+    first = _blobs_spec(spec_file_maker(tmp_path / "m1"), "moved", "csv:d/blobs.csv?target=label")
+    monkeypatch.chdir(tmp_path / "m1")
+    code, _, err = run_cli(["study", "run", first, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    copy = tmp_path / "m2" / "moved.toml"
+    shutil.copy(first, copy)
+    monkeypatch.chdir(tmp_path / "m2")
+    code, _, err = run_cli(["study", "run", copy, "--storage", db, "--no-report"], capsys)
+    assert code == 2 and "(study.dataset differs)" in err and "resumes it" not in err, err
+    assert "join the study with `hplab study worker --study moved --data " in err
+    # from the first machine's folder the file still is the study's spec: an edited copy
+    # there is told to run it, with the storage it lives in
+    monkeypatch.chdir(tmp_path / "m1")
+    copy.write_text(copy.read_text().replace("max_epochs = 2", "max_epochs = 3"))
+    code, _, err = run_cli(["study", "run", copy, "--storage", db, "--no-report"], capsys)
+    assert code == 2 and err.endswith(f"`hplab study run {first} --storage sqlite:///{db}` "
+                                      "resumes it; else change study.name to start a new "
+                                      "one\n"), err
+
+
 def test_a_dataset_named_with_its_options_in_another_order_resumes(spec_file, tmp_path,
                                                                    capsys):
     # QA: the same spec with ?target=label&task=classification written the other way round

@@ -715,8 +715,8 @@ def test_changed_spec_does_not_resume_and_leaves_the_study_alone(spec_file, two_
         "hplab_spec_file"]
     assert made_by != str(changed) and made_by.endswith("two.toml")
     assert err.endswith("(study.seed, space.lr, space.width and fixed.optimizer differ); "
-                        f"`hplab study run {made_by}` resumes it; else change study.name to "
-                        "start a new one\n"), err
+                        f"`hplab study run {made_by} --storage sqlite:///{db}` resumes it; else "
+                        "change study.name to start a new one\n"), err
     assert outcome(trials_of(db, "two")) == before
 
 
@@ -1699,9 +1699,9 @@ def test_a_study_named_as_a_ready_spec_is_resumed_by_the_file_that_created_it(
     again = f"hplab study run {path} --trials N --storage {db}"
     assert code == 0 and f"raise the budget with `{again}` (N above 1)" in err, err
     code, _, err = run_cli(["study", "run", "xor", "--storage", db, "--trials", "2"], capfd)
-    assert code == 2 and err.endswith(f"fixed.checkpoint differ); `hplab study run {path}` "
-                                      "resumes it; else change study.name to start a new "
-                                      "one\n"), err
+    assert code == 2 and err.endswith(f"fixed.checkpoint differ); `hplab study run {path} "
+                                      f"--storage sqlite:///{db}` resumes it; else change "
+                                      "study.name to start a new one\n"), err
     code, out, err = run_cli(again.replace("N", "2").split()[1:] + ["--no-report", "--json"],
                              capfd)
     assert code == 0 and json.loads(out)["n_finished"] == 2, err
