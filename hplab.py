@@ -1153,6 +1153,8 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
                            "stopped": _ended_by(), "report_path": None}
                 if writes_report:
                     stopped["report_error"] = None
+                else:  # a worker's keys: the report `study show` finds, and its lag
+                    _found_report(name, args.storage, stopped)
                 _emit(args, stopped, [])
         raise
 

@@ -1132,3 +1132,33 @@ def test_pool_workers_open_the_callers_storage_after_a_chdir(tmp_path):
         study_name="exp", storage=f"sqlite:///{tmp_path / folder / 'runs' / 'hplab.db'}"
     ).get_trials(states=(TrialState.COMPLETE,))) for folder in ("a", "b")}
     assert counts == {"a": 2, "b": 4}
+
+
+def test_a_worker_stopped_by_ctrl_c_names_the_report_as_its_json_does(spec_file, tmp_path):
+    # QA: a worker stopped by SIGINT (or SIGHUP) printed --json with report_path null beside
+    # a report of the study, and without report_stale, a key its --help promises
+    path = _slow_spec(spec_file, "wstop", n_trials=1)
+    db = tmp_path / "wstop.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    made = subprocess.run([sys.executable, str(ROOT / "hplab.py"), "study", "run", path,
+                           "--storage", db, "--json"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr[-2000:]
+    report = json.loads(made.stdout)["report_path"]
+    s = optuna.load_study(study_name="wstop", storage=f"sqlite:///{db}")
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["study"]["n_trials"] = 3  # more to run, as a --trials raise leaves it
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    worker = subprocess.Popen([sys.executable, str(ROOT / "hplab.py"), "study", "worker",
+                               "--study", "wstop", "--storage", db, "--json"], cwd=tmp_path,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    wait_for(lambda: any(in_training(t) for t in s.get_trials(deepcopy=False)), 90,
+             "the worker's trial in training")
+    os.killpg(worker.pid, signal.SIGINT)
+    out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 130, err[-2000:]
+    summary = json.loads(out)
+    assert summary["stopped"] == "interrupted" and summary["report_path"] == report
+    assert summary["report_stale"] is True  # the report predates the worker's trials
+    assert "report_error" not in summary  # a worker writes none
