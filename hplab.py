@@ -659,12 +659,12 @@ def _warn_if_eps_is_met_by_a_constant(cfg, dataset) -> None:
     """Warn when --eps is at or above the validation loss of a constant prediction (the
     training set's mean or class prior): the run may stop "converged" having learned
     nothing (sine at --eps 0.06 stopped at epoch 2 with the mean's loss)."""
-    import analyses
+    import nets
 
     if not cfg.eps or dataset.y_val is None or not len(dataset.y_val):
         return
     what = "mean" if dataset.task == "regression" else "class shares"
-    base = analyses.trivial_baseline(dataset, cfg)["val_loss"]
+    base = nets.trivial_baseline(dataset, cfg)["val_loss"]
     if cfg.eps >= base:
         warnings.warn(f"--eps {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
                       f"always predicting the training set's {what}: the run may stop as "

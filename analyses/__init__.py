@@ -92,8 +92,7 @@ _MODULES = {
                   "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
-    "_lr_verify": ("BASELINE_MARGIN", "VERIFY_FACTORS", "VERIFY_GROWTH", "trivial_baseline",
-                   "verify_grid",
+    "_lr_verify": ("BASELINE_MARGIN", "VERIFY_FACTORS", "VERIFY_GROWTH", "verify_grid",
                    "verify_runs", "verify_verdict"),
     # -- scaling (continued)
     "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
@@ -101,7 +100,8 @@ _MODULES = {
     "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),
     "_scaling_law": ("EXTRAPOLATE", "ScalingFit", "fit_scaling_law", "mccandlish_steps",
                      "regimes"),
-    "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr"),
+    "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr",
+                 "rule_verdict"),
     "_scaling_result": ("ScalingResult",),
     "_scaling_runs": ("TARGET_METRICS", "best_per_batch", "median_steps_by_rate"),
     # -- every analysis: its advice in its function's arguments, for a Python caller

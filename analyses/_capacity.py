@@ -32,7 +32,6 @@ from ._backend import (
 from ._capacity_result import CapacityResult
 from ._checks import seed_count, sequence, train_config, whole
 from ._held import held_dataset, held_load
-from ._lr_verify import trivial_baseline
 from ._python_words import errors_in_python_words
 
 #: Default net of a sweep: the course's sigmoid hidden layers, trained full batch with Adam
@@ -200,7 +199,7 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
                       float(np.bincount(ds.y_val).max() / len(ds.y_val)))
     # the loss of a net that learned nothing from the inputs, in the nets' own units
     one = base.replace(hidden=(widths[0],), activation=act)
-    baseline = trivial_baseline(ds, one)["val_loss"] if task == "regression" else None
+    baseline = nets.trivial_baseline(ds, one)["val_loss"] if task == "regression" else None
     n_val = len(ds.y_val)
     test_is_train, record = ds.test_is_train, data_record(ds)
     del ds  # the runs read the cache here, or load their own copy in each worker

@@ -35,7 +35,7 @@ from ._backend import data_record
 from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import CURVE_COLUMNS, check_ramp, default_beta, range_test
-from ._lr_verify import trivial_baseline, verify_grid, verify_verdict
+from ._lr_verify import verify_grid, verify_verdict
 from ._python_words import errors_in_python_words
 from ._suggest import (
     DEFAULT_SUGGESTION,
@@ -345,7 +345,7 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                     "max_lr": max_lr, "num_steps": num_steps}
             raise ValueError(f"the {suggestion} suggestion is undefined on every curve: "
                              f"{no_suggestion_reason(said)}")
-        baseline = trivial_baseline(ds, cfg)
+        baseline = nets.trivial_baseline(ds, cfg)
         grid = verify_grid(ds, cfg, lr, seed_list[:verify_seeds], epochs=verify_epochs,
                            baseline=baseline)
         result_kw = {"verify": grid, "verdict": verify_verdict(grid, lr, baseline)}

@@ -37,31 +37,6 @@ BASELINE_MARGIN = 0.05
 NOISE_SE = 2.0
 
 
-def trivial_baseline(ds, cfg: nets.TrainConfig) -> dict:
-    """Validation loss and accuracy of a constant prediction fitted on the training set.
-
-    The class prior (the majority class for accuracy) for a classifier, the targets'
-    mean for regression: what a net that learned nothing from the inputs scores.
-
-    Returns
-    -------
-    dict
-        ``val_loss``, ``val_accuracy`` (NaN for regression).
-    """
-    net = nets.build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
-                         n_classes=ds.n_classes or None, task=ds.task)
-    head, k = net._head, net.sizes[-1]
-    mean = head.encode(ds.y_train, k, np.float64).mean(axis=0)
-    p = np.clip(mean, 1e-12, 1 - 1e-12)
-    # the logits whose output is that mean: log prior (softmax), logit (sigmoid), itself
-    z = (np.log(p) if head.name == "multiclass" else np.log(p / (1 - p))
-         if head.name == "binary" else mean)
-    t = head.encode(ds.y_val, k, np.float64)
-    zv = np.broadcast_to(z, t.shape).copy()
-    return {"val_loss": float(head.loss(zv, t)),
-            "val_accuracy": float(head.accuracy(zv, t)) if head.classifier else math.nan}
-
-
 def verify_runs(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
                 factors=VERIFY_FACTORS) -> pd.DataFrame:
     """Train at ``lr x factor`` for every factor and seed; one row per run.
@@ -124,7 +99,7 @@ def verify_grid(ds, cfg: nets.TrainConfig, lr: float, seeds, *, epochs: float,
         At most this many rates added past the grid's edges.
     baseline : dict, optional
         The scores of a constant prediction, ``val_loss`` and ``val_accuracy``
-        (``analyses._lr_verify.trivial_baseline``); without it the grid grows only
+        (`nets.trivial_baseline`); without it the grid grows only
         toward its lowest loss.
 
     Returns
@@ -184,7 +159,7 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
         The suggestion checked.
     baseline : dict, optional
         The scores of a constant prediction, ``val_loss`` and ``val_accuracy``
-        (``analyses._lr_verify.trivial_baseline``); without it no run is checked against
+        (`nets.trivial_baseline`); without it no run is checked against
         one.
 
     Returns

@@ -41,7 +41,6 @@ from ._backend import (
 from ._checks import seed_count, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
-from ._lr_verify import trivial_baseline
 from ._noise_scale import (
     BATCH_NORM_NOISE,
     NOISE_COLUMNS,
@@ -230,7 +229,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     name, test_is_train, kind = shown_name(dataset, ds), ds.test_is_train, ds.task
     # what always predicting the training set's mean (or prior) scores: a target no better
     # is met without learning from the inputs (sine: 0.0544)
-    constant = trivial_baseline(ds, base)["val_loss"] if metric == "val_loss" else None
+    constant = nets.trivial_baseline(ds, base)["val_loss"] if metric == "val_loss" else None
     record = data_record(ds)
     settings = {"batch_sizes": list(sizes), "lrs": list(rates), "seeds": seeds,
                 "target_metric": metric, "target": target, "max_steps": max_steps,

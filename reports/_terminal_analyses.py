@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from analyses._lr_rule import rule_verdict
 from nets import count_of
 
 from ._terminal import _ending, two_figures
@@ -41,6 +40,8 @@ def scaling_lines(s: dict) -> list[str]:
                      f"{', '.join(str(b) for b in edge)}: widen it "
                      "(--lr-range LOW,HIGH, or --lrs)")
     if s["alpha"] is not None:
+        from analyses import rule_verdict  # here: `import reports` loads no analyses
+
         alpha = round(s["alpha"], 2) + 0.0  # + 0.0: -1e-18 prints 0.00, not -0.00
         se = f" (± {s['alpha_se']:.2f})" if s["alpha_se"] is not None else ""
         lines.append(f"best lr ~ B^{alpha:.2f} over the small batches{se}: " + (

@@ -414,7 +414,7 @@ def test_a_grid_where_no_rate_learned_grows_toward_larger_rates():
     # prior's 1.0090) and said "train longer", where rates near 2 learn
     import data
     from analyses import verify_grid, verify_verdict
-    from analyses._lr_verify import trivial_baseline
+    from nets import trivial_baseline
 
     ds = data.load("coin", seed=0)
     cfg = nets.TrainConfig(hidden=(16,), activation="sigmoid", optimizer="sgd", batch_size=32)

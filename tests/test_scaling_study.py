@@ -1067,7 +1067,7 @@ def test_a_val_loss_target_no_better_than_a_constant_prediction_is_refused(capsy
     # their default target 0.0617 is above the 0.0544 of always predicting the training
     # set's mean, and every batch size "reached" it, with a B_crit verdict and B_simple 91
     import data
-    from analyses._lr_verify import trivial_baseline
+    from nets import trivial_baseline
 
     ds = data.load("sine", seed=0)
     mean = trivial_baseline(ds, nets.TrainConfig())["val_loss"]
