@@ -1154,7 +1154,9 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
                 if writes_report:
                     stopped["report_error"] = None
                 else:  # a worker's keys: the report `study show` finds, and its lag
-                    _found_report(name, args.storage, stopped)
+                    stopped["report_stale"] = None
+                    with contextlib.suppress(*USER_ERRORS):  # not found: the rest printed
+                        _found_report(name, args.storage, stopped)
                 _emit(args, stopped, [])
         raise
 

@@ -42,6 +42,7 @@ from ._imbalance_variants import OWN, Variant, held_variant
 from ._python_words import errors_in_python_words
 
 
+@errors_in_python_words("imbalance")  # called from Python alone too
 def parse_ratios(ratios) -> tuple[str, ...]:
     """Normalized ratio labels: ``"1:50,1:10"`` or a list -> ``("1:50", "1:10")``.
 

@@ -306,9 +306,11 @@ def _below_one(b_crit: float, s_min: float, s, tested: str, smaller, n: int) -> 
 
 def _numbers(name: str, values) -> np.ndarray:
     """``values`` as floats; ValueError for text ("32" was read as 32) and bools."""
-    out = np.asarray(values)
-    if out.dtype.kind == "O" and not any(isinstance(v, str | bytes | bool | np.bool_)
-                                         for v in out.ravel()):
+    out, given = np.asarray(values), np.asarray(values, dtype=object).ravel()
+    if any(isinstance(v, bool | np.bool_) for v in given):
+        # [8, 16, True] is an int64 array: its True read as a batch of 1
+        raise ValueError(f"{name} must be numbers, got {given.tolist()[:3]}")
+    if out.dtype.kind == "O" and not any(isinstance(v, str | bytes) for v in out.ravel()):
         try:  # numbers of mixed kinds, None for a missed target
             return out.astype(float)
         except (TypeError, ValueError):

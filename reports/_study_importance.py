@@ -76,7 +76,7 @@ def importance_frame(study, *, target=None, seed: int = 0) -> pd.DataFrame:
                     sampled if method == "fANOVA" else study, evaluator=evaluator,
                     params=varying, target=target)
         except (RuntimeError, ValueError) as exc:  # e.g. fANOVA: zero variance in a sample
-            failed[method] = error_line(exc).rstrip(".")
+            failed[method] = error_line(exc).rstrip(".") or type(exc).__name__
             continue
         finally:
             _release_fanova_trees()

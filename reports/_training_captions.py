@@ -124,7 +124,7 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
         return text
     return text + (" A flat, high loss comes from too little capacity, too small a learning "
                    "rate, a start that landed on a plateau or in a local minimum, or noise no "
-                   "net can fit; another seed (--seed) tells the start apart.")
+                   "net can fit; another seed tells the start apart.")
 
 
 def _train_scored(run) -> str:

@@ -1506,7 +1506,7 @@ def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path,
             "10,000), so the net is stuck and more epochs would not help. A flat, high loss "
             "comes from too little capacity, too small a learning rate, a start that landed "
             "on a plateau or in a local minimum, or noise no net can fit; another seed "
-            "(--seed) tells the start apart.") in text
+            "tells the start apart.") in text  # no flag: the report is written from Python too
     assert "too little capacity or too small a learning rate" not in text
 
 

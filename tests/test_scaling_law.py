@@ -273,6 +273,8 @@ def test_mismatched_inputs_are_one_line_errors():
     (["8", "16", "32"], [50, 25, 12], r"^batch_sizes must be numbers, got \['8', '16', '32'\]$"),
     ([8, 16, 32], ["50", "25", "12"], r"^steps must be numbers, got \['50', '25', '12'\]$"),
     ([8, 16, 32], [True, False, True], r"^steps must be numbers, got \[True, False, True\]$"),
+    # (review) a bool among numbers makes an int array: True was a batch of 1
+    ([8, 16, True], [50, 25, 12], r"^batch_sizes must be numbers, got \[8, 16, True\]$"),
 ])
 def test_batch_sizes_and_steps_are_numbers_and_batch_sizes_positive(batch_sizes, steps,
                                                                     message):

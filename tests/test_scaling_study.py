@@ -1158,6 +1158,8 @@ def test_an_error_raised_to_python_names_the_arguments_and_the_command_keeps_its
         scaling_study("coin", config=bn, lrs=[0.1])
     with pytest.raises(ValueError, match=r"e\.g\. ratios='1:50' or ratios=\['1:10', '1:50'\]$"):
         analyses.imbalance_benchmark("coin", ratios=[])
+    with pytest.raises(ValueError, match=r"^ratios must look like 1:50"):  # called alone too
+        analyses.parse_ratios("1-50")
     with pytest.raises(ValueError, match="set a harder target$") as raised:
         scaling_study("xor", lrs=[0.1], batch_sizes=[1, 2], seeds=1, target=1e-4, max_steps=5)
     assert "--" not in str(raised.value)
