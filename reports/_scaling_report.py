@@ -210,19 +210,18 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         The HTML file; ``out/report_files/`` holds every figure's and table's CSV.
     """
     check_result(result, "analyses", "ScalingResult", "scaling_study")
-    from analyses import EXTRAPOLATE, NOISE_WINDOW, words_for
+    from analyses import NOISE_WINDOW, words_for
 
     # the advice names hplab scaling's flags; written from Python, scaling_study's arguments
     words = words_for("scaling", command)
 
     fit = result.fit
-    # the bounds the fit gives when B_crit lies far outside the batches (EXTRAPOLATE): of
-    # the sizes that reached the target, the only ones it measured
+    # the bounds when B_crit lies far outside the batches: the fit's lower one (--json's
+    # b_crit_at_least), or below the smallest size that reached the target
     reached = result.batches.loc[result.batches["reached"], "batch_size"]
     smallest = reached.min() if len(reached) else 0
-    largest = reached.max() if len(reached) else 0
     b_crit = (f"{fit.b_crit:.3g}" if fit.status == "fitted" else
-              f"> {EXTRAPOLATE * largest:g}" if fit.status == "no_critical_batch" else
+              f"> {fit.b_crit_at_least:g}" if fit.status == "no_critical_batch" else
               f"< {smallest:g}" if fit.status == "below_range" else
               f"≥ {fit.b_crit_at_least:g}" if fit.status == "dataset_too_small" else
               B_CRIT_WORD.get(fit.status, "–"))
