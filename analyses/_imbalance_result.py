@@ -22,13 +22,17 @@ from nets import (
 )
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
-from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, twins
+from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
 LEAKAGE_METRICS = ("roc_auc", "pr_auc", "recall", "precision", "f1")
 #: Majority-class accuracy at or above this (1:3), with zero recall, is called misleading:
 #: the useless model's balanced accuracy is 0.5, so accuracy overstates it by 25 points+.
 MISLEADING_ACCURACY = 0.75
+
+
+#: A run's status as `ImbalanceResult.status_frame`'s reasons count it.
+_SAID = {"ok": "ran", "failed": "failed", "skipped": "skipped"}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -112,8 +116,9 @@ class ImbalanceResult:
         return self.runs.copy()
 
     def status_frame(self) -> pd.DataFrame:
-        """Per ratio, strategy and mode: ok / partial / failed / skipped, the first reason
-        (a failure's before a skip's), and the runs ok, failed (an error, or too few samples
+        """Per ratio, strategy and mode: ok / partial / failed / skipped, why (the first
+        failure's or skip's; where seeds differ, each kind's count and first reason: "1 of
+        3 seeds ran; 2 skipped: ..."), and the runs ok, failed (an error, or too few samples
         for the sampler) and skipped (not trained: nothing to resample)."""
         rows = []
         first = self.runs[self.runs["threshold"] == "0.5"]
@@ -122,11 +127,14 @@ class ImbalanceResult:
             n = {s: int((g["status"] == s).sum()) for s in ("ok", "failed", "skipped")}
             status = ("ok" if n["ok"] == len(g) else "skipped" if n["skipped"] == len(g)
                       else "failed" if n["ok"] == 0 else "partial")
-            reasons = [*g.loc[g["status"] == "failed", "reason"],
-                       *g.loc[g["status"] == "skipped", "reason"]]
-            reason = reasons[0] if reasons else ""
-            if status == "partial":  # its mean and interval are over fewer seeds: say so
-                reason = f"{n['ok']} of {len(g)} seeds ran; {reason}"
+            # a mix says each part as it was: adasyn failed on one seed and was skipped on
+            # two, and the skipped table gave the failure's reason alone; a partial one's
+            # mean and interval are over fewer seeds
+            parts = [(kind, g.loc[g["status"] == kind, "reason"].iloc[0] if kind != "ok"
+                      else "") for kind in ("ok", "failed", "skipped") if n[kind]]
+            reason = parts[0][1] if len(parts) == 1 else "; ".join(
+                f"{n[kind]}{f' of {len(g)} seeds' if not i else ''} {_SAID[kind]}"
+                + (f": {why.rstrip('.')}" if why else "") for i, (kind, why) in enumerate(parts))
             rows.append({"ratio": ratio, "strategy": strategy, "mode": mode, "status": status,
                          "reason": reason, "n_ok": n["ok"],
                          "n_failed": n["failed"], "n_skipped": n["skipped"],
@@ -157,8 +165,9 @@ class ImbalanceResult:
         `PAIRED_COLUMNS` compare it with the first ranked seed by seed (every strategy of
         a seed shares its data, split and test set): ``paired_diff`` is the mean of its
         per-seed differences, ``paired_diff_ci_*`` their 95 % t-interval, ``paired_seeds``
-        the seeds both ran (`overlapping_best` reads them). Intervals are clipped to what
-        the metric, or a difference of two, can be. ``tuned_threshold`` is the mean over
+        the seeds both ran; ``verdict`` is `against_first`'s word on it, read from them
+        (None for the first and for a strategy with no score). Intervals are clipped to
+        what the metric, or a difference of two, can be. ``tuned_threshold`` is the mean over
         seeds of each seed's validation-tuned threshold (each seed trains its own net): no
         one model's threshold.
         """
@@ -200,12 +209,15 @@ class ImbalanceResult:
                                      r["status"] == "partial",
                                      sign * r["mean"] if math.isfinite(r["mean"]) else 0.0))
             add_paired(rows, ranked_runs[ranked_runs["ratio"] == ratio], metric)
+            said = against_first(rows, metric)
+            for r in rows:
+                r["verdict"] = said.get(r["strategy"])
             # with no score (every seed failed or skipped) there is nothing to rank by
             out += [{"rank": i + 1 if math.isfinite(r["mean"]) else None, **r}
                     for i, r in enumerate(rows)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
-                "status", "reason", *PAIRED_COLUMNS]
+                "status", "reason", *PAIRED_COLUMNS, "verdict"]
         return pd.DataFrame(out, columns=cols).astype({"rank": "Int64"})
 
     def twins(self) -> pd.DataFrame:
@@ -344,7 +356,7 @@ class ImbalanceResult:
             "net_params": {k: finite_or_none(v) for k, v in self.net_params.items()},
             "ranking": _records(rank[["strategy", "ratio", "rank", "metric", "mean", "ci_low",
                                       "ci_high", "tuned_mean", "tuned_threshold", "status",
-                                      "reason", *PAIRED_COLUMNS]]),
+                                      "reason", *PAIRED_COLUMNS, "verdict"]]),
             "metrics": metrics,
             "failed": _records(failed[cols]),
             # not trained, not failed: their sampler had nothing to resample

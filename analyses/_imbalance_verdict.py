@@ -21,16 +21,66 @@ from ._imbalance_metrics import METRIC_RANGE, mean_ci
 PAIRED_COLUMNS = ("paired_diff", "paired_diff_ci_low", "paired_diff_ci_high", "paired_seeds")
 
 
-def overlapping_best(rows, metric: str) -> list[str]:
-    """The strategies these seeds do not tell from the best (the first ranked).
+#: What `against_first` says of a ranked strategy (the ranking's ``verdict``): its seeds do
+#: not tell it from the first ranked, it is worse, it scored better on the seeds both ran (a
+#: partial strategy, ranked after those that ran on every seed), or too few seeds to tell.
+VERDICTS = ("not_told_apart", "worse", "better", "too_few_seeds")
+
+
+def against_first(rows, metric: str) -> dict[str, str]:
+    """Each ranked strategy against the first ranked, one of `VERDICTS`.
 
     Within a seed every strategy trains and is tested on the same data, split and test
-    set, so each is compared with the best seed by seed: it is not told apart when the
-    95 % t-interval of its per-seed differences (``paired_diff_ci_low`` to
-    ``paired_diff_ci_high``) does not lie wholly on the worse side of 0. Rows without a
-    paired interval (fewer than two seeds shared with the best, or a ``--json`` ranking
-    written before it had one) fall back to the conservative unpaired check: their own
-    95 % interval overlaps the best one's. (The name is the unpaired check's, kept.)
+    set, so each is compared with the first seed by seed: by the 95 % t-interval of its
+    per-seed differences (``paired_diff_ci_low`` to ``paired_diff_ci_high``), which either
+    includes 0 (not told apart) or lies wholly on the worse or the better side of it. Rows
+    without a paired interval (fewer than two seeds shared with the first, or a ``--json``
+    ranking written before it had one) fall back to the conservative unpaired check: their
+    own 95 % interval meets the first one's, or lies wholly below or above it. A row
+    without that interval either (it, or the first, ran on one seed) is too few seeds to
+    tell: one seed tells nothing apart.
+
+    Parameters
+    ----------
+    rows : iterable of mapping
+        One ratio's rows of `ImbalanceResult.ranking` (``to_dict("records")``, or the
+        ``--json`` ranking), best first.
+    metric : str
+        The ranked metric (its direction decides which side is worse).
+
+    Returns
+    -------
+    dict of str to str
+        Strategy name to verdict, in rank order, for every scored strategy but the first;
+        empty when the first has no score.
+    """
+    rows = list(rows)
+    if not rows or not _scored(rows[0]):  # the first ranked is the best the callers name
+        return {}
+    best, sign = rows[0], 1.0 if IMBALANCE_METRICS[metric][0] == "maximize" else -1.0
+
+    def side(low: float, high: float) -> str:  # where an interval lies, 0 at the first's
+        low, high = sorted((sign * low, sign * high))
+        return "worse" if high < 0 else "better" if low > 0 else "not_told_apart"
+
+    out = {}
+    for r in rows[1:]:
+        if not _scored(r):
+            continue
+        if _finite(r, *_PAIRED_INTERVAL):
+            out[r["strategy"]] = side(r["paired_diff_ci_low"], r["paired_diff_ci_high"])
+        elif _finite(r, "ci_low", "ci_high") and _finite(best, "ci_low", "ci_high"):
+            # the gap between the intervals: below 0 when r's lies wholly below the first's
+            out[r["strategy"]] = side(r["ci_low"] - best["ci_high"],
+                                      r["ci_high"] - best["ci_low"])
+        else:
+            out[r["strategy"]] = "too_few_seeds"
+    return out
+
+
+def overlapping_best(rows, metric: str) -> list[str]:
+    """The strategies these seeds do not tell from the best (the first ranked): those
+    `against_first` calls ``not_told_apart``. (The name is the unpaired check's, kept.)
 
     Parameters
     ----------
@@ -44,30 +94,19 @@ def overlapping_best(rows, metric: str) -> list[str]:
     -------
     list of str
         Strategy names in rank order; empty when the first has no interval (one seed) or
-        every other is told apart from it.
+        every other is told apart from it, or too few seeds tell.
     """
-    def scored(r) -> bool:  # a partial strategy (a seed failed) still has its interval
-        return r["status"] in ("ok", "partial") and _finite(r, "ci_low", "ci_high")
-
-    rows = list(rows)
-    if not rows or not scored(rows[0]):  # the first ranked is the best the callers name
-        return []
-    best, maximize = rows[0], IMBALANCE_METRICS[metric][0] == "maximize"
-
-    def tied(r) -> bool:
-        if _finite(r, *_PAIRED_INTERVAL):
-            return not (r["paired_diff_ci_high"] < 0 if maximize
-                        else r["paired_diff_ci_low"] > 0)
-        return r["ci_high"] >= best["ci_low"] if maximize else r["ci_low"] <= best["ci_high"]
-
-    return [r["strategy"] for r in rows[1:] if scored(r) and tied(r)]
+    return [name for name, said in against_first(rows, metric).items()
+            if said == "not_told_apart"]
 
 
 def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | None:
-    """Why one ratio's first ranked strategy is no settled best: ``("one seed", [])``
-    (no intervals, two or more strategies scored), ``("paired", names)`` (`overlapping_best`,
-    each of the names by its paired interval), ``("overlap", names)`` (one or more of them
-    without a paired interval, held by the unpaired check), or None when it is settled.
+    """Why one ratio's first ranked strategy is no settled best by the strategies held with
+    it: ``("one seed", [])`` (no intervals, two or more strategies scored), ``("paired",
+    names)`` (`overlapping_best`, each of the names by its paired interval), ``("overlap",
+    names)`` (one or more of them without a paired interval, held by the unpaired check),
+    or None when none is. The others that unsettle it, those too few seeds tell and those
+    that beat it on the seeds both ran, are `against_first`'s.
 
     Parameters
     ----------
@@ -91,6 +130,29 @@ def unsettled_first(rows, metric: str, seeds: int) -> tuple[str, list[str]] | No
     by_name = {r["strategy"]: r for r in rows}
     paired = all(_finite(by_name[name], *_PAIRED_INTERVAL) for name in tied)
     return ("paired" if paired else "overlap"), tied
+
+
+def seeds_compared(rows, names, seeds: int) -> str:
+    """``"by 4 seed(s)"``, the seeds ``names`` were compared with the first ranked on:
+    ``"by 3 seed(s)"`` when each shares 3 of 4 with it, ``"by 4 seed(s) (random_under by
+    the 3 both ran)"`` when some share fewer than the others. A name held by the unpaired
+    check counts the benchmark's ``seeds``."""
+    by_name = {r["strategy"]: r for r in rows}
+    n = {name: int(by_name[name]["paired_seeds"])
+         if _finite(by_name[name], *_PAIRED_INTERVAL) else seeds for name in names}
+    if len(set(n.values())) <= 1:
+        return f"by {next(iter(n.values()), seeds)} seed(s)"
+    fewer: dict[int, list[str]] = {}
+    for name, k in n.items():
+        if k != seeds:
+            fewer.setdefault(k, []).append(name)
+    return f"by {seeds} seed(s) (" + "; ".join(
+        f"{', '.join(group)} by the {k} both ran" for k, group in fewer.items()) + ")"
+
+
+def _scored(row) -> bool:
+    """Whether ``row`` has a score: it ran on one seed at least (a partial strategy too)."""
+    return row["status"] in ("ok", "partial") and _finite(row, "mean")
 
 
 #: The bounds of a row's paired interval (`PAIRED_COLUMNS`).

@@ -50,25 +50,66 @@ def _curves_seeds(result, ratio: str, pr: pd.DataFrame) -> str:
 
 
 def _unsettled(result, rank: pd.DataFrame) -> str:
-    """Why the first ranked strategy is not settled as the best, or ''."""
-    from analyses import unsettled_first
+    """Why the first ranked strategy is not settled as the best, or '': the strategies not
+    told apart from it, those that beat it on the seeds both ran, those too few seeds tell
+    (`analyses.against_first`)."""
+    from analyses import against_first, unsettled_first
+    from analyses._imbalance_verdict import seeds_compared
 
-    why = unsettled_first(rank.to_dict("records"), result.metric, result.seeds)
-    if why is None:
-        return ""
-    if why[0] == "one seed":
+    rows = rank.to_dict("records")
+    why = unsettled_first(rows, result.metric, result.seeds)
+    if why and why[0] == "one seed":
         return ("One seed: no intervals, so this order may be chance (more --seeds give "
                 "intervals).")
-    first, names = rank.iloc[0]["strategy"], nets.and_list(why[1])
-    if why[0] == "overlap":
-        return (f"{first} ranks first, but the 95 % intervals of {names} overlap its own: "
-                f"{result.seeds} seeds do not tell them apart (more --seeds narrow the "
-                "intervals).")
-    # every strategy of a seed shares its data, split and test set: compared seed by seed
-    return (f"{first} ranks first, but {result.seeds} seeds do not tell {names} apart from "
-            f"it: compared with {first} seed by seed (each seed's strategies share its data, "
-            "split and test set), the 95 % t-interval of the difference includes 0 (the table "
-            "of paired differences gives it; more --seeds narrow it).")
+    first, said = rank.iloc[0]["strategy"], []
+    if why and why[0] == "overlap":
+        said.append(f"{first} ranks first, but the 95 % intervals of {nets.and_list(why[1])} "
+                    f"overlap its own: {result.seeds} seeds do not tell them apart (more "
+                    "--seeds narrow the intervals).")
+    elif why:
+        # every strategy of a seed shares its data, split and test set: compared seed by seed
+        said.append(f"{first} ranks first, but {nets.and_list(why[1])} "
+                    f"{'is' if len(why[1]) == 1 else 'are'} not told apart from it "
+                    f"{seeds_compared(rows, why[1], result.seeds)}: compared with {first} "
+                    "seed by seed (each seed's strategies share its data, split and test "
+                    "set), the 95 % t-interval of the difference includes 0 (the table of "
+                    "paired differences gives it; more --seeds narrow it).")
+    verdict = against_first(rows, result.metric)
+    by_name = {r["strategy"]: r for r in rows}
+    better = [n for n, v in verdict.items() if v == "better"]
+    if better:
+        partial = all(by_name[n]["status"] == "partial" for n in better)
+        said.append(f"{nets.and_list(better)} beat {first} on the seeds "
+                    f"{'it' if len(better) == 1 else 'each'} shared with it: "
+                    + ("the 95 % t-interval of the per-seed difference lies wholly on the "
+                       "better side of 0 (the table of paired differences gives it)"
+                       if all(pd.notna(by_name[n]["paired_diff_ci_low"]) for n in better)
+                       else f"{'its' if len(better) == 1 else 'their'} own 95 % interval "
+                            f"lies wholly past {first}'s")
+                    + ("; ranked after it for not running on every seed." if partial
+                       else "."))
+    few = [n for n, v in verdict.items() if v == "too_few_seeds"]
+    if few:
+        shared = {int(by_name[n]["paired_seeds"]) for n in few}
+        each = ("each shares " if len(few) > 1 else "it shares ") + (
+            nets.count_of(shared.pop(), "seed") if len(shared) == 1 else "one seed or none")
+        said.append(f"Too few seeds shared with {first} to tell {nets.and_list(few)} from it "
+                    f"({each} with it: one seed tells nothing apart), whatever "
+                    f"{'its' if len(few) == 1 else 'their'} mean.")
+    return " ".join(said)
+
+
+def _partial_note(result, ratio: str) -> str:
+    """The ranking caption's word on its partial strategies, as their seeds went: skipped
+    (nothing to resample), failed, or both; '' without one."""
+    s = result.status_frame()
+    s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["status"] == "partial")]
+    if s.empty:
+        return ""
+    how = nets.and_list(w for w, col in (("failed", "n_failed"), ("was skipped", "n_skipped"))
+                        if (s[col] > 0).any()).replace(" and ", " or ")
+    return (f"; a partial strategy (it {how} on some seeds) over the seeds it ran, ranked "
+            "after those that ran on all")
 
 
 def _scored_on(result) -> str:
@@ -145,16 +186,13 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                          "threshold is tuned on the points it is scored on.", note=True)
         ran = rank["status"].isin(["ok", "partial"]).any()
         if ran:  # with nothing run, the chart and all below were empty
-            some_partial = (rank["status"] == "partial").any()
             rep.add_figure(f"ranking-{tag}", partial(draw_ranking, among=result.strategies),
                            rank,
                            alt=f"Dot chart of mean {result.metric} per strategy with intervals "
                                f"{_at(ratio)}",
                            caption=f"{result.metric}: mean and 95 % t-interval over "
                                    f"{result.seeds} seed(s), best first"
-                                   + ("; a partial strategy (it failed on some seeds) over the "
-                                      "seeds it ran, ranked after those that ran on all"
-                                      if some_partial else "") + "."
+                                   + _partial_note(result, ratio) + "."
                                    + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
                 rep.add_text(words(said), note=True)

@@ -43,13 +43,7 @@ def _headline(result) -> dict:
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
     best_label = f"Best {result.metric} ({ratio})"
     if best is not None:
-        from analyses import unsettled_first
-
-        # the card must not claim more than the ranking below it: 11 of 12 tied with it
-        why = unsettled_first(first.to_dict("records"), result.metric, result.seeds)
-        best_label += f": {best['strategy']}" + (
-            "" if why is None else " (one seed: no interval)" if why[0] == "one seed" else
-            f" (not told apart from {len(why[1])} other{'s' if len(why[1]) > 1 else ''})")
+        best_label += f": {best['strategy']}" + _unsettled_label(result, first)
     # the majority baseline's accuracy, said to be a model's that finds no positive: its
     # recall of them, 0 by definition, on a card of its own told nothing. Like the best
     # card, it names its ratio, the best card's (the first one where anything ran)
@@ -65,6 +59,29 @@ def _headline(result) -> dict:
     if n_skipped:  # not failures: samplers with nothing to resample, never trained
         head["Skipped strategies"] = n_skipped
     return head
+
+
+def _unsettled_label(result, first) -> str:
+    """The best card's word on what its seeds leave unsettled, as the ranking below it says
+    (11 of 12 tied with it; 7 on one seed, told apart by none): ' (not told apart from 3
+    others; 7 others too few seeds to tell)', or ''."""
+    from analyses import against_first, unsettled_first
+
+    rows = first.to_dict("records")
+    why = unsettled_first(rows, result.metric, result.seeds)
+    if why and why[0] == "one seed":
+        return " (one seed: no interval)"
+    verdict = list(against_first(rows, result.metric).values())
+
+    def others(n: int) -> str:
+        return f"{n} other{'s' if n > 1 else ''}"
+
+    said = [f"not told apart from {others(len(why[1]))}"] if why else []
+    if n := verdict.count("better"):
+        said.append(f"{others(n)} beat it on the seeds both ran")
+    if n := verdict.count("too_few_seeds"):
+        said.append(f"{others(n)} too few seeds to tell")
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def _accuracy_section(rep: Report, result) -> None:
@@ -201,9 +218,12 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
         rep.add_table(failed, name="failed", caption="Strategy, ratio and why it failed.")
     skipped = status[status["n_skipped"] > 0]
     if len(skipped):
+        some = (skipped["n_skipped"] < skipped["n_runs"]).any()
         rep.add_section("Skipped strategies",
-                        "These samplers had nothing to resample, so they have no scores: "
-                        "either the data was already at least as balanced as the ratio "
+                        "These samplers had nothing to resample"
+                        + (" on some or all seeds (the reason counts them), so they have no "
+                           "scores there: " if some else ", so they have no scores: ")
+                        + "either the data was already at least as balanced as the ratio "
                         f"they aim at ({result.sampling_ratio:g} minority/majority; the "
                         "reason says whether a higher sampling ratio runs them, never on "
                         "data with as many positives as negatives), or they found no "

@@ -77,10 +77,46 @@ def scaling_lines(s: dict) -> list[str]:
     return lines + _ending(s)
 
 
+def _verdict_lines(ranked: list[dict], metric: str, seeds: int) -> list[str]:
+    """What one ratio's seeds tell of its first ranked strategy against the others: those
+    not told apart from it, those that beat it on the seeds both ran, those too few seeds
+    tell (`analyses.against_first`)."""
+    from analyses import against_first, unsettled_first
+    from analyses._imbalance_verdict import seeds_compared
+
+    why = unsettled_first(ranked, metric, seeds)
+    if why and why[0] == "one seed":
+        return ["  one seed: no intervals, so this order may be chance"]
+    lines, first = [], ranked[0]["strategy"] if ranked else ""
+    if why:
+        how = ("paired by seed: the 95 % interval of each one's difference from it "
+               "includes 0" if why[0] == "paired" else "their 95 % intervals overlap its own")
+        lines.append(f"  not told apart from {first} {seeds_compared(ranked, why[1], seeds)}: "
+                     f"{', '.join(why[1])} ({how})")
+    said = against_first(ranked, metric)
+    by_name = {r["strategy"]: r for r in ranked}
+    for name in (n for n, v in said.items() if v == "better"):
+        r = by_name[name]
+        # a partial strategy ranks after those that ran on every seed, whatever its mean
+        lines.append(f"  {name} beat {first} on the seeds both ran: " + (
+            f"paired diff {r['paired_diff']:+.3f} [{r['paired_diff_ci_low']:+.3f}, "
+            f"{r['paired_diff_ci_high']:+.3f}] over {r['paired_seeds']} seed(s)"
+            if r.get("paired_diff_ci_low") is not None else
+            f"its 95 % interval lies wholly past {first}'s")
+            + ("; ranked after it for not running on every seed"
+               if r["status"] == "partial" else ""))
+    few = [n for n, v in said.items() if v == "too_few_seeds"]
+    if few:
+        shared = {by_name[n].get("paired_seeds") for n in few}
+        each = (f"{count_of(next(iter(shared)), 'seed')} each; "
+                if len(shared) == 1 and None not in shared else "")
+        lines.append(f"  too few seeds shared with {first} to tell: {', '.join(few)} "
+                     f"({each}one seed tells nothing apart)")
+    return lines
+
+
 def imbalance_lines(s: dict) -> list[str]:
     """Lines for `hplab imbalance`: the ranking per ratio, warnings, the leakage demo."""
-    from analyses import unsettled_first
-
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)
@@ -103,17 +139,8 @@ def imbalance_lines(s: dict) -> list[str]:
             lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
-        ranked = [r for r in s["ranking"] if r["ratio"] == ratio]
-        why = unsettled_first(ranked, s["metric"], s["seeds"])
-        if why and why[0] == "one seed":
-            lines.append("  one seed: no intervals, so this order may be chance")
-        elif why:
-            tied = why[1]
-            how = ("paired by seed: the 95 % interval of each one's difference from it "
-                   "includes 0" if why[0] == "paired" else
-                   "their 95 % intervals overlap its own")
-            lines.append(f"  not told apart from {ranked[0]['strategy']} by {s['seeds']} "
-                         f"seed(s): {', '.join(tied)} ({how})")
+        lines += _verdict_lines([r for r in s["ranking"] if r["ratio"] == ratio],
+                                s["metric"], s["seeds"])
     lines += [m["message"] for m in s["majority"] if m["misleading"]]
     leaks = [r for r in s["leakage"] or []
              if r["metric"] == "pr_auc" and r["inflation"] is not None]

@@ -14,7 +14,7 @@ PACKAGES = ("nets", "data", "study", "analyses", "reports")
 #: functions and methods whose Parameters section names every parameter: this list
 #: only grows
 HAVE_PARAMETERS = (
-    "analyses.GradientNoiseScale.measure", "analyses.best_threshold",
+    "analyses.GradientNoiseScale.measure", "analyses.against_first", "analyses.best_threshold",
     "analyses.capacity_sweep", "analyses.exact_noise_scale", "analyses.fit_lr_exponent",
     "analyses.fit_scaling_law", "analyses.imbalance_benchmark", "analyses.load_variant",
     "analyses.lr_grid", "analyses.lr_range_test", "analyses.mccandlish_steps",

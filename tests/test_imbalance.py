@@ -750,8 +750,9 @@ def test_a_name_held_without_a_paired_interval_makes_the_verdict_the_unpaired_on
                              "seeds": 6, "sampling_ratio": 0.2, "ratios": ["own"],
                              "ranking": rows, "majority": [], "leakage": None,
                              "report_path": None, "seconds": 1.0})
-    assert ("  not told apart from smote by 6 seed(s): random_over, none (their 95 % "
-            "intervals overlap its own)") in lines
+    # QA: "by 6 seed(s)" of random_over, compared with smote on the 3 both ran
+    assert ("  not told apart from smote by 6 seed(s) (random_over by the 3 both ran): "
+            "random_over, none (their 95 % intervals overlap its own)") in lines
 
 
 def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
@@ -936,3 +937,75 @@ def test_the_report_names_the_classes_and_says_what_its_metrics_and_columns_are(
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
     assert cards["Always predicting 'not 8' (1:10), which finds no 8: accuracy"] == "91.0 %"
     assert not any("recall" in label for label in cards)
+
+
+#: QA: coin at --sampling-ratio 0.21 over 4 seeds (hplab imbalance --dataset coin
+#: --positive 1 --seeds 4 --epochs 30 --sampling-ratio 0.21 --strategies none,enn,
+#: tomek_links,random_under,smote,near_miss): its ranking, each sampler skipped on a seed
+COIN_021 = [
+    ("enn", "ok", 0.946071, 0.892092, 1.0, None, None, None, 0),
+    ("none", "ok", 0.933877, 0.845616, 1.0, -0.012194, -0.047404, 0.023016, 4),
+    ("tomek_links", "ok", 0.918645, 0.804011, 1.0, -0.027426, -0.088762, 0.033910, 4),
+    ("random_under", "partial", 0.953792, 0.926010, 0.981573, 0.019908, -0.064629, 0.104445,
+     3),
+    ("near_miss", "partial", 0.936080, 0.847793, 1.0, 0.002196, -0.095822, 0.100215, 3),
+    ("smote", "partial", 0.726474, 0.0, 1.0, -0.207409, -1.0, 0.745887, 3)]
+
+
+def _coin_rows(**change) -> list[dict]:
+    """`COIN_021` as --json ranking rows, a strategy's (diff, low, high) as ``change``d."""
+    keys = ("strategy", "status", "mean", "ci_low", "ci_high", "paired_diff",
+            "paired_diff_ci_low", "paired_diff_ci_high", "paired_seeds")
+    rows = []
+    for k, values in enumerate(COIN_021):
+        row = {"ratio": "own", "rank": k + 1, "reason": "", **dict(zip(keys, values, strict=True))}
+        if row["strategy"] in change:
+            row.update(zip(keys[5:8], change[row["strategy"]], strict=True))
+        rows.append(row)
+    return rows
+
+
+def test_a_partial_strategy_that_beat_the_first_on_its_seeds_is_said_so():
+    # QA: a partial strategy ranks after those that ran on every seed, yet on the seeds it
+    # shares with the first it can beat it: random_under's +0.030 [+0.010, +0.050] over 3
+    # seeds was named "not told apart ... the 95 % interval of each one's difference from
+    # it includes 0", an interval wholly above 0
+    from analyses import against_first, overlapping_best, unsettled_first
+    from reports._terminal_analyses import imbalance_lines
+
+    rows = _coin_rows(random_under=(0.03, 0.01, 0.05))
+    assert against_first(rows, "pr_auc") == {
+        "none": "not_told_apart", "tomek_links": "not_told_apart", "random_under": "better",
+        "near_miss": "not_told_apart", "smote": "not_told_apart"}
+    assert overlapping_best(rows, "pr_auc") == ["none", "tomek_links", "near_miss", "smote"]
+    assert unsettled_first(rows, "pr_auc", 4) == (
+        "paired", ["none", "tomek_links", "near_miss", "smote"])
+    lines = imbalance_lines({"dataset": "coin", "positive": 1, "metric": "pr_auc", "seeds": 4,
+                             "sampling_ratio": 0.21, "ratios": ["own"], "ranking": rows,
+                             "majority": [], "leakage": None, "report_path": None,
+                             "seconds": 1.0})
+    assert ("  random_under beat enn on the seeds both ran: paired diff +0.030 [+0.010, "
+            "+0.050] over 3 seed(s); ranked after it for not running on every seed") in lines
+    # QA: "by 4 seed(s)" of the partial ones, compared with enn on the 3 both ran
+    assert ("  not told apart from enn by 4 seed(s) (near_miss, smote by the 3 both ran): "
+            "none, tomek_links, near_miss, smote (paired by seed: the 95 % interval of each "
+            "one's difference from it includes 0)") in lines
+    # as the run had it: every interval includes 0
+    assert set(against_first(_coin_rows(), "pr_auc").values()) == {"not_told_apart"}
+    # "includes 0" is low <= 0 <= high; the ends themselves included
+    assert against_first(_coin_rows(none=(0.01, 0.0, 0.02), smote=(-0.01, -0.02, 0.0)),
+                         "pr_auc") == {**dict.fromkeys(["none", "tomek_links",
+                                                        "random_under", "near_miss", "smote"],
+                                                       "not_told_apart")}
+    # a metric to minimize (brier) mirrors it: below 0 is better, above 0 worse
+    flipped = _coin_rows(random_under=(-0.03, -0.05, -0.01), none=(0.02, 0.01, 0.03))
+    assert against_first(flipped, "brier") == {
+        "none": "worse", "tomek_links": "not_told_apart", "random_under": "better",
+        "near_miss": "not_told_apart", "smote": "not_told_apart"}
+    assert against_first(flipped, "pr_auc")["random_under"] == "worse"
+    # without a paired interval (an old --json ranking), the own intervals: wholly above
+    # the first's is better, not "overlapping"
+    bare = [{k: v for k, v in r.items() if not k.startswith("paired")} for r in _coin_rows()]
+    bare[3].update(ci_low=1.0, ci_high=1.0, mean=1.0)
+    bare[0].update(ci_high=0.99)
+    assert against_first(bare, "pr_auc")["random_under"] == "better"

@@ -1065,3 +1065,63 @@ def test_brier_intervals_have_their_estimates_decimals(tmp_path):
         for r in rows:
             lo, hi = r[bounds].strip("[]").split(", ")
             assert _decimals(lo) == _decimals(hi) == _decimals(r[estimate]), (table, r)
+
+
+@pytest.fixture(scope="module")
+def coin_a(tmp_path_factory):
+    """The QA run: hplab imbalance --dataset coin --positive 1 --seeds 3 --epochs 30 (its
+    folder and terminal lines), where coin's own balance (~0.205) is past the samplers'
+    0.2 on 2 of 3 seeds: seven of them ran on one seed, adasyn failed on the third."""
+    import contextlib
+    import io
+
+    out, printed = tmp_path_factory.mktemp("qa") / "coin_a", io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert hplab.main(["imbalance", "--dataset", "coin", "--positive", "1", "--seeds",
+                           "3", "--epochs", "30", "--workers", "1", "--out", str(out)]) == 0
+    return out, printed.getvalue().splitlines()
+
+
+def test_a_strategy_on_one_seed_is_too_few_seeds_to_tell_never_told_apart(coin_a,
+                                                                           parse_html):
+    # QA: the verdict dropped the seven strategies that ran on one seed, and "not told
+    # apart from class_weight: enn, none, tomek_links" read as if near_miss (-0.014 on its
+    # one seed, a smaller gap than enn's -0.036) were told apart. One seed tells nothing
+    # apart: they are said as such
+    out, lines = coin_a
+    s = json.loads((out / "result.json").read_text())
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    one_seed = ["near_miss", "random_under", "borderline_smote", "smote", "random_over",
+                "smote_tomek", "smote_enn"]
+    assert [r["strategy"] for r in s["ranking"]] == [
+        "class_weight", "enn", "none", "tomek_links", "isolation_forest", *one_seed, "adasyn"]
+    assert rank["near_miss"]["paired_diff"] == pytest.approx(-0.0138, abs=1e-4)
+    assert rank["enn"]["paired_diff"] == pytest.approx(-0.0356, abs=1e-4)
+    assert {r["strategy"]: r["verdict"] for r in s["ranking"]} == {
+        "class_weight": None, "enn": "not_told_apart", "none": "not_told_apart",
+        "tomek_links": "not_told_apart", "isolation_forest": "worse",
+        **dict.fromkeys(one_seed, "too_few_seeds"), "adasyn": None}
+    assert all(rank[n]["paired_seeds"] == 1 and rank[n]["paired_diff_ci_low"] is None
+               for n in one_seed)
+    assert ("  not told apart from class_weight by 3 seed(s): enn, none, tomek_links (paired "
+            "by seed: the 95 % interval of each one's difference from it includes 0)") in lines
+    assert (f"  too few seeds shared with class_weight to tell: {', '.join(one_seed)} (1 seed "
+            "each; one seed tells nothing apart)") in lines
+    report = out / "report.html"
+    assert reports.read_report_info(report).headline[0]["label"] == (
+        "Best pr_auc (own): class_weight (not told apart from 3 others; 7 others too few "
+        "seeds to tell)")
+    text = " ".join(parse_html(report.read_text()).all_text.split())
+    assert (f"Too few seeds shared with class_weight to tell {', '.join(one_seed[:-1])} and "
+            "smote_enn from it (each shares 1 seed with it: one seed tells nothing apart)"
+            in text)
+    # QA: the seven were skipped on two seeds (nothing to resample), not failed; adasyn
+    # failed on one and was skipped on two, and the skipped table gave the failure alone
+    assert "(it was skipped on some seeds)" in text and "it failed on some" not in text
+    assert rank["near_miss"]["reason"].startswith(
+        "1 of 3 seeds ran; 2 skipped: the training data is already 1:4.88 (0.205)")
+    skipped = pd.read_csv(out / "report_files" / "skipped.csv").set_index("strategy")
+    assert skipped.loc["adasyn", "reason"].startswith(
+        "1 of 3 seeds failed: ValueError: No samples will be generated with the provided "
+        "ratio settings; 2 skipped: the training data is already")
+
