@@ -196,7 +196,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                                    + metric_note(result.metric) + _off_scale_note(rank))
             if said := _unsettled(result, rank):
                 rep.add_text(words(said), note=True)
-        rep.add_table(ranking_table(rank), name=f"ranking-table-{tag}",
+        table, page = ranking_table(rank)
+        rep.add_table(table, page=page, name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last, unranked, "
                               "with their reason. The 95 % interval is each strategy's own "
                               "over seeds, clipped to the metric's range."
@@ -205,10 +206,10 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                                  else ""))
         if said := _twins_note(twins[twins["ratio"] == ratio]):
             rep.add_text(said, note=True)
-        paired = paired_table(rank)
+        paired, page = paired_table(rank)
         if len(paired):
             span = METRIC_RANGE[result.metric][1] - METRIC_RANGE[result.metric][0]
-            rep.add_table(paired, name=f"paired-{tag}",
+            rep.add_table(paired, page=page, name=f"paired-{tag}",
                           caption=f"Each strategy against {rank.iloc[0]['strategy']}, seed by "
                                   "seed: the mean of its per-seed differences in "
                                   f"{result.metric} and their 95 % t-interval, clipped to the "
@@ -235,7 +236,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
                                "strategies that ROC curves make look alike.",
                        alt=f"ROC and precision-recall curves {_at(ratio)}, one line per "
                            "strategy")
-        rep.add_table(areas_table(result, ratio), name=f"areas-{tag}",
+        table, page = areas_table(result, ratio)
+        rep.add_table(table, page=page, name=f"areas-{tag}",
                       caption="The areas under the curves above: each strategy's mean "
                               "ROC-AUC and PR-AUC over the seeds that ran, with 95 % "
                               "t-intervals.")
@@ -261,7 +263,8 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
         s = result.summary_frame()
         brier = s[(s["ratio"] == ratio) & (s["metric"] == "brier") & (s["mode"] == "proper")
                   & (s["threshold"] == "0.5")][["strategy", "mean", "ci_low", "ci_high"]]
-        rep.add_table(brier_table(brier), name=f"brier-{tag}",
+        table, page = brier_table(brier)
+        rep.add_table(table, page=page, name=f"brier-{tag}",
                       caption="Brier score (lower is better): mean and 95 % interval.")
         rep.add_section(f"Confusion matrices{where}")
         for thr in THRESHOLDS:

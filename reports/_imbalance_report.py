@@ -16,7 +16,7 @@ from . import design
 from ._core import Report, check_result
 from ._imbalance_draw import draw_heatmap, draw_leakage
 from ._imbalance_ratios import _at, _per_ratio, _slug, class_names
-from ._imbalance_tables import metric_note
+from ._imbalance_tables import metric_note, scores_table
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
 from ._settings import regularisers_text
@@ -266,6 +266,15 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
     rep.add_table(runs, name="runs", max_rows=15,
                   caption=f"Every run and threshold; {words(mode)}",
                   print_columns=[c for c in runs.columns if c in printed])
+    scores = scores_table(result)
+    rep.add_table(scores, name="scores", max_rows=5,
+                  caption="The test scores every run's metrics above come from, one row "
+                          "per test example of each run that ran: row is its place in that "
+                          "run's test set (in a seed's proper runs, the same example for "
+                          f"every strategy), y_true 1 for the positive class "
+                          f"{class_names(result)[1]}, proba the model's score for it "
+                          "(IsolationForest's is an anomaly score in (0, 1], not a "
+                          "probability).")
     return rep.write(out, index=index,
                      records=analysis_records(result, "imbalance", out, command=command))
 

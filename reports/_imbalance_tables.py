@@ -43,14 +43,27 @@ def intervals(estimates, low, high) -> list[str]:
     return out
 
 
-def brier_table(brier: pd.DataFrame) -> pd.DataFrame:
-    """The calibration section's table: each strategy's mean Brier score and its 95 %
-    interval in one column, at the mean's decimals (two columns of their own mixed
-    notations)."""
+def with_page(frame: pd.DataFrame, spans: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame``, the table's CSV, with each interval as its two bounds, exact (as every
+    other number there: "[0.9225, 1.0000]" beside "[0.905, 1.000]" was the page's rounding
+    of each row), and the page's table: each of ``spans``' ``{column: (estimate, low,
+    high)}`` bounds as one interval column, where the low bound was (`intervals`)."""
+    page = frame.copy()
+    for name, (estimate, low, high) in spans.items():
+        page.insert(page.columns.get_loc(low), name,
+                    intervals(frame[estimate], frame[low], frame[high]))
+        page = page.drop(columns=[low, high])
+    return frame, page
+
+
+def brier_table(brier: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The calibration section's table, its CSV's and its page's (`with_page`): each
+    strategy's mean Brier score and its 95 % interval, on the page in one column at the
+    mean's decimals (two columns of their own mixed notations)."""
     out = brier[["strategy"]].copy()
-    out["brier"] = brier["mean"]
-    out["95 % interval"] = intervals(brier["mean"], brier["ci_low"], brier["ci_high"])
-    return out
+    out["brier"], out["ci_low"], out["ci_high"] = brier["mean"], brier["ci_low"], \
+        brier["ci_high"]
+    return with_page(out, {"95 % interval": ("brier", "ci_low", "ci_high")})
 
 
 #: What pr_auc is, wherever it is named: not the trapezoid area the name suggests.
@@ -68,33 +81,37 @@ def metric_note(metric: str) -> str:
     return f" {PR_AUC_NOTE}" if metric == "pr_auc" else ""
 
 
-def ranking_table(rank: pd.DataFrame) -> pd.DataFrame:
-    out = rank[["rank", "strategy", "label", "mean"]].copy()
-    # a failed or skipped strategy is unranked: "–", not pandas' "<NA>"
-    out["rank"] = [None if pd.isna(r) else int(r) for r in rank["rank"]]
-    out["95 % interval"] = intervals(rank["mean"], rank["ci_low"], rank["ci_high"])
+def ranking_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranking's table, its CSV's and its page's (`with_page`)."""
+    out = rank[["rank", "strategy", "label", "mean", "ci_low", "ci_high"]].copy()
     if (rank["threshold"] != "").any():  # a threshold metric: show it at the tuned one too
         # each seed's net has its own: their mean is no one model's threshold
         out["mean tuned threshold"] = rank["tuned_threshold"]
         out["at tuned threshold"] = rank["tuned_mean"]
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]
-    return out
+    out, page = with_page(out, {"95 % interval": ("mean", "ci_low", "ci_high")})
+    # a failed or skipped strategy is unranked: "–" on the page, not pandas' "<NA>"; the
+    # CSV's ranks stay whole numbers (1, not the 1.0 a column holding None made them)
+    page["rank"] = [None if pd.isna(r) else int(r) for r in rank["rank"]]
+    return out, page
 
 
-def paired_table(rank: pd.DataFrame) -> pd.DataFrame:
-    """The ranking verdict's own numbers: each strategy's per-seed differences from the
-    first ranked (a seed's strategies share its data, split and test set, so the test
-    split's spread, which widens each one's own interval, cancels), where it has them.
-    A table of its own: beside the ranking's nine columns it scrolled at 1100 px."""
+def paired_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ranking verdict's own numbers, its CSV's and its page's table (`with_page`):
+    each strategy's per-seed differences from the first ranked (a seed's strategies share
+    its data, split and test set, so the test split's spread, which widens each one's own
+    interval, cancels), where it has them. A table of its own: beside the ranking's nine
+    columns it scrolled at 1100 px."""
     has = rank["paired_seeds"] > 0
     out = rank.loc[has, ["rank", "strategy"]].copy()
-    out[f"difference from {rank.iloc[0]['strategy']}" if len(rank) else "difference"] = \
-        rank.loc[has, "paired_diff"]
-    out["95 % interval (paired)"] = intervals(*(rank.loc[has, c] for c in (
-        "paired_diff", "paired_diff_ci_low", "paired_diff_ci_high")))
+    diff = f"difference from {rank.iloc[0]['strategy']}" if len(rank) else "difference"
+    out[diff] = rank.loc[has, "paired_diff"]
+    for bound in ("paired_diff_ci_low", "paired_diff_ci_high"):
+        out[bound] = rank.loc[has, bound]
     out["seeds"] = rank.loc[has, "paired_seeds"]
-    return out
+    return with_page(out, {"95 % interval (paired)": (diff, "paired_diff_ci_low",
+                                                      "paired_diff_ci_high")})
 
 
 def threshold_table(result, ratio: str) -> pd.DataFrame:
@@ -115,20 +132,36 @@ def threshold_table(result, ratio: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def areas_table(result, ratio: str) -> pd.DataFrame:
+def areas_table(result, ratio: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each strategy's mean ROC-AUC and PR-AUC over seeds with their 95 % intervals: the
-    numbers the curves figure shows only as areas."""
+    numbers the curves figure shows only as areas; its CSV's and its page's (`with_page`)."""
     s = result.summary_frame()
     s = s[(s["ratio"] == ratio) & (s["mode"] == "proper") & (s["threshold"] == "0.5")]
-    rows, bounds = [], {}
+    rows = []
     for strategy, g in s.groupby("strategy", sort=False):
         row = {"strategy": strategy}
-        for metric in ("roc_auc", "pr_auc"):
+        for metric in AREAS:
             m = g[g["metric"] == metric].iloc[0]
-            row[metric], row[f"{metric} 95 % interval"] = m["mean"], ""
-            bounds.setdefault(metric, []).append((m["ci_low"], m["ci_high"]))
+            row.update({metric: m["mean"], f"{metric} ci_low": m["ci_low"],
+                        f"{metric} ci_high": m["ci_high"]})
         rows.append({**row, "seeds": int(g["n"].iloc[0])})
-    out = pd.DataFrame(rows)
-    for metric, pairs in bounds.items():  # at the decimals of the column beside them
-        out[f"{metric} 95 % interval"] = intervals(out[metric], *zip(*pairs, strict=True))
+    return with_page(pd.DataFrame(rows), {f"{m} 95 % interval": (m, f"{m} ci_low",
+                                                                 f"{m} ci_high")
+                                          for m in AREAS})
+
+
+#: The areas `areas_table` gives.
+AREAS = ("roc_auc", "pr_auc")
+
+
+def scores_table(result) -> pd.DataFrame:
+    """Every successful run's test scores, one row per test example: ``ratio, strategy,
+    mode, seed``, ``row`` (the example's place in that run's test set), ``y_true`` and
+    ``proba``: what each run's metrics were computed from, so a run can be checked
+    without running it again."""
+    scores = result.scores
+    keys = ["ratio", "strategy", "mode", "seed"]
+    out = scores[keys].copy()
+    out["row"] = scores.groupby(keys, sort=False).cumcount()
+    out["y_true"], out["proba"] = scores["y_true"], scores["proba"]
     return out

@@ -772,7 +772,7 @@ def test_the_ranking_pairs_each_strategy_with_the_first_by_seed(moons_result):
     # the report's table of them: every other strategy, against the first by name
     from reports._imbalance_tables import paired_table
 
-    table = paired_table(rank)
+    table, _ = paired_table(rank)
     assert table["strategy"].tolist() == rank["strategy"].tolist()[1:]
     assert table[f"difference from {rank.iloc[0]['strategy']}"].tolist() == \
         rank["paired_diff"].tolist()[1:]

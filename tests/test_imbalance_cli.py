@@ -1034,10 +1034,10 @@ def test_the_brier_interval_is_in_one_notation():
 
     brier = pd.DataFrame({"strategy": ["none", "smote"], "mean": [0.0031, 0.0125],
                           "ci_low": [0.0, 0.00004], "ci_high": [0.005349, 0.0231]})
-    table = brier_table(brier)
+    _, table = brier_table(brier)
     assert list(table.columns) == ["strategy", "brier", "95 % interval"]
     assert list(table["95 % interval"]) == ["[0.0000, 0.0053]", "[0.0000, 0.0231]"]
-    tiny = brier_table(brier.assign(mean=[0.00003, 0.0125]))  # the mean column scientific
+    _, tiny = brier_table(brier.assign(mean=[0.00003, 0.0125]))  # the mean column scientific
     assert list(tiny["95 % interval"]) == ["[0.000e+00, 5.349e-03]",
                                            "[4.000e-05, 2.310e-02]"]
 
@@ -1125,3 +1125,33 @@ def test_a_strategy_on_one_seed_is_too_few_seeds_to_tell_never_told_apart(coin_a
         "1 of 3 seeds failed: ValueError: No samples will be generated with the provided "
         "ratio settings; 2 skipped: the training data is already")
 
+
+def test_the_report_files_hold_exact_intervals_and_every_test_score(coin_a):
+    # QA: the ranking's CSV wrote each interval at its row's rounding ("[0.9225, 1.0000]"
+    # beside "[0.905, 1.000]"): its bounds are numbers now, the JSON's exactly
+    from sklearn.metrics import average_precision_score
+
+    out = coin_a[0]
+    rank = {r["strategy"]: r for r in json.loads((out / "result.json").read_text())["ranking"]}
+    table = pd.read_csv(out / "report_files" / "ranking-table-own.csv")
+    assert list(table.columns[:6]) == ["rank", "strategy", "label", "mean", "ci_low",
+                                       "ci_high"]
+    assert table["rank"].dropna().tolist() == list(range(1, 13))
+    for row in table.itertuples():
+        r = rank[row.strategy]
+        assert (row.ci_low, row.ci_high) == (
+            (r["ci_low"], r["ci_high"]) if r["ci_low"] is not None else
+            (pytest.approx(np.nan, nan_ok=True),) * 2)
+    # QA: the test scores were not in the folder: a run was audited only by running it
+    # again; scores.csv gives each run's, and its pr_auc is runs.csv's
+    scores = pd.read_csv(out / "report_files" / "scores.csv")
+    assert list(scores.columns) == ["ratio", "strategy", "mode", "seed", "row", "y_true",
+                                    "proba"]
+    runs = pd.read_csv(out / "report_files" / "runs.csv", dtype={"threshold": str})
+    ok = runs[(runs["status"] == "ok") & (runs["threshold"] == "0.5")]
+    assert len(ok) == 5 * 3 + 7 == scores.groupby(["strategy", "seed"]).ngroups
+    for run in ok.itertuples():
+        g = scores[(scores["strategy"] == run.strategy) & (scores["seed"] == run.seed)]
+        assert g["row"].tolist() == list(range(int(run.n_test_pos + run.n_test_neg)))
+        assert average_precision_score(g["y_true"], g["proba"]) == pytest.approx(
+            run.pr_auc, abs=1e-12)
