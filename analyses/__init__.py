@@ -84,7 +84,8 @@ _MODULES = {
                            "tune_threshold"),
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
-    "_imbalance_verdict": ("VERDICTS", "against_first", "overlapping_best", "unsettled_first"),
+    "_imbalance_verdict": ("VERDICTS", "against_first", "overlapping_best", "seeds_compared",
+                           "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),

@@ -53,8 +53,7 @@ def _unsettled(result, rank: pd.DataFrame) -> str:
     """Why the first ranked strategy is not settled as the best, or '': the strategies not
     told apart from it, those that beat it on the seeds both ran, those too few seeds tell
     (`analyses.against_first`)."""
-    from analyses import against_first, unsettled_first
-    from analyses._imbalance_verdict import seeds_compared
+    from analyses import against_first, seeds_compared, unsettled_first
 
     rows = rank.to_dict("records")
     why = unsettled_first(rows, result.metric, result.seeds)

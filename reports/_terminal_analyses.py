@@ -81,8 +81,7 @@ def _verdict_lines(ranked: list[dict], metric: str, seeds: int) -> list[str]:
     """What one ratio's seeds tell of its first ranked strategy against the others: those
     not told apart from it, those that beat it on the seeds both ran, those too few seeds
     tell (`analyses.against_first`)."""
-    from analyses import against_first, unsettled_first
-    from analyses._imbalance_verdict import seeds_compared
+    from analyses import against_first, seeds_compared, unsettled_first
 
     why = unsettled_first(ranked, metric, seeds)
     if why and why[0] == "one seed":
