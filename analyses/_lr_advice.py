@@ -72,6 +72,10 @@ def no_suggestion_reason(summary: dict) -> str:
         return (f"the loss diverged after {steps} of {summary['num_steps']} points, too few "
                 "to read a suggestion from; lower --max-lr or --min-lr, so that more of the "
                 "ramp lies below where it diverges")
+    if summary["mode"] == "looper":  # its end is cut where the loss rose, stopped or not
+        return (f"{summary['num_steps']} points leave too few once the start is trimmed and "
+                "the end cut from the rate where the loss rose well past its best; lower "
+                "--max-lr so that more of the rates lie below that one, or raise --steps")
     return (f"{summary['num_steps']} points leave too few once fastai's rule trims the start "
             "and the end of the ramp; raise --steps")
 

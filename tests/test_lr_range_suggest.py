@@ -149,3 +149,20 @@ def test_the_analyses_unknown_names_say_the_close_one(check, call, message):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value).startswith(message)
+
+
+def test_a_looper_left_too_few_points_by_its_cut_is_told_to_lower_max_lr():
+    # review: a completed looper is now cut where its loss rose past 1.5x its best; left
+    # too few points, it was told fastai's trim of "the end of the ramp" and to raise
+    # --steps alone, where the rates above the rise are what to drop
+    from analyses._lr_advice import no_suggestion_reason
+
+    runs = [{"stop_reason": "completed", "steps": 12, "stop_lr": None, "seed": 0}]
+    summary = {"runs": runs, "num_steps": 12, "min_lr": 0.01, "max_lr": 100.0}
+    assert no_suggestion_reason({**summary, "mode": "looper"}) == (
+        "12 points leave too few once the start is trimmed and the end cut from the rate "
+        "where the loss rose well past its best; lower --max-lr so that more of the rates "
+        "lie below that one, or raise --steps")
+    assert no_suggestion_reason({**summary, "mode": "exp"}) == (
+        "12 points leave too few once fastai's rule trims the start and the end of the "
+        "ramp; raise --steps")
