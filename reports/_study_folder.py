@@ -8,7 +8,11 @@ A storage file moved with its project folder (renamed, moved) is no other storag
 recording a file that is gone from the place in its project this storage has in the working
 folder, and the creation stamp of the study now found under its name
 (`study.study_created`), is that study's, rewritten where it is (``NAME``, or
-``NAME-<hash>`` of the path the file had).
+``NAME-<hash>`` of the path the file had). So is, in a server database, a report of the
+study's creation stamp recorded with another spelling of the server (host, port, user,
+driver) and the same database name: the same study however it is reached. A study made
+before hplab stamped its studies is known by its first trial's start instead; before that
+trial, only its own spelling finds its report.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ def storage_source(where) -> str:
 
     One database has many URL spellings: the driver (``+psycopg``), a password, query
     options (``?connect_timeout=10``) or a default port written out. A server storage is
-    ``family://user@host:port/database``, without any of those.
+    ``family://user@host:port/database``, without any of those. Its host, port and user
+    are still one spelling of several (localhost, 127.0.0.1): a report names its study
+    too, which `_same_server_study` knows by its creation stamp.
     """
     if where.path is not None:
         return str(Path(where.path).resolve())
@@ -63,7 +69,29 @@ def of_storage(info, where, created: str | None = None) -> bool:
 def _same_study(info, where, created: str | None) -> bool:
     """Whether report ``info`` is of the study in ``where`` whose creation stamp is
     ``created`` (None: not known, the storage alone tells)."""
-    return _same_storage(info.source, where) or _moved_here(info, where, created)
+    return (_same_storage(info.source, where) or _moved_here(info, where, created)
+            or _same_server_study(info, where, created))
+
+
+def _same_server_study(info, where, created: str | None) -> bool:
+    # one server database has more names than its URL can unify: localhost, 127.0.0.1 and
+    # the host's DNS name, a role of another user, a pooler's port. A report of a study of
+    # this stamp in a database of this name and kind is this study's, wherever it was
+    # reached. A copy of the database under another name (createdb -T) is another study,
+    # as a copied storage file is; one on another server under the same name is not told
+    return (where.path is None and created is not None and info.study_created is not None
+            and _same_instant(info.study_created, created)
+            and _server_database(info.source) == _server_database(storage_source(where)))
+
+
+def _server_database(source: str | None) -> tuple[str, str] | None:
+    """The kind and name of the server database a report recorded (``source``, as
+    `storage_source` or, in earlier versions, a masked URL gives it); None for a file.
+    Read by hand: an IPv6 host is recorded unbracketed (``hp@::1:5432``)."""
+    scheme, sep, rest = (source or "").partition("://")
+    if not sep:
+        return None
+    return scheme.partition("+")[0], rest.partition("?")[0].rpartition("/")[2]
 
 
 def _moved_here(info, where, created: str | None) -> bool:

@@ -1312,6 +1312,79 @@ def test_one_study_name_in_two_storages_keeps_two_reports(spec_file, tmp_path, m
     assert json.loads(capsys.readouterr().out)["report_path"] is None
 
 
+def test_a_server_study_is_one_study_whatever_its_url_spells(tmp_path, monkeypatch):
+    # QA: one PostgreSQL study reached through localhost and through 127.0.0.1 (or as
+    # another role, or through postgresql+psycopg://) was taken for two storages: show
+    # found no report, and each spelling's report went to a new folder (ring2-fedae6, ...)
+    from reports._study_folder import storage_source
+
+    monkeypatch.chdir(tmp_path)
+    created = "2026-12-04T14:50:29.481878+00:00 e52b6f7d"
+    first = "postgresql://hp:pw@127.0.0.1:54329/hpdb"
+
+    def write(storage, stamp):
+        rep = reports.Report("study", "Study: ring2", {"Trials": "2 of 2"}, name="ring2")
+        rep.source = storage_source(study.resolve_storage(storage))
+        rep.study_created = stamp
+        return rep.write(reports.study_report_folder("ring2", storage, stamp), index=False)
+
+    # the name's folder holds a study of its name in a file: the server's goes beside
+    assert write("s.db", "2026-12-01T10:00:00+00:00 11111111").parent.name == "ring2"
+    path = write(first, created)
+    assert path.parent.name.startswith("ring2-")
+    for other in ("postgresql://hp:pw@localhost:54329/hpdb",
+                  "postgresql+psycopg://hp2@127.0.0.1:54329/hpdb",
+                  "postgresql://hp@[::1]/hpdb?port=54329&connect_timeout=5"):
+        assert reports.find_study_report("ring2", other, created) == path, other
+        assert reports.study_report_folder("ring2", other, created) == path.parent, other
+    # another database of the server (a copy of it: createdb -T), or another study of the
+    # name (deleted and made anew), is another study, as a copied storage file is
+    for other, stamp in ((first.replace("hpdb", "hpdb2"), created),
+                         ("postgresql://hp@localhost:54329/hpdb",
+                          "2026-12-05T08:00:00+00:00 22222222")):
+        assert reports.find_study_report("ring2", other, stamp) is None, other
+        assert reports.study_report_folder("ring2", other, stamp) not in (
+            path.parent, Path("runs/studies/ring2")), other
+    # a study without a stamp before its first trial: its own spelling alone finds it
+    assert reports.find_study_report("ring2", first, None) == path
+    assert reports.find_study_report("ring2", "postgresql://hp@localhost:54329/hpdb",
+                                     None) is None
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_postgresql_study_keeps_one_report_through_every_host_name(
+        postgres_url, spec_file, tmp_path, monkeypatch, capsys):
+    # QA: `study show` through localhost found no report of the study run through
+    # 127.0.0.1, and `study report` wrote a second folder for it
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.chdir(tmp_path)
+    name = f"alias_{uuid.uuid4().hex[:8]}"
+    url = make_url(postgres_url)
+    assert url.host == "127.0.0.1"  # .ci/postgres.sh's server listens there
+    alias = url.set(host="localhost", drivername="postgresql").render_as_string(
+        hide_password=False)
+    path = spec_file(name, n_trials=1, pruner="none", max_epochs=4)
+    code, out, err = run_cli(["study", "run", path, "--storage", postgres_url, "--json"],
+                             capsys)
+    assert code == 0, err
+    ran = json.loads(out)
+    assert ran["report_path"] == f"runs/studies/{name}/report.html"
+    code, out, err = run_cli(["study", "show", name, "--storage", alias, "--json"], capsys)
+    assert code == 0, err
+    shown = json.loads(out)
+    assert (shown["report_path"], shown["report_stale"], shown["created"]) == (
+        ran["report_path"], False, ran["created"])
+    code, out, err = run_cli(["study", "report", name, "--storage", alias, "--json"], capsys)
+    assert code == 0 and json.loads(out)["report_path"] == ran["report_path"], err
+    assert [p.name for p in Path("runs/studies").iterdir()] == [name]
+    assert reports.read_report_info(ran["report_path"]).source == \
+        f"postgresql://{url.username}@localhost:{url.port}/{url.database}"
+    # run again through the first spelling: the report (now of localhost) is its own
+    code, _, err = run_cli(["study", "run", path, "--storage", postgres_url], capsys)
+    assert code == 0 and "is up to date with the study's 1 finished trials" in err, err
+
+
 @pytest.mark.usefixtures("unrasterized")
 def test_a_moved_project_folder_keeps_its_study_report(spec_file, tmp_path, monkeypatch,
                                                        capsys):
