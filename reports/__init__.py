@@ -32,12 +32,8 @@ from ._index import (
 )
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
-from ._study_folder import (
-    current_study_report,
-    find_study_report,
-    report_lags,
-    study_report_folder,
-)
+from ._study_folder import find_study_report, study_report_folder
+from ._study_lag import current_study_report, report_lags
 from ._terminal import study_lines, table_lines, text_width, two_figures, value_text
 from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
 

@@ -144,6 +144,9 @@ class Report:
         # ... and which study of that name (`study.study_created`): one deleted and run
         # again under its name is another study, whose report this is not
         self.study_created: str | None = None
+        # a study report whose best trial could not be retrained: which, why, and the data
+        # files as the retrain found them (`_study_lag.report_lags` reads it)
+        self.retrain_failed: dict | None = None
         self._sections: list[_Section] = []
         self._data: dict[str, pd.DataFrame] = {}  # CSV file stem -> frame
         self._font_noted = False  # whether a figure's labels were drawn as boxes, and said
@@ -318,7 +321,8 @@ class Report:
                 "headline": [{"label": k, "text": v} for k, v in self.headline],
                 "hplab_version": hplab_version(),
                 **({"source": self.source} if self.source else {}),
-                **({"study_created": self.study_created} if self.study_created else {})}
+                **({"study_created": self.study_created} if self.study_created else {}),
+                **({"retrain_failed": self.retrain_failed} if self.retrain_failed else {})}
 
     def html(self, files_dir: str = "report_files") -> str:
         """The report as one HTML string (CSV links point into ``files_dir``)."""

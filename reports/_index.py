@@ -39,7 +39,7 @@ _SKIP_DIRS = {"node_modules", "site-packages", "__pycache__"}
 #: one whose headline entries are not {"label": str, "text": str}: see _fits).
 _META_TYPES = {"kind": str, "name": str, "title": str, "created": str,
                "status": (str, type(None)), "headline": list, "source": str,
-               "study_created": str}
+               "study_created": str, "retrain_failed": dict}
 #: The lock file beside index.html that its writers hold (see `holding_index`).
 _LOCK_NAME = ".index.lock"
 
@@ -57,6 +57,7 @@ class ReportInfo:
     headline: tuple[dict, ...]
     source: str | None = None  # a study report's storage (see Report.source)
     study_created: str | None = None  # ... and its study (see Report.study_created)
+    retrain_failed: dict | None = None  # see Report.retrain_failed
 
     def to_dict(self) -> dict:
         """The index entry as JSON values (``path`` a string)."""
@@ -107,6 +108,7 @@ def read_report_info(path: Path | str) -> ReportInfo | None:
         title=meta.get("title", ""), created=meta.get("created", ""),
         status=meta.get("status"), headline=tuple(meta.get("headline", [])),
         source=meta.get("source"), study_created=meta.get("study_created"),
+        retrain_failed=meta.get("retrain_failed"),
     )
 
 

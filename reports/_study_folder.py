@@ -1,5 +1,5 @@
-"""Which folder holds the report of a study in a given storage, and whether it lags the
-study (``hplab study show`` says so, without importing what draws a report).
+"""Which folder holds the report of a study in a given storage (whether that report lags
+the study is `_study_lag`'s to say).
 
 A study's report goes to ``runs/studies/NAME`` (`study.study_folder`). The same name in
 another storage (a copy of the database, a journal file, a server) is another study: its
@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import html
-import re
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote
 
 from ._held_results import unreadable
 from ._index import read_report_info
@@ -219,104 +216,12 @@ def _beside(primary: Path, where) -> Path:
     return primary.with_name(f"{primary.name}-{digest}")
 
 
-def report_lags(path, summary: dict, again: str) -> str | None:
-    """How the study report at ``path`` differs from the study: written at fewer trials,
-    or from a deleted study of the same name; or, at the study's trials, how it lags its
-    own folder: a file it links to (``best_model/model.npz``, a ``report_files/`` CSV) is
-    gone.
-
-    Parameters
-    ----------
-    path : path
-        The report's HTML file (`find_study_report`).
-    summary : dict
-        The study as `study.show_study` has it.
-    again : str
-        The command that rewrites the report, which the text ends in.
-
-    Returns
-    -------
-    str or None
-        None if the report is current.
-    """
-    info = read_report_info(path)
-    if info is None:
-        return None
-    if info.study_created is not None and not _same_instant(info.study_created,
-                                                            summary.get("created")):
-        return f"written from an earlier study of this name: {again} rewrites it"
-    said = _trials_said(info)
-    now = _finished_of(summary["n_finished"], summary["n_trials"])
-    if said is not None and str(said) != now:
-        return f"written at {said} trials; now {now}: {again} brings it up to date"
-    # the model and CSVs it links to deleted: its "Use this model" commands and "Data:"
-    # links lead nowhere, and a run that started no trial left it as up to date
-    if gone := _linked_file_gone(Path(path)):
-        return f"its {gone} is gone: {again} rewrites it"
-    return None
-
-
-def _linked_file_gone(path: Path) -> str | None:
-    """The first file beside the report at ``path`` that it links to (its
-    ``best_model/model.npz``, its ``report_files/``) and that is not there; None if each
-    is (or the report cannot be read)."""
-    try:
-        text = path.read_text("utf-8", errors="replace")
-    except OSError:
-        return None
-    for link in dict.fromkeys(_LOCAL_LINK.findall(text)):
-        name = unquote(html.unescape(link))
-        if not (path.parent / name).is_file():
-            return name
-    return None
-
-
-_LOCAL_LINK = re.compile(r'href="((?:best_model|report_files)/[^"#?]+)"')
-
-
-def current_study_report(name: str, storage, summary: dict) -> Path | None:
-    """The report of study ``name`` in the folder `study_report` writes it to, when it is
-    up to date with ``summary`` (`study.study_summary`): of this study (its storage and
-    creation stamp), at its finished trials and budget, with the files it links to, as
-    `report_lags` (``hplab study show``) tells. None otherwise: no such report, one of
-    another study or of an earlier version (no stamp), one this user cannot read, or one
-    that lags."""
-    import study
-
-    where = study.resolve_storage(storage)
-    path = study_report_folder(name, where, summary["created"]) / "report.html"
-    if not _stamped_report_of(read_report_info(path), name, where, summary["created"]) \
-            or unreadable(path):
-        return None
-    return path if report_lags(path, summary, "") is None else None
-
-
-def newer_report(path, summary: dict, where) -> str | None:
-    """What the report at ``path`` says of its trials ("10 of 10") when it is of the study
-    ``summary`` (`study.study_summary`) describes, in storage ``where``, and was written at
-    more finished trials than ``summary`` counts: a later snapshot of the study, which this
-    older one must not replace. None otherwise (no report, another study's, an earlier
-    version's without the study's stamp, or one written at as many trials or fewer)."""
-    info = read_report_info(path)
-    if not (_stamped_report_of(info, summary["study"], where, summary["created"])
-            and _same_instant(info.study_created, summary["created"])):
-        return None
-    said = _trials_said(info)
-    finished = re.match(r"\d+", said or "")  # "10 of 10", "10 (budget 8)": `_finished_of`
-    return said if finished and int(finished[0]) > summary["n_finished"] else None
-
-
 def _stamped_report_of(info, name: str, where, created: str | None) -> bool:
     """Whether report ``info`` (None: none) is study ``name``'s in storage ``where`` and
     names the study it was written from (its creation stamp; earlier versions' name
     none, so which of the name's studies it shows is not known)."""
     return (info is not None and info.kind == "study" and info.name == name
             and info.study_created is not None and _same_study(info, where, created))
-
-
-def _trials_said(info) -> str | None:
-    """The trials the study report ``info`` says it was written at (`_finished_of`)."""
-    return next((h.get("text") for h in info.headline if h.get("label") == "Trials"), None)
 
 
 def _same_instant(a: str, b: str | None) -> bool:
@@ -326,8 +231,3 @@ def _same_instant(a: str, b: str | None) -> bool:
         return datetime.fromisoformat(a).astimezone() == datetime.fromisoformat(b).astimezone()
     except (TypeError, ValueError):
         return a == b
-
-
-def _finished_of(finished: int, budget: int) -> str:
-    """"3 of 8"; "3 (budget 2)" once --trials lowered the budget below what ran."""
-    return f"{finished} of {budget}" if finished <= budget else f"{finished} (budget {budget})"

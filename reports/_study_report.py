@@ -28,7 +28,8 @@ from ._study_best import (
     set_aside,
     swap_best_model,
 )
-from ._study_folder import newer_report, storage_source, study_report_folder
+from ._study_folder import storage_source, study_report_folder
+from ._study_lag import data_files_state, newer_report
 from ._study_mattered import add_learning_curves, add_what_mattered
 from ._study_table import trials_page, worker_labels
 from ._study_text import (
@@ -294,6 +295,10 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
         rep.add_section(f"Best trial: #{summary['best_trial']}", why)
         # the one copy of a model that can no longer be rebuilt (its data moved) is kept
         kept = holds_trial_model(out, spec, summary["best_trial"])
+        # the data as this retrain found it: once it changes (restored), the report lags
+        paths = _data_paths(spec.dataset)
+        rep.retrain_failed = {"trial": summary["best_trial"], "why": one_line(exc),
+                              "paths": paths, "files": data_files_state(paths)}
         rep.add_text(f"Retraining it for this report failed: {one_line(exc)} The figures "
                      "above come from the stored trials." + (
                          " best_model/ beside this report keeps the model an earlier report "
@@ -313,6 +318,17 @@ def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,
                      f"failed: {one_line(exc)} The figures above come from the stored "
                      "trials.", note=True)
     return done.run is not None, False
+
+
+def _data_paths(dataset: str) -> list[str]:
+    """The files (or IDX folder) that the data name ``dataset`` reads, absolute; none for
+    a built-in set or a name that cannot be read."""
+    import data
+
+    try:
+        return [os.path.abspath(p) for p in data.source_paths(dataset)]
+    except data.DataError:
+        return []
 
 
 def _sorted(frame: pd.DataFrame, metrics, directions, best: int | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import nets
 from nets import error_line
 
 from . import design
-from ._study_folder import _finished_of
+from ._study_lag import _finished_of
 from .design import format_seconds, format_setting
 
 # what the Pareto front leaves out, said once (a tie on one objective is not "beaten")

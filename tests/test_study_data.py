@@ -256,3 +256,58 @@ def test_a_class_missing_from_validation_is_warned_once_by_a_study_run(spec_file
     code, _, err = run_cli_as_program(["study", "report", "mc", "--storage",
                                        tmp_path / "s.db"], capfd)
     assert code == 0 and err.count("hplab: warning: ") == 1 and "no example of class 2" in err
+
+
+def test_a_report_whose_retrain_failed_lags_once_its_data_is_restored(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: a report written while the data file was edited (the retrain refused: no test
+    # scores, no best_model/) was called up to date forever once the file was restored:
+    # show said report_stale false and a run left it as it was; only `study report` mended it
+    import re
+
+    import reports
+
+    monkeypatch.chdir(tmp_path)
+    csv = tmp_path / "blobs.csv"
+    _two_blobs(csv, 0)
+    kept = csv.read_bytes()
+    path = _blobs_spec(spec_file, "rf", f"csv:{csv}")
+    code, out, err = run_cli(["study", "run", path, "--json"], capsys)
+    assert code == 0, err
+    report = Path(json.loads(out)["report_path"])
+
+    def stale():
+        code, out, err = run_cli(["study", "show", "rf", "--json"], capsys)
+        assert code == 0, err
+        return json.loads(out)["report_stale"]
+
+    _two_blobs(csv, 1)  # edited
+    with pytest.warns(UserWarning, match="the best trial could not be retrained"):
+        assert run_cli(["study", "report", "rf"], capsys)[0] == 0
+    assert "Retraining it for this report failed" in report.read_text("utf-8")
+    failed = reports.read_report_info(report).retrain_failed
+    assert (failed["trial"], failed["paths"]) == (0, [str(csv)])
+    assert failed["why"].startswith(f"the data read from {csv} differs from the study's")
+    # the file still edited: a retrain would fail as it did, so the report is not stale
+    assert stale() is False
+    csv.write_bytes(kept)  # restored
+    assert stale() is True
+    assert ("(its best trial #0 could not be retrained and its data files changed since: "
+            "hplab study report rf retrains it)") in run_cli(["study", "show", "rf"], capsys)[1]
+    code, _, err = run_cli(["study", "run", path], capsys)  # its budget spent: no trial
+    assert code == 0 and "up to date" not in err, err
+    assert "Retraining it for this report failed" not in report.read_text("utf-8")
+    assert reports.read_report_info(report).retrain_failed is None
+    assert stale() is False
+    # a report of an earlier version records no data: one that says its retrain failed
+    # lags once, whatever the file now holds
+    _two_blobs(csv, 1)
+    with pytest.warns(UserWarning, match="the best trial could not be retrained"):
+        assert run_cli(["study", "report", "rf"], capsys)[0] == 0
+    page = report.read_text("utf-8")
+    meta = re.search(r'<meta name="hplab-report" content="([^"]*)"', page)
+    fields = json.loads(html.unescape(meta[1]))
+    del fields["retrain_failed"]
+    report.write_text(page.replace(meta[1], html.escape(json.dumps(fields))), "utf-8")
+    assert reports.read_report_info(report).retrain_failed is None
+    assert stale() is True
