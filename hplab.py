@@ -1089,14 +1089,17 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_report(name: str, storage, out=None, seconds=None, *, argv=(), opened=None) -> str:
+def _study_report(name: str, storage, out=None, seconds=None, *, argv=(), opened=None,
+                  dataset=None) -> str:
     """Write the study report (it refreshes the runs index too); returns its path.
     ``argv``: the command's, which best_model/config.json records; ``opened``: the study's
-    storage, open (`study.open_study_storage`)."""
+    storage, open (`study.open_study_storage`); ``dataset``: this machine's copy of the
+    study's data (--data), which retrains its best trial."""
     import reports
 
     return str(reports.study_report(name, storage=storage, out=out, seconds=seconds,
-                                    command=_command_line(argv), opened=opened))
+                                    command=_command_line(argv), opened=opened,
+                                    dataset=dataset))
 
 
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
@@ -1125,7 +1128,8 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 # progress bar
                 warnings.simplefilter("ignore", data.DataWarning)
                 return _write_report(summary, folder, lambda: _study_report(
-                    name, args.storage, seconds=summary["seconds"], argv=args.argv))
+                    name, args.storage, seconds=summary["seconds"], argv=args.argv,
+                    dataset=getattr(args, "data", None)))  # the demo has no --data
 
         # stopped while it is written: the JSON of a stop, as during the trials
         failed = _study_stops(args, name, write, seconds=summary["seconds"])
@@ -1172,13 +1176,19 @@ def cmd_study_run(args) -> int:
         if args.trials is not None and message.startswith("n_trials "):
             message = f"--trials{message.removeprefix('n_trials')}"
         raise study.SpecError(message) from None
+    if args.data is not None and spec.path is not None:
+        # a spec file names its data (study.dataset), compared with the stored study's
+        raise ValueError(f"--data reads this machine's copy of a stored study's data: give "
+                         f"the study's name (`hplab study run {shlex.quote(spec.name)} --data "
+                         f"...`), not a spec file, which names its data in study.dataset")
     if args.report:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
                                           "elsewhere later (hplab study report --out)")
     summary = _study_stops(args, spec.name, lambda: study.run_study(
         spec, storage=args.storage, workers=args.workers, progress=not args.json,
-        command=_study_command(args.argv), explicit_trials=args.trials is not None))
+        command=_study_command(args.argv), explicit_trials=args.trials is not None,
+        dataset=args.data))
     return _study_end(args, spec.name, summary, report=args.report)
 
 
@@ -1318,7 +1328,7 @@ def cmd_study_report(args) -> int:
                                               "give another folder with --out",
                                               created=summary["created"])
         path = _study_report(args.name, args.storage, args.out, argv=args.argv,
-                             opened=opened)
+                             opened=opened, dataset=args.data)
     finally:
         study.release(opened[2])
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
@@ -1348,6 +1358,13 @@ def _storage_flag(p) -> None:
                         "of any name is known by its content); default runs/hplab.db")
 
 
+def _data_flag(p, more: str = "") -> None:
+    p.add_argument("--data", default=None, metavar="NAME",
+                   help="this machine's copy of the study's data, where it is not at the "
+                        "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
+                        f"study's fingerprint{more}")
+
+
 def _add_study(sub) -> None:
     p = sub.add_parser("study", help="Optuna searches over a net's hyperparameters")
     ssub = p.add_subparsers(dest="study_command", required=True, parser_class=_Parser)
@@ -1358,6 +1375,7 @@ def _add_study(sub) -> None:
     _workers_flag(q, 1)
     q.add_argument("--trials", type=_trials, default=None,
                    help="study-wide total (overrides)")
+    _data_flag(q, "; a stored study's, run by its name (not a spec file)")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     q.add_argument("--json", action="store_true", help="print one JSON object")
@@ -1365,10 +1383,7 @@ def _add_study(sub) -> None:
     q = ssub.add_parser("worker", help="join a stored study (any machine) until it is done; "
                                        "it writes no report (hplab study report does)")
     q.add_argument("--study", required=True, help="study name")
-    q.add_argument("--data", default=None, metavar="NAME",
-                   help="this machine's copy of the study's data, where it is not at the "
-                        "stored path (e.g. csv:/my/copy.csv?target=y); checked against the "
-                        "study's fingerprint")
+    _data_flag(q)
     _workers_flag(q, 1)
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
@@ -1395,6 +1410,7 @@ def _add_study(sub) -> None:
     q = ssub.add_parser("report", help="write the study's HTML report")
     q.add_argument("name")
     q.add_argument("--out", type=_path, default=None, help="folder (default runs/studies/NAME)")
+    _data_flag(q, "; it retrains the best trial")
     _storage_flag(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_study_report)

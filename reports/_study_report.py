@@ -61,7 +61,8 @@ PROBLEM_STATUSES = ("diverged", "error", "interrupted", "fail")
 
 
 def study_report(name: str, *, storage: str | None = None, out=None,
-                 seconds: float | None = None, command: str = "", opened=None) -> Path:
+                 seconds: float | None = None, command: str = "", opened=None,
+                 dataset: str | None = None) -> Path:
     """Write the report of stored study ``name`` and refresh the index above it.
 
     The best trial is retrained with its configuration and seed (``[study_seed, number]``)
@@ -85,6 +86,10 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     opened : tuple, optional
         `study.open_study_storage`'s answer for the study, left open (default: opened and
         released here).
+    dataset : str, optional
+        This machine's copy of the study's data, where it is not at the stored path
+        (``hplab study report --data``), checked as ``study.join_data`` checks a worker's:
+        the best trial is retrained on it.
 
     Returns
     -------
@@ -98,16 +103,19 @@ def study_report(name: str, *, storage: str | None = None, out=None,
     s, where, store = opened or hs.open_study_storage(name, storage)
     try:  # its pooled connections closed when done: a notebook's calls kept them open
         spec, _ = hs.stored_spec(name, where, store)
-        return _write_study_report(s, spec, where, name, out, seconds, command)
+        return _write_study_report(s, spec, where, name, out, seconds, command, dataset)
     finally:
         if opened is None:
             hs.release(store)
 
 
-def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -> Path:
+def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
+                        dataset: str | None = None) -> Path:
     """`study_report` of the loaded study ``s`` and its ``spec``."""
     import study as hs
 
+    # a copy that is not the study's data is refused before anything is drawn
+    best_spec = spec if dataset is None else hs.join_data(spec, s, where, dataset)[0]
     trials = s.get_trials(deepcopy=False)
     summary = hs.study_summary(s, where)
     created = s.user_attrs.get(hs.CREATED_ATTR)
@@ -186,7 +194,7 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str) -
     # was left empty); its staged files are removed first, below
     with removed_if_left_empty(out, "report_files"):
         try:
-            saved, kept = (_add_best_trial(rep, spec, s, summary, out, staged, created,
+            saved, kept = (_add_best_trial(rep, best_spec, s, summary, out, staged, created,
                                            where, command)
                            if summary["best_trial"] is not None else (False, False))
             _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seconds,

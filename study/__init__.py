@@ -62,7 +62,7 @@ from ._record import (
 )
 from ._registry import METRICS, PRUNERS, SAMPLERS, make_pruner, make_sampler, quiet_optuna
 from ._run import join_study, run_study
-from ._run_data import data_differs
+from ._run_data import data_differs, join_data
 from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -104,7 +104,7 @@ __all__ = [
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",
-    "create_or_resume", "resumable_spec", "spec_to_run", "data_differs",
+    "create_or_resume", "resumable_spec", "spec_to_run", "data_differs", "join_data",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
     "searched_readers", "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",

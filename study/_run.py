@@ -26,7 +26,7 @@ import nets
 from ._create import create_or_load, holds_study_of, spec_to_resume, spec_to_run, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, study_flat_layout, trial_info
-from ._run_data import absolute_data, for_workers, join_data
+from ._run_data import absolute_data, for_workers, join_data, stored_study_data
 from ._spec import StudySpec
 from ._spec_data import check_dataset
 from ._spec_options import check_runnable, idle_pruner
@@ -139,7 +139,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
 
 def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
               progress: bool = True, fresh: bool = False, command: str | None = None,
-              explicit_trials: bool = False) -> dict:
+              explicit_trials: bool = False, dataset: str | None = None) -> dict:
     """Create (or resume) ``spec``'s study and run it to its budget of trials.
 
     Parameters
@@ -162,6 +162,11 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         study run --trials`` does. By default, as without ``--trials``, ``spec.n_trials``
         (wherever it came from: a file, `parse_spec`, `load_spec`'s ``n_trials``) is the
         spec's: a resume keeps a larger budget an earlier explicit one stored.
+    dataset : str, optional
+        A dataset name reading this machine's copy of the stored study's data, where it
+        is not at the path the study stores (``hplab study run NAME --data``, as `join_study`
+        takes it): the study must be stored, with a fingerprint of its data that the copy
+        matches. Not with ``fresh``.
 
     Returns
     -------
@@ -192,19 +197,12 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     where = resolve_storage(storage)
     t0 = time.perf_counter()
     spec = absolute_data(spec)  # the pool's workers keep the folder they started in
-    # a dataset that cannot load (MNIST not fetched, an option's value) fails here, before
-    # any storage exists
-    try:
-        dataset = data.load(spec.dataset, seed=spec.seed)
-    except data.DataError as exc:
-        raise SpecError(f"study.dataset: {exc}") from None
-    try:
-        check_dataset(spec, dataset)
-    except SpecError:
-        # a study an earlier version ran from this very spec resumes (a SMOTE choice its
-        # data has too few positives for: the other choices' trials trained)
-        if not holds_study_of(spec, where):
-            raise
+    if dataset is not None:  # a copy of a stored study's data, checked against it
+        if fresh:
+            raise SpecError("dataset reads a copy of a stored study's data: not with fresh")
+        run_spec, dataset = stored_study_data(spec, where, dataset)
+    else:
+        run_spec, dataset = spec, _spec_data(spec, where)
     with storage_errors(where, RESUME_HINT):
         with quiet_optuna():
             store = open_storage(where, create=True)
@@ -226,7 +224,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             # deleted after its last trial too: its summary cannot be read
             with deleted_as_error(store, where, spec.name):
                 run_id = uuid.uuid4().hex[:12]
-                timed_out = execute(spec, where, store, study, workers=workers,
+                timed_out = execute(run_spec, where, store, study, workers=workers,
                                     progress=progress, dataset=dataset, run_id=run_id)
                 say_if_none_started(study, run_id, stored_n_trials(study, budget))
                 summary = study_summary(study, where)
@@ -237,6 +235,27 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
                       f"trials while this one ran ({began} {budget})", stacklevel=2)
     return _with_stop(summary, timed_out, t0)
+
+
+def _spec_data(spec: StudySpec, where: StorageURL):
+    """The data ``spec`` names, loaded and checked against the spec. One that cannot load
+    (MNIST not fetched, an option's value, a file elsewhere) fails here, before any
+    storage exists."""
+    try:
+        loaded = data.load(spec.dataset, seed=spec.seed)
+    except data.DataError as exc:
+        # the stored study's own spec: this machine may have a copy of the file elsewhere
+        hint = ("; give this machine's copy of it with `hplab study run "
+                f"{shlex.quote(spec.name)} --data NAME`" if holds_study_of(spec, where) else "")
+        raise SpecError(f"study.dataset: {exc}{hint}") from None
+    try:
+        check_dataset(spec, loaded)
+    except SpecError:
+        # a study an earlier version ran from this very spec resumes (a SMOTE choice its
+        # data has too few positives for: the other choices' trials trained)
+        if not holds_study_of(spec, where):
+            raise
+    return loaded
 
 
 def _record_timeout(study, timed_out: bool) -> bool:
@@ -298,10 +317,13 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 timed_out = execute(spec, where, store, study, workers=workers,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
+                # with this worker's --data: the stored path is not this machine's
                 again = nets.escaped(shlex.join(["hplab", "study", "run",
                                                  spec_to_resume(study, where), "--trials", "N"]
                                                 + (["--storage", mask_url(str(storage))]
-                                                   if storage is not None else [])))
+                                                   if storage is not None else [])
+                                                + (["--data", dataset]
+                                                   if dataset is not None else [])))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
                                     who="this worker", more=f"raise the budget with `{again}` "
                                                             "(N above {used})")

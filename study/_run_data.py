@@ -9,6 +9,7 @@ import json
 import shlex
 import warnings
 
+import optuna
 from optuna.trial import TrialState
 
 import data
@@ -16,6 +17,8 @@ import data
 from ._errors import SpecError
 from ._spec import StudySpec
 from ._spec_diff import first_difference
+from ._storage import open_storage, release
+from ._storage_errors import storage_errors
 from ._storage_url import StorageURL
 
 _RAN = (TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
@@ -80,6 +83,26 @@ def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
                "--data NAME" if dataset is None else "--data must read a copy of the data "
                "the study was created on")
     return spec, loaded
+
+
+def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
+    """`join_data` of ``spec``'s stored study (``hplab study run NAME --data``): the spec
+    reading ``dataset``, this machine's copy of the study's data, and that data loaded;
+    SpecError unless the study is stored with a fingerprint the copy matches."""
+    from ._worker import quiet_optuna  # it imports this module
+
+    with storage_errors(where), quiet_optuna():
+        store = open_storage(where, read_only=True)
+        try:
+            try:
+                study = optuna.load_study(study_name=spec.name, storage=store)
+            except KeyError:
+                raise SpecError(f"--data reads a copy of a stored study's data: no study "
+                                f"{spec.name!r} in {where.masked} (run it first where its "
+                                f"data is at {read_from(spec.dataset)})") from None
+            return join_data(spec, study, where, dataset)
+        finally:
+            release(store)
 
 
 def absolute_data(spec: StudySpec, name: str | None = None) -> StudySpec:

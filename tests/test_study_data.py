@@ -311,3 +311,65 @@ def test_a_report_whose_retrain_failed_lags_once_its_data_is_restored(
     report.write_text(page.replace(meta[1], html.escape(json.dumps(fields))), "utf-8")
     assert reports.read_report_info(report).retrain_failed is None
     assert stale() is True
+
+
+def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_report(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: a worker's --data joined the study, but the `study run NAME --trials N` its hint
+    # named failed there ("study.dataset: file not found"), `study run` took no --data,
+    # and `study report` had none either: machine 2's report retrained no best trial
+    import re
+    import shlex
+    import shutil
+
+    m1, m2 = tmp_path / "m1", tmp_path / "m2"
+    m1.mkdir()
+    m2.mkdir()
+    stored = m1 / "blobs.csv"
+    _two_blobs(stored, 0)
+    _two_blobs(m2 / "other.csv", 1)
+    path, db = _blobs_spec(spec_file, "moved", f"csv:{stored}?target=label"), tmp_path / "mv.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    shutil.move(stored, m2 / "copy.csv")  # machine 2: its copy elsewhere, none at the path
+    monkeypatch.chdir(m2)
+    copy = "csv:copy.csv?target=label"
+    code, _, err = run_cli(["study", "worker", "--study", "moved", "--storage", db,
+                            "--data", copy], capsys)
+    assert code == 0, err
+    hint = re.search("raise the budget with `hplab (.*?)`", err)[1]
+    assert hint == shlex.join(["study", "run", "moved", "--trials", "N", "--storage", str(db),
+                               "--data", copy])
+    run = shlex.split(hint.replace(" N ", " 2 ")) + ["--no-report", "--json"]
+    code, out, err = run_cli(run[:-4] + ["--no-report"], capsys)  # without --data
+    assert code == 2 and err == ("hplab study run: error: study.dataset: file not found: "
+                                 f"{stored}; give this machine's copy of it with `hplab "
+                                 "study run moved --data NAME`\n")
+    code, out, err = run_cli(run, capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 2
+    assert [t.state for t in trials_of(db, "moved")] == [TrialState.COMPLETE] * 2
+    # no trial trains on other data: the copy's fingerprint is checked
+    code, _, err = run_cli(["study", "run", "moved", "--trials", 3, "--storage", db,
+                            "--data", "csv:other.csv?target=label"], capsys)
+    assert code == 2 and err.endswith("--data must read a copy of the data the study was "
+                                      "created on\n")
+    # a spec file names its data: --data beside it is refused, pointing to the name
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--data", copy], capsys)
+    assert code == 2 and err == (
+        "hplab study run: error: --data reads this machine's copy of a stored study's data: "
+        "give the study's name (`hplab study run moved --data ...`), not a spec file, which "
+        "names its data in study.dataset\n")
+    assert len(trials_of(db, "moved")) == 2
+    code, _, err = run_cli(["study", "report", "moved", "--storage", db, "--data",
+                            "csv:other.csv?target=label"], capsys)
+    assert code == 2 and err.endswith("--data must read a copy of the data the study was "
+                                      "created on\n")
+    code, out, err = run_cli(["study", "report", "moved", "--storage", db, "--data", copy,
+                              "--json"], capsys)
+    assert code == 0, err
+    folder = Path(json.loads(out)["report_path"]).parent
+    page = html.unescape((folder / "report.html").read_text("utf-8"))
+    assert "Retraining it for this report failed" not in page
+    config = json.loads((folder / "best_model" / "config.json").read_text("utf-8"))
+    assert config["study"]["trial"] == study.show_study("moved", str(db))["best_trial"]
