@@ -2041,7 +2041,10 @@ _BEST_VALUE = ("best_value (the best trial's value, a number; with several metri
 _STUDY_SUMMARY = (
     "study, storage (password masked), dataset, metrics, directions, n_trials (the budget), "
     "the counts n_finished, n_complete, n_pruned, n_diverged, n_fail, n_error, "
-    f"n_interrupted, n_retried, n_running, n_waiting, {_BEST_VALUE}, best_params, best_trial "
+    "n_interrupted, n_retried, n_running, n_stale (of the n_running, those whose worker "
+    "stopped: no heartbeat for study.grace_period, or a process of this machine that ended; "
+    f"the next run or worker fails and runs them again), n_waiting, {_BEST_VALUE}, "
+    "best_params, best_trial "
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
     "name), report_path, hplab_versions [{version, n_trials}] (the hplab versions that "
@@ -2096,7 +2099,8 @@ JSON_KEYS = {
                        "last run stopped at study.timeout with trials of the budget left and "
                        "none running; a study run resumes it)",
     ("study", "list"): "a list, one object per study: study, dataset, metrics, n_trials, "
-                       f"n_finished, n_complete, n_pruned, n_fail, n_running, {_BEST_VALUE}",
+                       "n_finished, n_complete, n_pruned, n_fail, n_running, n_stale (as "
+                       f"study show's), {_BEST_VALUE}",
     ("study", "export"): "study, csv_path",
     ("study", "report"): "study, report_path",
     ("study", "spec"): "without NAME, specs [{name, dataset, n_trials, description, path}] "

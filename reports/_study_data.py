@@ -86,21 +86,28 @@ def history_frame(trials, maximize: bool, *, flat: bool = True) -> pd.DataFrame:
     return frame.assign(best=best)[["number", "value", "best", "state"]]
 
 
-def state_counts_frame(trials, *, flat: bool = True) -> pd.DataFrame:
+#: The outcome of a RUNNING trial whose worker stopped: failed and run again on resuming.
+LEFT_RUNNING = "left running (worker stopped)"
+
+
+def state_counts_frame(trials, *, flat: bool = True, stale=()) -> pd.DataFrame:
     """Trials per outcome: complete, pruned, diverged, error, retried, interrupted
-    (``flat`` as in `trials_frame`)."""
+    (``flat`` as in `trials_frame`); ``stale``: the numbers of RUNNING trials whose worker
+    stopped (`study.stale_trials`), counted apart from the live ones, as the text does."""
     retried = retried_numbers(trials)
     labels = []
     for t in trials:
         if t.number in retried:
             labels.append("retried (worker died)")
+        elif t.number in stale:
+            labels.append(LEFT_RUNNING)
         elif (status := trial_info(t, flat=flat).get("status")) in (
                 "diverged", "error", "interrupted"):
             labels.append(status)
         else:
             labels.append(t.state.name.lower())
     order = ["complete", "pruned", "diverged", "error", "retried (worker died)",
-             "interrupted", "fail", "running", "waiting"]
+             "interrupted", "fail", "running", LEFT_RUNNING, "waiting"]
     counts = pd.Series(labels, dtype=object).value_counts()
     return pd.DataFrame({"outcome": [o for o in order if o in counts],
                          "trials": [int(counts[o]) for o in order if o in counts]})

@@ -120,8 +120,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
     summary = hs.study_summary(s, where)
     created = s.user_attrs.get(hs.CREATED_ATTR)
     flat = hs.flat_layout(created)  # other programs' user attributes are not hplab's
-    # RUNNING trials of a worker of this machine that has ended are left over, not live
-    summary["n_left"] = hs.left_running(trials, flat=flat)
+    # RUNNING trials whose worker stopped are left over, not live (the summary's n_stale)
+    stale = hs.stale_trials(s, trials, spec.grace_period, flat=flat)
     out = Path(out) if out else study_report_folder(name, where, summary["created"])
     metric = spec.metrics[0]
     maximize = spec.directions[0] == "maximize"
@@ -144,8 +144,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                      "below gives the reason each one stopped; if they diverged, lower the "
                      "learning-rate range.", note=True)
     if trials:  # no trial yet (a timeout before the first): no bars to draw
-        rep.add_figure("outcomes", sw.draw_state_counts, sd.state_counts_frame(trials, flat=flat),
-                       caption=OUTCOMES_CAPTION)
+        outcomes = sd.state_counts_frame(trials, flat=flat, stale=stale)
+        rep.add_figure("outcomes", sw.draw_state_counts, outcomes, caption=OUTCOMES_CAPTION)
     if complete:
         history = sd.history_frame(trials, maximize, flat=flat)
         rep.add_figure("history", partial(sw.draw_history, metric=metric), history,

@@ -149,7 +149,7 @@ def status(summary, n_trials: int) -> str:
     (no result, red): failed when trials failed, else no_complete_trial (all pruned;
     "failed" beside "0 failed" would contradict the counts)."""
     if summary["n_finished"] < n_trials:  # a report written mid-run says so
-        live = summary.get("n_running", 0) - summary.get("n_left", 0)
+        live = summary.get("n_running", 0) - summary.get("n_stale", 0)
         return "running" if live > 0 else "stopped"
     if summary.get("n_waiting"):
         return "queued"
@@ -172,7 +172,7 @@ def status_detail(summary, spec) -> str:
 def outcome_text(summary) -> str:
     text = (f"{summary['n_complete']} complete, {summary['n_pruned']} pruned "
             f"({summary['n_diverged']} of them diverged), {summary['n_fail']} failed")
-    left = summary.get("n_left", 0)
+    left = summary.get("n_stale", 0)
     live = summary.get("n_running", 0) - left
     text += f", {live} still running" if live > 0 else ""
     text += (f", {left} left running by a worker that stopped (failed and run again "

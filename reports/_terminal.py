@@ -116,6 +116,8 @@ def study_lines(s: dict) -> list[str]:
     metrics = ", ".join(f"{d} {m}" for d, m in zip(s["directions"], s["metrics"] or [],
                                                   strict=False))
     done, budget = s["n_finished"], s["n_trials"]
+    stale = s["n_stale"]  # RUNNING trials whose worker stopped (study.stale_trials)
+    live = s["n_running"] - stale
     # --trials lowered the budget below what ran: "6/3" read as a typo (the report says so)
     count = f"{done}/{budget}" if budget is None or done <= budget else \
         f"{done} (budget {budget})"
@@ -124,13 +126,16 @@ def study_lines(s: dict) -> list[str]:
              f"{s['n_pruned']} pruned ({s['n_diverged']} diverged), {s['n_fail']} failed "
              f"({s['n_error']} errors, {s['n_retried']} retried, "
              f"{s['n_interrupted']} interrupted)"
-             + (f", {s['n_running']} running" if s["n_running"] else "")
+             + (f", {live} running" if live else "")
+             # as the report says them: not live, whatever optuna's state says
+             + (f", {stale} left running by a worker that stopped (failed and run again "
+                "when the study resumes)" if stale else "")
              + (f", {s['n_waiting']} queued" if s.get("n_waiting") else "")]
     # a run's summary (run, worker, demo) says how long it took: a show's does not
     ran = "seconds" in s
-    if ran and s["stopped"] is None and s["n_running"]:
+    if ran and s["stopped"] is None and live:
         # a run ends with trials running only on a journal (heartbeats wait for the rest)
-        lines.append(f"{count_of(s['n_running'], 'trial')} still running in another "
+        lines.append(f"{count_of(live, 'trial')} still running in another "
                      "worker: the study is done when it finishes. A journal cannot tell "
                      "whether a worker on another machine is alive; if it died, `hplab "
                      "study worker` on that machine closes its trial")

@@ -68,6 +68,7 @@ from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_list import ready_specs
 from ._spec_toml import spec_toml
+from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
 from ._study_versions import VERSIONS_ATTR, trial_version, trial_versions
@@ -111,6 +112,7 @@ __all__ = [
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
     "check_output_file", "export_csv", "keeps_heartbeats", "left_running", "list_studies",
+    "stale_trials",
     "open_study", "open_study_storage",
     "refuse_other_file",
     "show_study",

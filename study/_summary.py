@@ -20,6 +20,7 @@ from ._record import (
     unexplained_fail,
 )
 from ._spec_study_table import study_default
+from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
@@ -61,18 +62,19 @@ def state_counts(trials, *, flat: bool = True) -> dict:
 
 def left_running(trials, *, flat: bool = True) -> int:
     """The RUNNING trials of a worker of this machine that has ended: left over, not live
-    (the next run fails and reruns them). ``flat`` as for `state_counts`."""
+    (the next run fails and reruns them). ``flat`` as for `state_counts`. The summary's
+    ``n_stale`` (`stale_trials`) counts these and those of heartbeats gone silent."""
     return sum(t.state == TrialState.RUNNING and worker_gone(
         trial_info(t, flat=flat).get("worker")) for t in trials)
 
 
-def _stopped(attrs: dict, counts: dict, n_trials, left: int) -> str | None:
+def _stopped(attrs: dict, counts: dict, n_trials, stale: int) -> str | None:
     """"timeout" if the last run stopped at its timeout (`STOPPED_ATTR`) and the study is
     still where it left it: trials of its budget to run and none running. A worker of
     another run that went on (still running, or since spent the budget) is not stopped."""
     if attrs.get(STOPPED_ATTR) != "timeout" or not isinstance(n_trials, int):
         return None  # another client's value
-    stays = counts["n_finished"] < n_trials and counts["n_running"] - left <= 0
+    stays = counts["n_finished"] < n_trials and counts["n_running"] - stale <= 0
     return "timeout" if stays else None
 
 
@@ -163,12 +165,14 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     """The ``--json`` contract of ``study run`` and ``study show``.
 
     Keys: study, storage (password masked), dataset, metrics, directions, n_trials (the
-    target), the `state_counts`, best_value, best_params, best_trial (and pareto_front with
-    several metrics), problems (diverged, failed, interrupted or retried trials with their
-    reasons), created (``study._summary.study_created``: a report of
-    a deleted study of the same name is not this one's), report_path (always None here: the
-    study package does not look at reports; ``reports.find_study_report`` does, and
-    ``hplab study show`` fills it in), stopped ("timeout" while the last run's stop at its
+    target), the `state_counts`, n_stale (of the n_running, those whose worker stopped:
+    `stale_trials`, which the next run or worker fails and runs again), best_value,
+    best_params, best_trial (and pareto_front with several metrics), problems (diverged,
+    failed, interrupted or retried trials with their reasons), created
+    (``study._summary.study_created``: a report of a deleted study of the same name is not
+    this one's), report_path (always None here: the study package does not look at
+    reports; ``reports.find_study_report`` does, and ``hplab study show`` fills it in),
+    stopped ("timeout" while the last run's stop at its
     timeout left trials of the budget to run and none runs, else None; a run's summary
     says its own), hplab_versions (``[{version, n_trials}]``: the hplab versions that ran
     its trials, in order, `trial_versions`; two or more: a study resumed after an upgrade).
@@ -181,6 +185,8 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
         # a spec stored by an older hplab may leave a key out: its default then
         n_trials = s.get("n_trials", study_default("n_trials") if s else None)
         counts = state_counts(trials, flat=flat)
+        stale = len(stale_trials(study, trials, s.get(
+            "grace_period", study_default("grace_period")), flat=flat))
         out = {
             "study": study.study_name,
             "storage": where.masked,
@@ -189,12 +195,13 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
             "directions": [d.name.lower() for d in study.directions],
             "n_trials": n_trials,
             **counts,
+            "n_stale": stale,
             **_best(study, trials),
             "problems": _problems(trials, attrs.get(CREATED_ATTR), keeps_heartbeats(study),
                                   s.get("max_retry", study_default("max_retry"))),
             "created": study_created(study, trials, attrs),
             "report_path": None,
-            "stopped": _stopped(attrs, counts, n_trials, left_running(trials, flat=flat)),
+            "stopped": _stopped(attrs, counts, n_trials, stale),
             "hplab_versions": trial_versions(trials, attrs.get(CREATED_ATTR)),
         }
     return out
@@ -252,7 +259,7 @@ def show_study(name: str, storage: str | None = None, *, opened=None) -> dict:
 def list_studies(storage: str | None = None) -> list[dict]:
     """One row per study in the storage: ``study`` (its name), ``dataset``, ``metrics``,
     ``n_trials``, ``n_finished``, ``n_complete``, ``n_pruned``, ``n_fail``, ``n_running``,
-    ``best_value``."""
+    ``n_stale`` (of those running, the ones whose worker stopped), ``best_value``."""
     where = resolve_storage(storage)
     with storage_errors(where), quiet_optuna():
         store = open_storage(where, read_only=True)
@@ -263,7 +270,7 @@ def list_studies(storage: str | None = None) -> list[dict]:
                 summary = study_summary(study, where)
                 rows.append({k: summary[k] for k in (
                     "study", "dataset", "metrics", "n_trials", "n_finished", "n_complete",
-                    "n_pruned", "n_fail", "n_running", "best_value")})
+                    "n_pruned", "n_fail", "n_running", "n_stale", "best_value")})
         finally:
             release(store)
     return rows

@@ -288,3 +288,93 @@ def test_heartbeats_go_on_after_beats_the_storage_failed(tmp_path, spec_file, mo
     assert capsys.readouterr().err.strip().splitlines() == [
         f"hplab: a heartbeat did not reach storage sqlite:///{db} (consuming input failed: "
         "server closed the connection unexpectedly); trying again every 1 s"]
+
+
+def test_show_list_and_report_call_a_dead_workers_trials_what_the_next_worker_does(
+        tmp_path, spec_file, capsys):
+    # QA: trials of a machine killed whole (their heartbeats stopped) stayed "2 running" in
+    # `study show` (and n_running in show/list --json, running in the report's
+    # outcomes.csv) minutes past grace_period, while the report's text called a trial of
+    # this machine's ended worker left running, and one of another machine's live
+    import json
+    import socket
+    import subprocess
+
+    import pandas as pd
+    from cli_helpers import run_cli
+
+    path = spec_file("dead", n_trials=2, pruner="none", max_epochs=2)
+    db = tmp_path / "dead.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
+    assert code == 0, err
+    rdb = study.open_storage(resolve_storage(str(db)))
+    with study._registry.quiet_optuna():
+        s = optuna.load_study(study_name="dead", storage=rdb)
+    raw = s.user_attrs[study.SPEC_ATTR]
+    raw["study"]["n_trials"] = 5  # a budget left for the three trials below
+    s.set_user_attr(study.SPEC_ATTR, raw)
+    with subprocess.Popen(["true"]) as gone:
+        pass
+    workers = ("machine-2:4242@1.abcd",  # another machine's, beating no more for 95 s
+               f"{socket.gethostname()}:{gone.pid}",  # this machine's, ended
+               "machine-2:4243@1.abcd")  # another machine's, live
+    for worker in workers:
+        trial_id = rdb.create_new_trial(s._study_id)
+        rdb.set_trial_user_attr(trial_id, "record", {
+            "worker": worker, "run": "r", "study_created": s.user_attrs[study.CREATED_ATTR]})
+        rdb.record_heartbeat(trial_id)
+        if worker.endswith("4242@1.abcd"):
+            with contextlib.closing(sqlite3.connect(db)) as con, con:
+                con.execute("UPDATE trial_heartbeats SET heartbeat = datetime('now', "
+                            "'-95 seconds') WHERE trial_id = ?", (trial_id,))
+    code, out, err = run_cli(["study", "show", "dead", "--storage", db], capsys)
+    assert code == 0, err
+    assert ("trials 2/5: 2 complete, 0 pruned (0 diverged), 0 failed (0 errors, 0 retried, "
+            "0 interrupted), 1 running, 2 left running by a worker that stopped (failed and "
+            "run again when the study resumes)\n") in out
+    code, out, err = run_cli(["study", "show", "dead", "--storage", db, "--json"], capsys)
+    shown = json.loads(out)
+    assert (shown["n_running"], shown["n_stale"]) == (3, 2)
+    code, out, err = run_cli(["study", "list", "--storage", db, "--json"], capsys)
+    assert [(r["n_running"], r["n_stale"]) for r in json.loads(out)] == [(3, 2)]
+    code, out, err = run_cli(["study", "report", "dead", "--storage", db, "--json"], capsys)
+    assert code == 0, err
+    page = json.loads(out)["report_path"]
+    text = open(page, encoding="utf-8").read()
+    assert ("2 complete, 0 pruned (0 of them diverged), 0 failed, 1 still running, 2 left running "
+            "by a worker that stopped (failed and run again when the study resumes).") in text
+    outcomes = pd.read_csv(tmp_path / "runs" / "studies" / "dead" / "report_files"
+                           / "outcomes.csv")
+    assert outcomes.values.tolist() == [["complete", 2], ["running", 1],
+                                        ["left running (worker stopped)", 2]]
+    # nothing was written: the next worker fails them and runs them again
+    assert [t.state for t in s.get_trials()].count(optuna.trial.TrialState.RUNNING) == 3
+
+
+def test_a_dead_workers_trials_are_told_by_heartbeat_on_postgresql_from_any_zone(
+        postgres_url, spec_file):
+    # QA: `study show` called a dead machine's trials running; PostgreSQL's now() is a time
+    # with zone, its heartbeats without: a reader whose session zone differs (here Tokyo's,
+    # given in the URL) must not find the live trial stale nor the dead one live
+    import uuid
+
+    from conftest import run_tiny_study
+
+    name = f"dead-{uuid.uuid4().hex[:8]}"
+    run_tiny_study(spec_file, postgres_url, name, n_trials=1, max_epochs=2)
+    rdb = study.open_storage(resolve_storage(postgres_url))
+    try:
+        with study._registry.quiet_optuna():
+            s = optuna.load_study(study_name=name, storage=rdb)
+        dead, live = (rdb.create_new_trial(s._study_id) for _ in range(2))
+        for trial_id in (dead, live):
+            rdb.set_trial_user_attr(trial_id, "record", {"worker": "machine-2:4242@1.abcd"})
+            rdb.record_heartbeat(trial_id)
+        with rdb.engine.begin() as con:
+            con.exec_driver_sql("UPDATE trial_heartbeats SET heartbeat = heartbeat - "
+                                "interval '95 seconds' WHERE trial_id = %s", (dead,))
+    finally:
+        study.release(rdb)
+    tokyo = postgres_url + "?options=-c%20timezone%3DAsia/Tokyo"
+    shown = study.show_study(name, tokyo)
+    assert (shown["n_running"], shown["n_stale"]) == (2, 1)

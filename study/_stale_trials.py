@@ -1,0 +1,78 @@
+"""RUNNING trials whose worker has stopped: left over, not live.
+
+One rule for ``study show``, ``study list``, the report's text and its outcomes figure:
+the trials the next worker fails and runs again. A trial is left over when its worker was
+a process of this machine that has ended (`left_running`), or, on a storage that keeps
+heartbeats, when its last one is older than the study's ``grace_period`` (or it never had
+one and started longer ago: a worker killed before its first beat), as a live worker
+judges it stale, on any machine.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import optuna
+from optuna.trial import TrialState
+
+from ._record import trial_info
+from ._worker_identity import worker_gone
+
+
+def stale_trials(study: optuna.Study, trials, grace_period: float, *,
+                 flat: bool = True) -> set[int]:
+    """The numbers of ``study``'s RUNNING ``trials`` whose worker stopped (see above).
+
+    Parameters
+    ----------
+    study : optuna.Study
+        The study, on the storage it was loaded from (its heartbeats are read there).
+    trials : list of FrozenTrial
+        Its trials, as read.
+    grace_period : float
+        Seconds of silence after which a trial is stale (the spec's ``study.grace_period``).
+    flat : bool
+        As for `study.trial_info` (`flat_layout` of the study's stamp).
+
+    Returns
+    -------
+    set of int
+    """
+    running = [t for t in trials if t.state == TrialState.RUNNING]
+    if not running:
+        return set()
+    silent = _silences(study)
+    return {t.number for t in running
+            if worker_gone(trial_info(t, flat=flat).get("worker"))
+            or (silent.get(t.number) or 0.0) > grace_period}
+
+
+def _silences(study: optuna.Study) -> dict[int, float]:
+    """Seconds since each RUNNING trial's last heartbeat, by number, as the storage's clock
+    reads them (a trial without one: since it started, by this machine's clock, in which
+    optuna stamps starts); {} on a storage that keeps no heartbeats (a journal)."""
+    backend = getattr(study._storage, "_backend", study._storage)  # optuna's cache over it
+    if not isinstance(backend, optuna.storages.RDBStorage):
+        return {}
+    import sqlalchemy
+    from optuna.storages._rdb import models
+    from optuna.storages._rdb.storage import _create_scoped_session
+
+    beats, trial = models.TrialHeartbeatModel, models.TrialModel
+    with _create_scoped_session(backend.scoped_session) as session:
+        # the server's now(): heartbeats are its times (in UTC, as hplab's sessions are)
+        now = session.execute(sqlalchemy.func.now()).scalar_one().replace(tzinfo=None)
+        rows = (session.query(trial, beats.heartbeat)
+                .outerjoin(beats, beats.trial_id == trial.trial_id)
+                .filter(trial.study_id == study._study_id, trial.state == TrialState.RUNNING)
+                .all())
+        # the start in local time, as `_WorkerCache._never_beaten` reads it
+        rows = [(t.number, t.datetime_start, beat) for t, beat in rows]
+    here = datetime.datetime.now()
+    out = {}
+    for number, start, beat in rows:
+        if beat is not None:
+            out[number] = (now - beat.replace(tzinfo=None)).total_seconds()
+        elif start is not None:
+            out[number] = (here - start).total_seconds()
+    return out
