@@ -20,15 +20,13 @@ from concurrent.futures.process import BrokenProcessPool
 import optuna
 from optuna.trial import TrialState
 
-import data
 import nets
 
-from ._create import create_or_load, holds_study_of, spec_to_resume, spec_to_run, stored_spec
+from ._create import create_or_load, spec_to_resume, spec_to_run, stored_spec
 from ._errors import SpecError
 from ._record import INTERRUPTED, study_flat_layout, trial_info
-from ._run_data import absolute_data, for_workers, join_data, stored_study_data
+from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
-from ._spec_data import check_dataset
 from ._spec_options import check_runnable, idle_pruner
 from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
@@ -202,7 +200,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
             raise SpecError("dataset reads a copy of a stored study's data: not with fresh")
         run_spec, dataset = stored_study_data(spec, where, dataset)
     else:
-        run_spec, dataset = spec, _spec_data(spec, where)
+        run_spec, dataset = spec, spec_data(spec, where)
     with storage_errors(where, RESUME_HINT):
         with quiet_optuna():
             store = open_storage(where, create=True)
@@ -235,27 +233,6 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
         warnings.warn(f"another command set the study's budget to {summary['n_trials']} "
                       f"trials while this one ran ({began} {budget})", stacklevel=2)
     return _with_stop(summary, timed_out, t0)
-
-
-def _spec_data(spec: StudySpec, where: StorageURL):
-    """The data ``spec`` names, loaded and checked against the spec. One that cannot load
-    (MNIST not fetched, an option's value, a file elsewhere) fails here, before any
-    storage exists."""
-    try:
-        loaded = data.load(spec.dataset, seed=spec.seed)
-    except data.DataError as exc:
-        # the stored study's own spec: this machine may have a copy of the file elsewhere
-        hint = ("; give this machine's copy of it with `hplab study run "
-                f"{shlex.quote(spec.name)} --data NAME`" if holds_study_of(spec, where) else "")
-        raise SpecError(f"study.dataset: {exc}{hint}") from None
-    try:
-        check_dataset(spec, loaded)
-    except SpecError:
-        # a study an earlier version ran from this very spec resumes (a SMOTE choice its
-        # data has too few positives for: the other choices' trials trained)
-        if not holds_study_of(spec, where):
-            raise
-    return loaded
 
 
 def _record_timeout(study, timed_out: bool) -> bool:

@@ -16,6 +16,7 @@ import data
 
 from ._errors import SpecError
 from ._spec import StudySpec
+from ._spec_data import check_dataset
 from ._spec_diff import first_difference
 from ._storage import open_storage, release
 from ._storage_errors import storage_errors
@@ -83,6 +84,32 @@ def join_data(spec: StudySpec, study, where: StorageURL, dataset: str | None):
                "--data NAME" if dataset is None else "--data must read a copy of the data "
                "the study was created on")
     return spec, loaded
+
+
+def spec_data(spec: StudySpec, where: StorageURL):
+    """The data ``spec`` names, loaded and checked against the spec. One that cannot load
+    (MNIST not fetched, an option's value, a file elsewhere) fails here, before any
+    storage exists."""
+    from ._create import holds_study_of  # it imports this module
+
+    try:
+        loaded = data.load(spec.dataset, seed=spec.seed)
+    except data.DataError as exc:
+        # the stored study's own spec: this machine may have a copy of its file elsewhere
+        # (a file's kind only: no storage is opened for MNIST not fetched)
+        copied = spec.dataset.partition(":")[0] in ("csv", "npz", "idx")
+        hint = ("; give this machine's copy of it with `hplab study run "
+                f"{shlex.quote(spec.name)} --data NAME`"
+                if copied and holds_study_of(spec, where) else "")
+        raise SpecError(f"study.dataset: {exc}{hint}") from None
+    try:
+        check_dataset(spec, loaded)
+    except SpecError:
+        # a study an earlier version ran from this very spec resumes (a SMOTE choice its
+        # data has too few positives for: the other choices' trials trained)
+        if not holds_study_of(spec, where):
+            raise
+    return loaded
 
 
 def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
