@@ -34,6 +34,15 @@ def _blobs_spec(spec_file, name, dataset):
                      fixed={"batch_size": 8, "width": 3})
 
 
+def _two_machines(tmp_path):
+    """Folders of two machines, m1 holding the study's data (blobs.csv): (m1, m2, its path)."""
+    m1, m2 = tmp_path / "m1", tmp_path / "m2"
+    m1.mkdir()
+    m2.mkdir()
+    _two_blobs(m1 / "blobs.csv", 0)
+    return m1, m2, m1 / "blobs.csv"
+
+
 def _raise_budget(db, name, n_trials):
     """The stored study-wide n_trials raised (as a later --trials does): trials to join."""
     s = optuna.load_study(study_name=name, storage=f"sqlite:///{db}")
@@ -58,11 +67,7 @@ def test_a_worker_trains_on_the_studys_data_only_at_its_path_or_from_a_copy(
 
     import data
 
-    m1, m2 = tmp_path / "m1", tmp_path / "m2"
-    m1.mkdir()
-    m2.mkdir()
-    stored = m1 / "blobs.csv"
-    _two_blobs(stored, 0)
+    m1, m2, stored = _two_machines(tmp_path)
     shutil.copy(stored, m2 / "copy.csv")
     _two_blobs(m2 / "other.csv", 1)
     path, db = _blobs_spec(spec_file, "fp", f"csv:{stored}"), tmp_path / "fp.db"
@@ -322,11 +327,7 @@ def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_repo
     import shlex
     import shutil
 
-    m1, m2 = tmp_path / "m1", tmp_path / "m2"
-    m1.mkdir()
-    m2.mkdir()
-    stored = m1 / "blobs.csv"
-    _two_blobs(stored, 0)
+    m1, m2, stored = _two_machines(tmp_path)
     _two_blobs(m2 / "other.csv", 1)
     path, db = _blobs_spec(spec_file, "moved", f"csv:{stored}?target=label"), tmp_path / "mv.db"
     code, _, err = run_cli(["study", "run", path, "--storage", db, "--no-report"], capsys)
