@@ -93,15 +93,18 @@ def binary_labels_and_scores(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
     ValueError for labels other than 0 and 1 (1.9 was cut to 1, and labels 1/2 gave a
     threshold from a negative count of negatives), for scores that are not one per
     label, and for ``predict_proba``'s two columns (whose column 1 is the one meant).
+    The values count, not the array's dtype: ints, floats 0.0/1.0 and booleans are
+    labels, held in an object array (a pandas Series of dtype object) too; text is not.
     Whether the scores must be finite is the caller's to say.
     """
-    raw = np.asarray(y_true).ravel()
+    raw = _as_values(np.asarray(y_true).ravel())
     # 0.6 and 1.9 were cut to 0 and 1 and scored without a word; text raised from int()
     if raw.dtype.kind not in "biuf" or not np.isin(raw, (0, 1)).all():
         try:
             labels = sorted(set(np.unique(raw).tolist()))[:5]
-        except TypeError:  # labels of mixed types do not sort
-            labels = list(dict.fromkeys(raw.tolist()))[:5]
+        except TypeError:  # labels of mixed types do not sort, a list is no key
+            labels = list(dict.fromkeys(map(repr, raw.tolist())))[:5]
+            labels = f"[{', '.join(labels)}]"
         raise ValueError(f"y_true must be 0 (negative) and 1 (positive), got labels {labels}")
     try:
         p = np.asarray(proba, dtype=np.float64)
@@ -116,6 +119,19 @@ def binary_labels_and_scores(y_true, proba) -> tuple[np.ndarray, np.ndarray]:
     if raw.size != p.size:
         raise ValueError(f"y_true and proba differ in length: {raw.size} and {p.size}")
     return raw.astype(np.int64), p
+
+
+def _as_values(raw: np.ndarray) -> np.ndarray:
+    """An object array of numbers as the array they make (ints as int64, floats as
+    float64): an object Series of 0s and 1s was refused as "got labels [0, 1]"."""
+    if raw.dtype.kind != "O":
+        return raw
+    try:
+        values = np.asarray(raw.tolist())
+    except (TypeError, ValueError):  # values no array holds side by side
+        return raw
+    # [0, 'a'] made text would be listed as ['0', 'a']: a mix stays as given
+    return values if values.shape == raw.shape and values.dtype.kind in "biuf" else raw
 
 
 def positive_class_metrics(y, pred, p) -> dict[str, float]:

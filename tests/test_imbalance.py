@@ -112,6 +112,34 @@ def test_best_threshold_checks_its_labels_and_scores_as_imbalance_metrics_does(y
     assert analyses.best_threshold([False, False, True, True], _P) == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("y", [
+    # QA: an object Series of 0s and 1s was refused as "got labels [0, 1]" (since 70002a5)
+    pd.Series([0, 0, 1, 1], dtype=object),
+    np.array([0.0, 0.0, 1.0, 1.0], dtype=object),
+    np.array([False, False, True, True], dtype=object),
+    np.array([0, 0.0, True, 1], dtype=object),
+])
+def test_labels_held_as_python_objects_are_labels(y):
+    assert analyses.best_threshold(y, _P) == pytest.approx(0.5)
+    scores = analyses.imbalance_metrics(y, _P)
+    assert (scores["tp"], scores["fp"], scores["tn"], scores["fn"]) == (2, 0, 2, 0)
+
+
+@pytest.mark.parametrize("y, listed", [
+    # QA: text, missing labels and mixes held as objects are refused naming what they are
+    (np.array(["0", "0", "1", "1"], dtype=object), "['0', '1']"),
+    (np.array([0, 1, None, 1], dtype=object), "[0, 1, None]"),
+    (np.array([0, 1, "a", 1], dtype=object), "[0, 1, 'a']"),
+    # QA: a list among the labels was a TypeError (unhashable type: 'list')
+    (np.array([0, 1, [1, 2], 1], dtype=object), "[0, 1, [1, 2]]"),
+])
+def test_labels_held_as_objects_that_are_no_0_and_1_are_named(y, listed):
+    for f in (analyses.best_threshold, analyses.imbalance_metrics):
+        with pytest.raises(ValueError) as e:
+            f(y, _P)
+        assert str(e.value) == f"y_true must be 0 (negative) and 1 (positive), got labels {listed}"
+
+
 @pytest.mark.parametrize("y, scores, tune_for, expected", [
     ([0, 1, 1], [0.2, 0.6, 0.8], "f1", 0.4),  # halfway between the cut 0.6 and 0.2
     ([1, 0, 1, 1, 1, 0, 0, 1], [0.97, 0.68, 0.39, 0.19, 0.35, 0.51, 0.89, 0.78], "mcc", 0.93),
