@@ -201,8 +201,16 @@ def with_class_names(frame: pd.DataFrame, classes: Sequence) -> pd.DataFrame:
 
 
 def _indices(y, classes: Sequence, what: str) -> np.ndarray:
-    """``y`` as class indices 0..k-1 (what nets predict); labels are refused, not miscounted."""
+    """``y`` as class indices 0..k-1 (what nets predict); labels are refused, not miscounted.
+    Ints held as objects (a pandas Series of dtype object) are indices too: they were
+    refused as "not the labels themselves"."""
     y = np.asarray(y)
+    if y.dtype.kind == "O":
+        try:
+            values = np.asarray(y.tolist())
+        except (TypeError, ValueError):  # values no array holds side by side
+            values = y
+        y = values if values.shape == y.shape and values.dtype.kind in "iu" else y
     if y.dtype.kind not in "iu" or (len(y) and (y.min() < 0 or y.max() >= len(classes))):
         raise ValueError(f"{what} must be class indices 0..{len(classes) - 1} (the positions "
                          "of the labels in classes), not the labels themselves")

@@ -78,6 +78,15 @@ def test_reports_tables_take_class_indices_not_labels():
         reports.per_class_frame(np.array([1, 2, 2]), np.array([1, 1, 0]), (1, 2))
     with pytest.raises(ValueError, match="y_true must be class indices"):
         reports.confusion_frame(np.array(["x", "y"]), np.array([0, 1]), ("x", "y"))
+    with pytest.raises(ValueError, match="y_pred must be class indices"):
+        reports.confusion_frame(np.array([0, 1]), np.array(["0", "1"], dtype=object), "xy")
+    # QA: indices held as objects (a pandas Series of dtype object) were refused as
+    # "must be class indices 0..1 (...), not the labels themselves"
+    indices = np.array([0, 1, 1], dtype=object)
+    assert reports.confusion_frame(indices, indices, ("x", "y"))[["x", "y"]].values.tolist() \
+        == [[1, 0], [0, 2]]
+    assert reports.per_class_frame(indices, np.array([0, 0, 1]), ("x", "y"))[
+        "support"].tolist() == [1, 2, 3]
 
 
 def test_data_analyses_and_storage_arguments():
