@@ -9,8 +9,10 @@ import numpy as np
 
 
 def is_whole(v) -> bool:
-    """A whole number: int or NumPy integer (not bool), or a float with no fraction."""
-    if isinstance(v, bool) or np.ndim(v) != 0:  # int(array([4])) is deprecated, then an error
+    """A whole number: int or NumPy integer (not bool, NumPy's neither), or a float with no
+    fraction."""
+    # NumPy's True passed as 1; int(array([4])) is deprecated, then an error
+    if isinstance(v, bool | np.bool_) or np.ndim(v) != 0:
         return False
     try:
         return v == int(v) and math.isfinite(v)

@@ -47,6 +47,12 @@ BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
     # QA: max_epochs=True trained 1 epoch while batch_size=True was refused: no bools
     ({"max_epochs": True}, "max_epochs must be a finite number > 0, got True"),
     ({"lr": np.True_}, "lr must be a finite number > 0, got np.True_"),
+    # QA: NumPy's True was a whole number 1 where Python's is refused (nets.is_whole)
+    ({"hidden": (np.True_,)}, "hidden widths must be whole numbers, got (np.True_,)"),
+    ({"hidden": np.True_}, "hidden must be a sequence such as (64, 16), got np.True_"),
+    ({"lr_milestones": (np.True_, 5)}, "lr_milestones must be increasing whole numbers >= 1"),
+    ({"batch_size": np.True_}, "batch_size must be a whole number >= 1 (or -1 for full batch)"),
+    ({"patience": np.False_}, "patience must be a whole number >= 0, got np.False_"),
     ({"rho": False}, "rho must be in [0, 1), got False"),
     ({"class_weight": (True, False)}, "class_weight must be numbers, got (True, False)"),
     ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
