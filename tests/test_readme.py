@@ -286,3 +286,16 @@ def test_the_steps_for_a_new_registered_name_point_at_real_places():
     attributes = ("name", "_slots", "settings", "folds_lr")
     assert all(f"`{a}`" in steps and hasattr(nets.Optimizer, a) for a in attributes)
     assert "class Optimizer:" in sources and "\n_D = TrainConfig()" in sources
+
+
+def test_the_modules_the_readme_names_exist_and_the_terminal_lines_name_every_one():
+    # QA: the README said a command's lines for people are in reports/_terminal.py; since
+    # a split, the analyses' are in reports/_terminal_analyses.py, which it did not name
+    root = Path(__file__).resolve().parents[1]
+    paths = set(re.findall(r"`((?:nets|data|study|analyses|reports)/[\w/]+\.py)`", README))
+    assert paths and sorted(p for p in paths if not (root / p).is_file()) == []
+    words = " ".join(README.split())
+    said = words.split("the lines a command prints for people are in ")[1].split(")")[0]
+    terminal = sorted(p.relative_to(root).as_posix()
+                      for p in (root / "reports").glob("_terminal*.py"))
+    assert len(terminal) >= 2 and [p for p in terminal if f"`{p}`" not in said] == []
