@@ -64,9 +64,9 @@ def check_sqlite(path: Path, immutable: bool = False, read_only: bool = False, *
             try:
                 _probe_sqlite(path, immutable, read_only, missing_hint=missing_hint)
                 return
-            except _Unfinished:  # another process may be making optuna's tables right now
+            except _Unfinished as exc:  # another process may be making optuna's tables now
                 if read_only or time.monotonic() > deadline:
-                    raise
+                    raise StorageError(*exc.args) from None  # the public class, not ours
                 time.sleep(0.05)
     except StorageError:
         for side in made:

@@ -1125,6 +1125,23 @@ def test_a_first_run_stopped_while_optuna_made_its_tables_is_a_new_storage(tmp_p
     assert json.loads(capsys.readouterr().out)["n_complete"] == 2
 
 
+def test_a_storage_cut_while_made_raises_the_public_storage_error(tmp_path):
+    # QA: study.open_study on a first run's cut storage raised study._sqlite_file._Unfinished,
+    # a private class in the user's traceback and type(e).__name__
+    import sqlalchemy as sa
+    from optuna.storages._rdb.models import BaseModel
+
+    db = tmp_path / "cut.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    BaseModel.metadata.create_all(engine, tables=list(BaseModel.metadata.sorted_tables)[:4])
+    engine.dispose()
+    with pytest.raises(study.StorageError) as caught:
+        study.open_study("intr", str(db))
+    assert type(caught.value) is study.StorageError
+    assert str(caught.value) == (f"no storage at {db} (an SQLite database without a study; "
+                                 "check the path, or run a study into it first)")
+
+
 def test_a_storage_whose_studies_were_all_deleted_holds_none(stored, capsys, spec_file):
     # `study list` on a database whose only study optuna.delete_study removed said "no
     # storage at ... (an SQLite database without a study)", exit 2: it has none to list
