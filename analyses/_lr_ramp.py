@@ -49,6 +49,13 @@ CURVE_COLUMNS = ("step", "lr", "loss", "smoothed_loss")
 #: fixed beta smooths a longer ramp over less of a decade (0.7 on 400 points let coin's
 #: flat-start noise win steepest again). benchmarks/README.md, session 50.
 TIME_CONSTANTS_PER_RAMP = 30
+#: A looper's loss rising past this multiple of its best before it is the blow-up starting:
+#: its suggestions are cut there (``_lr_range._skip_end``) and its `divergence_lr` is there.
+LOOPER_RISE = 1.5
+#: A ramp's (smoothed) loss within this multiple of its best so far is still at the floor:
+#: its `divergence_lr` is the last such point before the stop. The smoothed floors of
+#: digits, coin and double-arc wander up to ~1.12x their lowest point before coming back.
+NEAR_BEST = 1.2
 
 
 def default_beta(num_steps: int) -> float:
@@ -135,8 +142,9 @@ class RangeCurve:
     stop_lr : float
         Rate of the point that stopped the test (NaN when completed).
     divergence_lr : float
-        The first rate of the rise that stopped the test: where the (smoothed) loss last
-        turned up before diverging. NaN when the test did not stop.
+        The rate where the rise that stopped the test began (`_divergence_lr`): a ramp's
+        last point within `NEAR_BEST` x its best so far, a looper's first rate that took
+        the loss past `LOOPER_RISE` x its best before. NaN when the test did not stop.
     steps : int
         Optimizer steps taken.
     seconds : float
@@ -274,7 +282,8 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     return RangeCurve(frame=frame, mode=mode, stop_reason=recorder.stop_reason,
                       stop_lr=float(frame["lr"].iloc[-1]) if stopped else math.nan,
                       divergence_lr=_divergence_lr(frame, stopped=stopped,
-                                                    after_step=val or looper),
+                                                    after_step=val or looper,
+                                                    looper=looper, diverge=diverge),
                       steps=result.iterations, seconds=time.perf_counter() - t0)
 
 
@@ -298,21 +307,37 @@ def _loss_fn(net, X, y, X_val, y_val, *, val, looper, val_batch, rng):
     return lambda state: state.net.loss(Xv, Tv)
 
 
-def _divergence_lr(frame: pd.DataFrame, *, stopped: bool, after_step: bool) -> float:
+def first_rise(losses, factor: float) -> int | None:
+    """Index of the first point whose loss exceeds ``factor`` x the lowest before it (None
+    if none does; a NaN exceeds nothing)."""
+    loss = np.asarray(losses, dtype=np.float64)
+    best = np.fmin.accumulate(loss)
+    rose = np.flatnonzero(loss[1:] > factor * best[:-1]) + 1
+    return int(rose[0]) if rose.size else None
+
+
+def _divergence_lr(frame: pd.DataFrame, *, stopped: bool, after_step: bool,
+                   looper: bool = False, diverge: float = math.inf) -> float:
     """Rate of the first step of the rise that stopped the test (NaN if it never stopped).
 
-    Walks back from the last finite point while the (smoothed) loss keeps falling, to the
-    foot of the final rise: unlike the curve's global minimum, a flat floor's rounding
-    noise cannot move it. A point's loss is measured before its own step on training
-    batches, so the step at the foot is the first to raise it; measured after the step
-    (validation, looper), the next point's step is.
+    The rise's foot: on a ramp, the last point whose smoothed loss is within `NEAR_BEST`
+    (or ``diverge``, if lower) x its lowest so far, after which it never came back near its
+    best (a dip on the way up moves it not); on a looper, the point before the first rate
+    that took the loss past `LOOPER_RISE` (or ``diverge``) x its best before, where its
+    suggestions are cut (``_lr_range._skip_end``); else (a NaN stop) the last finite point.
+    Measured before its own step (training batches), the foot's step is the first to raise
+    the loss; measured after it (validation, looper), the next point's step is.
     """
     s = frame["smoothed_loss"].to_numpy(dtype=np.float64)
-    finite = np.flatnonzero(np.isfinite(s))
-    if not stopped or not finite.size:
+    finite = np.isfinite(s)
+    if not stopped or not finite.any():
         return math.nan
-    i = int(finite[-1])
-    while i > 0 and np.isfinite(s[i - 1]) and s[i - 1] < s[i]:
-        i -= 1
+    last = int(np.flatnonzero(finite)[-1])
+    if looper:
+        rose = first_rise(s, min(LOOPER_RISE, diverge))
+        i = last if rose is None else rose - 1
+    else:
+        best = np.fmin.accumulate(np.where(finite, s, np.inf))
+        i = int(np.flatnonzero(finite & (s <= min(NEAR_BEST, diverge) * best))[-1])
     i += int(after_step)
     return float(frame["lr"].iloc[i]) if i < len(s) else math.nan

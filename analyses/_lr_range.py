@@ -34,7 +34,14 @@ from nets import compact_repr, finite_float
 from ._backend import data_record
 from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
-from ._lr_ramp import CURVE_COLUMNS, check_ramp, default_beta, range_test
+from ._lr_ramp import (
+    CURVE_COLUMNS,
+    LOOPER_RISE,
+    check_ramp,
+    default_beta,
+    first_rise,
+    range_test,
+)
 from ._lr_verify import verify_grid, verify_verdict
 from ._python_words import errors_in_python_words
 from ._suggest import (
@@ -49,10 +56,6 @@ from ._suggest import (
 #: Default network of a range test when no config is given (the CLI's defaults too).
 DEFAULT_CONFIG = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="sgd",
                                   batch_size=32)
-#: A looper's curve is cut from the first rate whose loss (the whole training set's, after
-#: epochs at that rate) exceeds this multiple of its best before it: the blow-up starting
-#: (`_skip_end`), whether or not it reached the test's ``diverge`` stop.
-LOOPER_RISE = 1.5
 #: Epochs of each verification run unless given.
 # TrainConfig settings the ramp replaces (the rate, its schedule and the run's length and
 # stop conditions): they play no part in a range test (the verification sets its own)
@@ -304,10 +307,9 @@ def _skip_end(mode: str, stop_reason: str, losses, diverge: float) -> int:
     # read ~4.5 off a fall between two of those spikes. A rate held for epochs, scored on
     # the whole training set, is no noisy step: a loss half again above the best so far
     # is the blow-up starting, the part fastai's cut removes from a ramp
-    loss = np.asarray(losses, dtype=np.float64)
-    best = np.fmin.accumulate(loss)
-    rose = np.flatnonzero(loss[1:] > min(LOOPER_RISE, diverge) * best[:-1]) + 1
-    cut = len(loss) - int(rose[0]) if rose.size else 0
+    # the same rule places a looper's divergence_lr (``_lr_ramp._divergence_lr``)
+    rose = first_rise(losses, min(LOOPER_RISE, diverge))
+    cut = 0 if rose is None else len(losses) - rose
     return cut if stop_reason == "completed" else max(cut, 1)
 
 

@@ -63,6 +63,21 @@ def test_divergence_rate_is_the_foot_of_the_final_rise_or_the_step_after_it():
     # measured after the step (validation): the next point's step did
     assert _divergence_lr(frame, stopped=True, after_step=True) == 4.0
     assert math.isnan(_divergence_lr(frame, stopped=False, after_step=True))
+    # QA: a dip on the way up stopped the walk back (4.75 of digits' 2.26): the foot is the
+    # last point within NEAR_BEST of the best so far, the noise of a floor within it
+    frame = pd.DataFrame({"lr": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+                          "smoothed_loss": [1.0, 0.64, 0.7, 0.64, 1.4, 1.2, 3.0]})
+    assert _divergence_lr(frame, stopped=True, after_step=False) == 4.0
+    # a looper's: the first rate past LOOPER_RISE x the best before it, as its cut, though
+    # the loss came back near that best (1.1) before the stop
+    frame["smoothed_loss"] = [1.0, 1.0, 1.3, 2.0, 1.1, 1.2, 4.5]
+    assert _divergence_lr(frame, stopped=True, after_step=True, looper=True) == 4.0
+    # a --diverge below the rules' factors is theirs: the stop (1.05 > 1.1 x 0.9) is the
+    # first point past it
+    frame = frame.iloc[:5].assign(smoothed_loss=[1.0, 0.9, 0.95, 0.98, 1.05])
+    assert _divergence_lr(frame, stopped=True, after_step=False, diverge=1.1) == 4.0
+    assert _divergence_lr(frame, stopped=True, after_step=True, looper=True,
+                          diverge=1.1) == 5.0
 
 
 def _state(net, opt):

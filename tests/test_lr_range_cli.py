@@ -556,3 +556,56 @@ def test_the_default_smoothing_lets_the_tester_s_digits_run_stop_and_fall(capsys
     said = "default 1 - 30 / --steps (0.7 for 100 points"
     assert said in help_words("lr-range")
     assert "by default `--beta` 1 - 30 / `--steps` (0.7 for 100 points" in readme_words()
+
+
+def test_the_divergence_rate_is_the_foot_of_the_rise_a_dip_on_it_moves_not(tmp_path, capsys):
+    # QA: `lr-range --dataset digits --hidden 32 --optimizer adam --seeds 2` said the final
+    # rise began at lr 3.94 (seeds 3.27 and 4.75): seed 1's smoothed loss was 0.638 at lr
+    # 1.29 and 0.642 at 2.26, then 0.964, 1.36, 1.89, a dip to 1.65 at 4.75, 2.51 and the
+    # stop; walking back while the loss fell stopped at that dip, not at 2.26
+    from analyses._lr_ramp import NEAR_BEST
+
+    code, out, err = run_cli(["lr-range", "--dataset", "digits", "--hidden", "32",
+                              "--optimizer", "adam", "--seeds", "2", "--json", "--out",
+                              str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    per_seed = [r["divergence_lr"] for r in s["runs"]]
+    assert per_seed == pytest.approx([0.739, 2.26], rel=1e-2)
+    assert s["divergence_lr"] == pytest.approx(np.sqrt(0.739 * 2.26), rel=1e-2)
+    curves = pd.read_csv(tmp_path / "r" / "report_files" / "loss-vs-lr-curves.csv")
+    for seed, lr in zip((0, 1), per_seed, strict=True):
+        c = curves[curves["seed"] == seed]
+        smooth, best = c["smoothed_loss"], c["smoothed_loss"].cummin()
+        foot = np.isclose(c["lr"], lr, rtol=1e-9)
+        # at the foot the loss is near its best; from the next point to the stop, never
+        assert (smooth[foot] <= NEAR_BEST * best[foot]).all()
+        after = (c["lr"] > lr) & ~foot
+        assert (smooth[after] > NEAR_BEST * best[after]).all() and after.sum() >= 5
+    assert s["runs"][1]["stop_lr"] == pytest.approx(6.89, rel=1e-2)
+    assert NEAR_BEST == 1.2  # the rule as the help and the README say it
+    assert "a ramp's last rate within 1.2x its lowest smoothed loss so far" in help_words(
+        "lr-range")
+    assert "on a ramp, the last rate whose smoothed loss was within 1.2 x its lowest so far" \
+        in readme_words()
+
+
+def test_a_looper_s_divergence_rate_is_where_its_own_cut_says_the_blow_up_began(tmp_path,
+                                                                               capsys):
+    # QA: `lr-range --dataset coin --mode looper --min-lr 1e-3 --max-lr 100 --steps 46`:
+    # best 1.012 at lr 0.05, 2.37 at lr 5, 2.77 at 6, back to 1.12 and 1.24 at 7 and 8,
+    # 4.15 at 9 (stop); divergence_lr said 8, where the same curve's suggestions are cut
+    # from lr 5, the first rate that took the loss past 1.5x its best
+    from analyses._lr_range import LOOPER_RISE, _skip_end
+
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--mode", "looper",
+                              "--min-lr", "1e-3", "--max-lr", "100", "--steps", "46",
+                              "--json", "--out", str(tmp_path / "r")], capsys)
+    assert code == 0, err
+    s = json.loads(out)
+    assert s["stop_lr"] == pytest.approx(9.0) and s["divergence_lr"] == pytest.approx(5.0)
+    curve = pd.read_csv(tmp_path / "r" / "report_files" / "loss-vs-lr-curves.csv")
+    cut = _skip_end("looper", "diverged", curve["loss"], 4.0)
+    assert curve["lr"].iloc[len(curve) - cut] == pytest.approx(5.0)
+    loss = curve.set_index(curve["lr"].round(6))["loss"]
+    assert loss[5.0] > LOOPER_RISE * loss[:4.0].min() and loss[7.0] < LOOPER_RISE * loss.min()
