@@ -16,7 +16,7 @@ import re
 #: --lr-range and --lr-grid only build ``lrs``) is reworded with the words around it
 ARGUMENTS = {
     "lr-range": {"--steps": "num_steps"},
-    "capacity": {"--epochs": "the config's max_epochs"},
+    "capacity": {"--epochs": "the config's max_epochs", "--lr": "the config's lr"},
     "scaling": {"(--lr-range LOW,HIGH, or --lrs)": "(lrs)",
                 "--lrs or --lr-range": "lrs",
                 "(hplab scaling: --no-noise)": "(noise=False)",

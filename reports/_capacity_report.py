@@ -121,6 +121,34 @@ def _best_of_depth(result, depth: int) -> int:
     return int(grp.loc[v.idxmax() if result.metric == "accuracy" else v.idxmin(), "width"])
 
 
+def _worse_wider(result, depth: int, width: int, worse: list[int], close: str) -> str:
+    """Why wider widths that score clearly worse than the best ``width`` are no plateau: a
+    net that fits its training set worse too is likely undertrained (coin, 300 epochs: 8
+    and 16 neurons below 4, above it at 2000), one that fits it as well or better overfits."""
+    m, epochs = result.metric, result.config["max_epochs"]
+    train = result.table[result.table["depth"] == depth].set_index("width")[f"train_{m}"]
+    sign = 1 if m == "accuracy" else -1  # a loss is worse higher
+    under = [w for w in worse if sign * (train[w] - train[width]) < 0]
+    over = [w for w in worse if w not in under]
+
+    def neurons(ws):
+        return " and ".join([", ".join(map(str, ws[:-1])), str(ws[-1])] if len(ws) > 1
+                            else [str(ws[0])]) + " neurons"
+
+    text = (f"wider, {neurons(worse)} score more than {close} "
+            f"{'below' if m == 'accuracy' else 'above'} it")
+    retrain = (f"likely undertrained in {epochs:g} epochs: raise --epochs, or lower --lr, "
+               f"before taking {width} neurons as sufficient")
+    if not over:
+        return (text + " and fit their training set worse too: more neurons should not, so "
+                f"they are {retrain}.")
+    if not under:
+        return (text + " though they fit their training set as well or better: overfitting, "
+                "so wider only costs.")
+    return (text + f": {neurons(under)} fit their training set worse too ({retrain}), "
+            f"{neurons(over)} as well or better (overfitting).")
+
+
 def _verdicts(result) -> list[str]:
     best, m = result.best(), result.metric
     lines = [f"Best mean validation {m}: {net_name(best['depth'], best['width'])} "
@@ -129,6 +157,7 @@ def _verdicts(result) -> list[str]:
     from analyses import width_reach
 
     enough, within = result.sufficient_widths(), result.sufficient_within()
+    worse = result.worse_wider_widths()
     base = result.baseline_val_loss  # regression: what predicting the mean scores
     compared = False  # whether a verdict compared widths by the tolerance, said after them
     for depth, width in enough.items():
@@ -151,9 +180,14 @@ def _verdicts(result) -> list[str]:
                          f"than {close} {worse}: the sweep shows no plateau, so a wider net may "
                          f"{better} still (add wider --widths).")
         elif width == _best_of_depth(result, depth):  # "come within 0.04 of" itself
-            lines.append(f"{depth} hidden layer(s): {width} neurons score the best validation "
-                         f"{m} of that depth{above.replace(' and', ',')}; the wider ones "
-                         "tried do no better, so wider only costs.")
+            best_of = (f"{depth} hidden layer(s): {width} neurons score the best validation "
+                       f"{m} of that depth{above.replace(' and', ',')}; ")
+            if depth in worse:  # worse, not merely no better: no plateau to read
+                compared = True
+                lines.append(best_of + _worse_wider(result, depth, width, worse[depth], close))
+            else:
+                lines.append(best_of + "the wider ones tried do no better, so wider only "
+                                       "costs.")
         else:
             compared = True
             lines.append(f"{depth} hidden layer(s): {width} neurons already come within "
