@@ -1176,11 +1176,6 @@ def cmd_study_run(args) -> int:
         if args.trials is not None and message.startswith("n_trials "):
             message = f"--trials{message.removeprefix('n_trials')}"
         raise study.SpecError(message) from None
-    if args.data is not None and spec.path is not None:
-        # a spec file names its data (study.dataset), compared with the stored study's
-        raise ValueError(f"--data reads this machine's copy of a stored study's data: give "
-                         f"the study's name (`hplab study run {shlex.quote(spec.name)} --data "
-                         f"...`), not a spec file, which names its data in study.dataset")
     if args.report:
         reports.check_study_report_folder(spec.name, args.storage,
                                           "run with --no-report, and write the report "
@@ -1375,7 +1370,7 @@ def _add_study(sub) -> None:
     _workers_flag(q, 1)
     q.add_argument("--trials", type=_trials, default=None,
                    help="study-wide total (overrides)")
-    _data_flag(q, "; a stored study's, run by its name (not a spec file)")
+    _data_flag(q, "; a stored study's, run by its name or its spec file")
     _storage_flag(q)
     q.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
     q.add_argument("--json", action="store_true", help="print one JSON object")

@@ -19,7 +19,7 @@ import nets
 
 from ._errors import SpecError, StorageError
 from ._record import CREATED_ATTR
-from ._run_data import absolute_data, check_data, new_spec_hint
+from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
 from ._spec_diff import differences, first_difference
 from ._spec_study_table import stored_budget
@@ -108,18 +108,7 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     if stored is None:
         raise SpecError(f"study {spec.name!r} in {where.masked} was not made by hplab; "
                         "choose another study.name")
-    earlier = _parse_stored(stored, spec.name, where)
-    changed = differences(earlier, spec)  # every one: fixed one by one, they came one by one
-    if changed:
-        file = resuming_file(study, where)
-        hint = new_spec_hint(earlier, spec)
-        if file and (spec.path is None or os.path.abspath(spec.path) != file):
-            again = ["hplab", "study", "run", file] + (["--storage", where.masked]
-                                                       if where.given else [])
-            hint = f"`{shlex.join(again)}` resumes it; else {hint}"
-        raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
-                        f"spec ({nets.and_list(changed)} "
-                        f"differ{'s' if len(changed) == 1 else ''}); {hint}")
+    refuse_other_spec(study, _parse_stored(stored, spec.name, where), spec, where)
     _check_directions(study, spec, where)
     if dataset is not None:
         check_data(study, dataset, where, "restore the study's data, or change study.name "
@@ -135,6 +124,26 @@ def create_or_load(spec: StudySpec, storage, where: StorageURL, *, keep_budget: 
     study.set_user_attr(ASKED_ATTR, asked)
     study.set_user_attr(SPEC_ATTR, raw)  # the latest n_trials, for every worker
     return study, created
+
+
+def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,
+                      where: StorageURL, copy: str | None = None) -> None:
+    """SpecError unless ``spec`` is ``earlier``, the spec stored with ``study``, naming the
+    spec file that resumes it where there is one. ``copy``: the run's ``--data``, this
+    machine's copy of the study's data, which that command takes too."""
+    changed = differences(earlier, spec)  # every one: fixed one by one, they came one by one
+    if not changed:
+        return
+    file = resuming_file(study, where, any_data_path=copy is not None)
+    hint = new_spec_hint(earlier, spec)
+    if file and (spec.path is None or os.path.abspath(spec.path) != file):
+        again = (["hplab", "study", "run", file]
+                 + (["--storage", where.masked] if where.given else [])
+                 + (["--data", copy] if copy is not None else []))
+        hint = f"`{shlex.join(again)}` resumes it; else {hint}"
+    raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
+                    f"spec ({nets.and_list(changed)} "
+                    f"differ{'s' if len(changed) == 1 else ''}); {hint}")
 
 
 def _stamp_created(study) -> None:
@@ -331,11 +340,14 @@ def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
     return first_difference(stored, spec) is None
 
 
-def resuming_file(study: optuna.Study, where: StorageURL) -> str | None:
+def resuming_file(study: optuna.Study, where: StorageURL, *,
+                  any_data_path: bool = False) -> str | None:
     """The spec file that created ``study``, where it still is and, read from here (its
     data path resolved from this folder, as `load_spec` does), still the study's spec;
     else None (a file edited since, or a relative data path another folder resolves
-    elsewhere: a second machine joins with ``study worker --data`` instead)."""
+    elsewhere: a second machine joins with ``study worker --data`` instead).
+    ``any_data_path``: for a run given ``--data``, which reads a copy of the data whatever
+    path the file names (`with_stored_path`)."""
     file, stored = study.user_attrs.get(SPEC_FILE_ATTR), study.user_attrs.get(SPEC_ATTR)
     if not file or stored is None or not os.path.isfile(file):
         return None
@@ -344,12 +356,17 @@ def resuming_file(study: optuna.Study, where: StorageURL) -> str | None:
         earlier = _parse_stored(stored, study.study_name, where)
     except (SpecError, OSError):
         return None
+    if any_data_path:
+        again = with_stored_path(earlier, again)
     return None if differences(earlier, again) else file
 
 
-def spec_to_resume(study: optuna.Study, where: StorageURL) -> str:
+def spec_to_resume(study: optuna.Study, where: StorageURL, *,
+                   any_data_path: bool = False) -> str:
     """What ``hplab study run`` takes to resume ``study``: its name, unless a ready spec of
-    that name is not the spec that created it; then that spec's file (`resuming_file`)."""
+    that name is not the spec that created it; then that spec's file (`resuming_file`;
+    ``any_data_path`` as there, for a command given ``--data``)."""
     name = study.study_name
-    file = resuming_file(study, where) if name in spec_names() else None
+    file = (resuming_file(study, where, any_data_path=any_data_path)
+            if name in spec_names() else None)
     return file if file and Path(file) != SPECS_DIR / f"{name}.toml" else name

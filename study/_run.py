@@ -198,7 +198,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     if dataset is not None:  # a copy of a stored study's data, checked against it
         if fresh:
             raise SpecError("dataset reads a copy of a stored study's data: not with fresh")
-        run_spec, dataset = stored_study_data(spec, where, dataset)
+        spec, run_spec, dataset = stored_study_data(spec, where, dataset)
     else:
         run_spec, dataset = spec, spec_data(spec, where)
     with storage_errors(where, RESUME_HINT):
@@ -295,8 +295,8 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
                 # with this worker's --data: the stored path is not this machine's
-                again = nets.escaped(shlex.join(["hplab", "study", "run",
-                                                 spec_to_resume(study, where), "--trials", "N"]
+                resume = spec_to_resume(study, where, any_data_path=dataset is not None)
+                again = nets.escaped(shlex.join(["hplab", "study", "run", resume, "--trials", "N"]
                                                 + (["--storage", mask_url(str(storage))]
                                                    if storage is not None else [])
                                                 + (["--data", dataset]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shlex
 import warnings
 
@@ -99,7 +100,7 @@ def spec_data(spec: StudySpec, where: StorageURL):
         # (a file's kind only: no storage is opened for MNIST not fetched)
         copied = spec.dataset.partition(":")[0] in ("csv", "npz", "idx")
         hint = ("; give this machine's copy of it with `hplab study run "
-                f"{shlex.quote(spec.name)} --data NAME`"
+                f"{shlex.quote(resume_name(spec))} --data NAME`"
                 if copied and holds_study_of(spec, where) else "")
         raise SpecError(f"study.dataset: {exc}{hint}") from None
     try:
@@ -113,23 +114,54 @@ def spec_data(spec: StudySpec, where: StorageURL):
 
 
 def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
-    """`join_data` of ``spec``'s stored study (``hplab study run NAME --data``): the spec
-    reading ``dataset``, this machine's copy of the study's data, and that data loaded;
-    SpecError unless the study is stored with a fingerprint the copy matches."""
-    from ._worker import quiet_optuna  # it imports this module
+    """`join_data` of ``spec``'s stored study (``hplab study run NAME_OR_FILE --data``): the
+    spec, its data file's path the study's where only that differs (`with_stored_path`), the
+    spec reading ``dataset``, this machine's copy of the study's data, and that data loaded;
+    SpecError unless the study is stored from this spec with a fingerprint the copy matches."""
+    from ._create import refuse_other_spec, stored_spec  # it imports this module
+    from ._worker import quiet_optuna
 
+    none = SpecError(f"--data reads a copy of a stored study's data: no study {spec.name!r} "
+                     f"in {where.masked}; run the study without --data first"
+                     + (f", where its data is at {read_from(spec.dataset)}"
+                        if read_from(spec.dataset) != spec.dataset else ""))
+    if not where.exists():  # nothing stored, and nothing created here
+        raise none
     with storage_errors(where), quiet_optuna():
         store = open_storage(where, read_only=True)
         try:
             try:
                 study = optuna.load_study(study_name=spec.name, storage=store)
             except KeyError:
-                raise SpecError(f"--data reads a copy of a stored study's data: no study "
-                                f"{spec.name!r} in {where.masked} (run it first where its "
-                                f"data is at {read_from(spec.dataset)})") from None
-            return join_data(spec, study, where, dataset)
+                raise none from None
+            earlier = stored_spec(spec.name, where, store)[0]
+            spec = with_stored_path(earlier, spec)
+            refuse_other_spec(study, earlier, spec, where, copy=dataset)
+            return (spec, *join_data(spec, study, where, dataset))
         finally:
             release(store)
+
+
+def with_stored_path(stored: StudySpec, spec: StudySpec) -> StudySpec:
+    """``spec`` reading the ``stored`` spec's data file where only that file's path differs
+    (its relative path read from another folder, a copy's): a run given ``--data`` reads
+    the copy, whatever path its spec names, and is otherwise the stored study's spec."""
+    if spec.dataset != stored.dataset and _path_only_differs(stored.dataset, spec.dataset):
+        return absolute_data(spec, stored.dataset)
+    return spec
+
+
+def resume_name(spec: StudySpec) -> str:
+    """What ``hplab study run`` takes to resume ``spec``'s stored study: its name, unless a
+    ready spec has that name and ``spec`` came from another file (`study run NAME` would
+    read the ready one): then that file."""
+    from ._spec import SPECS_DIR, spec_names
+
+    ready = SPECS_DIR / f"{spec.name}.toml"
+    if (spec.path is not None and spec.name in spec_names()
+            and os.path.abspath(spec.path) != os.path.abspath(ready)):
+        return os.path.abspath(spec.path)
+    return spec.name
 
 
 def absolute_data(spec: StudySpec, name: str | None = None) -> StudySpec:

@@ -355,12 +355,10 @@ def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_repo
                             "--data", "csv:other.csv?target=label"], capsys)
     assert code == 2 and err.endswith("--data must read a copy of the data the study was "
                                       "created on\n")
-    # a spec file names its data: --data beside it is refused, pointing to the name
-    code, _, err = run_cli(["study", "run", path, "--storage", db, "--data", copy], capsys)
-    assert code == 2 and err == (
-        "hplab study run: error: --data reads this machine's copy of a stored study's data: "
-        "give the study's name (`hplab study run moved --data ...`), not a spec file, which "
-        "names its data in study.dataset\n")
+    # the study's spec file takes --data too (its data moved): the budget spent, no trial
+    code, _, err = run_cli(["study", "run", path, "--storage", db, "--data", copy,
+                            "--no-report"], capsys)
+    assert code == 0 and "this run started none" in err, err
     assert len(trials_of(db, "moved")) == 2
     code, _, err = run_cli(["study", "report", "moved", "--storage", db, "--data",
                             "csv:other.csv?target=label"], capsys)
@@ -374,3 +372,98 @@ def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_repo
     assert "Retraining it for this report failed" not in page
     config = json.loads((folder / "best_model" / "config.json").read_text("utf-8"))
     assert config["study"]["trial"] == study.show_study("moved", str(db))["best_trial"]
+
+
+def test_a_stored_study_of_a_ready_specs_name_resumes_with_data(tmp_path, monkeypatch,
+                                                                 capsys):
+    # QA: `study run xor --data xor` of the stored study the ready spec xor made was refused
+    # as "not a spec file" (a ready spec's name loads its file), however it was typed
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "ready.db"
+    # nothing stored: no study to read a copy of the data for
+    code, _, err = run_cli(["study", "run", "xor", "--storage", db, "--data", "xor"], capsys)
+    assert code == 2 and err == (
+        "hplab study run: error: --data reads a copy of a stored study's data: no study "
+        f"'xor' in sqlite:///{db}; run the study without --data first\n")
+    assert not db.exists()
+    code, _, err = run_cli(["study", "run", "xor", "--trials", 1, "--storage", db,
+                            "--no-report"], capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["study", "run", "xor", "--trials", 2, "--storage", db, "--data",
+                              "xor", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 2
+    assert len(trials_of(db, "xor")) == 2
+
+
+def test_a_spec_files_study_of_a_ready_specs_name_takes_data_as_the_workers_hint_says(
+        tmp_path, monkeypatch, capsys):
+    # QA: study 'xor' of its own xor.toml (csv:blobs.csv), not the ready spec xor, its data
+    # copied to copy.csv: the worker's hint `study run /.../xor.toml --trials N --data
+    # csv:copy.csv` was refused ("not a spec file"), as was `study run xor --data ...`: no
+    # command raised its budget with --data
+    import re
+    import shlex
+    import shutil
+
+    from conftest import spec_file_maker
+
+    folder, db = tmp_path / "m1", tmp_path / "x.db"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    _two_blobs(folder / "blobs.csv", 0)
+    path = _blobs_spec(spec_file_maker(folder), "xor", "csv:blobs.csv")
+    code, _, err = run_cli(["study", "run", "./xor.toml", "--storage", db, "--no-report"],
+                           capsys)
+    assert code == 0, err
+    # nothing stored in another storage: a spec file's --data is refused as clearly
+    fresh = tmp_path / "fresh.db"
+    code, _, err = run_cli(["study", "run", path, "--storage", fresh, "--data",
+                            "csv:blobs.csv"], capsys)
+    assert code == 2 and err == (
+        "hplab study run: error: --data reads a copy of a stored study's data: no study "
+        f"'xor' in sqlite:///{fresh}; run the study without --data first, where its data "
+        f"is at {folder / 'blobs.csv'}\n")
+    shutil.copy("blobs.csv", "copy.csv")
+    Path("blobs.csv").unlink()
+    # the spec file without --data names itself for the copy: `study run xor` is the ready spec
+    code, _, err = run_cli(["study", "run", "./xor.toml", "--storage", db], capsys)
+    assert code == 2 and err == (
+        f"hplab study run: error: study.dataset: file not found: {folder / 'blobs.csv'}; give "
+        f"this machine's copy of it with `hplab study run {path} --data NAME`\n")
+    code, _, err = run_cli(["study", "worker", "--study", "xor", "--storage", db, "--data",
+                            "csv:copy.csv"], capsys)
+    assert code == 0, err
+    hint = re.search("raise the budget with `hplab (.*?)`", err)[1]
+    assert hint == shlex.join(["study", "run", str(path), "--trials", "N", "--storage",
+                               str(db), "--data", "csv:copy.csv"])
+    code, out, err = run_cli(shlex.split(hint.replace(" N ", " 2 ")) + ["--no-report",
+                                                                        "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 2
+    # the ready spec xor is another spec: refused as without --data, naming what resumes it
+    code, _, err = run_cli(["study", "run", "xor", "--trials", 3, "--storage", db, "--data",
+                            "csv:copy.csv", "--no-report"], capsys)
+    assert code == 2 and err.startswith(
+        f"hplab study run: error: study 'xor' in sqlite:///{db} was created from another "
+        "spec (study.dataset, ") and err.endswith(
+        f"; `hplab study run {path} --storage sqlite:///{db} --data csv:copy.csv` resumes "
+        "it; else change study.name to start a new one\n"), err
+    # from another folder the file's csv:blobs.csv reads another path: --data names the
+    # copy, so the file is still the study's spec, and the worker's hint says so
+    monkeypatch.chdir(tmp_path)
+    copy = f"csv:{folder / 'copy.csv'}"
+    code, _, err = run_cli(["study", "worker", "--study", "xor", "--storage", db, "--data",
+                            copy], capsys)
+    assert code == 0 and f"`hplab study run {path} --trials N " in err, err
+    code, out, err = run_cli(["study", "run", path, "--trials", 3, "--storage", db, "--data",
+                              copy, "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 3
+    assert [t.state for t in trials_of(db, "xor")] == [TrialState.COMPLETE] * 3
+    # a file edited since is another spec than the study's, with --data as without it
+    path.write_text(path.read_text().replace("max_epochs = 2", "max_epochs = 3"))
+    code, _, err = run_cli(["study", "run", path, "--trials", 4, "--storage", db, "--data",
+                            copy, "--no-report"], capsys)
+    assert code == 2 and "(study.max_epochs differs)" in err, err
+    assert len(trials_of(db, "xor")) == 3
