@@ -8,18 +8,26 @@ scales and shifts it by its own parameters before the activation::
 
 ``beta`` is the layer's shift, so its bias ``b`` is not used (it stays 0: a constant
 added before the standardisation would be subtracted again). A training step uses the
-batch's mean and (biased) variance and moves the net's running ones towards them by
-``MOMENTUM``; evaluation uses the running ones, so a prediction depends on its row only,
-and the layer is then an affine map that folds into ``W`` and ``b`` (`MLP.folded`).
+batch's mean and (biased) variance and moves the net's running ones towards them: by
+``1 / t`` at a run's step ``t`` up to the 10th (their average over the steps so far, so
+the first step sets them to its batch's), then by ``MOMENTUM``. Evaluation uses the running
+ones, so a prediction depends on its row only, and the layer is then an affine map that
+folds into ``W`` and ``b`` (`MLP.folded`).
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
 EPS = 1e-5  # added to the variance (as PyTorch and Keras): a constant unit divides by ~0
 # running = (1 - MOMENTUM) * running + MOMENTUM * batch's: PyTorch's 0.1, on the batch's
-# biased variance (Keras's; PyTorch tracks the unbiased one)
+# biased variance (Keras's; PyTorch tracks the unbiased one). A run's first steps move
+# them by 1 / t instead (a cumulative average, PyTorch's momentum=None): from their start
+# at 0 and 1 at 10 % a step they lagged the batches' for tens of epochs, evaluation scored
+# the net at the wrong statistics, and early stopping (patience 10 watching that score)
+# put back the untrained epoch-0 weights of iris with one step an epoch
 MOMENTUM = 0.1
 
 
@@ -32,6 +40,11 @@ class BatchNorm:
         Move the net's running mean and variance towards each forward pass's batch
         statistics (a training step), or leave them (the gradient check, which calls the
         forward pass thousands of times at nudged weights).
+    steps : int, default 0
+        The training steps the running statistics have followed already (a run resumed
+        at step ``s`` passes ``s``). The ``t``-th update moves them by
+        ``max(MOMENTUM, 1 / t)``: the first sets them to its batch's, the first 10 average
+        their batches'. Keep one `BatchNorm` for a run's steps: it counts them.
 
     Attributes
     ----------
@@ -40,8 +53,11 @@ class BatchNorm:
         last forward pass: its backward reads them.
     """
 
-    def __init__(self, update: bool = True):
+    def __init__(self, update: bool = True, steps: int = 0):
         self.update = bool(update)
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+            raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+        self.steps = int(steps)
         self.z_hat: list[np.ndarray] = []
         self.inv_std: list[np.ndarray] = []
 
@@ -49,10 +65,12 @@ class BatchNorm:
                 ones: np.ndarray) -> np.ndarray:
         """``gamma * z_hat + beta`` of hidden layer ``layer`` on the batch's statistics
         (``z`` is overwritten); ``mean`` and ``var`` are the layer's running ones."""
+        m = len(z)
+        moves = self.update and m > 1  # one row's variance (0) estimates nothing
         if layer == 0:  # a new forward pass: the previous one's caches are done with
             self.z_hat.clear()
             self.inv_std.clear()
-        m = len(z)
+            self.steps += moves  # (a step's layers share its count)
         mu = (ones @ z) / m  # column sums as a product: 4x faster than sum(axis=0)
         z -= mu
         batch_var = (ones @ (z * z)) / m
@@ -60,9 +78,13 @@ class BatchNorm:
         z_hat = z * inv_std  # kept for backward; y is written over z (no copy of z_hat)
         self.z_hat.append(z_hat)
         self.inv_std.append(inv_std)
-        if self.update and m > 1:  # one row's variance (0) estimates nothing
-            mean += MOMENTUM * (mu - mean)
-            var += MOMENTUM * (batch_var - var)
+        if moves and self.steps == 1:  # the first step's are its batch's, exactly
+            mean[...] = mu
+            var[...] = batch_var
+        elif moves:
+            rate = MOMENTUM if self.steps >= 10 else 1 / self.steps
+            mean += rate * (mu - mean)
+            var += rate * (batch_var - var)
         np.multiply(z_hat, gamma, out=z)
         z += beta
         return z

@@ -133,7 +133,10 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     # 0 (the same run, bit for bit, as before dropout), and a run resumed with its rng
     # drops as the uninterrupted one
     dropout = Dropout(cfg.dropout, rng) if cfg.dropout else None
-    norm = BatchNorm() if net.batch_norm else None  # the batch's statistics, running ones moved
+    # the batch's statistics, the running ones moved: by 1 / t over a run's first steps,
+    # counted from its start (the starting statistics below are the first), so a resumed
+    # run moves them as the uninterrupted one
+    norm = BatchNorm(steps=int(start_step) + 1) if net.batch_norm else None
     # the weights' gradient buffers, which every step's backward fills in place
     penalised, weight_grads = bool(cfg.l2 or cfg.l1), net.weights_of(grads)
     schedule = lr_schedule or (lambda s, total: learning_rate(s, cfg, total))
@@ -205,6 +208,11 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
     with (np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
           steps_threads):
         state.lr = schedule(step, total_steps)
+        if norm and not start_step:
+            # a run starts from its net's statistics over the scored rows, not the 0 and 1
+            # of a new net: epoch 0 scored a net without batch norm, one training never
+            # sees, and early stopping put back its weights when that scored lower
+            net._forward(X_eval, None, BatchNorm())
         ended = checkpoint()  # epoch 0 (or start_step): the starting point of every curve
         while ended is None and step < total_steps:
             perm = rng.permutation(n) if bs < n else None

@@ -222,8 +222,9 @@ def test_only_an_updating_training_pass_moves_the_running_statistics(problem):
     net.predict_proba(X), net.logits(X), net.loss(X, T), nets.evaluate(net, X, ys["binary"])
     assert np.array_equal(net.state, before)
     old = [r.copy() for r in net.running]
-    outs = net.forward(X, norm=nets.BatchNorm())
-    assert np.array_equal(net.flat, before[:net.flat.size])
+    norm = nets.BatchNorm(steps=10)  # past a run's first 10 steps: by MOMENTUM (0.1)
+    outs = net.forward(X, norm=norm)
+    assert np.array_equal(net.flat, before[:net.flat.size]) and norm.steps == 11
     for i in range(2):
         z = outs[i] @ net.weights[i]
         np.testing.assert_allclose(net.running[2 * i], old[2 * i] + 0.1 * (z.mean(0) - old[2 * i]),
@@ -235,6 +236,73 @@ def test_only_an_updating_training_pass_moves_the_running_statistics(problem):
     # the running views are the state vector's tail
     assert all(np.shares_memory(r, net.state) for r in net.running)
     assert not np.array_equal(net.state[net.flat.size:], before[net.flat.size:])
+
+
+
+def test_a_runs_first_steps_average_their_batches_statistics_then_move_them_by_a_tenth(
+        problem):
+    # QA: the running statistics started at 0 and 1 and moved 10 % a step, so they lagged
+    # the batches' for tens of one-step epochs; now the t-th step moves them by 1 / t
+    # (PyTorch's momentum=None) up to the 10th, and the first sets them to its batch's
+    X, _ = problem
+    net = _bn_net((3, 4, 1), ("tanh",), "regression")
+    rows = [X[k:k + 6] for k in range(0, 30, 2)]  # 15 steps' batches
+    norm, zs = nets.BatchNorm(), []
+    for t, xb in enumerate(rows, 1):
+        mean, var = net.running[0].copy(), net.running[1].copy()
+        z = xb @ net.weights[0]
+        zs.append(z)
+        net._forward(xb, None, norm)
+        assert norm.steps == t
+        if t <= 10:  # the average of the steps' statistics so far (the first: its batch's,
+            # whatever the net held)
+            np.testing.assert_allclose(net.running[0], np.mean([z.mean(0) for z in zs], 0),
+                                       rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(net.running[1], np.mean([z.var(0) for z in zs], 0),
+                                       rtol=1e-12)
+        else:
+            np.testing.assert_allclose(net.running[0], mean + 0.1 * (z.mean(0) - mean),
+                                       rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(net.running[1], var + 0.1 * (z.var(0) - var),
+                                       rtol=1e-12)
+    for bad in (-1, 1.5, True, None):
+        with pytest.raises(ValueError, match=r"^steps must be an integer >= 0, got "):
+            nets.BatchNorm(steps=bad)
+
+
+def test_a_run_starts_from_its_nets_statistics_over_the_training_rows(problem):
+    # QA: epoch 0 scored the net at the starting 0 and 1, a net without batch norm that
+    # training never sees; iris's scored lower than any of its first 10 checkpoints
+    X, ys = problem
+    cfg = nets.TrainConfig(hidden=(5,), activation="tanh", dtype="float64", batch_size=8,
+                           max_epochs=1, batch_norm=True)
+    net = nets.build_net(cfg, 3, ys["multiclass"], rng=np.random.default_rng(0))
+    start = net.copy()
+    result = nets.train(net, cfg, X, ys["multiclass"], rng=np.random.default_rng(1))
+    z = X @ start.weights[0]
+    assert not np.allclose(z.mean(0), 0, atol=0.1)  # 0 and 1 were far from them
+    training = start.forward(X, norm=nets.BatchNorm(update=False))[-1]
+    head, T = nets.get_head(start.head), _targets(start, ys["multiclass"])
+    assert result.records[0]["train_loss"] == pytest.approx(head.loss(training, T, None),
+                                                             rel=1e-12)
+    assert result.records[0]["train_loss"] != pytest.approx(start.loss(X, T), rel=1e-3)
+
+
+def test_a_batch_normed_run_resumed_early_trains_as_the_whole_run(problem):
+    # the running statistics' step count goes on from start_step: resumed at step 3 (of
+    # the first 10, averaged), the net ends bit for bit as the uninterrupted run's
+    X, ys = problem
+    cfg = nets.TrainConfig(hidden=(5,), activation="tanh", dtype="float64", batch_size=10,
+                           max_epochs=6, batch_norm=True)  # 3 steps an epoch
+    whole = nets.build_net(cfg, 3, ys["binary"], rng=np.random.default_rng(0))
+    nets.train(whole, cfg, X, ys["binary"], rng=np.random.default_rng(1))
+    part = nets.build_net(cfg, 3, ys["binary"], rng=np.random.default_rng(0))
+    rng, opt = np.random.default_rng(1), nets.new_optimizer(cfg, part)
+    first = nets.train(part, cfg.replace(max_epochs=1), X, ys["binary"], rng=rng,
+                       optimizer=opt)
+    nets.train(part, cfg, X, ys["binary"], rng=rng, optimizer=opt,
+               start_step=first.iterations)
+    assert first.iterations == 3 and np.array_equal(part.state, whole.state)
 
 
 # ----------------------------------------------------------------------------- folded
