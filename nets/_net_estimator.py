@@ -228,6 +228,12 @@ class _NetEstimator(BaseEstimator):
                           "improvement could count; scale the targets (e.g. "
                           "TransformedTargetRegressor) or lower min_delta",
                           ConvergenceWarning, stacklevel=_CALLER)
+        elif result.kept_start:  # an untrained net must not pass as a fit without a word
+            warnings.warn(f"{type(self).__name__}: early stopping kept the starting "
+                          f"weights: none of the {cfg.patience} epochs after the start "
+                          "scored a lower training loss, so the net is untrained; change "
+                          "lr, or raise patience",
+                          ConvergenceWarning, stacklevel=_CALLER)
         return self
 
     # views of the net's parameters, not copies stored beside it: they stay the arrays

@@ -30,7 +30,8 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     Two classes get a logistic output with binary cross-entropy, more a softmax
     with cross-entropy. Labels may be any values; ``classes_`` keeps them sorted.
     Training stops with status "diverged" (and a ConvergenceWarning) when the training
-    loss exceeds 10x its first value or becomes NaN or infinite.
+    loss exceeds 10x its first value or becomes NaN or infinite; early stopping that puts
+    back the starting weights (no epoch scored a lower loss: the net is untrained) warns too.
 
     Parameters
     ----------
@@ -233,7 +234,8 @@ class NetRegressor(RegressorMixin, _NetEstimator):
 
     Parameters and attributes are those of :class:`NetClassifier` without
     ``class_weight`` and ``classes_``; training diverges (status "diverged", a
-    ConvergenceWarning) as there: a training loss above 10x its first value, or NaN or inf.
+    ConvergenceWarning) as there: a training loss above 10x its first value, or NaN or inf,
+    and early stopping that keeps the starting weights warns as there.
     """
 
     @_fit_or_keep

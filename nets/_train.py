@@ -200,7 +200,11 @@ def train(net: MLP, cfg: TrainConfig, X, y, X_val=None, y_val=None, *,
             else:
                 bad += 1
                 if bad >= cfg.patience:
-                    return "early_stopped", f"no improvement for {bad} checkpoints"
+                    # best_row 0: the start is put back, which the reason must say (iris's
+                    # batch-normed net ended untrained, at 0.17, saying only this)
+                    return "early_stopped", f"no improvement for {bad} checkpoints" + (
+                        ", none on the starting weights, which are kept" if best_row == 0
+                        else "")
         return None
 
     # over/invalid: a diverging run overflows on purpose; the checkpoint reports it

@@ -41,6 +41,13 @@ class TrainResult:
     # one when early stopping put its weights back
     final_row: int = -1
 
+    @property
+    def kept_start(self) -> bool:
+        """Whether early stopping put back the weights the run started from: no later
+        checkpoint scored a lower watched loss, so the net ends as it began (untrained,
+        for a run from step 0)."""
+        return self.status == "early_stopped" and self.final_row == 0
+
     @functools.cached_property
     def history(self) -> pd.DataFrame:
         """One row per checkpoint, columns `HISTORY_COLUMNS`."""

@@ -524,6 +524,34 @@ def test_convergence_warnings_and_status():
     assert reg.status_ == "diverged" and caught[0].filename == __file__
 
 
+
+def test_early_stopping_that_keeps_the_starting_weights_warns():
+    # QA: a fit whose early stopping put back the weights it started from (no epoch scored
+    # a lower loss) passed as any early stop: status early_stopped, no warning, and an
+    # untrained net (a batch-normed iris net at 0.17); diverged and max_epochs warned
+    X, y = load_iris(return_X_y=True)
+    with pytest.warns(ConvergenceWarning, match="kept the starting weights") as caught:
+        clf = nets.NetClassifier(hidden=(8,), optimizer="adam", lr=0.5, patience=3,
+                                 random_state=0).fit(X, y)
+    assert str(caught[0].message) == (
+        "NetClassifier: early stopping kept the starting weights: none of the 3 epochs "
+        "after the start scored a lower training loss, so the net is untrained; change lr, "
+        "or raise patience")
+    assert caught[0].filename == __file__
+    assert clf.status_ == "early_stopped" and clf.result_.kept_start
+    assert clf.reason_ == ("no improvement for 3 checkpoints, none on the starting weights, "
+                           "which are kept")
+    assert clf.loss_ == clf.loss_curve_[0] < min(clf.loss_curve_[1:])  # 1.489; 14.2 next
+    assert clf.score(X, y) == pytest.approx(1 / 3)
+    # a stop after the loss fell below its start keeps the best weights, without a word
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ok = nets.NetClassifier(hidden=(8,), optimizer="adam", lr=0.2, patience=3,
+                                random_state=0).fit(X, y)
+    assert ok.status_ == "early_stopped" and not ok.result_.kept_start
+    assert ok.reason_ == "no improvement for 3 checkpoints" and ok.loss_ < ok.loss_curve_[0]
+
+
 def test_a_net_whose_fit_diverged_to_nan_predicts_nothing():
     # it predicted classes_[0] for every row (argmax of NaN) and scored 0.333 on iris
     X, y = load_iris(return_X_y=True)
