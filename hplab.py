@@ -727,6 +727,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     if earlier:  # the re-run replaced the last one: say so
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
+    _warn_if_start_kept(run)
     summary = run.summary()
     # the keys are part of the contract, with or without a report
     summary["report_path"] = summary["report_error"] = None
@@ -740,6 +741,19 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
              if not k.endswith(absent) and k != "report_error"]  # said below the lines
     _emit(args, summary, lines)
     return _after_report(args, failed)
+
+
+def _warn_if_start_kept(run) -> None:
+    """Warn when early stopping put back the net's starting weights: the saved net is
+    untrained, which a status of early_stopped alone did not say (a batch-normed iris net
+    ended so at 0.17)."""
+    if not run.result.kept_start:
+        return
+    watched = "validation" if math.isfinite(run.result.records[0]["val_loss"]) else "training"
+    after = len(run.result.records) - 1
+    warnings.warn(f"early stopping kept the starting weights: none of the {after} checkpoint"
+                  f"{'s' * (after != 1)} after the start scored a lower {watched} loss, so "
+                  "the saved net is untrained; change --lr, or raise --patience", stacklevel=2)
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}

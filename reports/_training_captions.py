@@ -1,6 +1,7 @@
 """The training report's words for its learning curves and its net: what the curves score
-and show, why a run is stuck, what a net without a hidden layer can draw, and each head's
-output and loss; the study report's best-trial curves take `lr_caption` too."""
+and show, why a run is stuck (or kept its untrained start), what a net without a hidden
+layer can draw, and each head's output and loss; the study report's best-trial curves take
+`lr_caption` too."""
 
 from __future__ import annotations
 
@@ -105,7 +106,10 @@ def linear_text(net) -> str:
 def stuck_text(run, hist: pd.DataFrame) -> str:
     """What the report says of a run that used all its epochs with its training loss
     flat (it moved by less than `FLAT_SHARE` over the last half) and high (above
-    `HIGH_FACTOR` x eps): stuck, and why it may be ("" for any other run)."""
+    `HIGH_FACTOR` x eps), or whose early stopping kept the weights it started from
+    (`nets.TrainResult.kept_start`): stuck, and why it may be ("" for any other run)."""
+    if getattr(run.result, "kept_start", False):
+        return _kept_start_text(run, hist)
     eps = float(getattr(run.config, "eps", 0) or 0)
     loss = hist["train_loss"].to_numpy(float)
     epochs = hist["epoch"].to_numpy(float)
@@ -125,6 +129,19 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
     return text + (" A flat, high loss comes from too little capacity, too small a learning "
                    "rate, a start that landed on a plateau or in a local minimum, or noise no "
                    "net can fit; another seed tells the start apart.")
+
+
+def _kept_start_text(run, hist: pd.DataFrame) -> str:
+    """The note of a run whose early stopping put back its starting weights: the net is
+    untrained (a batch-normed iris net once ended so at 0.17, its report silent)."""
+    watched = "validation" if hist["val_loss"].notna().any() else "training"
+    after = len(hist) - 1
+    return (f"Early stopping kept the starting weights: none of the {after:,} checkpoint"
+            f"{'s' * (after != 1)} after the start scored a lower {watched} loss, so the "
+            "net is untrained: its train and validation values are the curves' first point. "
+            "A loss that rises from the start comes from too large a learning rate; one "
+            "that falls too slowly to beat it within the patience, from too small a one "
+            "or too little patience.")
 
 
 def _train_scored(run) -> str:

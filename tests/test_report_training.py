@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli_as_program
 from conftest import ONE_PIXEL_PNG, figure_stand_in, report_facts
 from data_helpers import four_classes_csv
 from sklearn.metrics import precision_recall_fscore_support
@@ -1508,6 +1509,41 @@ def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path,
             "on a plateau or in a local minimum, or noise no net can fit; another seed "
             "tells the start apart.") in text  # no flag: the report is written from Python too
     assert "too little capacity or too small a learning rate" not in text
+
+
+
+def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, parse_html):
+    # QA: early stopping that put back the starting weights (no checkpoint scored a lower
+    # validation loss) saved an untrained net with only "early_stopped" to say so: no
+    # warning and no note in the report (a batch-normed iris net ended so at 0.17)
+    out = tmp_path / "kept"
+    code, _, err = run_cli_as_program(["train", "--dataset", "xor", "--hidden", "2",
+                                       "--optimizer", "adam", "--lr", "1", "--patience",
+                                       "2", "--epochs", "50", "--out", out], capsys)
+    assert code == 0 and err.endswith(
+        "hplab: warning: early stopping kept the starting weights: none of the 2 "
+        "checkpoints after the start scored a lower validation loss, so the saved net "
+        "is untrained; change --lr, or raise --patience\n")
+    record = json.loads((out / "config.json").read_text())
+    assert record["status"] == "early_stopped" and record["train_accuracy"] == 0.5
+    assert record["reason"] == ("no improvement for 2 checkpoints, none on the starting "
+                                "weights, which are kept")
+    hist = pd.read_csv(out / "history.csv")["val_loss"]
+    assert record["val_loss"] == pytest.approx(hist[0]) and hist[0] < hist[1:].min()
+    text = _report_text(parse_html, out)
+    assert ("Early stopping kept the starting weights: none of the 2 checkpoints after the "
+            "start scored a lower validation loss, so the net is untrained: its train and "
+            "validation values are the curves' first point. A loss that rises from the "
+            "start comes from too large a learning rate; one that falls too slowly to beat "
+            "it within the patience, from too small a one or too little patience.") in text
+    # a run that stopped early past its start says none of it
+    out = tmp_path / "past"
+    code, _, err = run_cli_as_program(["train", "--dataset", "xor", "--hidden", "2",
+                                       "--optimizer", "sgd", "--lr", "10", "--patience",
+                                       "2", "--epochs", "50", "--out", out], capsys)
+    assert code == 0 and "warning" not in err
+    assert json.loads((out / "config.json").read_text())["status"] == "early_stopped"
+    assert "kept the starting weights" not in _report_text(parse_html, out)
 
 
 def test_a_net_without_a_hidden_layer_says_its_boundary_is_a_straight_line(tmp_path, capsys,
