@@ -29,7 +29,9 @@ from ._storage_url import StorageURL
 from ._worker_closing import (
     _fail_dead_here,
     _fail_never_entered,
+    close_as_interrupted,
     close_stopped_trial,
+    dropped_note,
     taken_over,
 )
 from ._worker_storage import ClaimLock, held_reads, worker_cache
@@ -46,6 +48,10 @@ GRID_ATTRS = ("grid_id", "search_space")
 # poll period while other workers finish the last trials: a short one, because the
 # study ends only when the waiting worker sees the last trial done (a poll is ~10 ms)
 WAIT_SECONDS = 0.2
+# the least a claim may take before the server ends the claim lock's session (seconds): a
+# holder slow rather than dead (imports at its first trial, a loaded machine) lost it
+# after a short grace_period, and had to check its claim again (`_lost_claim`)
+CLAIM_TIMEOUT_FLOOR = 30
 
 
 def retried_numbers(trials) -> set[int]:
@@ -174,6 +180,22 @@ def stored_n_trials(study, default: int) -> int:
     return int(raw.get("study", {}).get("n_trials", default))
 
 
+def _lost_claim(study, trial, n_trials: int, owner: dict, flat: bool) -> bool:
+    """After the claim lock was lost mid-claim (the server ended its session), whether
+    ``trial`` (just created, its record stored) is one too many: another worker may have
+    counted and claimed meanwhile. If so it is given back (failed as interrupted: no slot
+    held), and True. Any worker short of the budget after that claims again under the lock.
+    """
+    trials = study._storage.get_all_trials(study._study_id, deepcopy=False)
+    if budget_used(trials, flat=flat) <= n_trials:
+        return False
+    frozen = study._storage.get_trial(trial._trial_id)
+    return close_as_interrupted(
+        study._storage, frozen, owner,
+        "given back: its worker lost the claim lock mid-claim (the server ended the lock's "
+        "session) and the study's budget was full")
+
+
 @contextlib.contextmanager
 def deleted_as_error(storage, where: StorageURL, name: str):
     """Study ``name`` deleted from ``storage`` while this worker (or the run around its
@@ -237,8 +259,10 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
             dataset = data.load(spec.dataset, seed=spec.seed)
             if differs := data_differs(study, dataset):  # a file changed since it was checked
                 raise SpecError(f"study {spec.name!r} in {where.masked}: {differs}")
-        # a claim held longer than a trial may go without a heartbeat is a dead one
-        lock = ClaimLock(storage, where, spec.name, timeout=spec.grace_period)
+        # a claim held longer than a trial may go without a heartbeat is a dead one; a
+        # short grace would take a slow one for it too
+        lock = ClaimLock(storage, where, spec.name,
+                         timeout=max(spec.grace_period, CLAIM_TIMEOUT_FLOOR))
         # what heartbeats queue a stale trial again with; a journal's stuck trials too
         retry = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=spec.max_retry)
         interrupts = HeldInterrupts()
@@ -249,8 +273,17 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                 # run; a worker killed before that left a trial that never turned stale
                 storage.record_heartbeat(trial._trial_id)
 
+        given_back = set()  # numbers of trials this worker claimed past the budget
+
         def on_start(trial):
-            lock.release()
+            if not lock.release():
+                release_reads()  # a fresh read of the trials
+                if _lost_claim(study, trial, stored_n_trials(study, spec.n_trials),
+                               objective.owner, flat):
+                    given_back.add(trial.number)
+                    # finished: the objective stops as for a trial another worker took
+                    raise optuna.exceptions.UpdateFinishedTrialError(
+                        f"trial {trial.number} given back")
             interrupts.allow()
 
         hold_reads, release_reads = held_reads(study._storage)
@@ -289,13 +322,9 @@ def run_worker(spec, where: StorageURL, *, run_id: str = "",
                         except Exception:
                             if not taken_over(study, objective.trial):
                                 raise
-                            # the other worker saw only that no heartbeat came: this
-                            # one may have been paused, or either cut off from the server
-                            say_on_stderr(
-                                f"hplab: trial {objective.trial.number} was failed by another "
-                                "worker: no heartbeat of it reached the storage for "
-                                f"{spec.grace_period} s (this worker paused or cut off, or "
-                                "the storage unreachable): its result is dropped")
+                            say_on_stderr(dropped_note(
+                                objective.trial.number, objective.trial.number in given_back,
+                                heartbeats, spec.grace_period))
                             if objective.interrupted is not None:
                                 raise objective.interrupted from None
                         else:

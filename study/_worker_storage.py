@@ -28,7 +28,9 @@ class ClaimLock:
 
     On PostgreSQL, a holder silent for ``timeout`` seconds loses the lock: the server ends
     its session. A worker cut off from the server (a network partition leaves its session
-    open) would otherwise stop every worker of the study until TCP gives up, for hours.
+    open) would otherwise stop every worker of the study until TCP gives up, for hours. A
+    holder merely slow (a loaded machine) learns it at `release` (False) and checks its
+    claim again (see ``_worker``).
     """
 
     def __init__(self, storage, where: StorageURL, study_name: str, *,
@@ -69,15 +71,17 @@ class ClaimLock:
             conn.execute(text(sql), {"k": self._key})
             self._held = conn
 
-    def release(self) -> None:
-        """Let the lock go; nothing if it is not held."""
+    def release(self) -> bool:
+        """Let the lock go; nothing if it is not held. False if the server had ended the
+        lock's session meanwhile (its holder silent past ``timeout``, or cut off): the
+        lock was lost somewhere since `acquire`, and another worker may have claimed."""
         held, self._held = self._held, None
         if held is None:
-            return
+            return True
         if self._path is not None:
             fcntl.flock(held, fcntl.LOCK_UN)
             held.close()
-            return
+            return True
         from sqlalchemy import text
 
         sql = ("SELECT pg_advisory_unlock(:k)" if self._dialect == "postgresql"
@@ -85,11 +89,16 @@ class ClaimLock:
         try:
             held.execute(text(sql), {"k": self._key})
             held.rollback()
-        except Exception:
+        except Exception as exc:
             held.invalidate()  # a dropped session frees its server-side lock
-            raise
+            if storage_failure(exc) is None:
+                raise
+            # nothing left to let go: the server released the lock with the session. If
+            # the server itself is gone, the worker's next storage call says so
+            return False
         finally:
             held.close()
+        return True
 
     def __enter__(self):
         self.acquire()
