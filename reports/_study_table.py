@@ -11,10 +11,11 @@ _KEPT = ("number", "reason")  # every row's own, even where all rows share it
 
 
 def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
-    """Each stored worker id (``host:pid@start``, its start in clock ticks since boot: a key,
-    not a time) to ``host:pid (HH:MM:SS UTC)``, the time its first trial started (with the
-    date when the workers' first trials fall on several days). An id whose label another
-    worker's would share keeps its stored form, so no two workers read alike."""
+    """Each stored worker id (``host~ns:pid@start``, its PID namespace and its start in
+    clock ticks since boot: keys, not a time) to ``host:pid (HH:MM:SS UTC)``, the time its
+    first trial started (with the date when the workers' first trials fall on several
+    days). An id whose label another worker's would share keeps its stored form, so no two
+    workers read alike."""
     times = trial_times(trials)
     first: dict[str, object] = {}
     for t in trials:
@@ -29,7 +30,8 @@ def worker_labels(trials, *, flat: bool = True) -> dict[str, str]:
     clock = "%H:%M:%S UTC" if len(days) <= 1 else "%Y-%m-%d %H:%M:%S UTC"
     labels = {}
     for worker, start in first.items():
-        host_pid = str(worker).partition("@")[0]
+        host, _, pid = str(worker).partition("@")[0].rpartition(":")
+        host_pid = f"{host.partition('~')[0]}:{pid}"  # its PID namespace: a key too
         labels[worker] = host_pid + (f" ({start.strftime(clock)})" if start else "")
     shared = pd.Series(labels).duplicated(keep=False)
     return {w: (str(w) if shared[w] else text) for w, text in labels.items()}

@@ -1,5 +1,5 @@
-"""Who runs a trial: a worker's id (host, pid and when the process started), and whether
-that worker has ended."""
+"""Who runs a trial: a worker's id (host, PID namespace, pid and when the process started),
+and whether that worker has ended."""
 
 from __future__ import annotations
 
@@ -9,12 +9,27 @@ from pathlib import Path
 
 
 def worker_id() -> str:
-    """``host:pid@start``: the timeline's lane, and who ran a trial. ``start`` (see
-    `_process_start`) tells this process from a later one given the same pid (a container
-    restarted with the same hostname is pid 1 again); plain ``host:pid`` where the
-    platform does not say when a process started."""
-    start = _process_start(os.getpid())
-    return f"{socket.gethostname()}:{os.getpid()}" + (f"@{start}" if start else "")
+    """``host~ns:pid@start``: the timeline's lane, and who ran a trial. ``ns`` (see
+    `_pid_namespace`) names the PID namespace its pid belongs to (a container sharing the
+    host's name, ``unshare --pid``); ``start`` (see `_process_start`) tells this process
+    from a later one given the same pid (a container restarted with the same hostname is
+    pid 1 again). Either is left out where the platform does not say."""
+    ns, start = _pid_namespace(), _process_start(os.getpid())
+    # the namespace beside the host: an older hplab takes the id for another machine's
+    # and never for a dead worker's (after the pid, it judged a live one ended)
+    return (f"{socket.gethostname()}{f'~{ns}' if ns else ''}:{os.getpid()}"
+            + (f"@{start}" if start else ""))
+
+
+def _pid_namespace() -> str | None:
+    """This process's PID namespace, as the hex inode of ``/proc/self/ns/pid``, or None
+    where /proc does not say."""
+    try:
+        link = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return None
+    inode = link.partition("[")[2].rstrip("]")
+    return f"{int(inode):x}" if inode.isdigit() else None
 
 
 def _process_start(pid: int) -> str | None:
@@ -33,11 +48,15 @@ def _process_start(pid: int) -> str | None:
 
 
 def worker_gone(worker: str | None) -> bool:
-    """Whether ``worker`` (a `worker_id`) was a process of this machine that has ended.
-    A worker of another machine, or an unknown one, is not known to be gone."""
+    """Whether ``worker`` (a `worker_id`) was a process of this machine and PID namespace
+    that has ended. A worker of another machine or PID namespace (its pid names another
+    process here), or an unknown one, is not known to be gone."""
     host, _, rest = str(worker or "").rpartition(":")
+    host, _, ns = host.partition("~")  # no ~ns: stored by an older hplab, judged as then
     pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
     if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if ns and ns != _pid_namespace():
         return False
     if int(pid) == os.getpid():  # this pid is this process: any other id with it ended
         return worker != worker_id()

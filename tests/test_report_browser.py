@@ -620,7 +620,8 @@ def test_a_studys_trials_table_fits_a_laptop_window_its_workers_readable(coin_st
     stored = {study.trial_info(t)["worker"] for t in trials}
     (worker,) = stored
     first = min(t.datetime_start for t in trials).astimezone(timezone.utc)
-    label = f"{worker.partition('@')[0]} ({first:%H:%M:%S} UTC)"
+    host, _, pid = worker.partition("@")[0].rpartition(":")  # host~ns: shown as the host
+    label = f"{host.partition('~')[0]}:{pid} ({first:%H:%M:%S} UTC)"
     text = " ".join(path.read_text().split())
     assert f"Same in every row: worker {label}." in text and "@" not in label
     # the CSVs keep every column, workers by the ids stored with the trials

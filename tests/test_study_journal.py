@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,7 +137,8 @@ def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
         worker = live.stdout.readline().strip()
         host_pid, _, start = worker.partition("@")
         ticks, _, boot = start.partition(".")
-        assert host_pid == f"{socket.gethostname()}:{live.pid}" and ticks.isdigit()
+        assert re.fullmatch(rf"{re.escape(socket.gethostname())}~[0-9a-f]+:{live.pid}",
+                            host_pid) and ticks.isdigit()
         assert not study.worker_gone(worker) and not study.worker_gone(host_pid)
         # the same pid, started at another time or boot: a later process was given it
         assert study.worker_gone(f"{host_pid}@{int(ticks) + 1}.{boot}")
@@ -148,6 +150,37 @@ def test_a_worker_id_tells_a_process_from_a_later_one_given_its_pid():
     own = study.worker_id()
     assert not study.worker_gone(own) and not study.worker_gone(f"elsewhere:{os.getpid()}")
     assert study.worker_gone(own.partition("@")[0])  # this pid, stored by an older hplab
+
+
+UNSHARE = ["unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc"]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+def test_a_live_worker_of_another_pid_namespace_is_not_taken_for_a_dead_one():
+    """QA: a worker in another PID namespace on this host (a container with the host's
+    name, ``unshare --pid``) has a pid that names another process here, or none: it was
+    judged dead, `study show` called its trial left by a worker that stopped, and on a
+    journal a `study run` failed its live trial and trained it again."""
+    if subprocess.run([*UNSHARE, "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare --user --pid is not allowed here")
+    live = subprocess.Popen(
+        [*UNSHARE, sys.executable, "-c", "import sys, study; print(study.worker_id(), "
+         "flush=True); sys.stdin.read()"], cwd=Path(hplab.__file__).parent,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        worker = live.stdout.readline().strip()
+        assert worker.partition(":")[0] != study.worker_id().partition(":")[0]
+        assert worker.split(":")[1].startswith("1@")  # pid 1 in its namespace
+        assert not study.worker_gone(worker)  # was: gone (pid 1 here started at boot)
+        assert not study.worker_gone(worker.partition("@")[0])
+    finally:
+        live.stdin.close()
+        live.wait()
+    # ended, still not judged from here: its pids are not this namespace's to look up
+    assert not study.worker_gone(worker)
+    # an id of an older hplab (no namespace) is judged as before
+    assert study.worker_gone(worker.replace(worker.partition(":")[0],
+                                            socket.gethostname()))
 
 
 def test_a_text_file_is_not_taken_for_a_journal(tmp_path, spec_file, capsys):

@@ -870,13 +870,14 @@ def test_the_best_models_commands_work_from_the_report_folder_moved(spec_file, t
     # the platform does not say when a process started)
     workers = pd.read_csv(folder / "report_files" / "trials.csv")["worker"]
     host = re.escape(socket.gethostname())
-    assert len(workers) == 3 and workers.str.fullmatch(rf"{host}:\d+(@\S+)?").all(), workers
+    assert len(workers) == 3, workers
+    assert workers.str.fullmatch(rf"{host}(~[0-9a-f]+)?:\d+(@\S+)?").all(), workers
     from cli_helpers import readme_words
 
     # the page shows them readable, the CSVs keep the stored id
     assert ("the hosts its workers ran on (`host:pid (HH:MM:SS UTC)`, the time of the "
             "worker's first trial, in the Workers chart and the trials table; the stored id "
-            "`host:pid@start` in the CSVs)") in readme_words()
+            "`host~ns:pid@start` in the CSVs)") in readme_words()
 
 
 @pytest.mark.usefixtures("unrasterized")
