@@ -7,6 +7,8 @@ import functools
 
 import numpy as np
 from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import EditedNearestNeighbours as _ImblearnENN
+from sklearn.utils import _safe_indexing
 
 from ._imbalance_registry import STRATEGIES
 from ._imbalance_strategies import (
@@ -40,6 +42,24 @@ class ImbalancePipeline(Pipeline):
         if why:
             raise ValueError(why)
         return super().fit(X, y, **params)
+
+
+class EditedNearestNeighbours(_ImblearnENN):
+    """imbalanced-learn's EditedNearestNeighbours, whose ``fit_resample`` returns the rows
+    it keeps in their original order (``sample_indices_`` sorted).
+
+    imbalanced-learn's returns them grouped by class (every negative, then every
+    positive), which TomekLinks does not: an ENN that removed nothing handed the net the
+    same rows in another order, so its mini-batches and scores differed from the plain
+    net's (moons at 1:100 ranked it first, 0.265 against 0.183), though it had changed
+    nothing. The net shuffles its rows every epoch, so the order carries nothing; kept in
+    their order, the rows ENN keeps train the net as the same rows would without it.
+    """
+
+    def _fit_resample(self, X, y):
+        super()._fit_resample(X, y)
+        self.sample_indices_ = np.sort(self.sample_indices_)
+        return _safe_indexing(X, self.sample_indices_), _safe_indexing(y, self.sample_indices_)
 
 
 def _not_binary(pipeline: ImbalancePipeline, y) -> str:

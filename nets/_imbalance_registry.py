@@ -80,7 +80,9 @@ STRATEGIES: dict[str, Strategy] = {s.name: s for s in (
     Strategy("tomek_links", "TomekLinks", "clean", _sampler(_UNDER, "TomekLinks", ratio=False),
              False, "remove majority members of Tomek links (cleaning, no target ratio)"),
     Strategy("enn", "EditedNearestNeighbours", "clean",
-             _sampler(_UNDER, "EditedNearestNeighbours", ratio=False), False,
+             # imbalanced-learn's, returning the rows it keeps in their order
+             _sampler("nets._imbalance_pipeline", "EditedNearestNeighbours", ratio=False),
+             False,
              "remove majority examples their 3 neighbours disagree with (cleaning)"),
     Strategy("smote_enn", "SMOTEENN", "combined", _sampler(_COMBINE, "SMOTEENN"), True,
              "SMOTE to the ratio, then ENN cleaning"),

@@ -333,6 +333,36 @@ def test_pipeline_never_resamples_at_predict():
         analyses.make_imbalance_pipeline("none", 0.2, {**NET, "class_weight": "balanced"})
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_enn_keeps_the_rows_it_keeps_in_their_order():
+    # QA: imbalanced-learn's ENN returns the rows it keeps grouped by class; on moons at
+    # 1:100 it removed none, yet the net saw them in another order, and its scores (0.265
+    # against none's 0.183) ranked it first for doing nothing
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    ds = analyses.load_variant("moons", "1:100", None, 0)
+    X, y = ds.X_train, ds.y_train
+    enn = analyses.make_imbalance_pipeline("enn", 0.2, NET, random_state=0)
+    Xr, yr = enn.named_steps["sampler"].fit_resample(X, y)
+    assert np.array_equal(Xr, X) and np.array_equal(yr, y)  # it removed none
+    theirs, _ = EditedNearestNeighbours().fit_resample(X, y)
+    assert not np.array_equal(theirs, X)  # imbalanced-learn's: the same rows reordered
+    none = analyses.make_imbalance_pipeline("none", 0.2, NET, random_state=0).fit(X, y)
+    assert np.array_equal(enn.fit(X, y).predict_proba(ds.X_test),
+                          none.predict_proba(ds.X_test))  # the net is none's
+    # where it removes rows, it keeps imbalanced-learn's rows, in the data's order
+    ds = analyses.load_variant(MOONS, "1:20", None, 0)
+    sampler = analyses.make_imbalance_pipeline("enn", 0.2, NET).named_steps["sampler"]
+    Xr, yr = sampler.fit_resample(ds.X_train, ds.y_train)
+    ref = EditedNearestNeighbours()
+    ref.fit_resample(ds.X_train, ds.y_train)
+    assert len(yr) < len(ds.y_train)
+    assert np.array_equal(sampler.sample_indices_, np.sort(ref.sample_indices_))
+    assert np.array_equal(Xr, ds.X_train[sampler.sample_indices_])
+    assert np.array_equal(yr, ds.y_train[sampler.sample_indices_])
+    assert type(sampler).__name__ == "EditedNearestNeighbours"  # as the report names it
+
+
 def test_remedies_raise_minority_recall_at_half(moons_result):
     runs = moons_result.to_frame()
     recall = runs[runs["threshold"] == "0.5"].groupby("strategy")["recall"].mean()
