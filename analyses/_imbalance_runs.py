@@ -183,16 +183,18 @@ def run_task(task: Task) -> dict:
     model = pipe.named_steps["model"]
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     unchanged = ""
-    if task.mode == "proper" and STRATEGIES[task.strategy].uses_ratio \
+    entry = STRATEGIES[task.strategy]
+    if task.mode == "proper" and (entry.uses_ratio or entry.kind == "clean") \
             and (fit_pos, fit_neg) == n_train:
         # imbalanced-learn returns the data as it was, unsaid, when a sampler aiming at a
-        # ratio finds nothing to act on (BorderlineSMOTE with no positive near the border):
-        # that net is 'none' again. Said on the run; the benchmark skips the strategy when
-        # it did so on every seed (`skip_unchanged`). A cleaner that removed nothing did its
-        # job: it stays as it is
-        unchanged = (f"{STRATEGIES[task.strategy].label} left the training data as it was "
-                     f"({fit_pos}:{fit_neg}): it found no example to act on, and its net "
-                     "would be the 'none' run")
+        # ratio finds nothing to act on (BorderlineSMOTE with no positive near the border),
+        # and a cleaner that finds nothing to remove keeps every row (in their order: the
+        # enn strategy's ENN as TomekLinks): that net is 'none' again, its scores none's.
+        # Said on the run; the benchmark skips the strategy when it did so on every seed
+        # (`skip_unchanged`): ENN on moons at 1:100 ranked first for removing nothing
+        unchanged = (f"{entry.label} left the training data as it was ({fit_pos}:{fit_neg}): "
+                     f"it found no example to {'remove' if entry.kind == 'clean' else 'act on'}"
+                     ", and its net would be the 'none' run")
     counts = {"n_train_pos": n_train[0], "n_train_neg": n_train[1],
               "n_fit_pos": fit_pos, "n_fit_neg": fit_neg,
               "n_val_pos": _counts(split.y_val)[0], "n_val_neg": _counts(split.y_val)[1],

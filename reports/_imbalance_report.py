@@ -228,8 +228,8 @@ def imbalance_report(result, out: Path | str, *, command: str = "", name: str | 
                         "reason says whether a higher sampling ratio runs them, never on "
                         "data with as many positives as negatives), or they found no "
                         "example to act on (BorderlineSMOTE: no positive near the class "
-                        "border) and left the training data as it was, which would train the "
-                        "'none' net again.")
+                        "border; a cleaner such as ENN or TomekLinks: none to remove) and left "
+                        "the training data as it was, which would train the 'none' net again.")
         rep.add_table(skipped, name="skipped", caption="Strategy, ratio and why it was "
                       "skipped.")
     if len(result.ratios) > 1:

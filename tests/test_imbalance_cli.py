@@ -98,21 +98,56 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
                                        net_params={"hidden": (4,), "max_epochs": 8})
     runs = res.to_frame()
     runs = runs[runs["threshold"] == "0.5"].set_index(["strategy", "seed"])
-    # QA: ENN removed nothing either; it reordered the data (imbalanced-learn groups its
-    # rows by class) and scored apart from none. Its rows keep their order now: a twin
-    assert (runs.loc["enn", "n_fit_neg"] == runs.loc["enn", "n_train_neg"]).all()
-    for twin, of in (("enn", "none"), ("tomek_links", "none"), ("smote_tomek", "smote")):
-        assert (runs.loc[twin, "pr_auc"] == runs.loc[of, "pr_auc"]).all()
+    assert (runs.loc["smote_tomek", "pr_auc"] == runs.loc["smote", "pr_auc"]).all()
+    # QA: the cleaners removed nothing on either seed: 'none' again, skipped as a
+    # BorderlineSMOTE that found nothing to act on (ENN, its rows reordered by class,
+    # had scored apart from none, ranked as a remedy)
+    for name, label in (("enn", "EditedNearestNeighbours"), ("tomek_links", "TomekLinks")):
+        assert (runs.loc[name, "status"] == "skipped").all()
+        assert runs.loc[name, "reason"].str.startswith(
+            f"{label} left the training data as it was (").all()
     twins = res.twins()
     assert twins[["strategy", "twin", "seeds", "unchanged", "same_fit"]].values.tolist() == [
-        ["tomek_links", "none", 2, True, True], ["enn", "none", 2, True, True],
         ["smote_tomek", "smote", 2, False, True]]
     text = " ".join(parse_html(reports.imbalance_report(res, tmp_path / "r", index=False)
                                .read_text()).all_text.split())
-    assert ("tomek_links removed no sample here: its scores are none's; enn removed no "
-            "sample here: its scores are none's; smote_tomek's cleaning step removed no "
-            "sample here: its scores are smote's, seed for seed. Each keeps its own rank: it "
-            "did run." in text)
+    assert ("smote_tomek's cleaning step removed no sample here: its scores are smote's, "
+            "seed for seed. It keeps its own rank: it did run." in text)
+    assert "a cleaner such as ENN or TomekLinks: none to remove" in text
+
+
+def test_a_cleaner_that_removed_nothing_is_none_and_skipped(capsys):
+    # QA: hplab imbalance --dataset moons --ratio 1:100 ranked enn first (0.265 against
+    # none's 0.183) though ENN removed no training example on any seed: imbalanced-learn
+    # returned the same rows sorted by class, the net shuffled another order, and no note
+    # said so. A cleaner that removed nothing is 'none' again, skipped on every seed
+    argv = ["imbalance", "--dataset", "moons", "--strategies", "none,enn,tomek_links",
+            "--seeds", "3", "--epochs", "5", "--workers", "1", "--no-report"]
+    assert hplab.main([*argv, "--ratio", "1:100", "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert [(r["strategy"], r["rank"], r["status"]) for r in s["ranking"]] == [
+        ("none", 1, "ok"), ("enn", None, "skipped"), ("tomek_links", None, "skipped")]
+    rank = {r["strategy"]: r for r in s["ranking"]}
+    assert rank["enn"]["reason"] == (
+        "EditedNearestNeighbours left the training data as it was (4:450): it found no "
+        "example to remove, and its net would be the 'none' run")
+    assert hplab.main([*argv, "--ratio", "1:100"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  skipped enn: EditedNearestNeighbours left the training data as it was" in "\n".join(
+        lines)
+    # on some seeds only (moons at 1:50: ENN removes one example on the third): it stays
+    # ranked, with none's exact scores and the note where it removed nothing
+    res = analyses.imbalance_benchmark("moons", ratios="1:50", strategies="none,enn",
+                                       seeds=3, workers=1, net_params={"max_epochs": 5})
+    runs = res.to_frame()
+    runs = runs[runs["threshold"] == "0.5"].set_index(["strategy", "seed"])
+    removed = runs.loc["enn", "n_fit_neg"] < runs.loc["enn", "n_train_neg"]
+    assert removed.tolist() == [False, False, True]
+    same = runs.loc["enn", "pr_auc"] == runs.loc["none", "pr_auc"]
+    assert same.tolist() == [True, True, False]
+    assert (runs.loc["enn", "note"].str.startswith(
+        "EditedNearestNeighbours left the training data as it was") == ~removed).all()
+    assert res.ranking().set_index("strategy").loc["enn", "status"] == "ok"
 
 
 def test_a_sampler_leaving_one_class_is_named_in_the_failure(tmp_path, capsys, parse_html):
@@ -349,7 +384,7 @@ def test_a_sampler_that_found_nothing_to_act_on_is_skipped(tmp_path, capsys, par
     # QA: positives far from every negative: BorderlineSMOTE finds no border example;
     # imbalanced-learn returns the data unchanged, unsaid, and it was ranked as a remedy
     # ("ok", 1.0) that trained the 'none' net again. TomekLinks found no link either: a
-    # cleaner that removes nothing did what it does, and stays
+    # cleaner that removes nothing is 'none' again too (QA), and is skipped as well
     rng = np.random.default_rng(2)
     X = np.vstack([rng.normal(10, 1, (40, 2)), rng.normal(0, 1, (360, 2))])
     csv = tmp_path / "sep.csv"
@@ -363,13 +398,17 @@ def test_a_sampler_that_found_nothing_to_act_on_is_skipped(tmp_path, capsys, par
     s = json.loads(capsys.readouterr().out)
     rank = {r["strategy"]: r for r in s["ranking"]}
     assert rank["random_over"]["status"] == "ok"  # it repeated positives: 29 -> 51
-    assert rank["tomek_links"]["status"] == "ok"
     assert rank["borderline_smote"]["status"] == "skipped"
     assert rank["borderline_smote"]["mean"] is None
     assert rank["borderline_smote"]["reason"] == (
         "BorderlineSMOTE left the training data as it was (29:259): it found no example to "
         "act on, and its net would be the 'none' run")
-    assert {k["strategy"] for k in s["skipped"]} == {"borderline_smote"}
+    assert rank["tomek_links"]["status"] == "skipped"
+    assert rank["tomek_links"]["mean"] is None
+    assert rank["tomek_links"]["reason"] == (
+        "TomekLinks left the training data as it was (29:259): it found no example to "
+        "remove, and its net would be the 'none' run")
+    assert {k["strategy"] for k in s["skipped"]} == {"borderline_smote", "tomek_links"}
     page = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert "BorderlineSMOTE left the training data as it was" in page
     # two positives near the border: BorderlineSMOTE acts on the seeds whose training split
@@ -489,8 +528,10 @@ def test_bad_input_is_one_line_and_exit_2(argv, message, capsys):
 
 
 def test_a_leakage_demo_that_lowered_the_score_says_so(capsys):
+    # enn, not tomek_links: TomekLinks removes nothing from digits' training split here,
+    # so its proper run is 'none' again, skipped, with no leakage to compare
     rc = hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
-                     "--strategies", "tomek_links", "--seeds", "1", "--epochs", "10",
+                     "--strategies", "enn", "--seeds", "1", "--epochs", "10",
                      "--leakage-demo", "--workers", "1", "--no-report", "--seed", "5"])
     out = capsys.readouterr().out
     assert rc == 0
@@ -504,14 +545,16 @@ def test_the_leakage_section_names_each_samplers_own_cause(tmp_path, capsys, par
     # it said "Copies of (or interpolations between) test positives reach training" and
     # "A positive inflation is leakage, not skill" of undersamplers and cleaners too
     out = tmp_path / "leak"
+    # enn, a cleaner that removes some of digits' training rows (TomekLinks removes none:
+    # its proper run, 'none' again, is skipped)
     assert hplab.main(["imbalance", "--dataset", "digits", "--positive", "8", "--ratio", "1:10",
-                       "--strategies", "random_over,random_under,tomek_links", "--seeds", "1",
+                       "--strategies", "random_over,random_under,enn", "--seeds", "1",
                        "--leakage-demo", "--out", str(out), "--json", *FAST]) == 0
     summary = json.loads(capsys.readouterr().out)
     leak = pd.DataFrame(summary["leakage"])
     first = leak.drop_duplicates("strategy").set_index("strategy")
     assert first["kind"].to_dict() == {"random_over": "over", "random_under": "under",
-                                       "tomek_links": "clean"}
+                                       "enn": "clean"}
     assert (first["test_prevalence_proper"] == 32 / 357).all()  # the real test set
     # resampled to 1:5 before the split, the re-drawn test set has about 1/6 positives
     assert first.loc["random_over", "test_prevalence_leaky"] == pytest.approx(1 / 6)
@@ -522,13 +565,18 @@ def test_the_leakage_section_names_each_samplers_own_cause(tmp_path, capsys, par
     assert ("random_under (under): no copies: nothing of the test set reaches training. The "
             "score moves because dropping negatives raises the test prevalence" in text)
     assert "Test prevalence, real → leaky: random_under at 1:10: 0.090 → 0.16" in text
-    assert "tomek_links (clean): no copies" in text
+    assert "enn (clean): no copies" in text
     assert "A positive inflation is leakage, not skill" not in text
     # every seed ran both ways: no note on fewer seeds
     assert (leak["n_seeds_paired"] == 1).all() and "compared seed by seed" not in text
     line = next(x for x in reports.imbalance_lines(summary) if x.startswith("leakage demo"))
-    assert re.search(r"inflated by up to \+0\.\d+ \(\w+, 1:10; test prevalence 0\.090 -> "
-                     r"0\.1[67]\d\)$", line), line
+    # the most inflated (enn's, whose leaky run cleaned hard negatives out of the test
+    # set too), with its test prevalence
+    worst = leak[leak["metric"] == "pr_auc"].sort_values("inflation").iloc[-1]
+    assert worst["inflation"] > 0
+    assert line.endswith(f"inflated by up to {worst['inflation']:+.3f} ({worst['strategy']}, "
+                         f"1:10; test prevalence 0.090 -> "
+                         f"{worst['test_prevalence_leaky']:.3f})"), line
 
 
 def test_ratios_that_slug_alike_and_skips_counted_once(tmp_path, capsys, parse_html):
@@ -716,8 +764,9 @@ def test_the_counts_table_shows_every_strategy_at_both_thresholds(tmp_path, caps
     import analyses
 
     out = tmp_path / "r"
-    assert hplab.main(["imbalance", "--dataset", "moons?n_train=400", "--ratio", "1:10",
-                       "--strategies", ",".join(analyses.STRATEGIES), "--seeds", "1",
+    # noisy enough that the cleaners remove rows (one that removes none is skipped)
+    assert hplab.main(["imbalance", "--dataset", "moons?n_train=400&noise=0.4", "--ratio",
+                       "1:10", "--strategies", ",".join(analyses.STRATEGIES), "--seeds", "1",
                        "--out", str(out), "--hidden", "4", "--epochs", "2",
                        "--workers", "1"]) == 0
     capsys.readouterr()
