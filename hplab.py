@@ -1775,7 +1775,8 @@ def _add_imbalance(sub) -> None:
     p.add_argument("--positive", default=None,
                    help="positive (minority) class; required for multi-class data")
     p.add_argument("--ratio", default=None, metavar="P:N[,P:N]",
-                   help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the data's own)")
+                   help="positives:negatives, e.g. 1:50 or 1:10,1:50 (default: the one the "
+                        "dataset name sets, digits?imbalance=1:20, else the data's own)")
     p.add_argument("--strategies", default=None, names="analyses.STRATEGIES",
                    help=f"comma-separated: {NAMES}, or those samplers' imbalanced-learn "
                         "class names (SMOTE, RandomOverSampler...) (default: all)")

@@ -84,6 +84,27 @@ def parse_ratios(ratios) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _name_ratio_labels(dataset: str, ratios) -> tuple[str, ...]:
+    """`parse_ratios` of ``ratios``, or of the ratio the dataset's name sets
+    (``digits?imbalance=1:20&positive=8``) when none is given: that data is at 1:20, and was
+    labelled the data's own balance. ``"own"`` beside a ratio in the name is refused, as
+    another ratio is (``data.load``: "given twice")."""
+    import data
+
+    try:
+        in_name = data.parse_name(dataset)[2].get("imbalance")
+        if in_name is not None:
+            data.parse_ratio(in_name)  # a bad one: data.load says so, naming the option
+    except data.DataError:
+        in_name = None
+    labels = parse_ratios(in_name if ratios is None and in_name is not None else ratios)
+    if in_name is not None and OWN in labels:
+        raise ValueError(f"ratio {OWN!r} (the data's own balance) given, but the dataset name "
+                         f"sets imbalance={in_name}: drop imbalance from the name to run at "
+                         "the data's own balance, or give no ratio to run at the name's")
+    return labels
+
+
 def seed_states(seed: int, n: int) -> list[tuple[int, int]]:
     """``n`` (data seed, model random_state) pairs from ``SeedSequence(seed)``."""
     seed, n = whole("seed", seed, 0), seed_count(n)
@@ -109,7 +130,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
         Positive class; required for multi-class data (one-vs-rest).
     ratios : str or sequence of str, optional
         Positives:negatives such as ``"1:50"`` or ``["1:10", "1:50"]``; default the
-        data's own balance (``"own"``).
+        ratio the dataset's name sets (``digits?imbalance=1:20``), else the data's own
+        balance (``"own"``).
     strategies : sequence of str, optional
         Keys of `STRATEGIES` (default: all of them).
     sampling_ratio : float
@@ -149,7 +171,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
 
     start = time.perf_counter()
     names = resolve_strategies(strategies)
-    labels = parse_ratios(ratios)
+    labels = _name_ratio_labels(dataset, ratios)
     check_metric(metric)
     check_tune_for(tune_for)
     sampling_ratio = check_sampling_ratio(sampling_ratio)

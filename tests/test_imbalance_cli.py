@@ -150,6 +150,35 @@ def test_a_cleaner_that_removed_nothing_is_none_and_skipped(capsys):
     assert res.ranking().set_index("strategy").loc["enn", "status"] == "ok"
 
 
+def test_a_ratio_in_the_dataset_name_is_the_ratio_reported(capsys):
+    # QA: hplab imbalance --dataset 'digits?imbalance=1:20&positive=8' printed "ratio own:"
+    # and "At the data's own balance, ...", JSON "ratio": "own", though the data was cut
+    # to 1:20 (the test prevalence of --ratio 1:20)
+    def run(name, *flags):
+        code = hplab.main(["imbalance", "--dataset", name, "--strategies", "none", "--seeds",
+                           "1", *FAST, "--no-report", *flags])
+        return code, capsys.readouterr()
+
+    code, printed = run("digits?imbalance=1:20&positive=8", "--json")
+    s = json.loads(printed.out)
+    assert code == 0 and (s["ratio"], s["ratios"]) == ("1:20", ["1:20"])
+    assert [r["ratio"] for r in s["ranking"]] == ["1:20"]
+    (said,) = s["majority"]
+    assert said["message"].startswith("At 1:20, predicting the majority class")
+    code, printed = run("digits", "--positive", "8", "--ratio", "1:20", "--json")
+    (given,) = json.loads(printed.out)["majority"]
+    assert (said["ratio"], said["prevalence"]) == (given["ratio"], given["prevalence"])
+    code, printed = run("digits?imbalance=1:20&positive=8")
+    assert code == 0 and "ratio 1:20:" in printed.out.splitlines()
+    assert "own" not in printed.out
+    # "own" beside the name's ratio is refused, as another ratio is ("given twice")
+    code, printed = run("digits?imbalance=1:20&positive=8", "--ratio", "own")
+    assert code == 2 and printed.err.strip() == (
+        "hplab imbalance: error: ratio 'own' (the data's own balance) given, but the dataset "
+        "name sets imbalance=1:20: drop imbalance from the name to run at the data's own "
+        "balance, or give no ratio to run at the name's")
+
+
 def test_a_sampler_leaving_one_class_is_named_in_the_failure(tmp_path, capsys, parse_html):
     # review: ENN on XOR's 4 points removes both positives; the run failed with the net's
     # "The target 'y' needs to have more than 1 class", naming no sampler
