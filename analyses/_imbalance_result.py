@@ -22,6 +22,7 @@ from nets import (
 )
 
 from ._imbalance_metrics import METRIC_RANGE, curve_frames, mean_ci
+from ._imbalance_variants import OWN, produced_ratio
 from ._imbalance_verdict import PAIRED_COLUMNS, add_paired, against_first, twins
 
 #: Metrics compared in the leakage demonstration (the ones leakage inflates most).
@@ -291,7 +292,9 @@ class ImbalanceResult:
 
         Its accuracy is the majority share; its balanced accuracy is 0.5 whatever the
         balance. ``misleading`` is True when that accuracy is at least
-        `MISLEADING_ACCURACY` while its recall is zero; ``message`` says so in words.
+        `MISLEADING_ACCURACY` while its recall is zero; ``message`` says so in words,
+        naming the ratio with the test set's class counts where they stray from it
+        (`produced_ratio`: "At 1:100 (test 2:250, 1:125), ...").
         """
         rows = []
         for ratio in self.ratios:
@@ -300,7 +303,10 @@ class ImbalanceResult:
             acc, rec = float(m["accuracy"].mean()), float(m["recall"].mean())
             prevalence = float((d["test_pos"] / (d["test_pos"] + d["test_neg"])).mean())
             misleading = acc >= MISLEADING_ACCURACY and rec == 0.0
-            where = "the data's own balance" if ratio == "own" else ratio
+            # the ratio as the test set has it, where rounding moved it (1:100 made 2:250)
+            where = ("the data's own balance" if ratio == OWN else
+                     ratio + produced_ratio(ratio, zip(d["test_pos"], d["test_neg"],
+                                                       strict=True)))
             gap = acc - 0.5  # over the 50 % balanced accuracy of a model that finds nothing
             above = (f"{gap * 100:.0f} points above the 50% balanced accuracy of a model that "
                      "finds nothing")

@@ -100,6 +100,36 @@ def load_variant(dataset: str, ratio: str, positive, seed: int):
     return ds
 
 
+#: How far (relative) the test set's negatives per positive may stray from a ratio's
+#: before the ratio is said with the counts it produced: rounding down both sides' counts
+#: made moons at 1:100 a test set of 2:250 (1:125) and digits' 8 at 1:50 one of 6:325.
+PRODUCED_RATIO_TOLERANCE = 0.05
+
+
+def produced_ratio(ratio: str, test_counts) -> str:
+    """``" (test 2:250, 1:125)"``: the class counts ``ratio`` produced in the test set,
+    where they are noticeably more or less imbalanced than it says (more than
+    `PRODUCED_RATIO_TOLERANCE` apart), else ``""`` (and at `OWN`, which states none).
+
+    ``test_counts``: (positives, negatives) per seed; seeds that differ are said as the
+    range of their ratios.
+    """
+    import data
+
+    if ratio == OWN:
+        return ""
+    pos, neg = data.parse_ratio(ratio)
+    wanted = float(neg / pos)
+    counts = sorted({(int(p), int(n)) for p, n in test_counts if p > 0})
+    got = [n / p for p, n in counts]
+    if all(abs(g - wanted) <= PRODUCED_RATIO_TOLERANCE * wanted for g in got):
+        return ""
+    if len(counts) == 1:
+        (p, n), = counts
+        return f" (test {p}:{n}, 1:{n / p:.3g})"
+    return f" (test 1:{min(got):.3g} to 1:{max(got):.3g} over the seeds)"
+
+
 def _before(dataset: str, ratio: str) -> str:
     return (f"{dataset} (before the ratio {ratio}; name the positive class to make it scarce "
             "on purpose)")

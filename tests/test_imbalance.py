@@ -227,6 +227,34 @@ def test_majority_class_accuracy_is_misleading_at_1_to_50(tmp_path, parse_html):
     assert "accuracy is misleading here" in page.all_text
 
 
+def test_the_accuracy_message_gives_the_ratio_the_test_set_has(tmp_path, parse_html):
+    # QA: "At 1:100, predicting the majority class ... 99.2% accuracy": the test set the
+    # counts rounded down to was 2:250, 1:125, noticeably more imbalanced than said
+    import reports
+    from analyses._imbalance_variants import produced_ratio
+
+    res = analyses.imbalance_benchmark("moons", ratios="1:100,1:10", strategies="none",
+                                       seeds=1, net_params={"hidden": (4,), "max_epochs": 2},
+                                       workers=1)
+    counts = res.data.set_index("ratio")
+    assert (counts.loc["1:100", "test_pos"], counts.loc["1:100", "test_neg"]) == (2, 250)
+    message = res.accuracy_check().set_index("ratio")["message"]
+    assert message["1:100"].startswith("At 1:100 (test 2:250, 1:125), predicting the majority "
+                                       "class for every example scores 99.2% accuracy")
+    assert message["1:10"].startswith("At 1:10, predicting")  # 25:250: as said
+    text = " ".join(parse_html(reports.imbalance_report(res, tmp_path / "r", index=False)
+                               .read_text()).all_text.split())
+    assert "At 1:100 (test 2:250, 1:125), predicting the majority class" in text
+    lines = reports.imbalance_lines(res.summary())
+    assert any(x.startswith("At 1:100 (test 2:250, 1:125), predicting") for x in lines)
+    # within 5 % it is the ratio said; seeds that differ are said as their range
+    assert produced_ratio("1:50", [(6, 325)]) == " (test 6:325, 1:54.2)"
+    assert produced_ratio("1:10", [(36, 357)]) == ""
+    assert produced_ratio("1:100", [(2, 250), (3, 250)]) == (
+        " (test 1:83.3 to 1:125 over the seeds)")
+    assert produced_ratio("own", [(2, 250)]) == ""
+
+
 def test_accuracy_of_a_useless_model_is_called_misleading_from_1_to_3(tmp_path):
     # 88.9 % accuracy at 0 % recall was "not inflated much" (the cutoff was 90 %)
     res = analyses.imbalance_benchmark("digits", positive=8, ratios="1:2,1:8",
