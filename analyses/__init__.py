@@ -85,7 +85,7 @@ _MODULES = {
     "_imbalance_result": ("ImbalanceResult",),
     "_imbalance_runs": ("THRESHOLDS",),
     "_imbalance_verdict": ("VERDICTS", "against_first", "overlapping_best", "seeds_compared",
-                           "unsettled_first"),
+                           "tied_ranks", "unsettled_first"),
     "_imbalance_variants": ("load_variant",),
     # -- learning-rate range test (hplab lr-range)
     "_lr_ramp": ("LR_RANGE_MODES", "RangeCurve", "ramp_rates", "range_test"),

@@ -159,6 +159,8 @@ class ImbalanceResult:
     def ranking(self, metric: str | None = None, mode: str = "proper") -> pd.DataFrame:
         """Strategies ranked by ``metric`` within each ratio, best first, then failed,
         then skipped, unranked: their ``rank`` is missing (NA; null in ``--json``).
+        Exactly tied strategies (the same mean) share the first one's rank (1, 2, 2, 4;
+        `tied_ranks` writes them "2=").
 
         Threshold metrics are ranked at 0.5 (what the remedy itself changes); the
         ``tuned_*`` columns give the same metric at the validation-tuned threshold.
@@ -213,9 +215,15 @@ class ImbalanceResult:
             said = against_first(rows, metric)
             for r in rows:
                 r["verdict"] = said.get(r["strategy"])
-            # with no score (every seed failed or skipped) there is nothing to rank by
-            out += [{"rank": i + 1 if math.isfinite(r["mean"]) else None, **r}
-                    for i, r in enumerate(rows)]
+            # with no score (every seed failed or skipped) there is nothing to rank by; an
+            # exact tie (the same mean, both ran on every seed or neither) shares the first
+            # one's rank: none, random_under and tomek_links at f1 0 ranked 3, 4 and 5
+            ranks: list = []
+            for i, r in enumerate(rows):
+                tied = i and math.isfinite(r["mean"]) and r["mean"] == rows[i - 1]["mean"] \
+                    and (r["status"] == "partial") == (rows[i - 1]["status"] == "partial")
+                ranks.append(ranks[-1] if tied else i + 1 if math.isfinite(r["mean"]) else None)
+            out += [{"rank": k, **r} for k, r in zip(ranks, rows, strict=True)]
         cols = ["ratio", "rank", "strategy", "label", "metric", "threshold", "mean", "ci_low",
                 "ci_high", "tuned_mean", "tuned_ci_low", "tuned_ci_high", "tuned_threshold",
                 "status", "reason", *PAIRED_COLUMNS, "verdict"]

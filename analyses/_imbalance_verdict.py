@@ -17,6 +17,15 @@ from nets import IMBALANCE_METRICS
 
 from ._imbalance_metrics import METRIC_RANGE, mean_ci
 
+
+def tied_ranks(ranks) -> list[str]:
+    """One ratio's ranks (`ImbalanceResult.ranking`'s, or the ``--json`` ranking's) as
+    written: ``"3="`` for a rank two strategies or more share (an exact tie), ``"3"`` for
+    one of its own, ``""`` for none (a failed or skipped strategy)."""
+    ranks = [None if pd.isna(r) else int(r) for r in ranks]
+    return ["" if r is None else f"{r}=" if ranks.count(r) > 1 else str(r) for r in ranks]
+
+
 #: The ranking's columns comparing each strategy with the first ranked, seed by seed.
 PAIRED_COLUMNS = ("paired_diff", "paired_diff_ci_low", "paired_diff_ci_high", "paired_seeds")
 

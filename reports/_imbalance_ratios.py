@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 
 import nets
-from analyses import METRIC_RANGE  # what add_paired clips to
+from analyses import METRIC_RANGE, tied_ranks  # METRIC_RANGE: what add_paired clips to
 
 from ._core import Report
 from ._imbalance_draw import (
@@ -153,8 +153,8 @@ def _twins_note(twins: pd.DataFrame) -> str:
     if not said:
         return ""
     return ("; ".join(said) + ", seed for seed. "
-            + ("Each keeps its own rank: it did run." if len(said) > 1 else
-               "It keeps its own rank: it did run."))
+            + ("Each is still ranked, tied with it: it did run." if len(said) > 1 else
+               "It is still ranked, tied with it: it did run."))
 
 
 def class_names(result) -> tuple[str, str]:
@@ -196,10 +196,14 @@ def _per_ratio(rep: Report, result, curves: dict, confusion: pd.DataFrame, words
             if said := _unsettled(result, rank):
                 rep.add_text(words(said), note=True)
         table, page = ranking_table(rank)
+        tied = sorted({t for t in tied_ranks(rank["rank"]) if t.endswith("=")},
+                      key=lambda t: int(t[:-1]))
         rep.add_table(table, page=page, name=f"ranking-table-{tag}",
                       caption="Ranked strategies; failed, then skipped ones last, unranked, "
                               "with their reason. The 95 % interval is each strategy's own "
                               "over seeds, clipped to the metric's range."
+                              + (f" Strategies of exactly the same mean are tied: they "
+                                 f"share a rank, marked = ({', '.join(tied)})." if tied else "")
                               + metric_note(result.metric)
                               + (TUNED_THRESHOLD_NOTE if (rank["threshold"] != "").any()
                                  else ""))

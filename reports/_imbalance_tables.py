@@ -91,10 +91,17 @@ def ranking_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     out["status"] = rank["status"]
     out["reason"] = rank["reason"]
     out, page = with_page(out, {"95 % interval": ("mean", "ci_low", "ci_high")})
-    # a failed or skipped strategy is unranked: "–" on the page, not pandas' "<NA>"; the
-    # CSV's ranks stay whole numbers (1, not the 1.0 a column holding None made them)
-    page["rank"] = [None if pd.isna(r) else int(r) for r in rank["rank"]]
+    page["rank"] = _page_ranks(rank["rank"])
     return out, page
+
+
+def _page_ranks(ranks) -> list:
+    """A ranking table's ranks on its page: "–" for a failed or skipped strategy (None),
+    not pandas' "<NA>"; "3=" for a rank exact ties share (`analyses.tied_ranks`). The
+    CSV's stay whole numbers (1, not the 1.0 a column holding None made them)."""
+    from analyses import tied_ranks
+
+    return [None if not t else t if t.endswith("=") else int(t) for t in tied_ranks(ranks)]
 
 
 def paired_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -110,8 +117,10 @@ def paired_table(rank: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for bound in ("paired_diff_ci_low", "paired_diff_ci_high"):
         out[bound] = rank.loc[has, bound]
     out["seeds"] = rank.loc[has, "paired_seeds"]
-    return with_page(out, {"95 % interval (paired)": (diff, "paired_diff_ci_low",
-                                                      "paired_diff_ci_high")})
+    out, page = with_page(out, {"95 % interval (paired)": (diff, "paired_diff_ci_low",
+                                                           "paired_diff_ci_high")})
+    page["rank"] = [r for r, h in zip(_page_ranks(rank["rank"]), has, strict=True) if h]
+    return out, page
 
 
 def threshold_table(result, ratio: str) -> pd.DataFrame:

@@ -119,10 +119,16 @@ def imbalance_lines(s: dict) -> list[str]:
     lines = [f"imbalance on {s['dataset']} (positive class {s['positive']}): {s['metric']}, "
              f"{s['seeds']} seed(s), samplers aim at {s['sampling_ratio']:g}"]
     lines += _held_out_warning(s)
+    from analyses import tied_ranks
+
     for ratio in s["ratios"]:
         lines.append(f"ratio {ratio}:")
         skipped: dict[str, list[str]] = {}  # one line per reason, not one per sampler
-        for r in (r for r in s["ranking"] if r["ratio"] == ratio):
+        rows = [r for r in s["ranking"] if r["ratio"] == ratio]
+        # an exact tie shares its rank, marked "3=": three f1 0 [0, 0] read ranked 3, 4, 5
+        shown = dict(zip((r["strategy"] for r in rows),
+                         tied_ranks([r["rank"] for r in rows]), strict=True))
+        for r in rows:
             if r["status"] == "skipped":
                 skipped.setdefault(r["reason"], []).append(r["strategy"])
                 continue
@@ -135,7 +141,9 @@ def imbalance_lines(s: dict) -> list[str]:
             if r.get("paired_diff_ci_low") is not None:  # what the verdict below reads
                 ci += (f"  paired diff {r['paired_diff']:+.3f} [{r['paired_diff_ci_low']:+.3f}"
                        f", {r['paired_diff_ci_high']:+.3f}]")
-            lines.append(f"  {r['rank']:>2}. {r['strategy']:<17} {r['mean']:.3f} {ci}"
+            rank = shown[r["strategy"]]
+            rank = rank if rank.endswith("=") else f"{rank}."
+            lines.append(f"  {rank:>3} {r['strategy']:<17} {r['mean']:.3f} {ci}"
                          + (f"  ({r['status']}: {r['reason']})" if r["status"] != "ok" else ""))
         lines += [f"  skipped {', '.join(names)}: {reason}" for reason, names in skipped.items()]
         lines += _verdict_lines([r for r in s["ranking"] if r["ratio"] == ratio],

@@ -112,7 +112,7 @@ def test_the_ranking_says_which_strategy_scored_exactly_as_another(tmp_path, par
     text = " ".join(parse_html(reports.imbalance_report(res, tmp_path / "r", index=False)
                                .read_text()).all_text.split())
     assert ("smote_tomek's cleaning step removed no sample here: its scores are smote's, "
-            "seed for seed. It keeps its own rank: it did run." in text)
+            "seed for seed. It is still ranked, tied with it: it did run." in text)
     assert "a cleaner such as ENN or TomekLinks: none to remove" in text
 
 
@@ -177,6 +177,36 @@ def test_a_ratio_in_the_dataset_name_is_the_ratio_reported(capsys):
         "hplab imbalance: error: ratio 'own' (the data's own balance) given, but the dataset "
         "name sets imbalance=1:20: drop imbalance from the name to run at the data's own "
         "balance, or give no ratio to run at the name's")
+
+
+def test_exactly_tied_strategies_share_a_rank(tmp_path, capsys, parse_html):
+    # QA: coin at 1:10 by f1: none, random_under and tomek_links each scored 0 [0, 0] (no
+    # positive found at 0.5) and were ranked 3, 4 and 5, nothing saying they were tied
+    out = tmp_path / "r"
+    argv = ["imbalance", "--dataset", "coin", "--positive", "1", "--ratio", "1:10",
+            "--strategies", "none,smote,random_under,tomek_links,class_weight", "--seeds",
+            "3", "--epochs", "15", "--metric", "f1", "--workers", "1"]
+    assert hplab.main([*argv, "--json", "--out", str(out)]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert [(r["strategy"], r["rank"], r["mean"]) for r in s["ranking"]][2:] == [
+        ("none", 3, 0.0), ("random_under", 3, 0.0), ("tomek_links", 3, 0.0)]
+    assert [r["rank"] for r in s["ranking"]][:2] == [1, 2]
+    lines = reports.imbalance_lines(s)
+    for name in ("none", "random_under", "tomek_links"):
+        assert any(x.startswith(f"   3= {name:<17} 0.000 [0.000, 0.000]") for x in lines), name
+    assert any(x.startswith("   2. smote ") for x in lines)
+    header, rows = report_table((out / "report.html").read_text(), "table-ranking-table-1to10")
+    assert [(r[0], r[1]) for r in rows] == [
+        ("1", "class_weight"), ("2", "smote"), ("3=", "none"), ("3=", "random_under"),
+        ("3=", "tomek_links")]
+    header, rows = report_table((out / "report.html").read_text(), "table-paired-1to10")
+    assert [r[0] for r in rows] == ["2", "3=", "3=", "3="]
+    text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
+    assert "Strategies of exactly the same mean are tied: they share a rank, marked = (3=)." \
+        in text
+    table = pd.read_csv(out / "report_files" / "ranking-table-1to10.csv")
+    assert table["rank"].tolist() == [1, 2, 3, 3, 3]  # numbers, as --json's
+    assert analyses.tied_ranks([1, 2, 2, 4, None]) == ["1", "2=", "2=", "4", ""]
 
 
 def test_a_sampler_leaving_one_class_is_named_in_the_failure(tmp_path, capsys, parse_html):
@@ -383,7 +413,8 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
         assert rank[name]["status"] == "failed" and rank[name]["reason"] == reason
         assert rank[name]["mean"] is None and rank[name]["rank"] is None  # unranked
     # listed after the ranked ones, without a rank
-    assert [r["rank"] for r in s["ranking"]] == [*range(1, 9), *[None] * 5]
+    # (none, tomek_links and enn score exactly alike: tied, one rank)
+    assert [r["rank"] for r in s["ranking"]] == [*range(1, 7), 6, 6, *[None] * 5]
     assert [r["strategy"] for r in s["ranking"][8:]] == list(reasons)
     lines = reports.imbalance_lines(s)
     for name, reason in reasons.items():
@@ -402,7 +433,7 @@ def test_samplers_with_too_few_minority_samples_fail_with_their_reason(tmp_path,
         k: ("failed", v) for k, v in reasons.items()}
     header, rows = report_table((out / "report.html").read_text(), "table-ranking-table-own")
     assert [(r[0], r[1]) for r in rows[8:]] == [("–", name) for name in reasons]
-    assert [r[0] for r in rows[:8]] == [str(k) for k in range(1, 9)]
+    assert [r[0] for r in rows[:8]] == [*map(str, range(1, 6)), "6=", "6=", "6="]
     info = reports.read_report_info(out / "report.html")
     head = {h["label"]: h["text"] for h in info.headline}
     assert head["Failed strategies"] == "5" and "Skipped strategies" not in head
