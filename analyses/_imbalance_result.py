@@ -220,7 +220,7 @@ class ImbalanceResult:
             # one's rank: none, random_under and tomek_links at f1 0 ranked 3, 4 and 5
             ranks: list = []
             for i, r in enumerate(rows):
-                tied = i and math.isfinite(r["mean"]) and r["mean"] == rows[i - 1]["mean"] \
+                tied = i > 0 and math.isfinite(r["mean"]) and r["mean"] == rows[i - 1]["mean"] \
                     and (r["status"] == "partial") == (rows[i - 1]["status"] == "partial")
                 ranks.append(ranks[-1] if tied else i + 1 if math.isfinite(r["mean"]) else None)
             out += [{"rank": k, **r} for k, r in zip(ranks, rows, strict=True)]

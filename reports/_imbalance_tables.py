@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from analyses import THRESHOLDS  # the labels its rows carry
+from analyses import THRESHOLDS, tied_ranks  # THRESHOLDS: the labels its rows carry
 
 #: Threshold metrics compared at 0.5 and at the tuned threshold.
 THRESHOLD_METRICS = ("recall", "precision", "f1", "balanced_accuracy", "g_mean", "mcc")
@@ -99,8 +99,6 @@ def _page_ranks(ranks) -> list:
     """A ranking table's ranks on its page: "–" for a failed or skipped strategy (None),
     not pandas' "<NA>"; "3=" for a rank exact ties share (`analyses.tied_ranks`). The
     CSV's stay whole numbers (1, not the 1.0 a column holding None made them)."""
-    from analyses import tied_ranks
-
     return [None if not t else t if t.endswith("=") else int(t) for t in tied_ranks(ranks)]
 
 
