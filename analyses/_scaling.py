@@ -105,7 +105,8 @@ def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float,
     return tuple(float(v) for v in np.geomspace(low, high, num))
 
 
-def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps):
+def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps,
+           batch_norm=False):
     n = len(ds.X_train)
     if not batch_sizes:
         raise ValueError("no batch sizes given")
@@ -117,6 +118,9 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps)
     if big:
         raise ValueError(f"batch size {big[0]} is larger than the training set of "
                          f"{ds.name} ({n} examples)")
+    if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
+        raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
+                         "statistics standardise it to 0): leave 1 out of --batch-sizes")
     if not lrs or any(isinstance(r, bool) or not isinstance(r, numbers.Real)
                       or not (math.isfinite(r) and r > 0) for r in lrs):
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
@@ -218,7 +222,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if batch_sizes is None and config is not None and config.batch_norm:
         sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
     rates = lr_grid() if lrs is None else tuple(lrs)
-    _check(ds, sizes, rates, seeds, metric, target, max_steps)
+    _check(ds, sizes, rates, seeds, metric, target, max_steps,
+           config is not None and config.batch_norm)
     sizes = tuple(sorted({int(b) for b in sizes}))
     rates = tuple(sorted({float(r) for r in rates}))
     if max_epochs is not None and not (math.isfinite(max_epochs) and max_epochs > 0):

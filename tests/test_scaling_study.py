@@ -633,6 +633,10 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
 @pytest.mark.parametrize("argv, message", [
     (["--batch-sizes", "1,2,4096"], "batch size 4096 is larger than the training set"),
     (["--batch-sizes", "0,2"], "batch sizes must be positive integers"),
+    # QA: --batch-norm with a given batch size 1 trained all 9 reference runs, then failed
+    (["--batch-norm", "--no-noise", "--batch-sizes", "1,8"],
+     "error: --batch-norm needs batches of 2 rows or more (one row's batch statistics "
+     "standardise it to 0): leave 1 out of --batch-sizes\n"),
     (["--lrs", "0.1,-2"], "learning rates must be finite and > 0"),
     (["--target", "-1"], "target must be a finite number > 0"),
     (["--seeds", "0"], "seeds must be an integer from 1 to 1000"),
@@ -1156,6 +1160,9 @@ def test_an_error_raised_to_python_names_the_arguments_and_the_command_keeps_its
     bn = nets.TrainConfig(batch_norm=True)
     with pytest.raises(ValueError, match=r"without the noise scale \(noise=False\)$"):
         scaling_study("coin", config=bn, lrs=[0.1])
+    # QA: a given batch size 1 was refused only after the reference runs, in config words
+    with pytest.raises(ValueError, match=r"standardise it to 0\): leave 1 out of batch_sizes$"):
+        scaling_study("coin", config=bn, noise=False, batch_sizes=[1, 8], lrs=[0.1])
     with pytest.raises(ValueError, match=r"e\.g\. ratios='1:50' or ratios=\['1:10', '1:50'\]$"):
         analyses.imbalance_benchmark("coin", ratios=[])
     with pytest.raises(ValueError, match=r"^ratios must look like 1:50"):  # called alone too
