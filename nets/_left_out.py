@@ -26,7 +26,10 @@ def left_out_hint(meta: dict, fix: str, **fields: str) -> str:
     if not raw:
         return ""
     names = left_out_columns(meta)
-    trained = str(meta.get("name") or meta.get("dataset"))
+    # the run's name when it is the dataset as the command spelled it (the default), not
+    # a --name such as "fr" (QA: "trained on fr, which leaves out id"): then the dataset
+    name = meta.get("name")
+    trained = str(name if ignore_option(name) == raw else meta.get("dataset") or name)
     headerless = "header=no" in str(meta.get("dataset") or "")
     columns = ", ".join(f"column {n[1:]} ({n})" if headerless and re.fullmatch(r"x\d+", n)
                         else n for n in names)

@@ -1710,6 +1710,27 @@ def test_the_left_out_column_hint_keeps_braces_in_the_datas_path(tmp_path, capsy
         "ignore=id to 'csv:run{1}/fr.csv'\n"))
 
 
+def test_the_left_out_column_hint_names_the_dataset_not_the_runs_name(tmp_path, capsys,
+                                                                    monkeypatch):
+    # QA: train --dataset 'csv:fr.csv?ignore=id' --name fr, then predict --dataset
+    # csv:fr.csv: "the model was trained on fr, which leaves out id", the run's name
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"id": np.arange(100), "a": rng.normal(size=100)})
+    frame["label"] = np.where(frame["a"] > 0.5, "fraud", "ok")
+    frame.to_csv(tmp_path / "fr.csv", index=False)
+    code, out, err = run_cli(["train", "--dataset", "csv:fr.csv?ignore=id", "--name", "fr",
+                              "--hidden", "2", "--epochs", "1", "--no-report", "--json"],
+                             capsys)
+    assert code == 0, err
+    code, out, err = run_cli(["predict", json.loads(out)["model_path"], "--dataset",
+                              "csv:fr.csv"], capsys)
+    assert (code, out, err) == (2, "", (
+        "hplab predict: error: dataset 'csv:fr.csv' has 2 features, the model takes 1; the "
+        f"model was trained on csv:{tmp_path / 'fr.csv'}?ignore=id, which leaves out id: add "
+        "ignore=id to 'csv:fr.csv'\n"))
+
+
 def test_a_binary_model_takes_a_threshold_and_scores_its_positive_class(tmp_path, capsys):
     # QA: predict had no --threshold, and --dataset gave a fraud model's accuracy alone
     # (0.973, below the 0.977 of always predicting "ok"); no recall, precision or PR-AUC
