@@ -1829,8 +1829,9 @@ def cmd_lr_range(args) -> int:
                            dtype=args.dtype, **_regularisers(args))
     result = analyses.lr_range_test(
         args.dataset, cfg, min_lr=args.min_lr, max_lr=args.max_lr, num_steps=args.steps,
-        mode=args.mode, beta=args.beta, val=args.val, val_batch=args.val_batch,
-        epochs_per_rate=args.epochs_per_rate, seeds=args.seeds, suggestion=args.suggestion,
+        mode=args.mode, beta=args.beta, diverge=args.diverge, val=args.val,
+        val_batch=args.val_batch, epochs_per_rate=args.epochs_per_rate, seeds=args.seeds,
+        suggestion=args.suggestion,
         verify=args.verify, verify_epochs=args.verify_epochs, seed=args.seed)
     return _analysis_end(args, result)
 
@@ -1839,7 +1840,8 @@ def _add_lr_range(sub) -> None:
     p = sub.add_parser(
         "lr-range", help="learning-rate range test: ramp the rate, watch the loss, suggest",
         description="Ramp the learning rate every step (or hold each rate for some epochs: "
-                    "looper), record the smoothed loss until it passes 4x its best, and read "
+                    "looper), record the smoothed loss until it passes --diverge (4) x its "
+                    "best, and read "
                     "suggestions off the curve; weights and optimizer state are restored. "
                     "--json prints: dataset, mode, min_lr, max_lr, num_steps, beta, val, "
                     "seeds (a list: each seed's own ramp), n_train, suggestion, suggested_lr, "
@@ -1882,6 +1884,10 @@ def _add_lr_range(sub) -> None:
                         "ramp, so the curve lags the loss by a thirtieth of its decades; "
                         "fastai's 0.98 lags it by 50 points), 0 = none (full-batch losses "
                         "need none)")
+    p.add_argument("--diverge", type=float, default=4.0,
+                   help="stop once the smoothed loss passes this x its best (default 4; "
+                        "> 1); a looper's suggestions are read up to the first rate past 1.5x "
+                        "its best before, or this x, if lower")
     p.add_argument("--val", action="store_true",
                    help="record the loss on a fixed validation batch after each step")
     p.add_argument("--val-batch", type=int, default=256, help="size of that batch")

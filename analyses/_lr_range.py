@@ -273,6 +273,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                 math.isfinite(value) and value > 0):
             raise ValueError(f"{name} must be a number > 0, got {value!r}")
     val_batch = whole("val_batch", val_batch, 1)
+    if isinstance(diverge, bool) or not isinstance(diverge, numbers.Real) or not diverge > 1:
+        raise ValueError(f"diverge must be a number > 1, got {diverge!r}")  # before the data
     ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
     # no ramp or verification run stops at a loss (range_test, verify_runs set the same):
     # the result's config records what ran

@@ -312,6 +312,9 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
     (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
     (["--verify-epochs", "nan"], "--verify-epochs must be a number > 0, got nan"),
     (["--epochs-per-rate", "-3"], "--epochs-per-rate must be a number > 0, got -3.0"),  # not looper
+    # QA: the README told of `--diverge`, which the command did not take
+    (["--diverge", "1"], "--diverge must be a number > 1, got 1.0"),
+    (["--diverge", "nan"], "--diverge must be a number > 1, got nan"),
 ])
 def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -319,6 +322,20 @@ def test_bad_input_exits_2_with_one_line(argv, message, tmp_path, monkeypatch, c
     assert code == 2 and out == ""
     assert err.startswith("hplab lr-range: error: ") and message in err
     assert err.count("\n") == 1
+
+
+def test_diverge_sets_where_the_ramp_stops(capsys):
+    # QA: the README's looper paragraphs named `--diverge`, lr_range_test's diverge, which
+    # the command had no flag for; coin's default ramp to 1000 stops at 30-100 past 4x
+    argv = ["lr-range", "--dataset", "coin", "--max-lr", "1000", "--no-report", "--json"]
+    stops = {}
+    for diverge in ("4", "1.5"):
+        code, out, err = run_cli([*argv, "--diverge", diverge], capsys)
+        assert code == 0, err
+        s = json.loads(out)
+        assert s["config"]["diverge"] == float(diverge)
+        stops[diverge] = s["stop_lr"]
+    assert 30 < stops["4"] < 100 and stops["1.5"] < stops["4"]
 
 
 def test_a_curve_without_a_finite_point_exits_2(tmp_path, monkeypatch, capsys):
