@@ -819,7 +819,11 @@ def _add_train(sub) -> None:
     p.add_argument("--name", default=None, help="run name (default: the dataset)")
     p.add_argument("--out", type=_path, default=None,
                    help="output folder (default runs/train/NAME)")
-    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True)
+    p.add_argument("--report", action=argparse.BooleanOptionalAction, default=True,
+                   help="write the HTML report and refresh the runs index (--no-report: no "
+                        "report, but the report an earlier run left in the folder, which "
+                        "described a model no longer there, is deleted and the index "
+                        "refreshed without it)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_train)
 

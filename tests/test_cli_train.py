@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import ROOT, as_a_user, run_cli, run_cli_as_program, strict_json
+from cli_helpers import ROOT, as_a_user, help_words, run_cli, run_cli_as_program, strict_json
 from conftest import ForkServer
 
 import hplab
@@ -639,6 +639,12 @@ def test_a_run_without_report_removes_the_earlier_runs_report(tmp_path, capsys):
     # the report of the 3-neuron net is gone, and so is its line in the index
     assert not (out_dir / "report.html").exists() and not (out_dir / "report_files").exists()
     assert "train/stale" not in (tmp_path / "runs" / "index.html").read_text()
+    # QA: train --help said "(--no-report: neither)" of the report and the index
+    said = help_words("train")
+    assert "(--no-report: neither)" not in said
+    assert ("--no-report: no report, but the report an earlier run left in the folder, which "
+            "described a model no longer there, is deleted and the index refreshed without "
+            "it") in said
     # another command's folder is not this run's to write into, with a report or without
     # (with one, train replaced that report; without, it mixed its files into the folder)
     shared = tmp_path / "runs" / "shared"
