@@ -162,7 +162,11 @@ class _Parser(argparse.ArgumentParser):
             if typos and (owners := self.flag_owners.get(typos[0])):
                 message = self._not_taken(typos[0], owners, known)
             elif typos:
-                close = difflib.get_close_matches(typos[0], known, n=1)
+                # the names without their dashes, which made any short word close
+                # (QA: --bogus "did you mean --out?", --foo "--rho?"): close typos only
+                bare = {o.removeprefix("--"): o for o in known if o.startswith("--")}
+                close = [bare[m] for m in difflib.get_close_matches(
+                    typos[0].removeprefix("--"), list(bare), n=1, cutoff=0.75)]
                 message = (f"unrecognized argument {typos[0]}"
                            + (f" (did you mean {close[0]}?)" if close else ""))
             elif (commands := self._missing_command(message)) is not None:

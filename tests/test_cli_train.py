@@ -837,6 +837,14 @@ def test_a_misspelled_optional_flag_is_named_by_its_command(capsys):
     code, _, err = run_cli(["study", "show", "--jsn", "x"], capsys)
     assert (code, err) == (2, "hplab study show: error: unrecognized argument --jsn "
                               "(did you mean --json?)\n")
+    # QA: any unknown word got the nearest flag, however far: --bogus "did you mean --out?",
+    # --foo "--rho?"; a close typo still gets one
+    for typo, meant in (("--bogus", None), ("--foo", None), ("--learning-rate", None),
+                        ("--epohcs", "--epochs"), ("--optimiser", "--optimizer"),
+                        ("--batchsize", "--batch-size"), ("--jsno", "--json")):
+        code, _, err = run_cli(["train", "--dataset", "xor", typo, "3"], capsys)
+        said = f" (did you mean {meant}?)" if meant else ""
+        assert (code, err) == (2, f"hplab train: error: unrecognized argument {typo}{said}\n")
     # an abbreviation (--hid) is no typo: the stray word is what gets named
     code, _, err = run_cli(["train", "--dataset", "xor", "--hid", "3", "extra"], capsys)
     assert (code, err) == (2, "hplab train: error: unrecognized arguments: extra\n")
