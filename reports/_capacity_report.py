@@ -16,6 +16,7 @@ import data
 import nets
 
 from . import design
+from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._run_files import analysis_records, provenance_params
@@ -67,7 +68,8 @@ def draw_score(frame: pd.DataFrame):
     widths = sorted(frame["width"].unique())
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")
-    ax.set_ylabel(f"{metric}")
+    # a regression loss named as the training report's card names it (½·MSE, scaled y)
+    ax.set_ylabel(frame["metric_label"].iloc[0] if "metric_label" in frame else metric)
     # beside the axes: inside ("best"), two entries per depth covered the points of
     # several widths, and low accuracies sit where "lower right" would go
     fig.legend(handles=handles, loc="outside right upper", fontsize=8)
@@ -88,7 +90,8 @@ def draw_gap(frame: pd.DataFrame):
     ax.set_xticks(widths, [str(w) for w in widths])
     ax.set_xlabel("neurons per hidden layer (log scale)")
     ax.set_ylabel("train − validation accuracy" if metric == "accuracy"
-                  else "validation − train loss")
+                  else "validation − train " + (frame["metric_label"].iloc[0]
+                                                if "metric_label" in frame else "loss"))
     ax.legend(loc="best", fontsize=8)
     return fig
 
@@ -298,7 +301,16 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     # the net is chosen by validation; a net worse there may score higher on test
     # XOR's "test" set is its 4 training points: no held-out score, said on the card
     test = "Training-set" if result.test_is_train else "Test"
-    headline = {f"{test} {m} of the best net (by validation)": best["test"],
+    # regression: the loss is ½·MSE of the scaled target, the RMSE beside it in the data's
+    # units, as the training and study reports give them
+    target = target_of(result)
+    label = loss_label(target) if m == "loss" else m
+    rmse = config_rmse(result, target) if target is not None else None
+    best_rmse = {} if rmse is None else {
+        f"{test} RMSE of the best net (original units)": float(rmse[
+            (result.table["depth"] == best["depth"]) & (result.table["width"] == best["width"])
+        ].iloc[0])}
+    headline = {f"{test} {label} of the best net (by validation)": best["test"], **best_rmse,
                 # which number is which, as the table's columns (depth, width) have them
                 "Best net (hidden layers × neurons)": f"{best['depth']} × {best['width']}",
                 **{f"Sufficient width (depth {d})": w
@@ -327,8 +339,10 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     words = words_for("capacity", command)
     for line in _verdicts(result):
         rep.add_text(words(line))
+    if target is not None:  # QA: sine's cards and verdicts said "loss" with no unit
+        rep.add_text(loss_words(target))
     rep.add_section(f"{m.capitalize()} against width")
-    scores = score_frame(result)
+    scores = score_frame(result).assign(metric_label=label)
     # said only when drawn: the table's widths may all lie outside the sweep's
     course = (f" Crosses: {COURSE_COIN_LABEL[:-1]}; this sweep: {cfg['max_epochs']:g} "
               "epochs)." if (scores["what"] == "course").any() else "")
@@ -337,7 +351,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            f"{'0 or 1' if m == 'accuracy' else '0'}) and validation {m} "
                            f"(dashed) per depth.{course}")
     rep.add_section("Train / validation gap")
-    rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m),
+    rep.add_figure("gap-vs-width", draw_gap, result.table.assign(metric=m, metric_label=label),
                    caption="How much better the net does on its training data than on "
                            + ("its validation data (on this dataset, its training points "
                               "themselves)" if result.test_is_train
@@ -349,9 +363,14 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     if m == "loss":
         cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss",
                                                            "val_loss_std"]
-    rep.add_table(result.table[cols], name="per-config",
+    table = result.table if rmse is None else result.table.assign(test_rmse=rmse)
+    if rmse is not None:  # beside the test loss it comes from
+        cols.insert(cols.index("test_loss") + 1, "test_rmse")
+    rep.add_table(table[cols], name="per-config",
                   caption="Means over seeds (_std: their standard deviation); iterations "
-                          "and epochs to eps: medians over the seeds that reached it.")
+                          "and epochs to eps: medians over the seeds that reached it."
+                          + ("" if rmse is None else " Losses: ½·MSE on the scaled target; "
+                             "test_rmse: in the target's own units."))
     rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
                   caption="Every run; the CSV holds all of them.")
     return rep.write(out, index=index,

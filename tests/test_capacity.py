@@ -885,3 +885,39 @@ def test_wider_widths_that_score_clearly_worse_are_called_undertrained_not_costl
     assert over.worse_wider_widths() == {1: [8, 16]}
     assert any("below it though they fit their training set as well or better: overfitting, "
                "so wider only costs." in line for line in _verdicts(over))
+
+
+def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
+        tmp_path, parse_html):
+    # QA: capacity on sine read "Test loss of the best net (by validation) 0.01889" with no
+    # unit, where the train and study reports say "½·MSE on the target min-max scaled" and
+    # give the RMSE in the data's units
+    import data
+
+    cfg = CAPACITY_CONFIG.replace(max_epochs=30, checkpoint=5)
+    res = capacity_sweep("sine", widths=(2, 8), seeds=2, config=cfg)
+    path = reports.capacity_report(res, tmp_path / "r")
+    cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
+    ds = data.load("sine")
+    best = res.runs[(res.runs["width"] == res.best()["width"])]
+    rmse = float(np.mean(ds.y_scale * np.sqrt(2 * best["test_loss"])))
+    assert cards["Test loss (½·MSE, scaled y) of the best net (by validation)"] == \
+        f"{res.best()['test']:.4g}"
+    assert cards["Test RMSE of the best net (original units)"] == f"{rmse:.4g}"
+    # the loss is ½·MSE of the scaled target: a net's RMSE from its predictions agrees
+    net, rng = nets.seeded_net(cfg.replace(hidden=(2,)), ds, 0)
+    nets.train(net, cfg.replace(hidden=(2,)), ds.X_train, ds.y_train, ds.X_val, ds.y_val,
+               rng=rng)
+    loss, _ = nets.evaluate(net, ds.X_test, ds.y_test)
+    err = ds.inverse_y(net.predict(ds.X_test)) - ds.inverse_y(ds.y_test)
+    assert nets.regression_errors(err)[0] == pytest.approx(ds.y_scale * np.sqrt(2 * loss))
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert "Loss: ½·MSE on the target min-max scaled to [0, 1] over its training range" in text
+    head, rows = report_table(path.read_text(), "table-per-config")
+    assert "test_rmse" in " ".join(head).replace("_ ", "_")
+    # classification keeps its cards
+    coin = capacity_sweep("coin", widths=(2,), seeds=1, config=cfg.replace(max_epochs=2))
+    labels = [h["label"] for h in reports.read_report_info(
+        reports.capacity_report(coin, tmp_path / "c")).headline]
+    assert labels[0] == "Test accuracy of the best net (by validation)" and \
+        not [x for x in labels if "RMSE" in x]

@@ -1,0 +1,53 @@
+"""A regression capacity sweep's loss in words and its RMSE in the data's own units, as
+the training and study reports give them (the sweep keeps no nets, only their losses)."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+
+from ._training_captions import regression_loss, target_scaled
+
+
+def target_of(result) -> SimpleNamespace | None:
+    """The regression target's scaling as the sweep read it (``y_shift``, ``y_scale``,
+    ``info`` of its data record's summary), or None (classification, or no record)."""
+    summary = (getattr(result, "data_record", None) or {}).get("summary") or {}
+    if result.metric != "loss" or summary.get("y_scale") is None:
+        return None
+    return SimpleNamespace(y_shift=float(summary.get("y_shift") or 0.0),
+                           y_scale=float(summary["y_scale"]), info=summary.get("info") or {})
+
+
+def loss_label(target) -> str:
+    """The loss's short name, as the training report's card: "loss (½·MSE, scaled y)"."""
+    if target is None:
+        return "loss"
+    return "loss (½·MSE, scaled y)" if target_scaled(target) else "loss (½·MSE)"
+
+
+def loss_words(target) -> str:
+    """What the loss is, in words (`regression_loss`), and how the RMSE follows from it."""
+    return (f"Loss: {regression_loss(target)}. The RMSE is in the target's own units: "
+            f"√(2 × loss) × {target.y_scale:.4g} per run (the head's loss is half the mean "
+            "squared error of the scaled target), averaged over seeds.")
+
+
+def run_rmse(runs: pd.DataFrame, target, column: str = "test_loss") -> pd.Series:
+    """Each run's RMSE in the target's own units from its ½·MSE loss on the scaled target
+    (NaN where the loss is, a diverged run's included, as the table leaves its scores out)."""
+    loss = runs[column].where(runs["status"] != "diverged")
+    return loss.map(lambda v: target.y_scale * math.sqrt(2 * v)
+                    if pd.notna(v) and math.isfinite(v) and v >= 0 else math.nan)
+
+
+def config_rmse(result, target) -> pd.Series:
+    """Per row of ``result.table``: its seeds' mean test RMSE in the target's units (NaN
+    when a seed diverged, as its mean loss is)."""
+    runs = result.runs.assign(_rmse=run_rmse(result.runs, target))
+    means = runs.groupby(["depth", "width"])["_rmse"].agg(lambda x: x.mean(skipna=False))
+    return pd.Series([means.get((d, w), math.nan) for d, w in
+                      zip(result.table["depth"], result.table["width"], strict=True)],
+                     index=result.table.index, dtype=float)
