@@ -27,7 +27,7 @@ from ._training_captions import (
     target_scaled,
 )
 from ._training_views import add_decision_views, add_hidden_space
-from ._use_model import add_use_model
+from ._use_model import add_use_model, unusable_weights
 from .design import format_percent, format_seconds, format_value
 
 
@@ -91,7 +91,8 @@ def training_report(run, out_dir: Path | str) -> Path:
     out_dir = Path(out_dir)
     if finite and run.model_path is not None:
         add_use_model(rep, run.model_path, ds.name, out_dir, n_features=ds.n_features,
-                      task=ds.task, feature_names=ds.feature_names)
+                      task=ds.task, feature_names=ds.feature_names,
+                      warning=unusable_weights(res))
 
     params = (run.config.to_dict() if hasattr(run.config, "to_dict")
               else dataclasses.asdict(run.config))
@@ -151,10 +152,16 @@ def _add_test_set(rep: Report, net, ds, classes) -> None:
                    + ("" if counted else f" (with {len(classes)} classes the counts do not "
                       "fit in the cells: the CSV holds them)") + ". Off-diagonal cells show "
                    "which classes the net confuses.")
-    rep.add_table(per_class, name="per-class", caption=(
+    # QA: a class never predicted read precision 0 (0/0, scikit-learn's zero_division=0):
+    # undefined, a dash, as the positive-class table shows it
+    unpredicted = np.append(~predicted, False)  # the macro average keeps its 0
+    shown = per_class.assign(precision=per_class["precision"].mask(unpredicted))
+    rep.add_table(shown, name="per-class", caption=(
         "Precision: of the samples predicted as the class, the share that is right. Recall: "
         "of the samples of the class, the share found. F1 is their harmonic mean. With "
-        "imbalanced classes read these, not the accuracy."))
+        "imbalanced classes read these, not the accuracy."
+        + (" A dash: the net never predicts that class, so its precision is undefined (0 in "
+           "the macro average, as scikit-learn counts it)." if unpredicted.any() else "")))
 
 
 def _add_fit(rep: Report, net, ds) -> None:

@@ -38,6 +38,10 @@ def positive_class_frame(pred: nets.Prediction, truth) -> pd.DataFrame:
     prevalence for PR-AUC and precision, 0.5 for ROC-AUC), then the prevalence itself."""
     scores = nets.positive_class_scores(pred, truth)
     prevalence = _prevalence(pred, truth)
+    # QA: a net that never predicts the positive class read "precision at 0.5: 0" (0/0,
+    # zero_division=0) under a caption saying a dash is undefined: a dash
+    if not (np.asarray(pred.index) == 1).any():
+        scores = {**scores, "precision": None}
     rows = [("roc_auc", scores["roc_auc"], 0.5),
             ("pr_auc (average precision)", scores["pr_auc"], prevalence),
             ("precision at 0.5", scores["precision"], prevalence),

@@ -19,7 +19,7 @@ COMMENT_WIDTH = 78
 
 
 def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: int,
-                  task: str = "multiclass", feature_names=()) -> None:
+                  task: str = "multiclass", feature_names=(), warning: str = "") -> None:
     """Link ``model.npz`` and show ``hplab predict`` / ``hplab export-onnx`` for it.
 
     Parameters
@@ -39,6 +39,9 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         The dataset's task: a regression model keeps its target scaling, not class labels.
     feature_names : sequence of str
         The columns the model takes, named in the ``--input`` hint (the first few of many).
+    warning : str
+        Why the saved weights are no model to use (`unusable_weights`), shown first as a
+        note; "" for none.
     """
     model_path = Path(model_path)
     # relative wherever the model is (reports.training_report(run, other_folder) linked a
@@ -53,6 +56,8 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
         onnx_file = out_dir / onnx_file.name
     onnx_path = shlex.quote(from_report(onnx_file, out_dir))
     rep.add_section("Use this model")
+    if warning:  # QA: a diverged run's weights were offered as any good model's
+        rep.add_text(warning, note=True)
     kept = "target scaling" if task == "regression" else "class labels"
     rep.add_links(f"The trained net is saved with its input scaling, {kept} and "
                   "configuration (NumPy arrays and JSON, no pickle):", {model_path.name: href})
@@ -80,6 +85,19 @@ def add_use_model(rep, model_path, dataset: str, out_dir: Path, *, n_features: i
     ]))
     rep.add_text("Both take raw, unscaled features: the model applies the scaling it was "
                  "trained with, and the ONNX graph does the same in its first nodes.")
+
+
+def unusable_weights(result) -> str:
+    """Why the weights a training ``result`` saved are no model to use ("" if they may be):
+    training diverged, or the saved checkpoint is the first one (the loss never improved)."""
+    if result.status == "diverged":
+        return ("Training diverged (" + (result.reason or "the loss blew up") + "): the saved "
+                "weights are those of a blown-up net, no model to use. Train again with a "
+                "smaller learning rate (--lr).")
+    if result.final_row == 0 and len(result.history) > 1:
+        return ("The saved weights are the first checkpoint's: the watched loss never "
+                "improved on it, so the model has learned nothing to use.")
+    return ""
 
 
 def _comment(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli_as_program
-from conftest import ONE_PIXEL_PNG, figure_stand_in, report_facts
+from conftest import ONE_PIXEL_PNG, figure_stand_in, report_facts, report_table
 from data_helpers import four_classes_csv
 from sklearn.metrics import precision_recall_fscore_support
 
@@ -1603,3 +1603,38 @@ def test_a_run_names_its_head_and_loss_pair_and_records_the_head_auto_chose(
     text = _report_text(parse_html, out)
     assert loss in text
     assert "is stuck" not in text  # two epochs: nothing flat to read
+
+
+def test_a_diverged_run_warns_before_offering_its_model_and_dashes_undefined_precision(
+        tmp_path, parse_html):
+    # QA: double-arc at --lr 500 diverged at epoch 1 and never predicts class 1: "Use this
+    # model" offered its weights as any good model's, and precision (0/0) read 0 beside a
+    # caption saying a dash is undefined
+    import study
+
+    run = study.train_run("double-arc", nets.TrainConfig(hidden=(8,), lr=500, max_epochs=50),
+                          seed=0, out=tmp_path / "div", name="div")
+    assert run.result.status == "diverged"
+    path = reports.training_report(run, run.out)
+    html = path.read_text()
+    text = " ".join(parse_html(html).all_text.split())
+    use = text[text.rindex("Use this model"):]
+    assert use.startswith("Use this model Training diverged (train loss ") and \
+        "no model to use" in use[:300]
+    pred = np.asarray(run.net.predict(run.dataset.X_test))
+    assert not (pred == 1).any()  # never predicts the positive class: precision is 0/0
+    head, rows = report_table(html, "table-positive-class")
+    assert dict((r[0], r[1]) for r in rows)["precision at 0.5"] == "–"
+    head, rows = report_table(html, "table-per-class")
+    cells = {r[0]: dict(zip(head, r, strict=True)) for r in rows}
+    assert cells["1"]["precision"] == "–" and cells["0"]["precision"] == "0.5"
+    assert cells["macro average"]["precision"] == "0.25"
+    # the CSV holds the table as shown (--json gives its own numbers, unchanged)
+    said = pd.read_csv(path.parent / "report_files" / "per-class.csv")
+    assert said["precision"].isna().tolist() == [False, True, False]
+    # a good run's model is offered without a warning
+    good = study.train_run("double-arc", nets.TrainConfig(hidden=(8,), max_epochs=3), seed=0,
+                           out=tmp_path / "ok", name="ok")
+    text = " ".join(parse_html(reports.training_report(good, good.out).read_text())
+                    .all_text.split())
+    assert "no model to use" not in text and "The trained net is saved" in text
