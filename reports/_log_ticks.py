@@ -1,25 +1,66 @@
 """Tick labels of a log axis as plain numbers (1650, 0.6) where they fit, not matplotlib's
 scientific notation (1.65 × 10³, 6 × 10⁻¹), which it also gives the minor ticks it labels
-on an axis spanning about a decade or less."""
+on an axis spanning about a decade or less; on a view too short for three of the log
+ticks (1, 2, ..., 9 times a power of ten), evenly spaced round ones instead."""
 
 from __future__ import annotations
 
-from matplotlib.ticker import LogFormatterSciNotation
+import math
+
+from matplotlib.ticker import LogFormatterSciNotation, LogLocator, MaxNLocator
 
 #: The view a log axis's labels are plain numbers within: "0.001" to "900000" are as short
 #: as their scientific notation; beyond, 10⁻⁵ reads better than 1e-05.
 PLAIN = (1e-3, 1e6)
+#: Fewer log ticks than this in the view: round ticks replace them.
+FEWEST_LOG_TICKS = 3
+
+
+def round_ticks(vmin: float, vmax: float, base: float = 10) -> list[float] | None:
+    """Evenly spaced round ticks (800, 1000, 1200, 1400) for a base-10 view holding fewer
+    than `FEWEST_LOG_TICKS` log ticks (QA: steps of 823 to 1365 read against 900 and 1000
+    alone), else None (the log ticks label it)."""
+    low, high = sorted((vmin, vmax))
+    if base != 10 or not (0 < low < high) or not math.isfinite(high):
+        return None
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    logs = [m * 10.0 ** k for k in range(first, last + 1) for m in range(1, 10)]
+    if sum(low <= t * (1 + 1e-9) and t <= high * (1 + 1e-9) for t in logs) >= FEWEST_LOG_TICKS:
+        return None
+    for nbins in (5, 8, 12):  # at least three in the view (800-1400 at 5 bins: 1000, 1200)
+        ticks = [float(t) for t in MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10])
+                 .tick_values(low, high) if low * (1 - 1e-9) <= t <= high * (1 + 1e-9) and t > 0]
+        if len(ticks) >= FEWEST_LOG_TICKS:
+            break
+    return ticks
+
+
+class PlainLogLocator(LogLocator):
+    """matplotlib's log ticks, or on a view too short for them `round_ticks` (as the
+    major ones; the minor ones then none)."""
+
+    def __init__(self, base: float = 10, *, minor: bool = False):
+        super().__init__(base, subs="auto" if minor else (1.0,))
+        self.minor = minor
+
+    def tick_values(self, vmin, vmax):
+        ticks = round_ticks(vmin, vmax, self._base)
+        if ticks is None:
+            return super().tick_values(vmin, vmax)
+        return [] if self.minor else ticks
 
 
 class PlainLogFormatter(LogFormatterSciNotation):
     """matplotlib's choice of the ticks to label (the decades; between them, on an axis of
     about a decade or less, a thinned set so that labels do not collide), each label a
     plain number (``%g``) while the whole view lies within `PLAIN`, else matplotlib's own:
-    one notation down an axis."""
+    one notation down an axis. Every one of `round_ticks` is labelled."""
 
     def __call__(self, x, pos=None):
-        label = super().__call__(x, pos)
         low, high = sorted(self.axis.get_view_interval())
+        if round_ticks(low, high, self._base) is not None:
+            return f"{x:g}"
+        label = super().__call__(x, pos)
         if not label or not PLAIN[0] <= low <= high < PLAIN[1]:
             return label
         return f"{x:g}"
@@ -27,13 +68,16 @@ class PlainLogFormatter(LogFormatterSciNotation):
 
 def plain_log_ticks(*axes) -> None:
     """Label each of ``axes`` (``ax.xaxis``, ``ax.yaxis``) that is on a log scale with
-    `PlainLogFormatter`, its major ticks and its minor ones as matplotlib labels them. Call
-    after `set_xscale` / `set_yscale` (which set the formatters again) and before any fixed
-    tick labels of the axis (which this would replace)."""
+    `PlainLogFormatter`, its major ticks and its minor ones as matplotlib labels them (on a
+    short view `PlainLogLocator`'s round ticks). Call after `set_xscale` / `set_yscale`
+    (which set the formatters again) and before any fixed tick labels of the axis (which
+    this would replace)."""
     for axis in axes:
         if axis.get_scale() != "log":
             continue
         base = axis.get_transform().base
+        axis.set_major_locator(PlainLogLocator(base))
+        axis.set_minor_locator(PlainLogLocator(base, minor=True))
         axis.set_major_formatter(PlainLogFormatter(base))
         # as matplotlib's LogScale sets its minor formatter for the default ticks
         axis.set_minor_formatter(PlainLogFormatter(base, labelOnlyBase=False))

@@ -872,7 +872,7 @@ def test_unreached_batches_stay_visible_and_no_empty_rate_figure(tmp_path, monke
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         markers = [xy for ax in fig.axes for line in ax.get_lines()
-                   if line.get_label() == "not reached"
+                   if line.get_label().startswith("not reached")
                    for xy in line.get_transform().transform(line.get_xydata())]
         legends = [lg.get_window_extent(renderer) for lg in
                    [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]]
@@ -1256,3 +1256,38 @@ def test_the_laws_verdict_is_said_once_and_cards_without_a_number_make_room(
     # no S_min, E_min or B_simple to show; B_crit says why it has none
     assert s["r2"] == pytest.approx(0.24, abs=0.005)
     assert cards == {"B_crit": "no fit", "R² (log S)": "0.24", "lr exponent α": "0.00"}
+
+
+def test_a_short_log_axis_labels_every_point_and_not_reached_is_no_measurement(
+        tmp_path, monkeypatch):
+    # QA: steps of 823 to 1365 (double-arc, B = 16, 64, 360) on a log axis labelled 900 and
+    # 1000 alone; B = 4's hollow "not reached" marker just inside the top edge read as a
+    # measurement of about 1400
+    from reports import _scaling_report as sr
+
+    seen, draw = [], sr.draw_steps
+
+    def draw_steps(frames):
+        fig = draw(frames)
+        fig.canvas.draw()
+        steps = fig.axes[0]
+        low, high = steps.get_ylim()
+        labelled = [float(t.get_text()) for t in
+                    [*steps.get_yticklabels(), *steps.get_yticklabels(minor=True)]
+                    if t.get_text() and low <= t.get_position()[1] <= high]
+        (marker,) = [line for line in steps.get_lines()
+                     if line.get_label().startswith("not reached")]
+        notes = [t for t in steps.texts if t.get_text() == "not reached"]
+        top = steps.get_window_extent().y1
+        seen.append((sorted(labelled), marker.get_marker(), marker.get_ydata().tolist(),
+                     [t.get_window_extent().y0 >= top for t in notes]))
+        return fig
+
+    monkeypatch.setattr(sr, "draw_steps", draw_steps)
+    res = _constructed({4: {10.0: None}, 16: {10.0: 1365}, 64: {10.0: 823}, 360: {10.0: 949}},
+                       [10.0])
+    reports.scaling_report(res, tmp_path / "r")
+    ((labelled, marker, ys, above),) = seen
+    assert labelled == [900, 1000, 1100, 1200, 1300]  # was [900, 1000]
+    # an arrow up on the top edge, named "not reached" above the axes
+    assert marker == "^" and ys == [1.0] and above == [True]
