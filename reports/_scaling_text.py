@@ -88,6 +88,29 @@ def _cap_verdict(result) -> str:
             f"rate stops growing linearly.")
 
 
+def _cap_line_unanchored(result) -> str:
+    """The figure's cap line explained when the linear rule has no anchor to cross it from
+    (the smallest reaching batch's best rate at the grid's edge): whether the measured best
+    rates pass it (QA: the line at 1 was drawn under best rates all at 10, unexplained)."""
+    b = result.batches[result.batches["reached"]]
+    text = ("The line at a rate of 1 in the best-rate figure is the course's cap (rates above "
+            "about 1 stop converging); the smallest batch's best rate sits at the grid's "
+            "edge, so the linear rule has no rate to start from to say where it passes it. ")
+    above = b[b["lr_opt"] > LR_CAP]
+    if above.empty:
+        return text + ("Every best rate here is at or below 1, so this run cannot tell "
+                       "whether the cap holds.")
+    rates = sorted(set(above["lr_opt"].round(12)))
+    shown = (f"{rates[0]:.3g} at B = {', '.join(f'{v:g}' for v in above['batch_size'])}"
+             if len(rates) == 1 else
+             ", ".join(f"{lr:.3g} at B = {bs:g}"
+                       for bs, lr in zip(above["batch_size"], above["lr_opt"], strict=True)))
+    top = above["at_grid_edge"].all() and above["lr_opt"].max() >= max(result.lrs) * (1 - 1e-9)
+    return text + (f"The best rates here go past it ({shown}"
+                   + (", the grid's top rate: the true best rates lie higher still" if top
+                      else "") + "): the course's cap of 1 does not hold on this set.")
+
+
 def law_verdict(fit) -> str:
     """The law's fit (`ScalingFit.message`, a clause) as a sentence: a capital, a stop."""
     return fit.message[:1].upper() + fit.message[1:] + "."
@@ -123,6 +146,8 @@ def scaling_verdicts(result) -> list[str]:
                          f"set.")
         else:
             lines.append(f"{crossing}; {_cap_verdict(result)}")
+    elif (result.batches["reached"]).any():
+        lines.append(_cap_line_unanchored(result))
     if math.isfinite(result.b_simple):
         lines.append(_noise_verdict(result))
     elif result.b_simple_measurements:  # measured, yet no estimate: said, not left out

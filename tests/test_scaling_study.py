@@ -3,6 +3,7 @@ bad input, the JSON contract and the report."""
 
 import dataclasses
 import json
+import math
 import os
 import re
 from html import unescape
@@ -1291,3 +1292,22 @@ def test_a_short_log_axis_labels_every_point_and_not_reached_is_no_measurement(
     assert labelled == [900, 1000, 1100, 1200, 1300]  # was [900, 1000]
     # an arrow up on the top edge, named "not reached" above the axes
     assert marker == "^" and ys == [1.0] and above == [True]
+
+
+def test_the_cap_line_is_explained_when_the_best_rates_sit_at_the_grids_top(tmp_path,
+                                                                            parse_html):
+    # QA: double-arc, best rates all 10 (the grid's top): a "course cap ≈ 1" line was drawn
+    # under them and no verdict named it (the linear rule had no anchor to cross it from)
+    res = scaling_study("double-arc", batch_sizes=[16, 64], lrs=[0.001, 0.1, 10.0], seeds=1,
+                        max_steps=1500, noise=False, workers=1)
+    b = res.batches
+    assert b["reached"].all() and (b["lr_opt"] == 10).all() and b["at_grid_edge"].all()
+    assert not math.isfinite(res.lr_cap_batch)
+    path = reports.scaling_report(res, tmp_path / "r")
+    text = " ".join(parse_html(path.read_text()).all_text.split())
+    assert 'id="fig-lr-vs-batch"' in path.read_text()
+    assert ("The line at a rate of 1 in the best-rate figure is the course's cap (rates above "
+            "about 1 stop converging); the smallest batch's best rate sits at the grid's edge, "
+            "so the linear rule has no rate to start from to say where it passes it. The best "
+            "rates here go past it (10 at B = 16, 64, the grid's top rate: the true best rates "
+            "lie higher still): the course's cap of 1 does not hold on this set.") in text
