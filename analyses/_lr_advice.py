@@ -89,7 +89,7 @@ def seeds_that_stopped(summary: dict) -> str:
     if not never:
         return "medians over seeds" if len(runs) > 1 else "one seed"
     return (f"medians of the {len(runs) - len(never)} of {len(runs)} seeds that stopped; "
-            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never did up to max_lr "
+            f"seed{'s' if len(never) > 1 else ''} {', '.join(never)} never diverged up to max_lr "
             f"{summary['max_lr']:g}: "
             f"{no_stop_advice(summary['config'].get('optimizer'), summary['beta'])}")
 

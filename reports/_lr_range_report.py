@@ -30,6 +30,14 @@ SUGGESTION_COLORS = {"valley": design.PALETTE[2], "steepest": design.PALETTE[3],
                      "minimum": design.PALETTE[4], "slide": design.PALETTE[-1]}
 
 
+#: Seeds with a legend entry and a line style each; more share one entry, solid lines.
+SEED_ENTRIES = 4
+#: The seeds' colours, none a suggestion's, and line styles, none dashed as theirs are.
+SEED_COLORS = (design.PALETTE[0], design.PALETTE[1], design.shade(design.PALETTE[0], 0.55),
+               design.shade(design.PALETTE[1], 0.6))
+SEED_LINES = ("-", "-.", ":", (0, (6, 1.5, 1, 1.5, 1, 1.5)))
+
+
 def _color(name: str) -> str:
     return SUGGESTION_COLORS.get(name, design.MUTED)
 
@@ -86,14 +94,20 @@ def draw_curves(frames: dict, loss: str = "loss"):
     seeds = list(dict.fromkeys(curves["seed"]))
     # the looper's loss is not smoothed (beta 0: each rate's loss is already an average)
     smoothed = not curves["smoothed_loss"].equals(curves["loss"])
+    name = f"smoothed {loss}" if smoothed else loss
     for k, seed in enumerate(seeds):
         c = curves[curves["seed"] == seed]
-        color = design.PALETTE[0] if len(seeds) == 1 else design.tint(
-            design.PALETTE[0], 0.45 + 0.55 * (k + 1) / len(seeds))
+        # QA: two seeds drawn in two blues under one legend entry, the lighter one the
+        # "minimum" line's colour: up to SEED_ENTRIES seeds, a colour none of the
+        # suggestions has, a line style and an entry each
+        few = len(seeds) <= SEED_ENTRIES
+        color = SEED_COLORS[k] if few else design.PALETTE[0]
         if smoothed:
-            ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(design.PALETTE[0], 0.25))
-        ax.plot(c["lr"], c["smoothed_loss"], "-", color=color,
-                label=(f"smoothed {loss}" if smoothed else loss) if k == 0 else None)
+            ax.plot(c["lr"], c["loss"], "-", lw=0.6, color=design.tint(color, 0.25))
+        label = (name if len(seeds) == 1 else f"{name}, seed {seed}" if few else
+                 f"{name}, one line per seed" if k == 0 else None)
+        ax.plot(c["lr"], c["smoothed_loss"], color=color, label=label,
+                ls=SEED_LINES[k] if few else "-")
     for m in marks.itertuples():
         if not math.isfinite(m.lr):
             continue
@@ -246,6 +260,11 @@ def _verdicts(result, summary: dict) -> list[str]:
     return lines
 
 
+#: Settings that apply only in some modes: the provenance shows them as the result's
+#: config holds them (None where they did not apply), not as given.
+APPLIED = ("val_batch", "epochs_per_rate", "verify_epochs", "verify_seeds")
+
+
 def _recorded(result) -> str:
     """What the range test recorded at each point: with ``val`` a validation loss, which
     the curve's caption must say (the suggestions are read off it)."""
@@ -313,8 +332,11 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                        seed=result.seeds[0],
                        # config.json's settings, but those the ramp sets itself; rho and
                        # opt_eps resolved first: their None is a value used
+                       # QA: those that applied, as --json gives them (its null left out):
+                       # val_batch 256 and epochs_per_rate 1 showed with --val off, mode exp
                        params={k: v for k, v in shown_settings(provenance_params(
-                           result, {"seeds": design.seeds_text(result.seeds)},
+                           result, {"seeds": design.seeds_text(result.seeds),
+                                    **{k: cfg.get(k) for k in APPLIED if k in cfg}},
                            drop=RAMP_REPLACES)).items() if v not in (None, {})},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")

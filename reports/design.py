@@ -351,6 +351,11 @@ def literal(text) -> str:
     return str(text).replace("$", r"\$")
 
 
+def shade(color: str, amount: float) -> tuple[float, float, float]:
+    """``color`` blended toward black; ``amount`` 0 = black, 1 = the colour."""
+    return tuple(amount * np.asarray(to_rgb(color)))
+
+
 def tint(color: str, amount: float) -> tuple[float, float, float]:
     """``color`` blended toward white; ``amount`` 0 = white, 1 = the colour."""
     rgb = np.asarray(to_rgb(color))

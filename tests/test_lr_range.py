@@ -458,3 +458,35 @@ def test_the_advice_when_no_seed_stopped_follows_how_the_optimizer_steps(monkeyp
             "raise --max-lr, or lower --beta (the smoothed loss lags a sharp rise at the end)")
     for name in ("adam", "no-such-optimizer", None, ["sgd"]):  # a saved config of another
         assert analyses.no_stop_advice(name, 0.0) == "raise --max-lr"
+
+
+def test_the_report_shows_only_settings_that_applied_and_tells_its_seeds_apart(
+        tmp_path, monkeypatch):
+    # QA: sine over two seeds, exp mode without --val: the Hyperparameters showed val_batch
+    # 256 and epochs_per_rate 1 (--json: null), and the curves' legend had one "smoothed
+    # loss" entry for two seeds in two blues, the lighter one the "minimum" line's colour
+    from matplotlib.colors import to_hex
+
+    import reports
+    from reports import _lr_range_report as lrr
+
+    seen, draw = [], lrr.draw_curves
+
+    def draw_curves(frames, **kw):
+        fig = draw(frames, **kw)
+        seen.append({line.get_label(): to_hex(line.get_color())
+                     for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")})
+        return fig
+
+    monkeypatch.setattr(lrr, "draw_curves", draw_curves)
+    res = lr_range_test("sine", num_steps=40, seeds=2, max_lr=2.4, beta=0.98)
+    assert res.config["val_batch"] is None and res.config["epochs_per_rate"] is None
+    path = reports.lr_range_report(res, tmp_path / "r")
+    params = re.search(r'<dl class="params">(.*?)</dl>', path.read_text(), re.S).group(1)
+    assert "val_batch" not in params and "epochs_per_rate" not in params
+    assert "min_lr" in params and "beta" in params  # the ramp's own still shown
+    ((legend,),) = [seen]
+    seeds = {k: v for k, v in legend.items() if k.startswith("smoothed loss")}
+    assert list(seeds) == ["smoothed loss, seed 0", "smoothed loss, seed 1"]
+    marks = {v for k, v in legend.items() if not k.startswith("smoothed loss")}
+    assert len(set(seeds.values())) == 2 and not set(seeds.values()) & marks

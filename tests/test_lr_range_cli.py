@@ -388,7 +388,7 @@ def test_stop_rates_say_how_many_seeds_stopped(tmp_path, monkeypatch, capsys, pa
     code, out, err = run_cli(["lr-range", "--dataset", "sine", "--max-lr", "2.4", "--seeds",
                               "3", "--beta", "0.98", "--out", "r"], capsys)
     assert code == 0, err
-    note = ("medians of the 2 of 3 seeds that stopped; seed 1 never did up to max_lr 2.4: "
+    note = ("medians of the 2 of 3 seeds that stopped; seed 1 never diverged up to max_lr 2.4: "
             "raise --max-lr")
     assert note in out
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
