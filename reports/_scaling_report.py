@@ -35,6 +35,16 @@ REGIME_TINTS = {"perfect scaling": 0.10, "diminishing returns": 0.22,
                 "maximal parallelism": 0.36}
 
 
+def rates_text(lrs) -> str:
+    """The rate grid for the provenance: a grid of 4 significant digits as it is, else
+    each rate to 4 significant digits, said to be rounded (QA: a log-spaced grid printed
+    0.021544346900318832); config.json keeps the exact rates."""
+    shown = [f"{float(v):.4g}" for v in lrs]
+    if all(float(t) == float(v) for t, v in zip(shown, lrs, strict=True)):
+        return ", ".join(shown)
+    return "≈ " + ", ".join(shown) + " (rounded; config.json has them exactly)"
+
+
 def _regime_bands(ax, b_crit: float, lo: float, hi: float) -> None:
     """Shade perfect scaling (B < B_crit/2), diminishing returns, maximal parallelism."""
     if not math.isfinite(b_crit):
@@ -270,7 +280,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                        params=provenance_params(
                            result, {"seeds": design.seeds_text(result.seeds,
                                                                drawn_from=result.seed),
-                                    "target": target}, drop=("lr", "batch_size")),
+                                    "target": target, "lrs": rates_text(result.lrs)},
+                           drop=("lr", "batch_size")),
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
     for line in scaling_verdicts(result):

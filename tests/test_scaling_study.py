@@ -1311,3 +1311,15 @@ def test_the_cap_line_is_explained_when_the_best_rates_sit_at_the_grids_top(tmp_
             "so the linear rule has no rate to start from to say where it passes it. The best "
             "rates here go past it (10 at B = 16, 64, the grid's top rate: the true best rates "
             "lie higher still): the course's cap of 1 does not hold on this set.") in text
+
+
+def test_the_provenance_gives_a_log_spaced_grid_to_four_digits(tmp_path):
+    # QA: --lr-grid 4 printed "lrs 0.001, 0.021544346900318832, ..." at full precision
+    from analyses._scaling import lr_grid
+
+    grid = list(lr_grid(4))
+    res = _constructed({16: dict.fromkeys(grid, 900), 64: dict.fromkeys(grid, 500)}, grid)
+    html = reports.scaling_report(res, tmp_path / "r").read_text()
+    params = unescape(re.search(r'<dl class="params">(.*?)</dl>', html, re.S).group(1))
+    assert ("<dt>lrs</dt><dd>≈ 0.001, 0.02154, 0.4642, 10 (rounded; config.json has them "
+            "exactly)</dd>") in params and "0.021544346900318832" not in params
