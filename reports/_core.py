@@ -137,6 +137,9 @@ class Report:
         self.headline = [(str(k), v if isinstance(v, str) else design.format_value(v))
                          for k, v in (headline or {}).items()]
         self.provenance: dict[str, str] = {}
+        #: A provenance row whose text begins with a file beside the report: that file
+        #: (row -> relative href), linked where the text names it
+        self.provenance_links: dict[str, str] = {}
         self.params: dict[str, Any] = {}
         # what the results were read from (a study's storage): two studies of one name in
         # two storages must not take each other's report for their own
@@ -264,7 +267,8 @@ class Report:
     def set_provenance(self, *, command: str, dataset: str, seed: int | None,
                        params: Mapping[str, Any], date: str | None = None,
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None,
-                       cwd: str | None = None, wall_time: str = "Wall time") -> Report:
+                       cwd: str | None = None, wall_time: str = "Wall time",
+                       links: Mapping[str, str] | None = None) -> Report:
         """Record how to reproduce the results, with the libraries' versions.
 
         Parameters
@@ -287,6 +291,9 @@ class Report:
             folder as ``~`` (a recorded ``cd CWD && ...`` given as ``command`` too).
         wall_time : str
             The label of ``seconds`` (a resumed study's are its last run's).
+        links : mapping, optional
+            Rows of ``extra`` whose text begins with a file beside the report, to that
+            file's path relative to it (``{"Spec": "spec.toml"}``): the name is a link.
         """
         import nets
 
@@ -308,6 +315,8 @@ class Report:
             wall_time: design.format_seconds(seconds) if seconds is not None else "–",
             **{str(k): design.format_named(k, v) for k, v in (extra or {}).items()},
         }
+        self.provenance_links = {k: h for k, h in (links or {}).items()
+                                 if str(self.provenance.get(k, "")).startswith(h)}
         # settings whole, as given: four digits showed --lr 0.123456 as 0.1235
         self.params = {str(k): design.format_setting(v)
                        for k, v in shown_settings(params).items()}

@@ -69,7 +69,9 @@ def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
         again = dict(zip(spec.metrics, hs.metric_values(run, spec.metrics), strict=True))
         proba = (hs.positive_scores(run.net.output(ds.X_test)) if ds.task == "binary"
                  else None)
-        how = f"Retrained from its configuration and seed [{spec.seed}, {number}]"
+        # QA: "seed [0, 6]" read as a Python list; the two numbers named
+        how = (f"Retrained from its configuration, seeded by the study's seed {spec.seed} "
+               f"and its trial number {number} (SeedSequence([{spec.seed}, {number}]))")
     else:
         ratio = best.params.get("sampling_ratio", spec.fixed.get("sampling_ratio"))
         pipe, run = hs.pipeline_train_run(ds, cfg, strategy, ratio, study_seed=spec.seed,
@@ -84,7 +86,8 @@ def retrain_best(spec, s, summary, out: Path, staged: Path, *, where,
                   if ratio is not None and uses_ratio else "")
                + f") with its configuration and random_state "
                f"{hs.pipeline_seed(spec.seed, number)}, which study.pipeline_seed draws from "
-               f"the trial's seed [{spec.seed}, {number}]")
+               f"the study's seed {spec.seed} and the trial number {number} "
+               f"(SeedSequence([{spec.seed}, {number}]))")
     if run is not None:
         # the folder its paths are relative to: none from Python (as `train_run`)
         run.command, run.cwd = command, os.getcwd() if command else ""

@@ -279,7 +279,8 @@ def _add_trials_and_provenance(rep, s, spec, trials, timeline, where, name, seco
                                 **({"Resumed by": "; ".join(resumed)} if resumed else {}),
                                 **({"Trials run by hplab": versions_text(versions)}
                                    if versions else {}),
-                                "Time with a trial running": busy_time(timeline)})
+                                "Time with a trial running": busy_time(timeline)},
+        links={"Spec": SPEC_FILE})  # QA: named, not linked
 
 
 def _add_best_trial(rep, spec, s, summary, out: Path, staged: Path,

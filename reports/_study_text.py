@@ -139,7 +139,9 @@ def _trials(n: int) -> str:
 
 def subtitle(spec) -> str:
     goal = ", ".join(f"{d} {m}" for m, d in zip(spec.metrics, spec.directions, strict=True))
-    return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {spec.pruner} pruner · "
+    # QA: pruner "none" read "none pruner"
+    pruner = "no pruner" if spec.pruner in (None, "none") else f"{spec.pruner} pruner"
+    return (f"{spec.dataset} · {goal} · {spec.sampler} sampler · {pruner} · "
             f"up to {spec.max_epochs:g} epochs")
 
 

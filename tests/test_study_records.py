@@ -59,7 +59,8 @@ def test_trials_copied_from_another_study_are_not_retrained_as_its_own(
     # in the study it ran in, the same trial is retrained as ever
     path = reports.study_report("tiny", storage=str(storage), out=tmp_path / "old")
     assert (tmp_path / "old" / "best_model" / "model.npz").is_file()
-    assert "Retrained from its configuration and seed [0, " in path.read_text()
+    assert "Retrained from its configuration, seeded by the study&#39;s seed 0 and its trial " \
+        "number " in path.read_text()
 
 
 @pytest.mark.slow

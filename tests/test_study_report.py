@@ -2277,3 +2277,20 @@ def test_a_best_trial_others_tied_says_so(spec_file, tmp_path, parse_html):
     assert (f"Best trial: #{equal[0]}" in text and f"{'Trial' if len(others) == 1 else 'Trials'} "
             f"{names} scored the same val_accuracy as this one, 1: it is the best of equals."
             in text), text[text.index("Best trial:"):][:400]
+
+
+def test_the_subtitle_seed_and_spec_row_read_as_words_and_a_link(shared_report, parse_html):
+    # QA: pruner "none" read "tpe sampler · none pruner", the best trial "Retrained from its
+    # configuration and seed [0, 6]" (a Python list), and the Provenance's "Spec: spec.toml
+    # beside this report" named the file without linking it
+    _, path = shared_report
+    html = path.read_text()
+    text = " ".join(parse_html(html).all_text.split())
+    assert " · no pruner · " in text and "none pruner" not in text
+    best = re.search(r"Retrained from its configuration, seeded by the study's seed 0 and "
+                     r"its trial number (\d+) \(SeedSequence\(\[0, (\d+)\]\)\)", text)
+    assert best and best.group(1) == best.group(2)
+    assert "seed [0," not in text
+    assert re.search(r'<dt>Spec</dt><dd><a href="spec.toml">spec.toml</a> beside this report',
+                     html)
+    assert (path.parent / "spec.toml").is_file()
