@@ -106,7 +106,7 @@ def _cap_line_unanchored(result) -> str:
              ", ".join(f"{lr:.3g} at B = {bs:g}"
                        for bs, lr in zip(above["batch_size"], above["lr_opt"], strict=True)))
     top = above["at_grid_edge"].all() and above["lr_opt"].max() >= max(result.lrs) * (1 - 1e-9)
-    return text + (f"The best rates here go past it ({shown}"
+    return text + (f"The best rates here exceed it ({shown}"
                    + (", the grid's top rate: the true best rates lie higher still" if top
                       else "") + "): the course's cap of 1 does not hold on this set.")
 

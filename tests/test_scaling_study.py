@@ -1309,7 +1309,7 @@ def test_the_cap_line_is_explained_when_the_best_rates_sit_at_the_grids_top(tmp_
     assert ("The line at a rate of 1 in the best-rate figure is the course's cap (rates above "
             "about 1 stop converging); the smallest batch's best rate sits at the grid's edge, "
             "so the linear rule has no rate to start from to say where it passes it. The best "
-            "rates here go past it (10 at B = 16, 64, the grid's top rate: the true best rates "
+            "rates here exceed it (10 at B = 16, 64, the grid's top rate: the true best rates "
             "lie higher still): the course's cap of 1 does not hold on this set.") in text
 
 
