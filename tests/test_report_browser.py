@@ -39,7 +39,21 @@ def figures_stood_in(monkeypatch):
 # each image's natural size, and the labels wider than their box, into the DOM, which
 # --dump-dom then prints.
 PROBE = """<script>
-window.addEventListener("load", () => {
+// the sideways cue's opacity follows a scroll timeline, sampled at a frame: on a loaded
+// machine "load" came before the first, every cue read 0; read once a scrolling box's cue
+// shows (or after 40 tries of 100 ms)
+function cueShown() {
+  return Array.from(document.querySelectorAll(".scroller")).every((wrap) => {
+    const box = wrap.firstElementChild;
+    return box.scrollWidth <= box.clientWidth + 1
+      || Number(getComputedStyle(wrap, "::after").opacity) > 0;
+  });
+}
+window.addEventListener("load", function probe(event, tries = 0) {
+  if (!cueShown() && tries < 40) {
+    setTimeout(() => probe(event, tries + 1), 100);
+    return;
+  }
   const out = document.createElement("pre");
   out.id = "hplab-probe";
   out.textContent = JSON.stringify({
