@@ -558,15 +558,19 @@ def test_two_batch_sizes_give_no_rule_in_json_report_and_text(capsys, tmp_path, 
 
 def test_best_rates_at_the_grids_top_give_no_slope_anywhere(capsys, tmp_path, monkeypatch):
     # QA: "best lr ~ B^0.00" and alpha 0.0 in --json beside "no rule verdict" and a card
-    # "–": B = 8 missed the target; B = 32 and 128 reached it, both best at 10, the top
+    # "–": B = 8 missed the target; B = 32 and 128 reached it, both best at the grid's top.
+    # The top is 3, not the default grid's 10: at 10 coin's runs are chaotic, and another
+    # CPU's BLAS kernels (AMD's Haswell against Intel's SkylakeX) made every batch size's
+    # best rate another ([10, 0.1, 0.1])
     _runs_remembered(monkeypatch)  # the text run's runs are the --json run's
-    argv = ["scaling", "--dataset", "coin", "--batch-sizes", "8,32,128", "--lr-grid", "3",
-            "--seeds", "1", "--max-steps", "1500"]
+    argv = ["scaling", "--dataset", "coin", "--batch-sizes", "8,32,128", "--lrs",
+            "0.03,0.3,3", "--seeds", "1", "--max-steps", "1500"]
     code, stdout, err = run_cli([*argv, "--json", "--out", str(tmp_path / "r")], capsys)
     assert code == 0, err
     s = json.loads(stdout)
-    assert s["best_lr"] == [None, 10, 10] and s["at_grid_edge"] == [False, True, True]
-    assert s["steps_to_target"] == [None, 1365, 605] and s["fit_status"] == "too_few_points"
+    assert s["best_lr"] == [None, 3, 3] and s["at_grid_edge"] == [False, True, True]
+    assert s["steps_to_target"][0] is None and s["fit_status"] == "too_few_points"
+    assert all(500 < steps <= 1500 for steps in s["steps_to_target"][1:])  # 1115, 1071
     assert (s["alpha"], s["alpha_se"], s["alpha_rule"]) == (None, None, "unknown")
     why = ("only 2 batch sizes with a best rate, and a line through two fits any rule; the "
            "best rate sits at an edge of the grid for B = 32, 128, so the true one lies beyond "
