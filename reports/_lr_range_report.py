@@ -261,8 +261,10 @@ def _verdicts(result, summary: dict) -> list[str]:
 
 
 #: Settings that apply only in some modes: the provenance shows them as the result's
-#: config holds them (None where they did not apply), not as given.
+#: config holds them, not as given; where they did not apply (None), `NOT_USED`: every
+#: setting config.json records is listed, none with a value the test never used.
 APPLIED = ("val_batch", "epochs_per_rate", "verify_epochs", "verify_seeds")
+NOT_USED = "not used here"
 
 
 def _recorded(result) -> str:
@@ -332,11 +334,12 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                        seed=result.seeds[0],
                        # config.json's settings, but those the ramp sets itself; rho and
                        # opt_eps resolved first: their None is a value used
-                       # QA: those that applied, as --json gives them (its null left out):
+                       # QA: those that applied as --json gives them, the others 'not used':
                        # val_batch 256 and epochs_per_rate 1 showed with --val off, mode exp
                        params={k: v for k, v in shown_settings(provenance_params(
                            result, {"seeds": design.seeds_text(result.seeds),
-                                    **{k: cfg.get(k) for k in APPLIED if k in cfg}},
+                                    **{k: NOT_USED if cfg.get(k) is None else cfg[k]
+                                       for k in APPLIED if k in cfg}},
                            drop=RAMP_REPLACES)).items() if v not in (None, {})},
                        seconds=result.seconds, cwd=os.getcwd())
     rep.add_section("Verdicts")
