@@ -33,6 +33,10 @@ import nets
 
 from ._checks import whole
 
+#: Ramp points beyond this are a typo, not a test: ``--steps 10000000000`` filled the
+#: memory with its rates before the first step (the course's tests take 30 to 100 points).
+MAX_STEPS = 100_000
+
 #: Mode name -> how the rates advance; errors list these names.
 MODES = {
     "exp": "rate multiplied by a constant factor every step (default)",
@@ -115,7 +119,8 @@ def looper_rates(min_lr: float, max_lr: float, num: int) -> np.ndarray:
 
 
 def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> int:
-    """``num`` as an int; ValueError for an unknown mode, bad bounds or too few steps."""
+    """``num`` as an int; ValueError for an unknown mode, bad bounds, too few steps or more
+    than `MAX_STEPS`."""
     if mode not in MODES:
         raise ValueError(nets.unknown_name("mode", mode, MODES))
     for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
@@ -124,7 +129,7 @@ def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> int:
             raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
     if min_lr >= max_lr:
         raise ValueError(f"min_lr must be below max_lr, got {min_lr:g} >= {max_lr:g}")
-    return whole("num_steps", num, 2)  # 20.0 too, as TrainConfig's whole numbers
+    return whole("num_steps", num, 2, MAX_STEPS)  # 20.0 too, as TrainConfig's whole numbers
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value

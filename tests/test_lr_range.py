@@ -219,7 +219,10 @@ def test_the_verify_grid_grows_past_the_edge_where_its_best_rate_lies():
     ({"min_lr": -1.0}, "min_lr must be a finite number > 0"),
     ({"mode": "cyclic"}, "unknown mode 'cyclic'; valid: exp, linear, looper"),
     ({"suggestion": "best"}, "unknown suggestion 'best'; valid: valley, steepest, minimum"),
-    ({"num_steps": 1}, "num_steps must be an integer >= 2"),
+    ({"num_steps": 1}, "num_steps must be an integer from 2 to 100000"),
+    # QA: num_steps had no upper bound: 10**10 looper rates filled the memory
+    ({"num_steps": 100_001, "mode": "looper"}, "num_steps must be an integer from 2 to 100000, "
+                                               "got 100001"),
     ({"seeds": 0}, "seeds must be an integer from 1 to 1000"),
     ({"seeds": 10**20}, "seeds must be an integer from 1 to 1000"),
     ({"seed": 1.5}, "seed must be an integer >= 0, got 1.5"),
@@ -236,8 +239,8 @@ def test_num_steps_is_a_whole_number_as_train_configs_are():
     result = lr_range_test("coin", num_steps=20.0, seeds=1)
     assert type(result.num_steps) is int and len(result.curves) == result.num_steps == 20
     for bad in (20.5, True, "20"):
-        with pytest.raises(ValueError, match=rf"^num_steps must be an integer >= 2, got "
-                                             rf"{re.escape(repr(bad))}$"):
+        with pytest.raises(ValueError, match=rf"^num_steps must be an integer from 2 to "
+                                             rf"100000, got {re.escape(repr(bad))}$"):
             lr_range_test("coin", num_steps=bad)
 
 

@@ -307,7 +307,12 @@ def test_a_batch_beyond_the_set_is_the_full_batch_as_train_takes_it(tmp_path, ca
     (["--min-lr", "1", "--max-lr", "0.1"], "--min-lr must be below --max-lr, got 1 >= 0.1"),
     (["--mode", "cyclic"], "unknown --mode 'cyclic'; valid: exp, linear, looper"),
     (["--suggestion", "best"], "unknown --suggestion 'best'; valid: valley, steepest"),
-    (["--steps", "1"], "error: --steps must be an integer >= 2"),
+    (["--steps", "1"], "error: --steps must be an integer from 2 to 100000, got 1"),
+    # QA: --steps had no upper bound: "--mode looper --steps 10000000000" filled the memory
+    # (killed, exit 137) and "--steps 1000000" printed nothing for minutes (a value just past
+    # the bound here: were the bound lost, a huge one would take the machine down again)
+    (["--mode", "looper", "--steps", "100001"],
+     "error: --steps must be an integer from 2 to 100000, got 100001"),
     # refused though --val / --verify are not given: they were ignored in silence
     (["--val-batch", "0"], "--val-batch must be an integer >= 1, got 0"),
     (["--verify-epochs", "nan"], "--verify-epochs must be a number > 0, got nan"),
