@@ -1466,6 +1466,9 @@ def cmd_scaling(args) -> int:
         low, high = bounds
         if args.lr_grid < 1:
             raise ValueError(f"--lr-grid must be at least 1 rate, got {args.lr_grid}")
+        if args.lr_grid > analyses.MAX_RATES:  # each rate: a run per batch size and seed
+            raise ValueError(f"--lr-grid must be at most {analyses.MAX_RATES} rates, got "
+                             f"{args.lr_grid}")
         if not 0 < low <= high or not math.isfinite(high):
             raise ValueError(f"--lr-range needs finite bounds 0 < LOW <= HIGH, got "
                              f"{low:g},{high:g}")

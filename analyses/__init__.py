@@ -98,7 +98,7 @@ _MODULES = {
     # -- scaling (continued)
     "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
                      "noise_from_norms"),
-    "_scaling": ("default_batch_sizes", "lr_grid", "scaling_study"),
+    "_scaling": ("MAX_RATES", "default_batch_sizes", "lr_grid", "scaling_study"),
     "_scaling_law": ("EXTRAPOLATE", "ScalingFit", "fit_scaling_law", "mccandlish_steps",
                      "regimes"),
     "_lr_rule": ("COARSE_GRID", "LR_CAP", "LrExponent", "fit_lr_exponent", "refine_lr",

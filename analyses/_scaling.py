@@ -18,6 +18,7 @@ The per-batch table's verdicts once the law is fitted are ``_scaling_verdicts``'
 
 from __future__ import annotations
 
+import collections
 import math
 import numbers
 import time
@@ -69,6 +70,9 @@ from ._scaling_target import (
 from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
 
 REFERENCE_BATCH = 32
+#: Learning rates beyond this are a typo, not a grid: each rate trains a net per batch size
+#: and seed (``--lr-grid 100000`` spent minutes checking its list before the first run).
+MAX_RATES = 1000
 NOISE_MEASUREMENTS = 100  # per reference run
 
 # SeedSequence((seed, 2)): the noise-scale bootstrap's own stream (a run's weights and
@@ -97,6 +101,8 @@ def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float,
     -------
     tuple of float
     """
+    if num > MAX_RATES:
+        raise ValueError(f"lr grid needs num from 1 to {MAX_RATES}, got {num}")
     if num < 1 or not 0 < low <= high or not math.isfinite(high):
         raise ValueError(f"lr grid needs num >= 1 and 0 < low <= high, got {num}, {low}, {high}")
     if low == high and num > 1:  # one rate num times: the same runs over
@@ -124,8 +130,11 @@ def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps,
     if not lrs or any(isinstance(r, bool) or not isinstance(r, numbers.Real)
                       or not (math.isfinite(r) and r > 0) for r in lrs):
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
+    if len(lrs) > MAX_RATES:  # each one a run per batch size and seed
+        raise ValueError(f"at most {MAX_RATES} learning rates, got {len(lrs)}")
     for name, values in (("batch sizes", list(batch_sizes)), ("learning rates", list(lrs))):
-        twice = [v for v in values if values.count(v) > 1]
+        counts = collections.Counter(values)  # values.count(v) each: minutes for 100000
+        twice = [v for v in values if counts[v] > 1]
         if twice:  # a typo more likely than a wish for the same runs twice
             raise ValueError(f"{name} list {twice[0]:g} twice")
     seed_count(seeds)

@@ -271,6 +271,10 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"reference_batch": -1}, "reference_batch must be an integer >= 1, got -1"),
     ({"batch_sizes": [2, 2, 4]}, "batch sizes list 2 twice"),
     ({"lrs": [0.1, 0.1]}, "learning rates list 0.1 twice"),
+    # QA: no bound on the rates: 100000 of them spent minutes in the duplicate check (a
+    # count per rate), before runs that a batch size and seed each multiply
+    ({"lrs": [0.001 * (1 + k / 1000) for k in range(1001)]},
+     r"^at most 1000 learning rates, got 1001$"),
     ({"backend": "dask", "scheduler": "garbage"}, "is not SCHEME://HOST:PORT"),
     ({"backend": "dask", "scheduler": "tcp://:::"}, "is not SCHEME://HOST:PORT"),
     # QA: Python callers' types were AttributeErrors and TypeErrors from deep inside
@@ -648,6 +652,8 @@ def _the_noise_scale_near_the_target_is_steady_and_shown_with_its_spread(s, text
     (["--seeds", "99999999999999999999"], "seeds must be an integer from 1 to 1000"),
     (["--backend", "dask"], "needs a scheduler address"),
     (["--lr-grid", "0"], "error: --lr-grid must be at least 1 rate, got 0\n"),
+    # QA: "--lr-grid 100000" stalled for minutes: each rate is a run per batch size and seed
+    (["--lr-grid", "1001"], "error: --lr-grid must be at most 1000 rates, got 1001\n"),
     (["--lr-range", "0,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 0,1\n"),
     (["--lr-range", "2,1"], "error: --lr-range needs finite bounds 0 < LOW <= HIGH, got 2,1\n"),
     (["--lr-range", "0.1,inf"],
@@ -1327,3 +1333,13 @@ def test_the_provenance_gives_a_log_spaced_grid_to_four_digits(tmp_path):
     params = unescape(re.search(r'<dl class="params">(.*?)</dl>', html, re.S).group(1))
     assert ("<dt>lrs</dt><dd>≈ 0.001, 0.02154, 0.4642, 10 (rounded; config.json has them "
             "exactly)</dd>") in params and "0.021544346900318832" not in params
+
+
+def test_the_lr_grid_holds_at_most_max_rates():
+    # QA: lr_grid(100000) built a grid whose study stalled for minutes: each rate is a run
+    # per batch size and seed
+    from analyses import MAX_RATES, lr_grid
+
+    assert MAX_RATES == 1000 and len(lr_grid(MAX_RATES)) == MAX_RATES
+    with pytest.raises(ValueError, match=r"^lr grid needs num from 1 to 1000, got 1001$"):
+        lr_grid(MAX_RATES + 1)
