@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
-from nets import error_line, progress_bar, unknown_name
+from nets import error_line, progress_bar, unknown_name, worker_processes
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -182,7 +182,7 @@ def run_tasks(fn: Callable[[Any], Any], tasks: Iterable[Any], *, backend: str = 
 def runs_elsewhere(n_tasks: int, *, backend: str = "joblib", workers: int | None = 1) -> bool:
     """Whether `run_tasks` would run ``n_tasks`` tasks in other processes: an analysis
     whose workers load the data themselves then drops its own copy before they start."""
-    return backend == "dask" or _n_jobs(workers, n_tasks) != 1
+    return backend == "dask" or _n_jobs(workers, n_tasks, warn=False) != 1
 
 
 def release_for_workers(cache, dataset, n_tasks: int, *, backend: str = "joblib",
@@ -195,9 +195,11 @@ def release_for_workers(cache, dataset, n_tasks: int, *, backend: str = "joblib"
         cache.cache_clear()
 
 
-def _n_jobs(workers: int | None, n_tasks: int) -> int:
-    """joblib's n_jobs for ``n_tasks`` tasks: -1 = every core, 1 = in this process."""
-    return min(workers or 1, n_tasks) if workers != -1 else -1
+def _n_jobs(workers: int | None, n_tasks: int, *, warn: bool = True) -> int:
+    """joblib's n_jobs for ``n_tasks`` tasks (1 = in this process): ``workers`` (-1 = every
+    core) capped at the tasks and the cores, with a warning past the cores
+    (`nets.worker_processes`)."""
+    return worker_processes(workers or 1, n_tasks, warn=warn)
 
 
 def _counted(bar, result):

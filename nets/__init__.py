@@ -61,7 +61,7 @@ from ._repr import compact_repr
 from ._rules import check_type, unknown_name
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
-from ._threads import SMALL_STEP_FLOPS, blas_threads
+from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._validation import is_whole
@@ -113,6 +113,7 @@ __all__ = [
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "hplab_version", "versions", "is_whole", "check_type", "unknown_name", "blas_threads",
+    "cores", "worker_processes",
     "SMALL_STEP_FLOPS", "compact_repr",
     "and_list", "count_of", "error_line", "escaped",
     "first_names", "folder_text", "unprintable",

@@ -45,12 +45,7 @@ from ._worker import (
 from ._worker_closing import close_as_interrupted
 from ._worker_pool import run_on_pool, timed_worker
 
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+cores = nets.cores  # the cores this process may run on
 
 
 def close_interrupted(storage, study, run_id: str) -> int:
@@ -100,8 +95,10 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
     n_trials = stored_n_trials(study, spec.n_trials)
     if study.user_attrs.get(STOPPED_ATTR):  # an earlier run's; this one may end otherwise
         study.set_user_attr(STOPPED_ATTR, None)
+    # a process more than the trials would only wait, as would one more than the cores
+    # (with a warning: 48 workers on 2 cores were 40x slower than 1)
+    workers = nets.worker_processes(workers, n_trials)
     bar = StudyProgress(study, n_trials, progress)
-    workers = min(workers, n_trials)  # a process more than the trials would only wait
     try:
         if workers == 1:
             timed_out = timed_worker(spec.timeout, spec, where, run_id=run_id,

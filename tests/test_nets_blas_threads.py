@@ -156,3 +156,19 @@ def test_a_restore_another_thread_blocks_is_made_by_the_next_training(two_blas_t
         with step_threads(*SMALL):
             assert blas_threads() == {1}
     assert blas_threads() == {2}
+
+
+def test_worker_processes_are_at_most_one_per_core_and_one_per_task():
+    # QA: --workers 48 on 2 cores started 48 processes (3 minutes, 4.6 s with 1): more
+    # workers than cores are capped at the cores, with a one-line warning
+    n = nets.cores()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of these warn
+        assert nets.worker_processes(-1, 100) == n  # every core, as -1 always was
+        assert nets.worker_processes(n, 100) == n and nets.worker_processes(1, 100) == 1
+        assert nets.worker_processes(n + 46, 1) == 1  # the tasks cap it first: no warning
+    with pytest.warns(UserWarning) as said:
+        assert nets.worker_processes(n + 46, 100) == n
+    assert [str(w.message) for w in said] == [
+        f"{n + 46} workers asked for, but only {n} cores here: running {n} processes (more "
+        "would wait for the cores and slow every run)"]
