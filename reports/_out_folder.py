@@ -56,8 +56,9 @@ def check_out_folder(out, kind: str | None = None, name: str | None = None, *,
     if blocked:
         raise ValueError(f"{named} {out} {blocked}; {instead or 'give a folder'}")
     existing = next(p for p in (out, *out.parents) if p.exists())
-    # a report replaces the CSVs in report_files/ (and a train without one removes them):
-    # another user's there failed after the run, the earlier report.html already deleted
+    # a report replaces the CSVs its earlier version wrote in report_files/ (and a train
+    # without one removes them; other files there are the user's and stay): another
+    # user's there failed after the run, the earlier report.html already deleted
     files = out / "report_files"
     for folder in (existing, *([files] if kind is not None and files.is_dir() else [])):
         try:  # a real write: permissions, read-only mounts and /proc all answer here

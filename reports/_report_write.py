@@ -12,7 +12,7 @@ import pandas as pd
 
 from nets import folder_text
 
-from ._report_files import files_folder_problem
+from ._report_files import files_folder_problem, foreign_csvs, report_csvs
 from ._run_files import record_text
 
 
@@ -37,6 +37,12 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
             raise ValueError(f"{folder_text(out_dir)} holds {held}; write the report "
                              "elsewhere")
     path = out_dir / f"{stem}.html"
+    # the CSVs the earlier version wrote (its links) are the ones it replaces or removes;
+    # any other file there is the user's: kept, and not written over
+    if foreign := foreign_csvs(path, files, [f"{csv_stem}.csv" for csv_stem in frames]):
+        raise ValueError(f"{folder_text(out_dir)} holds a {files.name}/{foreign[0]} hplab "
+                         "did not write; move it, or write the report elsewhere")
+    earlier = report_csvs(path, files)
     html = report.html(files.name)
     # every file of the new version is written beside its final name first, then all
     # are renamed at once with Ctrl-C held: an interrupted run leaves the earlier
@@ -60,9 +66,8 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
             for tmp, final in staged:
                 os.replace(tmp, final)
             keep = {final for _, final in staged}
-            for old in files.glob("[!.]*.csv"):  # not another writer's staged files
-                if old not in keep:
-                    old.unlink(missing_ok=True)  # another process may refresh it too
+            for old in earlier - keep:  # not the user's, nor another writer's staged files
+                old.unlink(missing_ok=True)  # another process may refresh it too
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

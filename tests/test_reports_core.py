@@ -153,10 +153,42 @@ def test_a_table_of_a_drawn_frame_links_the_figure_csv(tmp_path):
 
 def test_rewriting_a_report_drops_stale_csv(tmp_path):
     rep = _small_report()
+    rep.add_table(pd.DataFrame({"a": [1]}), name="old-figure")  # the earlier version's
     rep.write(tmp_path / "r", index=False)
-    (tmp_path / "r" / "report_files" / "old-figure.csv").write_text("a\n1\n")
+    assert (tmp_path / "r" / "report_files" / "old-figure.csv").exists()
     _small_report().write(tmp_path / "r", index=False)
     assert not (tmp_path / "r" / "report_files" / "old-figure.csv").exists()
+
+
+def test_a_report_keeps_the_users_csv_in_its_files_folder(tmp_path):
+    # QA: every CSV in report_files/ the new report did not write was deleted, the user's
+    # too (exit 0); so did remove_report. Only those the earlier report linked to go
+    out = tmp_path / "r"
+    files = out / "report_files"
+    files.mkdir(parents=True)
+    (files / "keep.csv").write_text("mine,1\n")
+    (files / "notes.txt").write_text("mine\n")
+    _small_report().write(out, index=False)  # no earlier report: nothing there is hplab's
+    rep = _small_report()
+    rep.add_table(pd.DataFrame({"a": [1]}), name="old-figure")
+    rep.write(out, index=False)
+    assert sorted(p.name for p in files.iterdir()) == [
+        "keep.csv", "line.csv", "notes.txt", "old-figure.csv", "small.csv"]
+    _small_report().write(out, index=False)  # the earlier report's own stale CSV goes
+    assert sorted(p.name for p in files.iterdir()) == [
+        "keep.csv", "line.csv", "notes.txt", "small.csv"]
+    reports.remove_report(out)
+    assert not (out / "report.html").exists()
+    assert sorted(p.name for p in files.iterdir()) == ["keep.csv", "notes.txt"]
+    assert (files / "keep.csv").read_text() == "mine,1\n"
+    # a CSV of a name the report writes, not its own: refused, never written over
+    (files / "small.csv").write_text("mine,2\n")
+    with pytest.raises(ValueError, match=re.escape(
+            f"{out} holds a report_files/small.csv hplab did not write; move it, or write "
+            "the report elsewhere")):
+        _small_report().write(out, index=False)
+    assert (files / "small.csv").read_text() == "mine,2\n"
+    assert not (out / "report.html").exists() and not (files / "line.csv").exists()
 
 
 def test_a_report_never_writes_or_deletes_through_a_linked_files_folder(tmp_path):
