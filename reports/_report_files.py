@@ -72,10 +72,21 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
             and (files / name).is_file()}
 
 
-def foreign_csvs(page: Path, files: Path, names) -> list[str]:
-    """Of the CSV file ``names`` a new version of the report at ``page`` writes in
-    ``files``, those already there that the earlier version did not write (`report_csvs`):
-    the user's, which it must not write over."""
+def foreign_csvs(page: Path, files: Path, headers) -> list[str]:
+    """Of the CSV files a new version of the report at ``page`` writes in ``files``
+    (``headers``: name -> the header line it writes), those already there that are not
+    the earlier version's (`report_csvs`): the user's, not to be written over. With no
+    earlier report (its page deleted), one whose header is the new one's is taken for a
+    version of it."""
     own = report_csvs(page, files)
-    return [name for name in names
-            if os.path.lexists(files / name) and files / name not in own]
+    return [name for name, header in headers.items()
+            if os.path.lexists(files / name) and files / name not in own
+            and (own or _first_line(files / name) != header)]
+
+
+def _first_line(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as file:
+            return file.readline(1 << 16)
+    except OSError:
+        return None

@@ -39,7 +39,9 @@ def write_files(report, frames: Mapping[str, pd.DataFrame], out_dir: Path, stem:
     path = out_dir / f"{stem}.html"
     # the CSVs the earlier version wrote (its links) are the ones it replaces or removes;
     # any other file there is the user's: kept, and not written over
-    if foreign := foreign_csvs(path, files, [f"{csv_stem}.csv" for csv_stem in frames]):
+    headers = {f"{csv_stem}.csv": spreadsheet_safe(frame.head(0)).to_csv(index=False)
+               for csv_stem, frame in frames.items()}
+    if foreign := foreign_csvs(path, files, headers):
         raise ValueError(f"{folder_text(out_dir)} holds a {files.name}/{foreign[0]} hplab "
                          "did not write; move it, or write the report elsewhere")
     earlier = report_csvs(path, files)
