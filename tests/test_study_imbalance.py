@@ -107,8 +107,9 @@ def test_an_imbalance_best_model_retrains_from_what_its_config_json_records(tmp_
     assert (config["val_loss"], config["val_accuracy"]) == (record["val_loss"],
                                                             record["val_accuracy"])
     assert (f"sampling ratio {best.params['sampling_ratio']!r}) with its configuration and "
-            f"random_state {config['seed']}, which study.pipeline_seed draws from the trial's "
-            f"seed [2, {best.number}]") in page
+            f"random_state {config['seed']}, which study.pipeline_seed draws from the study's "
+            f"seed 2 and the trial number {best.number} (SeedSequence([2, {best.number}]))"
+            ) in page
     # retrained as the README says, from config.json alone: the same net, bit for bit
     seed, number = config["trial_seed"]
     again = tmp_path / "again"
