@@ -45,8 +45,6 @@ from ._worker import (
 from ._worker_closing import close_as_interrupted
 from ._worker_pool import run_on_pool, timed_worker
 
-cores = nets.cores  # the cores this process may run on
-
 
 def close_interrupted(storage, study, run_id: str) -> int:
     """Mark this run's still-RUNNING trials FAIL/interrupted (not counted: a resume redoes
@@ -65,7 +63,7 @@ def local_workers(workers) -> int:
             workers < 1 and workers != -1):  # NumPy's integers too
         raise SpecError(f"workers must be an integer >= 1 (or -1 for every core), "
                         f"got {workers!r}")
-    return cores() if workers == -1 else int(workers)
+    return nets.cores() if workers == -1 else int(workers)
 
 
 def say_if_none_started(study, run_id: str, budget: int, *, who: str = "this run",
@@ -110,7 +108,7 @@ def execute(spec: StudySpec, where: StorageURL, storage, study, *, workers: int,
         poller.start()
         try:
             # the data checked here, unless too large to keep (`for_workers`)
-            timed_out = run_on_pool(spec, where, workers, run_id, max(1, cores() // workers),
+            timed_out = run_on_pool(spec, where, workers, run_id, max(1, nets.cores() // workers),
                                     dataset)
         except BrokenProcessPool as exc:  # loky's, and its TerminatedWorkerError, subclass it
             # joblib stops every worker when one dies; the trials they held turn stale and

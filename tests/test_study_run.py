@@ -29,9 +29,10 @@ from conftest import copy_files, require_module, stored_study_files, trials_of
 from optuna.trial import TrialState
 
 import hplab
+import nets
 import reports
 import study
-from study._run import cores, local_workers
+from study._run import local_workers
 from study._spec_diff import first_difference
 from study._study_progress import StudyProgress
 
@@ -338,7 +339,7 @@ def test_workers_minus_one_is_every_core_as_for_the_analyses(spec_file, tmp_path
     assert pools_started == ([expected] if expected > 1 else [])
     workers = {study.trial_info(t)["worker"] for t in trials_of(tmp_path / "a.db", "allcores")}
     # (one may take every trial before another starts)
-    assert local_workers(-1) == cores() == _n_cores() and 1 <= len(workers) <= expected
+    assert local_workers(-1) == nets.cores() == _n_cores() and 1 <= len(workers) <= expected
     for bad in ("0", "-2"):
         code, out, err = run_cli(["study", "run", path, "--workers", bad, "--storage",
                                tmp_path / "b.db"], capsys)
