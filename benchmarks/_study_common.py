@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import optuna
 
+import nets
 import study
 from study import quiet_optuna
 
@@ -47,7 +48,7 @@ def finished_trials(spec: study.StudySpec, storage_path: str) -> list:
 def machine() -> dict:
     """Where and when: cores, load average (other users share the machine), date."""
     return {"date": datetime.now(timezone.utc).isoformat(timespec="minutes"),
-            "cores": study._run.cores(), "loadavg": [round(x, 2) for x in os.getloadavg()],
+            "cores": nets.cores(), "loadavg": [round(x, 2) for x in os.getloadavg()],
             "python": platform.python_version(), "optuna": optuna.__version__}
 
 
