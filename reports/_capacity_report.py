@@ -124,22 +124,26 @@ def _best_of_depth(result, depth: int) -> int:
     return int(grp.loc[v.idxmax() if result.metric == "accuracy" else v.idxmin(), "width"])
 
 
-def _worse_wider(result, depth: int, width: int, worse: list[int], close: str) -> str:
-    """Why wider widths that score clearly worse than the best ``width`` are no plateau: a
-    net that fits its training set worse too is likely undertrained (coin, 300 epochs: 8
-    and 16 neurons below 4, above it at 2000), one that fits it as well or better overfits."""
+def _worse_wider(result, depth: int, width: int, best: int, worse: list[int],
+                 close: str) -> str:
+    """Why wider widths than the sufficient ``width`` that score clearly worse than the
+    depth's ``best`` width are no plateau: a net that fits its training set worse than the
+    best does is likely undertrained (coin, 300 epochs: 8 and 16 neurons below 4, above it
+    at 2000), one that fits it as well or better overfits."""
     m, epochs = result.metric, result.config["max_epochs"]
     train = result.table[result.table["depth"] == depth].set_index("width")[f"train_{m}"]
     sign = 1 if m == "accuracy" else -1  # a loss is worse higher
-    under = [w for w in worse if sign * (train[w] - train[width]) < 0]
+    under = [w for w in worse if sign * (train[w] - train[best]) < 0]
     over = [w for w in worse if w not in under]
 
     def neurons(ws):
         return " and ".join([", ".join(map(str, ws[:-1])), str(ws[-1])] if len(ws) > 1
                             else [str(ws[0])]) + " neurons"
 
+    # "it" is the sentence's width when it is the best; else the best is named
+    ref = "it" if best == width else f"the best ({best} neurons)"
     text = (f"wider, {neurons(worse)} score more than {close} "
-            f"{'below' if m == 'accuracy' else 'above'} it")
+            f"{'below' if m == 'accuracy' else 'above'} {ref}")
     retrain = (f"likely undertrained in {epochs:g} epochs: raise --epochs, or lower --lr, "
                f"before taking {width} neurons as sufficient")
     if not over:
@@ -176,26 +180,28 @@ def _verdicts(result) -> list[str]:
                          f"{above.replace(' and', ',')}; no other width to compare it with.")
         elif reach == "widest":  # "within 1 % of the best" compared it with itself alone
             compared = True
-            worse, better = ("below", "score higher") if m == "accuracy" else \
+            lower, better = ("below", "score higher") if m == "accuracy" else \
                 ("above", "reach a lower loss")
             lines.append(f"{depth} hidden layer(s): {width} neurons, the widest tried, score "
                          f"best{above.replace(' and', ',')}, and every narrower width more "
-                         f"than {close} {worse}: the sweep shows no plateau, so a wider net may "
+                         f"than {close} {lower}: the sweep shows no plateau, so a wider net may "
                          f"{better} still (add wider --widths).")
-        elif width == _best_of_depth(result, depth):  # "come within 0.04 of" itself
-            best_of = (f"{depth} hidden layer(s): {width} neurons score the best validation "
-                       f"{m} of that depth{above.replace(' and', ',')}; ")
+        else:
+            top = _best_of_depth(result, depth)
+            if width == top:  # "come within 0.04 of" itself
+                head = (f"{depth} hidden layer(s): {width} neurons score the best validation "
+                        f"{m} of that depth{above.replace(' and', ',')}; ")
+                flat = "the wider ones tried do no better, so wider only costs."
+            else:
+                compared = True
+                head = (f"{depth} hidden layer(s): {width} neurons already come within "
+                        f"{close} of the best validation {m} of that depth{above}; ")
+                flat = "wider only costs."
             if depth in worse:  # worse, not merely no better: no plateau to read
                 compared = True
-                lines.append(best_of + _worse_wider(result, depth, width, worse[depth], close))
+                lines.append(head + _worse_wider(result, depth, width, top, worse[depth], close))
             else:
-                lines.append(best_of + "the wider ones tried do no better, so wider only "
-                                       "costs.")
-        else:
-            compared = True
-            lines.append(f"{depth} hidden layer(s): {width} neurons already come within "
-                         f"{close} of the best validation {m} of that depth{above}; wider only "
-                         "costs.")
+                lines.append(head + flat)
     if compared:
         lines.append(("Close enough: the larger of 1 % of the best, one validation example "
                       f"(1/{result.n_val}) and the best width's standard deviation over seeds "
