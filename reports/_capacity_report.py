@@ -16,6 +16,7 @@ import data
 import nets
 
 from . import design
+from ._capacity_gap import gap_verdict
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -244,13 +245,9 @@ def _verdicts(result) -> list[str]:
         else:
             lines.append(f"{depth} hidden layer(s): every width has a diverged run, so none "
                          "is sufficient; a lower learning rate may train them.")
-    gap = result.table["accuracy_gap" if m == "accuracy" else "loss_gap"]
-    if gap.notna().any():
-        worst = result.table.loc[gap.idxmax()]
-        lines.append(f"Largest train/validation gap: {net_name(worst['depth'], worst['width'])}"
-                     f" ({float(gap.max()):.3g}); a gap that grows with width is overfitting, "
-                     f"a small gap with a {'low accuracy' if m == 'accuracy' else 'high loss'} "
-                     "is missing capacity.")
+    gap = gap_verdict(result)  # among the nets that fit: an underfit one's is no overfitting
+    if gap:
+        lines.append(gap)
     if result.eps_above_baseline():
         lines.append(eps_warning(result.eps, base) + ".")
     reached = result.table["reached_eps"] > 0

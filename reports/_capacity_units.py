@@ -43,10 +43,10 @@ def run_rmse(runs: pd.DataFrame, target, column: str = "test_loss") -> pd.Series
                     if pd.notna(v) and math.isfinite(v) and v >= 0 else math.nan)
 
 
-def config_rmse(result, target) -> pd.Series:
-    """Per row of ``result.table``: its seeds' mean test RMSE in the target's units (NaN
-    when a seed diverged, as its mean loss is)."""
-    runs = result.runs.assign(_rmse=run_rmse(result.runs, target))
+def config_rmse(result, target, column: str = "test_loss") -> pd.Series:
+    """Per row of ``result.table``: its seeds' mean RMSE in the target's units from the
+    loss ``column`` (default the test loss; NaN when a seed diverged, as its mean loss is)."""
+    runs = result.runs.assign(_rmse=run_rmse(result.runs, target, column))
     means = runs.groupby(["depth", "width"])["_rmse"].agg(lambda x: x.mean(skipna=False))
     return pd.Series([means.get((d, w), math.nan) for d, w in
                       zip(result.table["depth"], result.table["width"], strict=True)],

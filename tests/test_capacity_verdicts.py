@@ -53,3 +53,27 @@ def test_a_widest_verdict_before_a_best_one_does_not_break_the_next_depth():
     assert any(v.startswith("2 hidden layer(s): 2 neurons score the best validation accuracy "
                             "of that depth") and "wider, 4 and 8 neurons score more than" in v
                for v in lines)
+
+
+def test_the_largest_gap_of_a_net_that_misses_capacity_is_no_overfitting(tmp_path,
+                                                                        parse_html):
+    # QA: on sine the report's "Largest train/validation gap" named 1 neuron (validation
+    # loss 0.0087 against 4 neurons' 0.0007), beside "a gap that grows with width is
+    # overfitting"; its gap comes from its poor fit. Said in the loss's units and in RMSE
+    res = capacity_sweep("sine", widths=(1, 4), seeds=1, workers=2)
+    t = res.table.set_index("width")
+    assert res.sufficient_widths() == {1: 4} and t["loss_gap"].idxmax() == 1
+    text = " ".join(parse_html(reports.capacity_report(res, tmp_path / "r").read_text())
+                    .all_text.split())
+    g1, g4 = (f"{t.loc[w, 'loss_gap']:.3g}" for w in (1, 4))
+    assert ("Largest train/validation gap (validation − train loss) among the nets that fit "
+            "(at or wider than their depth's sufficient width, none undertrained): 1 hidden "
+            f"layer(s) of 4 neurons ({g4} in loss (½·MSE, scaled y): train "
+            f"{t.loc[4, 'train_loss']:.3g}, validation {t.loc[4, 'val_loss']:.3g}; RMSE ") \
+        in text
+    assert "in the target's own units); a gap that grows with width is overfitting." in text
+    assert (f"1 hidden layer(s) of 1 neurons has a larger one ({g1} in loss (½·MSE, scaled "
+            "y): train ") in text
+    assert ("always predicting the training set's mean scores 0.0544), but it is narrower than "
+            "its depth's sufficient width: that gap comes from a poor fit (a high loss), not "
+            "overfitting.") in text
