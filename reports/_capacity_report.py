@@ -17,6 +17,7 @@ import nets
 
 from . import design
 from ._capacity_gap import gap_verdict
+from ._capacity_table import per_config, shortened
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -359,22 +360,14 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                            + ("its validation data (on this dataset, its training points "
                               "themselves)" if result.test_is_train
                               else "held-out data") + ", per width and depth.")
-    # the validation spread is the sufficient width's tolerance: shown beside its mean
-    cols = ["depth", "width", "n_parameters", "train_accuracy", "val_accuracy",
-            "val_accuracy_std", "test_accuracy", "test_accuracy_std", "test_loss",
-            "iterations_to_eps", "epochs_to_eps", "reached_eps", "diverged", "seconds"]
-    if m == "loss":
-        cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss",
-                                                           "val_loss_std"]
-    table = result.table if rmse is None else result.table.assign(test_rmse=rmse)
-    if rmse is not None:  # beside the test loss it comes from
-        cols.insert(cols.index("test_loss") + 1, "test_rmse")
-    rep.add_table(table[cols], name="per-config",
+    csv, page, short = per_config(result.table, m, rmse)
+    rep.add_table(csv, page=page, name="per-config",
                   caption="Means over seeds (_std: their standard deviation); iterations "
                           "and epochs to eps: medians over the seeds that reached it."
                           + ("" if rmse is None else " Losses: ½·MSE on the scaled target; "
-                             "test_rmse: in the target's own units."))
-    rep.add_table(result.runs.replace([np.inf, -np.inf], np.nan), name="runs", max_rows=15,
-                  caption="Every run; the CSV holds all of them.")
+                             "test_rmse: in the target's own units.") + short)
+    csv, page, short = shortened(result.runs.replace([np.inf, -np.inf], np.nan))
+    rep.add_table(csv, page=page, name="runs", max_rows=15,
+                  caption="Every run; the CSV holds all of them." + short)
     return rep.write(out, index=index,
                      records=analysis_records(result, "capacity", out, command=command))
