@@ -43,7 +43,11 @@ def _headline(result) -> dict:
     # borderline_smote have no space to wrap at and were cut mid-word in the big type.
     best_label = f"Best {result.metric} ({ratio})"
     if best is not None:
-        best_label += f": {best['strategy']}" + _unsettled_label(result, first)
+        # an exact tie for first named whole, as the ranking's "1=" has it: one of four
+        # named alone was whichever --strategies listed first
+        tie = _tied_first(first)
+        best_label += (f": {nets.and_list(tie)} tie" if len(tie) > 1 else
+                       f": {best['strategy']}") + _unsettled_label(result, first, tie)
     # the majority baseline's accuracy, said to be a model's that finds no positive: its
     # recall of them, 0 by definition, on a card of its own told nothing. Like the best
     # card, it names its ratio, the best card's (the first one where anything ran)
@@ -61,22 +65,34 @@ def _headline(result) -> dict:
     return head
 
 
-def _unsettled_label(result, first) -> str:
+def _tied_first(first) -> list[str]:
+    """The strategies of one ratio's ranking (best first) that share its first rank, an
+    exact tie (`analyses.tied_ranks`' "1="): the first ranked alone when none ties it."""
+    from analyses import tied_ranks
+
+    ranks = tied_ranks(first["rank"])
+    return [s for s, r in zip(first["strategy"], ranks, strict=True) if r == ranks[0]] \
+        if ranks and ranks[0].endswith("=") else [first.iloc[0]["strategy"]]
+
+
+def _unsettled_label(result, first, tie=()) -> str:
     """The best card's word on what its seeds leave unsettled, as the ranking below it says
     (11 of 12 tied with it; 7 on one seed, told apart by none): ' (not told apart from 3
-    others; 7 others too few seeds to tell)', or ''."""
+    others; 7 others too few seeds to tell)', or ''. The strategies of ``tie``, named on
+    the card as tied with the first, are not counted among the others."""
     from analyses import against_first, unsettled_first
 
     rows = first.to_dict("records")
     why = unsettled_first(rows, result.metric, result.seeds)
     if why and why[0] == "one seed":
         return " (one seed: no interval)"
-    verdict = list(against_first(rows, result.metric).values())
+    why = why and (why[0], [n for n in why[1] if n not in tie])
+    verdict = [v for n, v in against_first(rows, result.metric).items() if n not in tie]
 
     def others(n: int) -> str:
         return f"{n} other{'s' if n > 1 else ''}"
 
-    said = [f"not told apart from {others(len(why[1]))}"] if why else []
+    said = [f"not told apart from {others(len(why[1]))}"] if why and why[1] else []
     if n := verdict.count("better"):
         said.append(f"{others(n)} beat it on the seeds both ran")
     if n := verdict.count("too_few_seeds"):
