@@ -19,11 +19,12 @@ from .design import format_value
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
 
 
-def add_what_mattered(rep, s, spec, table, metric, maximize) -> list[str]:
+def add_what_mattered(rep, s, spec, table, metric, maximize, more=None) -> list[str]:
     """The section "What mattered": importances (figure and table), the contour of the two
     most important parameters, slices and parallel coordinates of the complete trials
-    (``table``: `param_table`). Returns the parameters, the most important first (none
-    without complete trials)."""
+    (``table``: `param_table`). ``more(n_complete)``: the next step's words when the
+    importances are a rough ranking (`more_trials_text`), or None. Returns the parameters,
+    the most important first (none without complete trials)."""
     if table.empty:
         return []
     # several objectives: importances of the first; optuna's PED-ANOVA takes any target as
@@ -58,6 +59,10 @@ def add_what_mattered(rep, s, spec, table, metric, maximize) -> list[str]:
                        alt=f"Bar chart of parameter importances by {' and '.join(methods)}",
                        caption=_importance_caption(imp, metric, spec.multi_objective, left_out,
                                                    same))
+        if more is not None and _rough(imp):  # QA: "more trials" with no command to run them
+            said, command = more(imp.attrs.get("n_complete", si.FEW_TRIALS))
+            rep.add_text(said)
+            rep.add_code(command)
         # the numbers in words too: a bar chart alone is lost on a screen reader
         rep.add_table(_importance_table(imp), name="importance-ranking",
                       caption="The same importances, most important parameter first (mean "
@@ -157,7 +162,7 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
     methods = list(dict.fromkeys(imp["method"]))
     skipped, sample = imp.attrs.get("fanova_skipped"), imp.attrs.get("fanova_sample")
     n = imp.attrs.get("n_complete", si.FEW_TRIALS)
-    rough = n < si.FEW_TRIALS and imp["param"].nunique() > 1  # one parameter has it all
+    rough = _rough(imp)
     return ((f"Importances for {metric}, the first objective. " if multi_objective else "")
             + (f"From only {n} complete trials: a rough ranking, which more trials may "
                "change. " if rough else "")
@@ -172,6 +177,39 @@ def _importance_caption(imp: pd.DataFrame, metric: str, multi_objective: bool,
                "the parameters every trial has, over the same trials." if left_out else "")
             + (f" Left out, as every complete trial has the same value: {same}." if same
                else ""))
+
+
+def _rough(imp: pd.DataFrame) -> bool:
+    """Whether the importances come from too few complete trials to rank the parameters
+    (one parameter with all of it needs no ranking)."""
+    n = imp.attrs.get("n_complete", si.FEW_TRIALS)
+    return n < si.FEW_TRIALS and imp["param"].nunique() > 1
+
+
+def more_trials_text(s, where, summary: dict, dataset: str | None = None):
+    """``n_complete -> (words, command)``: the command that runs the study ``s`` on in its storage
+    ``where`` until about `FEW_TRIALS` trials are complete, as `hplab study run` hints give
+    it (its name or resuming spec file; ``--storage`` where one was given, its password
+    masked; this machine's ``--data``). ``--trials`` is the study-wide total, so it counts
+    the trials run so far."""
+    import shlex
+
+    import nets
+    import study as hs
+
+    def text(n_complete: int) -> str:
+        so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
+                     + int(summary.get("n_running") or 0))
+        total = so_far + max(si.FEW_TRIALS - n_complete, 1)
+        resume = hs.spec_to_resume(s, where, any_data_path=dataset is not None)
+        cmd = shlex.join(["hplab", "study", "run", resume, "--trials", str(total)]
+                         + (["--storage", where.masked] if where.given else [])
+                         + (["--data", dataset] if dataset is not None else []))
+        return (f"More trials: this command runs the study on in the same storage to {total} "
+                f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
+                f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "
+                "importances settle:"), nets.escaped(cmd)
+    return text
 
 
 def _failures(failed: dict[str, str]) -> str:

@@ -30,7 +30,7 @@ from ._study_best import (
 )
 from ._study_folder import storage_source, study_report_folder
 from ._study_lag import data_files_state, newer_report
-from ._study_mattered import add_learning_curves, add_what_mattered
+from ._study_mattered import add_learning_curves, add_what_mattered, more_trials_text
 from ._study_table import trials_page, worker_labels
 from ._study_text import (
     DOMINATED,
@@ -157,7 +157,8 @@ def _write_study_report(s, spec, where, name: str, out, seconds, command: str,
                                        spec.metrics),
                        caption=pareto_caption(spec.metrics))
     table = sd.param_table(trials)
-    ranked = add_what_mattered(rep, s, spec, table, metric, maximize)
+    ranked = add_what_mattered(rep, s, spec, table, metric, maximize,
+                               more=more_trials_text(s, where, summary, dataset))
     inter = sd.intermediate_frame(trials, spec.checkpoint, flat=flat)
     if not inter.empty and inter["epoch"].nunique() == 1:  # one point a trial: on x = ±0.04
         rep.add_section("Pruning", no_curves(inter, spec.checkpoint))
