@@ -854,12 +854,12 @@ def test_a_sufficient_width_that_is_its_depths_best_is_called_the_best(tmp_path,
     # leaves out 1 × 32 too
     fit = gap[[(1, 8), (2, 8), (2, 32)]]
     assert (f"Largest train/validation gap (train − validation accuracy) among the nets that "
-            f"fit (at or wider than their depth's sufficient width, none undertrained): "
-            f"{fit.idxmax()[0]} hidden layer(s) of {fit.idxmax()[1]} neurons ({fit.max():.3g}: "
-            "train ") in text
+            f"fit (none narrower than its depth's sufficient width fitting its training set "
+            f"worse, none undertrained): {fit.idxmax()[0]} hidden layer(s) of "
+            f"{fit.idxmax()[1]} neurons ({fit.max():.3g}: train ") in text
     assert (f"2 hidden layer(s) of 2 neurons has a larger one ({gap.max():.3g}: train ") in text
-    assert ("but it is narrower than its depth's sufficient width: that gap comes from a poor "
-            "fit (a low accuracy), not overfitting.") in text
+    assert ("but it is narrower than its depth's sufficient width and fits its training set "
+            "worse too: that gap comes from a poor fit (a low accuracy), not overfitting.") in text
     cards = {h["label"]: h["text"] for h in reports.read_report_info(path).headline}
     assert cards["Best net (hidden layers × neurons)"] == "1 × 8"
 
