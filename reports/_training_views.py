@@ -130,12 +130,42 @@ def add_hidden_space(rep: Report, run, classes) -> None:
                           if net.batch_norm else "")
                        + ", which only rotates, stretches "
                        f"and shifts the plane, so the lines stay straight. Bottom row: after "
-                       f"{act_name}, which bends them. Look for the epoch from which one straight "
-                       "line (a plane in 3-D) separates the classes in the bottom row: that is "
-                       "all the output layer can draw." + _unnamed_colours(classes)))
+                       f"{act_name}, which bends them. "
+                       + separation_note(width, len(classes), len(net.activations))
+                       + _unnamed_colours(classes)))
 
 
 # ----------------------------------------------------------------------------- helpers
+def separation_note(width: int, n_classes: int, n_hidden: int) -> str:
+    """What the hidden-space figure's bottom row can show of the output layer's boundary.
+
+    The output layer is linear in the last hidden layer: one straight line (plane) for two
+    classes, regions bounded by such lines for more (each class's score is linear). Past
+    three neurons the panels show two principal components, which can hide a separation
+    that exists in the full space; past one hidden layer the output reads another layer.
+    """
+    if n_hidden > 1:
+        return ("The output layer reads the last hidden layer, not this one: the later "
+                "layers bend the space again, so the classes need not be separable by "
+                "straight lines here.")
+    if width > 3:
+        what = ("one flat boundary (a hyperplane)" if n_classes == 2 else
+                "regions bounded by flat boundaries (hyperplanes), from a score per class "
+                "that is a linear function of the neurons")
+        return (f"The output layer draws {what} in all {width} dimensions, which two "
+                "components cannot show: classes that a straight line separates in the "
+                "bottom row are separable there too, but classes that overlap here may "
+                "still be separated in the full space.")
+    if n_classes == 2:
+        return ("Look for the epoch from which one straight line (a plane in 3-D) separates "
+                "the classes in the bottom row: that is all the output layer can draw.")
+    bound = "cut points on the line" if width == 1 else "straight lines (planes in 3-D)"
+    return (f"The output layer scores each of the {n_classes} classes with a linear function "
+            f"of these values and picks the highest, so it can only cut the space into one "
+            f"convex region per class, bounded by {bound}: look for the epoch from which "
+            "such regions separate the classes in the bottom row.")
+
+
 def _unnamed_colours(classes) -> str:
     """What a figure without a legend of its classes says of its colours ("" with one)."""
     if len(classes) <= tw.LEGEND_MAX_CLASSES:

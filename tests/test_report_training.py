@@ -613,6 +613,42 @@ def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_pat
     np.testing.assert_allclose(last[["h1", "h2", "h3"]].to_numpy(), z, rtol=1e-5, atol=1e-6)
 
 
+def _figure_caption(html_text: str, figure: str) -> str:
+    import html
+
+    found = re.search(rf'id="fig-{figure}".*?<figcaption>(.*?)</figcaption>', html_text, re.S)
+    assert found, f"no figure {figure}"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+@pytest.mark.parametrize("dataset, hidden, one_line", [
+    ("coin", (16,), False), ("coin", (3,), False), ("moons", (2,), True),
+    ("moons", (16,), False), ("coin", (4, 4), False)])
+def test_the_hidden_space_caption_says_what_the_output_layer_draws(tmp_path, dataset, hidden,
+                                                                   one_line):
+    # QA: a 2-16-3 coin net's caption said "one straight line separates the classes in the
+    # bottom row: that is all the output layer can draw", of 16 neurons drawn on two
+    # principal components, with 3 classes (no single line separates three)
+    import nets
+    import study
+
+    cfg = nets.TrainConfig(hidden=hidden, activation="tanh", lr=0.1, max_epochs=3)
+    run = study.train_run(dataset, cfg, seed=0, out=tmp_path / "run")
+    with pytest.MonkeyPatch.context() as patch:
+        figure_stand_in(patch, typeset=True)
+        path = reports.training_report(run, run.out)
+    caption = _figure_caption(path.read_text(), "hidden-space")
+    assert ("one straight line (a plane in 3-D) separates the classes" in caption) == one_line
+    width, n_classes = hidden[0], run.dataset.n_classes
+    hides = (f"in all {width} dimensions, which two components cannot show" in caption
+             and "may still be separated in the full space" in caption)
+    assert hides == (width > 3 and len(hidden) == 1)
+    assert (f"scores each of the {n_classes} classes with a linear function" in caption) == (
+        n_classes > 2 and width <= 3 and len(hidden) == 1)
+    assert ("The output layer reads the last hidden layer, not this one" in caption) == (
+        len(hidden) > 1)
+
+
 def test_a_run_trained_without_files_still_reports(tmp_path, parse_html):
     import nets
     import study
