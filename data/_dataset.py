@@ -76,7 +76,8 @@ class Dataset:
         JSON-serializable provenance: source, sizes, scaling, seed, imbalance...;
         ``test_from``: where the test split comes from, ``"held out 0.2"`` of the set,
         its own test ``"file"``, ``"generated"`` apart by a generated set, or ``"train"``
-        (the training set itself: xor).
+        (the training set itself: xor); ``clean_test_targets``: True when only the
+        training pool's targets carry noise (a generated curve's), see `test_targets_clean`.
     """
 
     name: str
@@ -119,6 +120,13 @@ class Dataset:
         """Whether the test (and validation) set is the training set itself (XOR's 4
         points): its scores are then no held-out ones."""
         return self.info.get("test_from") == "train"
+
+    @property
+    def test_targets_clean(self) -> bool:
+        """Whether only the training pool's targets carry noise and the test targets are
+        noise-free (a generated curve's: sine, curve), so the test loss has no noise floor
+        and can sit below the training and validation losses."""
+        return bool(self.info.get("clean_test_targets"))
 
     def normalize_x(self, X_raw) -> np.ndarray:
         """Scale raw inputs (n, d) or one raw example (d,) as the training data was.

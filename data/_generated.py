@@ -77,7 +77,8 @@ def _fit_curve(rng, f, n_train: int, n_test: int, noise: float) -> Source:
     x = rng.uniform(0.0, 1.0, n_train)
     y = f(x) + rng.uniform(-noise, noise, n_train)
     x_test = rng.uniform(0.0, 1.0, n_test)
-    return Source(x.reshape(-1, 1), y, x_test.reshape(-1, 1), f(x_test), "regression", ("x",))
+    return Source(x.reshape(-1, 1), y, x_test.reshape(-1, 1), f(x_test), "regression", ("x",),
+                  info={"clean_test_targets": noise > 0})
 
 
 def sine(rng: np.random.Generator, n_train: int = 500, n_test: int = 100,

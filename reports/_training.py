@@ -70,7 +70,7 @@ def training_report(run, out_dir: Path | str) -> Path:
          "Train and validation values are from the last checkpoint; ") +
         "the test set is scored once, after training"
         + (f" ({shared})." if (shared := td.training_test_set_note(ds)) else ".")
-        + ("" if classify else f" Loss: {regression_loss(ds)}.")))
+        + ("" if classify else f" Loss: {regression_loss(ds)}.") + td.clean_test_note(ds)))
 
     if not finite:
         rep.add_section("Predictions")

@@ -103,6 +103,16 @@ def training_test_set_note(ds) -> str:
             "is, so its score is no held-out score")
 
 
+def clean_test_note(ds) -> str:
+    """What to say of a test set whose targets are noise-free while the training pool's
+    carry noise (a generated curve's): its loss has no noise floor; "" otherwise."""
+    if not getattr(ds, "test_targets_clean", False):  # (a test's stand-in has no such fact)
+        return ""
+    return (f" On {ds.name} the test targets lie on the clean curve (only the training and "
+            "validation targets carry noise), so the test loss measures the fit without the "
+            "noise floor and can sit well below the other two.")
+
+
 def inputs_scaled(ds) -> bool:
     """Whether the dataset's features were scaled (``scaling`` other than none)."""
     return (getattr(ds, "info", None) or {}).get("scaling") != "none"

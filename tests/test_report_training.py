@@ -613,10 +613,11 @@ def test_an_early_stopped_runs_hidden_space_ends_at_the_weights_it_keeps(tmp_pat
     np.testing.assert_allclose(last[["h1", "h2", "h3"]].to_numpy(), z, rtol=1e-5, atol=1e-6)
 
 
-def _figure_caption(html_text: str, figure: str) -> str:
+def _figure_caption(html_text: str, figure: str, kind: str = "fig") -> str:
     import html
 
-    found = re.search(rf'id="fig-{figure}".*?<figcaption>(.*?)</figcaption>', html_text, re.S)
+    found = re.search(rf'id="{kind}-{figure}".*?<figcaption>(.*?)</figcaption>', html_text,
+                      re.S)
     assert found, f"no figure {figure}"
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
 
@@ -695,6 +696,28 @@ def test_regression_loss_is_labelled_as_half_mse_of_the_scaled_target(real_repor
     assert ds.y_shift < 0 and (
         "Loss: ½·MSE on the target min-max scaled to [0, 1] over its training range, "
         f"(y + {-ds.y_shift:.4g}) / {ds.y_scale:.4g}") in text
+
+
+def test_a_clean_test_set_is_said_beside_the_losses(real_reports, tmp_path):
+    # QA: sine's test loss sat 3.5x below its training loss with no word why: its test
+    # targets are noise-free by design, its training and validation targets are not
+    _, done = real_reports
+    run, path = done["sine"]
+    said = ("On sine the test targets lie on the clean curve (only the training and "
+            "validation targets carry noise), so the test loss measures the fit without the "
+            "noise floor")
+    final = run.summary()
+    assert final["test_loss"] < final["train_loss"]  # what the sentence explains
+    assert said in _figure_caption(path.read_text(), "final", kind="table")
+    import nets
+    import study
+
+    quiet = study.train_run("sine?noise=0", nets.TrainConfig(hidden=(4,), max_epochs=2),
+                            out=tmp_path / "quiet")
+    with pytest.MonkeyPatch.context() as patch:
+        figure_stand_in(patch, typeset=True)
+        path = reports.training_report(quiet, quiet.out)
+    assert "clean curve" not in path.read_text()
 
 
 def test_regression_loss_without_target_scaling_is_in_original_units(tmp_path, parse_html):
