@@ -205,6 +205,43 @@ def beats_baseline(val_loss, baseline_loss):
     return val_loss < (1 - BASELINE_MARGIN) * baseline_loss
 
 
+def failed_runs(runs: pd.DataFrame, baseline: dict | None = None) -> pd.Series:
+    """Per verification run: whether it failed, diverged or ended no better than a
+    constant prediction (its validation loss not `BASELINE_MARGIN` below the baseline's,
+    nor its accuracy that much above the majority share).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        `verify_runs`' or `verify_grid`'s rows (`VERIFY_COLUMNS`).
+    baseline : dict, optional
+        ``val_loss`` and ``val_accuracy`` of a constant prediction
+        (`nets.trivial_baseline`), or a `verify_verdict` (its ``baseline_val_loss`` and
+        ``baseline_val_accuracy``); without a finite loss in it only divergence fails.
+
+    Returns
+    -------
+    Series of bool
+        Indexed as ``runs``.
+    """
+    base = baseline or {}
+
+    def number(*keys) -> float:
+        found = next((base[k] for k in keys if base.get(k) is not None), math.nan)
+        return float(found)
+
+    b_loss = number("val_loss", "baseline_val_loss")
+    b_acc = number("val_accuracy", "baseline_val_accuracy")
+    loss = runs["val_loss"].astype(float)
+    failed = (runs["status"] == "diverged") | ~np.isfinite(loss)
+    if math.isfinite(b_loss):
+        learned = beats_baseline(loss, b_loss)
+        if math.isfinite(b_acc):
+            learned |= runs["val_accuracy"].astype(float) > b_acc + BASELINE_MARGIN
+        failed |= ~learned
+    return failed
+
+
 def _learned(runs: pd.DataFrame, loss: pd.Series, base: dict) -> pd.Series:
     """Per rate: its mean validation loss `BASELINE_MARGIN` below the baseline's, or its
     accuracy that much above the majority share (all False without a baseline loss)."""

@@ -21,6 +21,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
+from ._lr_range_failures import failed_note, failures_line, lowest_failing, verify_failures
 from ._run_files import analysis_records, provenance_params
 from ._settings import regularisers_text, shown_settings
 
@@ -207,7 +208,9 @@ def _verdicts(result, summary: dict) -> list[str]:
     who = f"{k} seeds" if k == n else f"the {k} of {n} seeds that gave one"
     over = (f"median of {who}, IQR {chosen['iqr_log10']:.2f} decades" if k > 1 else
             "1 seed" if n == 1 else f"the 1 of {n} seeds that gave one")
-    others = ", ".join(f"{k} {v:.3g}" for k, v in s["lr"].items()
+    failures = verify_failures(result)
+    lowest = lowest_failing(failures)
+    others = ", ".join(f"{k} {v:.3g}{failed_note(v, lowest)}" for k, v in s["lr"].items()
                        if k != result.suggestion and math.isfinite(v))
     lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."
              + (f" Others: {others}." if others else "")
@@ -257,6 +260,8 @@ def _verdicts(result, summary: dict) -> list[str]:
             if v["at_grid_edge"]:
                 lines.append("The best grid rate is at the grid's edge: the true best lies "
                              "beyond it.")
+            if failed := failures_line(result, summary, failures):
+                lines.append(failed)
     return lines
 
 
@@ -309,7 +314,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     headline = {f"Suggested lr ({result.suggestion})": result.suggested_lr,
                 "IQR (log10)": float(result.suggestions.set_index("name")
                                      .loc[result.suggestion, "iqr_log10"]),
-                "Divergence lr": summary["divergence_lr"]}
+                "Divergence lr (ramp)": summary["divergence_lr"]}
     if v is not None:  # an inconclusive grid has no best rate to show (its verdict says why)
         vague = bool(v.get("inconclusive"))
         headline["Best lr (verify)"] = "inconclusive" if vague else v["best_lr"]

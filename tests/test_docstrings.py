@@ -15,7 +15,8 @@ PACKAGES = ("nets", "data", "study", "analyses", "reports")
 #: only grows
 HAVE_PARAMETERS = (
     "analyses.GradientNoiseScale.measure", "analyses.against_first", "analyses.best_threshold",
-    "analyses.capacity_sweep", "analyses.exact_noise_scale", "analyses.fit_lr_exponent",
+    "analyses.capacity_sweep", "analyses.exact_noise_scale", "analyses.failed_runs",
+    "analyses.fit_lr_exponent",
     "analyses.fit_scaling_law", "analyses.imbalance_benchmark", "analyses.load_variant",
     "analyses.lr_grid", "analyses.lr_range_test", "analyses.mccandlish_steps",
     "analyses.mean_ci", "analyses.noise_from_norms", "analyses.overlapping_best",

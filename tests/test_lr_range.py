@@ -494,3 +494,40 @@ def test_the_report_says_which_settings_went_unused_and_tells_its_seeds_apart(
     assert list(seeds) == ["smoothed loss, seed 0", "smoothed loss, seed 1"]
     marks = {v for k, v in legend.items() if not k.startswith("smoothed loss")}
     assert len(set(seeds.values())) == 2 and not set(seeds.values()) & marks
+
+
+def test_the_report_says_which_verified_rates_failed_and_flags_the_rates_above_them(tmp_path):
+    # QA: a report's "Divergence lr 1.072" card and "Others: steepest 0.292" read as safe
+    # rates while its own verification grid had runs at 0.133 and above end no better than
+    # the constant prediction; the verdict compared only the chosen suggestion
+    import html
+
+    import reports
+
+    cfg = nets.TrainConfig(hidden=(64, 16), activation="sigmoid", optimizer="adam",
+                           batch_size=32)
+    res = lr_range_test("digits", cfg, seeds=2, verify=True, verify_epochs=4, num_steps=60)
+    v, runs = res.verdict, res.verify
+    # failed: no better than always predicting the prior (by the 5 % margin, loss and
+    # accuracy both), from the runs' own numbers
+    failed = ((runs["val_loss"] >= 0.95 * v["baseline_val_loss"])
+              & (runs["val_accuracy"] <= v["baseline_val_accuracy"] + 0.05)) | (
+        runs["status"] == "diverged")
+    bad_rates = sorted(runs.loc[failed & (runs["lr"] > v["best_grid_lr"]), "lr"].unique())
+    assert bad_rates and not v["inconclusive"]
+    lowest = bad_rates[0]
+    assert all(failed[runs["lr"] >= lowest].groupby(runs["lr"]).any())  # all from there up
+    div = res.summary()["divergence_lr"]
+    s = res.suggestions.set_index("name")["lr"]
+    assert div > lowest and s["steepest"] >= lowest > res.suggested_lr
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", reports.lr_range_report(
+        res, tmp_path / "r").read_text())).split())
+    assert (f"Verification runs failed at rates ≥ {lowest:.3g} (diverged, or ended no "
+            "better than the constant prediction): ") in text
+    assert (f"The divergence lr ({div:.3g}) is the ramp's, whose rates rose for only ~"
+            in text and "epochs: not a safe constant rate for 4 epochs." in text)
+    assert f"steepest {s['steepest']:.3g} (≥ {lowest:.3g}, where verification runs failed)" \
+        in text
+    for name in ("minimum", "slide"):  # below the failing rates: not flagged
+        if s[name] < lowest:
+            assert f"{name} {s[name]:.3g}," in text or f"{name} {s[name]:.3g}." in text

@@ -1,0 +1,77 @@
+"""What an lr-range report says of the verification runs that failed above the best grid
+rate: the rates where they did, and the range test's rates (divergence lr, suggestions) at
+or above them, which a reader would otherwise take for safe constant rates."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import nets
+
+
+def verify_failures(result) -> list[tuple[float, int, int]]:
+    """The grid rates above the best one at which verification runs failed (diverged or
+    ended no better than the constant prediction, `analyses.failed_runs`), as ``(lr,
+    failed, runs)`` by rate; [] without a verification, or with one whose best rate is
+    unknown (every run diverged) or inconclusive (its verdict says why)."""
+    from analyses import failed_runs
+
+    v, runs = result.verdict, result.verify
+    if v is None or runs is None or v.get("best_grid_lr") is None or v.get("inconclusive"):
+        return []
+    per = runs.assign(failed=failed_runs(runs, v)).groupby("lr", sort=True)["failed"]
+    counts = per.agg(["sum", "size"])
+    above = counts[(counts.index > v["best_grid_lr"]) & (counts["sum"] > 0)]
+    return [(float(lr), int(r["sum"]), int(r["size"])) for lr, r in above.iterrows()]
+
+
+def lowest_failing(failures) -> float | None:
+    """The smallest rate of `verify_failures` (None without one)."""
+    return failures[0][0] if failures else None
+
+
+def failed_note(lr: float, lowest: float | None) -> str:
+    """What the "Others" list says after a suggestion at or above ``lowest``."""
+    if lowest is None or not lr >= lowest * (1 - 1e-9):
+        return ""
+    return f" (≥ {lowest:.3g}, where verification runs failed)"
+
+
+def _ramp_epochs(result) -> float:
+    """The epochs a range test's ramp took, median over seeds (its optimizer steps over an
+    epoch's)."""
+    cfg = result.config
+    per_epoch = nets.epoch_steps(int(result.n_train), int(cfg.get("batch_size", -1)),
+                                 bool(cfg.get("batch_norm", False)))
+    steps = np.asarray(result.runs["steps"], dtype=float)
+    return float(np.median(steps) / per_epoch) if steps.size and per_epoch else math.nan
+
+
+def failures_line(result, summary: dict, failures) -> str:
+    """The verdict's sentence on `verify_failures` ("" without any)."""
+    if not failures:
+        return ""
+    lowest = lowest_failing(failures)
+    grid = sorted(result.verify["lr"].unique())
+    # "from X up" only when every grid rate from the lowest failing one up failed
+    from_up = len(failures) == sum(lr >= lowest * (1 - 1e-9) for lr in grid)
+    def who(k: int, n: int) -> str:
+        return (f"{k} of {n} seeds" if k < n else "the seed" if n == 1 else
+                "both seeds" if n == 2 else "every seed")
+
+    each = ", ".join(f"{who(k, n)} at {lr:.3g}" for lr, k, n in failures)
+    where = (f"rates ≥ {lowest:.3g}" if from_up else
+             "rates " + ", ".join(f"{lr:.3g}" for lr, _, _ in failures))
+    line = (f"Verification runs failed at {where} (diverged, or ended no better than the "
+            f"constant prediction): {each}.")
+    div = summary.get("divergence_lr")
+    if div is not None and math.isfinite(div) and div >= lowest:
+        epochs = _ramp_epochs(result)
+        over = f" for only ~{epochs:.2g} epochs" if math.isfinite(epochs) else ""
+        line += (f" The divergence lr ({div:.3g}) is the ramp's, whose rates rose{over}: "
+                 f"not a safe constant rate for {result.config['verify_epochs']:g} epochs.")
+    if result.suggested_lr >= lowest * (1 - 1e-9):
+        line += " The suggestion itself lies at or above the lowest failing rate."
+    return line
