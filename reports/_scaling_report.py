@@ -23,7 +23,13 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._run_files import analysis_records, provenance_params
-from ._scaling_text import anchored_at, law_verdict, scaling_verdicts, two_figure_stat
+from ._scaling_text import (
+    alpha_card,
+    anchored_at,
+    law_verdict,
+    scaling_verdicts,
+    two_figure_stat,
+)
 from ._settings import regularisers_text
 
 #: B_crit's card where the law gives no number, in a word or two: why (the badge beside it
@@ -248,17 +254,16 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
               B_CRIT_WORD.get(fit.status, "–"))
     # format_stat, not the table format: six cards share a row, and 4.138e+04 or a
     # slope's -1.374e-16 rounding noise would wrap inside theirs
-    # the exponent as --json and the terminal have it, and "no slope" where the slope
+    # the exponent with its error as the verdicts say it, and "no slope" where the slope
     # through two points, or the grid's, measures nothing (the verdicts say why); a slope
-    # without a rule verdict is still one
+    # without a rule verdict is still one, said with "(no verdict)"
     numbers = {"S_min": fit.s_min, "E_min": fit.e_min, "R² (log S)": fit.r2}
-    alpha = result.exponent.alpha
     headline = {"B_crit": b_crit,
                 # the law's numbers only where it gave them: five cards of "–" beside one
                 # number said nothing the badge and B_crit's card do not
                 **{k: design.format_stat(v) for k, v in numbers.items() if math.isfinite(v)},
-                "lr exponent α": design.format_stat(alpha) if math.isfinite(alpha)
-                else "no slope"}
+                # QA: "0.664" beside a verdict of "0.66 ± 0.47 ... no rule verdict"
+                "lr exponent α": alpha_card(result.exponent)}
     if math.isfinite(result.b_simple):  # two figures: the 68 % interval (in the verdicts)
         headline["B_simple at target"] = two_figure_stat(result.b_simple)  # is wide
     rep = Report("scaling", f"Batch-size scaling · {result.dataset}", headline,

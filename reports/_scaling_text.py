@@ -21,6 +21,17 @@ def two_figure_stat(v: float) -> str:
     return design.format_stat(float(f"{v:.2g}"))
 
 
+def alpha_card(exponent) -> str:
+    """The lr exponent's stat card: the slope with its standard error as the verdicts say
+    it (two decimals, -0.00 as 0.00), "(no verdict)" after it when no rule is named, and
+    "no slope" where the fit measured none (`analyses.LrExponent`)."""
+    alpha, se = exponent.alpha, exponent.alpha_se
+    if not math.isfinite(alpha):
+        return "no slope"
+    text = f"{round(alpha, 2) + 0.0:.2f}" + (f" ± {se:.2f}" if math.isfinite(se) else "")
+    return text + (" (no verdict)" if exponent.rule == "unknown" else "")
+
+
 def _noise_verdict(result) -> str:
     """B_simple with its interval, and where the fitted B_crit lies against that interval."""
     where = ("over the last half of the way to the target" if

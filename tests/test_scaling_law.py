@@ -610,3 +610,17 @@ def test_the_refined_rate_is_centred_on_the_chosen_grid_rate():
     centred = refine_lr(lrs, steps, best=0.3)
     assert 0.1 < centred < 0.3  # between the tied neighbours, off the edge
     assert refine_lr(lrs, [300.0, 400.0, 650.0], best=0.3) == 0.1  # no tie: fewest steps
+
+
+def test_the_lr_exponent_card_says_the_slope_as_its_verdict_does():
+    # QA: the scaling report's card showed "0.664" while its verdict said "alpha = 0.66 ±
+    # 0.47 ... no rule verdict"
+    from reports._scaling_text import alpha_card
+
+    linear = fit_lr_exponent([1, 2, 4], [2.5, 5.2, 10.0])
+    assert linear.rule == "linear" and linear.message.startswith("alpha = 1.00 ± 0.03")
+    assert alpha_card(linear) == "1.00 ± 0.03"
+    spans = fit_lr_exponent([1, 2, 4], [0.1, 0.12, 0.3])  # 0.79 ± 0.31: both rules
+    assert spans.rule == "unknown" and spans.message.startswith("alpha = 0.79 ± 0.31")
+    assert alpha_card(spans) == "0.79 ± 0.31 (no verdict)"
+    assert alpha_card(fit_lr_exponent([1, 2], [0.1, 0.2])) == "no slope"

@@ -156,16 +156,19 @@ def test_cli_unreached_batches_have_no_regime_in_table_json_and_report(tmp_path,
                                    err_msg=column)  # None (not reached) is NaN in both
     # best rates 0.1, 10 (the grid's top), 0.1 at B = 1, 4, 16: a slope of rounding noise
     # ± 2.03, which the verdict says is 0.00 (not -1.374e-16); it tests no rule (no B_crit),
-    # yet is one, and the stat card shows it as --json has it
+    # yet is one
     assert s["best_lr"] == [0.1, None, 10, 0.1, None]
     assert abs(s["alpha"]) < 1e-9 and s["alpha_se"] == pytest.approx(2.03, abs=0.005)
     assert s["alpha_rule"] == "unknown"
     cards = {h["label"]: h["text"] for h in
              reports.read_report_info(out / "report.html").headline}
-    assert cards["lr exponent α"] == "0.00" and cards["B_crit"] == "no fit"
+    # QA: the card showed "0.664" where the verdict said "alpha = 0.66 ± 0.47 ... no rule
+    # verdict": the card shows the slope as the verdict does, with its error and no verdict
+    assert cards["lr exponent α"] == "0.00 ± 2.03 (no verdict)" and cards["B_crit"] == "no fit"
     html = (out / "report.html").read_text()
     assert "alpha = 0.00 ± 2.03" in html and "-0.00" not in html
-    assert all(len(text) <= 7 for text in cards.values()), cards
+    assert '<dd class="long">0.00 ± 2.03 (no verdict)</dd>' in html  # the smaller type
+    assert all(len(text) <= 7 for label, text in cards.items() if label != "lr exponent α")
     code, stdout, err = run_cli([*argv[:-2], "--no-report"], capsys)  # no --out: no report
     assert code == 0, err
     rows = {line.split()[0]: line for line in stdout.splitlines()[2:7]}
@@ -1266,7 +1269,8 @@ def test_the_laws_verdict_is_said_once_and_cards_without_a_number_make_room(
     cards = _cards(out / "report.html")
     # no S_min, E_min or B_simple to show; B_crit says why it has none
     assert s["r2"] == pytest.approx(0.24, abs=0.005)
-    assert cards == {"B_crit": "no fit", "R² (log S)": "0.24", "lr exponent α": "0.00"}
+    assert cards == {"B_crit": "no fit", "R² (log S)": "0.24",
+                     "lr exponent α": "0.00 ± 2.03 (no verdict)"}
 
 
 def test_a_short_log_axis_labels_every_point_and_not_reached_is_no_measurement(
@@ -1343,3 +1347,4 @@ def test_the_lr_grid_holds_at_most_max_rates():
     assert MAX_RATES == 1000 and len(lr_grid(MAX_RATES)) == MAX_RATES
     with pytest.raises(ValueError, match=r"^lr grid needs num from 1 to 1000, got 1001$"):
         lr_grid(MAX_RATES + 1)
+
