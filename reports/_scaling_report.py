@@ -329,12 +329,18 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
         rep.add_figure("noise-scale", draw_noise, {"measured": result.noise, "marks": marks},
                        caption="B_simple = tr(Σ)/|G|² from the two-batch estimator (each "
                                "measurement averages several small batches), measured along "
-                               "the best reference run; EMA-smoothed numerator and "
-                               "denominator."
-                               + (" The black line: the ratio of their averages over the last "
-                                  "half of the way to the target, shaded over its 68 % "
-                                  "interval." if math.isfinite(result.b_simple) else
-                                  " No B_simple line: the averages gave no positive ratio."))
+                               "the best reference run: a dot per measurement, the blue line "
+                               "the ratio of the EMA-smoothed numerator and denominator."
+                               # QA: "the ratio of their averages" read as the EMA's, whose
+                               # curve the black line sat visibly below
+                               + (" The black line: the mean of the raw measurements' tr(Σ) "
+                                  "over the mean of their |G|², over the last half of the way "
+                                  "to the target, shaded over its 68 % interval; not the EMA's, "
+                                  "which lags behind the measurements (it still weighs those "
+                                  "before the window), so the two need not agree."
+                                  if math.isfinite(result.b_simple) else
+                                  " No B_simple line: the raw measurements' averages gave no "
+                                  "positive ratio."))
     rep.add_section("Runs")
     if len(result.reference):
         rep.add_table(result.reference, name="reference-runs", caption=(

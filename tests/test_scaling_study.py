@@ -1062,7 +1062,7 @@ def test_a_noise_scale_measured_but_not_estimated_is_said(tmp_path, capsys, pars
     assert said.startswith("gradient noise scale: not estimated from ") and "too noisy" in said
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert "Gradient noise scale: not estimated from " in text
-    assert "No B_simple line: the averages gave no positive ratio." in text
+    assert "No B_simple line: the raw measurements' averages gave no positive ratio." in text
     assert "The black line" not in text
 
 
@@ -1348,3 +1348,29 @@ def test_the_lr_grid_holds_at_most_max_rates():
     with pytest.raises(ValueError, match=r"^lr grid needs num from 1 to 1000, got 1001$"):
         lr_grid(MAX_RATES + 1)
 
+
+def test_the_noise_scale_caption_says_the_black_line_is_the_raw_measurements_ratio(tmp_path):
+    # QA: the caption said the black line is "the ratio of their averages" right after the
+    # EMA-smoothed numerator and denominator, but it is the raw measurements' (the EMA's
+    # curve lay visibly above it)
+    from conftest import figure_stand_in
+
+    res = scaling_study("coin", batch_sizes=[4, 16], lrs=[0.1, 1.0], seeds=1, max_steps=100)
+    m = res.noise
+    until = res.b_simple_step if math.isfinite(res.b_simple_step) else m["step"].max()
+    window = m[(m["step"] <= until) & (m["step"] >= analyses.NOISE_WINDOW * until)]
+    raw = window["trace_raw"].mean() / window["g2_raw"].mean()
+    assert res.b_simple == pytest.approx(raw, rel=1e-9)
+    ema = window["trace"].iloc[-1] / window["g2"].iloc[-1]  # the blue line at the window's end
+    assert ema == pytest.approx(window["b_simple"].iloc[-1], rel=1e-6)
+    assert abs(math.log(ema / raw)) > math.log(1.5)  # visibly apart on the log axis
+    with pytest.MonkeyPatch.context() as patch:
+        figure_stand_in(patch, typeset=True)
+        text = unescape(reports.scaling_report(res, tmp_path / "r").read_text())
+    caption = " ".join(re.search(r'id="fig-noise-scale".*?<figcaption>(.*?)</figcaption>',
+                                 text, re.S).group(1).split())
+    assert "the blue line the ratio of the EMA-smoothed numerator and denominator" in caption
+    assert ("The black line: the mean of the raw measurements' tr(Σ) over the mean of their "
+            "|G|², over the last half of the way to the target") in caption
+    assert "not the EMA's, which lags behind the measurements" in caption
+    assert "the ratio of their averages" not in caption
