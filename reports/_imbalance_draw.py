@@ -120,7 +120,11 @@ def draw_curves(frames: dict, among=None):
                       label=f"chance = prevalence {prevalence:.3g}")
     ax_pr.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02),
               title="Precision-recall")
-    ax_pr.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7.5)
+    # QA: at (1.01, 0.5) the legend's frame sat one marker's width from the curves' last
+    # markers at recall 1 (drawn half past the axes' edge), read as covering them: it starts
+    # two widths right of them, fully outside the axes, and the layout makes room for it
+    ax_pr.legend(loc="center left", bbox_to_anchor=(1.04, 0.5), borderaxespad=0,
+                 fontsize=7.5)
     return fig
 
 
@@ -215,6 +219,25 @@ def draw_confusion(frame: pd.DataFrame, classes=("0", "1")):
     return fig
 
 
+def threshold_words(metric: str) -> str:
+    """Whether an imbalance metric reads the predictions at threshold 0.5 or the scores
+    alone (`nets.IMBALANCE_METRICS`): "threshold 0.5" or "no threshold"."""
+    return "threshold 0.5" if IMBALANCE_METRICS.get(metric, ("", True))[1] else "no threshold"
+
+
+def leakage_caption(ratio: str, metrics) -> str:
+    """The leakage figure's caption: what each panel's metric reads, threshold or not."""
+    free = [m for m in metrics if threshold_words(m) == "no threshold"]
+    at = [m for m in metrics if m not in free]
+
+    def names(ms) -> str:
+        return ms[0] if len(ms) == 1 else f"{', '.join(ms[:-1])} and {ms[-1]}"
+
+    parts = ([f"{names(free)} from the scores alone, over every threshold"] if free else []) \
+        + ([f"{names(at)} at threshold 0.5"] if at else [])
+    return f"{ratio}: proper against LEAKY scores, {'; '.join(parts)}."
+
+
 def draw_leakage(frame: pd.DataFrame):
     """Proper (resampled inside training) against leaky (resampled before the split)."""
     metrics = list(dict.fromkeys(frame["metric"]))
@@ -228,9 +251,11 @@ def draw_leakage(frame: pd.DataFrame):
                label="LEAKY (before the split)")
         ax.set_xticks(x, g["strategy"], rotation=60, ha="right", fontsize=7.5)
         ax.set_ylim(0, 1.05)
-        ax.set_title(metric)
+        # QA: the y-label said "threshold 0.5" of every panel, pr_auc's too, which reads
+        # no threshold: each panel says its own
+        ax.set_title(f"{metric}\n({threshold_words(metric)})", fontsize=9)
     # which ratio it shows is on the figure too: the figures of two ratios look alike
     ratio = f" at {frame['ratio'].iloc[0]}" if "ratio" in frame else ""
-    axes[0].set_ylabel(f"test score{ratio}, threshold 0.5 (mean over seeds)", fontsize=8)
+    axes[0].set_ylabel(f"test score{ratio} (mean over seeds)", fontsize=8)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=2)
     return fig

@@ -14,7 +14,7 @@ import nets
 
 from . import design
 from ._core import Report, check_result
-from ._imbalance_draw import draw_heatmap, draw_leakage
+from ._imbalance_draw import draw_heatmap, draw_leakage, leakage_caption
 from ._imbalance_ratios import _at, _per_ratio, _slug, class_names
 from ._imbalance_tables import metric_note, scores_table
 from ._index import analysis_name
@@ -171,7 +171,7 @@ def _leakage_section(rep: Report, result) -> None:
             rep.add_figure(f"leakage-{_slug(ratio)}", draw_leakage, g,
                            alt="Bar charts of proper against leaky scores per sampler "
                                f"{_at(ratio)}",
-                           caption=f"{ratio}: proper against LEAKY scores at threshold 0.5.")
+                           caption=leakage_caption(ratio, list(dict.fromkeys(g["metric"]))))
     rep.add_table(table, name="leakage", caption="Proper and leaky means over the seeds that ran "
                   "both ways (n_seeds_paired); inflation = leaky − proper, with the test set's "
                   "positive prevalence each way. Inflation is not skill: for oversamplers it "

@@ -1097,3 +1097,56 @@ def test_a_partial_strategy_that_beat_the_first_on_its_seeds_is_said_so():
     bare[3].update(ci_low=1.0, ci_high=1.0, mean=1.0)
     bare[0].update(ci_high=0.99)
     assert against_first(bare, "pr_auc")["random_under"] == "better"
+
+
+@pytest.mark.rasterized  # laid out for real: where the legend lands
+def test_the_pr_legend_stands_clear_of_the_curves_last_markers(moons_result, tmp_path):
+    # QA: the precision-recall legend, anchored at (1.01, 0.5), covered the curves' last
+    # markers at recall 1.0, drawn half past the axes' edge
+    import reports
+    from reports import design
+    from reports._imbalance_draw import draw_curves
+
+    path = reports.imbalance_report(moons_result, tmp_path / "rep", index=False)
+    files = path.parent / "report_files"
+    frames = {k: pd.read_csv(files / f"curves-1to20-{k}.csv") for k in ("roc", "pr")}
+    fig = draw_curves(frames, among=moons_result.strategies)
+    design.png_data_uri(fig)  # laid out and drawn as the report's PNG is
+    ax_pr = fig.axes[1]
+    legend = ax_pr.get_legend().get_window_extent()
+    # every point of a marked curve at recall 1 (where markevery puts its markers aside)
+    ends = [(xy, line.get_markersize()) for line in ax_pr.get_lines()
+            if line.get_marker() not in (None, "None", "")
+            for xy in line.get_xydata() if xy[0] >= 1 - 1e-9]
+    assert ends  # the curves reach recall 1, where their last markers sit
+    px = fig.dpi / 72
+    right = max(ax_pr.transData.transform(xy)[0] + size * px / 2 for xy, size in ends)
+    marker = max(size for _, size in ends) * px
+    # a clear gap: a marker and a half of white (at (1.01, 0.5) it was one, 5.9 px)
+    assert legend.x0 - right >= 1.5 * marker
+    assert legend.x1 <= fig.bbox.width and legend.y0 >= 0 and legend.y1 <= fig.bbox.height
+
+
+def test_the_leakage_figure_says_which_panel_reads_a_threshold(tmp_path):
+    # QA: the leakage figure's caption and y-label said "at threshold 0.5" of every panel,
+    # pr_auc's too, which reads no threshold
+    import html
+    import re
+
+    import reports
+    from reports._imbalance_draw import draw_leakage
+
+    res = analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="random_over",
+                                       seeds=1, net_params=NET, leakage_demo=True, workers=1)
+    text = html.unescape(reports.imbalance_report(res, tmp_path / "r", index=False)
+                         .read_text())
+    caption = " ".join(re.search(r'id="fig-leakage-1to20".*?<figcaption>(.*?)</figcaption>',
+                                 text, re.S).group(1).split())
+    assert caption.startswith("1:20: proper against LEAKY scores, pr_auc from the scores "
+                              "alone, over every threshold; recall and f1 at threshold 0.5.")
+    leak = res.leakage()
+    fig = draw_leakage(leak[leak["metric"].isin(["pr_auc", "recall", "f1"])])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["pr_auc\n(no threshold)", "recall\n(threshold 0.5)",
+                      "f1\n(threshold 0.5)"]
+    assert "threshold" not in fig.axes[0].get_ylabel()
