@@ -14,7 +14,14 @@ from ._activations import ACTIVATIONS, Activation, get_activation
 from ._baseline import trivial_baseline
 from ._batch_norm import BatchNorm
 from ._build import build_net, new_optimizer, seeded_net, train_streams
-from ._callbacks import Callback, ParamSnapshots, TrainState, spread_by_epoch
+from ._callbacks import (
+    Callback,
+    ParamSnapshots,
+    TrainState,
+    spread_by_epoch,
+    spread_over_training,
+    training_progress,
+)
 from ._config import TrainConfig
 from ._dropout import Dropout
 from ._files import folder_blocker, make_folder, stage_file, write_atomically
@@ -92,7 +99,7 @@ _LAZY = {
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "Callback", "ParamSnapshots", "TrainState",
-    "spread_by_epoch",
+    "spread_by_epoch", "spread_over_training", "training_progress",
     "TrainConfig", "Dropout", "BatchNorm", "count_column", "finite_count", "finite_float",
     "trivial_baseline",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",

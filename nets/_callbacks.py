@@ -7,6 +7,7 @@ answers "should I stop?" by returning True.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,35 +75,80 @@ def wants_steps(cb: Callback) -> bool:
 
 class ParamSnapshots(Callback):
     """Keep copies of the layers' ``[W0, b0, W1, ...]`` at up to ``keep`` checkpoints
-    spread over training (`MLP.folded`: with batch norm, folded in at its running
-    statistics).
+    spread over where training changes the net (`MLP.folded`: with batch norm, folded in at
+    its running statistics), the first and the last included.
 
-    The run's length is unknown in advance, so it keeps all and thins by halves
-    whenever the list grows past twice ``keep``; :attr:`snapshots` then picks
-    ``keep`` evenly spaced ones (first and last included).
+    The run's length is unknown in advance, so it keeps up to ``4 * keep`` candidates and,
+    past that, drops the one whose two neighbours lie closest in `training_progress`;
+    :attr:`snapshots` then picks ``keep`` spread evenly in it (`spread_over_training`).
+    Deterministic: the same run keeps the same checkpoints.
     """
 
     def __init__(self, keep: int = 8):
         self.keep = keep
-        self._every = 1
-        self._seen = 0
-        self._all: list[tuple[float, list[np.ndarray]]] = []
+        self._kept: list[tuple[float, list[np.ndarray], float]] = []  # epoch, params, loss
+        self._best = math.inf  # the lowest training loss seen so far
 
     def on_checkpoint(self, state, record):
-        if self._seen % self._every == 0:
-            self._all.append((record["epoch"], state.net.folded()))
-            if len(self._all) > 2 * self.keep:
-                self._all = self._all[::2]
-                self._every *= 2
-        self._seen += 1
-        self._last = (record["epoch"], state.net.folded())
+        loss = float(record.get("train_loss", math.nan))
+        if math.isfinite(loss):
+            self._best = min(self._best, loss)
+        snap = (float(record["epoch"]), state.net.folded(), self._best)
+        if self._kept and self._kept[-1][0] == snap[0]:  # the closing checkpoint again
+            self._kept[-1] = snap
+            return
+        self._kept.append(snap)
+        if len(self._kept) > 4 * max(self.keep, 1):
+            progress = training_progress([e for e, _, _ in self._kept],
+                                         [(e, b) for e, _, b in self._kept])
+            # the interior one whose neighbours are closest: it adds the least
+            gaps = progress[2:] - progress[:-2]
+            del self._kept[1 + int(np.argmin(gaps))]
 
     @property
     def snapshots(self) -> list[tuple[float, list[np.ndarray]]]:
-        snaps = list(self._all)
-        if snaps and hasattr(self, "_last") and snaps[-1][0] != self._last[0]:
-            snaps.append(self._last)
-        return spread_by_epoch(snaps, self.keep)
+        curve = [(e, b) for e, _, b in self._kept]
+        return spread_over_training([(e, p) for e, p, _ in self._kept], self.keep, curve)
+
+
+def training_progress(epochs, curve=()) -> np.ndarray:
+    """How far training has come at each of ``epochs`` (increasing), from 0 at the first
+    to 1 at the last: the mean of two measures of it. One is the epoch on a log scale,
+    ``log(1 + e / u) / log(1 + E / u)``, ``u`` the first positive epoch and ``E`` the last
+    (nets change most early on); the other the drop of the training loss so far, its
+    lowest value up to ``e`` against the first, as a share of the whole drop (``curve``:
+    ``(epoch, loss)`` pairs, a run's history; the loss part is left out without one, or
+    when the loss never fell). A run whose loss falls between epochs 100 and 600 of 5000
+    has most of its progress there, not at evenly spaced epochs."""
+    epochs = np.asarray(epochs, dtype=float)
+    if len(epochs) < 2 or epochs[-1] <= epochs[0]:
+        return np.zeros(len(epochs))
+    span = epochs - epochs[0]
+    unit = span[span > 0].min()
+    parts = [np.log1p(span / unit) / np.log1p(span[-1] / unit)]
+    curve = sorted((float(e), float(v)) for e, v in curve)
+    if curve:
+        at = np.array([e for e, _ in curve])
+        losses = np.array([v if math.isfinite(v) else np.nan for _, v in curve])
+        best = np.fmin.accumulate(losses)  # the lowest so far (NaN until a finite one)
+        # each epoch's lowest loss so far: the last curve point at or before it
+        idx = np.searchsorted(at, epochs, side="right") - 1
+        lowest = np.where(idx >= 0, best[np.clip(idx, 0, None)], np.nan)
+        first, last = lowest[0], lowest[-1]
+        if np.isfinite(first) and np.isfinite(last) and first > last:
+            parts.append(np.clip((first - np.fmin(lowest, first)) / (first - last), 0, 1))
+    return np.mean(parts, axis=0)
+
+
+def spread_over_training(items: list, n: int, curve=()) -> list:
+    """Up to ``n`` of ``(epoch, ...)`` ``items`` (in epoch order) spread evenly over how far
+    training came (`training_progress`, from ``curve``'s ``(epoch, loss)`` pairs), first and
+    last included: each of ``n`` evenly spaced levels takes the nearest item not yet taken.
+    A run of 5000 epochs whose loss fell between epochs 100 and 600 showed epochs 0, 1400,
+    2400, 3600 and 5000 evenly by epoch, the last four alike."""
+    if len(items) <= n:
+        return list(items)
+    return _nearest_free(items, training_progress([item[0] for item in items], curve), n)
 
 
 def spread_by_epoch(items: list, n: int) -> list:
@@ -112,9 +158,14 @@ def spread_by_epoch(items: list, n: int) -> list:
     448, 500 of a list thinned by halves with its last checkpoint appended.)"""
     if len(items) <= n:
         return list(items)
-    epochs = np.array([float(item[0]) for item in items])
+    return _nearest_free(items, np.array([float(item[0]) for item in items]), n)
+
+
+def _nearest_free(items: list, levels: np.ndarray, n: int) -> list:
+    """``n`` of ``items``: for each of ``n`` evenly spaced values from ``levels[0]`` to
+    ``levels[-1]``, the item whose level is nearest, among those not yet taken."""
     taken: list[int] = []
-    for target in np.linspace(epochs[0], epochs[-1], n):
+    for target in np.linspace(levels[0], levels[-1], n):
         free = [i for i in range(len(items)) if i not in taken]
-        taken.append(min(free, key=lambda i: abs(epochs[i] - target)))
+        taken.append(min(free, key=lambda i: abs(levels[i] - target)))
     return [items[i] for i in sorted(taken)]

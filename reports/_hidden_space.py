@@ -13,10 +13,11 @@ import nets
 from ._training_data import _thin
 
 
-def pick_snapshots(snapshots: Sequence, n: int = 5) -> list:
-    """Up to ``n`` ``(epoch, params)`` snapshots spread evenly over the epochs they span,
-    first and last included (`nets.spread_by_epoch`)."""
-    return nets.spread_by_epoch(list(snapshots), n)
+def pick_snapshots(snapshots: Sequence, n: int = 5, curve: Sequence = ()) -> list:
+    """Up to ``n`` ``(epoch, params)`` snapshots spread evenly over how far training came
+    (`nets.spread_over_training`: log epochs and, with ``curve``'s ``(epoch, train_loss)``
+    pairs, the drop of the loss), first and last included."""
+    return nets.spread_over_training(list(snapshots), n, curve)
 
 
 def hidden_space_frame(snapshots: Sequence[tuple[float, Sequence[np.ndarray]]],

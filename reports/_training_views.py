@@ -80,6 +80,8 @@ def add_decision_views(rep: Report, run, classes) -> None:
                            f"The decision map at {len(snaps)} checkpoints, from epoch "
                            f"{snaps[0][0]:g}{' (the untrained net)' if snaps[0][0] == 0 else ''}"
                            " to the model's own at the last: how the boundaries take shape. "
+                           "The checkpoints are spread over where the net changed, evenly in "
+                           "the training loss's drop and in log epochs, so most fall early. "
                            "An early panel may show no boundary at all, one class over the "
                            "whole square. Where they still move at the end, more epochs "
                            "would change the net. Each panel's CSV rows: "
@@ -88,15 +90,19 @@ def add_decision_views(rep: Report, run, classes) -> None:
 
 
 def _snapshots(run) -> list:
-    """Up to `N_SNAPSHOTS` ``(epoch, layers)`` of the run, the model's own last: up to the
-    weights it keeps (after early stopping, its best checkpoint's, not the later ones the
-    loop went on to see), batch norm folded in at its running statistics."""
+    """Up to `N_SNAPSHOTS` ``(epoch, layers)`` of the run spread over how far training came
+    (`pick_snapshots`), the model's own last: up to the weights it keeps (after early
+    stopping, its best checkpoint's, not the later ones the loop went on to see), batch
+    norm folded in at its running statistics."""
     res = run.result
     end = float(res.final_checkpoint().get("epoch", res.epochs))
     snaps = [(float(e), p) for e, p in (res.snapshots or []) if e <= end]
     if not snaps or snaps[-1][0] < end:
         snaps.append((end, run.net.folded()))
-    return pick_snapshots(snaps, N_SNAPSHOTS)
+    # spread over where the net changed (the loss's drop, log epochs), not evenly by epoch:
+    # a 5000-epoch run that learned by epoch 600 showed four alike panels from 1400 on
+    curve = [(r["epoch"], r["train_loss"]) for r in res.records if r["epoch"] <= end]
+    return pick_snapshots(snaps, N_SNAPSHOTS, curve)
 
 
 def add_hidden_space(rep: Report, run, classes) -> None:

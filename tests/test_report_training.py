@@ -16,6 +16,7 @@ from conftest import ONE_PIXEL_PNG, figure_stand_in, report_facts, report_table
 from data_helpers import four_classes_csv
 from sklearn.metrics import precision_recall_fscore_support
 
+import data
 import hplab
 import nets
 import reports
@@ -73,30 +74,59 @@ def test_samples_are_thinned_evenly():
     assert reports.samples_frame(X[:5], y[:5], "test")["split"].tolist() == ["test"] * 5
 
 
-def test_pick_snapshots_spreads_and_keeps_the_ends():
+def test_spread_by_epoch_spreads_and_keeps_the_ends():
     snaps = [(e, None) for e in range(9)]
-    picked = [e for e, _ in reports.pick_snapshots(snaps, 5)]
+    picked = [e for e, _ in nets.spread_by_epoch(snaps, 5)]
     assert picked == [0, 2, 4, 6, 8]
     assert reports.pick_snapshots(snaps[:3], 5) == snaps[:3]
     # by epoch, not by place: a list thinned by halves, its last checkpoint appended
     thinned = [(e, None) for e in (0, 512, 1024, 1536, 2048, 2560, 3072, 3584, 4096, 5000)]
-    assert [e for e, _ in reports.pick_snapshots(thinned, 5)] == [0, 1024, 2560, 3584, 5000]
+    assert [e for e, _ in nets.spread_by_epoch(thinned, 5)] == [0, 1024, 2560, 3584, 5000]
 
 
-def test_a_runs_snapshots_are_spread_over_its_epochs():
-    # a run of 500 checkpoints keeps copies by halves and appends its last: the kept ones
-    # spread by epoch (by place they were 0, 64, 160, 224, 288, 352, 448, 500), and a
-    # report's five from a training run's 20 lie within 16 epochs of even spacing
-    class State:
-        net = nets.MLP((2, 3, 1), "tanh", "binary")
+def test_pick_snapshots_spreads_over_log_epochs_and_the_loss_drop():
+    snaps = [(e, None) for e in range(0, 5001, 50)]
+    # no loss curve: log epochs (in checkpoints), first and last kept
+    assert [e for e, _ in reports.pick_snapshots(snaps, 5)] == [0, 100, 450, 1550, 5000]
+    # a loss falling from 1 to 0.35 between epochs 100 and 600, flat after: three panels
+    # inside the fall
+    curve = [(e, 1.0 if e < 100 else max(0.35, 1 - (e - 100) / 500 * 0.65)) for e, _ in snaps]
+    assert [e for e, _ in reports.pick_snapshots(snaps, 5, curve)] == [0, 200, 350, 600, 5000]
+    np.testing.assert_allclose(nets.training_progress([0, 100, 5000], curve)[[0, 2]], [0, 1])
 
-    kept = nets.ParamSnapshots(20)
-    for epoch in range(501):
-        kept.on_checkpoint(State, {"epoch": float(epoch)})
-    shown = [e for e, _ in reports.pick_snapshots(kept.snapshots, 5)]
-    assert shown[0] == 0 and shown[-1] == 500
-    assert max(abs(e - even) for e, even in zip(shown, [0, 125, 250, 375, 500],
-                                                strict=True)) <= 16
+
+def test_a_runs_snapshots_are_spread_over_where_it_learned():
+    # QA: `train --dataset coin --hidden 3 --epochs 5000 --checkpoint 50` learned between
+    # epochs 100 and 600, but its decision-history and hidden-space panels were at epochs
+    # 0, 1400, 2400, 3600, 5000 (evenly by epoch): the untrained net, then four alike. The
+    # course's are early (20, 50, 100, 150, 600), where the net changes. XOR 2-3-1 here
+    # learns within 300 of its 1500 epochs
+    ds = data.load("xor", seed=0)
+    cfg = nets.TrainConfig(hidden=(3,), activation="sigmoid", lr=0.5, batch_size=1,
+                           max_epochs=1500, checkpoint=20)
+
+    def run():
+        net = nets.build_net(cfg, 2, ds.y_train, rng=np.random.default_rng(0))
+        return nets.train(net, cfg, ds.X_train, ds.y_train, ds.X_val, ds.y_val,
+                          rng=np.random.default_rng(1), snapshots=20)
+
+    res = run()
+    hist = res.history.set_index("epoch")["train_loss"]
+    curve = list(hist.items())
+    kept = [e for e, _ in res.snapshots]
+    assert len(kept) == 20 and kept[0] == 0 and kept[-1] == 1500
+    assert kept == [e for e, _ in run().snapshots]  # the same seed, the same snapshots
+    shown = [e for e, _ in reports.pick_snapshots(res.snapshots, 5, curve)]
+    by_epoch = [e for e, _ in nets.spread_by_epoch(res.snapshots, 5)]
+
+    def done(e):  # the share of the whole drop of the loss reached by epoch e
+        return (hist[0] - hist[e]) / (hist[0] - hist[1500])
+
+    assert shown[0] == 0 and shown[-1] == 1500 and by_epoch[0] == 0
+    # evenly by epoch, every middle panel came after 97 % of the fall: alike
+    assert min(done(e) for e in by_epoch[1:-1]) > 0.97
+    # now they show the fall
+    assert done(shown[1]) < 0.9 and shown[3] <= 300, (shown, [done(e) for e in shown])
 
 
 def test_a_layer_that_maps_the_plane_onto_a_line_is_drawn_as_a_line():
@@ -1509,8 +1539,10 @@ def test_the_decision_history_caption_holds_for_a_first_panel_of_one_class(real_
     assert "nearly straight" not in text
     n = grid["epoch"].nunique()
     assert (f"The decision map at {n} checkpoints, from epoch 0 (the untrained net) to the "
-            "model's own at the last: how the boundaries take shape. An early panel may show "
-            "no boundary at all, one class over the whole square.") in text
+            "model's own at the last: how the boundaries take shape. The checkpoints are "
+            "spread over where the net changed, evenly in the training loss's drop and in "
+            "log epochs, so most fall early. An early panel may show no boundary at all, one "
+            "class over the whole square.") in text
 
 
 def test_multiclass_probability_contours_have_a_legend_of_their_classes(real_reports):
@@ -1569,7 +1601,6 @@ def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path,
             "on a plateau or in a local minimum, or noise no net can fit; another seed "
             "tells the start apart.") in text  # no flag: the report is written from Python too
     assert "too little capacity or too small a learning rate" not in text
-
 
 
 def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, parse_html):
