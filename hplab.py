@@ -655,6 +655,7 @@ def cmd_train(args) -> int:
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
     _warn_if_eps_is_met_by_a_constant(cfg, dataset)
+    _warn_if_units_start_alike(cfg)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
 
@@ -674,6 +675,15 @@ def _warn_if_eps_is_met_by_a_constant(cfg, dataset) -> None:
                       f"always predicting the training set's {what}: the run may stop as "
                       "converged having learned nothing from the inputs (set a lower --eps)",
                       stacklevel=2)
+
+
+def _warn_if_units_start_alike(cfg) -> None:
+    """Warn when --init starts a hidden layer's units alike (zero) and no dropout tells them
+    apart: they stay identical (XOR 2-4-1 ended at 0.75 accuracy, as a 2-1-1 net)."""
+    import nets
+
+    if cfg.hidden and not cfg.dropout and nets.starts_units_alike(cfg.init):
+        warnings.warn(nets.SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=2)
 
 
 def _class_weight_text(text: str):

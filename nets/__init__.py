@@ -36,7 +36,7 @@ from ._finite import (
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
-from ._init import INITIALIZERS
+from ._init import INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
@@ -105,7 +105,8 @@ __all__ = [
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "verdict", "HEADS",
-    "Head", "get_head", "infer_head", "INITIALIZERS", "is_model_file", "load_net", "save_net",
+    "Head", "get_head", "infer_head", "INITIALIZERS", "SAME_UNITS_TEXT", "starts_units_alike",
+    "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",

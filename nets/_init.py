@@ -27,13 +27,35 @@ def he(rng, n_in, n_out, dtype):
 # "msra" is the course's name for He initialization (an alias: the same draws)
 INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he, "msra": he}
 # what each draws, in n_in (in) and n_out (out): `hplab --init`'s help says it after the
-# initializer's first name (and its aliases, the course's names); "" says nothing (zero)
+# initializer's first name (and its aliases, the course's names); "" says nothing
 DRAWS = {
-    zero: "",
+    zero: "all 0 (a hidden layer's units then stay identical for good: no seed helps; "
+          "for nets with no hidden layer)",
     normal: "N(0, 1)",
     xavier: "uniform within ±sqrt(6/(in+out))",
     he: "N(0, 2/in)",
 }
+
+
+# the initializers that start every unit of a layer alike (the same incoming weights, and
+# the outgoing ones too): each gets the same gradient, so they stay identical for good and
+# a hidden layer works as one unit (zero init: XOR 2-4-1 ended at 0.75, whatever the seed);
+# only dropout's random masks tell them apart
+SAME_UNITS = frozenset({zero})
+
+
+def starts_units_alike(name) -> bool:
+    """Whether the initializer named ``name`` starts a layer's units alike (`SAME_UNITS`):
+    without dropout, they never differ; False for a name this hplab does not have."""
+    return isinstance(name, str) and INITIALIZERS.get(name) in SAME_UNITS
+
+
+#: what a run whose init starts units alike is told (the CLI's warning, its report)
+SAME_UNITS_TEXT = ("init {init} starts every weight at 0 (biases start at 0 with every "
+                   "init), so every unit of a hidden layer computes the same output and gets "
+                   "the same gradient: they stay identical for good, the layer working as one "
+                   "unit; another seed starts at the same place and does not help, another "
+                   "--init (xavier, he) does")
 
 
 check_tables("initializer", INITIALIZERS, {"DRAWS": DRAWS}, "nets/_init.py")  # its help words

@@ -49,10 +49,10 @@ def history_caption(run, hist: pd.DataFrame, schedule: str) -> str:
         text = _HISTORY_CAPTION.format(
             loss=f"{loss.capitalize()} loss" if loss else "Loss",
             accuracy="middle" if tw.has_lr_panel(hist) else "right", scored=scored,
-            flat=_LINEAR_FLAT if is_linear(run.net) else _FLAT)
+            flat=_flat(run, _LINEAR_FLAT))
     else:
         text = _LOSS_CAPTION.format(loss=regression_loss(ds), scored=scored,
-                                    flat=_LINEAR_FIT_FLAT if is_linear(run.net) else _FLAT)
+                                    flat=_flat(run, _LINEAR_FIT_FLAT))
     return text + _same_curves(ds) + lr_caption(hist, schedule)
 
 
@@ -66,6 +66,9 @@ _HISTORY_CAPTION = (
 _FLAT = ("a loss that stays high and flat means too little capacity, too small a learning "
          "rate, a start that landed on a plateau or in a local minimum (another seed tells) "
          "or noise no net can fit")
+#: ...in one whose hidden units started alike (zero init): a seed cannot help there...
+_SAME_UNITS_FLAT = _FLAT.replace("(another seed tells)", "(not here: every seed starts "
+                                 "this init's hidden units alike, and they stay so)")
 #: ...and in one without (its loss has a single minimum: the seed does not matter)
 _LINEAR_FLAT = ("a loss that stays high and flat means too small a learning rate, classes "
                 "no straight boundary separates (see the note below) or noise no net can fit")
@@ -103,6 +106,14 @@ def linear_text(net) -> str:
             "another seed does not help, a hidden layer does.")
 
 
+def _flat(run, linear: str) -> str:
+    """The history caption's causes of a flat loss: ``linear``'s for a net with no hidden
+    layer, else `_FLAT` (`_SAME_UNITS_FLAT` where the hidden units started alike)."""
+    if is_linear(run.net):
+        return linear
+    return _SAME_UNITS_FLAT if _units_alike(run) else _FLAT
+
+
 def stuck_text(run, hist: pd.DataFrame) -> str:
     """What the report says of a run that used all its epochs with its training loss
     flat (it moved by less than `FLAT_SHARE` over the last half) and high (above
@@ -126,9 +137,19 @@ def stuck_text(run, hist: pd.DataFrame) -> str:
             "not help.")
     if is_linear(run.net):  # linear_text says why
         return text
+    if _units_alike(run):  # a seed changes nothing there ("another seed tells" misled)
+        return text + " The " + nets.SAME_UNITS_TEXT.format(init=run.config.init) + "."
     return text + (" A flat, high loss comes from too little capacity, too small a learning "
                    "rate, a start that landed on a plateau or in a local minimum, or noise no "
                    "net can fit; another seed tells the start apart.")
+
+
+def _units_alike(run) -> bool:
+    """Whether ``run``'s hidden units started alike and nothing told them apart (zero init,
+    no dropout): they stayed identical."""
+    cfg = run.config
+    return (not is_linear(run.net) and not getattr(cfg, "dropout", 0)
+            and nets.starts_units_alike(getattr(cfg, "init", None)))
 
 
 def _kept_start_text(run, hist: pd.DataFrame) -> str:

@@ -116,6 +116,27 @@ def test_an_eps_a_constant_prediction_meets_is_warned_of(tmp_path, capsys):
     assert code == 0 and "warning" not in err, err
 
 
+def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
+    # QA: --init zero with a hidden layer trained 4 identical units (XOR stuck at 0.75 on
+    # every seed), unwarned; its help said nothing of it
+    code, out, err = run_cli_as_program(["train", "--dataset", "xor", "--hidden", "4",
+                                         "--init", "zero", "--epochs", "3", "--out",
+                                         tmp_path / "z", "--json"], capsys)
+    assert code == 0 and err == (
+        "hplab: warning: init zero starts every weight at 0 (biases start at 0 with every "
+        "init), so every unit of a hidden layer computes the same output and gets the same "
+        "gradient: they stay identical for good, the layer working as one unit; another seed "
+        "starts at the same place and does not help, another --init (xavier, he) does\n"), err
+    assert "zero all 0 (a hidden layer's units then stay identical for good: no seed " \
+           "helps; for nets with no hidden layer)" in help_words("train")
+    # no hidden layer, or dropout's masks telling the units apart: no warning
+    for i, extra in enumerate((["--hidden", ""], ["--hidden", "4", "--dropout", "0.2"])):
+        code, out, err = run_cli_as_program(["train", "--dataset", "xor", *extra, "--init",
+                                             "zero", "--epochs", "3", "--out",
+                                             tmp_path / f"n{i}", "--json"], capsys)
+        assert code == 0 and "warning" not in err, (extra, err)
+
+
 def test_gradcheck_coin_json(capsys):
     code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,12",
                               "--activation", "sigmoid,tanh", "--json"], capsys)

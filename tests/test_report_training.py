@@ -1603,6 +1603,32 @@ def test_a_run_stuck_on_a_flat_high_loss_says_so_and_names_a_bad_start(tmp_path,
     assert "too little capacity or too small a learning rate" not in text
 
 
+def test_a_zero_init_run_stuck_with_alike_units_says_a_seed_cannot_help(tmp_path, capsys,
+                                                                       parse_html):
+    # QA: XOR 2-4-1 with --init zero ended at 0.75 accuracy, its 4 hidden units identical
+    # (a 2-1-1 net in effect), on every seed; its report said "another seed tells the start
+    # apart", which cannot help: zero init starts every unit of a layer alike for good
+    out = tmp_path / "z"
+    assert hplab.main(["train", "--dataset", "xor", "--hidden", "4", "--lr", "0.1",
+                       "--batch-size", "1", "--epochs", "2000", "--checkpoint", "100",
+                       "--init", "zero", "--eps", "0.005", "--out", str(out)]) == 0
+    capsys.readouterr()
+    record = json.loads((out / "config.json").read_text())
+    assert (record["status"], record["train_accuracy"]) == ("max_epochs", 0.75)
+    W0 = nets.load_net(out / "model.npz")[0].params[0]
+    np.testing.assert_array_equal(W0, np.repeat(W0[:, :1], 4, axis=1))  # 4 alike units
+    text = _report_text(parse_html, out)
+    assert ("so the net is stuck and more epochs would not help. The init zero starts every "
+            "weight at 0 (biases start at 0 with every init), so every unit of a hidden "
+            "layer computes the same output and gets the same gradient: they stay identical "
+            "for good, the layer working as one unit; another seed starts at the same place "
+            "and does not help, another --init (xavier, he) does.") in text
+    assert ("a start that landed on a plateau or in a local minimum (not here: every seed "
+            "starts this init's hidden units alike, and they stay so)") in text
+    assert "another seed tells" not in text
+
+
+
 def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, parse_html):
     # QA: early stopping that put back the starting weights (no checkpoint scored a lower
     # validation loss) saved an untrained net with only "early_stopped" to say so: no
