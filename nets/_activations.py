@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._rules import look_up
+from ._rules import look_up, unknown_name
 
 
 class Activation:
@@ -104,7 +104,45 @@ def get_activation(name_or_obj: str | Activation) -> Activation:
     """Look an activation up by name (or pass an :class:`Activation` through)."""
     if isinstance(name_or_obj, Activation):
         return name_or_obj
+    if isinstance(name_or_obj, str) and name_or_obj.lower() in OUTPUT_NAMES:
+        raise ValueError(activations_error((name_or_obj,), None))
     return look_up("activation", ACTIVATIONS, name_or_obj)
+
+
+# the output layer's activations (the heads'), which a hidden layer's name cannot be: the
+# course's 784-64-16-10 net lists "(sigmoid, tanh, softmax)", its head last
+OUTPUT_NAMES = ("softmax", "logistic")
+_HEAD_TEXT = ("the output layer's activation is the head, chosen from the data (softmax for "
+              "3 or more classes, logistic for 2, identity for regression)")
+
+
+def activations_error(names, n_hidden: int | None) -> str | None:
+    """The one error of hidden-layer activation ``names`` (one per layer, after a single
+    name is given to every layer) for a net of ``n_hidden`` hidden layers, or None when they
+    fit: a head's name (softmax) says the head comes from the data (so does one name more
+    than the hidden layers, perhaps the output's, after its count); else a count that does
+    not fit, or an unknown name. ``n_hidden`` None: one name, the layers not counted."""
+    names = tuple(names)
+    shown = [getattr(a, "name", a) for a in names]
+    heads = [a for a in shown if isinstance(a, str) and a.lower() in OUTPUT_NAMES]
+    if heads:
+        said = shown[0] if len(set(map(str, shown))) == 1 else ",".join(map(str, shown))
+        here = f" ({n_hidden} here)" if n_hidden is not None else ""
+        return (f"activation must name the hidden layers only{here}, got {said!r}: "
+                f"{_HEAD_TEXT}; leave out {', '.join(map(repr, dict.fromkeys(heads)))}")
+    if n_hidden is not None and len(names) != n_hidden:
+        counts = ("1 name" if n_hidden == 1 else
+                  f"1 name (for every layer) or {n_hidden} (one per layer)")
+        # one name too many may be the output layer's ("sigmoid, tanh, sigmoid" for a
+        # binary 2-layer net), or a layer --hidden left out: both are said
+        last = (f"; if the last is meant for the output layer, leave it out: {_HEAD_TEXT}"
+                if n_hidden and len(names) == n_hidden + 1 else "")
+        return (f"activation needs {counts} for {n_hidden} hidden layer"
+                f"{'s' if n_hidden != 1 else ''}, got {len(names)}{last}")
+    for a in names:
+        if not isinstance(a, Activation) and a not in ACTIVATIONS:
+            return unknown_name("activation", a, ACTIVATIONS)
+    return None
 
 
 def is_registered(act: Activation) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, Activation
+from ._activations import Activation, activations_error
 from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
@@ -226,14 +226,9 @@ def validate(cfg: TrainConfig) -> None:
         if h < 1:
             raise ValueError(f"hidden widths must be >= 1, got {cfg.hidden}; () for no hidden "
                              f"layer (a perceptron; --hidden '' on the command line)")
-    if len(cfg.activation) != len(cfg.hidden):
-        n = len(cfg.hidden)
-        counts = "1 name" if n == 1 else f"1 name (for every layer) or {n} (one per layer)"
-        raise ValueError(f"activation needs {counts} for {n} hidden layer"
-                         f"{'s' if n != 1 else ''}, got {len(cfg.activation)}")
-    for a in cfg.activation:
-        if not isinstance(a, Activation) and a not in ACTIVATIONS:
-            raise ValueError(unknown_name("activation", a, ACTIVATIONS))
+    problem = activations_error(cfg.activation, len(cfg.hidden))  # the one place
+    if problem:
+        raise ValueError(problem)
     if not isinstance(cfg.batch_norm, bool):  # "false" would have been true
         raise ValueError(f"batch_norm must be true or false, got {cfg.batch_norm!r}")
     if cfg.batch_norm and not cfg.hidden:

@@ -190,6 +190,13 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     (["--hidden", "0"], "hidden widths must be >= 1, got (0,)"),
     (["--hidden", "8,0"], "hidden widths must be >= 1, got (8, 0)"),
     (["--activation", "swish"], "unknown --activation 'swish'"),
+    # QA: the course's "(sigmoid, tanh, softmax)" failed as a count, softmax as unknown
+    (["--hidden", "4,4", "--activation", "sigmoid,tanh,softmax"],
+     "--activation must name the hidden layers only (2 here), got 'sigmoid,tanh,softmax': the "
+     "output layer's activation is the head, chosen from the data (softmax for 3 or more "
+     "classes, logistic for 2, identity for regression); leave out 'softmax'\n"),
+    (["--activation", "softmax"], "--activation must name the hidden layers only (1 here), "
+                                  "got 'softmax': the output layer's activation is the head"),
     (["--hidden", "4,4", "--activation", "relu,tanh,relu"],
      "activation needs 1 name (for every layer) or 2"),
     (["--optimizer", "lbfgs"], "unknown --optimizer 'lbfgs'; valid: sgd, momentum"),

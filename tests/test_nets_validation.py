@@ -398,3 +398,29 @@ def test_gradcheck_dataset_takes_one_activation_name_for_every_layer():
     assert result.verdict == "excellent"
     with pytest.raises(ValueError, match="hidden widths must be >= 1"):
         nets.gradcheck_dataset(X6, Y6, hidden=(4, 0))
+
+
+@pytest.mark.parametrize("hidden, activation, message", [
+    ((64, 16), ("sigmoid", "tanh", "softmax"),
+     "activation must name the hidden layers only (2 here), got 'sigmoid,tanh,softmax': the "
+     "output layer's activation is the head, chosen from the data (softmax for 3 or more "
+     "classes, logistic for 2, identity for regression); leave out 'softmax'"),
+    ((4,), "softmax", "activation must name the hidden layers only (1 here), got 'softmax': "),
+    ((4, 4), ("sigmoid", "logistic"), "got 'sigmoid,logistic': the output layer's activation "
+                                      "is the head"),
+    ((4, 4), ("tanh", "tanh", "sigmoid"),
+     "activation needs 1 name (for every layer) or 2 (one per layer) for 2 hidden layers, got "
+     "3; if the last is meant for the output layer, leave it out: the output layer's "
+     "activation is the head, chosen from the data (softmax for 3 or more classes, logistic "
+     "for 2, identity for regression)"),
+])
+def test_an_output_activation_says_the_head_comes_from_the_data(hidden, activation, message):
+    # QA: the course's 784-64-16-10 "(sigmoid, tanh, softmax)" as --activation
+    # sigmoid,tanh,softmax failed as "needs 1 name ... or 2, got 3", and --activation softmax
+    # as "unknown activation 'softmax'": neither said the head is chosen from the data
+    with pytest.raises(ValueError) as err:
+        nets.TrainConfig(hidden=hidden, activation=activation)
+    assert message in str(err.value)
+    with pytest.raises(ValueError, match="activation must name the hidden layers only, got "
+                                         "'softmax': the output layer's activation is the head"):
+        nets.MLP((2, 3, 3), "softmax", "multiclass")
