@@ -305,6 +305,18 @@ def _ints(text: str) -> tuple[int, ...]:
             f"expected comma-separated integers, got {text!r}") from None
 
 
+def _int_or_float(text: str) -> int | float:
+    """A number as typed: 50 an int (as before fractions were taken), 3333.3 a float."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
 def _names(text: str) -> tuple[str, ...]:
     names = tuple(t.strip() for t in text.split(",")) if text.strip() else ()
     if not all(names):  # "none,,smote" is a typo, as with _ints
@@ -717,7 +729,9 @@ def _inverse_gamma_hint(args) -> str:
     gamma = getattr(args, "lr_gamma", None)
     # (5e-324's reciprocal is inf, which round() refused with a line of its own)
     if gamma is not None and 0 < gamma <= 1 and math.isfinite(1 / gamma):
-        text += f": --lr-decay-steps {round(1 / gamma)} for gamma {gamma:g}"
+        # its reciprocal as it is, 3333.333333 for 0.0003 (rounded to 3333 it was another
+        # gamma); a whole one as a whole number, 10000 for 0.0001 (1 / 0.0001 is 10000.000...2)
+        text += f": --lr-decay-steps {1 / gamma:.10g} for gamma {gamma:g}"
     return text
 
 
@@ -787,7 +801,8 @@ TRAIN_FINE_SETTINGS = {
     "min_delta": (float, f"improvement that resets --patience (default {DEFAULT})"),
     "lr_gamma": (float, f"decay factor of {NAMES}, per --lr-decay-steps or per milestone "
                         f"(default {DEFAULT})"),
-    "lr_decay_steps": (int, f"steps per decay: {NAMES} (default {DEFAULT})"),
+    "lr_decay_steps": (_int_or_float, f"steps per decay: {NAMES} (default {DEFAULT}; a "
+                                      "fraction for exponential and inverse)"),
     "lr_milestones": (_ints, f"{NAMES}: steps where the rate is multiplied by --lr-gamma, "
                              "e.g. 100,200 (none by default: needed there)"),
     "lr_power": (float, f"{NAMES} (default {DEFAULT})"),

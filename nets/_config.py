@@ -15,7 +15,7 @@ from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
 from ._rules import check_setting, choice, nonneg, positive, unit, unknown_name
-from ._schedules import RULE_SETTINGS, SCHEDULES
+from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
 from ._validation import is_whole
 
 
@@ -67,7 +67,9 @@ class TrainConfig:
     # schedule: a pure function of the step (see nets._schedules)
     schedule: str = "constant"
     lr_gamma: float = 0.9  # decay factor per lr_decay_steps (step, exponential), per milestone
-    lr_decay_steps: int = 50  # steps per decay (step, exponential, inverse)
+    # steps per decay (step, exponential, inverse); a fraction for exponential and inverse,
+    # whose rates are smooth in the step (the course's inv gamma 0.0003 is 1 / 3333.33...)
+    lr_decay_steps: int = 50
     lr_milestones: tuple[int, ...] = ()  # multistep: steps where lr_gamma applies, e.g. (100, 200)
     lr_power: float = 1.0  # inverse, polynomial
     lr_min: float = 0.0  # floor for polynomial, cosine
@@ -183,7 +185,8 @@ _RULES = {
     "l1": nonneg,
     "dropout": unit,
     "lr_gamma": positive,
-    "lr_decay_steps": (lambda v: is_whole(v) and v >= 1, "must be a whole number >= 1"),
+    "lr_decay_steps": (lambda v: v > 0 and math.isfinite(v),
+                       "must be a finite number > 0 (of steps; a whole one for schedule step)"),
     "lr_milestones": (_increasing_steps, "must be increasing whole numbers >= 1 (steps)"),
     "lr_power": positive,
     "lr_min": nonneg,
@@ -215,6 +218,12 @@ def validate(cfg: TrainConfig) -> None:
     for name, rule in _RULES.items():
         check_setting(name, getattr(cfg, name), rule)
     reads = RULE_SETTINGS[SCHEDULES[cfg.schedule]]  # what those settings mean binds the rule
+    if SCHEDULES[cfg.schedule] in STEPWISE and "lr_decay_steps" in reads \
+            and not is_whole(cfg.lr_decay_steps):
+        # its rate changes on whole steps: every 2.5 steps would be at steps 3, 5, 8, 10...
+        raise ValueError(f"lr_decay_steps must be a whole number with schedule "
+                         f"{cfg.schedule}, which holds the rate for that many steps, got "
+                         f"{cfg.lr_decay_steps!r} (a fraction is for exponential and inverse)")
     if "lr_milestones" in reads and not cfg.lr_milestones:
         raise ValueError(f"schedule {cfg.schedule} needs lr_milestones, the steps where the "
                          "rate is multiplied by lr_gamma, e.g. (100, 200)")

@@ -68,10 +68,10 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
         Decay factor: "step" multiplies the rate by it every ``lr_decay_steps`` optimizer
         steps, "exponential" by ``lr_gamma ** (t / lr_decay_steps)`` after t steps (the
         same, smoothly), "multistep" at each of ``lr_milestones``.
-    lr_decay_steps : int, default 50
+    lr_decay_steps : int or float, default 50
         Optimizer steps (mini-batches) per decay of "step" and "exponential"; "inverse"
         divides the rate by ``1 + t / lr_decay_steps`` after t steps (halved at
-        ``lr_decay_steps``).
+        ``lr_decay_steps``). A fraction for "exponential" and "inverse" only.
     class_weight : None, "balanced" or dict, default None
         Per-class loss weights; a dict maps class labels to weights (missing = 1).
     dtype : {"float64", "float32"} or numpy dtype, default "float64"

@@ -71,7 +71,7 @@ def test_the_fine_settings_name_who_reads_them_from_the_registries(monkeypatch):
                       "--lr-gamma LR_GAMMA decay factor of {lr_gamma}, per --lr-decay-steps "
                       "or per milestone (default 0.9)",
                       "--lr-decay-steps LR_DECAY_STEPS steps per decay: {lr_decay_steps} "
-                      "(default 50)",
+                      "(default 50; a fraction for exponential and inverse)",
                       "--lr-milestones LR_MILESTONES {lr_milestones}: steps where the rate is "
                       "multiplied by",  # then --lr-gamma, which argparse wraps at its dash
                       "--lr-power LR_POWER {lr_power} (default 1)",
@@ -161,7 +161,9 @@ def test_registry_flags_list_their_names():
                             # gradcheck draws them, off ReLU's kink (its help said "at 0")
                             ("gradcheck", "biases drawn with std 0.1: a point off ReLU's kink")):
         # what each draws too: "normal" is N(0, 1), which a student cannot guess
-        assert (f"--init INIT weights ({biases}): normal N(0, 1), xavier uniform "
+        assert (f"--init INIT weights ({biases}): zero all 0 (a hidden layer's units then "
+                "stay identical for good: no seed helps; for nets with no hidden layer), "
+                "normal N(0, 1), xavier uniform "
                 "within ±sqrt(6/(in+out)), he (the course's msra) N(0, 2/in): "
                 f"{hplab._RegistryNames('nets.INITIALIZERS')} (default xavier)"
                 ) in help_words(command)

@@ -137,6 +137,28 @@ def test_zero_init_with_a_hidden_layer_is_warned_of(tmp_path, capsys):
         assert code == 0 and "warning" not in err, (extra, err)
 
 
+def test_the_course_inv_gamma_is_a_fractional_lr_decay_steps(tmp_path, capsys):
+    # QA: the course's inv lr*(1+gamma*t)^-p is --lr-decay-steps 1/gamma here, but the flag
+    # took whole numbers only ("--lr-decay-steps 3333.3": invalid int value), so gamma
+    # 0.0003 could not be had
+    code, out, err = run_cli_as_program(
+        ["train", "--dataset", "xor", "--hidden", "2", "--schedule", "inv", "--lr-decay-steps",
+         "3333.3", "--lr-power", "0.75", "--batch-size", "1", "--epochs", "300",
+         "--checkpoint", "100", "--out", tmp_path / "inv", "--json"], capsys)
+    assert code == 0, err
+    record = json.loads((tmp_path / "inv" / "config.json").read_text())
+    assert record["config"]["lr_decay_steps"] == 3333.3
+    cfg = nets.TrainConfig(**nets.settings_from_json(record["config"]))  # read back
+    assert cfg.lr_decay_steps == 3333.3 and cfg.schedule == "inv"
+    hist = pd.read_csv(tmp_path / "inv" / "history.csv")
+    t = hist["iteration"].to_numpy()[1:]  # 400, 800, 1200: not 3333's rates
+    np.testing.assert_allclose(hist["lr"].to_numpy()[1:], 0.1 * (1 + t / 3333.3) ** -0.75,
+                               rtol=1e-12)
+    # a whole number stays an int, as before
+    assert nets.TrainConfig(schedule="inv", lr_decay_steps=50.0).lr_decay_steps == 50
+    assert type(nets.TrainConfig(lr_decay_steps=50.0).lr_decay_steps) is int
+
+
 def test_gradcheck_coin_json(capsys):
     code, out, err = run_cli(["gradcheck", "--dataset", "coin", "--hidden", "16,12",
                               "--activation", "sigmoid,tanh", "--json"], capsys)
@@ -220,7 +242,13 @@ BASE = ["train", "--dataset", "xor", "--epochs", "1", "--json", "--no-report"]
     # data's errors name files and columns, never flags: batch_size was told as --batch-size
     (["--dataset", "csv:batch_size"], "file not found: batch_size\n"),
     (["--momentum", "1.5"], "momentum must be in [0, 1), got 1.5"),
-    (["--lr-decay-steps", "0"], "--lr-decay-steps must be a whole number >= 1, got 0"),
+    (["--lr-decay-steps", "0"],
+     "--lr-decay-steps must be a finite number > 0 (of steps; a whole one for schedule step), "
+     "got 0"),
+    (["--schedule", "step", "--lr-decay-steps", "2.5"],
+     "--lr-decay-steps must be a whole number with schedule step, which holds the rate for "
+     "that many steps, got 2.5 (a fraction is for exponential and inverse)\n"),
+    (["--lr-decay-steps", "abc"], "argument --lr-decay-steps: expected a number, got 'abc'"),
     (["--rho", "1"], "rho must be in [0, 1), got 1.0"),
     (["--opt-eps", "0"], "--opt-eps must be a finite number > 0, got 0.0"),
     (["--opt-eps", "abc"], "argument --opt-eps: invalid float value: 'abc'"),
@@ -390,6 +418,11 @@ def test_a_command_after_a_terminated_one_is_stopped_by_its_own_signal(tmp_path,
      "--lr-gamma has no effect with --schedule inv (step, multistep and exponential read it; "
      "the course's inv gamma is 1 / --lr-decay-steps here: --lr-decay-steps 10000 for gamma "
      "0.0001)"),
+    # QA: a gamma whose reciprocal is no whole number was rounded: 3333 is another gamma
+    (["--schedule", "inv", "--lr-gamma", "0.0003"],
+     "--lr-gamma has no effect with --schedule inv (step, multistep and exponential read it; "
+     "the course's inv gamma is 1 / --lr-decay-steps here: --lr-decay-steps 3333.333333 for "
+     "gamma 0.0003)"),
     # a gamma whose reciprocal overflows: the refusal, not "cannot convert float infinity
     # to integer"
     (["--schedule", "inverse", "--lr-gamma", "5e-324"],
