@@ -1458,7 +1458,9 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
     readme = readme_words()
     assert ("inverse `lr * (1 + t/s)^-p` (the course's and Caffe's inv, `lr * (1 + gamma "
             "t)^-p`, with its gamma as `1 / --lr-decay-steps`: gamma 0.0001 is "
-            "`--lr-decay-steps 10000`)") in readme
+            "`--lr-decay-steps 10000`, gamma 0.0003 `--lr-decay-steps 3333.333333`: "
+            "exponential and inverse take a fraction, step a whole number; a `[fixed]` or "
+            "searched one in a study spec is still whole)") in readme
     # the README's other formulas are the help's (checked against the code above), with
     # the defaults TrainConfig has
     d = nets.TrainConfig()
