@@ -91,7 +91,7 @@ def test_pick_snapshots_spreads_over_log_epochs_and_the_loss_drop():
     # a loss falling from 1 to 0.35 between epochs 100 and 600, flat after: three panels
     # inside the fall
     curve = [(e, 1.0 if e < 100 else max(0.35, 1 - (e - 100) / 500 * 0.65)) for e, _ in snaps]
-    assert [e for e, _ in reports.pick_snapshots(snaps, 5, curve)] == [0, 200, 350, 600, 5000]
+    assert [e for e, _ in reports.pick_snapshots(snaps, 5, curve)] == [0, 200, 350, 550, 5000]
     np.testing.assert_allclose(nets.training_progress([0, 100, 5000], curve)[[0, 2]], [0, 1])
 
 
@@ -123,10 +123,11 @@ def test_a_runs_snapshots_are_spread_over_where_it_learned():
         return (hist[0] - hist[e]) / (hist[0] - hist[1500])
 
     assert shown[0] == 0 and shown[-1] == 1500 and by_epoch[0] == 0
-    # evenly by epoch, every middle panel came after 97 % of the fall: alike
-    assert min(done(e) for e in by_epoch[1:-1]) > 0.97
-    # now they show the fall
-    assert done(shown[1]) < 0.9 and shown[3] <= 300, (shown, [done(e) for e in shown])
+    # evenly by epoch (0, 320, 440, 780, 1500), every middle panel came after 96 % of the
+    # fall: alike
+    assert min(done(e) for e in by_epoch[1:-1]) > 0.96
+    # now they show the fall (0, 100, 140, 180, 1500: 11, 54 and 84 % of it)
+    assert max(done(e) for e in shown[1:-1]) < 0.9, (shown, [done(e) for e in shown])
 
 
 def test_a_layer_that_maps_the_plane_onto_a_line_is_drawn_as_a_line():
@@ -1609,9 +1610,10 @@ def test_a_zero_init_run_stuck_with_alike_units_says_a_seed_cannot_help(tmp_path
     # (a 2-1-1 net in effect), on every seed; its report said "another seed tells the start
     # apart", which cannot help: zero init starts every unit of a layer alike for good
     out = tmp_path / "z"
-    assert hplab.main(["train", "--dataset", "xor", "--hidden", "4", "--lr", "0.1",
-                       "--batch-size", "1", "--epochs", "2000", "--checkpoint", "100",
-                       "--init", "zero", "--eps", "0.005", "--out", str(out)]) == 0
+    with pytest.warns(UserWarning, match="init zero starts every weight at 0"):
+        assert hplab.main(["train", "--dataset", "xor", "--hidden", "4", "--lr", "0.1",
+                           "--batch-size", "1", "--epochs", "2000", "--checkpoint", "100",
+                           "--init", "zero", "--eps", "0.005", "--out", str(out)]) == 0
     capsys.readouterr()
     record = json.loads((out / "config.json").read_text())
     assert (record["status"], record["train_accuracy"]) == ("max_epochs", 0.75)
