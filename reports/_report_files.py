@@ -75,13 +75,13 @@ def report_csvs(page: Path, files: Path) -> set[Path]:
 def foreign_csvs(page: Path, files: Path, headers) -> list[str]:
     """Of the CSV files a new version of the report at ``page`` writes in ``files``
     (``headers``: name -> the header line it writes), those already there that are not
-    the earlier version's (`report_csvs`): the user's, not to be written over. With no
-    earlier report (its page deleted), one whose header is the new one's is taken for a
-    version of it."""
+    the earlier version's (`report_csvs`): the user's, not to be written over. One whose
+    header is the new one's is taken for a version of it, an earlier page or none: a
+    version without it (a run without ``--verify``) left it behind, unlinked."""
     own = report_csvs(page, files)
     return [name for name, header in headers.items()
             if os.path.lexists(files / name) and files / name not in own
-            and (own or _first_line(files / name) != header)]
+            and _first_line(files / name) != header]
 
 
 def _first_line(path: Path) -> str | None:

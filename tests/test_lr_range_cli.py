@@ -106,6 +106,31 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
             f"{v['ratio']:.2g}x that)") in out
 
 
+def test_a_verify_csv_left_behind_by_a_run_after_a_deleted_page_is_written_over(
+        tmp_path, capsys):
+    # QA: --verify, report.html deleted, a run without --verify (its verify-*.csv stayed,
+    # unlinked), --verify again: refused after the analysis ran ("holds a
+    # report_files/verify-grid.csv hplab did not write", exit 2). Same name, same header:
+    # hplab's leftover, an earlier page or none
+    out, files = tmp_path / "r", tmp_path / "r" / "report_files"
+    argv = ["lr-range", "--dataset", "coin", "--seeds", "1", "--steps", "30", "--out", out]
+    verify = [*argv, "--verify", "--verify-epochs", "2"]
+    assert run_cli(verify, capsys)[0] == 0
+    (out / "report.html").unlink()
+    code, _, err = run_cli(argv, capsys)
+    assert code == 0, err
+    assert {"verify-grid.csv", "verify-runs.csv"} <= {p.name for p in files.iterdir()}
+    code, _, err = run_cli(verify, capsys)
+    assert code == 0 and "error" not in err, err
+    assert 'href="report_files/verify-grid.csv"' in (out / "report.html").read_text()
+    # a user's file of that name (another header) is still refused, and kept
+    (files / "verify-runs.csv").write_text("mine,1\n")
+    (out / "report.html").unlink()
+    code, _, err = run_cli(verify, capsys)
+    assert code == 2 and "holds a report_files/verify-runs.csv hplab did not write" in err
+    assert (files / "verify-runs.csv").read_text() == "mine,1\n"
+
+
 def test_verify_without_a_suggestion_says_why_as_the_summary_does(capsys):
     # QA: "undefined on every curve (too few points before divergence): widen --min-lr and
     # --max-lr" of a 5-point ramp that completed: trimming, not divergence, left too few
