@@ -328,15 +328,19 @@ def resumable_spec(path, storage: str | None, refused: SpecError,
     return spec
 
 
-def holds_study_of(spec: StudySpec, where: StorageURL | str | None) -> bool:
+def holds_study_of(spec: StudySpec, where: StorageURL | str | None, *,
+                   any_data_path: bool = False) -> bool:
     """Whether ``where`` (a `StorageURL` or what `resolve_storage` takes) holds study
     ``spec.name`` created from this very spec: it ran with the checks of the version that
-    made it, and resumes where this version's refuse a new study of it."""
+    made it, and resumes where this version's refuse a new study of it. ``any_data_path``:
+    its data file's path may differ (`with_stored_path`), as for a run given ``--data``."""
     try:
         stored, storage = stored_spec(spec.name, where)
     except (SpecError, StorageError):
         return False
     release(storage)
+    if any_data_path:
+        spec = with_stored_path(stored, spec)
     return first_difference(stored, spec) is None
 
 

@@ -97,11 +97,12 @@ def spec_data(spec: StudySpec, where: StorageURL):
         loaded = data.load(spec.dataset, seed=spec.seed)
     except data.DataError as exc:
         # the stored study's own spec: this machine may have a copy of its file elsewhere
-        # (a file's kind only: no storage is opened for MNIST not fetched)
+        # (a file's kind only: no storage is opened for MNIST not fetched). Its path as
+        # --data takes it: a relative one read from another folder missed the stored one
         copied = spec.dataset.partition(":")[0] in ("csv", "npz", "idx")
         hint = ("; give this machine's copy of it with `hplab study run "
                 f"{shlex.quote(resume_name(spec))} --data NAME`"
-                if copied and holds_study_of(spec, where) else "")
+                if copied and holds_study_of(spec, where, any_data_path=True) else "")
         raise SpecError(f"study.dataset: {exc}{hint}") from None
     try:
         check_dataset(spec, loaded)

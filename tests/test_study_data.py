@@ -467,3 +467,36 @@ def test_a_spec_files_study_of_a_ready_specs_name_takes_data_as_the_workers_hint
                             copy, "--no-report"], capsys)
     assert code == 2 and "(study.max_epochs differs)" in err, err
     assert len(trials_of(db, "xor")) == 3
+
+
+def test_a_spec_read_from_another_folder_is_hinted_to_take_data(tmp_path, monkeypatch,
+                                                                capsys):
+    # QA: `study run ../sA/blobs.toml` from sB, its csv:blobs.csv found at neither folder,
+    # said only "file not found: .../sB/blobs.csv"; from sA the same case named --data:
+    # the stored study was compared with the spec's path read from sB
+    from conftest import spec_file_maker
+
+    a, b, db = tmp_path / "sA", tmp_path / "sB", tmp_path / "s.db"
+    a.mkdir()
+    b.mkdir()
+    _two_blobs(a / "blobs.csv", 0)
+    monkeypatch.chdir(a)
+    path = _blobs_spec(spec_file_maker(a), "blobs", "csv:blobs.csv?target=label")
+    code, _, err = run_cli(["study", "run", "blobs.toml", "--storage", db, "--no-report"],
+                           capsys)
+    assert code == 0, err
+    (a / "blobs.csv").rename(tmp_path / "copy.csv")
+    for folder, spec in ((a, "blobs.toml"), (b, "../sA/blobs.toml")):
+        monkeypatch.chdir(folder)
+        code, _, err = run_cli(["study", "run", spec, "--trials", 2, "--storage", db,
+                                "--no-report"], capsys)
+        assert code == 2 and err == (
+            f"hplab study run: error: study.dataset: file not found: {folder / 'blobs.csv'}; "
+            "give this machine's copy of it with `hplab study run blobs --data NAME`\n")
+    # as the hint says, from sB
+    code, out, err = run_cli(["study", "run", "blobs", "--trials", 2, "--storage", db,
+                              "--data", "csv:../copy.csv?target=label", "--no-report",
+                              "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 2
+    assert path.exists()
