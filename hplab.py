@@ -1217,7 +1217,8 @@ def cmd_study_run(args) -> int:
     import study
 
     try:  # a refused file of a stored study resumes
-        spec = study.spec_to_run(args.spec, args.storage, n_trials=args.trials)
+        spec = study.spec_to_run(args.spec, args.storage, n_trials=args.trials,
+                                 data=args.data)
     except study.SpecError as exc:  # beyond a grid's points: the API names n_trials
         message = str(exc)
         if args.trials is not None and message.startswith("n_trials "):

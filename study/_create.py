@@ -18,6 +18,7 @@ import optuna
 import nets
 
 from ._errors import SpecError, StorageError
+from ._ready_name import is_ready_name, ready_spec_hint, stored_instead
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -141,6 +142,9 @@ def refuse_other_spec(study: optuna.Study, earlier: StudySpec, spec: StudySpec,
                  + (["--storage", where.masked] if where.given else [])
                  + (["--data", copy] if copy is not None else []))
         hint = f"`{shlex.join(again)}` resumes it; else {hint}"
+    elif not file and (again := ready_spec_hint(spec, earlier, where)):
+        hint = (f"`{again}` resumes it (its --data this machine's copy of the data, if "
+                f"elsewhere); else {hint}")
     raise SpecError(f"study {spec.name!r} in {where.masked} was created from another "
                     f"spec ({nets.and_list(changed)} "
                     f"differ{'s' if len(changed) == 1 else ''}); {hint}")
@@ -233,13 +237,15 @@ def _parse_stored(raw: dict, name: str, where: StorageURL) -> StudySpec:
                         "new study.name") from None
 
 
-def spec_to_run(name_or_path, storage: str | None = None,
-                n_trials: int | None = None) -> StudySpec:
-    """The spec ``hplab study run NAME_OR_PATH [--trials N]`` runs: a ready spec's name or
-    a TOML file (``n_trials``: its total instead of the file's), checked as a new one; when
-    this version's checks refuse it, the spec of the study ``storage`` holds under its name
-    (`resumable_spec`), which resumes; a name neither is, that of a study ``storage`` holds
-    (one a script made from a dict): the spec stored with it (`stored_study_spec`).
+def spec_to_run(name_or_path, storage: str | None = None, n_trials: int | None = None, *,
+                data: str | None = None) -> StudySpec:
+    """The spec ``hplab study run NAME_OR_PATH [--trials N] [--data DATA]`` runs: a ready
+    spec's name or a TOML file (``n_trials``: its total instead of the file's), checked as a
+    new one; when this version's checks refuse it, the spec of the study ``storage`` holds
+    under its name (`resumable_spec`), which resumes; a name neither is, that of a study
+    ``storage`` holds (one a script made from a dict): the spec stored with it
+    (`stored_study_spec`). Given ``data`` (a copy of a stored study's data), a ready spec's
+    name whose stored study another spec made is that study's spec (`stored_instead`).
 
     Parameters
     ----------
@@ -247,19 +253,24 @@ def spec_to_run(name_or_path, storage: str | None = None,
     storage : str, optional
         Any storage form `resolve_storage` takes.
     n_trials : int, optional
+    data : str, optional
+        ``--data``: resume a stored study from this machine's copy of its data.
 
     Returns
     -------
     StudySpec
     """
     try:
-        return load_spec(name_or_path, n_trials=n_trials)
+        spec = load_spec(name_or_path, n_trials=n_trials)
     except SpecError as refused:
         try:
             find_spec(name_or_path)
         except SpecError:  # no such file or ready spec: refused says so
             return stored_study_spec(str(name_or_path), storage, refused, n_trials)
         return resumable_spec(name_or_path, storage, refused, n_trials)
+    if data is not None and is_ready_name(name_or_path):
+        return stored_instead(spec, storage, n_trials)
+    return spec
 
 
 def stored_study_spec(name: str, storage: str | None, missing: SpecError,

@@ -24,6 +24,7 @@ import nets
 
 from ._create import create_or_load, spec_to_resume, spec_to_run, stored_spec
 from ._errors import SpecError
+from ._ready_name import resume_data
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
@@ -178,7 +179,7 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
     from ._summary import study_summary
 
     if isinstance(spec, str | os.PathLike):  # as `hplab study run coin` takes it
-        spec = spec_to_run(spec, storage)
+        spec = spec_to_run(spec, storage, data=dataset)
     elif not isinstance(spec, StudySpec):
         raise TypeError(f"spec must be a StudySpec, a ready spec's name or a TOML path, got "
                         f"{type(spec).__name__}")
@@ -291,11 +292,13 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                 # a worker has no --trials: `study run` of the stored study raises it
                 # with this worker's --data: the stored path is not this machine's
                 resume = spec_to_resume(study, where, any_data_path=dataset is not None)
+                # a ready spec's name, not the study's spec: --data resumes the stored one
+                copy = dataset if dataset is not None else resume_data(resume, spec)
                 again = nets.escaped(shlex.join(["hplab", "study", "run", resume, "--trials", "N"]
                                                 + (["--storage", mask_url(str(storage))]
                                                    if storage is not None else [])
-                                                + (["--data", dataset]
-                                                   if dataset is not None else [])))
+                                                + (["--data", copy]
+                                                   if copy is not None else [])))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
                                     who="this worker", more=f"raise the budget with `{again}` "
                                                             "(N above {used})")

@@ -500,3 +500,77 @@ def test_a_spec_read_from_another_folder_is_hinted_to_take_data(tmp_path, monkey
     assert code == 0, err
     assert json.loads(out)["n_complete"] == 2
     assert path.exists()
+
+
+def test_a_study_of_a_ready_specs_name_resumes_by_its_name_when_its_spec_file_is_gone(
+        tmp_path, monkeypatch, capsys):
+    # QA: study 'xor' of a user's xor.toml (csv data), the file not on this machine: the
+    # worker's hint `study run xor --trials N --data COPY` read the ready spec xor and was
+    # refused ("created from another spec ...; change study.name"), as was `study run xor`
+    # without --data: no command resumed it
+    import re
+    import shlex
+    import shutil
+    import warnings
+
+    from conftest import spec_file_maker
+
+    folder, db = tmp_path / "m1", tmp_path / "x.db"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    _two_blobs(folder / "blobs.csv", 0)
+    _blobs_spec(spec_file_maker(folder), "xor", "csv:blobs.csv?target=label")
+    code, _, err = run_cli(["study", "run", "./xor.toml", "--storage", db, "--no-report"],
+                           capsys)
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path)
+    shutil.move(folder / "blobs.csv", tmp_path / "copy.csv")
+    shutil.rmtree(folder)  # another machine: neither the spec file nor the data there
+    stored, copy = f"csv:{folder / 'blobs.csv'}?target=label", "csv:copy.csv?target=label"
+    code, _, err = run_cli(["study", "worker", "--study", "xor", "--storage", db, "--data",
+                            copy], capsys)
+    assert code == 0, err
+    hint = re.search("raise the budget with `hplab (.*?)`", err)[1]
+    assert hint == shlex.join(["study", "run", "xor", "--trials", "N", "--storage", str(db),
+                               "--data", copy])
+    with pytest.warns(UserWarning) as said:
+        code, out, err = run_cli(shlex.split(hint.replace(" N ", " 2 ")) + ["--no-report",
+                                                                            "--json"], capsys)
+    assert code == 0, err
+    (warned,) = [str(w.message) for w in said if "ready spec" in str(w.message)]
+    assert warned.startswith(f"study 'xor' in sqlite:///{db} was created from another spec "
+                             "than the ready spec xor (study.dataset, ")
+    assert warned.endswith("differ): --data resumes it with the spec stored with it")
+    assert json.loads(out)["n_complete"] == 2
+    assert [t.state for t in trials_of(db, "xor")] == [TrialState.COMPLETE] * 2
+    # without --data the ready spec is run, and refused: the refusal names the route
+    code, _, err = run_cli(["study", "run", "xor", "--trials", 3, "--storage", db,
+                            "--no-report"], capsys)
+    again = shlex.join(["hplab", "study", "run", "xor", "--storage", f"sqlite:///{db}",
+                        "--data", stored])
+    assert code == 2 and err.endswith(
+        f"`{again}` resumes it (its --data this machine's copy of the data, if elsewhere); "
+        "else change study.name to start a new one\n"), err
+    # the data back at its stored path: that command, and a worker's hint without --data
+    folder.mkdir()
+    shutil.copy(tmp_path / "copy.csv", folder / "blobs.csv")
+    code, _, err = run_cli(["study", "worker", "--study", "xor", "--storage", db], capsys)
+    assert code == 0, err
+    hint = re.search("raise the budget with `hplab (.*?)`", err)[1]
+    assert hint == shlex.join(["study", "run", "xor", "--trials", "N", "--storage", str(db),
+                               "--data", stored])
+    with pytest.warns(UserWarning, match="--data resumes it with the spec stored with it"):
+        code, out, err = run_cli([*shlex.split(again)[1:], "--trials", 3, "--no-report",
+                                  "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 3
+    # the ready spec's own study, resumed with --data: no warning, nothing else read
+    other = tmp_path / "ready.db"
+    assert run_cli(["study", "run", "xor", "--trials", 1, "--storage", other,
+                    "--no-report"], capsys)[0] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, out, err = run_cli(["study", "run", "xor", "--trials", 2, "--storage", other,
+                                  "--data", "xor", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 2
