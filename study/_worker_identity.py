@@ -12,8 +12,9 @@ def worker_id() -> str:
     """``host~ns:pid@start``: the timeline's lane, and who ran a trial. ``ns`` (see
     `_pid_namespace`) names the PID namespace its pid belongs to (a container sharing the
     host's name, ``unshare --pid``); ``start`` (see `_process_start`) tells this process
-    from a later one given the same pid (a container restarted with the same hostname is
-    pid 1 again). Either is left out where the platform does not say."""
+    from a later one given the same pid in that namespace. Either is left out where the
+    platform does not say. A container restarted with the same hostname has a new
+    namespace: its earlier workers are not judged from it (`worker_gone`)."""
     ns, start = _pid_namespace(), _process_start(os.getpid())
     # the namespace beside the host: an older hplab takes the id for another machine's
     # and never for a dead worker's (after the pid, it judged a live one ended)
@@ -50,7 +51,9 @@ def _process_start(pid: int) -> str | None:
 def worker_gone(worker: str | None) -> bool:
     """Whether ``worker`` (a `worker_id`) was a process of this machine and PID namespace
     that has ended. A worker of another machine or PID namespace (its pid names another
-    process here), or an unknown one, is not known to be gone."""
+    process here), or an unknown one, is not known to be gone: that of a container since
+    restarted with the same hostname too (its namespace's processes, if any are left, are
+    not visible from the new one, and another live container may share the hostname)."""
     host, _, rest = str(worker or "").rpartition(":")
     host, _, ns = host.partition("~")  # no ~ns: stored by an older hplab, judged as then
     pid, _, start = rest.partition("@")  # no @start: stored by an older hplab
