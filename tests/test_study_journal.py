@@ -290,3 +290,45 @@ def test_a_journal_line_optuna_cannot_replay_is_named_in_one_line(
         assert capsys.readouterr().err == (f"hplab study {argv[0]}: error: {log} is not an optuna "
                                            f"journal file (line {line}: {why})\n")
     assert file_sha(log) == before
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="process start times come from /proc")
+def test_a_dead_worker_of_another_pid_namespace_on_a_journal_is_failed_as_the_readme_says(
+        tmp_path, spec_file):
+    # QA: the README said a container restarted with the same hostname closes its dead
+    # worker's trial; its namespace is a new one, and a worker of another is never judged
+    # (the trial stays RUNNING on a journal): the README's `optuna tell` fails it
+    import shlex
+
+    from cli_helpers import readme_words
+
+    log = tmp_path / "restarted.log"
+    spec = study.load_spec(spec_file("restarted", n_trials=3, pruner="none"))
+    study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    host, _, rest = study.worker_id().partition(":")
+    dead = f"{host.partition('~')[0]}~1:1@{rest.partition('@')[2]}"  # another namespace
+    s = optuna.load_study(study_name="restarted", storage=study.open_storage(
+        study.resolve_storage(str(log))))
+    stuck = s.ask()
+    s._storage.set_trial_user_attr(stuck._trial_id, study.RECORD_ATTR,
+                                   {"worker": dead, "run": "x"})
+    assert not study.worker_gone(dead)
+    summary = study.run_study(spec.with_trials(2), storage=str(log), progress=False)
+    assert summary["n_running"] == 1 and summary["n_stale"] == 0
+    said = re.search(r"until you fail it, `(optuna tell [^`]*)`", readme_words())[1]
+    assert said == ("optuna tell --storage FILE --storage-class JournalFileBackend "
+                    "--study-name NAME --trial-number N --state fail")
+    argv = shlex.split(said.replace("FILE", str(log)).replace("NAME", "restarted")
+                       .replace(" N ", f" {stuck.number} "))
+    tool = Path(sys.executable).with_name("optuna")
+    done = subprocess.run([str(tool), *argv[1:]], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    summary = study.show_study("restarted", str(log))
+    assert summary["n_running"] == 0 and summary["n_fail"] == 1
+    assert summary["n_finished"] == 3
+    # it counts as a failed trial: one more in the budget runs another in its place
+    assert ("(N: its RUNNING row's `number` in `study export --csv`; it counts as a failed "
+            "trial: raise `--trials` by one for another in its place)") in readme_words()
+    summary = study.run_study(spec.with_trials(4), storage=str(log), progress=False)
+    assert summary["n_complete"] == 3 and summary["n_fail"] == 1
+    assert summary["n_finished"] == 4 and summary["n_running"] == 0
