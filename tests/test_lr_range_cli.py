@@ -630,6 +630,11 @@ def test_the_divergence_rate_is_the_foot_of_the_rise_a_dip_on_it_moves_not(tmp_p
         after = (c["lr"] > lr) & ~foot
         assert (smooth[after] > NEAR_BEST * best[after]).all() and after.sum() >= 5
     assert s["runs"][1]["stop_lr"] == pytest.approx(6.89, rel=1e-2)
+    # QA: the README told this case with no command to reproduce it (the default one-seed
+    # run's rise begins at 0.739 and stops at 5.72): it names this test's, and its seed
+    assert ("on digits, `hplab lr-range --dataset digits --hidden 32 --optimizer adam "
+            "--seeds 2` (32 sigmoid units), seed 1 (`runs`' second) rose from 0.64 at lr "
+            "2.26") in readme_words()
     assert NEAR_BEST == 1.2  # the rule as the help and the README say it
     assert "a ramp's last rate within 1.2x its lowest smoothed loss so far" in help_words(
         "lr-range")
