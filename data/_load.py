@@ -328,7 +328,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
         if train_size is not None:
-            keep = fewer_rows(y_tr, train_size, size_rng, stratify=classify, name=name)
+            keep = fewer_rows(y_tr, train_size, size_rng, stratify=classify, name=name,
+                              names=classes)
             subset = {"kept": train_size, "of": len(y_tr)}
             X_tr, y_tr, source_rows["train"] = X_tr[keep], y_tr[keep], source_rows["train"][keep]
         if classify:

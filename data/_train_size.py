@@ -27,16 +27,44 @@ def check_train_size(value, name: str) -> int | None:
     return int(number)
 
 
+def _sure_of_each(counts: np.ndarray, n: int) -> bool:
+    """Whether a stratified draw of ``n`` rows from classes of ``counts`` rows surely keeps a
+    row of each: scikit-learn's share of a class (its rows' share of ``n``, rounded down, the
+    rows left over going to the largest fractions, a tie drawn at random), a tie at the
+    cut counted as lost."""
+    exact = counts / counts.sum() * n  # as scikit-learn computes it
+    floored = np.floor(exact)
+    left = int(n - floored.sum())
+    fractions = exact - floored
+    for c in np.flatnonzero(floored == 0):
+        if (fractions >= fractions[c]).sum() > left:  # ties and larger fill what is left
+            return False
+    return True
+
+
+def _smallest_of_each(counts: np.ndarray) -> int:
+    """The smallest train_size from which on every stratified draw keeps a row of each
+    class (from ``ceil(rows / rows of the rarest class)`` on each class's share is >= 1)."""
+    total = int(counts.sum())
+    m = -(-total // int(counts.min()))
+    while m - 1 >= len(counts) and _sure_of_each(counts, m - 1):
+        m -= 1
+    return m
+
+
 def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: bool,
-               name: str) -> np.ndarray:
+               name: str, names: tuple = ()) -> np.ndarray:
     """Indices of ``n`` of the training rows ``y`` (stratified on when ``stratify``, but
     where a class has a single row, which a stratified draw cannot place: `load` then warns
     of a class the subset lost), in shuffled order; all of them when ``n`` is their number.
 
+    ``names`` are the classes' labels (``y`` their indices), for an error to name one.
+
     Raises
     ------
     DataError
-        ``n`` above the rows there are, or too few to hold an example of each class.
+        ``n`` above the rows there are, or too few to hold an example of each class (the
+        shares kept: a class of 1.8 % of the rows has no row of 20).
     """
     if n > len(y):
         raise DataError(f"{name}: train_size {n} is more than the {len(y)} training rows "
@@ -56,4 +84,15 @@ def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: boo
                                    random_state=int(rng.integers(2**31)))
     except ValueError:  # a class of a single row: that row goes to one side, as it falls
         kept = rng.choice(len(y), n, replace=False)
+    else:  # a rare class's share of n rounded to no row: trained on without it, silently
+        labels, counts = np.unique(y, return_counts=True)
+        lost = np.setdiff1d(labels, y[kept])
+        if len(lost):
+            c = int(lost[0])
+            label = names[c] if c < len(names) else c
+            raise DataError(
+                f"{name}: train_size {n} leaves no training example of class {label} "
+                f"({counts[labels == c][0]} of the {len(y)} training rows; the shares of the "
+                f"classes are kept): train_size {_smallest_of_each(counts)} or more keeps "
+                "one of each class")
     return np.asarray(kept, dtype=np.int64)

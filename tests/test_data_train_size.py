@@ -95,3 +95,42 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
     assert [option.partition("=")[0] for option in took] == valid.split(", ")
     for option, check in took.items():
         assert check(data.load(f"coin?{option}")), option
+
+
+@pytest.mark.parametrize("name, message", [
+    ("double-arc?imbalance=1:20&train_size=10",
+     "double-arc?imbalance=1:20&train_size=10: train_size 10 leaves no training example of "
+     "class 1 (9 of the 189 training rows; the shares of the classes are kept): train_size 11 "
+     "or more keeps one of each class"),
+    ("digits?imbalance=1:50&positive=8&train_size=20",
+     "digits?imbalance=1:50&positive=8&train_size=20: train_size 20 leaves no training "
+     "example of class 8 (22 of the 1190 training rows; the shares of the classes are kept): "
+     "train_size 28 or more keeps one of each class"),
+])
+def test_a_train_size_that_rounds_a_rare_class_away_is_refused(name, message, capsys):
+    # QA: the stratified draw rounded a class of 1.8 % of the rows down to none: training
+    # on one class went on silently (test accuracy 0.98, every example called negative)
+    with pytest.raises(data.DataError) as caught:
+        data.load(name)
+    assert str(caught.value) == message
+    code, _, err = run_cli(["data", "show", name], capsys)
+    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    # the size it names keeps one of each class, whatever the seed
+    enough = name.replace(name.rsplit("=", 1)[1], message.split("train_size ")[-1].split()[0])
+    for seed in range(4):
+        assert np.bincount(data.load(enough, seed=seed).y_train).min() == 1
+
+
+def test_a_csv_whose_rare_class_a_train_size_drops_is_refused_by_its_label(tmp_path):
+    # QA: the same on a file: 10 "fraud" rows among 590 "ok" ones, train_size 30
+    rng = np.random.default_rng(0)
+    labels = np.array(["ok"] * 590 + ["fraud"] * 10)
+    rows = "\n".join(f"{a:.3f},{b:.3f},{c}" for (a, b), c in zip(rng.normal(size=(600, 2)),
+                                                                 labels, strict=True))
+    (tmp_path / "pay.csv").write_text("a,b,kind\n" + rows + "\n")
+    name = f"csv:{tmp_path / 'pay.csv'}?train_size=30"
+    with pytest.raises(data.DataError, match=r"train_size 30 leaves no training example of "
+                       r"class fraud \(7 of the 432 training rows; .*\): train_size 31 or "
+                       "more keeps one of each class"):
+        data.load(name)
+    assert np.bincount(data.load(f"csv:{tmp_path / 'pay.csv'}?train_size=31").y_train).min() == 1
