@@ -12,7 +12,7 @@ from ._csv_checks import csv_text_hint
 from ._dataset import DataError, Source
 from ._declared_size import check_npz_members
 from ._home import expand_home
-from ._idx import full_scale
+from ._idx import check_image_pair, full_scale
 
 TASK_CHOICES = ("classification", "regression")
 # Numeric targets with at most this many distinct integral values count as class labels.
@@ -47,8 +47,9 @@ def _existing(path: str) -> Path:
     return p
 
 
-def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
-    """``data`` as rows, ``label`` as one column, and whether ``data`` held images."""
+def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """``data`` as rows, ``label`` as one column, and the shape of a row of ``data`` as
+    stored (two or more dimensions: images)."""
     try:
         npz = np.load(path, allow_pickle=False)
         if not isinstance(npz, np.lib.npyio.NpzFile):
@@ -74,7 +75,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
     if X.ndim == 0 or y.ndim == 0:
         raise DataError(f"{path}: 'data' and 'label' need one row per sample, got single "
                         "values")
-    images = X.ndim >= 3
+    stored = X.shape[1:]
     X = X.reshape(len(X), -1) if X.ndim != 2 else X  # 1-D: one feature; images: flatten
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]  # the course stores labels as an (N, 1) column
@@ -82,7 +83,7 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
         one_hot = y.ndim == 2 and np.isin(y, (0, 1)).all() and (y.sum(axis=1) == 1).all()
         hint = "; one-hot rows? save label.argmax(axis=1) as the labels" if one_hot else ""
         raise DataError(f"{path}: 'label' must be one column, got shape {y.shape}{hint}")
-    return X, _label_values(y, path), images
+    return X, _label_values(y, path), stored
 
 
 def _label_values(y: np.ndarray, path: Path) -> np.ndarray:
@@ -121,13 +122,20 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
     """An npz file with keys ``data`` (N x features) and ``label`` (N or N x 1), and an
     optional second file with the test set; ``images`` as in `IMAGE_OPTIONS`."""
     p = _existing(path)
-    X, y, shaped = _read_npz(p)
+    X, y, stored = _read_npz(p)
     X_test = y_test = None
     if test_path:
-        X_test, y_test, _ = _read_npz(_existing(test_path))
+        X_test, y_test, test_stored = _read_npz(_existing(test_path))
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
     # images (N x H x W..., or flattened uint8 as the course's MNIST files) are scaled as a
     # whole, as IDX images are
-    return Source(X, y, X_test, y_test, _resolve_task(y, task), names,
-                  **_as_images(X, images, auto=shaped or X.dtype == np.uint8),
+    pixels = _as_images(X, images, auto=len(stored) >= 2 or X.dtype == np.uint8)
+    if X_test is not None and pixels["images"]:  # scaled by the training file's scale
+        # a flattened file beside one of images holds the same pixels in the same order (a
+        # count of them apart is refused with the other arrays' checks)
+        if len(stored) < 2 or len(test_stored) < 2:
+            stored = test_stored = ()
+        check_image_pair(stored, X.dtype, test_stored, X_test.dtype,
+                         where=f"{expand_home(test_path)} beside {p}: ")
+    return Source(X, y, X_test, y_test, _resolve_task(y, task), names, **pixels,
                   info={"files": [str(p)] + ([str(Path(test_path))] if test_path else [])})

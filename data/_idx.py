@@ -114,6 +114,23 @@ def full_scale(images: np.ndarray) -> float | None:
     return 255.0 if images.dtype == np.uint8 else None
 
 
+def check_image_pair(shape: tuple, dtype: np.dtype, test_shape: tuple, test_dtype: np.dtype,
+                     where: str = "") -> None:
+    """Refuse test images stored otherwise than the training images (``shape`` an image's,
+    not the set's): the test set is scaled by the training file's full scale and read as
+    its pixels, so a float test file (x / 255 on [0, 1] pixels) or 14 x 56 images scored
+    as 28 x 28 ones gave a test accuracy of chance without a word. ``where`` leads the
+    error (the files, where the message alone does not tell them)."""
+    if tuple(shape) != tuple(test_shape):
+        raise DataError(f"{where}test images are {'x'.join(map(str, test_shape))} but train "
+                        f"images {'x'.join(map(str, shape))}")
+    dtype, test_dtype = np.dtype(dtype), np.dtype(test_dtype)
+    if (dtype.kind == "f") != (test_dtype.kind == "f") or \
+            (dtype == np.uint8) != (test_dtype == np.uint8):  # float32, float64: alike
+        raise DataError(f"{where}test images are {test_dtype} but train images {dtype}: both "
+                        "files must store pixels alike (they are scaled alike)")
+
+
 def find_idx_files(folder: str | Path) -> dict[str, Path]:
     """Paths of the four MNIST-format files in ``folder`` (``NAME``, ``NAME.gz``, or the
     ``train-images.idx3-ubyte`` spelling some mirrors use)."""
@@ -156,16 +173,7 @@ def load_idx_folder(folder: str | Path) -> Source:
     files = find_idx_files(folder)
     X, y = _pair(files["train_images"], files["train_labels"])
     X_test, y_test = _pair(files["test_images"], files["test_labels"])
-    # the test set is scaled by the training file's full scale and read as its pixels: a
-    # float test file (x / 255 on [0, 1] pixels) or 14 x 56 images scored as 28 x 28 ones
-    # gave a test accuracy of chance without a word
-    if X.shape[1:] != X_test.shape[1:]:
-        raise DataError(f"test images are {'x'.join(map(str, X_test.shape[1:]))} but train "
-                        f"images {'x'.join(map(str, X.shape[1:]))}")
-    if (X.dtype.kind == "f") != (X_test.dtype.kind == "f") or \
-            full_scale(X) != full_scale(X_test):  # float32 beside float64 scales alike
-        raise DataError(f"test images are {X_test.dtype} but train images {X.dtype}: both "
-                        "files must store pixels alike (they are scaled alike)")
+    check_image_pair(X.shape[1:], X.dtype, X_test.shape[1:], X_test.dtype)
     X, X_test = X.reshape(len(X), -1), X_test.reshape(len(X_test), -1)
     names = tuple(f"px{i}" for i in range(X.shape[1]))
     info = {"folder": str(expand_home(folder)),

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_helpers import run_cli
 from data_helpers import four_classes_csv
 
 import data
@@ -329,6 +330,39 @@ def test_flattened_images_are_scaled_as_a_whole(tmp_path):
                                              "yes, no"):
         data.load(f"csv:{tmp_path / 'm.csv'}?images=maybe")
 
+
+
+def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(tmp_path,
+                                                                               capsys):
+    # QA: uint8 training images beside float test images (x / 255) were scaled by 255 as
+    # well: a test accuracy of chance, silently, where the IDX loader refuses the pair
+    rng = np.random.default_rng(0)
+    train = rng.integers(0, 256, (200, 5, 5)).astype(np.uint8)
+    test = rng.integers(0, 256, (60, 5, 5)).astype(np.uint8)
+    label = (np.arange(200) % 2).astype(float)
+    np.savez(tmp_path / "train.npz", data=train, label=label)
+    np.savez(tmp_path / "test.npz", data=test / 255.0, label=label[:60])
+    name = f"npz:{tmp_path / 'train.npz'},{tmp_path / 'test.npz'}"
+    message = (f"{tmp_path / 'test.npz'} beside {tmp_path / 'train.npz'}: test images are "
+               "float64 but train images uint8: both files must store pixels alike (they "
+               "are scaled alike)")
+    with pytest.raises(data.DataError) as caught:
+        data.load(name)
+    assert str(caught.value) == message
+    code, _, err = run_cli(["data", "show", name], capsys)
+    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    # the same pixels flattened: the test set of another image shape, refused alike
+    np.savez(tmp_path / "test.npz", data=test.reshape(60, 1, 25), label=label[:60])
+    with pytest.raises(data.DataError, match=r"test\.npz beside .*train\.npz: test images are "
+                       r"1x25 but train images 5x5$"):
+        data.load(name)
+    # flattened to rows as the course's files store them, the same pixels: loaded
+    np.savez(tmp_path / "test.npz", data=test.reshape(60, 25), label=label[:60])
+    assert data.load(name).X_test.max() == 1.0
+    # features (no images) of two dtypes are scaled per column by the training part: loaded
+    np.savez(tmp_path / "train.npz", data=rng.integers(0, 9, (200, 3)), label=label)
+    np.savez(tmp_path / "test.npz", data=rng.normal(size=(60, 3)), label=label[:60])
+    assert data.load(name).sizes()["test"] == 60
 
 
 def test_npz_bytes_labels_are_text(tmp_path, capsys):
