@@ -12,7 +12,14 @@ import numpy as np
 from ._csv_checks import ignored_columns, line_of_row
 from ._csv_read import CSV_HEADERS, _is_number, _read_csv, _target_text
 from ._dataset import DataError, Source
-from ._files import MAX_CLASSES, _as_images, _existing, _resolve_task
+from ._files import (
+    MAX_CLASSES,
+    _as_images,
+    _existing,
+    _resolve_task,
+    check_not_the_training_rows,
+    test_file,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +127,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     y = frame[target].to_numpy(copy=True)
     X_test = y_test = None
     if test_path:
-        pt = _existing(test_path)
+        pt = test_file(p, test_path)
         test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: "
@@ -133,6 +140,8 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
         labels = _labels_as_written([y] + ([y_test] if test_path else []), paths,
                                     frame.columns.get_loc(target), header)
         y, y_test = labels[0], labels[1] if test_path else None
+    if test_path:
+        check_not_the_training_rows(p, pt, X, y, X_test, y_test)
     names = tuple(str(c) for c in frame.columns if c != target and c not in left_out)
     info = {"files": [str(p)] + ([str(Path(test_path))] if test_path else []),
             "target": str(target), "ignored": list(left_out),

@@ -47,6 +47,29 @@ def _existing(path: str) -> Path:
     return p
 
 
+def test_file(train: Path, test_path: str) -> Path:
+    """The test file of a pair, refused where it is the training file under another name
+    (a link, ``./``): the test set would be every training row, its scores no held-out
+    ones, and nothing said so."""
+    test = _existing(test_path)
+    if test.samefile(train):
+        raise DataError(f"{test} is the training file {train} itself: a test set of the "
+                        f"training rows holds nothing out{_ALONE}")
+    return test
+
+
+def check_not_the_training_rows(train: Path, test: Path, X, y, X_test, y_test) -> None:
+    """Refuse a test file holding the training file's rows, in their order (a copy, the
+    same table compressed): scores on it are training scores."""
+    if X.shape == X_test.shape and y.shape == y_test.shape and np.array_equal(y, y_test) \
+            and np.array_equal(X, X_test):
+        raise DataError(f"{test} holds the rows of the training file {train}: a test set of "
+                        f"the training rows holds nothing out{_ALONE}")
+
+
+_ALONE = "; give the training file alone and a test set is held out of it"
+
+
 def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, tuple]:
     """``data`` as rows, ``label`` as one column, and the shape of a row of ``data`` as
     stored (two or more dimensions: images)."""
@@ -125,7 +148,9 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
     X, y, stored = _read_npz(p)
     X_test = y_test = None
     if test_path:
-        X_test, y_test, test_stored = _read_npz(_existing(test_path))
+        pt = test_file(p, test_path)
+        X_test, y_test, test_stored = _read_npz(pt)
+        check_not_the_training_rows(p, pt, X, y, X_test, y_test)
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
     # images (N x H x W..., or flattened uint8 as the course's MNIST files) are scaled as a
     # whole, as IDX images are

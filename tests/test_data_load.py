@@ -365,6 +365,42 @@ def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(t
     assert data.load(name).sizes()["test"] == 60
 
 
+@pytest.mark.parametrize("kind", ["csv", "npz"])
+def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys):
+    # QA: csv:ok.csv,ok.csv loaded, its test set every training row, and the scores on it
+    # were reported as held-out ones (test_is_train false); so did a copy compressed
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2)).round(4)
+    y = (X[:, 0] > 0).astype(int)
+    train = tmp_path / f"ok.{kind}"
+    if kind == "csv":
+        pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": y}).to_csv(train, index=False)
+        copy = tmp_path / "ok.csv.gz"
+        pd.read_csv(train).to_csv(copy, index=False)
+    else:
+        np.savez(train, data=X, label=y)
+        copy = tmp_path / "copy.npz"
+        np.savez(copy, data=X, label=y)
+    link = tmp_path / f"link.{kind}"
+    link.symlink_to(train)
+    alone = "; give the training file alone and a test set is held out of it"
+    for test, said in ((train, f"{train} is the training file {train} itself"),
+                       (link, f"{link} is the training file {train} itself"),
+                       (copy, f"{copy} holds the rows of the training file {train}")):
+        message = f"{said}: a test set of the training rows holds nothing out{alone}"
+        with pytest.raises(data.DataError) as caught:
+            data.load(f"{kind}:{train},{test}")
+        assert str(caught.value) == message
+        code, _, err = run_cli(["data", "show", f"{kind}:{train},{test}"], capsys)
+        assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    # other rows in the test file: loaded, all of them the test set
+    if kind == "csv":
+        pd.read_csv(train).iloc[:60].assign(a=lambda f: f.a + 1).to_csv(copy, index=False)
+    else:
+        np.savez(copy, data=X[:60] + 1, label=y[:60])
+    assert data.load(f"{kind}:{train},{copy}").sizes()["test"] == 60
+
+
 def test_npz_bytes_labels_are_text(tmp_path, capsys):
     from cli_helpers import run_cli
 
