@@ -123,6 +123,8 @@ def check_csv_bytes(path: Path) -> None:
     size = path.stat().st_size
     name = path.name.lower()
     compressed = name.endswith(_COMPRESSED)
+    if name.endswith(".zip") and _zipped_workbook(path):  # pandas: "Multiple files found"
+        raise DataError(_workbook_said(path))
     with _opened_bytes(path) as fh:  # the text as pandas reads it: gzip's own bytes hold NULs
         for n, chunk in enumerate(iter(lambda: fh.read(1 << 20), b"") if fh else ()):
             if n == 0 and not compressed and not name.endswith(_TAR):
@@ -156,10 +158,9 @@ def refuse_unnamed_compression(path: Path, head: bytes) -> None:
     """Raise `DataError` for a compressed file whose name does not say so (a .tgz, a
     gzipped d.csv) or a spreadsheet workbook: pandas decompresses by the name's ending
     and read them as text, which was refused for NUL bytes on line 1."""
-    if head.startswith(_OLE2) or (head.startswith(b"PK\x03\x04")
-                                  and path.suffix.lower() in _WORKBOOKS):
-        raise DataError(f"{path} is a spreadsheet workbook, not CSV text: save it as CSV "
-                        "(UTF-8) from the program that made it")
+    if head.startswith(_OLE2) or (head.startswith(b"PK\x03\x04") and (
+            path.suffix.lower() in _WORKBOOKS or _zipped_workbook(path))):
+        raise DataError(_workbook_said(path))
     if head.startswith(b"PK\x03\x04") and _holds_npy(path):
         # renamed .npz.zip as the loop below would say, pandas found "Multiple files"
         from ._registry import _escape_path  # here: the registry imports this module
@@ -195,6 +196,28 @@ def csv_text_hint(path: Path) -> str:
     from ._registry import _escape_path  # here: the registry imports this module
 
     return f"; it looks like CSV text: load it as csv:{_escape_path(str(path))}"
+
+
+def _workbook_said(path: Path) -> str:
+    return (f"{path} is a spreadsheet workbook, not CSV text: save it as CSV (UTF-8) from "
+            "the program that made it")
+
+
+def _zipped_workbook(path: Path) -> bool:
+    """Whether the zip file ``path`` is a workbook under any name (an .xlsx renamed .csv was
+    told to be renamed .csv.zip, which pandas then refused as a zip of many files): Excel's
+    ``xl/workbook.xml``, or an OpenDocument spreadsheet's ``mimetype``."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" in names:
+                return True
+            if "mimetype" not in names:
+                return False
+            with z.open("mimetype") as fh:  # its first bytes: the name of the format
+                return b"opendocument.spreadsheet" in fh.read(200)
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error):
+        return False
 
 
 def _holds_npy(path: Path) -> bool:

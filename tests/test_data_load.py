@@ -910,9 +910,11 @@ def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_
     # the classes by their names, not their codes (scikit-learn listed [0, 1, 2])
     pd.DataFrame({"a": [1, 3, 5], "b": [2, 4, 6], "y": ["x", "y", "z"]}).to_csv(
         tmp_path / "one.csv", index=False)
+    pd.DataFrame({"a": [0], "b": [0], "y": ["x"]}).to_csv(tmp_path / "one_test.csv",
+                                                           index=False)
     with pytest.raises(data.DataError, match="^cannot hold out 0.1 of 3 examples as "
                        "validation: classes x, y, z have a single example "):
-        data.load(f"csv:{tmp_path / 'one.csv'},{tmp_path / 'one.csv'}")
+        data.load(f"csv:{tmp_path / 'one.csv'},{tmp_path / 'one_test.csv'}")
     # ... and as written in the test split too (a code 007 was "class 7")
     pd.DataFrame({"a": np.arange(31), "y": ["012", "013"] * 15 + ["007"]}).to_csv(
         tmp_path / "codes.csv", index=False)
@@ -1445,6 +1447,8 @@ def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its
         assert scored["n"] == 40  # the held-out 1/5 of 200 rows
     escaped = f"csv:{tmp_path.resolve()}/proj%2C v2/d.csv,{tmp_path.resolve()}/what%3Fnow/d.csv"
     assert data.absolute_name("csv:proj%2C v2/d.csv,what%3fnow/d.csv") == escaped
+    # other rows than the training file's: a copy of them is refused as no test set
+    frame.assign(x1=frame.x1 + 1).to_csv(tmp_path / "what?now" / "d.csv", index=False)
     assert data.load(escaped).sizes() == {"train": 180, "val": 20, "test": 200}
     # typed unescaped, the error says how to write them
     for name, said in (("csv:proj, v2/d.csv", "file not found: proj (',' separates the test "
@@ -1601,6 +1605,35 @@ def test_a_compressed_file_or_a_workbook_misnamed_as_text_is_named_for_what_it_i
     assert data.load(f"csv:{tmp_path / 'bzh.csv'}").feature_names == ("BZh1", "b")
     (tmp_path / "export.xls").write_text(f"a,b,label\n{rows}")
     assert data.load(f"csv:{tmp_path / 'export.xls'}").feature_names == ("a", "b")
+
+
+def test_a_workbook_renamed_csv_is_told_by_its_content(tmp_path, capsys):
+    # QA: an .xlsx renamed fakex.csv was "zip-compressed ... rename it fakex.csv.zip", and
+    # renamed so, pandas refused it as "Multiple files found in ZIP file"
+    import zipfile
+
+    def workbook(path, members):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for member, text in members.items():
+                z.writestr(member, text)
+
+    excel = {"[Content_Types].xml": "<Types/>", "_rels/.rels": "<Relationships/>",
+             "xl/workbook.xml": "<workbook/>", "xl/worksheets/sheet1.xml": "<worksheet/>"}
+    workbook(tmp_path / "fakex.csv", excel)
+    workbook(tmp_path / "fakex.csv.zip", excel)
+    workbook(tmp_path / "calc.csv", {"mimetype": "application/vnd.oasis.opendocument."
+                                                 "spreadsheet", "content.xml": "<x/>"})
+    for name in ("fakex.csv", "fakex.csv.zip", "calc.csv"):
+        assert hplab.main(["data", "show", f"csv:{tmp_path / name}"]) == 2
+        assert capsys.readouterr().err == (
+            f"hplab data show: error: {tmp_path / name} is a spreadsheet workbook, not CSV "
+            "text: save it as CSV (UTF-8) from the program that made it\n")
+    # a zip of one CSV and of other files is none: loaded, and told as before
+    workbook(tmp_path / "one.csv.zip", {"one.csv": "a,b\n" + "1,0\n2,1\n" * 20})
+    assert data.load(f"csv:{tmp_path / 'one.csv.zip'}").sizes()["test"] == 8
+    workbook(tmp_path / "two.csv", {"a.txt": "x", "b.txt": "y"})
+    with pytest.raises(data.DataError, match="zip-compressed.*rename it two.csv.zip$"):
+        data.load(f"csv:{tmp_path / 'two.csv'}")
 
 
 def test_a_zstd_csv_without_its_package_is_one_line_and_a_damaged_one_too(tmp_path, capsys,
