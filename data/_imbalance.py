@@ -106,17 +106,25 @@ def one_vs_rest(y: np.ndarray, index: int) -> np.ndarray:
 
 
 def subsample(y: np.ndarray, ratio: tuple[Fraction, Fraction], rng: np.random.Generator,
-              *, where: str) -> np.ndarray:
+              *, where: str, positive=None) -> np.ndarray:
     """Indices (sorted) of a subset of binary labels y whose positives:negatives follow
-    ``ratio``, keeping as many examples as the ratio allows.
+    ``ratio``, keeping as many examples as the ratio allows; ``positive`` the positive
+    class's label, for an error to name it.
 
     Raises
     ------
     DataError
-        When fewer than 2 positives (or no negative) would remain.
+        When fewer than 2 positives (or no negative) would remain: what ``where`` holds,
+        where it holds too few, else what the ratio leaves of it.
     """
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     p, q = ratio
+    if len(pos) < 2 or len(neg) < 1:  # no ratio would do: say what the data holds
+        named = "" if positive is None else f" (class {positive})"
+        held = f"{len(pos)} positive examples{named}" if len(pos) < 2 else \
+            "no negative example"
+        raise DataError(f"imbalance {ratio_text(p, q)}: {where} holds {held} of its "
+                        f"{len(y)} rows; needs at least 2 positives and 1 negative")
     if len(pos) * q > len(neg) * p:  # positives too many: keep all negatives
         n_pos, n_neg = math.floor(len(neg) * p / q), len(neg)
     else:

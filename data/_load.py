@@ -305,12 +305,17 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         ratio = parse_ratio(imbalance)
         # the classes as the data has them (which is scarce before the ratio makes one so)
         source = _counts(np.concatenate([y, y_test]) if not src.fixed_splits else y)
-        keep = subsample(y, ratio, imb_rng, where="the training pool")
+        # a pair of files is named: which of them lacks a class (an IDX folder's are in it)
+        files = src.info.get("files")
+        pair = isinstance(files, list) and len(files) == 2
+        keep = subsample(y, ratio, imb_rng, positive=classes[1], where="the training pool"
+                         + (f" ({files[0]})" if pair else ""))
         X, y, rows = X[keep], y[keep], rows[keep]
         if src.fixed_splits:
             X_test, y_test, rows_test = X, y, rows
         else:
-            keep = subsample(y_test, ratio, imb_rng, where="the test set")
+            keep = subsample(y_test, ratio, imb_rng, positive=classes[1], where="the test set"
+                             + (f" ({files[1]})" if pair else ""))
             X_test, y_test, rows_test = X_test[keep], y_test[keep], rows_test[keep]
         imbalance_info = {"ratio": str(imbalance), "positive": classes[1],
                           "train_pool": _counts(y),

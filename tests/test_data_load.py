@@ -977,6 +977,34 @@ def test_imbalance_follows_ratio_train_and_test():
                               ds.y_train)
 
 
+def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp_path,
+                                                                             capsys):
+    # QA: a test file of 30 negatives was said to leave "0 positive and 0 negative
+    # examples in the test set": the counts after the ratio, not what the file holds
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(230, 2)).round(4)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": (X[:, 0] > 0).astype(int)})
+    frame.iloc[:200].to_csv(tmp_path / "ok.csv", index=False)
+    frame.iloc[200:].assign(c=0).to_csv(tmp_path / "test_one.csv", index=False)
+    name = f"csv:{tmp_path / 'ok.csv'},{tmp_path / 'test_one.csv'}?imbalance=1:3"
+    message = (f"imbalance 1:3: the test set ({tmp_path / 'test_one.csv'}) holds 0 positive "
+               "examples (class 1) of its 30 rows; needs at least 2 positives and 1 negative")
+    with pytest.raises(data.DataError) as caught:
+        data.load(name)
+    assert str(caught.value) == message
+    code, _, err = run_cli(["data", "show", name], capsys)
+    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    # no negative in it: said so; a ratio too strict for what it holds: what it leaves
+    frame.iloc[200:].assign(c=1).to_csv(tmp_path / "test_one.csv", index=False)
+    with pytest.raises(data.DataError, match=r"test_one\.csv\) holds no negative example of "
+                       "its 30 rows; needs at least 2 positives and 1 negative$"):
+        data.load(name)
+    frame.iloc[200:].assign(c=[1, 1] + [0] * 28).to_csv(tmp_path / "test_one.csv", index=False)
+    with pytest.raises(data.DataError, match=r"^imbalance 1:20 leaves 1 positive and 28 "
+                       r"negative examples in the test set \(.*test_one\.csv\)"):
+        data.load(name.replace("1:3", "1:20"))
+
+
 def test_imbalance_keeps_all_of_the_scarcer_side():
     ds = data.load("double-arc?imbalance=1:4", seed=0)  # 200 vs 200 -> 50 vs 200
     assert ds.info["imbalance"]["train_pool"] == {"positive": 50, "negative": 200}
