@@ -328,8 +328,9 @@ def run_record(dataset: str, data_summary: dict | None, fingerprint, *, command:
 
 
 def _dataset_info(summary: dict, dataset: str) -> dict:
-    """A ``Dataset.summary()`` with its name and file path absolute, the path's escapes
-    read back (``d%2C1.csv`` is the file ``/home/me/d,1.csv``; a test file: ``test_path``)."""
+    """A ``Dataset.summary()`` with its name and file paths absolute (``path``, ``files``,
+    an IDX ``folder``), the path's escapes read back (``d%2C1.csv`` is the file
+    ``/home/me/d,1.csv``; a test file: ``test_path``)."""
     info = dict(summary["info"])
     try:
         paths = [str(p.resolve()) for p in data.source_paths(dataset)]
@@ -339,6 +340,11 @@ def _dataset_info(summary: dict, dataset: str) -> dict:
         info["path"] = paths[0]
         if len(paths) > 1:
             info["test_path"] = paths[1]
+        # the files read, as the path beside them (they were as typed: csv/d.csv)
+        if isinstance(info.get("files"), list) and len(info["files"]) == len(paths):
+            info["files"] = paths
+        if "folder" in info:  # an IDX folder's (its files are named in it)
+            info["folder"] = paths[0]
     return {**summary, "name": dataset, "info": info}
 
 

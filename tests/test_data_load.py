@@ -1456,6 +1456,25 @@ def _trained_in(folder, frame, monkeypatch, capsys):
     return folder / "run" / "model.npz"
 
 
+def test_a_runs_config_names_the_files_read_by_their_absolute_paths(tmp_path, monkeypatch,
+                                                                    capsys):
+    # QA: config.json's dataset_info.info.files kept the paths as typed (csv/d.csv) beside
+    # its absolute path and name
+    X = np.random.default_rng(0).normal(size=(90, 2)).round(4)
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": (X[:, 0] > 0).astype(int)})
+    (tmp_path / "csv").mkdir()
+    frame.iloc[:60].to_csv(tmp_path / "csv" / "d.csv", index=False)
+    frame.iloc[60:].to_csv(tmp_path / "csv" / "t.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["train", "--dataset", "csv:csv/d.csv,csv/t.csv", "--hidden", "4",
+                            "--epochs", "1", "--out", "run", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    info = json.loads((tmp_path / "run" / "config.json").read_text())["dataset_info"]["info"]
+    here = tmp_path.resolve()
+    assert info["files"] == [f"{here}/csv/d.csv", f"{here}/csv/t.csv"]
+    assert (info["path"], info["test_path"]) == tuple(info["files"])
+
+
 def test_a_model_trained_in_a_folder_named_with_comma_or_question_mark_finds_its_data(
         tmp_path, monkeypatch, capsys):
     # the absolute name joined "proj, v2/d.csv" unescaped: predict read "proj" as the
