@@ -122,7 +122,7 @@ def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Genera
     try:
         # an error names a class as written (007, not 7): the labels row by row
         return holdout(codes, TEST_FRACTION, rng, stratify=classify, what="test", hint=hint,
-                       names=y if codes is not y else None)
+                       names=y if codes is not y else None, source=name)
     except DataError:
         if not classify or positive is None:
             raise
@@ -131,7 +131,7 @@ def _test_holdout(y: np.ndarray, classify: bool, positive, rng: np.random.Genera
     rng.bit_generator.state = state
     return holdout(one_vs_rest(index, positive), TEST_FRACTION, rng, stratify=True,
                    what="test", hint=hint, names=(f"not {classes[positive]}",
-                                                  classes[positive]))
+                                                  classes[positive]), source=name)
 
 
 def _scaling_fix(name: str, key: str, typed: dict) -> str:
@@ -329,7 +329,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         source_rows = {"train": rows, "val": rows, "test": rows}
     else:
         kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint,
-                            names=classes if classify else None)
+                            names=classes if classify else None, source=name)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
         if train_size is not None:

@@ -24,7 +24,7 @@ def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
 
 def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
             stratify: bool, what: str = "validation", hint: str = "",
-            names=None) -> tuple[np.ndarray, np.ndarray]:
+            names=None, source: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Shuffle indices 0..n-1 and hold out ``fraction`` of them.
 
     Parameters
@@ -41,6 +41,8 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
     names : sequence or ndarray, optional
         The class names (for the error): a sequence by index when ``y`` holds indices, or
         an array of each row's label as written (read only for the error).
+    source : str, optional
+        The dataset's name, leading the error (which set lacks the rows).
 
     Returns
     -------
@@ -61,7 +63,8 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
             str(exc).split())
         if len(text) > _MESSAGE_CHARS:  # scikit-learn lists every class too small: 100 KB
             text = text[:text.rfind(" ", 0, _MESSAGE_CHARS)] + " ..."
-        raise DataError(f"cannot hold out {fraction:g} of {n} examples as {what}: "
+        lead = f"{source}: " if source else ""
+        raise DataError(f"{lead}cannot hold out {fraction:g} of {n} examples as {what}: "
                         f"{text}{hint}") from None
     return kept.astype(np.int64), out.astype(np.int64)
 

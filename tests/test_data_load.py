@@ -879,8 +879,10 @@ def test_whole_number_targets_are_classes_unless_task_regression(tmp_path):
             "?task=regression to predict it as a number")
     with pytest.raises(data.DataError) as err:
         data.load(f"csv:{tmp_path / 'c.csv'}")
-    assert str(err.value).startswith("cannot hold out 0.2 of 200 examples as test: classes "
-                                     "10, 11, 12, 13, 14, ... have a single example")
+    # QA: the error named no dataset nor file ("cannot hold out 0.2 of 200 examples...")
+    assert str(err.value).startswith(f"csv:{tmp_path / 'c.csv'}: cannot hold out 0.2 of 200 "
+                                     "examples as test: classes 10, 11, 12, 13, 14, ... have "
+                                     "a single example")
     assert str(err.value).endswith(hint)
     with pytest.raises(data.DataError) as err:  # asked for: no hint
         data.load(f"csv:{tmp_path / 'c.csv'}?task=classification")
@@ -904,7 +906,8 @@ def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_
     with pytest.raises(data.DataError) as err:
         data.load(f"csv:{tmp_path / 't.csv'}")
     text = str(err.value)
-    assert text == ("cannot hold out 0.1 of 8 examples as validation: the 1 held out cannot "
+    assert text == (f"csv:{tmp_path / 't.csv'}: cannot hold out 0.1 of 8 examples as "
+                    "validation: the 1 held out cannot "
                     "hold an example of each of the 2 classes (a stratified split keeps every "
                     "class on both sides); add rows, or drop the classes with too few")
     # the classes by their names, not their codes (scikit-learn listed [0, 1, 2])
@@ -912,14 +915,14 @@ def test_a_split_of_few_rows_of_0_1_labels_says_too_few_rows_not_regression(tmp_
         tmp_path / "one.csv", index=False)
     pd.DataFrame({"a": [0], "b": [0], "y": ["x"]}).to_csv(tmp_path / "one_test.csv",
                                                            index=False)
-    with pytest.raises(data.DataError, match="^cannot hold out 0.1 of 3 examples as "
-                       "validation: classes x, y, z have a single example "):
+    with pytest.raises(data.DataError, match=r"one_test\.csv: cannot hold out 0.1 of 3 "
+                       "examples as validation: classes x, y, z have a single example "):
         data.load(f"csv:{tmp_path / 'one.csv'},{tmp_path / 'one_test.csv'}")
     # ... and as written in the test split too (a code 007 was "class 7")
     pd.DataFrame({"a": np.arange(31), "y": ["012", "013"] * 15 + ["007"]}).to_csv(
         tmp_path / "codes.csv", index=False)
-    with pytest.raises(data.DataError, match="^cannot hold out 0.2 of 31 examples as test: "
-                       "class 007 has a single example "):
+    with pytest.raises(data.DataError, match=r"codes\.csv: cannot hold out 0.2 of 31 "
+                       "examples as test: class 007 has a single example "):
         data.load(f"csv:{tmp_path / 'codes.csv'}")
 
 
