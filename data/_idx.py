@@ -158,12 +158,13 @@ def _pair(images: Path, labels: Path) -> tuple[np.ndarray, np.ndarray]:
     X = read_idx(images, ndim=3)
     y = read_idx(labels, ndim=1)
     if len(X) != len(y):
-        raise DataError(f"{labels.name} has {len(y)} labels but {images.name} has "
+        # the folder once, in the first path: which of the user's folders it is
+        raise DataError(f"{labels} has {len(y)} labels but {images.name} beside it has "
                         f"{len(X)} images")
     if len(X) == 0:
-        raise DataError(f"{images.name} holds no images")
+        raise DataError(f"{images} holds no images")
     if y.dtype.kind == "f" and not (np.all(np.mod(y, 1) == 0) and np.all(np.abs(y) < 2**62)):
-        raise DataError(f"{labels.name}: labels must be whole numbers (class indices)")
+        raise DataError(f"{labels}: labels must be whole numbers (class indices)")
     return X, y.astype(np.int64)
 
 
@@ -173,7 +174,8 @@ def load_idx_folder(folder: str | Path) -> Source:
     files = find_idx_files(folder)
     X, y = _pair(files["train_images"], files["train_labels"])
     X_test, y_test = _pair(files["test_images"], files["test_labels"])
-    check_image_pair(X.shape[1:], X.dtype, X_test.shape[1:], X_test.dtype)
+    check_image_pair(X.shape[1:], X.dtype, X_test.shape[1:], X_test.dtype,
+                     where=f"{expand_home(folder)}: ")
     X, X_test = X.reshape(len(X), -1), X_test.reshape(len(X_test), -1)
     names = tuple(f"px{i}" for i in range(X.shape[1]))
     info = {"folder": str(expand_home(folder)),
