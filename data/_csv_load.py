@@ -18,7 +18,7 @@ from ._files import (
     _existing,
     _resolve_task,
     check_not_the_training_rows,
-    test_file,
+    checked_test_file,
 )
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def load_csv(path: str, test_path: str | None = None, *, target: str | None = No
     y = frame[target].to_numpy(copy=True)
     X_test = y_test = None
     if test_path:
-        pt = test_file(p, test_path)
+        pt = checked_test_file(p, test_path)
         test, _ = _read_csv(pt, target, header, names_of=(p, list(frame.columns)))
         if list(test.columns) != list(frame.columns):
             raise DataError(f"{pt}: "

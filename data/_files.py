@@ -47,7 +47,7 @@ def _existing(path: str) -> Path:
     return p
 
 
-def test_file(train: Path, test_path: str) -> Path:
+def checked_test_file(train: Path, test_path: str) -> Path:
     """The test file of a pair, refused where it is the training file under another name
     (a link, ``./``): the test set would be every training row, its scores no held-out
     ones, and nothing said so."""
@@ -148,7 +148,7 @@ def load_npz(path: str, test_path: str | None = None, *, task: str | None = None
     X, y, stored = _read_npz(p)
     X_test = y_test = None
     if test_path:
-        pt = test_file(p, test_path)
+        pt = checked_test_file(p, test_path)
         X_test, y_test, test_stored = _read_npz(pt)
         check_not_the_training_rows(p, pt, X, y, X_test, y_test)
     names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
