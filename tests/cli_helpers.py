@@ -59,6 +59,18 @@ def run_cli(argv, capsys):
     return code, out, err
 
 
+def assert_data_refused(name: str, message: str, capsys) -> None:
+    """``data.load(name)`` raises DataError ``message``, and `hplab data show NAME` says it
+    in one line with exit code 2."""
+    import data
+
+    with pytest.raises(data.DataError) as caught:
+        data.load(name)
+    assert str(caught.value) == message
+    code, _, err = run_cli(["data", "show", name], capsys)
+    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+
+
 def run_cli_as_program(argv, capture):
     """`run_cli` with the warnings the command raises added to its stderr as the program
     prints them ("hplab: warning: MESSAGE", after the other lines): under Python's default

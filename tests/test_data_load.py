@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import assert_data_refused, run_cli
 from data_helpers import four_classes_csv
 
 import data
@@ -346,11 +346,7 @@ def test_npz_test_images_stored_otherwise_than_the_training_images_are_refused(t
     message = (f"{tmp_path / 'test.npz'} beside {tmp_path / 'train.npz'}: test images are "
                "float64 but train images uint8: both files must store pixels alike (they "
                "are scaled alike)")
-    with pytest.raises(data.DataError) as caught:
-        data.load(name)
-    assert str(caught.value) == message
-    code, _, err = run_cli(["data", "show", name], capsys)
-    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    assert_data_refused(name, message, capsys)
     # the same pixels flattened: the test set of another image shape, refused alike
     np.savez(tmp_path / "test.npz", data=test.reshape(60, 1, 25), label=label[:60])
     with pytest.raises(data.DataError, match=r"test\.npz beside .*train\.npz: test images are "
@@ -388,11 +384,7 @@ def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys
                        (link, f"{link} is the training file {train} itself"),
                        (copy, f"{copy} holds the rows of the training file {train}")):
         message = f"{said}: a test set of the training rows holds nothing out{alone}"
-        with pytest.raises(data.DataError) as caught:
-            data.load(f"{kind}:{train},{test}")
-        assert str(caught.value) == message
-        code, _, err = run_cli(["data", "show", f"{kind}:{train},{test}"], capsys)
-        assert (code, err) == (2, f"hplab data show: error: {message}\n")
+        assert_data_refused(f"{kind}:{train},{test}", message, capsys)
     # other rows in the test file: loaded, all of them the test set
     if kind == "csv":
         pd.read_csv(train).iloc[:60].assign(a=lambda f: f.a + 1).to_csv(copy, index=False)
@@ -992,11 +984,7 @@ def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp
     name = f"csv:{tmp_path / 'ok.csv'},{tmp_path / 'test_one.csv'}?imbalance=1:3"
     message = (f"imbalance 1:3: the test set ({tmp_path / 'test_one.csv'}) holds 0 positive "
                "examples (class 1) of its 30 rows; needs at least 2 positives and 1 negative")
-    with pytest.raises(data.DataError) as caught:
-        data.load(name)
-    assert str(caught.value) == message
-    code, _, err = run_cli(["data", "show", name], capsys)
-    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    assert_data_refused(name, message, capsys)
     # no negative in it: said so; a ratio too strict for what it holds: what it leaves
     frame.iloc[200:].assign(c=1).to_csv(tmp_path / "test_one.csv", index=False)
     with pytest.raises(data.DataError, match=r"test_one\.csv\) holds no negative example of "

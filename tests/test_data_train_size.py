@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import assert_data_refused, run_cli
 
 import data
 
@@ -49,11 +49,7 @@ def test_regression_and_imbalanced_sets_take_it_too():
                          "set; xor validates and tests on its training set"),
 ])
 def test_a_bad_train_size_is_one_line(name, message, capsys):
-    with pytest.raises(data.DataError) as caught:
-        data.load(name)
-    assert str(caught.value) == message
-    code, _, err = run_cli(["data", "show", name], capsys)
-    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    assert_data_refused(name, message, capsys)
 
 
 def test_a_model_trained_on_fewer_rows_names_them(tmp_path, capsys):
@@ -110,11 +106,7 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
 def test_a_train_size_that_rounds_a_rare_class_away_is_refused(name, message, capsys):
     # QA: the stratified draw rounded a class of 1.8 % of the rows down to none: training
     # on one class went on silently (test accuracy 0.98, every example called negative)
-    with pytest.raises(data.DataError) as caught:
-        data.load(name)
-    assert str(caught.value) == message
-    code, _, err = run_cli(["data", "show", name], capsys)
-    assert (code, err) == (2, f"hplab data show: error: {message}\n")
+    assert_data_refused(name, message, capsys)
     # the size it names keeps one of each class, whatever the seed
     enough = name.replace(name.rsplit("=", 1)[1], message.split("train_size ")[-1].split()[0])
     for seed in range(4):
