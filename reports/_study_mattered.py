@@ -205,7 +205,7 @@ def more_trials_text(s, where, summary: dict, dataset: str | None = None):
         cmd = shlex.join(["hplab", "study", "run", resume, "--trials", str(total)]
                          + (["--storage", where.masked] if where.given else [])
                          + (["--data", dataset] if dataset is not None else []))
-        return (f"More trials: this command runs the study on in the same storage to {total} "
+        return (f"More trials: this command runs the study on, in the same storage, to {total} "
                 f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
                 f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "
                 "importances settle:"), nets.escaped(cmd)

@@ -26,7 +26,7 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
     assert "From only 5 complete trials: a rough ranking, which more trials may change." in text
     # --trials is the study-wide total: the 5 run so far and 36 more, to 41 complete
     total = 5 + FEW_TRIALS - 5
-    assert (f"More trials: this command runs the study on in the same storage to {total} "
+    assert (f"More trials: this command runs the study on, in the same storage, to {total} "
             "trials in all (--trials is the study-wide total, the 5 of its budget so far "
             f"included), for about {FEW_TRIALS} complete ones, from which the importances "
             "settle:") in text
