@@ -186,29 +186,25 @@ def _rough(imp: pd.DataFrame) -> bool:
     return n < si.FEW_TRIALS and imp["param"].nunique() > 1
 
 
-def more_trials_text(s, where, summary: dict, dataset: str | None = None):
-    """``n_complete -> (words, command)``: the command that runs the study ``s`` on in its storage
-    ``where`` until about `FEW_TRIALS` trials are complete, as `hplab study run` hints give
-    it (its name or resuming spec file; ``--storage`` where one was given, its password
-    masked; this machine's ``--data``). ``--trials`` is the study-wide total, so it counts
-    the trials run so far."""
-    import shlex
-
-    import nets
+def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None):
+    """``n_complete -> (words, command)``: the command that runs the study ``s`` (made from
+    ``spec``) on in its storage ``where`` until about `FEW_TRIALS` trials are complete, as
+    `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
+    given, its password masked; ``--data``, this machine's or the stored one a ready
+    spec's name needs). ``--trials`` is the study-wide total, so it counts the trials run
+    so far."""
     import study as hs
 
     def text(n_complete: int) -> str:
         so_far = max(int(summary.get("n_trials") or 0), int(summary.get("n_finished") or 0)
                      + int(summary.get("n_running") or 0))
         total = so_far + max(si.FEW_TRIALS - n_complete, 1)
-        resume = hs.spec_to_resume(s, where, any_data_path=dataset is not None)
-        cmd = shlex.join(["hplab", "study", "run", resume, "--trials", str(total)]
-                         + (["--storage", where.masked] if where.given else [])
-                         + (["--data", dataset] if dataset is not None else []))
+        cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
+                                storage=where.masked if where.given else None)
         return (f"More trials: this command runs the study on, in the same storage, to {total} "
                 f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
                 f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "
-                "importances settle:"), nets.escaped(cmd)
+                "importances settle:"), cmd
     return text
 
 

@@ -25,7 +25,13 @@ study report``)::
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
-from ._create import create_or_resume, resumable_spec, spec_to_resume, spec_to_run, stored_spec
+from ._create import (
+    create_or_resume,
+    resumable_spec,
+    resume_command,
+    spec_to_run,
+    stored_spec,
+)
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
@@ -105,7 +111,8 @@ __all__ = [
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",
-    "create_or_resume", "resumable_spec", "spec_to_resume", "spec_to_run", "data_differs",
+    "create_or_resume", "resumable_spec", "resume_command", "spec_to_run",
+    "data_differs",
     "join_data",
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
     "searched_readers", "searched_values", "SPECS_DIR",

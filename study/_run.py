@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import shlex
 import threading
 import time
 import uuid
@@ -22,9 +21,8 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._create import create_or_load, spec_to_resume, spec_to_run, stored_spec
+from ._create import create_or_load, resume_command, spec_to_run, stored_spec
 from ._errors import SpecError
-from ._ready_name import resume_data
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
@@ -291,14 +289,9 @@ def join_study(name: str, *, storage: str | None = None, workers: int = 1,
                                     progress=progress, dataset=loaded, run_id=run_id)
                 # a worker has no --trials: `study run` of the stored study raises it
                 # with this worker's --data: the stored path is not this machine's
-                resume = spec_to_resume(study, where, any_data_path=dataset is not None)
-                # a ready spec's name, not the study's spec: --data resumes the stored one
-                copy = dataset if dataset is not None else resume_data(resume, spec)
-                again = nets.escaped(shlex.join(["hplab", "study", "run", resume, "--trials", "N"]
-                                                + (["--storage", mask_url(str(storage))]
-                                                   if storage is not None else [])
-                                                + (["--data", copy]
-                                                   if copy is not None else [])))
+                again = resume_command(study, spec, where, "N", dataset=dataset,
+                                       storage=(mask_url(str(storage))
+                                                if storage is not None else None))
                 say_if_none_started(study, run_id, stored_n_trials(study, spec.n_trials),
                                     who="this worker", more=f"raise the budget with `{again}` "
                                                             "(N above {used})")

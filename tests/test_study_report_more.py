@@ -3,10 +3,13 @@ that runs more trials of the study in its storage."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shlex
 
 from cli_helpers import run_cli
+from conftest import spec_file_maker
 
 import study
 from reports._study_importance import FEW_TRIALS
@@ -37,9 +40,52 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
     try:
         summary = study.study_summary(s, where)
         server = study.resolve_storage("postgresql://me:secret@db.example/hp")
-        _, said = more_trials_text(s, server, summary, "csv:/my/copy.csv?target=y")(5)
+        spec, _ = study.stored_spec("tiny", where, store)
+        _, said = more_trials_text(s, spec, server, summary, "csv:/my/copy.csv?target=y")(5)
     finally:
         study.release(store)
     assert "secret" not in said and said == (
         f"hplab study run tiny --trials {total} --storage "
         f"{shlex.quote(server.masked)} --data 'csv:/my/copy.csv?target=y'")
+
+
+def test_the_more_trials_command_of_a_ready_specs_name_gives_the_stored_data(tmp_path, capsys,
+                                                                             parse_html,
+                                                                             monkeypatch):
+    # QA: study 'xor' of a user's own xor.toml (csv:data.csv), the file since moved away:
+    # the report's `hplab study run xor --trials 41 --storage ...` read the ready spec xor
+    # and was refused ("created from another spec"), where the worker's hint gave --data
+    import numpy as np
+    import pandas as pd
+
+    m1, db = tmp_path / "m1", tmp_path / "s.db"
+    m1.mkdir()
+    monkeypatch.chdir(m1)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    pd.DataFrame(X, columns=["a", "b"]).assign(label=(X[:, 0] > 0).astype(int)).to_csv(
+        "data.csv", index=False)
+    path = spec_file_maker(m1)("xor", dataset="csv:data.csv", metric="val_accuracy",
+                               n_trials=4, max_epochs=2, pruner="none")
+    code, _, err = run_cli(["study", "run", "./xor.toml", "--storage", db, "--no-report"],
+                           capsys)
+    assert code == 0, err
+    path.unlink()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, _, err = run_cli(["study", "report", "xor", "--storage", db, "--out", "rep"], capsys)
+    assert code == 0, err
+    page = (tmp_path / "elsewhere" / "rep" / "report.html").read_text()
+    assert "From only 4 complete trials: a rough ranking" in " ".join(
+        parse_html(page).all_text.split())
+    total = 4 + FEW_TRIALS - 4
+    command = html.unescape(re.search(
+        r"<pre class=\"code\"><code>(hplab study run .*?)</code></pre>", page)[1])
+    assert command == shlex.join(["hplab", "study", "run", "xor", "--trials", str(total),
+                                  "--storage", f"sqlite:///{db}", "--data",
+                                  f"csv:{m1 / 'data.csv'}"])
+    # the command runs the study on (to 5 trials here, not 40 more)
+    argv = shlex.split(command)[1:]
+    argv[argv.index("--trials") + 1] = "5"
+    code, out, err = run_cli(argv + ["--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_finished"] == 5
