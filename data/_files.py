@@ -67,7 +67,8 @@ def check_not_the_training_rows(train: Path, test: Path, X, y, X_test, y_test) -
                         f"the training rows holds nothing out{_ALONE}")
 
 
-_ALONE = "; give the training file alone and a test set is held out of it"
+_ALONE = ("; give the training file alone and a test set is held out of it (or, to test on the "
+          "training rows knowingly, as the course's XOR does, alone with ?holdout=no)")
 
 
 def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray, tuple]:

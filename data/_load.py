@@ -64,6 +64,18 @@ def _flag(key: str, in_name, in_kwargs) -> bool:
     return value
 
 
+def _hold_nothing_out(src, name: str, key: str, arg) -> None:
+    """``holdout=no``: validate and test on the training rows, as xor does (the course's
+    XOR as a file: 4 rows hold no split out), asked for knowingly."""
+    if kind_of(key, arg) != "file":
+        raise DataError(f"{name}: holdout=no is for a file set too small to split; {key} "
+                        "has its own validation and test sets")
+    if src.X_test is not None:
+        raise DataError(f"{name}: holdout=no validates and tests on the training rows, and "
+                        "this set has a test file of its own; give the training file alone")
+    src.X_test, src.y_test, src.fixed_splits = src.X.copy(), src.y.copy(), True
+
+
 def _full_name(name: str, options: dict, **given) -> str:
     """``name`` with the options given as arguments folded in, so that loading the name
     alone (as a saved model's ``--dataset`` does) gives the same data."""
@@ -246,6 +258,8 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     src, typed = build_source(key, arg, options, gen_rng, data_dir)
     check_arrays(src, name, key)
+    if common["holdout"] is not None and not _flag("holdout", common["holdout"], None):
+        _hold_nothing_out(src, name, key, arg)
     classify = src.task == "classification"
     # a few whole numbers count as class labels: a count or a price may be meant otherwise
     # (a CSV keeps codes as text: 007, +1)

@@ -379,7 +379,8 @@ def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys
         np.savez(copy, data=X, label=y)
     link = tmp_path / f"link.{kind}"
     link.symlink_to(train)
-    alone = "; give the training file alone and a test set is held out of it"
+    alone = ("; give the training file alone and a test set is held out of it (or, to test on "
+             "the training rows knowingly, as the course's XOR does, alone with ?holdout=no)")
     for test, said in ((train, f"{train} is the training file {train} itself"),
                        (link, f"{link} is the training file {train} itself"),
                        (copy, f"{copy} holds the rows of the training file {train}")):
@@ -391,6 +392,45 @@ def test_a_test_file_that_is_the_training_file_is_refused(tmp_path, kind, capsys
     else:
         np.savez(copy, data=X[:60] + 1, label=y[:60])
     assert data.load(f"{kind}:{train},{copy}").sizes()["test"] == 60
+
+
+@pytest.mark.parametrize("kind", ["csv", "npz"])
+def test_the_courses_xor_as_a_file_validates_and_tests_on_its_rows_when_asked(tmp_path, kind,
+                                                                              capsys):
+    # QA: xor.csv with xor_test.csv (its rows) was refused, naming "the training file alone"
+    # as the way, which was refused too: 4 rows hold no test set out. The course's XOR
+    # validates and tests on its training points, as the built-in xor does
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    path = tmp_path / f"xor.{kind}"
+    if kind == "csv":
+        pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": y}).to_csv(path, index=False)
+    else:
+        np.savez(path, data=X, label=y.reshape(-1, 1).astype(float))
+    with pytest.raises(data.DataError, match="cannot hold out 0.2 of 4 examples as test"):
+        data.load(f"{kind}:{path}")
+    ds = data.load(f"{kind}:{path}?holdout=no")
+    assert ds.sizes() == {"train": 4, "val": 4, "test": 4} and ds.info["test_from"] == "train"
+    assert np.array_equal(ds.X_test, ds.X_train) and np.array_equal(ds.y_val, ds.y_train)
+    # it learns XOR as the course's 2-2-1 net does, scored on the four points
+    code, out, err = run_cli(["train", "--dataset", f"{kind}:{path}?holdout=no", "--hidden", 2,
+                              "--lr", 0.5, "--batch-size", 1, "--epochs", 3000, "--eps", 0.005,
+                              "--no-report", "--json"], capsys)
+    assert code == 0, err
+    run = json.loads(out)
+    assert run["status"] == "converged" and run["test_accuracy"] == 1.0
+    # asked with a test file, or of a set that holds its own out: refused, saying why
+    other = tmp_path / f"other.{kind}"
+    if kind == "csv":
+        pd.DataFrame({"a": X[:, 0] + 1, "b": X[:, 1], "y": y}).to_csv(other, index=False)
+    else:
+        np.savez(other, data=X + 1, label=y.reshape(-1, 1).astype(float))
+    assert_data_refused(f"{kind}:{path},{other}?holdout=no",
+                        f"{kind}:{path},{other}?holdout=no: holdout=no validates and tests on "
+                        "the training rows, and this set has a test file of its own; give the "
+                        "training file alone", capsys)
+    assert_data_refused("coin?holdout=no", "coin?holdout=no: holdout=no is for a file set too "
+                        "small to split; coin has its own validation and test sets", capsys)
 
 
 def test_npz_bytes_labels_are_text(tmp_path, capsys):
@@ -1921,7 +1961,7 @@ def test_csv_columns_left_out_by_ignore(tmp_path, capsys):
     ("drop=transaction_id", "unknown option 'drop' for csv (ignore=COLUMN,... leaves columns "
                             "out of the features); valid: target, task, header, images, "
                             "ignore, imbalance, positive, train_size, scaling, "
-                            "merge_scaling"),
+                            "merge_scaling, holdout"),
 ])
 def test_csv_ignore_refuses_what_it_cannot_leave_out(tmp_path, capsys, option, message):
     from cli_helpers import run_cli
@@ -2064,15 +2104,17 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
     lines = out.splitlines()
     start = lines.index("Options after any name, NAME?key=value&key=value "
                         "(e.g. 'digits?imbalance=1:50&positive=8'):")
-    assert code == 0 and lines[start - 1] == "" and lines[start + 1:start + 6] == [
+    assert code == 0 and lines[start - 1] == "" and lines[start + 1:start + 7] == [
         "  imbalance=P:N    positives to negatives, in the training pool and the test set "
         "(classification; a multi-class set with positive=)",
         "  positive=CLASS   this class against the rest: a binary task",
         "  train_size=N     keep N training rows (class shares kept); validation and test "
         "stay the whole set's",
         "  scaling=MODE     feature scaling: minmax (default), standard or none",
-        "  merge_scaling=1  fit the scaling on train, validation and test merged"]
-    own = " ".join(line.strip() for line in lines[start + 6:])
+        "  merge_scaling=1  fit the scaling on train, validation and test merged",
+        "  holdout=no       hold no rows out: validation and test are the training rows, as in "
+        "the course's XOR (a file set too small to split, given alone)"]
+    own = " ".join(line.strip() for line in lines[start + 7:])
     assert own.startswith("A generated set's own options: double-arc (n_train, n_test, "
                           "noise, shift); coin (n_train, n_test);")
     # what it says is what an unknown option's error lists: the set's own, then every set's
@@ -2080,7 +2122,7 @@ def test_data_list_says_the_options_every_set_takes_and_each_generated_sets_own(
     code, _, err = run_cli(["data", "show", "spirals?turn=2"], capsys)
     assert (code, err) == (2, "hplab data show: error: unknown option 'turn' for spirals; "
                               "valid: classes, n_train, n_test, noise, turns, imbalance, "
-                              "positive, train_size, scaling, merge_scaling\n")
+                              "positive, train_size, scaling, merge_scaling, holdout\n")
     # its example loads: every other digit and 31 eights, as the README counts them
     code, out, _ = run_cli(["data", "show", "digits?imbalance=1:50&positive=8"], capsys)
     assert code == 0 and out.splitlines()[2] == ("class counts (train, val, test): not 8: "

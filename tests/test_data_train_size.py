@@ -72,7 +72,7 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
     # QA: the list left out train_size, which load took all the same (its own list of the
     # options every set takes, beside load's): one list now
     code, _, err = run_cli(["data", "show", "coin?seed=3"], capsys)
-    valid = "n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling"
+    valid = "n_train, n_test, imbalance, positive, train_size, scaling, merge_scaling, holdout"
     # QA: the seed, no option, was not pointed to the flag that sets it
     assert (code, err) == (2, f"hplab data show: error: unknown option 'seed' for coin; "
                               f"valid: {valid}; a seed is no option of the name: the --seed "
@@ -87,7 +87,9 @@ def test_an_unknown_options_error_lists_train_size_and_each_option_it_lists_load
             "positive=2": lambda ds: ds.task == "binary" and ds.classes == ("not 2", 2),
             "train_size=90": lambda ds: ds.sizes()["train"] == 90,
             "scaling=standard": lambda ds: ds.info["scaling"] == "standard",
-            "merge_scaling=1": lambda ds: ds.info["merge_scaling"] is True}
+            "merge_scaling=1": lambda ds: ds.info["merge_scaling"] is True,
+            # its default: coin holds its own out (holdout=no is a file set's, tested there)
+            "holdout=yes": lambda ds: ds.info["test_from"] == "generated"}
     assert [option.partition("=")[0] for option in took] == valid.split(", ")
     for option, check in took.items():
         assert check(data.load(f"coin?{option}")), option
