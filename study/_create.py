@@ -345,14 +345,21 @@ def holds_study_of(spec: StudySpec, where: StorageURL | str | None, *,
     ``spec.name`` created from this very spec: it ran with the checks of the version that
     made it, and resumes where this version's refuse a new study of it. ``any_data_path``:
     its data file's path may differ (`with_stored_path`), as for a run given ``--data``."""
+    return study_spec_of(spec, where, any_data_path=any_data_path) is not None
+
+
+def study_spec_of(spec: StudySpec, where: StorageURL | str | None, *,
+                  any_data_path: bool = False) -> StudySpec | None:
+    """The spec stored with study ``spec.name`` in ``where`` where `holds_study_of` (its
+    data file's path the stored one), else None."""
     try:
         stored, storage = stored_spec(spec.name, where)
     except (SpecError, StorageError):
-        return False
+        return None
     release(storage)
     if any_data_path:
         spec = with_stored_path(stored, spec)
-    return first_difference(stored, spec) is None
+    return stored if first_difference(stored, spec) is None else None
 
 
 def resuming_file(study: optuna.Study, where: StorageURL, *,

@@ -91,19 +91,16 @@ def spec_data(spec: StudySpec, where: StorageURL):
     """The data ``spec`` names, loaded and checked against the spec. One that cannot load
     (MNIST not fetched, an option's value, a file elsewhere) fails here, before any
     storage exists."""
-    from ._create import holds_study_of  # it imports this module
+    from ._create import holds_study_of, study_spec_of  # it imports this module
 
     try:
         loaded = data.load(spec.dataset, seed=spec.seed)
     except data.DataError as exc:
         # the stored study's own spec: this machine may have a copy of its file elsewhere
-        # (a file's kind only: no storage is opened for MNIST not fetched). Its path as
-        # --data takes it: a relative one read from another folder missed the stored one
+        # (a file's kind only: no storage is opened for MNIST not fetched)
         copied = spec.dataset.partition(":")[0] in ("csv", "npz", "idx")
-        hint = ("; give this machine's copy of it with `hplab study run "
-                f"{shlex.quote(resume_name(spec))} --data NAME`"
-                if copied and holds_study_of(spec, where, any_data_path=True) else "")
-        raise SpecError(f"study.dataset: {exc}{hint}") from None
+        stored = study_spec_of(spec, where, any_data_path=True) if copied else None
+        raise SpecError(f"study.dataset: {exc}{_copy_hint(spec, stored, where)}") from None
     try:
         check_dataset(spec, loaded)
     except SpecError:
@@ -112,6 +109,31 @@ def spec_data(spec: StudySpec, where: StorageURL):
         if not holds_study_of(spec, where):
             raise
     return loaded
+
+
+def _copy_hint(spec: StudySpec, stored: StudySpec | None, where: StorageURL) -> str:
+    """What resumes ``spec``'s stored study (``stored``, its spec; None: no hint) whose data
+    ``spec`` does not find: ``--data`` of the stored path where its files are here (a
+    relative path read from another folder missed them), else of this machine's copy; with
+    ``--storage`` where one was given."""
+    if stored is None:
+        return ""
+    paths = _paths(stored.dataset)
+    here = bool(paths) and all(os.path.isfile(p) or os.path.isdir(p) for p in paths)
+    command = shlex.join(["hplab", "study", "run", resume_name(spec)]
+                         + (["--storage", where.masked] if where.given else [])
+                         + ["--data", stored.dataset if here else "NAME"])
+    if here:
+        return f"; the study's data is at {read_from(stored.dataset)}: `{command}` reads it"
+    return f"; give this machine's copy of it with `{command}`"
+
+
+def _paths(name: str) -> list:
+    """The files and folders a dataset name reads ([] where it cannot say)."""
+    try:
+        return list(data.source_paths(name))
+    except data.DataError:
+        return []
 
 
 def stored_study_data(spec: StudySpec, where: StorageURL, dataset: str):
@@ -196,11 +218,7 @@ def new_spec_hint(stored: StudySpec, spec: StudySpec) -> str:
 
 def read_from(name: str) -> str:
     """The files a dataset name reads (its name, for one that reads none)."""
-    try:
-        paths = data.source_paths(name)
-    except data.DataError:
-        paths = []
-    return ", ".join(map(str, paths)) or name
+    return ", ".join(map(str, _paths(name))) or name
 
 
 def _path_only_differs(stored: str, given: str) -> bool:

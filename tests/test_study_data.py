@@ -345,7 +345,7 @@ def test_a_machine_with_its_copy_elsewhere_raises_the_budget_and_writes_the_repo
     code, out, err = run_cli(run[:-4] + ["--no-report"], capsys)  # without --data
     assert code == 2 and err == ("hplab study run: error: study.dataset: file not found: "
                                  f"{stored}; give this machine's copy of it with `hplab "
-                                 "study run moved --data NAME`\n")
+                                 f"study run moved --storage sqlite:///{db} --data NAME`\n")
     code, out, err = run_cli(run, capsys)
     assert code == 0, err
     assert json.loads(out)["n_complete"] == 2
@@ -430,7 +430,8 @@ def test_a_spec_files_study_of_a_ready_specs_name_takes_data_as_the_workers_hint
     code, _, err = run_cli(["study", "run", "./xor.toml", "--storage", db], capsys)
     assert code == 2 and err == (
         f"hplab study run: error: study.dataset: file not found: {folder / 'blobs.csv'}; give "
-        f"this machine's copy of it with `hplab study run {path} --data NAME`\n")
+        f"this machine's copy of it with `hplab study run {path} --storage sqlite:///{db} "
+        "--data NAME`\n")
     code, _, err = run_cli(["study", "worker", "--study", "xor", "--storage", db, "--data",
                             "csv:copy.csv"], capsys)
     assert code == 0, err
@@ -492,7 +493,8 @@ def test_a_spec_read_from_another_folder_is_hinted_to_take_data(tmp_path, monkey
                                 "--no-report"], capsys)
         assert code == 2 and err == (
             f"hplab study run: error: study.dataset: file not found: {folder / 'blobs.csv'}; "
-            "give this machine's copy of it with `hplab study run blobs --data NAME`\n")
+            f"give this machine's copy of it with `hplab study run blobs --storage "
+            f"sqlite:///{db} --data NAME`\n")
     # as the hint says, from sB
     code, out, err = run_cli(["study", "run", "blobs", "--trials", 2, "--storage", db,
                               "--data", "csv:../copy.csv?target=label", "--no-report",
@@ -574,3 +576,37 @@ def test_a_study_of_a_ready_specs_name_resumes_by_its_name_when_its_spec_file_is
                                   "--data", "xor", "--no-report", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["n_finished"] == 2
+
+
+def test_a_spec_run_from_another_folder_is_pointed_to_the_stored_data_where_it_still_is(
+        tmp_path, monkeypatch, capsys):
+    # QA: study 'mine' of s1/mine.toml (csv:data.csv), run again from a sibling folder:
+    # "give this machine's copy of it with `hplab study run mine --data NAME`", which left
+    # out --storage (refused: no storage at runs/hplab.db), while the data was still at the
+    # stored path: only the relative name was read against another folder
+    import shlex
+
+    from conftest import spec_file_maker
+
+    s1, s2, db = tmp_path / "s1", tmp_path / "s2", tmp_path / "s5.db"
+    s1.mkdir()
+    s2.mkdir()
+    _two_blobs(s1 / "data.csv", 0)
+    monkeypatch.chdir(s1)
+    _blobs_spec(spec_file_maker(s1), "mine", "csv:data.csv")
+    code, _, err = run_cli(["study", "run", "mine.toml", "--storage", db, "--no-report"],
+                           capsys)
+    assert code == 0, err
+    monkeypatch.chdir(s2)
+    code, _, err = run_cli(["study", "run", "../s1/mine.toml", "--storage", db, "--trials", 2,
+                            "--no-report"], capsys)
+    command = shlex.join(["hplab", "study", "run", "mine", "--storage", f"sqlite:///{db}",
+                          "--data", f"csv:{s1 / 'data.csv'}"])
+    assert code == 2 and err == (
+        f"hplab study run: error: study.dataset: file not found: {s2 / 'data.csv'}; the "
+        f"study's data is at {s1 / 'data.csv'}: `{command}` reads it\n")
+    # as it says (with the budget raised), it resumes the study
+    code, out, err = run_cli(shlex.split(command)[1:] + ["--trials", 2, "--no-report",
+                                                          "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 2
