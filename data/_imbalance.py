@@ -121,7 +121,8 @@ def subsample(y: np.ndarray, ratio: tuple[Fraction, Fraction], rng: np.random.Ge
     p, q = ratio
     if len(pos) < 2 or len(neg) < 1:  # no ratio would do: say what the data holds
         named = "" if positive is None else f" (class {positive})"
-        held = f"{len(pos)} positive examples{named}" if len(pos) < 2 else \
+        held = f"{len(pos)} positive example{'' if len(pos) == 1 else 's'}{named}" \
+            if len(pos) < 2 else \
             "no negative example"
         raise DataError(f"imbalance {ratio_text(p, q)}: {where} holds {held} of its "
                         f"{len(y)} rows; needs at least 2 positives and 1 negative")

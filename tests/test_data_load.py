@@ -1025,6 +1025,11 @@ def test_imbalance_on_a_test_file_without_positives_says_what_the_file_holds(tmp
     message = (f"imbalance 1:3: the test set ({tmp_path / 'test_one.csv'}) holds 0 positive "
                "examples (class 1) of its 30 rows; needs at least 2 positives and 1 negative")
     assert_data_refused(name, message, capsys)
+    # QA: one positive was "1 positive examples"
+    frame.iloc[200:].assign(c=[1] + [0] * 29).to_csv(tmp_path / "test_one.csv", index=False)
+    with pytest.raises(data.DataError, match=r"test_one\.csv\) holds 1 positive example "
+                       r"\(class 1\) of its 30 rows; needs at least 2 positives"):
+        data.load(name)
     # no negative in it: said so; a ratio too strict for what it holds: what it leaves
     frame.iloc[200:].assign(c=1).to_csv(tmp_path / "test_one.csv", index=False)
     with pytest.raises(data.DataError, match=r"test_one\.csv\) holds no negative example of "
