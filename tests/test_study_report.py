@@ -25,9 +25,9 @@ import pytest
 from cli_helpers import (
     ended_or_waiting_on_a_lock,
     file_sha,
-    hplab_cli,
     hplab_process,
     run_cli,
+    run_cli_as_program,
     within,
 )
 from conftest import (
@@ -59,7 +59,8 @@ def unrasterized(monkeypatch):
 
 # one small XOR study, run once: rates on both sides of 1e-3 (a column's notation), a
 # description (the title's), 4 trials of 4 epochs; the tests that only read its report share
-# one, those that write reports of it take a copy of its storage
+# one (its fANOVA run on a sample of 3 of the 4 trials, for the importances' caption), those
+# that write reports of it take a copy of its storage
 ABOUT = "How wide, how fast: <the 4 XOR points> & nothing else"
 SHARED = {"n_trials": 4, "max_epochs": 4, "pruner": "none", "description": ABOUT,
           "space": {"lr": {"low": 1e-4, "high": 1e-2, "log": True},
@@ -72,15 +73,22 @@ def shared_files(tmp_path_factory):
     return stored_study_files(tmp_path_factory, "nota", **SHARED)
 
 
+SHARED_FANOVA_MAX_TRIALS = 3  # fANOVA of the shared report: on a sample of its 4 trials
+
+
 @pytest.fixture(scope="module")
 def shared_report(shared_files, tmp_path_factory):
     """(storage, report path) of study "nota", its report written once (figures built, not
-    typeset, as `unrasterized` has them) for the tests that only read them."""
+    typeset, as `unrasterized` has them; fANOVA on a sample of `SHARED_FANOVA_MAX_TRIALS`
+    trials) for the tests that only read them."""
+    from reports import _study_importance as si
+
     folder = tmp_path_factory.mktemp("nota-report")
     copy_files(folder, shared_files)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
         figure_stand_in(patch, typeset=False)
+        patch.setattr(si, "FANOVA_MAX_TRIALS", SHARED_FANOVA_MAX_TRIALS, raising=False)
         path = reports.study_report("nota", storage=str(folder / "nota.db"),
                                     out=folder / "nota")
     return folder / "nota.db", path
@@ -367,19 +375,14 @@ def test_a_study_whose_trials_all_diverged_draws_no_pruning_view_and_lists_them_
     assert list(table["status"]) == ["diverged"] * 3
 
 
-@pytest.mark.usefixtures("unrasterized")
-@pytest.mark.slow
-def test_the_importances_caption_says_fanova_ran_on_a_sample(spec_file, tmp_path, parse_html,
-                                                            monkeypatch):
-    from reports import _study_importance as si
-
-    db = tmp_path / "cap.db"
-    summary = study.run_study(study.load_spec(spec_file("cap", n_trials=8, pruner="none")),
-                              storage=str(db), progress=False)
-    monkeypatch.setattr(si, "FANOVA_MAX_TRIALS", 5, raising=False)
-    path = reports.study_report("cap", storage=str(db), out=tmp_path / "cap")
+def test_the_importances_caption_says_fanova_ran_on_a_sample(shared_report, parse_html):
+    # the shared report's fANOVA ran on a sample (`SHARED_FANOVA_MAX_TRIALS` of 4 trials)
+    db, path = shared_report
+    summary = study.show_study("nota", str(db))
+    assert summary["n_complete"] == SHARED["n_trials"] > SHARED_FANOVA_MAX_TRIALS
     text = parse_html(path.read_text()).all_text
-    assert f"fANOVA on 5 of {summary['n_complete']} trials, a seeded random sample" in text
+    assert (f"fANOVA on {SHARED_FANOVA_MAX_TRIALS} of {summary['n_complete']} trials, a "
+            "seeded random sample") in text
     # QA: XOR's 4 points are all three splits: its "test" score is no held-out one
     assert ("(on xor the test set is the training set itself, as the validation set is, so "
             "its score is no held-out score)") in " ".join(text.split())
@@ -708,7 +711,10 @@ def test_wall_time_is_not_expected_to_repeat(spec_file, tmp_path, parse_html):
 
 
 @pytest.mark.usefixtures("unrasterized")
-def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path):
+def test_a_report_written_mid_run_says_the_study_is_running_and_closes_its_storage(
+        spec_file, tmp_path):
+    import gc
+
     db = tmp_path / "live.db"
     spec = study.load_spec(spec_file("live", n_trials=3, pruner="none"))
     where = study.resolve_storage(str(db))
@@ -718,25 +724,14 @@ def test_a_report_written_mid_run_says_the_study_is_running(spec_file, tmp_path)
     text = " ".join(path.read_text().split())
     assert reports.read_report_info(path).status == "running"  # not "stopped"
     assert "0 failed, 1 still running." in text
-
-
-@pytest.mark.usefixtures("unrasterized")
-def test_a_report_closes_the_storage_it_opened(spec_file, tmp_path):
     # a notebook's calls kept two storages' pooled connections open each (4 server
-    # connections on PostgreSQL; +4 descriptors a call on SQLite) until garbage collection
-    import gc
-
-    db = tmp_path / "fd.db"
-    spec = study.load_spec(spec_file("fd", n_trials=3, pruner="none"))
-    where = study.resolve_storage(str(db))
-    study.create_or_resume(spec, study.open_storage(where, create=True), where)
-    optuna.load_study(study_name="fd", storage=f"sqlite:///{db}").ask()
-    reports.study_report("fd", storage=str(db), out=tmp_path / "fd")  # imports, fonts
+    # connections on PostgreSQL; +4 descriptors a call on SQLite) until garbage collection;
+    # the report above made the imports and loaded the fonts
     gc.collect()
     gc.disable()
     try:
         before = len(os.listdir("/proc/self/fd"))
-        reports.study_report("fd", storage=str(db), out=tmp_path / "fd")
+        reports.study_report("live", storage=str(db), out=tmp_path / "live")
         assert len(os.listdir("/proc/self/fd")) == before
     finally:
         gc.enable()
@@ -785,15 +780,14 @@ def test_a_retrain_that_fails_leaves_the_rest_of_the_report(shared_files, tmp_pa
 
 
 @pytest.mark.usefixtures("unrasterized")
-def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(shared_files,
+def test_an_interrupted_report_keeps_the_earlier_report_and_its_best_model(shared_report,
                                                                           tmp_path,
                                                                           monkeypatch):
     # best_model/ was removed before the retrain and rewritten before the report: Ctrl-C in
     # between left the earlier report naming a model no longer there, or another run's
-    copy_files(tmp_path, shared_files)
-    db = tmp_path / "nota.db"
+    db, shared = shared_report  # the storage read only; the earlier report, a copy
     out = tmp_path / "ik"
-    reports.study_report("nota", storage=str(db), out=out)
+    shutil.copytree(shared.parent, out)
 
     def files():  # hidden ones too: no staged model may be left behind
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
@@ -913,12 +907,11 @@ def test_an_interrupted_first_report_leaves_no_folder(spec_file, tmp_path, monke
 
 @pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
-def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_files,
+def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_report,
                                                                       tmp_path, capsys):
     # QA: a saved model in OUT/best_model/ (or where a best_model link points) was
     # overwritten by the best trial's, its report.html left beside the new model
-    copy_files(tmp_path, shared_files)
-    db = tmp_path / "nota.db"
+    db, shared = shared_report  # the storage read only
     out = tmp_path / "X"
     assert run_cli(["train", "--dataset", "xor", "--hidden", "3", "--epochs", "10", "--out",
                     out / "best_model"], capsys)[0] == 0
@@ -934,9 +927,10 @@ def test_a_study_report_never_replaces_a_model_that_is_not_its_studys(shared_fil
         reports.study_report("nota", storage=str(db), out=out)
     assert (out / "best_model" / "model.npz").read_bytes() == saved
     assert sorted(p.name for p in out.iterdir()) == ["best_model"]
-    # a link, even beside this study's own report: the model would go where it points
+    # a link, even beside this study's own report (a copy of the shared one): the model
+    # would go where it points
     own = tmp_path / "own"
-    reports.study_report("nota", storage=str(db), out=own)
+    shutil.copytree(shared.parent, own)
     (own / "best_model").rename(tmp_path / "earlier")
     (own / "best_model").symlink_to(out / "best_model")
     code, _, err = run_cli(["study", "report", "nota", "--storage", db, "--out", own], capsys)
@@ -1527,7 +1521,7 @@ def test_report_never_shows_the_password(where, postgres_url, spec_file, tmp_pat
     else:
         url, shown = postgres_url.replace("postgres@", "postgres:hunter2@"), "postgres:***@"
     name = f"secret-{uuid.uuid4().hex[:8]}"
-    path = spec_file(name, n_trials=2)
+    path = spec_file(name, n_trials=1, pruner="none", max_epochs=4)
     assert hplab.main(["study", "run", str(path), "--storage", url, "--json", "--no-report"]) == 0
     printed = capsys.readouterr().out
     assert "hunter2" not in printed and shown in json.loads(printed)["storage"]
@@ -1543,7 +1537,8 @@ def test_one_server_database_spelled_two_ways_keeps_one_report(postgres_url, spe
                                                                capsys):
     # a connection option or a password in the URL gave the same database a second folder
     name = f"spelled-{uuid.uuid4().hex[:8]}"
-    assert hplab.main(["study", "run", str(spec_file(name, n_trials=1, pruner="none")),
+    assert hplab.main(["study", "run", str(spec_file(name, n_trials=1, pruner="none",
+                                                     max_epochs=4)),
                        "--storage", postgres_url, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["report_path"]
     assert report is not None
@@ -2097,8 +2092,10 @@ def test_the_specs_description_is_shown_under_the_title(shared_report, parse_htm
     assert html.index("<h1>") < html.index(shown) < html.index('<p class="subtitle">')
 
 
+@pytest.mark.usefixtures("unrasterized")
 @pytest.mark.slow
-def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, tmp_path):
+def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, tmp_path,
+                                                                     capfd):
     # QA: a best trial that could not be retrained (its data unreadable to this user) gave a
     # report without test scores or curves, said only in a note inside the page
     data_file = tmp_path / "data" / "two.csv"
@@ -2110,12 +2107,15 @@ def test_a_report_without_its_retrained_best_trial_says_so_on_stderr(spec_file, 
                      max_epochs=2)
     study.run_study(study.load_spec(spec), storage=str(tmp_path / "g.db"), progress=False)
     data_file.parent.rename(tmp_path / "elsewhere")
-    done = hplab_cli("study", "report", "gone", "--storage", "g.db", "--out", "rep", "--json",
-                     cwd=tmp_path)
-    assert done.stderr == (
+    # stderr as a user sees it (warnings as the program prints them, optuna's log lines),
+    # without a process of its own: no figure of this report is what it is about
+    code, out, err = run_cli_as_program(["study", "report", "gone", "--storage", "g.db",
+                                         "--out", "rep", "--json"], capfd)
+    assert code == 0
+    assert err == (
         f"hplab: warning: the best trial could not be retrained (file not found: "
         f"{data_file}): the report shows no test scores or curves\n")
-    assert done.stdout == '{"study": "gone", "report_path": "rep/report.html"}\n'
+    assert out == '{"study": "gone", "report_path": "rep/report.html"}\n'
 
 
 @pytest.mark.usefixtures("unrasterized")
@@ -2259,6 +2259,7 @@ def test_a_moved_project_gives_a_report_to_the_file_that_moved_not_to_a_copy(
     assert report_of("bk/st.db") == (tmp_path / "b/runs/studies/nest/report.html").resolve()
 
 
+@pytest.mark.usefixtures("unrasterized")
 def test_a_best_trial_others_tied_says_so(spec_file, tmp_path, parse_html):
     # QA: a study whose best val_pr_auc three trials scored named #2 as its best trial with
     # no word of #4 and #6: the best of equals, which the report now says
