@@ -1202,7 +1202,8 @@ def test_a_report_or_spec_it_cannot_read_is_named_unreadable_not_foreign(
     # QA: another user's report.html or spec.toml (mode 600) was "a report.html hplab did
     # not write", and `study show` left out its report: line without a word
     monkeypatch.chdir(tmp_path)
-    assert hplab.main(["study", "run", str(spec_file("theirs", n_trials=1))]) == 0
+    assert hplab.main(["study", "run", str(spec_file("theirs", n_trials=1, pruner="none",
+                                                     max_epochs=4))]) == 0
     capsys.readouterr()
 
     def as_them(*argv):  # a process that file modes bind, as another user's would be
