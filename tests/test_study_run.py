@@ -1658,8 +1658,8 @@ def test_a_resume_with_nothing_to_run_says_so(spec_file, tmp_path, monkeypatch, 
     # QA: `study run --trials 2` on a study with more trials lowered its budget and ran
     # nothing without a word (--json's n_trials said 2); a resume of a spent budget too
     path = spec_file("spent", n_trials=3, max_epochs=4, pruner="none")
-    first = hplab_cli("study", "run", path, "--no-report", "--json", cwd=tmp_path)
-    assert first.stderr == "" and json.loads(first.stdout)["n_finished"] == 3
+    code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json"], capfd)
+    assert (code, err) == (0, "") and json.loads(out)["n_finished"] == 3
     code, out, err = run_cli_as_program(["study", "run", path, "--no-report", "--json",
                                          "--trials", "2"], capfd)
     summary = json.loads(out)  # stdout holds the JSON alone
