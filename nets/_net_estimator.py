@@ -302,7 +302,7 @@ def save_estimator(path, estimator) -> Path:
 
     The file holds its net, its ``classes_`` (the labels ``hplab predict`` and the ONNX
     graph give, not indices) and, fit on a DataFrame, its feature names; no input
-    scaling: inputs are taken as the estimator takes them.
+    scaling but the identity: inputs are taken as the estimator takes them.
 
     Parameters
     ----------
@@ -346,4 +346,9 @@ def save_estimator(path, estimator) -> Path:
         meta["classes"] = classes
     if hasattr(estimator, "feature_names_in_"):
         meta["feature_names"] = [str(n) for n in estimator.feature_names_in_]
-    return save_net(path, net, config=estimator.config_, meta=meta)
+    # its input scaling is the identity, said as one: `hplab predict --dataset` then gives
+    # it the set's rows in their own units, where a net saved without one takes the set's
+    # scaled arrays (an iris estimator scored 0.43 on them against its 0.67)
+    d = net.sizes[0]
+    return save_net(path, net, config=estimator.config_, meta=meta,
+                    arrays={"x_shift": np.zeros(d), "x_scale": np.ones(d)})

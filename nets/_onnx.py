@@ -130,7 +130,7 @@ def export_onnx(model, out, *, opset: int = DEFAULT_OPSET) -> Path:
     _check_output(out, model.path)
     graph = _Graph(model.net.dtype, numpy_helper)
     x = "input"
-    if model.x_shift is not None:
+    if model.scales_inputs:
         x = graph.node("Sub", [x, graph.const("x_shift", model.x_shift)], "x_centred")
         x = graph.node("Div", [x, graph.const("x_scale", model.x_scale)], "x_normalized")
     # batch norm folds into its layer's Gemm: evaluation's is an affine map
@@ -291,7 +291,7 @@ def _metadata(model: SavedModel) -> dict[str, str]:
     """Key-value strings stored in the file, so the graph documents its own contract."""
     meta = model.meta
     given = ("raw features; the graph applies (x - x_shift) / x_scale"
-             if model.x_shift is not None else "features as the net was trained on")
+             if model.scales_inputs else "features as the net was trained on")
     nan = "NaN values" if model.task == "regression" else "classes[0] with NaN probabilities"
     props = {"hplab.task": model.task, "hplab.architecture": repr(model.net),
              "hplab.feature_names": json.dumps(list(model.feature_names)),

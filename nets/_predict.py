@@ -91,6 +91,13 @@ class SavedModel:
     def n_features(self) -> int:
         return self.net.sizes[0]
 
+    @property
+    def scales_inputs(self) -> bool:
+        """Whether inputs are rescaled before the net: not for a net saved without an input
+        scaling, nor for a saved estimator's identity one (inputs taken as they are)."""
+        return self.x_shift is not None and not (np.all(self.x_shift == 0)
+                                                 and np.all(self.x_scale == 1))
+
     def normalize(self, X_raw) -> np.ndarray:
         """Raw inputs (n, d), or one example (d,), scaled as in training, in the net's dtype.
 
@@ -136,14 +143,14 @@ class SavedModel:
         if (row := _first_bad_row(X)) is not None:
             raise ValueError(f"inputs contain NaN or infinite values (first in row {row})")
         with np.errstate(over="ignore"):  # overflow is found below, in one line
-            if self.x_shift is not None:  # float32: the dtype of every data.Dataset
+            if self.scales_inputs:  # float32: the dtype of every data.Dataset
                 X = _scaled(X, self.x_shift, self.x_scale, self.net.dtype)
             else:
                 X = X.astype(self.net.dtype)
         if (row := _first_bad_row(X)) is not None:  # only float32 overflows: scaled
             # inputs are rounded to it for a float64 net too (its training data were)
             where = ("float32 after the model's scaling, which rounds them to float32 as its "
-                     "training data were" if self.x_shift is not None else
+                     "training data were" if self.scales_inputs else
                      "float32, the model's dtype")
             raise ValueError(f"inputs overflow {where} (first in row {row}); they are far "
                              "outside the training data")
