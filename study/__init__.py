@@ -37,6 +37,7 @@ from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
 from ._folders import (
     MAX_NAME_BYTES,
+    RESULT_FILES,
     RESULT_FOLDERS,
     RUNS,
     folder_name,
@@ -106,7 +107,8 @@ from ._worker_identity import worker_gone, worker_id
 from ._worker_storage import ClaimLock
 
 __all__ = [
-    "MAX_NAME_BYTES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file", "study_folder",
+    "MAX_NAME_BYTES", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file",
+    "study_folder",
     "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",

@@ -680,6 +680,18 @@ def test_training_again_under_a_name_says_it_replaces_the_earlier_run(tmp_path, 
     assert code == 0 and f"replaced the earlier run in {tmp_path / 'again'}" in err
     assert json.loads(out)["epochs"] == 5  # stdout stays one JSON object
     assert json.loads((tmp_path / "again" / "config.json").read_text())["epochs"] == 5
+    assert "came before this run" not in err  # nothing but the run's own files there
+    # QA: an ONNX graph and predictions made from the earlier model (as its report
+    # suggests, beside it) stayed without a word beside the new model
+    code, _, err = run_cli(["predict", tmp_path / "again" / "model.npz", "--dataset", "--out",
+                            tmp_path / "again" / "predictions.csv"], capsys)
+    assert code == 0, err
+    (tmp_path / "again" / ".hidden").write_text("")
+    code, out, err = run_cli([*argv[:4], "4", *argv[5:]], capsys)
+    assert code == 0 and err.endswith(
+        f"hplab train: predictions.csv in {tmp_path / 'again'} came before this run and may "
+        "be the earlier model's (left as they were)\n"), err
+    assert (tmp_path / "again" / "predictions.csv").is_file()
     # data that cannot load, or a net that cannot be built, fails: one line, and nothing
     # said about replacing what is still there
     saved = (tmp_path / "again" / "model.npz").read_bytes()
