@@ -737,3 +737,20 @@ def cell_text_contrasts(ax) -> list[tuple[str, float, float]]:
         found.append((text.get_text(), wcag_contrast(text.get_color(), face),
                       max(wcag_contrast(c, face) for c in ("black", "white"))))
     return found
+
+
+# ---- runs remembered: an analysis's identical runs trained once across its calls in a test
+def remember_runs(monkeypatch, module) -> None:
+    """``module.run_tasks`` (an analysis's pool of runs) runs each task once in the test: a
+    task run before gives its row again. A task holds all its run depends on (data,
+    settings, seed), and runs are seeded: the row is the one a second run would give."""
+    done, run = {}, module.run_tasks
+
+    def run_tasks(fn, tasks, **kwargs):
+        tasks = list(tasks)
+        new = [t for t in tasks if t not in done]
+        if new:
+            done.update(zip(new, run(fn, new, **kwargs), strict=True))
+        return [done[t] for t in tasks]
+
+    monkeypatch.setattr(module, "run_tasks", run_tasks)

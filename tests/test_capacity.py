@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
-from conftest import report_table
+from conftest import remember_runs, report_table
 
 import nets
 import reports
@@ -248,20 +248,11 @@ def test_a_width_halfway_between_the_best_and_guessing_is_not_sufficient(capsys)
 
 
 def _runs_remembered(monkeypatch) -> None:
-    """Each of capacity_sweep's runs once: a task run before (the same data, config, depth,
-    width, seed and eps, all a run depends on) gives its row again."""
+    """Each of capacity_sweep's runs once (the same data, config, depth, width, seed and
+    eps: all a run depends on)."""
     import analyses._capacity as capacity
 
-    done, run = {}, capacity.run_tasks
-
-    def run_tasks(fn, tasks, **kwargs):
-        tasks = list(tasks)
-        new = [t for t in tasks if t not in done]
-        if new:
-            done.update(zip(new, run(fn, new, **kwargs), strict=True))
-        return [done[t] for t in tasks]
-
-    monkeypatch.setattr(capacity, "run_tasks", run_tasks)
+    remember_runs(monkeypatch, capacity)
 
 
 def test_a_seed_stuck_in_a_local_minimum_does_not_make_one_xor_neuron_sufficient(

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
-from conftest import report_table, require_module
+from conftest import remember_runs, report_table, require_module
 
 import analyses
 import nets
@@ -181,20 +181,11 @@ def _cards(path):
 
 
 def _runs_remembered(monkeypatch) -> None:
-    """Each of scaling_study's runs once: a task run before (the same data, batch size,
-    rate, seed, target and budget, all a run depends on) gives its row again."""
+    """Each of scaling_study's runs once (the same data, batch size, rate, seed, target and
+    budget: all a run depends on)."""
     from analyses import _scaling
 
-    done, run = {}, _scaling.run_tasks
-
-    def run_tasks(fn, tasks, **kwargs):
-        tasks = list(tasks)
-        new = [t for t in tasks if t not in done]
-        if new:
-            done.update(zip(new, run(fn, new, **kwargs), strict=True))
-        return [done[t] for t in tasks]
-
-    monkeypatch.setattr(_scaling, "run_tasks", run_tasks)
+    remember_runs(monkeypatch, _scaling)
 
 
 @pytest.mark.slow
