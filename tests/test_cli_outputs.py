@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from cli_helpers import ANALYSES, hplab_cli, run_cli
-from conftest import figure_stand_in
+from cli_helpers import ANALYSES, run_cli
+from conftest import ForkServer, figure_stand_in
 
 import hplab
 from study import SPECS_DIR
@@ -47,8 +47,9 @@ class _Captured:
 
 @pytest.fixture(scope="module")
 def _stored_once(tmp_path_factory):
-    """A two-trial xor study in runs/hplab.db and a trained model, made once per module in
-    a folder of their own (the tests below each get a copy: they write beside them). The
+    """A two-trial xor study in runs/hplab.db and a trained model (sine's), made once per
+    module in a folder of their own (the tests below each get a copy: they write beside
+    them). The
     model's report embeds stand-in figures (typeset, not rasterized), as a test's own
     reports do: made before any test, it would otherwise draw every pixel, which no test
     reads."""
@@ -65,7 +66,8 @@ def _stored_once(tmp_path_factory):
         Path("xor.toml").write_text(spec)
         code, _, err = run_cli(["study", "run", "xor.toml", "--no-report", "--json"], capsys)
         assert code == 0, err
-        code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs",
+        # sine: a single input, a quick report (the run's files are what the tests guard)
+        code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs",
                                   "3", "--name", "keep", "--json"], capsys)
         assert code == 0, err
     return made, Path(json.loads(out)["model_path"])
@@ -292,8 +294,24 @@ def test_a_run_folder_is_written_by_one_train_at_a_time(tmp_path, monkeypatch, c
     assert run_cli(sine, capsys)[0] == 0  # free again: the re-run replaces the run
 
 
+# `python hplab.py ARGV` as `hplab_cli` runs it (main() reading sys.argv: the program's own
+# handlers and warning lines), in a child of `_fork_server`
+_AS_PROGRAM = "import sys, hplab\nsys.exit(hplab.main())"
+
+
+@pytest.fixture(scope="module")
+def _fork_server(tmp_path_factory):
+    """conftest's forking process, having imported what an analysis command loads: each
+    command it runs is a process of its own, as `hplab_cli`'s, without ~2 s of imports."""
+    server = ForkServer(tmp_path_factory.mktemp("forks"),
+                        imports="analyses, data, nets, optuna, reports, study")
+    yield server
+    server.close()
+
+
 @pytest.mark.parametrize("command", ANALYSES)
-def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypatch, capsys):
+def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypatch, capsys,
+                                                     _fork_server):
     # QA: two lr-range with one --out at once both ran, both printed the report's path,
     # and the folder held one of them; the other's was lost without a word
     import analyses
@@ -302,9 +320,12 @@ def test_an_analysis_holds_its_folder_from_its_start(command, tmp_path, monkeypa
     argv, function = ANALYSES[command]
     argv = [*argv, "--out", "runs/shared"]
     run, second = getattr(analyses, function), []
+    logs = tmp_path / "forked"
+    logs.mkdir()
 
-    def another_starts_meanwhile(*args, **kwargs):
-        second.append(hplab_cli(*argv, cwd=tmp_path, check=False))
+    def another_starts_meanwhile(*args, **kwargs):  # another hplab process, the same --out
+        code, out, err = _fork_server.run(argv, tmp_path, logs, script=_AS_PROGRAM)
+        second.append(subprocess.CompletedProcess(argv, code, out, err))
         return run(*args, **kwargs)
 
     monkeypatch.setattr(analyses, function, another_starts_meanwhile)
@@ -668,18 +689,21 @@ def test_outputs_and_inputs_given_with_a_tilde_land_in_the_home_folder(tmp_path,
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    code, out, err = run_cli(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "2",
+    # sine: a single input, a quick report (the paths are what is looked at)
+    code, out, err = run_cli(["train", "--dataset", "sine", "--hidden", "2", "--epochs", "2",
                               "--out=~/m1", "--json"], capsys)
     assert code == 0, err
     assert json.loads(out)["model_path"] == str(home / "m1" / "model.npz")
     assert (home / "m1" / "model.npz").is_file()
-    np.savetxt(home / "e.csv", [[0, 0], [1, 0], [0, 1]], delimiter=",")
+    np.savetxt(home / "e.csv", [[0], [1], [0.5]], delimiter=",")
     code, out, err = run_cli(["predict", "~/m1/model.npz", "--input=~/e.csv", "--out=~/p.csv",
                               "--header=no"], capsys)
     assert code == 0, err
     assert f"wrote {home / 'p.csv'}" in out.splitlines()
     assert len(pd.read_csv(home / "p.csv")) == 3
-    shutil.copy(spec_file("tl", n_trials=1), home / "s.toml")
+    # a study of one sine trial of one epoch: its report, with the best model's, is quick
+    shutil.copy(spec_file("tl", n_trials=1, dataset="sine", max_epochs=1, pruner="none"),
+                home / "s.toml")
     code, out, err = run_cli(["study", "run", "~/s.toml", "--storage=~/st.db", "--no-report",
                               "--json"], capsys)
     assert code == 0, err
