@@ -754,3 +754,38 @@ def remember_runs(monkeypatch, module) -> None:
         return [done[t] for t in tasks]
 
     monkeypatch.setattr(module, "run_tasks", run_tasks)
+
+# ----------------------------------------------------------------------------- real runs
+# dataset: (config, two features?): a real training run of each, on a small budget
+REAL_RUNS = {
+    "xor": (dict(hidden=(3,), lr=0.5, batch_size=1, eps=0.005, max_epochs=2000), True),
+    "double-arc": (dict(hidden=(2,), lr=0.1, batch_size=5, eps=0.08, max_epochs=400), True),
+    "coin": (dict(hidden=(8,), lr=0.3, batch_size=10, max_epochs=60), True),
+    "digits": (dict(hidden=(64, 16), activation=("sigmoid", "tanh"), lr=0.2, batch_size=32,
+                    max_epochs=8), False),
+    "sine": (dict(hidden=(8,), activation="tanh", lr=0.1, batch_size=10, max_epochs=40), False),
+}
+
+
+@pytest.fixture(scope="session")
+def real_reports(tmp_path_factory):
+    """Train each of `REAL_RUNS` once (small budgets) and write its report under runs/, in
+    that order: ``(runs folder, {name: (run, report path)})``, read only (a test that writes
+    beside a report copies its folder first). The two-feature runs' reports hold their real
+    PNGs (their size is checked; a browser lays them out), the others stand-in figures
+    (typeset, not rasterized), whose pixels no test reads. Shared by the training-report
+    and browser tests: each drew double-arc's ~8 s report of its own."""
+    import reports
+    import study
+
+    root = tmp_path_factory.mktemp("real") / "runs"
+    out = {}
+    for name, (cfg, two_d) in REAL_RUNS.items():
+        run = study.train_run(name, nets.TrainConfig(**cfg), seed=0,
+                              out=root / "train" / name, name=name,
+                              command=f"hplab train --dataset {name}")
+        with pytest.MonkeyPatch.context() as patch:
+            if not two_d:
+                figure_stand_in(patch, typeset=True)
+            out[name] = (run, reports.training_report(run, run.out))
+    return root, out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 import json
 import re
@@ -12,7 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli_as_program
-from conftest import ONE_PIXEL_PNG, figure_stand_in, report_facts, report_table
+from conftest import (
+    ONE_PIXEL_PNG,
+    REAL_RUNS,
+    figure_stand_in,
+    report_facts,
+    report_table,
+)
 from data_helpers import four_classes_csv
 from sklearn.metrics import precision_recall_fscore_support
 
@@ -352,38 +359,8 @@ def test_an_early_stopped_run_reports_its_restored_checkpoint(fake_run, tmp_path
 
 
 # ----------------------------------------------------------------------------- real runs
-REAL_RUNS = {
-    # dataset: (config, two features?)
-    "xor": (dict(hidden=(3,), lr=0.5, batch_size=1, eps=0.005, max_epochs=2000), True),
-    "double-arc": (dict(hidden=(2,), lr=0.1, batch_size=5, eps=0.08, max_epochs=400), True),
-    "coin": (dict(hidden=(8,), lr=0.3, batch_size=10, max_epochs=60), True),
-    "digits": (dict(hidden=(64, 16), activation=("sigmoid", "tanh"), lr=0.2, batch_size=32,
-                    max_epochs=8), False),
-    "sine": (dict(hidden=(8,), activation="tanh", lr=0.1, batch_size=10, max_epochs=40), False),
-}
-
-
-@pytest.fixture(scope="module")
-def real_reports(tmp_path_factory):
-    """Train each real dataset once (small budgets) and write its report under runs/: the
-    two-feature ones with their real PNGs (their size is checked), the others with stand-in
-    figures (typeset, not rasterized), whose pixels no test reads."""
-    import nets
-    import study
-
-    root = tmp_path_factory.mktemp("real") / "runs"
-    out = {}
-    for name, (cfg, two_d) in REAL_RUNS.items():
-        run = study.train_run(name, nets.TrainConfig(**cfg), seed=0,
-                              out=root / "train" / name, name=name,
-                              command=f"hplab train --dataset {name}")
-        with pytest.MonkeyPatch.context() as patch:
-            if not two_d:
-                figure_stand_in(patch, typeset=True)
-            out[name] = (run, reports.training_report(run, run.out))
-    return root, out
-
-
+# REAL_RUNS and their reports, `real_reports`, are conftest's (the browser tests open
+# double-arc's)
 @pytest.mark.parametrize("name", list(REAL_RUNS))
 def test_real_run_reports(real_reports, parse_html, name):
     root, done = real_reports
@@ -470,22 +447,31 @@ def test_imbalanced_binary_run_headlines_balanced_accuracy(tmp_path):
     assert "The net never predicts class 8 on the test set (recall 0)" in path.read_text()
 
 
-def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(tmp_path,
-                                                                              parse_html):
-    # QA: 2 positives in 102 rows, both in training: "Test balanced accuracy 100 %" beside a
-    # per-class table of class 1 with support 0 (sklearn averaged class 0's recall alone)
-    import data
+@pytest.fixture(scope="module")
+def two_positives_run(tmp_path_factory):
+    """2 positives in 102 rows of 2 features, both in training (a test split of class 0
+    alone), trained and reported once: ``(run, report path)``, read only."""
     import study
 
+    folder = tmp_path_factory.mktemp("min2")
     rng = np.random.default_rng(0)
-    csv = tmp_path / "min2.csv"
+    csv = folder / "min2.csv"
     pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
                   "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
     with pytest.warns(data.DataWarning, match="no example of class 1 in the validation"):
         run = study.train_run(f"csv:{csv}", nets.TrainConfig(hidden=(4,), max_epochs=3),
-                              seed=0, out=tmp_path / "min2")
+                              seed=0, out=folder / "min2")
+    with pytest.MonkeyPatch.context() as patch:  # (made before any test's own stand-in)
+        figure_stand_in(patch, typeset=True)
+        return run, reports.training_report(run, run.out)
+
+
+def test_a_test_set_without_a_class_gives_no_balanced_accuracy_and_names_it(
+        two_positives_run, parse_html):
+    # QA: 2 positives in 102 rows, both in training: "Test balanced accuracy 100 %" beside a
+    # per-class table of class 1 with support 0 (sklearn averaged class 0's recall alone)
+    run, path = two_positives_run
     assert run.dataset.y_test.sum() == 0 and run.dataset.y_train.sum() == 2
-    path = reports.training_report(run, run.out)
     head = reports.read_report_info(path).headline
     assert head[0] == {"label": "Test balanced accuracy", "text": "–"}
     text = " ".join(parse_html(path.read_text()).all_text.split())
@@ -537,20 +523,11 @@ def test_a_binary_run_reports_its_positive_class_scores_as_sklearn_gives_them(
         expected["pr_auc (average precision)"], abs=1e-12)  # its step-wise area
 
 
-def test_a_binary_test_split_of_one_class_says_its_areas_are_undefined(tmp_path, parse_html):
+def test_a_binary_test_split_of_one_class_says_its_areas_are_undefined(two_positives_run,
+                                                                        parse_html):
     # the AUCs need both classes: the report says so, and neither fails nor draws curves
-    import data
-    import study
-
-    rng = np.random.default_rng(0)
-    csv = tmp_path / "min2.csv"
-    pd.DataFrame({"a": rng.normal(size=102), "b": rng.normal(size=102),
-                  "label": [0] * 100 + [1] * 2}).to_csv(csv, index=False)
-    with pytest.warns(data.DataWarning):
-        run = study.train_run(f"csv:{csv}", nets.TrainConfig(hidden=(4,), max_epochs=3),
-                              seed=0, out=tmp_path / "min2")
+    run, path = two_positives_run
     assert run.dataset.y_test.sum() == 0
-    path = reports.training_report(run, run.out)
     _check_report(path, parse_html, ["confusion"], absent=["roc-pr"])
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert ("The test set holds only class 0: ROC-AUC and PR-AUC need both classes and are "
@@ -1326,18 +1303,20 @@ def test_the_confusion_matrix_is_drawn_once_when_saved(monkeypatch):
     assert len(draws) == 1
 
 
-def test_the_learning_curves_say_what_the_training_curve_scores(tmp_path, capsys, parse_html):
+def test_the_learning_curves_say_what_the_training_curve_scores(real_reports, tmp_path,
+                                                               parse_html):
     # QA (the course's double arc, batch 5): the course scores the current mini-batch, whose
     # training curve is noisy; hplab scores the training set, so the validation curve (40
     # points) is the jagged one, under a caption blaming small batches for a jagged
-    # training curve
+    # training curve. (conftest's double-arc run is that QA's `train --dataset double-arc
+    # --hidden 2 --lr 0.1 --batch-size 5 --eps 0.08 --seed 0`, checkpoint for checkpoint:
+    # both converge at epoch 173, under its 400 epochs as under the command's 5000)
     import study
 
-    out = tmp_path / "arc"
-    assert hplab.main(["train", "--dataset", "double-arc", "--hidden", "2", "--lr", "0.1",
-                       "--batch-size", "5", "--eps", "0.08", "--seed", "0",
-                       "--out", str(out)]) == 0
-    capsys.readouterr()
+    _, done = real_reports
+    out = done["double-arc"][1].parent
+    assert REAL_RUNS["double-arc"][0] == dict(hidden=(2,), lr=0.1, batch_size=5, eps=0.08,
+                                              max_epochs=400)
     text = " ".join(parse_html((out / "report.html").read_text()).all_text.split())
     assert ("at every checkpoint, on the training set (solid blue; all of it, not the last "
             "mini-batch as in the course) and on the validation set (dashed orange)") in text
@@ -1407,16 +1386,37 @@ def test_one_neurons_hidden_space_shows_both_classes_where_they_coincide(tmp_pat
                                sorted(last[last["label"] == 0]["h1"]))
 
 
-def test_coincident_points_in_a_plane_leave_a_ring_of_the_one_below(tmp_path, capsys,
-                                                                    monkeypatch):
-    # QA: same spot, same size: the class drawn last hid the other; each class is now drawn
-    # smaller than the one before it, on top of it
+def _history_lines(fig) -> dict:
+    """Per panel title, the train and validation lines' style and values."""
+    return {ax.get_title(): {ln.get_label(): (ln.get_linestyle(), list(ln.get_ydata()))
+                             for ln in ax.lines if ln.get_label() in ("train", "validation")}
+            for ax in fig.axes}
+
+
+@pytest.fixture(scope="module")
+def xor_two_hidden(tmp_path_factory):
+    """`hplab train --dataset xor --hidden 2 --lr 0.5 --epochs 60`, run once: ``(its folder,
+    {drawing function: [probe of each figure it drew]})``, the learning curves' lines
+    (`_history_lines`) and the hidden space's class points (`_class_points`), looked at
+    before the report closed them; read only."""
+    import contextlib
+
     from reports import _training_draw as tw
 
-    seen = record_figures(monkeypatch, tw, ["draw_hidden_space"], _class_points)
-    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
-                       "--out", str(tmp_path / "xor2")]) == 0
-    capsys.readouterr()
+    out = tmp_path_factory.mktemp("xor221") / "x"
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()):
+        figure_stand_in(patch, typeset=True)  # (made before any test's own stand-in)
+        seen = record_figures(patch, tw, ["draw_history"], _history_lines)
+        seen |= record_figures(patch, tw, ["draw_hidden_space"], _class_points)
+        assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--lr", "0.5",
+                           "--epochs", "60", "--out", str(out)]) == 0
+    return out, seen
+
+
+def test_coincident_points_in_a_plane_leave_a_ring_of_the_one_below(xor_two_hidden):
+    # QA: same spot, same size: the class drawn last hid the other; each class is now drawn
+    # smaller than the one before it, on top of it
+    _, seen = xor_two_hidden
     ((panels),) = seen["draw_hidden_space"]
     for drawn in panels:
         (_, s0), (_, s1) = drawn["0"], drawn["1"]
@@ -1424,22 +1424,10 @@ def test_coincident_points_in_a_plane_leave_a_ring_of_the_one_below(tmp_path, ca
         assert np.sqrt(max(s1) / min(s0)) < 0.75  # the one below shows as a ring
 
 
-def test_xor_learning_curves_show_both_lines_and_say_they_are_one(tmp_path, capsys,
-                                                                    monkeypatch, parse_html):
+def test_xor_learning_curves_show_both_lines_and_say_they_are_one(xor_two_hidden, parse_html):
     # QA: XOR's validation set is its training set: the thick orange validation line hid
     # the thin blue training one, under a caption naming "training data (blue)"
-    from reports import _training_draw as tw
-
-    def lines(fig):
-        return {ax.get_title(): {ln.get_label(): (ln.get_linestyle(), list(ln.get_ydata()))
-                                 for ln in ax.lines if ln.get_label() in ("train", "validation")}
-                for ax in fig.axes}
-
-    seen = record_figures(monkeypatch, tw, ["draw_history"], lines)
-    out = tmp_path / "x"
-    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--lr", "0.5",
-                       "--epochs", "60", "--out", str(out)]) == 0
-    capsys.readouterr()
+    out, seen = xor_two_hidden
     ((panels),) = seen["draw_history"]
     assert set(panels) == {"Loss", "Accuracy"}
     for drawn in panels.values():
@@ -1666,7 +1654,8 @@ def test_a_run_whose_early_stopping_kept_its_start_says_so(tmp_path, capsys, par
 
 
 def test_a_net_without_a_hidden_layer_says_its_boundary_is_a_straight_line(tmp_path, capsys,
-                                                                          parse_html):
+                                                                          parse_html,
+                                                                          xor_two_hidden):
     # QA (the course's one neuron that cannot solve XOR): --hidden '' trains logistic
     # regression, stuck at loss ln 2, and its report blamed capacity or the learning rate
     # as for any net; nothing said that a straight boundary cannot separate XOR's classes
@@ -1688,12 +1677,8 @@ def test_a_net_without_a_hidden_layer_says_its_boundary_is_a_straight_line(tmp_p
             "straight boundary separates (see the note below) or noise no net can fit") in text
     assert "With no hidden layer every boundary is a straight line." in text
     assert "another seed tells" not in text and "too little capacity" not in text
-    # a net with a hidden layer says none of it
-    out = tmp_path / "xor2"
-    assert hplab.main(["train", "--dataset", "xor", "--hidden", "2", "--epochs", "3",
-                       "--out", str(out)]) == 0
-    capsys.readouterr()
-    assert "no hidden layer" not in _report_text(parse_html, out)
+    # a net with a hidden layer says none of it (xor 2-2-1)
+    assert "no hidden layer" not in _report_text(parse_html, xor_two_hidden[0])
 
 
 @pytest.mark.parametrize(("dataset", "head", "pair", "loss"), [
@@ -1725,7 +1710,7 @@ def test_a_run_names_its_head_and_loss_pair_and_records_the_head_auto_chose(
 
 
 def test_a_diverged_run_warns_before_offering_its_model_and_dashes_undefined_precision(
-        tmp_path, parse_html):
+        tmp_path, parse_html, real_reports):
     # QA: double-arc at --lr 500 diverged at epoch 1 and never predicts class 1: "Use this
     # model" offered its weights as any good model's, and precision (0/0) read 0 beside a
     # caption saying a dash is undefined
@@ -1751,9 +1736,8 @@ def test_a_diverged_run_warns_before_offering_its_model_and_dashes_undefined_pre
     # the CSV holds the table as shown (--json gives its own numbers, unchanged)
     said = pd.read_csv(path.parent / "report_files" / "per-class.csv")
     assert said["precision"].isna().tolist() == [False, True, False]
-    # a good run's model is offered without a warning
-    good = study.train_run("double-arc", nets.TrainConfig(hidden=(8,), max_epochs=3), seed=0,
-                           out=tmp_path / "ok", name="ok")
-    text = " ".join(parse_html(reports.training_report(good, good.out).read_text())
-                    .all_text.split())
+    # a good run's model is offered without a warning (conftest's double-arc, converged)
+    good, path = real_reports[1]["double-arc"]
+    assert good.result.status == "converged"
+    text = " ".join(parse_html(path.read_text()).all_text.split())
     assert "no model to use" not in text and "The trained net is saved" in text
