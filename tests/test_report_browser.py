@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import figure_stand_in, report_table
+from conftest import figure_stand_in, report_table, spec_file_maker
 
 import reports
 import study
@@ -114,16 +114,14 @@ def _run_chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="module")
-def report_path(tmp_path_factory) -> Path:
-    """A real binary 2-feature run: every kind of figure, the 3-D surface included."""
-    import nets
-    import study
-
+def report_path(real_reports, tmp_path_factory) -> Path:
+    """A real binary 2-feature run: every kind of figure, the 3-D surface included, its real
+    PNGs (conftest's double-arc run, its folder copied: the probe writes beside it)."""
+    _, done = real_reports
+    report = done["double-arc"][1]
     out = tmp_path_factory.mktemp("browser") / "runs" / "train" / "double-arc"
-    run = study.train_run("double-arc", nets.TrainConfig(hidden=(2,), lr=0.1, batch_size=5,
-                                                          eps=0.08, max_epochs=300),
-                          seed=0, out=out, name="double-arc", command="hplab train ...")
-    return reports.training_report(run, out)
+    shutil.copytree(report.parent, out)
+    return out / report.name
 
 
 def _probe(exe: str, report_path: Path, tmp_path: Path, *args: str, css: str = "") -> dict:
@@ -259,19 +257,29 @@ def test_a_table_wider_than_its_box_shows_it_scrolls(tmp_path, capsys, figures_s
     assert [c["cue"] for c in tables] == [0, 1] and [c["scrolls"] for c in tables] == [False, True]
 
 
-@pytest.mark.slow
-def test_long_hyperparameter_names_stay_inside_their_column(spec_file, tmp_path,
-                                                            figures_stood_in):
-    import study
+@pytest.fixture(scope="module")
+def wide_study_report(tmp_path_factory) -> Path:
+    """A study of xor over five parameters (its trials table a dozen columns wide), pruned
+    by hyperband with a pruner and a sampler option (long keys in its provenance), reported
+    with its figures stood in as `figures_stood_in` has them: the page, read only."""
+    folder = tmp_path_factory.mktemp("wide")
+    spec = study.load_spec(spec_file_maker(folder)(
+        "wide", n_trials=6, max_epochs=4, pruner="hyperband",
+        pruner_options={"reduction_factor": 5}, sampler_options={"n_startup_trials": 5},
+        space={"lr": {"low": 0.05, "high": 2.0, "log": True}, "batch_size": [1, 2, 4],
+               "width": {"low": 2, "high": 6}, "depth": {"low": 1, "high": 2},
+               "activation": ["tanh", "relu"]}, fixed={"checkpoint": 2}))
+    with pytest.MonkeyPatch.context() as mp:  # (made before any test's own stand-in)
+        figure_stand_in(mp, typeset=True, sized=True)
+        study.run_study(spec, storage=str(folder / "wide.db"), progress=False)
+        return reports.study_report("wide", storage=str(folder / "wide.db"),
+                                    out=folder / "wide")
 
+
+@pytest.mark.slow
+def test_long_hyperparameter_names_stay_inside_their_column(wide_study_report, tmp_path):
     exe = _chromium()
-    db = tmp_path / "long.db"
-    spec = study.load_spec(spec_file("long", dataset="coin", n_trials=2, max_epochs=4,
-                                     pruner="hyperband",
-                                     pruner_options={"reduction_factor": 5},
-                                     sampler_options={"n_startup_trials": 5}))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("long", storage=str(db), out=tmp_path / "long")
+    path = wide_study_report
     assert "pruner.<wbr>reduction_factor" in path.read_text()
     # the keys wrap after their dots instead of running into their values
     assert _probe(exe, path, tmp_path)["overflowing"] == []
@@ -529,20 +537,12 @@ def test_a_printed_table_that_fits_breaks_no_header_or_number(tmp_path):
 
 @pytest.mark.slow
 def test_a_printed_table_of_a_dozen_columns_breaks_its_headers_only_between_words(
-        spec_file, tmp_path, figures_stood_in):
+        wide_study_report, tmp_path):
     # QA: printed, a study's trials table of 12+ columns broke its headers letter by letter
     # ("nu / m / be / r", "par / am_ / bat / ch_ / size", "s / e / e / d"); a header now
     # breaks only after its underscores
-    import study
-
     exe = _chromium()
-    db = tmp_path / "wide.db"
-    spec = study.load_spec(spec_file("wide", n_trials=6, max_epochs=4, space={
-        "lr": {"low": 0.05, "high": 2.0, "log": True}, "batch_size": [1, 2, 4],
-        "width": {"low": 2, "high": 6}, "depth": {"low": 1, "high": 2},
-        "activation": ["tanh", "relu"]}, fixed={"checkpoint": 2}))
-    study.run_study(spec, storage=str(db), progress=False)
-    path = reports.study_report("wide", storage=str(db), out=tmp_path / "wide")
+    path = wide_study_report
     head, rows = report_table(path.read_text(encoding="utf-8"), "table-trials")
     # the page leaves out the columns every row shares (the CSV keeps them)
     assert len(head) >= 8 and {"batch_size", "n_parameters"} <= set(head), head
