@@ -755,6 +755,7 @@ def remember_runs(monkeypatch, module) -> None:
 
     monkeypatch.setattr(module, "run_tasks", run_tasks)
 
+
 # ----------------------------------------------------------------------------- real runs
 # dataset: (config, two features?): a real training run of each, on a small budget
 REAL_RUNS = {
