@@ -145,6 +145,14 @@ class ImbalanceResult:
     def summary_frame(self) -> pd.DataFrame:
         """Long table: mean and 95 % interval over seeds per ratio, strategy, mode,
         threshold and metric (failed seeds left out; ``n`` counts the rest)."""
+        # computed once (the result is frozen) and copied out: a report asks for it a
+        # dozen times through `ranking` and its tables, ~0.3 s each on the default run
+        cached = self.__dict__.get("_summary")
+        if cached is None:
+            cached = self.__dict__["_summary"] = self._summary_frame()
+        return cached.copy()
+
+    def _summary_frame(self) -> pd.DataFrame:
         rows = []
         keys = ["ratio", "strategy", "mode", "threshold"]
         for key, g in self.runs.groupby(keys, sort=False):
