@@ -111,6 +111,7 @@ class SavedModel:
         import pandas as pd  # here: `import nets` would cost pandas' import (~0.3 s)
 
         if isinstance(X_raw, pd.Series):  # one example (df.iloc[0]): its index names features
+            _check_series_row(X_raw, self)
             # a row of a table with a text column is all objects: numbers again per column
             X_raw = X_raw.to_frame().T.infer_objects()
         columns = list(getattr(X_raw, "columns", ()))
@@ -133,6 +134,8 @@ class SavedModel:
             hint = left_out_hint(self.meta, "the inputs should hold the model's columns "
                                  "only, without {columns} or the target") \
                 if X.ndim == 2 and X.shape[1] > self.n_features else ""
+            if np.ndim(X_raw) == 1 and self.n_features == 1:  # (n,): n examples meant
+                hint = "; examples of one feature are a column: X.reshape(-1, 1)"
             raise ValueError(f"the model takes {self.n_features} features per example, "
                              f"got an array of shape {np.shape(X_raw)}{hint}")
         if X.dtype.kind not in "uifb":
@@ -269,6 +272,23 @@ def check_threshold(model: SavedModel, threshold, name: str = "threshold") -> No
             f"a {model.task} model of {len(model.classes)} classes"
         raise ValueError(f"{name} applies to binary models (the positive class's "
                          f"probability); {model.path} is {what}")
+
+
+def _check_series_row(row, model) -> None:
+    """Refuse a Series that is no example: a column of a table (``df["a"]``: its name a
+    feature, its index rows), or values by position for a model whose features are its
+    data's own names (in any order, a CSV's columns): read as one row, they were
+    predicted as a wrong example."""
+    if all(isinstance(k, str) for k in row.index) and len(row):
+        return  # names: `feature_columns` matches them
+    if row.name in model.feature_names:
+        raise ValueError(f"a Series is one example, indexed by feature names (df.iloc[0]); "
+                         f"this one is column {row.name!r} of a table: give the rows as a "
+                         "DataFrame of the model's columns")
+    if named_features(model.meta):
+        raise ValueError("a Series is one example, indexed by the model's feature names "
+                         "(df.iloc[0]); this one's index holds no names, and this model "
+                         "takes its features by name: index it by them, or give a DataFrame")
 
 
 def named_features(meta: dict) -> bool:

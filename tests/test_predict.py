@@ -1990,3 +1990,36 @@ def test_an_estimators_model_takes_a_datasets_rows_in_their_own_units(tmp_path, 
     assert json.loads(out)["accuracy"] == pytest.approx(own)
     assert pd.read_csv(tmp_path / "p.csv")["prediction"].tolist() == \
         clf.predict(raw(ds.X_test)).tolist()
+
+
+def test_a_series_that_is_no_example_and_a_flat_array_of_one_feature_are_refused(tmp_path,
+                                                                                 capsys):
+    # QA: model.predict(df["a"].iloc[:3]) gave one prediction, three rows of column a read
+    # as the features a, b and c; a 1-feature model refused np.linspace(0, 3, 5) without
+    # saying how to give 5 examples
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame["y"] = (frame["a"] > 0).astype(int)
+    frame.to_csv(tmp_path / "tab.csv", index=False)
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'tab.csv'}", "--epochs", 2,
+                            "--out", tmp_path / "m", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    model = nets.load_model(tmp_path / "m" / "model.npz")
+    with pytest.raises(ValueError, match=r"^a Series is one example, indexed by feature names "
+                       r"\(df\.iloc\[0\]\); this one is column 'a' of a table: give the rows "
+                       "as a DataFrame of the model's columns$"):
+        model.predict(frame["a"].iloc[:3])
+    with pytest.raises(ValueError, match="this one's index holds no names, and this model "
+                       "takes its features by name"):
+        model.predict(pd.Series([0.1, 0.2, 0.3]))
+    # a row is one example, by its names in any order
+    row = frame.iloc[5][["c", "a", "b"]]
+    assert model.predict(row).labels.tolist() == model.predict(frame.iloc[5:6]).labels.tolist()
+    code, _, err = run_cli(["train", "--dataset", "sine", "--epochs", 2, "--out", tmp_path / "s",
+                            "--no-report", "--json"], capsys)
+    assert code == 0, err
+    sine = nets.load_model(tmp_path / "s" / "model.npz")
+    with pytest.raises(ValueError, match=r"got an array of shape \(5,\); examples of one "
+                       r"feature are a column: X\.reshape\(-1, 1\)$"):
+        sine.predict(np.linspace(0, 1, 5))
+    assert len(sine.predict(np.linspace(0, 1, 5).reshape(-1, 1)).values) == 5
