@@ -84,7 +84,14 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     # only where both sides' are their files' own (a CSV's own x1, x2 header counts)
     info = getattr(ds, "info", None) or {}
     own = info["named_features"] if "named_features" in info else not made_up_names(theirs)
-    if ours and named_features(model.meta) and own and ours != theirs:
+    shift, scale = ds.x_shift, ds.x_scale
+    by_name = ours and named_features(model.meta) and own
+    if by_name and ours != theirs and sorted(ours) == sorted(theirs) \
+            and len(set(ours)) == len(ours):
+        # the model's columns in another order (as --input and a DataFrame take them)
+        order = [theirs.index(name) for name in ours]
+        X, shift, scale = X[:, order], shift[order], scale[order]
+    elif by_name and ours != theirs:
         differ = [(a, b) for a, b in zip(theirs, ours, strict=True) if a != b]
         raise ValueError(f"dataset {ds.name!r} has other features than the model: "
                          + ", ".join(f"{a!r} where the model has {b!r}" for a, b in differ[:3])
@@ -106,10 +113,10 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
             raise ValueError(f"dataset {ds.name!r} has classes the model does not know "
                              f"({', '.join(map(str, unknown))}); the model predicts "
                              f"{', '.join(map(str, known))}")
-    if _same_scaling(model, ds):
+    if _same_scaling(model, shift, scale):
         pred = model.predict_normalized(X.astype(model.net.dtype, copy=False), threshold)
     else:
-        pred = model.predict(X.astype(np.float64) * ds.x_scale + ds.x_shift, threshold)
+        pred = model.predict(X.astype(np.float64) * scale + shift, threshold)
     truth = np.asarray(ds.inverse_y(y))
     if codes is not None:
         truth = np.array([codes[c] for c in truth])
@@ -134,11 +141,12 @@ def _label(c):
     return int(c) if isinstance(c, float) and c.is_integer() else c
 
 
-def _same_scaling(model: SavedModel, ds) -> bool:
+def _same_scaling(model: SavedModel, shift, scale) -> bool:
+    """Whether the dataset's scaling (``shift``, ``scale``, in the model's column order)
+    is the model's: its scaled rows are then the net's inputs as they are."""
     if model.x_shift is None:  # a net saved without scaling took the dataset's arrays
         return True
-    return (np.array_equal(model.x_shift, ds.x_shift)
-            and np.array_equal(model.x_scale, ds.x_scale))
+    return np.array_equal(model.x_shift, shift) and np.array_equal(model.x_scale, scale)
 
 
 def regression_errors(err) -> tuple[float, float]:
