@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._input_range import warn_far_inputs
 from ._left_out import left_out_hint
 from ._model import MLP
 from ._printable import first_names, short_repr
@@ -157,6 +158,7 @@ class SavedModel:
                      "float32, the model's dtype")
             raise ValueError(f"inputs overflow {where} (first in row {row}); they are far "
                              "outside the training data")
+        warn_far_inputs(X, self)
         return X
 
     def feature_columns(self, columns, where: str = "the table") -> list[int] | None:

@@ -2025,3 +2025,36 @@ def test_a_series_that_is_no_example_and_a_flat_array_of_one_feature_are_refused
                        r"feature are a column: X\.reshape\(-1, 1\)$"):
         sine.predict(np.linspace(0, 1, 5))
     assert len(sine.predict(np.linspace(0, 1, 5).reshape(-1, 1)).values) == 5
+
+
+def test_inputs_far_outside_the_training_range_are_said(tmp_path, capsys):
+    # QA: a column in other units (x 1000) or digits' pixels x 100 were predicted without a
+    # word, confidently and wrongly (0.46 against the model's own 0.95), where data warns
+    # of a test split scaled that far past its training split
+    from cli_helpers import run_cli_as_program
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    frame["y"] = (frame["a"] > 0).astype(int)
+    frame.to_csv(tmp_path / "tab.csv", index=False)
+    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'tab.csv'}", "--epochs", 2,
+                            "--out", tmp_path / "m", "--no-report", "--json"], capsys)
+    assert code == 0, err
+    model = nets.load_model(tmp_path / "m" / "model.npz")
+    rows = frame.drop(columns="y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the training range's own rows: no warning
+        model.predict(rows)
+    kilo = rows.assign(a=rows["a"] * 1000)
+    kilo.to_csv(tmp_path / "kilo.csv", index=False)
+    low = (kilo["a"].min() - model.x_shift[0]) / model.x_scale[0]
+    high = (kilo["a"].max() - model.x_shift[0]) / model.x_scale[0]
+    said = ("1 of 3 input features (a) lies far outside the range the model was trained on "
+            f"(0 to 1 once scaled as its training data were; here {low:.3g} to {high:.3g}): "
+            "its predictions extrapolate; check the inputs' units")
+    with pytest.warns(UserWarning, match=re.escape(said)):
+        model.predict(kilo)
+    code, out, err = run_cli_as_program(["predict", tmp_path / "m" / "model.npz", "--input",
+                                         tmp_path / "kilo.csv", "--out", tmp_path / "p.csv"],
+                                        capsys)
+    assert code == 0 and err == f"hplab: warning: {said}\n"
