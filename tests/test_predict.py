@@ -1994,19 +1994,24 @@ def test_an_estimators_model_takes_a_datasets_rows_in_their_own_units(tmp_path, 
         clf.predict(raw(ds.X_test)).tolist()
 
 
-def test_a_series_that_is_no_example_and_a_flat_array_of_one_feature_are_refused(tmp_path,
-                                                                                 capsys):
-    # QA: model.predict(df["a"].iloc[:3]) gave one prediction, three rows of column a read
-    # as the features a, b and c; a 1-feature model refused np.linspace(0, 3, 5) without
-    # saying how to give 5 examples
+def _abc_model(tmp_path, capsys):
+    """A table of features a, b, c and its label y (a > 0), and a model trained on it."""
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(60, 3)), columns=["a", "b", "c"])
+    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
     frame["y"] = (frame["a"] > 0).astype(int)
     frame.to_csv(tmp_path / "tab.csv", index=False)
     code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'tab.csv'}", "--epochs", 2,
                             "--out", tmp_path / "m", "--no-report", "--json"], capsys)
     assert code == 0, err
-    model = nets.load_model(tmp_path / "m" / "model.npz")
+    return frame, nets.load_model(tmp_path / "m" / "model.npz")
+
+
+def test_a_series_that_is_no_example_and_a_flat_array_of_one_feature_are_refused(tmp_path,
+                                                                                 capsys):
+    # QA: model.predict(df["a"].iloc[:3]) gave one prediction, three rows of column a read
+    # as the features a, b and c; a 1-feature model refused np.linspace(0, 3, 5) without
+    # saying how to give 5 examples
+    frame, model = _abc_model(tmp_path, capsys)
     with pytest.raises(ValueError, match=r"^a Series is one example, indexed by feature names "
                        r"\(df\.iloc\[0\]\); this one is column 'a' of a table: give the rows "
                        "as a DataFrame of the model's columns$"):
@@ -2033,14 +2038,7 @@ def test_inputs_far_outside_the_training_range_are_said(tmp_path, capsys):
     # of a test split scaled that far past its training split
     from cli_helpers import run_cli_as_program
 
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(200, 3)), columns=["a", "b", "c"])
-    frame["y"] = (frame["a"] > 0).astype(int)
-    frame.to_csv(tmp_path / "tab.csv", index=False)
-    code, _, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'tab.csv'}", "--epochs", 2,
-                            "--out", tmp_path / "m", "--no-report", "--json"], capsys)
-    assert code == 0, err
-    model = nets.load_model(tmp_path / "m" / "model.npz")
+    frame, model = _abc_model(tmp_path, capsys)
     rows = frame.drop(columns="y")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the training range's own rows: no warning
