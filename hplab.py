@@ -1196,13 +1196,8 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
 
         # stopped while it is written: the JSON of a stop, as during the trials
         failed = _study_stops(args, name, write, seconds=summary["seconds"])
-    summary["best_model_path"] = _path_or_none(reports.best_model_of(summary["report_path"]))
     _emit(args, summary, reports.study_lines(summary))
     return _after_report(args, failed)
-
-
-def _path_or_none(path) -> str | None:
-    return None if path is None else str(path)
 
 
 def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: bool = True):
@@ -1325,7 +1320,6 @@ def _found_report(name: str, storage, summary: dict) -> list[str]:
 
     report = reports.find_study_report(name, storage, summary["created"])
     summary["report_path"] = str(report) if report else None
-    summary["best_model_path"] = _path_or_none(reports.best_model_of(report))
     # the storage as given: the same name elsewhere is another study
     again = ["hplab", "study", "report", name] + (
         ["--storage", study.mask_url(storage)] if storage else [])
@@ -1396,9 +1390,7 @@ def cmd_study_report(args) -> int:
                              opened=opened, dataset=args.data)
     finally:
         study.release(opened[2])
-    model = _path_or_none(reports.best_model_of(path))
-    _emit(args, {"study": args.name, "report_path": path, "best_model_path": model},
-          [f"report: {path}"])
+    _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 
 

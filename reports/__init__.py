@@ -21,7 +21,7 @@ the one ``hplab report index DIR`` started in the report folder's parent, if any
 
 import importlib
 
-from ._held_results import best_model_of, held_results, unreadable
+from ._held_results import held_results, unreadable
 from ._index import (
     ReportInfo,
     find_reports,
@@ -89,7 +89,7 @@ def analysis_outputs(command: str):
 
 # the names imported above, then those imported on first use
 __all__ = [
-    "ReportInfo", "find_reports", "best_model_of", "held_results", "holding_index", "index_root",
+    "ReportInfo", "find_reports", "held_results", "holding_index", "index_root",
     "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",

@@ -16,15 +16,6 @@ SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study re
                 "this file).")
 
 
-def best_model_of(report_path) -> Path | None:
-    """The model file a study report's retrained best trial left beside it
-    (``best_model/model.npz``), or None: no report, or none there (no complete trial)."""
-    if report_path is None:
-        return None
-    model = Path(report_path).parent / BEST_MODEL / "model.npz"
-    return model if model.is_file() else None
-
-
 def is_saved_spec(path: Path) -> bool:
     """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT` first):
     one the user put there is not to be written over."""

@@ -172,12 +172,10 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     (``study._summary.study_created``: a report of a deleted study of the same name is not
     this one's), report_path (always None here: the study package does not look at
     reports; ``reports.find_study_report`` does, and ``hplab study show`` fills it in),
-    best_model_path (None here too: the report's retrained best trial, ``best_model/
-    model.npz`` beside it, `reports.best_model_of`), stopped ("timeout" while the last
-    run's stop at its timeout left trials of the budget to run and none runs, else None;
-    a run's summary says its own), hplab_versions (``[{version, n_trials}]``: the hplab
-    versions that ran its trials, in order, `trial_versions`; two or more: a study resumed
-    after an upgrade).
+    stopped ("timeout" while the last run's stop at its
+    timeout left trials of the budget to run and none runs, else None; a run's summary
+    says its own), hplab_versions (``[{version, n_trials}]``: the hplab versions that ran
+    its trials, in order, `trial_versions`; two or more: a study resumed after an upgrade).
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
@@ -203,7 +201,6 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
                                   s.get("max_retry", study_default("max_retry"))),
             "created": study_created(study, trials, attrs),
             "report_path": None,
-            "best_model_path": None,
             "stopped": _stopped(attrs, counts, n_trials, stale),
             "hplab_versions": trial_versions(trials, attrs.get(CREATED_ATTR)),
         }

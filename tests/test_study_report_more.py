@@ -11,7 +11,6 @@ import shlex
 from cli_helpers import run_cli
 from conftest import spec_file_maker
 
-import nets
 import study
 from reports._study_importance import FEW_TRIALS
 from reports._study_mattered import more_trials_text
@@ -36,11 +35,6 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
             "settle:") in text
     command = f"hplab study run tiny --trials {total} --storage sqlite:///s.db"
     assert re.search(rf"<pre class=\"code\"><code>{re.escape(command)}</code></pre>", page)
-    # QA: a script read no best model's path in --json (it rebuilt it from report_path)
-    code, out, err = run_cli(["study", "show", "tiny", "--storage", "s.db", "--json"], capsys)
-    shown = json.loads(out)
-    assert code == 0 and shown["best_model_path"] == "runs/studies/tiny/best_model/model.npz"
-    assert nets.load_model(shown["best_model_path"]).meta["dataset"] == shown["dataset"]
     # the storage as every other hint gives it: a password masked
     s, where, store = study.open_study_storage("tiny", "s.db")
     try:
