@@ -25,13 +25,7 @@ study report``)::
 
 from nets import train_streams  # re-exported: the streams of a run, and of trial k
 
-from ._create import (
-    create_or_resume,
-    resumable_spec,
-    resume_command,
-    spec_to_run,
-    stored_spec,
-)
+from ._create import create_or_resume, resumable_spec, spec_to_run, stored_spec
 from ._demo import DEMO, demo_spec, earlier_demo
 from ._errors import SpecError, StorageError
 from ._export import check_output_file, export_csv, refuse_other_file
@@ -54,6 +48,7 @@ from ._pipeline_run import (
     positive_scores,
     val_imbalance_metrics,
 )
+from ._ready_name import resume_command
 from ._record import (
     CREATED_ATTR,
     RECORD_ATTR,

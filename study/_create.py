@@ -18,7 +18,7 @@ import optuna
 import nets
 
 from ._errors import SpecError, StorageError
-from ._ready_name import is_ready_name, ready_spec_hint, resume_data, stored_instead
+from ._ready_name import is_ready_name, ready_spec_hint, stored_instead
 from ._record import CREATED_ATTR
 from ._run_data import absolute_data, check_data, new_spec_hint, with_stored_path
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
@@ -393,17 +393,3 @@ def spec_to_resume(study: optuna.Study, where: StorageURL, *,
             if name in spec_names() else None)
     return file if file and Path(file) != SPECS_DIR / f"{name}.toml" else name
 
-
-def resume_command(study: optuna.Study, spec: StudySpec, where: StorageURL, trials: str, *,
-                   storage: str | None = None, dataset: str | None = None) -> str:
-    """The ``hplab study run`` line that runs ``study`` (made from ``spec``) on to ``trials``
-    trials in all, quoted for a shell: its name or resuming spec file (`spec_to_resume`),
-    ``--storage storage`` (a text to show, its password masked) where one was given, and
-    ``--data``: ``dataset`` (this machine's copy), else the stored data's where a ready
-    spec's name would resume a study another spec made (`resume_data`): without it, the
-    line reads the ready spec and is refused."""
-    resume = spec_to_resume(study, where, any_data_path=dataset is not None)
-    copy = dataset if dataset is not None else resume_data(resume, spec)
-    return nets.escaped(shlex.join(["hplab", "study", "run", resume, "--trials", trials]
-                                   + (["--storage", storage] if storage is not None else [])
-                                   + (["--data", copy] if copy is not None else [])))

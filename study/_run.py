@@ -21,8 +21,9 @@ from optuna.trial import TrialState
 
 import nets
 
-from ._create import create_or_load, resume_command, spec_to_run, stored_spec
+from ._create import create_or_load, spec_to_run, stored_spec
 from ._errors import SpecError
+from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
