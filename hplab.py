@@ -943,114 +943,20 @@ def cmd_data_list(args) -> int:
     import data
     import reports
 
-    frame = data.list_datasets()
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    # the path forms have no fixed size: a dash in those columns; a regression set no
-    # classes (its 0 stays in --json, as documented), a dash too: "classes 0" read as a count
-    shown = frame.copy()
-    shown.loc[shown["task"] == "regression", "classes"] = None
-    _emit(args, records, reports.table_lines(shown, index=False) + _options_said())
+    records, shown, notes = data.describe_listing()
+    _emit(args, records, reports.table_lines(shown, index=False) + notes)
     return 0
-
-
-def _options_said() -> list[str]:
-    """The ``?key=value`` options every set takes, and a generated set's own (the path
-    forms' are in their descriptions): no name's options were said anywhere but in an
-    unknown one's error."""
-    import textwrap
-
-    import data
-
-    forms = {f"{k}={value}": what for k, (value, what) in data.COMMON_OPTIONS.items()}
-    width = max(map(len, forms))
-    own = "; ".join(f"{name} ({', '.join(e.options)})" for name, e in data.DATASETS.items()
-                    if e.options)
-    return ["", "Options after any name, NAME?key=value&key=value "
-                "(e.g. 'digits?imbalance=1:50&positive=8'):",
-            *(f"  {form:<{width}}  {what}" for form, what in forms.items()),
-            *textwrap.wrap(f"A generated set's own options: {own}", 100, subsequent_indent="  ")]
 
 
 def cmd_data_show(args) -> int:
     import data
-    import nets
 
     ds = data.load(args.name, seed=args.seed, scaling=args.scaling,
                    merge_scaling=args.merge_scaling, val_fraction=args.val_fraction,
                    target=args.target, imbalance=args.imbalance, positive=args.positive,
                    data_dir=args.data_dir, train_size=args.train_size)
-    summary = ds.summary()
-    subset = ds.info.get("train_size")
-    lines = [f"{ds.name}: {ds.task}, {nets.count_of(ds.n_features, 'feature')}, "
-             f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
-             "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())
-             + (f" (train_size: {subset['kept']} of {subset['of']} training rows)"
-                if subset else "")]
-    # null for regression: the key is there in every case, as a missing value is elsewhere
-    summary["class_counts"] = counts = ds.class_counts() or None
-    if counts:  # the shares a course's table quotes (coin: 16 / 48 / 36 %)
-        total = [sum(per_class) for per_class in zip(*counts.values(), strict=True)]
-        lines.append("class counts (train, val, test): " + "; ".join(
-            f"{c}: {', '.join(str(n[i]) for n in counts.values())} "
-            f"({_share(total[i], sum(total))} %)" for i, c in enumerate(ds.classes)))
-    # which columns a model of this set takes: an ID left in is a feature like any other
-    summary["feature_names"] = list(ds.feature_names)
-    if (target := _target_said(ds)) is not None:
-        lines.append(target)
-    lines.append(_features_said(ds))
-    lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
-    _emit(args, summary, lines)
+    _emit(args, *data.describe_dataset(ds))
     return 0
-
-
-def _features_said(ds, shown: int = 12) -> str:
-    """The feature names, the first ``shown`` of a wide set, and the CSV columns left out."""
-    from nets import first_names
-
-    listed = first_names(ds.feature_names, shown, quote_commas=True)
-    ignored = ds.info.get("ignored") or []
-    left_out = first_names(ignored, len(ignored), quote_commas=True)
-    return f"features: {listed}" + (f"; left out: {left_out}" if ignored else "")
-
-
-def _target_said(ds) -> str | None:
-    """A CSV's target column, and a regression target's scaling (y_shift and y_scale of
-    --json, which the lines left unsaid); None for a classification set of no column."""
-    column = ds.info.get("target")
-    if ds.task != "regression":
-        return None if column is None else f"target: {column}"
-    said = "target: " + (f"{column}; " if column is not None else "")
-    if (ds.y_shift, ds.y_scale) == (0.0, 1.0):
-        return said + "not scaled"
-    fitted = "train, validation and test merged" if ds.info.get("merge_scaling") else \
-        "the training split"
-    shift = f"+ {-ds.y_shift:g}" if ds.y_shift < 0 else f"- {ds.y_shift:g}"
-    return said + f"minmax, fitted on {fitted}: (y {shift}) / {ds.y_scale:g}"
-
-
-def _share(n: int, total: int) -> str:
-    """``n`` of ``total`` in whole percent; a class of 1 in 200 is "<1", not "0" (nor one
-    short of all "100")."""
-    text = f"{100 * n / max(total, 1):.0f}"
-    if text == "0" and n:
-        return "<1"
-    return ">99" if text == "100" and n < total else text
-
-
-def _scaling_said(info: dict) -> str:
-    """How a loaded set's inputs were scaled, as data.load does it."""
-    mode, most = info.get("scaling"), info.get("pixel_max")
-    fitted = "train, validation and test merged" if info.get("merge_scaling") else \
-        "the training split"
-    if mode == "none" or mode is None:
-        return "none"
-    if most is not None and mode == "minmax":  # one range for every pixel
-        least = info.get("pixel_min") or 0.0
-        shift = f"+ {-least:g}" if least < 0 else f"- {least:g}"  # not "(x - -3.1e+30)"
-        return ("minmax, images as a whole: " + (f"(x {shift}) / {most - least:g}"
-                                                  if least else f"x / {most:g}"))
-    whole = "images as a whole (one shift and scale)" if most is not None else "per feature"
-    return f"{mode}, {whole}, fitted on {fitted}"
 
 
 def cmd_data_fetch(args) -> int:
@@ -1058,12 +964,7 @@ def cmd_data_fetch(args) -> int:
 
     dest = data.fetch_mnist(args.dest, args.url, timeout=args.timeout,
                             verify=not args.no_verify)
-    files = [{"name": n, "bytes": (dest / n).stat().st_size,
-              "sha256": data.sha256_file(dest / n)} for n in data.MNIST_FILES]
-    summary = {"dataset": args.dataset, "dest": str(dest), "url": args.url or data.MNIST_URL,
-               "verified": not args.no_verify, "files": files}
-    lines = [f"{f['name']}  {f['bytes']} bytes  sha256 {f['sha256'][:16]}..." for f in files]
-    _emit(args, summary, [*lines, f"saved in {dest}"])
+    _emit(args, *data.describe_fetch(args.dataset, dest, args.url, not args.no_verify))
     return 0
 
 

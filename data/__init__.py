@@ -12,6 +12,7 @@ Names: see `list_datasets()` (``hplab data list``). Downloaded data lives under
 from ._class_weights import class_weights
 from ._csv_load import option_text
 from ._dataset import DataError, Dataset, DataWarning
+from ._describe import describe_dataset, describe_fetch, describe_listing
 from ._fetch import MNIST_FILES, MNIST_SHA256, MNIST_URL, data_home, fetch_mnist, sha256_file
 from ._home import expand_home
 from ._idx import read_idx
@@ -34,6 +35,7 @@ __all__ = [
     "TEST_FRACTION",
     "class_weights",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
+    "describe_dataset", "describe_fetch", "describe_listing",
     "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_name",
     "parse_ratio",
     "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
