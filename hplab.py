@@ -1501,48 +1501,8 @@ def _add_scaling(sub) -> None:
 PREDICT_SHOWN = 20  # predictions listed (stdout and --json) unless --limit says otherwise
 
 
-def _model_data_seed(meta: dict) -> int:
-    """The seed the model's dataset was split with: ``data_seed`` if saved, else the run's
-    seed (a study trial's ``[study_seed, trial]`` split with ``study_seed``), else 0."""
-    seed = meta.get("data_seed", meta.get("seed", 0))
-    if isinstance(seed, list) and seed:
-        seed = seed[0]
-    return seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0
-
-
-def _model_data_paths(model) -> list[Path]:
-    """The files of the dataset a model was trained on (its meta's name): an output must
-    not replace them; none when the model names no dataset, or one hplab cannot parse."""
-    import data
-
-    name = model.meta.get("dataset")
-    if not isinstance(name, str) or not name:
-        return []
-    try:
-        return data.source_paths(name)
-    except ValueError:  # a name this version cannot read is no file to protect
-        return []
-
-
-def _data_changed(model, ds, seed: int) -> bool | None:
-    """Whether ``ds``, loaded as the model's own data (its name, its data seed), differs
-    from the data it was trained on (by `data.Dataset.fingerprint`); None when that cannot
-    be told (a model saved without a fingerprint) or is no question (other data, another
-    seed: not meant to be the held-out split)."""
-    import data
-
-    meta = model.meta
-    recorded = meta.get("data_fingerprint")
-    own = meta.get("dataset")
-    if not isinstance(recorded, str) or not isinstance(own, str) or \
-            seed != _model_data_seed(meta):
-        return None
-    if data.canonical_name(ds.name) != data.canonical_name(own):
-        return None
-    return ds.fingerprint() != recorded
-
-
 def cmd_predict(args) -> int:
+    import data
     import nets
     import study
 
@@ -1554,24 +1514,22 @@ def cmd_predict(args) -> int:
     out = None if to_stdout else args.out
     _refuse_overwrite(out, args.model, args.input)
     model = nets.load_model(args.model)
-    _refuse_overwrite(out, *_model_data_paths(model))
+    _refuse_overwrite(out, *data.model_data_paths(model.meta))
     if out is not None:  # a .xlsx or .tgz is refused before the predictions, not after
         nets.check_csv_name(out)
     nets.check_threshold(model, args.threshold, "--threshold")  # before the data loads
     truth = seed = dataset = changed = None
     if args.dataset is not None:
-        import data
-
         dataset = args.dataset or model.meta.get("dataset")
         if not dataset:
             raise ValueError(f"{args.model} does not name its dataset: give --dataset NAME")
         if args.header is not None:
             raise ValueError("--header says what the first row of an --input CSV is; it "
                              "does nothing with --dataset")
-        seed = args.seed if args.seed is not None else _model_data_seed(model.meta)
+        seed = args.seed if args.seed is not None else data.model_data_seed(model.meta)
         _refuse_overwrite(out, *data.source_paths(dataset))
         ds = data.load(dataset, seed=seed)
-        changed = _data_changed(model, ds, seed)
+        changed = data.model_data_changed(model.meta, ds, seed)
         if changed:
             # the name as the model file wrote it: escaped, as every name printed
             print(f"hplab predict: warning: {_escaped(dataset)} is not the data "
@@ -1674,11 +1632,12 @@ def _add_predict(sub) -> None:
 
 
 def cmd_export_onnx(args) -> int:
+    import data
     import nets
 
     _refuse_overwrite(args.out, args.model)
     model = nets.load_model(args.model)
-    _refuse_overwrite(args.out, *_model_data_paths(model))
+    _refuse_overwrite(args.out, *data.model_data_paths(model.meta))
     try:  # it replaces only a graph of its own (nets.is_hplab_onnx)
         path = nets.export_onnx(model, args.out, opset=args.opset)
     except ModuleNotFoundError as exc:  # the optional extra: one line, no traceback

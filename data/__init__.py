@@ -18,6 +18,7 @@ from ._home import expand_home
 from ._idx import read_idx
 from ._imbalance import parse_ratio, ratio_text, same_ratio
 from ._load import load
+from ._model_data import model_data_changed, model_data_paths, model_data_seed
 from ._registry import (
     COMMON_OPTIONS,
     DATASETS,
@@ -36,7 +37,8 @@ __all__ = [
     "class_weights",
     "DataError", "DataWarning", "Dataset", "absolute_name", "canonical_name", "data_home",
     "describe_dataset", "describe_fetch", "describe_listing",
-    "expand_home", "fetch_mnist", "list_datasets", "load", "option_text", "parse_name",
+    "expand_home", "fetch_mnist", "list_datasets", "load",
+    "model_data_changed", "model_data_paths", "model_data_seed", "option_text", "parse_name",
     "parse_ratio",
     "ratio_text", "read_idx", "same_ratio", "sha256_file", "source_paths", "with_options",
 ]
