@@ -63,7 +63,7 @@ def describe_dataset(ds) -> tuple[dict, list[str]]:
     """
     summary = ds.summary()
     subset = ds.info.get("train_size")
-    lines = [f"{ds.name}: {ds.task}, {_count_of(ds.n_features, 'feature')}, "
+    lines = [f"{ds.name}: {ds.task}, {ds.n_features} feature{'s' * (ds.n_features != 1)}, "
              f"{ds.n_classes or 'no'} classes {list(ds.classes) if ds.classes else ''}".rstrip(),
              "sizes: " + ", ".join(f"{k} {v}" for k, v in ds.sizes().items())
              + (f" (train_size: {subset['kept']} of {subset['of']} training rows)"
@@ -82,11 +82,6 @@ def describe_dataset(ds) -> tuple[dict, list[str]]:
     lines.append(_features_said(ds))
     lines.append(f"scaling: {_scaling_said(ds.info)}")  # what --help promises with sizes
     return summary, lines
-
-
-def _count_of(n: int, noun: str) -> str:
-    """``"1 feature"``, ``"3 features"`` (as `nets.count_of`, which data cannot import)."""
-    return f"{n} {noun if n == 1 else noun + 's'}"
 
 
 def _first_names(names, shown: int) -> str:
