@@ -1257,11 +1257,7 @@ def cmd_study_spec(args) -> int:
         _emit(args, {"specs": rows}, [f"{_pad(r['name'], wide[0])}{_pad(r['dataset'], wide[1])}"
                                       f"{r['description']}" for r in rows])
         return 0
-    if args.name not in study.spec_names():  # the ready specs: a path is a file to open
-        raise ValueError(f"no ready spec {args.name!r}; ready specs are "
-                         f"{', '.join(study.spec_names())}")
-    path = study.find_spec(args.name)
-    text = path.read_text()
+    path, text = study.ready_spec_text(args.name)  # a path is a file to open, refused
     if args.json:
         _emit(args, {"name": args.name, "path": str(path), "text": text}, [])
     else:  # the file itself: `hplab study spec coin > my.toml` is a spec to edit

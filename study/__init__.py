@@ -68,7 +68,7 @@ from ._run_data import data_differs, join_data
 from ._space import Param, Space, build_config, searched_values
 from ._space_reads import searched_readers
 from ._spec import SPECS_DIR, StudySpec, find_spec, load_spec, parse_spec, spec_names
-from ._spec_list import ready_specs
+from ._spec_list import ready_spec_text, ready_specs
 from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
@@ -114,6 +114,7 @@ __all__ = [
     "join_study", "run_study", "stored_spec", "Param", "Space", "build_config",
     "searched_readers", "searched_values", "SPECS_DIR",
     "StudySpec", "find_spec", "load_spec", "parse_spec", "spec_names", "ready_specs", "spec_toml",
+    "ready_spec_text",
     "DEFAULT_STORAGE",
     "ClaimLock", "StorageURL", "mask_url", "open_storage", "release", "resolve_storage",
     "check_output_file", "export_csv", "keeps_heartbeats", "left_running", "list_studies",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import data
 
-from ._spec import SPECS_DIR, load_spec, spec_names
+from ._spec import SPECS_DIR, find_spec, load_spec, spec_names
 from ._spec_study_table import study_default
 
 
@@ -32,3 +32,13 @@ def listed_fields(path: Path) -> dict:
             "dataset": data.absolute_name(table["dataset"]), "n_trials": n_trials,
             "description": table.get("description", study_default("description")),
             "path": str(path)}
+
+
+def ready_spec_text(name: str) -> tuple[Path, str]:
+    """The file of ready spec ``name`` and its text (`hplab study spec NAME` prints it);
+    ValueError naming the ready specs for any other name (a path is a file to open, not a
+    ready spec)."""
+    if name not in spec_names():
+        raise ValueError(f"no ready spec {name!r}; ready specs are {', '.join(spec_names())}")
+    path = find_spec(name)
+    return path, path.read_text()
