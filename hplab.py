@@ -357,15 +357,6 @@ def _escaped(text: str) -> str:
     return escaped(text)
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` left-aligned in ``width`` terminal columns (never cut): a wide character
-    (Chinese, full-width) takes two, so format's ``:<`` misaligned the columns after it."""
-    import reports
-
-    text = _escaped(text)  # as _emit prints it (\x1b takes 4 columns)
-    return text + " " * max(0, width - reports.text_width(text))
-
-
 def _json_default(obj):
     if isinstance(obj, Path):  # numpy values were made plain by finite_or_none
         return str(obj)
@@ -1170,21 +1161,7 @@ def cmd_study_list(args) -> int:
     import study
 
     rows = study.list_studies(args.storage)
-    # the counts are finished/budget, as `study show` says "trials 3/3"; best on each of
-    # the metrics named beside it (a multi-objective study's "0.89, 45" said nothing alone)
-    cells = [(r["study"], r["dataset"] or "-", f"{r['n_finished']}/{r['n_trials'] or '-'}",
-              reports.value_text(r["best_value"]), ", ".join(r["metrics"] or []) or "-")
-             for r in rows]
-    head = ("study", "dataset", "trials", "best", "metric")
-    # columns as wide as their longest entry (a csv: path is longer than 12)
-    wide = [max([least, *(reports.text_width(_escaped(c[i])) for c in cells)])
-            for i, least in enumerate((24, 12, 6, 4))]
-
-    def line(c) -> str:  # the counts right-aligned: 4/4 under 60/60
-        return (f"{_pad(c[0], wide[0])} {_pad(c[1], wide[1])} {c[2]:>{wide[2]}}  "
-                f"{_pad(c[3], wide[3])}  {_escaped(c[4])}")
-
-    _emit(args, rows, [line(head), *map(line, cells)] if cells else ["no studies"])
+    _emit(args, rows, reports.study_list_lines(rows))
     return 0
 
 
@@ -1252,10 +1229,7 @@ def cmd_study_spec(args) -> int:
         import reports
 
         rows = study.ready_specs()  # not validated: that imported scikit-learn (~3 s)
-        wide = (max(reports.text_width(r["name"]) for r in rows) + 2,
-                max(reports.text_width(r["dataset"]) for r in rows) + 2)
-        _emit(args, {"specs": rows}, [f"{_pad(r['name'], wide[0])}{_pad(r['dataset'], wide[1])}"
-                                      f"{r['description']}" for r in rows])
+        _emit(args, {"specs": rows}, reports.spec_list_lines(rows))
         return 0
     path, text = study.ready_spec_text(args.name)  # a path is a file to open, refused
     if args.json:

@@ -34,7 +34,15 @@ from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import current_study_report, report_lags
-from ._terminal import study_lines, table_lines, text_width, two_figures, value_text
+from ._terminal import (
+    spec_list_lines,
+    study_lines,
+    study_list_lines,
+    table_lines,
+    text_width,
+    two_figures,
+    value_text,
+)
 from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
 
 #: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
@@ -96,7 +104,8 @@ __all__ = [
     # the folders commands write into: checked before the work, held while writing
     "check_out_folder", "check_study_report_folder", "holding",
     # what each command prints for people (its --json summary as lines)
-    "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "study_lines",
+    "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "spec_list_lines",
+    "study_lines", "study_list_lines",
     "table_lines", "text_width", "two_figures", "value_text",
     # each analysis command's report writer and lines
     "ANALYSIS_OUTPUTS", "analysis_outputs",

@@ -74,6 +74,43 @@ def table_lines(frame, *, index: bool = True, float_format=None) -> list[str]:
     return lines
 
 
+def study_list_lines(rows: list[dict]) -> list[str]:
+    """Lines for `hplab study list`: a row of `study.list_studies` a line, under a header,
+    in columns as wide as their longest entry ('no studies' for none)."""
+    # the counts are finished/budget, as `study show` says "trials 3/3"; best on each of
+    # the metrics named beside it (a multi-objective study's "0.89, 45" said nothing alone)
+    cells = [(r["study"], r["dataset"] or "-", f"{r['n_finished']}/{r['n_trials'] or '-'}",
+              value_text(r["best_value"]), ", ".join(r["metrics"] or []) or "-")
+             for r in rows]
+    head = ("study", "dataset", "trials", "best", "metric")
+    # columns as wide as their longest entry (a csv: path is longer than 12)
+    wide = [max([least, *(text_width(escaped(c[i])) for c in cells)])
+            for i, least in enumerate((24, 12, 6, 4))]
+
+    def line(c) -> str:  # the counts right-aligned: 4/4 under 60/60
+        return (f"{_padded(c[0], wide[0])} {_padded(c[1], wide[1])} {c[2]:>{wide[2]}}  "
+                f"{_padded(c[3], wide[3])}  {escaped(c[4])}")
+
+    return [line(head), *map(line, cells)] if cells else ["no studies"]
+
+
+def spec_list_lines(rows: list[dict]) -> list[str]:
+    """Lines for `hplab study spec`: a ready spec (`study.ready_specs`) a line, its name,
+    dataset and description in columns."""
+    wide = (max(text_width(r["name"]) for r in rows) + 2,
+            max(text_width(r["dataset"]) for r in rows) + 2)
+    return [f"{_padded(r['name'], wide[0])}{_padded(r['dataset'], wide[1])}{r['description']}"
+            for r in rows]
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` escaped and left-aligned in ``width`` terminal columns (never cut): a wide
+    character (Chinese, full-width) takes two, so format's ``:<`` misaligned the columns
+    after it."""
+    text = escaped(text)  # as hplab prints it (\x1b takes 4 columns)
+    return text + " " * max(0, width - text_width(text))
+
+
 def _missing(value) -> bool:
     """None, NaN or pandas' NA: a cell shown as '-'."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or \
