@@ -1044,19 +1044,6 @@ def _add_report(sub) -> None:
 
 
 # ----------------------------------------------------------------------------- study
-def _study_report(name: str, storage, out=None, seconds=None, *, argv=(), opened=None,
-                  dataset=None) -> str:
-    """Write the study report (it refreshes the runs index too); returns its path.
-    ``argv``: the command's, which best_model/config.json records; ``opened``: the study's
-    storage, open (`study.open_study_storage`); ``dataset``: this machine's copy of the
-    study's data (--data), which retrains its best trial."""
-    import reports
-
-    return str(reports.study_report(name, storage=storage, out=out, seconds=seconds,
-                                    command=_command_line(argv), opened=opened,
-                                    dataset=dataset))
-
-
 def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
     """A study run's end (run, demo): its report, its results printed, then the line of a
     report that could not be written."""
@@ -1082,8 +1069,11 @@ def _study_end(args, name: str, summary: dict, *, report: bool) -> int:
                 # of (a class missing from validation): said once, not again below its
                 # progress bar
                 warnings.simplefilter("ignore", data.DataWarning)
-                return _write_report(summary, folder, lambda: _study_report(
-                    name, args.storage, seconds=summary["seconds"], argv=args.argv,
+                # the report refreshes the runs index too; best_model/config.json
+                # records the command
+                return _write_report(summary, folder, lambda: reports.study_report(
+                    name, storage=args.storage, seconds=summary["seconds"],
+                    command=_command_line(args.argv),
                     dataset=getattr(args, "data", None)))  # the demo has no --data
 
         # stopped while it is written: the JSON of a stop, as during the trials
@@ -1099,6 +1089,7 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
     kept; no report is written), and stops. ``seconds``: the run's time before ``run``
     began (its trials', when ``run`` writes its report). ``writes_report``: the command
     writes one (run, demo; not a worker), and its JSON has ``report_error``."""
+    import reports
     import study
 
     started = time.perf_counter() - seconds
@@ -1115,7 +1106,7 @@ def _study_stops(args, name: str, run, seconds: float = 0.0, *, writes_report: b
                 else:  # a worker's keys: the report `study show` finds, and its lag
                     stopped["report_stale"] = None
                     with contextlib.suppress(*USER_ERRORS):  # not found: the rest printed
-                        _found_report(name, args.storage, stopped)
+                        reports.note_study_report(name, args.storage, stopped)
                 _emit(args, stopped, [])
         raise
 
@@ -1151,7 +1142,7 @@ def cmd_study_worker(args) -> int:
         args.study, storage=args.storage, workers=args.workers, progress=not args.json,
         dataset=args.data), writes_report=False)
     # a worker writes no report: the one `study show` finds, and whether it lags the study
-    said = _found_report(args.study, args.storage, summary)
+    said = reports.note_study_report(args.study, args.storage, summary)
     _emit(args, summary, reports.study_lines(summary) + said)
     return 0
 
@@ -1166,49 +1157,12 @@ def cmd_study_list(args) -> int:
 
 
 def cmd_study_show(args) -> int:
-    import study
-
-    # one open for the summary and the cells: each open of a database costs its engine
-    opened = study.open_study_storage(args.name, args.storage)
-    try:
-        return _study_show(args, opened)
-    finally:
-        study.release(opened[2])
-
-
-def _study_show(args, opened) -> int:
     import reports
-    import study
 
-    summary = study.show_study(args.name, args.storage, opened=opened)
-    said = _found_report(args.name, args.storage, summary)
-    lines = reports.study_lines(summary) + said
-    if not args.json and len(summary["best_params"] or {}) == 2:
-        # a grid of two choices (rates x batch sizes): the course's table of them
-        lines += reports.study_cells_lines(args.name, args.storage, opened=opened)
+    # the course's table of a two-choice grid is for people: --json has the summary only
+    summary, lines = reports.study_show(args.name, args.storage, cells=not args.json)
     _emit(args, summary, lines)
     return 0
-
-
-def _found_report(name: str, storage, summary: dict) -> list[str]:
-    """Set ``summary``'s report_path (the study's report, where `study show` finds it) and
-    report_stale; returns the line that says how it lags the study, if it does."""
-    import reports
-    import study
-
-    report = reports.find_study_report(name, storage, summary["created"])
-    summary["report_path"] = str(report) if report else None
-    # the storage as given: the same name elsewhere is another study
-    again = ["hplab", "study", "report", name] + (
-        ["--storage", study.mask_url(storage)] if storage else [])
-    # a report written before later trials (a run with --no-report, a worker's), or of a
-    # deleted study of this name, says so
-    said = reports.report_lags(report, summary, shlex.join(again)) if report else None
-    blind = report is not None and reports.unreadable(report)  # its lag is not known
-    summary["report_stale"] = said is not None if report and not blind else None
-    if said is None and not blind:
-        return []
-    return [f"  ({said or 'this user cannot read it: Permission denied'})"]
 
 
 def cmd_study_export(args) -> int:
@@ -1241,26 +1195,10 @@ def cmd_study_spec(args) -> int:
 
 def cmd_study_report(args) -> int:
     import reports
-    import study
 
-    opened = study.open_study_storage(args.name, args.storage)  # a missing study fails here
-    try:  # one open for the summary and the report
-        summary = study.show_study(args.name, args.storage, opened=opened)
-        # before retraining the best trial and drawing the figures (a file of the folder it
-        # could not read was refused after 10 s of both)
-        if args.out:
-            # the same name in another storage is another study, as for the default folders
-            reports.check_out_folder(args.out, "study", args.name,
-                                     storage=study.resolve_storage(args.storage),
-                                     created=summary["created"])
-        else:
-            reports.check_study_report_folder(args.name, args.storage,
-                                              "give another folder with --out",
-                                              created=summary["created"])
-        path = _study_report(args.name, args.storage, args.out, argv=args.argv,
-                             opened=opened, dataset=args.data)
-    finally:
-        study.release(opened[2])
+    path = reports.write_study_report(args.name, args.storage, args.out,
+                                      command=_command_line(args.argv), dataset=args.data,
+                                      instead="give another folder with --out")
     _emit(args, {"study": args.name, "report_path": path}, [f"report: {path}"])
     return 0
 

@@ -32,6 +32,7 @@ from ._index import (
 )
 from ._out_folder import check_out_folder, check_study_report_folder, holding
 from ._report_files import remove_report
+from ._study_commands import note_study_report, study_show, write_study_report
 from ._study_folder import find_study_report, study_report_folder
 from ._study_lag import current_study_report, report_lags
 from ._terminal import (
@@ -101,6 +102,8 @@ __all__ = [
     "read_report_info", "remove_report", "unreadable", "write_index",
     # a study's report per storage, and whether it lags the study
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",
+    # what the study commands read of a study's report, and write
+    "note_study_report", "study_show", "write_study_report",
     # the folders commands write into: checked before the work, held while writing
     "check_out_folder", "check_study_report_folder", "holding",
     # what each command prints for people (its --json summary as lines)

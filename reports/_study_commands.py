@@ -1,0 +1,131 @@
+"""What the study commands say of a study's report and write: where `hplab study show` and
+`study worker` find it and whether it lags the study, and `hplab study report`'s checked
+write. Nothing here draws until a report is written (`study show` stays light).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from ._held_results import unreadable
+from ._out_folder import check_out_folder, check_study_report_folder
+from ._study_folder import find_study_report
+from ._study_lag import report_lags
+from ._terminal import study_lines
+
+
+def note_study_report(name: str, storage, summary: dict) -> list[str]:
+    """Set ``summary``'s ``report_path`` (the study's report, where `study show` finds it)
+    and ``report_stale``; return the line that says how the report lags the study, if it
+    does (none, when it is current or there is none).
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    storage : str or None
+        Its storage as given (the same name elsewhere is another study).
+    summary : dict
+        The study as `study.show_study` has it; its two keys are set here.
+
+    Returns
+    -------
+    list of str
+    """
+    import study
+
+    report = find_study_report(name, storage, summary["created"])
+    summary["report_path"] = str(report) if report else None
+    # the storage as given: the same name elsewhere is another study
+    again = ["hplab", "study", "report", name] + (
+        ["--storage", study.mask_url(storage)] if storage else [])
+    # a report written before later trials (a run with --no-report, a worker's), or of a
+    # deleted study of this name, says so
+    said = report_lags(report, summary, shlex.join(again)) if report else None
+    blind = report is not None and unreadable(report)  # its lag is not known
+    summary["report_stale"] = said is not None if report and not blind else None
+    if said is None and not blind:
+        return []
+    return [f"  ({said or 'this user cannot read it: Permission denied'})"]
+
+
+def study_show(name: str, storage=None, *, cells: bool = True) -> tuple[dict, list[str]]:
+    """`hplab study show`: the study's summary (with its report, `note_study_report`) and
+    its lines.
+
+    Parameters
+    ----------
+    name : str
+        The study's name.
+    storage : str or None
+        Its storage (default runs/hplab.db).
+    cells : bool
+        Add the course's table of a grid of two choices (rates x batch sizes) to the lines.
+
+    Returns
+    -------
+    (dict, list of str)
+        The summary (``--json``'s object) and the lines for people.
+    """
+    import study
+
+    # one open for the summary and the cells: each open of a database costs its engine
+    opened = study.open_study_storage(name, storage)
+    try:
+        summary = study.show_study(name, storage, opened=opened)
+        said = note_study_report(name, storage, summary)
+        lines = study_lines(summary) + said
+        if cells and len(summary["best_params"] or {}) == 2:
+            # a grid of two choices (rates x batch sizes): the course's table of them
+            from ._study_cells_text import study_cells_lines
+
+            lines += study_cells_lines(name, storage, opened=opened)
+    finally:
+        study.release(opened[2])
+    return summary, lines
+
+
+def write_study_report(name: str, storage=None, out=None, *, command: str = "",
+                       dataset=None, instead: str = "give another folder as out") -> str:
+    """`study_report` with its folder checked first, on one open of the storage (`hplab
+    study report`); returns the report's path.
+
+    Parameters
+    ----------
+    name : str
+        The study's name (a missing study fails before anything is written).
+    storage : str or None
+        Its storage (default runs/hplab.db).
+    out : path, optional
+        The report's folder (default the study's, `study_report_folder`).
+    command : str
+        The command as typed, which the report and best_model/config.json record.
+    dataset : str, optional
+        This machine's copy of the study's data, which retrains its best trial.
+    instead : str
+        What to do instead when the default folder cannot take the report (it holds
+        another study's, say).
+
+    Returns
+    -------
+    str
+    """
+    import study
+
+    opened = study.open_study_storage(name, storage)  # a missing study fails here
+    try:  # one open for the summary and the report
+        summary = study.show_study(name, storage, opened=opened)
+        # before retraining the best trial and drawing the figures (a file of the folder it
+        # could not read was refused after 10 s of both)
+        if out:
+            # the same name in another storage is another study, as for the default folders
+            check_out_folder(out, "study", name, storage=study.resolve_storage(storage),
+                             created=summary["created"])
+        else:
+            check_study_report_folder(name, storage, instead, created=summary["created"])
+        from ._study_report import study_report  # matplotlib loads here
+
+        return str(study_report(name, storage=storage, out=out, command=command,
+                                opened=opened, dataset=dataset))
+    finally:
+        study.release(opened[2])
