@@ -72,7 +72,7 @@ from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._validation import is_whole
-from ._versions import hplab_version, versions
+from ._versions import checkout_of, hplab_checkout, hplab_version, version_text, versions
 from ._write_csv import (
     check_csv_name,
     csv_endings,
@@ -120,7 +120,8 @@ __all__ = [
     "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
-    "hplab_version", "versions", "is_whole", "check_type", "unknown_name", "blas_threads",
+    "checkout_of", "hplab_checkout", "hplab_version", "version_text", "versions",
+    "is_whole", "check_type", "unknown_name", "blas_threads",
     "cores", "worker_processes",
     "SMALL_STEP_FLOPS", "compact_repr",
     "and_list", "count_of", "error_line", "escaped",

@@ -6,8 +6,12 @@ Read from the installed packages' metadata, so recording them imports none of th
 
 from __future__ import annotations
 
+import functools
+import os
 import platform
+import subprocess
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 #: The libraries whose versions change what a run computes (distribution names).
 LIBRARIES = ("numpy", "scikit-learn", "optuna")
@@ -21,10 +25,55 @@ def hplab_version() -> str:
     return _installed("hplab") or "0+unknown"
 
 
+@functools.cache
+def hplab_checkout() -> str | None:
+    """The commit of the git checkout hplab runs from (12 hex digits, ``-dirty`` added when
+    tracked files hold uncommitted changes), or None where it runs from an installed copy.
+
+    An editable install's version names the commit it was installed at, not the code a
+    later commit or an edit of the checkout runs: this names that code."""
+    return checkout_of(Path(__file__).resolve().parent.parent)
+
+
+def version_text() -> str:
+    """hplab's version as a report says it: the installed version, and the checkout it runs
+    from where that is one (``0.1.1.dev5+g1a2b3c4, run from checkout 5d6e7f8a9b0c with
+    uncommitted changes``)."""
+    checkout = hplab_checkout()
+    if not checkout:
+        return hplab_version()
+    commit, dirty = checkout.removesuffix("-dirty"), checkout.endswith("-dirty")
+    return (f"{hplab_version()}, run from checkout {commit}"
+            f"{' with uncommitted changes' if dirty else ''}")
+
+
+def checkout_of(folder: Path) -> str | None:
+    """`hplab_checkout` of the code in ``folder``: None unless ``folder`` is the top of a
+    git work tree (a site-packages inside some other project's repository is not hplab's
+    checkout), or git is missing or refuses it."""
+    def git(*args: str) -> str | None:
+        # the caller's GIT_DIR or GIT_WORK_TREE would point git at another repository
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        try:
+            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                                  text=True, env=env, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    top = git("rev-parse", "--show-toplevel")
+    if not top or Path(top).resolve() != folder.resolve():
+        return None
+    return git("describe", "--always", "--dirty", "--abbrev=12", "--exclude=*") or None
+
+
 def versions() -> dict[str, str]:
     """``{"hplab": ..., "python": ..., "numpy": ..., ...}``: hplab, Python and each of
-    numpy, scikit-learn and optuna installed (one not installed is left out)."""
-    found = {"hplab": hplab_version(), "python": platform.python_version()}
+    numpy, scikit-learn and optuna installed (one not installed is left out), and
+    ``hplab_checkout`` where hplab runs from a git checkout (`hplab_checkout`)."""
+    checkout = hplab_checkout()
+    found = {"hplab": hplab_version(), **({"hplab_checkout": checkout} if checkout else {}),
+             "python": platform.python_version()}
     found.update((name, v) for name in LIBRARIES if (v := _installed(name)))
     return found
 

@@ -297,13 +297,13 @@ class Report:
         """
         import nets
 
-        libraries = {k: v for k, v in nets.versions().items() if k != "hplab"}
+        libraries = {k: v for k, v in nets.versions().items() if not k.startswith("hplab")}
         if cwd and command:
             command = f"cd {shell_folder(cwd)} && {command}"
         elif command:
             command = shown_command(command)
         self.provenance = {
-            "hplab version": hplab_version(),
+            "hplab version": nets.version_text(),
             "Library versions": ", ".join(f"{k} {v}" for k, v in libraries.items()),
             # a report written from Python has no command line: said so, not a blank row
             **({"Command": str(command)} if command else

@@ -28,6 +28,48 @@ TRAIN_KEYS = {"status", "epochs", "iterations", "train_loss", "val_loss", "val_a
 
 
 
+def _checkout_by_git(folder: Path) -> str | None:
+    """The commit of the checkout at ``folder`` as git tells it, "-dirty" after it when its
+    tracked files differ from that commit; None outside a git checkout."""
+    def git(*args):
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                              text=True, check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    head = git("rev-parse", "HEAD")
+    if not (folder / ".git").exists() or head is None:
+        return None
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return head[:12] + ("-dirty" if changed else "")
+
+
+def test_a_checkout_is_told_by_its_top_folder_and_its_tracked_changes(tmp_path):
+    """QA: config.json named the version an editable install was installed at, 120 commits
+    behind the code that ran, and nothing said the checkout held uncommitted edits."""
+    proj = tmp_path / "proj"
+    (proj / "site-packages").mkdir(parents=True)
+    (proj / "a.py").write_text("x = 1\n")
+    assert nets.checkout_of(proj) is None  # no repository at all
+    commit = ["git", "-C", str(proj), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for args in (["init", "-q"], ["add", "a.py"], ["commit", "-q", "-m", "one"]):
+        subprocess.run(commit + args, check=True, capture_output=True)
+    head = subprocess.run(commit + ["rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    assert nets.checkout_of(proj) == head[:12]
+    (proj / "new.py").write_text("y = 2\n")  # untracked: not the code of the commit's files
+    assert nets.checkout_of(proj) == head[:12]
+    (proj / "a.py").write_text("x = 2\n")
+    assert nets.checkout_of(proj) == head[:12] + "-dirty"
+    # a site-packages inside another project's repository is no checkout of hplab
+    assert nets.checkout_of(proj / "site-packages") is None
+    # the caller's GIT_DIR does not point the question at another repository
+    env = {**os.environ, "GIT_DIR": str(tmp_path / "nowhere")}
+    probe = subprocess.run([sys.executable, "-c", "import sys, nets; from pathlib import "
+                            "Path; print(nets.checkout_of(Path(sys.argv[1])))", str(proj)],
+                           env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert probe.stdout.strip() == head[:12] + "-dirty"
+
+
 def test_train_xor_json_and_files(tmp_path, capsys):
     out_dir = tmp_path / "xor-run"
     code, out, err = run_cli([
@@ -68,7 +110,10 @@ def test_train_xor_json_and_files(tmp_path, capsys):
     assert config["cwd"] == str(Path.cwd())
     versions = {name: importlib_version(name) for name in ("numpy", "scikit-learn", "optuna")}
     assert versions["numpy"] == np.__version__
+    # run from a git checkout (this suite, not a source distribution's): its commit too
+    checkout = _checkout_by_git(ROOT)
     assert config["versions"] == {"hplab": importlib_version("hplab"),
+                                  **({"hplab_checkout": checkout} if checkout else {}),
                                   "python": platform.python_version(), **versions}
     net, header, extra = nets.load_net(out_dir / "model.npz")
     assert net.sizes == (2, 2, 1) and header["meta"]["dataset"] == "xor"

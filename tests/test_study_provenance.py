@@ -128,7 +128,15 @@ def test_a_study_records_the_versions_that_ran_it(spec_file, tmp_path, monkeypat
     header = (tmp_path / "t.csv").read_text().splitlines()[0].split(",")
     assert "user_attrs_hplab" in header and "user_attrs_worker" in header
     page = tmp_path / "runs" / "studies" / "ver" / "report.html"
-    assert report_facts(page.read_text())["Trials run by hplab"] == f"{mine} (3 trials)"
+    facts = report_facts(page.read_text())
+    assert facts["Trials run by hplab"] == f"{mine} (3 trials)"
+    # the version the report ran with, and the checkout it ran from where it is one
+    checkout = nets.hplab_checkout()
+    assert facts["hplab version"] == mine + (
+        f", run from checkout {checkout.removesuffix('-dirty')}"
+        f"{' with uncommitted changes' if checkout.endswith('-dirty') else ''}"
+        if checkout else "")
+    assert stored[study.VERSIONS_ATTR][0].get("hplab_checkout") == checkout
     text = _page_text(page)
     assert "mixed" not in text and "ran on hplab" not in text
     config = _best_config(page.parent)
