@@ -2,10 +2,12 @@
 
 Each grid rate trains the same initial nets (the range test's first seeds) at a constant
 rate for a few epochs; the best grid rate has the lowest mean final validation loss
-(a diverged run counts as infinitely bad), refined between its neighbours. While the best
+(a diverged run counts as infinitely bad), refined between its neighbours; the grid rates
+around it whose loss is within seed noise of its own are its range. While the best
 rate is the grid's smallest or largest, the grid grows a rate beyond it (`verify_grid`):
 the best rate of a range test's suggestion often lies past 10x. The verdict
-says how far the suggestion lands from it, in log10 units and as a ratio, or that the
+says how far the suggestion lands from it, in log10 units and as a ratio, whether it lands
+within tolerance of that range, or that the
 grid cannot say: no run beat a trivial baseline (the training set's prior or mean,
 whatever the input), or the loss hardly varies across the rates (within seed noise).
 """
@@ -33,7 +35,8 @@ VERIFY_COLUMNS = ("lr", "factor", "seed", "status", "val_loss", "val_accuracy", 
 #: baseline's, or its accuracy this much above the baseline's (the majority share).
 BASELINE_MARGIN = 0.05
 #: The losses "vary" across the grid when their range exceeds this many standard
-#: errors of a rate's mean over seeds.
+#: errors of a rate's mean over seeds; the rates within that many of the best's loss,
+#: contiguous around it, are its range (`best_range`).
 NOISE_SE = 2.0
 
 
@@ -166,9 +169,11 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
     -------
     dict
         ``suggested_lr``; ``best_grid_lr`` (lowest mean validation loss) and ``best_lr``
-        (refined); ``ratio`` (suggested / best_lr) and ``log10_distance``;
-        ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either way; None when
-        inconclusive), ``tolerance``; ``at_grid_edge`` (the best grid rate is the
+        (refined); ``best_range_low`` and ``best_range_high`` (`best_range`: the grid rates
+        within seed noise of the best); ``ratio`` (suggested / best_lr) and
+        ``log10_distance``; ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either
+        way, or the suggestion within it of the range; None when inconclusive),
+        ``tolerance``; ``at_grid_edge`` (the best grid rate is the
         smallest or largest: widen the grid); ``best_val_loss``; ``inconclusive`` and
         ``inconclusive_reason`` (no run beat the baseline by `BASELINE_MARGIN`, the rate
         of lowest loss did not, or the mean losses span at most `NOISE_SE` standard
@@ -183,19 +188,59 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
         return {"suggested_lr": lr, "best_grid_lr": None, "best_lr": None, "ratio": None,
                 "log10_distance": None, "within_tolerance": False,
                 "tolerance": VERIFY_TOLERANCE, "at_grid_edge": False, "best_val_loss": None,
-                "inconclusive": False, "inconclusive_reason": None, **base_keys}
+                "inconclusive": False, "inconclusive_reason": None, "best_range_low": None,
+                "best_range_high": None, **base_keys}
     grid = float(loss.idxmin())
     best = refine_lr(loss.index.to_numpy(), loss.to_numpy())
     ratio = lr / best
     why = _inconclusive(runs, loss, base)
+    low, high = best_range(loss, seed_se(runs))
+    # the refined rate, or anywhere in the rates seed noise cannot tell from it
+    near = 1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE or (
+        low < high and low / VERIFY_TOLERANCE <= lr <= high * VERIFY_TOLERANCE)
     return {"suggested_lr": lr, "best_grid_lr": grid, "best_lr": best, "ratio": ratio,
             "log10_distance": math.log10(ratio),
-            "within_tolerance": None if why else
-            bool(1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE),
+            "within_tolerance": None if why else bool(near),
             "tolerance": VERIFY_TOLERANCE,
             "at_grid_edge": grid in (loss.index.min(), loss.index.max()),
             "best_val_loss": float(loss.min()), "inconclusive": bool(why),
-            "inconclusive_reason": why or None, **base_keys}
+            "inconclusive_reason": why or None, "best_range_low": low,
+            "best_range_high": high, **base_keys}
+
+
+def seed_se(runs: pd.DataFrame) -> float:
+    """The standard error of a rate's mean validation loss over seeds, the median over the
+    rates of `verify_runs`' ``runs`` (diverged runs left out); NaN below two seeds."""
+    finite = runs[np.isfinite(runs["val_loss"])].groupby("lr")["val_loss"]
+    se = (finite.std() / np.sqrt(finite.count())).dropna()
+    return float(se.median()) if len(se) else math.nan
+
+
+def best_range(loss: pd.Series, se: float) -> tuple[float, float]:
+    """The lowest and highest rate of the best rate's plateau: the rates next to it, and
+    next to those, whose mean loss is within `NOISE_SE` x ``se`` of the lowest.
+
+    Parameters
+    ----------
+    loss : Series
+        Mean validation loss per rate, indexed by increasing rate (inf: diverged).
+    se : float
+        A rate's standard error (`seed_se`); NaN: the best rate alone (and its ties).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``; both the best grid rate where no neighbour is within noise.
+    """
+    v = loss.to_numpy(dtype=float)
+    i = int(np.argmin(v))
+    limit = v[i] + NOISE_SE * se if math.isfinite(se) else v[i]
+    lo = hi = i
+    while lo > 0 and v[lo - 1] <= limit:
+        lo -= 1
+    while hi < len(v) - 1 and v[hi + 1] <= limit:
+        hi += 1
+    return float(loss.index[lo]), float(loss.index[hi])
 
 
 def beats_baseline(val_loss, baseline_loss):
@@ -281,11 +326,10 @@ def _inconclusive(runs: pd.DataFrame, loss: pd.Series, base: dict) -> str:
                     f"{BASELINE_MARGIN:.0%} ({loss[best]:.4f} against {b_loss:.4f}), though "
                     f"rate {other:.3g} beat the majority class's accuracy ({acc[other]:.3g} "
                     f"against {b_acc:.3g}): where the grid puts its best is seed noise")
-    finite = runs[np.isfinite(runs["val_loss"])].groupby("lr")["val_loss"]
-    se = (finite.std() / np.sqrt(finite.count())).dropna()
+    se = seed_se(runs)  # as `best_range`'s: a flat grid is one plateau
     means = loss[np.isfinite(loss)]
-    if len(se) and len(means) > 1 and means.max() - means.min() <= NOISE_SE * se.median():
+    if math.isfinite(se) and len(means) > 1 and means.max() - means.min() <= NOISE_SE * se:
         return (f"the mean validation loss varies by {means.max() - means.min():.2g} across "
                 f"the rates that did not diverge, within {NOISE_SE:g} standard errors of a "
-                f"rate's mean over seeds ({se.median():.2g}): the grid cannot tell them apart")
+                f"rate's mean over seeds ({se:.2g}): the grid cannot tell them apart")
     return ""

@@ -302,6 +302,35 @@ def test_a_grid_whose_losses_differ_within_seed_noise_gives_no_verdict():
     assert not v["inconclusive"] and v["within_tolerance"] and v["inconclusive_reason"] is None
 
 
+def test_the_rates_within_seed_noise_of_the_best_form_its_range_and_judge_the_suggestion():
+    # QA (sine): "best lr 0.001753" named among rates whose losses differed by 3e-5 with a
+    # standard error of 4e-4; one worse edge rate made the grid "conclusive"
+    from analyses import verify_verdict
+
+    lrs = 10 ** np.arange(-3, 0.01, 0.5)  # 0.001 .. 1, half a decade apart
+    # best at 0.01; 0.00316 and 0.0316 within 2 standard errors (0.005 each) of it; 0.316
+    # is as close but beyond a worse rate: the range is contiguous
+    loss = [0.70, 0.505, 0.50, 0.508, 0.55, 0.505, 0.90]
+    runs = pd.DataFrame({"lr": np.repeat(lrs, 2), "seed": [0, 1] * 7,
+                         "val_loss": [m + d for m in loss for d in (-0.005, 0.005)],
+                         "val_accuracy": np.nan})
+    base = {"val_loss": 1.0, "val_accuracy": math.nan}
+    v = verify_verdict(runs, 0.08, base)
+    assert not v["inconclusive"] and v["best_grid_lr"] == pytest.approx(0.01)
+    assert (v["best_range_low"], v["best_range_high"]) == pytest.approx((10 ** -2.5, 10 ** -1.5))
+    # 0.08 is 9.1x the refined best (0.0088), within 3x of the range's top (0.0316): it agrees
+    assert v["ratio"] == pytest.approx(9.1, abs=0.05) and v["within_tolerance"] is True
+    assert verify_verdict(runs, 0.2, base)["within_tolerance"] is False  # 6.3x its top
+    # a spread 10x smaller: the best alone, judged by its refined rate as before
+    runs["val_loss"] = [m + d for m in loss for d in (-0.0005, 0.0005)]
+    v = verify_verdict(runs, 0.08, base)
+    assert v["best_range_low"] == v["best_range_high"] == v["best_grid_lr"]
+    assert v["within_tolerance"] is False
+    # one seed: no standard error, the best alone
+    v = verify_verdict(runs[runs["seed"] == 0], 0.08, base)
+    assert v["best_range_low"] == v["best_range_high"] == v["best_grid_lr"]
+
+
 def test_a_best_rate_beaten_only_on_accuracy_names_the_rate_and_the_measure():
     # QA (XOR): "though another rate did" where no rate's loss beat the prior's 0.6931;
     # rate 0.132 beat the majority's accuracy only
