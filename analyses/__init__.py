@@ -93,8 +93,8 @@ _MODULES = {
                   "summarize_suggestions"),
     "_lr_advice": ("at_ramp_start", "no_stop_advice", "no_suggestion_reason",
                    "seeds_that_stopped", "shallow_descent"),
-    "_lr_verify": ("BASELINE_MARGIN", "VERIFY_FACTORS", "VERIFY_GROWTH", "failed_runs",
-                   "verify_grid", "verify_runs", "verify_verdict"),
+    "_lr_verify": ("BASELINE_MARGIN", "NOISE_SE", "VERIFY_FACTORS", "VERIFY_GROWTH",
+                   "failed_runs", "verify_grid", "verify_runs", "verify_verdict"),
     # -- scaling (continued)
     "_noise_scale": ("NOISE_WINDOW", "GradientNoiseScale", "exact_noise_scale",
                      "noise_from_norms"),

@@ -67,7 +67,8 @@ def marks_frame(result) -> pd.DataFrame:
 
 
 def verify_frame(result) -> pd.DataFrame:
-    """Mean validation loss per grid rate, with the best and the suggested rate flagged."""
+    """Mean validation loss per grid rate, with the best and the suggested rate flagged, and
+    the rates within seed noise of the best (its range; none when inconclusive)."""
     v = result.verify
     per = (v.assign(diverged=v["status"] == "diverged")
            .groupby("lr", sort=True)
@@ -77,6 +78,9 @@ def verify_frame(result) -> pd.DataFrame:
     vague = bool(result.verdict.get("inconclusive"))  # no best rate to flag: the verdict
     per["best"] = (per["lr"] == result.verdict["best_grid_lr"]) & (not vague)  # says why
     per["best_refined_lr"] = math.nan if vague else result.verdict["best_lr"]
+    low, high = (result.verdict.get(k) for k in ("best_range_low", "best_range_high"))
+    per["within_noise"] = per["lr"].between(low, high) & (not vague) if low is not None \
+        else False  # older verdicts lack the range
     per["baseline_val_loss"] = result.verdict.get("baseline_val_loss")
     per["suggested"] = np.isclose(per["lr"], result.verdict["suggested_lr"], rtol=1e-9)
     per["suggestion"] = result.suggestion
@@ -167,6 +171,11 @@ def draw_verify(frame: pd.DataFrame):
     if (~ok).any():  # pinned to the top: their loss is unbounded
         ax.plot(frame.loc[~ok, "lr"], np.full((~ok).sum(), 0.97), "^", mfc="none",
                 color=design.VALIDATION, label="diverged", transform=ax.get_xaxis_transform())
+    near = frame[frame["within_noise"]] if "within_noise" in frame else frame.iloc[:0]
+    if len(near) > 1:
+        ax.axvspan(near["lr"].min(), near["lr"].max(), color=design.MUTED, alpha=0.15, lw=0,
+                   label=f"within seed noise of the best: {near['lr'].min():.3g}–"
+                         f"{near['lr'].max():.3g}")
     best = frame[frame["best"]]
     if len(best):
         ax.plot(best["lr"], best["val_loss"], "*", ms=14, color=design.INK,
@@ -248,21 +257,36 @@ def _verdicts(result, summary: dict) -> list[str]:
                          f"{v['inconclusive_reason']}. Train longer (--verify-epochs) or check "
                          f"the net and the data before trusting any rate.")
         else:
-            where = "within" if v["within_tolerance"] else "outside"
             grown = result.verify["lr"].nunique() - len(VERIFY_FACTORS)
             lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
                          f" at {result.verify['lr'].nunique()} rates"
                          + (f" ({grown} past the 0.1×–10× grid's edge, where the best lay)"
                             if grown > 0 else "") + "; the best grid rate is "
-                         f"{v['best_grid_lr']:.3g}, refined {v['best_lr']:.3g}; the "
-                         f"suggestion is {v['ratio']:.2g}× that, "
-                         f"{where} {v['tolerance']:g}×.")
+                         f"{v['best_grid_lr']:.3g}, refined {v['best_lr']:.3g}; "
+                         + _plateau(v))
             if v["at_grid_edge"]:
                 lines.append("The best grid rate is at the grid's edge: the true best lies "
                              "beyond it.")
             if failed := failures_line(result, summary, failures):
                 lines.append(failed)
     return lines
+
+
+def _plateau(v: dict) -> str:
+    """The verdict's words on the suggestion: against the best rate, or against the rates
+    seed noise cannot tell from it where there are several (older verdicts lack them)."""
+    from analyses import NOISE_SE
+
+    where = "within" if v["within_tolerance"] else "outside"
+    low, high = v.get("best_range_low"), v.get("best_range_high")
+    if low is None or not low < high:
+        return f"the suggestion is {v['ratio']:.2g}× that, {where} {v['tolerance']:g}×."
+    inside = low <= v["suggested_lr"] <= high
+    return (f"rates {low:.2g}–{high:.2g} score within {NOISE_SE:g} standard errors of a "
+            f"rate's mean over seeds of it, so the grid cannot tell them apart; the suggestion "
+            f"is {v['ratio']:.2g}× the refined rate, "
+            + ("inside that range." if inside else
+               f"{where} {v['tolerance']:g}× of that range."))
 
 
 #: Settings that apply only in some modes: the provenance shows them as the result's

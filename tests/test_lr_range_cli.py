@@ -19,7 +19,7 @@ JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", 
 VERIFY_KEYS = {"suggested_lr", "best_grid_lr", "best_lr", "ratio", "log10_distance",
                "within_tolerance", "tolerance", "at_grid_edge", "best_val_loss", "grid",
                "inconclusive", "inconclusive_reason", "baseline_val_loss",
-               "baseline_val_accuracy"}
+               "baseline_val_accuracy", "best_range_low", "best_range_high"}
 
 
 
@@ -104,6 +104,33 @@ def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypat
     # the ratio beside the rate it is to: it stood beside the grid's rate, not the refined
     assert (f"(best lr {v['best_lr']:.4g}, grid {v['best_grid_lr']:.4g}; the suggestion "
             f"{v['ratio']:.2g}x that)") in out
+
+
+def test_rates_within_seed_noise_of_the_best_are_named_as_its_range(tmp_path, capsys,
+                                                                   parse_html):
+    # QA: "verify: best lr 0.001753 (grid 0.001401)" where the grid's mean losses were
+    # 0.0201, 0.0203, 0.0204, 0.0201, 0.0206 at 0.0014..0.014, a rate's standard error
+    # over seeds ~0.0004: the best beat 0.0079 by 0.00003
+    argv = ["lr-range", "--dataset", "sine", "--hidden", "16", "--activation", "tanh",
+            "--optimizer", "adam", "--seeds", "2", "--verify", "--verify-epochs", "20",
+            "--seed", "4"]
+    code, out, err = run_cli([*argv, "--json", "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    v = json.loads(out)["verify"]
+    assert v["best_grid_lr"] == pytest.approx(0.001401, abs=1e-6) and not v["inconclusive"]
+    # 0.0249 (0.0217) lies past 2 standard errors (2 x 0.00041) of the best's 0.0201
+    assert v["best_range_low"] == v["best_grid_lr"]
+    assert v["best_range_high"] == pytest.approx(0.01401, abs=1e-5)
+    assert v["suggested_lr"] == pytest.approx(0.004431, abs=1e-6) and v["within_tolerance"]
+    grid = pd.read_csv(tmp_path / "r" / "report_files" / "verify-grid.csv")
+    assert grid["within_noise"].tolist() == [False, False, *[True] * 5, False, False]
+    text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
+    assert ("refined 0.00175; rates 0.0014–0.014 score within 2 standard errors of a rate's "
+            "mean over seeds of it, so the grid cannot tell them apart; the suggestion is "
+            "2.5× the refined rate, inside that range.") in text
+    code, out, _ = run_cli([*argv, "--no-report"], capsys)
+    assert ("verify: best lr 0.001753 (grid 0.001401); rates 0.001401-0.01401 score within "
+            "noise of it; the suggestion is 2.5x that, inside that range\n") in out
 
 
 def test_a_verify_csv_left_behind_by_a_run_after_a_deleted_page_is_written_over(
