@@ -282,9 +282,9 @@ def _plateau(v: dict) -> str:
     if low is None or not low < high:
         return f"the suggestion is {v['ratio']:.2g}× that, {where} {v['tolerance']:g}×."
     inside = low <= v["suggested_lr"] <= high
-    return (f"rates {low:.2g}–{high:.2g} score within {NOISE_SE:g} standard errors of a "
-            f"rate's mean over seeds of it, so the grid cannot tell them apart; the suggestion "
-            f"is {v['ratio']:.2g}× the refined rate, "
+    return (f"rates {low:.2g}–{high:.2g} score within seed noise of it ({NOISE_SE:g} "
+            f"standard errors of a rate's mean), so the grid cannot tell them apart; the "
+            f"suggestion is {v['ratio']:.2g}× the refined rate, "
             + ("inside that range." if inside else
                f"{where} {v['tolerance']:g}× of that range."))
 

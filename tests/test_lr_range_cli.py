@@ -125,8 +125,8 @@ def test_rates_within_seed_noise_of_the_best_are_named_as_its_range(tmp_path, ca
     grid = pd.read_csv(tmp_path / "r" / "report_files" / "verify-grid.csv")
     assert grid["within_noise"].tolist() == [False, False, *[True] * 5, False, False]
     text = " ".join(parse_html((tmp_path / "r" / "report.html").read_text()).all_text.split())
-    assert ("refined 0.00175; rates 0.0014–0.014 score within 2 standard errors of a rate's "
-            "mean over seeds of it, so the grid cannot tell them apart; the suggestion is "
+    assert ("refined 0.00175; rates 0.0014–0.014 score within seed noise of it (2 standard "
+            "errors of a rate's mean), so the grid cannot tell them apart; the suggestion is "
             "2.5× the refined rate, inside that range.") in text
     code, out, _ = run_cli([*argv, "--no-report"], capsys)
     assert ("verify: best lr 0.001753 (grid 0.001401); rates 0.001401-0.01401 score within "
