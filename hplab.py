@@ -1677,7 +1677,7 @@ def _add_lr_range(sub) -> None:
                     "best_range_low, best_range_high (the grid rates next to the best whose "
                     "mean loss is within 2 standard errors of its own), ratio, "
                     "log10_distance, within_tolerance (the suggestion within 3x of best_lr "
-                    "or of that range; null when inconclusive), tolerance, at_grid_edge, "
+                    "or inside that range; null when inconclusive), tolerance, at_grid_edge, "
                     "best_val_loss, inconclusive (no grid run beat a constant prediction of "
                     "the training set's prior or mean by 5 %, or the losses differ within "
                     "seed noise), inconclusive_reason, baseline_val_loss, "

@@ -172,7 +172,7 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
         (refined); ``best_range_low`` and ``best_range_high`` (`best_range`: the grid rates
         within seed noise of the best); ``ratio`` (suggested / best_lr) and
         ``log10_distance``; ``within_tolerance`` (ratio within `VERIFY_TOLERANCE` either
-        way, or the suggestion within it of the range; None when inconclusive),
+        way, or the suggestion inside the range; None when inconclusive),
         ``tolerance``; ``at_grid_edge`` (the best grid rate is the
         smallest or largest: widen the grid); ``best_val_loss``; ``inconclusive`` and
         ``inconclusive_reason`` (no run beat the baseline by `BASELINE_MARGIN`, the rate
@@ -195,9 +195,9 @@ def verify_verdict(runs: pd.DataFrame, lr: float, baseline: dict | None = None) 
     ratio = lr / best
     why = _inconclusive(runs, loss, base)
     low, high = best_range(loss, seed_se(runs))
-    # the refined rate, or anywhere in the rates seed noise cannot tell from it
-    near = 1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE or (
-        low < high and low / VERIFY_TOLERANCE <= lr <= high * VERIFY_TOLERANCE)
+    # near the refined rate, or among the rates seed noise cannot tell from it (not 3x
+    # past those too: a decade-wide range would then pass a suggestion 30x off the best)
+    near = 1 / VERIFY_TOLERANCE <= ratio <= VERIFY_TOLERANCE or low <= lr <= high
     return {"suggested_lr": lr, "best_grid_lr": grid, "best_lr": best, "ratio": ratio,
             "log10_distance": math.log10(ratio),
             "within_tolerance": None if why else bool(near),

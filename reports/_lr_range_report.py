@@ -285,8 +285,8 @@ def _plateau(v: dict) -> str:
     return (f"rates {low:.2g}–{high:.2g} score within seed noise of it ({NOISE_SE:g} "
             f"standard errors of a rate's mean), so the grid cannot tell them apart; the "
             f"suggestion is {v['ratio']:.2g}× the refined rate, "
-            + ("inside that range." if inside else
-               f"{where} {v['tolerance']:g}× of that range."))
+            + ("inside that range." if inside else f"outside that range, {where} "
+               f"{v['tolerance']:g}× of the refined rate."))
 
 
 #: Settings that apply only in some modes: the provenance shows them as the result's

@@ -211,7 +211,8 @@ def lr_range_lines(s: dict) -> list[str]:
         if low is not None and low < high:  # rates seed noise cannot tell from the best
             inside = low <= v["suggested_lr"] <= high
             plateau = f"rates {low:.4g}-{high:.4g} score within noise of it; "
-            judged = "inside that range" if inside else f"{where} {v['tolerance']:g}x of that range"
+            judged = "inside that range" if inside else \
+                f"outside that range, {where} {v['tolerance']:g}x of the best"
             lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
                          f"{plateau}the suggestion is {v['ratio']:.2g}x that, {judged}"
                          + (", at the grid's edge" if v["at_grid_edge"] else ""))
