@@ -657,36 +657,10 @@ def cmd_train(args) -> int:
                         else args.data_seed)
     if args.class_weight is not None:
         cfg = cfg.replace(class_weight=data.class_weights(dataset, args.class_weight))
-    _warn_if_eps_is_met_by_a_constant(cfg, dataset)
-    _warn_if_units_start_alike(cfg)
+    study.warn_if_eps_is_met_by_a_constant(cfg, dataset)
+    study.warn_if_units_start_alike(cfg)
     with reports.holding(out):
         return _train_into(args, cfg, dataset, out)
-
-
-def _warn_if_eps_is_met_by_a_constant(cfg, dataset) -> None:
-    """Warn when --eps is at or above the validation loss of a constant prediction (the
-    training set's mean or class prior): the run may stop "converged" having learned
-    nothing (sine at --eps 0.06 stopped at epoch 2 with the mean's loss)."""
-    import nets
-
-    if not cfg.eps or dataset.y_val is None or not len(dataset.y_val):
-        return
-    what = "mean" if dataset.task == "regression" else "class shares"
-    base = nets.trivial_baseline(dataset, cfg)["val_loss"]
-    if cfg.eps >= base:
-        warnings.warn(f"--eps {cfg.eps:g} is at or above {base:.4g}, the validation loss of "
-                      f"always predicting the training set's {what}: the run may stop as "
-                      "converged having learned nothing from the inputs (set a lower --eps)",
-                      stacklevel=2)
-
-
-def _warn_if_units_start_alike(cfg) -> None:
-    """Warn when --init starts a hidden layer's units alike (zero) and no dropout tells them
-    apart: they stay identical (XOR 2-4-1 ended at 0.75 accuracy, as a 2-1-1 net)."""
-    import nets
-
-    if cfg.hidden and not cfg.dropout and nets.starts_units_alike(cfg.init):
-        warnings.warn(nets.SAME_UNITS_TEXT.format(init=cfg.init), stacklevel=2)
 
 
 def _class_weight_text(text: str):
@@ -747,7 +721,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
         _say_left_beside(out)
-    _warn_if_start_kept(run)
+    study.warn_if_start_kept(run)
     summary = run.summary()
     # the keys are part of the contract, with or without a report
     summary["report_path"] = summary["report_error"] = None
@@ -776,19 +750,6 @@ def _say_left_beside(out: Path) -> None:
     if left:
         print(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this run "
               "and may be the earlier model's (left as they were)", file=sys.stderr)
-
-
-def _warn_if_start_kept(run) -> None:
-    """Warn when early stopping put back the net's starting weights: the saved net is
-    untrained, which a status of early_stopped alone did not say (a batch-normed iris net
-    ended so at 0.17)."""
-    if not run.result.kept_start:
-        return
-    watched = "validation" if math.isfinite(run.result.records[0]["val_loss"]) else "training"
-    after = len(run.result.records) - 1
-    warnings.warn(f"early stopping kept the starting weights: none of the {after} checkpoint"
-                  f"{'s' * (after != 1)} after the start scored a lower {watched} loss, so "
-                  "the saved net is untrained; change --lr, or raise --patience", stacklevel=2)
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}

@@ -84,6 +84,11 @@ from ._summary import (
     state_counts,
     study_summary,
 )
+from ._train_advice import (
+    warn_if_eps_is_met_by_a_constant,
+    warn_if_start_kept,
+    warn_if_units_start_alike,
+)
 from ._train_run import TrainRun, run_record, save_run_files, test_metrics, train_run
 from ._trial_seeded import TrialSeeded, trial_sampler_seed
 from ._trial_times import trial_times
@@ -105,6 +110,8 @@ __all__ = [
     "MAX_NAME_BYTES", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file",
     "study_folder",
     "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
+    # training advice: what a run's settings against its data, or its end, warn of
+    "warn_if_eps_is_met_by_a_constant", "warn_if_start_kept", "warn_if_units_start_alike",
     "SpecError", "StorageError", "Objective", "ReportToTrial", "metric_values", "trial_record",
     "METRICS", "PRUNERS", "SAMPLERS", "make_pruner", "make_sampler", "quiet_optuna",
     "TrialSeeded", "trial_sampler_seed",
