@@ -720,7 +720,11 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     if earlier:  # the re-run replaced the last one: say so
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
-        _say_left_beside(out)
+        if left := study.files_left_beside(out):  # an earlier model's ONNX, predictions...
+            from nets import folder_text
+
+            print(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this "
+                  "run and may be the earlier model's (left as they were)", file=sys.stderr)
     study.warn_if_start_kept(run)
     summary = run.summary()
     # the keys are part of the contract, with or without a report
@@ -735,21 +739,6 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
              if not k.endswith(absent) and k != "report_error"]  # said below the lines
     _emit(args, summary, lines)
     return _after_report(args, failed)
-
-
-def _say_left_beside(out: Path) -> None:
-    """Name the files a re-run found in its folder that no run writes: an ONNX graph or
-    predictions made from the earlier model (as its report suggests) now sit beside
-    another. Left as they were: hplab cannot tell what they came from."""
-    import study
-    from nets import folder_text
-
-    ours = {*study.RESULT_FILES, *study.RESULT_FOLDERS}
-    left = sorted(p.name for p in out.iterdir() if p.name not in ours
-                  and not p.name.startswith("."))
-    if left:
-        print(f"hplab train: {', '.join(left)} in {folder_text(out)} came before this run "
-              "and may be the earlier model's (left as they were)", file=sys.stderr)
 
 
 # TrainConfig fields `hplab train` takes as --name-with-dashes, with their help; {names}

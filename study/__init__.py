@@ -34,6 +34,7 @@ from ._folders import (
     RESULT_FILES,
     RESULT_FOLDERS,
     RUNS,
+    files_left_beside,
     folder_name,
     foreign_run_file,
     study_folder,
@@ -108,7 +109,7 @@ from ._worker_storage import ClaimLock
 
 __all__ = [
     "MAX_NAME_BYTES", "RESULT_FILES", "RESULT_FOLDERS", "RUNS", "folder_name", "foreign_run_file",
-    "study_folder",
+    "study_folder", "files_left_beside",
     "TrainRun", "run_record", "save_run_files", "test_metrics", "train_run", "train_streams",
     # training advice: what a run's settings against its data, or its end, warn of
     "warn_if_eps_is_met_by_a_constant", "warn_if_start_kept", "warn_if_units_start_alike",

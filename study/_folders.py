@@ -66,6 +66,26 @@ def _hashed(safe: str, text: str) -> str:
     return f"{cut}-{digest[:6]}"
 
 
+def files_left_beside(folder) -> list[str]:
+    """The names in ``folder`` that no run or report writes (neither `RESULT_FILES` nor
+    `RESULT_FOLDERS`; hidden ones aside), sorted: after a re-run there, an ONNX graph or
+    predictions made from the earlier model (as its report suggests) now sit beside
+    another. hplab leaves them as they are: it cannot tell what they came from.
+
+    Parameters
+    ----------
+    folder : path
+        A run's folder.
+
+    Returns
+    -------
+    list of str
+    """
+    ours = {*RESULT_FILES, *RESULT_FOLDERS}
+    return sorted(p.name for p in Path(folder).iterdir() if p.name not in ours
+                  and not p.name.startswith("."))
+
+
 def result_file(path) -> str | None:
     """Whose file ``path`` is among hplab's results, in words (``"the training run in
     runs/train/xor"``): an output written there would replace it, or sit among a report's
