@@ -705,18 +705,9 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     import reports
     import study
 
-    earlier = [f for f in ("config.json", "report.html") if (out / f).is_file()]
-    run = study.train_run(
-        dataset, cfg, seed=args.seed, name=args.name or args.dataset,
-        command=_command_line(args.argv), progress=not args.json,
-    )
-    with study.HeldInterrupts():  # Ctrl-C waits: the earlier run keeps its report or goes
-        if "report.html" in earlier:
-            # the earlier run's report would describe a model no longer there: it goes (and
-            # its index line) before the new files come, so an interrupted re-run leaves the
-            # new model without a report, as --no-report does, never beside the earlier one's
-            reports.remove_report(out)
-        study.save_run_files(run, out)
+    run, earlier = reports.train_into(out, dataset, cfg, seed=args.seed,
+                                      name=args.name or args.dataset,
+                                      command=_command_line(args.argv), progress=not args.json)
     if earlier:  # the re-run replaced the last one: say so
         _say_replaced("train", "run" if "config.json" in earlier else "report", out,
                       "another --out" if args.out else "another --name")
@@ -732,12 +723,7 @@ def _train_into(args, cfg, dataset, out: Path) -> int:
     failed = None
     if args.report:
         failed = _write_report(summary, out, lambda: reports.training_report(run, out))
-    # a metric the task has not (accuracy in regression, rmse and mae in classification)
-    # is null in --json and left out of the lines; one a diverged run lost shows as '-'
-    absent = ("_rmse", "_mae") if run.dataset.task != "regression" else ("_accuracy",)
-    lines = [f"{k}: {reports.value_text(v)}" for k, v in summary.items()
-             if not k.endswith(absent) and k != "report_error"]  # said below the lines
-    _emit(args, summary, lines)
+    _emit(args, summary, reports.train_lines(summary, run.dataset.task))
     return _after_report(args, failed)
 
 

@@ -41,10 +41,12 @@ from ._terminal import (
     study_list_lines,
     table_lines,
     text_width,
+    train_lines,
     two_figures,
     value_text,
 )
 from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
+from ._train_command import train_into
 
 #: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
 #: ~1.3 s to import, so they come with the first use of one of these (see __getattr__).
@@ -104,11 +106,13 @@ __all__ = [
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",
     # what the study commands read of a study's report, and write
     "note_study_report", "study_show", "write_study_report",
+    # `hplab train`'s run, saved in place of an earlier one
+    "train_into",
     # the folders commands write into: checked before the work, held while writing
     "check_out_folder", "check_study_report_folder", "holding",
     # what each command prints for people (its --json summary as lines)
     "capacity_lines", "imbalance_lines", "lr_range_lines", "scaling_lines", "spec_list_lines",
-    "study_lines", "study_list_lines",
+    "study_lines", "study_list_lines", "train_lines",
     "table_lines", "text_width", "two_figures", "value_text",
     # each analysis command's report writer and lines
     "ANALYSIS_OUTPUTS", "analysis_outputs",

@@ -208,3 +208,27 @@ def _ending(s: dict) -> list[str]:
     """A summary's last lines: the time it took, and its report when one was written."""
     return ([f"took {s['seconds']:.1f} s"] if s.get("seconds") is not None else []) + \
         ([f"report: {s['report_path']}"] if s.get("report_path") else [])
+
+
+def train_lines(s: dict, task: str) -> list[str]:
+    """`hplab train`'s lines: ``key: value`` for each key of its summary
+    (`study.TrainRun.summary`, with ``report_path``), but ``report_error`` (said below the
+    lines) and the metrics of another task.
+
+    Parameters
+    ----------
+    s : dict
+        The summary ``hplab train --json`` prints.
+    task : str
+        The data's task (``"regression"``, ``"binary"``...).
+
+    Returns
+    -------
+    list of str
+    """
+    # a metric the task has not (accuracy in regression, rmse and mae in classification)
+    # is null in --json and left out of the lines; one a diverged run lost shows as '-'
+    absent = ("_rmse", "_mae") if task != "regression" else ("_accuracy",)
+    return [f"{k}: {value_text(v)}" for k, v in s.items()
+            if not k.endswith(absent) and k != "report_error"]  # said below the lines
+
