@@ -826,12 +826,8 @@ def cmd_gradcheck(args) -> int:
                "seed": args.seed, "n_samples": min(args.samples, len(ds.X_train)),
                "h": args.h, "dropout": args.dropout, "batch_norm": args.batch_norm,
                "l2": args.l2, "l1": args.l1}
-    dropped = f"; dropout {args.dropout:g}, the same masks throughout" if args.dropout else ""
-    dropped += "; batch norm on the sample's statistics" if args.batch_norm else ""
-    dropped += "".join(f"; {field} {getattr(args, field):g}" for field in ("l2", "l1")
-                       if getattr(args, field))
-    lines = [f"relative difference {res.relative_difference:.3e}: {res.verdict} "
-             f"({res.n_parameters} parameters{dropped})"]
+    lines = [nets.gradcheck_line(res, dropout=args.dropout, batch_norm=args.batch_norm,
+                                 l2=args.l2, l1=args.l1)]
     if note is not None:
         lines.append(f"note: {note}")
         if args.json:  # and said where a person watching a --json run reads

@@ -33,7 +33,7 @@ from ._finite import (
     settings_from_json,
     settings_to_json,
 )
-from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, verdict
+from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, gradcheck_line, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
 from ._init import INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
@@ -104,7 +104,7 @@ __all__ = [
     "trivial_baseline",
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
-    "gradcheck_dataset", "verdict", "HEADS",
+    "gradcheck_dataset", "gradcheck_line", "verdict", "HEADS",
     "Head", "get_head", "infer_head", "INITIALIZERS", "SAME_UNITS_TEXT", "starts_units_alike",
     "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",

@@ -50,6 +50,33 @@ def verdict(diff: float) -> str:
     return "wrong"
 
 
+def gradcheck_line(result: GradCheckResult, *, dropout: float = 0.0,
+                   batch_norm: bool = False, l2: float = 0.0, l1: float = 0.0) -> str:
+    """A check's result for people (``hplab gradcheck``'s line): its relative difference,
+    verdict and parameter count, and what else shaped the loss checked.
+
+    Parameters
+    ----------
+    result : GradCheckResult
+    dropout : float
+        The check's dropout rate (its one set of masks).
+    batch_norm : bool
+        Whether the net was batch-normed (on the sample's statistics).
+    l2, l1 : float
+        The penalties added to the loss.
+
+    Returns
+    -------
+    str
+    """
+    dropped = f"; dropout {dropout:g}, the same masks throughout" if dropout else ""
+    dropped += "; batch norm on the sample's statistics" if batch_norm else ""
+    dropped += "".join(f"; {field} {value:g}" for field, value in (("l2", l2), ("l1", l1))
+                       if value)
+    return (f"relative difference {result.relative_difference:.3e}: {result.verdict} "
+            f"({result.n_parameters} parameters{dropped})")
+
+
 def gradcheck(net: MLP, X, y, *, h: float = 1e-5, class_weight=None,
               progress: bool = False, dropout: float = 0.0,
               rng: np.random.Generator | None = None, l2: float = 0.0,
