@@ -171,7 +171,7 @@ def _add_fit(rep: Report, net, ds) -> None:
             return X * ds.x_scale + ds.x_shift
     data = td.regression_frames(net.predict, ds.inverse_y,
                                 {"train": (ds.X_train, ds.y_train), "test": (ds.X_test, ds.y_test)},
-                                inverse_x=inverse_x)
+                                inverse_x=inverse_x, names=td.fit_names(ds))
     rep.add_section("Fit")
     one_d = "curve" in data
     counts = data["samples"]["split"].value_counts()

@@ -94,6 +94,17 @@ def input_axes(ds) -> tuple[str, str]:
     return f"{names[0]}{suffix}", f"{names[1]}{suffix}"
 
 
+def fit_names(ds) -> tuple[str, str]:
+    """The fitted-curve figure's names of the feature and the target, as its CSVs' headers
+    and its axes give them: a CSV's columns (``temp_c``, ``yield_kg``), else ``x`` and ``y``
+    (generated sets; the feature of a set of several). Both ``x`` and ``y`` where a name
+    would take another column's (``split``, ``prediction``, the other name)."""
+    named = tuple(getattr(ds, "feature_names", ()) or ())
+    names = (str(named[0]) if len(named) == 1 else "x",
+             str((getattr(ds, "info", None) or {}).get("target") or "y"))
+    return names if len({*names, "split", "prediction"}) == 4 else ("x", "y")
+
+
 def training_test_set_note(ds) -> str:
     """What to say of a test set that is the training set itself (XOR's 4 points serve
     as all three splits): no held-out score; "" for a held-out test set."""
@@ -278,13 +289,14 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
                       inverse_y: Callable[[np.ndarray], np.ndarray],
                       splits: dict[str, tuple[np.ndarray, np.ndarray]],
                       n_curve: int = 300, max_samples: int = 600,
-                      inverse_x: Callable[[np.ndarray], np.ndarray] | None = None
-                      ) -> dict[str, pd.DataFrame]:
+                      inverse_x: Callable[[np.ndarray], np.ndarray] | None = None,
+                      names: tuple[str, str] = ("x", "y")) -> dict[str, pd.DataFrame]:
     """Data for the fitted-curve figure, targets and predictions in original units.
 
     One feature: ``samples`` (x, y, split) and ``curve`` (x, prediction over a fine grid),
     x mapped back by ``inverse_x`` when given. More features: ``samples`` (y, prediction,
-    split) for a predicted-against-actual plot.
+    split) for a predicted-against-actual plot. ``x`` and ``y`` are the columns ``names``
+    gives (`fit_names`), which the figure's axes say.
 
     Parameters
     ----------
@@ -300,6 +312,8 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
         Samples kept per split, evenly thinned.
     inverse_x : callable, optional
         Maps the one feature back to original units.
+    names : (str, str)
+        The feature's and the target's columns, neither ``split`` nor ``prediction``.
 
     Returns
     -------
@@ -314,12 +328,13 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
     def inv(v):
         return np.asarray(inverse_y(np.asarray(v, dtype=np.float32)), dtype=float).reshape(-1)
 
+    x_name, y_name = names
     rows = []
     for split, (X, y) in splits.items():
         i = _thin(len(X), max_samples)
-        cols = {"y": inv(np.asarray(y)[i]), "split": split}
+        cols = {y_name: inv(np.asarray(y)[i]), "split": split}
         if one_d:
-            cols = {"x": raw_x(np.asarray(X)[i]), **cols}
+            cols = {x_name: raw_x(np.asarray(X)[i]), **cols}
         else:
             cols["prediction"] = inv(predict(X[i]))
         rows.append(pd.DataFrame(cols))
@@ -328,7 +343,7 @@ def regression_frames(predict: Callable[[np.ndarray], np.ndarray],
         lo, hi = input_bounds(*(X for X, _ in splits.values()), pad=0.0)
         x = np.linspace(min(lo[0], 0.0), max(hi[0], 1.0), n_curve)
         grid = x[:, None].astype(np.float32)
-        out["curve"] = pd.DataFrame({"x": raw_x(grid), "prediction": inv(predict(grid))})
+        out["curve"] = pd.DataFrame({x_name: raw_x(grid), "prediction": inv(predict(grid))})
     return out
 
 

@@ -331,28 +331,32 @@ def draw_confusion(frame: pd.DataFrame) -> Figure:
 
 
 def draw_fit(data: Mapping[str, pd.DataFrame]) -> Figure:
-    """The fitted curve over the samples (one feature) or predicted against actual."""
+    """The fitted curve over the samples (one feature) or predicted against actual, the
+    axes named as the CSVs' columns (`regression_frames`: the data's own names)."""
     samples = data["samples"]
     fig = design.new_figure(6.8, 4.2)
     ax = fig.subplots()
     colors = {"train": design.tint(design.TRAIN, 0.55), "test": design.TEST}
     if "curve" in data:
+        x, y = samples.columns[:2]  # the feature, the target
         for split, part in samples.groupby("split", sort=False):
-            ax.scatter(part["x"], part["y"], s=8 if split == "train" else 14,
+            ax.scatter(part[x], part[y], s=8 if split == "train" else 14,
                        color=colors.get(split, design.MUTED), label=f"{split} samples",
                        linewidths=0)
         curve = data["curve"]
-        ax.plot(curve["x"], curve["prediction"], color=design.VALIDATION, lw=2.2,
+        ax.plot(curve[x], curve["prediction"], color=design.VALIDATION, lw=2.2,
                 label="net prediction")
-        ax.set(xlabel="x", ylabel="y", title="Fitted curve")
+        ax.set(xlabel=design.literal(x), ylabel=design.literal(y), title="Fitted curve")
     else:
+        y = samples.columns[0]  # the target
         for split, part in samples.groupby("split", sort=False):
-            ax.scatter(part["y"], part["prediction"], s=10, color=colors.get(split, design.MUTED),
+            ax.scatter(part[y], part["prediction"], s=10, color=colors.get(split, design.MUTED),
                        label=split, linewidths=0)
-        lo = float(np.nanmin(samples[["y", "prediction"]].to_numpy()))
-        hi = float(np.nanmax(samples[["y", "prediction"]].to_numpy()))
+        lo = float(np.nanmin(samples[[y, "prediction"]].to_numpy()))
+        hi = float(np.nanmax(samples[[y, "prediction"]].to_numpy()))
         ax.plot([lo, hi], [lo, hi], color=design.INK, lw=1, ls="--", label="perfect fit")
-        ax.set(xlabel="actual y", ylabel="predicted y", title="Predicted against actual")
+        ax.set(xlabel=design.literal(f"actual {y}"), ylabel=design.literal(f"predicted {y}"),
+               title="Predicted against actual")
         ax.set_aspect("equal")
     ax.legend(loc="best")
     return fig

@@ -14,3 +14,14 @@ def four_classes_csv(path, counts, seed=1) -> str:
                        for (c, n), m in zip(counts.items(), centers, strict=True)])
     frame.sample(frac=1, random_state=0).to_csv(path, index=False)
     return f"csv:{path}?target=kind"
+
+
+def harvest_csv(path, features=("temp_c",), rows=60, seed=0) -> str:
+    """The QA's one.csv: a yield in kg that grows with ``features[0]`` (in degrees), each
+    feature a column of that name, the target ``yield_kg`` last; its dataset name."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(0, 40, (rows, len(features)))
+    frame = pd.DataFrame(X, columns=list(features))
+    frame["yield_kg"] = 3 + 0.1 * X[:, 0] + rng.normal(0, 0.2, rows)
+    frame.to_csv(path, index=False)
+    return f"csv:{path}"

@@ -20,7 +20,7 @@ from conftest import (
     report_facts,
     report_table,
 )
-from data_helpers import four_classes_csv
+from data_helpers import four_classes_csv, harvest_csv
 from sklearn.metrics import precision_recall_fscore_support
 
 import data
@@ -665,6 +665,73 @@ def test_a_run_trained_without_files_still_reports(tmp_path, parse_html):
     run = study.train_run("sine", nets.TrainConfig(hidden=(4,), max_epochs=3))  # out=None
     path = reports.training_report(run, tmp_path / "sine")
     assert "not saved" in " ".join(parse_html(path.read_text()).all_text.split())
+
+
+def _fit_axes(monkeypatch) -> dict:
+    """The axis labels of each figure a report draws from now on, by its title (the
+    stand-in's figures are built: their labels are read before it embeds its pixel)."""
+    stand_in, drawn = reports.design.png_data_uri, {}
+
+    def labelled(fig, *args, **kwargs):
+        for ax in fig.axes:
+            drawn[ax.get_title()] = (ax.get_xlabel(), ax.get_ylabel())
+        return stand_in(fig, *args, **kwargs)
+
+    monkeypatch.setattr(reports.design, "png_data_uri", labelled)
+    return drawn
+
+
+@pytest.mark.parametrize("features", [("temp_c",), ("temp_c", "rain_mm")])
+def test_a_regression_fit_names_its_axes_and_columns_after_the_data(features, tmp_path,
+                                                                    monkeypatch):
+    # QA: csv:one.csv of columns temp_c,yield_kg drew its fitted curve over "x" and "y"
+    # (fit-samples.csv: x,y,split) and its predicted-against-actual over "actual y"
+    import study
+
+    drawn = _fit_axes(monkeypatch)
+    name = harvest_csv(tmp_path / "one.csv", features)
+    run = study.train_run(name, nets.TrainConfig(hidden=(4,), max_epochs=2), seed=0,
+                          out=tmp_path / "run")
+    assert run.dataset.task == "regression"
+    files = reports.training_report(run, run.out).parent / "report_files"
+    samples = pd.read_csv(files / "fit-samples.csv")
+    if len(features) == 1:
+        assert drawn["Fitted curve"] == ("temp_c", "yield_kg")
+        assert list(samples.columns) == ["temp_c", "yield_kg", "split"]
+        assert list(pd.read_csv(files / "fit-curve.csv").columns) == ["temp_c", "prediction"]
+        # in the data's own units: the degrees the file holds
+        assert samples["temp_c"].max() == pytest.approx(
+            pd.read_csv(tmp_path / "one.csv")["temp_c"].max(), abs=1.0)
+    else:
+        assert drawn["Predicted against actual"] == ("actual yield_kg", "predicted yield_kg")
+        assert list(samples.columns) == ["yield_kg", "split", "prediction"]
+
+
+def test_a_generated_regression_set_keeps_x_and_y(tmp_path, monkeypatch):
+    import study
+
+    drawn = _fit_axes(monkeypatch)
+    run = study.train_run("sine?n_train=50&n_test=20", nets.TrainConfig(hidden=(4,),
+                                                                        max_epochs=2))
+    files = reports.training_report(run, tmp_path / "sine").parent / "report_files"
+    assert drawn["Fitted curve"] == ("x", "y")
+    assert list(pd.read_csv(files / "fit-samples.csv").columns) == ["x", "y", "split"]
+    assert list(pd.read_csv(files / "fit-curve.csv").columns) == ["x", "prediction"]
+
+
+@pytest.mark.parametrize(("features", "target", "names"), [
+    (("temp_c",), "yield_kg", ("temp_c", "yield_kg")),
+    (("x",), None, ("x", "y")),  # sine, curve
+    (("a", "b"), "yield_kg", ("x", "yield_kg")),  # the feature is no column
+    # a name another column has: x and y, as a set without names
+    (("split",), "yield_kg", ("x", "y")),
+    (("temp_c",), "prediction", ("x", "y")),
+])
+def test_fit_names(features, target, names):
+    from types import SimpleNamespace
+
+    ds = SimpleNamespace(feature_names=features, info={"target": target})
+    assert td.fit_names(ds) == names
 
 
 def test_is_imbalanced():
