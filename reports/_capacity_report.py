@@ -21,7 +21,7 @@ from ._capacity_table import per_config, shortened
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
-from ._run_files import analysis_records, provenance_params
+from ._run_files import analysis_records, provenance_params, result_task
 from ._settings import regularisers_text
 from ._terminal_analyses import eps_warning
 
@@ -335,7 +335,7 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                        params=provenance_params(
                            result, {"activation": cfg["activation"],
                                     "seeds": design.seeds_text(result.seeds)}, drop=("hidden",)),
-                       seconds=result.seconds, cwd=os.getcwd())
+                       seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
     from analyses import words_for
 

@@ -268,7 +268,8 @@ class Report:
                        params: Mapping[str, Any], date: str | None = None,
                        seconds: float | None = None, extra: Mapping[str, Any] | None = None,
                        cwd: str | None = None, wall_time: str = "Wall time",
-                       links: Mapping[str, str] | None = None) -> Report:
+                       links: Mapping[str, str] | None = None,
+                       task: str | None = None) -> Report:
         """Record how to reproduce the results, with the libraries' versions.
 
         Parameters
@@ -294,6 +295,9 @@ class Report:
         links : mapping, optional
             Rows of ``extra`` whose text begins with a file beside the report, to that
             file's path relative to it (``{"Spec": "spec.toml"}``): the name is a link.
+        task : str, optional
+            The data's task: ``"regression"`` leaves out the settings only classification
+            reads (`shown_settings`).
         """
         import nets
 
@@ -319,7 +323,7 @@ class Report:
                                  if str(self.provenance.get(k, "")).startswith(h)}
         # settings whole, as given: four digits showed --lr 0.123456 as 0.1235
         self.params = {str(k): design.format_setting(v)
-                       for k, v in shown_settings(params).items()}
+                       for k, v in shown_settings(params, task).items()}
         return self
 
     # -- output -------------------------------------------------------------------

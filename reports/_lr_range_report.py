@@ -22,7 +22,7 @@ from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
 from ._lr_range_failures import failed_note, failures_line, lowest_failing, verify_failures
-from ._run_files import analysis_records, provenance_params
+from ._run_files import analysis_records, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
 
 #: Suggestion -> colour, the same in every figure; none is a data line's (the loss curves
@@ -370,7 +370,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                                     **{k: NOT_USED if cfg.get(k) is None else cfg[k]
                                        for k in APPLIED if k in cfg}},
                            drop=RAMP_REPLACES)).items() if v not in (None, {})},
-                       seconds=result.seconds, cwd=os.getcwd())
+                       seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
     for line in _verdicts(result, summary):
         rep.add_text(words(line))

@@ -34,6 +34,13 @@ def provenance_params(result, shown: Mapping | None = None, drop=()) -> dict:
     return {k: v for k, v in params.items() if k not in drop}
 
 
+def result_task(result) -> str | None:
+    """The task (``"regression"``, ``"classification"``) of the data an analysis ``result``
+    ran on: its ``task``, else its data record's; None for a hand-built result of neither."""
+    record = getattr(result, "data_record", None) or {}
+    return getattr(result, "task", None) or (record.get("summary") or {}).get("task")
+
+
 def analysis_records(result, kind: str, out: Path | str, *, command: str = "") -> dict:
     """``{"config.json": ..., "result.json": ...}`` of an analysis ``result`` whose report
     (of ``kind``, its command) goes to ``out``: JSON-plain, config.json's non-finite

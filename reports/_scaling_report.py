@@ -22,7 +22,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
-from ._run_files import analysis_records, provenance_params
+from ._run_files import analysis_records, provenance_params, result_task
 from ._scaling_text import (
     alpha_card,
     anchored_at,
@@ -287,7 +287,7 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                                                                drawn_from=result.seed),
                                     "target": target, "lrs": rates_text(result.lrs)},
                            drop=("lr", "batch_size")),
-                       seconds=result.seconds, cwd=os.getcwd())
+                       seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
     for line in scaling_verdicts(result):
         rep.add_text(words(line))

@@ -16,12 +16,13 @@ from nets import OPTIMIZERS, OWN_DEFAULTS, SCHEDULES, SETTINGS_READ, own_default
 from .design import format_setting
 
 
-def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
+def shown_settings(params: Mapping[str, Any], task: str | None = None) -> dict[str, Any]:
     """``params`` with None ``rho``/``opt_eps`` as the value used, e.g. ``"0.95 (adadelta's
     own)"`` (left out for an optimizer that does not read it), and without empty
     ``lr_milestones`` unless the schedule reads them (multistep). Settings neither the run's
     optimizer nor its schedule reads (momentum of an adam run, lr_gamma of a constant
-    rate) are left out: they were not used."""
+    rate) are left out: they were not used; so is ``class_weight`` for the ``task``
+    ``"regression"``, which refuses it."""
     name = params.get("optimizer")
     optimizer = OPTIMIZERS.get(name) if isinstance(name, str) else None
     schedule = params.get("schedule")
@@ -31,7 +32,7 @@ def shown_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     own = own_defaults(name, params)  # as config.json's ``resolved`` records them
     out = {}
     for key, value in params.items():
-        if key in unread:
+        if key in unread or (key == "class_weight" and task == "regression"):
             continue
         if value is None and key in OWN_DEFAULTS and optimizer is not None:
             if key not in own:  # sgd and adam have no rho of their own

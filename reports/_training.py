@@ -101,7 +101,7 @@ def training_report(run, out_dir: Path | str) -> Path:
         # the data's path absolute, as the model records it; the command as typed, with
         # the folder it ran in (a run built by hand may have none)
         command=run.command, cwd=getattr(run, "cwd", ""), dataset=data.absolute_name(ds.name),
-        seed=run.seed, params=params, date=run.started, seconds=run.seconds,
+        seed=run.seed, params=params, date=run.started, seconds=run.seconds, task=ds.task,
         extra={"Data": _describe(ds), "Iterations": res.iterations,
                "Stop reason": res.reason or res.status,
                "Model file": _saved_file(run.model_path, out_dir),

@@ -719,6 +719,20 @@ def test_a_generated_regression_set_keeps_x_and_y(tmp_path, monkeypatch):
     assert list(pd.read_csv(files / "fit-curve.csv").columns) == ["x", "prediction"]
 
 
+@pytest.mark.parametrize(("dataset", "listed"), [("xor", True),
+                                                ("sine?n_train=50&n_test=20", False)])
+def test_class_weight_is_a_hyperparameter_of_classification_only(dataset, listed, tmp_path):
+    # QA: a regression run's Hyperparameters listed "class_weight –", which it refuses
+    import study
+
+    run = study.train_run(dataset, nets.TrainConfig(hidden=(4,), max_epochs=2))
+    facts = report_facts(reports.training_report(run, tmp_path / "r").read_text())
+    assert facts["lr"] == "0.1"  # the hyperparameters are there
+    assert ("class_weight" in facts) == listed
+    if listed:
+        assert facts["class_weight"] == "–"
+
+
 @pytest.mark.parametrize(("features", "target", "names"), [
     (("temp_c",), "yield_kg", ("temp_c", "yield_kg")),
     (("x",), None, ("x", "y")),  # sine, curve
