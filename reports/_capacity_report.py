@@ -17,7 +17,7 @@ import nets
 
 from . import design
 from ._capacity_gap import gap_verdict
-from ._capacity_table import per_config, shortened
+from ._capacity_table import per_config, scored_columns, shortened
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
@@ -366,7 +366,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
                           "and epochs to eps: medians over the seeds that reached it."
                           + ("" if rmse is None else " Losses: ½·MSE on the scaled target; "
                              "test_rmse: in the target's own units.") + short)
-    csv, page, short = shortened(result.runs.replace([np.inf, -np.inf], np.nan))
+    runs = result.runs[scored_columns(result.runs.columns, m)]  # as the per-config table's
+    csv, page, short = shortened(runs.replace([np.inf, -np.inf], np.nan))
     rep.add_table(csv, page=page, name="runs", max_rows=15,
                   caption="Every run; the CSV holds all of them." + short)
     return rep.write(out, index=index,

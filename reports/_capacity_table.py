@@ -22,12 +22,17 @@ def per_config(table: pd.DataFrame, metric: str,
             "val_accuracy_std", "test_accuracy", "test_accuracy_std", "test_loss",
             "iterations_to_eps", "epochs_to_eps", "reached_eps", "diverged", "seconds"]
     if metric == "loss":
-        cols = [c for c in cols if "accuracy" not in c] + ["train_loss", "val_loss",
-                                                           "val_loss_std"]
+        cols = scored_columns(cols, metric) + ["train_loss", "val_loss", "val_loss_std"]
     if rmse is not None:  # beside the test loss it comes from
         table = table.assign(test_rmse=rmse)
         cols.insert(cols.index("test_loss") + 1, "test_rmse")
     return shortened(table[cols])
+
+
+def scored_columns(columns, metric: str) -> list[str]:
+    """``columns`` a table of the sweep shows: without the accuracy ones for a sweep scored
+    by its loss (regression, whose nets have no accuracy: a column of dashes)."""
+    return [c for c in columns if metric != "loss" or "accuracy" not in c]
 
 
 def shortened(csv: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:

@@ -407,8 +407,10 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
         rep.add_figure("verify-grid", draw_verify, verify_frame(result),
                        caption="Validation loss after brief constant-rate runs from the same "
                                "initial nets, at rates around the suggestion.")
-        rep.add_table(result.verify, name="verify-runs", max_rows=18,
-                      caption="Every verification run.")
+        # regression nets have no accuracy: its column would be dashes
+        runs = (result.verify.drop(columns=["val_accuracy"], errors="ignore")
+                if result_task(result) == "regression" else result.verify)
+        rep.add_table(runs, name="verify-runs", max_rows=18, caption="Every verification run.")
     rep.add_section("Recorded points")
     rep.add_table(result.curves, name="curve", max_rows=12,
                   caption="Every recorded point.")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import run_cli, undocumented_keys
-from conftest import remember_runs, report_table
+from conftest import remember_runs, report_facts, report_table
 
 import nets
 import reports
@@ -947,6 +947,31 @@ def test_a_regression_sweep_names_its_loss_and_gives_the_rmse_in_the_data_units(
         reports.capacity_report(coin, tmp_path / "c")).headline]
     assert labels[0] == "Test accuracy of the best net (by validation)" and \
         not [x for x in labels if "RMSE" in x]
+
+
+def test_a_regression_sweep_shows_no_accuracy_column_and_no_class_weight(tmp_path,
+                                                                        parse_html):
+    # QA: sine's "Every run" table had train_acc, val_acc and test_acc columns of dashes
+    # (its caption explaining "acc: accuracy"), and Hyperparameters listed class_weight,
+    # which regression refuses; the per-config table already left the accuracies out
+    cfg = CAPACITY_CONFIG.replace(max_epochs=2, checkpoint=1)
+    for dataset, regression in (("sine", True), ("coin", False)):
+        res = capacity_sweep(dataset, widths=(2,), seeds=1, config=cfg)
+        page = reports.capacity_report(res, tmp_path / dataset).read_text()
+        runs = pd.read_csv(tmp_path / dataset / "report_files" / "runs.csv")
+        head, _ = report_table(page, "table-runs")
+        per_config, _ = report_table(page, "table-per-config")
+        caption = " ".join(parse_html(page).all_text.split())
+        facts = report_facts(page)
+        if regression:
+            assert not [c for c in [*head, *per_config, *runs.columns] if "acc" in c]
+            assert "acc: accuracy" not in caption and "class_weight" not in facts
+            assert list(runs.columns) == [c for c in RUN_COLUMNS if "accuracy" not in c]
+        else:  # classification as it was
+            assert {"train_acc", "val_acc", "test_acc"} <= set(head)
+            assert list(runs.columns) == list(RUN_COLUMNS)
+            assert ("Every run; the CSV holds all of them. Shortened on the page (acc: accuracy"
+                    in caption) and facts["class_weight"] == "–"
 
 
 def test_more_workers_than_cores_run_one_per_core_with_a_warning(capsys):

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from cli_helpers import help_words, readme_words, run_cli, undocumented_keys
+from conftest import report_facts, report_table
 
 import analyses
 import reports
+from analyses._lr_verify import VERIFY_COLUMNS
 
 JSON_KEYS = {"dataset", "mode", "min_lr", "max_lr", "num_steps", "beta", "val", "seeds",
              "n_train", "suggestion", "suggested_lr", "suggestions", "divergence_lr",
@@ -58,6 +60,27 @@ def test_json_contract_report_and_index(tmp_path, monkeypatch, capsys, parse_htm
             "suggestions.csv"} <= files
     assert [r.kind for r in reports.find_reports(tmp_path / "runs")] == ["lr-range"]
     assert "lr-range" in (tmp_path / "runs" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(("dataset", "regression"), [("sine", True), ("xor", False)])
+def test_a_regression_report_has_no_accuracy_column_and_no_class_weight(dataset, regression,
+                                                                        tmp_path, capsys):
+    # QA: sine's "Every verification run" table had a val_accuracy column of dashes and its
+    # Hyperparameters a class_weight, which regression refuses
+    out = tmp_path / "r"
+    code, _, err = run_cli(["lr-range", "--dataset", dataset, "--steps", "20", "--verify",
+                            "--verify-epochs", "2", "--out", out], capsys)
+    assert code == 0, err
+    page = (out / "report.html").read_text()
+    head, _ = report_table(page, "table-verify-runs")
+    csv = pd.read_csv(out / "report_files" / "verify-runs.csv")
+    facts = report_facts(page)
+    if regression:
+        assert head == list(csv.columns) == ["lr", "factor", "seed", "status", "val_loss",
+                                             "seconds"]
+    else:  # classification as it was
+        assert head == list(csv.columns) == list(VERIFY_COLUMNS)
+    assert "class_weight" not in facts  # the ramp's settings leave it out (None) either way
 
 
 def test_a_verification_where_no_net_learned_is_inconclusive(tmp_path, monkeypatch, capsys,
