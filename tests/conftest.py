@@ -224,6 +224,22 @@ def figure_stand_in(monkeypatch, *, typeset: bool, sized: bool = False) -> None:
     monkeypatch.setattr(design, "png_data_uri", png_data_uri)
 
 
+def drawn_axes(monkeypatch) -> dict:
+    """The axis labels of each figure a report draws from now on, by its title (the
+    stand-in's figures are built: their labels are read before it embeds its pixel)."""
+    from reports import design
+
+    stand_in, drawn = design.png_data_uri, {}
+
+    def labelled(fig, *args, **kwargs):
+        for ax in fig.axes:
+            drawn[ax.get_title()] = (ax.get_xlabel(), ax.get_ylabel())
+        return stand_in(fig, *args, **kwargs)
+
+    monkeypatch.setattr(design, "png_data_uri", labelled)
+    return drawn
+
+
 @functools.cache
 def _blank_png(width: int, height: int) -> str:
     """A white ``width`` x ``height`` PNG as a data URI (one bit a pixel: a few hundred

@@ -16,6 +16,7 @@ from cli_helpers import run_cli_as_program
 from conftest import (
     ONE_PIXEL_PNG,
     REAL_RUNS,
+    drawn_axes,
     figure_stand_in,
     report_facts,
     report_table,
@@ -667,20 +668,6 @@ def test_a_run_trained_without_files_still_reports(tmp_path, parse_html):
     assert "not saved" in " ".join(parse_html(path.read_text()).all_text.split())
 
 
-def _fit_axes(monkeypatch) -> dict:
-    """The axis labels of each figure a report draws from now on, by its title (the
-    stand-in's figures are built: their labels are read before it embeds its pixel)."""
-    stand_in, drawn = reports.design.png_data_uri, {}
-
-    def labelled(fig, *args, **kwargs):
-        for ax in fig.axes:
-            drawn[ax.get_title()] = (ax.get_xlabel(), ax.get_ylabel())
-        return stand_in(fig, *args, **kwargs)
-
-    monkeypatch.setattr(reports.design, "png_data_uri", labelled)
-    return drawn
-
-
 @pytest.mark.parametrize("features", [("temp_c",), ("temp_c", "rain_mm")])
 def test_a_regression_fit_names_its_axes_and_columns_after_the_data(features, tmp_path,
                                                                     monkeypatch):
@@ -688,7 +675,7 @@ def test_a_regression_fit_names_its_axes_and_columns_after_the_data(features, tm
     # (fit-samples.csv: x,y,split) and its predicted-against-actual over "actual y"
     import study
 
-    drawn = _fit_axes(monkeypatch)
+    drawn = drawn_axes(monkeypatch)
     name = harvest_csv(tmp_path / "one.csv", features)
     run = study.train_run(name, nets.TrainConfig(hidden=(4,), max_epochs=2), seed=0,
                           out=tmp_path / "run")
@@ -710,7 +697,7 @@ def test_a_regression_fit_names_its_axes_and_columns_after_the_data(features, tm
 def test_a_generated_regression_set_keeps_x_and_y(tmp_path, monkeypatch):
     import study
 
-    drawn = _fit_axes(monkeypatch)
+    drawn = drawn_axes(monkeypatch)
     run = study.train_run("sine?n_train=50&n_test=20", nets.TrainConfig(hidden=(4,),
                                                                         max_epochs=2))
     files = reports.training_report(run, tmp_path / "sine").parent / "report_files"
