@@ -12,16 +12,22 @@ from ._run_files import ANALYSES, foreign_record
 
 BEST_MODEL = "best_model"  # the retrained best trial's folder, beside a study's report
 SPEC_FILE = "spec.toml"  # a study report's copy of the spec its study ran with
-SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab study report wrote "
-                "this file).")
+#: The first line's words: true whichever command (study run, report or worker) or Python
+#: call wrote the report
+SPEC_COMMENT = ("The spec this study ran with, as stored with it (hplab wrote this file "
+                "with the study's report).")
+#: Earlier versions' first lines (a report rewritten since replaces their spec.toml too)
+EARLIER_SPEC_COMMENTS = ("The spec this study ran with, as stored with it (hplab study report "
+                         "wrote this file).",)
 
 
 def is_saved_spec(path: Path) -> bool:
-    """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT` first):
-    one the user put there is not to be written over."""
+    """Whether ``path`` is missing or a spec a study report saved (`SPEC_COMMENT`, or an
+    earlier version's, first): one the user put there is not to be written over."""
     try:
         with open(path, encoding="utf-8") as file:
-            return file.readline().rstrip("\n") == f"# {SPEC_COMMENT}"
+            line = file.readline().rstrip("\n")
+        return line in [f"# {said}" for said in (SPEC_COMMENT, *EARLIER_SPEC_COMMENTS)]
     except FileNotFoundError:
         return True
     except (OSError, UnicodeDecodeError):

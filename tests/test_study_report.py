@@ -32,6 +32,7 @@ from cli_helpers import (
 )
 from conftest import (
     copy_files,
+    drawn_axes,
     figure_stand_in,
     report_facts,
     report_table,
@@ -39,6 +40,7 @@ from conftest import (
     stored_study_files,
     trials_of,
 )
+from data_helpers import harvest_csv
 
 import hplab
 import reports
@@ -1193,6 +1195,33 @@ def test_the_report_saves_the_spec_and_gives_every_digit_of_it(spec_file, tmp_pa
     assert hplab.main(["study", "report", "whole", "--storage", str(db), "--out",
                        str(out)]) == 0
     assert study.load_spec(out / "spec.toml").raw == saved.raw
+
+
+@pytest.mark.usefixtures("unrasterized")
+def test_a_regression_study_run_names_its_fit_and_the_command_that_wrote_its_spec(
+        spec_file, tmp_path, monkeypatch, capsys):
+    # QA: the spec.toml `hplab study run` wrote began "(hplab study report wrote this
+    # file)"; its best trial's fit of csv:one.csv (temp_c, yield_kg) was drawn over x and y
+    monkeypatch.chdir(tmp_path)
+    drawn = drawn_axes(monkeypatch)
+    spec = spec_file("harvest", dataset=harvest_csv(tmp_path / "one.csv"), metric="val_loss",
+                     n_trials=2, pruner="none", max_epochs=2,
+                     fixed={"batch_size": 16, "checkpoint": 1})
+    code, _, err = run_cli(["study", "run", spec, "--storage", "s.db"], capsys)
+    assert code == 0, err
+    out = tmp_path / "runs" / "studies" / "harvest"
+    first = (out / "spec.toml").read_text().splitlines()[0]
+    assert first == ("# The spec this study ran with, as stored with it (hplab wrote this "
+                     "file with the study's report).")
+    assert drawn["Fitted curve"] == ("temp_c", "yield_kg")
+    assert list(pd.read_csv(out / "report_files" / "fit-samples.csv").columns) == [
+        "temp_c", "yield_kg", "split"]
+    # an earlier version's spec.toml (its first line then) is still the report's to replace
+    rest = (out / "spec.toml").read_text().split("\n", 1)[1]
+    (out / "spec.toml").write_text("# The spec this study ran with, as stored with it (hplab "
+                                   "study report wrote this file).\n" + rest)
+    assert run_cli(["study", "report", "harvest", "--storage", "s.db"], capsys)[0] == 0
+    assert (out / "spec.toml").read_text().splitlines()[0] == first
 
 
 @pytest.mark.usefixtures("unrasterized")
