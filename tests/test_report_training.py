@@ -395,10 +395,12 @@ def test_real_run_reports(real_reports, parse_html, name):
               "so its score is no held-out score)")
     assert (shared in " ".join(page.all_text.split())) == (name == "xor")
     # no milestones for a schedule that takes none, no rho or eps for an optimizer that
-    # reads neither: no setting the run's optimizer and schedule do not read
+    # reads neither: no setting the run's optimizer and schedule do not read, no
+    # class_weight, which regression refuses
     cfg = run.config
     unread = {"lr_milestones"} | set(nets.unread_settings(cfg.to_dict(), cfg.optimizer,
-                                                          cfg.schedule))
+                                                          cfg.schedule)) \
+        | (set() if classify else {"class_weight"})
     assert {"rho", "opt_eps"} - set(nets.OPTIMIZERS[cfg.optimizer].settings) <= unread
     for key in run.config.to_dict():
         assert (key in page.all_text) == (key not in unread), key
