@@ -37,14 +37,19 @@ def hplab_checkout() -> str | None:
 
 def version_text() -> str:
     """hplab's version as a report says it: the installed version, and the checkout it runs
-    from where that is one (``0.1.1.dev5+g1a2b3c4, run from checkout 5d6e7f8a9b0c with
-    uncommitted changes``)."""
-    checkout = hplab_checkout()
+    from where that is other code (``0.1.1.dev5+g1a2b3c4, run from checkout 5d6e7f8a9b0c
+    with uncommitted changes``); the version alone where it names the checkout's commit."""
+    return _version_text(hplab_version(), hplab_checkout())
+
+
+def _version_text(installed: str, checkout: str | None) -> str:
     if not checkout:
-        return hplab_version()
+        return installed
     commit, dirty = checkout.removesuffix("-dirty"), checkout.endswith("-dirty")
-    return (f"{hplab_version()}, run from checkout {commit}"
-            f"{' with uncommitted changes' if dirty else ''}")
+    named = installed.partition("+g")[2].partition(".")[0]  # setuptools-scm's +gHASH
+    if not dirty and len(named) >= 7 and commit.startswith(named):
+        return installed  # the version says it: a clean checkout at the installed commit
+    return f"{installed}, run from checkout {commit}{' with uncommitted changes' * dirty}"
 
 
 def checkout_of(folder: Path) -> str | None:
