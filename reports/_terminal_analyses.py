@@ -207,20 +207,15 @@ def lr_range_lines(s: dict) -> list[str]:
                      f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
     elif v is not None and v["best_lr"] is not None:
         low, high = v.get("best_range_low"), v.get("best_range_high")  # older lack them
-        where = "within" if v["within_tolerance"] else "outside"
+        where = f"{'within' if v['within_tolerance'] else 'outside'} {v['tolerance']:g}x"
+        plateau, judged = "", f" ({where})"
         if low is not None and low < high:  # rates seed noise cannot tell from the best
-            inside = low <= v["suggested_lr"] <= high
             plateau = f"rates {low:.4g}-{high:.4g} score within noise of it; "
-            judged = "inside that range" if inside else \
-                f"outside that range, {where} {v['tolerance']:g}x of the best"
-            lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
-                         f"{plateau}the suggestion is {v['ratio']:.2g}x that, {judged}"
-                         + (", at the grid's edge" if v["at_grid_edge"] else ""))
-        else:
-            lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
-                         f"the suggestion is {v['ratio']:.2g}x that ({where} "
-                         f"{v['tolerance']:g}x)" + (", at the grid's edge" if v["at_grid_edge"]
-                                                    else ""))
+            judged = ", inside that range" if low <= v["suggested_lr"] <= high else \
+                f", outside that range, {where} of the best"
+        lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
+                     f"{plateau}the suggestion is {v['ratio']:.2g}x that{judged}"
+                     + (", at the grid's edge" if v["at_grid_edge"] else ""))
     elif v is not None:
         lines.append("verify: every grid run diverged")
     return lines + _ending(s)
