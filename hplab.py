@@ -1384,54 +1384,26 @@ def cmd_predict(args) -> int:
         pred = model.predict(nets.read_inputs(args.input, model, header), args.threshold)
     if out is not None:  # an earlier --out's predictions only (it wrote over a spec)
         study.refuse_other_file(out, first="prediction", what="a predictions CSV")
-    scores = nets.score_prediction(pred, truth) if truth is not None else \
-        {"accuracy": None, "rmse": None, "mae": None}
-    # a binary model's positive class: what accuracy hides on imbalanced data
-    positive = nets.positive_class_scores(pred, truth) if truth is not None else \
-        dict.fromkeys(nets.POSITIVE_SCORES)
+    summary = nets.predict_summary(
+        model, pred, truth, limit=args.limit, threshold=args.threshold, dataset=dataset,
+        data_seed=seed, data_changed=changed, input=args.input, out_path=out)
     frame = nets.prediction_frame(pred, truth)
     if to_stdout:  # `--out -`: the CSV on standard output, for a pipe
         nets.spreadsheet_safe(frame).to_csv(sys.stdout, index=False)
-    elif args.out:
+    elif out is not None:
         # a new file renamed into place: never half a CSV, nor two runs' rows mixed
-        nets.write_csv(args.out, frame)
-    limit = len(pred) if args.limit < 0 else min(args.limit, len(pred))
-    # the threshold in effect: a two-class model's more probable class is its positive one
-    # from 0.5 (null, as if none applied, misread the scores at 0.5 as at no threshold)
-    threshold = args.threshold if args.threshold is not None else \
-        0.5 if model.task != "regression" and len(model.classes) == 2 else None
-    summary = {"model": str(model.path), "task": model.task, "classes": list(model.classes),
-               "dataset": dataset, "split": "test" if dataset else None, "data_seed": seed,
-               "data_changed": changed,
-               "input": args.input, "n": len(pred), "n_shown": limit,
-               **nets.prediction_records(pred, limit, truth), **scores, "out_path": args.out,
-               "threshold": threshold, **positive}
-    where = f"{dataset} test split (data seed {seed})" if dataset else args.input
-    lines = [f"{model.path}: {model.net!r}", f"{len(pred)} predictions on {where}"]
-    if args.threshold is not None:
-        lines.append(f"predicted {model.classes[1]} where its probability is >= "
-                     f"{args.threshold:g}")
-    if scores["accuracy"] is not None:
-        lines.append(f"accuracy {scores['accuracy']:.4f}")
-    elif scores["rmse"] is not None:
-        lines.append(f"rmse {scores['rmse']:.4g}, mae {scores['mae']:.4g}")
-    if positive["positive"] is not None:
-        lines.append(f"class {positive['positive']}: " + ", ".join(
-            f"{k} {'undefined' if positive[k] is None else format(positive[k], '.4f')}"
-            for k in nets.POSITIVE_SCORES[1:]) + " (pr_auc: average precision)")
+        nets.write_csv(out, frame)
+    if args.json:  # the records: a table (and the import of reports) would be thrown away
+        _emit(args, summary, [])
+        return 0
+    import reports
+
+    lines = reports.predict_lines(summary, model, frame=None if to_stdout else frame,
+                                  threshold_asked=args.threshold is not None)
     if to_stdout:  # the scores for people, kept out of the piped CSV (which lists every row)
         print("\n".join(map(_escaped, lines)), file=sys.stderr)
-        return 0
-    if limit and not args.json:  # --json prints the records: a table there is thrown away
-        import reports
-
-        # 6 significant digits: fixed decimals showed 1e-30 as -0.0000 and 1e30 in 31 digits
-        lines += reports.table_lines(frame.head(limit), float_format="{:.6g}".format)
-        if limit < len(pred):  # the table reads as every prediction otherwise
-            lines.append(f"{limit} of {len(pred)} shown; --limit -1 for all")
-    if args.out:
-        lines.append(f"wrote {args.out}")
-    _emit(args, summary, lines)
+    else:
+        _emit(args, summary, lines)
     return 0
 
 

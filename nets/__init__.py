@@ -54,6 +54,7 @@ from ._predict_scores import (
     regression_errors,
     score_prediction,
 )
+from ._predict_summary import predict_summary
 from ._printable import (
     and_list,
     count_of,
@@ -117,7 +118,7 @@ __all__ = [
     "train_streams", "whole_steps",
     "Prediction", "SavedModel", "check_threshold", "load_model", "ONNX_OUTPUTS", "export_onnx",
     "is_hplab_onnx", "is_onnx_file",
-    "predict_dataset", "POSITIVE_SCORES", "positive_class_scores",
+    "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "versions",

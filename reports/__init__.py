@@ -31,6 +31,7 @@ from ._index import (
     write_index,
 )
 from ._out_folder import check_out_folder, check_study_report_folder, holding
+from ._predict_command import predict_lines
 from ._report_files import remove_report
 from ._study_commands import note_study_report, study_show, write_study_report
 from ._study_folder import find_study_report, study_report_folder
@@ -106,6 +107,8 @@ __all__ = [
     "current_study_report", "find_study_report", "report_lags", "study_report_folder",
     # what the study commands read of a study's report, and write
     "note_study_report", "study_show", "write_study_report",
+    # `hplab predict`'s lines
+    "predict_lines",
     # `hplab train`'s run, saved in place of an earlier one
     "train_into",
     # the folders commands write into: checked before the work, held while writing
