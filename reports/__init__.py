@@ -31,7 +31,6 @@ from ._index import (
     write_index,
 )
 from ._out_folder import check_out_folder, check_study_report_folder, holding
-from ._predict_command import predict_lines
 from ._report_files import remove_report
 from ._study_commands import note_study_report, study_show, write_study_report
 from ._study_folder import find_study_report, study_report_folder
@@ -47,6 +46,7 @@ from ._terminal import (
     value_text,
 )
 from ._terminal_analyses import capacity_lines, imbalance_lines, lr_range_lines, scaling_lines
+from ._terminal_predict import predict_lines
 from ._train_command import train_into
 
 #: Where each name that draws or tabulates lives: matplotlib, pandas and scikit-learn cost
