@@ -181,6 +181,13 @@ def run_task(task: Task) -> dict:
     if recorder.calls != 1 or len(p_test) != len(split.y_test):
         raise RuntimeError("resampling reached data outside training")  # a bug: not a row
     model = pipe.named_steps["model"]
+    if getattr(model, "status_", "") == "diverged":
+        # a loss that blew up but stayed finite predicts (a constant, at times): its scores
+        # (PR-AUC the prevalence) ranked beside the others' as a remedy that tied; a loss
+        # gone NaN fails in predict_proba, above, and says so in the same words
+        return _no_scores(task, "failed", f"{type(model).__name__}: the fit diverged "
+                          f"({model.reason_}); fit again with a lower lr",
+                          time.perf_counter() - start)
     fit_pos, fit_neg = recorder.counts[1], recorder.counts[0]
     unchanged = ""
     entry = STRATEGIES[task.strategy]

@@ -135,7 +135,8 @@ def _leakage_section(rep: Report, result) -> None:
     rep.add_section("Leakage demonstration (resampling before the split: WRONG on purpose)",
                     "Here each sampler ran on train, validation and test merged, which were "
                     "then split again, so the test set no longer has the real class balance "
-                    "(every sampler). For oversamplers, copies of (or interpolations between) "
+                    "(over- and undersamplers; a cleaner changes it little, below). For "
+                    "oversamplers, copies of (or interpolations between) "
                     "test positives also reach training. Neither makes the model any better. "
                     "The leaky runs are scored on a re-drawn test set, so with few seeds part "
                     "of any difference is that split's chance.")

@@ -630,6 +630,21 @@ def test_a_net_diverging_to_nan_is_a_failed_run_saying_so():
         "ValueError: NetClassifier: the fit diverged (loss became NaN or infinite)").all()
 
 
+def test_a_net_whose_loss_blew_up_but_stayed_finite_is_a_failed_run_saying_so():
+    # QA: lr 1e6 blew the loss up 10x, finite: every net predicted a constant, and the
+    # strategies were ranked as tied at the prevalence, "complete, 0 failed"
+    res = analyses.imbalance_benchmark("moons?n_train=1000", ratios="1:20",
+                                       strategies="none,class_weight", seeds=1, workers=1,
+                                       net_params={"hidden": (4,), "max_epochs": 3,
+                                                   "optimizer": "sgd", "lr": 1e3})
+    status = res.status_frame()
+    assert (status["status"] == "failed").all() and len(status) == 2
+    assert status["reason"].str.fullmatch(
+        r"NetClassifier: the fit diverged \(train loss \S+ exceeded 10x its first value\); "
+        "fit again with a lower lr").all(), status["reason"].tolist()
+    assert [f["strategy"] for f in res.summary()["failed"]] == ["none", "class_weight"]
+
+
 def test_leakage_demo_inflates_scores_and_changes_the_test_set():
     res = analyses.imbalance_benchmark(MOONS, ratios="1:20", strategies="random_over",
                                        seeds=1, net_params=NET, leakage_demo=True, workers=1)
