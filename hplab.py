@@ -760,7 +760,8 @@ def _add_train(sub) -> None:
     p.add_argument("--optimizer", default="sgd", names="nets.OPTIMIZERS")
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--batch-size", type=int, default=10, help="-1 means full batch")
-    p.add_argument("--epochs", type=float, default=5000, help="max epochs")
+    p.add_argument("--epochs", type=float, default=5000,
+                   help="max epochs, fractions allowed (at most 1,000,000: nets.MAX_EPOCHS)")
     p.add_argument("--eps", type=float, default=0.0, help="stop once validation loss <= eps")
     p.add_argument("--init", default="xavier", names="nets.INITIALIZERS",
                    help=INIT_HELP.format("biases start at 0", texts=TEXTS)).texts = INIT_DRAWS

@@ -268,10 +268,11 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     seed = whole("seed", seed, 0)
     # checked whether or not --val / --verify / looper use them: a bad value is a typo
     # either way, and said before any data is loaded
-    for name, value in (("verify_epochs", verify_epochs), ("epochs_per_rate", epochs_per_rate)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
-                math.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    nets.check_epochs("verify_epochs", verify_epochs)
+    nets.check_epochs("epochs_per_rate", epochs_per_rate)
+    if mode == "looper":  # its run holds every rate: num_steps x epochs_per_rate epochs
+        nets.check_epochs(f"epochs_per_rate x num_steps ({epochs_per_rate:g} x {num_steps})",
+                          epochs_per_rate * num_steps)
     val_batch = whole("val_batch", val_batch, 1)
     if isinstance(diverge, bool) or not isinstance(diverge, numbers.Real) or not diverge > 1:
         raise ValueError(f"diverge must be a number > 1, got {diverge!r}")  # before the data

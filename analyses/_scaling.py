@@ -235,8 +235,8 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
            config is not None and config.batch_norm)
     sizes = tuple(sorted({int(b) for b in sizes}))
     rates = tuple(sorted({float(r) for r in rates}))
-    if max_epochs is not None and not (math.isfinite(max_epochs) and max_epochs > 0):
-        raise ValueError(f"max_epochs must be a finite number > 0, got {max_epochs!r}")
+    if max_epochs is not None:
+        nets.check_epochs("max_epochs", max_epochs)
     # what every run trains with (run_task sets the same): the result's config records it
     base = (config or nets.TrainConfig()).replace(schedule="constant",
                                                   eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)
@@ -275,6 +275,14 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
             reference_batch < 1:
         raise ValueError(f"reference_batch must be an integer >= 1, got {reference_batch!r}")
     b_ref = min(reference_batch, n)
+    for b in (*sizes, b_ref):  # each run trains its budget + 1 epoch: refused before any run
+        per_epoch = nets.epoch_steps(n, b, base.batch_norm)
+        if budget(b) / per_epoch + 1 > nets.MAX_EPOCHS:
+            steps = nets.count_of(per_epoch, "step")
+            raise ValueError(f"max_steps {max_steps} is {budget(b) / per_epoch:,.0f} epochs "
+                             f"at batch size {b} ({steps} an epoch): a run trains at most "
+                             f"{nets.MAX_EPOCHS:,} epochs; lower max_steps (or set "
+                             "max_epochs below that)")
     ref_rows = []
     best = None
     if target is not None:  # refused before any run

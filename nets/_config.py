@@ -14,7 +14,7 @@ from ._finite import NON_FINITE_TEXT
 from ._heads import HEADS
 from ._init import INITIALIZERS
 from ._optimizers import OPTIMIZER_RULES, OPTIMIZERS
-from ._rules import check_setting, choice, nonneg, positive, unit, unknown_name
+from ._rules import check_setting, choice, epochs, nonneg, positive, unit, unknown_name
 from ._schedules import RULE_SETTINGS, SCHEDULES, STEPWISE
 from ._validation import is_whole
 
@@ -76,7 +76,7 @@ class TrainConfig:
     warmup_steps: int = 0  # linear warm-up on top of any schedule
     # loop
     batch_size: int = 32  # -1 = full batch
-    max_epochs: float = 100  # fractions allowed
+    max_epochs: float = 100  # fractions allowed; at most nets.MAX_EPOCHS (1 000 000)
     checkpoint: float = 1.0  # epochs between checkpoints (fractions: whole steps, see above)
     eps: float = 0.0  # stop once the monitored loss <= eps (0 = off)
     patience: int = 0  # early stopping: checkpoints without improvement (0 = off)
@@ -193,7 +193,7 @@ _RULES = {
     "warmup_steps": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),
     "batch_size": (lambda v: is_whole(v) and (v == -1 or v >= 1),
                    "must be a whole number >= 1 (or -1 for full batch)"),
-    "max_epochs": positive,
+    "max_epochs": epochs,  # at most MAX_EPOCHS
     "checkpoint": positive,
     "eps": nonneg,
     "patience": (lambda v: is_whole(v) and v >= 0, "must be a whole number >= 0"),

@@ -59,6 +59,23 @@ positive = (lambda v: v > 0 and math.isfinite(v), "must be a finite number > 0")
 nonneg = (lambda v: v >= 0 and math.isfinite(v), "must be a finite number >= 0")
 unit = (lambda v: 0 <= v < 1, "must be in [0, 1)")
 
+#: The most epochs one run may ask for: 100 times the course's longest (coin's widths,
+#: 10 000 epochs). Beyond it a number is a typo, not a run: ``--epochs 1e99`` trained on for
+#: good, with no word, where it had no loss to stop at.
+MAX_EPOCHS = 1_000_000
+#: the rule of every count of epochs (a run's length, an analysis's epochs per run or per
+#: rate, a study's max_epochs): fractions allowed, as a run's max_epochs
+epochs = (lambda v: 0 < v <= MAX_EPOCHS,
+          f"must be a finite number > 0, at most {MAX_EPOCHS:,} epochs")
+
+
+def check_epochs(name: str, value) -> float:
+    """``value``, if it follows the `epochs` rule; else ValueError ``"<name> must be a
+    finite number > 0, at most 1,000,000 epochs, got <value>"``: the one
+    check of every count of epochs outside `TrainConfig` (which holds the same rule)."""
+    check_setting(name, value, epochs)
+    return value
+
 
 def or_default(rule):
     """``rule``, with None allowed (the optimizer's own default)."""

@@ -70,6 +70,12 @@ def _parse_study(raw: dict, strict: bool = True) -> dict:
     for key in ("timeout", "max_epochs"):
         if out[key] is not None and out[key] <= 0:
             raise SpecError(f"study.{key} must be > 0, got {out[key]}")
+    if strict:  # TrainConfig's rule, said here (1e99 ran its first trial for good); a study
+        # an earlier version stored with more still reads (to show or report it)
+        try:
+            nets.check_epochs("study.max_epochs", out["max_epochs"])
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
     if out["grace_period"] <= out["heartbeat_interval"]:
         raise SpecError("study.grace_period must be > study.heartbeat_interval, got "
                         f"{out['grace_period']} and {out['heartbeat_interval']}")

@@ -231,7 +231,7 @@ def test_every_analysis_names_its_flags_in_its_errors(capsys):
     assert "scaling" not in hplab.FIELD_FLAGS  # no renamed flag: named by its dests
     assert run_cli(["scaling", "--dataset", "xor", "--max-epochs", "0", "--no-report"],
                    capsys) == (2, "", "hplab scaling: error: --max-epochs must be a finite "
-                                      "number > 0, got 0.0\n")
+                                      "number > 0, at most 1,000,000 epochs, got 0.0\n")
     # and --epochs, named so in every command, is max_epochs' (the QA's new analysis said
     # max_epochs without a FIELD_FLAGS entry of its own)
     assert "imbalance" not in hplab.FIELD_FLAGS
@@ -240,7 +240,7 @@ def test_every_analysis_names_its_flags_in_its_errors(capsys):
         assert flags["max_epochs"] == "--epochs", command
     assert run_cli(["imbalance", "--dataset", "moons", "--epochs", "0", "--no-report"],
                    capsys)[2] == ("hplab imbalance: error: --epochs must be a finite number "
-                                  "> 0, got 0.0\n")
+                                  "> 0, at most 1,000,000 epochs, got 0.0\n")
 
 
 def test_adding_an_analysis_names_the_places_that_exist():

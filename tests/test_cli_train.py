@@ -344,6 +344,27 @@ def test_a_folder_named_like_a_parameter_is_quoted_as_typed(tmp_path, capsys):
     assert code == 2 and err.startswith("hplab train: error: --epochs must be a finite")
 
 
+def test_absurd_epochs_are_refused_before_the_data_naming_the_limit(tmp_path, capsys):
+    # review: --epochs 1e99 (or 1e12 on XOR's 4 rows) was taken and trained for good, with
+    # no loss to stop at; refused by TrainConfig's rule, before the data is read (a missing
+    # file here: the epochs are said first), and the help tells the limit
+    assert nets.MAX_EPOCHS == 1_000_000
+    for epochs, shown in (("1e99", "1e+99"), ("1e12", "1000000000000.0"),
+                          ("1000000.5", "1000000.5")):
+        code, out, err = run_cli(["train", "--dataset", f"csv:{tmp_path / 'none.csv'}",
+                                  "--epochs", epochs, "--out", str(tmp_path / "run")], capsys)
+        assert (code, out, err) == (2, "", "hplab train: error: --epochs must be a finite "
+                                           "number > 0, at most 1,000,000 epochs, got "
+                                           f"{shown}\n")
+    assert not (tmp_path / "run").exists()
+    code, out, _ = run_cli(["train", "--help"], capsys)
+    assert code == 0 and "fractions allowed (at most 1,000,000" in " ".join(out.split())
+    # the limit itself and a fraction train
+    assert nets.TrainConfig(max_epochs=nets.MAX_EPOCHS).max_epochs == 1_000_000
+    code, out, _ = run_cli([*BASE, "--epochs", "0.5", "--out", str(tmp_path / "half")], capsys)
+    assert code == 0 and json.loads(out)["iterations"] == 1
+
+
 def test_hplab_debug_shows_the_traceback_behind_an_error_line(tmp_path, monkeypatch, capsys):
     # a bug raising ValueError looked like bad input: one line, no way to see where
     argv = [*BASE, "--out", str(tmp_path / "run"), "--lr", "-0.5"]

@@ -39,13 +39,20 @@ BAD_INIT = f"unknown init 'glorot'; valid: {', '.join(nets.INITIALIZERS)}"
     ({"init": "glorot"}, BAD_INIT),
     ({"schedule": "sometimes"}, "unknown schedule 'sometimes'; valid: constant, step, multistep"),
     ({"head": "ranking"}, "unknown head 'ranking'; valid: auto, regression, binary, multiclass"),
-    ({"max_epochs": 0}, "max_epochs must be a finite number > 0, got 0"),
+    ({"max_epochs": 0},
+     "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 0"),
     ({"checkpoint": -1}, "checkpoint must be a finite number > 0, got -1"),
     ({"eps": -0.01}, "eps must be a finite number >= 0, got -0.01"),
     ({"patience": -1}, "patience must be a whole number >= 0, got -1"),
     ({"patience": True}, "patience must be a whole number >= 0, got True"),
     # QA: max_epochs=True trained 1 epoch while batch_size=True was refused: no bools
-    ({"max_epochs": True}, "max_epochs must be a finite number > 0, got True"),
+    ({"max_epochs": True},
+     "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got True"),
+    # review: 1e99 epochs (or 1e12 of XOR's 4 rows) was taken and trained for good
+    ({"max_epochs": 1e99},
+     "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e+99"),
+    ({"max_epochs": 1_000_000.5},
+     "max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1000000.5"),
     ({"lr": np.True_}, "lr must be a finite number > 0, got np.True_"),
     # QA: NumPy's True was a whole number 1 where Python's is refused (nets.is_whole)
     ({"hidden": (np.True_,)}, "hidden widths must be whole numbers, got (np.True_,)"),

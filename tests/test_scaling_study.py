@@ -275,6 +275,13 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"lrs": ["0.1"]}, "learning rates must be finite and > 0"),
     ({"batch_sizes": ["4"]}, "batch sizes must be positive integers, got '4'"),
     ({"target": "0.9"}, "target must be a finite number > 0, got '0.9'"),
+    # review: a run's length has TrainConfig's bound (nets.MAX_EPOCHS), said before any run:
+    # 1e99 epochs was taken, and a budget of 10**8 steps trained its full batch for good
+    ({"max_epochs": 1e99},
+     r"^max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e\+99$"),
+    ({"batch_sizes": [900, 64], "max_steps": 10**8, "target": 0.5},  # the first one past it
+     r"^max_steps 100000000 is 6,666,667 epochs at batch size 64 \(15 steps an epoch\): a "
+     r"run trains at most 1,000,000 epochs; lower max_steps \(or set max_epochs below that\)$"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):

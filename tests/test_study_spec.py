@@ -196,6 +196,9 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      or r.update(sampler={"x0": {"lr": 0.2, "width": 4, "depth": 2, "init": "he"}}),
      r"^sampler\.x0\.init: not a parameter CMA-ES searches \(it samples choices "
      r"independently\); it searches lr, width, depth$"),
+    # review: 1e99 was taken, and the first trial trained for good; TrainConfig's rule
+    (lambda r: r["study"].update(max_epochs=1e99),
+     r"^study\.max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e\+99$"),
     (lambda r: r["study"].update(sampler="cmaes") or r["space"]["width"].update(per_layer=True)
      or r.update(sampler={"x0": {"lr": 0.2, "width": 4, "depth": 2}}),
      r"^sampler\.x0\.width: not a parameter CMA-ES searches; it searches lr, width_0, width_1, "
