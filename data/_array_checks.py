@@ -129,7 +129,8 @@ def check_float32(name: str, scaling: str, part: str, what: str, values: np.ndar
 def warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: dict) -> None:
     """DataWarning naming each class of the training split that a non-empty validation or
     test split lacks: the scores that need every class (ROC AUC, balanced accuracy) have
-    no value there, and nothing else would say why. Not in a pool's worker process: the
+    no value there, and nothing else would say why; another naming each class of a single
+    training row (with its rows in ``parts``). Not in a pool's worker process: the
     parent loaded the same split first and said so (each worker repeated it)."""
     if multiprocessing.parent_process() is not None:
         return
@@ -144,6 +145,17 @@ def warn_missing_classes(name: str, classes: tuple, y_train: np.ndarray, parts: 
     if gaps:
         warnings.warn(f"{name}: {'; '.join(gaps)}: scores that need every class (ROC AUC, "
                       "balanced accuracy) are undefined there", DataWarning, stacklevel=3)
+    # a class of one training row loaded without a word (a CSV's 3 rows of it split 1/1/1)
+    alone = [(classes[i], ", ".join(f"{int((y == i).sum())} in {part}"
+                                    for part, y in parts.items()))
+             for i in np.flatnonzero(held == 1)]
+    if alone:
+        which = (f"class {alone[0][0]} has a single training row ({alone[0][1]})"
+                 if len(alone) == 1 else
+                 f"classes {', '.join(f'{c} ({rows})' for c, rows in alone[:5])}"
+                 f"{', ...' if len(alone) > 5 else ''} have a single training row each")
+        warnings.warn(f"{name}: {which}: a net learns next to nothing of a class from one "
+                      "example; add rows of it, or leave it out", DataWarning, stacklevel=3)
 
 
 # A feature's validation or test values this many training ranges past that range are

@@ -54,9 +54,9 @@ def _smallest_of_each(counts: np.ndarray) -> int:
 
 def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: bool,
                name: str, names: tuple = ()) -> np.ndarray:
-    """Indices of ``n`` of the training rows ``y`` (stratified on when ``stratify``, but
-    where a class has a single row, which a stratified draw cannot place: `load` then warns
-    of a class the subset lost), in shuffled order; all of them when ``n`` is their number.
+    """Indices of ``n`` of the training rows ``y`` (stratified on when ``stratify``; where
+    a stratified draw is impossible, a class of a single row, one row of each class kept and
+    the rest drawn at random), in shuffled order; all of them when ``n`` is their number.
 
     ``names`` are the classes' labels (``y`` their indices), for an error to name one.
 
@@ -82,8 +82,9 @@ def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: boo
     try:
         kept, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=y,
                                    random_state=int(rng.integers(2**31)))
-    except ValueError:  # a class of a single row: that row goes to one side, as it falls
-        kept = rng.choice(len(y), n, replace=False)
+    except ValueError:  # a class of a single row: kept (its row fell either way, and a
+        # draw that left it out trained on no row of the class without a word)
+        kept = _one_of_each_then_any(y, n, rng)
     else:  # a rare class's share of n rounded to no row: trained on without it, silently
         labels, counts = np.unique(y, return_counts=True)
         lost = np.setdiff1d(labels, y[kept])
@@ -96,3 +97,13 @@ def fewer_rows(y: np.ndarray, n: int, rng: np.random.Generator, *, stratify: boo
                 f"classes are kept): train_size {_smallest_of_each(counts)} or more keeps "
                 "one of each class")
     return np.asarray(kept, dtype=np.int64)
+
+
+def _one_of_each_then_any(y: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` indices of ``y``'s rows (``n`` at least its number of classes): a row of each
+    class drawn first, then the rest at random from the other rows."""
+    order = rng.permutation(len(y))
+    _, first = np.unique(y[order], return_index=True)
+    each = order[first]
+    others = np.setdiff1d(order, each)
+    return rng.permutation(np.r_[each, rng.choice(others, n - len(each), replace=False)])

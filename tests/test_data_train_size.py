@@ -128,3 +128,33 @@ def test_a_csv_whose_rare_class_a_train_size_drops_is_refused_by_its_label(tmp_p
                        "more keeps one of each class"):
         data.load(name)
     assert np.bincount(data.load(f"csv:{tmp_path / 'pay.csv'}?train_size=31").y_train).min() == 1
+
+
+def test_a_class_of_a_single_training_row_is_kept_and_named(tmp_path):
+    # review: 3 "rare" rows of 123 went 1/1/1 to the test, validation and training pools;
+    # train_size 20 could not stratify the one left in training, drew 20 rows at random and
+    # left it out: a net with no "rare" row to learn from, without a word. Now a row of each
+    # class is kept, and a class of one training row is named with its rows elsewhere.
+    rng = np.random.default_rng(0)
+    labels = ["a"] * 60 + ["b"] * 60 + ["rare"] * 3
+    rows = "\n".join(f"{x:.3f},{y:.3f},{c}" for (x, y), c in zip(rng.normal(size=(123, 2)),
+                                                                 labels, strict=True))
+    (tmp_path / "r.csv").write_text("x1,x2,label\n" + rows + "\n")
+    said = ("class rare has a single training row (1 in validation, 1 in test): a net learns "
+            "next to nothing of a class from one example; add rows of it, or leave it out")
+    for seed in range(3):
+        with pytest.warns(data.DataWarning) as warned:
+            ds = data.load(f"csv:{tmp_path / 'r.csv'}?train_size=20", seed=seed, val_fraction=0.5)
+        assert ds.class_counts()["train"][2] == 1 and len(ds.y_train) == 20
+        assert [str(w.message).split(": ", 1)[1] for w in warned] == [said], seed
+        # the whole pool (no train_size) keeps its one row too, and says the same
+        with pytest.warns(data.DataWarning, match=r"^csv:.*r\.csv: class rare has a single "):
+            ds = data.load(f"csv:{tmp_path / 'r.csv'}", seed=seed, val_fraction=0.5)
+        assert ds.class_counts()["train"][2] == 1
+    # the program prints it as its other warnings: one line, and loads
+    from cli_helpers import hplab_cli
+
+    done = hplab_cli("data", "show", f"csv:{tmp_path / 'r.csv'}?train_size=20",
+                     "--val-fraction", "0.5", "--json", cwd=tmp_path)
+    assert done.returncode == 0 and json.loads(done.stdout)["class_counts"]["train"][2] == 1
+    assert done.stderr.endswith(said + "\n") and done.stderr.count("\n") == 1
