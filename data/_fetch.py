@@ -11,7 +11,6 @@ beside its gz, again through a temporary file and a rename.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import http.client
@@ -209,7 +208,7 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
         raise DataError(f"url must be an http://, https:// or file:// address, got {url!r}")
     dest = expand_home(dest) if dest is not None else data_home() / "mnist"
     base = (url or MNIST_URL).rstrip("/") + "/"
-    made = not dest.exists()
+    made = _missing_folders(dest)
     if dest.exists() and not dest.is_dir():  # mkdir said only "[Errno 17] File exists"
         raise DataError(f"{dest} is a file; give a folder for the MNIST files")
     dest.mkdir(parents=True, exist_ok=True)
@@ -249,13 +248,28 @@ def fetch_mnist(dest: str | Path | None = None, url: str | None = None, *,
     except BaseException:
         for tmp in pending.values():
             tmp.unlink(missing_ok=True)
-        if made:  # a folder this fetch made and filled with nothing: gone with it
-            with contextlib.suppress(OSError):
-                dest.rmdir()
+        # the folders this fetch made (dest and the parents it needed) and filled with
+        # nothing: gone with it, deepest first; a folder that existed before stays
+        for folder in made:
+            try:
+                folder.rmdir()
+            except OSError:  # something else put a file there meanwhile: it and its parents stay
+                break
         raise
     for name in MNIST_FILES:
         _unpack(dest / name)
     return dest
+
+
+def _missing_folders(dest: Path) -> list[Path]:
+    """``dest`` and those of its parents that do not exist yet, deepest first: what a
+    ``mkdir(parents=True)`` makes (a failed fetch left ``a/b`` of a new ``a/b/c``)."""
+    missing = []
+    for folder in (dest, *dest.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        missing.append(folder)
+    return missing
 
 
 def _unpack(gz_path: Path) -> Path:

@@ -387,6 +387,27 @@ def test_fetch_offline_says_where_to_put_files(tmp_path, capsys):
     assert not dest.exists()  # no empty folder, which data show called "lacks ..."
 
 
+def test_a_failed_fetch_removes_the_parent_folders_it_made_and_only_those(tmp_path, mirror,
+                                                                         capsys):
+    # review: a failed fetch into a new a/b/c removed c, and left the a/b it had made
+    folder, _ = mirror
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(gzip.compress(b"<html>"))  # no IDX
+    before = tmp_path / "there"  # an empty folder that was there before: it stays
+    before.mkdir()
+    with serving(folder) as url:
+        for dest in (tmp_path / "a" / "b" / "c", before / "d" / "e"):
+            rc = hplab.main(["data", "fetch", "mnist", "--url", url, "--dest", str(dest),
+                             "--no-verify"])
+            err = capsys.readouterr().err
+            assert rc == 2 and "is not a whole gzipped IDX file" in err
+    # and offline: the file:// mirror that is not there
+    rc = hplab.main(["data", "fetch", "mnist", "--url", (tmp_path / "nowhere").as_uri() + "/",
+                     "--dest", str(tmp_path / "f" / "g")])
+    assert rc == 2 and "by hand" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["there", *(p.name for p in folder.rglob("*")), folder.name])
+
+
 @contextlib.contextmanager
 def _replying(reply):
     """A server that answers every request with ``reply(request bytes)`` and hangs up."""
