@@ -1,6 +1,8 @@
 """What an lr-range report says of the verification runs that failed above the best grid
 rate: the rates where they did, and the range test's rates (divergence lr, suggestions) at
-or above them, which a reader would otherwise take for safe constant rates."""
+or above them, which a reader would otherwise take for safe constant rates; of the runs
+that diverged at any rate; and of a best range that reaches the grid's edge (the report's
+and the terminal's words)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import math
 import numpy as np
 
 import nets
+from nets import count_of
 
 
 def verify_failures(result) -> list[tuple[float, int, int]]:
@@ -25,6 +28,47 @@ def verify_failures(result) -> list[tuple[float, int, int]]:
     counts = per.agg(["sum", "size"])
     above = counts[(counts.index > v["best_grid_lr"]) & (counts["sum"] > 0)]
     return [(float(lr), int(r["sum"]), int(r["size"])) for lr, r in above.iterrows()]
+
+
+def range_at_edge(v: dict) -> tuple[str, float] | None:
+    """Where the rates within seed noise of the best (``best_range_low`` to
+    ``best_range_high``) reach an edge of the verification grid (``v``: a summary's
+    ``verify``, with its ``grid``): ``("largest", lr)`` or ``("smallest", lr)``, the true
+    plateau, and the best with it, may go on past that rate. None where the range is one
+    rate, where the best grid rate itself is at the edge (``at_grid_edge`` says so), or in
+    an older summary without them."""
+    low, high, grid = v.get("best_range_low"), v.get("best_range_high"), v.get("grid")
+    if low is None or high is None or not grid or not low < high or v.get("at_grid_edge"):
+        return None
+    rates = [g["lr"] for g in grid]
+    if high >= max(rates):
+        return "largest", max(rates)
+    if low <= min(rates):
+        return "smallest", min(rates)
+    return None
+
+
+def diverged_rates(v: dict, seeds: int | None) -> list[tuple[float, int, int | None]]:
+    """The grid rates of a summary's ``verify`` (``v``, with its ``grid``) where
+    verification runs diverged (a NaN or infinite loss among them), at any rate, as ``(lr,
+    diverged, seeds)`` by rate; ``seeds`` is the runs per rate (the config's
+    ``verify_seeds``; None where unknown). [] without any."""
+    return [(float(g["lr"]), int(g["diverged"]), seeds) for g in v.get("grid") or []
+            if g.get("diverged")]
+
+
+def rates_text(rates) -> str:
+    """`diverged_rates` or `verify_failures` in words: ``"both seeds at 5.2, 1 of 3 seeds
+    at 9.3"``."""
+    return ", ".join(f"{_who(k, n)} at {lr:.3g}" for lr, k, n in rates)
+
+
+def _who(k: int, n: int | None) -> str:
+    """``k`` runs of ``n`` seeds in words ("1 of 3 seeds", "both seeds", "2 runs")."""
+    if n is None:
+        return count_of(k, "run")
+    return (f"{k} of {n} seeds" if k < n else "the seed" if n == 1 else
+            "both seeds" if n == 2 else "every seed")
 
 
 def lowest_failing(failures) -> float | None:
@@ -57,11 +101,7 @@ def failures_line(result, summary: dict, failures) -> str:
     grid = sorted(result.verify["lr"].unique())
     # "from X up" only when every grid rate from the lowest failing one up failed
     from_up = len(failures) == sum(lr >= lowest * (1 - 1e-9) for lr in grid)
-    def who(k: int, n: int) -> str:
-        return (f"{k} of {n} seeds" if k < n else "the seed" if n == 1 else
-                "both seeds" if n == 2 else "every seed")
-
-    each = ", ".join(f"{who(k, n)} at {lr:.3g}" for lr, k, n in failures)
+    each = rates_text(failures)
     where = (f"rates ≥ {lowest:.3g}" if from_up else
              "rates " + ", ".join(f"{lr:.3g}" for lr, _, _ in failures))
     line = (f"Verification runs failed at {where} (diverged, or ended no better than the "
@@ -75,3 +115,11 @@ def failures_line(result, summary: dict, failures) -> str:
     if result.suggested_lr >= lowest * (1 - 1e-9):
         line += " The suggestion itself lies at or above the lowest failing rate."
     return line
+
+
+def diverged_line(result, summary: dict) -> list[str]:
+    """The report's sentence naming every grid rate where verification runs diverged (a NaN
+    or infinite loss), below the best rate too (`diverged_rates`); none without any."""
+    rates = diverged_rates(summary["verify"], result.config.get("verify_seeds"))
+    return [f"Verification runs diverged (a NaN or infinite loss): {rates_text(rates)}."
+            ] if rates else []

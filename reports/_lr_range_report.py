@@ -21,7 +21,14 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
-from ._lr_range_failures import failed_note, failures_line, lowest_failing, verify_failures
+from ._lr_range_failures import (
+    diverged_line,
+    failed_note,
+    failures_line,
+    lowest_failing,
+    range_at_edge,
+    verify_failures,
+)
 from ._run_files import analysis_records, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
 
@@ -256,6 +263,7 @@ def _verdicts(result, summary: dict) -> list[str]:
                          f"{result.verify['lr'].nunique()} rates, but "
                          f"{v['inconclusive_reason']}. Train longer (--verify-epochs) or check "
                          f"the net and the data before trusting any rate.")
+            lines += diverged_line(result, summary)
         else:
             grown = result.verify["lr"].nunique() - len(VERIFY_FACTORS)
             lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
@@ -267,8 +275,13 @@ def _verdicts(result, summary: dict) -> list[str]:
             if v["at_grid_edge"]:
                 lines.append("The best grid rate is at the grid's edge: the true best lies "
                              "beyond it.")
+            elif edge := range_at_edge(summary["verify"]):
+                lines.append(f"The rates within seed noise of the best reach the grid's "
+                             f"{edge[0]} rate, {edge[1]:.3g}: the range, and the best with it, "
+                             "may go on beyond it.")
             if failed := failures_line(result, summary, failures):
                 lines.append(failed)
+            lines += diverged_line(result, summary)
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nets import count_of
 
+from ._lr_range_failures import diverged_rates, range_at_edge, rates_text
 from ._terminal import _ending, two_figures
 
 
@@ -199,12 +200,15 @@ def lr_range_lines(s: dict) -> list[str]:
         lines.append(f"never diverged up to --max-lr {s['max_lr']:g}: "
                      f"{no_stop_advice(s['config']['optimizer'], s['beta'])}")
     v = s["verify"]
+    diverged = "" if v is None else rates_text(diverged_rates(v, s["config"].get("verify_seeds")))
+    diverged = f"; diverged: {diverged}" if diverged else ""  # at any grid rate
     if v is not None and v.get("inconclusive"):
         # the ratio is to the refined best rate, as in the conclusive line (0.28x of the
         # refined 0.1475 read as 0.28x of the grid's 0.1307)
         best = f"{v['best_lr']:.4g}, grid " if v.get("best_lr") is not None else "grid "
         lines.append(f"verify: inconclusive: {v['inconclusive_reason']} (best lr {best}"
-                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)")
+                     f"{v['best_grid_lr']:.4g}; the suggestion {v['ratio']:.2g}x that)"
+                     + diverged)
     elif v is not None and v["best_lr"] is not None:
         low, high = v.get("best_range_low"), v.get("best_range_high")  # older lack them
         where = f"{'within' if v['within_tolerance'] else 'outside'} {v['tolerance']:g}x"
@@ -213,9 +217,12 @@ def lr_range_lines(s: dict) -> list[str]:
             plateau = f"rates {low:.4g}-{high:.4g} score within noise of it; "
             judged = ", inside that range" if low <= v["suggested_lr"] <= high else \
                 f", outside that range, {where} of the best"
+        edge = range_at_edge(v)  # the plateau may go on past the grid (its best with it)
         lines.append(f"verify: best lr {v['best_lr']:.4g} (grid {v['best_grid_lr']:.4g}); "
                      f"{plateau}the suggestion is {v['ratio']:.2g}x that{judged}"
-                     + (", at the grid's edge" if v["at_grid_edge"] else ""))
+                     + (", at the grid's edge" if v["at_grid_edge"] else "")
+                     + (f"; that range reaches the grid's {edge[0]} rate, {edge[1]:.4g}: the "
+                        "best may lie beyond" if edge else "") + diverged)
     elif v is not None:
         lines.append("verify: every grid run diverged")
     return lines + _ending(s)

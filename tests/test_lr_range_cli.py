@@ -156,6 +156,53 @@ def test_rates_within_seed_noise_of_the_best_are_named_as_its_range(tmp_path, ca
             "noise of it; the suggestion is 2.5x that, inside that range\n") in out
 
 
+def _page_text(parse_html, folder) -> str:
+    return " ".join(parse_html((folder / "report.html").read_text()).all_text.split())
+
+
+def test_a_best_range_at_the_grid_edge_is_said_in_the_terminal_and_the_report(
+        tmp_path, capsys, parse_html):
+    # review: sine's rates 0.057-0.32 scored within seed noise of the best (0.179), 0.32
+    # being the grid's largest: the plateau, and the best with it, may go on past it, and
+    # neither the terminal nor the report said so (at_grid_edge is the best rate's own)
+    code, out, err = run_cli(["lr-range", "--dataset", "sine", "--seeds", "3", "--verify",
+                              "--out", tmp_path / "r"], capsys)
+    assert code == 0, err
+    v = json.loads((tmp_path / "r" / "result.json").read_text())["verify"]
+    top = max(g["lr"] for g in v["grid"])
+    assert not v["at_grid_edge"] and not v["inconclusive"]
+    assert v["best_range_low"] < v["best_grid_lr"] < v["best_range_high"] == top
+    line = [x for x in out.splitlines() if x.startswith("verify: ")]
+    assert len(line) == 1 and line[0].endswith(
+        f"; that range reaches the grid's largest rate, {top:.4g}: the best may lie beyond")
+    assert (f"The rates within seed noise of the best reach the grid's largest rate, "
+            f"{top:.3g}: the range, and the best with it, may go on beyond it.") in _page_text(
+                parse_html, tmp_path / "r")
+
+
+def test_the_verified_rates_that_diverged_are_listed_in_the_terminal_and_the_report(
+        tmp_path, capsys, parse_html):
+    # review: coin with momentum: the verification grid grew to 14.6, where its run
+    # diverged; neither the terminal line nor the report (the grid inconclusive) named it
+    code, out, err = run_cli(["lr-range", "--dataset", "coin", "--optimizer", "momentum",
+                              "--verify", "--verify-epochs", "5", "--out", tmp_path / "r"],
+                             capsys)
+    assert code == 0, err
+    s = json.loads((tmp_path / "r" / "result.json").read_text())
+    v = s["verify"]
+    assert v["inconclusive"] and s["config"]["verify_seeds"] == 1
+    diverged = [g["lr"] for g in v["grid"] if g["diverged"]]
+    assert len(diverged) == 1 and diverged[0] == max(g["lr"] for g in v["grid"])
+    runs = pd.read_csv(tmp_path / "r" / "report_files" / "verify-runs.csv")  # the runs' own
+    assert runs.loc[runs["status"] == "diverged", "lr"].tolist() == pytest.approx(diverged)
+    line = [x for x in out.splitlines() if x.startswith("verify: ")]
+    assert len(line) == 1 and line[0].endswith(f"; diverged: the seed at {diverged[0]:.3g}")
+    assert (f"Verification runs diverged (a NaN or infinite loss): the seed at "
+            f"{diverged[0]:.3g}.") in _page_text(parse_html, tmp_path / "r")
+    # the same words from the summary, as --json's reader would rebuild the lines
+    assert line[0] in reports.lr_range_lines(s)
+
+
 def test_a_verify_csv_left_behind_by_a_run_after_a_deleted_page_is_written_over(
         tmp_path, capsys):
     # QA: --verify, report.html deleted, a run without --verify (its verify-*.csv stayed,
