@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import functools
 import numbers
+import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
 from nets import error_line, progress_bar, unknown_name, worker_processes
+
+from ._checks import whole
 
 #: Backend name -> what it needs; `run_tasks` validates against these keys.
 BACKENDS = {
@@ -30,14 +33,55 @@ CONNECT_TIMEOUT = 10
 BAR_DELAY = 1.0
 
 
+def check_dataset(dataset, *, by_name: bool = False):
+    """``dataset`` if it is what an analysis takes: a dataset name, or (unless ``by_name``)
+    a `data.Dataset`; a one-line ValueError else (a path: the name that loads its file)."""
+    if isinstance(dataset, str) and dataset.strip() or (
+            not by_name and isinstance(dataset, data.Dataset)):
+        return dataset
+    wanted = "a dataset name" if by_name else "a dataset name or a data.Dataset"
+    hint = ""
+    if isinstance(dataset, os.PathLike):  # data.load takes a file by its name's kind
+        path = os.fspath(dataset)
+        kind = {".npz": "npz"}.get(os.path.splitext(path)[1].lower(), "csv")
+        hint = f" (a file is named by its kind: '{kind}:{path}')"
+    elif by_name and isinstance(dataset, data.Dataset):
+        hint = " (each ratio and seed loads its own sample of the named set)"
+    raise ValueError(f"dataset must be {wanted}, got {dataset!r}{hint}")
+
+
+def data_seeds(dataset, seed: int, data_seed) -> tuple[int, dict]:
+    """The seed ``dataset`` is loaded with, and the seeds an analysis's settings record.
+
+    A name is loaded with ``data_seed``, default ``seed``; a `data.Dataset` was split (a
+    generated set drawn) with its own, ``info["seed"]``, which a ``data_seed`` given must
+    match. The settings hold ``seed``, and ``data_seed`` where the data's differs from it:
+    given back by name they load the same data (a Dataset split with seed 0 under seed 5
+    was re-run on seed 5's split).
+    """
+    check_dataset(dataset)
+    if data_seed is not None:
+        data_seed = whole("data_seed", data_seed, 0)
+    if isinstance(dataset, data.Dataset):
+        own = dataset.info.get("seed")
+        if data_seed is not None and data_seed != own:
+            raise ValueError(f"data_seed {data_seed} is not the seed the data.Dataset given "
+                             f"was split with ({own}); data_seed splits a dataset given by "
+                             "name")
+        used = own
+    else:
+        used = seed if data_seed is None else data_seed
+    differs = used is not None and used != seed
+    return (seed if used is None else used), {"seed": seed,
+                                              **({"data_seed": used} if differs else {})}
+
+
 def data_ref(dataset, seed: int):
     """What a run's task carries of ``dataset``: ``(name, seed)`` with a file's path made
     absolute (pool workers keep the folder they started in, and read another folder's
     csv:d.csv after the caller's chdir), or the `data.Dataset` itself."""
-    if isinstance(dataset, str) and dataset.strip():
+    if isinstance(check_dataset(dataset), str):
         return data.absolute_name(dataset), seed
-    if not isinstance(dataset, data.Dataset):
-        raise ValueError(f"dataset must be a dataset name or a data.Dataset, got {dataset!r}")
     return dataset
 
 

@@ -24,6 +24,7 @@ import nets
 from ._backend import (
     data_record,
     data_ref,
+    data_seeds,
     release_for_workers,
     releasing,
     run_tasks,
@@ -127,21 +128,23 @@ def _check_sizes(name: str, values) -> tuple[int, ...]:
 @releasing(held_dataset)  # the data loaded by name: dropped when the sweep returns or raises
 def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int = 3,
                    config: nets.TrainConfig | None = None, eps: float = 0.1,
-                   workers: int | None = 1, seed: int = 0,
+                   workers: int | None = 1, seed: int = 0, data_seed: int | None = None,
                    progress: bool = False) -> CapacityResult:
     """Train every width x depth x seed for the same budget and tabulate the results.
 
     Parameters
     ----------
     dataset : str or data.Dataset
-        A name is loaded with ``data.load(name, seed=seed)`` (in each worker, once).
+        A name is loaded with ``data.load(name, seed=data_seed)`` (default ``seed``; in
+        each worker, once).
     widths, depths : sequences of int
         Neurons per hidden layer, and hidden layers.
     seeds : int
-        Nets per (width, depth), with net seeds ``seed, seed + 1, ...``, all on the data
-        split of ``seed``. ``study.train_run(dataset, config.replace(hidden=(width,) * depth,
-        eps=0), seed=seed + k, data_seed=seed)`` retrains net ``k``; ``hplab train --seed``
-        splits with its own seed, so it rebuilds net 0 only.
+        Nets per (width, depth), with net seeds ``seed, seed + 1, ...``, all on one data
+        split, S's (``data_seed``, default ``seed``). ``study.train_run(dataset,
+        config.replace(hidden=(width,) * depth, eps=0), seed=seed + k, data_seed=S)``
+        retrains net ``k``; ``hplab train --seed`` splits with its own seed, so it rebuilds
+        net 0 only.
     config : nets.TrainConfig, optional
         Activation (one name), optimizer, rate, batch size, epochs... its ``hidden`` is
         replaced, and so is its ``eps``, by 0: no run stops at a loss, so every width gets
@@ -155,6 +158,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     workers : int
         Local processes (-1: every core).
     seed : int
+    data_seed : int, optional
+        As for `analyses.lr_range_test`: a name's split, if not ``seed``'s; a
+        `data.Dataset`'s own is recorded where it differs.
     progress : bool
         A progress bar over the runs (stderr).
 
@@ -184,7 +190,8 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         raise ValueError("a capacity sweep needs one activation for every hidden layer, got "
                          f"{list(cfg.activation)}")
     act = cfg.activation[0] if cfg.activation else DEFAULT_CONFIG.activation[0]
-    ref = data_ref(dataset, seed)
+    load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
+    ref = data_ref(dataset, load_seed)
     # through the cache the workers=1 runs read: one copy of the data in this process
     ds = held_load(*ref) if isinstance(dataset, str) else dataset
     if cfg.batch_size > len(ds.X_train):  # the whole set, as nets.train takes it: said so
@@ -222,5 +229,5 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
         settings={"widths": list(widths), "depths": list(depths), "seeds": seeds,
                   # its hidden (and eps) replaced in every run, as said above
                   "config": base.to_dict(), "eps": float(eps), "workers": workers,
-                  "seed": seed},
+                  **seeds_said},
         data_record=record)

@@ -6,7 +6,8 @@ by its median and interquartile range in log10 units. With ``verify`` it then tr
 briefly at a grid of rates around the chosen suggestion (see ``_lr_verify``).
 
 Seed ``s`` builds the same initial net and shuffles as ``hplab train --seed s``; the data
-split is the first seed's for every repeat, so the repeats differ only in the net.
+split is the first seed's (or ``data_seed``'s) for every repeat, so the repeats differ only
+in the net.
 
 Where the divergence point can be trusted: the range test sees a rate as too large only
 once the loss along the Hessian's top direction grows back. Full-batch descent wipes
@@ -31,7 +32,7 @@ import data
 import nets
 from nets import compact_repr, finite_float
 
-from ._backend import data_record
+from ._backend import data_record, data_seeds
 from ._checks import seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
@@ -214,13 +215,13 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                   val_batch: int = 256, epochs_per_rate: float = 1.0, seeds: int = 1,
                   suggestion: str = DEFAULT_SUGGESTION, verify: bool = False,
                   verify_epochs: float = VERIFY_EPOCHS, verify_seeds: int | None = None,
-                  seed: int = 0) -> LRRangeResult:
+                  seed: int = 0, data_seed: int | None = None) -> LRRangeResult:
     """Learning-rate range test on a dataset, over ``seeds`` fresh nets.
 
     Parameters
     ----------
     dataset : str or data.Dataset
-        A name is loaded with ``data.load(name, seed=seed)``.
+        A name is loaded with ``data.load(name, seed=data_seed)`` (default ``seed``).
     config : nets.TrainConfig, optional
         Net, optimizer and batch size (default `LR_RANGE_CONFIG`: 8 sigmoid, SGD, batch 32);
         a batch size larger than the training set becomes the whole set (-1, full batch).
@@ -240,6 +241,10 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         Nets per grid rate: the test's first seeds, so at most ``seeds`` (default
         2 of them, ``analyses._lr_range.VERIFY_SEEDS``, or ``seeds`` if fewer).
     seed : int
+    data_seed : int, optional
+        The seed a named dataset is split (a generated set drawn) with, if not ``seed``.
+        A `data.Dataset`'s own is recorded in the settings where it differs from ``seed``,
+        so that they load the same data again by name.
 
     Returns
     -------
@@ -276,7 +281,8 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     val_batch = whole("val_batch", val_batch, 1)
     if isinstance(diverge, bool) or not isinstance(diverge, numbers.Real) or not diverge > 1:
         raise ValueError(f"diverge must be a number > 1, got {diverge!r}")  # before the data
-    ds = data.load(dataset, seed=seed) if isinstance(dataset, str) else dataset
+    load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
+    ds = data.load(dataset, seed=load_seed) if isinstance(dataset, str) else dataset
     # no ramp or verification run stops at a loss (range_test, verify_runs set the same):
     # the result's config records what ran
     cfg = (config or DEFAULT_CONFIG).replace(eps=0.0, patience=0)
@@ -287,7 +293,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
                 "num_steps": num_steps, "mode": mode, "beta": beta, "diverge": diverge,
                 "val": val, "val_batch": val_batch, "epochs_per_rate": epochs_per_rate,
                 "seeds": len(seed_list), "suggestion": suggestion, "verify": verify,
-                "verify_epochs": verify_epochs, "verify_seeds": verify_seeds, "seed": seed}
+                "verify_epochs": verify_epochs, "verify_seeds": verify_seeds, **seeds_said}
     # One BLAS thread: these matrices are too small for threads to pay, and on a busy
     # machine OpenBLAS's spinning threads made a 1293 x 64 product 70x slower (measured).
     with threadpool_limits(limits=1):

@@ -33,6 +33,7 @@ from ._backend import (
     check_backend,
     data_record,
     data_ref,
+    data_seeds,
     release_for_workers,
     releasing,
     run_tasks,
@@ -158,13 +159,15 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                   max_steps: int = 10_000, max_epochs: float | None = None,
                   config: nets.TrainConfig | None = None, reference_batch: int = REFERENCE_BATCH,
                   noise: bool = True, workers: int | None = 1, backend: str = "joblib",
-                  scheduler=None, seed: int = 0, progress: bool = False) -> ScalingResult:
+                  scheduler=None, seed: int = 0, data_seed: int | None = None,
+                  progress: bool = False) -> ScalingResult:
     """Steps to target per batch size with a tuned rate, the scaling law and the noise scale.
 
     Parameters
     ----------
     dataset : str or data.Dataset
-        A name is loaded with ``data.load(name, seed=seed)`` (in each worker, once).
+        A name is loaded with ``data.load(name, seed=data_seed)`` (default ``seed``; in
+        each worker, once).
     batch_sizes : sequence of int, optional
         Default `default_batch_sizes` (powers of 2 and the full batch; from 2 with batch
         norm, which one row cannot train).
@@ -195,7 +198,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     workers, backend, scheduler
         Where the runs execute; see `analyses.run_tasks`.
     seed : int
-        Seeds the data split and every run (through ``SeedSequence``).
+        Seeds the data split (unless ``data_seed`` is given) and every run (through
+        ``SeedSequence``).
+    data_seed : int, optional
+        As for `lr_range_test`: a name's split, if not ``seed``'s; a `data.Dataset`'s
+        own is recorded where it differs.
     progress : bool
         Progress bars over the reference runs and the runs per batch size (stderr).
 
@@ -223,7 +230,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     train_config(config)
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
-    ref = data_ref(dataset, seed)
+    seed = whole("seed", seed, 0)  # before the data: np.int64 too, as the settings are JSON
+    load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
+    ref = data_ref(dataset, load_seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
     n = len(ds.X_train)
     metric = target_metric or ("val_loss" if ds.task == "regression" else "val_accuracy")
@@ -250,7 +259,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                 # what every run trains with, but its own rate and batch size
                 "max_epochs": max_epochs, "config": base.to_dict(),
                 "reference_batch": reference_batch, "noise": noise, "workers": workers,
-                "backend": backend, "scheduler": scheduler_record(scheduler), "seed": seed}
+                "backend": backend, "scheduler": scheduler_record(scheduler), **seeds_said}
     del ds  # the runs read the cache here, or load their own copy in each worker
 
     def budget(b: int) -> int:

@@ -21,7 +21,7 @@ from ._capacity_table import per_config, scored_columns, shortened
 from ._capacity_units import config_rmse, loss_label, loss_words, target_of
 from ._core import Report, check_result
 from ._index import analysis_name
-from ._run_files import analysis_records, provenance_params, result_task
+from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text
 from ._terminal_analyses import eps_warning
 
@@ -324,7 +324,8 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     rep = Report("capacity", f"Capacity sweep · {result.dataset}", headline,
                  name=name or analysis_name(result.dataset, out, "capacity"), status="complete",
                  subtitle=f"widths {list(result.widths)} × depths {list(result.depths)} × "
-                          f"{nets.count_of(len(result.seeds), 'seed')} · {cfg['activation']} · "
+                          f"{nets.count_of(len(result.seeds), 'seed')}{data_seed_words(result)} · "
+                          f"{cfg['activation']} · "
                           f"{cfg['optimizer']} lr {cfg['lr']:g}, "
                           f"{batch}, "
                           f"{cfg['max_epochs']:g} epochs{regularisers_text(cfg)}")

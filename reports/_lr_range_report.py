@@ -29,7 +29,7 @@ from ._lr_range_failures import (
     range_at_edge,
     verify_failures,
 )
-from ._run_files import analysis_records, provenance_params, result_task
+from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
 
 #: Suggestion -> colour, the same in every figure; none is a data line's (the loss curves
@@ -370,7 +370,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                           f"{result.num_steps} points · hidden {cfg['hidden']} "
                           f"{'/'.join(cfg['activation']) or '-'} · {cfg['optimizer']}, batch "
                           f"{cfg['batch_size']}{regularisers_text(cfg)} · "
-                          f"{len(result.seeds)} seed(s)")
+                          f"{len(result.seeds)} seed(s){data_seed_words(result)}")
     # the data's path absolute, as a training report's (the command as typed, its cwd)
     rep.set_provenance(command=command, dataset=data.absolute_name(result.dataset),
                        seed=result.seeds[0],

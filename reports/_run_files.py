@@ -34,6 +34,14 @@ def provenance_params(result, shown: Mapping | None = None, drop=()) -> dict:
     return {k: v for k, v in params.items() if k not in drop}
 
 
+def data_seed_words(result) -> str:
+    """`` (data seed S)`` where an analysis's data was split with another seed than its
+    ``seed`` (its settings' ``data_seed``), as a training report's subtitle says it; ``""``
+    else."""
+    data_seed = (getattr(result, "settings", None) or {}).get("data_seed")
+    return "" if data_seed is None else f" (data seed {int(data_seed)})"
+
+
 def result_task(result) -> str | None:
     """The task (``"regression"``, ``"classification"``) of the data an analysis ``result``
     ran on: its ``task``, else its data record's; None for a hand-built result of neither."""

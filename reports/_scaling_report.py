@@ -22,7 +22,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
-from ._run_files import analysis_records, provenance_params, result_task
+from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._scaling_text import (
     alpha_card,
     anchored_at,
@@ -272,7 +272,8 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
                  # the law's verdict, said here once: the verdicts below go on from it
                  status_detail=words(law_verdict(fit)),
                  subtitle=f"{len(result.batch_sizes)} batch sizes × {len(result.lrs)} rates × "
-                          f"{nets.count_of(result.seeds, 'seed')}; {result.target_metric} target "
+                          f"{nets.count_of(result.seeds, 'seed')}{data_seed_words(result)}; "
+                          f"{result.target_metric} target "
                           f"{result.target:.4g}{regularisers_text(result.config)}")
     # config.json's settings; every run sets its own batch size and rate from the grids:
     # the base config's ones (TrainConfig's lr 0.1) were never used. A target the
