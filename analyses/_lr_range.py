@@ -48,7 +48,6 @@ from ._python_words import errors_in_python_words
 from ._suggest import (
     DEFAULT_SUGGESTION,
     SKIP_END,
-    SKIP_START_FRACTION,
     SUGGESTIONS,
     check_suggestions,
     suggest,
@@ -327,8 +326,6 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
          t0, settings) -> LRRangeResult:
     """The repeats, the suggestions and the verification of `lr_range_test`."""
     names = tuple(SUGGESTIONS)
-    # fastai drops a tenth of the planned points from the start: the loss has not moved
-    skip_start = int(num_steps * SKIP_START_FRACTION)
     curves, rows = [], []
     for s in seed_list:
         net, loop_rng = nets.seeded_net(cfg, ds, s)
@@ -337,8 +334,9 @@ def _run(ds, cfg, seed_list, *, min_lr, max_lr, num_steps, mode, beta, diverge, 
                        mode=mode, beta=beta, diverge=diverge, val=val, val_batch=val_batch,
                        epochs_per_rate=epochs_per_rate)
         curves.append(c.frame.assign(seed=s))
-        found = suggest(c.frame["lr"], c.frame["smoothed_loss"], names,
-                        skip_start=skip_start,
+        # fastai drops a tenth of the planned points from the start (suggest's default:
+        # the loss has not moved), and the blow-up from the end
+        found = suggest(c.frame["lr"], c.frame["smoothed_loss"], names, num_steps=num_steps,
                         skip_end=_skip_end(mode, c.stop_reason, c.frame["loss"], diverge))
         rows.append({"seed": s, "stop_reason": c.stop_reason, "stop_lr": c.stop_lr,
                      "divergence_lr": c.divergence_lr, "steps": c.steps,

@@ -164,9 +164,10 @@ def check_suggestions(names) -> tuple[str, ...]:
     return names
 
 
-def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int = 0,
-            skip_end: int = SKIP_END) -> dict[str, float]:
-    """Every named suggestion for one curve, after `trim_curve`.
+def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int | None = None,
+            skip_end: int = SKIP_END, num_steps: int | None = None) -> dict[str, float]:
+    """Every named suggestion for one curve, after `trim_curve`; by default read as
+    `lr_range_test` reads a ramp's curve (its ``runs`` give the same rates).
 
     Parameters
     ----------
@@ -174,8 +175,17 @@ def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int = 0,
         The curve in step order (smoothed losses, as fastai suggests from).
     names : str or sequence of str
         Keys of `SUGGESTIONS`.
-    skip_start, skip_end : int
-        Points dropped from each end first.
+    skip_start : int, optional
+        Points dropped from the start first. Default: as `lr_range_test` drops them,
+        the first `SKIP_START_FRACTION` (a tenth) of the ramp's ``num_steps`` points,
+        where the loss has not moved yet; 0 keeps every point.
+    skip_end : int
+        Points dropped from the end first (the blow-up). `lr_range_test` drops these
+        `SKIP_END` from a ramp's curve; a looper's it cuts where its loss rose instead.
+    num_steps : int, optional
+        The points the ramp planned (`range_test`'s ``num_steps``), for the default
+        ``skip_start``; default the points given, which a ramp that ran to ``max_lr``
+        recorded (one that stopped early recorded fewer: give its ``num_steps``).
 
     Returns
     -------
@@ -183,5 +193,8 @@ def suggest(lrs, losses, names=tuple(SUGGESTIONS), *, skip_start: int = 0,
         ``{name: lr}``; NaN where the cleaned curve has fewer than `MIN_POINTS` points.
     """
     names = check_suggestions(names)
+    if skip_start is None:
+        planned = len(lrs) if num_steps is None else num_steps
+        skip_start = int(planned * SKIP_START_FRACTION)
     x, y = trim_curve(lrs, losses, skip_start=skip_start, skip_end=skip_end)
     return {name: SUGGESTIONS[name](x, y) for name in names}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import analyses
+import nets
 from analyses import SUGGESTIONS, suggest, trim_curve
 from analyses._suggest import minimum, slide, steepest, valley
 
@@ -94,8 +95,10 @@ def test_suggestions_drop_the_last_5_points_by_default():
     lrs = 10.0 ** np.arange(-10.0, 0.0)
     loss = np.arange(10.0, 0.0, -1.0)  # falling to the end: the lowest are the last points
     # the lowest of the first 5, at 1e-6, over 10: the last 5 (a range test's blow-up) never count
-    assert suggest(lrs, loss, "minimum") == {"minimum": pytest.approx(1e-7)}
-    assert suggest(lrs, loss, "minimum", skip_end=3) == {"minimum": pytest.approx(1e-5)}
+    # (skip_start 0: by default the first of the 10 goes too, as lr_range_test drops it)
+    assert suggest(lrs, loss, "minimum", skip_start=0) == {"minimum": pytest.approx(1e-7)}
+    assert suggest(lrs, loss, "minimum", skip_start=0, skip_end=3) == \
+        {"minimum": pytest.approx(1e-5)}
     assert trim_curve(lrs, loss)[0].tolist() == lrs[:5].tolist()
 
 
@@ -166,3 +169,25 @@ def test_a_looper_left_too_few_points_by_its_cut_is_told_to_lower_max_lr():
     assert no_suggestion_reason({**summary, "mode": "exp"}) == (
         "12 points leave too few once fastai's rule trims the start and the end of the "
         "ramp; raise --steps")
+
+
+def test_suggest_reads_a_curve_as_lr_range_test_does_by_default():
+    # QA: suggest(f.lr, f.smoothed_loss) on a digits curve gave valley 0.242, where
+    # lr_range_test (and hplab lr-range) said 0.2915 of the same curve: it kept the first
+    # tenth of the ramp, which lr_range_test drops
+    cfg = nets.TrainConfig(hidden=(8,), activation="sigmoid", optimizer="sgd", batch_size=32)
+    result = analyses.lr_range_test("digits", cfg, seeds=1, seed=0)
+    assert result.runs["stop_reason"][0] == "completed"
+    curve = result.curves
+    found = suggest(curve["lr"], curve["smoothed_loss"])
+    assert found == result.runs[list(SUGGESTIONS)].iloc[0].to_dict()
+    assert found["valley"] == pytest.approx(0.2915, rel=1e-3)
+    # every point kept, as before: another valley
+    assert suggest(curve["lr"], curve["smoothed_loss"], "valley",
+                   skip_start=0)["valley"] == pytest.approx(0.242, rel=1e-3)
+    # a ramp that stopped early recorded fewer points than it planned: its num_steps says
+    stopped = analyses.lr_range_test("coin", num_steps=60, max_lr=1e4, seeds=1)
+    assert stopped.runs["stop_reason"][0] == "diverged"
+    assert len(stopped.curves) < 60
+    assert suggest(stopped.curves["lr"], stopped.curves["smoothed_loss"], num_steps=60) == \
+        stopped.runs[list(SUGGESTIONS)].iloc[0].to_dict()
