@@ -47,7 +47,10 @@ def check_dataset(dataset, *, by_name: bool = False):
         hint = f" (a file is named by its kind: '{kind}:{path}')"
     elif by_name and isinstance(dataset, data.Dataset):
         hint = " (each ratio and seed loads its own sample of the named set)"
-    raise ValueError(f"dataset must be {wanted}, got {dataset!r}{hint}")
+    # named by its type where its repr is no name (a Dataset's printed 31 KB of arrays)
+    got = repr(dataset) if isinstance(dataset, str | numbers.Number | os.PathLike) else \
+        type(dataset).__name__
+    raise ValueError(f"dataset must be {wanted}, got {got}{hint}")
 
 
 def data_seeds(dataset, seed: int, data_seed) -> tuple[int, dict]:

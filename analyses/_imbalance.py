@@ -32,7 +32,7 @@ from nets import (
     too_few_for_neighbours,
 )
 
-from ._backend import releasing, run_tasks, runs_elsewhere, scheduler_record
+from ._backend import check_dataset, releasing, run_tasks, runs_elsewhere, scheduler_record
 from ._checks import seed_count, whole
 from ._held import held_dataset
 from ._imbalance_metrics import check_tune_for
@@ -170,6 +170,7 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
     import data
 
     start = time.perf_counter()
+    check_dataset(dataset, by_name=True)
     names = resolve_strategies(strategies)
     labels = _name_ratio_labels(dataset, ratios)
     check_metric(metric)

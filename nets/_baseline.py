@@ -9,6 +9,7 @@ import numpy as np
 
 from ._build import build_net
 from ._config import TrainConfig
+from ._rules import check_dataset
 
 
 def trivial_baseline(ds, cfg: TrainConfig) -> dict:
@@ -22,6 +23,7 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
     dict
         ``val_loss``, ``val_accuracy`` (NaN for regression).
     """
+    check_dataset(ds)
     net = build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
                     n_classes=ds.n_classes or None, task=ds.task)
     head, k = net._head, net.sizes[-1]

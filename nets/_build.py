@@ -10,7 +10,7 @@ from ._config import TrainConfig
 from ._heads import get_head, infer_head
 from ._model import MLP
 from ._optimizers import Optimizer, make_optimizer, optimizer_arguments
-from ._rules import check_type
+from ._rules import check_dataset, check_type
 from ._validation import check_class_indices
 
 # the heads a task's targets can train: two classes also train a softmax of two outputs
@@ -110,7 +110,14 @@ def seeded_net(cfg: TrainConfig, ds, seed) -> tuple[MLP, np.random.Generator]:
     net : MLP
     loop_rng : numpy.random.Generator
         For `train` (or another loop over the data).
+
+    Raises
+    ------
+    TypeError
+        A ``cfg`` that is no TrainConfig, a ``ds`` that is no dataset (a name).
     """
+    check_type("cfg", cfg, TrainConfig, _CONFIG)
+    check_dataset(ds)
     init_rng, loop_rng = train_streams(seed)
     net = build_net(cfg, ds.n_features, ds.y_train, rng=init_rng,
                     n_classes=ds.n_classes or None, task=ds.task)

@@ -11,7 +11,6 @@ raw values (``X * x_scale + x_shift``) and scaled with the model's. nets never i
 from __future__ import annotations
 
 import math
-import os
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,7 +19,7 @@ from ._imbalance_scores import positive_class_metrics
 from ._left_out import ignore_option, left_out_columns, left_out_hint
 from ._load_model import check_model
 from ._predict import Prediction, SavedModel, check_threshold, made_up_names, named_features
-from ._printable import short_repr
+from ._rules import check_dataset
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,10 +28,7 @@ if TYPE_CHECKING:
 def _check_dataset(ds, split: str) -> None:
     """TypeError for a ``ds`` without the split's arrays, saying how to load one (a name
     failed as "'str' object has no attribute 'X_test'")."""
-    if not (hasattr(ds, f"X_{split}") and hasattr(ds, f"y_{split}")):
-        name = short_repr(str(ds)) if isinstance(ds, str | os.PathLike) else "name"
-        raise TypeError(f"ds must be a loaded dataset (load it first: data.load({name})), "
-                        f"got {type(ds).__name__}")
+    check_dataset(ds, (f"X_{split}", f"y_{split}"))
 
 
 def predict_dataset(model: SavedModel, ds, split: str = "test",

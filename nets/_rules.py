@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 
 import numpy as np
+
+from ._printable import short_repr
 
 
 def unknown_name(kind: str, name, valid) -> str:
@@ -29,6 +32,25 @@ def check_type(name: str, value, kind, wanted: str):
     if not isinstance(value, kind):
         raise TypeError(f"{name} must be {wanted}, got {type(value).__name__}")
     return value
+
+
+#: what building a net for a dataset reads of it (`seeded_net`, `trivial_baseline`)
+DATASET_FIELDS = ("n_features", "y_train", "y_val", "n_classes", "task")
+
+
+def check_dataset(ds, fields=DATASET_FIELDS, name: str = "ds", *, or_name: bool = False):
+    """``ds`` if it has every one of ``fields`` (a `data.Dataset`'s, which nets cannot
+    import: known by its fields); else TypeError saying how to load one (a name failed
+    deep inside, as "'str' object has no attribute 'n_features'"). ``or_name``: the
+    caller takes a dataset's name too (and checks a str itself)."""
+    if or_name and isinstance(ds, str) or all(hasattr(ds, f) for f in fields):
+        return ds
+    if or_name:
+        raise TypeError(f"{name} must be a dataset name or a loaded dataset (a data.Dataset), "
+                        f"got {type(ds).__name__}")
+    given = short_repr(str(ds)) if isinstance(ds, str | os.PathLike) else "name"
+    raise TypeError(f"{name} must be a loaded dataset (load it first: data.load({given})), "
+                    f"got {type(ds).__name__}")
 
 
 def look_up(kind: str, registry: dict, name):

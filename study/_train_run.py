@@ -180,6 +180,7 @@ def train_run(dataset, cfg: nets.TrainConfig, *, seed=0, out=None, name: str | N
         ``out``, ``model_path`` and ``history_path``.
     """
     nets.check_type("cfg", cfg, nets.TrainConfig, "a nets.TrainConfig")
+    nets.check_dataset(dataset, name="dataset", or_name=True)  # a bad name: data.load says
     if out is not None:
         refuse_foreign_out(Path(out))
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")

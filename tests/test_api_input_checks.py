@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import optuna
@@ -312,6 +313,16 @@ def test_a_report_of_a_name_path_or_summary_is_a_type_error(call, expected, tmp_
     (lambda: study.trial_info(3),
      r"trial must be an optuna trial \(a FrozenTrial, e.g\. optuna_study\.trials\[0\]\), "
      "got int"),
+    # QA: "'str' object has no attribute 'n_features'" (nets cannot import data: a
+    # Dataset is known by its fields)
+    (lambda: nets.seeded_net(nets.TrainConfig(), "xor", 0),
+     r"ds must be a loaded dataset \(load it first: data\.load\('xor'\)\), got str$"),
+    (lambda: nets.trivial_baseline("xor", nets.TrainConfig()),
+     r"ds must be a loaded dataset \(load it first: data\.load\('xor'\)\), got str$"),
+    (lambda: nets.seeded_net("adam", data.load("xor"), 0),
+     r"cfg must be a nets\.TrainConfig \(nets\.TrainConfig\(\*\*settings\)\), got str$"),
+    (lambda: study.train_run(5, nets.TrainConfig(max_epochs=1), out="out"),
+     r"dataset must be a dataset name or a loaded dataset \(a data\.Dataset\), got int$"),
 ])
 def test_an_object_of_the_wrong_type_is_a_one_line_type_error(call, message, tmp_path,
                                                                monkeypatch):
@@ -337,3 +348,26 @@ def test_sampler_and_pruner_take_a_loaded_spec():
     assert type(pruner) is optuna.pruners.HyperbandPruner
     assert (pruner._reduction_factor, pruner._min_resource, pruner._max_resource) == (5, 1, 20)
     assert spec.sampler == "tpe" and type(sampler.sampler) is optuna.samplers.TPESampler
+
+
+@pytest.mark.parametrize("call, message", [
+    # QA: "'PosixPath' object has no attribute 'X_train'" from lr_range_test, which had no
+    # check of its own; scaling_study(3) named it. data.load takes a file by its name
+    (lambda: analyses.lr_range_test(Path("/tmp/x.csv")),
+     r"dataset must be a dataset name or a data\.Dataset, got PosixPath\('/tmp/x\.csv'\) "
+     r"\(a file is named by its kind: 'csv:/tmp/x\.csv'\)$"),
+    (lambda: analyses.lr_range_test(5), r"dataset must be a dataset name or a data\.Dataset, "
+                                        r"got 5$"),
+    (lambda: analyses.capacity_sweep(Path("d.npz"), widths=[2]),
+     r"dataset must be a dataset name or a data\.Dataset, "
+     r"got PosixPath\('d\.npz'\) \(a file is named by its kind: 'npz:d\.npz'\)$"),
+    (lambda: analyses.scaling_study(object(), lrs=[0.1]),
+     r"dataset must be a dataset name or a data\.Dataset, got object$"),
+    # a Dataset named by its type, not its arrays; the benchmark loads its own samples
+    (lambda: analyses.imbalance_benchmark(data.load("moons")),
+     r"dataset must be a dataset name, got Dataset \(each ratio and seed loads its own "
+     r"sample of the named set\)$"),
+])
+def test_an_analysis_names_a_dataset_of_the_wrong_type_in_one_check(call, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        call()
