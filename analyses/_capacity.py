@@ -22,6 +22,7 @@ import data
 import nets
 
 from ._backend import (
+    check_backend,
     data_record,
     data_ref,
     data_seeds,
@@ -31,7 +32,7 @@ from ._backend import (
     shown_name,
 )
 from ._capacity_result import CapacityResult
-from ._checks import seed_count, sequence, train_config, whole
+from ._checks import flag, number, seed_count, sequence, train_config, whole
 from ._held import held_dataset, held_load
 from ._python_words import errors_in_python_words
 
@@ -182,8 +183,9 @@ def capacity_sweep(dataset, *, widths=(2, 4, 8, 16, 32), depths=(1,), seeds: int
     widths, depths = _check_sizes("widths", widths), _check_sizes("depths", depths)
     seeds = seed_count(seeds)
     seed = whole("seed", seed, 0)  # np.int64 too: the summary's seeds are JSON
-    if not (isinstance(eps, int | float | np.number) and math.isfinite(eps) and eps >= 0):
-        raise ValueError(f"eps must be a finite number >= 0, got {eps!r}")
+    number("eps", eps, lambda v: math.isfinite(v) and v >= 0, "a finite number >= 0")
+    progress = flag("progress", progress)
+    check_backend("joblib", None, workers)  # before the data is loaded
     train_config(config)
     cfg = config or DEFAULT_CONFIG
     if len(set(cfg.activation)) > 1:

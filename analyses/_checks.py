@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import numbers
+
+import numpy as np
 
 import nets
 
@@ -18,6 +21,28 @@ def whole(name: str, value, low: int, high: int | None = None) -> int:
         bound = f">= {low}" if high is None else f"from {low} to {high}"
         raise ValueError(f"{name} must be an integer {bound}, got {value!r}")
     return int(value)
+
+
+def number(name: str, value, ok, wanted: str):
+    """``value`` if it is a real number (NumPy's too, not a bool) for which ``ok(value)``
+    holds; a ValueError ``"<name> must be <wanted>, got <value!r>"`` else (a str compared
+    failed as "'<=' not supported between instances of 'int' and 'str'")."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not ok(value):
+        raise ValueError(f"{name} must be {wanted}, got {value!r}")
+    return value
+
+
+def positive(name: str, value, wanted: str = "a finite number > 0"):
+    """``value`` if it is a finite number above 0 (`number`); ``wanted`` words it."""
+    return number(name, value, lambda v: math.isfinite(v) and v > 0, wanted)
+
+
+def flag(name: str, value) -> bool:
+    """``value`` as a bool if it is one (NumPy's too); a ValueError else: ``"no"`` is true
+    to Python, and switched on what it said to switch off."""
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def seed_count(value, name: str = "seeds") -> int:

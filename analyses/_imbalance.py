@@ -32,8 +32,15 @@ from nets import (
     too_few_for_neighbours,
 )
 
-from ._backend import check_dataset, releasing, run_tasks, runs_elsewhere, scheduler_record
-from ._checks import seed_count, whole
+from ._backend import (
+    check_backend,
+    check_dataset,
+    releasing,
+    run_tasks,
+    runs_elsewhere,
+    scheduler_record,
+)
+from ._checks import flag, seed_count, whole
 from ._held import held_dataset
 from ._imbalance_metrics import check_tune_for
 from ._imbalance_result import ImbalanceResult
@@ -171,6 +178,8 @@ def imbalance_benchmark(dataset: str, *, positive=None, ratios=None, strategies=
 
     start = time.perf_counter()
     check_dataset(dataset, by_name=True)
+    leakage_demo, progress = flag("leakage_demo", leakage_demo), flag("progress", progress)
+    check_backend(backend, scheduler, workers)  # before the data's variants are loaded
     names = resolve_strategies(strategies)
     labels = _name_ratio_labels(dataset, ratios)
     check_metric(metric)

@@ -22,7 +22,6 @@ Modes (`MODES`):
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ import pandas as pd
 
 import nets
 
-from ._checks import whole
+from ._checks import flag, number, positive, whole
 
 #: Ramp points beyond this are a typo, not a test: ``--steps 10000000000`` filled the
 #: memory with its rates before the first step (the course's tests take 30 to 100 points).
@@ -123,13 +122,22 @@ def check_ramp(mode: str, min_lr: float, max_lr: float, num: int) -> int:
     than `MAX_STEPS`."""
     if mode not in MODES:
         raise ValueError(nets.unknown_name("mode", mode, MODES))
-    for name, v in (("min_lr", min_lr), ("max_lr", max_lr)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v)
-                                                                          and v > 0):
-            raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+    positive("min_lr", min_lr)
+    positive("max_lr", max_lr)
     if min_lr >= max_lr:
         raise ValueError(f"min_lr must be below max_lr, got {min_lr:g} >= {max_lr:g}")
     return whole("num_steps", num, 2, MAX_STEPS)  # 20.0 too, as TrainConfig's whole numbers
+
+
+def check_settings(beta, diverge, val, val_batch, epochs_per_rate) -> tuple[bool, int]:
+    """``val`` and ``val_batch`` as a bool and an int; ValueError for a ``beta`` outside
+    [0, 1), a ``diverge`` not above 1, an ``epochs_per_rate`` not above 0, a ``val`` that is
+    no bool or a ``val_batch`` below 1 (a str too: "'<=' not supported"...). Checked in
+    every mode, whether it reads them or not: -3 passed silently where looper did not."""
+    number("beta", beta, lambda v: 0 <= v < 1, "in [0, 1)")
+    number("diverge", diverge, lambda v: v > 1, "a number > 1")
+    positive("epochs_per_rate", epochs_per_rate, "a number > 0")
+    return flag("val", val), whole("val_batch", val_batch, 1)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: DataFrames have no single truth value
@@ -242,10 +250,7 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
     rates = ramp_rates(mode, min_lr, max_lr, num_steps)
     if beta is None:
         beta = default_beta(num_steps)
-    if not 0 <= beta < 1:
-        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
-    if not diverge > 1:
-        raise ValueError(f"diverge must be > 1, got {diverge!r}")
+    val, val_batch = check_settings(beta, diverge, val, val_batch, epochs_per_rate)
     if val and (X_val is None or y_val is None or len(X_val) == 0):
         raise ValueError("the validation-loss mode needs a validation set")
     n = len(X)
@@ -254,9 +259,6 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
         raise ValueError(f"batch size {bs} is larger than the training set ({n} examples)")
     per_epoch = nets.epoch_steps(n, bs, cfg.batch_norm)
     looper = mode == "looper"
-    # checked in every mode: -3 or nan passed silently where looper did not read it
-    if not (math.isfinite(epochs_per_rate) and epochs_per_rate > 0):
-        raise ValueError(f"epochs_per_rate must be > 0, got {epochs_per_rate!r}")
     every = max(1, round(epochs_per_rate * per_epoch)) if looper else 1
     total = every * num_steps
     # One checkpoint at the start and none before the end (+1 step of slack): the
@@ -302,8 +304,6 @@ def _loss_fn(net, X, y, X_val, y_val, *, val, looper, val_batch, rng):
         return lambda state: state.net.loss(Xs, Ts)
     if not val:
         return lambda state: state.batch_loss
-    if val_batch < 1:
-        raise ValueError(f"val_batch must be >= 1, got {val_batch!r}")
     # One fixed batch: the curve then follows the weights, not the draw of examples.
     idx = np.sort(rng.spawn(1)[0].choice(len(X_val), min(val_batch, len(X_val)),
                                          replace=False))

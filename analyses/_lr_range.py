@@ -20,7 +20,6 @@ the same problem diverges within 20 % of the limit.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -33,12 +32,13 @@ import nets
 from nets import compact_repr, finite_float
 
 from ._backend import data_record, data_seeds
-from ._checks import seed_count, train_config, whole
+from ._checks import flag, positive, seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
     CURVE_COLUMNS,
     LOOPER_RISE,
     check_ramp,
+    check_settings,
     default_beta,
     first_rise,
     range_test,
@@ -261,6 +261,14 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     num_steps = check_ramp(mode, min_lr, max_lr, num_steps)
     if beta is None:  # resolved here: the result and its settings record the beta used
         beta = default_beta(num_steps)
+    # checked whether or not --val / --verify / looper use them: a bad value is a typo
+    # either way, and said before any data is loaded
+    val, val_batch = check_settings(beta, diverge, val, val_batch, epochs_per_rate)
+    verify = flag("verify", verify)
+    positive("verify_epochs", verify_epochs, "a number > 0")
+    if not isinstance(suggestion, str):  # one name: the one reported and verified
+        raise ValueError(f"suggestion must be one of {', '.join(SUGGESTIONS)}, got "
+                         f"{suggestion!r}")
     check_suggestions(suggestion)
     seeds = seed_count(seeds)
     if verify_seeds is None:
@@ -270,16 +278,12 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         raise ValueError(f"verify_seeds ({verify_seeds}) must be at most seeds ({seeds}): "
                          "the grid trains the test's first seeds")
     seed = whole("seed", seed, 0)
-    # checked whether or not --val / --verify / looper use them: a bad value is a typo
-    # either way, and said before any data is loaded
+    # at most nets.MAX_EPOCHS, whether or not --verify / looper use them (as above)
     nets.check_epochs("verify_epochs", verify_epochs)
     nets.check_epochs("epochs_per_rate", epochs_per_rate)
     if mode == "looper":  # its run holds every rate: num_steps x epochs_per_rate epochs
         nets.check_epochs(f"epochs_per_rate x num_steps ({epochs_per_rate:g} x {num_steps})",
                           epochs_per_rate * num_steps)
-    val_batch = whole("val_batch", val_batch, 1)
-    if isinstance(diverge, bool) or not isinstance(diverge, numbers.Real) or not diverge > 1:
-        raise ValueError(f"diverge must be a number > 1, got {diverge!r}")  # before the data
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ds = data.load(dataset, seed=load_seed) if isinstance(dataset, str) else dataset
     # no ramp or verification run stops at a loss (range_test, verify_runs set the same):

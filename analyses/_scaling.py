@@ -40,7 +40,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import seed_count, sequence, train_config, whole
+from ._checks import flag, positive, seed_count, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
@@ -228,6 +228,11 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if lrs is not None:
         lrs = sequence("lrs", lrs, "numbers", "[0.01, 0.1, 1]")
     train_config(config)
+    # before the data: a str failed as "must be real number, not str", True was 1 row
+    noise, progress = flag("noise", noise), flag("progress", progress)
+    if max_epochs is not None:
+        positive("max_epochs", max_epochs)
+    reference_batch = whole("reference_batch", reference_batch, 1)
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
     seed = whole("seed", seed, 0)  # before the data: np.int64 too, as the settings are JSON
@@ -280,9 +285,6 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     b_simple = {"b_simple": math.nan, "low": math.nan, "high": math.nan, "measurements": 0}
     b_simple_step = math.nan
     source = "user"
-    if isinstance(reference_batch, bool) or not isinstance(reference_batch, int) or \
-            reference_batch < 1:
-        raise ValueError(f"reference_batch must be an integer >= 1, got {reference_batch!r}")
     b_ref = min(reference_batch, n)
     for b in (*sizes, b_ref):  # each run trains its budget + 1 epoch: refused before any run
         per_epoch = nets.epoch_steps(n, b, base.batch_norm)

@@ -155,11 +155,11 @@ DEFAULT_SUGGESTION = "valley"
 
 def check_suggestions(names) -> tuple[str, ...]:
     """Validated suggestion names (a single name or a sequence), in the order given."""
-    names = (names,) if isinstance(names, str) else tuple(names)
+    names = (names,) if isinstance(names, str) or not np.iterable(names) else tuple(names)
     if not names:
         raise ValueError(f"no suggestion named; valid: {', '.join(SUGGESTIONS)}")
     for name in names:
-        if name not in SUGGESTIONS:
+        if not isinstance(name, str) or name not in SUGGESTIONS:
             raise ValueError(unknown_name("suggestion", name, SUGGESTIONS))
     return names
 

@@ -371,3 +371,39 @@ def test_sampler_and_pruner_take_a_loaded_spec():
 def test_an_analysis_names_a_dataset_of_the_wrong_type_in_one_check(call, message):
     with pytest.raises(ValueError, match=f"^{message}"):
         call()
+
+
+@pytest.mark.parametrize("call, message", [
+    # QA: Python's own TypeErrors, where their neighbours named the argument and value
+    (lambda: analyses.lr_range_test("xor", beta="0.9"), r"beta must be in \[0, 1\), got '0\.9'"),
+    (lambda: analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], seeds=1, max_steps=50,
+                                    max_epochs="5"),
+     r"max_epochs must be a finite number > 0, got '5'"),
+    (lambda: analyses.range_test(_net((2, 3, 1), "binary"), nets.TrainConfig(hidden=(3,)),
+                                 np.zeros((4, 2)), np.array([0, 1, 1, 0]),
+                                 rng=np.random.default_rng(0), val=True, val_batch="8"),
+     r"val_batch must be an integer >= 1, got '8'"),
+    (lambda: analyses.lr_range_test("xor", suggestion=3),
+     r"suggestion must be one of valley, steepest, minimum, slide, got 3"),
+    # "no" is true to Python: it switched on what it said to switch off
+    (lambda: analyses.lr_range_test("xor", val="no"), r"val must be True or False, got 'no'"),
+    (lambda: analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], noise="no"),
+     r"noise must be True or False, got 'no'"),
+    (lambda: analyses.imbalance_benchmark("moons", leakage_demo="no"),
+     r"leakage_demo must be True or False, got 'no'"),
+    # True was an eps of 1, a seed "1" a DataError of data.load's after the checks
+    (lambda: analyses.capacity_sweep("xor", widths=[2], eps=True),
+     r"eps must be a finite number >= 0, got True"),
+    (lambda: analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], seed="1"),
+     r"seed must be an integer >= 0, got '1'"),
+])
+def test_an_analysis_argument_of_the_wrong_type_is_named_with_its_value(call, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        call()
+
+
+def test_a_numpy_integer_is_a_reference_batch():
+    # it alone refused np.int64 ("must be an integer >= 1, got np.int64(2)")
+    result = analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], seeds=1, max_steps=20,
+                                    noise=False, target=0.6, reference_batch=np.int64(2))
+    assert result.settings["reference_batch"] == 2
