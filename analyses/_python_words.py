@@ -42,10 +42,22 @@ def in_python_words(text: str, command: str) -> str:
     return _FLAG.sub(lambda m: renamed.get(m[0], m[1].replace("-", "_")), text)
 
 
+#: An hplab command line: ``hplab ...`` (a path to it too, or ``python -m hplab``), after
+#: the ``cd DIR && `` a study's command starts with
+_HPLAB_LINE = re.compile(r"\s*(cd\s.*?&&\s*)?(\S*/)?(hplab|python\S*\s+-m\s+hplab)(\s|$)")
+
+
+def is_hplab_line(written_by) -> bool:
+    """Whether ``written_by``, the command a report was given, is an hplab command line,
+    whose flags its advice can name (``"python my_experiment.py"`` has none)."""
+    return isinstance(written_by, str) and _HPLAB_LINE.match(written_by) is not None
+
+
 def words_for(command: str, written_by: str):
-    """The rewording a report's advice needs: none when ``written_by`` (the command line
-    that ran the analysis) is set, the CLI's own words; else `in_python_words`."""
-    if written_by:
+    """The rewording a report's advice needs: none when ``written_by`` (the command that
+    ran the analysis) is an ``hplab`` command line (`is_hplab_line`), the CLI's own words;
+    else (none, or a script's ``python my_experiment.py``) `in_python_words`."""
+    if is_hplab_line(written_by):
         return lambda text: text
     return lambda text: in_python_words(text, command)
 

@@ -285,9 +285,11 @@ def capacity_report(result, out: Path | str, *, command: str = "", name: str | N
     out : path
         The report's folder (made if missing; ``report.html`` and its figures' data go in it).
     command : str
-        The command line that ran the analysis, shown for reproducing it.
-        Without one (a report written from Python) its advice names `analyses.capacity_sweep`'s
-        arguments (widths), not ``hplab capacity``'s flags (--widths).
+        The command that ran the analysis, shown (and recorded in config.json) for
+        reproducing it. Its advice names ``hplab capacity``'s flags (--widths) only when it
+        is an hplab command line (``hplab ...`` or ``cd DIR && hplab ...``); without one (a
+        report written from Python) or from a script (``python my_experiment.py``), it
+        names `analyses.capacity_sweep`'s arguments (widths).
     name : str, optional
         The report's name in the index (default `reports._index.analysis_name`: the
         dataset's, or ``out``'s folder when it is not the dataset's, or the folders above

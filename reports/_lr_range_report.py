@@ -332,8 +332,11 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
     result : analyses.LRRangeResult
     out, command, name, index
         As for `capacity_report`: the report's folder, the command that ran the analysis,
-        its name in the index and whether to refresh that index. Without a command its
-        advice names `analyses.lr_range_test`'s arguments (num_steps), not flags (--steps).
+        its name in the index and whether to refresh that index. ``command`` is shown (and
+        recorded) for reproducing the test; its advice names ``hplab lr-range``'s flags
+        (--steps) only when it is an hplab command line (``hplab ...``), else (none, or a
+        script's ``python my_experiment.py``) `analyses.lr_range_test`'s arguments
+        (num_steps).
 
     Returns
     -------

@@ -229,7 +229,11 @@ def scaling_report(result, out: Path | str, *, command: str = "", name: str | No
     result : analyses.ScalingResult
     out, command, name, index
         As for `capacity_report`: the report's folder, the command that ran the analysis,
-        its name in the index and whether to refresh that index.
+        its name in the index and whether to refresh that index. ``command`` is shown (and
+        recorded) for reproducing the study; its advice names ``hplab scaling``'s flags
+        (--max-steps) only when it is an hplab command line (``hplab ...``), else (none,
+        or a script's ``python my_experiment.py``) `analyses.scaling_study`'s arguments
+        (max_steps).
 
     Returns
     -------

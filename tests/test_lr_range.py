@@ -442,17 +442,23 @@ def test_a_report_written_from_python_names_the_arguments_not_the_flags(tmp_path
     # never stops: advice; beta given, as 30 points are not smoothed by default (session 50)
     res = lr_range_test("coin", cfg, max_lr=1e-3, num_steps=30, beta=0.98)
     advice = {}
-    for command in ("", "hplab lr-range --dataset coin --max-lr 1e-3 --steps 30 --beta 0.98"):
-        page = reports.lr_range_report(res, tmp_path / str(bool(command)), command=command)
+    # QA: a script's command ("python my_experiment.py") was taken for a command line, and
+    # its report told the user to raise --max-lr
+    for k, command in enumerate(("", "python my_experiment.py",
+                                 "hplab lr-range --dataset coin --max-lr 1e-3 --steps 30",
+                                 f"cd {tmp_path} && hplab lr-range --dataset coin")):
+        page = reports.lr_range_report(res, tmp_path / str(k), command=command, index=False)
         advice[command] = re.sub(r"<[^>]+>", "", html.unescape(page.read_text()))
-    python, cli = advice.values()
+    python, script, cli, cd_cli = advice.values()
+    assert "python my_experiment.py" in script  # shown for reproducing it, as given
     for said in ("more points (num_steps) train the net longer",
                  "raise max_lr, or lower beta (the smoothed loss lags"):
-        assert said in python and said not in cli
+        assert said in python and said in script and said not in cli
     assert not re.search(r"--(steps|max-lr|min-lr|beta)\b", python)
+    assert not re.search(r"--(steps|max-lr|min-lr|beta)\b", script)
     for said in ("more points (--steps) train the net longer",
                  "raise --max-lr, or lower --beta (the smoothed loss lags"):
-        assert said in cli
+        assert said in cli and said in cd_cli
     assert analyses.in_python_words("lower --max-lr or --min-lr; raise --steps, --seeds or "
                                     "--verify-epochs", "lr-range") == (
         "lower max_lr or min_lr; raise num_steps, seeds or verify_epochs")
