@@ -324,7 +324,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
                      progress="scaling: runs" if progress else None)
     runs = pd.DataFrame([{c: r[c] for c in RUN_COLUMNS} for r in rows], columns=RUN_COLUMNS)
     # steps to a target the untrained net meets measure nothing
-    refuse_met_at_start(runs, best, metric, target, source)
+    refuse_met_at_start(runs, best, metric, target, source, budget(b_ref))
     batches = best_per_batch(runs)
     fit = fit_scaling_law(batches["batch_size"], batches["steps"], n_train=n,
                           why_missed=why_missed(runs))

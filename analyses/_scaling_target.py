@@ -57,7 +57,7 @@ def refuse_constant_target(target: float, metric: str, source: str, baseline: fl
 
 
 def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, target: float,
-                        source: str) -> None:
+                        source: str, budget: int | None = None) -> None:
     """Refuse a ``target`` that a run met at step 0, untrained: its steps measure nothing.
 
     Parameters
@@ -70,6 +70,8 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
     target : float
     source : str
         ``"user"`` for a given target.
+    budget : int, optional
+        The reference runs' steps, named where they learned nothing.
 
     Raises
     ------
@@ -88,7 +90,9 @@ def refuse_met_at_start(runs: pd.DataFrame, best: dict | None, metric: str, targ
                "below where an untrained net starts, as on imbalanced data: use "
                "--target-metric val_loss, or set --target")
     else:
-        why = ("the reference runs learned nothing better (diverged or stuck): try "
-               "lower or more learning rates, or set --target")
+        # QA: it never named the budget, which 5 steps had not been enough to learn in
+        steps = "" if budget is None else f" in {budget} steps"
+        why = (f"the reference runs learned nothing better{steps} (diverged or stuck): "
+               "raise --max-steps, try lower or more learning rates, or set --target")
     raise ValueError(f"the untrained net already reaches the {metric} target "
                      f"{target:.4g} (batch {int(at_start['batch_size'].iloc[0])}); {why}")

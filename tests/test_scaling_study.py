@@ -741,7 +741,17 @@ def test_reference_runs_that_learn_nothing_set_no_target(capsys):
                                  "--seeds", "1", "--max-steps", "200", "--lrs", "1e-12",
                                  "--no-report"], capsys)
     assert code == 2 and stdout == "" and err.count("\n") == 1
-    assert "the reference runs learned nothing better" in err
+    assert "the reference runs learned nothing better in 200 steps (diverged or stuck): " \
+           "raise --max-steps, try lower or more learning rates, or set --target" in err
+
+
+def test_reference_runs_too_short_to_learn_name_the_budget():
+    # QA: 5 steps: "learned nothing better (diverged or stuck): try lower or more learning
+    # rates, or set target", never the budget (the val_loss variant names max_steps)
+    with pytest.raises(ValueError, match=r"the reference runs learned nothing better in 5 "
+                                         r"steps \(diverged or stuck\): raise max_steps, try "
+                                         r"lower or more learning rates, or set target$"):
+        analyses.scaling_study("coin", lrs=[0.1], max_steps=5, seeds=1, batch_sizes=[1, 2])
 
 
 def test_a_diverged_reference_run_sets_no_target(capsys, monkeypatch):
