@@ -15,6 +15,7 @@ import nets
 
 from . import _training_data as td, _training_draw as tw
 from ._core import Report, check_result
+from ._index import analysis_name
 from ._paths import from_report
 from ._settings import regularisers_text
 from ._training_binary import add_positive_class
@@ -52,8 +53,11 @@ def training_report(run, out_dir: Path | str) -> Path:
     classes = [str(c) for c in ds.classes] if classify else []
     finite = all(np.isfinite(p).all() for p in net.folded())
 
+    # a run named after its data is listed in the index as an analysis is: by its folder
+    # where that is not named after the data (two runs of coin read "coin" twice)
+    listed = analysis_name(run.name, out_dir, "train") if run.name == ds.name else run.name
     rep = Report("train", f"Training run: {run.name}", _headline(run, classify, finite),
-                 name=run.name, status=res.status, status_detail=res.reason,
+                 name=listed, status=res.status, status_detail=res.reason,
                  subtitle=_subtitle(run))
     hist = td.history_frame(res.history)
     rep.add_section("Learning curves")

@@ -1811,3 +1811,27 @@ def test_a_diverged_run_warns_before_offering_its_model_and_dashes_undefined_pre
     assert good.result.status == "converged"
     text = " ".join(parse_html(path.read_text()).all_text.split())
     assert "no model to use" not in text and "The trained net is saved" in text
+
+
+def test_two_runs_of_one_dataset_are_told_apart_in_the_index(tmp_path, capsys):
+    # QA: a run from study.train_run(..., out="runs/train/coin-ds") and one from hplab train
+    # --out runs/train/coin-cli-ds were both listed as "coin", while analyses are listed by
+    # their folder where it is not named after the data
+    import study
+
+    runs = tmp_path / "runs" / "train"
+    cfg = nets.TrainConfig(max_epochs=2)
+    run = study.train_run("coin", cfg, out=runs / "coin-ds")
+    reports.training_report(run, runs / "coin-ds")
+    assert hplab.main(["train", "--dataset", "coin", "--epochs", "2", "--out",
+                       str(runs / "coin-cli-ds")]) == 0
+    named = study.train_run("coin", cfg, name="mine", out=runs / "elsewhere")
+    reports.training_report(named, runs / "elsewhere")
+    run = study.train_run("coin", cfg, out=runs / "coin")
+    reports.training_report(run, runs / "coin")
+    listed = {i.path.parent.name: i.name for i in reports.find_reports(tmp_path / "runs")}
+    # the default folder keeps the data's name, and a name given is kept wherever it goes
+    assert listed == {"coin-ds": "coin-ds", "coin-cli-ds": "coin-cli-ds", "elsewhere": "mine",
+                      "coin": "coin"}
+    index = (tmp_path / "runs" / "index.html").read_text()
+    assert "coin-cli-ds" in index and "coin-ds" in index
