@@ -136,7 +136,7 @@ def check_settings(beta, diverge, val, val_batch, epochs_per_rate) -> tuple[bool
     every mode, whether it reads them or not: -3 passed silently where looper did not."""
     number("beta", beta, lambda v: 0 <= v < 1, "in [0, 1)")
     number("diverge", diverge, lambda v: v > 1, "a number > 1")
-    positive("epochs_per_rate", epochs_per_rate, "a number > 0")
+    nets.check_epochs("epochs_per_rate", epochs_per_rate)
     return flag("val", val), whole("val_batch", val_batch, 1)
 
 

@@ -32,7 +32,7 @@ import nets
 from nets import compact_repr, finite_float
 
 from ._backend import data_record, data_seeds
-from ._checks import flag, positive, seed_count, train_config, whole
+from ._checks import flag, seed_count, train_config, whole
 from ._lr_advice import descent, no_suggestion_reason
 from ._lr_ramp import (
     CURVE_COLUMNS,
@@ -265,7 +265,7 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
     # either way, and said before any data is loaded
     val, val_batch = check_settings(beta, diverge, val, val_batch, epochs_per_rate)
     verify = flag("verify", verify)
-    positive("verify_epochs", verify_epochs, "a number > 0")
+    nets.check_epochs("verify_epochs", verify_epochs)
     if not isinstance(suggestion, str):  # one name: the one reported and verified
         raise ValueError(f"suggestion must be one of {', '.join(SUGGESTIONS)}, got "
                          f"{suggestion!r}")
@@ -278,9 +278,6 @@ def lr_range_test(dataset, config: nets.TrainConfig | None = None, *, min_lr: fl
         raise ValueError(f"verify_seeds ({verify_seeds}) must be at most seeds ({seeds}): "
                          "the grid trains the test's first seeds")
     seed = whole("seed", seed, 0)
-    # at most nets.MAX_EPOCHS, whether or not --verify / looper use them (as above)
-    nets.check_epochs("verify_epochs", verify_epochs)
-    nets.check_epochs("epochs_per_rate", epochs_per_rate)
     if mode == "looper":  # its run holds every rate: num_steps x epochs_per_rate epochs
         nets.check_epochs(f"epochs_per_rate x num_steps ({epochs_per_rate:g} x {num_steps})",
                           epochs_per_rate * num_steps)

@@ -40,7 +40,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import flag, positive, seed_count, sequence, train_config, whole
+from ._checks import flag, seed_count, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
@@ -231,7 +231,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     # before the data: a str failed as "must be real number, not str", True was 1 row
     noise, progress = flag("noise", noise), flag("progress", progress)
     if max_epochs is not None:
-        positive("max_epochs", max_epochs)
+        nets.check_epochs("max_epochs", max_epochs)
     reference_batch = whole("reference_batch", reference_batch, 1)
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
@@ -249,8 +249,6 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
            config is not None and config.batch_norm)
     sizes = tuple(sorted({int(b) for b in sizes}))
     rates = tuple(sorted({float(r) for r in rates}))
-    if max_epochs is not None:
-        nets.check_epochs("max_epochs", max_epochs)
     # what every run trains with (run_task sets the same): the result's config records it
     base = (config or nets.TrainConfig()).replace(schedule="constant",
                                                   eval_size=min(n, EVAL_SIZE), **RUN_SETTINGS)

@@ -378,7 +378,7 @@ def test_an_analysis_names_a_dataset_of_the_wrong_type_in_one_check(call, messag
     (lambda: analyses.lr_range_test("xor", beta="0.9"), r"beta must be in \[0, 1\), got '0\.9'"),
     (lambda: analyses.scaling_study("xor", batch_sizes=[1], lrs=[0.5], seeds=1, max_steps=50,
                                     max_epochs="5"),
-     r"max_epochs must be a finite number > 0, got '5'"),
+     r"max_epochs must be a finite number > 0, at most 1,000,000 epochs, got '5'"),
     (lambda: analyses.range_test(_net((2, 3, 1), "binary"), nets.TrainConfig(hidden=(3,)),
                                  np.zeros((4, 2)), np.array([0, 1, 1, 0]),
                                  rng=np.random.default_rng(0), val=True, val_batch="8"),
