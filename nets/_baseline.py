@@ -27,12 +27,25 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
     net = build_net(cfg, ds.n_features, ds.y_train, rng=np.random.default_rng(0),
                     n_classes=ds.n_classes or None, task=ds.task)
     head, k = net._head, net.sizes[-1]
-    mean = head.encode(ds.y_train, k, np.float64).mean(axis=0)
-    p = np.clip(mean, 1e-12, 1 - 1e-12)
-    # the logits whose output is that mean: log prior (softmax), logit (sigmoid), itself
-    z = (np.log(p) if head.name == "multiclass" else np.log(p / (1 - p))
-         if head.name == "binary" else mean)
+    z = _constant_logits(head, head.encode(ds.y_train, k, np.float64))
     t = head.encode(ds.y_val, k, np.float64)
     zv = np.broadcast_to(z, t.shape).copy()
     return {"val_loss": float(head.loss(zv, t)),
             "val_accuracy": float(head.accuracy(zv, t)) if head.classifier else math.nan}
+
+
+def constant_training_loss(net, y) -> float:
+    """The loss on the training targets ``y`` (as `build_net` took them) of ``net``'s
+    head always predicting their mean or class shares (unweighted)."""
+    head = net._head
+    t = head.encode(y, net.sizes[-1], np.float64)
+    return float(head.loss(np.broadcast_to(_constant_logits(head, t), t.shape).copy(), t))
+
+
+def _constant_logits(head, t_train: np.ndarray) -> np.ndarray:
+    """The logits whose output is the encoded training targets' mean: log prior
+    (softmax), logit (sigmoid), the mean itself (identity)."""
+    mean = t_train.mean(axis=0)
+    p = np.clip(mean, 1e-12, 1 - 1e-12)
+    return (np.log(p) if head.name == "multiclass" else np.log(p / (1 - p))
+            if head.name == "binary" else mean)

@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._baseline import constant_training_loss
 from ._build import build_net, train_streams
 from ._config import TrainConfig
 from ._io import save_net
@@ -174,7 +175,8 @@ class _NetEstimator(BaseEstimator):
 
     The defaults that differ from TrainConfig's are scikit-learn's MLP's (hidden (100,),
     relu, adam, lr 0.001, batch_size 200, max_epochs 200, patience 10, min_delta 1e-4),
-    so that it can stand in for one, and float64 (scikit-learn's float type); the others
+    so that it can stand in for one (early stopping counts patience as Keras does: see
+    the module's docstring), and float64 (scikit-learn's float type); the others
     are TrainConfig's own."""
 
     def __init__(self, hidden=(100,), activation="relu", optimizer="adam", lr=0.001,
@@ -213,6 +215,17 @@ class _NetEstimator(BaseEstimator):
         if result.status == "diverged":
             warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
                           "lower lr", ConvergenceWarning, stacklevel=_CALLER)
+        elif result.status == "converged" and \
+                cfg.eps >= (base := constant_training_loss(net, y)):
+            # as `hplab train` warns before training: a stop at an eps a constant meets
+            # says nothing (NetRegressor(eps=0.6) on scaled targets stopped at epoch 0)
+            epochs = count_of(self.n_iter_, "epoch")
+            warnings.warn(f"{type(self).__name__}: converged after {epochs} at "
+                          f"eps={cfg.eps:g}, at or above {base:.4g}, the training loss of "
+                          "always predicting the targets' "
+                          f"{'mean' if cfg.head == 'regression' else 'class shares'}: the "
+                          "net may have learned nothing from the inputs; lower eps",
+                          ConvergenceWarning, stacklevel=_CALLER)
         elif result.status == "max_epochs" and (cfg.patience or cfg.eps):
             warnings.warn(f"{type(self).__name__}: max_epochs={cfg.max_epochs:g} reached "
                           "before the loss stopped improving", ConvergenceWarning,

@@ -552,6 +552,32 @@ def test_early_stopping_that_keeps_the_starting_weights_warns():
     assert ok.reason_ == "no improvement for 3 checkpoints" and ok.loss_ < ok.loss_curve_[0]
 
 
+def test_an_eps_a_constant_prediction_meets_warns_at_its_stop():
+    # QA: NetRegressor(eps=0.6) on standardised targets (the mean's loss: 0.5) stopped
+    # "converged" at epoch 0, untrained (r2 -0.1), without a word; hplab train warns of it
+    X, y = load_iris(return_X_y=True)
+    yr = (X[:, 3] - X[:, 3].mean()) / X[:, 3].std()
+    with pytest.warns(ConvergenceWarning) as caught:
+        reg = nets.NetRegressor(hidden=(8,), eps=0.6, random_state=0).fit(X, yr)
+    assert str(caught[0].message) == (
+        f"NetRegressor: converged after {reg.n_iter_} epochs at eps=0.6, at or above 0.5, the "
+        "training "
+        "loss of always predicting the targets' mean: the net may have learned nothing from "
+        "the inputs; lower eps")
+    # it stopped at a loss no better than the mean's: 28 epochs of learning nothing
+    assert caught[0].filename == __file__ and reg.status_ == "converged"
+    assert reg.loss_ <= 0.6 and reg.score(X, yr) < 0.1
+    prior_loss = np.log(3)  # three equal classes: cross-entropy of the class shares
+    with pytest.warns(ConvergenceWarning, match=f"at or above {prior_loss:.4g}, the training "
+                                                "loss of always predicting the targets' "
+                                                "class shares"):
+        nets.NetClassifier(hidden=(8,), eps=1.2, random_state=0).fit(X, y)
+    with warnings.catch_warnings():  # an eps below the constant's loss: a stop says much
+        warnings.simplefilter("error")
+        clf = nets.NetClassifier(hidden=(8,), eps=0.3, lr=0.01, random_state=0).fit(X, y)
+    assert clf.status_ == "converged" and clf.loss_ <= 0.3 < prior_loss
+
+
 def test_a_net_whose_fit_diverged_to_nan_predicts_nothing():
     # it predicted classes_[0] for every row (argmax of NaN) and scored 0.333 on iris
     X, y = load_iris(return_X_y=True)
