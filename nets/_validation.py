@@ -153,7 +153,11 @@ def _relative_weights(sample_weight, n: int, name: str) -> np.ndarray:
     if sw.ndim == 0:  # one number for every sample, as scikit-learn allows
         sw = np.full(n, sw)
     if sw.shape != (n,):
-        raise ValueError(f"{name} sample_weight must have shape ({n},), got {sw.shape}")
+        # a sampler before the net in a pipeline changes the rows it trains on, and
+        # imbalanced-learn passes fit parameters on as they were: 600 weights met 668 rows
+        raise ValueError(f"{name} sample_weight must have shape ({n},), got {sw.shape} (one "
+                         "weight per row the net trains on: after a resampler in a pipeline, "
+                         "weights given per input row cannot follow; use class_weight)")
     if not np.all(np.isfinite(sw)) or np.any(sw < 0):
         raise ValueError(f"{name} sample_weight must be finite and non-negative")
     top = sw.max()
