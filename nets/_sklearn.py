@@ -8,7 +8,11 @@ streams nets uses, and a bad hyperparameter raises ``ValueError`` at ``fit``
 ``sklearn.pipeline.Pipeline`` and ``imblearn.pipeline.Pipeline``.
 
 Early stopping (``patience``) and the ``eps`` threshold watch the training loss
-(no data is held out), like scikit-learn's ``n_iter_no_change`` with ``tol``.
+(no data is held out), as scikit-learn's ``n_iter_no_change`` and ``tol`` do, with one
+difference: patience counts from the last gain of more than ``min_delta`` (Keras's rule),
+where scikit-learn moves its reference on every gain. A loss that keeps falling by less
+than ``min_delta`` an epoch stops there and trains on here (digits at the defaults: 200
+epochs and a ``ConvergenceWarning``, against its ~146); raise ``min_delta`` to stop sooner.
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ class NetClassifier(ClassifierMixin, _NetEstimator):
     ----------
     classes_ : ndarray
     n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        The columns' names, where fit took a DataFrame with string column names (saved
+        with the model: `save_estimator`).
     coefs_, intercepts_ : list of ndarray
         Weight matrices and bias vectors, layer by layer (views of the net's own arrays:
         ``coefs_[i] = W`` or ``coefs_ = [...]`` copies into the net, keeping each
