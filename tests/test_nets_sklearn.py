@@ -552,6 +552,21 @@ def test_early_stopping_that_keeps_the_starting_weights_warns():
     assert ok.reason_ == "no improvement for 3 checkpoints" and ok.loss_ < ok.loss_curve_[0]
 
 
+def test_per_row_weights_after_a_resampler_are_refused_saying_why():
+    # QA: imbalanced-learn passes fit parameters on as given: the 150 weights met the
+    # oversampled rows, and the error named a row count the user never gave
+    X, y = load_iris(return_X_y=True)
+    X, y = X[:120], y[:120]  # 50, 50, 20: the oversampler adds 60 rows
+    pipe = ImbPipeline([("over", RandomOverSampler(random_state=0)),
+                        ("net", nets.NetClassifier(hidden=(4,), max_epochs=1))])
+    with pytest.raises(ValueError) as err:
+        pipe.fit(X, y, net__sample_weight=np.ones(120))
+    assert str(err.value) == (
+        "training sample_weight must have shape (150,), got (120,) (one weight per row the "
+        "net trains on: after a resampler in a pipeline, weights given per input row cannot "
+        "follow; use class_weight)")
+
+
 def test_an_eps_a_constant_prediction_meets_warns_at_its_stop():
     # QA: NetRegressor(eps=0.6) on standardised targets (the mean's loss: 0.5) stopped
     # "converged" at epoch 0, untrained (r2 -0.1), without a word; hplab train warns of it
