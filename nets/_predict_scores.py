@@ -25,12 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _check_dataset(ds, split: str) -> None:
-    """TypeError for a ``ds`` without the split's arrays, saying how to load one (a name
-    failed as "'str' object has no attribute 'X_test'")."""
-    check_dataset(ds, (f"X_{split}", f"y_{split}"))
-
-
 def predict_dataset(model: SavedModel, ds, split: str = "test",
                     threshold: float | None = None) -> tuple[Prediction, np.ndarray]:
     """Predict one split of a loaded dataset and return ``(prediction, truth)``.
@@ -61,7 +55,8 @@ def predict_dataset(model: SavedModel, ds, split: str = "test",
     if split not in ("test", "val", "train"):
         raise ValueError(f"split must be test, val or train, got {split!r}")
     check_threshold(model, threshold)  # before a wide split is scaled
-    _check_dataset(ds, split)
+    # a name failed as "'str' object has no attribute 'X_test'"
+    check_dataset(ds, (f"X_{split}", f"y_{split}"))
     X, y = getattr(ds, f"X_{split}"), getattr(ds, f"y_{split}")
     if X.shape[1] != model.n_features:
         # the columns the model's training left out, still in this data: which option

@@ -117,9 +117,12 @@ def failures_line(result, summary: dict, failures) -> str:
     return line
 
 
-def diverged_line(result, summary: dict) -> list[str]:
+def diverged_line(result, summary: dict, failures=()) -> list[str]:
     """The report's sentence naming every grid rate where verification runs diverged (a NaN
-    or infinite loss), below the best rate too (`diverged_rates`); none without any."""
-    rates = diverged_rates(summary["verify"], result.config.get("verify_seeds"))
+    or infinite loss), below the best rate too (`diverged_rates`), but those of
+    ``failures`` (`verify_failures`, which `failures_line` names); none without any."""
+    said = {lr for lr, _, _ in failures}
+    rates = [r for r in diverged_rates(summary["verify"], result.config.get("verify_seeds"))
+             if r[0] not in said]
     return [f"Verification runs diverged (a NaN or infinite loss): {rates_text(rates)}."
             ] if rates else []

@@ -281,7 +281,7 @@ def _verdicts(result, summary: dict) -> list[str]:
                              "may go on beyond it.")
             if failed := failures_line(result, summary, failures):
                 lines.append(failed)
-            lines += diverged_line(result, summary)
+            lines += diverged_line(result, summary, failures)
     return lines
 
 

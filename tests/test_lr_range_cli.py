@@ -201,6 +201,14 @@ def test_the_verified_rates_that_diverged_are_listed_in_the_terminal_and_the_rep
             f"{diverged[0]:.3g}.") in _page_text(parse_html, tmp_path / "r")
     # the same words from the summary, as --json's reader would rebuild the lines
     assert line[0] in reports.lr_range_lines(s)
+    # a firm verdict names failures above the best in its own sentence: not twice
+    from types import SimpleNamespace
+
+    from reports._lr_range_failures import diverged_line
+
+    result = SimpleNamespace(config=s["config"])
+    assert len(diverged_line(result, s)) == 1
+    assert diverged_line(result, s, [(diverged[0], 1, 1)]) == []
 
 
 def test_a_verify_csv_left_behind_by_a_run_after_a_deleted_page_is_written_over(
