@@ -21,14 +21,7 @@ from . import design
 from ._core import Report, check_result
 from ._index import analysis_name
 from ._log_ticks import plain_log_ticks
-from ._lr_range_failures import (
-    diverged_line,
-    failed_note,
-    failures_line,
-    lowest_failing,
-    range_at_edge,
-    verify_failures,
-)
+from ._lr_range_verdicts import verdict_lines
 from ._run_files import analysis_records, data_seed_words, provenance_params, result_task
 from ._settings import regularisers_text, shown_settings
 
@@ -208,100 +201,6 @@ def draw_verify(frame: pd.DataFrame):
 
 
 # ----------------------------------------------------------------------------- report
-def _verdicts(result, summary: dict) -> list[str]:
-    from analyses import (
-        at_ramp_start,
-        no_stop_advice,
-        no_suggestion_reason,
-        seeds_that_stopped,
-        shallow_descent,
-    )
-
-    s = result.suggestions.set_index("name")
-    n = len(result.seeds)
-    chosen = s.loc[result.suggestion]
-    k = int(chosen["n"])  # the seeds that gave it: one that diverged early gives none
-    who = f"{k} seeds" if k == n else f"the {k} of {n} seeds that gave one"
-    over = (f"median of {who}, IQR {chosen['iqr_log10']:.2f} decades" if k > 1 else
-            "1 seed" if n == 1 else f"the 1 of {n} seeds that gave one")
-    failures = verify_failures(result)
-    lowest = lowest_failing(failures)
-    others = ", ".join(f"{k} {v:.3g}{failed_note(v, lowest)}" for k, v in s["lr"].items()
-                       if k != result.suggestion and math.isfinite(v))
-    lines = [f"{result.suggestion} suggests lr ≈ {chosen['lr']:.3g} ({over})."
-             + (f" Others: {others}." if others else "")
-             if math.isfinite(chosen["lr"]) else
-             f"No suggestion: {no_suggestion_reason(summary)}."]
-    if math.isfinite(chosen["lr"]) and (flat := shallow_descent(summary)):
-        lines.append(f"Weak suggestions: {flat}.")  # a tight IQR over a flat curve is no proof
-    if first := at_ramp_start(summary):
-        lines.append(f"Weak suggestion: {first[0].upper()}{first[1:]}.")
-    if summary["stop_lr"] is not None:
-        lines.append(f"The {'smoothed ' if result.beta else ''}loss passed its "
-                     f"stop threshold at lr ≈ "
-                     f"{summary['stop_lr']:.3g}; its final rise began at lr ≈ "
-                     f"{summary['divergence_lr']:.3g} ({seeds_that_stopped(summary)}).")
-    else:
-        lines.append(f"The loss never passed its stop threshold "
-                     f"({result.config.get('diverge', 4.0):g}× its lowest "
-                     f"{'smoothed ' if result.beta else ''}value; a rise below "
-                     "that, as the plot may show, does not stop the test) up to max_lr, so "
-                     f"suggestions near the curve's end are unreliable; "
-                     f"{no_stop_advice(result.config.get('optimizer'), result.beta)}.")
-    if result.val or result.mode == "looper":
-        lines.append("Smooth curves (validation or looper loss) make the valley reach back "
-                     "into the flat start; compare with steepest and minimum.")
-    v = result.verdict
-    if v is not None:
-        from analyses import VERIFY_FACTORS
-
-        if v["best_lr"] is None:
-            lines.append("Verification: every grid run diverged.")
-        elif v.get("inconclusive"):  # older verdicts lack the key
-            lines.append(f"Verification is inconclusive: brief runs "
-                         f"({result.config['verify_epochs']:g} epochs) at "
-                         f"{result.verify['lr'].nunique()} rates, but "
-                         f"{v['inconclusive_reason']}. Train longer (--verify-epochs) or check "
-                         f"the net and the data before trusting any rate.")
-            lines += diverged_line(result, summary)
-        else:
-            grown = result.verify["lr"].nunique() - len(VERIFY_FACTORS)
-            lines.append(f"Verification: brief runs ({result.config['verify_epochs']:g} epochs)"
-                         f" at {result.verify['lr'].nunique()} rates"
-                         + (f" ({grown} past the 0.1×–10× grid's edge, where the best lay)"
-                            if grown > 0 else "") + "; the best grid rate is "
-                         f"{v['best_grid_lr']:.3g}, refined {v['best_lr']:.3g}; "
-                         + _plateau(v))
-            if v["at_grid_edge"]:
-                lines.append("The best grid rate is at the grid's edge: the true best lies "
-                             "beyond it.")
-            elif edge := range_at_edge(summary["verify"]):
-                lines.append(f"The rates within seed noise of the best reach the grid's "
-                             f"{edge[0]} rate, {edge[1]:.3g}: the range, and the best with it, "
-                             "may go on beyond it.")
-            if failed := failures_line(result, summary, failures):
-                lines.append(failed)
-            lines += diverged_line(result, summary, failures)
-    return lines
-
-
-def _plateau(v: dict) -> str:
-    """The verdict's words on the suggestion: against the best rate, or against the rates
-    seed noise cannot tell from it where there are several (older verdicts lack them)."""
-    from analyses import NOISE_SE
-
-    where = "within" if v["within_tolerance"] else "outside"
-    low, high = v.get("best_range_low"), v.get("best_range_high")
-    if low is None or not low < high:
-        return f"the suggestion is {v['ratio']:.2g}× that, {where} {v['tolerance']:g}×."
-    inside = low <= v["suggested_lr"] <= high
-    return (f"rates {low:.2g}–{high:.2g} score within seed noise of it ({NOISE_SE:g} "
-            f"standard errors of a rate's mean), so the grid cannot tell them apart; the "
-            f"suggestion is {v['ratio']:.2g}× the refined rate, "
-            + ("inside that range." if inside else f"outside that range, {where} "
-               f"{v['tolerance']:g}× of the refined rate."))
-
-
 #: Settings that apply only in some modes: the provenance shows them as the result's
 #: config holds them, not as given; where they did not apply (None), `NOT_USED`: every
 #: setting config.json records is listed, none with a value the test never used.
@@ -388,7 +287,7 @@ def lr_range_report(result, out: Path | str, *, command: str = "", name: str | N
                            drop=RAMP_REPLACES)).items() if v not in (None, {})},
                        seconds=result.seconds, cwd=os.getcwd(), task=result_task(result))
     rep.add_section("Verdicts")
-    for line in _verdicts(result, summary):
+    for line in verdict_lines(result, summary):
         rep.add_text(words(line))
     rep.add_section("Loss against learning rate")
     recorded = _recorded(result)
