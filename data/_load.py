@@ -288,11 +288,13 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
     # misled: sine has none)
     own_test = "generated" if kind_of(key, arg) == "generated" else "file"
     test_from = "train" if src.fixed_splits else own_test
+    pool = ""  # the validation split's rows, as an error counts them
     if X_test is None:  # hold out the test set first, so it never sees training data
         kept, out = _test_holdout(y, classify, positive, split_rng, hint, name)
         X, y, X_test, y_test = X[kept], y[kept], X[out], y[out]
         rows, rows_test = rows[kept], rows[out]
         test_from = f"held out {TEST_FRACTION:g}"
+        pool = f" ({len(kept) + len(out)} less the test set's {len(out)})"
 
     classes: tuple = ()
     task = "regression"
@@ -343,7 +345,7 @@ def load(name: str, *, seed: int = 0, scaling: str | None = None,
         source_rows = {"train": rows, "val": rows, "test": rows}
     else:
         kept, out = holdout(y, val_fraction, split_rng, stratify=classify, hint=hint,
-                            names=classes if classify else None, source=name)
+                            names=classes if classify else None, source=name, pool=pool)
         X_tr, y_tr, X_val, y_val = X[kept], y[kept], X[out], y[out]
         source_rows = {"train": rows[kept], "val": rows[out], "test": rows_test}
         if train_size is not None:

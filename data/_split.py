@@ -24,7 +24,8 @@ def holdout_sizes(n: int, fraction: float) -> tuple[int, int]:
 
 def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
             stratify: bool, what: str = "validation", hint: str = "",
-            names=None, source: str = "") -> tuple[np.ndarray, np.ndarray]:
+            names=None, source: str = "",
+            pool: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Shuffle indices 0..n-1 and hold out ``fraction`` of them.
 
     Parameters
@@ -43,6 +44,9 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         an array of each row's label as written (read only for the error).
     source : str, optional
         The dataset's name, leading the error (which set lacks the rows).
+    pool : str, optional
+        Where the n rows come from, after their count in the error (a pool an earlier
+        hold-out left: the user counts the file's rows).
 
     Returns
     -------
@@ -64,7 +68,7 @@ def holdout(y: np.ndarray, fraction: float, rng: np.random.Generator, *,
         if len(text) > _MESSAGE_CHARS:  # scikit-learn lists every class too small: 100 KB
             text = text[:text.rfind(" ", 0, _MESSAGE_CHARS)] + " ..."
         lead = f"{source}: " if source else ""
-        raise DataError(f"{lead}cannot hold out {fraction:g} of {n} examples as {what}: "
+        raise DataError(f"{lead}cannot hold out {fraction:g} of {n} examples{pool} as {what}: "
                         f"{text}{hint}") from None
     return kept.astype(np.int64), out.astype(np.int64)
 

@@ -244,8 +244,10 @@ def capacity_lines(s: dict) -> list[str]:
     wide = max(8, len(test))
     # the test score's standard deviation over seeds, named (the column said "+-")
     sd = f"sd({test})"
+    # a regression's loss named as the report names it (the head's loss is half the MSE)
+    named = "loss (half MSE)" if m == "loss" and s.get("task") == "regression" else m
     lines = [f"capacity on {s['dataset']}: widths {s['widths']} x depths {s['depths']} x "
-             f"{len(s['seeds'])} seed(s), {m}",
+             f"{len(s['seeds'])} seed(s), {named}",
              f"{'depth':>5} {'width':>6} {'train':>8} {'val':>8} {test:>{wide}} {sd:>{len(sd)}} "
              f"{'it->eps':>8} {'ep->eps':>8}"]
     lines[1:1] = _held_out_warning(s)

@@ -647,9 +647,12 @@ def test_the_widest_width_tried_is_not_called_enough(tmp_path, monkeypatch, caps
 def test_the_widest_width_of_a_regression_sweep_is_said_in_losses(tmp_path, monkeypatch,
                                                                    capsys, parse_html):
     monkeypatch.chdir(tmp_path)  # a loss falls as nets get better: "above", "lower"
-    code, _, err = run_cli(["capacity", "--dataset", "sine", "--widths", "2,4", "--seeds", "1",
-                            "--epochs", "50", "--out", "c"], capsys)
+    code, out, err = run_cli(["capacity", "--dataset", "sine", "--widths", "2,4", "--seeds",
+                              "1", "--epochs", "50", "--out", "c"], capsys)
     assert code == 0, err
+    # the terminal names the loss as the report does (it said "loss" alone)
+    assert out.startswith("capacity on sine: widths [2, 4] x depths [1] x 1 seed(s), loss "
+                          "(half MSE)\n")
     text = " ".join(parse_html((tmp_path / "c" / "report.html").read_text()).all_text.split())
     # the tolerance used, in the loss's units (QA: "within 1 %" where the seeds' spread
     # had decided), and how it is made
