@@ -27,7 +27,7 @@ from ._ready_name import resume_command
 from ._record import INTERRUPTED, study_flat_layout, trial_info
 from ._run_data import absolute_data, for_workers, join_data, spec_data, stored_study_data
 from ._spec import StudySpec
-from ._spec_options import check_runnable, idle_pruner
+from ._spec_options import check_runnable, idle_pruner, single_choices
 from ._storage import RESUME_HINT, open_storage, release
 from ._storage_errors import storage_errors
 from ._storage_url import StorageURL, resolve_storage
@@ -184,8 +184,9 @@ def run_study(spec: StudySpec, *, storage: str | None = None, workers: int = 1,
                         f"{type(spec).__name__}")
     if not spec.strict:  # a stored study's spec, read by earlier rules: before any write
         check_runnable(spec)
-    if idle := idle_pruner(spec):
-        warnings.warn(idle, stacklevel=2)
+    for why in (idle_pruner(spec), single_choices(spec)):
+        if why:
+            warnings.warn(why, stacklevel=2)
     workers = local_workers(workers)
     where = resolve_storage(storage)
     t0 = time.perf_counter()

@@ -36,6 +36,19 @@ def check_resources(spec) -> None:
 
 
 
+def single_choices(spec) -> str | None:
+    """What searching entries of one choice means (every trial trains that choice), or None.
+    Not refused: a spec may pin a setting in [space] while it is edited (optuna takes it)."""
+    alone = [(p.name, p.choices[0]) for p in spec.space.params
+             if p.kind == "categorical" and len(p.choices) == 1]
+    if not alone:
+        return None
+    listed = ", ".join(f"space.{name} = [{value!r}]" for name, value in alone)
+    each = "a single choice" if len(alone) == 1 else "each a single choice"
+    return (f"{listed}: {each}, so every trial trains it and the search learns "
+            f"nothing of it; put it in [fixed], or give two choices or more")
+
+
 def idle_pruner(spec) -> str | None:
     """Why the pruner ``spec`` names cannot stop a trial before its last checkpoint (its
     first judged checkpoint is a full run's last or later), or None. A pruner the spec
@@ -160,7 +173,7 @@ def _takes_callable(param: inspect.Parameter) -> bool:
     return "Callable" in str(param.annotation)
 
 
-def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
+def _check_options(cls, opts: dict, table: str, name: str, strict: bool = True) -> None:
     params = inspect.signature(cls.__init__).parameters
     valid = [k for k in params if k not in ("self", *_RESERVED) and params[k].kind not in (
         inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
@@ -178,11 +191,14 @@ def _check_options(cls, opts: dict, table: str, strict: bool = True) -> None:
             if key == "seed" and key in params:  # "unknown" sent users looking for a way
                 raise SpecError(f"{table}.seed: the study seeds its sampler; set study.seed "
                                 "instead")
+            # "valid: none" read as the option pruner = "none" takes
+            listed = (f"valid: {', '.join(valid)}" if valid else
+                      f"{table} {name!r} takes no options: remove [{table}]")
             if key in _RESERVED and key in params:
                 raise SpecError(f"{table}.{key}: {cls.__name__}'s {key} is set by the study, "
-                                f"not by a spec; valid: {', '.join(valid) or 'none'}")
-            raise SpecError(f"{table}.{key}: unknown option for {cls.__name__}; "
-                            f"valid: {', '.join(valid) or 'none'}")
+                                f"not by a spec; {listed}")
+            raise SpecError(f"{table}.{key}: unknown option for {table} {name!r} "
+                            f"({cls.__name__}); {listed}")
         ok, message = _OPTION_RULES.get((table, key), (None, ""))
         if strict and (table, key) in _NEW_SPEC_RULES:
             ok, message = _NEW_SPEC_RULES[table, key]
@@ -213,7 +229,7 @@ def check_sampler(name: str, opts: dict, n_metrics: int, strict: bool = True) ->
         install = f"'hplab[{entry.extra}]'" if entry.extra else module
         raise SpecError(f"study.sampler: {name} needs the {module} package "
                         f"(pip install {install})")
-    _check_options(cls, opts, "sampler", strict)
+    _check_options(cls, opts, "sampler", name, strict)
 
 
 def check_x0(spec) -> None:
@@ -255,4 +271,4 @@ def check_pruner(name: str, opts: dict, n_metrics: int, strict: bool = True) -> 
     if n_metrics > 1 and name != "none":
         raise SpecError("study.pruner: optuna prunes single-metric studies only; "
                         "use pruner = \"none\" with several metrics")
-    _check_options(PRUNERS[name].cls, opts, "pruner", strict)
+    _check_options(PRUNERS[name].cls, opts, "pruner", name, strict)

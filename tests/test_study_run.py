@@ -1352,6 +1352,26 @@ def test_a_pruner_that_cannot_stop_a_trial_early_is_said_once(spec_file, tmp_pat
         path = spec_file(name, n_trials=1, fixed={"batch_size": 4, "checkpoint": 4}, **keys)
         assert len(run(path)[1]) == (name == "warm"), name
 
+
+def test_a_searched_entry_of_one_choice_is_warned_of(spec_file, tmp_path, capsys):
+    # QA: `activation = ["relu"]` ran every trial on relu without a word (a bare constant
+    # in [space] is refused; one choice is taken, as optuna takes it, and said)
+    import warnings
+
+    path = spec_file("one", n_trials=2, max_epochs=4, pruner="none",
+                     space={"lr": {"low": 0.05, "high": 2.0, "log": True},
+                            "activation": ["tanh"], "width": {"choices": [3]}})
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        code, out, err = run_cli(["study", "run", path, "--storage", tmp_path / "o.db",
+                                  "--no-report", "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["n_complete"] == 2
+    said = [str(w.message) for w in seen if "single choice" in str(w.message)]
+    assert said == ["space.activation = ['tanh'], space.width = [3]: each a single choice, so "
+                    "every trial trains it and the search learns nothing of it; put it in "
+                    "[fixed], or give two choices or more"]
+
 def test_trials_record_their_summary(two_trials):
     for t in trials_of(two_trials, "two"):
         # one attribute: who runs it, written at the start, and what it ended with

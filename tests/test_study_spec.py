@@ -161,11 +161,16 @@ def test_the_valid_fixed_settings_listed_are_the_ones_taken():
      or r.update(pruner={"min_resource": 100}),
      r"^pruner\.min_resource 100 must be <= the checkpoints of a full run \(5: "),
     (lambda r: r["study"].update(pruner="none") or r.update(pruner={"args": 1}),
-     r"^pruner\.args: unknown option for NopPruner; valid: none$"),
+     # "valid: none" read as the option pruner = "none" takes (QA)
+     r"^pruner\.args: unknown option for pruner 'none' \(NopPruner\); pruner 'none' takes "
+     r"no options: remove \[pruner\]$"),
+    (lambda r: r["study"].update(sampler="random") or r.update(sampler={"n_startup_trials": 3}),
+     r"^sampler\.n_startup_trials: unknown option for sampler 'random' \(RandomSampler\); "
+     r"sampler 'random' takes no options: remove \[sampler\]$"),
     (lambda r: r["fixed"].pop("checkpoint") and r["space"].update(checkpoint=[1.0, 5.0]),
      r"^space\.checkpoint: pruners compare"),
     (lambda r: r.update(pruner={"lower": 0.5}),
-     r"^pruner\.lower: unknown option for MedianPruner"),
+     r"^pruner\.lower: unknown option for pruner 'median' \(MedianPruner\); valid: "),
     # optuna's samplers take these: "unknown option" left users no way to seed a sampler
     (lambda r: r.update(sampler={"seed": 3}),
      r"^sampler\.seed: the study seeds its sampler; set study\.seed instead$"),
