@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import partial
 
@@ -14,6 +15,7 @@ from . import (
     _study_draw as sw,
     _study_importance as si,
 )
+from ._paths import shell_folder
 from .design import format_value
 
 _MAX_SLICES = 9  # parameters shown as slices (the most important first)
@@ -191,7 +193,8 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None):
     ``spec``) on in its storage ``where`` until about `FEW_TRIALS` trials are complete, as
     `hplab study run` hints give it (`study.resume_command`: ``--storage`` where one was
     given, its password masked; ``--data``, this machine's or the stored one a ready
-    spec's name needs). ``--trials`` is the study-wide total, so it counts the trials run
+    spec's name needs), after ``cd`` to this folder where the storage is a file named
+    relative to it. ``--trials`` is the study-wide total, so it counts the trials run
     so far."""
     import study as hs
 
@@ -201,6 +204,10 @@ def more_trials_text(s, spec, where, summary: dict, dataset: str | None = None):
         total = so_far + max(si.FEW_TRIALS - n_complete, 1)
         cmd = hs.resume_command(s, spec, where, str(total), dataset=dataset,
                                 storage=where.masked if where.given else None)
+        if where.path is not None and not where.path.is_absolute():
+            # a storage file named from this folder: copied from the report and run
+            # elsewhere it found no storage (the provenance's command has its cd too)
+            cmd = f"cd {shell_folder(os.getcwd())} && {cmd}"
         return (f"More trials: this command runs the study on, in the same storage, to {total} "
                 f"trials in all (--trials is the study-wide total, the {so_far} of its budget "
                 f"so far included), for about {si.FEW_TRIALS} complete ones, from which the "

@@ -12,6 +12,7 @@ from cli_helpers import run_cli
 from conftest import spec_file_maker
 
 import study
+from reports._paths import shell_folder
 from reports._study_importance import FEW_TRIALS
 from reports._study_mattered import more_trials_text
 
@@ -33,8 +34,12 @@ def test_a_rough_ranking_gives_the_command_that_runs_more_trials(tmp_path, capsy
             "trials in all (--trials is the study-wide total, the 5 of its budget so far "
             f"included), for about {FEW_TRIALS} complete ones, from which the importances "
             "settle:") in text
-    command = f"hplab study run tiny --trials {total} --storage sqlite:///s.db"
-    assert re.search(rf"<pre class=\"code\"><code>{re.escape(command)}</code></pre>", page)
+    # from the folder its storage is named in (QA: copied from the report and run in
+    # another folder, it found no storage)
+    command = (f"cd {shell_folder(tmp_path)} && hplab study run tiny --trials {total} "
+               "--storage sqlite:///s.db")
+    assert re.search(rf"<pre class=\"code\"><code>{re.escape(html.escape(command))}</code></pre>",
+                     page)
     # the storage as every other hint gives it: a password masked
     s, where, store = study.open_study_storage("tiny", "s.db")
     try:
