@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import data
+import nets
 from nets import error_line, progress_bar, unknown_name, worker_processes
 
 from ._checks import whole
@@ -35,22 +36,21 @@ BAR_DELAY = 1.0
 
 def check_dataset(dataset, *, by_name: bool = False):
     """``dataset`` if it is what an analysis takes: a dataset name, or (unless ``by_name``)
-    a `data.Dataset`; a one-line ValueError else (a path: the name that loads its file)."""
-    if isinstance(dataset, str) and dataset.strip() or (
-            not by_name and isinstance(dataset, data.Dataset)):
-        return dataset
-    wanted = "a dataset name" if by_name else "a dataset name or a data.Dataset"
-    hint = ""
-    if isinstance(dataset, os.PathLike):  # data.load takes a file by its name's kind
-        path = os.fspath(dataset)
-        kind = {".npz": "npz"}.get(os.path.splitext(path)[1].lower(), "csv")
-        hint = f" (a file is named by its kind: '{kind}:{path}')"
-    elif by_name and isinstance(dataset, data.Dataset):
-        hint = " (each ratio and seed loads its own sample of the named set)"
-    # named by its type where its repr is no name (a Dataset's printed 31 KB of arrays)
-    got = repr(dataset) if isinstance(dataset, str | numbers.Number | os.PathLike) else \
-        type(dataset).__name__
-    raise ValueError(f"dataset must be {wanted}, got {got}{hint}")
+    a `data.Dataset`. Another type is a one-line TypeError, `nets.check_dataset`'s (a path:
+    the name that loads its file); a blank name a ValueError."""
+    if by_name and not isinstance(dataset, str):
+        hint = (" (each ratio and seed loads its own sample of the named set)"
+                if isinstance(dataset, data.Dataset) else
+                f" (a file is named by its kind: {nets.loadable_name(dataset)!r})"
+                if isinstance(dataset, os.PathLike) else "")
+        raise TypeError(f"dataset must be a dataset name, got {type(dataset).__name__}{hint}")
+    nets.check_dataset(dataset, name="dataset", or_name=True)
+    if isinstance(dataset, str) and not dataset.strip():
+        raise ValueError(f"dataset must be a dataset name, got {dataset!r}")
+    if not isinstance(dataset, str | data.Dataset):  # a Dataset's fields on another type
+        raise TypeError("dataset must be a dataset name or a loaded dataset (a data.Dataset), "
+                        f"got {type(dataset).__name__}")
+    return dataset
 
 
 def data_seeds(dataset, seed: int, data_seed) -> tuple[int, dict]:

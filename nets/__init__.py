@@ -66,7 +66,14 @@ from ._printable import (
 )
 from ._progress_bar import progress_bar, say_on_stderr, stderr_is_a_terminal
 from ._repr import compact_repr
-from ._rules import MAX_EPOCHS, check_dataset, check_epochs, check_type, unknown_name
+from ._rules import (
+    MAX_EPOCHS,
+    check_dataset,
+    check_epochs,
+    check_type,
+    loadable_name,
+    unknown_name,
+)
 from ._schedules import SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
@@ -122,7 +129,8 @@ __all__ = [
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
     "checkout_of", "hplab_checkout", "hplab_version", "version_text", "versions",
-    "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "unknown_name",
+    "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "loadable_name",
+    "unknown_name",
     "blas_threads",
     "cores", "worker_processes",
     "SMALL_STEP_FLOPS", "compact_repr",

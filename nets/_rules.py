@@ -42,15 +42,36 @@ def check_dataset(ds, fields=DATASET_FIELDS, name: str = "ds", *, or_name: bool 
     """``ds`` if it has every one of ``fields`` (a `data.Dataset`'s, which nets cannot
     import: known by its fields); else TypeError saying how to load one (a name failed
     deep inside, as "'str' object has no attribute 'n_features'"). ``or_name``: the
-    caller takes a dataset's name too (and checks a str itself)."""
+    caller takes a dataset's name too (and checks a str itself). A path is named by the
+    name that loads its file (`loadable_name`): data.load('d.csv') is an unknown dataset."""
     if or_name and isinstance(ds, str) or all(hasattr(ds, f) for f in fields):
         return ds
+    got = type(ds).__name__
     if or_name:
+        hint = (f" (a file is named by its kind: {short_repr(loadable_name(ds))})"
+                if isinstance(ds, os.PathLike) else "")
         raise TypeError(f"{name} must be a dataset name or a loaded dataset (a data.Dataset), "
-                        f"got {type(ds).__name__}")
-    given = short_repr(str(ds)) if isinstance(ds, str | os.PathLike) else "name"
+                        f"got {got}{hint}")
+    given = short_repr(loadable_name(ds)) if isinstance(ds, str | os.PathLike) else "name"
     raise TypeError(f"{name} must be a loaded dataset (load it first: data.load({given})), "
-                    f"got {type(ds).__name__}")
+                    f"got {got}")
+
+
+#: the kinds a file's dataset name starts with (``csv:d.csv``), as data names them
+FILE_KINDS = ("csv", "npz", "idx")
+
+
+def loadable_name(path) -> str:
+    """The dataset name that loads the file ``path`` (a str or path): ``"csv:d.csv"`` for
+    ``d.csv`` (``npz:`` for a .npz), a name that is one already (``"xor"``,
+    ``"csv:d.csv"``) as given. data.load takes a file only by such a name."""
+    text = os.fsdecode(path)
+    if not isinstance(path, os.PathLike):
+        base = text.strip().partition("?")[0]
+        if base.partition(":")[0].lower() in FILE_KINDS or not base.lower().endswith(
+                (".csv", ".npz")):
+            return text
+    return f"{'npz' if text.lower().endswith('.npz') else 'csv'}:{text}"
 
 
 def look_up(kind: str, registry: dict, name):

@@ -305,10 +305,16 @@ def test_a_wrong_type_is_a_type_error(kwargs, message):
         scaling_study("coin", **{"lrs": [0.1], "seeds": 1, "max_steps": 5, **kwargs})
 
 
-@pytest.mark.parametrize("dataset", [None, 3, ""])
-def test_a_dataset_that_is_no_name_is_a_clear_error(dataset):
-    with pytest.raises(ValueError, match="dataset must be a dataset name or a data.Dataset"):
+@pytest.mark.parametrize("dataset", [None, 3])
+def test_a_dataset_that_is_no_name_is_a_clear_type_error(dataset):
+    with pytest.raises(TypeError, match=r"^dataset must be a dataset name or a loaded "
+                                        r"dataset \(a data\.Dataset\), got "):
         scaling_study(dataset, lrs=[0.1], seeds=1, max_steps=5)
+
+
+def test_a_blank_dataset_name_is_a_clear_value_error():
+    with pytest.raises(ValueError, match="^dataset must be a dataset name, got ''$"):
+        scaling_study("", lrs=[0.1], seeds=1, max_steps=5)
 
 
 def test_val_accuracy_on_regression_is_an_error():
