@@ -40,7 +40,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import flag, seed_count, sequence, train_config, whole
+from ._checks import flag, positive, seed_count, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
@@ -112,44 +112,56 @@ def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float,
     return tuple(float(v) for v in np.geomspace(low, high, num))
 
 
-def _check(ds: data.Dataset, batch_sizes, lrs, seeds, metric, target, max_steps,
-           batch_norm=False):
-    n = len(ds.X_train)
-    if not batch_sizes:
-        raise ValueError("no batch sizes given")
-    bad = [b for b in batch_sizes if isinstance(b, bool) or not isinstance(b, numbers.Real)
-           or int(b) != b or b < 1]
-    if bad:
-        raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
-    big = [b for b in batch_sizes if b > n]
-    if big:
-        raise ValueError(f"batch size {big[0]} is larger than the training set of "
-                         f"{ds.name} ({n} examples)")
-    if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
-        raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
-                         "statistics standardise it to 0): leave 1 out of --batch-sizes")
+def _check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_norm=False):
+    """The checks of every number and name the data has no part in, made before it is
+    loaded (a bad --seeds said "MNIST folder not found"): ``batch_sizes`` and ``metric``
+    as given (None: the data's defaults, checked by `_check_against_data`)."""
+    if batch_sizes is not None:
+        if not batch_sizes:
+            raise ValueError("no batch sizes given")
+        bad = [b for b in batch_sizes if isinstance(b, bool) or not isinstance(b, numbers.Real)
+               or int(b) != b or b < 1]
+        if bad:
+            raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
+        if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
+            raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
+                             "statistics standardise it to 0): leave 1 out of --batch-sizes")
     if not lrs or any(isinstance(r, bool) or not isinstance(r, numbers.Real)
                       or not (math.isfinite(r) and r > 0) for r in lrs):
         raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
     if len(lrs) > MAX_RATES:  # each one a run per batch size and seed
         raise ValueError(f"at most {MAX_RATES} learning rates, got {len(lrs)}")
-    for name, values in (("batch sizes", list(batch_sizes)), ("learning rates", list(lrs))):
+    for name, values in (("batch sizes", list(batch_sizes or ())),
+                         ("learning rates", list(lrs))):
         counts = collections.Counter(values)  # values.count(v) each: minutes for 100000
         twice = [v for v in values if counts[v] > 1]
         if twice:  # a typo more likely than a wish for the same runs twice
             raise ValueError(f"{name} list {twice[0]:g} twice")
     seed_count(seeds)
     whole("max_steps", max_steps, 1)
-    if metric not in TARGET_METRICS:
+    if metric is not None and metric not in TARGET_METRICS:
         raise ValueError(nets.unknown_name("target metric", metric, TARGET_METRICS))
+    if target is not None:
+        positive("target", target)
+    _check_target(metric, target)
+
+
+def _check_target(metric, target) -> None:
+    if metric == "val_accuracy" and target is not None and target > 1:
+        raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
+
+
+def _check_against_data(ds: data.Dataset, batch_sizes, metric, target) -> None:
+    """The checks that need the data: the batch sizes fit its training set, the target
+    metric (the default one too) suits its task."""
+    n = len(ds.X_train)
+    big = [b for b in batch_sizes if b > n]
+    if big:
+        raise ValueError(f"batch size {big[0]} is larger than the training set of "
+                         f"{ds.name} ({n} examples)")
     if metric == "val_accuracy" and ds.task == "regression":
         raise ValueError(f"{ds.name} is a regression set: use target metric val_loss")
-    if target is not None:
-        if (isinstance(target, bool) or not isinstance(target, numbers.Real)
-                or not math.isfinite(target) or target <= 0):
-            raise ValueError(f"target must be a finite number > 0, got {target!r}")
-        if metric == "val_accuracy" and target > 1:
-            raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
+    _check_target(metric, target)
 
 
 @errors_in_python_words("scaling")
@@ -236,6 +248,10 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     if noise and config is not None and config.batch_norm:
         raise ValueError(BATCH_NORM_NOISE + " (hplab scaling: --no-noise)")
     seed = whole("seed", seed, 0)  # before the data: np.int64 too, as the settings are JSON
+    rates = lr_grid() if lrs is None else tuple(lrs)
+    # every number and name before the data: a bad one said "file not found" first
+    _check_settings(batch_sizes, rates, seeds, target_metric, target, max_steps,
+                    config is not None and config.batch_norm)
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ref = data_ref(dataset, load_seed)
     ds = dataset_of(ref)  # also primes the in-process cache the workers=1 runs use
@@ -244,9 +260,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)
     if batch_sizes is None and config is not None and config.batch_norm:
         sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
-    rates = lr_grid() if lrs is None else tuple(lrs)
-    _check(ds, sizes, rates, seeds, metric, target, max_steps,
-           config is not None and config.batch_norm)
+    _check_against_data(ds, sizes, metric, target)
     sizes = tuple(sorted({int(b) for b in sizes}))
     rates = tuple(sorted({float(r) for r in rates}))
     # what every run trains with (run_task sets the same): the result's config records it

@@ -317,6 +317,34 @@ def test_a_blank_dataset_name_is_a_clear_value_error():
         scaling_study("", lrs=[0.1], seeds=1, max_steps=5)
 
 
+@pytest.mark.parametrize("kwargs, message", [
+    # review: each said "file not found" (the data loaded before the checks)
+    ({"target": "0.5"}, r"target must be a finite number > 0, got '0\.5'"),
+    ({"target": -1}, r"target must be a finite number > 0, got -1"),
+    ({"target": 2.0, "target_metric": "val_accuracy"},
+     r"a val_accuracy target must be in \(0, 1\], got 2\.0"),
+    ({"max_steps": "5"}, r"max_steps must be an integer >= 1, got '5'"),
+    ({"seeds": 0}, r"seeds must be an integer from 1 to 1000, got 0"),
+    ({"target_metric": "x"}, r"unknown target metric 'x'; valid: val_accuracy, val_loss"),
+    ({"lrs": [-1]}, r"learning rates must be finite and > 0, got \[-1\]"),
+    ({"lrs": [0.1, 0.1]}, r"learning rates list 0\.1 twice"),
+    ({"batch_sizes": [0]}, r"batch sizes must be positive integers, got 0"),
+    ({"batch_sizes": []}, r"no batch sizes given"),
+    ({"batch_sizes": [1, 2], "config": nets.TrainConfig(batch_norm=True), "noise": False},
+     r"batch_norm needs batches of 2 rows or more .*: leave 1 out of batch_sizes$"),
+])
+def test_every_number_is_checked_before_the_data_is_read(kwargs, message, tmp_path):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        scaling_study(f"csv:{tmp_path / 'none.csv'}", **kwargs)
+
+
+def test_the_cli_names_a_bad_seeds_before_a_missing_mnist(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HPLAB_DATA", str(tmp_path / "nodata"))
+    code, out, err = run_cli(["scaling", "--dataset", "mnist", "--seeds", "0"], capsys)
+    assert (code, out, err) == (
+        2, "", "hplab scaling: error: --seeds must be an integer from 1 to 1000, got 0\n")
+
+
 def test_val_accuracy_on_regression_is_an_error():
     with pytest.raises(ValueError, match="regression set: use target metric val_loss"):
         scaling_study("sine", target_metric="val_accuracy", lrs=[0.1], max_steps=5)
