@@ -128,12 +128,15 @@ def or_default(rule):
 
 def check_setting(name: str, value, rule) -> None:
     """ValueError ``"<name> <message>, got <value>"`` unless ``value`` follows ``rule``
-    (a value the check cannot compare, such as a string for a number, breaks it)."""
+    (a value the check cannot compare breaks it: a string for a number, and an array,
+    whose comparison is no True or False: NumPy's "truth value of an array ... is
+    ambiguous" came out, and a one-element array passed as a number)."""
     ok, message = rule
     try:
         # True is 1 to Python: max_epochs=True trained one epoch (no setting is a bool)
         good = not isinstance(value, bool | np.bool_) and ok(value)
-    except TypeError:
+        good = isinstance(good, bool | np.bool_) and bool(good)
+    except (TypeError, ValueError):
         good = False
     if not good:
         raise ValueError(f"{name} {message}, got {value!r}")

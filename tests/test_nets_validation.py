@@ -96,6 +96,29 @@ def test_bad_config(changes, message):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("name, rule", [
+    ("max_epochs", "a finite number > 0, at most 1,000,000 epochs"),
+    ("lr", "a finite number > 0"), ("eps", "a finite number >= 0"),
+    ("l2", "a finite number >= 0"), ("dropout", "in [0, 1)"), ("momentum", "in [0, 1)"),
+    ("lr_gamma", "a finite number > 0"), ("checkpoint", "a finite number > 0"),
+    ("divergence_factor", "> 1"), ("patience", "a whole number >= 0"),
+    ("lr_decay_steps", "a finite number > 0 (of steps; a whole one for schedule step)"),
+])
+def test_an_array_for_a_number_is_the_rule_s_one_line_error(name, rule):
+    # review: check_setting caught only TypeError: NumPy's "The truth value of an array
+    # with more than one element is ambiguous" came out, and a one-element array passed
+    for value in (np.array([5.0, 6.0]), np.array([0.5])):
+        with pytest.raises(ValueError) as info:
+            nets.TrainConfig(**{name: value})
+        assert str(info.value) == f"{name} must be {rule}, got {value!r}"
+    with pytest.raises(ValueError) as info:
+        nets.check_epochs("epochs", np.array([5.0, 6.0]))
+    assert str(info.value) == ("epochs must be a finite number > 0, at most 1,000,000 epochs, "
+                               "got array([5., 6.])")
+    with pytest.raises(ValueError, match=r"^momentum must be in \[0, 1\), got array"):
+        nets.make_optimizer("momentum", [np.zeros(2)], momentum=np.array([0.5, 0.6]))
+
+
 def test_numpy_numbers_are_the_numbers_written_and_trained():
     # QA: lr=np.float32(0.3) was kept a float32 and written to config.json as
     # 0.30000001192092896; it is 0.3 (its shortest text), written and trained alike
