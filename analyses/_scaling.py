@@ -164,6 +164,33 @@ def _check_against_data(ds: data.Dataset, batch_sizes, metric, target) -> None:
     _check_target(metric, target)
 
 
+#: the most epochs a budget may be: each run trains one epoch past it (`run_task`: the
+#: step budget, not the loop, ends it) and no run trains more than `nets.MAX_EPOCHS`
+MAX_BUDGET_EPOCHS = nets.MAX_EPOCHS - 1
+
+
+def _check_epoch_budget(steps: int, b: int, per_epoch: int, max_steps: int,
+                        max_epochs) -> None:
+    """ValueError when the ``steps`` budget of a run at batch size ``b`` is more than
+    `MAX_BUDGET_EPOCHS` epochs, naming the setting that sets it (``max_epochs`` when its
+    steps are fewer than ``max_steps``) and the most each may be: "max_steps 1000000 is
+    1,000,000 epochs ... a run trains at most 1,000,000 epochs" left the run's extra epoch
+    unsaid, and blamed max_steps for a max_epochs of 1,000,000 that had been accepted."""
+    if steps / per_epoch <= MAX_BUDGET_EPOCHS:
+        return
+    most = f"{math.floor(MAX_BUDGET_EPOCHS * per_epoch):,}"
+    at = f"at batch size {b}, {nets.count_of(per_epoch, 'step')} an epoch"
+    why = (f"over the {MAX_BUDGET_EPOCHS:,} epochs a scaling run's budget may be (each run "
+           f"trains one epoch past it, and a run at most {nets.MAX_EPOCHS:,} epochs)")
+    if max_epochs is not None and steps < max_steps:  # max_epochs sets the budget
+        raise ValueError(f"max_epochs {max_epochs:.10g} is {why}; lower max_epochs to at "
+                         f"most {MAX_BUDGET_EPOCHS:,} (or max_steps to at most {most} {at})")
+    other = "set" if max_epochs is None else "lower"
+    raise ValueError(f"max_steps {max_steps} is {steps / per_epoch:,.10g} epochs {at}: {why}; "
+                     f"lower max_steps to at most {most} (or {other} max_epochs to at most "
+                     f"{MAX_BUDGET_EPOCHS:,})")
+
+
 @errors_in_python_words("scaling")
 @releasing(held_dataset)  # the data loaded by name: dropped when it returns or raises
 def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
@@ -298,14 +325,9 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     b_simple_step = math.nan
     source = "user"
     b_ref = min(reference_batch, n)
-    for b in (*sizes, b_ref):  # each run trains its budget + 1 epoch: refused before any run
-        per_epoch = nets.epoch_steps(n, b, base.batch_norm)
-        if budget(b) / per_epoch + 1 > nets.MAX_EPOCHS:
-            steps = nets.count_of(per_epoch, "step")
-            raise ValueError(f"max_steps {max_steps} is {budget(b) / per_epoch:,.0f} epochs "
-                             f"at batch size {b} ({steps} an epoch): a run trains at most "
-                             f"{nets.MAX_EPOCHS:,} epochs; lower max_steps (or set "
-                             "max_epochs below that)")
+    for b in (*sizes, b_ref):  # refused before any run
+        _check_epoch_budget(budget(b), b, nets.epoch_steps(n, b, base.batch_norm),
+                            max_steps, max_epochs)
     ref_rows = []
     best = None
     if target is not None:  # refused before any run

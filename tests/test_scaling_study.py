@@ -280,8 +280,10 @@ def test_b_crit_bounds_come_from_the_batches_that_reached_the_target(tmp_path, m
     ({"max_epochs": 1e99},
      r"^max_epochs must be a finite number > 0, at most 1,000,000 epochs, got 1e\+99$"),
     ({"batch_sizes": [900, 64], "max_steps": 10**8, "target": 0.5},  # the first one past it
-     r"^max_steps 100000000 is 6,666,667 epochs at batch size 64 \(15 steps an epoch\): a "
-     r"run trains at most 1,000,000 epochs; lower max_steps \(or set max_epochs below that\)$"),
+     r"^max_steps 100000000 is 6,666,666\.667 epochs at batch size 64, 15 steps an epoch: "
+     r"over the 999,999 epochs a scaling run's budget may be \(each run trains one epoch "
+     r"past it, and a run at most 1,000,000 epochs\); lower max_steps to at most "
+     r"14,999,985 \(or set max_epochs to at most 999,999\)$"),
 ])
 def test_bad_input_is_a_clear_error(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -343,6 +345,31 @@ def test_the_cli_names_a_bad_seeds_before_a_missing_mnist(capsys, monkeypatch, t
     code, out, err = run_cli(["scaling", "--dataset", "mnist", "--seeds", "0"], capsys)
     assert (code, out, err) == (
         2, "", "hplab scaling: error: --seeds must be an integer from 1 to 1000, got 0\n")
+
+
+def test_the_epoch_budget_error_names_the_setting_that_is_over(capsys):
+    # review: "--max-steps 1000000 is 1,000,000 epochs ... a run trains at most 1,000,000
+    # epochs" (each run trains one epoch past its budget, unsaid), and with --max-epochs
+    # 1000000 (accepted) it blamed --max-steps and said "set --max-epochs below that"
+    argv = ["scaling", "--dataset", "xor", "--batch-sizes", "4", "--no-noise", "--lrs", "0.5",
+            "--seeds", "1", "--target", "0.99", "--no-report"]
+    why = ("over the 999,999 epochs a scaling run's budget may be (each run trains one "
+           "epoch past it, and a run at most 1,000,000 epochs)")
+    code, out, err = run_cli([*argv, "--max-steps", "1000000"], capsys)
+    assert (code, out, err) == (2, "", (
+        f"hplab scaling: error: --max-steps 1000000 is 1,000,000 epochs at batch size 4, 1 "
+        f"step an epoch: {why}; lower --max-steps to at most 999,999 (or set --max-epochs to "
+        "at most 999,999)\n"))
+    code, out, err = run_cli([*argv, "--max-steps", "5000000", "--max-epochs", "1000000"],
+                             capsys)
+    assert (code, out, err) == (2, "", (
+        f"hplab scaling: error: --max-epochs 1000000 is {why}; lower --max-epochs to at most "
+        "999,999 (or --max-steps to at most 999,999 at batch size 4, 1 step an epoch)\n"))
+    # the most it names is taken: a budget of 999,999 epochs (the target met early)
+    for more in (["--max-steps", "999999"], ["--max-steps", "5000000", "--max-epochs",
+                                             "999999"]):
+        code, out, err = run_cli([*argv, *more], capsys)
+        assert code == 0, err
 
 
 def test_val_accuracy_on_regression_is_an_error():
