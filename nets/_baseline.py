@@ -34,18 +34,26 @@ def trivial_baseline(ds, cfg: TrainConfig) -> dict:
             "val_accuracy": float(head.accuracy(zv, t)) if head.classifier else math.nan}
 
 
-def constant_training_loss(net, y) -> float:
-    """The loss on the training targets ``y`` (as `build_net` took them) of ``net``'s
-    head always predicting their mean or class shares (unweighted)."""
+def constant_training_loss(net, y, w=None) -> float:
+    """The training loss of the best constant prediction: ``net``'s head always predicting
+    the mean or class shares of the training targets ``y`` (as `build_net` took them),
+    weighted per sample by ``w`` as training weighs its loss (class weights times sample
+    weights, `check_training_data`'s), and scored with those weights: the loss a net that
+    learned nothing from the inputs trains to. 0 for regression targets all of one value
+    (their variance is rounding noise)."""
     head = net._head
     t = head.encode(y, net.sizes[-1], np.float64)
-    return float(head.loss(np.broadcast_to(_constant_logits(head, t), t.shape).copy(), t))
+    if not head.classifier and not np.ptp(t, axis=0).any():
+        return 0.0
+    z = np.broadcast_to(_constant_logits(head, t, w), t.shape).copy()
+    return float(head.loss(z, t, w))
 
 
-def _constant_logits(head, t_train: np.ndarray) -> np.ndarray:
-    """The logits whose output is the encoded training targets' mean: log prior
-    (softmax), logit (sigmoid), the mean itself (identity)."""
-    mean = t_train.mean(axis=0)
+def _constant_logits(head, t_train: np.ndarray, w=None) -> np.ndarray:
+    """The logits whose output is the encoded training targets' mean (weighted by ``w``,
+    the constant that minimises the weighted loss): log prior (softmax), logit (sigmoid),
+    the mean itself (identity)."""
+    mean = np.average(t_train, axis=0, weights=w)
     p = np.clip(mean, 1e-12, 1 - 1e-12)
     return (np.log(p) if head.name == "multiclass" else np.log(p / (1 - p))
             if head.name == "binary" else mean)

@@ -26,7 +26,7 @@ from ._io import save_net
 from ._printable import count_of, short_repr
 from ._sklearn_input import validated
 from ._train import train
-from ._validation import check_features
+from ._validation import check_features, check_training_data
 
 # float32 inputs stay float32 (the net casts them to its dtype once); others become float64:
 # a float64 copy of MNIST-sized float32 data was 3x the data in extra memory
@@ -35,14 +35,6 @@ _FLOATS = (np.float64, np.float32)
 
 # warnings point at the user's `fit` call: past _fit_net, fit and _fit_or_keep's wrapper
 _CALLER = 4
-
-
-def _mean_prediction_loss(y: np.ndarray) -> float:
-    """The regression loss (half the squared error summed over the outputs) of predicting
-    each target's mean: the scale of all a net can improve on (0 for constant targets,
-    whose variance is rounding noise)."""
-    y = y.reshape(len(y), -1)
-    return 0.5 * float(np.sum(np.var(y, axis=0))) if np.ptp(y, axis=0).any() else 0.0
 
 
 def _fit_or_keep(fit):
@@ -212,17 +204,25 @@ class _NetEstimator(BaseEstimator):
         self.reason_ = result.reason
         self.n_iter_ = math.ceil(result.epochs)  # epochs run (started ones count)
         self.t_ = result.iterations  # optimizer steps
+
+        def constant_loss() -> float:  # weighted as the training loss the run watched
+            _, _, w = check_training_data(net, cfg, X, y, sample_weight=sample_weight)
+            return constant_training_loss(net, y, w)
+
         if result.status == "diverged":
             warnings.warn(f"{type(self).__name__}: training diverged ({result.reason}); "
                           "lower lr", ConvergenceWarning, stacklevel=_CALLER)
-        elif result.status == "converged" and \
-                cfg.eps >= (base := constant_training_loss(net, y)):
+        elif result.status == "converged" and cfg.eps >= (base := constant_loss()):
             # as `hplab train` warns before training: a stop at an eps a constant meets
-            # says nothing (NetRegressor(eps=0.6) on scaled targets stopped at epoch 0)
+            # says nothing (NetRegressor(eps=0.6) on scaled targets stopped at epoch 0).
+            # Weighted as the loss eps stopped on: a balanced net that learned was told
+            # it had not, against the unweighted class shares' loss
             epochs = count_of(self.n_iter_, "epoch")
+            weighted = "weighted " if cfg.class_weight is not None or \
+                sample_weight is not None else ""
             warnings.warn(f"{type(self).__name__}: converged after {epochs} at "
-                          f"eps={cfg.eps:g}, at or above {base:.4g}, the training loss of "
-                          "always predicting the targets' "
+                          f"eps={cfg.eps:g}, at or above {base:.4g}, the {weighted}training "
+                          f"loss of always predicting the targets' {weighted}"
                           f"{'mean' if cfg.head == 'regression' else 'class shares'}: the "
                           "net may have learned nothing from the inputs; lower eps",
                           ConvergenceWarning, stacklevel=_CALLER)
@@ -231,7 +231,7 @@ class _NetEstimator(BaseEstimator):
                           "before the loss stopped improving", ConvergenceWarning,
                           stacklevel=_CALLER)
         elif result.status == "early_stopped" and cfg.head == "regression" and \
-                0 < (floor := _mean_prediction_loss(y)) < cfg.min_delta:
+                0 < (floor := constant_loss()) < cfg.min_delta:
             # min_delta is absolute: all a net can learn past the targets' mean is less
             # than it, so patience ran out whatever the net was learning (constant
             # targets, one sample: nothing past the mean to learn, no warning)

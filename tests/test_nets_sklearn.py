@@ -593,6 +593,43 @@ def test_an_eps_a_constant_prediction_meets_warns_at_its_stop():
     assert clf.status_ == "converged" and clf.loss_ <= 0.3 < prior_loss
 
 
+def test_a_weighted_eps_is_read_against_the_weighted_constant_s_loss():
+    # review: eps stops on the weighted training loss, the warning compared it with the
+    # unweighted class shares' loss (0.3002 here): a balanced net that learned (balanced
+    # accuracy 0.8, weighted loss 0.456) was told it may have learned nothing
+    rng = np.random.default_rng(0)
+    y = (rng.random(1000) < 0.1).astype(int)
+    X = rng.normal(size=(1000, 2)) + 3.0 * y[:, None]
+    kw = dict(hidden=(8,), lr=0.01, max_epochs=200, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf = nets.NetClassifier(eps=0.5, class_weight="balanced", **kw).fit(X, y)
+    assert clf.status_ == "converged" and clf.loss_ <= 0.5
+    assert balanced_accuracy_score(y, clf.predict(X)) > 0.75
+    # balanced weights average 1, and weigh the classes to equal shares: the best constant
+    # predicts 0.5 and scores log 2 on the weighted loss; an eps above it warns
+    with pytest.warns(ConvergenceWarning) as caught:
+        useless = nets.NetClassifier(eps=0.7, class_weight="balanced", **kw).fit(X, y)
+    assert useless.status_ == "converged"
+    assert str(caught[0].message) == (
+        f"NetClassifier: converged after {nets.count_of(useless.n_iter_, 'epoch')} at eps=0.7, "
+        f"at or above {np.log(2):.4g}, the weighted training loss of always predicting the "
+        "targets' weighted class shares: the net may have learned nothing from the inputs; "
+        "lower eps")
+    # sample weights too: the positives 4x, the constant their weighted share (4/13 of 1
+    # when a tenth are positive), scored with the weights rescaled to mean 1
+    sw = np.where(y == 1, 4.0, 1.0)
+    p = np.sum(sw * y) / np.sum(sw)
+    w = sw / sw.mean()
+    base = np.mean(w * -(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    with pytest.warns(ConvergenceWarning, match=f"at or above {base:.4g}, the weighted "):
+        nets.NetClassifier(eps=base + 0.02, **kw).fit(X, y, sample_weight=sw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        learned = nets.NetClassifier(eps=base - 0.1, **kw).fit(X, y, sample_weight=sw)
+    assert learned.status_ == "converged"
+
+
 def test_a_net_whose_fit_diverged_to_nan_predicts_nothing():
     # it predicted classes_[0] for every row (argmax of NaN) and scored 0.333 on iris
     X, y = load_iris(return_X_y=True)
