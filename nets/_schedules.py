@@ -59,14 +59,16 @@ def cosine(step, cfg, total):
 
 
 def one_cycle(step, cfg, total):
-    """Up from lr/25 to lr over the first 30 %, then cosine down to lr/1e4 (Smith 2018)."""
-    span = max(total, 1)
-    peak = 0.3 * span
+    """Up from lr/25 to lr by step 0.3 T - 1, then cosine down to lr/1e4 at step T - 1, the
+    run's last (PyTorch's OneCycleLR's phases, Smith 2018; torch's floor is lr/2.5e5). The
+    floor had been at step T, which no step takes: 10 steps ended at lr/20, 2 at lr."""
     start, end = cfg.lr / 25, cfg.lr / 1e4
-    if step < peak:
+    peak, last = 0.3 * total - 1, max(total, 1) - 1
+    if 0 < peak and step <= peak:
         return start + (cfg.lr - start) * 0.5 * (1 - math.cos(math.pi * step / peak))
-    # the last step is at lr/1e4 whatever the total (one step ended at lr/5)
-    frac = min((step - peak) / (span - peak), 1.0)
+    # past the last step (the history's row after it) the rate stays at the floor;
+    # below 4 steps the climb ends before step 0, as torch's
+    frac = min((step - peak) / (last - peak), 1.0)
     return end + (cfg.lr - end) * 0.5 * (1 + math.cos(math.pi * frac))
 
 
@@ -112,7 +114,7 @@ RATES = {
     inverse: "lr*(1+t/s)^-p (the course's inv lr*(1+gamma*t)^-p: its gamma is 1/s)",
     polynomial: "lr_min+(lr-lr_min)*(1-t/T)^p",
     cosine: "lr_min+(lr-lr_min)*(1+cos(pi*t/T))/2",
-    one_cycle: "up from lr/25 to lr over 0.3 T, then cosine down to lr/1e4",
+    one_cycle: "up from lr/25 to lr by t=0.3T-1, then cosine down to lr/1e4 at t=T-1",
 }
 # the rules that hold the rate between their changes (piecewise constant): a report draws
 # their rate as steps, not as lines between checkpoints

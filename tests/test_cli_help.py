@@ -141,8 +141,8 @@ def test_a_new_schedule_and_initializer_bring_their_texts_to_the_help(monkeypatc
     monkeypatch.setitem(nets.INITIALIZERS, "lecun_normal", lecun)
     monkeypatch.setitem(_init.DRAWS, lecun, "N(0, 1/in)")
     for command in ("train", "capacity"):
-        assert ("cosine down to lr/1e4; cosine_restarts cosine from lr to lr_min every s. "
-                "Names:") in help_words(command)
+        assert ("cosine down to lr/1e4 at t=T-1; cosine_restarts cosine from lr to lr_min "
+                "every s. Names:") in help_words(command)
     for command in ("train", "gradcheck"):
         assert ("he (the course's msra) N(0, 2/in), lecun (the course's lecun_normal) "
                 "N(0, 1/in): zero,") in help_words(command)

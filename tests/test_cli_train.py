@@ -1557,9 +1557,9 @@ def test_the_help_and_readme_give_each_schedules_formula_and_the_courses_inv_gam
             "(1), the rate is: step `lr * g^floor(t/s)`, multistep `lr * g^k` (k milestones "
             "passed), exponential `lr * g^(t/s)`, inverse `lr * (1 + t/s)^-p`") in readme
     assert ("polynomial `lr_min + (lr - lr_min) (1 - t/T)^p`, cosine `lr_min + (lr - lr_min) "
-            "(1 + cos(pi t/T)) / 2` (`--lr-min`, 0), one_cycle up from `lr / 25` to lr over "
-            "0.3 T, then cosine down to `lr / 1e4`") in readme
-    peak = nets.learning_rate(60, cfg.replace(schedule="one_cycle"), T)  # 0.3 T
+            "(1 + cos(pi t/T)) / 2` (`--lr-min`, 0), one_cycle up from `lr / 25` to lr by "
+            "step 0.3 T - 1, then cosine down to `lr / 1e4` at step T - 1, the last") in readme
+    peak = nets.learning_rate(59, cfg.replace(schedule="one_cycle"), T)  # 0.3 T - 1
     assert (nets.learning_rate(0, cfg.replace(schedule="one_cycle"), T), peak,
-            nets.learning_rate(T, cfg.replace(schedule="one_cycle"), T)) == pytest.approx(
+            nets.learning_rate(T - 1, cfg.replace(schedule="one_cycle"), T)) == pytest.approx(
         (lr / 25, lr, lr / 1e4), rel=1e-12)

@@ -226,7 +226,8 @@ def _cfg(**kw):
     ("polynomial", {"lr_power": 2.0, "lr_min": 0.01},
      {0: 0.1, 500: 0.01 + 0.09 * 0.25, 1000: 0.01, 2000: 0.01}),
     ("cosine", {"lr_min": 0.0}, {0: 0.1, 500: 0.05, 1000: 0.0, 1500: 0.0}),
-    ("one_cycle", {}, {0: 0.1 / 25, 300: 0.1, 1000: 0.1 / 1e4}),
+    # torch's steps: the peak at 0.3 T - 1, the floor at T - 1 (the last step a run takes)
+    ("one_cycle", {}, {0: 0.1 / 25, 299: 0.1, 999: 0.1 / 1e4, 1000: 0.1 / 1e4}),
 ])
 def test_schedule_values(schedule, kw, expected):
     cfg = _cfg(schedule=schedule, **kw)
@@ -248,12 +249,41 @@ def test_the_courses_schedule_names_give_the_same_rates(course, ours, capsys):
     assert code == 0, err
 
 
-def test_one_cycle_ends_at_its_floor_whatever_the_total():
-    # one step ended at lr/5 (the descent's span was at least one step)
+def _torch_one_cycle(step, lr, total):
+    """torch.optim.lr_scheduler.OneCycleLR's rate at ``step`` (its get_lr, two phases,
+    anneal_strategy "cos"), with hplab's floor lr/1e4 for torch's lr/25/1e4."""
+    phases = [(0.3 * total - 1, lr / 25, lr), (total - 1, lr, lr / 1e4)]
+    start_step = 0
+    for i, (end_step, start, end) in enumerate(phases):
+        if step <= end_step or i == len(phases) - 1:
+            pct = (step - start_step) / (end_step - start_step)
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        start_step = end_step
+
+
+def test_one_cycle_ends_at_its_floor_on_the_last_step_a_run_takes():
+    # review: the floor was at step T, which no step takes (train uses steps 0..T-1):
+    # 10 steps ended at lr/20, 2 steps never came down (lr/25, then 0.71 lr)
     cfg = nets.TrainConfig(schedule="one_cycle", lr=1.0)
-    for total in (1, 2, 3, 10):
+    for total in (1, 2, 3, 4, 10, 57, 1000):
+        rates = [nets.learning_rate(t, cfg, total) for t in range(total)]
+        assert rates == pytest.approx([_torch_one_cycle(t, 1.0, total) for t in range(total)],
+                                      rel=1e-12)
+        assert rates[-1] == pytest.approx(1e-4, rel=1e-12)
+        # past the last step (the history's row after it) the rate stays at the floor
         assert nets.learning_rate(total, cfg, total) == pytest.approx(1e-4, rel=1e-12)
-        assert nets.learning_rate(0, cfg, total) == pytest.approx(1 / 25)
+    assert nets.learning_rate(0, cfg, 4) == pytest.approx(1 / 25)
+    assert max(nets.learning_rate(t, cfg, 10) for t in range(10)) == \
+        nets.learning_rate(2, cfg, 10) == 1.0
+    # a run's history: the last step's rate is the floor, and the row after it says so
+    X, y = np.array([[0.0, 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 1, 1, 0])
+    cfg = nets.TrainConfig(hidden=(4,), lr=1.0, schedule="one_cycle", batch_size=1,
+                           max_epochs=2.5, checkpoint=0.25)  # 10 steps, one a checkpoint
+    net = nets.build_net(cfg, 2, y, rng=np.random.default_rng(0))
+    hist = nets.train(net, cfg, X, y, rng=np.random.default_rng(1)).history
+    assert hist["iteration"].tolist() == list(range(11))
+    assert hist["lr"].iloc[9] == hist["lr"].iloc[10] == pytest.approx(1e-4, rel=1e-12)
+    assert hist["lr"].iloc[2] == 1.0
 
 
 def test_warmup_on_top_of_a_schedule():
