@@ -76,11 +76,11 @@ NOT_TAKEN_WHY = {
     ("lr-range", "--epochs"): "the ramp runs --steps steps (looper: --steps rates, each held "
                               "--epochs-per-rate epochs)",
 }
-# {texts}: what each initializer draws (INIT_DRAWS, from nets' DRAWS beside the code)
+# {texts}: what each initializer draws (INIT_DRAWS, from nets.INIT_DRAWS beside the code)
 INIT_HELP = "weights ({}): {texts}"
-# each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from nets'
-# RATES beside the rules), g, s, p and lr_min being the settings that command takes, or
-# their defaults
+# each schedule's rate at step t (0-based) of a run of T steps (SCHEDULE_RATES, from
+# nets.SCHEDULE_RATES beside the rules), g, s, p and lr_min being the settings that
+# command takes, or their defaults
 SCHEDULE_HELP = ("the rate at step t of T, g = {gamma}, s = {steps}, p = {power}, "
                  "lr_min = {floor}: {texts}. Names: {names}")
 HIDDEN_HELP = "hidden widths, e.g. {}; '' for none (the course's single-layer perceptron)"
@@ -238,7 +238,7 @@ class _RegistryTexts:
     """What each entry of a registry (``"nets.SCHEDULES"``) does, for a flag's help: its
     first name, its aliases when ``aliases`` (the course's names: ``he (the course's
     msra)``), then its text from the table kept beside the registry's code, keyed by entry
-    (``"nets._schedules.RATES"``; an empty text leaves the entry out). Read when the help is
+    (``"nets.SCHEDULE_RATES"``; an empty text leaves the entry out). Read when the help is
     shown, as `_RegistryNames` is."""
 
     def __init__(self, where: str, texts: str, sep: str, aliases: bool = False):
@@ -258,8 +258,8 @@ class _RegistryTexts:
         return self.sep.join(shown).replace("%", "%%")  # argparse %-formats the help
 
 
-INIT_DRAWS = _RegistryTexts("nets.INITIALIZERS", "nets._init.DRAWS", ", ", aliases=True)
-SCHEDULE_RATES = _RegistryTexts("nets.SCHEDULES", "nets._schedules.RATES", "; ")
+INIT_DRAWS = _RegistryTexts("nets.INITIALIZERS", "nets.INIT_DRAWS", ", ", aliases=True)
+SCHEDULE_RATES = _RegistryTexts("nets.SCHEDULES", "nets.SCHEDULE_RATES", "; ")
 
 
 class _SettingReaders:

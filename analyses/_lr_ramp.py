@@ -296,7 +296,7 @@ def range_test(net: nets.MLP, cfg: nets.TrainConfig, X, y, *, rng: np.random.Gen
 
 def _loss_fn(net, X, y, X_val, y_val, *, val, looper, val_batch, rng):
     """What the recorder measures at each point (see the module docstring)."""
-    head, k = net._head, net.sizes[-1]
+    head, k = nets.get_head(net.head), net.sizes[-1]
     if looper:
         Xs, ys = (X_val, y_val) if val else (X, y)
         Xs = np.asarray(Xs, dtype=net.dtype)

@@ -81,7 +81,8 @@ class TargetReached(nets.Callback):
     def __init__(self, net, X_val, y_val, metric: str, target: float | None, max_steps: int,
                  resolution: float):
         self.X = np.asarray(X_val, dtype=net.dtype)
-        self.T = net._head.encode(y_val, net.sizes[-1], net.dtype)
+        self.head = nets.get_head(net.head)
+        self.T = self.head.encode(y_val, net.sizes[-1], net.dtype)
         self.metric, self.target, self.max_steps = metric, target, max_steps
         self.resolution = resolution
         self.maximize = TARGET_METRICS[metric] == "max"
@@ -94,8 +95,8 @@ class TargetReached(nets.Callback):
 
     def value(self, net) -> tuple[float, float]:
         z = net.logits(self.X)
-        loss = net._head.loss(z, self.T)
-        return loss, (net._head.accuracy(z, self.T) if self.maximize else loss)
+        loss = self.head.loss(z, self.T)
+        return loss, (self.head.accuracy(z, self.T) if self.maximize else loss)
 
     def reached(self, value: float) -> bool:
         if self.target is None or not math.isfinite(value):
@@ -166,7 +167,7 @@ def run_task(task: RunTask) -> dict:
     noise = None
     if task.noise_every:
         X = np.asarray(ds.X_train, dtype=net.dtype)
-        T = net._head.encode(ds.y_train, net.sizes[-1], net.dtype)
+        T = nets.get_head(net.head).encode(ds.y_train, net.sizes[-1], net.dtype)
         noise_rng = np.random.default_rng(np.random.SeedSequence((*task.seed, NOISE_STREAM)))
         noise = GradientNoiseScale(X, T, b_small=task.noise_batches[0],
                                    b_big=task.noise_batches[1], every=task.noise_every,

@@ -36,7 +36,7 @@ from ._finite import (
 from ._gradcheck import GradCheckResult, gradcheck, gradcheck_dataset, gradcheck_line, verdict
 from ._heads import HEADS, Head, get_head, infer_head
 from ._imbalance_registry import STRATEGIES, Strategy, resolve_strategies
-from ._init import INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
+from ._init import DRAWS as INIT_DRAWS, INITIALIZERS, SAME_UNITS_TEXT, starts_units_alike
 from ._io import is_model_file, load_net, save_net
 from ._load_model import load_model
 from ._model import MLP
@@ -74,7 +74,7 @@ from ._rules import (
     loadable_name,
     unknown_name,
 )
-from ._schedules import SCHEDULES, is_stepwise, learning_rate
+from ._schedules import RATES as SCHEDULE_RATES, SCHEDULES, is_stepwise, learning_rate
 from ._settings_read import SETTINGS_READ, setting_readers, unread_settings
 from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
@@ -88,6 +88,10 @@ from ._write_csv import (
     spreadsheet_safe,
     write_csv,
 )
+
+# INIT_DRAWS and SCHEDULE_RATES: the words of what each initializer draws and each
+# schedule's rate, keyed by the registries' entries (`hplab --init` and `--schedule` say
+# them after each name)
 
 #: module -> the names the package takes from it when first asked (scikit-learn's users,
 #: and joblib's: the local pools of a study's workers and the analyses' runs)
@@ -113,13 +117,14 @@ __all__ = [
     "finite_or_none", "settings_from_json", "settings_to_json", "progress_bar", "say_on_stderr",
     "stderr_is_a_terminal", "GradCheckResult", "gradcheck",
     "gradcheck_dataset", "gradcheck_line", "verdict", "HEADS",
-    "Head", "get_head", "infer_head", "INITIALIZERS", "SAME_UNITS_TEXT", "starts_units_alike",
+    "Head", "get_head", "infer_head", "INITIALIZERS", "INIT_DRAWS", "SAME_UNITS_TEXT",
+    "starts_units_alike",
     "is_model_file", "load_net", "save_net",
     "MLP", "folder_blocker", "make_folder", "stage_file", "write_atomically", "write_csv",
     "check_csv_name", "csv_endings", "spreadsheet_cell", "spreadsheet_safe",
     "OPTIMIZERS", "OWN_DEFAULTS", "Optimizer", "make_optimizer", "own_defaults", "add_penalties",
-    "SCHEDULES", "is_stepwise", "learning_rate", "SETTINGS_READ", "setting_readers",
-    "unread_settings",
+    "SCHEDULES", "SCHEDULE_RATES", "is_stepwise", "learning_rate", "SETTINGS_READ",
+    "setting_readers", "unread_settings",
     "HISTORY_COLUMNS", "TrainResult", "build_net", "epoch_steps", "evaluate", "new_optimizer",
     "seeded_net", "train",
     "train_streams", "whole_steps",

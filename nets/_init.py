@@ -26,8 +26,9 @@ def he(rng, n_in, n_out, dtype):
 
 # "msra" is the course's name for He initialization (an alias: the same draws)
 INITIALIZERS = {"zero": zero, "normal": normal, "xavier": xavier, "he": he, "msra": he}
-# what each draws, in n_in (in) and n_out (out): `hplab --init`'s help says it after the
-# initializer's first name (and its aliases, the course's names); "" says nothing
+#: what each initializer draws, in n_in (in) and n_out (out), keyed by the entry of
+#: `INITIALIZERS` (public as ``nets.INIT_DRAWS``): `hplab --init`'s help says it after the
+#: initializer's first name (and its aliases, the course's names); "" says nothing
 DRAWS = {
     zero: "all 0 (a hidden layer's units then stay identical for good: no seed helps; "
           "for nets with no hidden layer)",

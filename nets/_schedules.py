@@ -104,8 +104,9 @@ RULE_SETTINGS = {
     cosine: ("lr_min",),
     one_cycle: (),  # its start and end are fixed fractions of lr
 }
-# each rule's rate at step t (0-based) of a run of T steps, g, s and p being lr_gamma,
-# lr_decay_steps and lr_power: `hplab --schedule`'s help says it after the rule's first name
+#: each rule's rate at step t (0-based) of a run of T steps, g, s and p being lr_gamma,
+#: lr_decay_steps and lr_power, keyed by the entry of `SCHEDULES` (public as
+#: ``nets.SCHEDULE_RATES``): `hplab --schedule`'s help says it after the rule's first name
 RATES = {
     constant: "lr",
     step_decay: "lr*g^floor(t/s)",

@@ -126,7 +126,6 @@ def test_a_new_schedule_and_initializer_bring_their_texts_to_the_help(monkeypatc
     # the maintainer writes a rule's rate and an initializer's draw beside its code, in
     # nets; the help of every command with the flag says it (it was a second copy in hplab)
     import nets
-    from nets import _init, _schedules
 
     def restarts(step, cfg, total):
         return cfg.lr
@@ -136,10 +135,10 @@ def test_a_new_schedule_and_initializer_bring_their_texts_to_the_help(monkeypatc
 
     monkeypatch.setitem(nets.SCHEDULES, "cosine_restarts", restarts)
     monkeypatch.setitem(nets.SCHEDULES, "sgdr", restarts)  # an alias: said by its name only
-    monkeypatch.setitem(_schedules.RATES, restarts, "cosine from lr to lr_min every s")
+    monkeypatch.setitem(nets.SCHEDULE_RATES, restarts, "cosine from lr to lr_min every s")
     monkeypatch.setitem(nets.INITIALIZERS, "lecun", lecun)
     monkeypatch.setitem(nets.INITIALIZERS, "lecun_normal", lecun)
-    monkeypatch.setitem(_init.DRAWS, lecun, "N(0, 1/in)")
+    monkeypatch.setitem(nets.INIT_DRAWS, lecun, "N(0, 1/in)")
     for command in ("train", "capacity"):
         assert ("cosine down to lr/1e4 at t=T-1; cosine_restarts cosine from lr to lr_min "
                 "every s. Names:") in help_words(command)
