@@ -18,15 +18,12 @@ The per-batch table's verdicts once the law is fitted are ``_scaling_verdicts``'
 
 from __future__ import annotations
 
-import collections
 import math
-import numbers
 import time
 
 import numpy as np
 import pandas as pd
 
-import data
 import nets
 
 from ._backend import (
@@ -40,7 +37,7 @@ from ._backend import (
     scheduler_record,
     shown_name,
 )
-from ._checks import flag, positive, seed_count, sequence, train_config, whole
+from ._checks import flag, sequence, train_config, whole
 from ._held import held_dataset
 from ._lr_rule import fit_lr_exponent, lr_cap_batch
 from ._noise_scale import (
@@ -50,6 +47,7 @@ from ._noise_scale import (
     window_noise_scale,
 )
 from ._python_words import errors_in_python_words
+from ._scaling_checks import MAX_RATES, check_against_data, check_epoch_budget, check_settings
 from ._scaling_law import fit_scaling_law
 from ._scaling_result import ScalingResult
 from ._scaling_runs import (
@@ -71,9 +69,6 @@ from ._scaling_target import (
 from ._scaling_verdicts import B_CRIT_UNKNOWN, _unmeasured_at_the_edge, _verdicts, why_missed
 
 REFERENCE_BATCH = 32
-#: Learning rates beyond this are a typo, not a grid: each rate trains a net per batch size
-#: and seed (``--lr-grid 100000`` spent minutes checking its list before the first run).
-MAX_RATES = 1000
 NOISE_MEASUREMENTS = 100  # per reference run
 
 # SeedSequence((seed, 2)): the noise-scale bootstrap's own stream (a run's weights and
@@ -110,85 +105,6 @@ def lr_grid(num: int = 9, low: float = 1e-3, high: float = 10.0) -> tuple[float,
         raise ValueError(f"lr grid of {num} rates from {low:g} to {high:g} is one rate; give "
                          "num=1 or two bounds")
     return tuple(float(v) for v in np.geomspace(low, high, num))
-
-
-def _check_settings(batch_sizes, lrs, seeds, metric, target, max_steps, batch_norm=False):
-    """The checks of every number and name the data has no part in, made before it is
-    loaded (a bad --seeds said "MNIST folder not found"): ``batch_sizes`` and ``metric``
-    as given (None: the data's defaults, checked by `_check_against_data`)."""
-    if batch_sizes is not None:
-        if not batch_sizes:
-            raise ValueError("no batch sizes given")
-        bad = [b for b in batch_sizes if isinstance(b, bool) or not isinstance(b, numbers.Real)
-               or int(b) != b or b < 1]
-        if bad:
-            raise ValueError(f"batch sizes must be positive integers, got {bad[0]!r}")
-        if batch_norm and 1 in batch_sizes:  # refused here, not after the reference runs
-            raise ValueError("--batch-norm needs batches of 2 rows or more (one row's batch "
-                             "statistics standardise it to 0): leave 1 out of --batch-sizes")
-    if not lrs or any(isinstance(r, bool) or not isinstance(r, numbers.Real)
-                      or not (math.isfinite(r) and r > 0) for r in lrs):
-        raise ValueError(f"learning rates must be finite and > 0, got {list(lrs)}")
-    if len(lrs) > MAX_RATES:  # each one a run per batch size and seed
-        raise ValueError(f"at most {MAX_RATES} learning rates, got {len(lrs)}")
-    for name, values in (("batch sizes", list(batch_sizes or ())),
-                         ("learning rates", list(lrs))):
-        counts = collections.Counter(values)  # values.count(v) each: minutes for 100000
-        twice = [v for v in values if counts[v] > 1]
-        if twice:  # a typo more likely than a wish for the same runs twice
-            raise ValueError(f"{name} list {twice[0]:g} twice")
-    seed_count(seeds)
-    whole("max_steps", max_steps, 1)
-    if metric is not None and metric not in TARGET_METRICS:
-        raise ValueError(nets.unknown_name("target metric", metric, TARGET_METRICS))
-    if target is not None:
-        positive("target", target)
-    _check_target(metric, target)
-
-
-def _check_target(metric, target) -> None:
-    if metric == "val_accuracy" and target is not None and target > 1:
-        raise ValueError(f"a val_accuracy target must be in (0, 1], got {target!r}")
-
-
-def _check_against_data(ds: data.Dataset, batch_sizes, metric, target) -> None:
-    """The checks that need the data: the batch sizes fit its training set, the target
-    metric (the default one too) suits its task."""
-    n = len(ds.X_train)
-    big = [b for b in batch_sizes if b > n]
-    if big:
-        raise ValueError(f"batch size {big[0]} is larger than the training set of "
-                         f"{ds.name} ({n} examples)")
-    if metric == "val_accuracy" and ds.task == "regression":
-        raise ValueError(f"{ds.name} is a regression set: use target metric val_loss")
-    _check_target(metric, target)
-
-
-#: the most epochs a budget may be: each run trains one epoch past it (`run_task`: the
-#: step budget, not the loop, ends it) and no run trains more than `nets.MAX_EPOCHS`
-MAX_BUDGET_EPOCHS = nets.MAX_EPOCHS - 1
-
-
-def _check_epoch_budget(steps: int, b: int, per_epoch: int, max_steps: int,
-                        max_epochs) -> None:
-    """ValueError when the ``steps`` budget of a run at batch size ``b`` is more than
-    `MAX_BUDGET_EPOCHS` epochs, naming the setting that sets it (``max_epochs`` when its
-    steps are fewer than ``max_steps``) and the most each may be: "max_steps 1000000 is
-    1,000,000 epochs ... a run trains at most 1,000,000 epochs" left the run's extra epoch
-    unsaid, and blamed max_steps for a max_epochs of 1,000,000 that had been accepted."""
-    if steps / per_epoch <= MAX_BUDGET_EPOCHS:
-        return
-    most = f"{math.floor(MAX_BUDGET_EPOCHS * per_epoch):,}"
-    at = f"at batch size {b}, {nets.count_of(per_epoch, 'step')} an epoch"
-    why = (f"over the {MAX_BUDGET_EPOCHS:,} epochs a scaling run's budget may be (each run "
-           f"trains one epoch past it, and a run at most {nets.MAX_EPOCHS:,} epochs)")
-    if max_epochs is not None and steps < max_steps:  # max_epochs sets the budget
-        raise ValueError(f"max_epochs {max_epochs:.10g} is {why}; lower max_epochs to at "
-                         f"most {MAX_BUDGET_EPOCHS:,} (or max_steps to at most {most} {at})")
-    other = "set" if max_epochs is None else "lower"
-    raise ValueError(f"max_steps {max_steps} is {steps / per_epoch:,.10g} epochs {at}: {why}; "
-                     f"lower max_steps to at most {most} (or {other} max_epochs to at most "
-                     f"{MAX_BUDGET_EPOCHS:,})")
 
 
 @errors_in_python_words("scaling")
@@ -277,7 +193,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     seed = whole("seed", seed, 0)  # before the data: np.int64 too, as the settings are JSON
     rates = lr_grid() if lrs is None else tuple(lrs)
     # every number and name before the data: a bad one said "file not found" first
-    _check_settings(batch_sizes, rates, seeds, target_metric, target, max_steps,
+    check_settings(batch_sizes, rates, seeds, target_metric, target, max_steps,
                     config is not None and config.batch_norm)
     load_seed, seeds_said = data_seeds(dataset, seed, data_seed)
     ref = data_ref(dataset, load_seed)
@@ -287,7 +203,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     sizes = default_batch_sizes(n) if batch_sizes is None else tuple(batch_sizes)
     if batch_sizes is None and config is not None and config.batch_norm:
         sizes = tuple(b for b in sizes if b > 1) or sizes  # batch norm needs two rows
-    _check_against_data(ds, sizes, metric, target)
+    check_against_data(ds, sizes, metric, target)
     sizes = tuple(sorted({int(b) for b in sizes}))
     rates = tuple(sorted({float(r) for r in rates}))
     # what every run trains with (run_task sets the same): the result's config records it
@@ -326,7 +242,7 @@ def scaling_study(dataset, *, batch_sizes=None, lrs=None, seeds: int = 3,
     source = "user"
     b_ref = min(reference_batch, n)
     for b in (*sizes, b_ref):  # refused before any run
-        _check_epoch_budget(budget(b), b, nets.epoch_steps(n, b, base.batch_norm),
+        check_epoch_budget(budget(b), b, nets.epoch_steps(n, b, base.batch_norm),
                             max_steps, max_epochs)
     ref_rows = []
     best = None
