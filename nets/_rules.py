@@ -63,7 +63,7 @@ FILE_KINDS = ("csv", "npz", "idx")
 
 def loadable_name(path) -> str:
     """The dataset name that loads the file ``path`` (a str or path): ``"csv:d.csv"`` for
-    ``d.csv`` (``npz:`` for a .npz), a name that is one already (``"xor"``,
+    ``d.csv`` (``npz:`` for a .npz, ``idx:`` for a folder), a name that is one already (``"xor"``,
     ``"csv:d.csv"``) as given. data.load takes a file only by such a name."""
     text = os.fsdecode(path)
     if not isinstance(path, os.PathLike):
@@ -71,7 +71,9 @@ def loadable_name(path) -> str:
         if base.partition(":")[0].lower() in FILE_KINDS or not base.lower().endswith(
                 (".csv", ".npz")):
             return text
-    return f"{'npz' if text.lower().endswith('.npz') else 'csv'}:{text}"
+    kind = ("idx" if os.path.isdir(text) else  # a folder of MNIST-format files
+            "npz" if text.lower().endswith(".npz") else "csv")
+    return f"{kind}:{text}"
 
 
 def look_up(kind: str, registry: dict, name):

@@ -404,6 +404,10 @@ def test_the_name_a_dataset_hint_gives_loads_the_file(tmp_path, monkeypatch):
         "csv:d.csv", 2, 40)
     with pytest.raises(data.DataError, match="unknown dataset 'd.csv'"):
         data.load("d.csv")
+    # a folder is an IDX folder's name ("csv:mnist" named a file that is none)
+    (tmp_path / "mnist").mkdir()
+    with pytest.raises(TypeError, match=r"data\.load\('idx:mnist'\)"):
+        nets.seeded_net(nets.TrainConfig(), Path("mnist"), 0)
 
 
 def test_a_blank_dataset_name_is_a_value_error():
