@@ -80,7 +80,14 @@ from ._threads import SMALL_STEP_FLOPS, blas_threads, cores, worker_processes
 from ._train import epoch_steps, evaluate, train, whole_steps
 from ._train_result import HISTORY_COLUMNS, TrainResult
 from ._validation import is_whole
-from ._versions import checkout_of, hplab_checkout, hplab_version, version_text, versions
+from ._versions import (
+    checkout_of,
+    hplab_checkout,
+    hplab_version,
+    version_text,
+    version_text_of,
+    versions,
+)
 from ._write_csv import (
     check_csv_name,
     csv_endings,
@@ -133,7 +140,8 @@ __all__ = [
     "predict_dataset", "predict_summary", "POSITIVE_SCORES", "positive_class_scores",
     "prediction_frame", "prediction_records", "read_inputs", "regression_errors",
     "score_prediction",
-    "checkout_of", "hplab_checkout", "hplab_version", "version_text", "versions",
+    "checkout_of", "hplab_checkout", "hplab_version", "version_text", "version_text_of",
+    "versions",
     "is_whole", "MAX_EPOCHS", "check_dataset", "check_epochs", "check_type", "loadable_name",
     "unknown_name",
     "blas_threads",

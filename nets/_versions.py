@@ -39,10 +39,13 @@ def version_text() -> str:
     """hplab's version as a report says it: the installed version, and the checkout it runs
     from where that is other code (``0.1.1.dev5+g1a2b3c4, run from checkout 5d6e7f8a9b0c
     with uncommitted changes``); the version alone where it names the checkout's commit."""
-    return _version_text(hplab_version(), hplab_checkout())
+    return version_text_of(hplab_version(), hplab_checkout())
 
 
-def _version_text(installed: str, checkout: str | None) -> str:
+def version_text_of(installed: str, checkout: str | None) -> str:
+    """`version_text` of the code another process ran: ``installed``, its hplab version,
+    and ``checkout``, its `hplab_checkout` (None: an installed copy), as a study's trial
+    records them. Two codes with the same text ran the same commit."""
     if not checkout:
         return installed
     commit, dirty = checkout.removesuffix("-dirty"), checkout.endswith("-dirty")

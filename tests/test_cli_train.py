@@ -69,15 +69,13 @@ def test_a_checkout_is_told_by_its_top_folder_and_its_tracked_changes(tmp_path):
                            env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     assert probe.stdout.strip() == head[:12] + "-dirty"
     # a report names the checkout where it runs other code than the installed version names
-    from nets._versions import _version_text
-
     installed = f"0.1.1.dev5+g{head[:9]}"
-    assert _version_text(installed, head[:12]) == installed  # the version says it
-    assert _version_text(installed, head[:12] + "-dirty") == \
+    assert nets.version_text_of(installed, head[:12]) == installed  # the version says it
+    assert nets.version_text_of(installed, head[:12] + "-dirty") == \
         f"{installed}, run from checkout {head[:12]} with uncommitted changes"
-    assert _version_text("0.1.1.dev2+g0000000", head[:12]) == \
+    assert nets.version_text_of("0.1.1.dev2+g0000000", head[:12]) == \
         f"0.1.1.dev2+g0000000, run from checkout {head[:12]}"
-    assert _version_text(installed, None) == installed  # an installed copy
+    assert nets.version_text_of(installed, None) == installed  # an installed copy
 
 
 def test_train_xor_json_and_files(tmp_path, capsys):
