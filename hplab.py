@@ -1794,9 +1794,11 @@ _STUDY_SUMMARY = (
     "best_params, best_trial "
     "(and pareto_front with several metrics), problems [{number, state, status, reason}], "
     "created (when the study was made, and a tag telling it from a later study of the same "
-    "name), report_path, hplab_versions [{version, n_trials}] (the hplab versions that "
-    "ran its trials, in the order of their first trial: two or more when it was resumed "
-    "after an upgrade)")
+    "name), report_path, hplab_versions [{version, checkout, n_trials}] (the hplab "
+    "versions that ran its trials, in the order of their first trial, with the git "
+    "checkout each ran from where that is other code than the version names: 12 hex "
+    "digits, -dirty added for uncommitted changes, else null; two or more when it was "
+    "resumed after an upgrade or from another checkout)")
 _STOPPED = ('stopped (null, "timeout", or what stopped the run: "interrupted", "terminated", '
             '"hung up"; then no report is written and the exit code is 130, 143 or 129)')
 # every command that writes a report (exit code 2 when it could not: the work is done, stored

@@ -74,7 +74,13 @@ from ._spec_toml import spec_toml
 from ._stale_trials import stale_trials
 from ._storage import open_storage, release
 from ._storage_url import DEFAULT_STORAGE, StorageURL, resolve_storage
-from ._study_versions import VERSIONS_ATTR, trial_version, trial_versions
+from ._study_versions import (
+    VERSIONS_ATTR,
+    ran_other_code,
+    trial_checkout,
+    trial_version,
+    trial_versions,
+)
 from ._summary import (
     keeps_heartbeats,
     left_running,
@@ -135,7 +141,7 @@ __all__ = [
     "budget_used", "retried_numbers", "run_worker", "RECORD_ATTR", "run_by_hplab",
     "SPARE_RECORD_ATTR", "copied_from_another_study", "flat_layout", "trial_info", "trial_times",
     "retries_of", "stop_reason", "unexplained_fail", "VERSIONS_ATTR", "trial_version",
-    "trial_versions",
+    "trial_versions", "trial_checkout", "ran_other_code",
     "trial_status", "worker_gone", "worker_id",
     "fit_pipeline", "pipeline_metrics", "pipeline_seed", "pipeline_train_run",
     "pipeline_val_scores", "positive_scores",

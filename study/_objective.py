@@ -37,6 +37,7 @@ from ._errors import TrialFailed
 from ._held_interrupts import HeldInterrupts
 from ._pipeline_run import fit_pipeline, pipeline_metrics, pipeline_seed, val_imbalance_metrics
 from ._record import (
+    CHECKOUT_KEY,
     CREATED_ATTR,
     INTERRUPTED,
     ORPHANED,
@@ -156,7 +157,8 @@ class Objective:
         self.on_end, self.on_sampled = on_end, on_sampled
         # in every write of a trial's record: who runs it, from its start on, and in
         # which study (its stamp, read at its first trial)
-        self.owner = {"worker": worker_id(), "run": run_id, VERSION_KEY: nets.hplab_version()}
+        self.owner = {"worker": worker_id(), "run": run_id, VERSION_KEY: nets.hplab_version(),
+                      CHECKOUT_KEY: nets.hplab_checkout()}
         self._study: str | None = None
         self._attr = RECORD_ATTR  # the trial's record attribute (`record_attr`)
         self.trial: optuna.Trial | None = None  # the trial entered last

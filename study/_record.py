@@ -42,11 +42,17 @@ def error_record(exc: Exception) -> dict:
 #: (a study resumed after an upgrade holds trials of two); the study keeps each version's
 #: libraries once (`_study_versions`)
 VERSION_KEY = "hplab"
+#: record key: the git checkout (`nets.hplab_checkout`) of that worker, None where it ran
+#: from an installed copy: an editable install's version stays the commit it was installed
+#: at, so two checkouts at different commits record one version. Absent from records
+#: written before trials named it
+CHECKOUT_KEY = "hplab_checkout"
 #: Keys that say whose trial it is. Every record hplab writes holds the first two from its
 #: first write on (the single-record layout always did): another program's own ``record``
 #: dict ({"status": "baseline", "source": "paper"}) is not taken for one. Records written
-#: since studies were stamped name the study too, and since versions were, the version.
-OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY)
+#: since studies were stamped name the study too, since versions were, the version, and
+#: since checkouts were, the checkout.
+OWNER_KEYS = ("worker", "run", STUDY_KEY, VERSION_KEY, CHECKOUT_KEY)
 #: how earlier versions closed a trial whose first write a failing storage lost: with no
 #: owner keys, only this status and a reason starting so
 _STOPPED_BEFORE = "its storage failed"

@@ -1,17 +1,20 @@
 """Which hplab versions ran a study's trials.
 
 Each trial's record names the version of the worker that ran it (`VERSION_KEY`: a short
-string, stored per trial); the study keeps, once for each version that ran in it, the
-full `nets.versions` (hplab, Python, numpy, scikit-learn, optuna) under `VERSIONS_ATTR`.
-A study resumed after an upgrade holds trials of two versions, and a report retraining
-its best trial with another version may not score what the trial stored: both are said.
+string, stored per trial) and the git checkout it ran from (`CHECKOUT_KEY`: an editable
+install's version stays the commit it was installed at, whatever commit its checkout is
+at since); the study keeps, once for each version that ran in it, the full
+`nets.versions` (hplab and its checkout, Python, numpy, scikit-learn, optuna) under
+`VERSIONS_ATTR`. A study resumed after an upgrade, or from another checkout, holds trials
+of two codes, and a report retraining its best trial with other code may not score what
+the trial stored: both are said.
 """
 
 from __future__ import annotations
 
 import nets
 
-from ._record import VERSION_KEY, flat_layout, run_by_hplab, trial_info
+from ._record import CHECKOUT_KEY, VERSION_KEY, flat_layout, run_by_hplab, trial_info
 
 #: study user attribute: [nets.versions() of each hplab that ran trials in it], oldest first
 VERSIONS_ATTR = "hplab_versions"
@@ -35,14 +38,45 @@ def trial_version(trial, *, flat: bool = True) -> str | None:
     return version if isinstance(version, str) else None
 
 
+def trial_checkout(trial, *, flat: bool = True) -> str | None:
+    """The git checkout (`nets.hplab_checkout`) that ran ``trial``, as its record names
+    it; None for one run from an installed copy, a record written before records named
+    it, or another program's trial."""
+    checkout = trial_info(trial, flat=flat).get(CHECKOUT_KEY)
+    return checkout if isinstance(checkout, str) else None
+
+
+def ran_other_code(trial, *, flat: bool = True) -> bool:
+    """Whether other code than this process's ran ``trial``: another hplab version, or
+    the same version from another commit or an edited checkout (`nets.version_text_of`);
+    a record written before records named the checkout is compared by its version
+    alone, and one that names no version (another program's trial) is not other code."""
+    info = trial_info(trial, flat=flat)
+    version = info.get(VERSION_KEY)
+    if not isinstance(version, str):
+        return False
+    if CHECKOUT_KEY not in info:
+        return version != nets.hplab_version()
+    return nets.version_text_of(version, trial_checkout(trial, flat=flat)) != \
+        nets.version_text()
+
+
 def trial_versions(trials, study_created) -> list[dict]:
-    """``[{"version", "n_trials"}]``: each hplab version that ran trials of the study
-    stamped ``study_created`` (its `CREATED_ATTR`), in the order of its first trial, and how
-    many it ran. Trials of another program, copied from another study, or recorded before
-    records named their version are not counted; more than one entry: mixed versions."""
+    """``[{"version", "checkout", "n_trials"}]``: each hplab version that ran trials of
+    the study stamped ``study_created`` (its `CREATED_ATTR`), with the checkout it ran
+    from where that is other code than the version names (`nets.version_text_of`; None
+    where the version says it, or the trials did not record it), in the order of its first
+    trial, and how many it ran. Trials of another program, copied from another study, or
+    recorded before records named their version are not counted; more than one entry:
+    mixed code."""
     flat = flat_layout(study_created)
-    counts: dict[str, int] = {}
+    counts: dict[tuple, int] = {}
     for t in sorted(trials, key=lambda t: t.number):
         if run_by_hplab(t, study_created) and (v := trial_version(t, flat=flat)):
-            counts[v] = counts.get(v, 0) + 1
-    return [{"version": v, "n_trials": n} for v, n in counts.items()]
+            checkout = trial_checkout(t, flat=flat)
+            # the code, not the string: a clean checkout at the commit the version names
+            # ran what an installed copy of that version runs
+            if nets.version_text_of(v, checkout) == v:
+                checkout = None
+            counts[v, checkout] = counts.get((v, checkout), 0) + 1
+    return [{"version": v, "checkout": c, "n_trials": n} for (v, c), n in counts.items()]

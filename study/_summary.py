@@ -174,8 +174,10 @@ def study_summary(study: optuna.Study, where: StorageURL) -> dict:
     reports; ``reports.find_study_report`` does, and ``hplab study show`` fills it in),
     stopped ("timeout" while the last run's stop at its
     timeout left trials of the budget to run and none runs, else None; a run's summary
-    says its own), hplab_versions (``[{version, n_trials}]``: the hplab versions that ran
-    its trials, in order, `trial_versions`; two or more: a study resumed after an upgrade).
+    says its own), hplab_versions (``[{version, checkout, n_trials}]``: the hplab versions
+    that ran its trials, with the checkout where it is other code than the version names,
+    in order, `trial_versions`; two or more: a study resumed after an upgrade or from
+    another checkout).
     """
     with quiet_optuna():
         trials = study.get_trials(deepcopy=False)
